@@ -1,0 +1,65 @@
+"""The `review` command line: one subcommand per module in `review.commands`.
+
+Each subcommand module defines `HELP`, `add_arguments(parser)` and `run(args) -> int`. Errors derived
+from `ReviewError` become one line on stderr and their exit code; anything else is a bug, reported in
+one line with exit code 70 (set REVIEW_DEBUG=1 to see the traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from . import __version__
+from .errors import ReviewError
+
+COMMANDS = {
+    "validate": "review.commands.validate",
+    "flags": "review.commands.flags",
+    "build": "review.commands.build",
+    "verify": "review.commands.verify",
+    "notebooks": "review.commands.notebooks",
+    "synth": "review.commands.synth",
+    "build-all": "review.commands.build_all",
+    "thematic": "review.commands.thematic",
+}
+
+INTERNAL_ERROR = 70
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="review", description="Inspection review analytics.")
+    parser.add_argument("--version", action="version", version=f"review {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module_name in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        cmd = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(cmd)
+        cmd.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args._run(args) or 0)
+    except ReviewError as exc:
+        print(f"review: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("review: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: one line, no traceback unless asked for
+        if os.environ.get("REVIEW_DEBUG"):
+            raise
+        print(f"review: internal error: {type(exc).__name__}: {exc} (set REVIEW_DEBUG=1 for details)", file=sys.stderr)
+        return INTERNAL_ERROR
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

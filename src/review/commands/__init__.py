@@ -1,0 +1,1 @@
+"""Subcommands of the `review` CLI, one module each."""

@@ -1,0 +1,244 @@
+"""The canonical tables and their vocabularies: the contract every step of the pipeline keeps.
+
+One place defines the columns of `contacts` (what ingest returns), `timeline` (what `build_timeline`
+adds), `flags` (what the rules propose) and `response_latency`, with their dtypes. `validate_contacts`
+checks a table lazily and returns every failure in one table, so ingest can report failures per row
+instead of stopping at the first.
+
+Multi-valued fields (`concerns`, `informed_agencies`, `evidence_event_ids`, `agencies`) are stored as
+text joined with ``"; "`` in a fixed (sorted) order: that keeps them readable in Excel and Parquet and
+makes tables byte-identical across runs. Use `split_multi` / `join_multi` to convert.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+MULTI_SEP = "; "
+
+DATE_PRECISIONS = ("day", "month", "year", "approximate")
+
+AGENCY_KINDS = ("health", "social care", "police", "education", "housing", "voluntary", "other")
+
+#: contact types (ids); labels for display are in vocab.yml
+CONTACT_TYPES = (
+    "home_visit",
+    "clinic_appointment",
+    "ae_attendance",
+    "admission",
+    "discharge",
+    "referral",
+    "referral_decision",
+    "assessment",
+    "strategy_discussion",
+    "s47_enquiry",
+    "cp_medical",
+    "cp_conference",
+    "core_group",
+    "case_closure",
+    "phone_call",
+    "letter",
+    "was_not_brought",
+    "police_callout",
+    "arrest",
+    "other",
+)
+
+#: concern tags (ids)
+CONCERN_TAGS = (
+    "bruising",
+    "head_injury",
+    "fracture",
+    "burn",
+    "other_injury",
+    "non_accidental",
+    "inconsistent_explanation",
+    "neglect",
+    "weight_loss",
+    "was_not_brought",
+    "domestic_abuse",
+    "substance_misuse",
+    "parental_mental_health",
+    "child_not_seen",
+)
+
+INJURY_TAGS = ("bruising", "head_injury", "fracture", "burn", "other_injury")
+
+#: escalation kinds (ids) a contact can *be*
+ESCALATIONS = (
+    "referral_to_csc",
+    "strategy_discussion",
+    "cp_medical",
+    "s47_enquiry",
+    "cp_conference",
+    "legal_planning",
+    "police_investigation",
+)
+
+FAILING_CATEGORIES = ("communication", "procedure", "staffing/capacity", "governance", "assessment")
+SEVERITIES = ("high", "medium", "low")
+
+# ---------------------------------------------------------------------------------------------------
+# Column contracts: name -> pandas dtype. Order is the canonical column order.
+# ---------------------------------------------------------------------------------------------------
+CONTACT_COLUMNS: dict[str, str] = {
+    "case_id": "string",
+    "event_id": "string",  # stable: derived from case_id + source_file + source_sheet + source_row
+    "date": "datetime64[ns]",  # start of the period for partial dates
+    "date_end": "datetime64[ns]",  # end of an event with a duration (admission), else NaT
+    "date_precision": "string",  # day | month | year | approximate
+    "time_known": "boolean",  # a time of day was given
+    "date_text": "string",  # the original date cell as text, kept verbatim
+    "sequence": "Int64",  # order within a day from a Sequence column, where given
+    "agency": "string",  # normalised agency name (alias table)
+    "agency_kind": "string",  # AGENCY_KINDS
+    "organisation": "string",  # the trust / council / force / practice
+    "role": "string",  # practitioner role as written
+    "contact_type": "string",  # CONTACT_TYPES
+    "child_seen": "boolean",  # NA = unknown
+    "child_seen_alone": "boolean",
+    "description": "string",  # verbatim
+    "action": "string",  # verbatim outcome / action taken
+    "analysis": "string",  # verbatim analysis / comment column
+    "concerns": "string",  # CONCERN_TAGS joined by MULTI_SEP, sorted; "" when none
+    "escalation": "string",  # ESCALATIONS id or "" when the contact was not an escalation
+    "informed_agencies": "string",  # normalised agency names joined by MULTI_SEP; "" when none recorded
+    "source_of_information": "string",
+    "source_file": "string",  # path relative to the case folder
+    "source_sheet": "string",  # sheet name, or "table N" for a Word table, "" for csv
+    "source_row": "Int64",  # row number as the spreadsheet shows it (1-based)
+    "extra": "string",  # JSON object of unmapped columns {header: value}, "" when none
+}
+
+TIMELINE_COLUMNS: dict[str, str] = {
+    **CONTACT_COLUMNS,
+    "seq": "Int64",  # position in the integrated chronology, 1-based
+    "age_days": "Int64",
+    "age_display": "string",  # "7m 12d"
+    "child_mobile": "boolean",
+    "event_group": "string",  # shared by rows that report the same event; own event_id when alone
+    "days_since_previous_contact": "Float64",
+    "days_since_child_seen": "Float64",
+    "open_concerns": "string",  # concern tags open at this contact, joined
+    "on_cp_plan": "boolean",
+    "in_hospital": "boolean",
+}
+
+FLAG_COLUMNS: dict[str, str] = {
+    "flag_id": "string",  # stable across re-runs and row order: rule_id + trigger event id hash
+    "rule_id": "string",
+    "severity": "string",
+    "trigger_event_id": "string",
+    "trigger_date": "datetime64[ns]",
+    "evidence_event_ids": "string",
+    "expected_action": "string",
+    "expected_by": "datetime64[ns]",
+    "actual_action_event_id": "string",  # "" when none
+    "actual_action_date": "datetime64[ns]",
+    "delay_days": "Float64",  # NA when no action at all (censored at review end: see rules docs)
+    "agencies": "string",
+    "failing_category": "string",
+    "explanation": "string",
+    "source": "string",
+}
+
+RESPONSE_LATENCY_COLUMNS: dict[str, str] = {
+    "event_id": "string",
+    "date": "datetime64[ns]",
+    "agency": "string",
+    "agency_kind": "string",
+    "concerns": "string",
+    "expected_days": "Float64",
+    "first_escalation_event_id": "string",
+    "first_escalation_date": "datetime64[ns]",
+    "first_escalation": "string",
+    "latency_days": "Float64",  # NA when never escalated
+    "within_expected": "boolean",
+    "flagged": "boolean",
+}
+
+
+def empty_frame(columns: dict[str, str]) -> pd.DataFrame:
+    """An empty table with the given column contract."""
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
+
+
+def conform(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """Return `frame` with exactly the contract's columns, in order, cast to their dtypes.
+
+    Missing columns are added empty; extra columns are kept after the contract's ones.
+    """
+    out = frame.copy()
+    for name, dtype in columns.items():
+        if name not in out.columns:
+            out[name] = pd.Series(pd.NA if dtype != "datetime64[ns]" else pd.NaT, index=out.index)
+        if dtype == "datetime64[ns]":
+            out[name] = pd.to_datetime(out[name]).astype("datetime64[ns]")
+        elif dtype == "string":
+            out[name] = out[name].astype("string").fillna("")
+        else:
+            out[name] = out[name].astype(dtype)
+    ordered = list(columns) + [c for c in out.columns if c not in columns]
+    return out[ordered]
+
+
+def split_multi(value) -> list[str]:
+    """'a; b' -> ['a', 'b']; '' / NA -> []."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return []
+    return [part.strip() for part in str(value).split(MULTI_SEP.strip()) if part.strip()]
+
+
+def join_multi(values) -> str:
+    """['b', 'a', 'a'] -> 'a; b' (sorted, unique)."""
+    return MULTI_SEP.join(sorted({str(v).strip() for v in values if str(v).strip()}))
+
+
+@dataclass(frozen=True)
+class SchemaFailure:
+    index: object
+    column: str
+    check: str
+    value: object
+
+
+def validate(frame: pd.DataFrame, columns: dict[str, str] = CONTACT_COLUMNS) -> pd.DataFrame:
+    """Check a table against a contract lazily; return every failure as a table.
+
+    Columns: index, column, check, failure_value. An empty table means the frame is valid.
+    """
+    failures: list[SchemaFailure] = []
+    for name in columns:
+        if name not in frame.columns:
+            failures.append(SchemaFailure(None, name, "column_present", None))
+    vocab_checks = {
+        "date_precision": DATE_PRECISIONS,
+        "agency_kind": AGENCY_KINDS,
+        "contact_type": CONTACT_TYPES,
+        "escalation": ESCALATIONS + ("",),
+        "severity": SEVERITIES,
+        "failing_category": FAILING_CATEGORIES,
+    }
+    for name, allowed in vocab_checks.items():
+        if name in frame.columns and name in columns:
+            bad = frame[name].notna() & ~frame[name].isin(allowed)
+            for idx, value in frame.loc[bad, name].items():
+                failures.append(SchemaFailure(idx, name, f"isin{tuple(allowed)}", value))
+    if "concerns" in frame.columns and "concerns" in columns:
+        for idx, value in frame["concerns"].items():
+            for tag in split_multi(value):
+                if tag not in CONCERN_TAGS:
+                    failures.append(SchemaFailure(idx, "concerns", "concern_tag", tag))
+    for name in ("event_id", "flag_id"):
+        if name in frame.columns and name in columns:
+            dup = frame[name].duplicated(keep=False) & frame[name].notna()
+            for idx, value in frame.loc[dup, name].items():
+                failures.append(SchemaFailure(idx, name, "unique", value))
+    if "date" in frame.columns and "date" in columns:
+        for idx in frame.index[frame["date"].isna()]:
+            failures.append(SchemaFailure(idx, "date", "not_null", None))
+    return pd.DataFrame(
+        [(f.index, f.column, f.check, f.value) for f in failures],
+        columns=["index", "column", "check", "failure_value"],
+    )
