@@ -1,0 +1,123 @@
+"""The ingest report: for every file and sheet, what was read, accepted and rejected, and why.
+
+The invariant the tests check on every fixture: for each (file, sheet), `rows_read == rows_accepted +
+rows_rejected`. Rows that are not data (title rows above the header, blank rows, repeated header rows)
+are not "read"; they are counted in `rows_skipped` with their reason so that nothing disappears
+unexplained.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Rejection:
+    row: int | None  # row number as the spreadsheet shows it
+    column: str | None  # the header of the offending column, as written
+    reason: str
+
+
+@dataclass(frozen=True)
+class RowWarning:
+    """A problem with an accepted row that the reviewer should see (out of order, end before start...)."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+
+@dataclass
+class FileReport:
+    file: str
+    sheet: str = ""
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    rows_skipped: int = 0  # title, blank and repeated-header rows (not data)
+    header_row: int | None = None
+    hidden: bool = False
+    profile: str = "generic"
+    columns: dict[str, str] = field(default_factory=dict)  # canonical field -> header as written
+    unmapped_columns: list[str] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    warnings: list[RowWarning] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def reject(self, row: int | None, column: str | None, reason: str) -> None:
+        self.rejections.append(Rejection(row, column, reason))
+        self.rows_rejected += 1
+
+    def warn(self, row: int | None, column: str | None, message: str) -> None:
+        self.warnings.append(RowWarning(row, column, message))
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows_read == self.rows_accepted + self.rows_rejected
+
+
+@dataclass
+class IngestReport:
+    case_id: str = ""
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return sum(f.rows_read for f in self.files)
+
+    @property
+    def rows_accepted(self) -> int:
+        return sum(f.rows_accepted for f in self.files)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(f.rows_rejected for f in self.files)
+
+    @property
+    def balanced(self) -> bool:
+        return all(f.balanced for f in self.files)
+
+    def to_dict(self) -> dict:
+        """The JSON shape of `review validate --json`."""
+        return {
+            "case_id": self.case_id,
+            "rows_read": self.rows_read,
+            "rows_accepted": self.rows_accepted,
+            "rows_rejected": self.rows_rejected,
+            "files": [
+                {
+                    "file": f.file,
+                    "sheet": f.sheet,
+                    "rows_read": f.rows_read,
+                    "rows_accepted": f.rows_accepted,
+                    "rows_rejected": f.rows_rejected,
+                    "rows_skipped": f.rows_skipped,
+                    "header_row": f.header_row,
+                    "hidden": f.hidden,
+                    "profile": f.profile,
+                    "columns": dict(f.columns),
+                    "unmapped_columns": list(f.unmapped_columns),
+                    "rejections": [asdict(r) for r in f.rejections],
+                    "warnings": [asdict(w) for w in f.warnings],
+                    "notes": list(f.notes),
+                }
+                for f in self.files
+            ],
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per file and sheet: the counts (the 'Data quality' sheet of the workbook)."""
+        cols = ["file", "sheet", "hidden", "header_row", "rows_read", "rows_accepted", "rows_rejected", "rows_skipped", "notes"]
+        return pd.DataFrame(
+            [[f.file, f.sheet, f.hidden, f.header_row, f.rows_read, f.rows_accepted, f.rows_rejected, f.rows_skipped, " | ".join(f.notes)] for f in self.files],
+            columns=cols,
+        )
+
+    def rejections_frame(self) -> pd.DataFrame:
+        """Every rejection and row warning: file, sheet, row, column, kind, reason."""
+        rows = []
+        for f in self.files:
+            rows += [[f.file, f.sheet, r.row, r.column, "rejected", r.reason] for r in f.rejections]
+            rows += [[f.file, f.sheet, w.row, w.column, "warning", w.message] for w in f.warnings]
+        return pd.DataFrame(rows, columns=["file", "sheet", "row", "column", "kind", "reason"])

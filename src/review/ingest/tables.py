@@ -1,0 +1,22 @@
+"""The raw table every reader returns: cells as the sheet shows them, with their row numbers."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RawTable:
+    """One sheet (or Word table, or csv) as read, before header detection and mapping.
+
+    `rows[i]` is the list of cell values of spreadsheet row `row_numbers[i]` (1-based, as the program
+    that opens the file shows it). Values are Python objects: str, int, float, bool, datetime, date,
+    time or None. Readers fill merged cells with the merged range's value and set `merged_filled`.
+    """
+
+    file: str  # path relative to the case folder
+    sheet: str  # sheet name; "" for csv; "table N" for a Word table
+    rows: list[list[object]]
+    row_numbers: list[int]
+    hidden: bool = False
+    merged_filled: bool = False
+    notes: list[str] = field(default_factory=list)  # reader observations (encoding, delimiter, formulas...)
