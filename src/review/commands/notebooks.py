@@ -1,12 +1,32 @@
-"""`review notebooks`: (being built)."""
+"""`review notebooks`: execute the notebook suite on a case with papermill."""
 from __future__ import annotations
 
-HELP = "(not yet available)"
+from pathlib import Path
+
+HELP = "Execute the notebook suite on a case; executed .ipynb and .html go to the report folder."
 
 
 def add_arguments(parser) -> None:
-    pass
+    parser.add_argument("case_dir", help="the case folder (holds case.yml)")
+    parser.add_argument("--out", help="report folder (default reports/<case_id>/)")
+    parser.add_argument("--notebooks", help="folder of the suite (default ./notebooks)")
+    parser.add_argument("--only", nargs="+", help="run only these notebooks (names without .ipynb)")
+    parser.add_argument("--no-html", action="store_true", help="do not write the .html copies")
 
 
 def run(args) -> int:
-    raise NotImplementedError("review notebooks is not built yet")
+    from ..config import load_case_config
+    from ..notebooks import run_notebooks
+
+    config = load_case_config(args.case_dir)
+    out_dir = Path(args.out) if args.out else Path("reports") / config.case_id
+    executed = run_notebooks(
+        args.case_dir,
+        out_dir,
+        notebooks_dir=args.notebooks,
+        names=args.only,
+        html=not args.no_html,
+    )
+    for path in executed:
+        print(f"executed {path}")
+    return 0

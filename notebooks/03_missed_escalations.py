@@ -1,0 +1,104 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 3. Missed escalation points
+#
+# The rules propose candidate missed escalation points; they never decide a finding. For each flag:
+# the rule, why it was raised, the expected action and deadline, what happened instead and the delay.
+# Then "not fast enough" (response latency) and "not smart enough" (what each agency knew when it
+# decided). A reviewer records a decision on each flag with a rationale; the decision is kept with the
+# case (`decisions.csv`) and carried into every export.
+
+# %% tags=["parameters"]
+case_dir = "../data/cases/sample"
+out_dir = "../reports/sample"
+# a decision to record when the notebook runs, e.g.
+# {"flag_no": 1, "decision": "accepted", "rationale": "...", "author": "Lead reviewer"}
+record = None
+
+# %%
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import display
+
+from review.charts import plot_agency_knowledge, plot_response_latency
+from review.decisions import record_decision
+from review.explorer import DecisionForm, flag_evidence, flags_view
+from review.pipeline import analyse, load_case
+
+pd.set_option("display.max_colwidth", 120)
+case = load_case(case_dir)
+analysis = analyse(case)
+flags = analysis.flags
+print(f"{len(flags)} candidate missed escalation points from {flags['rule_id'].nunique()} rules")
+
+# %% [markdown]
+# ## The flags
+
+# %%
+flags_view(flags)
+
+# %% [markdown]
+# ## Why each was raised
+
+# %%
+for number, flag in enumerate(flags.itertuples(index=False), start=1):
+    print(f"{number}. [{flag.rule_id}, {flag.severity}] {flag.explanation}\n   Source: {flag.source}\n")
+
+# %% [markdown]
+# ## The evidence behind the first flag
+
+# %%
+if len(flags):
+    display(flag_evidence(analysis.timeline, flags, flags["flag_id"].iloc[0]))
+
+# %% [markdown]
+# ## Not fast enough: time from each concern to the first escalation by any agency
+
+# %%
+display(analysis.response_latency)
+fig = plot_response_latency(analysis.response_latency)
+display(fig)
+plt.close(fig)
+
+# %% [markdown]
+# ## Not smart enough: what the deciding agency knew at each decision point
+
+# %%
+display(analysis.knowledge)
+fig = plot_agency_knowledge(analysis.knowledge)
+display(fig)
+plt.close(fig)
+
+# %% [markdown]
+# ## Reviewers' decisions
+# Decisions already recorded for this case, and any that name a flag the rules no longer raise.
+
+# %%
+display(analysis.decisions)
+display(analysis.decision_problems)
+
+# %% [markdown]
+# Record a decision: set `record` in the parameters (or use the form below in JupyterLab). The
+# decision is written to the case folder's `decisions.csv` through `review.decisions`.
+
+# %%
+if record:
+    flag_id = flags["flag_id"].iloc[int(record["flag_no"]) - 1] if "flag_no" in record else record["flag_id"]
+    record_decision(case_dir, flag_id, record["decision"], record["rationale"], record["author"])
+    analysis = analyse(load_case(case_dir))
+    display(flags_view(analysis.flags))
+
+# %%
+DecisionForm(case_dir, flags).widget

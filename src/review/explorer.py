@@ -1,0 +1,266 @@
+"""Interactive exploration for reviewers in JupyterLab, built on pure filtering functions.
+
+`filter_timeline` and `flag_evidence` are plain table-in/table-out functions (tested like the rest of
+the library); `TimelineExplorer` and `DecisionForm` wrap them in ipywidgets. When the notebook runs
+headless (papermill, nbconvert) the widgets still build, and every notebook shows its static tables
+and charts before them, so an executed copy is complete without a live kernel.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .schema import split_multi
+
+#: the columns a reviewer reads first, in reading order
+CHRONOLOGY_VIEW = [
+    "seq",
+    "date",
+    "date_precision",
+    "age_display",
+    "agency",
+    "contact_type",
+    "child_seen",
+    "concerns",
+    "escalation",
+    "description",
+    "action",
+    "event_group",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "event_id",
+]
+
+FLAG_VIEW = [
+    "flag_no",
+    "flag_id",
+    "rule_id",
+    "severity",
+    "trigger_date",
+    "agencies",
+    "expected_action",
+    "expected_by",
+    "delay_days",
+    "failing_category",
+    "explanation",
+]
+
+
+def chronology_view(timeline: pd.DataFrame) -> pd.DataFrame:
+    """The integrated chronology with the columns a reviewer reads, in reading order."""
+    return timeline[[c for c in CHRONOLOGY_VIEW if c in timeline.columns]].reset_index(drop=True)
+
+
+def flags_view(flags: pd.DataFrame) -> pd.DataFrame:
+    """The flags numbered 1..n as on the swimlane callouts, with the columns a reviewer reads."""
+    numbered = flags.reset_index(drop=True).copy()
+    numbered.insert(0, "flag_no", range(1, len(numbered) + 1))
+    extra = [c for c in ("decision", "rationale", "decided_by") if c in numbered.columns]
+    return numbered[[c for c in FLAG_VIEW if c in numbered.columns] + extra]
+
+
+def filter_timeline(
+    timeline: pd.DataFrame,
+    *,
+    start=None,
+    end=None,
+    agencies=None,
+    contact_types=None,
+    concerns=None,
+    search: str | None = None,
+    flagged_event_ids=None,
+) -> pd.DataFrame:
+    """Rows of the timeline that match every given filter (None or empty means no filter).
+
+    `concerns` keeps rows carrying any of the tags; `search` is a case-insensitive substring over the
+    description, action and analysis; `flagged_event_ids` keeps only those events.
+    """
+    keep = pd.Series(True, index=timeline.index)
+    if start is not None:
+        keep &= timeline["date"] >= pd.Timestamp(start)
+    if end is not None:
+        # an end date includes the whole of that day
+        keep &= timeline["date"] < pd.Timestamp(end) + pd.Timedelta(days=1)
+    if agencies:
+        keep &= timeline["agency"].isin(list(agencies))
+    if contact_types:
+        keep &= timeline["contact_type"].isin(list(contact_types))
+    if concerns:
+        wanted = set(concerns)
+        keep &= timeline["concerns"].map(lambda value: bool(wanted & set(split_multi(value))))
+    if search:
+        needle = search.strip().lower()
+        if needle:
+            text = (
+                timeline["description"].fillna("").astype(str)
+                + " "
+                + timeline["action"].fillna("").astype(str)
+                + " "
+                + timeline.get("analysis", pd.Series("", index=timeline.index)).fillna("").astype(str)
+            ).str.lower()
+            keep &= text.str.contains(needle, regex=False)
+    if flagged_event_ids is not None:
+        keep &= timeline["event_id"].isin(list(flagged_event_ids))
+    return timeline[keep.astype(bool)]
+
+
+def flag_evidence(timeline: pd.DataFrame, flags: pd.DataFrame, flag_id: str) -> pd.DataFrame:
+    """The timeline rows a flag cites: its trigger, its evidence and the late action if any."""
+    match = flags[flags["flag_id"] == flag_id]
+    if match.empty:
+        raise KeyError(f"no flag {flag_id!r}")
+    flag = match.iloc[0]
+    ids = [flag["trigger_event_id"], *split_multi(flag["evidence_event_ids"])]
+    if flag.get("actual_action_event_id"):
+        ids.append(flag["actual_action_event_id"])
+    rows = timeline[timeline["event_id"].isin(ids)]
+    role = {eid: "evidence" for eid in ids}
+    role[flag["trigger_event_id"]] = "trigger"
+    if flag.get("actual_action_event_id"):
+        role[flag["actual_action_event_id"]] = "late action"
+    view = chronology_view(rows)
+    view.insert(0, "role", rows["event_id"].map(role).to_numpy())
+    return view
+
+
+@dataclass
+class ExplorerState:
+    start: dt.date | None = None
+    end: dt.date | None = None
+    agencies: tuple[str, ...] = ()
+    contact_types: tuple[str, ...] = ()
+    concerns: tuple[str, ...] = ()
+    search: str = ""
+
+
+class TimelineExplorer:
+    """ipywidgets controls over the timeline, linked to the swimlane chart and the flags.
+
+    Build with ``TimelineExplorer(analysis, case_config)`` and display ``.widget``. The chart is
+    redrawn for the filtered rows; selecting a flag shows its evidence rows.
+    """
+
+    def __init__(self, analysis, case_config, *, max_rows: int = 200):
+        import ipywidgets as w
+
+        self.analysis = analysis
+        self.case = case_config
+        self.max_rows = max_rows
+        timeline = analysis.timeline
+        dates = timeline["date"].dropna()
+        self.start = w.DatePicker(description="From", value=dates.min().date() if len(dates) else None)
+        self.end = w.DatePicker(description="To", value=dates.max().date() if len(dates) else None)
+        self.agencies = w.SelectMultiple(
+            options=sorted(timeline["agency"].dropna().unique()), description="Agency", rows=6
+        )
+        self.contact_types = w.SelectMultiple(
+            options=sorted(timeline["contact_type"].dropna().unique()), description="Type", rows=6
+        )
+        tags = sorted({tag for value in timeline["concerns"] for tag in split_multi(value)})
+        self.concerns = w.SelectMultiple(options=tags, description="Concern", rows=6)
+        self.search = w.Text(description="Search", placeholder="words in the description")
+        flag_options = [("(no flag selected)", "")] + [
+            (f"{i}. {row.rule_id} — {pd.Timestamp(row.trigger_date):%d/%m/%Y}", row.flag_id)
+            for i, row in enumerate(analysis.flags.itertuples(index=False), start=1)
+        ]
+        self.flag = w.Dropdown(options=flag_options, description="Flag")
+        self.table_out = w.Output()
+        self.chart_out = w.Output()
+        self.evidence_out = w.Output()
+        for control in (self.start, self.end, self.agencies, self.contact_types, self.concerns, self.search):
+            control.observe(self._refresh, names="value")
+        self.flag.observe(self._show_flag, names="value")
+        filters = w.VBox([w.HBox([self.start, self.end]), w.HBox([self.agencies, self.contact_types, self.concerns]), self.search])
+        self.widget = w.VBox([filters, self.chart_out, self.table_out, self.flag, self.evidence_out])
+        self._refresh()
+
+    @property
+    def state(self) -> ExplorerState:
+        return ExplorerState(
+            start=self.start.value,
+            end=self.end.value,
+            agencies=tuple(self.agencies.value),
+            contact_types=tuple(self.contact_types.value),
+            concerns=tuple(self.concerns.value),
+            search=self.search.value,
+        )
+
+    def filtered(self) -> pd.DataFrame:
+        s = self.state
+        return filter_timeline(
+            self.analysis.timeline,
+            start=s.start,
+            end=s.end,
+            agencies=s.agencies,
+            contact_types=s.contact_types,
+            concerns=s.concerns,
+            search=s.search,
+        )
+
+    def _refresh(self, _change=None) -> None:
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        from .charts import plot_swimlane
+
+        rows = self.filtered()
+        shown_flags = self.analysis.flags[self.analysis.flags["trigger_event_id"].isin(rows["event_id"])]
+        self.table_out.clear_output(wait=True)
+        with self.table_out:
+            print(f"{len(rows)} of {len(self.analysis.timeline)} contacts")
+            display(chronology_view(rows).head(self.max_rows))
+        self.chart_out.clear_output(wait=True)
+        with self.chart_out:
+            if len(rows):
+                fig = plot_swimlane(rows, shown_flags, self.analysis.periods, self.case)
+                display(fig)
+                plt.close(fig)
+
+    def _show_flag(self, change) -> None:
+        from IPython.display import display
+
+        self.evidence_out.clear_output(wait=True)
+        if not change["new"]:
+            return
+        with self.evidence_out:
+            flag = self.analysis.flags[self.analysis.flags["flag_id"] == change["new"]].iloc[0]
+            print(flag["explanation"])
+            display(flag_evidence(self.analysis.timeline, self.analysis.flags, change["new"]))
+
+
+class DecisionForm:
+    """A small form to accept or reject a flag (or add a finding) that writes through review.decisions."""
+
+    def __init__(self, case_dir, flags: pd.DataFrame, *, author: str = ""):
+        import ipywidgets as w
+
+        self.case_dir = case_dir
+        self.flag = w.Dropdown(options=[("(new finding)", "")] + [(fid, fid) for fid in flags["flag_id"]], description="Flag")
+        self.decision = w.ToggleButtons(options=["accepted", "rejected", "added"], description="Decision")
+        self.rationale = w.Textarea(description="Rationale", placeholder="why (required)")
+        self.author = w.Text(description="Author", value=author)
+        self.save = w.Button(description="Record decision", button_style="primary")
+        self.out = w.Output()
+        self.save.on_click(self._save)
+        self.widget = w.VBox([self.flag, self.decision, self.rationale, self.author, self.save, self.out])
+
+    def _save(self, _button) -> None:
+        from .decisions import record_decision
+        from .errors import ReviewError
+
+        self.out.clear_output()
+        with self.out:
+            try:
+                record_decision(
+                    self.case_dir,
+                    self.flag.value,
+                    self.decision.value,
+                    self.rationale.value,
+                    self.author.value,
+                )
+                print(f"Recorded: {self.decision.value} {self.flag.value or '(new finding)'}")
+            except ReviewError as exc:
+                print(f"Not recorded: {exc}")
