@@ -1,0 +1,723 @@
+"""The review's charts: tables in, a matplotlib `Figure` out, in one house style.
+
+Every chart reads in colour and in greyscale: colours come from the Okabe-Ito palette (safe for the
+common colour-vision deficiencies) and every colour-coded distinction is doubled by a marker shape, a
+hatch or a line style. Nothing here touches global state: figures are built with `matplotlib.figure.Figure`
+(not pyplot, so nothing is registered or leaked) inside `house_style()`, a `plt.rc_context`. Artists carry
+their meaning in `gid` (``lane:<agency>``, ``flag:<n>``, ``period:<kind>:<i>``, ...) so tests and the HTML
+report can check a chart against the tables it was drawn from. Saving is `review.export.save_figure`.
+"""
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Iterator
+
+import matplotlib as mpl
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from .schema import (
+    AGENCY_KINDS,
+    CONTACT_TYPES,
+    RESPONSE_LATENCY_COLUMNS,
+    TIMELINE_COLUMNS,
+    conform,
+    split_multi,
+)
+
+__all__ = [
+    "OKABE_ITO",
+    "KIND_COLOURS",
+    "CONTACT_MARKERS",
+    "HOUSE_RC",
+    "house_style",
+    "alt_text",
+    "plot_swimlane",
+    "plot_response_latency",
+    "plot_agency_knowledge",
+    "plot_contact_density",
+]
+
+# ---------------------------------------------------------------------------------------------------
+# The house style
+# ---------------------------------------------------------------------------------------------------
+#: Okabe & Ito (2008), "Color Universal Design": distinguishable with the common colour-vision deficiencies.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "grey": "#999999",
+}
+#: concerns, flags and "not fast/smart enough" are always vermillion (and always doubled by shape/hatch)
+ALERT = OKABE_ITO["vermillion"]
+OK = OKABE_ITO["blue"]
+NEUTRAL = "#555555"
+
+KIND_COLOURS = {
+    "health": OKABE_ITO["blue"],
+    "social care": OKABE_ITO["orange"],
+    "police": OKABE_ITO["black"],
+    "education": OKABE_ITO["bluish_green"],
+    "housing": OKABE_ITO["reddish_purple"],
+    "voluntary": OKABE_ITO["sky_blue"],
+    "other": OKABE_ITO["grey"],
+}
+
+#: one marker shape per contact type, so the type reads without colour
+CONTACT_MARKERS = dict(
+    zip(
+        CONTACT_TYPES,
+        ["s", "o", "D", "P", "X", ">", "<", "h", "*", "p", "d", "H", "8", "v", "1", "2", "^", "|", "x", "."],
+        strict=True,
+    )
+)
+
+PERIOD_STYLE = {
+    # kind: (label, facecolor, hatch)
+    "cp_plan": ("Child protection plan", OKABE_ITO["yellow"], "////"),
+    "hospital": ("In hospital", OKABE_ITO["sky_blue"], "...."),
+}
+
+HOUSE_RC = {
+    "font.family": "DejaVu Sans",
+    "font.size": 8,
+    "axes.titlesize": 10,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 8,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": mpl.cycler(color=[OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple", "sky_blue", "black")]),
+    "legend.fontsize": 7,
+    "legend.frameon": False,
+    "xtick.labelsize": 7,
+    "ytick.labelsize": 7,
+    "hatch.linewidth": 0.6,
+    "figure.dpi": 100,
+    "savefig.dpi": 300,
+    "svg.hashsalt": "review",  # fixed ids in SVG output: byte-identical across runs
+    "svg.fonttype": "path",
+    "pdf.fonttype": 42,
+    "path.simplify": True,
+}
+
+A4_LANDSCAPE = (11.69, 8.27)
+
+
+@contextlib.contextmanager
+def house_style() -> Iterator[None]:
+    """Apply the house rcParams for the duration of a block (never mutates the global rcParams)."""
+    with plt.rc_context(HOUSE_RC):
+        yield
+
+
+def alt_text(fig: Figure) -> str:
+    """The text alternative of a chart (for the HTML report's ``alt``); falls back to its title."""
+    text = getattr(fig, "review_alt_text", None)
+    if text:
+        return text
+    title = fig._suptitle.get_text() if fig._suptitle is not None else ""
+    return title or "Chart"
+
+
+def _label(identifier: str) -> str:
+    """'ae_attendance' -> 'A&E attendance' (display labels of vocabulary ids)."""
+    special = {
+        "ae_attendance": "A&E attendance",
+        "s47_enquiry": "s47 enquiry",
+        "cp_conference": "CP conference",
+        "cp_medical": "CP medical",
+        "referral_to_csc": "referral to children's social care",
+        "was_not_brought": "was not brought",
+    }
+    return special.get(identifier, str(identifier).replace("_", " "))
+
+
+def _case_config(case):
+    """Accept a `CaseConfig` or a pipeline `Case` (which has `.config`)."""
+    return getattr(case, "config", case)
+
+
+def _dates_to_num(values) -> np.ndarray:
+    arr = pd.to_datetime(pd.Series(values)).to_numpy(dtype="datetime64[ns]")
+    out = np.full(len(arr), np.nan)
+    ok = ~np.isnat(arr)
+    if ok.any():
+        out[ok] = mdates.date2num(arr[ok])
+    return out
+
+
+def _truncate(text: str, width: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _empty_figure(title: str, message: str, figsize=(8, 3)) -> Figure:
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes)
+    fig.suptitle(title)
+    fig.review_alt_text = f"{title}: {message}"
+    return fig
+
+
+def _agency_order(timeline: pd.DataFrame) -> list[tuple[str, str]]:
+    """(agency_kind, agency) lanes: grouped by kind in vocabulary order, agencies alphabetically."""
+    kinds = {k: i for i, k in enumerate(AGENCY_KINDS)}
+    pairs = (
+        timeline[["agency_kind", "agency"]]
+        .astype(str)
+        .drop_duplicates(subset="agency")
+        .itertuples(index=False, name=None)
+    )
+    return sorted(pairs, key=lambda p: (kinds.get(p[0], len(kinds)), p[0], p[1].casefold(), p[1]))
+
+
+def _stack_offsets(x: np.ndarray, lanes: np.ndarray, bin_width: float, step: float, max_offset: float) -> np.ndarray:
+    """Vertical offsets that stack markers sharing a lane and (almost) the same date.
+
+    Markers closer than `bin_width` days in one lane would print on top of each other, so within each
+    (lane, bin) the k-th marker moves ``step`` further from the lane centre, alternating above and below
+    (0, +1, -1, +2, ...), compressed to fit within ``max_offset``.
+    """
+    offsets = np.zeros(len(x))
+    if not len(x):
+        return offsets
+    bins = np.floor((x - np.nanmin(x)) / bin_width).astype(int)
+    frame = pd.DataFrame({"lane": lanes, "bin": bins, "i": np.arange(len(x))})
+    for _, group in frame.groupby(["lane", "bin"], sort=False):
+        n = len(group)
+        if n == 1:
+            continue
+        this_step = min(step, 2 * max_offset / max(n - 1, 1))
+        ranks = np.arange(n)
+        signed = np.where(ranks % 2 == 1, (ranks + 1) // 2, -(ranks // 2))
+        offsets[group["i"].to_numpy()] = signed * this_step
+    return offsets
+
+
+def _stagger_callouts(xs: list[float], min_gap: float, max_levels: int) -> list[tuple[int, float]]:
+    """Place callouts (sorted by x) on rows so none is closer than `min_gap` to another on its row.
+
+    Each callout takes the lowest row where it fits at its own x (or nudged right by at most two gaps,
+    its leader line then slants to the contact); when every row is crowded it goes where the nudge is
+    smallest. Returns (row, text x) per callout.
+    """
+    last = [-math.inf] * max_levels
+    placed = []
+    for x in xs:
+        candidates = [(lvl, max(x, last[lvl] + min_gap)) for lvl in range(max_levels)]
+        near = [c for c in candidates if c[1] - x <= 2 * min_gap]
+        lvl, tx = near[0] if near else min(candidates, key=lambda c: (c[1], c[0]))
+        last[lvl] = tx
+        placed.append((lvl, tx))
+    return placed
+
+
+# ---------------------------------------------------------------------------------------------------
+# 1. Swimlane
+# ---------------------------------------------------------------------------------------------------
+def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataFrame, case) -> Figure:
+    """Draw the integrated chronology as one lane per agency, grouped by agency kind.
+
+    Time runs left to right with the child's age (in months) on a secondary axis at the top. Each contact
+    is a marker whose shape is its contact type and whose colour is its agency kind; same-day (and
+    near-same-day) contacts in a lane are stacked so none is hidden. Contacts that recorded a concern
+    get a vermillion ring; escalations get an upward arrow. Child-protection-plan and hospital periods
+    are shaded with distinct hatches. Every flag is a numbered callout pointing at its trigger contact;
+    the number is the flag's 1-based row in `flags` (in the order given), so the chart and the flags
+    table read together. Callouts that would overlap are staggered over several heights.
+
+    Parameters
+    ----------
+    timeline : pandas.DataFrame
+        The integrated chronology (``schema.TIMELINE_COLUMNS``).
+    flags : pandas.DataFrame
+        Candidate missed escalation points (``schema.FLAG_COLUMNS``), in the order of the flags table.
+    periods : pandas.DataFrame
+        Columns ``kind`` ('cp_plan' | 'hospital'), ``start``, ``end`` (NaT = still open), ``agency``.
+    case : CaseConfig or Case
+        The case (``date_of_birth``, ``case_id``, ``review_date``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A4 landscape. Artists carry gids: ``lane:<agency>`` (lane band), ``contacts:<contact_type>``
+        (markers), ``concerns``, ``escalation:<event_id>``, ``period:<kind>:<i>`` (i = row in
+        `periods`), ``flag:<n>`` (callout text; its label is the flag_id).
+
+    Examples
+    --------
+    >>> fig = plot_swimlane(analysis.timeline, analysis.flags, analysis.periods, case.config)
+    >>> review.export.save_figure(fig, "swimlane", out_dir)
+    """
+    config = _case_config(case)
+    case_id = getattr(config, "case_id", "")
+    title = f"Case {case_id}: contacts by agency over time" if case_id else "Contacts by agency over time"
+    timeline = conform(timeline, TIMELINE_COLUMNS)
+    timeline = timeline[timeline["date"].notna()]
+    if flags is None:
+        flags = pd.DataFrame(columns=["flag_id", "trigger_event_id", "trigger_date", "agencies", "severity"])
+    if periods is None:
+        periods = pd.DataFrame(columns=["kind", "start", "end", "agency"])
+    with house_style():
+        if timeline.empty:
+            return _empty_figure(title, "no dated contacts", figsize=A4_LANDSCAPE)
+        lanes = _agency_order(timeline)
+        lane_of = {agency: i for i, (_, agency) in enumerate(lanes)}
+        kind_of = {agency: kind for kind, agency in lanes}
+
+        order = timeline.sort_values(["date", "seq", "event_id"], kind="mergesort", na_position="last")
+        x = _dates_to_num(order["date"])
+        lane_idx = order["agency"].astype(str).map(lane_of).to_numpy()
+        x_min, x_max = float(np.nanmin(x)), float(np.nanmax(x))
+        review_end = getattr(config, "review_date", None)
+        if review_end is not None:
+            x_max = max(x_max, float(mdates.date2num(pd.Timestamp(review_end).to_datetime64())))
+        span = max(x_max - x_min, 30.0)
+        pad = span * 0.02
+
+        fig = Figure(figsize=A4_LANDSCAPE, layout="constrained")
+        ax = fig.add_subplot()
+        axes_width_in = A4_LANDSCAPE[0] * 0.8
+        days_per_inch = (span + 2 * pad) / axes_width_in
+        # markers ~0.09 in wide at this size: contacts nearer than that in one lane are stacked
+        y = lane_idx + _stack_offsets(x, lane_idx, bin_width=max(days_per_inch * 0.09, 0.5), step=0.16, max_offset=0.4)
+
+        # lane bands, alternating shade per agency kind group, with the kind written at the group's side
+        kinds_in_order: list[str] = []
+        for kind, _ in lanes:
+            if kind not in kinds_in_order:
+                kinds_in_order.append(kind)
+        for i, (kind, agency) in enumerate(lanes):
+            shade = "#F2F2F2" if kinds_in_order.index(kind) % 2 == 0 else "white"
+            band = ax.axhspan(i - 0.5, i + 0.5, facecolor=shade, edgecolor="none", zorder=0)
+            band.set_gid(f"lane:{agency}")
+            band.set_label(f"_lane {agency}")
+            ax.axhline(i + 0.5, color="#CCCCCC", lw=0.4, zorder=0.5)
+        for kind in kinds_in_order:
+            members = [i for i, (k, _) in enumerate(lanes) if k == kind]
+            ax.text(
+                1.005, (min(members) + max(members)) / 2, kind.upper().replace(" ", "\n"),
+                transform=ax.get_yaxis_transform(), rotation=270, ha="left", va="center",
+                fontsize=6.5, fontweight="bold", linespacing=1.0, color=KIND_COLOURS.get(kind, NEUTRAL), gid=f"kind:{kind}",
+            )
+
+        # shaded periods (CP plan, hospital): across all lanes, hatched so they read in greyscale
+        for i, row in enumerate(periods.itertuples(index=False)):
+            kind = str(getattr(row, "kind", ""))
+            label, colour, hatch = PERIOD_STYLE.get(kind, (_label(kind), OKABE_ITO["grey"], "xx"))
+            start = _dates_to_num([getattr(row, "start", pd.NaT)])[0]
+            end = _dates_to_num([getattr(row, "end", pd.NaT)])[0]
+            if np.isnan(start):
+                continue
+            if np.isnan(end):
+                end = x_max  # still open at the end of the period under review
+            span_artist = ax.axvspan(start, max(end, start + 0.5), facecolor=mpl.colors.to_rgba(colour, 0.22),
+                                     hatch=hatch, edgecolor=mpl.colors.to_rgba(NEUTRAL, 0.45), linewidth=0, zorder=0.6)
+            span_artist.set_gid(f"period:{kind}:{i}")
+            span_artist.set_label(f"_{label}")
+
+        # contacts: one scatter per contact type (shape), coloured by agency kind
+        colours = np.array([KIND_COLOURS.get(kind_of.get(a, "other"), NEUTRAL) for a in order["agency"].astype(str)])
+        ctypes = order["contact_type"].astype(str).to_numpy()
+        size = 26 if len(order) <= 200 else 16
+        has_concern = order["concerns"].astype(str).str.len().to_numpy() > 0
+        if has_concern.any():
+            rings = ax.scatter(x[has_concern], y[has_concern], s=size * 3.2, facecolors="none", edgecolors=ALERT,
+                               linewidths=1.2, zorder=3)
+            rings.set_gid("concerns")
+            rings.set_label("_concerns")
+        for ctype in [c for c in CONTACT_TYPES if c in set(ctypes)] + sorted(set(ctypes) - set(CONTACT_TYPES)):
+            sel = ctypes == ctype
+            marker = CONTACT_MARKERS.get(ctype, "o")
+            filled = marker not in ("1", "2", "|", "x", "+")
+            sc = ax.scatter(
+                x[sel], y[sel], s=size, marker=marker,
+                c=colours[sel] if filled else None,
+                color=None if filled else colours[sel],
+                edgecolors="white" if filled else None, linewidths=0.4 if filled else 1.0, zorder=4,
+            )
+            sc.set_gid(f"contacts:{ctype}")
+            sc.set_label(_label(ctype))
+
+        # escalations: an upward arrow from the contact
+        escalated = order["escalation"].astype(str).to_numpy() != ""
+        for xi, yi, eid in zip(x[escalated], y[escalated], order["event_id"].astype(str).to_numpy()[escalated]):
+            arrow = ax.annotate("", xy=(xi, yi - 0.42), xytext=(xi, yi - 0.08), zorder=5,
+                                arrowprops=dict(arrowstyle="-|>", color="black", lw=0.8, mutation_scale=7))
+            arrow.set_gid(f"escalation:{eid}")
+
+        # flag callouts: numbered as the flags table's rows, staggered above the lanes
+        pos = {eid: (xi, yi) for eid, xi, yi in zip(order["event_id"].astype(str), x, y)}
+        flag_rows = []
+        for n, row in enumerate(flags.itertuples(index=False), start=1):
+            eid = str(getattr(row, "trigger_event_id", "") or "")
+            if eid in pos:
+                fx, fy = pos[eid]
+            else:
+                fx = _dates_to_num([getattr(row, "trigger_date", pd.NaT)])[0]
+                agencies = [a for a in split_multi(getattr(row, "agencies", "")) if a in lane_of]
+                fy = lane_of[agencies[0]] if agencies else 0
+                if np.isnan(fx):
+                    continue
+            flag_rows.append((n, fx, fy, str(getattr(row, "flag_id", n)), str(getattr(row, "severity", ""))))
+        max_levels = 4
+        callout_gap = days_per_inch * 0.2  # a callout circle is ~0.16 in wide
+        by_x = sorted(flag_rows, key=lambda r: (r[1], r[0]))
+        placement = dict(zip([r[0] for r in by_x], _stagger_callouts([r[1] for r in by_x], callout_gap, max_levels)))
+        used_levels = max(lvl for lvl, _ in placement.values()) + 1 if placement else 0
+        for n, fx, fy, flag_id, severity in flag_rows:
+            level, tx = placement[n]
+            ty = -0.95 - level * 0.6
+            high = severity == "high"
+            text = ax.annotate(
+                str(n), xy=(fx, fy), xytext=(tx, ty), textcoords="data", ha="center", va="center",
+                fontsize=6.5, fontweight="bold" if high else "normal", color="black", zorder=6,
+                bbox=dict(boxstyle="circle,pad=0.25", fc="white", ec=ALERT, lw=1.2 if high else 0.7),
+                arrowprops=dict(arrowstyle="-", color=ALERT, lw=0.5, shrinkA=0, shrinkB=3),
+            )
+            text.set_gid(f"flag:{n}")
+            text.set_label(flag_id)
+
+        # axes
+        top = -0.95 - max(used_levels - 1, 0) * 0.6 - 0.55 if used_levels else -0.6
+        ax.set_ylim(len(lanes) - 0.5, top)
+        ax.set_yticks(range(len(lanes)), [_truncate(agency, 34) for _, agency in lanes])
+        for tick, (kind, _) in zip(ax.get_yticklabels(), lanes):
+            tick.set_color(KIND_COLOURS.get(kind, NEUTRAL) if kind != "other" else NEUTRAL)
+        ax.tick_params(axis="y", length=0)
+        ax.set_xlim(x_min - pad, x_max + pad)
+        locator = mdates.AutoDateLocator(minticks=6, maxticks=14)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y") if span > 90 else mdates.DateFormatter("%d %b\n%Y"))
+        ax.set_xlabel("Date of contact")
+        ax.grid(axis="x", color="#DDDDDD", lw=0.4, zorder=0.1)
+        ax.spines["left"].set_visible(False)
+
+        dob = getattr(config, "date_of_birth", None)
+        if dob is not None:
+            dob_num = float(mdates.date2num(pd.Timestamp(dob).to_datetime64()))
+            month = 365.25 / 12
+            age_axis = ax.secondary_xaxis("top", functions=(lambda v: (v - dob_num) / month, lambda m: m * month + dob_num))
+            age_axis.set_xlabel("Child's age (months)")
+            age_axis.xaxis.set_major_locator(mpl.ticker.MaxNLocator(steps=[1, 2, 3, 6], integer=True))
+            age_axis.set_gid("age_axis")
+
+        n_contacts, n_agencies = len(order), len(lanes)
+        fig.suptitle(f"{title} ({n_contacts} contacts, {n_agencies} agencies, {len(flag_rows)} flags)")
+
+        handles = [Line2D([], [], marker=CONTACT_MARKERS.get(c, "o"), linestyle="", color=NEUTRAL, markersize=5, label=_label(c))
+                   for c in [c for c in CONTACT_TYPES if c in set(ctypes)] + sorted(set(ctypes) - set(CONTACT_TYPES))]
+        handles += [Patch(facecolor=KIND_COLOURS.get(k, NEUTRAL), label=k) for k in kinds_in_order]
+        handles += [
+            Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor=ALERT, markersize=8, label="concern recorded"),
+            Line2D([], [], marker=r"$\uparrow$", linestyle="", color="black", markersize=7, label="escalation"),
+            Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor=ALERT, markersize=8, label="flag (number = row in flags table)"),
+        ]
+        for kind in [k for k in PERIOD_STYLE if k in set(periods.get("kind", pd.Series(dtype=str)).astype(str))]:
+            label, colour, hatch = PERIOD_STYLE[kind]
+            handles.append(Patch(facecolor=mpl.colors.to_rgba(colour, 0.22), hatch=hatch, edgecolor=mpl.colors.to_rgba(NEUTRAL, 0.45), linewidth=0, label=label))
+        fig.legend(handles=handles, loc="outside lower center", ncol=min(8, len(handles)), handlelength=1.2, columnspacing=1.0)
+
+        concern_count = int(has_concern.sum())
+        escalation_count = int(escalated.sum())
+        fig.review_alt_text = (
+            f"Swimlane chart of {n_contacts} contacts by {n_agencies} agencies "
+            f"({', '.join(f'{sum(1 for k, _ in lanes if k == kind)} {kind}' for kind in kinds_in_order)}) "
+            f"from {mdates.num2date(x_min):%d %b %Y} to {mdates.num2date(np.nanmax(x)):%d %b %Y}; "
+            f"{concern_count} contacts recorded a concern, {escalation_count} were escalations, "
+            f"{len(periods)} child protection plan or hospital periods are shaded and {len(flag_rows)} flags are numbered."
+        )
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------------
+# 2. Response latency ("not fast enough")
+# ---------------------------------------------------------------------------------------------------
+def plot_response_latency(response_latency: pd.DataFrame) -> Figure:
+    """For each recorded concern, the days until its first escalation against the expected time.
+
+    One row per concern contact (oldest at the top). The bar is the time to the first escalation; the
+    black tick is the expected time. Bars later than expected — the "not fast enough" ones — are
+    vermillion and hatched with a bold label; concerns never escalated are drawn as an open,
+    cross-hatched bar running to the right edge and labelled "never escalated".
+
+    Parameters
+    ----------
+    response_latency : pandas.DataFrame
+        ``schema.RESPONSE_LATENCY_COLUMNS``: one row per concern with ``expected_days``,
+        ``latency_days`` (NA = never escalated), ``within_expected`` and ``flagged``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Bars carry gids ``latency:<event_id>:<status>`` with status ``ok`` | ``late`` | ``never``;
+        expected ticks ``expected:<event_id>``.
+    """
+    title = "Time from concern to first escalation"
+    table = conform(response_latency if response_latency is not None else pd.DataFrame(), RESPONSE_LATENCY_COLUMNS)
+    with house_style():
+        if table.empty:
+            return _empty_figure(title, "no concerns recorded")
+        table = table.sort_values(["date", "event_id"], kind="mergesort").reset_index(drop=True)
+        latency = table["latency_days"].astype("Float64")
+        expected = table["expected_days"].astype("Float64")
+        never = latency.isna().to_numpy()
+        late = (~never) & (
+            table["flagged"].fillna(False).astype(bool).to_numpy()
+            | ((~table["within_expected"].fillna(True).astype(bool)).to_numpy())
+            | (latency.fillna(0).to_numpy(dtype=float) > expected.fillna(np.inf).to_numpy(dtype=float))
+        )
+        finite = pd.concat([latency.dropna(), expected.dropna()]).to_numpy(dtype=float)
+        x_max = float(finite.max()) * 1.4 if len(finite) else 10.0
+        x_max = max(x_max, 5.0)
+
+        n = len(table)
+        fig = Figure(figsize=(A4_LANDSCAPE[0], min(max(3.0, 0.24 * n + 1.8), 40.0)), layout="constrained")
+        ax = fig.add_subplot()
+        labels = []
+        for i, row in table.iterrows():
+            date = "" if pd.isna(row["date"]) else f"{row['date']:%d %b %Y}"
+            concerns = ", ".join(_label(c) for c in split_multi(row["concerns"]))
+            labels.append(_truncate(f"{date} · {row['agency']} · {concerns}", 70))
+            eid = str(row["event_id"])
+            if never[i]:
+                bar = ax.barh(i, x_max, height=0.6, facecolor="white", edgecolor=ALERT, hatch="xxx", linewidth=0.8)
+                ax.text(x_max * 0.99, i, "never escalated", ha="right", va="center", fontsize=6.5, color=ALERT,
+                        fontweight="bold", bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none"))
+                status = "never"
+            else:
+                value = float(latency.iloc[i])
+                status = "late" if late[i] else "ok"
+                bar = ax.barh(i, max(value, x_max * 0.004), height=0.6,
+                              facecolor=ALERT if late[i] else OK, hatch="////" if late[i] else None,
+                              edgecolor="white" if not late[i] else "black", linewidth=0.4)
+                what = _label(str(row["first_escalation"])) if str(row["first_escalation"]) else "escalated"
+                ax.text(value + x_max * 0.01, i, f"{value:g} d ({what})", ha="left", va="center", fontsize=6.5,
+                        fontweight="bold" if late[i] else "normal")
+            bar.patches[0].set_gid(f"latency:{eid}:{status}")
+            if not pd.isna(expected.iloc[i]):
+                tick = ax.plot([float(expected.iloc[i])] * 2, [i - 0.42, i + 0.42], color="black", lw=1.6,
+                               solid_capstyle="butt", zorder=5)[0]
+                tick.set_gid(f"expected:{eid}")
+        ax.set_yticks(range(n), labels)
+        for tick, is_late, is_never in zip(ax.get_yticklabels(), late, never):
+            if is_late or is_never:
+                tick.set_fontweight("bold")
+                tick.set_color(ALERT)
+        ax.set_ylim(n - 0.5, -0.5)
+        ax.set_xlim(0, x_max)
+        ax.set_xlabel("Days from the concern to the first escalation (black tick: expected within)")
+        ax.grid(axis="x", color="#DDDDDD", lw=0.4)
+        ax.set_axisbelow(True)
+        n_late, n_never = int(late.sum()), int(never.sum())
+        fig.suptitle(f"{title}: {n_late} later than expected, {n_never} never escalated (of {n})")
+        fig.legend(
+            handles=[
+                Patch(facecolor=OK, label="escalated within the expected time"),
+                Patch(facecolor=ALERT, hatch="////", edgecolor="black", label="escalated later than expected"),
+                Patch(facecolor="white", hatch="xxx", edgecolor=ALERT, label="never escalated"),
+                Line2D([], [], color="black", lw=1.6, marker="|", linestyle="", markersize=9, label="expected time"),
+            ],
+            loc="outside lower center",
+            ncol=4,
+        )
+        fig.review_alt_text = (
+            f"Bar chart of {n} recorded concerns and the days until each was first escalated, against the "
+            f"expected time: {n - n_late - n_never} in time, {n_late} later than expected and {n_never} never escalated."
+        )
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------------
+# 3. Agency knowledge ("not smart enough")
+# ---------------------------------------------------------------------------------------------------
+def _count(value) -> int:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return 0
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (list, tuple, set)):
+        return len(value)
+    return len(split_multi(value))
+
+
+def _tags(value) -> list[str]:
+    if isinstance(value, (list, tuple, set)):
+        return sorted(str(v) for v in value)
+    if isinstance(value, (int, np.integer, float)):
+        return []
+    return split_multi(value)
+
+
+def plot_agency_knowledge(knowledge: pd.DataFrame) -> Figure:
+    """At each decision point, the concerns the deciding agency knew against those known anywhere.
+
+    One row per decision (oldest at the top): a filled blue circle for the concerns known to the deciding
+    agency, an open vermillion square for the concerns known to any agency by that date, and a line
+    between them. A gap — information that existed but did not reach the decision — is the "not smart
+    enough" pattern; the missing concern tags are written beside the row.
+
+    Parameters
+    ----------
+    knowledge : pandas.DataFrame
+        Columns ``decision_event_id``, ``date``, ``deciding_agency``, ``decision``,
+        ``concerns_known_to_agency``, ``concerns_known_anywhere``, ``missing_concerns`` (joined tags
+        or counts).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Rows carry gids ``knowledge:<decision_event_id>:<known>:<anywhere>``.
+    """
+    title = "What the deciding agency knew at each decision"
+    with house_style():
+        if knowledge is None or knowledge.empty:
+            return _empty_figure(title, "no decision points")
+        table = knowledge.copy()
+        table["date"] = pd.to_datetime(table.get("date"))
+        table = table.sort_values(["date", "decision_event_id"], kind="mergesort").reset_index(drop=True)
+        n = len(table)
+        known = np.array([_count(v) for v in table.get("concerns_known_to_agency", [0] * n)])
+        anywhere = np.array([_count(v) for v in table.get("concerns_known_anywhere", [0] * n)])
+        anywhere = np.maximum(anywhere, known)
+        missing_col = table.get("missing_concerns", pd.Series([""] * n))
+        missing = [_tags(v) for v in missing_col]
+        gap = anywhere > known
+
+        fig = Figure(figsize=(A4_LANDSCAPE[0], min(max(3.0, 0.28 * n + 1.8), 40.0)), layout="constrained")
+        ax = fig.add_subplot()
+        labels = []
+        for i, row in table.iterrows():
+            date = "" if pd.isna(row["date"]) else f"{row['date']:%d %b %Y}"
+            labels.append(_truncate(f"{date} · {row.get('deciding_agency', '')} · {_label(str(row.get('decision', '')))}", 70))
+            line = ax.plot([known[i], anywhere[i]], [i, i], color=ALERT if gap[i] else "#BBBBBB",
+                           lw=2.0 if gap[i] else 1.0, linestyle="-" if gap[i] else ":", zorder=2)[0]
+            line.set_gid(f"knowledge:{row.get('decision_event_id', i)}:{known[i]}:{anywhere[i]}")
+            if missing[i]:
+                ax.text(anywhere[i] + 0.25, i, "missing: " + ", ".join(_label(t) for t in missing[i]),
+                        va="center", ha="left", fontsize=6.5, color=ALERT)
+        ax.scatter(anywhere, range(n), marker="s", s=40, facecolors="white", edgecolors=ALERT, linewidths=1.3, zorder=3,
+                   label="concerns known to any agency").set_gid("known_anywhere")
+        ax.scatter(known, range(n), marker="o", s=34, color=OK, edgecolors="white", linewidths=0.5, zorder=4,
+                   label="concerns known to the deciding agency").set_gid("known_to_agency")
+        ax.set_yticks(range(n), labels)
+        for tick, g in zip(ax.get_yticklabels(), gap):
+            if g:
+                tick.set_fontweight("bold")
+                tick.set_color(ALERT)
+        ax.set_ylim(n - 0.5, -0.5)
+        longest = max((len(", ".join(m)) for m in missing), default=0)
+        ax.set_xlim(-0.5, max(int(anywhere.max()) if n else 1, 1) + 1 + longest * 0.09)
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+        ax.set_xlabel("Number of distinct concerns")
+        ax.grid(axis="x", color="#DDDDDD", lw=0.4)
+        ax.set_axisbelow(True)
+        fig.legend(loc="outside lower center", ncol=2)
+        fig.suptitle(f"{title}: {int(gap.sum())} of {n} decisions made without concerns known elsewhere")
+        fig.review_alt_text = (
+            f"Dot plot of {n} decision points comparing the concerns known to the deciding agency with those "
+            f"known to any agency; {int(gap.sum())} decisions were made without concerns another agency held."
+        )
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------------
+# 4. Contact density
+# ---------------------------------------------------------------------------------------------------
+def plot_contact_density(timeline: pd.DataFrame) -> Figure:
+    """Contacts per agency per month (heatmap), and per month whether the child was seen (bars).
+
+    Parameters
+    ----------
+    timeline : pandas.DataFrame
+        The integrated chronology (``schema.TIMELINE_COLUMNS``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels sharing the month axis. The heatmap uses a single-hue light-to-dark ramp (reads in
+        greyscale) with the count written in every non-empty cell; its ``gid`` is ``density``. The bars
+        are stacked seen / not seen / unknown with gids ``seen:<status>:<YYYY-MM>``.
+    """
+    import seaborn as sns
+
+    title = "Contacts per agency per month"
+    timeline = conform(timeline, TIMELINE_COLUMNS)
+    timeline = timeline[timeline["date"].notna()]
+    with house_style():
+        if timeline.empty:
+            return _empty_figure(title, "no dated contacts")
+        lanes = _agency_order(timeline)
+        months = pd.period_range(timeline["date"].min().to_period("M"), timeline["date"].max().to_period("M"), freq="M")
+        month_of = timeline["date"].dt.to_period("M")
+        counts = (
+            pd.crosstab(timeline["agency"].astype(str), month_of)
+            .reindex(index=[a for _, a in lanes], columns=months, fill_value=0)
+            .astype(int)
+        )
+        seen = timeline["child_seen"]
+        status = np.where(seen.isna(), "unknown", np.where(seen.fillna(False).astype(bool), "seen", "not seen"))
+        by_status = pd.crosstab(pd.Series(status, index=timeline.index, name="status"), month_of).reindex(
+            index=["seen", "not seen", "unknown"], columns=months, fill_value=0
+        )
+
+        n_rows, n_months = len(lanes), len(months)
+        fig = Figure(figsize=(A4_LANDSCAPE[0], min(max(4.5, 0.32 * n_rows + 3.2), 20)), layout="constrained")
+        grid = fig.add_gridspec(2, 2, height_ratios=[max(n_rows, 2), 3], width_ratios=[1, 0.015])
+        ax_heat = fig.add_subplot(grid[0, 0])
+        ax_cbar = fig.add_subplot(grid[0, 1])
+        ax_bars = fig.add_subplot(grid[1, 0], sharex=ax_heat)
+        cmap = sns.light_palette(OKABE_ITO["blue"], as_cmap=True)
+        annot = counts.where(counts > 0).map(lambda v: "" if pd.isna(v) else f"{int(v)}").to_numpy()
+        sns.heatmap(
+            counts, ax=ax_heat, cbar_ax=ax_cbar, cmap=cmap, vmin=0, mask=counts.to_numpy() == 0, linewidths=0.4, linecolor="white",
+            annot=annot if n_months * n_rows <= 600 else False, fmt="", annot_kws={"fontsize": 6},
+            cbar_kws={"label": "contacts"},
+        )
+        ax_heat.collections[0].set_gid("density")
+        ax_heat.set_ylabel("")
+        ax_heat.set_xlabel("")
+        ax_heat.set_yticks(np.arange(n_rows) + 0.5, [_truncate(a, 34) for _, a in lanes], rotation=0)
+        ax_heat.tick_params(axis="x", labelbottom=False, length=0)
+        ax_heat.set_title("Contacts per agency per month", loc="left", fontsize=8)
+
+        positions = np.arange(n_months) + 0.5
+        bottom = np.zeros(n_months)
+        styles = {"seen": (OK, None), "not seen": (ALERT, "////"), "unknown": ("#BBBBBB", "....")}
+        for name, (colour, hatch) in styles.items():
+            values = by_status.loc[name].to_numpy(dtype=float)
+            bars = ax_bars.bar(positions, values, bottom=bottom, width=0.8, color=colour, hatch=hatch,
+                               edgecolor="white" if hatch is None else "black", linewidth=0.3, label=f"child {name}")
+            for patch, month in zip(bars.patches, months):
+                patch.set_gid(f"seen:{name}:{month}")
+            bottom += values
+        ax_bars.set_xlim(0, n_months)
+        every = max(1, math.ceil(n_months / 24))
+        ax_bars.set_xticks(positions[::every], [f"{m:%b}\n{m:%Y}" for m in months][::every], rotation=0)
+        ax_bars.set_ylabel("contacts")
+        ax_bars.set_title("Was the child seen?", loc="left", fontsize=8)
+        ax_bars.legend(loc="upper left", ncol=3, frameon=False)
+        ax_bars.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+        fig.suptitle(f"{title} and whether the child was seen ({len(timeline)} contacts, {n_months} months)")
+        total_seen = int(by_status.loc["seen"].sum())
+        total_not = int(by_status.loc["not seen"].sum())
+        busiest = counts.sum(axis=0).idxmax()
+        fig.review_alt_text = (
+            f"Heatmap of contacts per month for {n_rows} agencies over {n_months} months (busiest month "
+            f"{busiest:%B %Y} with {int(counts.sum(axis=0).max())} contacts), and bars of whether the child was "
+            f"seen: seen at {total_seen} contacts, not seen at {total_not}, unknown at {len(timeline) - total_seen - total_not}."
+        )
+    return fig
