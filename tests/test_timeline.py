@@ -1,0 +1,264 @@
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from review.config import CaseConfig
+from review.schema import CONTACT_COLUMNS, TIMELINE_COLUMNS, conform
+from review.timeline import (
+    DEFAULT_NONMOBILE_MONTHS,
+    agency_summary,
+    build_timeline,
+    health_summary,
+    link_events,
+    periods,
+)
+
+CASE = CaseConfig(case_dir=Path("."), case_id="c1", date_of_birth=dt.date(2023, 1, 31))
+
+HV = dict(agency="Health Visiting", agency_kind="health", organisation="Community Trust", source_file="hv.xlsx")
+CSC = dict(agency="Children's Social Care", agency_kind="social care", organisation="Council", source_file="csc.xlsx")
+HOSP = dict(agency="Hospital", agency_kind="health", organisation="Acute Trust", source_file="hosp.xlsx")
+GP = dict(agency="GP", agency_kind="health", organisation="Practice", source_file="gp.xlsx")
+
+
+def contact(event_id, date, agency, contact_type="home_visit", description="", row=2, **extra):
+    return dict(
+        case_id="c1", event_id=event_id, date=date, date_precision=extra.pop("date_precision", "day"),
+        contact_type=contact_type, description=description, source_row=row, **agency, **extra,
+    )
+
+
+def contacts(*rows):
+    return conform(pd.DataFrame(list(rows)), CONTACT_COLUMNS)
+
+
+SAMPLE = contacts(
+    contact("mw1", "2023-01-10", HV, description="antenatal visit", row=2),
+    contact("hv1", "2023-03-01", HV, description="Joint home visit with social worker, bruise to cheek seen",
+            child_seen=True, concerns="bruising", row=3),
+    contact("sc1", "2023-03-01", CSC, description="Joint home visit with health visitor - bruise to cheek seen",
+            child_seen=True, row=2),
+    contact("sc2", "2023-04-03", CSC, "cp_conference", "Initial child protection conference",
+            action="Made subject to a child protection plan under the category of neglect",
+            escalation="cp_conference", row=3),
+    contact("h1", "2023-05-03", HOSP, "admission", "admitted to ward with head injury", concerns="head_injury", row=2),
+    contact("h2", "2023-05-06", HOSP, "discharge", "discharged home", row=3),
+    contact("sc3", "2023-09-06", CSC, "cp_conference", "Review conference", action="Plan discontinued", row=4),
+    contact("gp1", "2024-09-06", GP, "clinic_appointment", "immunisations", child_seen=True, row=2),
+)
+
+
+def test_columns_order_and_dtypes():
+    timeline = build_timeline(SAMPLE, CASE)
+    assert list(timeline.columns)[: len(TIMELINE_COLUMNS)] == list(TIMELINE_COLUMNS)
+    for name, dtype in TIMELINE_COLUMNS.items():
+        assert str(timeline[name].dtype) == dtype, name
+    assert timeline["seq"].tolist() == list(range(1, len(SAMPLE) + 1))
+    assert len(timeline) == len(SAMPLE)
+
+
+def test_sort_date_then_precision_then_sequence():
+    frame = contacts(
+        contact("a", "2023-03-01", CSC, date_precision="month", row=9),
+        contact("b", "2023-03-01", HV, date_precision="day", sequence=2, row=5),
+        contact("c", "2023-03-01", GP, date_precision="day", sequence=1, row=7),
+        contact("d", "2023-03-01", GP, date_precision="approximate", row=1),
+        contact("e", "2023-02-28", GP, date_precision="year", row=1),
+    )
+    assert build_timeline(frame, CASE)["event_id"].tolist() == ["e", "c", "b", "d", "a"]
+
+
+def test_age_display():
+    timeline = build_timeline(SAMPLE, CASE).set_index("event_id")
+    assert timeline.loc["mw1", "age_days"] == -21
+    assert timeline.loc["mw1", "age_display"] == "-21d"  # antenatal: days before birth
+    assert timeline.loc["hv1", "age_display"] == "1m 1d"  # born 31 Jan: a month old on 28 Feb
+    assert timeline.loc["sc2", "age_display"] == "2m 3d"
+    assert timeline.loc["gp1", "age_display"] == "1y 7m 6d"
+    born = contacts(contact("x", "2023-02-05", HV))
+    assert build_timeline(born, CASE)["age_display"].iloc[0] == "0m 5d"
+
+
+def test_child_mobile_default_and_configured():
+    timeline = build_timeline(SAMPLE, CASE).set_index("event_id")
+    assert DEFAULT_NONMOBILE_MONTHS == 6
+    assert not timeline.loc["h1", "child_mobile"]  # 3 months
+    assert timeline.loc["sc3", "child_mobile"]  # 7 months
+    case = CaseConfig(case_dir=Path("."), case_id="c1", date_of_birth=dt.date(2023, 1, 31),
+                      mobile_from=dt.date(2023, 5, 1))
+    assert build_timeline(SAMPLE, case).set_index("event_id").loc["h1", "child_mobile"]
+
+
+def test_joint_visit_linked():
+    timeline = build_timeline(SAMPLE, CASE).set_index("event_id")
+    assert timeline.loc["hv1", "event_group"] == "hv1"
+    assert timeline.loc["sc1", "event_group"] == "hv1"  # smallest event_id of the group
+    assert timeline.loc["gp1", "event_group"] == "gp1"
+
+
+def test_adjacent_day_linked_but_not_two_days_apart():
+    frame = contacts(
+        contact("a", "2023-03-01", HV, description="Home visit, mother low in mood"),
+        contact("b", "2023-03-02", CSC, description="home visit mother low in mood"),
+        contact("c", "2023-03-04", GP, "home_visit", "home visit mother low in mood"),
+    )
+    groups = build_timeline(frame, CASE).set_index("event_id")["event_group"]
+    assert groups["a"] == groups["b"] == "a"
+    assert groups["c"] == "c"
+
+
+def test_same_day_different_event_not_linked():
+    frame = contacts(
+        contact("a", "2023-03-01", HV, description="Home visit: weight check, feeding well"),
+        contact("b", "2023-03-01", CSC, description="Visit to father's flat about housing arrears"),
+    )
+    groups = build_timeline(frame, CASE).set_index("event_id")["event_group"]
+    assert groups["a"] == "a" and groups["b"] == "b"
+
+
+def test_same_agency_not_linked():
+    frame = contacts(
+        contact("a", "2023-03-01", HV, description="Home visit, weight check", row=2),
+        contact("b", "2023-03-01", HV, description="Home visit, weight check", row=3),
+    )
+    groups = build_timeline(frame, CASE).set_index("event_id")["event_group"]
+    assert groups["a"] == "a" and groups["b"] == "b"
+
+
+def test_incompatible_types_not_linked_and_compatible_groups_linked():
+    frame = contacts(
+        contact("a", "2023-03-01", HOSP, "ae_attendance", "Attended with head injury after fall"),
+        contact("b", "2023-03-01", CSC, "referral", "Attended with head injury after fall"),
+        contact("c", "2023-03-01", GP, "admission", "attended with head injury after fall"),
+        contact("d", "2023-04-01", CSC, "referral", "Referral from hospital re head injury"),
+        contact("e", "2023-04-01", HOSP, "referral_decision", "referral from hospital re head injury"),
+    )
+    groups = build_timeline(frame, CASE).set_index("event_id")["event_group"]
+    assert groups["a"] == groups["c"] == "a"
+    assert groups["b"] == "b"
+    assert groups["d"] == groups["e"] == "d"
+
+
+def test_linking_is_transitive_and_threshold_is_a_parameter():
+    frame = contacts(
+        contact("z", "2023-03-01", HV, description="joint visit with police and social worker"),
+        contact("y", "2023-03-01", CSC, description="joint visit with police and social worker"),
+        contact("x", "2023-03-02", dict(agency="Police", agency_kind="police", organisation="Force",
+                                        source_file="p.xlsx"), description="joint visit with police and social worker"),
+    )
+    timeline = build_timeline(frame, CASE)
+    assert set(timeline["event_group"]) == {"x"}
+    strict = link_events(timeline.assign(description=["a b c", "a b d", "a b e"]), threshold=100)
+    assert strict.tolist() == timeline["event_id"].tolist()
+
+
+def test_blank_text_never_links():
+    frame = contacts(contact("a", "2023-03-01", HV), contact("b", "2023-03-01", CSC))
+    groups = build_timeline(frame, CASE).set_index("event_id")["event_group"]
+    assert groups["a"] == "a" and groups["b"] == "b"
+
+
+def test_gaps_and_child_seen():
+    timeline = build_timeline(SAMPLE, CASE).set_index("event_id")
+    assert pd.isna(timeline.loc["mw1", "days_since_previous_contact"])
+    # same day: social care sorts before health visiting (agency name)
+    assert timeline.loc["sc1", "days_since_previous_contact"] == 50
+    assert timeline.loc["hv1", "days_since_previous_contact"] == 0
+    assert pd.isna(timeline.loc["sc1", "days_since_child_seen"])  # first seen: nothing earlier
+    assert timeline.loc["hv1", "days_since_child_seen"] == 0  # seen earlier the same day
+    assert timeline.loc["gp1", "days_since_child_seen"] == (pd.Timestamp("2024-09-06") - pd.Timestamp("2023-03-01")).days
+
+
+def test_open_concerns_window():
+    timeline = build_timeline(SAMPLE, CASE).set_index("event_id")
+    assert timeline.loc["mw1", "open_concerns"] == ""
+    assert timeline.loc["h1", "open_concerns"] == "bruising; head_injury"  # 63 days after the bruise
+    assert timeline.loc["sc3", "open_concerns"] == ""  # more than 90 days later
+    shorter = build_timeline(SAMPLE, CASE, concern_window_days=30).set_index("event_id")
+    assert shorter.loc["h1", "open_concerns"] == "head_injury"
+
+
+def test_cp_plan_and_hospital_flags_per_row():
+    timeline = build_timeline(SAMPLE, CASE).set_index("event_id")
+    assert timeline["on_cp_plan"].to_dict() == {
+        "mw1": False, "hv1": False, "sc1": False, "sc2": True, "h1": True, "h2": True, "sc3": True, "gp1": False,
+    }
+    assert timeline.loc[["h1", "h2"], "in_hospital"].all()
+    assert not timeline.loc["sc3", "in_hospital"]
+
+
+def test_periods_from_conferences_and_admissions():
+    result = periods(build_timeline(SAMPLE, CASE), CASE)
+    assert result[["kind", "start", "end", "evidence_event_ids"]].values.tolist() == [
+        ["cp_plan", pd.Timestamp("2023-04-03"), pd.Timestamp("2023-09-06"), "sc2; sc3"],
+        ["hospital", pd.Timestamp("2023-05-03"), pd.Timestamp("2023-05-06"), "h1; h2"],
+    ]
+
+
+def test_plan_open_at_end_closes_at_death_and_no_plan_outcome_ignored():
+    frame = contacts(
+        contact("a", "2023-03-01", CSC, "cp_conference", "ICPC", action="Not made subject to a plan; CIN"),
+        contact("b", "2023-04-01", CSC, "cp_conference", "ICPC", action="Child made subject to a CP plan"),
+        contact("c", "2023-07-01", CSC, "cp_conference", "RCPC", action="remain subject to plan"),
+        contact("d", "2023-08-01", GP, "clinic_appointment", "seen"),
+    )
+    case = CaseConfig(case_dir=Path("."), case_id="c1", date_of_birth=dt.date(2023, 1, 31),
+                      date_of_death=dt.date(2023, 9, 1))
+    result = periods(build_timeline(frame, case), case)
+    assert result[["start", "end", "evidence_event_ids"]].values.tolist() == [
+        [pd.Timestamp("2023-04-01"), pd.Timestamp("2023-09-01"), "b; c"]
+    ]
+    without_case = periods(build_timeline(frame, case))
+    assert without_case["end"].tolist() == [pd.Timestamp("2023-08-01")]  # last contact
+
+
+def test_admission_own_date_end_and_unmatched_discharge():
+    frame = contacts(
+        contact("a", "2023-03-01", HOSP, "admission", "admitted", date_end="2023-03-04"),
+        contact("b", "2023-05-01", HOSP, "admission", "admitted"),
+        contact("c", "2023-05-09", GP, "discharge", "discharge letter received"),  # other organisation
+    )
+    result = periods(build_timeline(frame, CASE))
+    assert result["end"].tolist()[0] == pd.Timestamp("2023-03-04")
+    assert pd.isna(result["end"].tolist()[1])
+    timeline = build_timeline(frame, CASE).set_index("event_id")
+    assert timeline.loc["b", "in_hospital"] and not timeline.loc["c", "in_hospital"]
+
+
+def test_agency_summary_and_health_headline():
+    timeline = build_timeline(SAMPLE, CASE)
+    summary = agency_summary(timeline).set_index("agency")
+    assert summary.loc["Children's Social Care", ["contacts", "child_seen", "escalations_made"]].tolist() == [3, 1, 1]
+    assert summary.loc["Hospital", "concerns_recorded"] == 1
+    assert health_summary(timeline) == "5 contacts with health professionals across 3 health organisations"
+    assert health_summary(timeline.iloc[:1]) == "1 contact with health professionals across 1 health organisation"
+
+
+def test_rows_never_dropped_including_bad_dates():
+    frame = pd.concat([SAMPLE, contacts(contact("nodate", None, GP, description="undated"))], ignore_index=True)
+    timeline = build_timeline(frame, CASE)
+    assert len(timeline) == len(frame)
+    assert timeline["event_id"].iloc[-1] == "nodate"
+
+
+def test_several_cases_in_one_call():
+    other = SAMPLE.assign(case_id="c2", event_id=SAMPLE["event_id"] + "-2")
+    timeline = build_timeline(pd.concat([other, SAMPLE], ignore_index=True), CASE)
+    assert timeline.groupby("case_id")["seq"].max().tolist() == [8, 8]
+    assert not (timeline["event_group"].str.endswith("-2") & (timeline["case_id"] == "c1")).any()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.permutations(range(len(SAMPLE) * 2)))
+def test_order_of_input_rows_does_not_matter(order):
+    doubled = pd.concat(
+        [SAMPLE, SAMPLE.assign(event_id=SAMPLE["event_id"] + "b", source_row=SAMPLE["source_row"] + 100)],
+        ignore_index=True,
+    )
+    expected = build_timeline(doubled, CASE)
+    shuffled = build_timeline(doubled.iloc[list(order)], CASE)
+    pd.testing.assert_frame_equal(shuffled, expected)
