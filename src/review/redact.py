@@ -1,0 +1,262 @@
+"""Pseudonymisation for the anonymised view of every export: people's names and dates of birth.
+
+`Redactor.from_case(case)` replaces the names listed in case.yml `people` ({name: pseudonym}, e.g.
+"Kerry Brook": "Mother") and the child's name ("Child A") wherever they appear in text: full names
+("Kerry Brook", "Brook, Kerry", "K. Brook"), first names and surnames alone ("Kerry", "Brook"), with
+or without a title ("Ms Brook"), any case, possessives kept ("Kerry's" -> "Mother's"). It also
+replaces the child's date of birth written in any common format, and any date labelled as a date of
+birth ("DOB: 03/04/1990"), with "[date of birth]". Every export (xlsx, csv, html, docx, chart labels,
+manifest) takes the same redactor; `Redactor.from_case(case, active=False)` is the named view and
+changes nothing, so one flag switches the view.
+
+Decisions:
+- whole words only: "Brookfield" is left alone when a surname is "Brook" (a place name, not a person).
+- a partial name shared by people with different pseudonyms (a surname shared by Mother, Father and the
+  child) becomes "[name]": guessing which person is meant could name the wrong one.
+- partial names that are also ordinary words ("Will", "Grace", "Brook", "Rose", ...) are replaced only
+  when capitalised, so "a brook" or "will attend" keep their meaning; month and weekday names ("May",
+  "June") are never replaced on their own, only inside a full name.
+- replacement is deterministic: the same text and case always give the same output.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .config import CaseConfig
+
+DEFAULT_CHILD_PSEUDONYM = "Child A"
+AMBIGUOUS = "[name]"
+DATE_OF_BIRTH = "[date of birth]"
+
+_MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december",
+)
+_MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+#: single-word names that are never replaced on their own (only as part of a full name)
+NEVER_ALONE = frozenset(_MONTHS + _WEEKDAYS + ("mr", "mrs", "ms", "miss", "dr", "mx"))
+
+#: names that are also everyday words: replaced alone only when capitalised
+COMMON_WORDS = frozenset(
+    """
+    will mark bill frank grace hope faith joy rose lily daisy ruby amber dawn summer holly ivy jade pearl
+    crystal iris heather violet sky rain river brook brooks dean guy jack jean gene sue pat rob bob art ray
+    drew chase hunter cole miles wade lane reed read stone wood woods hill hall field fields bush king young
+    white black brown green gray grey rich long short little bell park price cook baker mason turner fisher
+    walker butler porter carter page rider marsh moss lamb fox wolf hart bird swan heath ash rowan sage
+    penny sandy rusty dusty hazel olive poppy willow autumn winter spring sunny may june april august
+    angel honey cherry berry storm gale win eve early hale hardy wise noble hope major baron earl
+    """.split()
+)
+
+_TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Master)\.?"
+_WORD_BEFORE = r"(?<![\w])"
+_WORD_AFTER = r"(?![\w])"
+
+
+@dataclass(frozen=True)
+class _Target:
+    """One way a name is written, and what replaces it."""
+
+    key: str  # normalised form: casefolded, punctuation dropped, single spaces
+    pattern: str  # regex for this form (without the optional title)
+    tokens: int  # words in the form: longer forms are tried first
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[.,]", " ", text).split()).casefold()
+
+
+def _token_regex(token: str, *, capitalised_only: bool) -> str:
+    if not capitalised_only:
+        return re.escape(token)
+    forms = sorted({token, token[:1].upper() + token[1:], token[:1].upper() + token[1:].lower(), token.upper()})
+    return "(?-i:" + "|".join(re.escape(f) for f in forms) + ")"
+
+
+@dataclass
+class Redactor:
+    """Replaces people's names and dates of birth in text and tables (the anonymised view).
+
+    Build it with `Redactor.from_case(case)`; `active=False` gives the named view (no change).
+    """
+
+    # repr=False: a redactor printed in a log or a traceback must not print the names it hides
+    people: dict[str, str] = field(default_factory=dict, repr=False)  # full name -> pseudonym
+    date_of_birth: dt.date | None = field(default=None, repr=False)
+    active: bool = True
+
+    def __post_init__(self) -> None:
+        self._replacements: dict[str, str] = {}
+        self._targets: list[_Target] = []
+        self._build()
+
+    # -- construction ---------------------------------------------------------------------------------
+    @classmethod
+    def from_case(cls, case: CaseConfig, *, active: bool = True) -> Redactor:
+        """The redactor for a case: `people` from case.yml plus the child (pseudonym "Child A", or
+        case.yml `child_pseudonym`), and the child's date of birth."""
+        people = dict(case.people)
+        if case.child_name:
+            pseudonym = (case.raw or {}).get("child_pseudonym") or DEFAULT_CHILD_PSEUDONYM
+            people.setdefault(str(case.child_name), str(pseudonym))
+        return cls(people=people, date_of_birth=case.date_of_birth, active=active)
+
+    @property
+    def view(self) -> str:
+        return "anonymised" if self.active else "named"
+
+    def _build(self) -> None:
+        candidates: dict[str, set[str]] = {}  # normalised form -> pseudonyms
+        partial: set[str] = set()  # forms that are a single name part
+        forms: dict[str, tuple[str, int, bool]] = {}  # key -> (pattern, tokens, single part)
+
+        def add(key: str, pattern: str, tokens: int, pseudonym: str, single: bool) -> None:
+            candidates.setdefault(key, set()).add(pseudonym)
+            forms.setdefault(key, (pattern, tokens, single))
+            if single:
+                partial.add(key)
+
+        for name, pseudonym in sorted(self.people.items()):
+            parts = [p for p in re.split(r"\s+", name.strip()) if p]
+            if not parts:
+                continue
+            loose = [_token_regex(p, capitalised_only=False) for p in parts]
+            if len(parts) > 1:
+                add(_norm(name), r"\s+".join(loose), len(parts), pseudonym, False)
+                first, last = parts[0], parts[-1]
+                # "Brook, Kerry" and "K. Brook"
+                add(_norm(f"{last} {first}"), rf"{loose[-1]}\s*,\s*{loose[0]}", 2, pseudonym, False)
+                add(_norm(f"{first[0]} {last}"), rf"{re.escape(first[0])}\.?\s+{loose[-1]}", 2, pseudonym, False)
+                if len(parts) > 2:  # "Kerry Ann Brook" is also written "Kerry Brook"
+                    add(_norm(f"{first} {last}"), rf"{loose[0]}\s+{loose[-1]}", 2, pseudonym, False)
+            for part in parts:
+                word = _norm(part)
+                if word in NEVER_ALONE or len(word) < 2:
+                    continue
+                pattern = _token_regex(part, capitalised_only=word in COMMON_WORDS)
+                add(word, pattern, 1, pseudonym, True)
+
+        self._replacements = {
+            key: (next(iter(pseudonyms)) if len(pseudonyms) == 1 else AMBIGUOUS)
+            for key, pseudonyms in candidates.items()
+        }
+        self._targets = sorted(
+            (_Target(key, pattern, tokens) for key, (pattern, tokens, _) in forms.items()),
+            key=lambda t: (-t.tokens, -len(t.key), t.key),
+        )
+        if self._targets:
+            alternation = "|".join(f"(?:{t.pattern})" for t in self._targets)
+            self._name_re = re.compile(
+                rf"{_WORD_BEFORE}(?P<title>{_TITLES}\s+)?(?P<name>{alternation}){_WORD_AFTER}", re.IGNORECASE
+            )
+        else:
+            self._name_re = None
+        self._dob_re = _date_of_birth_regex(self.date_of_birth)
+
+    # -- use ------------------------------------------------------------------------------------------
+    def text(self, value):
+        """`value` with names and dates of birth replaced; non-text values are returned unchanged."""
+        if not self.active or not isinstance(value, str) or not value:
+            return value
+        out = value
+        if self._dob_re is not None:
+            out = self._dob_re.sub(_dob_replacement, out)
+        out = _LABELLED_DOB.sub(_dob_replacement, out)
+        if self._name_re is not None:
+            out = self._name_re.sub(self._name_replacement, out)
+        return out
+
+    def _name_replacement(self, match: re.Match) -> str:
+        pseudonym = self._replacements.get(_norm(match.group("name")), AMBIGUOUS)
+        title = match.group("title") or ""
+        if pseudonym == AMBIGUOUS:
+            return title + pseudonym  # "Mrs [name]": the title still helps the reader
+        return pseudonym  # "Ms Brook" -> "Mother"
+
+    def frame(self, frame: pd.DataFrame, columns=None) -> pd.DataFrame:
+        """A copy of `frame` with every text column (or only `columns`) redacted."""
+        if not self.active:
+            return frame.copy()
+        out = frame.copy()
+        names = list(columns) if columns is not None else [
+            c for c in out.columns
+            if pd.api.types.is_string_dtype(out[c].dtype) or out[c].dtype == object
+        ]
+        for column in names:
+            series = out[column]
+            uniques = pd.unique(series.dropna())
+            mapping = {v: self.text(v) for v in uniques if isinstance(v, str)}
+            changed = {k: v for k, v in mapping.items() if k != v}
+            if changed:
+                out[column] = series.map(lambda v, m=changed: m.get(v, v) if isinstance(v, str) else v).astype(series.dtype)
+        return out
+
+    def names_found(self, text: str) -> list[str]:
+        """The people's names (and the child's date of birth) still present in `text`, as written,
+        in order of appearance. Empty after `text()` when redaction worked."""
+        if not isinstance(text, str):
+            return []
+        found = []
+        if self._name_re is not None:
+            found += [(m.start(), m.group("name")) for m in self._name_re.finditer(text)]
+        if self._dob_re is not None:
+            found += [(m.start(), m.group(0)) for m in self._dob_re.finditer(text)]
+        return [s for _, s in sorted(found)]
+
+    def describe(self) -> dict:
+        """What the manifest records about the view: no real names, only the pseudonyms used."""
+        return {
+            "view": self.view,
+            "people_pseudonymised": len(self.people) if self.active else 0,
+            "pseudonyms": sorted(set(self.people.values())) if self.active else [],
+            "date_of_birth_redacted": bool(self.active and self.date_of_birth),
+        }
+
+
+# ---------------------------------------------------------------------------------------------------
+# Dates of birth
+# ---------------------------------------------------------------------------------------------------
+_MONTH_NAME = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_ANY_DATE = (
+    r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})"
+    r"|\d{4}-\d{2}-\d{2}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+{_MONTH_NAME}[\s\-,]+(?:\d{{4}}|\d{{2}})"
+    rf"|{_MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
+)
+_LABELLED_DOB = re.compile(
+    rf"(?P<label>\b(?:DOB|D\.O\.B\.?|date\s+of\s+birth|born(?:\s+on)?)\s*[:\-]?\s*)(?P<date>{_ANY_DATE})(?![\w/])",
+    re.IGNORECASE,
+)
+
+
+def _dob_replacement(match: re.Match) -> str:
+    label = match.groupdict().get("label") or ""
+    return label + DATE_OF_BIRTH
+
+
+def _date_of_birth_regex(dob: dt.date | None) -> re.Pattern | None:
+    """The child's date of birth in the ways people write dates: 22/05/2016, 22/5/16, 22.05.2016,
+    2016-05-22, 22 May 2016, 22nd of May 2016, 22-May-16, May 22, 2016."""
+    if dob is None:
+        return None
+    d, m, y = dob.day, dob.month, dob.year
+    day = rf"0?{d}" if d < 10 else str(d)
+    month = rf"0?{m}" if m < 10 else str(m)
+    year = rf"(?:{y}|{y % 100:02d})"
+    full, abbr = _MONTHS[m - 1], _MONTH_ABBREVIATIONS[m - 1]
+    month_name = rf"(?:{full}|{abbr}{'|sept' if m == 9 else ''})\.?"
+    ordinal = r"(?:st|nd|rd|th)?"
+    forms = [
+        rf"{day}\s*[/.\-]\s*{month}\s*[/.\-]\s*{year}",
+        rf"{y}-{m:02d}-{d:02d}",
+        rf"{day}{ordinal}(?:\s+of)?[\s\-]+{month_name}[\s\-,]+{year}",
+        rf"{month_name}\s+{day}{ordinal},?\s+{y}",
+    ]
+    return re.compile(r"(?<![\w/.\-])(?:" + "|".join(forms) + r")(?![\w/]|[.\-]\d)", re.IGNORECASE)
