@@ -1,0 +1,405 @@
+"""Reading the date (and time) of a chronology entry: UK day-first, partial dates, Excel serials.
+
+`parse_date` turns one cell into a `ParsedDate` or raises `DateParseError` with a reason a reviewer can
+act on. It never guesses: a value that could be read two ways, or not at all, is an error.
+
+Rules (the contract ingest and the tests rely on):
+
+* Numeric dates are **always day-first**: ``05/04/2007`` is 5 April 2007; ``04/25/2007`` is an error
+  (there is no month 25). Separators ``/ . - \\`` may be mixed (``22.05/16``). A four-digit first
+  part means year-first (``2007-04-05``, ``2007/04/05``).
+* **Two-digit years** follow one fixed rule, never today's date: ``yy < two_digit_pivot`` is 20yy,
+  otherwise 19yy. The default pivot 70 reads 00–69 as 2000–2069 and 70–99 as 1970–1999 (POSIX
+  ``strptime`` uses 69, Excel 30; 70 suits chronologies of children born after 2000 whose parents were
+  born in the 1970s–90s).
+* **Partial dates** give the start of the period: ``Apr 2007`` / ``04/2007`` / ``2007-04`` -> 2007-04-01
+  (precision ``month``); ``2007`` -> 2007-01-01 (``year``).
+* **early / mid / late** split the period into thirds and give the start of the third, with precision
+  ``approximate``: early May -> 1 May, mid May -> 11 May, late May -> 21 May; early 2007 -> 1 Jan,
+  mid 2007 -> 1 May, late 2007 -> 1 Sep. "beginning of" / "start of" mean early, "end of" means late.
+* **Uncertain** dates (``c.``, ``ca.``, ``circa``, ``approx.``, ``approximately``, ``about``,
+  ``around``, ``~``, a leading or trailing ``?``) keep their date and get precision ``approximate``.
+* A leading weekday (``Tue 05/04/2007``) is ignored; it is not checked against the date.
+* **Times** may follow the date in the same cell (``05/04/2007 14:30``, ``2.30pm``, ``1430hrs``) or come
+  from a separate time column (`time_value`). A time needs a day: a time with a month or year is an
+  error, and so are two different times for the same row. Exactly midnight in the date cell (what
+  software writes when there is no time) is "time not known"; an explicit 00:00 in a time column is known.
+* **Numbers** are Excel serials in the 1900 date system, including Excel's phantom 29 February 1900
+  (serial 60, an error here); a fraction is the time of day. Whole numbers 1900..2100 are read as a
+  *year* (a "Year" column), not as serials (those would be dates in 1905). Five-digit strings
+  (``"39173"``) are serials too: that is how a CSV export shows an unformatted date cell.
+* Every date must fall in 1900..2100; anything else is a typo (``05/04/1007``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["ParsedDate", "DateParseError", "parse_date", "parse_time", "YEAR_MIN", "YEAR_MAX"]
+
+YEAR_MIN, YEAR_MAX = 1900, 2100
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # serial 61 = 1900-03-01; serials 1..59 are one day later
+_MAX_SERIAL = (dt.datetime(YEAR_MAX + 1, 1, 1) - _EXCEL_EPOCH).days  # first serial past YEAR_MAX
+_DAY_MS = 86_400_000
+_MIDNIGHT = dt.time(0, 0)
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    """A chronology date: `date` is the start of the period for partial dates (see module docstring)."""
+
+    date: pd.Timestamp
+    precision: str  # one of schema.DATE_PRECISIONS
+    time_known: bool
+    text: str  # the original cell, as text
+
+
+class DateParseError(ValueError):
+    """A date (or time) that cannot be read without guessing; `reason` says why, for the ingest report."""
+
+    def __init__(self, reason: str, text: str = ""):
+        super().__init__(reason)
+        self.reason = reason
+        self.text = text
+
+
+# ---------------------------------------------------------------------------------------------------
+# Regular expressions, all applied to lower-cased text with single spaces.
+# ---------------------------------------------------------------------------------------------------
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
+    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9,
+    "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}
+_MONTH = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")(?![a-z])\.?"
+_SEP = r"\s*[./\\-]\s*"
+_ORD = r"(?:st|nd|rd|th)?"
+
+_FAST_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_NUMERIC_3 = re.compile(r"(?P<a>\d{1,4})" + _SEP + r"(?P<b>\d{1,2})" + _SEP + r"(?P<c>\d+)")
+_NUMERIC_MY = re.compile(r"(?P<m>\d{1,2})" + _SEP + r"(?P<y>\d{4})(?!\d)")
+_ISO_YM = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})(?![\d./\\-])")
+_TEXT_DMY = re.compile(
+    r"(?P<d>\d{1,2})" + _ORD + r"(?:\s+of)?[\s./,-]*" + _MONTH + r"[\s./,'-]*(?P<y>\d{4}|\d{2})(?!\d)"
+)
+_TEXT_MDY = re.compile(_MONTH + r"[\s./-]*(?P<d>\d{1,2})" + _ORD + r"[\s,]+(?P<y>\d{4})(?!\d)")
+_TEXT_MY = re.compile(_MONTH + r"[\s./,'-]*(?P<y>\d{4}|\d{2})(?!\d)")
+_YEAR = re.compile(r"(?P<y>\d{4})(?!\d)")
+_SERIAL_TEXT = re.compile(r"\d{5}(?:\.\d+)?")
+
+_APPROX_PREFIX = re.compile(
+    r"(?:circa|approximately|approx\.?|about|around|abt\.?|ca\.|c\.|c(?=\s)|~|\?)\s*"
+)
+_APPROX_SUFFIX = re.compile(r"\s*(?:\?|\(\s*approx\.?\s*\)|\(\s*\?\s*\)|approx\.?|\(?circa\)?)$")
+_WEEKDAY = re.compile(
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|weds|wed|thurs|thur|thu"
+    r"|fri|sat|sun)(?![a-z])\.?,?\s*"
+)
+_QUALIFIER = re.compile(r"(?P<q>early|mid|late|beginning of|start of|end of)(?:\s*-\s*|\s+)(?:of\s+)?")
+_QUALIFIER_THIRD = {"early": 0, "beginning of": 0, "start of": 0, "mid": 1, "late": 2, "end of": 2}
+
+_TIME = re.compile(
+    r"(?P<h>\d{1,2})(?:[:.](?P<m>\d{2})(?:[:.](?P<s>\d{2})(?:\.(?P<f>\d{1,6}))?)?)?"
+    r"\s*(?P<ampm>am|pm|a\.m\.?|p\.m\.?)?\s*(?P<hrs>hrs|hr|h|hours)?"
+)
+_TIME_COMPACT = re.compile(r"(?P<h>\d{1,2})(?P<m>\d{2})\s*(?P<hrs>hrs|hr|h|hours)?")
+_TIME_WORDS = {"noon": (12, 0), "12 noon": (12, 0), "midday": (12, 0), "12 midday": (12, 0), "midnight": (0, 0)}
+_TIME_LEAD = re.compile(r"\s*(?:t|,|;|@|at|-)?\s*")
+
+
+def _empty(value) -> bool:
+    if value is None or value is pd.NaT or value is pd.NA:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, np.floating) and np.isnan(value):
+        return True
+    if isinstance(value, np.datetime64) and np.isnat(value):
+        return True
+    return False
+
+
+def _year(text: str, pivot: int) -> int:
+    year = int(text)
+    if len(text) == 2:
+        return 2000 + year if year < pivot else 1900 + year
+    if len(text) != 4:
+        raise DateParseError(f"year {text!r} must have two or four digits")
+    return year
+
+
+def _check_year(year: int, shown: str) -> None:
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise DateParseError(f"{shown}: year {year} is outside {YEAR_MIN}-{YEAR_MAX}", shown)
+
+
+def _real_date(year: int, month: int, day: int, shown: str) -> dt.date:
+    _check_year(year, shown)
+    if not 1 <= month <= 12:
+        raise DateParseError(
+            f"{shown} is not a real date (month {month}; dates are read day-first, dd/mm/yyyy)", shown
+        )
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise DateParseError(f"{shown} is not a real date", shown) from None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Times
+# ---------------------------------------------------------------------------------------------------
+def parse_time(value) -> dt.time:
+    """Read a time of day: "14:30", "14.30", "1430", "1430hrs", "2.30pm", "2pm", "noon", an Excel
+    fraction of a day (0.5), or a `datetime.time` / datetime / timedelta. Raises DateParseError."""
+    if isinstance(value, dt.datetime):  # includes pd.Timestamp
+        return value.time().replace(tzinfo=None)
+    if isinstance(value, dt.time):
+        return value.replace(tzinfo=None)
+    if isinstance(value, (dt.timedelta, pd.Timedelta)):
+        seconds = pd.Timedelta(value).total_seconds()
+        if not 0 <= seconds < 86400:
+            raise DateParseError(f"unreadable time {str(value)!r} (not within one day)")
+        return (dt.datetime.min + dt.timedelta(seconds=seconds)).time()
+    if isinstance(value, (bool, np.bool_)):
+        raise DateParseError(f"unreadable time {value!r}")
+    if isinstance(value, (int, np.integer)):
+        number = int(value)
+        hour, minute = divmod(number, 100)
+        if number < 0 or hour > 23 or minute > 59:
+            raise DateParseError(f"unreadable time {number!r}")
+        return dt.time(hour, minute)
+    if isinstance(value, (float, np.floating, Decimal)):
+        number = float(value)
+        if number.is_integer():
+            return parse_time(int(number))
+        if not 0 < number < 1:
+            raise DateParseError(f"unreadable time {value!r} (a fraction of a day must be between 0 and 1)")
+        ms = round(number * _DAY_MS)
+        if ms >= _DAY_MS:
+            raise DateParseError(f"unreadable time {value!r}")
+        return (dt.datetime.min + dt.timedelta(milliseconds=ms)).time()
+    text = str(value)
+    parsed = _time_from_text(" ".join(text.strip().lower().split()))
+    if parsed is None:
+        raise DateParseError(f"unreadable time {text.strip()!r}")
+    return parsed
+
+
+def _time_from_text(s: str) -> dt.time | None:
+    """A time from normalised text, None when it is not one."""
+    if s in _TIME_WORDS:
+        return dt.time(*_TIME_WORDS[s])
+    m = _TIME.fullmatch(s)
+    if m and (m["m"] or m["ampm"] or m["hrs"]):
+        hour, minute = int(m["h"]), int(m["m"] or 0)
+        second = int(m["s"] or 0)
+        micro = int((m["f"] or "0").ljust(6, "0"))
+        if m["ampm"]:
+            if not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if m["ampm"].startswith("p") else 0)
+    else:
+        m = _TIME_COMPACT.fullmatch(s)
+        if not m:
+            return None
+        hour, minute, second, micro = int(m["h"]), int(m["m"]), 0, 0
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return dt.time(hour, minute, second, micro)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Dates
+# ---------------------------------------------------------------------------------------------------
+def parse_date(value, time_value=None, *, two_digit_pivot: int = 70) -> ParsedDate:
+    """Read one date cell (and optionally its time cell). See the module docstring for the rules.
+
+    Parameters
+    ----------
+    value : str, datetime, date, pd.Timestamp, np.datetime64, int or float (Excel serial / year)
+    time_value : optional time of day from a separate column (str, time, datetime, timedelta, number)
+    two_digit_pivot : two-digit years below it are 20yy, the others 19yy
+
+    Raises
+    ------
+    DateParseError
+        with a reason such as "empty date", "unreadable date 'sometime'" or
+        "31/02/2007 is not a real date".
+    """
+    if not 0 <= two_digit_pivot <= 100:
+        raise ValueError("two_digit_pivot must be between 0 and 100")
+    if _empty(value):
+        raise DateParseError("empty date", "")
+    if isinstance(value, (dt.datetime, np.datetime64)):
+        if isinstance(value, np.datetime64):
+            value = pd.Timestamp(value)
+        _check_year(value.year, str(value))
+        # a timezone is dropped, keeping the wall-clock time the agency recorded
+        time = value.time().replace(tzinfo=None)
+        if time == _MIDNIGHT:
+            time, text = None, value.date().isoformat()
+        else:
+            text = value.replace(tzinfo=None).isoformat(sep=" ")
+        start, precision, base = value.date(), "day", "day"
+    elif isinstance(value, dt.date):
+        _check_year(value.year, str(value))
+        start, precision, base, time, text = value, "day", "day", None, value.isoformat()
+    elif isinstance(value, (bool, np.bool_)):
+        raise DateParseError(f"unreadable date {value!r}", str(value))
+    elif isinstance(value, (int, float, Decimal, np.integer, np.floating)):
+        text = str(value)
+        start, precision, time = _from_number(value, text)
+        base = precision
+    elif isinstance(value, str):
+        text = value
+        start, precision, base, time = _from_text(value, two_digit_pivot)
+    else:
+        text = str(value)
+        raise DateParseError(f"unreadable date {text!r}", text)
+
+    if not _empty(time_value) and not (isinstance(time_value, str) and not time_value.strip()):
+        try:
+            extra = parse_time(time_value)
+        except DateParseError as exc:
+            raise DateParseError(f"{exc.reason} for date {text.strip()!r}", text) from None
+        if base != "day":
+            raise DateParseError(f"time {str(time_value).strip()!r} given for {text.strip()!r}, which has no day", text)
+        if time is not None and time != extra:
+            raise DateParseError(
+                f"the date {text.strip()!r} has time {time.isoformat()} but the time column says {extra.isoformat()}",
+                text,
+            )
+        time = extra
+    stamp = pd.Timestamp(dt.datetime.combine(start, time or _MIDNIGHT))
+    return ParsedDate(stamp, precision, time is not None, text)
+
+
+def _from_number(value, text: str) -> tuple[dt.date, str, dt.time | None]:
+    number = float(value)
+    if math.isnan(number):
+        raise DateParseError("empty date", text)
+    if math.isinf(number):
+        raise DateParseError(f"unreadable date {text!r}", text)
+    if number.is_integer() and YEAR_MIN <= number <= YEAR_MAX:
+        return dt.date(int(number), 1, 1), "year", None
+    stamp, time = _from_serial(number, text)
+    return stamp, "day", time
+
+
+def _from_serial(number: float, text: str) -> tuple[dt.date, dt.time | None]:
+    """An Excel 1900-system serial: whole part = days, fraction = time of day."""
+    if number < 1:
+        raise DateParseError(f"{text} is not a date (an Excel serial before 1900-01-01 or a time alone)", text)
+    if number >= _MAX_SERIAL:
+        raise DateParseError(f"Excel serial {text} is after {YEAR_MAX}", text)
+    days = math.floor(number)
+    if days == 60:
+        raise DateParseError(f"Excel serial {text} is 29/02/1900, a day that does not exist", text)
+    ms = round((number - days) * _DAY_MS)
+    base = _EXCEL_EPOCH + dt.timedelta(days=days + (1 if days < 60 else 0), milliseconds=ms)
+    _check_year(base.year, text)
+    if ms == 0 or ms == _DAY_MS:
+        return base.date(), None
+    return base.date(), base.time()
+
+
+def _from_text(value: str, pivot: int) -> tuple[dt.date, str, str, dt.time | None]:
+    """(start, precision, base precision before any 'approximate', time or None)."""
+    shown = value.strip()
+    fast = _FAST_DMY.fullmatch(shown)
+    if fast:
+        day, month, year = int(fast[1]), int(fast[2]), int(fast[3])
+        return _real_date(year, month, day, shown), "day", "day", None
+    s = " ".join(shown.lower().split()).rstrip(",;")
+    if not s:
+        raise DateParseError("empty date", value)
+
+    approximate = False
+    m = _APPROX_PREFIX.match(s)
+    if m and m.end() < len(s):
+        approximate, s = True, s[m.end():]
+    m = _APPROX_SUFFIX.search(s)
+    if m and m.start() > 0:
+        approximate, s = True, s[: m.start()]
+    s = s.rstrip(" .,;")
+    m = _WEEKDAY.match(s)
+    if m and m.end() < len(s):
+        s = s[m.end():]
+    qualifier = None
+    m = _QUALIFIER.match(s)
+    if m:
+        qualifier, s = m["q"], s[m.end():]
+
+    if _SERIAL_TEXT.fullmatch(s) and not approximate and qualifier is None:
+        stamp, time = _from_serial(float(s), shown)
+        return stamp, "day", "day", time
+
+    start, base, rest = _date_part(s, shown, pivot)
+    time = None
+    if rest:
+        lead = _TIME_LEAD.match(rest)
+        time_text = rest[lead.end():].strip()
+        time = _time_from_text(time_text)
+        if time is None:
+            if time_text and time_text[0].isdigit() and _TIME.match(time_text):
+                raise DateParseError(f"unreadable time {time_text!r} in {shown!r}", value)
+            raise DateParseError(f"unreadable date {shown!r}", value)
+        if base != "day":
+            raise DateParseError(f"{shown!r} has a time but no day", value)
+        if time == _MIDNIGHT:
+            time = None  # midnight in a date cell is what software writes when no time was given
+    if qualifier is not None:
+        if base == "day":
+            raise DateParseError(f"{shown!r}: {qualifier!r} needs a month or a year, not a day", value)
+        third = _QUALIFIER_THIRD[qualifier]
+        if base == "month":
+            start = start.replace(day=1 + 10 * third)
+        else:
+            start = start.replace(month=1 + 4 * third)
+        approximate = True
+    return start, "approximate" if approximate else base, base, time
+
+
+def _date_part(s: str, shown: str, pivot: int) -> tuple[dt.date, str, str]:
+    """Match a date at the start of `s`: (start, precision, the rest of the text)."""
+    m = _NUMERIC_3.match(s)
+    if m:
+        a, b, c = m["a"], m["b"], m["c"]
+        if len(a) == 4:
+            if len(c) > 2:
+                raise DateParseError(f"unreadable date {shown!r}", shown)
+            date = _real_date(int(a), int(b), int(c), shown)
+        elif len(a) <= 2:
+            date = _real_date(_year(c, pivot), int(b), int(a), shown)
+        else:
+            raise DateParseError(f"unreadable date {shown!r}", shown)
+        return date, "day", s[m.end():]
+    m = _TEXT_DMY.match(s) or _TEXT_MDY.match(s)
+    if m:
+        date = _real_date(_year(m["y"], pivot), _MONTHS[m["mon"]], int(m["d"]), shown)
+        return date, "day", s[m.end():]
+    m = _TEXT_MY.match(s)
+    if m:
+        month = _MONTHS[m["mon"]]
+    else:
+        m = _NUMERIC_MY.match(s) or _ISO_YM.match(s)
+        month = int(m["m"]) if m else None
+    if m:
+        year = _year(m["y"], pivot)
+        _check_year(year, shown)
+        if not 1 <= month <= 12:
+            raise DateParseError(f"{shown} is not a real date (month {month})", shown)
+        return dt.date(year, month, 1), "month", s[m.end():]
+    m = _YEAR.match(s)
+    if m:
+        year = int(m["y"])
+        _check_year(year, shown)
+        return dt.date(year, 1, 1), "year", s[m.end():]
+    raise DateParseError(f"unreadable date {shown!r}", shown)
+
