@@ -1,0 +1,315 @@
+"""Header detection and column mapping profiles: which row is the header, which column is which field.
+
+A profile maps canonical fields (date, agency, description, ...) to the header texts agencies use. The
+built-in `generic` profile (data/profiles.yml) knows the common chronology templates; a case adds its
+own in `profiles/<name>.yml` for unusual layouts (explicit header row, columns, value maps, default
+agency, sheets). Matching ignores case, punctuation and bracketed notes ("Date (dd/mm/yyyy)" is "date").
+
+Agency vs Organisation vs Source: "Agency" is the reporting agency; "Organisation" / "Trust" / "Service"
+fill `organisation` verbatim and name the agency only when the sheet has no Agency column; "Source" is
+`source_of_information` (records, a call), never the agency.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..config import CaseConfig, load_yaml, package_data
+from ..errors import ConfigError
+from .tables import RawTable
+
+#: every field a profile can map, in the order the report lists them
+FIELDS = (
+    "date",
+    "time",
+    "date_end",
+    "time_end",
+    "agency",
+    "organisation",
+    "source_of_information",
+    "role",
+    "contact_type",
+    "description",
+    "action",
+    "analysis",
+    "child_seen",
+    "child_seen_alone",
+    "informed_agencies",
+    "concerns",
+    "sequence",
+)
+#: how many rows from the top of a sheet are searched for the header
+HEADER_SCAN_ROWS = 30
+PROFILE_KEYS = {"name", "extends", "description", "header_row", "columns", "fields", "value_maps", "agency", "sheets"}
+
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def normalise_header(text: object) -> str:
+    """'Date of Contact (dd/mm/yyyy)*' -> 'date of contact'; '' for blanks and non-text cells."""
+    if not isinstance(text, str):
+        return ""
+    stripped = _BRACKETS.sub(" ", text).replace("&", " and ")
+    return " ".join(_NON_WORD.sub(" ", stripped.casefold()).replace("_", " ").split())
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How to find and map the columns of one agency's layout."""
+
+    name: str
+    synonyms: dict[str, tuple[str, ...]]  # field -> normalised header texts, in priority order
+    header_row: int | None = None  # row number as the spreadsheet shows it; None = detect
+    columns: dict[str, str] = field(default_factory=dict)  # field -> header as written (explicit)
+    value_maps: dict[str, dict[str, object]] = field(default_factory=dict)  # field -> {normalised cell: value}
+    agency: str | None = None  # default agency for this layout
+    sheets: tuple[str, ...] | None = None  # sheets to read (None = all visible)
+    origin: str = "package"  # where it was defined, for error messages
+
+    def lookup(self) -> dict[str, tuple[str, int]]:
+        """Normalised header -> (field, priority); lower priority wins. Explicit columns come first."""
+        table: dict[str, tuple[str, int]] = {}
+        for name, header in self.columns.items():
+            table[normalise_header(header)] = (name, -1)
+        for name, synonyms in self.synonyms.items():
+            for rank, synonym in enumerate(synonyms):
+                table.setdefault(synonym, (name, rank))
+        return table
+
+    def map_value(self, name: str, value: object) -> tuple[bool, object]:
+        """(True, mapped) when the profile's value map for `name` has this cell, else (False, value)."""
+        mapping = self.value_maps.get(name)
+        if not mapping or value is None:
+            return False, value
+        key = normalise_value(value)
+        if key in mapping:
+            return True, mapping[key]
+        return False, value
+
+
+def normalise_value(value: object) -> str:
+    return " ".join(str(value).casefold().split())
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """The header of a sheet: where it is and which column holds which field."""
+
+    index: int  # position in RawTable.rows
+    row: int  # row number as the spreadsheet shows it
+    headers: tuple[str, ...]  # header text as written per column ("" when blank)
+    columns: dict[str, int]  # field -> column index
+    unmapped: dict[int, str]  # column index -> key used in `extra` (header, or "column C" when blank)
+
+    def header_of(self, name: str) -> str | None:
+        index = self.columns.get(name)
+        return None if index is None else self.headers[index]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Profiles
+# ---------------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _package_profiles() -> dict[str, dict]:
+    data = package_data("profiles.yml") or {}
+    return dict(data.get("profiles") or {})
+
+
+def available_profiles(case: CaseConfig | None = None) -> list[str]:
+    names = set(_package_profiles())
+    if case is not None:
+        folder = Path(case.case_dir) / "profiles"
+        if folder.is_dir():
+            names |= {p.stem for p in folder.iterdir() if p.suffix in (".yml", ".yaml")}
+    return sorted(names)
+
+
+def load_profile(name: str | None, case: CaseConfig | None = None) -> Profile:
+    """The profile called `name` (None = generic): the case's profiles/<name>.yml, else the package's.
+
+    A case profile extends `generic` unless it says ``extends: none`` (or names another profile).
+    Raises ConfigError naming case.yml for an unknown profile, or the profile file when it is invalid.
+    """
+    return _load_profile(name or "generic", case, ())
+
+
+def _load_profile(name: str, case: CaseConfig | None, seen: tuple[str, ...]) -> Profile:
+    if name in seen:
+        raise ConfigError(f"profile {name!r} extends itself (via {' -> '.join(seen)})", file=_case_file(case))
+    raw, origin = _find_profile(name, case)
+    if not isinstance(raw, dict):
+        raise ConfigError("a profile must be a mapping", file=origin)
+    unknown = set(raw) - PROFILE_KEYS
+    if unknown:
+        raise ConfigError(
+            f"unknown key(s) {', '.join(sorted(unknown))} (known: {', '.join(sorted(PROFILE_KEYS))})", file=origin
+        )
+    parent_name = raw.get("extends", None if name == "generic" else "generic")
+    parent = (
+        _load_profile(str(parent_name), case, seen + (name,))
+        if parent_name and str(parent_name).lower() != "none"
+        else None
+    )
+    synonyms = dict(parent.synonyms) if parent else {}
+    for field_name, values in _mapping(raw.get("fields"), "fields", origin).items():
+        _check_field(field_name, origin)
+        values = [values] if isinstance(values, str) else list(values or [])
+        own = tuple(normalise_header(v) for v in values if normalise_header(v))
+        synonyms[field_name] = own + tuple(s for s in synonyms.get(field_name, ()) if s not in own)
+    columns = dict(parent.columns) if parent else {}
+    for field_name, header in _mapping(raw.get("columns"), "columns", origin).items():
+        _check_field(field_name, origin)
+        if not normalise_header(str(header)):
+            raise ConfigError(f"columns.{field_name} must be a header text", file=origin)
+        columns[field_name] = str(header)
+    value_maps = {k: dict(v) for k, v in (parent.value_maps if parent else {}).items()}
+    for field_name, mapping in _mapping(raw.get("value_maps"), "value_maps", origin).items():
+        _check_field(field_name, origin)
+        value_maps.setdefault(field_name, {}).update(
+            {normalise_value(k): v for k, v in _mapping(mapping, f"value_maps.{field_name}", origin).items()}
+        )
+    header_row = raw.get("header_row", parent.header_row if parent else None)
+    if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
+        raise ConfigError(f"header_row must be a row number (1 or more), got {header_row!r}", file=origin)
+    sheets = raw.get("sheets", list(parent.sheets) if parent and parent.sheets else None)
+    if isinstance(sheets, str):
+        sheets = [sheets]
+    return Profile(
+        name=name,
+        synonyms=synonyms,
+        header_row=header_row,
+        columns=columns,
+        value_maps=value_maps,
+        agency=raw.get("agency", parent.agency if parent else None),
+        sheets=tuple(str(s) for s in sheets) if sheets else None,
+        origin=str(origin),
+    )
+
+
+def _find_profile(name: str, case: CaseConfig | None) -> tuple[object, object]:
+    if case is not None:
+        for suffix in (".yml", ".yaml"):
+            candidate = Path(case.case_dir) / "profiles" / f"{name}{suffix}"
+            if candidate.is_file():
+                return load_yaml(candidate), candidate
+    packaged = _package_profiles()
+    if name in packaged:
+        return packaged[name], "review/data/profiles.yml"
+    raise ConfigError(
+        f"unknown profile {name!r} (known: {', '.join(available_profiles(case))}; "
+        "a case profile lives in profiles/<name>.yml)",
+        file=_case_file(case),
+    )
+
+
+def _case_file(case: CaseConfig | None):
+    return case.case_file if case is not None else None
+
+
+def _mapping(value, key: str, origin) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{key} must be a mapping", file=origin)
+    return value
+
+
+def _check_field(name: str, origin) -> None:
+    if name not in FIELDS:
+        raise ConfigError(f"unknown field {name!r} (fields: {', '.join(FIELDS)})", file=origin)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Header detection
+# ---------------------------------------------------------------------------------------------------
+def detect_header(table: RawTable, profile: Profile) -> HeaderMatch | None:
+    """Find the header row of `table` and map its columns; None when no row looks like a header.
+
+    With `profile.header_row` the header is that row. Otherwise the first HEADER_SCAN_ROWS rows are
+    scored by how many distinct fields they name; the best row that names a date column (and one more
+    field) wins, the earliest on a tie. Raises ConfigError when an explicit header row or column of the
+    profile is not in the sheet.
+    """
+    lookup = profile.lookup()
+    if profile.header_row is not None:
+        if profile.header_row not in table.row_numbers:
+            raise ConfigError(
+                f"profile {profile.name!r}: header_row {profile.header_row} is past the end of the sheet",
+                file=table.file,
+                sheet=table.sheet,
+            )
+        index = table.row_numbers.index(profile.header_row)
+        match = _match_row(table, index, lookup)
+        if "date" not in match.columns:
+            raise ConfigError(
+                f"profile {profile.name!r}: row {profile.header_row} has no date column "
+                f"(headers: {', '.join(repr(h) for h in match.headers if h)})",
+                file=table.file,
+                sheet=table.sheet,
+                row=profile.header_row,
+            )
+    else:
+        best: tuple[int, int] | None = None  # (score, index)
+        for index, row in enumerate(table.rows[:HEADER_SCAN_ROWS]):
+            names = {lookup[h][0] for h in map(normalise_header, row) if h in lookup}
+            if "date" in names and len(names) >= 2 and (best is None or len(names) > best[0]):
+                best = (len(names), index)
+        if best is None:
+            return None
+        match = _match_row(table, best[1], lookup)
+    missing = [h for name, h in profile.columns.items() if name not in match.columns]
+    if missing:
+        raise ConfigError(
+            f"profile {profile.name!r}: column(s) {', '.join(map(repr, missing))} not in the header row "
+            f"(headers: {', '.join(repr(h) for h in match.headers if h)})",
+            file=table.file,
+            sheet=table.sheet,
+            row=match.row,
+        )
+    return match
+
+
+def _match_row(table: RawTable, index: int, lookup: dict[str, tuple[str, int]]) -> HeaderMatch:
+    row = table.rows[index]
+    width = max((len(r) for r in table.rows), default=0)
+    headers = tuple(_header_text(row[i]) if i < len(row) else "" for i in range(width))
+    chosen: dict[str, tuple[int, int]] = {}  # field -> (priority, column)
+    for column, header in enumerate(headers):
+        hit = lookup.get(normalise_header(header))
+        if hit is None:
+            continue
+        name, priority = hit
+        if name not in chosen or priority < chosen[name][0]:
+            chosen[name] = (priority, column)
+    columns = {name: column for name, (_, column) in chosen.items()}
+    used = set(columns.values())
+    unmapped: dict[int, str] = {}
+    taken: set[str] = set()
+    for column, header in enumerate(headers):
+        if column in used:
+            continue
+        key = header or f"column {column_letter(column)}"
+        if key in taken:
+            key = f"{key} ({column_letter(column)})"
+        taken.add(key)
+        unmapped[column] = key
+    return HeaderMatch(index, table.row_numbers[index], headers, columns, unmapped)
+
+
+def _header_text(value: object) -> str:
+    if value is None:
+        return ""
+    return " ".join(str(value).split())
+
+
+def column_letter(index: int) -> str:
+    """0 -> 'A', 27 -> 'AB'."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

@@ -1,0 +1,376 @@
+"""Readers: one agency file (xlsx, xlsm, xls, ods, csv, docx) into `RawTable`s, one per sheet.
+
+The file's content decides the reader, not its name: an xlsx saved as .xls is read as xlsx, and a text
+or HTML file named .xlsx is refused with one clear `IngestError`. Excel and OpenDocument files are read
+with python-calamine (cached formula values, merged ranges filled from their top-left cell); openpyxl is
+only a fallback for merged ranges when the installed calamine cannot report them. Row numbers are the
+ones the spreadsheet shows (1-based, blank rows counted).
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+from ..config import CaseConfig, FileSpec
+from ..errors import EncryptedFileError, FileTooLargeError, IngestError, UnsafeFileError
+from .tables import RawTable
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+CSV_DELIMITERS = ",;\t|"
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+#: a zip whose contents inflate more than this many times (and past MAX_INFLATED_MB) is refused
+MAX_INFLATE_RATIO = 200
+MAX_INFLATED_MB = 500
+HIDDEN_NOTE = "hidden sheet: not read (name it under `sheets:` for this file in case.yml to read it)"
+
+
+def read_tables(path: Path, spec: FileSpec, case: CaseConfig) -> list[RawTable]:
+    """Read every sheet of the file at `path` (declared in case.yml as `spec`) into `RawTable`s.
+
+    Hidden sheets give an empty table with ``hidden=True`` and a note unless `spec.sheets` names them.
+    Raises `IngestError` (or `EncryptedFileError`, `FileTooLargeError`, `UnsafeFileError`) naming the
+    file when it cannot be read at all.
+    """
+    path = Path(path)
+    rel = spec.path
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise IngestError(f"cannot open the file: {exc.strerror or exc}", file=rel) from None
+    if size > case.max_file_mb * 1024 * 1024:
+        raise FileTooLargeError(
+            f"the file is {size / 1024 / 1024:.1f} MB, over the limit of {case.max_file_mb:g} MB "
+            "(raise max_file_mb in case.yml if it is genuine)",
+            file=rel,
+        )
+    if size == 0:
+        raise IngestError("the file is empty (0 bytes)", file=rel)
+    kind = sniff_kind(path, rel)
+    if kind == "docx":
+        return _read_docx(path, rel)
+    if kind == "csv":
+        return [read_csv(path, rel)]
+    tables = _read_workbook(path, rel, kind, spec)
+    if not any(t.hidden or _has_data(t) for t in tables):
+        raise IngestError("the workbook is empty: no sheet holds any data", file=rel)
+    return tables
+
+
+def _has_data(table: RawTable) -> bool:
+    return any(v is not None for row in table.rows for v in row)
+
+
+# ---------------------------------------------------------------------------------------------------
+# What is this file, really?
+# ---------------------------------------------------------------------------------------------------
+def sniff_kind(path: Path, rel: str) -> str:
+    """'xlsx', 'xls', 'ods', 'docx' or 'csv', from the file's first bytes (and zip directory)."""
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    suffix = path.suffix.lower()
+    if head.startswith(ZIP_MAGIC) or head.startswith(EMPTY_ZIP_MAGIC):
+        return _zip_kind(path, rel)
+    if head.startswith(OLE2_MAGIC):
+        if _ole2_is_encrypted_ooxml(path):
+            raise EncryptedFileError(
+                "the workbook is password-protected (encrypted); remove the password in Excel and save again",
+                file=rel,
+            )
+        if suffix == ".docx":
+            raise IngestError("an old Word .doc file, not .docx; save it as .docx", file=rel)
+        return "xls"
+    # Not a zip, not OLE2: text (csv) or something else pretending.
+    with open(path, "rb") as fh:
+        sample = fh.read(4096)
+    if sample.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml"):
+        raise IngestError(
+            "an XML file, not a workbook (an 'XML Spreadsheet 2003' export?): open it in Excel and save it as .xlsx",
+            file=rel,
+        )
+    if _looks_like_html(sample):
+        raise IngestError(
+            "an HTML page, not a spreadsheet (some systems export web pages named .xls): "
+            "open it in Excel and save it as .xlsx",
+            file=rel,
+        )
+    if suffix in TEXT_SUFFIXES:
+        return "csv"
+    if _looks_like_text(sample):
+        raise IngestError(
+            f"not a spreadsheet: the file is plain text named {suffix or 'without a suffix'}; "
+            "if it is a CSV export, rename it to .csv",
+            file=rel,
+        )
+    raise IngestError(f"not a spreadsheet: the content is not a {suffix or 'known'} file", file=rel)
+
+
+def _zip_kind(path: Path, rel: str) -> str:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            _check_inflation(infos, path, rel)
+            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+                if "xl/workbook.bin" in names and "xl/workbook.xml" not in names:
+                    raise IngestError("an Excel binary workbook (.xlsb) is not supported; save it as .xlsx", file=rel)
+                return "xlsx"
+            if "word/document.xml" in names:
+                return "docx"
+            if "content.xml" in names:
+                mimetype = zf.read("mimetype").decode("ascii", "replace").strip() if "mimetype" in names else ""
+                if "spreadsheet" in mimetype or not mimetype:
+                    return "ods"
+                raise IngestError(f"an OpenDocument file of type {mimetype!r}, not a spreadsheet", file=rel)
+    except zipfile.BadZipFile as exc:
+        raise IngestError(f"the file is corrupt (damaged zip archive: {exc}); save it again from Excel", file=rel) from None
+    raise IngestError("a zip archive, but not an Excel, OpenDocument or Word file", file=rel)
+
+
+def _check_inflation(infos: list[zipfile.ZipInfo], path: Path, rel: str) -> None:
+    inflated = sum(i.file_size for i in infos)
+    compressed = max(path.stat().st_size, 1)
+    if inflated > MAX_INFLATED_MB * 1024 * 1024 and inflated / compressed > MAX_INFLATE_RATIO:
+        raise UnsafeFileError(
+            f"refused: the archive inflates to {inflated / 1024 / 1024:.0f} MB from {compressed / 1024 / 1024:.1f} MB "
+            "(a zip bomb?)",
+            file=rel,
+        )
+
+
+def _ole2_is_encrypted_ooxml(path: Path) -> bool:
+    # An encrypted xlsx/docx is an OLE2 compound file holding EncryptionInfo + EncryptedPackage streams;
+    # the directory entries store their names in UTF-16LE.
+    data = path.read_bytes()
+    return "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data
+
+
+def _looks_like_html(sample: bytes) -> bool:
+    text = sample.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return text.startswith((b"<!doctype html", b"<html", b"<table")) or b"<html" in text[:512]
+
+
+def _looks_like_text(sample: bytes) -> bool:
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF8)):
+        return True
+    if b"\x00" in sample:
+        return False
+    try:
+        sample.decode("utf-8")
+        return True
+    except UnicodeDecodeError as exc:
+        # a multi-byte character cut at the end of the sample is still text
+        return exc.start >= len(sample) - 3 or _mostly_printable(sample)
+
+
+def _mostly_printable(sample: bytes) -> bool:
+    printable = sum(32 <= b < 127 or b in (9, 10, 13) or b >= 128 for b in sample)
+    return printable >= 0.95 * len(sample)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Workbooks: xlsx / xlsm / xls / ods via calamine
+# ---------------------------------------------------------------------------------------------------
+def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec) -> list[RawTable]:
+    import python_calamine as calamine
+
+    try:
+        workbook = calamine.CalamineWorkbook.from_path(str(path))
+    except calamine.PasswordError:
+        raise EncryptedFileError("the workbook is password-protected; remove the password and save again", file=rel) from None
+    except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, OSError, ValueError) as exc:
+        raise IngestError(f"the {kind} file is corrupt or unreadable ({_short(exc)})", file=rel) from None
+    try:
+        metadata = list(workbook.sheets_metadata)
+        if not metadata:
+            raise IngestError("the workbook is empty: it has no sheets", file=rel)
+        names = [m.name for m in metadata]
+        wanted = set(spec.sheets or ())
+        missing = [s for s in spec.sheets or () if s not in names]
+        if missing:
+            raise IngestError(
+                f"sheet(s) {', '.join(map(repr, missing))} named in case.yml not found; the workbook has "
+                f"{', '.join(map(repr, names))}",
+                file=rel,
+            )
+        merge_fallback = None
+        tables = []
+        for meta in metadata:
+            if wanted and meta.name not in wanted:
+                continue
+            hidden = meta.visible != calamine.SheetVisibleEnum.Visible
+            if meta.typ != calamine.SheetTypeEnum.WorkSheet:
+                tables.append(RawTable(rel, meta.name, [], [], hidden=hidden, notes=[f"{_enum_name(meta.typ)} sheet: not read"]))
+                continue
+            if hidden and meta.name not in wanted:
+                tables.append(RawTable(rel, meta.name, [], [], hidden=True, notes=[HIDDEN_NOTE]))
+                continue
+            try:
+                sheet = workbook.get_sheet_by_name(meta.name)
+                rows = sheet.to_python(skip_empty_area=False)
+                ranges = getattr(sheet, "merged_cell_ranges", None)
+            except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, ValueError) as exc:
+                raise IngestError(f"the sheet cannot be read ({_short(exc)})", file=rel, sheet=meta.name) from None
+            if ranges is None and kind == "xlsx":
+                if merge_fallback is None:
+                    merge_fallback = _openpyxl_merged_ranges(path)
+                ranges = merge_fallback.get(meta.name)
+            rows = [[None if v == "" else v for v in row] for row in rows]
+            table = RawTable(rel, meta.name, rows, list(range(1, len(rows) + 1)), hidden=hidden)
+            if hidden:
+                table.notes.append("hidden sheet: read because case.yml names it")
+            if ranges:
+                filled = fill_merged(table.rows, ranges)
+                if filled:
+                    table.merged_filled = True
+                    table.notes.append(f"{filled} merged cell range(s) filled from their top-left cell")
+            tables.append(table)
+        return tables
+    finally:
+        workbook.close()
+
+
+def fill_merged(rows: list[list[object]], ranges) -> int:
+    """Give every cell of each merged range ((r0, c0), (r1, c1)) (0-based, inclusive) its top-left value.
+
+    Returns how many ranges were filled. Rows are padded when a range reaches past a short row.
+    """
+    filled = 0
+    for (r0, c0), (r1, c1) in ranges:
+        if r0 >= len(rows):
+            continue
+        top = rows[r0]
+        value = top[c0] if c0 < len(top) else None
+        if value is None:
+            continue
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            if len(row) <= c1:
+                row.extend([None] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                row[c] = value
+        filled += 1
+    return filled
+
+
+def _openpyxl_merged_ranges(path: Path) -> dict[str, list]:
+    """Merged ranges per sheet via openpyxl: only for old calamine versions without merged_cell_ranges.
+
+    Opening a workbook in openpyxl is slow, so it happens only when a sheet's XML has a <mergeCell.
+    """
+    with zipfile.ZipFile(path) as zf:
+        if not any(
+            n.startswith("xl/worksheets/") and n.endswith(".xml") and b"<mergeCell " in zf.read(n)
+            for n in zf.namelist()
+        ):
+            return {}
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=False, data_only=True)
+    try:
+        return {
+            ws.title: [((r.min_row - 1, r.min_col - 1), (r.max_row - 1, r.max_col - 1)) for r in ws.merged_cells.ranges]
+            for ws in workbook.worksheets
+        }
+    finally:
+        workbook.close()
+
+
+def _enum_name(value) -> str:
+    return str(value).rsplit(".", 1)[-1].lower().replace("sheet", "") or "non-worksheet"
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
+
+
+# ---------------------------------------------------------------------------------------------------
+# CSV
+# ---------------------------------------------------------------------------------------------------
+def read_csv(path: Path, rel: str) -> RawTable:
+    """A delimited text file: encoding and delimiter sniffed; every value is text (None when blank)."""
+    data = path.read_bytes()
+    text, encoding = decode_text(data, rel)
+    delimiter = sniff_delimiter(text)
+    notes = [f"csv: encoding {encoding}, delimiter {_delimiter_name(delimiter)}"]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True)
+    try:
+        rows = [[cell if cell.strip() else None for cell in record] for record in reader]
+    except csv.Error as exc:
+        raise IngestError(f"the CSV file cannot be parsed ({exc})", file=rel, row=reader.line_num) from None
+    return RawTable(rel, "", rows, list(range(1, len(rows) + 1)), notes=notes)
+
+
+def decode_text(data: bytes, rel: str = "") -> tuple[str, str]:
+    """(text, encoding): BOMs first (UTF-8, UTF-16), then UTF-8, then cp1252 (what Excel on Windows writes)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig"
+    for bom, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom):].decode(name, errors="replace"), "utf-16"
+    if b"\x00" in data[:4096]:
+        # UTF-16 without a BOM: ASCII text has a zero in every other byte
+        sample = data[:4096]
+        if sample[1::2].count(0) > len(sample) // 4:
+            return data.decode("utf-16-le", errors="replace"), "utf-16-le"
+        if sample[0::2].count(0) > len(sample) // 4:
+            return data.decode("utf-16-be", errors="replace"), "utf-16-be"
+        raise IngestError("not a text file: it holds binary data", file=rel or None)
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def sniff_delimiter(text: str) -> str:
+    """Comma, semicolon, tab or pipe: csv.Sniffer on the first lines, else the most consistent count."""
+    lines = [line for line in text[:65536].splitlines() if line.strip()][:50]
+    if not lines:
+        return ","
+    sample = "\n".join(lines)
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS)
+        if dialect.delimiter in CSV_DELIMITERS and _consistent_fields(lines, dialect.delimiter) > 1:
+            return dialect.delimiter
+    except csv.Error:
+        pass
+    best, best_score = ",", 0
+    for delimiter in CSV_DELIMITERS:
+        score = _consistent_fields(lines, delimiter)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _consistent_fields(lines: list[str], delimiter: str) -> int:
+    """How many lines share the most common field count (>1) when split on `delimiter`."""
+    counts: dict[int, int] = {}
+    for record in csv.reader(lines, delimiter=delimiter):
+        if len(record) > 1:
+            counts[len(record)] = counts.get(len(record), 0) + 1
+    return max(counts.values(), default=0)
+
+
+def _delimiter_name(delimiter: str) -> str:
+    return {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(delimiter, repr(delimiter))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Word
+# ---------------------------------------------------------------------------------------------------
+def _read_docx(path: Path, rel: str) -> list[RawTable]:
+    try:
+        from .docx_reader import read_docx
+    except ImportError:
+        raise IngestError("Word (.docx) chronologies cannot be read by this version", file=rel) from None
+    return read_docx(path, rel)
+
