@@ -178,8 +178,13 @@ def _mostly_printable(sample: bytes) -> bool:
 def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec) -> list[RawTable]:
     import python_calamine as calamine
 
+    suffix_kind = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods"}.get(path.suffix.lower())
     try:
-        workbook = calamine.CalamineWorkbook.from_path(str(path))
+        if suffix_kind == kind:
+            workbook = calamine.CalamineWorkbook.from_path(str(path))
+        else:  # calamine picks the reader from the suffix; from_filelike sniffs the content instead
+            with open(path, "rb") as fh:
+                workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(fh.read()))
     except calamine.PasswordError:
         raise EncryptedFileError("the workbook is password-protected; remove the password and save again", file=rel) from None
     except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, OSError, ValueError) as exc:
@@ -223,6 +228,8 @@ def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec) -> list[RawT
             table = RawTable(rel, meta.name, rows, list(range(1, len(rows) + 1)), hidden=hidden)
             if hidden:
                 table.notes.append("hidden sheet: read because case.yml names it")
+            if suffix_kind != kind:
+                table.notes.append(f"read as {kind} (what the file holds), not as its {path.suffix or 'missing'} suffix says")
             if ranges:
                 filled = fill_merged(table.rows, ranges)
                 if filled:
