@@ -1,0 +1,444 @@
+"""The case store: many cases' tables in Parquet, built case by case, resumable, with a ledger.
+
+Layout of a store folder::
+
+    ledger.jsonl                 one JSON line per event, appended: a case is complete when its last
+                                 line says "complete" (with its input hash and the part that holds it)
+    <table>/<part>.parquet       contacts, timeline, flags, response_latency, cases, ingest, rejections,
+                                 (synthetic stores) ground_truth; every table has a case_id column
+    failures.csv                 cases that could not be built: case, file, error (rewritten each run)
+
+A part holds whole cases: one case per part when built from case folders (``case-<id>``), many when
+generated (``part-00000``), so that a Dask partition (one file) never splits a case. A case is written
+atomically: its tables go to a staging folder, a "writing" line is appended to the ledger, the files
+are renamed into place, and only then is the "complete" line appended. An interrupted run therefore
+never shows a half-written case (readers only read complete cases) and never duplicates one (a case
+always goes to the same file names, replaced on re-run).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import traceback
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import __version__
+from .config import CASE_FILE, file_sha256
+from .errors import ReviewError
+from .schema import CONTACT_COLUMNS, FLAG_COLUMNS, RESPONSE_LATENCY_COLUMNS, TIMELINE_COLUMNS, conform
+
+LEDGER = "ledger.jsonl"
+FAILURES = "failures.csv"
+STORE_FORMAT = "review-store/1"
+CASE_TABLE_COLUMNS = {"case_id": "string", "date_of_birth": "datetime64[ns]", "mobile_from": "datetime64[ns]",
+                      "review_date": "datetime64[ns]"}
+#: column contracts of the stored tables (case_id first everywhere)
+CONTRACTS: dict[str, dict[str, str]] = {
+    "contacts": CONTACT_COLUMNS,
+    "timeline": TIMELINE_COLUMNS,
+    "flags": {"case_id": "string", **FLAG_COLUMNS},
+    "response_latency": {"case_id": "string", **RESPONSE_LATENCY_COLUMNS},
+    "cases": CASE_TABLE_COLUMNS,
+}
+FAILURE_COLUMNS = ["case", "case_id", "file", "error", "stage", "time"]
+
+
+class StoreError(ReviewError):
+    """A store folder is missing, unreadable or not a store."""
+
+    exit_code = 2
+
+
+# ---------------------------------------------------------------------------------------------------
+# The ledger
+# ---------------------------------------------------------------------------------------------------
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _append_ledger(store_dir: Path, entry: dict) -> None:
+    """Append one line and flush it to disk: the line is the commit point of a case."""
+    line = json.dumps(entry, sort_keys=True, default=str) + "\n"
+    with open(store_dir / LEDGER, "a", encoding="utf-8") as fh:
+        fh.write(line)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def read_ledger(store_dir: str | Path) -> dict[str, dict]:
+    """The latest ledger entry of every case (a torn last line from a crash is ignored)."""
+    path = Path(store_dir) / LEDGER
+    state: dict[str, dict] = {}
+    if not path.exists():
+        return state
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # an interrupted append
+            if isinstance(entry, dict) and "case_id" in entry:
+                state[str(entry["case_id"])] = entry
+    return state
+
+
+def complete_cases(store_dir: str | Path) -> dict[str, dict]:
+    return {k: v for k, v in read_ledger(store_dir).items() if v.get("status") == "complete"}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Writing a part atomically
+# ---------------------------------------------------------------------------------------------------
+_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def part_name_for_case(case_id: str) -> str:
+    """A file name for a one-case part: readable, and unique even when case ids differ only in symbols."""
+    slug = _SAFE.sub("_", case_id).strip("._")[:60] or "case"
+    if slug != case_id:
+        slug += "-" + hashlib.sha1(case_id.encode()).hexdigest()[:8]
+    return f"case-{slug}"
+
+
+def _to_arrow(frame: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
+
+
+def write_part(store_dir: str | Path, part: str, tables: dict[str, pd.DataFrame], case_ids: Iterable[str],
+               meta: dict | None = None) -> None:
+    """Write the tables of one part (one or many whole cases) atomically and mark its cases complete."""
+    store_dir = Path(store_dir)
+    case_ids = [str(c) for c in case_ids]
+    staging = store_dir / ".staging" / f"{part}-{uuid.uuid4().hex[:8]}"
+    staging.mkdir(parents=True, exist_ok=True)
+    try:
+        for name, frame in tables.items():
+            if name in CONTRACTS:
+                frame = conform(frame, CONTRACTS[name])
+            pq.write_table(_to_arrow(frame), staging / f"{name}.parquet", compression="zstd")
+        for case_id in case_ids:  # invalidate first: a crash from here on leaves the case incomplete
+            _append_ledger(store_dir, {"case_id": case_id, "status": "writing", "part": part, "time": _now()})
+        for name in tables:
+            (store_dir / name).mkdir(exist_ok=True)
+            os.replace(staging / f"{name}.parquet", store_dir / name / f"{part}.parquet")
+        for case_id in case_ids:
+            _append_ledger(store_dir, {"case_id": case_id, "status": "complete", "part": part,
+                                       "tables": sorted(tables), "time": _now(), **(meta or {}).get(case_id, {})})
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------------
+def store_tables(store_dir: str | Path) -> list[str]:
+    store_dir = Path(store_dir)
+    return sorted(p.name for p in store_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def part_files(store_dir: str | Path, table: str) -> list[Path]:
+    """The Parquet files of `table` that hold complete cases, in part order."""
+    store_dir = Path(store_dir)
+    parts = sorted({entry["part"] for entry in complete_cases(store_dir).values()})
+    return [store_dir / table / f"{p}.parquet" for p in parts if (store_dir / table / f"{p}.parquet").exists()]
+
+
+def read_store(store_dir: str | Path, table: str, *, columns: list[str] | None = None,
+               cases: Iterable[str] | None = None) -> pd.DataFrame:
+    """One table of the store, for all complete cases (or the given ones), with its contract's dtypes.
+
+    `table` is a folder name (contacts, timeline, flags, response_latency, cases, ingest, rejections,
+    ground_truth) or ``"failures"`` (cases that could not be built: case, case_id, file, error, stage,
+    time). Rows of cases that are not complete in the ledger are never returned.
+    """
+    store_dir = Path(store_dir)
+    if not (store_dir / LEDGER).exists():
+        raise StoreError("not a case store (no ledger.jsonl)", file=store_dir)
+    if table == "failures":
+        return failures_table(store_dir)
+    complete = complete_cases(store_dir)
+    wanted = set(complete) if cases is None else set(map(str, cases)) & set(complete)
+    files = part_files(store_dir, table)
+    if cases is not None:
+        parts = {complete[c]["part"] for c in wanted}
+        files = [f for f in files if f.stem in parts]
+    if not (store_dir / table).is_dir():
+        raise StoreError(f"no table {table!r} in the store (tables: {', '.join(store_tables(store_dir))})",
+                         file=store_dir)
+    if files:
+        frames = [pq.read_table(f, columns=columns) for f in files]
+        frame = pa.concat_tables(frames, promote_options="permissive").to_pandas()
+    else:
+        frame = pd.DataFrame()
+    contract = CONTRACTS.get(table)
+    if contract is not None:
+        if columns is not None:
+            contract = {k: v for k, v in contract.items() if k in columns}
+        frame = conform(frame, contract)
+    if "case_id" in frame.columns and len(frame):
+        keep = frame["case_id"].isin(wanted)
+        if not keep.all():
+            frame = frame[keep]
+    return frame.reset_index(drop=True)
+
+
+def failures_table(store_dir: str | Path) -> pd.DataFrame:
+    """Cases whose latest ledger entry is a failure: case (folder), case_id, file, error, stage, time."""
+    rows = [[e.get("case"), e["case_id"], e.get("file"), e.get("error"), e.get("stage"), e.get("time")]
+            for e in read_ledger(store_dir).values() if e.get("status") == "failed"]
+    return pd.DataFrame(rows, columns=FAILURE_COLUMNS).sort_values("case_id", kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Building a store from case folders
+# ---------------------------------------------------------------------------------------------------
+def case_input_hash(case_dir: str | Path) -> str:
+    """Hash of every input of a case: the files in its folder (names and contents) and the package version."""
+    case_dir = Path(case_dir)
+    h = hashlib.sha256(f"review {__version__}\n".encode())
+    for path in sorted(p for p in case_dir.rglob("*") if p.is_file()):
+        rel = path.relative_to(case_dir).as_posix()
+        if any(part.startswith((".", "~$")) for part in rel.split("/")):
+            continue
+        h.update(f"{rel}\0{file_sha256(path)}\n".encode())
+    return h.hexdigest()
+
+
+def find_case_folders(cases_dir: str | Path) -> list[Path]:
+    """Sub-folders of `cases_dir` holding a case.yml, sorted by name."""
+    cases_dir = Path(cases_dir)
+    if not cases_dir.is_dir():
+        raise StoreError("cases folder not found", file=cases_dir)
+    return sorted(p for p in cases_dir.iterdir() if p.is_dir() and (p / CASE_FILE).exists())
+
+
+def process_case_folder(case_dir: Path) -> dict[str, pd.DataFrame]:
+    """Ingest and analyse one case folder with the pipeline; its tables keyed by store table name."""
+    from .pipeline import analyse, load_case
+
+    case = load_case(case_dir)
+    analysis = analyse(case)
+    config = case.config
+    case_id = config.case_id
+    contacts = case.contacts
+    report = case.report
+    cases = pd.DataFrame({"case_id": [case_id], "date_of_birth": [pd.Timestamp(config.date_of_birth)],
+                          "mobile_from": [pd.Timestamp(config.mobile_from) if config.mobile_from else pd.NaT],
+                          "review_date": [pd.Timestamp(config.review_date) if config.review_date else pd.NaT],
+                          "folder": [case_dir.name]})
+    ingest = report.to_frame()
+    ingest.insert(0, "case_id", case_id)
+    rejections = report.rejections_frame()
+    rejections.insert(0, "case_id", case_id)
+    flags = analysis.flags.copy()
+    flags.insert(0, "case_id", case_id)
+    latency = analysis.response_latency.copy()
+    latency.insert(0, "case_id", case_id)
+    for frame in (ingest, rejections):
+        for col in frame.columns:
+            if frame[col].dtype == object:
+                frame[col] = frame[col].astype("string")
+    return {"contacts": contacts, "timeline": analysis.timeline, "flags": flags, "response_latency": latency,
+            "cases": cases, "ingest": ingest, "rejections": rejections}
+
+
+@dataclass
+class BuildSummary:
+    cases_found: int = 0
+    built: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # already complete with the same inputs
+    failed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FAILURE_COLUMNS))
+    store_dir: str = ""
+
+    def to_dict(self) -> dict:
+        return {"store": self.store_dir, "cases_found": self.cases_found, "built": len(self.built),
+                "skipped": len(self.skipped), "failed": len(self.failed),
+                "failures": self.failed.to_dict(orient="records")}
+
+    def __str__(self) -> str:
+        return (f"{self.cases_found} case folders: {len(self.built)} built, {len(self.skipped)} already "
+                f"complete, {len(self.failed)} failed")
+
+
+def _failure_where(exc: BaseException, case_dir: Path) -> str:
+    file = getattr(exc, "file", None)
+    if not file:
+        return ""
+    try:
+        return Path(file).resolve().relative_to(case_dir.resolve()).as_posix()
+    except ValueError:
+        return str(file)
+
+
+def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = True, *,
+              process_case: Callable[[Path], dict[str, pd.DataFrame]] | None = None,
+              force: bool = False) -> BuildSummary:
+    """Run every case folder under `cases_dir` through the pipeline into the store at `store_dir`.
+
+    Resumable: a case already complete with the same input hash is skipped (``force`` rebuilds it).
+    A case that fails (unreadable file, invalid case.yml, or a bug) does not stop the run: it is
+    recorded in the ledger and returned in ``summary.failed`` (case, case_id, file, error, stage), and
+    ``failures.csv`` in the store lists every case currently failing. `process_case` replaces the
+    pipeline (for tests): case folder -> {table: DataFrame}.
+    """
+    store_dir = Path(store_dir)
+    store_dir.mkdir(parents=True, exist_ok=True)
+    (store_dir / LEDGER).touch()
+    process_case = process_case or process_case_folder
+    folders = find_case_folders(cases_dir)
+    summary = BuildSummary(cases_found=len(folders), store_dir=str(store_dir))
+    state = read_ledger(store_dir)
+    by_folder = {e.get("case"): e for e in state.values() if e.get("case")}
+    failures = []
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(folders), desc="build-all", unit="case")
+    try:
+        for folder in folders:
+            digest = case_input_hash(folder)
+            previous = by_folder.get(folder.name)
+            if (not force and previous and previous.get("status") == "complete"
+                    and previous.get("input_hash") == digest):
+                summary.skipped.append(previous["case_id"])
+                if bar is not None:
+                    bar.update(1)
+                continue
+            case_id = folder.name
+            stage = "ingest"
+            try:
+                tables = process_case(folder)
+                stage = "store"
+                case_id = str(tables["cases"]["case_id"].iloc[0]) if "cases" in tables else folder.name
+                other = state.get(case_id)
+                if other and other.get("case") not in (None, folder.name) and other.get("status") == "complete":
+                    raise StoreError(f"case_id {case_id!r} is already stored from folder {other.get('case')!r}",
+                                     file=folder / CASE_FILE)
+                write_part(store_dir, part_name_for_case(case_id), tables, [case_id],
+                           meta={case_id: {"case": folder.name, "input_hash": digest}})
+                state[case_id] = {"case": folder.name, "status": "complete"}
+                # a failure recorded under the folder name (its case_id was unreadable) is now resolved
+                stale = state.get(folder.name)
+                if folder.name != case_id and stale and stale.get("status") == "failed":
+                    _append_ledger(store_dir, {"case_id": folder.name, "case": folder.name, "status": "cleared",
+                                               "time": _now()})
+                    state.pop(folder.name)
+                summary.built.append(case_id)
+            except KeyboardInterrupt:
+                raise
+            except Exception as exc:  # report, never hide: the run goes on with the next case
+                message = str(exc) if isinstance(exc, ReviewError) else f"{type(exc).__name__}: {exc}"
+                if not isinstance(exc, ReviewError) and os.environ.get("REVIEW_DEBUG"):
+                    traceback.print_exc()
+                entry = {"case_id": case_id, "case": folder.name, "status": "failed", "input_hash": digest,
+                         "file": _failure_where(exc, folder), "error": message, "stage": stage, "time": _now()}
+                _append_ledger(store_dir, entry)
+                failures.append([folder.name, case_id, entry["file"], message, stage, entry["time"]])
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(failed=len(failures))
+    finally:
+        if bar is not None:
+            bar.close()
+        failures_table(store_dir).to_csv(store_dir / FAILURES, index=False)
+    summary.failed = pd.DataFrame(failures, columns=FAILURE_COLUMNS)
+    return summary
+
+
+# ---------------------------------------------------------------------------------------------------
+# Pandas analysis of many cases (used for synthetic stores, the benchmarks and the Dask partitions)
+# ---------------------------------------------------------------------------------------------------
+def analyse_cases(contacts: pd.DataFrame, cases: pd.DataFrame, rules: dict | None = None, *,
+                  tables: tuple[str, ...] = ("timeline", "flags", "response_latency")) -> dict[str, pd.DataFrame]:
+    """Timeline, flags and response latency of every case in `contacts`, one case at a time.
+
+    `cases` is the case table (case_id, date_of_birth, mobile_from, review_date). Flags and latency
+    gain a leading case_id column. Cases appear in case_id order.
+    """
+    from .rules import detect, load_rules, response_latency
+    from .synth import case_config
+    from .timeline import build_timeline
+
+    rules = load_rules() if rules is None else rules
+    by_id = cases.set_index("case_id", drop=False)
+    out: dict[str, list[pd.DataFrame]] = {t: [] for t in tables}
+    for case_id, group in contacts.groupby("case_id", sort=True):
+        config = case_config(by_id.loc[case_id])
+        timeline = build_timeline(group, config)
+        if "timeline" in out:
+            out["timeline"].append(timeline)
+        if "flags" in out or "response_latency" in out:
+            flags = detect(timeline, config, rules)
+            if "flags" in out:
+                out["flags"].append(flags.assign(case_id=case_id))
+            if "response_latency" in out:
+                out["response_latency"].append(response_latency(timeline, flags, rules).assign(case_id=case_id))
+    result = {}
+    for name, frames in out.items():
+        contract = CONTRACTS[name]
+        frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        result[name] = conform(frame, contract)
+    return result
+
+
+def write_store_from_synth(store_dir: str | Path, n_cases: int, seed: int, contacts_per_case: int = 100, *,
+                           cases_per_part: int = 1000, analyse: bool = True, rules: dict | None = None,
+                           progress: bool = False) -> dict:
+    """Generate synthetic cases straight into a store (no spreadsheets), in parts of `cases_per_part`.
+
+    With ``analyse`` the pandas timeline, rules and response latency run per case and their tables
+    are stored too; without it only contacts, cases and ground_truth are (enough for the Dask path
+    and the benchmarks). Resumable like `build_all`: a part already complete for the same
+    generator inputs is skipped. Returns a summary dict.
+    """
+    from .synth import GENERATOR_VERSION, synth_contacts
+
+    store_dir = Path(store_dir)
+    store_dir.mkdir(parents=True, exist_ok=True)
+    (store_dir / LEDGER).touch()
+    complete = complete_cases(store_dir)
+    n_parts = max(1, -(-int(n_cases) // int(cases_per_part)))
+    written = skipped = 0
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=n_parts, desc="synth store", unit="part")
+    for p in range(n_parts):
+        first = p * cases_per_part
+        count = min(cases_per_part, n_cases - first)
+        # each part has its own seed so that a part can be regenerated alone, identically
+        digest = hashlib.sha256(f"synth {GENERATOR_VERSION} {seed} {p} {first} {count} {contacts_per_case} "
+                                f"analyse={analyse} review {__version__}".encode()).hexdigest()
+        part = f"part-{p:05d}"
+        first_id = f"C{first + 1:06d}"
+        if complete.get(first_id, {}).get("input_hash") == digest and complete[first_id].get("part") == part:
+            skipped += 1
+        else:
+            contacts, cases, truth = synth_contacts(count, seed=[seed, p], contacts_per_case=contacts_per_case,
+                                                    first_case=first)
+            tables = {"contacts": contacts, "cases": cases, "ground_truth": truth}
+            if analyse:
+                tables.update(analyse_cases(contacts, cases, rules))
+            write_part(store_dir, part, tables, cases["case_id"],
+                       meta={c: {"input_hash": digest, "source": f"synth seed={seed}"} for c in cases["case_id"]})
+            written += 1
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    failures_table(store_dir).to_csv(store_dir / FAILURES, index=False)
+    return {"store": str(store_dir), "cases": int(n_cases), "contacts": int(n_cases) * int(contacts_per_case),
+            "parts": n_parts, "parts_written": written, "parts_skipped": skipped, "analysed": analyse}

@@ -1,0 +1,118 @@
+"""The case store: build from case folders, resume after an interruption without duplicates, report failures."""
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import pytest
+
+from review import store as store_mod
+from review.config import load_case_config
+from review.store import build_all, read_ledger, read_store, write_part
+
+
+def _make_cases(root, n):
+    for i in range(n):
+        folder = root / f"case{i:02d}"
+        folder.mkdir(parents=True)
+        (folder / "case.yml").write_text(f"case_id: K{i:02d}\ndate_of_birth: 2020-01-0{1 + i % 9}\n")
+        (folder / "gp.csv").write_text("Date,Details\n01/02/2020,Seen\n")
+
+
+def _fake_process(case_dir):
+    """Stands in for load_case + analyse: two contacts per case and one flag."""
+    config = load_case_config(case_dir)
+    cid = config.case_id
+    contacts = pd.DataFrame({"case_id": [cid, cid], "event_id": [f"{cid}-1", f"{cid}-2"],
+                             "date": pd.to_datetime(["2020-02-01", "2020-02-03"]), "contact_type": "home_visit",
+                             "agency": "GP", "agency_kind": "health", "date_precision": "day"})
+    flags = pd.DataFrame({"case_id": [cid], "flag_id": [f"F-{cid}"], "rule_id": ["child_not_seen"],
+                          "trigger_event_id": [f"{cid}-1"], "severity": "high"})
+    cases = pd.DataFrame({"case_id": [cid], "date_of_birth": [pd.Timestamp(config.date_of_birth)]})
+    return {"contacts": contacts, "flags": flags, "cases": cases}
+
+
+def test_build_all_writes_every_case_once(tmp_path):
+    _make_cases(tmp_path / "cases", 4)
+    summary = build_all(tmp_path / "cases", tmp_path / "store", progress=False, process_case=_fake_process)
+    assert len(summary.built) == 4 and summary.failed.empty
+    contacts = read_store(tmp_path / "store", "contacts")
+    assert sorted(contacts["case_id"].unique()) == ["K00", "K01", "K02", "K03"]
+    assert contacts["event_id"].is_unique
+    assert str(contacts["date"].dtype) == "datetime64[ns]" and str(contacts["case_id"].dtype) == "string"
+    flags = read_store(tmp_path / "store", "flags")
+    assert list(flags.columns[:2]) == ["case_id", "flag_id"] and len(flags) == 4
+
+
+def test_resume_after_interruption_skips_done_cases_and_never_duplicates(tmp_path):
+    _make_cases(tmp_path / "cases", 6)
+    calls = []
+
+    def interrupted_after_three(case_dir):
+        if len(calls) == 3:
+            raise KeyboardInterrupt  # the run is killed while working on the fourth case
+        calls.append(case_dir.name)
+        return _fake_process(case_dir)
+
+    with pytest.raises(KeyboardInterrupt):
+        build_all(tmp_path / "cases", tmp_path / "store", progress=False, process_case=interrupted_after_three)
+    assert sorted(read_store(tmp_path / "store", "contacts")["case_id"].unique()) == ["K00", "K01", "K02"]
+
+    summary = build_all(tmp_path / "cases", tmp_path / "store", progress=False, process_case=_fake_process)
+    assert len(summary.skipped) == 3 and len(summary.built) == 3
+    contacts = read_store(tmp_path / "store", "contacts")
+    assert contacts["event_id"].is_unique and contacts["case_id"].nunique() == 6
+    assert len(list((tmp_path / "store" / "contacts").glob("*.parquet"))) == 6
+
+
+def test_crash_between_file_renames_hides_the_half_written_case_until_resumed(tmp_path, monkeypatch):
+    _make_cases(tmp_path / "cases", 3)
+    build_all(tmp_path / "cases", tmp_path / "store", progress=False, process_case=_fake_process)
+    # an input changes, and the rebuild dies after replacing the first of its files
+    (tmp_path / "cases" / "case01" / "gp.csv").write_text("Date,Details\n02/02/2020,Seen again\n")
+    real_replace = os.replace
+    count = {"n": 0}
+
+    def dying_replace(src, dst):
+        count["n"] += 1
+        if count["n"] == 2:
+            raise KeyboardInterrupt
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(store_mod.os, "replace", dying_replace)
+    with pytest.raises(KeyboardInterrupt):
+        build_all(tmp_path / "cases", tmp_path / "store", progress=False, process_case=_fake_process)
+    monkeypatch.setattr(store_mod.os, "replace", real_replace)
+    assert read_ledger(tmp_path / "store")["K01"]["status"] == "writing"
+    assert sorted(read_store(tmp_path / "store", "contacts")["case_id"].unique()) == ["K00", "K02"]
+
+    summary = build_all(tmp_path / "cases", tmp_path / "store", progress=False, process_case=_fake_process)
+    assert summary.built == ["K01"] and len(summary.skipped) == 2
+    contacts = read_store(tmp_path / "store", "contacts")
+    assert contacts["case_id"].value_counts().to_dict() == {"K00": 2, "K01": 2, "K02": 2}
+
+
+def test_failed_case_is_reported_with_its_file_and_the_run_goes_on(tmp_path):
+    _make_cases(tmp_path / "cases", 3)
+    (tmp_path / "cases" / "case01" / "case.yml").write_text("case_id: [unclosed\n")
+    summary = build_all(tmp_path / "cases", tmp_path / "store", progress=False, process_case=_fake_process)
+    assert len(summary.built) == 2
+    assert summary.failed[["case", "file", "stage"]].to_dict(orient="records") == [
+        {"case": "case01", "file": "case.yml", "stage": "ingest"}]
+    assert "invalid YAML" in summary.failed["error"].iloc[0]
+    failures = read_store(tmp_path / "store", "failures")
+    assert failures["case"].tolist() == ["case01"]
+    assert pd.read_csv(tmp_path / "store" / "failures.csv")["case"].tolist() == ["case01"]
+    # fixed input: the next run builds it and the failure disappears
+    (tmp_path / "cases" / "case01" / "case.yml").write_text("case_id: K01\ndate_of_birth: 2020-01-02\n")
+    summary = build_all(tmp_path / "cases", tmp_path / "store", progress=False, process_case=_fake_process)
+    assert summary.built == ["K01"] and read_store(tmp_path / "store", "failures").empty
+
+
+def test_parts_hold_many_cases_and_read_by_case(tmp_path):
+    frame = pd.DataFrame({"case_id": ["A", "A", "B"], "event_id": ["a1", "a2", "b1"],
+                          "date": pd.to_datetime(["2020-01-01"] * 3)})
+    write_part(tmp_path, "part-00000", {"contacts": frame}, ["A", "B"])
+    (tmp_path / "ledger.jsonl").touch()
+    assert len(read_store(tmp_path, "contacts")) == 3
+    assert read_store(tmp_path, "contacts", cases=["B"])["event_id"].tolist() == ["b1"]
