@@ -1,0 +1,717 @@
+"""Writers for what a review hands over: the Excel chronology, CSVs, figures, the HTML report, the manifest.
+
+Every writer is deterministic — the same tables give byte-identical files on every run: workbook and
+Word properties carry a fixed date (SOURCE_DATE_EPOCH, else the case's review date), zip containers are
+rewritten with fixed timestamps, figures are saved without creation dates and with a fixed SVG hash
+salt, and JSON is written with sorted keys. Every text cell that a spreadsheet could run as a formula
+(starting with = + - @ tab or CR) is written inert, per the OWASP "CSV injection" guidance, and every
+string in the HTML report is escaped.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import html
+import io
+import json
+import math
+import os
+import re
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .schema import FLAG_COLUMNS, TIMELINE_COLUMNS, conform, split_multi
+
+__all__ = [
+    "FORMULA_PREFIXES",
+    "inert",
+    "safe_name",
+    "sha256_bytes",
+    "sha256_file",
+    "source_date",
+    "normalise_zip",
+    "chronology_table",
+    "flags_table",
+    "write_csv",
+    "write_workbook",
+    "save_figure",
+    "figure_svg",
+    "write_html",
+    "write_manifest",
+    "headline_counts",
+]
+
+#: a cell starting with one of these can be run as a formula by Excel/LibreOffice/Sheets (OWASP)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ZIP_EPOCH = dt.datetime(1980, 1, 1)
+
+
+# ---------------------------------------------------------------------------------------------------
+# small helpers
+# ---------------------------------------------------------------------------------------------------
+def inert(value):
+    """Text that a spreadsheet would run as a formula, made inert with a leading single quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def safe_name(name: str, default: str = "output") -> str:
+    """A file or folder name with nothing but letters, digits, dot, dash and underscore (no path parts)."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", str(name)).strip("._")
+    return cleaned[:120] or default
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _config(case):
+    return getattr(case, "config", case)
+
+
+def source_date(case=None) -> dt.datetime:
+    """The one date stamped into file metadata: SOURCE_DATE_EPOCH if set, else the case's review date,
+    else 2000-01-01 (never the clock, so that rebuilding gives the same bytes)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().lstrip("-").isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
+    review_date = getattr(_config(case), "review_date", None) if case is not None else None
+    if review_date is not None:
+        return dt.datetime.combine(review_date, dt.time())
+    return dt.datetime(2000, 1, 1)
+
+
+def _is_missing(value) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, np.datetime64) and np.isnat(value)
+
+
+def _plain(value):
+    """A table cell as a plain Python value (datetime, int, float, bool, str or None)."""
+    if _is_missing(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime().replace(tzinfo=None)
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value).to_pydatetime()
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        value = float(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def normalise_zip(path: str | Path, when: dt.datetime) -> None:
+    """Rewrite an OOXML/zip file so its bytes depend only on its content.
+
+    Every entry gets the timestamp `when` (zip cannot store dates before 1980) and fixed attributes, and
+    the `dcterms:created` / `dcterms:modified` dates in docProps/core.xml (which openpyxl and python-docx
+    set from the clock when saving) are replaced by `when`. Entry order is kept ([Content_Types].xml
+    first, as Office expects; the writers' order is itself deterministic).
+    """
+    path = Path(path)
+    stamp = max(when, _ZIP_EPOCH)
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                text = data.decode("utf-8")
+                text = re.sub(r"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)", rf"\g<1>{iso}\g<3>", text)
+                data = text.encode("utf-8")
+            info = zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+    path.write_bytes(buffer.getvalue())
+
+
+# ---------------------------------------------------------------------------------------------------
+# the tables as exported
+# ---------------------------------------------------------------------------------------------------
+CHRONOLOGY_EXPORT = [
+    ("seq", "Seq"),
+    ("flags", "Flags (# in flags table)"),
+    ("date", "Date"),
+    ("date_precision", "Date precision"),
+    ("date_text", "Date as written"),
+    ("age_display", "Child's age"),
+    ("agency", "Agency"),
+    ("agency_kind", "Agency kind"),
+    ("organisation", "Organisation"),
+    ("role", "Role"),
+    ("contact_type", "Contact type"),
+    ("child_seen", "Child seen"),
+    ("child_seen_alone", "Child seen alone"),
+    ("description", "Description"),
+    ("action", "Action"),
+    ("analysis", "Analysis"),
+    ("concerns", "Concerns"),
+    ("escalation", "Escalation"),
+    ("informed_agencies", "Information shared with"),
+    ("open_concerns", "Open concerns"),
+    ("on_cp_plan", "On CP plan"),
+    ("in_hospital", "In hospital"),
+    ("days_since_previous_contact", "Days since previous contact"),
+    ("days_since_child_seen", "Days since child seen"),
+    ("event_id", "Event id"),
+    ("event_group", "Event group"),
+    ("source_file", "Source file"),
+    ("source_sheet", "Source sheet"),
+    ("source_row", "Source row"),
+]
+
+FLAGS_EXPORT = [
+    ("n", "#"),
+    ("flag_id", "Flag id"),
+    ("rule_id", "Rule"),
+    ("severity", "Severity"),
+    ("trigger_date", "Trigger date"),
+    ("agencies", "Agencies"),
+    ("explanation", "Explanation"),
+    ("expected_action", "Expected action"),
+    ("expected_by", "Expected by"),
+    ("actual_action_event_id", "Actual action (event id)"),
+    ("actual_action_date", "Actual action date"),
+    ("delay_days", "Delay (days)"),
+    ("failing_category", "Failing category"),
+    ("decision", "Reviewer decision"),
+    ("rationale", "Rationale"),
+    ("author", "Decided by"),
+    ("decision_date", "Decision date"),
+    ("trigger_event_id", "Trigger event id"),
+    ("evidence_event_ids", "Evidence event ids"),
+    ("source", "Source (guidance)"),
+]
+
+
+def _yes_no(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: "" if _is_missing(v) else ("yes" if bool(v) else "no")).astype("string")
+
+
+def flag_numbers(timeline: pd.DataFrame, flags: pd.DataFrame) -> pd.Series:
+    """For each timeline row, the 1-based rows of the flags it triggers or evidences ("#3; #7")."""
+    marks: dict[str, list[int]] = {}
+    if flags is not None and len(flags):
+        for n, row in enumerate(flags.itertuples(index=False), start=1):
+            ids = {str(getattr(row, "trigger_event_id", "") or "")} | set(split_multi(getattr(row, "evidence_event_ids", "")))
+            for eid in ids - {""}:
+                marks.setdefault(eid, []).append(n)
+    return timeline["event_id"].astype(str).map(lambda e: "; ".join(f"#{n}" for n in sorted(set(marks.get(e, []))))).astype("string")
+
+
+def _ordered(timeline: pd.DataFrame) -> pd.DataFrame:
+    """The timeline conformed and in chronology order (by seq when every row has one)."""
+    timeline = conform(timeline, TIMELINE_COLUMNS)
+    if len(timeline) and timeline["seq"].notna().all():
+        timeline = timeline.sort_values("seq", kind="mergesort")
+    return timeline.reset_index(drop=True)
+
+
+def chronology_table(timeline: pd.DataFrame, flags: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The integrated chronology as exported: display columns in order, with each row's flag numbers."""
+    timeline = _ordered(timeline)
+    out = timeline.copy()
+    out["flags"] = flag_numbers(timeline, flags)
+    for col in ("child_seen", "child_seen_alone", "on_cp_plan", "in_hospital"):
+        out[col] = _yes_no(out[col])
+    return out[[c for c, _ in CHRONOLOGY_EXPORT]]
+
+
+def _decisions_frame(decisions) -> pd.DataFrame:
+    cols = ["flag_id", "decision", "rationale", "author", "decision_date"]
+    if decisions is None or not isinstance(decisions, pd.DataFrame) or decisions.empty or "flag_id" not in decisions:
+        return pd.DataFrame(columns=cols)
+    frame = decisions.rename(columns={"date": "decision_date", "reviewer": "author"}).copy()
+    for col in cols:
+        if col not in frame:
+            frame[col] = pd.NA
+    # the latest decision per flag wins (decisions files are append-only logs)
+    frame = frame[cols].drop_duplicates(subset="flag_id", keep="last")
+    return frame
+
+
+def flags_table(flags: pd.DataFrame, decisions=None) -> pd.DataFrame:
+    """Flags in the order given, numbered from 1 (the swimlane's callout numbers), with reviewer decisions."""
+    flags = conform(flags if flags is not None else pd.DataFrame(), FLAG_COLUMNS).reset_index(drop=True)
+    out = flags.drop(columns=[c for c in ("decision", "rationale", "author", "decision_date") if c in flags.columns])
+    out = out.merge(_decisions_frame(decisions), on="flag_id", how="left", sort=False)
+    out.insert(0, "n", np.arange(1, len(out) + 1))
+    out["decision"] = out["decision"].astype("string").fillna("pending")
+    return out[[c for c, _ in FLAGS_EXPORT]]
+
+
+def _csv_cell(value):
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M") if (value.hour or value.minute) else value.strftime("%Y-%m-%d")
+    if isinstance(value, str):
+        return inert(value)
+    return value
+
+
+def write_csv(path: str | Path, frame: pd.DataFrame, headers: Sequence[str] | None = None) -> Path:
+    """A UTF-8 (with BOM, for Excel) CSV with ISO dates and every formula-like text cell made inert."""
+    path = Path(path)
+    out = pd.DataFrame({col: [_csv_cell(v) for v in frame[col].tolist()] for col in frame.columns}, columns=frame.columns)
+    out.columns = [inert(h) for h in (headers or list(frame.columns))]
+    out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    return path
+
+
+# ---------------------------------------------------------------------------------------------------
+# Excel workbook
+# ---------------------------------------------------------------------------------------------------
+def _report_frames(report) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per file/sheet counts, every rejection and warning) from an IngestReport (or a pair of frames)."""
+    if report is None:
+        return pd.DataFrame(), pd.DataFrame()
+    if isinstance(report, tuple):
+        return report
+    files = report.to_frame() if hasattr(report, "to_frame") else pd.DataFrame()
+    rejections = report.rejections_frame() if hasattr(report, "rejections_frame") else pd.DataFrame()
+    return files, rejections
+
+
+def _sources_frame(sources) -> pd.DataFrame:
+    cols = ["file", "role", "bytes", "sha256"]
+    if sources is None:
+        return pd.DataFrame(columns=cols)
+    if isinstance(sources, Mapping):
+        rows = [{"file": k, **v} for k, v in sorted(sources.items())]
+    else:
+        rows = list(sources)
+    frame = pd.DataFrame(rows)
+    for col in cols:
+        if col not in frame:
+            frame[col] = ""
+    return frame[cols + [c for c in frame.columns if c not in cols]]
+
+
+def _write_sheet(wb, title: str, frame: pd.DataFrame, headers: Sequence[str] | None = None, *,
+                 highlight: Sequence[bool] | None = None, start_row: int = 1, wrap: Iterable[str] = (),
+                 time_known: Sequence[bool] | None = None, ws=None, table_filter: bool = True):
+    """Write `frame` as a table: bold frozen header, autofilter, widths, real dates, inert text."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    ws = ws if ws is not None else wb.create_sheet(title)
+    headers = list(headers or frame.columns)
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="DDE6F0")
+    flag_fill = PatternFill("solid", fgColor="FBE0CF")
+    wrap_cols = {i for i, c in enumerate(frame.columns) if c in set(wrap)}
+    for j, header in enumerate(headers, start=1):
+        cell = ws.cell(row=start_row, column=j, value=inert(str(header)))
+        cell.data_type = "s"
+        cell.font = bold
+        cell.fill = header_fill
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    widths = [min(max(len(str(h)), 6), 40) for h in headers]
+    values = frame.to_numpy(dtype=object) if len(frame.columns) else np.empty((0, 0), dtype=object)
+    for i, row in enumerate(values):
+        r = start_row + 1 + i
+        flagged = bool(highlight[i]) if highlight is not None else False
+        for j, raw in enumerate(row):
+            value = _plain(raw)
+            cell = ws.cell(row=r, column=j + 1)
+            if isinstance(value, str):
+                value = inert(_ILLEGAL_XML.sub("", value))
+                cell.value = value
+                cell.data_type = "s"  # never a formula, whatever it looks like
+                if i < 300:
+                    widths[j] = max(widths[j], min(len(value), 60))
+            elif isinstance(value, dt.datetime):
+                cell.value = value
+                with_time = bool(time_known[i]) if time_known is not None and not _is_missing(time_known[i]) else False
+                cell.number_format = DATETIME_FORMAT if with_time else DATE_FORMAT
+                widths[j] = max(widths[j], 16 if with_time else 11)
+            elif isinstance(value, (list, dict, tuple)):
+                cell.value = inert(json.dumps(value, sort_keys=True, default=str))
+                cell.data_type = "s"
+            else:
+                cell.value = value
+                if value is not None and i < 300:
+                    widths[j] = max(widths[j], min(len(str(value)), 20))
+            if j in wrap_cols:
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if flagged:
+                cell.fill = flag_fill
+    for j, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width + 2
+    if table_filter and headers:
+        last = get_column_letter(len(headers))
+        ws.auto_filter.ref = f"A{start_row}:{last}{start_row + max(len(frame), 1)}"
+        ws.freeze_panes = ws.cell(row=start_row + 1, column=1)
+    return ws
+
+
+def write_workbook(path: str | Path, analysis, case, report=None, sources=None, *, when: dt.datetime | None = None) -> Path:
+    """Write the review's chronology workbook (chronology.xlsx).
+
+    Parameters
+    ----------
+    path : path of the .xlsx to write.
+    analysis : the pipeline's `Analysis` (timeline, flags, decisions, response_latency, knowledge, ...).
+    case : `Case` or `CaseConfig` (for the case id and the fixed metadata date).
+    report : the `IngestReport` (or a pair of frames: per-file counts, rejections), for "Data quality".
+    sources : input files: a list of {file, role, bytes, sha256} or a mapping file -> {...}.
+    when : the date stamped in the file's properties; default `source_date(case)`.
+
+    Sheets: Integrated chronology (every contact, real dates as dd/mm/yyyy, flagged rows shaded and
+    numbered, provenance columns), Flags (with reviewer decisions), Decisions, Response latency, Agency
+    knowledge, Data quality (per file and sheet, then every rejection and warning), Sources (SHA-256).
+    Every sheet has a bold frozen header and an autofilter. Formula-like text is written inert.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    path = Path(path)
+    when = when or source_date(case)
+    config = _config(case)
+    wb = Workbook()
+    wb.remove(wb.active)
+
+    flags = getattr(analysis, "flags", None)
+    timeline = getattr(analysis, "timeline")
+    chronology = chronology_table(timeline, flags)
+    time_known = _ordered(timeline)["time_known"].tolist()
+    _write_sheet(wb, "Integrated chronology", chronology, [h for _, h in CHRONOLOGY_EXPORT],
+                 highlight=(chronology["flags"] != "").tolist(), wrap=("description", "action", "analysis"),
+                 time_known=time_known)
+
+    flag_rows = flags_table(flags, getattr(analysis, "decisions", None))
+    _write_sheet(wb, "Flags", flag_rows, [h for _, h in FLAGS_EXPORT], wrap=("explanation", "rationale"),
+                 highlight=(flag_rows["severity"] == "high").tolist())
+
+    decisions = getattr(analysis, "decisions", None)
+    if not isinstance(decisions, pd.DataFrame):
+        decisions = pd.DataFrame(columns=["flag_id", "decision", "rationale", "author", "date"])
+    _write_sheet(wb, "Decisions", decisions.reset_index(drop=True), wrap=("rationale",))
+
+    latency = getattr(analysis, "response_latency", None)
+    if isinstance(latency, pd.DataFrame):
+        latency = latency.copy()
+        for col in ("within_expected", "flagged"):
+            if col in latency:
+                latency[col] = _yes_no(latency[col])
+        _write_sheet(wb, "Response latency", latency.reset_index(drop=True),
+                     highlight=(latency.get("flagged", pd.Series([""] * len(latency))) == "yes").tolist())
+    knowledge = getattr(analysis, "knowledge", None)
+    if isinstance(knowledge, pd.DataFrame):
+        _write_sheet(wb, "Agency knowledge", knowledge.reset_index(drop=True))
+
+    files, rejections = _report_frames(report)
+    ws = _write_sheet(wb, "Data quality", files.reset_index(drop=True) if len(files.columns) else
+                      pd.DataFrame(columns=["file", "sheet", "rows_read", "rows_accepted", "rows_rejected"]))
+    start = len(files) + 4
+    title = ws.cell(row=start - 1, column=1, value="Rejected rows and warnings (every one)")
+    title.font = Font(bold=True)
+    _write_sheet(wb, "Data quality", rejections.reset_index(drop=True) if len(rejections.columns) else
+                 pd.DataFrame(columns=["file", "sheet", "row", "column", "kind", "reason"]),
+                 ws=ws, start_row=start, wrap=("reason",), table_filter=False)
+    problems = getattr(analysis, "decision_problems", None)
+    if problems is not None and len(problems):
+        frame = problems if isinstance(problems, pd.DataFrame) else pd.DataFrame({"problem": [str(p) for p in problems]})
+        _write_sheet(wb, "Decision problems", frame.reset_index(drop=True))
+
+    _write_sheet(wb, "Sources", _sources_frame(sources))
+
+    props = wb.properties
+    props.creator = "review"
+    props.lastModifiedBy = "review"
+    props.title = f"Integrated chronology: case {getattr(config, 'case_id', '')}"
+    props.created = when
+    props.modified = when
+    wb.save(path)
+    normalise_zip(path, when)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------------
+# Figures
+# ---------------------------------------------------------------------------------------------------
+FIGURE_FORMATS = ("png", "svg", "pdf")
+_SAVE_METADATA = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": "review"},
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": "review"},
+}
+
+
+def figure_svg(fig) -> bytes:
+    """The figure as SVG bytes (fixed hash salt, no date): identical for identical figures."""
+    from .charts import house_style
+
+    buffer = io.BytesIO()
+    with house_style():
+        fig.savefig(buffer, format="svg", metadata=_SAVE_METADATA["svg"])
+    return buffer.getvalue()
+
+
+def save_figure(fig, stem: str, out_dir: str | Path, formats: Sequence[str] = FIGURE_FORMATS, *, dpi: int = 300) -> list[Path]:
+    """Save `fig` as `<out_dir>/<stem>.png|svg|pdf` (300 dpi PNG), byte-identical across runs.
+
+    The stem is sanitised so a figure is never written outside `out_dir`. Returns the paths written.
+    """
+    from .charts import house_style
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = safe_name(stem, "figure")
+    written = []
+    with house_style():
+        for fmt in formats:
+            if fmt not in _SAVE_METADATA:
+                raise ValueError(f"unsupported figure format {fmt!r}")
+            path = out_dir / f"{stem}.{fmt}"
+            fig.savefig(path, format=fmt, dpi=dpi, metadata=_SAVE_METADATA[fmt])
+            written.append(path)
+    return written
+
+
+# ---------------------------------------------------------------------------------------------------
+# HTML report
+# ---------------------------------------------------------------------------------------------------
+_CSS = """
+:root { --ink: #1a1a1a; --muted: #555; --rule: #ccc; --alert: #D55E00; --ok: #0072B2; }
+* { box-sizing: border-box; }
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: var(--ink);
+       max-width: 1200px; margin: 0 auto; padding: 1.5rem; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { margin-top: 2.2rem; border-bottom: 2px solid var(--rule); }
+.muted { color: var(--muted); } .alert { color: var(--alert); font-weight: 600; }
+ul.headline { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); gap: .6rem; }
+ul.headline li { border-left: 4px solid var(--ok); padding: .3rem .7rem; background: #f5f7fa; }
+figure { margin: 1.2rem 0; } figure img { width: 100%; height: auto; border: 1px solid var(--rule); }
+figcaption { color: var(--muted); font-size: .9rem; }
+table { border-collapse: collapse; width: 100%; font-size: .85rem; margin: .8rem 0; }
+th, td { border: 1px solid var(--rule); padding: .3rem .45rem; vertical-align: top; text-align: left; }
+th { background: #e8edf3; position: sticky; top: 0; }
+tr.sev-high td:first-child { border-left: 4px solid var(--alert); font-weight: 700; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.decision-accept { color: #006b4f; font-weight: 600; } .decision-reject { color: var(--muted); text-decoration: line-through; }
+.decision-pending { color: var(--alert); }
+@media print { body { max-width: none; } th { position: static; } }
+"""
+
+
+def _e(value) -> str:
+    """Escape anything for HTML text or attribute context."""
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return html.escape(value.strftime("%d/%m/%Y"), quote=True)
+    return html.escape(str(value), quote=True)
+
+
+def _html_table(frame: pd.DataFrame, headers: Sequence[str] | None = None, *, row_class=None, numeric=()) -> str:
+    headers = list(headers or frame.columns)
+    out = ["<table>", "<thead><tr>" + "".join(f"<th scope=\"col\">{_e(h)}</th>" for h in headers) + "</tr></thead>", "<tbody>"]
+    for i, row in enumerate(frame.to_numpy(dtype=object)):
+        cls = row_class(i) if row_class else ""
+        cells = "".join(
+            f"<td class=\"num\">{_e(v)}</td>" if frame.columns[j] in numeric else f"<td>{_e(v)}</td>"
+            for j, v in enumerate(row)
+        )
+        out.append(f"<tr class=\"{_e(cls)}\">{cells}</tr>" if cls else f"<tr>{cells}</tr>")
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+def headline_counts(timeline: pd.DataFrame, flags: pd.DataFrame | None = None) -> list[str]:
+    """Plain-English headline numbers: per agency kind, "N contacts with health professionals across K
+    organisations"; how often the child was seen; concerns, escalations and flags."""
+    timeline = conform(timeline, TIMELINE_COLUMNS)
+    lines = []
+    n = len(timeline)
+    if n:
+        first, last = timeline["date"].min(), timeline["date"].max()
+        lines.append(f"{n} contacts recorded by {timeline['agency'].nunique()} agencies between "
+                     f"{first:%d/%m/%Y} and {last:%d/%m/%Y}")
+    nouns = {"health": "health professionals", "social care": "children's social care", "police": "the police",
+             "education": "education settings", "housing": "housing services", "voluntary": "voluntary organisations",
+             "other": "other agencies"}
+    for kind, group in timeline.groupby("agency_kind", sort=True):
+        if not kind:
+            continue
+        orgs = group["organisation"].where(group["organisation"] != "", group["agency"]).nunique()
+        lines.append(f"{len(group)} contacts with {nouns.get(kind, kind)} across {orgs} "
+                     f"organisation{'s' if orgs != 1 else ''}")
+    if n:
+        seen = int(timeline["child_seen"].fillna(False).astype(bool).sum())
+        not_seen = int((~timeline["child_seen"].fillna(True).astype(bool)).sum())
+        lines.append(f"The child was seen at {seen} contacts and recorded as not seen at {not_seen}")
+        concerns = int((timeline["concerns"] != "").sum())
+        escalations = int((timeline["escalation"] != "").sum())
+        lines.append(f"{concerns} contacts recorded a concern; {escalations} were escalations")
+    if flags is not None:
+        by_sev = flags["severity"].value_counts() if len(flags) else pd.Series(dtype=int)
+        detail = ", ".join(f"{int(by_sev[s])} {s}" for s in ("high", "medium", "low") if s in by_sev)
+        lines.append(f"{len(flags)} candidate missed escalation points flagged" + (f" ({detail})" if detail else ""))
+    return lines
+
+
+def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, bytes, str]] = (), report=None,
+               sources=None, *, title: str | None = None, notes: Sequence[str] = ()) -> Path:
+    """Write the self-contained HTML report (one file: inline CSS, figures embedded as SVG data, no script).
+
+    Parameters
+    ----------
+    path : the .html to write.
+    case : `Case` or `CaseConfig`.
+    analysis : the pipeline's `Analysis`.
+    charts : (caption, svg bytes, alt text) per figure, in order.
+    report : `IngestReport` or (files, rejections) frames, for the data quality section.
+    sources : input files with SHA-256 (see `write_workbook`).
+    notes : extra lines for the summary (e.g. "Names pseudonymised").
+
+    Every piece of text is escaped with `html.escape`, so an agency's "<script>" is shown, not run; a
+    Content-Security-Policy forbids scripts and any network access even so.
+    """
+    config = _config(case)
+    case_id = getattr(config, "case_id", "")
+    timeline = conform(analysis.timeline, TIMELINE_COLUMNS)
+    flags = getattr(analysis, "flags", None)
+    flags = conform(flags if flags is not None else pd.DataFrame(), FLAG_COLUMNS)
+    title = title or f"Case {case_id}: integrated chronology and candidate missed escalation points"
+    parts = [
+        "<!DOCTYPE html>",
+        "<html lang=\"en-GB\">",
+        "<head>",
+        "<meta charset=\"utf-8\">",
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">",
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+        f"<title>{_e(title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{_e(title)}</h1>",
+    ]
+    summary = []
+    if n := len(timeline):
+        summary.append(f"Period under review: {timeline['date'].min():%d/%m/%Y} to "
+                       f"{(pd.Timestamp(config.review_date) if getattr(config, 'review_date', None) else timeline['date'].max()):%d/%m/%Y}.")
+    summary += list(notes)
+    summary.append("Flags are proposals from documented rules, not findings: each carries the reviewer's decision.")
+    parts.append("<section id=\"summary\"><h2>Case summary</h2>")
+    parts += [f"<p class=\"muted\">{_e(s)}</p>" for s in summary]
+    parts.append("<ul class=\"headline\">" + "".join(f"<li>{_e(line)}</li>" for line in headline_counts(timeline, flags)) + "</ul>")
+    parts.append("</section>")
+
+    if charts:
+        parts.append("<section id=\"charts\"><h2>Charts</h2>")
+        for caption, svg, alt in charts:
+            data = base64.b64encode(svg).decode("ascii")
+            parts.append(
+                f"<figure><img src=\"data:image/svg+xml;base64,{data}\" alt=\"{_e(alt)}\">"
+                f"<figcaption>{_e(caption)}</figcaption></figure>"
+            )
+        parts.append("</section>")
+
+    parts.append("<section id=\"flags\"><h2>Flags and reviewer decisions</h2>")
+    table = flags_table(flags, getattr(analysis, "decisions", None))
+    if len(table):
+        recorded = timeline.set_index(timeline["event_id"].astype(str))["description"].to_dict()
+        table["trigger_description"] = table["trigger_event_id"].astype(str).map(lambda e: recorded.get(e, ""))
+        shown = table[["n", "trigger_date", "rule_id", "severity", "agencies", "trigger_description", "explanation",
+                       "expected_action", "expected_by", "delay_days", "failing_category", "decision", "rationale", "source"]]
+        headers = ["#", "Trigger date", "Rule", "Severity", "Agencies", "What was recorded", "Explanation",
+                   "Expected action", "Expected by", "Delay (days)", "Failing category", "Reviewer decision",
+                   "Rationale", "Source"]
+        severity = shown["severity"].tolist()
+        parts.append("<p class=\"muted\">The number in the first column is the numbered callout on the swimlane chart.</p>")
+        parts.append(_html_table(shown, headers, row_class=lambda i: f"sev-{severity[i]}", numeric=("n", "delay_days")))
+    else:
+        parts.append("<p>No flags were raised.</p>")
+    parts.append("</section>")
+
+    if len(timeline):
+        chronology = chronology_table(timeline, flags)
+        shown = chronology[["seq", "flags", "date", "age_display", "agency", "contact_type", "child_seen",
+                            "description", "action", "concerns", "escalation", "source_file", "source_row"]]
+        flagged = (shown["flags"] != "").tolist()
+        parts.append("<section id=\"chronology\"><h2>Integrated chronology</h2>")
+        parts.append(f"<details><summary>All {len(shown)} contacts in date order (flagged rows marked with their flag "
+                     "numbers; the full table with every column is chronology.xlsx)</summary>")
+        parts.append(_html_table(shown, ["Seq", "Flags", "Date", "Age", "Agency", "Contact type", "Child seen",
+                                         "Description", "Action", "Concerns", "Escalation", "Source file", "Source row"],
+                                 row_class=lambda i: "sev-high" if flagged[i] else "", numeric=("seq", "source_row")))
+        parts.append("</details></section>")
+
+    files, rejections = _report_frames(report)
+    parts.append("<section id=\"data-quality\"><h2>Data quality</h2>")
+    if len(files):
+        parts.append(_html_table(files.reset_index(drop=True), numeric=("rows_read", "rows_accepted", "rows_rejected", "rows_skipped")))
+    if len(rejections):
+        parts.append(f"<h3>Rejected rows and warnings ({len(rejections)})</h3>")
+        parts.append(_html_table(rejections.reset_index(drop=True), numeric=("row",)))
+    elif len(files):
+        parts.append("<p>No row was rejected.</p>")
+    src = _sources_frame(sources)
+    if len(src):
+        parts.append("<h3>Input files</h3>")
+        parts.append(_html_table(src, numeric=("bytes",)))
+    parts.append("</section>")
+    parts.append("<footer class=\"muted\"><p>Generated by review. The manifest (manifest.json) records the input "
+                 "files, rules configuration, package versions and the SHA-256 of every output; "
+                 "<code>review verify</code> rebuilds and compares.</p></footer>")
+    parts += ["</body>", "</html>", ""]
+    path = Path(path)
+    path.write_text("\n".join(parts), encoding="utf-8", newline="\n")
+    return path
+
+
+# ---------------------------------------------------------------------------------------------------
+# Manifest
+# ---------------------------------------------------------------------------------------------------
+def _json_default(value):
+    value = _plain(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return value.as_posix()
+    if isinstance(value, (set, frozenset, tuple)):
+        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
+    return str(value)
+
+
+def canonical_json(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=_json_default, separators=(",", ":"))
+
+
+def write_manifest(path: str | Path, manifest: Mapping) -> Path:
+    """Write the manifest as JSON with sorted keys (no clock-dependent fields: the caller's job)."""
+    path = Path(path)
+    text = json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False, default=_json_default)
+    path.write_text(text + "\n", encoding="utf-8", newline="\n")
+    return path
