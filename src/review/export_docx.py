@@ -257,9 +257,8 @@ def _new_table(document, columns):
 
 
 def _add_row(table, widths, values) -> None:
-    row = table.add_row()
-    for cell, width, value in zip(row.cells, widths, values):
-        cell.width = width
+    row = table.add_row()  # cell widths come from the table grid set in _new_table
+    for cell, value in zip(row.cells, values):
         _set_cell_text(cell, value)
 
 
