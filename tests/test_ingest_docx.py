@@ -196,3 +196,37 @@ def test_an_xml_part_declaring_entities_is_refused(tmp_path):
             dst.writestr(info, data)
     with pytest.raises(UnsafeFileError, match="entit"):
         read_docx(path, "xxe.docx")
+
+
+def test_a_case_folder_with_a_word_chronology_is_ingested_and_every_table_balances(tmp_path):
+    from review.config import load_case_config
+    from review.ingest.load import load_contacts
+
+    case_dir = tmp_path / "case"
+    case_dir.mkdir()
+    chronology_docx(case_dir / "hv.docx")
+    (case_dir / "case.yml").write_text(
+        "case_id: docx-case\n"
+        "date_of_birth: 2016-05-20\n"
+        "files:\n"
+        "  - path: hv.docx\n"
+        "    agency: Health Visiting\n",
+        encoding="utf-8",
+    )
+    case = load_case_config(case_dir)
+    contacts, report = load_contacts(case)
+    assert [(f.file, f.sheet) for f in report.files] == [("hv.docx", "table 1"), ("hv.docx", "table 2")]
+    for file_report in report.files:
+        assert file_report.header_row == 1
+        assert file_report.rows_read == file_report.rows_accepted + file_report.rows_rejected == 3
+    assert report.balanced
+    assert len(contacts) == report.rows_accepted
+    # provenance points at the Word table and the row within it
+    assert set(zip(contacts["source_sheet"], contacts["source_row"])) <= {
+        ("table 1", 2), ("table 1", 3), ("table 1", 4), ("table 2", 2), ("table 2", 3), ("table 2", 4)
+    }
+    merged = contacts[contacts["source_sheet"] == "table 2"]
+    assert set(merged["agency"]) == {"Health Visiting"}
+    question_mark = contacts[(contacts["source_sheet"] == "table 1") & (contacts["source_row"] == 2)]
+    if len(question_mark):
+        assert question_mark["date_precision"].iloc[0] == "approximate"
