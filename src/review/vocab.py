@@ -1,0 +1,435 @@
+"""Vocabularies applied to each chronology row: agency names, contact types, concern tags, escalations.
+
+The words live in `review/data/vocab.yml` (extended per case by the case's `vocab.yml`, see
+`review.config.load_vocab`); this module compiles them once per vocabulary (`compile_vocab`, cached)
+and applies them to text.
+
+Matching rules:
+
+* Text and keywords are compared after `normalise_text`: lower case, apostrophes dropped
+  ("children's" = "childrens"), any other punctuation a space, whitespace collapsed. Keywords match whole
+  words or phrases only ("burn" does not match "Burnley"); at one position the longest keyword wins
+  ("head injury" is `head_injury`, not also `other_injury`).
+* Contact types: the type column first, the description only when the type column says nothing; the
+  first contact type *in vocabulary order* with a matching keyword wins, else "other".
+* Concern tags are negated (not a concern) when, in the same clause, a negation cue comes before the
+  keyword with at most `negation_window` other words between ("no bruising seen", "no evidence of
+  injury", "denies drug use", "nil concerns re neglect"), or a post-negation cue follows it closely
+  ("NAI ruled out"). A clause ends at . ; : ! ? a newline, brackets, a spaced dash, or a break word
+  ("but", "however": "no bruising but a burn to the hand" is a burn). A comma ends the scope too, unless
+  what follows continues a list of concerns ("no bruising, burns or fractures" negates all three;
+  "not engaging, bruise to cheek" is a bruise). A cue inside a keyword ("was *not* brought",
+  "child *not* seen", "*no* explanation") or inside a pseudo-negation ("no further action") negates
+  nothing. When unsure the text is tagged: a reviewer can dismiss a tag, but cannot see a missing one.
+* Escalations use the same keyword and negation rules ("decision not to refer to social care" is not a
+  referral); a contact type listed for an escalation makes the contact that escalation.
+"""
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from numbers import Number
+from typing import Mapping
+
+import pandas as pd
+
+from .errors import ConfigError
+from .schema import AGENCY_KINDS, CONCERN_TAGS, CONTACT_TYPES, ESCALATIONS
+
+__all__ = [
+    "Vocabulary",
+    "compile_vocab",
+    "normalise_text",
+    "normalise_agency",
+    "classify_contact_type",
+    "tag_concerns",
+    "detect_escalation",
+    "parse_informed_agencies",
+    "parse_yes_no",
+]
+
+_APOSTROPHES = re.compile(r"['’‘`]")
+_NON_WORD = re.compile(r"[\W_]+")
+_NEVER = re.compile(r"(?!x)x")
+_LIST_JOINERS = frozenset({"and", "or", "nor", "&"})
+_DEFAULT_WINDOW = 4
+_POST_WINDOW = 2
+
+
+def normalise_text(s) -> str:
+    """Lower case, apostrophes dropped, other punctuation -> space, whitespace collapsed.
+
+    >>> normalise_text("  Children's  Services (MASH)/A&E ")
+    'childrens services mash a e'
+    """
+    if _blank(s):
+        return ""
+    return _NON_WORD.sub(" ", _APOSTROPHES.sub("", str(s).lower())).strip()
+
+
+def _blank(value) -> bool:
+    if value is None:
+        return True
+    if value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _phrase_regex(phrases) -> re.Pattern:
+    """One regex matching any of the phrases as whole words of normalised text, longest first."""
+    normalised = sorted({normalise_text(p) for p in phrases} - {""}, key=lambda p: (-len(p), p))
+    if not normalised:
+        return _NEVER
+    return re.compile(r"(?<!\S)(?:" + "|".join(re.escape(p) for p in normalised) + r")(?!\S)")
+
+
+def _as_list(value, where: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, (list, tuple)):
+        raise ConfigError(f"vocabulary {where} must be a list of words")
+    if any(isinstance(v, bool) for v in value):
+        # YAML reads bare no / yes / on / off as booleans
+        raise ConfigError(f"vocabulary {where}: a word was read as true/false; quote words like \"no\" or \"yes\"")
+    return [str(v) for v in value if v is not None]
+
+
+# ---------------------------------------------------------------------------------------------------
+# The compiled vocabulary
+# ---------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Span:
+    start: int  # token index, inclusive
+    end: int  # token index, exclusive
+    keyword: str
+
+
+@dataclass
+class Vocabulary:
+    """A vocab.yml mapping compiled for fast matching. Build with `compile_vocab`."""
+
+    raw: Mapping
+    agencies: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # normalised alias -> triple
+    agency_kinds: list[tuple[str, re.Pattern]] = field(default_factory=list)
+    contact_types: list[tuple[str, re.Pattern]] = field(default_factory=list)
+    concern_regex: re.Pattern = _NEVER
+    concern_tags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # normalised keyword -> tags
+    escalation_regex: re.Pattern = _NEVER
+    escalation_keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    escalation_types: list[tuple[str, frozenset]] = field(default_factory=list)
+    escalation_order: tuple[str, ...] = ()
+    cue_regex: re.Pattern = _NEVER
+    post_cue_regex: re.Pattern = _NEVER
+    pseudo_regex: re.Pattern = _NEVER
+    break_regex: re.Pattern = _NEVER
+    negation_window: int = _DEFAULT_WINDOW
+
+    @classmethod
+    def from_dict(cls, vocab: Mapping) -> Vocabulary:
+        if not isinstance(vocab, Mapping):
+            raise ConfigError("a vocabulary must be a mapping (vocab.yml)")
+        out = cls(raw=vocab)
+
+        kinds = vocab.get("agency_kinds") or {}
+        for kind, words in kinds.items():
+            if kind not in AGENCY_KINDS:
+                raise ConfigError(f"vocabulary agency_kinds: unknown kind {kind!r} (one of {', '.join(AGENCY_KINDS)})")
+            out.agency_kinds.append((kind, _phrase_regex(_as_list(words, f"agency_kinds.{kind}"))))
+
+        for name, entry in (vocab.get("agencies") or {}).items():
+            entry = entry or {}
+            if not isinstance(entry, Mapping):
+                raise ConfigError(f"vocabulary agencies.{name} must be a mapping (aliases, kind, organisation)")
+            name = str(name).strip()
+            kind = entry.get("kind") or out._kind_of(name)
+            if kind not in AGENCY_KINDS:
+                raise ConfigError(f"vocabulary agencies.{name}: unknown kind {kind!r}")
+            triple = (name, kind, str(entry.get("organisation") or name).strip())
+            for alias in [name, *_as_list(entry.get("aliases"), f"agencies.{name}.aliases")]:
+                key = normalise_text(alias)
+                if key and out.agencies.get(key, triple) != triple:
+                    raise ConfigError(f"vocabulary agencies: alias {alias!r} names two agencies")
+                if key:
+                    out.agencies[key] = triple
+
+        for contact_type, words in (vocab.get("contact_types") or {}).items():
+            if contact_type not in CONTACT_TYPES:
+                raise ConfigError(f"vocabulary contact_types: unknown contact type {contact_type!r}")
+            out.contact_types.append((contact_type, _phrase_regex(_as_list(words, f"contact_types.{contact_type}"))))
+
+        concern_tags: dict[str, set[str]] = {}
+        for tag, words in (vocab.get("concerns") or {}).items():
+            if tag not in CONCERN_TAGS:
+                raise ConfigError(f"vocabulary concerns: unknown concern tag {tag!r}")
+            for word in _as_list(words, f"concerns.{tag}"):
+                if normalise_text(word):
+                    concern_tags.setdefault(normalise_text(word), set()).add(tag)
+        out.concern_tags = {k: tuple(sorted(v)) for k, v in concern_tags.items()}
+        out.concern_regex = _phrase_regex(out.concern_tags)
+
+        escalation_keywords: dict[str, set[str]] = {}
+        order = []
+        for escalation, entry in (vocab.get("escalations") or {}).items():
+            if escalation not in ESCALATIONS:
+                raise ConfigError(f"vocabulary escalations: unknown escalation {escalation!r}")
+            entry = entry or {}
+            types = frozenset(_as_list(entry.get("contact_types"), f"escalations.{escalation}.contact_types"))
+            unknown = types - set(CONTACT_TYPES)
+            if unknown:
+                raise ConfigError(f"vocabulary escalations.{escalation}: unknown contact types {sorted(unknown)}")
+            out.escalation_types.append((escalation, types))
+            order.append(escalation)
+            for word in _as_list(entry.get("keywords"), f"escalations.{escalation}.keywords"):
+                if normalise_text(word):
+                    escalation_keywords.setdefault(normalise_text(word), set()).add(escalation)
+        out.escalation_order = tuple(order)
+        out.escalation_keywords = {k: tuple(v) for k, v in escalation_keywords.items()}
+        out.escalation_regex = _phrase_regex(out.escalation_keywords)
+
+        out.cue_regex = _phrase_regex(_as_list(vocab.get("negation_cues"), "negation_cues"))
+        out.post_cue_regex = _phrase_regex(_as_list(vocab.get("negation_post_cues"), "negation_post_cues"))
+        out.pseudo_regex = _phrase_regex(_as_list(vocab.get("negation_pseudo"), "negation_pseudo"))
+        out.break_regex = _phrase_regex(_as_list(vocab.get("negation_breaks"), "negation_breaks"))
+        window = vocab.get("negation_window", _DEFAULT_WINDOW)
+        if not isinstance(window, int) or isinstance(window, bool) or window < 0:
+            raise ConfigError(f"vocabulary negation_window must be a whole number >= 0, got {window!r}")
+        out.negation_window = window
+        return out
+
+    # -- agencies -----------------------------------------------------------------------------------
+    def _kind_of(self, name: str) -> str:
+        """The agency kind whose keyword match is longest (ties: vocabulary order), else "other"."""
+        text = normalise_text(name)
+        best, best_len = "other", 0
+        for kind, regex in self.agency_kinds:
+            for m in regex.finditer(text):
+                if len(m.group()) > best_len:
+                    best, best_len = kind, len(m.group())
+        return best
+
+    # -- keyword matching with negation -------------------------------------------------------------
+    def find(self, text, regex: re.Pattern) -> list[str]:
+        """The keywords of `regex` found in `text` and not negated, in order of appearance."""
+        if _blank(text):
+            return []
+        found = []
+        for scope in _scopes(str(text), self.break_regex):
+            found.extend(self._find_in_scope(scope, regex))
+        return found
+
+    def _find_in_scope(self, scope: str, regex: re.Pattern) -> list[str]:
+        matches = list(regex.finditer(scope))
+        if not matches:
+            return []
+        starts = [m.start() for m in re.finditer(r"\S+", scope)]
+        tokens = scope.split(" ")
+
+        def span(m) -> _Span:
+            return _Span(bisect_right(starts, m.start()) - 1, bisect_right(starts, m.end() - 1), m.group())
+
+        keywords = [span(m) for m in matches]
+        # concern keywords mark list continuations and protect cues inside them ("not brought")
+        shields = keywords + [span(m) for m in self.concern_regex.finditer(scope)] if regex is not self.concern_regex else keywords
+        shields = shields + [span(m) for m in self.pseudo_regex.finditer(scope)]
+        list_starts = {s.start for s in shields}
+        list_ends = {s.end for s in shields}
+        in_keyword = [False] * len(tokens)
+        for s in shields:
+            for i in range(s.start, s.end):
+                in_keyword[i] = True
+
+        def free(m) -> bool:
+            s = span(m)
+            return not any(s.start < k.end and k.start < s.end for k in shields)
+
+        pre = [span(m) for m in self.cue_regex.finditer(scope) if free(m)]
+        post = [span(m) for m in self.post_cue_regex.finditer(scope) if free(m)]
+
+        def reaches(first: int, last: int, window: int, allow_lists: bool) -> bool:
+            """Can a cue ending at token `first` negate a keyword starting at token `last`?"""
+            words = 0
+            i = first
+            while i < last:
+                token = tokens[i]
+                if token == ",":
+                    if not allow_lists:
+                        return False
+                    j = i + 1
+                    while j < last and tokens[j] in _LIST_JOINERS:
+                        j += 1
+                    if i not in list_ends or j not in list_starts:  # "bruising, burns" continues a list
+                        return False
+                elif not in_keyword[i] and token not in _LIST_JOINERS:
+                    words += 1
+                i += 1
+            return words <= window
+
+        found = []
+        for k in keywords:
+            negated = any(c.end <= k.start and reaches(c.end, k.start, self.negation_window, True) for c in pre)
+            negated = negated or any(
+                c.start >= k.end and reaches(k.end, c.start, _POST_WINDOW, False) for c in post
+            )
+            if not negated:
+                found.append(k.keyword)
+        return found
+
+
+_HARD_BREAK = re.compile(r"[;:!?\r\n()\[\]{}]+|\.(?=\s|$)|\s[-–—]+\s|[–—]")
+
+
+def _scopes(text: str, break_regex: re.Pattern):
+    """Negation scopes: clauses split at hard breaks and break words; commas kept as ' , ' tokens."""
+    for clause in _HARD_BREAK.split(text):
+        pieces = [normalise_text(p) for p in clause.split(",")]
+        joined = " , ".join(p for p in pieces if p)
+        if not joined:
+            continue
+        for scope in break_regex.split(joined):
+            scope = scope.strip(" ,")
+            if scope:
+                yield " ".join(scope.split())
+
+
+_CACHE: dict[int, tuple[Mapping, Vocabulary]] = {}
+
+
+def compile_vocab(vocab) -> Vocabulary:
+    """The compiled form of a vocab mapping, cached by identity (treat the mapping as read-only)."""
+    if isinstance(vocab, Vocabulary):
+        return vocab
+    cached = _CACHE.get(id(vocab))
+    if cached is not None and cached[0] is vocab:
+        return cached[1]
+    compiled = Vocabulary.from_dict(vocab)
+    if len(_CACHE) > 32:
+        _CACHE.clear()
+    _CACHE[id(vocab)] = (vocab, compiled)
+    return compiled
+
+
+# ---------------------------------------------------------------------------------------------------
+# The functions ingest calls on every row
+# ---------------------------------------------------------------------------------------------------
+def normalise_agency(name, vocab, default=None) -> tuple[str, str, str]:
+    """(agency, agency_kind, organisation) for an agency as written.
+
+    Known names and aliases (case and punctuation ignored: "NMUH", "North Mid") give the canonical
+    entry. Unknown names keep their own trimmed text as agency and organisation; the kind is the
+    `agency_kinds` keyword with the longest match, else "other". A blank name falls back to `default`
+    (the file's agency); with no default the result is ("", "other", "").
+    """
+    v = compile_vocab(vocab)
+    if _blank(name):
+        if _blank(default):
+            return "", "other", ""
+        name = default
+    text = " ".join(str(name).split())
+    known = v.agencies.get(normalise_text(text))
+    if known is not None:
+        return known
+    return text, v._kind_of(text), text
+
+
+def classify_contact_type(type_text, description, vocab) -> str:
+    """The contact type id: from the type column, else the description, else "other"."""
+    v = compile_vocab(vocab)
+    for source in (type_text, description):
+        text = normalise_text(source)
+        if not text:
+            continue
+        for contact_type, regex in v.contact_types:
+            if regex.search(text):
+                return contact_type
+    return "other"
+
+
+def tag_concerns(text, vocab) -> list[str]:
+    """Sorted unique concern tags found in `text`, skipping negated mentions (see module docstring)."""
+    v = compile_vocab(vocab)
+    tags = set()
+    for keyword in v.find(text, v.concern_regex):
+        tags.update(v.concern_tags[keyword])
+    return sorted(tags)
+
+
+def detect_escalation(contact_type, text, vocab) -> str:
+    """The escalation this contact *is* (first in vocabulary order), or "" when it is not one."""
+    v = compile_vocab(vocab)
+    named = set()
+    for keyword in v.find(text, v.escalation_regex):
+        named.update(v.escalation_keywords[keyword])
+    for escalation, types in v.escalation_types:
+        if contact_type in types or escalation in named:
+            return escalation
+    return ""
+
+
+_INFORMED_SPLIT = re.compile(r"[,;/\n\r|]+|\s+(?:and|&|\+)\s+", re.IGNORECASE)
+_INFORMED_LEAD = re.compile(
+    r"^\s*(?:info(?:rmation)?\s+)?(?:shared\s+with|sent\s+to|copied\s+to|copy\s+to|cc|informed|notified)\b[\s:]*",
+    re.IGNORECASE,
+)
+_INFORMED_NONE = frozenset({"none", "nil", "n a", "na", "no", "not shared", "no one", "nobody", "not recorded"})
+
+
+def parse_informed_agencies(text, vocab) -> list[str]:
+    """Agencies named in a "shared with" cell, normalised through the alias table, sorted and unique.
+
+    Splits on , ; / | newlines and a spaced "and", "&" or "+" ("A&E" stays whole); a piece that is a
+    known agency as a whole ("Children and Families Service" in the alias table) is not split further.
+    A leading "shared with" / "cc" / "informed" and entries such as "none" or "n/a" are dropped.
+    """
+    v = compile_vocab(vocab)
+    if _blank(text):
+        return []
+    names = set()
+    for chunk in re.split(r"[,;/\n\r|]+", str(text)):
+        chunk = _INFORMED_LEAD.sub("", chunk).strip(" .-")
+        if not chunk:
+            continue
+        parts = [chunk] if normalise_text(chunk) in v.agencies else _INFORMED_SPLIT.split(chunk)
+        for part in parts:
+            part = _INFORMED_LEAD.sub("", part).strip(" .-")
+            if not normalise_text(part) or normalise_text(part) in _INFORMED_NONE:
+                continue
+            names.add(normalise_agency(part, v)[0])
+    return sorted(names)
+
+
+_YES = frozenset({"y", "yes", "true", "t", "1", "seen", "yes seen", "seen alone", "yes alone"})
+_NO = frozenset({"n", "no", "false", "f", "0", "not seen", "unseen", "not alone", "no not seen"})
+_UNKNOWN = frozenset({"", "unknown", "n k", "nk", "not known", "n a", "na", "not recorded", "not applicable", "unclear"})
+
+
+def parse_yes_no(value) -> bool | None:
+    """True / False / None (unknown) for "child seen" style columns.
+
+    Y, yes, true, 1, seen -> True; N, no, false, 0, not seen -> False; unknown, n/k, n/a, blank -> None.
+    Longer answers count by their first word ("Yes - in cot" -> True, "No, asleep" -> False).
+    """
+    if _blank(value):
+        return None
+    if isinstance(value, Number):  # bool, int, float, numpy scalars
+        if value != value:  # NaN
+            return None
+        return {1: True, 0: False}.get(value)
+    text = normalise_text(value)
+    if text in _UNKNOWN:
+        return None
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    first = text.split(" ", 1)[0]
+    if first in ("yes", "y", "seen"):
+        return True
+    if first in ("no", "n", "not"):
+        return False
+    return None
