@@ -1,0 +1,434 @@
+"""Thematic review across many cases: where, and in which agencies, escalation points are missed.
+
+Tables over a case store (flags, timeline or contacts, response latency): flags per rule, failing
+category, agency kind and organisation normalised per 100 contacts; response latency by agency kind;
+cases ranked by unescalated concerns. And assurance against evidence: organisations' declared
+compliance set beside what the flags show, with disagreements marked. Charts take these tables and
+return a matplotlib `Figure` in the house style of `review.charts` (Okabe-Ito colours, shapes doubling
+colours); nothing is shown or saved here.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from .charts import ALERT, KIND_COLOURS, NEUTRAL, OK, OKABE_ITO, _empty_figure, _label, house_style
+from .errors import ReviewError
+from .schema import FAILING_CATEGORIES
+from .synth import STANDARD_CATEGORIES
+
+FLAG_GROUPINGS = ("rule_id", "failing_category", "agency_kind", "organisation")
+DECLARED_STATUSES = ("compliant", "not compliant", "insufficient assurance")
+DECLARATION_COLUMNS = ("organisation", "year", "standard", "declared_status")
+#: how declared statuses are commonly written -> the canonical status
+_STATUS_ALIASES = {
+    "compliant": "compliant", "fully compliant": "compliant", "yes": "compliant", "met": "compliant",
+    "not compliant": "not compliant", "non-compliant": "not compliant", "non compliant": "not compliant",
+    "noncompliant": "not compliant", "no": "not compliant", "not met": "not compliant",
+    "insufficient assurance": "insufficient assurance", "partial": "insufficient assurance",
+    "partially compliant": "insufficient assurance", "partially met": "insufficient assurance",
+    "limited assurance": "insufficient assurance",
+}
+_HEADER_ALIASES = {
+    "organisation": ("organisation", "organization", "org", "agency", "provider"),
+    "year": ("year", "assurance year", "period"),
+    "standard": ("standard", "section 11 standard", "requirement"),
+    "declared_status": ("declared_status", "declared status", "status", "declaration", "compliance",
+                        "rating", "self-assessment"),
+}
+
+
+class DeclarationsError(ReviewError):
+    """A declarations spreadsheet is missing, unreadable or has invalid rows."""
+
+    exit_code = 2
+
+
+# ---------------------------------------------------------------------------------------------------
+# Flags normalised per 100 contacts
+# ---------------------------------------------------------------------------------------------------
+def _attribute_flags(flags: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Flags with the agency kind, organisation and date of their trigger event (a flag belongs to the
+    agency whose contact triggered it)."""
+    keys = ["case_id", "event_id"]
+    lookup = events[keys + [c for c in ("agency_kind", "organisation", "agency", "date") if c in events]]
+    lookup = lookup.drop_duplicates(keys).rename(columns={"event_id": "trigger_event_id", "date": "event_date"})
+    out = flags.merge(lookup, on=["case_id", "trigger_event_id"], how="left", validate="many_to_one")
+    for col in ("agency_kind", "organisation"):
+        if col in out:
+            out[col] = out[col].astype("string").fillna("(unknown)")
+    return out
+
+
+def flag_rates(flags: pd.DataFrame, timeline: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Flags per 100 contacts, grouped by `by` (rule_id, failing_category, agency_kind or organisation).
+
+    `timeline` is the timeline or contact table of the same cases (case_id, event_id, agency_kind,
+    organisation). For agency kind and organisation a flag counts against the agency whose contact
+    triggered it and the denominator is that group's own contacts; for rule and failing category the
+    denominator is every contact. Columns: `by`, flags, cases (with at least one such flag), contacts,
+    flags_per_100_contacts; sorted by rate, highest first.
+    """
+    if by not in FLAG_GROUPINGS:
+        raise ValueError(f"by must be one of {FLAG_GROUPINGS}, got {by!r}")
+    if by in ("agency_kind", "organisation"):
+        attributed = _attribute_flags(flags, timeline)
+        counts = attributed.groupby(by, dropna=False).agg(flags=("rule_id", "size"), cases=("case_id", "nunique"))
+        contacts = timeline.groupby(by).size().rename("contacts")
+        table = contacts.to_frame().join(counts, how="outer")
+    else:
+        table = flags.groupby(by).agg(flags=("rule_id", "size"), cases=("case_id", "nunique"))
+        if by == "failing_category":  # every category is shown, failing or not
+            table = table.reindex(sorted(set(FAILING_CATEGORIES) | set(table.index)))
+        table["contacts"] = len(timeline)
+    table = table.fillna({"flags": 0, "cases": 0, "contacts": 0}).astype({"flags": "int64", "cases": "int64",
+                                                                          "contacts": "int64"})
+    rate = 100.0 * table["flags"] / table["contacts"].where(table["contacts"] > 0)
+    table["flags_per_100_contacts"] = rate.astype("Float64")
+    table.index.name = by
+    table = table.reset_index()[[by, "flags", "cases", "contacts", "flags_per_100_contacts"]]
+    table[by] = table[by].astype("string")
+    return table.sort_values(["flags_per_100_contacts", by], ascending=[False, True], kind="stable",
+                             na_position="last").reset_index(drop=True)
+
+
+def latency_by_agency_kind(response_latency: pd.DataFrame) -> pd.DataFrame:
+    """Distribution of concern-to-escalation latency (days) by agency kind.
+
+    Columns: agency_kind, concerns, escalated, never_escalated, within_expected_share, median_days,
+    p75_days, p90_days, max_days (latency quantiles over the concerns that were escalated).
+    """
+    frame = response_latency.copy()
+    frame["latency_days"] = pd.to_numeric(frame["latency_days"]).astype("float64")
+    rows = []
+    for kind, group in frame.groupby("agency_kind", sort=True):
+        days = group["latency_days"].dropna()
+        within = group["within_expected"].astype("boolean")
+        rows.append({
+            "agency_kind": kind, "concerns": len(group), "escalated": len(days),
+            "never_escalated": int(group["latency_days"].isna().sum()),
+            "within_expected_share": float(within.fillna(False).mean()) if len(group) else np.nan,
+            "median_days": days.median() if len(days) else np.nan,
+            "p75_days": days.quantile(0.75) if len(days) else np.nan,
+            "p90_days": days.quantile(0.9) if len(days) else np.nan,
+            "max_days": days.max() if len(days) else np.nan,
+        })
+    columns = ["agency_kind", "concerns", "escalated", "never_escalated", "within_expected_share",
+               "median_days", "p75_days", "p90_days", "max_days"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def rank_cases(response_latency: pd.DataFrame, flags: pd.DataFrame, timeline: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Cases ranked by unescalated concerns (then by flags, then high-severity flags).
+
+    Columns: rank, case_id, contacts (when `timeline` is given), concerns, unescalated_concerns,
+    flags, high_severity_flags.
+    """
+    latency = response_latency.groupby("case_id").agg(
+        concerns=("event_id", "size"),
+        unescalated_concerns=("latency_days", lambda s: int(s.isna().sum())))
+    flagged = flags.groupby("case_id").agg(
+        flags=("rule_id", "size"),
+        high_severity_flags=("severity", lambda s: int((s == "high").sum())))
+    table = latency.join(flagged, how="outer")
+    if timeline is not None:
+        table = timeline.groupby("case_id").size().rename("contacts").to_frame().join(table, how="left")
+    table = table.fillna(0).astype("int64")
+    table.index.name = "case_id"
+    table = table.reset_index()
+    table = table.sort_values(["unescalated_concerns", "flags", "high_severity_flags", "case_id"],
+                              ascending=[False, False, False, True], kind="stable").reset_index(drop=True)
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    table["case_id"] = table["case_id"].astype("string")
+    return table
+
+
+def thematic_tables(flags: pd.DataFrame, timeline: pd.DataFrame, response_latency: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Every thematic table, keyed by the name `review thematic` writes it under."""
+    tables = {f"flags_by_{by}": flag_rates(flags, timeline, by) for by in FLAG_GROUPINGS}
+    tables["latency_by_agency_kind"] = latency_by_agency_kind(response_latency)
+    tables["cases_ranked"] = rank_cases(response_latency, flags, timeline)
+    return tables
+
+
+# ---------------------------------------------------------------------------------------------------
+# Assurance against evidence
+# ---------------------------------------------------------------------------------------------------
+def _normalise_header(text) -> str:
+    return " ".join(str(text or "").replace("_", " ").strip().lower().split())
+
+
+def read_declarations(path: str | Path) -> pd.DataFrame:
+    """Read organisations' declared compliance from an xlsx or csv file.
+
+    Required columns (common spellings accepted): organisation, year, standard, declared status
+    (compliant / not compliant / insufficient assurance, with common variants such as "non-compliant"
+    or "partially compliant"). Every problem is reported at once in a `DeclarationsError` naming the
+    file, and each offending row (as the spreadsheet numbers it) and column.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DeclarationsError("declarations file not found", file=path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        elif suffix in (".xlsx", ".xlsm"):
+            raw = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+        else:
+            raise DeclarationsError("declarations must be an .xlsx or .csv file", file=path)
+    except DeclarationsError:
+        raise
+    except Exception as exc:  # unreadable: say so in one line, naming the file
+        raise DeclarationsError(f"cannot read the file ({type(exc).__name__}: {exc})", file=path) from None
+    found = {}
+    for column in raw.columns:
+        key = _normalise_header(column)
+        for canonical, aliases in _HEADER_ALIASES.items():
+            if key in aliases and canonical not in found:
+                found[canonical] = column
+    missing = [c for c in DECLARATION_COLUMNS if c not in found]
+    if missing:
+        raise DeclarationsError(
+            f"missing column(s) {', '.join(missing)}; found {', '.join(map(str, raw.columns)) or 'none'}",
+            file=path, row=1)
+    problems = []
+    rows = []
+    for i, record in enumerate(raw.itertuples(index=False), start=2):  # row 1 is the header
+        values = dict(zip(raw.columns, record))
+        organisation = str(values[found["organisation"]]).strip()
+        year_text = str(values[found["year"]]).strip()
+        standard = str(values[found["standard"]]).strip()
+        status_text = _normalise_header(values[found["declared_status"]])
+        if not (organisation or year_text or standard or status_text):
+            continue  # a blank row
+        if not organisation:
+            problems.append((i, found["organisation"], "organisation is empty"))
+        try:
+            year = int(float(year_text[:4] if len(year_text) >= 4 and year_text[:4].isdigit() else year_text))
+            if not 1990 <= year <= 2100:
+                raise ValueError
+        except ValueError:
+            problems.append((i, found["year"], f"year {year_text!r} is not a year (e.g. 2023 or 2023/24)"))
+            year = None
+        if not standard:
+            problems.append((i, found["standard"], "standard is empty"))
+        status = _STATUS_ALIASES.get(status_text)
+        if status is None:
+            problems.append((i, found["declared_status"],
+                             f"declared status {values[found['declared_status']]!r} is not one of "
+                             f"{', '.join(DECLARED_STATUSES)}"))
+        rows.append((organisation, year, standard, status, i))
+    if problems:
+        row, column, message = problems[0]
+        more = f" (and {len(problems) - 1} more: " + "; ".join(f"row {r} {c!r}: {m}" for r, c, m in problems[1:6]) + (
+            ", ..." if len(problems) > 6 else "") + ")" if len(problems) > 1 else ""
+        error = DeclarationsError(message + more, file=path, row=row, column=column)
+        error.problems = problems
+        raise error
+    frame = pd.DataFrame(rows, columns=[*DECLARATION_COLUMNS, "source_row"])
+    frame["year"] = frame["year"].astype("Int64")
+    for col in ("organisation", "standard", "declared_status"):
+        frame[col] = frame[col].astype("string")
+    return frame
+
+
+def standard_category(standard: str, mapping: dict[str, str] | None = None) -> str | None:
+    """The failing category that evidences a declared standard (a category name is its own standard)."""
+    mapping = {k.lower(): v for k, v in (mapping or STANDARD_CATEGORIES).items()}
+    key = str(standard).strip().lower()
+    if key in mapping:
+        return mapping[key]
+    return key if key in FAILING_CATEGORIES else None
+
+
+def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timeline: pd.DataFrame, *,
+                          threshold_per_100: float = 1.0, min_flags: int = 1,
+                          standards: dict[str, str] | None = None) -> pd.DataFrame:
+    """Declarations beside the evidence: flags per organisation, year and failing category.
+
+    For each declaration the standard is mapped to a failing category (`standards`, default
+    `STANDARD_CATEGORIES`; a failing category name is accepted as a standard) and the flags of that
+    category triggered by the organisation's contacts in that year are counted, per 100 of its
+    contacts that year. ``disagreement`` is true where the organisation declared itself compliant but
+    the evidence shows failings: at least `min_flags` flags and more than `threshold_per_100` per 100
+    contacts. ``assessment`` says it in words: "disagree: declared compliant, failings found",
+    "consistent", "failings found (not declared compliant)", "no evidence (no contacts)" or
+    "standard not evidenced by the rules".
+    """
+    evidence = _attribute_flags(flags, timeline)
+    evidence["year"] = pd.to_datetime(evidence.get("trigger_date", evidence.get("event_date"))).dt.year.astype("Int64")
+    flag_counts = evidence.groupby(["organisation", "year", "failing_category"]).size().rename("flags")
+    years = pd.to_datetime(timeline["date"]).dt.year.astype("Int64")
+    contact_counts = timeline.assign(year=years).groupby(["organisation", "year"]).size().rename("contacts")
+
+    out = declarations.copy()
+    out["failing_category"] = [standard_category(s, standards) for s in out["standard"]]
+    out["failing_category"] = out["failing_category"].astype("string")
+    key = pd.MultiIndex.from_arrays([out["organisation"].astype(str), out["year"].astype("Int64")])
+    out["contacts"] = contact_counts.reindex(key).fillna(0).astype("int64").to_numpy()
+    flag_key = pd.MultiIndex.from_arrays([out["organisation"].astype(str), out["year"].astype("Int64"),
+                                          out["failing_category"].fillna("").astype(str)])
+    out["flags"] = flag_counts.reindex(flag_key).fillna(0).astype("int64").to_numpy()
+    rate = 100.0 * out["flags"] / out["contacts"].where(out["contacts"] > 0)
+    out["flags_per_100_contacts"] = rate.astype("Float64")
+    failings = (out["flags"] >= min_flags) & (rate.fillna(0) > threshold_per_100)
+    compliant = out["declared_status"] == "compliant"
+    out["disagreement"] = (compliant & failings).astype("boolean")
+    assessment = np.select(
+        [out["failing_category"].isna(), out["contacts"] == 0, compliant & failings, failings],
+        ["standard not evidenced by the rules", "no evidence (no contacts)", "disagree: declared compliant, failings found",
+         "failings found (not declared compliant)"],
+        default="consistent")
+    out["assessment"] = pd.array(assessment, dtype="string")
+    out["threshold_per_100"] = threshold_per_100
+    return out.sort_values(["disagreement", "flags_per_100_contacts", "organisation", "year", "standard"],
+                           ascending=[False, False, True, True, True], kind="stable",
+                           na_position="last").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Charts
+# ---------------------------------------------------------------------------------------------------
+_GROUP_TITLES = {"rule_id": "rule", "failing_category": "failing category", "agency_kind": "agency kind",
+                 "organisation": "organisation"}
+
+
+def plot_flag_rates(rates: pd.DataFrame, by: str, *, top: int = 25) -> Figure:
+    """Horizontal bars of flags per 100 contacts for the `top` groups of a `flag_rates` table."""
+    title = f"Flags per 100 contacts by {_GROUP_TITLES.get(by, by)}"
+    data = rates.dropna(subset=["flags_per_100_contacts"]).head(top)
+    if data.empty:
+        return _empty_figure(title, "No contacts.")
+    with house_style():
+        fig = Figure(figsize=(8, 1.2 + 0.28 * len(data)), layout="constrained")
+        ax = fig.add_subplot()
+        labels = [_label(v) if by == "rule_id" else str(v) for v in data[by]]
+        y = np.arange(len(data))[::-1]
+        colours = [KIND_COLOURS.get(str(v), OK) for v in data[by]] if by == "agency_kind" else OK
+        bars = ax.barh(y, data["flags_per_100_contacts"].astype(float), color=colours, edgecolor="black", linewidth=0.4)
+        for bar, (_, row) in zip(bars, data.iterrows()):
+            bar.set_gid(f"bar:{row[by]}")
+            ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {row['flags']:,} / {row['contacts']:,}",
+                    va="center", fontsize=6, color=NEUTRAL)
+        ax.set_yticks(y, labels)
+        ax.set_xlabel("flags per 100 contacts (label: flags / contacts)")
+        ax.margins(x=0.15)
+        fig.suptitle(title)
+    fig.review_alt_text = f"{title}: " + "; ".join(
+        f"{label} {rate:.2f}" for label, rate in zip(labels, data["flags_per_100_contacts"].astype(float)))
+    return fig
+
+
+def plot_latency_by_agency_kind(response_latency: pd.DataFrame) -> Figure:
+    """Box plots of concern-to-escalation latency (days) per agency kind, with the never-escalated share."""
+    title = "Concern to escalation: days, by agency kind"
+    frame = response_latency.assign(latency_days=pd.to_numeric(response_latency["latency_days"]).astype(float))
+    kinds = sorted(frame["agency_kind"].dropna().unique())
+    if not kinds:
+        return _empty_figure(title, "No concerns recorded.")
+    with house_style():
+        fig = Figure(figsize=(8, 1.2 + 0.45 * len(kinds)), layout="constrained")
+        ax = fig.add_subplot()
+        data = [frame.loc[frame["agency_kind"] == k, "latency_days"].dropna().to_numpy() for k in kinds]
+        y = np.arange(len(kinds))[::-1]
+        box = ax.boxplot([d if len(d) else [np.nan] for d in data], positions=y, orientation="horizontal",
+                         widths=0.6, patch_artist=True, showfliers=True,
+                         flierprops={"marker": "d", "markersize": 3, "markerfacecolor": NEUTRAL, "markeredgewidth": 0})
+        for patch, kind in zip(box["boxes"], kinds):
+            patch.set_facecolor(KIND_COLOURS.get(kind, OKABE_ITO["grey"]))
+            patch.set_alpha(0.8)
+            patch.set_gid(f"box:{kind}")
+        for median in box["medians"]:
+            median.set_color("white")
+            median.set_linewidth(1.5)
+        labels = []
+        for k, d in zip(kinds, data):
+            total = int((frame["agency_kind"] == k).sum())
+            never = total - len(d)
+            labels.append(f"{k}\n{never}/{total} never escalated")
+        ax.set_yticks(y, labels)
+        ax.set_xlabel("days from concern to first escalation")
+        fig.suptitle(title)
+    fig.review_alt_text = title + ": " + "; ".join(
+        f"{k} median {np.median(d):.0f} days" if len(d) else f"{k} none escalated" for k, d in zip(kinds, data))
+    return fig
+
+
+def plot_case_ranking(ranking: pd.DataFrame, *, top: int = 20) -> Figure:
+    """The `top` cases by unescalated concerns (bars) with their flags (diamonds)."""
+    title = f"Cases with most unescalated concerns (top {top})"
+    data = ranking.head(top)
+    if data.empty:
+        return _empty_figure(title, "No cases.")
+    with house_style():
+        fig = Figure(figsize=(8, 1.2 + 0.28 * len(data)), layout="constrained")
+        ax = fig.add_subplot()
+        y = np.arange(len(data))[::-1]
+        ax.barh(y, data["unescalated_concerns"], color=ALERT, hatch="///", edgecolor="black", linewidth=0.4,
+                label="unescalated concerns", gid="bars:unescalated")
+        ax.plot(data["flags"], y, linestyle="none", marker="D", color=OK, markersize=5, label="flags", gid="points:flags")
+        ax.set_yticks(y, data["case_id"].astype(str))
+        ax.set_xlabel("count")
+        ax.legend(loc="lower right")
+        fig.suptitle(title)
+    fig.review_alt_text = title + ": " + "; ".join(
+        f"{r.case_id} {r.unescalated_concerns} unescalated, {r.flags} flags" for r in data.itertuples())
+    return fig
+
+
+_STATUS_STYLE = {  # colour and marker: the status reads without colour
+    "compliant": (OKABE_ITO["blue"], "o"),
+    "not compliant": (OKABE_ITO["orange"], "s"),
+    "insufficient assurance": (OKABE_ITO["reddish_purple"], "^"),
+}
+
+
+def plot_assurance(assurance: pd.DataFrame, *, top: int = 30) -> Figure:
+    """Declared status against evidence: flags per 100 contacts for each declaration (the `top` by rate),
+    marker and colour by declared status, disagreements ringed in vermillion, the threshold dashed."""
+    title = "Declared compliance against evidence of failings"
+    data = assurance.dropna(subset=["flags_per_100_contacts"]).head(top)
+    if data.empty:
+        return _empty_figure(title, "No declaration has evidence to set beside it.")
+    with house_style():
+        fig = Figure(figsize=(9, 1.4 + 0.26 * len(data)), layout="constrained")
+        ax = fig.add_subplot()
+        y = np.arange(len(data))[::-1]
+        x = data["flags_per_100_contacts"].astype(float).to_numpy()
+        for status, (colour, marker) in _STATUS_STYLE.items():
+            sel = (data["declared_status"] == status).to_numpy()
+            if sel.any():
+                ax.plot(x[sel], y[sel], linestyle="none", marker=marker, color=colour, markersize=6,
+                        label=f"declared {status}", gid=f"status:{status}")
+        dis = data["disagreement"].fillna(False).to_numpy(dtype=bool)
+        if dis.any():
+            ax.plot(x[dis], y[dis], linestyle="none", marker="o", markersize=12, markerfacecolor="none",
+                    markeredgecolor=ALERT, markeredgewidth=1.5, label="disagreement", gid="disagreement")
+        threshold = float(data["threshold_per_100"].iloc[0]) if "threshold_per_100" in data else 1.0
+        ax.axvline(threshold, color=NEUTRAL, linestyle="--", linewidth=0.8)
+        labels = [f"{r.organisation} {r.year} · {r.standard}" for r in data.itertuples()]
+        ax.set_yticks(y, [lab if len(lab) < 70 else lab[:69] + "…" for lab in labels])
+        ax.set_xlabel("flags of the standard's failing category per 100 of the organisation's contacts that year")
+        handles, names = ax.get_legend_handles_labels()
+        handles.append(Line2D([], [], color=NEUTRAL, linestyle="--"))
+        names.append(f"threshold ({threshold:g})")
+        ax.legend(handles, names, loc="lower right")
+        fig.suptitle(title)
+    fig.review_alt_text = f"{title}: {int(dis.sum())} of {len(data)} declarations shown disagree with the evidence"
+    return fig
+
+
+def thematic_figures(tables: dict[str, pd.DataFrame], response_latency: pd.DataFrame,
+                     assurance: pd.DataFrame | None = None) -> dict[str, Figure]:
+    """One figure per thematic table, keyed by file stem."""
+    figures = {f"flags_by_{by}": plot_flag_rates(tables[f"flags_by_{by}"], by) for by in FLAG_GROUPINGS}
+    figures["latency_by_agency_kind"] = plot_latency_by_agency_kind(response_latency)
+    figures["cases_ranked"] = plot_case_ranking(tables["cases_ranked"])
+    if assurance is not None:
+        figures["assurance_vs_evidence"] = plot_assurance(assurance)
+    return figures

@@ -1,0 +1,142 @@
+"""Thematic tables across cases: normalisation per 100 contacts, latency, ranking, assurance vs evidence."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from review.thematic import (
+    DeclarationsError,
+    assurance_vs_evidence,
+    flag_rates,
+    latency_by_agency_kind,
+    plot_assurance,
+    plot_case_ranking,
+    plot_flag_rates,
+    plot_latency_by_agency_kind,
+    rank_cases,
+    read_declarations,
+    thematic_tables,
+)
+
+
+@pytest.fixture
+def timeline():
+    # case A: 6 health contacts at Trust X, 2 police at Force Y; case B: 2 health at Trust X
+    rows = [("A", f"a{i}", "health", "Trust X", "2022-03-01") for i in range(6)]
+    rows += [("A", f"p{i}", "police", "Force Y", "2022-05-01") for i in range(2)]
+    rows += [("B", f"b{i}", "health", "Trust X", "2023-01-10") for i in range(2)]
+    frame = pd.DataFrame(rows, columns=["case_id", "event_id", "agency_kind", "organisation", "date"])
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
+@pytest.fixture
+def flags():
+    return pd.DataFrame({
+        "case_id": ["A", "A", "A", "B"],
+        "rule_id": ["child_not_seen", "child_not_seen", "information_not_shared", "child_not_seen"],
+        "trigger_event_id": ["a0", "a1", "p0", "b0"],
+        "trigger_date": pd.to_datetime(["2022-03-01", "2022-03-01", "2022-05-01", "2023-01-10"]),
+        "failing_category": ["procedure", "procedure", "communication", "procedure"],
+        "severity": ["high", "medium", "high", "high"],
+    })
+
+
+def test_flags_per_100_contacts_by_rule_use_all_contacts(flags, timeline):
+    rates = flag_rates(flags, timeline, "rule_id").set_index("rule_id")
+    assert rates.loc["child_not_seen", "flags"] == 3 and rates.loc["child_not_seen", "contacts"] == 10
+    assert rates.loc["child_not_seen", "flags_per_100_contacts"] == pytest.approx(30.0)
+    assert rates.loc["information_not_shared", "flags_per_100_contacts"] == pytest.approx(10.0)
+    assert rates.loc["child_not_seen", "cases"] == 2
+
+
+def test_flags_per_100_contacts_by_agency_use_that_agencys_contacts(flags, timeline):
+    kind = flag_rates(flags, timeline, "agency_kind").set_index("agency_kind")
+    assert kind.loc["health", "flags_per_100_contacts"] == pytest.approx(100 * 3 / 8)
+    assert kind.loc["police", "flags_per_100_contacts"] == pytest.approx(50.0)
+    org = flag_rates(flags, timeline, "organisation")
+    assert org["organisation"].tolist() == ["Force Y", "Trust X"]  # sorted by rate, highest first
+
+
+def test_every_failing_category_is_listed_even_without_flags(flags, timeline):
+    cats = flag_rates(flags, timeline, "failing_category").set_index("failing_category")
+    assert cats.loc["governance", "flags"] == 0 and cats.loc["governance", "flags_per_100_contacts"] == 0
+    assert cats.loc["procedure", "flags_per_100_contacts"] == pytest.approx(30.0)
+
+
+def test_latency_and_ranking(flags, timeline):
+    latency = pd.DataFrame({
+        "case_id": ["A", "A", "A", "B"], "event_id": ["a0", "a1", "p0", "b0"],
+        "agency_kind": ["health", "health", "police", "health"],
+        "latency_days": pd.array([2.0, None, 10.0, None], dtype="Float64"),
+        "within_expected": pd.array([True, False, False, False], dtype="boolean"),
+    })
+    table = latency_by_agency_kind(latency).set_index("agency_kind")
+    assert table.loc["health", "concerns"] == 3 and table.loc["health", "never_escalated"] == 2
+    assert table.loc["health", "median_days"] == 2.0 and table.loc["police", "median_days"] == 10.0
+    ranking = rank_cases(latency, flags, timeline)
+    assert ranking[["rank", "case_id", "unescalated_concerns", "flags", "contacts"]].values.tolist() == [
+        [1, "A", 1, 3, 8], [2, "B", 1, 1, 2]]
+    tables = thematic_tables(flags, timeline, latency)
+    assert set(tables) >= {"flags_by_rule_id", "latency_by_agency_kind", "cases_ranked"}
+    for fig in (plot_flag_rates(tables["flags_by_organisation"], "organisation"),
+                plot_latency_by_agency_kind(latency), plot_case_ranking(ranking)):
+        assert isinstance(fig, Figure)
+
+
+def test_assurance_marks_declared_compliant_with_failings(flags, timeline, tmp_path):
+    path = tmp_path / "declarations.csv"
+    path.write_text(
+        "Organisation,Year,Standard,Declared status\n"
+        "Trust X,2022,Escalation and child protection procedures,Compliant\n"
+        "Force Y,2022,Information sharing,Not compliant\n"
+        "Trust X,2023,Information sharing,compliant\n"
+        "Force Y,2021,procedure,Partially compliant\n")
+    declarations = read_declarations(path)
+    assert declarations["declared_status"].tolist() == ["compliant", "not compliant", "compliant",
+                                                        "insufficient assurance"]
+    result = assurance_vs_evidence(declarations, flags, timeline, threshold_per_100=10)
+    row = result.set_index(["organisation", "year", "standard"])
+    trust = row.loc[("Trust X", 2022, "Escalation and child protection procedures")]
+    assert trust["flags"] == 2 and trust["contacts"] == 6 and trust["disagreement"]
+    assert trust["assessment"] == "disagree: declared compliant, failings found"
+    force = row.loc[("Force Y", 2022, "Information sharing")]
+    assert force["flags"] == 1 and not force["disagreement"]
+    assert row.loc[("Trust X", 2023, "Information sharing"), "assessment"] == "consistent"
+    assert row.loc[("Force Y", 2021, "procedure"), "assessment"] == "no evidence (no contacts)"
+    assert result["disagreement"].sum() == 1 and bool(result["disagreement"].iloc[0])
+    assert isinstance(plot_assurance(result), Figure)
+
+
+def test_declarations_errors_name_file_row_and_column(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Organisation,Year,Standard,Status\nTrust X,2022,Information sharing,maybe\n"
+                   "Trust Y,twenty,Information sharing,compliant\n")
+    with pytest.raises(DeclarationsError) as info:
+        read_declarations(bad)
+    message = str(info.value)
+    assert "bad.csv" in message and "row 2" in message and "'Status'" in message and "'maybe'" in message
+    assert "row 3 'Year'" in message
+    missing = tmp_path / "missing.csv"
+    missing.write_text("Organisation,Standard\nTrust X,Information sharing\n")
+    with pytest.raises(DeclarationsError, match="missing column.*year.*declared_status"):
+        read_declarations(missing)
+    with pytest.raises(DeclarationsError, match="not found"):
+        read_declarations(tmp_path / "nope.xlsx")
+    wrong = tmp_path / "declarations.txt"
+    wrong.write_text("x")
+    with pytest.raises(DeclarationsError, match="xlsx or .csv"):
+        read_declarations(wrong)
+
+
+def test_declarations_read_from_xlsx(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Organisation", "Year", "Standard", "Declared status"])
+    ws.append(["Trust X", 2022, "Assessment of risk", "Non-compliant"])
+    wb.save(tmp_path / "d.xlsx")
+    frame = read_declarations(tmp_path / "d.xlsx")
+    assert frame.iloc[0][["organisation", "year", "declared_status"]].tolist() == ["Trust X", 2022, "not compliant"]
