@@ -260,7 +260,11 @@ def detect_header(table: RawTable, profile: Profile) -> HeaderMatch | None:
         if best is None:
             return None
         match = _match_row(table, best[1], lookup)
-    missing = [h for name, h in profile.columns.items() if name not in match.columns]
+    missing = [
+        header
+        for name, header in profile.columns.items()
+        if name not in match.columns or normalise_header(match.headers[match.columns[name]]) != normalise_header(header)
+    ]
     if missing:
         raise ConfigError(
             f"profile {profile.name!r}: column(s) {', '.join(map(repr, missing))} not in the header row "

@@ -225,8 +225,8 @@ class _RowBuilder:
             "organisation": organisation,
             "role": _text(self.cell(row, "role")),
             "contact_type": contact_type,
-            "child_seen": self._yes_no(row, "child_seen", row_number),
-            "child_seen_alone": self._yes_no(row, "child_seen_alone", row_number),
+            "child_seen": self._yes_no(row, "child_seen"),
+            "child_seen_alone": self._yes_no(row, "child_seen_alone"),
             "description": description,
             "action": action,
             "analysis": analysis,
@@ -307,7 +307,7 @@ class _RowBuilder:
             self._informed[text] = join_multi(vocabulary.parse_informed_agencies(text, self.vocab))
         return self._informed[text]
 
-    def _yes_no(self, row, name: str, row_number: int):
+    def _yes_no(self, row, name: str):
         index = self.col.get(name)
         if index is None or row[index] is None:
             return pd.NA
@@ -315,8 +315,6 @@ class _RowBuilder:
         if mapped:
             return pd.NA if value is None else bool(value)
         result = vocabulary.parse_yes_no(value)
-        if result is None and _text(value):
-            self.report.warn(row_number, self.match.header_of(name), f"{_shown(value)} is not yes or no: left unknown")
         return pd.NA if result is None else bool(result)
 
     def _sequence(self, row, row_number: int):
