@@ -154,12 +154,16 @@ def _ages(dates: pd.Series, dob: dt.date) -> tuple[pd.Series, pd.Series]:
     days = np.where(valid.to_numpy(), days, 0).astype("int64")
 
     years, rem_months = months // 12, months % 12
-    under_year = pd.Series(rem_months.astype(str), index=dates.index) + "m " + days.astype(str) + "d"
-    over_year = pd.Series(years.astype(str), index=dates.index) + "y " + under_year
-    display = pd.Series(np.where(years > 0, over_year, under_year), index=dates.index, dtype="string")
+    # Few distinct (years, months, days, before-birth) combinations: format those, then take.
     before_birth = (age_days < 0).fillna(False).to_numpy(dtype=bool)
-    display = display.mask(before_birth, age_days.astype("string") + "d")
-    display = display.mask(~valid, "")
+    raw_days = np.where(before_birth, age_days.fillna(0).to_numpy(dtype="int64"), days)
+    key = pd.MultiIndex.from_arrays([years, rem_months, raw_days, before_birth, ~valid.to_numpy()])
+    codes, uniques = pd.factorize(key)
+    labels = np.array([
+        "" if invalid else f"{d}d" if antenatal else f"{y}y {mo}m {d}d" if y > 0 else f"{mo}m {d}d"
+        for y, mo, d, antenatal, invalid in uniques
+    ], dtype=object)
+    display = pd.Series(labels[codes] if len(codes) else [], index=dates.index, dtype="string")
     return age_days, display
 
 
@@ -291,22 +295,47 @@ def _days_between(later: pd.Series, earlier: pd.Series) -> pd.Series:
 
 
 def _open_concerns(timeline: pd.DataFrame, window_days: int) -> pd.Series:
-    """Concern tags recorded at this row or any earlier row of the case dated within `window_days`."""
-    tags = timeline["concerns"].fillna("").str.split(MULTI_SEP.strip()).explode().str.strip()
-    vocabulary = sorted(t for t in tags.dropna().unique() if t)
-    out = pd.Series("", index=timeline.index, dtype="object")
-    if not vocabulary:
-        return out.astype("string")
-    padded = MULTI_SEP.strip() + timeline["concerns"].fillna("").str.replace(" ", "", regex=False) + MULTI_SEP.strip()
-    cutoff = timeline["date"].dt.normalize() - pd.Timedelta(days=window_days)
-    case = timeline["case_id"]
-    for tag in vocabulary:
-        has = padded.str.contains(MULTI_SEP.strip() + tag.replace(" ", "") + MULTI_SEP.strip(), regex=False)
-        last = timeline["date"].dt.normalize().where(has).groupby(case, sort=False).ffill()
-        is_open = (last >= cutoff).fillna(False).to_numpy(dtype=bool)
-        out = np.where(is_open, np.where(out == "", tag, out + MULTI_SEP + tag), out)
-        out = pd.Series(out, index=timeline.index, dtype="object")
-    return out.astype("string")
+    """Concern tags recorded at this row or any earlier row of the case dated within `window_days`.
+
+    Rows are taken in timeline order (the frame must be sorted by case then seq); joined sorted text.
+    """
+    n = len(timeline)
+    # few distinct concern strings: split each once, then expand to (row, tag) pairs
+    row_codes, distinct = pd.factorize(timeline["concerns"].fillna("").astype(str).to_numpy())
+    split = [[t.strip() for t in str(v).split(MULTI_SEP.strip()) if t.strip()] for v in distinct]
+    vocabulary = np.array(sorted({t for parts in split for t in parts}), dtype=object)
+    if len(vocabulary) == 0:
+        return pd.Series("", index=timeline.index, dtype="string")
+    tag_index = {t: i for i, t in enumerate(vocabulary)}
+    membership = np.zeros((len(distinct), len(vocabulary)), dtype=bool)
+    for i, parts in enumerate(split):
+        membership[i, [tag_index[t] for t in parts]] = True
+    positions, codes = np.nonzero(membership[row_codes])
+    day = (timeline["date"].dt.normalize() - pd.Timestamp("1970-01-01")).dt.days.to_numpy(
+        dtype="float64", na_value=np.nan
+    )
+    recorded = np.full((n, len(vocabulary)), np.nan)
+    recorded[positions, codes] = day[positions]
+    last = pd.DataFrame(recorded, index=timeline.index).groupby(timeline["case_id"].to_numpy(), sort=False).ffill()
+    is_open = (last.to_numpy() >= (day - window_days)[:, None])
+    # encode each row's open set as a bit mask and format each distinct set once
+    chunks = [is_open[:, i : i + 62] for i in range(0, len(vocabulary), 62)]
+    masks = [chunk.astype("int64") @ (np.int64(1) << np.arange(chunk.shape[1], dtype="int64")) for chunk in chunks]
+    if len(masks) == 1:
+        row_sets, uniques = pd.factorize(masks[0])
+        uniques = [(u,) for u in uniques]
+    else:
+        row_sets, uniques = pd.factorize(pd.MultiIndex.from_arrays(masks))
+    labels = np.array([
+        MULTI_SEP.join(
+            vocabulary[i * 62 + bit]
+            for i, mask in enumerate(combo)
+            for bit in range(62)
+            if int(mask) >> bit & 1
+        )
+        for combo in uniques
+    ], dtype=object)
+    return pd.Series(labels[row_sets], index=timeline.index, dtype="string")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -438,7 +467,10 @@ def periods(timeline: pd.DataFrame, case=None) -> pd.DataFrame:
 
     Dates are calendar days (time of day dropped). Sorted by case_id, kind, start, agency.
     """
-    timeline = _ensure_sorted(timeline)
+    return _periods_of_sorted(_ensure_sorted(timeline), case)
+
+
+def _periods_of_sorted(timeline: pd.DataFrame, case=None) -> pd.DataFrame:
     out = pd.concat([_cp_plan_periods(timeline, case), _hospital_periods(timeline)], ignore_index=True)
     out = conform(out, PERIOD_COLUMNS)[list(PERIOD_COLUMNS)]
     out = out.sort_values(["case_id", "kind", "start", "agency", "evidence_event_ids"], kind="mergesort")
@@ -452,18 +484,34 @@ def _ensure_sorted(timeline: pd.DataFrame) -> pd.DataFrame:
 
 
 def _within_periods(timeline: pd.DataFrame, spans: pd.DataFrame) -> pd.Series:
-    """True for rows whose day falls in any of the spans of the same case (NaT end = start day only)."""
-    result = pd.Series(False, index=timeline.index, dtype="boolean")
+    """True for rows whose day falls in any span of the same case (a NaT end counts as the start day only).
+
+    A sweep: +1 at each span's start, -1 the day after its end, rows read the running total; boundaries
+    sort before rows on the same day. Every case's spans balance, so one global cumulative sum serves all.
+    """
+    valid = timeline["date"].notna().to_numpy()
     if spans.empty:
-        return result.mask(timeline["date"].isna())
-    rows = pd.DataFrame({"_row": np.arange(len(timeline)), "case_id": timeline["case_id"].to_numpy(),
-                         "_day": timeline["date"].dt.normalize().to_numpy()})
-    spans = spans.assign(end=spans["end"].fillna(spans["start"]))[["case_id", "start", "end"]]
-    merged = rows.merge(spans, on="case_id")
-    hit = merged.loc[(merged["_day"] >= merged["start"]) & (merged["_day"] <= merged["end"]), "_row"].unique()
+        return pd.Series(False, index=timeline.index, dtype="boolean").mask(~valid)
+    start = spans["start"]
+    end = spans["end"].fillna(start) + pd.Timedelta(days=1)
+    events = pd.DataFrame(
+        {
+            "case_id": np.concatenate([spans["case_id"].to_numpy(), spans["case_id"].to_numpy(),
+                                       timeline["case_id"].to_numpy()]),
+            "day": np.concatenate([start.to_numpy(), end.to_numpy(), timeline["date"].dt.normalize().to_numpy()]),
+            "kind": np.concatenate([np.zeros(2 * len(spans), "int8"), np.ones(len(timeline), "int8")]),
+            "delta": np.concatenate([np.ones(len(spans), "int64"), -np.ones(len(spans), "int64"),
+                                     np.zeros(len(timeline), "int64")]),
+            "row": np.concatenate([np.full(2 * len(spans), -1), np.arange(len(timeline))]),
+        }
+    )
+    events = events[events["day"].notna()].sort_values(["case_id", "day", "kind"], kind="mergesort")
+    running = events["delta"].cumsum().to_numpy()
+    rows = events["row"].to_numpy()
     values = np.zeros(len(timeline), dtype=bool)
-    values[hit] = True
-    return pd.Series(values, index=timeline.index, dtype="boolean").mask(timeline["date"].isna())
+    is_row = rows >= 0
+    values[rows[is_row]] = running[is_row] > 0
+    return pd.Series(values, index=timeline.index, dtype="boolean").mask(~valid)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -512,7 +560,7 @@ def build_timeline(
     frame["days_since_child_seen"] = _days_between(frame["date"], last_seen_before)
     frame["open_concerns"] = _open_concerns(frame, concern_window_days)
 
-    spans = periods(frame, case)
+    spans = _periods_of_sorted(frame, case)
     frame["on_cp_plan"] = _within_periods(frame, spans[spans["kind"] == "cp_plan"])
     frame["in_hospital"] = _within_periods(frame, spans[spans["kind"] == "hospital"])
     return conform(frame, TIMELINE_COLUMNS)
