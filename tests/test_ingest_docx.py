@@ -230,3 +230,22 @@ def test_a_case_folder_with_a_word_chronology_is_ingested_and_every_table_balanc
     question_mark = contacts[(contacts["source_sheet"] == "table 1") & (contacts["source_row"] == 2)]
     if len(question_mark):
         assert question_mark["date_precision"].iloc[0] == "approximate"
+
+
+def test_tracked_changes_content_controls_and_fields_read_as_word_shows_them(tmp_path):
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    table = _table(document, [HEADER, ["01/01/2016", "GP", "GP notes", "Seen"]])
+    paragraph = table.cell(1, 3).paragraphs[0]._p
+    for xml in (
+        '<w:ins w:id="1" w:author="a"><w:r><w:t xml:space="preserve"> with mother</w:t></w:r></w:ins>',
+        '<w:del w:id="2" w:author="a"><w:r><w:delText> and father</w:delText></w:r></w:del>',
+        '<w:sdt><w:sdtContent><w:r><w:t xml:space="preserve">, bruise noted</w:t></w:r></w:sdtContent></w:sdt>',
+        '<w:fldSimple w:instr="DOCPROPERTY x"><w:r><w:t>.</w:t></w:r></w:fldSimple>',
+    ):
+        paragraph.append(parse_xml(xml.replace(">", f" {nsdecls('w')}>", 1)))
+    document.save(tmp_path / "t.docx")
+    (only,) = read_docx(tmp_path / "t.docx", "t.docx")
+    assert only.rows[1][3] == "Seen with mother, bruise noted."

@@ -25,7 +25,6 @@ import zipfile
 from pathlib import Path
 
 from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
 
 from ..errors import EncryptedFileError, IngestError, UnsafeFileError
 from .tables import RawTable
@@ -48,6 +47,9 @@ _W_TBL = qn("w:tbl")
 _W_TR = qn("w:tr")
 _W_TC = qn("w:tc")
 _W_P = qn("w:p")
+_W_R = qn("w:r")
+#: runs under these are text the author deleted (tracked changes), not text the document shows
+_DELETED = frozenset({qn("w:del"), qn("w:moveFrom")})
 
 
 def read_docx(path: Path, rel: str) -> list[RawTable]:
@@ -198,9 +200,37 @@ def _nearest_table(element):
 
 
 def _cell_text(tc, tbl) -> str:
-    """The cell's paragraphs joined by newlines; paragraphs of nested tables are left out."""
-    texts = [Paragraph(p, None).text for p in tc.iter(_W_P) if _nearest_table(p) is tbl]
+    """The cell's paragraphs joined by newlines, as Word shows them with tracked changes accepted.
+
+    Paragraphs of nested tables and of text boxes (a paragraph inside a paragraph) are left out.
+    """
+    texts = [_paragraph_text(p) for p in tc.iter(_W_P) if _nearest_table(p) is tbl and not _in_paragraph(p, tc)]
     return "\n".join(texts).strip()
+
+
+def _in_paragraph(p, stop) -> bool:
+    parent = p.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag == _W_P:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _paragraph_text(p) -> str:
+    # python-docx's Paragraph.text reads only direct w:r and w:hyperlink children, missing tracked
+    # insertions (w:ins), content controls (w:sdt), fields (w:fldSimple) and smart tags
+    parts = []
+    for run in p.iter(_W_R):
+        node, shown = run.getparent(), True
+        while node is not None and node is not p:
+            if node.tag in _DELETED or node.tag == _W_P:
+                shown = False
+                break
+            node = node.getparent()
+        if shown:
+            parts.append(run.text)
+    return "".join(parts)
 
 
 def _int_attr(element, child: str, attr: str = "w:val", default: int = 0) -> int:
