@@ -158,3 +158,19 @@ def test_the_written_file_replaces_an_old_one_and_matches_the_bytes(tmp_path):
     write_chronology_docx(timeline(), flags(), path, CASE)
     assert path.read_bytes() == chronology_docx_bytes(timeline(), flags(), CASE)
     assert [p.name for p in tmp_path.iterdir()] == ["c.docx"]
+
+
+def test_the_footer_names_the_case_and_the_view(tmp_path):
+    path = write_chronology_docx(timeline(), flags(), tmp_path / "a.docx", CASE, names=False)
+    footer = docx.Document(path).sections[0].footer.paragraphs[0]
+    assert footer.text.startswith("Case case-07 · anonymised view · Page ")
+    assert [f.get(qn("w:instr")) for f in footer._p.findall(qn("w:fldSimple"))] == ["PAGE", "NUMPAGES"]
+
+
+def test_the_exported_chronology_reads_back_through_the_word_reader(written):
+    from review.ingest.docx_reader import read_docx
+
+    chronology, flag_table = read_docx(written, "chronology.docx")
+    assert chronology.rows[0][:3] == ["No.", "Date", "Age"]
+    assert len(chronology.rows) == 5 and len(flag_table.rows) == 3
+    assert not any("continues" in note for note in flag_table.notes)

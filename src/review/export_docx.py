@@ -119,7 +119,7 @@ def chronology_docx_bytes(
     document = Document()
     _drop_thumbnail(document)
     _set_properties(document, case)
-    _set_page(document)
+    _set_page(document, f"Case {case.case_id} · {redactor.view} view")
     _set_styles(document)
 
     _title_and_summary(document, timeline, flags, case, redactor)
@@ -162,7 +162,7 @@ def _set_properties(document, case: CaseConfig) -> None:
     props.last_printed = FIXED_TIMESTAMP
 
 
-def _set_page(document) -> None:
+def _set_page(document, footer_text: str) -> None:
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
@@ -170,7 +170,7 @@ def _set_page(document) -> None:
         setattr(section, side, MARGIN)
     section.header_distance = section.footer_distance = Mm(6)
     footer = section.footer.paragraphs[0]
-    footer.text = "Page "
+    footer.text = f"{footer_text} · Page "
     _append_field(footer, "PAGE")
     footer.add_run(" of ")
     _append_field(footer, "NUMPAGES")
@@ -197,7 +197,7 @@ def _set_styles(document) -> None:
 def _title_and_summary(document, timeline, flags, case: CaseConfig, redactor: Redactor) -> None:
     document.add_heading(f"Integrated chronology: case {case.case_id}", level=1)
     if redactor.active:
-        child = (case.raw or {}).get("child_pseudonym") or "Child A"
+        child = redactor.child_pseudonym
     else:
         child = case.child_name or "(not named in case.yml)"
     lines = [("Child", child)]

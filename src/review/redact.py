@@ -91,6 +91,7 @@ class Redactor:
     people: dict[str, str] = field(default_factory=dict, repr=False)  # full name -> pseudonym
     date_of_birth: dt.date | None = field(default=None, repr=False)
     active: bool = True
+    child_pseudonym: str = DEFAULT_CHILD_PSEUDONYM  # how the anonymised view names the child
 
     def __post_init__(self) -> None:
         self._replacements: dict[str, str] = {}
@@ -103,10 +104,10 @@ class Redactor:
         """The redactor for a case: `people` from case.yml plus the child (pseudonym "Child A", or
         case.yml `child_pseudonym`), and the child's date of birth."""
         people = dict(case.people)
+        pseudonym = str((case.raw or {}).get("child_pseudonym") or DEFAULT_CHILD_PSEUDONYM)
         if case.child_name:
-            pseudonym = (case.raw or {}).get("child_pseudonym") or DEFAULT_CHILD_PSEUDONYM
-            people.setdefault(str(case.child_name), str(pseudonym))
-        return cls(people=people, date_of_birth=case.date_of_birth, active=active)
+            pseudonym = people.setdefault(str(case.child_name), pseudonym)
+        return cls(people=people, date_of_birth=case.date_of_birth, active=active, child_pseudonym=pseudonym)
 
     @property
     def view(self) -> str:
