@@ -128,3 +128,61 @@ def synthetic_analysis(n: int = 100, seed: int = 4):
         timeline=timeline, periods=synthetic_periods(), flags=flags, response_latency=synthetic_latency(timeline),
         knowledge=synthetic_knowledge(timeline), agency_summary=None, decisions=decisions, decision_problems=[],
     )
+
+
+# ---------------------------------------------------------------------------------------------------
+# A synthetic case folder and a stand-in for review.pipeline whose outputs depend on the inputs
+# ---------------------------------------------------------------------------------------------------
+CASE_YML = """case_id: synth-01
+date_of_birth: 2023-01-10
+mobile_from: 2023-09-01
+review_date: 2024-07-31
+child_name: Ava Stone
+people:
+  Kerry Stone: Mother
+files:
+  - path: health.csv
+    agency: Health Visiting
+"""
+
+
+def make_case_dir(root: Path, threshold: int = 2) -> Path:
+    """case.yml, one chronology (health.csv) and rules.yml (injury_not_escalated.within_days)."""
+    case_dir = Path(root) / "synth-01"
+    case_dir.mkdir(parents=True, exist_ok=True)
+    (case_dir / "case.yml").write_text(CASE_YML, encoding="utf-8")
+    lines = ["Date,Description"] + [f"{(dt.date(2023, 2, 1) + dt.timedelta(days=5 * i)):%d/%m/%Y},Visit {i}: Kerry Stone seen with Ava" for i in range(40)]
+    (case_dir / "health.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    set_threshold(case_dir, threshold)
+    return case_dir
+
+
+def set_threshold(case_dir: Path, days: int) -> None:
+    (Path(case_dir) / "rules.yml").write_text(f"rules:\n  injury_not_escalated:\n    within_days: {days}\n", encoding="utf-8")
+
+
+def fake_load_and_analyse(case_dir):
+    """What review.pipeline will return, computed from the case folder so that inputs change outputs."""
+    import yaml
+
+    from review.config import load_case_config
+    from review.ingest.report import FileReport, IngestReport
+
+    config = load_case_config(case_dir)
+    rows = pd.read_csv(Path(case_dir) / "health.csv")
+    analysis = synthetic_analysis(100)
+    timeline = analysis.timeline.copy()
+    texts = rows["Description"].astype(str).tolist()
+    timeline["description"] = [texts[i % len(texts)] if not str(d).startswith(("=", "<", "-")) else d
+                               for i, d in enumerate(timeline["description"])]
+    timeline["case_id"] = config.case_id
+    analysis.timeline = timeline
+    within = (yaml.safe_load((Path(case_dir) / "rules.yml").read_text()) or {})["rules"]["injury_not_escalated"]["within_days"]
+    latency = analysis.response_latency.copy()
+    latency["expected_days"] = pd.array([float(within)] * len(latency), dtype="Float64")
+    analysis.response_latency = latency
+    report = IngestReport(case_id=config.case_id)
+    file_report = FileReport(file="health.csv", rows_read=len(rows) + 1, rows_accepted=len(rows), header_row=1)
+    file_report.reject(len(rows) + 2, "Date", "date '31/02/2024' does not exist; =cmd|' /C calc'!A0")
+    report.files.append(file_report)
+    return SimpleNamespace(config=config, vocab={}, contacts=None, report=report), analysis

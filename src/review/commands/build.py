@@ -1,12 +1,25 @@
-"""`review build`: (being built)."""
+"""`review build`: the full report for one case (workbook, CSVs, Word, charts, HTML, manifest)."""
 from __future__ import annotations
 
-HELP = "(not yet available)"
+import sys
+from pathlib import Path
+
+HELP = "build the report for a case: chronology.xlsx/.csv/.docx, charts, report.html and manifest.json"
 
 
 def add_arguments(parser) -> None:
-    pass
+    parser.add_argument("case_dir", metavar="CASE_DIR", help="the case folder (with case.yml)")
+    parser.add_argument("--out", metavar="DIR", default=None, help="output folder (default: reports/<case_id>/)")
+    parser.add_argument("--redact", action="store_true", help="anonymised view: pseudonymise names and the child's date of birth")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
 def run(args) -> int:
-    raise NotImplementedError("review build is not built yet")
+    from ..build import build_report
+
+    manifest = build_report(args.case_dir, args.out, redact=args.redact, progress=not args.no_progress)
+    out = Path(args.out) if args.out else Path("reports") / manifest["case_id"]
+    counts = manifest.get("counts", {})
+    print(f"{manifest['case_id']}: {counts.get('contacts', 0)} contacts, {counts.get('flags', 0)} flags; "
+          f"{len(manifest['outputs']) + 1} files written to {out}", file=sys.stdout)
+    return 0

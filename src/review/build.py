@@ -1,0 +1,518 @@
+"""`build_report`: one case folder in, the full report folder out; `verify_report`: rebuild and compare.
+
+A build writes everything into a temporary folder beside the target and only then swaps it into place,
+so a failed build leaves the previous report untouched. Every output is deterministic (see
+`review.export`), and `manifest.json` records what went in (input files and case.yml with SHA-256, the
+effective rules configuration, package versions) and the SHA-256 of everything that came out, so
+`verify_report` can rebuild from the manifest and say which output changed and why.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import importlib.metadata
+import os
+import platform
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+
+from . import __version__
+from .config import CASE_FILE, file_sha256, load_case_config, load_yaml
+from .errors import ConfigError, ReviewError, VerifyError
+from .export import (
+    CHRONOLOGY_EXPORT,
+    FLAGS_EXPORT,
+    canonical_json,
+    chronology_table,
+    flags_table,
+    safe_name,
+    save_figure,
+    sha256_bytes,
+    sha256_file,
+    write_csv,
+    write_html,
+    write_manifest,
+    write_workbook,
+    _report_frames,
+)
+
+__all__ = ["build_report", "verify_report", "VerifyResult", "MANIFEST", "case_inputs", "effective_rules", "package_versions"]
+
+MANIFEST = "manifest.json"
+MANIFEST_VERSION = 1
+PACKAGES = ("review", "pandas", "numpy", "matplotlib", "seaborn", "openpyxl", "python-calamine", "python-docx",
+            "pyyaml", "rapidfuzz", "holidays", "pyarrow", "defusedxml", "tqdm")
+#: configuration files a case folder may hold besides its chronologies (see review.config)
+CONFIG_FILES = (CASE_FILE, "rules.yml", "vocab.yml", "decisions.csv", "decisions.yml")
+
+#: (file stem, caption) of each chart, in report order
+CHARTS = (
+    ("swimlane", "Contacts by agency over time, with concerns, escalations, periods and numbered flags"),
+    ("response_latency", "Time from each recorded concern to its first escalation, against the expected time"),
+    ("agency_knowledge", "Concerns known to the deciding agency against concerns known anywhere, at each decision"),
+    ("contact_density", "Contacts per agency per month, and whether the child was seen"),
+)
+
+
+# ---------------------------------------------------------------------------------------------------
+# What went in
+# ---------------------------------------------------------------------------------------------------
+def package_versions() -> dict[str, str]:
+    """Versions of Python and of every package that shapes the outputs."""
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    versions["review"] = __version__
+    try:
+        import matplotlib.ft2font
+
+        versions["freetype"] = matplotlib.ft2font.__freetype_version__
+    except Exception:  # pragma: no cover - only informative
+        pass
+    return versions
+
+
+def case_inputs(config) -> dict[str, dict]:
+    """Every file the build reads, relative to the case folder: {path: {role, bytes, sha256}}."""
+    case_dir = Path(config.case_dir)
+    found: dict[str, str] = {}
+    for spec in config.files:
+        found[Path(spec.path).as_posix()] = "chronology"
+    for name in CONFIG_FILES:
+        if (case_dir / name).is_file():
+            found.setdefault(name, "configuration")
+    profiles = case_dir / "profiles"
+    if profiles.is_dir():
+        for path in sorted(profiles.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                found.setdefault(path.relative_to(case_dir).as_posix(), "configuration")
+    inputs = {}
+    for rel, role in sorted(found.items()):
+        path = config.resolve(rel)
+        if path.is_file():
+            inputs[rel] = {"role": role, "bytes": path.stat().st_size, "sha256": file_sha256(path)}
+        else:
+            inputs[rel] = {"role": role, "bytes": None, "sha256": None}
+    return inputs
+
+
+def effective_rules(case_dir) -> dict:
+    """The rules configuration the analysis runs with (package rules.yml merged with the case's)."""
+    for module_name in ("review.rules", "review.rules.settings"):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        loader = getattr(module, "load_rules", None)
+        if loader is not None:
+            rules = dict(loader(case_dir))
+            rules.pop("files", None)  # paths of the files read: where, not what
+            return rules
+    path = Path(case_dir) / "rules.yml"
+    return load_yaml(path) or {} if path.exists() else {}
+
+
+def _source_date_epoch(config, override: int | None) -> int:
+    if override is not None:
+        return int(override)
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if env.lstrip("-").isdigit():
+        return int(env)
+    if config.review_date is not None:
+        return int(dt.datetime.combine(config.review_date, dt.time(), dt.timezone.utc).timestamp())
+    return int(dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc).timestamp())
+
+
+# ---------------------------------------------------------------------------------------------------
+# The analysis (the pipeline's job; isolated here so tests can substitute a synthetic one)
+# ---------------------------------------------------------------------------------------------------
+ANALYSIS_FIELDS = ("timeline", "periods", "flags", "response_latency", "knowledge", "agency_summary", "decisions",
+                   "decision_problems")
+
+
+def _load_and_analyse(case_dir: Path):
+    """(case, analysis) from `review.pipeline`."""
+    try:
+        pipeline = importlib.import_module("review.pipeline")
+    except ImportError as exc:
+        raise ReviewError(f"the analysis pipeline (review.pipeline) is not available: {exc}") from None
+    case = pipeline.load_case(case_dir)
+    return case, pipeline.analyse(case)
+
+
+def _redactor(config, redact: bool):
+    if not redact:
+        return None
+    try:
+        from .redact import Redactor
+    except ImportError:
+        raise ReviewError("--redact needs review.redact, which is not available") from None
+    return Redactor.from_case(config)
+
+
+def _view(analysis, redactor) -> SimpleNamespace:
+    """The analysis tables as the report shows them (pseudonymised when `redactor` is given)."""
+    view = SimpleNamespace(**{name: getattr(analysis, name, None) for name in ANALYSIS_FIELDS})
+    if redactor is not None:
+        for name in ANALYSIS_FIELDS:
+            value = getattr(view, name)
+            if isinstance(value, pd.DataFrame):
+                setattr(view, name, redactor.frame(value))
+            elif isinstance(value, list):
+                setattr(view, name, [redactor.text(v) if isinstance(v, str) else v for v in value])
+    return view
+
+
+def _flags_with_decisions(view) -> pd.DataFrame | None:
+    flags = view.flags
+    if flags is None:
+        return None
+    table = flags_table(flags, view.decisions)
+    out = flags.reset_index(drop=True).copy()
+    for col in ("decision", "rationale"):
+        out[col] = table[col].to_numpy()
+    return out
+
+
+def _progress(total: int, desc: str, enabled: bool):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="step", file=sys.stderr, disable=not enabled, leave=False,
+                dynamic_ncols=True, mininterval=0.2)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Build
+# ---------------------------------------------------------------------------------------------------
+def _check_out_dir(out_dir: Path, case_dir: Path) -> None:
+    out = out_dir.resolve()
+    case = case_dir.resolve()
+    if out == case or out in case.parents:
+        raise ConfigError("the output folder must not be (or contain) the case folder", file=out_dir)
+    if out.exists() and not out.is_dir():
+        raise ConfigError("the output path exists and is not a folder", file=out_dir)
+    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
+        raise ConfigError("the output folder exists and is not a review report (no manifest.json); "
+                          "refusing to replace it", file=out_dir)
+
+
+def _publish(staging: Path, out_dir: Path) -> None:
+    """Move the finished `staging` folder to `out_dir`, replacing a previous report in one swap."""
+    backup = None
+    if out_dir.exists():
+        backup = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.previous-", dir=out_dir.parent))
+        backup.rmdir()
+        os.replace(out_dir, backup)
+    try:
+        os.replace(staging, out_dir)
+    except BaseException:
+        if backup is not None:
+            os.replace(backup, out_dir)  # put the previous report back
+        raise
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+def _inside(root: Path, relative: str) -> Path:
+    """`root/relative`, refusing anything that would land outside `root`."""
+    path = (root / relative).resolve()
+    if root.resolve() not in path.parents:
+        raise ReviewError(f"refusing to write {relative!r} outside the output folder")
+    return path
+
+
+def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool = True,
+                 source_date_epoch: int | None = None) -> dict:
+    """Build the whole report for one case and return its manifest.
+
+    Parameters
+    ----------
+    case_dir : the case folder (case.yml and the agencies' chronologies).
+    out_dir : where the report goes; default ``reports/<case_id>/`` relative to the working directory.
+    redact : write the anonymised view (names and the child's date of birth pseudonymised everywhere).
+    progress : show a progress bar over the steps on stderr.
+    source_date_epoch : the date stamped into file metadata (seconds since 1970); default the
+        SOURCE_DATE_EPOCH environment variable, else the case's review date. `verify` passes the
+        manifest's value so a rebuild stamps the same date.
+
+    Returns
+    -------
+    dict
+        The manifest, also written to ``out_dir/manifest.json``.
+
+    Outputs: chronology.xlsx, chronology.csv, flags.csv, chronology.docx (when review.export_docx is
+    available), figures/<chart>.png|svg|pdf, report.html and manifest.json. Everything is written into
+    a temporary folder beside `out_dir` and moved into place only when complete.
+    """
+    case_dir = Path(case_dir)
+    config = load_case_config(case_dir)
+    out_dir = Path(out_dir) if out_dir is not None else Path("reports") / safe_name(config.case_id, "case")
+    _check_out_dir(out_dir, case_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    epoch = _source_date_epoch(config, source_date_epoch)
+    when = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).replace(tzinfo=None)
+
+    steps = ["load and analyse", "workbook", "csv", "word", "charts", "html", "manifest", "publish"]
+    bar = _progress(len(steps), f"review build {config.case_id}", progress)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
+    try:
+        def step(name: str) -> None:
+            bar.set_postfix_str(name, refresh=False)
+
+        step("load and analyse")
+        case, analysis = _load_and_analyse(case_dir)
+        config = getattr(case, "config", config)
+        report = getattr(case, "report", None)
+        redactor = _redactor(config, redact)
+        view = _view(analysis, redactor)
+        files, rejections = _report_frames(report)
+        if redactor is not None:
+            files, rejections = redactor.frame(files), redactor.frame(rejections)
+        quality = (files, rejections)
+        inputs = case_inputs(config)
+        sources = [{"file": rel, **meta} for rel, meta in inputs.items()]
+        bar.update()
+
+        step("workbook")
+        write_workbook(_inside(staging, "chronology.xlsx"), view, config, quality, sources, when=when)
+        bar.update()
+
+        step("csv")
+        write_csv(_inside(staging, "chronology.csv"), chronology_table(view.timeline, view.flags),
+                  [h for _, h in CHRONOLOGY_EXPORT])
+        write_csv(_inside(staging, "flags.csv"), flags_table(view.flags, view.decisions), [h for _, h in FLAGS_EXPORT])
+        bar.update()
+
+        step("word")
+        try:
+            export_docx = importlib.import_module("review.export_docx")
+        except ImportError:
+            export_docx = None
+        if export_docx is not None:
+            # the Word writer pseudonymises itself (names=False), from the named tables
+            named = _view(analysis, None)
+            export_docx.write_chronology_docx(named.timeline, _flags_with_decisions(named), _inside(staging, "chronology.docx"),
+                                              config, names=not redact)
+        bar.update()
+
+        step("charts")
+        from . import charts as charts_module
+
+        figures_dir = _inside(staging, "figures")
+        embedded = []
+        makers = {
+            "swimlane": lambda: charts_module.plot_swimlane(view.timeline, view.flags, view.periods, config),
+            "response_latency": lambda: charts_module.plot_response_latency(view.response_latency),
+            "agency_knowledge": lambda: charts_module.plot_agency_knowledge(view.knowledge),
+            "contact_density": lambda: charts_module.plot_contact_density(view.timeline),
+        }
+        for stem, caption in CHARTS:
+            fig = makers[stem]()
+            save_figure(fig, stem, figures_dir)
+            embedded.append((caption, (figures_dir / f"{stem}.svg").read_bytes(), charts_module.alt_text(fig)))
+        bar.update()
+
+        step("html")
+        notes = ["Anonymised view: people's names and the child's date of birth are pseudonymised."] if redact else []
+        write_html(_inside(staging, "report.html"), config, view, embedded, quality, sources, notes=notes)
+        bar.update()
+
+        step("manifest")
+        manifest = _manifest(config, case_dir, inputs, redact, redactor, epoch, view, staging)
+        write_manifest(_inside(staging, MANIFEST), manifest)
+        bar.update()
+
+        step("publish")
+        _publish(staging, out_dir)
+        bar.update()
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        bar.close()
+    return manifest
+
+
+def _case_values(config, redact: bool) -> dict:
+    values = dict(config.raw)
+    if redact:
+        for key in ("child_name", "people", "date_of_birth"):
+            if key in values:
+                values[key] = "[redacted]"
+    return values
+
+
+def _manifest(config, case_dir: Path, inputs: dict, redact: bool, redactor, epoch: int, view, staging: Path) -> dict:
+    rules = effective_rules(case_dir)
+    case_file = config.case_dir / CASE_FILE
+    outputs = {}
+    for path in sorted(p for p in staging.rglob("*") if p.is_file()):
+        rel = path.relative_to(staging).as_posix()
+        if rel != MANIFEST:
+            outputs[rel] = {"bytes": path.stat().st_size, "sha256": sha256_file(path)}
+    flags = view.flags if view.flags is not None else pd.DataFrame()
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "case_id": config.case_id,
+        "case_dir": Path(case_dir).resolve().as_posix(),
+        "options": {"redact": bool(redact)},
+        "view": redactor.describe() if redactor is not None and hasattr(redactor, "describe") else {"view": "named"},
+        "source_date_epoch": epoch,
+        "inputs": inputs,
+        "case_config": {"file": CASE_FILE, "sha256": file_sha256(case_file), "values": _case_values(config, redact)},
+        "rules": {"sha256": sha256_bytes(canonical_json(rules).encode("utf-8")), "values": rules},
+        "packages": package_versions(),
+        "platform": {"system": platform.system(), "machine": platform.machine()},
+        "counts": {
+            "contacts": int(len(view.timeline)) if view.timeline is not None else 0,
+            "flags": int(len(flags)),
+            "agencies": int(view.timeline["agency"].nunique()) if view.timeline is not None and len(view.timeline) else 0,
+        },
+        "outputs": outputs,
+    }
+
+
+# ---------------------------------------------------------------------------------------------------
+# Verify
+# ---------------------------------------------------------------------------------------------------
+@dataclass
+class VerifyResult:
+    """Per-file comparison of a report against a rebuild, and the causes found for any difference."""
+
+    files: list[tuple[str, str, str, str]] = field(default_factory=list)  # (file, status, recorded, rebuilt)
+    causes: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and all(status == "identical" for _, status, _, _ in self.files)
+
+    def table(self) -> str:
+        width = max([len(f) for f, *_ in self.files] + [4])
+        lines = [f"{'file':<{width}}  {'status':<9}  {'recorded':<12}  {'rebuilt':<12}"]
+        for name, status, recorded, rebuilt in self.files:
+            lines.append(f"{name:<{width}}  {status:<9}  {recorded[:12]:<12}  {rebuilt[:12]:<12}")
+        return "\n".join(lines)
+
+
+def _flatten(value, prefix: str = "") -> dict[str, object]:
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            out.update(_flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    return {prefix: value}
+
+
+def _diff_values(recorded: dict, current: dict) -> list[tuple[str, object, object]]:
+    a, b = _flatten(recorded or {}), _flatten(current or {})
+    return [(key, a.get(key, "(absent)"), b.get(key, "(absent)")) for key in sorted(set(a) | set(b))
+            if canonical_json(a.get(key)) != canonical_json(b.get(key))]
+
+
+def read_manifest(report_dir) -> dict:
+    path = Path(report_dir) / MANIFEST
+    if not path.is_file():
+        raise VerifyError("no manifest.json in the report folder", file=report_dir)
+    try:
+        import json
+
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise VerifyError(f"unreadable manifest: {exc}", file=path) from None
+    if not isinstance(manifest, dict) or "outputs" not in manifest or "case_dir" not in manifest:
+        raise VerifyError("not a review manifest (no outputs / case_dir)", file=path)
+    return manifest
+
+
+def verify_report(report_dir, *, case_dir=None, progress: bool = False) -> VerifyResult:
+    """Rebuild the report in `report_dir` from its manifest and compare every output by SHA-256.
+
+    The rebuild reads the case folder the manifest records (or `case_dir`), with the same options and
+    metadata date, into a temporary folder. Each output gets a status: ``identical``, ``DIFFERENT`` (the
+    rebuild, or the file in `report_dir`, does not match the recorded hash) or ``missing`` (not in the
+    rebuild or not in `report_dir`); outputs the rebuild makes that the manifest does not list are
+    ``new``. Causes are explained: changed, missing or new input files (named), changed rules
+    configuration (the changed setting or threshold, named), a changed case.yml and different package
+    versions.
+    """
+    report_dir = Path(report_dir)
+    manifest = read_manifest(report_dir)
+    result = VerifyResult()
+    case_dir = Path(case_dir) if case_dir is not None else Path(manifest["case_dir"])
+
+    # causes first: what differs in what went in
+    try:
+        config = load_case_config(case_dir)
+    except ReviewError as exc:
+        result.error = f"cannot read the case folder {case_dir}: {exc}"
+        config = None
+    if config is not None:
+        recorded_inputs = manifest.get("inputs", {})
+        current_inputs = case_inputs(config)
+        for rel in sorted(set(recorded_inputs) | set(current_inputs)):
+            before, now = recorded_inputs.get(rel), current_inputs.get(rel)
+            if now is None or now.get("sha256") is None:
+                result.causes.append(f"input file missing or no longer read: {rel}")
+            elif before is None:
+                result.causes.append(f"new input file: {rel}")
+            elif before.get("sha256") != now.get("sha256"):
+                result.causes.append(f"input file changed: {rel} (sha256 {str(before.get('sha256'))[:12]} -> {now['sha256'][:12]})")
+        try:
+            rules_now = effective_rules(case_dir)
+        except ReviewError as exc:
+            rules_now = None
+            result.causes.append(f"rules configuration unreadable: {exc}")
+        if rules_now is not None:
+            for key, before, now in _diff_values(manifest.get("rules", {}).get("values", {}), rules_now):
+                result.causes.append(f"rules configuration changed: {key}: {before!r} -> {now!r}")
+        if not manifest.get("options", {}).get("redact"):
+            for key, before, now in _diff_values(manifest.get("case_config", {}).get("values", {}), config.raw):
+                result.causes.append(f"case.yml changed: {key}: {before!r} -> {now!r}")
+    for key, before, now in _diff_values(manifest.get("packages", {}), package_versions()):
+        result.causes.append(f"package version differs: {key} {before} (manifest) vs {now} (now)")
+
+    # rebuild and compare
+    rebuilt: dict[str, str] = {}
+    if result.error is None:
+        with tempfile.TemporaryDirectory(prefix=".review-verify-") as tmp:
+            target = Path(tmp) / "report"
+            try:
+                build_report(case_dir, target, redact=bool(manifest.get("options", {}).get("redact")), progress=progress,
+                             source_date_epoch=manifest.get("source_date_epoch"))
+            except ReviewError as exc:
+                result.error = f"the rebuild failed: {exc}"
+            else:
+                for path in sorted(p for p in target.rglob("*") if p.is_file()):
+                    rel = path.relative_to(target).as_posix()
+                    if rel != MANIFEST:
+                        rebuilt[rel] = sha256_file(path)
+    recorded = {rel: meta.get("sha256", "") for rel, meta in manifest["outputs"].items()}
+    for rel in sorted(set(recorded) | set(rebuilt)):
+        want, got = recorded.get(rel), rebuilt.get(rel)
+        on_disk = report_dir / rel
+        if want is None:
+            result.files.append((rel, "new", "", got or ""))
+            continue
+        if got is None or not on_disk.is_file():
+            result.files.append((rel, "missing", want, got or ""))
+            if not on_disk.is_file():
+                result.causes.append(f"{rel} is missing from the report folder")
+            continue
+        status = "identical" if got == want else "DIFFERENT"
+        if sha256_file(on_disk) != want:
+            status = "DIFFERENT"
+            result.causes.append(f"{rel} in the report folder was modified after the build")
+        result.files.append((rel, status, want, got))
+    if result.files and not result.ok and not result.causes and result.error is None:
+        result.causes.append("no change in inputs, rules or package versions was found: the build may not be deterministic")
+    return result
