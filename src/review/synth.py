@@ -53,14 +53,14 @@ SERVICES: tuple[Service, ...] = (
     Service("Health Visiting", "health", "Health Visitor", "health_visiting",
             (("home_visit", 0.7), ("clinic_appointment", 0.2), ("phone_call", 0.1))),
     Service("Emergency Department", "health", "ED Doctor", "emergency_department", (("phone_call", 1.0),)),
-    Service("Paediatrics", "health", "Paediatrician", "paediatrics", (("clinic_appointment", 0.8), ("letter", 0.2))),
+    Service("Paediatric Department", "health", "Paediatrician", "paediatrics", (("clinic_appointment", 0.8), ("letter", 0.2))),
     Service("Children's Social Care", "social care", "Social Worker", "childrens_social_care",
             (("home_visit", 0.5), ("phone_call", 0.3), ("letter", 0.2))),
     Service("Police", "police", "Police Officer", "police", (("police_callout", 0.7), ("phone_call", 0.3))),
     Service("School", "education", "Designated Safeguarding Lead", "school",
             (("other", 0.5), ("phone_call", 0.3), ("letter", 0.2))),
     Service("Housing", "housing", "Housing Officer", "housing", (("home_visit", 0.4), ("letter", 0.6))),
-    Service("Domestic Abuse Service", "voluntary", "Family Support Worker", "domestic_abuse_service",
+    Service("Domestic Abuse Charity", "voluntary", "Family Support Worker", "domestic_abuse_service",
             (("phone_call", 0.5), ("home_visit", 0.5))),
 )
 S = {s.slug: i for i, s in enumerate(SERVICES)}

@@ -1,12 +1,32 @@
-"""`review build-all`: (being built)."""
+"""`review build-all CASES_DIR --store DIR`: every case folder through the pipeline into a Parquet store.
+
+Resumable: cases already stored with the same inputs are skipped. Cases that fail are listed (case,
+file, error) and kept in the store's failures.csv; the exit code is 1 when any case failed.
+"""
 from __future__ import annotations
 
-HELP = "(not yet available)"
+HELP = "build a Parquet case store from many case folders (resumable; failures reported)"
 
 
 def add_arguments(parser) -> None:
-    pass
+    parser.add_argument("cases_dir", metavar="CASES_DIR", help="folder whose sub-folders are case folders")
+    parser.add_argument("--store", required=True, metavar="DIR", help="the store folder (created if missing)")
+    parser.add_argument("--force", action="store_true", help="rebuild cases already complete")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
 
 def run(args) -> int:
-    raise NotImplementedError("review build-all is not built yet")
+    import json
+
+    from ..store import build_all
+
+    summary = build_all(args.cases_dir, args.store, progress=not args.no_progress, force=args.force)
+    if args.json:
+        print(json.dumps(summary.to_dict(), indent=2, default=str))
+        return 1 if len(summary.failed) else 0
+    print(str(summary))
+    for row in summary.failed.itertuples(index=False):
+        where = f" {row.file}:" if row.file else ""
+        print(f"  FAILED {row.case}:{where} {row.error}")
+    return 1 if len(summary.failed) else 0

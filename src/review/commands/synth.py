@@ -1,12 +1,54 @@
-"""`review synth`: (being built)."""
+"""`review synth --cases N --seed S (--out DIR | --store DIR)`: generate synthetic cases.
+
+`--out` writes case folders (case.yml + one agency spreadsheet per agency, generic layout) and
+ground_truth.csv, for ingest tests and `review build-all`; `--store` writes a Parquet case store
+directly (contacts, cases, ground truth and, unless --no-analyse, timeline, flags and response latency).
+"""
 from __future__ import annotations
 
-HELP = "(not yet available)"
+HELP = "generate synthetic cases with planted missed escalations (case folders or a Parquet store)"
 
 
 def add_arguments(parser) -> None:
-    pass
+    parser.add_argument("--cases", type=int, required=True, metavar="N", help="number of cases")
+    parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    parser.add_argument("--contacts-per-case", type=int, default=100, metavar="K", help="contacts per case (default 100)")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", metavar="DIR", help="write case folders under DIR")
+    target.add_argument("--store", metavar="DIR", help="write a Parquet case store at DIR")
+    parser.add_argument("--no-analyse", action="store_true",
+                        help="with --store: store contacts only (no timeline, flags or response latency)")
+    parser.add_argument("--declarations", metavar="FILE",
+                        help="also write synthetic declarations of compliance for the generated organisations")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
 def run(args) -> int:
-    raise NotImplementedError("review synth is not built yet")
+    import pandas as pd
+
+    from ..synth import synth_contacts, synth_declarations, write_case_folders
+
+    if args.cases < 1:
+        from ..errors import ConfigError
+
+        raise ConfigError("--cases must be at least 1")
+    if args.out:
+        truth = write_case_folders(args.out, args.cases, args.seed, args.contacts_per_case,
+                                   progress=not args.no_progress)
+        print(f"wrote {args.cases} case folders to {args.out} ({len(truth)} planted missed escalations "
+              f"in ground_truth.csv)")
+    else:
+        from ..store import write_store_from_synth
+
+        summary = write_store_from_synth(args.store, args.cases, args.seed, args.contacts_per_case,
+                                         analyse=not args.no_analyse, progress=not args.no_progress)
+        print(f"store {summary['store']}: {summary['cases']} cases, {summary['contacts']} contacts in "
+              f"{summary['parts']} parts ({summary['parts_written']} written, {summary['parts_skipped']} "
+              f"already complete)")
+    if args.declarations:
+        contacts = synth_contacts(min(args.cases, 2000), args.seed, args.contacts_per_case)[0]
+        years = pd.to_datetime(contacts["date"]).dt.year.unique()
+        organisations = contacts["organisation"].value_counts().head(60).index
+        synth_declarations(organisations, years, args.seed).to_csv(args.declarations, index=False)
+        print(f"wrote declarations to {args.declarations}")
+    return 0

@@ -1,12 +1,51 @@
-"""`review thematic`: (being built)."""
+"""`review thematic --store DIR [--declarations FILE] --out DIR`: the thematic tables and charts of a store.
+
+Writes one csv per table (flags per 100 contacts by rule, failing category, agency kind and
+organisation; latency by agency kind; cases ranked by unescalated concerns; with --declarations,
+assurance against evidence) and one png + svg per chart.
+"""
 from __future__ import annotations
 
-HELP = "(not yet available)"
+HELP = "thematic tables and charts across the cases of a store (optionally against declared compliance)"
 
 
 def add_arguments(parser) -> None:
-    pass
+    parser.add_argument("--store", required=True, metavar="DIR", help="the Parquet case store")
+    parser.add_argument("--declarations", metavar="FILE", help="organisations' declared compliance (xlsx or csv)")
+    parser.add_argument("--threshold", type=float, default=1.0,
+                        help="flags per 100 contacts above which a declared-compliant standard disagrees (default 1)")
+    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    parser.add_argument("--formats", default="png,svg", help="figure formats, comma-separated (default png,svg)")
 
 
 def run(args) -> int:
-    raise NotImplementedError("review thematic is not built yet")
+    from pathlib import Path
+
+    from ..export import save_figure
+    from ..store import read_store
+    from ..thematic import assurance_vs_evidence, read_declarations, thematic_figures, thematic_tables
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    declarations = read_declarations(args.declarations) if args.declarations else None  # fail early
+    columns = ["case_id", "event_id", "date", "agency_kind", "organisation"]
+    timeline = read_store(args.store, "contacts", columns=columns)
+    flags = read_store(args.store, "flags")
+    latency = read_store(args.store, "response_latency")
+    tables = thematic_tables(flags, timeline, latency)
+    assurance = None
+    if declarations is not None:
+        assurance = assurance_vs_evidence(declarations, flags, timeline, threshold_per_100=args.threshold)
+        tables["assurance_vs_evidence"] = assurance
+    for name, table in tables.items():
+        table.to_csv(out / f"{name}.csv", index=False)
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    figures = thematic_figures(tables, latency, assurance)
+    for name, fig in figures.items():
+        save_figure(fig, name, out, formats)
+    print(f"{timeline['case_id'].nunique()} cases, {len(timeline)} contacts, {len(flags)} flags: "
+          f"{len(tables)} tables and {len(figures)} charts in {out}")
+    if assurance is not None:
+        print(f"assurance: {int(assurance['disagreement'].sum())} of {len(assurance)} declarations disagree "
+              f"with the evidence")
+    return 0
