@@ -1,0 +1,97 @@
+"""The rule engine: candidate missed escalation points in an integrated chronology.
+
+Each rule is one small vectorised function in its own module, registered under its stable rule id,
+parameterised from rules.yml (package defaults + the case's overrides) and citing its guidance source.
+A rule proposes a flag; the reviewer decides (review.decisions).
+
+    rules = load_rules(case_dir)
+    flags = detect(timeline, case, rules)                    # FLAG_COLUMNS
+    latency = response_latency(timeline, flags, rules)       # RESPONSE_LATENCY_COLUMNS
+    knowledge = agency_knowledge(timeline, rules)            # what each deciding agency knew
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..schema import FLAG_COLUMNS, conform, empty_frame
+from . import (  # noqa: F401  (importing a rule module registers it)
+    assessment_wait,
+    child_not_seen,
+    closure_with_open_concerns,
+    information_not_shared,
+    injury_not_escalated,
+    nonmobile_injury,
+    referral_no_decision,
+    repeated_injury_or_ae,
+    strategy_no_conference,
+    was_not_brought,
+)
+from .base import REGISTRY, Context, prepare
+from .knowledge import agency_knowledge
+from .latency import response_latency
+from .settings import load_rules, merge_rules, package_rules
+
+RULE_IDS = (
+    "nonmobile_injury",
+    "injury_not_escalated",
+    "repeated_injury_or_ae",
+    "referral_no_decision",
+    "strategy_no_conference",
+    "was_not_brought",
+    "child_not_seen",
+    "information_not_shared",
+    "closure_with_open_concerns",
+    "assessment_wait",
+)
+
+FLAG_TABLE_COLUMNS = {**FLAG_COLUMNS, "case_id": "string"}
+
+
+def sort_flags(flags: pd.DataFrame) -> pd.DataFrame:
+    """The canonical flag order: trigger date, rule id, flag id."""
+    return flags.sort_values(["trigger_date", "rule_id", "flag_id"], kind="mergesort").reset_index(drop=True)
+
+
+def detect(timeline: pd.DataFrame, case=None, rules: dict | None = None, *, only=None) -> pd.DataFrame:
+    """Run every enabled rule over `timeline` (one case or many) and return the flags.
+
+    `case`: the CaseConfig (or review.pipeline.Case, or {case_id: CaseConfig}, or None) — used for the
+    review end date and, where the timeline lacks them, the child's age and mobility. `rules`: from
+    `load_rules` (default: the package rules). `only`: restrict to these rule ids.
+    Returns FLAG_COLUMNS (+ case_id), sorted by (trigger_date, rule_id, flag_id); identical across runs
+    and whatever the input row order.
+    """
+    rules = rules or load_rules()
+    ctx = prepare(timeline, case, rules["settings"])
+    frames = []
+    for rule_id in RULE_IDS:
+        spec = rules["rules"].get(rule_id)
+        if not spec or not spec.get("enabled", True) or (only is not None and rule_id not in only):
+            continue
+        frames.append(run_rule(ctx, rule_id, spec))
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return empty_frame(FLAG_TABLE_COLUMNS)
+    flags = conform(pd.concat(frames, ignore_index=True), FLAG_TABLE_COLUMNS)
+    return sort_flags(flags)
+
+
+def run_rule(ctx: Context, rule_id: str, spec: dict) -> pd.DataFrame:
+    """One rule's flags (FLAG_COLUMNS + case_id)."""
+    from .base import finish_flags
+
+    rows = REGISTRY[rule_id].function(ctx, spec["params"])
+    return finish_flags(rule_id, spec, rows)
+
+
+__all__ = [
+    "REGISTRY",
+    "RULE_IDS",
+    "agency_knowledge",
+    "detect",
+    "load_rules",
+    "merge_rules",
+    "package_rules",
+    "response_latency",
+    "sort_flags",
+]

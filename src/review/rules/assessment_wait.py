@@ -1,0 +1,52 @@
+"""Rule `assessment_wait`: a requested assessment that took longer than 42 days, or never happened.
+
+Source: Working Together to Safeguard Children 2023, chapter 2 (assessments completed within 45 working
+days of the referral); local service standards for waits for specialist assessment. Failing category:
+staffing/capacity.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .base import DAY, Context, delay_from, first_response, fmt_date, outcome_text, register, rows_of
+
+
+@register("assessment_wait")
+def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
+    """Assessment requested, not done within 42 days (WT 2023; local service standards)."""
+    tl = ctx.timeline
+    words = [re.escape(w) for w in params["request_keywords"]]
+    text = tl["description"].fillna("").astype(str) + " . " + tl["action"].fillna("").astype(str)
+    asks = text.str.contains(r"(?i)(?<!\w)(?:" + "|".join(words) + r")", regex=True).fillna(False).astype(bool) if words else True
+    triggers = rows_of(ctx, ctx.types(params["request_contact_types"]) & asks & tl["_exact"])
+    if triggers.empty:
+        return triggers
+    triggers["anchor"] = triggers["_day"]
+    triggers["deadline"] = triggers["_day"] + params["max_days"] * DAY
+    # a request still inside its time when the review period ends is not (yet) a missed point
+    triggers = triggers[triggers["deadline"] < triggers["_review_end"]]
+    done = ctx.types(params["done_contact_types"]) | ctx.escalations(params["done_contact_types"])
+    done &= ~tl.index.isin(triggers.index)
+    response = first_response(ctx, triggers, done)
+    t = triggers[~response["timely"].to_numpy()]
+    r = response[~response["timely"]]
+
+    out = pd.DataFrame(index=t.index)
+    out["case_id"] = t["case_id"]
+    out["trigger_event_id"] = t["event_id"]
+    out["trigger_date"] = t["_day"]
+    out["evidence_event_ids"] = t["event_id"]
+    out["expected_action"] = "assessment completed"
+    out["expected_by"] = t["deadline"]
+    out["actual_action_event_id"] = r["action_event_id"]
+    out["actual_action_date"] = r["action_date"]
+    out["delay_days"] = delay_from(t["deadline"], r["action_date"], r["action_exact"])
+    out["agencies"] = t["agency"]
+    out["explanation"] = (
+        "An assessment was requested (" + t["agency"] + ", " + fmt_date(t["_day"]) + ") and none is recorded within "
+        + str(params["max_days"]) + " days (by " + fmt_date(t["deadline"]) + ")"
+        + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the assessment")
+    )
+    return out

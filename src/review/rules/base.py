@@ -1,0 +1,360 @@
+"""The rule engine's shared machinery: the rule registry, the prepared timeline every rule reads, and
+the vectorised building blocks the rules are made of (windows, first responses, flag assembly).
+
+Partial dates (month / year / approximate precision) are periods, never days: a partial-date row can be
+evidence, but never a trigger or a deadline anchor, and a flag is raised only when it holds whatever day
+in its period each partial-date row fell on (docs/rules.md, "Partial dates").
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from ..schema import FLAG_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame
+
+DAY = pd.Timedelta(days=1)
+PARTIAL_PRECISIONS = ("month", "year", "approximate")
+PRECISION_RANK = {"day": 0, "": 0, "approximate": 1, "month": 2, "year": 3}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Registry
+# ---------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Rule:
+    rule_id: str
+    function: Callable  # (ctx: Context, params: dict) -> DataFrame of flag rows (see `finish_flags`)
+    doc: str = ""
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def register(rule_id: str):
+    """Decorator: add a rule function to the registry under its (stable) rule id."""
+
+    def decorate(function):
+        REGISTRY[rule_id] = Rule(rule_id, function, (function.__doc__ or "").strip())
+        return function
+
+    return decorate
+
+
+# ---------------------------------------------------------------------------------------------------
+# The prepared timeline
+# ---------------------------------------------------------------------------------------------------
+@dataclass
+class Context:
+    """The timeline sorted into a canonical order (independent of the input row order) plus helper
+    columns the rules share:
+
+    ``_case`` int code of case_id · ``_day`` the calendar day of `date` · ``_exact`` day precision ·
+    ``_start`` / ``_end`` the period the row could fall in (equal to ``_day`` for exact rows) ·
+    ``_age_days`` · ``_mobile`` · ``_review_end`` · ``_padded`` "; tag; tag;" for tag matching ·
+    ``_agency`` int code of the agency.
+    """
+
+    timeline: pd.DataFrame
+    settings: dict
+    case_ids: pd.Index
+    extra: dict = field(default_factory=dict)
+
+    # -- masks ------------------------------------------------------------------------------------
+    def tags(self, tags, frame: pd.DataFrame | None = None) -> pd.Series:
+        """Rows whose concerns include any of `tags`."""
+        frame = self.timeline if frame is None else frame
+        tags = [t for t in tags if t]
+        if not tags:
+            return pd.Series(False, index=frame.index)
+        pattern = "; (?:" + "|".join(tags) + ");"
+        return frame["_padded"].str.contains(pattern, regex=True).fillna(False).astype(bool)
+
+    def escalations(self, kinds=None) -> pd.Series:
+        esc = self.timeline["escalation"]
+        if kinds is None:
+            return (esc != "").fillna(False).astype(bool)
+        return esc.isin(list(kinds)).fillna(False).astype(bool)
+
+    def types(self, contact_types) -> pd.Series:
+        return self.timeline["contact_type"].isin(list(contact_types)).fillna(False).astype(bool)
+
+    def kinds(self, agency_kinds) -> pd.Series:
+        return self.timeline["agency_kind"].isin(list(agency_kinds)).fillna(False).astype(bool)
+
+
+def _period_bounds(day: pd.Series, precision: pd.Series, span_days: int) -> tuple[pd.Series, pd.Series]:
+    start = day.copy()
+    end = day.copy()
+    month = precision == "month"
+    year = precision == "year"
+    approx = precision == "approximate"
+    if month.any():
+        first = day[month].dt.to_period("M").dt.start_time.astype("datetime64[ns]")
+        start[month] = first
+        end[month] = (first + pd.offsets.MonthEnd(0)).astype("datetime64[ns]")
+    if year.any():
+        first = day[year].dt.to_period("Y").dt.start_time.astype("datetime64[ns]")
+        start[year] = first
+        end[year] = (first + pd.offsets.YearEnd(0)).astype("datetime64[ns]")
+    if approx.any():
+        start[approx] = day[approx] - pd.Timedelta(days=span_days)
+        end[approx] = day[approx] + pd.Timedelta(days=span_days)
+    return start, end
+
+
+def _case_attr(case, case_id: str, name: str):
+    """An attribute of the CaseConfig (or Case, or mapping of case_id -> either) for one case."""
+    if case is None:
+        return None
+    if isinstance(case, dict):
+        case = case.get(case_id)
+        if case is None:
+            return None
+    config = getattr(case, "config", case)  # review.pipeline.Case -> its CaseConfig
+    if getattr(config, "case_id", case_id) not in (case_id, None):
+        return None
+    return getattr(config, name, None)
+
+
+def prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
+    """Sort the timeline canonically and add the helper columns the rules read."""
+    tl = conform(timeline, TIMELINE_COLUMNS)
+    precision = tl["date_precision"].fillna("").astype(str)
+    tl["_prec"] = precision.map(PRECISION_RANK).fillna(1).astype("int64")
+    tl["_day"] = tl["date"].dt.normalize()
+    tl["_seq"] = tl["seq"].astype("Float64").fillna(np.inf).astype("float64")
+    tl = tl.sort_values(
+        ["case_id", "_day", "_prec", "_seq", "date", "event_id"], kind="mergesort", na_position="last"
+    ).reset_index(drop=True)
+    precision = tl["date_precision"].fillna("").astype(str)
+    tl["_exact"] = (tl["_prec"] == 0) & tl["_day"].notna()
+    tl["_start"], tl["_end"] = _period_bounds(tl["_day"], precision, int(settings.get("approximate_span_days", 31)))
+    codes, case_ids = pd.factorize(tl["case_id"], sort=True)
+    tl["_case"] = codes.astype("int64")
+    tl["_agency"] = pd.factorize(tl["case_id"].astype(str) + "\x1f" + tl["agency"].astype(str), sort=True)[0]
+    tl["_padded"] = "; " + tl["concerns"].fillna("").astype(str).str.replace(r"\s*;\s*", "; ", regex=True) + ";"
+    tl["_group"] = tl["event_group"].where(tl["event_group"] != "", tl["event_id"])
+
+    # review end per case: the case's review date / date of death, else its last contact
+    last = tl.groupby("_case")["_end"].max()
+    ends = []
+    for code, case_id in enumerate(case_ids):
+        fixed = _case_attr(case, case_id, "review_date") or _case_attr(case, case_id, "date_of_death")
+        ends.append(pd.Timestamp(fixed) if fixed else last.get(code, pd.NaT))
+    tl["_review_end"] = pd.Series(ends, dtype="datetime64[ns]").to_numpy()[codes] if len(tl) else tl["_day"]
+
+    # age and mobility: from the timeline, else from case.yml
+    age = tl["age_days"].astype("Float64")
+    mobile = tl["child_mobile"].astype("boolean")
+    if age.isna().any() or mobile.isna().any():
+        dobs = [_case_attr(case, cid, "date_of_birth") for cid in case_ids]
+        if any(dobs):
+            dob = pd.Series([pd.Timestamp(d) if d else pd.NaT for d in dobs], dtype="datetime64[ns]").to_numpy()[codes]
+            dob = pd.Series(dob, index=tl.index)
+            age = age.fillna(((tl["_day"] - dob) / DAY).astype("Float64"))
+            mob_from = [_case_attr(case, cid, "mobile_from") for cid in case_ids]
+            if any(mob_from):
+                mf = pd.Series([pd.Timestamp(d) if d else pd.NaT for d in mob_from], dtype="datetime64[ns]")
+                mf = pd.Series(mf.to_numpy()[codes], index=tl.index)
+                mobile = mobile.fillna((tl["_day"] >= mf).astype("boolean").mask(mf.isna()))
+    tl["_age_days"] = age
+    tl["_dob"] = tl["_day"] - pd.to_timedelta(age.astype("float64"), unit="D")
+    tl["_mobile"] = mobile
+    return Context(timeline=tl, settings=settings, case_ids=pd.Index(case_ids))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Building blocks
+# ---------------------------------------------------------------------------------------------------
+def first_response(
+    ctx: Context,
+    triggers: pd.DataFrame,
+    mask: pd.Series,
+    *,
+    anchor: str = "anchor",
+    deadline: str = "deadline",
+    same_agency: bool = False,
+) -> pd.DataFrame:
+    """For each trigger, whether a response (a timeline row in `mask`) could have come in the window
+    [anchor, deadline] (calendar days, inclusive), and the first response from `anchor` on.
+
+    A partial-date response whose period overlaps the window counts as possibly in time (so no flag can
+    depend on a made-up day). `triggers` needs ``_case`` (and ``_agency`` when `same_agency`).
+    Returns, aligned with `triggers`: timely (bool), action_event_id, action_date, action_exact.
+    """
+    keys = ["_case"] + (["_agency"] if same_agency else [])
+    out = pd.DataFrame(
+        {
+            "timely": False,
+            "action_event_id": pd.Series("", index=triggers.index, dtype="string"),
+            "action_date": pd.Series(pd.NaT, index=triggers.index, dtype="datetime64[ns]"),
+            "action_exact": False,
+        },
+        index=triggers.index,
+    )
+    if triggers.empty:
+        return out
+    tl = ctx.timeline
+    responses = tl.loc[mask, keys + ["_start", "_end", "_exact", "date_precision", "event_id"]]
+    left = triggers[keys + [anchor, deadline]].copy()
+    left["_i"] = np.arange(len(left))
+    left[anchor] = left[anchor].astype("datetime64[ns]")
+    left = left.sort_values(anchor, kind="mergesort")
+    best_start = pd.Series(pd.NaT, index=range(len(left)), dtype="datetime64[ns]")
+    best_id = pd.Series("", index=range(len(left)), dtype="string")
+    best_exact = pd.Series(False, index=range(len(left)))
+    timely = np.zeros(len(left), dtype=bool)
+    groups = [(True, "_start", responses[responses["_exact"]])]
+    for precision in PARTIAL_PRECISIONS:
+        groups.append((False, "_end", responses[~responses["_exact"] & (responses["date_precision"] == precision)]))
+    for exact, on, part in groups:
+        if part.empty:
+            continue
+        right = part[keys + ["_start", "_end", "event_id"]].rename(columns={"_start": "_r_start", "_end": "_r_end"})
+        right = right.sort_values(["_r_end" if on == "_end" else "_r_start"], kind="mergesort")
+        merged = pd.merge_asof(
+            left, right, left_on=anchor, right_on="_r_end" if on == "_end" else "_r_start",
+            by=keys, direction="forward", allow_exact_matches=True,
+        )
+        merged = merged.set_index("_i").sort_index()
+        start = merged["_r_start"].astype("datetime64[ns]")
+        found = start.notna().to_numpy()
+        dl = triggers[deadline].astype("datetime64[ns]").to_numpy()
+        timely |= found & (start.to_numpy() <= dl)
+        better = found & (best_start.isna().to_numpy() | (start.to_numpy() < best_start.to_numpy()))
+        best_start = best_start.mask(better, start.reset_index(drop=True))
+        best_id = best_id.mask(better, merged["event_id"].astype("string").reset_index(drop=True))
+        best_exact = best_exact.mask(better, exact)
+    out["timely"] = timely
+    out["action_event_id"] = best_id.fillna("").to_numpy()
+    out["action_date"] = best_start.to_numpy()
+    out["action_exact"] = best_exact.to_numpy(dtype=bool)
+    return out
+
+
+def window_pairs(
+    ctx: Context,
+    triggers: pd.DataFrame,
+    events: pd.DataFrame,
+    lo: str,
+    hi: str,
+    *,
+    keys=("_case",),
+) -> pd.DataFrame:
+    """Pairs (trigger, event) where the event certainly lies in [trigger[lo], trigger[hi]]: its whole
+    period (``_start``..``_end``) inside the window. Trigger columns keep their names, event columns are
+    prefixed ``e_``; the trigger's index is in ``t_index``."""
+    left = triggers.assign(t_index=triggers.index)
+    right = events.add_prefix("e_")
+    pairs = left.merge(right, left_on=list(keys), right_on=[f"e_{k}" for k in keys], how="inner")
+    inside = (pairs["e__start"] >= pairs[lo]) & (pairs["e__end"] <= pairs[hi])
+    return pairs[inside.fillna(False).to_numpy(dtype=bool)]
+
+
+def joined(values: pd.Series, by) -> pd.Series:
+    """Group `values` by `by` and join each group's distinct values (sorted) with the multi separator."""
+    frame = pd.DataFrame({"by": by, "v": values.astype(str)})
+    frame = frame[frame["v"] != ""].drop_duplicates().sort_values(["by", "v"], kind="mergesort")
+    return frame.groupby("by", sort=False)["v"].agg(MULTI_SEP.join)
+
+
+def join_columns(*columns: pd.Series) -> pd.Series:
+    """Row-wise sorted distinct join of several multi-valued text columns."""
+    parts = pd.concat([c.astype("string").fillna("") for c in columns], axis=1)
+    return parts.apply(lambda row: MULTI_SEP.join(sorted({p.strip() for v in row for p in str(v).split(";") if p.strip()})), axis=1)
+
+
+def fmt_date(dates: pd.Series, precision: pd.Series | None = None) -> pd.Series:
+    """'3 Mar 2023'; 'March 2023' / '2023' / 'about 3 Mar 2023' for partial dates; '' for NaT."""
+    dates = pd.Series(dates).astype("datetime64[ns]")
+    text = dates.dt.strftime("%-d %b %Y").astype("string").fillna("")
+    if precision is not None:
+        precision = pd.Series(precision, index=dates.index).fillna("").astype(str)
+        text = text.mask(precision == "month", dates.dt.strftime("%B %Y").astype("string"))
+        text = text.mask(precision == "year", dates.dt.strftime("%Y").astype("string"))
+        text = text.mask(precision == "approximate", "about " + text)
+    return text.fillna("")
+
+
+def fmt_age(rows: pd.DataFrame) -> pd.Series:
+    """The child's age at each row as the timeline shows it ('7m 12d'), else from age in days."""
+    display = rows["age_display"].astype("string").fillna("")
+    days = rows["_age_days"].astype("Float64")
+    fallback = days.round().astype("Int64").astype("string").fillna("?") + " days"
+    return display.mask(display == "", fallback)
+
+
+def fmt_tags(concerns: pd.Series) -> pd.Series:
+    """'bruising; inconsistent_explanation' -> 'bruising, inconsistent explanation'."""
+    return concerns.astype("string").fillna("").str.replace("; ", ", ", regex=False).str.replace("_", " ", regex=False)
+
+
+def fmt_days(days) -> pd.Series:
+    days = pd.Series(days).astype("Float64").round().astype("Int64")
+    one = (days == 1).fillna(False).to_numpy(dtype=bool)
+    return days.astype("string").fillna("?") + pd.Series(np.where(one, " day", " days"), index=days.index)
+
+
+def rows_of(ctx: Context, mask: pd.Series, columns=None) -> pd.DataFrame:
+    cols = columns or [
+        "event_id", "case_id", "_case", "_agency", "_day", "_start", "_end", "_exact", "date_precision",
+        "agency", "agency_kind", "contact_type", "concerns", "escalation", "_group", "_age_days",
+        "age_display", "_mobile", "_review_end", "seq", "informed_agencies", "date",
+    ]
+    return ctx.timeline.loc[mask.to_numpy(dtype=bool), cols].copy()
+
+
+def first_per_group(frame: pd.DataFrame, keys=("_case", "_group")) -> pd.DataFrame:
+    """Keep the first row (canonical timeline order) of each event group: one flag per reported event."""
+    return frame[~frame.duplicated(list(keys), keep="first")]
+
+
+def delay_from(expected_by: pd.Series, action_date: pd.Series, action_exact: pd.Series) -> pd.Series:
+    """Calendar days from the deadline to the (late) action; NA when there was none or its date is partial."""
+    delay = ((action_date.astype("datetime64[ns]") - expected_by.astype("datetime64[ns]")) / DAY).astype("Float64")
+    return delay.mask(~pd.Series(action_exact, index=delay.index).astype(bool))
+
+
+def flag_id(rule_id: str, trigger_event_id: str, variant: str = "") -> str:
+    digest = hashlib.sha1(f"{trigger_event_id}|{variant}".encode("utf-8")).hexdigest()[:12]
+    return f"{rule_id}-{digest}"
+
+
+def finish_flags(rule_id: str, spec: dict, rows: pd.DataFrame) -> pd.DataFrame:
+    """Turn a rule's rows into flags: fill the rule's severity, category and source, stable flag ids.
+
+    `rows` needs trigger_event_id, trigger_date, expected_action, expected_by, explanation, and may have
+    variant, case_id, evidence_event_ids, actual_action_event_id, actual_action_date, delay_days, agencies,
+    severity, failing_category.
+    """
+    if rows is None or rows.empty:
+        return empty_frame({**FLAG_COLUMNS, "case_id": "string"})
+    out = rows.copy()
+    variant = out["variant"].astype(str) if "variant" in out else pd.Series("", index=out.index)
+    out["rule_id"] = rule_id
+    out["flag_id"] = [flag_id(rule_id, t, v) for t, v in zip(out["trigger_event_id"].astype(str), variant)]
+    if "severity" not in out:
+        out["severity"] = spec["severity"]
+    out["severity"] = out["severity"].fillna(spec["severity"])
+    if "failing_category" not in out:
+        out["failing_category"] = spec["failing_category"]
+    out["source"] = " ".join(str(spec.get("source", "")).split())
+    for name in ("evidence_event_ids", "actual_action_event_id", "agencies"):
+        if name not in out:
+            out[name] = ""
+    out = out.drop_duplicates("flag_id", keep="first")
+    keep = list(FLAG_COLUMNS) + ["case_id"]
+    return conform(out[[c for c in keep if c in out.columns]], {**FLAG_COLUMNS, "case_id": "string"})
+
+
+def outcome_text(action_id: pd.Series, action_date: pd.Series, delay: pd.Series, what: str = "it") -> pd.Series:
+    """'; it came on 9 Mar 2023, 3 days late.' or '; none is recorded.' (the end of an explanation)."""
+    delay = pd.Series(delay, index=action_id.index).astype("Float64")
+    late = ", " + fmt_days(delay) + " late."
+    late = late.mask(delay.isna(), " (date not exact).")
+    text = "; " + what + " came on " + fmt_date(pd.Series(action_date, index=action_id.index)) + late
+    return text.mask(action_id.fillna("") == "", "; none is recorded.")

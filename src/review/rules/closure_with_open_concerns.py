@@ -1,0 +1,63 @@
+"""Rule `closure_with_open_concerns`: a case closed, stepped down or ended with no further action while
+concerns had been recorded by any agency in the preceding 30 days and not assessed since.
+
+Source: Working Together to Safeguard Children 2023, chapter 2 (decisions to close or step down rest on
+an assessment of all the information held, with management oversight); local step-down procedures.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .base import fmt_tags, DAY, Context, first_response, fmt_age, fmt_date, joined, register, rows_of, window_pairs
+
+
+@register("closure_with_open_concerns")
+def closure_with_open_concerns(ctx: Context, params: dict) -> pd.DataFrame:
+    """Closure / step-down / NFA with unassessed concerns from the last 30 days (WT 2023)."""
+    tl = ctx.timeline
+    closures = rows_of(ctx, ctx.types(params["closure_contact_types"]) & tl["_exact"])
+    if closures.empty:
+        return closures
+    closures["lo"] = closures["_day"] - params["window_days"] * DAY
+    concerns = tl.loc[tl["concerns"].fillna("") != "", ["_case", "_start", "_end", "_exact", "_group", "agency", "event_id", "concerns", "date_precision"]]
+    concerns = concerns.assign(pos=concerns.index)
+    pairs = window_pairs(ctx, closures[["_case", "lo", "_day", "_group"]], concerns, "lo", "_day")
+    before = np.where(pairs["e__exact"], pairs["e_pos"] < pairs["t_index"], pairs["e__end"] < pairs["_day"])
+    pairs = pairs[before & (pairs["e__group"] != pairs["_group"]).to_numpy()]
+    if pairs.empty:
+        return pd.DataFrame()
+    # a concern assessed between its recording and the closure is not "open"
+    assessed_mask = ctx.escalations(params["assessed_by"]) | ctx.types(params["assessed_by"])
+    probe = pd.DataFrame({"_case": pairs["_case"], "anchor": pairs["e__start"], "deadline": pairs["_day"]})
+    assessed = first_response(ctx, probe, assessed_mask)
+    pairs = pairs[~assessed["timely"].to_numpy()]
+    if pairs.empty:
+        return pd.DataFrame()
+    t = closures.loc[pairs["t_index"].unique()]
+    tags = pairs["e_concerns"].str.split("; ").explode()
+    tags = joined(tags, pairs.loc[tags.index, "t_index"]).reindex(t.index)
+    agencies = joined(pairs["e_agency"], pairs["t_index"]).reindex(t.index)
+    evidence = joined(pairs["e_event_id"], pairs["t_index"]).reindex(t.index)
+    n = pairs.groupby("t_index")["e_event_id"].nunique().reindex(t.index)
+
+    out = pd.DataFrame(index=t.index)
+    out["case_id"] = t["case_id"]
+    out["trigger_event_id"] = t["event_id"]
+    out["trigger_date"] = t["_day"]
+    out["evidence_event_ids"] = t["event_id"] + "; " + evidence
+    out["expected_action"] = "case kept open (or concerns assessed) before closure / step-down"
+    out["expected_by"] = t["_day"]
+    out["actual_action_event_id"] = ""
+    out["actual_action_date"] = pd.NaT
+    out["delay_days"] = pd.NA
+    out["agencies"] = [
+        "; ".join(sorted({*a.split("; "), b})) for a, b in zip(agencies, t["agency"].astype(str))
+    ]
+    out["explanation"] = (
+        t["agency"] + " closed the case / stepped down on " + fmt_date(t["_day"]) + " (child aged " + fmt_age(t)
+        + ") although " + fmt_tags(tags) + " had been recorded by " + agencies + " in the previous "
+        + str(params["window_days"]) + " days (" + n.astype(int).astype(str) + " record"
+        + np.where(n == 1, "", "s") + ") with no assessment since."
+    )
+    return out

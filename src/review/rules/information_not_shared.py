@@ -1,0 +1,79 @@
+"""Rule `information_not_shared`: agency A recorded a concern and, within 90 days, agency B made a
+decision about the child (conference, discharge, closure, no further action, return home, referral
+decision) with no record that the concern had reached B — B had not recorded it itself, A's row does not
+list B among the agencies informed, and no linked record (event_group) joins them.
+
+Source: Working Together to Safeguard Children 2023, chapter 1, and *Information sharing: advice for
+practitioners providing safeguarding services* (HM Government): share information in a timely way with
+the agencies making decisions about the child.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .base import fmt_tags, Context, fmt_date, joined, register
+from .knowledge import decision_label, knowledge_pairs
+
+
+@register("information_not_shared")
+def information_not_shared(ctx: Context, params: dict) -> pd.DataFrame:
+    """A concern of agency A had not reached agency B when B made a decision (WT 2023; info sharing)."""
+    tl = ctx.timeline
+    long = knowledge_pairs(
+        ctx, int(params["window_days"]), params["concern_tags"], params["referral_escalations"],
+        params["referral_reaches_kinds"],
+    )
+    unknown = long[~long["known"].astype(bool) & (long["c_agency"] != long["d_agency"])]
+    unknown = unknown[tl.loc[unknown["c_index"], "_exact"].to_numpy(dtype=bool)] if params["trigger"] == "concern" else unknown
+    if unknown.empty:
+        return pd.DataFrame()
+    by_decision = params["trigger"] == "decision"
+    if by_decision:
+        key = unknown["d_index"]
+    else:
+        # one flag per concern row and deciding agency: at the first decision that agency made without it
+        first = unknown.groupby(["c_index", "d_agency"])["d_index"].transform("min")
+        unknown = unknown[unknown["d_index"] == first]
+        key = unknown["c_index"].astype(str) + "|" + unknown["d_agency"].astype(str)
+    unknown = unknown.assign(key=key.to_numpy())
+    g = unknown.groupby("key", sort=True)
+    flags = g.agg(c_index=("c_index", "min"), d_index=("d_index", "min"))
+    flags["tags"] = joined(unknown["tag"], unknown["key"])
+    flags["from_agencies"] = joined(unknown["c_agency"], unknown["key"])
+    ids = tl["event_id"]
+    flags["evidence"] = joined(
+        pd.concat([ids[unknown["c_index"]].set_axis(unknown.index), ids[unknown["d_index"]].set_axis(unknown.index)]),
+        pd.concat([unknown["key"], unknown["key"]]),
+    )
+    c = tl.loc[flags["c_index"]].set_index(flags.index)
+    d = tl.loc[flags["d_index"]].set_index(flags.index)
+    decision = decision_label(ctx, d).str.replace("_", " ")
+    trig = d if by_decision else c
+
+    out = pd.DataFrame(index=flags.index)
+    out["case_id"] = trig["case_id"]
+    out["variant"] = d["agency"] if not by_decision else ""
+    out["trigger_event_id"] = trig["event_id"]
+    out["trigger_date"] = trig["_day"]
+    out["evidence_event_ids"] = flags["evidence"]
+    out["expected_action"] = "concern shared with " + d["agency"] + " before its decision"
+    out["expected_by"] = d["_day"]
+    out["actual_action_event_id"] = ""
+    out["actual_action_date"] = pd.NaT
+    out["delay_days"] = pd.NA
+    out["agencies"] = [
+        "; ".join(sorted({*a.split("; "), b})) for a, b in zip(flags["from_agencies"], d["agency"].astype(str))
+    ]
+    if by_decision:
+        out["explanation"] = (
+            d["agency"] + " made a decision (" + decision + ") on " + fmt_date(d["_day"]) + " with no record that it knew of "
+            + fmt_tags(flags["tags"]) + " recorded by " + flags["from_agencies"] + " in the previous "
+            + str(params["window_days"]) + " days."
+        )
+    else:
+        out["explanation"] = (
+            c["agency"] + " recorded " + fmt_tags(flags["tags"]) + " on " + fmt_date(c["_day"])
+            + " and there is no record it reached " + d["agency"] + " before its decision (" + decision + ") on "
+            + fmt_date(d["_day"]) + "."
+        )
+    return out

@@ -1,0 +1,52 @@
+"""Rule `injury_not_escalated`: an injury in a child under 24 months with no escalation by any agency
+within 2 days.
+
+Source: NICE CG89 *When to suspect child maltreatment* (injuries in young children, absent or
+inconsistent explanations); Working Together to Safeguard Children 2023, chapter 2 (refer without delay).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .base import DAY, Context, delay_from, first_per_group, first_response, fmt_age, fmt_date, fmt_tags, outcome_text, register, rows_of
+
+
+@register("injury_not_escalated")
+def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
+    """Injury under 24 months, no escalation by any agency within 2 days (NICE CG89; WT 2023)."""
+    tl = ctx.timeline
+    # under N months: before the N-month birthday (the day itself is N months old)
+    birthday = tl["_dob"] + pd.DateOffset(months=int(params["max_age_months"]))
+    young = (tl["_day"] < birthday).fillna(False) & (tl["_age_days"] >= 0).fillna(False)
+    mask = ctx.tags(params["injury_tags"]) & young.astype(bool) & tl["_exact"]
+    triggers = first_per_group(rows_of(ctx, mask))
+    if triggers.empty:
+        return triggers
+    triggers["anchor"] = triggers["_day"]
+    triggers["deadline"] = triggers["_day"] + params["within_days"] * DAY
+    response = first_response(ctx, triggers, ctx.escalations(params["escalations"]))
+    t = triggers[~response["timely"].to_numpy()]
+    r = response[~response["timely"]]
+
+    group_tags = ctx.timeline.loc[ctx.timeline["_group"].isin(t["_group"]), ["_case", "_group", "_padded"]]
+    high_groups = group_tags[ctx.tags(params["high_severity_tags"], group_tags)]
+    high = pd.MultiIndex.from_frame(t[["_case", "_group"]]).isin(pd.MultiIndex.from_frame(high_groups[["_case", "_group"]]))
+
+    out = pd.DataFrame(index=t.index)
+    out["case_id"] = t["case_id"]
+    out["trigger_event_id"] = t["event_id"]
+    out["trigger_date"] = t["_day"]
+    out["severity"] = pd.Series(high, index=t.index).map({True: "high", False: None})
+    out["evidence_event_ids"] = t["event_id"]
+    out["expected_action"] = "escalation (referral to children's social care, CP medical or strategy discussion)"
+    out["expected_by"] = t["deadline"]
+    out["actual_action_event_id"] = r["action_event_id"]
+    out["actual_action_date"] = r["action_date"]
+    out["delay_days"] = delay_from(t["deadline"], r["action_date"], r["action_exact"])
+    out["agencies"] = t["agency"]
+    out["explanation"] = (
+        t["agency"] + " recorded " + fmt_tags(t["concerns"]) + " on " + fmt_date(t["_day"]) + " in a child aged "
+        + fmt_age(t) + " and no agency escalated within " + str(params["within_days"]) + " days (by "
+        + fmt_date(t["deadline"]) + ")" + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the first escalation")
+    )
+    return out

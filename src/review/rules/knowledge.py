@@ -1,0 +1,155 @@
+"""What each deciding agency knew: at every decision point (conference, discharge, case closure, no
+further action, return home, referral decision), the concerns known to the deciding agency against all
+the concerns recorded by any agency in the window before it.
+
+A concern recorded by agency A is taken to have reached agency B when B recorded the same concern tag
+itself, A's row lists B among its informed agencies, A's row is linked (same event_group) to a row of
+B's, or A's row was a referral / strategy discussion / conference and B is children's social care.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from .base import DAY, Context, first_response, joined, prepare, window_pairs
+
+
+def decision_mask(ctx: Context) -> pd.Series:
+    """Exact-date rows that are a decision about the child."""
+    settings = ctx.settings
+    tl = ctx.timeline
+    by_type = ctx.types(settings["decision_contact_types"])
+    words = [re.escape(w) for w in settings.get("decision_keywords", [])]
+    by_words = pd.Series(False, index=tl.index)
+    if words:
+        pattern = r"(?i)(?<!\w)(?:" + "|".join(words) + r")(?!\w)"
+        text = tl["description"].fillna("").astype(str) + " . " + tl["action"].fillna("").astype(str)
+        by_words = text.str.contains(pattern, regex=True).fillna(False).astype(bool)
+    return (by_type | by_words) & tl["_exact"]
+
+
+def decision_label(ctx: Context, rows: pd.DataFrame) -> pd.Series:
+    settings = ctx.settings
+    label = rows["contact_type"].astype("string")
+    words = [re.escape(w) for w in settings.get("decision_keywords", [])]
+    if words:
+        text = (rows["description"].fillna("").astype(str) + " . " + rows["action"].fillna("").astype(str)).str.lower()
+        found = text.str.extract(r"(?<!\w)(" + "|".join(words) + r")(?!\w)", expand=False, flags=re.I)
+        keyword_only = ~rows["contact_type"].isin(settings["decision_contact_types"])
+        label = label.mask(keyword_only & found.notna(), found.str.lower().str.replace(" ", "_"))
+    return label
+
+
+def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, referral_reaches_kinds) -> pd.DataFrame:
+    """One row per (decision, earlier concern row, concern tag): d_index and c_index (timeline index),
+    tag, known (the concern had reached the deciding agency), c_agency, d_agency."""
+    tl = ctx.timeline
+    decisions = tl.loc[decision_mask(ctx), ["_case", "_day", "_agency", "agency", "agency_kind"]].copy()
+    cols = ["d_index", "c_index", "tag", "known", "c_agency", "d_agency"]
+    if decisions.empty:
+        return pd.DataFrame(columns=cols)
+    decisions["lo"] = decisions["_day"] - window_days * DAY
+    has = ctx.tags(tags)
+    concerns = tl.loc[has, ["_case", "_start", "_end", "_exact", "_group", "_agency", "agency", "escalation", "informed_agencies", "concerns"]]
+    concerns = concerns.assign(pos=concerns.index)
+    pairs = window_pairs(ctx, decisions, concerns, "lo", "_day")
+    before = np.where(pairs["e__exact"], pairs["e_pos"] <= pairs["t_index"], pairs["e__end"] < pairs["_day"])
+    pairs = pairs[before]
+    if pairs.empty:
+        return pd.DataFrame(columns=cols)
+    # 1. the deciding agency's own record (any of its rows in the window carrying the tag: see below)
+    same = pairs["e__agency"] == pairs["_agency"]
+    # 2. linked event: A's row's event group has a row of the deciding agency's
+    group_agencies = tl[["_case", "_group", "_agency"]].drop_duplicates()
+    linked = pairs[["_case", "e__group", "_agency"]].merge(
+        group_agencies.rename(columns={"_group": "e__group"}), how="left", indicator=True
+    )["_merge"].eq("both").to_numpy()
+    # 3. A's row says it informed the deciding agency
+    informed = pairs["e_informed_agencies"].fillna("").str.split(";")
+    inf_long = informed.explode().str.strip()
+    inf_long = inf_long[inf_long.fillna("") != ""]
+    told = pd.Series(False, index=pairs.index)
+    if not inf_long.empty:
+        hit = inf_long.eq(pairs.loc[inf_long.index, "agency"].astype(str)).groupby(level=0).any()
+        told = told | hit.reindex(pairs.index, fill_value=False)
+    # 4. a referral to social care (by A, from the concern until the decision) reaches social care
+    to_kind = pairs["agency_kind"].isin(list(referral_reaches_kinds)).to_numpy()
+    referred = pd.Series(False, index=pairs.index)
+    if to_kind.any():
+        probe = pd.DataFrame(
+            {"_case": pairs["_case"], "_agency": pairs["e__agency"], "anchor": pairs["e__start"], "deadline": pairs["_day"]}
+        )[to_kind]
+        hit = first_response(ctx, probe, ctx.escalations(referral_escalations), same_agency=True)["timely"]
+        referred[to_kind] = hit.to_numpy()
+    reached = same.to_numpy() | linked | told.to_numpy() | referred.to_numpy()
+
+    long = pd.DataFrame(
+        {
+            "d_index": pairs["t_index"].to_numpy(),
+            "c_index": pairs["e_pos"].to_numpy(),
+            "reached": reached,
+            "concerns": pairs["e_concerns"].to_numpy(),
+            "d_agency_code": pairs["_agency"].to_numpy(),
+            "c_agency": pairs["e_agency"].to_numpy(),
+            "d_agency": pairs["agency"].to_numpy(),
+            "_case": pairs["_case"].to_numpy(),
+        }
+    )
+    long["tag"] = long["concerns"].astype(str).str.split(";")
+    long = long.explode("tag")
+    long["tag"] = long["tag"].str.strip()
+    long = long[long["tag"].isin(list(tags))]
+    # a tag is known to the deciding agency when any record of it had reached the agency (its own included)
+    known = long.loc[long["reached"], ["d_index", "tag"]].drop_duplicates().assign(tag_known=True)
+    long = long.merge(known, on=["d_index", "tag"], how="left")
+    long["known"] = long["tag_known"].fillna(False).astype(bool)
+    return long[cols].reset_index(drop=True)
+
+
+def agency_knowledge(timeline: pd.DataFrame, rules: dict | None = None) -> pd.DataFrame:
+    """At each decision point: concerns known to the deciding agency vs concerns known anywhere.
+
+    Columns: case_id, decision_event_id, date, deciding_agency, decision, concerns_known_to_agency,
+    concerns_known_anywhere, missing_concerns, missing_from (agencies holding the missing concerns),
+    missing_event_ids. Concerns are those recorded in the `knowledge_window_days` (rules.yml settings)
+    before the decision, on exact dates or on partial dates whose whole period lies in the window.
+    """
+    from .settings import load_rules
+
+    rules = rules or load_rules()
+    ctx = prepare(timeline, None, rules["settings"])
+    params = rules["rules"]["information_not_shared"]["params"]
+    tl = ctx.timeline
+    mask = decision_mask(ctx)
+    d = tl.loc[mask]
+    out = pd.DataFrame(
+        {
+            "case_id": d["case_id"],
+            "decision_event_id": d["event_id"],
+            "date": d["date"],
+            "deciding_agency": d["agency"],
+            "decision": decision_label(ctx, d),
+        }
+    )
+    long = knowledge_pairs(
+        ctx, int(rules["settings"]["knowledge_window_days"]), params["concern_tags"],
+        params["referral_escalations"], params["referral_reaches_kinds"],
+    )
+    known = long[long["known"]]
+    known_tags = known[["d_index", "tag"]].drop_duplicates().assign(k=True)
+    missing_tags = long.merge(known_tags, on=["d_index", "tag"], how="left")
+    missing_tags = missing_tags[missing_tags["k"].isna()]
+    out["concerns_known_to_agency"] = joined(known["tag"], known["d_index"]).reindex(out.index).fillna("")
+    out["concerns_known_anywhere"] = joined(long["tag"], long["d_index"]).reindex(out.index).fillna("")
+    out["missing_concerns"] = joined(missing_tags["tag"], missing_tags["d_index"]).reindex(out.index).fillna("")
+    out["missing_from"] = joined(missing_tags["c_agency"], missing_tags["d_index"]).reindex(out.index).fillna("")
+    ids = tl["event_id"].to_numpy()
+    out["missing_event_ids"] = joined(pd.Series(ids[missing_tags["c_index"].to_numpy(dtype=int)], index=missing_tags.index), missing_tags["d_index"]).reindex(out.index).fillna("")
+    out = out.sort_values(["date", "case_id", "decision_event_id"], kind="mergesort").reset_index(drop=True)
+    for col in out.columns:
+        if col != "date":
+            out[col] = out[col].astype("string").fillna("")
+    out["date"] = out["date"].astype("datetime64[ns]")
+    return out

@@ -1,0 +1,59 @@
+"""Rule `nonmobile_injury`: an injury in a child who is not independently mobile, without a referral to
+children's social care AND a paediatric child protection assessment the same day.
+
+Source: NICE CG89 *When to suspect child maltreatment* (bruising in any child not independently mobile
+is an alerting feature); local bruising-in-non-mobile-babies protocols (same-day referral to children's
+social care and a child protection medical).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .base import DAY, Context, delay_from, first_per_group, first_response, fmt_age, fmt_date, fmt_tags, outcome_text, register, rows_of
+
+
+@register("nonmobile_injury")
+def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
+    """Injury, child not independently mobile, no same-day referral and CP medical (NICE CG89)."""
+    tl = ctx.timeline
+    below_age = tl["_age_days"] < params["nonmobile_below_age_months"] * 30.4375
+    not_mobile = (~tl["_mobile"]).fillna(below_age).fillna(False).astype(bool)
+    mask = ctx.tags(params["injury_tags"]) & not_mobile & tl["_exact"] & (tl["_age_days"] >= 0).fillna(False)
+    triggers = first_per_group(rows_of(ctx, mask))
+    if triggers.empty:
+        return triggers
+    triggers["anchor"] = triggers["_day"]
+    triggers["deadline"] = triggers["_day"] + params["within_days"] * DAY
+    referral = first_response(ctx, triggers, ctx.escalations(params["referral_escalations"]))
+    medical = first_response(ctx, triggers, ctx.escalations(params["assessment_escalations"]))
+    missed = ~(referral["timely"] & medical["timely"])
+    t = triggers[missed.to_numpy()]
+    referral, medical = referral[missed], medical[missed]
+
+    # the requirement was met when the last missing part arrived (if it ever did)
+    both_found = (referral["action_event_id"] != "") & (medical["action_event_id"] != "")
+    later_is_medical = medical["action_date"] >= referral["action_date"]
+    action_id = referral["action_event_id"].where(~later_is_medical, medical["action_event_id"]).where(both_found, "")
+    action_date = referral["action_date"].where(~later_is_medical, medical["action_date"]).where(both_found)
+    action_exact = (referral["action_exact"] & medical["action_exact"]) & both_found
+    missing = pd.Series("referral to children's social care and no child protection medical", index=t.index)
+    missing = missing.mask(referral["timely"], "child protection medical")
+    missing = missing.mask(medical["timely"], "referral to children's social care")
+
+    out = pd.DataFrame(index=t.index)
+    out["case_id"] = t["case_id"]
+    out["trigger_event_id"] = t["event_id"]
+    out["trigger_date"] = t["_day"]
+    out["evidence_event_ids"] = t["event_id"]
+    out["expected_action"] = "same-day referral to children's social care and child protection medical"
+    out["expected_by"] = t["deadline"]
+    out["actual_action_event_id"] = action_id
+    out["actual_action_date"] = action_date
+    out["delay_days"] = delay_from(t["deadline"], action_date, action_exact)
+    out["agencies"] = t["agency"]
+    out["explanation"] = (
+        t["agency"] + " recorded " + fmt_tags(t["concerns"]) + " on " + fmt_date(t["_day"]) + " in a child aged "
+        + fmt_age(t) + " who was not independently mobile, with no same-day " + missing
+        + outcome_text(action_id, action_date, out["delay_days"])
+    )
+    return out

@@ -1,0 +1,50 @@
+"""Rule `referral_no_decision`: a referral to children's social care with no recorded decision by
+children's social care (referral decision, assessment, strategy discussion, s47, closure) within one
+working day.
+
+Source: Working Together to Safeguard Children 2023, chapter 2: "Within one working day of a referral
+being received, a local authority social worker should acknowledge receipt to the referrer and make a
+decision about next steps and the type of response required."
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..workdays import add_working_days
+from .base import Context, delay_from, first_per_group, first_response, fmt_date, outcome_text, register, rows_of
+
+
+@register("referral_no_decision")
+def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
+    """Referral to CSC, no CSC decision within 1 working day (Working Together 2023)."""
+    tl = ctx.timeline
+    mask = ctx.escalations(["referral_to_csc"]) & tl["_exact"]
+    triggers = first_per_group(rows_of(ctx, mask))
+    if triggers.empty:
+        return triggers
+    n = int(params["within_working_days"])
+    triggers["anchor"] = triggers["_day"]
+    triggers["deadline"] = add_working_days(triggers["_day"], n)
+    decisions = ctx.kinds(params["decision_agency_kinds"]) & ctx.types(params["decision_contact_types"])
+    response = first_response(ctx, triggers, decisions)
+    t = triggers[~response["timely"].to_numpy()]
+    r = response[~response["timely"]]
+
+    out = pd.DataFrame(index=t.index)
+    out["case_id"] = t["case_id"]
+    out["trigger_event_id"] = t["event_id"]
+    out["trigger_date"] = t["_day"]
+    out["evidence_event_ids"] = t["event_id"]
+    out["expected_action"] = "decision on the referral by children's social care"
+    out["expected_by"] = t["deadline"]
+    out["actual_action_event_id"] = r["action_event_id"]
+    out["actual_action_date"] = r["action_date"]
+    out["delay_days"] = delay_from(t["deadline"], r["action_date"], r["action_exact"])
+    out["agencies"] = t["agency"]
+    out["explanation"] = (
+        t["agency"] + " referred the child to children's social care on " + fmt_date(t["_day"])
+        + " and no decision by children's social care is recorded within " + str(n) + " working day"
+        + ("s" if n != 1 else "") + " (by " + fmt_date(t["deadline"]) + ")"
+        + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "a decision")
+    )
+    return out

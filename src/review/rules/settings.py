@@ -1,0 +1,132 @@
+"""Rule configuration: the package defaults (review/data/rules.yml) merged with a case's rules.yml.
+
+A case can switch a rule off (`enabled: false`), override its severity, failing category and
+parameters (directly under the rule id or under `params:`), and override `settings`. Unknown rule ids,
+parameter names or settings are a `ConfigError` naming the file, so a typo never silently keeps a default.
+"""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from ..config import load_yaml, package_data
+from ..errors import ConfigError
+from ..schema import FAILING_CATEGORIES, SEVERITIES
+
+RULES_FILE = "rules.yml"
+RULE_KEYS = ("enabled", "severity", "failing_category", "source", "params")
+
+
+def _check_type(default, value, what: str, origin) -> object:
+    """Overrides keep the type of the default (ints may become floats; lists stay lists)."""
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{what} must be true or false, got {value!r}", file=origin)
+    elif isinstance(default, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{what} must be a number, got {value!r}", file=origin)
+        if value < 0:
+            raise ConfigError(f"{what} must not be negative, got {value!r}", file=origin)
+    elif isinstance(default, list):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise ConfigError(f"{what} must be a list, got {value!r}", file=origin)
+    elif isinstance(default, dict):
+        if not isinstance(value, dict):
+            raise ConfigError(f"{what} must be a mapping, got {value!r}", file=origin)
+    elif isinstance(default, str) and not isinstance(value, str):
+        raise ConfigError(f"{what} must be text, got {value!r}", file=origin)
+    return copy.deepcopy(value)
+
+
+def _merge_settings(base: dict, override: dict, origin, prefix: str = "settings") -> dict:
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        what = f"{prefix}.{key}"
+        if key not in base:
+            raise ConfigError(f"unknown setting {what!r}", file=origin)
+        if isinstance(base[key], dict) and isinstance(value, dict) and key != "by_tag":
+            out[key] = _merge_settings(base[key], value, origin, what)
+        elif key == "by_tag" and isinstance(value, dict):
+            out[key] = {**base[key], **{str(k): _check_type(1, v, f"{what}.{k}", origin) for k, v in value.items()}}
+        else:
+            out[key] = _check_type(base[key], value, what, origin)
+    return out
+
+
+def _merge_rule(base: dict, override, rule_id: str, origin) -> dict:
+    if override is None:
+        return base
+    if isinstance(override, bool):  # `child_not_seen: false` as a shorthand
+        override = {"enabled": override}
+    if not isinstance(override, dict):
+        raise ConfigError(f"rules.{rule_id} must be a mapping", file=origin)
+    out = copy.deepcopy(base)
+    params = dict(override.get("params") or {})
+    for key, value in override.items():
+        if key == "params":
+            continue
+        if key in RULE_KEYS:
+            out[key] = _check_type(base[key], value, f"rules.{rule_id}.{key}", origin)
+        else:
+            params[key] = value
+    if out["severity"] not in SEVERITIES:
+        raise ConfigError(f"rules.{rule_id}.severity must be one of {SEVERITIES}", file=origin)
+    if out["failing_category"] not in FAILING_CATEGORIES:
+        raise ConfigError(f"rules.{rule_id}.failing_category must be one of {FAILING_CATEGORIES}", file=origin)
+    for name, value in params.items():
+        if name not in base["params"]:
+            known = ", ".join(sorted(base["params"]))
+            raise ConfigError(f"unknown parameter {name!r} for rule {rule_id!r} (known: {known})", file=origin)
+        out["params"][name] = _check_type(base["params"][name], value, f"rules.{rule_id}.{name}", origin)
+    return out
+
+
+def merge_rules(base: dict, override: dict, origin) -> dict:
+    """`base` (a loaded rule set) with `override` (parsed rules.yml content) applied."""
+    if override is None:
+        return copy.deepcopy(base)
+    if not isinstance(override, dict):
+        raise ConfigError("rules.yml must be a mapping with 'rules' and/or 'settings'", file=origin)
+    unknown = set(override) - {"rules", "settings"}
+    if unknown:
+        raise ConfigError(f"unknown top-level key(s) {sorted(unknown)} (expected 'rules', 'settings')", file=origin)
+    out = copy.deepcopy(base)
+    out["settings"] = _merge_settings(base["settings"], override.get("settings") or {}, origin)
+    rules_override = override.get("rules") or {}
+    if not isinstance(rules_override, dict):
+        raise ConfigError("'rules' must be a mapping of rule id to settings", file=origin)
+    for rule_id, rule_override in rules_override.items():
+        if rule_id not in base["rules"]:
+            known = ", ".join(sorted(base["rules"]))
+            raise ConfigError(f"unknown rule id {rule_id!r} (known: {known})", file=origin)
+        out["rules"][rule_id] = _merge_rule(base["rules"][rule_id], rule_override, rule_id, origin)
+    out["files"] = list(base.get("files", [])) + [str(origin)]
+    return out
+
+
+def package_rules() -> dict:
+    """The built-in rule set as a plain dict: {'settings', 'rules', 'files'}."""
+    raw = package_data(RULES_FILE)
+    rules = {}
+    for rule_id, spec in raw["rules"].items():
+        spec = dict(spec)
+        spec.setdefault("enabled", True)
+        spec.setdefault("params", {})
+        rules[rule_id] = spec
+    return {"settings": raw["settings"], "rules": rules, "files": ["review/data/rules.yml"]}
+
+
+def load_rules(case_dir: str | Path | None = None) -> dict:
+    """The package rule set merged with `case_dir`/rules.yml when there is one.
+
+    Returns ``{"settings": {...}, "rules": {rule_id: {"enabled", "severity", "failing_category",
+    "source", "params"}}, "files": [the files read, in order]}``.
+    """
+    rules = package_rules()
+    if case_dir is not None:
+        path = Path(case_dir) / RULES_FILE
+        if path.exists():
+            rules = merge_rules(rules, load_yaml(path), path)
+    return rules

@@ -1,0 +1,56 @@
+"""Rule `strategy_no_conference`: a strategy discussion not followed by an initial child protection
+conference within 15 working days.
+
+Source: Working Together to Safeguard Children 2023, chapter 2: the initial child protection conference
+"should take place within 15 working days of the strategy discussion, or the last strategy discussion if
+more than one has been held". A recorded closure / no further action by social care before the deadline
+ends the requirement (the enquiry concluded that no conference was needed).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..workdays import add_working_days
+from .base import Context, delay_from, first_per_group, first_response, fmt_date, outcome_text, register, rows_of
+
+
+@register("strategy_no_conference")
+def strategy_no_conference(ctx: Context, params: dict) -> pd.DataFrame:
+    """Strategy discussion, no ICPC within 15 working days (Working Together 2023)."""
+    tl = ctx.timeline
+    strategy = ctx.escalations(["strategy_discussion"]) | ctx.types(["strategy_discussion"])
+    triggers = first_per_group(rows_of(ctx, strategy & tl["_exact"]))
+    if triggers.empty:
+        return triggers
+    n = int(params["within_working_days"])
+    triggers["anchor"] = triggers["_day"]
+    triggers["deadline"] = add_working_days(triggers["_day"], n)
+    conference = ctx.escalations(["cp_conference"]) | ctx.types(["cp_conference"])
+    response = first_response(ctx, triggers, conference)
+    missed = ~response["timely"]
+    # "the last strategy discussion if more than one": a later strategy discussion restarts the clock
+    later = first_response(ctx, triggers.assign(anchor=triggers["_day"] + pd.Timedelta(days=1)), strategy & tl["_exact"])
+    missed &= ~later["timely"]
+    if params["closure_ends_requirement"]:
+        closed = first_response(ctx, triggers, ctx.kinds(["social care"]) & ctx.types(["case_closure"]))
+        missed &= ~closed["timely"]
+    t = triggers[missed.to_numpy()]
+    r = response[missed]
+
+    out = pd.DataFrame(index=t.index)
+    out["case_id"] = t["case_id"]
+    out["trigger_event_id"] = t["event_id"]
+    out["trigger_date"] = t["_day"]
+    out["evidence_event_ids"] = t["event_id"]
+    out["expected_action"] = "initial child protection conference"
+    out["expected_by"] = t["deadline"]
+    out["actual_action_event_id"] = r["action_event_id"]
+    out["actual_action_date"] = r["action_date"]
+    out["delay_days"] = delay_from(t["deadline"], r["action_date"], r["action_exact"])
+    out["agencies"] = t["agency"]
+    out["explanation"] = (
+        "A strategy discussion was held on " + fmt_date(t["_day"]) + " (" + t["agency"]
+        + ") and no initial child protection conference followed within " + str(n) + " working days (by "
+        + fmt_date(t["deadline"]) + ")" + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the conference")
+    )
+    return out

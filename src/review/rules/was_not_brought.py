@@ -1,0 +1,70 @@
+"""Rule `was_not_brought`: two or more missed health appointments (was not brought / did not attend)
+within 90 days with no follow-up by that agency — a contact at which the child was seen, or an
+escalation — within 14 days of the latest.
+
+Source: local was-not-brought protocols (a child who is not brought is a child at risk: the service
+follows up, reviews the pattern and escalates); NICE CG89 (failure to attend appointments as an alerting
+feature of neglect); Working Together to Safeguard Children 2023.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .base import (
+    DAY, Context, delay_from, first_per_group, first_response, fmt_date, joined, outcome_text, register, rows_of,
+    window_pairs,
+)
+
+
+@register("was_not_brought")
+def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
+    """2+ WNB to health in 90 days, no follow-up by that agency in 14 days (local WNB protocols)."""
+    tl = ctx.timeline
+    missed = (ctx.types(["was_not_brought"]) | ctx.tags(["was_not_brought"])) & ctx.kinds(params["agency_kinds"])
+    events = first_per_group(rows_of(ctx, missed))
+    triggers = events[events["_exact"]].copy()
+    if triggers.empty:
+        return triggers
+    same = bool(params["same_agency"])
+    triggers["anchor"] = triggers["_day"]
+    triggers["deadline"] = triggers["_day"] + params["follow_up_within_days"] * DAY
+    triggers["lo"] = triggers["_day"] - params["window_days"] * DAY
+    follow_up = ((tl["child_seen"] == True).fillna(False).astype(bool) & ~missed) | ctx.escalations()  # noqa: E712
+    response = first_response(ctx, triggers, follow_up, same_agency=True)
+    triggers = triggers.join(response)
+    triggers = triggers[~triggers["timely"]]
+    if triggers.empty:
+        return triggers
+    keys = ("_case", "_agency") if same else ("_case",)
+    ev = events[["_case", "_agency", "_group", "_start", "_end", "_exact", "event_id", "date_precision"]].assign(pos=events.index)
+    pairs = window_pairs(ctx, triggers[list(keys) + ["lo", "_day"]], ev, "lo", "_day", keys=keys)
+    pairs = pairs[~(pairs["e__exact"] & (pairs["e_pos"] > pairs["t_index"]))]
+    count = pairs.groupby("t_index")["e__group"].nunique()
+    t = triggers[triggers.index.isin(count[count >= params["min_missed"]].index)].copy()
+    if t.empty:
+        return t
+    pairs = pairs[pairs["t_index"].isin(t.index)]
+    n = count.reindex(t.index).astype(int).astype(str)
+    evidence = joined(pairs["e_event_id"], pairs["t_index"]).reindex(t.index)
+    dates = pairs.assign(d=fmt_date(pairs["e__start"], pairs["e_date_precision"]).to_numpy()).sort_values(["t_index", "e__start"])
+    date_list = dates.groupby("t_index", sort=False)["d"].agg(", ".join).reindex(t.index)
+    agencies = joined(tl.loc[pairs["e_pos"], "agency"].set_axis(pairs.index), pairs["t_index"]).reindex(t.index)
+
+    out = pd.DataFrame(index=t.index)
+    out["case_id"] = t["case_id"]
+    out["trigger_event_id"] = t["event_id"]
+    out["trigger_date"] = t["_day"]
+    out["evidence_event_ids"] = evidence
+    out["expected_action"] = "follow-up by " + t["agency"] + " (child seen, or escalation)"
+    out["expected_by"] = t["deadline"]
+    out["actual_action_event_id"] = t["action_event_id"]
+    out["actual_action_date"] = t["action_date"]
+    out["delay_days"] = delay_from(t["deadline"], t["action_date"], t["action_exact"])
+    out["agencies"] = agencies
+    out["explanation"] = (
+        "The child was not brought to " + n + " appointments with " + agencies + " within "
+        + str(params["window_days"]) + " days (" + date_list + ") and " + t["agency"]
+        + " did not see the child or escalate within " + str(params["follow_up_within_days"]) + " days of "
+        + fmt_date(t["_day"]) + outcome_text(t["action_event_id"], t["action_date"], out["delay_days"], "follow-up")
+    )
+    return out
