@@ -26,10 +26,11 @@ def contacts(*rows: dict) -> pd.DataFrame:
     for i, row in enumerate(rows, start=2):  # header on row 1
         records.append(
             {
-                "date": pd.Timestamp(row["date"]),
+                "date": pd.Timestamp(row["date"]),  # "2016-06-01 09:00": a time was recorded
                 "date_end": pd.Timestamp(row["end"]) if row.get("end") else pd.NaT,
                 "date_precision": row.get("precision", "day"),
                 "date_text": row.get("text", ""),
+                "time_known": ":" in row["date"],
                 "sequence": row.get("sequence"),
                 "source_of_information": row.get("source", "HV records"),
                 "source_row": row.get("row", i),
@@ -165,3 +166,26 @@ def test_warnings_come_in_row_order_and_nothing_is_rejected():
 def test_an_empty_table_gives_no_warnings():
     rep = report()
     assert check_rows(conform(pd.DataFrame(), CONTACT_COLUMNS), rep, CASE) == []
+
+
+def test_a_table_written_newest_first_gets_one_table_warning_and_its_exceptions():
+    rep = report()
+    table = contacts(
+        {"date": "2016-09-01"}, {"date": "2016-08-01"}, {"date": "2016-08-20"}, {"date": "2016-07-01"},
+        {"date": "2016-06-01"},
+    )
+    check_rows(table, rep, CASE)
+    found = messages(rep)
+    assert found[0][0] is None and "newest first" in found[0][2]
+    assert [(row, "after the previous event" in m) for row, _, m in found[1:]] == [(4, True)]
+
+
+def test_times_on_the_same_day_do_not_hide_a_sequence_going_backwards():
+    rep = report(sequence="Seq")
+    table = contacts(
+        {"date": "2016-06-01 09:00", "sequence": 2},
+        {"date": "2016-06-01 08:00", "sequence": 1},
+        {"date": "2016-06-02", "sequence": 1},
+    )
+    check_rows(table, rep, CASE)
+    assert [(row, column) for row, column, _ in messages(rep)] == [(3, "Date"), (3, "Seq")]

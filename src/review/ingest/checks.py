@@ -11,8 +11,6 @@ is never "before" a day inside that month. Approximate dates are not used for th
 """
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 
 from ..config import CaseConfig
@@ -39,7 +37,8 @@ def check_rows(contacts: pd.DataFrame, report: FileReport, case: CaseConfig) -> 
     - out of order: an event dated before the previous event of the table. When the table has a
       Sequence column numbering every row uniquely, the order is the sequence's, not the rows';
       when the sequence numbers events within a day, a lower number than the previous row's on the
-      same date is reported.
+      same date is reported. A table written newest first (most steps go back in time) gets one
+      table-level warning (row None) and its rows are checked in that direction instead.
     - end before start: `date_end` earlier than `date`.
     - before birth: the whole period is before the child's date of birth (antenatal contacts are
       legitimate, hence a warning).
@@ -49,42 +48,41 @@ def check_rows(contacts: pd.DataFrame, report: FileReport, case: CaseConfig) -> 
     """
     if contacts.empty:
         return []
-    header = {field: report.columns.get(field) or field for field in ("date", "date_end", "sequence", "source_of_information")}
-    rows = _ordered(contacts)
+    header = {f: report.columns.get(f) or f for f in ("date", "date_end", "sequence", "source_of_information")}
+    rows = _ordered(contacts).reset_index(drop=True)
+    start, end = _periods(rows)
     found: dict[int, list[RowWarning]] = {}
 
-    def warn(position: int, row, column: str, message: str) -> None:
-        found.setdefault(position, []).append(RowWarning(_row_number(row), column, message))
+    def warn(position: int, column: str, message: str) -> None:
+        found.setdefault(position, []).append(RowWarning(_row_number(rows.iloc[position]), column, message))
 
-    order_by_sequence = _sequence_numbers_every_row(rows)
-    _check_order(rows, order_by_sequence, header, warn)
+    table_note = _check_order(rows, start, end, header, warn)
 
-    has_source_column = "source_of_information" in report.columns
-    dob = _ts(case.date_of_birth)
-    death = _ts(case.date_of_death)
-    review_end = _ts(case.review_date)
-    for position, (_, row) in enumerate(rows.iterrows()):
-        start, end = _period(row)
-        date_end = row.get("date_end")
-        if start is not None and _present(date_end) and pd.Timestamp(date_end) < start:
-            warn(position, row, header["date_end"],
-                 f"ends ({_show(date_end)}) before it starts ({_show(start)})")
-        if start is not None and dob is not None and end < dob:
-            warn(position, row, header["date"],
-                 f"dated {_show_row(row)}, before the child's date of birth ({_show(dob)})")
-        if start is not None and death is not None and start > _end_of_day(death):
-            warn(position, row, header["date"],
-                 f"dated {_show_row(row)}, after the child's date of death ({_show(death)})")
-        if start is not None and review_end is not None and start > _end_of_day(review_end):
-            warn(position, row, header["date"],
-                 f"dated {_show_row(row)}, after the end of the review period ({_show(review_end)})")
-        if has_source_column and not _text(row.get("source_of_information")):
-            warn(position, row, header["source_of_information"],
+    if "date_end" in rows.columns:
+        date_end = pd.to_datetime(rows["date_end"])
+        for position in _positions(date_end.notna() & start.notna() & (date_end < start)):
+            warn(position, header["date_end"],
+                 f"ends ({_show(date_end.iloc[position])}) before it starts ({_show(start.iloc[position])})")
+    if case.date_of_birth is not None:
+        dob = pd.Timestamp(case.date_of_birth)
+        for position in _positions(end < dob):
+            warn(position, header["date"],
+                 f"dated {_show_row(rows.iloc[position])}, before the child's date of birth ({_show(dob)})")
+    for limit, what in ((case.date_of_death, "after the child's date of death"),
+                        (case.review_date, "after the end of the review period")):
+        if limit is not None:
+            last = pd.Timestamp(limit) + pd.Timedelta(days=1) - pd.Timedelta(1)
+            for position in _positions(start > last):
+                warn(position, header["date"],
+                     f"dated {_show_row(rows.iloc[position])}, {what} ({_show(limit)})")
+    if "source_of_information" in report.columns and "source_of_information" in rows.columns:
+        source = rows["source_of_information"].astype("string").fillna("").str.strip()
+        for position in _positions(source == ""):
+            warn(position, header["source_of_information"],
                  "no Source of Information (mandatory in the chronology template)")
 
-    added = [w for position in sorted(found) for w in found[position]]
-    for warning in added:
-        report.warnings.append(warning)
+    added = ([table_note] if table_note else []) + [w for p in sorted(found) for w in found[p]]
+    report.warnings.extend(added)
     return added
 
 
@@ -95,60 +93,69 @@ def _ordered(contacts: pd.DataFrame) -> pd.DataFrame:
     return contacts
 
 
-def _sequence_numbers_every_row(rows: pd.DataFrame) -> bool:
-    if "sequence" not in rows.columns:
-        return False
-    sequence = rows["sequence"]
-    return bool(sequence.notna().all() and sequence.is_unique and len(sequence) > 1)
+def _positions(mask: pd.Series) -> list[int]:
+    return [int(p) for p in mask.fillna(False).to_numpy(dtype=bool).nonzero()[0]]
 
 
-def _check_order(rows: pd.DataFrame, order_by_sequence: bool, header: dict, warn) -> None:
-    positions = list(range(len(rows)))
-    if order_by_sequence:
-        positions.sort(key=lambda p: rows["sequence"].iloc[p])
-    previous = None  # (position, row, start, end) of the last comparable event
-    for position in positions:
-        row = rows.iloc[position]
-        start, end = _period(row)
-        if start is None or _precision(row) == "approximate":
-            continue
-        if previous is not None:
-            _, prev_row, prev_start, prev_end = previous
-            if end < prev_start:
-                where = (f"sequence {_int(prev_row.get('sequence'))}" if order_by_sequence
-                         else f"row {_row_number(prev_row)}")
-                warn(position, row, header["date"],
-                     f"out of order: dated {_show_row(row)}, before the previous event "
-                     f"({where}, {_show_row(prev_row)})")
-            elif (not order_by_sequence and start == prev_start and _precision(row) == "day"
-                  and _present(row.get("sequence")) and _present(prev_row.get("sequence"))
-                  and row["sequence"] < prev_row["sequence"]):
-                warn(position, row, header["sequence"],
-                     f"out of order: sequence {_int(row['sequence'])} after sequence "
-                     f"{_int(prev_row['sequence'])} on the same day ({_show_row(row)})")
-        previous = (position, row, start, end)
+def _periods(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """First and last instant each row's date can mean: a month-precision date covers its month, a
+    day its day, a day with a recorded time just that instant."""
+    start = pd.to_datetime(rows["date"]) if "date" in rows.columns else pd.Series(pd.NaT, index=rows.index)
+    precision = _precisions(rows)
+    end = start.dt.to_period("D").dt.end_time
+    for kind, freq in (("month", "M"), ("year", "Y")):
+        mask = (precision == kind).to_numpy()
+        if mask.any():
+            end = end.where(~mask, start.dt.to_period(freq).dt.end_time)
+    if "time_known" in rows.columns:  # a recorded time is an instant, not the whole day
+        timed = rows["time_known"].astype("boolean").fillna(False).to_numpy(dtype=bool) & (precision == "day").to_numpy()
+        end = end.where(~timed, start)
+    return start, end
 
 
-def _period(row) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
-    """The first and last instant the row's date can mean (a month-precision date covers the month)."""
-    date = row.get("date")
-    if not _present(date):
-        return None, None
-    start = pd.Timestamp(date)
-    day = start.normalize()
-    precision = _precision(row)
-    if precision == "month":
-        end = day + pd.offsets.MonthBegin(1)
-    elif precision == "year":
-        end = day + pd.offsets.YearBegin(1)
-    else:
-        end = day + pd.Timedelta(days=1)
-    return start, end - pd.Timedelta(1)
+def _precisions(rows: pd.DataFrame) -> pd.Series:
+    if "date_precision" not in rows.columns:
+        return pd.Series("day", index=rows.index)
+    return rows["date_precision"].astype("string").fillna("").replace("", "day")
 
 
-def _precision(row) -> str:
-    value = row.get("date_precision")
-    return str(value) if _present(value) and str(value) else "day"
+def _check_order(rows, start, end, header, warn) -> RowWarning | None:
+    """Out-of-order rows; a table written newest first is reported once, then checked that way."""
+    comparable = start.notna() & (_precisions(rows) != "approximate")
+    sequence = rows["sequence"] if "sequence" in rows.columns else pd.Series(pd.NA, index=rows.index)
+    by_sequence = bool(sequence.notna().all() and sequence.is_unique and len(sequence) > 1)
+    order = rows.index[comparable.to_numpy()]
+    if by_sequence:
+        order = sequence.loc[order].sort_values(kind="stable").index
+    if len(order) < 2:
+        return None
+    s, e = start.loc[order].to_numpy(), end.loc[order].to_numpy()
+    earlier = e[1:] < s[:-1]  # this event ends before the previous one starts
+    later = s[1:] > e[:-1]
+    newest_first = not by_sequence and int(earlier.sum()) >= 2 and earlier.sum() > 2 * later.sum()
+    wrong = later if newest_first else earlier
+    for i in wrong.nonzero()[0]:
+        position, previous = int(order[i + 1]), rows.loc[order[i]]
+        where = f"sequence {_int(previous.get('sequence'))}" if by_sequence else f"row {_row_number(previous)}"
+        direction = "after" if newest_first else "before"
+        warn(position, header["date"],
+             f"out of order: dated {_show_row(rows.iloc[position])}, {direction} the previous event "
+             f"({where}, {_show_row(previous)})")
+    if not by_sequence and sequence.notna().any():
+        day = start.loc[order].dt.normalize().to_numpy()
+        same_day = (day[1:] == day[:-1]) & (_precisions(rows).loc[order].to_numpy()[1:] == "day")
+        seq = sequence.loc[order].to_numpy()
+        for i in same_day.nonzero()[0]:
+            now, before = seq[i + 1], seq[i]
+            if _present(now) and _present(before) and now < before:
+                position = int(order[i + 1])
+                warn(position, header["sequence"],
+                     f"out of order: sequence {_int(now)} after sequence {_int(before)} on the same day "
+                     f"({_show_row(rows.iloc[position])})")
+    if newest_first:
+        return RowWarning(None, header["date"],
+                          "the table is in reverse date order (newest first); rows are checked in that order")
+    return None
 
 
 def _present(value) -> bool:
@@ -165,14 +172,6 @@ def _int(value):
 
 def _row_number(row):
     return _int(row.get("source_row"))
-
-
-def _end_of_day(day: pd.Timestamp) -> pd.Timestamp:
-    return day.normalize() + pd.Timedelta(days=1) - pd.Timedelta(1)
-
-
-def _ts(value: dt.date | None) -> pd.Timestamp | None:
-    return None if value is None else pd.Timestamp(value)
 
 
 def _show(value) -> str:
