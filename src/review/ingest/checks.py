@@ -51,12 +51,14 @@ def check_rows(contacts: pd.DataFrame, report: FileReport, case: CaseConfig) -> 
     header = {f: report.columns.get(f) or f for f in ("date", "date_end", "sequence", "source_of_information")}
     rows = _ordered(contacts).reset_index(drop=True)
     start, end = _periods(rows)
+    row_numbers = _row_numbers(rows)
+    shown = _shown_dates(rows, start)
     found: dict[int, list[RowWarning]] = {}
 
     def warn(position: int, column: str, message: str) -> None:
-        found.setdefault(position, []).append(RowWarning(_row_number(rows.iloc[position]), column, message))
+        found.setdefault(position, []).append(RowWarning(row_numbers[position], column, message))
 
-    table_note = _check_order(rows, start, end, header, warn)
+    table_note = _check_order(rows, start, end, header, warn, row_numbers, shown)
 
     if "date_end" in rows.columns:
         date_end = pd.to_datetime(rows["date_end"])
@@ -67,14 +69,14 @@ def check_rows(contacts: pd.DataFrame, report: FileReport, case: CaseConfig) -> 
         dob = pd.Timestamp(case.date_of_birth)
         for position in _positions(end < dob):
             warn(position, header["date"],
-                 f"dated {_show_row(rows.iloc[position])}, before the child's date of birth ({_show(dob)})")
+                 f"dated {shown[position]}, before the child's date of birth ({_show(dob)})")
     for limit, what in ((case.date_of_death, "after the child's date of death"),
                         (case.review_date, "after the end of the review period")):
         if limit is not None:
             last = pd.Timestamp(limit) + pd.Timedelta(days=1) - pd.Timedelta(1)
             for position in _positions(start > last):
                 warn(position, header["date"],
-                     f"dated {_show_row(rows.iloc[position])}, {what} ({_show(limit)})")
+                     f"dated {shown[position]}, {what} ({_show(limit)})")
     if "source_of_information" in report.columns and "source_of_information" in rows.columns:
         source = rows["source_of_information"].astype("string").fillna("").str.strip()
         for position in _positions(source == ""):
@@ -119,7 +121,7 @@ def _precisions(rows: pd.DataFrame) -> pd.Series:
     return rows["date_precision"].astype("string").fillna("").replace("", "day")
 
 
-def _check_order(rows, start, end, header, warn) -> RowWarning | None:
+def _check_order(rows, start, end, header, warn, row_numbers, shown) -> RowWarning | None:
     """Out-of-order rows; a table written newest first is reported once, then checked that way."""
     comparable = start.notna() & (_precisions(rows) != "approximate")
     sequence = rows["sequence"] if "sequence" in rows.columns else pd.Series(pd.NA, index=rows.index)
@@ -134,13 +136,12 @@ def _check_order(rows, start, end, header, warn) -> RowWarning | None:
     later = s[1:] > e[:-1]
     newest_first = not by_sequence and int(earlier.sum()) >= 2 and earlier.sum() > 2 * later.sum()
     wrong = later if newest_first else earlier
+    direction = "after" if newest_first else "before"
     for i in wrong.nonzero()[0]:
-        position, previous = int(order[i + 1]), rows.loc[order[i]]
-        where = f"sequence {_int(previous.get('sequence'))}" if by_sequence else f"row {_row_number(previous)}"
-        direction = "after" if newest_first else "before"
+        position, previous = int(order[i + 1]), int(order[i])
+        where = f"sequence {_int(sequence.iloc[previous])}" if by_sequence else f"row {row_numbers[previous]}"
         warn(position, header["date"],
-             f"out of order: dated {_show_row(rows.iloc[position])}, {direction} the previous event "
-             f"({where}, {_show_row(previous)})")
+             f"out of order: dated {shown[position]}, {direction} the previous event ({where}, {shown[previous]})")
     if not by_sequence and sequence.notna().any():
         day = start.loc[order].dt.normalize().to_numpy()
         same_day = (day[1:] == day[:-1]) & (_precisions(rows).loc[order].to_numpy()[1:] == "day")
@@ -151,7 +152,7 @@ def _check_order(rows, start, end, header, warn) -> RowWarning | None:
                 position = int(order[i + 1])
                 warn(position, header["sequence"],
                      f"out of order: sequence {_int(now)} after sequence {_int(before)} on the same day "
-                     f"({_show_row(rows.iloc[position])})")
+                     f"({shown[position]})")
     if newest_first:
         return RowWarning(None, header["date"],
                           "the table is in reverse date order (newest first); rows are checked in that order")
@@ -162,22 +163,24 @@ def _present(value) -> bool:
     return value is not None and not (value is pd.NA or value is pd.NaT) and not (isinstance(value, float) and pd.isna(value))
 
 
-def _text(value) -> str:
-    return str(value).strip() if _present(value) else ""
-
-
 def _int(value):
     return int(value) if _present(value) else None
 
 
-def _row_number(row):
-    return _int(row.get("source_row"))
+def _row_numbers(rows: pd.DataFrame) -> list[int | None]:
+    if "source_row" not in rows.columns:
+        return [None] * len(rows)
+    return [_int(v) for v in rows["source_row"].tolist()]
+
+
+def _shown_dates(rows: pd.DataFrame, start: pd.Series) -> list[str]:
+    """Each row's date as the reviewer wrote it (date_text), else dd/mm/yyyy."""
+    formatted = start.dt.strftime("%d/%m/%Y").astype("string").fillna("")
+    if "date_text" not in rows.columns:
+        return formatted.tolist()
+    written = rows["date_text"].astype("string").fillna("").str.strip()
+    return written.where(written != "", formatted).tolist()
 
 
 def _show(value) -> str:
     return pd.Timestamp(value).strftime("%d/%m/%Y")
-
-
-def _show_row(row) -> str:
-    text = _text(row.get("date_text"))
-    return text if text else _show(row["date"])
