@@ -1,0 +1,341 @@
+"""Reviewers' decisions on flags: accept or reject a proposed flag, or add a finding the rules missed.
+
+Decisions live beside the case as ``decisions.csv``, an append-only log (one row per decision, keyed by
+the rules' stable ``flag_id``): a later row for the same flag supersedes an earlier one, and the history
+is kept. Every decision needs a rationale. The file is written safely (whole-file atomic replace, proper
+quoting, ``\\n`` line endings, UTF-8) and spreadsheet formula injection is neutralised: a cell starting
+with ``= + - @``, tab or carriage return is written with a leading single quote, which `load_decisions`
+removes again.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import DecisionError
+from .schema import FLAG_COLUMNS, conform
+
+DECISIONS_FILE = "decisions.csv"
+DECISION_VALUES = ("accepted", "rejected", "added")
+#: the file's columns, in order; the last three are for added findings only
+DECISION_FILE_COLUMNS = (
+    "flag_id", "decision", "rationale", "author", "date", "rule_id", "trigger_event_id", "evidence_event_ids",
+)
+REQUIRED_COLUMNS = ("flag_id", "decision", "rationale", "author", "date")
+#: what load_decisions returns: the file's columns, the row number in the file, and whether the row is
+#: the one in force for its flag (the latest)
+DECISION_COLUMNS: dict[str, str] = {
+    "flag_id": "string",
+    "decision": "string",
+    "rationale": "string",
+    "author": "string",
+    "date": "datetime64[ns]",
+    "rule_id": "string",
+    "trigger_event_id": "string",
+    "evidence_event_ids": "string",
+    "row": "Int64",
+    "current": "boolean",
+}
+PROBLEM_COLUMNS: dict[str, str] = {"file": "string", "row": "Int64", "flag_id": "string", "problem": "string"}
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+LINE_TERMINATOR = "\n"
+PENDING = "pending"
+ADDED_SOURCE = "reviewer"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Cells
+# ---------------------------------------------------------------------------------------------------
+def neutralise(value: str) -> str:
+    """Make a text cell inert in a spreadsheet: prefix a single quote when it starts like a formula."""
+    text = "" if value is None else str(value)
+    text = text.replace("\r\n", "\n")
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def restore(value: str) -> str:
+    """Undo `neutralise` (a leading quote before a formula-like start)."""
+    text = "" if value is None else str(value)
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
+
+
+def _as_date(value, *, path, row) -> pd.Timestamp:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return pd.NaT
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return pd.Timestamp(value).normalize()
+    text = str(value).strip()
+    try:
+        return pd.Timestamp(dt.date.fromisoformat(text[:10]))
+    except ValueError:
+        raise DecisionError(f"date must be YYYY-MM-DD, got {text!r}", file=path, row=row, column="date") from None
+
+
+def added_flag_id(rule_id: str, trigger_event_id: str, rationale: str, author: str, date: str) -> str:
+    """A stable id for a finding a reviewer added (no rule proposed it)."""
+    digest = hashlib.sha256("\x1f".join([rule_id, trigger_event_id, rationale, author, date]).encode()).hexdigest()
+    return f"added:{rule_id or 'finding'}:{digest[:10]}"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------------
+def _empty_decisions() -> pd.DataFrame:
+    return conform(pd.DataFrame(columns=list(DECISION_COLUMNS)), DECISION_COLUMNS)
+
+
+def _problems(rows: list[dict]) -> pd.DataFrame:
+    return conform(pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS)), PROBLEM_COLUMNS)
+
+
+def read_decisions_file(path: str | Path) -> pd.DataFrame:
+    """Parse and validate a decisions file (all rows, file order); raises DecisionError on invalid rows."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise DecisionError("not UTF-8 text", file=path) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return _empty_decisions()
+    except csv.Error as exc:
+        raise DecisionError(f"not a valid CSV file: {exc}", file=path, row=1) from None
+    header = [restore(h).strip().lower() for h in header]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise DecisionError(f"missing column(s) {', '.join(missing)}", file=path, row=1)
+    records = []
+    try:
+        for cells in reader:
+            row = reader.line_num  # last physical line of the record (quoted cells may span lines)
+            if not any(c.strip() for c in cells):
+                continue
+            cells = [restore(c) for c in cells] + [""] * max(0, len(header) - len(cells))
+            raw = dict(zip(header, cells))
+            records.append(_validate_record(raw, path=path, row=row))
+    except csv.Error as exc:
+        raise DecisionError(f"not a valid CSV file: {exc}", file=path, row=reader.line_num) from None
+    if not records:
+        return _empty_decisions()
+    frame = pd.DataFrame(records)
+    frame["current"] = ~frame["flag_id"].duplicated(keep="last")
+    return conform(frame, DECISION_COLUMNS)[list(DECISION_COLUMNS)]
+
+
+def _validate_record(raw: dict, *, path, row) -> dict:
+    decision = raw.get("decision", "").strip().lower()
+    if decision not in DECISION_VALUES:
+        raise DecisionError(
+            f"decision must be one of {', '.join(DECISION_VALUES)}, got {raw.get('decision', '')!r}",
+            file=path, row=row, column="decision",
+        )
+    rationale = raw.get("rationale", "").strip()
+    if not rationale:
+        raise DecisionError("every decision needs a rationale", file=path, row=row, column="rationale")
+    flag_id = raw.get("flag_id", "").strip()
+    date = _as_date(raw.get("date", ""), path=path, row=row)
+    record = {
+        "flag_id": flag_id,
+        "decision": decision,
+        "rationale": rationale,
+        "author": raw.get("author", "").strip(),
+        "date": date,
+        "rule_id": raw.get("rule_id", "").strip(),
+        "trigger_event_id": raw.get("trigger_event_id", "").strip(),
+        "evidence_event_ids": raw.get("evidence_event_ids", "").strip(),
+        "row": row,
+    }
+    if not flag_id:
+        if decision != "added":
+            raise DecisionError(f"a decision to mark a flag {decision} needs its flag_id", file=path, row=row,
+                                column="flag_id")
+        record["flag_id"] = added_flag_id(record["rule_id"], record["trigger_event_id"], rationale, record["author"],
+                                          "" if pd.isna(date) else date.date().isoformat())
+    return record
+
+
+def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The case's decisions (every row, file order) and the problems found with them.
+
+    Returns ``(decisions, problems)``. `decisions` has DECISION_COLUMNS: the file's columns plus ``row``
+    (its line in the file) and ``current`` (True on the latest row for each flag_id — later rows supersede
+    earlier ones, which are kept as history). `problems` (file, row, flag_id, problem) lists decisions on
+    flag ids the rules did not produce this time (kept, not dropped), and rows without an author.
+    No decisions file: both tables are empty.
+
+    Raises DecisionError (naming the file and row) for an unknown decision value, a missing rationale, a
+    missing flag_id on an accept/reject, an unreadable date or missing columns.
+    """
+    path = Path(case_dir) / DECISIONS_FILE
+    if not path.exists():
+        return _empty_decisions(), _problems([])
+    decisions = read_decisions_file(path)
+    problems = []
+    known = set(flags["flag_id"].dropna().astype(str)) if flags is not None and "flag_id" in flags else None
+    if known is not None:  # a reviewer may later accept or reject a finding added earlier
+        known |= set(decisions.loc[decisions["decision"] == "added", "flag_id"].astype(str))
+    for record in decisions.itertuples(index=False):  # a decisions file is small: one row per reviewer act
+        if known is not None and record.decision != "added" and record.flag_id not in known:
+            problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
+                             "problem": "no flag with this id in the current analysis (rules or data changed?)"})
+        if not record.author:
+            problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
+                             "problem": "no author recorded"})
+    return decisions, _problems(problems)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------------------
+def _csv_line(cells) -> str:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator=LINE_TERMINATOR).writerow(
+        [neutralise(c) for c in cells]
+    )
+    return buffer.getvalue()
+
+
+def record_decision(
+    case_dir: str | Path,
+    flag_id: str,
+    decision: str,
+    rationale: str,
+    author: str,
+    date: dt.date | str | None = None,
+    *,
+    rule_id: str = "",
+    trigger_event_id: str = "",
+    evidence_event_ids: str = "",
+) -> str:
+    """Append one decision to the case's decisions.csv (created with a header when absent).
+
+    `decision`: accepted | rejected | added. For ``added`` (a finding no rule proposed) `flag_id` may be
+    blank — a stable ``added:<rule_id>:<hash>`` id is made — and `rule_id`, `trigger_event_id` and
+    `evidence_event_ids` describe the finding. `date` defaults to today. Returns the flag_id recorded.
+    Raises DecisionError for an invalid decision, a blank rationale or author.
+    """
+    path = Path(case_dir) / DECISIONS_FILE
+    decision = str(decision or "").strip().lower()
+    if decision not in DECISION_VALUES:
+        raise DecisionError(f"decision must be one of {', '.join(DECISION_VALUES)}, got {decision!r}", file=path)
+    rationale = str(rationale or "").strip()
+    if not rationale:
+        raise DecisionError("every decision needs a rationale", file=path)
+    author = str(author or "").strip()
+    if not author:
+        raise DecisionError("every decision needs an author", file=path)
+    flag_id = str(flag_id or "").strip()
+    if not flag_id and decision != "added":
+        raise DecisionError(f"a decision to mark a flag {decision} needs its flag_id", file=path)
+    when = _as_date(date if date is not None else dt.date.today(), path=path, row=None)
+    date_text = when.date().isoformat()
+    if not flag_id:
+        flag_id = added_flag_id(rule_id or "", trigger_event_id or "", rationale, author, date_text)
+
+    values = dict(zip(DECISION_FILE_COLUMNS, [flag_id, decision, rationale, author, date_text, rule_id or "",
+                                              trigger_event_id or "", evidence_event_ids or ""]))
+    existing = path.read_bytes().decode("utf-8-sig") if path.exists() else ""
+    if existing.strip():
+        read_decisions_file(path)  # refuse to append to a file that is already invalid
+        header = [restore(h).strip().lower() for h in next(csv.reader(io.StringIO(existing, newline="")))]
+        if all(c in header for c in DECISION_FILE_COLUMNS):
+            if not existing.endswith(("\n", "\r")):
+                existing += LINE_TERMINATOR
+        else:  # an older or hand-made file without the added-finding columns: rewrite it with them
+            existing, header = _with_all_columns(existing, header)
+    else:
+        header = list(DECISION_FILE_COLUMNS)
+        existing = _csv_line(header)
+    _atomic_write(path, existing + _csv_line([values.get(c, "") for c in header]))
+    return flag_id
+
+
+def _with_all_columns(text: str, header: list[str]) -> tuple[str, list[str]]:
+    """The file re-serialised with every DECISION_FILE_COLUMNS column (extra columns kept after them)."""
+    rows = list(csv.reader(io.StringIO(text, newline="")))[1:]
+    columns = list(DECISION_FILE_COLUMNS) + [h for h in header if h not in DECISION_FILE_COLUMNS]
+    lines = [_csv_line(columns)]
+    for cells in rows:
+        if not any(c.strip() for c in cells):
+            continue
+        record = dict(zip(header, [restore(c) for c in cells]))
+        lines.append(_csv_line([record.get(c, "") for c in columns]))
+    return "".join(lines), columns
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".decisions-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+# ---------------------------------------------------------------------------------------------------
+# Applying
+# ---------------------------------------------------------------------------------------------------
+def apply_decisions(flags: pd.DataFrame, decisions: pd.DataFrame | None, timeline: pd.DataFrame | None = None) -> pd.DataFrame:
+    """`flags` with the decision in force for each: decision (accepted | rejected | pending), rationale,
+    decided_by, decided_on. Findings the reviewers added are appended after the rules' flags (decision
+    ``added`` unless a later row rejected it, source ``reviewer``, explanation = the rationale given when it
+    was added); with `timeline`, their trigger_date is filled
+    from the trigger event. Flag order is kept.
+    """
+    flags = conform(flags if flags is not None else pd.DataFrame(), FLAG_COLUMNS).reset_index(drop=True)
+    flags = flags.drop(columns=[c for c in ("decision", "rationale", "decided_by", "decided_on") if c in flags])
+    history = _empty_decisions() if decisions is None or decisions.empty else conform(decisions, DECISION_COLUMNS)
+    in_force = history[~history["flag_id"].duplicated(keep="last")].set_index("flag_id")
+    out = flags.copy()
+    matched = in_force.reindex(out["flag_id"])
+    out["decision"] = pd.array(matched["decision"].to_numpy(), dtype="string").fillna(PENDING)
+    out["rationale"] = pd.array(matched["rationale"].to_numpy(), dtype="string").fillna("")
+    out["decided_by"] = pd.array(matched["author"].to_numpy(), dtype="string").fillna("")
+    out["decided_on"] = pd.to_datetime(matched["date"].to_numpy()).astype("datetime64[ns]")
+
+    # findings the reviewers added: described by their latest "added" row, decided by their latest row
+    added = history[(history["decision"] == "added") & ~history["flag_id"].isin(flags["flag_id"])]
+    added = added[~added["flag_id"].duplicated(keep="last")]
+    if len(added):
+        decided = in_force.reindex(added["flag_id"])
+        new = pd.DataFrame(
+            {
+                "flag_id": added["flag_id"].to_numpy(),
+                "rule_id": added["rule_id"].to_numpy(),
+                "trigger_event_id": added["trigger_event_id"].to_numpy(),
+                "evidence_event_ids": added["evidence_event_ids"].to_numpy(),
+                "explanation": added["rationale"].to_numpy(),
+                "source": ADDED_SOURCE,
+                "decision": decided["decision"].to_numpy(),
+                "rationale": decided["rationale"].to_numpy(),
+                "decided_by": decided["author"].to_numpy(),
+                "decided_on": decided["date"].to_numpy(),
+            }
+        )
+        if timeline is not None and len(timeline):
+            dates = timeline.drop_duplicates("event_id").set_index("event_id")["date"]
+            new["trigger_date"] = new["trigger_event_id"].map(dates)
+        new = conform(new, FLAG_COLUMNS)
+        out = pd.concat([out, new[out.columns]], ignore_index=True)
+    for name in ("decision", "rationale", "decided_by"):
+        out[name] = out[name].astype("string").fillna("")
+    out["decided_on"] = out["decided_on"].astype("datetime64[ns]")
+    return out

@@ -1,0 +1,169 @@
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from review.decisions import (
+    DECISIONS_FILE,
+    apply_decisions,
+    load_decisions,
+    neutralise,
+    record_decision,
+    restore,
+)
+from review.errors import DecisionError
+from review.schema import FLAG_COLUMNS, conform
+
+FLAGS = conform(
+    pd.DataFrame(
+        {
+            "flag_id": ["nonmobile_injury-aaa", "child_not_seen-bbb"],
+            "rule_id": ["nonmobile_injury", "child_not_seen"],
+            "trigger_event_id": ["e1", "e2"],
+            "trigger_date": pd.to_datetime(["2023-03-01", "2023-04-01"]),
+        }
+    ),
+    FLAG_COLUMNS,
+)
+
+
+def test_round_trip_and_apply(tmp_path):
+    record_decision(tmp_path, "nonmobile_injury-aaa", "accepted", "Bruise at 3 months, no referral", "AB",
+                    date=dt.date(2024, 5, 1))
+    decisions, problems = load_decisions(tmp_path, FLAGS)
+    assert problems.empty
+    assert decisions[["flag_id", "decision", "rationale", "author"]].values.tolist() == [
+        ["nonmobile_injury-aaa", "accepted", "Bruise at 3 months, no referral", "AB"]
+    ]
+    assert decisions["date"].iloc[0] == pd.Timestamp("2024-05-01")
+    applied = apply_decisions(FLAGS, decisions)
+    assert applied["decision"].tolist() == ["accepted", "pending"]
+    assert applied["decided_by"].tolist() == ["AB", ""]
+    assert applied["decided_on"].iloc[0] == pd.Timestamp("2024-05-01") and pd.isna(applied["decided_on"].iloc[1])
+    assert list(applied.columns[: len(FLAG_COLUMNS)]) == list(FLAG_COLUMNS)
+
+
+def test_later_decision_supersedes_and_history_kept(tmp_path):
+    record_decision(tmp_path, "child_not_seen-bbb", "accepted", "first view", "AB", date="2024-05-01")
+    record_decision(tmp_path, "child_not_seen-bbb", "rejected", "seen at nursery, record found", "CD",
+                    date="2024-05-02")
+    decisions, _ = load_decisions(tmp_path, FLAGS)
+    assert decisions["decision"].tolist() == ["accepted", "rejected"]
+    assert decisions["current"].tolist() == [False, True]
+    applied = apply_decisions(FLAGS, decisions)
+    assert applied.set_index("flag_id").loc["child_not_seen-bbb", ["decision", "decided_by"]].tolist() == ["rejected", "CD"]
+
+
+def test_unknown_flag_id_reported_not_dropped(tmp_path):
+    record_decision(tmp_path, "gone-zzz", "accepted", "flag from an earlier run", "AB", date="2024-05-01")
+    decisions, problems = load_decisions(tmp_path, FLAGS)
+    assert decisions["flag_id"].tolist() == ["gone-zzz"]
+    assert problems[["row", "flag_id"]].values.tolist() == [[2, "gone-zzz"]]
+    assert "no flag with this id" in problems["problem"].iloc[0]
+
+
+def test_formula_injection_neutralised_and_restored(tmp_path):
+    evil = '=HYPERLINK("http://x","click")'
+    record_decision(tmp_path, "nonmobile_injury-aaa", "accepted", evil, "@admin", date="2024-05-01")
+    record_decision(tmp_path, "child_not_seen-bbb", "rejected", "+1 line one\nline two, \"quoted\"", "-x",
+                    date="2024-05-01")
+    raw = (tmp_path / DECISIONS_FILE).read_bytes().decode("utf-8")
+    assert "\r" not in raw
+    assert "'=HYPERLINK" in raw and ",'@admin," in raw and "'-x" in raw
+    for line in raw.splitlines():
+        assert not line.startswith(("=", "+", "-", "@"))
+    decisions, _ = load_decisions(tmp_path, FLAGS)
+    assert decisions["rationale"].tolist() == [evil, '+1 line one\nline two, "quoted"']
+    assert decisions["author"].tolist() == ["@admin", "-x"]
+    assert decisions["row"].tolist() == [2, 4]  # a quoted cell spans two lines
+
+
+def test_neutralise_helpers():
+    for text in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
+        assert neutralise(text).startswith("'")
+        assert restore(neutralise(text)) == text
+    assert neutralise("plain") == "plain" and restore("'quoted") == "'quoted"
+
+
+def test_added_finding_gets_stable_id_and_is_applied(tmp_path):
+    flag_id = record_decision(tmp_path, "", "added", "GP knew of bruising, no referral", "AB", date="2024-05-01",
+                              rule_id="injury_not_escalated", trigger_event_id="e9", evidence_event_ids="e9; e10")
+    assert flag_id.startswith("added:injury_not_escalated:")
+    decisions, problems = load_decisions(tmp_path, FLAGS)
+    assert problems.empty
+    timeline = pd.DataFrame({"event_id": ["e9"], "date": pd.to_datetime(["2023-06-01"])})
+    applied = apply_decisions(FLAGS, decisions, timeline)
+    assert len(applied) == 3
+    added = applied.iloc[-1]
+    assert (added["flag_id"], added["decision"], added["source"]) == (flag_id, "added", "reviewer")
+    assert added["trigger_date"] == pd.Timestamp("2023-06-01")
+    assert added["evidence_event_ids"] == "e9; e10"
+    # a later reviewer rejects the added finding: not an unknown id, and the rejection is in force
+    record_decision(tmp_path, flag_id, "rejected", "duplicate of flag 1", "CD", date="2024-05-02")
+    decisions, problems = load_decisions(tmp_path, FLAGS)
+    assert problems.empty
+    assert apply_decisions(FLAGS, decisions).iloc[-1]["decision"] == "rejected"
+
+
+@pytest.mark.parametrize(
+    "body, column",
+    [
+        ("x-1,maybe,because,AB,2024-05-01\n", "decision"),
+        ("x-1,accepted,  ,AB,2024-05-01\n", "rationale"),
+        (",accepted,why,AB,2024-05-01\n", "flag_id"),
+        ("x-1,accepted,why,AB,01/05/2024\n", "date"),
+    ],
+)
+def test_invalid_rows_raise_with_file_and_row(tmp_path, body, column):
+    path = tmp_path / DECISIONS_FILE
+    path.write_text("flag_id,decision,rationale,author,date\nx-0,rejected,fine,AB,2024-05-01\n" + body, encoding="utf-8")
+    with pytest.raises(DecisionError) as info:
+        load_decisions(tmp_path, FLAGS)
+    assert info.value.row == 3 and info.value.column == column
+    assert DECISIONS_FILE in str(info.value)
+    assert info.value.exit_code == 7
+
+
+def test_missing_columns_and_missing_author(tmp_path):
+    path = tmp_path / DECISIONS_FILE
+    path.write_text("flag_id,decision\n", encoding="utf-8")
+    with pytest.raises(DecisionError, match="missing column"):
+        load_decisions(tmp_path, FLAGS)
+    path.write_text("\ufeffFlag_ID,Decision,Rationale,Author,Date\r\nchild_not_seen-bbb,Accepted,ok,,2024-05-01\r\n",
+                    encoding="utf-8")
+    decisions, problems = load_decisions(tmp_path, FLAGS)
+    assert decisions["decision"].tolist() == ["accepted"]
+    assert problems["problem"].tolist() == ["no author recorded"]
+
+
+def test_record_refuses_invalid_input(tmp_path):
+    with pytest.raises(DecisionError):
+        record_decision(tmp_path, "x", "maybe", "why", "AB")
+    with pytest.raises(DecisionError):
+        record_decision(tmp_path, "x", "accepted", " ", "AB")
+    with pytest.raises(DecisionError):
+        record_decision(tmp_path, "x", "accepted", "why", "")
+    with pytest.raises(DecisionError):
+        record_decision(tmp_path, "", "rejected", "why", "AB")
+    assert not (tmp_path / DECISIONS_FILE).exists()
+
+
+def test_appends_after_a_file_without_final_newline(tmp_path):
+    path = tmp_path / DECISIONS_FILE
+    path.write_text("flag_id,decision,rationale,author,date\nchild_not_seen-bbb,accepted,ok,AB,2024-05-01",
+                    encoding="utf-8")
+    record_decision(tmp_path, "nonmobile_injury-aaa", "rejected", "no", "CD", date="2024-05-02")
+    decisions, _ = load_decisions(tmp_path, FLAGS)
+    assert decisions["flag_id"].tolist() == ["child_not_seen-bbb", "nonmobile_injury-aaa"]
+    # the short header gains the added-finding columns, so an added finding keeps its details
+    added = record_decision(tmp_path, "", "added", "missed", "AB", date="2024-05-03", rule_id="was_not_brought",
+                            trigger_event_id="e5")
+    decisions, _ = load_decisions(tmp_path, FLAGS)
+    assert decisions.set_index("flag_id").loc[added, ["rule_id", "trigger_event_id"]].tolist() == ["was_not_brought", "e5"]
+    assert path.read_text(encoding="utf-8").splitlines()[0].startswith("flag_id,decision,rationale,author,date,rule_id")
+
+
+def test_no_file_means_no_decisions(tmp_path):
+    decisions, problems = load_decisions(tmp_path, FLAGS)
+    assert decisions.empty and problems.empty
+    assert apply_decisions(FLAGS, decisions)["decision"].tolist() == ["pending", "pending"]
