@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from numbers import Number
 from typing import Mapping
@@ -50,9 +49,8 @@ __all__ = [
     "parse_yes_no",
 ]
 
-_APOSTROPHES = re.compile(r"['’‘`]")
+_APOSTROPHES = re.compile(r"['’‘]")
 _NON_WORD = re.compile(r"[\W_]+")
-_NEVER = re.compile(r"(?!x)x")
 _LIST_JOINERS = frozenset({"and", "or", "nor", "&"})
 _DEFAULT_WINDOW = 4
 _POST_WINDOW = 2
@@ -79,14 +77,6 @@ def _blank(value) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def _phrase_regex(phrases) -> re.Pattern:
-    """One regex matching any of the phrases as whole words of normalised text, longest first."""
-    normalised = sorted({normalise_text(p) for p in phrases} - {""}, key=lambda p: (-len(p), p))
-    if not normalised:
-        return _NEVER
-    return re.compile(r"(?<!\S)(?:" + "|".join(re.escape(p) for p in normalised) + r")(?!\S)")
-
-
 def _as_list(value, where: str) -> list[str]:
     if value is None:
         return []
@@ -100,35 +90,101 @@ def _as_list(value, where: str) -> list[str]:
     return [str(v) for v in value if v is not None]
 
 
+class Phrases:
+    """A set of keywords matched as whole words against a token list; longest first at each position.
+
+    Equivalent to one regex alternation over normalised text, but a dict lookup per token instead of
+    trying every alternative at every character: this runs on every row.
+    """
+
+    def __init__(self, phrases=()):
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in {normalise_text(p) for p in phrases} - {""}:
+            words = tuple(phrase.split(" "))
+            self._by_first.setdefault(words[0], []).append(words)
+        for candidates in self._by_first.values():
+            candidates.sort(key=len, reverse=True)
+
+    def __bool__(self) -> bool:
+        return bool(self._by_first)
+
+    def find(self, tokens: list[str]) -> list[tuple[int, int, str]]:
+        """Non-overlapping matches, left to right: (first token, end token exclusive, phrase)."""
+        found = []
+        by_first = self._by_first
+        i, n = 0, len(tokens)
+        while i < n:
+            candidates = by_first.get(tokens[i])
+            if candidates:
+                for words in candidates:
+                    k = len(words)
+                    if k == 1 or tuple(tokens[i : i + k]) == words:
+                        found.append((i, i + k, " ".join(words)))
+                        i += k
+                        break
+                else:
+                    i += 1
+            else:
+                i += 1
+        return found
+
+    def search(self, tokens: list[str]) -> bool:
+        by_first = self._by_first
+        for i, token in enumerate(tokens):
+            for words in by_first.get(token, ()):
+                if len(words) == 1 or tuple(tokens[i : i + len(words)]) == words:
+                    return True
+        return False
+
+
+# Clause breaks become "|" tokens and commas "," tokens; every other punctuation mark is a space.
+# (str.translate is fastest with one-character replacements, so the spacing is added by replace.)
+_CLAUSE = " | "
+_TRANSLATE = {ord(c): " " for c in "!\"#$%&*+-./<=>@\\^_`~"}
+_TRANSLATE.update({i: " " for i in [*range(32), 127] if chr(i) not in "\t\n\r"})  # control characters
+_TRANSLATE.update({ord(c): "|" for c in ";:?!()[]{}|\n\r"})
+_TRANSLATE = str.maketrans(_TRANSLATE)
+_NON_ASCII = {ord(c): "" for c in "’‘"} | {ord(c): "|" for c in "–—•"}
+_NON_ASCII_PUNCTUATION = re.compile(r"[^\w\s|,]+|_+")
+
+
+def tokenise(text) -> list[str]:
+    """Normalised words of `text`, with "|" tokens at clause breaks (. ; : ! ? newline, brackets, a
+    spaced dash) and "," tokens at commas. Keywords never contain either, so never match across them."""
+    if _blank(text):
+        return []
+    s = str(text).lower().replace("'", "").replace(". ", _CLAUSE).replace(".\t", _CLAUSE).replace(" - ", _CLAUSE)
+    s = s.translate(_TRANSLATE)
+    if not s.isascii():
+        s = _NON_ASCII_PUNCTUATION.sub(" ", s.translate(_NON_ASCII))
+    return s.replace("|", _CLAUSE).replace(",", " , ").split()
+
+
 # ---------------------------------------------------------------------------------------------------
 # The compiled vocabulary
 # ---------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Span:
-    start: int  # token index, inclusive
-    end: int  # token index, exclusive
-    keyword: str
-
-
 @dataclass
 class Vocabulary:
     """A vocab.yml mapping compiled for fast matching. Build with `compile_vocab`."""
 
     raw: Mapping
     agencies: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # normalised alias -> triple
-    agency_kinds: list[tuple[str, re.Pattern]] = field(default_factory=list)
-    contact_types: list[tuple[str, re.Pattern]] = field(default_factory=list)
-    concern_regex: re.Pattern = _NEVER
+    agency_kinds: list[tuple[str, Phrases]] = field(default_factory=list)
+    contact_types: list[tuple[str, Phrases]] = field(default_factory=list)
+    any_contact_type: Phrases = field(default_factory=Phrases)
+    concerns: Phrases = field(default_factory=Phrases)
     concern_tags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # normalised keyword -> tags
-    escalation_regex: re.Pattern = _NEVER
+    escalations: Phrases = field(default_factory=Phrases)
     escalation_keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
     escalation_types: list[tuple[str, frozenset]] = field(default_factory=list)
-    escalation_order: tuple[str, ...] = ()
-    cue_regex: re.Pattern = _NEVER
-    post_cue_regex: re.Pattern = _NEVER
-    pseudo_regex: re.Pattern = _NEVER
-    break_regex: re.Pattern = _NEVER
+    cues: Phrases = field(default_factory=Phrases)
+    post_cues: Phrases = field(default_factory=Phrases)
+    pseudo: Phrases = field(default_factory=Phrases)
+    breaks: Phrases = field(default_factory=Phrases)
     negation_window: int = _DEFAULT_WINDOW
+    _last: tuple = (None, [])
+    _agency_cache: dict = field(default_factory=dict)
+    _type_cache: dict = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, vocab: Mapping) -> Vocabulary:
@@ -136,21 +192,20 @@ class Vocabulary:
             raise ConfigError("a vocabulary must be a mapping (vocab.yml)")
         out = cls(raw=vocab)
 
-        kinds = vocab.get("agency_kinds") or {}
-        for kind, words in kinds.items():
+        for kind, words in (vocab.get("agency_kinds") or {}).items():
             if kind not in AGENCY_KINDS:
                 raise ConfigError(f"vocabulary agency_kinds: unknown kind {kind!r} (one of {', '.join(AGENCY_KINDS)})")
-            out.agency_kinds.append((kind, _phrase_regex(_as_list(words, f"agency_kinds.{kind}"))))
+            out.agency_kinds.append((kind, Phrases(_as_list(words, f"agency_kinds.{kind}"))))
 
         for name, entry in (vocab.get("agencies") or {}).items():
             entry = entry or {}
             if not isinstance(entry, Mapping):
                 raise ConfigError(f"vocabulary agencies.{name} must be a mapping (aliases, kind, organisation)")
-            name = str(name).strip()
+            name = " ".join(str(name).split())
             kind = entry.get("kind") or out._kind_of(name)
             if kind not in AGENCY_KINDS:
                 raise ConfigError(f"vocabulary agencies.{name}: unknown kind {kind!r}")
-            triple = (name, kind, str(entry.get("organisation") or name).strip())
+            triple = (name, kind, " ".join(str(entry.get("organisation") or name).split()))
             for alias in [name, *_as_list(entry.get("aliases"), f"agencies.{name}.aliases")]:
                 key = normalise_text(alias)
                 if key and out.agencies.get(key, triple) != triple:
@@ -158,10 +213,14 @@ class Vocabulary:
                 if key:
                     out.agencies[key] = triple
 
+        all_types = []
         for contact_type, words in (vocab.get("contact_types") or {}).items():
             if contact_type not in CONTACT_TYPES:
                 raise ConfigError(f"vocabulary contact_types: unknown contact type {contact_type!r}")
-            out.contact_types.append((contact_type, _phrase_regex(_as_list(words, f"contact_types.{contact_type}"))))
+            words = _as_list(words, f"contact_types.{contact_type}")
+            out.contact_types.append((contact_type, Phrases(words)))
+            all_types.extend(words)
+        out.any_contact_type = Phrases(all_types)
 
         concern_tags: dict[str, set[str]] = {}
         for tag, words in (vocab.get("concerns") or {}).items():
@@ -171,10 +230,9 @@ class Vocabulary:
                 if normalise_text(word):
                     concern_tags.setdefault(normalise_text(word), set()).add(tag)
         out.concern_tags = {k: tuple(sorted(v)) for k, v in concern_tags.items()}
-        out.concern_regex = _phrase_regex(out.concern_tags)
+        out.concerns = Phrases(out.concern_tags)
 
         escalation_keywords: dict[str, set[str]] = {}
-        order = []
         for escalation, entry in (vocab.get("escalations") or {}).items():
             if escalation not in ESCALATIONS:
                 raise ConfigError(f"vocabulary escalations: unknown escalation {escalation!r}")
@@ -184,18 +242,16 @@ class Vocabulary:
             if unknown:
                 raise ConfigError(f"vocabulary escalations.{escalation}: unknown contact types {sorted(unknown)}")
             out.escalation_types.append((escalation, types))
-            order.append(escalation)
             for word in _as_list(entry.get("keywords"), f"escalations.{escalation}.keywords"):
                 if normalise_text(word):
                     escalation_keywords.setdefault(normalise_text(word), set()).add(escalation)
-        out.escalation_order = tuple(order)
-        out.escalation_keywords = {k: tuple(v) for k, v in escalation_keywords.items()}
-        out.escalation_regex = _phrase_regex(out.escalation_keywords)
+        out.escalation_keywords = {k: tuple(sorted(v)) for k, v in escalation_keywords.items()}
+        out.escalations = Phrases(out.escalation_keywords)
 
-        out.cue_regex = _phrase_regex(_as_list(vocab.get("negation_cues"), "negation_cues"))
-        out.post_cue_regex = _phrase_regex(_as_list(vocab.get("negation_post_cues"), "negation_post_cues"))
-        out.pseudo_regex = _phrase_regex(_as_list(vocab.get("negation_pseudo"), "negation_pseudo"))
-        out.break_regex = _phrase_regex(_as_list(vocab.get("negation_breaks"), "negation_breaks"))
+        out.cues = Phrases(_as_list(vocab.get("negation_cues"), "negation_cues"))
+        out.post_cues = Phrases(_as_list(vocab.get("negation_post_cues"), "negation_post_cues"))
+        out.pseudo = Phrases(_as_list(vocab.get("negation_pseudo"), "negation_pseudo"))
+        out.breaks = Phrases(_as_list(vocab.get("negation_breaks"), "negation_breaks"))
         window = vocab.get("negation_window", _DEFAULT_WINDOW)
         if not isinstance(window, int) or isinstance(window, bool) or window < 0:
             raise ConfigError(f"vocabulary negation_window must be a whole number >= 0, got {window!r}")
@@ -205,58 +261,56 @@ class Vocabulary:
     # -- agencies -----------------------------------------------------------------------------------
     def _kind_of(self, name: str) -> str:
         """The agency kind whose keyword match is longest (ties: vocabulary order), else "other"."""
-        text = normalise_text(name)
+        tokens = normalise_text(name).split()
         best, best_len = "other", 0
-        for kind, regex in self.agency_kinds:
-            for m in regex.finditer(text):
-                if len(m.group()) > best_len:
-                    best, best_len = kind, len(m.group())
+        for kind, phrases in self.agency_kinds:
+            for start, end, phrase in phrases.find(tokens):
+                if len(phrase) > best_len:
+                    best, best_len = kind, len(phrase)
         return best
 
     # -- keyword matching with negation -------------------------------------------------------------
-    def find(self, text, regex: re.Pattern) -> list[str]:
-        """The keywords of `regex` found in `text` and not negated, in order of appearance."""
-        if _blank(text):
+    def tokens(self, text) -> list[str]:
+        """`tokenise(text)` with break words turned into "|" tokens; the last result is kept because
+        ingest asks for concerns and escalations of the same text one after the other."""
+        if self._last[0] == text and isinstance(text, str):
+            return self._last[1]
+        tokens = tokenise(text)
+        for start, end, _ in self.breaks.find(tokens):
+            tokens[start:end] = ["|"] * (end - start)
+        self._last = (text, tokens)
+        return tokens
+
+    def find(self, text, phrases: Phrases) -> list[str]:
+        """The keywords of `phrases` found in `text` and not negated, in order of appearance."""
+        tokens = self.tokens(text)
+        keywords = phrases.find(tokens)
+        if not keywords:
             return []
-        found = []
-        for scope in _scopes(str(text), self.break_regex):
-            found.extend(self._find_in_scope(scope, regex))
-        return found
-
-    def _find_in_scope(self, scope: str, regex: re.Pattern) -> list[str]:
-        matches = list(regex.finditer(scope))
-        if not matches:
-            return []
-        starts = [m.start() for m in re.finditer(r"\S+", scope)]
-        tokens = scope.split(" ")
-
-        def span(m) -> _Span:
-            return _Span(bisect_right(starts, m.start()) - 1, bisect_right(starts, m.end() - 1), m.group())
-
-        keywords = [span(m) for m in matches]
-        # concern keywords mark list continuations and protect cues inside them ("not brought")
-        shields = keywords + [span(m) for m in self.concern_regex.finditer(scope)] if regex is not self.concern_regex else keywords
-        shields = shields + [span(m) for m in self.pseudo_regex.finditer(scope)]
-        list_starts = {s.start for s in shields}
-        list_ends = {s.end for s in shields}
+        # concern keywords and pseudo-negations shield the cues inside them ("was not brought",
+        # "no further action") and mark the items of a list ("no bruising, burns or fractures")
+        shields = keywords if phrases is self.concerns else keywords + self.concerns.find(tokens)
+        shields = shields + self.pseudo.find(tokens)
         in_keyword = [False] * len(tokens)
-        for s in shields:
-            for i in range(s.start, s.end):
+        for start, end, _ in shields:
+            for i in range(start, end):
                 in_keyword[i] = True
+        list_starts = {s[0] for s in shields}
+        list_ends = {s[1] for s in shields}
 
-        def free(m) -> bool:
-            s = span(m)
-            return not any(s.start < k.end and k.start < s.end for k in shields)
+        def free(cue) -> bool:
+            return not any(in_keyword[i] for i in range(cue[0], cue[1]))
 
-        pre = [span(m) for m in self.cue_regex.finditer(scope) if free(m)]
-        post = [span(m) for m in self.post_cue_regex.finditer(scope) if free(m)]
+        pre = [c for c in self.cues.find(tokens) if free(c)]
+        post = [c for c in self.post_cues.find(tokens) if free(c)] if self.post_cues else []
 
         def reaches(first: int, last: int, window: int, allow_lists: bool) -> bool:
-            """Can a cue ending at token `first` negate a keyword starting at token `last`?"""
+            """Does a negation at token `first` reach token `last` in the same clause?"""
             words = 0
-            i = first
-            while i < last:
+            for i in range(first, last):
                 token = tokens[i]
+                if token == "|":
+                    return False
                 if token == ",":
                     if not allow_lists:
                         return False
@@ -267,34 +321,15 @@ class Vocabulary:
                         return False
                 elif not in_keyword[i] and token not in _LIST_JOINERS:
                     words += 1
-                i += 1
             return words <= window
 
         found = []
-        for k in keywords:
-            negated = any(c.end <= k.start and reaches(c.end, k.start, self.negation_window, True) for c in pre)
-            negated = negated or any(
-                c.start >= k.end and reaches(k.end, c.start, _POST_WINDOW, False) for c in post
-            )
+        for start, end, keyword in keywords:
+            negated = any(c[1] <= start and reaches(c[1], start, self.negation_window, True) for c in pre)
+            negated = negated or any(c[0] >= end and reaches(end, c[0], _POST_WINDOW, False) for c in post)
             if not negated:
-                found.append(k.keyword)
+                found.append(keyword)
         return found
-
-
-_HARD_BREAK = re.compile(r"[;:!?\r\n()\[\]{}]+|\.(?=\s|$)|\s[-–—]+\s|[–—]")
-
-
-def _scopes(text: str, break_regex: re.Pattern):
-    """Negation scopes: clauses split at hard breaks and break words; commas kept as ' , ' tokens."""
-    for clause in _HARD_BREAK.split(text):
-        pieces = [normalise_text(p) for p in clause.split(",")]
-        joined = " , ".join(p for p in pieces if p)
-        if not joined:
-            continue
-        for scope in break_regex.split(joined):
-            scope = scope.strip(" ,")
-            if scope:
-                yield " ".join(scope.split())
 
 
 _CACHE: dict[int, tuple[Mapping, Vocabulary]] = {}
@@ -331,30 +366,46 @@ def normalise_agency(name, vocab, default=None) -> tuple[str, str, str]:
             return "", "other", ""
         name = default
     text = " ".join(str(name).split())
-    known = v.agencies.get(normalise_text(text))
-    if known is not None:
-        return known
-    return text, v._kind_of(text), text
+    result = v._agency_cache.get(text)
+    if result is None:
+        result = v.agencies.get(normalise_text(text)) or (text, v._kind_of(text), text)
+        if len(v._agency_cache) > 10_000:
+            v._agency_cache.clear()
+        v._agency_cache[text] = result
+    return result
 
 
 def classify_contact_type(type_text, description, vocab) -> str:
     """The contact type id: from the type column, else the description, else "other"."""
     v = compile_vocab(vocab)
-    for source in (type_text, description):
-        text = normalise_text(source)
-        if not text:
-            continue
-        for contact_type, regex in v.contact_types:
-            if regex.search(text):
-                return contact_type
-    return "other"
+    if not _blank(type_text):
+        key = str(type_text)
+        found = v._type_cache.get(key)
+        if found is None:
+            found = _first_contact_type(v, normalise_text(key).split())
+            if len(v._type_cache) > 10_000:
+                v._type_cache.clear()
+            v._type_cache[key] = found
+        if found:
+            return found
+    return _first_contact_type(v, v.tokens(description)) or "other"
+
+
+def _first_contact_type(v: Vocabulary, tokens: list[str]) -> str:
+    """The first contact type in vocabulary order with a keyword in `tokens`, else ""."""
+    if not tokens or not v.any_contact_type.search(tokens):
+        return ""
+    for contact_type, phrases in v.contact_types:
+        if phrases.search(tokens):
+            return contact_type
+    return ""
 
 
 def tag_concerns(text, vocab) -> list[str]:
     """Sorted unique concern tags found in `text`, skipping negated mentions (see module docstring)."""
     v = compile_vocab(vocab)
     tags = set()
-    for keyword in v.find(text, v.concern_regex):
+    for keyword in v.find(text, v.concerns):
         tags.update(v.concern_tags[keyword])
     return sorted(tags)
 
@@ -363,7 +414,7 @@ def detect_escalation(contact_type, text, vocab) -> str:
     """The escalation this contact *is* (first in vocabulary order), or "" when it is not one."""
     v = compile_vocab(vocab)
     named = set()
-    for keyword in v.find(text, v.escalation_regex):
+    for keyword in v.find(text, v.escalations):
         named.update(v.escalation_keywords[keyword])
     for escalation, types in v.escalation_types:
         if contact_type in types or escalation in named:
