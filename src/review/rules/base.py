@@ -8,6 +8,7 @@ in its period each partial-date row fell on (docs/rules.md, "Partial dates").
 from __future__ import annotations
 
 import hashlib
+import weakref
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -120,32 +121,74 @@ def _case_attr(case, case_id: str, name: str):
     return getattr(config, name, None)
 
 
+#: the timeline columns the rules read (the others are not copied into the prepared table)
+USED_COLUMNS = (
+    "case_id", "event_id", "date", "date_precision", "agency", "agency_kind", "contact_type", "child_seen",
+    "description", "action", "concerns", "escalation", "informed_agencies", "source_file", "source_sheet",
+    "source_row", "seq", "age_days", "age_display", "child_mobile", "event_group", "open_concerns", "on_cp_plan",
+)
+
+_LAST: dict = {}
+
+
 def prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
-    """Sort the timeline canonically and add the helper columns the rules read."""
-    tl = conform(timeline, TIMELINE_COLUMNS)
-    precision = tl["date_precision"].fillna("").astype(str)
-    tl["_prec"] = precision.map(PRECISION_RANK).fillna(1).astype("int64")
-    tl["_day"] = tl["date"].dt.normalize()
-    tl["_seq"] = tl["seq"].astype("Float64").fillna(np.inf).astype("float64")
-    tl = tl.sort_values(
-        ["case_id", "_day", "_prec", "_seq", "date", "event_id"], kind="mergesort", na_position="last"
-    ).reset_index(drop=True)
-    precision = tl["date_precision"].fillna("").astype(str)
-    tl["_exact"] = (tl["_prec"] == 0) & tl["_day"].notna()
-    tl["_start"], tl["_end"] = _period_bounds(tl["_day"], precision, int(settings.get("approximate_span_days", 31)))
+    """Sort the timeline canonically and add the helper columns the rules read.
+
+    The result for the most recent (timeline, case, settings) is kept, so detect, response_latency and
+    agency_knowledge over the same timeline prepare it once.
+    """
+    key = (id(timeline), len(timeline), id(case), repr(sorted(settings.items())))
+    cached = _LAST.get("key") == key and _LAST.get("ref") is not None and _LAST["ref"]() is timeline
+    if cached:
+        return _LAST["ctx"]
+    ctx = _prepare(timeline, case, settings)
+    _LAST.update(key=key, ref=weakref.ref(timeline), ctx=ctx)
+    return ctx
+
+
+def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
+    columns = {name: TIMELINE_COLUMNS[name] for name in USED_COLUMNS}
+    tl = conform(timeline[[c for c in timeline.columns if c in columns]], columns)
     codes, case_ids = pd.factorize(tl["case_id"], sort=True)
+    pcodes, puniques = pd.factorize(tl["date_precision"].fillna(""))
+    prec = np.array([PRECISION_RANK.get(str(u), 1) for u in puniques] + [1], dtype="int64")[pcodes]
+    day = tl["date"].dt.normalize()
+    day_i = day.to_numpy().astype("datetime64[ns]").astype("int64")
+    date_i = tl["date"].to_numpy().astype("datetime64[ns]").astype("int64")
+    seq = tl["seq"].astype("Float64").fillna(np.inf).to_numpy(dtype="float64")
+    keys = [date_i, seq, prec, day_i, codes]  # np.lexsort: last key is the primary one
+    order = np.lexsort(keys)
+    ties = np.ones(max(len(order) - 1, 0), dtype=bool)
+    for k in keys:
+        ties &= k[order][1:] == k[order][:-1]
+    if ties.any():  # rows indistinguishable but for their id: the id decides, never the input order
+        ecodes = pd.factorize(tl["event_id"], sort=True)[0]
+        order = np.lexsort([ecodes] + keys)
+    if not np.array_equal(order, np.arange(len(order))):  # the timeline's own order is usually canonical
+        tl = tl.take(order).reset_index(drop=True)
+    else:
+        tl = tl.reset_index(drop=True)
+    codes, prec = codes[order], prec[order]
+    tl["_prec"] = prec
+    tl["_day"] = day.to_numpy()[order]
+    precision = tl["date_precision"].fillna("").astype(str)
+    tl["_exact"] = (prec == 0) & tl["_day"].notna().to_numpy()
+    tl["_start"], tl["_end"] = _period_bounds(tl["_day"], precision, int(settings.get("approximate_span_days", 31)))
     tl["_case"] = codes.astype("int64")
-    tl["_agency"] = pd.factorize(tl["case_id"].astype(str) + "\x1f" + tl["agency"].astype(str), sort=True)[0]
-    tl["_padded"] = "; " + tl["concerns"].fillna("").astype(str).str.replace(r"\s*;\s*", "; ", regex=True) + ";"
+    acodes, auniques = pd.factorize(tl["agency"].fillna(""))
+    tl["_agency"] = codes.astype("int64") * (len(auniques) + 1) + acodes
+    tl["_padded"] = "; " + tl["concerns"].fillna("") + ";"
     tl["_group"] = tl["event_group"].where(tl["event_group"] != "", tl["event_id"])
 
     # review end per case: the case's review date / date of death, else its last contact
-    last = tl.groupby("_case")["_end"].max()
-    ends = []
-    for code, case_id in enumerate(case_ids):
-        fixed = _case_attr(case, case_id, "review_date") or _case_attr(case, case_id, "date_of_death")
-        ends.append(pd.Timestamp(fixed) if fixed else last.get(code, pd.NaT))
-    tl["_review_end"] = pd.Series(ends, dtype="datetime64[ns]").to_numpy()[codes] if len(tl) else tl["_day"]
+    last = tl.groupby("_case")["_end"].max().reindex(range(len(case_ids)))
+    if case is not None:
+        ends = []
+        for code, case_id in enumerate(case_ids):
+            fixed = _case_attr(case, case_id, "review_date") or _case_attr(case, case_id, "date_of_death")
+            ends.append(pd.Timestamp(fixed) if fixed else last.iloc[code])
+        last = pd.Series(ends, dtype="datetime64[ns]")
+    tl["_review_end"] = last.to_numpy(dtype="datetime64[ns]")[codes] if len(tl) else tl["_day"]
 
     # age and mobility: from the timeline, else from case.yml
     age = tl["age_days"].astype("Float64")
@@ -257,9 +300,16 @@ def window_pairs(
 
 def joined(values: pd.Series, by) -> pd.Series:
     """Group `values` by `by` and join each group's distinct values (sorted) with the multi separator."""
-    frame = pd.DataFrame({"by": by, "v": values.astype(str)})
+    frame = pd.DataFrame({"by": by, "v": values.astype("string").fillna("")})
     frame = frame[frame["v"] != ""].drop_duplicates().sort_values(["by", "v"], kind="mergesort")
-    return frame.groupby("by", sort=False)["v"].agg(MULTI_SEP.join)
+    if frame.empty:
+        return pd.Series([], dtype="string")
+    keys = frame["by"].to_numpy()
+    vals = frame["v"].to_numpy(dtype=object)
+    starts = np.r_[0, np.flatnonzero(keys[1:] != keys[:-1]) + 1]
+    ends = np.r_[starts[1:], len(keys)]
+    # one str.join per group over numpy slices: far cheaper than a pandas groupby with a Python lambda
+    return pd.Series([MULTI_SEP.join(vals[a:b]) for a, b in zip(starts, ends)], index=keys[starts], dtype="string")
 
 
 def join_columns(*columns: pd.Series) -> pd.Series:
@@ -268,14 +318,23 @@ def join_columns(*columns: pd.Series) -> pd.Series:
     return parts.apply(lambda row: MULTI_SEP.join(sorted({p.strip() for v in row for p in str(v).split(";") if p.strip()})), axis=1)
 
 
+def _strftime(dates: pd.Series, fmt: str) -> pd.Series:
+    """strftime on the distinct dates only (chronologies repeat the same days a great deal)."""
+    codes, uniques = pd.factorize(dates)
+    text = np.append(np.asarray(pd.DatetimeIndex(uniques).strftime(fmt), dtype=object), "")
+    return pd.Series(text[codes], index=dates.index, dtype="string")
+
+
 def fmt_date(dates: pd.Series, precision: pd.Series | None = None) -> pd.Series:
     """'3 Mar 2023'; 'March 2023' / '2023' / 'about 3 Mar 2023' for partial dates; '' for NaT."""
     dates = pd.Series(dates).astype("datetime64[ns]")
-    text = dates.dt.strftime("%-d %b %Y").astype("string").fillna("")
+    text = _strftime(dates, "%-d %b %Y")
     if precision is not None:
         precision = pd.Series(precision, index=dates.index).fillna("").astype(str)
-        text = text.mask(precision == "month", dates.dt.strftime("%B %Y").astype("string"))
-        text = text.mask(precision == "year", dates.dt.strftime("%Y").astype("string"))
+        if (precision == "month").any():
+            text = text.mask(precision == "month", _strftime(dates, "%B %Y"))
+        if (precision == "year").any():
+            text = text.mask(precision == "year", _strftime(dates, "%Y"))
         text = text.mask(precision == "approximate", "about " + text)
     return text.fillna("")
 
