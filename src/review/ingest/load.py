@@ -14,6 +14,7 @@ import json
 from dataclasses import replace
 from pathlib import PurePosixPath
 
+import numpy as np
 import pandas as pd
 
 from .. import vocab as vocabulary
@@ -47,13 +48,14 @@ def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataF
         vocab = load_vocab(case.case_dir)
     report = IngestReport(case_id=case.case_id)
     parts: list[pd.DataFrame] = []
+    caches: dict[str, dict] = {}  # per distinct value, shared by every sheet of the case
     for spec in case.files:
         path = case.resolve(spec.path)  # refuses anything outside the case folder
         profile = load_profile(spec.profile, case)
         if profile.sheets and not spec.sheets:
             spec = replace(spec, sheets=profile.sheets)
         for table in read_tables(path, spec, case):
-            contacts, file_report = contacts_from_table(table, spec, profile, case, vocab)
+            contacts, file_report = contacts_from_table(table, spec, profile, case, vocab, caches)
             report.files.append(file_report)
             if len(contacts):
                 parts.append(contacts)
@@ -64,191 +66,208 @@ def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataF
 
 
 def contacts_from_table(
-    table: RawTable, spec: FileSpec, profile: Profile, case: CaseConfig, vocab: dict
+    table: RawTable, spec: FileSpec, profile: Profile, case: CaseConfig, vocab: dict, caches: dict | None = None
 ) -> tuple[pd.DataFrame, FileReport]:
-    """One sheet's accepted contacts (CONTACT_COLUMNS) and its FileReport."""
+    """One sheet's accepted contacts and its FileReport.
+
+    The contacts have the CONTACT_COLUMNS names (dtypes are set once, by `load_contacts`, for speed).
+    """
     report = FileReport(
         file=table.file, sheet=table.sheet, hidden=table.hidden, profile=profile.name, notes=list(table.notes)
     )
-    empty = empty_frame(CONTACT_COLUMNS)
     if not table.rows:
-        return empty, report
-    width = max(len(r) for r in table.rows)
-    cells = pd.DataFrame([r + [None] * (width - len(r)) for r in table.rows], dtype=object)
-    blank = cells.isna().to_numpy()
+        return empty_frame(CONTACT_COLUMNS), report
+    cells = _cell_array(table.rows)
+    blank = pd.isna(cells)
     blank_row = blank.all(axis=1)
     row_numbers = table.row_numbers
 
     match = detect_header(table, profile)
     if match is None:
-        data = [i for i in range(len(table.rows)) if not blank_row[i]]
+        data = np.flatnonzero(~blank_row)
         report.rows_read = len(data)
         report.rows_skipped = len(table.rows) - len(data)
         for i in data:
             report.reject(row_numbers[i], None, NO_HEADER_REASON)
-        if data:
+        if len(data):
             report.notes.append(
                 "no header row recognised: every row rejected; name the sheets to read under `sheets:` in "
                 "case.yml, or give the file a profile with its header row and columns"
             )
-        return empty, report
+        return empty_frame(CONTACT_COLUMNS), report
 
     report.header_row = match.row
     report.columns = {name: match.headers[match.columns[name]] for name in FIELDS if name in match.columns}
-    above = match.index
-    if above and not blank_row[:above].all():
-        report.notes.append(f"{int((~blank_row[:above]).sum())} title row(s) above the header (row {match.row}) skipped")
-    candidates = [i for i in range(match.index + 1, len(table.rows)) if not blank_row[i]]
+    titles = int((~blank_row[: match.index]).sum())
+    if titles:
+        report.notes.append(f"{titles} title row(s) above the header (row {match.row}) skipped")
+    candidates = match.index + 1 + np.flatnonzero(~blank_row[match.index + 1 :])
     repeated = _repeated_headers(cells, candidates, match)
     if repeated:
         shown = ", ".join(str(row_numbers[i]) for i in repeated[:MAX_ROWS_IN_NOTE])
         more = "" if len(repeated) <= MAX_ROWS_IN_NOTE else f" and {len(repeated) - MAX_ROWS_IN_NOTE} more"
         report.notes.append(f"{len(repeated)} repeated header row(s) skipped (rows {shown}{more})")
-    repeated_set = set(repeated)
-    data = [i for i in candidates if i not in repeated_set]
+    data = np.setdiff1d(candidates, repeated) if repeated else candidates
     report.rows_read = len(data)
     report.rows_skipped = len(table.rows) - 1 - len(data)
     report.unmapped_columns = [
         key for col, key in match.unmapped.items() if match.headers[col] or not blank[data, col].all()
-    ] if data else [key for col, key in match.unmapped.items() if match.headers[col]]
-    if not data:
-        return empty, report
+    ]
+    if not len(data):
+        return empty_frame(CONTACT_COLUMNS), report
 
-    builder = _RowBuilder(table, spec, profile, case, vocab, match, report)
-    records = []
-    detail_columns = [c for c in range(width) if c not in {match.columns.get(n) for n in NOT_DETAILS}]
-    for i in data:
-        row = table.rows[i] + [None] * (width - len(table.rows[i]))
-        has_details = not blank[i, detail_columns].all() if detail_columns else False
-        record = builder.build(row, row_numbers[i], has_details)
-        if record is not None:
-            records.append(record)
-    report.rows_accepted = len(records)
-    if not records:
-        return empty, report
-    contacts = conform(pd.DataFrame.from_records(records), CONTACT_COLUMNS)
-    check_rows(contacts, report, case)
+    builder = _ColumnBuilder(table, spec, profile, case, vocab, match, report, cells, {} if caches is None else caches)
+    contacts = builder.build(data, blank)
+    report.rows_accepted = len(contacts)
+    if len(contacts):
+        check_rows(contacts, report, case)
     return contacts, report
 
 
-def _repeated_headers(cells: pd.DataFrame, candidates: list[int], match: HeaderMatch) -> list[int]:
+def _cell_array(rows: list[list[object]]) -> np.ndarray:
+    """The rows as a 2-D object array, short rows padded with None (csv rows differ in length)."""
+    width = max(len(r) for r in rows)
+    if all(len(r) == width for r in rows) and width:
+        cells = np.empty((len(rows), width), dtype=object)
+        cells[:] = rows
+        return cells
+    cells = np.empty((len(rows), width), dtype=object)
+    for i, row in enumerate(rows):
+        cells[i, : len(row)] = row
+    return cells
+
+
+def _repeated_headers(cells: np.ndarray, candidates: np.ndarray, match: HeaderMatch) -> list[int]:
     """Rows that repeat the header (page breaks, one block per year): the date cell says "Date" again
     and at least half of the other mapped columns repeat their header too."""
     date_col = match.columns["date"]
     date_key = normalise_header(match.headers[date_col])
     others = [(c, normalise_header(match.headers[c])) for c in match.columns.values() if c != date_col]
     found = []
-    column = cells[date_col]
-    for i in candidates:
-        value = column.iat[i]
+    for i, value in zip(candidates.tolist(), cells[candidates, date_col].tolist()):
         if not (isinstance(value, str) and value[:1].isalpha() and normalise_header(value) == date_key):
             continue
-        same = sum(normalise_header(cells.iat[i, c]) == key for c, key in others)
+        same = sum(normalise_header(cells[i, c]) == key for c, key in others)
         if same * 2 >= len(others):
             found.append(i)
     return found
 
 
-class _RowBuilder:
-    """Turns one data row into a contact record, or a rejection in the report. Caches per distinct value:
-    dates, agency names and texts repeat, and the vocabulary functions are the costly part."""
+class _ColumnBuilder:
+    """Turns a sheet's data rows into contact columns, rejecting rows without a readable date or details.
 
-    def __init__(self, table, spec, profile, case, vocab, match, report):
-        self.table, self.spec, self.profile, self.case, self.vocab = table, spec, profile, case, vocab
-        self.match, self.report = match, report
-        self.col = match.columns
-        self.date_header = match.header_of("date")
+    Works column by column and caches per distinct value: dates, agency names, types and short texts
+    repeat, and the date parser and the vocabulary functions are the costly part of ingest.
+    """
+
+    def __init__(self, table, spec, profile, case, vocab, match, report, cells, caches):
+        self.table, self.profile, self.case, self.vocab = table, profile, case, vocab
+        self.match, self.report, self.cells = match, report, cells
         self.source_file = PurePosixPath(table.file).as_posix()
         self.default_agency = spec.agency or profile.agency or PurePosixPath(table.file).stem
-        self.agency_from_organisation = "agency" not in self.col and "organisation" in self.col
-        self._dates: dict = {}
-        self._agencies: dict = {}
-        self._types: dict = {}
-        self._concerns: dict = {}
-        self._escalations: dict = {}
-        self._informed: dict = {}
+        self.caches = caches
+        self._dates = caches.setdefault("dates", {})
 
-    def cell(self, row: list, name: str):
-        index = self.col.get(name)
+    def values(self, name: str, rows: np.ndarray) -> list:
+        """The cells of field `name` in `rows` (after the profile's value map), or Nones."""
+        index = self.match.columns.get(name)
         if index is None:
-            return None
-        value = row[index]
-        if value is not None and name in self.profile.value_maps:
-            _, value = self.profile.map_value(name, value)
-        return value
+            return [None] * len(rows)
+        values = self.cells[rows, index].tolist()
+        if name in self.profile.value_maps:
+            values = [v if v is None else self.profile.map_value(name, v)[1] for v in values]
+        return values
 
-    def build(self, row: list, row_number: int, has_details: bool) -> dict | None:
-        report = self.report
-        date_value = row[self.col["date"]]
-        if date_value is None:
-            report.reject(row_number, self.date_header, NO_DATE_REASON)
-            return None
-        parsed = self._parse_date(date_value, self.cell(row, "time"))
-        if isinstance(parsed, str):
-            report.reject(row_number, self.date_header, parsed)
-            return None
-        if not has_details:
-            report.reject(row_number, None, NO_DETAILS_REASON)
-            return None
+    def map(self, cache: str, function, values: list) -> list:
+        """[function(v) for v in values], calling `function` once per distinct value in the whole case."""
+        return _cached_map(function, values, self.caches.setdefault(cache, {}))
 
-        date_end = pd.NaT
-        end_value = self.cell(row, "date_end")
-        if end_value is not None:
-            end = self._parse_date(end_value, self.cell(row, "time_end"))
-            if isinstance(end, str):
-                report.warn(row_number, self.match.header_of("date_end"), f"end date left empty: {end}")
+    def texts(self, name: str, rows: np.ndarray) -> list[str]:
+        return [v if v.__class__ is str else _text(v) for v in self.values(name, rows)]
+
+    def build(self, data: np.ndarray, blank: np.ndarray) -> pd.DataFrame:
+        report, match = self.report, self.match
+        row_numbers = np.asarray(self.table.row_numbers)[data]
+        date_header = match.header_of("date")
+        parsed = [self._parse_date(d, t) for d, t in zip(self.values("date", data), self.values("time", data))]
+        dates = self.cells[data, match.columns["date"]].tolist()
+        not_details = {match.columns.get(n) for n in NOT_DETAILS}
+        detail_columns = [c for c in range(self.cells.shape[1]) if c not in not_details]
+        has_details = (~blank[np.ix_(data, detail_columns)]).any(axis=1) if detail_columns else np.zeros(len(data), bool)
+        keep = []
+        for k, (value, result) in enumerate(zip(dates, parsed)):
+            if value is None:
+                report.reject(int(row_numbers[k]), date_header, NO_DATE_REASON)
+            elif result.__class__ is str:
+                report.reject(int(row_numbers[k]), date_header, result)
+            elif not has_details[k]:
+                report.reject(int(row_numbers[k]), None, NO_DETAILS_REASON)
             else:
-                date_end = end.date
+                keep.append(k)
+        if not keep:
+            return empty_frame(CONTACT_COLUMNS)
+        rows = data[keep]
+        row_numbers = row_numbers[keep].tolist()
+        parsed = [parsed[k] for k in keep]
 
-        description = _text(self.cell(row, "description"))
-        action = _text(self.cell(row, "action"))
-        analysis = _text(self.cell(row, "analysis"))
-        narrative = "\n".join(t for t in (description, action, analysis) if t)
-        agency, agency_kind, organisation = self._agency(row)
-        contact_type = self._contact_type(_text(self.cell(row, "contact_type")), description)
-        concerns = self._tag(narrative)
-        concerns_cell = _text(self.cell(row, "concerns"))
-        if concerns_cell:
-            concerns = join_multi(set(concerns.split("; ")) | set(self._concerns_column(concerns_cell)))
-        source_sheet = self.table.sheet
-        return {
-            "case_id": self.case.case_id,
-            "event_id": event_id(self.case.case_id, self.source_file, source_sheet, row_number),
-            "date": parsed.date,
-            "date_end": date_end,
-            "date_precision": parsed.precision,
-            "time_known": bool(parsed.time_known),
-            "date_text": parsed.text,
-            "sequence": self._sequence(row, row_number),
-            "agency": agency,
-            "agency_kind": agency_kind,
-            "organisation": organisation,
-            "role": _text(self.cell(row, "role")),
-            "contact_type": contact_type,
-            "child_seen": self._yes_no(row, "child_seen"),
-            "child_seen_alone": self._yes_no(row, "child_seen_alone"),
-            "description": description,
-            "action": action,
-            "analysis": analysis,
-            "concerns": concerns,
-            "escalation": self._escalation(contact_type, narrative),
-            "informed_agencies": self._informed_agencies(_text(self.cell(row, "informed_agencies"))),
-            "source_of_information": _text(self.cell(row, "source_of_information")),
-            "source_file": self.source_file,
-            "source_sheet": source_sheet,
-            "source_row": row_number,
-            "extra": self._extra(row),
-        }
+        description, action, analysis = (self.texts(n, rows) for n in ("description", "action", "analysis"))
+        narrative = ["\n".join(t for t in parts if t) for parts in zip(description, action, analysis)]
+        agency, agency_kind, organisation = self._agencies(rows)
+        contact_type = self._contact_types(self.texts("contact_type", rows), description)
+        concerns = self._concerns(narrative, self.texts("concerns", rows))
+        escalation = self.map(
+            "escalation",
+            lambda key: vocabulary.detect_escalation(key[0], key[1], self.vocab) or "",
+            list(zip(contact_type, narrative)),
+        )
+        informed = self.map(
+            "informed",
+            lambda text: join_multi(vocabulary.parse_informed_agencies(text, self.vocab)) if text else "",
+            self.texts("informed_agencies", rows),
+        )
+        case_id, sheet = self.case.case_id, self.table.sheet
+        return pd.DataFrame(
+            {
+                "case_id": case_id,
+                "event_id": [event_id(case_id, self.source_file, sheet, r) for r in row_numbers],
+                "date": pd.to_datetime([p.date for p in parsed]),
+                "date_end": pd.to_datetime(self._end_dates(rows, row_numbers)),
+                "date_precision": [p.precision for p in parsed],
+                "time_known": [bool(p.time_known) for p in parsed],
+                "date_text": [p.text for p in parsed],
+                "sequence": pd.array(self._sequence(rows, row_numbers), dtype="Int64"),
+                "agency": agency,
+                "agency_kind": agency_kind,
+                "organisation": organisation,
+                "role": self.texts("role", rows),
+                "contact_type": contact_type,
+                "child_seen": pd.array(self._yes_no("child_seen", rows), dtype="boolean"),
+                "child_seen_alone": pd.array(self._yes_no("child_seen_alone", rows), dtype="boolean"),
+                "description": description,
+                "action": action,
+                "analysis": analysis,
+                "concerns": concerns,
+                "escalation": escalation,
+                "informed_agencies": informed,
+                "source_of_information": self.texts("source_of_information", rows),
+                "source_file": self.source_file,
+                "source_sheet": sheet,
+                "source_row": pd.array(row_numbers, dtype="Int64"),
+                "extra": self._extra(rows),
+            }
+        )
 
     # -- fields ------------------------------------------------------------------------------------
     def _parse_date(self, value, time_value):
         """ParsedDate, or the rejection reason (str)."""
-        key = (type(value), value, type(time_value), time_value)
+        if value is None:
+            return NO_DATE_REASON
+        key = (value.__class__, value, time_value.__class__, time_value)
         try:
             return self._dates[key]
         except KeyError:
             pass
-        except TypeError:  # unhashable cell value: parse without caching
+        except TypeError:  # an unhashable cell value: parse without caching
             key = None
         try:
             result = parse_date(value, time_value)
@@ -258,35 +277,59 @@ class _RowBuilder:
             self._dates[key] = result
         return result
 
-    def _agency(self, row) -> tuple[str, str, str]:
-        name = _text(self.cell(row, "agency"))
-        if not name and self.agency_from_organisation:
-            name = _text(self.cell(row, "organisation"))
-        name = name or self.default_agency
-        if name not in self._agencies:
-            self._agencies[name] = vocabulary.normalise_agency(name, self.vocab)
-        agency, kind, organisation = self._agencies[name]
-        written = _text(self.cell(row, "organisation"))
-        return agency, kind, written or organisation or ""
+    def _end_dates(self, rows: np.ndarray, row_numbers: list[int]) -> list:
+        if "date_end" not in self.match.columns:
+            return [pd.NaT] * len(rows)
+        header = self.match.header_of("date_end")
+        out = []
+        for value, time_value, row in zip(self.values("date_end", rows), self.values("time_end", rows), row_numbers):
+            result = pd.NaT if value is None else self._parse_date(value, time_value)
+            if result.__class__ is str:
+                self.report.warn(row, header, f"end date left empty: {result}")
+                result = pd.NaT
+            out.append(result if result is pd.NaT else result.date)
+        return out
 
-    def _contact_type(self, type_text: str, description: str) -> str:
-        mapped, value = self.profile.map_value("contact_type", type_text) if type_text else (False, type_text)
-        if mapped and value in CONTACT_TYPES:
-            return value
-        key = (type_text, description if not type_text else "")
-        if key not in self._types:
-            self._types[key] = vocabulary.classify_contact_type(type_text, description, self.vocab)
-        return self._types[key]
+    def _agencies(self, rows: np.ndarray) -> tuple[list[str], list[str], list[str]]:
+        """Agency: the Agency column, else (no Agency column) the Organisation column, else the file's
+        default (case.yml, profile, file name). Organisation: the column as written, else the vocabulary's."""
+        names = self.texts("agency", rows)
+        written = self.texts("organisation", rows)
+        if "agency" not in self.match.columns:
+            names = written
+        default = self.default_agency
+        normalised = self.map(
+            "agency", lambda name: vocabulary.normalise_agency(name, self.vocab), [n or default for n in names]
+        )
+        agency = [n[0] for n in normalised]
+        kind = [n[1] for n in normalised]
+        organisation = [w or (n[2] or "") for w, n in zip(written, normalised)]
+        return agency, kind, organisation
 
-    def _tag(self, text: str) -> str:
-        if not text:
-            return ""
-        if text not in self._concerns:
-            self._concerns[text] = join_multi(vocabulary.tag_concerns(text, self.vocab))
-        return self._concerns[text]
+    def _contact_types(self, type_texts: list[str], descriptions: list[str]) -> list[str]:
+        def classify(key):
+            type_text, description = key
+            if type_text:
+                mapped, value = self.profile.map_value("contact_type", type_text)
+                if mapped and value in CONTACT_TYPES:
+                    return value
+            return vocabulary.classify_contact_type(type_text, description, self.vocab)
+
+        # the description only matters when the type column says nothing
+        cache = f"contact_type/{self.profile.name}"
+        return self.map(cache, classify, [(t, "" if t else d) for t, d in zip(type_texts, descriptions)])
+
+    def _concerns(self, narratives: list[str], columns: list[str]) -> list[str]:
+        from_text = self.map("concerns", lambda text: vocabulary.tag_concerns(text, self.vocab) if text else [], narratives)
+        if "concerns" not in self.match.columns:
+            return [join_multi(tags) for tags in from_text]
+        from_column = self.map("concerns_column", self._concerns_column, columns)
+        return [join_multi(a + b) for a, b in zip(from_text, from_column)]
 
     def _concerns_column(self, text: str) -> list[str]:
         """A Concerns column may hold tag ids ("head_injury; neglect") or words ("Bruising to face")."""
+        if not text:
+            return []
         tags = set(vocabulary.tag_concerns(text, self.vocab))
         for part in text.replace(",", ";").replace("/", ";").split(";"):
             tag = "_".join(normalise_header(part).split())
@@ -294,45 +337,64 @@ class _RowBuilder:
                 tags.add(tag)
         return sorted(tags)
 
-    def _escalation(self, contact_type: str, text: str) -> str:
-        key = (contact_type, text)
-        if key not in self._escalations:
-            self._escalations[key] = vocabulary.detect_escalation(contact_type, text, self.vocab) or ""
-        return self._escalations[key]
+    def _yes_no(self, name: str, rows: np.ndarray) -> list:
+        index = self.match.columns.get(name)
+        if index is None:
+            return [pd.NA] * len(rows)
+        mapping = self.profile.value_maps.get(name)
 
-    def _informed_agencies(self, text: str) -> str:
-        if not text:
-            return ""
-        if text not in self._informed:
-            self._informed[text] = join_multi(vocabulary.parse_informed_agencies(text, self.vocab))
-        return self._informed[text]
+        def read(value):
+            if mapping:
+                mapped, value = self.profile.map_value(name, value)
+                if mapped:
+                    return pd.NA if value is None else bool(value)
+            result = vocabulary.parse_yes_no(value)
+            return pd.NA if result is None else bool(result)
 
-    def _yes_no(self, row, name: str):
-        index = self.col.get(name)
-        if index is None or row[index] is None:
-            return pd.NA
-        mapped, value = self.profile.map_value(name, row[index])
-        if mapped:
-            return pd.NA if value is None else bool(value)
-        result = vocabulary.parse_yes_no(value)
-        return pd.NA if result is None else bool(result)
+        return self.map(f"{name}/{self.profile.name}", read, self.cells[rows, index].tolist())
 
-    def _sequence(self, row, row_number: int):
-        value = self.cell(row, "sequence")
-        if value is None:
-            return pd.NA
+    def _sequence(self, rows: np.ndarray, row_numbers: list[int]) -> list:
+        header = self.match.header_of("sequence")
+        out = []
+        for value, row in zip(self.values("sequence", rows), row_numbers):
+            number = _whole_number(value)
+            if number is None and value is not None:
+                self.report.warn(row, header, f"sequence {_shown(value)} is not a whole number")
+            out.append(pd.NA if number is None else number)
+        return out
+
+    def _extra(self, rows: np.ndarray) -> list[str]:
+        if not self.match.unmapped:
+            return [""] * len(rows)
+        keys = list(self.match.unmapped.values())
+        block = self.cells[np.ix_(rows, list(self.match.unmapped))].tolist()
+        out = []
+        for values in block:
+            extra = {k: _json_value(v) for k, v in zip(keys, values) if v is not None}
+            out.append(json.dumps(extra, sort_keys=True, ensure_ascii=False) if extra else "")
+        return out
+
+
+def _cached_map(function, values: list, cache: dict) -> list:
+    """[function(v) for v in values], calling `function` once per distinct value (remembered in `cache`)."""
+    out = []
+    for value in values:
         try:
-            number = float(str(value).strip()) if not isinstance(value, (int, float)) else float(value)
-            if number.is_integer():
-                return int(number)
-        except ValueError:
-            pass
-        self.report.warn(row_number, self.match.header_of("sequence"), f"sequence {_shown(value)} is not a whole number")
-        return pd.NA
+            result = cache[value]
+        except KeyError:
+            result = cache[value] = function(value)
+        out.append(result)
+    return out
 
-    def _extra(self, row) -> str:
-        extra = {key: _json_value(row[col]) for col, key in self.match.unmapped.items() if row[col] is not None}
-        return json.dumps(extra, sort_keys=True, ensure_ascii=False) if extra else ""
+
+def _whole_number(value) -> int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value) if isinstance(value, (int, float)) else float(str(value).strip())
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else None
 
 
 def event_id(case_id: str, source_file: str, source_sheet: str, source_row: int) -> str:
