@@ -668,6 +668,7 @@ def plot_contact_density(timeline: pd.DataFrame) -> Figure:
             .reindex(index=[a for _, a in lanes], columns=months, fill_value=0)
             .astype(int)
         )
+        counts.columns = [str(m) for m in months]  # plain labels: seaborn reads .values of the index
         seen = timeline["child_seen"]
         status = np.where(seen.isna(), "unknown", np.where(seen.fillna(False).astype(bool), "seen", "not seen"))
         by_status = pd.crosstab(pd.Series(status, index=timeline.index, name="status"), month_of).reindex(
@@ -714,7 +715,7 @@ def plot_contact_density(timeline: pd.DataFrame) -> Figure:
         fig.suptitle(f"{title} and whether the child was seen ({len(timeline)} contacts, {n_months} months)")
         total_seen = int(by_status.loc["seen"].sum())
         total_not = int(by_status.loc["not seen"].sum())
-        busiest = counts.sum(axis=0).idxmax()
+        busiest = months[int(counts.sum(axis=0).to_numpy().argmax())]
         fig.review_alt_text = (
             f"Heatmap of contacts per month for {n_rows} agencies over {n_months} months (busiest month "
             f"{busiest:%B %Y} with {int(counts.sum(axis=0).max())} contacts), and bars of whether the child was "
