@@ -360,36 +360,128 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
 # ---------------------------------------------------------------------------------------------------
 # Pandas analysis of many cases (used for synthetic stores, the benchmarks and the Dask partitions)
 # ---------------------------------------------------------------------------------------------------
-def analyse_cases(contacts: pd.DataFrame, cases: pd.DataFrame, rules: dict | None = None, *,
-                  tables: tuple[str, ...] = ("timeline", "flags", "response_latency")) -> dict[str, pd.DataFrame]:
-    """Timeline, flags and response latency of every case in `contacts`, one case at a time.
+def case_configs(cases: pd.DataFrame) -> dict:
+    """{case_id: CaseConfig} from a case table (case_id, date_of_birth, mobile_from, review_date)."""
+    from .synth import case_config
 
-    `cases` is the case table (case_id, date_of_birth, mobile_from, review_date). Flags and latency
-    gain a leading case_id column. Cases appear in case_id order.
+    return {str(row["case_id"]): case_config(row) for _, row in cases.iterrows()}
+
+
+def timeline_many(contacts: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+    """`build_timeline` over many cases in one call, identical to calling it case by case.
+
+    `build_timeline` takes a single `CaseConfig`, but everything in it is grouped by case_id except
+    three columns that use the child's date of birth and mobility (age_days, age_display,
+    child_mobile) and the end of an open CP plan (which only affects rows after the last contact, so
+    no row). Those three columns are recomputed here per case; cases with a date of death (which can
+    end a plan before the last contact) are built one by one. tests/test_store_analyse.py checks the
+    result against the case-by-case reference.
+    """
+    import datetime as _dt
+
+    from .config import CaseConfig
+    from .timeline import DEFAULT_NONMOBILE_MONTHS, build_timeline
+
+    info = cases.drop_duplicates("case_id").set_index("case_id")
+    proxy = CaseConfig(case_dir=Path("."), case_id="(many cases)", date_of_birth=_dt.date(2000, 1, 1))
+    timeline = build_timeline(contacts, proxy)
+    if timeline.empty:
+        return timeline
+    case_ids = timeline["case_id"].astype(str)
+    dob = pd.to_datetime(case_ids.map(info["date_of_birth"])).astype("datetime64[ns]")
+    age_days, age_display = _ages_many(timeline["date"], dob)
+    timeline["age_days"] = age_days
+    timeline["age_display"] = age_display
+    mobile = pd.to_datetime(case_ids.map(info["mobile_from"])) if "mobile_from" in info else pd.Series(pd.NaT, index=timeline.index)
+    default = pd.Series(
+        (pd.DatetimeIndex(dob) + pd.DateOffset(months=DEFAULT_NONMOBILE_MONTHS)).to_numpy(), index=timeline.index)
+    threshold = mobile.astype("datetime64[ns]").fillna(default)
+    dates = timeline["date"]
+    timeline["child_mobile"] = (dates.dt.normalize() >= threshold).astype("boolean").mask(dates.isna())
+    if "date_of_death" in info and info["date_of_death"].notna().any():
+        from .synth import case_config
+
+        dead = [c for c in info.index[info["date_of_death"].notna()] if (case_ids == c).any()]
+        rebuilt = [build_timeline(contacts[contacts["case_id"] == c], case_config(info.loc[c].rename(None)
+                                                                                   .to_frame().T.assign(case_id=c).iloc[0]))
+                   for c in dead]
+        timeline = pd.concat([timeline[~case_ids.isin(dead)]] + rebuilt).sort_values(
+            ["case_id", "seq"], kind="mergesort").reset_index(drop=True)
+    return conform(timeline, TIMELINE_COLUMNS)
+
+
+def _ages_many(dates: pd.Series, dob: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """`review.timeline._ages` with one date of birth per row (same rules: calendar months and days)."""
+    import numpy as np
+
+    day = dates.dt.normalize()
+    birth = dob.dt.normalize()
+    age_days = ((day - birth) / pd.Timedelta(days=1)).round().astype("Int64")
+    valid = (day.notna() & birth.notna()).to_numpy()
+    y = day.dt.year.to_numpy(dtype="float64", na_value=np.nan)
+    m = day.dt.month.to_numpy(dtype="float64", na_value=np.nan)
+    d = day.dt.day.to_numpy(dtype="float64", na_value=np.nan)
+    by = birth.dt.year.to_numpy(dtype="float64", na_value=np.nan)
+    bm = birth.dt.month.to_numpy(dtype="float64", na_value=np.nan)
+    bd = birth.dt.day.to_numpy(dtype="float64", na_value=np.nan)
+    months = (y - by) * 12 + (m - bm)
+    months = np.where(d < bd, months - 1, months)
+    months = np.where(np.isnan(months), 0, months).astype("int64")
+    months = np.maximum(months, 0)
+    total = np.where(valid, by * 12 + (bm - 1), 0).astype("int64") + months
+    first = pd.to_datetime(pd.DataFrame({"year": total // 12, "month": total % 12 + 1, "day": 1}))
+    dim = first.dt.days_in_month.to_numpy()
+    birth_day = np.where(valid, bd, 1).astype("int64")
+    anniversary = first + pd.to_timedelta(np.minimum(birth_day, dim) - 1, unit="D")
+    days = (day.to_numpy() - anniversary.to_numpy()) / np.timedelta64(1, "D")
+    days = np.where(valid, days, 0).astype("int64")
+    years, rem_months = months // 12, months % 12
+    before_birth = (age_days < 0).fillna(False).to_numpy(dtype=bool)
+    raw_days = np.where(before_birth, age_days.fillna(0).to_numpy(dtype="int64"), days)
+    key = pd.MultiIndex.from_arrays([years, rem_months, raw_days, before_birth, ~valid])
+    codes, uniques = pd.factorize(key)
+    labels = np.array([
+        "" if invalid else f"{dd}d" if antenatal else f"{yy}y {mo}m {dd}d" if yy > 0 else f"{mo}m {dd}d"
+        for yy, mo, dd, antenatal, invalid in uniques
+    ], dtype=object)
+    display = pd.Series(labels[codes] if len(codes) else [], index=dates.index, dtype="string")
+    return age_days, display
+
+
+def analyse_cases(contacts: pd.DataFrame, cases: pd.DataFrame, rules: dict | None = None, *,
+                  tables: tuple[str, ...] = ("timeline", "flags", "response_latency"),
+                  per_case: bool = False) -> dict[str, pd.DataFrame]:
+    """Timeline, flags and response latency of every case in `contacts` (pandas).
+
+    `cases` is the case table (case_id, date_of_birth, mobile_from, review_date). The timeline is built
+    for all cases in one call (`timeline_many`), or case by case with ``per_case`` (the reference:
+    one `build_timeline` call per case, much slower); the rules run once over all cases with each
+    case's configuration. Flags and latency carry a case_id column; tables are in case_id order.
     """
     from .rules import detect, load_rules, response_latency
-    from .synth import case_config
     from .timeline import build_timeline
 
     rules = load_rules() if rules is None else rules
-    by_id = cases.set_index("case_id", drop=False)
-    out: dict[str, list[pd.DataFrame]] = {t: [] for t in tables}
-    for case_id, group in contacts.groupby("case_id", sort=True):
-        config = case_config(by_id.loc[case_id])
-        timeline = build_timeline(group, config)
-        if "timeline" in out:
-            out["timeline"].append(timeline)
-        if "flags" in out or "response_latency" in out:
-            flags = detect(timeline, config, rules)
-            if "flags" in out:
-                out["flags"].append(flags.assign(case_id=case_id))
-            if "response_latency" in out:
-                out["response_latency"].append(response_latency(timeline, flags, rules).assign(case_id=case_id))
+    configs = case_configs(cases[cases["case_id"].isin(contacts["case_id"].unique())])
+    if per_case:
+        frames = [build_timeline(group, configs[str(case_id)])
+                  for case_id, group in contacts.groupby("case_id", sort=True)]
+        timeline = conform(pd.concat(frames, ignore_index=True), TIMELINE_COLUMNS) if frames else conform(
+            pd.DataFrame(), TIMELINE_COLUMNS)
+    else:
+        timeline = timeline_many(contacts, cases)
     result = {}
-    for name, frames in out.items():
-        contract = CONTRACTS[name]
-        frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-        result[name] = conform(frame, contract)
+    if "timeline" in tables:
+        result["timeline"] = timeline
+    if "flags" in tables or "response_latency" in tables:
+        flags = detect(timeline, configs, rules)
+        if "flags" in tables:
+            result["flags"] = conform(flags, CONTRACTS["flags"])
+        if "response_latency" in tables:
+            latency = response_latency(timeline, flags, rules)
+            if "case_id" not in latency:
+                latency = latency.merge(timeline[["event_id", "case_id"]], on="event_id", how="left")
+            result["response_latency"] = conform(latency, CONTRACTS["response_latency"])
     return result
 
 

@@ -82,7 +82,7 @@ TYPE_LABELS = {
     "strategy_discussion": "Strategy discussion", "s47_enquiry": "Section 47 enquiry",
     "cp_medical": "Child protection medical", "cp_conference": "Initial child protection conference",
     "core_group": "Core group", "case_closure": "Case closure", "phone_call": "Telephone call",
-    "letter": "Letter", "was_not_brought": "Was not brought", "police_callout": "Domestic incident call-out",
+    "letter": "Letter", "was_not_brought": "Was not brought", "police_callout": "Police call-out",
     "arrest": "Arrest", "other": "Pastoral check-in",
 }
 TYPE_TEXT = {
@@ -92,18 +92,18 @@ TYPE_TEXT = {
     "admission": "Admitted to the children's ward with bronchiolitis.",
     "discharge": "Discharged home, GP and health visitor informed.",
     "referral": "Referred to children's social care.",
-    "referral_decision": "Referral screened by MASH, decision recorded.",
+    "referral_decision": "Referral screened by MASH: single assessment to be completed.",
     "assessment": "Single assessment started by allocated social worker.",
     "strategy_discussion": "Strategy discussion held with police and health.",
     "s47_enquiry": "Section 47 enquiry started.",
     "cp_medical": "Child protection medical completed by paediatrician.",
-    "cp_conference": "Initial child protection conference held, child made subject of a plan.",
+    "cp_conference": "Initial child protection conference held: threshold not met, not made subject to a plan; child in need support agreed.",
     "core_group": "Core group meeting held.",
     "case_closure": "Case closed to children's social care.",
     "phone_call": "Telephone call with mother to arrange follow up.",
     "letter": "Letter sent to family with appointment details.",
     "was_not_brought": "Child was not brought to the appointment.",
-    "police_callout": "Police attended address following a call.",
+    "police_callout": "Police attended address following a call from a neighbour.",
     "arrest": "Father arrested at the address.",
     "other": "Pastoral check-in at school.",
 }
@@ -177,87 +177,114 @@ _SERVICE_ORG = {"gp": "gp", "health_visiting": "community", "emergency_departmen
 # informed agencies). Offsets are calendar days.
 # ---------------------------------------------------------------------------------------------------
 CSC = "Children's Social Care"
+ALL = "*"  # informed: every other agency of the case (concerns shared through the MASH)
 _HANDLED = {
+    # an injury presented at A&E, referred the same day, medical and strategy the next days, visits after
     "injury_chain": [
-        (0, "emergency_department", "ae_attendance", "fracture; inconsistent_explanation", "", True, CSC),
-        (0, "emergency_department", "referral", "fracture; inconsistent_explanation", "referral_to_csc", True, CSC),
-        (1, "childrens_social_care", "referral_decision", "fracture", "", None, "Emergency Department; Police"),
-        (1, "childrens_social_care", "strategy_discussion", "fracture", "strategy_discussion", None, "Emergency Department; Police"),
-        (2, "paediatrics", "cp_medical", "fracture", "cp_medical", True, CSC),
-        (2, "childrens_social_care", "s47_enquiry", "fracture", "s47_enquiry", True, "Police"),
-        (6, "childrens_social_care", "assessment", "fracture", "", True, ""),
-        (12, "childrens_social_care", "cp_conference", "fracture", "cp_conference", None, "GP; Health Visiting; Police"),
+        (0, "emergency_department", "ae_attendance", "fracture; inconsistent_explanation", "", True, ALL),
+        (0, "emergency_department", "referral", "", "referral_to_csc", True, CSC),
+        (0, "paediatrics", "cp_medical", "", "cp_medical", True, ALL),
+        (1, "childrens_social_care", "referral_decision", "", "", None, ALL),
+        (1, "childrens_social_care", "strategy_discussion", "", "strategy_discussion", None, ALL),
+        (2, "childrens_social_care", "s47_enquiry", "", "s47_enquiry", True, ALL),
+        (6, "childrens_social_care", "assessment", "", "", True, ALL),
+        (12, "childrens_social_care", "cp_conference", "", "cp_conference", None, ALL),
         (20, "childrens_social_care", "home_visit", "", "", True, ""),
+        (50, "childrens_social_care", "home_visit", "", "", True, ""),
+        (80, "childrens_social_care", "home_visit", "", "", True, ""),
     ],
     "single_wnb": [
-        (0, "gp", "was_not_brought", "was_not_brought", "", None, ""),
-        (7, "gp", "clinic_appointment", "", "", True, ""),
+        (0, "gp", "was_not_brought", "was_not_brought", "", None, ALL),
+        (5, "gp", "clinic_appointment", "", "", True, ""),
+        (35, "health_visiting", "home_visit", "", "", True, ""),
+        (70, "health_visiting", "home_visit", "", "", True, ""),
     ],
     "admission": [
         (0, "paediatrics", "admission", "", "", True, ""),
         (3, "paediatrics", "discharge", "", "", True, "GP; Health Visiting"),
     ],
     "referral_assessed": [
-        (0, "school", "referral", "neglect", "referral_to_csc", True, CSC),
-        (1, "childrens_social_care", "referral_decision", "neglect", "", None, "School"),
-        (8, "childrens_social_care", "assessment", "neglect", "", True, "School"),
-        (15, "childrens_social_care", "home_visit", "", "", True, ""),
+        (0, "school", "referral", "neglect", "referral_to_csc", True, ALL),
+        (1, "childrens_social_care", "referral_decision", "", "", None, ALL),
+        (8, "childrens_social_care", "assessment", "", "", True, ALL),
+        (30, "childrens_social_care", "home_visit", "", "", True, ""),
+        (60, "childrens_social_care", "home_visit", "", "", True, ""),
+        (88, "childrens_social_care", "home_visit", "", "", True, ""),
     ],
 }
 # Planted missed escalations; `trigger` is the step whose event is the trigger in the ground truth.
+# Each pattern is followed by visits so that, as far as possible, only its own rule fires.
 _PLANTED = {
     "nonmobile_injury": ([
-        (0, "health_visiting", "home_visit", "bruising", "", True, ""),
+        (0, "health_visiting", "home_visit", "bruising", "", True, ALL),
         (21, "health_visiting", "home_visit", "", "", True, ""),
+        (55, "health_visiting", "home_visit", "", "", True, ""),
+        (85, "health_visiting", "home_visit", "", "", True, ""),
     ], 0),
     "injury_not_escalated": ([
-        (0, "gp", "clinic_appointment", "bruising; inconsistent_explanation", "", True, ""),
-        (14, "gp", "clinic_appointment", "", "", True, ""),
+        (0, "gp", "clinic_appointment", "bruising; inconsistent_explanation", "", True, ALL),
+        (14, "health_visiting", "home_visit", "", "", True, ""),
+        (50, "health_visiting", "home_visit", "", "", True, ""),
+        (85, "health_visiting", "home_visit", "", "", True, ""),
     ], 0),
     "repeated_injury_or_ae": ([
-        (0, "emergency_department", "ae_attendance", "head_injury", "", True, "GP"),
-        (18, "emergency_department", "ae_attendance", "other_injury", "", True, "GP"),
-        (37, "emergency_department", "ae_attendance", "burn", "", True, "GP"),
+        (0, "emergency_department", "ae_attendance", "other_injury", "", True, ALL),
+        (20, "emergency_department", "ae_attendance", "", "", True, ALL),
+        (41, "emergency_department", "ae_attendance", "burn", "", True, ALL),
+        (60, "health_visiting", "home_visit", "", "", True, ""),
+        (95, "health_visiting", "home_visit", "", "", True, ""),
+        (125, "health_visiting", "home_visit", "", "", True, ""),
     ], 2),
     "referral_no_decision": ([
-        (0, "police", "referral", "domestic_abuse", "referral_to_csc", True, CSC),
+        (0, "police", "referral", "", "referral_to_csc", True, ALL),
     ], 0),
     "strategy_no_conference": ([
-        (0, "police", "referral", "bruising; non_accidental", "referral_to_csc", True, CSC),
-        (1, "childrens_social_care", "referral_decision", "bruising; non_accidental", "", None, "Police"),
-        (2, "childrens_social_care", "strategy_discussion", "bruising; non_accidental", "strategy_discussion", None, "Police"),
-        (3, "childrens_social_care", "s47_enquiry", "bruising; non_accidental", "s47_enquiry", True, "Police"),
+        (0, "police", "referral", "", "referral_to_csc", True, ALL),
+        (1, "childrens_social_care", "referral_decision", "", "", None, ALL),
+        (2, "childrens_social_care", "strategy_discussion", "", "strategy_discussion", None, ALL),
+        (3, "childrens_social_care", "s47_enquiry", "", "s47_enquiry", True, ALL),
+        (10, "childrens_social_care", "assessment", "", "", True, ALL),
     ], 2),
     "was_not_brought": ([
-        (0, "paediatrics", "was_not_brought", "was_not_brought", "", None, ""),
-        (21, "paediatrics", "was_not_brought", "was_not_brought", "", None, ""),
-        (42, "paediatrics", "was_not_brought", "was_not_brought", "", None, ""),
+        (0, "paediatrics", "was_not_brought", "was_not_brought", "", None, ALL),
+        (21, "paediatrics", "was_not_brought", "was_not_brought", "", None, ALL),
+        (42, "paediatrics", "was_not_brought", "was_not_brought", "", None, ALL),
+        (70, "health_visiting", "home_visit", "", "", True, ""),
+        (105, "health_visiting", "home_visit", "", "", True, ""),
+        (130, "health_visiting", "home_visit", "", "", True, ""),
     ], 2),
     "child_not_seen": ([
-        (0, "childrens_social_care", "home_visit", "neglect; child_not_seen", "", False, ""),
-        (14, "childrens_social_care", "home_visit", "neglect; child_not_seen", "", False, ""),
-        (28, "childrens_social_care", "home_visit", "neglect; child_not_seen", "", False, ""),
-        (45, "childrens_social_care", "home_visit", "neglect; child_not_seen", "", False, ""),
+        (0, "childrens_social_care", "home_visit", "neglect; child_not_seen", "", False, ALL),
+        (14, "childrens_social_care", "home_visit", "child_not_seen", "", False, ALL),
+        (28, "childrens_social_care", "home_visit", "child_not_seen", "", False, ALL),
+        (45, "childrens_social_care", "home_visit", "child_not_seen", "", False, ALL),
     ], 0),
     "information_not_shared": ([
         (0, "police", "police_callout", "domestic_abuse; substance_misuse", "", True, ""),
+        (10, "health_visiting", "home_visit", "", "", True, ""),
+        (18, "paediatrics", "admission", "", "", True, ""),
+        (21, "paediatrics", "discharge", "", "", True, "GP; Health Visiting"),
+        (45, "health_visiting", "home_visit", "", "", True, ""),
+        (80, "health_visiting", "home_visit", "", "", True, ""),
     ], 0),
     "closure_with_open_concerns": ([
-        (0, "school", "referral", "neglect", "referral_to_csc", True, CSC),
-        (1, "childrens_social_care", "referral_decision", "neglect", "", None, "School"),
-        (7, "childrens_social_care", "assessment", "neglect", "", True, "School"),
-        (20, "health_visiting", "home_visit", "neglect; weight_loss", "", True, CSC),
-        (24, "childrens_social_care", "case_closure", "", "", None, "School"),
+        (0, "school", "referral", "", "referral_to_csc", True, ALL),
+        (1, "childrens_social_care", "referral_decision", "", "", None, ALL),
+        (7, "childrens_social_care", "assessment", "", "", True, ALL),
+        (20, "health_visiting", "home_visit", "neglect; weight_loss", "", True, ALL),
+        (24, "childrens_social_care", "case_closure", "", "", None, ALL),
+        (50, "health_visiting", "home_visit", "", "", True, ""),
+        (85, "health_visiting", "home_visit", "", "", True, ""),
     ], 4),
     "assessment_wait": ([
-        (0, "school", "referral", "neglect", "referral_to_csc", True, CSC),
-        (1, "childrens_social_care", "referral_decision", "neglect", "", None, "School"),
-        (95, "childrens_social_care", "assessment", "neglect", "", True, "School"),
+        (0, "school", "referral", "", "referral_to_csc", True, ALL),
+        (1, "childrens_social_care", "referral_decision", "", "", None, ALL),
+        (95, "childrens_social_care", "assessment", "", "", True, ALL),
     ], 1),
 }
 PLANTED_RULES = tuple(_PLANTED)
 _HANDLED_P = {"injury_chain": 0.25, "single_wnb": 0.3, "admission": 0.15, "referral_assessed": 0.2}
-_MAX_STEPS = 5  # planted block length
+_MAX_STEPS = max(len(steps) for steps, _ in _PLANTED.values())  # planted block length
 MIN_CONTACTS_PER_CASE = sum(len(v) for v in _HANDLED.values()) + 2 * _MAX_STEPS + 4
 
 
@@ -348,19 +375,16 @@ def synth_contacts(n_cases: int, seed: int, contacts_per_case: int = 100, *, mis
     esc_values = ("", "referral_to_csc", "strategy_discussion", "cp_medical", "s47_enquiry", "cp_conference",
                   "legal_planning", "police_investigation")
     esc_code = {e: i for i, e in enumerate(esc_values)}
-    informed_values = ["", CSC, f"{CSC}; Health Visiting"]
+    all_but = [MULTI_SEP.join(sorted(o.agency for o in SERVICES if o is not svc_)) for svc_ in SERVICES]
+    informed_values = ["", CSC] + all_but
     for steps in list(_HANDLED.values()) + [p[0] for p in _PLANTED.values()]:
-        informed_values += [st[6] for st in steps]
+        informed_values += [st[6] for st in steps if st[6] != ALL]
     informed_list = sorted(set(informed_values))
     informed_code = {v: i for i, v in enumerate(informed_list)}
     informed = np.zeros(N, dtype=np.int16)
     # background concerns: low-level worries, always shared with social care and the health visitor
-    r = rng.random(N)
-    hv_mh = (service == S["health_visiting"]) & (ctype == T["home_visit"]) & (r < 0.05)
-    police_da = (ctype == T["police_callout"]) & (r < 0.5)
-    concerns[hv_mh] = concern_code["parental_mental_health"]
-    concerns[police_da] = concern_code["domestic_abuse"]
-    informed[hv_mh | police_da] = informed_code[f"{CSC}; Health Visiting"]
+    # Background contacts record no concerns: every concern in the data belongs to a scripted episode,
+    # so that the flags the rules raise can be checked against the ground truth.
     # child seen: 1 true, 0 false, -1 unknown
     seen = np.full(N, -1, dtype=np.int8)
     seen[np.isin(ctype, [T["home_visit"], T["clinic_appointment"], T["police_callout"], T["other"]])] = 1
@@ -381,7 +405,7 @@ def synth_contacts(n_cases: int, seed: int, contacts_per_case: int = 100, *, mis
             concerns[rows] = concern_code[conc]
             escalation[rows] = esc_code[esc or ESCALATION_OF_TYPE.get(typ, "")]
             seen[rows] = -1 if ch_seen is None else int(ch_seen)
-            informed[rows] = informed_code[inf]
+            informed[rows] = informed_code[all_but[S[svc]] if inf == ALL else inf]
             rows_all.append(rows)
         return np.stack(rows_all, axis=1)  # (m, steps)
 
@@ -415,6 +439,7 @@ def synth_contacts(n_cases: int, seed: int, contacts_per_case: int = 100, *, mis
                 hi = np.minimum(hi, (mobile_from[sel] - dob[sel]).astype(int) - 30)
             elif rule == "injury_not_escalated":  # a mobile child, so the non-mobile rule is not the one
                 lo = np.maximum(lo, (mobile_from[sel] - dob[sel]).astype(int) + 60)
+                hi = np.minimum(hi, 700)  # the rule looks at children under two
             ok = hi > lo
             sel, lo, hi = sel[ok], lo[ok], hi[ok]
             if not len(sel):
@@ -473,7 +498,7 @@ def synth_contacts(n_cases: int, seed: int, contacts_per_case: int = 100, *, mis
     description = _take(texts, inv)
     day_values, day_inv = np.unique(d, return_inverse=True)
     date_text = _take([str(x) for x in pd.DatetimeIndex(day_values).strftime("%d/%m/%Y")], day_inv)
-    action_text = _take(["No further action.", "Escalated as recorded."], (escalation[order] > 0).astype(int))
+    action_text = _take(["Plan: continue routine support.", "Escalated as recorded."], (escalation[order] > 0).astype(int))
     roles = np.array([s.role for s in SERVICES], dtype=object)
     contacts = pd.DataFrame({
         "case_id": ids,
