@@ -150,3 +150,11 @@ def test_invalid_profile_yaml_names_the_profile_file(tmp_path, load_contacts):
     with pytest.raises(ConfigError, match="invalid YAML") as err:
         load_contacts(load_case_config(tmp_path))
     assert err.value.file.endswith("broken.yml")
+
+
+def test_case_without_any_agency_file(tmp_path, load_contacts):
+    _write_case(tmp_path)
+    (tmp_path / "README.txt").write_text("not a chronology")
+    with pytest.raises(ConfigError, match="no agency files") as err:
+        load_contacts(load_case_config(tmp_path))
+    assert err.value.file.endswith("case.yml")

@@ -205,6 +205,25 @@ def test_xlsx_named_xls_is_read_by_content(tmp_path):
     assert _read(tmp_path, "really_xlsx.xls")[0].rows[2] == ["Date", "Time", "Details", "Outcome"]
 
 
+def test_xls_named_xlsx_is_read_by_content(tmp_path):
+    write_xls(tmp_path / "really_xls.xlsx")
+    table = _read(tmp_path, "really_xls.xlsx")[0]
+    assert table.rows[2] == ["Date", "Details"]
+    assert any("read as xls" in note for note in table.notes)
+
+
+def test_docx_goes_to_the_word_reader(tmp_path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("Children's centre chronology")
+    grid = document.add_table(rows=2, cols=2)
+    for cell, text in zip(grid.rows[0].cells + grid.rows[1].cells, ["Date", "Details", "01/02/2023", "Stay and play"]):
+        cell.text = text
+    document.save(tmp_path / "centre.docx")
+    (table,) = _read(tmp_path, "centre.docx")
+    assert table.sheet == "table 1" and table.rows[1] == ["01/02/2023", "Stay and play"]
+
+
 def test_fill_merged_pads_short_rows():
     rows = [["a", None], [None]]
     assert fill_merged(rows, [((0, 0), (1, 1))]) == 1

@@ -19,6 +19,7 @@ import pandas as pd
 
 from .. import vocab as vocabulary
 from ..config import CaseConfig, FileSpec, load_vocab
+from ..errors import ConfigError
 from ..schema import CONCERN_TAGS, CONTACT_COLUMNS, CONTACT_TYPES, conform, empty_frame, join_multi
 from .checks import check_rows
 from .dates import DateParseError, parse_date
@@ -41,9 +42,15 @@ def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataF
 
     Files come from `case.files` (declared in case.yml or found in the folder), each read with its
     FileSpec's profile (default: generic). Rows are sorted by (source_file, source_sheet, source_row).
-    Raises ConfigError (a path outside the case folder, an unknown or mismatched profile) and
+    Raises ConfigError (no files, a path outside the case folder, an unknown or mismatched profile) and
     IngestError and its subclasses (a file that cannot be read at all).
     """
+    if not case.files:
+        raise ConfigError(
+            "no agency files: put the chronologies (xlsx, xlsm, xls, ods, csv, docx) in the case folder "
+            "or list them under `files:`",
+            file=case.case_file,
+        )
     if vocab is None:
         vocab = load_vocab(case.case_dir)
     report = IngestReport(case_id=case.case_id)
