@@ -54,6 +54,6 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
     out["explanation"] = (
         t["agency"] + " recorded " + fmt_tags(t["concerns"]) + " on " + fmt_date(t["_day"]) + " in a child aged "
         + fmt_age(t) + " who was not independently mobile, with no same-day " + missing
-        + outcome_text(action_id, action_date, out["delay_days"])
+        + outcome_text(action_id, action_date, out["delay_days"], "the first referral and CP medical after it")
     )
     return out

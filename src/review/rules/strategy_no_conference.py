@@ -19,7 +19,8 @@ def strategy_no_conference(ctx: Context, params: dict) -> pd.DataFrame:
     """Strategy discussion, no ICPC within 15 working days (Working Together 2023)."""
     tl = ctx.timeline
     strategy = ctx.escalations(["strategy_discussion"]) | ctx.types(["strategy_discussion"])
-    triggers = first_per_group(rows_of(ctx, strategy & tl["_exact"]))
+    # one strategy discussion per day: each attending agency may record the same meeting
+    triggers = first_per_group(first_per_group(rows_of(ctx, strategy & tl["_exact"])), ["_case", "_day"])
     if triggers.empty:
         return triggers
     n = int(params["within_working_days"])
