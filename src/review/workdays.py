@@ -40,38 +40,62 @@ def bank_holidays(first_year: int = HOLIDAY_YEARS[0], last_year: int = HOLIDAY_Y
     return pd.DatetimeIndex(_calendar(first_year, last_year).holidays.astype("datetime64[ns]"), name="date")
 
 
-def _as_series(dates) -> tuple[pd.Series, bool]:
-    """(datetime64 Series, was_scalar)."""
+def _as_array(dates) -> tuple[np.ndarray, pd.Index | None, bool]:
+    """(datetime64[ns] array, the Series index or None, was_scalar) — numpy from here on, for speed on
+    the many small calls the rules make (one per case)."""
     if isinstance(dates, pd.Series):
-        return pd.to_datetime(dates).astype("datetime64[ns]"), False
+        if getattr(dates.dtype, "kind", "") == "M":  # naive datetimes of any unit
+            return dates.to_numpy(dtype="datetime64[ns]"), dates.index, False
+        return pd.to_datetime(dates).to_numpy(dtype="datetime64[ns]"), dates.index, False
     if isinstance(dates, (pd.Index, np.ndarray, list, tuple)):
-        return pd.Series(pd.to_datetime(list(dates)), dtype="datetime64[ns]"), False
-    return pd.Series([pd.NaT if dates is None else pd.Timestamp(dates)], dtype="datetime64[ns]"), True
+        return pd.to_datetime(list(dates)).to_numpy(dtype="datetime64[ns]"), None, False
+    value = pd.NaT if dates is None else pd.Timestamp(dates)
+    return np.array([value.to_datetime64() if value is not pd.NaT else np.datetime64("NaT")],
+                    dtype="datetime64[ns]"), None, True
 
 
-def _calendar_for(*series: pd.Series) -> np.busdaycalendar:
+_PLACEHOLDER = np.datetime64("2000-01-03", "D")  # a Monday; NaT rows are masked afterwards
+
+
+def _days(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(calendar days as datetime64[D] with NaT replaced by a placeholder, NaT mask)."""
+    missing = np.isnat(values)
+    days = values.astype("datetime64[D]")  # floors to the day
+    days[missing] = _PLACEHOLDER
+    return days, missing
+
+
+def _calendar_for(*day_arrays: np.ndarray) -> np.busdaycalendar:
     first, last = HOLIDAY_YEARS
-    for s in series:
-        valid = s.dropna()
-        if len(valid):
-            first = min(first, int(valid.min().year) - 1)
-            last = max(last, int(valid.max().year) + 1)
+    for days in day_arrays:
+        if len(days):
+            years = days.astype("datetime64[Y]").astype("int64") + 1970
+            first = min(first, int(years.min()) - 1)
+            last = max(last, int(years.max()) + 1)
     return _calendar(first, last)
 
 
-def _days(s: pd.Series) -> np.ndarray:
-    """Calendar days as datetime64[D] (NaT filled with a harmless placeholder; mask separately)."""
-    return s.dt.normalize().fillna(pd.Timestamp("2000-01-03")).to_numpy().astype("datetime64[D]")
+def _wrap(values, index, dtype) -> pd.Series:
+    return pd.Series(values, index=index if index is not None else pd.RangeIndex(len(values)), dtype=dtype,
+                     copy=False)
 
 
 def is_working_day(dates):
     """True for Monday-Friday dates that are not England and Wales bank holidays (NA for NaT)."""
-    s, scalar = _as_series(dates)
-    result = np.is_busday(_days(s), busdaycal=_calendar_for(s))
-    out = pd.Series(result, index=s.index, dtype="boolean").mask(s.isna())
+    values, index, scalar = _as_array(dates)
+    days, missing = _days(values)
+    result = pd.array(np.is_busday(days, busdaycal=_calendar_for(days)), dtype="boolean")
+    result[missing] = pd.NA
     if scalar:
-        value = out.iloc[0]
-        return pd.NA if pd.isna(value) else bool(value)
+        return pd.NA if missing[0] else bool(result[0])
+    return _wrap(result, index, "boolean")
+
+
+def _offset(days: np.ndarray, n: np.ndarray, cal: np.busdaycalendar) -> np.ndarray:
+    out = np.empty(len(days), dtype="datetime64[D]")
+    ahead = n > 0
+    out[ahead] = np.busday_offset(days[ahead], n[ahead], roll="backward", busdaycal=cal)
+    out[~ahead] = np.busday_offset(days[~ahead], n[~ahead], roll="forward", busdaycal=cal)
     return out
 
 
@@ -81,22 +105,26 @@ def add_working_days(dates, n):
     `dates`: a Timestamp/date or a Series; `n`: an int or an array/Series of ints aligned with `dates`.
     Returns the same kind as `dates` (Series keeps its index); NaT stays NaT.
     """
-    s, scalar = _as_series(dates)
-    n_arr = np.broadcast_to(np.asarray(n.to_numpy() if isinstance(n, pd.Series) else n, dtype="int64"), (len(s),))
-    cal = _calendar_for(s)
-    days = _days(s)
-    forward = np.busday_offset(days, n_arr, roll="backward", busdaycal=cal)
-    other = np.busday_offset(days, n_arr, roll="forward", busdaycal=cal)
-    moved = np.where(n_arr > 0, forward, other).astype("datetime64[ns]")
-    time_of_day = (s - s.dt.normalize()).to_numpy()
-    out = pd.Series(moved, index=s.index) + pd.to_timedelta(time_of_day)
-    out = out.astype("datetime64[ns]").mask(s.isna())
+    values, index, scalar = _as_array(dates)
+    n_arr = np.broadcast_to(np.asarray(n.to_numpy() if isinstance(n, pd.Series) else n, dtype="int64"),
+                            (len(values),))
+    days, missing = _days(values)
+    cal = _calendar_for(days)
+    if len(days) > 1000 and np.abs(n_arr).max(initial=0) < (1 << 23):
+        # long chronologies repeat the same days: offset each distinct (day, n) once
+        key = days.astype("int64") * (1 << 24) + (n_arr + (1 << 23))
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        moved = _offset(days[first], n_arr[first], cal)[inverse.reshape(-1)]
+    else:
+        moved = _offset(days, n_arr, cal)
+    out = moved.astype("datetime64[ns]") + (values - days.astype("datetime64[ns]"))  # keep the time of day
+    out[missing] = np.datetime64("NaT")
     if scalar:
-        value = out.iloc[0]
-        if isinstance(dates, dt.date) and not isinstance(dates, dt.datetime):
+        value = pd.Timestamp(out[0])
+        if isinstance(dates, dt.date) and not isinstance(dates, dt.datetime) and value is not pd.NaT:
             return value.date()
         return value
-    return out
+    return _wrap(out, index, "datetime64[ns]")
 
 
 def working_days_between(start, end):
@@ -104,21 +132,21 @@ def working_days_between(start, end):
 
     Series in, nullable Int64 Series out (NA where either side is NaT); scalars in, int (or NA) out.
     """
-    s, scalar_s = _as_series(start)
-    e, scalar_e = _as_series(end)
+    s, s_index, scalar_s = _as_array(start)
+    e, e_index, scalar_e = _as_array(end)
     if scalar_s and not scalar_e:
-        s = pd.Series(np.repeat(s.to_numpy(), len(e)), index=e.index)
+        s = np.repeat(s, len(e))
     elif scalar_e and not scalar_s:
-        e = pd.Series(np.repeat(e.to_numpy(), len(s)), index=s.index)
-    elif not scalar_s and not scalar_e:
-        if len(s) != len(e):
-            raise ValueError("start and end must have the same length")
-        e = pd.Series(e.to_numpy(), index=s.index)
-    cal = _calendar_for(s, e)
+        e = np.repeat(e, len(s))
+    elif len(s) != len(e):
+        raise ValueError("start and end must have the same length")
+    index = s_index if s_index is not None else e_index
+    s_days, s_missing = _days(s)
+    e_days, e_missing = _days(e)
     one = np.timedelta64(1, "D")
-    counts = np.busday_count(_days(s) + one, _days(e) + one, busdaycal=cal)
-    out = pd.Series(counts, index=s.index, dtype="Int64").mask(s.isna() | e.isna())
+    counts = np.busday_count(s_days + one, e_days + one, busdaycal=_calendar_for(s_days, e_days))
+    result = pd.array(counts, dtype="Int64")
+    result[s_missing | e_missing] = pd.NA
     if scalar_s and scalar_e:
-        value = out.iloc[0]
-        return pd.NA if pd.isna(value) else int(value)
-    return out
+        return pd.NA if (s_missing[0] or e_missing[0]) else int(counts[0])
+    return _wrap(result, index, "Int64")
