@@ -1,0 +1,146 @@
+"""The same timeline and rules over a Parquet case store, in parallel with Dask.
+
+Each part file of the store holds whole cases, so each becomes one Dask partition (`dd.from_map`, one
+task per file) and the pandas functions run unchanged inside it: `timeline_many` (build_timeline over
+the partition's cases) and `detect` / `response_latency` with each case's configuration, through
+`map_partitions` with an explicit `meta` taken from the schema contracts. Run it on a `LocalCluster`
+(processes, one thread per worker: pandas holds the GIL) or on an existing cluster by address.
+
+    with dask_client(n_workers=2) as client:
+        flags = analyse_store("store/", client=client)["flags"]
+"""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import dask
+import dask.dataframe as dd
+import pandas as pd
+import pyarrow.parquet as pq
+
+from .schema import TIMELINE_COLUMNS, conform, empty_frame
+from .store import CONTRACTS, StoreError, part_files, read_store
+
+TABLES = ("timeline", "flags", "response_latency")
+
+
+@contextlib.contextmanager
+def dask_client(address: str | None = None, *, n_workers: int = 2, processes: bool = True,
+                threads_per_worker: int = 1, **cluster_kwargs) -> Iterator["distributed.Client"]:  # noqa: F821
+    """A `distributed.Client`: to the cluster at `address`, or to a new `LocalCluster` closed on exit.
+
+    The local cluster has `n_workers` workers (processes by default; ``processes=False`` runs them as
+    threads in this process, which is quicker to start and enough for tests) of `threads_per_worker`
+    threads each.
+    """
+    from distributed import Client, LocalCluster
+
+    if address:
+        client = Client(address)
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    cluster_kwargs.setdefault("dashboard_address", None)
+    with LocalCluster(n_workers=n_workers, processes=processes, threads_per_worker=threads_per_worker,
+                      **cluster_kwargs) as cluster, Client(cluster) as client:
+        yield client
+
+
+def _read_part(path: str, table: str = "contacts") -> pd.DataFrame:
+    """One part file as a pandas frame in its contract's dtypes (one Dask partition)."""
+    frame = pq.read_table(path).to_pandas()
+    contract = CONTRACTS.get(table)
+    return conform(frame, contract) if contract else frame
+
+
+def _meta(table: str) -> pd.DataFrame:
+    return empty_frame(CONTRACTS[table])
+
+
+def _timeline_partition(contacts: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+    from .store import timeline_many
+
+    if contacts.empty:
+        return _meta("timeline")
+    return timeline_many(contacts, cases[cases["case_id"].isin(contacts["case_id"].unique())])
+
+
+def _flags_partition(timeline: pd.DataFrame, cases: pd.DataFrame, rules: dict) -> pd.DataFrame:
+    from .rules import detect
+    from .store import case_configs
+
+    if timeline.empty:
+        return _meta("flags")
+    configs = case_configs(cases[cases["case_id"].isin(timeline["case_id"].unique())])
+    return conform(detect(timeline, configs, rules), CONTRACTS["flags"])
+
+
+def _latency_partition(timeline: pd.DataFrame, cases: pd.DataFrame, rules: dict) -> pd.DataFrame:
+    from .rules import detect, response_latency
+    from .store import case_configs
+
+    if timeline.empty:
+        return _meta("response_latency")
+    configs = case_configs(cases[cases["case_id"].isin(timeline["case_id"].unique())])
+    flags = detect(timeline, configs, rules)
+    latency = response_latency(timeline, flags, rules)
+    if "case_id" not in latency:
+        latency = latency.merge(timeline[["event_id", "case_id"]], on="event_id", how="left")
+    return conform(latency, CONTRACTS["response_latency"])
+
+
+def store_frames(store_dir: str | Path, rules: dict | None = None, *,
+                 tables: tuple[str, ...] = ("flags",)) -> dict[str, dd.DataFrame]:
+    """Lazy Dask frames of the requested tables, one partition per part file of the store's contacts."""
+    from .rules import load_rules
+
+    unknown = set(tables) - set(TABLES)
+    if unknown:
+        raise ValueError(f"tables must be among {TABLES}, got {sorted(unknown)}")
+    rules = load_rules() if rules is None else rules
+    files = [str(f) for f in part_files(store_dir, "contacts")]
+    if not files:
+        raise StoreError("the store holds no complete cases", file=store_dir)
+    cases = read_store(store_dir, "cases", columns=["case_id", "date_of_birth", "mobile_from", "review_date"])
+    with dask.config.set({"dataframe.convert-string": False}):
+        contacts = dd.from_map(_read_part, files, meta=_meta("contacts"), enforce_metadata=False)
+        timeline = contacts.map_partitions(_timeline_partition, cases, meta=empty_frame(TIMELINE_COLUMNS),
+                                           enforce_metadata=False)
+        out = {}
+        if "timeline" in tables:
+            out["timeline"] = timeline
+        if "flags" in tables:
+            out["flags"] = timeline.map_partitions(_flags_partition, cases, rules, meta=_meta("flags"),
+                                                   enforce_metadata=False)
+        if "response_latency" in tables:
+            out["response_latency"] = timeline.map_partitions(_latency_partition, cases, rules,
+                                                              meta=_meta("response_latency"),
+                                                              enforce_metadata=False)
+    return out
+
+
+def analyse_store(store_dir: str | Path, *, client=None, address: str | None = None, n_workers: int = 2,
+                  processes: bool = True, rules: dict | None = None,
+                  tables: tuple[str, ...] = ("flags",)) -> dict[str, pd.DataFrame]:
+    """Run the timeline and rules over every complete case of a store with Dask; pandas tables back.
+
+    Uses `client` if given, else connects to `address`, else starts a `LocalCluster` of `n_workers`
+    single-threaded workers for the duration of the call. The tables requested are computed together
+    (the timeline of a partition is shared by its flags and latency) and returned concatenated in part
+    order; flags are in `detect`'s order within each part.
+    """
+    frames = store_frames(store_dir, rules, tables=tables)
+    names = list(frames)
+
+    def compute(c):
+        results = c.compute([frames[n] for n in names], sync=True)
+        return dict(zip(names, [r.reset_index(drop=True) for r in results]))
+
+    if client is not None:
+        return compute(client)
+    with dask_client(address, n_workers=n_workers, processes=processes) as own:
+        return compute(own)

@@ -1,0 +1,30 @@
+"""The Dask path over a store gives exactly the pandas flags."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("distributed")
+
+from review.distributed import analyse_store, dask_client  # noqa: E402
+from review.store import read_store, write_store_from_synth  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("store")
+    write_store_from_synth(path, 12, seed=4, cases_per_part=4)  # 3 parts -> 3 partitions, pandas flags stored
+    return path
+
+
+def test_dask_flags_equal_pandas_flags(store):
+    with dask_client(n_workers=2, processes=False) as client:
+        result = analyse_store(store, client=client, tables=("flags", "response_latency"))
+    expected = read_store(store, "flags").sort_values("flag_id").reset_index(drop=True)
+    flags = result["flags"].sort_values("flag_id").reset_index(drop=True)
+    assert len(expected) > 0
+    pd.testing.assert_frame_equal(flags, expected)
+    latency = read_store(store, "response_latency")
+    pd.testing.assert_frame_equal(
+        result["response_latency"].sort_values(["case_id", "event_id"]).reset_index(drop=True),
+        latency.sort_values(["case_id", "event_id"]).reset_index(drop=True))
