@@ -110,6 +110,7 @@ def test_agency_kind_prefers_the_longest_keyword(vocab):
 def test_blank_agency_falls_back_to_the_default(vocab):
     assert normalise_agency("", vocab, default="NMUH") == NMUH
     assert normalise_agency(None, vocab) == ("", "other", "")
+    assert normalise_agency(" - ", vocab, default="NMUH") == NMUH
 
 
 def test_case_vocab_adds_local_agencies(vocab):
@@ -128,6 +129,7 @@ def test_parse_informed_agencies_splits_and_normalises(vocab):
     assert parse_informed_agencies(text, vocab) == sorted(["A&E", "CSC", "GP", "HV", NMUH[0], "Police"])
     assert parse_informed_agencies("North Mid and north middlesex", vocab) == [NMUH[0]]
     assert parse_informed_agencies("none", vocab) == []
+    assert parse_informed_agencies("N/A", vocab) == []
     assert parse_informed_agencies(None, vocab) == []
 
 

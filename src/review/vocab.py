@@ -21,6 +21,8 @@ Matching rules:
   "not engaging, bruise to cheek" is a bruise). A cue inside a keyword ("was *not* brought",
   "child *not* seen", "*no* explanation") or inside a pseudo-negation ("no further action") negates
   nothing. When unsure the text is tagged: a reviewer can dismiss a tag, but cannot see a missing one.
+* Known limit: only "not seen" *after* a concern is not read as a negation ("bruising not seen" tags
+  bruising and child_not_seen), because "not seen" is itself the child_not_seen keyword.
 * Escalations use the same keyword and negation rules ("decision not to refer to social care" is not a
   referral); a contact type listed for an escalation makes the contact that escalation.
 """
@@ -39,8 +41,10 @@ from .schema import AGENCY_KINDS, CONCERN_TAGS, CONTACT_TYPES, ESCALATIONS
 
 __all__ = [
     "Vocabulary",
+    "Phrases",
     "compile_vocab",
     "normalise_text",
+    "tokenise",
     "normalise_agency",
     "classify_contact_type",
     "tag_concerns",
@@ -51,7 +55,7 @@ __all__ = [
 
 _APOSTROPHES = re.compile(r"['’‘]")
 _NON_WORD = re.compile(r"[\W_]+")
-_LIST_JOINERS = frozenset({"and", "or", "nor", "&"})
+_LIST_JOINERS = frozenset({"and", "or", "nor"})
 _DEFAULT_WINDOW = 4
 _POST_WINDOW = 2
 
@@ -361,8 +365,8 @@ def normalise_agency(name, vocab, default=None) -> tuple[str, str, str]:
     (the file's agency); with no default the result is ("", "other", "").
     """
     v = compile_vocab(vocab)
-    if _blank(name):
-        if _blank(default):
+    if not normalise_text(name):  # blank, or only punctuation ("-", "?")
+        if not normalise_text(default):
             return "", "other", ""
         name = default
     text = " ".join(str(name).split())
@@ -427,7 +431,9 @@ _INFORMED_LEAD = re.compile(
     r"^\s*(?:info(?:rmation)?\s+)?(?:shared\s+with|sent\s+to|copied\s+to|copy\s+to|cc|informed|notified)\b[\s:]*",
     re.IGNORECASE,
 )
-_INFORMED_NONE = frozenset({"none", "nil", "n a", "na", "no", "not shared", "no one", "nobody", "not recorded"})
+_INFORMED_NONE = frozenset(
+    {"", "none", "nil", "n a", "na", "n k", "no", "not shared", "no one", "nobody", "not recorded", "not known"}
+)
 
 
 def parse_informed_agencies(text, vocab) -> list[str]:
@@ -438,7 +444,7 @@ def parse_informed_agencies(text, vocab) -> list[str]:
     A leading "shared with" / "cc" / "informed" and entries such as "none" or "n/a" are dropped.
     """
     v = compile_vocab(vocab)
-    if _blank(text):
+    if normalise_text(text) in _INFORMED_NONE:  # also blank; before "/" splits "n/a"
         return []
     names = set()
     for chunk in re.split(r"[,;/\n\r|]+", str(text)):
