@@ -50,7 +50,8 @@ def flags() -> pd.DataFrame:
              "trigger_date": pd.Timestamp("2016-06-01"), "evidence_event_ids": "e2", "delay_days": None,
              "explanation": "Bruise in a non-mobile baby (Kerry's son) not referred.", "agencies": "Health Visiting",
              "expected_action": "referral to children's social care", "expected_by": pd.Timestamp("2016-06-02"),
-             "decision": "accepted", "rationale": "Agreed by panel"},
+             "decision": "accepted", "rationale": "Agreed by panel", "decided_by": "Lead reviewer",
+             "decided_on": "2024-02-01"},
             {"flag_id": "f2", "rule_id": "child_not_seen", "severity": "medium", "trigger_event_id": "e4",
              "trigger_date": pd.Timestamp("2016-08-03"), "evidence_event_ids": "e2; e4", "delay_days": 12.0,
              "explanation": "Child not seen.", "agencies": "Police", "decision": "", "rationale": ""},
@@ -112,7 +113,7 @@ def test_the_flags_table_follows_with_events_delay_and_decision(written):
     assert rows[0] == ["No.", "Rule", "Date", "Events", "Agencies", "Delay", "Explanation", "Decision"]
     assert rows[1][:6] == ["1", "nonmobile_injury\nhigh", "01/06/2016", "2", "Health Visiting", "no action recorded"]
     assert rows[1][6].startswith("Bruise in a non-mobile baby") and "Expected: referral" in rows[1][6]
-    assert rows[1][7] == "accepted\nAgreed by panel"
+    assert rows[1][7] == "accepted\nAgreed by panel\n(Lead reviewer, 01/02/2024)"
     assert rows[2][3] == "2, 4" and rows[2][5] == "12 days" and rows[2][7] == "not yet decided"
 
 

@@ -326,6 +326,9 @@ def _flags_table(document, flags, seq_of_event: dict[str, int], redactor: Redact
         decision = [_text(get("decision")) or "not yet decided"]
         if rationale_column:
             decision.append((t(_text(get(rationale_column))), "grey"))
+        decided = ", ".join(p for p in (t(_text(get("decided_by"))), _fmt_day(get("decided_on"))) if p)
+        if decided:
+            decision.append((f"({decided})", "grey"))
         explanation = [t(_text(get("explanation")))]
         expected = _text(get("expected_action"))
         if expected:
@@ -394,7 +397,12 @@ def _clean(text: str) -> str:
 
 def _fmt_day(value) -> str:
     value = _value(value)
-    return "" if value is None else pd.Timestamp(value).strftime("%d/%m/%Y")
+    if value is None:
+        return ""
+    try:
+        return pd.Timestamp(value).strftime("%d/%m/%Y")
+    except (TypeError, ValueError):  # a date typed by hand in a decisions file, kept as written
+        return str(value)
 
 
 def _fmt_event_date(date, precision, time_known) -> str:
