@@ -80,6 +80,11 @@ def test_unreadable_date_reason_quotes_the_text():
     assert err.value.reason == "unreadable date 'sometime'"
 
 
+def test_three_digit_years_are_errors():
+    with pytest.raises(DateParseError, match="two or four digits"):
+        parse_date("05/04/207")
+
+
 def test_years_outside_1900_2100_are_typos():
     with pytest.raises(DateParseError, match="year 1007"):
         parse_date("05/04/1007")
@@ -143,6 +148,8 @@ def test_two_digit_year_rule_is_deterministic(yy, pivot):
         ("?22 May 2016", "2016-05-22", "approximate"),
         ("22 May 2016?", "2016-05-22", "approximate"),
         ("22/05/2016 (approx)", "2016-05-22", "approximate"),
+        ("w/c 21/05/2016", "2016-05-21", "approximate"),
+        ("Week commencing 21 May 2016", "2016-05-21", "approximate"),
     ],
 )
 def test_partial_and_approximate_dates_give_the_start_of_the_period(text, start, precision):

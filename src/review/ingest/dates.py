@@ -18,7 +18,8 @@ Rules (the contract ingest and the tests rely on):
   ``approximate``: early May -> 1 May, mid May -> 11 May, late May -> 21 May; early 2007 -> 1 Jan,
   mid 2007 -> 1 May, late 2007 -> 1 Sep. "beginning of" / "start of" mean early, "end of" means late.
 * **Uncertain** dates (``c.``, ``ca.``, ``circa``, ``approx.``, ``approximately``, ``about``,
-  ``around``, ``~``, a leading or trailing ``?``) keep their date and get precision ``approximate``.
+  ``around``, ``~``, a leading or trailing ``?``) keep their date and get precision ``approximate``;
+  so does "week commencing" / ``w/c`` (the date is the start of that week).
 * A leading weekday (``Tue 05/04/2007``) is ignored; it is not checked against the date.
 * **Times** may follow the date in the same cell (``05/04/2007 14:30``, ``2.30pm``, ``1430hrs``) or come
   from a separate time column (`time_value`). A time needs a day: a time with a month or year is an
@@ -94,7 +95,8 @@ _YEAR = re.compile(r"(?P<y>\d{4})(?!\d)")
 _SERIAL_TEXT = re.compile(r"\d{5}(?:\.\d+)?")
 
 _APPROX_PREFIX = re.compile(
-    r"(?:circa|approximately|approx\.?|about|around|abt\.?|ca\.|c\.|c(?=\s)|~|\?)\s*"
+    r"(?:circa|approximately|approx\.?|about|around|abt\.?|ca\.|c\.|c(?=\s)|~|\?"
+    r"|week commencing|week beginning|w/c|w\.c\.|w/b)\s*"
 )
 _APPROX_SUFFIX = re.compile(r"\s*(?:\?|\(\s*approx\.?\s*\)|\(\s*\?\s*\)|approx\.?|\(?circa\)?)$")
 _WEEKDAY = re.compile(
@@ -125,12 +127,12 @@ def _empty(value) -> bool:
     return False
 
 
-def _year(text: str, pivot: int) -> int:
+def _year(text: str, pivot: int, shown: str) -> int:
     year = int(text)
     if len(text) == 2:
         return 2000 + year if year < pivot else 1900 + year
     if len(text) != 4:
-        raise DateParseError(f"year {text!r} must have two or four digits")
+        raise DateParseError(f"{shown}: the year {text!r} must have two or four digits", shown)
     return year
 
 
@@ -376,13 +378,13 @@ def _date_part(s: str, shown: str, pivot: int) -> tuple[dt.date, str, str]:
                 raise DateParseError(f"unreadable date {shown!r}", shown)
             date = _real_date(int(a), int(b), int(c), shown)
         elif len(a) <= 2:
-            date = _real_date(_year(c, pivot), int(b), int(a), shown)
+            date = _real_date(_year(c, pivot, shown), int(b), int(a), shown)
         else:
             raise DateParseError(f"unreadable date {shown!r}", shown)
         return date, "day", s[m.end():]
     m = _TEXT_DMY.match(s) or _TEXT_MDY.match(s)
     if m:
-        date = _real_date(_year(m["y"], pivot), _MONTHS[m["mon"]], int(m["d"]), shown)
+        date = _real_date(_year(m["y"], pivot, shown), _MONTHS[m["mon"]], int(m["d"]), shown)
         return date, "day", s[m.end():]
     m = _TEXT_MY.match(s)
     if m:
@@ -391,7 +393,7 @@ def _date_part(s: str, shown: str, pivot: int) -> tuple[dt.date, str, str]:
         m = _NUMERIC_MY.match(s) or _ISO_YM.match(s)
         month = int(m["m"]) if m else None
     if m:
-        year = _year(m["y"], pivot)
+        year = _year(m["y"], pivot, shown)
         _check_year(year, shown)
         if not 1 <= month <= 12:
             raise DateParseError(f"{shown} is not a real date (month {month})", shown)
