@@ -10,6 +10,7 @@ string in the HTML report is escaped.
 from __future__ import annotations
 
 import base64
+import csv
 import datetime as dt
 import hashlib
 import html
@@ -284,7 +285,8 @@ def write_csv(path: str | Path, frame: pd.DataFrame, headers: Sequence[str] | No
     path = Path(path)
     out = pd.DataFrame({col: [_csv_cell(v) for v in frame[col].tolist()] for col in frame.columns}, columns=frame.columns)
     out.columns = [inert(h) for h in (headers or list(frame.columns))]
-    out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    # quote every text field: a bare CR inside a cell would otherwise split the row for many readers
+    out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     return path
 
 
