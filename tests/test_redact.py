@@ -141,3 +141,12 @@ def test_redaction_is_deterministic_idempotent_and_leaves_no_names(text):
     assert once == Redactor.from_case(CASE).text(text)
     assert redactor.text(once) == once
     assert redactor.names_found(once) == []
+
+
+def test_names_with_apostrophes_hyphens_and_accents():
+    redactor = Redactor(people={"Sean O'Brien": "Uncle", "Amy Smith-Jones": "Aunt", "Zoë Brook": "Sister"})
+    assert redactor.text("O'Brien's van; Sean present") == "Uncle's van; Uncle present"
+    assert redactor.text("Mrs Smith-Jones; O\u2019Brien") == "Aunt; Uncle"
+    assert redactor.text("ZOË seen; Zoe too") == "Sister seen; Sister too"
+    # one part of a double-barrelled surname alone is not taken for the person
+    assert redactor.text("Smith and Jones") == "Smith and Jones"

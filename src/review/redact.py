@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -69,15 +70,26 @@ class _Target:
     tokens: int  # words in the form: longer forms are tried first
 
 
+def _fold(text: str) -> str:
+    """'Zoë' -> 'Zoe': names are often typed without their accents."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _norm(text: str) -> str:
-    return " ".join(re.sub(r"[.,]", " ", text).split()).casefold()
+    return " ".join(re.sub(r"[.,]", " ", _fold(text).replace("\u2019", "'")).split()).casefold()
+
+
+def _escape(spelling: str) -> str:
+    return re.escape(spelling).replace("'", "['\u2019]")  # O'Brien is also typed O\u2019Brien
 
 
 def _token_regex(token: str, *, capitalised_only: bool) -> str:
-    if not capitalised_only:
-        return re.escape(token)
-    forms = sorted({token, token[:1].upper() + token[1:], token[:1].upper() + token[1:].lower(), token.upper()})
-    return "(?-i:" + "|".join(re.escape(f) for f in forms) + ")"
+    spellings = sorted({token, _fold(token)})
+    if capitalised_only:
+        spellings = sorted({f for s in spellings for f in (s, s[:1].upper() + s[1:], s[:1].upper() + s[1:].lower(), s.upper())})
+        return "(?-i:" + "|".join(_escape(f) for f in spellings) + ")"
+    return "(?:" + "|".join(_escape(f) for f in spellings) + ")"
 
 
 @dataclass
