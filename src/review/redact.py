@@ -16,6 +16,9 @@ Decisions:
 - partial names that are also ordinary words ("Will", "Grace", "Brook", "Rose", ...) are replaced only
   when capitalised, so "a brook" or "will attend" keep their meaning; month and weekday names ("May",
   "June") are never replaced on their own, only inside a full name.
+- a double-barrelled surname ("Smith-Jones") is one name: "Smith" alone is not replaced. Accents are
+  optional ("Zoe" matches "Zoë") and so is the apostrophe style ("O’Brien").
+- known limit: a common-word name at the start of a sentence ("Will you ...") is replaced.
 - replacement is deterministic: the same text and case always give the same output.
 """
 from __future__ import annotations
