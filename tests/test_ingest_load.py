@@ -307,6 +307,31 @@ def test_organisation_names_the_agency_when_there_is_no_agency_column(tmp_path, 
     assert contacts.loc[0, "organisation"] == "North Mid"  # the organisation column is kept as written
 
 
+def test_agency_declared_in_case_yml_beats_a_service_column(tmp_path, load_contacts):
+    (tmp_path / "trust.csv").write_text("Date,Service,Details\n01/02/2023,Paediatrics,Clinic\n")
+    contacts, _ = load_contacts(_case(tmp_path, files=[{"path": "trust.csv", "agency": "North Mid"}]))
+    assert contacts.loc[0, "agency"] == "North Middlesex University Hospital"
+    assert contacts.loc[0, "organisation"] == "Paediatrics"
+
+
+def test_section_heading_rows_are_skipped_not_rejected(tmp_path, load_contacts):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Date", "Details", "Outcome"])
+    ws.append(["2023", None, None])  # 2: a year banner (merged across the row)
+    ws.append(["01/02/2023", "Visit", "Advice"])
+    ws.append(["Health Visiting", None, None])  # 4
+    ws.append(["02/02/2024", "Call", None])
+    ws.append([None, "continued: mother to ring back", None])  # 6: text without a date is still rejected
+    ws.merge_cells("A2:C2")
+    wb.save(tmp_path / "hv.xlsx")
+    contacts, report = load_contacts(_case(tmp_path))
+    (sheet,) = report.files
+    assert list(contacts["source_row"]) == [3, 5] and list(contacts["description"]) == ["Visit", "Call"]
+    assert sheet.rows_skipped == 2 and any("2 section heading row(s) skipped (rows 2, 4)" in n for n in sheet.notes)
+    assert [(r.row, r.reason) for r in sheet.rejections] == [(6, "no date")]
+
+
 def test_unmapped_columns_are_kept_in_extra_as_json(tmp_path, load_contacts):
     (tmp_path / "gp.csv").write_text("Date,Details,Read code,Clinician ID\n01/02/2023,Visit,XaB12,Dr Ünal\n",
                                      encoding="utf-8")

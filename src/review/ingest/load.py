@@ -109,12 +109,17 @@ def contacts_from_table(
     if titles:
         report.notes.append(f"{titles} title row(s) above the header (row {match.row}) skipped")
     candidates = match.index + 1 + np.flatnonzero(~blank_row[match.index + 1 :])
-    repeated = _repeated_headers(cells, candidates, match)
-    if repeated:
-        shown = ", ".join(str(row_numbers[i]) for i in repeated[:MAX_ROWS_IN_NOTE])
-        more = "" if len(repeated) <= MAX_ROWS_IN_NOTE else f" and {len(repeated) - MAX_ROWS_IN_NOTE} more"
-        report.notes.append(f"{len(repeated)} repeated header row(s) skipped (rows {shown}{more})")
-    data = np.setdiff1d(candidates, repeated) if repeated else candidates
+    not_data = []
+    for kind, found in (
+        ("repeated header", _repeated_headers(cells, candidates, match)),
+        ("section heading", _section_headings(cells, blank, candidates, match)),
+    ):
+        if found:
+            shown = ", ".join(str(row_numbers[i]) for i in found[:MAX_ROWS_IN_NOTE])
+            more = "" if len(found) <= MAX_ROWS_IN_NOTE else f" and {len(found) - MAX_ROWS_IN_NOTE} more"
+            report.notes.append(f"{len(found)} {kind} row(s) skipped (rows {shown}{more})")
+            not_data += found
+    data = np.setdiff1d(candidates, not_data) if not_data else candidates
     report.rows_read = len(data)
     report.rows_skipped = len(table.rows) - 1 - len(data)
     report.unmapped_columns = [
@@ -160,6 +165,30 @@ def _repeated_headers(cells: np.ndarray, candidates: np.ndarray, match: HeaderMa
     return found
 
 
+def _section_headings(cells: np.ndarray, blank: np.ndarray, candidates: np.ndarray, match: HeaderMatch) -> list[int]:
+    """Rows that only head a section ("2023", "Health Visiting", "March 2024" alone in the date column or
+    left of it): one cell, holding words without digits or a year / month rather than a day."""
+    date_col = match.columns["date"]
+    single = candidates[(~blank[candidates]).sum(axis=1) == 1]
+    found = []
+    for i in single.tolist():
+        column = int(np.flatnonzero(~blank[i])[0])
+        if column > date_col:
+            continue
+        value = cells[i, column]
+        if isinstance(value, str) and not any(ch.isdigit() for ch in value):
+            found.append(i)
+            continue
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            try:
+                precision = parse_date(value).precision
+            except DateParseError:
+                continue
+            if precision in ("month", "year"):
+                found.append(i)
+    return found
+
+
 class _ColumnBuilder:
     """Turns a sheet's data rows into contact columns, rejecting rows without a readable date or details.
 
@@ -171,7 +200,8 @@ class _ColumnBuilder:
         self.table, self.profile, self.case, self.vocab = table, profile, case, vocab
         self.match, self.report, self.cells = match, report, cells
         self.source_file = PurePosixPath(table.file).as_posix()
-        self.default_agency = spec.agency or profile.agency or PurePosixPath(table.file).stem
+        self.declared_agency = spec.agency or profile.agency or ""
+        self.file_stem = PurePosixPath(table.file).stem
         self.caches = caches
         self._dates = caches.setdefault("dates", {})
 
@@ -298,16 +328,14 @@ class _ColumnBuilder:
         return out
 
     def _agencies(self, rows: np.ndarray) -> tuple[list[str], list[str], list[str]]:
-        """Agency: the Agency column, else (no Agency column) the Organisation column, else the file's
-        default (case.yml, profile, file name). Organisation: the column as written, else the vocabulary's."""
+        """Agency, per row: the Agency column; else the file's agency from case.yml or its profile; else
+        the Organisation column; else the file name. Organisation: the column as written, else the
+        vocabulary's organisation for the agency."""
         names = self.texts("agency", rows)
         written = self.texts("organisation", rows)
-        if "agency" not in self.match.columns:
-            names = written
-        default = self.default_agency
-        normalised = self.map(
-            "agency", lambda name: vocabulary.normalise_agency(name, self.vocab), [n or default for n in names]
-        )
+        declared, stem = self.declared_agency, self.file_stem
+        names = [name or declared or organisation or stem for name, organisation in zip(names, written)]
+        normalised = self.map("agency", lambda name: vocabulary.normalise_agency(name, self.vocab), names)
         agency = [n[0] for n in normalised]
         kind = [n[1] for n in normalised]
         organisation = [w or (n[2] or "") for w, n in zip(written, normalised)]

@@ -218,6 +218,7 @@ def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec) -> list[RawT
                 sheet = workbook.get_sheet_by_name(meta.name)
                 rows = sheet.to_python(skip_empty_area=False)
                 ranges = getattr(sheet, "merged_cell_ranges", None)
+                used_columns = (sheet.start[1], sheet.end[1]) if sheet.start and sheet.end else None
             except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, ValueError) as exc:
                 raise IngestError(f"the sheet cannot be read ({_short(exc)})", file=rel, sheet=meta.name) from None
             if ranges is None and kind == "xlsx":
@@ -231,7 +232,7 @@ def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec) -> list[RawT
             if suffix_kind != kind:
                 table.notes.append(f"read as {kind} (what the file holds), not as its {path.suffix or 'missing'} suffix says")
             if ranges:
-                filled = fill_merged(table.rows, ranges)
+                filled = fill_merged(table.rows, ranges, used_columns)
                 if filled:
                     table.merged_filled = True
                     table.notes.append(f"{filled} merged cell range(s) filled from their top-left cell")
@@ -241,14 +242,19 @@ def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec) -> list[RawT
         workbook.close()
 
 
-def fill_merged(rows: list[list[object]], ranges) -> int:
+def fill_merged(rows: list[list[object]], ranges, used_columns: tuple[int, int] | None = None) -> int:
     """Give every cell of each merged range ((r0, c0), (r1, c1)) (0-based, inclusive) its top-left value.
 
-    Returns how many ranges were filled. Rows are padded when a range reaches past a short row.
+    A one-row range spanning every used column (`used_columns`, first and last) is a banner ("2023",
+    "Health visiting"): it keeps its text in its first cell only, so the row reads as a heading, not as
+    a contact with the same text in every field. Returns how many ranges were filled. Rows are padded
+    when a range reaches past a short row.
     """
     filled = 0
     for (r0, c0), (r1, c1) in ranges:
         if r0 >= len(rows):
+            continue
+        if r0 == r1 and used_columns is not None and c0 <= used_columns[0] and c1 >= used_columns[1]:
             continue
         top = rows[r0]
         value = top[c0] if c0 < len(top) else None
