@@ -1,6 +1,7 @@
 """review.vocab: agency aliases, contact types, negation-aware concern tags, escalations, yes/no cells."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -189,6 +190,8 @@ def test_first_contact_type_in_vocab_order_wins(vocab):
         ("Visit to Burnley office", []),
         ("", []),
         (None, []),
+        (pd.NA, []),
+        (float("nan"), []),
     ],
 )
 def test_tag_concerns_finds_whole_word_keywords(vocab, text, expected):
@@ -277,6 +280,7 @@ def test_case_vocab_keywords_extend_a_tag(vocab):
         ("phone_call", "Decision not to refer: not referred to social care", ""),
         ("phone_call", "no safeguarding referral made", ""),
         ("home_visit", "", ""),
+        ("home_visit", pd.NA, ""),
     ],
 )
 def test_detect_escalation(vocab, contact_type, text, expected):

@@ -277,12 +277,13 @@ class Vocabulary:
     def tokens(self, text) -> list[str]:
         """`tokenise(text)` with break words turned into "|" tokens; the last result is kept because
         ingest asks for concerns and escalations of the same text one after the other."""
-        if self._last[0] == text and isinstance(text, str):
+        if isinstance(text, str) and self._last[0] == text:
             return self._last[1]
         tokens = tokenise(text)
         for start, end, _ in self.breaks.find(tokens):
             tokens[start:end] = ["|"] * (end - start)
-        self._last = (text, tokens)
+        if isinstance(text, str):
+            self._last = (text, tokens)
         return tokens
 
     def find(self, text, phrases: Phrases) -> list[str]:
