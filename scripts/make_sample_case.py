@@ -28,6 +28,7 @@ import argparse
 import csv
 import datetime as dt
 import io
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,8 +194,9 @@ EVENTS: list[Event] = [
     Event("hv_referral_cdc", "HV", D("2023-06-14"), "", "Referral", "Health visitor",
           "Referral letter to Eastborough Child Development Centre: head lag and poor visual fixing at 4 months; "
           "developmental assessment requested.", "Await appointment.", "", None),
-    Event("cdc_referral_received", "CDC", D("2023-06-16"), "", "", "Administrator",
-          "Referral received from health visitor (head lag, poor visual fixing). Placed on the routine waiting list.", "New patient appointment to be offered.", "", None),
+    Event("cdc_referral_received", "CDC", D("2023-06-15"), "", "", "Administrator",
+          "Referral received from the health visitor: head lag and poor visual fixing at 4 months.",
+          "Placed on the routine waiting list; new patient appointment to be offered.", "", None),
     Event("cc_stay_play_1", "CC", D("2023-06-28"), "10:00", "", "Stay and play staff",
           "Mother and Kai attended stay and play.", "", "", True, end_time="11:30"),
     Event("hb_ae_vomiting", "HB", D("2023-07-20"), "02:15", "A&E attendance", "ED registrar",
@@ -216,33 +218,33 @@ EVENTS: list[Event] = [
     Event("gp_referral_1", "GP", D("2023-09-12"), "10:45", "Referral", "GP",
           "Telephone referral to children's social care (MASH): burn to the hand of a 7-month-old, explanation inconsistent.",
           "Written referral form sent to MASH the same day.", "", False, None, "Children's Social Care; Health visiting"),
-    Event("csc_referral_1", "CSC", D("2023-09-12"), "", "Referral received", "MASH social worker",
-          "Telephone referral from Larkfield Medical Practice (GP): burn to Kai's right hand, explanation inconsistent "
-          "with a 7-month-old who is not yet crawling.", "For MASH screening.", "", None),
     Event("ha_cp_medical_1", "HA", D("2023-09-12"), "14:30", "Child protection medical", "Consultant paediatrician",
           "Seen by child protection paediatrician with mother. Partial thickness burn 2 cm to the back of the right hand. "
           "Skeletal survey: no fracture. Kai is not yet mobile: explanation inconsistent.",
           "Findings shared with children's social care. Home with mother under a safety plan (grandmother to supervise).",
           "", True, None, "Children's Social Care; GP"),
+    Event("csc_referral_1", "CSC", D("2023-09-12"), "", "Referral received", "MASH social worker",
+          "Telephone referral from GP to MASH: burn to the hand of a 7-month-old, explanation inconsistent.", "For MASH screening.", "", None),
     Event("csc_decision_2", "CSC", D("2023-09-13"), "", "Referral decision", "MASH team manager",
           "MASH screening of the GP contact of 12/09/2023 completed: threshold met for a strategy discussion. Known history "
           "of domestic abuse, the partner's alcohol use and mother's depression.",
           "Allocated to a social worker in the child protection team.", "", None),
+    Event("pol_strategy_1", "POL", D("2023-09-14"), "14:00", "Strategy discussion", "CAIT detective constable",
+          "Strategy discussion held (social care, police CAIT, Northgate paediatrician, health visitor) re Kai Ashdown, "
+          "7 months: section 47 enquiry agreed, joint visit tomorrow.", "Crime report raised; joint visit arranged.", "", None, None, "Children's Social Care"),
     # PLANTED strategy_no_conference: strategy discussion 14/09/2023, ICPC only on 19/10/2023 (25 working days)
     Event("csc_strategy_1", "CSC", D("2023-09-14"), "", "Strategy discussion", "Social worker",
           "Strategy discussion held (social care, police CAIT, Northgate paediatrician, health visitor). Agreed threshold "
           "met for a section 47 enquiry; joint visit with police tomorrow.",
           "Section 47 enquiry to start.", "", None, None, "Police; Health visiting; Northgate University Hospital; GP"),
-    Event("pol_strategy_1", "POL", D("2023-09-14"), "14:00", "Strategy discussion", "CAIT detective constable",
-          "Strategy discussion with children's social care and health re Kai Ashdown (7 months). Joint section 47 "
-          "enquiry agreed.", "Crime report raised; joint visit arranged.", "", None, None, "Children's Social Care"),
+    Event("pol_joint_visit", "POL", D("2023-09-15"), "11:00", "Joint home visit", "CAIT detective constable",
+          "Joint home visit with the social worker as part of the section 47 enquiry. Kai seen. Mother and partner Dean "
+          "Fowler spoken to; he says he was at work at the time.", "Enquiry continues.", "",
+          True, None, "Children's Social Care"),
     Event("csc_joint_visit", "CSC", D("2023-09-15"), "", "Home visit (joint with police)", "Social worker",
           "Joint home visit with police CAIT as part of the section 47 enquiry. Kai seen; hand healing. Mother and "
           "partner present; partner Dean Fowler says he was at work at the time.",
           "Enquiry continues; safety plan with grandmother.", "", True, False, "Police"),
-    Event("pol_joint_visit", "POL", D("2023-09-15"), "11:00", "Joint home visit", "CAIT detective constable",
-          "Joint home visit with the social worker. Kai seen. Mother and partner spoken to.", "Enquiry continues.", "",
-          True, None, "Children's Social Care"),
     Event("hv_visit_sep", "HV", D("2023-09-20"), "", "Home visit", "Health visitor",
           "Joint working with the social worker. Kai seen; right hand healing well, dressing off.", "Weekly contact.", "", True),
     Event("ha_dressing", "HA", D("2023-10-03"), "09:15", "Dressing clinic", "Nurse specialist",
@@ -251,6 +253,11 @@ EVENTS: list[Event] = [
     Event("hv_9m_review", "HV", D("2023-10-12"), "", "9-month review", "Health visitor",
           "9-month developmental review: Kai sitting unsupported and nearly crawling. Weight 8.1 kg (50th centile).",
           "Routine.", "", True),
+    Event("pol_icpc_1", "POL", D("2023-10-19"), "10:00", "Case conference", "CAIT detective constable",
+          "Attended. " + ICPC1, "Child protection plan noted on police systems.", "", False),
+    Event("cc_icpc_1", "CC", D("2023-10-19"), "10:00", "", "Family support worker",
+          "Family support worker attended the conference. " + ICPC1, "Little Acorns to offer weekly sessions.", "",
+          None, end_time="12:00"),
     Event("csc_icpc_1", "CSC", D("2023-10-19"), "", "Initial child protection conference", "Conference chair",
           ICPC1, "Child protection plan; core group to meet within 10 working days.", "", False, None,
           "GP; Health visiting; Police; Little Acorns Children's Centre; Northgate University Hospital"),
@@ -258,14 +265,11 @@ EVENTS: list[Event] = [
           "GP report submitted to the conference. " + ICPC1, "Child protection plan alert added to the record.", "", False),
     Event("hv_icpc_1", "HV", D("2023-10-19"), "", "Case conference", "Health visitor",
           "Attended. " + ICPC1, "HV to visit fortnightly as part of the plan.", "", False),
-    Event("pol_icpc_1", "POL", D("2023-10-19"), "10:00", "Case conference", "CAIT detective constable",
-          "Attended. " + ICPC1, "Child protection plan noted on police systems.", "", False),
-    Event("cc_icpc_1", "CC", D("2023-10-19"), "10:00", "", "Family support worker",
-          "Family support worker attended the conference. " + ICPC1, "Little Acorns to offer weekly sessions.", "",
-          None, end_time="12:00"),
     Event("csc_visit_oct", "CSC", D("2023-10-24"), "", "Home visit", "Social worker",
           "Statutory visit. Kai seen in the living room, no marks or bruising seen. Home conditions adequate.",
           "Next visit in 2 weeks.", "", True, False),
+    Event("cc_stay_play_4", "CC", D("2023-11-01"), "10:00", "", "Stay and play staff",
+          "Kai attended stay and play with mother; crawling and cruising.", "", "", True, end_time="11:30"),
     Event("csc_core_group_1", "CSC", D("2023-11-02"), "", "Core group", "Social worker",
           "First core group meeting at the family home (social worker, health visitor, Little Acorns, mother); Kai seen. "
           "Written agreement: partner not to be at the home after drinking alcohol.", "Core group every 6 weeks.", "",
@@ -274,17 +278,11 @@ EVENTS: list[Event] = [
     Event("hv_core_group_1", "HV", D("2023-11-02"), "", "Core group", "Health visitor",
           "Attended the first core group at the family home; Kai seen. Written agreement about the partner's alcohol use.",
           "", "", True),
-    # PLANTED was_not_brought: two appointments missed at the CDC, no follow-up
-    Event("cdc_wnb_1", "CDC", D("2023-12-06"), "", "", "Community paediatrician",
-          "Was not brought to the follow-up appointment. No contact from the family.", "Second appointment to be sent.",
-          "", False),
     Event("csc_visit_nov_1", "CSC", D("2023-11-09"), "", "Home visit", "Social worker",
           "Statutory visit. Kai seen, crawling and pulling to stand.", "Next visit in 2 weeks.", "", True, False),
     Event("gp_cough", "GP", D("2023-11-14"), "16:10", "Surgery consultation", "GP",
           "Kai seen with a cough and runny nose: viral upper respiratory infection. Chest clear.", "Fluids, paracetamol.",
           "", True),
-    Event("cc_stay_play_4", "CC", D("2023-11-01"), "10:00", "", "Stay and play staff",
-          "Kai attended stay and play with mother; crawling and cruising.", "", "", True, end_time="11:30"),
     # concern for the planted information_not_shared: police domestic incident, shared with social care only
     Event("pol_di_2", "POL", D("2023-11-18"), "22:05", "Domestic incident", "Response officer",
           "Call from mother: partner Dean Fowler shouting and throwing things; he was drunk. Officers attended: mother said "
@@ -309,30 +307,34 @@ EVENTS: list[Event] = [
     Event("ha_discharge", "HA", D("2023-11-30"), "11:00", "Discharge", "Paediatric registrar",
           "Observations stable overnight. Discharged home to mother and her partner with an advice sheet.",
           "Discharge letter to GP and health visitor.", "", True, None, "GP; Health visiting"),
+    # PLANTED was_not_brought: two appointments missed at the CDC, no follow-up
+    Event("cdc_wnb_1", "CDC", D("2023-12-06"), "", "", "Community paediatrician",
+          "Was not brought to the follow-up appointment. No contact from the family.", "Second appointment to be sent.",
+          "", False),
     Event("hv_visit_dec", "HV", D("2023-12-07"), "", "Home visit", "Health visitor",
           "Kai seen. Discharge letter from Northgate received: fall from the sofa. Small healing mark on the forehead.",
           "Next visit in 2 weeks.", "", True),
-    Event("cdc_wnb_2", "CDC", D("2024-01-03"), "", "", "Community paediatrician",
-          "Was not brought to the rebooked follow-up appointment, the second in a row.", "Letter to GP and health visitor.",
-          "", False),
     # PLANTED child_not_seen (visit): "asleep upstairs", no return visit
     Event("csc_visit_asleep", "CSC", D("2023-12-14"), "", "Home visit", "Social worker",
           "Statutory visit. Mother said Kai was asleep upstairs and declined to wake him: child not seen.",
           "Next visit in 2 weeks.", "", False, False),
-    Event("cdc_letter", "CDC", D("2024-01-10"), "", "", "Community paediatrician",
-          "Letter sent to GP and health visitor asking them to encourage attendance.", "New date to be offered.",
-          "", False),
-    Event("gp_letter_cdc", "GP", D("2024-01-12"), "", "Letter", "GP",
-          "Letter from the child development centre: two follow-up appointments missed; asked to encourage attendance.",
-          "Filed.", "", False),
     # PLANTED child_not_seen (gap on a CP plan): last seen 07/12/2023, next seen 11/01/2024
     Event("csc_visit_grandmother", "CSC", D("2023-12-28"), "", "Unannounced home visit", "Social worker",
           "Unannounced visit. Mother said Kai was staying at his grandmother's over Christmas: child not seen. "
           "Grandmother not contacted.", "Visit again in the new year.", "", False, False),
+    Event("cdc_wnb_2", "CDC", D("2024-01-03"), "", "", "Community paediatrician",
+          "Was not brought to the rebooked follow-up appointment, the second in a row.", "Letter to GP and health visitor.",
+          "", False),
     Event("csc_core_group_2", "CSC", D("2024-01-04"), "", "Core group", "Social worker",
           "Core group meeting held; mother attended alone.", "Review conference on 25/01/2024.", "", False),
+    Event("cdc_letter", "CDC", D("2024-01-10"), "", "", "Community paediatrician",
+          "Letter sent to GP and health visitor asking them to encourage attendance.", "New date to be offered.",
+          "", False),
     Event("csc_visit_jan", "CSC", D("2024-01-11"), "", "Home visit", "Social worker",
           "Statutory visit. Kai seen, appeared well. Mother says the partner is no longer visiting.", "", "", True, False),
+    Event("gp_letter_cdc", "GP", D("2024-01-12"), "", "Letter", "GP",
+          "Letter from the child development centre: two follow-up appointments missed; asked to encourage attendance.",
+          "Filed.", "", False),
     # PLANTED repeated_injury_or_ae: third A&E attendance in a year, second injury in 90 days, no referral
     Event("hb_ae_arm", "HB", D("2024-01-16"), "16:50", "A&E attendance", "ED registrar",
           "Kai (11 months) brought by mother's partner with bruising and swelling to the left forearm. Partner said Kai "
@@ -385,7 +387,8 @@ EVENTS: list[Event] = [
           "is back at the home.", "Written referral form sent.", "", False, None,
           "Children's Social Care; Health visiting"),
     Event("csc_referral_2", "CSC", D("2024-04-30"), "", "Referral received", "MASH social worker",
-          "Referral received from Larkfield Medical Practice (GP): faltering growth, neglect, mother's depression.",
+          "Referral received from Larkfield Medical Practice (GP): faltering growth, neglect and mother's depression; the "
+          "partner is back at the home.",
           "For MASH screening.", "", None),
     Event("hv_weigh_may", "HV", D("2024-05-01"), "", "Clinic contact", "Health visitor",
           "Kai weighed: 8.5 kg, weight falling. Food diary not completed.", "Weekly weighing.", "", True),
@@ -395,14 +398,15 @@ EVENTS: list[Event] = [
     Event("csc_decision_3", "CSC", D("2024-05-08"), "", "Referral decision", "MASH team manager",
           "MASH screening of the GP contact of 30/04/2024 completed: threshold met for a strategy discussion. Faltering "
           "growth, neglect and mother's depression noted.", "Case re-opened and allocated.", "", None),
+    Event("pol_strategy_2", "POL", D("2024-05-09"), "15:00", "Strategy discussion", "CAIT detective sergeant",
+          "Strategy discussion held with social care, GP, health visitor and Northgate paediatrician: section 47 enquiry "
+          "and child protection medical agreed.",
+          "CAIT investigation opened.", "", None, None, "Children's Social Care"),
     # PROPERLY ESCALATED: strategy discussion 09/05/2024 -> ICPC 23/05/2024 (10 working days)
     Event("csc_strategy_2", "CSC", D("2024-05-09"), "", "Strategy discussion", "Social worker",
           "Strategy discussion held with police CAIT, GP, health visitor and Northgate paediatrician. Agreed a section 47 "
           "enquiry and a child protection medical.", "Section 47 enquiry to start.", "", None, None,
           "Police; GP; Health visiting; Northgate University Hospital"),
-    Event("pol_strategy_2", "POL", D("2024-05-09"), "15:00", "Strategy discussion", "CAIT detective sergeant",
-          "Strategy discussion with children's social care and health. Joint section 47 enquiry agreed.",
-          "CAIT investigation opened.", "", None, None, "Children's Social Care"),
     Event("ha_cp_medical_2", "HA", D("2024-05-10"), "10:00", "Child protection medical", "Consultant paediatrician",
           "Child protection medical: weight 8.4 kg (below the 2nd centile), faltering growth. Three small healing bruises "
           "on the lower back and bruising to the left ear, unexplained. Findings consistent with possible non-accidental "
@@ -413,6 +417,11 @@ EVENTS: list[Event] = [
           "Safety plan agreed: grandmother to stay at the home.", "", True, False),
     Event("cc_stay_play_5", "CC", D("2024-05-15"), "10:00", "", "Stay and play staff",
           "Kai attended stay and play with his grandmother.", "", "", True, end_time="11:30"),
+    Event("pol_icpc_2", "POL", D("2024-05-23"), "10:00", "Case conference", "CAIT detective sergeant",
+          "Attended. " + ICPC2_WNB, "Investigation continues.", "", False),
+    Event("cc_icpc_2", "CC", D("2024-05-23"), "10:00", "", "Family support worker",
+          "Family support worker attended the conference. " + ICPC2, "Weekly sessions offered.", "", None,
+          end_time="12:30"),
     Event("csc_icpc_2", "CSC", D("2024-05-23"), "", "Initial child protection conference", "Conference chair",
           ICPC2_WNB, "Child protection plan; core group within 10 working days.", "", False, None,
           "GP; Health visiting; Police; Little Acorns Children's Centre; Northgate University Hospital"),
@@ -420,11 +429,6 @@ EVENTS: list[Event] = [
           "GP attended. " + ICPC2_WNB, "Child protection plan alert added to the record.", "", False),
     Event("hv_icpc_2", "HV", D("2024-05-23"), "", "Case conference", "Health visitor",
           "Attended. " + ICPC2_WNB, "Weekly HV contact.", "", False),
-    Event("pol_icpc_2", "POL", D("2024-05-23"), "10:00", "Case conference", "CAIT detective sergeant",
-          "Attended. " + ICPC2_WNB, "Investigation continues.", "", False),
-    Event("cc_icpc_2", "CC", D("2024-05-23"), "10:00", "", "Family support worker",
-          "Family support worker attended the conference. " + ICPC2, "Weekly sessions offered.", "", None,
-          end_time="12:30"),
     Event("hv_visit_may", "HV", D("2024-05-30"), "", "Home visit", "Health visitor",
           "Kai seen. Weight 8.6 kg.", "Weekly weighing.", "", True),
     Event("cc_stay_play_6", "CC", D("2024-06-05"), "10:00", "", "Stay and play staff",
@@ -1077,6 +1081,27 @@ def vocab_yaml() -> dict:
     return {"agencies": agencies}
 
 
+def normalise_zip(path: Path) -> None:
+    """Rewrite a zip-based document (xlsx, ods, docx) with fixed entry timestamps, so that regenerating
+    the case gives byte-identical files (the writers stamp every zip entry with the current time)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as zin:
+        entries = [(info, zin.read(info.filename)) for info in zin.infolist()]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zout:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" with the time of saving
+                stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            # the OpenDocument "mimetype" entry must stay first and uncompressed
+            fixed.compress_type = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            zout.writestr(fixed, data)
+    path.write_bytes(buf.getvalue())
+
+
 def generate(out: Path) -> dict:
     """Write the whole case folder into `out`; return the ground truth."""
     check_story()
@@ -1087,6 +1112,8 @@ def generate(out: Path) -> dict:
     for key, render in RENDERERS.items():
         file = AGENCIES[key][1]
         rendered = render(out / file)
+        if (out / file).suffix in (".xlsx", ".ods", ".docx"):
+            normalise_zip(out / file)
         assert set(rendered) == {e.key for e in EVENTS if e.agency == key}
         where.update(rendered)
     header = "# Generated by scripts/make_sample_case.py - do not edit by hand. Synthetic data only.\n"
