@@ -90,6 +90,13 @@ def test_data_not_starting_at_a1_keeps_its_origin(tmp_path):
     assert table.rows[3][2:] == ["01/02/2023", "Visit"]
 
 
+def test_whitespace_only_cells_are_blank(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["Date", "  "])
+    wb.save(tmp_path / "spaces.xlsx")
+    assert _read(tmp_path, "spaces.xlsx")[0].rows == [["Date", None]]
+
+
 def test_xlsm_is_read_like_xlsx(tmp_path):
     write_chronology_xlsx(tmp_path / "macro.xlsm")
     tables = _read(tmp_path, "macro.xlsm")

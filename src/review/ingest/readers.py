@@ -225,7 +225,7 @@ def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec) -> list[RawT
                 if merge_fallback is None:
                     merge_fallback = _openpyxl_merged_ranges(path)
                 ranges = merge_fallback.get(meta.name)
-            rows = [[None if v == "" else v for v in row] for row in rows]
+            rows = [[None if v == "" or (v.__class__ is str and v.isspace()) else v for v in row] for row in rows]
             table = RawTable(rel, meta.name, rows, list(range(1, len(rows) + 1)), hidden=hidden)
             if hidden:
                 table.notes.append("hidden sheet: read because case.yml names it")
