@@ -104,6 +104,7 @@ def test_swimlane_shades_exactly_the_periods(swimlane, analysis):
         xs = [span.get_x(), span.get_x() + span.get_width()]
         assert min(xs) == pytest.approx(_num(period["start"]))
         end = review_end if pd.isna(period["end"]) else _num(period["end"])
+        end = max(end, _num(period["start"]) + 1.0)  # a same-day stay is shown one day wide
         assert max(xs) == pytest.approx(end)
         assert span.get_hatch()  # reads in greyscale
 
@@ -135,7 +136,7 @@ def test_response_latency_marks_late_and_never_escalated(analysis):
     for row in latency.itertuples():
         if pd.isna(row.latency_days):
             assert bars[row.event_id] == "never"
-        elif row.latency_days > row.expected_days:
+        elif row.latency_days > row.expected_days or row.within_expected is False:
             assert bars[row.event_id] == "late"
         else:
             assert bars[row.event_id] == "ok"
@@ -143,6 +144,12 @@ def test_response_latency_marks_late_and_never_escalated(analysis):
     never = [a for a in _artists(fig, "latency:") if a.get_gid().endswith(":never")]
     assert all(a.get_hatch() for a in never)
     assert "never escalated" in [t.get_text() for t in fig.axes[0].texts]
+    flagged = set(latency.loc[latency["flagged"].fillna(False).astype(bool), "event_id"])
+    labels = [t for t in fig.axes[0].get_yticklabels()]
+    order = latency.sort_values(["date", "event_id"], kind="mergesort")["event_id"].tolist()
+    for eid, label in zip(order, labels):
+        assert (label.get_fontweight() == "bold") == (eid in flagged)
+        assert label.get_text().startswith(charts.FLAG_MARK) == (eid in flagged)
 
 
 def test_agency_knowledge_compares_known_to_agency_with_known_anywhere(analysis):

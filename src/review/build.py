@@ -174,8 +174,8 @@ def _view(analysis, redactor) -> SimpleNamespace:
 
 def _flags_with_decisions(view) -> pd.DataFrame | None:
     flags = view.flags
-    if flags is None:
-        return None
+    if flags is None or "decision" in flags.columns:  # the pipeline's flags carry their decisions
+        return flags
     table = flags_table(flags, view.decisions)
     out = flags.reset_index(drop=True).copy()
     for col in ("decision", "rationale"):

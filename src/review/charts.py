@@ -78,10 +78,12 @@ KIND_COLOURS = {
 CONTACT_MARKERS = dict(
     zip(
         CONTACT_TYPES,
-        ["s", "o", "D", "P", "X", ">", "<", "h", "*", "p", "d", "H", "8", "v", "1", "2", "^", "|", "x", "."],
+        ["s", "o", "D", "P", "X", ">", "<", "h", "*", "p", "d", "H", "8", "v", "1", "2", "^", "|", "x", "+"],
         strict=True,
     )
 )
+
+FLAG_MARK = "\u2691 "  # the flag sign (in DejaVu Sans) before labels of flagged rows
 
 PERIOD_STYLE = {
     # kind: (label, facecolor, hatch)
@@ -324,7 +326,7 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
                 continue
             if np.isnan(end):
                 end = x_max  # still open at the end of the period under review
-            span_artist = ax.axvspan(start, max(end, start + 0.5), facecolor=mpl.colors.to_rgba(colour, 0.22),
+            span_artist = ax.axvspan(start, max(end, start + 1.0), facecolor=mpl.colors.to_rgba(colour, 0.22),
                                      hatch=hatch, edgecolor=mpl.colors.to_rgba(NEUTRAL, 0.45), linewidth=0, zorder=0.6)
             span_artist.set_gid(f"period:{kind}:{i}")
             span_artist.set_label(f"_{label}")
@@ -342,7 +344,7 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
         for ctype in [c for c in CONTACT_TYPES if c in set(ctypes)] + sorted(set(ctypes) - set(CONTACT_TYPES)):
             sel = ctypes == ctype
             marker = CONTACT_MARKERS.get(ctype, "o")
-            filled = marker not in ("1", "2", "|", "x", "+")
+            filled = marker not in ("1", "2", "3", "4", "|", "x", "+")
             sc = ax.scatter(
                 x[sel], y[sel], s=size, marker=marker,
                 c=colours[sel] if filled else None,
@@ -451,8 +453,9 @@ def plot_response_latency(response_latency: pd.DataFrame) -> Figure:
 
     One row per concern contact (oldest at the top). The bar is the time to the first escalation; the
     black tick is the expected time. Bars later than expected — the "not fast enough" ones — are
-    vermillion and hatched with a bold label; concerns never escalated are drawn as an open,
-    cross-hatched bar running to the right edge and labelled "never escalated".
+    vermillion and hatched with a vermillion label; concerns never escalated are drawn as an open,
+    cross-hatched bar running to the right edge and labelled "never escalated". Concerns that are the
+    trigger or evidence of a flag (``flagged``) have a bold label marked with a flag sign.
 
     Parameters
     ----------
@@ -475,11 +478,12 @@ def plot_response_latency(response_latency: pd.DataFrame) -> Figure:
         latency = table["latency_days"].astype("Float64")
         expected = table["expected_days"].astype("Float64")
         never = latency.isna().to_numpy()
+        # "not fast enough": escalated after the expected time (the rules' within_expected, else the numbers)
         late = (~never) & (
-            table["flagged"].fillna(False).astype(bool).to_numpy()
-            | ((~table["within_expected"].fillna(True).astype(bool)).to_numpy())
+            ((~table["within_expected"].fillna(True).astype(bool)).to_numpy())
             | (latency.fillna(0).to_numpy(dtype=float) > expected.fillna(np.inf).to_numpy(dtype=float))
         )
+        flagged = table["flagged"].fillna(False).astype(bool).to_numpy()
         finite = pd.concat([latency.dropna(), expected.dropna()]).to_numpy(dtype=float)
         x_max = float(finite.max()) * 1.4 if len(finite) else 10.0
         x_max = max(x_max, 5.0)
@@ -491,7 +495,8 @@ def plot_response_latency(response_latency: pd.DataFrame) -> Figure:
         for i, row in table.iterrows():
             date = "" if pd.isna(row["date"]) else f"{row['date']:%d %b %Y}"
             concerns = ", ".join(_label(c) for c in split_multi(row["concerns"]))
-            labels.append(_truncate(f"{date} · {row['agency']} · {concerns}", 70))
+            mark = FLAG_MARK if flagged[i] else ""
+            labels.append(mark + _truncate(f"{date} · {row['agency']} · {concerns}", 70))
             eid = str(row["event_id"])
             if never[i]:
                 bar = ax.barh(i, x_max, height=0.6, facecolor="white", edgecolor=ALERT, hatch="xxx", linewidth=0.8)
@@ -513,10 +518,11 @@ def plot_response_latency(response_latency: pd.DataFrame) -> Figure:
                                solid_capstyle="butt", zorder=5)[0]
                 tick.set_gid(f"expected:{eid}")
         ax.set_yticks(range(n), labels)
-        for tick, is_late, is_never in zip(ax.get_yticklabels(), late, never):
+        for tick, is_late, is_never, is_flagged in zip(ax.get_yticklabels(), late, never, flagged):
             if is_late or is_never:
-                tick.set_fontweight("bold")
                 tick.set_color(ALERT)
+            if is_flagged:
+                tick.set_fontweight("bold")
         ax.set_ylim(n - 0.5, -0.5)
         ax.set_xlim(0, x_max)
         ax.set_xlabel("Days from the concern to the first escalation (black tick: expected within)")
@@ -530,9 +536,10 @@ def plot_response_latency(response_latency: pd.DataFrame) -> Figure:
                 Patch(facecolor=ALERT, hatch="////", edgecolor="black", label="escalated later than expected"),
                 Patch(facecolor="white", hatch="xxx", edgecolor=ALERT, label="never escalated"),
                 Line2D([], [], color="black", lw=1.6, marker="|", linestyle="", markersize=9, label="expected time"),
+                Line2D([], [], linestyle="", label=f"{FLAG_MARK}bold label: the concern is part of a flag"),
             ],
             loc="outside lower center",
-            ncol=4,
+            ncol=5,
         )
         fig.review_alt_text = (
             f"Bar chart of {n} recorded concerns and the days until each was first escalated, against the "

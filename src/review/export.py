@@ -260,12 +260,21 @@ def _decisions_frame(decisions) -> pd.DataFrame:
 
 
 def flags_table(flags: pd.DataFrame, decisions=None) -> pd.DataFrame:
-    """Flags in the order given, numbered from 1 (the swimlane's callout numbers), with reviewer decisions."""
+    """Flags in the order given, numbered from 1 (the swimlane's callout numbers), with reviewer decisions.
+
+    When `flags` already carries the decision in force (``review.decisions.apply_decisions``: decision,
+    rationale, decided_by, decided_on) that is used; otherwise the latest row per flag in `decisions`.
+    """
     flags = conform(flags if flags is not None else pd.DataFrame(), FLAG_COLUMNS).reset_index(drop=True)
-    out = flags.drop(columns=[c for c in ("decision", "rationale", "author", "decision_date") if c in flags.columns])
-    out = out.merge(_decisions_frame(decisions), on="flag_id", how="left", sort=False)
+    if "decision" in flags.columns:
+        out = flags.rename(columns={"decided_by": "author", "decided_on": "decision_date"}).copy()
+        for col in ("rationale", "author", "decision_date"):
+            if col not in out:
+                out[col] = pd.NA
+    else:
+        out = flags.merge(_decisions_frame(decisions), on="flag_id", how="left", sort=False)
     out.insert(0, "n", np.arange(1, len(out) + 1))
-    out["decision"] = out["decision"].astype("string").fillna("pending")
+    out["decision"] = out["decision"].astype("string").fillna("pending").replace("", "pending")
     return out[[c for c, _ in FLAGS_EXPORT]]
 
 
