@@ -4,7 +4,8 @@ For each file and sheet: read the cells (readers), find the header and map the c
 then turn each data row into a contact (dates via review.ingest.dates, agencies, contact types,
 concerns and escalations via review.vocab) or a rejection that names the file, sheet, row and column.
 Nothing disappears: for every file and sheet, rows_read == rows_accepted + rows_rejected, and rows that
-are not data (titles, blanks, repeated headers) are counted in rows_skipped.
+are not data (titles above the header, blank rows, repeated headers, section headings such as "2023")
+are counted in rows_skipped, with a note naming them.
 """
 from __future__ import annotations
 
