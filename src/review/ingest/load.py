@@ -23,6 +23,7 @@ from ..config import CaseConfig, FileSpec, load_vocab
 from ..errors import ConfigError
 from ..schema import CONCERN_TAGS, CONTACT_COLUMNS, CONTACT_TYPES, conform, empty_frame, join_multi
 from .checks import check_rows
+from .plausibility import check_date_plausibility, check_duplicate_rows
 from .dates import DateParseError, parse_date
 from .headers import FIELDS, HeaderMatch, Profile, detect_header, load_profile, normalise_header
 from .readers import read_tables
@@ -129,12 +130,53 @@ def contacts_from_table(
     if not len(data):
         return empty_frame(CONTACT_COLUMNS), report
 
+    data = _reject_uncached_formulas(table, data, match, report)
     builder = _ColumnBuilder(table, spec, profile, case, vocab, match, report, cells, {} if caches is None else caches)
-    contacts = builder.build(data, blank)
+    contacts = builder.build(data, blank) if len(data) else empty_frame(CONTACT_COLUMNS)
     report.rows_accepted = len(contacts)
+    check_duplicate_rows(cells[data].tolist(), [row_numbers[i] for i in data], report)
+    check_date_plausibility(cells[data, match.columns["date"]].tolist(), contacts, report, case)
     if len(contacts):
         check_rows(contacts, report, case)
     return contacts, report
+
+
+def _reject_uncached_formulas(table: RawTable, data: np.ndarray, match: HeaderMatch, report: FileReport) -> np.ndarray:
+    """Reject the data rows holding a formula whose result the file does not store (the reader found
+    them: `table.uncached_formulas`, {(row index, column index): formula}); return the other rows.
+
+    A workbook written by a program that does not calculate (a script, some exports) keeps the formula
+    but no value: the cell reads as empty, and the row would silently lose that field.
+    """
+    uncached = getattr(table, "uncached_formulas", None)
+    if not uncached:
+        return data
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for (i, column), formula in sorted(uncached.items()):
+        by_row.setdefault(i, []).append((column, formula))
+    keep = []
+    for i in data.tolist():
+        if i not in by_row:
+            keep.append(i)
+            continue
+        column, formula = by_row[i][0]
+        header = match.headers[column] if column < len(match.headers) and match.headers[column] else _column_letter(column)
+        others = f" (and {len(by_row[i]) - 1} more cell(s) in this row)" if len(by_row[i]) > 1 else ""
+        report.reject(
+            table.row_numbers[i], header,
+            f"formula ={formula[:80]} has no saved value{others}: open the file in Excel (or LibreOffice), "
+            "let it calculate, save it and run again",
+        )
+    return np.asarray(keep, dtype=data.dtype)
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 def _cell_array(rows: list[list[object]]) -> np.ndarray:
@@ -345,15 +387,12 @@ class _ColumnBuilder:
     def _contact_types(self, type_texts: list[str], descriptions: list[str]) -> list[str]:
         def classify(key):
             type_text, description = key
-            if type_text:
-                mapped, value = self.profile.map_value("contact_type", type_text)
-                if mapped and value in CONTACT_TYPES:
-                    return value
+            if type_text in CONTACT_TYPES:  # an id already (a profile's value map, or a column of ids)
+                return type_text
             return vocabulary.classify_contact_type(type_text, description, self.vocab)
 
-        # the description only matters when the type column says nothing
-        cache = f"contact_type/{self.profile.name}"
-        return self.map(cache, classify, [(t, "" if t else d) for t, d in zip(type_texts, descriptions)])
+        # `type_texts` went through the profile's value map; the description only counts without a type
+        return self.map("contact_type", classify, [(t, "" if t else d) for t, d in zip(type_texts, descriptions)])
 
     def _concerns(self, narratives: list[str], columns: list[str]) -> list[str]:
         from_text = self.map("concerns", lambda text: vocabulary.tag_concerns(text, self.vocab) if text else [], narratives)
