@@ -23,9 +23,12 @@ from review.vocab import (
 )
 
 
+VOCAB = load_vocab()
+
+
 @pytest.fixture(scope="module")
 def vocab():
-    return load_vocab()
+    return VOCAB
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -307,3 +310,23 @@ def test_escalations_are_checked_in_vocab_order(vocab):
 )
 def test_parse_yes_no(value, expected):
     assert parse_yes_no(value) is expected
+
+
+# ---------------------------------------------------------------------------------------------------
+# Properties of tagging
+# ---------------------------------------------------------------------------------------------------
+@given(st.text())
+def test_tag_concerns_returns_sorted_unique_schema_tags_for_any_text(text):
+    tags = tag_concerns(text, VOCAB)
+    assert tags == sorted(set(tags))
+    assert set(tags) <= set(CONCERN_TAGS)
+
+
+@given(st.text())
+def test_a_negated_clause_before_the_text_changes_nothing(text):
+    assert tag_concerns("No concerns, nil bruising. " + text, VOCAB) == tag_concerns(text, VOCAB)
+
+
+@given(st.text())
+def test_a_break_word_ends_any_negation(text):
+    assert "bruising" in tag_concerns(text + " but bruising", VOCAB)

@@ -132,13 +132,13 @@ class Phrases:
                 i += 1
         return found
 
-    def search(self, tokens: list[str]) -> bool:
+    def every(self, tokens: list[str]):
+        """Every phrase occurring in `tokens`, overlapping ones included (any order, may repeat)."""
         by_first = self._by_first
         for i, token in enumerate(tokens):
             for words in by_first.get(token, ()):
                 if len(words) == 1 or tuple(tokens[i : i + len(words)]) == words:
-                    return True
-        return False
+                    yield " ".join(words)
 
 
 # Clause breaks become "|" tokens and commas "," tokens; every other punctuation mark is a space.
@@ -174,8 +174,9 @@ class Vocabulary:
     raw: Mapping
     agencies: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # normalised alias -> triple
     agency_kinds: list[tuple[str, Phrases]] = field(default_factory=list)
-    contact_types: list[tuple[str, Phrases]] = field(default_factory=list)
-    any_contact_type: Phrases = field(default_factory=Phrases)
+    contact_types: list[str] = field(default_factory=list)  # vocabulary order
+    contact_type_keywords: Phrases = field(default_factory=Phrases)
+    contact_type_rank: dict[str, int] = field(default_factory=dict)  # keyword -> first type's position
     concerns: Phrases = field(default_factory=Phrases)
     concern_tags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # normalised keyword -> tags
     escalations: Phrases = field(default_factory=Phrases)
@@ -217,14 +218,14 @@ class Vocabulary:
                 if key:
                     out.agencies[key] = triple
 
-        all_types = []
-        for contact_type, words in (vocab.get("contact_types") or {}).items():
+        for rank, (contact_type, words) in enumerate((vocab.get("contact_types") or {}).items()):
             if contact_type not in CONTACT_TYPES:
                 raise ConfigError(f"vocabulary contact_types: unknown contact type {contact_type!r}")
-            words = _as_list(words, f"contact_types.{contact_type}")
-            out.contact_types.append((contact_type, Phrases(words)))
-            all_types.extend(words)
-        out.any_contact_type = Phrases(all_types)
+            out.contact_types.append(contact_type)
+            for word in _as_list(words, f"contact_types.{contact_type}"):
+                out.contact_type_rank.setdefault(normalise_text(word), rank)
+        out.contact_type_rank.pop("", None)
+        out.contact_type_keywords = Phrases(out.contact_type_rank)
 
         concern_tags: dict[str, set[str]] = {}
         for tag, words in (vocab.get("concerns") or {}).items():
@@ -398,12 +399,8 @@ def classify_contact_type(type_text, description, vocab) -> str:
 
 def _first_contact_type(v: Vocabulary, tokens: list[str]) -> str:
     """The first contact type in vocabulary order with a keyword in `tokens`, else ""."""
-    if not tokens or not v.any_contact_type.search(tokens):
-        return ""
-    for contact_type, phrases in v.contact_types:
-        if phrases.search(tokens):
-            return contact_type
-    return ""
+    ranks = [v.contact_type_rank[k] for k in v.contact_type_keywords.every(tokens)]
+    return v.contact_types[min(ranks)] if ranks else ""
 
 
 def tag_concerns(text, vocab) -> list[str]:
