@@ -380,3 +380,38 @@ def test_sheet_without_a_header_rejects_every_row(tmp_path, load_contacts):
     assert contacts.empty and notes.rows_read == 3 and notes.rows_rejected == 3 and notes.rows_skipped == 1
     assert [r.row for r in notes.rejections] == [1, 2, 4]
     assert notes.rejections[0].reason.startswith("no header row found")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Property: whatever the rows hold, every row is accounted for
+# ---------------------------------------------------------------------------------------------------
+def test_any_sheet_balances(tmp_path, load_contacts):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from review.config import load_vocab
+    from review.ingest.load import contacts_from_table
+
+    case = _case(tmp_path)
+    vocab = load_vocab(tmp_path)
+    profile = load_profile(None, case)
+    cell = st.one_of(
+        st.none(),
+        st.sampled_from(["01/02/2023", "31/02/2023", "2023", "March 2023", "Date", "Details", "Visit", "Yes", " "]),
+        st.text(max_size=12),
+        st.integers(-5, 50000),
+        st.dates(dt.date(1890, 1, 1), dt.date(2110, 1, 1)),
+    )
+    row = st.lists(cell, min_size=0, max_size=5)
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(above=st.lists(row, max_size=3), below=st.lists(row, max_size=12))
+    def check(above, below):
+        rows = [[None if v == " " else v for v in r] for r in above + [["Date", "Details", "Outcome"]] + below]
+        table = RawTable("f.csv", "", rows, list(range(1, len(rows) + 1)))
+        contacts, report = contacts_from_table(table, FileSpec(path="f.csv"), profile, case, vocab)
+        assert report.rows_read == report.rows_accepted + report.rows_rejected == len(report.rejections) + len(contacts)
+        header = 0 if report.header_row is None else 1
+        assert header + report.rows_read + report.rows_skipped == len(rows)
+
+    check()
