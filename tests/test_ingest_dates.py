@@ -67,7 +67,8 @@ def test_blank_cells_are_empty_date_errors(value):
 
 
 @pytest.mark.parametrize(
-    "text", ["sometime", "05/04", "not known", "05/04/20071", "2007-13", "13/2007", "Apr 5", "05/04/2007 later"]
+    "text",
+    ["sometime", "05/04", "not known", "05/04/20071", "2007-13", "13/2007", "Apr 5", "April 05", "05/04/2007 later"],
 )
 def test_unreadable_text_is_an_error(text):
     with pytest.raises(DateParseError):
@@ -128,6 +129,7 @@ def test_two_digit_year_rule_is_deterministic(yy, pivot):
         ("April 2007", "2007-04-01", "month"),
         ("Sept. 2007", "2007-09-01", "month"),
         ("Apr-07", "2007-04-01", "month"),
+        ("Apr '07", "2007-04-01", "month"),
         ("04/2007", "2007-04-01", "month"),
         ("4.2007", "2007-04-01", "month"),
         ("2007-04", "2007-04-01", "month"),

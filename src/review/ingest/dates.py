@@ -13,7 +13,8 @@ Rules (the contract ingest and the tests rely on):
   ``strptime`` uses 69, Excel 30; 70 suits chronologies of children born after 2000 whose parents were
   born in the 1970s–90s).
 * **Partial dates** give the start of the period: ``Apr 2007`` / ``04/2007`` / ``2007-04`` -> 2007-04-01
-  (precision ``month``); ``2007`` -> 2007-01-01 (``year``).
+  (precision ``month``); ``2007`` -> 2007-01-01 (``year``). A month name with a two-digit year needs
+  Excel's ``Apr-07`` / ``Apr '07`` form: ``April 05`` might be 5 April, so it is an error.
 * **early / mid / late** split the period into thirds and give the start of the third, with precision
   ``approximate``: early May -> 1 May, mid May -> 11 May, late May -> 21 May; early 2007 -> 1 Jan,
   mid 2007 -> 1 May, late 2007 -> 1 Sep. "beginning of" / "start of" mean early, "end of" means late.
@@ -90,7 +91,8 @@ _TEXT_DMY = re.compile(
     r"(?P<d>\d{1,2})" + _ORD + r"(?:\s+of)?[\s./,-]*" + _MONTH + r"[\s./,'-]*(?P<y>\d{4}|\d{2})(?!\d)"
 )
 _TEXT_MDY = re.compile(_MONTH + r"[\s./-]*(?P<d>\d{1,2})" + _ORD + r"[\s,]+(?P<y>\d{4})(?!\d)")
-_TEXT_MY = re.compile(_MONTH + r"[\s./,'-]*(?P<y>\d{4}|\d{2})(?!\d)")
+# "Apr 2007", and "Apr-07" / "Apr '07" as Excel shows mmm-yy; "April 05" could be 5 April: an error
+_TEXT_MY = re.compile(_MONTH + r"(?:[\s./,-]*(?P<y>\d{4})|\s*(?:[/.-]\s*'?|')(?P<y2>\d{2}))(?!\d)")
 _YEAR = re.compile(r"(?P<y>\d{4})(?!\d)")
 _SERIAL_TEXT = re.compile(r"\d{5}(?:\.\d+)?")
 
@@ -389,11 +391,13 @@ def _date_part(s: str, shown: str, pivot: int) -> tuple[dt.date, str, str]:
     m = _TEXT_MY.match(s)
     if m:
         month = _MONTHS[m["mon"]]
+        year_text = m["y"] or m["y2"]
     else:
         m = _NUMERIC_MY.match(s) or _ISO_YM.match(s)
         month = int(m["m"]) if m else None
+        year_text = m["y"] if m else ""
     if m:
-        year = _year(m["y"], pivot, shown)
+        year = _year(year_text, pivot, shown)
         _check_year(year, shown)
         if not 1 <= month <= 12:
             raise DateParseError(f"{shown} is not a real date (month {month})", shown)
