@@ -195,7 +195,7 @@ EVENTS: list[Event] = [
           "Referral letter to Eastborough Child Development Centre: head lag and poor visual fixing at 4 months; "
           "developmental assessment requested.", "Await appointment.", "", None),
     Event("cdc_referral_received", "CDC", D("2023-06-15"), "", "", "Administrator",
-          "Referral received from the health visitor: head lag and poor visual fixing at 4 months.",
+          "Referral from the health visitor: head lag and poor visual fixing at 4 months; developmental assessment requested.",
           "Placed on the routine waiting list; new patient appointment to be offered.", "", None),
     Event("cc_stay_play_1", "CC", D("2023-06-28"), "10:00", "", "Stay and play staff",
           "Mother and Kai attended stay and play.", "", "", True, end_time="11:30"),
@@ -544,10 +544,10 @@ MISSED = [
          expected_action="no closure/step-down while a recent injury concern is unassessed",
          note="Children's social care closed the case on 12/03/2024, 14 days after Little Acorns recorded a bruise to "
               "the ear (never shared with social care)."),
-    dict(id="M18", rule_id="assessment_wait", trigger="hv_referral_cdc",
+    dict(id="M18", rule_id="assessment_wait", trigger="hv_referral_cdc", duplicates=["cdc_referral_received"],
          expected_action="developmental assessment within 42 days of the request",
          note="Health visitor requested a developmental assessment on 14/06/2023; the CDC saw Kai on 23/08/2023, "
-              "70 days (10 weeks) later."),
+              "70 days (10 weeks) later. The CDC records the same request the next day (duplicate row)."),
 ]
 
 ESCALATED = [
@@ -945,6 +945,8 @@ def build_ground_truth(where: dict) -> dict:
     duplicates = [
         {"event": "initial child protection conference 19/10/2023",
          "rows": [provenance(where, k) for k in ("csc_icpc_1", "gp_icpc_1", "hv_icpc_1", "pol_icpc_1", "cc_icpc_1")]},
+        {"event": "referral to the child development centre 14/06/2023",
+         "rows": [provenance(where, k) for k in ("hv_referral_cdc", "cdc_referral_received")]},
         {"event": "strategy discussion 14/09/2023", "rows": [provenance(where, k) for k in ("csc_strategy_1", "pol_strategy_1")]},
         {"event": "joint home visit 15/09/2023", "rows": [provenance(where, k) for k in ("csc_joint_visit", "pol_joint_visit")]},
         {"event": "GP referral 12/09/2023", "rows": [provenance(where, k) for k in ("gp_referral_1", "csc_referral_1")]},
@@ -999,9 +1001,26 @@ his ear at the children's centre was not referred, and social care closed the ca
 
 In April 2024 the GP found faltering growth and neglect after two missed appointments and referred; social care
 took 5 working days to decide. A strategy discussion, a child protection medical (unexplained bruising) and an
-initial conference within 10 working days followed and Kai was again on a plan (neglect). He was then not seen
-for four weeks ("asleep upstairs", no reply), and died on 15/07/2024, aged 17 months, with injuries that
-suggested non-accidental injury.
+initial conference within 10 working days followed and Kai was again on a plan (neglect). He was then hardly
+seen for five weeks ("asleep upstairs", no reply; a police call-out where he was "asleep upstairs" again), and
+died on 15/07/2024, aged 17 months, with injuries that suggested non-accidental injury.
+"""
+
+README_NOTES = """\
+## Notes for the ingest and rules code
+
+* Two files need a declared profile (`profiles/hv.yml`, `profiles/cdc.yml`): their headers ("Visit date",
+  "HV notes", "Outcome/plan", "Seen?"; "When", "Clinician", "Notes", "Plan", "Attended") are not generic
+  synonyms. Every other file is read with the generic profile.
+* Child seen is recorded as Yes/No (GP, St Brendan's, social care, police), Y/N (health visiting, Northgate),
+  Yes/No/n/a (CDC "Attended"); the children's centre template has no child-seen column, so its sightings are
+  unknown (this is why the June 2024 gap runs from the health visitor's visit on 30/05/2024).
+* Negations that must not be concerns: "skin intact, no bruising", "no bruising seen today", "no marks or bruising
+  seen", "no injuries", "X-ray: no fracture", "No thoughts of self-harm", "no bruising, no injuries seen".
+* Decisions (for `information_not_shared`): discharges, referral decisions, conferences and the case closure.
+  Each conference is recorded by every agency with the same wording (so all attendees know the same concerns);
+  the review conference is recorded by social care only.
+* The generator checks its own margins (weekends and England bank holidays counted): see `check_story()`.
 """
 
 
@@ -1045,12 +1064,14 @@ def render_readme(gt: dict) -> str:
         "",
         "Duplicated events (the same event reported by several agencies, for the timeline to link) are listed under "
         "`duplicates` in `ground_truth.yml`: both initial conferences (every agency), both strategy discussions, the "
-        "joint home visit, both GP referrals (sender and receiver) and a core group.",
+        "joint home visit, the GP referrals and the health visitor's referral to the CDC (sender and receiver) and a core group.",
         "",
         "For `information_not_shared` the trigger is the concern row (agency A) and `decision` the row of the "
         "agency that decided without it (agency B); for `child_not_seen` gaps, `window` gives the last and next "
-        "sighting.",
+        "sighting; `also_triggers` are further rows that raise the same flag for the same failure and "
+        "`duplicate_triggers` the same event recorded by another agency.",
         "",
+        README_NOTES,
     ]
     return "\n".join(lines)
 
