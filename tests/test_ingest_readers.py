@@ -267,6 +267,12 @@ def test_empty_workbook(tmp_path):
     assert err.value.file == "empty.xlsx"
 
 
+def test_csv_of_blank_lines(tmp_path):
+    (tmp_path / "blank.csv").write_bytes(b"\xef\xbb\xbf\r\n,,\r\n")
+    with pytest.raises(IngestError, match="no data"):
+        _read(tmp_path, "blank.csv")
+
+
 def test_zero_byte_file(tmp_path):
     (tmp_path / "nothing.xlsx").write_bytes(b"")
     with pytest.raises(IngestError, match="empty"):

@@ -44,6 +44,8 @@ FIELDS = (
 )
 #: how many rows from the top of a sheet are searched for the header
 HEADER_SCAN_ROWS = 30
+#: longer cells are narrative, not headers (and are not worth normalising while scanning)
+MAX_HEADER_CHARS = 120
 PROFILE_KEYS = {"name", "extends", "description", "header_row", "columns", "fields", "value_maps", "agency", "sheets"}
 
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -256,7 +258,8 @@ def detect_header(table: RawTable, profile: Profile) -> HeaderMatch | None:
     else:
         best: tuple[int, int] | None = None  # (score, index)
         for index, row in enumerate(table.rows[:HEADER_SCAN_ROWS]):
-            names = {lookup[h][0] for h in map(normalise_header, row) if h in lookup}
+            texts = (normalise_header(v) for v in row if isinstance(v, str) and len(v) <= MAX_HEADER_CHARS)
+            names = {lookup[h][0] for h in texts if h in lookup}
             if "date" in names and len(names) >= 2 and (best is None or len(names) > best[0]):
                 best = (len(names), index)
         if best is None:

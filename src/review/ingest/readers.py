@@ -54,7 +54,10 @@ def read_tables(path: Path, spec: FileSpec, case: CaseConfig) -> list[RawTable]:
     if kind == "docx":
         return _read_docx(path, rel)
     if kind == "csv":
-        return [read_csv(path, rel)]
+        table = read_csv(path, rel)
+        if not _has_data(table):
+            raise IngestError("the file holds no data (only blank lines)", file=rel)
+        return [table]
     tables = _read_workbook(path, rel, kind, spec)
     if not any(t.hidden or _has_data(t) for t in tables):
         raise IngestError("the workbook is empty: no sheet holds any data", file=rel)
