@@ -347,3 +347,18 @@ def test_rules_find_every_planted_point_and_spare_the_escalated(ground_truth):
     assert not missing, f"planted missed escalation points not flagged: {missing}"
     wrongly = [p["id"] for p in ground_truth["escalated"] if _key(p["rule_id"], p["trigger"]) in found]
     assert not wrongly, f"properly escalated concerns flagged: {wrongly}"
+
+
+def test_rules_raise_no_flag_outside_the_ground_truth(ground_truth):
+    """Precision on the sample case: every flag is one the ground truth expects (a planted trigger, a rule it
+    is also expected to raise there, a further trigger of the same failure, or a duplicate row of the event)."""
+    found = _flags_with_provenance()
+    expected = set()
+    for m in ground_truth["missed"]:
+        refs = [m["trigger"], *m.get("also_triggers", []), *m.get("duplicate_triggers", [])]
+        if "decision" in m:
+            refs.append(m["decision"])
+        expected |= {_key(m["rule_id"], r) for r in refs}
+        expected |= {_key(rule, m["trigger"]) for rule in m.get("also_flagged_by", [])}
+    unexpected = sorted(found - expected)
+    assert not unexpected, f"flags not in ground_truth.yml (false positives, or the story needs updating): {unexpected}"
