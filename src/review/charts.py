@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import textwrap
 from collections.abc import Iterator
 
 import matplotlib as mpl
@@ -605,7 +606,9 @@ def plot_agency_knowledge(knowledge: pd.DataFrame) -> Figure:
         gap = anywhere > known
 
         fig = Figure(figsize=(A4_LANDSCAPE[0], min(max(3.0, 0.28 * n + 1.8), 40.0)), layout="constrained")
-        ax = fig.add_subplot()
+        ax, ax_missing = fig.subplots(1, 2, sharey=True, gridspec_kw={"width_ratios": [3, 2], "wspace": 0.01})
+        ax_missing.set_axis_off()
+        ax_missing.set_title("Known elsewhere, not to the deciding agency", loc="left", fontsize=7.5, color=ALERT)
         labels = []
         for i, row in table.iterrows():
             date = "" if pd.isna(row["date"]) else f"{row['date']:%d %b %Y}"
@@ -614,8 +617,9 @@ def plot_agency_knowledge(knowledge: pd.DataFrame) -> Figure:
                            lw=2.0 if gap[i] else 1.0, linestyle="-" if gap[i] else ":", zorder=2)[0]
             line.set_gid(f"knowledge:{row.get('decision_event_id', i)}:{known[i]}:{anywhere[i]}")
             if missing[i]:
-                ax.text(anywhere[i] + 0.25, i, "missing: " + ", ".join(_label(t) for t in missing[i]),
-                        va="center", ha="left", fontsize=6.5, color=ALERT)
+                ax_missing.text(0.0, i, textwrap.fill(_truncate(", ".join(_label(t) for t in missing[i]), 110), 58),
+                                va="center", ha="left", fontsize=6.5, linespacing=1.0, color=ALERT,
+                                transform=ax_missing.get_yaxis_transform())
         ax.scatter(anywhere, range(n), marker="s", s=40, facecolors="white", edgecolors=ALERT, linewidths=1.3, zorder=3,
                    label="concerns known to any agency").set_gid("known_anywhere")
         ax.scatter(known, range(n), marker="o", s=34, color=OK, edgecolors="white", linewidths=0.5, zorder=4,
@@ -626,8 +630,7 @@ def plot_agency_knowledge(knowledge: pd.DataFrame) -> Figure:
                 tick.set_fontweight("bold")
                 tick.set_color(ALERT)
         ax.set_ylim(n - 0.5, -0.5)
-        longest = max((len(", ".join(m)) for m in missing), default=0)
-        ax.set_xlim(-0.5, max(int(anywhere.max()) if n else 1, 1) + 1 + longest * 0.09)
+        ax.set_xlim(-0.5, max(int(anywhere.max()) if n else 1, 1) + 0.5)
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
         ax.set_xlabel("Number of distinct concerns")
         ax.grid(axis="x", color="#DDDDDD", lw=0.4)
