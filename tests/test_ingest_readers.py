@@ -171,6 +171,35 @@ def test_ods(tmp_path):
     assert table.rows[4] == ["02/02/2023", "Absent"]
 
 
+def test_ods_merged_date_fills_every_row(tmp_path):
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import CoveredTableCell, Table, TableCell, TableRow
+    from odf.text import P
+
+    def cell(text=None, **attributes):
+        element = TableCell(valuetype="string", **attributes) if text else TableCell(**attributes)
+        if text:
+            element.addElement(P(text=text))
+        return element
+
+    document = OpenDocumentSpreadsheet()
+    sheet = Table(name="Chronology")
+    for cells in (
+        [cell("Title")],
+        [cell("Date"), cell("Details")],
+        [cell("01/02/2023", numberrowsspanned=2), cell("Visit")],
+        [CoveredTableCell(), cell("Call")],
+    ):
+        row = TableRow()
+        for c in cells:
+            row.addElement(c)
+        sheet.addElement(row)
+    document.spreadsheet.addElement(sheet)
+    document.save(str(tmp_path / "merged.ods"))
+    (table,) = _read(tmp_path, "merged.ods")
+    assert table.rows[2:] == [["01/02/2023", "Visit"], ["01/02/2023", "Call"]] and table.merged_filled
+
+
 CSV_TEXT = "Date,Details,Outcome\n01/02/2023,Visit – seen in café,\"Referred, advice\"\n\n02/02/2023,Call,\n"
 
 

@@ -118,6 +118,7 @@ def _zip_kind(path: Path, rel: str) -> str:
             infos = zf.infolist()
             names = {i.filename for i in infos}
             _check_inflation(infos, path, rel)
+            _check_xml_entities(zf, infos, rel)
             if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
                 if "xl/workbook.bin" in names and "xl/workbook.xml" not in names:
                     raise IngestError("an Excel binary workbook (.xlsb) is not supported; save it as .xlsx", file=rel)
@@ -143,6 +144,90 @@ def _check_inflation(infos: list[zipfile.ZipInfo], path: Path, rel: str) -> None
             "(a zip bomb?)",
             file=rel,
         )
+
+
+#: what opens a DTD in an XML part (ASCII, UTF-16 LE and BE): Office files never have one; a DTD can
+#: declare external or exponentially expanding entities (XXE, "billion laughs")
+_DTD_MARKERS = tuple(
+    marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY", "<!doctype", "<!entity")
+    for encoding in ("ascii", "utf-16-le", "utf-16-be")
+)
+
+
+def _check_xml_entities(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], rel: str) -> None:
+    """Refuse a package whose XML parts declare a DTD (entities) before any parser opens them.
+
+    A DTD can only come before the root element, so the start of each part is enough."""
+    for info in infos:
+        if not info.filename.lower().endswith((".xml", ".rels", ".vml")) or info.is_dir():
+            continue
+        with zf.open(info) as fh:
+            head = fh.read(8192)
+        if any(marker in head for marker in _DTD_MARKERS):
+            raise UnsafeFileError(
+                f"refused: the part {info.filename!r} declares XML entities (<!DOCTYPE/<!ENTITY), which "
+                "Office never writes (an XML external entity attack?)",
+                file=rel,
+            )
+
+
+def _uncached_formulas(path: Path, sheet_names: list[str]) -> dict[str, dict[tuple[int, int], str]]:
+    """{sheet: {(row index, column index): formula}} for xlsx formula cells that store no result.
+
+    Calamine shows such a cell as empty; the caller reports the row instead of accepting it silently.
+    Only sheets whose XML has a formula are parsed."""
+    import posixpath
+    from xml.etree import ElementTree
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+            return found
+        targets = {}
+        for rel in ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels")):
+            target = rel.get("Target", "")
+            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            targets[rel.get("Id")] = target
+        sheets = ElementTree.fromstring(zf.read("xl/workbook.xml")).find(f"{main}sheets")
+        for sheet in [] if sheets is None else sheets:
+            name, part = sheet.get("name"), targets.get(sheet.get(f"{rel_ns}id"))
+            if name not in sheet_names or part not in names:
+                continue
+            with zf.open(part) as fh:
+                xml = fh.read()
+            if b"<f>" not in xml and b"<f " not in xml and b":f>" not in xml and b":f " not in xml:
+                continue
+            cells = {}
+            with zf.open(part) as fh:
+                for _, element in ElementTree.iterparse(fh):
+                    if element.tag != f"{main}c":
+                        continue
+                    formula = element.find(f"{main}f")
+                    value = element.find(f"{main}v")
+                    inline = element.find(f"{main}is")
+                    if formula is not None and (value is None or not value.text) and inline is None:
+                        position = _cell_position(element.get("r", ""))
+                        if position is not None:
+                            cells[position] = formula.text or "(shared formula)"
+                    element.clear()
+            if cells:
+                found[name] = cells
+    return found
+
+
+def _cell_position(ref: str) -> tuple[int, int] | None:
+    """'B12' -> (11, 1) (0-based row and column)."""
+    letters = "".join(ch for ch in ref if ch.isalpha())
+    digits = ref[len(letters):]
+    if not letters or not digits.isdigit():
+        return None
+    column = 0
+    for ch in letters.upper():
+        column = column * 26 + ord(ch) - 64
+    return int(digits) - 1, column - 1
 
 
 def _ole2_is_encrypted_ooxml(path: Path) -> bool:
@@ -206,6 +291,7 @@ def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec) -> list[RawT
                 file=rel,
             )
         merge_fallback = None
+        uncached = None
         tables = []
         for meta in metadata:
             if wanted and meta.name not in wanted:
@@ -224,12 +310,18 @@ def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec) -> list[RawT
                 used_columns = (sheet.start[1], sheet.end[1]) if sheet.start and sheet.end else None
             except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, ValueError) as exc:
                 raise IngestError(f"the sheet cannot be read ({_short(exc)})", file=rel, sheet=meta.name) from None
-            if ranges is None and kind == "xlsx":
+            if ranges is None and kind in ("xlsx", "ods"):
                 if merge_fallback is None:
-                    merge_fallback = _openpyxl_merged_ranges(path)
+                    merge_fallback = _openpyxl_merged_ranges(path) if kind == "xlsx" else _ods_merged_ranges(path, rel)
                 ranges = merge_fallback.get(meta.name)
             rows = [[None if v == "" or (v.__class__ is str and v.isspace()) else v for v in row] for row in rows]
             table = RawTable(rel, meta.name, rows, list(range(1, len(rows) + 1)), hidden=hidden)
+            if kind == "xlsx":
+                if uncached is None:
+                    uncached = _uncached_formulas(path, names)
+                if uncached.get(meta.name):
+                    table.uncached_formulas = uncached[meta.name]  # rows rejected by load, with the cell
+                    table.notes.append(f"{len(uncached[meta.name])} formula cell(s) without a saved value")
             if hidden:
                 table.notes.append("hidden sheet: read because case.yml names it")
             if suffix_kind != kind:
@@ -294,6 +386,52 @@ def _openpyxl_merged_ranges(path: Path) -> dict[str, list]:
         }
     finally:
         workbook.close()
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def _ods_merged_ranges(path: Path, rel: str) -> dict[str, list]:
+    """Merged ranges per sheet of an OpenDocument spreadsheet (calamine does not report them).
+
+    Walks content.xml once, counting rows and cells (with their repeat counts) to place every cell with
+    number-rows-spanned / number-columns-spanned over 1. Skipped entirely when no cell spans.
+    """
+    from defusedxml import ElementTree as SafeET
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            content = zf.read("content.xml")
+    except (KeyError, zipfile.BadZipFile):
+        return {}
+    if b"-spanned=" not in content:
+        return {}
+    t = _ODS_TABLE
+    ranges: dict[str, list] = {}
+    sheet, row = None, 0
+    try:
+        for event, element in SafeET.iterparse(io.BytesIO(content), events=("start", "end")):
+            if element.tag == f"{t}table":
+                if event == "start":
+                    sheet, row = element.get(f"{t}name"), 0
+                    ranges[sheet] = []
+                else:
+                    element.clear()
+            elif element.tag == f"{t}table-row" and event == "end":
+                column = 0
+                for cell in element:
+                    if cell.tag not in (f"{t}table-cell", f"{t}covered-table-cell"):
+                        continue
+                    span_rows = int(cell.get(f"{t}number-rows-spanned", 1))
+                    span_cols = int(cell.get(f"{t}number-columns-spanned", 1))
+                    if span_rows > 1 or span_cols > 1:
+                        ranges[sheet].append(((row, column), (row + span_rows - 1, column + span_cols - 1)))
+                    column += int(cell.get(f"{t}number-columns-repeated", 1))
+                row += int(element.get(f"{t}number-rows-repeated", 1))
+                element.clear()
+    except (SafeET.ParseError, ValueError) as exc:
+        raise IngestError(f"the ods file is corrupt ({_short(exc)})", file=rel) from None
+    return ranges
 
 
 def _enum_name(value) -> str:
