@@ -1,0 +1,424 @@
+"""Benchmark: timeline + all rules on pandas and on Dask, and ingest of agency xlsx files, against
+plain row-by-row Python baselines (benchmarks/baseline_rowwise.py).
+
+    python benchmarks/bench_pipeline.py                      # 10k, 100k, 1M contacts (100 per case)
+    python benchmarks/bench_pipeline.py --quick              # 10k and 100k, smaller ingest
+    python benchmarks/bench_pipeline.py --sizes 10000,50000 --workers 2 --markdown out.md
+
+Every measurement runs in its own subprocess (fresh interpreter, nothing cached), which reports wall
+seconds of the timed section and the peak resident memory (RSS) of that process *and its children*
+(the Dask workers), sampled every 10 ms with psutil during the timed section. Data generation and
+writing are not timed. The row-by-row baseline runs up to --baseline-max contacts and is extrapolated
+linearly above that (marked "extrapolated" in the output).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SEED = 20261125
+CONTACTS_PER_CASE = 100
+TARGETS = {"seconds_1m": 15.0, "peak_gb_1m": 4.0, "scaling_1m_over_100k": 12.0, "ingest_seconds": 10.0,
+           "speedup": 20.0}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Measuring inside a subprocess
+# ---------------------------------------------------------------------------------------------------
+class PeakRSS:
+    """Peak RSS (bytes) of this process plus all its descendants, sampled in a thread."""
+
+    def __init__(self, interval: float = 0.01):
+        import psutil
+
+        self.process = psutil.Process()
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+
+    def sample(self) -> int:
+        import psutil
+
+        total = 0
+        for p in [self.process] + self.process.children(recursive=True):
+            try:
+                total += p.memory_info().rss
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                pass
+        return total
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.sample())
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self.before = self.sample()
+        self.peak = self.before
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self.sample())
+
+
+def _emit(result: dict) -> None:
+    print("RESULT " + json.dumps(result, default=str), flush=True)
+
+
+def measure(kind: str, data: Path, workers: int) -> None:
+    import pandas as pd
+
+    from review.rules import load_rules
+    from review.store import case_configs, read_store
+
+    rules = load_rules()
+    if kind in ("pandas", "baseline"):
+        contacts = read_store(data / "store", "contacts")
+        cases = read_store(data / "store", "cases")
+    if kind == "pandas":
+        from review.rules import detect
+        from review.store import timeline_many
+
+        configs = case_configs(cases)
+        with PeakRSS() as mem:
+            t0 = time.perf_counter()
+            timeline = timeline_many(contacts, cases)
+            t1 = time.perf_counter()
+            flags = detect(timeline, configs, rules)
+            t2 = time.perf_counter()
+        _emit({"kind": kind, "rows": len(contacts), "seconds": t2 - t0, "timeline_seconds": t1 - t0,
+               "rules_seconds": t2 - t1, "flags": len(flags), "rss_before": mem.before, "rss_peak": mem.peak})
+    elif kind == "dask":
+        from review.distributed import analyse_store, dask_client
+
+        t_start = time.perf_counter()
+        with dask_client(n_workers=workers, processes=True, threads_per_worker=1) as client:
+            started = time.perf_counter() - t_start
+            with PeakRSS() as mem:
+                t0 = time.perf_counter()
+                flags = analyse_store(data / "store", client=client, rules=rules, tables=("flags",))["flags"]
+                t1 = time.perf_counter()
+        n = sum(len(pd.read_parquet(f, columns=["case_id"])) for f in (data / "store" / "contacts").glob("*.parquet"))
+        _emit({"kind": kind, "rows": n, "seconds": t1 - t0, "cluster_start_seconds": started, "flags": len(flags),
+               "rss_before": mem.before, "rss_peak": mem.peak, "workers": workers})
+    elif kind == "baseline":
+        sys.path.insert(0, str(HERE))
+        import baseline_rowwise
+
+        rows = contacts.to_dict("records")
+        for r in rows:  # plain Python values, as a script reading a csv would have
+            r["child_seen"] = None if r["child_seen"] is pd.NA else bool(r["child_seen"])
+            r["date"] = r["date"].to_pydatetime()
+        info = {r.case_id: {"date_of_birth": r.date_of_birth.date(), "mobile_from": r.mobile_from.date(),
+                            "review_date": r.review_date.date()} for r in cases.itertuples()}
+        with PeakRSS() as mem:
+            t0 = time.perf_counter()
+            _, flags = baseline_rowwise.run(rows, info, rules)
+            t1 = time.perf_counter()
+        _emit({"kind": kind, "rows": len(rows), "seconds": t1 - t0, "flags": len(flags),
+               "rss_before": mem.before, "rss_peak": mem.peak})
+    elif kind == "ingest":
+        from review.config import load_case_config
+        from review.ingest import load_contacts
+
+        folders = sorted(p for p in (data / "ingest").iterdir() if (p / "case.yml").exists())
+        with PeakRSS() as mem:
+            t0 = time.perf_counter()
+            rows = rejected = files = 0
+            for folder in folders:
+                config = load_case_config(folder)
+                contacts, report = load_contacts(config)
+                rows += len(contacts)
+                rejected += report.rows_rejected
+                files += len(config.files)
+            t1 = time.perf_counter()
+        _emit({"kind": kind, "rows": rows, "rejected": rejected, "files": files, "seconds": t1 - t0,
+               "rss_before": mem.before, "rss_peak": mem.peak})
+    elif kind == "ingest_baseline":
+        sys.path.insert(0, str(HERE))
+        import baseline_rowwise
+
+        from review.config import load_vocab
+
+        vocab = load_vocab()
+        files = sorted((data / "ingest").glob("*/*.xlsx"))
+        with PeakRSS() as mem:
+            t0 = time.perf_counter()
+            rows = sum(len(baseline_rowwise.read_chronology_rowwise(f, vocab)) for f in files)
+            t1 = time.perf_counter()
+        _emit({"kind": kind, "rows": rows, "files": len(files), "seconds": t1 - t0,
+               "rss_before": mem.before, "rss_peak": mem.peak})
+    else:
+        raise SystemExit(f"unknown measurement {kind!r}")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Preparing data (not timed)
+# ---------------------------------------------------------------------------------------------------
+def prepare_store(data: Path, n_contacts: int, parts: int) -> None:
+    """A store of n_contacts synthetic contacts (100 per case) in `parts` part files."""
+    import numpy as np
+
+    from review.store import LEDGER, read_ledger, write_part
+    from review.synth import synth_contacts
+
+    marker = data / "store" / f"ready-{n_contacts}-{parts}-{SEED}"
+    if marker.exists():
+        return
+    n_cases = max(1, n_contacts // CONTACTS_PER_CASE)
+    contacts, cases, truth = synth_contacts(n_cases, SEED, CONTACTS_PER_CASE)
+    store = data / "store"
+    store.mkdir(parents=True, exist_ok=True)
+    (store / LEDGER).touch()
+    bounds = np.linspace(0, n_cases, parts + 1).astype(int)
+    ids = cases["case_id"].to_numpy()
+    for p in range(parts):
+        chunk = set(ids[bounds[p]:bounds[p + 1]])
+        if not chunk:
+            continue
+        write_part(store, f"part-{p:05d}", {
+            "contacts": contacts[contacts["case_id"].isin(chunk)],
+            "cases": cases[cases["case_id"].isin(chunk)],
+            "ground_truth": truth[truth["case_id"].isin(chunk)],
+        }, sorted(chunk))
+    assert len(read_ledger(store)) == n_cases
+    marker.touch()
+
+
+INGEST_GROUPS = {  # one file per provider, several agencies each
+    "community_health.xlsx": ("gp", "health_visiting"),
+    "acute_trust.xlsx": ("emergency_department", "paediatrics"),
+    "council.xlsx": ("childrens_social_care", "housing"),
+    "police_and_partners.xlsx": ("police", "school", "domestic_abuse_service"),
+}
+
+
+def prepare_ingest(data: Path, files: int, rows_per_file: int) -> None:
+    """`files` xlsx chronologies of ~`rows_per_file` rows: case folders of 4 provider files each."""
+    import yaml
+
+    from review.synth import SERVICES, agency_rows, synth_contacts, write_agency_file
+
+    marker = data / "ingest" / f"ready-{files}-{rows_per_file}"
+    if marker.exists():
+        return
+    root = data / "ingest"
+    root.mkdir(parents=True, exist_ok=True)
+    n_cases = max(1, files // len(INGEST_GROUPS))
+    per_case = rows_per_file * len(INGEST_GROUPS)
+    contacts, cases, _ = synth_contacts(n_cases, SEED, per_case)
+    slug_of = {s.agency: s.slug for s in SERVICES}
+    contacts["slug"] = contacts["agency"].map(slug_of)
+    for case in cases.itertuples():
+        folder = root / case.case_id
+        folder.mkdir(exist_ok=True)
+        rows = contacts[contacts["case_id"] == case.case_id]
+        entries = []
+        for name, slugs in INGEST_GROUPS.items():
+            part = rows[rows["slug"].isin(slugs)].sort_values(["date", "event_id"])
+            write_agency_file(folder / name, agency_rows(part))
+            entries.append({"path": name})
+        config = {"case_id": case.case_id, "date_of_birth": case.date_of_birth.date().isoformat(),
+                  "mobile_from": case.mobile_from.date().isoformat(),
+                  "review_date": case.review_date.date().isoformat(), "files": entries}
+        (folder / "case.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    marker.touch()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Driver
+# ---------------------------------------------------------------------------------------------------
+def run_measurement(kind: str, data: Path, workers: int, timeout: float) -> dict | None:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--measure", kind, "--data", str(data),
+           "--workers", str(workers)]
+    started = time.perf_counter()
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                              env={**os.environ, "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"})
+    except subprocess.TimeoutExpired:
+        print(f"  {kind}: timed out after {timeout:.0f} s", flush=True)
+        return {"kind": kind, "error": f"timeout after {timeout:.0f} s"}
+    for line in proc.stdout.splitlines():
+        if line.startswith("RESULT "):
+            result = json.loads(line[len("RESULT "):])
+            result["wall_subprocess"] = time.perf_counter() - started
+            print(f"  {kind}: {result['seconds']:.2f} s, peak RSS {result['rss_peak'] / 2**30:.2f} GB", flush=True)
+            return result
+    print(f"  {kind}: failed (exit {proc.returncode})\n{proc.stderr[-3000:]}", flush=True)
+    return {"kind": kind, "error": (proc.stderr.strip().splitlines() or ["?"])[-1]}
+
+
+def machine() -> dict:
+    import importlib.metadata as md
+
+    import psutil
+
+    versions = {}
+    for pkg in ("pandas", "numpy", "pyarrow", "dask", "distributed", "openpyxl", "python-calamine", "rapidfuzz", "review"):
+        try:
+            versions[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:
+            versions[pkg] = "-"
+    return {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "python": platform.python_version(),
+            "platform": platform.platform(), "cpus": os.cpu_count(),
+            "memory_gb": round(psutil.virtual_memory().total / 2**30, 1), "versions": versions}
+
+
+def _fmt_s(v):
+    return "-" if v is None else f"{v:.2f}"
+
+
+def _gb(result):
+    return None if not result or "rss_peak" not in result else result["rss_peak"] / 2**30
+
+
+def report(results: dict, info: dict) -> str:
+    lines = [f"Machine: {info['cpus']} CPUs, {info['memory_gb']} GB RAM, Python {info['python']}, {info['platform']}",
+             "Versions: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()),
+             f"Date: {info['date']}", ""]
+    lines += ["Timeline + all rules (flags), seconds and peak RSS (process + workers):", "",
+              "| contacts | pandas s | pandas peak GB | timeline s | rules s | Dask s | Dask peak GB | "
+              "row-by-row baseline s | speed-up pandas vs baseline | speed-up Dask vs baseline |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for size, r in sorted(results["pipeline"].items(), key=lambda kv: int(kv[0])):
+        p, d, b = r.get("pandas") or {}, r.get("dask") or {}, r.get("baseline") or {}
+        bs = b.get("seconds")
+        note = " (extrapolated)" if b.get("extrapolated") else ""
+        sp = f"{bs / p['seconds']:.2f}×" if bs and p.get("seconds") else "-"
+        sd = f"{bs / d['seconds']:.2f}×" if bs and d.get("seconds") else "-"
+        lines.append(f"| {int(size):,} | {_fmt_s(p.get('seconds'))} | {_fmt_s(_gb(p))} | {_fmt_s(p.get('timeline_seconds'))} | "
+                     f"{_fmt_s(p.get('rules_seconds'))} | {_fmt_s(d.get('seconds'))} | {_fmt_s(_gb(d))} | "
+                     f"{_fmt_s(bs)}{note} | {sp} | {sd} |")
+    ing = results.get("ingest")
+    if ing:
+        i, b = ing.get("ingest") or {}, ing.get("baseline") or {}
+        sp = f"{b['seconds'] / i['seconds']:.2f}×" if b.get("seconds") and i.get("seconds") else "-"
+        lines += ["", "Ingest of agency xlsx files:", "",
+                  "| files | rows | review.ingest s | peak GB | openpyxl row-by-row baseline s | speed-up |",
+                  "|---:|---:|---:|---:|---:|---:|",
+                  f"| {i.get('files', '-')} | {i.get('rows', '-'):,} | {_fmt_s(i.get('seconds'))} | {_fmt_s(_gb(i))} | "
+                  f"{_fmt_s(b.get('seconds'))} | {sp} |"]
+    lines += ["", "Targets:"] + [f"- {t}" for t in check_targets(results)]
+    return "\n".join(lines)
+
+
+def check_targets(results: dict) -> list[str]:
+    out = []
+    pipe = results["pipeline"]
+    big = pipe.get("1000000", {})
+    p = big.get("pandas") or {}
+    if p.get("seconds") is not None:
+        out.append(f"1M contacts through timeline + rules < {TARGETS['seconds_1m']:.0f} s: pandas {p['seconds']:.1f} s "
+                   f"-> {'MET' if p['seconds'] < TARGETS['seconds_1m'] else 'NOT MET'}")
+        d = big.get("dask") or {}
+        if d.get("seconds") is not None:
+            out.append(f"  Dask ({d.get('workers')} workers): {d['seconds']:.1f} s -> "
+                       f"{'MET' if d['seconds'] < TARGETS['seconds_1m'] else 'NOT MET'}")
+        out.append(f"peak memory < {TARGETS['peak_gb_1m']:.0f} GB at 1M: pandas {_gb(p):.2f} GB -> "
+                   f"{'MET' if _gb(p) < TARGETS['peak_gb_1m'] else 'NOT MET'}"
+                   + (f"; Dask {_gb(d):.2f} GB -> {'MET' if _gb(d) < TARGETS['peak_gb_1m'] else 'NOT MET'}" if _gb(d) else ""))
+        small = (pipe.get("100000") or {}).get("pandas") or {}
+        if small.get("seconds"):
+            ratio = p["seconds"] / small["seconds"]
+            out.append(f"1M costs <= {TARGETS['scaling_1m_over_100k']:.0f}x 100k: {ratio:.1f}x -> "
+                       f"{'MET' if ratio <= TARGETS['scaling_1m_over_100k'] else 'NOT MET'}")
+    for size, r in sorted(pipe.items(), key=lambda kv: int(kv[0])):
+        p, b = r.get("pandas") or {}, r.get("baseline") or {}
+        if p.get("seconds") and b.get("seconds"):
+            sp = b["seconds"] / p["seconds"]
+            out.append(f"{int(size):,}: pandas >= {TARGETS['speedup']:.0f}x faster than the row-by-row baseline: "
+                       f"{sp:.2f}x -> {'MET' if sp >= TARGETS['speedup'] else 'NOT MET'}")
+    ing = results.get("ingest") or {}
+    i, b = ing.get("ingest") or {}, ing.get("baseline") or {}
+    if i.get("seconds"):
+        out.append(f"ingest of {i.get('files')} xlsx files ({i.get('rows'):,} rows) < {TARGETS['ingest_seconds']:.0f} s: "
+                   f"{i['seconds']:.1f} s -> {'MET' if i['seconds'] < TARGETS['ingest_seconds'] else 'NOT MET'}")
+        if b.get("seconds"):
+            sp = b["seconds"] / i["seconds"]
+            out.append(f"ingest >= {TARGETS['speedup']:.0f}x faster than openpyxl row by row: {sp:.2f}x -> "
+                       f"{'MET' if sp >= TARGETS['speedup'] else 'NOT MET'}")
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="contacts, comma-separated")
+    parser.add_argument("--quick", action="store_true", help="10k and 100k only; 20 ingest files")
+    parser.add_argument("--workers", type=int, default=2, help="Dask workers (default 2)")
+    parser.add_argument("--parts", type=int, default=4, help="part files (= Dask partitions) per store")
+    parser.add_argument("--baseline-max", type=int, default=100000,
+                        help="largest size the row-by-row baseline runs at; extrapolated above")
+    parser.add_argument("--ingest-files", type=int, default=100)
+    parser.add_argument("--ingest-rows", type=int, default=1000, help="rows per ingest file")
+    parser.add_argument("--skip-dask", action="store_true")
+    parser.add_argument("--skip-ingest", action="store_true")
+    parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds per measurement")
+    parser.add_argument("--workdir", default=os.environ.get("REVIEW_BENCH_DIR", "/tmp/review-bench"))
+    parser.add_argument("--json", default=None, help="write all results as JSON here")
+    parser.add_argument("--markdown", default=None, help="write the report as Markdown here")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--data", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.measure:
+        measure(args.measure, Path(args.data), args.workers)
+        return 0
+
+    sizes = [10000, 100000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.quick:
+        args.ingest_files = min(args.ingest_files, 20)
+    work = Path(args.workdir)
+    info = machine()
+    results: dict = {"machine": info, "pipeline": {}, "seed": SEED}
+    largest_baseline = None
+    for size in sizes:
+        data = work / f"n{size}"
+        print(f"{size:,} contacts: preparing data", flush=True)
+        prepare_store(data, size, args.parts)
+        entry = {"pandas": run_measurement("pandas", data, args.workers, args.timeout)}
+        if not args.skip_dask:
+            entry["dask"] = run_measurement("dask", data, args.workers, args.timeout)
+        if not args.skip_baseline:
+            if size <= args.baseline_max:
+                entry["baseline"] = run_measurement("baseline", data, args.workers, args.timeout)
+                if entry["baseline"] and entry["baseline"].get("seconds"):
+                    largest_baseline = (size, entry["baseline"]["seconds"])
+            elif largest_baseline:
+                base_size, base_seconds = largest_baseline
+                entry["baseline"] = {"kind": "baseline", "seconds": base_seconds * size / base_size,
+                                     "extrapolated": True, "from_size": base_size}
+                print(f"  baseline: {entry['baseline']['seconds']:.2f} s (extrapolated linearly from "
+                      f"{base_size:,} contacts; not run)", flush=True)
+        results["pipeline"][str(size)] = entry
+    if not args.skip_ingest:
+        data = work / "ingest"
+        print(f"ingest: preparing {args.ingest_files} xlsx files of ~{args.ingest_rows} rows", flush=True)
+        prepare_ingest(data, args.ingest_files, args.ingest_rows)
+        results["ingest"] = {"ingest": run_measurement("ingest", data, args.workers, args.timeout),
+                             "baseline": None if args.skip_baseline else
+                             run_measurement("ingest_baseline", data, args.workers, args.timeout)}
+    text = report(results, info)
+    print()
+    print(text)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+    if args.markdown:
+        Path(args.markdown).write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
