@@ -2,9 +2,10 @@
 
 The file's content decides the reader, not its name: an xlsx saved as .xls is read as xlsx, and a text
 or HTML file named .xlsx is refused with one clear `IngestError`. Excel and OpenDocument files are read
-with python-calamine (cached formula values, merged ranges filled from their top-left cell); openpyxl is
-only a fallback for merged ranges when the installed calamine cannot report them. Row numbers are the
-ones the spreadsheet shows (1-based, blank rows counted).
+with python-calamine (cached formula values). Merged ranges are filled from their top-left cell: calamine
+reports them for xlsx and xls, content.xml is walked for ods, and openpyxl (slow) is only a fallback
+for a calamine too old to report them. Row numbers are the ones the spreadsheet shows (1-based, blank
+rows counted).
 """
 from __future__ import annotations
 
@@ -177,7 +178,8 @@ def _uncached_formulas(path: Path, sheet_names: list[str]) -> dict[str, dict[tup
     Calamine shows such a cell as empty; the caller reports the row instead of accepting it silently.
     Only sheets whose XML has a formula are parsed."""
     import posixpath
-    from xml.etree import ElementTree
+
+    from defusedxml import ElementTree
 
     main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
