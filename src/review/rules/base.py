@@ -405,6 +405,11 @@ def finish_flags(rule_id: str, spec: dict, rows: pd.DataFrame) -> pd.DataFrame:
     for name in ("evidence_event_ids", "actual_action_event_id", "agencies"):
         if name not in out:
             out[name] = ""
+    # multi-valued cells are sorted and distinct, like every multi-valued column of the schema
+    for name in ("evidence_event_ids", "agencies"):
+        values = out[name].astype("string").fillna("")
+        if values.str.contains(";", regex=False).any():
+            out[name] = [MULTI_SEP.join(sorted({p.strip() for p in v.split(";") if p.strip()})) for v in values]
     out = out.drop_duplicates("flag_id", keep="first")
     keep = list(FLAG_COLUMNS) + ["case_id"]
     return conform(out[[c for c in keep if c in out.columns]], {**FLAG_COLUMNS, "case_id": "string"})
