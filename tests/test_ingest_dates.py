@@ -27,13 +27,21 @@ def parsed(value, time_value=None, **kw) -> tuple[pd.Timestamp, str, bool]:
     "text",
     [
         "05/04/2007", "5/4/2007", "05-04-2007", "05-04-07", "5.4.2007", "05.04.07", "05 / 04 / 2007",
-        "05/04.2007", "2007-04-05", "2007/04/05", "5th April 2007", "5 Apr 2007", "5-Apr-07",
+        "2007-04-05", "2007/04/05", "5th April 2007", "5 Apr 2007", "5-Apr-07",
         "05 april, 2007", "5th of April 2007", "April 5th 2007", "April 5, 2007", "Apr. 5 2007",
         "Tue 05/04/2007", "Thursday, 5th April 2007", "  05/04/2007  ",
     ],
 )
 def test_full_dates_in_every_supported_style_read_as_5_april_2007(text):
     assert parsed(text) == (D("2007-04-05"), "day", False)
+
+
+@pytest.mark.parametrize("text", ["05/04.2007", "22.05/16", "5-4/2007"])
+def test_mistyped_mixed_separators_are_read_as_approximate_keeping_the_text(text):
+    result = parse_date(text)
+    assert result.precision == "approximate"
+    assert result.text == text
+    assert result.date.day in (5, 22)
 
 
 def test_numeric_dates_are_always_day_first():

@@ -6,7 +6,8 @@ act on. It never guesses: a value that could be read two ways, or not at all, is
 Rules (the contract ingest and the tests rely on):
 
 * Numeric dates are **always day-first**: ``05/04/2007`` is 5 April 2007; ``04/25/2007`` is an error
-  (there is no month 25). Separators ``/ . - \\`` may be mixed (``22.05/16``). A four-digit first
+  (there is no month 25). Separators ``/ . - \\`` may be mixed (``22.05/16``): such a
+  mistyped date is read with precision ``approximate`` (the original text is kept). A four-digit first
   part means year-first (``2007-04-05``, ``2007/04/05``).
 * **Two-digit years** follow one fixed rule, never today's date: ``yy < two_digit_pivot`` is 20yy,
   otherwise 19yy. The default pivot 70 reads 00–69 as 2000–2069 and 70–99 as 1970–1999 (POSIX
@@ -383,7 +384,9 @@ def _date_part(s: str, shown: str, pivot: int) -> tuple[dt.date, str, str]:
             date = _real_date(_year(c, pivot, shown), int(b), int(a), shown)
         else:
             raise DateParseError(f"unreadable date {shown!r}", shown)
-        return date, "day", s[m.end():]
+        # mixed separators (``22.05/16``) are a mistyped date: read, but only approximately trusted
+        mistyped = len(set(re.findall(r"[/.\\-]", m.group(0)))) > 1
+        return date, "approximate" if mistyped else "day", s[m.end():]
     m = _TEXT_DMY.match(s) or _TEXT_MDY.match(s)
     if m:
         date = _real_date(_year(m["y"], pivot, shown), _MONTHS[m["mon"]], int(m["d"]), shown)
