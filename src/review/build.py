@@ -136,7 +136,7 @@ def _source_date_epoch(config, override: int | None) -> int:
 # The analysis (the pipeline's job; isolated here so tests can substitute a synthetic one)
 # ---------------------------------------------------------------------------------------------------
 ANALYSIS_FIELDS = ("timeline", "periods", "flags", "response_latency", "knowledge", "agency_summary", "decisions",
-                   "decision_problems")
+                   "decision_problems", "health_summary")
 
 
 def _load_and_analyse(case_dir: Path):
@@ -167,6 +167,8 @@ def _view(analysis, redactor) -> SimpleNamespace:
             value = getattr(view, name)
             if isinstance(value, pd.DataFrame):
                 setattr(view, name, redactor.frame(value))
+            elif isinstance(value, str):
+                setattr(view, name, redactor.text(value))
             elif isinstance(value, list):
                 setattr(view, name, [redactor.text(v) if isinstance(v, str) else v for v in value])
     return view
@@ -186,7 +188,8 @@ def _flags_with_decisions(view) -> pd.DataFrame | None:
 def _progress(total: int, desc: str, enabled: bool):
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, unit="step", file=sys.stderr, disable=not enabled, leave=False,
+    # disable=None: shown on a terminal, silent when stderr is a file or pipe (CI logs, tests)
+    return tqdm(total=total, desc=desc, unit="step", file=sys.stderr, disable=None if enabled else True, leave=False,
                 dynamic_ncols=True, mininterval=0.2)
 
 

@@ -632,6 +632,9 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
     if n := len(timeline):
         summary.append(f"Period under review: {timeline['date'].min():%d/%m/%Y} to "
                        f"{(pd.Timestamp(config.review_date) if getattr(config, 'review_date', None) else timeline['date'].max()):%d/%m/%Y}.")
+    health = getattr(analysis, "health_summary", "") or ""
+    if isinstance(health, str) and health.strip():
+        summary.append(health.strip())
     summary += list(notes)
     summary.append("Flags are proposals from documented rules, not findings: each carries the reviewer's decision.")
     parts.append("<section id=\"summary\"><h2>Case summary</h2>")
