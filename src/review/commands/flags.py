@@ -100,7 +100,8 @@ def write_csv(flags, path: str | os.PathLike) -> Path:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".flags-", suffix=".csv")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
+            # every cell quoted: a bare carriage return inside a cell must not end the record
+            writer = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_ALL)
             writer.writerow(list(flags.columns))
             for row in flags.itertuples(index=False):
                 writer.writerow([neutralise(_cell(v)) for v in row])
