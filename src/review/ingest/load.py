@@ -99,8 +99,10 @@ def contacts_from_table(
         for i in data:
             report.reject(row_numbers[i], None, NO_HEADER_REASON)
         if len(data):
+            first = [str(v) for v in table.rows[data[0]] if v is not None][:8]
             report.notes.append(
-                "no header row recognised: every row rejected; name the sheets to read under `sheets:` in "
+                f"no header row recognised (no date column; the first row holds {', '.join(map(repr, first))}): "
+                "every row rejected; name the sheets to read under `sheets:` in "
                 "case.yml, or give the file a profile with its header row and columns"
             )
         return empty_frame(CONTACT_COLUMNS), report
