@@ -210,6 +210,9 @@ def _check_out_dir(out_dir: Path, case_dir: Path) -> None:
 
 def _publish(staging: Path, out_dir: Path) -> None:
     """Move the finished `staging` folder to `out_dir`, replacing a previous report in one swap."""
+    # mkdtemp/mkstemp make private (0700/0600) entries: a report is for reading by the team
+    for path in [staging, *staging.rglob("*")]:
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
     backup = None
     if out_dir.exists():
         backup = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.previous-", dir=out_dir.parent))

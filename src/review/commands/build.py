@@ -16,9 +16,10 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from ..build import build_report
+    from ..export import safe_name
 
     manifest = build_report(args.case_dir, args.out, redact=args.redact, progress=not args.no_progress)
-    out = Path(args.out) if args.out else Path("reports") / manifest["case_id"]
+    out = Path(args.out) if args.out else Path("reports") / safe_name(manifest["case_id"], "case")
     counts = manifest.get("counts", {})
     print(f"{manifest['case_id']}: {counts.get('contacts', 0)} contacts, {counts.get('flags', 0)} flags; "
           f"{len(manifest['outputs']) + 1} files written to {out}", file=sys.stdout)
