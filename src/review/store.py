@@ -241,9 +241,9 @@ def process_case_folder(case_dir: Path) -> dict[str, pd.DataFrame]:
     ingest.insert(0, "case_id", case_id)
     rejections = report.rejections_frame()
     rejections.insert(0, "case_id", case_id)
-    flags = analysis.flags.copy()
+    flags = analysis.flags.drop(columns="case_id", errors="ignore")
     flags.insert(0, "case_id", case_id)
-    latency = analysis.response_latency.copy()
+    latency = analysis.response_latency.drop(columns="case_id", errors="ignore")
     latency.insert(0, "case_id", case_id)
     for frame in (ingest, rejections):
         for col in frame.columns:
