@@ -17,10 +17,13 @@ from .base import DAY, Context, delay_from, first_response, fmt_date, outcome_te
 def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
     """Assessment requested, not done within 42 days (WT 2023; local service standards)."""
     tl = ctx.timeline
+    candidates = ctx.types(params["request_contact_types"]) & tl["_exact"]
     words = [re.escape(w) for w in params["request_keywords"]]
-    text = tl["description"].fillna("").astype(str) + " . " + tl["action"].fillna("").astype(str)
-    asks = text.str.contains(r"(?i)(?<!\w)(?:" + "|".join(words) + r")", regex=True).fillna(False).astype(bool) if words else True
-    triggers = rows_of(ctx, ctx.types(params["request_contact_types"]) & asks & tl["_exact"])
+    if words:  # the text is searched only on candidate rows: free text is the costly part at scale
+        text = tl.loc[candidates, "description"].fillna("") + " . " + tl.loc[candidates, "action"].fillna("")
+        asks = text.str.contains(r"(?i)\b(?:" + "|".join(words) + r")", regex=True).fillna(False).astype(bool)
+        candidates = candidates & asks.reindex(tl.index, fill_value=False)
+    triggers = rows_of(ctx, candidates)
     if triggers.empty:
         return triggers
     triggers["anchor"] = triggers["_day"]

@@ -131,19 +131,37 @@ USED_COLUMNS = (
 _LAST: dict = {}
 
 
-def prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
+def prepare(timeline: pd.DataFrame, case, settings: dict, *, any_case: bool = False) -> Context:
     """Sort the timeline canonically and add the helper columns the rules read.
 
     The result for the most recent (timeline, case, settings) is kept, so detect, response_latency and
     agency_knowledge over the same timeline prepare it once.
     """
-    key = (id(timeline), len(timeline), id(case), repr(sorted(settings.items())))
-    cached = _LAST.get("key") == key and _LAST.get("ref") is not None and _LAST["ref"]() is timeline
+    key = (id(timeline), len(timeline), repr(sorted(settings.items())))
+    cached = (
+        _LAST.get("key") == key and _LAST.get("ref") is not None and _LAST["ref"]() is timeline
+        and (any_case or _LAST.get("case") is case)  # `any_case`: the caller reads nothing case-specific
+    )
     if cached:
         return _LAST["ctx"]
     ctx = _prepare(timeline, case, settings)
-    _LAST.update(key=key, ref=weakref.ref(timeline), ctx=ctx)
+    _LAST.update(key=key, ref=weakref.ref(timeline), case=case, ctx=ctx)
     return ctx
+
+
+def _sorted_order(keys: list[np.ndarray]) -> np.ndarray:
+    """np.lexsort(keys), skipping the sort when the rows are already in order (the timeline's own order
+    usually is)."""
+    n = len(keys[0])
+    if n > 1:
+        decreasing = np.zeros(n - 1, dtype=bool)
+        equal = np.ones(n - 1, dtype=bool)
+        for k in reversed(keys):  # primary key first
+            decreasing |= equal & (k[1:] < k[:-1])
+            equal &= k[1:] == k[:-1]
+        if not decreasing.any():
+            return np.arange(n)
+    return np.lexsort(keys)
 
 
 def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
@@ -157,7 +175,7 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     date_i = tl["date"].to_numpy().astype("datetime64[ns]").astype("int64")
     seq = tl["seq"].astype("Float64").fillna(np.inf).to_numpy(dtype="float64")
     keys = [date_i, seq, prec, day_i, codes]  # np.lexsort: last key is the primary one
-    order = np.lexsort(keys)
+    order = _sorted_order(keys)
     ties = np.ones(max(len(order) - 1, 0), dtype=bool)
     for k in keys:
         ties &= k[order][1:] == k[order][:-1]
@@ -175,6 +193,8 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     tl["_exact"] = (prec == 0) & tl["_day"].notna().to_numpy()
     tl["_start"], tl["_end"] = _period_bounds(tl["_day"], precision, int(settings.get("approximate_span_days", 31)))
     tl["_case"] = codes.astype("int64")
+    tl["_sd"] = day_numbers(tl["_start"])
+    tl["_ed"] = day_numbers(tl["_end"])
     acodes, auniques = pd.factorize(tl["agency"].fillna(""))
     tl["_agency"] = codes.astype("int64") * (len(auniques) + 1) + acodes
     tl["_padded"] = "; " + tl["concerns"].fillna("") + ";"
@@ -213,6 +233,19 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
 # ---------------------------------------------------------------------------------------------------
 # Building blocks
 # ---------------------------------------------------------------------------------------------------
+_BIG = np.int64(1 << 20)  # composite search keys: group * _BIG + day number (+ _OFFSET)
+_OFFSET = np.int64(1 << 19)
+_NAT_DAY = np.int64(-(1 << 18))
+
+
+def day_numbers(values) -> np.ndarray:
+    """Days since 1970-01-01 as int64 (NaT -> a sentinel far in the past)."""
+    arr = pd.Series(values).to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    out = arr.astype("int64")
+    out[np.isnat(arr)] = _NAT_DAY
+    return out
+
+
 def first_response(
     ctx: Context,
     triggers: pd.DataFrame,
@@ -228,55 +261,60 @@ def first_response(
     A partial-date response whose period overlaps the window counts as possibly in time (so no flag can
     depend on a made-up day). `triggers` needs ``_case`` (and ``_agency`` when `same_agency`).
     Returns, aligned with `triggers`: timely (bool), action_event_id, action_date, action_exact.
+    Vectorised with one binary search per precision level over (case or agency, day) keys.
     """
-    keys = ["_case"] + (["_agency"] if same_agency else [])
-    out = pd.DataFrame(
+    n = len(triggers)
+    group_col = "_agency" if same_agency else "_case"
+    tl = ctx.timeline
+    timely = np.zeros(n, dtype=bool)
+    best_start = np.full(n, np.iinfo("int64").max, dtype="int64")
+    best_pos = np.full(n, -1, dtype="int64")
+    best_exact = np.zeros(n, dtype=bool)
+    if n:
+        m = np.asarray(mask, dtype=bool)
+        r_group = tl[group_col].to_numpy()[m].astype("int64")
+        r_start = tl["_sd"].to_numpy()[m]
+        r_end = tl["_ed"].to_numpy()[m]
+        r_prec = tl["_prec"].to_numpy()[m]
+        r_pos = np.flatnonzero(m)
+        t_group = triggers[group_col].to_numpy().astype("int64")
+        t_anchor = day_numbers(triggers[anchor])
+        t_deadline = day_numbers(triggers[deadline])
+        valid = t_anchor != _NAT_DAY
+        query = t_group * _BIG + t_anchor + _OFFSET
+        for level in (0, 1, 2, 3):  # day, approximate, month, year: equal-length periods within a level
+            sel = r_prec == level
+            if not sel.any():
+                continue
+            on = r_start[sel] if level == 0 else r_end[sel]
+            keys = r_group[sel] * _BIG + on + _OFFSET
+            order = np.argsort(keys, kind="stable")
+            keys = keys[order]
+            idx = np.searchsorted(keys, query, side="left")
+            inside = idx < len(keys)
+            idx_c = np.minimum(idx, len(keys) - 1)
+            found = valid & inside & (keys[idx_c] // _BIG == t_group)
+            start = r_start[sel][order][idx_c]
+            timely |= found & (start <= t_deadline)
+            better = found & (start < best_start)
+            best_start = np.where(better, start, best_start)
+            best_pos = np.where(better, r_pos[sel][order][idx_c], best_pos)
+            best_exact = np.where(better, level == 0, best_exact)
+    has = best_pos >= 0
+    if "event_ids" not in ctx.extra:
+        ctx.extra["event_ids"] = tl["event_id"].to_numpy(dtype=object)
+    ids = np.where(has, ctx.extra["event_ids"][np.maximum(best_pos, 0)] if len(tl) else "", "")
+    dates = np.where(has, best_start, 0).astype("datetime64[D]").astype("datetime64[ns]")
+    dates[~has] = np.datetime64("NaT")
+    return pd.DataFrame(
         {
-            "timely": False,
-            "action_event_id": pd.Series("", index=triggers.index, dtype="string"),
-            "action_date": pd.Series(pd.NaT, index=triggers.index, dtype="datetime64[ns]"),
-            "action_exact": False,
+            "timely": timely,
+            "action_event_id": pd.array(ids, dtype="string"),
+            "action_date": dates,
+            "action_exact": best_exact & has,
         },
         index=triggers.index,
     )
-    if triggers.empty:
-        return out
-    tl = ctx.timeline
-    responses = tl.loc[mask, keys + ["_start", "_end", "_exact", "date_precision", "event_id"]]
-    left = triggers[keys + [anchor, deadline]].copy()
-    left["_i"] = np.arange(len(left))
-    left[anchor] = left[anchor].astype("datetime64[ns]")
-    left = left.sort_values(anchor, kind="mergesort")
-    best_start = pd.Series(pd.NaT, index=range(len(left)), dtype="datetime64[ns]")
-    best_id = pd.Series("", index=range(len(left)), dtype="string")
-    best_exact = pd.Series(False, index=range(len(left)))
-    timely = np.zeros(len(left), dtype=bool)
-    groups = [(True, "_start", responses[responses["_exact"]])]
-    for precision in PARTIAL_PRECISIONS:
-        groups.append((False, "_end", responses[~responses["_exact"] & (responses["date_precision"] == precision)]))
-    for exact, on, part in groups:
-        if part.empty:
-            continue
-        right = part[keys + ["_start", "_end", "event_id"]].rename(columns={"_start": "_r_start", "_end": "_r_end"})
-        right = right.sort_values(["_r_end" if on == "_end" else "_r_start"], kind="mergesort")
-        merged = pd.merge_asof(
-            left, right, left_on=anchor, right_on="_r_end" if on == "_end" else "_r_start",
-            by=keys, direction="forward", allow_exact_matches=True,
-        )
-        merged = merged.set_index("_i").sort_index()
-        start = merged["_r_start"].astype("datetime64[ns]")
-        found = start.notna().to_numpy()
-        dl = triggers[deadline].astype("datetime64[ns]").to_numpy()
-        timely |= found & (start.to_numpy() <= dl)
-        better = found & (best_start.isna().to_numpy() | (start.to_numpy() < best_start.to_numpy()))
-        best_start = best_start.mask(better, start.reset_index(drop=True))
-        best_id = best_id.mask(better, merged["event_id"].astype("string").reset_index(drop=True))
-        best_exact = best_exact.mask(better, exact)
-    out["timely"] = timely
-    out["action_event_id"] = best_id.fillna("").to_numpy()
-    out["action_date"] = best_start.to_numpy()
-    out["action_exact"] = best_exact.to_numpy(dtype=bool)
-    return out
 
 
 def window_pairs(

@@ -17,14 +17,20 @@ from .base import DAY, Context, first_response, joined, prepare, window_pairs
 
 
 def decision_mask(ctx: Context) -> pd.Series:
-    """Exact-date rows that are a decision about the child."""
+    """Exact-date rows that are a decision about the child (computed once per prepared timeline)."""
+    if "decisions" not in ctx.extra:
+        ctx.extra["decisions"] = _decision_mask(ctx)
+    return ctx.extra["decisions"]
+
+
+def _decision_mask(ctx: Context) -> pd.Series:
     settings = ctx.settings
     tl = ctx.timeline
     by_type = ctx.types(settings["decision_contact_types"])
     words = [re.escape(w) for w in settings.get("decision_keywords", [])]
     by_words = pd.Series(False, index=tl.index)
     if words:
-        pattern = r"(?i)(?<!\w)(?:" + "|".join(words) + r")(?!\w)"
+        pattern = r"(?i)\b(?:" + "|".join(words) + r")\b"  # \b, not look-arounds: arrow's regex engine
         text = tl["description"].fillna("").astype(str) + " . " + tl["action"].fillna("").astype(str)
         by_words = text.str.contains(pattern, regex=True).fillna(False).astype(bool)
     return (by_type | by_words) & tl["_exact"]
@@ -119,7 +125,7 @@ def agency_knowledge(timeline: pd.DataFrame, rules: dict | None = None) -> pd.Da
     from .settings import load_rules
 
     rules = rules or load_rules()
-    ctx = prepare(timeline, None, rules["settings"])
+    ctx = prepare(timeline, None, rules["settings"], any_case=True)
     params = rules["rules"]["information_not_shared"]["params"]
     tl = ctx.timeline
     mask = decision_mask(ctx)
