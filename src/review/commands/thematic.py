@@ -18,6 +18,19 @@ def add_arguments(parser) -> None:
     parser.add_argument("--formats", default="png,svg", help="figure formats, comma-separated (default png,svg)")
 
 
+def _inert(table):
+    """The table with every text cell (and header) that a spreadsheet could run as a formula made inert
+    (organisation names and declarations come from outside: OWASP CSV injection)."""
+    from ..export import inert
+
+    out = table.copy()
+    for column in out.columns:
+        if out[column].dtype == object or str(out[column].dtype).startswith("string"):
+            out[column] = out[column].map(inert, na_action="ignore")
+    out.columns = [inert(str(c)) for c in out.columns]
+    return out
+
+
 def run(args) -> int:
     from pathlib import Path
 
@@ -38,7 +51,7 @@ def run(args) -> int:
         assurance = assurance_vs_evidence(declarations, flags, timeline, threshold_per_100=args.threshold)
         tables["assurance_vs_evidence"] = assurance
     for name, table in tables.items():
-        table.to_csv(out / f"{name}.csv", index=False)
+        _inert(table).to_csv(out / f"{name}.csv", index=False)
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     figures = thematic_figures(tables, latency, assurance)
     for name, fig in figures.items():

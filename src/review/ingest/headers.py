@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..config import CaseConfig, load_yaml, package_data
+from ..config import CaseConfig, load_yaml, package_data, safe_join
 from ..errors import ConfigError
 from .tables import RawTable
 
@@ -196,7 +196,8 @@ def _load_profile(name: str, case: CaseConfig | None, seen: tuple[str, ...]) -> 
 def _find_profile(name: str, case: CaseConfig | None) -> tuple[object, object]:
     if case is not None:
         for suffix in (".yml", ".yaml"):
-            candidate = Path(case.case_dir) / "profiles" / f"{name}{suffix}"
+            # a profile name is a file name: "../x" or a symlink out of the case folder is refused
+            candidate = safe_join(case.case_dir, f"profiles/{name}{suffix}", origin=case.case_file)
             if candidate.is_file():
                 return load_yaml(candidate), candidate
     packaged = _package_profiles()
