@@ -500,13 +500,21 @@ def save_figure(fig, stem: str, out_dir: str | Path, formats: Sequence[str] = FI
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = safe_name(stem, "figure")
     written = []
-    with house_style():
-        for fmt in formats:
-            if fmt not in _SAVE_METADATA:
-                raise ValueError(f"unsupported figure format {fmt!r}")
-            path = out_dir / f"{stem}.{fmt}"
-            fig.savefig(path, format=fmt, dpi=dpi, metadata=_SAVE_METADATA[fmt])
-            written.append(path)
+    engine = fig.get_layout_engine()
+    try:
+        with house_style():
+            for fmt in formats:
+                if fmt not in _SAVE_METADATA:
+                    raise ValueError(f"unsupported figure format {fmt!r}")
+                path = out_dir / f"{stem}.{fmt}"
+                fig.savefig(path, format=fmt, dpi=dpi, metadata=_SAVE_METADATA[fmt])
+                written.append(path)
+                if engine is not None:
+                    # the layout is solved by the first save; keep it for the other formats (and a third faster)
+                    fig.set_layout_engine("none")
+    finally:
+        if engine is not None:
+            fig.set_layout_engine(engine)
     return written
 
 
