@@ -180,3 +180,13 @@ def test_contact_density_counts_every_contact(analysis):
 def test_palette_is_okabe_ito_and_markers_are_distinct():
     assert set(charts.KIND_COLOURS.values()) <= set(charts.OKABE_ITO.values())
     assert len(set(charts.CONTACT_MARKERS.values())) == len(charts.CONTACT_MARKERS)
+
+
+def test_dollar_signs_in_agency_text_are_shown_literally(analysis):
+    timeline = analysis.timeline.copy()
+    timeline["agency"] = timeline["agency"].replace({"Police": "Police $5 unit $x$"})
+    fig = charts.plot_swimlane(timeline, analysis.flags, analysis.periods, synthetic_config())
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig).draw()  # an unescaped "$5 unit $x$" would be read as mathtext
+    assert any("Police \\$5" in t.get_text() for t in fig.axes[0].get_yticklabels())

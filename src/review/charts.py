@@ -160,9 +160,15 @@ def _dates_to_num(values) -> np.ndarray:
     return out
 
 
+def _plain_text(text) -> str:
+    """Agency text shown literally: a "$" would otherwise start matplotlib mathtext."""
+    return str(text).replace("$", r"\$")
+
+
 def _truncate(text: str, width: int) -> str:
     text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    text = text if len(text) <= width else text[: width - 1] + "…"
+    return _plain_text(text)
 
 
 def _empty_figure(title: str, message: str, figsize=(8, 3)) -> Figure:
@@ -267,7 +273,7 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
     """
     config = _case_config(case)
     case_id = getattr(config, "case_id", "")
-    title = f"Case {case_id}: contacts by agency over time" if case_id else "Contacts by agency over time"
+    title = f"Case {_plain_text(case_id)}: contacts by agency over time" if case_id else "Contacts by agency over time"
     timeline = conform(timeline, TIMELINE_COLUMNS)
     timeline = timeline[timeline["date"].notna()]
     if flags is None:
