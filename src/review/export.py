@@ -450,6 +450,8 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
     _write_sheet(wb, "Data quality", rejections.reset_index(drop=True) if len(rejections.columns) else
                  pd.DataFrame(columns=["file", "sheet", "row", "column", "kind", "reason"]),
                  ws=ws, start_row=start, wrap=("reason",), table_filter=False)
+    if not len(rejections):
+        ws.cell(row=start + 1, column=1, value="none: every row read was accepted, with no warning")
     problems = getattr(analysis, "decision_problems", None)
     if problems is not None and len(problems):
         frame = problems if isinstance(problems, pd.DataFrame) else pd.DataFrame({"problem": [str(p) for p in problems]})
