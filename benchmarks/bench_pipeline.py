@@ -55,12 +55,27 @@ class PeakRSS:
                 pass
         return total
 
+    def cpu(self) -> float:
+        """User + system CPU seconds of this process and its live descendants."""
+        import psutil
+
+        total = 0.0
+        for p in [self.process] + self.process.children(recursive=True):
+            try:
+                t = p.cpu_times()
+                total += t.user + t.system
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                pass
+        return total
+
     def _run(self):
         while not self._stop.is_set():
             self.peak = max(self.peak, self.sample())
             self._stop.wait(self.interval)
 
     def __enter__(self):
+        self.load_before = os.getloadavg()[0]
+        self.cpu_before = self.cpu()
         self.before = self.sample()
         self.peak = self.before
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -71,6 +86,12 @@ class PeakRSS:
         self._stop.set()
         self._thread.join()
         self.peak = max(self.peak, self.sample())
+        self.cpu_seconds = self.cpu() - self.cpu_before
+        self.load_after = os.getloadavg()[0]
+
+    def fields(self) -> dict:
+        return {"rss_before": self.before, "rss_peak": self.peak, "cpu_seconds": self.cpu_seconds,
+                "load_before": self.load_before, "load_after": self.load_after}
 
 
 def _emit(result: dict) -> None:
@@ -99,7 +120,7 @@ def measure(kind: str, data: Path, workers: int) -> None:
             flags = detect(timeline, configs, rules)
             t2 = time.perf_counter()
         _emit({"kind": kind, "rows": len(contacts), "seconds": t2 - t0, "timeline_seconds": t1 - t0,
-               "rules_seconds": t2 - t1, "flags": len(flags), "rss_before": mem.before, "rss_peak": mem.peak})
+               "rules_seconds": t2 - t1, "flags": len(flags), **mem.fields()})
     elif kind == "dask":
         from review.distributed import analyse_store, dask_client
 
@@ -112,7 +133,7 @@ def measure(kind: str, data: Path, workers: int) -> None:
                 t1 = time.perf_counter()
         n = sum(len(pd.read_parquet(f, columns=["case_id"])) for f in (data / "store" / "contacts").glob("*.parquet"))
         _emit({"kind": kind, "rows": n, "seconds": t1 - t0, "cluster_start_seconds": started, "flags": len(flags),
-               "rss_before": mem.before, "rss_peak": mem.peak, "workers": workers})
+               **mem.fields(), "workers": workers})
     elif kind == "baseline":
         sys.path.insert(0, str(HERE))
         import baseline_rowwise
@@ -128,7 +149,7 @@ def measure(kind: str, data: Path, workers: int) -> None:
             _, flags = baseline_rowwise.run(rows, info, rules)
             t1 = time.perf_counter()
         _emit({"kind": kind, "rows": len(rows), "seconds": t1 - t0, "flags": len(flags),
-               "rss_before": mem.before, "rss_peak": mem.peak})
+               **mem.fields()})
     elif kind == "ingest":
         from review.config import load_case_config
         from review.ingest import load_contacts
@@ -145,7 +166,7 @@ def measure(kind: str, data: Path, workers: int) -> None:
                 files += len(config.files)
             t1 = time.perf_counter()
         _emit({"kind": kind, "rows": rows, "rejected": rejected, "files": files, "seconds": t1 - t0,
-               "rss_before": mem.before, "rss_peak": mem.peak})
+               **mem.fields()})
     elif kind == "ingest_baseline":
         sys.path.insert(0, str(HERE))
         import baseline_rowwise
@@ -159,7 +180,7 @@ def measure(kind: str, data: Path, workers: int) -> None:
             rows = sum(len(baseline_rowwise.read_chronology_rowwise(f, vocab)) for f in files)
             t1 = time.perf_counter()
         _emit({"kind": kind, "rows": rows, "files": len(files), "seconds": t1 - t0,
-               "rss_before": mem.before, "rss_peak": mem.peak})
+               **mem.fields()})
     else:
         raise SystemExit(f"unknown measurement {kind!r}")
 
@@ -254,7 +275,8 @@ def run_measurement(kind: str, data: Path, workers: int, timeout: float) -> dict
         if line.startswith("RESULT "):
             result = json.loads(line[len("RESULT "):])
             result["wall_subprocess"] = time.perf_counter() - started
-            print(f"  {kind}: {result['seconds']:.2f} s, peak RSS {result['rss_peak'] / 2**30:.2f} GB", flush=True)
+            print(f"  {kind}: {result['seconds']:.2f} s wall, {result['cpu_seconds']:.2f} s CPU, peak RSS "
+                  f"{result['rss_peak'] / 2**30:.2f} GB (load average {result['load_before']:.1f})", flush=True)
             return result
     print(f"  {kind}: failed (exit {proc.returncode})\n{proc.stderr[-3000:]}", flush=True)
     return {"kind": kind, "error": (proc.stderr.strip().splitlines() or ["?"])[-1]}
@@ -271,7 +293,14 @@ def machine() -> dict:
             versions[pkg] = md.version(pkg)
         except md.PackageNotFoundError:
             versions[pkg] = "-"
-    return {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "python": platform.python_version(),
+    commit = "?"
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                cwd=HERE, timeout=10).stdout.strip() or "?"
+    except OSError:
+        pass
+    commit = os.environ.get("REVIEW_BENCH_COMMIT", commit)
+    return {"commit": commit, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "python": platform.python_version(),
             "platform": platform.platform(), "cpus": os.cpu_count(),
             "memory_gb": round(psutil.virtual_memory().total / 2**30, 1), "versions": versions}
 
@@ -285,31 +314,36 @@ def _gb(result):
 
 
 def report(results: dict, info: dict) -> str:
-    lines = [f"Machine: {info['cpus']} CPUs, {info['memory_gb']} GB RAM, Python {info['python']}, {info['platform']}",
+    lines = [f"Code: review commit {info.get('commit', '?')}",
+             f"Machine: {info['cpus']} CPUs, {info['memory_gb']} GB RAM, Python {info['python']}, {info['platform']}",
              "Versions: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()),
              f"Date: {info['date']}", ""]
     lines += ["Timeline + all rules (flags), seconds and peak RSS (process + workers):", "",
-              "| contacts | pandas s | pandas peak GB | timeline s | rules s | Dask s | Dask peak GB | "
-              "row-by-row baseline s | speed-up pandas vs baseline | speed-up Dask vs baseline |",
-              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "| contacts | pandas s | pandas CPU s | pandas peak GB | timeline s | rules s | Dask s | Dask CPU s | "
+              "Dask peak GB | row-by-row baseline s | speed-up pandas vs baseline | speed-up Dask vs baseline | "
+              "load avg |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for size, r in sorted(results["pipeline"].items(), key=lambda kv: int(kv[0])):
         p, d, b = r.get("pandas") or {}, r.get("dask") or {}, r.get("baseline") or {}
         bs = b.get("seconds")
         note = " (extrapolated)" if b.get("extrapolated") else ""
         sp = f"{bs / p['seconds']:.2f}×" if bs and p.get("seconds") else "-"
         sd = f"{bs / d['seconds']:.2f}×" if bs and d.get("seconds") else "-"
-        lines.append(f"| {int(size):,} | {_fmt_s(p.get('seconds'))} | {_fmt_s(_gb(p))} | {_fmt_s(p.get('timeline_seconds'))} | "
-                     f"{_fmt_s(p.get('rules_seconds'))} | {_fmt_s(d.get('seconds'))} | {_fmt_s(_gb(d))} | "
-                     f"{_fmt_s(bs)}{note} | {sp} | {sd} |")
+        loads = [x.get("load_before") for x in (p, d, b) if x.get("load_before") is not None]
+        lines.append(f"| {int(size):,} | {_fmt_s(p.get('seconds'))} | {_fmt_s(p.get('cpu_seconds'))} | {_fmt_s(_gb(p))} | "
+                     f"{_fmt_s(p.get('timeline_seconds'))} | {_fmt_s(p.get('rules_seconds'))} | "
+                     f"{_fmt_s(d.get('seconds'))} | {_fmt_s(d.get('cpu_seconds'))} | {_fmt_s(_gb(d))} | "
+                     f"{_fmt_s(bs)}{note} | {sp} | {sd} | {'/'.join(f'{x:.1f}' for x in loads)} |")
     ing = results.get("ingest")
     if ing:
         i, b = ing.get("ingest") or {}, ing.get("baseline") or {}
         sp = f"{b['seconds'] / i['seconds']:.2f}×" if b.get("seconds") and i.get("seconds") else "-"
         lines += ["", "Ingest of agency xlsx files:", "",
-                  "| files | rows | review.ingest s | peak GB | openpyxl row-by-row baseline s | speed-up |",
-                  "|---:|---:|---:|---:|---:|---:|",
-                  f"| {i.get('files', '-')} | {i.get('rows', '-'):,} | {_fmt_s(i.get('seconds'))} | {_fmt_s(_gb(i))} | "
-                  f"{_fmt_s(b.get('seconds'))} | {sp} |"]
+                  "| files | rows | review.ingest s | CPU s | peak GB | openpyxl row-by-row baseline s | CPU s | speed-up | load avg |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+                  f"| {i.get('files', '-')} | {i.get('rows', '-'):,} | {_fmt_s(i.get('seconds'))} | {_fmt_s(i.get('cpu_seconds'))} | "
+                  f"{_fmt_s(_gb(i))} | {_fmt_s(b.get('seconds'))} | {_fmt_s(b.get('cpu_seconds'))} | {sp} | "
+                  f"{_fmt_s(i.get('load_before'))}/{_fmt_s(b.get('load_before'))} |"]
     lines += ["", "Targets:"] + [f"- {t}" for t in check_targets(results)]
     return "\n".join(lines)
 
