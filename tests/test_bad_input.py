@@ -403,3 +403,17 @@ def test_csv_in_utf16_is_read(tmp_path, capsys, encoding):
     assert contacts["description"].tolist() == ["Visite à domicile – Zoë", "Call"]
     code, _ = validate(tmp_path, capsys)
     assert code == 0
+
+
+def test_readme_lists_every_exit_code_the_tool_uses():
+    import re
+
+    import review.errors as errors
+    from review.cli import INTERNAL_ERROR
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## When things go wrong"):]
+    section = section[: section.index("\n## ", 3)]
+    listed = {int(code) for code in re.findall(r"^\| (\d+) \|", section, re.M)}
+    used = {cls.exit_code for cls in vars(errors).values() if isinstance(cls, type) and issubclass(cls, errors.ReviewError)}
+    assert used | {0, 1, INTERNAL_ERROR, 130} == listed
