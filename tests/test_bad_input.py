@@ -223,6 +223,31 @@ def test_a_real_zip_bomb_is_refused_before_any_parser_opens_it(tmp_path, capsys,
     assert code == 5 and "zeros.xlsx: refused: the archive inflates to 6 MB" in error_line(output)
 
 
+def test_a_zip_bomb_that_understates_its_sizes_is_refused_before_any_parser_opens_it(tmp_path, capsys, monkeypatch):
+    """The directory says 1 kB, the stream inflates to 40 MB: the parser would trust the stream."""
+    path = write_xlsx(tmp_path / "liar.xlsx", GOOD_ROWS)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/media/zeros.bin", b"\x00" * (40 * 1024 * 1024))
+    data = bytearray(path.read_bytes())
+    local = data.rfind(b"PK\x03\x04")
+    central = data.rfind(b"PK\x01\x02")
+    assert data[local + 30: local + 30 + 18] == b"xl/media/zeros.bin" == data[central + 46: central + 46 + 18]
+    struct.pack_into("<I", data, local + 22, 1000)
+    struct.pack_into("<I", data, central + 24, 1000)
+    path.write_bytes(bytes(data))
+    make_case(tmp_path)
+    import python_calamine
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("a parser opened the zip bomb")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", no_parsing)
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", no_parsing)
+    code, output = validate(tmp_path, capsys)
+    assert code == 5
+    assert "liar.xlsx: refused: the part 'xl/media/zeros.bin' declares 1000 bytes but inflates to more" in error_line(output)
+
+
 def test_an_external_entity_is_never_resolved(tmp_path):
     """Whatever the check, the secret behind the entity must not reach the contacts."""
     secret = tmp_path / "secret.txt"

@@ -145,6 +145,52 @@ def _check_inflation(infos: list[zipfile.ZipInfo], path: Path, rel: str) -> None
             "(a zip bomb?)",
             file=rel,
         )
+    _check_declared_sizes(infos, path, rel)
+
+
+#: inflated bytes allowed past a member's declared size before the archive is called a liar
+_SIZE_SLACK = 1024 * 1024
+
+
+def _check_declared_sizes(infos: list[zipfile.ZipInfo], path: Path, rel: str) -> None:
+    """Inflate every deflated member, in bounded chunks, and refuse the archive when one inflates past
+    the size its directory declares: a zip bomb that understates its sizes would otherwise pass the
+    directory check and be inflated whole by the workbook parser (which trusts the stream, not the
+    directory). Stops at the first lie; costs one decompression pass of the file."""
+    import struct
+    import zlib
+
+    with open(path, "rb") as fh:
+        for info in infos:
+            if info.compress_type != zipfile.ZIP_DEFLATED or info.is_dir():
+                continue
+            fh.seek(info.header_offset)
+            header = fh.read(30)
+            if len(header) < 30 or header[:4] != ZIP_MAGIC:
+                raise IngestError(f"the file is corrupt (damaged zip entry {info.filename!r})", file=rel)
+            name_length, extra_length = struct.unpack("<HH", header[26:30])
+            fh.seek(info.header_offset + 30 + name_length + extra_length)
+            inflater = zlib.decompressobj(-15)
+            limit = info.file_size + _SIZE_SLACK
+            produced, left = 0, info.compress_size
+            try:
+                while left > 0 and not inflater.eof:
+                    chunk = fh.read(min(left, 1 << 16))
+                    if not chunk:
+                        break
+                    left -= len(chunk)
+                    data = chunk
+                    while data and not inflater.eof:
+                        produced += len(inflater.decompress(data, 1 << 20))
+                        data = inflater.unconsumed_tail
+                        if produced > limit:
+                            raise UnsafeFileError(
+                                f"refused: the part {info.filename!r} declares {info.file_size} bytes but inflates to "
+                                "more (a zip bomb?)",
+                                file=rel,
+                            )
+            except zlib.error as exc:
+                raise IngestError(f"the file is corrupt (damaged zip entry {info.filename!r}: {exc})", file=rel) from None
 
 
 #: what opens a DTD in an XML part (ASCII, UTF-16 LE and BE): Office files never have one; a DTD can
