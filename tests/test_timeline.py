@@ -262,3 +262,14 @@ def test_order_of_input_rows_does_not_matter(order):
     expected = build_timeline(doubled, CASE)
     shuffled = build_timeline(doubled.iloc[list(order)], CASE)
     pd.testing.assert_frame_equal(shuffled, expected)
+
+
+def test_mapping_of_cases_in_one_call_equals_one_call_per_case():
+    other_case = CaseConfig(case_dir=Path("."), case_id="c2", date_of_birth=dt.date(2022, 11, 1),
+                            mobile_from=dt.date(2023, 2, 1), review_date=dt.date(2023, 6, 1))
+    other = SAMPLE[SAMPLE["event_id"] != "sc3"].assign(case_id="c2", event_id=lambda f: f["event_id"] + "-2")
+    both = build_timeline(pd.concat([other, SAMPLE], ignore_index=True), {"c1": CASE, "c2": other_case})
+    separate = pd.concat([build_timeline(SAMPLE, CASE), build_timeline(other, other_case)], ignore_index=True)
+    pd.testing.assert_frame_equal(both, separate)
+    spans = periods(both, {"c1": CASE, "c2": other_case})
+    assert spans.loc[spans["kind"] == "cp_plan", "end"].tolist() == [pd.Timestamp("2023-09-06"), pd.Timestamp("2023-06-01")]

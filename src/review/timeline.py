@@ -4,7 +4,7 @@ seen, concerns still open, whether the child was on a child protection plan or i
 between rows in which two agencies report the same event. No row is ever dropped.
 
 Public functions: `build_timeline`, `periods`, `agency_summary`, `health_summary`, `link_events`.
-Everything is vectorised over the whole table and grouped by ``case_id``, so one call can hold many cases.
+Everything works on numpy arrays of the table sorted by ``case_id``: one call can hold one case or many.
 """
 from __future__ import annotations
 
@@ -103,92 +103,242 @@ DAY = np.timedelta64(1, "D")
 
 
 # ---------------------------------------------------------------------------------------------------
+# Small numpy helpers. The timeline is built on numpy arrays of a table sorted by case: one call may
+# hold one case of a hundred rows (called 10,000 times) or a million rows, and both must be quick.
+# ---------------------------------------------------------------------------------------------------
+_BIG = np.iinfo("int64").max
+
+
+def _conform(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """`schema.conform`, casting only the columns that need it (most already have the contract's dtype)."""
+    dtypes = frame.dtypes.to_dict()
+    needs = {
+        name: dtype for name, dtype in columns.items()
+        if name not in dtypes or str(dtypes[name]) != dtype or (dtype == "string" and _has_na(frame[name]))
+    }
+    if needs:
+        frame = conform(frame, needs)
+    return frame[list(columns) + [c for c in frame.columns if c not in columns]]
+
+
+def _has_na(series: pd.Series) -> bool:
+    arrow = getattr(series.array, "_pa_array", None)  # Arrow-backed strings know their null count
+    return bool(arrow.null_count) if arrow is not None else bool(series.hasnans)
+
+
+def _days_of(dates: pd.Series) -> np.ndarray:
+    """Calendar days (datetime64[D], NaT kept)."""
+    return dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+
+
+def _strings(frame: pd.DataFrame, name: str) -> np.ndarray:
+    return frame[name].to_numpy(dtype=object, na_value="")
+
+
+def _case_starts(case_ids: np.ndarray) -> np.ndarray:
+    """For each row of a table sorted by case, the position of its case's first row."""
+    n = len(case_ids)
+    if n == 0:
+        return np.zeros(0, dtype="int64")
+    new = np.ones(n, dtype=bool)
+    new[1:] = case_ids[1:] != case_ids[:-1]
+    starts = np.flatnonzero(new)
+    return np.repeat(starts, np.diff(np.append(starts, n)))
+
+
+def _last_where(flag: np.ndarray, starts: np.ndarray, *, inclusive: bool) -> np.ndarray:
+    """Position of the last row at (inclusive) or before each row, in the same case, where `flag`; -1 if none."""
+    n = len(flag)
+    pos = np.where(flag, np.arange(n), -1)
+    if not inclusive:
+        pos = np.concatenate([[-1], pos[:-1]]) if n else pos
+    last = np.maximum.accumulate(pos) if n else pos
+    return np.where(last >= starts, last, -1)
+
+
+def _float_days(later: np.ndarray, earlier: np.ndarray) -> pd.arrays.FloatingArray:
+    diff = (later - earlier).astype("float64") if len(later) else np.zeros(0)
+    missing = np.isnat(later) | np.isnat(earlier)
+    return pd.arrays.FloatingArray(np.where(missing, 0.0, diff), missing)
+
+
+_SMALL = 5000  # below this many rows, object arrays beat Arrow-backed string operations
+
+
+def _codes(series: pd.Series, *, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, uniques) of a text column, blanks for NA; with `sort`, codes follow code-point order."""
+    if len(series) < _SMALL:
+        return pd.factorize(series.to_numpy(dtype=object, na_value=""), sort=sort)
+    codes, uniques = series.fillna("").factorize(sort=sort)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def _lookup(series: pd.Series, mapping: dict, default) -> np.ndarray:
+    """mapping[value] for each value of a text column (default when absent), via its distinct values."""
+    codes, uniques = _codes(series, sort=False)
+    table = np.array([mapping.get(u, default) for u in uniques] + [default])
+    return table[codes]  # code -1 (none here: NA became "") would take the default
+
+
+def _int_key(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
+    """int64 sort key with missing values last."""
+    return np.where(missing, _BIG, values)
+
+
+# ---------------------------------------------------------------------------------------------------
 # Sorting
 # ---------------------------------------------------------------------------------------------------
-def sort_contacts(contacts: pd.DataFrame) -> pd.DataFrame:
-    """Contacts in chronology order; the result does not depend on the input row order.
+SORT_KEYS = (
+    "case_id", "date", "date_precision", "sequence", "agency", "source_file", "source_sheet", "source_row",
+    "event_id", "contact_type", "description", "action", "analysis",
+)
 
-    Keys: case_id, date, precision rank (day < approximate < month < year), sequence (blank last),
-    agency, source_file, source_sheet, source_row, then event_id and the verbatim text as tie-breakers so
-    that even duplicated provenance sorts the same way every time.
+
+def chronology_order(contacts: pd.DataFrame) -> np.ndarray:
+    """Positions that put `contacts` (CONTACT_COLUMNS) in chronology order.
+
+    Keys: case_id, date (undated last), precision rank (day < approximate < month < year), sequence
+    (blank last), agency, source_file, source_sheet, source_row, then event_id and the verbatim text as
+    tie-breakers, so that even duplicated provenance sorts the same way whatever the input order.
     """
-    frame = contacts.copy()
-    frame["_prec"] = frame["date_precision"].map(PRECISION_RANK).fillna(len(PRECISION_RANK)).astype("int64")
-    keys = [
-        "case_id", "date", "_prec", "sequence", "agency", "source_file", "source_sheet", "source_row",
-        "event_id", "contact_type", "description", "action", "analysis",
+    n = len(contacts)
+    if n == 0:
+        return np.zeros(0, dtype="int64")
+    date = contacts["date"].to_numpy(dtype="datetime64[ns]")
+    sequence = contacts["sequence"].astype("Int64")
+    source_row = contacts["source_row"].astype("Int64")
+    primary = [
+        _codes(contacts["case_id"])[0],
+        _int_key(date.view("int64"), np.isnat(date)),
+        _lookup(contacts["date_precision"], PRECISION_RANK, len(PRECISION_RANK)),
+        _int_key(sequence.to_numpy(dtype="int64", na_value=0), sequence.isna().to_numpy()),
+        _codes(contacts["agency"])[0],
+        _codes(contacts["source_file"])[0],
+        _codes(contacts["source_sheet"])[0],
+        _int_key(source_row.to_numpy(dtype="int64", na_value=0), source_row.isna().to_numpy()),
     ]
-    frame = frame.sort_values(keys, kind="mergesort", na_position="last")
-    return frame.drop(columns="_prec").reset_index(drop=True)
+    order = np.lexsort(primary[::-1])
+    # Tie-breakers (event_id, then the text) are only needed where the provenance keys tie: sort those
+    # rows alone (the ties are contiguous runs, so the subset keeps its places).
+    stacked = np.stack([k[order] for k in primary])
+    tied = np.zeros(n, dtype=bool)
+    same = (stacked[:, 1:] == stacked[:, :-1]).all(axis=0)
+    tied[1:] |= same
+    tied[:-1] |= same
+    if tied.any():
+        rows = order[tied]
+        keys = [k[rows] for k in primary] + [_codes(contacts[name].iloc[rows])[0] for name in SORT_KEYS[8:]]
+        order[tied] = rows[np.lexsort(keys[::-1])]
+    return order
+
+
+def sort_contacts(contacts: pd.DataFrame) -> pd.DataFrame:
+    """Contacts in chronology order (see `chronology_order`), index reset."""
+    contacts = _conform(contacts, CONTACT_COLUMNS)
+    return contacts.take(chronology_order(contacts)).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------------
-# Age
+# Age and mobility
 # ---------------------------------------------------------------------------------------------------
-def _ages(dates: pd.Series, dob: dt.date) -> tuple[pd.Series, pd.Series]:
-    """(age_days Int64, age_display) for each date, from the date of birth.
+def child_ages(days: np.ndarray, dob) -> tuple[pd.arrays.IntegerArray, np.ndarray]:
+    """(age_days, age_display) for calendar days (datetime64[D], NaT allowed), from the date of birth
+    (a date, or a datetime64[D] array with one date of birth per row).
 
     age_display is calendar months and days ("7m 12d", "0m 5d"); from 12 months it is "1y 2m 3d".
-    A month is counted on the day-of-month of birth (clamped to the month's last day, so a child born on
+    A month is counted on the day-of-month of birth, clamped to the month's last day (a child born on
     31 January is a month old on 28/29 February). Dates before birth give negative age_days and a display
-    of days before birth ("-45d") — antenatal contacts are kept, not dropped.
+    of days before birth ("-45d"): antenatal contacts are kept. Partial dates (month, year) are aged
+    from the first day of their period. Undated rows: <NA> and "".
     """
-    birth = pd.Timestamp(dob)
-    day = dates.dt.normalize()
-    age_days = ((day - birth) / pd.Timedelta(days=1)).round().astype("Int64")
-
-    valid = day.notna()
-    y = day.dt.year.to_numpy(dtype="float64", na_value=np.nan)
-    m = day.dt.month.to_numpy(dtype="float64", na_value=np.nan)
-    d = day.dt.day.to_numpy(dtype="float64", na_value=np.nan)
-    months = (y - birth.year) * 12 + (m - birth.month)
-    months = np.where(d < birth.day, months - 1, months)
-    months = np.where(np.isnan(months), 0, months).astype("int64")
-    months = np.maximum(months, 0)
-    total = birth.year * 12 + (birth.month - 1) + months
-    ann_year, ann_month = total // 12, total % 12 + 1
-    first = pd.to_datetime(pd.DataFrame({"year": ann_year, "month": ann_month, "day": 1}))
-    dim = first.dt.days_in_month.to_numpy()
-    anniversary = first + pd.to_timedelta(np.minimum(birth.day, dim) - 1, unit="D")
-    days = ((day.to_numpy() - anniversary.to_numpy()) / DAY)
-    days = np.where(valid.to_numpy(), days, 0).astype("int64")
-
-    years, rem_months = months // 12, months % 12
-    # Few distinct (years, months, days, before-birth) combinations: format those, then take.
-    before_birth = (age_days < 0).fillna(False).to_numpy(dtype=bool)
-    raw_days = np.where(before_birth, age_days.fillna(0).to_numpy(dtype="int64"), days)
-    key = pd.MultiIndex.from_arrays([years, rem_months, raw_days, before_birth, ~valid.to_numpy()])
-    codes, uniques = pd.factorize(key)
-    labels = np.array([
-        "" if invalid else f"{d}d" if antenatal else f"{y}y {mo}m {d}d" if y > 0 else f"{mo}m {d}d"
-        for y, mo, d, antenatal, invalid in uniques
-    ], dtype=object)
-    display = pd.Series(labels[codes] if len(codes) else [], index=dates.index, dtype="string")
-    return age_days, display
+    birth = np.broadcast_to(np.asarray(dob, dtype="datetime64[D]"), days.shape)
+    valid = ~np.isnat(days) & ~np.isnat(birth)
+    birth = np.where(valid, birth, np.datetime64("2000-01-01", "D"))
+    day = np.where(valid, days, birth)
+    age = (day - birth).astype("int64")
+    birth_month = birth.astype("datetime64[M]")
+    birth_dom = (birth - birth_month.astype("datetime64[D]")).astype("int64") + 1
+    month = day.astype("datetime64[M]")
+    dom = (day - month.astype("datetime64[D]")).astype("int64") + 1
+    months = np.maximum((month - birth_month).astype("int64") - (dom < birth_dom), 0)
+    ann_month = birth_month + months.astype("timedelta64[M]")
+    month_len = ((ann_month + 1).astype("datetime64[D]") - ann_month.astype("datetime64[D]")).astype("int64")
+    anniversary = ann_month.astype("datetime64[D]") + (np.minimum(birth_dom, month_len) - 1).astype("timedelta64[D]")
+    rest = (day - anniversary).astype("int64")
+    # few distinct ages: format each once
+    key = np.where(~valid, -1, np.where(age < 0, age - 2, months * 1000 + rest))
+    distinct, inverse = np.unique(key, return_inverse=True)
+    labels = np.empty(len(distinct), dtype=object)
+    for i, k in enumerate(distinct.tolist()):
+        if k == -1:
+            labels[i] = ""
+        elif k < -1:
+            labels[i] = f"{k + 2}d"
+        else:
+            total_months, d = divmod(k, 1000)
+            y, m = divmod(total_months, 12)
+            labels[i] = f"{y}y {m}m {d}d" if y else f"{m}m {d}d"
+    return pd.arrays.IntegerArray(np.where(valid, age, 0), ~valid), labels[inverse.reshape(-1)]
 
 
-def _child_mobile(dates: pd.Series, case) -> pd.Series:
-    """Mobile from case.mobile_from; without it, not mobile before DEFAULT_NONMOBILE_MONTHS of age."""
+def mobility_threshold(case) -> np.datetime64:
+    """The first day the child counts as mobile: case.mobile_from, else DEFAULT_NONMOBILE_MONTHS of age."""
     if getattr(case, "mobile_from", None):
-        threshold = pd.Timestamp(case.mobile_from)
-    else:
-        threshold = pd.Timestamp(case.date_of_birth) + pd.DateOffset(months=DEFAULT_NONMOBILE_MONTHS)
-    return (dates.dt.normalize() >= threshold).astype("boolean").mask(dates.isna())
+        return np.datetime64(pd.Timestamp(case.mobile_from).date(), "D")
+    threshold = pd.Timestamp(case.date_of_birth) + pd.DateOffset(months=DEFAULT_NONMOBILE_MONTHS)
+    return np.datetime64(threshold.date(), "D")
+
+
+def _config(case):
+    """A CaseConfig from a CaseConfig or a review.pipeline.Case."""
+    return getattr(case, "config", case)
+
+
+def _case_dates(case, case_uniques) -> dict[str, np.ndarray]:
+    """Per distinct case_id (in `case_uniques` order): date_of_birth, mobile_from (the mobility threshold)
+    and review_end (date of death, else review date; NaT when neither) as datetime64[D] arrays.
+
+    `case` is one CaseConfig (or Case) for every row, or a mapping case_id -> CaseConfig for a table of
+    several cases; a case_id missing from the mapping raises KeyError.
+    """
+    configs = ([_config(case[c]) for c in case_uniques] if isinstance(case, dict)
+               else [_config(case)] * len(case_uniques))
+    nat = np.datetime64("NaT", "D")
+
+    def day(value):
+        return np.datetime64(value, "D") if value else nat
+
+    return {
+        "date_of_birth": np.array([day(c.date_of_birth) for c in configs], dtype="datetime64[D]"),
+        "mobile_from": np.array([mobility_threshold(c) for c in configs], dtype="datetime64[D]"),
+        "review_end": np.array([day(c.date_of_death or c.review_date) for c in configs], dtype="datetime64[D]"),
+    }
+
+
+def _child_mobile(days: np.ndarray, threshold: np.ndarray) -> pd.arrays.BooleanArray:
+    valid = ~np.isnat(days)
+    return pd.arrays.BooleanArray(valid & (days >= threshold), ~valid)
 
 
 # ---------------------------------------------------------------------------------------------------
 # Linking the same event reported by several agencies
 # ---------------------------------------------------------------------------------------------------
-def _text_for_linking(frame: pd.DataFrame) -> pd.Series:
-    text = frame["description"].fillna("").astype(str)
-    return text.where(text.str.strip() != "", frame["action"].fillna("").astype(str))
+def _text_for_linking(description: pd.Series, action: pd.Series) -> np.ndarray:
+    """The description, or the action where the description is blank ("" when both are)."""
+    if len(description) < _SMALL:
+        d = description.to_numpy(dtype=object, na_value="")
+        a = action.to_numpy(dtype=object, na_value="")
+        return np.array([x if x.strip() else (y if y.strip() else "") for x, y in zip(d, a)], dtype=object)
+    description, action = description.fillna(""), action.fillna("")
+    text = description.where(description.str.strip() != "", action)
+    return text.where(text.str.strip() != "", "").to_numpy(dtype=object)
 
 
 def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Connected components of an undirected graph on 0..n-1: the smallest node of each component.
 
-    Pointer-jumping label propagation: each round takes the minimum label over every edge and then
-    compresses chains, so the number of rounds grows with log(component size) — near-linear overall.
+    Label propagation with pointer jumping: each round takes the minimum label over every edge, hooks
+    roots to smaller labels and compresses chains, so rounds grow with log(component size).
     """
     label = np.arange(n)
     if len(left) == 0:
@@ -199,7 +349,6 @@ def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         np.minimum.at(label, left, low)
         np.minimum.at(label, right, low)
         np.minimum.at(label, before, label)  # a root adopts its members' smaller label
-        label = label[label]
         while True:
             jumped = label[label]
             if np.array_equal(jumped, label):
@@ -207,6 +356,31 @@ def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
             label = jumped
         if np.array_equal(label, before):
             return label
+
+
+def _pairs_within(block: np.ndarray, day: np.ndarray, agency: np.ndarray,
+                  window_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs (i < j): same block (case and contact-type group), days at most `window_days` apart,
+    different agencies. Rows are sorted by (block, day); each row is compared with the next one, the one
+    after, ... while any row still has a partner that close — so the work grows with the block sizes."""
+    n = len(day)
+    order = np.lexsort((day, block))
+    block, day, agency = block[order], day[order], agency[order]
+    lefts, rights = [], []
+    shift = 1
+    while shift < n:
+        near = (block[shift:] == block[:-shift]) & (day[shift:] - day[:-shift] <= window_days)
+        if not near.any():
+            break
+        keep = near & (agency[shift:] != agency[:-shift])
+        idx = np.flatnonzero(keep)
+        lefts.append(order[idx])
+        rights.append(order[idx + shift])
+        shift += 1
+    if not lefts:
+        return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
+    left, right = np.concatenate(lefts), np.concatenate(rights)
+    return np.minimum(left, right), np.maximum(left, right)
 
 
 def candidate_links(
@@ -222,48 +396,27 @@ def candidate_links(
     their texts (description, else action) >= `threshold`. Blank texts never link. Blocking on
     (case, group, day) keeps the comparison near-linear in the number of rows.
     """
-    type_to_group = {t: g for g, types in LINK_GROUPS.items() for t in types}
-    group = timeline["contact_type"].map(type_to_group)
-    text = _text_for_linking(timeline)
-    ok = (
-        group.notna()
-        & timeline["date"].notna()
-        & timeline["date_precision"].isin(LINKABLE_PRECISIONS)
-        & (text.str.strip() != "")
-    )
-    rows = pd.DataFrame(
-        {
-            "pos": np.arange(len(timeline))[ok.to_numpy()],
-            "case_id": timeline.loc[ok, "case_id"].to_numpy(),
-            "group": group[ok].to_numpy(),
-            "day": (timeline.loc[ok, "date"].dt.normalize() - pd.Timestamp("1970-01-01")).dt.days.to_numpy(),
-            "agency": timeline.loc[ok, "agency"].to_numpy(),
-        }
-    )
-    empty = pd.DataFrame({"left": pd.Series(dtype="int64"), "right": pd.Series(dtype="int64"),
-                          "score": pd.Series(dtype="float64")})
-    if rows.empty:
-        return empty
-    pairs = []
-    for offset in range(window_days + 1):
-        shifted = rows.assign(day=rows["day"] - offset)  # right.day - offset == left.day
-        merged = rows.merge(shifted, on=["case_id", "group", "day"], suffixes=("_l", "_r"))
-        if offset == 0:
-            merged = merged[merged["pos_l"] < merged["pos_r"]]
-        pairs.append(merged[merged["agency_l"] != merged["agency_r"]][["pos_l", "pos_r"]])
-    pairs = pd.concat(pairs, ignore_index=True)
-    if pairs.empty:
-        return empty
-    left = np.minimum(pairs["pos_l"].to_numpy(), pairs["pos_r"].to_numpy())
-    right = np.maximum(pairs["pos_l"].to_numpy(), pairs["pos_r"].to_numpy())
-    text_values = text.to_numpy(dtype=object)
-    scores = cpdist(
-        text_values[left], text_values[right], scorer=fuzz.token_set_ratio, processor=utils.default_process,
-        workers=1,
-    )
-    out = pd.DataFrame({"left": left, "right": right, "score": np.asarray(scores, dtype="float64")})
-    out = out[out["score"] >= threshold].sort_values(["left", "right"], kind="mergesort")
-    return out.drop_duplicates(["left", "right"]).reset_index(drop=True)
+    type_to_group = {t: i for i, types in enumerate(LINK_GROUPS.values()) for t in types}
+    group = _lookup(timeline["contact_type"], type_to_group, -1)
+    days = _days_of(timeline["date"])
+    linkable = _lookup(timeline["date_precision"], {p: True for p in LINKABLE_PRECISIONS}, False)
+    pos = np.flatnonzero((group >= 0) & ~np.isnat(days) & linkable)
+    text = _text_for_linking(timeline["description"].iloc[pos], timeline["action"].iloc[pos])
+    has_text = text != ""
+    pos, text = pos[has_text], text[has_text]
+    case_codes = _codes(timeline["case_id"], sort=False)[0][pos]
+    agency_codes = _codes(timeline["agency"], sort=False)[0][pos]
+    block = case_codes * len(LINK_GROUPS) + group[pos]
+    i, j = _pairs_within(block, days[pos].astype("int64"), agency_codes, window_days)
+    left, right = pos[i], pos[j]
+    if len(left):
+        scores = np.asarray(cpdist(text[i], text[j], scorer=fuzz.token_set_ratio,
+                                   processor=utils.default_process, workers=1), dtype="float64")
+    else:
+        scores = np.zeros(0)
+    keep = scores >= threshold
+    order = np.lexsort((right[keep], left[keep]))
+    return pd.DataFrame({"left": left[keep][order], "right": right[keep][order], "score": scores[keep][order]})
 
 
 def link_events(
@@ -277,65 +430,61 @@ def link_events(
     A row linked to nothing has its own event_id. See `candidate_links` for when two rows link.
     """
     links = candidate_links(timeline, threshold=threshold, window_days=window_days)
-    event_ids = timeline["event_id"].astype("string").fillna("").to_numpy(dtype=object)
-    n = len(timeline)
-    # Work in event_id order so that "smallest node" is the smallest event_id.
-    order = np.argsort(event_ids, kind="stable")
-    rank = np.empty(n, dtype="int64")
-    rank[order] = np.arange(n)
-    labels = _components(n, rank[links["left"].to_numpy()], rank[links["right"].to_numpy()])
-    return pd.Series(event_ids[order][labels[rank]], index=timeline.index, dtype="string")
+    return _groups(timeline["event_id"], links["left"].to_numpy(), links["right"].to_numpy())
+
+
+def _groups(event_ids: pd.Series, left: np.ndarray, right: np.ndarray) -> pd.Series:
+    """event_id, replaced on linked rows by the smallest event_id of their connected component."""
+    groups = event_ids.astype("string").fillna("").reset_index(drop=True)
+    if len(left) == 0:
+        return groups.set_axis(event_ids.index)
+    nodes, edges = np.unique(np.concatenate([left, right]), return_inverse=True)
+    edges = edges.reshape(2, -1)
+    ids = groups.to_numpy(dtype=object)[nodes]
+    # number the nodes in event_id order so that "smallest node" is the smallest event_id
+    codes, _ = pd.factorize(ids, sort=True)
+    order = np.lexsort((np.arange(len(codes)), codes))
+    rank = np.empty(len(codes), dtype="int64")
+    rank[order] = np.arange(len(codes))
+    labels = _components(len(codes), rank[edges[0]], rank[edges[1]])
+    values = groups.to_numpy(dtype=object)
+    values[nodes] = ids[order][labels[rank]]
+    return pd.Series(values, index=event_ids.index, dtype="string")
 
 
 # ---------------------------------------------------------------------------------------------------
-# Gaps and open concerns
+# Open concerns
 # ---------------------------------------------------------------------------------------------------
-def _days_between(later: pd.Series, earlier: pd.Series) -> pd.Series:
-    return ((later.dt.normalize() - earlier.dt.normalize()) / pd.Timedelta(days=1)).astype("Float64")
-
-
-def _open_concerns(timeline: pd.DataFrame, window_days: int) -> pd.Series:
+def _open_concerns(concerns: pd.Series, days: np.ndarray, starts: np.ndarray, window_days: int) -> np.ndarray:
     """Concern tags recorded at this row or any earlier row of the case dated within `window_days`.
 
-    Rows are taken in timeline order (the frame must be sorted by case then seq); joined sorted text.
+    Rows are taken in timeline order (sorted by case then seq); the result is joined sorted text.
     """
-    n = len(timeline)
-    # few distinct concern strings: split each once, then expand to (row, tag) pairs
-    row_codes, distinct = pd.factorize(timeline["concerns"].fillna("").astype(str).to_numpy())
+    n = len(concerns)
+    out = np.full(n, "", dtype=object)
+    # few distinct concern strings: split each once
+    row_codes, distinct = _codes(concerns, sort=False)
     split = [[t.strip() for t in str(v).split(MULTI_SEP.strip()) if t.strip()] for v in distinct]
-    vocabulary = np.array(sorted({t for parts in split for t in parts}), dtype=object)
-    if len(vocabulary) == 0:
-        return pd.Series("", index=timeline.index, dtype="string")
+    vocabulary = sorted({t for parts in split for t in parts})
+    if not vocabulary or n == 0:
+        return out
     tag_index = {t: i for i, t in enumerate(vocabulary)}
     membership = np.zeros((len(distinct), len(vocabulary)), dtype=bool)
     for i, parts in enumerate(split):
         membership[i, [tag_index[t] for t in parts]] = True
-    positions, codes = np.nonzero(membership[row_codes])
-    day = (timeline["date"].dt.normalize() - pd.Timestamp("1970-01-01")).dt.days.to_numpy(
-        dtype="float64", na_value=np.nan
-    )
-    recorded = np.full((n, len(vocabulary)), np.nan)
-    recorded[positions, codes] = day[positions]
-    last = pd.DataFrame(recorded, index=timeline.index).groupby(timeline["case_id"].to_numpy(), sort=False).ffill()
-    is_open = (last.to_numpy() >= (day - window_days)[:, None])
-    # encode each row's open set as a bit mask and format each distinct set once
-    chunks = [is_open[:, i : i + 62] for i in range(0, len(vocabulary), 62)]
-    masks = [chunk.astype("int64") @ (np.int64(1) << np.arange(chunk.shape[1], dtype="int64")) for chunk in chunks]
-    if len(masks) == 1:
-        row_sets, uniques = pd.factorize(masks[0])
-        uniques = [(u,) for u in uniques]
-    else:
-        row_sets, uniques = pd.factorize(pd.MultiIndex.from_arrays(masks))
-    labels = np.array([
-        MULTI_SEP.join(
-            vocabulary[i * 62 + bit]
-            for i, mask in enumerate(combo)
-            for bit in range(62)
-            if int(mask) >> bit & 1
-        )
-        for combo in uniques
-    ], dtype=object)
-    return pd.Series(labels[row_sets], index=timeline.index, dtype="string")
+    has = membership[row_codes] & ~np.isnat(days)[:, None]
+    day_int = np.where(np.isnat(days), np.iinfo("int64").min // 2, days.astype("int64"))
+    is_open = np.zeros((n, len(vocabulary)), dtype=bool)
+    for k in range(len(vocabulary)):
+        last = _last_where(has[:, k], starts, inclusive=True)
+        is_open[:, k] = (last >= 0) & (day_int[np.maximum(last, 0)] >= day_int - window_days)
+    # encode each row's open set as bit masks and format each distinct set once
+    masks = [is_open[:, i : i + 62].astype("int64") @ (np.int64(1) << np.arange(min(62, len(vocabulary) - i)))
+             for i in range(0, len(vocabulary), 62)]
+    combined = masks[0] if len(masks) == 1 else pd.factorize(pd.MultiIndex.from_arrays(masks))[0]
+    distinct_sets, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    labels = np.array([MULTI_SEP.join(np.asarray(vocabulary, dtype=object)[is_open[f]]) for f in first], dtype=object)
+    return labels[inverse.reshape(-1)]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -349,169 +498,208 @@ def _keyword_pattern(words) -> re.Pattern:
 _CP_PATTERNS = {kind: _keyword_pattern(words) for kind, words in CP_PLAN_KEYWORDS.items()}
 
 
-def _period_text(frame: pd.DataFrame) -> pd.Series:
-    return (
-        frame["description"].fillna("").astype(str) + " . " + frame["action"].fillna("").astype(str)
-        + " . " + frame["analysis"].fillna("").astype(str)
+def cp_plan_marker(text: str) -> int:
+    """+1 when a conference outcome starts (or confirms) a CP plan, -1 when it ends one, 0 otherwise."""
+    if _CP_PATTERNS["none"].search(text):
+        return 0
+    if _CP_PATTERNS["end"].search(text):
+        return -1
+    return 1 if _CP_PATTERNS["start"].search(text) else 0
+
+
+PERIOD_FIELDS = ("case_id", "kind", "start", "end", "agency", "evidence_event_ids")
+
+
+def _period_arrays(case_id, kind, start, end, agency, evidence) -> dict:
+    return {
+        "case_id": np.asarray(case_id, dtype=object),
+        "kind": np.asarray(kind, dtype=object),
+        "start": np.asarray(start, dtype="datetime64[D]"),
+        "end": np.asarray(end, dtype="datetime64[D]"),
+        "agency": np.asarray(agency, dtype=object),
+        "evidence_event_ids": np.asarray(evidence, dtype=object),
+    }
+
+
+_NO_PERIODS = _period_arrays([], [], [], [], [], [])
+
+
+def _period_table(parts: list[dict]) -> pd.DataFrame:
+    """One PERIOD_COLUMNS table from period arrays, sorted by case_id, kind, start, agency, evidence."""
+    arrays = {name: np.concatenate([p[name] for p in parts]) for name in PERIOD_FIELDS}
+    if len(arrays["start"]) > 1:
+        keys = [pd.factorize(arrays[name], sort=True)[0] for name in ("evidence_event_ids", "agency")]
+        order = np.lexsort((*keys, arrays["start"].astype("int64"),
+                            pd.factorize(arrays["kind"], sort=True)[0], pd.factorize(arrays["case_id"], sort=True)[0]))
+        arrays = {name: values[order] for name, values in arrays.items()}
+    return pd.DataFrame(
+        {
+            name: pd.array(values.astype("datetime64[ns]") if name in ("start", "end") else values,
+                           dtype=PERIOD_COLUMNS[name])
+            for name, values in arrays.items()
+        }
     )
 
 
-def _end_of_review(timeline: pd.DataFrame, case=None) -> pd.Series:
-    """Per case_id: the date that closes a still-open CP plan (date of death, review date, last contact)."""
-    last = timeline.groupby("case_id", sort=True)["date"].max().dt.normalize()
+def _end_of_review(case_ids: pd.Series, days: np.ndarray, case=None) -> dict:
+    """case_id -> the day that closes a still-open CP plan: the child's date of death or the review date
+    (from `case`), else the case's last dated contact."""
+    codes, uniques = _codes(case_ids, sort=False)
+    nat = np.iinfo("int64").min
+    last = np.full(len(uniques), nat, dtype="int64")
+    np.maximum.at(last, codes, np.where(np.isnat(days), nat, days.astype("int64")))
+    last = last.astype("datetime64[D]")
     if case is not None:
-        fixed = case.date_of_death or case.review_date
-        if fixed:
-            last = pd.Series(pd.Timestamp(fixed), index=last.index)
-    return last
+        fixed = _case_dates(case, uniques)["review_end"]
+        last = np.where(np.isnat(fixed), last, fixed)
+    return dict(zip(uniques, last))
 
 
-def _cp_plan_periods(timeline: pd.DataFrame, case=None) -> pd.DataFrame:
-    rows = timeline[timeline["contact_type"].isin(CP_PLAN_CONTACT_TYPES) & timeline["date"].notna()]
-    if rows.empty:
-        return empty_frame(PERIOD_COLUMNS)
-    text = _period_text(rows)
-    is_none = text.str.contains(_CP_PATTERNS["none"])
-    is_end = ~is_none & text.str.contains(_CP_PATTERNS["end"])
-    is_start = ~is_none & ~is_end & text.str.contains(_CP_PATTERNS["start"])
-    markers = rows.loc[is_start | is_end, ["case_id", "date", "agency", "event_id"]].copy()
-    if markers.empty:
-        return empty_frame(PERIOD_COLUMNS)
-    markers["start"] = is_start[markers.index].to_numpy()
-    # timeline is already sorted by case then date, so markers are too.
-    on_before = markers.groupby("case_id", sort=False)["start"].shift(1).fillna(False).astype(bool)
-    eff_start = markers["start"] & ~on_before
-    eff_end = ~markers["start"] & on_before
-    markers["period"] = eff_start.groupby(markers["case_id"], sort=False).cumsum()
-    in_period = eff_start | on_before  # starts, confirmations while on a plan, and the end
-    evidence = markers[in_period]
-    grouped = evidence.groupby(["case_id", "period"], sort=True)
-    first = markers[eff_start].set_index(["case_id", "period"])
-    ends = markers[eff_end].set_index(["case_id", "period"])["date"]
-    out = pd.DataFrame(
-        {
-            "kind": "cp_plan",
-            "start": first["date"].dt.normalize(),
-            "agency": first["agency"],
-            "evidence_event_ids": grouped["event_id"].agg(lambda ids: MULTI_SEP.join(ids)),
-        }
-    )
-    out["end"] = ends.dt.normalize().reindex(out.index)
-    close = _end_of_review(timeline, case)
-    open_end = pd.Series(close.reindex(out.index.get_level_values("case_id")).to_numpy(), index=out.index)
-    out["end"] = out["end"].where(out["end"].notna(), open_end.astype("datetime64[ns]"))
-    return conform(out.reset_index().drop(columns="period"), PERIOD_COLUMNS)[list(PERIOD_COLUMNS)]
+def _cp_plan_periods(cols: dict, case=None) -> pd.DataFrame:
+    days = cols["day"]
+    idx = np.flatnonzero(np.isin(cols["contact_type"], CP_PLAN_CONTACT_TYPES) & ~np.isnat(days))
+    if len(idx) == 0:
+        return _NO_PERIODS
+    texts = (f"{d} . {a} . {n}" for d, a, n in zip(cols["description"][idx], cols["action"][idx], cols["analysis"][idx]))
+    marker = np.fromiter((cp_plan_marker(t) for t in texts), dtype="int64", count=len(idx))
+    idx = idx[marker != 0]
+    if len(idx) == 0:
+        return _NO_PERIODS
+    start = marker[marker != 0] > 0
+    case_ids = cols["case_id"][idx]
+    same_case = np.concatenate([[False], case_ids[1:] == case_ids[:-1]])
+    on_before = np.concatenate([[False], start[:-1]]) & same_case
+    eff_start, eff_end = start & ~on_before, ~start & on_before
+    period = np.cumsum(eff_start)  # a global period number: markers are in case, date order
+    n_periods = int(period[-1])
+    if n_periods == 0:  # only ends of plans that never started in the records
+        return _NO_PERIODS
+    begins = idx[eff_start]
+    ends = np.full(n_periods, np.datetime64("NaT"), dtype="datetime64[D]")
+    ends[period[eff_end] - 1] = days[idx[eff_end]]
+    if np.isnat(ends).any():
+        close = _end_of_review(cols["all_case"], cols["all_day"], case)
+        open_ = np.isnat(ends)
+        ends[open_] = [close[c] for c in cols["case_id"][begins][open_]]
+    member = eff_start | on_before  # the start, confirmations while on a plan, and the end
+    ids, numbers = cols["event_id"][idx[member]], period[member]
+    evidence = [MULTI_SEP.join(part) for part in np.split(ids, np.flatnonzero(np.diff(numbers)) + 1)]
+    return _period_arrays(cols["case_id"][begins], ["cp_plan"] * n_periods, days[begins], ends,
+                         cols["agency"][begins], evidence)
 
 
-def _hospital_periods(timeline: pd.DataFrame) -> pd.DataFrame:
-    org = timeline["organisation"].fillna("").astype(str)
-    org = org.where(org != "", timeline["agency"].fillna("").astype(str))
-    frame = timeline.assign(_org=org, _day=timeline["date"].dt.normalize())
-    frame = frame[frame["date"].notna()]
-    admissions = frame[frame["contact_type"].isin(HOSPITAL_ADMISSION_TYPES)]
-    if admissions.empty:
-        return empty_frame(PERIOD_COLUMNS)
-    discharges = frame[frame["contact_type"].isin(HOSPITAL_DISCHARGE_TYPES)]
-    adm = admissions[["case_id", "_org", "_day", "date_end", "agency", "event_id"]].copy()
-    adm["_pos"] = np.arange(len(adm))
-    # the discharge must come before this organisation's next admission
-    adm = adm.sort_values(["case_id", "_org", "_day", "_pos"], kind="mergesort")
-    adm["_next"] = adm.groupby(["case_id", "_org"], sort=False)["_day"].shift(-1)
-    dis = discharges[["case_id", "_org", "_day", "event_id"]].rename(
-        columns={"_day": "_dis_day", "event_id": "_dis_id"}
-    )
-    if len(dis):
-        adm = adm.sort_values("_day", kind="mergesort")
-        dis = dis.sort_values(["_dis_day", "_dis_id"], kind="mergesort")
-        matched = pd.merge_asof(
-            adm, dis, left_on="_day", right_on="_dis_day", by=["case_id", "_org"], direction="forward",
-        )
-        too_late = matched["_next"].notna() & (matched["_dis_day"] > matched["_next"])
-        matched.loc[too_late, ["_dis_day", "_dis_id"]] = [pd.NaT, pd.NA]
-    else:
-        matched = adm.assign(_dis_day=pd.NaT, _dis_id=pd.NA)
-    own_end = matched["date_end"].dt.normalize()
-    end = own_end.where(own_end.notna(), matched["_dis_day"])
-    evidence = matched["event_id"].astype("string")
-    evidence = evidence.where(
-        own_end.notna() | matched["_dis_id"].isna(),
-        evidence + MULTI_SEP + matched["_dis_id"].astype("string"),
-    )
-    out = pd.DataFrame(
-        {
-            "case_id": matched["case_id"],
-            "kind": "hospital",
-            "start": matched["_day"],
-            "end": end,
-            "agency": matched["agency"],
-            "evidence_event_ids": evidence,
-            "_pos": matched["_pos"],
-        }
-    ).sort_values("_pos", kind="mergesort")
-    return conform(out.drop(columns="_pos"), PERIOD_COLUMNS)[list(PERIOD_COLUMNS)]
+def _hospital_periods(cols: dict) -> pd.DataFrame:
+    days = cols["day"]
+    dated = ~np.isnat(days)
+    adm = np.flatnonzero(np.isin(cols["contact_type"], HOSPITAL_ADMISSION_TYPES) & dated)
+    if len(adm) == 0:
+        return _NO_PERIODS
+    dis = np.flatnonzero(np.isin(cols["contact_type"], HOSPITAL_DISCHARGE_TYPES) & dated)
+    organisation = np.where(cols["organisation"] == "", cols["agency"], cols["organisation"])
+    place = cols["case_id"] + "\x1f" + organisation.astype(object)
+    codes, _ = pd.factorize(place[np.concatenate([adm, dis])])
+    adm_code, dis_code = codes[: len(adm)], codes[len(adm):]
+    adm_day, dis_day = days[adm].astype("int64"), days[dis].astype("int64")
+    # the next discharge by the same organisation on or after the admission day...
+    order = np.lexsort((dis, dis_day, dis_code))
+    dis_key = (dis_code[order] << 32) + dis_day[order]
+    found_at = np.searchsorted(dis_key, (adm_code << 32) + adm_day, side="left")
+    found = found_at < len(dis_key)
+    found_at = np.minimum(found_at, max(len(dis_key) - 1, 0))
+    if len(dis_key):
+        found &= dis_code[order][found_at] == adm_code
+    # ...and not after the same organisation's next admission
+    a_order = np.lexsort((adm, adm_day, adm_code))
+    next_day = np.full(len(adm), np.iinfo("int64").max)
+    same = adm_code[a_order][1:] == adm_code[a_order][:-1]
+    next_day[a_order[:-1][same]] = adm_day[a_order][1:][same]
+    match_day = np.where(found, dis_day[order][found_at] if len(dis_key) else 0, 0)
+    found &= match_day <= next_day
+    own_end = cols["date_end"][adm]
+    has_own = ~np.isnat(own_end)
+    end = np.where(found, match_day, np.iinfo("int64").min).astype("datetime64[D]")  # int64 min is NaT
+    end = np.where(has_own, own_end, end)
+    discharge_ids = cols["event_id"][dis[order][found_at]] if len(dis_key) else np.full(len(adm), "", dtype=object)
+    evidence = [a if own or not f else f"{a}{MULTI_SEP}{d}"
+                for a, own, f, d in zip(cols["event_id"][adm], has_own, found, discharge_ids)]
+    return _period_arrays(cols["case_id"][adm], ["hospital"] * len(adm), days[adm], end, cols["agency"][adm],
+                         evidence)
+
+
+def _period_columns(timeline: pd.DataFrame) -> dict:
+    """The arrays the period finders need, for the rows that can start or end a period only (plus every
+    row's case and day, for the end of review). `timeline` is sorted by case then seq."""
+    relevant = CP_PLAN_CONTACT_TYPES + HOSPITAL_ADMISSION_TYPES + HOSPITAL_DISCHARGE_TYPES
+    rows = np.flatnonzero(_lookup(timeline["contact_type"], {t: True for t in relevant}, False))
+    cols = {name: timeline[name].iloc[rows].to_numpy(dtype=object, na_value="") for name in
+            ("case_id", "event_id", "contact_type", "agency", "organisation", "description", "action", "analysis")}
+    cols["day"] = _days_of(timeline["date"].iloc[rows])
+    cols["date_end"] = _days_of(timeline["date_end"].iloc[rows])
+    cols["all_case"] = timeline["case_id"]
+    cols["all_day"] = _days_of(timeline["date"])
+    return cols
 
 
 def periods(timeline: pd.DataFrame, case=None) -> pd.DataFrame:
-    """Child protection plan and hospital periods found in a timeline.
+    """Child protection plan and hospital periods found in a timeline (or a contact table).
 
     Columns: case_id, kind ('cp_plan' | 'hospital'), start, end, agency, evidence_event_ids.
 
     * cp_plan: a child protection conference whose outcome text (description, action, analysis) says the
       child was made subject to a plan starts a period; one saying the plan ended / was discontinued /
-      the child is no longer subject ends it (CP_PLAN_KEYWORDS). A plan still open at the end closes at
-      the child's date of death or the review date when `case` gives them, else the case's last contact.
-      Evidence: the start, every conference confirming the plan, and the end.
+      the child is no longer subject ends it (CP_PLAN_KEYWORDS, `cp_plan_marker`). A plan still open at
+      the end closes at the child's date of death or the review date when `case` (a CaseConfig, or a
+      mapping case_id -> CaseConfig) gives them, else the case's last dated contact. Evidence: the start, every conference confirming the plan, and the end.
     * hospital: an admission lasts until its own ``date_end``, else the next discharge recorded by the same
-      organisation (agency when no organisation) before that organisation's next admission; ``end`` is
-      NaT when no discharge is found.
+      organisation (agency when no organisation) on or after it and not after that organisation's next
+      admission; ``end`` is NaT when no discharge is found.
 
     Dates are calendar days (time of day dropped). Sorted by case_id, kind, start, agency.
     """
-    return _periods_of_sorted(_ensure_sorted(timeline), case)
-
-
-def _periods_of_sorted(timeline: pd.DataFrame, case=None) -> pd.DataFrame:
-    out = pd.concat([_cp_plan_periods(timeline, case), _hospital_periods(timeline)], ignore_index=True)
-    out = conform(out, PERIOD_COLUMNS)[list(PERIOD_COLUMNS)]
-    out = out.sort_values(["case_id", "kind", "start", "agency", "evidence_event_ids"], kind="mergesort")
-    return out.reset_index(drop=True)
-
-
-def _ensure_sorted(timeline: pd.DataFrame) -> pd.DataFrame:
+    timeline = _conform(timeline, CONTACT_COLUMNS)
     if "seq" in timeline.columns and timeline["seq"].notna().all():
-        return timeline.sort_values(["case_id", "seq"], kind="mergesort").reset_index(drop=True)
-    return sort_contacts(conform(timeline, CONTACT_COLUMNS))
+        order = np.lexsort((timeline["seq"].to_numpy(dtype="int64"), _codes(timeline["case_id"])[0]))
+    else:
+        order = chronology_order(timeline)
+    return _periods_of_sorted(_period_columns(timeline.take(order)), case)
 
 
-def _within_periods(timeline: pd.DataFrame, spans: pd.DataFrame) -> pd.Series:
+def _periods_of_sorted(cols: dict, case=None) -> pd.DataFrame:
+    return _period_table([_cp_plan_periods(cols, case), _hospital_periods(cols)])
+
+
+def _within(case_codes: np.ndarray, case_uniques: np.ndarray, days: np.ndarray, spans: pd.DataFrame) -> pd.arrays.BooleanArray:
     """True for rows whose day falls in any span of the same case (a NaT end counts as the start day only).
 
-    A sweep: +1 at each span's start, -1 the day after its end, rows read the running total; boundaries
-    sort before rows on the same day. Every case's spans balance, so one global cumulative sum serves all.
+    A few spans: compared directly. Many: a sweep (+1 at each start, -1 the day after each end, rows read
+    the running total; boundaries sort before rows on the same day; every case's spans balance, so one
+    global cumulative sum serves all cases).
     """
-    valid = timeline["date"].notna().to_numpy()
-    if spans.empty:
-        return pd.Series(False, index=timeline.index, dtype="boolean").mask(~valid)
-    start = spans["start"]
-    end = spans["end"].fillna(start) + pd.Timedelta(days=1)
-    events = pd.DataFrame(
-        {
-            "case_id": np.concatenate([spans["case_id"].to_numpy(), spans["case_id"].to_numpy(),
-                                       timeline["case_id"].to_numpy()]),
-            "day": np.concatenate([start.to_numpy(), end.to_numpy(), timeline["date"].dt.normalize().to_numpy()]),
-            "kind": np.concatenate([np.zeros(2 * len(spans), "int8"), np.ones(len(timeline), "int8")]),
-            "delta": np.concatenate([np.ones(len(spans), "int64"), -np.ones(len(spans), "int64"),
-                                     np.zeros(len(timeline), "int64")]),
-            "row": np.concatenate([np.full(2 * len(spans), -1), np.arange(len(timeline))]),
-        }
-    )
-    events = events[events["day"].notna()].sort_values(["case_id", "day", "kind"], kind="mergesort")
-    running = events["delta"].cumsum().to_numpy()
-    rows = events["row"].to_numpy()
-    values = np.zeros(len(timeline), dtype=bool)
-    is_row = rows >= 0
-    values[rows[is_row]] = running[is_row] > 0
-    return pd.Series(values, index=timeline.index, dtype="boolean").mask(~valid)
+    valid = ~np.isnat(days)
+    values = np.zeros(len(days), dtype=bool)
+    if len(spans):
+        index = {c: i for i, c in enumerate(case_uniques)}
+        span_code = np.array([index.get(c, -2) for c in _strings(spans, "case_id")], dtype="int64")
+        start = _days_of(spans["start"])
+        end = _days_of(spans["end"])
+        end = np.where(np.isnat(end), start, end)
+        if len(spans) <= 16:
+            for c, s, e in zip(span_code, start, end):
+                values |= (case_codes == c) & (days >= s) & (days <= e)
+        else:
+            day_int = np.where(valid, days.astype("int64"), np.iinfo("int64").max)
+            event_code = np.concatenate([span_code, span_code, case_codes])
+            event_day = np.concatenate([start.astype("int64"), end.astype("int64") + 1, day_int])
+            kind = np.concatenate([np.zeros(2 * len(spans), "int8"), np.ones(len(days), "int8")])
+            delta = np.concatenate([np.ones(len(spans), "int64"), -np.ones(len(spans), "int64"),
+                                    np.zeros(len(days), "int64")])
+            row = np.concatenate([np.full(2 * len(spans), -1), np.arange(len(days))])
+            order = np.lexsort((kind, event_day, event_code))
+            running = np.cumsum(delta[order])
+            rows = row[order]
+            is_row = rows >= 0
+            values[rows[is_row]] = running[is_row] > 0
+    return pd.arrays.BooleanArray(values & valid, ~valid)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -525,45 +713,62 @@ def build_timeline(
     link_window_days: int = LINK_WINDOW_DAYS,
     concern_window_days: int = CONCERN_WINDOW_DAYS,
 ) -> pd.DataFrame:
-    """The integrated chronology (TIMELINE_COLUMNS) of one case's contacts.
+    """The integrated chronology (TIMELINE_COLUMNS) of a case's contacts (or several cases' contacts).
 
     Parameters
     ----------
     contacts : the canonical contact table (CONTACT_COLUMNS), any row order, all agencies.
-    case : CaseConfig — uses date_of_birth, mobile_from, date_of_death and review_date.
+    case : CaseConfig (or pipeline.Case) — uses date_of_birth, mobile_from, date_of_death and review_date;
+        for a table of several cases, a mapping case_id -> CaseConfig (one call is much faster than one
+        call per case).
     link_threshold : rapidfuzz token_set_ratio (0-100) at which two agencies' texts report the same event.
     link_window_days : maximum days between two reports of the same event.
     concern_window_days : concern tags recorded within this many days stay in ``open_concerns``.
 
     Returns
     -------
-    One row per contact (none dropped), sorted by `sort_contacts`, with:
-    seq (1..n per case), age_days / age_display (see `_ages`), child_mobile, event_group (`link_events`),
-    days_since_previous_contact (calendar days since the previous row of the case; NA on the first),
-    days_since_child_seen (days since the last *earlier* row with child_seen True; NA before the first),
-    open_concerns (`_open_concerns`), on_cp_plan and in_hospital (from `periods`).
+    One row per contact (none dropped), in `chronology_order`, with: seq (1..n per case); age_days and
+    age_display (`child_ages`); child_mobile (`mobility_threshold`); event_group (`link_events`);
+    days_since_previous_contact (calendar days since the previous row of the case; NA on the first);
+    days_since_child_seen (days since the last *earlier* row with child_seen True; NA before the first);
+    open_concerns (`_open_concerns`); on_cp_plan and in_hospital (from `periods`).
     The result is identical whatever the input row order.
     """
-    frame = conform(contacts, CONTACT_COLUMNS)
-    frame = sort_contacts(frame)
-    by_case = frame.groupby("case_id", sort=False)
+    contacts = _conform(contacts, CONTACT_COLUMNS)
+    frame = contacts.take(chronology_order(contacts)).reset_index(drop=True)
+    n = len(frame)
+    case_codes, case_uniques = _codes(frame["case_id"], sort=False)
+    starts = _case_starts(case_codes)
+    days = _days_of(frame["date"])
+    position = np.arange(n)
 
-    frame["seq"] = (by_case.cumcount() + 1).astype("Int64")
-    frame["age_days"], frame["age_display"] = _ages(frame["date"], case.date_of_birth)
-    frame["child_mobile"] = _child_mobile(frame["date"], case)
-    frame["event_group"] = link_events(frame, threshold=link_threshold, window_days=link_window_days)
+    new = {}
+    new["seq"] = pd.arrays.IntegerArray(position - starts + 1, np.zeros(n, dtype=bool))
+    per_case = _case_dates(case, case_uniques)
+    new["age_days"], new["age_display"] = child_ages(days, per_case["date_of_birth"][case_codes])
+    new["child_mobile"] = _child_mobile(days, per_case["mobile_from"][case_codes])
+    links = candidate_links(frame, threshold=link_threshold, window_days=link_window_days)
+    new["event_group"] = _groups(frame["event_id"], links["left"].to_numpy(), links["right"].to_numpy())
 
-    frame["days_since_previous_contact"] = _days_between(frame["date"], by_case["date"].shift(1))
-    seen_date = frame["date"].where(frame["child_seen"].fillna(False).astype(bool))
-    last_seen_before = seen_date.groupby(frame["case_id"], sort=False).shift(1)
-    last_seen_before = last_seen_before.groupby(frame["case_id"], sort=False).ffill()
-    frame["days_since_child_seen"] = _days_between(frame["date"], last_seen_before)
-    frame["open_concerns"] = _open_concerns(frame, concern_window_days)
+    previous = np.where(position > starts, position - 1, -1)
+    new["days_since_previous_contact"] = _float_days(days, np.where(previous >= 0, days[np.maximum(previous, 0)],
+                                                                    np.datetime64("NaT")))
+    seen = frame["child_seen"].to_numpy(dtype=bool, na_value=False)
+    last_seen = _last_where(seen, starts, inclusive=False)
+    new["days_since_child_seen"] = _float_days(days, np.where(last_seen >= 0, days[np.maximum(last_seen, 0)],
+                                                              np.datetime64("NaT")))
+    new["open_concerns"] = _open_concerns(frame["concerns"], days, starts, concern_window_days)
 
-    spans = _periods_of_sorted(frame, case)
-    frame["on_cp_plan"] = _within_periods(frame, spans[spans["kind"] == "cp_plan"])
-    frame["in_hospital"] = _within_periods(frame, spans[spans["kind"] == "hospital"])
-    return conform(frame, TIMELINE_COLUMNS)
+    spans = _periods_of_sorted(_period_columns(frame), case)
+    kind = _strings(spans, "kind")
+    new["on_cp_plan"] = _within(case_codes, case_uniques, days, spans[kind == "cp_plan"])
+    new["in_hospital"] = _within(case_codes, case_uniques, days, spans[kind == "hospital"])
+
+    added = pd.DataFrame(
+        {name: pd.array(values, dtype=TIMELINE_COLUMNS[name]) for name, values in new.items()}, index=frame.index
+    )
+    frame = pd.concat([frame.drop(columns=[c for c in new if c in frame.columns]), added], axis=1)
+    return _conform(frame, TIMELINE_COLUMNS)
 
 
 # ---------------------------------------------------------------------------------------------------
