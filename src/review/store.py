@@ -228,7 +228,11 @@ def process_case_folder(case_dir: Path) -> dict[str, pd.DataFrame]:
     from .pipeline import analyse, load_case
 
     case = load_case(case_dir)
-    analysis = analyse(case)
+    try:
+        analysis = analyse(case)
+    except Exception as exc:
+        exc.review_stage = "analyse"  # reported as the stage that failed
+        raise
     config = case.config
     case_id = config.case_id
     contacts = case.contacts
@@ -339,7 +343,12 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
             except KeyboardInterrupt:
                 raise
             except Exception as exc:  # report, never hide: the run goes on with the next case
-                message = str(exc) if isinstance(exc, ReviewError) else f"{type(exc).__name__}: {exc}"
+                stage = getattr(exc, "review_stage", stage)
+                if isinstance(exc, ReviewError):  # the file goes in its own column; keep sheet/row/column
+                    where = ReviewError(exc.message, sheet=exc.sheet, row=exc.row, column=exc.column).where()
+                    message = f"{where}: {exc.message}" if where else exc.message
+                else:
+                    message = f"{type(exc).__name__}: {exc}"
                 if not isinstance(exc, ReviewError) and os.environ.get("REVIEW_DEBUG"):
                     traceback.print_exc()
                 entry = {"case_id": case_id, "case": folder.name, "status": "failed", "input_hash": digest,

@@ -28,5 +28,5 @@ def run(args) -> int:
     print(str(summary))
     for row in summary.failed.itertuples(index=False):
         where = f" {row.file}:" if row.file else ""
-        print(f"  FAILED {row.case}:{where} {row.error}")
+        print(f"  FAILED {row.case} ({row.stage}):{where} {row.error}")
     return 1 if len(summary.failed) else 0
