@@ -377,84 +377,12 @@ def case_configs(cases: pd.DataFrame) -> dict:
 
 
 def timeline_many(contacts: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
-    """`build_timeline` over many cases in one call, identical to calling it case by case.
+    """`build_timeline` over many cases in one call (a case_id -> CaseConfig mapping), identical to
+    calling it case by case (tests/test_store_analyse.py checks that)."""
+    from .timeline import build_timeline
 
-    `build_timeline` takes a single `CaseConfig`, but everything in it is grouped by case_id except
-    three columns that use the child's date of birth and mobility (age_days, age_display,
-    child_mobile) and the end of an open CP plan (which only affects rows after the last contact, so
-    no row). Those three columns are recomputed here per case; cases with a date of death (which can
-    end a plan before the last contact) are built one by one. tests/test_store_analyse.py checks the
-    result against the case-by-case reference.
-    """
-    import datetime as _dt
-
-    from .config import CaseConfig
-    from .timeline import DEFAULT_NONMOBILE_MONTHS, build_timeline
-
-    info = cases.drop_duplicates("case_id").set_index("case_id")
-    proxy = CaseConfig(case_dir=Path("."), case_id="(many cases)", date_of_birth=_dt.date(2000, 1, 1))
-    timeline = build_timeline(contacts, proxy)
-    if timeline.empty:
-        return timeline
-    case_ids = timeline["case_id"].astype(str)
-    dob = pd.to_datetime(case_ids.map(info["date_of_birth"])).astype("datetime64[ns]")
-    age_days, age_display = _ages_many(timeline["date"], dob)
-    timeline["age_days"] = age_days
-    timeline["age_display"] = age_display
-    mobile = pd.to_datetime(case_ids.map(info["mobile_from"])) if "mobile_from" in info else pd.Series(pd.NaT, index=timeline.index)
-    default = pd.Series(
-        (pd.DatetimeIndex(dob) + pd.DateOffset(months=DEFAULT_NONMOBILE_MONTHS)).to_numpy(), index=timeline.index)
-    threshold = mobile.astype("datetime64[ns]").fillna(default)
-    dates = timeline["date"]
-    timeline["child_mobile"] = (dates.dt.normalize() >= threshold).astype("boolean").mask(dates.isna())
-    if "date_of_death" in info and info["date_of_death"].notna().any():
-        from .synth import case_config
-
-        dead = [c for c in info.index[info["date_of_death"].notna()] if (case_ids == c).any()]
-        rebuilt = [build_timeline(contacts[contacts["case_id"] == c], case_config(info.loc[c].rename(None)
-                                                                                   .to_frame().T.assign(case_id=c).iloc[0]))
-                   for c in dead]
-        timeline = pd.concat([timeline[~case_ids.isin(dead)]] + rebuilt).sort_values(
-            ["case_id", "seq"], kind="mergesort").reset_index(drop=True)
-    return conform(timeline, TIMELINE_COLUMNS)
-
-
-def _ages_many(dates: pd.Series, dob: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """`review.timeline._ages` with one date of birth per row (same rules: calendar months and days)."""
-    import numpy as np
-
-    day = dates.dt.normalize()
-    birth = dob.dt.normalize()
-    age_days = ((day - birth) / pd.Timedelta(days=1)).round().astype("Int64")
-    valid = (day.notna() & birth.notna()).to_numpy()
-    y = day.dt.year.to_numpy(dtype="float64", na_value=np.nan)
-    m = day.dt.month.to_numpy(dtype="float64", na_value=np.nan)
-    d = day.dt.day.to_numpy(dtype="float64", na_value=np.nan)
-    by = birth.dt.year.to_numpy(dtype="float64", na_value=np.nan)
-    bm = birth.dt.month.to_numpy(dtype="float64", na_value=np.nan)
-    bd = birth.dt.day.to_numpy(dtype="float64", na_value=np.nan)
-    months = (y - by) * 12 + (m - bm)
-    months = np.where(d < bd, months - 1, months)
-    months = np.where(np.isnan(months), 0, months).astype("int64")
-    months = np.maximum(months, 0)
-    total = np.where(valid, by * 12 + (bm - 1), 0).astype("int64") + months
-    first = pd.to_datetime(pd.DataFrame({"year": total // 12, "month": total % 12 + 1, "day": 1}))
-    dim = first.dt.days_in_month.to_numpy()
-    birth_day = np.where(valid, bd, 1).astype("int64")
-    anniversary = first + pd.to_timedelta(np.minimum(birth_day, dim) - 1, unit="D")
-    days = (day.to_numpy() - anniversary.to_numpy()) / np.timedelta64(1, "D")
-    days = np.where(valid, days, 0).astype("int64")
-    years, rem_months = months // 12, months % 12
-    before_birth = (age_days < 0).fillna(False).to_numpy(dtype=bool)
-    raw_days = np.where(before_birth, age_days.fillna(0).to_numpy(dtype="int64"), days)
-    key = pd.MultiIndex.from_arrays([years, rem_months, raw_days, before_birth, ~valid])
-    codes, uniques = pd.factorize(key)
-    labels = np.array([
-        "" if invalid else f"{dd}d" if antenatal else f"{yy}y {mo}m {dd}d" if yy > 0 else f"{mo}m {dd}d"
-        for yy, mo, dd, antenatal, invalid in uniques
-    ], dtype=object)
-    display = pd.Series(labels[codes] if len(codes) else [], index=dates.index, dtype="string")
-    return age_days, display
+    present = cases[cases["case_id"].isin(contacts["case_id"].unique())]
+    return conform(build_timeline(contacts, case_configs(present)), TIMELINE_COLUMNS)
 
 
 def analyse_cases(contacts: pd.DataFrame, cases: pd.DataFrame, rules: dict | None = None, *,
