@@ -143,6 +143,10 @@ def agency_knowledge(timeline: pd.DataFrame, rules: dict | None = None) -> pd.Da
         ctx, int(rules["settings"]["knowledge_window_days"]), params["concern_tags"],
         params["referral_escalations"], params["referral_reaches_kinds"],
     )
+    if long.empty:  # no concern before any decision: the pairs table has no columns
+        long = pd.DataFrame({"d_index": pd.Series(dtype="int64"), "c_index": pd.Series(dtype="int64"),
+                             "tag": pd.Series(dtype="string"), "c_agency": pd.Series(dtype="string"),
+                             "known": pd.Series(dtype=bool)})
     known = long[long["known"]]
     known_tags = known[["d_index", "tag"]].drop_duplicates().assign(k=True)
     missing_tags = long.merge(known_tags, on=["d_index", "tag"], how="left")
