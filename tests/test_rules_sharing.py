@@ -130,3 +130,11 @@ def test_return_home_is_a_decision_point():
                                "description": "Kai returned home to mother", **OLD}]
     knowledge = agency_knowledge(make_timeline(rows), RULES)
     assert list(knowledge["decision"]) == ["returned_home"]
+
+
+def test_decisions_without_any_concern_give_empty_knowledge_cells():
+    timeline = make_timeline([discharge(), {"date": "2023-03-11", "contact_type": "home_visit"}])
+    knowledge = agency_knowledge(timeline, RULES)
+    assert list(knowledge["decision_event_id"]) == ["C1-e001"]
+    assert knowledge.iloc[0].concerns_known_anywhere == "" and knowledge.iloc[0].missing_concerns == ""
+    assert agency_knowledge(make_timeline([{"date": "2023-03-11"}]), RULES).empty

@@ -147,7 +147,7 @@ def agency_knowledge(timeline: pd.DataFrame, rules: dict | None = None) -> pd.Da
         long = pd.DataFrame({"d_index": pd.Series(dtype="int64"), "c_index": pd.Series(dtype="int64"),
                              "tag": pd.Series(dtype="string"), "c_agency": pd.Series(dtype="string"),
                              "known": pd.Series(dtype=bool)})
-    known = long[long["known"]]
+    known = long.loc[long["known"].astype(bool)]
     known_tags = known[["d_index", "tag"]].drop_duplicates().assign(k=True)
     missing_tags = long.merge(known_tags, on=["d_index", "tag"], how="left")
     missing_tags = missing_tags[missing_tags["k"].isna()]
