@@ -232,10 +232,8 @@ def test_a_case_failing_midway_is_reported_and_rebuilt_once_on_the_next_run(tmp_
     assert pd.read_csv(store_dir / "failures.csv").empty
 
 
-@pytest.mark.xfail(reason="bug in review.rules.knowledge.agency_knowledge: a case without any decision event "
-                          "raises KeyError ['d_index', 'tag'] (empty knowledge_pairs frame indexed with an "
-                          "object-dtype 'known' column); owner: rules", strict=False)
 def test_a_case_without_any_decision_event_builds(tmp_path):
+    """Found by this file: agency_knowledge raised KeyError on a case with no decision (fixed in a9d3a73)."""
     folder = tmp_path / "case"
     folder.mkdir()
     (folder / "case.yml").write_text("case_id: ND\ndate_of_birth: 2023-02-14\n")
