@@ -25,7 +25,7 @@ from ..schema import CONCERN_TAGS, CONTACT_COLUMNS, CONTACT_TYPES, conform, empt
 from .checks import check_rows
 from .plausibility import check_date_plausibility, check_duplicate_rows
 from .dates import DateParseError, parse_date
-from .headers import FIELDS, HeaderMatch, Profile, detect_header, load_profile, normalise_header
+from .headers import FIELDS, HeaderMatch, Profile, column_letter, detect_header, load_profile, normalise_header
 from .readers import read_tables
 from .report import FileReport, IngestReport
 from .tables import RawTable
@@ -162,7 +162,7 @@ def _reject_uncached_formulas(table: RawTable, data: np.ndarray, match: HeaderMa
             keep.append(i)
             continue
         column, formula = by_row[i][0]
-        header = match.headers[column] if column < len(match.headers) and match.headers[column] else _column_letter(column)
+        header = match.headers[column] if column < len(match.headers) and match.headers[column] else column_letter(column)
         others = f" (and {len(by_row[i]) - 1} more cell(s) in this row)" if len(by_row[i]) > 1 else ""
         report.reject(
             table.row_numbers[i], header,
@@ -170,15 +170,6 @@ def _reject_uncached_formulas(table: RawTable, data: np.ndarray, match: HeaderMa
             "let it calculate, save it and run again",
         )
     return np.asarray(keep, dtype=data.dtype)
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _cell_array(rows: list[list[object]]) -> np.ndarray:
