@@ -13,6 +13,7 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from rapidfuzz import fuzz, utils
 from rapidfuzz.process import cpdist
 
@@ -156,6 +157,11 @@ def _last_where(flag: np.ndarray, starts: np.ndarray, *, inclusive: bool) -> np.
     return np.where(last >= starts, last, -1)
 
 
+def _string_array(labels, codes: np.ndarray) -> pd.arrays.ArrowStringArray:
+    """labels[codes] as a nullable string array, built by Arrow (no per-row Python objects)."""
+    return pd.arrays.ArrowStringArray(pa.array(list(labels), type=pa.large_string()).take(pa.array(codes)))
+
+
 def _float_days(later: np.ndarray, earlier: np.ndarray) -> pd.arrays.FloatingArray:
     diff = (later - earlier).astype("float64") if len(later) else np.zeros(0)
     missing = np.isnat(later) | np.isnat(earlier)
@@ -278,7 +284,7 @@ def child_ages(days: np.ndarray, dob) -> tuple[pd.arrays.IntegerArray, np.ndarra
             total_months, d = divmod(k, 1000)
             y, m = divmod(total_months, 12)
             labels[i] = f"{y}y {m}m {d}d" if y else f"{m}m {d}d"
-    return pd.arrays.IntegerArray(np.where(valid, age, 0), ~valid), labels[inverse.reshape(-1)]
+    return pd.arrays.IntegerArray(np.where(valid, age, 0), ~valid), _string_array(labels, inverse.reshape(-1))
 
 
 def mobility_threshold(case) -> np.datetime64:
@@ -301,18 +307,21 @@ def _case_dates(case, case_uniques) -> dict[str, np.ndarray]:
     `case` is one CaseConfig (or Case) for every row, or a mapping case_id -> CaseConfig for a table of
     several cases; a case_id missing from the mapping raises KeyError.
     """
-    configs = ([_config(case[c]) for c in case_uniques] if isinstance(case, dict)
-               else [_config(case)] * len(case_uniques))
     nat = np.datetime64("NaT", "D")
 
     def day(value):
         return np.datetime64(value, "D") if value else nat
 
-    return {
-        "date_of_birth": np.array([day(c.date_of_birth) for c in configs], dtype="datetime64[D]"),
-        "mobile_from": np.array([mobility_threshold(c) for c in configs], dtype="datetime64[D]"),
-        "review_end": np.array([day(c.date_of_death or c.review_date) for c in configs], dtype="datetime64[D]"),
-    }
+    def dates(config) -> tuple:
+        return day(config.date_of_birth), mobility_threshold(config), day(config.date_of_death or config.review_date)
+
+    if isinstance(case, dict):
+        rows = [dates(_config(case[c])) for c in case_uniques]
+    else:
+        rows = [dates(_config(case))] * len(case_uniques)
+    columns = list(zip(*rows)) if rows else [(), (), ()]
+    return {name: np.array(values, dtype="datetime64[D]")
+            for name, values in zip(("date_of_birth", "mobile_from", "review_end"), columns)}
 
 
 def _child_mobile(days: np.ndarray, threshold: np.ndarray) -> pd.arrays.BooleanArray:
@@ -483,19 +492,20 @@ def _open_concerns(concerns: pd.Series, days: np.ndarray, starts: np.ndarray, wi
              for i in range(0, len(vocabulary), 62)]
     combined = masks[0] if len(masks) == 1 else pd.factorize(pd.MultiIndex.from_arrays(masks))[0]
     distinct_sets, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
-    labels = np.array([MULTI_SEP.join(np.asarray(vocabulary, dtype=object)[is_open[f]]) for f in first], dtype=object)
-    return labels[inverse.reshape(-1)]
+    labels = [MULTI_SEP.join(np.asarray(vocabulary, dtype=object)[is_open[f]]) for f in first]
+    return _string_array(labels, inverse.reshape(-1))
 
 
 # ---------------------------------------------------------------------------------------------------
 # Periods: child protection plans and hospital stays
 # ---------------------------------------------------------------------------------------------------
-def _keyword_pattern(words) -> re.Pattern:
-    alternatives = sorted((re.escape(w) for w in words), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+def _keyword_regex(words) -> str:
+    """Whole words or phrases, longest first; plain \\b boundaries so Arrow's RE2 engine can run it too."""
+    return r"\b(?:" + "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True)) + r")\b"
 
 
-_CP_PATTERNS = {kind: _keyword_pattern(words) for kind, words in CP_PLAN_KEYWORDS.items()}
+_CP_REGEX = {kind: _keyword_regex(words) for kind, words in CP_PLAN_KEYWORDS.items()}
+_CP_PATTERNS = {kind: re.compile(regex, re.IGNORECASE) for kind, regex in _CP_REGEX.items()}
 
 
 def cp_plan_marker(text: str) -> int:
@@ -560,8 +570,13 @@ def _cp_plan_periods(cols: dict, case=None) -> pd.DataFrame:
     idx = np.flatnonzero(np.isin(cols["contact_type"], CP_PLAN_CONTACT_TYPES) & ~np.isnat(days))
     if len(idx) == 0:
         return _NO_PERIODS
-    texts = (f"{d} . {a} . {n}" for d, a, n in zip(cols["description"][idx], cols["action"][idx], cols["analysis"][idx]))
-    marker = np.fromiter((cp_plan_marker(t) for t in texts), dtype="int64", count=len(idx))
+    texts = [f"{d} . {a} . {n}" for d, a, n in zip(cols["description"][idx], cols["action"][idx], cols["analysis"][idx])]
+    if len(texts) < _SMALL:
+        marker = np.fromiter((cp_plan_marker(t) for t in texts), dtype="int64", count=len(idx))
+    else:  # the same rules, run by Arrow
+        text = pd.Series(texts, dtype="string")
+        found = {k: text.str.contains(regex, case=False, regex=True).to_numpy(dtype=bool) for k, regex in _CP_REGEX.items()}
+        marker = np.where(found["none"], 0, np.where(found["end"], -1, np.where(found["start"], 1, 0)))
     idx = idx[marker != 0]
     if len(idx) == 0:
         return _NO_PERIODS
