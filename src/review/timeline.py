@@ -119,7 +119,8 @@ def _conform(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     }
     if needs:
         frame = conform(frame, needs)
-    return frame[list(columns) + [c for c in frame.columns if c not in columns]]
+    ordered = list(columns) + [c for c in frame.columns if c not in columns]
+    return frame if list(frame.columns) == ordered else frame[ordered]
 
 
 def _has_na(series: pd.Series) -> bool:
@@ -646,8 +647,11 @@ def _period_columns(timeline: pd.DataFrame) -> dict:
     row's case and day, for the end of review). `timeline` is sorted by case then seq."""
     relevant = CP_PLAN_CONTACT_TYPES + HOSPITAL_ADMISSION_TYPES + HOSPITAL_DISCHARGE_TYPES
     rows = np.flatnonzero(_lookup(timeline["contact_type"], {t: True for t in relevant}, False))
-    cols = {name: timeline[name].iloc[rows].to_numpy(dtype=object, na_value="") for name in
-            ("case_id", "event_id", "contact_type", "agency", "organisation", "description", "action", "analysis")}
+    names = ("case_id", "event_id", "contact_type", "agency", "organisation", "description", "action", "analysis")
+    if len(timeline) < _SMALL:
+        cols = {name: timeline[name].to_numpy(dtype=object, na_value="")[rows] for name in names}
+    else:
+        cols = {name: timeline[name].iloc[rows].to_numpy(dtype=object, na_value="") for name in names}
     cols["day"] = _days_of(timeline["date"].iloc[rows])
     cols["date_end"] = _days_of(timeline["date_end"].iloc[rows])
     cols["all_case"] = timeline["case_id"]
@@ -779,11 +783,10 @@ def build_timeline(
     new["on_cp_plan"] = _within(case_codes, case_uniques, days, spans[kind == "cp_plan"])
     new["in_hospital"] = _within(case_codes, case_uniques, days, spans[kind == "hospital"])
 
-    added = pd.DataFrame(
-        {name: pd.array(values, dtype=TIMELINE_COLUMNS[name]) for name, values in new.items()}, index=frame.index
-    )
-    frame = pd.concat([frame.drop(columns=[c for c in new if c in frame.columns]), added], axis=1)
-    return _conform(frame, TIMELINE_COLUMNS)
+    columns = {name: frame[name] for name in frame.columns if name not in new}
+    columns.update({name: pd.array(values, dtype=TIMELINE_COLUMNS[name]) for name, values in new.items()})
+    ordered = list(TIMELINE_COLUMNS) + [c for c in frame.columns if c not in TIMELINE_COLUMNS]
+    return pd.DataFrame({name: columns[name] for name in ordered}, index=frame.index, copy=False)
 
 
 # ---------------------------------------------------------------------------------------------------
