@@ -298,10 +298,20 @@ _GROUP_TITLES = {"rule_id": "rule", "failing_category": "failing category", "age
                  "organisation": "organisation"}
 
 
-def plot_flag_rates(rates: pd.DataFrame, by: str, *, top: int = 25) -> Figure:
-    """Horizontal bars of flags per 100 contacts for the `top` groups of a `flag_rates` table."""
+def plot_flag_rates(rates: pd.DataFrame, by: str, *, top: int = 25, min_contacts: int = 30) -> Figure:
+    """Horizontal bars of flags per 100 contacts for the `top` groups of a `flag_rates` table.
+
+    Groups with fewer than `min_contacts` contacts are left out (a rate over a handful of contacts says
+    little); the title says so. The table itself keeps every group.
+    """
     title = f"Flags per 100 contacts by {_GROUP_TITLES.get(by, by)}"
-    data = rates.dropna(subset=["flags_per_100_contacts"]).head(top)
+    data = rates.dropna(subset=["flags_per_100_contacts"])
+    if by in ("agency_kind", "organisation") and min_contacts:
+        left_out = int((data["contacts"] < min_contacts).sum())
+        data = data[data["contacts"] >= min_contacts]
+        if left_out:
+            title += f" (top {top}; {left_out} with fewer than {min_contacts} contacts not shown)"
+    data = data.head(top)
     if data.empty:
         return _empty_figure(title, "No contacts.")
     with house_style():
@@ -346,6 +356,11 @@ def plot_latency_by_agency_kind(response_latency: pd.DataFrame) -> Figure:
         for median in box["medians"]:
             median.set_color("white")
             median.set_linewidth(1.5)
+        # the median also as a marker: a box of zero width (every concern escalated the same day) stays visible
+        medians = [np.median(d) if len(d) else np.nan for d in data]
+        ax.plot(medians, y, linestyle="none", marker="D", markersize=5, markerfacecolor="white",
+                markeredgecolor="black", label="median", gid="medians")
+        ax.legend(loc="lower right")
         labels = []
         for k, d in zip(kinds, data):
             total = int((frame["agency_kind"] == k).sum())
@@ -417,7 +432,7 @@ def plot_assurance(assurance: pd.DataFrame, *, top: int = 30) -> Figure:
         handles, names = ax.get_legend_handles_labels()
         handles.append(Line2D([], [], color=NEUTRAL, linestyle="--"))
         names.append(f"threshold ({threshold:g})")
-        ax.legend(handles, names, loc="lower right")
+        fig.legend(handles, names, loc="outside lower center", ncols=len(names))
         fig.suptitle(title)
     fig.review_alt_text = f"{title}: {int(dis.sum())} of {len(data)} declarations shown disagree with the evidence"
     return fig
