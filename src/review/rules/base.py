@@ -55,8 +55,9 @@ class Context:
 
     ``_case`` int code of case_id · ``_day`` the calendar day of `date` · ``_exact`` day precision ·
     ``_start`` / ``_end`` the period the row could fall in (equal to ``_day`` for exact rows) ·
-    ``_age_days`` · ``_mobile`` · ``_review_end`` · ``_padded`` "; tag; tag;" for tag matching ·
-    ``_agency`` int code of the agency.
+    ``_age_days`` · ``_mobile`` · ``_review_end`` · ``_agency`` int code of (case, agency) ·
+    ``_group`` the event group (own event id when alone) and ``_gcode`` its int code · ``_sd`` / ``_ed``
+    ``_start`` / ``_end`` as day numbers.
     """
 
     timeline: pd.DataFrame
@@ -65,26 +66,52 @@ class Context:
     extra: dict = field(default_factory=dict)
 
     # -- masks ------------------------------------------------------------------------------------
+    # Text columns are factorised once (a chronology repeats a few values many times): a mask is then
+    # a lookup on the distinct values, not a string comparison over every row.
+    def _coded(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        key = ("coded", column)
+        if key not in self.extra:
+            codes, uniques = pd.factorize(self.timeline[column].fillna(""))
+            self.extra[key] = (codes, np.asarray(uniques, dtype=object))
+        return self.extra[key]
+
+    def _isin(self, column: str, values) -> pd.Series:
+        codes, uniques = self._coded(column)
+        hit = np.append(np.isin(uniques, [str(v) for v in values]), False)  # code -1 (NA) -> False
+        return pd.Series(hit[codes], index=self.timeline.index)
+
+    def _tag_bits(self) -> tuple[np.ndarray, dict]:
+        """One int64 bit set of concern tags per row, and tag -> bit."""
+        if "tag_bits" not in self.extra:
+            codes, uniques = self._coded("concerns")
+            names = sorted({t.strip() for u in uniques for t in str(u).split(";") if t.strip()})
+            bit = {name: np.int64(1) << np.int64(i) for i, name in enumerate(names[:63])}
+            per_unique = np.array(
+                [sum(int(bit.get(t.strip(), 0)) for t in set(str(u).split(";")) if t.strip()) for u in uniques] + [0],
+                dtype="int64",
+            )
+            self.extra["tag_bits"] = (per_unique[codes], bit)
+        return self.extra["tag_bits"]
+
     def tags(self, tags, frame: pd.DataFrame | None = None) -> pd.Series:
-        """Rows whose concerns include any of `tags`."""
-        frame = self.timeline if frame is None else frame
-        tags = [t for t in tags if t]
-        if not tags:
-            return pd.Series(False, index=frame.index)
-        pattern = "; (?:" + "|".join(tags) + ");"
-        return frame["_padded"].str.contains(pattern, regex=True).fillna(False).astype(bool)
+        """Rows (of the timeline, or of `frame`, a subset of its rows) whose concerns include any of `tags`."""
+        bits, bit = self._tag_bits()
+        wanted = np.int64(0)
+        for tag in tags:
+            wanted |= bit.get(tag, np.int64(0))
+        hit = pd.Series((bits & wanted) != 0, index=self.timeline.index)
+        return hit if frame is None else hit.loc[frame.index]
 
     def escalations(self, kinds=None) -> pd.Series:
-        esc = self.timeline["escalation"]
         if kinds is None:
-            return (esc != "").fillna(False).astype(bool)
-        return esc.isin(list(kinds)).fillna(False).astype(bool)
+            return ~self._isin("escalation", [""])
+        return self._isin("escalation", kinds)
 
     def types(self, contact_types) -> pd.Series:
-        return self.timeline["contact_type"].isin(list(contact_types)).fillna(False).astype(bool)
+        return self._isin("contact_type", contact_types)
 
     def kinds(self, agency_kinds) -> pd.Series:
-        return self.timeline["agency_kind"].isin(list(agency_kinds)).fillna(False).astype(bool)
+        return self._isin("agency_kind", agency_kinds)
 
 
 def _period_bounds(day: pd.Series, precision: pd.Series, span_days: int) -> tuple[pd.Series, pd.Series]:
@@ -197,8 +224,9 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     tl["_ed"] = day_numbers(tl["_end"])
     acodes, auniques = pd.factorize(tl["agency"].fillna(""))
     tl["_agency"] = codes.astype("int64") * (len(auniques) + 1) + acodes
-    tl["_padded"] = "; " + tl["concerns"].fillna("") + ";"
     tl["_group"] = tl["event_group"].where(tl["event_group"] != "", tl["event_id"])
+    gcodes, guniques = pd.factorize(tl["_group"])
+    tl["_gcode"] = codes.astype("int64") * (len(guniques) + 1) + gcodes  # int key of (case, event group)
 
     # review end per case: the case's review date / date of death, else its last contact
     last = tl.groupby("_case")["_end"].max().reindex(range(len(case_ids)))
@@ -399,13 +427,13 @@ def fmt_days(days) -> pd.Series:
 def rows_of(ctx: Context, mask: pd.Series, columns=None) -> pd.DataFrame:
     cols = columns or [
         "event_id", "case_id", "_case", "_agency", "_day", "_start", "_end", "_exact", "date_precision",
-        "agency", "agency_kind", "contact_type", "concerns", "escalation", "_group", "_age_days",
+        "agency", "agency_kind", "contact_type", "concerns", "escalation", "_group", "_gcode", "_age_days",
         "age_display", "_mobile", "_review_end", "seq", "informed_agencies", "date",
     ]
     return ctx.timeline.loc[mask.to_numpy(dtype=bool), cols].copy()
 
 
-def first_per_group(frame: pd.DataFrame, keys=("_case", "_group")) -> pd.DataFrame:
+def first_per_group(frame: pd.DataFrame, keys=("_case", "_gcode")) -> pd.DataFrame:
     """Keep the first row (canonical timeline order) of each event group: one flag per reported event."""
     return frame[~frame.duplicated(list(keys), keep="first")]
 

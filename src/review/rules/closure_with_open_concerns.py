@@ -20,11 +20,11 @@ def closure_with_open_concerns(ctx: Context, params: dict) -> pd.DataFrame:
     if closures.empty:
         return closures
     closures["lo"] = closures["_day"] - params["window_days"] * DAY
-    concerns = tl.loc[tl["concerns"].fillna("") != "", ["_case", "_start", "_end", "_exact", "_group", "agency", "event_id", "concerns", "date_precision"]]
+    concerns = tl.loc[(tl["concerns"].fillna("") != "").to_numpy(), ["_case", "_start", "_end", "_exact", "_gcode", "agency", "event_id", "concerns", "date_precision"]]
     concerns = concerns.assign(pos=concerns.index)
-    pairs = window_pairs(ctx, closures[["_case", "lo", "_day", "_group"]], concerns, "lo", "_day")
+    pairs = window_pairs(ctx, closures[["_case", "lo", "_day", "_gcode"]], concerns, "lo", "_day")
     before = np.where(pairs["e__exact"], pairs["e_pos"] < pairs["t_index"], pairs["e__end"] < pairs["_day"])
-    pairs = pairs[before & (pairs["e__group"] != pairs["_group"]).to_numpy()]
+    pairs = pairs[before & (pairs["e__gcode"] != pairs["_gcode"]).to_numpy()]
     if pairs.empty:
         return pd.DataFrame()
     # a concern assessed between its recording and the closure is not "open"

@@ -6,6 +6,7 @@ inconsistent explanations); Working Together to Safeguard Children 2023, chapter
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .base import DAY, Context, delay_from, first_per_group, first_response, fmt_age, fmt_date, fmt_tags, outcome_text, register, rows_of
@@ -28,9 +29,10 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     t = triggers[~response["timely"].to_numpy()]
     r = response[~response["timely"]]
 
-    group_tags = ctx.timeline.loc[ctx.timeline["_group"].isin(t["_group"]), ["_case", "_group", "_padded"]]
-    high_groups = group_tags[ctx.tags(params["high_severity_tags"], group_tags)]
-    high = pd.MultiIndex.from_frame(t[["_case", "_group"]]).isin(pd.MultiIndex.from_frame(high_groups[["_case", "_group"]]))
+    # high severity when any record of the same event gives an inconsistent explanation / non-accidental
+    high_rows = ctx.tags(params["high_severity_tags"]).to_numpy()
+    high_groups = np.unique(tl["_gcode"].to_numpy()[high_rows])
+    high = np.isin(t["_gcode"].to_numpy(), high_groups)
 
     out = pd.DataFrame(index=t.index)
     out["case_id"] = t["case_id"]

@@ -58,7 +58,7 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
         return pd.DataFrame(columns=cols)
     decisions["lo"] = decisions["_day"] - window_days * DAY
     has = ctx.tags(tags)
-    concerns = tl.loc[has, ["_case", "_start", "_end", "_exact", "_group", "_agency", "agency", "escalation", "informed_agencies", "concerns"]]
+    concerns = tl.loc[has, ["_case", "_start", "_end", "_exact", "_gcode", "_agency", "agency", "escalation", "informed_agencies", "concerns"]]
     concerns = concerns.assign(pos=concerns.index)
     pairs = window_pairs(ctx, decisions, concerns, "lo", "_day")
     before = np.where(pairs["e__exact"], pairs["e_pos"] <= pairs["t_index"], pairs["e__end"] < pairs["_day"])
@@ -68,9 +68,9 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
     # 1. the deciding agency's own record (any of its rows in the window carrying the tag: see below)
     same = pairs["e__agency"] == pairs["_agency"]
     # 2. linked event: A's row's event group has a row of the deciding agency's
-    group_agencies = tl[["_case", "_group", "_agency"]].drop_duplicates()
-    linked = pairs[["_case", "e__group", "_agency"]].merge(
-        group_agencies.rename(columns={"_group": "e__group"}), how="left", indicator=True
+    group_agencies = tl[["_case", "_gcode", "_agency"]].drop_duplicates()
+    linked = pairs[["_case", "e__gcode", "_agency"]].merge(
+        group_agencies.rename(columns={"_gcode": "e__gcode"}), how="left", indicator=True
     )["_merge"].eq("both").to_numpy()
     # 3. A's row says it informed the deciding agency
     informed = pairs["e_informed_agencies"].fillna("").str.split(";")

@@ -30,11 +30,11 @@ def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, pa
     triggers = triggers[~triggers["timely"]]
     if triggers.empty:
         return None
-    ev = events[["_case", "_group", "_start", "_end", "_exact", "event_id", "_day", "date_precision"]].assign(pos=events.index)
+    ev = events[["_case", "_gcode", "_start", "_end", "_exact", "event_id", "_day", "date_precision"]].assign(pos=events.index)
     pairs = window_pairs(ctx, triggers[["_case", "lo", "_day"]], ev, "lo", "_day")
     # an exact event later the same day is not part of the pattern the trigger completes
     pairs = pairs[~(pairs["e__exact"] & (pairs["e_pos"] > pairs["t_index"]))]
-    count = pairs.groupby("t_index")["e__group"].nunique()
+    count = pairs.groupby("t_index")["e__gcode"].nunique()
     t = triggers[triggers.index.isin(count[count >= min_count].index)].copy()
     if t.empty:
         return None

@@ -36,10 +36,10 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     if triggers.empty:
         return triggers
     keys = ("_case", "_agency") if same else ("_case",)
-    ev = events[["_case", "_agency", "_group", "_start", "_end", "_exact", "event_id", "date_precision"]].assign(pos=events.index)
+    ev = events[["_case", "_agency", "_gcode", "_start", "_end", "_exact", "event_id", "date_precision"]].assign(pos=events.index)
     pairs = window_pairs(ctx, triggers[list(keys) + ["lo", "_day"]], ev, "lo", "_day", keys=keys)
     pairs = pairs[~(pairs["e__exact"] & (pairs["e_pos"] > pairs["t_index"]))]
-    count = pairs.groupby("t_index")["e__group"].nunique()
+    count = pairs.groupby("t_index")["e__gcode"].nunique()
     t = triggers[triggers.index.isin(count[count >= params["min_missed"]].index)].copy()
     if t.empty:
         return t
