@@ -442,3 +442,35 @@ def test_readme_lists_every_exit_code_the_tool_uses():
     listed = {int(code) for code in re.findall(r"^\| (\d+) \|", section, re.M)}
     used = {cls.exit_code for cls in vars(errors).values() if isinstance(cls, type) and issubclass(cls, errors.ReviewError)}
     assert used | {0, 1, INTERNAL_ERROR, 130} == listed
+
+
+def test_one_stray_value_in_the_last_cell_is_refused_not_a_crash(tmp_path):
+    """The parser allocates A1 to the last value: XFD1048576 would be 17 billion cells (an abort, not an
+    exception). Run in a subprocess so that a regression fails this test instead of killing the run."""
+    make_case(tmp_path)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in GOOD_ROWS:
+        ws.append(row)
+    ws["XFD1048576"] = "stray"
+    wb.save(tmp_path / "gp.xlsx")
+    result = subprocess.run([sys.executable, "-m", "review.cli", "validate", str(tmp_path)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == FileTooLargeError.exit_code, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr and "backtrace" not in result.stderr
+    assert result.stderr.strip().startswith(
+        "review: error: gp.xlsx, sheet 'Sheet': the sheet's used range is A1:XFD1048576 (1,048,576 rows x 16,384 columns)")
+
+
+def test_formatting_far_from_the_data_is_not_a_used_range(tmp_path, capsys):
+    from openpyxl.styles import Font
+
+    make_case(tmp_path)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in GOOD_ROWS:
+        ws.append(row)
+    ws["XFD1048576"].font = Font(bold=True)  # formatted, no value: the parser skips it
+    wb.save(tmp_path / "gp.xlsx")
+    code, report = validate_json(tmp_path, capsys)
+    assert code == 0 and report["rows_accepted"] == 2

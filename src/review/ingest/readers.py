@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -27,6 +28,9 @@ TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 #: a zip whose contents inflate more than this many times (and past MAX_INFLATED_MB) is refused
 MAX_INFLATE_RATIO = 200
 MAX_INFLATED_MB = 500
+#: a sheet whose used range (A1 to its last cell with a value) holds more cells than this is refused:
+#: the workbook parser allocates the whole range, so one stray value in XFD1048576 would exhaust memory
+MAX_SHEET_CELLS = 20_000_000
 HIDDEN_NOTE = "hidden sheet: not read (name it under `sheets:` for this file in case.yml to read it)"
 
 
@@ -266,6 +270,75 @@ def _uncached_formulas(path: Path, sheet_names: list[str]) -> dict[str, dict[tup
     return found
 
 
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
+
+
+def _xlsx_sheet_extents(path: Path, sheet_names: list[str]) -> dict[str, tuple[int, int, str]]:
+    """{sheet: (rows, columns, last cell)} of the range the parser will allocate for each sheet: from A1
+    to the furthest row and column holding a value. A quick bound from every cell reference first; the
+    exact scan (cells with a value, formula or inline string) only when that bound is too large."""
+    import posixpath
+
+    from defusedxml import ElementTree
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    found: dict[str, tuple[int, int, str]] = {}
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+            return found
+        targets = {}
+        for rel in ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels")):
+            target = rel.get("Target", "")
+            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            targets[rel.get("Id")] = target
+        sheets = ElementTree.fromstring(zf.read("xl/workbook.xml")).find(f"{main}sheets")
+        for sheet in [] if sheets is None else sheets:
+            name, part = sheet.get("name"), targets.get(sheet.get(f"{rel_ns}id"))
+            if name not in sheet_names or part not in names:
+                continue
+            xml = zf.read(part)
+            refs = _CELL_REF.findall(xml)
+            rows = max(map(int, (r for _, r in refs)), default=0)
+            columns = max((_cell_position(c.decode() + "1")[1] + 1 for c in {c for c, _ in refs}), default=0)
+            if rows * columns > MAX_SHEET_CELLS:
+                rows = columns = 0
+                for match in _CELL.finditer(xml):
+                    body = match.group(2) or b""
+                    if b"<v" not in body and b"<is" not in body and b"<f" not in body and b":v" not in body:
+                        continue  # formatting only: the parser skips it
+                    ref = re.search(rb'\br="([A-Z]{1,3}[0-9]{1,7})"', match.group(1))
+                    position = _cell_position(ref.group(1).decode()) if ref else None
+                    if position is not None:
+                        rows, columns = max(rows, position[0] + 1), max(columns, position[1] + 1)
+            found[name] = (rows, columns, _cell_name(rows - 1, columns - 1) if rows and columns else "A1")
+    return found
+
+
+def _cell_name(row: int, column: int) -> str:
+    letters, index = "", column + 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
+def _check_extent(extent: tuple[int, int, str] | None, rel: str, sheet: str) -> None:
+    if extent is None:
+        return
+    rows, columns, last = extent
+    if rows * columns > MAX_SHEET_CELLS:
+        raise FileTooLargeError(
+            f"the sheet's used range is A1:{last} ({rows:,} rows x {columns:,} columns), too large to read: "
+            f"a stray value far from the chronology? Delete the cells beyond the chronology (up to {last}) "
+            "and save again",
+            file=rel,
+            sheet=sheet,
+        )
+
+
 def _cell_position(ref: str) -> tuple[int, int] | None:
     """'B12' -> (11, 1) (0-based row and column)."""
     letters = "".join(ch for ch in ref if ch.isalpha())
@@ -340,6 +413,7 @@ def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec) -> list[RawT
             )
         merge_fallback = None
         uncached = None
+        extents = None
         tables = []
         for meta in metadata:
             if wanted and meta.name not in wanted:
@@ -351,6 +425,10 @@ def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec) -> list[RawT
             if hidden and meta.name not in wanted:
                 tables.append(RawTable(rel, meta.name, [], [], hidden=True, notes=[HIDDEN_NOTE]))
                 continue
+            if kind == "xlsx":
+                if extents is None:
+                    extents = _xlsx_sheet_extents(path, names)
+                _check_extent(extents.get(meta.name), rel, meta.name)
             try:
                 sheet = workbook.get_sheet_by_name(meta.name)
                 rows = sheet.to_python(skip_empty_area=False)
