@@ -196,6 +196,10 @@ def _progress(total: int, desc: str, enabled: bool):
 # ---------------------------------------------------------------------------------------------------
 # Build
 # ---------------------------------------------------------------------------------------------------
+#: what `review notebooks` writes into a report folder: kept when the report is rebuilt
+KEPT_BESIDE_REPORT = ("notebooks",)
+
+
 def _check_out_dir(out_dir: Path, case_dir: Path) -> None:
     out = out_dir.resolve()
     case = case_dir.resolve()
@@ -203,7 +207,8 @@ def _check_out_dir(out_dir: Path, case_dir: Path) -> None:
         raise ConfigError("the output folder must not be (or contain) the case folder", file=out_dir)
     if out.exists() and not out.is_dir():
         raise ConfigError("the output path exists and is not a folder", file=out_dir)
-    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
+    foreign = [p for p in out.iterdir() if p.name not in KEPT_BESIDE_REPORT] if out.is_dir() else []
+    if foreign and not (out / MANIFEST).is_file():
         raise ConfigError("the output folder exists and is not a review report (no manifest.json); "
                           "refusing to replace it", file=out_dir)
 
@@ -225,6 +230,9 @@ def _publish(staging: Path, out_dir: Path) -> None:
             os.replace(backup, out_dir)  # put the previous report back
         raise
     if backup is not None:
+        for name in KEPT_BESIDE_REPORT:  # executed notebooks are written beside the build's outputs
+            if (backup / name).exists() and not (out_dir / name).exists():
+                os.replace(backup / name, out_dir / name)
         shutil.rmtree(backup, ignore_errors=True)
 
 
@@ -329,7 +337,8 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
 
         step("html")
         notes = ["Anonymised view: people's names and the child's date of birth are pseudonymised."] if redact else []
-        write_html(_inside(staging, "report.html"), config, view, embedded, quality, sources, notes=notes)
+        write_html(_inside(staging, "report.html"), config, view, embedded, quality, sources, notes=notes,
+                   redact_text=redactor.text if redactor is not None else None)
         bar.update()
 
         step("manifest")

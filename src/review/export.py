@@ -603,7 +603,7 @@ def headline_counts(timeline: pd.DataFrame, flags: pd.DataFrame | None = None) -
 
 
 def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, bytes, str]] = (), report=None,
-               sources=None, *, title: str | None = None, notes: Sequence[str] = ()) -> Path:
+               sources=None, *, title: str | None = None, notes: Sequence[str] = (), redact_text=None) -> Path:
     """Write the self-contained HTML report (one file: inline CSS, figures embedded as SVG data, no script).
 
     Parameters
@@ -615,6 +615,9 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
     report : `IngestReport` or (files, rejections) frames, for the data quality section.
     sources : input files with SHA-256 (see `write_workbook`).
     notes : extra lines for the summary (e.g. "Names pseudonymised").
+    redact_text : for the anonymised view, a function applied to the summary sentences the report writes
+        itself (e.g. ``Redactor.text``: a period starting on the child's date of birth); the tables are
+        expected to be redacted already.
 
     Every piece of text is escaped with `html.escape`, so an agency's "<script>" is shown, not run; a
     Content-Security-Policy forbids scripts and any network access even so.
@@ -647,9 +650,13 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
         summary.append(health.strip())
     summary += list(notes)
     summary.append("Flags are proposals from documented rules, not findings: each carries the reviewer's decision.")
+    headline = headline_counts(timeline, flags)
+    if redact_text is not None:
+        summary = [redact_text(s) for s in summary]
+        headline = [redact_text(s) for s in headline]
     parts.append("<section id=\"summary\"><h2>Case summary</h2>")
     parts += [f"<p class=\"muted\">{_e(s)}</p>" for s in summary]
-    parts.append("<ul class=\"headline\">" + "".join(f"<li>{_e(line)}</li>" for line in headline_counts(timeline, flags)) + "</ul>")
+    parts.append("<ul class=\"headline\">" + "".join(f"<li>{_e(line)}</li>" for line in headline) + "</ul>")
     parts.append("</section>")
 
     if charts:
