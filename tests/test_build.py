@@ -173,3 +173,24 @@ def test_redacted_build_pseudonymises_names_everywhere(fake_pipeline, tmp_path):
         text = (out / name).read_text(encoding="utf-8-sig")
         assert "Kerry Stone" not in text and "Ava Stone" not in text, name
     assert "Mother" in (out / "chronology.csv").read_text(encoding="utf-8-sig")
+
+
+def test_verify_explains_different_package_versions_and_a_missing_case(two_builds, tmp_path, capsys):
+    _, a, _, manifest, _ = two_builds
+    edited = json.loads((a / "manifest.json").read_text(encoding="utf-8"))
+    edited["packages"]["matplotlib"] = "0.0.1"
+    edited["case_dir"] = (tmp_path / "gone").as_posix()
+    report = tmp_path / "report"
+    report.mkdir()
+    (report / "manifest.json").write_text(json.dumps(edited), encoding="utf-8")
+    result = build.verify_report(report)
+    assert not result.ok
+    assert "cannot read the case folder" in result.error
+    assert any(c.startswith("package version differs: matplotlib 0.0.1 (manifest)") for c in result.causes)
+    assert main(["verify", str(report)]) == 1
+    assert "missing" in capsys.readouterr().out
+
+
+def test_build_of_a_missing_case_is_a_one_line_error(tmp_path, capsys):
+    assert main(["build", str(tmp_path / "nope"), "--no-progress"]) == ConfigError.exit_code
+    assert "case folder not found" in capsys.readouterr().err
