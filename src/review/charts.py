@@ -181,6 +181,14 @@ def _empty_figure(title: str, message: str, figsize=(8, 3)) -> Figure:
     return fig
 
 
+def _named_lanes(timeline: pd.DataFrame) -> pd.DataFrame:
+    """Blank agency / agency kind shown as such rather than as an unlabelled lane."""
+    out = timeline.copy()
+    out["agency"] = out["agency"].replace("", "(agency not recorded)")
+    out["agency_kind"] = out["agency_kind"].replace("", "other")
+    return out
+
+
 def _agency_order(timeline: pd.DataFrame) -> list[tuple[str, str]]:
     """(agency_kind, agency) lanes: grouped by kind in vocabulary order, agencies alphabetically."""
     kinds = {k: i for i, k in enumerate(AGENCY_KINDS)}
@@ -274,7 +282,7 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
     config = _case_config(case)
     case_id = getattr(config, "case_id", "")
     title = f"Case {_plain_text(case_id)}: contacts by agency over time" if case_id else "Contacts by agency over time"
-    timeline = conform(timeline, TIMELINE_COLUMNS)
+    timeline = _named_lanes(conform(timeline, TIMELINE_COLUMNS))
     timeline = timeline[timeline["date"].notna()]
     if flags is None:
         flags = pd.DataFrame(columns=["flag_id", "trigger_event_id", "trigger_date", "agencies", "severity"])
@@ -671,7 +679,7 @@ def plot_contact_density(timeline: pd.DataFrame) -> Figure:
     import seaborn as sns
 
     title = "Contacts per agency per month"
-    timeline = conform(timeline, TIMELINE_COLUMNS)
+    timeline = _named_lanes(conform(timeline, TIMELINE_COLUMNS))
     timeline = timeline[timeline["date"].notna()]
     with house_style():
         if timeline.empty:
