@@ -191,6 +191,20 @@ def _sorted_order(keys: list[np.ndarray]) -> np.ndarray:
     return np.lexsort(keys)
 
 
+def _group_codes(tl: pd.DataFrame, case_codes: np.ndarray) -> np.ndarray:
+    """An int key per (case, event group). Most rows are alone in their group, so only the rows of
+    shared groups are factorised (factorising a million distinct ids is the costly part)."""
+    n = len(tl)
+    group = tl["event_group"].fillna("")
+    shared = ((group != "") & (group != tl["event_id"])).to_numpy(dtype=bool)
+    out = np.arange(n, dtype="int64")
+    if shared.any():
+        members = group.isin(pd.unique(group[shared])).to_numpy(dtype=bool) | shared
+        sub = pd.DataFrame({"case": case_codes[members], "group": group[members].to_numpy()})
+        out[members] = n + sub.groupby(["case", "group"], sort=True).ngroup().to_numpy()
+    return out
+
+
 def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     columns = {name: TIMELINE_COLUMNS[name] for name in USED_COLUMNS}
     tl = conform(timeline[[c for c in timeline.columns if c in columns]], columns)
@@ -225,8 +239,7 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     acodes, auniques = pd.factorize(tl["agency"].fillna(""))
     tl["_agency"] = codes.astype("int64") * (len(auniques) + 1) + acodes
     tl["_group"] = tl["event_group"].where(tl["event_group"] != "", tl["event_id"])
-    gcodes, guniques = pd.factorize(tl["_group"])
-    tl["_gcode"] = codes.astype("int64") * (len(guniques) + 1) + gcodes  # int key of (case, event group)
+    tl["_gcode"] = _group_codes(tl, codes)
 
     # review end per case: the case's review date / date of death, else its last contact
     last = tl.groupby("_case")["_end"].max().reindex(range(len(case_ids)))

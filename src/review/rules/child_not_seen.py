@@ -10,22 +10,32 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .base import DAY, Context, delay_from, first_response, fmt_date, fmt_days, outcome_text, register, rows_of
+from .base import (
+    _BIG, _NAT_DAY, _OFFSET, DAY, Context, day_numbers, delay_from, first_response, fmt_date, fmt_days, outcome_text,
+    register, rows_of,
+)
 
 
-def _last_seen(ctx: Context, rows: pd.DataFrame, seen: pd.Series) -> pd.Series:
-    """The latest day before each row's day on which the child could have been seen (a partial-date
-    sighting counts at the latest day of its period, so a gap is never longer than certain)."""
+def _last_seen(ctx: Context, rows: np.ndarray, seen: pd.Series) -> np.ndarray:
+    """For the timeline rows `rows` (positions), the latest day number before the row's day on which the
+    child could have been seen (a partial-date sighting counts at the latest day of its period, so a
+    gap is never longer than certain); the NaT sentinel when never seen before."""
     tl = ctx.timeline
-    s = tl.loc[seen.to_numpy(dtype=bool), ["_case", "_start", "_end"]].sort_values(["_case", "_start"], kind="mergesort")
-    s["_latest"] = s.groupby("_case")["_end"].cummax()
-    left = rows[["_case", "_day"]].assign(_i=np.arange(len(rows))).sort_values("_day", kind="mergesort")
-    merged = pd.merge_asof(
-        left, s.sort_values("_start", kind="mergesort")[["_case", "_start", "_latest"]],
-        left_on="_day", right_on="_start", by="_case", direction="backward", allow_exact_matches=False,
-    ).set_index("_i").sort_index()
-    latest = pd.Series(merged["_latest"].to_numpy(), index=rows.index, dtype="datetime64[ns]")
-    return latest.where(latest < rows["_day"], rows["_day"] - DAY)
+    m = seen.to_numpy(dtype=bool)
+    s_case = tl["_case"].to_numpy()[m]
+    s_start = tl["_sd"].to_numpy()[m]
+    s_end = tl["_ed"].to_numpy()[m]
+    keys = s_case * _BIG + s_start + _OFFSET
+    order = np.argsort(keys, kind="stable")
+    keys, s_case = keys[order], s_case[order]
+    # running latest end within a case: cases are sorted, so a global running max of case-offset ends
+    latest = np.maximum.accumulate(s_case * _BIG + s_end[order] + _OFFSET) - s_case * _BIG - _OFFSET
+    r_case = tl["_case"].to_numpy()[rows]
+    r_day = tl["_sd"].to_numpy()[rows]
+    idx = np.searchsorted(keys, r_case * _BIG + r_day + _OFFSET, side="left") - 1  # start < day
+    ok = (idx >= 0) & (s_case[np.maximum(idx, 0)] == r_case) if len(keys) else np.zeros(len(rows), dtype=bool)
+    out = np.where(ok, np.minimum(latest[np.maximum(idx, 0)] if len(keys) else 0, r_day - 1), _NAT_DAY)
+    return out
 
 
 def _run_start(ctx: Context, on: pd.Series) -> pd.Series:
@@ -40,18 +50,29 @@ def _run_start(ctx: Context, on: pd.Series) -> pd.Series:
 
 def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: str, what: str) -> pd.DataFrame:
     tl = ctx.timeline
-    since = _run_start(ctx, on)
-    rows = rows_of(ctx, on.fillna(False).astype(bool) & tl["_exact"])
-    if rows.empty:
-        return rows
-    rows["since"] = since[rows.index]
-    rows["last_seen"] = _last_seen(ctx, rows, seen)
-    rows["clock"] = rows[["last_seen", "since"]].max(axis=1)
-    rows["gap"] = (rows["_day"] - rows["clock"]) / DAY
-    t = rows[rows["gap"] > max_days]
-    t = t[~t.duplicated(["_case", "clock"], keep="first")].copy()
-    if t.empty:
-        return t
+    on = on.fillna(False).astype(bool)
+    rows = np.flatnonzero((on & tl["_exact"]).to_numpy(dtype=bool))
+    if not len(rows):
+        return pd.DataFrame()
+    since = day_numbers(_run_start(ctx, on).to_numpy()[rows])
+    last_seen = _last_seen(ctx, rows, seen)
+    clock = np.maximum(last_seen, since)
+    day = tl["_sd"].to_numpy()[rows]
+    gap = day - clock
+    over = gap > max_days
+    first = over.copy()
+    if over.any():  # one flag per unseen stretch: the first contact past the limit
+        keys = pd.DataFrame({"case": tl["_case"].to_numpy()[rows][over], "clock": clock[over]})
+        first[over] = ~keys.duplicated().to_numpy()
+    pick = rows[first]
+    if not len(pick):
+        return pd.DataFrame()
+    t = rows_of(ctx, pd.Series(np.isin(np.arange(len(tl)), pick), index=tl.index))
+    to_date = lambda d: pd.Series(d.astype("datetime64[D]").astype("datetime64[ns]"), index=t.index)  # noqa: E731
+    t["since"] = to_date(since[first])
+    t["last_seen"] = to_date(last_seen[first]).mask(last_seen[first] == _NAT_DAY)
+    t["clock"] = to_date(clock[first])
+    t["gap"] = gap[first].astype("float64")
     t["deadline"] = t["clock"] + max_days * DAY
     t["anchor"] = t["clock"] + DAY
     r = first_response(ctx, t, seen)
