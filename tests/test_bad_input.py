@@ -474,3 +474,20 @@ def test_formatting_far_from_the_data_is_not_a_used_range(tmp_path, capsys):
     wb.save(tmp_path / "gp.xlsx")
     code, report = validate_json(tmp_path, capsys)
     assert code == 0 and report["rows_accepted"] == 2
+
+
+def test_a_csv_line_of_many_commas_does_not_widen_every_row(tmp_path, capsys):
+    make_case(tmp_path)
+    lines = ["Date,Details" + "," * 200_000] + ["01/02/2023,Visit"] * 5_000
+    (tmp_path / "gp.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, report = validate_json(tmp_path, capsys)
+    assert code == 0 and report["rows_accepted"] == 5_000
+
+
+def test_a_csv_with_a_stray_value_far_to_the_right_is_refused_not_exhausting_memory(tmp_path, capsys):
+    make_case(tmp_path)
+    lines = ["Date,Details"] + ["01/02/2023,Visit"] * 20_000 + ["01/02/2023,Visit" + "," * 3_000 + "stray"]
+    (tmp_path / "gp.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, output = validate(tmp_path, capsys)
+    assert code == FileTooLargeError.exit_code
+    assert "gp.csv: the file is 20,002 rows x 3,002 columns (row 20002 is the widest), too large to read" in error_line(output)

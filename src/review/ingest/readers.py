@@ -583,6 +583,17 @@ def read_csv(path: Path, rel: str) -> RawTable:
         rows = [[cell if cell.strip() else None for cell in record] for record in reader]
     except csv.Error as exc:
         raise IngestError(f"the CSV file cannot be parsed ({exc})", file=rel, row=reader.line_num) from None
+    # empty fields past the last column holding a value say nothing (and a line of 100,000 commas would
+    # widen every row): cut there, rows shorter than that keep their length
+    width = max((max((i for i, v in enumerate(row) if v is not None), default=-1) + 1 for row in rows), default=0)
+    rows = [row[:width] if len(row) > width else row for row in rows]
+    if len(rows) * width > MAX_SHEET_CELLS:
+        widest = next(i for i, row in enumerate(rows, start=1) if len(row) == width)
+        raise FileTooLargeError(
+            f"the file is {len(rows):,} rows x {width:,} columns (row {widest} is the widest), too large to read: "
+            "a stray value far to the right? Delete it and save again",
+            file=rel,
+        )
     return RawTable(rel, "", rows, list(range(1, len(rows) + 1)), notes=notes)
 
 
