@@ -86,3 +86,16 @@ def test_response_latency_covers_every_concern_of_the_sample(analysis):
     assert set(analysis.response_latency["event_id"]) == set(tl.loc[tl["concerns"] != "", "event_id"])
     flagged = analysis.response_latency["flagged"]
     assert flagged.any() and not flagged.all()
+
+
+def test_sample_flags_do_not_depend_on_row_order(analysis):
+    import pandas as pd
+
+    from review.rules import detect
+
+    timeline = analysis.timeline
+    config = analysis.rules  # the rules the analysis ran with
+    expected = detect(timeline, None, config)
+    for seed in (1, 2):
+        shuffled = timeline.sample(frac=1, random_state=seed).reset_index(drop=True)
+        pd.testing.assert_frame_equal(detect(shuffled, None, config), expected)
