@@ -368,13 +368,34 @@ def window_pairs(
     keys=("_case",),
 ) -> pd.DataFrame:
     """Pairs (trigger, event) where the event certainly lies in [trigger[lo], trigger[hi]]: its whole
-    period (``_start``..``_end``) inside the window. Trigger columns keep their names, event columns are
-    prefixed ``e_``; the trigger's index is in ``t_index``."""
-    left = triggers.assign(t_index=triggers.index)
-    right = events.add_prefix("e_")
-    pairs = left.merge(right, left_on=list(keys), right_on=[f"e_{k}" for k in keys], how="inner")
-    inside = (pairs["e__start"] >= pairs[lo]) & (pairs["e__end"] <= pairs[hi])
-    return pairs[inside.fillna(False).to_numpy(dtype=bool)]
+    period (``_start``..``_end``) inside the window, in the same case (or the same agency of the case,
+    with ``keys=("_case", "_agency")``). Trigger columns keep their names, event columns are prefixed
+    ``e_``; the trigger's index is in ``t_index``.
+
+    Only the events whose start falls in each trigger's window are paired (two binary searches over
+    (group, start day) keys), never the whole case's cross product: memory stays proportional to the
+    pairs that matter.
+    """
+    group = "_agency" if "_agency" in keys else "_case"
+    e_group = events[group].to_numpy().astype("int64")
+    e_start = day_numbers(events["_start"])
+    e_end = day_numbers(events["_end"])
+    e_keys = e_group * _BIG + e_start + _OFFSET
+    order = np.argsort(e_keys, kind="stable")
+    e_keys = e_keys[order]
+    t_group = triggers[group].to_numpy().astype("int64")
+    t_lo, t_hi = day_numbers(triggers[lo]), day_numbers(triggers[hi])
+    first = np.searchsorted(e_keys, t_group * _BIG + t_lo + _OFFSET, side="left")
+    last = np.searchsorted(e_keys, t_group * _BIG + t_hi + _OFFSET, side="right")
+    counts = np.maximum(last - first, 0)
+    t_rep = np.repeat(np.arange(len(triggers)), counts)
+    within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    e_pos = order[np.repeat(first, counts) + within]
+    keep = e_end[e_pos] <= t_hi[t_rep]  # the whole period inside the window
+    t_rep, e_pos = t_rep[keep], e_pos[keep]
+    left = triggers.assign(t_index=triggers.index).iloc[t_rep].reset_index(drop=True)
+    right = events.add_prefix("e_").iloc[e_pos].reset_index(drop=True)
+    return pd.concat([left, right], axis=1)
 
 
 def joined(values: pd.Series, by) -> pd.Series:
