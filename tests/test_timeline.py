@@ -2,7 +2,6 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -8,7 +8,6 @@ Everything works on numpy arrays of the table sorted by ``case_id``: one call ca
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import numpy as np
@@ -99,9 +98,6 @@ AGENCY_SUMMARY_COLUMNS: dict[str, str] = {
     "concerns_recorded": "Int64",
     "escalations_made": "Int64",
 }
-
-DAY = np.timedelta64(1, "D")
-
 
 # ---------------------------------------------------------------------------------------------------
 # Small numpy helpers. The timeline is built on numpy arrays of a table sorted by case: one call may
