@@ -235,3 +235,20 @@ def test_a_profile_cannot_be_read_from_outside_the_case_folder(tmp_path, outside
     with open(case_dir / "gp.csv", "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows([["Date", "Details"], ["01/02/2023", "Visit"]])
     assert "outside the case folder" in _refused(case_dir, capsys)
+
+
+def test_notebooks_default_folder_is_confined_to_reports(tmp_path, monkeypatch):
+    import review.notebooks as notebooks_module
+
+    case_dir = write_hostile_case(tmp_path / "case")
+    seen = {}
+
+    def fake_run(case, out_dir, **kwargs):
+        seen["out"] = Path(out_dir)
+        return []
+
+    monkeypatch.setattr(notebooks_module, "run_notebooks", fake_run)
+    monkeypatch.chdir(tmp_path)
+    assert main(["notebooks", str(case_dir)]) == 0
+    reports = (tmp_path / "reports").resolve()
+    assert reports in (tmp_path / seen["out"]).resolve().parents

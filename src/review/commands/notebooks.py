@@ -18,8 +18,11 @@ def run(args) -> int:
     from ..config import load_case_config
     from ..notebooks import run_notebooks
 
+    from ..export import safe_name
+
     config = load_case_config(args.case_dir)
-    out_dir = Path(args.out) if args.out else Path("reports") / config.case_id
+    # the case_id is the case's word, not a path: "../../x" must not leave reports/
+    out_dir = Path(args.out) if args.out else Path("reports") / safe_name(config.case_id, "case")
     executed = run_notebooks(
         args.case_dir,
         out_dir,
