@@ -491,3 +491,16 @@ def test_a_csv_with_a_stray_value_far_to_the_right_is_refused_not_exhausting_mem
     code, output = validate(tmp_path, capsys)
     assert code == FileTooLargeError.exit_code
     assert "gp.csv: the file is 20,002 rows x 3,002 columns (row 20002 is the widest), too large to read" in error_line(output)
+
+
+def test_real_excel_dates_stored_day_and_month_swapped_get_the_sheet_warning(tmp_path, capsys):
+    """A US-locale program turned "03/01/2023" (3 January) into a real date, 1 March: every cell is a
+    valid date; only the sequence gives it away."""
+    import datetime as dt
+
+    make_case(tmp_path, review_date=None)
+    true_dates = [dt.datetime(2023, m, d) for m in range(1, 13) for d in (3, 9)]
+    swapped = [dt.datetime(t.year, t.day, t.month) for t in true_dates]
+    write_xlsx(tmp_path / "hv.xlsx", [["Date", "Details"], *[[d, "Visit"] for d in swapped]])
+    code, output = validate(tmp_path, capsys)
+    assert code == 0 and "hv.xlsx, sheet 'Chronology', column 'Date': " + MONTH_FIRST_NOTE in output
