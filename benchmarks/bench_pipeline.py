@@ -6,8 +6,8 @@ plain row-by-row Python baselines (benchmarks/baseline_rowwise.py).
     python benchmarks/bench_pipeline.py --sizes 10000,50000 --workers 2 --markdown out.md
 
 Every measurement runs in its own subprocess (fresh interpreter, nothing cached), which reports wall
-seconds of the timed section and the peak resident memory (RSS) of that process *and its children*
-(the Dask workers), sampled every 10 ms with psutil during the timed section. Data generation and
+seconds and CPU seconds of the timed section and the peak resident memory (RSS) of that process (and,
+for Dask, of its children: the workers), sampled every 20 ms with psutil during the timed section. Data generation and
 writing are not timed. The row-by-row baseline runs up to --baseline-max contacts and is extrapolated
 linearly above that (marked "extrapolated" in the output).
 """
@@ -36,11 +36,12 @@ TARGETS = {"seconds_1m": 15.0, "peak_gb_1m": 4.0, "scaling_1m_over_100k": 12.0, 
 class PeakRSS:
     """Peak RSS (bytes) of this process plus all its descendants, sampled in a thread."""
 
-    def __init__(self, interval: float = 0.01):
+    def __init__(self, interval: float = 0.02, children: bool = False):
         import psutil
 
         self.process = psutil.Process()
         self.interval = interval
+        self.children = children  # scanning for descendants walks /proc: only when there are workers
         self.peak = 0
         self._stop = threading.Event()
 
@@ -48,7 +49,7 @@ class PeakRSS:
         import psutil
 
         total = 0
-        for p in [self.process] + self.process.children(recursive=True):
+        for p in [self.process] + (self.process.children(recursive=True) if self.children else []):
             try:
                 total += p.memory_info().rss
             except (psutil.NoSuchProcess, psutil.AccessDenied):
@@ -60,7 +61,7 @@ class PeakRSS:
         import psutil
 
         total = 0.0
-        for p in [self.process] + self.process.children(recursive=True):
+        for p in [self.process] + (self.process.children(recursive=True) if self.children else []):
             try:
                 t = p.cpu_times()
                 total += t.user + t.system
@@ -90,7 +91,10 @@ class PeakRSS:
         self.load_after = os.getloadavg()[0]
 
     def fields(self) -> dict:
+        import resource
+
         return {"rss_before": self.before, "rss_peak": self.peak, "cpu_seconds": self.cpu_seconds,
+                "ru_maxrss_process": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
                 "load_before": self.load_before, "load_after": self.load_after}
 
 
@@ -127,7 +131,7 @@ def measure(kind: str, data: Path, workers: int) -> None:
         t_start = time.perf_counter()
         with dask_client(n_workers=workers, processes=True, threads_per_worker=1) as client:
             started = time.perf_counter() - t_start
-            with PeakRSS() as mem:
+            with PeakRSS(children=True) as mem:
                 t0 = time.perf_counter()
                 flags = analyse_store(data / "store", client=client, rules=rules, tables=("flags",))["flags"]
                 t1 = time.perf_counter()

@@ -371,9 +371,19 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
 # ---------------------------------------------------------------------------------------------------
 def case_configs(cases: pd.DataFrame) -> dict:
     """{case_id: CaseConfig} from a case table (case_id, date_of_birth, mobile_from, review_date)."""
-    from .synth import case_config
+    from .config import CaseConfig
 
-    return {str(row["case_id"]): case_config(row) for _, row in cases.iterrows()}
+    def dates(column):
+        if column not in cases:
+            return [None] * len(cases)
+        values = pd.to_datetime(cases[column])
+        return [None if pd.isna(v) else v.date() for v in values]
+
+    root = Path(".")
+    return {str(cid): CaseConfig(case_dir=root, case_id=str(cid), date_of_birth=dob, mobile_from=mobile,
+                                 review_date=review, date_of_death=death)
+            for cid, dob, mobile, review, death in zip(cases["case_id"], dates("date_of_birth"), dates("mobile_from"),
+                                                       dates("review_date"), dates("date_of_death"))}
 
 
 def timeline_many(contacts: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
