@@ -113,9 +113,10 @@ def test_agency_knowledge_lists_every_decision_with_what_was_missing():
                                "concerns": "bruising", "informed_agencies": "Hospital", **OLD},
             discharge(), closure("2023-03-20", description="Case closed, no further action")]
     knowledge = agency_knowledge(make_timeline(rows), RULES)
-    assert list(knowledge.columns[:8]) == [
-        "case_id", "decision_event_id", "date", "deciding_agency", "decision", "concerns_known_to_agency",
+    assert list(knowledge.columns[:7]) == [
+        "decision_event_id", "date", "deciding_agency", "decision", "concerns_known_to_agency",
         "concerns_known_anywhere", "missing_concerns"]
+    assert {"case_id", "missing_from", "missing_event_ids"} <= set(knowledge.columns)
     first = knowledge.iloc[0]
     assert first.decision_event_id == "C1-e003" and first.decision == "discharge"
     assert first.concerns_known_to_agency == "bruising"

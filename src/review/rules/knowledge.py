@@ -117,9 +117,9 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
 def agency_knowledge(timeline: pd.DataFrame, rules: dict | None = None) -> pd.DataFrame:
     """At each decision point: concerns known to the deciding agency vs concerns known anywhere.
 
-    Columns: case_id, decision_event_id, date, deciding_agency, decision, concerns_known_to_agency,
-    concerns_known_anywhere, missing_concerns, missing_from (agencies holding the missing concerns),
-    missing_event_ids. Concerns are those recorded in the `knowledge_window_days` (rules.yml settings)
+    Columns: decision_event_id, date, deciding_agency, decision, concerns_known_to_agency,
+    concerns_known_anywhere, missing_concerns, then case_id, missing_from (agencies holding the missing
+    concerns) and missing_event_ids. Concerns are those recorded in the `knowledge_window_days` (rules.yml settings)
     before the decision, on exact dates or on partial dates whose whole period lies in the window.
     """
     from .settings import load_rules
@@ -158,6 +158,10 @@ def agency_knowledge(timeline: pd.DataFrame, rules: dict | None = None) -> pd.Da
     ids = tl["event_id"].to_numpy()
     out["missing_event_ids"] = joined(pd.Series(ids[missing_tags["c_index"].to_numpy(dtype=int)], index=missing_tags.index), missing_tags["d_index"]).reindex(out.index).fillna("")
     out = out.sort_values(["date", "case_id", "decision_event_id"], kind="mergesort").reset_index(drop=True)
+    # the interface's columns first (docs/design.md), then case_id and the details
+    first = ["decision_event_id", "date", "deciding_agency", "decision", "concerns_known_to_agency",
+             "concerns_known_anywhere", "missing_concerns"]
+    out = out[first + [c for c in out.columns if c not in first]]
     for col in out.columns:
         if col != "date":
             out[col] = out[col].astype("string").fillna("")
