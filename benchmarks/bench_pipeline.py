@@ -117,26 +117,35 @@ def measure(kind: str, data: Path, workers: int) -> None:
         from review.store import timeline_many
 
         configs = case_configs(cases)
-        with PeakRSS() as mem:
+        with PeakRSS() as mem:  # first (cold) run: what a user waits for
             t0 = time.perf_counter()
             timeline = timeline_many(contacts, cases)
             t1 = time.perf_counter()
             flags = detect(timeline, configs, rules)
             t2 = time.perf_counter()
+        del timeline, flags
+        w0 = time.perf_counter()  # second (warm) run: caches and first-call costs paid
+        timeline = timeline_many(contacts, cases.copy())
+        flags = detect(timeline, configs, rules)
+        w1 = time.perf_counter()
         _emit({"kind": kind, "rows": len(contacts), "seconds": t2 - t0, "timeline_seconds": t1 - t0,
-               "rules_seconds": t2 - t1, "flags": len(flags), **mem.fields()})
+               "rules_seconds": t2 - t1, "seconds_warm": w1 - w0, "flags": len(flags), **mem.fields()})
     elif kind == "dask":
         from review.distributed import analyse_store, dask_client
 
         t_start = time.perf_counter()
         with dask_client(n_workers=workers, processes=True, threads_per_worker=1) as client:
             started = time.perf_counter() - t_start
-            with PeakRSS(children=True) as mem:
+            with PeakRSS(children=True) as mem:  # first run on fresh workers (imports, first calls)
                 t0 = time.perf_counter()
                 flags = analyse_store(data / "store", client=client, rules=rules, tables=("flags",))["flags"]
                 t1 = time.perf_counter()
+            w0 = time.perf_counter()  # second run on the same, warm workers
+            analyse_store(data / "store", client=client, rules=rules, tables=("flags",))
+            w1 = time.perf_counter()
         n = sum(len(pd.read_parquet(f, columns=["case_id"])) for f in (data / "store" / "contacts").glob("*.parquet"))
-        _emit({"kind": kind, "rows": n, "seconds": t1 - t0, "cluster_start_seconds": started, "flags": len(flags),
+        _emit({"kind": kind, "rows": n, "seconds": t1 - t0, "seconds_warm": w1 - w0,
+               "cluster_start_seconds": started, "flags": len(flags),
                **mem.fields(), "workers": workers})
     elif kind == "baseline":
         sys.path.insert(0, str(HERE))
@@ -323,10 +332,10 @@ def report(results: dict, info: dict) -> str:
              "Versions: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()),
              f"Date: {info['date']}", ""]
     lines += ["Timeline + all rules (flags), seconds and peak RSS (process + workers):", "",
-              "| contacts | pandas s | pandas CPU s | pandas peak GB | timeline s | rules s | Dask s | Dask CPU s | "
-              "Dask peak GB | row-by-row baseline s | speed-up pandas vs baseline | speed-up Dask vs baseline | "
-              "load avg |",
-              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "| contacts | pandas s | pandas CPU s | pandas warm s | pandas peak GB | timeline s | rules s | Dask s | "
+              "Dask CPU s | Dask warm s | Dask peak GB | row-by-row baseline s | speed-up pandas vs baseline | "
+              "speed-up Dask vs baseline | load avg |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for size, r in sorted(results["pipeline"].items(), key=lambda kv: int(kv[0])):
         p, d, b = r.get("pandas") or {}, r.get("dask") or {}, r.get("baseline") or {}
         bs = b.get("seconds")
@@ -334,9 +343,11 @@ def report(results: dict, info: dict) -> str:
         sp = f"{bs / p['seconds']:.2f}×" if bs and p.get("seconds") else "-"
         sd = f"{bs / d['seconds']:.2f}×" if bs and d.get("seconds") else "-"
         loads = [x.get("load_before") for x in (p, d, b) if x.get("load_before") is not None]
-        lines.append(f"| {int(size):,} | {_fmt_s(p.get('seconds'))} | {_fmt_s(p.get('cpu_seconds'))} | {_fmt_s(_gb(p))} | "
+        lines.append(f"| {int(size):,} | {_fmt_s(p.get('seconds'))} | {_fmt_s(p.get('cpu_seconds'))} | "
+                     f"{_fmt_s(p.get('seconds_warm'))} | {_fmt_s(_gb(p))} | "
                      f"{_fmt_s(p.get('timeline_seconds'))} | {_fmt_s(p.get('rules_seconds'))} | "
-                     f"{_fmt_s(d.get('seconds'))} | {_fmt_s(d.get('cpu_seconds'))} | {_fmt_s(_gb(d))} | "
+                     f"{_fmt_s(d.get('seconds'))} | {_fmt_s(d.get('cpu_seconds'))} | {_fmt_s(d.get('seconds_warm'))} | "
+                     f"{_fmt_s(_gb(d))} | "
                      f"{_fmt_s(bs)}{note} | {sp} | {sd} | {'/'.join(f'{x:.1f}' for x in loads)} |")
     ing = results.get("ingest")
     if ing:
