@@ -28,3 +28,11 @@ def test_dask_flags_equal_pandas_flags(store):
     pd.testing.assert_frame_equal(
         result["response_latency"].sort_values(["case_id", "event_id"]).reset_index(drop=True),
         latency.sort_values(["case_id", "event_id"]).reset_index(drop=True))
+
+
+def test_dask_runs_on_an_existing_cluster_by_address(store):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, processes=False, threads_per_worker=1, dashboard_address=None) as cluster:
+        result = analyse_store(store, address=cluster.scheduler_address)
+    assert len(result["flags"]) == len(read_store(store, "flags"))

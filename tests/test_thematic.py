@@ -140,3 +140,12 @@ def test_declarations_read_from_xlsx(tmp_path):
     wb.save(tmp_path / "d.xlsx")
     frame = read_declarations(tmp_path / "d.xlsx")
     assert frame.iloc[0][["organisation", "year", "declared_status"]].tolist() == ["Trust X", 2022, "not compliant"]
+
+
+def test_shipped_declarations_sample_reads_cleanly():
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[1] / "benchmarks" / "declarations_sample.csv"
+    frame = read_declarations(sample)
+    assert len(frame) == 200 and set(frame["declared_status"]) == {"compliant", "not compliant",
+                                                                  "insufficient assurance"}
