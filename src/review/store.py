@@ -297,10 +297,10 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
     pipeline (for tests): case folder -> {table: DataFrame}.
     """
     store_dir = Path(store_dir)
+    folders = find_case_folders(cases_dir)  # before creating anything: a wrong path leaves no empty store
     store_dir.mkdir(parents=True, exist_ok=True)
     (store_dir / LEDGER).touch()
     process_case = process_case or process_case_folder
-    folders = find_case_folders(cases_dir)
     summary = BuildSummary(cases_found=len(folders), store_dir=str(store_dir))
     state = read_ledger(store_dir)
     by_folder = {e.get("case"): e for e in state.values() if e.get("case")}
