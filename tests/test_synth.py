@@ -65,3 +65,16 @@ def test_declarations_cover_every_organisation_year_and_standard():
     frame = synth_declarations(["Trust X", "Force Y"], [2021, 2022], seed=1)
     assert len(frame) == 2 * 2 * len(STANDARD_CATEGORIES)
     assert set(frame["declared_status"]) <= {"compliant", "not compliant", "insufficient assurance"}
+
+
+def test_ground_truth_is_found_again_after_writing_and_ingesting_the_folders(tmp_path):
+    from review.config import load_case_config
+    from review.ingest import load_contacts
+    from review.synth import relocate_ground_truth
+
+    truth = write_case_folders(tmp_path, 6, seed=21)
+    assert len(truth) > 0
+    contacts = pd.concat([load_contacts(load_case_config(tmp_path / cid))[0] for cid in truth["case_id"].unique()])
+    located = relocate_ground_truth(truth, contacts)
+    assert located["trigger_event_id"].isin(contacts["event_id"]).all()
+    assert (located["evidence_event_ids"].str.count(";") == truth["evidence_event_ids"].str.count(";")).all()

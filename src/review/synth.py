@@ -132,7 +132,7 @@ CASE_COLUMNS = ("case_id", "date_of_birth", "mobile_from", "review_date", "windo
                 "local_authority", "police_force", "acute_trust", "community_trust", "gp_practice", "school",
                 "contacts")
 GROUND_TRUTH_COLUMNS = ("case_id", "rule_id", "trigger_event_id", "trigger_date", "evidence_event_ids",
-                        "source_file", "source_row", "description")
+                        "source_file", "source_row", "evidence_rows", "description")
 
 
 def _organisations() -> dict[str, list[str]]:
@@ -554,16 +554,19 @@ def synth_contacts(n_cases: int, seed: int, contacts_per_case: int = 100, *, mis
     for sel, rule, trig_rows, all_rows in truth_rows:
         trig = rank[trig_rows]
         evidence = [MULTI_SEP.join(sorted(ev[rank[r]])) for r in all_rows]
+        # the same events located by file and row, which survive writing and re-reading the spreadsheets
+        located = [MULTI_SEP.join(sorted(f"{source_file[k]}:{source_row[k]}" for k in rank[r])) for r in all_rows]
         truth.append(pd.DataFrame({
             "case_id": case_ids[sel], "rule_id": rule, "trigger_event_id": ev[trig],
             "trigger_date": d[trig], "evidence_event_ids": evidence,
-            "source_file": source_file[trig], "source_row": source_row[trig],
+            "source_file": source_file[trig], "source_row": source_row[trig], "evidence_rows": located,
             "description": f"planted: {rule}",
         }))
     ground_truth = (pd.concat(truth, ignore_index=True) if truth
                     else pd.DataFrame({c: [] for c in GROUND_TRUTH_COLUMNS}))
     ground_truth = ground_truth.sort_values(["case_id", "rule_id"], kind="stable").reset_index(drop=True)
-    for col in ("case_id", "rule_id", "trigger_event_id", "evidence_event_ids", "source_file", "description"):
+    for col in ("case_id", "rule_id", "trigger_event_id", "evidence_event_ids", "source_file", "evidence_rows",
+                "description"):
         ground_truth[col] = ground_truth[col].astype("string")
     ground_truth["trigger_date"] = pd.to_datetime(ground_truth["trigger_date"]).astype("datetime64[ns]")
     ground_truth["source_row"] = ground_truth["source_row"].astype("Int64")
@@ -595,6 +598,35 @@ def case_config(row, case_dir: str | Path = ".") :
 
     return CaseConfig(case_dir=Path(case_dir), case_id=str(row["case_id"]), date_of_birth=as_date(row["date_of_birth"]),
                       mobile_from=as_date(row["mobile_from"]), review_date=as_date(row["review_date"]))
+
+
+def relocate_ground_truth(ground_truth: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFrame:
+    """The ground truth with event ids taken from `contacts` read back from the case folders.
+
+    Ingest derives its own event ids from provenance, so the generator's ids do not survive
+    `write_case_folders` + `load_contacts`; the planted events are found again by (case_id,
+    source_file, source_row) — ``source_file``/``source_row`` for the trigger and ``evidence_rows``
+    for the whole pattern. Rows that cannot be located keep an empty id.
+    """
+    where = {(str(c), str(f), int(r)): str(e) for c, f, r, e in
+             zip(contacts["case_id"], contacts["source_file"], contacts["source_row"], contacts["event_id"])
+             if pd.notna(r)}
+    out = ground_truth.copy()
+    out["trigger_event_id"] = [where.get((str(c), str(f), int(r)), "") for c, f, r in
+                               zip(out["case_id"], out["source_file"], out["source_row"])]
+
+    def locate(case_id, rows):
+        ids = []
+        for item in str(rows).split(MULTI_SEP):
+            file, _, row = item.strip().rpartition(":")
+            if file and row.isdigit() and (str(case_id), file, int(row)) in where:
+                ids.append(where[(str(case_id), file, int(row))])
+        return MULTI_SEP.join(sorted(ids))
+
+    out["evidence_event_ids"] = [locate(c, rows) for c, rows in zip(out["case_id"], out["evidence_rows"])]
+    for col in ("trigger_event_id", "evidence_event_ids"):
+        out[col] = out[col].astype("string")
+    return out
 
 
 def match_ground_truth(flags: pd.DataFrame, ground_truth: pd.DataFrame) -> pd.DataFrame:
