@@ -116,3 +116,14 @@ def test_parts_hold_many_cases_and_read_by_case(tmp_path):
     (tmp_path / "ledger.jsonl").touch()
     assert len(read_store(tmp_path, "contacts")) == 3
     assert read_store(tmp_path, "contacts", cases=["B"])["event_id"].tolist() == ["b1"]
+
+
+def test_parallel_build_gives_the_same_store_and_reports_failures(tmp_path):
+    _make_cases(tmp_path / "cases", 5)
+    (tmp_path / "cases" / "case03" / "case.yml").write_text("case_id: K03\n")  # no date of birth
+    serial = build_all(tmp_path / "cases", tmp_path / "serial", progress=False, process_case=_fake_process)
+    parallel = build_all(tmp_path / "cases", tmp_path / "parallel", progress=False, process_case=_fake_process,
+                         workers=2)
+    assert parallel.built == serial.built == ["K00", "K01", "K02", "K04"]
+    assert parallel.failed[["case", "file", "stage"]].values.tolist() == [["case03", "case.yml", "ingest"]]
+    pd.testing.assert_frame_equal(read_store(tmp_path / "parallel", "contacts"), read_store(tmp_path / "serial", "contacts"))

@@ -287,14 +287,16 @@ def _failure_where(exc: BaseException, case_dir: Path) -> str:
 
 def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = True, *,
               process_case: Callable[[Path], dict[str, pd.DataFrame]] | None = None,
-              force: bool = False) -> BuildSummary:
+              force: bool = False, workers: int = 1) -> BuildSummary:
     """Run every case folder under `cases_dir` through the pipeline into the store at `store_dir`.
 
     Resumable: a case already complete with the same input hash is skipped (``force`` rebuilds it).
     A case that fails (unreadable file, invalid case.yml, or a bug) does not stop the run: it is
     recorded in the ledger and returned in ``summary.failed`` (case, case_id, file, error, stage), and
-    ``failures.csv`` in the store lists every case currently failing. `process_case` replaces the
-    pipeline (for tests): case folder -> {table: DataFrame}.
+    ``failures.csv`` in the store lists every case currently failing. With ``workers > 1`` cases are
+    ingested and analysed in that many processes; this process alone writes the store and the ledger,
+    in folder order. `process_case` replaces the pipeline (for tests): case folder -> {table: DataFrame}
+    (a module-level function when ``workers > 1``).
     """
     store_dir = Path(store_dir)
     folders = find_case_folders(cases_dir)  # before creating anything: a wrong path leaves no empty store
@@ -310,20 +312,51 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
         from tqdm import tqdm
 
         bar = tqdm(total=len(folders), desc="build-all", unit="case")
+    todo = []
+    for folder in folders:
+        digest = case_input_hash(folder)
+        previous = by_folder.get(folder.name)
+        if (not force and previous and previous.get("status") == "complete"
+                and previous.get("input_hash") == digest):
+            summary.skipped.append(previous["case_id"])
+            if bar is not None:
+                bar.update(1)
+        else:
+            todo.append((folder, digest))
+
+    def outcomes():
+        """(folder, digest, tables or the exception raised), in folder order."""
+        if workers <= 1:
+            for folder, digest in todo:
+                try:
+                    yield folder, digest, process_case(folder)
+                except KeyboardInterrupt:
+                    raise
+                except Exception as exc:
+                    yield folder, digest, exc
+            return
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [(folder, digest, pool.submit(process_case, folder)) for folder, digest in todo]
+            try:
+                for folder, digest, future in futures:
+                    try:
+                        yield folder, digest, future.result()
+                    except Exception as exc:  # the case's own error, or a worker that died
+                        yield folder, digest, exc
+            finally:
+                for _, _, future in futures:
+                    future.cancel()
+
     try:
-        for folder in folders:
-            digest = case_input_hash(folder)
-            previous = by_folder.get(folder.name)
-            if (not force and previous and previous.get("status") == "complete"
-                    and previous.get("input_hash") == digest):
-                summary.skipped.append(previous["case_id"])
-                if bar is not None:
-                    bar.update(1)
-                continue
+        for folder, digest, outcome in outcomes():
             case_id = folder.name
             stage = "ingest"
             try:
-                tables = process_case(folder)
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                tables = outcome
                 stage = "store"
                 case_id = str(tables["cases"]["case_id"].iloc[0]) if "cases" in tables else folder.name
                 other = state.get(case_id)
@@ -350,7 +383,7 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
                 else:
                     message = f"{type(exc).__name__}: {exc}"
                 if not isinstance(exc, ReviewError) and os.environ.get("REVIEW_DEBUG"):
-                    traceback.print_exc()
+                    traceback.print_exception(exc)
                 entry = {"case_id": case_id, "case": folder.name, "status": "failed", "input_hash": digest,
                          "file": _failure_where(exc, folder), "error": message, "stage": stage, "time": _now()}
                 _append_ledger(store_dir, entry)

@@ -12,6 +12,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("cases_dir", metavar="CASES_DIR", help="folder whose sub-folders are case folders")
     parser.add_argument("--store", required=True, metavar="DIR", help="the store folder (created if missing)")
     parser.add_argument("--force", action="store_true", help="rebuild cases already complete")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="analyse cases in N processes (the store is still written by one; default 1)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
@@ -21,7 +23,8 @@ def run(args) -> int:
 
     from ..store import build_all
 
-    summary = build_all(args.cases_dir, args.store, progress=not args.no_progress, force=args.force)
+    summary = build_all(args.cases_dir, args.store, progress=not args.no_progress, force=args.force,
+                        workers=max(1, args.workers))
     if args.json:
         print(json.dumps(summary.to_dict(), indent=2, default=str))
         return 1 if len(summary.failed) else 0
