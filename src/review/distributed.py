@@ -79,14 +79,12 @@ def _flags_partition(timeline: pd.DataFrame, cases: pd.DataFrame, rules: dict) -
     return conform(detect(timeline, configs, rules), CONTRACTS["flags"])
 
 
-def _latency_partition(timeline: pd.DataFrame, cases: pd.DataFrame, rules: dict) -> pd.DataFrame:
-    from .rules import detect, response_latency
-    from .store import case_configs
+def _latency_partition(timeline: pd.DataFrame, flags: pd.DataFrame, rules: dict) -> pd.DataFrame:
+    """Response latency of a partition, from its timeline and its flags (the same partition's)."""
+    from .rules import response_latency
 
     if timeline.empty:
         return _meta("response_latency")
-    configs = case_configs(cases[cases["case_id"].isin(timeline["case_id"].unique())])
-    flags = detect(timeline, configs, rules)
     latency = response_latency(timeline, flags, rules)
     if "case_id" not in latency:
         latency = latency.merge(timeline[["event_id", "case_id"]], on="event_id", how="left")
@@ -113,13 +111,14 @@ def store_frames(store_dir: str | Path, rules: dict | None = None, *,
         out = {}
         if "timeline" in tables:
             out["timeline"] = timeline
+        flags = timeline.map_partitions(_flags_partition, cases, rules, meta=_meta("flags"), enforce_metadata=False)
         if "flags" in tables:
-            out["flags"] = timeline.map_partitions(_flags_partition, cases, rules, meta=_meta("flags"),
-                                                   enforce_metadata=False)
+            out["flags"] = flags
         if "response_latency" in tables:
-            out["response_latency"] = timeline.map_partitions(_latency_partition, cases, rules,
+            # partition i of the timeline with partition i of the flags (both hold the same cases)
+            out["response_latency"] = timeline.map_partitions(_latency_partition, flags, rules,
                                                               meta=_meta("response_latency"),
-                                                              enforce_metadata=False)
+                                                              enforce_metadata=False, align_dataframes=False)
     return out
 
 
@@ -130,7 +129,7 @@ def analyse_store(store_dir: str | Path, *, client=None, address: str | None = N
 
     Uses `client` if given, else connects to `address`, else starts a `LocalCluster` of `n_workers`
     single-threaded workers for the duration of the call. The tables requested are computed together
-    (the timeline of a partition is shared by its flags and latency) and returned concatenated in part
+    (a partition's timeline and flags are computed once and shared) and returned concatenated in part
     order; flags are in `detect`'s order within each part.
     """
     frames = store_frames(store_dir, rules, tables=tables)
