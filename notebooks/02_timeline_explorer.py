@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -24,6 +26,7 @@ case_dir = "../data/cases/sample"
 out_dir = "../reports/sample"
 
 # %%
+# %matplotlib inline
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display

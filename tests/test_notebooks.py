@@ -109,3 +109,25 @@ def test_export_notebook_builds_the_report(executed):
     assert (out_dir / "manifest.json").exists()
     assert (out_dir / "chronology.xlsx").exists()
     assert (out_dir / "report.html").exists()
+
+
+@pytest.mark.slow
+def test_thematic_notebook_compares_cases_and_declarations(tmp_path):
+    cases_dir = tmp_path / "cases"
+    shutil.copytree(SAMPLE, cases_dir / "sample")
+    out_dir = tmp_path / "thematic"
+    [path] = run_notebooks(
+        cases_dir / "sample",
+        out_dir,
+        notebooks_dir=NOTEBOOKS,
+        names=["05_thematic_review"],
+        parameters={"05_thematic_review": {"cases_dir": str(cases_dir), "synth_cases": 12, "seed": 3}},
+        progress=False,
+    )
+    nb = nbformat.read(path, as_version=4)
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "1 found, 1 built" in text
+    assert "13 cases" in text
+    html = "".join(o["data"]["text/html"] for o in _outputs(nb, "text/html"))
+    assert "per_100_contacts" in html or "per 100" in html
+    assert len(_outputs(nb, "image/png")) >= 5

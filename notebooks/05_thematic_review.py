@@ -1,0 +1,107 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 5. Thematic review across cases
+#
+# For a thematic or national review: many cases side by side. The case folders under `cases_dir` are
+# built into a Parquet case store (resumable; cases that fail are listed, not hidden), optionally with
+# synthetic cases added, and the flags are compared per rule, failing category, agency kind and
+# organisation, normalised per 100 contacts. Then assurance against evidence: what organisations
+# declared about their safeguarding compliance, set beside what the cases show.
+
+# %% tags=["parameters"]
+cases_dir = "../data/cases"
+out_dir = "../reports/thematic"
+synth_cases = 60  # synthetic cases added to the store (0 for none)
+seed = 7
+declarations = None  # a spreadsheet of declared compliance (organisation, year, standard, declared status)
+
+# %%
+# %matplotlib inline
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import display
+
+from review.store import build_all, read_store, write_store_from_synth
+from review.synth import synth_declarations
+from review.thematic import (assurance_vs_evidence, plot_assurance, read_declarations, thematic_figures,
+                             thematic_tables)
+
+store = Path(out_dir) / "store"
+summary = build_all(cases_dir, store, progress=False)
+print(f"case folders: {summary.cases_found} found, {len(summary.built)} built, "
+      f"{len(summary.skipped)} already in the store, {len(summary.failed)} failed")
+if synth_cases:
+    write_store_from_synth(store / "synthetic", synth_cases, seed)
+
+# %% [markdown]
+# ## Cases that could not be built
+# A case that fails to ingest is reported here with the file and the reason, never silently left out.
+
+# %%
+failures = read_store(store, "failures")
+failures if len(failures) else "Every case folder was built."
+
+# %%
+stores = [store] + ([store / "synthetic"] if synth_cases else [])
+columns = ["case_id", "event_id", "date", "agency_kind", "organisation"]
+contacts = pd.concat([read_store(s, "contacts", columns=columns) for s in stores], ignore_index=True)
+flags = pd.concat([read_store(s, "flags") for s in stores], ignore_index=True)
+latency = pd.concat([read_store(s, "response_latency") for s in stores], ignore_index=True)
+print(f"{contacts['case_id'].nunique()} cases, {len(contacts)} contacts, {len(flags)} flags")
+tables = thematic_tables(flags, contacts, latency)
+
+# %% [markdown]
+# ## Flags per 100 contacts
+
+# %%
+for by in ("rule_id", "failing_category", "agency_kind"):
+    display(tables[f"flags_by_{by}"])
+display(tables["flags_by_organisation"].head(15))
+
+# %% [markdown]
+# ## Response latency by agency kind, and the cases with most unescalated concerns
+
+# %%
+display(tables["latency_by_agency_kind"])
+display(tables["cases_ranked"].head(10))
+
+# %%
+figures = thematic_figures(tables, latency)
+for name, fig in figures.items():
+    display(fig)
+    plt.close(fig)
+
+# %% [markdown]
+# ## Assurance against evidence
+# Where an organisation declared itself compliant with a safeguarding standard while its contacts in
+# the same year carry flags of the matching failing category, the declaration and the evidence disagree.
+# Without a declarations file, synthetic declarations are generated for the health organisations.
+
+# %%
+if declarations:
+    declared = read_declarations(declarations)
+else:
+    health = contacts[contacts["agency_kind"] == "health"]
+    declared = synth_declarations(health["organisation"].unique(), health["date"].dt.year.unique(), seed)
+assurance = assurance_vs_evidence(declared, flags, contacts)
+print(f"{int(assurance['disagreement'].sum())} of {len(assurance)} declarations disagree with the evidence")
+display(assurance[assurance["disagreement"]].head(20))
+fig = plot_assurance(assurance)
+display(fig)
+plt.close(fig)
