@@ -1,53 +1,117 @@
 """A plain row-by-row Python reference of the timeline and the ten rules, for the benchmarks.
 
-This is the "obvious" implementation a reviewer might write in a script: rows as dicts, a loop per
-case, and for every trigger row a scan over the rows that follow. It reads the same parameters as the
-package (`review.rules.load_rules`) and follows the rule definitions in docs/rules (module docstrings
-of review.rules.*), in simplified form: working days skip weekends but not bank holidays, agency
-linking is a token-set overlap instead of rapidfuzz, and CP plan periods are not derived. It exists
-to measure how much the vectorised pipeline gains, not as a second source of truth for flags.
+This is the implementation an analyst would write in a script without pandas: rows as dicts, one case
+at a time, and for every trigger row a loop over the case's rows. It implements the SAME timeline and
+rules as the package (review.timeline, review.rules.*) with the same rules.yml parameters:
 
-    rows = contacts.to_dict("records"); cases = {case_id: {"date_of_birth":..., "mobile_from":...}}
+* timeline: the same sort keys, seq, age, mobility (case.mobile_from, else 6 months of age), gaps, last
+  seen, open concerns (90 days), event linking (rapidfuzz token_set_ratio >= 85 per candidate pair, same
+  LINK_GROUPS, different agencies, dates <= 1 day apart, linked transitively, group = smallest event_id),
+  child protection plan periods (the same CP_PLAN_KEYWORDS, one regex search per keyword) and hospital
+  periods;
+* rules: the same triggers, windows, responses (the first response on or after the anchor), working days
+  with England bank holidays (the `holidays` package, one day at a time), one flag per event group, the
+  same delay_days and the same flag ids (rule, trigger event, variant).
+
+What it leaves out (documented in benchmarks/RESULTS.md): partial dates (month / year / approximate
+precision) are treated as their first day instead of as periods, undated rows are ignored by the rules,
+and flags carry no explanation text, evidence lists or severity. The synthetic stores the benchmarks use
+have day-precision dates only; tests/test_baseline_equivalence.py checks the flags equal the package's.
+
+    rows = contacts.to_dict("records"); cases = {case_id: {"date_of_birth":..., "mobile_from":..., "review_date":...}}
     timeline, flags = run(rows, cases, rules)
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import hashlib
+import re
 from collections import defaultdict
+from pathlib import Path
 
-INJURY = {"bruising", "head_injury", "fracture", "burn", "other_injury"}
-ESCALATING = {"referral_to_csc", "strategy_discussion", "cp_medical", "s47_enquiry", "cp_conference",
-              "legal_planning", "police_investigation"}
+import holidays
+from rapidfuzz import fuzz, utils
+
+from review.timeline import CP_PLAN_KEYWORDS, LINK_GROUPS, LINKABLE_PRECISIONS
+
+PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3}
+LINK_THRESHOLD = 85.0
+LINK_WINDOW_DAYS = 1
+CONCERN_WINDOW_DAYS = 90
+NONMOBILE_MONTHS = 6
+GROUP_OF_TYPE = {t: name for name, types in LINK_GROUPS.items() for t in types}
+BANK_HOLIDAYS = holidays.UK(subdiv="ENG")  # fills in the years it is asked about
 
 
-def _day(value) -> dt.date:
+# ---------------------------------------------------------------------------------------------------
+# small helpers
+# ---------------------------------------------------------------------------------------------------
+def _text(value) -> str:
+    if value is None or value != value:  # None or NaN
+        return ""
+    return str(value)
+
+
+def _day(value):
+    if value is None or value != value:
+        return None
     return value.date() if hasattr(value, "date") else value
 
 
-def _tags(value) -> set[str]:
-    if not value or value != value:  # None, "" or NaN
-        return set()
-    return {t.strip() for t in str(value).split(";") if t.strip()}
+def _tags(value) -> list[str]:
+    return [t.strip() for t in _text(value).split(";") if t.strip()]
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The same day of month `months` later, clamped to the month's last day (pandas DateOffset)."""
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def _add_working_days(day: dt.date, n: int) -> dt.date:
+    """The n-th working day after `day` (weekends and England bank holidays skipped)."""
     while n > 0:
         day += dt.timedelta(days=1)
-        if day.weekday() < 5:
+        if day.weekday() < 5 and day not in BANK_HOLIDAYS:
             n -= 1
     return day
 
 
-def _tokens(text) -> set[str]:
-    return {w for w in str(text or "").lower().replace(",", " ").replace(".", " ").split() if len(w) > 2}
+def _has_word(text: str, word: str) -> bool:
+    return re.search(r"\b" + re.escape(word) + r"\b", text, re.IGNORECASE) is not None
 
 
-def build_timeline(rows: list[dict], case: dict, concern_window: int = 90) -> list[dict]:
-    """One case's rows sorted, with seq, age, mobility, gaps, last seen, open concerns and links."""
-    rows = sorted(rows, key=lambda r: (r["date"], str(r["agency"]), str(r["source_file"]), int(r["source_row"] or 0),
-                                       str(r["event_id"])))
+def _cp_marker(text: str) -> int:
+    if any(_has_word(text, w) for w in CP_PLAN_KEYWORDS["none"]):
+        return 0
+    if any(_has_word(text, w) for w in CP_PLAN_KEYWORDS["end"]):
+        return -1
+    return 1 if any(_has_word(text, w) for w in CP_PLAN_KEYWORDS["start"]) else 0
+
+
+def _sort_key(r: dict):
+    day = r["date"]
+    seq = r.get("sequence")
+    seq = None if seq is None or seq != seq or _text(seq) == "" else int(seq)
+    row = r.get("source_row")
+    row = None if row is None or row != row or _text(row) == "" else int(row)
+    return (day is None, day or dt.datetime.min, PRECISION_RANK.get(_text(r.get("date_precision")), 4),
+            seq is None, seq or 0, _text(r.get("agency")), _text(r.get("source_file")), _text(r.get("source_sheet")),
+            row is None, row or 0, _text(r.get("event_id")), _text(r.get("contact_type")),
+            _text(r.get("description")), _text(r.get("action")), _text(r.get("analysis")))
+
+
+# ---------------------------------------------------------------------------------------------------
+# timeline
+# ---------------------------------------------------------------------------------------------------
+def build_timeline(rows: list[dict], case: dict) -> list[dict]:
+    """One case's rows in chronology order with seq, age, mobility, gaps, open concerns, event groups and
+    CP plan / hospital periods."""
+    rows = sorted(rows, key=_sort_key)
     dob = case["date_of_birth"]
-    mobile_from = case.get("mobile_from") or (dob + dt.timedelta(days=183))
+    mobile_from = case.get("mobile_from") or _add_months(dob, NONMOBILE_MONTHS)
     out = []
     last_seen = None
     previous = None
@@ -55,157 +119,394 @@ def build_timeline(rows: list[dict], case: dict, concern_window: int = 90) -> li
         r = dict(row)
         day = _day(r["date"])
         r["_day"] = day
+        r["_exact"] = day is not None and _text(r.get("date_precision")) in ("day", "")
         r["seq"] = i
-        r["age_days"] = (day - dob).days
-        r["child_mobile"] = day >= mobile_from
-        r["days_since_previous_contact"] = None if previous is None else (day - previous).days
-        r["days_since_child_seen"] = None if last_seen is None else (day - last_seen).days
-        if r.get("child_seen") is True:
+        r["age_days"] = None if day is None else (day - dob).days
+        r["child_mobile"] = None if day is None else day >= mobile_from
+        r["days_since_previous_contact"] = None if previous is None or day is None else (day - previous).days
+        r["days_since_child_seen"] = None if last_seen is None or day is None else (day - last_seen).days
+        if r.get("child_seen") is True and day is not None:
             last_seen = day
-        previous = day
+        if day is not None:
+            previous = day
         r["_tags"] = _tags(r.get("concerns"))
-        # open concerns: every tag recorded within the window up to this row (a scan back)
+        # open concerns: tags recorded at this row or earlier rows within the window
         open_tags = set()
-        for earlier in reversed(out):
-            if (day - earlier["_day"]).days > concern_window:
-                break
-            open_tags |= earlier["_tags"]
-        r["open_concerns"] = "; ".join(sorted(open_tags | r["_tags"]))
-        r["event_group"] = r["event_id"]
-        # link the same event reported by another agency the same day (token overlap >= 0.85)
-        for earlier in reversed(out):
-            if earlier["_day"] != day:
-                break
-            if earlier["agency"] != r["agency"] and earlier["contact_type"] == r["contact_type"]:
-                a, b = _tokens(earlier["description"]), _tokens(r["description"])
-                if a and b and len(a & b) / min(len(a), len(b)) >= 0.85:
-                    r["event_group"] = earlier["event_group"]
-                    break
+        if day is not None:
+            for earlier in out + [r]:
+                if earlier["_day"] is not None and (day - earlier["_day"]).days <= CONCERN_WINDOW_DAYS:
+                    open_tags.update(earlier["_tags"])
+        r["open_concerns"] = "; ".join(sorted(open_tags))
+        r["event_group"] = _text(r["event_id"])
         out.append(r)
+    _link_events(out)
+    _periods(out, case)
     return out
 
 
-def _first_after(timeline, start_index, deadline, predicate):
-    for later in timeline[start_index:]:
-        if later["_day"] > deadline:
-            return None
-        if predicate(later):
-            return later
-    return None
+def _link_events(rows: list[dict]) -> None:
+    """Union of the pairs that report the same event; each row's group is its component's smallest id."""
+    parent = list(range(len(rows)))
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def text(r):
+        d, a = _text(r.get("description")), _text(r.get("action"))
+        return d if d.strip() else (a if a.strip() else "")
+
+    for i, a in enumerate(rows):
+        for j in range(i):
+            b = rows[j]
+            if (a["_day"] is None or b["_day"] is None or abs((a["_day"] - b["_day"]).days) > LINK_WINDOW_DAYS
+                    or _text(a.get("date_precision")) not in LINKABLE_PRECISIONS
+                    or _text(b.get("date_precision")) not in LINKABLE_PRECISIONS):
+                continue
+            group = GROUP_OF_TYPE.get(_text(a.get("contact_type")))
+            if group is None or group != GROUP_OF_TYPE.get(_text(b.get("contact_type"))):
+                continue
+            if _text(a.get("agency")) == _text(b.get("agency")):
+                continue
+            ta, tb = text(a), text(b)
+            if not ta or not tb:
+                continue
+            if fuzz.token_set_ratio(tb, ta, processor=utils.default_process) >= LINK_THRESHOLD:
+                parent[root(i)] = root(j)
+    smallest = {}
+    for i, r in enumerate(rows):
+        k = root(i)
+        smallest[k] = min(smallest.get(k, r["event_group"]), r["event_group"])
+    for i, r in enumerate(rows):
+        r["event_group"] = smallest[root(i)]
+        r["_gcode"] = r["event_group"]
 
 
-def _flag(rule_id, row, **extra) -> dict:
-    return {"case_id": row["case_id"], "rule_id": rule_id, "trigger_event_id": row["event_id"],
-            "trigger_date": row["_day"], **extra}
+def _periods(rows: list[dict], case: dict) -> None:
+    """on_cp_plan and in_hospital for every row."""
+    review_end = case.get("date_of_death") or case.get("review_date")
+    if review_end is None:
+        dated = [r["_day"] for r in rows if r["_day"] is not None]
+        review_end = max(dated) if dated else None
+    spans = []
+    start = None
+    for r in rows:
+        if r["_day"] is None or r.get("contact_type") != "cp_conference":
+            continue
+        marker = _cp_marker(f"{_text(r.get('description'))} . {_text(r.get('action'))} . {_text(r.get('analysis'))}")
+        if marker > 0 and start is None:
+            start = r["_day"]
+        elif marker < 0 and start is not None:
+            spans.append((start, r["_day"]))
+            start = None
+    if start is not None:
+        spans.append((start, review_end))
+    hospital = []
+    for i, r in enumerate(rows):
+        if r["_day"] is None or r.get("contact_type") != "admission":
+            continue
+        place = _text(r.get("organisation")) or _text(r.get("agency"))
+        end = _day(r.get("date_end"))
+        if end is None:
+            next_admission = min(((x["_day"], j) for j, x in enumerate(rows) if x["_day"] is not None
+                                  and x.get("contact_type") == "admission"
+                                  and (_text(x.get("organisation")) or _text(x.get("agency"))) == place
+                                  and (x["_day"], j) > (r["_day"], i)), default=(None,))[0]
+            discharges = [x["_day"] for x in rows if x["_day"] is not None and x.get("contact_type") == "discharge"
+                          and (_text(x.get("organisation")) or _text(x.get("agency"))) == place
+                          and x["_day"] >= r["_day"]]
+            if discharges and (next_admission is None or min(discharges) <= next_admission):
+                end = min(discharges)
+        hospital.append((r["_day"], end or r["_day"]))
+    for r in rows:
+        d = r["_day"]
+        r["on_cp_plan"] = None if d is None else any(s <= d <= (e or s) for s, e in spans)
+        r["in_hospital"] = None if d is None else any(s <= d <= e for s, e in hospital)
+
+
+# ---------------------------------------------------------------------------------------------------
+# rules
+# ---------------------------------------------------------------------------------------------------
+def _first(rows, anchor, predicate):
+    """The first row (by day, then timeline order) on or after `anchor` that matches."""
+    best = None
+    for r in rows:
+        if r["_day"] is not None and r["_day"] >= anchor and predicate(r):
+            if best is None or r["_day"] < best["_day"]:
+                best = r
+    return best
+
+
+def _flag(rule_id, row, deadline=None, action=None, variant="", exact_delay=True) -> dict:
+    delay = None
+    if action is not None and deadline is not None and exact_delay and action["_exact"]:
+        delay = float((action["_day"] - deadline).days)
+    digest = hashlib.sha1(f"{row['event_id']}|{variant}".encode("utf-8")).hexdigest()[:12]
+    return {"case_id": row["case_id"], "rule_id": rule_id, "flag_id": f"{rule_id}-{digest}",
+            "trigger_event_id": row["event_id"], "trigger_date": row["_day"], "variant": variant,
+            "expected_by": deadline, "actual_action_event_id": action["event_id"] if action else "",
+            "delay_days": delay}
+
+
+def _first_per_group(rows):
+    seen, out = set(), []
+    for r in rows:
+        if r["_gcode"] not in seen:
+            seen.add(r["_gcode"])
+            out.append(r)
+    return out
 
 
 def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
-    """The ten rules, each a loop over the rows with a forward or backward scan."""
-    p = {rule_id: spec.get("params", {}) for rule_id, spec in rules["rules"].items()}
+    """The ten rules over one case's timeline, each a loop over the rows with a scan per trigger."""
+    p = {rule_id: spec.get("params", {}) for rule_id, spec in rules["rules"].items() if spec.get("enabled", True)}
+    settings = rules["settings"]
+    tl = timeline
+    for pos, r in enumerate(tl):
+        r["_pos"] = pos
+    review_end = case.get("review_date") or case.get("date_of_death")
+    if review_end is None:
+        review_end = max((r["_day"] for r in tl if r["_day"] is not None), default=None)
     flags = []
-    n = len(timeline)
-    review_end = case.get("review_date") or (timeline[-1]["_day"] if timeline else None)
-    for i, row in enumerate(timeline):
-        day, tags = row["_day"], row["_tags"]
-        # nonmobile_injury: injury before mobility needs same-day referral and CP medical
-        if tags & set(p["nonmobile_injury"]["injury_tags"]) and not row["child_mobile"]:
-            same_day = [r for r in timeline if r["_day"] == day]
-            referral = any(r["escalation"] in p["nonmobile_injury"]["referral_escalations"] for r in same_day)
-            medical = any(r["escalation"] in p["nonmobile_injury"]["assessment_escalations"] for r in same_day)
-            if not (referral and medical):
-                flags.append(_flag("nonmobile_injury", row))
-        # injury_not_escalated: injury under 24 months, no escalation within 2 days
+
+    def tag_in(r, tags):
+        return any(t in tags for t in r["_tags"])
+
+    def esc(r):
+        return _text(r.get("escalation"))
+
+    # nonmobile_injury -------------------------------------------------------------------------------
+    if "nonmobile_injury" in p:
+        q = p["nonmobile_injury"]
+        trig = [r for r in tl if tag_in(r, q["injury_tags"]) and r["_exact"] and r["age_days"] is not None
+                and r["age_days"] >= 0 and (r["child_mobile"] is False or (
+                    r["child_mobile"] is None and r["age_days"] < q["nonmobile_below_age_months"] * 30.4375))]
+        for r in _first_per_group(trig):
+            deadline = r["_day"] + dt.timedelta(days=q["within_days"])
+            ref = _first(tl, r["_day"], lambda x: esc(x) in q["referral_escalations"])
+            med = _first(tl, r["_day"], lambda x: esc(x) in q["assessment_escalations"])
+            ref_ok = ref is not None and ref["_day"] <= deadline
+            med_ok = med is not None and med["_day"] <= deadline
+            if not (ref_ok and med_ok):
+                action = None
+                if ref is not None and med is not None:
+                    action = med if med["_day"] >= ref["_day"] else ref
+                flags.append(_flag("nonmobile_injury", r, deadline, action))
+
+    # injury_not_escalated ---------------------------------------------------------------------------
+    if "injury_not_escalated" in p:
         q = p["injury_not_escalated"]
-        if tags & set(q["injury_tags"]) and row["age_days"] < q["max_age_months"] * 30.44:
-            deadline = day + dt.timedelta(days=q["within_days"])
-            if _first_after(timeline, i, deadline, lambda r: r["escalation"] in q["escalations"]) is None:
-                flags.append(_flag("injury_not_escalated", row))
-        # repeated_injury_or_ae: 2+ injuries in 90 days or 3+ A&E in 365 days, unescalated
+        trig = []
+        for r in tl:
+            if not (r["_exact"] and tag_in(r, q["injury_tags"]) and r["age_days"] is not None and r["age_days"] >= 0):
+                continue
+            dob = r["_day"] - dt.timedelta(days=r["age_days"])
+            if r["_day"] < _add_months(dob, int(q["max_age_months"])):
+                trig.append(r)
+        for r in _first_per_group(trig):
+            deadline = r["_day"] + dt.timedelta(days=q["within_days"])
+            action = _first(tl, r["_day"], lambda x: esc(x) in q["escalations"])
+            if action is None or action["_day"] > deadline:
+                flags.append(_flag("injury_not_escalated", r, deadline, action))
+
+    # repeated_injury_or_ae --------------------------------------------------------------------------
+    if "repeated_injury_or_ae" in p:
         q = p["repeated_injury_or_ae"]
-        is_injury = bool(tags & set(q["injury_tags"]))
-        is_ae = row["contact_type"] == "ae_attendance"
-        if is_injury or is_ae:
-            injuries = sum(1 for r in timeline[:i + 1] if (day - r["_day"]).days <= q["injury_window_days"]
-                           and r["_tags"] & set(q["injury_tags"]))
-            attendances = sum(1 for r in timeline[:i + 1] if (day - r["_day"]).days <= q["ae_window_days"]
-                              and r["contact_type"] == "ae_attendance")
-            if (is_injury and injuries >= q["min_injuries"]) or (is_ae and attendances >= q["min_ae_attendances"]):
-                deadline = day + dt.timedelta(days=q["within_days"])
-                if _first_after(timeline, i, deadline, lambda r: r["escalation"] in q["escalations"]) is None:
-                    flags.append(_flag("repeated_injury_or_ae", row))
-        # referral_no_decision: a referral to CSC with no social care decision within 1 working day
+        for variant, is_event, min_count, window in (
+            ("injury", lambda x: tag_in(x, q["injury_tags"]), q["min_injuries"], q["injury_window_days"]),
+            ("ae", lambda x: x.get("contact_type") == "ae_attendance", q["min_ae_attendances"], q["ae_window_days"]),
+        ):
+            events = _first_per_group([r for r in tl if is_event(r)])
+            for r in events:
+                if not r["_exact"]:
+                    continue
+                deadline = r["_day"] + dt.timedelta(days=q["within_days"])
+                action = _first(tl, r["_day"], lambda x: esc(x) in q["escalations"])
+                if action is not None and action["_day"] <= deadline:
+                    continue
+                lo = r["_day"] - dt.timedelta(days=window)
+                groups = {e["_gcode"] for e in events if e["_day"] is not None and lo <= e["_day"] <= r["_day"]
+                          and not (e["_exact"] and e["_pos"] > r["_pos"])}
+                if len(groups) >= min_count:
+                    flags.append(_flag("repeated_injury_or_ae", r, deadline, action, variant))
+
+    # referral_no_decision ---------------------------------------------------------------------------
+    if "referral_no_decision" in p:
         q = p["referral_no_decision"]
-        if row["escalation"] == "referral_to_csc":
-            deadline = _add_working_days(day, q["within_working_days"])
-            if _first_after(timeline, i + 1, deadline, lambda r: r["agency_kind"] in q["decision_agency_kinds"]
-                            and r["contact_type"] in q["decision_contact_types"]) is None:
-                flags.append(_flag("referral_no_decision", row))
-        # strategy_no_conference: no ICPC within 15 working days of the last strategy discussion
+        for r in _first_per_group([r for r in tl if esc(r) == "referral_to_csc" and r["_exact"]]):
+            deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
+            action = _first(tl, r["_day"], lambda x: x.get("agency_kind") in q["decision_agency_kinds"]
+                            and x.get("contact_type") in q["decision_contact_types"])
+            if action is None or action["_day"] > deadline:
+                flags.append(_flag("referral_no_decision", r, deadline, action))
+
+    # strategy_no_conference -------------------------------------------------------------------------
+    if "strategy_no_conference" in p:
         q = p["strategy_no_conference"]
-        if row["contact_type"] == "strategy_discussion":
-            deadline = _add_working_days(day, q["within_working_days"])
-            later_strategy = _first_after(timeline, i + 1, deadline, lambda r: r["contact_type"] == "strategy_discussion")
-            if later_strategy is None and _first_after(
-                    timeline, i + 1, deadline,
-                    lambda r: r["contact_type"] in ("cp_conference", "case_closure")) is None and (
-                    review_end is None or deadline <= review_end):
-                flags.append(_flag("strategy_no_conference", row))
-        # was_not_brought: 2+ missed health appointments (same agency) in 90 days without follow-up
+
+        def is_strategy(x):
+            return esc(x) == "strategy_discussion" or x.get("contact_type") == "strategy_discussion"
+
+        trig, days_done = [], set()
+        for r in _first_per_group([r for r in tl if is_strategy(r) and r["_exact"]]):
+            if r["_day"] not in days_done:
+                days_done.add(r["_day"])
+                trig.append(r)
+        for r in trig:
+            deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
+            action = _first(tl, r["_day"], lambda x: esc(x) == "cp_conference" or x.get("contact_type") == "cp_conference")
+            if action is not None and action["_day"] <= deadline:
+                continue
+            later = _first(tl, r["_day"] + dt.timedelta(days=1), lambda x: is_strategy(x) and x["_exact"])
+            if later is not None and later["_day"] <= deadline:
+                continue
+            if q["closure_ends_requirement"]:
+                closed = _first(tl, r["_day"], lambda x: x.get("agency_kind") == "social care"
+                                and x.get("contact_type") == "case_closure")
+                if closed is not None and closed["_day"] <= deadline:
+                    continue
+            flags.append(_flag("strategy_no_conference", r, deadline, action))
+
+    # was_not_brought --------------------------------------------------------------------------------
+    if "was_not_brought" in p:
         q = p["was_not_brought"]
-        if row["contact_type"] == "was_not_brought" and row["agency_kind"] in q["agency_kinds"]:
-            missed = sum(1 for r in timeline[:i + 1] if r["contact_type"] == "was_not_brought"
-                         and r["agency"] == row["agency"] and (day - r["_day"]).days <= q["window_days"])
-            if missed >= q["min_missed"]:
-                deadline = day + dt.timedelta(days=q["follow_up_within_days"])
-                follow = _first_after(timeline, i + 1, deadline, lambda r: r["agency"] == row["agency"]
-                                      and (r.get("child_seen") is True or r["escalation"]))
-                if follow is None:
-                    flags.append(_flag("was_not_brought", row))
-        # child_not_seen: not seen for > 42 days with open concerns; visits not seen, no revisit in 7 days
+
+        def is_missed(x):
+            return (x.get("contact_type") == "was_not_brought" or "was_not_brought" in x["_tags"]) \
+                and x.get("agency_kind") in q["agency_kinds"]
+
+        events = _first_per_group([r for r in tl if is_missed(r)])
+        for r in events:
+            if not r["_exact"]:
+                continue
+            deadline = r["_day"] + dt.timedelta(days=q["follow_up_within_days"])
+            action = _first(tl, r["_day"], lambda x: x.get("agency") == r.get("agency") and (
+                (x.get("child_seen") is True and not is_missed(x)) or esc(x) != ""))
+            if action is not None and action["_day"] <= deadline:
+                continue
+            lo = r["_day"] - dt.timedelta(days=q["window_days"])
+            groups = {e["_gcode"] for e in events if e["_day"] is not None and lo <= e["_day"] <= r["_day"]
+                      and (not q["same_agency"] or e.get("agency") == r.get("agency"))
+                      and not (e["_exact"] and e["_pos"] > r["_pos"])}
+            if len(groups) >= q["min_missed"]:
+                flags.append(_flag("was_not_brought", r, deadline, action))
+
+    # child_not_seen ---------------------------------------------------------------------------------
+    if "child_not_seen" in p:
         q = p["child_not_seen"]
-        gap = row["days_since_child_seen"]
-        if gap is not None and row["open_concerns"] and gap > q["open_concerns_max_days"]:
-            flags.append(_flag("child_not_seen", row))
-        if (row["contact_type"] in q["visit_contact_types"] and row["agency_kind"] in q["visit_agency_kinds"]
-                and row.get("child_seen") is False):
-            deadline = day + dt.timedelta(days=q["revisit_within_days"])
-            if _first_after(timeline, i + 1, deadline, lambda r: r["agency"] == row["agency"]
-                            and r["contact_type"] in q["visit_contact_types"] and r.get("child_seen") is True) is None:
-                flags.append(_flag("child_not_seen", row))
-        # information_not_shared: a concern of A unknown to B when B decides within 90 days
+        for variant, max_days, on in (
+            ("cp_plan", q["cp_plan_max_days"], lambda x: x["on_cp_plan"] is True),
+            ("open_concerns", q["open_concerns_max_days"], lambda x: x["open_concerns"] != "" and x["on_cp_plan"] is not True),
+        ):
+            run_start = None
+            clocks = set()
+            for i, r in enumerate(tl):
+                if not on(r):
+                    run_start = None
+                    continue
+                if run_start is None:
+                    run_start = r["_day"]
+                if not r["_exact"]:
+                    continue
+                seen_days = [x["_day"] for x in tl if x.get("child_seen") is True and x["_day"] is not None
+                             and x["_day"] < r["_day"]]
+                clock = max(seen_days) if seen_days else run_start
+                clock = max(clock, run_start)
+                if (r["_day"] - clock).days > max_days and clock not in clocks:
+                    clocks.add(clock)
+                    deadline = clock + dt.timedelta(days=max_days)
+                    action = _first(tl, clock + dt.timedelta(days=1), lambda x: x.get("child_seen") is True)
+                    flags.append(_flag("child_not_seen", r, deadline, action, variant))
+        for r in tl:
+            if (r.get("contact_type") in q["visit_contact_types"] and r.get("agency_kind") in q["visit_agency_kinds"]
+                    and r.get("child_seen") is False and (r["on_cp_plan"] is True or r["open_concerns"] != "")
+                    and r["_exact"]):
+                deadline = r["_day"] + dt.timedelta(days=q["revisit_within_days"])
+                action = _first(tl, r["_day"], lambda x: x.get("child_seen") is True and x.get("agency") == r.get("agency"))
+                if action is None or action["_day"] > deadline:
+                    flags.append(_flag("child_not_seen", r, deadline, action, "visit_not_seen"))
+
+    # information_not_shared -------------------------------------------------------------------------
+    if "information_not_shared" in p:
         q = p["information_not_shared"]
-        decision_types = set(rules["settings"]["decision_contact_types"])
-        if tags & set(q["concern_tags"]):
-            informed = _tags(row.get("informed_agencies"))
-            seen_by = set()
-            for later in timeline[i + 1:]:
-                if (later["_day"] - day).days > q["window_days"]:
-                    break
-                b = later["agency"]
-                if later["contact_type"] in decision_types and b != row["agency"] and b not in informed \
-                        and b not in seen_by and not (later["_tags"] & tags) and later["event_group"] != row["event_group"]:
-                    flags.append(_flag("information_not_shared", row, decision_agency=b))
-                    seen_by.add(b)
-        # closure_with_open_concerns: a closure with unassessed concerns in the last 30 days
+        decision_types = settings["decision_contact_types"]
+        keywords = settings.get("decision_keywords", [])
+        group_agencies = {(x["_gcode"], _text(x.get("agency"))) for x in tl}
+        first_decision = {}  # (concern row pos, deciding agency) -> first decision without the concern
+        for d in tl:
+            text = _text(d.get("description")) + " . " + _text(d.get("action"))
+            if not d["_exact"] or not (d.get("contact_type") in decision_types or any(_has_word(text, w) for w in keywords)):
+                continue
+            d_agency = _text(d.get("agency"))
+            lo = d["_day"] - dt.timedelta(days=int(q["window_days"]))
+            pairs = []
+            for c in tl:
+                if c["_day"] is None or not (lo <= c["_day"] <= d["_day"]) or c["_pos"] > d["_pos"]:
+                    continue
+                tags = [t for t in c["_tags"] if t in q["concern_tags"]]
+                if not tags:
+                    continue
+                c_agency = _text(c.get("agency"))
+                reached = (c_agency == d_agency
+                           or (c["_gcode"], d_agency) in group_agencies
+                           or d_agency in [a.strip() for a in _text(c.get("informed_agencies")).split(";")]
+                           or (d.get("agency_kind") in q["referral_reaches_kinds"] and any(
+                               x["_day"] is not None and c["_day"] <= x["_day"] <= d["_day"]
+                               and _text(x.get("agency")) == c_agency and esc(x) in q["referral_escalations"]
+                               for x in tl)))
+                pairs.append((c, tags, reached))
+            known = {t for c, tags, reached in pairs if reached for t in tags}
+            for c, tags, reached in pairs:
+                if c["_exact"] and _text(c.get("agency")) != d_agency and any(t not in known for t in tags):
+                    first_decision.setdefault((c["_pos"], d_agency), d)
+        for (pos, d_agency), d in sorted(first_decision.items()):
+            flags.append(_flag("information_not_shared", tl[pos], d["_day"], None, d_agency))
+
+    # closure_with_open_concerns ---------------------------------------------------------------------
+    if "closure_with_open_concerns" in p:
         q = p["closure_with_open_concerns"]
-        if row["contact_type"] in q["closure_contact_types"]:
-            concern_rows = [r for r in timeline[:i] if (day - r["_day"]).days <= q["window_days"] and r["_tags"]]
-            for c in concern_rows:
-                assessed = any(r["_day"] >= c["_day"] and (r["escalation"] in q["assessed_by"]
-                                                         or r["contact_type"] in q["assessed_by"])
-                               for r in timeline[:i])
+        for r in tl:
+            if not (r.get("contact_type") in q["closure_contact_types"] and r["_exact"]):
+                continue
+            lo = r["_day"] - dt.timedelta(days=q["window_days"])
+            for c in tl:
+                if (c["_day"] is None or not c["_tags"] or not (lo <= c["_day"] <= r["_day"])
+                        or c["_pos"] >= r["_pos"] or c["_gcode"] == r["_gcode"]):
+                    continue
+                assessed = any(x["_day"] is not None and c["_day"] <= x["_day"] <= r["_day"]
+                               and (esc(x) in q["assessed_by"] or x.get("contact_type") in q["assessed_by"]) for x in tl)
                 if not assessed:
-                    flags.append(_flag("closure_with_open_concerns", row))
+                    flags.append(_flag("closure_with_open_concerns", r, r["_day"]))
                     break
-        # assessment_wait: a requested assessment not done within 42 days
+
+    # assessment_wait --------------------------------------------------------------------------------
+    if "assessment_wait" in p:
         q = p["assessment_wait"]
-        text = str(row.get("description") or "").lower()
-        if row["contact_type"] in q["request_contact_types"] and any(k in text for k in q["request_keywords"]):
-            deadline = day + dt.timedelta(days=q["max_days"])
-            if _first_after(timeline, i + 1, deadline, lambda r: r["contact_type"] in q["done_contact_types"]) is None:
-                flags.append(_flag("assessment_wait", row))
-    del n
-    return flags
+        words = q["request_keywords"]
+        trig = []
+        for r in tl:
+            text = _text(r.get("description")) + " . " + _text(r.get("action"))
+            if (r.get("contact_type") in q["request_contact_types"] and r["_exact"]
+                    and any(re.search(r"\b" + re.escape(w), text, re.IGNORECASE) for w in words)):
+                deadline = r["_day"] + dt.timedelta(days=q["max_days"])
+                if review_end is not None and deadline < review_end:
+                    trig.append((r, deadline))
+        trigger_ids = {id(r) for r, _ in trig}
+        for r, deadline in trig:
+            action = _first(tl, r["_day"], lambda x: id(x) not in trigger_ids and (
+                x.get("contact_type") in q["done_contact_types"] or esc(x) in q["done_contact_types"]))
+            if action is None or action["_day"] > deadline:
+                flags.append(_flag("assessment_wait", r, deadline, action))
+
+    # one flag per flag id, like the package
+    out, ids = [], set()
+    for f in flags:
+        if f["flag_id"] not in ids:
+            ids.add(f["flag_id"])
+            out.append(f)
+    return out
 
 
 def run(rows: list[dict], cases: dict[str, dict], rules: dict) -> tuple[list[dict], list[dict]]:
@@ -221,54 +522,85 @@ def run(rows: list[dict], cases: dict[str, dict], rules: dict) -> tuple[list[dic
     return timeline, flags
 
 
+def rows_and_cases(contacts, cases) -> tuple[list[dict], dict[str, dict]]:
+    """Plain Python rows (None for missing values, datetimes) and case dicts from the store's tables."""
+    import pandas as pd
+
+    rows = contacts.astype(object).where(contacts.notna(), None).to_dict("records")
+    for r in rows:
+        r["date"] = None if r["date"] is None else pd.Timestamp(r["date"]).to_pydatetime()
+        r["date_end"] = None if r.get("date_end") is None else pd.Timestamp(r["date_end"]).to_pydatetime()
+        r["child_seen"] = None if r["child_seen"] is None else bool(r["child_seen"])
+
+    def day(v):
+        return None if v is None or pd.isna(v) else pd.Timestamp(v).date()
+
+    info = {}
+    for r in cases.to_dict("records"):
+        info[r["case_id"]] = {"date_of_birth": day(r.get("date_of_birth")), "mobile_from": day(r.get("mobile_from")),
+                              "review_date": day(r.get("review_date")), "date_of_death": day(r.get("date_of_death"))}
+    return rows, info
+
+
 # ---------------------------------------------------------------------------------------------------
 # Ingest baseline: openpyxl, cell by cell
 # ---------------------------------------------------------------------------------------------------
 def read_chronology_rowwise(path, vocab: dict) -> list[dict]:
     """Read one generic-layout xlsx chronology row by row with openpyxl: header search, column mapping,
-    day-first dates, contact type / concern / agency keywords by substring loops."""
+    and per row the package's own scalar functions, cell by cell — `parse_date` on the date cell,
+    `normalise_agency`, `classify_contact_type`, `tag_concerns`, `detect_escalation`, `parse_yes_no`,
+    `parse_informed_agencies` — with no caching of repeated values."""
     from openpyxl import load_workbook
 
+    from review.ingest.dates import DateParseError, parse_date
+    from review.schema import CONTACT_TYPES, join_multi
+    from review.vocab import (
+        classify_contact_type, detect_escalation, normalise_agency, parse_informed_agencies, parse_yes_no, tag_concerns,
+    )
+
+    def cell(record, name) -> str:
+        value = record.get(name)
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return value if isinstance(value, str) else str(value)
+
     wb = load_workbook(path, read_only=True, data_only=True)
+    stem = Path(path).stem
     rows = []
     for ws in wb.worksheets:
         header = None
         for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
-            values = ["" if c is None else c for c in cells]
             if header is None:
-                lowered = [str(v).strip().lower() for v in values]
+                lowered = [str(v).strip().lower() if v is not None else "" for v in cells]
                 if "date" in lowered:
                     header = lowered
                 continue
-            if not any(str(v).strip() for v in values):
+            if not any(v is not None and str(v).strip() for v in cells):
                 continue
-            record = dict(zip(header, values))
-            date = record.get("date")
-            if isinstance(date, str):
-                date = dt.datetime.strptime(date.strip(), "%d/%m/%Y")
-            text = " ".join(str(record.get(k, "")) for k in ("details", "action / outcome", "analysis")).lower()
-            type_text = str(record.get("type of contact", "")).lower()
-            contact_type = "other"
-            for ctype, words in vocab["contact_types"].items():
-                if any(w in type_text for w in words):
-                    contact_type = ctype
-                    break
-            concerns = set()
-            for tag, words in vocab["concerns"].items():
-                for w in words:
-                    at = text.find(w)
-                    if at >= 0 and not any(cue + " " in text[max(0, at - 30):at] for cue in vocab["negation_cues"]
-                                           if isinstance(cue, str)):
-                        concerns.add(tag)
-                        break
-            agency = str(record.get("agency", ""))
-            kind = "other"
-            for k, words in vocab["agency_kinds"].items():
-                if any(w in agency.lower() for w in words):
-                    kind = k
-                    break
-            rows.append({"date": date, "agency": agency, "agency_kind": kind, "contact_type": contact_type,
-                         "concerns": "; ".join(sorted(concerns)), "source_file": str(path), "source_row": number,
-                         "description": record.get("details", "")})
+            record = dict(zip(header, cells))
+            if record.get("date") is None:
+                continue
+            try:
+                parsed = parse_date(record.get("date"), record.get("time"))
+            except DateParseError:
+                continue
+            description, action, analysis = (cell(record, k) for k in ("details", "action / outcome", "analysis"))
+            narrative = "\n".join(t for t in (description, action, analysis) if t)
+            written = cell(record, "organisation")
+            agency, kind, organisation = normalise_agency(cell(record, "agency") or written or stem, vocab)
+            type_text = cell(record, "type of contact")
+            contact_type = type_text if type_text in CONTACT_TYPES else classify_contact_type(
+                type_text, "" if type_text else description, vocab)
+            informed = cell(record, "information shared with")
+            seen = parse_yes_no(record.get("child seen"))
+            rows.append({"date": parsed.date, "date_precision": parsed.precision, "agency": agency,
+                         "agency_kind": kind, "organisation": written or organisation or "",
+                         "contact_type": contact_type, "child_seen": seen,
+                         "concerns": join_multi(tag_concerns(narrative, vocab) if narrative else []),
+                         "escalation": detect_escalation(contact_type, narrative, vocab) or "",
+                         "informed_agencies": join_multi(parse_informed_agencies(informed, vocab)) if informed else "",
+                         "source_file": Path(path).name, "source_row": number, "description": description})
     wb.close()
     return rows

@@ -151,12 +151,8 @@ def measure(kind: str, data: Path, workers: int) -> None:
         sys.path.insert(0, str(HERE))
         import baseline_rowwise
 
-        rows = contacts.to_dict("records")
-        for r in rows:  # plain Python values, as a script reading a csv would have
-            r["child_seen"] = None if r["child_seen"] is pd.NA else bool(r["child_seen"])
-            r["date"] = r["date"].to_pydatetime()
-        info = {r.case_id: {"date_of_birth": r.date_of_birth.date(), "mobile_from": r.mobile_from.date(),
-                            "review_date": r.review_date.date()} for r in cases.itertuples()}
+        # plain Python values (None, datetime, bool), as a script reading a csv would have; not timed
+        rows, info = baseline_rowwise.rows_and_cases(contacts, cases)
         with PeakRSS() as mem:
             t0 = time.perf_counter()
             _, flags = baseline_rowwise.run(rows, info, rules)
