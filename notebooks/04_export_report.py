@@ -35,7 +35,8 @@ from review.build import build_report
 
 manifest = build_report(case_dir, out_dir, redact=redact, progress=False)
 outputs = pd.DataFrame(
-    [{"file": name, "sha256": digest[:16] + "…"} for name, digest in sorted(manifest["outputs"].items())]
+    [{"file": name, "bytes": out["bytes"], "sha256": out["sha256"][:16] + "…"}
+     for name, out in sorted(manifest["outputs"].items())]
 )
 outputs
 
