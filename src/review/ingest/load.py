@@ -9,11 +9,13 @@ are counted in rows_skipped, with a note naming them.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import json
 from dataclasses import replace
-from pathlib import PurePosixPath
+from importlib import resources
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 import pandas as pd
@@ -54,7 +56,7 @@ def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataF
             file=case.case_file,
         )
     if vocab is None:
-        vocab = load_vocab(case.case_dir)
+        vocab = _load_vocab(case.case_dir)
     report = IngestReport(case_id=case.case_id)
     parts: list[pd.DataFrame] = []
     caches: dict[str, dict] = {}  # per distinct value, shared by every sheet of the case
@@ -72,6 +74,25 @@ def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataF
     contacts = conform(contacts, CONTACT_COLUMNS)
     contacts = contacts.sort_values(SORT_KEYS, kind="stable").reset_index(drop=True)
     return contacts, report
+
+
+_VOCABS: dict = {}  # (package vocab.yml text, case vocab.yml text) -> the parsed, merged vocabulary
+
+
+def _load_vocab(case_dir) -> dict:
+    """`load_vocab(case_dir)`, parsed once per distinct content of the YAML files (parsing the package
+    vocabulary costs ~50 ms, paid again for every case otherwise); a fresh copy each call."""
+    try:
+        package = resources.files("review").joinpath("data", "vocab.yml").read_text(encoding="utf-8")
+        own = Path(case_dir) / "vocab.yml" if case_dir is not None else None
+        key = (package, own.read_bytes() if own is not None and own.exists() else None)
+    except OSError:
+        return load_vocab(case_dir)
+    if key not in _VOCABS:
+        if len(_VOCABS) > 8:
+            _VOCABS.clear()
+        _VOCABS[key] = load_vocab(case_dir)
+    return copy.deepcopy(_VOCABS[key])
 
 
 def contacts_from_table(
