@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 
 import pandas as pd
 
@@ -167,7 +168,21 @@ def check_duplicate_rows(rows: list[list[object]], row_numbers: list[int], repor
     """Warn (row, no column) for every row identical in every cell to an earlier row: kept, not dropped."""
     first: dict[tuple, int] = {}
     added = []
-    for values, row in zip(rows, row_numbers):
+    # Fast path: rows whose plain tuple of cells is unique cannot be a duplicate of any row (two rows with
+    # equal typed keys have equal plain tuples), so only the rest need the typed key. Rows of one table
+    # have one width, so trailing blanks line up and need no stripping for this test.
+    candidates = None
+    if rows and len({len(values) for values in rows}) == 1:
+        try:
+            plain = [tuple(values) for values in rows]
+            counts = Counter(plain)
+        except TypeError:  # an unhashable cell: typed keys for every row
+            counts = None
+        if counts is not None:
+            candidates = [counts[p] > 1 for p in plain]
+    for k, (values, row) in enumerate(zip(rows, row_numbers)):
+        if candidates is not None and not candidates[k]:
+            continue
         key = tuple(_hashable(v) for v in values)
         while key and key[-1] is None:
             key = key[:-1]
