@@ -166,7 +166,7 @@ class TimelineExplorer:
             (f"{i}. {row.rule_id} — {pd.Timestamp(row.trigger_date):%d/%m/%Y}", row.flag_id)
             for i, row in enumerate(analysis.flags.itertuples(index=False), start=1)
         ]
-        self.flag = w.Dropdown(options=flag_options, description="Flag")
+        self.flag = w.Dropdown(options=flag_options, description="Flag", layout=w.Layout(width="60%"))
         self.table_out = w.Output()
         self.chart_out = w.Output()
         self.evidence_out = w.Output()
