@@ -173,13 +173,26 @@ def _row_numbers(rows: pd.DataFrame) -> list[int | None]:
     return [_int(v) for v in rows["source_row"].tolist()]
 
 
-def _shown_dates(rows: pd.DataFrame, start: pd.Series) -> list[str]:
-    """Each row's date as the reviewer wrote it (date_text), else dd/mm/yyyy."""
-    formatted = start.dt.strftime("%d/%m/%Y").astype("string").fillna("")
-    if "date_text" not in rows.columns:
-        return formatted.tolist()
-    written = rows["date_text"].astype("string").fillna("").str.strip()
-    return written.where(written != "", formatted).tolist()
+class _ShownDates:
+    """Each row's date as the reviewer wrote it (date_text), else dd/mm/yyyy; by position, formatted only
+    for the rows a warning names (most rows have none)."""
+
+    def __init__(self, rows: pd.DataFrame, start: pd.Series):
+        self.start = start
+        self.written = rows["date_text"].tolist() if "date_text" in rows.columns else None
+
+    def __getitem__(self, position: int) -> str:
+        if self.written is not None:
+            text = self.written[position]
+            text = "" if text is None or text is pd.NA or (isinstance(text, float) and pd.isna(text)) else str(text).strip()
+            if text:
+                return text
+        value = self.start.iloc[position]
+        return "" if pd.isna(value) else value.strftime("%d/%m/%Y")
+
+
+def _shown_dates(rows: pd.DataFrame, start: pd.Series) -> _ShownDates:
+    return _ShownDates(rows, start)
 
 
 def _show(value) -> str:
