@@ -31,8 +31,15 @@ def _decision_mask(ctx: Context) -> pd.Series:
     by_words = pd.Series(False, index=tl.index)
     if words:
         pattern = r"(?i)\b(?:" + "|".join(words) + r")\b"  # \b, not look-arounds: arrow's regex engine
-        text = tl["description"].fillna("").astype(str) + " . " + tl["action"].fillna("").astype(str)
-        by_words = text.str.contains(pattern, regex=True).fillna(False).astype(bool)
+        # chronologies repeat texts a great deal: search each distinct (description, action) pair once
+        d_codes, _ = ctx._coded("description")
+        a_codes, a_uniques = ctx._coded("action")
+        pair = d_codes.astype("int64") * (len(a_uniques) + 1) + a_codes
+        _, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
+        sub = tl.iloc[first]
+        text = sub["description"].fillna("").astype(str) + " . " + sub["action"].fillna("").astype(str)
+        hits = text.str.contains(pattern, regex=True).fillna(False).astype(bool).to_numpy(dtype=bool)
+        by_words = pd.Series(hits[inverse.reshape(-1)], index=tl.index)
     return (by_type | by_words) & tl["_exact"]
 
 
