@@ -335,9 +335,15 @@ def _text_for_linking(description: pd.Series, action: pd.Series) -> np.ndarray:
         d = description.to_numpy(dtype=object, na_value="")
         a = action.to_numpy(dtype=object, na_value="")
         return np.array([x if x.strip() else (y if y.strip() else "") for x, y in zip(d, a)], dtype=object)
-    description, action = description.fillna(""), action.fillna("")
-    text = description.where(description.str.strip() != "", action)
-    return text.where(text.str.strip() != "", "").to_numpy(dtype=object)
+    # the same Arrow string operations, on the distinct values only (texts repeat a great deal)
+    d_codes, d_uniques = description.fillna("").factorize()
+    a_codes, a_uniques = action.fillna("").factorize()
+    d_blank = (pd.Series(d_uniques).str.strip() == "").to_numpy(dtype=bool)
+    a_blank = (pd.Series(a_uniques).str.strip() == "").to_numpy(dtype=bool)
+    d_text = np.asarray(d_uniques, dtype=object)
+    a_text = np.append(np.asarray(a_uniques, dtype=object)[~a_blank], "")
+    a_code = np.where(a_blank, len(a_text) - 1, np.cumsum(~a_blank) - 1)[a_codes]  # blank -> ""
+    return np.where(d_blank[d_codes], a_text[a_code], d_text[d_codes]).astype(object)
 
 
 def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
