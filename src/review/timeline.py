@@ -270,7 +270,7 @@ def child_ages(days: np.ndarray, dob) -> tuple[pd.arrays.IntegerArray, np.ndarra
     rest = (day - anniversary).astype("int64")
     # few distinct ages: format each once
     key = np.where(~valid, -1, np.where(age < 0, age - 2, months * 1000 + rest))
-    distinct, inverse = np.unique(key, return_inverse=True)
+    inverse, distinct = pd.factorize(key)  # hashing, not sorting: the labels are the same
     labels = np.empty(len(distinct), dtype=object)
     for i, k in enumerate(distinct.tolist()):
         if k == -1:
@@ -491,9 +491,17 @@ def _open_concerns(concerns: pd.Series, days: np.ndarray, starts: np.ndarray, wi
         last = _last_where(has[:, k], starts, inclusive=True)
         is_open[:, k] = (last >= 0) & (day_int[np.maximum(last, 0)] >= day_int - window_days)
     # encode each row's open set as bit masks and format each distinct set once
-    masks = [is_open[:, i : i + 62].astype("int64") @ (np.int64(1) << np.arange(min(62, len(vocabulary) - i)))
-             for i in range(0, len(vocabulary), 62)]
-    combined = masks[0] if len(masks) == 1 else pd.factorize(pd.MultiIndex.from_arrays(masks))[0]
+    masks = []
+    for i in range(0, len(vocabulary), 62):  # shifts and ORs: an int64 matrix product has no fast kernel
+        mask = np.zeros(n, dtype="int64")
+        for k in range(min(62, len(vocabulary) - i)):
+            mask |= is_open[:, i + k].astype("int64") << np.int64(k)
+        masks.append(mask)
+    if len(masks) == 1:  # the usual case: one int per row; label each distinct set from its bits
+        codes, distinct = pd.factorize(masks[0])
+        labels = [MULTI_SEP.join(t for k, t in enumerate(vocabulary) if (int(m) >> k) & 1) for m in distinct]
+        return _string_array(labels, codes)
+    combined = pd.factorize(pd.MultiIndex.from_arrays(masks))[0]
     distinct_sets, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
     labels = [MULTI_SEP.join(np.asarray(vocabulary, dtype=object)[is_open[f]]) for f in first]
     return _string_array(labels, inverse.reshape(-1))
