@@ -452,16 +452,17 @@ def _groups(event_ids: pd.Series, left: np.ndarray, right: np.ndarray) -> pd.Ser
         return groups.set_axis(event_ids.index)
     nodes, edges = np.unique(np.concatenate([left, right]), return_inverse=True)
     edges = edges.reshape(2, -1)
-    ids = groups.to_numpy(dtype=object)[nodes]
+    ids = groups.take(nodes).to_numpy(dtype=object)
     # number the nodes in event_id order so that "smallest node" is the smallest event_id
     codes, _ = pd.factorize(ids, sort=True)
     order = np.lexsort((np.arange(len(codes)), codes))
     rank = np.empty(len(codes), dtype="int64")
     rank[order] = np.arange(len(codes))
     labels = _components(len(codes), rank[edges[0]], rank[edges[1]])
-    values = groups.to_numpy(dtype=object)
-    values[nodes] = ids[order][labels[rank]]
-    return pd.Series(values, index=event_ids.index, dtype="string")
+    # each linked row takes the id of its component's smallest row: one Arrow take, no Python strings
+    source = np.arange(len(groups))
+    source[nodes] = nodes[order][labels[rank]]
+    return pd.Series(groups.take(source).array, index=event_ids.index, dtype="string")
 
 
 # ---------------------------------------------------------------------------------------------------
