@@ -223,9 +223,16 @@ def chronology_order(contacts: pd.DataFrame) -> np.ndarray:
     order = np.lexsort(primary[::-1])
     # Tie-breakers (event_id, then the text) are only needed where the provenance keys tie: sort those
     # rows alone (the ties are contiguous runs, so the subset keeps its places).
-    stacked = np.stack([k[order] for k in primary])
+    # neighbours equal on every key: narrow the candidates key by key (most pairs differ on the date or
+    # the source row already), never gathering every key for every row
+    candidates = np.arange(n - 1)
+    for k in (primary[1], primary[7], primary[0], primary[2], primary[3], primary[4], primary[5], primary[6]):
+        if not len(candidates):
+            break
+        candidates = candidates[k[order[candidates + 1]] == k[order[candidates]]]
+    same = np.zeros(n - 1, dtype=bool)
+    same[candidates] = True
     tied = np.zeros(n, dtype=bool)
-    same = (stacked[:, 1:] == stacked[:, :-1]).all(axis=0)
     tied[1:] |= same
     tied[:-1] |= same
     if tied.any():
