@@ -252,3 +252,28 @@ def test_notebooks_default_folder_is_confined_to_reports(tmp_path, monkeypatch):
     assert main(["notebooks", str(case_dir)]) == 0
     reports = (tmp_path / "reports").resolve()
     assert reports in (tmp_path / seen["out"]).resolve().parents
+
+
+@pytest.mark.parametrize("name", ["vocab.yml", "rules.yml", "decisions.csv"])
+def test_case_side_files_symlinked_outside_the_case_folder_are_refused(tmp_path, name):
+    from review.config import case_file
+    from review.errors import ConfigError
+
+    outside = tmp_path / "elsewhere" / name
+    outside.parent.mkdir()
+    outside.write_text("secret: 1\n", encoding="utf-8")
+    case_dir = tmp_path / "case"
+    case_dir.mkdir()
+    (case_dir / name).symlink_to(outside)
+    with pytest.raises(ConfigError, match="outside the case folder"):
+        case_file(case_dir, name)
+    if name == "rules.yml":
+        from review.rules import load_rules
+
+        with pytest.raises(ConfigError):
+            load_rules(case_dir)
+    if name == "decisions.csv":
+        from review.decisions import load_decisions
+
+        with pytest.raises(ConfigError):
+            load_decisions(case_dir)

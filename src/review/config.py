@@ -68,6 +68,14 @@ def safe_join(root: Path, relative: str, *, origin: Path | str | None = None) ->
     return resolved
 
 
+def case_file(case_dir: str | Path, name: str) -> Path:
+    """A file that lives beside case.yml (vocab.yml, rules.yml, decisions.csv), confined to the case folder.
+
+    A symlink that leads outside the case folder is refused like a `..` path in case.yml.
+    """
+    return safe_join(Path(case_dir), name, origin=Path(case_dir) / name)
+
+
 def _as_date(value, key: str, origin: Path) -> dt.date | None:
     if value is None or value == "":
         return None
@@ -184,7 +192,7 @@ def load_vocab(case_dir: str | Path | None = None) -> dict:
     """The package vocabularies (vocab.yml) extended by the case's vocab.yml, if any."""
     vocab = package_data("vocab.yml")
     if case_dir is not None:
-        case_vocab = Path(case_dir) / "vocab.yml"
+        case_vocab = case_file(case_dir, "vocab.yml")
         if case_vocab.exists():
             vocab = deep_merge(vocab, load_yaml(case_vocab) or {})
     return vocab

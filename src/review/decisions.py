@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .config import case_file
 from .errors import DecisionError
 from .schema import FLAG_COLUMNS, conform
 
@@ -178,7 +179,7 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None) -> t
     Raises DecisionError (naming the file and row) for an unknown decision value, a missing rationale, a
     missing flag_id on an accept/reject, an unreadable date or missing columns.
     """
-    path = Path(case_dir) / DECISIONS_FILE
+    path = case_file(case_dir, DECISIONS_FILE)
     if not path.exists():
         return _empty_decisions(), _problems([])
     decisions = read_decisions_file(path)
@@ -226,7 +227,7 @@ def record_decision(
     `evidence_event_ids` describe the finding. `date` defaults to today. Returns the flag_id recorded.
     Raises DecisionError for an invalid decision, a blank rationale or author.
     """
-    path = Path(case_dir) / DECISIONS_FILE
+    path = case_file(case_dir, DECISIONS_FILE)
     decision = str(decision or "").strip().lower()
     if decision not in DECISION_VALUES:
         raise DecisionError(f"decision must be one of {', '.join(DECISION_VALUES)}, got {decision!r}", file=path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from ..config import load_yaml, package_data
+from ..config import case_file, load_yaml, package_data
 from ..errors import ConfigError
 from ..schema import FAILING_CATEGORIES, SEVERITIES
 
@@ -126,7 +126,7 @@ def load_rules(case_dir: str | Path | None = None) -> dict:
     """
     rules = package_rules()
     if case_dir is not None:
-        path = Path(case_dir) / RULES_FILE
+        path = case_file(case_dir, RULES_FILE)
         if path.exists():
             rules = merge_rules(rules, load_yaml(path), path)
     return rules
