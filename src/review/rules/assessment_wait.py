@@ -10,7 +10,16 @@ import re
 
 import pandas as pd
 
-from .base import DAY, Context, delay_from, first_response, fmt_date, outcome_text, register, rows_of
+from .base import (
+    DAY,
+    Context,
+    deadline_rows,
+    first_response,
+    fmt_date,
+    outcome_text,
+    register,
+    rows_of,
+)
 
 
 @register("assessment_wait")
@@ -36,17 +45,7 @@ def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
     t = triggers[~response["timely"].to_numpy()]
     r = response[~response["timely"]]
 
-    out = pd.DataFrame(index=t.index)
-    out["case_id"] = t["case_id"]
-    out["trigger_event_id"] = t["event_id"]
-    out["trigger_date"] = t["_day"]
-    out["evidence_event_ids"] = t["event_id"]
-    out["expected_action"] = "assessment completed"
-    out["expected_by"] = t["deadline"]
-    out["actual_action_event_id"] = r["action_event_id"]
-    out["actual_action_date"] = r["action_date"]
-    out["delay_days"] = delay_from(t["deadline"], r["action_date"], r["action_exact"])
-    out["agencies"] = t["agency"]
+    out = deadline_rows(t, r, "assessment completed")
     out["explanation"] = (
         "An assessment was requested (" + t["agency"] + ", " + fmt_date(t["_day"]) + ") and none is recorded within "
         + str(params["max_days"]) + " days (by " + fmt_date(t["deadline"]) + ")"

@@ -478,6 +478,27 @@ def delay_from(expected_by: pd.Series, action_date: pd.Series, action_exact: pd.
     return delay.mask(~pd.Series(action_exact, index=delay.index).astype(bool))
 
 
+def deadline_rows(triggers: pd.DataFrame, response: pd.DataFrame, expected_action) -> pd.DataFrame:
+    """The flag rows of triggers that missed their deadline, before the rule adds its explanation.
+
+    `triggers` has case_id, event_id, _day, deadline and agency; `response` is `first_response`'s
+    table for those triggers (action_event_id, action_date, action_exact). Each trigger is its own
+    evidence; a rule adds more evidence, variant, severity and the explanation itself.
+    """
+    out = pd.DataFrame(index=triggers.index)
+    out["case_id"] = triggers["case_id"]
+    out["trigger_event_id"] = triggers["event_id"]
+    out["trigger_date"] = triggers["_day"]
+    out["evidence_event_ids"] = triggers["event_id"]
+    out["expected_action"] = expected_action
+    out["expected_by"] = triggers["deadline"]
+    out["actual_action_event_id"] = response["action_event_id"]
+    out["actual_action_date"] = response["action_date"]
+    out["delay_days"] = delay_from(triggers["deadline"], response["action_date"], response["action_exact"])
+    out["agencies"] = triggers["agency"]
+    return out
+
+
 def flag_id(rule_id: str, trigger_event_id: str, variant: str = "") -> str:
     digest = hashlib.sha1(f"{trigger_event_id}|{variant}".encode("utf-8")).hexdigest()[:12]
     return f"{rule_id}-{digest}"

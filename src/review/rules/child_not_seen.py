@@ -11,8 +11,19 @@ import numpy as np
 import pandas as pd
 
 from .base import (
-    _BIG, _NAT_DAY, _OFFSET, DAY, Context, day_numbers, delay_from, first_response, fmt_date, fmt_days, outcome_text,
-    register, rows_of,
+    _BIG,
+    _NAT_DAY,
+    _OFFSET,
+    DAY,
+    Context,
+    day_numbers,
+    deadline_rows,
+    first_response,
+    fmt_date,
+    fmt_days,
+    outcome_text,
+    register,
+    rows_of,
 )
 
 
@@ -76,20 +87,10 @@ def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: 
     t["deadline"] = t["clock"] + max_days * DAY
     t["anchor"] = t["clock"] + DAY
     r = first_response(ctx, t, seen)
-    out = pd.DataFrame(index=t.index)
-    out["case_id"] = t["case_id"]
+    out = deadline_rows(t, r, f"child seen at least every {max_days} days {what}")
     out["variant"] = variant
     if variant == "open_concerns":
         out["severity"] = "medium"
-    out["trigger_event_id"] = t["event_id"]
-    out["trigger_date"] = t["_day"]
-    out["evidence_event_ids"] = t["event_id"]
-    out["expected_action"] = f"child seen at least every {max_days} days {what}"
-    out["expected_by"] = t["deadline"]
-    out["actual_action_event_id"] = r["action_event_id"]
-    out["actual_action_date"] = r["action_date"]
-    out["delay_days"] = delay_from(t["deadline"], r["action_date"], r["action_exact"])
-    out["agencies"] = t["agency"]
     last = pd.Series("last seen " + fmt_date(t["last_seen"]), index=t.index)
     last = last.mask(t["last_seen"].isna() | (t["last_seen"] < t["since"]), "not seen since " + fmt_date(t["since"]))
     out["explanation"] = (
@@ -124,19 +125,9 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
         r = first_response(ctx, t, seen, same_agency=True)
         t, r = t[~r["timely"].to_numpy()], r[~r["timely"]]
         status = pd.Series(np.where(on_plan[t.index], "on a child protection plan", "with concerns open"), index=t.index)
-        out = pd.DataFrame(index=t.index)
-        out["case_id"] = t["case_id"]
+        out = deadline_rows(t, r, "return visit by " + t["agency"] + " at which the child is seen")
         out["variant"] = "visit_not_seen"
         out["severity"] = "medium"
-        out["trigger_event_id"] = t["event_id"]
-        out["trigger_date"] = t["_day"]
-        out["evidence_event_ids"] = t["event_id"]
-        out["expected_action"] = "return visit by " + t["agency"] + " at which the child is seen"
-        out["expected_by"] = t["deadline"]
-        out["actual_action_event_id"] = r["action_event_id"]
-        out["actual_action_date"] = r["action_date"]
-        out["delay_days"] = delay_from(t["deadline"], r["action_date"], r["action_exact"])
-        out["agencies"] = t["agency"]
         out["explanation"] = (
             t["agency"] + " visited on " + fmt_date(t["_day"]) + " and did not see the child (" + status
             + ") and did not see the child within " + str(params["revisit_within_days"]) + " days"

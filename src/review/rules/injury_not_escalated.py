@@ -9,7 +9,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .base import DAY, Context, delay_from, first_per_group, first_response, fmt_age, fmt_date, fmt_tags, outcome_text, register, rows_of
+from .base import (
+    DAY,
+    Context,
+    deadline_rows,
+    first_per_group,
+    first_response,
+    fmt_age,
+    fmt_date,
+    fmt_tags,
+    outcome_text,
+    register,
+    rows_of,
+)
 
 
 @register("injury_not_escalated")
@@ -34,18 +46,8 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     high_groups = np.unique(tl["_gcode"].to_numpy()[high_rows])
     high = np.isin(t["_gcode"].to_numpy(), high_groups)
 
-    out = pd.DataFrame(index=t.index)
-    out["case_id"] = t["case_id"]
-    out["trigger_event_id"] = t["event_id"]
-    out["trigger_date"] = t["_day"]
+    out = deadline_rows(t, r, "escalation (referral to children's social care, CP medical or strategy discussion)")
     out["severity"] = pd.Series(high, index=t.index).map({True: "high", False: None})
-    out["evidence_event_ids"] = t["event_id"]
-    out["expected_action"] = "escalation (referral to children's social care, CP medical or strategy discussion)"
-    out["expected_by"] = t["deadline"]
-    out["actual_action_event_id"] = r["action_event_id"]
-    out["actual_action_date"] = r["action_date"]
-    out["delay_days"] = delay_from(t["deadline"], r["action_date"], r["action_exact"])
-    out["agencies"] = t["agency"]
     out["explanation"] = (
         t["agency"] + " recorded " + fmt_tags(t["concerns"]) + " on " + fmt_date(t["_day"]) + " in a child aged "
         + fmt_age(t) + " and no agency escalated within " + str(params["within_days"]) + " days (by "

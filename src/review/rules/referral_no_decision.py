@@ -11,7 +11,16 @@ from __future__ import annotations
 import pandas as pd
 
 from ..workdays import add_working_days
-from .base import Context, delay_from, first_per_group, first_response, fmt_date, outcome_text, register, rows_of
+from .base import (
+    Context,
+    deadline_rows,
+    first_per_group,
+    first_response,
+    fmt_date,
+    outcome_text,
+    register,
+    rows_of,
+)
 
 
 @register("referral_no_decision")
@@ -30,17 +39,7 @@ def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
     t = triggers[~response["timely"].to_numpy()]
     r = response[~response["timely"]]
 
-    out = pd.DataFrame(index=t.index)
-    out["case_id"] = t["case_id"]
-    out["trigger_event_id"] = t["event_id"]
-    out["trigger_date"] = t["_day"]
-    out["evidence_event_ids"] = t["event_id"]
-    out["expected_action"] = "decision on the referral by children's social care"
-    out["expected_by"] = t["deadline"]
-    out["actual_action_event_id"] = r["action_event_id"]
-    out["actual_action_date"] = r["action_date"]
-    out["delay_days"] = delay_from(t["deadline"], r["action_date"], r["action_exact"])
-    out["agencies"] = t["agency"]
+    out = deadline_rows(t, r, "decision on the referral by children's social care")
     out["explanation"] = (
         t["agency"] + " referred the child to children's social care on " + fmt_date(t["_day"])
         + " and no decision by children's social care is recorded within " + str(n) + " working day"
