@@ -222,32 +222,43 @@ def _check_xml_entities(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], rel: 
             )
 
 
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _xlsx_sheet_parts(zf: zipfile.ZipFile, sheet_names: list[str]) -> list[tuple[str, str]]:
+    """(sheet name, zip part) of the named sheets of an open xlsx, through the workbook's relationships."""
+    import posixpath
+
+    from defusedxml import ElementTree
+
+    names = set(zf.namelist())
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return []
+    targets = {}
+    for rel in ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels")):
+        target = rel.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        targets[rel.get("Id")] = target
+    sheets = ElementTree.fromstring(zf.read("xl/workbook.xml")).find(f"{_MAIN_NS}sheets")
+    parts = []
+    for sheet in [] if sheets is None else sheets:
+        name, part = sheet.get("name"), targets.get(sheet.get(f"{_REL_NS}id"))
+        if name in sheet_names and part in names:
+            parts.append((name, part))
+    return parts
+
+
 def _uncached_formulas(path: Path, sheet_names: list[str]) -> dict[str, dict[tuple[int, int], str]]:
     """{sheet: {(row index, column index): formula}} for xlsx formula cells that store no result.
 
     Calamine shows such a cell as empty; the caller reports the row instead of accepting it silently.
     Only sheets whose XML has a formula are parsed."""
-    import posixpath
-
     from defusedxml import ElementTree
 
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
     found: dict[str, dict[tuple[int, int], str]] = {}
     with zipfile.ZipFile(path) as zf:
-        names = set(zf.namelist())
-        if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
-            return found
-        targets = {}
-        for rel in ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels")):
-            target = rel.get("Target", "")
-            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-            targets[rel.get("Id")] = target
-        sheets = ElementTree.fromstring(zf.read("xl/workbook.xml")).find(f"{main}sheets")
-        for sheet in [] if sheets is None else sheets:
-            name, part = sheet.get("name"), targets.get(sheet.get(f"{rel_ns}id"))
-            if name not in sheet_names or part not in names:
-                continue
+        for name, part in _xlsx_sheet_parts(zf, sheet_names):
             with zf.open(part) as fh:
                 xml = fh.read()
             if b"<f>" not in xml and b"<f " not in xml and b":f>" not in xml and b":f " not in xml:
@@ -255,11 +266,11 @@ def _uncached_formulas(path: Path, sheet_names: list[str]) -> dict[str, dict[tup
             cells = {}
             with zf.open(part) as fh:
                 for _, element in ElementTree.iterparse(fh):
-                    if element.tag != f"{main}c":
+                    if element.tag != f"{_MAIN_NS}c":
                         continue
-                    formula = element.find(f"{main}f")
-                    value = element.find(f"{main}v")
-                    inline = element.find(f"{main}is")
+                    formula = element.find(f"{_MAIN_NS}f")
+                    value = element.find(f"{_MAIN_NS}v")
+                    inline = element.find(f"{_MAIN_NS}is")
                     if formula is not None and (value is None or not value.text) and inline is None:
                         position = _cell_position(element.get("r", ""))
                         if position is not None:
@@ -278,27 +289,9 @@ def _xlsx_sheet_extents(path: Path, sheet_names: list[str]) -> dict[str, tuple[i
     """{sheet: (rows, columns, last cell)} of the range the parser will allocate for each sheet: from A1
     to the furthest row and column holding a value. A quick bound from every cell reference first; the
     exact scan (cells with a value, formula or inline string) only when that bound is too large."""
-    import posixpath
-
-    from defusedxml import ElementTree
-
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
     found: dict[str, tuple[int, int, str]] = {}
     with zipfile.ZipFile(path) as zf:
-        names = set(zf.namelist())
-        if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
-            return found
-        targets = {}
-        for rel in ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels")):
-            target = rel.get("Target", "")
-            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-            targets[rel.get("Id")] = target
-        sheets = ElementTree.fromstring(zf.read("xl/workbook.xml")).find(f"{main}sheets")
-        for sheet in [] if sheets is None else sheets:
-            name, part = sheet.get("name"), targets.get(sheet.get(f"{rel_ns}id"))
-            if name not in sheet_names or part not in names:
-                continue
+        for name, part in _xlsx_sheet_parts(zf, sheet_names):
             xml = zf.read(part)
             refs = _CELL_REF.findall(xml)
             rows = max(map(int, (r for _, r in refs)), default=0)
