@@ -187,7 +187,7 @@ class Vocabulary:
     pseudo: Phrases = field(default_factory=Phrases)
     breaks: Phrases = field(default_factory=Phrases)
     negation_window: int = _DEFAULT_WINDOW
-    _last: tuple = (None, [])
+    _token_cache: dict = field(default_factory=dict)
     _agency_cache: dict = field(default_factory=dict)
     _type_cache: dict = field(default_factory=dict)
 
@@ -276,15 +276,20 @@ class Vocabulary:
 
     # -- keyword matching with negation -------------------------------------------------------------
     def tokens(self, text) -> list[str]:
-        """`tokenise(text)` with break words turned into "|" tokens; the last result is kept because
-        ingest asks for concerns and escalations of the same text one after the other."""
-        if isinstance(text, str) and self._last[0] == text:
-            return self._last[1]
+        """`tokenise(text)` with break words turned into "|" tokens (treat the list as read-only). Results
+        are kept per text (bounded) because ingest asks for the concerns, the escalation and sometimes the
+        contact type of the same text, in separate passes over a table."""
+        if isinstance(text, str):
+            cached = self._token_cache.get(text)
+            if cached is not None:
+                return cached
         tokens = tokenise(text)
         for start, end, _ in self.breaks.find(tokens):
             tokens[start:end] = ["|"] * (end - start)
         if isinstance(text, str):
-            self._last = (text, tokens)
+            if len(self._token_cache) >= 20_000:
+                self._token_cache.clear()
+            self._token_cache[text] = tokens
         return tokens
 
     def find(self, text, phrases: Phrases) -> list[str]:
