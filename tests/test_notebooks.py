@@ -131,3 +131,16 @@ def test_thematic_notebook_compares_cases_and_declarations(tmp_path):
     html = "".join(o["data"]["text/html"] for o in _outputs(nb, "text/html"))
     assert "per_100_contacts" in html or "per 100" in html
     assert len(_outputs(nb, "image/png")) >= 5
+
+
+@pytest.mark.slow
+def test_review_notebooks_command_writes_executed_copies(tmp_path, capsys):
+    from review.cli import main
+
+    out_dir = tmp_path / "report"
+    code = main(["notebooks", str(SAMPLE), "--out", str(out_dir), "--notebooks", str(NOTEBOOKS),
+                 "--only", "01_ingest_and_validate"])
+    assert code == 0
+    assert (out_dir / "notebooks" / "01_ingest_and_validate.ipynb").exists()
+    assert (out_dir / "notebooks" / "01_ingest_and_validate.html").exists()
+    assert "executed" in capsys.readouterr().out

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-HELP = "Execute the notebook suite on a case; executed .ipynb and .html go to the report folder."
+HELP = "execute the notebook suite on a case; executed .ipynb and .html copies go to the report folder"
 
 
 def add_arguments(parser) -> None:
