@@ -36,3 +36,18 @@ def test_dask_runs_on_an_existing_cluster_by_address(store):
     with LocalCluster(n_workers=1, processes=False, threads_per_worker=1, dashboard_address=None) as cluster:
         result = analyse_store(store, address=cluster.scheduler_address)
     assert len(result["flags"]) == len(read_store(store, "flags"))
+
+
+def test_dask_rules_command_writes_the_store_flags_from_an_existing_cluster(store, tmp_path, capsys):
+    from distributed import LocalCluster
+
+    from review.cli import main
+
+    with LocalCluster(n_workers=1, processes=False, threads_per_worker=1, dashboard_address=None) as cluster:
+        code = main(["dask-rules", "--store", str(store), "--out", str(tmp_path / "out"),
+                     "--address", cluster.scheduler_address])
+    assert code == 0
+    written = pd.read_csv(tmp_path / "out" / "flags.csv", encoding="utf-8-sig")
+    assert sorted(written["flag_id"]) == sorted(read_store(store, "flags")["flag_id"])
+    assert (tmp_path / "out" / "response_latency.csv").exists()
+    assert f"{len(written)} flags in" in capsys.readouterr().out

@@ -23,6 +23,7 @@ COMMANDS = {
     "synth": "review.commands.synth",
     "build-all": "review.commands.build_all",
     "thematic": "review.commands.thematic",
+    "dask-rules": "review.commands.dask_rules",
 }
 
 INTERNAL_ERROR = 70
