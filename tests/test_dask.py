@@ -6,7 +6,7 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from review.distributed import analyse_store, dask_client  # noqa: E402
+from review.distributed import analyse_store, dask_client, partition_groups  # noqa: E402
 from review.store import read_store, write_store_from_synth  # noqa: E402
 
 
@@ -19,7 +19,7 @@ def store(tmp_path_factory):
 
 def test_dask_flags_equal_pandas_flags(store):
     with dask_client(n_workers=2, processes=False) as client:
-        result = analyse_store(store, client=client, tables=("flags", "response_latency"))
+        result = analyse_store(store, client=client, tables=("flags", "response_latency"), partition_rows=1)
     expected = read_store(store, "flags").sort_values("flag_id").reset_index(drop=True)
     flags = result["flags"].sort_values("flag_id").reset_index(drop=True)
     assert len(expected) > 0
@@ -51,3 +51,30 @@ def test_dask_rules_command_writes_the_store_flags_from_an_existing_cluster(stor
     assert sorted(written["flag_id"]) == sorted(read_store(store, "flags")["flag_id"])
     assert (tmp_path / "out" / "response_latency.csv").exists()
     assert f"{len(written)} flags in" in capsys.readouterr().out
+
+
+def test_part_files_are_grouped_into_partitions_of_about_partition_rows(store):
+    from review.store import part_files
+
+    files = [str(f) for f in part_files(store, "contacts")]
+    rows = [len(pd.read_parquet(f, columns=["case_id"])) for f in files]
+    assert len(files) == 3
+    assert partition_groups(files, 1) == [(f,) for f in files]
+    assert partition_groups(files, rows[0] + 1) == [tuple(files[:2]), (files[2],)]
+    assert partition_groups(files, sum(rows) * 10) == [tuple(files)]
+
+
+def test_grouped_partitions_give_the_same_flags(store):
+    with dask_client(n_workers=1, processes=False) as client:
+        one = analyse_store(store, client=client, partition_rows=10**9)["flags"]
+    expected = read_store(store, "flags")
+    pd.testing.assert_frame_equal(one.sort_values("flag_id").reset_index(drop=True),
+                                  expected.sort_values("flag_id").reset_index(drop=True))
+
+
+def test_a_local_cluster_starts_with_the_library_imported_and_without_the_profiler():
+    with dask_client(n_workers=1, processes=True) as client:
+        seen = client.run(lambda: (__import__("sys").modules.get("review.rules") is not None,
+                                   __import__("dask").config.get("distributed.worker.profile.enabled"),
+                                   __import__("os").environ.get("MALLOC_TRIM_THRESHOLD_")))
+    assert list(seen.values()) == [(True, False, None)]

@@ -1,10 +1,12 @@
 """The same timeline and rules over a Parquet case store, in parallel with Dask.
 
-Each part file of the store holds whole cases, so each becomes one Dask partition (`dd.from_map`, one
-task per file) and the pandas functions run unchanged inside it: `timeline_many` (build_timeline over
-the partition's cases) and `detect` / `response_latency` with each case's configuration, through
-`map_partitions` with an explicit `meta` taken from the schema contracts. Run it on a `LocalCluster`
-(processes, one thread per worker: pandas holds the GIL) or on an existing cluster by address.
+Each part file of the store holds whole cases, so consecutive part files grouped up to about
+`partition_rows` contacts make one Dask partition (`dd.from_map`, one task per group) and the pandas
+functions run unchanged inside it: `timeline_many` (build_timeline over the partition's cases) and
+`detect` / `response_latency` with each case's configuration, through `map_partitions` with an explicit
+`meta` taken from the schema contracts. Each call of the rules has a fixed cost (~0.3 s), so a few large
+partitions beat many small ones. Run it on a `LocalCluster` (processes, one thread per worker: pandas
+holds the GIL) or on an existing cluster by address.
 
     with dask_client(n_workers=2) as client:
         flags = analyse_store("store/", client=client)["flags"]
@@ -18,6 +20,7 @@ from pathlib import Path
 import dask
 import dask.dataframe as dd
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .schema import TIMELINE_COLUMNS, conform, empty_frame
@@ -45,14 +48,65 @@ def dask_client(address: str | None = None, *, n_workers: int = 2, processes: bo
             client.close()
         return
     cluster_kwargs.setdefault("dashboard_address", None)
-    with LocalCluster(n_workers=n_workers, processes=processes, threads_per_worker=threads_per_worker,
-                      **cluster_kwargs) as cluster, Client(cluster) as client:
+    with dask.config.set(LOCAL_WORKER_CONFIG):  # read by each nanny when it starts its worker
+        cluster = LocalCluster(n_workers=n_workers, processes=processes, threads_per_worker=threads_per_worker,
+                               **cluster_kwargs)
+    with cluster, Client(cluster) as client:
+        client.run(_import_library)  # part of starting the cluster, not of the first computation
         yield client
 
 
-def _read_part(path: str, table: str = "contacts") -> pd.DataFrame:
-    """One part file as a pandas frame in its contract's dtypes (one Dask partition)."""
-    frame = pq.read_table(path).to_pandas()
+# A local cluster is started for this library's work: pandas tasks that hold the GIL for seconds and
+# allocate large arrays. Two of distributed's defaults cost them ~35% of their time (measured at 1M
+# contacts on 2 workers: 4.5-5.3 s -> 2.9-3.5 s):
+# - the statistical profiler samples every task thread's stack every 10 ms, taking the GIL each time;
+# - MALLOC_TRIM_THRESHOLD_=65536 in the workers' environment switches off glibc's dynamic mmap
+#   threshold, so every large numpy array is a fresh mmap whose pages fault in again on first touch.
+# An existing cluster given by address keeps its own settings.
+LOCAL_WORKER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,  # None: not set (dask's way to unset)
+}
+
+
+def _import_library() -> None:
+    """Import the modules the tasks use, once per worker."""
+    import importlib
+
+    for module in ("review.store", "review.timeline", "review.rules", "review.distributed"):
+        importlib.import_module(module)
+
+
+PARTITION_ROWS = 500_000  # contacts per Dask partition (whole part files, so whole cases)
+
+
+def partition_groups(files: list[str], partition_rows: int = PARTITION_ROWS) -> list[tuple[str, ...]]:
+    """Consecutive part files grouped until each group holds at least `partition_rows` contacts (the last
+    may hold fewer). Row counts come from the Parquet footers; ``partition_rows <= 1`` keeps one file
+    per group."""
+    groups: list[tuple[str, ...]] = []
+    current: list[str] = []
+    rows = 0
+    for f in files:
+        current.append(f)
+        rows += pq.ParquetFile(f).metadata.num_rows if partition_rows > 1 else 1
+        if rows >= partition_rows:
+            groups.append(tuple(current))
+            current, rows = [], 0
+    if current:
+        groups.append(tuple(current))
+    return groups
+
+
+_STRINGS = {pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}
+
+
+def _read_part(paths: str | tuple[str, ...], table: str = "contacts") -> pd.DataFrame:
+    """One part file, or a group of them, as a pandas frame in its contract's dtypes (one Dask
+    partition). Text is read straight into the nullable "string" dtype the contracts use."""
+    paths = (paths,) if isinstance(paths, str) else paths
+    data = pa.concat_tables([pq.read_table(p) for p in paths], promote_options="permissive")
+    frame = data.to_pandas(types_mapper=_STRINGS.get)
     contract = CONTRACTS.get(table)
     return conform(frame, contract) if contract else frame
 
@@ -91,9 +145,10 @@ def _latency_partition(timeline: pd.DataFrame, flags: pd.DataFrame, rules: dict)
     return conform(latency, CONTRACTS["response_latency"])
 
 
-def store_frames(store_dir: str | Path, rules: dict | None = None, *,
-                 tables: tuple[str, ...] = ("flags",)) -> dict[str, dd.DataFrame]:
-    """Lazy Dask frames of the requested tables, one partition per part file of the store's contacts."""
+def store_frames(store_dir: str | Path, rules: dict | None = None, *, tables: tuple[str, ...] = ("flags",),
+                 partition_rows: int = PARTITION_ROWS) -> dict[str, dd.DataFrame]:
+    """Lazy Dask frames of the requested tables: one partition per group of consecutive part files of
+    the store's contacts holding about `partition_rows` contacts (`partition_groups`)."""
     from .rules import load_rules
 
     unknown = set(tables) - set(TABLES)
@@ -105,7 +160,8 @@ def store_frames(store_dir: str | Path, rules: dict | None = None, *,
         raise StoreError("the store holds no complete cases", file=store_dir)
     cases = read_store(store_dir, "cases", columns=["case_id", "date_of_birth", "mobile_from", "review_date"])
     with dask.config.set({"dataframe.convert-string": False}):
-        contacts = dd.from_map(_read_part, files, meta=_meta("contacts"), enforce_metadata=False)
+        contacts = dd.from_map(_read_part, partition_groups(files, partition_rows), meta=_meta("contacts"),
+                               enforce_metadata=False)
         timeline = contacts.map_partitions(_timeline_partition, cases, meta=empty_frame(TIMELINE_COLUMNS),
                                            enforce_metadata=False)
         out = {}
@@ -123,8 +179,8 @@ def store_frames(store_dir: str | Path, rules: dict | None = None, *,
 
 
 def analyse_store(store_dir: str | Path, *, client=None, address: str | None = None, n_workers: int = 2,
-                  processes: bool = True, rules: dict | None = None,
-                  tables: tuple[str, ...] = ("flags",)) -> dict[str, pd.DataFrame]:
+                  processes: bool = True, rules: dict | None = None, tables: tuple[str, ...] = ("flags",),
+                  partition_rows: int = PARTITION_ROWS) -> dict[str, pd.DataFrame]:
     """Run the timeline and rules over every complete case of a store with Dask; pandas tables back.
 
     Uses `client` if given, else connects to `address`, else starts a `LocalCluster` of `n_workers`
@@ -132,7 +188,7 @@ def analyse_store(store_dir: str | Path, *, client=None, address: str | None = N
     (a partition's timeline and flags are computed once and shared) and returned concatenated in part
     order; flags are in `detect`'s order within each part.
     """
-    frames = store_frames(store_dir, rules, tables=tables)
+    frames = store_frames(store_dir, rules, tables=tables, partition_rows=partition_rows)
     names = list(frames)
 
     def compute(c):
