@@ -272,3 +272,34 @@ def test_mapping_of_cases_in_one_call_equals_one_call_per_case():
     pd.testing.assert_frame_equal(both, separate)
     spans = periods(both, {"c1": CASE, "c2": other_case})
     assert spans.loc[spans["kind"] == "cp_plan", "end"].tolist() == [pd.Timestamp("2023-09-06"), pd.Timestamp("2023-06-01")]
+
+
+def test_packed_sort_keys_order_rows_exactly_as_lexsort():
+    """chronology_order packs its keys into few int64 words; the order must equal lexsort's on any keys:
+    small codes, huge ranges, dates in whole days / seconds (negative too), missing (_BIG) values."""
+    import numpy as np
+
+    from review.timeline import _BIG, _packed
+
+    rng = np.random.default_rng(7)
+    for _ in range(400):
+        n = int(rng.integers(1, 60))
+        keys = []
+        for _ in range(int(rng.integers(1, 7))):
+            kind = int(rng.integers(0, 5))
+            if kind == 0:
+                key = rng.integers(-3, 3, n)
+            elif kind == 1:
+                key = rng.integers(-2**62, 2**62, n)
+            elif kind == 2:
+                key = rng.integers(0, 20000, n) * 86_400 * 10**9 - 10**18
+            elif kind == 3:
+                key = rng.integers(0, 2**40, n) * 10**9
+            else:
+                key = rng.integers(0, 1000, n)
+            if rng.random() < 0.4:
+                key = np.where(rng.random(n) < 0.3, _BIG, key)
+            keys.append(key.astype("int64"))
+        words = _packed(keys)
+        packed = np.argsort(words[0], kind="stable") if len(words) == 1 else np.lexsort(words[::-1])
+        assert (packed == np.lexsort(keys[::-1])).all()

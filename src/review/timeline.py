@@ -220,7 +220,8 @@ def chronology_order(contacts: pd.DataFrame) -> np.ndarray:
         _codes(contacts["source_sheet"])[0],
         _int_key(source_row.to_numpy(dtype="int64", na_value=0), source_row.isna().to_numpy()),
     ]
-    order = np.lexsort(primary[::-1])
+    words = _packed(primary)
+    order = np.argsort(words[0], kind="stable") if len(words) == 1 else np.lexsort(words[::-1])
     # Tie-breakers (event_id, then the text) are only needed where the provenance keys tie: sort those
     # rows alone (the ties are contiguous runs, so the subset keeps its places).
     # neighbours equal on every key: narrow the candidates key by key (most pairs differ on the date or
@@ -240,6 +241,47 @@ def chronology_order(contacts: pd.DataFrame) -> np.ndarray:
         keys = [k[rows] for k in primary] + [_codes(contacts[name].iloc[rows])[0] for name in SORT_KEYS[8:]]
         order[tied] = rows[np.lexsort(keys[::-1])]
     return order
+
+
+def _dense(key: np.ndarray) -> tuple[np.ndarray, int]:
+    """An int64 sort key as non-negative values in the same order, and their bit width (64: left as is).
+
+    Missing (_BIG) becomes one past the largest value. Timestamps that are all whole days, minutes or
+    seconds are counted in that unit, so a date range of decades needs ~14-30 bits, not 60."""
+    missing = key == _BIG
+    any_missing = bool(missing.any())
+    present = key[~missing] if any_missing else key
+    if not len(present):
+        return np.zeros(len(key), dtype="int64"), 1
+    lo, hi = int(present.min()), int(present.max())
+    if hi - lo >= 2**62:
+        return key, 64
+    for unit in (86_400 * 10**9, 60 * 10**9, 10**9):
+        if hi - lo >= 2**40 and not ((present - lo) % unit).any():
+            key, present = (key - lo) // unit, None
+            lo, hi = 0, (hi - lo) // unit
+            break
+    values = key - lo
+    if any_missing:
+        values = np.where(missing, hi + 1 - lo, values)
+    return values, (hi + 1 - lo).bit_length()
+
+
+def _packed(keys: list[np.ndarray]) -> list[np.ndarray]:
+    """Sort keys (most significant first) packed into as few int64 words as their value ranges allow:
+    sorting the words orders the rows exactly as `np.lexsort(keys[::-1])`, with one stable argsort instead
+    of one pass per key (case, date and the provenance keys usually fit in one word)."""
+    words, word, used = [], None, 0
+    for key in keys:
+        values, bits = _dense(key)
+        if word is not None and used + bits <= 62:
+            word, used = (word << bits) | values, used + bits
+        else:
+            if word is not None:
+                words.append(word)
+            word, used = values, bits
+    words.append(word)
+    return words
 
 
 def sort_contacts(contacts: pd.DataFrame) -> pd.DataFrame:
