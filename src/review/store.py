@@ -422,10 +422,10 @@ def case_configs(cases: pd.DataFrame) -> dict:
 def timeline_many(contacts: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     """`build_timeline` over many cases in one call (a case_id -> CaseConfig mapping), identical to
     calling it case by case (tests/test_store_analyse.py checks that)."""
-    from .timeline import build_timeline
+    from .timeline import _conform, build_timeline
 
     present = cases[cases["case_id"].isin(contacts["case_id"].unique())]
-    return conform(build_timeline(contacts, case_configs(present)), TIMELINE_COLUMNS)
+    return _conform(build_timeline(contacts, case_configs(present)), TIMELINE_COLUMNS)  # casts only if needed
 
 
 def analyse_cases(contacts: pd.DataFrame, cases: pd.DataFrame, rules: dict | None = None, *,

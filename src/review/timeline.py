@@ -425,7 +425,8 @@ def _pairs_within(block: np.ndarray, day: np.ndarray, agency: np.ndarray,
     different agencies. Rows are sorted by (block, day); each row is compared with the next one, the one
     after, ... while any row still has a partner that close — so the work grows with the block sizes."""
     n = len(day)
-    order = np.lexsort((day, block))
+    words = _packed([block, day])
+    order = np.argsort(words[0], kind="stable") if len(words) == 1 else np.lexsort(words[::-1])
     block, day, agency = block[order], day[order], agency[order]
     lefts, rights = [], []
     shift = 1
@@ -449,13 +450,15 @@ def candidate_links(
     *,
     threshold: float = LINK_THRESHOLD,
     window_days: int = LINK_WINDOW_DAYS,
+    case_codes: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Pairs of rows (positions ``left`` < ``right`` in `timeline`) that report the same event, with score.
 
     Two rows link when: same case; dates (day or approximate precision) at most `window_days` apart;
     contact types in the same LINK_GROUPS group; different agencies; and rapidfuzz token_set_ratio of
     their texts (description, else action) >= `threshold`. Blank texts never link. Blocking on
-    (case, group, day) keeps the comparison near-linear in the number of rows.
+    (case, group, day) keeps the comparison near-linear in the number of rows. `case_codes`: one integer
+    per row identifying its case, when the caller has them already.
     """
     type_to_group = {t: i for i, types in enumerate(LINK_GROUPS.values()) for t in types}
     group = _lookup(timeline["contact_type"], type_to_group, -1)
@@ -465,7 +468,7 @@ def candidate_links(
     text = _text_for_linking(timeline["description"].iloc[pos], timeline["action"].iloc[pos])
     has_text = text != ""
     pos, text = pos[has_text], text[has_text]
-    case_codes = _codes(timeline["case_id"], sort=False)[0][pos]
+    case_codes = (_codes(timeline["case_id"], sort=False)[0] if case_codes is None else case_codes)[pos]
     agency_codes = _codes(timeline["agency"], sort=False)[0][pos]
     block = case_codes * len(LINK_GROUPS) + group[pos]
     i, j = _pairs_within(block, days[pos].astype("int64"), agency_codes, window_days)
@@ -826,7 +829,7 @@ def build_timeline(
     per_case = _case_dates(case, case_uniques)
     new["age_days"], new["age_display"] = child_ages(days, per_case["date_of_birth"][case_codes])
     new["child_mobile"] = _child_mobile(days, per_case["mobile_from"][case_codes])
-    links = candidate_links(frame, threshold=link_threshold, window_days=link_window_days)
+    links = candidate_links(frame, threshold=link_threshold, window_days=link_window_days, case_codes=case_codes)
     new["event_group"] = _groups(frame["event_id"], links["left"].to_numpy(), links["right"].to_numpy())
 
     previous = np.where(position > starts, position - 1, -1)
