@@ -191,6 +191,14 @@ def measure(kind: str, data: Path, workers: int) -> None:
             t1 = time.perf_counter()
         _emit({"kind": kind, "rows": sum(len(c) for c, _, _ in done), "rejected": sum(r for _, r, _ in done),
                "files": sum(f for _, _, f in done), "seconds": t1 - t0, "workers": workers, **mem.fields()})
+    elif kind in ("read_calamine", "read_openpyxl"):
+        # floors: only reading every cell of every sheet, nothing parsed, checked or built
+        files = sorted((data / "ingest").glob("*/*.xlsx"))
+        with PeakRSS() as mem:
+            t0 = time.perf_counter()
+            rows = sum(_read_cells(f, kind == "read_calamine") for f in files)
+            t1 = time.perf_counter()
+        _emit({"kind": kind, "rows": rows, "files": len(files), "seconds": t1 - t0, **mem.fields()})
     elif kind == "ingest_baseline":
         sys.path.insert(0, str(HERE))
         import baseline_rowwise
@@ -207,6 +215,22 @@ def measure(kind: str, data: Path, workers: int) -> None:
                **mem.fields()})
     else:
         raise SystemExit(f"unknown measurement {kind!r}")
+
+
+def _read_cells(path: Path, calamine: bool) -> int:
+    """Rows of every sheet of an xlsx file, read cell by cell and thrown away."""
+    if calamine:
+        from python_calamine import CalamineWorkbook
+
+        workbook = CalamineWorkbook.from_path(str(path))
+        return sum(len(workbook.get_sheet_by_name(name).to_python()) for name in workbook.sheet_names)
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        return sum(1 for sheet in workbook.worksheets for _ in sheet.iter_rows(values_only=True))
+    finally:
+        workbook.close()
 
 
 def _ingest_folder(folder: Path):
@@ -376,6 +400,11 @@ def report(results: dict, info: dict) -> str:
         sp = f"{b['seconds'] / i['seconds']:.2f}×" if b.get("seconds") and i.get("seconds") else "-"
         spp = f"{b['seconds'] / par['seconds']:.2f}×" if b.get("seconds") and par.get("seconds") else "-"
         rows = i.get("rows")
+        rc, ro = ing.get("read_calamine") or {}, ing.get("read_openpyxl") or {}
+        floor = (f"Reading the cells alone, nothing parsed: calamine {_fmt_s(rc.get('seconds'))} s, openpyxl "
+                 f"{_fmt_s(ro.get('seconds'))} s; the baseline's time over calamine's bare read: "
+                 + (f"{b['seconds'] / rc['seconds']:.1f}×" if b.get("seconds") and rc.get("seconds") else "-")
+                 + " (the most any ingest on one process reading with calamine could reach).")
         lines += ["", "Ingest of agency xlsx files:", "",
                   "| files | rows | review.ingest s | CPU s | peak GB | same on N processes s | N | openpyxl row-by-row baseline s | "
                   "CPU s | speed-up (1 process) | speed-up (N processes) | load avg |",
@@ -383,7 +412,7 @@ def report(results: dict, info: dict) -> str:
                   f"| {i.get('files', '-')} | {'-' if rows is None else f'{rows:,}'} | {_fmt_s(i.get('seconds'))} | "
                   f"{_fmt_s(i.get('cpu_seconds'))} | {_fmt_s(_gb(i))} | {_fmt_s(par.get('seconds'))} | "
                   f"{par.get('workers', '-')} | {_fmt_s(b.get('seconds'))} | {_fmt_s(b.get('cpu_seconds'))} | {sp} | {spp} | "
-                  f"{_fmt_s(i.get('load_before'))}/{_fmt_s(b.get('load_before'))} |"]
+                  f"{_fmt_s(i.get('load_before'))}/{_fmt_s(b.get('load_before'))} |", "", floor]
     lines += ["", "Targets:"] + [f"- {t}" for t in check_targets(results)]
     return "\n".join(lines)
 
@@ -492,6 +521,9 @@ def main(argv=None) -> int:
         prepare_ingest(data, args.ingest_files, args.ingest_rows)
         results["ingest"] = {"ingest": run_measurement("ingest", data, args.workers, args.timeout),
                              "parallel": run_measurement("ingest_parallel", data, args.workers, args.timeout),
+                             "read_calamine": run_measurement("read_calamine", data, args.workers, args.timeout),
+                             "read_openpyxl": None if args.skip_baseline else
+                             run_measurement("read_openpyxl", data, args.workers, args.timeout),
                              "baseline": None if args.skip_baseline else
                              run_measurement("ingest_baseline", data, args.workers, args.timeout)}
     text = report(results, info)
