@@ -14,6 +14,8 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..schema import FLAG_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame
 
@@ -199,7 +201,12 @@ def _group_codes(tl: pd.DataFrame, case_codes: np.ndarray) -> np.ndarray:
     shared = ((group != "") & (group != tl["event_id"])).to_numpy(dtype=bool)
     out = np.arange(n, dtype="int64")
     if shared.any():
-        members = group.isin(pd.unique(group[shared])).to_numpy(dtype=bool) | shared
+        # rows whose group value is a shared group's (its members, the row named by it included): a hash
+        # look-up in arrow (pandas' isin on an arrow string column builds a Python list of the values)
+        values = pa.array(group.array)
+        shared_groups = pc.unique(values.filter(pa.array(shared)))
+        in_shared = pc.is_in(values, value_set=shared_groups).to_numpy(zero_copy_only=False)
+        members = np.asarray(in_shared, dtype=bool) | shared
         sub = pd.DataFrame({"case": case_codes[members], "group": group[members].to_numpy()})
         out[members] = n + sub.groupby(["case", "group"], sort=True).ngroup().to_numpy()
     return out
@@ -217,13 +224,16 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     seq = tl["seq"].astype("Float64").fillna(np.inf).to_numpy(dtype="float64")
     keys = [date_i, seq, prec, day_i, codes]  # np.lexsort: last key is the primary one
     order = _sorted_order(keys)
+    identity = np.array_equal(order, np.arange(len(order)))
     ties = np.ones(max(len(order) - 1, 0), dtype=bool)
     for k in keys:
-        ties &= k[order][1:] == k[order][:-1]
+        k = k if identity else k[order]
+        ties &= k[1:] == k[:-1]
     if ties.any():  # rows indistinguishable but for their id: the id decides, never the input order
         ecodes = pd.factorize(tl["event_id"], sort=True)[0]
         order = np.lexsort([ecodes] + keys)
-    if not np.array_equal(order, np.arange(len(order))):  # the timeline's own order is usually canonical
+        identity = np.array_equal(order, np.arange(len(order)))
+    if not identity:  # the timeline's own order is usually canonical
         tl = tl.take(order).reset_index(drop=True)
     else:
         tl = tl.reset_index(drop=True)
@@ -245,9 +255,10 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     last = tl.groupby("_case")["_end"].max().reindex(range(len(case_ids)))
     if case is not None:
         ends = []
+        last_days = last.to_numpy(dtype="datetime64[ns]")  # positional reads, not one .iloc per case
         for code, case_id in enumerate(case_ids):
             fixed = _case_attr(case, case_id, "review_date") or _case_attr(case, case_id, "date_of_death")
-            ends.append(pd.Timestamp(fixed) if fixed else last.iloc[code])
+            ends.append(pd.Timestamp(fixed) if fixed else last_days[code])
         last = pd.Series(ends, dtype="datetime64[ns]")
     tl["_review_end"] = last.to_numpy(dtype="datetime64[ns]")[codes] if len(tl) else tl["_day"]
 
