@@ -9,7 +9,10 @@ Layout of a store folder::
     failures.csv                 cases that could not be built: case, file, error (rewritten each run)
 
 A part holds whole cases: one case per part when built from case folders (``case-<id>``), many when
-generated (``part-00000``), so that a Dask partition (one file) never splits a case. A case is written
+generated (``part-00000``), so that a Dask partition (one file) never splits a case. A part's contacts are
+stored in chronology order (`review.timeline.sort_contacts`): the store is written once and analysed
+many times, and a timeline built from contacts already in order skips its reordering copy of every
+column (~0.25-1 s at 1M contacts). A case is written
 atomically: its tables go to a staging folder, a "writing" line is appended to the ledger, the files
 are renamed into place, and only then is the "complete" line appended. An interrupted run therefore
 never shows a half-written case (readers only read complete cases) and never duplicates one (a case
@@ -126,6 +129,10 @@ def write_part(store_dir: str | Path, part: str, tables: dict[str, pd.DataFrame]
         for name, frame in tables.items():
             if name in CONTRACTS:
                 frame = conform(frame, CONTRACTS[name])
+            if name == "contacts":  # kept in chronology order: the timeline then needs no reordering copy
+                from .timeline import sort_contacts
+
+                frame = sort_contacts(frame)
             pq.write_table(_to_arrow(frame), staging / f"{name}.parquet", compression="zstd")
         for case_id in case_ids:  # invalidate first: a crash from here on leaves the case incomplete
             _append_ledger(store_dir, {"case_id": case_id, "status": "writing", "part": part, "time": _now()})

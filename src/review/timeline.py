@@ -287,7 +287,15 @@ def _packed(keys: list[np.ndarray]) -> list[np.ndarray]:
 def sort_contacts(contacts: pd.DataFrame) -> pd.DataFrame:
     """Contacts in chronology order (see `chronology_order`), index reset."""
     contacts = _conform(contacts, CONTACT_COLUMNS)
-    return contacts.take(chronology_order(contacts)).reset_index(drop=True)
+    return _in_order(contacts, chronology_order(contacts))
+
+
+def _in_order(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
+    """frame.take(order) with the index reset; a table already in that order (the case store keeps its
+    contacts in chronology order) is not copied."""
+    if len(order) and (order[0] != 0 or (np.diff(order) != 1).any()):
+        frame = frame.take(order)
+    return frame.reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -817,7 +825,7 @@ def build_timeline(
     The result is identical whatever the input row order.
     """
     contacts = _conform(contacts, CONTACT_COLUMNS)
-    frame = contacts.take(chronology_order(contacts)).reset_index(drop=True)
+    frame = _in_order(contacts, chronology_order(contacts))
     n = len(frame)
     case_codes, case_uniques = _codes(frame["case_id"], sort=False)
     starts = _case_starts(case_codes)
