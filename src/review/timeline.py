@@ -784,7 +784,8 @@ def _within(case_codes: np.ndarray, case_uniques: np.ndarray, days: np.ndarray, 
             delta = np.concatenate([np.ones(len(spans), "int64"), -np.ones(len(spans), "int64"),
                                     np.zeros(len(days), "int64")])
             row = np.concatenate([np.full(2 * len(spans), -1), np.arange(len(days))])
-            order = np.lexsort((kind, event_day, event_code))
+            words = _packed([event_code, event_day, kind.astype("int64")])
+            order = np.argsort(words[0], kind="stable") if len(words) == 1 else np.lexsort(words[::-1])
             running = np.cumsum(delta[order])
             rows = row[order]
             is_row = rows >= 0
