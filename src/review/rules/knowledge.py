@@ -35,11 +35,14 @@ def _decision_mask(ctx: Context) -> pd.Series:
         d_codes, _ = ctx._coded("description")
         a_codes, a_uniques = ctx._coded("action")
         pair = d_codes.astype("int64") * (len(a_uniques) + 1) + a_codes
-        _, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
-        sub = tl.iloc[first]
+        # codes in order of first appearance (a hash pass, not a sort): a row is the first of its
+        # pair exactly when its code exceeds every code before it
+        inverse, _ = pd.factorize(pair)
+        first = np.flatnonzero(inverse > np.maximum.accumulate(np.r_[-1, inverse])[:-1])
+        sub = tl[["description", "action"]].iloc[first]
         text = sub["description"].fillna("").astype(str) + " . " + sub["action"].fillna("").astype(str)
         hits = text.str.contains(pattern, regex=True).fillna(False).astype(bool).to_numpy(dtype=bool)
-        by_words = pd.Series(hits[inverse.reshape(-1)], index=tl.index)
+        by_words = pd.Series(hits[inverse], index=tl.index)
     return (by_type | by_words) & tl["_exact"]
 
 
@@ -74,11 +77,18 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
         return pd.DataFrame(columns=cols)
     # 1. the deciding agency's own record (any of its rows in the window carrying the tag: see below)
     same = pairs["e__agency"] == pairs["_agency"]
-    # 2. linked event: A's row's event group has a row of the deciding agency's
-    group_agencies = tl[["_case", "_gcode", "_agency"]].drop_duplicates()
-    linked = pairs[["_case", "e__gcode", "_agency"]].merge(
-        group_agencies.rename(columns={"_gcode": "e__gcode"}), how="left", indicator=True
-    )["_merge"].eq("both").to_numpy()
+    # 2. linked event: A's row's event group has a row of the deciding agency's. A group with one row
+    # holds only A's row itself (linked exactly when A is the deciding agency); only the rows of groups
+    # with several members need the (case, group, agency) look-up.
+    linked = (pairs["e__agency"] == pairs["_agency"]).to_numpy(dtype=bool, copy=True)
+    members = group_sizes(ctx)
+    several = members[pairs["e__gcode"].to_numpy()] > 1
+    if several.any():
+        in_several = members[tl["_gcode"].to_numpy()] > 1
+        group_agencies = tl.loc[in_several, ["_case", "_gcode", "_agency"]].drop_duplicates()
+        linked[several] = pairs.loc[several, ["_case", "e__gcode", "_agency"]].merge(
+            group_agencies.rename(columns={"_gcode": "e__gcode"}), how="left", indicator=True
+        )["_merge"].eq("both").to_numpy()
     # 3. A's row says it informed the deciding agency
     informed = pairs["e_informed_agencies"].fillna("").str.split(";")
     inf_long = informed.explode().str.strip()
@@ -110,15 +120,40 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
             "_case": pairs["_case"].to_numpy(),
         }
     )
-    long["tag"] = long["concerns"].astype(str).str.split(";")
-    long = long.explode("tag")
-    long["tag"] = long["tag"].str.strip()
-    long = long[long["tag"].isin(list(tags))]
+    long = _explode_tags(long, tags)
     # a tag is known to the deciding agency when any record of it had reached the agency (its own included)
     known = long.loc[long["reached"], ["d_index", "tag"]].drop_duplicates().assign(tag_known=True)
     long = long.merge(known, on=["d_index", "tag"], how="left")
     long["known"] = long["tag_known"].fillna(False).astype(bool)
     return long[cols].reset_index(drop=True)
+
+
+def group_sizes(ctx: Context) -> np.ndarray:
+    """Number of timeline rows per event group code (``_gcode``), computed once per prepared timeline."""
+    if "group_sizes" not in ctx.extra:
+        ctx.extra["group_sizes"] = np.bincount(ctx.timeline["_gcode"].to_numpy(), minlength=1)
+    return ctx.extra["group_sizes"]
+
+
+def _explode_tags(long: pd.DataFrame, tags) -> pd.DataFrame:
+    """One row per (row of `long`, tag of its ``concerns`` that is in `tags`), in row order and the tags'
+    order in the cell, with the tag in ``tag`` (split on ";", stripped).
+
+    The same as `explode` of the split cells filtered on `tags`, but the cells are split once per
+    distinct value (a few tag combinations repeat over many rows) and the rows repeated with numpy.
+    """
+    wanted = list(tags)
+    codes, uniques = pd.factorize(long["concerns"].astype(str))
+    per_value = [[p.strip() for p in str(u).split(";") if p.strip() in wanted] for u in uniques]
+    counts = np.array([len(t) for t in per_value] + [0], dtype="int64")  # code -1 (NA): no tag
+    offsets = np.cumsum(counts) - counts
+    flat = np.array([t for ts in per_value for t in ts], dtype=object)
+    repeat = counts[codes]
+    rows = np.repeat(np.arange(len(long)), repeat)
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    out = long.iloc[rows].copy()
+    out["tag"] = pd.Series(flat[offsets[codes][rows] + within] if len(rows) else flat[:0], index=out.index)
+    return out
 
 
 def agency_knowledge(timeline: pd.DataFrame, rules: dict | None = None) -> pd.DataFrame:
