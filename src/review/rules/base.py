@@ -523,7 +523,7 @@ def finish_flags(rule_id: str, spec: dict, rows: pd.DataFrame) -> pd.DataFrame:
     severity, failing_category.
     """
     if rows is None or rows.empty:
-        return empty_frame({**FLAG_COLUMNS, "case_id": "string"})
+        return empty_frame(_FLAG_TABLE)
     out = rows.copy()
     variant = out["variant"].astype(str) if "variant" in out else pd.Series("", index=out.index)
     out["rule_id"] = rule_id
@@ -544,7 +544,32 @@ def finish_flags(rule_id: str, spec: dict, rows: pd.DataFrame) -> pd.DataFrame:
             out[name] = [MULTI_SEP.join(sorted({p.strip() for p in v.split(";") if p.strip()})) for v in values]
     out = out.drop_duplicates("flag_id", keep="first")
     keep = list(FLAG_COLUMNS) + ["case_id"]
-    return conform(out[[c for c in keep if c in out.columns]], {**FLAG_COLUMNS, "case_id": "string"})
+    return conform_quick(out[[c for c in keep if c in out.columns]], _FLAG_TABLE)
+
+
+_FLAG_TABLE = {**FLAG_COLUMNS, "case_id": "string"}
+
+
+def conform_quick(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """`schema.conform` (same statements, same result), skipping the casts that would not change a
+    column: one already of the contract's dtype (and, for text, without a missing value to fill). A
+    rule's flags mostly conform already, and no-op casts of every column were most of the cost of
+    finishing a small table. Keep in step with `schema.conform`."""
+    out = frame.copy()
+    for name, dtype in columns.items():
+        if name not in out.columns:
+            out[name] = pd.Series(pd.NA if dtype != "datetime64[ns]" else pd.NaT, index=out.index)
+        values = out[name]
+        if values.dtype == pd.api.types.pandas_dtype(dtype) and not (dtype == "string" and values.hasnans):
+            continue
+        if dtype == "datetime64[ns]":
+            out[name] = pd.to_datetime(values).astype("datetime64[ns]")
+        elif dtype == "string":
+            out[name] = values.astype("string").fillna("")
+        else:
+            out[name] = values.astype(dtype)
+    ordered = list(columns) + [c for c in out.columns if c not in columns]
+    return out[ordered]
 
 
 def outcome_text(action_id: pd.Series, action_date: pd.Series, delay: pd.Series, what: str = "it") -> pd.Series:
