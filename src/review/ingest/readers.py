@@ -249,65 +249,78 @@ def _xlsx_sheet_parts(zf: zipfile.ZipFile, sheet_names: list[str]) -> list[tuple
     return parts
 
 
-def _uncached_formulas(path: Path, sheet_names: list[str]) -> dict[str, dict[tuple[int, int], str]]:
-    """{sheet: {(row index, column index): formula}} for xlsx formula cells that store no result.
+def _scan_xlsx_sheets(
+    path: Path, sheet_names: list[str]
+) -> tuple[dict[str, tuple[int, int, str]], dict[str, bytes]]:
+    """Each sheet's XML read (and inflated) once for the two checks that need it: ({sheet: extent} as
+    `_sheet_extent` gives it, {sheet: XML} of the sheets holding a formula, for `_uncached_formulas`).
 
-    Calamine shows such a cell as empty; the caller reports the row instead of accepting it silently.
-    Only sheets whose XML has a formula are parsed."""
-    from defusedxml import ElementTree
-
-    found: dict[str, dict[tuple[int, int], str]] = {}
-    with zipfile.ZipFile(path) as zf:
-        for name, part in _xlsx_sheet_parts(zf, sheet_names):
-            with zf.open(part) as fh:
-                xml = fh.read()
-            if b"<f>" not in xml and b"<f " not in xml and b":f>" not in xml and b":f " not in xml:
-                continue
-            cells = {}
-            with zf.open(part) as fh:
-                for _, element in ElementTree.iterparse(fh):
-                    if element.tag != f"{_MAIN_NS}c":
-                        continue
-                    formula = element.find(f"{_MAIN_NS}f")
-                    value = element.find(f"{_MAIN_NS}v")
-                    inline = element.find(f"{_MAIN_NS}is")
-                    if formula is not None and (value is None or not value.text) and inline is None:
-                        position = _cell_position(element.get("r", ""))
-                        if position is not None:
-                            cells[position] = formula.text or "(shared formula)"
-                    element.clear()
-            if cells:
-                found[name] = cells
-    return found
-
-
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
-_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
-
-
-def _xlsx_sheet_extents(path: Path, sheet_names: list[str]) -> dict[str, tuple[int, int, str]]:
-    """{sheet: (rows, columns, last cell)} of the range the parser will allocate for each sheet: from A1
-    to the furthest row and column holding a value. A quick bound from every cell reference first; the
-    exact scan (cells with a value, formula or inline string) only when that bound is too large."""
-    found: dict[str, tuple[int, int, str]] = {}
+    Only the formula sheets' XML is kept; they are parsed later, when the first sheet has been read,
+    as before."""
+    extents: dict[str, tuple[int, int, str]] = {}
+    formula_sheets: dict[str, bytes] = {}
     with zipfile.ZipFile(path) as zf:
         for name, part in _xlsx_sheet_parts(zf, sheet_names):
             xml = zf.read(part)
-            refs = _CELL_REF.findall(xml)
-            rows = max(map(int, (r for _, r in refs)), default=0)
-            columns = max((_cell_position(c.decode() + "1")[1] + 1 for c in {c for c, _ in refs}), default=0)
-            if rows * columns > MAX_SHEET_CELLS:
-                rows = columns = 0
-                for match in _CELL.finditer(xml):
-                    body = match.group(2) or b""
-                    if b"<v" not in body and b"<is" not in body and b"<f" not in body and b":v" not in body:
-                        continue  # formatting only: the parser skips it
-                    ref = re.search(rb'\br="([A-Z]{1,3}[0-9]{1,7})"', match.group(1))
-                    position = _cell_position(ref.group(1).decode()) if ref else None
-                    if position is not None:
-                        rows, columns = max(rows, position[0] + 1), max(columns, position[1] + 1)
-            found[name] = (rows, columns, _cell_name(rows - 1, columns - 1) if rows and columns else "A1")
+            extents[name] = _sheet_extent(xml)
+            if b"<f>" in xml or b"<f " in xml or b":f>" in xml or b":f " in xml:
+                formula_sheets[name] = xml
+    return extents, formula_sheets
+
+
+def _uncached_formulas(formula_sheets: dict[str, bytes]) -> dict[str, dict[tuple[int, int], str]]:
+    """{sheet: {(row index, column index): formula}} for xlsx formula cells that store no result, from
+    the XML of the sheets that have a formula (`_scan_xlsx_sheets`).
+
+    Calamine shows such a cell as empty; the caller reports the row instead of accepting it silently."""
+    from defusedxml import ElementTree
+
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    for name, xml in formula_sheets.items():
+        cells = {}
+        for _, element in ElementTree.iterparse(io.BytesIO(xml)):
+            if element.tag != f"{_MAIN_NS}c":
+                continue
+            formula = element.find(f"{_MAIN_NS}f")
+            value = element.find(f"{_MAIN_NS}v")
+            inline = element.find(f"{_MAIN_NS}is")
+            if formula is not None and (value is None or not value.text) and inline is None:
+                position = _cell_position(element.get("r", ""))
+                if position is not None:
+                    cells[position] = formula.text or "(shared formula)"
+            element.clear()
+        if cells:
+            found[name] = cells
     return found
+
+
+#: every cell reference attribute (r="B12"): the literal prefix lets the regex engine jump from one
+#: `r="` to the next. Without the `<c ...` context it can also match another attribute ending in "r"
+#: or text that looks like one; that only raises the bound, and `_CELL` decides when the bound is large.
+_CELL_REF = re.compile(rb'r="([A-Z]{1,3})([0-9]{1,7})"')
+_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
+
+
+def _sheet_extent(xml: bytes) -> tuple[int, int, str]:
+    """(rows, columns, last cell) of the range the parser will allocate for a sheet: from A1 to the
+    furthest row and column holding a value. A quick upper bound from every cell reference first (the
+    largest row number and column letters among the distinct ones); the exact scan (cells with a value,
+    formula or inline string) only when that bound is too large."""
+    refs = _CELL_REF.findall(xml)
+    letters, digits = (set(part) for part in zip(*refs)) if refs else ((), ())
+    rows = max(map(int, digits), default=0)
+    columns = max((_cell_position(c.decode() + "1")[1] + 1 for c in letters), default=0)
+    if rows * columns > MAX_SHEET_CELLS:
+        rows = columns = 0
+        for match in _CELL.finditer(xml):
+            body = match.group(2) or b""
+            if b"<v" not in body and b"<is" not in body and b"<f" not in body and b":v" not in body:
+                continue  # formatting only: the parser skips it
+            ref = re.search(rb'\br="([A-Z]{1,3}[0-9]{1,7})"', match.group(1))
+            position = _cell_position(ref.group(1).decode()) if ref else None
+            if position is not None:
+                rows, columns = max(rows, position[0] + 1), max(columns, position[1] + 1)
+    return rows, columns, _cell_name(rows - 1, columns - 1) if rows and columns else "A1"
 
 
 def _cell_name(row: int, column: int) -> str:
@@ -406,7 +419,7 @@ def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec) -> list[RawT
             )
         merge_fallback = None
         uncached = None
-        extents = None
+        extents = formula_sheets = None
         tables = []
         for meta in metadata:
             if wanted and meta.name not in wanted:
@@ -420,7 +433,7 @@ def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec) -> list[RawT
                 continue
             if kind == "xlsx":
                 if extents is None:
-                    extents = _xlsx_sheet_extents(path, names)
+                    extents, formula_sheets = _scan_xlsx_sheets(path, names)
                 _check_extent(extents.get(meta.name), rel, meta.name)
             try:
                 sheet = workbook.get_sheet_by_name(meta.name)
@@ -437,7 +450,7 @@ def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec) -> list[RawT
             table = RawTable(rel, meta.name, rows, list(range(1, len(rows) + 1)), hidden=hidden)
             if kind == "xlsx":
                 if uncached is None:
-                    uncached = _uncached_formulas(path, names)
+                    uncached = _uncached_formulas(formula_sheets)
                 if uncached.get(meta.name):
                     table.uncached_formulas = uncached[meta.name]  # rows rejected by load, with the cell
                     table.notes.append(f"{len(uncached[meta.name])} formula cell(s) without a saved value")
