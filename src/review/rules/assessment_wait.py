@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from .base import (
@@ -40,7 +41,9 @@ def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
     # a request still inside its time when the review period ends is not (yet) a missed point
     triggers = triggers[triggers["deadline"] < triggers["_review_end"]]
     done = ctx.types(params["done_contact_types"]) | ctx.escalations(params["done_contact_types"])
-    done &= ~tl.index.isin(triggers.index)
+    is_trigger = np.zeros(len(tl), dtype=bool)
+    is_trigger[triggers.index.to_numpy()] = True  # the prepared timeline's index is its row positions
+    done &= ~is_trigger
     response = first_response(ctx, triggers, done)
     t = triggers[~response["timely"].to_numpy()]
     r = response[~response["timely"]]

@@ -78,7 +78,9 @@ def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: 
     pick = rows[first]
     if not len(pick):
         return pd.DataFrame()
-    t = rows_of(ctx, pd.Series(np.isin(np.arange(len(tl)), pick), index=tl.index))
+    picked = np.zeros(len(tl), dtype=bool)
+    picked[pick] = True
+    t = rows_of(ctx, pd.Series(picked, index=tl.index))
     to_date = lambda d: pd.Series(d.astype("datetime64[D]").astype("datetime64[ns]"), index=t.index)  # noqa: E731
     t["since"] = to_date(since[first])
     t["last_seen"] = to_date(last_seen[first]).mask(last_seen[first] == _NAT_DAY)

@@ -45,8 +45,10 @@ def information_not_shared(ctx: Context, params: dict) -> pd.DataFrame:
         pd.concat([ids[unknown["c_index"]].set_axis(unknown.index), ids[unknown["d_index"]].set_axis(unknown.index)]),
         pd.concat([unknown["key"], unknown["key"]]),
     )
-    c = tl.loc[flags["c_index"]].set_index(flags.index)
-    d = tl.loc[flags["d_index"]].set_index(flags.index)
+    # only the columns read below (and by decision_label), not every timeline column
+    cols = ["case_id", "event_id", "_day", "agency", "contact_type", "description", "action"]
+    c = tl.loc[flags["c_index"], cols].set_index(flags.index)
+    d = tl.loc[flags["d_index"], cols].set_index(flags.index)
     decision = decision_label(ctx, d).str.replace("_", " ")
     trig = d if by_decision else c
 

@@ -28,10 +28,14 @@ from .base import (
 def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     """Injury under 24 months, no escalation by any agency within 2 days (NICE CG89; WT 2023)."""
     tl = ctx.timeline
-    # under N months: before the N-month birthday (the day itself is N months old)
-    birthday = tl["_dob"] + pd.DateOffset(months=int(params["max_age_months"]))
-    young = (tl["_day"] < birthday).fillna(False) & (tl["_age_days"] >= 0).fillna(False)
-    mask = ctx.tags(params["injury_tags"]) & young.astype(bool) & tl["_exact"]
+    # under N months: before the N-month birthday (the day itself is N months old). The calendar
+    # offset is costly per row, so it is applied to the exact-date injury rows only.
+    mask = (ctx.tags(params["injury_tags"]) & tl["_exact"]).to_numpy(dtype=bool, copy=True)
+    rows = tl.loc[mask, ["_dob", "_day", "_age_days"]]
+    birthday = rows["_dob"] + pd.DateOffset(months=int(params["max_age_months"]))
+    young = (rows["_day"] < birthday).fillna(False) & (rows["_age_days"] >= 0).fillna(False)
+    mask[mask] = young.astype(bool).to_numpy()
+    mask = pd.Series(mask, index=tl.index)
     triggers = first_per_group(rows_of(ctx, mask))
     if triggers.empty:
         return triggers

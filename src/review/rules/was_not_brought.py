@@ -8,6 +8,7 @@ feature of neglect); Working Together to Safeguard Children 2023.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .base import (
@@ -47,7 +48,13 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     n = count.reindex(t.index).astype(int).astype(str)
     evidence = joined(pairs["e_event_id"], pairs["t_index"]).reindex(t.index)
     dates = pairs.assign(d=fmt_date(pairs["e__start"], pairs["e_date_precision"]).to_numpy()).sort_values(["t_index", "e__start"])
-    date_list = dates.groupby("t_index", sort=False)["d"].agg(", ".join).reindex(t.index)
+    # ", ".join per trigger over numpy slices of the sorted pairs (a groupby agg calls back per group)
+    keys, texts = dates["t_index"].to_numpy(), dates["d"].to_numpy(dtype=object)
+    starts = np.r_[0, np.flatnonzero(keys[1:] != keys[:-1]) + 1] if len(keys) else np.array([], dtype="int64")
+    ends = np.r_[starts[1:], len(keys)]
+    date_list = pd.Series(
+        [", ".join(texts[a:b]) for a, b in zip(starts, ends)], index=keys[starts], dtype=dates["d"].dtype
+    ).reindex(t.index)
     agencies = joined(tl.loc[pairs["e_pos"], "agency"].set_axis(pairs.index), pairs["t_index"]).reindex(t.index)
 
     out = pd.DataFrame(index=t.index)
