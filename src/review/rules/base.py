@@ -214,7 +214,7 @@ def _group_codes(tl: pd.DataFrame, case_codes: np.ndarray) -> np.ndarray:
 
 def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     columns = {name: TIMELINE_COLUMNS[name] for name in USED_COLUMNS}
-    tl = conform(timeline[[c for c in timeline.columns if c in columns]], columns)
+    tl = conform_quick(timeline[[c for c in timeline.columns if c in columns]], columns)
     codes, case_ids = pd.factorize(tl["case_id"], sort=True)
     pcodes, puniques = pd.factorize(tl["date_precision"].fillna(""))
     prec = np.array([PRECISION_RANK.get(str(u), 1) for u in puniques] + [1], dtype="int64")[pcodes]
@@ -558,8 +558,11 @@ def conform_quick(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """`schema.conform` (same statements, same result), skipping the casts that would not change a
     column: one already of the contract's dtype (and, for text, without a missing value to fill). A
     rule's flags mostly conform already, and no-op casts of every column were most of the cost of
-    finishing a small table. Keep in step with `schema.conform`."""
-    out = frame.copy()
+    finishing a small table. Keep in step with `schema.conform`.
+
+    The copy is shallow: columns are only ever replaced here, never written into, so `frame`'s data is
+    shared, not duplicated (with copy-on-write, pandas >= 3, even a later in-place write copies first)."""
+    out = frame.copy(deep=False)
     for name, dtype in columns.items():
         if name not in out.columns:
             out[name] = pd.Series(pd.NA if dtype != "datetime64[ns]" else pd.NaT, index=out.index)
