@@ -27,6 +27,10 @@ from .base import (
 )
 
 
+#: the timeline columns the rule reads from its rows (selected before the rows are)
+_COLUMNS = ["event_id", "case_id", "_case", "_agency", "_day", "agency"]
+
+
 def _last_seen(ctx: Context, rows: np.ndarray, seen: pd.Series) -> np.ndarray:
     """For the timeline rows `rows` (positions), the latest day number before the row's day on which the
     child could have been seen (a partial-date sighting counts at the latest day of its period, so a
@@ -80,7 +84,7 @@ def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: 
         return pd.DataFrame()
     picked = np.zeros(len(tl), dtype=bool)
     picked[pick] = True
-    t = rows_of(ctx, pd.Series(picked, index=tl.index))
+    t = rows_of(ctx, pd.Series(picked, index=tl.index), _COLUMNS)
     to_date = lambda d: pd.Series(d.astype("datetime64[D]").astype("datetime64[ns]"), index=t.index)  # noqa: E731
     t["since"] = to_date(since[first])
     t["last_seen"] = to_date(last_seen[first]).mask(last_seen[first] == _NAT_DAY)
@@ -120,7 +124,7 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
         & (tl["child_seen"] == False).fillna(False).astype(bool)  # noqa: E712
         & (on_plan | (tl["open_concerns"].fillna("") != "")) & tl["_exact"]
     )
-    t = rows_of(ctx, visits)
+    t = rows_of(ctx, visits, _COLUMNS)
     if not t.empty:
         t["anchor"] = t["_day"]
         t["deadline"] = t["_day"] + params["revisit_within_days"] * DAY

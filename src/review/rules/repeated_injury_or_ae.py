@@ -14,11 +14,15 @@ from .base import (
 )
 
 
+#: the timeline columns `_pattern` reads from its rows (selected before the rows are)
+_COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "_start", "_end", "_exact", "date_precision"]
+
+
 def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, params: dict, variant: str):
     """Exact-date rows of `mask` that complete a pattern of `min_count` distinct events in the window
     and were not escalated in time."""
     tl = ctx.timeline
-    events = first_per_group(rows_of(ctx, mask))
+    events = first_per_group(rows_of(ctx, mask, _COLUMNS))
     triggers = events[events["_exact"]].copy()
     if triggers.empty:
         return None

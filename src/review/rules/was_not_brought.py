@@ -17,12 +17,18 @@ from .base import (
 )
 
 
+#: the timeline columns the rule reads from its rows (selected before the rows are)
+_COLUMNS = [
+    "event_id", "case_id", "_case", "_agency", "_gcode", "_day", "_start", "_end", "_exact", "date_precision", "agency",
+]
+
+
 @register("was_not_brought")
 def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     """2+ WNB to health in 90 days, no follow-up by that agency in 14 days (local WNB protocols)."""
     tl = ctx.timeline
     missed = (ctx.types(["was_not_brought"]) | ctx.tags(["was_not_brought"])) & ctx.kinds(params["agency_kinds"])
-    events = first_per_group(rows_of(ctx, missed))
+    events = first_per_group(rows_of(ctx, missed, _COLUMNS))
     triggers = events[events["_exact"]].copy()
     if triggers.empty:
         return triggers
