@@ -23,6 +23,10 @@ from .base import (
 )
 
 
+#: the timeline columns the rule reads from its rows (selected before the rows are)
+_COLUMNS = ["event_id", "case_id", "_case", "_day", "agency", "_review_end"]
+
+
 @register("assessment_wait")
 def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
     """Assessment requested, not done within 42 days (WT 2023; local service standards)."""
@@ -33,7 +37,7 @@ def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
         text = tl.loc[candidates, "description"].fillna("") + " . " + tl.loc[candidates, "action"].fillna("")
         asks = text.str.contains(r"(?i)\b(?:" + "|".join(words) + r")", regex=True).fillna(False).astype(bool)
         candidates = candidates & asks.reindex(tl.index, fill_value=False)
-    triggers = rows_of(ctx, candidates)
+    triggers = rows_of(ctx, candidates, _COLUMNS)
     if triggers.empty:
         return triggers
     triggers["anchor"] = triggers["_day"]

@@ -12,11 +12,15 @@ import pandas as pd
 from .base import fmt_tags, DAY, Context, first_response, fmt_age, fmt_date, joined, register, rows_of, window_pairs
 
 
+#: the timeline columns the rule reads from its rows (selected before the rows are)
+_COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "agency", "age_display", "_age_days"]
+
+
 @register("closure_with_open_concerns")
 def closure_with_open_concerns(ctx: Context, params: dict) -> pd.DataFrame:
     """Closure / step-down / NFA with unassessed concerns from the last 30 days (WT 2023)."""
     tl = ctx.timeline
-    closures = rows_of(ctx, ctx.types(params["closure_contact_types"]) & tl["_exact"])
+    closures = rows_of(ctx, ctx.types(params["closure_contact_types"]) & tl["_exact"], _COLUMNS)
     if closures.empty:
         return closures
     closures["lo"] = closures["_day"] - params["window_days"] * DAY

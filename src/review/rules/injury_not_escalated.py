@@ -24,6 +24,10 @@ from .base import (
 )
 
 
+#: the timeline columns the rule reads from its rows (selected before the rows are)
+_COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "agency", "concerns", "age_display", "_age_days"]
+
+
 @register("injury_not_escalated")
 def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     """Injury under 24 months, no escalation by any agency within 2 days (NICE CG89; WT 2023)."""
@@ -36,7 +40,7 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     young = (rows["_day"] < birthday).fillna(False) & (rows["_age_days"] >= 0).fillna(False)
     mask[mask] = young.astype(bool).to_numpy()
     mask = pd.Series(mask, index=tl.index)
-    triggers = first_per_group(rows_of(ctx, mask))
+    triggers = first_per_group(rows_of(ctx, mask, _COLUMNS))
     if triggers.empty:
         return triggers
     triggers["anchor"] = triggers["_day"]

@@ -12,6 +12,10 @@ import pandas as pd
 from .base import DAY, Context, delay_from, first_per_group, first_response, fmt_age, fmt_date, fmt_tags, outcome_text, register, rows_of
 
 
+#: the timeline columns the rule reads from its rows (selected before the rows are)
+_COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "agency", "concerns", "age_display", "_age_days"]
+
+
 @register("nonmobile_injury")
 def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
     """Injury, child not independently mobile, no same-day referral and CP medical (NICE CG89)."""
@@ -19,7 +23,7 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
     below_age = tl["_age_days"] < params["nonmobile_below_age_months"] * 30.4375
     not_mobile = (~tl["_mobile"]).fillna(below_age).fillna(False).astype(bool)
     mask = ctx.tags(params["injury_tags"]) & not_mobile & tl["_exact"] & (tl["_age_days"] >= 0).fillna(False)
-    triggers = first_per_group(rows_of(ctx, mask))
+    triggers = first_per_group(rows_of(ctx, mask, _COLUMNS))
     if triggers.empty:
         return triggers
     triggers["anchor"] = triggers["_day"]

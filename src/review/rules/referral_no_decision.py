@@ -23,12 +23,16 @@ from .base import (
 )
 
 
+#: the timeline columns the rule reads from its rows (selected before the rows are)
+_COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "agency"]
+
+
 @register("referral_no_decision")
 def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
     """Referral to CSC, no CSC decision within 1 working day (Working Together 2023)."""
     tl = ctx.timeline
     mask = ctx.escalations(["referral_to_csc"]) & tl["_exact"]
-    triggers = first_per_group(rows_of(ctx, mask))
+    triggers = first_per_group(rows_of(ctx, mask, _COLUMNS))
     if triggers.empty:
         return triggers
     n = int(params["within_working_days"])

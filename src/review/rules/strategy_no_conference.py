@@ -23,13 +23,17 @@ from .base import (
 )
 
 
+#: the timeline columns the rule reads from its rows (selected before the rows are)
+_COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "agency"]
+
+
 @register("strategy_no_conference")
 def strategy_no_conference(ctx: Context, params: dict) -> pd.DataFrame:
     """Strategy discussion, no ICPC within 15 working days (Working Together 2023)."""
     tl = ctx.timeline
     strategy = ctx.escalations(["strategy_discussion"]) | ctx.types(["strategy_discussion"])
     # one strategy discussion per day: each attending agency may record the same meeting
-    triggers = first_per_group(first_per_group(rows_of(ctx, strategy & tl["_exact"])), ["_case", "_day"])
+    triggers = first_per_group(first_per_group(rows_of(ctx, strategy & tl["_exact"], _COLUMNS)), ["_case", "_day"])
     if triggers.empty:
         return triggers
     n = int(params["within_working_days"])
