@@ -181,13 +181,21 @@ def check_duplicate_rows(rows: list[list[object]], row_numbers: list[int], repor
         if counts is not None:
             candidates = [counts[p] > 1 for p in plain]
     for k, (values, row) in enumerate(zip(rows, row_numbers)):
-        if candidates is not None and not candidates[k]:
-            continue
-        key = tuple(_hashable(v) for v in values)
-        while key and key[-1] is None:
-            key = key[:-1]
-        if not key:
-            continue
+        if candidates is not None:
+            if not candidates[k]:
+                continue
+            # The same test as the typed key below, without a tuple per cell: equal plain cells and
+            # the same type in every cell (1, 1.0 and True stay apart). Every cell is hashable here
+            # and every row has the same width, so there are no trailing blanks to strip.
+            if all(v is None for v in values):
+                continue
+            key = (plain[k], tuple(map(type, values)))
+        else:
+            key = tuple(_hashable(v) for v in values)
+            while key and key[-1] is None:
+                key = key[:-1]
+            if not key:
+                continue
         if key in first:
             added.append(RowWarning(row, None, f"duplicate of row {first[key]}: the same in every column "
                                                "(kept; delete one if it was entered twice)"))
