@@ -39,6 +39,7 @@ NO_DETAILS_REASON = "no details: the row has a date and nothing else"
 NOT_DETAILS = ("date", "time", "date_end", "time_end", "sequence")
 SORT_KEYS = ["source_file", "source_sheet", "source_row"]
 MAX_ROWS_IN_NOTE = 10
+_NO_END_DATE = pd.to_datetime([pd.NaT])
 
 
 def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataFrame, IngestReport]:
@@ -325,7 +326,7 @@ class _ColumnBuilder:
                 "case_id": case_id,
                 "event_id": [event_id(case_id, self.source_file, sheet, r) for r in row_numbers],
                 "date": pd.to_datetime([p.date for p in parsed]),
-                "date_end": pd.to_datetime(self._end_dates(rows, row_numbers)),
+                "date_end": self._end_dates(rows, row_numbers),
                 "date_precision": [p.precision for p in parsed],
                 "time_known": [bool(p.time_known) for p in parsed],
                 "date_text": [p.text for p in parsed],
@@ -371,9 +372,10 @@ class _ColumnBuilder:
             self._dates[key] = result
         return result
 
-    def _end_dates(self, rows: np.ndarray, row_numbers: list[int]) -> list:
+    def _end_dates(self, rows: np.ndarray, row_numbers: list[int]) -> pd.DatetimeIndex:
         if "date_end" not in self.match.columns:
-            return [pd.NaT] * len(rows)
+            # what pd.to_datetime([NaT] * n) gives (its dtype too), without converting n objects
+            return _NO_END_DATE.repeat(len(rows))
         header = self.match.header_of("date_end")
         out = []
         for value, time_value, row in zip(self.values("date_end", rows), self.values("time_end", rows), row_numbers):
@@ -382,7 +384,7 @@ class _ColumnBuilder:
                 self.report.warn(row, header, f"end date left empty: {result}")
                 result = pd.NaT
             out.append(result if result is pd.NaT else result.date)
-        return out
+        return pd.to_datetime(out)
 
     def _agencies(self, rows: np.ndarray) -> tuple[list[str], list[str], list[str]]:
         """Agency, per row: the Agency column; else the file's agency from case.yml or its profile; else
