@@ -36,12 +36,15 @@ def _last_seen(ctx: Context, rows: np.ndarray, seen: pd.Series) -> np.ndarray:
     child could have been seen (a partial-date sighting counts at the latest day of its period, so a
     gap is never longer than certain); the NaT sentinel when never seen before."""
     tl = ctx.timeline
-    m = seen.to_numpy(dtype=bool)
+    m = np.flatnonzero(seen.to_numpy(dtype=bool))  # positions once, then integer gathers
     s_case = tl["_case"].to_numpy()[m]
     s_start = tl["_sd"].to_numpy()[m]
     s_end = tl["_ed"].to_numpy()[m]
     keys = s_case * _BIG + s_start + _OFFSET
-    order = np.argsort(keys, kind="stable")
+    if len(keys) < 2 or bool((keys[1:] >= keys[:-1]).all()):
+        order = np.arange(len(keys))  # already in (case, start) order: the stable sort would not move a row
+    else:
+        order = np.argsort(keys, kind="stable")
     keys, s_case = keys[order], s_case[order]
     # running latest end within a case: cases are sorted, so a global running max of case-offset ends
     latest = np.maximum.accumulate(s_case * _BIG + s_end[order] + _OFFSET) - s_case * _BIG - _OFFSET
@@ -56,11 +59,15 @@ def _last_seen(ctx: Context, rows: np.ndarray, seen: pd.Series) -> np.ndarray:
 def _run_start(ctx: Context, on: pd.Series) -> pd.Series:
     """For rows in a run of `on` rows (per case, in timeline order), the day the run began."""
     tl = ctx.timeline
-    on = on.fillna(False).astype(bool)
-    new_run = on & ~(on.shift(fill_value=False) & (tl["_case"] == tl["_case"].shift()))
-    run_id = new_run.cumsum()
-    start = tl["_day"].where(new_run).groupby(run_id).transform("first")
-    return start.where(on)
+    on = on.fillna(False).to_numpy(dtype=bool)
+    case = tl["_case"].to_numpy()
+    continues = np.r_[False, on[:-1] & (case[1:] == case[:-1])] if len(on) else on
+    new_run = on & ~continues
+    # each run holds exactly one new_run row, its first: the run's start is that row's day
+    run_id = np.cumsum(new_run)
+    starts = np.append(np.datetime64("NaT", "ns"), tl["_day"].to_numpy(dtype="datetime64[ns]")[new_run])
+    start = np.where(on, starts[run_id], np.datetime64("NaT", "ns"))
+    return pd.Series(start, index=tl.index)
 
 
 def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: str, what: str) -> pd.DataFrame:
