@@ -416,7 +416,16 @@ def window_pairs(
 def joined(values: pd.Series, by) -> pd.Series:
     """Group `values` by `by` and join each group's distinct values (sorted) with the multi separator."""
     frame = pd.DataFrame({"by": by, "v": values.astype("string").fillna("")})
-    frame = frame[frame["v"] != ""].drop_duplicates().sort_values(["by", "v"], kind="mergesort")
+    frame = frame[frame["v"] != ""]
+    # the distinct (by, v) pairs in (by, v) order: factorize with sort=True numbers each column's
+    # distinct values in sorted order, so one sort of an integer key orders (and dedupes) the pairs
+    by_codes, _ = pd.factorize(frame["by"], sort=True)
+    v_codes, v_uniques = pd.factorize(frame["v"], sort=True)
+    if (by_codes < 0).any():  # a missing group key: pandas' own (slower) path and NA ordering
+        frame = frame.drop_duplicates().sort_values(["by", "v"], kind="mergesort")
+    else:
+        _, first = np.unique(by_codes.astype("int64") * max(len(v_uniques), 1) + v_codes, return_index=True)
+        frame = frame.iloc[first]
     if frame.empty:
         return pd.Series([], dtype="string")
     keys = frame["by"].to_numpy()
