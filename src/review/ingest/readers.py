@@ -251,13 +251,13 @@ def _xlsx_sheet_parts(zf: zipfile.ZipFile, sheet_names: list[str]) -> list[tuple
 
 def _scan_xlsx_sheets(
     path: Path, sheet_names: list[str]
-) -> tuple[dict[str, tuple[int, int, str]], dict[str, bytes]]:
+) -> tuple[dict[str, tuple[int, int, str] | None], dict[str, bytes]]:
     """Each sheet's XML read (and inflated) once for the two checks that need it: ({sheet: extent} as
     `_sheet_extent` gives it, {sheet: XML} of the sheets holding a formula, for `_uncached_formulas`).
 
     Only the formula sheets' XML is kept; they are parsed later, when the first sheet has been read,
     as before."""
-    extents: dict[str, tuple[int, int, str]] = {}
+    extents: dict[str, tuple[int, int, str] | None] = {}
     formula_sheets: dict[str, bytes] = {}
     with zipfile.ZipFile(path) as zf:
         for name, part in _xlsx_sheet_parts(zf, sheet_names):
@@ -312,13 +312,23 @@ def _uncached_formulas(formula_sheets: dict[str, bytes]) -> dict[str, dict[tuple
 _CELL_COLUMN = re.compile(rb'r="([A-Z]{1,3})[0-9]{1,7}"')
 _CELL_ROW = re.compile(rb'r="[A-Z]{1,3}([0-9]{1,7})"')
 _CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
+#: a cell reference past column ZZ (three letters) or past row 9,999 (five digits or more). Without
+#: one, every reference the patterns above match lies within A1:ZZ9999, so one search, which finds
+#: nothing and allocates nothing, clears most sheets (chronologies are far smaller than that).
+_FAR_CELL = re.compile(rb'r="(?:[A-Z]{3}|[A-Z]{1,2}[0-9]{5})')
+_NEAR_ROWS, _NEAR_COLUMNS = 9_999, 702
 
 
-def _sheet_extent(xml: bytes) -> tuple[int, int, str]:
+def _sheet_extent(xml: bytes) -> tuple[int, int, str] | None:
     """(rows, columns, last cell) of the range the parser will allocate for a sheet: from A1 to the
-    furthest row and column holding a value. A quick upper bound from every cell reference first (the
-    largest row number and column letters among the distinct ones); the exact scan (cells with a value,
-    formula or inline string) only when that bound is too large."""
+    furthest row and column holding a value; None when the sheet is certainly small enough.
+
+    First None when no reference lies beyond ZZ9999 (and that range is within the limit); then an
+    upper bound from every cell reference (the largest row number and column letters among the
+    distinct ones); the exact scan (cells with a value, formula or inline string) only when that bound
+    is too large."""
+    if _NEAR_ROWS * _NEAR_COLUMNS <= MAX_SHEET_CELLS and not _FAR_CELL.search(xml):
+        return None
     letters, digits = set(_CELL_COLUMN.findall(xml)), set(_CELL_ROW.findall(xml))
     rows = max(map(int, digits), default=0)
     columns = max((_cell_position(c.decode() + "1")[1] + 1 for c in letters), default=0)
