@@ -90,13 +90,7 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
             group_agencies.rename(columns={"_gcode": "e__gcode"}), how="left", indicator=True
         )["_merge"].eq("both").to_numpy()
     # 3. A's row says it informed the deciding agency
-    informed = pairs["e_informed_agencies"].fillna("").str.split(";")
-    inf_long = informed.explode().str.strip()
-    inf_long = inf_long[inf_long.fillna("") != ""]
-    told = pd.Series(False, index=pairs.index)
-    if not inf_long.empty:
-        hit = inf_long.eq(pairs.loc[inf_long.index, "agency"].astype(str)).groupby(level=0).any()
-        told = told | hit.reindex(pairs.index, fill_value=False)
+    told = pd.Series(_informed(pairs["e_informed_agencies"], pairs["agency"]), index=pairs.index)
     # 4. a referral to social care (by A, from the concern until the decision) reaches social care
     to_kind = pairs["agency_kind"].isin(list(referral_reaches_kinds)).to_numpy()
     referred = pd.Series(False, index=pairs.index)
@@ -126,6 +120,26 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
     long = long.merge(known, on=["d_index", "tag"], how="left")
     long["known"] = long["tag_known"].fillna(False).astype(bool)
     return long[cols].reset_index(drop=True)
+
+
+def _informed(informed: pd.Series, agency: pd.Series) -> np.ndarray:
+    """Per row, whether `agency` is among the ";"-separated names of `informed` (stripped, non-empty).
+
+    Decided once per distinct (informed, agency) pair: a few lists of agencies repeat over many rows.
+    """
+    i_codes, i_uniques = pd.factorize(informed.fillna(""))
+    a_codes, a_uniques = pd.factorize(agency.astype(str))
+    pair_codes, pairs = pd.factorize(i_codes.astype("int64") * (len(a_uniques) + 1) + a_codes)
+    i_values = np.append(np.asarray(i_uniques, dtype=object), "")  # code -1: nothing listed
+    a_values = np.append(np.asarray(a_uniques, dtype=object), None)  # code -1: no agency, never told
+    hit = np.array(
+        [
+            isinstance(name, str) and name in {p.strip() for p in str(listed).split(";")} - {""}
+            for listed, name in zip(i_values[pairs // (len(a_uniques) + 1)], a_values[pairs % (len(a_uniques) + 1)])
+        ],
+        dtype=bool,
+    )
+    return hit[pair_codes] if len(pair_codes) else np.zeros(0, dtype=bool)
 
 
 def group_sizes(ctx: Context) -> np.ndarray:
