@@ -207,8 +207,11 @@ def _group_codes(tl: pd.DataFrame, case_codes: np.ndarray) -> np.ndarray:
         shared_groups = pc.unique(values.filter(pa.array(shared)))
         in_shared = pc.is_in(values, value_set=shared_groups).to_numpy(zero_copy_only=False)
         members = np.asarray(in_shared, dtype=bool) | shared
-        sub = pd.DataFrame({"case": case_codes[members], "group": group[members].to_numpy()})
-        out[members] = n + sub.groupby(["case", "group"], sort=True).ngroup().to_numpy()
+        # number the (case, group) pairs in sorted order: factorize(sort=True) ranks the group values,
+        # np.unique ranks the combined integer key (as groupby(sort=True).ngroup() would)
+        g_codes, g_uniques = pd.factorize(group[members], sort=True)
+        key = case_codes[members].astype("int64") * len(g_uniques) + g_codes
+        out[members] = n + np.unique(key, return_inverse=True)[1].reshape(-1)
     return out
 
 
