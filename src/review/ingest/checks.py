@@ -50,7 +50,8 @@ def check_rows(contacts: pd.DataFrame, report: FileReport, case: CaseConfig) -> 
         return []
     header = {f: report.columns.get(f) or f for f in ("date", "date_end", "sequence", "source_of_information")}
     rows = _ordered(contacts).reset_index(drop=True)
-    start, end = _periods(rows)
+    precision = _precisions(rows)  # once: the periods and the order check both read it
+    start, end = _periods(rows, precision)
     row_numbers = _row_numbers(rows)
     shown = _shown_dates(rows, start)
     found: dict[int, list[RowWarning]] = {}
@@ -58,7 +59,7 @@ def check_rows(contacts: pd.DataFrame, report: FileReport, case: CaseConfig) -> 
     def warn(position: int, column: str, message: str) -> None:
         found.setdefault(position, []).append(RowWarning(row_numbers[position], column, message))
 
-    table_note = _check_order(rows, start, end, header, warn, row_numbers, shown)
+    table_note = _check_order(rows, start, end, precision, header, warn, row_numbers, shown)
 
     if "date_end" in rows.columns:
         date_end = pd.to_datetime(rows["date_end"])
@@ -91,6 +92,8 @@ def check_rows(contacts: pd.DataFrame, report: FileReport, case: CaseConfig) -> 
 # ---------------------------------------------------------------------------------------------------
 def _ordered(contacts: pd.DataFrame) -> pd.DataFrame:
     if "source_row" in contacts.columns and contacts["source_row"].notna().all():
+        if contacts["source_row"].is_monotonic_increasing:  # as ingest builds it: the stable sort keeps it
+            return contacts
         return contacts.sort_values("source_row", kind="stable")
     return contacts
 
@@ -99,11 +102,10 @@ def _positions(mask: pd.Series) -> list[int]:
     return [int(p) for p in mask.fillna(False).to_numpy(dtype=bool).nonzero()[0]]
 
 
-def _periods(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+def _periods(rows: pd.DataFrame, precision: pd.Series) -> tuple[pd.Series, pd.Series]:
     """First and last instant each row's date can mean: a month-precision date covers its month, a
-    day its day, a day with a recorded time just that instant."""
+    day its day, a day with a recorded time just that instant. `precision` is `_precisions(rows)`."""
     start = pd.to_datetime(rows["date"]) if "date" in rows.columns else pd.Series(pd.NaT, index=rows.index)
-    precision = _precisions(rows)
     end = start.dt.to_period("D").dt.end_time
     for kind, freq in (("month", "M"), ("year", "Y")):
         mask = (precision == kind).to_numpy()
@@ -121,9 +123,10 @@ def _precisions(rows: pd.DataFrame) -> pd.Series:
     return rows["date_precision"].astype("string").fillna("").replace("", "day")
 
 
-def _check_order(rows, start, end, header, warn, row_numbers, shown) -> RowWarning | None:
-    """Out-of-order rows; a table written newest first is reported once, then checked that way."""
-    comparable = start.notna() & (_precisions(rows) != "approximate")
+def _check_order(rows, start, end, precision, header, warn, row_numbers, shown) -> RowWarning | None:
+    """Out-of-order rows; a table written newest first is reported once, then checked that way.
+    `precision` is `_precisions(rows)`."""
+    comparable = start.notna() & (precision != "approximate")
     sequence = rows["sequence"] if "sequence" in rows.columns else pd.Series(pd.NA, index=rows.index)
     by_sequence = bool(sequence.notna().all() and sequence.is_unique and len(sequence) > 1)
     order = rows.index[comparable.to_numpy()]
@@ -144,7 +147,7 @@ def _check_order(rows, start, end, header, warn, row_numbers, shown) -> RowWarni
              f"out of order: dated {shown[position]}, {direction} the previous event ({where}, {shown[previous]})")
     if not by_sequence and sequence.notna().any():
         day = start.loc[order].dt.normalize().to_numpy()
-        same_day = (day[1:] == day[:-1]) & (_precisions(rows).loc[order].to_numpy()[1:] == "day")
+        same_day = (day[1:] == day[:-1]) & (precision.loc[order].to_numpy()[1:] == "day")
         seq = sequence.loc[order].to_numpy()
         for i in same_day.nonzero()[0]:
             now, before = seq[i + 1], seq[i]
