@@ -7,6 +7,7 @@ in its period each partial-date row fell on (docs/rules.md, "Partial dates").
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import weakref
 from dataclasses import dataclass, field
@@ -259,9 +260,17 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     if case is not None:
         ends = []
         last_days = last.to_numpy(dtype="datetime64[ns]")  # positional reads, not one .iloc per case
+        stamps: dict = {}  # many cases share a review date: each distinct date / text converted once
         for code, case_id in enumerate(case_ids):
             fixed = _case_attr(case, case_id, "review_date") or _case_attr(case, case_id, "date_of_death")
-            ends.append(pd.Timestamp(fixed) if fixed else last_days[code])
+            if not fixed:
+                ends.append(last_days[code])
+            elif isinstance(fixed, (str, dt.date)):
+                if fixed not in stamps:
+                    stamps[fixed] = pd.Timestamp(fixed)
+                ends.append(stamps[fixed])
+            else:
+                ends.append(pd.Timestamp(fixed))
         last = pd.Series(ends, dtype="datetime64[ns]")
     tl["_review_end"] = last.to_numpy(dtype="datetime64[ns]")[codes] if len(tl) else tl["_day"]
 
