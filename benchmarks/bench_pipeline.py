@@ -65,10 +65,16 @@ class PeakRSS:
         return total
 
     def cpu(self) -> float:
-        """User + system CPU seconds of this process and its live descendants."""
+        """User + system CPU seconds of this process and its descendants (live ones from psutil, those
+        that have exited and been waited for from getrusage)."""
+        import resource
+
         import psutil
 
         total = 0.0
+        if self.children:
+            reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
+            total += reaped.ru_utime + reaped.ru_stime
         for p in [self.process] + (self.process.children(recursive=True) if self.children else []):
             try:
                 t = p.cpu_times()
