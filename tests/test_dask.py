@@ -45,7 +45,7 @@ def test_dask_rules_command_writes_the_store_flags_from_an_existing_cluster(stor
 
     with LocalCluster(n_workers=1, processes=False, threads_per_worker=1, dashboard_address=None) as cluster:
         code = main(["dask-rules", "--store", str(store), "--out", str(tmp_path / "out"),
-                     "--address", cluster.scheduler_address])
+                     "--address", cluster.scheduler_address, "--partition-rows", "1"])
     assert code == 0
     written = pd.read_csv(tmp_path / "out" / "flags.csv", encoding="utf-8-sig")
     assert sorted(written["flag_id"]) == sorted(read_store(store, "flags")["flag_id"])
