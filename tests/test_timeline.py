@@ -2,6 +2,7 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -303,3 +304,47 @@ def test_packed_sort_keys_order_rows_exactly_as_lexsort():
         words = _packed(keys)
         packed = np.argsort(words[0], kind="stable") if len(words) == 1 else np.lexsort(words[::-1])
         assert (packed == np.lexsort(keys[::-1])).all()
+
+
+def test_case_dates_from_table_equal_case_configs():
+    """CaseDates (timeline_many's vectorised case dates) equal `_case_dates` over store.case_configs, on
+    random tables: month ends, leap days, missing dates, times of day, duplicated ids, missing columns."""
+    import numpy as np
+
+    from review.store import case_configs
+    from review.timeline import CaseDates, _case_dates
+
+    rng = np.random.default_rng(3)
+    for trial in range(40):
+        n = int(rng.integers(1, 60))
+        ids = [f"c{i}" for i in rng.integers(0, max(n // 2, 1) + 1, n)]  # duplicates: the last row wins
+
+        def dates(missing):
+            base = np.datetime64("1995-01-01") + rng.integers(0, 12_000, n).astype("timedelta64[D]")
+            ends = np.array([np.datetime64(f"{y}-{m:02d}-01") - np.timedelta64(int(d), "D")
+                             for y, m, d in zip(rng.integers(1990, 2030, n), rng.integers(1, 13, n),
+                                                rng.integers(1, 4, n))])  # month ends, 29 Feb
+            values = np.where(rng.random(n) < 0.5, base, ends).astype("datetime64[ns]")
+            values = values + (rng.integers(0, 86_400, n) * (rng.random(n) < 0.3)).astype("timedelta64[s]")
+            values[rng.random(n) < missing] = np.datetime64("NaT")
+            return pd.Series(values)
+
+        table = pd.DataFrame({"case_id": ids, "date_of_birth": dates(0.0), "mobile_from": dates(0.6),
+                              "review_date": dates(0.4), "date_of_death": dates(0.8)})
+        if trial % 5 == 1:
+            table = table.drop(columns=["mobile_from", "date_of_death"])
+        if trial % 5 == 2:
+            table["date_of_birth"] = table["date_of_birth"].dt.tz_localize("Europe/London", ambiguous="NaT",
+                                                                           nonexistent="NaT")
+            table.loc[table["date_of_birth"].isna(), "mobile_from"] = pd.Timestamp("2020-01-01")
+        if trial % 5 == 3:
+            table["review_date"] = table["review_date"].dt.strftime("%Y-%m-%d")  # text dates
+        uniques = pd.unique(np.array(ids, dtype=object))[::-1]
+        expected = _case_dates(case_configs(table), uniques)
+        got = CaseDates(table).take(uniques)
+        assert list(got) == list(expected)
+        for name in expected:
+            np.testing.assert_array_equal(got[name], expected[name])
+            assert got[name].dtype == expected[name].dtype
+    with pytest.raises(KeyError):
+        CaseDates(table).take(np.array(["nope"], dtype=object))

@@ -429,10 +429,15 @@ def case_configs(cases: pd.DataFrame) -> dict:
 def timeline_many(contacts: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     """`build_timeline` over many cases in one call (a case_id -> CaseConfig mapping), identical to
     calling it case by case (tests/test_store_analyse.py checks that)."""
-    from .timeline import _conform, build_timeline
+    from .timeline import CaseDates, _conform, build_timeline
 
-    present = cases[cases["case_id"].isin(contacts["case_id"].unique())]
-    return _conform(build_timeline(contacts, case_configs(present)), TIMELINE_COLUMNS)  # casts only if needed
+    # CaseDates: the dates case_configs(cases) would give, read from the table as arrays (no CaseConfig
+    # per case); only the cases that have contacts are looked up. Date columns not yet datetime64 are
+    # parsed for the cases with contacts only, as before (an unparsable date of another case is no error).
+    dated = [c for c in ("date_of_birth", "mobile_from", "review_date", "date_of_death") if c in cases]
+    if not all(pd.api.types.is_datetime64_any_dtype(cases[c]) for c in dated):
+        cases = cases[cases["case_id"].isin(contacts["case_id"].unique())]
+    return _conform(build_timeline(contacts, CaseDates(cases)), TIMELINE_COLUMNS)  # casts only if needed
 
 
 def analyse_cases(contacts: pd.DataFrame, cases: pd.DataFrame, rules: dict | None = None, *,

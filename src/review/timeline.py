@@ -9,6 +9,7 @@ Everything works on numpy arrays of the table sorted by ``case_id``: one call ca
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,7 @@ import pyarrow as pa
 from rapidfuzz import fuzz, utils
 from rapidfuzz.process import cpdist
 
+from .config import CaseConfig
 from .schema import CONTACT_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame
 
 # ---------------------------------------------------------------------------------------------------
@@ -369,6 +371,8 @@ def _case_dates(case, case_uniques) -> dict[str, np.ndarray]:
     def dates(config) -> tuple:
         return day(config.date_of_birth), mobility_threshold(config), day(config.date_of_death or config.review_date)
 
+    if isinstance(case, CaseDates):
+        return case.take(case_uniques)
     if isinstance(case, dict):
         rows = [dates(_config(case[c])) for c in case_uniques]
     else:
@@ -376,6 +380,59 @@ def _case_dates(case, case_uniques) -> dict[str, np.ndarray]:
     columns = list(zip(*rows)) if rows else [(), (), ()]
     return {name: np.array(values, dtype="datetime64[D]")
             for name, values in zip(("date_of_birth", "mobile_from", "review_end"), columns)}
+
+
+class CaseDates:
+    """The per-case dates `build_timeline` needs, held as arrays: a vectorised stand-in for a mapping
+    case_id -> CaseConfig when the cases come as a table (`review.store.timeline_many`), giving exactly
+    what `_case_dates` computes from ``store.case_configs(cases)`` without building a CaseConfig and
+    converting its dates one case at a time.
+    """
+
+    def __init__(self, cases: pd.DataFrame):
+        # case_configs keys by str(case_id), a later row replacing an earlier one with the same id
+        ids = pd.Index([str(c) for c in cases["case_id"]])
+        keep = ~ids.duplicated(keep="last")
+        self._ids = ids[keep]
+        nat = np.full(int(keep.sum()), np.datetime64("NaT"), dtype="datetime64[D]")
+
+        def day(column: str) -> np.ndarray:
+            # case_configs: pd.to_datetime(...) then Timestamp.date() (the wall-clock date of a
+            # tz-aware value), NaT -> None; a missing column -> None
+            if column not in cases:
+                return nat
+            values = pd.to_datetime(cases[column])
+            if getattr(values.dt, "tz", None) is not None:
+                values = values.dt.tz_localize(None)
+            return values.to_numpy()[keep].astype("datetime64[D]")  # datetime casts floor
+
+        dob, mobile_from = day("date_of_birth"), day("mobile_from")
+        death, review = day("date_of_death"), day("review_date")
+        # mobility_threshold: mobile_from, else date of birth + DEFAULT_NONMOBILE_MONTHS calendar months,
+        # the day of month clamped to the target month's last day (as pd.DateOffset(months=...))
+        birth_month = dob.astype("datetime64[M]")
+        day_of_month = (dob - birth_month.astype("datetime64[D]")).astype("int64")  # 0-based
+        month = birth_month + np.timedelta64(DEFAULT_NONMOBILE_MONTHS, "M")
+        first = month.astype("datetime64[D]")
+        last = (month + np.timedelta64(1, "M")).astype("datetime64[D]") - np.timedelta64(1, "D")
+        threshold = first + np.minimum(day_of_month, (last - first).astype("int64")).astype("timedelta64[D]")
+        threshold[np.isnat(dob)] = np.datetime64("NaT")
+        # cases without a date of birth or mobile_from: mobility_threshold fails on them (see `take`)
+        self._no_threshold = np.isnat(dob) & np.isnat(mobile_from)
+        self._dates = {
+            "date_of_birth": dob,
+            "mobile_from": np.where(np.isnat(mobile_from), threshold, mobile_from),
+            "review_end": np.where(np.isnat(death), review, death),
+        }
+
+    def take(self, case_uniques) -> dict[str, np.ndarray]:
+        """`_case_dates` for these case ids (KeyError for one missing from the table)."""
+        at = self._ids.get_indexer(pd.Index([str(c) for c in case_uniques], dtype=object))
+        if (at < 0).any():
+            raise KeyError(case_uniques[int(np.flatnonzero(at < 0)[0])])
+        if self._no_threshold[at].any():  # fail exactly as the CaseConfig path does
+            mobility_threshold(CaseConfig(case_dir=Path("."), case_id="", date_of_birth=None))
+        return {name: values[at] for name, values in self._dates.items()}
 
 
 def _child_mobile(days: np.ndarray, threshold: np.ndarray) -> pd.arrays.BooleanArray:
