@@ -546,30 +546,58 @@ def finish_flags(rule_id: str, spec: dict, rows: pd.DataFrame) -> pd.DataFrame:
     `rows` needs trigger_event_id, trigger_date, expected_action, expected_by, explanation, and may have
     variant, case_id, evidence_event_ids, actual_action_event_id, actual_action_date, delay_days, agencies,
     severity, failing_category.
+
+    The flag table is built once from its columns (each read from `rows` once, cast only when not already
+    of the contract's dtype, as `conform_quick` would), not by setting and re-reading columns of a copy.
     """
     if rows is None or rows.empty:
         return empty_frame(_FLAG_TABLE)
-    out = rows.copy()
-    variant = out["variant"].astype(str) if "variant" in out else pd.Series("", index=out.index)
-    out["rule_id"] = rule_id
-    out["flag_id"] = [flag_id(rule_id, t, v) for t, v in zip(out["trigger_event_id"].astype(str), variant)]
-    if "severity" not in out:
-        out["severity"] = spec["severity"]
-    out["severity"] = out["severity"].fillna(spec["severity"])
-    if "failing_category" not in out:
-        out["failing_category"] = spec["failing_category"]
-    out["source"] = " ".join(str(spec.get("source", "")).split())
+    n = len(rows)
+    present = set(rows.columns)
+    variant = rows["variant"].astype(str) if "variant" in present else [""] * n
+    ids = [flag_id(rule_id, t, v) for t, v in zip(rows["trigger_event_id"].astype(str), variant)]
+    severity = spec["severity"]
+    columns: dict[str, object] = {
+        "flag_id": pd.Series(ids, index=rows.index),
+        "rule_id": pd.Series(rule_id, index=rows.index),
+        "severity": (rows["severity"] if "severity" in present else pd.Series(severity, index=rows.index)).fillna(severity),
+        "failing_category": (
+            rows["failing_category"] if "failing_category" in present
+            else pd.Series(spec["failing_category"], index=rows.index)
+        ),
+        "source": pd.Series(" ".join(str(spec.get("source", "")).split()), index=rows.index),
+    }
     for name in ("evidence_event_ids", "actual_action_event_id", "agencies"):
-        if name not in out:
-            out[name] = ""
+        columns[name] = rows[name] if name in present else pd.Series("", index=rows.index)
     # multi-valued cells are sorted and distinct, like every multi-valued column of the schema
     for name in ("evidence_event_ids", "agencies"):
-        values = out[name].astype("string").fillna("")
+        values = columns[name].astype("string").fillna("")
         if values.str.contains(";", regex=False).any():
-            out[name] = [MULTI_SEP.join(sorted({p.strip() for p in v.split(";") if p.strip()})) for v in values]
-    out = out.drop_duplicates("flag_id", keep="first")
-    keep = list(FLAG_COLUMNS) + ["case_id"]
-    return conform_quick(out[[c for c in keep if c in out.columns]], _FLAG_TABLE)
+            columns[name] = pd.Series(
+                [MULTI_SEP.join(sorted({p.strip() for p in v.split(";") if p.strip()})) for v in values], index=rows.index
+            )
+    keep = ~pd.Series(ids).duplicated(keep="first").to_numpy()  # drop_duplicates("flag_id", keep="first")
+    index = rows.index if keep.all() else rows.index[keep]
+    out = {}
+    for name, dtype in _FLAG_TABLE.items():
+        values = columns[name] if name in columns else rows[name] if name in present else None
+        if values is None:  # an absent column: empty, as conform_quick adds it
+            values = pd.Series(pd.NA if dtype != "datetime64[ns]" else pd.NaT, index=index)
+        elif not keep.all():
+            values = values[keep]
+        out[name] = _cast(values, dtype).array
+    return pd.DataFrame(out, index=index)
+
+
+def _cast(values: pd.Series, dtype: str) -> pd.Series:
+    """One column cast to its contract dtype exactly as `conform_quick` (and `schema.conform`) casts it."""
+    if values.dtype == pd.api.types.pandas_dtype(dtype) and not (dtype == "string" and values.hasnans):
+        return values
+    if dtype == "datetime64[ns]":
+        return pd.to_datetime(values).astype("datetime64[ns]")
+    if dtype == "string":
+        return values.astype("string").fillna("")
+    return values.astype(dtype)
 
 
 _FLAG_TABLE = {**FLAG_COLUMNS, "case_id": "string"}
