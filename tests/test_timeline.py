@@ -348,3 +348,71 @@ def test_case_dates_from_table_equal_case_configs():
             assert got[name].dtype == expected[name].dtype
     with pytest.raises(KeyError):
         CaseDates(table).take(np.array(["nope"], dtype=object))
+
+
+def _reference_child_ages(days, dob):
+    """child_ages as first written: plain datetime64 arithmetic, one row at a time in numpy terms."""
+    import numpy as np
+
+    birth = np.broadcast_to(np.asarray(dob, dtype="datetime64[D]"), days.shape)
+    valid = ~np.isnat(days) & ~np.isnat(birth)
+    birth = np.where(valid, birth, np.datetime64("2000-01-01", "D"))
+    day = np.where(valid, days, birth)
+    age = (day - birth).astype("int64")
+    birth_month = birth.astype("datetime64[M]")
+    birth_dom = (birth - birth_month.astype("datetime64[D]")).astype("int64") + 1
+    month = day.astype("datetime64[M]")
+    dom = (day - month.astype("datetime64[D]")).astype("int64") + 1
+    months = np.maximum((month - birth_month).astype("int64") - (dom < birth_dom), 0)
+    ann_month = birth_month + months.astype("timedelta64[M]")
+    month_len = ((ann_month + 1).astype("datetime64[D]") - ann_month.astype("datetime64[D]")).astype("int64")
+    anniversary = ann_month.astype("datetime64[D]") + (np.minimum(birth_dom, month_len) - 1).astype("timedelta64[D]")
+    rest = (day - anniversary).astype("int64")
+    display = []
+    for v, a, m, r in zip(valid, age, months, rest):
+        if not v:
+            display.append("")
+        elif a < 0:
+            display.append(f"{a}d")
+        else:
+            y, mm = divmod(int(m), 12)
+            display.append(f"{y}y {mm}m {r}d" if y else f"{mm}m {r}d")
+    return pd.arrays.IntegerArray(np.where(valid, age, 0), ~valid), display
+
+
+def test_child_ages_equal_reference_on_random_dates():
+    """child_ages (int day numbers, per-case birth quantities) equals the datetime64 reference: NaT days
+    and births, antenatal days, month ends and 29 February, births centuries apart, scalar and per-row dob."""
+    import numpy as np
+
+    from review.timeline import _ages, child_ages
+
+    rng = np.random.default_rng(5)
+
+    def random_days(n, nat):
+        base = np.datetime64("2019-01-01") + rng.integers(-800, 3000, n).astype("timedelta64[D]")
+        ends = np.array([np.datetime64(f"{y}-{m:02d}-01") - np.timedelta64(int(d), "D")
+                         for y, m, d in zip(rng.integers(2016, 2026, n), rng.integers(1, 13, n),
+                                            rng.integers(1, 4, n))], dtype="datetime64[D]")
+        far = np.datetime64("1890-01-01") + rng.integers(0, 80_000, n).astype("timedelta64[D]")
+        pick = rng.random(n)
+        values = np.where(pick < 0.4, base, np.where(pick < 0.9, ends, far)).astype("datetime64[D]")
+        values[rng.random(n) < nat] = np.datetime64("NaT")
+        return values
+
+    for trial in range(30):
+        n = int(rng.integers(0, 400))
+        days = random_days(n, 0.1)
+        dobs = [random_days(n, 0.05), random_days(1, 0.0)[0], np.datetime64("NaT", "D")]
+        for dob in dobs:
+            got_age, got_display = child_ages(days, dob)
+            want_age, want_display = _reference_child_ages(days, dob)
+            pd.testing.assert_extension_array_equal(got_age, want_age)
+            assert list(got_display.to_numpy(dtype=object)) == want_display
+        # per-case births, as build_timeline passes them
+        births = random_days(7, 0.2)
+        which = rng.integers(0, 7, n)
+        got_age, got_display = _ages(days, births, which)
+        want_age, want_display = _reference_child_ages(days, births[which])
+        pd.testing.assert_extension_array_equal(got_age, want_age)
+        assert list(got_display.to_numpy(dtype=object)) == want_display

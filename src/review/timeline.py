@@ -313,22 +313,64 @@ def child_ages(days: np.ndarray, dob) -> tuple[pd.arrays.IntegerArray, np.ndarra
     of days before birth ("-45d"): antenatal contacts are kept. Partial dates (month, year) are aged
     from the first day of their period. Undated rows: <NA> and "".
     """
-    birth = np.broadcast_to(np.asarray(dob, dtype="datetime64[D]"), days.shape)
-    valid = ~np.isnat(days) & ~np.isnat(birth)
-    birth = np.where(valid, birth, np.datetime64("2000-01-01", "D"))
-    day = np.where(valid, days, birth)
-    age = (day - birth).astype("int64")
-    birth_month = birth.astype("datetime64[M]")
-    birth_dom = (birth - birth_month.astype("datetime64[D]")).astype("int64") + 1
-    month = day.astype("datetime64[M]")
-    dom = (day - month.astype("datetime64[D]")).astype("int64") + 1
-    months = np.maximum((month - birth_month).astype("int64") - (dom < birth_dom), 0)
-    ann_month = birth_month + months.astype("timedelta64[M]")
-    month_len = ((ann_month + 1).astype("datetime64[D]") - ann_month.astype("datetime64[D]")).astype("int64")
-    anniversary = ann_month.astype("datetime64[D]") + (np.minimum(birth_dom, month_len) - 1).astype("timedelta64[D]")
-    rest = (day - anniversary).astype("int64")
+    dob = np.asarray(dob, dtype="datetime64[D]")
+    if dob.ndim == 0:
+        return _ages(days, dob.reshape(1), np.zeros(len(days), dtype="intp"))
+    return _ages(days, dob, np.arange(len(days)))
+
+
+def _ages(days: np.ndarray, birth: np.ndarray, which: np.ndarray) -> tuple[pd.arrays.IntegerArray, np.ndarray]:
+    """`child_ages` with the dates of birth given once per case: row i is born on birth[which[i]].
+
+    Works on int64 day numbers. The birth-side quantities are computed once per case; each row needs one
+    datetime64 cast (its month) and a few gathers from a table of the first day of each month in range,
+    instead of a dozen full-length datetime64 temporaries.
+    """
+    n = len(days)
+    birth_nat = np.isnat(birth)
+    b_day = np.where(birth_nat, np.datetime64("2000-01-01", "D"), birth)  # any date: those rows are invalid
+    b_month = b_day.astype("datetime64[M]")
+    b_dom = (b_day - b_month.astype("datetime64[D]")).astype("int64")  # 0-based day of month
+    b_day, b_month = b_day.astype("int64"), b_month.astype("int64")
+    valid = ~np.isnat(days)
+    if birth_nat.any():
+        valid &= ~birth_nat[which]
+    all_valid = bool(valid.all())
+    day = days.astype("int64") if all_valid else np.where(valid, days.astype("int64"), b_day[which])
+    month = day.astype("datetime64[D]").astype("datetime64[M]").astype("int64")
+    if n == 0:
+        return pd.arrays.IntegerArray(np.zeros(0, dtype="int64"), np.zeros(0, dtype=bool)), _string_array([], month)
+    # first day (day number) of each month from the earliest birth month to the month after the latest row
+    lo = int(min(month.min(), b_month.min()))
+    hi = int(max(month.max(), b_month.max())) + 1
+    month_start = np.arange(lo, hi + 1).astype("datetime64[M]").astype("datetime64[D]").astype("int64")
+    bm = b_month[which]
+    # completed months: calendar months between the birth month and this month, less one when this
+    # day of month is before the birth day of month (both 0-based)
+    months = month - bm
+    months -= (day - month_start[month - lo]) < b_dom[which]
+    np.maximum(months, 0, out=months)
+    # the last monthly anniversary on or before the day: the birth day of month in month bm + months,
+    # clamped to that month's last day
+    ann = bm
+    ann += months
+    ann -= lo
+    first = month_start[ann]
+    length = month_start[ann + 1]
+    length -= first
+    length -= 1  # last 0-based day of that month
+    np.minimum(length, b_dom[which], out=length)
+    rest = day - first
+    rest -= length
+    age = day - b_day[which]
     # few distinct ages: format each once
-    key = np.where(~valid, -1, np.where(age < 0, age - 2, months * 1000 + rest))
+    key = months
+    key *= 1000
+    key += rest
+    np.copyto(key, age - 2, where=age < 0)
+    if not all_valid:
+        key[~valid] = -1
+        age[~valid] = 0
     inverse, distinct = pd.factorize(key)  # hashing, not sorting: the labels are the same
     labels = np.empty(len(distinct), dtype=object)
     for i, k in enumerate(distinct.tolist()):
@@ -340,7 +382,7 @@ def child_ages(days: np.ndarray, dob) -> tuple[pd.arrays.IntegerArray, np.ndarra
             total_months, d = divmod(k, 1000)
             y, m = divmod(total_months, 12)
             labels[i] = f"{y}y {m}m {d}d" if y else f"{m}m {d}d"
-    return pd.arrays.IntegerArray(np.where(valid, age, 0), ~valid), _string_array(labels, inverse.reshape(-1))
+    return pd.arrays.IntegerArray(age, ~valid), _string_array(labels, inverse.reshape(-1))
 
 
 def mobility_threshold(case) -> np.datetime64:
@@ -893,7 +935,7 @@ def build_timeline(
     new = {}
     new["seq"] = pd.arrays.IntegerArray(position - starts + 1, np.zeros(n, dtype=bool))
     per_case = _case_dates(case, case_uniques)
-    new["age_days"], new["age_display"] = child_ages(days, per_case["date_of_birth"][case_codes])
+    new["age_days"], new["age_display"] = _ages(days, per_case["date_of_birth"], case_codes)
     new["child_mobile"] = _child_mobile(days, per_case["mobile_from"][case_codes])
     links = candidate_links(frame, threshold=link_threshold, window_days=link_window_days, case_codes=case_codes)
     new["event_group"] = _groups(frame["event_id"], links["left"].to_numpy(), links["right"].to_numpy())
