@@ -454,25 +454,34 @@ def join_columns(*columns: pd.Series) -> pd.Series:
     return parts.apply(lambda row: MULTI_SEP.join(sorted({p.strip() for v in row for p in str(v).split(";") if p.strip()})), axis=1)
 
 
-def _strftime(dates: pd.Series, fmt: str) -> pd.Series:
-    """strftime on the distinct dates only (chronologies repeat the same days a great deal)."""
-    codes, uniques = pd.factorize(dates)
+def _strftime(values: np.ndarray, fmt: str) -> np.ndarray:
+    """strftime of datetime64[ns] values as an object array ('' for NaT), on the distinct dates only
+    (chronologies repeat the same days a great deal)."""
+    codes, uniques = pd.factorize(values)
     text = np.append(np.asarray(pd.DatetimeIndex(uniques).strftime(fmt), dtype=object), "")
-    return pd.Series(text[codes], index=dates.index, dtype="string")
+    return text[codes]
+
+
+def _date_texts(dates: pd.Series, precision=None) -> np.ndarray:
+    """`fmt_date`'s texts as an object array (the string building on numpy, not on pandas Series)."""
+    values = dates.to_numpy(dtype="datetime64[ns]")
+    text = _strftime(values, "%-d %b %Y")
+    if precision is not None:
+        precision = pd.Series(precision, index=dates.index).fillna("").astype(str).to_numpy(dtype=object)
+        month, year, approx = precision == "month", precision == "year", precision == "approximate"
+        if month.any():
+            text = np.where(month, _strftime(values, "%B %Y"), text)
+        if year.any():
+            text = np.where(year, _strftime(values, "%Y"), text)
+        if approx.any():
+            text = np.where(approx, "about " + text, text)
+    return text
 
 
 def fmt_date(dates: pd.Series, precision: pd.Series | None = None) -> pd.Series:
     """'3 Mar 2023'; 'March 2023' / '2023' / 'about 3 Mar 2023' for partial dates; '' for NaT."""
     dates = pd.Series(dates).astype("datetime64[ns]")
-    text = _strftime(dates, "%-d %b %Y")
-    if precision is not None:
-        precision = pd.Series(precision, index=dates.index).fillna("").astype(str)
-        if (precision == "month").any():
-            text = text.mask(precision == "month", _strftime(dates, "%B %Y"))
-        if (precision == "year").any():
-            text = text.mask(precision == "year", _strftime(dates, "%Y"))
-        text = text.mask(precision == "approximate", "about " + text)
-    return text.fillna("")
+    return pd.Series(_date_texts(dates, precision), index=dates.index, dtype="string")
 
 
 def fmt_age(rows: pd.DataFrame) -> pd.Series:
@@ -488,10 +497,20 @@ def fmt_tags(concerns: pd.Series) -> pd.Series:
     return concerns.astype("string").fillna("").str.replace("; ", ", ", regex=False).str.replace("_", " ", regex=False)
 
 
+def _day_texts(days: pd.Series) -> np.ndarray:
+    """`fmt_days`'s texts as an object array: '1 day', '3 days', '? days' for NA."""
+    days = days.astype("Float64").round().astype("Int64")
+    missing = days.isna().to_numpy(dtype=bool)
+    ints = days.to_numpy(dtype="int64", na_value=0)
+    distinct, inverse = np.unique(ints, return_inverse=True)
+    text = np.array([str(i) for i in distinct.tolist()], dtype=object)[inverse.reshape(-1)]
+    text[missing] = "?"
+    return text + np.where((ints == 1) & ~missing, " day", " days").astype(object)
+
+
 def fmt_days(days) -> pd.Series:
-    days = pd.Series(days).astype("Float64").round().astype("Int64")
-    one = (days == 1).fillna(False).to_numpy(dtype=bool)
-    return days.astype("string").fillna("?") + pd.Series(np.where(one, " day", " days"), index=days.index)
+    days = pd.Series(days)
+    return pd.Series(_day_texts(days), index=days.index, dtype="string")
 
 
 def rows_of(ctx: Context, mask: pd.Series, columns=None) -> pd.DataFrame:
@@ -630,8 +649,13 @@ def conform_quick(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
 
 def outcome_text(action_id: pd.Series, action_date: pd.Series, delay: pd.Series, what: str = "it") -> pd.Series:
     """'; it came on 9 Mar 2023, 3 days late.' or '; none is recorded.' (the end of an explanation)."""
-    delay = pd.Series(delay, index=action_id.index).astype("Float64")
-    late = ", " + fmt_days(delay) + " late."
-    late = late.mask(delay.isna(), " (date not exact).")
-    text = "; " + what + " came on " + fmt_date(pd.Series(action_date, index=action_id.index)) + late
-    return text.mask(action_id.fillna("") == "", "; none is recorded.")
+    index = action_id.index
+    delay = pd.Series(delay, index=index).astype("Float64")
+    late = np.where(delay.isna().to_numpy(dtype=bool), " (date not exact).", ", " + _day_texts(delay) + " late.")
+    came = " came on " + _date_texts(pd.Series(action_date, index=index).astype("datetime64[ns]")) + late
+    none = np.asarray(action_id.fillna("") == "", dtype=bool)
+    if isinstance(what, str):
+        return pd.Series(np.where(none, "; none is recorded.", "; " + what + came), index=index, dtype="string")
+    # a per-row `what` (a Series): pandas' own alignment and NA propagation
+    text = "; " + what + pd.Series(came, index=index, dtype="string")
+    return text.mask(pd.Series(none, index=index), "; none is recorded.")
