@@ -566,8 +566,9 @@ def finish_flags(rule_id: str, spec: dict, rows: pd.DataFrame) -> pd.DataFrame:
     variant, case_id, evidence_event_ids, actual_action_event_id, actual_action_date, delay_days, agencies,
     severity, failing_category.
 
-    The flag table is built once from its columns (each read from `rows` once, cast only when not already
-    of the contract's dtype, as `conform_quick` would), not by setting and re-reading columns of a copy.
+    The flag table is built once from its columns (each read from `rows` once and cast only when not
+    already of the contract's dtype, as `conform_quick` would; the rule's own values built directly as
+    string arrays), not by setting and re-reading columns of a copy.
     """
     if rows is None or rows.empty:
         return empty_frame(_FLAG_TABLE)
@@ -575,51 +576,79 @@ def finish_flags(rule_id: str, spec: dict, rows: pd.DataFrame) -> pd.DataFrame:
     present = set(rows.columns)
     variant = rows["variant"].astype(str) if "variant" in present else [""] * n
     ids = [flag_id(rule_id, t, v) for t, v in zip(rows["trigger_event_id"].astype(str), variant)]
+    # drop_duplicates("flag_id", keep="first"): a row whose flag id an earlier row has is dropped
+    keep = None
+    if len(set(ids)) < n:
+        seen: set = set()
+        keep = np.array([not (i in seen or seen.add(i)) for i in ids], dtype=bool)
     severity = spec["severity"]
-    columns: dict[str, object] = {
-        "flag_id": pd.Series(ids, index=rows.index),
-        "rule_id": pd.Series(rule_id, index=rows.index),
-        "severity": (rows["severity"] if "severity" in present else pd.Series(severity, index=rows.index)).fillna(severity),
+    columns: dict[str, object] = {  # a Series is cast below; an array already is of the contract's dtype
+        "flag_id": pd.array(ids, dtype=_STRING),
+        "rule_id": _constant_text(rule_id, n, rows.index),
+        "severity": (
+            _constant_text(severity, n, rows.index) if "severity" not in present and isinstance(severity, str)
+            else (rows["severity"] if "severity" in present else pd.Series(severity, index=rows.index)).fillna(severity)
+        ),
         "failing_category": (
             rows["failing_category"] if "failing_category" in present
-            else pd.Series(spec["failing_category"], index=rows.index)
+            else _constant_text(spec["failing_category"], n, rows.index)
         ),
-        "source": pd.Series(" ".join(str(spec.get("source", "")).split()), index=rows.index),
+        "source": _constant_text(" ".join(str(spec.get("source", "")).split()), n, rows.index),
     }
     for name in ("evidence_event_ids", "actual_action_event_id", "agencies"):
-        columns[name] = rows[name] if name in present else pd.Series("", index=rows.index)
+        columns[name] = rows[name] if name in present else _constant_text("", n, rows.index)
     # multi-valued cells are sorted and distinct, like every multi-valued column of the schema
     for name in ("evidence_event_ids", "agencies"):
-        values = columns[name].astype("string").fillna("")
-        if values.str.contains(";", regex=False).any():
-            columns[name] = pd.Series(
-                [MULTI_SEP.join(sorted({p.strip() for p in v.split(";") if p.strip()})) for v in values], index=rows.index
+        values = columns[name]
+        values = _text_array(values) if isinstance(values, pd.Series) else values
+        text = values.to_numpy(dtype=object)
+        if any(";" in v for v in text):
+            values = pd.array(
+                [MULTI_SEP.join(sorted({p.strip() for p in v.split(";") if p.strip()})) for v in text], dtype=_STRING
             )
-    keep = ~pd.Series(ids).duplicated(keep="first").to_numpy()  # drop_duplicates("flag_id", keep="first")
-    index = rows.index if keep.all() else rows.index[keep]
+        columns[name] = values
+    index = rows.index if keep is None else rows.index[keep]
     out = {}
     for name, dtype in _FLAG_TABLE.items():
         values = columns[name] if name in columns else rows[name] if name in present else None
         if values is None:  # an absent column: empty, as conform_quick adds it
             values = pd.Series(pd.NA if dtype != "datetime64[ns]" else pd.NaT, index=index)
-        elif not keep.all():
+        elif keep is not None:
             values = values[keep]
-        out[name] = _cast(values, dtype).array
+        out[name] = _cast(values, dtype).array if isinstance(values, pd.Series) else values
     return pd.DataFrame(out, index=index)
+
+
+_FLAG_TABLE = {**FLAG_COLUMNS, "case_id": "string"}
+_STRING = pd.api.types.pandas_dtype("string")
+_DTYPES = {dtype: pd.api.types.pandas_dtype(dtype) for dtype in set(_FLAG_TABLE.values())}
+
+
+def _text_array(values: pd.Series):
+    """`values.astype("string").fillna("")` (the contract's cast of a text column) as an array."""
+    if values.dtype == _STRING:
+        return values.fillna("").array if values.hasnans else values.array
+    if isinstance(values.dtype, pd.StringDtype):  # the default 'str' dtype: str values and NaN
+        return pd.array(values.to_numpy(dtype=object, na_value=""), dtype=_STRING)
+    return values.astype(_STRING).fillna("").array
+
+
+def _constant_text(value, n: int, index: pd.Index):
+    """A column of `value` as the contract's string array."""
+    if isinstance(value, str):
+        return pd.array(np.full(n, value, dtype=object), dtype=_STRING)
+    return _text_array(pd.Series(value, index=index))
 
 
 def _cast(values: pd.Series, dtype: str) -> pd.Series:
     """One column cast to its contract dtype exactly as `conform_quick` (and `schema.conform`) casts it."""
-    if values.dtype == pd.api.types.pandas_dtype(dtype) and not (dtype == "string" and values.hasnans):
+    if dtype == "string":
+        return pd.Series(_text_array(values), index=values.index, copy=False)
+    if values.dtype == _DTYPES[dtype]:
         return values
     if dtype == "datetime64[ns]":
         return pd.to_datetime(values).astype("datetime64[ns]")
-    if dtype == "string":
-        return values.astype("string").fillna("")
     return values.astype(dtype)
-
-
-_FLAG_TABLE = {**FLAG_COLUMNS, "case_id": "string"}
 
 
 def conform_quick(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
