@@ -416,3 +416,61 @@ def test_child_ages_equal_reference_on_random_dates():
         want_age, want_display = _reference_child_ages(days, births[which])
         pd.testing.assert_extension_array_equal(got_age, want_age)
         assert list(got_display.to_numpy(dtype=object)) == want_display
+
+
+def _reference_open_concerns(concerns, days, starts, window_days):
+    """_open_concerns restated row by row: for each row and each tag, the last earlier-or-same dated row of
+    the case carrying the tag, open when that row's day is within the window (undated rows: any earlier)."""
+    import numpy as np
+
+    n = len(concerns)
+    values = concerns.to_numpy(dtype=object, na_value="")
+    tags = [[t.strip() for t in str(v).split(";") if t.strip()] for v in values]
+    out = []
+    for i in range(n):
+        last = {}
+        for j in range(starts[i], i + 1):
+            if not np.isnat(days[j]):
+                for t in tags[j]:
+                    last[t] = days[j]
+        open_ = {t for t, d in last.items() if np.isnat(days[i]) or (days[i] - d).astype(int) <= window_days}
+        out.append("; ".join(sorted(open_)))
+    return out
+
+
+def test_open_concerns_equal_reference_on_random_rows():
+    """_open_concerns (one cumulative sum of interval bit masks) equals the row-by-row reference: several
+    cases, undated rows last in their case, one-row cases, blank/NA/duplicated/spaced tags, windows
+    0, 90, negative and longer than the data, and more than 62 distinct tags."""
+    import numpy as np
+
+    from review.timeline import _case_starts, _open_concerns
+
+    rng = np.random.default_rng(11)
+    for trial in range(40):
+        n_cases = int(rng.integers(1, 8))
+        sizes = rng.integers(1, 40, n_cases)
+        many = trial % 8 == 7
+        vocab = [f"tag{i:02d}" for i in range(80 if many else 6)]
+        days, concerns, case_ids = [], [], []
+        for c, size in enumerate(sizes):
+            d = np.sort(np.datetime64("2021-01-01") + rng.integers(0, 400, size).astype("timedelta64[D]"))
+            undated = int(rng.integers(0, 3)) if size > 2 else 0
+            if undated:
+                d[-undated:] = np.datetime64("NaT")
+            days.append(d)
+            case_ids += [f"c{c}"] * size
+            for _ in range(size):
+                r = rng.random()
+                if r < 0.4:
+                    concerns.append(None if r < 0.1 else "")
+                else:
+                    picked = rng.choice(vocab, int(rng.integers(1, 4 if not many else 30)))
+                    concerns.append(" ; ".join(picked) + (" ;" if r > 0.9 else ""))
+        days = np.concatenate(days).astype("datetime64[D]")
+        series = pd.Series(concerns, dtype="string")
+        starts = _case_starts(np.array(case_ids, dtype=object))
+        for window in (90, 0, -3, 10_000):
+            got = _open_concerns(series, days, starts, window)
+            got = list(got.to_numpy(dtype=object, na_value="")) if hasattr(got, "to_numpy") else list(got)
+            assert got == _reference_open_concerns(series, days, starts, window), (trial, window)

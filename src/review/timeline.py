@@ -630,7 +630,15 @@ def _groups(event_ids: pd.Series, left: np.ndarray, right: np.ndarray) -> pd.Ser
 def _open_concerns(concerns: pd.Series, days: np.ndarray, starts: np.ndarray, window_days: int) -> np.ndarray:
     """Concern tags recorded at this row or any earlier row of the case dated within `window_days`.
 
-    Rows are taken in timeline order (sorted by case then seq); the result is joined sorted text.
+    Precisely: a tag is open at a row when the last row of the case up to and including it that carries
+    the tag (undated rows carry none) is dated at most `window_days` before it; at an undated row, when
+    any earlier row of the case carries it. Rows are in timeline order (by case, then dated rows by day,
+    undated rows last: `chronology_order`); the result is joined sorted text.
+
+    For each tag the rows where it is open form disjoint intervals: from each row carrying it to the
+    first later row of its case dated beyond the window (or the next row carrying it), plus the case's
+    undated rows after its last carrier. Each interval adds the tag's bit at its start and removes it at
+    its end, so one cumulative sum gives every row's set of open tags as a bit mask (62 tags a word).
     """
     n = len(concerns)
     out = np.full(n, "", dtype=object)
@@ -644,26 +652,57 @@ def _open_concerns(concerns: pd.Series, days: np.ndarray, starts: np.ndarray, wi
     membership = np.zeros((len(distinct), len(vocabulary)), dtype=bool)
     for i, parts in enumerate(split):
         membership[i, [tag_index[t] for t in parts]] = True
-    has = membership[row_codes] & ~np.isnat(days)[:, None]
-    day_int = np.where(np.isnat(days), np.iinfo("int64").min // 2, days.astype("int64"))
-    is_open = np.zeros((n, len(vocabulary)), dtype=bool)
-    for k in range(len(vocabulary)):
-        last = _last_where(has[:, k], starts, inclusive=True)
-        is_open[:, k] = (last >= 0) & (day_int[np.maximum(last, 0)] >= day_int - window_days)
-    # encode each row's open set as bit masks and format each distinct set once
+
+    dated = ~np.isnat(days)
+    carriers = np.flatnonzero(membership.any(axis=1)[row_codes] & dated)  # rows carrying a tag
+    if not len(carriers):
+        return out
+    # One nondecreasing int64 key over the rows: (case, day), an undated row after every dated day of its
+    # case. The window is clipped to +-(date range + 1) days, which opens and closes the same rows.
+    day_int = days.astype("int64")
+    lo = int(day_int[dated].min())
+    span = int(day_int[dated].max()) - lo
+    window = min(max(int(window_days), -(span + 1)), span + 1)
+    stride = span + max(window, 0) + 2  # keys of one case: 0..stride-1; undated rows: stride - 1
+    case_rank = np.cumsum(starts == np.arange(n)) - 1
+    if (int(case_rank[-1]) + 1) * stride >= 2**62:
+        raise OverflowError("timeline: too many cases times days to key open concerns")
+    key = case_rank * stride
+    key += np.where(dated, day_int - lo, stride - 1)
+    if (np.diff(key) < 0).any():
+        raise ValueError("_open_concerns needs rows in timeline order (by case, then day, undated last)")
+
+    carrier_case = case_rank[carriers]
+    carrier_tags = membership[row_codes[carriers]]  # (carriers, tags) bool
     masks = []
-    for i in range(0, len(vocabulary), 62):  # shifts and ORs: an int64 matrix product has no fast kernel
-        mask = np.zeros(n, dtype="int64")
-        for k in range(min(62, len(vocabulary) - i)):
-            mask |= is_open[:, i + k].astype("int64") << np.int64(k)
-        masks.append(mask)
+    for chunk in range(0, len(vocabulary), 62):  # 62 tags per int64 word
+        diff = np.zeros(n + 1, dtype="int64")
+        for k in range(chunk, min(chunk + 62, len(vocabulary))):
+            bit = np.int64(1) << np.int64(k - chunk)
+            has = carrier_tags[:, k]
+            rows, cases = carriers[has], carrier_case[has]
+            if not len(rows):
+                continue
+            # dated rows within the window: up to the first row keyed beyond (case, day + window)...
+            ends = np.searchsorted(key, key[rows] + window, side="right")
+            # ...but no further than the next row carrying the tag (it takes over), and never before itself
+            ends = np.maximum(np.minimum(ends, np.append(rows[1:], n)), rows)
+            # undated rows at the end of a case: open after the case's last carrier
+            last = np.append(cases[1:] != cases[:-1], True)
+            undated_from = np.searchsorted(key, cases[last] * stride + (stride - 1), side="left")
+            undated_to = np.searchsorted(key, (cases[last] + 1) * stride, side="left")
+            np.add.at(diff, np.concatenate([rows, undated_from]), bit)
+            np.subtract.at(diff, np.concatenate([ends, undated_to]), bit)
+        masks.append(np.cumsum(diff[:n]))
+    # format each distinct set once
     if len(masks) == 1:  # the usual case: one int per row; label each distinct set from its bits
         codes, distinct = pd.factorize(masks[0])
         labels = [MULTI_SEP.join(t for k, t in enumerate(vocabulary) if (int(m) >> k) & 1) for m in distinct]
         return _string_array(labels, codes)
     combined = pd.factorize(pd.MultiIndex.from_arrays(masks))[0]
     distinct_sets, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
-    labels = [MULTI_SEP.join(np.asarray(vocabulary, dtype=object)[is_open[f]]) for f in first]
+    labels = [MULTI_SEP.join(vocabulary[c * 62 + k] for c, mask in enumerate(masks) for k in range(62)
+                             if (int(mask[f]) >> k) & 1) for f in first]
     return _string_array(labels, inverse.reshape(-1))
 
 
