@@ -427,6 +427,27 @@ def window_pairs(
 
 def joined(values: pd.Series, by) -> pd.Series:
     """Group `values` by `by` and join each group's distinct values (sorted) with the multi separator."""
+    if not (isinstance(by, pd.Series) and by.index.equals(values.index)):
+        return _joined_frame(values, by)  # aligned on the index, as a DataFrame of the two would be
+    # on numpy arrays: the same steps as `_joined_frame`, without building and filtering a DataFrame
+    v = np.asarray(_text_array(values).to_numpy(dtype=object))
+    keep = np.flatnonzero(v != "")
+    keys, v = by.iloc[keep].to_numpy(), v[keep]  # filtered first: a nullable column's NA would make it float
+    by_codes, _ = pd.factorize(keys, sort=True)
+    if (by_codes < 0).any():  # a missing group key: pandas' own (slower) path and NA ordering
+        return _joined_frame(values, by)
+    v_codes, v_uniques = pd.factorize(v, sort=True)
+    if not len(v):
+        return pd.Series([], dtype="string")
+    _, first = np.unique(by_codes.astype("int64") * max(len(v_uniques), 1) + v_codes, return_index=True)
+    keys, vals = keys[first], v[first]
+    starts = np.r_[0, np.flatnonzero(keys[1:] != keys[:-1]) + 1]
+    ends = np.r_[starts[1:], len(keys)]
+    return pd.Series([MULTI_SEP.join(vals[a:b]) for a, b in zip(starts, ends)], index=keys[starts], dtype="string")
+
+
+def _joined_frame(values: pd.Series, by) -> pd.Series:
+    """`joined` over a DataFrame of the two (aligned on the index when `by` is a Series)."""
     frame = pd.DataFrame({"by": by, "v": values.astype("string").fillna("")})
     frame = frame[frame["v"] != ""]
     # the distinct (by, v) pairs in (by, v) order: factorize with sort=True numbers each column's
