@@ -474,3 +474,27 @@ def test_open_concerns_equal_reference_on_random_rows():
             got = _open_concerns(series, days, starts, window)
             got = list(got.to_numpy(dtype=object, na_value="")) if hasattr(got, "to_numpy") else list(got)
             assert got == _reference_open_concerns(series, days, starts, window), (trial, window)
+
+
+def test_text_for_linking_and_reused_factorisations_equal_straightforward():
+    """_text_for_linking on chosen rows (whole columns factorised, then the rows' codes taken) equals the
+    row-by-row rule; build_timeline's reuse of the sort's factorisations gives candidate_links' own pairs."""
+    import numpy as np
+
+    from review.timeline import _codes, _text_for_linking, candidate_links, sort_contacts
+
+    rng = np.random.default_rng(2)
+    words = ["", " ", "  \t", "home visit", "Home visit ", "bruise seen", "police called", None]
+    for n in (50, 12_000):
+        description = pd.Series(rng.choice(np.array(words, dtype=object), n), dtype="string")
+        action = pd.Series(rng.choice(np.array(words, dtype=object), n), dtype="string")
+        rows = np.flatnonzero(rng.random(n) < 0.7)
+        d = description.to_numpy(dtype=object, na_value="")
+        a = action.to_numpy(dtype=object, na_value="")
+        expected = [d[i] if d[i].strip() else (a[i] if a[i].strip() else "") for i in rows]
+        assert list(_text_for_linking(description, action, rows)) == expected
+
+    frame = sort_contacts(SAMPLE)
+    factorised = {name: _codes(frame[name], sort=True) for name in ("case_id", "agency", "contact_type",
+                                                                    "date_precision")}
+    pd.testing.assert_frame_equal(candidate_links(frame, factorised=factorised), candidate_links(frame))

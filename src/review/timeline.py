@@ -180,7 +180,11 @@ def _codes(series: pd.Series, *, sort: bool = True) -> tuple[np.ndarray, np.ndar
 
 def _lookup(series: pd.Series, mapping: dict, default) -> np.ndarray:
     """mapping[value] for each value of a text column (default when absent), via its distinct values."""
-    codes, uniques = _codes(series, sort=False)
+    return _map_codes(*_codes(series, sort=False), mapping, default)
+
+
+def _map_codes(codes: np.ndarray, uniques, mapping: dict, default) -> np.ndarray:
+    """`_lookup` of a column already factorised by `_codes`."""
     table = np.array([mapping.get(u, default) for u in uniques] + [default])
     return table[codes]  # code -1 (none here: NA became "") would take the default
 
@@ -206,18 +210,27 @@ def chronology_order(contacts: pd.DataFrame) -> np.ndarray:
     (blank last), agency, source_file, source_sheet, source_row, then event_id and the verbatim text as
     tie-breakers, so that even duplicated provenance sorts the same way whatever the input order.
     """
+    return _chronology_order(contacts)[0]
+
+
+def _chronology_order(contacts: pd.DataFrame) -> tuple[np.ndarray, dict]:
+    """`chronology_order`, and the `_codes` factorisations of case_id, date_precision and agency it made
+    (codes in the input's row order; case_id and agency codes in code-point order), for `build_timeline`
+    to reuse."""
     n = len(contacts)
+    factorised = {name: _codes(contacts[name], sort=name != "date_precision")
+                  for name in ("case_id", "date_precision", "agency")}
     if n == 0:
-        return np.zeros(0, dtype="int64")
+        return np.zeros(0, dtype="int64"), factorised
     date = contacts["date"].to_numpy(dtype="datetime64[ns]")
     sequence = contacts["sequence"].astype("Int64")
     source_row = contacts["source_row"].astype("Int64")
     primary = [
-        _codes(contacts["case_id"])[0],
+        factorised["case_id"][0],
         _int_key(date.view("int64"), np.isnat(date)),
-        _lookup(contacts["date_precision"], PRECISION_RANK, len(PRECISION_RANK)),
+        _map_codes(*factorised["date_precision"], PRECISION_RANK, len(PRECISION_RANK)),
         _int_key(sequence.to_numpy(dtype="int64", na_value=0), sequence.isna().to_numpy()),
-        _codes(contacts["agency"])[0],
+        factorised["agency"][0],
         _codes(contacts["source_file"])[0],
         _codes(contacts["source_sheet"])[0],
         _int_key(source_row.to_numpy(dtype="int64", na_value=0), source_row.isna().to_numpy()),
@@ -242,7 +255,7 @@ def chronology_order(contacts: pd.DataFrame) -> np.ndarray:
         rows = order[tied]
         keys = [k[rows] for k in primary] + [_codes(contacts[name].iloc[rows])[0] for name in SORT_KEYS[8:]]
         order[tied] = rows[np.lexsort(keys[::-1])]
-    return order
+    return order, factorised
 
 
 def _dense(key: np.ndarray) -> tuple[np.ndarray, int]:
@@ -295,9 +308,13 @@ def sort_contacts(contacts: pd.DataFrame) -> pd.DataFrame:
 def _in_order(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
     """frame.take(order) with the index reset; a table already in that order (the case store keeps its
     contacts in chronology order) is not copied."""
-    if len(order) and (order[0] != 0 or (np.diff(order) != 1).any()):
+    if not _is_identity(order):
         frame = frame.take(order)
     return frame.reset_index(drop=True)
+
+
+def _is_identity(order: np.ndarray) -> bool:
+    return not (len(order) and (order[0] != 0 or (np.diff(order) != 1).any()))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -485,15 +502,18 @@ def _child_mobile(days: np.ndarray, threshold: np.ndarray) -> pd.arrays.BooleanA
 # ---------------------------------------------------------------------------------------------------
 # Linking the same event reported by several agencies
 # ---------------------------------------------------------------------------------------------------
-def _text_for_linking(description: pd.Series, action: pd.Series) -> np.ndarray:
-    """The description, or the action where the description is blank ("" when both are)."""
-    if len(description) < _SMALL:
-        d = description.to_numpy(dtype=object, na_value="")
-        a = action.to_numpy(dtype=object, na_value="")
+def _text_for_linking(description: pd.Series, action: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """For the rows at positions `rows`: the description, or the action where the description is blank
+    ("" when both are)."""
+    if len(rows) < _SMALL:
+        d = description.iloc[rows].to_numpy(dtype=object, na_value="")
+        a = action.iloc[rows].to_numpy(dtype=object, na_value="")
         return np.array([x if x.strip() else (y if y.strip() else "") for x, y in zip(d, a)], dtype=object)
-    # the same Arrow string operations, on the distinct values only (texts repeat a great deal)
+    # the same Arrow string operations, on the distinct values only (texts repeat a great deal); the whole
+    # columns are factorised (cheaper than first gathering the rows' strings), then the rows' codes taken
     d_codes, d_uniques = description.fillna("").factorize()
     a_codes, a_uniques = action.fillna("").factorize()
+    d_codes, a_codes = d_codes[rows], a_codes[rows]
     d_blank = (pd.Series(d_uniques).str.strip() == "").to_numpy(dtype=bool)
     a_blank = (pd.Series(a_uniques).str.strip() == "").to_numpy(dtype=bool)
     d_text = np.asarray(d_uniques, dtype=object)
@@ -558,6 +578,7 @@ def candidate_links(
     threshold: float = LINK_THRESHOLD,
     window_days: int = LINK_WINDOW_DAYS,
     case_codes: np.ndarray | None = None,
+    factorised: dict | None = None,
 ) -> pd.DataFrame:
     """Pairs of rows (positions ``left`` < ``right`` in `timeline`) that report the same event, with score.
 
@@ -565,18 +586,26 @@ def candidate_links(
     contact types in the same LINK_GROUPS group; different agencies; and rapidfuzz token_set_ratio of
     their texts (description, else action) >= `threshold`. Blank texts never link. Blocking on
     (case, group, day) keeps the comparison near-linear in the number of rows. `case_codes`: one integer
-    per row identifying its case, when the caller has them already.
+    per row identifying its case, when the caller has them already; `factorised`: `_codes` (codes,
+    uniques) of any of case_id, contact_type, date_precision and agency the caller has already made.
     """
+    factorised = factorised or {}
+
+    def factorise(name: str) -> tuple[np.ndarray, np.ndarray]:
+        return factorised[name] if name in factorised else _codes(timeline[name], sort=False)
+
     type_to_group = {t: i for i, types in enumerate(LINK_GROUPS.values()) for t in types}
-    group = _lookup(timeline["contact_type"], type_to_group, -1)
+    group = _map_codes(*factorise("contact_type"), type_to_group, -1)
     days = _days_of(timeline["date"])
-    linkable = _lookup(timeline["date_precision"], {p: True for p in LINKABLE_PRECISIONS}, False)
+    linkable = _map_codes(*factorise("date_precision"), {p: True for p in LINKABLE_PRECISIONS}, False)
     pos = np.flatnonzero((group >= 0) & ~np.isnat(days) & linkable)
-    text = _text_for_linking(timeline["description"].iloc[pos], timeline["action"].iloc[pos])
+    text = _text_for_linking(timeline["description"], timeline["action"], pos)
     has_text = text != ""
     pos, text = pos[has_text], text[has_text]
-    case_codes = (_codes(timeline["case_id"], sort=False)[0] if case_codes is None else case_codes)[pos]
-    agency_codes = _codes(timeline["agency"], sort=False)[0][pos]
+    if case_codes is None:
+        case_codes = factorise("case_id")[0]
+    case_codes = case_codes[pos]
+    agency_codes = factorise("agency")[0][pos]
     block = case_codes * len(LINK_GROUPS) + group[pos]
     i, j = _pairs_within(block, days[pos].astype("int64"), agency_codes, window_days)
     left, right = pos[i], pos[j]
@@ -851,11 +880,13 @@ def _hospital_periods(cols: dict) -> pd.DataFrame:
                          evidence)
 
 
-def _period_columns(timeline: pd.DataFrame) -> dict:
+def _period_columns(timeline: pd.DataFrame, factorised: dict | None = None) -> dict:
     """The arrays the period finders need, for the rows that can start or end a period only (plus every
-    row's case and day, for the end of review). `timeline` is sorted by case then seq."""
+    row's case and day, for the end of review). `timeline` is sorted by case then seq. `factorised`:
+    `_codes` of contact_type already made by the caller, if any."""
     relevant = CP_PLAN_CONTACT_TYPES + HOSPITAL_ADMISSION_TYPES + HOSPITAL_DISCHARGE_TYPES
-    rows = np.flatnonzero(_lookup(timeline["contact_type"], {t: True for t in relevant}, False))
+    contact_types = (factorised or {}).get("contact_type") or _codes(timeline["contact_type"], sort=False)
+    rows = np.flatnonzero(_map_codes(*contact_types, {t: True for t in relevant}, False))
     names = ("case_id", "event_id", "contact_type", "agency", "organisation", "description", "action", "analysis")
     if len(timeline) < _SMALL:
         cols = {name: timeline[name].to_numpy(dtype=object, na_value="")[rows] for name in names}
@@ -964,9 +995,13 @@ def build_timeline(
     The result is identical whatever the input row order.
     """
     contacts = _conform(contacts, CONTACT_COLUMNS)
-    frame = _in_order(contacts, chronology_order(contacts))
+    order, factorised = _chronology_order(contacts)
+    frame = _in_order(contacts, order)
+    if not _is_identity(order):  # the sort's factorisations, in the frame's row order
+        factorised = {name: (codes[order], uniques) for name, (codes, uniques) in factorised.items()}
+    factorised["contact_type"] = _codes(frame["contact_type"], sort=False)  # for the links and the periods
     n = len(frame)
-    case_codes, case_uniques = _codes(frame["case_id"], sort=False)
+    case_codes, case_uniques = factorised["case_id"]
     starts = _case_starts(case_codes)
     days = _days_of(frame["date"])
     position = np.arange(n)
@@ -976,7 +1011,7 @@ def build_timeline(
     per_case = _case_dates(case, case_uniques)
     new["age_days"], new["age_display"] = _ages(days, per_case["date_of_birth"], case_codes)
     new["child_mobile"] = _child_mobile(days, per_case["mobile_from"][case_codes])
-    links = candidate_links(frame, threshold=link_threshold, window_days=link_window_days, case_codes=case_codes)
+    links = candidate_links(frame, threshold=link_threshold, window_days=link_window_days, factorised=factorised)
     new["event_group"] = _groups(frame["event_id"], links["left"].to_numpy(), links["right"].to_numpy())
 
     previous = np.where(position > starts, position - 1, -1)
@@ -988,7 +1023,7 @@ def build_timeline(
                                                               np.datetime64("NaT")))
     new["open_concerns"] = _open_concerns(frame["concerns"], days, starts, concern_window_days)
 
-    spans = _periods_of_sorted(_period_columns(frame), case)
+    spans = _periods_of_sorted(_period_columns(frame, factorised), case)
     kind = _strings(spans, "kind")
     new["on_cp_plan"] = _within(case_codes, case_uniques, days, spans[kind == "cp_plan"])
     new["in_hospital"] = _within(case_codes, case_uniques, days, spans[kind == "hospital"])
