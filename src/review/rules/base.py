@@ -540,7 +540,11 @@ def rows_of(ctx: Context, mask: pd.Series, columns=None) -> pd.DataFrame:
         "agency", "agency_kind", "contact_type", "concerns", "escalation", "_group", "_gcode", "_age_days",
         "age_display", "_mobile", "_review_end", "seq", "informed_agencies", "date",
     ]
-    return ctx.timeline.loc[mask.to_numpy(dtype=bool), cols].copy()
+    # the rows by position, column by column: the same frame as .loc[mask, cols].copy() (index
+    # included), without the DataFrame-level boolean indexing and copy
+    tl = ctx.timeline
+    pos = np.flatnonzero(mask.to_numpy(dtype=bool))
+    return pd.DataFrame({c: tl[c].array.take(pos) for c in cols}, index=tl.index[pos])
 
 
 def first_per_group(frame: pd.DataFrame, keys=("_case", "_gcode")) -> pd.DataFrame:
