@@ -498,3 +498,48 @@ def test_text_for_linking_and_reused_factorisations_equal_straightforward():
     factorised = {name: _codes(frame[name], sort=True) for name in ("case_id", "agency", "contact_type",
                                                                     "date_precision")}
     pd.testing.assert_frame_equal(candidate_links(frame, factorised=factorised), candidate_links(frame))
+
+
+def test_take_strings_and_groups_equal_straightforward():
+    """_take_strings (chunk-by-chunk Arrow take) equals iloc on multi-chunk columns with NA; _groups equals a
+    plain union-find taking the smallest event_id of each component (duplicated and missing ids too)."""
+    import numpy as np
+    import pyarrow as pa
+
+    from review.timeline import _groups, _take_strings
+
+    rng = np.random.default_rng(4)
+    for trial in range(30):
+        n = int(rng.integers(1, 300))
+        values = [None if rng.random() < 0.1 else f"e{int(v):03d}" for v in rng.integers(0, max(n // 2, 1), n)]
+        cuts = np.sort(rng.integers(0, n + 1, int(rng.integers(0, 5))))
+        pieces = np.split(np.array(values, dtype=object), cuts)
+        chunked = pa.chunked_array([pa.array(list(p), type=pa.large_string()) for p in pieces], type=pa.large_string())
+        series = pd.Series(pd.arrays.ArrowStringArray(chunked))
+        assert series.dtype == "string"
+        rows = np.flatnonzero(rng.random(n) < 0.3)
+        expected = series.iloc[rows].to_numpy(dtype=object, na_value="")
+        assert list(_take_strings(series, rows)) == list(expected)
+        # _groups
+        m = int(rng.integers(0, n))
+        left, right = rng.integers(0, n, m), rng.integers(0, n, m)
+        keep = left != right
+        left, right = np.minimum(left, right)[keep], np.maximum(left, right)[keep]
+        parent = list(range(n))
+
+        def find(x):
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for a, b in zip(left, right):
+            parent[find(a)] = find(b)
+        ids = [v or "" for v in values]
+        members = {}
+        for i in range(n):
+            members.setdefault(find(i), []).append(i)
+        linked = set(left) | set(right)
+        expected = [min((ids[j] for j in members[find(i)])) if i in linked else ids[i] for i in range(n)]
+        got = _groups(series, left, right)
+        assert got.dtype == "string" and list(got.to_numpy(dtype=object)) == expected

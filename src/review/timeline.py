@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz, utils
 from rapidfuzz.process import cpdist
 
@@ -154,6 +155,28 @@ def _last_where(flag: np.ndarray, starts: np.ndarray, *, inclusive: bool) -> np.
         pos = np.concatenate([[-1], pos[:-1]]) if n else pos
     last = np.maximum.accumulate(pos) if n else pos
     return np.where(last >= starts, last, -1)
+
+
+def _take_arrow(series: pd.Series, rows: np.ndarray) -> pa.Array:
+    """The values of a text column at positions `rows` (ascending), NA as "", as one Arrow string array.
+
+    An Arrow-backed column of several chunks (as read from a store of several part files) is taken chunk
+    by chunk: Arrow's take on a chunked array first concatenates the chunks, a copy of the whole column,
+    which dwarfs taking a few thousand rows."""
+    arrow = getattr(series.array, "_pa_array", None)
+    if not isinstance(arrow, pa.ChunkedArray) or not pa.types.is_large_string(arrow.type):
+        return pa.array(series.iloc[rows].to_numpy(dtype=object, na_value=""), type=pa.large_string())
+    bounds = np.cumsum([0] + [len(chunk) for chunk in arrow.chunks])
+    cuts = np.searchsorted(rows, bounds)
+    parts = [chunk.take(pa.array(rows[cuts[i]:cuts[i + 1]] - bounds[i]))
+             for i, chunk in enumerate(arrow.chunks) if cuts[i + 1] > cuts[i]]
+    taken = pa.concat_arrays(parts) if parts else pa.array([], type=arrow.type)
+    return pc.fill_null(taken, "") if taken.null_count else taken
+
+
+def _take_strings(series: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """`_take_arrow` as an object array of str (what ``series.iloc[rows].to_numpy(object, na_value="")`` gives)."""
+    return np.asarray(_take_arrow(series, rows).to_numpy(zero_copy_only=False), dtype=object)
 
 
 def _string_array(labels, codes: np.ndarray) -> pd.arrays.ArrowStringArray:
@@ -640,13 +663,13 @@ def _groups(event_ids: pd.Series, left: np.ndarray, right: np.ndarray) -> pd.Ser
         return groups.set_axis(event_ids.index)
     nodes, edges = np.unique(np.concatenate([left, right]), return_inverse=True)
     edges = edges.reshape(2, -1)
-    ids = groups.take(nodes).to_numpy(dtype=object)
-    # number the nodes in event_id order so that "smallest node" is the smallest event_id
-    codes, _ = pd.factorize(ids, sort=True)
-    order = np.lexsort((np.arange(len(codes)), codes))
-    rank = np.empty(len(codes), dtype="int64")
-    rank[order] = np.arange(len(codes))
-    labels = _components(len(codes), rank[edges[0]], rank[edges[1]])
+    # number the nodes in event_id order (equal ids: by position) so that "smallest node" is the smallest
+    # event_id: Arrow ranks the ids (byte order of UTF-8 is code-point order, as Python compares str)
+    ids = _take_arrow(groups, nodes)
+    rank = pc.rank(ids, sort_keys="ascending", tiebreaker="first").to_numpy().astype("int64") - 1
+    order = np.empty(len(rank), dtype="int64")
+    order[rank] = np.arange(len(rank))
+    labels = _components(len(rank), rank[edges[0]], rank[edges[1]])
     # each linked row takes the id of its component's smallest row: one Arrow take, no Python strings
     source = np.arange(len(groups))
     source[nodes] = nodes[order][labels[rank]]
@@ -891,7 +914,7 @@ def _period_columns(timeline: pd.DataFrame, factorised: dict | None = None) -> d
     if len(timeline) < _SMALL:
         cols = {name: timeline[name].to_numpy(dtype=object, na_value="")[rows] for name in names}
     else:
-        cols = {name: timeline[name].iloc[rows].to_numpy(dtype=object, na_value="") for name in names}
+        cols = {name: _take_strings(timeline[name], rows) for name in names}
     cols["day"] = _days_of(timeline["date"].iloc[rows])
     cols["date_end"] = _days_of(timeline["date_end"].iloc[rows])
     cols["all_case"] = timeline["case_id"]
