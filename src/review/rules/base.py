@@ -420,9 +420,17 @@ def window_pairs(
     e_pos = order[np.repeat(first, counts) + within]
     keep = e_end[e_pos] <= t_hi[t_rep]  # the whole period inside the window
     t_rep, e_pos = t_rep[keep], e_pos[keep]
-    left = triggers.assign(t_index=triggers.index).iloc[t_rep].reset_index(drop=True)
-    right = events.add_prefix("e_").iloc[e_pos].reset_index(drop=True)
-    return pd.concat([left, right], axis=1)
+    names = [*triggers.columns, "t_index", *("e_" + str(c) for c in events.columns)]
+    if len(set(names)) < len(names) or "t_index" in triggers.columns:  # clashing names: concat keeps both
+        left = triggers.assign(t_index=triggers.index).iloc[t_rep].reset_index(drop=True)
+        right = events.add_prefix("e_").iloc[e_pos].reset_index(drop=True)
+        return pd.concat([left, right], axis=1)
+    # the pair table built once from its columns, each taken by position (the frame the concat of the
+    # two reset-index takes gives, without the intermediate frames)
+    columns = {c: triggers[c].array.take(t_rep) for c in triggers.columns}
+    columns["t_index"] = triggers.index.take(t_rep).array
+    columns.update({"e_" + str(c): events[c].array.take(e_pos) for c in events.columns})
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(t_rep)))
 
 
 def joined(values: pd.Series, by) -> pd.Series:
