@@ -560,10 +560,23 @@ def first_per_group(frame: pd.DataFrame, keys=("_case", "_gcode")) -> pd.DataFra
     return frame[~frame.duplicated(list(keys), keep="first")]
 
 
+def _aligned(values: pd.Series, index: pd.Index):
+    """`values` as an array aligned with `index`, as setting it as a column of a frame on `index` aligns it."""
+    return values.array if values.index.equals(index) else values.reindex(index).array
+
+
 def delay_from(expected_by: pd.Series, action_date: pd.Series, action_exact: pd.Series) -> pd.Series:
     """Calendar days from the deadline to the (late) action; NA when there was none or its date is partial."""
-    delay = ((action_date.astype("datetime64[ns]") - expected_by.astype("datetime64[ns]")) / DAY).astype("Float64")
-    return delay.mask(~pd.Series(action_exact, index=delay.index).astype(bool))
+    if not (isinstance(action_date, pd.Series) and isinstance(expected_by, pd.Series)
+            and action_date.index.equals(expected_by.index)):
+        delay = ((action_date.astype("datetime64[ns]") - expected_by.astype("datetime64[ns]")) / DAY).astype("Float64")
+        return delay.mask(~pd.Series(action_exact, index=delay.index).astype(bool))
+    # the same arithmetic on the numpy arrays (the indexes are equal: nothing to align)
+    days = (action_date.to_numpy(dtype="datetime64[ns]") - expected_by.to_numpy(dtype="datetime64[ns]")) / DAY.to_timedelta64()
+    exact = pd.Series(action_exact, index=action_date.index).astype(bool).to_numpy()
+    delay = pd.array(days, dtype="Float64")
+    delay[~exact] = pd.NA
+    return pd.Series(delay, index=action_date.index)
 
 
 def deadline_rows(triggers: pd.DataFrame, response: pd.DataFrame, expected_action) -> pd.DataFrame:
@@ -573,18 +586,22 @@ def deadline_rows(triggers: pd.DataFrame, response: pd.DataFrame, expected_actio
     table for those triggers (action_event_id, action_date, action_exact). Each trigger is its own
     evidence; a rule adds more evidence, variant, severity and the explanation itself.
     """
-    out = pd.DataFrame(index=triggers.index)
-    out["case_id"] = triggers["case_id"]
-    out["trigger_event_id"] = triggers["event_id"]
-    out["trigger_date"] = triggers["_day"]
-    out["evidence_event_ids"] = triggers["event_id"]
-    out["expected_action"] = expected_action
-    out["expected_by"] = triggers["deadline"]
-    out["actual_action_event_id"] = response["action_event_id"]
-    out["actual_action_date"] = response["action_date"]
-    out["delay_days"] = delay_from(triggers["deadline"], response["action_date"], response["action_exact"])
-    out["agencies"] = triggers["agency"]
-    return out
+    index = triggers.index
+    event_id = triggers["event_id"].array
+    columns = {
+        "case_id": triggers["case_id"].array,
+        "trigger_event_id": event_id,
+        "trigger_date": triggers["_day"].array,
+        "evidence_event_ids": event_id,
+        "expected_action": _aligned(expected_action, index) if isinstance(expected_action, pd.Series) else expected_action,
+        "expected_by": triggers["deadline"].array,
+        "actual_action_event_id": _aligned(response["action_event_id"], index),
+        "actual_action_date": _aligned(response["action_date"], index),
+        "delay_days": _aligned(delay_from(triggers["deadline"], response["action_date"], response["action_exact"]), index),
+        "agencies": triggers["agency"].array,
+    }
+    # one frame from its columns (setting them one by one on an empty frame copied the block each time)
+    return pd.DataFrame(columns, index=index)
 
 
 def flag_id(rule_id: str, trigger_event_id: str, variant: str = "") -> str:
