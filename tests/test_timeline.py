@@ -543,3 +543,35 @@ def test_take_strings_and_groups_equal_straightforward():
         expected = [min((ids[j] for j in members[find(i)])) if i in linked else ids[i] for i in range(n)]
         got = _groups(series, left, right)
         assert got.dtype == "string" and list(got.to_numpy(dtype=object)) == expected
+
+
+def test_factorize_by_runs_equals_factorize():
+    """_factorize (run heads only, when a column runs) equals fillna("").factorize on random multi-chunk
+    Arrow columns: long and short runs, NA next to "", sorted and unsorted uniques."""
+    import numpy as np
+    import pyarrow as pa
+
+    from review.timeline import _codes, _factorize, _run_starts
+
+    rng = np.random.default_rng(8)
+    for trial in range(40):
+        n = int(rng.integers(2, 20_000))
+        run = int(rng.choice([1, 3, 50, 5000]))
+        pool = np.array(["", "b", "a", "é", "day", "month", None, "A"], dtype=object)
+        values = np.repeat(rng.choice(pool, n // run + 1), run)[:n]
+        cuts = np.sort(rng.integers(0, n + 1, int(rng.integers(0, 6))))
+        chunked = pa.chunked_array([pa.array(list(p), type=pa.large_string()) for p in np.split(values, cuts)],
+                                   type=pa.large_string())
+        series = pd.Series(pd.arrays.ArrowStringArray(chunked))
+        for sort in (False, True):
+            codes, uniques = _factorize(series, sort=sort)
+            want_codes, want_uniques = series.fillna("").factorize(sort=sort)
+            np.testing.assert_array_equal(codes, want_codes)
+            assert codes.dtype == want_codes.dtype
+            assert list(uniques) == list(want_uniques)
+            got, want = _codes(series, sort=sort), series.fillna("").factorize(sort=sort)
+            if n >= 5000:
+                np.testing.assert_array_equal(got[0], want[0])
+                assert list(got[1]) == list(want[1])
+        if run >= 50 and n >= 1000:
+            assert _run_starts(series) is not None

@@ -197,8 +197,41 @@ def _codes(series: pd.Series, *, sort: bool = True) -> tuple[np.ndarray, np.ndar
     """(codes, uniques) of a text column, blanks for NA; with `sort`, codes follow code-point order."""
     if len(series) < _SMALL:
         return pd.factorize(series.to_numpy(dtype=object, na_value=""), sort=sort)
-    codes, uniques = series.fillna("").factorize(sort=sort)
+    codes, uniques = _factorize(series, sort=sort)
     return codes, np.asarray(uniques, dtype=object)
+
+
+def _factorize(series: pd.Series, *, sort: bool = False) -> tuple[np.ndarray, pd.api.extensions.ExtensionArray]:
+    """``series.fillna("").factorize(sort=sort)``. A column in long runs of one value (a sorted table's
+    case ids, date precisions, mostly blank texts) is factorised by its run heads only: comparing
+    neighbours is several times cheaper than hashing every string, every distinct value heads some run
+    and in the same first-appearance order, so codes and uniques are the same."""
+    starts = _run_starts(series)
+    if starts is None:
+        return series.fillna("").factorize(sort=sort)
+    heads = pd.Series(pd.arrays.ArrowStringArray(_take_arrow(series, starts)))
+    head_codes, uniques = heads.factorize(sort=sort)
+    return np.repeat(head_codes, np.diff(np.append(starts, len(series)))), uniques
+
+
+def _run_starts(series: pd.Series, *, probe: int = 4096, most: float = 1 / 8) -> np.ndarray | None:
+    """Positions where an Arrow-backed text column's value differs from the previous row's (NA counting as
+    ""), or None when the column is not Arrow-backed or more than `most` of its rows start a run (checked
+    on its first `probe` rows first, so a column that does not run costs little)."""
+    arrow = getattr(series.array, "_pa_array", None)
+    if not isinstance(arrow, pa.ChunkedArray) or not pa.types.is_large_string(arrow.type) or len(arrow) < 2:
+        return None
+
+    def changes(values) -> pa.ChunkedArray:
+        values = pc.fill_null(values, "") if values.null_count else values
+        return pc.not_equal(values.slice(1), values.slice(0, len(values) - 1))
+
+    head = arrow.slice(0, probe)
+    if pc.sum(changes(head)).as_py() > most * len(head):
+        return None
+    different = changes(arrow).to_numpy()  # no nulls left
+    starts = np.flatnonzero(np.concatenate([[True], different]))
+    return starts if len(starts) <= most * len(arrow) else None
 
 
 def _lookup(series: pd.Series, mapping: dict, default) -> np.ndarray:
@@ -534,8 +567,8 @@ def _text_for_linking(description: pd.Series, action: pd.Series, rows: np.ndarra
         return np.array([x if x.strip() else (y if y.strip() else "") for x, y in zip(d, a)], dtype=object)
     # the same Arrow string operations, on the distinct values only (texts repeat a great deal); the whole
     # columns are factorised (cheaper than first gathering the rows' strings), then the rows' codes taken
-    d_codes, d_uniques = description.fillna("").factorize()
-    a_codes, a_uniques = action.fillna("").factorize()
+    d_codes, d_uniques = _factorize(description)
+    a_codes, a_uniques = _factorize(action)
     d_codes, a_codes = d_codes[rows], a_codes[rows]
     d_blank = (pd.Series(d_uniques).str.strip() == "").to_numpy(dtype=bool)
     a_blank = (pd.Series(a_uniques).str.strip() == "").to_numpy(dtype=bool)
