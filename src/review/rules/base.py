@@ -483,12 +483,23 @@ def join_columns(*columns: pd.Series) -> pd.Series:
     return parts.apply(lambda row: MULTI_SEP.join(sorted({p.strip() for v in row for p in str(v).split(";") if p.strip()})), axis=1)
 
 
+_STRFTIME: dict = {}  # (format, datetime64[ns] as int) -> text: the same days recur call after call
+
+
 def _strftime(values: np.ndarray, fmt: str) -> np.ndarray:
     """strftime of datetime64[ns] values as an object array ('' for NaT), on the distinct dates only
-    (chronologies repeat the same days a great deal)."""
+    (chronologies repeat the same days a great deal), each formatted once per process."""
     codes, uniques = pd.factorize(values)
-    text = np.append(np.asarray(pd.DatetimeIndex(uniques).strftime(fmt), dtype=object), "")
-    return text[codes]
+    keys = np.asarray(uniques, dtype="datetime64[ns]").view("int64").tolist()
+    text = [_STRFTIME.get((fmt, k)) for k in keys]
+    todo = [i for i, t in enumerate(text) if t is None]
+    if todo:
+        if len(_STRFTIME) > 100_000:
+            _STRFTIME.clear()
+        new = pd.DatetimeIndex(np.asarray(uniques, dtype="datetime64[ns]")[todo]).strftime(fmt)
+        for i, t in zip(todo, new):
+            text[i] = _STRFTIME[(fmt, keys[i])] = t
+    return np.array(text + [""], dtype=object)[codes]
 
 
 def _date_texts(dates: pd.Series, precision=None) -> np.ndarray:
@@ -527,10 +538,13 @@ def fmt_tags(concerns: pd.Series) -> pd.Series:
 
 
 def _day_texts(days: pd.Series) -> np.ndarray:
-    """`fmt_days`'s texts as an object array: '1 day', '3 days', '? days' for NA."""
-    days = days.astype("Float64").round().astype("Int64")
-    missing = days.isna().to_numpy(dtype=bool)
-    ints = days.to_numpy(dtype="int64", na_value=0)
+    """`fmt_days`'s texts as an object array: '1 day', '3 days', '? days' for NA (rounded half to even,
+    as Float64.round)."""
+    rounded = np.round(days.astype("Float64").to_numpy(dtype="float64", na_value=np.nan))
+    missing = np.isnan(rounded)
+    if np.isinf(rounded).any():  # not an integer count: Int64's own conversion (and its error)
+        rounded = days.astype("Float64").round().astype("Int64").to_numpy(dtype="float64", na_value=np.nan)
+    ints = np.where(missing, 0, rounded).astype("int64")
     distinct, inverse = np.unique(ints, return_inverse=True)
     text = np.array([str(i) for i in distinct.tolist()], dtype=object)[inverse.reshape(-1)]
     text[missing] = "?"
@@ -732,7 +746,7 @@ def outcome_text(action_id: pd.Series, action_date: pd.Series, delay: pd.Series,
     delay = pd.Series(delay, index=index).astype("Float64")
     late = np.where(delay.isna().to_numpy(dtype=bool), " (date not exact).", ", " + _day_texts(delay) + " late.")
     came = " came on " + _date_texts(pd.Series(action_date, index=index).astype("datetime64[ns]")) + late
-    none = np.asarray(action_id.fillna("") == "", dtype=bool)
+    none = action_id.to_numpy(dtype=object, na_value="") == ""
     if isinstance(what, str):
         return pd.Series(np.where(none, "; none is recorded.", "; " + what + came), index=index, dtype="string")
     # a per-row `what` (a Series): pandas' own alignment and NA propagation
