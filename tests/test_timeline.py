@@ -492,7 +492,8 @@ def test_text_for_linking_and_reused_factorisations_equal_straightforward():
         d = description.to_numpy(dtype=object, na_value="")
         a = action.to_numpy(dtype=object, na_value="")
         expected = [d[i] if d[i].strip() else (a[i] if a[i].strip() else "") for i in rows]
-        assert list(_text_for_linking(description, action, rows)) == expected
+        codes, table = _text_for_linking(description, action, rows)
+        assert list(table[codes]) == expected
 
     frame = sort_contacts(SAMPLE)
     factorised = {name: _codes(frame[name], sort=True) for name in ("case_id", "agency", "contact_type",

@@ -558,13 +558,16 @@ def _child_mobile(days: np.ndarray, threshold: np.ndarray) -> pd.arrays.BooleanA
 # ---------------------------------------------------------------------------------------------------
 # Linking the same event reported by several agencies
 # ---------------------------------------------------------------------------------------------------
-def _text_for_linking(description: pd.Series, action: pd.Series, rows: np.ndarray) -> np.ndarray:
+def _text_for_linking(description: pd.Series, action: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For the rows at positions `rows`: the description, or the action where the description is blank
-    ("" when both are)."""
+    ("" when both are), as (codes, table): row k's text is table[codes[k]]. Only the pairs compared need
+    their strings, so no string array is built per row."""
     if len(rows) < _SMALL:
         d = description.iloc[rows].to_numpy(dtype=object, na_value="")
         a = action.iloc[rows].to_numpy(dtype=object, na_value="")
-        return np.array([x if x.strip() else (y if y.strip() else "") for x, y in zip(d, a)], dtype=object)
+        texts = np.array([x if x.strip() else (y if y.strip() else "") for x, y in zip(d, a)], dtype=object)
+        codes, table = pd.factorize(texts)
+        return codes, np.asarray(table, dtype=object)
     # the same Arrow string operations, on the distinct values only (texts repeat a great deal); the whole
     # columns are factorised (cheaper than first gathering the rows' strings), then the rows' codes taken
     d_codes, d_uniques = _factorize(description)
@@ -572,10 +575,11 @@ def _text_for_linking(description: pd.Series, action: pd.Series, rows: np.ndarra
     d_codes, a_codes = d_codes[rows], a_codes[rows]
     d_blank = (pd.Series(d_uniques).str.strip() == "").to_numpy(dtype=bool)
     a_blank = (pd.Series(a_uniques).str.strip() == "").to_numpy(dtype=bool)
+    # table: every description, then every non-blank action, then "" (both blank)
     d_text = np.asarray(d_uniques, dtype=object)
     a_text = np.append(np.asarray(a_uniques, dtype=object)[~a_blank], "")
     a_code = np.where(a_blank, len(a_text) - 1, np.cumsum(~a_blank) - 1)[a_codes]  # blank -> ""
-    return np.where(d_blank[d_codes], a_text[a_code], d_text[d_codes]).astype(object)
+    return np.where(d_blank[d_codes], len(d_text) + a_code, d_codes), np.concatenate([d_text, a_text])
 
 
 def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -655,8 +659,8 @@ def candidate_links(
     days = _days_of(timeline["date"])
     linkable = _map_codes(*factorise("date_precision"), {p: True for p in LINKABLE_PRECISIONS}, False)
     pos = np.flatnonzero((group >= 0) & ~np.isnat(days) & linkable)
-    text = _text_for_linking(timeline["description"], timeline["action"], pos)
-    has_text = text != ""
+    text, table = _text_for_linking(timeline["description"], timeline["action"], pos)
+    has_text = (table != "")[text] if len(table) else np.zeros(len(pos), dtype=bool)
     pos, text = pos[has_text], text[has_text]
     if case_codes is None:
         case_codes = factorise("case_id")[0]
@@ -666,7 +670,7 @@ def candidate_links(
     i, j = _pairs_within(block, days[pos].astype("int64"), agency_codes, window_days)
     left, right = pos[i], pos[j]
     if len(left):
-        scores = np.asarray(cpdist(text[i], text[j], scorer=fuzz.token_set_ratio,
+        scores = np.asarray(cpdist(table[text[i]], table[text[j]], scorer=fuzz.token_set_ratio,
                                    processor=utils.default_process, workers=1), dtype="float64")
     else:
         scores = np.zeros(0)
