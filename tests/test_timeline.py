@@ -576,3 +576,20 @@ def test_factorize_by_runs_equals_factorize():
                 assert list(got[1]) == list(want[1])
         if run >= 50 and n >= 1000:
             assert _run_starts(series) is not None
+
+
+def test_int_factorize_equals_factorize():
+    """_int_factorize gives values == distinct[codes] with distinct values unique, as pd.factorize does."""
+    import numpy as np
+
+    from review.timeline import _int_factorize
+
+    rng = np.random.default_rng(9)
+    for trial in range(30):
+        n = int(rng.integers(0, 3000))
+        width = int(rng.choice([1, 10, 70_000, 2**40]))
+        values = rng.integers(-width, width, n) if width > 1 else np.zeros(n, dtype="int64")
+        codes, distinct = _int_factorize(values.astype("int64"))
+        np.testing.assert_array_equal(distinct[codes], values)
+        assert len(np.unique(distinct)) == len(distinct) == len(np.unique(values))
+        assert codes.dtype.kind == "i"

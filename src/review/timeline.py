@@ -245,6 +245,23 @@ def _map_codes(codes: np.ndarray, uniques, mapping: dict, default) -> np.ndarray
     return table[codes]  # code -1 (none here: NA became "") would take the default
 
 
+def _int_factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct) of int64 values, values == distinct[codes]. Values within a range not much wider
+    than their count (ages in months and days) are numbered through a table over that
+    range, in ascending order, cheaper than hashing; otherwise pd.factorize (first-appearance order).
+    Callers only use distinct[codes], so the numbering does not matter."""
+    if len(values) == 0:
+        return pd.factorize(values)
+    lo, hi = int(values.min()), int(values.max())
+    if hi - lo >= max(4 * len(values), 1 << 16):
+        return pd.factorize(values)
+    offset = values - lo
+    seen = np.zeros(hi - lo + 1, dtype=bool)
+    seen[offset] = True
+    number = np.cumsum(seen) - 1
+    return number[offset], np.flatnonzero(seen) + lo
+
+
 def _int_key(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
     """int64 sort key with missing values last."""
     return np.where(missing, _BIG, values)
@@ -444,7 +461,7 @@ def _ages(days: np.ndarray, birth: np.ndarray, which: np.ndarray) -> tuple[pd.ar
     if not all_valid:
         key[~valid] = -1
         age[~valid] = 0
-    inverse, distinct = pd.factorize(key)  # hashing, not sorting: the labels are the same
+    inverse, distinct = _int_factorize(key)
     labels = np.empty(len(distinct), dtype=object)
     for i, k in enumerate(distinct.tolist()):
         if k == -1:
