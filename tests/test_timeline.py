@@ -593,3 +593,39 @@ def test_int_factorize_equals_factorize():
         np.testing.assert_array_equal(distinct[codes], values)
         assert len(np.unique(distinct)) == len(distinct) == len(np.unique(values))
         assert codes.dtype.kind == "i"
+
+
+def test_chronology_order_equals_lexsort_of_every_key():
+    """chronology_order (packed primary keys, ties found as equal packed words, tie-breakers on the tied
+    rows only) equals one stable lexsort over all SORT_KEYS, on random tables heavy with ties: duplicated
+    provenance, NaT dates, times of day, partial precisions, missing sequences and rows, NA text."""
+    import numpy as np
+
+    from review.timeline import PRECISION_RANK, _codes, chronology_order
+
+    rng = np.random.default_rng(12)
+    for trial in range(40):
+        n = int(rng.integers(1, 300))
+        pick = lambda values: [values[i] for i in rng.integers(0, len(values), n)]  # noqa: E731
+        dates = pd.Series(pd.to_datetime("2022-01-01") + pd.to_timedelta(rng.integers(0, 6, n), unit="D")
+                          + pd.to_timedelta(rng.integers(0, 2, n) * rng.integers(0, 86_400, n), unit="s"))
+        dates[rng.random(n) < 0.1] = pd.NaT
+        table = conform(pd.DataFrame({
+            "case_id": pick(["c1", "c2", "c10"]), "event_id": pick(["e1", "e2", None, "e3"]), "date": dates,
+            "date_precision": pick(["day", "approximate", "month", "year", None]),
+            "sequence": pd.array(pick([1, 2, None]), dtype="Int64"), "agency": pick(["GP", "HV", None]),
+            "source_file": pick(["a.xlsx", "b.csv"]), "source_sheet": pick(["", "S1"]),
+            "source_row": pd.array(pick([2, 3, None]), dtype="Int64"), "contact_type": pick(["letter", "referral"]),
+            "description": pick(["x", "y", None, ""]), "action": pick(["p", None]), "analysis": pick(["", "q"]),
+        }), CONTACT_COLUMNS)
+        big = np.iinfo("int64").max
+        date = table["date"].to_numpy(dtype="datetime64[ns]")
+        keys = [
+            _codes(table["case_id"])[0],
+            np.where(np.isnat(date), big, date.view("int64")),
+            np.array([PRECISION_RANK.get(p, len(PRECISION_RANK)) for p in table["date_precision"].fillna("")]),
+            table["sequence"].to_numpy(dtype="int64", na_value=big),
+            _codes(table["agency"])[0], _codes(table["source_file"])[0], _codes(table["source_sheet"])[0],
+            table["source_row"].to_numpy(dtype="int64", na_value=big),
+        ] + [_codes(table[name])[0] for name in ("event_id", "contact_type", "description", "action", "analysis")]
+        np.testing.assert_array_equal(chronology_order(table), np.lexsort(keys[::-1]))

@@ -312,13 +312,12 @@ def _chronology_order(contacts: pd.DataFrame) -> tuple[np.ndarray, dict]:
     order = np.argsort(words[0], kind="stable") if len(words) == 1 else np.lexsort(words[::-1])
     # Tie-breakers (event_id, then the text) are only needed where the provenance keys tie: sort those
     # rows alone (the ties are contiguous runs, so the subset keeps its places).
-    # neighbours equal on every key: narrow the candidates key by key (most pairs differ on the date or
-    # the source row already), never gathering every key for every row
-    candidates = np.arange(n - 1)
-    for k in (primary[1], primary[7], primary[0], primary[2], primary[3], primary[4], primary[5], primary[6]):
-        if not len(candidates):
-            break
-        candidates = candidates[k[order[candidates + 1]] == k[order[candidates]]]
+    # Neighbours equal on every key are neighbours with equal packed words (the packing is one-to-one).
+    # With one word (the usual case) that is one comparison; with several, narrow word by word.
+    in_order = words[0][order]
+    candidates = np.flatnonzero(in_order[1:] == in_order[:-1])
+    for word in words[1:]:
+        candidates = candidates[word[order[candidates + 1]] == word[order[candidates]]]
     same = np.zeros(n - 1, dtype=bool)
     same[candidates] = True
     tied = np.zeros(n, dtype=bool)
