@@ -629,3 +629,34 @@ def test_chronology_order_equals_lexsort_of_every_key():
             table["source_row"].to_numpy(dtype="int64", na_value=big),
         ] + [_codes(table[name])[0] for name in ("event_id", "contact_type", "description", "action", "analysis")]
         np.testing.assert_array_equal(chronology_order(table), np.lexsort(keys[::-1]))
+
+
+def test_within_equals_any_span_covering_the_day():
+    """_within (binary searches among span boundaries) equals 'some span of the row's case covers its
+    day' on random rows in any order: NaT days, NaT span ends (the start day only), overlapping spans,
+    spans of cases without rows, few (direct) and many (searched) spans."""
+    import numpy as np
+
+    from review.timeline import _within
+
+    rng = np.random.default_rng(6)
+    for trial in range(40):
+        n = int(rng.integers(1, 400))
+        uniques = np.array([f"c{i}" for i in range(int(rng.integers(1, 6)))], dtype=object)
+        codes = rng.integers(0, len(uniques), n)
+        days = (np.datetime64("2020-01-01") + rng.integers(0, 60, n).astype("timedelta64[D]")).astype("datetime64[D]")
+        days[rng.random(n) < 0.1] = np.datetime64("NaT")
+        m = int(rng.choice([3, 40]))
+        start = np.datetime64("2020-01-01") + rng.integers(-5, 60, m).astype("timedelta64[D]")
+        end = start + rng.integers(0, 10, m).astype("timedelta64[D]")
+        spans = pd.DataFrame({
+            "case_id": rng.choice(np.append(uniques, "elsewhere"), m),
+            "start": pd.Series(start.astype("datetime64[ns]")),
+            "end": pd.Series(np.where(rng.random(m) < 0.2, np.datetime64("NaT"), end).astype("datetime64[ns]")),
+        })
+        got = _within(codes, uniques, days, spans)
+        span_end = spans["end"].fillna(spans["start"])
+        expected = [None if np.isnat(d) else any(
+            c == uniques[code] and s.to_datetime64() <= d <= e.to_datetime64()
+            for c, s, e in zip(spans["case_id"], spans["start"], span_end)) for code, d in zip(codes, days)]
+        assert list(got) == [pd.NA if v is None else v for v in expected], trial

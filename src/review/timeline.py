@@ -1006,9 +1006,11 @@ def _periods_of_sorted(cols: dict, case=None) -> pd.DataFrame:
 def _within(case_codes: np.ndarray, case_uniques: np.ndarray, days: np.ndarray, spans: pd.DataFrame) -> pd.arrays.BooleanArray:
     """True for rows whose day falls in any span of the same case (a NaT end counts as the start day only).
 
-    A few spans: compared directly. Many: a sweep (+1 at each start, -1 the day after each end, rows read
-    the running total; boundaries sort before rows on the same day; every case's spans balance, so one
-    global cumulative sum serves all cases).
+    A few spans: compared directly. Many: a row is inside when more spans of its case start on or before
+    its day than end (the day after their end) on or before it. Both counts come from binary searches of
+    the rows' (case, day) keys among the sorted span boundaries: the rows may be in any order and are
+    never sorted. (This is the sweep "+1 at each start, -1 the day after each end, read the running
+    total", so a span given with its end before its start cancels coverage in between, as it always has.)
     """
     valid = ~np.isnat(days)
     values = np.zeros(len(days), dtype=bool)
@@ -1022,19 +1024,29 @@ def _within(case_codes: np.ndarray, case_uniques: np.ndarray, days: np.ndarray, 
             for c, s, e in zip(span_code, start, end):
                 values |= (case_codes == c) & (days >= s) & (days <= e)
         else:
-            day_int = np.where(valid, days.astype("int64"), np.iinfo("int64").max)
-            event_code = np.concatenate([span_code, span_code, case_codes])
-            event_day = np.concatenate([start.astype("int64"), end.astype("int64") + 1, day_int])
-            kind = np.concatenate([np.zeros(2 * len(spans), "int8"), np.ones(len(days), "int8")])
-            delta = np.concatenate([np.ones(len(spans), "int64"), -np.ones(len(spans), "int64"),
-                                    np.zeros(len(days), "int64")])
-            row = np.concatenate([np.full(2 * len(spans), -1), np.arange(len(days))])
-            words = _packed([event_code, event_day, kind.astype("int64")])
-            order = np.argsort(words[0], kind="stable") if len(words) == 1 else np.lexsort(words[::-1])
-            running = np.cumsum(delta[order])
-            rows = row[order]
-            is_row = rows >= 0
-            values[rows[is_row]] = running[is_row] > 0
+            known = span_code >= 0  # spans of cases without rows here change nothing
+            span_code, start, end = span_code[known], start[known], end[known]
+            day_int = days.astype("int64")
+            row_days = day_int if valid.all() else day_int[valid]
+            bounds = np.concatenate([[row_days.min(), row_days.max()] if len(row_days) else [],
+                                     start[~np.isnat(start)].astype("int64"), end[~np.isnat(end)].astype("int64")])
+            if len(bounds) and len(span_code) and len(row_days):
+                # key = case * stride + day - lo + 1 (1..hi-lo+1); a NaT span date (before every row of
+                # its case, as int64 min sorted in the sweep) counts as 0; the day after an end at most
+                # hi-lo+2: the stride keeps every case's keys apart (datetime64[ns] days span < 2**18)
+                lo, hi = int(bounds.min()), int(bounds.max())
+                stride = hi - lo + 3
+
+                def key(code, day):
+                    return code * stride + np.where(np.isnat(day), 0, day.astype("int64") - lo + 1)
+
+                starts_at = np.sort(key(span_code, start))
+                ends_at = np.sort(key(span_code, end) + 1)
+                rows = np.multiply(case_codes, stride, dtype="int64")  # undated rows: a meaningless key, masked
+                rows += day_int
+                rows -= lo - 1
+                inside = np.searchsorted(starts_at, rows, side="right") - np.searchsorted(ends_at, rows, side="right")
+                values = inside > 0
     return pd.arrays.BooleanArray(values & valid, ~valid)
 
 
