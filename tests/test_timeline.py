@@ -319,7 +319,7 @@ def test_case_dates_from_table_equal_case_configs():
         n = int(rng.integers(1, 60))
         ids = [f"c{i}" for i in rng.integers(0, max(n // 2, 1) + 1, n)]  # duplicates: the last row wins
 
-        def dates(missing):
+        def dates(missing, n=n):
             base = np.datetime64("1995-01-01") + rng.integers(0, 12_000, n).astype("timedelta64[D]")
             ends = np.array([np.datetime64(f"{y}-{m:02d}-01") - np.timedelta64(int(d), "D")
                              for y, m, d in zip(rng.integers(1990, 2030, n), rng.integers(1, 13, n),
@@ -481,7 +481,12 @@ def test_text_for_linking_and_reused_factorisations_equal_straightforward():
     row-by-row rule; build_timeline's reuse of the sort's factorisations gives candidate_links' own pairs."""
     import numpy as np
 
-    from review.timeline import _codes, _text_for_linking, candidate_links, sort_contacts
+    from review.timeline import (
+        _codes,
+        _text_for_linking,
+        candidate_links,
+        sort_contacts,
+    )
 
     rng = np.random.default_rng(2)
     words = ["", " ", "  \t", "home visit", "Home visit ", "bruise seen", "police called", None]
@@ -528,7 +533,7 @@ def test_take_strings_and_groups_equal_straightforward():
         left, right = np.minimum(left, right)[keep], np.maximum(left, right)[keep]
         parent = list(range(n))
 
-        def find(x):
+        def find(x, parent=parent):
             while parent[x] != x:
                 parent[x] = parent[parent[x]]
                 x = parent[x]
@@ -541,7 +546,7 @@ def test_take_strings_and_groups_equal_straightforward():
         for i in range(n):
             members.setdefault(find(i), []).append(i)
         linked = set(left) | set(right)
-        expected = [min((ids[j] for j in members[find(i)])) if i in linked else ids[i] for i in range(n)]
+        expected = [min(ids[j] for j in members[find(i)]) if i in linked else ids[i] for i in range(n)]
         got = _groups(series, left, right)
         assert got.dtype == "string" and list(got.to_numpy(dtype=object)) == expected
 
@@ -606,7 +611,10 @@ def test_chronology_order_equals_lexsort_of_every_key():
     rng = np.random.default_rng(12)
     for trial in range(40):
         n = int(rng.integers(1, 300))
-        pick = lambda values: [values[i] for i in rng.integers(0, len(values), n)]  # noqa: E731
+
+        def pick(values, n=n):
+            return [values[i] for i in rng.integers(0, len(values), n)]
+
         dates = pd.Series(pd.to_datetime("2022-01-01") + pd.to_timedelta(rng.integers(0, 6, n), unit="D")
                           + pd.to_timedelta(rng.integers(0, 2, n) * rng.integers(0, 86_400, n), unit="s"))
         dates[rng.random(n) < 0.1] = pd.NaT
