@@ -77,3 +77,26 @@ def test_add_then_count_round_trips(day, n):
     assert working_days_between(pd.Timestamp(day), end) == n
     if n > 0:
         assert is_working_day(end)
+
+
+def test_shipped_bank_holiday_table_equals_the_holidays_package():
+    """data/bank_holidays_england.csv must list exactly holidays.UK(subdiv="ENG") for the years it covers;
+    when a `holidays` release adds a one-off bank holiday, re-run scripts/make_bank_holidays.py."""
+    import holidays
+    import numpy as np
+
+    from review import workdays
+
+    first, last = workdays.TABLE_YEARS
+    expected = np.array(sorted(holidays.UK(subdiv="ENG", years=range(first, last + 1))), dtype="datetime64[D]")
+    assert np.array_equal(workdays._table(), expected)
+    workdays._calendar.cache_clear()
+    try:
+        from_table = workdays._calendar(2000, 2035).holidays
+        beyond = workdays._calendar(1980, 2035).holidays  # outside the table: from the package
+    finally:
+        workdays._calendar.cache_clear()
+    in_range = expected[(expected >= np.datetime64("2000-01-01")) & (expected <= np.datetime64("2035-12-31"))]
+    assert np.array_equal(from_table, np.busdaycalendar(weekmask=workdays.WEEKMASK, holidays=in_range).holidays)
+    assert np.array_equal(beyond[beyond >= np.datetime64("2000-01-01")], from_table)
+    assert beyond[0] < np.datetime64("1981-01-01")

@@ -3,7 +3,10 @@
 Statutory timescales in safeguarding guidance are counted in working days ("a decision within one working
 day of a referral"). Bank holidays come from the `holidays` package (`holidays.UK(subdiv="ENG")`, which
 includes substitute days such as "Boxing Day (observed)" and one-off holidays such as jubilees and state
-funerals; England and Wales share the same list). Everything is vectorised with numpy's busday functions.
+funerals; England and Wales share the same list), shipped for 1990-2040 as data/bank_holidays_england.csv
+(written from that package by scripts/make_bank_holidays.py and tested equal to it) so that no process pays
+the package's ~0.1 s first use; other years come from the package. Everything is vectorised with numpy's
+busday functions.
 
 Conventions (chosen so that ``working_days_between(d, add_working_days(d, n)) == n`` for ``n > 0``):
 
@@ -18,8 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from pathlib import Path
 
-import holidays
 import numpy as np
 import pandas as pd
 
@@ -29,10 +32,31 @@ HOLIDAY_YEARS = (2000, 2035)
 WEEKMASK = "1111100"  # Monday..Friday
 
 
+#: the shipped table (scripts/make_bank_holidays.py writes it from `holidays`; a test keeps them equal)
+HOLIDAY_TABLE = Path(__file__).parent / "data" / "bank_holidays_england.csv"
+TABLE_YEARS = (1990, 2040)
+
+
+@lru_cache(maxsize=1)
+def _table() -> np.ndarray:
+    """The shipped bank holidays (datetime64[D], sorted): reading it costs ~1 ms, where the `holidays`
+    package's country registry costs ~0.1 s on first use in every process."""
+    lines = HOLIDAY_TABLE.read_text(encoding="utf-8").splitlines()
+    return np.array(sorted(line.split(",", 1)[0] for line in lines[2:] if line.strip()), dtype="datetime64[D]")
+
+
 @lru_cache(maxsize=16)
 def _calendar(first_year: int, last_year: int) -> np.busdaycalendar:
-    days = holidays.UK(subdiv="ENG", years=range(first_year, last_year + 1))
-    return np.busdaycalendar(weekmask=WEEKMASK, holidays=np.array(sorted(days), dtype="datetime64[D]"))
+    if TABLE_YEARS[0] <= first_year and last_year <= TABLE_YEARS[1]:
+        table = _table()
+        years = table.astype("datetime64[Y]").astype("int64") + 1970
+        days = table[(years >= first_year) & (years <= last_year)]
+    else:  # years beyond the shipped table: from the package itself
+        import holidays
+
+        days = np.array(sorted(holidays.UK(subdiv="ENG", years=range(first_year, last_year + 1))),
+                        dtype="datetime64[D]")
+    return np.busdaycalendar(weekmask=WEEKMASK, holidays=days)
 
 
 def bank_holidays(first_year: int = HOLIDAY_YEARS[0], last_year: int = HOLIDAY_YEARS[1]) -> pd.DatetimeIndex:
