@@ -173,6 +173,10 @@ def test_redacted_build_pseudonymises_names_everywhere(fake_pipeline, tmp_path):
         text = (out / name).read_text(encoding="utf-8-sig")
         assert "Kerry Stone" not in text and "Ava Stone" not in text, name
     assert "Mother" in (out / "chronology.csv").read_text(encoding="utf-8-sig")
+    # the anonymised manifest records no case path: verify is given the folder, and then rebuilds the same
+    assert manifest["case_dir"] is None
+    assert main(["verify", str(out)]) == VerifyError.exit_code
+    assert build.verify_report(out, case_dir=case_dir).ok
 
 
 def test_verify_explains_different_package_versions_and_a_missing_case(two_builds, tmp_path, capsys):

@@ -107,7 +107,7 @@ def leaks(text: str) -> list[str]:
 @pytest.fixture(scope="module")
 def redacted(tmp_path_factory):
     root = tmp_path_factory.mktemp("privacy")
-    case_dir = write_named_case(root / "case")
+    case_dir = write_named_case(root / "Alfie_Marsh")  # folders are often named after the child
     out = root / "report"
     with pytest.MonkeyPatch.context() as mp:
         # SVG and PDF carry the chart text; the 300 dpi PNGs are drawn from the same labels
@@ -142,6 +142,17 @@ def test_pseudonyms_are_used_and_rows_are_not_dropped(redacted):
     workbook = openpyxl.load_workbook(out / "chronology.xlsx")
     quality = "\n".join(str(c.value) for row in workbook["Data quality"].iter_rows() for c in row if c.value)
     assert "Mother's birthday" in quality  # the rejected row's reason quotes the cell, redacted
+
+
+def test_the_manifest_records_no_case_path_and_verify_asks_for_it(redacted):
+    from review.build import verify_report
+    from review.errors import VerifyError
+
+    case_dir, out, manifest = redacted
+    assert manifest["case_dir"] is None
+    assert "Alfie_Marsh" not in (out / "manifest.json").read_text(encoding="utf-8")
+    with pytest.raises(VerifyError, match="--case"):
+        verify_report(out)
 
 
 def test_svg_chart_labels_carry_no_names(redacted):

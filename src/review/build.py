@@ -378,7 +378,8 @@ def _manifest(config, case_dir: Path, inputs: dict, redact: bool, redactor, epoc
     return {
         "manifest_version": MANIFEST_VERSION,
         "case_id": config.case_id,
-        "case_dir": Path(case_dir).resolve().as_posix(),
+        # an anonymised report does not record where its case is: the path could name the child
+        "case_dir": None if redact else Path(case_dir).resolve().as_posix(),
         "options": {"redact": bool(redact)},
         "view": redactor.describe() if redactor is not None and hasattr(redactor, "describe") else {"view": "named"},
         "source_date_epoch": epoch,
@@ -452,7 +453,8 @@ def read_manifest(report_dir) -> dict:
 def verify_report(report_dir, *, case_dir=None, progress: bool = False) -> VerifyResult:
     """Rebuild the report in `report_dir` from its manifest and compare every output by SHA-256.
 
-    The rebuild reads the case folder the manifest records (or `case_dir`), with the same options and
+    The rebuild reads the case folder the manifest records (or `case_dir`, which an anonymised report's
+    manifest requires: it records no path), with the same options and
     metadata date, into a temporary folder. Each output gets a status: ``identical``, ``DIFFERENT`` (the
     rebuild, or the file in `report_dir`, does not match the recorded hash) or ``missing`` (not in the
     rebuild or not in `report_dir`); outputs the rebuild makes that the manifest does not list are
@@ -463,6 +465,9 @@ def verify_report(report_dir, *, case_dir=None, progress: bool = False) -> Verif
     report_dir = Path(report_dir)
     manifest = read_manifest(report_dir)
     result = VerifyResult()
+    if case_dir is None and manifest["case_dir"] is None:
+        raise VerifyError("this anonymised report does not record its case folder (the path could name the "
+                          "child): give it with --case CASE_DIR", file=report_dir)
     case_dir = Path(case_dir) if case_dir is not None else Path(manifest["case_dir"])
 
     # causes first: what differs in what went in
