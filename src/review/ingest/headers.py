@@ -56,8 +56,19 @@ def normalise_header(text: object) -> str:
     """'Date of Contact (dd/mm/yyyy)*' -> 'date of contact'; '' for blanks and non-text cells."""
     if not isinstance(text, str):
         return ""
+    try:
+        return _NORMALISED[text]
+    except KeyError:
+        pass
+    if len(_NORMALISED) >= MAX_NORMALISED:  # header scans see the top rows' cells of every sheet
+        _NORMALISED.clear()
     stripped = _BRACKETS.sub(" ", text).replace("&", " and ")
-    return " ".join(_NON_WORD.sub(" ", stripped.casefold()).replace("_", " ").split())
+    key = _NORMALISED[text] = " ".join(_NON_WORD.sub(" ", stripped.casefold()).replace("_", " ").split())
+    return key
+
+
+_NORMALISED: dict[str, str] = {}
+MAX_NORMALISED = 50_000
 
 
 @dataclass(frozen=True)
@@ -284,7 +295,7 @@ def detect_header(table: RawTable, profile: Profile) -> HeaderMatch | None:
 
 def _match_row(table: RawTable, index: int, lookup: dict[str, tuple[str, int]]) -> HeaderMatch:
     row = table.rows[index]
-    width = max((len(r) for r in table.rows), default=0)
+    width = max(map(len, table.rows), default=0)
     headers = tuple(_header_text(row[i]) if i < len(row) else "" for i in range(width))
     chosen: dict[str, tuple[int, int]] = {}  # field -> (priority, column)
     for column, header in enumerate(headers):

@@ -9,7 +9,6 @@ are counted in rows_skipped, with a note naming them.
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import hashlib
 import json
@@ -19,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .. import vocab as vocabulary
 from ..config import CaseConfig, FileSpec, load_vocab
@@ -39,7 +39,6 @@ NO_DETAILS_REASON = "no details: the row has a date and nothing else"
 NOT_DETAILS = ("date", "time", "date_end", "time_end", "sequence")
 SORT_KEYS = ["source_file", "source_sheet", "source_row"]
 MAX_ROWS_IN_NOTE = 10
-_NO_END_DATE = pd.to_datetime([pd.NaT])
 
 
 def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataFrame, IngestReport]:
@@ -59,22 +58,15 @@ def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataF
     if vocab is None:
         vocab = _load_vocab(case.case_dir)
     report = IngestReport(case_id=case.case_id)
-    parts: list[pd.DataFrame] = []
-    caches: dict[str, dict] = {}  # per distinct value, shared by every sheet of the case
+    batch = _CaseBatch(case, vocab)
     for spec in case.files:
         path = case.resolve(spec.path)  # refuses anything outside the case folder
         profile = load_profile(spec.profile, case)
         if profile.sheets and not spec.sheets:
             spec = replace(spec, sheets=profile.sheets)
         for table in read_tables(path, spec, case):
-            contacts, file_report = contacts_from_table(table, spec, profile, case, vocab, caches)
-            report.files.append(file_report)
-            if len(contacts):
-                parts.append(contacts)
-    contacts = pd.concat(parts, ignore_index=True) if parts else empty_frame(CONTACT_COLUMNS)
-    contacts = conform(contacts, CONTACT_COLUMNS)
-    contacts = contacts.sort_values(SORT_KEYS, kind="stable").reset_index(drop=True)
-    return contacts, report
+            report.files.append(batch.add(table, spec, profile))
+    return batch.finish(), report
 
 
 _VOCABS: dict = {}  # (package vocab.yml text, case vocab.yml text) -> the parsed, merged vocabulary
@@ -82,7 +74,11 @@ _VOCABS: dict = {}  # (package vocab.yml text, case vocab.yml text) -> the parse
 
 def _load_vocab(case_dir) -> dict:
     """`load_vocab(case_dir)`, parsed once per distinct content of the YAML files (parsing the package
-    vocabulary costs ~50 ms, paid again for every case otherwise); a fresh copy each call."""
+    vocabulary costs ~50 ms, paid again for every case otherwise).
+
+    The same mapping is returned for the same content, so `review.vocab` compiles it once (~4 ms, its
+    cache is by identity) and its word caches serve every case. It is only read, by this module: it is
+    never handed to callers."""
     try:
         package = resources.files("review").joinpath("data", "vocab.yml").read_text(encoding="utf-8")
         own = Path(case_dir) / "vocab.yml" if case_dir is not None else None
@@ -93,76 +89,171 @@ def _load_vocab(case_dir) -> dict:
         if len(_VOCABS) > 8:
             _VOCABS.clear()
         _VOCABS[key] = load_vocab(case_dir)
-    return copy.deepcopy(_VOCABS[key])
+    return _VOCABS[key]
+
+
+#: (cell class, cell, time class, time) -> ParsedDate or rejection reason, for every case in the process:
+#: `parse_date` depends on the cells only, and a case store's cases share most of their dates
+_DATES: dict = {}
+MAX_CACHED_DATES = 200_000
+
+
+def _parsed_dates() -> dict:
+    """The process's parsed-date cache, emptied when it holds more than MAX_CACHED_DATES entries."""
+    if len(_DATES) > MAX_CACHED_DATES:
+        _DATES.clear()
+    return _DATES
 
 
 def contacts_from_table(
     table: RawTable, spec: FileSpec, profile: Profile, case: CaseConfig, vocab: dict, caches: dict | None = None
 ) -> tuple[pd.DataFrame, FileReport]:
-    """One sheet's accepted contacts and its FileReport.
+    """One sheet's accepted contacts (CONTACT_COLUMNS, in row order) and its FileReport."""
+    batch = _CaseBatch(case, vocab, caches)
+    report = batch.add(table, spec, profile)
+    return batch.finish(), report
 
-    The contacts have the CONTACT_COLUMNS names (dtypes are set once, by `load_contacts`, for speed).
+
+class _CaseBatch:
+    """The contacts of one case's tables, gathered column by column and made into one table at the end.
+
+    `add` reads one table: its header, the rows that are not data, the rejections, and the accepted
+    rows' fields, appended as Python lists to the case's columns; and the duplicate-row check, which
+    needs only the cells. `finish` builds the contact table once, each column straight into its dtype
+    (no per-table frames to concatenate and cast: that cost ~4 ms a table), then runs the checks that
+    need typed columns on each table's slice of it. A table's report gets its warnings in the same order
+    as when tables were built one by one: the builder's, duplicates, date plausibility, row checks.
     """
-    report = FileReport(
-        file=table.file, sheet=table.sheet, hidden=table.hidden, profile=profile.name, notes=list(table.notes)
-    )
-    if not table.rows:
-        return empty_frame(CONTACT_COLUMNS), report
-    cells = _cell_array(table.rows)
-    blank = pd.isna(cells)
-    blank_row = blank.all(axis=1)
-    row_numbers = table.row_numbers
 
-    match = detect_header(table, profile)
-    if match is None:
-        data = np.flatnonzero(~blank_row)
+    def __init__(self, case: CaseConfig, vocab: dict, caches: dict | None = None):
+        self.case, self.vocab = case, vocab
+        self.caches = {} if caches is None else caches  # per distinct value, shared by every sheet
+        self.columns: dict[str, list] = {name: [] for name in CONTACT_COLUMNS}
+        self.size = 0
+        self.checks: list[tuple[FileReport, int, int, list]] = []  # (report, start, stop, raw date cells)
+        self.keys: list[tuple[str, str]] = []  # (source_file, source_sheet) of each table with contacts
+        self.in_order = True  # each table's source rows ascending: no sort needed when keys ascend too
+
+    def add(self, table: RawTable, spec: FileSpec, profile: Profile) -> FileReport:
+        """Read one sheet into the batch; return its FileReport."""
+        report = FileReport(
+            file=table.file, sheet=table.sheet, hidden=table.hidden, profile=profile.name, notes=list(table.notes)
+        )
+        if not table.rows:
+            return report
+        cells = _cell_array(table.rows)
+        blank = pd.isna(cells)
+        blank_row = blank.all(axis=1)
+        row_numbers = table.row_numbers
+
+        match = detect_header(table, profile)
+        if match is None:
+            data = np.flatnonzero(~blank_row)
+            report.rows_read = len(data)
+            report.rows_skipped = len(table.rows) - len(data)
+            for i in data:
+                report.reject(row_numbers[i], None, NO_HEADER_REASON)
+            if len(data):
+                first = [str(v) for v in table.rows[data[0]] if v is not None][:8]
+                report.notes.append(
+                    f"no header row recognised (no date column; the first row holds {', '.join(map(repr, first))}): "
+                    "every row rejected; name the sheets to read under `sheets:` in "
+                    "case.yml, or give the file a profile with its header row and columns"
+                )
+            return report
+
+        report.header_row = match.row
+        report.columns = {name: match.headers[match.columns[name]] for name in FIELDS if name in match.columns}
+        titles = int((~blank_row[: match.index]).sum())
+        if titles:
+            report.notes.append(f"{titles} title row(s) above the header (row {match.row}) skipped")
+        candidates = match.index + 1 + np.flatnonzero(~blank_row[match.index + 1 :])
+        not_data = []
+        for kind, found in (
+            ("repeated header", _repeated_headers(cells, candidates, match)),
+            ("section heading", _section_headings(cells, blank, candidates, match)),
+        ):
+            if found:
+                shown = ", ".join(str(row_numbers[i]) for i in found[:MAX_ROWS_IN_NOTE])
+                more = "" if len(found) <= MAX_ROWS_IN_NOTE else f" and {len(found) - MAX_ROWS_IN_NOTE} more"
+                report.notes.append(f"{len(found)} {kind} row(s) skipped (rows {shown}{more})")
+                not_data += found
+        data = np.setdiff1d(candidates, not_data) if not_data else candidates
         report.rows_read = len(data)
-        report.rows_skipped = len(table.rows) - len(data)
-        for i in data:
-            report.reject(row_numbers[i], None, NO_HEADER_REASON)
+        report.rows_skipped = len(table.rows) - 1 - len(data)
+        report.unmapped_columns = [
+            key for col, key in match.unmapped.items() if match.headers[col] or not blank[data, col].all()
+        ]
+        if not len(data):
+            return report
+
+        data = _reject_uncached_formulas(table, data, match, report)
+        accepted = 0
         if len(data):
-            first = [str(v) for v in table.rows[data[0]] if v is not None][:8]
-            report.notes.append(
-                f"no header row recognised (no date column; the first row holds {', '.join(map(repr, first))}): "
-                "every row rejected; name the sheets to read under `sheets:` in "
-                "case.yml, or give the file a profile with its header row and columns"
-            )
-        return empty_frame(CONTACT_COLUMNS), report
+            builder = _ColumnBuilder(table, spec, profile, self.case, self.vocab, match, report, cells, self.caches)
+            accepted = builder.build(data, blank, self.columns)
+        report.rows_accepted = accepted
+        check_duplicate_rows(cells[data].tolist(), [row_numbers[i] for i in data], report)
+        self.checks.append((report, self.size, self.size + accepted, cells[data, match.columns["date"]].tolist()))
+        if accepted:
+            rows = self.columns["source_row"][self.size :]
+            self.in_order = self.in_order and all(a < b for a, b in zip(rows, rows[1:]))
+            self.keys.append((PurePosixPath(table.file).as_posix(), table.sheet))
+        self.size += accepted
+        return report
 
-    report.header_row = match.row
-    report.columns = {name: match.headers[match.columns[name]] for name in FIELDS if name in match.columns}
-    titles = int((~blank_row[: match.index]).sum())
-    if titles:
-        report.notes.append(f"{titles} title row(s) above the header (row {match.row}) skipped")
-    candidates = match.index + 1 + np.flatnonzero(~blank_row[match.index + 1 :])
-    not_data = []
-    for kind, found in (
-        ("repeated header", _repeated_headers(cells, candidates, match)),
-        ("section heading", _section_headings(cells, blank, candidates, match)),
-    ):
-        if found:
-            shown = ", ".join(str(row_numbers[i]) for i in found[:MAX_ROWS_IN_NOTE])
-            more = "" if len(found) <= MAX_ROWS_IN_NOTE else f" and {len(found) - MAX_ROWS_IN_NOTE} more"
-            report.notes.append(f"{len(found)} {kind} row(s) skipped (rows {shown}{more})")
-            not_data += found
-    data = np.setdiff1d(candidates, not_data) if not_data else candidates
-    report.rows_read = len(data)
-    report.rows_skipped = len(table.rows) - 1 - len(data)
-    report.unmapped_columns = [
-        key for col, key in match.unmapped.items() if match.headers[col] or not blank[data, col].all()
-    ]
-    if not len(data):
-        return empty_frame(CONTACT_COLUMNS), report
+    def finish(self) -> pd.DataFrame:
+        """The case's contact table, sorted by (source_file, source_sheet, source_row); runs the checks
+        on typed columns (date plausibility, then the row checks) for each table."""
+        blocks = self._sorted_blocks()
+        if blocks is not None:
+            # each table is one block of ascending rows with its own key: the lists are put in key
+            # order before the frame is built (no sort, no take over every column afterwards)
+            for name, values in self.columns.items():
+                ordered = []
+                for start, stop in blocks:
+                    ordered += values[start:stop]
+                self.columns[name] = ordered
+            moved = {}
+            offset = 0
+            for start, stop in blocks:
+                moved[start] = offset
+                offset += stop - start
+        contacts = self._frame()
+        for report, start, stop, raw_dates in self.checks:
+            if blocks is not None and stop > start:
+                start, stop = moved[start], moved[start] + stop - start
+            part = contacts.iloc[start:stop].reset_index(drop=True)
+            check_date_plausibility(raw_dates, part, report, self.case)
+            if stop > start:
+                check_rows(part, report, self.case)
+        if blocks is not None:
+            return contacts
+        return contacts.sort_values(SORT_KEYS, kind="stable").reset_index(drop=True)
 
-    data = _reject_uncached_formulas(table, data, match, report)
-    builder = _ColumnBuilder(table, spec, profile, case, vocab, match, report, cells, {} if caches is None else caches)
-    contacts = builder.build(data, blank) if len(data) else empty_frame(CONTACT_COLUMNS)
-    report.rows_accepted = len(contacts)
-    check_duplicate_rows(cells[data].tolist(), [row_numbers[i] for i in data], report)
-    check_date_plausibility(cells[data, match.columns["date"]].tolist(), contacts, report, case)
-    if len(contacts):
-        check_rows(contacts, report, case)
-    return contacts, report
+    def _sorted_blocks(self) -> list[tuple[int, int]] | None:
+        """The tables' (start, stop) in the gathered lists, in (source_file, source_sheet) order; None
+        when the rows cannot be sorted block by block (rows not ascending within a table, or two tables
+        with the same key, as when one file is declared twice)."""
+        if not self.in_order or len(set(self.keys)) != len(self.keys):
+            return None
+        blocks = [(start, stop) for _, start, stop, _ in self.checks if stop > start]
+        return [blocks[i] for i in sorted(range(len(blocks)), key=self.keys.__getitem__)]
+
+    def _frame(self) -> pd.DataFrame:
+        """The gathered lists as CONTACT_COLUMNS, each column built in its dtype (what `conform` gives)."""
+        if not self.size:
+            return empty_frame(CONTACT_COLUMNS)
+        columns = {}
+        for name, dtype in CONTACT_COLUMNS.items():
+            values = self.columns[name]
+            if dtype == "datetime64[ns]":
+                columns[name] = pd.DatetimeIndex(values).as_unit("ns")
+            elif dtype == "string":
+                columns[name] = _string_array(values)
+            else:
+                columns[name] = pd.array(values, dtype=dtype)
+        return pd.DataFrame(columns)
 
 
 def _reject_uncached_formulas(table: RawTable, data: np.ndarray, match: HeaderMatch, report: FileReport) -> np.ndarray:
@@ -196,8 +287,9 @@ def _reject_uncached_formulas(table: RawTable, data: np.ndarray, match: HeaderMa
 
 def _cell_array(rows: list[list[object]]) -> np.ndarray:
     """The rows as a 2-D object array, short rows padded with None (csv rows differ in length)."""
-    width = max(len(r) for r in rows)
-    if all(len(r) == width for r in rows) and width:
+    widths = set(map(len, rows))
+    width = max(widths)
+    if len(widths) == 1 and width:
         cells = np.empty((len(rows), width), dtype=object)
         cells[:] = rows
         return cells
@@ -261,7 +353,7 @@ class _ColumnBuilder:
         self.declared_agency = spec.agency or profile.agency or ""
         self.file_stem = PurePosixPath(table.file).stem
         self.caches = caches
-        self._dates = caches.setdefault("dates", {})
+        self._dates = _parsed_dates()
 
     def values(self, name: str, rows: np.ndarray) -> list:
         """The cells of field `name` in `rows` (after the profile's value map), or Nones."""
@@ -278,14 +370,18 @@ class _ColumnBuilder:
         return _cached_map(function, values, self.caches.setdefault(cache, {}))
 
     def texts(self, name: str, rows: np.ndarray) -> list[str]:
+        if name not in self.match.columns:
+            return [""] * len(rows)
         return [v if v.__class__ is str else _text(v) for v in self.values(name, rows)]
 
-    def build(self, data: np.ndarray, blank: np.ndarray) -> pd.DataFrame:
+    def build(self, data: np.ndarray, blank: np.ndarray, out: dict[str, list]) -> int:
+        """Reject the data rows without a readable date or details; append the fields of the others to
+        `out` (CONTACT_COLUMNS -> list); return how many were accepted."""
         report, match = self.report, self.match
         row_numbers = np.asarray(self.table.row_numbers)[data]
         date_header = match.header_of("date")
-        parsed = [self._parse_date(d, t) for d, t in zip(self.values("date", data), self.values("time", data))]
         dates = self.cells[data, match.columns["date"]].tolist()
+        parsed = self._parse_dates(self.values("date", data), self.values("time", data))
         not_details = {match.columns.get(n) for n in NOT_DETAILS}
         detail_columns = [c for c in range(self.cells.shape[1]) if c not in not_details]
         has_details = (~blank[np.ix_(data, detail_columns)]).any(axis=1) if detail_columns else np.zeros(len(data), bool)
@@ -300,13 +396,17 @@ class _ColumnBuilder:
             else:
                 keep.append(k)
         if not keep:
-            return empty_frame(CONTACT_COLUMNS)
-        rows = data[keep]
-        row_numbers = row_numbers[keep].tolist()
-        parsed = [parsed[k] for k in keep]
+            return 0
+        if len(keep) < len(parsed):
+            rows = data[keep]
+            row_numbers = row_numbers[keep].tolist()
+            parsed = [parsed[k] for k in keep]
+        else:
+            rows, row_numbers = data, row_numbers.tolist()
+        n = len(rows)
 
-        description, action, analysis = (self.texts(n, rows) for n in ("description", "action", "analysis"))
-        narrative = ["\n".join(t for t in parts if t) for parts in zip(description, action, analysis)]
+        description, action, analysis = (self.texts(name, rows) for name in ("description", "action", "analysis"))
+        narrative = ["\n".join(filter(None, parts)) for parts in zip(description, action, analysis)]
         agency, agency_kind, organisation = self._agencies(rows)
         contact_type = self._contact_types(self.texts("contact_type", rows), description)
         concerns = self._concerns(narrative, self.texts("concerns", rows))
@@ -321,40 +421,51 @@ class _ColumnBuilder:
             self.texts("informed_agencies", rows),
         )
         case_id, sheet = self.case.case_id, self.table.sheet
-        return pd.DataFrame(
-            {
-                "case_id": case_id,
-                "event_id": [event_id(case_id, self.source_file, sheet, r) for r in row_numbers],
-                # parse_date gives naive Timestamps (of datetime.combine): their DatetimeIndex is what
-                # pd.to_datetime gives, without its unique-value cache (~0.8 -> 0.1 ms per 1,000 rows)
-                "date": pd.DatetimeIndex([p.date for p in parsed]),
-                "date_end": self._end_dates(rows, row_numbers),
-                "date_precision": [p.precision for p in parsed],
-                "time_known": [bool(p.time_known) for p in parsed],
-                "date_text": [p.text for p in parsed],
-                "sequence": pd.array(self._sequence(rows, row_numbers), dtype="Int64"),
-                "agency": agency,
-                "agency_kind": agency_kind,
-                "organisation": organisation,
-                "role": self.texts("role", rows),
-                "contact_type": contact_type,
-                "child_seen": pd.array(self._yes_no("child_seen", rows), dtype="boolean"),
-                "child_seen_alone": pd.array(self._yes_no("child_seen_alone", rows), dtype="boolean"),
-                "description": description,
-                "action": action,
-                "analysis": analysis,
-                "concerns": concerns,
-                "escalation": escalation,
-                "informed_agencies": informed,
-                "source_of_information": self.texts("source_of_information", rows),
-                "source_file": self.source_file,
-                "source_sheet": sheet,
-                "source_row": pd.array(row_numbers, dtype="Int64"),
-                "extra": self._extra(rows),
-            }
-        )
+        fields = {
+            "case_id": [case_id] * n,
+            "event_id": _event_ids(case_id, self.source_file, sheet, row_numbers),
+            # parse_date gives naive Timestamps (of datetime.combine); the frame is built from them once
+            "date": [p.date for p in parsed],
+            "date_end": self._end_dates(rows, row_numbers),
+            "date_precision": [p.precision for p in parsed],
+            "time_known": [bool(p.time_known) for p in parsed],
+            "date_text": [p.text for p in parsed],
+            "sequence": self._sequence(rows, row_numbers),
+            "agency": agency,
+            "agency_kind": agency_kind,
+            "organisation": organisation,
+            "role": self.texts("role", rows),
+            "contact_type": contact_type,
+            "child_seen": self._yes_no("child_seen", rows),
+            "child_seen_alone": self._yes_no("child_seen_alone", rows),
+            "description": description,
+            "action": action,
+            "analysis": analysis,
+            "concerns": concerns,
+            "escalation": escalation,
+            "informed_agencies": informed,
+            "source_of_information": self.texts("source_of_information", rows),
+            "source_file": [self.source_file] * n,
+            "source_sheet": [sheet] * n,
+            "source_row": row_numbers,
+            "extra": self._extra(rows),
+        }
+        for name, values in fields.items():
+            out[name] += values
+        return n
 
     # -- fields ------------------------------------------------------------------------------------
+    def _parse_dates(self, values: list, times: list) -> list:
+        """`_parse_date` of each (date, time) cell pair, the cache looked up inline (most cells repeat)."""
+        cache, parse = self._dates, self._parse_date
+        out = []
+        for value, time_value in zip(values, times):
+            try:
+                out.append(cache[(value.__class__, value, time_value.__class__, time_value)])
+            except (KeyError, TypeError):
+                out.append(parse(value, time_value))
+        return out
+
     def _parse_date(self, value, time_value):
         """ParsedDate, or the rejection reason (str)."""
         if value is None:
@@ -374,10 +485,9 @@ class _ColumnBuilder:
             self._dates[key] = result
         return result
 
-    def _end_dates(self, rows: np.ndarray, row_numbers: list[int]) -> pd.DatetimeIndex:
+    def _end_dates(self, rows: np.ndarray, row_numbers: list[int]) -> list:
         if "date_end" not in self.match.columns:
-            # what pd.to_datetime([NaT] * n) gives (its dtype too), without converting n objects
-            return _NO_END_DATE.repeat(len(rows))
+            return [pd.NaT] * len(rows)
         header = self.match.header_of("date_end")
         out = []
         for value, time_value, row in zip(self.values("date_end", rows), self.values("time_end", rows), row_numbers):
@@ -386,20 +496,30 @@ class _ColumnBuilder:
                 self.report.warn(row, header, f"end date left empty: {result}")
                 result = pd.NaT
             out.append(result if result is pd.NaT else result.date)
-        return pd.to_datetime(out)
+        return out
 
     def _agencies(self, rows: np.ndarray) -> tuple[list[str], list[str], list[str]]:
         """Agency, per row: the Agency column; else the file's agency from case.yml or its profile; else
         the Organisation column; else the file name. Organisation: the column as written, else the
         vocabulary's organisation for the agency."""
-        names = self.texts("agency", rows)
-        written = self.texts("organisation", rows)
         declared, stem = self.declared_agency, self.file_stem
-        names = [name or declared or organisation or stem for name, organisation in zip(names, written)]
-        normalised = self.map("agency", lambda name: vocabulary.normalise_agency(name, self.vocab), names)
-        agency = [n[0] for n in normalised]
-        kind = [n[1] for n in normalised]
-        organisation = [w or (n[2] or "") for w, n in zip(written, normalised)]
+        normalised = self.caches.setdefault("agency", {})
+
+        def resolve(key: tuple[str, str]) -> tuple[str, str, str]:
+            name, written = key
+            name = name or declared or written or stem
+            if name not in normalised:
+                normalised[name] = vocabulary.normalise_agency(name, self.vocab)
+            agency, kind, organisation = normalised[name]
+            return agency, kind, written or (organisation or "")
+
+        # one lookup per row for all three, the cache per (agency cell, organisation cell) of this file
+        triples = self.map(
+            f"agency+organisation/{declared}/{stem}",
+            resolve,
+            list(zip(self.texts("agency", rows), self.texts("organisation", rows))),
+        )
+        agency, kind, organisation = (list(column) for column in zip(*triples))
         return agency, kind, organisation
 
     def _contact_types(self, type_texts: list[str], descriptions: list[str]) -> list[str]:
@@ -413,9 +533,11 @@ class _ColumnBuilder:
         return self.map("contact_type", classify, [(t, "" if t else d) for t, d in zip(type_texts, descriptions)])
 
     def _concerns(self, narratives: list[str], columns: list[str]) -> list[str]:
-        from_text = self.map("concerns", lambda text: vocabulary.tag_concerns(text, self.vocab) if text else [], narratives)
         if "concerns" not in self.match.columns:
-            return [join_multi(tags) for tags in from_text]
+            return self.map(
+                "concerns_joined", lambda text: join_multi(vocabulary.tag_concerns(text, self.vocab)) if text else "", narratives
+            )
+        from_text = self.map("concerns", lambda text: vocabulary.tag_concerns(text, self.vocab) if text else [], narratives)
         from_column = self.map("concerns_column", self._concerns_column, columns)
         return [join_multi(a + b) for a, b in zip(from_text, from_column)]
 
@@ -447,6 +569,8 @@ class _ColumnBuilder:
         return self.map(f"{name}/{self.profile.name}", read, self.cells[rows, index].tolist())
 
     def _sequence(self, rows: np.ndarray, row_numbers: list[int]) -> list:
+        if "sequence" not in self.match.columns:
+            return [pd.NA] * len(rows)
         header = self.match.header_of("sequence")
         out = []
         for value, row in zip(self.values("sequence", rows), row_numbers):
@@ -468,16 +592,33 @@ class _ColumnBuilder:
         return out
 
 
+def _string_array(values: list) -> pd.api.extensions.ExtensionArray:
+    """`pd.array(values, dtype="string")` for a list of str, straight through pyarrow (about half the
+    time: pandas first checks and copies every value); anything else goes the pandas way."""
+    try:
+        array = pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()))
+    except (pa.ArrowException, TypeError, ValueError):
+        return pd.array(values, dtype="string")
+    if array.dtype != _STRING:  # another default storage for "string" (pandas option): its own way
+        return pd.array(values, dtype="string")
+    return array
+
+
+_STRING = pd.StringDtype()
+
+
 def _cached_map(function, values: list, cache: dict) -> list:
-    """[function(v) for v in values], calling `function` once per distinct value (remembered in `cache`)."""
-    out = []
-    for value in values:
-        try:
-            result = cache[value]
-        except KeyError:
-            result = cache[value] = function(value)
-        out.append(result)
-    return out
+    """[function(v) for v in values], calling `function` once per distinct value (remembered in `cache`).
+
+    New values are computed in the order they first appear; then one lookup per value."""
+    try:
+        return [cache[value] for value in values]
+    except KeyError:
+        pass
+    for value in dict.fromkeys(values):
+        if value not in cache:
+            cache[value] = function(value)
+    return [cache[value] for value in values]
 
 
 def _whole_number(value) -> int | None:
@@ -493,6 +634,17 @@ def _whole_number(value) -> int | None:
 def event_id(case_id: str, source_file: str, source_sheet: str, source_row: int) -> str:
     """Stable id from provenance: the same cell row gives the same id on every run."""
     return "E" + hashlib.sha1(f"{case_id}|{source_file}|{source_sheet}|{source_row}".encode()).hexdigest()[:12]
+
+
+def _event_ids(case_id: str, source_file: str, source_sheet: str, source_rows: list[int]) -> list[str]:
+    """`event_id` of each row of one sheet: the hash of the shared prefix is computed once and copied."""
+    prefix = hashlib.sha1(f"{case_id}|{source_file}|{source_sheet}|".encode())
+    out = []
+    for row in source_rows:
+        digest = prefix.copy()
+        digest.update(str(row).encode())
+        out.append("E" + digest.hexdigest()[:12])
+    return out
 
 
 def _text(value) -> str:
