@@ -14,6 +14,7 @@ import hashlib
 import json
 from dataclasses import replace
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path, PurePosixPath
 
 import numpy as np
@@ -23,11 +24,25 @@ import pyarrow as pa
 from .. import vocab as vocabulary
 from ..config import CaseConfig, FileSpec, load_vocab
 from ..errors import ConfigError
-from ..schema import CONCERN_TAGS, CONTACT_COLUMNS, CONTACT_TYPES, conform, empty_frame, join_multi
+from ..schema import (
+    CONCERN_TAGS,
+    CONTACT_COLUMNS,
+    CONTACT_TYPES,
+    empty_frame,
+    join_multi,
+)
 from .checks import check_rows
-from .plausibility import check_date_plausibility, check_duplicate_rows
 from .dates import DateParseError, parse_date
-from .headers import FIELDS, HeaderMatch, Profile, column_letter, detect_header, load_profile, normalise_header
+from .headers import (
+    FIELDS,
+    HeaderMatch,
+    Profile,
+    column_letter,
+    detect_header,
+    load_profile,
+    normalise_header,
+)
+from .plausibility import check_date_plausibility, check_duplicate_rows
 from .readers import read_tables
 from .report import FileReport, IngestReport
 from .tables import RawTable
@@ -197,7 +212,7 @@ class _CaseBatch:
         self.checks.append((report, self.size, self.size + accepted, cells[data, match.columns["date"]].tolist()))
         if accepted:
             rows = self.columns["source_row"][self.size :]
-            self.in_order = self.in_order and all(a < b for a, b in zip(rows, rows[1:]))
+            self.in_order = self.in_order and all(a < b for a, b in pairwise(rows))
             self.keys.append((PurePosixPath(table.file).as_posix(), table.sheet))
         self.size += accepted
         return report
@@ -674,4 +689,4 @@ def _json_value(value):
     return str(value)
 
 
-__all__ = ["load_contacts", "contacts_from_table", "event_id"]
+__all__ = ["contacts_from_table", "event_id", "load_contacts"]
