@@ -201,6 +201,10 @@ def measure(kind: str, data: Path, workers: int) -> None:
         # --workers N` does); the contact tables come back to this process. Pool start-up is timed.
         from concurrent.futures import ProcessPoolExecutor
 
+        import review.ingest  # noqa: F401  imported before timing, as for one process; forked workers inherit it
+        from review.store import warm_imports
+
+        warm_imports()
         folders = sorted(p for p in (data / "ingest").iterdir() if (p / "case.yml").exists())
         with PeakRSS(children=True) as mem:
             t0 = time.perf_counter()

@@ -387,7 +387,7 @@ class _ColumnBuilder:
     def texts(self, name: str, rows: np.ndarray) -> list[str]:
         if name not in self.match.columns:
             return [""] * len(rows)
-        return [v if v.__class__ is str else _text(v) for v in self.values(name, rows)]
+        return [v if v.__class__ is str else "" if v is None else _text(v) for v in self.values(name, rows)]
 
     def build(self, data: np.ndarray, blank: np.ndarray, out: dict[str, list]) -> int:
         """Reject the data rows without a readable date or details; append the fields of the others to
@@ -544,8 +544,15 @@ class _ColumnBuilder:
                 return type_text
             return vocabulary.classify_contact_type(type_text, description, self.vocab)
 
-        # `type_texts` went through the profile's value map; the description only counts without a type
-        return self.map("contact_type", classify, [(t, "" if t else d) for t, d in zip(type_texts, descriptions)])
+        # `type_texts` went through the profile's value map; the description only counts without a type.
+        # Keyed by the type text alone when there is one (no tuple per row), else by the description.
+        by_type = self.caches.setdefault("contact_type", {})
+        by_description = self.caches.setdefault("contact_type/description", {})
+        typed = [t for t in type_texts if t]
+        untyped = [d for t, d in zip(type_texts, descriptions) if not t]
+        _cached_map(lambda t: classify((t, "")), typed, by_type)
+        _cached_map(lambda d: classify(("", d)), untyped, by_description)
+        return [by_type[t] if t else by_description[d] for t, d in zip(type_texts, descriptions)]
 
     def _concerns(self, narratives: list[str], columns: list[str]) -> list[str]:
         if "concerns" not in self.match.columns:
