@@ -74,9 +74,12 @@ def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataF
         vocab = _load_vocab(case.case_dir)
     report = IngestReport(case_id=case.case_id)
     batch = _CaseBatch(case, vocab)
+    profiles: dict[str | None, Profile] = {}  # a case's files mostly share one profile
     for spec in case.files:
         path = case.resolve(spec.path)  # refuses anything outside the case folder
-        profile = load_profile(spec.profile, case)
+        if spec.profile not in profiles:
+            profiles[spec.profile] = load_profile(spec.profile, case)
+        profile = profiles[spec.profile]
         if profile.sheets and not spec.sheets:
             spec = replace(spec, sheets=profile.sheets)
         for table in read_tables(path, spec, case):
@@ -627,6 +630,7 @@ def _string_array(values: list) -> pd.api.extensions.ExtensionArray:
 
 
 _STRING = pd.StringDtype()
+
 
 
 def _cached_map(function, values: list, cache: dict) -> list:
