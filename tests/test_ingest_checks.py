@@ -98,7 +98,7 @@ def test_dates_decreasing_along_the_sequence_are_still_reported():
     table = contacts({"date": "2016-08-01", "sequence": 1}, {"date": "2016-07-01", "sequence": 2})
     check_rows(table, rep, CASE)
     [(row, column, message)] = messages(rep)
-    assert row == 3 and "sequence 1" in message
+    assert (row, column) == (3, "Date") and "sequence 1" in message
 
 
 def test_a_within_day_sequence_going_backwards_on_the_same_day_is_reported():

@@ -19,18 +19,24 @@ table-level `RowWarning` (row None, the date column's header) when:
 `check_duplicate_rows` adds a warning for each data row that repeats an earlier row of the same sheet in
 every cell: kept (two identical visits can be real), but reported so a reviewer can check it was not
 entered twice.
+
+Ingest runs both once per sheet, so they are written for speed: dates are compared as numpy arrays of
+day numbers (proleptic ordinals), a sheet's real date cells are read and swapped month-first in one
+vectorised step (text cells keep the per-cell regex), and the duplicate search hashes every row once
+in C and looks closer only at rows whose hash repeats.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 
+import numpy as np
 import pandas as pd
 
+from .checks import _datetime64
 from .report import FileReport, RowWarning
 
-__all__ = ["check_date_plausibility", "check_duplicate_rows", "MONTH_FIRST_NOTE"]
+__all__ = ["MONTH_FIRST_NOTE", "check_date_plausibility", "check_duplicate_rows"]
 
 #: two numeric parts then a year: 03/04/2023, 3.4.23, 03-04-2023 (an optional time after it)
 _NUMERIC = re.compile(r"^\s*(\d{1,2})\s*([/.\-\\])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})(?:[\sT].*)?$")
@@ -40,6 +46,11 @@ MIN_ROWS = 3
 SHARE = 0.25
 MONTH_FIRST_NOTE = "dates look month-first (US style, mm/dd/yyyy)"
 MAX_ROWS_SHOWN = 10
+_DUPLICATE = "duplicate of row {}: the same in every column (kept; delete one if it was entered twice)"
+_UNSEEN = object()  # no earlier row has this key (a row number may be None)
+#: day numbers are `date.toordinal()` (1 = 1 January of year 1); 0 marks a reading that is no date
+_NO_DATE = 0
+_EPOCH = dt.date(1970, 1, 1).toordinal()  # the ordinal of numpy's datetime64 day 0
 
 
 def _year(text: str, pivot: int = 70) -> int:
@@ -61,6 +72,7 @@ def _readings(value) -> tuple[dt.date | None, dt.date | None] | None:
 
     A date-time cell (a real date in the workbook) is read as stored, and "month-first" is its day and
     month swapped: what it would be had the program that wrote it read a US date the other way round.
+    `_numeric_readings` does the same for a whole column (this is its per-cell form, for text cells).
     """
     if isinstance(value, dt.datetime):
         value = value.date()
@@ -75,20 +87,69 @@ def _readings(value) -> tuple[dt.date | None, dt.date | None] | None:
     return _date(year, b, a), _date(year, a, b)
 
 
-def _inversions(dates: list[dt.date]) -> int:
+def _ordinal(date: dt.date | None) -> int:
+    return _NO_DATE if date is None else date.toordinal()
+
+
+def _swapped(ordinals: np.ndarray) -> np.ndarray:
+    """The day numbers of the dates `ordinals` with day and month swapped (`_NO_DATE` where that is no
+    date: a day above 12, or the 31st of a 30-day month), vectorised on numpy's datetime64."""
+    days = (ordinals - _EPOCH).astype("datetime64[D]")
+    months = days.astype("datetime64[M]")
+    month_index = months.astype(np.int64)  # months since January 1970
+    month = month_index % 12 + 1
+    day = (days - months.astype("datetime64[D]")).astype(np.int64) + 1
+    target = month_index - month + day  # the same year, the day's number as the month
+    swapped = target.astype("datetime64[M]").astype("datetime64[D]") + (month - 1)
+    real = (day <= 12) & (swapped.astype("datetime64[M]").astype(np.int64) == target)
+    return np.where(real, swapped.astype(np.int64) + _EPOCH, _NO_DATE)
+
+
+def _numeric_readings(raw_dates: list) -> tuple[np.ndarray, np.ndarray, int]:
+    """The day-first and month-first day numbers of every numeric date cell (`_readings` not None), in
+    row order (`_NO_DATE` where that reading is impossible), and how many text cells read day-first only.
+
+    Real date cells (`datetime.date`, naive or aware `datetime.datetime`: their date as stored) are read
+    together; any other cell, text included, goes through `_readings`."""
+    n = len(raw_dates)
+    kinds = np.fromiter(map(type, raw_dates), dtype=object, count=n)
+    real = (kinds == dt.date) | (kinds == dt.datetime)
+    cells = np.fromiter(raw_dates, dtype=object, count=n)
+    day_first = np.full(n, _NO_DATE, dtype=np.int64)
+    month_first = np.full(n, _NO_DATE, dtype=np.int64)
+    if real.any():
+        ordinals = np.fromiter(map(dt.date.toordinal, cells[real]), dtype=np.int64)
+        day_first[real], month_first[real] = ordinals, _swapped(ordinals)
+    numeric = real.copy()
+    day_first_only = 0
+    for position in np.flatnonzero(~real).tolist():
+        value = cells[position]
+        reading = _readings(value)
+        if reading is None:
+            continue
+        numeric[position] = True
+        day_first[position], month_first[position] = _ordinal(reading[0]), _ordinal(reading[1])
+        if isinstance(value, str) and reading[0] is not None and reading[1] is None:
+            day_first_only += 1
+    return day_first[numeric], month_first[numeric], day_first_only
+
+
+def _inversions(days: np.ndarray) -> int:
     """Steps back in time along the rows, in whichever direction the sheet is written (oldest or newest
     first): the smaller of the two counts."""
-    backwards = sum(1 for x, y in zip(dates, dates[1:]) if y < x)
-    forwards = sum(1 for x, y in zip(dates, dates[1:]) if y > x)
+    backwards = int((days[1:] < days[:-1]).sum())
+    forwards = int((days[1:] > days[:-1]).sum())
     return min(backwards, forwards)
 
 
-def _badness(dates: list[dt.date | None], low: dt.date, high: dt.date | None) -> tuple[int, int, int]:
-    """(impossible, outside the case period, out of order) for one reading of the column."""
-    impossible = sum(d is None for d in dates)
-    valid = [d for d in dates if d is not None]
-    outside = sum(d < low or (high is not None and d > high) for d in valid)
-    return impossible, outside, _inversions(valid)
+def _badness(days: np.ndarray, low: dt.date, high: dt.date | None) -> tuple[int, int, int]:
+    """(impossible, outside the case period, out of order) for one reading of the column (day numbers,
+    `_NO_DATE` for an impossible date)."""
+    valid = days[days != _NO_DATE]
+    outside = valid < low.toordinal()
+    if high is not None:
+        outside |= valid > high.toordinal()
+    return len(days) - len(valid), int(outside.sum()), _inversions(valid)
 
 
 def check_date_plausibility(raw_dates: list, contacts: pd.DataFrame, report: FileReport, case) -> list[RowWarning]:
@@ -107,46 +168,44 @@ def check_date_plausibility(raw_dates: list, contacts: pd.DataFrame, report: Fil
     added: list[RowWarning] = []
 
     # 1. month-first (US) dates read day-first
-    readings = [r for r in (_readings(v) for v in raw_dates) if r is not None]
-    text_rows = [v for v in raw_dates if isinstance(v, str) and _NUMERIC.match(v)]
-    if dob is not None and len(readings) >= MIN_ROWS:
-        uk = [r[0] for r in readings]
-        us = [r[1] for r in readings]
-        day_first_only = sum(1 for v in text_rows if (r := _readings(v)) and r[0] is not None and r[1] is None)
-        low = dob - dt.timedelta(days=ANTENATAL_DAYS)
-        bad_uk, bad_us = _badness(uk, low, end), _badness(us, low, end)
-        margin = max(2, int(0.2 * len(readings)))
-        if day_first_only == 0 and bad_us[0] == 0 and sum(bad_uk) - sum(bad_us) >= margin:
-            impossible, outside, disorder = bad_uk
-            problems = []
-            if impossible:
-                problems.append(f"{impossible} cannot be read day-first (a month above 12) and were rejected")
-            if outside:
-                problems.append(f"{outside} fall outside the case period")
-            if disorder:
-                problems.append(f"{disorder} step(s) go back in time")
-            message = (
-                f"{MONTH_FIRST_NOTE}: of {len(readings)} numeric dates read day-first, {'; '.join(problems)}; "
-                f"read month-first they would {'all ' if sum(bad_us) == 0 else ''}fit the case period and run in "
-                "order. Dates are never guessed: check how the file was exported and correct the dates "
-                "(or re-export with dd/mm/yyyy dates) before relying on this sheet"
-            )
-            added.append(RowWarning(None, column, message))
+    if dob is not None:
+        uk, us, day_first_only = _numeric_readings(raw_dates)
+        if len(uk) >= MIN_ROWS:
+            low = dob - dt.timedelta(days=ANTENATAL_DAYS)
+            bad_uk, bad_us = _badness(uk, low, end), _badness(us, low, end)
+            margin = max(2, int(0.2 * len(uk)))
+            if day_first_only == 0 and bad_us[0] == 0 and sum(bad_uk) - sum(bad_us) >= margin:
+                impossible, outside, disorder = bad_uk
+                problems = []
+                if impossible:
+                    problems.append(f"{impossible} cannot be read day-first (a month above 12) and were rejected")
+                if outside:
+                    problems.append(f"{outside} fall outside the case period")
+                if disorder:
+                    problems.append(f"{disorder} step(s) go back in time")
+                message = (
+                    f"{MONTH_FIRST_NOTE}: of {len(uk)} numeric dates read day-first, {'; '.join(problems)}; "
+                    f"read month-first they would {'all ' if sum(bad_us) == 0 else ''}fit the case period and "
+                    "run in order. Dates are never guessed: check how the file was exported and correct the "
+                    "dates (or re-export with dd/mm/yyyy dates) before relying on this sheet"
+                )
+                added.append(RowWarning(None, column, message))
 
     # 2. many dates after the review period / before birth
     if len(contacts) and "date" in contacts.columns:
-        dates = pd.to_datetime(contacts["date"]).dropna()
-        n = len(dates)
+        dates = _datetime64(contacts["date"])
+        n = int((~np.isnat(dates)).sum())
         checks = []
         if end is not None:
             what = "the review date" if case.review_date else "the child's date of death"
-            checks.append((dates > pd.Timestamp(end) + pd.Timedelta(days=1), f"after {what} ({end:%d/%m/%Y})"))
+            after = pd.Timestamp(end) + pd.Timedelta(days=1)
+            checks.append((dates > after.to_datetime64(), f"after {what} ({end:%d/%m/%Y})"))
         if dob is not None:
-            checks.append((dates < pd.Timestamp(dob), f"before the child's date of birth ({dob:%d/%m/%Y})"))
+            checks.append((dates < pd.Timestamp(dob).to_datetime64(), f"before the child's date of birth ({dob:%d/%m/%Y})"))
         for mask, what in checks:
             count = int(mask.sum())
             if n and count >= MIN_ROWS and count >= SHARE * n:
-                rows = _rows_of(contacts.loc[mask[mask].index])
+                rows = _rows_of(contacts.loc[contacts.index[np.flatnonzero(mask)]])
                 added.append(RowWarning(
                     None, column,
                     f"{count} of {n} dates in this sheet are {what} (rows {rows}): is this the right date "
@@ -168,41 +227,61 @@ def check_duplicate_rows(rows: list[list[object]], row_numbers: list[int], repor
     """Warn (row, no column) for every row identical in every cell to an earlier row: kept, not dropped."""
     first: dict[tuple, int] = {}
     added = []
-    # Fast path: rows whose plain tuple of cells is unique cannot be a duplicate of any row (two rows with
-    # equal typed keys have equal plain tuples), so only the rest need the typed key. Rows of one table
-    # have one width, so trailing blanks line up and need no stripping for this test.
+    # Fast path: a row whose plain tuple of cells has a hash no other row has cannot be a duplicate of
+    # any row (two rows with equal typed keys have equal plain tuples, hence equal hashes), so only the
+    # rest need the typed key. The hashes are taken in C, the repeats found with numpy. Rows of one
+    # table have one width, so trailing blanks line up and need no stripping for this test.
     candidates = None
-    if rows and len({len(values) for values in rows}) == 1:
+    if rows and len(set(map(len, rows))) == 1:
+        plain = list(map(tuple, rows))
         try:
-            plain = [tuple(values) for values in rows]
-            counts = Counter(plain)
+            hashes = np.fromiter(map(hash, plain), dtype=np.int64, count=len(plain))
         except TypeError:  # an unhashable cell: typed keys for every row
-            counts = None
-        if counts is not None:
-            candidates = [counts[p] > 1 for p in plain]
-    for k, (values, row) in enumerate(zip(rows, row_numbers)):
-        if candidates is not None:
-            if not candidates[k]:
-                continue
+            hashes = None
+        if hashes is not None:
+            candidates = _repeated(hashes)
+            if len(row_numbers) < len(rows):  # rows without a number are not checked (zip below)
+                candidates = [k for k in candidates if k < len(row_numbers)]
+    if candidates is not None:
+        blank = (type(None),) * len(rows[0])
+        for k in candidates:
             # The same test as the typed key below, without a tuple per cell: equal plain cells and
             # the same type in every cell (1, 1.0 and True stay apart). Every cell is hashable here
-            # and every row has the same width, so there are no trailing blanks to strip.
-            if all(v is None for v in values):
+            # and every row has the same width, so there are no trailing blanks to strip; a row of
+            # blanks only is no row.
+            types = tuple(map(type, rows[k]))
+            if types == blank:
                 continue
-            key = (plain[k], tuple(map(type, values)))
-        else:
+            key, row = (plain[k], types), row_numbers[k]
+            earlier = first.get(key, _UNSEEN)
+            if earlier is _UNSEEN:
+                first[key] = row
+            else:
+                added.append(RowWarning(row, None, _DUPLICATE.format(earlier)))
+    else:
+        for values, row in zip(rows, row_numbers):
             key = tuple(_hashable(v) for v in values)
             while key and key[-1] is None:
                 key = key[:-1]
             if not key:
                 continue
-        if key in first:
-            added.append(RowWarning(row, None, f"duplicate of row {first[key]}: the same in every column "
-                                               "(kept; delete one if it was entered twice)"))
-        else:
-            first[key] = row
+            if key in first:
+                added.append(RowWarning(row, None, _DUPLICATE.format(first[key])))
+            else:
+                first[key] = row
     report.warnings.extend(added)
     return added
+
+
+def _repeated(hashes: np.ndarray) -> list[int]:
+    """Positions (ascending) of the values of `hashes` that occur more than once."""
+    order = np.argsort(hashes, kind="stable")
+    ranked = hashes[order]
+    tie = ranked[1:] == ranked[:-1]
+    repeated = np.zeros(len(hashes), dtype=bool)
+    repeated[order[1:][tie]] = True
+    repeated[order[:-1][tie]] = True
+    return np.flatnonzero(repeated).tolist()
 
 
 def _hashable(value):
