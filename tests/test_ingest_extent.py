@@ -1,11 +1,10 @@
 """The xlsx used-range guard (`readers._sheet_extent`): a cheap search clears ordinary sheets, larger
 ones get the bound from every cell reference, and only a bound over the limit gets the exact scan."""
-from review.ingest import readers
-from review.ingest.readers import MAX_SHEET_CELLS, _check_extent, _sheet_extent
-
 import pytest
 
 from review.errors import FileTooLargeError
+from review.ingest import readers
+from review.ingest.readers import MAX_SHEET_CELLS, _check_extent, _sheet_extent
 
 
 def sheet(cells: list[tuple[str, str]]) -> bytes:
@@ -43,3 +42,28 @@ def test_the_quick_clearance_follows_the_limit(monkeypatch):
     monkeypatch.setattr(readers, "MAX_SHEET_CELLS", 100)
     assert _sheet_extent(sheet([("A1", VALUE), ("K20", VALUE)])) == (20, 11, "K20")
     assert MAX_SHEET_CELLS == 20_000_000
+
+
+# --- the array searches stand in for a regex and substring tests: same answers, byte for byte ---------
+_PIECES = [b'r="', b"r", b"=", b'"', b"A", b"Z", b"B", b"a", b"0", b"1", b"9", b"<f", b":f", b"f", b">", b" ", b"<", b":"]
+
+
+def test_the_far_cell_search_answers_as_the_regex_does():
+    import random
+
+    rng = random.Random(1)
+    samples = [b"", b'r="', b'r="AAA', b'r="A12345', b'r="AA12345', b'r="AA1234', b'xr="ZZZ1"', b'r="A1234"', b'=r="AAA']
+    samples += [b"".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 14))) for _ in range(20_000)]
+    for xml in samples:
+        assert readers._has_far_cell(xml) == bool(readers._FAR_CELL.search(xml)), xml
+
+
+def test_the_formula_search_answers_as_substring_tests_do():
+    import random
+
+    rng = random.Random(2)
+    samples = [b"", b"f", b"<f", b"<f>", b"<f ", b"x:f>", b"x:f ", b"<fx", b"f>", b"<c><v>1</v></c>"]
+    samples += [b"".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 10))) for _ in range(20_000)]
+    for xml in samples:
+        expected = any(needle in xml for needle in (b"<f>", b"<f ", b":f>", b":f "))
+        assert readers._has_formula(xml) == expected, xml

@@ -330,3 +330,84 @@ def test_zip_that_is_not_a_spreadsheet(tmp_path):
         zf.writestr("photo.txt", "hello")
     with pytest.raises(IngestError, match="not an Excel"):
         _read(tmp_path, "photos.xlsx")
+
+
+# --- the zip checks keep the xlsx parts they inflated; every guard still refuses -----------------------
+def test_many_kinds_of_blank_text_are_blank_and_other_values_are_kept(tmp_path):
+    wb = openpyxl.Workbook()
+    blanks = [" ", "  ", "\t", "\xa0", "\u2003", "\u3000", " \n "]  # more than the in-place path takes
+    wb.active.append(["Date", *blanks, 0, 1.5, True, "x", " x "])
+    wb.active.append([" ", "", None, "\xa0"])
+    wb.save(tmp_path / "blanks.xlsx")
+    rows = _read(tmp_path, "blanks.xlsx")[0].rows
+    assert rows[0] == ["Date", *[None] * len(blanks), 0, 1.5, True, "x", " x "]
+    assert [type(v) for v in rows[0][-5:-2]] == [float, float, bool]  # as calamine gives them
+    assert rows[1][:4] == [None, None, None, None]
+
+
+def _rewrite_sheet(path: Path, sheet: bytes) -> None:
+    with zipfile.ZipFile(path) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = sheet
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+
+
+def test_a_sheet_whose_directory_understates_its_size_is_still_refused(tmp_path):
+    """The sheet is the part the checks keep: a lie in its size is refused all the same."""
+    import struct
+
+    from review.errors import UnsafeFileError
+
+    write_chronology_xlsx(tmp_path / "liar.xlsx")
+    _rewrite_sheet(tmp_path / "liar.xlsx", b"<worksheet>" + b" " * (3 * 1024 * 1024) + b"</worksheet>")
+    data = bytearray((tmp_path / "liar.xlsx").read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    central = data.find(b"PK\x01\x02")
+    while data[central + 46: central + 46 + len(name)] != name:
+        central = data.find(b"PK\x01\x02", central + 4)
+    struct.pack_into("<I", data, central + 24, 1000)
+    (tmp_path / "liar.xlsx").write_bytes(bytes(data))
+    with pytest.raises(UnsafeFileError, match="'xl/worksheets/sheet1.xml' declares 1000 bytes but inflates to more"):
+        _read(tmp_path, "liar.xlsx")
+
+
+def test_a_dtd_in_a_kept_sheet_is_refused(tmp_path):
+    from review.errors import UnsafeFileError
+
+    write_chronology_xlsx(tmp_path / "xxe.xlsx")
+    _rewrite_sheet(tmp_path / "xxe.xlsx", b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><worksheet/>')
+    with pytest.raises(UnsafeFileError, match="worksheets/sheet1.xml' declares XML entities"):
+        _read(tmp_path, "xxe.xlsx")
+
+
+def test_a_sheet_with_a_stray_far_value_is_refused_from_the_kept_xml(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["Date", "Details"])
+    wb.active["XFD1048576"] = "stray"
+    wb.save(tmp_path / "stray.xlsx")
+    with pytest.raises(FileTooLargeError, match=r"A1:XFD1048576 \(1,048,576 rows x 16,384 columns\)"):
+        _read(tmp_path, "stray.xlsx")
+
+
+def test_a_sheet_the_checks_do_not_keep_is_read_from_the_zip(tmp_path):
+    """A stored (not deflated) sheet, and a sheet whose CRC is wrong: both are left to zipfile, as before."""
+    import struct
+
+    write_chronology_xlsx(tmp_path / "hv.xlsx")
+    with zipfile.ZipFile(tmp_path / "hv.xlsx") as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    with zipfile.ZipFile(tmp_path / "stored.xlsx", "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data, compress_type=zipfile.ZIP_STORED if "worksheets" in name else zipfile.ZIP_DEFLATED)
+    assert _read(tmp_path, "stored.xlsx")[0].rows == _read(tmp_path, "hv.xlsx")[0].rows
+    data = bytearray((tmp_path / "hv.xlsx").read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    central = data.find(b"PK\x01\x02")
+    while data[central + 46: central + 46 + len(name)] != name:
+        central = data.find(b"PK\x01\x02", central + 4)
+    struct.pack_into("<I", data, central + 16, 0x12345678)
+    (tmp_path / "bad_crc.xlsx").write_bytes(bytes(data))
+    with pytest.raises(IngestError, match="corrupt .*Bad CRC-32 for file 'xl/worksheets/sheet1.xml'"):
+        _read(tmp_path, "bad_crc.xlsx")
