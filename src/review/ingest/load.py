@@ -261,7 +261,7 @@ class _CaseBatch:
         for report, start, stop, raw_dates in self.checks:
             if blocks is not None and stop > start:
                 start, stop = moved[start], moved[start] + stop - start
-            part = contacts.iloc[start:stop].reset_index(drop=True)
+            part = contacts.iloc[start:stop]
             check_date_plausibility(raw_dates, part, report, self.case)
             if stop > start:
                 check_rows(part, report, self.case)
@@ -289,6 +289,8 @@ class _CaseBatch:
                 columns[name] = pd.DatetimeIndex(values).as_unit("ns")
             elif dtype == "string":
                 columns[name] = _string_array(values)
+            elif all(v is pd.NA for v in values):  # a column no sheet has (sequence, child seen)
+                columns[name] = pd.array([pd.NA], dtype=dtype).repeat(len(values))
             else:
                 columns[name] = pd.array(values, dtype=dtype)
         return pd.DataFrame(columns)
@@ -423,16 +425,20 @@ class _ColumnBuilder:
         not_details = {match.columns.get(n) for n in NOT_DETAILS}
         detail_columns = [c for c in range(self.cells.shape[1]) if c not in not_details]
         has_details = (~blank[np.ix_(data, detail_columns)]).any(axis=1) if detail_columns else np.zeros(len(data), bool)
-        keep = []
-        for k, (value, result) in enumerate(zip(dates, parsed)):
-            if value is None:
-                report.reject(int(row_numbers[k]), date_header, NO_DATE_REASON)
-            elif result.__class__ is str:
-                report.reject(int(row_numbers[k]), date_header, result)
-            elif not has_details[k]:
-                report.reject(int(row_numbers[k]), None, NO_DETAILS_REASON)
-            else:
-                keep.append(k)
+        rejected = [result.__class__ is str for result in parsed]  # no date (None) or unreadable
+        if any(rejected) or not has_details.all():
+            keep = []
+            for k, (value, result) in enumerate(zip(dates, parsed)):
+                if value is None:
+                    report.reject(int(row_numbers[k]), date_header, NO_DATE_REASON)
+                elif rejected[k]:
+                    report.reject(int(row_numbers[k]), date_header, result)
+                elif not has_details[k]:
+                    report.reject(int(row_numbers[k]), None, NO_DETAILS_REASON)
+                else:
+                    keep.append(k)
+        else:
+            keep = range(len(parsed))
         if not keep:
             return 0
         if len(keep) < len(parsed):
