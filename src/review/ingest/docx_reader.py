@@ -21,10 +21,15 @@ Decisions:
 """
 from __future__ import annotations
 
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
+from docx.exceptions import PythonDocxError
+from docx.opc.exceptions import OpcError
 from docx.oxml.ns import qn
+from lxml import etree
 
 from ..errors import EncryptedFileError, IngestError, UnsafeFileError
 from .tables import RawTable
@@ -159,16 +164,31 @@ def _declares_dtd(prolog: bytes) -> bool:
     return "<!DOCTYPE" in upper or "<!ENTITY" in upper
 
 
+#: what python-docx raises for a damaged package: zipfile's errors for a damaged member (bad CRC, cut
+#: short, encrypted, an unknown compression method), KeyError for a part the relationships name but the
+#: zip lacks, lxml's for XML that is not well-formed, AttributeError / TypeError / IndexError / ValueError
+#: for XML of the wrong shape (a relationships part without relationships), its own errors
+_PACKAGE_ERRORS = (
+    zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, struct.error,
+    KeyError, IndexError, AttributeError, TypeError, ValueError, etree.LxmlError, OpcError, PythonDocxError,
+)
+
+
 def _open_document(path: Path, rel: str):
     from docx.package import Package
 
     try:
         document_part = Package.open(str(path)).main_document_part
-    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors...
+    except _PACKAGE_ERRORS as exc:
         raise IngestError(f"corrupt Word document: {type(exc).__name__}: {exc}", file=rel) from None
     if document_part.content_type not in WORD_CONTENT_TYPES:
         raise IngestError(f"not a Word document: content type is {document_part.content_type!r}", file=rel)
-    return document_part.document
+    document = document_part.document
+    # a main part whose root is not <w:document> (or has no <w:body>) gives python-docx an element
+    # without the `body` the tables are read from
+    if getattr(document.element, "body", None) is None:
+        raise IngestError("corrupt Word document: the main document part holds no document body", file=rel)
+    return document
 
 
 # ---------------------------------------------------------------------------------------------------

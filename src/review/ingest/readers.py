@@ -10,7 +10,9 @@ rows counted).
 Before any parser opens a zip package, every member is inflated once to check its true size (zip bombs)
 and its XML parts are checked for DTDs (entities). The xlsx parts that pass whole are kept from that
 pass for the xlsx checks that read them (used range, formulas without a saved value), so a sheet's XML
-is inflated once here and once more by calamine, not three times.
+is inflated once here and once more by calamine, not three times. A member zipfile cannot read (bad
+CRC, cut short, encrypted, an unknown compression method, a local header that does not match the
+directory) is an `IngestError` naming the file and the member, never zipfile's own exception.
 """
 from __future__ import annotations
 
@@ -133,11 +135,12 @@ def _sniff(path: Path, rel: str) -> tuple[str, _XlsxParts | None]:
 def _zip_kind(path: Path, rel: str) -> tuple[str, _XlsxParts | None]:
     """(kind, for an xlsx its parts, holding the ones the checks inflated whole)."""
     try:
-        with zipfile.ZipFile(path) as zf:
+        with _open_zip(path, rel) as zf:
             infos = zf.infolist()
             names = {i.filename for i in infos}
             inflated = _check_inflation(infos, path, rel)
-            _check_xml_entities(zf, infos, rel, inflated)
+            app = "Word" if "word/document.xml" in names else "LibreOffice or Excel" if "content.xml" in names else "Excel"
+            _check_xml_entities(zf, infos, rel, inflated, app)
             if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
                 if "xl/workbook.bin" in names and "xl/workbook.xml" not in names:
                     raise IngestError("an Excel binary workbook (.xlsb) is not supported; save it as .xlsx", file=rel)
@@ -149,17 +152,68 @@ def _zip_kind(path: Path, rel: str) -> tuple[str, _XlsxParts | None]:
                         parts[info.filename] = inflated[index]
                     else:
                         parts.pop(info.filename, None)
-                return "xlsx", _XlsxParts(path, parts, [i.filename for i in infos])
+                return "xlsx", _XlsxParts(path, parts, [i.filename for i in infos], rel)
             if "word/document.xml" in names:
                 return "docx", None
             if "content.xml" in names:
-                mimetype = zf.read("mimetype").decode("ascii", "replace").strip() if "mimetype" in names else ""
+                mimetype = _read_member(zf, "mimetype", rel, app=app) if "mimetype" in names else b""
+                mimetype = mimetype.decode("ascii", "replace").strip()
                 if "spreadsheet" in mimetype or not mimetype:
                     return "ods", None
                 raise IngestError(f"an OpenDocument file of type {mimetype!r}, not a spreadsheet", file=rel)
     except zipfile.BadZipFile as exc:
         raise IngestError(f"the file is corrupt (damaged zip archive: {exc}); save it again from Excel", file=rel) from None
     raise IngestError("a zip archive, but not an Excel, OpenDocument or Word file", file=rel)
+
+
+#: what `zipfile` raises for a damaged archive or member besides `BadZipFile`: a short or invalid stream
+#: (EOFError, zlib.error, OSError from bz2/lzma or from a seek to an offset the directory invents), a
+#: member it cannot read (NotImplementedError: an unknown compression method, the patched-data or
+#: strong-encryption flag, a zip version it does not know; RuntimeError: the encrypted flag), fields
+#: too short to unpack (struct.error). Caught only around the calls that read the zip.
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, struct.error)
+
+
+def _open_zip(path: Path, rel: str) -> zipfile.ZipFile:
+    """`zipfile.ZipFile(path)`, a damaged directory an `IngestError` naming the file."""
+    try:
+        return zipfile.ZipFile(path)
+    except _ZIP_ERRORS as exc:
+        raise IngestError(
+            f"the file is corrupt (damaged zip archive: {_zip_reason(exc)}); save it again from Excel", file=rel
+        ) from None
+
+
+def _read_member(
+    zf: zipfile.ZipFile, member: str | zipfile.ZipInfo, rel: str | None, size: int = -1, app: str = "Excel"
+) -> bytes:
+    """The first `size` bytes (all with -1) of a zip member, as `zf.open(member).read(size)` gives them;
+    a damaged member (bad CRC, cut short, invalid stream, encrypted, an unknown compression method,
+    a local header that does not match the directory) an `IngestError` naming the file and the member,
+    telling the user to save it again from `app`."""
+    try:
+        with zf.open(member) as fh:
+            return fh.read(size)
+    except _ZIP_ERRORS as exc:
+        name = member.filename if isinstance(member, zipfile.ZipInfo) else member
+        raise IngestError(
+            f"the file is corrupt (damaged zip entry {name!r}: {_zip_reason(exc)}); save it again from {app}", file=rel
+        ) from None
+
+
+def _zip_reason(exc: Exception) -> str:
+    """What went wrong with a zip archive or member, in words (zipfile's own are sometimes none at all,
+    a ZipInfo repr, or the raw bytes of a header)."""
+    text = str(exc)
+    if isinstance(exc, zipfile.BadZipFile) and text.startswith("File name in directory"):
+        return "its local header names another file than the zip directory does"
+    if isinstance(exc, RuntimeError) and "encrypted" in text:
+        return "the entry is encrypted, which Office never does"
+    if isinstance(exc, EOFError):
+        return "the data ends too soon"
+    if isinstance(exc, OSError) and not isinstance(exc, zipfile.BadZipFile):
+        return f"unreadable data: {exc.strerror or _short(exc)}"
+    return _short(exc)
 
 
 def _check_inflation(infos: list[zipfile.ZipInfo], path: Path, rel: str) -> dict[int, bytes]:
@@ -202,8 +256,10 @@ def _check_declared_sizes(infos: list[zipfile.ZipInfo], path: Path, rel: str) ->
     budget = _KEEP_TOTAL_BYTES
     with open(path, "rb") as fh:
         for index, info in enumerate(infos):
-            if info.compress_type != zipfile.ZIP_DEFLATED or info.is_dir():
+            if info.compress_type != zipfile.ZIP_DEFLATED or info.filename.endswith("/"):  # is_dir(), for "" too
                 continue
+            if info.header_offset < 0:  # an offset before the archive's start (a damaged directory)
+                raise IngestError(f"the file is corrupt (damaged zip entry {info.filename!r})", file=rel)
             fh.seek(info.header_offset)
             header = fh.read(30)
             if len(header) < 30 or header[:4] != ZIP_MAGIC:
@@ -264,13 +320,18 @@ _XML_PART_SUFFIXES = (".xml", ".rels", ".vml")
 
 
 def _check_xml_entities(
-    zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], rel: str, inflated: dict[int, bytes] | None = None
+    zf: zipfile.ZipFile,
+    infos: list[zipfile.ZipInfo],
+    rel: str,
+    inflated: dict[int, bytes] | None = None,
+    app: str = "Excel",
 ) -> None:
     """Refuse a package whose XML parts declare a DTD (entities) before any parser opens them.
 
     A DTD can only come before the root element, so the start of each part is enough: taken from
     `inflated` ({index in `infos`: bytes}, as `_check_declared_sizes` keeps them) when the part is
-    there, else read from the zip."""
+    there, else read from the zip. A member zipfile cannot read is an `IngestError` (save it again from
+    `app`)."""
     inflated = inflated or {}
     for index, info in enumerate(infos):
         if not info.filename.lower().endswith(_XML_PART_SUFFIXES) or info.is_dir():
@@ -278,8 +339,7 @@ def _check_xml_entities(
         if index in inflated:
             head = inflated[index][:8192]
         else:
-            with zf.open(info) as fh:
-                head = fh.read(8192)
+            head = _read_member(zf, info, rel, 8192, app)
         if any(marker in head for marker in _DTD_MARKERS):
             raise UnsafeFileError(
                 f"refused: the part {info.filename!r} declares XML entities (<!DOCTYPE/<!ENTITY), which "
@@ -297,15 +357,18 @@ class _XlsxParts:
     the zip checks kept (`_check_declared_sizes`: complete, CRC checked), else from the zip, which is
     opened only then."""
 
-    def __init__(self, path: Path, kept: dict[str, bytes] | None = None, names: list[str] | None = None):
+    def __init__(
+        self, path: Path, kept: dict[str, bytes] | None = None, names: list[str] | None = None, rel: str | None = None
+    ):
         self._path = path
         self._kept = kept or {}
         self._names = names
+        self._rel = rel
         self._zf: zipfile.ZipFile | None = None
 
     def _zip(self) -> zipfile.ZipFile:
         if self._zf is None:
-            self._zf = zipfile.ZipFile(self._path)
+            self._zf = _open_zip(self._path, self._rel)
         return self._zf
 
     def namelist(self) -> list[str]:
@@ -313,7 +376,7 @@ class _XlsxParts:
 
     def read(self, name: str) -> bytes:
         data = self._kept.get(name)
-        return self._zip().read(name) if data is None else data
+        return _read_member(self._zip(), name, self._rel) if data is None else data
 
     def close(self) -> None:
         if self._zf is not None:
@@ -321,27 +384,61 @@ class _XlsxParts:
             self._zf = None
 
 
-def _xlsx_sheet_parts(zf: zipfile.ZipFile | _XlsxParts, sheet_names: list[str]) -> list[tuple[str, str]]:
-    """(sheet name, zip part) of the named sheets of an open xlsx, through the workbook's relationships."""
-    import posixpath
+def _xlsx_sheet_parts(
+    zf: zipfile.ZipFile | _XlsxParts, sheet_names: list[str], file: str | None = None
+) -> list[tuple[str, str]]:
+    """(sheet name, zip part) of the named sheets of an open xlsx, through the workbook's relationships.
 
-    from defusedxml import ElementTree
+    A part that is not well-formed XML (or declares entities) is an `IngestError` (`UnsafeFileError`)
+    naming `file`."""
+    import posixpath
 
     names = set(zf.namelist())
     if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
         return []
     targets = {}
-    for rel in ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels")):
+    for rel in _parse_part(zf, "xl/_rels/workbook.xml.rels", file):
         target = rel.get("Target", "")
         target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
         targets[rel.get("Id")] = target
-    sheets = ElementTree.fromstring(zf.read("xl/workbook.xml")).find(f"{_MAIN_NS}sheets")
+    sheets = _parse_part(zf, "xl/workbook.xml", file).find(f"{_MAIN_NS}sheets")
     parts = []
     for sheet in [] if sheets is None else sheets:
         name, part = sheet.get("name"), targets.get(sheet.get(f"{_REL_NS}id"))
         if name in sheet_names and part in names:
             parts.append((name, part))
     return parts
+
+
+def _parse_part(zf: zipfile.ZipFile | _XlsxParts, part: str, file: str | None):
+    """The root element of an xlsx part, parsed with defusedxml."""
+    from defusedxml import DefusedXmlException, ElementTree
+
+    data = zf.read(part)
+    try:
+        return ElementTree.fromstring(data)
+    except (ElementTree.ParseError, DefusedXmlException) as exc:
+        raise _bad_xml(f"the part {part!r}", exc, file) from None
+
+
+def _bad_xml(what: str, exc: Exception, rel: str | None, sheet: str | None = None) -> IngestError:
+    """The error for XML (`what`: "the part 'xl/workbook.xml'") defusedxml refused: it declares entities
+    (`UnsafeFileError`, as `_check_xml_entities` says it when it sees the DTD) or it is not well-formed
+    (`IngestError`)."""
+    from defusedxml import DefusedXmlException
+
+    if isinstance(exc, DefusedXmlException):
+        return UnsafeFileError(
+            f"refused: {what} declares XML entities (<!DOCTYPE/<!ENTITY), which Office never writes "
+            "(an XML external entity attack?)",
+            file=rel,
+            sheet=sheet,
+        )
+    return IngestError(
+        f"the file is corrupt ({what} is not well-formed XML: {_short(exc)}); save it again from Excel",
+        file=rel,
+        sheet=sheet,
+    )
 
 
 def _scan_xlsx_sheets(
@@ -356,7 +453,7 @@ def _scan_xlsx_sheets(
     formula_sheets: dict[str, bytes] = {}
     zf = _XlsxParts(path) if parts is None else parts
     try:
-        for name, part in _xlsx_sheet_parts(zf, sheet_names):
+        for name, part in _xlsx_sheet_parts(zf, sheet_names, zf._rel):
             xml = zf.read(part)
             extents[name] = _sheet_extent(xml)
             if _has_formula(xml):
@@ -382,27 +479,34 @@ def _has_formula(xml: bytes) -> bool:
     return bool((opens & closes).any())
 
 
-def _uncached_formulas(formula_sheets: dict[str, bytes]) -> dict[str, dict[tuple[int, int], str]]:
+def _uncached_formulas(
+    formula_sheets: dict[str, bytes], file: str | None = None
+) -> dict[str, dict[tuple[int, int], str]]:
     """{sheet: {(row index, column index): formula}} for xlsx formula cells that store no result, from
     the XML of the sheets that have a formula (`_scan_xlsx_sheets`).
 
-    Calamine shows such a cell as empty; the caller reports the row instead of accepting it silently."""
-    from defusedxml import ElementTree
+    Calamine shows such a cell as empty; the caller reports the row instead of accepting it silently.
+    A sheet's XML that is not well-formed (or declares entities) is an `IngestError` (`UnsafeFileError`)
+    naming `file` and the sheet."""
+    from defusedxml import DefusedXmlException, ElementTree
 
     found: dict[str, dict[tuple[int, int], str]] = {}
     for name, xml in formula_sheets.items():
         cells = {}
-        for _, element in ElementTree.iterparse(io.BytesIO(xml)):
-            if element.tag != f"{_MAIN_NS}c":
-                continue
-            formula = element.find(f"{_MAIN_NS}f")
-            value = element.find(f"{_MAIN_NS}v")
-            inline = element.find(f"{_MAIN_NS}is")
-            if formula is not None and (value is None or not value.text) and inline is None:
-                position = _cell_position(element.get("r", ""))
-                if position is not None:
-                    cells[position] = formula.text or "(shared formula)"
-            element.clear()
+        try:
+            for _, element in ElementTree.iterparse(io.BytesIO(xml)):
+                if element.tag != f"{_MAIN_NS}c":
+                    continue
+                formula = element.find(f"{_MAIN_NS}f")
+                value = element.find(f"{_MAIN_NS}v")
+                inline = element.find(f"{_MAIN_NS}is")
+                if formula is not None and (value is None or not value.text) and inline is None:
+                    position = _cell_position(element.get("r", ""))
+                    if position is not None:
+                        cells[position] = formula.text or "(shared formula)"
+                element.clear()
+        except (ElementTree.ParseError, DefusedXmlException) as exc:
+            raise _bad_xml("the sheet", exc, file, sheet=name) from None
         if cells:
             found[name] = cells
     return found
@@ -603,13 +707,13 @@ def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec, parts: _Xlsx
                 raise IngestError(f"the sheet cannot be read ({_short(exc)})", file=rel, sheet=meta.name) from None
             if ranges is None and kind in ("xlsx", "ods"):
                 if merge_fallback is None:
-                    merge_fallback = _openpyxl_merged_ranges(path) if kind == "xlsx" else _ods_merged_ranges(path, rel)
+                    merge_fallback = _openpyxl_merged_ranges(path, rel) if kind == "xlsx" else _ods_merged_ranges(path, rel)
                 ranges = merge_fallback.get(meta.name)
             rows = _blank_cells_to_none(rows)
             table = RawTable(rel, meta.name, rows, list(range(1, len(rows) + 1)), hidden=hidden)
             if kind == "xlsx":
                 if uncached is None:
-                    uncached = _uncached_formulas(formula_sheets)
+                    uncached = _uncached_formulas(formula_sheets, rel)
                 if uncached.get(meta.name):
                     table.uncached_formulas = uncached[meta.name]  # rows rejected by load, with the cell
                     table.notes.append(f"{len(uncached[meta.name])} formula cell(s) without a saved value")
@@ -689,20 +793,35 @@ def fill_merged(rows: list[list[object]], ranges, used_columns: tuple[int, int] 
     return filled
 
 
-def _openpyxl_merged_ranges(path: Path) -> dict[str, list]:
+def _openpyxl_merged_ranges(path: Path, rel: str | None = None) -> dict[str, list]:
     """Merged ranges per sheet via openpyxl: only for old calamine versions without merged_cell_ranges.
 
     Opening a workbook in openpyxl is slow, so it happens only when a sheet's XML has a <mergeCell.
+    A damaged part is an `IngestError` naming `rel`.
     """
-    with zipfile.ZipFile(path) as zf:
+    with _open_zip(path, rel) as zf:
         if not any(
-            n.startswith("xl/worksheets/") and n.endswith(".xml") and b"<mergeCell " in zf.read(n)
+            n.startswith("xl/worksheets/") and n.endswith(".xml") and b"<mergeCell " in _read_member(zf, n, rel)
             for n in zf.namelist()
         ):
             return {}
     import openpyxl
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError
 
-    workbook = openpyxl.load_workbook(path, read_only=False, data_only=True)
+    xml_errors: tuple[type[Exception], ...] = (ParseError, DefusedXmlException)
+    try:  # openpyxl parses with lxml when it is installed
+        from lxml.etree import LxmlError
+
+        xml_errors += (LxmlError,)
+    except ImportError:
+        pass
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=False, data_only=True)
+    except xml_errors as exc:
+        raise _bad_xml("a part", exc, rel) from None
+    except (*_ZIP_ERRORS, KeyError) as exc:  # a part missing or unreadable
+        raise IngestError(f"the file is corrupt ({_short(exc)}); save it again from Excel", file=rel) from None
     try:
         return {
             ws.title: [((r.min_row - 1, r.min_col - 1), (r.max_row - 1, r.max_col - 1)) for r in ws.merged_cells.ranges]
@@ -721,12 +840,13 @@ def _ods_merged_ranges(path: Path, rel: str) -> dict[str, list]:
     Walks content.xml once, counting rows and cells (with their repeat counts) to place every cell with
     number-rows-spanned / number-columns-spanned over 1. Skipped entirely when no cell spans.
     """
+    from defusedxml import DefusedXmlException
     from defusedxml import ElementTree as SafeET
 
     try:
-        with zipfile.ZipFile(path) as zf:
-            content = zf.read("content.xml")
-    except (KeyError, zipfile.BadZipFile):
+        with _open_zip(path, rel) as zf:
+            content = _read_member(zf, "content.xml", rel, app="LibreOffice or Excel")
+    except KeyError:  # no content.xml (`_zip_kind` calls such a file no ods)
         return {}
     if b"-spanned=" not in content:
         return {}
@@ -753,6 +873,8 @@ def _ods_merged_ranges(path: Path, rel: str) -> dict[str, list]:
                     column += int(cell.get(f"{t}number-columns-repeated", 1))
                 row += int(element.get(f"{t}number-rows-repeated", 1))
                 element.clear()
+    except DefusedXmlException as exc:  # a DTD `_check_xml_entities` did not see: past the part's start
+        raise _bad_xml("the part 'content.xml'", exc, rel) from None
     except (SafeET.ParseError, ValueError) as exc:
         raise IngestError(f"the ods file is corrupt ({_short(exc)})", file=rel) from None
     return ranges
