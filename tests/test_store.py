@@ -127,3 +127,31 @@ def test_parallel_build_gives_the_same_store_and_reports_failures(tmp_path):
     assert parallel.built == serial.built == ["K00", "K01", "K02", "K04"]
     assert parallel.failed[["case", "file", "stage"]].values.tolist() == [["case03", "case.yml", "ingest"]]
     pd.testing.assert_frame_equal(read_store(tmp_path / "parallel", "contacts"), read_store(tmp_path / "serial", "contacts"))
+
+
+def test_ingest_reports_of_many_cases_read_as_one_typed_table(tmp_path):
+    """A case whose rejections are all sheet-level (no row number) and one with row numbers: the
+    stored rejections and ingest tables read together, with their contracts' dtypes."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sheet_level = pd.DataFrame({"case_id": ["A"], "file": ["gp.xlsx"], "sheet": ["S"], "row": [None],
+                                "column": ["Date"], "kind": ["warning"], "reason": ["dates look month-first"]})
+    with_rows = pd.DataFrame({"case_id": ["B", "B"], "file": ["gp.csv"] * 2, "sheet": [""] * 2, "row": [4, 7],
+                              "column": [None, "Date"], "kind": ["rejected"] * 2, "reason": ["no date", "31/02"]})
+    report = pd.DataFrame({"case_id": ["A"], "file": ["gp.xlsx"], "sheet": ["S"], "hidden": [False],
+                           "header_row": [None], "rows_read": [3], "rows_accepted": [3], "rows_rejected": [0],
+                           "rows_skipped": [0], "notes": [""]})
+    write_part(tmp_path, "part-A", {"rejections": sheet_level, "ingest": report}, ["A"])
+    write_part(tmp_path, "part-B", {"rejections": with_rows, "ingest": report.assign(case_id="B", header_row=1)}, ["B"])
+    rejections = read_store(tmp_path, "rejections")
+    assert rejections["row"].tolist()[1:] == [4, 7] and rejections["row"].isna().tolist() == [True, False, False]
+    assert str(rejections["row"].dtype) == "Int64" and rejections["column"].tolist() == ["Date", "", "Date"]
+    assert str(read_store(tmp_path, "ingest")["header_row"].dtype) == "Int64"
+
+    # a store written before these tables had contracts: the parts' Parquet types disagree
+    pq.write_table(pa.Table.from_pandas(sheet_level.astype({"row": "string"}), preserve_index=False),
+                   tmp_path / "rejections" / "part-A.parquet")
+    pq.write_table(pa.Table.from_pandas(with_rows, preserve_index=False), tmp_path / "rejections" / "part-B.parquet")
+    old = read_store(tmp_path, "rejections")
+    assert old["row"].tolist()[1:] == [4, 7] and str(old["row"].dtype) == "Int64"

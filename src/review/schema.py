@@ -160,8 +160,18 @@ RESPONSE_LATENCY_COLUMNS: dict[str, str] = {
 
 
 def empty_frame(columns: dict[str, str]) -> pd.DataFrame:
-    """An empty table with the given column contract."""
-    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
+    """An empty table with the given column contract (a copy of one made once per contract: making it
+    costs ~2 ms, and every rule that finds nothing returns one)."""
+    key = tuple(columns.items())
+    template = _EMPTY_FRAMES.get(key)
+    if template is None:
+        if len(_EMPTY_FRAMES) > 64:
+            _EMPTY_FRAMES.clear()
+        template = _EMPTY_FRAMES[key] = pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
+    return template.copy()
+
+
+_EMPTY_FRAMES: dict[tuple, pd.DataFrame] = {}
 
 
 def conform(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:

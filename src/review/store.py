@@ -46,6 +46,14 @@ FAILURES = "failures.csv"
 STORE_FORMAT = "review-store/1"
 CASE_TABLE_COLUMNS = {"case_id": "string", "date_of_birth": "datetime64[ns]", "mobile_from": "datetime64[ns]",
                       "review_date": "datetime64[ns]"}
+#: the ingest report of each case, one row per file and sheet (IngestReport.to_frame)
+INGEST_TABLE_COLUMNS = {"case_id": "string", "file": "string", "sheet": "string", "hidden": "boolean",
+                        "header_row": "Int64", "rows_read": "Int64", "rows_accepted": "Int64",
+                        "rows_rejected": "Int64", "rows_skipped": "Int64", "notes": "string"}
+#: every rejected row and row warning of each case (IngestReport.rejections_frame); row and column are
+#: empty (NA, "") for a sheet-level warning
+REJECTION_TABLE_COLUMNS = {"case_id": "string", "file": "string", "sheet": "string", "row": "Int64",
+                           "column": "string", "kind": "string", "reason": "string"}
 #: column contracts of the stored tables (case_id first everywhere)
 CONTRACTS: dict[str, dict[str, str]] = {
     "contacts": CONTACT_COLUMNS,
@@ -53,6 +61,8 @@ CONTRACTS: dict[str, dict[str, str]] = {
     "flags": {"case_id": "string", **FLAG_COLUMNS},
     "response_latency": {"case_id": "string", **RESPONSE_LATENCY_COLUMNS},
     "cases": CASE_TABLE_COLUMNS,
+    "ingest": INGEST_TABLE_COLUMNS,
+    "rejections": REJECTION_TABLE_COLUMNS,
 }
 FAILURE_COLUMNS = ["case", "case_id", "file", "error", "stage", "time"]
 
@@ -183,15 +193,22 @@ def read_store(store_dir: str | Path, table: str, *, columns: list[str] | None =
     if not (store_dir / table).is_dir():
         raise StoreError(f"no table {table!r} in the store (tables: {', '.join(store_tables(store_dir))})",
                          file=store_dir)
+    contract = CONTRACTS.get(table)
+    if contract is not None and columns is not None:
+        contract = {k: v for k, v in contract.items() if k in columns}
     if files:
         frames = [pq.read_table(f, columns=columns) for f in files]
-        frame = pa.concat_tables(frames, promote_options="permissive").to_pandas()
+        try:
+            frame = pa.concat_tables(frames, promote_options="permissive").to_pandas()
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            # parts whose types disagree (written before the table had a contract: a column all empty in
+            # one case, numbers in another): each part through the contract, then together
+            if contract is None:
+                raise
+            frame = pd.concat([conform(f.to_pandas(), contract) for f in frames], ignore_index=True)
     else:
         frame = pd.DataFrame()
-    contract = CONTRACTS.get(table)
     if contract is not None:
-        if columns is not None:
-            contract = {k: v for k, v in contract.items() if k in columns}
         frame = conform(frame, contract)
     if "case_id" in frame.columns and len(frame):
         keep = frame["case_id"].isin(wanted)
