@@ -177,20 +177,36 @@ _EMPTY_FRAMES: dict[tuple, pd.DataFrame] = {}
 def conform(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """Return `frame` with exactly the contract's columns, in order, cast to their dtypes.
 
-    Missing columns are added empty; extra columns are kept after the contract's ones.
+    Missing columns are added empty; extra columns are kept after the contract's ones. A column that
+    already has its dtype (and, for text, no missing values) is kept as it is, not cast again: with
+    pandas' copy-on-write the result never shares changes with `frame`.
     """
-    out = frame.copy()
+    out = frame.copy(deep=False)
     for name, dtype in columns.items():
         if name not in out.columns:
             out[name] = pd.Series(pd.NA if dtype != "datetime64[ns]" else pd.NaT, index=out.index)
-        if dtype == "datetime64[ns]":
-            out[name] = pd.to_datetime(out[name]).astype("datetime64[ns]")
+        column = out[name]
+        if column.dtype == _pandas_dtype(dtype):
+            if dtype == "string" and column.hasnans:
+                out[name] = column.fillna("")
+        elif dtype == "datetime64[ns]":
+            out[name] = pd.to_datetime(column).astype("datetime64[ns]")
         elif dtype == "string":
-            out[name] = out[name].astype("string").fillna("")
+            out[name] = column.astype("string").fillna("")
         else:
-            out[name] = out[name].astype(dtype)
+            out[name] = column.astype(dtype)
     ordered = list(columns) + [c for c in out.columns if c not in columns]
     return out[ordered]
+
+
+def _pandas_dtype(dtype: str):
+    """The dtype object of a contract's dtype name ("string" is pandas' default string dtype)."""
+    if dtype not in _DTYPES:
+        _DTYPES[dtype] = pd.api.types.pandas_dtype(dtype)
+    return _DTYPES[dtype]
+
+
+_DTYPES: dict = {}
 
 
 def split_multi(value) -> list[str]:
