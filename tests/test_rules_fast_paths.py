@@ -66,3 +66,20 @@ def test_minus_days_equals_pandas():
             continue
         got = _minus_days(day, age)
         assert got.dtype == want.dtype and got.index.equals(want.index) and got.equals(want)
+
+
+def test_factorisations_are_shared_per_arrow_array():
+    from review.timeline import _codes, _factorize
+
+    column = _chunked_strings(6000, 3, np.random.default_rng(3))
+    first = _factorize(column)
+    assert _factorize(column)[0] is first[0]  # the same Arrow array: factorised once
+    assert not first[0].flags.writeable
+    codes, uniques = _codes(column, sort=False)
+    want_codes, want_uniques = pd.factorize(column.fillna(""))
+    assert np.array_equal(codes, want_codes) and list(uniques) == list(want_uniques)
+    changed = column.copy()
+    changed.iloc[0] = "something else"  # a new Arrow array: its own codes
+    codes, uniques = _codes(changed, sort=True)
+    want_codes, want_uniques = pd.factorize(changed.fillna(""), sort=True)
+    assert np.array_equal(codes, want_codes) and list(uniques) == list(want_uniques)

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..schema import FLAG_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame
+from ..timeline import _codes
 
 DAY = pd.Timedelta(days=1)
 PARTIAL_PRECISIONS = ("month", "year", "approximate")
@@ -70,12 +71,13 @@ class Context:
 
     # -- masks ------------------------------------------------------------------------------------
     # Text columns are factorised once (a chronology repeats a few values many times): a mask is then
-    # a lookup on the distinct values, not a string comparison over every row.
+    # a lookup on the distinct values, not a string comparison over every row. The codes (read-only) are
+    # those the timeline made of the same column when it still holds the same Arrow array
+    # (`timeline._codes`); only equality of codes matters here, not their numbering.
     def _coded(self, column: str) -> tuple[np.ndarray, np.ndarray]:
         key = ("coded", column)
         if key not in self.extra:
-            codes, uniques = pd.factorize(self.timeline[column].fillna(""))
-            self.extra[key] = (codes, np.asarray(uniques, dtype=object))
+            self.extra[key] = _codes(self.timeline[column], sort=False)
         return self.extra[key]
 
     def _isin(self, column: str, values) -> pd.Series:
@@ -241,8 +243,9 @@ def _minus_days(day: pd.Series, age: pd.Series) -> pd.Series:
 def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     columns = {name: TIMELINE_COLUMNS[name] for name in USED_COLUMNS}
     tl = conform_quick(timeline[[c for c in timeline.columns if c in columns]], columns)
-    codes, case_ids = pd.factorize(tl["case_id"], sort=True)
-    pcodes, puniques = pd.factorize(tl["date_precision"].fillna(""))
+    # (the factorisations the timeline made of these columns, when the arrays are the same: `_codes`)
+    codes, case_ids = _codes(tl["case_id"], sort=True)
+    pcodes, puniques = _codes(tl["date_precision"], sort=False)
     prec = np.array([PRECISION_RANK.get(str(u), 1) for u in puniques] + [1], dtype="int64")[pcodes]
     day = tl["date"].dt.normalize()
     day_i = day.to_numpy().astype("datetime64[ns]").astype("int64")
@@ -272,7 +275,7 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     tl["_case"] = codes.astype("int64")
     tl["_sd"] = day_numbers(tl["_start"])
     tl["_ed"] = day_numbers(tl["_end"])
-    acodes, auniques = pd.factorize(tl["agency"].fillna(""))
+    acodes, auniques = _codes(tl["agency"], sort=True)  # an int per (case, agency): equality is what counts
     tl["_agency"] = codes.astype("int64") * (len(auniques) + 1) + acodes
     tl["_group"] = tl["event_group"].where(tl["event_group"] != "", tl["event_id"])
     tl["_gcode"] = _group_codes(tl, codes)
@@ -313,7 +316,7 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     tl["_age_days"] = age
     tl["_dob"] = _minus_days(tl["_day"], age)
     tl["_mobile"] = mobile
-    return Context(timeline=tl, settings=settings, case_ids=pd.Index(case_ids))
+    return Context(timeline=tl, settings=settings, case_ids=pd.Index(case_ids, dtype=tl["case_id"].dtype))
 
 
 # ---------------------------------------------------------------------------------------------------
