@@ -9,6 +9,7 @@ Everything works on numpy arrays of the table sorted by ``case_id``: one call ca
 from __future__ import annotations
 
 import re
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -205,13 +206,34 @@ def _factorize(series: pd.Series, *, sort: bool = False) -> tuple[np.ndarray, pd
     """``series.fillna("").factorize(sort=sort)``. A column in long runs of one value (a sorted table's
     case ids, date precisions, mostly blank texts) is factorised by its run heads only: comparing
     neighbours is several times cheaper than hashing every string, every distinct value heads some run
-    and in the same first-appearance order, so codes and uniques are the same."""
+    and in the same first-appearance order, so codes and uniques are the same.
+
+    An Arrow-backed column is factorised once while its Arrow array lives (`_FACTORISED`): the timeline's
+    text columns are the contact table's own arrays, and the rule engine factorises several of the same
+    columns again. The codes are shared, so they are read-only."""
+    arrow = getattr(series.array, "_pa_array", None)
+    if isinstance(arrow, pa.ChunkedArray):
+        entry = _FACTORISED.get((id(arrow), sort))
+        if entry is not None and entry[0]() is arrow:
+            return entry[1]
     starts = _run_starts(series)
     if starts is None:
-        return series.fillna("").factorize(sort=sort)
-    heads = pd.Series(pd.arrays.ArrowStringArray(_take_arrow(series, starts)))
-    head_codes, uniques = heads.factorize(sort=sort)
-    return np.repeat(head_codes, np.diff(np.append(starts, len(series)))), uniques
+        codes, uniques = series.fillna("").factorize(sort=sort)
+    else:
+        heads = pd.Series(pd.arrays.ArrowStringArray(_take_arrow(series, starts)))
+        head_codes, uniques = heads.factorize(sort=sort)
+        codes = np.repeat(head_codes, np.diff(np.append(starts, len(series))))
+    if isinstance(arrow, pa.ChunkedArray):
+        codes.flags.writeable = False
+        key = (id(arrow), sort)
+        # the entry goes when the array does (before its id can be reused by another object)
+        _FACTORISED[key] = (weakref.ref(arrow, lambda _, key=key: _FACTORISED.pop(key, None)), (codes, uniques))
+    return codes, uniques
+
+
+#: `_factorize` results by (id of the Arrow array factorised, sort), each with a weak reference to that
+#: array: Arrow arrays are immutable, so the same array has the same codes
+_FACTORISED: dict[tuple[int, bool], tuple[weakref.ref, tuple[np.ndarray, object]]] = {}
 
 
 def _run_starts(series: pd.Series, *, probe: int = 4096, most: float = 1 / 8) -> np.ndarray | None:

@@ -14,6 +14,7 @@ import pandas as pd
 from .base import (
     DAY,
     Context,
+    column_at,
     deadline_rows,
     first_response,
     fmt_date,
@@ -21,7 +22,6 @@ from .base import (
     register,
     rows_of,
 )
-
 
 #: the timeline columns the rule reads from its rows (selected before the rows are)
 _COLUMNS = ["event_id", "case_id", "_case", "_day", "agency", "_review_end"]
@@ -34,7 +34,10 @@ def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
     candidates = ctx.types(params["request_contact_types"]) & tl["_exact"]
     words = [re.escape(w) for w in params["request_keywords"]]
     if words:  # the text is searched only on candidate rows: free text is the costly part at scale
-        text = tl.loc[candidates, "description"].fillna("") + " . " + tl.loc[candidates, "action"].fillna("")
+        pos = np.flatnonzero(candidates.to_numpy(dtype=bool))  # tl.loc[candidates, ...], without copying the columns
+        index = tl.index[pos]
+        text = (column_at(ctx, "description", pos, index).fillna("") + " . "
+                + column_at(ctx, "action", pos, index).fillna(""))
         asks = text.str.contains(r"(?i)\b(?:" + "|".join(words) + r")", regex=True).fillna(False).astype(bool)
         candidates = candidates & asks.reindex(tl.index, fill_value=False)
     triggers = rows_of(ctx, candidates, _COLUMNS)

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..schema import FLAG_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame
+from ..timeline import _codes
 
 DAY = pd.Timedelta(days=1)
 PARTIAL_PRECISIONS = ("month", "year", "approximate")
@@ -70,12 +71,13 @@ class Context:
 
     # -- masks ------------------------------------------------------------------------------------
     # Text columns are factorised once (a chronology repeats a few values many times): a mask is then
-    # a lookup on the distinct values, not a string comparison over every row.
+    # a lookup on the distinct values, not a string comparison over every row. The codes (read-only) are
+    # those the timeline made of the same column when it still holds the same Arrow array
+    # (`timeline._codes`); only equality of codes matters here, not their numbering.
     def _coded(self, column: str) -> tuple[np.ndarray, np.ndarray]:
         key = ("coded", column)
         if key not in self.extra:
-            codes, uniques = pd.factorize(self.timeline[column].fillna(""))
-            self.extra[key] = (codes, np.asarray(uniques, dtype=object))
+            self.extra[key] = _codes(self.timeline[column], sort=False)
         return self.extra[key]
 
     def _isin(self, column: str, values) -> pd.Series:
@@ -216,11 +218,34 @@ def _group_codes(tl: pd.DataFrame, case_codes: np.ndarray) -> np.ndarray:
     return out
 
 
+def _minus_days(day: pd.Series, age: pd.Series) -> pd.Series:
+    """``day - pd.to_timedelta(age.astype("float64"), unit="D")`` (the date of birth from a row's day and
+    the child's age then). Ages in whole days (as the timeline gives them) are subtracted as int64
+    nanoseconds, exactly what pandas computes for whole days, without its float conversion; fractional
+    ages, or values that could leave the datetime64[ns] range, take pandas' own path."""
+    days = age.to_numpy(dtype="float64", na_value=np.nan)
+    stamps = day.to_numpy(dtype="datetime64[ns]")
+    missing = np.isnan(days)
+    present = days[~missing]
+    whole = present.size == 0 or bool((np.abs(present) <= 50_000).all() and (present == np.trunc(present)).all())
+    ints = stamps.view("int64")
+    dated = ints[ints != np.iinfo("int64").min]
+    # within ~1824..2116 and at most ~137 years of age: no int64 overflow, nor a result pandas would reject
+    in_range = dated.size == 0 or bool(dated.min() > -(2**62) and dated.max() < 2**62)
+    if not (whole and in_range):
+        return day - pd.to_timedelta(age.astype("float64"), unit="D")
+    nanos = np.where(missing, 0, days).astype("int64") * np.int64(86_400 * 10**9)
+    out = stamps - nanos.view("timedelta64[ns]")
+    out[missing] = np.datetime64("NaT")
+    return pd.Series(out, index=day.index)
+
+
 def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     columns = {name: TIMELINE_COLUMNS[name] for name in USED_COLUMNS}
     tl = conform_quick(timeline[[c for c in timeline.columns if c in columns]], columns)
-    codes, case_ids = pd.factorize(tl["case_id"], sort=True)
-    pcodes, puniques = pd.factorize(tl["date_precision"].fillna(""))
+    # (the factorisations the timeline made of these columns, when the arrays are the same: `_codes`)
+    codes, case_ids = _codes(tl["case_id"], sort=True)
+    pcodes, puniques = _codes(tl["date_precision"], sort=False)
     prec = np.array([PRECISION_RANK.get(str(u), 1) for u in puniques] + [1], dtype="int64")[pcodes]
     day = tl["date"].dt.normalize()
     day_i = day.to_numpy().astype("datetime64[ns]").astype("int64")
@@ -250,7 +275,7 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     tl["_case"] = codes.astype("int64")
     tl["_sd"] = day_numbers(tl["_start"])
     tl["_ed"] = day_numbers(tl["_end"])
-    acodes, auniques = pd.factorize(tl["agency"].fillna(""))
+    acodes, auniques = _codes(tl["agency"], sort=True)  # an int per (case, agency): equality is what counts
     tl["_agency"] = codes.astype("int64") * (len(auniques) + 1) + acodes
     tl["_group"] = tl["event_group"].where(tl["event_group"] != "", tl["event_id"])
     tl["_gcode"] = _group_codes(tl, codes)
@@ -289,9 +314,9 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
                 mf = pd.Series(mf.to_numpy()[codes], index=tl.index)
                 mobile = mobile.fillna((tl["_day"] >= mf).astype("boolean").mask(mf.isna()))
     tl["_age_days"] = age
-    tl["_dob"] = tl["_day"] - pd.to_timedelta(age.astype("float64"), unit="D")
+    tl["_dob"] = _minus_days(tl["_day"], age)
     tl["_mobile"] = mobile
-    return Context(timeline=tl, settings=settings, case_ids=pd.Index(case_ids))
+    return Context(timeline=tl, settings=settings, case_ids=pd.Index(case_ids, dtype=tl["case_id"].dtype))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -371,7 +396,7 @@ def first_response(
     # only the responses' ids leave the arrow column (not the whole column as Python objects)
     ids = np.full(n, "", dtype=object)
     if has.any():
-        ids[has] = np.asarray(tl["event_id"].array.take(best_pos[has]), dtype=object)
+        ids[has] = np.asarray(take_rows(tl["event_id"], best_pos[has]), dtype=object)
     dates = np.where(has, best_start, 0).astype("datetime64[D]").astype("datetime64[ns]")
     dates[~has] = np.datetime64("NaT")
     return pd.DataFrame(
@@ -556,7 +581,36 @@ def fmt_days(days) -> pd.Series:
     return pd.Series(_day_texts(days), index=days.index, dtype="string")
 
 
-def rows_of(ctx: Context, mask: pd.Series, columns=None) -> pd.DataFrame:
+def take_rows(values, pos: np.ndarray):
+    """``values.take(pos)`` of a column (a Series or its array): the same array, but an Arrow-backed column of
+    several chunks (a store read from several part files) is taken chunk by chunk. Arrow's take on a
+    chunked array first concatenates the chunks, a copy of the whole column for every selection, however
+    few rows it takes."""
+    array = getattr(values, "array", values)
+    arrow = getattr(array, "_pa_array", None)
+    if not isinstance(arrow, pa.ChunkedArray) or arrow.num_chunks < 2 or not len(pos):
+        return array.take(pos)
+    pos = np.asarray(pos, dtype="int64")
+    if pos.min() < 0 or pos.max() >= len(arrow):  # negative or out-of-bounds positions: pandas' own rules
+        return array.take(pos)
+    ascending = len(pos) < 2 or bool((pos[1:] >= pos[:-1]).all())
+    order = None if ascending else np.argsort(pos, kind="stable")
+    rows = pos if ascending else pos[order]
+    bounds = np.cumsum([0] + [len(chunk) for chunk in arrow.chunks])
+    cuts = np.searchsorted(rows, bounds)
+    parts = [chunk.take(pa.array(rows[cuts[i]:cuts[i + 1]] - bounds[i]))
+             for i, chunk in enumerate(arrow.chunks) if cuts[i + 1] > cuts[i]]
+    taken = pa.concat_arrays(parts)
+    if order is not None:  # back to the requested order: a take of the (small) result
+        back = np.empty(len(order), dtype="int64")
+        back[order] = np.arange(len(order))
+        taken = taken.take(pa.array(back))
+    return array._from_pyarrow_array(taken)
+
+
+def rows_of(ctx: Context, mask, columns=None) -> pd.DataFrame:
+    """``ctx.timeline.loc[mask, columns].copy()`` for a boolean mask (Series or array) over the timeline's
+    rows: `columns` (default: those most rules read), each taken by `take_rows`."""
     cols = columns or [
         "event_id", "case_id", "_case", "_agency", "_day", "_start", "_end", "_exact", "date_precision",
         "agency", "agency_kind", "contact_type", "concerns", "escalation", "_group", "_gcode", "_age_days",
@@ -565,8 +619,14 @@ def rows_of(ctx: Context, mask: pd.Series, columns=None) -> pd.DataFrame:
     # the rows by position, column by column: the same frame as .loc[mask, cols].copy() (index
     # included), without the DataFrame-level boolean indexing and copy
     tl = ctx.timeline
-    pos = np.flatnonzero(mask.to_numpy(dtype=bool))
-    return pd.DataFrame({c: tl[c].array.take(pos) for c in cols}, index=tl.index[pos])
+    pos = np.flatnonzero(np.asarray(mask, dtype=bool))
+    return pd.DataFrame({c: take_rows(tl[c], pos) for c in cols}, index=tl.index[pos])
+
+
+def column_at(ctx: Context, name: str, pos, index: pd.Index) -> pd.Series:
+    """``ctx.timeline.loc[pos, name].set_axis(index)``: a column's values at row positions `pos` (the
+    prepared timeline's labels are its positions), by `take_rows`."""
+    return pd.Series(take_rows(ctx.timeline[name], np.asarray(pos, dtype="int64")), index=index, name=name)
 
 
 def first_per_group(frame: pd.DataFrame, keys=("_case", "_gcode")) -> pd.DataFrame:

@@ -26,7 +26,7 @@ def closure_with_open_concerns(ctx: Context, params: dict) -> pd.DataFrame:
     closures["lo"] = closures["_day"] - params["window_days"] * DAY
     codes, uniques = ctx._coded("concerns")  # rows with any concern: a look-up on the distinct values
     any_concern = np.append(uniques != "", False)[codes]
-    concerns = tl.loc[any_concern, ["_case", "_start", "_end", "_exact", "_gcode", "agency", "event_id", "concerns", "date_precision"]]
+    concerns = rows_of(ctx, any_concern, ["_case", "_start", "_end", "_exact", "_gcode", "agency", "event_id", "concerns", "date_precision"])
     concerns = concerns.assign(pos=concerns.index)
     pairs = window_pairs(ctx, closures[["_case", "lo", "_day", "_gcode"]], concerns, "lo", "_day")
     before = np.where(pairs["e__exact"], pairs["e_pos"] < pairs["t_index"], pairs["e__end"] < pairs["_day"])

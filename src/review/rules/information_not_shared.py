@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .base import fmt_tags, Context, fmt_date, joined, register
+from .base import Context, fmt_date, fmt_tags, joined, register, take_rows
 from .knowledge import decision_label, knowledge_pairs
 
 
@@ -47,8 +47,9 @@ def information_not_shared(ctx: Context, params: dict) -> pd.DataFrame:
     )
     # only the columns read below (and by decision_label), not every timeline column
     cols = ["case_id", "event_id", "_day", "agency", "contact_type", "description", "action"]
-    c = tl.loc[flags["c_index"], cols].set_index(flags.index)
-    d = tl.loc[flags["d_index"], cols].set_index(flags.index)
+    # (by position: the prepared timeline's index is 0..n-1; `take_rows` spares a copy of each column)
+    c = pd.DataFrame({name: take_rows(tl[name], flags["c_index"].to_numpy()) for name in cols}, index=flags.index)
+    d = pd.DataFrame({name: take_rows(tl[name], flags["d_index"].to_numpy()) for name in cols}, index=flags.index)
     decision = decision_label(ctx, d).str.replace("_", " ")
     trig = d if by_decision else c
 

@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .base import DAY, Context, first_response, joined, prepare, window_pairs
+from .base import DAY, Context, first_response, joined, prepare, rows_of, window_pairs
 
 
 def decision_mask(ctx: Context) -> pd.Series:
@@ -32,15 +32,17 @@ def _decision_mask(ctx: Context) -> pd.Series:
     if words:
         pattern = r"(?i)\b(?:" + "|".join(words) + r")\b"  # \b, not look-arounds: arrow's regex engine
         # chronologies repeat texts a great deal: search each distinct (description, action) pair once
-        d_codes, _ = ctx._coded("description")
+        d_codes, d_uniques = ctx._coded("description")
         a_codes, a_uniques = ctx._coded("action")
         pair = d_codes.astype("int64") * (len(a_uniques) + 1) + a_codes
         # codes in order of first appearance (a hash pass, not a sort): a row is the first of its
         # pair exactly when its code exceeds every code before it
         inverse, _ = pd.factorize(pair)
         first = np.flatnonzero(inverse > np.maximum.accumulate(np.r_[-1, inverse])[:-1])
-        sub = tl[["description", "action"]].iloc[first]
-        text = sub["description"].fillna("").astype(str) + " . " + sub["action"].fillna("").astype(str)
+        # the first rows' texts from the distinct values already factorised (the same values as
+        # ``tl[...].iloc[first].fillna("").astype(str)``, without selecting rows of the text columns)
+        text = (pd.Series(d_uniques[d_codes[first]], dtype=str) + " . "
+                + pd.Series(a_uniques[a_codes[first]], dtype=str))
         hits = text.str.contains(pattern, regex=True).fillna(False).astype(bool).to_numpy(dtype=bool)
         by_words = pd.Series(hits[inverse], index=tl.index)
     return (by_type | by_words) & tl["_exact"]
@@ -62,13 +64,13 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
     """One row per (decision, earlier concern row, concern tag): d_index and c_index (timeline index),
     tag, known (the concern had reached the deciding agency), c_agency, d_agency."""
     tl = ctx.timeline
-    decisions = tl.loc[decision_mask(ctx), ["_case", "_day", "_agency", "agency", "agency_kind"]].copy()
+    decisions = rows_of(ctx, decision_mask(ctx), ["_case", "_day", "_agency", "agency", "agency_kind"])
     cols = ["d_index", "c_index", "tag", "known", "c_agency", "d_agency"]
     if decisions.empty:
         return pd.DataFrame(columns=cols)
     decisions["lo"] = decisions["_day"] - window_days * DAY
     has = ctx.tags(tags)
-    concerns = tl.loc[has, ["_case", "_start", "_end", "_exact", "_gcode", "_agency", "agency", "escalation", "informed_agencies", "concerns"]]
+    concerns = rows_of(ctx, has, ["_case", "_start", "_end", "_exact", "_gcode", "_agency", "agency", "escalation", "informed_agencies", "concerns"])
     concerns = concerns.assign(pos=concerns.index)
     pairs = window_pairs(ctx, decisions, concerns, "lo", "_day")
     before = np.where(pairs["e__exact"], pairs["e_pos"] <= pairs["t_index"], pairs["e__end"] < pairs["_day"])

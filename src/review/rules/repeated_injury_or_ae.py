@@ -9,10 +9,19 @@ from __future__ import annotations
 import pandas as pd
 
 from .base import (
-    DAY, Context, delay_from, first_per_group, first_response, fmt_date, joined, outcome_text, register, rows_of,
+    DAY,
+    Context,
+    column_at,
+    delay_from,
+    first_per_group,
+    first_response,
+    fmt_date,
+    joined,
+    outcome_text,
+    register,
+    rows_of,
     window_pairs,
 )
-
 
 #: the timeline columns `_pattern` reads from its rows (selected before the rows are)
 _COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "_start", "_end", "_exact", "date_precision"]
@@ -21,7 +30,6 @@ _COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "_start", "_end", 
 def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, params: dict, variant: str):
     """Exact-date rows of `mask` that complete a pattern of `min_count` distinct events in the window
     and were not escalated in time."""
-    tl = ctx.timeline
     events = first_per_group(rows_of(ctx, mask, _COLUMNS))
     triggers = events[events["_exact"]].copy()
     if triggers.empty:
@@ -47,7 +55,7 @@ def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, pa
     t["evidence"] = joined(pairs["e_event_id"], pairs["t_index"]).reindex(t.index)
     first = pairs.sort_values(["t_index", "e__start"]).drop_duplicates("t_index").set_index("t_index")
     t["first_date"] = fmt_date(first["e__start"], first["e_date_precision"]).reindex(t.index)
-    all_agencies = joined(tl.loc[pairs["e_pos"], "agency"].set_axis(pairs.index), pairs["t_index"])
+    all_agencies = joined(column_at(ctx, "agency", pairs["e_pos"], pairs.index), pairs["t_index"])
     t["all_agencies"] = all_agencies.reindex(t.index)
     t["variant"] = variant
     return t

@@ -12,10 +12,19 @@ import numpy as np
 import pandas as pd
 
 from .base import (
-    DAY, Context, delay_from, first_per_group, first_response, fmt_date, joined, outcome_text, register, rows_of,
+    DAY,
+    Context,
+    column_at,
+    delay_from,
+    first_per_group,
+    first_response,
+    fmt_date,
+    joined,
+    outcome_text,
+    register,
+    rows_of,
     window_pairs,
 )
-
 
 #: the timeline columns the rule reads from its rows (selected before the rows are)
 _COLUMNS = [
@@ -61,7 +70,7 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     date_list = pd.Series(
         [", ".join(texts[a:b]) for a, b in zip(starts, ends)], index=keys[starts], dtype=dates["d"].dtype
     ).reindex(t.index)
-    agencies = joined(tl.loc[pairs["e_pos"], "agency"].set_axis(pairs.index), pairs["t_index"]).reindex(t.index)
+    agencies = joined(column_at(ctx, "agency", pairs["e_pos"], pairs.index), pairs["t_index"]).reindex(t.index)
 
     out = pd.DataFrame(index=t.index)
     out["case_id"] = t["case_id"]
