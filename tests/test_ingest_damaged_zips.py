@@ -209,7 +209,8 @@ def test_a_sheet_that_is_not_well_formed_xml_is_an_ingest_error(tmp_path):
 
 
 def test_a_dtd_after_a_long_comment_in_the_workbook_is_still_refused_as_unsafe(tmp_path):
-    """Past the start `_check_xml_entities` looks at, the DTD reaches defusedxml: still UnsafeFileError."""
+    """A DTD after a comment longer than a part's start: `_check_xml_entities` searches the whole part
+    (and defusedxml, which parses the workbook, would refuse it too): UnsafeFileError naming the part."""
     path = small_xlsx(tmp_path / "xxe.xlsx")
     with zipfile.ZipFile(path) as zf:
         parts = [(info.filename, zf.read(info)) for info in zf.infolist()]
@@ -223,6 +224,7 @@ def test_a_dtd_after_a_long_comment_in_the_workbook_is_still_refused_as_unsafe(t
     with pytest.raises(UnsafeFileError) as caught:
         read(path)
     assert caught.value.file == "xxe.xlsx" and "XML entities" in caught.value.message
+    assert "'xl/workbook.xml'" in caught.value.message
 
 
 def test_the_sample_xlsx_with_a_damaged_worksheet(tmp_path):

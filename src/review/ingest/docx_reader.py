@@ -17,7 +17,8 @@ Decisions:
 - nested tables (a table inside a cell) are not read; a note names the cell.
 - the file is checked before python-docx opens it: not a zip, no word/document.xml -> IngestError;
   an OLE compound file (what Word writes for a password-protected document) -> EncryptedFileError;
-  an over-large or over-compressed part, or a DTD / entity declaration -> UnsafeFileError.
+  an over-large or over-compressed part, or a DTD / entity declaration anywhere in an XML part (not
+  only at its start: a comment of any length may come before a DTD) -> UnsafeFileError.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from ..errors import EncryptedFileError, IngestError, UnsafeFileError
+from .readers import _DTD_CARRY, _XML_PART_SUFFIXES, _dtd_in
 from .tables import RawTable
 
 #: what a genuine chronology never exceeds; beyond this the file is treated as hostile
@@ -57,14 +59,17 @@ _W_R = qn("w:r")
 _DELETED = frozenset({qn("w:del"), qn("w:moveFrom")})
 
 
-def read_docx(path: Path, rel: str) -> list[RawTable]:
+def read_docx(path: Path, rel: str, *, dtd_searched: bool = False) -> list[RawTable]:
     """Every top-level table of the Word document at `path`, as RawTables named "table N".
 
     `rel` is the path relative to the case folder, used in `RawTable.file` and in error messages.
-    Raises IngestError (not a Word document, corrupt), EncryptedFileError, UnsafeFileError.
+    `dtd_searched`: the caller has already searched every XML part whole for a DTD (`read_tables`
+    does, while it inflates the package for its zip bomb check), so `check_docx_package` need not
+    inflate them whole again. Raises IngestError (not a Word document, corrupt), EncryptedFileError,
+    UnsafeFileError.
     """
     path = Path(path)
-    check_docx_package(path, rel)
+    check_docx_package(path, rel, dtd_searched=dtd_searched)
     document = _open_document(path, rel)
     body = document.element.body
     tables: list[RawTable] = []
@@ -86,8 +91,12 @@ def read_docx(path: Path, rel: str) -> list[RawTable]:
 # ---------------------------------------------------------------------------------------------------
 # Safety checks on the package, before any XML is parsed
 # ---------------------------------------------------------------------------------------------------
-def check_docx_package(path: Path, rel: str) -> None:
-    """Refuse files that are not Word packages, are encrypted, or look like zip bombs / XXE carriers."""
+def check_docx_package(path: Path, rel: str, *, dtd_searched: bool = False) -> None:
+    """Refuse files that are not Word packages, are encrypted, or look like zip bombs / XXE carriers.
+
+    Every XML part (.xml, .rels, .vml) is searched whole for a DTD / entity declaration: its first
+    64 KB decoded (case-insensitively), the rest in chunks for the byte markers `read_tables` looks
+    for. With `dtd_searched` (the caller has searched every part whole already) only the first 64 KB."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(8)
@@ -134,16 +143,17 @@ def check_docx_package(path: Path, rel: str) -> None:
                     file=rel,
                 )
             for info in infos:
-                if info.filename.endswith((".xml", ".rels")):
+                if info.filename.lower().endswith(_XML_PART_SUFFIXES) and not info.is_dir():
                     with archive.open(info) as part:
                         prolog = part.read(64 * 1024)
-                    if _declares_dtd(prolog):
+                        dtd = _declares_dtd(prolog) or (not dtd_searched and _rest_declares_dtd(part, prolog))
+                    if dtd:
                         raise UnsafeFileError(
                             f"{info.filename} declares a DTD or entities (XML external entity risk)", file=rel
                         )
     except zipfile.BadZipFile as exc:
         raise IngestError(f"corrupt Word document: {exc}", file=rel) from None
-    except (OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+    except (OSError, EOFError, NotImplementedError, RuntimeError, zlib.error, struct.error) as exc:
         raise IngestError(f"corrupt Word document: {exc}", file=rel) from None
 
 
@@ -153,6 +163,15 @@ def _looks_encrypted_ole(path: Path) -> bool:
     with open(path, "rb") as fh:
         data = fh.read(4 * 1024 * 1024)
     return "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data
+
+
+def _rest_declares_dtd(part, prolog: bytes) -> bool:
+    """Whether a DTD marker (as `read_tables` looks for them) is in the rest of the open `part`, whose
+    first bytes `prolog` were (read in chunks; zipfile reads no more than the declared size)."""
+    dtd, tail = False, prolog[-_DTD_CARRY:]
+    while not dtd and (chunk := part.read(1 << 20)):
+        dtd, tail = _dtd_in(chunk, tail)
+    return dtd
 
 
 def _declares_dtd(prolog: bytes) -> bool:

@@ -7,12 +7,13 @@ reports them for xlsx and xls, content.xml is walked for ods, and openpyxl (slow
 for a calamine too old to report them. Row numbers are the ones the spreadsheet shows (1-based, blank
 rows counted).
 
-Before any parser opens a zip package, every member is inflated once to check its true size (zip bombs)
-and its XML parts are checked for DTDs (entities). The xlsx parts that pass whole are kept from that
-pass for the xlsx checks that read them (used range, formulas without a saved value), so a sheet's XML
-is inflated once here and once more by calamine, not three times. A member zipfile cannot read (bad
-CRC, cut short, encrypted, an unknown compression method, a local header that does not match the
-directory) is an `IngestError` naming the file and the member, never zipfile's own exception.
+Before any parser opens a zip package, every member is inflated once to check its true size (zip
+bombs), and while it is inflated each XML part is searched, whole, for a DTD (entities); a stored XML
+part's bytes are searched as they are. The xlsx parts that pass whole are kept from that pass for the
+xlsx checks that read them (used range, formulas without a saved value), so a sheet's XML is inflated
+once here and once more by calamine, not three times. A member zipfile cannot read (bad CRC, cut
+short, encrypted, an unknown compression method, a local header that does not match the directory) is
+an `IngestError` naming the file and the member, never zipfile's own exception.
 """
 from __future__ import annotations
 
@@ -92,9 +93,10 @@ def sniff_kind(path: Path, rel: str) -> str:
 
 
 def _sniff(path: Path, rel: str) -> tuple[str, _XlsxParts | None]:
-    """(kind as `sniff_kind` gives it, for an xlsx its parts as the zip checks left them, else None)."""
-    with open(path, "rb") as fh:
-        head = fh.read(8)
+    """(kind as `sniff_kind` gives it, for an xlsx its parts as the zip checks left them, else None).
+
+    A file that cannot be opened or read (permissions, a directory, gone) is an `IngestError` naming it."""
+    head = _read_start(path, rel, 8)
     suffix = path.suffix.lower()
     if head.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC)):
         return _zip_kind(path, rel)
@@ -108,8 +110,7 @@ def _sniff(path: Path, rel: str) -> tuple[str, _XlsxParts | None]:
             raise IngestError("an old Word .doc file, not .docx; save it as .docx", file=rel)
         return "xls", None
     # Not a zip, not OLE2: text (csv) or something else pretending.
-    with open(path, "rb") as fh:
-        sample = fh.read(4096)
+    sample = _read_start(path, rel, 4096)
     if sample.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml"):
         raise IngestError(
             "an XML file, not a workbook (an 'XML Spreadsheet 2003' export?): open it in Excel and save it as .xlsx",
@@ -132,15 +133,24 @@ def _sniff(path: Path, rel: str) -> tuple[str, _XlsxParts | None]:
     raise IngestError(f"not a spreadsheet: the content is not a {suffix or 'known'} file", file=rel)
 
 
+def _read_start(path: Path, rel: str, size: int) -> bytes:
+    """The file's first `size` bytes; an unreadable file an `IngestError` naming it, as `read_tables` says it."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(size)
+    except OSError as exc:
+        raise IngestError(f"cannot open the file: {exc.strerror or exc}", file=rel) from None
+
+
 def _zip_kind(path: Path, rel: str) -> tuple[str, _XlsxParts | None]:
     """(kind, for an xlsx its parts, holding the ones the checks inflated whole)."""
     try:
         with _open_zip(path, rel) as zf:
             infos = zf.infolist()
             names = {i.filename for i in infos}
-            inflated = _check_inflation(infos, path, rel)
+            inflated, searched = _check_inflation(infos, path, rel)
             app = "Word" if "word/document.xml" in names else "LibreOffice or Excel" if "content.xml" in names else "Excel"
-            _check_xml_entities(zf, infos, rel, inflated, app)
+            _check_xml_entities(zf, infos, rel, inflated, app, searched)
             if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
                 if "xl/workbook.bin" in names and "xl/workbook.xml" not in names:
                     raise IngestError("an Excel binary workbook (.xlsb) is not supported; save it as .xlsx", file=rel)
@@ -195,10 +205,29 @@ def _read_member(
         with zf.open(member) as fh:
             return fh.read(size)
     except _ZIP_ERRORS as exc:
-        name = member.filename if isinstance(member, zipfile.ZipInfo) else member
-        raise IngestError(
-            f"the file is corrupt (damaged zip entry {name!r}: {_zip_reason(exc)}); save it again from {app}", file=rel
-        ) from None
+        raise _damaged_member(member, exc, rel, app) from None
+
+
+def _member_declares_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo, rel: str | None, app: str = "Excel") -> bool:
+    """Whether a DTD marker is in a zip member, read whole through zipfile in chunks (its first 8 KB
+    first, as `_read_member(zf, info, rel, 8192, app)` reads them), stopping at the first marker; a
+    member zipfile cannot read is the `IngestError` `_read_member` gives. zipfile reads no more than
+    the size the directory declares."""
+    try:
+        with zf.open(info) as fh:
+            dtd, tail = _dtd_in(fh.read(8192), b"")
+            while not dtd and (chunk := fh.read(1 << 16)):
+                dtd, tail = _dtd_in(chunk, tail)
+            return dtd
+    except _ZIP_ERRORS as exc:
+        raise _damaged_member(info, exc, rel, app) from None
+
+
+def _damaged_member(member: str | zipfile.ZipInfo, exc: Exception, rel: str | None, app: str) -> IngestError:
+    name = member.filename if isinstance(member, zipfile.ZipInfo) else member
+    return IngestError(
+        f"the file is corrupt (damaged zip entry {name!r}: {_zip_reason(exc)}); save it again from {app}", file=rel
+    )
 
 
 def _zip_reason(exc: Exception) -> str:
@@ -216,9 +245,11 @@ def _zip_reason(exc: Exception) -> str:
     return _short(exc)
 
 
-def _check_inflation(infos: list[zipfile.ZipInfo], path: Path, rel: str) -> dict[int, bytes]:
+def _check_inflation(
+    infos: list[zipfile.ZipInfo], path: Path, rel: str
+) -> tuple[dict[int, bytes], dict[int, bool]]:
     """Refuse a zip bomb: by the sizes the directory declares, then by the sizes the members really
-    inflate to (`_check_declared_sizes`, whose kept parts this returns)."""
+    inflate to (`_check_declared_sizes`, whose kept parts and DTD search this returns)."""
     inflated = sum(i.file_size for i in infos)
     compressed = max(path.stat().st_size, 1)
     if inflated > MAX_INFLATED_MB * 1024 * 1024 and inflated / compressed > MAX_INFLATE_RATIO:
@@ -242,21 +273,39 @@ _KEEP_TOTAL_BYTES = 64 * 1024 * 1024
 _UNKEPT_FLAGS = 0x1 | 0x20 | 0x40
 
 
-def _check_declared_sizes(infos: list[zipfile.ZipInfo], path: Path, rel: str) -> dict[int, bytes]:
+def _check_declared_sizes(
+    infos: list[zipfile.ZipInfo], path: Path, rel: str
+) -> tuple[dict[int, bytes], dict[int, bool]]:
     """Inflate every deflated member, in bounded chunks, and refuse the archive when one inflates past
     the size its directory declares: a zip bomb that understates its sizes would otherwise pass the
     directory check and be inflated whole by the workbook parser (which trusts the stream, not the
-    directory). Stops at the first lie; costs one decompression pass of the file.
+    directory). Stops at the first lie; costs one decompression pass of the file. Each stored XML part's
+    bytes are read too, for the DTD search (`_stored_declares_dtd`).
 
-    Returns {index in `infos`: inflated bytes} of the XML parts worth keeping (`_KEEP_PART_BYTES`) that
-    zipfile would read to exactly these bytes without an error: not encrypted, the same (ASCII) name in
-    the local header, the stream complete and as long as declared, the CRC right. Anything else is
-    left to zipfile, so that its reading (and its errors) stay what they were."""
+    Returns (kept, searched). kept: {index in `infos`: inflated bytes} of the XML parts worth keeping
+    (`_KEEP_PART_BYTES`) that zipfile would read to exactly these bytes without an error: not
+    encrypted, the same (ASCII) name in the local header, the stream complete and as long as declared,
+    the CRC right. Anything else is left to zipfile, so that its reading (and its errors) stay what
+    they were. searched: {index: whether a DTD marker is in it} of the XML parts (as
+    `_check_xml_entities` picks them) this pass saw whole: each deflated one, searched while it is
+    inflated (a kept part among them), and each stored one whose local header is sound, its bytes
+    read as they are (at most its compressed size, so bounded by the file's). A DTD is not refused
+    here but by `_check_xml_entities`, in member order, so that a file refused for another reason
+    still is, with the same error."""
     kept: dict[int, bytes] = {}
+    searched: dict[int, bool] = {}
     budget = _KEEP_TOTAL_BYTES
     with open(path, "rb") as fh:
         for index, info in enumerate(infos):
-            if info.compress_type != zipfile.ZIP_DEFLATED or info.filename.endswith("/"):  # is_dir(), for "" too
+            if info.filename.endswith("/"):  # is_dir(), for "" too
+                continue
+            xml = info.filename.lower().endswith(_XML_PART_SUFFIXES)
+            if info.compress_type == zipfile.ZIP_STORED and xml:
+                dtd = _stored_declares_dtd(fh, info)
+                if dtd is not None:
+                    searched[index] = dtd
+                continue
+            if info.compress_type != zipfile.ZIP_DEFLATED:
                 continue
             if info.header_offset < 0:  # an offset before the archive's start (a damaged directory)
                 raise IngestError(f"the file is corrupt (damaged zip entry {info.filename!r})", file=rel)
@@ -266,9 +315,9 @@ def _check_declared_sizes(infos: list[zipfile.ZipInfo], path: Path, rel: str) ->
                 raise IngestError(f"the file is corrupt (damaged zip entry {info.filename!r})", file=rel)
             name_length, extra_length = struct.unpack("<HH", header[26:30])
             keep = (
-                info.file_size <= budget
+                xml
+                and info.file_size <= budget
                 and not info.flag_bits & _UNKEPT_FLAGS
-                and info.filename.lower().endswith(_XML_PART_SUFFIXES)
                 and (info.file_size <= _KEEP_PART_BYTES or info.filename.startswith("xl/worksheets/"))
                 and info.orig_filename.isascii()
                 and fh.read(name_length) == info.orig_filename.encode("ascii")
@@ -278,6 +327,7 @@ def _check_declared_sizes(infos: list[zipfile.ZipInfo], path: Path, rel: str) ->
             limit = info.file_size + _SIZE_SLACK
             produced, left = 0, info.compress_size
             pieces = []
+            dtd, tail = False, b""
             try:
                 while left > 0 and not inflater.eof:
                     chunk = fh.read(min(left, 1 << 16))
@@ -288,6 +338,8 @@ def _check_declared_sizes(infos: list[zipfile.ZipInfo], path: Path, rel: str) ->
                     while data and not inflater.eof:
                         piece = inflater.decompress(data, 1 << 20)
                         produced += len(piece)
+                        if xml and not dtd:
+                            dtd, tail = _dtd_in(piece, tail)
                         if keep:
                             pieces.append(piece)
                         data = inflater.unconsumed_tail
@@ -299,12 +351,36 @@ def _check_declared_sizes(infos: list[zipfile.ZipInfo], path: Path, rel: str) ->
                             )
             except zlib.error as exc:
                 raise IngestError(f"the file is corrupt (damaged zip entry {info.filename!r}: {exc})", file=rel) from None
+            if xml:
+                searched[index] = dtd
             if keep and inflater.eof and produced == info.file_size:
                 data = pieces[0] if len(pieces) == 1 else b"".join(pieces)
                 if zlib.crc32(data) == info.CRC:
                     kept[index] = data
                     budget -= produced
-    return kept
+    return kept, searched
+
+
+def _stored_declares_dtd(fh, info: zipfile.ZipInfo) -> bool | None:
+    """Whether a DTD marker is in a stored (uncompressed) member's bytes, read from the open archive
+    `fh` in chunks, at most its compressed size; None when its local header is not sound (left to
+    zipfile, whose error it gives)."""
+    if info.header_offset < 0:
+        return None
+    fh.seek(info.header_offset)
+    header = fh.read(30)
+    if len(header) < 30 or header[:4] != ZIP_MAGIC:
+        return None
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    fh.seek(info.header_offset + 30 + name_length + extra_length)
+    dtd, tail, left = False, b"", info.compress_size
+    while left > 0 and not dtd:
+        chunk = fh.read(min(left, 1 << 16))
+        if not chunk:
+            break
+        left -= len(chunk)
+        dtd, tail = _dtd_in(chunk, tail)
+    return dtd
 
 
 #: what opens a DTD in an XML part (ASCII, UTF-16 LE and BE): Office files never have one; a DTD can
@@ -313,6 +389,47 @@ _DTD_MARKERS = tuple(
     marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY", "<!doctype", "<!entity")
     for encoding in ("ascii", "utf-16-le", "utf-16-be")
 )
+_ASCII_DTD_MARKERS = tuple(marker for marker in _DTD_MARKERS if b"\x00" not in marker)
+#: bytes of one piece carried to the next, so that a marker split between two pieces is found
+_DTD_CARRY = max(len(marker) for marker in _DTD_MARKERS) - 1
+
+
+def _dtd_in(piece: bytes, tail: bytes) -> tuple[bool, bytes]:
+    """(whether a DTD marker is in `piece` or spans `tail` + `piece`, the tail to carry to the next
+    piece): `tail` is the last `_DTD_CARRY` bytes before `piece` (b"" at the start of a part)."""
+    joint = tail + piece[:_DTD_CARRY]
+    found = (_may_hold_dtd(joint) and _holds_dtd(joint)) or (_may_hold_dtd(piece) and _holds_dtd(piece))
+    tail = piece[-_DTD_CARRY:] if len(piece) >= _DTD_CARRY else (tail + piece)[-_DTD_CARRY:]
+    return found, tail
+
+
+def _may_hold_dtd(data: bytes) -> bool:
+    """False when no DTD marker can be in `data`, found cheaply: every marker holds "<!" (ASCII) or
+    "<\\0!" (UTF-16), a "!" after "<" or NUL, and the XML Office writes holds few "!" or none, so
+    the first of them are looked at one by one (memchr); past 64, the byte before each of the others
+    is looked at all at once (numpy: a byte search for "<!" is slow in XML, where "<" abounds)."""
+    at = data.find(b"!")
+    for _ in range(64):
+        if at < 0:
+            return False
+        if at and data[at - 1] in (0x3C, 0x00):
+            return True
+        at = data.find(b"!", at + 1)
+    if at < 0:
+        return False
+    import numpy as np
+
+    codes = np.frombuffer(data, np.uint8)
+    before = codes[at - 1: -1][codes[at:] == 0x21]
+    return bool(((before == 0x3C) | (before == 0x00)).any())
+
+
+def _holds_dtd(data: bytes) -> bool:
+    """Whether a DTD marker is in `data`: without a NUL byte it is not UTF-16 (UTF-8 XML holds none),
+    so only the ASCII markers are looked for, and only when a "<!" is there."""
+    if b"\x00" in data:
+        return any(marker in data for marker in _DTD_MARKERS)
+    return b"<!" in data and any(marker in data for marker in _ASCII_DTD_MARKERS)
 
 
 #: the parts `_check_xml_entities` reads (lower-case name endings)
@@ -325,22 +442,35 @@ def _check_xml_entities(
     rel: str,
     inflated: dict[int, bytes] | None = None,
     app: str = "Excel",
+    searched: dict[int, bool] | None = None,
 ) -> None:
     """Refuse a package whose XML parts declare a DTD (entities) before any parser opens them.
 
-    A DTD can only come before the root element, so the start of each part is enough: taken from
-    `inflated` ({index in `infos`: bytes}, as `_check_declared_sizes` keeps them) when the part is
-    there, else read from the zip. A member zipfile cannot read is an `IngestError` (save it again from
-    `app`)."""
+    Each part is searched whole, not just its start: a DTD comes before the root element, but a comment
+    or processing instruction of any length may come before it. Past the root element a literal
+    "<!DOCTYPE" or "<!ENTITY" could only be inside a comment, a processing instruction or a CDATA
+    section (in text or an attribute it is "&lt;!DOCTYPE"), which Office and LibreOffice never write
+    there, so searching the whole part refuses no genuine file and needs no XML parsing to find where
+    the root element starts. The search was mostly done already: `searched` ({index in `infos`:
+    DTD marker found}, as `_check_declared_sizes` gives it) for the parts that pass saw whole. A part
+    it did not (compressed some other way, or a stored part whose local header is not sound) is read
+    whole from the zip here, in chunks. A part the pass saw whole but did not keep (`inflated`, {index:
+    bytes} as `_check_declared_sizes` keeps them, is not read again) still has its first 8 KB read from
+    the zip, as before, so that a member zipfile cannot read is the same `IngestError` (save it again
+    from `app`) it always was. Parts are refused in member order."""
     inflated = inflated or {}
+    searched = searched or {}
     for index, info in enumerate(infos):
         if not info.filename.lower().endswith(_XML_PART_SUFFIXES) or info.is_dir():
             continue
         if index in inflated:
-            head = inflated[index][:8192]
-        else:
+            dtd = searched[index] if index in searched else _dtd_in(inflated[index], b"")[0]
+        elif index in searched:
             head = _read_member(zf, info, rel, 8192, app)
-        if any(marker in head for marker in _DTD_MARKERS):
+            dtd = searched[index] or _dtd_in(head, b"")[0]
+        else:
+            dtd = _member_declares_dtd(zf, info, rel, app)
+        if dtd:
             raise UnsafeFileError(
                 f"refused: the part {info.filename!r} declares XML entities (<!DOCTYPE/<!ENTITY), which "
                 "Office never writes (an XML external entity attack?)",
@@ -873,7 +1003,7 @@ def _ods_merged_ranges(path: Path, rel: str) -> dict[str, list]:
                     column += int(cell.get(f"{t}number-columns-repeated", 1))
                 row += int(element.get(f"{t}number-rows-repeated", 1))
                 element.clear()
-    except DefusedXmlException as exc:  # a DTD `_check_xml_entities` did not see: past the part's start
+    except DefusedXmlException as exc:  # a DTD `_check_xml_entities` missed (it searches the whole part)
         raise _bad_xml("the part 'content.xml'", exc, rel) from None
     except (SafeET.ParseError, ValueError) as exc:
         raise IngestError(f"the ods file is corrupt ({_short(exc)})", file=rel) from None
@@ -983,5 +1113,5 @@ def _read_docx(path: Path, rel: str) -> list[RawTable]:
         from .docx_reader import read_docx
     except ImportError:
         raise IngestError("Word (.docx) chronologies cannot be read by this version", file=rel) from None
-    return read_docx(path, rel)
+    return read_docx(path, rel, dtd_searched=True)  # `_zip_kind` searched every XML part whole
 
