@@ -668,3 +668,70 @@ def test_within_equals_any_span_covering_the_day():
             c == uniques[code] and s.to_datetime64() <= d <= e.to_datetime64()
             for c, s, e in zip(spans["case_id"], spans["start"], span_end)) for code, d in zip(codes, days)]
         assert list(got) == [pd.NA if v is None else v for v in expected], trial
+
+
+def _reference_chronology_order(frame):
+    """chronology_order by its definition: one lexsort over every key (each text column's codes in
+    code-point order, NA as "")."""
+    import numpy as np
+
+    from review.timeline import _BIG, PRECISION_RANK, SORT_KEYS
+
+    def text(name):
+        values = frame[name].astype("string").fillna("").to_numpy(dtype=object)
+        return pd.factorize(values, sort=True)[0]
+
+    def ints(values):
+        values = values.astype("Int64")
+        return np.where(values.isna().to_numpy(), _BIG, values.to_numpy(dtype="int64", na_value=0))
+
+    date = frame["date"].to_numpy(dtype="datetime64[ns]")
+    precision = frame["date_precision"].astype("string").fillna("").to_numpy(dtype=object)
+    keys = [text("case_id"), np.where(np.isnat(date), _BIG, date.view("int64")),
+            np.array([PRECISION_RANK.get(p, len(PRECISION_RANK)) for p in precision], dtype="int64"),
+            ints(frame["sequence"]), text("agency"), text("source_file"), text("source_sheet"),
+            ints(frame["source_row"])] + [text(name) for name in SORT_KEYS[8:]]
+    return np.lexsort(keys[::-1])
+
+
+def test_chronology_order_of_sorted_and_unsorted_tables_equals_its_definition():
+    """A table already in chronology order takes a shortcut (no sort, source texts compared only where the
+    earlier keys tie); its order, as a shuffled table's, must be the definition's: ties on every
+    provenance key broken by event id and text, then by input order; NA, partial dates and sequences."""
+    import numpy as np
+    import pyarrow as pa
+
+    from review.timeline import chronology_order
+
+    rng = np.random.default_rng(11)
+    for trial in range(300):
+        n = int(rng.integers(1, 40))
+
+        def pick(values, na=0.0, n=n):
+            out = rng.choice(np.array(values, dtype=object), n)
+            return [None if rng.random() < na else v for v in out]
+
+        frame = conform(pd.DataFrame({
+            "case_id": pick(["c1", "c2"]),
+            "event_id": pick(["e1", "e2", "e3", "é"]),
+            "date": pick(["2023-01-01", "2023-01-02", "2023-02-01", None]),
+            "date_precision": pick(["day", "month", "year", "approximate", ""]),
+            "sequence": pick([1, 2, None]),
+            "agency": pick(["GP", "Hospital", "gp"], na=0.1),
+            "source_file": pick(["a.xlsx", "b.xlsx", "B.xlsx", "ä.xlsx", ""], na=0.2),
+            "source_sheet": pick(["S1", "S2", "s1"], na=0.2),
+            "source_row": pick([2, 3, 10, None]),
+            "contact_type": pick(["home_visit", "clinic"]),
+            "description": pick(["x", "y", ""], na=0.2),
+        }), CONTACT_COLUMNS)
+        expected = _reference_chronology_order(frame)
+        assert (chronology_order(frame) == expected).all(), trial
+        ordered = frame.take(expected).reset_index(drop=True)
+        assert (chronology_order(ordered) == _reference_chronology_order(ordered)).all(), trial
+        if trial % 3 == 0:  # the store's case: Arrow-backed text columns of several chunks
+            chunked = ordered.copy()
+            for name in ("source_file", "source_sheet"):
+                arrow = pa.array(chunked[name].to_numpy(dtype=object, na_value=None), type=pa.large_string())
+                half = len(arrow) // 2
+                chunked[name] = pd.arrays.ArrowStringArray(pa.chunked_array([arrow[:half], arrow[half:]]))
+            assert (chronology_order(chunked) == _reference_chronology_order(ordered)).all(), trial

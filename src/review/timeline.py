@@ -320,28 +320,33 @@ def _chronology_order(contacts: pd.DataFrame) -> tuple[np.ndarray, dict]:
     date = contacts["date"].to_numpy(dtype="datetime64[ns]")
     sequence = contacts["sequence"].astype("Int64")
     source_row = contacts["source_row"].astype("Int64")
-    primary = [
+    leading = [
         factorised["case_id"][0],
         _int_key(date.view("int64"), np.isnat(date)),
         _map_codes(*factorised["date_precision"], PRECISION_RANK, len(PRECISION_RANK)),
         _int_key(sequence.to_numpy(dtype="int64", na_value=0), sequence.isna().to_numpy()),
         factorised["agency"][0],
-        _codes(contacts["source_file"])[0],
-        _codes(contacts["source_sheet"])[0],
-        _int_key(source_row.to_numpy(dtype="int64", na_value=0), source_row.isna().to_numpy()),
     ]
-    words = _packed(primary)
-    order = np.argsort(words[0], kind="stable") if len(words) == 1 else np.lexsort(words[::-1])
-    # Tie-breakers (event_id, then the text) are only needed where the provenance keys tie: sort those
-    # rows alone (the ties are contiguous runs, so the subset keeps its places).
-    # Neighbours equal on every key are neighbours with equal packed words (the packing is one-to-one).
-    # With one word (the usual case) that is one comparison; with several, narrow word by word.
-    in_order = words[0][order]
-    candidates = np.flatnonzero(in_order[1:] == in_order[:-1])
-    for word in words[1:]:
-        candidates = candidates[word[order[candidates + 1]] == word[order[candidates]]]
-    same = np.zeros(n - 1, dtype=bool)
-    same[candidates] = True
+    row_key = _int_key(source_row.to_numpy(dtype="int64", na_value=0), source_row.isna().to_numpy())
+    same = _ordered_ties(contacts, leading, row_key)
+    if same is not None:  # already in order (a store's contacts are): no sort, and no factorising of
+        order = np.arange(n)  # the source columns (a stable sort of sorted keys is the identity)
+        run = np.concatenate([[0], np.cumsum(~same)])  # rows equal on every key share a run number
+        primary = [run]  # ascending with the keys: orders the tied rows as the keys themselves would
+    else:
+        primary = [*leading, _codes(contacts["source_file"])[0], _codes(contacts["source_sheet"])[0], row_key]
+        words = _packed(primary)
+        order = np.argsort(words[0], kind="stable") if len(words) == 1 else np.lexsort(words[::-1])
+        # Tie-breakers (event_id, then the text) are only needed where the provenance keys tie: sort those
+        # rows alone (the ties are contiguous runs, so the subset keeps its places).
+        # Neighbours equal on every key are neighbours with equal packed words (the packing is one-to-one).
+        # With one word (the usual case) that is one comparison; with several, narrow word by word.
+        in_order = words[0][order]
+        candidates = np.flatnonzero(in_order[1:] == in_order[:-1])
+        for word in words[1:]:
+            candidates = candidates[word[order[candidates + 1]] == word[order[candidates]]]
+        same = np.zeros(n - 1, dtype=bool)
+        same[candidates] = True
     tied = np.zeros(n, dtype=bool)
     tied[1:] |= same
     tied[:-1] |= same
@@ -350,6 +355,36 @@ def _chronology_order(contacts: pd.DataFrame) -> tuple[np.ndarray, dict]:
         keys = [k[rows] for k in primary] + [_codes(contacts[name].iloc[rows])[0] for name in SORT_KEYS[8:]]
         order[tied] = rows[np.lexsort(keys[::-1])]
     return order, factorised
+
+
+def _ordered_ties(contacts: pd.DataFrame, leading: list[np.ndarray], row_key: np.ndarray) -> np.ndarray | None:
+    """For contacts already in order on the sort keys (`leading`, then source_file, source_sheet in
+    code-point order, NA as "", then `row_key`): whether each row equals the next on all of them; None
+    when some row sorts before its predecessor.
+
+    Neighbours are compared key by key, a later key only where the earlier ones tie (few rows): the
+    source texts are compared as strings at those rows alone, never factorised over the whole table.
+    """
+    n = len(row_key)
+    equal = np.ones(n - 1, dtype=bool)
+    for key in leading:  # primary key first
+        if (equal & (key[1:] < key[:-1])).any():
+            return None
+        equal &= key[1:] == key[:-1]
+    at = np.flatnonzero(equal)  # ascending, and so is at + 1
+    for name in ("source_file", "source_sheet"):
+        if not len(at):
+            break
+        # binary (UTF-8) order of the texts is their code-point order, that of `_codes(sort=True)`
+        before, after = _take_arrow(contacts[name], at), _take_arrow(contacts[name], at + 1)
+        if pc.any(pc.less(after, before)).as_py():
+            return None
+        at = at[pc.equal(after, before).to_numpy(zero_copy_only=False)]
+    if len(at) and (row_key[at + 1] < row_key[at]).any():
+        return None
+    same = np.zeros(n - 1, dtype=bool)
+    same[at[row_key[at + 1] == row_key[at]]] = True
+    return same
 
 
 def _dense(key: np.ndarray) -> tuple[np.ndarray, int]:

@@ -47,23 +47,22 @@ def closure_with_open_concerns(ctx: Context, params: dict) -> pd.DataFrame:
     evidence = joined(pairs["e_event_id"], pairs["t_index"]).reindex(t.index)
     n = pairs.groupby("t_index")["e_event_id"].nunique().reindex(t.index)
 
-    out = pd.DataFrame(index=t.index)
-    out["case_id"] = t["case_id"]
-    out["trigger_event_id"] = t["event_id"]
-    out["trigger_date"] = t["_day"]
-    out["evidence_event_ids"] = t["event_id"] + "; " + evidence
-    out["expected_action"] = "case kept open (or concerns assessed) before closure / step-down"
-    out["expected_by"] = t["_day"]
-    out["actual_action_event_id"] = ""
-    out["actual_action_date"] = pd.NaT
-    out["delay_days"] = pd.NA
-    out["agencies"] = [
-        "; ".join(sorted({*a.split("; "), b})) for a, b in zip(agencies, t["agency"].astype(str))
-    ]
-    out["explanation"] = (
-        t["agency"] + " closed the case / stepped down on " + fmt_date(t["_day"]) + " (child aged " + fmt_age(t)
-        + ") although " + fmt_tags(tags) + " had been recorded by " + agencies + " in the previous "
-        + str(params["window_days"]) + " days (" + n.astype(int).astype(str) + " record"
-        + np.where(n == 1, "", "s") + ") with no assessment since."
-    )
-    return out
+    # one frame from its columns (aligned on t's index, as setting them one by one would)
+    return pd.DataFrame({
+        "case_id": t["case_id"],
+        "trigger_event_id": t["event_id"],
+        "trigger_date": t["_day"],
+        "evidence_event_ids": t["event_id"] + "; " + evidence,
+        "expected_action": "case kept open (or concerns assessed) before closure / step-down",
+        "expected_by": t["_day"],
+        "actual_action_event_id": "",
+        "actual_action_date": pd.NaT,
+        "delay_days": pd.NA,
+        "agencies": ["; ".join(sorted({*a.split("; "), b})) for a, b in zip(agencies, t["agency"].astype(str))],
+        "explanation": (
+            t["agency"] + " closed the case / stepped down on " + fmt_date(t["_day"]) + " (child aged " + fmt_age(t)
+            + ") although " + fmt_tags(tags) + " had been recorded by " + agencies + " in the previous "
+            + str(params["window_days"]) + " days (" + n.astype(int).astype(str) + " record"
+            + np.where(n == 1, "", "s") + ") with no assessment since."
+        ),
+    }, index=t.index)

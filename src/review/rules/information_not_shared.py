@@ -53,30 +53,32 @@ def information_not_shared(ctx: Context, params: dict) -> pd.DataFrame:
     decision = decision_label(ctx, d).str.replace("_", " ")
     trig = d if by_decision else c
 
-    out = pd.DataFrame(index=flags.index)
-    out["case_id"] = trig["case_id"]
-    out["variant"] = d["agency"] if not by_decision else ""
-    out["trigger_event_id"] = trig["event_id"]
-    out["trigger_date"] = trig["_day"]
-    out["evidence_event_ids"] = flags["evidence"]
-    out["expected_action"] = "concern shared with " + d["agency"] + " before its decision"
-    out["expected_by"] = d["_day"]
-    out["actual_action_event_id"] = ""
-    out["actual_action_date"] = pd.NaT
-    out["delay_days"] = pd.NA
-    out["agencies"] = [
-        "; ".join(sorted({*a.split("; "), b})) for a, b in zip(flags["from_agencies"], d["agency"].astype(str))
-    ]
     if by_decision:
-        out["explanation"] = (
+        explanation = (
             d["agency"] + " made a decision (" + decision + ") on " + fmt_date(d["_day"]) + " with no record that it knew of "
             + fmt_tags(flags["tags"]) + " recorded by " + flags["from_agencies"] + " in the previous "
             + str(params["window_days"]) + " days."
         )
     else:
-        out["explanation"] = (
+        explanation = (
             c["agency"] + " recorded " + fmt_tags(flags["tags"]) + " on " + fmt_date(c["_day"])
             + " and there is no record it reached " + d["agency"] + " before its decision (" + decision + ") on "
             + fmt_date(d["_day"]) + "."
         )
-    return out
+    # one frame from its columns (aligned on the flags' index, as setting them one by one would)
+    return pd.DataFrame({
+        "case_id": trig["case_id"],
+        "variant": d["agency"] if not by_decision else "",
+        "trigger_event_id": trig["event_id"],
+        "trigger_date": trig["_day"],
+        "evidence_event_ids": flags["evidence"],
+        "expected_action": "concern shared with " + d["agency"] + " before its decision",
+        "expected_by": d["_day"],
+        "actual_action_event_id": "",
+        "actual_action_date": pd.NaT,
+        "delay_days": pd.NA,
+        "agencies": [
+            "; ".join(sorted({*a.split("; "), b})) for a, b in zip(flags["from_agencies"], d["agency"].astype(str))
+        ],
+        "explanation": explanation,
+    }, index=flags.index)

@@ -44,20 +44,23 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
     missing = missing.mask(referral["timely"], "child protection medical")
     missing = missing.mask(medical["timely"], "referral to children's social care")
 
-    out = pd.DataFrame(index=t.index)
-    out["case_id"] = t["case_id"]
-    out["trigger_event_id"] = t["event_id"]
-    out["trigger_date"] = t["_day"]
-    out["evidence_event_ids"] = t["event_id"]
-    out["expected_action"] = "same-day referral to children's social care and child protection medical"
-    out["expected_by"] = t["deadline"]
-    out["actual_action_event_id"] = action_id
-    out["actual_action_date"] = action_date
-    out["delay_days"] = delay_from(t["deadline"], action_date, action_exact)
-    out["agencies"] = t["agency"]
-    out["explanation"] = (
+    delay = delay_from(t["deadline"], action_date, action_exact)
+    explanation = (
         t["agency"] + " recorded " + fmt_tags(t["concerns"]) + " on " + fmt_date(t["_day"]) + " in a child aged "
         + fmt_age(t) + " who was not independently mobile, with no same-day " + missing
-        + outcome_text(action_id, action_date, out["delay_days"], "the first referral and CP medical after it")
+        + outcome_text(action_id, action_date, delay, "the first referral and CP medical after it")
     )
-    return out
+    # one frame from its columns (aligned on t's index, as setting them one by one would)
+    return pd.DataFrame({
+        "case_id": t["case_id"],
+        "trigger_event_id": t["event_id"],
+        "trigger_date": t["_day"],
+        "evidence_event_ids": t["event_id"],
+        "expected_action": "same-day referral to children's social care and child protection medical",
+        "expected_by": t["deadline"],
+        "actual_action_event_id": action_id,
+        "actual_action_date": action_date,
+        "delay_days": delay,
+        "agencies": t["agency"],
+        "explanation": explanation,
+    }, index=t.index)

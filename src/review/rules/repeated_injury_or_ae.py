@@ -77,23 +77,27 @@ def repeated_injury_or_ae(ctx: Context, params: dict) -> pd.DataFrame:
     ):
         if t is None:
             continue
-        out = pd.DataFrame(index=t.index)
-        out["case_id"] = t["case_id"]
-        out["variant"] = t["variant"]
-        out["trigger_event_id"] = t["event_id"]
-        out["trigger_date"] = t["_day"]
-        out["evidence_event_ids"] = t["evidence"]
-        out["expected_action"] = "escalation of the pattern (referral to children's social care or CP medical)"
-        out["expected_by"] = t["deadline"]
-        out["actual_action_event_id"] = t["action_event_id"]
-        out["actual_action_date"] = t["action_date"]
-        out["delay_days"] = delay_from(t["deadline"], t["action_date"], t["action_exact"])
-        out["agencies"] = t["all_agencies"]
-        out["explanation"] = (
+        delay = delay_from(t["deadline"], t["action_date"], t["action_exact"])
+        explanation = (
             t["n"].astype(int).astype(str) + " " + noun + " within " + str(window) + " days ("
             + t["first_date"] + " to " + fmt_date(t["_day"]) + ", recorded by " + t["all_agencies"]
             + ") and no agency escalated within " + str(params["within_days"]) + " days of the latest"
-            + outcome_text(t["action_event_id"], t["action_date"], out["delay_days"], "the first escalation")
+            + outcome_text(t["action_event_id"], t["action_date"], delay, "the first escalation")
         )
-        parts.append(out)
+        # one frame from its columns (aligned on t's index, as setting them one by one on an empty
+        # frame would, at a fraction of the cost)
+        parts.append(pd.DataFrame({
+            "case_id": t["case_id"],
+            "variant": t["variant"],
+            "trigger_event_id": t["event_id"],
+            "trigger_date": t["_day"],
+            "evidence_event_ids": t["evidence"],
+            "expected_action": "escalation of the pattern (referral to children's social care or CP medical)",
+            "expected_by": t["deadline"],
+            "actual_action_event_id": t["action_event_id"],
+            "actual_action_date": t["action_date"],
+            "delay_days": delay,
+            "agencies": t["all_agencies"],
+            "explanation": explanation,
+        }, index=t.index))
     return pd.concat(parts) if parts else pd.DataFrame()

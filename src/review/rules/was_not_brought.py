@@ -72,21 +72,24 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     ).reindex(t.index)
     agencies = joined(column_at(ctx, "agency", pairs["e_pos"], pairs.index), pairs["t_index"]).reindex(t.index)
 
-    out = pd.DataFrame(index=t.index)
-    out["case_id"] = t["case_id"]
-    out["trigger_event_id"] = t["event_id"]
-    out["trigger_date"] = t["_day"]
-    out["evidence_event_ids"] = evidence
-    out["expected_action"] = "follow-up by " + t["agency"] + " (child seen, or escalation)"
-    out["expected_by"] = t["deadline"]
-    out["actual_action_event_id"] = t["action_event_id"]
-    out["actual_action_date"] = t["action_date"]
-    out["delay_days"] = delay_from(t["deadline"], t["action_date"], t["action_exact"])
-    out["agencies"] = agencies
-    out["explanation"] = (
+    delay = delay_from(t["deadline"], t["action_date"], t["action_exact"])
+    explanation = (
         "The child was not brought to " + n + " appointments with " + agencies + " within "
         + str(params["window_days"]) + " days (" + date_list + ") and " + t["agency"]
         + " did not see the child or escalate within " + str(params["follow_up_within_days"]) + " days of "
-        + fmt_date(t["_day"]) + outcome_text(t["action_event_id"], t["action_date"], out["delay_days"], "follow-up")
+        + fmt_date(t["_day"]) + outcome_text(t["action_event_id"], t["action_date"], delay, "follow-up")
     )
-    return out
+    # one frame from its columns (aligned on t's index, as setting them one by one would)
+    return pd.DataFrame({
+        "case_id": t["case_id"],
+        "trigger_event_id": t["event_id"],
+        "trigger_date": t["_day"],
+        "evidence_event_ids": evidence,
+        "expected_action": "follow-up by " + t["agency"] + " (child seen, or escalation)",
+        "expected_by": t["deadline"],
+        "actual_action_event_id": t["action_event_id"],
+        "actual_action_date": t["action_date"],
+        "delay_days": delay,
+        "agencies": agencies,
+        "explanation": explanation,
+    }, index=t.index)
