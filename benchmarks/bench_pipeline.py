@@ -5,7 +5,8 @@ plain row-by-row Python baselines (benchmarks/baseline_rowwise.py).
     python benchmarks/bench_pipeline.py --quick              # 10k and 100k, smaller ingest
     python benchmarks/bench_pipeline.py --sizes 10000,50000 --workers 2 --markdown out.md
 
-Every measurement runs in its own subprocess (fresh interpreter, nothing cached), which reports wall
+Every measurement runs --repeat times (default 3), each in its own subprocess (fresh interpreter,
+nothing cached); the median run is reported, with every run's time listed. Each run reports wall
 seconds and CPU seconds of the timed section and the peak resident memory (RSS) of that process (and,
 for Dask, of its children: the workers), sampled every 20 ms with psutil during the timed section. Data generation and
 writing are not timed. The row-by-row baseline (the same timeline and rules as the package, written
@@ -16,7 +17,7 @@ the plain way: tests/test_baseline_equivalence.py checks its flags equal the pac
 Measured per size: pandas in one process on the store's contacts (kept in chronology order by the
 store) and on the same rows shuffled; Dask on a LocalCluster of --workers processes (start-up not
 timed). Ingest: review.ingest over the case folders in one process and on --workers processes (pool
-start-up timed), the openpyxl row-by-row baseline, and two floors: calamine and openpyxl reading every
+start-up timed; the pipeline is imported before timing in both, and forked workers inherit it), the openpyxl row-by-row baseline, and two floors: calamine and openpyxl reading every
 cell and doing nothing else.
 """
 from __future__ import annotations
@@ -341,7 +342,21 @@ def prepare_ingest(data: Path, files: int, rows_per_file: int) -> None:
 # ---------------------------------------------------------------------------------------------------
 # Driver
 # ---------------------------------------------------------------------------------------------------
-def run_measurement(kind: str, data: Path, workers: int, timeout: float) -> dict | None:
+def run_measurement(kind: str, data: Path, workers: int, timeout: float, repeat: int = 1) -> dict | None:
+    """The measurement `kind` run `repeat` times, each in a fresh process; the run with the median time,
+    with every run's seconds under "runs" (a first run at 1M varies by up to a third between processes)."""
+    results = [_run_once(kind, data, workers, timeout) for _ in range(max(1, repeat))]
+    good = sorted((r for r in results if r and "seconds" in r), key=lambda r: r["seconds"])
+    if not good:
+        return results[-1]
+    median = dict(good[(len(good) - 1) // 2])
+    median["runs"] = [round(r["seconds"], 3) for r in results if r and "seconds" in r]
+    if "seconds_warm" in median:
+        median["runs_warm"] = [round(r["seconds_warm"], 3) for r in results if r and "seconds_warm" in r]
+    return median
+
+
+def _run_once(kind: str, data: Path, workers: int, timeout: float) -> dict | None:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--measure", kind, "--data", str(data),
            "--workers", str(workers)]
     started = time.perf_counter()
@@ -438,6 +453,15 @@ def report(results: dict, info: dict) -> str:
                   f"{_fmt_s(i.get('cpu_seconds'))} | {_fmt_s(_gb(i))} | {_fmt_s(par.get('seconds'))} | "
                   f"{par.get('workers', '-')} | {_fmt_s(b.get('seconds'))} | {_fmt_s(b.get('cpu_seconds'))} | {sp} | {spp} | "
                   f"{_fmt_s(i.get('load_before'))}/{_fmt_s(b.get('load_before'))} |", "", floor]
+    lines += ["", "Every run (seconds; each a fresh process; the tables show the median run):", ""]
+    for size, r in sorted(results["pipeline"].items(), key=lambda kv: int(kv[0])):
+        for engine, m in r.items():
+            if m and m.get("runs"):
+                lines.append(f"- {int(size):,} {engine}: " + " / ".join(f"{x:.2f}" for x in m["runs"])
+                             + (" (warm " + " / ".join(f"{x:.2f}" for x in m["runs_warm"]) + ")" if m.get("runs_warm") else ""))
+    for name, m in (results.get("ingest") or {}).items():
+        if m and m.get("runs"):
+            lines.append(f"- ingest {name}: " + " / ".join(f"{x:.2f}" for x in m["runs"]))
     lines += ["", "Targets:"] + [f"- {t}" for t in check_targets(results)]
     return "\n".join(lines)
 
@@ -504,6 +528,8 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per measurement")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of each measurement, each in a fresh process; the median is reported (default 3)")
     parser.add_argument("--workdir", default=os.environ.get("REVIEW_BENCH_DIR", "/tmp/review-bench"))
     parser.add_argument("--json", default=None, help="write all results as JSON here")
     parser.add_argument("--markdown", default=None, help="write the report as Markdown here")
@@ -526,13 +552,13 @@ def main(argv=None) -> int:
         data = work / f"n{size}"
         print(f"{size:,} contacts: preparing data", flush=True)
         prepare_store(data, size, args.parts)
-        entry = {"pandas": run_measurement("pandas", data, args.workers, args.timeout),
-                 "pandas_shuffled": run_measurement("pandas_shuffled", data, args.workers, args.timeout)}
+        entry = {"pandas": run_measurement("pandas", data, args.workers, args.timeout, args.repeat),
+                 "pandas_shuffled": run_measurement("pandas_shuffled", data, args.workers, args.timeout, args.repeat)}
         if not args.skip_dask:
-            entry["dask"] = run_measurement("dask", data, args.workers, args.timeout)
+            entry["dask"] = run_measurement("dask", data, args.workers, args.timeout, args.repeat)
         if not args.skip_baseline:
             if size <= args.baseline_max:
-                entry["baseline"] = run_measurement("baseline", data, args.workers, args.timeout)
+                entry["baseline"] = run_measurement("baseline", data, args.workers, args.timeout, args.repeat)
                 if entry["baseline"] and entry["baseline"].get("seconds"):
                     largest_baseline = (size, entry["baseline"]["seconds"])
             elif largest_baseline:
@@ -546,13 +572,13 @@ def main(argv=None) -> int:
         data = work / "ingest"
         print(f"ingest: preparing {args.ingest_files} xlsx files of ~{args.ingest_rows} rows", flush=True)
         prepare_ingest(data, args.ingest_files, args.ingest_rows)
-        results["ingest"] = {"ingest": run_measurement("ingest", data, args.workers, args.timeout),
-                             "parallel": run_measurement("ingest_parallel", data, args.workers, args.timeout),
-                             "read_calamine": run_measurement("read_calamine", data, args.workers, args.timeout),
+        results["ingest"] = {"ingest": run_measurement("ingest", data, args.workers, args.timeout, args.repeat),
+                             "parallel": run_measurement("ingest_parallel", data, args.workers, args.timeout, args.repeat),
+                             "read_calamine": run_measurement("read_calamine", data, args.workers, args.timeout, args.repeat),
                              "read_openpyxl": None if args.skip_baseline else
-                             run_measurement("read_openpyxl", data, args.workers, args.timeout),
+                             run_measurement("read_openpyxl", data, args.workers, args.timeout, args.repeat),
                              "baseline": None if args.skip_baseline else
-                             run_measurement("ingest_baseline", data, args.workers, args.timeout)}
+                             run_measurement("ingest_baseline", data, args.workers, args.timeout, args.repeat)}
     text = report(results, info)
     print()
     print(text)
