@@ -96,7 +96,7 @@ def _collector_paused():
 
     Ingest makes a row list per spreadsheet row and a few lists per column, none in a reference cycle,
     and they live until the case's table is built: the collector would walk them again and again for
-    nothing (about 6% of ingest, with a few full collections per hundred files). Reference counting
+    nothing (about 5% of ingest, with a few full collections per hundred files). Reference counting
     still frees everything as usual; cycles made meanwhile wait for the next collection."""
     enabled = gc.isenabled()
     gc.disable()
