@@ -21,7 +21,7 @@ import pandas as pd
 
 from .config import case_file
 from .errors import DecisionError
-from .schema import FLAG_COLUMNS, conform
+from .schema import FLAG_COLUMNS, conform, empty_frame
 
 DECISIONS_FILE = "decisions.csv"
 DECISION_VALUES = ("accepted", "rejected", "added")
@@ -92,7 +92,7 @@ def added_flag_id(rule_id: str, trigger_event_id: str, rationale: str, author: s
 # Reading
 # ---------------------------------------------------------------------------------------------------
 def _empty_decisions() -> pd.DataFrame:
-    return conform(pd.DataFrame(columns=list(DECISION_COLUMNS)), DECISION_COLUMNS)
+    return empty_frame(DECISION_COLUMNS)
 
 
 def _problems(rows: list[dict]) -> pd.DataFrame:

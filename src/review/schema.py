@@ -179,9 +179,10 @@ def conform(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
 
     Missing columns are added empty; extra columns are kept after the contract's ones. A column that
     already has its dtype (and, for text, no missing values) is kept as it is, not cast again: with
-    pandas' copy-on-write the result never shares changes with `frame`.
+    pandas' copy-on-write (pandas 3) the result never shares changes with `frame`; before it, `frame` is
+    copied first.
     """
-    out = frame.copy(deep=False)
+    out = frame.copy(deep=not _COPY_ON_WRITE)
     for name, dtype in columns.items():
         if name not in out.columns:
             out[name] = pd.Series(pd.NA if dtype != "datetime64[ns]" else pd.NaT, index=out.index)
@@ -196,7 +197,7 @@ def conform(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
         else:
             out[name] = column.astype(dtype)
     ordered = list(columns) + [c for c in out.columns if c not in columns]
-    return out[ordered]
+    return out if list(out.columns) == ordered else out[ordered]
 
 
 def _pandas_dtype(dtype: str):
@@ -207,6 +208,8 @@ def _pandas_dtype(dtype: str):
 
 
 _DTYPES: dict = {}
+#: pandas 3 always copies on write: a shallow copy then behaves as a copy
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
 
 
 def split_multi(value) -> list[str]:
