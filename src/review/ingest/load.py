@@ -133,7 +133,7 @@ def _load_vocab(case_dir) -> dict:
 #: (cell class, cell, time class, time) -> ParsedDate or rejection reason, for every case in the process:
 #: `parse_date` depends on the cells only, and a case store's cases share most of their dates
 _DATES: dict = {}
-MAX_CACHED_DATES = 100_000  # ~35 MB at most (a day of dates over 20 years is ~7,300 entries)
+MAX_CACHED_DATES = 100_000  # ~35 MB at most; every day of 20 years is ~7,300 entries
 
 
 def _parsed_dates() -> dict:
