@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..schema import FLAG_COLUMNS, empty_frame
+from ..schema import FLAG_COLUMNS, conform, empty_frame
 from . import (  # noqa: F401  (importing a rule module registers it)
     assessment_wait,
     child_not_seen,
@@ -26,7 +26,7 @@ from . import (  # noqa: F401  (importing a rule module registers it)
     strategy_no_conference,
     was_not_brought,
 )
-from .base import REGISTRY, Context, conform_quick, prepare
+from .base import REGISTRY, Context, prepare
 from .knowledge import agency_knowledge
 from .latency import response_latency
 from .settings import load_rules, merge_rules, package_rules
@@ -72,8 +72,8 @@ def detect(timeline: pd.DataFrame, case=None, rules: dict | None = None, *, only
     frames = [f for f in frames if not f.empty]
     if not frames:
         return empty_frame(FLAG_TABLE_COLUMNS)
-    # every rule's flags already conform (finish_flags): conform_quick skips the no-op casts and the copy
-    flags = conform_quick(pd.concat(frames, ignore_index=True), FLAG_TABLE_COLUMNS)
+    # every rule's flags already conform (finish_flags): conform skips the no-op casts
+    flags = conform(pd.concat(frames, ignore_index=True), FLAG_TABLE_COLUMNS)
     return sort_flags(flags)
 
 

@@ -242,7 +242,7 @@ def _minus_days(day: pd.Series, age: pd.Series) -> pd.Series:
 
 def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     columns = {name: TIMELINE_COLUMNS[name] for name in USED_COLUMNS}
-    tl = conform_quick(timeline[[c for c in timeline.columns if c in columns]], columns)
+    tl = conform(timeline[[c for c in timeline.columns if c in columns]], columns)
     # (the factorisations the timeline made of these columns, when the arrays are the same: `_codes`)
     codes, case_ids = _codes(tl["case_id"], sort=True)
     pcodes, puniques = _codes(tl["date_precision"], sort=False)
@@ -691,7 +691,7 @@ def finish_flags(rule_id: str, spec: dict, rows: pd.DataFrame) -> pd.DataFrame:
     severity, failing_category.
 
     The flag table is built once from its columns (each read from `rows` once and cast only when not
-    already of the contract's dtype, as `conform_quick` would; the rule's own values built directly as
+    already of the contract's dtype, as `schema.conform` would; the rule's own values built directly as
     string arrays), not by setting and re-reading columns of a copy.
     """
     if rows is None or rows.empty:
@@ -735,7 +735,7 @@ def finish_flags(rule_id: str, spec: dict, rows: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for name, dtype in _FLAG_TABLE.items():
         values = columns[name] if name in columns else rows[name] if name in present else None
-        if values is None:  # an absent column: empty, as conform_quick adds it
+        if values is None:  # an absent column: empty, as `schema.conform` adds it
             values = pd.Series(pd.NA if dtype != "datetime64[ns]" else pd.NaT, index=index)
         elif keep is not None:
             values = values[keep]
@@ -765,7 +765,7 @@ def _constant_text(value, n: int, index: pd.Index):
 
 
 def _cast(values: pd.Series, dtype: str) -> pd.Series:
-    """One column cast to its contract dtype exactly as `conform_quick` (and `schema.conform`) casts it."""
+    """One column cast to its contract dtype exactly as `schema.conform` casts it."""
     if dtype == "string":
         return pd.Series(_text_array(values), index=values.index, copy=False)
     if values.dtype == _DTYPES[dtype]:
@@ -773,31 +773,6 @@ def _cast(values: pd.Series, dtype: str) -> pd.Series:
     if dtype == "datetime64[ns]":
         return pd.to_datetime(values).astype("datetime64[ns]")
     return values.astype(dtype)
-
-
-def conform_quick(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
-    """`schema.conform` (same statements, same result), skipping the casts that would not change a
-    column: one already of the contract's dtype (and, for text, without a missing value to fill). A
-    rule's flags mostly conform already, and no-op casts of every column were most of the cost of
-    finishing a small table. Keep in step with `schema.conform`.
-
-    The copy is shallow: columns are only ever replaced here, never written into, so `frame`'s data is
-    shared, not duplicated (with copy-on-write, pandas >= 3, even a later in-place write copies first)."""
-    out = frame.copy(deep=False)
-    for name, dtype in columns.items():
-        if name not in out.columns:
-            out[name] = pd.Series(pd.NA if dtype != "datetime64[ns]" else pd.NaT, index=out.index)
-        values = out[name]
-        if values.dtype == pd.api.types.pandas_dtype(dtype) and not (dtype == "string" and values.hasnans):
-            continue
-        if dtype == "datetime64[ns]":
-            out[name] = pd.to_datetime(values).astype("datetime64[ns]")
-        elif dtype == "string":
-            out[name] = values.astype("string").fillna("")
-        else:
-            out[name] = values.astype(dtype)
-    ordered = list(columns) + [c for c in out.columns if c not in columns]
-    return out[ordered]
 
 
 def outcome_text(action_id: pd.Series, action_date: pd.Series, delay: pd.Series, what: str = "it") -> pd.Series:
