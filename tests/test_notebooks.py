@@ -67,6 +67,7 @@ def executed(tmp_path_factory):
         notebooks_dir=NOTEBOOKS,
         parameters={"03_missed_escalations": {"record": record}},
         progress=False,
+        cell_timeout=300,  # a hung kernel fails the test instead of the CI run's time limit
     )
     return {p.stem: nbformat.read(p, as_version=4) for p in paths}, case_dir, out_dir
 

@@ -42,6 +42,10 @@ def to_html(executed: Path) -> Path:
     return target
 
 
+#: seconds a notebook cell may run before the run fails (the sample case's slowest cell takes ~2 s)
+CELL_TIMEOUT = 1800
+
+
 def run_notebooks(
     case_dir: str | Path,
     out_dir: str | Path,
@@ -51,12 +55,15 @@ def run_notebooks(
     parameters: dict | None = None,
     html: bool = True,
     progress: bool = True,
+    cell_timeout: float | None = CELL_TIMEOUT,
 ) -> list[Path]:
     """Execute the suite (or `names`) on a case; return the executed notebooks' paths.
 
     Executed copies go to `out_dir/notebooks/`; cells run with the notebooks folder as working
     directory, and `case_dir` / `out_dir` are passed as absolute paths. A cell error raises
-    papermill's PapermillExecutionError naming the notebook and cell.
+    papermill's PapermillExecutionError naming the notebook and cell. A cell still running after
+    `cell_timeout` seconds fails the same way (None: wait for ever): a kernel message lost on the way,
+    rare but seen with widget cells, would otherwise leave the run waiting for ever.
     """
     import papermill as pm
 
@@ -79,6 +86,7 @@ def run_notebooks(
             cwd=str(source_dir),
             kernel_name="python3",
             progress_bar=progress,
+            execution_timeout=cell_timeout,
         )
         if html:
             to_html(target)
