@@ -17,8 +17,10 @@ the plain way: tests/test_baseline_equivalence.py checks its flags equal the pac
 Measured per size: pandas in one process on the store's contacts (kept in chronology order by the
 store) and on the same rows shuffled; Dask on a LocalCluster of --workers processes (start-up not
 timed). Ingest: review.ingest over the case folders in one process and on --workers processes (pool
-start-up timed; the pipeline is imported before timing in both, and forked workers inherit it), the openpyxl row-by-row baseline, and two floors: calamine and openpyxl reading every
-cell and doing nothing else.
+start-up timed; the pipeline is imported before timing in both, and forked workers inherit it), the
+openpyxl row-by-row baseline, and two floors: calamine and openpyxl reading every cell and doing nothing
+else. build-all: `review build-all` over --build-all-cases synthetic case folders into a fresh store,
+analysing one case per call, in batches (what it does), and in batches on --workers processes.
 """
 from __future__ import annotations
 
@@ -214,6 +216,26 @@ def measure(kind: str, data: Path, workers: int) -> None:
             t1 = time.perf_counter()
         _emit({"kind": kind, "rows": sum(len(c) for c, _, _ in done), "rejected": sum(r for _, r, _ in done),
                "files": sum(f for _, _, f in done), "seconds": t1 - t0, "workers": workers, **mem.fields()})
+    elif kind in ("build_all", "build_all_parallel", "build_all_per_case"):
+        # `review build-all` over synthetic case folders into a fresh store: ingest, analysis and the
+        # Parquet writes. "per_case" analyses one case per call (`process_case_folder`), the reference
+        # for the batches build-all analyses cases in
+        import shutil
+
+        from review.store import build_all, process_case_folder, warm_imports
+
+        warm_imports()
+        store = data / "bench-store"
+        shutil.rmtree(store, ignore_errors=True)
+        n = workers if kind == "build_all_parallel" else 1
+        process = process_case_folder if kind == "build_all_per_case" else None
+        with PeakRSS(children=n > 1) as mem:
+            t0 = time.perf_counter()
+            summary = build_all(data / "cases", store, progress=False, workers=n, process_case=process)
+            t1 = time.perf_counter()
+        shutil.rmtree(store, ignore_errors=True)
+        _emit({"kind": kind, "cases": len(summary.built), "failed": len(summary.failed), "seconds": t1 - t0,
+               "workers": n, **mem.fields()})
     elif kind in ("read_calamine", "read_openpyxl"):
         # floors: only reading every cell of every sheet, nothing parsed, checked or built
         files = sorted((data / "ingest").glob("*/*.xlsx"))
@@ -296,6 +318,20 @@ def prepare_store(data: Path, n_contacts: int, parts: int) -> None:
             "ground_truth": truth[truth["case_id"].isin(chunk)],
         }, sorted(chunk))
     assert len(read_ledger(store)) == n_cases
+    marker.touch()
+
+
+def prepare_cases(data: Path, n_cases: int) -> None:
+    """`n_cases` synthetic case folders of 100 contacts (`review synth`) for the build-all measurement."""
+    import shutil
+
+    from review.synth import write_case_folders
+
+    marker = data / f"ready-{n_cases}-{SEED}"
+    if marker.exists():
+        return
+    shutil.rmtree(data, ignore_errors=True)
+    write_case_folders(data / "cases", n_cases, SEED, CONTACTS_PER_CASE)
     marker.touch()
 
 
@@ -453,6 +489,17 @@ def report(results: dict, info: dict) -> str:
                   f"{_fmt_s(i.get('cpu_seconds'))} | {_fmt_s(_gb(i))} | {_fmt_s(par.get('seconds'))} | "
                   f"{par.get('workers', '-')} | {_fmt_s(b.get('seconds'))} | {_fmt_s(b.get('cpu_seconds'))} | {sp} | {spp} | "
                   f"{_fmt_s(i.get('load_before'))}/{_fmt_s(b.get('load_before'))} |", "", floor]
+    ba = results.get("build_all")
+    if ba:
+        one, batched, par = (ba.get(k) or {} for k in ("build_all_per_case", "build_all", "build_all_parallel"))
+        gain = f"{one['seconds'] / batched['seconds']:.1f}×" if one.get("seconds") and batched.get("seconds") else "-"
+        lines += ["", "`review build-all` into a fresh store (ingest, analysis, Parquet writes):", "",
+                  "| case folders | one case per call s | CPU s | in batches s | CPU s | batches vs one per call | "
+                  "in batches, N processes s | N | CPU s |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+                  f"| {batched.get('cases', '-')} | {_fmt_s(one.get('seconds'))} | {_fmt_s(one.get('cpu_seconds'))} | "
+                  f"{_fmt_s(batched.get('seconds'))} | {_fmt_s(batched.get('cpu_seconds'))} | {gain} | "
+                  f"{_fmt_s(par.get('seconds'))} | {par.get('workers', '-')} | {_fmt_s(par.get('cpu_seconds'))} |"]
     lines += ["", "Every run (seconds; each a fresh process; the tables show the median run):", ""]
     for size, r in sorted(results["pipeline"].items(), key=lambda kv: int(kv[0])):
         for engine, m in r.items():
@@ -462,6 +509,9 @@ def report(results: dict, info: dict) -> str:
     for name, m in (results.get("ingest") or {}).items():
         if m and m.get("runs"):
             lines.append(f"- ingest {name}: " + " / ".join(f"{x:.2f}" for x in m["runs"]))
+    for name, m in (results.get("build_all") or {}).items():
+        if m and m.get("runs"):
+            lines.append(f"- {name}: " + " / ".join(f"{x:.2f}" for x in m["runs"]))
     lines += ["", "Targets:"] + [f"- {t}" for t in check_targets(results)]
     return "\n".join(lines)
 
@@ -527,6 +577,8 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-dask", action="store_true")
     parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--skip-build-all", action="store_true")
+    parser.add_argument("--build-all-cases", type=int, default=50, help="case folders for the build-all measurement")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per measurement")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of each measurement, each in a fresh process; the median is reported (default 3)")
@@ -544,6 +596,7 @@ def main(argv=None) -> int:
     sizes = [10000, 100000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     if args.quick:
         args.ingest_files = min(args.ingest_files, 20)
+        args.build_all_cases = min(args.build_all_cases, 20)
     work = Path(args.workdir)
     info = machine()
     results: dict = {"machine": info, "pipeline": {}, "seed": SEED}
@@ -579,6 +632,13 @@ def main(argv=None) -> int:
                              run_measurement("read_openpyxl", data, args.workers, args.timeout, args.repeat),
                              "baseline": None if args.skip_baseline else
                              run_measurement("ingest_baseline", data, args.workers, args.timeout, args.repeat)}
+    if not args.skip_build_all:
+        data = work / "build-all"
+        print(f"build-all: preparing {args.build_all_cases} case folders", flush=True)
+        prepare_cases(data, args.build_all_cases)
+        results["build_all"] = {
+            kind: run_measurement(kind, data, args.workers, args.timeout, args.repeat)
+            for kind in ("build_all_per_case", "build_all", "build_all_parallel")}
     text = report(results, info)
     print()
     print(text)

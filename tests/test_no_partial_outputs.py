@@ -212,20 +212,22 @@ def test_an_interrupted_build_all_resumes_without_duplicating_cases(tmp_path, mo
 def test_a_case_failing_midway_is_reported_and_rebuilt_once_on_the_next_run(tmp_path, monkeypatch, capsys):
     cases = _cases(tmp_path / "cases", 2)
     store_dir = tmp_path / "store"
-    real_process = store.process_case_folder
+    import review.pipeline as pipeline
+
+    real_load = pipeline.load_case
 
     def second_case_breaks(folder):
-        if folder.name == "case1":
+        if Path(folder).name == "case1":
             raise RuntimeError("disk hiccup")
-        return real_process(folder)
+        return real_load(folder)
 
-    monkeypatch.setattr(store, "process_case_folder", second_case_breaks)
+    monkeypatch.setattr(pipeline, "load_case", second_case_breaks)
     assert main(["build-all", str(cases), "--store", str(store_dir), "--no-progress"]) == 1
     output = capsys.readouterr()
     assert "FAILED case1" in output.out and "Traceback" not in output.out + output.err
     assert _counts(store_dir) == {"K0": N}
 
-    monkeypatch.setattr(store, "process_case_folder", real_process)
+    monkeypatch.setattr(pipeline, "load_case", real_load)
     assert main(["build-all", str(cases), "--store", str(store_dir), "--no-progress"]) == 0
     capsys.readouterr()
     assert _counts(store_dir) == {"K0": N, "K1": N}

@@ -30,8 +30,10 @@ import traceback
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -259,36 +261,169 @@ def warm_imports() -> None:
 
 def process_case_folder(case_dir: Path) -> dict[str, pd.DataFrame]:
     """Ingest and analyse one case folder with the pipeline; its tables keyed by store table name."""
-    from .pipeline import analyse, load_case
+    outcome = process_case_folders([case_dir])[0]
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome
 
-    case = load_case(case_dir)
-    try:
-        analysis = analyse(case)
-    except Exception as exc:
-        exc.review_stage = "analyse"  # reported as the stage that failed
-        raise
+
+#: case folders per task of `build_all` (fewer when that leaves a worker without enough tasks)
+BATCH_CASES = 32
+
+
+def process_case_folders(case_dirs: list[Path]) -> list[dict[str, pd.DataFrame] | Exception]:
+    """`process_case_folder` for each of `case_dirs`, in order: its tables, or the exception it raised
+    (with ``review_stage = "analyse"`` when ingest succeeded).
+
+    Each case is ingested on its own. Cases with the same rules (rules.yml) and timeline options (case.yml
+    ``timeline:``) are then analysed together, one `build_timeline`, `detect` and `response_latency` call
+    over all their contacts, and the tables are split by case: the same tables as one call per case
+    (tests/test_store_batch.py checks that), at a fraction of the rules' fixed cost per call (~0.1 s).
+    The reviewers' decisions are applied case by case. When analysing a group together raises, its cases
+    are analysed one by one, so that the error is reported for the case that has it."""
+    from .pipeline import load_case, timeline_options
+    from .rules import load_rules
+
+    outcomes: list = [None] * len(case_dirs)
+    groups: list[tuple[tuple, list[int]]] = []  # ((rules, timeline options), indices), first seen first
+    loaded = {}
+    for i, case_dir in enumerate(case_dirs):
+        try:
+            case = load_case(case_dir)
+        except Exception as exc:  # noqa: BLE001  reported by the caller, as process_case_folder's was
+            outcomes[i] = exc
+            continue
+        try:
+            rules = load_rules(case.config.case_dir)
+            key = ({k: v for k, v in rules.items() if k != "files"}, timeline_options(case.config))
+        except Exception as exc:  # noqa: BLE001  what `analyse` raises for this case
+            exc.review_stage = "analyse"
+            outcomes[i] = exc
+            continue
+        loaded[i] = (case, rules)
+        for group_key, members in groups:
+            if group_key == key:
+                members.append(i)
+                break
+        else:
+            groups.append((key, [i]))
+    for (_, options), members in groups:
+        batch: dict[str, int] = {}  # case id -> the first member with it (a repeated id is analysed alone)
+        for i in members:
+            case_id = _stored_case_id(loaded[i][0])
+            if case_id is not None and case_id not in batch:
+                batch[case_id] = i
+        alone = [i for i in members if i not in batch.values()]
+        if len(batch) > 1:
+            try:
+                together = _analyse_together([loaded[i] for i in batch.values()], options)
+                for i, analysis in zip(batch.values(), together):
+                    outcomes[i] = _store_tables(loaded[i][0], analysis, case_dirs[i])
+            except Exception:  # noqa: BLE001  one by one below: the error goes to its own case
+                alone = members
+        else:
+            alone = members
+        for i in alone:
+            case, rules = loaded[i]
+            try:
+                outcomes[i] = _store_tables(case, _analyse_one(case, rules), case_dirs[i])
+            except Exception as exc:  # noqa: BLE001
+                exc.review_stage = "analyse"
+                outcomes[i] = exc
+    return outcomes
+
+
+def _stored_case_id(case) -> str | None:
+    """The case's id when every contact carries it (what analysing cases together relies on), else None."""
+    ids = case.contacts["case_id"]
+    return case.config.case_id if len(ids) and (ids == case.config.case_id).all() else None
+
+
+def _analyse_one(case, rules: dict) -> dict[str, pd.DataFrame]:
+    """The tables the store keeps of one case, from `pipeline.analyse`."""
+    from .pipeline import analyse
+
+    analysis = analyse(case, rules)
+    return {"timeline": analysis.timeline, "flags": analysis.flags, "response_latency": analysis.response_latency}
+
+
+def _analyse_together(members: list[tuple], options: dict) -> list[dict[str, pd.DataFrame]]:
+    """The tables `_analyse_one` gives each of `members` ((case, rules) sharing rules and timeline
+    options, with distinct case ids), from one timeline, rules and latency call over all of them."""
+    from .decisions import apply_decisions, load_decisions
+    from .rules import detect, response_latency
+    from .timeline import build_timeline
+
+    rules = members[0][1]
+    configs = {case.config.case_id: case.config for case, _ in members}
+    contacts = pd.concat([case.contacts for case, _ in members], ignore_index=True)
+    timeline = build_timeline(contacts, configs, **options)
+    flags = detect(timeline, configs, rules)
+    latency = response_latency(timeline, flags, rules, configs)
+    timelines, flag_sets, latencies = (_split_by_case(t, configs) for t in (timeline, flags, latency))
+    out = []
+    for case_id, config in configs.items():
+        case_flags = flag_sets[case_id]
+        decisions, _ = load_decisions(config.case_dir, case_flags)
+        decided = apply_decisions(case_flags, decisions, timelines[case_id])
+        decided = decided.sort_values(["trigger_date", "rule_id", "flag_id"], kind="mergesort", na_position="last")
+        out.append({"timeline": timelines[case_id], "flags": decided.reset_index(drop=True),
+                    "response_latency": latencies[case_id]})
+    return out
+
+
+def _split_by_case(frame: pd.DataFrame, configs: dict) -> dict[str, pd.DataFrame]:
+    """{case_id: its rows of `frame`, in their order, index from 0} for every case in `configs`."""
+    codes, uniques = pd.factorize(frame["case_id"], use_na_sentinel=True)
+    where = {str(u): i for i, u in enumerate(uniques)}
+    out = {}
+    for case_id in configs:
+        rows = np.flatnonzero(codes == where[case_id]) if case_id in where else np.empty(0, dtype=np.intp)
+        out[case_id] = frame.take(rows).reset_index(drop=True)
+    return out
+
+
+def _store_tables(case, analysis: dict[str, pd.DataFrame], case_dir: Path) -> dict[str, pd.DataFrame]:
+    """A case's tables keyed by store table name, from its loaded `case` and its analysis tables."""
     config = case.config
     case_id = config.case_id
-    contacts = case.contacts
     report = case.report
     cases = pd.DataFrame({"case_id": [case_id], "date_of_birth": [pd.Timestamp(config.date_of_birth)],
                           "mobile_from": [pd.Timestamp(config.mobile_from) if config.mobile_from else pd.NaT],
                           "review_date": [pd.Timestamp(config.review_date) if config.review_date else pd.NaT],
-                          "folder": [case_dir.name]})
+                          "folder": [Path(case_dir).name]})
     ingest = report.to_frame()
     ingest.insert(0, "case_id", case_id)
     rejections = report.rejections_frame()
     rejections.insert(0, "case_id", case_id)
-    flags = analysis.flags.drop(columns="case_id", errors="ignore")
+    flags = analysis["flags"].drop(columns="case_id", errors="ignore")
     flags.insert(0, "case_id", case_id)
-    latency = analysis.response_latency.drop(columns="case_id", errors="ignore")
+    latency = analysis["response_latency"].drop(columns="case_id", errors="ignore")
     latency.insert(0, "case_id", case_id)
     for frame in (ingest, rejections):
         for col in frame.columns:
             if frame[col].dtype == object:
                 frame[col] = frame[col].astype("string")
-    return {"contacts": contacts, "timeline": analysis.timeline, "flags": flags, "response_latency": latency,
+    return {"contacts": case.contacts, "timeline": analysis["timeline"], "flags": flags, "response_latency": latency,
             "cases": cases, "ingest": ingest, "rejections": rejections}
+
+
+def _batch_size(cases: int, workers: int) -> int:
+    """Case folders per task: BATCH_CASES, or fewer so that each worker gets about two tasks."""
+    if workers <= 1:
+        return BATCH_CASES
+    return max(1, min(BATCH_CASES, -(-cases // (workers * 2))))
+
+
+def _each_case(process_case: Callable[[Path], dict[str, pd.DataFrame]], folders: list[Path]) -> list:
+    """`process_case` of each folder: its tables, or the exception it raised."""
+    out = []
+    for folder in folders:
+        try:
+            out.append(process_case(folder))
+        except Exception as exc:  # noqa: BLE001  reported by build_all
+            out.append(exc)
+    return out
 
 
 @dataclass
@@ -327,16 +462,16 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
     Resumable: a case already complete with the same input hash is skipped (``force`` rebuilds it).
     A case that fails (unreadable file, invalid case.yml, or a bug) does not stop the run: it is
     recorded in the ledger and returned in ``summary.failed`` (case, case_id, file, error, stage), and
-    ``failures.csv`` in the store lists every case currently failing. With ``workers > 1`` cases are
-    ingested and analysed in that many processes; this process alone writes the store and the ledger,
-    in folder order. `process_case` replaces the pipeline (for tests): case folder -> {table: DataFrame}
-    (a module-level function when ``workers > 1``).
+    ``failures.csv`` in the store lists every case currently failing. Cases are processed in batches
+    (`process_case_folders`: cases sharing rules and timeline options analysed in one call). With
+    ``workers > 1`` batches are ingested and analysed in that many processes; this process alone writes
+    the store and the ledger, in folder order. `process_case` replaces the pipeline (for tests): case
+    folder -> {table: DataFrame}, one case per task (a module-level function when ``workers > 1``).
     """
     store_dir = Path(store_dir)
     folders = find_case_folders(cases_dir)  # before creating anything: a wrong path leaves no empty store
     store_dir.mkdir(parents=True, exist_ok=True)
     (store_dir / LEDGER).touch()
-    process_case = process_case or process_case_folder
     summary = BuildSummary(cases_found=len(folders), store_dir=str(store_dir))
     state = read_ledger(store_dir)
     by_folder = {e.get("case"): e for e in state.values() if e.get("case")}
@@ -358,31 +493,33 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
         else:
             todo.append((folder, digest))
 
+    if process_case is None:  # the pipeline: cases analysed together in batches
+        run_batch, size = process_case_folders, _batch_size(len(todo), workers)
+    else:
+        run_batch, size = partial(_each_case, process_case), 1
+    batches = [todo[i:i + size] for i in range(0, len(todo), size)]
+
     def outcomes():
         """(folder, digest, tables or the exception raised), in folder order."""
         if workers <= 1:
-            for folder, digest in todo:
-                try:
-                    yield folder, digest, process_case(folder)
-                except KeyboardInterrupt:
-                    raise
-                except Exception as exc:
-                    yield folder, digest, exc
+            for batch in batches:
+                yield from zip(*zip(*batch), run_batch([folder for folder, _ in batch]))
             return
         from concurrent.futures import ProcessPoolExecutor
 
-        if process_case is process_case_folder:
+        if process_case is None:
             warm_imports()
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [(folder, digest, pool.submit(process_case, folder)) for folder, digest in todo]
+            futures = [(batch, pool.submit(run_batch, [folder for folder, _ in batch])) for batch in batches]
             try:
-                for folder, digest, future in futures:
+                for batch, future in futures:
                     try:
-                        yield folder, digest, future.result()
-                    except Exception as exc:  # the case's own error, or a worker that died
-                        yield folder, digest, exc
+                        done = future.result()
+                    except Exception as exc:  # a worker that died: every case of its batch failed
+                        done = [exc] * len(batch)
+                    yield from zip(*zip(*batch), done)
             finally:
-                for _, _, future in futures:
+                for _, future in futures:
                     future.cancel()
 
     try:
@@ -420,6 +557,11 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
                     message = f"{type(exc).__name__}: {exc}"
                 if not isinstance(exc, ReviewError) and os.environ.get("REVIEW_DEBUG"):
                     traceback.print_exception(exc)
+                owner = state.get(case_id)
+                if owner and owner.get("case") not in (None, folder.name) and owner.get("status") == "complete":
+                    # the id is stored from another folder (two folders with one case_id): the failure is
+                    # kept under this folder's name, so that it does not hide that stored case
+                    case_id = folder.name
                 entry = {"case_id": case_id, "case": folder.name, "status": "failed", "input_hash": digest,
                          "file": _failure_where(exc, folder), "error": message, "stage": stage, "time": _now()}
                 _append_ledger(store_dir, entry)
