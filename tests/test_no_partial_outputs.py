@@ -180,21 +180,22 @@ def _counts(store_dir: Path) -> dict:
 def test_an_interrupted_build_all_resumes_without_duplicating_cases(tmp_path, monkeypatch, capsys):
     cases = _cases(tmp_path / "cases", 3)
     store_dir = tmp_path / "store"
-    real_write_part = store.write_part
+    real_commit = store.commit_part
     written = []
 
-    def interrupted_after_three(*args, **kwargs):
+    def interrupted_after_one(*args, **kwargs):
         if len(written) == 1:
             raise KeyboardInterrupt  # Ctrl-C while the second case is being stored
         written.append(args[1])
-        return real_write_part(*args, **kwargs)
+        return real_commit(*args, **kwargs)
 
-    monkeypatch.setattr(store, "write_part", interrupted_after_three)
+    monkeypatch.setattr(store, "commit_part", interrupted_after_one)
     assert main(["build-all", str(cases), "--store", str(store_dir), "--no-progress"]) == 130
     assert "review: interrupted" in capsys.readouterr().err
     assert _counts(store_dir) == {"K0": N}
+    assert not (store_dir / ".staging").exists()  # the cases staged but not committed are gone
 
-    monkeypatch.setattr(store, "write_part", real_write_part)
+    monkeypatch.setattr(store, "commit_part", real_commit)
     assert main(["build-all", str(cases), "--store", str(store_dir), "--no-progress"]) == 0
     capsys.readouterr()
     assert _counts(store_dir) == {f"K{i}": N for i in range(3)}

@@ -161,3 +161,23 @@ def test_a_second_folder_with_a_stored_case_id_does_not_hide_the_stored_case(var
     assert original in summary.skipped and original not in summary.built
     assert summary.failed["case"].tolist().count(original + "_copy") == 1
     assert original in set(read_store(again, "cases")["case_id"])
+
+
+def test_a_case_that_cannot_be_staged_fails_at_the_store_stage_alone(varied_cases, reference, tmp_path, monkeypatch):
+    """Tasks write their cases' Parquet files to a staging folder (`stage_part`); one that fails there
+    is reported with its case id at stage "store", and leaves no staging files behind."""
+    victim = sorted(p.name for p in varied_cases.iterdir() if p.is_dir())[1]
+    real_stage = store.stage_part
+
+    def disk_full_for_victim(store_dir, part, tables, staging_root=None):
+        if part == store.part_name_for_case(victim):
+            raise OSError(28, "No space left on device")
+        return real_stage(store_dir, part, tables, staging_root)
+
+    monkeypatch.setattr(store, "stage_part", disk_full_for_victim)
+    built = _build(varied_cases, tmp_path / "store")
+    failed = {row["case"]: row for row in _failures(built)}
+    assert (failed[victim]["case_id"], failed[victim]["stage"]) == (victim, "store")
+    assert "No space left on device" in failed[victim]["error"]
+    assert set(read_store(built, "cases")["case_id"]) == set(read_store(reference, "cases")["case_id"]) - {victim}
+    assert not (built / ".staging").exists()

@@ -29,7 +29,7 @@ import shutil
 import traceback
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -133,9 +133,28 @@ def _to_arrow(frame: pd.DataFrame) -> pa.Table:
 def write_part(store_dir: str | Path, part: str, tables: dict[str, pd.DataFrame], case_ids: Iterable[str],
                meta: dict | None = None) -> None:
     """Write the tables of one part (one or many whole cases) atomically and mark its cases complete."""
+    commit_part(store_dir, stage_part(store_dir, part, tables), case_ids, meta)
+
+
+@dataclass(frozen=True)
+class StagedPart:
+    """A part's tables written as Parquet into the store's staging folder, not yet in the store
+    (`stage_part`); `commit_part` moves them in."""
+
+    path: Path
+    part: str
+    tables: tuple[str, ...]
+    case_id: str = ""  # the case a one-case part holds (build_all)
+
+
+def stage_part(store_dir: str | Path, part: str, tables: dict[str, pd.DataFrame],
+               staging_root: Path | None = None) -> StagedPart:
+    """Write a part's tables, each conformed to its contract, into a new folder under `staging_root`
+    (default: the store's ``.staging``). Nothing in the store changes: readers do not see it, and an
+    error leaves nothing behind. Worker processes of `build_all` stage their cases in parallel; the
+    one process that writes the ledger commits them."""
     store_dir = Path(store_dir)
-    case_ids = [str(c) for c in case_ids]
-    staging = store_dir / ".staging" / f"{part}-{uuid.uuid4().hex[:8]}"
+    staging = (staging_root or store_dir / ".staging") / f"{part}-{uuid.uuid4().hex[:8]}"
     staging.mkdir(parents=True, exist_ok=True)
     try:
         for name, frame in tables.items():
@@ -146,16 +165,29 @@ def write_part(store_dir: str | Path, part: str, tables: dict[str, pd.DataFrame]
 
                 frame = sort_contacts(frame)
             pq.write_table(_to_arrow(frame), staging / f"{name}.parquet", compression="zstd")
-        for case_id in case_ids:  # invalidate first: a crash from here on leaves the case incomplete
-            _append_ledger(store_dir, {"case_id": case_id, "status": "writing", "part": part, "time": _now()})
-        for name in tables:
-            (store_dir / name).mkdir(exist_ok=True)
-            os.replace(staging / f"{name}.parquet", store_dir / name / f"{part}.parquet")
-        for case_id in case_ids:
-            _append_ledger(store_dir, {"case_id": case_id, "status": "complete", "part": part,
-                                       "tables": sorted(tables), "time": _now(), **(meta or {}).get(case_id, {})})
-    finally:
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return StagedPart(path=staging, part=part, tables=tuple(tables))
+
+
+def commit_part(store_dir: str | Path, staged: StagedPart, case_ids: Iterable[str], meta: dict | None = None) -> None:
+    """Move a staged part into the store and mark its cases complete, atomically: a "writing" line in
+    the ledger first, then the files renamed into place, then the "complete" line."""
+    store_dir = Path(store_dir)
+    case_ids = [str(c) for c in case_ids]
+    try:
+        for case_id in case_ids:  # invalidate first: a crash from here on leaves the case incomplete
+            _append_ledger(store_dir, {"case_id": case_id, "status": "writing", "part": staged.part, "time": _now()})
+        for name in staged.tables:
+            (store_dir / name).mkdir(exist_ok=True)
+            os.replace(staged.path / f"{name}.parquet", store_dir / name / f"{staged.part}.parquet")
+        for case_id in case_ids:
+            _append_ledger(store_dir, {"case_id": case_id, "status": "complete", "part": staged.part,
+                                       "tables": sorted(staged.tables), "time": _now(),
+                                       **(meta or {}).get(case_id, {})})
+    finally:
+        shutil.rmtree(staged.path, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -408,6 +440,13 @@ def _store_tables(case, analysis: dict[str, pd.DataFrame], case_dir: Path) -> di
             "cases": cases, "ingest": ingest, "rejections": rejections}
 
 
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:  # not empty (another writer's staging), or not there
+        pass
+
+
 def _batch_size(cases: int, workers: int) -> int:
     """Case folders per task: BATCH_CASES, or fewer so that each worker gets about two tasks."""
     if workers <= 1:
@@ -423,6 +462,27 @@ def _each_case(process_case: Callable[[Path], dict[str, pd.DataFrame]], folders:
             out.append(process_case(folder))
         except Exception as exc:  # noqa: BLE001  reported by build_all
             out.append(exc)
+    return out
+
+
+def stage_case_folders(store_dir: Path, staging_root: Path, case_dirs: list[Path]) -> list[StagedPart | Exception]:
+    """`process_case_folders`, each case's tables then staged (`stage_part`) under `staging_root`: what
+    a task of `build_all` does, so that worker processes also write the Parquet files (the writing
+    process would otherwise be the bottleneck) and send back only where they are. A staging error has
+    ``review_stage = "store"`` and the case id as ``review_case_id``."""
+    out: list = []
+    for outcome in process_case_folders(case_dirs):
+        if isinstance(outcome, BaseException):
+            out.append(outcome)
+            continue
+        case_id = str(outcome["cases"]["case_id"].iloc[0])
+        try:
+            staged = stage_part(store_dir, part_name_for_case(case_id), outcome, staging_root)
+        except Exception as exc:  # noqa: BLE001  reported by build_all
+            exc.review_stage, exc.review_case_id = "store", case_id
+            out.append(exc)
+            continue
+        out.append(replace(staged, case_id=case_id))
     return out
 
 
@@ -493,8 +553,9 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
         else:
             todo.append((folder, digest))
 
-    if process_case is None:  # the pipeline: cases analysed together in batches
-        run_batch, size = process_case_folders, _batch_size(len(todo), workers)
+    staging_root = store_dir / ".staging" / f"run-{uuid.uuid4().hex[:8]}"  # removed when the run ends
+    if process_case is None:  # the pipeline: cases analysed together in batches, staged by the task
+        run_batch, size = partial(stage_case_folders, store_dir, staging_root), _batch_size(len(todo), workers)
     else:
         run_batch, size = partial(_each_case, process_case), 1
     batches = [todo[i:i + size] for i in range(0, len(todo), size)]
@@ -528,16 +589,24 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
             stage = "ingest"
             try:
                 if isinstance(outcome, BaseException):
+                    case_id = getattr(outcome, "review_case_id", case_id)
                     raise outcome
-                tables = outcome
                 stage = "store"
-                case_id = str(tables["cases"]["case_id"].iloc[0]) if "cases" in tables else folder.name
+                if isinstance(outcome, StagedPart):
+                    case_id, staged = outcome.case_id, outcome
+                else:  # tables from a `process_case` given by the caller
+                    tables = outcome
+                    case_id = str(tables["cases"]["case_id"].iloc[0]) if "cases" in tables else folder.name
+                    staged = None
                 other = state.get(case_id)
                 if other and other.get("case") not in (None, folder.name) and other.get("status") == "complete":
                     raise StoreError(f"case_id {case_id!r} is already stored from folder {other.get('case')!r}",
                                      file=folder / CASE_FILE)
-                write_part(store_dir, part_name_for_case(case_id), tables, [case_id],
-                           meta={case_id: {"case": folder.name, "input_hash": digest}})
+                meta = {case_id: {"case": folder.name, "input_hash": digest}}
+                if staged is None:
+                    write_part(store_dir, part_name_for_case(case_id), tables, [case_id], meta=meta)
+                else:
+                    commit_part(store_dir, staged, [case_id], meta=meta)
                 state[case_id] = {"case": folder.name, "status": "complete"}
                 # a failure recorded under the folder name (its case_id was unreadable) is now resolved
                 stale = state.get(folder.name)
@@ -549,6 +618,8 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
             except KeyboardInterrupt:
                 raise
             except Exception as exc:  # report, never hide: the run goes on with the next case
+                if isinstance(outcome, StagedPart):  # staged, not committed: not kept
+                    shutil.rmtree(outcome.path, ignore_errors=True)
                 stage = getattr(exc, "review_stage", stage)
                 if isinstance(exc, ReviewError):  # the file goes in its own column; keep sheet/row/column
                     where = ReviewError(exc.message, sheet=exc.sheet, row=exc.row, column=exc.column).where()
@@ -572,6 +643,8 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
     finally:
         if bar is not None:
             bar.close()
+        shutil.rmtree(staging_root, ignore_errors=True)  # cases staged but not committed (a duplicate id, Ctrl-C)
+        _remove_if_empty(store_dir / ".staging")
         failures_table(store_dir).to_csv(store_dir / FAILURES, index=False)
     summary.failed = pd.DataFrame(failures, columns=FAILURE_COLUMNS)
     return summary
