@@ -231,15 +231,7 @@ def read_store(store_dir: str | Path, table: str, *, columns: list[str] | None =
     if contract is not None and columns is not None:
         contract = {k: v for k, v in contract.items() if k in columns}
     if files:
-        frames = [pq.read_table(f, columns=columns) for f in files]
-        try:
-            frame = pa.concat_tables(frames, promote_options="permissive").to_pandas()
-        except (pa.ArrowTypeError, pa.ArrowInvalid):
-            # parts whose types disagree (written before the table had a contract: a column all empty in
-            # one case, numbers in another): each part through the contract, then together
-            if contract is None:
-                raise
-            frame = pd.concat([conform(f.to_pandas(), contract) for f in frames], ignore_index=True)
+        frame = _read_parts(files, columns, contract)
     else:
         frame = pd.DataFrame()
     if contract is not None:
@@ -249,6 +241,32 @@ def read_store(store_dir: str | Path, table: str, *, columns: list[str] | None =
         if not keep.all():
             frame = frame[keep]
     return frame.reset_index(drop=True)
+
+
+def _read_parts(files: list[Path], columns: list[str] | None, contract: dict | None = None) -> pd.DataFrame:
+    """The part files as one frame, in file order, with the columns of all of them. Read as one Arrow
+    dataset: its threads read the many small files of a store built from case folders about twice as
+    fast as one `read_table` each. Parts whose types cannot be unified (written before the table had a
+    contract) are read one by one and made to agree."""
+    import pyarrow.dataset as ds
+    from pyarrow.fs import LocalFileSystem
+
+    try:
+        factory = ds.FileSystemDatasetFactory(LocalFileSystem(), [str(f) for f in files], ds.ParquetFileFormat(),
+                                              ds.FileSystemFactoryOptions())
+        schema = factory.inspect(promote_options="permissive", fragments=None)  # every part's columns
+        return factory.finish(schema).to_table(columns=columns).to_pandas()
+    except (pa.ArrowTypeError, pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    frames = [pq.read_table(f, columns=columns) for f in files]
+    try:
+        return pa.concat_tables(frames, promote_options="permissive").to_pandas()
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        # parts whose types disagree (written before the table had a contract: a column all empty in
+        # one case, numbers in another): each part through the contract, then together
+        if contract is None:
+            raise
+        return pd.concat([conform(f.to_pandas(), contract) for f in frames], ignore_index=True)
 
 
 def failures_table(store_dir: str | Path) -> pd.DataFrame:
