@@ -22,6 +22,7 @@ COMMANDS = {
     "notebooks": "review.commands.notebooks",
     "synth": "review.commands.synth",
     "build-all": "review.commands.build_all",
+    "compact": "review.commands.compact",
     "thematic": "review.commands.thematic",
     "dask-rules": "review.commands.dask_rules",
 }

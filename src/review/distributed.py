@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import dask
@@ -24,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .schema import TIMELINE_COLUMNS, conform, empty_frame
-from .store import CONTRACTS, StoreError, part_files, read_store
+from .store import CONTRACTS, StoreError, part_files, read_store, stale_cases
 
 TABLES = ("timeline", "flags", "response_latency")
 
@@ -101,11 +102,20 @@ def partition_groups(files: list[str], partition_rows: int = PARTITION_ROWS) -> 
 _STRINGS = {pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}
 
 
-def _read_part(paths: str | tuple[str, ...], table: str = "contacts") -> pd.DataFrame:
+def _read_part(paths: str | tuple[str, ...], table: str = "contacts", stale: dict | None = None) -> pd.DataFrame:
     """One part file, or a group of them, as a pandas frame in its contract's dtypes (one Dask
-    partition). Text is read straight into the nullable "string" dtype the contracts use."""
+    partition). Text is read straight into the nullable "string" dtype the contracts use. `stale`:
+    {path: case ids whose rows in that file are no longer current} (`store.stale_cases`), dropped."""
+    import pyarrow.compute as pc
+
     paths = (paths,) if isinstance(paths, str) else paths
-    data = pa.concat_tables([pq.read_table(p) for p in paths], promote_options="permissive")
+    tables = []
+    for path in paths:
+        data = pq.read_table(path)
+        if stale and stale.get(path):
+            data = data.filter(pc.invert(pc.is_in(data["case_id"], pa.array(sorted(stale[path]), pa.string()))))
+        tables.append(data)
+    data = pa.concat_tables(tables, promote_options="permissive")
     frame = data.to_pandas(types_mapper=_STRINGS.get)
     contract = CONTRACTS.get(table)
     return conform(frame, contract) if contract else frame
@@ -160,7 +170,10 @@ def store_frames(store_dir: str | Path, rules: dict | None = None, *, tables: tu
         raise StoreError("the store holds no complete cases", file=store_dir)
     cases = read_store(store_dir, "cases", columns=["case_id", "date_of_birth", "mobile_from", "review_date"])
     with dask.config.set({"dataframe.convert-string": False}):
-        contacts = dd.from_map(_read_part, partition_groups(files, partition_rows), meta=_meta("contacts"),
+        by_part = stale_cases(store_dir)  # rows of cases rebuilt since into a part of their own
+        stale = {f: frozenset(by_part[Path(f).stem]) for f in files if Path(f).stem in by_part}
+        reader = partial(_read_part, stale=stale) if stale else _read_part
+        contacts = dd.from_map(reader, partition_groups(files, partition_rows), meta=_meta("contacts"),
                                enforce_metadata=False)
         timeline = contacts.map_partitions(_timeline_partition, cases, meta=empty_frame(TIMELINE_COLUMNS),
                                            enforce_metadata=False)

@@ -9,7 +9,9 @@ Layout of a store folder::
     failures.csv                 cases that could not be built: case, file, error (rewritten each run)
 
 A part holds whole cases: one case per part when built from case folders (``case-<id>``), many when
-generated (``part-00000``), so that a Dask partition (one file) never splits a case. A part's contacts are
+generated (``part-00000``) or compacted (``compact-<first id>-<hash>``, `compact_store`), so that a Dask
+partition never splits a case. A case rebuilt after compaction moves to a part of its own; its old rows
+stay in the compacted part until the next compaction, and readers skip them (`stale_cases`). A part's contacts are
 stored in chronology order (`review.timeline.sort_contacts`): the store is written once and analysed
 many times, and a timeline built from contacts already in order skips its reordering copy of every
 column (~0.25-1 s at 1M contacts). A case is written
@@ -110,6 +112,33 @@ def read_ledger(store_dir: str | Path) -> dict[str, dict]:
 
 def complete_cases(store_dir: str | Path) -> dict[str, dict]:
     return {k: v for k, v in read_ledger(store_dir).items() if v.get("status") == "complete"}
+
+
+def stale_cases(store_dir: str | Path) -> dict[str, set[str]]:
+    """{part: the case ids whose rows in that part are not current}, for the parts that hold any.
+
+    A case is stored again in a part of its own when it is rebuilt (its inputs changed); the part it
+    was in before may hold other cases too (`compact_store`), so it is kept, with the case's old rows
+    still in it. Readers drop those rows (`read_store`, the Dask reader); `compact_store` rewrites such
+    parts without them."""
+    path = Path(store_dir) / LEDGER
+    ever: dict[str, set[str]] = {}
+    if path.exists():
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    entry = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                if isinstance(entry, dict) and entry.get("status") == "complete" and entry.get("part"):
+                    ever.setdefault(str(entry["part"]), set()).add(str(entry["case_id"]))
+    current = {case_id: entry["part"] for case_id, entry in complete_cases(store_dir).items()}
+    out = {}
+    for part, case_ids in ever.items():
+        stale = {c for c in case_ids if current.get(c) != part}
+        if stale and any(current.get(c) == part for c in case_ids):  # a part no case is in is not read
+            out[part] = stale
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -231,7 +260,7 @@ def read_store(store_dir: str | Path, table: str, *, columns: list[str] | None =
     if contract is not None and columns is not None:
         contract = {k: v for k, v in contract.items() if k in columns}
     if files:
-        frame = _read_parts(files, columns, contract)
+        frame = _read_current(files, columns, contract, stale_cases(store_dir))
     else:
         frame = pd.DataFrame()
     if contract is not None:
@@ -241,6 +270,27 @@ def read_store(store_dir: str | Path, table: str, *, columns: list[str] | None =
         if not keep.all():
             frame = frame[keep]
     return frame.reset_index(drop=True)
+
+
+def _read_current(files: list[Path], columns: list[str] | None, contract: dict | None,
+                  stale: dict[str, set[str]]) -> pd.DataFrame:
+    """`_read_parts`, without the rows of cases that are no longer current in their part (`stale_cases`)."""
+    if not any(f.stem in stale for f in files):
+        return _read_parts(files, columns, contract)
+    wanted = None if columns is None or "case_id" in columns else list(columns) + ["case_id"]
+    frames, run = [], []
+    for f in files + [None]:
+        if f is not None and f.stem not in stale:
+            run.append(f)
+            continue
+        if run:
+            frames.append(_read_parts(run, wanted or columns, contract))
+            run = []
+        if f is not None:
+            piece = _read_parts([f], wanted or columns, contract)
+            frames.append(piece[~piece["case_id"].isin(stale[f.stem])])
+    frame = pd.concat(frames, ignore_index=True)
+    return frame.drop(columns="case_id") if wanted else frame
 
 
 def _read_parts(files: list[Path], columns: list[str] | None, contract: dict | None = None) -> pd.DataFrame:
@@ -665,6 +715,93 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
         _remove_if_empty(store_dir / ".staging")
         failures_table(store_dir).to_csv(store_dir / FAILURES, index=False)
     summary.failed = pd.DataFrame(failures, columns=FAILURE_COLUMNS)
+    return summary
+
+
+# ---------------------------------------------------------------------------------------------------
+# Compaction
+# ---------------------------------------------------------------------------------------------------
+#: cases per part written by `compact_store`
+COMPACT_CASES = 1000
+
+
+@dataclass
+class CompactSummary:
+    cases: int = 0  # cases moved into new parts
+    parts_written: int = 0
+    parts_removed: int = 0
+
+    def __str__(self) -> str:
+        if not self.cases:
+            return "nothing to compact"
+        return (f"{self.cases} cases moved into {self.parts_written} part(s); "
+                f"{self.parts_removed} part(s) removed")
+
+
+def compact_store(store_dir: str | Path, cases_per_part: int = COMPACT_CASES, progress: bool = False) -> CompactSummary:
+    """Merge the one-case parts `build_all` writes, and the parts holding rows of cases rebuilt since
+    (`stale_cases`), into parts of up to `cases_per_part` whole cases, in case id order.
+
+    A store built from thousands of case folders holds thousands of small files per table; each costs
+    a reader about a millisecond to open, more than reading its rows. Compacting changes no table's
+    content (`read_store` gives the same rows), only the order of the parts. Each new part is written
+    as `write_part` writes any part (staged, the ledger marks its cases "writing", renamed into place,
+    then "complete", keeping each case's folder and input hash, so that `build_all` still skips
+    unchanged cases); the old files are removed after. A case rebuilt later goes to a part of its own
+    again, and its rows in the compacted part are no longer read. Run it when `build_all` is not
+    running on the same store.
+    """
+    store_dir = Path(store_dir)
+    if not (store_dir / LEDGER).exists():
+        raise StoreError("not a case store (no ledger.jsonl)", file=store_dir)
+    complete = complete_cases(store_dir)
+    stale = stale_cases(store_dir)
+    moving = sorted(c for c, e in complete.items() if e["part"].startswith("case-") or e["part"] in stale)
+    summary = CompactSummary()
+    if not moving:
+        return summary
+    tables = [t for t in store_tables(store_dir) if t in CONTRACTS or (store_dir / t).is_dir()]
+    chunks = [moving[i:i + max(1, cases_per_part)] for i in range(0, len(moving), max(1, cases_per_part))]
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(moving), desc="compact", unit="case")
+    try:
+        for chunk in chunks:
+            old_parts = sorted({complete[c]["part"] for c in chunk})
+            # named after its first case, so that parts sort in case order, and its cases' hash
+            slug = _SAFE.sub("_", chunk[0]).strip("._")[:40] or "case"
+            part = f"compact-{slug}-" + hashlib.sha1("\n".join(chunk).encode()).hexdigest()[:12]
+            keep = set(chunk)
+            frames = {}
+            for table in tables:
+                files = [store_dir / table / f"{p}.parquet" for p in old_parts]
+                files = [f for f in files if f.exists()]
+                if not files:
+                    continue
+                frame = _read_current(files, None, CONTRACTS.get(table), stale)  # no rows no longer current
+                if "case_id" in frame.columns:
+                    frame = frame[frame["case_id"].isin(keep)]
+                frames[table] = frame.reset_index(drop=True)
+            staged = stage_part(store_dir, part, frames)
+            meta = {c: {k: complete[c][k] for k in ("case", "input_hash") if k in complete[c]} for c in chunk}
+            commit_part(store_dir, staged, chunk, meta)
+            current = {e["part"] for e in complete_cases(store_dir).values()}
+            for old in old_parts:
+                if old == part or old in current:
+                    continue
+                for table in tables:
+                    (store_dir / table / f"{old}.parquet").unlink(missing_ok=True)
+                summary.parts_removed += 1
+            summary.cases += len(chunk)
+            summary.parts_written += 1
+            if bar is not None:
+                bar.update(len(chunk))
+    finally:
+        if bar is not None:
+            bar.close()
+        _remove_if_empty(store_dir / ".staging")
     return summary
 
 

@@ -1,0 +1,25 @@
+"""`review compact --store DIR`: merge a store's one-case parts into parts of many cases.
+
+`build-all` writes one part per case (so that a case can be rebuilt on its own); a store of thousands
+of cases then holds thousands of small files per table, and reading them costs more than their rows.
+Compacting changes no table's content. Cases rebuilt later go to parts of their own again; run it again
+to merge them too.
+"""
+from __future__ import annotations
+
+HELP = "merge a store's one-case parts into parts of many cases (faster to read; same tables)"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--store", required=True, metavar="DIR", help="the Parquet case store")
+    parser.add_argument("--cases-per-part", type=int, default=1000, metavar="N",
+                        help="cases per new part (default 1000)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def run(args) -> int:
+    from ..store import compact_store
+
+    summary = compact_store(args.store, cases_per_part=max(1, args.cases_per_part), progress=not args.no_progress)
+    print(str(summary))
+    return 0
