@@ -249,3 +249,54 @@ def test_tracked_changes_content_controls_and_fields_read_as_word_shows_them(tmp
     document.save(tmp_path / "t.docx")
     (only,) = read_docx(tmp_path / "t.docx", "t.docx")
     assert only.rows[1][3] == "Seen with mother, bruise noted."
+
+
+def _load_word_case(tmp_path, tables):
+    """A case folder with one Word chronology of the given tables (lists of rows), ingested."""
+    from review.config import load_case_config
+    from review.ingest.load import load_contacts
+
+    case_dir = tmp_path / "case"
+    case_dir.mkdir()
+    document = docx.Document()
+    for rows in tables:
+        _table(document, rows)
+        document.add_paragraph("")
+    document.save(case_dir / "hv.docx")
+    (case_dir / "case.yml").write_text(
+        "case_id: split\ndate_of_birth: 2016-05-20\nfiles:\n  - path: hv.docx\n    agency: Health Visiting\n",
+        encoding="utf-8",
+    )
+    return load_contacts(load_case_config(case_dir))
+
+
+FIRST_HALF = [HEADER, ["03/06/2016", "GP", "GP notes", "Bruise to cheek noted."]]
+NO_HEADER_HALF = [["10/06/2016", "Health Visiting", "HV records", "Visit, no answer."],
+                  ["11/06/2016", "Health Visiting", "HV records", "Phone call."]]
+
+
+def test_a_table_continued_without_its_header_row_is_read_with_the_previous_tables_header(tmp_path):
+    """Word splits a long table at a page and the second part does not repeat the header row: its rows
+    are read with the first part's header, keep their own table and row numbers, and a note says so."""
+    third = [["12/06/2016", "Health Visiting", "HV records", "Letter sent."]]
+    contacts, report = _load_word_case(tmp_path, [FIRST_HALF, NO_HEADER_HALF, third])
+    assert report.rows_rejected == 0 and report.balanced
+    assert list(zip(contacts["source_sheet"], contacts["source_row"])) == [
+        ("table 1", 2), ("table 2", 1), ("table 2", 2), ("table 3", 1)]
+    assert contacts["description"].tolist()[1:] == ["Visit, no answer.", "Phone call.", "Letter sent."]
+    assert contacts["source_of_information"].tolist()[1] == "HV records"
+    second = report.files[1]
+    assert second.header_row is None and second.rows_read == second.rows_accepted == 2
+    assert any("continues table 1" in note and "header" in note for note in second.notes)
+    assert any("continues table 2" in note for note in report.files[2].notes)
+
+
+@pytest.mark.parametrize("second", [
+    [["10/06/2016", "Health Visiting", "Visit, no answer."]],  # another width
+    [["Key", "HV = health visitor", "", ""], ["10/06/2016", "Health Visiting", "HV records", "Visit."]],
+])
+def test_a_headerless_table_that_does_not_continue_the_previous_one_is_still_rejected_and_reported(tmp_path, second):
+    contacts, report = _load_word_case(tmp_path, [FIRST_HALF, second])
+    assert list(contacts["source_sheet"]) == ["table 1"]
+    assert report.files[1].rows_rejected == len(second) - sum(1 for row in second if not any(row))
+    assert any("no header row recognised" in note for note in report.files[1].notes)

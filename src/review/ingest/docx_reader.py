@@ -14,6 +14,9 @@ Decisions:
 - a table split across pages is usually two tables, the second repeating the first one's header row.
   It stays its own RawTable ("table 2", rows numbered from 1) so provenance points at the exact table
   and row; header detection runs on it again. A note records that it continues the earlier table.
+  When the second table does not repeat the header row, ingest reads it with the previous table's
+  header if it has as many columns and its first date cell reads as a date (`load._CaseBatch`), and
+  notes that; otherwise its rows are rejected as having no header, as for any sheet.
 - nested tables (a table inside a cell) are not read; a note names the cell.
 - the file is checked before python-docx opens it: not a zip, no word/document.xml -> IngestError;
   an OLE compound file (what Word writes for a password-protected document) -> EncryptedFileError;

@@ -171,6 +171,8 @@ class _CaseBatch:
         self.checks: list[tuple[FileReport, int, int, list]] = []  # (report, start, stop, raw date cells)
         self.keys: list[tuple[str, str]] = []  # (source_file, source_sheet) of each table with contacts
         self.in_order = True  # each table's source rows ascending: no sort needed when keys ascend too
+        #: file -> (sheet, header row cells, width) of its last Word table read with a header
+        self.word_headers: dict[str, tuple[str, list, int]] = {}
 
     def add(self, table: RawTable, spec: FileSpec, profile: Profile) -> FileReport:
         """Read one sheet into the batch; return its FileReport."""
@@ -179,12 +181,25 @@ class _CaseBatch:
         )
         if not table.rows:
             return report
+        match = detect_header(table, profile)
+        continued = None
+        if match is None and profile.header_row is None:
+            continued = self._continued_word_table(table, profile)
+            if continued is not None:
+                table, match, previous = continued
+                report.notes.append(
+                    f"no header row: the table continues {previous} (same {len(match.headers)} columns, and "
+                    "its rows have dates where that table's header has its date column), so it is read "
+                    f"with that table's header"
+                )
+        if match is not None and _is_word_table(table):
+            header = table.rows[match.index]
+            self.word_headers[table.file] = (table.sheet, header, len(header))
         cells = _cell_array(table.rows)
         blank = pd.isna(cells)
         blank_row = blank.all(axis=1)
         row_numbers = table.row_numbers
 
-        match = detect_header(table, profile)
         if match is None:
             data = np.flatnonzero(~blank_row)
             report.rows_read = len(data)
@@ -200,7 +215,7 @@ class _CaseBatch:
                 )
             return report
 
-        report.header_row = match.row
+        report.header_row = None if continued is not None else match.row
         report.columns = {name: match.headers[match.columns[name]] for name in FIELDS if name in match.columns}
         titles = int((~blank_row[: match.index]).sum())
         if titles:
@@ -239,6 +254,36 @@ class _CaseBatch:
             self.keys.append((PurePosixPath(table.file).as_posix(), table.sheet))
         self.size += accepted
         return report
+
+    def _continued_word_table(self, table: RawTable, profile: Profile):
+        """(the table with the header it continues put above its rows as row 0, that header's match,
+        the earlier table's name) for a Word table without a header row that continues the file's
+        previous table; else None.
+
+        A table split across pages is often two tables, and the second does not always repeat the
+        header row. It is read with the previous table's header when it is the next table of the same
+        file, has as many columns, and its first row with a value in the date column reads as a date."""
+        if not _is_word_table(table) or table.file not in self.word_headers:
+            return None
+        previous, header, width = self.word_headers[table.file]
+        number = table.sheet.removeprefix("table ")
+        if not (number.isdigit() and previous == f"table {int(number) - 1}"):
+            return None
+        if any(len(row) != width for row in table.rows):
+            return None
+        carried = RawTable(file=table.file, sheet=table.sheet, rows=[list(header)] + table.rows,
+                           row_numbers=[0] + list(table.row_numbers), hidden=table.hidden,
+                           merged_filled=table.merged_filled, notes=table.notes)
+        match = detect_header(carried, profile)
+        if match is None or match.index != 0:
+            return None
+        column = match.columns["date"]
+        first = next((row[column] for row in table.rows if row[column] not in (None, "")), None)
+        try:
+            parse_date(first)
+        except (DateParseError, TypeError, ValueError):
+            return None
+        return carried, match, previous
 
     def finish(self) -> pd.DataFrame:
         """The case's contact table, sorted by (source_file, source_sheet, source_row); runs the checks
@@ -294,6 +339,10 @@ class _CaseBatch:
             else:
                 columns[name] = pd.array(values, dtype=dtype)
         return pd.DataFrame(columns)
+
+
+def _is_word_table(table: RawTable) -> bool:
+    return table.sheet.startswith("table ") and PurePosixPath(table.file).suffix.lower() == ".docx"
 
 
 def _reject_uncached_formulas(table: RawTable, data: np.ndarray, match: HeaderMatch, report: FileReport) -> np.ndarray:
