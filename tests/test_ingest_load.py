@@ -415,3 +415,46 @@ def test_any_sheet_balances(tmp_path, load_contacts):
         assert header + report.rows_read + report.rows_skipped == len(rows)
 
     check()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Two-row headers
+# ---------------------------------------------------------------------------------------------------
+def test_a_group_heading_over_two_columns_and_the_names_below_it_are_one_header():
+    table = _table([
+        ["Chronology: Health Visiting", None, None, None],
+        ["Date", "Contact", "Contact", "Outcome"],  # "Contact" merged across two columns, filled
+        [None, "Type", "Details", None],
+        ["01/03/2023", "Home visit", "Seen at home", "Seen"],
+    ])
+    match = detect_header(table, load_profile("generic"))
+    assert (match.top, match.index, match.row) == (1, 2, 3)
+    assert match.headers == ("Date", "Contact Type", "Contact Details", "Outcome")
+    assert match.columns["date"] == 0 and match.columns["contact_type"] == 1
+    assert match.columns["description"] == 2 and match.columns["action"] == 3
+
+
+def test_a_header_row_followed_by_a_data_row_of_texts_stays_one_row():
+    """In a csv every cell is text: a first data row whose texts happen to name fields ("Seen") is data,
+    because its date reads as a date."""
+    table = _table([["Date", "Type of contact", "Details", None], ["01/03/2023", "Home visit", "Details", "Seen"]])
+    match = detect_header(table, load_profile("generic"))
+    assert (match.top, match.index) == (None, 0)
+
+
+def test_a_two_row_header_in_a_workbook_is_read_and_noted(tmp_path, load_contacts):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Date", "Contact", None, "Outcome"])
+    ws.merge_cells("B1:C1")
+    ws.append([None, "Type", "Details", None])
+    ws.append([dt.datetime(2023, 3, 1), "Home visit", "Seen at home, bruise to ear", "Referred to CSC"])
+    ws.append([dt.datetime(2023, 3, 9), "Clinic", "Weight check", "Seen"])
+    wb.save(tmp_path / "hv.xlsx")
+    contacts, report = load_contacts(_case(tmp_path, [{"path": "hv.xlsx", "agency": "Health Visiting"}]))
+    assert report.rows_rejected == 0 and len(contacts) == 2 and report.balanced
+    assert contacts["description"].tolist() == ["Seen at home, bruise to ear", "Weight check"]
+    assert contacts["source_row"].tolist() == [3, 4]
+    sheet = report.files[0]
+    assert sheet.header_row == 2 and sheet.columns["description"] == "Contact Details"
+    assert any(note.startswith("header in two rows (1 and 2)") for note in sheet.notes)

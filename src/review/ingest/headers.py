@@ -118,6 +118,7 @@ class HeaderMatch:
     headers: tuple[str, ...]  # header text as written per column ("" when blank)
     columns: dict[str, int]  # field -> column index
     unmapped: dict[int, str]  # column index -> key used in `extra` (header, or "column C" when blank)
+    top: int | None = None  # a two-row header: the position of its upper row (`index` is the lower)
 
     def header_of(self, name: str) -> str | None:
         index = self.columns.get(name)
@@ -277,6 +278,7 @@ def detect_header(table: RawTable, profile: Profile) -> HeaderMatch | None:
         if best is None:
             return None
         match = _match_row(table, best[1], lookup)
+        match = _two_row_header(table, match, lookup) or match
     missing = [
         header
         for name, header in profile.columns.items()
@@ -318,6 +320,72 @@ def _match_row(table: RawTable, index: int, lookup: dict[str, tuple[str, int]]) 
         taken.add(key)
         unmapped[column] = key
     return HeaderMatch(index, table.row_numbers[index], headers, columns, unmapped)
+
+
+def _two_row_header(table: RawTable, match: HeaderMatch, lookup: dict[str, tuple[str, int]]) -> HeaderMatch | None:
+    """The header as two rows, when the row just below or above the best header row completes it; else
+    None.
+
+    Some chronologies split their header over two rows: a group heading over several columns ("Contact",
+    merged across "Type" and "Details" below it), or a second line of column names. The neighbouring row
+    is part of the header when all its cells are short texts (none a date, number or narrative) and,
+    read together with the header row, the two name more fields than the header row alone. A column's
+    header text is both rows' texts joined ("Contact Type"; one text when the merged cell repeats it);
+    the field it maps to is the first of the joined text, the lower row's and the upper row's that names
+    one. The data starts below the lower row."""
+    width = len(match.headers)
+    for other in (match.index + 1, match.index - 1):
+        if not 0 <= other < len(table.rows):
+            continue
+        row = table.rows[other]
+        cells = [row[i] if i < len(row) else None for i in range(width)]
+        texts = [c for c in cells if c is not None]
+        if not texts or not all(isinstance(c, str) and len(c) <= MAX_HEADER_CHARS for c in texts):
+            continue
+        if any(_reads_as_date(c) for c in texts):  # a data row of a text-only file (csv), not a header
+            continue
+        upper, lower = (match.index, other) if other > match.index else (other, match.index)
+        up = [_header_text(table.rows[upper][i]) if i < len(table.rows[upper]) else "" for i in range(width)]
+        low = [_header_text(table.rows[lower][i]) if i < len(table.rows[lower]) else "" for i in range(width)]
+        chosen: dict[str, tuple[int, int]] = {}
+        headers = []
+        for column in range(width):
+            a, b = up[column], low[column]
+            joined = a if a == b or not b else b if not a else f"{a} {b}"
+            headers.append(joined)
+            for text in (joined, b, a):
+                hit = lookup.get(normalise_header(text)) if text else None
+                if hit is not None:
+                    name, priority = hit
+                    if name not in chosen or priority < chosen[name][0]:
+                        chosen[name] = (priority, column)
+                    break
+        if "date" not in chosen or len(chosen) <= len(match.columns):
+            continue
+        columns = {name: column for name, (_, column) in chosen.items()}
+        used = set(columns.values())
+        unmapped: dict[int, str] = {}
+        taken: set[str] = set()
+        for column, header in enumerate(headers):
+            if column in used:
+                continue
+            key = header or f"column {column_letter(column)}"
+            if key in taken:
+                key = f"{key} ({column_letter(column)})"
+            taken.add(key)
+            unmapped[column] = key
+        return HeaderMatch(lower, table.row_numbers[lower], tuple(headers), columns, unmapped, top=upper)
+    return None
+
+
+def _reads_as_date(text: str) -> bool:
+    from .dates import DateParseError, parse_date
+
+    try:
+        parse_date(text)
+    except (DateParseError, ValueError, TypeError, OverflowError):
+        return False
+    return True
 
 
 def _header_text(value: object) -> str:

@@ -217,9 +217,15 @@ class _CaseBatch:
 
         report.header_row = None if continued is not None else match.row
         report.columns = {name: match.headers[match.columns[name]] for name in FIELDS if name in match.columns}
-        titles = int((~blank_row[: match.index]).sum())
+        first = match.index if match.top is None else match.top
+        if match.top is not None:
+            report.notes.append(
+                f"header in two rows ({table.row_numbers[match.top]} and {match.row}): "
+                f"columns read as {', '.join(repr(h) for h in match.headers if h)}"
+            )
+        titles = int((~blank_row[:first]).sum())
         if titles:
-            report.notes.append(f"{titles} title row(s) above the header (row {match.row}) skipped")
+            report.notes.append(f"{titles} title row(s) above the header (row {table.row_numbers[first]}) skipped")
         candidates = match.index + 1 + np.flatnonzero(~blank_row[match.index + 1 :])
         not_data = []
         for kind, found in (
