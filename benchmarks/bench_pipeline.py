@@ -233,9 +233,25 @@ def measure(kind: str, data: Path, workers: int) -> None:
             t0 = time.perf_counter()
             summary = build_all(data / "cases", store, progress=False, workers=n, process_case=process)
             t1 = time.perf_counter()
+        extra = {}
+        if kind == "build_all":  # reading every table back, from one-case parts and after `review compact`
+            from review.store import CONTRACTS, compact_store, read_store
+
+            def read_all() -> float:
+                r0 = time.perf_counter()
+                for table in CONTRACTS:
+                    read_store(store, table)
+                return time.perf_counter() - r0
+
+            read_all()  # first-call costs (imports) not in either figure
+            extra["read_one_case_parts_seconds"] = read_all()
+            c0 = time.perf_counter()
+            compact_store(store)
+            extra["compact_seconds"] = time.perf_counter() - c0
+            extra["read_compacted_seconds"] = read_all()
         shutil.rmtree(store, ignore_errors=True)
         _emit({"kind": kind, "cases": len(summary.built), "failed": len(summary.failed), "seconds": t1 - t0,
-               "workers": n, **mem.fields()})
+               "workers": n, **extra, **mem.fields()})
     elif kind in ("read_calamine", "read_openpyxl"):
         # floors: only reading every cell of every sheet, nothing parsed, checked or built
         files = sorted((data / "ingest").glob("*/*.xlsx"))
@@ -500,6 +516,10 @@ def report(results: dict, info: dict) -> str:
                   f"| {batched.get('cases', '-')} | {_fmt_s(one.get('seconds'))} | {_fmt_s(one.get('cpu_seconds'))} | "
                   f"{_fmt_s(batched.get('seconds'))} | {_fmt_s(batched.get('cpu_seconds'))} | {gain} | "
                   f"{_fmt_s(par.get('seconds'))} | {par.get('workers', '-')} | {_fmt_s(par.get('cpu_seconds'))} |"]
+        if batched.get("read_one_case_parts_seconds") is not None:
+            lines += ["", f"Reading every table of that store back: {_fmt_s(batched['read_one_case_parts_seconds'])} s "
+                      f"from its one-case parts; `review compact` {_fmt_s(batched.get('compact_seconds'))} s; then "
+                      f"{_fmt_s(batched.get('read_compacted_seconds'))} s."]
     lines += ["", "Every run (seconds; each a fresh process; the tables show the median run):", ""]
     for size, r in sorted(results["pipeline"].items(), key=lambda kv: int(kv[0])):
         for engine, m in r.items():

@@ -19,6 +19,9 @@ Decisions:
 - a double-barrelled surname ("Smith-Jones") is one name: "Smith" alone is not replaced. Accents are
   optional ("Zoe" matches "Zoë") and so is the apostrophe style ("O’Brien").
 - known limit: a common-word name at the start of a sentence ("Will you ...") is replaced.
+- known limit: exact contact dates and exact ages at each contact stay, so the date of birth can be
+  worked out from any contact (date minus age). The anonymised view is for sharing within a review,
+  not for publication, which needs month-level dates and ages (not done yet).
 - replacement is deterministic: the same text and case always give the same output.
 """
 from __future__ import annotations
