@@ -181,3 +181,22 @@ def test_a_case_that_cannot_be_staged_fails_at_the_store_stage_alone(varied_case
     assert "No space left on device" in failed[victim]["error"]
     assert set(read_store(built, "cases")["case_id"]) == set(read_store(reference, "cases")["case_id"]) - {victim}
     assert not (built / ".staging").exists()
+
+
+def test_ctrl_c_on_two_processes_leaves_no_staged_files(varied_cases, tmp_path, monkeypatch):
+    """Interrupted while committing: the batches still running finish before the staging folder is
+    removed, so nothing staged is left behind."""
+    real_commit = store.commit_part
+    committed = []
+
+    def interrupted_after_two(*args, **kwargs):
+        if len(committed) == 2:
+            raise KeyboardInterrupt
+        committed.append(args[1])
+        return real_commit(*args, **kwargs)
+
+    monkeypatch.setattr(store, "commit_part", interrupted_after_two)
+    with pytest.raises(KeyboardInterrupt):
+        build_all(varied_cases, tmp_path / "store", progress=False, workers=2)
+    assert not (tmp_path / "store" / ".staging").exists()
+    assert len(read_store(tmp_path / "store", "cases")) == 2

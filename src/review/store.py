@@ -651,8 +651,9 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
                 for _, future in futures:
                     future.cancel()
 
+    results = outcomes()
     try:
-        for folder, digest, outcome in outcomes():
+        for folder, digest, outcome in results:
             case_id = folder.name
             stage = "ingest"
             try:
@@ -711,6 +712,7 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
     finally:
         if bar is not None:
             bar.close()
+        results.close()  # on an error or Ctrl-C: cancel the batches not started, wait for the running ones
         shutil.rmtree(staging_root, ignore_errors=True)  # cases staged but not committed (a duplicate id, Ctrl-C)
         _remove_if_empty(store_dir / ".staging")
         failures_table(store_dir).to_csv(store_dir / FAILURES, index=False)
