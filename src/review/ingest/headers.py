@@ -308,6 +308,11 @@ def _match_row(table: RawTable, index: int, lookup: dict[str, tuple[str, int]]) 
         if name not in chosen or priority < chosen[name][0]:
             chosen[name] = (priority, column)
     columns = {name: column for name, (_, column) in chosen.items()}
+    return HeaderMatch(index, table.row_numbers[index], headers, columns, _unmapped(headers, columns))
+
+
+def _unmapped(headers, columns: dict[str, int]) -> dict[int, str]:
+    """{column index: the key its values go under in `extra`} for the columns no field maps."""
     used = set(columns.values())
     unmapped: dict[int, str] = {}
     taken: set[str] = set()
@@ -319,7 +324,7 @@ def _match_row(table: RawTable, index: int, lookup: dict[str, tuple[str, int]]) 
             key = f"{key} ({column_letter(column)})"
         taken.add(key)
         unmapped[column] = key
-    return HeaderMatch(index, table.row_numbers[index], headers, columns, unmapped)
+    return unmapped
 
 
 def _two_row_header(table: RawTable, match: HeaderMatch, lookup: dict[str, tuple[str, int]]) -> HeaderMatch | None:
@@ -363,18 +368,8 @@ def _two_row_header(table: RawTable, match: HeaderMatch, lookup: dict[str, tuple
         if "date" not in chosen or len(chosen) <= len(match.columns):
             continue
         columns = {name: column for name, (_, column) in chosen.items()}
-        used = set(columns.values())
-        unmapped: dict[int, str] = {}
-        taken: set[str] = set()
-        for column, header in enumerate(headers):
-            if column in used:
-                continue
-            key = header or f"column {column_letter(column)}"
-            if key in taken:
-                key = f"{key} ({column_letter(column)})"
-            taken.add(key)
-            unmapped[column] = key
-        return HeaderMatch(lower, table.row_numbers[lower], tuple(headers), columns, unmapped, top=upper)
+        return HeaderMatch(lower, table.row_numbers[lower], tuple(headers), columns, _unmapped(headers, columns),
+                           top=upper)
     return None
 
 
