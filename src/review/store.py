@@ -11,14 +11,15 @@ Layout of a store folder::
 A part holds whole cases: one case per part when built from case folders (``case-<id>``), many when
 generated (``part-00000``) or compacted (``compact-<first id>-<hash>``, `compact_store`), so that a Dask
 partition never splits a case. A case rebuilt after compaction moves to a part of its own; its old rows
-stay in the compacted part until the next compaction, and readers skip them (`stale_cases`). A part's contacts are
-stored in chronology order (`review.timeline.sort_contacts`): the store is written once and analysed
-many times, and a timeline built from contacts already in order skips its reordering copy of every
-column (~0.25-1 s at 1M contacts). A case is written
-atomically: its tables go to a staging folder, a "writing" line is appended to the ledger, the files
-are renamed into place, and only then is the "complete" line appended. An interrupted run therefore
-never shows a half-written case (readers only read complete cases) and never duplicates one (a case
-always goes to the same file names, replaced on re-run).
+stay in the compacted part until the next compaction, and readers skip them (`stale_cases`).
+
+A part's contacts are stored in chronology order (`review.timeline.sort_contacts`): the store is written
+once and analysed many times, and a timeline built from contacts already in order skips its reordering
+copy of every column (~0.25-1 s at 1M contacts). A case is written atomically: its tables go to a
+staging folder (by the worker processes of `build_all`), a "writing" line is appended to the ledger,
+the files are renamed into place, and only then is the "complete" line appended. An interrupted run
+therefore never shows a half-written case (readers only read complete cases) and never duplicates one
+(a case always goes to the same file names, replaced on re-run).
 """
 from __future__ import annotations
 
