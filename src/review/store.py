@@ -777,7 +777,7 @@ def compact_store(store_dir: str | Path, cases_per_part: int = COMPACT_CASES, pr
     summary = CompactSummary()
     if not moving:
         return summary
-    tables = [t for t in store_tables(store_dir) if t in CONTRACTS or (store_dir / t).is_dir()]
+    tables = store_tables(store_dir)
     chunks = [moving[i:i + max(1, cases_per_part)] for i in range(0, len(moving), max(1, cases_per_part))]
     bar = None
     if progress:

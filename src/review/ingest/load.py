@@ -171,8 +171,8 @@ class _CaseBatch:
         self.checks: list[tuple[FileReport, int, int, list]] = []  # (report, start, stop, raw date cells)
         self.keys: list[tuple[str, str]] = []  # (source_file, source_sheet) of each table with contacts
         self.in_order = True  # each table's source rows ascending: no sort needed when keys ascend too
-        #: file -> (sheet, header row cells, width) of its last Word table read with a header
-        self.word_headers: dict[str, tuple[str, list, int]] = {}
+        #: file -> (sheet, header row cells) of its last Word table read with a header
+        self.word_headers: dict[str, tuple[str, list]] = {}
 
     def add(self, table: RawTable, spec: FileSpec, profile: Profile) -> FileReport:
         """Read one sheet into the batch; return its FileReport."""
@@ -193,8 +193,7 @@ class _CaseBatch:
                     f"with that table's header"
                 )
         if match is not None and _is_word_table(table):
-            header = table.rows[match.index]
-            self.word_headers[table.file] = (table.sheet, header, len(header))
+            self.word_headers[table.file] = (table.sheet, table.rows[match.index])
         cells = _cell_array(table.rows)
         blank = pd.isna(cells)
         blank_row = blank.all(axis=1)
@@ -271,11 +270,11 @@ class _CaseBatch:
         file, has as many columns, and its first row with a value in the date column reads as a date."""
         if not _is_word_table(table) or table.file not in self.word_headers:
             return None
-        previous, header, width = self.word_headers[table.file]
+        previous, header = self.word_headers[table.file]
         number = table.sheet.removeprefix("table ")
         if not (number.isdigit() and previous == f"table {int(number) - 1}"):
             return None
-        if any(len(row) != width for row in table.rows):
+        if any(len(row) != len(header) for row in table.rows):
             return None
         carried = RawTable(file=table.file, sheet=table.sheet, rows=[list(header)] + table.rows,
                            row_numbers=[0] + list(table.row_numbers), hidden=table.hidden,
