@@ -88,7 +88,6 @@ def analyse(case: Case, rules: dict | None = None) -> Analysis:
     Raises DecisionError when the case's decisions.csv is invalid; decisions on flags the rules no
     longer produce are kept and listed in `decision_problems`.
     """
-    from .decisions import apply_decisions, load_decisions
     from .rules import agency_knowledge, detect, load_rules, response_latency
     from .timeline import agency_summary, build_timeline, health_summary, periods
 
@@ -99,13 +98,11 @@ def analyse(case: Case, rules: dict | None = None) -> Analysis:
     flags = detect(timeline, config, rules)
     latency = response_latency(timeline, flags, rules, config)
     knowledge = agency_knowledge(timeline, rules)
-    decisions, problems = load_decisions(config.case_dir, flags)
-    decided = apply_decisions(flags, decisions, timeline)
-    decided = decided.sort_values(["trigger_date", "rule_id", "flag_id"], kind="mergesort", na_position="last")
+    decided, decisions, problems = decide(flags, timeline, config.case_dir)
     return Analysis(
         timeline=timeline,
         periods=spans,
-        flags=decided.reset_index(drop=True),
+        flags=decided,
         response_latency=latency,
         knowledge=knowledge,
         agency_summary=agency_summary(timeline),
@@ -114,3 +111,14 @@ def analyse(case: Case, rules: dict | None = None) -> Analysis:
         health_summary=health_summary(timeline),
         rules=rules,
     )
+
+
+def decide(flags: pd.DataFrame, timeline: pd.DataFrame, case_dir) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(the flags with the reviewers' decisions from the case's decisions.csv, in (trigger date, rule,
+    flag id) order; every decision row; the problems found with them), as `analyse` gives them."""
+    from .decisions import apply_decisions, load_decisions
+
+    decisions, problems = load_decisions(case_dir, flags)
+    decided = apply_decisions(flags, decisions, timeline)
+    decided = decided.sort_values(["trigger_date", "rule_id", "flag_id"], kind="mergesort", na_position="last")
+    return decided.reset_index(drop=True), decisions, problems

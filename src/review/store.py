@@ -465,7 +465,7 @@ def _analyse_one(case, rules: dict) -> dict[str, pd.DataFrame]:
 def _analyse_together(members: list[tuple], options: dict) -> list[dict[str, pd.DataFrame]]:
     """The tables `_analyse_one` gives each of `members` ((case, rules) sharing rules and timeline
     options, with distinct case ids), from one timeline, rules and latency call over all of them."""
-    from .decisions import apply_decisions, load_decisions
+    from .pipeline import decide
     from .rules import detect, response_latency
     from .timeline import build_timeline
 
@@ -478,12 +478,8 @@ def _analyse_together(members: list[tuple], options: dict) -> list[dict[str, pd.
     timelines, flag_sets, latencies = (_split_by_case(t, configs) for t in (timeline, flags, latency))
     out = []
     for case_id, config in configs.items():
-        case_flags = flag_sets[case_id]
-        decisions, _ = load_decisions(config.case_dir, case_flags)
-        decided = apply_decisions(case_flags, decisions, timelines[case_id])
-        decided = decided.sort_values(["trigger_date", "rule_id", "flag_id"], kind="mergesort", na_position="last")
-        out.append({"timeline": timelines[case_id], "flags": decided.reset_index(drop=True),
-                    "response_latency": latencies[case_id]})
+        decided = decide(flag_sets[case_id], timelines[case_id], config.case_dir)[0]
+        out.append({"timeline": timelines[case_id], "flags": decided, "response_latency": latencies[case_id]})
     return out
 
 
