@@ -89,10 +89,20 @@ def _as_date(value, key: str, origin: Path) -> dt.date | None:
         raise ConfigError(f"{key} must be an ISO date (YYYY-MM-DD), got {value!r}", file=origin) from None
 
 
+#: libyaml's safe loader when PyYAML was built with it (its wheels are): the same documents as
+#: `yaml.SafeLoader`, parsed ~10x faster (vocab.yml: ~40 ms in pure Python)
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def parse_yaml(stream) -> Any:
+    """`yaml.safe_load`, through libyaml when available."""
+    return yaml.load(stream, Loader=_SAFE_LOADER)  # noqa: S506  a safe loader, C or Python
+
+
 def load_yaml(path: Path) -> Any:
     try:
         with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return parse_yaml(fh)
     except FileNotFoundError:
         raise ConfigError("file not found", file=path) from None
     except yaml.YAMLError as exc:
@@ -179,7 +189,7 @@ def package_data(name: str) -> Any:
     if key not in _PACKAGE_DATA:
         if len(_PACKAGE_DATA) > 16:
             _PACKAGE_DATA.clear()
-        _PACKAGE_DATA[key] = yaml.safe_load(text)
+        _PACKAGE_DATA[key] = parse_yaml(text)
     return copy.deepcopy(_PACKAGE_DATA[key])
 
 

@@ -366,12 +366,20 @@ def find_case_folders(cases_dir: str | Path) -> list[Path]:
 
 def warm_imports() -> None:
     """Import what processing a case folder needs (the pipeline, the readers, the rules) in this
-    process. Called before starting worker processes: a worker started by fork (Linux) inherits the
-    modules instead of importing them again (~0.5 s per worker, pandas aside)."""
+    process, and parse the package's vocabulary, header profiles and rules. Called before starting
+    worker processes: a worker started by fork (Linux) inherits the modules and parsed data instead of
+    importing and parsing them again (~0.5 s per worker, pandas aside)."""
     import python_calamine  # noqa: F401
 
     from . import pipeline, rules, timeline  # noqa: F401
-    from .ingest import load, readers  # noqa: F401
+    from .config import package_data
+    from .ingest import headers, load, readers  # noqa: F401
+    from .vocab import compile_vocab
+
+    # the package's YAML parsed and the vocabulary compiled once here, not once in every worker
+    compile_vocab(load._load_vocab(None))
+    headers.load_profile(None)
+    package_data("rules.yml")
 
 
 def process_case_folder(case_dir: Path) -> dict[str, pd.DataFrame]:
