@@ -7,6 +7,8 @@ Layout of a store folder::
     <table>/<part>.parquet       contacts, timeline, flags, response_latency, cases, ingest, rejections,
                                  (synthetic stores) ground_truth; every table has a case_id column
     failures.csv                 cases that could not be built: case, file, error (rewritten each run)
+    .lock                        held while a process writes the store (`store_lock`)
+    .staging/                    parts written but not yet moved in (removed when the write ends)
 
 A part holds whole cases: one case per part when built from case folders (``case-<id>``), many when
 generated (``part-00000``) or compacted (``compact-<first id>-<hash>``, `compact_store`), so that a Dask
@@ -20,6 +22,12 @@ staging folder (by the worker processes of `build_all`), a "writing" line is app
 the files are renamed into place, and only then is the "complete" line appended. An interrupted run
 therefore never shows a half-written case (readers only read complete cases) and never duplicates one
 (a case always goes to the same file names, replaced on re-run).
+
+One process writes a store at a time: `build_all`, `compact_store`, `write_store_from_synth` and
+`write_part` hold the store's lock (`store_lock`) while they write, and a second writer is refused with
+an error naming the process that holds it. The operating system releases the lock when that process
+ends, however it ends, so a killed run leaves no stale lock; what it staged is removed by the next
+writer. Readers take no lock.
 """
 from __future__ import annotations
 
@@ -29,9 +37,11 @@ import json
 import os
 import re
 import shutil
+import socket
 import traceback
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -76,6 +86,129 @@ class StoreError(ReviewError):
     """A store folder is missing, unreadable or not a store."""
 
     exit_code = 2
+
+
+class StoreBusyError(StoreError):
+    """Another process is writing the store (it holds the store's lock): try again when it has finished."""
+
+    exit_code = 6
+
+
+# ---------------------------------------------------------------------------------------------------
+# One writer at a time
+# ---------------------------------------------------------------------------------------------------
+LOCK = ".lock"
+STAGING = ".staging"
+
+#: stores whose lock this process holds: resolved path -> [open lock file, depth]. The lock is
+#: re-entrant within a process (`build_all` writes through `write_part`'s primitives, the synthetic
+#: store through `write_part` itself); an OS lock taken twice by one process would refuse itself.
+_HELD: dict[str, list] = {}
+
+
+@contextmanager
+def store_lock(store_dir: str | Path, action: str) -> Iterator[None]:
+    """Hold the store's write lock while the block runs; `StoreBusyError` at once when another process
+    holds it (naming that process: its id, host, command and since when).
+
+    An advisory OS lock on ``<store>/.lock`` (``flock``; ``msvcrt.locking`` on Windows): the system drops
+    it when the holder's process ends, killed or not, so no stale lock needs clearing. Taking the lock
+    (not re-entering it) also removes what a killed writer left in ``.staging``: with the lock held, no
+    other writer can be using it. On a network file system the lock is only as good as the file
+    system's support for it.
+    """
+    store_dir = Path(store_dir)
+    key = str(store_dir.resolve())
+    held = _HELD.get(key)
+    if held is not None:
+        held[1] += 1
+        try:
+            yield
+        finally:
+            held[1] -= 1
+        return
+    path = store_dir / LOCK
+    try:
+        fh = open(path, "a+", encoding="utf-8")
+    except OSError as exc:
+        raise StoreError(f"cannot write to the store: {exc.strerror or exc}", file=store_dir) from None
+    try:
+        if not _os_lock(fh):
+            fh.seek(0)
+            holder = _describe_holder(fh.read())
+            raise StoreBusyError(
+                f"the store is being written by another process ({holder}); wait for it to finish and run "
+                f"{action} again", file=store_dir)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "action": action,
+                             "since": _now()}, sort_keys=True) + "\n")
+        fh.flush()
+        _HELD[key] = [fh, 1]
+        try:
+            _clear_staging(store_dir)
+            yield
+        finally:
+            del _HELD[key]
+            fh.seek(0)
+            fh.truncate()
+            fh.flush()
+            _os_unlock(fh)
+    finally:
+        fh.close()
+
+
+def _os_lock(fh) -> bool:
+    """Take an exclusive lock on the open file without waiting; False when another process holds it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        fh.seek(0)
+        try:
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _os_unlock(fh) -> None:
+    try:
+        import fcntl
+    except ImportError:
+        import msvcrt
+
+        fh.seek(0)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+        return
+    fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _describe_holder(text: str) -> str:
+    try:
+        holder = json.loads(text)
+        return (f"{holder['action']}, process {holder['pid']} on {holder['host']}, since {holder['since']}")
+    except (ValueError, KeyError, TypeError):
+        return "a process that has not said which"
+
+
+def _clear_staging(store_dir: Path) -> None:
+    """Remove what writers killed before they could clean up left in the staging folder (the caller
+    holds the lock: nothing there is in use)."""
+    staging = store_dir / STAGING
+    if staging.is_dir():
+        for leftover in staging.iterdir():
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+        _remove_if_empty(staging)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -176,8 +309,11 @@ def _to_arrow(frame: pd.DataFrame) -> pa.Table:
 
 def write_part(store_dir: str | Path, part: str, tables: dict[str, pd.DataFrame], case_ids: Iterable[str],
                meta: dict | None = None) -> None:
-    """Write the tables of one part (one or many whole cases) atomically and mark its cases complete."""
-    commit_part(store_dir, stage_part(store_dir, part, tables), case_ids, meta)
+    """Write the tables of one part (one or many whole cases) atomically and mark its cases complete,
+    holding the store's lock (`store_lock`)."""
+    Path(store_dir).mkdir(parents=True, exist_ok=True)
+    with store_lock(store_dir, "write_part"):
+        commit_part(store_dir, stage_part(store_dir, part, tables), case_ids, meta)
 
 
 @dataclass(frozen=True)
@@ -198,7 +334,7 @@ def stage_part(store_dir: str | Path, part: str, tables: dict[str, pd.DataFrame]
     error leaves nothing behind. Worker processes of `build_all` stage their cases in parallel; the
     one process that writes the ledger commits them."""
     store_dir = Path(store_dir)
-    staging = (staging_root or store_dir / ".staging") / f"{part}-{uuid.uuid4().hex[:8]}"
+    staging = (staging_root or store_dir / STAGING) / f"{part}-{uuid.uuid4().hex[:8]}"
     staging.mkdir(parents=True, exist_ok=True)
     try:
         for name, frame in tables.items():
@@ -618,6 +754,14 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
     store_dir = Path(store_dir)
     folders = find_case_folders(cases_dir)  # before creating anything: a wrong path leaves no empty store
     store_dir.mkdir(parents=True, exist_ok=True)
+    with store_lock(store_dir, "review build-all"):
+        return _build_all(folders, store_dir, progress, process_case, force, workers)
+
+
+def _build_all(folders: list[Path], store_dir: Path, progress: bool,
+               process_case: Callable[[Path], dict[str, pd.DataFrame]] | None, force: bool,
+               workers: int) -> BuildSummary:
+    """`build_all`, the store's lock held."""
     (store_dir / LEDGER).touch()
     summary = BuildSummary(cases_found=len(folders), store_dir=str(store_dir))
     state = read_ledger(store_dir)
@@ -640,7 +784,7 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
         else:
             todo.append((folder, digest))
 
-    staging_root = store_dir / ".staging" / f"run-{uuid.uuid4().hex[:8]}"  # removed when the run ends
+    staging_root = store_dir / STAGING / f"run-{uuid.uuid4().hex[:8]}"  # removed when the run ends
     if process_case is None:  # the pipeline: cases analysed together in batches, staged by the task
         run_batch, size = partial(stage_case_folders, store_dir, staging_root), _batch_size(len(todo), workers)
     else:
@@ -733,7 +877,7 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
             bar.close()
         results.close()  # on an error or Ctrl-C: cancel the batches not started, wait for the running ones
         shutil.rmtree(staging_root, ignore_errors=True)  # cases staged but not committed (a duplicate id, Ctrl-C)
-        _remove_if_empty(store_dir / ".staging")
+        _remove_if_empty(store_dir / STAGING)
         failures_table(store_dir).to_csv(store_dir / FAILURES, index=False)
     summary.failed = pd.DataFrame(failures, columns=FAILURE_COLUMNS)
     return summary
@@ -769,12 +913,18 @@ def compact_store(store_dir: str | Path, cases_per_part: int = COMPACT_CASES, pr
     as `write_part` writes any part (staged, the ledger marks its cases "writing", renamed into place,
     then "complete", keeping each case's folder and input hash, so that `build_all` still skips
     unchanged cases); the old files are removed after. A case rebuilt later goes to a part of its own
-    again, and its rows in the compacted part are no longer read. Run it when `build_all` is not
-    running on the same store.
+    again, and its rows in the compacted part are no longer read. It holds the store's lock: while
+    `build_all` writes the store, compacting is refused (`StoreBusyError`), and the other way round.
     """
     store_dir = Path(store_dir)
     if not (store_dir / LEDGER).exists():
         raise StoreError("not a case store (no ledger.jsonl)", file=store_dir)
+    with store_lock(store_dir, "review compact"):
+        return _compact(store_dir, cases_per_part, progress)
+
+
+def _compact(store_dir: Path, cases_per_part: int, progress: bool) -> CompactSummary:
+    """`compact_store`, the store's lock held."""
     complete = complete_cases(store_dir)
     stale = stale_cases(store_dir)
     moving = sorted(c for c, e in complete.items() if e["part"].startswith("case-") or e["part"] in stale)
@@ -822,7 +972,7 @@ def compact_store(store_dir: str | Path, cases_per_part: int = COMPACT_CASES, pr
     finally:
         if bar is not None:
             bar.close()
-        _remove_if_empty(store_dir / ".staging")
+        _remove_if_empty(store_dir / STAGING)
     return summary
 
 
@@ -907,10 +1057,17 @@ def write_store_from_synth(store_dir: str | Path, n_cases: int, seed: int, conta
     and the benchmarks). Resumable like `build_all`: a part already complete for the same
     generator inputs is skipped. Returns a summary dict.
     """
-    from .synth import GENERATOR_VERSION, synth_contacts
-
     store_dir = Path(store_dir)
     store_dir.mkdir(parents=True, exist_ok=True)
+    with store_lock(store_dir, "review synth --store"):
+        return _synth_store(store_dir, n_cases, seed, contacts_per_case, cases_per_part, analyse, rules, progress)
+
+
+def _synth_store(store_dir: Path, n_cases: int, seed: int, contacts_per_case: int, cases_per_part: int,
+                 analyse: bool, rules: dict | None, progress: bool) -> dict:
+    """`write_store_from_synth`, the store's lock held."""
+    from .synth import GENERATOR_VERSION, synth_contacts
+
     (store_dir / LEDGER).touch()
     complete = complete_cases(store_dir)
     n_parts = max(1, -(-int(n_cases) // int(cases_per_part)))
