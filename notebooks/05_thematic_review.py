@@ -96,6 +96,8 @@ for name, fig in figures.items():
 # %%
 if declarations:
     declared = read_declarations(declarations)
+    for note in declared.attrs["notes"]:  # sheets not read, repeated declarations
+        print("note:", note)
 else:
     health = contacts[contacts["agency_kind"] == "health"]
     declared = synth_declarations(health["organisation"].unique(), health["date"].dt.year.unique(), seed)

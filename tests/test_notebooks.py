@@ -117,18 +117,25 @@ def test_thematic_notebook_compares_cases_and_declarations(tmp_path):
     cases_dir = tmp_path / "cases"
     shutil.copytree(SAMPLE, cases_dir / "sample")
     out_dir = tmp_path / "thematic"
+    declarations = tmp_path / "declarations.csv"  # a title row above the header, and one declaration twice
+    declarations.write_text("Declarations 2023\nOrganisation,Year,Standard,Status\n"
+                            "Trust X,2023/24,Information sharing,Compliant\n"
+                            "Trust X,2023/24,Information sharing,compliant\n", encoding="utf-8")
     [path] = run_notebooks(
         cases_dir / "sample",
         out_dir,
         notebooks_dir=NOTEBOOKS,
         names=["05_thematic_review"],
-        parameters={"05_thematic_review": {"cases_dir": str(cases_dir), "synth_cases": 12, "seed": 3}},
+        parameters={"05_thematic_review": {"cases_dir": str(cases_dir), "synth_cases": 12, "seed": 3,
+                                           "declarations": str(declarations)}},
         progress=False,
     )
     nb = nbformat.read(path, as_version=4)
     text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "1 found, 1 built" in text
     assert "13 cases" in text
+    assert "note: the file: 1 row(s) above the header (row 2) skipped" in text
+    assert "1 declaration(s) repeated word for word" in text and "0 of 1 declarations disagree" in text
     html = "".join(o["data"]["text/html"] for o in _outputs(nb, "text/html"))
     assert "per_100_contacts" in html or "per 100" in html
     assert len(_outputs(nb, "image/png")) >= 5

@@ -126,7 +126,7 @@ def test_declarations_errors_name_file_row_and_column(tmp_path):
         read_declarations(tmp_path / "nope.xlsx")
     wrong = tmp_path / "declarations.txt"
     wrong.write_text("x")
-    with pytest.raises(DeclarationsError, match="xlsx or .csv"):
+    with pytest.raises(DeclarationsError, match=r"\.xlsx, \.xls, \.ods or \.csv"):
         read_declarations(wrong)
 
 
@@ -149,3 +149,103 @@ def test_shipped_declarations_sample_reads_cleanly():
     frame = read_declarations(sample)
     assert len(frame) == 200 and set(frame["declared_status"]) == {"compliant", "not compliant",
                                                                   "insufficient assurance"}
+
+
+def _declarations_workbook(path):
+    """A regulator's workbook as people make them: a title banner, a sheet per year, the organisation
+    merged over its standards, a guidance sheet, a hidden working sheet."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    guidance = wb.active
+    guidance.title = "Guidance"
+    guidance.append(["How to complete this return"])
+    guidance.append(["Declare each standard as compliant, not compliant or insufficient assurance."])
+    for year in (2021, 2022):
+        ws = wb.create_sheet(f"{year}-{year - 1999}")
+        ws.append([f"Safeguarding declarations {year}/{year - 1999}"])
+        ws.merge_cells("A1:D1")
+        ws.append([])
+        ws.append(["Organisation name", "Financial year", "Core standard", "Declared position:"])
+        ws.append(["Trust X", f"{year}/{year - 1999}", "Information sharing", "Compliant"])
+        ws.append([None, f"{year}/{year - 1999}", "Assessment of risk", "Not met"])
+        ws.merge_cells(f"A{ws.max_row - 1}:A{ws.max_row}")
+        ws.append([])
+        ws.append(["Organisation name", "Financial year", "Core standard", "Declared position:"])  # next page
+        ws.append(["Force Y", dt.datetime(year, 4, 1), "Information sharing", "partially met"])
+        ws.append(["Force Y", dt.datetime(year, 4, 1), "Information sharing", "Partially met"])  # again
+    hidden = wb.create_sheet("working")
+    hidden.append(["Organisation", "Year", "Standard", "Status"])
+    hidden.append(["Trust Z", 2020, "Information sharing", "compliant"])
+    hidden.sheet_state = "hidden"
+    wb.save(path)
+    return path
+
+
+def test_declarations_workbook_with_titles_merged_cells_and_a_sheet_per_year(tmp_path):
+    frame = read_declarations(_declarations_workbook(tmp_path / "returns.xlsx"))
+    assert frame[["organisation", "year", "standard", "declared_status", "source_sheet", "source_row"]].astype(
+        object).values.tolist() == [
+        ["Trust X", 2021, "Information sharing", "compliant", "2021-22", 4],
+        ["Trust X", 2021, "Assessment of risk", "not compliant", "2021-22", 5],  # merged organisation
+        ["Force Y", 2021, "Information sharing", "insufficient assurance", "2021-22", 8],  # a date as year
+        ["Trust X", 2022, "Information sharing", "compliant", "2022-23", 4],
+        ["Trust X", 2022, "Assessment of risk", "not compliant", "2022-23", 5],
+        ["Force Y", 2022, "Information sharing", "insufficient assurance", "2022-23", 8],
+    ]
+    notes = "\n".join(frame.attrs["notes"])
+    assert "sheet 'Guidance': no header row" in notes  # said, not silently skipped
+    assert "sheet 'working': hidden, not read" in notes
+    assert "sheet '2021-22': 2 row(s) above the header (row 3) skipped" in notes
+    assert "2 declaration(s) repeated word for word" in notes
+
+
+def test_declarations_conflicting_and_empty_rows_are_each_named(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "2022"
+    ws.append(["Organisation", "Year", "Standard", "Status"])
+    ws.append(["Trust X", 2022, "Information sharing", "compliant"])
+    ws.append(["Trust X", 2022, "information  sharing", "not compliant"])  # the same standard, said otherwise
+    ws.append([None, 2022, "Assessment of risk", "compliant"])
+    ws.append(["Trust Y", "FY22", "Assessment of risk", "compliant"])
+    wb.save(tmp_path / "d.xlsx")
+    with pytest.raises(DeclarationsError) as info:
+        read_declarations(tmp_path / "d.xlsx")
+    message = str(info.value)
+    assert message.startswith(f"{tmp_path / 'd.xlsx'}, sheet '2022', row 3, column 'Status': Trust X, 2022, "
+                              "'information  sharing' is declared not compliant here but compliant in sheet '2022' row 2")
+    assert "sheet '2022' row 4 'Organisation': organisation is empty" in message
+    assert "sheet '2022' row 5 'Year': year 'FY22' is not a year" in message
+    assert [p[1] for p in info.value.problems] == [3, 4, 5]
+
+
+def test_declarations_without_a_header_on_any_sheet_name_the_closest_row(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("Returns 2022\n\nOrganisation,Standard,Comment\nTrust X,Information sharing,ok\n")
+    with pytest.raises(DeclarationsError) as info:
+        read_declarations(path)
+    assert "missing column(s) year, declared_status; found Organisation, Standard, Comment" in str(info.value)
+    assert info.value.row == 3
+
+
+def test_declarations_get_the_readers_safety_checks(tmp_path):
+    """An XML part declaring entities is refused before any parser opens it, as for chronologies."""
+    import zipfile
+
+    from review.errors import UnsafeFileError
+
+    plain = _declarations_workbook(tmp_path / "plain.xlsx")
+    evil = tmp_path / "evil.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(evil, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet2.xml":
+                data = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + data
+            dst.writestr(item, data)
+    with pytest.raises(UnsafeFileError, match="declares XML entities"):
+        read_declarations(evil)

@@ -9,6 +9,7 @@ colours); nothing is shown or saved here.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -27,19 +28,28 @@ DECLARATION_COLUMNS = ("organisation", "year", "standard", "declared_status")
 #: how declared statuses are commonly written -> the canonical status
 _STATUS_ALIASES = {
     "compliant": "compliant", "fully compliant": "compliant", "yes": "compliant", "met": "compliant",
+    "fully met": "compliant", "full assurance": "compliant", "assured": "compliant",
     "not compliant": "not compliant", "non-compliant": "not compliant", "non compliant": "not compliant",
     "noncompliant": "not compliant", "no": "not compliant", "not met": "not compliant",
     "insufficient assurance": "insufficient assurance", "partial": "insufficient assurance",
     "partially compliant": "insufficient assurance", "partially met": "insufficient assurance",
-    "limited assurance": "insufficient assurance",
+    "limited assurance": "insufficient assurance", "not fully met": "insufficient assurance",
+    "not fully compliant": "insufficient assurance",
 }
+#: header texts (normalised) of each column of a declarations spreadsheet
 _HEADER_ALIASES = {
-    "organisation": ("organisation", "organization", "org", "agency", "provider"),
-    "year": ("year", "assurance year", "period"),
-    "standard": ("standard", "section 11 standard", "requirement"),
+    "organisation": ("organisation", "organization", "org", "agency", "provider", "organisation name",
+                     "organization name", "provider name", "trust", "trust name", "body"),
+    "year": ("year", "assurance year", "period", "financial year", "declaration year", "assessment year"),
+    "standard": ("standard", "section 11 standard", "requirement", "core standard", "standard name",
+                 "safeguarding standard"),
     "declared_status": ("declared_status", "declared status", "status", "declaration", "compliance",
-                        "rating", "self-assessment"),
+                        "rating", "self-assessment", "self assessment", "declared compliance",
+                        "declared position", "board declaration", "declared"),
 }
+#: a declarations sheet's header row is looked for in its first rows (title rows above it are skipped)
+HEADER_SEARCH_ROWS = 30
+DECLARATION_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
 
 class DeclarationsError(ReviewError):
@@ -159,82 +169,180 @@ def thematic_tables(flags: pd.DataFrame, timeline: pd.DataFrame, response_latenc
 # Assurance against evidence
 # ---------------------------------------------------------------------------------------------------
 def _normalise_header(text) -> str:
-    return " ".join(str(text or "").replace("_", " ").strip().lower().split())
+    return " ".join(str(text or "").replace("_", " ").strip().rstrip(":*").strip().lower().split())
 
 
 def read_declarations(path: str | Path) -> pd.DataFrame:
-    """Read organisations' declared compliance from an xlsx or csv file.
+    """Read organisations' declared compliance from a spreadsheet: xlsx, xlsm, xls, ods or csv.
 
-    Required columns (common spellings accepted): organisation, year, standard, declared status
-    (compliant / not compliant / insufficient assurance, with common variants such as "non-compliant"
-    or "partially compliant"). Every problem is reported at once in a `DeclarationsError` naming the
-    file, and each offending row (as the spreadsheet numbers it) and column.
+    Columns (common spellings accepted): organisation, year, standard, declared status (compliant /
+    not compliant / insufficient assurance, with common variants such as "non-compliant" or "partially
+    compliant"). The file goes through the same readers, and the same safety checks, as agency
+    chronologies. Every visible sheet whose first rows hold such a header is read, so a workbook with
+    a sheet per year reads whole; title rows above the header, blank rows and repeated headers are
+    skipped, and a cell merged over several rows (one organisation over its standards) counts for
+    each of them. A year may be 2023, "2023/24" or a date.
+
+    Returns one row per declaration (organisation, year, standard, declared_status, source_sheet,
+    source_row); ``frame.attrs["notes"]`` says what was not read and why (hidden sheets, sheets
+    without such a header, declarations repeated word for word). Every problem in the rows (an empty
+    or unreadable field, one declaration made twice with different statuses) is reported at once in a
+    `DeclarationsError` naming the file, and each offending sheet, row (as the spreadsheet numbers it)
+    and column. A file that cannot be read at all gives the readers' error (`review.ingest`), naming it.
     """
+    import datetime as dt
+
+    from .config import CaseConfig, FileSpec
+    from .ingest.readers import read_tables
+
     path = Path(path)
     if not path.exists():
         raise DeclarationsError("declarations file not found", file=path)
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        elif suffix in (".xlsx", ".xlsm"):
-            raw = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
-        else:
-            raise DeclarationsError("declarations must be an .xlsx or .csv file", file=path)
-    except DeclarationsError:
-        raise
-    except Exception as exc:  # unreadable: say so in one line, naming the file
-        raise DeclarationsError(f"cannot read the file ({type(exc).__name__}: {exc})", file=path) from None
-    found = {}
-    for column in raw.columns:
-        key = _normalise_header(column)
-        for canonical, aliases in _HEADER_ALIASES.items():
-            if key in aliases and canonical not in found:
-                found[canonical] = column
-    missing = [c for c in DECLARATION_COLUMNS if c not in found]
-    if missing:
-        raise DeclarationsError(
-            f"missing column(s) {', '.join(missing)}; found {', '.join(map(str, raw.columns)) or 'none'}",
-            file=path, row=1)
-    problems = []
-    rows = []
-    for i, record in enumerate(raw.itertuples(index=False), start=2):  # row 1 is the header
-        values = dict(zip(raw.columns, record))
-        organisation = str(values[found["organisation"]]).strip()
-        year_text = str(values[found["year"]]).strip()
-        standard = str(values[found["standard"]]).strip()
-        status_text = _normalise_header(values[found["declared_status"]])
-        if not (organisation or year_text or standard or status_text):
-            continue  # a blank row
-        if not organisation:
-            problems.append((i, found["organisation"], "organisation is empty"))
-        try:
-            year = int(float(year_text[:4] if len(year_text) >= 4 and year_text[:4].isdigit() else year_text))
-            if not 1990 <= year <= 2100:
-                raise ValueError
-        except ValueError:
-            problems.append((i, found["year"], f"year {year_text!r} is not a year (e.g. 2023 or 2023/24)"))
-            year = None
-        if not standard:
-            problems.append((i, found["standard"], "standard is empty"))
-        status = _STATUS_ALIASES.get(status_text)
-        if status is None:
-            problems.append((i, found["declared_status"],
-                             f"declared status {values[found['declared_status']]!r} is not one of "
-                             f"{', '.join(DECLARED_STATUSES)}"))
-        rows.append((organisation, year, standard, status, i))
+    if path.suffix.lower() not in DECLARATION_SUFFIXES:
+        raise DeclarationsError("declarations must be an .xlsx, .xls, .ods or .csv file", file=path)
+    holder = CaseConfig(case_dir=path.parent, case_id="declarations", date_of_birth=dt.date(2000, 1, 1))
+    tables = read_tables(path, FileSpec(path=str(path)), holder)
+
+    notes: list[str] = []
+    problems: list[tuple[str, int, str, str]] = []  # (sheet, row, column header, message)
+    rows: list[tuple] = []
+    first_seen: dict[tuple, tuple[str, str, int]] = {}  # key -> (status, sheet, row)
+    repeated = 0
+    closest = None  # (columns found, sheet, row number, header cells) of the best header-like row
+    read_any = False
+    for table in tables:
+        label = f"sheet {table.sheet!r}" if table.sheet else "the file"
+        if table.hidden:
+            notes.append(f"{label}: hidden, not read")
+            continue
+        if not any(v is not None for row in table.rows for v in row):
+            continue
+        index, columns, names = _declarations_header(table)
+        if index is None:  # no header: its closest row is kept for the error when no sheet has one
+            at = names.get("row", 0)
+            if closest is None or len(columns) > len(closest[0]):
+                closest = (columns, table.sheet, table.row_numbers[at], table.rows[at])
+            notes.append(f"{label}: no header row naming organisation, year, standard and declared status "
+                         f"in its first {HEADER_SEARCH_ROWS} rows, not read")
+            continue
+        read_any = True
+        if index:
+            notes.append(f"{label}: {index} row(s) above the header (row {table.row_numbers[index]}) skipped")
+        header_keys = [_normalise_header(v) for v in table.rows[index]]
+        for cells, number in zip(table.rows[index + 1:], table.row_numbers[index + 1:]):
+            values = {key: cells[c] if c < len(cells) else None for key, c in columns.items()}
+            texts = {key: _cell_text(v) for key, v in values.items()}
+            if not any(texts.values()):
+                continue  # a blank row
+            if [_normalise_header(v) for v in cells] == header_keys:
+                continue  # the header repeated (a printed page, a block per year)
+            organisation, standard = texts["organisation"], texts["standard"]
+            if not organisation:
+                problems.append((table.sheet, number, names["organisation"],
+                                 "organisation is empty (write it on every row, or merge its cells over its rows)"))
+            year = _declared_year(values["year"])
+            if year is None:
+                problems.append((table.sheet, number, names["year"],
+                                 f"year {texts['year']!r} is not a year (e.g. 2023 or 2023/24)"))
+            if not standard:
+                problems.append((table.sheet, number, names["standard"], "standard is empty"))
+            status = _STATUS_ALIASES.get(_normalise_header(texts["declared_status"]))
+            if status is None:
+                problems.append((table.sheet, number, names["declared_status"],
+                                 f"declared status {texts['declared_status']!r} is not one of "
+                                 f"{', '.join(DECLARED_STATUSES)}"))
+            if not (organisation and year is not None and standard and status):
+                continue
+            key = (" ".join(organisation.casefold().split()), year, " ".join(standard.casefold().split()))
+            if key in first_seen:
+                earlier_status, earlier_sheet, earlier_row = first_seen[key]
+                if earlier_status == status:
+                    repeated += 1
+                    continue
+                where = f"sheet {earlier_sheet!r} row {earlier_row}" if earlier_sheet else f"row {earlier_row}"
+                problems.append((table.sheet, number, names["declared_status"],
+                                 f"{organisation}, {year}, {standard!r} is declared {status} here but "
+                                 f"{earlier_status} in {where}"))
+                continue
+            first_seen[key] = (status, table.sheet, number)
+            rows.append((organisation, year, standard, status, table.sheet, number))
+    if not read_any:
+        found, sheet, row, cells = closest if closest is not None else ({}, tables[0].sheet if tables else "", 1, [])
+        missing = [c for c in DECLARATION_COLUMNS if c not in found]
+        shown = ", ".join(str(c) for c in cells if c not in (None, "")) or "none"
+        raise DeclarationsError(f"missing column(s) {', '.join(missing)}; found {shown}",
+                                file=path, sheet=sheet or None, row=row)
     if problems:
-        row, column, message = problems[0]
-        more = f" (and {len(problems) - 1} more: " + "; ".join(f"row {r} {c!r}: {m}" for r, c, m in problems[1:6]) + (
-            ", ..." if len(problems) > 6 else "") + ")" if len(problems) > 1 else ""
-        error = DeclarationsError(message + more, file=path, row=row, column=column)
+        sheet, row, column, message = problems[0]
+
+        def where(p):
+            return (f"sheet {p[0]!r} " if p[0] else "") + f"row {p[1]} {p[2]!r}: {p[3]}"
+
+        more = (f" (and {len(problems) - 1} more: " + "; ".join(map(where, problems[1:6]))
+                + (", ..." if len(problems) > 6 else "") + ")") if len(problems) > 1 else ""
+        error = DeclarationsError(message + more, file=path, sheet=sheet or None, row=row, column=column)
         error.problems = problems
         raise error
-    frame = pd.DataFrame(rows, columns=[*DECLARATION_COLUMNS, "source_row"])
+    if repeated:
+        notes.append(f"{repeated} declaration(s) repeated word for word (same organisation, year, standard "
+                     "and status) counted once")
+    frame = pd.DataFrame(rows, columns=[*DECLARATION_COLUMNS, "source_sheet", "source_row"])
     frame["year"] = frame["year"].astype("Int64")
-    for col in ("organisation", "standard", "declared_status"):
+    for col in ("organisation", "standard", "declared_status", "source_sheet"):
         frame[col] = frame[col].astype("string")
+    frame["source_row"] = frame["source_row"].astype("int64")
+    frame.attrs["notes"] = notes
     return frame
+
+
+def _declarations_header(table) -> tuple[int | None, dict[str, int], dict[str, str]]:
+    """(row index, {column: cell index}, {column: header text}) of the sheet's declarations header.
+    When the sheet has none: (None, and those of its row naming the most columns, if any)."""
+    best: tuple[int | None, dict, dict] = (None, {}, {})
+    for index, cells in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
+        columns, names = {}, {}
+        for position, cell in enumerate(cells):
+            key = _normalise_header(cell) if isinstance(cell, str) else ""
+            for canonical, aliases in _HEADER_ALIASES.items():
+                if key and key in aliases and canonical not in columns:
+                    columns[canonical], names[canonical] = position, str(cell).strip()
+        if len(columns) == len(DECLARATION_COLUMNS):
+            return index, columns, names
+        if len(columns) > len(best[1]):
+            best = (None, columns, {"row": index})
+    return best
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+_YEAR_TEXT = re.compile(r"(\d{4})(?:\s*[/-]\s*(?:\d{2}|\d{4}))?")
+
+
+def _declared_year(value) -> int | None:
+    """The year a cell gives: 2023, 2023.0, "2023", "2023/24", "2023-2024" or a date (its year);
+    None otherwise."""
+    import datetime as dt
+
+    if isinstance(value, (dt.date, dt.datetime)):
+        year = value.year
+    elif isinstance(value, bool) or value is None:
+        return None
+    elif isinstance(value, (int, float)):
+        if not float(value).is_integer():
+            return None
+        year = int(value)
+    else:
+        match = _YEAR_TEXT.fullmatch(str(value).strip())
+        if match is None:
+            return None
+        year = int(match.group(1))
+    return year if 1990 <= year <= 2100 else None
 
 
 def standard_category(standard: str, mapping: dict[str, str] | None = None) -> str | None:

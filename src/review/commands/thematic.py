@@ -11,7 +11,7 @@ HELP = "thematic tables and charts across the cases of a store (optionally again
 
 def add_arguments(parser) -> None:
     parser.add_argument("--store", required=True, metavar="DIR", help="the Parquet case store")
-    parser.add_argument("--declarations", metavar="FILE", help="organisations' declared compliance (xlsx or csv)")
+    parser.add_argument("--declarations", metavar="FILE", help="organisations' declared compliance (xlsx, xls, ods or csv; every sheet with an organisation, year, standard and declared status header)")
     parser.add_argument("--threshold", type=float, default=1.0,
                         help="flags per 100 contacts above which a declared-compliant standard disagrees (default 1)")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
@@ -41,6 +41,8 @@ def run(args) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     declarations = read_declarations(args.declarations) if args.declarations else None  # fail early
+    for note in declarations.attrs.get("notes", []) if declarations is not None else []:
+        print(f"declarations: {note}")
     columns = ["case_id", "event_id", "date", "agency_kind", "organisation"]
     timeline = read_store(args.store, "contacts", columns=columns)
     flags = read_store(args.store, "flags")
