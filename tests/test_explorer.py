@@ -1,7 +1,6 @@
 """The explorer's pure filters and views over the sample case (the widgets call exactly these)."""
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from review.explorer import DecisionForm, TimelineExplorer, chronology_view, filter_timeline, flag_evidence, flags_view

@@ -177,22 +177,27 @@ def _counts(store_dir: Path) -> dict:
     return read_store(store_dir, "contacts")["case_id"].value_counts().sort_index().to_dict()
 
 
-def test_an_interrupted_build_all_resumes_without_duplicating_cases(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("batch_cases, stored", [(1, {"K0": N}), (32, {})])
+def test_an_interrupted_build_all_resumes_without_duplicating_cases(tmp_path, monkeypatch, capsys, batch_cases,
+                                                                    stored):
+    """Ctrl-C while a part is being stored: with one case per part, while the second case is; with
+    the three cases in one part, while that part is (nothing is stored, not part of it)."""
+    monkeypatch.setattr(store, "BATCH_CASES", batch_cases)
     cases = _cases(tmp_path / "cases", 3)
     store_dir = tmp_path / "store"
     real_commit = store.commit_part
     written = []
 
-    def interrupted_after_one(*args, **kwargs):
-        if len(written) == 1:
-            raise KeyboardInterrupt  # Ctrl-C while the second case is being stored
+    def interrupted(*args, **kwargs):
+        if len(written) == len(stored):
+            raise KeyboardInterrupt
         written.append(args[1])
         return real_commit(*args, **kwargs)
 
-    monkeypatch.setattr(store, "commit_part", interrupted_after_one)
+    monkeypatch.setattr(store, "commit_part", interrupted)
     assert main(["build-all", str(cases), "--store", str(store_dir), "--no-progress"]) == 130
     assert "review: interrupted" in capsys.readouterr().err
-    assert _counts(store_dir) == {"K0": N}
+    assert (_counts(store_dir) if stored else read_ledger(store_dir)) == stored
     assert not (store_dir / ".staging").exists()  # the cases staged but not committed are gone
 
     monkeypatch.setattr(store, "commit_part", real_commit)

@@ -1,22 +1,23 @@
 """`build-all` analyses cases in batches (`store.process_case_folders`): one timeline, rules and latency
-call for all the cases of a batch that share rules and timeline options. The store it writes must be the
-one that analysing every case on its own (`pipeline.analyse`, as `process_case_folder` does) writes, byte
-for byte, including the failures, whatever the mix of rules.yml files, timeline options, decisions,
-repeated case ids and broken cases in a batch.
+call for all the cases of a batch that share rules and timeline options, and one part per batch. The
+store it writes must hold the tables that analysing every case on its own (`pipeline.analyse`, as
+`process_case_folder` does, one part per case) writes, row for row and value for value, and the same
+ledger and failures, whatever the mix of rules.yml files, timeline options, decisions, repeated case
+ids and broken cases in a batch.
 """
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import review.rules as rules_module
 import review.store as store
-from review.store import build_all, process_case_folder, read_store
+from review.store import CONTRACTS, build_all, part_files, process_case_folder, read_ledger, read_store, stale_cases
 from review.synth import write_case_folders
 
 
@@ -25,16 +26,29 @@ def _one_by_one(folder):
     return process_case_folder(folder)
 
 
-def _parquet_hashes(store_dir: Path) -> dict[str, str]:
-    return {p.relative_to(store_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(store_dir.rglob("*.parquet"))}
+def _tables(store_dir: Path, without: str | None = None) -> dict[str, pd.DataFrame]:
+    """Every table as `read_store` gives it, cases in id order (each case's rows in their stored order)."""
+    out = {}
+    for name in CONTRACTS:
+        frame = read_store(store_dir, name)
+        if without is not None:
+            frame = frame[frame["case_id"] != without]
+        out[name] = frame.sort_values("case_id", kind="stable").reset_index(drop=True)
+    return out
+
+
+def _assert_same_tables(ours: dict, theirs: dict) -> None:
+    for name in CONTRACTS:
+        pd.testing.assert_frame_equal(ours[name], theirs[name], check_exact=True, obj=name)
 
 
 def _ledger(store_dir: Path) -> list[dict]:
+    """The ledger's entries without their time and part (which part a case is in depends on the batches)."""
     entries = []
     for line in (store_dir / "ledger.jsonl").read_text(encoding="utf-8").splitlines():
         entry = json.loads(line)
         entry.pop("time", None)
+        entry.pop("part", None)
         entries.append(entry)
     return entries
 
@@ -95,7 +109,7 @@ def reference(varied_cases, tmp_path_factory) -> Path:
 
 
 def _assert_same_store(built: Path, reference: Path) -> None:
-    assert _parquet_hashes(built) == _parquet_hashes(reference)
+    _assert_same_tables(_tables(built), _tables(reference))
     assert sorted(map(json.dumps, _ledger(built))) == sorted(map(json.dumps, _ledger(reference)))
     assert _failures(built) == _failures(reference)
 
@@ -136,8 +150,7 @@ def test_an_error_in_a_batch_is_reported_for_its_own_case_only(varied_cases, ref
     assert len(failed) == 5
     stored = set(read_store(built, "cases")["case_id"])
     assert stored == set(read_store(reference, "cases")["case_id"]) - {victim}
-    ours, theirs = _parquet_hashes(built), _parquet_hashes(reference)
-    assert {k: v for k, v in theirs.items() if victim not in k} == ours
+    _assert_same_tables(_tables(built), _tables(reference, without=victim))
 
 
 def test_batch_sizes_leave_each_worker_several_tasks():
@@ -170,7 +183,7 @@ def test_a_case_that_cannot_be_staged_fails_at_the_store_stage_alone(varied_case
     real_stage = store.stage_part
 
     def disk_full_for_victim(store_dir, part, tables, staging_root=None):
-        if part == store.part_name_for_case(victim):
+        if victim in set(tables["cases"]["case_id"]):  # its batch's part, then its own
             raise OSError(28, "No space left on device")
         return real_stage(store_dir, part, tables, staging_root)
 
@@ -180,6 +193,7 @@ def test_a_case_that_cannot_be_staged_fails_at_the_store_stage_alone(varied_case
     assert (failed[victim]["case_id"], failed[victim]["stage"]) == (victim, "store")
     assert "No space left on device" in failed[victim]["error"]
     assert set(read_store(built, "cases")["case_id"]) == set(read_store(reference, "cases")["case_id"]) - {victim}
+    _assert_same_tables(_tables(built), _tables(reference, without=victim))  # the others staged one by one
     assert not (built / ".staging").exists()
 
 
@@ -199,4 +213,57 @@ def test_ctrl_c_on_two_processes_leaves_no_staged_files(varied_cases, tmp_path, 
     with pytest.raises(KeyboardInterrupt):
         build_all(varied_cases, tmp_path / "store", progress=False, workers=2)
     assert not (tmp_path / "store" / ".staging").exists()
-    assert len(read_store(tmp_path / "store", "cases")) == 2
+    committed_cases = {case_id for staged in committed for case_id in staged.case_ids}
+    assert set(read_store(tmp_path / "store", "cases")["case_id"]) == committed_cases and len(committed_cases) > 2
+
+
+def test_a_batch_is_stored_as_one_part(varied_cases, reference, tmp_path):
+    """One part per task: a store of thousands of cases is tens of files per table, not thousands."""
+    built = _build(varied_cases, tmp_path / "store")
+    assert [p.stem.split("-")[0] for p in part_files(built, "contacts")] == ["batch"]
+    assert len(list((built / "contacts").glob("*.parquet"))) == 1  # the refused copy left no file
+    assert len(part_files(reference, "contacts")) == 9  # one case per part
+
+
+def test_a_case_refused_when_committing_is_cut_out_of_its_batch_part(varied_cases, tmp_path):
+    """A new folder whose case id a stored case (from another folder) already has: its batch's part is
+    written again without its rows before it is committed, so the stored case is read once, as it was."""
+    cases = tmp_path / "cases"
+    shutil.copytree(varied_cases, cases)
+    store_dir = _build(cases, tmp_path / "store")
+    before = _tables(store_dir)
+    victim = sorted(read_store(store_dir, "cases")["case_id"])[0]
+    shutil.copytree(cases / victim, cases / "zz_late_copy")
+    write_case_folders(tmp_path / "more", 2, seed=99, contacts_per_case=50, first_case=500)
+    for folder in (tmp_path / "more").iterdir():
+        if folder.is_dir():
+            shutil.copytree(folder, cases / folder.name)
+    summary = build_all(cases, store_dir, progress=False)
+    assert sorted(summary.built) == ["C000501", "C000502"]
+    assert summary.failed["case"].tolist().count("zz_late_copy") == 1
+    after = _tables(store_dir)
+    assert after["contacts"]["event_id"].is_unique
+    for name in CONTRACTS:
+        old = after[name][~after[name]["case_id"].isin(["C000501", "C000502"])].reset_index(drop=True)
+        pd.testing.assert_frame_equal(old, before[name], check_exact=True, obj=name)
+    assert {p.stem.split("-")[0] for p in part_files(store_dir, "contacts")} == {"batch"}
+
+
+def test_a_rebuilt_case_moves_to_a_part_of_its_own_and_unread_parts_are_removed(varied_cases, tmp_path):
+    cases = tmp_path / "cases"
+    shutil.copytree(varied_cases, cases)
+    store_dir = _build(cases, tmp_path / "store")
+    [batch_part] = part_files(store_dir, "contacts")
+    changed = sorted(read_store(store_dir, "cases")["case_id"])[2]
+    _append(cases / changed / "case.yml", "timeline:\n  concern_window_days: 2\n")
+    assert build_all(cases, store_dir, progress=False).built == [changed]
+    assert read_ledger(store_dir)[changed]["part"] == store.part_name_for_case(changed)
+    assert stale_cases(store_dir) == {batch_part.stem: {changed}}  # its old rows are skipped
+    _assert_same_tables(_tables(store_dir), _tables(_build(cases, tmp_path / "fresh")))
+    # rebuilt whole: the same cases go to the same batch part again, and the one-case part, no
+    # longer read, is gone from every table
+    build_all(cases, store_dir, progress=False, force=True)
+    assert stale_cases(store_dir) == {}
+    for table in CONTRACTS:
+        assert [p.stem for p in (store_dir / table).glob("*.parquet")] == [batch_part.stem], table
+    _assert_same_tables(_tables(store_dir), _tables(tmp_path / "fresh"))

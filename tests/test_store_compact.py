@@ -10,6 +10,7 @@ import dask
 import pandas as pd
 import pytest
 
+import review.store
 from review.cli import main
 from review.distributed import store_frames
 from review.store import (
@@ -40,7 +41,9 @@ def _assert_same_tables(a: dict, b: dict) -> None:
 def built(tmp_path_factory) -> tuple[Path, Path, dict]:
     root = tmp_path_factory.mktemp("compact")
     write_case_folders(root / "cases", 8, seed=21, contacts_per_case=50)
-    build_all(root / "cases", root / "store", progress=False)
+    with pytest.MonkeyPatch.context() as patch:  # one case per part, as stores built before batch parts are
+        patch.setattr(review.store, "BATCH_CASES", 1)
+        build_all(root / "cases", root / "store", progress=False)
     return root / "cases", root / "store", _tables(root / "store")
 
 
@@ -131,3 +134,16 @@ def test_compact_command(store, capsys):
     assert capsys.readouterr().out.strip() == "nothing to compact"
     _assert_same_tables(_tables(store_dir), before)
     assert main(["compact", "--store", str(store_dir / "nope"), "--no-progress"]) != 0
+
+
+def test_batch_parts_are_compacted_too(built, tmp_path):
+    """`build-all` stores a task's cases in one part (up to 32 cases); compacting merges those too."""
+    cases, _, before = built
+    build_all(cases, tmp_path / "store", progress=False)
+    store_dir = tmp_path / "store"
+    assert [p.stem.split("-")[0] for p in part_files(store_dir, "contacts")] == ["batch"]
+    _assert_same_tables(_tables(store_dir), before)
+    summary = compact_store(store_dir, cases_per_part=3)
+    assert (summary.cases, summary.parts_written, summary.parts_removed) == (8, 3, 1)
+    _assert_same_tables(_tables(store_dir), before)
+    assert len(build_all(cases, store_dir, progress=False).skipped) == 8

@@ -638,7 +638,7 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
         f"<h1>{_e(title)}</h1>",
     ]
     summary = []
-    if n := len(timeline):
+    if len(timeline):
         summary.append(f"Period under review: {timeline['date'].min():%d/%m/%Y} to "
                        f"{(pd.Timestamp(config.review_date) if getattr(config, 'review_date', None) else timeline['date'].max()):%d/%m/%Y}.")
     health = getattr(analysis, "health_summary", "") or ""

@@ -303,6 +303,16 @@ def part_name_for_case(case_id: str) -> str:
     return f"case-{slug}"
 
 
+def part_name_for_cases(case_ids: list[str]) -> str:
+    """The name of the part a `build_all` task stores its cases in: `part_name_for_case` for one case;
+    for several, ``batch-<first case>-<hash of the case ids>``, so that parts sort in case order and the
+    same cases always go to the same name."""
+    if len(case_ids) == 1:
+        return part_name_for_case(case_ids[0])
+    slug = _SAFE.sub("_", case_ids[0]).strip("._")[:40] or "case"
+    return f"batch-{slug}-" + hashlib.sha1("\n".join(case_ids).encode()).hexdigest()[:12]
+
+
 def _to_arrow(frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
 
@@ -324,7 +334,15 @@ class StagedPart:
     path: Path
     part: str
     tables: tuple[str, ...]
-    case_id: str = ""  # the case a one-case part holds (build_all)
+    case_ids: tuple[str, ...] = ()  # the cases it holds (build_all)
+
+
+@dataclass(frozen=True)
+class StagedCase:
+    """One case of a `build_all` task, staged in `part` with the task's other cases."""
+
+    part: StagedPart
+    case_id: str
 
 
 def stage_part(store_dir: str | Path, part: str, tables: dict[str, pd.DataFrame],
@@ -688,25 +706,65 @@ def _each_case(process_case: Callable[[Path], dict[str, pd.DataFrame]], folders:
     return out
 
 
-def stage_case_folders(store_dir: Path, staging_root: Path, case_dirs: list[Path]) -> list[StagedPart | Exception]:
-    """`process_case_folders`, each case's tables then staged (`stage_part`) under `staging_root`: what
-    a task of `build_all` does, so that worker processes also write the Parquet files (the writing
-    process would otherwise be the bottleneck) and send back only where they are. A staging error has
-    ``review_stage = "store"`` and the case id as ``review_case_id``."""
-    out: list = []
-    for outcome in process_case_folders(case_dirs):
+def stage_case_folders(store_dir: Path, staging_root: Path, case_dirs: list[Path]) -> list[StagedCase | Exception]:
+    """`process_case_folders`, then the cases' tables staged (`stage_part`) under `staging_root` as one
+    part: what a task of `build_all` does, so that worker processes also write the Parquet files (the
+    writing process would otherwise be the bottleneck) and send back only where they are.
+
+    One part per task, not per case: writing a table costs about as much for one case as for thirty
+    (a case's seven files cost ~25 ms), and a store of thousands of cases is then tens of files per
+    table, not thousands. A case id repeated in the task is staged in a part of its own (`build_all`
+    refuses all but the first). When staging the part fails, each case is staged on its own, so that
+    the error (``review_stage = "store"``, the case id as ``review_case_id``) is its case's."""
+    outcomes = process_case_folders(case_dirs)
+    out: list = list(outcomes)
+    first: dict[str, int] = {}  # case id -> the first outcome with it
+    for i, outcome in enumerate(outcomes):
         if isinstance(outcome, BaseException):
-            out.append(outcome)
             continue
         case_id = str(outcome["cases"]["case_id"].iloc[0])
-        try:
-            staged = stage_part(store_dir, part_name_for_case(case_id), outcome, staging_root)
-        except Exception as exc:  # noqa: BLE001  reported by build_all
-            exc.review_stage, exc.review_case_id = "store", case_id
-            out.append(exc)
-            continue
-        out.append(replace(staged, case_id=case_id))
+        if case_id in first:
+            out[i] = _stage_cases(store_dir, staging_root, [(case_id, outcome)])[0]
+        else:
+            first[case_id] = i
+    if first:
+        members = [(case_id, outcomes[i]) for case_id, i in first.items()]
+        for i, staged in zip(first.values(), _stage_cases(store_dir, staging_root, members)):
+            out[i] = staged
     return out
+
+
+def _stage_cases(store_dir: Path, staging_root: Path,
+                 members: list[tuple[str, dict[str, pd.DataFrame]]]) -> list[StagedCase | Exception]:
+    """Stage `members` ((case id, tables), distinct ids) as one part; its `StagedCase`s, in order."""
+    case_ids = [case_id for case_id, _ in members]
+    try:
+        if len(members) == 1:
+            tables = members[0][1]
+        else:
+            tables = {name: pd.concat([t[name] for _, t in members], ignore_index=True) for name in members[0][1]}
+        staged = stage_part(store_dir, part_name_for_cases(case_ids), tables, staging_root)
+    except Exception as exc:  # noqa: BLE001  reported by build_all, for the case that has it
+        if len(members) > 1:
+            return [s for member in members for s in _stage_cases(store_dir, staging_root, [member])]
+        exc.review_stage, exc.review_case_id = "store", case_ids[0]
+        return [exc]
+    staged = replace(staged, case_ids=tuple(case_ids))
+    return [StagedCase(staged, case_id) for case_id in case_ids]
+
+
+def _restage_without(staged: StagedPart, keep: list[str]) -> StagedPart:
+    """`staged` with only the rows of the cases in `keep` (the others were refused when committing),
+    renamed for those cases. Rare: a case id already stored from another folder."""
+    import pyarrow.compute as pc
+
+    wanted = pa.array(keep, type=pa.string())
+    for name in staged.tables:
+        path = staged.path / f"{name}.parquet"
+        table = pq.read_table(path)
+        rows = pc.is_in(table["case_id"].cast(pa.string()), value_set=wanted)
+        pq.write_table(table.filter(rows), path, compression="zstd")
+    return replace(staged, part=part_name_for_cases(keep), case_ids=tuple(keep))
 
 
 @dataclass
@@ -792,10 +850,10 @@ def _build_all(folders: list[Path], store_dir: Path, progress: bool,
     batches = [todo[i:i + size] for i in range(0, len(todo), size)]
 
     def outcomes():
-        """(folder, digest, tables or the exception raised), in folder order."""
+        """Each batch's [(folder, digest, StagedCase, tables or the exception raised)], in folder order."""
         if workers <= 1:
             for batch in batches:
-                yield from zip(*zip(*batch), run_batch([folder for folder, _ in batch]))
+                yield list(zip(*zip(*batch), run_batch([folder for folder, _ in batch])))
             return
         from concurrent.futures import ProcessPoolExecutor
 
@@ -809,78 +867,123 @@ def _build_all(folders: list[Path], store_dir: Path, progress: bool,
                         done = future.result()
                     except Exception as exc:  # a worker that died: every case of its batch failed
                         done = [exc] * len(batch)
-                    yield from zip(*zip(*batch), done)
+                    yield list(zip(*zip(*batch), done))
             finally:
                 for _, future in futures:
                     future.cancel()
 
+    def fail(folder: Path, digest: str, case_id: str, exc: Exception, stage: str) -> None:
+        """Report, never hide: the failure goes to the ledger and the summary; the run goes on."""
+        stage = getattr(exc, "review_stage", stage)
+        if isinstance(exc, ReviewError):  # the file goes in its own column; keep sheet/row/column
+            where = ReviewError(exc.message, sheet=exc.sheet, row=exc.row, column=exc.column).where()
+            message = f"{where}: {exc.message}" if where else exc.message
+        else:
+            message = f"{type(exc).__name__}: {exc}"
+        if not isinstance(exc, ReviewError) and os.environ.get("REVIEW_DEBUG"):
+            traceback.print_exception(exc)
+        owner = state.get(case_id)
+        if owner and owner.get("case") not in (None, folder.name) and owner.get("status") == "complete":
+            # the id is stored from another folder (two folders with one case_id): the failure is
+            # kept under this folder's name, so that it does not hide that stored case
+            case_id = folder.name
+        entry = {"case_id": case_id, "case": folder.name, "status": "failed", "input_hash": digest,
+                 "file": _failure_where(exc, folder), "error": message, "stage": stage, "time": _now()}
+        _append_ledger(store_dir, entry)
+        failures.append([folder.name, case_id, entry["file"], message, stage, entry["time"]])
+
+    def stored(folder: Path, case_id: str) -> None:
+        state[case_id] = {"case": folder.name, "status": "complete"}
+        # a failure recorded under the folder name (its case_id was unreadable) is now resolved
+        stale = state.get(folder.name)
+        if folder.name != case_id and stale and stale.get("status") == "failed":
+            _append_ledger(store_dir, {"case_id": folder.name, "case": folder.name, "status": "cleared",
+                                       "time": _now()})
+            state.pop(folder.name)
+        summary.built.append(case_id)
+
+    def tick(cases: int = 1) -> None:
+        if bar is not None:
+            bar.update(cases)
+            bar.set_postfix(failed=len(failures))
+
     results = outcomes()
     try:
-        for folder, digest, outcome in results:
-            case_id = folder.name
-            stage = "ingest"
-            try:
-                if isinstance(outcome, BaseException):
-                    case_id = getattr(outcome, "review_case_id", case_id)
-                    raise outcome
-                stage = "store"
-                if isinstance(outcome, StagedPart):
-                    case_id, staged = outcome.case_id, outcome
-                else:  # tables from a `process_case` given by the caller
-                    tables = outcome
-                    case_id = str(tables["cases"]["case_id"].iloc[0]) if "cases" in tables else folder.name
-                    staged = None
-                other = state.get(case_id)
-                if other and other.get("case") not in (None, folder.name) and other.get("status") == "complete":
-                    raise StoreError(f"case_id {case_id!r} is already stored from folder {other.get('case')!r}",
-                                     file=folder / CASE_FILE)
-                meta = {case_id: {"case": folder.name, "input_hash": digest}}
-                if staged is None:
-                    write_part(store_dir, part_name_for_case(case_id), tables, [case_id], meta=meta)
-                else:
-                    commit_part(store_dir, staged, [case_id], meta=meta)
-                state[case_id] = {"case": folder.name, "status": "complete"}
-                # a failure recorded under the folder name (its case_id was unreadable) is now resolved
-                stale = state.get(folder.name)
-                if folder.name != case_id and stale and stale.get("status") == "failed":
-                    _append_ledger(store_dir, {"case_id": folder.name, "case": folder.name, "status": "cleared",
-                                               "time": _now()})
-                    state.pop(folder.name)
-                summary.built.append(case_id)
-            except KeyboardInterrupt:
-                raise
-            except Exception as exc:  # report, never hide: the run goes on with the next case
-                if isinstance(outcome, StagedPart):  # staged, not committed: not kept
-                    shutil.rmtree(outcome.path, ignore_errors=True)
-                stage = getattr(exc, "review_stage", stage)
-                if isinstance(exc, ReviewError):  # the file goes in its own column; keep sheet/row/column
-                    where = ReviewError(exc.message, sheet=exc.sheet, row=exc.row, column=exc.column).where()
-                    message = f"{where}: {exc.message}" if where else exc.message
-                else:
-                    message = f"{type(exc).__name__}: {exc}"
-                if not isinstance(exc, ReviewError) and os.environ.get("REVIEW_DEBUG"):
-                    traceback.print_exception(exc)
-                owner = state.get(case_id)
-                if owner and owner.get("case") not in (None, folder.name) and owner.get("status") == "complete":
-                    # the id is stored from another folder (two folders with one case_id): the failure is
-                    # kept under this folder's name, so that it does not hide that stored case
-                    case_id = folder.name
-                entry = {"case_id": case_id, "case": folder.name, "status": "failed", "input_hash": digest,
-                         "file": _failure_where(exc, folder), "error": message, "stage": stage, "time": _now()}
-                _append_ledger(store_dir, entry)
-                failures.append([folder.name, case_id, entry["file"], message, stage, entry["time"]])
-            if bar is not None:
-                bar.update(1)
-                bar.set_postfix(failed=len(failures))
+        for batch in results:
+            parts: dict[int, tuple[StagedPart, list]] = {}  # the batch's staged parts, with their cases accepted
+            for folder, digest, outcome in batch:
+                case_id = folder.name
+                stage = "ingest"
+                try:
+                    if isinstance(outcome, BaseException):
+                        case_id = getattr(outcome, "review_case_id", case_id)
+                        raise outcome
+                    stage = "store"
+                    if isinstance(outcome, StagedCase):
+                        case_id = outcome.case_id
+                    else:  # tables from a `process_case` given by the caller
+                        case_id = str(outcome["cases"]["case_id"].iloc[0]) if "cases" in outcome else folder.name
+                    other = state.get(case_id)
+                    if other and other.get("case") not in (None, folder.name) and other.get("status") == "complete":
+                        raise StoreError(f"case_id {case_id!r} is already stored from folder {other.get('case')!r}",
+                                         file=folder / CASE_FILE)
+                    if isinstance(outcome, StagedCase):  # committed with its part, below
+                        parts.setdefault(id(outcome.part), (outcome.part, []))[1].append(
+                            (folder, digest, case_id, other))
+                        state[case_id] = {"case": folder.name, "status": "complete"}  # a later copy is refused
+                        continue
+                    write_part(store_dir, part_name_for_case(case_id), outcome, [case_id],
+                               meta={case_id: {"case": folder.name, "input_hash": digest}})
+                    stored(folder, case_id)
+                except KeyboardInterrupt:
+                    raise
+                except Exception as exc:  # noqa: BLE001
+                    fail(folder, digest, case_id, exc, stage)
+                tick()
+            for part, members in parts.values():
+                keep = [case_id for _, _, case_id, _ in members]
+                try:
+                    if list(part.case_ids) != keep:  # some of its cases were refused: not their rows
+                        part = _restage_without(part, keep)
+                    commit_part(store_dir, part, keep, meta={case_id: {"case": folder.name, "input_hash": digest}
+                                                             for folder, digest, case_id, _ in members})
+                except KeyboardInterrupt:
+                    raise
+                except Exception as exc:  # noqa: BLE001  every case of the part failed to be stored
+                    for folder, digest, case_id, before in members:
+                        if before is None:
+                            state.pop(case_id, None)
+                        else:
+                            state[case_id] = before
+                        fail(folder, digest, case_id, exc, "store")
+                    tick(len(members))
+                    continue
+                for folder, _, case_id, _ in members:
+                    stored(folder, case_id)
+                tick(len(members))
     finally:
         if bar is not None:
             bar.close()
         results.close()  # on an error or Ctrl-C: cancel the batches not started, wait for the running ones
-        shutil.rmtree(staging_root, ignore_errors=True)  # cases staged but not committed (a duplicate id, Ctrl-C)
+        shutil.rmtree(staging_root, ignore_errors=True)  # staged but not committed (refused cases, Ctrl-C)
         _remove_if_empty(store_dir / STAGING)
         failures_table(store_dir).to_csv(store_dir / FAILURES, index=False)
+    _remove_unread_parts(store_dir)
     summary.failed = pd.DataFrame(failures, columns=FAILURE_COLUMNS)
     return summary
+
+
+def _remove_unread_parts(store_dir: Path) -> None:
+    """Remove the files of parts that no complete case is in any more (all their cases were rebuilt
+    into other parts, or failed since): readers never read them. The caller holds the store's lock."""
+    state, ever = _parsed_ledger(store_dir)
+    current = {entry["part"] for entry in state.values() if entry.get("status") == "complete" and entry.get("part")}
+    unread = sorted(set(ever) - current)
+    if not unread:
+        return
+    for table in store_tables(store_dir):
+        for part in unread:
+            (store_dir / table / f"{part}.parquet").unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -927,7 +1030,7 @@ def _compact(store_dir: Path, cases_per_part: int, progress: bool) -> CompactSum
     """`compact_store`, the store's lock held."""
     complete = complete_cases(store_dir)
     stale = stale_cases(store_dir)
-    moving = sorted(c for c, e in complete.items() if e["part"].startswith("case-") or e["part"] in stale)
+    moving = sorted(c for c, e in complete.items() if e["part"].startswith(("case-", "batch-")) or e["part"] in stale)
     summary = CompactSummary()
     if not moving:
         return summary

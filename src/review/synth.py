@@ -10,7 +10,6 @@ Everything is synthetic: place, organisation and people names are invented.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -388,7 +387,6 @@ def synth_contacts(n_cases: int, seed: int, contacts_per_case: int = 100, *, mis
     # child seen: 1 true, 0 false, -1 unknown
     seen = np.full(N, -1, dtype=np.int8)
     seen[np.isin(ctype, [T["home_visit"], T["clinic_appointment"], T["police_callout"], T["other"]])] = 1
-    seen_alone = np.full(N, -1, dtype=np.int8)
 
     # --- episodes ------------------------------------------------------------------------------------
     truth_rows: list[tuple[np.ndarray, str, np.ndarray, np.ndarray]] = []  # (cases, rule, trigger rows, all rows)
@@ -685,7 +683,6 @@ def write_agency_file(path: Path, rows: list[list[object]], *, title: str | None
         frame.to_csv(path, index=False, encoding="utf-8")
         return
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Chronology")
