@@ -10,10 +10,12 @@ Layout of a store folder::
     .lock                        held while a process writes the store (`store_lock`)
     .staging/                    parts written but not yet moved in (removed when the write ends)
 
-A part holds whole cases: one case per part when built from case folders (``case-<id>``), many when
-generated (``part-00000``) or compacted (``compact-<first id>-<hash>``, `compact_store`), so that a Dask
-partition never splits a case. A case rebuilt after compaction moves to a part of its own; its old rows
-stay in the compacted part until the next compaction, and readers skip them (`stale_cases`).
+A part holds whole cases, so that a Dask partition never splits a case: the cases of one `build_all`
+task (``batch-<first id>-<hash>``, up to 32 cases; ``case-<id>`` when it holds one), a generated part
+(``part-00000``) or a compacted one (``compact-<first id>-<hash>``, `compact_store`). A case rebuilt
+alone (its inputs changed) moves to a part of its own; its old rows stay in the part it was in, and
+readers skip them (`stale_cases`) until compaction rewrites that part, or `build_all` removes it once
+no case is read from it.
 
 A part's contacts are stored in chronology order (`review.timeline.sort_contacts`): the store is written
 once and analysed many times, and a timeline built from contacts already in order skips its reordering
@@ -1007,11 +1009,13 @@ class CompactSummary:
 
 
 def compact_store(store_dir: str | Path, cases_per_part: int = COMPACT_CASES, progress: bool = False) -> CompactSummary:
-    """Merge the one-case parts `build_all` writes, and the parts holding rows of cases rebuilt since
-    (`stale_cases`), into parts of up to `cases_per_part` whole cases, in case id order.
+    """Merge the parts `build_all` writes (one per task, of up to 32 cases, or one per case rebuilt
+    alone), and the parts holding rows of cases rebuilt since (`stale_cases`), into parts of up to
+    `cases_per_part` whole cases, in case id order.
 
-    A store built from thousands of case folders holds thousands of small files per table; each costs
-    a reader about a millisecond to open, more than reading its rows. Compacting changes no table's
+    Each small file costs a reader about a millisecond to open, more than reading its rows: a store
+    whose cases were rebuilt one by one, or built before `build_all` wrote a part per task, holds
+    thousands of them. Compacting changes no table's
     content (`read_store` gives the same rows), only the order of the parts. Each new part is written
     as `write_part` writes any part (staged, the ledger marks its cases "writing", renamed into place,
     then "complete", keeping each case's folder and input hash, so that `build_all` still skips

@@ -1,13 +1,13 @@
-"""`review compact --store DIR`: merge a store's one-case parts into parts of many cases.
+"""`review compact --store DIR`: merge a store's small parts into parts of many cases.
 
-`build-all` writes one part per case (so that a case can be rebuilt on its own); a store of thousands
-of cases then holds thousands of small files per table, and reading them costs more than their rows.
-Compacting changes no table's content. Cases rebuilt later go to parts of their own again; run it again
-to merge them too.
+`build-all` writes one part per task (up to 32 cases), and a part of its own for each case rebuilt
+alone; a store built or rebuilt case by case holds thousands of small files per table, and reading them
+costs more than their rows. Compacting changes no table's content. Cases rebuilt later go to parts of
+their own again; run it again to merge them too.
 """
 from __future__ import annotations
 
-HELP = "merge a store's one-case parts into parts of many cases (faster to read; same tables)"
+HELP = "merge a store's small parts into parts of many cases (faster to read; same tables)"
 
 
 def add_arguments(parser) -> None:
