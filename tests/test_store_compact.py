@@ -32,8 +32,8 @@ def _tables(store_dir: Path) -> dict[str, pd.DataFrame]:
     return {t: read_store(store_dir, t).sort_values("case_id", kind="stable").reset_index(drop=True) for t in TABLES}
 
 
-def _assert_same_tables(a: dict, b: dict) -> None:
-    for name in TABLES:
+def _assert_same_tables(a: dict, b: dict, names: tuple[str, ...] = TABLES) -> None:
+    for name in names:
         pd.testing.assert_frame_equal(a[name], b[name], check_exact=True, obj=name)
 
 
@@ -147,3 +147,35 @@ def test_batch_parts_are_compacted_too(built, tmp_path):
     assert (summary.cases, summary.parts_written, summary.parts_removed) == (8, 3, 1)
     _assert_same_tables(_tables(store_dir), before)
     assert len(build_all(cases, store_dir, progress=False).skipped) == 8
+
+
+def test_a_read_that_loses_its_parts_to_a_writer_starts_over(store, monkeypatch):
+    """Readers take no lock: compaction may remove the parts a read listed; the read starts over from
+    the ledger's new state and gives the same rows."""
+    _, store_dir, before = store
+    real = review.store._read_current
+    reads = []
+
+    def compacting_meanwhile(files, *args, **kwargs):
+        if not reads or reads[-1] is not None:  # not the compaction's own reads
+            reads.append(len(files))
+            if len(reads) == 1:
+                reads.append(None)
+                compact_store(store_dir, cases_per_part=3)  # removes the 8 one-case parts listed
+                reads.append(-1)
+        return real(files, *args, **kwargs)
+
+    monkeypatch.setattr(review.store, "_read_current", compacting_meanwhile)
+    flags = read_store(store_dir, "flags").sort_values("case_id", kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(flags, before["flags"], check_exact=True)
+    assert [n for n in reads if n not in (None, -1)] == [8, 3]
+
+
+def test_a_part_file_missing_from_a_complete_case_is_an_error_not_fewer_rows(store):
+    _, store_dir, before = store
+    victim = part_files(store_dir, "flags")[0]
+    victim.unlink()
+    with pytest.raises(review.store.StoreError, match=r"a part file of the store is missing .*flags"):
+        read_store(store_dir, "flags")
+    _assert_same_tables({"contacts": read_store(store_dir, "contacts").sort_values("case_id", kind="stable")
+                         .reset_index(drop=True)}, {"contacts": before["contacts"]}, names=("contacts",))

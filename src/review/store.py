@@ -40,6 +40,7 @@ import os
 import re
 import shutil
 import socket
+import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -271,7 +272,11 @@ def _parsed_ledger(store_dir: str | Path) -> tuple[dict[str, dict], dict[str, se
 
 
 def complete_cases(store_dir: str | Path) -> dict[str, dict]:
-    return {k: v for k, v in _parsed_ledger(store_dir)[0].items() if v.get("status") == "complete"}
+    return _complete(_parsed_ledger(store_dir)[0])
+
+
+def _complete(state: dict[str, dict]) -> dict[str, dict]:
+    return {k: v for k, v in state.items() if v.get("status") == "complete"}
 
 
 def stale_cases(store_dir: str | Path) -> dict[str, set[str]]:
@@ -281,7 +286,10 @@ def stale_cases(store_dir: str | Path) -> dict[str, set[str]]:
     was in before may hold other cases too (`compact_store`), so it is kept, with the case's old rows
     still in it. Readers drop those rows (`read_store`, the Dask reader); `compact_store` rewrites such
     parts without them."""
-    state, ever = _parsed_ledger(store_dir)
+    return _stale(*_parsed_ledger(store_dir))
+
+
+def _stale(state: dict[str, dict], ever: dict[str, set[str]]) -> dict[str, set[str]]:
     current = {case_id: entry["part"] for case_id, entry in state.items() if entry.get("status") == "complete"}
     out = {}
     for part, case_ids in ever.items():
@@ -400,9 +408,29 @@ def store_tables(store_dir: str | Path) -> list[str]:
 
 def part_files(store_dir: str | Path, table: str) -> list[Path]:
     """The Parquet files of `table` that hold complete cases, in part order."""
-    store_dir = Path(store_dir)
-    parts = sorted({entry["part"] for entry in complete_cases(store_dir).values()})
-    return [store_dir / table / f"{p}.parquet" for p in parts if (store_dir / table / f"{p}.parquet").exists()]
+    return _part_files(Path(store_dir), table, complete_cases(store_dir))
+
+
+def _part_files(store_dir: Path, table: str, complete: dict[str, dict]) -> list[Path]:
+    """The files of `table` of the parts holding `complete` cases. A part need not have every table (a
+    synthetic part has no ingest table); a file missing from a part whose ledger entry lists the table
+    is a `FileNotFoundError` (a writer removed it after the ledger was read, or the store is damaged)."""
+    listed: dict[str, bool] = {}
+    for entry in complete.values():
+        listed[entry["part"]] = listed.get(entry["part"], False) or table in entry.get("tables", ())
+    out = []
+    for part in sorted(listed):
+        path = store_dir / table / f"{part}.parquet"
+        if path.exists():
+            out.append(path)
+        elif listed[part]:
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+    return out
+
+
+#: a read that loses a part file to a writer (compaction, or build-all removing a part no case is read
+#: from) reads the ledger again and starts over, this many times
+READ_ATTEMPTS = 3
 
 
 def read_store(store_dir: str | Path, table: str, *, columns: list[str] | None = None,
@@ -412,15 +440,33 @@ def read_store(store_dir: str | Path, table: str, *, columns: list[str] | None =
     `table` is a folder name (contacts, timeline, flags, response_latency, cases, ingest, rejections,
     ground_truth) or ``"failures"`` (cases that could not be built: case, case_id, file, error, stage,
     time). Rows of cases that are not complete in the ledger are never returned.
+
+    Readers take no lock: the ledger is read once, and the rows of the cases it says are complete are
+    read from the parts it names. A part that a writer removes meanwhile (compaction moved its cases)
+    starts the read over from the ledger's new state.
     """
     store_dir = Path(store_dir)
     if not (store_dir / LEDGER).exists():
         raise StoreError("not a case store (no ledger.jsonl)", file=store_dir)
     if table == "failures":
         return failures_table(store_dir)
-    complete = complete_cases(store_dir)
+    for attempt in range(READ_ATTEMPTS):
+        try:
+            return _read_store(store_dir, table, columns, cases)
+        except FileNotFoundError as exc:
+            if attempt + 1 == READ_ATTEMPTS:
+                raise StoreError(f"a part file of the store is missing ({exc.filename or exc}); the store is "
+                                 "damaged, or being rewritten: run again", file=store_dir) from None
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _read_store(store_dir: Path, table: str, columns: list[str] | None, cases: Iterable[str] | None) -> pd.DataFrame:
+    """`read_store` from one reading of the ledger."""
+    state, ever = _parsed_ledger(store_dir)
+    complete = _complete(state)
     wanted = set(complete) if cases is None else set(map(str, cases)) & set(complete)
-    files = part_files(store_dir, table)
+    files = _part_files(store_dir, table, complete)
     if cases is not None:
         parts = {complete[c]["part"] for c in wanted}
         files = [f for f in files if f.stem in parts]
@@ -431,7 +477,7 @@ def read_store(store_dir: str | Path, table: str, *, columns: list[str] | None =
     if contract is not None and columns is not None:
         contract = {k: v for k, v in contract.items() if k in columns}
     if files:
-        frame = _read_current(files, columns, contract, stale_cases(store_dir))
+        frame = _read_current(files, columns, contract, _stale(state, ever))
     else:
         frame = pd.DataFrame()
     if contract is not None:
