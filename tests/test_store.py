@@ -155,3 +155,18 @@ def test_ingest_reports_of_many_cases_read_as_one_typed_table(tmp_path):
     pq.write_table(pa.Table.from_pandas(with_rows, preserve_index=False), tmp_path / "rejections" / "part-B.parquet")
     old = read_store(tmp_path, "rejections")
     assert old["row"].tolist()[1:] == [4, 7] and str(old["row"].dtype) == "Int64"
+
+
+def test_sub_folders_without_case_yml_are_named_not_passed_over(tmp_path, capsys):
+    from review.cli import main
+
+    _make_cases(tmp_path / "cases", 2)
+    (tmp_path / "cases" / "K09_copy").mkdir()
+    (tmp_path / "cases" / "K09_copy" / "case.yaml").write_text("case_id: K09\n", encoding="utf-8")
+    (tmp_path / "cases" / ".ipynb_checkpoints").mkdir()
+    summary = build_all(tmp_path / "cases", tmp_path / "cases" / "store", progress=False, process_case=_fake_process)
+    assert summary.not_cases == ["K09_copy"] and len(summary.built) == 2  # not the store, not hidden folders
+    assert "1 sub-folder(s) without a case.yml, not read: K09_copy" in str(summary)
+    assert main(["build-all", str(tmp_path / "cases"), "--store", str(tmp_path / "s2"), "--no-progress",
+                 "--json"]) == 0
+    assert '"not_case_folders": [\n    "K09_copy"\n  ]' in capsys.readouterr().out

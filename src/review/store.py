@@ -566,6 +566,17 @@ def find_case_folders(cases_dir: str | Path) -> list[Path]:
     return sorted(p for p in cases_dir.iterdir() if p.is_dir() and (p / CASE_FILE).exists())
 
 
+def not_case_folders(cases_dir: str | Path, store_dir: str | Path | None = None) -> list[str]:
+    """Sub-folders of `cases_dir` without a case.yml, which `build_all` does not read: named in its
+    summary rather than passed over in silence (a case.yml misnamed, or a folder copied half-way).
+    Hidden folders (.git, .ipynb_checkpoints) and case stores (this one or another) are not counted."""
+    cases_dir = Path(cases_dir)
+    store = Path(store_dir).resolve() if store_dir is not None else None
+    return sorted(p.name for p in cases_dir.iterdir()
+                  if p.is_dir() and not p.name.startswith((".", "_")) and not (p / CASE_FILE).exists()
+                  and not (p / LEDGER).exists() and p.resolve() != store)
+
+
 def warm_imports() -> None:
     """Import what processing a case folder needs (the pipeline, the readers, the rules) in this
     process, and parse the package's vocabulary, header profiles and rules. Called before starting
@@ -822,15 +833,21 @@ class BuildSummary:
     skipped: list[str] = field(default_factory=list)  # already complete with the same inputs
     failed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FAILURE_COLUMNS))
     store_dir: str = ""
+    not_cases: list[str] = field(default_factory=list)  # sub-folders without a case.yml, not read
 
     def to_dict(self) -> dict:
         return {"store": self.store_dir, "cases_found": self.cases_found, "built": len(self.built),
                 "skipped": len(self.skipped), "failed": len(self.failed),
-                "failures": self.failed.to_dict(orient="records")}
+                "failures": self.failed.to_dict(orient="records"), "not_case_folders": list(self.not_cases)}
 
     def __str__(self) -> str:
-        return (f"{self.cases_found} case folders: {len(self.built)} built, {len(self.skipped)} already "
+        text = (f"{self.cases_found} case folders: {len(self.built)} built, {len(self.skipped)} already "
                 f"complete, {len(self.failed)} failed")
+        if self.not_cases:
+            shown = ", ".join(self.not_cases[:10]) + (f" and {len(self.not_cases) - 10} more"
+                                                      if len(self.not_cases) > 10 else "")
+            text += f"\n{len(self.not_cases)} sub-folder(s) without a {CASE_FILE}, not read: {shown}"
+        return text
 
 
 def _failure_where(exc: BaseException, case_dir: Path) -> str:
@@ -861,7 +878,9 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
     folders = find_case_folders(cases_dir)  # before creating anything: a wrong path leaves no empty store
     store_dir.mkdir(parents=True, exist_ok=True)
     with store_lock(store_dir, "review build-all"):
-        return _build_all(folders, store_dir, progress, process_case, force, workers)
+        summary = _build_all(folders, store_dir, progress, process_case, force, workers)
+    summary.not_cases = not_case_folders(cases_dir, store_dir)
+    return summary
 
 
 def _build_all(folders: list[Path], store_dir: Path, progress: bool,
