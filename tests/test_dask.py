@@ -78,3 +78,75 @@ def test_a_local_cluster_starts_with_the_library_imported_and_without_the_profil
                                    __import__("dask").config.get("distributed.worker.profile.enabled"),
                                    __import__("os").environ.get("MALLOC_TRIM_THRESHOLD_")))
     assert list(seen.values()) == [(True, False, None)]
+
+
+DECISION_COLUMNS = ["decision", "rationale", "decided_by", "decided_on"]
+
+
+@pytest.fixture(scope="module")
+def built_store(tmp_path_factory):
+    """A store built from case folders that differ in what they are analysed with, chosen so that each
+    difference changes the findings: a rules.yml turning off a rule that flags the case, a review date
+    long after the last contact in a case with unescalated concerns (they become overdue), a date of
+    death instead of a review date, timeline options."""
+    import re
+
+    from review.store import build_all
+    from review.synth import write_case_folders
+
+    root = tmp_path_factory.mktemp("built")
+    write_case_folders(root / "cases", 8, seed=17, contacts_per_case=60)
+    build_all(root / "cases", root / "probe", progress=False)
+    flags, latency = read_store(root / "probe", "flags"), read_store(root / "probe", "response_latency")
+    ruled = flags["case_id"].iloc[0]
+    rule = flags["rule_id"].iloc[0]
+    open_concerns = latency[latency["latency_days"].isna()]["case_id"].value_counts()
+    late = next(c for c in open_concerns.index if c != ruled)
+    others = [c for c in sorted(read_store(root / "probe", "cases")["case_id"]) if c not in (ruled, late)]
+
+    def edit(case_id, change):
+        path = root / "cases" / case_id / "case.yml"
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+    (root / "cases" / ruled / "rules.yml").write_text(f"rules:\n  {rule}: {{enabled: false}}\n", encoding="utf-8")
+    edit(late, lambda t: re.sub(r"review_date: '\d{4}", "review_date: '2030", t))
+    edit(others[0], lambda t: re.sub(r"review_date: '(\d{4})", lambda m: f"date_of_death: '{m.group(1)}", t))
+    edit(others[1], lambda t: t + "timeline:\n  concern_window_days: 3\n")
+    summary = build_all(root / "cases", root / "store", progress=False)
+    assert len(summary.built) == 8 and summary.failed.empty
+    return root / "store", {"ruled": ruled, "rule": rule, "late": late}
+
+
+def test_dask_analyses_each_case_as_build_all_did(built_store):
+    """Rules, timeline options and dates are kept in the store's case table, so Dask gives the store's
+    flags (as the rules raised them, before reviewers' decisions) and response latency."""
+    store_dir, chosen = built_store
+    cases = read_store(store_dir, "cases")
+    assert cases["date_of_death"].notna().sum() == 1 and cases["rules"].nunique() == 2
+    assert cases["timeline_options"].tolist().count('{"concern_window_days":3}') == 1
+    with dask_client(n_workers=1, processes=False) as client:
+        result = analyse_store(store_dir, client=client, tables=("flags", "response_latency"), partition_rows=10**9)
+    stored = read_store(store_dir, "flags")
+    stored = stored[stored["source"] != "reviewer"].drop(columns=DECISION_COLUMNS, errors="ignore")
+    ours = result["flags"].drop(columns=DECISION_COLUMNS, errors="ignore")
+    pd.testing.assert_frame_equal(ours.sort_values("flag_id").reset_index(drop=True),
+                                  stored.sort_values("flag_id").reset_index(drop=True))
+    # the differences are real: the case's own rules.yml turned its flag off; its concerns overdue by
+    # the review date, not by its last contact
+    assert not ((stored["case_id"] == chosen["ruled"]) & (stored["rule_id"] == chosen["rule"])).any()
+    keys = ["case_id", "event_id"]
+    latency = read_store(store_dir, "response_latency")
+    assert (latency.loc[latency["case_id"] == chosen["late"], "within_expected"] == False).any()  # noqa: E712
+    pd.testing.assert_frame_equal(result["response_latency"].sort_values(keys).reset_index(drop=True),
+                                  latency.sort_values(keys).reset_index(drop=True))
+
+
+def test_rules_given_to_dask_replace_the_kept_ones(built_store):
+    from review.rules import load_rules
+
+    built_store, _ = built_store
+    rules = load_rules()
+    rules["rules"]["information_not_shared"]["enabled"] = False
+    with dask_client(n_workers=1, processes=False) as client:
+        flags = analyse_store(built_store, client=client, rules=rules)["flags"]
+    assert "information_not_shared" not in set(flags["rule_id"]) and len(flags)

@@ -3,7 +3,8 @@
 Each part file of the store holds whole cases, so consecutive part files grouped up to about
 `partition_rows` contacts make one Dask partition (`dd.from_map`, one task per group) and the pandas
 functions run unchanged inside it: `timeline_many` (build_timeline over the partition's cases) and
-`detect` / `response_latency` with each case's configuration, through `map_partitions` with an explicit
+`detect` / `response_latency` with each case's configuration (its dates, timeline options and rules, as
+the store kept them), through `map_partitions` with an explicit
 `meta` taken from the schema contracts. Each call of the rules has a fixed cost (~0.3 s), so a few large
 partitions beat many small ones. Run it on a `LocalCluster` (processes, one thread per worker: pandas
 holds the GIL) or on an existing cluster by address.
@@ -125,50 +126,117 @@ def _meta(table: str) -> pd.DataFrame:
     return empty_frame(CONTRACTS[table])
 
 
+#: the case table's columns the partitions need: the dates, and what each case was analysed with
+CASE_COLUMNS = ["case_id", "date_of_birth", "mobile_from", "review_date", "date_of_death", "rules",
+                "timeline_options"]
+
+
+def _groups(cases: pd.DataFrame, column: str) -> list[tuple[str, list[str]]]:
+    """[(text of `column`, the case ids with it)], first seen first; empty (not kept: a store written
+    before the setting was) as ""."""
+    values = cases[column].fillna("").astype(str) if column in cases else pd.Series("", index=cases.index)
+    out: dict[str, list[str]] = {}
+    for case_id, value in zip(cases["case_id"].astype(str), values):
+        out.setdefault(value, []).append(case_id)
+    return list(out.items())
+
+
+def _in_groups(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Tables of the partition's groups of cases as one, in case order (as one call gives them)."""
+    if len(frames) == 1:
+        return frames[0]
+    frame = pd.concat(frames, ignore_index=True)
+    return frame.sort_values("case_id", kind="stable").reset_index(drop=True)
+
+
+def _rules_of(text: str, rules: dict | None) -> dict:
+    """The rules a group of cases runs: `rules` when the caller gave them, else those the store kept
+    for the cases, else the package's."""
+    import json
+
+    from .rules import load_rules
+
+    if rules is not None:
+        return rules
+    return json.loads(text) if text else load_rules()
+
+
 def _timeline_partition(contacts: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+    """The partition's timeline: one `timeline_many` call per group of cases with the same timeline
+    options (usually one)."""
+    import json
+
     from .store import timeline_many
 
     if contacts.empty:
         return _meta("timeline")
-    return timeline_many(contacts, cases[cases["case_id"].isin(contacts["case_id"].unique())])
+    present = cases[cases["case_id"].isin(contacts["case_id"].unique())]
+    frames = []
+    for text, case_ids in _groups(present, "timeline_options"):
+        options = json.loads(text) if text else {}
+        if len(case_ids) == len(present):
+            frames.append(timeline_many(contacts, present, **options))
+        else:
+            frames.append(timeline_many(contacts[contacts["case_id"].isin(case_ids)],
+                                        present[present["case_id"].isin(case_ids)], **options))
+    return _in_groups(frames)
 
 
-def _flags_partition(timeline: pd.DataFrame, cases: pd.DataFrame, rules: dict) -> pd.DataFrame:
-    from .rules import detect
+def _rule_groups(timeline: pd.DataFrame, cases: pd.DataFrame, rules: dict | None):
+    """(its timeline rows, {case_id: CaseConfig}, rules) of each group of the partition's cases that
+    share rules."""
     from .store import case_configs
+
+    present = cases[cases["case_id"].isin(timeline["case_id"].unique())]
+    groups = [("", present["case_id"].astype(str).tolist())] if rules is not None else _groups(present, "rules")
+    for text, case_ids in groups:
+        rows = timeline if len(groups) == 1 else timeline[timeline["case_id"].isin(case_ids)].reset_index(drop=True)
+        yield rows, case_configs(present[present["case_id"].isin(case_ids)]), _rules_of(text, rules)
+
+
+def _flags_partition(timeline: pd.DataFrame, cases: pd.DataFrame, rules: dict | None) -> pd.DataFrame:
+    from .rules import detect
 
     if timeline.empty:
         return _meta("flags")
-    configs = case_configs(cases[cases["case_id"].isin(timeline["case_id"].unique())])
-    return conform(detect(timeline, configs, rules), CONTRACTS["flags"])
+    return _in_groups([conform(detect(rows, configs, group_rules), CONTRACTS["flags"])
+                       for rows, configs, group_rules in _rule_groups(timeline, cases, rules)])
 
 
-def _latency_partition(timeline: pd.DataFrame, flags: pd.DataFrame, rules: dict) -> pd.DataFrame:
-    """Response latency of a partition, from its timeline and its flags (the same partition's)."""
+def _latency_partition(timeline: pd.DataFrame, flags: pd.DataFrame, cases: pd.DataFrame,
+                       rules: dict | None) -> pd.DataFrame:
+    """Response latency of a partition, from its timeline and its flags (the same partition's), with
+    each case's review end (review date, date of death), as `pipeline.analyse` computes it."""
     from .rules import response_latency
 
     if timeline.empty:
         return _meta("response_latency")
-    latency = response_latency(timeline, flags, rules)
-    if "case_id" not in latency:
-        latency = latency.merge(timeline[["event_id", "case_id"]], on="event_id", how="left")
-    return conform(latency, CONTRACTS["response_latency"])
+    frames = []
+    for rows, configs, group_rules in _rule_groups(timeline, cases, rules):
+        group_flags = flags[flags["case_id"].isin(list(configs))] if len(flags) else flags
+        latency = response_latency(rows, group_flags, group_rules, configs)
+        if "case_id" not in latency:
+            latency = latency.merge(rows[["event_id", "case_id"]], on="event_id", how="left")
+        frames.append(conform(latency, CONTRACTS["response_latency"]))
+    return _in_groups(frames)
 
 
 def store_frames(store_dir: str | Path, rules: dict | None = None, *, tables: tuple[str, ...] = ("flags",),
                  partition_rows: int = PARTITION_ROWS) -> dict[str, dd.DataFrame]:
     """Lazy Dask frames of the requested tables: one partition per group of consecutive part files of
-    the store's contacts holding about `partition_rows` contacts (`partition_groups`)."""
-    from .rules import load_rules
+    the store's contacts holding about `partition_rows` contacts (`partition_groups`).
 
+    Each case is analysed as `review build-all` analysed it: with its dates (date of death included),
+    its case.yml's timeline options and the rules in force for it (its rules.yml), all kept in the
+    store's case table. `rules` replaces the kept rules for every case; a store written before they
+    were kept runs the package's rules."""
     unknown = set(tables) - set(TABLES)
     if unknown:
         raise ValueError(f"tables must be among {TABLES}, got {sorted(unknown)}")
-    rules = load_rules() if rules is None else rules
     files = [str(f) for f in part_files(store_dir, "contacts")]
     if not files:
         raise StoreError("the store holds no complete cases", file=store_dir)
-    cases = read_store(store_dir, "cases", columns=["case_id", "date_of_birth", "mobile_from", "review_date"])
+    cases = read_store(store_dir, "cases")[CASE_COLUMNS]  # every column: older stores lack some (read as empty)
     with dask.config.set({"dataframe.convert-string": False}):
         by_part = stale_cases(store_dir)  # rows of cases rebuilt since into a part of their own
         stale = {f: frozenset(by_part[Path(f).stem]) for f in files if Path(f).stem in by_part}
@@ -185,7 +253,7 @@ def store_frames(store_dir: str | Path, rules: dict | None = None, *, tables: tu
             out["flags"] = flags
         if "response_latency" in tables:
             # partition i of the timeline with partition i of the flags (both hold the same cases)
-            out["response_latency"] = timeline.map_partitions(_latency_partition, flags, rules,
+            out["response_latency"] = timeline.map_partitions(_latency_partition, flags, cases, rules,
                                                               meta=_meta("response_latency"),
                                                               enforce_metadata=False, align_dataframes=False)
     return out

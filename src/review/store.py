@@ -63,7 +63,11 @@ LEDGER = "ledger.jsonl"
 FAILURES = "failures.csv"
 STORE_FORMAT = "review-store/1"
 CASE_TABLE_COLUMNS = {"case_id": "string", "date_of_birth": "datetime64[ns]", "mobile_from": "datetime64[ns]",
-                      "review_date": "datetime64[ns]"}
+                      "review_date": "datetime64[ns]", "date_of_death": "datetime64[ns]",
+                      # what the case was analysed with, so that the store can be analysed again the same
+                      # way (the Dask path): the rules in force (JSON, rules.yml merged) and the timeline
+                      # options of its case.yml (JSON); empty in stores written before they were kept
+                      "rules": "string", "timeline_options": "string"}
 #: the ingest report of each case, one row per file and sheet (IngestReport.to_frame)
 INGEST_TABLE_COLUMNS = {"case_id": "string", "file": "string", "sheet": "string", "hidden": "boolean",
                         "header_row": "Int64", "rows_read": "Int64", "rows_accepted": "Int64",
@@ -654,7 +658,7 @@ def process_case_folders(case_dirs: list[Path]) -> list[dict[str, pd.DataFrame] 
             try:
                 together = _analyse_together([loaded[i] for i in batch.values()], options)
                 for i, analysis in zip(batch.values(), together):
-                    outcomes[i] = _store_tables(loaded[i][0], analysis, case_dirs[i])
+                    outcomes[i] = _store_tables(loaded[i][0], analysis, case_dirs[i], loaded[i][1], options)
             except Exception:  # noqa: BLE001  one by one below: the error goes to its own case
                 alone = members
         else:
@@ -662,7 +666,7 @@ def process_case_folders(case_dirs: list[Path]) -> list[dict[str, pd.DataFrame] 
         for i in alone:
             case, rules = loaded[i]
             try:
-                outcomes[i] = _store_tables(case, _analyse_one(case, rules), case_dirs[i])
+                outcomes[i] = _store_tables(case, _analyse_one(case, rules), case_dirs[i], rules, options)
             except Exception as exc:  # noqa: BLE001
                 exc.review_stage = "analyse"
                 outcomes[i] = exc
@@ -715,15 +719,28 @@ def _split_by_case(frame: pd.DataFrame, configs: dict) -> dict[str, pd.DataFrame
     return out
 
 
-def _store_tables(case, analysis: dict[str, pd.DataFrame], case_dir: Path) -> dict[str, pd.DataFrame]:
-    """A case's tables keyed by store table name, from its loaded `case` and its analysis tables."""
+def config_json(value) -> str:
+    """Rules or timeline options as the store keeps them: JSON with sorted keys (one text per setting)."""
+    if isinstance(value, dict):
+        value = {k: v for k, v in value.items() if k != "files"}  # where they were read from: not a setting
+    return json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
+
+
+def _store_tables(case, analysis: dict[str, pd.DataFrame], case_dir: Path, rules: dict,
+                  options: dict) -> dict[str, pd.DataFrame]:
+    """A case's tables keyed by store table name, from its loaded `case`, its analysis tables and the
+    rules and timeline options it was analysed with."""
     config = case.config
     case_id = config.case_id
     report = case.report
+
+    def day(value):
+        return pd.Timestamp(value) if value else pd.NaT
+
     cases = pd.DataFrame({"case_id": [case_id], "date_of_birth": [pd.Timestamp(config.date_of_birth)],
-                          "mobile_from": [pd.Timestamp(config.mobile_from) if config.mobile_from else pd.NaT],
-                          "review_date": [pd.Timestamp(config.review_date) if config.review_date else pd.NaT],
-                          "folder": [Path(case_dir).name]})
+                          "mobile_from": [day(config.mobile_from)], "review_date": [day(config.review_date)],
+                          "date_of_death": [day(config.date_of_death)], "rules": [config_json(rules)],
+                          "timeline_options": [config_json(options)], "folder": [Path(case_dir).name]})
     ingest = report.to_frame()
     ingest.insert(0, "case_id", case_id)
     rejections = report.rejections_frame()
@@ -1168,9 +1185,10 @@ def case_configs(cases: pd.DataFrame) -> dict:
                                                        dates("review_date"), dates("date_of_death"))}
 
 
-def timeline_many(contacts: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+def timeline_many(contacts: pd.DataFrame, cases: pd.DataFrame, **options) -> pd.DataFrame:
     """`build_timeline` over many cases in one call (a case_id -> CaseConfig mapping), identical to
-    calling it case by case (tests/test_store_analyse.py checks that)."""
+    calling it case by case (tests/test_store_analyse.py checks that). `options`: build_timeline's
+    keyword arguments (a case.yml's ``timeline:``), the same for every case."""
     from .timeline import CaseDates, _conform, build_timeline
 
     # CaseDates: the dates case_configs(cases) would give, read from the table as arrays (no CaseConfig
@@ -1179,7 +1197,7 @@ def timeline_many(contacts: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     dated = [c for c in ("date_of_birth", "mobile_from", "review_date", "date_of_death") if c in cases]
     if not all(pd.api.types.is_datetime64_any_dtype(cases[c]) for c in dated):
         cases = cases[cases["case_id"].isin(contacts["case_id"].unique())]
-    return _conform(build_timeline(contacts, CaseDates(cases)), TIMELINE_COLUMNS)  # casts only if needed
+    return _conform(build_timeline(contacts, CaseDates(cases), **options), TIMELINE_COLUMNS)  # casts only if needed
 
 
 def analyse_cases(contacts: pd.DataFrame, cases: pd.DataFrame, rules: dict | None = None, *,
@@ -1212,7 +1230,7 @@ def analyse_cases(contacts: pd.DataFrame, cases: pd.DataFrame, rules: dict | Non
         if "flags" in tables:
             result["flags"] = conform(flags, CONTRACTS["flags"])
         if "response_latency" in tables:
-            latency = response_latency(timeline, flags, rules)
+            latency = response_latency(timeline, flags, rules, configs)  # review ends as `pipeline.analyse`
             if "case_id" not in latency:
                 latency = latency.merge(timeline[["event_id", "case_id"]], on="event_id", how="left")
             result["response_latency"] = conform(latency, CONTRACTS["response_latency"])
@@ -1238,6 +1256,7 @@ def write_store_from_synth(store_dir: str | Path, n_cases: int, seed: int, conta
 def _synth_store(store_dir: Path, n_cases: int, seed: int, contacts_per_case: int, cases_per_part: int,
                  analyse: bool, rules: dict | None, progress: bool) -> dict:
     """`write_store_from_synth`, the store's lock held."""
+    from .rules import load_rules
     from .synth import GENERATOR_VERSION, synth_contacts
 
     (store_dir / LEDGER).touch()
@@ -1264,7 +1283,9 @@ def _synth_store(store_dir: Path, n_cases: int, seed: int, contacts_per_case: in
                                                     first_case=first)
             tables = {"contacts": contacts, "cases": cases, "ground_truth": truth}
             if analyse:
-                tables.update(analyse_cases(contacts, cases, rules))
+                used = load_rules() if rules is None else rules
+                tables.update(analyse_cases(contacts, cases, used))
+                tables["cases"] = cases.assign(rules=config_json(used), timeline_options=config_json({}))
             write_part(store_dir, part, tables, cases["case_id"],
                        meta={c: {"input_hash": digest, "source": f"synth seed={seed}"} for c in cases["case_id"]})
             written += 1
