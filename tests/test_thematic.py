@@ -249,3 +249,28 @@ def test_declarations_get_the_readers_safety_checks(tmp_path):
             dst.writestr(item, data)
     with pytest.raises(UnsafeFileError, match="declares XML entities"):
         read_declarations(evil)
+
+
+def test_assurance_matches_organisations_as_people_write_them_and_names_the_rest(flags, timeline, tmp_path, capsys):
+    path = tmp_path / "declarations.csv"
+    path.write_text(
+        "Organisation,Year,Standard,Declared status\n"
+        "TRUST  X.,2022,Escalation and child protection procedures,Compliant\n"   # case, spacing, punctuation
+        "Trust Ex,2022,Information sharing,compliant\n"                             # a name no case has
+        "Force Y,2021,procedure,Partially compliant\n")                             # no contacts that year
+    result = assurance_vs_evidence(read_declarations(path), flags, timeline, threshold_per_100=10)
+    row = result.set_index(["organisation", "year"])
+    trust = row.loc[("TRUST  X.", 2022)]
+    assert trust["organisation_in_cases"] == "Trust X" and trust["flags"] == 2 and trust["disagreement"]
+    assert row.loc[("Trust Ex", 2022), "assessment"] == "organisation not in the cases"
+    assert row.loc[("Trust Ex", 2022), "organisation_in_cases"] == ""
+    assert row.loc[("Force Y", 2021), "assessment"] == "no evidence (no contacts)"
+    assert result.attrs["unmatched"] == {"Trust Ex": ["Trust X"]}
+
+
+def test_organisation_key():
+    from review.thematic import organisation_key
+
+    assert organisation_key("Brookford  Hospitals N.H.S. Trust") == organisation_key("brookford hospitals nhs trust")
+    assert organisation_key("Health & Care Partnership") == organisation_key("Health and Care Partnership")
+    assert organisation_key("Trust X") != organisation_key("Trust Y")

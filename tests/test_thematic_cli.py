@@ -30,6 +30,11 @@ def test_thematic_writes_tables_and_charts(tmp_path, capsys):
     ranked = pd.read_csv(out / "cases_ranked.csv")
     assert len(ranked) == 8 and ranked["rank"].tolist() == list(range(1, 9))
     assert "declarations disagree" in capsys.readouterr().out
+    other = tmp_path / "other.csv"
+    other.write_text("Organisation,Year,Standard,Status\nNowhere NHS Trust,2022,Information sharing,compliant\n")
+    assert main(["thematic", "--store", str(store), "--declarations", str(other), "--out", str(out),
+                 "--formats", "png"]) == 0
+    assert "declared organisation 'Nowhere NHS Trust' is not in the cases" in capsys.readouterr().out
 
 
 def test_thematic_reports_a_bad_declarations_file_in_one_line(tmp_path, capsys):

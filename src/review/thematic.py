@@ -365,21 +365,33 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
     contacts that year. ``disagreement`` is true where the organisation declared itself compliant but
     the evidence shows failings: at least `min_flags` flags and more than `threshold_per_100` per 100
     contacts. ``assessment`` says it in words: "disagree: declared compliant, failings found",
-    "consistent", "failings found (not declared compliant)", "no evidence (no contacts)" or
-    "standard not evidenced by the rules".
+    "consistent", "failings found (not declared compliant)", "no evidence (no contacts)" (none that
+    year), "organisation not in the cases" or "standard not evidenced by the rules".
+
+    Organisations are matched by name regardless of case, spacing, punctuation and "&" / "and"
+    (`organisation_key`); ``organisation_in_cases`` gives the name as the cases write it. The declared
+    organisations no case names are in ``attrs["unmatched"]``: {name: the closest names in the cases}.
     """
     evidence = _attribute_flags(flags, timeline)
     evidence["year"] = pd.to_datetime(evidence.get("trigger_date", evidence.get("event_date"))).dt.year.astype("Int64")
-    flag_counts = evidence.groupby(["organisation", "year", "failing_category"]).size().rename("flags")
+    evidence["org_key"] = [organisation_key(o) for o in evidence["organisation"].astype(str)]
+    flag_counts = evidence.groupby(["org_key", "year", "failing_category"]).size().rename("flags")
     years = pd.to_datetime(timeline["date"]).dt.year.astype("Int64")
-    contact_counts = timeline.assign(year=years).groupby(["organisation", "year"]).size().rename("contacts")
+    names = timeline["organisation"].astype("string").fillna("(unknown)").astype(str)
+    known: dict[str, str] = {}  # key -> the name as the cases write it (the most frequent)
+    for name in names.value_counts(sort=True).index:
+        known.setdefault(organisation_key(name), name)
+    org_keys = names.map({name: organisation_key(name) for name in names.unique()})
+    contact_counts = pd.DataFrame({"org_key": org_keys, "year": years}).groupby(["org_key", "year"]).size().rename("contacts")
 
     out = declarations.copy()
     out["failing_category"] = [standard_category(s, standards) for s in out["standard"]]
     out["failing_category"] = out["failing_category"].astype("string")
-    key = pd.MultiIndex.from_arrays([out["organisation"].astype(str), out["year"].astype("Int64")])
+    declared_keys = [organisation_key(o) for o in out["organisation"].astype(str)]
+    out["organisation_in_cases"] = pd.array([known.get(k, "") for k in declared_keys], dtype="string")
+    key = pd.MultiIndex.from_arrays([declared_keys, out["year"].astype("Int64")])
     out["contacts"] = contact_counts.reindex(key).fillna(0).astype("int64").to_numpy()
-    flag_key = pd.MultiIndex.from_arrays([out["organisation"].astype(str), out["year"].astype("Int64"),
+    flag_key = pd.MultiIndex.from_arrays([declared_keys, out["year"].astype("Int64"),
                                           out["failing_category"].fillna("").astype(str)])
     out["flags"] = flag_counts.reindex(flag_key).fillna(0).astype("int64").to_numpy()
     rate = 100.0 * out["flags"] / out["contacts"].where(out["contacts"] > 0)
@@ -387,16 +399,33 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
     failings = (out["flags"] >= min_flags) & (rate.fillna(0) > threshold_per_100)
     compliant = out["declared_status"] == "compliant"
     out["disagreement"] = (compliant & failings).astype("boolean")
+    unknown = out["organisation_in_cases"] == ""
     assessment = np.select(
-        [out["failing_category"].isna(), out["contacts"] == 0, compliant & failings, failings],
-        ["standard not evidenced by the rules", "no evidence (no contacts)", "disagree: declared compliant, failings found",
-         "failings found (not declared compliant)"],
+        [out["failing_category"].isna(), unknown.to_numpy(), out["contacts"] == 0, compliant & failings, failings],
+        ["standard not evidenced by the rules", "organisation not in the cases", "no evidence (no contacts)",
+         "disagree: declared compliant, failings found", "failings found (not declared compliant)"],
         default="consistent")
     out["assessment"] = pd.array(assessment, dtype="string")
     out["threshold_per_100"] = threshold_per_100
-    return out.sort_values(["disagreement", "flags_per_100_contacts", "organisation", "year", "standard"],
-                           ascending=[False, False, True, True, True], kind="stable",
-                           na_position="last").reset_index(drop=True)
+    out = out.sort_values(["disagreement", "flags_per_100_contacts", "organisation", "year", "standard"],
+                          ascending=[False, False, True, True, True], kind="stable",
+                          na_position="last").reset_index(drop=True)
+    import difflib
+
+    out.attrs["unmatched"] = {
+        name: [known[k] for k in difflib.get_close_matches(organisation_key(name), list(known), n=2, cutoff=0.6)]
+        for name in sorted(set(out.loc[out["organisation_in_cases"] == "", "organisation"].astype(str)))}
+    return out
+
+
+_NOT_NAME = re.compile(r"[^\w\s]")
+
+
+def organisation_key(name: str) -> str:
+    """An organisation's name for matching: "Brookford Hospitals NHS Trust", "brookford hospitals nhs
+    trust" and "Brookford  Hospitals N.H.S. Trust" are one; "A & B" and "A and B" too."""
+    text = str(name).casefold().replace("&", " and ")
+    return " ".join(_NOT_NAME.sub("", text).split())
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -63,4 +63,7 @@ def run(args) -> int:
     if assurance is not None:
         print(f"assurance: {int(assurance['disagreement'].sum())} of {len(assurance)} declarations disagree "
               f"with the evidence")
+        for name, closest in assurance.attrs.get("unmatched", {}).items():
+            hint = f" (closest in the cases: {', '.join(closest)})" if closest else ""
+            print(f"assurance: declared organisation {name!r} is not in the cases{hint}")
     return 0
