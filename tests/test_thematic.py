@@ -274,3 +274,18 @@ def test_organisation_key():
     assert organisation_key("Brookford  Hospitals N.H.S. Trust") == organisation_key("brookford hospitals nhs trust")
     assert organisation_key("Health & Care Partnership") == organisation_key("Health and Care Partnership")
     assert organisation_key("Trust X") != organisation_key("Trust Y")
+
+
+def test_flags_the_reviewers_rejected_are_not_counted(flags, timeline):
+    decided = flags.assign(decision=["accepted", "rejected", "pending", "added"])
+    rates = thematic_tables(decided, timeline, pd.DataFrame(
+        {"case_id": [], "event_id": [], "agency_kind": [], "latency_days": [], "within_expected": []}))
+    by_rule = rates["flags_by_rule_id"].set_index("rule_id")
+    assert by_rule.loc["child_not_seen", "flags"] == 2  # the rejected one left out
+    everything = thematic_tables(decided, timeline, pd.DataFrame(
+        {"case_id": [], "event_id": [], "agency_kind": [], "latency_days": [], "within_expected": []}),
+        include_rejected=True)
+    assert everything["flags_by_rule_id"].set_index("rule_id").loc["child_not_seen", "flags"] == 3
+    from review.thematic import counted_flags
+
+    assert counted_flags(decided).attrs["rejected"] == 1 and len(counted_flags(flags)) == 4

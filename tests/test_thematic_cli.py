@@ -58,3 +58,26 @@ def test_build_all_cli_over_synthetic_case_folders(tmp_path, capsys):
     assert code == 1 and "3 built" in out and "1 failed" in out and "FAILED broken (ingest): case.yml: missing required key" in out
     code = main(["build-all", str(tmp_path / "cases"), "--store", str(tmp_path / "store"), "--no-progress"])
     assert "3 already complete" in capsys.readouterr().out
+
+
+def test_thematic_leaves_out_the_flags_reviewers_rejected(tmp_path, capsys):
+    from review.store import build_all, read_store
+    from review.synth import write_case_folders
+
+    write_case_folders(tmp_path / "cases", 6, seed=21, contacts_per_case=80)
+    store = tmp_path / "store"
+    build_all(tmp_path / "cases", store, progress=False)
+    flags = read_store(store, "flags")
+    assert len(flags) >= 2
+    victim = flags.iloc[0]
+    (tmp_path / "cases" / victim["case_id"] / "decisions.csv").write_text(
+        f"flag_id,decision,rationale,author,date\n{victim['flag_id']},rejected,a birthmark (documented),AB,2025-01-02\n",
+        encoding="utf-8")
+    build_all(tmp_path / "cases", store, progress=False)  # the decision is kept with the case
+    capsys.readouterr()
+    assert main(["thematic", "--store", str(store), "--out", str(tmp_path / "t"), "--formats", "png"]) == 0
+    assert "1 flag(s) the reviewers rejected are not counted" in capsys.readouterr().out
+    assert pd.read_csv(tmp_path / "t" / "flags_by_rule_id.csv")["flags"].sum() == len(flags) - 1
+    assert main(["thematic", "--store", str(store), "--out", str(tmp_path / "all"), "--formats", "png",
+                 "--include-rejected"]) == 0
+    assert pd.read_csv(tmp_path / "all" / "flags_by_rule_id.csv")["flags"].sum() == len(flags)

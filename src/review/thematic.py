@@ -157,8 +157,25 @@ def rank_cases(response_latency: pd.DataFrame, flags: pd.DataFrame, timeline: pd
     return table
 
 
-def thematic_tables(flags: pd.DataFrame, timeline: pd.DataFrame, response_latency: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Every thematic table, keyed by the name `review thematic` writes it under."""
+def counted_flags(flags: pd.DataFrame, include_rejected: bool = False) -> pd.DataFrame:
+    """The flags a thematic review counts: the rules' flags and the findings reviewers added, without
+    the flags the reviewers rejected (decision "rejected", kept in the case's decisions.csv), which
+    they judged not to be a missed escalation. ``attrs["rejected"]``: how many were left out."""
+    if include_rejected or "decision" not in flags.columns:
+        out = flags.copy()
+        out.attrs["rejected"] = 0
+        return out
+    rejected = (flags["decision"].astype("string").fillna("") == "rejected").to_numpy()
+    out = flags[~rejected].reset_index(drop=True)
+    out.attrs["rejected"] = int(rejected.sum())
+    return out
+
+
+def thematic_tables(flags: pd.DataFrame, timeline: pd.DataFrame, response_latency: pd.DataFrame, *,
+                    include_rejected: bool = False) -> dict[str, pd.DataFrame]:
+    """Every thematic table, keyed by the name `review thematic` writes it under. Flags the reviewers
+    rejected are not counted unless `include_rejected` (`counted_flags`)."""
+    flags = counted_flags(flags, include_rejected)
     tables = {f"flags_by_{by}": flag_rates(flags, timeline, by) for by in FLAG_GROUPINGS}
     tables["latency_by_agency_kind"] = latency_by_agency_kind(response_latency)
     tables["cases_ranked"] = rank_cases(response_latency, flags, timeline)
@@ -356,7 +373,7 @@ def standard_category(standard: str, mapping: dict[str, str] | None = None) -> s
 
 def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timeline: pd.DataFrame, *,
                           threshold_per_100: float = 1.0, min_flags: int = 1,
-                          standards: dict[str, str] | None = None) -> pd.DataFrame:
+                          standards: dict[str, str] | None = None, include_rejected: bool = False) -> pd.DataFrame:
     """Declarations beside the evidence: flags per organisation, year and failing category.
 
     For each declaration the standard is mapped to a failing category (`standards`, default
@@ -371,8 +388,9 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
     Organisations are matched by name regardless of case, spacing, punctuation and "&" / "and"
     (`organisation_key`); ``organisation_in_cases`` gives the name as the cases write it. The declared
     organisations no case names are in ``attrs["unmatched"]``: {name: the closest names in the cases}.
+    Flags the reviewers rejected are not evidence unless `include_rejected` (`counted_flags`).
     """
-    evidence = _attribute_flags(flags, timeline)
+    evidence = _attribute_flags(counted_flags(flags, include_rejected), timeline)
     evidence["year"] = pd.to_datetime(evidence.get("trigger_date", evidence.get("event_date"))).dt.year.astype("Int64")
     evidence["org_key"] = [organisation_key(o) for o in evidence["organisation"].astype(str)]
     flag_counts = evidence.groupby(["org_key", "year", "failing_category"]).size().rename("flags")

@@ -14,6 +14,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--declarations", metavar="FILE", help="organisations' declared compliance (xlsx, xls, ods or csv; every sheet with an organisation, year, standard and declared status header)")
     parser.add_argument("--threshold", type=float, default=1.0,
                         help="flags per 100 contacts above which a declared-compliant standard disagrees (default 1)")
+    parser.add_argument("--include-rejected", action="store_true",
+                        help="count the flags reviewers rejected too (by default they are left out)")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
     parser.add_argument("--formats", default="png,svg", help="figure formats, comma-separated (default png,svg)")
 
@@ -36,7 +38,8 @@ def run(args) -> int:
 
     from ..export import save_figure
     from ..store import read_store
-    from ..thematic import assurance_vs_evidence, read_declarations, thematic_figures, thematic_tables
+    from ..thematic import (assurance_vs_evidence, counted_flags, read_declarations, thematic_figures,
+                            thematic_tables)
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -47,10 +50,12 @@ def run(args) -> int:
     timeline = read_store(args.store, "contacts", columns=columns)
     flags = read_store(args.store, "flags")
     latency = read_store(args.store, "response_latency")
-    tables = thematic_tables(flags, timeline, latency)
+    rejected = counted_flags(flags, args.include_rejected).attrs["rejected"]
+    tables = thematic_tables(flags, timeline, latency, include_rejected=args.include_rejected)
     assurance = None
     if declarations is not None:
-        assurance = assurance_vs_evidence(declarations, flags, timeline, threshold_per_100=args.threshold)
+        assurance = assurance_vs_evidence(declarations, flags, timeline, threshold_per_100=args.threshold,
+                                          include_rejected=args.include_rejected)
         tables["assurance_vs_evidence"] = assurance
     for name, table in tables.items():
         _inert(table).to_csv(out / f"{name}.csv", index=False)
@@ -60,6 +65,8 @@ def run(args) -> int:
         save_figure(fig, name, out, formats)
     print(f"{timeline['case_id'].nunique()} cases, {len(timeline)} contacts, {len(flags)} flags: "
           f"{len(tables)} tables and {len(figures)} charts in {out}")
+    if rejected:
+        print(f"{rejected} flag(s) the reviewers rejected are not counted (--include-rejected counts them)")
     if assurance is not None:
         print(f"assurance: {int(assurance['disagreement'].sum())} of {len(assurance)} declarations disagree "
               f"with the evidence")
