@@ -235,18 +235,12 @@ def test_declarations_without_a_header_on_any_sheet_name_the_closest_row(tmp_pat
 
 def test_declarations_get_the_readers_safety_checks(tmp_path):
     """An XML part declaring entities is refused before any parser opens it, as for chronologies."""
-    import zipfile
+    from test_ingest_xml_entities import rewrite
 
     from review.errors import UnsafeFileError
 
-    plain = _declarations_workbook(tmp_path / "plain.xlsx")
-    evil = tmp_path / "evil.xlsx"
-    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(evil, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename == "xl/worksheets/sheet2.xml":
-                data = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + data
-            dst.writestr(item, data)
+    evil = rewrite(_declarations_workbook(tmp_path / "evil.xlsx"), "xl/worksheets/sheet2.xml",
+                   lambda data: b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + data)
     with pytest.raises(UnsafeFileError, match="declares XML entities"):
         read_declarations(evil)
 
