@@ -47,7 +47,7 @@ summary = build_all(cases_dir, store, progress=False)
 print(f"case folders: {summary.cases_found} found, {len(summary.built)} built, "
       f"{len(summary.skipped)} already in the store, {len(summary.failed)} failed")
 if synth_cases:
-    write_store_from_synth(store / "synthetic", synth_cases, seed)
+    write_store_from_synth(Path(out_dir) / "synthetic-store", synth_cases, seed)  # a store of its own
 
 # %% [markdown]
 # ## Cases that could not be built
@@ -58,7 +58,7 @@ failures = read_store(store, "failures")
 failures if len(failures) else "Every case folder was built."
 
 # %%
-stores = [store] + ([store / "synthetic"] if synth_cases else [])
+stores = [store] + ([Path(out_dir) / "synthetic-store"] if synth_cases else [])
 columns = ["case_id", "event_id", "date", "agency_kind", "organisation"]
 contacts = pd.concat([read_store(s, "contacts", columns=columns) for s in stores], ignore_index=True)
 flags = pd.concat([read_store(s, "flags") for s in stores], ignore_index=True)
