@@ -150,3 +150,19 @@ def test_rules_given_to_dask_replace_the_kept_ones(built_store):
     with dask_client(n_workers=1, processes=False) as client:
         flags = analyse_store(built_store, client=client, rules=rules)["flags"]
     assert "information_not_shared" not in set(flags["rule_id"]) and len(flags)
+
+
+def test_a_part_removed_during_a_run_is_a_clear_error(store, tmp_path):
+    import shutil
+
+    from review.distributed import store_frames
+    from review.store import StoreError, part_files
+
+    copy = tmp_path / "store"
+    shutil.copytree(store, copy)
+    flags = store_frames(copy, partition_rows=1)["flags"]  # planned from the ledger
+    part_files(copy, "contacts")[0].unlink()  # then a writer removes a part
+    import dask
+
+    with dask.config.set(scheduler="synchronous"), pytest.raises(StoreError, match="removed while Dask was reading"):
+        flags.compute()

@@ -112,7 +112,11 @@ def _read_part(paths: str | tuple[str, ...], table: str = "contacts", stale: dic
     paths = (paths,) if isinstance(paths, str) else paths
     tables = []
     for path in paths:
-        data = pq.read_table(path)
+        try:
+            data = pq.read_table(path)
+        except FileNotFoundError:  # planned from the ledger, then removed by a writer (compaction)
+            raise StoreError("a part of the store was removed while Dask was reading it (the store was compacted "
+                             "or rebuilt meanwhile): run again", file=path) from None
         if stale and stale.get(path):
             data = data.filter(pc.invert(pc.is_in(data["case_id"], pa.array(sorted(stale[path]), pa.string()))))
         tables.append(data)
