@@ -81,3 +81,11 @@ def test_thematic_leaves_out_the_flags_reviewers_rejected(tmp_path, capsys):
     assert main(["thematic", "--store", str(store), "--out", str(tmp_path / "all"), "--formats", "png",
                  "--include-rejected"]) == 0
     assert pd.read_csv(tmp_path / "all" / "flags_by_rule_id.csv")["flags"].sum() == len(flags)
+
+
+def test_thematic_on_a_store_whose_every_case_failed_says_so(tmp_path, capsys):
+    (tmp_path / "cases" / "bad").mkdir(parents=True)
+    (tmp_path / "cases" / "bad" / "case.yml").write_text("case_id: [\n", encoding="utf-8")
+    assert main(["build-all", str(tmp_path / "cases"), "--store", str(tmp_path / "store"), "--no-progress"]) == 1
+    assert main(["thematic", "--store", str(tmp_path / "store"), "--out", str(tmp_path / "t")]) == 2
+    assert "the store holds no complete cases (1 failed: failures.csv lists them)" in capsys.readouterr().err

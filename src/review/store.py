@@ -475,6 +475,10 @@ def _read_store(store_dir: Path, table: str, columns: list[str] | None, cases: I
         parts = {complete[c]["part"] for c in wanted}
         files = [f for f in files if f.stem in parts]
     if not (store_dir / table).is_dir():
+        if not complete:
+            failed = sum(1 for e in state.values() if e.get("status") == "failed")
+            why = f" ({failed} failed: {FAILURES} lists them)" if failed else ""
+            raise StoreError(f"the store holds no complete cases{why}", file=store_dir)
         raise StoreError(f"no table {table!r} in the store (tables: {', '.join(store_tables(store_dir))})",
                          file=store_dir)
     contract = CONTRACTS.get(table)
