@@ -8,7 +8,7 @@ import pytest
 
 from review import store as store_mod
 from review.config import load_case_config
-from review.store import build_all, read_ledger, read_store, write_part
+from review.store import StoreError, build_all, read_ledger, read_store, write_part
 
 
 def _make_cases(root, n):
@@ -170,3 +170,11 @@ def test_sub_folders_without_case_yml_are_named_not_passed_over(tmp_path, capsys
     assert main(["build-all", str(tmp_path / "cases"), "--store", str(tmp_path / "s2"), "--no-progress",
                  "--json"]) == 0
     assert '"not_case_folders": [\n    "K09_copy"\n  ]' in capsys.readouterr().out
+
+
+def test_the_store_cannot_be_the_cases_folder_or_a_case_folder(tmp_path):
+    _make_cases(tmp_path / "cases", 1)
+    for wrong in (tmp_path / "cases", tmp_path / "cases" / "case00"):
+        with pytest.raises(StoreError, match="a folder of its own"):
+            build_all(tmp_path / "cases", wrong, progress=False, process_case=_fake_process)
+    assert not (tmp_path / "cases" / "ledger.jsonl").exists()

@@ -897,6 +897,9 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
     """
     store_dir = Path(store_dir)
     folders = find_case_folders(cases_dir)  # before creating anything: a wrong path leaves no empty store
+    if store_dir.resolve() == Path(cases_dir).resolve() or (store_dir / CASE_FILE).exists():
+        raise StoreError("the store must be a folder of its own, not the cases folder or a case folder",
+                         file=store_dir)
     store_dir.mkdir(parents=True, exist_ok=True)
     with store_lock(store_dir, "review build-all"):
         summary = _build_all(folders, store_dir, progress, process_case, force, workers)
