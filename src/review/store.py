@@ -141,8 +141,11 @@ def store_lock(store_dir: str | Path, action: str) -> Iterator[None]:
         raise StoreError(f"cannot write to the store: {exc.strerror or exc}", file=store_dir) from None
     try:
         if not _os_lock(fh):
-            fh.seek(0)
-            holder = _describe_holder(fh.read())
+            try:
+                fh.seek(0)
+                holder = _describe_holder(fh.read())
+            except OSError:  # Windows: the holder's locked byte cannot be read
+                holder = _describe_holder("")
             raise StoreBusyError(
                 f"the store is being written by another process ({holder}); wait for it to finish and run "
                 f"{action} again", file=store_dir)
