@@ -137,11 +137,17 @@ CASE_COLUMNS = ["case_id", "date_of_birth", "mobile_from", "review_date", "date_
 
 def _groups(cases: pd.DataFrame, column: str) -> list[tuple[str, list[str]]]:
     """[(text of `column`, the case ids with it)], first seen first; empty (not kept: a store written
-    before the setting was) as ""."""
-    values = cases[column].fillna("").astype(str) if column in cases else pd.Series("", index=cases.index)
+    before the setting was) as "". `column` is categorical (`store_frames`): grouped by its codes,
+    without making a text per case."""
+    if column not in cases:
+        return [("", cases["case_id"].astype(str).tolist())]
+    values = cases[column]
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype("category")
+    categories = [str(c) for c in values.cat.categories]
     out: dict[str, list[str]] = {}
-    for case_id, value in zip(cases["case_id"].astype(str), values):
-        out.setdefault(value, []).append(case_id)
+    for case_id, code in zip(cases["case_id"].astype(str), values.cat.codes.tolist()):
+        out.setdefault(categories[code] if code >= 0 else "", []).append(case_id)
     return list(out.items())
 
 
@@ -241,6 +247,9 @@ def store_frames(store_dir: str | Path, rules: dict | None = None, *, tables: tu
     if not files:
         raise StoreError("the store holds no complete cases", file=store_dir)
     cases = read_store(store_dir, "cases")[CASE_COLUMNS]  # every column: older stores lack some (read as empty)
+    # the rules (~6 KB of JSON a case) and timeline options as categories: a few distinct texts, not
+    # one per case, in the frame every task of the graph carries
+    cases = cases.astype({"rules": "category", "timeline_options": "category"})
     with dask.config.set({"dataframe.convert-string": False}):
         by_part = stale_cases(store_dir)  # rows of cases rebuilt since into a part of their own
         stale = {f: frozenset(by_part[Path(f).stem]) for f in files if Path(f).stem in by_part}
