@@ -166,3 +166,29 @@ def test_a_part_removed_during_a_run_is_a_clear_error(store, tmp_path):
 
     with dask.config.set(scheduler="synchronous"), pytest.raises(StoreError, match="removed while Dask was reading"):
         flags.compute()
+
+
+def test_analyse_store_plans_again_when_a_writer_removed_a_part(store, tmp_path, monkeypatch):
+    """Compaction while the graph runs: the run is planned again from the ledger, same flags."""
+    import shutil
+
+    import review.distributed as distributed
+    from review.store import compact_store
+
+    copy = tmp_path / "store"
+    shutil.copytree(store, copy)
+    real = distributed._read_part
+    compacted = []
+
+    def compacting_first(paths, *args, **kwargs):
+        if not compacted:
+            compacted.append(True)
+            compact_store(copy, cases_per_part=12)  # the 3 planned parts become 1
+        return real(paths, *args, **kwargs)
+
+    monkeypatch.setattr(distributed, "_read_part", compacting_first)
+    with dask_client(n_workers=1, processes=False) as client:
+        result = analyse_store(copy, client=client, partition_rows=1)
+    assert compacted
+    pd.testing.assert_frame_equal(result["flags"].sort_values("flag_id").reset_index(drop=True),
+                                  read_store(store, "flags").sort_values("flag_id").reset_index(drop=True))

@@ -29,6 +29,12 @@ from .schema import TIMELINE_COLUMNS, conform, empty_frame
 from .store import CONTRACTS, StoreError, part_files, read_store, stale_cases
 
 TABLES = ("timeline", "flags", "response_latency")
+#: runs of `analyse_store`'s graph when a writer removes parts it planned to read
+RUN_ATTEMPTS = 3
+
+
+class PartRemovedError(StoreError):
+    """A part of the store was removed (compaction, or a rebuild) after the Dask graph was planned."""
 
 
 @contextlib.contextmanager
@@ -115,7 +121,7 @@ def _read_part(paths: str | tuple[str, ...], table: str = "contacts", stale: dic
         try:
             data = pq.read_table(path)
         except FileNotFoundError:  # planned from the ledger, then removed by a writer (compaction)
-            raise StoreError("a part of the store was removed while Dask was reading it (the store was compacted "
+            raise PartRemovedError("a part of the store was removed while Dask was reading it (the store was compacted "
                              "or rebuilt meanwhile): run again", file=path) from None
         if stale and stale.get(path):
             data = data.filter(pc.invert(pc.is_in(data["case_id"], pa.array(sorted(stale[path]), pa.string()))))
@@ -280,14 +286,23 @@ def analyse_store(store_dir: str | Path, *, client=None, address: str | None = N
     Uses `client` if given, else connects to `address`, else starts a `LocalCluster` of `n_workers`
     single-threaded workers for the duration of the call. The tables requested are computed together
     (a partition's timeline and flags are computed once and shared) and returned concatenated in part
-    order; flags are in `detect`'s order within each part.
+    order; flags are in `detect`'s order within each part. When a writer removes a part while the
+    graph runs (compaction), the graph is planned again from the ledger and run again, up to
+    `RUN_ATTEMPTS` times.
     """
-    frames = store_frames(store_dir, rules, tables=tables, partition_rows=partition_rows)
-    names = list(frames)
 
     def compute(c):
-        results = c.compute([frames[n] for n in names], sync=True)
-        return dict(zip(names, [r.reset_index(drop=True) for r in results]))
+        for attempt in range(RUN_ATTEMPTS):
+            frames = store_frames(store_dir, rules, tables=tables, partition_rows=partition_rows)
+            names = list(frames)
+            try:
+                results = c.compute([frames[n] for n in names], sync=True)
+            except PartRemovedError:
+                if attempt + 1 == RUN_ATTEMPTS:
+                    raise
+                continue
+            return dict(zip(names, [r.reset_index(drop=True) for r in results]))
+        raise AssertionError("unreachable")
 
     if client is not None:
         return compute(client)
