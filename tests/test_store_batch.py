@@ -267,3 +267,16 @@ def test_a_rebuilt_case_moves_to_a_part_of_its_own_and_unread_parts_are_removed(
     for table in CONTRACTS:
         assert [p.stem for p in (store_dir / table).glob("*.parquet")] == [batch_part.stem], table
     _assert_same_tables(_tables(store_dir), _tables(tmp_path / "fresh"))
+
+
+def test_files_a_killed_run_left_in_the_tables_are_removed_by_the_next(varied_cases, tmp_path):
+    """A run killed while renaming a part into place leaves files no ledger line makes current; they
+    are never read, and the next build removes them."""
+    store_dir = _build(varied_cases, tmp_path / "store")
+    before = _tables(store_dir)
+    for table in ("contacts", "flags"):
+        (store_dir / table / "batch-C999999-0123456789ab.parquet").write_bytes(b"half renamed")
+    _assert_same_tables(_tables(store_dir), before)  # not read
+    build_all(varied_cases, store_dir, progress=False)
+    assert not list(store_dir.rglob("batch-C999999-*"))
+    _assert_same_tables(_tables(store_dir), before)

@@ -1068,16 +1068,15 @@ def _build_all(folders: list[Path], store_dir: Path, progress: bool,
 
 
 def _remove_unread_parts(store_dir: Path) -> None:
-    """Remove the files of parts that no complete case is in any more (all their cases were rebuilt
-    into other parts, or failed since): readers never read them. The caller holds the store's lock."""
-    state, ever = _parsed_ledger(store_dir)
+    """Remove the part files no complete case is read from: parts whose cases were all rebuilt into
+    other parts or failed since, and files a run killed while renaming them into place left behind.
+    The caller holds the store's lock, so no other writer is putting files in place."""
+    state, _ = _parsed_ledger(store_dir)
     current = {entry["part"] for entry in state.values() if entry.get("status") == "complete" and entry.get("part")}
-    unread = sorted(set(ever) - current)
-    if not unread:
-        return
     for table in store_tables(store_dir):
-        for part in unread:
-            (store_dir / table / f"{part}.parquet").unlink(missing_ok=True)
+        for path in (store_dir / table).glob("*.parquet"):
+            if path.stem not in current:
+                path.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------------------------------------
