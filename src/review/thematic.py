@@ -234,11 +234,10 @@ def read_declarations(path: str | Path) -> pd.DataFrame:
             continue
         if not any(v is not None for row in table.rows for v in row):
             continue
-        index, columns, names = _declarations_header(table)
-        if index is None:  # no header: its closest row is kept for the error when no sheet has one
-            at = names.get("row", 0)
+        found, index, columns, names = _declarations_header(table)
+        if not found:  # no header: its closest row is kept for the error when no sheet has one
             if closest is None or len(columns) > len(closest[0]):
-                closest = (columns, table.sheet, table.row_numbers[at], table.rows[at])
+                closest = (columns, table.sheet, table.row_numbers[index], table.rows[index])
             notes.append(f"{label}: no header row naming organisation, year, standard and declared status "
                          f"in its first {HEADER_SEARCH_ROWS} rows, not read")
             continue
@@ -312,10 +311,11 @@ def read_declarations(path: str | Path) -> pd.DataFrame:
     return frame
 
 
-def _declarations_header(table) -> tuple[int | None, dict[str, int], dict[str, str]]:
-    """(row index, {column: cell index}, {column: header text}) of the sheet's declarations header.
-    When the sheet has none: (None, and those of its row naming the most columns, if any)."""
-    best: tuple[int | None, dict, dict] = (None, {}, {})
+def _declarations_header(table) -> tuple[bool, int, dict[str, int], dict[str, str]]:
+    """(found, row index, {column: cell index}, {column: header text}) of the sheet's declarations
+    header; when the sheet has none (found False), of its row naming the most columns (the first row
+    when none names any)."""
+    best: tuple[bool, int, dict, dict] = (False, 0, {}, {})
     for index, cells in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
         columns, names = {}, {}
         for position, cell in enumerate(cells):
@@ -324,9 +324,9 @@ def _declarations_header(table) -> tuple[int | None, dict[str, int], dict[str, s
                 if key and key in aliases and canonical not in columns:
                     columns[canonical], names[canonical] = position, str(cell).strip()
         if len(columns) == len(DECLARATION_COLUMNS):
-            return index, columns, names
-        if len(columns) > len(best[1]):
-            best = (None, columns, {"row": index})
+            return True, index, columns, names
+        if len(columns) > len(best[2]):
+            best = (False, index, columns, names)
     return best
 
 
