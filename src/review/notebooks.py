@@ -62,10 +62,17 @@ def run_notebooks(
     Executed copies go to `out_dir/notebooks/`; cells run with the notebooks folder as working
     directory, and `case_dir` / `out_dir` are passed as absolute paths. A cell error raises
     papermill's PapermillExecutionError naming the notebook and cell. A cell still running after
-    `cell_timeout` seconds fails the same way (None: wait for ever): a kernel message lost on the way,
-    rare but seen with widget cells, would otherwise leave the run waiting for ever.
+    `cell_timeout` seconds fails the same way (None: wait for ever), so that a hung kernel cannot hold
+    the run for ever.
+
+    The kernel's messages are read by `review.kernel_client.PolledKernelClient`, which looks at the
+    sockets' queues at least twice a second. nbclient's own client can miss the wake-up for a reply that
+    has arrived, and then waits out the whole `cell_timeout` before reading it: the suite's intermittent
+    stall, about one run in ten, on the widget cell of 02_timeline_explorer.
     """
     import papermill as pm
+
+    from .kernel_client import PolledKernelManager
 
     case_dir = Path(case_dir).resolve()
     out_dir = Path(out_dir).resolve()
@@ -87,6 +94,7 @@ def run_notebooks(
             kernel_name="python3",
             progress_bar=progress,
             execution_timeout=cell_timeout,
+            kernel_manager_class=PolledKernelManager,
         )
         if html:
             to_html(target)

@@ -593,9 +593,14 @@ def warm_imports() -> None:
     process, and parse the package's vocabulary, header profiles and rules. Called before starting
     worker processes: a worker started by fork (Linux) inherits the modules and parsed data instead of
     importing and parsing them again (~0.5 s per worker, pandas aside)."""
+    import encodings.cp437  # noqa: F401  zipfile decodes member names with it
+    import xml.etree.ElementTree  # noqa: F401
+
+    import defusedxml.ElementTree  # noqa: F401  the xlsx checks' XML parser
+    import pyarrow.pandas_compat  # noqa: F401  first imported by a string column or a pickled frame
     import python_calamine  # noqa: F401
 
-    from . import pipeline, rules, timeline  # noqa: F401
+    from . import decisions, pipeline, rules, timeline  # noqa: F401
     from .config import package_data
     from .ingest import headers, load, readers  # noqa: F401
     from .vocab import compile_vocab
