@@ -167,3 +167,29 @@ def test_no_file_means_no_decisions(tmp_path):
     decisions, problems = load_decisions(tmp_path, FLAGS)
     assert decisions.empty and problems.empty
     assert apply_decisions(FLAGS, decisions)["decision"].tolist() == ["pending", "pending"]
+
+
+@pytest.mark.parametrize("rules_off", [False, True], ids=["with the rules' flags", "no rule flags the case"])
+def test_a_case_with_an_added_finding_is_analysed_with_its_case_id(tmp_path, rules_off):
+    """The rules' flags carry the case's id (detect adds case_id): an added finding gets it too. An added
+    finding used to make every analysis of its case fail (KeyError: case_id), in review build and build-all."""
+    import shutil
+    from pathlib import Path
+
+    from review.pipeline import analyse, load_case
+    from review.rules import RULE_IDS
+
+    case_dir = tmp_path / "case"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "data" / "cases" / "sample", case_dir)
+    if rules_off:
+        (case_dir / "rules.yml").write_text(
+            "rules:\n" + "".join(f"  {rule}: {{enabled: false}}\n" for rule in RULE_IDS), encoding="utf-8")
+    case = load_case(case_dir)
+    event = case.contacts["event_id"].iloc[5]
+    flag_id = record_decision(case_dir, "", "added", "Strategy discussion never held.", "AB", date="2024-05-01",
+                              rule_id="strategy_no_conference", trigger_event_id=event, evidence_event_ids=event)
+    flags = analyse(load_case(case_dir)).flags
+    added = flags[flags["flag_id"] == flag_id]
+    assert len(added) == 1 and added["decision"].iloc[0] == "added" and added["source"].iloc[0] == "reviewer"
+    assert (flags["case_id"] == case.config.case_id).all()
+    assert len(flags) == (1 if rules_off else 28)

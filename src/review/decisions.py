@@ -335,6 +335,14 @@ def apply_decisions(flags: pd.DataFrame, decisions: pd.DataFrame | None, timelin
             dates = timeline.drop_duplicates("event_id").set_index("event_id")["date"]
             new["trigger_date"] = new["trigger_event_id"].map(dates)
         new = conform(new, FLAG_COLUMNS)
+        for name in out.columns.difference(new.columns, sort=False):
+            # a column the flags carry beyond the contract (detect's case_id): the case's one value
+            # (from the flags, else the timeline) for the added findings too, else empty
+            known = out[name].dropna().unique()
+            if not len(known) and timeline is not None and name in timeline.columns:
+                known = timeline[name].dropna().unique()
+            value = known[0] if len(known) == 1 else None
+            new[name] = pd.Series([value] * len(new), index=new.index, dtype=out[name].dtype)
         out = pd.concat([out, new[out.columns]], ignore_index=True)
     for name in ("decision", "rationale", "decided_by"):
         out[name] = out[name].astype("string").fillna("")
