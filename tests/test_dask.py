@@ -192,3 +192,64 @@ def test_analyse_store_plans_again_when_a_writer_removed_a_part(store, tmp_path,
     assert compacted
     pd.testing.assert_frame_equal(result["flags"].sort_values("flag_id").reset_index(drop=True),
                                   read_store(store, "flags").sort_values("flag_id").reset_index(drop=True))
+
+
+@pytest.fixture(scope="module")
+def decided_store(tmp_path_factory):
+    """A store built from case folders whose reviewers decided flags: accepted, rejected, a decision
+    superseded by a later one, a finding added (in a case the rules do not flag at all too), and a
+    decision on a flag the rules no longer raise."""
+    from review.decisions import record_decision
+    from review.store import build_all
+    from review.synth import write_case_folders
+
+    root = tmp_path_factory.mktemp("decided")
+    write_case_folders(root / "cases", 6, seed=23, contacts_per_case=60)
+    build_all(root / "cases", root / "probe", progress=False)
+    flags = read_store(root / "probe", "flags")
+    timeline = read_store(root / "probe", "timeline")
+    flagged = sorted(flags["case_id"].unique())
+    assert len(flagged) >= 2
+    first, second = (flags[flags["case_id"] == c] for c in flagged[:2])
+    case_dir = root / "cases" / flagged[0]
+    record_decision(case_dir, first["flag_id"].iloc[0], "accepted", "Clear reason for concern, no referral.", "A. Reviewer")
+    if len(first) > 1:
+        record_decision(case_dir, first["flag_id"].iloc[1], "accepted", "First view.", "A. Reviewer")
+        record_decision(case_dir, first["flag_id"].iloc[1], "rejected", "Referral found in a later file.", "B. Reviewer")
+    record_decision(case_dir, "F-not-raised-any-more", "rejected", "Decided on an earlier run.", "A. Reviewer")
+    event = timeline.loc[timeline["case_id"] == flagged[0], "event_id"].iloc[3]
+    record_decision(case_dir, "", "added", "Missed strategy discussion.", "A. Reviewer", rule_id="reviewer_finding",
+                    trigger_event_id=event, evidence_event_ids=event)
+    record_decision(root / "cases" / flagged[1], second["flag_id"].iloc[0], "rejected", "Seen by the GP the next day.",
+                    "C. Reviewer")
+    unflagged = sorted(set(read_store(root / "probe", "cases")["case_id"]) - set(flagged))
+    if unflagged:  # a finding in a case no rule flags
+        event = timeline.loc[timeline["case_id"] == unflagged[0], "event_id"].iloc[0]
+        record_decision(root / "cases" / unflagged[0], "", "added", "Not brought to the clinic.", "D. Reviewer",
+                        rule_id="reviewer_finding", trigger_event_id=event, evidence_event_ids=event)
+    summary = build_all(root / "cases", root / "store", progress=False)
+    assert summary.failed.empty
+    return root / "store"
+
+
+def test_dask_flags_carry_the_reviewers_decisions_as_the_store_does(decided_store):
+    stored = read_store(decided_store, "flags")
+    assert {"accepted", "rejected", "added", "pending"} <= set(stored["decision"])
+    assert len(read_store(decided_store, "decisions")) >= 5  # every row of every decisions.csv, history too
+    for partition_rows in (1, 10**9):
+        with dask_client(n_workers=1, processes=False) as client:
+            result = analyse_store(decided_store, client=client, tables=("flags", "response_latency"),
+                                   partition_rows=partition_rows)
+        order = ["case_id", "trigger_date", "rule_id", "flag_id"]
+        pd.testing.assert_frame_equal(result["flags"].sort_values(order, kind="mergesort").reset_index(drop=True),
+                                      stored.sort_values(order, kind="mergesort").reset_index(drop=True))
+        # the response latency is the rules' (reviewer-added findings do not change it), as stored
+        keys = ["case_id", "event_id"]
+        pd.testing.assert_frame_equal(result["response_latency"].sort_values(keys).reset_index(drop=True),
+                                      read_store(decided_store, "response_latency").sort_values(keys).reset_index(drop=True))
+
+
+def test_dask_flags_of_a_store_without_decisions_have_no_decision_columns(store):
+    with dask_client(n_workers=1, processes=False) as client:
+        flags = analyse_store(store, client=client)["flags"]
+    assert not set(DECISION_COLUMNS) & set(flags.columns)

@@ -4,7 +4,8 @@ Each part file of the store holds whole cases, so consecutive part files grouped
 `partition_rows` contacts make one Dask partition (`dd.from_map`, one task per group) and the pandas
 functions run unchanged inside it: `timeline_many` (build_timeline over the partition's cases) and
 `detect` / `response_latency` with each case's configuration (its dates, timeline options and rules, as
-the store kept them), through `map_partitions` with an explicit
+the store kept them), then the reviewers' decisions the store kept (`decisions.apply_decisions`), through
+`map_partitions` with an explicit
 `meta` taken from the schema contracts. Each call of the rules has a fixed cost (~0.3 s), so a few large
 partitions beat many small ones. Run it on a `LocalCluster` (processes, one thread per worker: pandas
 holds the GIL) or on an existing cluster by address.
@@ -26,7 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .schema import TIMELINE_COLUMNS, conform, empty_frame
-from .store import CONTRACTS, StoreError, part_files, read_store, stale_cases
+from .store import CONTRACTS, StoreError, complete_cases, part_files, read_store, stale_cases
 
 TABLES = ("timeline", "flags", "response_latency")
 #: runs of `analyse_store`'s graph when a writer removes parts it planned to read
@@ -219,6 +220,49 @@ def _flags_partition(timeline: pd.DataFrame, cases: pd.DataFrame, rules: dict | 
                        for rows, configs, group_rules in _rule_groups(timeline, cases, rules)])
 
 
+#: the columns the reviewers' decisions add to the flags (`decisions.apply_decisions`)
+DECIDED_COLUMNS = {"decision": "string", "rationale": "string", "decided_by": "string", "decided_on": "datetime64[ns]"}
+#: the order of a case's flags in the store (`pipeline.decide`), cases in case_id order
+DECIDED_ORDER = ["case_id", "trigger_date", "rule_id", "flag_id"]
+
+
+def _decided_partition(flags: pd.DataFrame, timeline: pd.DataFrame, cases: pd.DataFrame,
+                       decisions: pd.DataFrame) -> pd.DataFrame:
+    """The partition's flags with the reviewers' decisions, as `build_all` stored them (`pipeline.decide`):
+    each case's decisions in force, the findings its reviewers added, its flags in (trigger date, rule,
+    flag id) order. `decisions`: every decision row the store keeps (`store_frames`). A case whose part
+    keeps no decisions (a store written before they were kept, a synthetic part) gets empty decision
+    columns, as its stored flags have."""
+    from .decisions import apply_decisions
+
+    meta = empty_frame({**CONTRACTS["flags"], **DECIDED_COLUMNS})
+    if timeline.empty:
+        return meta
+    present = timeline["case_id"].unique()
+    kept = set(cases.loc[cases["case_id"].isin(present) & cases["decisions_kept"], "case_id"].astype(str))
+    history = decisions[decisions["case_id"].isin(kept)] if len(decisions) else decisions
+    with_history = set(history["case_id"].astype(str))
+    frames = []
+    plain = flags[~flags["case_id"].isin(with_history)]
+    if len(plain):
+        plain = plain.copy()
+        in_force = plain["case_id"].isin(kept).to_numpy()
+        for name in ("decision", "rationale", "decided_by"):
+            plain[name] = pd.array([("pending" if name == "decision" else "") if k else None for k in in_force],
+                                   dtype="string")
+        plain["decided_on"] = pd.Series(pd.NaT, index=plain.index, dtype="datetime64[ns]")
+        frames.append(plain)
+    for case_id, rows in history.groupby("case_id", sort=True):
+        decided = apply_decisions(flags[flags["case_id"] == case_id].drop(columns="case_id"),
+                                  rows.drop(columns="case_id"), timeline[timeline["case_id"] == case_id])
+        decided.insert(0, "case_id", case_id)
+        frames.append(decided)
+    if not frames:
+        return meta
+    out = conform(pd.concat(frames, ignore_index=True), {**CONTRACTS["flags"], **DECIDED_COLUMNS})
+    return out.sort_values(DECIDED_ORDER, kind="mergesort", na_position="last").reset_index(drop=True)
+
+
 def _latency_partition(timeline: pd.DataFrame, flags: pd.DataFrame, cases: pd.DataFrame,
                        rules: dict | None) -> pd.DataFrame:
     """Response latency of a partition, from its timeline and its flags (the same partition's), with
@@ -245,7 +289,8 @@ def store_frames(store_dir: str | Path, rules: dict | None = None, *, tables: tu
     Each case is analysed as `review build-all` analysed it: with its dates (date of death included),
     its case.yml's timeline options and the rules in force for it (its rules.yml), all kept in the
     store's case table. `rules` replaces the kept rules for every case; a store written before they
-    were kept runs the package's rules."""
+    were kept runs the package's rules. The flags get the reviewers' decisions the store keeps for each
+    case (`_decided_partition`); response latency is computed from the rules' flags, as `build_all` does."""
     unknown = set(tables) - set(TABLES)
     if unknown:
         raise ValueError(f"tables must be among {TABLES}, got {sorted(unknown)}")
@@ -256,6 +301,11 @@ def store_frames(store_dir: str | Path, rules: dict | None = None, *, tables: tu
     # the rules (~6 KB of JSON a case) and timeline options as categories: a few distinct texts, not
     # one per case, in the frame every task of the graph carries
     cases = cases.astype({"rules": "category", "timeline_options": "category"})
+    # the reviewers' decisions, for the cases whose part keeps them (build_all stores every row of
+    # decisions.csv; stores written before, and synthetic parts, keep none)
+    kept = {case_id for case_id, entry in complete_cases(store_dir).items() if "decisions" in entry.get("tables", ())}
+    cases["decisions_kept"] = cases["case_id"].isin(kept).to_numpy()
+    decisions = read_store(store_dir, "decisions") if kept else None
     with dask.config.set({"dataframe.convert-string": False}):
         by_part = stale_cases(store_dir)  # rows of cases rebuilt since into a part of their own
         stale = {f: frozenset(by_part[Path(f).stem]) for f in files if Path(f).stem in by_part}
@@ -269,7 +319,9 @@ def store_frames(store_dir: str | Path, rules: dict | None = None, *, tables: tu
             out["timeline"] = timeline
         flags = timeline.map_partitions(_flags_partition, cases, rules, meta=_meta("flags"), enforce_metadata=False)
         if "flags" in tables:
-            out["flags"] = flags
+            out["flags"] = flags if decisions is None else flags.map_partitions(
+                _decided_partition, timeline, cases, decisions, meta=empty_frame({**CONTRACTS["flags"], **DECIDED_COLUMNS}),
+                enforce_metadata=False, align_dataframes=False)
         if "response_latency" in tables:
             # partition i of the timeline with partition i of the flags (both hold the same cases)
             out["response_latency"] = timeline.map_partitions(_latency_partition, flags, cases, rules,
@@ -286,7 +338,9 @@ def analyse_store(store_dir: str | Path, *, client=None, address: str | None = N
     Uses `client` if given, else connects to `address`, else starts a `LocalCluster` of `n_workers`
     single-threaded workers for the duration of the call. The tables requested are computed together
     (a partition's timeline and flags are computed once and shared) and returned concatenated in part
-    order; flags are in `detect`'s order within each part. When a writer removes a part while the
+    order. The flags carry the reviewers' decisions the store keeps, as its flags table does (with the
+    findings reviewers added; each case's flags in trigger date, rule, flag id order; cases in case id
+    order within a partition); a store that keeps no decisions gives the rules' flags in `detect`'s order. When a writer removes a part while the
     graph runs (compaction), the graph is planned again from the ledger and run again, up to
     `RUN_ATTEMPTS` times.
     """

@@ -5,7 +5,8 @@ Layout of a store folder::
     ledger.jsonl                 one JSON line per event, appended: a case is complete when its last
                                  line says "complete" (with its input hash and the part that holds it)
     <table>/<part>.parquet       contacts, timeline, flags, response_latency, cases, ingest, rejections,
-                                 (synthetic stores) ground_truth; every table has a case_id column
+                                 decisions (every row of the case's decisions.csv), (synthetic stores)
+                                 ground_truth; every table has a case_id column
     failures.csv                 cases that could not be built: case, file, error (rewritten each run)
     .lock                        held while a process writes the store (`store_lock`)
     .staging/                    parts written but not yet moved in (removed when the write ends)
@@ -56,6 +57,7 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .config import CASE_FILE, file_sha256
+from .decisions import DECISION_COLUMNS
 from .errors import ReviewError
 from .schema import CONTACT_COLUMNS, FLAG_COLUMNS, RESPONSE_LATENCY_COLUMNS, TIMELINE_COLUMNS, conform
 
@@ -85,6 +87,9 @@ CONTRACTS: dict[str, dict[str, str]] = {
     "cases": CASE_TABLE_COLUMNS,
     "ingest": INGEST_TABLE_COLUMNS,
     "rejections": REJECTION_TABLE_COLUMNS,
+    # every row of the case's decisions.csv (the history; `current` marks the decision in force), so
+    # that the store keeps the reviewers' decisions with the case and Dask can apply them as build-all did
+    "decisions": {"case_id": "string", **DECISION_COLUMNS},
 }
 FAILURE_COLUMNS = ["case", "case_id", "file", "error", "stage", "time"]
 
@@ -445,7 +450,7 @@ def read_store(store_dir: str | Path, table: str, *, columns: list[str] | None =
     """One table of the store, for all complete cases (or the given ones), with its contract's dtypes.
 
     `table` is a folder name (contacts, timeline, flags, response_latency, cases, ingest, rejections,
-    ground_truth) or ``"failures"`` (cases that could not be built: case, case_id, file, error, stage,
+    decisions, ground_truth) or ``"failures"`` (cases that could not be built: case, case_id, file, error, stage,
     time). Rows of cases that are not complete in the ledger are never returned.
 
     Readers take no lock: the ledger is read once, and the rows of the cases it says are complete are
@@ -696,7 +701,8 @@ def _analyse_one(case, rules: dict) -> dict[str, pd.DataFrame]:
     from .pipeline import analyse
 
     analysis = analyse(case, rules)
-    return {"timeline": analysis.timeline, "flags": analysis.flags, "response_latency": analysis.response_latency}
+    return {"timeline": analysis.timeline, "flags": analysis.flags, "response_latency": analysis.response_latency,
+            "decisions": analysis.decisions}
 
 
 def _analyse_together(members: list[tuple], options: dict) -> list[dict[str, pd.DataFrame]]:
@@ -715,8 +721,9 @@ def _analyse_together(members: list[tuple], options: dict) -> list[dict[str, pd.
     timelines, flag_sets, latencies = (_split_by_case(t, configs) for t in (timeline, flags, latency))
     out = []
     for case_id, config in configs.items():
-        decided = decide(flag_sets[case_id], timelines[case_id], config.case_dir)[0]
-        out.append({"timeline": timelines[case_id], "flags": decided, "response_latency": latencies[case_id]})
+        decided, history, _ = decide(flag_sets[case_id], timelines[case_id], config.case_dir)
+        out.append({"timeline": timelines[case_id], "flags": decided, "response_latency": latencies[case_id],
+                    "decisions": history})
     return out
 
 
@@ -761,12 +768,14 @@ def _store_tables(case, analysis: dict[str, pd.DataFrame], case_dir: Path, rules
     flags.insert(0, "case_id", case_id)
     latency = analysis["response_latency"].drop(columns="case_id", errors="ignore")
     latency.insert(0, "case_id", case_id)
+    decisions = analysis["decisions"].drop(columns="case_id", errors="ignore")
+    decisions.insert(0, "case_id", case_id)
     for frame in (ingest, rejections):
         for col in frame.columns:
             if frame[col].dtype == object:
                 frame[col] = frame[col].astype("string")
     return {"contacts": case.contacts, "timeline": analysis["timeline"], "flags": flags, "response_latency": latency,
-            "cases": cases, "ingest": ingest, "rejections": rejections}
+            "cases": cases, "ingest": ingest, "rejections": rejections, "decisions": decisions}
 
 
 def _remove_if_empty(folder: Path) -> None:

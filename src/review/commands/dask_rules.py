@@ -2,7 +2,8 @@
 
 The same pandas functions run per partition (consecutive part files of the store holding about
 `--partition-rows` contacts, whole cases each) on a local cluster of `--workers` processes, or on an existing Dask cluster given with `--address tcp://host:8786`. Writes
-flags.csv and response_latency.csv (formula-safe) to the output folder.
+flags.csv (with the reviewers' decisions the store keeps) and response_latency.csv (formula-safe) to the
+output folder.
 """
 from __future__ import annotations
 
