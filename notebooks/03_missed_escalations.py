@@ -94,7 +94,9 @@ display(analysis.decision_problems)
 
 # %% [markdown]
 # Record a decision: set `record` in the parameters (or use the form below in JupyterLab). The
-# decision is written to the case folder's `decisions.csv` through `review.decisions`.
+# decision is written to the case folder's `decisions.csv` through `review.decisions`. To add a
+# finding no rule raised, choose "added": the form then asks for the rule it falls under and the
+# contact it is about.
 
 # %%
 if record:
@@ -104,4 +106,4 @@ if record:
     display(flags_view(analysis.flags))
 
 # %%
-DecisionForm(case_dir, flags).widget
+DecisionForm(case_dir, flags, analysis.timeline).widget

@@ -70,3 +70,56 @@ def test_widgets_build_headless_and_follow_their_controls(sample, tmp_path):
     form.rationale.value = "Agreed: no referral was made."
     form._save(None)
     assert "Agreed: no referral was made." in (tmp_path / "decisions.csv").read_text(encoding="utf-8")
+
+
+def test_decision_form_adds_a_finding_with_its_rule_and_contact(sample, tmp_path, capsys):
+    """The form's added finding names its rule and the contact it is about, and the next analysis
+    shows it as a reviewer's flag on that contact."""
+    import shutil
+
+    from review.decisions import load_decisions
+
+    case, analysis = sample
+    case_dir = tmp_path / "case"
+    shutil.copytree(SAMPLE, case_dir)
+    form = DecisionForm(case_dir, analysis.flags, analysis.timeline, author="Reviewer")
+    assert form.rule.layout.display == "none" and form.event.layout.display == "none"
+    form.decision.value = "added"
+    assert form.rule.layout.display == "" and form.event.layout.display == ""
+    labels = [label for label, _ in form.event.options]
+    assert len(labels) == analysis.timeline["event_id"].nunique() + 1 and len(set(labels)) == len(labels)
+
+    form.rationale.value = "Strategy discussion never held after the second injury."
+    form._save(None)  # no contact chosen yet
+    assert not (case_dir / "decisions.csv").exists()
+    assert "Not recorded: choose the contact" in capsys.readouterr().out  # headless: no kernel to capture it
+
+    event = analysis.timeline["event_id"].iloc[10]
+    form.event.value = event
+    form.rule.value = "strategy_no_conference"
+    form._save(None)
+    decisions, _ = load_decisions(case_dir)
+    row = decisions.iloc[-1]
+    assert (row["decision"], row["rule_id"], row["trigger_event_id"], row["evidence_event_ids"]) == (
+        "added", "strategy_no_conference", event, event)
+    flags = analyse(load_case(case_dir)).flags
+    finding = flags[flags["flag_id"] == row["flag_id"]].iloc[0]
+    assert finding["source"] == "reviewer" and finding["trigger_date"] == analysis.timeline["date"].iloc[10]
+
+
+def test_decision_form_refuses_what_it_cannot_record(sample, tmp_path):
+    _, analysis = sample
+    form = DecisionForm(tmp_path, analysis.flags, author="Reviewer")  # no timeline: the event id is typed
+    form.rationale.value = "why"
+    form.decision.value = "rejected"
+    assert form.problem() == "choose the flag to mark rejected"
+    form.decision.value = "added"
+    form.flag.value = analysis.flags["flag_id"].iloc[0]
+    assert "new flag" in form.problem()
+    form.flag.value = ""
+    form.event.value = "  "
+    assert form.problem() == "choose the contact the finding is about"
+    form.event.value = analysis.timeline["event_id"].iloc[0]
+    assert form.problem() is None
+    form._save(None)
+    assert (tmp_path / "decisions.csv").exists()

@@ -232,20 +232,56 @@ class TimelineExplorer:
 
 
 class DecisionForm:
-    """A small form to accept or reject a flag (or add a finding) that writes through review.decisions."""
+    """A small form to accept or reject a flag, or add a finding no rule raised, written through
+    review.decisions.
 
-    def __init__(self, case_dir, flags: pd.DataFrame, *, author: str = ""):
+    An added finding names the rule it is a missed escalation under (or "reviewer_finding" for one no
+    rule covers) and the contact it is about: a dropdown of the timeline's contacts when `timeline` is
+    given, else the event id typed in. Those controls show only while "added" is chosen."""
+
+    #: the rule of an added finding that no rule covers
+    OTHER_RULE = "reviewer_finding"
+
+    def __init__(self, case_dir, flags: pd.DataFrame, timeline: pd.DataFrame | None = None, *, author: str = ""):
         import ipywidgets as w
+
+        from .rules import RULE_IDS
 
         self.case_dir = case_dir
         self.flag = w.Dropdown(options=[("(new finding)", "")] + [(fid, fid) for fid in flags["flag_id"]], description="Flag")
         self.decision = w.ToggleButtons(options=["accepted", "rejected", "added"], description="Decision")
+        self.rule = w.Dropdown(options=list(RULE_IDS) + [self.OTHER_RULE], value=self.OTHER_RULE, description="Rule")
+        if timeline is not None and len(timeline):
+            self.event = w.Dropdown(options=[("(choose the contact)", "")] + _event_options(timeline),
+                                    description="Contact", layout=w.Layout(width="90%"))
+        else:
+            self.event = w.Text(description="Event id", placeholder="the contact's event_id")
         self.rationale = w.Textarea(description="Rationale", placeholder="why (required)")
         self.author = w.Text(description="Author", value=author)
         self.save = w.Button(description="Record decision", button_style="primary")
         self.out = w.Output()
         self.save.on_click(self._save)
-        self.widget = w.VBox([self.flag, self.decision, self.rationale, self.author, self.save, self.out])
+        self.decision.observe(self._show_finding_controls, names="value")
+        self._show_finding_controls()
+        self.widget = w.VBox([self.flag, self.decision, self.rule, self.event, self.rationale, self.author,
+                              self.save, self.out])
+
+    def _show_finding_controls(self, _change=None) -> None:
+        display = "" if self.decision.value == "added" else "none"
+        self.rule.layout.display = display
+        self.event.layout.display = display
+
+    def problem(self) -> str | None:
+        """Why the form's entries cannot be recorded as they stand (None when they can); the rest
+        (rationale, author) is checked by `record_decision`."""
+        if self.decision.value == "added":
+            if self.flag.value:
+                return "an added finding is a new flag: choose (new finding), not a flag the rules raised"
+            if not str(self.event.value or "").strip():
+                return "choose the contact the finding is about"
+        elif not self.flag.value:
+            return f"choose the flag to mark {self.decision.value}"
+        return None
 
     def _save(self, _button) -> None:
         from .decisions import record_decision
@@ -253,14 +289,38 @@ class DecisionForm:
 
         self.out.clear_output()
         with self.out:
+            problem = self.problem()
+            if problem:
+                print(f"Not recorded: {problem}")
+                return
+            added = self.decision.value == "added"
+            event = str(self.event.value or "").strip() if added else ""
             try:
-                record_decision(
+                flag_id = record_decision(
                     self.case_dir,
                     self.flag.value,
                     self.decision.value,
                     self.rationale.value,
                     self.author.value,
+                    rule_id=self.rule.value if added else "",
+                    trigger_event_id=event,
+                    evidence_event_ids=event,
                 )
-                print(f"Recorded: {self.decision.value} {self.flag.value or '(new finding)'}")
+                print(f"Recorded: {self.decision.value} {flag_id}")
             except ReviewError as exc:
                 print(f"Not recorded: {exc}")
+
+
+def _event_options(timeline: pd.DataFrame, width: int = 70) -> list[tuple[str, str]]:
+    """(label, event_id) per contact, in timeline order: "seq. dd/mm/yyyy - agency - description"."""
+    out = []
+    rows = timeline.drop_duplicates("event_id")
+    seqs = rows["seq"].tolist() if "seq" in rows else range(1, len(rows) + 1)
+    for seq, date, agency, description, event_id in zip(
+        seqs, rows["date"], rows["agency"], rows["description"], rows["event_id"]
+    ):
+        when = f"{date:%d/%m/%Y}" if pd.notna(date) else "no date"
+        text = "" if pd.isna(description) else " ".join(str(description).split())
+        text = text if len(text) <= width else text[: width - 1] + "…"
+        out.append((f"{seq}. {when} - {'' if pd.isna(agency) else agency} - {text}", str(event_id)))
+    return out
