@@ -193,3 +193,27 @@ def test_a_case_with_an_added_finding_is_analysed_with_its_case_id(tmp_path, rul
     assert len(added) == 1 and added["decision"].iloc[0] == "added" and added["source"].iloc[0] == "reviewer"
     assert (flags["case_id"] == case.config.case_id).all()
     assert len(flags) == (1 if rules_off else 28)
+
+
+def test_an_added_finding_on_a_contact_not_in_the_timeline_is_reported(tmp_path):
+    """An added finding whose contact is not in the timeline (a typo, or the data changed) is kept, and
+    named among the decision problems: before, it showed with no date and nothing said why."""
+    timeline = pd.DataFrame({"event_id": ["e1", "e2", "e3"],
+                             "date": pd.to_datetime(["2023-01-01", "2023-02-01", "2023-03-01"])})
+    good = record_decision(tmp_path, "", "added", "fine", "AB", date="2024-05-01", rule_id="was_not_brought",
+                           trigger_event_id="e2", evidence_event_ids="e2; e3")
+    typo = record_decision(tmp_path, "", "added", "typo", "AB", date="2024-05-01", rule_id="was_not_brought",
+                           trigger_event_id="e22", evidence_event_ids="e22")
+    stray = record_decision(tmp_path, "", "added", "stray evidence", "AB", date="2024-05-01",
+                            rule_id="was_not_brought", trigger_event_id="e1", evidence_event_ids="e1; e9")
+    bare = record_decision(tmp_path, "", "added", "no contact", "AB", date="2024-05-01", rule_id="was_not_brought")
+    decisions, problems = load_decisions(tmp_path, FLAGS, timeline)
+    by_flag = dict(zip(problems["flag_id"], problems["problem"]))
+    assert good not in by_flag
+    assert "e22 is not in the timeline" in by_flag[typo]
+    assert "e9" in by_flag[stray] and "e1," not in by_flag[stray]
+    assert "names no contact" in by_flag[bare]
+    assert list(problems["row"]) == [3, 4, 5]
+    applied = apply_decisions(FLAGS, decisions, timeline)
+    assert applied.loc[applied["flag_id"] == typo, "trigger_date"].isna().all()  # kept, without a date
+    assert load_decisions(tmp_path, FLAGS)[1].empty  # without the timeline, not checked

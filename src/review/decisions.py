@@ -21,7 +21,7 @@ import pandas as pd
 
 from .config import case_file
 from .errors import DecisionError
-from .schema import FLAG_COLUMNS, conform, empty_frame
+from .schema import FLAG_COLUMNS, conform, empty_frame, split_multi
 
 DECISIONS_FILE = "decisions.csv"
 DECISION_VALUES = ("accepted", "rejected", "added")
@@ -167,13 +167,16 @@ def _validate_record(raw: dict, *, path, row) -> dict:
     return record
 
 
-def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
+                   timeline: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The case's decisions (every row, file order) and the problems found with them.
 
     Returns ``(decisions, problems)``. `decisions` has DECISION_COLUMNS: the file's columns plus ``row``
     (its line in the file) and ``current`` (True on the latest row for each flag_id — later rows supersede
     earlier ones, which are kept as history). `problems` (file, row, flag_id, problem) lists decisions on
-    flag ids the rules did not produce this time (kept, not dropped), and rows without an author.
+    flag ids the rules did not produce this time (kept, not dropped), rows without an author, and (with
+    `timeline`) added findings whose contacts (trigger_event_id, evidence_event_ids) are not in it: the
+    finding is kept, without a date when its trigger is unknown.
     No decisions file: both tables are empty.
 
     Raises DecisionError (naming the file and row) for an unknown decision value, a missing rationale, a
@@ -184,6 +187,7 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None) -> t
         return _empty_decisions(), _problems([])
     decisions = read_decisions_file(path)
     problems = []
+    events = set(timeline["event_id"].dropna().astype(str)) if timeline is not None and "event_id" in timeline else None
     known = set(flags["flag_id"].dropna().astype(str)) if flags is not None and "flag_id" in flags else None
     if known is not None:  # a reviewer may later accept or reject a finding added earlier
         known |= set(decisions.loc[decisions["decision"] == "added", "flag_id"].astype(str))
@@ -194,7 +198,27 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None) -> t
         if not record.author:
             problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
                              "problem": "no author recorded"})
+        if record.decision == "added" and events is not None:
+            problem = _unknown_contacts(record, events)
+            if problem:
+                problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
+                                 "problem": problem})
     return decisions, _problems(problems)
+
+
+def _unknown_contacts(record, events: set[str]) -> str | None:
+    """What is wrong with the contacts an added finding names, given the timeline's event ids; None when
+    nothing is."""
+    trigger = str(record.trigger_event_id or "").strip()
+    if not trigger:
+        return "the added finding names no contact (trigger_event_id): it has no date"
+    if trigger not in events:
+        return (f"the added finding's contact {trigger} is not in the timeline (the data changed, or a typo?): "
+                "it has no date")
+    unknown = [e for e in split_multi(record.evidence_event_ids) if e not in events]
+    if unknown:
+        return f"evidence contact(s) {', '.join(unknown)} of the added finding are not in the timeline"
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -118,7 +118,7 @@ def decide(flags: pd.DataFrame, timeline: pd.DataFrame, case_dir) -> tuple[pd.Da
     flag id) order; every decision row; the problems found with them), as `analyse` gives them."""
     from .decisions import apply_decisions, load_decisions
 
-    decisions, problems = load_decisions(case_dir, flags)
+    decisions, problems = load_decisions(case_dir, flags, timeline)
     decided = apply_decisions(flags, decisions, timeline)
     decided = decided.sort_values(["trigger_date", "rule_id", "flag_id"], kind="mergesort", na_position="last")
     return decided.reset_index(drop=True), decisions, problems
