@@ -217,3 +217,19 @@ def test_an_added_finding_on_a_contact_not_in_the_timeline_is_reported(tmp_path)
     applied = apply_decisions(FLAGS, decisions, timeline)
     assert applied.loc[applied["flag_id"] == typo, "trigger_date"].isna().all()  # kept, without a date
     assert load_decisions(tmp_path, FLAGS)[1].empty  # without the timeline, not checked
+
+
+def test_an_added_finding_under_a_rule_takes_its_severity_and_category():
+    from review.rules import load_rules
+
+    rules = load_rules()
+    history = pd.DataFrame({"flag_id": ["added:was_not_brought:1", "added:reviewer_finding:2"],
+                            "decision": ["added", "added"], "rationale": ["a", "b"], "author": ["AB", "AB"],
+                            "date": pd.to_datetime(["2024-05-01"] * 2), "rule_id": ["was_not_brought", "reviewer_finding"],
+                            "trigger_event_id": ["e1", "e2"], "evidence_event_ids": ["e1", "e2"]})
+    applied = apply_decisions(FLAGS, history, rules=rules).set_index("flag_id")
+    setting = rules["rules"]["was_not_brought"]
+    assert applied.loc["added:was_not_brought:1", ["severity", "failing_category"]].tolist() == [
+        setting["severity"], setting["failing_category"]]
+    assert applied.loc["added:reviewer_finding:2", ["severity", "failing_category"]].tolist() == ["", ""]
+    assert apply_decisions(FLAGS, history).set_index("flag_id").loc["added:was_not_brought:1", "failing_category"] == ""

@@ -283,3 +283,15 @@ def test_flags_the_reviewers_rejected_are_not_counted(flags, timeline):
     from review.thematic import counted_flags
 
     assert counted_flags(decided).attrs["rejected"] == 1 and len(counted_flags(flags)) == 4
+
+
+def test_a_finding_added_under_no_rule_is_counted_under_a_name_not_a_blank(flags, timeline):
+    added = pd.DataFrame({"case_id": ["B"], "rule_id": ["reviewer_finding"], "trigger_event_id": ["b1"],
+                          "trigger_date": pd.to_datetime(["2023-01-10"]), "failing_category": [""],
+                          "severity": [""]})
+    both = pd.concat([flags, added], ignore_index=True)
+    cats = flag_rates(both, timeline, "failing_category").set_index("failing_category")
+    assert "" not in cats.index and cats.loc["(not categorised)", "flags"] == 1
+    assert cats["flags"].sum() == 5
+    no_rule = both.assign(rule_id=both["rule_id"].where(both["rule_id"] != "reviewer_finding", ""))
+    assert flag_rates(no_rule, timeline, "rule_id").set_index("rule_id").loc["(no rule)", "flags"] == 1

@@ -318,12 +318,14 @@ def _atomic_write(path: Path, text: str) -> None:
 # ---------------------------------------------------------------------------------------------------
 # Applying
 # ---------------------------------------------------------------------------------------------------
-def apply_decisions(flags: pd.DataFrame, decisions: pd.DataFrame | None, timeline: pd.DataFrame | None = None) -> pd.DataFrame:
+def apply_decisions(flags: pd.DataFrame, decisions: pd.DataFrame | None, timeline: pd.DataFrame | None = None,
+                    rules: dict | None = None) -> pd.DataFrame:
     """`flags` with the decision in force for each: decision (accepted | rejected | pending), rationale,
     decided_by, decided_on. Findings the reviewers added are appended after the rules' flags (decision
     ``added`` unless a later row rejected it, source ``reviewer``, explanation = the rationale given when it
-    was added); with `timeline`, their trigger_date is filled
-    from the trigger event. Flag order is kept.
+    was added); with `timeline`, their trigger_date is filled from the trigger event, and with `rules`
+    (`review.rules.load_rules`), an added finding under one of the rules gets that rule's severity and
+    failing category, so that it is counted with the rule's own flags. Flag order is kept.
     """
     flags = conform(flags if flags is not None else pd.DataFrame(), FLAG_COLUMNS).reset_index(drop=True)
     flags = flags.drop(columns=[c for c in ("decision", "rationale", "decided_by", "decided_on") if c in flags])
@@ -358,6 +360,10 @@ def apply_decisions(flags: pd.DataFrame, decisions: pd.DataFrame | None, timelin
         if timeline is not None and len(timeline):
             dates = timeline.drop_duplicates("event_id").set_index("event_id")["date"]
             new["trigger_date"] = new["trigger_event_id"].map(dates)
+        if rules:
+            settings = rules.get("rules", {})
+            for name in ("severity", "failing_category"):
+                new[name] = [str(settings.get(rule, {}).get(name) or "") for rule in new["rule_id"]]
         new = conform(new, FLAG_COLUMNS)
         for name in out.columns.difference(new.columns, sort=False):
             # a column the flags carry beyond the contract (detect's case_id): the case's one value

@@ -227,7 +227,7 @@ DECIDED_ORDER = ["case_id", "trigger_date", "rule_id", "flag_id"]
 
 
 def _decided_partition(flags: pd.DataFrame, timeline: pd.DataFrame, cases: pd.DataFrame,
-                       decisions: pd.DataFrame) -> pd.DataFrame:
+                       decisions: pd.DataFrame, rules: dict | None) -> pd.DataFrame:
     """The partition's flags with the reviewers' decisions, as `build_all` stored them (`pipeline.decide`):
     each case's decisions in force, the findings its reviewers added, its flags in (trigger date, rule,
     flag id) order. `decisions`: every decision row the store keeps (`store_frames`). A case whose part
@@ -252,9 +252,12 @@ def _decided_partition(flags: pd.DataFrame, timeline: pd.DataFrame, cases: pd.Da
                                    dtype="string")
         plain["decided_on"] = pd.Series(pd.NaT, index=plain.index, dtype="datetime64[ns]")
         frames.append(plain)
+    kept_rules = ({str(c): "" if pd.isna(r) else str(r) for c, r in zip(cases["case_id"], cases["rules"])}
+                  if "rules" in cases else {})
     for case_id, rows in history.groupby("case_id", sort=True):
         decided = apply_decisions(flags[flags["case_id"] == case_id].drop(columns="case_id"),
-                                  rows.drop(columns="case_id"), timeline[timeline["case_id"] == case_id])
+                                  rows.drop(columns="case_id"), timeline[timeline["case_id"] == case_id],
+                                  _rules_of(kept_rules.get(str(case_id), ""), rules))
         decided.insert(0, "case_id", case_id)
         frames.append(decided)
     if not frames:
@@ -320,7 +323,7 @@ def store_frames(store_dir: str | Path, rules: dict | None = None, *, tables: tu
         flags = timeline.map_partitions(_flags_partition, cases, rules, meta=_meta("flags"), enforce_metadata=False)
         if "flags" in tables:
             out["flags"] = flags if decisions is None else flags.map_partitions(
-                _decided_partition, timeline, cases, decisions, meta=empty_frame({**CONTRACTS["flags"], **DECIDED_COLUMNS}),
+                _decided_partition, timeline, cases, decisions, rules, meta=empty_frame({**CONTRACTS["flags"], **DECIDED_COLUMNS}),
                 enforce_metadata=False, align_dataframes=False)
         if "response_latency" in tables:
             # partition i of the timeline with partition i of the flags (both hold the same cases)

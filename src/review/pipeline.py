@@ -98,7 +98,7 @@ def analyse(case: Case, rules: dict | None = None) -> Analysis:
     flags = detect(timeline, config, rules)
     latency = response_latency(timeline, flags, rules, config)
     knowledge = agency_knowledge(timeline, rules)
-    decided, decisions, problems = decide(flags, timeline, config.case_dir)
+    decided, decisions, problems = decide(flags, timeline, config.case_dir, rules)
     return Analysis(
         timeline=timeline,
         periods=spans,
@@ -113,12 +113,14 @@ def analyse(case: Case, rules: dict | None = None) -> Analysis:
     )
 
 
-def decide(flags: pd.DataFrame, timeline: pd.DataFrame, case_dir) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def decide(flags: pd.DataFrame, timeline: pd.DataFrame, case_dir,
+           rules: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(the flags with the reviewers' decisions from the case's decisions.csv, in (trigger date, rule,
-    flag id) order; every decision row; the problems found with them), as `analyse` gives them."""
+    flag id) order; every decision row; the problems found with them), as `analyse` gives them. `rules`:
+    those the flags were raised with (an added finding under a rule takes its severity and category)."""
     from .decisions import apply_decisions, load_decisions
 
     decisions, problems = load_decisions(case_dir, flags, timeline)
-    decided = apply_decisions(flags, decisions, timeline)
+    decided = apply_decisions(flags, decisions, timeline, rules)
     decided = decided.sort_values(["trigger_date", "rule_id", "flag_id"], kind="mergesort", na_position="last")
     return decided.reset_index(drop=True), decisions, problems

@@ -721,7 +721,7 @@ def _analyse_together(members: list[tuple], options: dict) -> list[dict[str, pd.
     timelines, flag_sets, latencies = (_split_by_case(t, configs) for t in (timeline, flags, latency))
     out = []
     for case_id, config in configs.items():
-        decided, history, _ = decide(flag_sets[case_id], timelines[case_id], config.case_dir)
+        decided, history, _ = decide(flag_sets[case_id], timelines[case_id], config.case_dir, rules)
         out.append({"timeline": timelines[case_id], "flags": decided, "response_latency": latencies[case_id],
                     "decisions": history})
     return out

@@ -74,6 +74,10 @@ def _attribute_flags(flags: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: the group of flags without a rule or a failing category (findings reviewers added under no rule)
+UNLABELLED = {"rule_id": "(no rule)", "failing_category": "(not categorised)"}
+
+
 def flag_rates(flags: pd.DataFrame, timeline: pd.DataFrame, by: str) -> pd.DataFrame:
     """Flags per 100 contacts, grouped by `by` (rule_id, failing_category, agency_kind or organisation).
 
@@ -91,7 +95,9 @@ def flag_rates(flags: pd.DataFrame, timeline: pd.DataFrame, by: str) -> pd.DataF
         contacts = timeline.groupby(by).size().rename("contacts")
         table = contacts.to_frame().join(counts, how="outer")
     else:
-        table = flags.groupby(by).agg(flags=("rule_id", "size"), cases=("case_id", "nunique"))
+        # a finding reviewers added under no rule has no category: named, not shown as a blank row
+        labels = flags[by].astype("string").fillna("").replace("", UNLABELLED[by])
+        table = flags.assign(**{by: labels}).groupby(by).agg(flags=("case_id", "size"), cases=("case_id", "nunique"))
         if by == "failing_category":  # every category is shown, failing or not
             table = table.reindex(sorted(set(FAILING_CATEGORIES) | set(table.index)))
         table["contacts"] = len(timeline)
