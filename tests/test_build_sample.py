@@ -94,3 +94,28 @@ def test_redacted_sample_build_has_no_names(sample, tmp_path):
         text = (out / name).read_text(encoding="utf-8-sig")
         for person in ("Chloe Ashdown", "Dean Fowler", "Maureen Ashdown", "Kai Ashdown", "Ryan Keane"):
             assert person not in text, (name, person)
+
+
+def test_a_build_names_the_decisions_it_could_not_apply(tmp_path, capsys):
+    """A decision on a flag the rules no longer raise and an added finding on an unknown contact are kept,
+    and the build says so: on the console, in report.html, in the workbook and in the manifest's counts."""
+    import json
+
+    import openpyxl
+
+    from review.decisions import record_decision
+
+    case_dir = tmp_path / "case"
+    shutil.copytree(SAMPLE, case_dir)
+    record_decision(case_dir, "nonmobile_injury-000000000000", "rejected", "Decided on an earlier run.", "AB")
+    record_decision(case_dir, "", "added", "Strategy discussion never held.", "AB", rule_id="strategy_no_conference",
+                    trigger_event_id="E-typo", evidence_event_ids="E-typo")
+    out = tmp_path / "report"
+    assert main(["build", str(case_dir), "--out", str(out), "--no-progress"]) == 0
+    assert "2 problem(s) with the reviewers' decisions" in capsys.readouterr().out
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counts"]["decision_problems"] == 2
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Problems with the reviewers&#x27; decisions (2)" in html or "Problems with the reviewers' decisions (2)" in html
+    assert "E-typo is not in the timeline" in html
+    rows = list(openpyxl.load_workbook(out / "chronology.xlsx", read_only=True)["Decision problems"].iter_rows(values_only=True))
+    assert len(rows) == 3

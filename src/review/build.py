@@ -392,6 +392,7 @@ def _manifest(config, case_dir: Path, inputs: dict, redact: bool, redactor, epoc
             "contacts": int(len(view.timeline)) if view.timeline is not None else 0,
             "flags": int(len(flags)),
             "agencies": int(view.timeline["agency"].nunique()) if view.timeline is not None and len(view.timeline) else 0,
+            "decision_problems": int(len(getattr(view, "decision_problems", None) if getattr(view, "decision_problems", None) is not None else ())),
         },
         "outputs": outputs,
     }

@@ -680,6 +680,12 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
         parts.append(_html_table(shown, headers, row_class=lambda i: f"sev-{severity[i]}", numeric=("n", "delay_days")))
     else:
         parts.append("<p>No flags were raised.</p>")
+    problems = getattr(analysis, "decision_problems", None)
+    if isinstance(problems, pd.DataFrame) and len(problems):
+        parts.append(f"<h3>Problems with the reviewers' decisions ({len(problems)})</h3>")
+        parts.append("<p class=\"muted\">Decisions kept in decisions.csv that could not be applied as written: "
+                     "each is kept, not dropped.</p>")
+        parts.append(_html_table(problems.reset_index(drop=True), ["File", "Row", "Flag id", "Problem"], numeric=("row",)))
     parts.append("</section>")
 
     if len(timeline):

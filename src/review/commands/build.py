@@ -23,4 +23,9 @@ def run(args) -> int:
     counts = manifest.get("counts", {})
     print(f"{manifest['case_id']}: {counts.get('contacts', 0)} contacts, {counts.get('flags', 0)} flags; "
           f"{len(manifest['outputs']) + 1} files written to {out}", file=sys.stdout)
+    problems = counts.get("decision_problems", 0)
+    if problems:
+        print(f"  {problems} problem(s) with the reviewers' decisions (a decision on a flag the rules no longer raise, "
+              "an added finding on an unknown contact, ...): see 'Decision problems' in chronology.xlsx and "
+              "report.html", file=sys.stdout)
     return 0
