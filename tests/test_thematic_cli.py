@@ -89,3 +89,54 @@ def test_thematic_on_a_store_whose_every_case_failed_says_so(tmp_path, capsys):
     assert main(["build-all", str(tmp_path / "cases"), "--store", str(tmp_path / "store"), "--no-progress"]) == 1
     assert main(["thematic", "--store", str(tmp_path / "store"), "--out", str(tmp_path / "t")]) == 2
     assert "the store holds no complete cases (1 failed: failures.csv lists them)" in capsys.readouterr().err
+
+
+def test_a_thematic_report_verifies_and_names_what_changed_since(tmp_path, capsys):
+    """`review thematic` writes manifest.json; `review verify` runs it again and compares every file, and
+    names the cases rebuilt from other inputs, the cases added and a changed declarations file."""
+    import json
+    import shutil
+
+    cases, store, out = tmp_path / "cases", tmp_path / "store", tmp_path / "thematic"
+    assert main(["synth", "--cases", "3", "--seed", "8", "--out", str(cases), "--no-progress"]) == 0
+    assert main(["build-all", str(cases), "--store", str(store), "--no-progress"]) == 0
+    declarations = tmp_path / "declarations.csv"
+    declarations.write_text("Organisation,Year,Standard,Status\nNowhere NHS Trust,2022,Information sharing,compliant\n")
+    assert main(["thematic", "--store", str(store), "--declarations", str(declarations), "--out", str(out),
+                 "--formats", "png"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["kind"] == "thematic" and manifest["store"]["cases"] == 3
+    assert {"flags_by_rule_id.csv", "assurance_vs_evidence.png"} <= set(manifest["outputs"])
+    capsys.readouterr()
+    assert main(["verify", str(out)]) == 0
+    assert "OK: all" in capsys.readouterr().out
+
+    # a case's chronology changes and the store is rebuilt; a case is added; the declarations change
+    case = sorted(p for p in cases.iterdir() if p.is_dir())[0]
+    chronology = sorted(case.glob("*.csv"))[0]
+    lines = chronology.read_text(encoding="utf-8").splitlines()
+    chronology.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")  # its last contact removed
+    shutil.copytree(case, cases / "C000099")
+    (cases / "C000099" / "case.yml").write_text(
+        (cases / "C000099" / "case.yml").read_text(encoding="utf-8").replace(case.name, "C000099"), encoding="utf-8")
+    assert main(["build-all", str(cases), "--store", str(store), "--no-progress"]) == 0
+    declarations.write_text("Organisation,Year,Standard,Status\nNowhere NHS Trust,2022,Information sharing,not compliant\n")
+    capsys.readouterr()
+    assert main(["verify", str(out)]) == 1
+    said = capsys.readouterr().out
+    assert "DIFFERENT" in said and "FAILED" in said
+    assert f"1 case(s) rebuilt from other inputs: {case.name}" in said
+    assert "1 case(s) in the store that were not: C000099" in said
+    assert "the declarations file changed" in said
+
+
+def test_verify_of_a_thematic_report_whose_store_is_gone(tmp_path, capsys):
+    store, out = tmp_path / "store", tmp_path / "thematic"
+    assert main(["synth", "--cases", "2", "--seed", "5", "--store", str(store), "--no-progress"]) == 0
+    assert main(["thematic", "--store", str(store), "--out", str(out), "--formats", "png"]) == 0
+    moved = tmp_path / "moved"
+    store.rename(moved)
+    capsys.readouterr()
+    assert main(["verify", str(out)]) == 1
+    assert "is not there (give it with --store)" in capsys.readouterr().out
+    assert main(["verify", str(out), "--store", str(moved)]) == 0

@@ -2,7 +2,8 @@
 
 Writes one csv per table (flags per 100 contacts by rule, failing category, agency kind and
 organisation; latency by agency kind; cases ranked by unescalated concerns; with --declarations,
-assurance against evidence) and one png + svg per chart.
+assurance against evidence), one png + svg per chart, and manifest.json (`review.thematic_report`), from
+which `review verify` runs it again and compares every file.
 """
 from __future__ import annotations
 
@@ -20,53 +21,20 @@ def add_arguments(parser) -> None:
     parser.add_argument("--formats", default="png,svg", help="figure formats, comma-separated (default png,svg)")
 
 
-def _inert(table):
-    """The table with every text cell (and header) that a spreadsheet could run as a formula made inert
-    (organisation names and declarations come from outside: OWASP CSV injection)."""
-    from ..export import inert
-
-    out = table.copy()
-    for column in out.columns:
-        if out[column].dtype == object or str(out[column].dtype).startswith("string"):
-            out[column] = out[column].map(inert, na_action="ignore")
-    out.columns = [inert(str(c)) for c in out.columns]
-    return out
-
-
 def run(args) -> int:
-    from pathlib import Path
+    from ..thematic_report import write_thematic
 
-    from ..export import save_figure
-    from ..store import read_store
-    from ..thematic import (assurance_vs_evidence, counted_flags, read_declarations, thematic_figures,
-                            thematic_tables)
-
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    declarations = read_declarations(args.declarations) if args.declarations else None  # fail early
+    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    done = write_thematic(args.store, args.out, declarations=args.declarations, threshold=args.threshold,
+                          include_rejected=args.include_rejected, formats=formats)
+    declarations, assurance = done["declarations"], done["assurance"]
     for note in declarations.attrs.get("notes", []) if declarations is not None else []:
         print(f"declarations: {note}")
-    columns = ["case_id", "event_id", "date", "agency_kind", "organisation"]
-    timeline = read_store(args.store, "contacts", columns=columns)
-    flags = read_store(args.store, "flags")
-    latency = read_store(args.store, "response_latency")
-    rejected = counted_flags(flags, args.include_rejected).attrs["rejected"]
-    tables = thematic_tables(flags, timeline, latency, include_rejected=args.include_rejected)
-    assurance = None
-    if declarations is not None:
-        assurance = assurance_vs_evidence(declarations, flags, timeline, threshold_per_100=args.threshold,
-                                          include_rejected=args.include_rejected)
-        tables["assurance_vs_evidence"] = assurance
-    for name, table in tables.items():
-        _inert(table).to_csv(out / f"{name}.csv", index=False)
-    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
-    figures = thematic_figures(tables, latency, assurance)
-    for name, fig in figures.items():
-        save_figure(fig, name, out, formats)
-    print(f"{timeline['case_id'].nunique()} cases, {len(timeline)} contacts, {len(flags)} flags: "
-          f"{len(tables)} tables and {len(figures)} charts in {out}")
-    if rejected:
-        print(f"{rejected} flag(s) the reviewers rejected are not counted (--include-rejected counts them)")
+    print(f"{done['cases']} cases, {done['contacts']} contacts, {done['flags']} flags: "
+          f"{len(done['tables'])} tables and {len(done['figures'])} charts in {args.out} "
+          "(manifest.json: `review verify` runs it again and compares)")
+    if done["rejected"]:
+        print(f"{done['rejected']} flag(s) the reviewers rejected are not counted (--include-rejected counts them)")
     if assurance is not None:
         print(f"assurance: {int(assurance['disagreement'].sum())} of {len(assurance)} declarations disagree "
               f"with the evidence")

@@ -1,20 +1,29 @@
 """`review verify`: rebuild a report from its manifest and compare every output byte for byte."""
 from __future__ import annotations
 
-HELP = "rebuild a report from its manifest.json and compare every output by SHA-256 (exit 1 if any differs)"
+HELP = ("rebuild a report (a case's, or a thematic one) from its manifest.json and compare every output by "
+        "SHA-256 (exit 1 if any differs)")
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("report_dir", metavar="DIR", help="a report folder written by `review build`")
+    parser.add_argument("report_dir", metavar="DIR", help="a report folder written by `review build` or `review thematic`")
     parser.add_argument("--case", metavar="CASE_DIR", default=None,
                         help="rebuild from this case folder instead of the one the manifest records")
+    parser.add_argument("--store", metavar="DIR", default=None,
+                        help="a thematic report: run it from this store instead of the one the manifest records")
+    parser.add_argument("--declarations", metavar="FILE", default=None,
+                        help="a thematic report: this declarations file instead of the one the manifest records")
     parser.add_argument("--progress", action="store_true", help="show the rebuild's progress bar")
 
 
 def run(args) -> int:
     from ..build import verify_report
+    from ..thematic_report import is_thematic, verify_thematic
 
-    result = verify_report(args.report_dir, case_dir=args.case, progress=args.progress)
+    if is_thematic(args.report_dir):
+        result = verify_thematic(args.report_dir, store_dir=args.store, declarations=args.declarations)
+    else:
+        result = verify_report(args.report_dir, case_dir=args.case, progress=args.progress)
     print(result.table())
     if result.error:
         print(f"\nerror: {result.error}")

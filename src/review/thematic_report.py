@@ -1,0 +1,195 @@
+"""The thematic report of a case store, with a manifest that lets a regulator re-run it and get the same files.
+
+`write_thematic` is what `review thematic` does: every thematic table as csv, every chart, and
+``manifest.json`` recording what went in (the store's cases and the inputs each was built from, the
+declarations file's SHA-256, the options, the package versions) and the SHA-256 of every output.
+`verify_thematic` (`review verify DIR` on such a folder) runs it again into a temporary folder and
+compares every output, naming the causes of a difference: cases added, removed or rebuilt from other
+inputs, other declarations, other options, other package versions.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from .build import MANIFEST, VerifyResult, _diff_values, package_versions
+from .errors import VerifyError
+
+KIND = "thematic"
+FIGURE_FORMATS = ("png", "svg")
+#: causes listed by name before "and N more"
+MAX_NAMED = 10
+
+
+def store_inputs(store_dir: str | Path) -> dict[str, str]:
+    """{case id: what the case was built from} for every complete case of the store: its input hash
+    (`store.case_input_hash`, over every file of its folder), or for a case written without one
+    (`review synth --store`) the part that holds it."""
+    from .store import complete_cases
+
+    return {case_id: entry.get("input_hash") or f"part:{entry.get('part', '')}"
+            for case_id, entry in sorted(complete_cases(store_dir).items())}
+
+
+def _digest(inputs: dict[str, str]) -> str:
+    return hashlib.sha256("".join(f"{k}\0{v}\n" for k, v in sorted(inputs.items())).encode()).hexdigest()
+
+
+def _inert(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with every text cell (and header) that a spreadsheet could run as a formula made inert
+    (organisation names and declarations come from outside: OWASP CSV injection)."""
+    from .export import inert
+
+    out = table.copy()
+    for column in out.columns:
+        if out[column].dtype == object or str(out[column].dtype).startswith("string"):
+            out[column] = out[column].map(inert, na_action="ignore")
+    out.columns = [inert(str(c)) for c in out.columns]
+    return out
+
+
+def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: str | Path | None = None,
+                   threshold: float = 1.0, include_rejected: bool = False,
+                   formats: tuple[str, ...] | list[str] = FIGURE_FORMATS) -> dict:
+    """Write the thematic tables (csv) and charts of the store's complete cases to `out_dir`, and its
+    manifest.json; return a summary (cases, contacts, flags, rejected, tables, figures, assurance,
+    declarations, manifest). Raises the errors of `read_declarations` (before anything is written) and of
+    `read_store`."""
+    import matplotlib.pyplot as plt
+
+    from .config import file_sha256
+    from .export import save_figure, sha256_bytes
+    from .store import read_store
+    from .thematic import (assurance_vs_evidence, counted_flags, read_declarations, thematic_figures,
+                           thematic_tables)
+
+    store_dir, out = Path(store_dir), Path(out_dir)
+    declared = read_declarations(declarations) if declarations else None  # fail early
+    inputs = store_inputs(store_dir)
+    columns = ["case_id", "event_id", "date", "agency_kind", "organisation"]
+    timeline = read_store(store_dir, "contacts", columns=columns)
+    flags = read_store(store_dir, "flags")
+    latency = read_store(store_dir, "response_latency")
+    rejected = counted_flags(flags, include_rejected).attrs["rejected"]
+    tables = thematic_tables(flags, timeline, latency, include_rejected=include_rejected)
+    assurance = None
+    if declared is not None:
+        assurance = assurance_vs_evidence(declared, flags, timeline, threshold_per_100=threshold,
+                                          include_rejected=include_rejected)
+        tables["assurance_vs_evidence"] = assurance
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, table in tables.items():
+        path = out / f"{name}.csv"
+        _inert(table).to_csv(path, index=False)
+        written.append(path)
+    figures = thematic_figures(tables, latency, assurance)
+    for name, fig in figures.items():
+        written += save_figure(fig, name, out, list(formats))
+        plt.close(fig)
+    manifest = {
+        "kind": KIND,
+        "store": {"path": store_dir.resolve().as_posix(), "cases": len(inputs), "digest": _digest(inputs),
+                  "inputs": inputs},
+        "declarations": None if declarations is None else {
+            "path": Path(declarations).resolve().as_posix(), "sha256": file_sha256(declarations)},
+        "options": {"threshold": float(threshold), "include_rejected": bool(include_rejected),
+                    "formats": list(formats)},
+        "packages": package_versions(),
+        "outputs": {p.name: sha256_bytes(p.read_bytes()) for p in sorted(written)},
+    }
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return {"cases": int(timeline["case_id"].nunique()), "contacts": len(timeline), "flags": len(flags),
+            "rejected": rejected, "tables": tables, "figures": list(figures), "assurance": assurance,
+            "declarations": declared, "manifest": manifest}
+
+
+def is_thematic(report_dir: str | Path) -> bool:
+    """Whether `report_dir` holds a thematic report's manifest (not a case report's)."""
+    try:
+        return json.loads((Path(report_dir) / MANIFEST).read_text(encoding="utf-8")).get("kind") == KIND
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def _named(ids: list[str]) -> str:
+    shown = ", ".join(ids[:MAX_NAMED])
+    return shown + (f" and {len(ids) - MAX_NAMED} more" if len(ids) > MAX_NAMED else "")
+
+
+def verify_thematic(report_dir: str | Path, *, store_dir: str | Path | None = None,
+                    declarations: str | Path | None = None) -> VerifyResult:
+    """Run the thematic report recorded in `report_dir`'s manifest again (from the store and
+    declarations it records, or those given) into a temporary folder, and compare every output by
+    SHA-256, as `build.verify_report` does for a case's report; the causes name the cases added,
+    removed or rebuilt from other inputs since, other declarations and other package versions."""
+    from .config import file_sha256
+    from .export import sha256_bytes
+    from .store import LEDGER
+
+    report_dir = Path(report_dir)
+    try:
+        manifest = json.loads((report_dir / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise VerifyError("no manifest.json in the report folder", file=report_dir) from None
+    except (OSError, ValueError) as exc:
+        raise VerifyError(f"unreadable manifest: {exc}", file=report_dir / MANIFEST) from None
+    if not isinstance(manifest, dict) or manifest.get("kind") != KIND or "outputs" not in manifest:
+        raise VerifyError("not a thematic report's manifest", file=report_dir / MANIFEST)
+    result = VerifyResult()
+    store = Path(store_dir) if store_dir is not None else Path(manifest["store"]["path"])
+    recorded_declarations = manifest.get("declarations")
+    if declarations is None and recorded_declarations:
+        declarations = recorded_declarations["path"]
+
+    # causes first: what differs in what went in
+    if not (store / LEDGER).exists():
+        result.error = f"the store {store} is not there (give it with --store)"
+    else:
+        before, now = manifest["store"].get("inputs", {}), store_inputs(store)
+        added = sorted(set(now) - set(before))
+        removed = sorted(set(before) - set(now))
+        changed = sorted(c for c in set(before) & set(now) if before[c] != now[c])
+        if added:
+            result.causes.append(f"{len(added)} case(s) in the store that were not: {_named(added)}")
+        if removed:
+            result.causes.append(f"{len(removed)} case(s) no longer in the store: {_named(removed)}")
+        if changed:
+            result.causes.append(f"{len(changed)} case(s) rebuilt from other inputs: {_named(changed)}")
+    if recorded_declarations and declarations is not None:
+        path = Path(declarations)
+        if not path.is_file():
+            result.error = result.error or f"the declarations file {path} is not there (give it with --declarations)"
+        elif file_sha256(path) != recorded_declarations["sha256"]:
+            result.causes.append(f"the declarations file changed: {path}")
+    for key, was, now in _diff_values(manifest.get("packages", {}), package_versions()):
+        result.causes.append(f"package {key}: {was} when written, {now} now")
+    if result.error:
+        for name, digest in sorted(manifest["outputs"].items()):
+            result.files.append((name, "missing", digest, ""))
+        return result
+
+    options = manifest.get("options", {})
+    with tempfile.TemporaryDirectory(prefix="review-verify-") as tmp:
+        write_thematic(store, tmp, declarations=declarations if recorded_declarations else None,
+                       threshold=options.get("threshold", 1.0), include_rejected=options.get("include_rejected", False),
+                       formats=tuple(options.get("formats", FIGURE_FORMATS)))
+        rebuilt = json.loads((Path(tmp) / MANIFEST).read_text(encoding="utf-8"))["outputs"]
+    recorded = manifest["outputs"]
+    for name in sorted(set(recorded) | set(rebuilt)):
+        was, now = recorded.get(name, ""), rebuilt.get(name, "")
+        on_disk = report_dir / name
+        if not was:
+            status = "new"
+        elif not now or not on_disk.is_file():
+            status = "missing"
+        elif was == now == sha256_bytes(on_disk.read_bytes()):
+            status = "identical"
+        else:
+            status = "DIFFERENT"
+        result.files.append((name, status, was, now))
+    return result
