@@ -96,6 +96,8 @@ def _empty_decisions() -> pd.DataFrame:
 
 
 def _problems(rows: list[dict]) -> pd.DataFrame:
+    if not rows:  # most cases: the contract's empty table, made once
+        return empty_frame(PROBLEM_COLUMNS)
     return conform(pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS)), PROBLEM_COLUMNS)
 
 
@@ -329,7 +331,15 @@ def apply_decisions(flags: pd.DataFrame, decisions: pd.DataFrame | None, timelin
     """
     flags = conform(flags if flags is not None else pd.DataFrame(), FLAG_COLUMNS).reset_index(drop=True)
     flags = flags.drop(columns=[c for c in ("decision", "rationale", "decided_by", "decided_on") if c in flags])
-    history = _empty_decisions() if decisions is None or decisions.empty else conform(decisions, DECISION_COLUMNS)
+    if decisions is None or decisions.empty:  # most cases: every flag pending, nothing added
+        out = flags.copy()
+        n = len(out)
+        out["decision"] = pd.array([PENDING] * n, dtype="string")
+        for name in ("rationale", "decided_by"):
+            out[name] = pd.array([""] * n, dtype="string")
+        out["decided_on"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
+        return out
+    history = conform(decisions, DECISION_COLUMNS)
     in_force = history[~history["flag_id"].duplicated(keep="last")].set_index("flag_id")
     out = flags.copy()
     matched = in_force.reindex(out["flag_id"])
