@@ -26,7 +26,9 @@
 case_dir = "../data/cases/sample"
 out_dir = "../reports/sample"
 # a decision to record when the notebook runs, e.g.
-# {"flag_no": 1, "decision": "accepted", "rationale": "...", "author": "Lead reviewer"}
+# {"flag_no": 1, "decision": "accepted", "rationale": "...", "author": "Lead reviewer"}, or a finding
+# no rule raised: {"decision": "added", "rule_id": "strategy_no_conference", "trigger_event_id": "E...",
+# "rationale": "...", "author": "Lead reviewer"}
 record = None
 
 # %%
@@ -100,8 +102,13 @@ display(analysis.decision_problems)
 
 # %%
 if record:
-    flag_id = flags["flag_id"].iloc[int(record["flag_no"]) - 1] if "flag_no" in record else record["flag_id"]
-    record_decision(case_dir, flag_id, record["decision"], record["rationale"], record["author"])
+    if "flag_no" in record:
+        flag_id = flags["flag_id"].iloc[int(record["flag_no"]) - 1]
+    else:
+        flag_id = record.get("flag_id", "")
+    record_decision(case_dir, flag_id, record["decision"], record["rationale"], record["author"],
+                    rule_id=record.get("rule_id", ""), trigger_event_id=record.get("trigger_event_id", ""),
+                    evidence_event_ids=record.get("evidence_event_ids", record.get("trigger_event_id", "")))
     analysis = analyse(load_case(case_dir))
     display(flags_view(analysis.flags))
 

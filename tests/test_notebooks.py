@@ -105,6 +105,29 @@ def test_missed_escalations_notebook_records_a_decision(executed):
 
 
 @pytest.mark.slow
+def test_missed_escalations_notebook_records_an_added_finding(tmp_path):
+    """A finding no rule raised, given as the `record` parameter with its rule and contact, is recorded
+    and shown among the flags."""
+    from review.decisions import load_decisions
+    from review.pipeline import load_case
+
+    case_dir = tmp_path / "case"
+    shutil.copytree(SAMPLE, case_dir)
+    event = load_case(case_dir).contacts["event_id"].iloc[4]
+    record = {"decision": "added", "rule_id": "strategy_no_conference", "trigger_event_id": event,
+              "rationale": "No strategy discussion after the second injury.", "author": "Test reviewer"}
+    paths = run_notebooks(case_dir, tmp_path / "report", notebooks_dir=NOTEBOOKS, names=["03_missed_escalations"],
+                          parameters={"03_missed_escalations": {"record": record}}, progress=False, html=False,
+                          cell_timeout=300)
+    decisions, problems = load_decisions(case_dir)
+    row = decisions.iloc[-1]
+    assert (row["decision"], row["rule_id"], row["trigger_event_id"], row["evidence_event_ids"]) == (
+        "added", "strategy_no_conference", event, event)
+    shown = json.dumps(nbformat.read(paths[0], as_version=4).cells[-2].get("outputs", []))
+    assert row["flag_id"] in shown
+
+
+@pytest.mark.slow
 def test_export_notebook_builds_the_report(executed):
     _, _, out_dir = executed
     assert (out_dir / "manifest.json").exists()
