@@ -343,9 +343,9 @@ def analyse_store(store_dir: str | Path, *, client=None, address: str | None = N
     (a partition's timeline and flags are computed once and shared) and returned concatenated in part
     order. The flags carry the reviewers' decisions the store keeps, as its flags table does (with the
     findings reviewers added; each case's flags in trigger date, rule, flag id order; cases in case id
-    order within a partition); a store that keeps no decisions gives the rules' flags in `detect`'s order. When a writer removes a part while the
-    graph runs (compaction), the graph is planned again from the ledger and run again, up to
-    `RUN_ATTEMPTS` times.
+    order within a partition); a store that keeps no decisions gives the rules' flags in `detect`'s
+    order. When a writer removes a part while the graph runs (compaction), the graph is planned again
+    from the ledger and run again, up to `RUN_ATTEMPTS` times.
     """
 
     def compute(c):
