@@ -253,3 +253,39 @@ def test_dask_flags_of_a_store_without_decisions_have_no_decision_columns(store)
     with dask_client(n_workers=1, processes=False) as client:
         flags = analyse_store(store, client=client)["flags"]
     assert not set(DECISION_COLUMNS) & set(flags.columns)
+
+
+def test_dask_takes_the_decisions_from_the_stored_flags_when_the_store_keeps_no_decision_rows(decided_store, tmp_path):
+    """A store written before the decision rows were kept (here: its decisions table removed) still gives
+    the stored decisions and the findings reviewers added, from its flags table; and so does a compacted
+    copy of the store."""
+    import shutil
+
+    from review.store import compact_store
+
+    old = tmp_path / "old"
+    shutil.copytree(decided_store, old)
+    shutil.rmtree(old / "decisions")
+    stored = read_store(decided_store, "flags")
+    order = ["case_id", "trigger_date", "rule_id", "flag_id"]
+    compacted = tmp_path / "compacted"
+    shutil.copytree(decided_store, compacted)
+    compact_store(compacted, cases_per_part=4)
+    for store in (old, compacted):
+        with dask_client(n_workers=1, processes=False) as client:
+            flags = analyse_store(store, client=client, partition_rows=1)["flags"]
+        pd.testing.assert_frame_equal(flags.sort_values(order, kind="mergesort").reset_index(drop=True),
+                                      stored.sort_values(order, kind="mergesort").reset_index(drop=True))
+
+
+def test_flags_dask_raises_with_other_rules_are_pending_in_a_store_with_decisions(built_store):
+    """The package's rules given to Dask raise the flags a case's rules.yml had turned off: not in the
+    store, so pending."""
+    from review.rules import load_rules
+
+    store_dir, chosen = built_store
+    with dask_client(n_workers=1, processes=False) as client:
+        flags = analyse_store(store_dir, client=client, rules=load_rules())["flags"]
+    new = flags[~flags["flag_id"].isin(read_store(store_dir, "flags")["flag_id"])]
+    assert ((new["case_id"] == chosen["ruled"]) & (new["rule_id"] == chosen["rule"])).any()
+    assert (new["decision"] == "pending").all() and (new["rationale"] == "").all() and new["decided_on"].isna().all()

@@ -226,32 +226,67 @@ DECIDED_COLUMNS = {"decision": "string", "rationale": "string", "decided_by": "s
 DECIDED_ORDER = ["case_id", "trigger_date", "rule_id", "flag_id"]
 
 
-def _decided_partition(flags: pd.DataFrame, timeline: pd.DataFrame, cases: pd.DataFrame,
-                       decisions: pd.DataFrame, rules: dict | None) -> pd.DataFrame:
-    """The partition's flags with the reviewers' decisions, as `build_all` stored them (`pipeline.decide`):
-    each case's decisions in force, the findings its reviewers added, its flags in (trigger date, rule,
-    flag id) order. `decisions`: every decision row the store keeps (`store_frames`). A case whose part
-    keeps no decisions (a store written before they were kept, a synthetic part) gets empty decision
-    columns, as its stored flags have."""
-    from .decisions import apply_decisions
+def _sibling_part(paths: tuple[str, ...], table: str, stale: dict | None = None) -> pd.DataFrame:
+    """Table `table` of the parts whose contacts files are `paths` (one Dask partition: the same cases),
+    in its contract's dtypes, rows of cases rebuilt since dropped (`stale`: {part: case ids}). A part
+    without that table (written before the table was kept) adds no rows."""
+    import pyarrow.compute as pc
 
-    meta = empty_frame({**CONTRACTS["flags"], **DECIDED_COLUMNS})
+    frames = []
+    for path in paths:
+        part = Path(path)
+        sibling = part.parent.parent / table / part.name
+        if not sibling.exists():
+            continue
+        try:
+            data = pq.read_table(sibling)
+        except FileNotFoundError:  # removed by a writer after the graph was planned
+            raise PartRemovedError("a part of the store was removed while Dask was reading it (the store was compacted "
+                                   "or rebuilt meanwhile): run again", file=sibling) from None
+        if stale and stale.get(part.stem):
+            data = data.filter(pc.invert(pc.is_in(data["case_id"], pa.array(sorted(stale[part.stem]), pa.string()))))
+        frames.append(data)
+    contract = CONTRACTS[table] if table != "flags" else {**CONTRACTS["flags"], **DECIDED_COLUMNS}
+    if not frames:
+        return empty_frame(contract)
+    frame = pa.concat_tables(frames, promote_options="permissive").to_pandas(types_mapper=_STRINGS.get)
+    return conform(frame, contract)
+
+
+def _decided_partition(flags: pd.DataFrame, timeline: pd.DataFrame, stored: pd.DataFrame, history: pd.DataFrame,
+                       cases: pd.DataFrame, rules: dict | None) -> pd.DataFrame:
+    """The partition's flags with the reviewers' decisions, as `build_all` stored them (`pipeline.decide`).
+
+    `stored`: the store's flags of the partition's cases; `history`: their decision rows (the store's
+    `decisions` table). A case with decision rows gets them applied (`decisions.apply_decisions`: the
+    decision in force per flag, the findings its reviewers added). A case without any takes its flags'
+    decisions from the store's flags, by flag id (pending for a flag the store does not have, as when
+    other rules are given), and keeps the findings reviewers added as stored: what a store written before
+    the decision rows were kept holds. A case whose part's flags have no decision columns (a generated
+    store: ``cases["decisions_kept"]`` False) leaves them empty, as its stored flags have them.
+    Each case's flags in (trigger date, rule, flag id) order, cases in case id order."""
+    from .decisions import ADDED_SOURCE, PENDING, apply_decisions
+
+    contract = {**CONTRACTS["flags"], **DECIDED_COLUMNS}
     if timeline.empty:
-        return meta
-    present = timeline["case_id"].unique()
-    kept = set(cases.loc[cases["case_id"].isin(present) & cases["decisions_kept"], "case_id"].astype(str))
-    history = decisions[decisions["case_id"].isin(kept)] if len(decisions) else decisions
-    with_history = set(history["case_id"].astype(str))
+        return empty_frame(contract)
+    with_history = set(history["case_id"].astype(str)) if len(history) else set()
     frames = []
     plain = flags[~flags["case_id"].isin(with_history)]
-    if len(plain):
-        plain = plain.copy()
-        in_force = plain["case_id"].isin(kept).to_numpy()
-        for name in ("decision", "rationale", "decided_by"):
-            plain[name] = pd.array([("pending" if name == "decision" else "") if k else None for k in in_force],
-                                   dtype="string")
-        plain["decided_on"] = pd.Series(pd.NaT, index=plain.index, dtype="datetime64[ns]")
-        frames.append(plain)
+    kept = stored[~stored["case_id"].isin(with_history)]
+    if len(plain) or len(kept):
+        decided_cases = set(cases.loc[cases["decisions_kept"], "case_id"].astype(str))
+        lookup = kept.drop_duplicates(["case_id", "flag_id"]).set_index(["case_id", "flag_id"])[list(DECIDED_COLUMNS)]
+        joined = plain.join(lookup, on=["case_id", "flag_id"])
+        # a flag the store does not have (other rules given to Dask) is pending in a case whose
+        # decisions the store keeps
+        new = joined["decision"].isna().to_numpy() & joined["case_id"].isin(decided_cases).to_numpy()
+        if new.any():
+            joined.loc[new, "decision"] = PENDING
+            joined.loc[new, ["rationale", "decided_by"]] = ""
+        added = kept[(kept["source"] == ADDED_SOURCE).fillna(False).to_numpy() & kept["decision"].notna().to_numpy()]
+        added = added[~added.set_index(["case_id", "flag_id"]).index.isin(joined.set_index(["case_id", "flag_id"]).index)]
+        frames += [joined, added]
     kept_rules = ({str(c): "" if pd.isna(r) else str(r) for c, r in zip(cases["case_id"], cases["rules"])}
                   if "rules" in cases else {})
     for case_id, rows in history.groupby("case_id", sort=True):
@@ -260,9 +295,10 @@ def _decided_partition(flags: pd.DataFrame, timeline: pd.DataFrame, cases: pd.Da
                                   _rules_of(kept_rules.get(str(case_id), ""), rules))
         decided.insert(0, "case_id", case_id)
         frames.append(decided)
+    frames = [f for f in frames if len(f)]
     if not frames:
-        return meta
-    out = conform(pd.concat(frames, ignore_index=True), {**CONTRACTS["flags"], **DECIDED_COLUMNS})
+        return empty_frame(contract)
+    out = conform(pd.concat(frames, ignore_index=True), contract)
     return out.sort_values(DECIDED_ORDER, kind="mergesort", na_position="last").reset_index(drop=True)
 
 
@@ -282,6 +318,13 @@ def _latency_partition(timeline: pd.DataFrame, flags: pd.DataFrame, cases: pd.Da
             latency = latency.merge(rows[["event_id", "case_id"]], on="event_id", how="left")
         frames.append(conform(latency, CONTRACTS["response_latency"]))
     return _in_groups(frames)
+
+
+def _cases_with_decisions(store_dir: str | Path) -> set[str]:
+    """The complete cases whose part's flags carry the reviewers' decision columns (`build_all` writes
+    them; a generated store does not)."""
+    parts = {f.stem for f in part_files(store_dir, "flags") if "decision" in pq.read_schema(f).names}
+    return {case_id for case_id, entry in complete_cases(store_dir).items() if entry.get("part") in parts}
 
 
 def store_frames(store_dir: str | Path, rules: dict | None = None, *, tables: tuple[str, ...] = ("flags",),
@@ -304,27 +347,36 @@ def store_frames(store_dir: str | Path, rules: dict | None = None, *, tables: tu
     # the rules (~6 KB of JSON a case) and timeline options as categories: a few distinct texts, not
     # one per case, in the frame every task of the graph carries
     cases = cases.astype({"rules": "category", "timeline_options": "category"})
-    # the reviewers' decisions, for the cases whose part keeps them (build_all stores every row of
-    # decisions.csv; stores written before, and synthetic parts, keep none)
-    kept = {case_id for case_id, entry in complete_cases(store_dir).items() if "decisions" in entry.get("tables", ())}
-    cases["decisions_kept"] = cases["case_id"].isin(kept).to_numpy()
-    decisions = read_store(store_dir, "decisions") if kept else None
+    # the flags get the reviewers' decisions when the store's flags carry them (build_all stores them;
+    # a generated store does not)
+    with_decisions = _cases_with_decisions(store_dir)
+    decided = bool(with_decisions)
+    cases["decisions_kept"] = cases["case_id"].isin(with_decisions).to_numpy()
     with dask.config.set({"dataframe.convert-string": False}):
         by_part = stale_cases(store_dir)  # rows of cases rebuilt since into a part of their own
         stale = {f: frozenset(by_part[Path(f).stem]) for f in files if Path(f).stem in by_part}
         reader = partial(_read_part, stale=stale) if stale else _read_part
-        contacts = dd.from_map(reader, partition_groups(files, partition_rows), meta=_meta("contacts"),
-                               enforce_metadata=False)
+        groups = partition_groups(files, partition_rows)
+        contacts = dd.from_map(reader, groups, meta=_meta("contacts"), enforce_metadata=False)
         timeline = contacts.map_partitions(_timeline_partition, cases, meta=empty_frame(TIMELINE_COLUMNS),
                                            enforce_metadata=False)
         out = {}
         if "timeline" in tables:
             out["timeline"] = timeline
         flags = timeline.map_partitions(_flags_partition, cases, rules, meta=_meta("flags"), enforce_metadata=False)
-        if "flags" in tables:
-            out["flags"] = flags if decisions is None else flags.map_partitions(
-                _decided_partition, timeline, cases, decisions, rules, meta=empty_frame({**CONTRACTS["flags"], **DECIDED_COLUMNS}),
-                enforce_metadata=False, align_dataframes=False)
+        if "flags" in tables and not decided:
+            out["flags"] = flags
+        elif "flags" in tables:
+            # the same parts' stored flags and decision rows, one partition each (whole cases, as above)
+            stale_by_part = {Path(f).stem: ids for f, ids in stale.items()}
+            contract = {**CONTRACTS["flags"], **DECIDED_COLUMNS}
+            stored = dd.from_map(partial(_sibling_part, table="flags", stale=stale_by_part), groups,
+                                 meta=empty_frame(contract), enforce_metadata=False)
+            history = dd.from_map(partial(_sibling_part, table="decisions", stale=stale_by_part), groups,
+                                  meta=_meta("decisions"), enforce_metadata=False)
+            out["flags"] = flags.map_partitions(_decided_partition, timeline, stored, history, cases, rules,
+                                                meta=empty_frame(contract), enforce_metadata=False,
+                                                align_dataframes=False)
         if "response_latency" in tables:
             # partition i of the timeline with partition i of the flags (both hold the same cases)
             out["response_latency"] = timeline.map_partitions(_latency_partition, flags, cases, rules,
