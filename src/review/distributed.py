@@ -111,26 +111,38 @@ _STRINGS = {pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.String
 
 
 def _read_part(paths: str | tuple[str, ...], table: str = "contacts", stale: dict | None = None) -> pd.DataFrame:
-    """One part file, or a group of them, as a pandas frame in its contract's dtypes (one Dask
-    partition). Text is read straight into the nullable "string" dtype the contracts use. `stale`:
-    {path: case ids whose rows in that file are no longer current} (`store.stale_cases`), dropped."""
+    """Table `table` of one part, or a group of them, as a pandas frame in its contract's dtypes (one Dask
+    partition). `paths` are the parts' contacts files; another table is read from the same parts (a
+    part without it, written before the store kept that table, adds no rows). Text is read straight into
+    the nullable "string" dtype the contracts use. `stale`: {part: case ids whose rows in that part are no
+    longer current} (`store.stale_cases`), dropped."""
     import pyarrow.compute as pc
 
     paths = (paths,) if isinstance(paths, str) else paths
     tables = []
     for path in paths:
+        part = Path(path)
+        file = part if table == "contacts" else part.parent.parent / table / part.name
+        if table != "contacts" and not file.exists():
+            continue
         try:
-            data = pq.read_table(path)
+            data = pq.read_table(file)
         except FileNotFoundError:  # planned from the ledger, then removed by a writer (compaction)
             raise PartRemovedError("a part of the store was removed while Dask was reading it (the store was compacted "
-                             "or rebuilt meanwhile): run again", file=path) from None
-        if stale and stale.get(path):
-            data = data.filter(pc.invert(pc.is_in(data["case_id"], pa.array(sorted(stale[path]), pa.string()))))
+                             "or rebuilt meanwhile): run again", file=file) from None
+        if stale and stale.get(part.stem):
+            data = data.filter(pc.invert(pc.is_in(data["case_id"], pa.array(sorted(stale[part.stem]), pa.string()))))
         tables.append(data)
+    contract = {**CONTRACTS["flags"], **DECIDED_COLUMNS} if table == "flags" else CONTRACTS.get(table)
+    if not tables:
+        return empty_frame(contract)
     data = pa.concat_tables(tables, promote_options="permissive")
     frame = data.to_pandas(types_mapper=_STRINGS.get)
-    contract = CONTRACTS.get(table)
     return conform(frame, contract) if contract else frame
+
+
+#: the columns the reviewers' decisions add to the flags (`decisions.apply_decisions`)
+DECIDED_COLUMNS = {"decision": "string", "rationale": "string", "decided_by": "string", "decided_on": "datetime64[ns]"}
 
 
 def _meta(table: str) -> pd.DataFrame:
@@ -220,37 +232,8 @@ def _flags_partition(timeline: pd.DataFrame, cases: pd.DataFrame, rules: dict | 
                        for rows, configs, group_rules in _rule_groups(timeline, cases, rules)])
 
 
-#: the columns the reviewers' decisions add to the flags (`decisions.apply_decisions`)
-DECIDED_COLUMNS = {"decision": "string", "rationale": "string", "decided_by": "string", "decided_on": "datetime64[ns]"}
 #: the order of a case's flags in the store (`pipeline.decide`), cases in case_id order
 DECIDED_ORDER = ["case_id", "trigger_date", "rule_id", "flag_id"]
-
-
-def _sibling_part(paths: tuple[str, ...], table: str, stale: dict | None = None) -> pd.DataFrame:
-    """Table `table` of the parts whose contacts files are `paths` (one Dask partition: the same cases),
-    in its contract's dtypes, rows of cases rebuilt since dropped (`stale`: {part: case ids}). A part
-    without that table (written before the table was kept) adds no rows."""
-    import pyarrow.compute as pc
-
-    frames = []
-    for path in paths:
-        part = Path(path)
-        sibling = part.parent.parent / table / part.name
-        if not sibling.exists():
-            continue
-        try:
-            data = pq.read_table(sibling)
-        except FileNotFoundError:  # removed by a writer after the graph was planned
-            raise PartRemovedError("a part of the store was removed while Dask was reading it (the store was compacted "
-                                   "or rebuilt meanwhile): run again", file=sibling) from None
-        if stale and stale.get(part.stem):
-            data = data.filter(pc.invert(pc.is_in(data["case_id"], pa.array(sorted(stale[part.stem]), pa.string()))))
-        frames.append(data)
-    contract = CONTRACTS[table] if table != "flags" else {**CONTRACTS["flags"], **DECIDED_COLUMNS}
-    if not frames:
-        return empty_frame(contract)
-    frame = pa.concat_tables(frames, promote_options="permissive").to_pandas(types_mapper=_STRINGS.get)
-    return conform(frame, contract)
 
 
 def _decided_partition(flags: pd.DataFrame, timeline: pd.DataFrame, stored: pd.DataFrame, history: pd.DataFrame,
@@ -258,7 +241,7 @@ def _decided_partition(flags: pd.DataFrame, timeline: pd.DataFrame, stored: pd.D
     """The partition's flags with the reviewers' decisions, as `build_all` stored them (`pipeline.decide`).
 
     `stored`: the store's flags of the partition's cases; `history`: their decision rows (the store's
-    `decisions` table). A case with decision rows gets them applied (`decisions.apply_decisions`: the
+    `decisions` table), both read by `_read_part`. A case with decision rows gets them applied (`decisions.apply_decisions`: the
     decision in force per flag, the findings its reviewers added). A case without any takes its flags'
     decisions from the store's flags, by flag id (pending for a flag the store does not have, as when
     other rules are given), and keeps the findings reviewers added as stored: what a store written before
@@ -273,10 +256,10 @@ def _decided_partition(flags: pd.DataFrame, timeline: pd.DataFrame, stored: pd.D
     with_history = set(history["case_id"].astype(str)) if len(history) else set()
     frames = []
     plain = flags[~flags["case_id"].isin(with_history)]
-    kept = stored[~stored["case_id"].isin(with_history)]
-    if len(plain) or len(kept):
+    rest = stored[~stored["case_id"].isin(with_history)]
+    if len(plain) or len(rest):
         decided_cases = set(cases.loc[cases["decisions_kept"], "case_id"].astype(str))
-        lookup = kept.drop_duplicates(["case_id", "flag_id"]).set_index(["case_id", "flag_id"])[list(DECIDED_COLUMNS)]
+        lookup = rest.drop_duplicates(["case_id", "flag_id"]).set_index(["case_id", "flag_id"])[list(DECIDED_COLUMNS)]
         joined = plain.join(lookup, on=["case_id", "flag_id"])
         # a flag the store does not have (other rules given to Dask) is pending in a case whose
         # decisions the store keeps
@@ -284,7 +267,7 @@ def _decided_partition(flags: pd.DataFrame, timeline: pd.DataFrame, stored: pd.D
         if new.any():
             joined.loc[new, "decision"] = PENDING
             joined.loc[new, ["rationale", "decided_by"]] = ""
-        added = kept[(kept["source"] == ADDED_SOURCE).fillna(False).to_numpy() & kept["decision"].notna().to_numpy()]
+        added = rest[(rest["source"] == ADDED_SOURCE).fillna(False).to_numpy() & rest["decision"].notna().to_numpy()]
         added = added[~added.set_index(["case_id", "flag_id"]).index.isin(joined.set_index(["case_id", "flag_id"]).index)]
         frames += [joined, added]
     kept_rules = ({str(c): "" if pd.isna(r) else str(r) for c, r in zip(cases["case_id"], cases["rules"])}
@@ -354,7 +337,7 @@ def store_frames(store_dir: str | Path, rules: dict | None = None, *, tables: tu
     cases["decisions_kept"] = cases["case_id"].isin(with_decisions).to_numpy()
     with dask.config.set({"dataframe.convert-string": False}):
         by_part = stale_cases(store_dir)  # rows of cases rebuilt since into a part of their own
-        stale = {f: frozenset(by_part[Path(f).stem]) for f in files if Path(f).stem in by_part}
+        stale = {Path(f).stem: frozenset(by_part[Path(f).stem]) for f in files if Path(f).stem in by_part}
         reader = partial(_read_part, stale=stale) if stale else _read_part
         groups = partition_groups(files, partition_rows)
         contacts = dd.from_map(reader, groups, meta=_meta("contacts"), enforce_metadata=False)
@@ -368,11 +351,10 @@ def store_frames(store_dir: str | Path, rules: dict | None = None, *, tables: tu
             out["flags"] = flags
         elif "flags" in tables:
             # the same parts' stored flags and decision rows, one partition each (whole cases, as above)
-            stale_by_part = {Path(f).stem: ids for f, ids in stale.items()}
             contract = {**CONTRACTS["flags"], **DECIDED_COLUMNS}
-            stored = dd.from_map(partial(_sibling_part, table="flags", stale=stale_by_part), groups,
+            stored = dd.from_map(partial(_read_part, table="flags", stale=stale), groups,
                                  meta=empty_frame(contract), enforce_metadata=False)
-            history = dd.from_map(partial(_sibling_part, table="decisions", stale=stale_by_part), groups,
+            history = dd.from_map(partial(_read_part, table="decisions", stale=stale), groups,
                                   meta=_meta("decisions"), enforce_metadata=False)
             out["flags"] = flags.map_partitions(_decided_partition, timeline, stored, history, cases, rules,
                                                 meta=empty_frame(contract), enforce_metadata=False,
