@@ -289,3 +289,27 @@ def test_flags_dask_raises_with_other_rules_are_pending_in_a_store_with_decision
     new = flags[~flags["flag_id"].isin(read_store(store_dir, "flags")["flag_id"])]
     assert ((new["case_id"] == chosen["ruled"]) & (new["rule_id"] == chosen["rule"])).any()
     assert (new["decision"] == "pending").all() and (new["rationale"] == "").all() and new["decided_on"].isna().all()
+
+
+def test_a_pruned_case_is_not_analysed_by_dask(decided_store, tmp_path):
+    """A case taken out of the store (`build-all --prune`, its folder gone) shares its part file with
+    other cases: Dask skips its rows, as the store's readers do."""
+    import shutil
+
+    from review.store import build_all, read_ledger
+
+    store = tmp_path / "store"
+    shutil.copytree(decided_store, store)
+    cases = tmp_path / "cases"
+    shutil.copytree(decided_store.parent / "cases", cases)
+    gone = sorted(read_store(store, "flags")["case_id"].unique())[0]
+    shutil.rmtree(cases / gone)
+    summary = build_all(cases, store, progress=False, prune=True)
+    assert summary.removed == [gone] and read_ledger(store)[gone]["status"] == "removed"
+    stored = read_store(store, "flags")
+    assert gone not in set(stored["case_id"]) and len(stored)
+    with dask_client(n_workers=1, processes=False) as client:
+        flags = analyse_store(store, client=client, partition_rows=1)["flags"]
+    order = ["case_id", "trigger_date", "rule_id", "flag_id"]
+    pd.testing.assert_frame_equal(flags.sort_values(order, kind="mergesort").reset_index(drop=True),
+                                  stored.sort_values(order, kind="mergesort").reset_index(drop=True))

@@ -178,3 +178,35 @@ def test_the_store_cannot_be_the_cases_folder_or_a_case_folder(tmp_path):
         with pytest.raises(StoreError, match="a folder of its own"):
             build_all(tmp_path / "cases", wrong, progress=False, process_case=_fake_process)
     assert not (tmp_path / "cases" / "ledger.jsonl").exists()
+
+
+def test_a_stored_case_whose_folder_has_gone_is_named_and_pruned_on_request(tmp_path, capsys):
+    """A case withdrawn from the cases folder is still in the store, and still counted: build-all says
+    so, and --prune takes it out (readers no longer see it; its part file goes once no case is read from
+    it). The folder back: the case is built again."""
+    import shutil
+
+    from review.cli import main
+
+    cases, store = tmp_path / "cases", tmp_path / "store"
+    _make_cases(cases, 3)
+    build_all(cases, store, progress=False, process_case=_fake_process)
+    shutil.move(cases / "case01", tmp_path / "case01")
+    summary = build_all(cases, store, progress=False, process_case=_fake_process)
+    assert summary.without_folder == [("K01", "case01")] and not summary.removed
+    assert "1 case(s) in the store have no folder here any more, and are still counted: K01 (folder case01)" in str(summary)
+    assert sorted(read_store(store, "contacts")["case_id"].unique()) == ["K00", "K01", "K02"]
+
+    assert main(["build-all", str(cases), "--store", str(store), "--no-progress", "--prune", "--json"]) == 0
+    said = capsys.readouterr().out
+    assert '"removed": [\n    "K01"\n  ]' in said
+    assert read_ledger(store)["K01"]["status"] == "removed"
+    for table in ("contacts", "flags", "cases"):
+        assert sorted(read_store(store, table)["case_id"].unique()) == ["K00", "K02"]
+    assert not list((store / "contacts").glob("case-K01*.parquet"))  # one part per case here: removed
+    assert not build_all(cases, store, progress=False, process_case=_fake_process).without_folder
+
+    shutil.move(tmp_path / "case01", cases / "case01")
+    summary = build_all(cases, store, progress=False, process_case=_fake_process)
+    assert summary.built == ["K01"]
+    assert sorted(read_store(store, "contacts")["case_id"].unique()) == ["K00", "K01", "K02"]

@@ -872,20 +872,33 @@ class BuildSummary:
     failed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FAILURE_COLUMNS))
     store_dir: str = ""
     not_cases: list[str] = field(default_factory=list)  # sub-folders without a case.yml, not read
+    #: (case id, folder) of the cases the store holds whose folder is no longer under the cases folder
+    without_folder: list[tuple[str, str]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # case ids taken out of the store (`prune`)
 
     def to_dict(self) -> dict:
         return {"store": self.store_dir, "cases_found": self.cases_found, "built": len(self.built),
                 "skipped": len(self.skipped), "failed": len(self.failed),
-                "failures": self.failed.to_dict(orient="records"), "not_case_folders": list(self.not_cases)}
+                "failures": self.failed.to_dict(orient="records"), "not_case_folders": list(self.not_cases),
+                "stored_without_folder": [{"case_id": c, "case": f} for c, f in self.without_folder],
+                "removed": list(self.removed)}
 
     def __str__(self) -> str:
         text = (f"{self.cases_found} case folders: {len(self.built)} built, {len(self.skipped)} already "
                 f"complete, {len(self.failed)} failed")
         if self.not_cases:
-            shown = ", ".join(self.not_cases[:10]) + (f" and {len(self.not_cases) - 10} more"
-                                                      if len(self.not_cases) > 10 else "")
-            text += f"\n{len(self.not_cases)} sub-folder(s) without a {CASE_FILE}, not read: {shown}"
+            text += f"\n{len(self.not_cases)} sub-folder(s) without a {CASE_FILE}, not read: {_first(self.not_cases)}"
+        if self.without_folder:
+            text += (f"\n{len(self.without_folder)} case(s) in the store have no folder here any more, and are still "
+                     f"counted: {_first([f'{c} (folder {f})' for c, f in self.without_folder])}; --prune takes "
+                     "them out of the store")
+        if self.removed:
+            text += f"\n{len(self.removed)} case(s) without a folder taken out of the store: {_first(self.removed)}"
         return text
+
+
+def _first(names: list[str], shown: int = 10) -> str:
+    return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
 
 
 def _failure_where(exc: BaseException, case_dir: Path) -> str:
@@ -900,7 +913,7 @@ def _failure_where(exc: BaseException, case_dir: Path) -> str:
 
 def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = True, *,
               process_case: Callable[[Path], dict[str, pd.DataFrame]] | None = None,
-              force: bool = False, workers: int = 1) -> BuildSummary:
+              force: bool = False, workers: int = 1, prune: bool = False) -> BuildSummary:
     """Run every case folder under `cases_dir` through the pipeline into the store at `store_dir`.
 
     Resumable: a case already complete with the same input hash is skipped (``force`` rebuilds it).
@@ -911,6 +924,10 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
     ``workers > 1`` batches are ingested and analysed in that many processes; this process alone writes
     the store and the ledger, in folder order. `process_case` replaces the pipeline (for tests): case
     folder -> {table: DataFrame}, one case per task (a module-level function when ``workers > 1``).
+
+    A case the store holds whose folder is no longer under `cases_dir` (withdrawn, renamed) stays in the
+    store, and is named in ``summary.without_folder``; with `prune` it is taken out (readers no longer
+    see it, and the part files no case is read from are removed) and named in ``summary.removed``.
     """
     store_dir = Path(store_dir)
     folders = find_case_folders(cases_dir)  # before creating anything: a wrong path leaves no empty store
@@ -919,14 +936,14 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
                          file=store_dir)
     store_dir.mkdir(parents=True, exist_ok=True)
     with store_lock(store_dir, "review build-all"):
-        summary = _build_all(folders, store_dir, progress, process_case, force, workers)
+        summary = _build_all(folders, store_dir, progress, process_case, force, workers, prune)
     summary.not_cases = not_case_folders(cases_dir, store_dir)
     return summary
 
 
 def _build_all(folders: list[Path], store_dir: Path, progress: bool,
                process_case: Callable[[Path], dict[str, pd.DataFrame]] | None, force: bool,
-               workers: int) -> BuildSummary:
+               workers: int, prune: bool = False) -> BuildSummary:
     """`build_all`, the store's lock held."""
     (store_dir / LEDGER).touch()
     summary = BuildSummary(cases_found=len(folders), store_dir=str(store_dir))
@@ -1076,6 +1093,17 @@ def _build_all(folders: list[Path], store_dir: Path, progress: bool,
         shutil.rmtree(staging_root, ignore_errors=True)  # staged but not committed (refused cases, Ctrl-C)
         _remove_if_empty(store_dir / STAGING)
         failures_table(store_dir).to_csv(store_dir / FAILURES, index=False)
+    present = {folder.name for folder in folders}
+    for case_id, entry in sorted(complete_cases(store_dir).items()):
+        folder = entry.get("case")
+        if not folder or folder in present:  # a generated case records no folder
+            continue
+        if prune:
+            _append_ledger(store_dir, {"case_id": case_id, "case": folder, "status": "removed",
+                                       "reason": "no case folder", "time": _now()})
+            summary.removed.append(case_id)
+        else:
+            summary.without_folder.append((case_id, folder))
     _remove_unread_parts(store_dir)
     summary.failed = pd.DataFrame(failures, columns=FAILURE_COLUMNS)
     return summary

@@ -1,7 +1,8 @@
 """`review build-all CASES_DIR --store DIR`: every case folder through the pipeline into a Parquet store.
 
 Resumable: cases already stored with the same inputs are skipped. Cases that fail are listed (case,
-file, error) and kept in the store's failures.csv; the exit code is 1 when any case failed.
+file, error) and kept in the store's failures.csv; the exit code is 1 when any case failed. Cases the
+store holds whose folder has gone are named; --prune takes them out.
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--force", action="store_true", help="rebuild cases already complete")
     parser.add_argument("--workers", type=int, default=1, metavar="N",
                         help="analyse cases in N processes (the store is still written by one; default 1)")
+    parser.add_argument("--prune", action="store_true",
+                        help="take out of the store the cases whose folder is no longer under CASES_DIR")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
@@ -24,7 +27,7 @@ def run(args) -> int:
     from ..store import build_all
 
     summary = build_all(args.cases_dir, args.store, progress=not args.no_progress, force=args.force,
-                        workers=max(1, args.workers))
+                        workers=max(1, args.workers), prune=args.prune)
     if args.json:
         print(json.dumps(summary.to_dict(), indent=2, default=str))
         return 1 if len(summary.failed) else 0
