@@ -46,6 +46,7 @@ store = Path(out_dir) / "store"
 summary = build_all(cases_dir, store, progress=False)
 print(f"case folders: {summary.cases_found} found, {len(summary.built)} built, "
       f"{len(summary.skipped)} already in the store, {len(summary.failed)} failed")
+print("\n".join(str(summary).splitlines()[1:]))  # sub-folders not read, stored cases whose folder has gone
 if synth_cases:
     write_store_from_synth(Path(out_dir) / "synthetic-store", synth_cases, seed)  # a store of its own
 
