@@ -518,6 +518,16 @@ def verify_report(report_dir, *, case_dir=None, progress: bool = False) -> Verif
                     if rel != MANIFEST:
                         rebuilt[rel] = sha256_file(path)
     recorded = {rel: meta.get("sha256", "") for rel, meta in manifest["outputs"].items()}
+    compare_outputs(report_dir, recorded, rebuilt, result)
+    if result.files and not result.ok and not result.causes and result.error is None:
+        result.causes.append("no change in inputs, rules or package versions was found: the build may not be deterministic")
+    return result
+
+
+def compare_outputs(report_dir: Path, recorded: dict[str, str], rebuilt: dict[str, str], result: VerifyResult) -> None:
+    """Add to `result` the status of every output (relative path -> SHA-256) the manifest records or the
+    rebuild made: ``identical``, ``DIFFERENT``, ``missing`` or ``new``, with the file in `report_dir`
+    checked against the recorded hash too (edited after the build, or gone)."""
     for rel in sorted(set(recorded) | set(rebuilt)):
         want, got = recorded.get(rel), rebuilt.get(rel)
         on_disk = report_dir / rel
@@ -534,6 +544,3 @@ def verify_report(report_dir, *, case_dir=None, progress: bool = False) -> Verif
             status = "DIFFERENT"
             result.causes.append(f"{rel} in the report folder was modified after the build")
         result.files.append((rel, status, want, got))
-    if result.files and not result.ok and not result.causes and result.error is None:
-        result.causes.append("no change in inputs, rules or package versions was found: the build may not be deterministic")
-    return result

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .build import MANIFEST, VerifyResult, _diff_values, package_versions
+from .build import MANIFEST, VerifyResult, _diff_values, compare_outputs, package_versions
 from .errors import VerifyError
 
 KIND = "thematic"
@@ -128,7 +128,6 @@ def verify_thematic(report_dir: str | Path, *, store_dir: str | Path | None = No
     SHA-256, as `build.verify_report` does for a case's report; the causes name the cases added,
     removed or rebuilt from other inputs since, other declarations and other package versions."""
     from .config import file_sha256
-    from .export import sha256_bytes
     from .store import LEDGER
 
     report_dir = Path(report_dir)
@@ -167,29 +166,15 @@ def verify_thematic(report_dir: str | Path, *, store_dir: str | Path | None = No
         elif file_sha256(path) != recorded_declarations["sha256"]:
             result.causes.append(f"the declarations file changed: {path}")
     for key, was, now in _diff_values(manifest.get("packages", {}), package_versions()):
-        result.causes.append(f"package {key}: {was} when written, {now} now")
-    if result.error:
-        for name, digest in sorted(manifest["outputs"].items()):
-            result.files.append((name, "missing", digest, ""))
-        return result
-
-    options = manifest.get("options", {})
-    with tempfile.TemporaryDirectory(prefix="review-verify-") as tmp:
-        write_thematic(store, tmp, declarations=declarations if recorded_declarations else None,
-                       threshold=options.get("threshold", 1.0), include_rejected=options.get("include_rejected", False),
-                       formats=tuple(options.get("formats", FIGURE_FORMATS)))
-        rebuilt = json.loads((Path(tmp) / MANIFEST).read_text(encoding="utf-8"))["outputs"]
-    recorded = manifest["outputs"]
-    for name in sorted(set(recorded) | set(rebuilt)):
-        was, now = recorded.get(name, ""), rebuilt.get(name, "")
-        on_disk = report_dir / name
-        if not was:
-            status = "new"
-        elif not now or not on_disk.is_file():
-            status = "missing"
-        elif was == now == sha256_bytes(on_disk.read_bytes()):
-            status = "identical"
-        else:
-            status = "DIFFERENT"
-        result.files.append((name, status, was, now))
+        result.causes.append(f"package version differs: {key} {was} (manifest) vs {now} (now)")
+    rebuilt: dict[str, str] = {}
+    if not result.error:
+        options = manifest.get("options", {})
+        with tempfile.TemporaryDirectory(prefix="review-verify-") as tmp:
+            write_thematic(store, tmp, declarations=declarations if recorded_declarations else None,
+                           threshold=options.get("threshold", 1.0),
+                           include_rejected=options.get("include_rejected", False),
+                           formats=tuple(options.get("formats", FIGURE_FORMATS)))
+            rebuilt = json.loads((Path(tmp) / MANIFEST).read_text(encoding="utf-8"))["outputs"]
+    compare_outputs(report_dir, manifest["outputs"], rebuilt, result)
     return result
