@@ -15,6 +15,7 @@ most one slice. Timeouts mean what they meant: `Empty` when nothing came within 
 """
 from __future__ import annotations
 
+import math
 import time
 from queue import Empty
 from typing import Any
@@ -37,8 +38,9 @@ class PolledChannel(AsyncZMQSocketChannel):
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             left = POLL_SECONDS if deadline is None else min(POLL_SECONDS, deadline - time.monotonic())
-            # a slice of at least 1 ms (0 would not wait); past the deadline, one last look at the queue
-            if await self.socket.poll(max(1, int(left * 1000)) if left > 0 else 0):
+            # a slice of at least 1 ms (0 would not wait), rounded up so that the slices cover the whole
+            # timeout; past the deadline, one last look at the queue
+            if await self.socket.poll(max(1, math.ceil(left * 1000)) if left > 0 else 0):
                 return await self._recv()
             if deadline is not None and time.monotonic() >= deadline:
                 raise Empty
