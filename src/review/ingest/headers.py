@@ -172,7 +172,7 @@ def _load_profile(name: str, case: CaseConfig | None, seen: tuple[str, ...]) -> 
     synonyms = dict(parent.synonyms) if parent else {}
     for field_name, values in _mapping(raw.get("fields"), "fields", origin).items():
         _check_field(field_name, origin)
-        values = [values] if isinstance(values, str) else list(values or [])
+        values = _header_texts(values, f"fields.{field_name}", origin)
         own = tuple(normalise_header(v) for v in values if normalise_header(v))
         synonyms[field_name] = own + tuple(s for s in synonyms.get(field_name, ()) if s not in own)
     columns = dict(parent.columns) if parent else {}
@@ -232,6 +232,21 @@ def _mapping(value, key: str, origin) -> dict:
     if not isinstance(value, dict):
         raise ConfigError(f"{key} must be a mapping", file=origin)
     return value
+
+
+def _header_texts(value, key: str, origin) -> list[str]:
+    """A profile's header synonyms for one field: one header text or a list of them. Anything else (a
+    number, true: YAML reads a bare 2023 or yes so) is refused rather than guessed."""
+    if value is None:
+        return []
+    values = value if isinstance(value, list) else [value]
+    if not all(isinstance(v, str) for v in values):
+        raise ConfigError(
+            f"{key} must be a header text or a list of them, got {value!r} (quote a header YAML reads as a "
+            "number or true/false)",
+            file=origin,
+        )
+    return values
 
 
 def _check_field(name: str, origin) -> None:

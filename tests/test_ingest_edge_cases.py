@@ -1,0 +1,188 @@
+"""Edge cases a QA pass found in ingest: case-folder mistakes give one ConfigError naming the file and
+key (never an internal error), and input rows are either accepted or rejected with a reason, never lost."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from review.config import load_case_config, load_vocab
+from review.errors import ConfigError
+from review.ingest.headers import load_profile
+from review.ingest.load import load_contacts
+
+BASE = "case_id: C1\ndate_of_birth: 2022-06-01\n"
+
+
+def _xlsx(path: Path, rows, title: str = "Log") -> Path:
+    wb = openpyxl.Workbook()
+    wb.active.title = title
+    for row in rows:
+        wb.active.append(row)
+    wb.save(path)
+    return path
+
+
+def _case(tmp_path: Path, yml: str = BASE, rows=None) -> Path:
+    (tmp_path / "case.yml").write_text(yml, encoding="utf-8")
+    _xlsx(tmp_path / "a.xlsx", rows or [["Date", "Type", "Details"], [dt.datetime(2023, 4, 3), "Home visit", "v"]])
+    return tmp_path
+
+
+def _load(case_dir: Path):
+    return load_contacts(load_case_config(case_dir))
+
+
+# ---------------------------------------------------------------------------------------------------
+# case.yml, profiles and vocab.yml mistakes: ConfigError naming the file and the key
+# ---------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "extra, words",
+    [
+        ("max_file_mb: fifty\n", "max_file_mb"),
+        ("max_file_mb: -1\n", "max_file_mb"),
+        ("people:\n  - Chloe\n", "people entry 1"),
+        ("people:\n  - {role: Mother}\n", "people entry 1"),
+        ("people: 5\n", "people"),
+        ("files:\n  - {path: a.xlsx, sheets: {Log: 1}}\n", "sheets"),
+    ],
+)
+def test_case_yml_mistakes_name_case_yml_and_the_key(tmp_path, extra, words):
+    case_dir = _case(tmp_path, BASE + extra)
+    with pytest.raises(ConfigError) as err:
+        load_case_config(case_dir)
+    assert err.value.file.endswith("case.yml")
+    assert words in err.value.message
+
+
+def test_people_as_a_list_of_named_entries_is_read(tmp_path):
+    case = load_case_config(_case(tmp_path, BASE + "people:\n  - {name: Chloe, role: Mother}\n  - {name: Sam}\n"))
+    assert case.people == {"Chloe": "Mother", "Sam": "Person"}
+
+
+def test_case_id_zero_is_an_id_not_a_missing_key(tmp_path):
+    assert load_case_config(_case(tmp_path, "case_id: 0\ndate_of_birth: 2022-06-01\n")).case_id == "0"
+
+
+def test_case_yml_not_utf8_names_the_file_and_row(tmp_path):
+    _case(tmp_path)
+    (tmp_path / "case.yml").write_bytes((BASE + "child_name: Zo\xeb\n").encode("cp1252"))
+    with pytest.raises(ConfigError) as err:
+        load_case_config(tmp_path)
+    assert err.value.file.endswith("case.yml") and err.value.row == 3
+    assert "UTF-8" in err.value.message
+
+
+def test_profile_not_utf8_names_the_profile(tmp_path):
+    case_dir = _case(tmp_path, BASE + "files:\n  - {path: a.xlsx, profile: p}\n")
+    (case_dir / "profiles").mkdir()
+    (case_dir / "profiles" / "p.yml").write_bytes("fields:\n  role: [Gweithiwr, Caf\xe9 worker]\n".encode("cp1252"))
+    with pytest.raises(ConfigError) as err:
+        _load(case_dir)
+    assert err.value.file.endswith("p.yml") and "UTF-8" in err.value.message
+
+
+@pytest.mark.parametrize("value", ["5", "true", "{a: b}", "[Worker, 5]"])
+def test_profile_field_synonyms_must_be_header_texts(tmp_path, value):
+    case_dir = _case(tmp_path, BASE + "files:\n  - {path: a.xlsx, profile: p}\n")
+    (case_dir / "profiles").mkdir()
+    (case_dir / "profiles" / "p.yml").write_text(f"fields:\n  role: {value}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_profile("p", load_case_config(case_dir))
+    assert err.value.file.endswith("p.yml") and "fields.role" in err.value.message
+
+
+def test_profile_field_synonym_as_one_text(tmp_path):
+    case_dir = _case(tmp_path, BASE + "files:\n  - {path: a.xlsx, profile: p}\n")
+    (case_dir / "profiles").mkdir()
+    (case_dir / "profiles" / "p.yml").write_text("fields:\n  role: Officer in case\n", encoding="utf-8")
+    assert load_profile("p", load_case_config(case_dir)).synonyms["role"][0] == "officer in case"
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("- a\n- b\n", "top level"),
+        ("concerns: [bruise]\n", "concerns"),
+        ("concerns:\n  bruising: 5\n", "concerns.bruising"),
+        ("agencies: Local GP\n", "agencies"),
+    ],
+)
+def test_vocab_yml_of_the_wrong_shape_names_the_file_and_key(tmp_path, text, words):
+    (tmp_path / "vocab.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_vocab(tmp_path)
+    assert err.value.file.endswith("vocab.yml") and words in err.value.message
+
+
+def test_vocab_yml_not_utf8_names_the_file(tmp_path):
+    (tmp_path / "vocab.yml").write_bytes("concerns:\n  bruising: [bl\xe9\n".encode("cp1252"))
+    with pytest.raises(ConfigError) as err:
+        load_vocab(tmp_path)
+    assert err.value.file.endswith("vocab.yml") and err.value.row == 2
+
+
+def test_vocab_yml_one_word_for_a_list_still_extends(tmp_path):
+    (tmp_path / "vocab.yml").write_text("concerns:\n  bruising: welt\n", encoding="utf-8")
+    assert load_vocab(tmp_path)["concerns"]["bruising"] == "welt"
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("max_file_mb: fifty\n", "max_file_mb"),
+        ("people:\n  - Chloe\n", "people entry 1"),
+    ],
+)
+def test_cli_reports_case_mistakes_in_one_line(tmp_path, capsys, text, words):
+    from review.cli import main
+
+    case_dir = _case(tmp_path, BASE + text)
+    assert main(["validate", str(case_dir)]) == 2
+    err = capsys.readouterr().err
+    assert "internal error" not in err and words in err and "case.yml" in err
+
+
+# ---------------------------------------------------------------------------------------------------
+# files: a file declared twice; sheets as strings; the folder scan skips the case's own files
+# ---------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "files",
+    [
+        "  - {path: a.xlsx, agency: GP}\n  - {path: ./a.xlsx, agency: GP}\n",
+        "  - {path: a.xlsx, agency: GP}\n  - {path: a.xlsx, agency: School}\n",
+        "  - {path: a.xlsx, sheets: [Log]}\n  - {path: a.xlsx}\n",
+        "  - {path: a.xlsx, sheets: [Log, Other]}\n  - {path: a.xlsx, sheets: Log}\n",
+    ],
+)
+def test_a_file_declared_twice_with_overlapping_sheets_is_refused(tmp_path, files):
+    case_dir = _case(tmp_path, BASE + "files:\n" + files)
+    with pytest.raises(ConfigError) as err:
+        load_case_config(case_dir)
+    assert err.value.file.endswith("case.yml") and "'a.xlsx'" in err.value.message
+    assert "declared twice" in err.value.message
+
+
+def test_one_workbook_declared_twice_for_different_sheets_is_fine(tmp_path):
+    case_dir = _case(tmp_path, BASE + "files:\n  - {path: a.xlsx, sheets: [Log]}\n  - {path: a.xlsx, sheets: [Other]}\n")
+    assert [f.sheets for f in load_case_config(case_dir).files] == [("Log",), ("Other",)]
+
+
+def test_sheets_in_case_yml_are_sheet_names(tmp_path):
+    (tmp_path / "case.yml").write_text(BASE + "files:\n  - {path: a.xlsx, sheets: [2023]}\n  - {path: b.xlsx, sheets: '2024'}\n")
+    _xlsx(tmp_path / "a.xlsx", [["Date", "Details"], ["03/04/2023", "v"]], title="2023")
+    _xlsx(tmp_path / "b.xlsx", [["Date", "Details"], ["03/04/2024", "v"]], title="2024")
+    case = load_case_config(tmp_path)
+    assert [f.sheets for f in case.files] == [("2023",), ("2024",)]
+    contacts, report = load_contacts(case)
+    assert len(contacts) == 2 and [f.sheet for f in report.files] == ["2023", "2024"]
+
+
+def test_folder_scan_does_not_read_the_cases_own_files(tmp_path):
+    _case(tmp_path)
+    (tmp_path / "decisions.csv").write_text("flag_id,decision\nF1,accepted\n", encoding="utf-8")
+    case = load_case_config(tmp_path)
+    assert [f.path for f in case.files] == ["a.xlsx"]
