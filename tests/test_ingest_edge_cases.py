@@ -186,3 +186,29 @@ def test_folder_scan_does_not_read_the_cases_own_files(tmp_path):
     (tmp_path / "decisions.csv").write_text("flag_id,decision\nF1,accepted\n", encoding="utf-8")
     case = load_case_config(tmp_path)
     assert [f.path for f in case.files] == ["a.xlsx"]
+
+
+# ---------------------------------------------------------------------------------------------------
+# rows above the header: dated rows are rejected, titles skipped
+# ---------------------------------------------------------------------------------------------------
+def test_dated_rows_above_the_header_are_rejected_not_skipped_as_titles(tmp_path):
+    rows = [["Date", "Details"]]
+    rows += [[dt.datetime(2023, 4, day), f"contact {day}: bruise seen on cheek"] for day in range(1, 4)]
+    rows += [[], ["Date", "Time", "Type", "Details"], [dt.datetime(2024, 1, 2), "10:00", "Home visit", "2024 contact"]]
+    contacts, report = _load(_case(tmp_path, rows=rows))
+    sheet = report.files[0]
+    assert sheet.header_row == 6 and len(contacts) == 1
+    assert (sheet.rows_read, sheet.rows_accepted, sheet.rows_rejected) == (4, 1, 3) and sheet.balanced
+    assert [r.row for r in sheet.rejections] == [2, 3, 4]
+    assert {r.column for r in sheet.rejections} == {"Date"}
+    assert "a dated row above the header row 6" in sheet.rejections[0].reason
+    assert "own header in row 1" in sheet.rejections[0].reason
+
+
+def test_title_rows_above_the_header_are_still_skipped(tmp_path):
+    rows = [["Chronology of Child A"], ["Printed: 03/04/2024"], ["Prepared by", "J Smith", "GP"],
+            ["Date", "Type", "Details"], ["03/04/2023", "Home visit", "v"]]
+    contacts, report = _load(_case(tmp_path, rows=rows))
+    sheet = report.files[0]
+    assert len(contacts) == 1 and sheet.rows_rejected == 0 and sheet.rows_skipped == 3
+    assert "3 title row(s) above the header (row 4) skipped" in sheet.notes

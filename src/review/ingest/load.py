@@ -222,7 +222,9 @@ class _CaseBatch:
                 f"header in two rows ({table.row_numbers[match.top]} and {match.row}): "
                 f"columns read as {', '.join(repr(h) for h in match.headers if h)}"
             )
-        titles = int((~blank_row[:first]).sum())
+        above = np.flatnonzero(~blank_row[:first])
+        dated = _dated_rows_above(table, cells, blank, above, profile, table.row_numbers[first]) if len(above) else []
+        titles = len(above) - len(dated)
         if titles:
             report.notes.append(f"{titles} title row(s) above the header (row {table.row_numbers[first]}) skipped")
         candidates = match.index + 1 + np.flatnonzero(~blank_row[match.index + 1 :])
@@ -237,8 +239,10 @@ class _CaseBatch:
                 report.notes.append(f"{len(found)} {kind} row(s) skipped (rows {shown}{more})")
                 not_data += found
         data = np.setdiff1d(candidates, not_data) if not_data else candidates
-        report.rows_read = len(data)
-        report.rows_skipped = len(table.rows) - 1 - len(data)
+        report.rows_read = len(data) + len(dated)
+        report.rows_skipped = len(table.rows) - 1 - len(data) - len(dated)
+        for i, column, reason in dated:
+            report.reject(row_numbers[i], column, reason)
         report.unmapped_columns = [
             key for col, key in match.unmapped.items() if match.headers[col] or not blank[data, col].all()
         ]
@@ -391,6 +395,55 @@ def _cell_array(rows: list[list[object]]) -> np.ndarray:
     for i, row in enumerate(rows):
         cells[i, : len(row)] = row
     return cells
+
+
+def _dated_rows_above(table: RawTable, cells: np.ndarray, blank: np.ndarray, above: np.ndarray,
+                      profile: Profile, header_row: int) -> list[tuple[int, str, str]]:
+    """(row index, column, rejection reason) of the rows above the header that look like contacts: a
+    cell holding a day date beside at least one other filled cell.
+
+    The header is the row naming the most fields, so a sheet holding two tables (2023 under "Date |
+    Details", 2024 under a fuller header below) has its upper table above the header. Those rows are
+    not titles: skipping them would lose contacts without a sign, so each is rejected with its reason
+    (validate fails), naming the upper table's own header when it has one. A title row ("Chronology of
+    Child A", "Printed: 03/04/2024" alone) holds no such date and is still skipped."""
+    dated = []
+    for i in above.tolist():
+        filled = np.flatnonzero(~blank[i])
+        if len(filled) < 2:
+            continue
+        column = next((int(c) for c in filled if _is_day_date(cells[i, c])), None)
+        if column is not None:
+            dated.append((i, column))
+    if not dated:
+        return []
+    top = dated[0][0]  # the upper table's header, if it has one, is above its first dated row
+    upper = RawTable(file=table.file, sheet=table.sheet, rows=table.rows[:top], row_numbers=table.row_numbers[:top])
+    own = detect_header(upper, replace(profile, header_row=None, columns={})) if top else None
+    hint = (
+        f"a second table above the header, with its own header in row {own.row}?"
+        if own is not None
+        else "a second table above the header?"
+    )
+    return [
+        (i, own.headers[column] if own is not None and column < len(own.headers) and own.headers[column]
+         else column_letter(column),
+         f"a dated row above the header row {header_row}: {hint} Move those rows to their own sheet, or below "
+         "the header with the same columns, to read them")
+        for i, column in dated
+    ]
+
+
+def _is_day_date(value) -> bool:
+    """A date cell, or a text cell that reads as a date with a day ("03/04/2023", "c. 3 April 2023")."""
+    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        return True
+    if not isinstance(value, str) or not any(ch.isdigit() for ch in value):
+        return False
+    try:
+        return parse_date(value).precision in ("day", "approximate")
+    except (DateParseError, TypeError, ValueError, OverflowError):
+        return False
 
 
 def _repeated_headers(cells: np.ndarray, candidates: np.ndarray, match: HeaderMatch) -> list[int]:
