@@ -212,3 +212,50 @@ def test_title_rows_above_the_header_are_still_skipped(tmp_path):
     sheet = report.files[0]
     assert len(contacts) == 1 and sheet.rows_rejected == 0 and sheet.rows_skipped == 3
     assert "3 title row(s) above the header (row 4) skipped" in sheet.notes
+
+
+# ---------------------------------------------------------------------------------------------------
+# csv: an unclosed quote that swallows later records; long cells
+# ---------------------------------------------------------------------------------------------------
+def _csv_case(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "case.yml").write_text(BASE, encoding="utf-8")
+    (tmp_path / "a.csv").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_csv_unclosed_quote_swallowing_records_names_the_row_where_it_opens(tmp_path):
+    from review.errors import IngestError
+
+    case_dir = _csv_case(
+        tmp_path,
+        'Date,Type,Details\n05/04/2023,Home visit,"Mum said he fell\n06/04/2023,Phone call,called GP\n'
+        "07/04/2023,Home visit,seen ok\n",
+    )
+    with pytest.raises(IngestError) as err:
+        _load(case_dir)
+    assert (err.value.file, err.value.row, err.value.column) == ("a.csv", 2, "C")
+    assert "2 record(s)" in err.value.message and "quote" in err.value.message
+
+
+def test_csv_unclosed_quote_to_the_end_of_the_file_is_an_error(tmp_path):
+    from review.errors import IngestError
+
+    case_dir = _csv_case(tmp_path, 'Date,Type,Details\n04/04/2023,Letter,sent\n05/04/2023,Home visit,"Mum said\nhe fell\n')
+    with pytest.raises(IngestError) as err:
+        _load(case_dir)
+    assert (err.value.row, err.value.column) == (3, "C") and "never closed" in err.value.message
+
+
+def test_csv_quoted_narrative_over_several_lines_is_one_cell(tmp_path):
+    case_dir = _csv_case(
+        tmp_path,
+        'Date,Type,Details\n05/04/2023,Home visit,"Mum said he fell.\nSeen 06/04/2023 by GP, no marks"\n'
+        "07/04/2023,Home visit,seen ok\n",
+    )
+    contacts, report = _load(case_dir)
+    assert len(contacts) == 2 and contacts["description"][0].startswith("Mum said he fell.\nSeen")
+
+
+def test_csv_cell_longer_than_the_csv_modules_default_limit_is_read(tmp_path):
+    contacts, _ = _load(_csv_case(tmp_path, "Date,Details\n05/04/2023," + "x" * 200_000 + "\n"))
+    assert len(contacts["description"][0]) == 200_000

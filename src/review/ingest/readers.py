@@ -1028,11 +1028,16 @@ def read_csv(path: Path, rel: str) -> RawTable:
     text, encoding = decode_text(data, rel)
     delimiter = sniff_delimiter(text)
     notes = [f"csv: encoding {encoding}, delimiter {_delimiter_name(delimiter)}"]
+    # a narrative cell may be long (xlsx has no limit either); the file size limit bounds it
+    if csv.field_size_limit() < len(text) + 1:
+        csv.field_size_limit(len(text) + 1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True)
     try:
         rows = [[cell if cell.strip() else None for cell in record] for record in reader]
     except csv.Error as exc:
         raise IngestError(f"the CSV file cannot be parsed ({exc})", file=rel, row=reader.line_num) from None
+    if "\n" in text and any("\n" in cell for row in rows for cell in row if cell is not None):
+        _check_unclosed_quotes(rows, text, delimiter, rel)
     # empty fields past the last column holding a value say nothing (and a line of 100,000 commas would
     # widen every row): cut there, rows shorter than that keep their length
     width = max((max((i for i, v in enumerate(row) if v is not None), default=-1) + 1 for row in rows), default=0)
@@ -1045,6 +1050,68 @@ def read_csv(path: Path, rel: str) -> RawTable:
             file=rel,
         )
     return RawTable(rel, "", rows, list(range(1, len(rows) + 1)), notes=notes)
+
+
+def _check_unclosed_quotes(rows: list[list[str | None]], text: str, delimiter: str, rel: str) -> None:
+    """Raise IngestError at the record whose quoted cell swallowed the records after it.
+
+    A cell that starts with a quote which is never closed runs on to the next quote, or to the end of
+    the file: the lines in between, records of their own, become one cell's text and would be accepted
+    as one contact. A quoted cell may hold line breaks (a long narrative), so a cell is taken to have
+    swallowed records when one of its later lines reads as a whole record (as many fields as most
+    records, one a day date), or when the file ends inside it."""
+    from .dates import DateParseError, parse_date
+
+    counts: dict[int, int] = {}
+    for row in rows:
+        counts[len(row)] = counts.get(len(row), 0) + 1
+    width = max(counts, key=lambda n: (counts[n], n))
+
+    def is_record(line: str) -> bool:
+        fields = next(csv.reader([line], delimiter=delimiter), [])
+        if len(fields) != width or width < 2:
+            return False
+        for value in fields:
+            if any(ch.isdigit() for ch in value):
+                try:
+                    if parse_date(value.strip()).precision in ("day", "approximate"):
+                        return True
+                except (DateParseError, TypeError, ValueError, OverflowError):
+                    continue
+        return False
+
+    last_multiline = None
+    for number, row in enumerate(rows, start=1):
+        for column, cell in enumerate(row):
+            if cell is None or "\n" not in cell:
+                continue
+            last_multiline = (number, column)
+            swallowed = [line for line in cell.splitlines()[1:] if is_record(line)]
+            if swallowed:
+                raise IngestError(
+                    f"a quote (\") opens this cell and is not closed where the line ends, so the next "
+                    f"{len(swallowed)} record(s) were read into it (the first: {swallowed[0][:60]!r}): remove "
+                    "the stray quote, or close it, and save again",
+                    file=rel, row=number, column=_column_name(column),
+                )
+    if last_multiline is not None:
+        try:
+            for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+                pass
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                raise IngestError(
+                    "a quote (\") opens this cell and is never closed: every line after it to the end of "
+                    "the file was read into it; remove the stray quote, or close it, and save again",
+                    file=rel, row=last_multiline[0], column=_column_name(last_multiline[1]),
+                ) from None
+
+
+def _column_name(index: int) -> str:
+    """0 -> 'A': a csv column as a spreadsheet program shows it."""
+    from .headers import column_letter
+
+    return column_letter(index)
 
 
 def decode_text(data: bytes, rel: str = "") -> tuple[str, str]:
