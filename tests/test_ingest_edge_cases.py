@@ -259,3 +259,35 @@ def test_csv_quoted_narrative_over_several_lines_is_one_cell(tmp_path):
 def test_csv_cell_longer_than_the_csv_modules_default_limit_is_read(tmp_path):
     contacts, _ = _load(_csv_case(tmp_path, "Date,Details\n05/04/2023," + "x" * 200_000 + "\n"))
     assert len(contacts["description"][0]) == 200_000
+
+
+# ---------------------------------------------------------------------------------------------------
+# narrative in a Notes column or a second column for the same field is analysed; validate lists the rest
+# ---------------------------------------------------------------------------------------------------
+def test_a_notes_column_is_the_description(tmp_path):
+    rows = [["Date", "Type", "Notes"], [dt.datetime(2023, 4, 3), "Home visit", "Bruise to baby's cheek noted"]]
+    contacts, report = _load(_case(tmp_path, rows=rows))
+    assert report.files[0].columns["description"] == "Notes" and contacts["concerns"][0] == "bruising"
+
+
+def test_a_second_column_for_a_narrative_field_follows_it_under_its_header(tmp_path):
+    rows = [["Date", "Details", "Summary", "Action", "Outcome", "Ref"],
+            [dt.datetime(2023, 4, 3), "Routine visit", "Bruise to cheek noted", None,
+             "Referred to children's social care", "R1"]]
+    contacts, report = _load(_case(tmp_path, rows=rows))
+    row = contacts.iloc[0]
+    assert row["description"] == "Routine visit\nSummary: Bruise to cheek noted"
+    assert row["action"] == "Outcome: Referred to children's social care"
+    assert row["concerns"] == "bruising" and row["escalation"] == "referral_to_csc"
+    assert json.loads(row["extra"]) == {"Ref": "R1"} and report.files[0].unmapped_columns == ["Ref"]
+    assert any("'Summary' also name description" in n for n in report.files[0].notes)
+
+
+def test_validate_lists_the_columns_it_does_not_analyse(tmp_path, capsys):
+    from review.cli import main
+
+    rows = [["Date", "Type", "Record", "Ref"], [dt.datetime(2023, 4, 3), "Home visit", "bruise", "R1"]]
+    assert main(["validate", str(_case(tmp_path, rows=rows))]) == 0
+    out = capsys.readouterr().out
+    assert "Columns not analysed" in out
+    assert "a.xlsx, sheet 'Log': 'Record', 'Ref'; no description column" in out

@@ -216,6 +216,11 @@ class _CaseBatch:
 
         report.header_row = None if continued is not None else match.row
         report.columns = {name: match.headers[match.columns[name]] for name in FIELDS if name in match.columns}
+        for name, further in match.also.items():
+            report.notes.append(
+                f"column(s) {', '.join(repr(match.headers[c]) for c in further)} also name {name} "
+                f"(read from {match.headers[match.columns[name]]!r}): their text follows it, under their header"
+            )
         first = match.index if match.top is None else match.top
         if match.top is not None:
             report.notes.append(
@@ -517,9 +522,18 @@ class _ColumnBuilder:
         return _cached_map(function, values, self.caches.setdefault(cache, {}))
 
     def texts(self, name: str, rows: np.ndarray) -> list[str]:
+        """The cells of field `name` in `rows` as text; a narrative field's further columns (`match.also`)
+        follow its first column's text, each on its own line under its header ("Summary: ...")."""
         if name not in self.match.columns:
             return [""] * len(rows)
-        return [v if v.__class__ is str else "" if v is None else _text(v) for v in self.values(name, rows)]
+        out = [v if v.__class__ is str else "" if v is None else _text(v) for v in self.values(name, rows)]
+        for column in self.match.also.get(name, ()):
+            header = self.match.headers[column]
+            for k, value in enumerate(self.cells[rows, column].tolist()):
+                more = _text(value).strip()
+                if more:
+                    out[k] = f"{out[k]}\n{header}: {more}" if out[k] else f"{header}: {more}"
+        return out
 
     def build(self, data: np.ndarray, blank: np.ndarray, out: dict[str, list]) -> int:
         """Reject the data rows without a readable date or details; append the fields of the others to
