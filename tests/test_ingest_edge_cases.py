@@ -291,3 +291,39 @@ def test_validate_lists_the_columns_it_does_not_analyse(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Columns not analysed" in out
     assert "a.xlsx, sheet 'Log': 'Record', 'Ref'; no description column" in out
+
+
+# ---------------------------------------------------------------------------------------------------
+# dates: a mistyped day date has a day; a time column that says the time is not known
+# ---------------------------------------------------------------------------------------------------
+def test_mistyped_day_date_with_a_time_is_read_approximately():
+    from review.ingest.dates import parse_date
+
+    for value, time in (("22.05/16 14:30", None), ("22.05/16", "14:30")):
+        parsed = parse_date(value, time)
+        assert parsed.date == dt.datetime(2016, 5, 22, 14, 30)
+        assert parsed.precision == "approximate" and parsed.time_known
+
+
+@pytest.mark.parametrize("qualifier", ["early", "mid", "late", "end of"])
+def test_early_late_with_a_mistyped_day_date_is_refused_not_moved_to_another_month(qualifier):
+    from review.ingest.dates import DateParseError, parse_date
+
+    with pytest.raises(DateParseError, match="needs a month or a year, not a day"):
+        parse_date(f"{qualifier} 22.05/16")
+
+
+@pytest.mark.parametrize("time", ["N/K", "n/k", "-", "unknown", "Not known", "NK", "n.k."])
+def test_a_time_column_saying_not_known_gives_time_not_known(tmp_path, time):
+    rows = [["Date", "Time", "Details"], ["04/04/2023", time, "bruise on cheek"], ["05/04/2023", "14:30", "called"]]
+    contacts, report = _load(_case(tmp_path, rows=rows))
+    assert list(contacts["time_known"]) == [False, True] and report.files[0].rows_rejected == 0
+    assert contacts["date"][0] == dt.datetime(2023, 4, 4)
+    assert any("time is not known in column 'Time' (rows 2)" in n for n in report.files[0].notes)
+
+
+def test_an_unreadable_time_is_rejected_naming_the_time_column(tmp_path):
+    rows = [["Date", "Time", "Details"], ["04/04/2023", "after lunch", "visit"], ["Apr 2023", "10:00", "visit"]]
+    _, report = _load(_case(tmp_path, rows=rows))
+    assert [(r.row, r.column) for r in report.files[0].rejections] == [(2, "Time"), (3, "Time")]
+    assert "unreadable time 'after lunch'" in report.files[0].rejections[0].reason

@@ -34,7 +34,7 @@ from ..schema import (
     join_multi,
 )
 from .checks import check_rows
-from .dates import DateParseError, parse_date
+from .dates import DateParseError, is_unknown_time, parse_date
 from .headers import (
     FIELDS,
     HeaderMatch,
@@ -491,6 +491,13 @@ def _section_headings(cells: np.ndarray, blank: np.ndarray, candidates: np.ndarr
     return found
 
 
+class _TimeReason(str):
+    """A rejection reason whose cause is the row's time cell (unreadable, or at odds with the date): the
+    rejection names the time column, where the reviewer has to look."""
+
+    __slots__ = ()
+
+
 class _ColumnBuilder:
     """Turns a sheet's data rows into contact columns, rejecting rows without a readable date or details.
 
@@ -540,26 +547,36 @@ class _ColumnBuilder:
         `out` (CONTACT_COLUMNS -> list); return how many were accepted."""
         report, match = self.report, self.match
         row_numbers = np.asarray(self.table.row_numbers)[data]
-        date_header = match.header_of("date")
+        date_header, time_header = match.header_of("date"), match.header_of("time")
         dates = self.cells[data, match.columns["date"]].tolist()
-        parsed = self._parse_dates(self.values("date", data), self.values("time", data))
+        times = self.values("time", data)
+        parsed = self._parse_dates(self.values("date", data), times)
         not_details = {match.columns.get(n) for n in NOT_DETAILS}
         detail_columns = [c for c in range(self.cells.shape[1]) if c not in not_details]
         has_details = (~blank[np.ix_(data, detail_columns)]).any(axis=1) if detail_columns else np.zeros(len(data), bool)
-        rejected = [result.__class__ is str for result in parsed]  # no date (None) or unreadable
+        rejected = [isinstance(result, str) for result in parsed]  # no date (None) or unreadable
         if any(rejected) or not has_details.all():
             keep = []
             for k, (value, result) in enumerate(zip(dates, parsed)):
                 if value is None:
                     report.reject(int(row_numbers[k]), date_header, NO_DATE_REASON)
                 elif rejected[k]:
-                    report.reject(int(row_numbers[k]), date_header, result)
+                    column = time_header if isinstance(result, _TimeReason) else date_header
+                    report.reject(int(row_numbers[k]), column, result)
                 elif not has_details[k]:
                     report.reject(int(row_numbers[k]), None, NO_DETAILS_REASON)
                 else:
                     keep.append(k)
         else:
             keep = range(len(parsed))
+        unknown = [int(row_numbers[k]) for k in keep if is_unknown_time(times[k])] if time_header is not None else []
+        if unknown:
+            shown = ", ".join(map(str, unknown[:MAX_ROWS_IN_NOTE]))
+            more = "" if len(unknown) <= MAX_ROWS_IN_NOTE else f" and {len(unknown) - MAX_ROWS_IN_NOTE} more"
+            report.notes.append(
+                f"{len(unknown)} row(s) say the time is not known in column {time_header!r} (rows {shown}{more}): "
+                "read with the time not known"
+            )
         if not keep:
             return 0
         if len(keep) < len(parsed):
@@ -646,6 +663,8 @@ class _ColumnBuilder:
             result = parse_date(value, time_value)
         except DateParseError as exc:
             result = str(exc) or f"unreadable date {_shown(value)}"
+            if exc.field == "time":
+                result = _TimeReason(result)
         if key is not None:
             self._dates[key] = result
         return result
@@ -657,7 +676,7 @@ class _ColumnBuilder:
         out = []
         for value, time_value, row in zip(self.values("date_end", rows), self.values("time_end", rows), row_numbers):
             result = pd.NaT if value is None else self._parse_date(value, time_value)
-            if result.__class__ is str:
+            if isinstance(result, str):
                 self.report.warn(row, header, f"end date left empty: {result}")
                 result = pd.NaT
             out.append(result if result is pd.NaT else result.date)
