@@ -327,3 +327,47 @@ def test_an_unreadable_time_is_rejected_naming_the_time_column(tmp_path):
     _, report = _load(_case(tmp_path, rows=rows))
     assert [(r.row, r.column) for r in report.files[0].rejections] == [(2, "Time"), (3, "Time")]
     assert "unreadable time 'after lunch'" in report.files[0].rejections[0].reason
+
+
+# ---------------------------------------------------------------------------------------------------
+# one contact merged over several rows is one contact
+# ---------------------------------------------------------------------------------------------------
+def test_a_contact_merged_down_over_several_rows_is_one_contact_xlsx(tmp_path):
+    case_dir = _case(tmp_path)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Log"
+    ws.append(["Date", "Type", "Details", "Outcome"])
+    ws.append([dt.datetime(2023, 4, 3), "Home visit", "A long narrative given room over rows 2-4", "NFA"])
+    ws.append([None] * 4)
+    ws.append([None] * 4)
+    for column in "ABCD":
+        ws.merge_cells(f"{column}2:{column}4")
+    ws.append([dt.datetime(2023, 4, 10), "Phone call", "second contact", "none"])
+    ws.append([None, "Letter", "same day as the call", None])  # the date merged over two contacts
+    ws.merge_cells("A5:A6")
+    wb.save(case_dir / "a.xlsx")
+    contacts, report = _load(case_dir)
+    sheet = report.files[0]
+    assert list(contacts["source_row"]) == [2, 5, 6]
+    assert (sheet.rows_read, sheet.rows_skipped) == (3, 2)
+    assert any("2 merged-row continuation row(s) skipped" in n and "(rows 3, 4)" in n for n in sheet.notes)
+    assert not sheet.warnings  # no "duplicate of row 2"
+
+
+def test_a_contact_merged_down_over_several_rows_is_one_contact_docx(tmp_path):
+    import docx
+
+    (tmp_path / "case.yml").write_text(BASE, encoding="utf-8")
+    document = docx.Document()
+    table = document.add_table(rows=4, cols=3)
+    for r, values in enumerate([["Date", "Type", "Details"], ["03/04/2023", "Home visit", "long narrative"],
+                                ["", "", ""], ["10/04/2023", "Phone call", "second"]]):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    for c in range(3):
+        table.cell(1, c).merge(table.cell(2, c))
+    document.save(tmp_path / "a.docx")
+    contacts, report = _load(tmp_path)
+    assert list(contacts["source_row"]) == [2, 4]
+    assert any("merged-row continuation row(s) skipped" in n for n in report.files[0].notes)

@@ -235,13 +235,16 @@ class _CaseBatch:
         candidates = match.index + 1 + np.flatnonzero(~blank_row[match.index + 1 :])
         not_data = []
         for kind, found in (
+            ("merged-row continuation", _continuations(table, candidates)),
             ("repeated header", _repeated_headers(cells, candidates, match)),
             ("section heading", _section_headings(cells, blank, candidates, match)),
         ):
+            found = [i for i in found if i not in not_data] if not_data else found
             if found:
                 shown = ", ".join(str(row_numbers[i]) for i in found[:MAX_ROWS_IN_NOTE])
                 more = "" if len(found) <= MAX_ROWS_IN_NOTE else f" and {len(found) - MAX_ROWS_IN_NOTE} more"
-                report.notes.append(f"{len(found)} {kind} row(s) skipped (rows {shown}{more})")
+                why = " (every filled cell merged with the row above: part of that row's contact)" if kind.startswith("merged") else ""
+                report.notes.append(f"{len(found)} {kind} row(s) skipped{why} (rows {shown}{more})")
                 not_data += found
         data = np.setdiff1d(candidates, not_data) if not_data else candidates
         report.rows_read = len(data) + len(dated)
@@ -287,7 +290,8 @@ class _CaseBatch:
             return None
         carried = RawTable(file=table.file, sheet=table.sheet, rows=[list(header)] + table.rows,
                            row_numbers=[0] + list(table.row_numbers), hidden=table.hidden,
-                           merged_filled=table.merged_filled, notes=table.notes)
+                           merged_filled=table.merged_filled, notes=table.notes,
+                           continuation_rows=frozenset(i + 1 for i in table.continuation_rows))
         match = detect_header(carried, profile)
         if match is None or match.index != 0:
             return None
@@ -449,6 +453,15 @@ def _is_day_date(value) -> bool:
         return parse_date(value).precision in ("day", "approximate")
     except (DateParseError, TypeError, ValueError, OverflowError):
         return False
+
+
+def _continuations(table: RawTable, candidates: np.ndarray) -> list[int]:
+    """Rows whose every filled cell is merged with the row above (`RawTable.continuation_rows`): the rest
+    of one contact whose cells span several rows, which filling the merged cells would otherwise turn
+    into several identical contacts."""
+    if not table.continuation_rows:
+        return []
+    return [i for i in candidates.tolist() if i in table.continuation_rows]
 
 
 def _repeated_headers(cells: np.ndarray, candidates: np.ndarray, match: HeaderMatch) -> list[int]:

@@ -852,9 +852,11 @@ def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec, parts: _Xlsx
             if suffix_kind != kind:
                 table.notes.append(f"read as {kind} (what the file holds), not as its {path.suffix or 'missing'} suffix says")
             if ranges:
-                filled = fill_merged(table.rows, ranges, used_columns)
+                continuations: set[int] = set()
+                filled = fill_merged(table.rows, ranges, used_columns, continuations)
                 if filled:
                     table.merged_filled = True
+                    table.continuation_rows = frozenset(continuations)
                     table.notes.append(f"{filled} merged cell range(s) filled from their top-left cell")
             tables.append(table)
         return tables
@@ -895,15 +897,21 @@ def _blank_cells_to_none(rows: list[list[object]]) -> list[list[object]]:
     return [[None if v == "" or (v.__class__ is str and v.isspace()) else v for v in row] for row in rows]
 
 
-def fill_merged(rows: list[list[object]], ranges, used_columns: tuple[int, int] | None = None) -> int:
+def fill_merged(rows: list[list[object]], ranges, used_columns: tuple[int, int] | None = None,
+                continuations: set[int] | None = None) -> int:
     """Give every cell of each merged range ((r0, c0), (r1, c1)) (0-based, inclusive) its top-left value.
 
     A one-row range spanning every used column (`used_columns`, first and last) is a banner ("2023",
     "Health visiting"): it keeps its text in its first cell only, so the row reads as a heading, not as
     a contact with the same text in every field. Returns how many ranges were filled. Rows are padded
     when a range reaches past a short row.
+
+    `continuations`, when given, receives the rows whose every filled cell was filled from a range
+    merged down from a row above: one contact merged over several rows, not several identical contacts
+    (a date merged over two contacts leaves the second its own cells, so it is not one).
     """
     filled = 0
+    from_above: dict[int, set[int]] = {}
     for (r0, c0), (r1, c1) in ranges:
         if r0 >= len(rows):
             continue
@@ -919,7 +927,13 @@ def fill_merged(rows: list[list[object]], ranges, used_columns: tuple[int, int] 
                 row.extend([None] * (c1 + 1 - len(row)))
             for c in range(c0, c1 + 1):
                 row[c] = value
+            if r > r0:
+                from_above.setdefault(r, set()).update(range(c0, c1 + 1))
         filled += 1
+    if continuations is not None:
+        for r, columns in from_above.items():
+            if all(c in columns for c, v in enumerate(rows[r]) if v is not None):
+                continuations.add(r)
     return filled
 
 
