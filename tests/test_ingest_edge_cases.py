@@ -371,3 +371,12 @@ def test_a_contact_merged_down_over_several_rows_is_one_contact_docx(tmp_path):
     contacts, report = _load(tmp_path)
     assert list(contacts["source_row"]) == [2, 4]
     assert any("merged-row continuation row(s) skipped" in n for n in report.files[0].notes)
+
+
+def test_csv_mixing_utf8_and_a_cp1252_line_keeps_the_utf8_text(tmp_path):
+    (tmp_path / "case.yml").write_text(BASE, encoding="utf-8")
+    data = "Date,Details\n05/04/2023,Zoë seen – café\n".encode() + "06/04/2023,Zoë called\n".encode("cp1252")
+    (tmp_path / "a.csv").write_bytes(data)
+    contacts, report = _load(tmp_path)
+    assert list(contacts["description"]) == ["Zoë seen – café", "Zoë called"]
+    assert any("line(s) 3 are not UTF-8" in n and "mixed encodings" in n for n in report.files[0].notes)

@@ -1147,10 +1147,35 @@ def decode_text(data: bytes, rel: str = "") -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    mixed = _mixed_utf8(data)
+    if mixed is not None:
+        return mixed
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "latin-1"
+
+
+def _mixed_utf8(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) of a UTF-8 file with a few lines in cp1252 (a line pasted from a Windows
+    program), decoded line by line; None when no line holds UTF-8 beyond ASCII (a cp1252 file).
+
+    Decoding the whole file as cp1252 would turn every UTF-8 "Zoë" into "ZoÃ«" without a sign; the
+    encoding returned names the lines read as cp1252, for the report's note."""
+    lines = data.split(b"\n")
+    decoded, fallback, utf8 = [], [], False
+    for number, line in enumerate(lines, start=1):
+        try:
+            text = line.decode("utf-8")
+            utf8 = utf8 or not line.isascii()
+        except UnicodeDecodeError:
+            text = line.decode("cp1252", errors="replace")
+            fallback.append(number)
+        decoded.append(text)
+    if not utf8:
+        return None
+    shown = ", ".join(map(str, fallback[:10])) + (f" and {len(fallback) - 10} more" if len(fallback) > 10 else "")
+    return "\n".join(decoded), f"utf-8, but line(s) {shown} are not UTF-8 and were read as cp1252 (mixed encodings: check the text of those lines)"
 
 
 def sniff_delimiter(text: str) -> str:
