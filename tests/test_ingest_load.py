@@ -74,10 +74,11 @@ def test_header_found_below_title_rows():
     assert match.index == 3 and match.row == 4
 
 
-def test_two_columns_for_one_field_the_more_specific_header_wins_the_other_is_unmapped():
+def test_two_columns_for_one_field_the_more_specific_header_wins_the_other_follows_it():
     match = detect_header(_table([["Date", "Event", "Details of contact", "Ref"]]), load_profile(None))
     assert match.columns["description"] == 2
-    assert match.unmapped == {1: "Event", 3: "Ref"}
+    assert match.also == {"description": (1,)}  # a narrative field: read after the first column
+    assert match.unmapped == {3: "Ref"}
 
 
 def test_blank_header_over_data_gets_a_column_letter_key():

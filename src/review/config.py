@@ -21,6 +21,9 @@ from .errors import ConfigError
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".docx")
 CASE_FILE = "case.yml"
+#: the case's own files beside the chronologies: a folder scan never reads them as agency files
+#: (decisions.csv is a csv, written by `review.decisions.record_decision`)
+OWN_FILES = (CASE_FILE, "rules.yml", "vocab.yml", "decisions.csv", "decisions.yml")
 
 
 @dataclass(frozen=True)
@@ -101,10 +104,18 @@ def parse_yaml(stream) -> Any:
 
 def load_yaml(path: Path) -> Any:
     try:
-        with open(path, encoding="utf-8") as fh:
-            return parse_yaml(fh)
+        with open(path, "rb") as fh:
+            data = fh.read()
+        return parse_yaml(data.decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError("file not found", file=path) from None
+    except UnicodeDecodeError as exc:
+        # a file saved from Notepad or Excel in the Windows code page ("Zoë" as the one byte 0xEB)
+        raise ConfigError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x}): save the file as UTF-8",
+            file=path,
+            row=data[: exc.start].count(b"\n") + 1,
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
@@ -123,14 +134,10 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
     if not isinstance(raw, dict):
         raise ConfigError("case.yml must be a mapping", file=case_file)
     for key in ("case_id", "date_of_birth"):
-        if not raw.get(key):
+        if raw.get(key) is None or raw.get(key) == "":  # `case_id: 0` is an id
             raise ConfigError(f"missing required key {key!r}", file=case_file)
     dob = _as_date(raw["date_of_birth"], "date_of_birth", case_file)
-    people = raw.get("people") or {}
-    if isinstance(people, list):
-        people = {str(p["name"]): str(p.get("pseudonym") or p.get("role") or "Person") for p in people}
-    elif not isinstance(people, dict):
-        raise ConfigError("people must be a mapping of name: pseudonym", file=case_file)
+    people = _people(raw.get("people"), case_file)
 
     declared = raw.get("files")
     files: list[FileSpec] = []
@@ -146,18 +153,22 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
             resolved = safe_join(case_dir, path, origin=case_file)
             if not resolved.exists():
                 raise ConfigError(f"declared file {path!r} not found", file=case_file)
-            sheets = entry.get("sheets")
-            files.append(
-                FileSpec(
-                    path=Path(path).as_posix(),
-                    agency=entry.get("agency"),
-                    profile=entry.get("profile"),
-                    sheets=tuple(sheets) if sheets else None,
-                )
+            spec = FileSpec(
+                path=Path(path).as_posix(),
+                agency=entry.get("agency"),
+                profile=entry.get("profile"),
+                sheets=_sheet_names(entry.get("sheets"), i, case_file),
             )
+            _check_not_declared_twice(spec, resolved, files, case_dir, case_file)
+            files.append(spec)
     else:
         for found in sorted(case_dir.iterdir()):
-            if found.is_file() and found.suffix.lower() in SPREADSHEET_SUFFIXES and not found.name.startswith(("~$", ".")):
+            if (
+                found.is_file()
+                and found.suffix.lower() in SPREADSHEET_SUFFIXES
+                and not found.name.startswith(("~$", "."))
+                and found.name.lower() not in OWN_FILES
+            ):
                 files.append(FileSpec(path=found.name))
 
     return CaseConfig(
@@ -171,9 +182,70 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
         people={str(k): str(v) for k, v in people.items()},
         files=tuple(files),
         declared_files=bool(declared),
-        max_file_mb=float(raw.get("max_file_mb", 50.0)),
+        max_file_mb=_max_file_mb(raw.get("max_file_mb", 50.0), case_file),
         raw=raw,
     )
+
+
+def _people(people, origin: Path) -> dict:
+    """`people:` as {name: pseudonym}: a mapping, or a list of {name, pseudonym or role} entries."""
+    if people is None or people == "":
+        return {}
+    if isinstance(people, dict):
+        return people
+    if not isinstance(people, list):
+        raise ConfigError("people must be a mapping of name: pseudonym", file=origin)
+    out = {}
+    for i, person in enumerate(people, start=1):
+        if not isinstance(person, dict) or person.get("name") in (None, ""):
+            raise ConfigError(
+                f"people entry {i} must be a mapping with a name (name: ..., pseudonym: ...), got {person!r}",
+                file=origin,
+            )
+        out[str(person["name"])] = str(person.get("pseudonym") or person.get("role") or "Person")
+    return out
+
+
+def _sheet_names(sheets, entry: int, origin: Path) -> tuple[str, ...] | None:
+    """A files entry's `sheets:` as sheet names: YAML reads `sheets: [2023, 2024]` as numbers, and a
+    bare `sheets: Log` names one sheet (not the letters L, o, g)."""
+    if sheets is None or sheets == "" or sheets == []:
+        return None
+    if isinstance(sheets, (str, int, float)) and not isinstance(sheets, bool):
+        sheets = [sheets]
+    if not isinstance(sheets, list) or not all(
+        isinstance(s, (str, int, float)) and not isinstance(s, bool) for s in sheets
+    ):
+        raise ConfigError(f"files entry {entry}: sheets must be a sheet name or a list of them, got {sheets!r}",
+                          file=origin)
+    return tuple(str(s) for s in sheets)
+
+
+def _check_not_declared_twice(spec: FileSpec, resolved: Path, earlier: list[FileSpec], case_dir: Path,
+                              origin: Path) -> None:
+    """Refuse a file declared twice whose sheets overlap: every row would be read twice, with the same
+    event ids. Two entries for different sheets of one workbook (each its own agency or profile) are
+    fine."""
+    for other in earlier:
+        if safe_join(case_dir, other.path, origin=origin) != resolved:
+            continue
+        if spec.sheets is None or other.sheets is None or set(spec.sheets) & set(other.sheets):
+            both = "" if spec.path == other.path else f" (as {other.path!r} and {spec.path!r})"
+            raise ConfigError(
+                f"file {spec.path!r} is declared twice under files{both} with overlapping sheets: "
+                "its rows would be read twice; give each entry different `sheets:`, or remove one",
+                file=origin,
+            )
+
+
+def _max_file_mb(value, origin: Path) -> float:
+    try:
+        size = float(value)
+    except (TypeError, ValueError):
+        size = float("nan")
+    if isinstance(value, bool) or not size > 0 or size == float("inf"):
+        raise ConfigError(f"max_file_mb must be a number of megabytes above 0, got {value!r}", file=origin)
+    return size
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -215,8 +287,26 @@ def load_vocab(case_dir: str | Path | None = None) -> dict:
     if case_dir is not None:
         case_vocab = case_file(case_dir, "vocab.yml")
         if case_vocab.exists():
-            vocab = deep_merge(vocab, load_yaml(case_vocab) or {})
+            own = load_yaml(case_vocab) or {}
+            _check_vocab_shape(vocab, own, case_vocab)
+            vocab = deep_merge(vocab, own)
     return vocab
+
+
+def _check_vocab_shape(package: Any, own: Any, origin: Path, key: str = "") -> None:
+    """A case's vocab.yml must have the package vocabulary's shape where they meet: a mapping at the
+    top, a mapping where the package has one (agencies, concerns), a list (or one word) where it has a
+    list. Otherwise the merge would put a list or a number where a mapping belongs, and compiling the
+    vocabulary would fail far from the cause, without naming the file."""
+    if isinstance(package, dict):
+        if not isinstance(own, dict):
+            where = f"{key} " if key else "the top level "
+            raise ConfigError(f"{where}must be a mapping (name: ...), got {type(own).__name__}", file=origin)
+        for name, value in own.items():
+            if name in package:
+                _check_vocab_shape(package[name], value, origin, f"{key}.{name}" if key else str(name))
+    elif isinstance(package, list) and not (own is None or isinstance(own, (list, str))):
+        raise ConfigError(f"{key} must be a list of words ([...]), got {own!r}", file=origin)
 
 
 def file_sha256(path: str | Path) -> str:

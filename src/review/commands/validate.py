@@ -56,6 +56,10 @@ def format_report(report) -> str:
         cells = [c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
         lines.append("  ".join(cells).rstrip())
 
+    unread = _columns_not_analysed(report)
+    if unread:
+        lines += ["", "Columns not analysed (kept in `extra`; map them in a profile to read them):"]
+        lines += [f"  {_where(f, None, None)}: {text}" for f, text in unread]
     rejections = [(f, r) for f in report.files for r in f.rejections]
     if rejections:
         lines += ["", f"Rejected rows ({len(rejections)}):"]
@@ -69,6 +73,24 @@ def format_report(report) -> str:
         lines += ["", "Notes:"]
         lines += [f"  {_where(f, None, None)}: {n}" for f, n in notes]
     return "\n".join(lines)
+
+
+def _columns_not_analysed(report) -> list[tuple[object, str]]:
+    """(sheet's report, text) for each sheet with columns no field maps, or read without a description
+    column: concerns and escalations are found in the description, action and analysis text only, so a
+    narrative under an unknown header ("Record", "Entry") would raise no flag, silently."""
+    out = []
+    for f in report.files:
+        if f.header_row is None and not f.columns:
+            continue  # not read: no header (its rows are rejected and listed)
+        parts = []
+        if f.unmapped_columns:
+            parts.append(", ".join(repr(c) for c in f.unmapped_columns))
+        if "description" not in f.columns:
+            parts.append("no description column")
+        if parts:
+            out.append((f, "; ".join(parts)))
+    return out
 
 
 def _where(file_report, row, column) -> str:

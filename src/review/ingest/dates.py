@@ -7,7 +7,8 @@ Rules (the contract ingest and the tests rely on):
 
 * Numeric dates are **always day-first**: ``05/04/2007`` is 5 April 2007; ``04/25/2007`` is an error
   (there is no month 25). Separators ``/ . - \\`` may be mixed (``22.05/16``): such a
-  mistyped date is read with precision ``approximate`` (the original text is kept). A four-digit first
+  mistyped date is read with precision ``approximate`` (the original text is kept); it still has a day,
+  so a time may follow it and "early" / "late" are refused as for any day. A four-digit first
   part means year-first (``2007-04-05``, ``2007/04/05``).
 * **Two-digit years** follow one fixed rule, never today's date: ``yy < two_digit_pivot`` is 20yy,
   otherwise 19yy. The default pivot 70 reads 00–69 as 2000–2069 and 70–99 as 1970–1999 (POSIX
@@ -25,7 +26,8 @@ Rules (the contract ingest and the tests rely on):
 * A leading weekday (``Tue 05/04/2007``) is ignored; it is not checked against the date.
 * **Times** may follow the date in the same cell (``05/04/2007 14:30``, ``2.30pm``, ``1430hrs``) or come
   from a separate time column (`time_value`). A time needs a day: a time with a month or year is an
-  error, and so are two different times for the same row. Exactly midnight in the date cell (what
+  error, and so are two different times for the same row. A time column saying the time is not known
+  ("N/K", "-", "unknown", "not known": `UNKNOWN_TIMES`) gives "time not known". Exactly midnight in the date cell (what
   software writes when there is no time) is "time not known"; an explicit 00:00 in a time column is known.
 * **Numbers** are Excel serials in the 1900 date system, including Excel's phantom 29 February 1900
   (serial 60, an error here); a fraction is the time of day. Whole numbers 1900..2100 are read as a
@@ -44,7 +46,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-__all__ = ["ParsedDate", "DateParseError", "parse_date", "parse_time", "YEAR_MIN", "YEAR_MAX"]
+__all__ = ["ParsedDate", "DateParseError", "is_unknown_time", "parse_date", "parse_time", "YEAR_MIN", "YEAR_MAX"]
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # serial 61 = 1900-03-01; serials 1..59 are one day later
@@ -66,10 +68,11 @@ class ParsedDate:
 class DateParseError(ValueError):
     """A date (or time) that cannot be read without guessing; `reason` says why, for the ingest report."""
 
-    def __init__(self, reason: str, text: str = ""):
+    def __init__(self, reason: str, text: str = "", *, field: str = "date"):
         super().__init__(reason)
         self.reason = reason
         self.text = text
+        self.field = field  # "time" when the separate time cell is the cause, to name its column
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -116,6 +119,16 @@ _TIME = re.compile(
 _TIME_COMPACT = re.compile(r"(?P<h>\d{1,2})(?P<m>\d{2})\s*(?P<hrs>hrs|hr|h|hours)?")
 _TIME_WORDS = {"noon": (12, 0), "12 noon": (12, 0), "midday": (12, 0), "12 midday": (12, 0), "midnight": (0, 0)}
 _TIME_LEAD = re.compile(r"\s*(?:t|,|;|@|at|-)?\s*")
+#: what chronologies write in a time column when the time was not recorded: read as "time not known"
+UNKNOWN_TIMES = frozenset({
+    "n/k", "nk", "n.k", "n/a", "na", "-", "--", "?", "??", "unknown", "not known", "time not known",
+    "time unknown", "not recorded", "not stated", "unk", "tbc", "x",
+})
+
+
+def is_unknown_time(value) -> bool:
+    """True for a time cell that says the time is not known ("N/K", "-", "unknown", "not known")."""
+    return isinstance(value, str) and " ".join(value.lower().split()).rstrip(".") in UNKNOWN_TIMES
 
 
 def _empty(value) -> bool:
@@ -268,17 +281,19 @@ def parse_date(value, time_value=None, *, two_digit_pivot: int = 70) -> ParsedDa
         text = str(value)
         raise DateParseError(f"unreadable date {text!r}", text)
 
-    if not _empty(time_value) and not (isinstance(time_value, str) and not time_value.strip()):
+    if not _empty(time_value) and not (isinstance(time_value, str) and not time_value.strip()) \
+            and not is_unknown_time(time_value):
         try:
             extra = parse_time(time_value)
         except DateParseError as exc:
-            raise DateParseError(f"{exc.reason} for date {text.strip()!r}", text) from None
+            raise DateParseError(f"{exc.reason} for date {text.strip()!r}", text, field="time") from None
         if base != "day":
-            raise DateParseError(f"time {str(time_value).strip()!r} given for {text.strip()!r}, which has no day", text)
+            raise DateParseError(f"time {str(time_value).strip()!r} given for {text.strip()!r}, which has no day",
+                                 text, field="time")
         if time is not None and time != extra:
             raise DateParseError(
                 f"the date {text.strip()!r} has time {time.isoformat()} but the time column says {extra.isoformat()}",
-                text,
+                text, field="time",
             )
         time = extra
     stamp = pd.Timestamp(dt.datetime.combine(start, time or _MIDNIGHT))
@@ -345,7 +360,8 @@ def _from_text(value: str, pivot: int) -> tuple[dt.date, str, str, dt.time | Non
         stamp, time = _from_serial(float(s), shown)
         return stamp, "day", "day", time
 
-    start, base, rest = _date_part(s, shown, pivot)
+    start, base, rest, mistyped = _date_part(s, shown, pivot)
+    approximate = approximate or mistyped
     time = None
     if rest:
         lead = _TIME_LEAD.match(rest)
@@ -371,8 +387,12 @@ def _from_text(value: str, pivot: int) -> tuple[dt.date, str, str, dt.time | Non
     return start, "approximate" if approximate else base, base, time
 
 
-def _date_part(s: str, shown: str, pivot: int) -> tuple[dt.date, str, str]:
-    """Match a date at the start of `s`: (start, precision, the rest of the text)."""
+def _date_part(s: str, shown: str, pivot: int) -> tuple[dt.date, str, str, bool]:
+    """Match a date at the start of `s`: (start, precision, the rest of the text, mistyped).
+
+    A mistyped date (mixed separators) has a day all the same: its precision is "day" here, so that a
+    time may follow it and "early" / "late" are refused as for any day; the caller makes it
+    approximate."""
     m = _NUMERIC_3.match(s)
     if m:
         a, b, c = m["a"], m["b"], m["c"]
@@ -386,11 +406,11 @@ def _date_part(s: str, shown: str, pivot: int) -> tuple[dt.date, str, str]:
             raise DateParseError(f"unreadable date {shown!r}", shown)
         # mixed separators (``22.05/16``) are a mistyped date: read, but only approximately trusted
         mistyped = len(set(re.findall(r"[/.\\-]", m.group(0)))) > 1
-        return date, "approximate" if mistyped else "day", s[m.end():]
+        return date, "day", s[m.end():], mistyped
     m = _TEXT_DMY.match(s) or _TEXT_MDY.match(s)
     if m:
         date = _real_date(_year(m["y"], pivot, shown), _MONTHS[m["mon"]], int(m["d"]), shown)
-        return date, "day", s[m.end():]
+        return date, "day", s[m.end():], False
     m = _TEXT_MY.match(s)
     if m:
         month = _MONTHS[m["mon"]]
@@ -404,11 +424,11 @@ def _date_part(s: str, shown: str, pivot: int) -> tuple[dt.date, str, str]:
         _check_year(year, shown)
         if not 1 <= month <= 12:
             raise DateParseError(f"{shown} is not a real date (month {month})", shown)
-        return dt.date(year, month, 1), "month", s[m.end():]
+        return dt.date(year, month, 1), "month", s[m.end():], False
     m = _YEAR.match(s)
     if m:
         year = int(m["y"])
         _check_year(year, shown)
-        return dt.date(year, 1, 1), "year", s[m.end():]
+        return dt.date(year, 1, 1), "year", s[m.end():], False
     raise DateParseError(f"unreadable date {shown!r}", shown)
 

@@ -315,6 +315,7 @@ def _read_table(tbl, rel: str, sheet: str) -> RawTable:
     notes: list[str] = []
     merged = False
     raw_rows: list[list[object]] = []
+    continuations: set[int] = set()  # rows whose every filled cell continues a vertical merge
     above: list[object] = []
     for row_number, tr in enumerate(_rows_of(tbl), start=1):
         tr_pr = tr.find(qn("w:trPr"))
@@ -322,6 +323,7 @@ def _read_table(tbl, rel: str, sheet: str) -> RawTable:
         after = _int_attr(tr_pr, "w:gridAfter")
         values: list[object] = [None] * before
         spans: list[int] = []
+        carried: set[int] = set()
         for tc in _cells_of(tr):
             tc_pr = tc.find(qn("w:tcPr"))
             span = max(_int_attr(tc_pr, "w:gridSpan", default=1), 1)
@@ -331,6 +333,7 @@ def _read_table(tbl, rel: str, sheet: str) -> RawTable:
                 # continuation of a vertical merge: carry the value from the row above
                 value = above[start] if start < len(above) else None
                 merged = True
+                carried.update(range(start, start + span))
             else:
                 text = _cell_text(tc, tbl)
                 value = text if text != "" else None
@@ -345,6 +348,8 @@ def _read_table(tbl, rel: str, sheet: str) -> RawTable:
             values = [values[0]] + [None] * (len(values) - 1)
         elif any(s > 1 for s in spans):
             merged = True
+        if carried and all(c in carried for c, v in enumerate(values) if v is not None):
+            continuations.add(len(raw_rows))
         raw_rows.append(values)
         above = values
     width = max([grid_width] + [len(r) for r in raw_rows]) if raw_rows else 0
@@ -359,6 +364,7 @@ def _read_table(tbl, rel: str, sheet: str) -> RawTable:
         hidden=False,
         merged_filled=merged,
         notes=notes,
+        continuation_rows=frozenset(continuations),
     )
 
 

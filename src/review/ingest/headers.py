@@ -42,6 +42,10 @@ FIELDS = (
     "concerns",
     "sequence",
 )
+#: the narrative fields: a second column naming one of them ("Summary" beside "Details", "Outcome"
+#: beside "Action") is read into that field after the first, under its header, so that its text is
+#: analysed too (a second Date or Agency column stays in `extra`: which one is right is not knowable)
+NARRATIVE_FIELDS = ("description", "action", "analysis")
 #: how many rows from the top of a sheet are searched for the header
 HEADER_SCAN_ROWS = 30
 #: longer cells are narrative, not headers (and are not worth normalising while scanning)
@@ -119,6 +123,7 @@ class HeaderMatch:
     columns: dict[str, int]  # field -> column index
     unmapped: dict[int, str]  # column index -> key used in `extra` (header, or "column C" when blank)
     top: int | None = None  # a two-row header: the position of its upper row (`index` is the lower)
+    also: dict[str, tuple[int, ...]] = field(default_factory=dict)  # narrative field -> its further columns
 
     def header_of(self, name: str) -> str | None:
         index = self.columns.get(name)
@@ -172,7 +177,7 @@ def _load_profile(name: str, case: CaseConfig | None, seen: tuple[str, ...]) -> 
     synonyms = dict(parent.synonyms) if parent else {}
     for field_name, values in _mapping(raw.get("fields"), "fields", origin).items():
         _check_field(field_name, origin)
-        values = [values] if isinstance(values, str) else list(values or [])
+        values = _header_texts(values, f"fields.{field_name}", origin)
         own = tuple(normalise_header(v) for v in values if normalise_header(v))
         synonyms[field_name] = own + tuple(s for s in synonyms.get(field_name, ()) if s not in own)
     columns = dict(parent.columns) if parent else {}
@@ -232,6 +237,21 @@ def _mapping(value, key: str, origin) -> dict:
     if not isinstance(value, dict):
         raise ConfigError(f"{key} must be a mapping", file=origin)
     return value
+
+
+def _header_texts(value, key: str, origin) -> list[str]:
+    """A profile's header synonyms for one field: one header text or a list of them. Anything else (a
+    number, true: YAML reads a bare 2023 or yes so) is refused rather than guessed."""
+    if value is None:
+        return []
+    values = value if isinstance(value, list) else [value]
+    if not all(isinstance(v, str) for v in values):
+        raise ConfigError(
+            f"{key} must be a header text or a list of them, got {value!r} (quote a header YAML reads as a "
+            "number or true/false)",
+            file=origin,
+        )
+    return values
 
 
 def _check_field(name: str, origin) -> None:
@@ -308,12 +328,24 @@ def _match_row(table: RawTable, index: int, lookup: dict[str, tuple[str, int]]) 
         if name not in chosen or priority < chosen[name][0]:
             chosen[name] = (priority, column)
     columns = {name: column for name, (_, column) in chosen.items()}
-    return HeaderMatch(index, table.row_numbers[index], headers, columns, _unmapped(headers, columns))
+    also = _further_narrative_columns(headers, columns, lookup)
+    return HeaderMatch(index, table.row_numbers[index], headers, columns, _unmapped(headers, columns, also),
+                       also=also)
 
 
-def _unmapped(headers, columns: dict[str, int]) -> dict[int, str]:
+def _further_narrative_columns(headers, columns: dict[str, int], lookup) -> dict[str, tuple[int, ...]]:
+    """{narrative field: the other columns whose header names it, left to right}."""
+    also: dict[str, list[int]] = {}
+    for column, header in enumerate(headers):
+        hit = lookup.get(normalise_header(header)) if header else None
+        if hit is not None and hit[0] in NARRATIVE_FIELDS and columns.get(hit[0]) not in (None, column):
+            also.setdefault(hit[0], []).append(column)
+    return {name: tuple(cols) for name, cols in also.items()}
+
+
+def _unmapped(headers, columns: dict[str, int], also: dict[str, tuple[int, ...]] | None = None) -> dict[int, str]:
     """{column index: the key its values go under in `extra`} for the columns no field maps."""
-    used = set(columns.values())
+    used = set(columns.values()).union(*(also or {}).values())
     unmapped: dict[int, str] = {}
     taken: set[str] = set()
     for column, header in enumerate(headers):
@@ -368,8 +400,9 @@ def _two_row_header(table: RawTable, match: HeaderMatch, lookup: dict[str, tuple
         if "date" not in chosen or len(chosen) <= len(match.columns):
             continue
         columns = {name: column for name, (_, column) in chosen.items()}
-        return HeaderMatch(lower, table.row_numbers[lower], tuple(headers), columns, _unmapped(headers, columns),
-                           top=upper)
+        also = _further_narrative_columns(headers, columns, lookup)
+        return HeaderMatch(lower, table.row_numbers[lower], tuple(headers), columns,
+                           _unmapped(headers, columns, also), top=upper, also=also)
     return None
 
 

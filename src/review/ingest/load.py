@@ -34,7 +34,7 @@ from ..schema import (
     join_multi,
 )
 from .checks import check_rows
-from .dates import DateParseError, parse_date
+from .dates import DateParseError, is_unknown_time, parse_date
 from .headers import (
     FIELDS,
     HeaderMatch,
@@ -216,29 +216,41 @@ class _CaseBatch:
 
         report.header_row = None if continued is not None else match.row
         report.columns = {name: match.headers[match.columns[name]] for name in FIELDS if name in match.columns}
+        for name, further in match.also.items():
+            report.notes.append(
+                f"column(s) {', '.join(repr(match.headers[c]) for c in further)} also name {name} "
+                f"(read from {match.headers[match.columns[name]]!r}): their text follows it, under their header"
+            )
         first = match.index if match.top is None else match.top
         if match.top is not None:
             report.notes.append(
                 f"header in two rows ({table.row_numbers[match.top]} and {match.row}): "
                 f"columns read as {', '.join(repr(h) for h in match.headers if h)}"
             )
-        titles = int((~blank_row[:first]).sum())
+        above = np.flatnonzero(~blank_row[:first])
+        dated = _dated_rows_above(table, cells, blank, above, profile, table.row_numbers[first]) if len(above) else []
+        titles = len(above) - len(dated)
         if titles:
             report.notes.append(f"{titles} title row(s) above the header (row {table.row_numbers[first]}) skipped")
         candidates = match.index + 1 + np.flatnonzero(~blank_row[match.index + 1 :])
         not_data = []
         for kind, found in (
+            ("merged-row continuation", _continuations(table, candidates)),
             ("repeated header", _repeated_headers(cells, candidates, match)),
             ("section heading", _section_headings(cells, blank, candidates, match)),
         ):
+            found = [i for i in found if i not in not_data] if not_data else found
             if found:
                 shown = ", ".join(str(row_numbers[i]) for i in found[:MAX_ROWS_IN_NOTE])
                 more = "" if len(found) <= MAX_ROWS_IN_NOTE else f" and {len(found) - MAX_ROWS_IN_NOTE} more"
-                report.notes.append(f"{len(found)} {kind} row(s) skipped (rows {shown}{more})")
+                why = " (every filled cell merged with the row above: part of that row's contact)" if kind.startswith("merged") else ""
+                report.notes.append(f"{len(found)} {kind} row(s) skipped{why} (rows {shown}{more})")
                 not_data += found
         data = np.setdiff1d(candidates, not_data) if not_data else candidates
-        report.rows_read = len(data)
-        report.rows_skipped = len(table.rows) - 1 - len(data)
+        report.rows_read = len(data) + len(dated)
+        report.rows_skipped = len(table.rows) - 1 - len(data) - len(dated)
+        for i, column, reason in dated:
+            report.reject(row_numbers[i], column, reason)
         report.unmapped_columns = [
             key for col, key in match.unmapped.items() if match.headers[col] or not blank[data, col].all()
         ]
@@ -278,7 +290,8 @@ class _CaseBatch:
             return None
         carried = RawTable(file=table.file, sheet=table.sheet, rows=[list(header)] + table.rows,
                            row_numbers=[0] + list(table.row_numbers), hidden=table.hidden,
-                           merged_filled=table.merged_filled, notes=table.notes)
+                           merged_filled=table.merged_filled, notes=table.notes,
+                           continuation_rows=frozenset(i + 1 for i in table.continuation_rows))
         match = detect_header(carried, profile)
         if match is None or match.index != 0:
             return None
@@ -393,6 +406,64 @@ def _cell_array(rows: list[list[object]]) -> np.ndarray:
     return cells
 
 
+def _dated_rows_above(table: RawTable, cells: np.ndarray, blank: np.ndarray, above: np.ndarray,
+                      profile: Profile, header_row: int) -> list[tuple[int, str, str]]:
+    """(row index, column, rejection reason) of the rows above the header that look like contacts: a
+    cell holding a day date beside at least one other filled cell.
+
+    The header is the row naming the most fields, so a sheet holding two tables (2023 under "Date |
+    Details", 2024 under a fuller header below) has its upper table above the header. Those rows are
+    not titles: skipping them would lose contacts without a sign, so each is rejected with its reason
+    (validate fails), naming the upper table's own header when it has one. A title row ("Chronology of
+    Child A", "Printed: 03/04/2024" alone) holds no such date and is still skipped."""
+    dated = []
+    for i in above.tolist():
+        filled = np.flatnonzero(~blank[i])
+        if len(filled) < 2:
+            continue
+        column = next((int(c) for c in filled if _is_day_date(cells[i, c])), None)
+        if column is not None:
+            dated.append((i, column))
+    if not dated:
+        return []
+    top = dated[0][0]  # the upper table's header, if it has one, is above its first dated row
+    upper = RawTable(file=table.file, sheet=table.sheet, rows=table.rows[:top], row_numbers=table.row_numbers[:top])
+    own = detect_header(upper, replace(profile, header_row=None, columns={})) if top else None
+    hint = (
+        f"a second table above the header, with its own header in row {own.row}?"
+        if own is not None
+        else "a second table above the header?"
+    )
+    return [
+        (i, own.headers[column] if own is not None and column < len(own.headers) and own.headers[column]
+         else column_letter(column),
+         f"a dated row above the header row {header_row}: {hint} Move those rows to their own sheet, or below "
+         "the header with the same columns, to read them")
+        for i, column in dated
+    ]
+
+
+def _is_day_date(value) -> bool:
+    """A date cell, or a text cell that reads as a date with a day ("03/04/2023", "c. 3 April 2023")."""
+    if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        return True
+    if not isinstance(value, str) or not any(ch.isdigit() for ch in value):
+        return False
+    try:
+        return parse_date(value).precision in ("day", "approximate")
+    except (DateParseError, TypeError, ValueError, OverflowError):
+        return False
+
+
+def _continuations(table: RawTable, candidates: np.ndarray) -> list[int]:
+    """Rows whose every filled cell is merged with the row above (`RawTable.continuation_rows`): the rest
+    of one contact whose cells span several rows, which filling the merged cells would otherwise turn
+    into several identical contacts."""
+    if not table.continuation_rows:
+        return []
+    return [i for i in candidates.tolist() if i in table.continuation_rows]
+
+
 def _repeated_headers(cells: np.ndarray, candidates: np.ndarray, match: HeaderMatch) -> list[int]:
     """Rows that repeat the header (page breaks, one block per year): the date cell says "Date" again
     and at least half of the other mapped columns repeat their header too."""
@@ -433,6 +504,13 @@ def _section_headings(cells: np.ndarray, blank: np.ndarray, candidates: np.ndarr
     return found
 
 
+class _TimeReason(str):
+    """A rejection reason whose cause is the row's time cell (unreadable, or at odds with the date): the
+    rejection names the time column, where the reviewer has to look."""
+
+    __slots__ = ()
+
+
 class _ColumnBuilder:
     """Turns a sheet's data rows into contact columns, rejecting rows without a readable date or details.
 
@@ -464,35 +542,54 @@ class _ColumnBuilder:
         return _cached_map(function, values, self.caches.setdefault(cache, {}))
 
     def texts(self, name: str, rows: np.ndarray) -> list[str]:
+        """The cells of field `name` in `rows` as text; a narrative field's further columns (`match.also`)
+        follow its first column's text, each on its own line under its header ("Summary: ...")."""
         if name not in self.match.columns:
             return [""] * len(rows)
-        return [v if v.__class__ is str else "" if v is None else _text(v) for v in self.values(name, rows)]
+        out = [v if v.__class__ is str else "" if v is None else _text(v) for v in self.values(name, rows)]
+        for column in self.match.also.get(name, ()):
+            header = self.match.headers[column]
+            for k, value in enumerate(self.cells[rows, column].tolist()):
+                more = _text(value).strip()
+                if more:
+                    out[k] = f"{out[k]}\n{header}: {more}" if out[k] else f"{header}: {more}"
+        return out
 
     def build(self, data: np.ndarray, blank: np.ndarray, out: dict[str, list]) -> int:
         """Reject the data rows without a readable date or details; append the fields of the others to
         `out` (CONTACT_COLUMNS -> list); return how many were accepted."""
         report, match = self.report, self.match
         row_numbers = np.asarray(self.table.row_numbers)[data]
-        date_header = match.header_of("date")
+        date_header, time_header = match.header_of("date"), match.header_of("time")
         dates = self.cells[data, match.columns["date"]].tolist()
-        parsed = self._parse_dates(self.values("date", data), self.values("time", data))
+        times = self.values("time", data)
+        parsed = self._parse_dates(self.values("date", data), times)
         not_details = {match.columns.get(n) for n in NOT_DETAILS}
         detail_columns = [c for c in range(self.cells.shape[1]) if c not in not_details]
         has_details = (~blank[np.ix_(data, detail_columns)]).any(axis=1) if detail_columns else np.zeros(len(data), bool)
-        rejected = [result.__class__ is str for result in parsed]  # no date (None) or unreadable
+        rejected = [isinstance(result, str) for result in parsed]  # no date (None) or unreadable
         if any(rejected) or not has_details.all():
             keep = []
             for k, (value, result) in enumerate(zip(dates, parsed)):
                 if value is None:
                     report.reject(int(row_numbers[k]), date_header, NO_DATE_REASON)
                 elif rejected[k]:
-                    report.reject(int(row_numbers[k]), date_header, result)
+                    column = time_header if isinstance(result, _TimeReason) else date_header
+                    report.reject(int(row_numbers[k]), column, result)
                 elif not has_details[k]:
                     report.reject(int(row_numbers[k]), None, NO_DETAILS_REASON)
                 else:
                     keep.append(k)
         else:
             keep = range(len(parsed))
+        unknown = [int(row_numbers[k]) for k in keep if is_unknown_time(times[k])] if time_header is not None else []
+        if unknown:
+            shown = ", ".join(map(str, unknown[:MAX_ROWS_IN_NOTE]))
+            more = "" if len(unknown) <= MAX_ROWS_IN_NOTE else f" and {len(unknown) - MAX_ROWS_IN_NOTE} more"
+            report.notes.append(
+                f"{len(unknown)} row(s) say the time is not known in column {time_header!r} (rows {shown}{more}): "
+                "read with the time not known"
+            )
         if not keep:
             return 0
         if len(keep) < len(parsed):
@@ -579,6 +676,8 @@ class _ColumnBuilder:
             result = parse_date(value, time_value)
         except DateParseError as exc:
             result = str(exc) or f"unreadable date {_shown(value)}"
+            if exc.field == "time":
+                result = _TimeReason(result)
         if key is not None:
             self._dates[key] = result
         return result
@@ -590,7 +689,7 @@ class _ColumnBuilder:
         out = []
         for value, time_value, row in zip(self.values("date_end", rows), self.values("time_end", rows), row_numbers):
             result = pd.NaT if value is None else self._parse_date(value, time_value)
-            if result.__class__ is str:
+            if isinstance(result, str):
                 self.report.warn(row, header, f"end date left empty: {result}")
                 result = pd.NaT
             out.append(result if result is pd.NaT else result.date)

@@ -852,9 +852,11 @@ def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec, parts: _Xlsx
             if suffix_kind != kind:
                 table.notes.append(f"read as {kind} (what the file holds), not as its {path.suffix or 'missing'} suffix says")
             if ranges:
-                filled = fill_merged(table.rows, ranges, used_columns)
+                continuations: set[int] = set()
+                filled = fill_merged(table.rows, ranges, used_columns, continuations)
                 if filled:
                     table.merged_filled = True
+                    table.continuation_rows = frozenset(continuations)
                     table.notes.append(f"{filled} merged cell range(s) filled from their top-left cell")
             tables.append(table)
         return tables
@@ -895,15 +897,21 @@ def _blank_cells_to_none(rows: list[list[object]]) -> list[list[object]]:
     return [[None if v == "" or (v.__class__ is str and v.isspace()) else v for v in row] for row in rows]
 
 
-def fill_merged(rows: list[list[object]], ranges, used_columns: tuple[int, int] | None = None) -> int:
+def fill_merged(rows: list[list[object]], ranges, used_columns: tuple[int, int] | None = None,
+                continuations: set[int] | None = None) -> int:
     """Give every cell of each merged range ((r0, c0), (r1, c1)) (0-based, inclusive) its top-left value.
 
     A one-row range spanning every used column (`used_columns`, first and last) is a banner ("2023",
     "Health visiting"): it keeps its text in its first cell only, so the row reads as a heading, not as
     a contact with the same text in every field. Returns how many ranges were filled. Rows are padded
     when a range reaches past a short row.
+
+    `continuations`, when given, receives the rows whose every filled cell was filled from a range
+    merged down from a row above: one contact merged over several rows, not several identical contacts
+    (a date merged over two contacts leaves the second its own cells, so it is not one).
     """
     filled = 0
+    from_above: dict[int, set[int]] = {}
     for (r0, c0), (r1, c1) in ranges:
         if r0 >= len(rows):
             continue
@@ -919,7 +927,13 @@ def fill_merged(rows: list[list[object]], ranges, used_columns: tuple[int, int] 
                 row.extend([None] * (c1 + 1 - len(row)))
             for c in range(c0, c1 + 1):
                 row[c] = value
+            if r > r0:
+                from_above.setdefault(r, set()).update(range(c0, c1 + 1))
         filled += 1
+    if continuations is not None:
+        for r, columns in from_above.items():
+            if all(c in columns for c, v in enumerate(rows[r]) if v is not None):
+                continuations.add(r)
     return filled
 
 
@@ -1028,11 +1042,16 @@ def read_csv(path: Path, rel: str) -> RawTable:
     text, encoding = decode_text(data, rel)
     delimiter = sniff_delimiter(text)
     notes = [f"csv: encoding {encoding}, delimiter {_delimiter_name(delimiter)}"]
+    # a narrative cell may be long (xlsx has no limit either); the file size limit bounds it
+    if csv.field_size_limit() < len(text) + 1:
+        csv.field_size_limit(len(text) + 1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True)
     try:
         rows = [[cell if cell.strip() else None for cell in record] for record in reader]
     except csv.Error as exc:
         raise IngestError(f"the CSV file cannot be parsed ({exc})", file=rel, row=reader.line_num) from None
+    if "\n" in text and any("\n" in cell for row in rows for cell in row if cell is not None):
+        _check_unclosed_quotes(rows, text, delimiter, rel)
     # empty fields past the last column holding a value say nothing (and a line of 100,000 commas would
     # widen every row): cut there, rows shorter than that keep their length
     width = max((max((i for i, v in enumerate(row) if v is not None), default=-1) + 1 for row in rows), default=0)
@@ -1045,6 +1064,68 @@ def read_csv(path: Path, rel: str) -> RawTable:
             file=rel,
         )
     return RawTable(rel, "", rows, list(range(1, len(rows) + 1)), notes=notes)
+
+
+def _check_unclosed_quotes(rows: list[list[str | None]], text: str, delimiter: str, rel: str) -> None:
+    """Raise IngestError at the record whose quoted cell swallowed the records after it.
+
+    A cell that starts with a quote which is never closed runs on to the next quote, or to the end of
+    the file: the lines in between, records of their own, become one cell's text and would be accepted
+    as one contact. A quoted cell may hold line breaks (a long narrative), so a cell is taken to have
+    swallowed records when one of its later lines reads as a whole record (as many fields as most
+    records, one a day date), or when the file ends inside it."""
+    from .dates import DateParseError, parse_date
+
+    counts: dict[int, int] = {}
+    for row in rows:
+        counts[len(row)] = counts.get(len(row), 0) + 1
+    width = max(counts, key=lambda n: (counts[n], n))
+
+    def is_record(line: str) -> bool:
+        fields = next(csv.reader([line], delimiter=delimiter), [])
+        if len(fields) != width or width < 2:
+            return False
+        for value in fields:
+            if any(ch.isdigit() for ch in value):
+                try:
+                    if parse_date(value.strip()).precision in ("day", "approximate"):
+                        return True
+                except (DateParseError, TypeError, ValueError, OverflowError):
+                    continue
+        return False
+
+    last_multiline = None
+    for number, row in enumerate(rows, start=1):
+        for column, cell in enumerate(row):
+            if cell is None or "\n" not in cell:
+                continue
+            last_multiline = (number, column)
+            swallowed = [line for line in cell.splitlines()[1:] if is_record(line)]
+            if swallowed:
+                raise IngestError(
+                    f"a quote (\") opens this cell and is not closed where the line ends, so the next "
+                    f"{len(swallowed)} record(s) were read into it (the first: {swallowed[0][:60]!r}): remove "
+                    "the stray quote, or close it, and save again",
+                    file=rel, row=number, column=_column_name(column),
+                )
+    if last_multiline is not None:
+        try:
+            for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+                pass
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                raise IngestError(
+                    "a quote (\") opens this cell and is never closed: every line after it to the end of "
+                    "the file was read into it; remove the stray quote, or close it, and save again",
+                    file=rel, row=last_multiline[0], column=_column_name(last_multiline[1]),
+                ) from None
+
+
+def _column_name(index: int) -> str:
+    """0 -> 'A': a csv column as a spreadsheet program shows it."""
+    from .headers import column_letter
+
+    return column_letter(index)
 
 
 def decode_text(data: bytes, rel: str = "") -> tuple[str, str]:
@@ -1066,10 +1147,35 @@ def decode_text(data: bytes, rel: str = "") -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    mixed = _mixed_utf8(data)
+    if mixed is not None:
+        return mixed
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "latin-1"
+
+
+def _mixed_utf8(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) of a UTF-8 file with a few lines in cp1252 (a line pasted from a Windows
+    program), decoded line by line; None when no line holds UTF-8 beyond ASCII (a cp1252 file).
+
+    Decoding the whole file as cp1252 would turn every UTF-8 "Zoë" into "ZoÃ«" without a sign; the
+    encoding returned names the lines read as cp1252, for the report's note."""
+    lines = data.split(b"\n")
+    decoded, fallback, utf8 = [], [], False
+    for number, line in enumerate(lines, start=1):
+        try:
+            text = line.decode("utf-8")
+            utf8 = utf8 or not line.isascii()
+        except UnicodeDecodeError:
+            text = line.decode("cp1252", errors="replace")
+            fallback.append(number)
+        decoded.append(text)
+    if not utf8:
+        return None
+    shown = ", ".join(map(str, fallback[:10])) + (f" and {len(fallback) - 10} more" if len(fallback) > 10 else "")
+    return "\n".join(decoded), f"utf-8, but line(s) {shown} are not UTF-8 and were read as cp1252 (mixed encodings: check the text of those lines)"
 
 
 def sniff_delimiter(text: str) -> str:

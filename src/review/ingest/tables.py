@@ -20,3 +20,6 @@ class RawTable:
     hidden: bool = False
     merged_filled: bool = False
     notes: list[str] = field(default_factory=list)  # reader observations (encoding, delimiter, formulas...)
+    #: positions in `rows` whose every filled cell comes from a cell merged down from the row above: the
+    #: rest of that row's contact (a narrative given room over several rows), not a contact of its own
+    continuation_rows: frozenset[int] = frozenset()
