@@ -91,6 +91,12 @@ def _cp_marker(text: str) -> int:
     return 1 if any(_has_word(text, w) for w in CP_PLAN_KEYWORDS["start"]) else 0
 
 
+def _end_of_review(case: dict):
+    """The date of death or the review date, whichever is earlier (None when neither)."""
+    known = [d for d in (case.get("date_of_death"), case.get("review_date")) if d is not None]
+    return min(known) if known else None
+
+
 def _sort_key(r: dict):
     day = r["date"]
     seq = r.get("sequence")
@@ -186,7 +192,7 @@ def _link_events(rows: list[dict]) -> None:
 
 def _periods(rows: list[dict], case: dict) -> None:
     """on_cp_plan and in_hospital for every row."""
-    review_end = case.get("date_of_death") or case.get("review_date")
+    review_end = _end_of_review(case)
     if review_end is None:
         dated = [r["_day"] for r in rows if r["_day"] is not None]
         review_end = max(dated) if dated else None
@@ -266,7 +272,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     tl = timeline
     for pos, r in enumerate(tl):
         r["_pos"] = pos
-    review_end = case.get("review_date") or case.get("date_of_death")
+    review_end = _end_of_review(case)
     if review_end is None:
         review_end = max((r["_day"] for r in tl if r["_day"] is not None), default=None)
     flags = []
@@ -500,9 +506,12 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if action is None or action["_day"] > deadline:
                 flags.append(_flag("assessment_wait", r, deadline, action))
 
-    # one flag per flag id, like the package
+    # one flag per flag id, like the package; none triggered, or due, after the child's death
+    death = case.get("date_of_death")
     out, ids = [], set()
     for f in flags:
+        if death is not None and (f["trigger_date"] > death or (f["expected_by"] is not None and f["expected_by"] > death)):
+            continue
         if f["flag_id"] not in ids:
             ids.add(f["flag_id"])
             out.append(f)

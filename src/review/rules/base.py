@@ -280,24 +280,35 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     tl["_group"] = tl["event_group"].where(tl["event_group"] != "", tl["event_id"])
     tl["_gcode"] = _group_codes(tl, codes)
 
-    # review end per case: the case's review date / date of death, else its last contact
+    # review end per case: the child's date of death or the review date, whichever is earlier (as the
+    # timeline closes a plan), else the case's last contact; the date of death also bounds every flag
+    # (`censor_after_death`)
     last = tl.groupby("_case")["_end"].max().reindex(range(len(case_ids)))
+    deaths = np.full(len(case_ids), np.datetime64("NaT"), dtype="datetime64[ns]")
     if case is not None:
         ends = []
         last_days = last.to_numpy(dtype="datetime64[ns]")  # positional reads, not one .iloc per case
         stamps: dict = {}  # many cases share a review date: each distinct date / text converted once
+
+        def stamp(value):
+            if not value:
+                return None
+            if isinstance(value, (str, dt.date)):
+                if value not in stamps:
+                    stamps[value] = pd.Timestamp(value).normalize()
+                return stamps[value]
+            return pd.Timestamp(value).normalize()
+
         for code, case_id in enumerate(case_ids):
-            fixed = _case_attr(case, case_id, "review_date") or _case_attr(case, case_id, "date_of_death")
-            if not fixed:
-                ends.append(last_days[code])
-            elif isinstance(fixed, (str, dt.date)):
-                if fixed not in stamps:
-                    stamps[fixed] = pd.Timestamp(fixed)
-                ends.append(stamps[fixed])
-            else:
-                ends.append(pd.Timestamp(fixed))
+            review = stamp(_case_attr(case, case_id, "review_date"))
+            death = stamp(_case_attr(case, case_id, "date_of_death"))
+            if death is not None:
+                deaths[code] = death.to_datetime64()
+            fixed = [d for d in (review, death) if d is not None]
+            ends.append(min(fixed) if fixed else last_days[code])
         last = pd.Series(ends, dtype="datetime64[ns]")
     tl["_review_end"] = last.to_numpy(dtype="datetime64[ns]")[codes] if len(tl) else tl["_day"]
+    tl["_death"] = deaths[codes]
 
     # age and mobility: from the timeline, else from case.yml
     age = tl["age_days"].astype("Float64")
@@ -316,7 +327,8 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     tl["_age_days"] = age
     tl["_dob"] = _minus_days(tl["_day"], age)
     tl["_mobile"] = mobile
-    return Context(timeline=tl, settings=settings, case_ids=pd.Index(case_ids, dtype=tl["case_id"].dtype))
+    ids = pd.Index(case_ids, dtype=tl["case_id"].dtype)
+    return Context(timeline=tl, settings=settings, case_ids=ids, extra={"deaths": pd.Series(deaths, index=ids)})
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -676,6 +688,18 @@ def deadline_rows(triggers: pd.DataFrame, response: pd.DataFrame, expected_actio
     }
     # one frame from its columns (setting them one by one on an empty frame copied the block each time)
     return pd.DataFrame(columns, index=index)
+
+
+def censor_after_death(ctx: Context, flags: pd.DataFrame) -> pd.DataFrame:
+    """`flags` without those a child's death makes meaningless: a flag whose trigger came after the date of
+    death (the child-death response is not a child protection expectation), or whose deadline fell after
+    it (the time to act had not run out while the child was alive)."""
+    deaths = ctx.extra.get("deaths")
+    if flags.empty or deaths is None or not deaths.notna().any():
+        return flags
+    death = flags["case_id"].map(deaths).astype("datetime64[ns]")
+    after = (flags["trigger_date"] > death) | (flags["expected_by"] > death)
+    return flags[~after.fillna(False).to_numpy(dtype=bool)]
 
 
 def flag_id(rule_id: str, trigger_event_id: str, variant: str = "") -> str:

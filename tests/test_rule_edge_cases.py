@@ -1,0 +1,82 @@
+"""Edge cases of the rules found by adversarial QA: the end of the review when the child died, attended
+appointments that mention a missed one, "no further action" in free text, negated assessment requests,
+partial-date concerns, configuration values, and explanation texts."""
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from review.config import CaseConfig
+from review.rules import detect, load_rules
+from review.rules.testing import make_timeline
+from review.timeline import _case_dates, CaseDates
+
+RULES = load_rules()
+CSC = {"agency": "Children's Social Care", "agency_kind": "social care"}
+GP = {"agency": "GP", "agency_kind": "health"}
+
+
+def flags_of(rule_id, rows, case=None, **kw):
+    return detect(make_timeline(rows, **kw), case, RULES, only=[rule_id])
+
+
+def config(death=None, review=None, dob="2023-01-01"):
+    day = lambda d: pd.Timestamp(d).date() if d else None  # noqa: E731
+    return CaseConfig(case_dir=".", case_id="C1", date_of_birth=day(dob), date_of_death=day(death),
+                      review_date=day(review))
+
+
+# --- A6: the end of the review is the date of death when the child died --------------------------------
+def request(date):
+    return {"date": date, "contact_type": "referral_decision", **CSC, "description": "single assessment to be completed"}
+
+
+def test_assessment_wait_ends_at_death_not_at_the_later_review_date():
+    rows = [request("2023-03-01")]
+    assert flags_of("assessment_wait", rows, config(death="2023-03-20", review="2024-01-15")).empty
+    # without the death the 42 days ran out before the review date: a flag
+    assert len(flags_of("assessment_wait", rows, config(review="2024-01-15"))) == 1
+
+
+def test_review_end_is_the_earlier_of_death_and_review_date_in_timeline_and_rules():
+    death, review = dt.date(2023, 3, 20), dt.date(2024, 1, 15)
+    for case in (config(death="2023-03-20", review="2024-01-15"), config(death="2024-01-15", review="2023-03-20")):
+        assert _case_dates(case, ["C1"])["review_end"][0] == min(death, review)
+    table = pd.DataFrame({"case_id": ["A", "B", "C"], "date_of_birth": pd.to_datetime(["2023-01-01"] * 3),
+                          "date_of_death": pd.to_datetime(["2023-03-20", None, "2024-02-01"]),
+                          "review_date": pd.to_datetime(["2024-01-15", "2024-01-15", "2024-01-15"])})
+    ends = CaseDates(table).take(["A", "B", "C"])["review_end"]
+    assert [str(d) for d in ends] == ["2023-03-20", "2024-01-15", "2024-01-15"]
+
+
+def test_strategy_discussion_after_death_expects_no_conference():
+    rows = [{"date": "2023-03-16", "agency": "Police", "agency_kind": "police", "contact_type": "strategy_discussion",
+             "escalation": "strategy_discussion"}]
+    case = config(death="2023-03-15", review="2024-01-15")
+    assert flags_of("strategy_no_conference", rows, case).empty
+    assert len(flags_of("strategy_no_conference", rows, config(review="2024-01-15"))) == 1
+
+
+def test_deadline_after_death_is_not_missed_but_one_before_it_is():
+    rows = [{"date": "2023-03-01", "agency": "Police", "agency_kind": "police", "contact_type": "strategy_discussion",
+             "escalation": "strategy_discussion"}]
+    # 15 working days from 1 Mar 2023 is 22 Mar 2023
+    assert flags_of("strategy_no_conference", rows, config(death="2023-03-21", review="2024-01-15")).empty
+    flags = flags_of("strategy_no_conference", rows, config(death="2023-03-22", review="2024-01-15"))
+    assert list(flags["expected_by"]) == [pd.Timestamp("2023-03-22")]
+
+
+def test_injury_on_the_day_of_death_can_still_be_flagged():
+    rows = [{"date": "2023-03-15", "agency": "Hospital", "contact_type": "ae_attendance", "concerns": "bruising"}]
+    flags = flags_of("nonmobile_injury", rows, config(death="2023-03-15", review="2024-01-15"))
+    assert len(flags) == 1
+
+
+def test_contact_after_death_does_not_trigger_child_not_seen():
+    rows = [
+        {"date": "2023-01-02", "child_seen": True, "concerns": "neglect", "open_concerns": "neglect"},
+        {"date": "2023-03-15", "contact_type": "phone_call", **CSC, "child_seen": False, "open_concerns": "neglect"},
+    ]
+    assert len(flags_of("child_not_seen", rows, config(review="2024-01-15"))) >= 1
+    assert flags_of("child_not_seen", rows, config(death="2023-03-01", review="2024-01-15")).query(
+        "trigger_date > '2023-03-01'").empty
