@@ -381,7 +381,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
 
         def is_missed(x):
             return (x.get("contact_type") == "was_not_brought" or "was_not_brought" in x["_tags"]) \
-                and x.get("agency_kind") in q["agency_kinds"]
+                and x.get("agency_kind") in q["agency_kinds"] and x.get("child_seen") is not True
 
         events = _first_per_group([r for r in tl if is_missed(r)])
         for r in events:
@@ -389,7 +389,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 continue
             deadline = r["_day"] + dt.timedelta(days=q["follow_up_within_days"])
             action = _first(tl, r["_day"], lambda x: x.get("agency") == r.get("agency") and (
-                (x.get("child_seen") is True and not is_missed(x)) or esc(x) != ""))
+                x.get("child_seen") is True or esc(x) != ""))
             if action is not None and action["_day"] <= deadline:
                 continue
             lo = r["_day"] - dt.timedelta(days=q["window_days"])

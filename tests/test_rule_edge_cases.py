@@ -80,3 +80,27 @@ def test_contact_after_death_does_not_trigger_child_not_seen():
     assert len(flags_of("child_not_seen", rows, config(review="2024-01-15"))) >= 1
     assert flags_of("child_not_seen", rows, config(death="2023-03-01", review="2024-01-15")).query(
         "trigger_date > '2023-03-01'").empty
+
+
+# --- A1: a contact at which the child was seen is not a missed appointment ----------------------------
+def wnb(date, **kw):
+    return {"date": date, **GP, "contact_type": "was_not_brought", "concerns": "was_not_brought", "child_seen": False, **kw}
+
+
+def test_attended_appointment_mentioning_the_missed_one_is_the_follow_up():
+    rows = [wnb("2023-03-01"),
+            {"date": "2023-03-08", **GP, "contact_type": "gp_appointment", "concerns": "was_not_brought",
+             "child_seen": True, "description": "Mother apologised that he was not brought last week."}]
+    assert flags_of("was_not_brought", rows).empty
+
+
+def test_two_attended_visits_tagged_was_not_brought_are_no_pattern():
+    seen = {"contact_type": "gp_appointment", "child_seen": True, "description": "Father requested paternity DNA test."}
+    rows = [wnb("2023-03-01", **seen), wnb("2023-03-20", **seen)]
+    assert flags_of("was_not_brought", rows).empty
+
+
+def test_two_missed_appointments_still_flag_and_unknown_seen_counts_as_missed():
+    rows = [wnb("2023-03-01"), wnb("2023-03-20", child_seen=pd.NA)]
+    flags = flags_of("was_not_brought", rows)
+    assert len(flags) == 1 and "2 appointments" in flags.iloc[0]["explanation"]

@@ -36,7 +36,10 @@ _COLUMNS = [
 def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     """2+ WNB to health in 90 days, no follow-up by that agency in 14 days (local WNB protocols)."""
     tl = ctx.timeline
-    missed = (ctx.types(["was_not_brought"]) | ctx.tags(["was_not_brought"])) & ctx.kinds(params["agency_kinds"])
+    seen = (tl["child_seen"] == True).fillna(False).astype(bool)  # noqa: E712
+    # a contact at which the child was seen is not a missed appointment, whatever its text mentions (an
+    # earlier one it follows up, a "DNA test"): it can be the follow-up
+    missed = (ctx.types(["was_not_brought"]) | ctx.tags(["was_not_brought"])) & ctx.kinds(params["agency_kinds"]) & ~seen
     events = first_per_group(rows_of(ctx, missed, _COLUMNS))
     triggers = events[events["_exact"]].copy()
     if triggers.empty:
@@ -45,7 +48,7 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     triggers["anchor"] = triggers["_day"]
     triggers["deadline"] = triggers["_day"] + params["follow_up_within_days"] * DAY
     triggers["lo"] = triggers["_day"] - params["window_days"] * DAY
-    follow_up = ((tl["child_seen"] == True).fillna(False).astype(bool) & ~missed) | ctx.escalations()  # noqa: E712
+    follow_up = seen | ctx.escalations()
     response = first_response(ctx, triggers, follow_up, same_agency=True)
     triggers = triggers.join(response)
     triggers = triggers[~triggers["timely"]]
