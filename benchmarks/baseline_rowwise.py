@@ -9,7 +9,8 @@ rules as the package (review.timeline, review.rules.*) with the same rules.yml p
   LINK_GROUPS, different agencies, dates <= 1 day apart, linked transitively, group = smallest event_id),
   child protection plan periods (the same CP_PLAN_KEYWORDS, one regex search per keyword) and hospital
   periods;
-* rules: the same triggers, windows, responses (the first response on or after the anchor), working days
+* rules: the same triggers (an assessment request, and social care's "no further action", read from each
+  row's text by the package's own scalar `review.rules.base._mentioned`), windows, responses (the first response on or after the anchor), working days
   with England bank holidays (the `holidays` package, one day at a time), one flag per event group, the
   same delay_days and the same flag ids (rule, trigger event, variant).
 
@@ -33,6 +34,7 @@ from pathlib import Path
 import holidays
 from rapidfuzz import fuzz, utils
 
+from review.rules.base import _mentioned  # a keyword mentioned and not negated, in one text
 from review.timeline import CP_PLAN_KEYWORDS, LINK_GROUPS, LINKABLE_PRECISIONS
 
 PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3}
@@ -369,8 +371,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if later is not None and later["_day"] <= deadline:
                 continue
             if q["closure_ends_requirement"]:
-                closed = _first(tl, r["_day"], lambda x: x.get("agency_kind") == "social care"
-                                and x.get("contact_type") == "case_closure")
+                closed = _first(tl, r["_day"], lambda x: x.get("agency_kind") == "social care" and (
+                    x.get("contact_type") == "case_closure" or _mentioned(
+                        _text(x.get("description")) + " . " + _text(x.get("action")),
+                        q["closure_keywords"], tuple(q["closure_negations"]))))
                 if closed is not None and closed["_day"] <= deadline:
                     continue
             flags.append(_flag("strategy_no_conference", r, deadline, action))
@@ -495,7 +499,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         for r in tl:
             text = _text(r.get("description")) + " . " + _text(r.get("action"))
             if (r.get("contact_type") in q["request_contact_types"] and r["_exact"]
-                    and any(re.search(r"\b" + re.escape(w), text, re.IGNORECASE) for w in words)):
+                    and _mentioned(text, words, tuple(q["request_negations"]))):
                 deadline = r["_day"] + dt.timedelta(days=q["max_days"])
                 if review_end is not None and deadline < review_end:
                     trig.append((r, deadline))

@@ -104,3 +104,44 @@ def test_two_missed_appointments_still_flag_and_unknown_seen_counts_as_missed():
     rows = [wnb("2023-03-01"), wnb("2023-03-20", child_seen=pd.NA)]
     flags = flags_of("was_not_brought", rows)
     assert len(flags) == 1 and "2 appointments" in flags.iloc[0]["explanation"]
+
+
+# --- A8: "no further action" recorded by social care ends the conference requirement -------------------
+def strategy(date="2023-03-01"):
+    return {"date": date, "agency": "Police", "agency_kind": "police", "contact_type": "strategy_discussion",
+            "escalation": "strategy_discussion"}
+
+
+@pytest.mark.parametrize("text, flagged", [
+    ("Section 47 concluded: concerns not substantiated. No further action. NFA - case closed.", False),
+    ("Outcome of enquiries: NFA.", False),
+    ("Enquiry complete; case closed to children's social care.", False),
+    ("NFA not agreed by the team manager; enquiries continue.", True),
+    ("Section 47 enquiries continue; conference to be arranged.", True),
+])
+def test_no_further_action_in_the_text_of_a_social_care_row(text, flagged):
+    rows = [strategy(), {"date": "2023-03-10", "contact_type": "s47_enquiry", **CSC, "description": text}]
+    assert (len(flags_of("strategy_no_conference", rows)) == 1) is flagged
+
+
+def test_no_further_action_by_another_agency_or_after_the_deadline_does_not_end_it():
+    police_nfa = {"date": "2023-03-10", "agency": "Police", "agency_kind": "police", "contact_type": "other",
+                  "description": "No further action by police."}
+    late_nfa = {"date": "2023-04-20", "contact_type": "s47_enquiry", **CSC, "description": "No further action."}
+    assert len(flags_of("strategy_no_conference", [strategy(), police_nfa])) == 1
+    assert len(flags_of("strategy_no_conference", [strategy(), late_nfa])) == 1
+
+
+# --- A9: a text saying no assessment is needed is not an assessment request ----------------------------
+@pytest.mark.parametrize("text, flagged", [
+    ("No further action: threshold for assessment not met, no assessment required.", False),
+    ("Assessment is not needed at this time.", False),
+    ("No need for an assessment.", False),
+    ("Referral accepted: single assessment to be completed.", True),
+    ("Assessments to be arranged by the locality team.", True),
+    ("No assessment required for the sibling; child and family assessment for Kai to be completed.", True),
+])
+def test_negated_assessment_is_no_request(text, flagged):
+    rows = [{"date": "2023-03-01", "contact_type": "referral_decision", **CSC, "description": text},
+            {"date": "2023-06-01", "contact_type": "phone_call", **CSC}]
+    assert (len(flags_of("assessment_wait", rows)) == 1) is flagged

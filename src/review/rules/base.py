@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import weakref
 from dataclasses import dataclass, field
 from typing import Callable
@@ -18,8 +19,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..config import package_data
 from ..schema import FLAG_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame
 from ..timeline import _codes
+from ..vocab import Phrases, compile_vocab, normalise_text
 
 DAY = pd.Timedelta(days=1)
 PARTIAL_PRECISIONS = ("month", "year", "approximate")
@@ -117,6 +120,66 @@ class Context:
 
     def kinds(self, agency_kinds) -> pd.Series:
         return self._isin("agency_kind", agency_kinds)
+
+
+_VOCABS: dict = {}  # extra post-negation cues -> (the vocabulary mapping, kept alive, and its compiled form)
+
+
+def _negating_vocab(negations: tuple):
+    """The package vocabulary (its negation cues, pseudo-negations and clause breaks) compiled with
+    `negations` added to its post-negation cues."""
+    if negations not in _VOCABS:
+        raw = package_data("vocab.yml")
+        raw["negation_post_cues"] = list(raw.get("negation_post_cues") or []) + list(negations)
+        _VOCABS[negations] = (raw, compile_vocab(raw))
+    return _VOCABS[negations][1]
+
+
+def _mentioned(text: str, keywords: list, negations: tuple) -> bool:
+    """Does `text` mention one of `keywords` (normalised: whole words from their start, so "assessment"
+    matches "assessments") at least once without a negation (review.vocab's rules: "no assessment
+    required", "NFA not agreed")? A mention the word lists cannot place is taken as a mention."""
+    vocab = _negating_vocab(negations)
+    tokens = vocab.tokens(text)
+    joined = " ".join(tokens)
+    found = set()
+    for keyword in keywords:
+        words = normalise_text(keyword)
+        if words:
+            found.update(re.findall(r"(?<!\S)" + re.escape(words) + r"\S*", joined))
+    if not found:
+        return False
+    return bool(vocab.find(text, Phrases(found)))
+
+
+def text_mentions(ctx: Context, mask, keywords, negations=()) -> pd.Series:
+    """Rows of `mask` whose description or action mentions one of `keywords`, not negated (`_mentioned`;
+    `negations` are extra post-negation cues such as "not required"). Each distinct (description, action)
+    pair is read once, and only when a cheap search finds a keyword's last word in it."""
+    tl = ctx.timeline
+    out = np.zeros(len(tl), dtype=bool)
+    keywords = [str(k) for k in keywords if normalise_text(k)]
+    pos = np.flatnonzero(np.asarray(mask, dtype=bool))
+    if not keywords or not len(pos):
+        return pd.Series(out, index=tl.index)
+    d_codes, d_uniques = ctx._coded("description")
+    a_codes, a_uniques = ctx._coded("action")
+    pair = d_codes[pos].astype("int64") * (len(a_uniques) + 1) + a_codes[pos]
+    inverse, distinct = pd.factorize(pair)
+    first = pos[np.unique(inverse, return_index=True)[1]]  # a row of each distinct pair, in code order
+    text = (pd.Series(np.append(d_uniques, "")[d_codes[first]], dtype=object).fillna("").astype(str) + " . "
+            + pd.Series(np.append(a_uniques, "")[a_codes[first]], dtype=object).fillna("").astype(str))
+    # each keyword's last normalised word is in the text (apostrophes dropped, any case) wherever the
+    # keyword is
+    stems = sorted({normalise_text(k).split()[-1] for k in keywords if normalise_text(k)})
+    maybe = (text.str.replace(r"['’‘]", "", regex=True)
+             .str.contains("(?i)" + "|".join(re.escape(s) for s in stems), regex=True).to_numpy(dtype=bool))
+    hits = np.zeros(len(text), dtype=bool)
+    negations = tuple(negations)
+    for i in np.flatnonzero(maybe):
+        hits[i] = _mentioned(text.iat[i], keywords, negations)
+    out[pos] = hits[inverse]
+    return pd.Series(out, index=tl.index)
 
 
 def _period_bounds(day: pd.Series, precision: pd.Series, span_days: int) -> tuple[pd.Series, pd.Series]:
