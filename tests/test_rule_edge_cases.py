@@ -145,3 +145,34 @@ def test_negated_assessment_is_no_request(text, flagged):
     rows = [{"date": "2023-03-01", "contact_type": "referral_decision", **CSC, "description": text},
             {"date": "2023-06-01", "contact_type": "phone_call", **CSC}]
     assert (len(flags_of("assessment_wait", rows)) == 1) is flagged
+
+
+# --- B1: age display counts a month on the birth day clamped to the month's end (as DateOffset) ---------
+@pytest.mark.parametrize("dob, day, display", [
+    ("2023-01-31", "2023-02-27", "0m 27d"),
+    ("2023-01-31", "2023-02-28", "1m 0d"),
+    ("2023-01-31", "2023-03-01", "1m 1d"),
+    ("2023-01-31", "2023-03-31", "2m 0d"),
+    ("2023-03-31", "2023-04-30", "1m 0d"),
+    ("2020-02-29", "2021-02-28", "1y 0m 0d"),
+    ("2020-02-29", "2022-02-28", "2y 0m 0d"),
+    ("2020-02-29", "2024-02-28", "3y 11m 30d"),
+    ("2020-02-29", "2024-02-29", "4y 0m 0d"),
+])
+def test_age_display_uses_the_clamped_month(dob, day, display):
+    import numpy as np
+
+    from review.timeline import child_ages
+
+    _, text = child_ages(np.array([day], dtype="datetime64[D]"), np.datetime64(dob))
+    assert text[0] == display
+    # the same convention as the rules' calendar months (pd.DateOffset)
+    months = int(display.split("y ")[0]) * 12 + int(display.split("y ")[-1].split("m")[0]) if "y" in display \
+        else int(display.split("m")[0])
+    assert pd.Timestamp(dob) + pd.DateOffset(months=months) <= pd.Timestamp(day)
+    assert pd.Timestamp(dob) + pd.DateOffset(months=months + 1) > pd.Timestamp(day)
+
+
+def test_injury_on_the_second_birthday_of_a_leap_day_child_is_shown_as_two_years():
+    rows = [{"date": "2022-02-28", "agency": "Hospital", "contact_type": "ae_attendance", "concerns": "bruising"}]
+    assert flags_of("injury_not_escalated", rows, dob="2020-02-29").empty  # two years old by DateOffset

@@ -492,9 +492,12 @@ def _ages(days: np.ndarray, birth: np.ndarray, which: np.ndarray) -> tuple[pd.ar
     month_start = np.arange(lo, hi + 1).astype("datetime64[M]").astype("datetime64[D]").astype("int64")
     bm = b_month[which]
     # completed months: calendar months between the birth month and this month, less one when this
-    # day of month is before the birth day of month (both 0-based)
+    # day of month is before the birth day of month clamped to this month's last day (all 0-based): born
+    # on 31 January, a month old on 28 February
     months = month - bm
-    months -= (day - month_start[month - lo]) < b_dom[which]
+    this_start = month_start[month - lo]
+    last_dom = month_start[month - lo + 1] - this_start - 1
+    months -= (day - this_start) < np.minimum(b_dom[which], last_dom)
     np.maximum(months, 0, out=months)
     # the last monthly anniversary on or before the day: the birth day of month in month bm + months,
     # clamped to that month's last day
