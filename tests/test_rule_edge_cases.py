@@ -176,3 +176,72 @@ def test_age_display_uses_the_clamped_month(dob, day, display):
 def test_injury_on_the_second_birthday_of_a_leap_day_child_is_shown_as_two_years():
     rows = [{"date": "2022-02-28", "agency": "Hospital", "contact_type": "ae_attendance", "concerns": "bruising"}]
     assert flags_of("injury_not_escalated", rows, dob="2020-02-29").empty  # two years old by DateOffset
+
+
+# --- C1/C2: rule settings a rule could not use are a ConfigError naming the file, rule and key -------------
+def write_rules(folder, text):
+    (folder / "rules.yml").write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("rules:\n  injury_not_escalated: {within_days: .inf}\n", "rules.injury_not_escalated.within_days must be a finite"),
+    ("rules:\n  injury_not_escalated: {within_days: .nan}\n", "rules.injury_not_escalated.within_days must be a finite"),
+    ("rules:\n  injury_not_escalated: {within_days: 100000000}\n", "rules.injury_not_escalated.within_days must be at most"),
+    ("rules:\n  injury_not_escalated: {max_age_months: 5000}\n", "rules.injury_not_escalated.max_age_months must be at most 1200"),
+    ("rules:\n  referral_no_decision: {within_working_days: 0.5}\n", "within_working_days must be a whole number"),
+    ("rules:\n  was_not_brought: {min_missed: 2.5}\n", "rules.was_not_brought.min_missed must be a whole number"),
+    ("rules:\n  information_not_shared: {trigger: Decision}\n", "rules.information_not_shared.trigger: unknown value 'Decision'"),
+    ("rules:\n  injury_not_escalated: {injury_tags: [brusing]}\n", "rules.injury_not_escalated.injury_tags: unknown value 'brusing'"),
+    ("rules:\n  injury_not_escalated: {escalations: [referal_to_csc]}\n", "unknown value 'referal_to_csc'"),
+    ("rules:\n  was_not_brought: {agency_kinds: [heath]}\n", "rules.was_not_brought.agency_kinds: unknown value 'heath'"),
+    ("rules:\n  assessment_wait: {done_contact_types: [assesment]}\n", "unknown value 'assesment'"),
+    ("rules:\n  injury_not_escalated: {injury_tags: [1]}\n", "must be a list of names"),
+    ("settings:\n  response_latency: {by_tag: {brusing: 2}}\n", "settings.response_latency.by_tag: unknown value 'brusing'"),
+    ("settings:\n  response_latency: {by_tag: {bruising: .inf}}\n", "settings.response_latency.by_tag.bruising must be a finite"),
+    ("settings:\n  decision_contact_types: [case_closed]\n", "settings.decision_contact_types: unknown value"),
+    ("settings:\n  knowledge_window_days: 1.0e+9\n", "settings.knowledge_window_days must be at most"),
+])
+def test_unusable_rule_settings_are_config_errors(tmp_path, text, message):
+    from review.errors import ConfigError
+
+    write_rules(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_rules(tmp_path)
+    assert message in str(info.value)
+    assert str(tmp_path / "rules.yml") in str(info.value)
+
+
+@pytest.mark.parametrize("text, key, value", [
+    ("rules:\n  injury_not_escalated: {within_days: 3.0}\n", "within_days", 3),
+    ("rules:\n  nonmobile_injury: {nonmobile_below_age_months: 5.5}\n", "nonmobile_below_age_months", 5.5),
+    ("rules:\n  information_not_shared: {trigger: decision}\n", "trigger", "decision"),
+    ("rules:\n  assessment_wait: {done_contact_types: [assessment, cp_medical, s47_enquiry]}\n", "done_contact_types",
+     ["assessment", "cp_medical", "s47_enquiry"]),
+])
+def test_valid_rule_settings_are_kept(tmp_path, text, key, value):
+    write_rules(tmp_path, text)
+    rules = load_rules(tmp_path)
+    rule_id = text.split("\n")[1].split(":")[0].strip()
+    got = rules["rules"][rule_id]["params"][key]
+    assert got == value and type(got) is type(value)
+
+
+def test_package_defaults_pass_their_own_validation():
+    from review.rules.settings import CHOICES, _check_type, package_rules
+
+    rules = package_rules()
+    for rule_id, spec in rules["rules"].items():
+        for key, value in spec["params"].items():
+            assert _check_type(value, value, f"rules.{rule_id}.{key}", "rules.yml") == value
+    assert set(CHOICES) - {"by_tag"} <= {k for spec in rules["rules"].values() for k in spec["params"]} | set(rules["settings"])
+
+
+def test_mobile_from_before_date_of_birth_is_a_config_error(tmp_path):
+    from review.config import load_case_config
+    from review.errors import ConfigError
+
+    (tmp_path / "case.yml").write_text("case_id: c1\ndate_of_birth: '2023-01-10'\nmobile_from: '2022-09-01'\n",
+                                       encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_case_config(tmp_path)
+    assert "mobile_from" in str(info.value) and "case.yml" in str(info.value)

@@ -126,6 +126,10 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
         if not raw.get(key):
             raise ConfigError(f"missing required key {key!r}", file=case_file)
     dob = _as_date(raw["date_of_birth"], "date_of_birth", case_file)
+    mobile_from = _as_date(raw.get("mobile_from"), "mobile_from", case_file)
+    if mobile_from is not None and dob is not None and mobile_from < dob:
+        # (a year typed wrongly would make a new-born baby count as mobile, and hide non-mobile injuries)
+        raise ConfigError(f"mobile_from ({mobile_from}) is before date_of_birth ({dob})", file=case_file)
     people = raw.get("people") or {}
     if isinstance(people, list):
         people = {str(p["name"]): str(p.get("pseudonym") or p.get("role") or "Person") for p in people}
@@ -164,7 +168,7 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
         case_dir=case_dir,
         case_id=str(raw["case_id"]),
         date_of_birth=dob,
-        mobile_from=_as_date(raw.get("mobile_from"), "mobile_from", case_file),
+        mobile_from=mobile_from,
         date_of_death=_as_date(raw.get("date_of_death"), "date_of_death", case_file),
         review_date=_as_date(raw.get("review_date"), "review_date", case_file),
         child_name=raw.get("child_name"),
