@@ -245,3 +245,54 @@ def test_mobile_from_before_date_of_birth_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_case_config(tmp_path)
     assert "mobile_from" in str(info.value) and "case.yml" in str(info.value)
+
+
+# --- A7, D2, D3: child_not_seen with partial-date concerns and sightings -------------------------------
+def concern_rows(concern_date, precision, contact_date):
+    return [
+        {"date": "2022-12-15", "agency": "GP", "child_seen": True},
+        {"date": concern_date, "date_precision": precision, "agency": "GP", "contact_type": "other",
+         "concerns": "domestic_abuse", "open_concerns": "domestic_abuse"},
+        {"date": contact_date, "agency": "GP", "contact_type": "phone_call", "child_seen": False,
+         "open_concerns": "domestic_abuse"},
+    ]
+
+
+@pytest.mark.parametrize("concern_date, precision, contact_date, flagged", [
+    ("2023-01-01", "year", "2023-03-01", False),   # the concern may have come after the call
+    ("2023-01-01", "month", "2023-02-20", False),  # on 31 January at the latest: 20 days
+    ("2023-01-01", "month", "2023-03-15", True),   # 43 days after 31 January
+    ("2023-01-01", "day", "2023-02-20", True),     # an exact concern on 1 January: 50 days
+])
+def test_open_concerns_clock_never_starts_on_a_made_up_first_day(concern_date, precision, contact_date, flagged):
+    flags = flags_of("child_not_seen", concern_rows(concern_date, precision, contact_date), dob="2020-01-01")
+    assert (len(flags) == 1) is flagged
+    if flagged and precision == "month":
+        flag = flags.iloc[0]
+        assert flag["expected_by"] == pd.Timestamp("2023-01-31") + pd.Timedelta(days=42)
+        assert "43 days" in flag["explanation"]
+
+
+def test_an_exact_concern_after_a_partial_one_starts_the_clock():
+    rows = concern_rows("2023-01-01", "year", "2023-06-01")
+    rows.insert(2, {"date": "2023-03-01", "agency": "GP", "contact_type": "other", "concerns": "neglect",
+                    "open_concerns": "domestic_abuse; neglect"})
+    flags = flags_of("child_not_seen", rows, dob="2020-01-01")
+    assert list(flags["expected_by"]) == [pd.Timestamp("2023-03-01") + pd.Timedelta(days=42)]
+
+
+def test_explanation_shows_a_partial_sighting_at_its_precision_and_never_calls_the_opening_a_sighting():
+    seen_in_january = [
+        {"date": "2023-01-01", "date_precision": "month", "agency": "GP", "child_seen": True,
+         "concerns": "neglect", "open_concerns": "neglect"},
+        {"date": "2023-03-15", "agency": "GP", "contact_type": "phone_call", "child_seen": False, "open_concerns": "neglect"},
+    ]
+    text = flags_of("child_not_seen", seen_in_january, dob="2020-01-01").iloc[0]["explanation"]
+    assert "last seen January 2023" in text and "31 Jan 2023" not in text
+    never_seen = [
+        {"date": "2023-03-01", "agency": "GP", "contact_type": "other", "concerns": "neglect", "open_concerns": "neglect"},
+        {"date": "2023-05-30", "agency": "GP", "contact_type": "phone_call", "child_seen": False, "open_concerns": "neglect"},
+    ]
+    text = flags_of("child_not_seen", never_seen, dob="2020-01-01").iloc[0]["explanation"]
+    assert "not seen since 1 Mar" not in text and "last seen" not in text
+    assert "no sighting recorded since concerns were open, counted from 1 Mar 2023" in text
