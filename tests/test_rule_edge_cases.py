@@ -296,3 +296,24 @@ def test_explanation_shows_a_partial_sighting_at_its_precision_and_never_calls_t
     text = flags_of("child_not_seen", never_seen, dob="2020-01-01").iloc[0]["explanation"]
     assert "not seen since 1 Mar" not in text and "last seen" not in text
     assert "no sighting recorded since concerns were open, counted from 1 Mar 2023" in text
+
+
+# --- D1: a partial-date late action is shown at its precision ------------------------------------------
+@pytest.mark.parametrize("precision, date, shown", [
+    ("month", "2023-04-01", "is recorded for April 2023, after the deadline (date not exact)."),
+    ("year", "2024-01-01", "is recorded for 2024, after the deadline (date not exact)."),
+    ("approximate", "2023-06-15", "is recorded for about 15 Jun 2023, after the deadline (date not exact)."),
+])
+def test_partial_late_action_is_shown_at_its_precision(precision, date, shown):
+    rows = [{"date": "2023-03-10", "agency": "Health Visiting", "contact_type": "home_visit", "concerns": "bruising"},
+            {"date": date, "date_precision": precision, **CSC, "contact_type": "referral", "escalation": "referral_to_csc"}]
+    flag = flags_of("injury_not_escalated", rows).iloc[0]
+    assert flag["explanation"].endswith("the first escalation " + shown)
+    assert pd.isna(flag["delay_days"])
+
+
+def test_exact_late_action_keeps_its_day_and_delay():
+    rows = [{"date": "2023-03-10", "agency": "Health Visiting", "contact_type": "home_visit", "concerns": "bruising"},
+            {"date": "2023-03-15", **CSC, "contact_type": "referral", "escalation": "referral_to_csc"}]
+    assert flags_of("injury_not_escalated", rows).iloc[0]["explanation"].endswith(
+        "the first escalation came on 15 Mar 2023, 3 days late.")

@@ -12,6 +12,7 @@ import pandas as pd
 from .base import (
     DAY,
     Context,
+    action_when,
     deadline_rows,
     first_response,
     fmt_date,
@@ -53,6 +54,7 @@ def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
     out["explanation"] = (
         "An assessment was requested (" + t["agency"] + ", " + fmt_date(t["_day"]) + ") and none is recorded within "
         + str(params["max_days"]) + " days (by " + fmt_date(t["deadline"]) + ")"
-        + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the assessment")
+        + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the assessment",
+                       action_when(ctx, r["action_pos"], t.index))
     )
     return out

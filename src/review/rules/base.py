@@ -424,7 +424,7 @@ def first_response(
 
     A partial-date response whose period overlaps the window counts as possibly in time (so no flag can
     depend on a made-up day). `triggers` needs ``_case`` (and ``_agency`` when `same_agency`).
-    Returns, aligned with `triggers`: timely (bool), action_event_id, action_date, action_exact.
+    Returns, aligned with `triggers`: timely (bool), action_event_id, action_date, action_exact, action_pos.
     Vectorised with one binary search per precision level over (case or agency, day) keys.
     """
     n = len(triggers)
@@ -480,6 +480,7 @@ def first_response(
             "action_event_id": pd.array(ids, dtype="string"),
             "action_date": dates,
             "action_exact": best_exact & has,
+            "action_pos": best_pos,  # the response's timeline position (-1: none), for `action_when`
         },
         index=triggers.index,
     )
@@ -862,12 +863,29 @@ def _cast(values: pd.Series, dtype: str) -> pd.Series:
     return values.astype(dtype)
 
 
-def outcome_text(action_id: pd.Series, action_date: pd.Series, delay: pd.Series, what: str = "it") -> pd.Series:
-    """'; it came on 9 Mar 2023, 3 days late.' or '; none is recorded.' (the end of an explanation)."""
+def action_when(ctx: Context, pos, index: pd.Index) -> pd.Series:
+    """The dates of the action rows at timeline positions `pos` (-1: none) as the chronology gives them:
+    '9 Mar 2023', 'April 2023', '2023', 'about 3 Apr 2023'; '' for none."""
+    pos = np.asarray(pos, dtype="int64")
+    at = np.maximum(pos, 0)
+    text = fmt_date(column_at(ctx, "_day", at, index), column_at(ctx, "date_precision", at, index))
+    return text.mask(pd.Series(pos < 0, index=index), "")
+
+
+def outcome_text(action_id: pd.Series, action_date: pd.Series, delay: pd.Series, what: str = "it",
+                 when: pd.Series | None = None) -> pd.Series:
+    """'; it came on 9 Mar 2023, 3 days late.' or '; none is recorded.' (the end of an explanation). A late
+    action whose date is not exact (delay NA) is shown as `when` gives it (`action_when`: '; it is
+    recorded for April 2023, after the deadline (date not exact).'), else at its period's first day."""
     index = action_id.index
     delay = pd.Series(delay, index=index).astype("Float64")
-    late = np.where(delay.isna().to_numpy(dtype=bool), " (date not exact).", ", " + _day_texts(delay) + " late.")
+    inexact = delay.isna().to_numpy(dtype=bool)
+    late = np.where(inexact, " (date not exact).", ", " + _day_texts(delay) + " late.")
     came = " came on " + _date_texts(pd.Series(action_date, index=index).astype("datetime64[ns]")) + late
+    if when is not None and inexact.any():
+        partial = " is recorded for " + pd.Series(when, index=index).astype(str).to_numpy(dtype=object) \
+            + ", after the deadline (date not exact)."
+        came = np.where(inexact, partial, came)
     none = action_id.to_numpy(dtype=object, na_value="") == ""
     if isinstance(what, str):
         return pd.Series(np.where(none, "; none is recorded.", "; " + what + came), index=index, dtype="string")

@@ -16,6 +16,7 @@ from .base import (
     _OFFSET,
     DAY,
     Context,
+    action_when,
     column_at,
     deadline_rows,
     first_response,
@@ -130,7 +131,8 @@ def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: 
     out["explanation"] = (
         "When " + t["agency"] + " had contact on " + fmt_date(t["_day"]) + ", the child " + what + " had not been"
         + " seen by any agency for " + fmt_days(t["gap"]) + " (" + last + "; standard " + str(max_days) + " days)"
-        + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next sighting")
+        + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next sighting",
+                       action_when(ctx, r["action_pos"], t.index))
     )
     return out
 
@@ -165,7 +167,8 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
         out["explanation"] = (
             t["agency"] + " visited on " + fmt_date(t["_day"]) + " and did not see the child (" + status
             + ") and did not see the child within " + str(params["revisit_within_days"]) + " days"
-            + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next sighting by " + t["agency"])
+            + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next sighting by " + t["agency"],
+                           action_when(ctx, r["action_pos"], t.index))
         )
         parts.append(out)
     parts = [p for p in parts if not p.empty]

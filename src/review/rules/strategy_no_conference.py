@@ -14,6 +14,7 @@ import pandas as pd
 from ..workdays import add_working_days
 from .base import (
     Context,
+    action_when,
     deadline_rows,
     first_per_group,
     first_response,
@@ -62,6 +63,7 @@ def strategy_no_conference(ctx: Context, params: dict) -> pd.DataFrame:
     out["explanation"] = (
         "A strategy discussion was held on " + fmt_date(t["_day"]) + " (" + t["agency"]
         + ") and no initial child protection conference followed within " + str(n) + " working days (by "
-        + fmt_date(t["deadline"]) + ")" + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the conference")
+        + fmt_date(t["deadline"]) + ")" + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the conference",
+                                                 action_when(ctx, r["action_pos"], t.index))
     )
     return out

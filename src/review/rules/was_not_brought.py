@@ -14,6 +14,7 @@ import pandas as pd
 from .base import (
     DAY,
     Context,
+    action_when,
     column_at,
     delay_from,
     first_per_group,
@@ -80,7 +81,8 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
         "The child was not brought to " + n + " appointments with " + agencies + " within "
         + str(params["window_days"]) + " days (" + date_list + ") and " + t["agency"]
         + " did not see the child or escalate within " + str(params["follow_up_within_days"]) + " days of "
-        + fmt_date(t["_day"]) + outcome_text(t["action_event_id"], t["action_date"], delay, "follow-up")
+        + fmt_date(t["_day"]) + outcome_text(t["action_event_id"], t["action_date"], delay, "follow-up",
+                                       action_when(ctx, t["action_pos"], t.index))
     )
     # one frame from its columns (aligned on t's index, as setting them one by one would)
     return pd.DataFrame({
