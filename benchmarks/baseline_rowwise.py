@@ -9,7 +9,8 @@ rules as the package (review.timeline, review.rules.*) with the same rules.yml p
   LINK_GROUPS, different agencies, dates <= 1 day apart, linked transitively, group = smallest event_id),
   child protection plan periods (the same CP_PLAN_KEYWORDS, one regex search per keyword) and hospital
   periods;
-* rules: the same triggers, windows, responses (the first response on or after the anchor), working days
+* rules: the same triggers (an assessment request, and social care's "no further action", read from each
+  row's text by the package's own scalar `review.rules.base._mentioned`), windows, responses (the first response on or after the anchor), working days
   with England bank holidays (the `holidays` package, one day at a time), one flag per event group, the
   same delay_days and the same flag ids (rule, trigger event, variant).
 
@@ -33,6 +34,7 @@ from pathlib import Path
 import holidays
 from rapidfuzz import fuzz, utils
 
+from review.rules.base import _mentioned  # a keyword mentioned and not negated, in one text
 from review.timeline import CP_PLAN_KEYWORDS, LINK_GROUPS, LINKABLE_PRECISIONS
 
 PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3}
@@ -89,6 +91,12 @@ def _cp_marker(text: str) -> int:
     if any(_has_word(text, w) for w in CP_PLAN_KEYWORDS["end"]):
         return -1
     return 1 if any(_has_word(text, w) for w in CP_PLAN_KEYWORDS["start"]) else 0
+
+
+def _end_of_review(case: dict):
+    """The date of death or the review date, whichever is earlier (None when neither)."""
+    known = [d for d in (case.get("date_of_death"), case.get("review_date")) if d is not None]
+    return min(known) if known else None
 
 
 def _sort_key(r: dict):
@@ -186,7 +194,7 @@ def _link_events(rows: list[dict]) -> None:
 
 def _periods(rows: list[dict], case: dict) -> None:
     """on_cp_plan and in_hospital for every row."""
-    review_end = case.get("date_of_death") or case.get("review_date")
+    review_end = _end_of_review(case)
     if review_end is None:
         dated = [r["_day"] for r in rows if r["_day"] is not None]
         review_end = max(dated) if dated else None
@@ -266,7 +274,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     tl = timeline
     for pos, r in enumerate(tl):
         r["_pos"] = pos
-    review_end = case.get("review_date") or case.get("date_of_death")
+    review_end = _end_of_review(case)
     if review_end is None:
         review_end = max((r["_day"] for r in tl if r["_day"] is not None), default=None)
     flags = []
@@ -363,8 +371,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if later is not None and later["_day"] <= deadline:
                 continue
             if q["closure_ends_requirement"]:
-                closed = _first(tl, r["_day"], lambda x: x.get("agency_kind") == "social care"
-                                and x.get("contact_type") == "case_closure")
+                closed = _first(tl, r["_day"], lambda x: x.get("agency_kind") == "social care" and (
+                    x.get("contact_type") == "case_closure" or _mentioned(
+                        _text(x.get("description")) + " . " + _text(x.get("action")),
+                        q["closure_keywords"], tuple(q["closure_negations"]))))
                 if closed is not None and closed["_day"] <= deadline:
                     continue
             flags.append(_flag("strategy_no_conference", r, deadline, action))
@@ -375,7 +385,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
 
         def is_missed(x):
             return (x.get("contact_type") == "was_not_brought" or "was_not_brought" in x["_tags"]) \
-                and x.get("agency_kind") in q["agency_kinds"]
+                and x.get("agency_kind") in q["agency_kinds"] and x.get("child_seen") is not True
 
         events = _first_per_group([r for r in tl if is_missed(r)])
         for r in events:
@@ -383,7 +393,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 continue
             deadline = r["_day"] + dt.timedelta(days=q["follow_up_within_days"])
             action = _first(tl, r["_day"], lambda x: x.get("agency") == r.get("agency") and (
-                (x.get("child_seen") is True and not is_missed(x)) or esc(x) != ""))
+                x.get("child_seen") is True or esc(x) != ""))
             if action is not None and action["_day"] <= deadline:
                 continue
             lo = r["_day"] - dt.timedelta(days=q["window_days"])
@@ -489,7 +499,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         for r in tl:
             text = _text(r.get("description")) + " . " + _text(r.get("action"))
             if (r.get("contact_type") in q["request_contact_types"] and r["_exact"]
-                    and any(re.search(r"\b" + re.escape(w), text, re.IGNORECASE) for w in words)):
+                    and _mentioned(text, words, tuple(q["request_negations"]))):
                 deadline = r["_day"] + dt.timedelta(days=q["max_days"])
                 if review_end is not None and deadline < review_end:
                     trig.append((r, deadline))
@@ -500,9 +510,12 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if action is None or action["_day"] > deadline:
                 flags.append(_flag("assessment_wait", r, deadline, action))
 
-    # one flag per flag id, like the package
+    # one flag per flag id, like the package; none triggered, or due, after the child's death
+    death = case.get("date_of_death")
     out, ids = [], set()
     for f in flags:
+        if death is not None and (f["trigger_date"] > death or (f["expected_by"] is not None and f["expected_by"] > death)):
+            continue
         if f["flag_id"] not in ids:
             ids.add(f["flag_id"])
             out.append(f)

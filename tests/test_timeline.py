@@ -76,7 +76,7 @@ def test_age_display():
     timeline = build_timeline(SAMPLE, CASE).set_index("event_id")
     assert timeline.loc["mw1", "age_days"] == -21
     assert timeline.loc["mw1", "age_display"] == "-21d"  # antenatal: days before birth
-    assert timeline.loc["hv1", "age_display"] == "1m 1d"  # born 31 Jan: a month old on 28 Feb
+    assert timeline.loc["hv1", "age_display"] == "1m 1d"  # born 31 Jan: a month old on 28 Feb, 1m 1d on 1 Mar
     assert timeline.loc["sc2", "age_display"] == "2m 3d"
     assert timeline.loc["gp1", "age_display"] == "1y 7m 6d"
     born = contacts(contact("x", "2023-02-05", HV))
@@ -363,7 +363,9 @@ def _reference_child_ages(days, dob):
     birth_dom = (birth - birth_month.astype("datetime64[D]")).astype("int64") + 1
     month = day.astype("datetime64[M]")
     dom = (day - month.astype("datetime64[D]")).astype("int64") + 1
-    months = np.maximum((month - birth_month).astype("int64") - (dom < birth_dom), 0)
+    this_len = ((month + 1).astype("datetime64[D]") - month.astype("datetime64[D]")).astype("int64")
+    # a month is completed on the birth day of month clamped to this month's length
+    months = np.maximum((month - birth_month).astype("int64") - (dom < np.minimum(birth_dom, this_len)), 0)
     ann_month = birth_month + months.astype("timedelta64[M]")
     month_len = ((ann_month + 1).astype("datetime64[D]") - ann_month.astype("datetime64[D]")).astype("int64")
     anniversary = ann_month.astype("datetime64[D]") + (np.minimum(birth_dom, month_len) - 1).astype("timedelta64[D]")

@@ -137,6 +137,10 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
         if raw.get(key) is None or raw.get(key) == "":  # `case_id: 0` is an id
             raise ConfigError(f"missing required key {key!r}", file=case_file)
     dob = _as_date(raw["date_of_birth"], "date_of_birth", case_file)
+    mobile_from = _as_date(raw.get("mobile_from"), "mobile_from", case_file)
+    if mobile_from is not None and dob is not None and mobile_from < dob:
+        # (a year typed wrongly would make a new-born baby count as mobile, and hide non-mobile injuries)
+        raise ConfigError(f"mobile_from ({mobile_from}) is before date_of_birth ({dob})", file=case_file)
     people = _people(raw.get("people"), case_file)
 
     declared = raw.get("files")
@@ -175,7 +179,7 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
         case_dir=case_dir,
         case_id=str(raw["case_id"]),
         date_of_birth=dob,
-        mobile_from=_as_date(raw.get("mobile_from"), "mobile_from", case_file),
+        mobile_from=mobile_from,
         date_of_death=_as_date(raw.get("date_of_death"), "date_of_death", case_file),
         review_date=_as_date(raw.get("review_date"), "review_date", case_file),
         child_name=raw.get("child_name"),

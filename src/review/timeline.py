@@ -492,9 +492,12 @@ def _ages(days: np.ndarray, birth: np.ndarray, which: np.ndarray) -> tuple[pd.ar
     month_start = np.arange(lo, hi + 1).astype("datetime64[M]").astype("datetime64[D]").astype("int64")
     bm = b_month[which]
     # completed months: calendar months between the birth month and this month, less one when this
-    # day of month is before the birth day of month (both 0-based)
+    # day of month is before the birth day of month clamped to this month's last day (all 0-based): born
+    # on 31 January, a month old on 28 February
     months = month - bm
-    months -= (day - month_start[month - lo]) < b_dom[which]
+    this_start = month_start[month - lo]
+    last_dom = month_start[month - lo + 1] - this_start - 1
+    months -= (day - this_start) < np.minimum(b_dom[which], last_dom)
     np.maximum(months, 0, out=months)
     # the last monthly anniversary on or before the day: the birth day of month in month bm + months,
     # clamped to that month's last day
@@ -546,7 +549,8 @@ def _config(case):
 
 def _case_dates(case, case_uniques) -> dict[str, np.ndarray]:
     """Per distinct case_id (in `case_uniques` order): date_of_birth, mobile_from (the mobility threshold)
-    and review_end (date of death, else review date; NaT when neither) as datetime64[D] arrays.
+    and review_end (the date of death or the review date, whichever is earlier; NaT when neither) as
+    datetime64[D] arrays.
 
     `case` is one CaseConfig (or Case) for every row, or a mapping case_id -> CaseConfig for a table of
     several cases; a case_id missing from the mapping raises KeyError.
@@ -557,7 +561,8 @@ def _case_dates(case, case_uniques) -> dict[str, np.ndarray]:
         return np.datetime64(value, "D") if value else nat
 
     def dates(config) -> tuple:
-        return day(config.date_of_birth), mobility_threshold(config), day(config.date_of_death or config.review_date)
+        ends = [d for d in (config.date_of_death, config.review_date) if d]
+        return day(config.date_of_birth), mobility_threshold(config), day(min(ends) if ends else None)
 
     if isinstance(case, CaseDates):
         return case.take(case_uniques)
@@ -610,7 +615,8 @@ class CaseDates:
         self._dates = {
             "date_of_birth": dob,
             "mobile_from": np.where(np.isnat(mobile_from), threshold, mobile_from),
-            "review_end": np.where(np.isnat(death), review, death),
+            # the earlier of the two when both are known (np.fmin ignores NaT, as min of the known dates)
+            "review_end": np.fmin(death, review),
         }
 
     def take(self, case_uniques) -> dict[str, np.ndarray]:
@@ -924,8 +930,8 @@ def _period_table(parts: list[dict]) -> pd.DataFrame:
 
 
 def _end_of_review(case_ids: pd.Series, days: np.ndarray, case=None) -> dict:
-    """case_id -> the day that closes a still-open CP plan: the child's date of death or the review date
-    (from `case`), else the case's last dated contact."""
+    """case_id -> the day that closes a still-open CP plan: the child's date of death or the review date,
+    whichever is earlier (from `case`), else the case's last dated contact."""
     codes, uniques = _codes(case_ids, sort=False)
     nat = np.iinfo("int64").min
     last = np.full(len(uniques), nat, dtype="int64")

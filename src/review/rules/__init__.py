@@ -79,10 +79,10 @@ def detect(timeline: pd.DataFrame, case=None, rules: dict | None = None, *, only
 
 def run_rule(ctx: Context, rule_id: str, spec: dict) -> pd.DataFrame:
     """One rule's flags (FLAG_COLUMNS + case_id)."""
-    from .base import finish_flags
+    from .base import censor_after_death, finish_flags
 
     rows = REGISTRY[rule_id].function(ctx, spec["params"])
-    return finish_flags(rule_id, spec, rows)
+    return censor_after_death(ctx, finish_flags(rule_id, spec, rows))
 
 
 __all__ = [

@@ -6,21 +6,20 @@ staffing/capacity.
 """
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
 from .base import (
     DAY,
     Context,
-    column_at,
+    action_when,
     deadline_rows,
     first_response,
     fmt_date,
     outcome_text,
     register,
     rows_of,
+    text_mentions,
 )
 
 #: the timeline columns the rule reads from its rows (selected before the rows are)
@@ -32,14 +31,10 @@ def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
     """Assessment requested, not done within 42 days (WT 2023; local service standards)."""
     tl = ctx.timeline
     candidates = ctx.types(params["request_contact_types"]) & tl["_exact"]
-    words = [re.escape(w) for w in params["request_keywords"]]
-    if words:  # the text is searched only on candidate rows: free text is the costly part at scale
-        pos = np.flatnonzero(candidates.to_numpy(dtype=bool))  # tl.loc[candidates, ...], without copying the columns
-        index = tl.index[pos]
-        text = (column_at(ctx, "description", pos, index).fillna("") + " . "
-                + column_at(ctx, "action", pos, index).fillna(""))
-        asks = text.str.contains(r"(?i)\b(?:" + "|".join(words) + r")", regex=True).fillna(False).astype(bool)
-        candidates = candidates & asks.reindex(tl.index, fill_value=False)
+    if params["request_keywords"]:
+        # a mention that is negated is no request ("threshold for assessment not met, no assessment
+        # required"); the text is searched only on candidate rows: free text is the costly part at scale
+        candidates = text_mentions(ctx, candidates, params["request_keywords"], params["request_negations"])
     triggers = rows_of(ctx, candidates, _COLUMNS)
     if triggers.empty:
         return triggers
@@ -59,6 +54,7 @@ def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
     out["explanation"] = (
         "An assessment was requested (" + t["agency"] + ", " + fmt_date(t["_day"]) + ") and none is recorded within "
         + str(params["max_days"]) + " days (by " + fmt_date(t["deadline"]) + ")"
-        + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the assessment")
+        + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the assessment",
+                       action_when(ctx, r["action_pos"], t.index))
     )
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import weakref
 from dataclasses import dataclass, field
 from typing import Callable
@@ -18,8 +19,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..config import package_data
 from ..schema import FLAG_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame
 from ..timeline import _codes
+from ..vocab import Phrases, compile_vocab, normalise_text
 
 DAY = pd.Timedelta(days=1)
 PARTIAL_PRECISIONS = ("month", "year", "approximate")
@@ -117,6 +120,66 @@ class Context:
 
     def kinds(self, agency_kinds) -> pd.Series:
         return self._isin("agency_kind", agency_kinds)
+
+
+_VOCABS: dict = {}  # extra post-negation cues -> (the vocabulary mapping, kept alive, and its compiled form)
+
+
+def _negating_vocab(negations: tuple):
+    """The package vocabulary (its negation cues, pseudo-negations and clause breaks) compiled with
+    `negations` added to its post-negation cues."""
+    if negations not in _VOCABS:
+        raw = package_data("vocab.yml")
+        raw["negation_post_cues"] = list(raw.get("negation_post_cues") or []) + list(negations)
+        _VOCABS[negations] = (raw, compile_vocab(raw))
+    return _VOCABS[negations][1]
+
+
+def _mentioned(text: str, keywords: list, negations: tuple) -> bool:
+    """Does `text` mention one of `keywords` (normalised: whole words from their start, so "assessment"
+    matches "assessments") at least once without a negation (review.vocab's rules: "no assessment
+    required", "NFA not agreed")? A mention the word lists cannot place is taken as a mention."""
+    vocab = _negating_vocab(negations)
+    tokens = vocab.tokens(text)
+    joined = " ".join(tokens)
+    found = set()
+    for keyword in keywords:
+        words = normalise_text(keyword)
+        if words:
+            found.update(re.findall(r"(?<!\S)" + re.escape(words) + r"\S*", joined))
+    if not found:
+        return False
+    return bool(vocab.find(text, Phrases(found)))
+
+
+def text_mentions(ctx: Context, mask, keywords, negations=()) -> pd.Series:
+    """Rows of `mask` whose description or action mentions one of `keywords`, not negated (`_mentioned`;
+    `negations` are extra post-negation cues such as "not required"). Each distinct (description, action)
+    pair is read once, and only when a cheap search finds a keyword's last word in it."""
+    tl = ctx.timeline
+    out = np.zeros(len(tl), dtype=bool)
+    keywords = [str(k) for k in keywords if normalise_text(k)]
+    pos = np.flatnonzero(np.asarray(mask, dtype=bool))
+    if not keywords or not len(pos):
+        return pd.Series(out, index=tl.index)
+    d_codes, d_uniques = ctx._coded("description")
+    a_codes, a_uniques = ctx._coded("action")
+    pair = d_codes[pos].astype("int64") * (len(a_uniques) + 1) + a_codes[pos]
+    inverse, distinct = pd.factorize(pair)
+    first = pos[np.unique(inverse, return_index=True)[1]]  # a row of each distinct pair, in code order
+    text = (pd.Series(np.append(d_uniques, "")[d_codes[first]], dtype=object).fillna("").astype(str) + " . "
+            + pd.Series(np.append(a_uniques, "")[a_codes[first]], dtype=object).fillna("").astype(str))
+    # each keyword's last normalised word is in the text (apostrophes dropped, any case) wherever the
+    # keyword is
+    stems = sorted({normalise_text(k).split()[-1] for k in keywords if normalise_text(k)})
+    maybe = (text.str.replace(r"['’‘]", "", regex=True)
+             .str.contains("(?i)" + "|".join(re.escape(s) for s in stems), regex=True).to_numpy(dtype=bool))
+    hits = np.zeros(len(text), dtype=bool)
+    negations = tuple(negations)
+    for i in np.flatnonzero(maybe):
+        hits[i] = _mentioned(text.iat[i], keywords, negations)
+    out[pos] = hits[inverse]
+    return pd.Series(out, index=tl.index)
 
 
 def _period_bounds(day: pd.Series, precision: pd.Series, span_days: int) -> tuple[pd.Series, pd.Series]:
@@ -280,24 +343,35 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     tl["_group"] = tl["event_group"].where(tl["event_group"] != "", tl["event_id"])
     tl["_gcode"] = _group_codes(tl, codes)
 
-    # review end per case: the case's review date / date of death, else its last contact
+    # review end per case: the child's date of death or the review date, whichever is earlier (as the
+    # timeline closes a plan), else the case's last contact; the date of death also bounds every flag
+    # (`censor_after_death`)
     last = tl.groupby("_case")["_end"].max().reindex(range(len(case_ids)))
+    deaths = np.full(len(case_ids), np.datetime64("NaT"), dtype="datetime64[ns]")
     if case is not None:
         ends = []
         last_days = last.to_numpy(dtype="datetime64[ns]")  # positional reads, not one .iloc per case
         stamps: dict = {}  # many cases share a review date: each distinct date / text converted once
+
+        def stamp(value):
+            if not value:
+                return None
+            if isinstance(value, (str, dt.date)):
+                if value not in stamps:
+                    stamps[value] = pd.Timestamp(value).normalize()
+                return stamps[value]
+            return pd.Timestamp(value).normalize()
+
         for code, case_id in enumerate(case_ids):
-            fixed = _case_attr(case, case_id, "review_date") or _case_attr(case, case_id, "date_of_death")
-            if not fixed:
-                ends.append(last_days[code])
-            elif isinstance(fixed, (str, dt.date)):
-                if fixed not in stamps:
-                    stamps[fixed] = pd.Timestamp(fixed)
-                ends.append(stamps[fixed])
-            else:
-                ends.append(pd.Timestamp(fixed))
+            review = stamp(_case_attr(case, case_id, "review_date"))
+            death = stamp(_case_attr(case, case_id, "date_of_death"))
+            if death is not None:
+                deaths[code] = death.to_datetime64()
+            fixed = [d for d in (review, death) if d is not None]
+            ends.append(min(fixed) if fixed else last_days[code])
         last = pd.Series(ends, dtype="datetime64[ns]")
     tl["_review_end"] = last.to_numpy(dtype="datetime64[ns]")[codes] if len(tl) else tl["_day"]
+    tl["_death"] = deaths[codes]
 
     # age and mobility: from the timeline, else from case.yml
     age = tl["age_days"].astype("Float64")
@@ -316,7 +390,8 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     tl["_age_days"] = age
     tl["_dob"] = _minus_days(tl["_day"], age)
     tl["_mobile"] = mobile
-    return Context(timeline=tl, settings=settings, case_ids=pd.Index(case_ids, dtype=tl["case_id"].dtype))
+    ids = pd.Index(case_ids, dtype=tl["case_id"].dtype)
+    return Context(timeline=tl, settings=settings, case_ids=ids, extra={"deaths": pd.Series(deaths, index=ids)})
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -349,7 +424,7 @@ def first_response(
 
     A partial-date response whose period overlaps the window counts as possibly in time (so no flag can
     depend on a made-up day). `triggers` needs ``_case`` (and ``_agency`` when `same_agency`).
-    Returns, aligned with `triggers`: timely (bool), action_event_id, action_date, action_exact.
+    Returns, aligned with `triggers`: timely (bool), action_event_id, action_date, action_exact, action_pos.
     Vectorised with one binary search per precision level over (case or agency, day) keys.
     """
     n = len(triggers)
@@ -405,6 +480,7 @@ def first_response(
             "action_event_id": pd.array(ids, dtype="string"),
             "action_date": dates,
             "action_exact": best_exact & has,
+            "action_pos": best_pos,  # the response's timeline position (-1: none), for `action_when`
         },
         index=triggers.index,
     )
@@ -678,6 +754,18 @@ def deadline_rows(triggers: pd.DataFrame, response: pd.DataFrame, expected_actio
     return pd.DataFrame(columns, index=index)
 
 
+def censor_after_death(ctx: Context, flags: pd.DataFrame) -> pd.DataFrame:
+    """`flags` without those a child's death makes meaningless: a flag whose trigger came after the date of
+    death (the child-death response is not a child protection expectation), or whose deadline fell after
+    it (the time to act had not run out while the child was alive)."""
+    deaths = ctx.extra.get("deaths")
+    if flags.empty or deaths is None or not deaths.notna().any():
+        return flags
+    death = flags["case_id"].map(deaths).astype("datetime64[ns]")
+    after = (flags["trigger_date"] > death) | (flags["expected_by"] > death)
+    return flags[~after.fillna(False).to_numpy(dtype=bool)]
+
+
 def flag_id(rule_id: str, trigger_event_id: str, variant: str = "") -> str:
     digest = hashlib.sha1(f"{trigger_event_id}|{variant}".encode("utf-8")).hexdigest()[:12]
     return f"{rule_id}-{digest}"
@@ -775,12 +863,29 @@ def _cast(values: pd.Series, dtype: str) -> pd.Series:
     return values.astype(dtype)
 
 
-def outcome_text(action_id: pd.Series, action_date: pd.Series, delay: pd.Series, what: str = "it") -> pd.Series:
-    """'; it came on 9 Mar 2023, 3 days late.' or '; none is recorded.' (the end of an explanation)."""
+def action_when(ctx: Context, pos, index: pd.Index) -> pd.Series:
+    """The dates of the action rows at timeline positions `pos` (-1: none) as the chronology gives them:
+    '9 Mar 2023', 'April 2023', '2023', 'about 3 Apr 2023'; '' for none."""
+    pos = np.asarray(pos, dtype="int64")
+    at = np.maximum(pos, 0)
+    text = fmt_date(column_at(ctx, "_day", at, index), column_at(ctx, "date_precision", at, index))
+    return text.mask(pd.Series(pos < 0, index=index), "")
+
+
+def outcome_text(action_id: pd.Series, action_date: pd.Series, delay: pd.Series, what: str = "it",
+                 when: pd.Series | None = None) -> pd.Series:
+    """'; it came on 9 Mar 2023, 3 days late.' or '; none is recorded.' (the end of an explanation). A late
+    action whose date is not exact (delay NA) is shown as `when` gives it (`action_when`: '; it is
+    recorded for April 2023, after the deadline (date not exact).'), else at its period's first day."""
     index = action_id.index
     delay = pd.Series(delay, index=index).astype("Float64")
-    late = np.where(delay.isna().to_numpy(dtype=bool), " (date not exact).", ", " + _day_texts(delay) + " late.")
+    inexact = delay.isna().to_numpy(dtype=bool)
+    late = np.where(inexact, " (date not exact).", ", " + _day_texts(delay) + " late.")
     came = " came on " + _date_texts(pd.Series(action_date, index=index).astype("datetime64[ns]")) + late
+    if when is not None and inexact.any():
+        partial = " is recorded for " + pd.Series(when, index=index).astype(str).to_numpy(dtype=object) \
+            + ", after the deadline (date not exact)."
+        came = np.where(inexact, partial, came)
     none = action_id.to_numpy(dtype=object, na_value="") == ""
     if isinstance(what, str):
         return pd.Series(np.where(none, "; none is recorded.", "; " + what + came), index=index, dtype="string")

@@ -16,7 +16,8 @@ from .base import (
     _OFFSET,
     DAY,
     Context,
-    day_numbers,
+    action_when,
+    column_at,
     deadline_rows,
     first_response,
     fmt_date,
@@ -31,10 +32,11 @@ from .base import (
 _COLUMNS = ["event_id", "case_id", "_case", "_agency", "_day", "agency"]
 
 
-def _last_seen(ctx: Context, rows: np.ndarray, seen: pd.Series) -> np.ndarray:
+def _last_seen(ctx: Context, rows: np.ndarray, seen: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """For the timeline rows `rows` (positions), the latest day number before the row's day on which the
     child could have been seen (a partial-date sighting counts at the latest day of its period, so a
-    gap is never longer than certain); the NaT sentinel when never seen before."""
+    gap is never longer than certain), the NaT sentinel when never seen before; and the timeline position
+    of that sighting (-1 when none)."""
     tl = ctx.timeline
     m = np.flatnonzero(seen.to_numpy(dtype=bool))  # positions once, then integer gathers
     s_case = tl["_case"].to_numpy()[m]
@@ -46,28 +48,39 @@ def _last_seen(ctx: Context, rows: np.ndarray, seen: pd.Series) -> np.ndarray:
     else:
         order = np.argsort(keys, kind="stable")
     keys, s_case = keys[order], s_case[order]
-    # running latest end within a case: cases are sorted, so a global running max of case-offset ends
-    latest = np.maximum.accumulate(s_case * _BIG + s_end[order] + _OFFSET) - s_case * _BIG - _OFFSET
+    # running latest end within a case: cases are sorted, so a global running max of case-offset ends;
+    # and the sighting that holds it (the last to reach the running max)
+    ends = s_case * _BIG + s_end[order] + _OFFSET
+    running = np.maximum.accumulate(ends) if len(ends) else ends
+    latest = running - s_case * _BIG - _OFFSET
+    holder = np.maximum.accumulate(np.where(ends == running, np.arange(len(ends)), 0)) if len(ends) else ends
+    holder_pos = m[order][holder] if len(ends) else ends
     r_case = tl["_case"].to_numpy()[rows]
     r_day = tl["_sd"].to_numpy()[rows]
     idx = np.searchsorted(keys, r_case * _BIG + r_day + _OFFSET, side="left") - 1  # start < day
     ok = (idx >= 0) & (s_case[np.maximum(idx, 0)] == r_case) if len(keys) else np.zeros(len(rows), dtype=bool)
     out = np.where(ok, np.minimum(latest[np.maximum(idx, 0)] if len(keys) else 0, r_day - 1), _NAT_DAY)
-    return out
+    pos = np.where(ok, holder_pos[np.maximum(idx, 0)] if len(keys) else -1, -1)
+    return out, pos
 
 
-def _run_start(ctx: Context, on: pd.Series) -> pd.Series:
-    """For rows in a run of `on` rows (per case, in timeline order), the day the run began."""
+def _run_since(ctx: Context, on: pd.Series) -> np.ndarray:
+    """For rows in a run of `on` rows (per case, in timeline order), the day number from which the run
+    had certainly begun: the earliest of the latest possible days of the run's rows so far (the row's own
+    included). A run opened by a partial-date row ("March 2023") begins, for certain, only on the last
+    day of its period or at the first exact row after it, never on a made-up first day; a row before
+    that day is not certainly in the run at all (its gap is then 0). Other rows: the NaT sentinel."""
     tl = ctx.timeline
     on = on.fillna(False).to_numpy(dtype=bool)
     case = tl["_case"].to_numpy()
     continues = np.r_[False, on[:-1] & (case[1:] == case[:-1])] if len(on) else on
     new_run = on & ~continues
-    # each run holds exactly one new_run row, its first: the run's start is that row's day
     run_id = np.cumsum(new_run)
-    starts = np.append(np.datetime64("NaT", "ns"), tl["_day"].to_numpy(dtype="datetime64[ns]")[new_run])
-    start = np.where(on, starts[run_id], np.datetime64("NaT", "ns"))
-    return pd.Series(start, index=tl.index)
+    since = np.full(len(on), _NAT_DAY, dtype="int64")
+    if on.any():
+        ends = pd.Series(tl["_ed"].to_numpy()[on])
+        since[on] = ends.groupby(run_id[on]).cummin().to_numpy()
+    return since
 
 
 def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: str, what: str) -> pd.DataFrame:
@@ -76,8 +89,8 @@ def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: 
     rows = np.flatnonzero((on & tl["_exact"]).to_numpy(dtype=bool))
     if not len(rows):
         return pd.DataFrame()
-    since = day_numbers(_run_start(ctx, on).to_numpy()[rows])
-    last_seen = _last_seen(ctx, rows, seen)
+    since = _run_since(ctx, on)[rows]
+    last_seen, seen_pos = _last_seen(ctx, rows, seen)
     clock = np.maximum(last_seen, since)
     day = tl["_sd"].to_numpy()[rows]
     gap = day - clock
@@ -95,6 +108,11 @@ def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: 
     to_date = lambda d: pd.Series(d.astype("datetime64[D]").astype("datetime64[ns]"), index=t.index)  # noqa: E731
     t["since"] = to_date(since[first])
     t["last_seen"] = to_date(last_seen[first]).mask(last_seen[first] == _NAT_DAY)
+    # the sighting as the chronology dates it ("January 2023" for a month-precision one)
+    sighting = seen_pos[first]
+    at = np.maximum(sighting, 0)
+    seen_text = fmt_date(column_at(ctx, "_day", at, t.index), column_at(ctx, "date_precision", at, t.index))
+    t["seen_text"] = seen_text.mask(pd.Series(sighting < 0, index=t.index), "")
     t["clock"] = to_date(clock[first])
     t["gap"] = gap[first].astype("float64")
     t["deadline"] = t["clock"] + max_days * DAY
@@ -104,12 +122,17 @@ def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: 
     out["variant"] = variant
     if variant == "open_concerns":
         out["severity"] = "medium"
-    last = pd.Series("last seen " + fmt_date(t["last_seen"]), index=t.index)
-    last = last.mask(t["last_seen"].isna() | (t["last_seen"] < t["since"]), "not seen since " + fmt_date(t["since"]))
+    # the clock runs from the last sighting, or from the start of the plan / open concerns when the child
+    # was not seen since (that start is no sighting)
+    opened = "the plan started" if variant == "cp_plan" else "concerns were open"
+    last = pd.Series("last seen " + t["seen_text"], index=t.index)
+    last = last.mask(t["last_seen"].isna() | (t["last_seen"] < t["since"]),
+                     "no sighting recorded since " + opened + ", counted from " + fmt_date(t["since"]))
     out["explanation"] = (
         "When " + t["agency"] + " had contact on " + fmt_date(t["_day"]) + ", the child " + what + " had not been"
         + " seen by any agency for " + fmt_days(t["gap"]) + " (" + last + "; standard " + str(max_days) + " days)"
-        + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next sighting")
+        + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next sighting",
+                       action_when(ctx, r["action_pos"], t.index))
     )
     return out
 
@@ -144,7 +167,8 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
         out["explanation"] = (
             t["agency"] + " visited on " + fmt_date(t["_day"]) + " and did not see the child (" + status
             + ") and did not see the child within " + str(params["revisit_within_days"]) + " days"
-            + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next sighting by " + t["agency"])
+            + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next sighting by " + t["agency"],
+                           action_when(ctx, r["action_pos"], t.index))
         )
         parts.append(out)
     parts = [p for p in parts if not p.empty]

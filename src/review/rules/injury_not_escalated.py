@@ -12,6 +12,7 @@ import pandas as pd
 from .base import (
     DAY,
     Context,
+    action_when,
     deadline_rows,
     first_per_group,
     first_response,
@@ -59,6 +60,7 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     out["explanation"] = (
         t["agency"] + " recorded " + fmt_tags(t["concerns"]) + " on " + fmt_date(t["_day"]) + " in a child aged "
         + fmt_age(t) + " and no agency escalated within " + str(params["within_days"]) + " days (by "
-        + fmt_date(t["deadline"]) + ")" + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the first escalation")
+        + fmt_date(t["deadline"]) + ")" + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the first escalation",
+                                            action_when(ctx, r["action_pos"], t.index))
     )
     return out

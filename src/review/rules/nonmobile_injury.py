@@ -9,7 +9,20 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .base import DAY, Context, delay_from, first_per_group, first_response, fmt_age, fmt_date, fmt_tags, outcome_text, register, rows_of
+from .base import (
+    DAY,
+    Context,
+    action_when,
+    delay_from,
+    first_per_group,
+    first_response,
+    fmt_age,
+    fmt_date,
+    fmt_tags,
+    outcome_text,
+    register,
+    rows_of,
+)
 
 
 #: the timeline columns the rule reads from its rows (selected before the rows are)
@@ -40,6 +53,7 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
     action_id = referral["action_event_id"].where(~later_is_medical, medical["action_event_id"]).where(both_found, "")
     action_date = referral["action_date"].where(~later_is_medical, medical["action_date"]).where(both_found)
     action_exact = (referral["action_exact"] & medical["action_exact"]) & both_found
+    action_pos = referral["action_pos"].where(~later_is_medical, medical["action_pos"]).where(both_found, -1)
     missing = pd.Series("referral to children's social care and no child protection medical", index=t.index)
     missing = missing.mask(referral["timely"], "child protection medical")
     missing = missing.mask(medical["timely"], "referral to children's social care")
@@ -48,7 +62,8 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
     explanation = (
         t["agency"] + " recorded " + fmt_tags(t["concerns"]) + " on " + fmt_date(t["_day"]) + " in a child aged "
         + fmt_age(t) + " who was not independently mobile, with no same-day " + missing
-        + outcome_text(action_id, action_date, delay, "the first referral and CP medical after it")
+        + outcome_text(action_id, action_date, delay, "the first referral and CP medical after it",
+                       action_when(ctx, action_pos, t.index))
     )
     # one frame from its columns (aligned on t's index, as setting them one by one would)
     return pd.DataFrame({

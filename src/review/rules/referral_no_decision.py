@@ -13,6 +13,7 @@ import pandas as pd
 from ..workdays import add_working_days
 from .base import (
     Context,
+    action_when,
     deadline_rows,
     first_per_group,
     first_response,
@@ -48,6 +49,7 @@ def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
         t["agency"] + " referred the child to children's social care on " + fmt_date(t["_day"])
         + " and no decision by children's social care is recorded within " + str(n) + " working day"
         + ("s" if n != 1 else "") + " (by " + fmt_date(t["deadline"]) + ")"
-        + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "a decision")
+        + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "a decision",
+                       action_when(ctx, r["action_pos"], t.index))
     )
     return out

@@ -11,6 +11,7 @@ import pandas as pd
 from .base import (
     DAY,
     Context,
+    action_when,
     column_at,
     delay_from,
     first_per_group,
@@ -82,7 +83,8 @@ def repeated_injury_or_ae(ctx: Context, params: dict) -> pd.DataFrame:
             t["n"].astype(int).astype(str) + " " + noun + " within " + str(window) + " days ("
             + t["first_date"] + " to " + fmt_date(t["_day"]) + ", recorded by " + t["all_agencies"]
             + ") and no agency escalated within " + str(params["within_days"]) + " days of the latest"
-            + outcome_text(t["action_event_id"], t["action_date"], delay, "the first escalation")
+            + outcome_text(t["action_event_id"], t["action_date"], delay, "the first escalation",
+                           action_when(ctx, t["action_pos"], t.index))
         )
         # one frame from its columns (aligned on t's index, as setting them one by one on an empty
         # frame would, at a fraction of the cost)

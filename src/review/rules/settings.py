@@ -2,41 +2,111 @@
 
 A case can switch a rule off (`enabled: false`), override its severity, failing category and
 parameters (directly under the rule id or under `params:`), and override `settings`. Unknown rule ids,
-parameter names or settings are a `ConfigError` naming the file, so a typo never silently keeps a default.
+parameter names or settings are a `ConfigError` naming the file, so a typo never silently keeps a default;
+so are values a rule could not use: numbers that are not finite, absurdly large or (for counts and days)
+not whole, and names outside their vocabulary (concern tags, escalations, contact types, agency kinds, a
+rule's choices such as `trigger`).
 """
 from __future__ import annotations
 
 import copy
+import math
 from pathlib import Path
 
 from ..config import case_file, load_yaml, package_data
 from ..errors import ConfigError
-from ..schema import FAILING_CATEGORIES, SEVERITIES
+from ..schema import AGENCY_KINDS, CONCERN_TAGS, CONTACT_TYPES, ESCALATIONS, FAILING_CATEGORIES, SEVERITIES
 
 RULES_FILE = "rules.yml"
 RULE_KEYS = ("enabled", "severity", "failing_category", "source", "params")
 
+#: the largest number a setting may have: a century of days (a deadline must stay a date pandas can hold)
+MAX_NUMBER = 36_500
+#: numbers of months are at most a century too (calendar months are added to dates of birth)
+MAX_MONTHS = 1_200
+#: numeric settings that may be fractional; every other number counts days, working days or events
+FRACTIONAL = frozenset({"nonmobile_below_age_months"})
+
+#: settings and parameters whose values (or list items) come from a closed vocabulary: a typo would
+#: silently match nothing
+CHOICES = {
+    "trigger": ("concern", "decision"),
+    "injury_tags": CONCERN_TAGS,
+    "high_severity_tags": CONCERN_TAGS,
+    "concern_tags": CONCERN_TAGS,
+    "by_tag": CONCERN_TAGS,  # its keys
+    "escalations": ESCALATIONS,
+    "referral_escalations": ESCALATIONS,
+    "assessment_escalations": ESCALATIONS,
+    "decision_contact_types": CONTACT_TYPES,
+    "request_contact_types": CONTACT_TYPES,
+    "closure_contact_types": CONTACT_TYPES,
+    "visit_contact_types": CONTACT_TYPES,
+    # rows of these contact types or escalations count (assessment_wait, closure_with_open_concerns)
+    "done_contact_types": CONTACT_TYPES + ESCALATIONS,
+    "assessed_by": CONTACT_TYPES + ESCALATIONS,
+    "agency_kinds": AGENCY_KINDS,
+    "decision_agency_kinds": AGENCY_KINDS,
+    "visit_agency_kinds": AGENCY_KINDS,
+    "referral_reaches_kinds": AGENCY_KINDS,
+}
+
+
+def _key(what: str) -> str:
+    return what.rsplit(".", 1)[-1]
+
+
+def _check_number(value, what: str, origin) -> object:
+    """A finite number, not negative, within MAX_NUMBER (MAX_MONTHS for months), whole unless FRACTIONAL."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"{what} must be a number, got {value!r}", file=origin)
+    if not math.isfinite(value):
+        raise ConfigError(f"{what} must be a finite number, got {value!r}", file=origin)
+    if value < 0:
+        raise ConfigError(f"{what} must not be negative, got {value!r}", file=origin)
+    key = _key(what)
+    limit = MAX_MONTHS if key.endswith("_months") else MAX_NUMBER
+    if value > limit:
+        raise ConfigError(f"{what} must be at most {limit}, got {value!r}", file=origin)
+    if key not in FRACTIONAL:
+        if value != int(value):
+            raise ConfigError(f"{what} must be a whole number, got {value!r}", file=origin)
+        value = int(value)
+    return value
+
+
+def _check_choices(values, what: str, origin, key: str | None = None) -> None:
+    allowed = CHOICES.get(key or _key(what))
+    if allowed is None:
+        return
+    for value in values:
+        if value not in allowed:
+            raise ConfigError(f"{what}: unknown value {value!r} (one of {', '.join(allowed)})", file=origin)
+
 
 def _check_type(default, value, what: str, origin) -> object:
-    """Overrides keep the type of the default (ints may become floats; lists stay lists)."""
+    """Overrides keep the type of the default (lists stay lists; numbers see `_check_number`) and, for the
+    settings in CHOICES, stay within their vocabulary."""
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise ConfigError(f"{what} must be true or false, got {value!r}", file=origin)
     elif isinstance(default, (int, float)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"{what} must be a number, got {value!r}", file=origin)
-        if value < 0:
-            raise ConfigError(f"{what} must not be negative, got {value!r}", file=origin)
+        value = _check_number(value, what, origin)
     elif isinstance(default, list):
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
             raise ConfigError(f"{what} must be a list, got {value!r}", file=origin)
+        if _key(what) in CHOICES and not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{what} must be a list of names, got {value!r}", file=origin)
+        _check_choices(value, what, origin)
     elif isinstance(default, dict):
         if not isinstance(value, dict):
             raise ConfigError(f"{what} must be a mapping, got {value!r}", file=origin)
-    elif isinstance(default, str) and not isinstance(value, str):
-        raise ConfigError(f"{what} must be text, got {value!r}", file=origin)
+    elif isinstance(default, str):
+        if not isinstance(value, str):
+            raise ConfigError(f"{what} must be text, got {value!r}", file=origin)
+        _check_choices([value], what, origin)
     return copy.deepcopy(value)
 
 
@@ -49,6 +119,7 @@ def _merge_settings(base: dict, override: dict, origin, prefix: str = "settings"
         if isinstance(base[key], dict) and isinstance(value, dict) and key != "by_tag":
             out[key] = _merge_settings(base[key], value, origin, what)
         elif key == "by_tag" and isinstance(value, dict):
+            _check_choices([str(k) for k in value], what, origin)
             out[key] = {**base[key], **{str(k): _check_type(1, v, f"{what}.{k}", origin) for k, v in value.items()}}
         else:
             out[key] = _check_type(base[key], value, what, origin)

@@ -4,7 +4,8 @@ conference within 15 working days.
 Source: Working Together to Safeguard Children 2023, chapter 2: the initial child protection conference
 "should take place within 15 working days of the strategy discussion, or the last strategy discussion if
 more than one has been held". A recorded closure / no further action by social care before the deadline
-ends the requirement (the enquiry concluded that no conference was needed).
+ends the requirement (the enquiry concluded that no conference was needed): a row of type case_closure,
+or a social care row whose text records no further action (not negated: "NFA not agreed" is not one).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pandas as pd
 from ..workdays import add_working_days
 from .base import (
     Context,
+    action_when,
     deadline_rows,
     first_per_group,
     first_response,
@@ -20,6 +22,7 @@ from .base import (
     outcome_text,
     register,
     rows_of,
+    text_mentions,
 )
 
 
@@ -46,7 +49,12 @@ def strategy_no_conference(ctx: Context, params: dict) -> pd.DataFrame:
     later = first_response(ctx, triggers.assign(anchor=triggers["_day"] + pd.Timedelta(days=1)), strategy & tl["_exact"])
     missed &= ~later["timely"]
     if params["closure_ends_requirement"]:
-        closed = first_response(ctx, triggers, ctx.kinds(["social care"]) & ctx.types(["case_closure"]))
+        # a closure by type, or social care's record that the enquiry ended in no further action (an s47
+        # outcome is typed as the enquiry, so its text says it: "concerns not substantiated, NFA")
+        social_care = ctx.kinds(["social care"])
+        nfa = text_mentions(ctx, social_care & ~ctx.types(["case_closure"]), params["closure_keywords"],
+                            params["closure_negations"])
+        closed = first_response(ctx, triggers, social_care & (ctx.types(["case_closure"]) | nfa))
         missed &= ~closed["timely"]
     t = triggers[missed.to_numpy()]
     r = response[missed]
@@ -55,6 +63,7 @@ def strategy_no_conference(ctx: Context, params: dict) -> pd.DataFrame:
     out["explanation"] = (
         "A strategy discussion was held on " + fmt_date(t["_day"]) + " (" + t["agency"]
         + ") and no initial child protection conference followed within " + str(n) + " working days (by "
-        + fmt_date(t["deadline"]) + ")" + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the conference")
+        + fmt_date(t["deadline"]) + ")" + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the conference",
+                                                 action_when(ctx, r["action_pos"], t.index))
     )
     return out

@@ -14,6 +14,7 @@ import pandas as pd
 from .base import (
     DAY,
     Context,
+    action_when,
     column_at,
     delay_from,
     first_per_group,
@@ -36,7 +37,10 @@ _COLUMNS = [
 def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     """2+ WNB to health in 90 days, no follow-up by that agency in 14 days (local WNB protocols)."""
     tl = ctx.timeline
-    missed = (ctx.types(["was_not_brought"]) | ctx.tags(["was_not_brought"])) & ctx.kinds(params["agency_kinds"])
+    seen = (tl["child_seen"] == True).fillna(False).astype(bool)  # noqa: E712
+    # a contact at which the child was seen is not a missed appointment, whatever its text mentions (an
+    # earlier one it follows up, a "DNA test"): it can be the follow-up
+    missed = (ctx.types(["was_not_brought"]) | ctx.tags(["was_not_brought"])) & ctx.kinds(params["agency_kinds"]) & ~seen
     events = first_per_group(rows_of(ctx, missed, _COLUMNS))
     triggers = events[events["_exact"]].copy()
     if triggers.empty:
@@ -45,7 +49,7 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     triggers["anchor"] = triggers["_day"]
     triggers["deadline"] = triggers["_day"] + params["follow_up_within_days"] * DAY
     triggers["lo"] = triggers["_day"] - params["window_days"] * DAY
-    follow_up = ((tl["child_seen"] == True).fillna(False).astype(bool) & ~missed) | ctx.escalations()  # noqa: E712
+    follow_up = seen | ctx.escalations()
     response = first_response(ctx, triggers, follow_up, same_agency=True)
     triggers = triggers.join(response)
     triggers = triggers[~triggers["timely"]]
@@ -77,7 +81,8 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
         "The child was not brought to " + n + " appointments with " + agencies + " within "
         + str(params["window_days"]) + " days (" + date_list + ") and " + t["agency"]
         + " did not see the child or escalate within " + str(params["follow_up_within_days"]) + " days of "
-        + fmt_date(t["_day"]) + outcome_text(t["action_event_id"], t["action_date"], delay, "follow-up")
+        + fmt_date(t["_day"]) + outcome_text(t["action_event_id"], t["action_date"], delay, "follow-up",
+                                       action_when(ctx, t["action_pos"], t.index))
     )
     # one frame from its columns (aligned on t's index, as setting them one by one would)
     return pd.DataFrame({
