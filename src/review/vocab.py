@@ -15,16 +15,30 @@ Matching rules:
 * Concern tags are negated (not a concern) when, in the same clause, a negation cue comes before the
   keyword with at most `negation_window` other words between ("no bruising seen", "no evidence of
   injury", "denies drug use", "nil concerns re neglect"), or a post-negation cue follows it closely
-  ("NAI ruled out"). A clause ends at . ; : ! ? a newline, brackets, a spaced dash, or a break word
-  ("but", "however": "no bruising but a burn to the hand" is a burn). A comma ends the scope too, unless
-  what follows continues a list of concerns ("no bruising, burns or fractures" negates all three;
-  "not engaging, bruise to cheek" is a bruise). A cue inside a keyword ("was *not* brought",
-  "child *not* seen", "*no* explanation") or inside a pseudo-negation ("no further action") negates
-  nothing. When unsure the text is tagged: a reviewer can dismiss a tag, but cannot see a missing one.
+  ("NAI ruled out"), or the keyword is a label whose colon a cue follows ("Bruising: none", "Injuries:
+  nil"). A clause ends at . ; : ! ? a newline, brackets, a spaced dash, or a break word ("but",
+  "however": "no bruising but a burn to the hand" is a burn). A comma ends the scope too, unless what
+  follows continues a list of concerns ("no bruising, burns or fractures" negates all three; "not
+  engaging, bruise to cheek" is a bruise). A cue inside a keyword ("was *not* brought", "child *not*
+  seen", "*no* explanation") or inside a pseudo-negation ("no further action") negates nothing. When
+  unsure the text is tagged: a reviewer can dismiss a tag, but cannot see a missing one.
+* Keyword exceptions (`keyword_exceptions`) contain a keyword but are not one: their words match nothing
+  ("DNA" is did not attend, "paternity DNA test" is not).
 * Known limit: only "not seen" *after* a concern is not read as a negation ("bruising not seen" tags
   bruising and child_not_seen), because "not seen" is itself the child_not_seen keyword.
-* Escalations use the same keyword and negation rules ("decision not to refer to social care" is not a
-  referral); a contact type listed for an escalation makes the contact that escalation.
+* Escalations: a contact is *every* escalation its text names or its contact type lists
+  (`detect_escalations`; the `escalation` cell joins them sorted with "; ", like `concerns`: "Referred to
+  social care and CP medical arranged" is "cp_medical; referral_to_csc"). The keywords are negated as
+  concerns are, and also by `escalation_negation_cues` / `escalation_negation_post_cues`: an escalation
+  only considered, conditional, refused or not done did not happen ("decision not to refer to social
+  care", "consider referral to social care if further bruising", "CP medical declined by mother",
+  "referral to social care considered but not made"; a post cue reaches across a break word: "CP medical
+  requested but not done"). Here the doubt goes the other way: a false escalation hides a flag. A request
+  or an arrangement is the escalation of the agency making it ("CP medical requested"). A contact type
+  listed for an escalation makes the contact that escalation, unless its text names that escalation only
+  to say it did not happen ("Strategy discussion was not held").
+* `Scope` is the negation scope of one text, also used by `review.timeline.cp_plan_marker` to read a
+  child protection conference's outcome.
 """
 from __future__ import annotations
 
@@ -503,17 +517,14 @@ def detect_escalations(contact_type, text, vocab) -> list[str]:
     see module docstring) and those of its contact type, unless the text names that escalation only to
     say it did not happen ("CP medical declined by mother")."""
     v = compile_vocab(vocab)
-    named, denied = set(), set()
-    found, negated = v._scan(text, v.escalations, v.escalation_cues, v.escalation_post_cues, cross_breaks=True)
-    for keyword in found:
+    named = set()
+    for keyword in v._scan(text, v.escalations, v.escalation_cues, v.escalation_post_cues, cross_breaks=True)[0]:
         named.update(v.escalation_keywords[keyword])
     for escalation, types in v.escalation_types:
         if contact_type in types and escalation not in named:
             found, negated = v._scan(text, v.escalation_denials[escalation], v.escalation_cues,
                                      v.escalation_post_cues, cross_breaks=True)
-            if negated and not found:
-                denied.add(escalation)
-            else:
+            if found or not negated:
                 named.add(escalation)
     return sorted(named)
 
