@@ -179,6 +179,9 @@ def test_cp_plan_marker_reads_what_the_conference_says_of_the_plan(text, expecte
         ("Skin - bruising: not observed", []),
         ("Bruising: no explanation given", ["bruising", "inconsistent_explanation"]),
         ("Seen at A&E for head injury: no fracture", ["head_injury"]),
+        ("Head injury: no fracture seen on x-ray", ["head_injury"]),  # the cue answers "fracture", not the label
+        ("Injuries: nil of note", []),
+        ("Bruising: none noted on examination today", ["bruising"]),  # not a short answer: when unsure, tagged
         ("Bruising: left cheek", ["bruising"]),
     ],
 )

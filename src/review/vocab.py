@@ -15,8 +15,8 @@ Matching rules:
 * Concern tags are negated (not a concern) when, in the same clause, a negation cue comes before the
   keyword with at most `negation_window` other words between ("no bruising seen", "no evidence of
   injury", "denies drug use", "nil concerns re neglect"), or a post-negation cue follows it closely
-  ("NAI ruled out"), or the keyword is a label whose colon a cue follows ("Bruising: none", "Injuries:
-  nil"). A clause ends at . ; : ! ? a newline, brackets, a spaced dash, or a break word ("but",
+  ("NAI ruled out"), or the keyword is a label answered by a cue and at most two more words after its
+  colon ("Bruising: none", "Injuries: nil of note"; not "Head injury: no fracture"). A clause ends at . ; : ! ? a newline, brackets, a spaced dash, or a break word ("but",
   "however": "no bruising but a burn to the hand" is a burn). A comma ends the scope too, unless what
   follows continues a list of concerns ("no bruising, burns or fractures" negates all three; "not
   engaging, bruise to cheek" is a bruise). A cue inside a keyword ("was *not* brought", "child *not*
@@ -79,6 +79,7 @@ _POST_WINDOW = 2
 _COLON = "|:"
 _BREAK = "|b"
 _EXCEPTED = "|x"  # a word inside a keyword exception ("DNA test"): a word, but never a keyword
+_LABEL_TAIL = 2  # "Injuries: nil of note": at most this many words after the cue that answers a label
 
 
 def normalise_text(s) -> str:
@@ -434,8 +435,20 @@ class Scope:
             return True
         tokens = self.tokens
         if end < len(tokens) and tokens[end] == _COLON and (start == 0 or tokens[start - 1][0] in "|,"):
-            return any(c[0] == end + 1 for c in pre) or any(c[0] == end + 1 for c in post)
+            cue = next((c for c in pre + post if c[0] == end + 1), None)
+            return cue is not None and self._answers(cue[1])
         return False
+
+    def _answers(self, first: int) -> bool:
+        """Is the rest of the clause from token `first` short and free of keywords, so that the cue before
+        it answers the label ("Injuries: nil of note"; not "Head injury: no fracture")?"""
+        tokens, in_keyword = self.tokens, self.in_keyword
+        for i in range(first, min(len(tokens), first + _LABEL_TAIL + 1)):
+            if tokens[i][0] == "|" or tokens[i] == ",":
+                return True
+            if in_keyword[i]:
+                return False
+        return first + _LABEL_TAIL >= len(tokens)
 
 
 _CACHE: dict[int, tuple[Mapping, Vocabulary]] = {}
