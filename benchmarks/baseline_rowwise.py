@@ -7,8 +7,8 @@ rules as the package (review.timeline, review.rules.*) with the same rules.yml p
 * timeline: the same sort keys, seq, age, mobility (case.mobile_from, else 6 months of age), gaps, last
   seen, open concerns (90 days), event linking (rapidfuzz token_set_ratio >= 85 per candidate pair, same
   LINK_GROUPS, different agencies, dates <= 1 day apart, linked transitively, group = smallest event_id),
-  child protection plan periods (the same CP_PLAN_KEYWORDS, one regex search per keyword) and hospital
-  periods;
+  child protection plan periods (each conference's outcome read by the package's `cp_plan_marker`, as
+  ingest's vocabularies are the package's) and hospital periods;
 * rules: the same triggers (an assessment request, and social care's "no further action", read from each
   row's text by the package's own scalar `review.rules.base._mentioned`), windows, responses (the first response on or after the anchor), working days
   with England bank holidays (the `holidays` package, one day at a time), one flag per event group, the
@@ -35,7 +35,7 @@ import holidays
 from rapidfuzz import fuzz, utils
 
 from review.rules.base import _mentioned  # a keyword mentioned and not negated, in one text
-from review.timeline import CP_PLAN_KEYWORDS, LINK_GROUPS, LINKABLE_PRECISIONS
+from review.timeline import LINK_GROUPS, LINKABLE_PRECISIONS, cp_plan_marker
 
 PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3}
 LINK_THRESHOLD = 85.0
@@ -83,14 +83,6 @@ def _add_working_days(day: dt.date, n: int) -> dt.date:
 
 def _has_word(text: str, word: str) -> bool:
     return re.search(r"\b" + re.escape(word) + r"\b", text, re.IGNORECASE) is not None
-
-
-def _cp_marker(text: str) -> int:
-    if any(_has_word(text, w) for w in CP_PLAN_KEYWORDS["none"]):
-        return 0
-    if any(_has_word(text, w) for w in CP_PLAN_KEYWORDS["end"]):
-        return -1
-    return 1 if any(_has_word(text, w) for w in CP_PLAN_KEYWORDS["start"]) else 0
 
 
 def _end_of_review(case: dict):
@@ -203,7 +195,7 @@ def _periods(rows: list[dict], case: dict) -> None:
     for r in rows:
         if r["_day"] is None or r.get("contact_type") != "cp_conference":
             continue
-        marker = _cp_marker(f"{_text(r.get('description'))} . {_text(r.get('action'))} . {_text(r.get('analysis'))}")
+        marker = cp_plan_marker(f"{_text(r.get('description'))} . {_text(r.get('action'))} . {_text(r.get('analysis'))}")
         if marker > 0 and start is None:
             start = r["_day"]
         elif marker < 0 and start is not None:
@@ -274,6 +266,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     tl = timeline
     for pos, r in enumerate(tl):
         r["_pos"] = pos
+        r["_esc"] = _tags(r.get("escalation"))  # the escalations a row was: a cell may hold several
     review_end = _end_of_review(case)
     if review_end is None:
         review_end = max((r["_day"] for r in tl if r["_day"] is not None), default=None)
@@ -283,7 +276,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         return any(t in tags for t in r["_tags"])
 
     def esc(r):
-        return _text(r.get("escalation"))
+        return r["_esc"]
+
+    def esc_in(r, kinds):
+        return any(e in kinds for e in esc(r))
 
     # nonmobile_injury -------------------------------------------------------------------------------
     if "nonmobile_injury" in p:
@@ -293,8 +289,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     r["child_mobile"] is None and r["age_days"] < q["nonmobile_below_age_months"] * 30.4375))]
         for r in _first_per_group(trig):
             deadline = r["_day"] + dt.timedelta(days=q["within_days"])
-            ref = _first(tl, r["_day"], lambda x: esc(x) in q["referral_escalations"])
-            med = _first(tl, r["_day"], lambda x: esc(x) in q["assessment_escalations"])
+            ref = _first(tl, r["_day"], lambda x: esc_in(x, q["referral_escalations"]))
+            med = _first(tl, r["_day"], lambda x: esc_in(x, q["assessment_escalations"]))
             ref_ok = ref is not None and ref["_day"] <= deadline
             med_ok = med is not None and med["_day"] <= deadline
             if not (ref_ok and med_ok):
@@ -315,7 +311,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 trig.append(r)
         for r in _first_per_group(trig):
             deadline = r["_day"] + dt.timedelta(days=q["within_days"])
-            action = _first(tl, r["_day"], lambda x: esc(x) in q["escalations"])
+            action = _first(tl, r["_day"], lambda x: esc_in(x, q["escalations"]))
             if action is None or action["_day"] > deadline:
                 flags.append(_flag("injury_not_escalated", r, deadline, action))
 
@@ -331,7 +327,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 if not r["_exact"]:
                     continue
                 deadline = r["_day"] + dt.timedelta(days=q["within_days"])
-                action = _first(tl, r["_day"], lambda x: esc(x) in q["escalations"])
+                action = _first(tl, r["_day"], lambda x: esc_in(x, q["escalations"]))
                 if action is not None and action["_day"] <= deadline:
                     continue
                 lo = r["_day"] - dt.timedelta(days=window)
@@ -343,7 +339,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     # referral_no_decision ---------------------------------------------------------------------------
     if "referral_no_decision" in p:
         q = p["referral_no_decision"]
-        for r in _first_per_group([r for r in tl if esc(r) == "referral_to_csc" and r["_exact"]]):
+        for r in _first_per_group([r for r in tl if "referral_to_csc" in esc(r) and r["_exact"]]):
             deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
             action = _first(tl, r["_day"], lambda x: x.get("agency_kind") in q["decision_agency_kinds"]
                             and x.get("contact_type") in q["decision_contact_types"])
@@ -355,7 +351,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         q = p["strategy_no_conference"]
 
         def is_strategy(x):
-            return esc(x) == "strategy_discussion" or x.get("contact_type") == "strategy_discussion"
+            return "strategy_discussion" in esc(x) or x.get("contact_type") == "strategy_discussion"
 
         trig, days_done = [], set()
         for r in _first_per_group([r for r in tl if is_strategy(r) and r["_exact"]]):
@@ -364,7 +360,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 trig.append(r)
         for r in trig:
             deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
-            action = _first(tl, r["_day"], lambda x: esc(x) == "cp_conference" or x.get("contact_type") == "cp_conference")
+            action = _first(tl, r["_day"], lambda x: "cp_conference" in esc(x) or x.get("contact_type") == "cp_conference")
             if action is not None and action["_day"] <= deadline:
                 continue
             later = _first(tl, r["_day"] + dt.timedelta(days=1), lambda x: is_strategy(x) and x["_exact"])
@@ -393,7 +389,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 continue
             deadline = r["_day"] + dt.timedelta(days=q["follow_up_within_days"])
             action = _first(tl, r["_day"], lambda x: x.get("agency") == r.get("agency") and (
-                x.get("child_seen") is True or esc(x) != ""))
+                x.get("child_seen") is True or bool(esc(x))))
             if action is not None and action["_day"] <= deadline:
                 continue
             lo = r["_day"] - dt.timedelta(days=q["window_days"])
@@ -464,7 +460,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                            or d_agency in [a.strip() for a in _text(c.get("informed_agencies")).split(";")]
                            or (d.get("agency_kind") in q["referral_reaches_kinds"] and any(
                                x["_day"] is not None and c["_day"] <= x["_day"] <= d["_day"]
-                               and _text(x.get("agency")) == c_agency and esc(x) in q["referral_escalations"]
+                               and _text(x.get("agency")) == c_agency and esc_in(x, q["referral_escalations"])
                                for x in tl)))
                 pairs.append((c, tags, reached))
             known = {t for c, tags, reached in pairs if reached for t in tags}
@@ -486,7 +482,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                         or c["_pos"] >= r["_pos"] or c["_gcode"] == r["_gcode"]):
                     continue
                 assessed = any(x["_day"] is not None and c["_day"] <= x["_day"] <= r["_day"]
-                               and (esc(x) in q["assessed_by"] or x.get("contact_type") in q["assessed_by"]) for x in tl)
+                               and (esc_in(x, q["assessed_by"]) or x.get("contact_type") in q["assessed_by"]) for x in tl)
                 if not assessed:
                     flags.append(_flag("closure_with_open_concerns", r, r["_day"]))
                     break
@@ -506,7 +502,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         trigger_ids = {id(r) for r, _ in trig}
         for r, deadline in trig:
             action = _first(tl, r["_day"], lambda x: id(x) not in trigger_ids and (
-                x.get("contact_type") in q["done_contact_types"] or esc(x) in q["done_contact_types"]))
+                x.get("contact_type") in q["done_contact_types"] or esc_in(x, q["done_contact_types"])))
             if action is None or action["_day"] > deadline:
                 flags.append(_flag("assessment_wait", r, deadline, action))
 

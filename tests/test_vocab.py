@@ -290,9 +290,9 @@ def test_detect_escalation(vocab, contact_type, text, expected):
     assert detect_escalation(contact_type, text, vocab) == expected
 
 
-def test_escalations_are_checked_in_vocab_order(vocab):
-    # cp_conference comes before referral_to_csc
-    assert detect_escalation("cp_conference", "referred to social care", vocab) == "cp_conference"
+def test_a_contact_is_every_escalation_it_records(vocab):
+    # was "first in vocab order wins" (cp_conference only): a contact can be several escalations at once
+    assert detect_escalation("cp_conference", "referred to social care", vocab) == "cp_conference; referral_to_csc"
 
 
 # ---------------------------------------------------------------------------------------------------

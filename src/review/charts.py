@@ -524,7 +524,7 @@ def plot_response_latency(response_latency: pd.DataFrame) -> Figure:
                 bar = ax.barh(i, max(value, x_max * 0.004), height=0.6,
                               facecolor=ALERT if late[i] else OK, hatch="////" if late[i] else None,
                               edgecolor="white" if not late[i] else "black", linewidth=0.4)
-                what = _label(str(row["first_escalation"])) if str(row["first_escalation"]) else "escalated"
+                what = ", ".join(_label(e) for e in split_multi(row["first_escalation"])) or "escalated"
                 ax.text(value + x_max * 0.01, i, f"{value:g} d ({what})", ha="left", va="center", fontsize=6.5,
                         fontweight="bold" if late[i] else "normal")
             bar.patches[0].set_gid(f"latency:{eid}:{status}")

@@ -5,7 +5,7 @@ adds), `flags` (what the rules propose) and `response_latency`, with their dtype
 checks a table lazily and returns every failure in one table, so ingest can report failures per row
 instead of stopping at the first.
 
-Multi-valued fields (`concerns`, `informed_agencies`, `evidence_event_ids`, `agencies`) are stored as
+Multi-valued fields (`concerns`, `escalation`, `informed_agencies`, `evidence_event_ids`, `agencies`) are stored as
 text joined with ``"; "`` in a fixed (sorted) order: that keeps them readable in Excel and Parquet and
 makes tables byte-identical across runs. Use `split_multi` / `join_multi` to convert.
 """
@@ -102,7 +102,7 @@ CONTACT_COLUMNS: dict[str, str] = {
     "action": "string",  # verbatim outcome / action taken
     "analysis": "string",  # verbatim analysis / comment column
     "concerns": "string",  # CONCERN_TAGS joined by MULTI_SEP, sorted; "" when none
-    "escalation": "string",  # ESCALATIONS id or "" when the contact was not an escalation
+    "escalation": "string",  # ESCALATIONS ids joined by MULTI_SEP, sorted; "" when the contact was not an escalation
     "informed_agencies": "string",  # normalised agency names joined by MULTI_SEP; "" when none recorded
     "source_of_information": "string",
     "source_file": "string",  # path relative to the case folder
@@ -152,7 +152,7 @@ RESPONSE_LATENCY_COLUMNS: dict[str, str] = {
     "expected_days": "Float64",
     "first_escalation_event_id": "string",
     "first_escalation_date": "datetime64[ns]",
-    "first_escalation": "string",
+    "first_escalation": "string",  # the escalation cell of that row (ESCALATIONS joined by MULTI_SEP)
     "latency_days": "Float64",  # NA when never escalated
     "within_expected": "boolean",
     "flagged": "boolean",
@@ -245,7 +245,6 @@ def validate(frame: pd.DataFrame, columns: dict[str, str] = CONTACT_COLUMNS) -> 
         "date_precision": DATE_PRECISIONS,
         "agency_kind": AGENCY_KINDS,
         "contact_type": CONTACT_TYPES,
-        "escalation": ESCALATIONS + ("",),
         "severity": SEVERITIES,
         "failing_category": FAILING_CATEGORIES,
     }
@@ -254,11 +253,14 @@ def validate(frame: pd.DataFrame, columns: dict[str, str] = CONTACT_COLUMNS) -> 
             bad = frame[name].notna() & ~frame[name].isin(allowed)
             for idx, value in frame.loc[bad, name].items():
                 failures.append(SchemaFailure(idx, name, f"isin{tuple(allowed)}", value))
-    if "concerns" in frame.columns and "concerns" in columns:
-        for idx, value in frame["concerns"].items():
-            for tag in split_multi(value):
-                if tag not in CONCERN_TAGS:
-                    failures.append(SchemaFailure(idx, "concerns", "concern_tag", tag))
+    for name, allowed, check in (("concerns", CONCERN_TAGS, "concern_tag"), ("escalation", ESCALATIONS, "escalation")):
+        if name in frame.columns and name in columns:
+            # each distinct cell once: a chronology repeats a few values many times
+            bad = {value: parts for value in frame[name].dropna().unique()
+                   if (parts := [p for p in split_multi(value) if p not in allowed])}
+            if bad:
+                for idx, value in frame.loc[frame[name].isin(list(bad)), name].items():
+                    failures.extend(SchemaFailure(idx, name, check, part) for part in bad[value])
     for name in ("event_id", "flag_id"):
         if name in frame.columns and name in columns:
             dup = frame[name].duplicated(keep=False) & frame[name].notna()

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .schema import CONTACT_COLUMNS, MULTI_SEP, conform
+from .schema import CONTACT_COLUMNS, MULTI_SEP, conform, split_multi
 
 GENERATOR_VERSION = "1"
 
@@ -665,7 +665,7 @@ def agency_rows(contacts: pd.DataFrame, *, dates_as_text: bool = False) -> list[
     rows = []
     for r in contacts.itertuples(index=False):
         text = r.description
-        if r.escalation == "referral_to_csc" and "social care" not in text:
+        if "referral_to_csc" in split_multi(r.escalation) and "social care" not in text:
             text += " Referred to children's social care."
         rows.append([
             r.date.strftime("%d/%m/%Y") if dates_as_text else r.date.to_pydatetime(),

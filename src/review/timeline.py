@@ -8,7 +8,6 @@ Everything works on numpy arrays of the table sorted by ``case_id``: one call ca
 """
 from __future__ import annotations
 
-import re
 import weakref
 from pathlib import Path
 
@@ -59,26 +58,45 @@ LINK_GROUPS: dict[str, tuple[str, ...]] = {
 #: only rows dated to a day (or approximately to a day) are linked; month/year dates are too vague
 LINKABLE_PRECISIONS = ("day", "approximate")
 
-#: the words that start and end periods. Matching is case-insensitive on whole words/phrases over
-#: description, action and analysis. Checked in order: ``none`` (a conference that decided against a plan)
-#: wins over ``end``, which wins over ``start`` ("no longer subject to a child protection plan" ends).
+#: the words that start and end child protection plan periods in a conference's outcome (description,
+#: action and analysis), matched like the vocabularies' keywords (`review.vocab`: whole words, clauses,
+#: negation with the package vocab.yml's cues). See `cp_plan_marker`:
+#: ``start`` mentions of a plan start (or confirm) one, unless negated ("a child protection plan is not
+#: required", "decision against a child protection plan", "Child protection plan: not made");
+#: ``end`` phrases end a plan wherever they stand; ``end_before`` / ``end_after`` words end it only when
+#: they stand next to a mention of the plan in its clause, before or after it ("discontinue the plan",
+#: "the plan will cease"; not "remain subject to a plan. Father's contact has ceased");
+#: ``negation_cues`` / ``negation_post_cues`` add to vocab.yml's negation cues for these mentions.
 CP_PLAN_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "none": (
-        "not made subject", "not to be made subject", "no child protection plan", "no cp plan", "no plan",
-        "threshold not met", "did not meet threshold", "did not meet the threshold", "not meet the threshold",
-        "not subject to a child protection plan", "not subject to a cp plan",
-    ),
-    "end": (
-        "plan ended", "plan ends", "plan discontinued", "discontinued", "no longer subject", "no longer on",
-        "removed from plan", "removed from the plan", "plan removed", "plan ceased", "ceased",
-        "step down", "stepped down", "child in need plan", "de-registered", "deregistered",
-    ),
     "start": (
         "subject to a child protection plan", "subject to child protection plan", "subject to a cp plan",
-        "child protection plan", "cp plan", "category of neglect", "category of physical abuse",
-        "category of emotional abuse", "category of sexual abuse", "under the category", "plan",
+        "subject to cp plan", "subject to a plan", "subject to plan", "child protection plan", "cp plan",
+        "category of neglect", "category of physical abuse", "category of emotional abuse",
+        "category of sexual abuse", "under the category", "plan",
+    ),
+    "end": (
+        "no longer subject", "step down", "stepped down", "child in need plan", "de-registered", "deregistered",
+    ),
+    "end_before": (
+        "end", "ending", "ends", "discontinue", "discontinuing", "cease", "ceasing", "remove", "removed from",
+        "removal from", "no longer",
+    ),
+    "end_after": (
+        "end", "ends", "ended", "ending", "cease", "ceases", "ceased", "discontinue", "discontinued", "removed",
+        "closed",
+    ),
+    "negation_cues": (
+        "against", "decision against", "consider", "considered", "considering", "if", "whether", "would", "could",
+        "may", "might", "threshold not met", "did not meet threshold", "did not meet the threshold",
+        "does not meet the threshold", "not meet the threshold",
+    ),
+    "negation_post_cues": (
+        "not required", "not needed", "not necessary", "not made", "not agreed", "not met", "not indicated",
+        "not appropriate", "not warranted", "not recommended", "considered",
     ),
 }
+#: an end word stands next to the mention of the plan: at most this many other words between
+CP_PLAN_END_WINDOW = 3
 #: contact types whose outcome can start or end a CP plan
 CP_PLAN_CONTACT_TYPES = ("cp_conference",)
 HOSPITAL_ADMISSION_TYPES = ("admission",)
@@ -877,22 +895,78 @@ def _open_concerns(concerns: pd.Series, days: np.ndarray, starts: np.ndarray, wi
 # ---------------------------------------------------------------------------------------------------
 # Periods: child protection plans and hospital stays
 # ---------------------------------------------------------------------------------------------------
-def _keyword_regex(words) -> str:
-    """Whole words or phrases, longest first; plain \\b boundaries so Arrow's RE2 engine can run it too."""
-    return r"\b(?:" + "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True)) + r")\b"
-
-
-_CP_REGEX = {kind: _keyword_regex(words) for kind, words in CP_PLAN_KEYWORDS.items()}
-_CP_PATTERNS = {kind: re.compile(regex, re.IGNORECASE) for kind, regex in _CP_REGEX.items()}
-
-
 def cp_plan_marker(text: str) -> int:
-    """+1 when a conference outcome starts (or confirms) a CP plan, -1 when it ends one, 0 otherwise."""
-    if _CP_PATTERNS["none"].search(text):
+    """+1 when a conference outcome starts (or confirms) a CP plan, -1 when it ends one, 0 otherwise.
+
+    An end (an ``end`` phrase, or an end word next to a mention of the plan, neither negated: "the plan
+    will not end" ends nothing) wins; else a negated mention of a plan means no plan was made (0, whatever
+    else the text says, as "not made subject to a plan; CIN plan agreed"); else a mention starts one.
+    """
+    cached = _CP_MARKERS.get(text)
+    if cached is None:
+        cached = _cp_plan_marker(str(text))
+        if len(_CP_MARKERS) >= 20_000:
+            _CP_MARKERS.clear()
+        _CP_MARKERS[text] = cached
+    return cached
+
+
+_CP_MARKERS: dict[str, int] = {}
+
+
+def _cp_plan_matcher() -> dict:
+    """The compiled CP_PLAN_KEYWORDS, with the package vocabulary's negation cues (made once)."""
+    if not _CP_MATCHER:
+        from .config import load_vocab
+        from .vocab import Phrases, compile_vocab, normalise_text
+
+        vocab = compile_vocab(load_vocab())
+        words = CP_PLAN_KEYWORDS
+        _CP_MATCHER.update(
+            vocab=vocab,
+            mentions=Phrases(words["start"] + words["end"]),
+            ends=frozenset(normalise_text(w) for w in words["end"]),
+            end_words=Phrases(words["end_before"] + words["end_after"]),
+            end_before=frozenset(normalise_text(w) for w in words["end_before"]),
+            end_after=frozenset(normalise_text(w) for w in words["end_after"]),
+            cues=Phrases([*(vocab.raw.get("negation_cues") or []), *words["negation_cues"]]),
+            post_cues=Phrases([*(vocab.raw.get("negation_post_cues") or []), *words["negation_post_cues"]]),
+        )
+    return _CP_MATCHER
+
+
+_CP_MATCHER: dict = {}
+
+
+def _cp_plan_marker(text: str) -> int:
+    from .vocab import Scope
+
+    m = _cp_plan_matcher()
+    vocab = m["vocab"]
+    tokens = vocab.tokens(text)
+    mentions = m["mentions"].find(tokens)
+    if not mentions:
         return 0
-    if _CP_PATTERNS["end"].search(text):
-        return -1
-    return 1 if _CP_PATTERNS["start"].search(text) else 0
+    end_words = m["end_words"].find(tokens)
+    scope = Scope(vocab, tokens, mentions + end_words)  # "no" in "no longer" negates nothing
+    pre, post = scope.cues(m["cues"]), scope.cues(m["post_cues"])
+    window = vocab.negation_window
+
+    def negated(start: int, end: int) -> bool:
+        return scope.reached(start, end, pre, post, window, 2)
+
+    end_words = [w for w in end_words if not negated(w[0], w[1])]  # "the plan will not end"
+    before = [w for w in end_words if w[2] in m["end_before"]]
+    after = [w for w in end_words if w[2] in m["end_after"]]
+    plans, refused = False, False
+    for start, end, phrase in mentions:
+        if negated(start, end):
+            refused = refused or phrase not in m["ends"]
+        elif phrase in m["ends"] or scope.reached(start, end, before, after, CP_PLAN_END_WINDOW, CP_PLAN_END_WINDOW):
+            return -1
+        else:
+            plans = True
+    return 0 if refused or not plans else 1
 
 
 PERIOD_FIELDS = ("case_id", "kind", "start", "end", "agency", "evidence_event_ids")
@@ -949,12 +1023,7 @@ def _cp_plan_periods(cols: dict, case=None) -> pd.DataFrame:
     if len(idx) == 0:
         return _NO_PERIODS
     texts = [f"{d} . {a} . {n}" for d, a, n in zip(cols["description"][idx], cols["action"][idx], cols["analysis"][idx])]
-    if len(texts) < _SMALL:
-        marker = np.fromiter((cp_plan_marker(t) for t in texts), dtype="int64", count=len(idx))
-    else:  # the same rules, run by Arrow
-        text = pd.Series(texts, dtype="string")
-        found = {k: text.str.contains(regex, case=False, regex=True).to_numpy(dtype=bool) for k, regex in _CP_REGEX.items()}
-        marker = np.where(found["none"], 0, np.where(found["end"], -1, np.where(found["start"], 1, 0)))
+    marker = np.fromiter((cp_plan_marker(t) for t in texts), dtype="int64", count=len(idx))  # cached per text
     idx = idx[marker != 0]
     if len(idx) == 0:
         return _NO_PERIODS

@@ -15,16 +15,30 @@ Matching rules:
 * Concern tags are negated (not a concern) when, in the same clause, a negation cue comes before the
   keyword with at most `negation_window` other words between ("no bruising seen", "no evidence of
   injury", "denies drug use", "nil concerns re neglect"), or a post-negation cue follows it closely
-  ("NAI ruled out"). A clause ends at . ; : ! ? a newline, brackets, a spaced dash, or a break word
-  ("but", "however": "no bruising but a burn to the hand" is a burn). A comma ends the scope too, unless
-  what follows continues a list of concerns ("no bruising, burns or fractures" negates all three;
-  "not engaging, bruise to cheek" is a bruise). A cue inside a keyword ("was *not* brought",
-  "child *not* seen", "*no* explanation") or inside a pseudo-negation ("no further action") negates
-  nothing. When unsure the text is tagged: a reviewer can dismiss a tag, but cannot see a missing one.
+  ("NAI ruled out"), or the keyword is a label answered by a cue and at most two more words after its
+  colon ("Bruising: none", "Injuries: nil of note"; not "Head injury: no fracture"). A clause ends at . ; : ! ? a newline, brackets, a spaced dash, or a break word ("but",
+  "however": "no bruising but a burn to the hand" is a burn). A comma ends the scope too, unless what
+  follows continues a list of concerns ("no bruising, burns or fractures" negates all three; "not
+  engaging, bruise to cheek" is a bruise). A cue inside a keyword ("was *not* brought", "child *not*
+  seen", "*no* explanation") or inside a pseudo-negation ("no further action") negates nothing. When
+  unsure the text is tagged: a reviewer can dismiss a tag, but cannot see a missing one.
+* Keyword exceptions (`keyword_exceptions`) contain a keyword but are not one: their words match nothing
+  ("DNA" is did not attend, "paternity DNA test" is not).
 * Known limit: only "not seen" *after* a concern is not read as a negation ("bruising not seen" tags
   bruising and child_not_seen), because "not seen" is itself the child_not_seen keyword.
-* Escalations use the same keyword and negation rules ("decision not to refer to social care" is not a
-  referral); a contact type listed for an escalation makes the contact that escalation.
+* Escalations: a contact is *every* escalation its text names or its contact type lists
+  (`detect_escalations`; the `escalation` cell joins them sorted with "; ", like `concerns`: "Referred to
+  social care and CP medical arranged" is "cp_medical; referral_to_csc"). The keywords are negated as
+  concerns are, and also by `escalation_negation_cues` / `escalation_negation_post_cues`: an escalation
+  only considered, conditional, refused or not done did not happen ("decision not to refer to social
+  care", "consider referral to social care if further bruising", "CP medical declined by mother",
+  "referral to social care considered but not made"; a post cue reaches across a break word: "CP medical
+  requested but not done"). Here the doubt goes the other way: a false escalation hides a flag. A request
+  or an arrangement is the escalation of the agency making it ("CP medical requested"). A contact type
+  listed for an escalation makes the contact that escalation, unless its text names that escalation only
+  to say it did not happen ("Strategy discussion was not held").
+* `Scope` is the negation scope of one text, also used by `review.timeline.cp_plan_marker` to read a
+  child protection conference's outcome.
 """
 from __future__ import annotations
 
@@ -37,7 +51,7 @@ from typing import Mapping
 import pandas as pd
 
 from .errors import ConfigError
-from .schema import AGENCY_KINDS, CONCERN_TAGS, CONTACT_TYPES, ESCALATIONS
+from .schema import AGENCY_KINDS, CONCERN_TAGS, CONTACT_TYPES, ESCALATIONS, join_multi
 
 __all__ = [
     "Vocabulary",
@@ -49,6 +63,8 @@ __all__ = [
     "classify_contact_type",
     "tag_concerns",
     "detect_escalation",
+    "detect_escalations",
+    "Scope",
     "parse_informed_agencies",
     "parse_yes_no",
 ]
@@ -58,6 +74,12 @@ _NON_WORD = re.compile(r"[\W_]+")
 _LIST_JOINERS = frozenset({"and", "or", "nor"})
 _DEFAULT_WINDOW = 4
 _POST_WINDOW = 2
+# Clause marks in `Vocabulary.tokens` besides tokenise's "|": a colon (a label may be negated after it,
+# "Bruising: none") and a break word ("but"). Every mark starts with "|", which no word does.
+_COLON = "|:"
+_BREAK = "|b"
+_EXCEPTED = "|x"  # a word inside a keyword exception ("DNA test"): a word, but never a keyword
+_LABEL_TAIL = 2  # "Injuries: nil of note": at most this many words after the cue that answers a label
 
 
 def normalise_text(s) -> str:
@@ -186,6 +208,10 @@ class Vocabulary:
     post_cues: Phrases = field(default_factory=Phrases)
     pseudo: Phrases = field(default_factory=Phrases)
     breaks: Phrases = field(default_factory=Phrases)
+    exceptions: Phrases = field(default_factory=Phrases)
+    escalation_cues: Phrases = field(default_factory=Phrases)  # negation_cues + escalation_negation_cues
+    escalation_post_cues: Phrases = field(default_factory=Phrases)
+    escalation_denials: dict[str, Phrases] = field(default_factory=dict)  # escalation -> its keywords and types'
     negation_window: int = _DEFAULT_WINDOW
     _token_cache: dict = field(default_factory=dict)
     _agency_cache: dict = field(default_factory=dict)
@@ -257,6 +283,23 @@ class Vocabulary:
         out.post_cues = Phrases(_as_list(vocab.get("negation_post_cues"), "negation_post_cues"))
         out.pseudo = Phrases(_as_list(vocab.get("negation_pseudo"), "negation_pseudo"))
         out.breaks = Phrases(_as_list(vocab.get("negation_breaks"), "negation_breaks"))
+        out.exceptions = Phrases(_as_list(vocab.get("keyword_exceptions"), "keyword_exceptions"))
+        out.escalation_cues = Phrases(
+            _as_list(vocab.get("negation_cues"), "negation_cues")
+            + _as_list(vocab.get("escalation_negation_cues"), "escalation_negation_cues")
+        )
+        out.escalation_post_cues = Phrases(
+            _as_list(vocab.get("negation_post_cues"), "negation_post_cues")
+            + _as_list(vocab.get("escalation_negation_post_cues"), "escalation_negation_post_cues")
+        )
+        type_keywords: dict[str, list[str]] = {}
+        for keyword, rank in out.contact_type_rank.items():
+            type_keywords.setdefault(out.contact_types[rank], []).append(keyword)
+        for escalation, types in out.escalation_types:
+            if types:
+                words = [k for k, kinds in out.escalation_keywords.items() if escalation in kinds]
+                words += [k for t in sorted(types) for k in type_keywords.get(t, [])]
+                out.escalation_denials[escalation] = Phrases(words)
         window = vocab.get("negation_window", _DEFAULT_WINDOW)
         if not isinstance(window, int) or isinstance(window, bool) or window < 0:
             raise ConfigError(f"vocabulary negation_window must be a whole number >= 0, got {window!r}")
@@ -276,71 +319,136 @@ class Vocabulary:
 
     # -- keyword matching with negation -------------------------------------------------------------
     def tokens(self, text) -> list[str]:
-        """`tokenise(text)` with break words turned into "|" tokens (treat the list as read-only). Results
-        are kept per text (bounded) because ingest asks for the concerns, the escalation and sometimes the
-        contact type of the same text, in separate passes over a table."""
+        """`tokenise(text)` with colons turned into "|:" tokens, break words into "|b" tokens and the
+        words of keyword exceptions into "|x" tokens (treat the list as read-only). Results are kept per
+        text (bounded) because ingest asks for the concerns, the escalation and sometimes the contact type
+        of the same text, in separate passes over a table."""
         if isinstance(text, str):
             cached = self._token_cache.get(text)
             if cached is not None:
                 return cached
-        tokens = tokenise(text)
+        if isinstance(text, str) and ":" in text:  # tokenise makes a colon "|"; keep it apart
+            tokens = []
+            for k, part in enumerate(text.split(":")):
+                if k:
+                    tokens.append(_COLON)
+                tokens += tokenise(part)
+        else:
+            tokens = tokenise(text)
         for start, end, _ in self.breaks.find(tokens):
-            tokens[start:end] = ["|"] * (end - start)
+            tokens[start:end] = [_BREAK] * (end - start)
+        self._except(tokens)
         if isinstance(text, str):
             if len(self._token_cache) >= 20_000:
                 self._token_cache.clear()
             self._token_cache[text] = tokens
         return tokens
 
+    def _except(self, tokens: list[str]) -> list[str]:
+        """Blank (in place) the words of keyword exceptions, which contain a keyword but are not one."""
+        if self.exceptions:
+            for start, end, _ in self.exceptions.find(tokens):
+                tokens[start:end] = [_EXCEPTED] * (end - start)
+        return tokens
+
     def find(self, text, phrases: Phrases) -> list[str]:
         """The keywords of `phrases` found in `text` and not negated, in order of appearance."""
+        return self._scan(text, phrases, self.cues, self.post_cues)[0]
+
+    def _scan(self, text, phrases: Phrases, cues: Phrases, post_cues: Phrases, cross_breaks: bool = False):
+        """(keywords not negated, keywords negated) of `phrases` in `text`, each in order of appearance."""
         tokens = self.tokens(text)
         keywords = phrases.find(tokens)
         if not keywords:
-            return []
-        # concern keywords and pseudo-negations shield the cues inside them ("was not brought",
-        # "no further action") and mark the items of a list ("no bruising, burns or fractures")
-        shields = keywords if phrases is self.concerns else keywords + self.concerns.find(tokens)
-        shields = shields + self.pseudo.find(tokens)
+            return [], []
+        scope = Scope(self, tokens, keywords, concerns=phrases is self.concerns)
+        pre = scope.cues(cues)
+        post = scope.cues(post_cues) if post_cues else []
+        found, negated = [], []
+        for start, end, keyword in keywords:
+            if scope.reached(start, end, pre, post, self.negation_window, _POST_WINDOW, cross_breaks):
+                negated.append(keyword)
+            else:
+                found.append(keyword)
+        return found, negated
+
+
+class Scope:
+    """Where negation cues reach in the tokens of one text (`Vocabulary.tokens`), given the keywords found.
+
+    The keywords, the concern keywords and the pseudo-negations are shields: a cue inside one negates
+    nothing ("was not brought", "no further action"), and they mark the items of a list ("no bruising,
+    burns or fractures"). Used for concerns and escalations (`Vocabulary.find`) and for the outcome of a
+    child protection conference (`review.timeline.cp_plan_marker`).
+    """
+
+    __slots__ = ("tokens", "in_keyword", "list_starts", "list_ends")
+
+    def __init__(self, vocab: Vocabulary, tokens: list[str], keywords: list, concerns: bool = False):
+        shields = keywords if concerns else keywords + vocab.concerns.find(tokens)
+        shields = shields + vocab.pseudo.find(tokens)
         in_keyword = [False] * len(tokens)
         for start, end, _ in shields:
             for i in range(start, end):
                 in_keyword[i] = True
-        list_starts = {s[0] for s in shields}
-        list_ends = {s[1] for s in shields}
+        self.tokens = tokens
+        self.in_keyword = in_keyword
+        self.list_starts = {s[0] for s in shields}
+        self.list_ends = {s[1] for s in shields}
 
-        def free(cue) -> bool:
-            return not any(in_keyword[i] for i in range(cue[0], cue[1]))
+    def cues(self, phrases: Phrases) -> list[tuple[int, int, str]]:
+        """The matches of `phrases` that are not inside a shield."""
+        in_keyword = self.in_keyword
+        return [c for c in phrases.find(self.tokens) if not any(in_keyword[i] for i in range(c[0], c[1]))]
 
-        pre = [c for c in self.cues.find(tokens) if free(c)]
-        post = [c for c in self.post_cues.find(tokens) if free(c)] if self.post_cues else []
-
-        def reaches(first: int, last: int, window: int, allow_lists: bool) -> bool:
-            """Does a negation at token `first` reach token `last` in the same clause?"""
-            words = 0
-            for i in range(first, last):
-                token = tokens[i]
-                if token == "|":
+    def reaches(self, first: int, last: int, window: int, allow_lists: bool, cross_breaks: bool = False) -> bool:
+        """Does a cue ending at token `first` reach token `last` in the same clause, with at most `window`
+        other words between? A comma ends the clause unless `allow_lists` and it continues a list of
+        keywords; a break word ("but") ends it unless `cross_breaks`."""
+        tokens, in_keyword = self.tokens, self.in_keyword
+        words = 0
+        for i in range(first, last):
+            token = tokens[i]
+            if token[0] == "|":  # a clause mark: "|", "|:" (a colon) or "|b" (a break word)
+                if token != _BREAK or not cross_breaks:
                     return False
-                if token == ",":
-                    if not allow_lists:
-                        return False
-                    j = i + 1
-                    while j < last and tokens[j] in _LIST_JOINERS:
-                        j += 1
-                    if i not in list_ends or j not in list_starts:  # "bruising, burns" continues a list
-                        return False
-                elif not in_keyword[i] and token not in _LIST_JOINERS:
-                    words += 1
-            return words <= window
+            elif token == ",":
+                if not allow_lists:
+                    return False
+                j = i + 1
+                while j < last and tokens[j] in _LIST_JOINERS:
+                    j += 1
+                if i not in self.list_ends or j not in self.list_starts:  # "bruising, burns" continues a list
+                    return False
+            elif not in_keyword[i] and token not in _LIST_JOINERS:
+                words += 1
+        return words <= window
 
-        found = []
-        for start, end, keyword in keywords:
-            negated = any(c[1] <= start and reaches(c[1], start, self.negation_window, True) for c in pre)
-            negated = negated or any(c[0] >= end and reaches(end, c[0], _POST_WINDOW, False) for c in post)
-            if not negated:
-                found.append(keyword)
-        return found
+    def reached(self, start: int, end: int, pre: list, post: list, window: int, post_window: int,
+                cross_breaks: bool = False) -> bool:
+        """Is the keyword at tokens [start, end) reached by a cue of `pre` before it (within `window`
+        words, lists allowed), by one of `post` after it (within `post_window`, across break words when
+        `cross_breaks`), or is it a label negated after its colon ("Bruising: none")?"""
+        if any(c[1] <= start and self.reaches(c[1], start, window, True) for c in pre):
+            return True
+        if any(c[0] >= end and self.reaches(end, c[0], post_window, False, cross_breaks) for c in post):
+            return True
+        tokens = self.tokens
+        if end < len(tokens) and tokens[end] == _COLON and (start == 0 or tokens[start - 1][0] in "|,"):
+            cue = next((c for c in pre + post if c[0] == end + 1), None)
+            return cue is not None and self._answers(cue[1])
+        return False
+
+    def _answers(self, first: int) -> bool:
+        """Is the rest of the clause from token `first` short and free of keywords, so that the cue before
+        it answers the label ("Injuries: nil of note"; not "Head injury: no fracture")?"""
+        tokens, in_keyword = self.tokens, self.in_keyword
+        for i in range(first, min(len(tokens), first + _LABEL_TAIL + 1)):
+            if tokens[i][0] == "|" or tokens[i] == ",":
+                return True
+            if in_keyword[i]:
+                return False
+        return first + _LABEL_TAIL >= len(tokens)
 
 
 _CACHE: dict[int, tuple[Mapping, Vocabulary]] = {}
@@ -393,7 +501,7 @@ def classify_contact_type(type_text, description, vocab) -> str:
         key = str(type_text)
         found = v._type_cache.get(key)
         if found is None:
-            found = _first_contact_type(v, normalise_text(key).split())
+            found = _first_contact_type(v, v._except(normalise_text(key).split()))
             if len(v._type_cache) > 10_000:
                 v._type_cache.clear()
             v._type_cache[key] = found
@@ -417,16 +525,26 @@ def tag_concerns(text, vocab) -> list[str]:
     return sorted(tags)
 
 
-def detect_escalation(contact_type, text, vocab) -> str:
-    """The escalation this contact *is* (first in vocabulary order), or "" when it is not one."""
+def detect_escalations(contact_type, text, vocab) -> list[str]:
+    """Every escalation this contact *is*, sorted: those its text names (not negated and not hypothetical:
+    see module docstring) and those of its contact type, unless the text names that escalation only to
+    say it did not happen ("CP medical declined by mother")."""
     v = compile_vocab(vocab)
     named = set()
-    for keyword in v.find(text, v.escalations):
+    for keyword in v._scan(text, v.escalations, v.escalation_cues, v.escalation_post_cues, cross_breaks=True)[0]:
         named.update(v.escalation_keywords[keyword])
     for escalation, types in v.escalation_types:
-        if contact_type in types or escalation in named:
-            return escalation
-    return ""
+        if contact_type in types and escalation not in named:
+            found, negated = v._scan(text, v.escalation_denials[escalation], v.escalation_cues,
+                                     v.escalation_post_cues, cross_breaks=True)
+            if found or not negated:
+                named.add(escalation)
+    return sorted(named)
+
+
+def detect_escalation(contact_type, text, vocab) -> str:
+    """The `escalation` cell of a contact: `detect_escalations` joined with "; " ("" when none)."""
+    return join_multi(detect_escalations(contact_type, text, vocab))
 
 
 _INFORMED_SPLIT = re.compile(r"[,;/\n\r|]+|\s+(?:and|&|\+)\s+", re.IGNORECASE)

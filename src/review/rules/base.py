@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..config import package_data
-from ..schema import FLAG_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame
+from ..schema import FLAG_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame, split_multi
 from ..timeline import _codes
 from ..vocab import Phrases, compile_vocab, normalise_text
 
@@ -111,9 +111,19 @@ class Context:
         return hit if frame is None else hit.loc[frame.index]
 
     def escalations(self, kinds=None) -> pd.Series:
+        """Rows that were an escalation of any of `kinds` (any escalation when None). A cell may hold
+        several ("cp_medical; referral_to_csc"); each distinct cell is split once."""
+        codes, uniques = self._coded("escalation")
+        if "escalation_parts" not in self.extra:
+            self.extra["escalation_parts"] = [frozenset(split_multi(u)) for u in uniques]
+        parts = self.extra["escalation_parts"]
         if kinds is None:
-            return ~self._isin("escalation", [""])
-        return self._isin("escalation", kinds)
+            hit = [bool(p) for p in parts]
+        else:
+            wanted = {str(k) for k in kinds}
+            hit = [not wanted.isdisjoint(p) for p in parts]
+        hit = np.append(np.array(hit, dtype=bool), False)  # code -1 (NA) -> False
+        return pd.Series(hit[codes], index=self.timeline.index)
 
     def types(self, contact_types) -> pd.Series:
         return self._isin("contact_type", contact_types)
