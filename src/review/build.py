@@ -592,7 +592,10 @@ def verify_report(report_dir, *, case_dir=None, progress: bool = False) -> Verif
     metadata date, into a temporary folder. Each output gets a status: ``identical``, ``DIFFERENT`` (the
     rebuild, or the file in `report_dir`, does not match the recorded hash) or ``missing`` (not in the
     rebuild or not in `report_dir`); outputs the rebuild makes that the manifest does not list are
-    ``new``. Causes are explained: changed, missing or new input files (named), changed rules
+    ``new``; manifest.json is compared with the rebuild's (``case_dir`` aside), and files in `report_dir` the
+    build did not write are ``unexpected`` (`notebooks/` excepted). When the case folder cannot be read or
+    the rebuild fails, `error` says so and each output is only checked against its recorded hash (``not
+    rebuilt``). Causes are explained: changed, missing or new input files (named), changed rules
     configuration (the changed setting or threshold, named), a changed case.yml and different package
     versions.
     """
