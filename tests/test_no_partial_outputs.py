@@ -15,7 +15,7 @@ import yaml
 import review.build as build
 import review.store as store
 from review.cli import main
-from review.errors import ReviewError
+from review.errors import ConfigError, ReviewError
 from review.export import save_figure
 from review.store import read_ledger, read_store
 
@@ -139,7 +139,8 @@ def test_a_failure_while_swapping_in_the_new_report_puts_the_previous_one_back(p
         return real_replace(src, dst)
 
     monkeypatch.setattr(build.os, "replace", second_replace_fails)
-    with pytest.raises(OSError):
+    # a clean error naming the folder (exit 2), not an internal error
+    with pytest.raises(ConfigError, match="cannot write the report there"):
         build.build_report(fast_build, out, progress=False)
     monkeypatch.setattr(build.os, "replace", real_replace)
     assert snapshot(out) == before

@@ -8,6 +8,7 @@ effective rules configuration, package versions) and the SHA-256 of everything t
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib
 import importlib.metadata
@@ -30,6 +31,7 @@ from .export import (
     FLAGS_EXPORT,
     canonical_json,
     chronology_table,
+    decision_counts,
     flags_table,
     safe_name,
     save_figure,
@@ -196,25 +198,93 @@ def _progress(total: int, desc: str, enabled: bool):
 # ---------------------------------------------------------------------------------------------------
 # Build
 # ---------------------------------------------------------------------------------------------------
-#: what `review notebooks` writes into a report folder: kept when the report is rebuilt
+#: what `review notebooks` writes into a report folder: kept when the report is rebuilt, and not
+#: counted as unexpected by `verify`
 KEPT_BESIDE_REPORT = ("notebooks",)
+#: the kind of report a case build's manifest records (a thematic report's manifest has its own)
+MANIFEST_KIND = "case"
 
 
-def _check_out_dir(out_dir: Path, case_dir: Path) -> None:
+def report_file_names() -> set[str]:
+    """Every file a case build can write (relative paths): on a rebuild these are replaced, whether or not
+    the previous manifest lists them; any other file in the folder is the user's and is kept."""
+    from .export import FIGURE_FORMATS
+
+    names = {"chronology.xlsx", "chronology.csv", "flags.csv", "chronology.docx", "report.html", MANIFEST}
+    names |= {f"figures/{stem}.{fmt}" for stem, _ in CHARTS for fmt in FIGURE_FORMATS}
+    return names
+
+
+def is_case_manifest(manifest) -> bool:
+    """Whether a parsed manifest.json is one `review build` wrote (not a web app's, nor a thematic
+    report's)."""
+    if not isinstance(manifest, dict) or manifest.get("kind", MANIFEST_KIND) != MANIFEST_KIND:
+        return False
+    outputs = manifest.get("outputs")
+    return (isinstance(manifest.get("manifest_version"), int) and "case_dir" in manifest and "case_id" in manifest
+            and isinstance(manifest.get("options"), dict) and isinstance(outputs, dict)
+            and all(isinstance(meta, dict) and "sha256" in meta for meta in outputs.values()))
+
+
+def _previous_manifest(out_dir: Path) -> dict | None:
+    """The case manifest in `out_dir`, or None when there is none or it is not one `review build` wrote."""
+    import json
+
+    try:
+        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if is_case_manifest(manifest) else None
+
+
+def foreign_files(report_dir, outputs) -> list[str]:
+    """Files in `report_dir` (relative paths, sorted) that are neither among `outputs` nor the manifest,
+    leaving out what `review notebooks` writes beside a report (KEPT_BESIDE_REPORT)."""
+    report_dir = Path(report_dir)
+    known = set(outputs) | {MANIFEST}
+    found = []
+    for path in sorted(report_dir.rglob("*")):
+        rel = path.relative_to(report_dir)
+        if rel.parts[0] in KEPT_BESIDE_REPORT or path.is_dir():
+            continue
+        if rel.as_posix() not in known:
+            found.append(rel.as_posix())
+    return found
+
+
+def _check_out_dir(out_dir: Path, case_dir: Path) -> dict | None:
+    """Refuse an output folder the build must not write into; return the previous report's manifest
+    (None for a new or empty folder)."""
     out = out_dir.resolve()
     case = case_dir.resolve()
     if out == case or out in case.parents:
         raise ConfigError("the output folder must not be (or contain) the case folder", file=out_dir)
     if out.exists() and not out.is_dir():
         raise ConfigError("the output path exists and is not a folder", file=out_dir)
-    foreign = [p for p in out.iterdir() if p.name not in KEPT_BESIDE_REPORT] if out.is_dir() else []
-    if foreign and not (out / MANIFEST).is_file():
-        raise ConfigError("the output folder exists and is not a review report (no manifest.json); "
-                          "refusing to replace it", file=out_dir)
+    if not out.is_dir():
+        return None
+    try:
+        foreign = [p for p in out.iterdir() if p.name not in KEPT_BESIDE_REPORT]
+    except OSError as exc:
+        raise ConfigError(f"cannot read the output folder: {exc.strerror or exc}", file=out_dir) from None
+    if not foreign:
+        return None
+    previous = _previous_manifest(out)
+    if previous is None:
+        what = ("its manifest.json was not written by review build" if (out / MANIFEST).exists()
+                else "it has no manifest.json")
+        raise ConfigError(f"the output folder is not empty and is not a review report ({what}); refusing to "
+                          "write into it: choose a new or empty folder", file=out_dir)
+    return previous
 
 
-def _publish(staging: Path, out_dir: Path) -> None:
-    """Move the finished `staging` folder to `out_dir`, replacing a previous report in one swap."""
+def _publish(staging: Path, out_dir: Path, previous: dict | None = None) -> None:
+    """Move the finished `staging` folder to `out_dir`, replacing a previous report in one swap.
+
+    Of the previous folder, only the report's own files are dropped: the outputs its manifest
+    (`previous`) lists and the files a build writes (`report_file_names`). Anything else (the
+    reviewers' notes, `review notebooks`' output) is moved into the new report folder.
+    """
     # mkdtemp/mkstemp make private (0700/0600) entries: a report is for reading by the team
     for path in [staging, *staging.rglob("*")]:
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
@@ -230,10 +300,30 @@ def _publish(staging: Path, out_dir: Path) -> None:
             os.replace(backup, out_dir)  # put the previous report back
         raise
     if backup is not None:
-        for name in KEPT_BESIDE_REPORT:  # executed notebooks are written beside the build's outputs
-            if (backup / name).exists() and not (out_dir / name).exists():
-                os.replace(backup / name, out_dir / name)
+        replaced = report_file_names() | set((previous or {}).get("outputs", {}))
+        _keep_foreign(backup, out_dir, replaced)
         shutil.rmtree(backup, ignore_errors=True)
+
+
+def _why_unwritable(out_dir: Path, exc: OSError) -> str:
+    """Why the report cannot go to `out_dir`, in the user's terms."""
+    for parent in out_dir.absolute().parents:
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                return f"{parent} is a file, not a folder"
+            break
+    return exc.strerror or str(exc)
+
+
+def _keep_foreign(old: Path, new: Path, replaced: set[str], prefix: str = "") -> None:
+    """Move every entry of `old` that is not a report file (`replaced`, relative paths) into `new`."""
+    for entry in sorted(old.iterdir()):
+        rel = f"{prefix}{entry.name}"
+        target = new / entry.name
+        if entry.is_dir() and not entry.is_symlink() and target.is_dir():
+            _keep_foreign(entry, target, replaced, f"{rel}/")
+        elif rel not in replaced and not target.exists() and not target.is_symlink():
+            os.replace(entry, target)
 
 
 def _inside(root: Path, relative: str) -> Path:
@@ -242,6 +332,11 @@ def _inside(root: Path, relative: str) -> Path:
     if root.resolve() not in path.parents:
         raise ReviewError(f"refusing to write {relative!r} outside the output folder")
     return path
+
+
+def default_out_dir(config) -> Path:
+    """Where a case's report goes when no folder is given: ``reports/<case_id>/``."""
+    return Path("reports") / safe_name(config.case_id, "case")
 
 
 def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool = True,
@@ -269,15 +364,18 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
     """
     case_dir = Path(case_dir)
     config = load_case_config(case_dir)
-    out_dir = Path(out_dir) if out_dir is not None else Path("reports") / safe_name(config.case_id, "case")
-    _check_out_dir(out_dir, case_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    out_dir = Path(out_dir) if out_dir is not None else default_out_dir(config)
+    previous = _check_out_dir(out_dir, case_dir)
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
+    except OSError as exc:
+        raise ConfigError(f"cannot write the report there ({_why_unwritable(out_dir, exc)})", file=out_dir) from None
     epoch = _source_date_epoch(config, source_date_epoch)
     when = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).replace(tzinfo=None)
 
     steps = ["load and analyse", "workbook", "csv", "word", "charts", "html", "manifest", "publish"]
     bar = _progress(len(steps), f"review build {config.case_id}", progress)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
     try:
         def step(name: str) -> None:
             bar.set_postfix_str(name, refresh=False)
@@ -292,8 +390,10 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         if redactor is not None:
             files, rejections = redactor.frame(files), redactor.frame(rejections)
         quality = (files, rejections)
-        inputs = case_inputs(config)
+        inputs = redacted_inputs(case_inputs(config), redactor)
         sources = [{"file": rel, **meta} for rel, meta in inputs.items()]
+        if redactor is not None:  # the case id is printed in titles: it is redacted like any text
+            config = dataclasses.replace(config, case_id=redactor.text(config.case_id))
         bar.update()
 
         step("workbook")
@@ -347,7 +447,10 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         bar.update()
 
         step("publish")
-        _publish(staging, out_dir)
+        try:
+            _publish(staging, out_dir, previous)
+        except OSError as exc:
+            raise ConfigError(f"cannot write the report there ({_why_unwritable(out_dir, exc)})", file=out_dir) from None
         bar.update()
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -357,13 +460,40 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
     return manifest
 
 
-def _case_values(config, redact: bool) -> dict:
+def _case_values(config, redactor) -> dict:
     values = dict(config.raw)
-    if redact:
+    if redactor is not None:
         for key in ("child_name", "people", "date_of_birth"):
             if key in values:
                 values[key] = "[redacted]"
+        values = _redacted_value(values, redactor)  # case_id, file paths, notes can name people too
     return values
+
+
+def _redacted_value(value, redactor):
+    if isinstance(value, str):
+        return redactor.text(value)
+    if isinstance(value, dict):
+        return {redactor.text(k) if isinstance(k, str) else k: _redacted_value(v, redactor) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_redacted_value(v, redactor) for v in value]
+    return value
+
+
+def redacted_inputs(inputs: dict[str, dict], redactor) -> dict[str, dict]:
+    """`inputs` (`case_inputs`) with each file's path redacted like text (names joined by _ - . too), for
+    the anonymised view; two paths that redact alike are told apart by " (2)", " (3)"... in path order."""
+    if redactor is None:
+        return inputs
+    out: dict[str, dict] = {}
+    for rel, meta in sorted(inputs.items()):
+        name = redactor.text(rel)
+        unique, n = name, 1
+        while unique in out:
+            n += 1
+            unique = f"{name} ({n})"
+        out[unique] = meta
+    return out
 
 
 def _manifest(config, case_dir: Path, inputs: dict, redact: bool, redactor, epoch: int, view, staging: Path) -> dict:
@@ -377,6 +507,7 @@ def _manifest(config, case_dir: Path, inputs: dict, redact: bool, redactor, epoc
     flags = view.flags if view.flags is not None else pd.DataFrame()
     return {
         "manifest_version": MANIFEST_VERSION,
+        "kind": MANIFEST_KIND,
         "case_id": config.case_id,
         # an anonymised report does not record where its case is: the path could name the child
         "case_dir": None if redact else Path(case_dir).resolve().as_posix(),
@@ -384,13 +515,15 @@ def _manifest(config, case_dir: Path, inputs: dict, redact: bool, redactor, epoc
         "view": redactor.describe() if redactor is not None and hasattr(redactor, "describe") else {"view": "named"},
         "source_date_epoch": epoch,
         "inputs": inputs,
-        "case_config": {"file": CASE_FILE, "sha256": file_sha256(case_file), "values": _case_values(config, redact)},
+        "case_config": {"file": CASE_FILE, "sha256": file_sha256(case_file), "values": _case_values(config, redactor)},
         "rules": {"sha256": sha256_bytes(canonical_json(rules).encode("utf-8")), "values": rules},
         "packages": package_versions(),
         "platform": {"system": platform.system(), "machine": platform.machine()},
         "counts": {
             "contacts": int(len(view.timeline)) if view.timeline is not None else 0,
             "flags": int(len(flags)),
+            # what the reviewers decided: accepted, added (findings they added), pending, rejected
+            "flag_decisions": decision_counts(flags, view.decisions),
             "agencies": int(view.timeline["agency"].nunique()) if view.timeline is not None and len(view.timeline) else 0,
             "decision_problems": int(len(getattr(view, "decision_problems", None) if getattr(view, "decision_problems", None) is not None else ())),
         },
@@ -459,7 +592,10 @@ def verify_report(report_dir, *, case_dir=None, progress: bool = False) -> Verif
     metadata date, into a temporary folder. Each output gets a status: ``identical``, ``DIFFERENT`` (the
     rebuild, or the file in `report_dir`, does not match the recorded hash) or ``missing`` (not in the
     rebuild or not in `report_dir`); outputs the rebuild makes that the manifest does not list are
-    ``new``. Causes are explained: changed, missing or new input files (named), changed rules
+    ``new``; manifest.json is compared with the rebuild's (``case_dir`` aside), and files in `report_dir` the
+    build did not write are ``unexpected`` (`notebooks/` excepted). When the case folder cannot be read or
+    the rebuild fails, `error` says so and each output is only checked against its recorded hash (``not
+    rebuilt``). Causes are explained: changed, missing or new input files (named), changed rules
     configuration (the changed setting or threshold, named), a changed case.yml and different package
     versions.
     """
@@ -475,11 +611,14 @@ def verify_report(report_dir, *, case_dir=None, progress: bool = False) -> Verif
     try:
         config = load_case_config(case_dir)
     except ReviewError as exc:
-        result.error = f"cannot read the case folder {case_dir}: {exc}"
+        result.error = (f"cannot read the case folder {case_dir}: {exc} (nothing was rebuilt; if the case folder "
+                        "has moved, give it with --case CASE_DIR)")
         config = None
     if config is not None:
         recorded_inputs = manifest.get("inputs", {})
-        current_inputs = case_inputs(config)
+        # an anonymised manifest records the inputs' paths redacted: compare them redacted
+        current_inputs = redacted_inputs(case_inputs(config),
+                                         _redactor(config, bool(manifest.get("options", {}).get("redact"))))
         for rel in sorted(set(recorded_inputs) | set(current_inputs)):
             before, now = recorded_inputs.get(rel), current_inputs.get(rel)
             if now is None or now.get("sha256") is None:
@@ -503,7 +642,8 @@ def verify_report(report_dir, *, case_dir=None, progress: bool = False) -> Verif
         result.causes.append(f"package version differs: {key} {before} (manifest) vs {now} (now)")
 
     # rebuild and compare
-    rebuilt: dict[str, str] = {}
+    rebuilt: dict[str, str] | None = None
+    manifests = None  # (stored, rebuilt) manifest.json, to compare
     if result.error is None:
         with tempfile.TemporaryDirectory(prefix=".review-verify-") as tmp:
             target = Path(tmp) / "report"
@@ -511,12 +651,15 @@ def verify_report(report_dir, *, case_dir=None, progress: bool = False) -> Verif
                 build_report(case_dir, target, redact=bool(manifest.get("options", {}).get("redact")), progress=progress,
                              source_date_epoch=manifest.get("source_date_epoch"))
             except ReviewError as exc:
-                result.error = f"the rebuild failed: {exc}"
+                result.error = f"the rebuild failed: {exc} (nothing was rebuilt)"
             else:
+                rebuilt = {}
                 for path in sorted(p for p in target.rglob("*") if p.is_file()):
                     rel = path.relative_to(target).as_posix()
                     if rel != MANIFEST:
                         rebuilt[rel] = sha256_file(path)
+                manifests = (report_dir / MANIFEST, target / MANIFEST)
+                _compare_manifests(*manifests, result)
     recorded = {rel: meta.get("sha256", "") for rel, meta in manifest["outputs"].items()}
     compare_outputs(report_dir, recorded, rebuilt, result)
     if result.files and not result.ok and not result.causes and result.error is None:
@@ -524,23 +667,54 @@ def verify_report(report_dir, *, case_dir=None, progress: bool = False) -> Verif
     return result
 
 
-def compare_outputs(report_dir: Path, recorded: dict[str, str], rebuilt: dict[str, str], result: VerifyResult) -> None:
+def _compare_manifests(stored: Path, rebuilt: Path, result: VerifyResult) -> None:
+    """Add manifest.json's status: builds are byte-identical, so the stored manifest must equal the
+    rebuild's, apart from the case folder's path (the case may have moved: ``--case``)."""
+    import json
+
+    before = json.loads(stored.read_text(encoding="utf-8"))
+    after = json.loads(rebuilt.read_text(encoding="utf-8"))
+    before.pop("case_dir", None)
+    after.pop("case_dir", None)
+    same = canonical_json(before) == canonical_json(after)
+    result.files.append((MANIFEST, "identical" if same else "DIFFERENT", sha256_file(stored), sha256_file(rebuilt)))
+    if not same:
+        # outputs and inputs differ whenever a file does (named on their own lines): name the rest
+        changed = [(key, a, b) for key, a, b in _diff_values(before, after)
+                   if not key.startswith(("outputs.", "inputs.", "packages."))]
+        shown = "; ".join(f"{key}: {a!r} (report) vs {b!r} (rebuild)" for key, a, b in changed[:5])
+        more = f"; and {len(changed) - 5} more" if len(changed) > 5 else ""
+        if changed:
+            result.causes.append(f"manifest.json differs from the rebuild's: {shown}{more}")
+
+
+def compare_outputs(report_dir: Path, recorded: dict[str, str], rebuilt: dict[str, str] | None,
+                    result: VerifyResult) -> None:
     """Add to `result` the status of every output (relative path -> SHA-256) the manifest records or the
     rebuild made: ``identical``, ``DIFFERENT``, ``missing`` or ``new``, with the file in `report_dir`
-    checked against the recorded hash too (edited after the build, or gone)."""
-    for rel in sorted(set(recorded) | set(rebuilt)):
-        want, got = recorded.get(rel), rebuilt.get(rel)
+    checked against the recorded hash too (edited after the build, or gone), and ``unexpected`` for a
+    file in `report_dir` that the build did not write (`foreign_files`). `rebuilt` None: nothing could be
+    rebuilt, so each file is only checked against its recorded hash (``not rebuilt`` when it matches)."""
+    for rel in sorted(set(recorded) | set(rebuilt or {})):
+        want, got = recorded.get(rel), (rebuilt or {}).get(rel)
         on_disk = report_dir / rel
         if want is None:
             result.files.append((rel, "new", "", got or ""))
             continue
-        if got is None or not on_disk.is_file():
+        if not on_disk.is_file():
             result.files.append((rel, "missing", want, got or ""))
-            if not on_disk.is_file():
-                result.causes.append(f"{rel} is missing from the report folder")
+            result.causes.append(f"{rel} is missing from the report folder")
             continue
-        status = "identical" if got == want else "DIFFERENT"
-        if sha256_file(on_disk) != want:
-            status = "DIFFERENT"
+        edited = sha256_file(on_disk) != want
+        if edited:
             result.causes.append(f"{rel} in the report folder was modified after the build")
-        result.files.append((rel, status, want, got))
+        if rebuilt is None:
+            result.files.append((rel, "DIFFERENT" if edited else "not rebuilt", want, ""))
+        elif got is None:
+            result.files.append((rel, "missing", want, ""))
+            result.causes.append(f"{rel} was not made by the rebuild")
+        else:
+            result.files.append((rel, "DIFFERENT" if edited or got != want else "identical", want, got))
+    for rel in foreign_files(report_dir, set(recorded) | set(rebuilt or {})):
+        result.files.append((rel, "unexpected", "", ""))
+        result.causes.append(f"{rel} is in the report folder but the build did not write it")

@@ -64,6 +64,8 @@ OKABE_ITO = {
 ALERT = OKABE_ITO["vermillion"]
 OK = OKABE_ITO["blue"]
 NEUTRAL = "#555555"
+#: a flag the reviewers rejected: numbered, but grey and dashed
+REJECTED_FLAG = "#999999"
 
 KIND_COLOURS = {
     "health": OKABE_ITO["blue"],
@@ -163,6 +165,23 @@ def _dates_to_num(values) -> np.ndarray:
 def _plain_text(text) -> str:
     """Agency text shown literally: a "$" would otherwise start matplotlib mathtext."""
     return str(text).replace("$", r"\$")
+
+
+def _plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """"1 contact", "2 contacts"."""
+    return f"{n} {noun if n == 1 else (nouns or noun + 's')}"
+
+
+def _month_ticks(months) -> list[int]:
+    """Positions of the months to label: at most ~24, every 1, 2, 3, 6, 12, 24, 60 or 120 months, on
+    calendar boundaries (Jan/Apr/Jul/Oct, each January, ...), so labels do not drift across a long span."""
+    need = max(1, math.ceil(len(months) / 24))
+    step = next((k for k in (1, 2, 3, 6, 12, 24, 60, 120) if k >= need), need)
+    if step <= 12:
+        picked = [i for i, m in enumerate(months) if (m.month - 1) % step == 0]
+    else:
+        picked = [i for i, m in enumerate(months) if m.month == 1 and m.year % (step // 12) == 0]
+    return picked or [0]
 
 
 def _truncate(text: str, width: int) -> str:
@@ -389,21 +408,24 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
                 fy = lane_of[agencies[0]] if agencies else 0
                 if np.isnan(fx):
                     continue
-            flag_rows.append((n, fx, fy, str(getattr(row, "flag_id", n)), str(getattr(row, "severity", ""))))
+            rejected = str(getattr(row, "decision", "") or "") == "rejected"
+            flag_rows.append((n, fx, fy, str(getattr(row, "flag_id", n)), str(getattr(row, "severity", "")), rejected))
         max_levels = 4
         callout_gap = days_per_inch * 0.2  # a callout circle is ~0.16 in wide
         by_x = sorted(flag_rows, key=lambda r: (r[1], r[0]))
         placement = dict(zip([r[0] for r in by_x], _stagger_callouts([r[1] for r in by_x], callout_gap, max_levels)))
         used_levels = max(lvl for lvl, _ in placement.values()) + 1 if placement else 0
-        for n, fx, fy, flag_id, severity in flag_rows:
+        for n, fx, fy, flag_id, severity, rejected in flag_rows:
             level, tx = placement[n]
             ty = -0.95 - level * 0.6
-            high = severity == "high"
+            high = severity == "high" and not rejected
+            edge = REJECTED_FLAG if rejected else ALERT  # a flag the reviewers rejected is greyed, not alarming
             text = ax.annotate(
                 str(n), xy=(fx, fy), xytext=(tx, ty), textcoords="data", ha="center", va="center",
-                fontsize=6.5, fontweight="bold" if high else "normal", color="black", zorder=6,
-                bbox=dict(boxstyle="circle,pad=0.25", fc="white", ec=ALERT, lw=1.2 if high else 0.7),
-                arrowprops=dict(arrowstyle="-", color=ALERT, lw=0.5, shrinkA=0, shrinkB=3),
+                fontsize=6.5, fontweight="bold" if high else "normal", color=REJECTED_FLAG if rejected else "black",
+                zorder=6, bbox=dict(boxstyle="circle,pad=0.25", fc="white", ec=edge, lw=1.2 if high else 0.7,
+                                    linestyle="--" if rejected else "-"),
+                arrowprops=dict(arrowstyle="-", color=edge, lw=0.5, shrinkA=0, shrinkB=3),
             )
             text.set_gid(f"flag:{n}")
             text.set_label(flag_id)
@@ -433,7 +455,10 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
             age_axis.set_gid("age_axis")
 
         n_contacts, n_agencies = len(order), len(lanes)
-        fig.suptitle(f"{title} ({n_contacts} contacts, {n_agencies} agencies, {len(flag_rows)} flags)")
+        n_rejected = sum(1 for *_, rejected in flag_rows if rejected)
+        flag_count = _plural(len(flag_rows), "flag") + (f", {n_rejected} rejected by the reviewers" if n_rejected else "")
+        fig.suptitle(f"{title} ({_plural(n_contacts, 'contact')}, {_plural(n_agencies, 'agency', 'agencies')}, "
+                     f"{flag_count})")
 
         handles = [Line2D([], [], marker=CONTACT_MARKERS.get(c, "o"), linestyle="", color=NEUTRAL, markersize=5, label=_label(c))
                    for c in [c for c in CONTACT_TYPES if c in set(ctypes)] + sorted(set(ctypes) - set(CONTACT_TYPES))]
@@ -441,8 +466,13 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
         handles += [
             Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor=ALERT, markersize=8, label="concern recorded"),
             Line2D([], [], marker=r"$\uparrow$", linestyle="", color="black", markersize=7, label="escalation"),
-            Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor=ALERT, markersize=8, label="flag (number = row in flags table)"),
         ]
+        if flag_rows:
+            handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor=ALERT, markersize=8,
+                                  label="flag (number = row in flags table)"))
+        if n_rejected:
+            handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor=REJECTED_FLAG,
+                                  markersize=8, label="flag rejected by the reviewers"))
         for kind in [k for k in PERIOD_STYLE if k in set(periods.get("kind", pd.Series(dtype=str)).astype(str))]:
             label, colour, hatch = PERIOD_STYLE[kind]
             handles.append(Patch(facecolor=mpl.colors.to_rgba(colour, 0.22), hatch=hatch, edgecolor=mpl.colors.to_rgba(NEUTRAL, 0.45), linewidth=0, label=label))
@@ -455,7 +485,7 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
             f"({', '.join(f'{sum(1 for k, _ in lanes if k == kind)} {kind}' for kind in kinds_in_order)}) "
             f"from {mdates.num2date(x_min):%d %b %Y} to {mdates.num2date(np.nanmax(x)):%d %b %Y}; "
             f"{concern_count} contacts recorded a concern, {escalation_count} were escalations, "
-            f"{len(periods)} child protection plan or hospital periods are shaded and {len(flag_rows)} flags are numbered."
+            f"{len(periods)} child protection plan or hospital periods are shaded and {flag_count} are numbered."
         )
     return fig
 
@@ -712,6 +742,8 @@ def plot_contact_density(timeline: pd.DataFrame) -> Figure:
             annot=annot if n_months * n_rows <= 600 else False, fmt="", annot_kws={"fontsize": 6},
             cbar_kws={"label": "contacts"},
         )
+        # whole contacts only on the colour bar (a month never has 0.4 of a contact)
+        ax_cbar.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
         ax_heat.collections[0].set_gid("density")
         ax_heat.set_ylabel("")
         ax_heat.set_xlabel("")
@@ -730,13 +762,14 @@ def plot_contact_density(timeline: pd.DataFrame) -> Figure:
                 patch.set_gid(f"seen:{name}:{month}")
             bottom += values
         ax_bars.set_xlim(0, n_months)
-        every = max(1, math.ceil(n_months / 24))
-        ax_bars.set_xticks(positions[::every], [f"{m:%b}\n{m:%Y}" for m in months][::every], rotation=0)
+        ticks = _month_ticks(months)
+        ax_bars.set_xticks(positions[ticks], [f"{months[i]:%b}\n{months[i]:%Y}" for i in ticks], rotation=0)
         ax_bars.set_ylabel("contacts")
         ax_bars.set_title("Was the child seen?", loc="left", fontsize=8)
         ax_bars.legend(loc="upper left", ncol=3, frameon=False)
         ax_bars.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
-        fig.suptitle(f"{title} and whether the child was seen ({len(timeline)} contacts, {n_months} months)")
+        fig.suptitle(f"{title} and whether the child was seen ({_plural(len(timeline), 'contact')}, "
+                     f"{_plural(n_months, 'month')})")
         total_seen = int(by_status.loc["seen"].sum())
         total_not = int(by_status.loc["not seen"].sum())
         busiest = months[int(counts.sum(axis=0).to_numpy().argmax())]

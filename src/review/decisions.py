@@ -102,39 +102,92 @@ def _problems(rows: list[dict]) -> pd.DataFrame:
 
 
 def read_decisions_file(path: str | Path) -> pd.DataFrame:
-    """Parse and validate a decisions file (all rows, file order); raises DecisionError on invalid rows."""
+    """Parse and validate a decisions file (all rows, file order); raises DecisionError on invalid rows.
+
+    The CSV is read strictly: a quote opened and never closed (which would otherwise swallow every later
+    row into one rationale), text after a closing quote, and a row with more non-blank cells than the
+    header has columns are errors naming the row and column, never silently repaired.
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise DecisionError("not UTF-8 text", file=path) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
+    except IsADirectoryError:
+        raise DecisionError("is a folder, not a file", file=path) from None
+    except OSError as exc:
+        raise DecisionError(f"cannot be read: {exc.strerror or exc}", file=path) from None
+    lines = list(io.StringIO(text, newline=""))  # the reader's physical lines (\n, \r\n or \r)
+    reader = csv.reader(iter(lines), strict=True)
+    header = _next_record(reader, lines, path, None)
+    if header is None:
         return _empty_decisions()
-    except csv.Error as exc:
-        raise DecisionError(f"not a valid CSV file: {exc}", file=path, row=1) from None
     header = [restore(h).strip().lower() for h in header]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise DecisionError(f"missing column(s) {', '.join(missing)}", file=path, row=1)
     records = []
-    try:
-        for cells in reader:
-            row = reader.line_num  # last physical line of the record (quoted cells may span lines)
-            if not any(c.strip() for c in cells):
-                continue
-            cells = [restore(c) for c in cells] + [""] * max(0, len(header) - len(cells))
-            raw = dict(zip(header, cells))
-            records.append(_validate_record(raw, path=path, row=row))
-    except csv.Error as exc:
-        raise DecisionError(f"not a valid CSV file: {exc}", file=path, row=reader.line_num) from None
+    while (cells := _next_record(reader, lines, path, header)) is not None:
+        row = reader.line_num  # last physical line of the record (quoted cells may span lines)
+        if not any(c.strip() for c in cells):
+            continue
+        extra = [c for c in cells[len(header):] if c.strip()]
+        if extra:
+            raise DecisionError(
+                f"{len(cells)} cells in a file of {len(header)} columns: extra cell(s) "
+                f"{', '.join(repr(c) for c in extra)} (a comma in an unquoted rationale? put the text in double quotes)",
+                file=path, row=row, column=header[-1],
+            )
+        cells = [restore(c) for c in cells[:len(header)]] + [""] * max(0, len(header) - len(cells))
+        raw = dict(zip(header, cells))
+        records.append(_validate_record(raw, path=path, row=row))
     if not records:
         return _empty_decisions()
     frame = pd.DataFrame(records)
     frame["current"] = ~frame["flag_id"].duplicated(keep="last")
     return conform(frame, DECISION_COLUMNS)[list(DECISION_COLUMNS)]
+
+
+def _next_record(reader, lines: list[str], path: Path, header: list[str] | None) -> list[str] | None:
+    """The reader's next record (None at the end), or DecisionError naming the row and column where the
+    record is broken."""
+    start = reader.line_num  # lines read so far: the record starts on the next one
+    try:
+        return next(reader)
+    except StopIteration:
+        return None
+    except csv.Error as exc:
+        index, problem = _broken_cell("".join(lines[start:]))
+        column = None
+        if header is not None and index is not None:
+            column = header[index] if index < len(header) else f"cell {index + 1}"
+        raise DecisionError(problem or f"not a valid CSV file: {exc}", file=path, row=start + 1,
+                            column=column) from None
+
+
+def _broken_cell(text: str) -> tuple[int | None, str | None]:
+    """(0-based cell, problem) of the first quoting error in the record that starts `text`."""
+    cell, i, n = 0, 0, len(text)
+    while i < n:
+        if text[i] == '"':  # a quoted cell: find its closing quote ("" is an escaped quote)
+            j = i + 1
+            while True:
+                j = text.find('"', j)
+                if j < 0:
+                    return cell, "unterminated quoted field (a double quote is opened and never closed)"
+                if text.startswith('""', j):
+                    j += 2
+                    continue
+                break
+            i = j + 1
+            if i < n and text[i] not in ",\r\n":
+                return cell, "text after the closing double quote of a quoted field (write \"\" for a quote inside it)"
+        while i < n and text[i] not in ",\r\n":
+            i += 1
+        if i >= n or text[i] in "\r\n":
+            return None, None
+        cell, i = cell + 1, i + 1
+    return None, None
 
 
 def _validate_record(raw: dict, *, path, row) -> dict:
@@ -176,13 +229,15 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
     Returns ``(decisions, problems)``. `decisions` has DECISION_COLUMNS: the file's columns plus ``row``
     (its line in the file) and ``current`` (True on the latest row for each flag_id — later rows supersede
     earlier ones, which are kept as history). `problems` (file, row, flag_id, problem) lists decisions on
-    flag ids the rules did not produce this time (kept, not dropped), rows without an author, and (with
+    flag ids the rules did not produce this time (kept, not dropped), "added" rows reusing the id of a
+    flag the rules raised (ignored by `apply_decisions`), rows without an author, and (with
     `timeline`) added findings whose contacts (trigger_event_id, evidence_event_ids) are not in it: the
     finding is kept, without a date when its trigger is unknown.
     No decisions file: both tables are empty.
 
     Raises DecisionError (naming the file and row) for an unknown decision value, a missing rationale, a
-    missing flag_id on an accept/reject, an unreadable date or missing columns.
+    missing flag_id on an accept/reject, an unreadable date or missing columns, a broken row (a quote
+    never closed, extra cells) or a decisions.csv that is not a readable file.
     """
     path = case_file(case_dir, DECISIONS_FILE)
     if not path.exists():
@@ -190,11 +245,17 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
     decisions = read_decisions_file(path)
     problems = []
     events = set(timeline["event_id"].dropna().astype(str)) if timeline is not None and "event_id" in timeline else None
-    known = set(flags["flag_id"].dropna().astype(str)) if flags is not None and "flag_id" in flags else None
-    if known is not None:  # a reviewer may later accept or reject a finding added earlier
-        known |= set(decisions.loc[decisions["decision"] == "added", "flag_id"].astype(str))
+    raised = set(flags["flag_id"].dropna().astype(str)) if flags is not None and "flag_id" in flags else None
+    known = None
+    if raised is not None:  # a reviewer may later accept or reject a finding added earlier
+        known = raised | set(decisions.loc[decisions["decision"] == "added", "flag_id"].astype(str))
     for record in decisions.itertuples(index=False):  # a decisions file is small: one row per reviewer act
-        if known is not None and record.decision != "added" and record.flag_id not in known:
+        if raised is not None and record.decision == "added" and record.flag_id in raised:
+            problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
+                             "problem": "an added finding with the id of a flag the rules raised: ignored (to agree "
+                                        "with that flag, record it as accepted; for a new finding, leave flag_id "
+                                        "blank)"})
+        elif known is not None and record.decision != "added" and record.flag_id not in known:
             problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
                              "problem": "no flag with this id in the current analysis (rules or data changed?)"})
         if not record.author:
@@ -291,7 +352,7 @@ def record_decision(
 
 def _with_all_columns(text: str, header: list[str]) -> tuple[str, list[str]]:
     """The file re-serialised with every DECISION_FILE_COLUMNS column (extra columns kept after them)."""
-    rows = list(csv.reader(io.StringIO(text, newline="")))[1:]
+    rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))[1:]
     columns = list(DECISION_FILE_COLUMNS) + [h for h in header if h not in DECISION_FILE_COLUMNS]
     lines = [_csv_line(columns)]
     for cells in rows:
@@ -340,6 +401,9 @@ def apply_decisions(flags: pd.DataFrame, decisions: pd.DataFrame | None, timelin
         out["decided_on"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
         return out
     history = conform(decisions, DECISION_COLUMNS)
+    # an "added" row cannot decide a flag the rules raised (load_decisions lists it as a problem): it is
+    # neither accepted nor rejected, so the flag keeps its other decisions, else stays pending
+    history = history[~((history["decision"] == "added") & history["flag_id"].isin(flags["flag_id"]))]
     in_force = history[~history["flag_id"].duplicated(keep="last")].set_index("flag_id")
     out = flags.copy()
     matched = in_force.reindex(out["flag_id"])

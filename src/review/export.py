@@ -46,6 +46,9 @@ __all__ = [
     "write_html",
     "write_manifest",
     "headline_counts",
+    "decision_counts",
+    "plural",
+    "EXCEL_CELL_LIMIT",
 ]
 
 #: a cell starting with one of these can be run as a formula by Excel/LibreOffice/Sheets (OWASP)
@@ -53,6 +56,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: the most characters an Excel cell holds; longer text is cut, with a marker, in the workbook only
+EXCEL_CELL_LIMIT = 32_767
 _ZIP_EPOCH = dt.datetime(1980, 1, 1)
 
 
@@ -64,6 +69,11 @@ def inert(value):
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """"1 contact", "2 contacts"; `nouns` for an irregular plural ("agency", "agencies")."""
+    return f"{n} {noun if n == 1 else (nouns or noun + 's')}"
 
 
 def safe_name(name: str, default: str = "output") -> str:
@@ -274,6 +284,29 @@ def flags_table(flags: pd.DataFrame, decisions=None) -> pd.DataFrame:
     return out[[c for c, _ in FLAGS_EXPORT]]
 
 
+#: the reviewer decisions a flag can carry, in the order the reports give them
+DECISIONS = ("accepted", "added", "pending", "rejected")
+
+
+def decision_counts(flags: pd.DataFrame | None, decisions=None) -> dict[str, int]:
+    """How many flags carry each reviewer decision (accepted, added = a finding the reviewers added,
+    pending, rejected), from `flags_table`."""
+    table = flags_table(flags, decisions)
+    counts = table["decision"].value_counts()
+    return {name: int(counts.get(name, 0)) for name in DECISIONS}
+
+
+def standing_rows(timeline: pd.DataFrame, flags: pd.DataFrame | None, decisions=None) -> list[bool]:
+    """For each chronology row (`chronology_table` order), whether a flag the reviewers have not
+    rejected cites it: the rows the reports shade as flagged."""
+    timeline = _ordered(timeline)
+    if flags is None or not len(flags):
+        return [False] * len(timeline)
+    table = flags_table(flags, decisions)
+    kept = conform(flags, FLAG_COLUMNS).reset_index(drop=True)[(table["decision"] != "rejected").to_numpy()]
+    return (flag_numbers(timeline, kept) != "").tolist()
+
+
 def _csv_cell(value):
     value = _plain(value)
     if value is None:
@@ -326,8 +359,13 @@ def _sources_frame(sources) -> pd.DataFrame:
 
 def _write_sheet(wb, title: str, frame: pd.DataFrame, headers: Sequence[str] | None = None, *,
                  highlight: Sequence[bool] | None = None, start_row: int = 1, wrap: Iterable[str] = (),
-                 time_known: Sequence[bool] | None = None, ws=None, table_filter: bool = True):
-    """Write `frame` as a table: bold frozen header, autofilter, widths, real dates, inert text."""
+                 time_known: Sequence[bool] | None = None, ws=None, table_filter: bool = True,
+                 full_text_in: str = "the CSV exports", truncated: list | None = None):
+    """Write `frame` as a table: bold frozen header, autofilter, widths, real dates, inert text.
+
+    Text over Excel's cell limit is cut and ends with a marker naming its length and `full_text_in`
+    (where the whole text is); each such cell is appended to `truncated` as (sheet, cell, characters).
+    """
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -353,6 +391,10 @@ def _write_sheet(wb, title: str, frame: pd.DataFrame, headers: Sequence[str] | N
             cell = ws.cell(row=r, column=j + 1)
             if isinstance(value, str):
                 value = inert(_ILLEGAL_XML.sub("", value))
+                if len(value) > EXCEL_CELL_LIMIT:
+                    if truncated is not None:
+                        truncated.append((ws.title, cell.coordinate, len(value)))
+                    value = _cut(value, full_text_in)
                 cell.value = value
                 cell.data_type = "s"  # never a formula, whatever it looks like
                 if i < 300:
@@ -382,6 +424,19 @@ def _write_sheet(wb, title: str, frame: pd.DataFrame, headers: Sequence[str] | N
     return ws
 
 
+def _cut(text: str, full_text_in: str) -> str:
+    """`text` cut to Excel's cell limit, ending with a marker that says so (openpyxl would cut it
+    silently)."""
+    marker = f"… [truncated: {len(text):,} characters; full text in {full_text_in}]"
+    return text[:EXCEL_CELL_LIMIT - len(marker)] + marker
+
+
+def overlong_cells(*frames: pd.DataFrame) -> int:
+    """How many text cells of `frames` are over Excel's cell limit (cut in the workbook)."""
+    return sum(1 for frame in frames for col in frame.columns for v in frame[col].tolist()
+               if isinstance(v, str) and len(v) > EXCEL_CELL_LIMIT)
+
+
 def write_workbook(path: str | Path, analysis, case, report=None, sources=None, *, when: dt.datetime | None = None) -> Path:
     """Write the review's chronology workbook (chronology.xlsx).
 
@@ -397,7 +452,10 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
     Sheets: Integrated chronology (every contact, real dates as dd/mm/yyyy, flagged rows shaded and
     numbered, provenance columns), Flags (with reviewer decisions), Decisions, Response latency, Agency
     knowledge, Data quality (per file and sheet, then every rejection and warning), Sources (SHA-256).
-    Every sheet has a bold frozen header and an autofilter. Formula-like text is written inert.
+    Every sheet has a bold frozen header and an autofilter. Formula-like text is written inert. Text
+    over Excel's limit of 32,767 characters is cut, marked "… [truncated: N characters; full text in
+    chronology.csv]", and counted in a note under Data quality. Rows cited only by flags the reviewers
+    rejected are numbered but not shaded.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -412,18 +470,22 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
     timeline = getattr(analysis, "timeline")
     chronology = chronology_table(timeline, flags)
     time_known = _ordered(timeline)["time_known"].tolist()
+    truncated: list[tuple[str, str, int]] = []
     _write_sheet(wb, "Integrated chronology", chronology, [h for _, h in CHRONOLOGY_EXPORT],
-                 highlight=(chronology["flags"] != "").tolist(), wrap=("description", "action", "analysis"),
-                 time_known=time_known)
+                 highlight=standing_rows(timeline, flags, getattr(analysis, "decisions", None)),
+                 wrap=("description", "action", "analysis"), time_known=time_known,
+                 full_text_in="chronology.csv", truncated=truncated)
 
     flag_rows = flags_table(flags, getattr(analysis, "decisions", None))
     _write_sheet(wb, "Flags", flag_rows, [h for _, h in FLAGS_EXPORT], wrap=("explanation", "rationale"),
-                 highlight=(flag_rows["severity"] == "high").tolist())
+                 highlight=((flag_rows["severity"] == "high") & (flag_rows["decision"] != "rejected")).tolist(),
+                 full_text_in="flags.csv", truncated=truncated)
 
     decisions = getattr(analysis, "decisions", None)
     if not isinstance(decisions, pd.DataFrame):
         decisions = pd.DataFrame(columns=["flag_id", "decision", "rationale", "author", "date"])
-    _write_sheet(wb, "Decisions", decisions.reset_index(drop=True), wrap=("rationale",))
+    _write_sheet(wb, "Decisions", decisions.reset_index(drop=True), wrap=("rationale",),
+                 full_text_in="the case's decisions.csv", truncated=truncated)
 
     latency = getattr(analysis, "response_latency", None)
     if isinstance(latency, pd.DataFrame):
@@ -454,6 +516,13 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
         _write_sheet(wb, "Decision problems", frame.reset_index(drop=True))
 
     _write_sheet(wb, "Sources", _sources_frame(sources))
+    if truncated:
+        row = ws.max_row + 2
+        ws.cell(row=row, column=1, value=f"{plural(len(truncated), 'cell')} over Excel's limit of "
+                f"{EXCEL_CELL_LIMIT:,} characters cut in this workbook (each ends with '… [truncated: ...]'; the "
+                "full text is in the CSV exports and report.html):").font = Font(bold=True)
+        for k, (sheet, coordinate, length) in enumerate(truncated, start=1):
+            ws.cell(row=row + k, column=1, value=f"{sheet}!{coordinate}: {length:,} characters")
 
     props = wb.properties
     props.creator = "review"
@@ -537,6 +606,7 @@ tr.sev-high td:first-child { border-left: 4px solid var(--alert); font-weight: 7
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .decision-accept { color: #006b4f; font-weight: 600; } .decision-reject { color: var(--muted); text-decoration: line-through; }
 .decision-pending { color: var(--alert); }
+tr.rejected td { color: var(--muted); background: #f4f4f4; } tr.rejected.sev-high td:first-child { border-left-color: var(--rule); }
 @media print { body { max-width: none; } th { position: static; } }
 """
 
@@ -551,29 +621,38 @@ def _e(value) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _html_table(frame: pd.DataFrame, headers: Sequence[str] | None = None, *, row_class=None, numeric=()) -> str:
+_DECISION_CLASS = {"accepted": "decision-accept", "added": "decision-accept", "rejected": "decision-reject",
+                   "pending": "decision-pending"}
+
+
+def _html_table(frame: pd.DataFrame, headers: Sequence[str] | None = None, *, row_class=None, numeric=(),
+                cell_class=None) -> str:
+    """`frame` as an HTML table; `row_class(i)` and `cell_class(i, column)` give CSS classes."""
     headers = list(headers or frame.columns)
     out = ["<table>", "<thead><tr>" + "".join(f"<th scope=\"col\">{_e(h)}</th>" for h in headers) + "</tr></thead>", "<tbody>"]
     for i, row in enumerate(frame.to_numpy(dtype=object)):
         cls = row_class(i) if row_class else ""
-        cells = "".join(
-            f"<td class=\"num\">{_e(v)}</td>" if frame.columns[j] in numeric else f"<td>{_e(v)}</td>"
-            for j, v in enumerate(row)
-        )
+        cells = []
+        for j, v in enumerate(row):
+            classes = " ".join(c for c in ("num" if frame.columns[j] in numeric else "",
+                                           cell_class(i, frame.columns[j]) if cell_class else "") if c)
+            cells.append(f"<td class=\"{_e(classes)}\">{_e(v)}</td>" if classes else f"<td>{_e(v)}</td>")
+        cells = "".join(cells)
         out.append(f"<tr class=\"{_e(cls)}\">{cells}</tr>" if cls else f"<tr>{cells}</tr>")
     out.append("</tbody></table>")
     return "\n".join(out)
 
 
-def headline_counts(timeline: pd.DataFrame, flags: pd.DataFrame | None = None) -> list[str]:
+def headline_counts(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, decisions=None) -> list[str]:
     """Plain-English headline numbers: per agency kind, "N contacts with health professionals across K
-    organisations"; how often the child was seen; concerns, escalations and flags."""
+    organisations"; how often the child was seen; concerns, escalations and flags, with the reviewers'
+    decisions on them (flags they rejected are counted apart, and out of the severity breakdown)."""
     timeline = conform(timeline, TIMELINE_COLUMNS)
     lines = []
     n = len(timeline)
     if n:
         first, last = timeline["date"].min(), timeline["date"].max()
-        lines.append(f"{n} contacts recorded by {timeline['agency'].nunique()} agencies between "
+        lines.append(f"{plural(n, 'contact')} recorded by {plural(timeline['agency'].nunique(), 'agency', 'agencies')} between "
                      f"{first:%d/%m/%Y} and {last:%d/%m/%Y}")
     nouns = {"health": "health professionals", "social care": "children's social care", "police": "the police",
              "education": "education settings", "housing": "housing services", "voluntary": "voluntary organisations",
@@ -582,20 +661,39 @@ def headline_counts(timeline: pd.DataFrame, flags: pd.DataFrame | None = None) -
         if not kind:
             continue
         orgs = group["organisation"].where(group["organisation"] != "", group["agency"]).nunique()
-        lines.append(f"{len(group)} contacts with {nouns.get(kind, kind)} across {orgs} "
+        lines.append(f"{plural(len(group), 'contact')} with {nouns.get(kind, kind)} across {orgs} "
                      f"organisation{'s' if orgs != 1 else ''}")
     if n:
         seen = int(timeline["child_seen"].fillna(False).astype(bool).sum())
         not_seen = int((~timeline["child_seen"].fillna(True).astype(bool)).sum())
-        lines.append(f"The child was seen at {seen} contacts and recorded as not seen at {not_seen}")
+        lines.append(f"The child was seen at {plural(seen, 'contact')} and recorded as not seen at {not_seen}")
         concerns = int((timeline["concerns"] != "").sum())
         escalations = int((timeline["escalation"] != "").sum())
-        lines.append(f"{concerns} contacts recorded a concern; {escalations} were escalations")
+        lines.append(f"{plural(concerns, 'contact')} recorded a concern; {escalations} "
+                     f"{'was an escalation' if escalations == 1 else 'were escalations'}")
     if flags is not None:
-        by_sev = flags["severity"].value_counts() if len(flags) else pd.Series(dtype=int)
-        detail = ", ".join(f"{int(by_sev[s])} {s}" for s in ("high", "medium", "low") if s in by_sev)
-        lines.append(f"{len(flags)} candidate missed escalation points flagged" + (f" ({detail})" if detail else ""))
+        lines.append(_flags_headline(flags, decisions))
     return lines
+
+
+def _flags_headline(flags: pd.DataFrame, decisions=None) -> str:
+    """"27 candidate missed escalation points flagged: 2 rejected by the reviewers, 25 not rejected
+    (1 accepted, 24 pending; 17 high, 8 medium)"."""
+    table = flags_table(flags, decisions)
+    counts = decision_counts(flags, decisions)
+    standing = table[table["decision"] != "rejected"]
+    by_sev = standing["severity"].value_counts()
+    severities = ", ".join(f"{int(by_sev[s])} {s}" for s in ("high", "medium", "low") if s in by_sev)
+    line = f"{plural(len(table), 'candidate missed escalation point')} flagged"
+    if not len(table):
+        return line
+    if counts["pending"] == len(table):
+        return f"{line} ({severities}); none decided by the reviewers yet" if severities else line
+    decided = ", ".join(f"{counts[d]} {'added by the reviewers' if d == 'added' else d}"
+                        for d in ("accepted", "added", "pending") if counts[d])
+    detail = "; ".join(p for p in (decided, severities) if p)
+    return (f"{line}: {counts['rejected']} rejected by the reviewers, {len(standing)} not rejected"
+            + (f" ({detail})" if detail else ""))
 
 
 def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, bytes, str]] = (), report=None,
@@ -646,7 +744,8 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
         summary.append(health.strip())
     summary += list(notes)
     summary.append("Flags are proposals from documented rules, not findings: each carries the reviewer's decision.")
-    headline = headline_counts(timeline, flags)
+    decisions = getattr(analysis, "decisions", None)
+    headline = headline_counts(timeline, flags, decisions)
     if redact_text is not None:
         summary = [redact_text(s) for s in summary]
         headline = [redact_text(s) for s in headline]
@@ -666,7 +765,7 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
         parts.append("</section>")
 
     parts.append("<section id=\"flags\"><h2>Flags and reviewer decisions</h2>")
-    table = flags_table(flags, getattr(analysis, "decisions", None))
+    table = flags_table(flags, decisions)
     if len(table):
         recorded = timeline.set_index(timeline["event_id"].astype(str))["description"].to_dict()
         table["trigger_description"] = table["trigger_event_id"].astype(str).map(lambda e: recorded.get(e, ""))
@@ -675,9 +774,14 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
         headers = ["#", "Trigger date", "Rule", "Severity", "Agencies", "What was recorded", "Explanation",
                    "Expected action", "Expected by", "Delay (days)", "Failing category", "Reviewer decision",
                    "Rationale", "Source"]
-        severity = shown["severity"].tolist()
-        parts.append("<p class=\"muted\">The number in the first column is the numbered callout on the swimlane chart.</p>")
-        parts.append(_html_table(shown, headers, row_class=lambda i: f"sev-{severity[i]}", numeric=("n", "delay_days")))
+        severity, decided = shown["severity"].tolist(), shown["decision"].tolist()
+        parts.append("<p class=\"muted\">The number in the first column is the numbered callout on the swimlane chart. "
+                     "Flags the reviewers rejected are struck through and greyed; they are not counted as failings.</p>")
+        parts.append(_html_table(
+            shown, headers, numeric=("n", "delay_days"),
+            row_class=lambda i: f"sev-{severity[i]}" + (" rejected" if decided[i] == "rejected" else ""),
+            cell_class=lambda i, col: _DECISION_CLASS.get(decided[i], "") if col == "decision" else "",
+        ))
     else:
         parts.append("<p>No flags were raised.</p>")
     problems = getattr(analysis, "decision_problems", None)
@@ -692,10 +796,11 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
         chronology = chronology_table(timeline, flags)
         shown = chronology[["seq", "flags", "date", "age_display", "agency", "contact_type", "child_seen",
                             "description", "action", "concerns", "escalation", "source_file", "source_row"]]
-        flagged = (shown["flags"] != "").tolist()
+        flagged = standing_rows(timeline, flags, decisions)
         parts.append("<section id=\"chronology\"><h2>Integrated chronology</h2>")
-        parts.append(f"<details><summary>All {len(shown)} contacts in date order (flagged rows marked with their flag "
-                     "numbers; the full table with every column is chronology.xlsx)</summary>")
+        parts.append(f"<details><summary>All {plural(len(shown), 'contact')} in date order (rows cited by a flag marked "
+                     "with its number, and highlighted unless the reviewers rejected every flag citing them; the "
+                     "full table with every column is chronology.xlsx)</summary>")
         parts.append(_html_table(shown, ["Seq", "Flags", "Date", "Age", "Agency", "Contact type", "Child seen",
                                          "Description", "Action", "Concerns", "Escalation", "Source file", "Source row"],
                                  row_class=lambda i: "sev-high" if flagged[i] else "", numeric=("seq", "source_row")))
@@ -710,6 +815,11 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
         parts.append(_html_table(rejections.reset_index(drop=True), numeric=("row",)))
     elif len(files):
         parts.append("<p>No row was rejected.</p>")
+    overlong = overlong_cells(chronology_table(timeline, flags), table) if len(timeline) else overlong_cells(table)
+    if overlong:
+        parts.append(f"<p class=\"alert\">{plural(overlong, 'text cell')} over Excel's limit of {EXCEL_CELL_LIMIT:,} "
+                     "characters: chronology.xlsx shows them cut, ending with \"… [truncated: N characters]\"; the "
+                     "full text is in this report, chronology.csv, flags.csv and chronology.docx.</p>")
     src = _sources_frame(sources)
     if len(src):
         parts.append("<h3>Input files</h3>")

@@ -27,6 +27,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from .config import CaseConfig
+from .export import plural
 from .redact import Redactor
 from .schema import split_multi
 
@@ -211,8 +212,9 @@ def _title_and_summary(document, timeline, flags, case: CaseConfig, redactor: Re
         lines.append(("Period covered", f"{_fmt_day(dates.min())} to {_fmt_day(end)}"))
     agencies = timeline["agency"].dropna().astype(str) if "agency" in timeline.columns else pd.Series(dtype=str)
     agencies = sorted({a for a in agencies if a})
-    lines.append(("Events", f"{len(timeline)} from {len(agencies)} agencies ({', '.join(agencies)})" if agencies else str(len(timeline))))
-    lines.append(("Flags", str(len(flags))))
+    lines.append(("Events", f"{len(timeline)} from {plural(len(agencies), 'agency', 'agencies')} ({', '.join(agencies)})"
+                            if agencies else str(len(timeline))))
+    lines.append(("Flags", _flag_summary(flags)))
     lines.append(
         ("View", "anonymised: people's names pseudonymised, dates of birth redacted" if redactor.active else "named")
     )
@@ -220,6 +222,21 @@ def _title_and_summary(document, timeline, flags, case: CaseConfig, redactor: Re
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{label}: ").bold = True
         paragraph.add_run(_clean(redactor.text(value)))
+
+
+def _flag_summary(flags) -> str:
+    """"27 candidates: 2 rejected by the reviewers, 25 not rejected (1 accepted, 24 pending)"."""
+    if not len(flags):
+        return "0"
+    decided = flags["decision"].fillna("").astype(str).replace("", "pending") if "decision" in flags.columns else None
+    if decided is None or (decided == "pending").all():
+        return f"{len(flags)}, none decided by the reviewers yet"
+    counts = decided.value_counts()
+    standing = ", ".join(f"{int(counts[d])} {'added by the reviewers' if d == 'added' else d}"
+                         for d in ("accepted", "added", "pending") if d in counts)
+    rejected = int(counts.get("rejected", 0))
+    return (f"{len(flags)} candidates: {rejected} rejected by the reviewers, {len(flags) - rejected} not rejected"
+            + (f" ({standing})" if standing else ""))
 
 
 def _flags_intro(document, flags) -> None:

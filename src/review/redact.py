@@ -11,6 +11,7 @@ changes nothing, so one flag switches the view.
 
 Decisions:
 - whole words only: "Brookfield" is left alone when a surname is "Brook" (a place name, not a person).
+  "_", "-" and "." separate words, as they do in file names: "kerry_brook_gp.csv" -> "Mother_gp.csv".
 - a partial name shared by people with different pseudonyms (a surname shared by Mother, Father and the
   child) becomes "[name]": guessing which person is meant could name the wrong one.
 - partial names that are also ordinary words ("Will", "Grace", "Brook", "Rose", ...) are replaced only
@@ -63,8 +64,11 @@ COMMON_WORDS = frozenset(
 )
 
 _TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Master)\.?"
-_WORD_BEFORE = r"(?<![\w])"
-_WORD_AFTER = r"(?![\w])"
+# a name is a whole word, but "_" separates words too: file names join them with it ("chloe_ashdown_gp.csv")
+_WORD_BEFORE = r"(?<![^\W_])"
+_WORD_AFTER = r"(?![^\W_])"
+#: between the parts of a full name: spaces, or the one "_" or "." of a file name or an e-mail address
+_NAME_GAP = r"(?:\s+|[_.])"
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ def _fold(text: str) -> str:
 
 
 def _norm(text: str) -> str:
-    return " ".join(re.sub(r"[.,]", " ", _fold(text).replace("\u2019", "'")).split()).casefold()
+    return " ".join(re.sub(r"[.,_]", " ", _fold(text).replace("\u2019", "'")).split()).casefold()
 
 
 def _escape(spelling: str) -> str:
@@ -148,13 +152,13 @@ class Redactor:
                 continue
             loose = [_token_regex(p, capitalised_only=False) for p in parts]
             if len(parts) > 1:
-                add(_norm(name), r"\s+".join(loose), len(parts), pseudonym, False)
+                add(_norm(name), _NAME_GAP.join(loose), len(parts), pseudonym, False)
                 first, last = parts[0], parts[-1]
                 # "Brook, Kerry" and "K. Brook"
                 add(_norm(f"{last} {first}"), rf"{loose[-1]}\s*,\s*{loose[0]}", 2, pseudonym, False)
                 add(_norm(f"{first[0]} {last}"), rf"{re.escape(first[0])}\.?\s+{loose[-1]}", 2, pseudonym, False)
                 if len(parts) > 2:  # "Kerry Ann Brook" is also written "Kerry Brook"
-                    add(_norm(f"{first} {last}"), rf"{loose[0]}\s+{loose[-1]}", 2, pseudonym, False)
+                    add(_norm(f"{first} {last}"), rf"{loose[0]}{_NAME_GAP}{loose[-1]}", 2, pseudonym, False)
             for part in parts:
                 word = _norm(part)
                 if word in NEVER_ALONE or len(word) < 2:

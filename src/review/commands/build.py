@@ -15,17 +15,29 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from ..build import build_report
-    from ..export import safe_name
+    from ..build import build_report, default_out_dir, foreign_files
+    from ..config import load_case_config
+    from ..export import plural
 
-    manifest = build_report(args.case_dir, args.out, redact=args.redact, progress=not args.no_progress)
-    out = Path(args.out) if args.out else Path("reports") / safe_name(manifest["case_id"], "case")
+    out = Path(args.out) if args.out else default_out_dir(load_case_config(args.case_dir))
+    manifest = build_report(args.case_dir, out, redact=args.redact, progress=not args.no_progress)
     counts = manifest.get("counts", {})
-    print(f"{manifest['case_id']}: {counts.get('contacts', 0)} contacts, {counts.get('flags', 0)} flags; "
+    print(f"{manifest['case_id']}: {plural(counts.get('contacts', 0), 'contact')}, "
+          f"{plural(counts.get('flags', 0), 'flag')}{_decided(counts.get('flag_decisions', {}))}; "
           f"{len(manifest['outputs']) + 1} files written to {out}", file=sys.stdout)
     problems = counts.get("decision_problems", 0)
     if problems:
         print(f"  {problems} problem(s) with the reviewers' decisions (a decision on a flag the rules no longer raise, "
               "an added finding on an unknown contact, ...): see 'Decision problems' in chronology.xlsx and "
               "report.html", file=sys.stdout)
+    kept = foreign_files(out, manifest["outputs"])
+    if kept:
+        print(f"  kept {len(kept)} file(s) in {out} that review did not write (review verify lists them as "
+              f"unexpected): {', '.join(kept)}", file=sys.stdout)
     return 0
+
+
+def _decided(decisions: dict) -> str:
+    """" (2 rejected by the reviewers)" when any flag was rejected."""
+    rejected = int(decisions.get("rejected", 0) or 0)
+    return f" ({rejected} rejected by the reviewers)" if rejected else ""

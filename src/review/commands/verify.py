@@ -1,8 +1,8 @@
 """`review verify`: rebuild a report from its manifest and compare every output byte for byte."""
 from __future__ import annotations
 
-HELP = ("rebuild a report (a case's, or a thematic one) from its manifest.json and compare every output by "
-        "SHA-256 (exit 1 if any differs)")
+HELP = ("rebuild a report (a case's, or a thematic one) from its manifest.json and compare every output, and "
+        "the manifest, by SHA-256 (exit 1 if any differs, or the folder holds files the build did not write)")
 
 
 def add_arguments(parser) -> None:
@@ -31,9 +31,22 @@ def run(args) -> int:
         print("\nWhy outputs may differ:")
         for cause in result.causes:
             print(f"  - {cause}")
-    n_bad = sum(1 for _, status, _, _ in result.files if status != "identical")
+    statuses = [status for _, status, _, _ in result.files]
     if result.ok:
         print(f"\nOK: all {len(result.files)} outputs identical")
         return 0
-    print(f"\nFAILED: {n_bad} of {len(result.files)} outputs differ or are missing")
+    unexpected = statuses.count("unexpected")
+    outputs = len(statuses) - unexpected
+    n_bad = sum(1 for status in statuses if status not in ("identical", "not rebuilt", "unexpected"))
+    if "not rebuilt" in statuses or (result.error and not outputs):
+        print(f"\nFAILED: the report could not be rebuilt, so nothing was compared with a rebuild; "
+              f"{statuses.count('not rebuilt')} of {outputs} outputs in the folder still match the manifest"
+              + (f", {n_bad} do not" if n_bad else ""))
+    elif n_bad:
+        print(f"\nFAILED: {n_bad} of {outputs} outputs differ or are missing")
+    else:
+        print(f"\nFAILED: all {outputs} outputs identical, but the folder holds files the build did not write")
+    if unexpected:
+        print(f"unexpected: {unexpected} file(s) in the report folder that the build did not write (move them out, "
+              f"or rebuild): {', '.join(name for name, status, _, _ in result.files if status == 'unexpected')}")
     return 1
