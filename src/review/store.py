@@ -1456,7 +1456,10 @@ def write_store_from_synth(store_dir: str | Path, n_cases: int, seed: int, conta
     With ``analyse`` the pandas timeline, rules and response latency run per case and their tables
     are stored too; without it only contacts, cases and ground_truth are (enough for the Dask path
     and the benchmarks). Resumable like `build_all`: a part already complete for the same
-    generator inputs is skipped. Returns a summary dict.
+    generator inputs is skipped. The store then holds exactly the generated cases: cases of an earlier
+    run that this one does not generate (it asked for fewer) are taken out ("removed" in the ledger,
+    their part files deleted). A store holding cases built from folders (`build_all`) is refused.
+    Returns a summary dict (``removed``: how many cases were taken out).
     """
     store_dir = Path(store_dir)
     store_dir.mkdir(parents=True, exist_ok=True)
@@ -1472,6 +1475,10 @@ def _synth_store(store_dir: Path, n_cases: int, seed: int, contacts_per_case: in
 
     (store_dir / LEDGER).touch()
     complete = complete_cases(store_dir)
+    from_folders = sorted(c for c, e in complete.items() if e.get("case"))
+    if from_folders:
+        raise StoreError(f"the store holds {len(from_folders)} case(s) built from case folders ({_first(from_folders)}); "
+                         "write synthetic cases to a store of their own", file=store_dir)
     n_parts = max(1, -(-int(n_cases) // int(cases_per_part)))
     written = skipped = 0
     bar = None
@@ -1504,6 +1511,13 @@ def _synth_store(store_dir: Path, n_cases: int, seed: int, contacts_per_case: in
             bar.update(1)
     if bar is not None:
         bar.close()
+    generated = {f"C{i:06d}" for i in range(1, int(n_cases) + 1)}
+    removed = sorted(c for c in complete_cases(store_dir) if c not in generated)
+    for case_id in removed:  # an earlier run generated more cases than this one
+        _append_ledger(store_dir, {"case_id": case_id, "status": "removed", "reason": "no longer generated",
+                                   "time": _now()})
+    _remove_unread_parts(store_dir)
     failures_table(store_dir).to_csv(store_dir / FAILURES, index=False)
     return {"store": str(store_dir), "cases": int(n_cases), "contacts": int(n_cases) * int(contacts_per_case),
-            "parts": n_parts, "parts_written": written, "parts_skipped": skipped, "analysed": analyse}
+            "parts": n_parts, "parts_written": written, "parts_skipped": skipped, "analysed": analyse,
+            "removed": len(removed)}

@@ -60,6 +60,8 @@ def run(args) -> int:
         print(f"store {summary['store']}: {summary['cases']} cases, {summary['contacts']} contacts in "
               f"{summary['parts']} parts ({summary['parts_written']} written, {summary['parts_skipped']} "
               f"already complete)")
+        if summary["removed"]:
+            print(f"{summary['removed']} case(s) of an earlier run into this store no longer generated: taken out")
     if args.declarations:
         contacts = synth_contacts(min(args.cases, 2000), args.seed, args.contacts_per_case)[0]
         years = pd.to_datetime(contacts["date"]).dt.year.unique()
