@@ -533,6 +533,30 @@ def _read_store(store_dir: Path, table: str, columns: list[str] | None, cases: I
     return frame.reset_index(drop=True)
 
 
+def read_stores(stores: dict[str, str | Path], table: str, *, columns: list[str] | None = None) -> pd.DataFrame:
+    """One table of several stores, one after the other (`read_store` of each), for a review that sets
+    cases of different sources side by side (a store of case folders and a synthetic one).
+
+    `stores`: {label: store folder}. The case ids of a store with a label are prefixed ``"<label>:"``, so
+    that two different children who share an id in their own sources (C000006 in both) stay two cases;
+    a store labelled "" keeps its ids. Raises StoreError when two stores still give one case id."""
+    owner: dict[str, str] = {}
+    for label, store_dir in stores.items():
+        for case_id in complete_cases(store_dir):
+            named = f"{label}:{case_id}" if label else case_id
+            if named in owner:
+                raise StoreError(f"case {named!r} is in two stores ({owner[named]} and {store_dir}): label the "
+                                 "stores so that their case ids differ", file=store_dir)
+            owner[named] = str(store_dir)
+    frames = []
+    for label, store_dir in stores.items():
+        frame = read_store(store_dir, table, columns=columns)
+        if label and "case_id" in frame.columns:
+            frame["case_id"] = (label + ":" + frame["case_id"].astype("string")).astype("string")
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
 def _read_current(files: list[Path], columns: list[str] | None, contract: dict | None,
                   stale: dict[str, set[str]]) -> pd.DataFrame:
     """`_read_parts`, without the rows of cases that are no longer current in their part (`stale_cases`)."""
