@@ -159,7 +159,8 @@ def rank_cases(response_latency: pd.DataFrame, flags: pd.DataFrame, timeline: pd
             ids = pd.Index(pd.Series(cases, dtype="string").dropna().unique(), name="case_id")
             contacts = contacts.reindex(contacts.index.union(ids), fill_value=0)
         table = contacts.to_frame().join(table, how="left")
-    table = table.fillna(0).astype("int64")
+    # counts (an empty aggregation can come back as text columns)
+    table = table.apply(pd.to_numeric, errors="coerce").fillna(0).astype("int64")
     table.index.name = "case_id"
     table = table.reset_index()
     table = table.sort_values(["unescalated_concerns", "flags", "high_severity_flags", "case_id"],
