@@ -175,9 +175,10 @@ from review import store
 with store.store_lock({str(tmp_path)!r}, "test"):
     pid = os.fork()
     if pid == 0:  # a worker whose parent is killed
+        parent = os.getpid()
         if os.fork() == 0:
-            store._worker_init(os.getppid())
             print(os.getpid(), flush=True)
+            store._worker_init(parent)  # as the pool passes it: the parent's id, taken before forking
             time.sleep(60)
             os._exit(0)
         os._exit(0)  # the parent dies at once: the worker is re-parented
@@ -188,13 +189,9 @@ with store.store_lock({str(tmp_path)!r}, "test"):
     try:
         worker = int(proc.stdout.readline())
         deadline = time.time() + 5
-        while time.time() < deadline:
-            try:
-                os.kill(worker, 0)
-            except ProcessLookupError:
-                break
+        while time.time() < deadline and _alive(worker):
             time.sleep(0.1)
-        else:
+        if _alive(worker):
             os.kill(worker, 9)
             pytest.fail("the orphaned worker did not end")
     finally:
@@ -202,6 +199,21 @@ with store.store_lock({str(tmp_path)!r}, "test"):
         proc.wait()
     with store_mod.store_lock(tmp_path, "after"):  # nothing holds it once the writer is gone
         pass
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` runs (an ended process not yet reaped by whoever adopted it is a zombie: ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
 
 
 def test_worker_init_closes_the_lock_files_it_inherited(tmp_path, monkeypatch):
