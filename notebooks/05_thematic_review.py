@@ -37,7 +37,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
-from review.store import build_all, read_store, write_store_from_synth
+from review.store import build_all, read_store, read_stores, write_store_from_synth
 from review.synth import synth_declarations
 from review.thematic import (assurance_vs_evidence, plot_assurance, read_declarations, thematic_figures,
                              thematic_tables)
@@ -58,14 +58,20 @@ if synth_cases:
 failures = read_store(store, "failures")
 failures if len(failures) else "Every case folder was built."
 
+# %% [markdown]
+# The synthetic cases are numbered from C000001 like many real ones: their ids are read as
+# `synthetic:C000001`, so that a real case and a synthetic one never merge into one.
+
 # %%
-stores = [store] + ([Path(out_dir) / "synthetic-store"] if synth_cases else [])
+stores = {"": store, **({"synthetic": Path(out_dir) / "synthetic-store"} if synth_cases else {})}
 columns = ["case_id", "event_id", "date", "agency_kind", "organisation"]
-contacts = pd.concat([read_store(s, "contacts", columns=columns) for s in stores], ignore_index=True)
-flags = pd.concat([read_store(s, "flags") for s in stores], ignore_index=True)
-latency = pd.concat([read_store(s, "response_latency") for s in stores], ignore_index=True)
-print(f"{contacts['case_id'].nunique()} cases, {len(contacts)} contacts, {len(flags)} flags")
-tables = thematic_tables(flags, contacts, latency)
+contacts = read_stores(stores, "contacts", columns=columns)
+flags = read_stores(stores, "flags")
+latency = read_stores(stores, "response_latency")
+case_ids = read_stores(stores, "cases", columns=["case_id"])["case_id"]
+print(f"{case_ids.nunique()} cases ({case_ids.nunique() - contacts['case_id'].nunique()} with no accepted "
+      f"contacts), {len(contacts)} contacts, {len(flags)} flags")
+tables = thematic_tables(flags, contacts, latency, cases=case_ids)
 
 # %% [markdown]
 # ## Flags per 100 contacts

@@ -50,7 +50,12 @@ def dask_client(address: str | None = None, *, n_workers: int = 2, processes: bo
     from distributed import Client, LocalCluster
 
     if address:
-        client = Client(address)
+        try:
+            client = Client(address)
+        except (OSError, TimeoutError) as exc:  # unreachable, refused, or not a scheduler: the user's to fix
+            from .errors import ConfigError
+
+            raise ConfigError(f"cannot connect to the Dask scheduler at {address}: {exc}") from None
         try:
             yield client
         finally:

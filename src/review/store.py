@@ -57,7 +57,7 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .config import CASE_FILE, file_sha256
-from .decisions import DECISION_COLUMNS
+from .decisions import DECISION_COLUMNS, PROBLEM_COLUMNS
 from .errors import ReviewError
 from .schema import CONTACT_COLUMNS, FLAG_COLUMNS, RESPONSE_LATENCY_COLUMNS, TIMELINE_COLUMNS, conform
 
@@ -90,6 +90,10 @@ CONTRACTS: dict[str, dict[str, str]] = {
     # every row of the case's decisions.csv (the history; `current` marks the decision in force), so
     # that the store keeps the reviewers' decisions with the case and Dask can apply them as build-all did
     "decisions": {"case_id": "string", **DECISION_COLUMNS},
+    # the problems found with those decisions (`review.decisions.load_decisions`: a decision on a flag the
+    # rules no longer raise, an added finding naming a contact the case does not have), as `review build`
+    # lists them; empty in stores written before they were kept
+    "decision_problems": {"case_id": "string", **PROBLEM_COLUMNS},
 }
 FAILURE_COLUMNS = ["case", "case_id", "file", "error", "stage", "time"]
 
@@ -360,11 +364,35 @@ class StagedPart:
 
 
 @dataclass(frozen=True)
+class CaseNotes:
+    """What `build_all` reports about a case it built, besides that it was built: its accepted contacts,
+    its rejected rows, and the problems with its reviewers' decisions ((row, flag_id, problem) each)."""
+
+    contacts: int = 0
+    rejected_rows: int = 0
+    decision_problems: tuple[tuple, ...] = ()
+
+    @classmethod
+    def of(cls, tables: dict[str, pd.DataFrame]) -> CaseNotes:
+        ingest = tables.get("ingest")
+        problems = tables.get("decision_problems")
+        rejected = 0
+        if ingest is not None and "rows_rejected" in ingest:
+            rejected = int(pd.to_numeric(ingest["rows_rejected"]).fillna(0).sum())
+        listed = ()
+        if problems is not None and len(problems):  # a decisions file is small: a row per reviewer act
+            listed = tuple((None if pd.isna(row) else int(row), str(flag_id), str(problem))
+                           for row, flag_id, problem in zip(problems["row"], problems["flag_id"], problems["problem"]))
+        return cls(contacts=len(tables.get("contacts", ())), rejected_rows=rejected, decision_problems=listed)
+
+
+@dataclass(frozen=True)
 class StagedCase:
     """One case of a `build_all` task, staged in `part` with the task's other cases."""
 
     part: StagedPart
     case_id: str
+    notes: CaseNotes = None  # what the summary of `build_all` says about the case
 
 
 def stage_part(store_dir: str | Path, part: str, tables: dict[str, pd.DataFrame],
@@ -503,6 +531,30 @@ def _read_store(store_dir: Path, table: str, columns: list[str] | None, cases: I
         if not keep.all():
             frame = frame[keep]
     return frame.reset_index(drop=True)
+
+
+def read_stores(stores: dict[str, str | Path], table: str, *, columns: list[str] | None = None) -> pd.DataFrame:
+    """One table of several stores, one after the other (`read_store` of each), for a review that sets
+    cases of different sources side by side (a store of case folders and a synthetic one).
+
+    `stores`: {label: store folder}. The case ids of a store with a label are prefixed ``"<label>:"``, so
+    that two different children who share an id in their own sources (C000006 in both) stay two cases;
+    a store labelled "" keeps its ids. Raises StoreError when two stores still give one case id."""
+    owner: dict[str, str] = {}
+    for label, store_dir in stores.items():
+        for case_id in complete_cases(store_dir):
+            named = f"{label}:{case_id}" if label else case_id
+            if named in owner:
+                raise StoreError(f"case {named!r} is in two stores ({owner[named]} and {store_dir}): label the "
+                                 "stores so that their case ids differ", file=store_dir)
+            owner[named] = str(store_dir)
+    frames = []
+    for label, store_dir in stores.items():
+        frame = read_store(store_dir, table, columns=columns)
+        if label and "case_id" in frame.columns:
+            frame["case_id"] = (label + ":" + frame["case_id"].astype("string")).astype("string")
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def _read_current(files: list[Path], columns: list[str] | None, contract: dict | None,
@@ -654,7 +706,7 @@ def process_case_folders(case_dirs: list[Path]) -> list[dict[str, pd.DataFrame] 
             rules = load_rules(case.config.case_dir)
             key = ({k: v for k, v in rules.items() if k != "files"}, timeline_options(case.config))
         except Exception as exc:  # noqa: BLE001  what `analyse` raises for this case
-            exc.review_stage = "analyse"
+            exc.review_stage, exc.review_case_id = "analyse", case.config.case_id
             outcomes[i] = exc
             continue
         loaded[i] = (case, rules)
@@ -685,7 +737,7 @@ def process_case_folders(case_dirs: list[Path]) -> list[dict[str, pd.DataFrame] 
             try:
                 outcomes[i] = _store_tables(case, _analyse_one(case, rules), case_dirs[i], rules, options)
             except Exception as exc:  # noqa: BLE001
-                exc.review_stage = "analyse"
+                exc.review_stage, exc.review_case_id = "analyse", case.config.case_id
                 outcomes[i] = exc
     return outcomes
 
@@ -702,7 +754,7 @@ def _analyse_one(case, rules: dict) -> dict[str, pd.DataFrame]:
 
     analysis = analyse(case, rules)
     return {"timeline": analysis.timeline, "flags": analysis.flags, "response_latency": analysis.response_latency,
-            "decisions": analysis.decisions}
+            "decisions": analysis.decisions, "decision_problems": analysis.decision_problems}
 
 
 def _analyse_together(members: list[tuple], options: dict) -> list[dict[str, pd.DataFrame]]:
@@ -721,9 +773,9 @@ def _analyse_together(members: list[tuple], options: dict) -> list[dict[str, pd.
     timelines, flag_sets, latencies = (_split_by_case(t, configs) for t in (timeline, flags, latency))
     out = []
     for case_id, config in configs.items():
-        decided, history, _ = decide(flag_sets[case_id], timelines[case_id], config.case_dir, rules)
+        decided, history, problems = decide(flag_sets[case_id], timelines[case_id], config.case_dir, rules)
         out.append({"timeline": timelines[case_id], "flags": decided, "response_latency": latencies[case_id],
-                    "decisions": history})
+                    "decisions": history, "decision_problems": problems})
     return out
 
 
@@ -770,12 +822,15 @@ def _store_tables(case, analysis: dict[str, pd.DataFrame], case_dir: Path, rules
     latency.insert(0, "case_id", case_id)
     decisions = analysis["decisions"].drop(columns="case_id", errors="ignore")
     decisions.insert(0, "case_id", case_id)
+    problems = analysis["decision_problems"].drop(columns="case_id", errors="ignore")
+    problems.insert(0, "case_id", case_id)
     for frame in (ingest, rejections):
         for col in frame.columns:
             if frame[col].dtype == object:
                 frame[col] = frame[col].astype("string")
     return {"contacts": case.contacts, "timeline": analysis["timeline"], "flags": flags, "response_latency": latency,
-            "cases": cases, "ingest": ingest, "rejections": rejections, "decisions": decisions}
+            "cases": cases, "ingest": ingest, "rejections": rejections, "decisions": decisions,
+            "decision_problems": problems}
 
 
 def _remove_if_empty(folder: Path) -> None:
@@ -783,6 +838,43 @@ def _remove_if_empty(folder: Path) -> None:
         folder.rmdir()
     except OSError:  # not empty (another writer's staging), or not there
         pass
+
+
+#: how often a worker process of `build_all` checks that the process that started it is alive (seconds)
+PARENT_POLL = 0.5
+
+
+def _worker_init(parent: int) -> None:
+    """Start of each worker process of `build_all`: let go of the store locks the parent held when it
+    forked this process, and end when the parent ends.
+
+    A forked worker inherits the parent's open lock file, and an ``flock`` lasts while any process holds
+    the file open: a parent killed outright (SIGKILL) would otherwise leave its idle workers, waiting
+    for tasks that never come, holding the store's lock for ever. Closing the child's copy leaves the
+    parent's lock in place (the lock belongs to the open file, which the parent still holds); the
+    watch thread ends the worker when its parent has gone (it is re-parented), so that nothing keeps
+    working on a store no one will commit."""
+    import threading
+
+    for fh, _ in list(_HELD.values()):
+        try:
+            fh.close()
+        except OSError:
+            pass
+    _HELD.clear()
+    _exit_with_parent(parent)
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_POLL)
+            _exit_with_parent(parent)
+
+    threading.Thread(target=watch, name="review-parent-watch", daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _batch_size(cases: int, workers: int) -> int:
@@ -847,7 +939,7 @@ def _stage_cases(store_dir: Path, staging_root: Path,
         exc.review_stage, exc.review_case_id = "store", case_ids[0]
         return [exc]
     staged = replace(staged, case_ids=tuple(case_ids))
-    return [StagedCase(staged, case_id) for case_id in case_ids]
+    return [StagedCase(staged, case_id, CaseNotes.of(tables)) for case_id, tables in members]
 
 
 def _restage_without(staged: StagedPart, keep: list[str]) -> StagedPart:
@@ -875,25 +967,67 @@ class BuildSummary:
     #: (case id, folder) of the cases the store holds whose folder is no longer under the cases folder
     without_folder: list[tuple[str, str]] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # case ids taken out of the store (`prune`)
+    #: (old case id, folder, the case id the folder holds now): cases taken out of the store because their
+    #: folder now holds another case (its case.yml's case_id changed)
+    replaced: list[tuple[str, str, str]] = field(default_factory=list)
+    #: (case id, old folder, new folder): cases now stored from another folder (the old one has gone)
+    moved: list[tuple[str, str, str]] = field(default_factory=list)
+    #: (case id, folder): cases the store held that failed this time, and are no longer counted
+    no_longer_counted: list[tuple[str, str]] = field(default_factory=list)
+    #: (case id, folder, row, flag_id, problem) of the cases built: what `review build` lists as problems
+    #: with the reviewers' decisions
+    decision_problems: list[tuple] = field(default_factory=list)
+    no_contacts: list[str] = field(default_factory=list)  # cases built without any accepted contact
+    rows_rejected: dict[str, int] = field(default_factory=dict)  # case id -> rows rejected (cases built)
 
     def to_dict(self) -> dict:
         return {"store": self.store_dir, "cases_found": self.cases_found, "built": len(self.built),
                 "skipped": len(self.skipped), "failed": len(self.failed),
                 "failures": self.failed.to_dict(orient="records"), "not_case_folders": list(self.not_cases),
                 "stored_without_folder": [{"case_id": c, "case": f} for c, f in self.without_folder],
-                "removed": list(self.removed)}
+                "removed": list(self.removed),
+                "replaced": [{"case_id": c, "case": f, "now": n} for c, f, n in self.replaced],
+                "moved": [{"case_id": c, "from": f, "to": t} for c, f, t in self.moved],
+                "no_longer_counted": [{"case_id": c, "case": f} for c, f in self.no_longer_counted],
+                "decision_problems": [{"case_id": c, "case": f, "row": r, "flag_id": i, "problem": p}
+                                      for c, f, r, i, p in self.decision_problems],
+                "no_contacts": list(self.no_contacts), "rows_rejected": dict(self.rows_rejected)}
 
     def __str__(self) -> str:
         text = (f"{self.cases_found} case folders: {len(self.built)} built, {len(self.skipped)} already "
                 f"complete, {len(self.failed)} failed")
         if self.not_cases:
             text += f"\n{len(self.not_cases)} sub-folder(s) without a {CASE_FILE}, not read: {_first(self.not_cases)}"
+        if self.replaced:
+            text += (f"\n{len(self.replaced)} stored case(s) taken out because their folder now holds another case: "
+                     + _first([f"{c} (folder {f} now holds {n})" for c, f, n in self.replaced]))
+        if self.moved:
+            text += (f"\n{len(self.moved)} case(s) now stored from another folder: "
+                     + _first([f"{c} ({f} -> {t})" for c, f, t in self.moved]))
+        if self.no_longer_counted:
+            text += (f"\n{len(self.no_longer_counted)} case(s) the store held failed this time and are no longer "
+                     f"counted until they build again: {_first([f'{c} (folder {f})' for c, f in self.no_longer_counted])}")
         if self.without_folder:
             text += (f"\n{len(self.without_folder)} case(s) in the store have no folder here any more, and are still "
                      f"counted: {_first([f'{c} (folder {f})' for c, f in self.without_folder])}; --prune takes "
                      "them out of the store")
         if self.removed:
             text += f"\n{len(self.removed)} case(s) without a folder taken out of the store: {_first(self.removed)}"
+        if self.no_contacts:
+            text += (f"\n{len(self.no_contacts)} case(s) built with no accepted contacts (every row rejected, or "
+                     f"none): {_first(self.no_contacts)}")
+        if self.rows_rejected:
+            rows = sum(self.rows_rejected.values())
+            text += (f"\n{rows} row(s) rejected in {len(self.rows_rejected)} case(s) built (the store's rejections "
+                     "table lists them)")
+        if self.decision_problems:
+            cases = len({c for c, *_ in self.decision_problems})
+            text += f"\n{len(self.decision_problems)} problem(s) with the reviewers' decisions in {cases} case(s):"
+            for c, f, row, flag_id, problem in self.decision_problems[:10]:
+                where = f" row {row}" if row is not None else ""
+                text += f"\n  {c} (folder {f}) decisions.csv{where} {flag_id}: {problem}"
+            if len(self.decision_problems) > 10:
+                text += f"\n  and {len(self.decision_problems) - 10} more (--json lists them all)"
         return text
 
 
@@ -944,11 +1078,56 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
 def _build_all(folders: list[Path], store_dir: Path, progress: bool,
                process_case: Callable[[Path], dict[str, pd.DataFrame]] | None, force: bool,
                workers: int, prune: bool = False) -> BuildSummary:
-    """`build_all`, the store's lock held."""
+    """`build_all`, the store's lock held.
+
+    The ledger names the folder each case was stored from. A folder holds one case: when it now gives
+    another case id (its case.yml changed), or fails, the cases stored from it under other ids are taken
+    out of the store ("removed", `BuildSummary.replaced`), so that no case is counted twice. A case that
+    fails is recorded under the id it was stored with (its case.yml may be what failed), so that the
+    store no longer counts its last good version, whatever its folder is called."""
     (store_dir / LEDGER).touch()
     summary = BuildSummary(cases_found=len(folders), store_dir=str(store_dir))
     state = read_ledger(store_dir)
-    by_folder = {e.get("case"): e for e in state.values() if e.get("case")}
+    present = {folder.name for folder in folders}
+    #: folder name -> {case id: latest entry} of the cases complete or failing from that folder
+    from_folder: dict[str, dict[str, dict]] = {}
+    for case_id, entry in state.items():
+        if entry.get("case") and entry.get("status") in ("complete", "failed"):
+            from_folder.setdefault(entry["case"], {})[case_id] = entry
+
+    def record(case_id: str, entry: dict | None, write: bool = False) -> None:
+        """`case_id`'s latest entry is now `entry` (None: no entry), appended to the ledger with `write`."""
+        before = state.get(case_id)
+        if before and before.get("case"):
+            from_folder.get(before["case"], {}).pop(case_id, None)
+        if write:
+            _append_ledger(store_dir, entry)
+        if entry is None:
+            state.pop(case_id, None)
+            return
+        state[case_id] = entry
+        if entry.get("case") and entry.get("status") in ("complete", "failed"):
+            from_folder.setdefault(entry["case"], {})[case_id] = entry
+
+    def retire(folder: Path, keep: str) -> None:
+        """Take out the cases stored from `folder` under ids other than `keep`, the case it holds now."""
+        for case_id, entry in sorted(from_folder.get(folder.name, {}).items()):
+            if case_id == keep:
+                continue
+            if entry.get("status") == "complete":
+                record(case_id, {"case_id": case_id, "case": folder.name, "status": "removed",
+                                 "reason": f"its folder now holds case {keep}", "time": _now()}, write=True)
+                summary.replaced.append((case_id, folder.name, keep))
+            else:  # a failure recorded for the folder under another id is resolved
+                record(case_id, {"case_id": case_id, "case": folder.name, "status": "cleared", "time": _now()},
+                       write=True)
+
+    def stored_id(folder: Path) -> str:
+        """The id to record a failure of `folder` under when its case id is not known (case.yml unreadable,
+        ingest failed): the case it was stored as (complete first), else the folder's name."""
+        mine = sorted(from_folder.get(folder.name, {}).items(), key=lambda kv: (kv[1].get("status") != "complete", kv[0]))
+        return mine[0][0] if mine else folder.name
+
     failures = []
     bar = None
     if progress:
@@ -958,10 +1137,11 @@ def _build_all(folders: list[Path], store_dir: Path, progress: bool,
     todo = []
     for folder in folders:
         digest = case_input_hash(folder)
-        previous = by_folder.get(folder.name)
-        if (not force and previous and previous.get("status") == "complete"
-                and previous.get("input_hash") == digest):
-            summary.skipped.append(previous["case_id"])
+        current = next((case_id for case_id, entry in sorted(from_folder.get(folder.name, {}).items())
+                        if entry.get("status") == "complete" and entry.get("input_hash") == digest), None)
+        if not force and current is not None:
+            summary.skipped.append(current)
+            retire(folder, current)  # ids left from the folder's earlier contents (a store built before this check)
             if bar is not None:
                 bar.update(1)
         else:
@@ -984,7 +1164,7 @@ def _build_all(folders: list[Path], store_dir: Path, progress: bool,
 
         if process_case is None:
             warm_imports()
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
             futures = [(batch, pool.submit(run_batch, [folder for folder, _ in batch])) for batch in batches]
             try:
                 for batch, future in futures:
@@ -1014,18 +1194,24 @@ def _build_all(folders: list[Path], store_dir: Path, progress: bool,
             case_id = folder.name
         entry = {"case_id": case_id, "case": folder.name, "status": "failed", "input_hash": digest,
                  "file": _failure_where(exc, folder), "error": message, "stage": stage, "time": _now()}
-        _append_ledger(store_dir, entry)
+        before = state.get(case_id)
+        record(case_id, entry, write=True)
+        if before and before.get("status") == "complete" and before.get("case") == folder.name:
+            summary.no_longer_counted.append((case_id, folder.name))
+        retire(folder, case_id)
         failures.append([folder.name, case_id, entry["file"], message, stage, entry["time"]])
 
-    def stored(folder: Path, case_id: str) -> None:
-        state[case_id] = {"case": folder.name, "status": "complete"}
-        # a failure recorded under the folder name (its case_id was unreadable) is now resolved
-        stale = state.get(folder.name)
-        if folder.name != case_id and stale and stale.get("status") == "failed":
-            _append_ledger(store_dir, {"case_id": folder.name, "case": folder.name, "status": "cleared",
-                                       "time": _now()})
-            state.pop(folder.name)
+    def stored(folder: Path, case_id: str, before: dict | None, notes: CaseNotes) -> None:
+        record(case_id, {"case_id": case_id, "case": folder.name, "status": "complete"})
+        retire(folder, case_id)
+        if before and before.get("status") == "complete" and before.get("case") not in (None, folder.name):
+            summary.moved.append((case_id, before["case"], folder.name))
         summary.built.append(case_id)
+        if not notes.contacts:
+            summary.no_contacts.append(case_id)
+        if notes.rejected_rows:
+            summary.rows_rejected[case_id] = notes.rejected_rows
+        summary.decision_problems += [(case_id, folder.name, *problem) for problem in notes.decision_problems]
 
     def tick(cases: int = 1) -> None:
         if bar is not None:
@@ -1041,7 +1227,7 @@ def _build_all(folders: list[Path], store_dir: Path, progress: bool,
                 stage = "ingest"
                 try:
                     if isinstance(outcome, BaseException):
-                        case_id = getattr(outcome, "review_case_id", case_id)
+                        case_id = getattr(outcome, "review_case_id", None) or stored_id(folder)
                         raise outcome
                     stage = "store"
                     if isinstance(outcome, StagedCase):
@@ -1049,42 +1235,41 @@ def _build_all(folders: list[Path], store_dir: Path, progress: bool,
                     else:  # tables from a `process_case` given by the caller
                         case_id = str(outcome["cases"]["case_id"].iloc[0]) if "cases" in outcome else folder.name
                     other = state.get(case_id)
-                    if other and other.get("case") not in (None, folder.name) and other.get("status") == "complete":
+                    if (other and other.get("case") not in (None, folder.name) and other.get("status") == "complete"
+                            and other.get("case") in present):
+                        # a folder gone from the cases folder (renamed) gives its case up to this one
                         raise StoreError(f"case_id {case_id!r} is already stored from folder {other.get('case')!r}",
                                          file=folder / CASE_FILE)
                     if isinstance(outcome, StagedCase):  # committed with its part, below
                         parts.setdefault(id(outcome.part), (outcome.part, []))[1].append(
-                            (folder, digest, case_id, other))
-                        state[case_id] = {"case": folder.name, "status": "complete"}  # a later copy is refused
+                            (folder, digest, case_id, other, outcome.notes or CaseNotes()))
+                        record(case_id, {"case_id": case_id, "case": folder.name, "status": "complete"})  # a later copy is refused
                         continue
                     write_part(store_dir, part_name_for_case(case_id), outcome, [case_id],
                                meta={case_id: {"case": folder.name, "input_hash": digest}})
-                    stored(folder, case_id)
+                    stored(folder, case_id, other, CaseNotes.of(outcome))
                 except KeyboardInterrupt:
                     raise
                 except Exception as exc:  # noqa: BLE001
                     fail(folder, digest, case_id, exc, stage)
                 tick()
             for part, members in parts.values():
-                keep = [case_id for _, _, case_id, _ in members]
+                keep = [case_id for _, _, case_id, _, _ in members]
                 try:
                     if list(part.case_ids) != keep:  # some of its cases were refused: not their rows
                         part = _restage_without(part, keep)
                     commit_part(store_dir, part, keep, meta={case_id: {"case": folder.name, "input_hash": digest}
-                                                             for folder, digest, case_id, _ in members})
+                                                             for folder, digest, case_id, _, _ in members})
                 except KeyboardInterrupt:
                     raise
                 except Exception as exc:  # noqa: BLE001  every case of the part failed to be stored
-                    for folder, digest, case_id, before in members:
-                        if before is None:
-                            state.pop(case_id, None)
-                        else:
-                            state[case_id] = before
+                    for folder, digest, case_id, before, _ in members:
+                        record(case_id, before)
                         fail(folder, digest, case_id, exc, "store")
                     tick(len(members))
                     continue
-                for folder, _, case_id, _ in members:
-                    stored(folder, case_id)
+                for folder, _, case_id, before, notes in members:
+                    stored(folder, case_id, before, notes)
                 tick(len(members))
     finally:
         if bar is not None:
@@ -1093,7 +1278,6 @@ def _build_all(folders: list[Path], store_dir: Path, progress: bool,
         shutil.rmtree(staging_root, ignore_errors=True)  # staged but not committed (refused cases, Ctrl-C)
         _remove_if_empty(store_dir / STAGING)
         failures_table(store_dir).to_csv(store_dir / FAILURES, index=False)
-    present = {folder.name for folder in folders}
     for case_id, entry in sorted(complete_cases(store_dir).items()):
         folder = entry.get("case")
         if not folder or folder in present:  # a generated case records no folder
@@ -1296,7 +1480,10 @@ def write_store_from_synth(store_dir: str | Path, n_cases: int, seed: int, conta
     With ``analyse`` the pandas timeline, rules and response latency run per case and their tables
     are stored too; without it only contacts, cases and ground_truth are (enough for the Dask path
     and the benchmarks). Resumable like `build_all`: a part already complete for the same
-    generator inputs is skipped. Returns a summary dict.
+    generator inputs is skipped. The store then holds exactly the generated cases: cases of an earlier
+    run that this one does not generate (it asked for fewer) are taken out ("removed" in the ledger,
+    their part files deleted). A store holding cases built from folders (`build_all`) is refused.
+    Returns a summary dict (``removed``: how many cases were taken out).
     """
     store_dir = Path(store_dir)
     store_dir.mkdir(parents=True, exist_ok=True)
@@ -1312,6 +1499,10 @@ def _synth_store(store_dir: Path, n_cases: int, seed: int, contacts_per_case: in
 
     (store_dir / LEDGER).touch()
     complete = complete_cases(store_dir)
+    from_folders = sorted(c for c, e in complete.items() if e.get("case"))
+    if from_folders:
+        raise StoreError(f"the store holds {len(from_folders)} case(s) built from case folders ({_first(from_folders)}); "
+                         "write synthetic cases to a store of their own", file=store_dir)
     n_parts = max(1, -(-int(n_cases) // int(cases_per_part)))
     written = skipped = 0
     bar = None
@@ -1344,6 +1535,13 @@ def _synth_store(store_dir: Path, n_cases: int, seed: int, contacts_per_case: in
             bar.update(1)
     if bar is not None:
         bar.close()
+    generated = {f"C{i:06d}" for i in range(1, int(n_cases) + 1)}
+    removed = sorted(c for c in complete_cases(store_dir) if c not in generated)
+    for case_id in removed:  # an earlier run generated more cases than this one
+        _append_ledger(store_dir, {"case_id": case_id, "status": "removed", "reason": "no longer generated",
+                                   "time": _now()})
+    _remove_unread_parts(store_dir)
     failures_table(store_dir).to_csv(store_dir / FAILURES, index=False)
     return {"store": str(store_dir), "cases": int(n_cases), "contacts": int(n_cases) * int(contacts_per_case),
-            "parts": n_parts, "parts_written": written, "parts_skipped": skipped, "analysed": analyse}
+            "parts": n_parts, "parts_written": written, "parts_skipped": skipped, "analysed": analyse,
+            "removed": len(removed)}

@@ -138,11 +138,13 @@ def latency_by_agency_kind(response_latency: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def rank_cases(response_latency: pd.DataFrame, flags: pd.DataFrame, timeline: pd.DataFrame | None = None) -> pd.DataFrame:
+def rank_cases(response_latency: pd.DataFrame, flags: pd.DataFrame, timeline: pd.DataFrame | None = None, *,
+               cases: pd.Series | list | None = None) -> pd.DataFrame:
     """Cases ranked by unescalated concerns (then by flags, then high-severity flags).
 
     Columns: rank, case_id, contacts (when `timeline` is given), concerns, unescalated_concerns,
-    flags, high_severity_flags.
+    flags, high_severity_flags. `cases`: every case id to rank, those without contacts too (0 contacts);
+    by default the cases of `timeline`.
     """
     latency = response_latency.groupby("case_id").agg(
         concerns=("event_id", "size"),
@@ -152,8 +154,13 @@ def rank_cases(response_latency: pd.DataFrame, flags: pd.DataFrame, timeline: pd
         high_severity_flags=("severity", lambda s: int((s == "high").sum())))
     table = latency.join(flagged, how="outer")
     if timeline is not None:
-        table = timeline.groupby("case_id").size().rename("contacts").to_frame().join(table, how="left")
-    table = table.fillna(0).astype("int64")
+        contacts = timeline.groupby("case_id").size().rename("contacts")
+        if cases is not None:
+            ids = pd.Index(pd.Series(cases, dtype="string").dropna().unique(), name="case_id")
+            contacts = contacts.reindex(contacts.index.union(ids), fill_value=0)
+        table = contacts.to_frame().join(table, how="left")
+    # counts (an empty aggregation can come back as text columns)
+    table = table.apply(pd.to_numeric, errors="coerce").fillna(0).astype("int64")
     table.index.name = "case_id"
     table = table.reset_index()
     table = table.sort_values(["unescalated_concerns", "flags", "high_severity_flags", "case_id"],
@@ -163,28 +170,53 @@ def rank_cases(response_latency: pd.DataFrame, flags: pd.DataFrame, timeline: pd
     return table
 
 
-def counted_flags(flags: pd.DataFrame, include_rejected: bool = False) -> pd.DataFrame:
+def counted_flags(flags: pd.DataFrame, include_rejected: bool = False,
+                  timeline: pd.DataFrame | None = None) -> pd.DataFrame:
     """The flags a thematic review counts: the rules' flags and the findings reviewers added, without
     the flags the reviewers rejected (decision "rejected", kept in the case's decisions.csv), which
-    they judged not to be a missed escalation. ``attrs["rejected"]``: how many were left out."""
-    if include_rejected or "decision" not in flags.columns:
-        out = flags.copy()
-        out.attrs["rejected"] = 0
-        return out
-    rejected = (flags["decision"].astype("string").fillna("") == "rejected").to_numpy()
-    out = flags[~rejected].reset_index(drop=True)
-    out.attrs["rejected"] = int(rejected.sum())
+    they judged not to be a missed escalation. ``attrs["rejected"]``: how many were left out.
+
+    With `timeline` (or the contacts: case_id, event_id), the findings reviewers added on a contact the
+    case does not have (a typo, or data changed since: `review build` lists it as a problem with the
+    decisions) are not counted either: they have no date and no agency. ``attrs["unknown_contact"]``:
+    how many were left out."""
+    keep = np.ones(len(flags), dtype=bool)
+    rejected = unknown = 0
+    if not include_rejected and "decision" in flags.columns:
+        is_rejected = (flags["decision"].astype("string").fillna("") == "rejected").to_numpy()
+        keep &= ~is_rejected
+        rejected = int(is_rejected.sum())
+    if timeline is not None and len(flags) and "trigger_event_id" in flags.columns:
+        if "source" in flags.columns:
+            added = (flags["source"].astype("string").fillna("") == "reviewer").to_numpy()
+        else:
+            added = (flags.get("decision", pd.Series("", index=flags.index)).astype("string") == "added").to_numpy()
+        if added.any():
+            known = pd.MultiIndex.from_arrays([timeline["case_id"].astype(str), timeline["event_id"].astype(str)])
+            candidates = flags[added]
+            found = pd.MultiIndex.from_arrays([candidates["case_id"].astype(str),
+                                               candidates["trigger_event_id"].astype("string").fillna("").astype(str)]
+                                              ).isin(known)
+            missing = np.zeros(len(flags), dtype=bool)
+            missing[np.flatnonzero(added)[~found]] = True
+            unknown = int((missing & keep).sum())
+            keep &= ~missing
+    out = flags.copy() if keep.all() else flags[keep].reset_index(drop=True)
+    out.attrs["rejected"] = rejected
+    out.attrs["unknown_contact"] = unknown
     return out
 
 
 def thematic_tables(flags: pd.DataFrame, timeline: pd.DataFrame, response_latency: pd.DataFrame, *,
-                    include_rejected: bool = False) -> dict[str, pd.DataFrame]:
+                    include_rejected: bool = False, cases: pd.Series | list | None = None) -> dict[str, pd.DataFrame]:
     """Every thematic table, keyed by the name `review thematic` writes it under. Flags the reviewers
-    rejected are not counted unless `include_rejected` (`counted_flags`)."""
-    flags = counted_flags(flags, include_rejected)
+    rejected, and findings they added on contacts the case does not have, are not counted (the rejected
+    ones are with `include_rejected`; `counted_flags`). `cases`: every case id of the review (the store's
+    case table), so that a case without an accepted contact is ranked too, with 0 contacts."""
+    flags = counted_flags(flags, include_rejected, timeline)
     tables = {f"flags_by_{by}": flag_rates(flags, timeline, by) for by in FLAG_GROUPINGS}
     tables["latency_by_agency_kind"] = latency_by_agency_kind(response_latency)
-    tables["cases_ranked"] = rank_cases(response_latency, flags, timeline)
+    tables["cases_ranked"] = rank_cases(response_latency, flags, timeline, cases=cases)
     return tables
 
 
@@ -275,7 +307,9 @@ def read_declarations(path: str | Path) -> pd.DataFrame:
                                  f"{', '.join(DECLARED_STATUSES)}"))
             if not (organisation and year is not None and standard and status):
                 continue
-            key = (" ".join(organisation.casefold().split()), year, " ".join(standard.casefold().split()))
+            # matched as assurance_vs_evidence matches them: spelling variants of one organisation or
+            # standard are one declaration, and contradicting it is an error
+            key = (organisation_key(organisation), year, standard_key(standard))
             if key in first_seen:
                 earlier_status, earlier_sheet, earlier_row = first_seen[key]
                 if earlier_status == status:
@@ -368,13 +402,22 @@ def _declared_year(value) -> int | None:
     return year if 1990 <= year <= 2100 else None
 
 
+def standard_key(standard: str) -> str:
+    """A standard's name for matching: regardless of case, spacing, punctuation and "&" / "and"
+    ("Escalation & child  protection procedures." is "Escalation and child protection procedures")."""
+    text = str(standard).casefold().replace("&", " and ")
+    return " ".join(_NOT_NAME.sub(" ", text).split())
+
+
 def standard_category(standard: str, mapping: dict[str, str] | None = None) -> str | None:
-    """The failing category that evidences a declared standard (a category name is its own standard)."""
-    mapping = {k.lower(): v for k, v in (mapping or STANDARD_CATEGORIES).items()}
-    key = str(standard).strip().lower()
+    """The failing category that evidences a declared standard (a category name is its own standard),
+    matched by `standard_key`."""
+    mapping = {standard_key(k): v for k, v in (mapping or STANDARD_CATEGORIES).items()}
+    key = standard_key(standard)
     if key in mapping:
         return mapping[key]
-    return key if key in FAILING_CATEGORIES else None
+    categories = {standard_key(c): c for c in FAILING_CATEGORIES}
+    return categories.get(key)
 
 
 def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timeline: pd.DataFrame, *,
@@ -396,7 +439,7 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
     organisations no case names are in ``attrs["unmatched"]``: {name: the closest names in the cases}.
     Flags the reviewers rejected are not evidence unless `include_rejected` (`counted_flags`).
     """
-    evidence = _attribute_flags(counted_flags(flags, include_rejected), timeline)
+    evidence = _attribute_flags(counted_flags(flags, include_rejected, timeline), timeline)
     evidence["year"] = pd.to_datetime(evidence.get("trigger_date", evidence.get("event_date"))).dt.year.astype("Int64")
     evidence["org_key"] = [organisation_key(o) for o in evidence["organisation"].astype(str)]
     flag_counts = evidence.groupby(["org_key", "year", "failing_category"]).size().rename("flags")
@@ -436,6 +479,7 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
                           na_position="last").reset_index(drop=True)
     import difflib
 
+    out.attrs["unmapped_standards"] = sorted(set(out.loc[out["failing_category"].isna(), "standard"].astype(str)))
     out.attrs["unmatched"] = {
         name: [known[k] for k in difflib.get_close_matches(organisation_key(name), list(known), n=2, cutoff=0.6)]
         for name in sorted(set(out.loc[out["organisation_in_cases"] == "", "organisation"].astype(str)))}

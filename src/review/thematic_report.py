@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from .build import MANIFEST, VerifyResult, _diff_values, compare_outputs, package_versions
-from .errors import VerifyError
+from .errors import ConfigError, VerifyError
 
 KIND = "thematic"
 FIGURE_FORMATS = ("png", "svg")
@@ -56,56 +57,89 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
                    threshold: float = 1.0, include_rejected: bool = False,
                    formats: tuple[str, ...] | list[str] = FIGURE_FORMATS) -> dict:
     """Write the thematic tables (csv) and charts of the store's complete cases to `out_dir`, and its
-    manifest.json; return a summary (cases, contacts, flags, rejected, tables, figures, assurance,
-    declarations, manifest). Raises the errors of `read_declarations` (before anything is written) and of
-    `read_store`."""
+    manifest.json; return a summary (cases, no_contacts, contacts, flags (counted), rejected,
+    unknown_contact, tables, figures, assurance, declarations, manifest).
+
+    The report is written into a new folder beside `out_dir` and swapped in when complete (as `review
+    build` publishes a case's report): a run that fails leaves the previous report as it was, and no
+    file of an earlier run with other options survives beside the new ones. `out_dir` must be empty,
+    missing or a thematic report. Raises the errors of `read_declarations` and of `read_store`, and
+    ConfigError for an unknown figure format, before anything is written."""
     import matplotlib.pyplot as plt
 
+    from .build import _publish
     from .config import file_sha256
-    from .export import save_figure, sha256_bytes
+    from .export import _SAVE_METADATA, save_figure, sha256_bytes
     from .store import read_store
     from .thematic import (assurance_vs_evidence, counted_flags, read_declarations, thematic_figures,
                            thematic_tables)
 
     store_dir, out = Path(store_dir), Path(out_dir)
+    unknown = [f for f in formats if f not in _SAVE_METADATA]
+    if unknown or not formats:
+        raise ConfigError(f"unsupported figure format(s) {', '.join(map(repr, unknown)) or '(none given)'}: "
+                          f"use {', '.join(_SAVE_METADATA)}")
+    _check_thematic_out(out, store_dir)
     declared = read_declarations(declarations) if declarations else None  # fail early
     inputs = store_inputs(store_dir)
     columns = ["case_id", "event_id", "date", "agency_kind", "organisation"]
     timeline = read_store(store_dir, "contacts", columns=columns)
     flags = read_store(store_dir, "flags")
     latency = read_store(store_dir, "response_latency")
-    rejected = counted_flags(flags, include_rejected).attrs["rejected"]
-    tables = thematic_tables(flags, timeline, latency, include_rejected=include_rejected)
+    case_ids = read_store(store_dir, "cases", columns=["case_id"])["case_id"]
+    counted = counted_flags(flags, include_rejected, timeline)
+    tables = thematic_tables(flags, timeline, latency, include_rejected=include_rejected, cases=case_ids)
     assurance = None
     if declared is not None:
         assurance = assurance_vs_evidence(declared, flags, timeline, threshold_per_100=threshold,
                                           include_rejected=include_rejected)
         tables["assurance_vs_evidence"] = assurance
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, table in tables.items():
-        path = out / f"{name}.csv"
-        _inert(table).to_csv(path, index=False)
-        written.append(path)
-    figures = thematic_figures(tables, latency, assurance)
-    for name, fig in figures.items():
-        written += save_figure(fig, name, out, list(formats))
-        plt.close(fig)
-    manifest = {
-        "kind": KIND,
-        "store": {"path": store_dir.resolve().as_posix(), "cases": len(inputs), "digest": _digest(inputs),
-                  "inputs": inputs},
-        "declarations": None if declarations is None else {
-            "path": Path(declarations).resolve().as_posix(), "sha256": file_sha256(declarations)},
-        "options": {"threshold": float(threshold), "include_rejected": bool(include_rejected),
-                    "formats": list(formats)},
-        "packages": package_versions(),
-        "outputs": {p.name: sha256_bytes(p.read_bytes()) for p in sorted(written)},
-    }
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return {"cases": int(timeline["case_id"].nunique()), "contacts": len(timeline), "flags": len(flags),
-            "rejected": rejected, "tables": tables, "figures": list(figures), "assurance": assurance,
-            "declarations": declared, "manifest": manifest}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        written = []
+        for name, table in tables.items():
+            path = staging / f"{name}.csv"
+            _inert(table).to_csv(path, index=False)
+            written.append(path)
+        figures = thematic_figures(tables, latency, assurance)
+        for name, fig in figures.items():
+            written += save_figure(fig, name, staging, list(formats))
+            plt.close(fig)
+        manifest = {
+            "kind": KIND,
+            "store": {"path": store_dir.resolve().as_posix(), "cases": len(inputs), "digest": _digest(inputs),
+                      "inputs": inputs},
+            "declarations": None if declarations is None else {
+                "path": Path(declarations).resolve().as_posix(), "sha256": file_sha256(declarations)},
+            "options": {"threshold": float(threshold), "include_rejected": bool(include_rejected),
+                        "formats": list(formats)},
+            "packages": package_versions(),
+            "outputs": {p.name: sha256_bytes(p.read_bytes()) for p in sorted(written)},
+        }
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        _publish(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    with_contacts = set(timeline["case_id"].astype(str).unique())
+    all_cases = sorted(set(case_ids.astype(str)) | with_contacts)
+    return {"cases": len(all_cases), "no_contacts": [c for c in all_cases if c not in with_contacts],
+            "contacts": len(timeline), "flags": len(counted), "rejected": counted.attrs["rejected"],
+            "unknown_contact": counted.attrs["unknown_contact"], "tables": tables, "figures": list(figures),
+            "assurance": assurance, "declarations": declared, "manifest": manifest}
+
+
+def _check_thematic_out(out: Path, store_dir: Path) -> None:
+    """Refuse an output folder the report would wrongly replace: the store (or a folder holding it), or
+    a folder that is not a thematic report and not empty."""
+    resolved, store = out.resolve(), store_dir.resolve()
+    if resolved == store or resolved in store.parents:
+        raise ConfigError("the output folder must not be (or contain) the store", file=out)
+    if out.exists() and not out.is_dir():
+        raise ConfigError("the output path exists and is not a folder", file=out)
+    if out.is_dir() and any(out.iterdir()) and not is_thematic(out):
+        raise ConfigError("the output folder exists and is not a thematic report (no thematic manifest.json); "
+                          "refusing to replace it", file=out)
 
 
 def is_thematic(report_dir: str | Path) -> bool:
@@ -167,6 +201,24 @@ def verify_thematic(report_dir: str | Path, *, store_dir: str | Path | None = No
             result.causes.append(f"the declarations file changed: {path}")
     for key, was, now in _diff_values(manifest.get("packages", {}), package_versions()):
         result.causes.append(f"package version differs: {key} {was} (manifest) vs {now} (now)")
+    unlisted = sorted(p.name for p in report_dir.iterdir() if p.name != MANIFEST and p.name not in manifest["outputs"])
+    for name in unlisted:  # `write_thematic` writes no file its manifest does not list
+        result.files.append((name, "unlisted", "", ""))
+        result.causes.append(f"{name} in the report folder is not one of the report's outputs (manifest.json)")
+    if result.error:  # not run again: each output is only checked against its recorded hash
+        from .export import sha256_file
+
+        for rel, want in sorted(manifest["outputs"].items()):
+            on_disk = report_dir / rel
+            if not on_disk.is_file():
+                result.files.append((rel, "missing", want, ""))
+                result.causes.append(f"{rel} is missing from the report folder")
+            elif sha256_file(on_disk) != want:
+                result.files.append((rel, "DIFFERENT", want, ""))
+                result.causes.append(f"{rel} in the report folder was modified after the build")
+            else:
+                result.files.append((rel, "unchecked", want, ""))
+        return result
     rebuilt: dict[str, str] = {}
     if not result.error:
         options = manifest.get("options", {})

@@ -6,6 +6,8 @@ store holds whose folder has gone are named; --prune takes them out.
 """
 from __future__ import annotations
 
+from .compact import positive_int
+
 HELP = "build a Parquet case store from many case folders (resumable; failures reported)"
 
 
@@ -13,7 +15,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("cases_dir", metavar="CASES_DIR", help="folder whose sub-folders are case folders")
     parser.add_argument("--store", required=True, metavar="DIR", help="the store folder (created if missing)")
     parser.add_argument("--force", action="store_true", help="rebuild cases already complete")
-    parser.add_argument("--workers", type=int, default=1, metavar="N",
+    parser.add_argument("--workers", type=positive_int, default=1, metavar="N",
                         help="analyse cases in N processes (the store is still written by one; default 1)")
     parser.add_argument("--prune", action="store_true",
                         help="take out of the store the cases whose folder is no longer under CASES_DIR")
@@ -27,7 +29,7 @@ def run(args) -> int:
     from ..store import build_all
 
     summary = build_all(args.cases_dir, args.store, progress=not args.no_progress, force=args.force,
-                        workers=max(1, args.workers), prune=args.prune)
+                        workers=args.workers, prune=args.prune)
     if args.json:
         print(json.dumps(summary.to_dict(), indent=2, default=str))
         return 1 if len(summary.failed) else 0

@@ -6,13 +6,16 @@ directly (contacts, cases, ground truth and, unless --no-analyse, timeline, flag
 """
 from __future__ import annotations
 
+from .compact import positive_int
+
 HELP = "generate synthetic cases with planted missed escalations (case folders or a Parquet store)"
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--cases", type=int, required=True, metavar="N", help="number of cases")
+    parser.add_argument("--cases", type=positive_int, required=True, metavar="N", help="number of cases")
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
-    parser.add_argument("--contacts-per-case", type=int, default=100, metavar="K", help="contacts per case (default 100)")
+    parser.add_argument("--contacts-per-case", type=_contacts_per_case, default=100, metavar="K",
+                        help="contacts per case (default 100; at least 41: every planted pattern needs room)")
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--out", metavar="DIR", help="write case folders under DIR")
     target.add_argument("--store", metavar="DIR", help="write a Parquet case store at DIR")
@@ -23,15 +26,27 @@ def add_arguments(parser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
+def _min_contacts() -> int:
+    from ..synth import MIN_CONTACTS_PER_CASE
+
+    return MIN_CONTACTS_PER_CASE
+
+
+def _contacts_per_case(text: str) -> int:
+    import argparse
+
+    value = positive_int(text)
+    if value < _min_contacts():
+        raise argparse.ArgumentTypeError(f"must be at least {_min_contacts()} (every planted pattern needs room), "
+                                         f"got {value}")
+    return value
+
+
 def run(args) -> int:
     import pandas as pd
 
     from ..synth import synth_contacts, synth_declarations, write_case_folders
 
-    if args.cases < 1:
-        from ..errors import ConfigError
-
-        raise ConfigError("--cases must be at least 1")
     if args.out:
         truth = write_case_folders(args.out, args.cases, args.seed, args.contacts_per_case,
                                    progress=not args.no_progress)
@@ -45,6 +60,8 @@ def run(args) -> int:
         print(f"store {summary['store']}: {summary['cases']} cases, {summary['contacts']} contacts in "
               f"{summary['parts']} parts ({summary['parts_written']} written, {summary['parts_skipped']} "
               f"already complete)")
+        if summary["removed"]:
+            print(f"{summary['removed']} case(s) of an earlier run into this store no longer generated: taken out")
     if args.declarations:
         contacts = synth_contacts(min(args.cases, 2000), args.seed, args.contacts_per_case)[0]
         years = pd.to_datetime(contacts["date"]).dt.year.unique()

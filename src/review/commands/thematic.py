@@ -30,15 +30,36 @@ def run(args) -> int:
     declarations, assurance = done["declarations"], done["assurance"]
     for note in declarations.attrs.get("notes", []) if declarations is not None else []:
         print(f"declarations: {note}")
-    print(f"{done['cases']} cases, {done['contacts']} contacts, {done['flags']} flags: "
+    no_contacts = done["no_contacts"]
+    empty = f" ({len(no_contacts)} with no accepted contacts: {_first(no_contacts)})" if no_contacts else ""
+    print(f"{done['cases']} cases{empty}, {done['contacts']} contacts, {done['flags']} flags counted: "
           f"{len(done['tables'])} tables and {len(done['figures'])} charts in {args.out} "
           "(manifest.json: `review verify` runs it again and compares)")
     if done["rejected"]:
         print(f"{done['rejected']} flag(s) the reviewers rejected are not counted (--include-rejected counts them)")
+    if done["unknown_contact"]:
+        print(f"{done['unknown_contact']} finding(s) the reviewers added on a contact the case does not have are not "
+              "counted (`review build` of the case lists them)")
     if assurance is not None:
         print(f"assurance: {int(assurance['disagreement'].sum())} of {len(assurance)} declarations disagree "
               f"with the evidence")
-        for name, closest in assurance.attrs.get("unmatched", {}).items():
+        unmapped = assurance.attrs.get("unmapped_standards", [])
+        if unmapped:
+            print(f"assurance: {len(unmapped)} declared standard(s) no rule evidences (not assessed): "
+                  f"{_first([repr(s) for s in unmapped])}")
+        unmatched = assurance.attrs.get("unmatched", {})
+        for name, closest in list(unmatched.items())[:SHOWN]:
             hint = f" (closest in the cases: {', '.join(closest)})" if closest else ""
             print(f"assurance: declared organisation {name!r} is not in the cases{hint}")
+        if len(unmatched) > SHOWN:
+            print(f"assurance: and {len(unmatched) - SHOWN} more declared organisation(s) not in the cases "
+                  "(assurance_vs_evidence.csv: 'organisation not in the cases')")
     return 0
+
+
+#: names listed before "and N more"
+SHOWN = 10
+
+
+def _first(names: list[str]) -> str:
+    return ", ".join(names[:SHOWN]) + (f" and {len(names) - SHOWN} more" if len(names) > SHOWN else "")
