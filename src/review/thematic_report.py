@@ -203,7 +203,7 @@ def verify_thematic(report_dir: str | Path, *, store_dir: str | Path | None = No
         result.causes.append(f"package version differs: {key} {was} (manifest) vs {now} (now)")
     unlisted = sorted(p.name for p in report_dir.iterdir() if p.name != MANIFEST and p.name not in manifest["outputs"])
     for name in unlisted:  # `write_thematic` writes no file its manifest does not list
-        result.files.append((name, "unlisted", "", ""))
+        result.files.append((name, "unexpected", "", ""))
         result.causes.append(f"{name} in the report folder is not one of the report's outputs (manifest.json)")
     if result.error:  # not run again: each output is only checked against its recorded hash
         from .export import sha256_file
@@ -217,7 +217,7 @@ def verify_thematic(report_dir: str | Path, *, store_dir: str | Path | None = No
                 result.files.append((rel, "DIFFERENT", want, ""))
                 result.causes.append(f"{rel} in the report folder was modified after the build")
             else:
-                result.files.append((rel, "unchecked", want, ""))
+                result.files.append((rel, "not rebuilt", want, ""))
         return result
     rebuilt: dict[str, str] = {}
     if not result.error:
