@@ -408,23 +408,49 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         ):
             run_start = None
             clocks = set()
+            alive_clocks = set()  # clocks of gaps past the limit at a contact the child's death leaves
+            starts = {}
             for i, r in enumerate(tl):
                 if not on(r):
                     run_start = None
                     continue
                 if run_start is None:
                     run_start = r["_day"]
+                starts[i] = run_start
                 if not r["_exact"]:
                     continue
                 seen_days = [x["_day"] for x in tl if x.get("child_seen") is True and x["_day"] is not None
                              and x["_day"] < r["_day"]]
                 clock = max(seen_days) if seen_days else run_start
                 clock = max(clock, run_start)
-                if (r["_day"] - clock).days > max_days and clock not in clocks:
-                    clocks.add(clock)
-                    deadline = clock + dt.timedelta(days=max_days)
-                    action = _first(tl, clock + dt.timedelta(days=1), lambda x: x.get("child_seen") is True)
-                    flags.append(_flag("child_not_seen", r, deadline, action, variant))
+                if (r["_day"] - clock).days > max_days:
+                    if case.get("date_of_death") is None or r["_day"] <= case["date_of_death"]:
+                        alive_clocks.add(clock)
+                    if clock not in clocks:
+                        clocks.add(clock)
+                        deadline = clock + dt.timedelta(days=max_days)
+                        action = _first(tl, clock + dt.timedelta(days=1), lambda x: x.get("child_seen") is True)
+                        flags.append(_flag("child_not_seen", r, deadline, action, variant))
+            # a stretch still running at the end of the review, unseen past the limit: censored at the end,
+            # triggered by the last exact-date contact before the end (unless a contact already flagged it)
+            within = [i for i, x in enumerate(tl) if x["_day"] is not None and review_end is not None
+                      and x["_day"] <= review_end]
+            exact = [i for i in within if tl[i]["_exact"]]
+            if within and exact and on(tl[within[-1]]):
+                last = tl[within[-1]]
+                if variant == "cp_plan":
+                    running = not any(
+                        x["_day"] == last["_day"] and x.get("contact_type") == "cp_conference" and _cp_marker(
+                            f"{_text(x.get('description'))} . {_text(x.get('action'))}") < 0 for x in tl)
+                else:
+                    running = any(x["_day"] is not None and x["_tags"] and review_end - dt.timedelta(
+                        days=CONCERN_WINDOW_DAYS) <= x["_day"] <= review_end for x in tl)
+                seen_days = [x["_day"] for x in tl if x.get("child_seen") is True and x["_day"] is not None
+                             and x["_day"] <= review_end]
+                clock = max([starts[within[-1]], *seen_days])
+                if running and (review_end - clock).days > max_days and clock not in alive_clocks:
+                    flags.append(_flag("child_not_seen", tl[exact[-1]], clock + dt.timedelta(days=max_days), None,
+                                       variant + "_at_review_end"))
         for r in tl:
             if (r.get("contact_type") in q["visit_contact_types"] and r.get("agency_kind") in q["visit_agency_kinds"]
                     and r.get("child_seen") is False and (r["on_cp_plan"] is True or r["open_concerns"] != "")

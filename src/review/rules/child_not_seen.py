@@ -1,6 +1,7 @@
 """Rule `child_not_seen`: the child was not seen by any agency for more than 14 days while on a child
-protection plan, or more than 42 days while concerns were open; and home visits at which the child was
-not seen, with no return visit by that agency within 7 days.
+protection plan, or more than 42 days while concerns were open (at the first contact past the limit, or,
+for a stretch still running at the end of the review with no contact past it, at the end: censored); and
+home visits at which the child was not seen, with no return visit by that agency within 7 days.
 
 Source: Working Together to Safeguard Children 2023, chapter 2 (children on a child protection plan are
 seen, and seen alone, at the frequency the plan sets); local practice standards for open cases.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..timeline import CONCERN_WINDOW_DAYS, CP_PLAN_CONTACT_TYPES, cp_plan_marker
 from .base import (
     _BIG,
     _NAT_DAY,
@@ -18,6 +20,7 @@ from .base import (
     Context,
     action_when,
     column_at,
+    day_numbers,
     deadline_rows,
     first_response,
     fmt_date,
@@ -32,11 +35,11 @@ from .base import (
 _COLUMNS = ["event_id", "case_id", "_case", "_agency", "_day", "agency"]
 
 
-def _last_seen(ctx: Context, rows: np.ndarray, seen: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """For the timeline rows `rows` (positions), the latest day number before the row's day on which the
-    child could have been seen (a partial-date sighting counts at the latest day of its period, so a
-    gap is never longer than certain), the NaT sentinel when never seen before; and the timeline position
-    of that sighting (-1 when none)."""
+def _last_seen(ctx: Context, r_case: np.ndarray, r_day: np.ndarray, seen: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """For queries (case code `r_case`, day number `r_day`), the latest day number before the query day on
+    which the child could have been seen (a partial-date sighting counts at the latest day of its period,
+    so a gap is never longer than certain), the NaT sentinel when never seen before; and the timeline
+    position of that sighting (-1 when none)."""
     tl = ctx.timeline
     m = np.flatnonzero(seen.to_numpy(dtype=bool))  # positions once, then integer gathers
     s_case = tl["_case"].to_numpy()[m]
@@ -55,10 +58,8 @@ def _last_seen(ctx: Context, rows: np.ndarray, seen: pd.Series) -> tuple[np.ndar
     latest = running - s_case * _BIG - _OFFSET
     holder = np.maximum.accumulate(np.where(ends == running, np.arange(len(ends)), 0)) if len(ends) else ends
     holder_pos = m[order][holder] if len(ends) else ends
-    r_case = tl["_case"].to_numpy()[rows]
-    r_day = tl["_sd"].to_numpy()[rows]
     idx = np.searchsorted(keys, r_case * _BIG + r_day + _OFFSET, side="left") - 1  # start < day
-    ok = (idx >= 0) & (s_case[np.maximum(idx, 0)] == r_case) if len(keys) else np.zeros(len(rows), dtype=bool)
+    ok = (idx >= 0) & (s_case[np.maximum(idx, 0)] == r_case) if len(keys) else np.zeros(len(r_case), dtype=bool)
     out = np.where(ok, np.minimum(latest[np.maximum(idx, 0)] if len(keys) else 0, r_day - 1), _NAT_DAY)
     pos = np.where(ok, holder_pos[np.maximum(idx, 0)] if len(keys) else -1, -1)
     return out, pos
@@ -83,56 +84,185 @@ def _run_since(ctx: Context, on: pd.Series) -> np.ndarray:
     return since
 
 
+def _case_bounds(case: np.ndarray) -> np.ndarray:
+    """The first position of each case's rows (the prepared timeline is in case order)."""
+    return np.flatnonzero(np.r_[True, case[1:] != case[:-1]]) if len(case) else np.zeros(0, dtype="int64")
+
+
+def _last_where(mask: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per case (`starts` from `_case_bounds`), the last timeline position where `mask` holds, -1 when none."""
+    return np.maximum.reduceat(np.where(mask, np.arange(len(mask)), -1), starts) if len(starts) else starts
+
+
+def _plan_ended_on(ctx: Context, pos: np.ndarray) -> np.ndarray:
+    """For timeline positions `pos`, whether a conference recorded on the same day ended the child
+    protection plan (the timeline keeps that day on the plan: `cp_plan_marker`). Only the conferences of
+    those days are read (one per case at most, usually none)."""
+    tl = ctx.timeline
+    day = tl["_day"].to_numpy(dtype="datetime64[ns]")
+    case = tl["_case"].to_numpy()
+    conference = np.flatnonzero(ctx.types(CP_PLAN_CONTACT_TYPES).to_numpy(dtype=bool) & ~np.isnat(day))
+    ended = np.zeros(len(pos), dtype=bool)
+    if not len(conference) or not len(pos):
+        return ended
+    key = case[conference].astype("int64") * _BIG + day_numbers(day[conference]) + _OFFSET
+    wanted = case[pos].astype("int64") * _BIG + day_numbers(day[pos]) + _OFFSET
+    same_day = conference[np.isin(key, wanted)]
+    if not len(same_day):
+        return ended
+    text = (tl["description"].iloc[same_day].astype(object).fillna("").astype(str) + " . "
+            + tl["action"].iloc[same_day].astype(object).fillna("").astype(str))
+    ends = same_day[np.array([cp_plan_marker(t) < 0 for t in text], dtype=bool)]
+    ends_key = case[ends].astype("int64") * _BIG + day_numbers(day[ends]) + _OFFSET
+    return np.isin(wanted, ends_key)
+
+
+def _open_at_end(ctx: Context, on: np.ndarray, variant: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The stretches still running at the end of the review, one per case at most: the timeline position
+    of the case's last dated row on or before the end (in the stretch), of its last exact-date row on or
+    before the end (the flag's trigger), and the end of the review as a day number.
+
+    The end is `_review_end` (the date of death or the review date, whichever is earlier); a case with
+    neither ends at its last contact, taken at the earliest day it could have been (a partial-date last
+    row "June 2024" ends the records on 1 June for certain, not on the 30th). A plan runs at the end when
+    no conference on that last row's day ended it; concerns are open at the end when a concern was
+    recorded within the timeline's concern window (`CONCERN_WINDOW_DAYS`) before it.
+    """
+    tl = ctx.timeline
+    case = tl["_case"].to_numpy()
+    starts = _case_bounds(case)
+    if not len(starts):
+        empty = np.zeros(0, dtype="int64")
+        return empty, empty, empty
+    sd, ed = tl["_sd"].to_numpy(), tl["_ed"].to_numpy()
+    day = day_numbers(tl["_day"])
+    dated = day != _NAT_DAY
+    review_end = day_numbers(tl["_review_end"].iloc[starts])
+    latest, earliest = np.maximum.reduceat(ed, starts), np.maximum.reduceat(sd, starts)
+    end = np.where(review_end == latest, earliest, review_end)  # no fixed end: the last contact, for certain
+    end_row = np.repeat(end, np.diff(np.r_[starts, len(case)]))
+    within = dated & (day <= end_row)
+    last = _last_where(within, starts)
+    trigger = _last_where(within & tl["_exact"].to_numpy(dtype=bool), starts)
+    running = (last >= 0) & (trigger >= 0) & (end != _NAT_DAY)
+    running[running] = on[last[running]]
+    if variant == "cp_plan":
+        running[running] = ~_plan_ended_on(ctx, last[running])
+    else:
+        carriers = within & (tl["concerns"].fillna("") != "").to_numpy(dtype=bool)
+        recent = np.maximum.reduceat(np.where(carriers, sd, _NAT_DAY), starts)
+        running &= recent >= end - CONCERN_WINDOW_DAYS
+    return last[running], trigger[running], end[running]
+
+
 def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: str, what: str) -> pd.DataFrame:
+    """The unseen stretches longer than `max_days`: a flag at the first contact past the limit, and one for
+    a stretch still running at the end of the review with no sighting since the limit passed (censored at
+    the end; triggered by the last exact-date contact before the end)."""
     tl = ctx.timeline
     on = on.fillna(False).astype(bool)
     rows = np.flatnonzero((on & tl["_exact"]).to_numpy(dtype=bool))
-    if not len(rows):
+    last, trigger, end = _open_at_end(ctx, on.to_numpy(dtype=bool), variant)
+    if not len(rows) and not len(last):
         return pd.DataFrame()
-    since = _run_since(ctx, on)[rows]
-    last_seen, seen_pos = _last_seen(ctx, rows, seen)
-    clock = np.maximum(last_seen, since)
-    day = tl["_sd"].to_numpy()[rows]
-    gap = day - clock
+    run_since = _run_since(ctx, on)
+    case = tl["_case"].to_numpy()
+    day = tl["_sd"].to_numpy()
+    # one search for the sightings before each contact and before the day after each end of review
+    n = len(rows)
+    seen_day, seen_at = _last_seen(ctx, np.r_[case[rows], case[last]], np.r_[day[rows], end + 1], seen)
+    since = np.r_[run_since[rows], run_since[last]]
+    clock = np.maximum(seen_day, since)
+    gap = np.r_[day[rows], end] - clock
     over = gap > max_days
     first = over.copy()
-    if over.any():  # one flag per unseen stretch: the first contact past the limit
-        keys = pd.DataFrame({"case": tl["_case"].to_numpy()[rows][over], "clock": clock[over]})
-        first[over] = ~keys.duplicated().to_numpy()
-    pick = rows[first]
-    if not len(pick):
-        return pd.DataFrame()
-    picked = np.zeros(len(tl), dtype=bool)
-    picked[pick] = True
-    t = rows_of(ctx, pd.Series(picked, index=tl.index), _COLUMNS)
-    to_date = lambda d: pd.Series(d.astype("datetime64[D]").astype("datetime64[ns]"), index=t.index)  # noqa: E731
-    t["since"] = to_date(since[first])
-    t["last_seen"] = to_date(last_seen[first]).mask(last_seen[first] == _NAT_DAY)
-    # the sighting as the chronology dates it ("January 2023" for a month-precision one)
-    sighting = seen_pos[first]
-    at = np.maximum(sighting, 0)
+    if over[:n].any():  # one flag per unseen stretch: the first contact past the limit
+        keys = pd.DataFrame({"case": case[rows][over[:n]], "clock": clock[:n][over[:n]]})
+        first[:n][over[:n]] = ~keys.duplicated().to_numpy()
+    if over[n:].any():  # a stretch already flagged at a contact (one the child's death leaves) is not flagged again
+        death = day_numbers(tl["_death"].iloc[rows])
+        flagged = over[:n] & ((death == _NAT_DAY) | (day[rows] <= death))
+        flagged_keys = case[rows][flagged].astype("int64") * _BIG + clock[:n][flagged]
+        first[n:] &= ~np.isin(case[last].astype("int64") * _BIG + clock[n:], flagged_keys)
+    parts = []
+    if first[:n].any():
+        parts.append(_gap_rows(ctx, rows[first[:n]], max_days, seen, variant, what, since[:n][first[:n]],
+                               seen_day[:n][first[:n]], seen_at[:n][first[:n]], clock[:n][first[:n]],
+                               gap[:n][first[:n]]))
+    if first[n:].any():
+        parts.append(_open_rows(ctx, trigger[first[n:]], end[first[n:]], max_days, variant, what,
+                                since[n:][first[n:]], seen_day[n:][first[n:]], seen_at[n:][first[n:]],
+                                clock[n:][first[n:]], gap[n:][first[n:]]))
+    return pd.concat(parts) if parts else pd.DataFrame()
+
+
+def _dates(days: np.ndarray, index: pd.Index) -> pd.Series:
+    """Day numbers as a datetime64[ns] column on `index`."""
+    return pd.Series(days.astype("datetime64[D]").astype("datetime64[ns]"), index=index)
+
+
+def _last_text(ctx: Context, t: pd.DataFrame, since, seen_day, seen_at, variant: str) -> pd.Series:
+    """'last seen 7 Dec 2023' (the sighting as the chronology dates it: 'January 2023' for a
+    month-precision one), or, when the child was not seen since the stretch began, 'no sighting recorded
+    since the plan started, counted from ...': the start of the stretch is no sighting."""
+    at = np.maximum(seen_at, 0)
     seen_text = fmt_date(column_at(ctx, "_day", at, t.index), column_at(ctx, "date_precision", at, t.index))
-    t["seen_text"] = seen_text.mask(pd.Series(sighting < 0, index=t.index), "")
-    t["clock"] = to_date(clock[first])
-    t["gap"] = gap[first].astype("float64")
-    t["deadline"] = t["clock"] + max_days * DAY
-    t["anchor"] = t["clock"] + DAY
+    opened = "the plan started" if variant == "cp_plan" else "concerns were open"
+    last = pd.Series("last seen " + seen_text, index=t.index)
+    never = (seen_at < 0) | (seen_day == _NAT_DAY) | (seen_day < since)
+    return last.mask(pd.Series(never, index=t.index), "no sighting recorded since " + opened + ", counted from "
+                     + fmt_date(_dates(since, t.index)))
+
+
+def _gap_rows(ctx, pick, max_days, seen, variant, what, since, seen_day, seen_at, clock, gap) -> pd.DataFrame:
+    """Flags at the first contact past the limit; late action: the next sighting."""
+    picked = np.zeros(len(ctx.timeline), dtype=bool)
+    picked[pick] = True
+    t = rows_of(ctx, picked, _COLUMNS)
+    t["gap"] = gap.astype("float64")
+    t["deadline"] = _dates(clock + max_days, t.index)
+    t["anchor"] = _dates(clock + 1, t.index)
     r = first_response(ctx, t, seen)
     out = deadline_rows(t, r, f"child seen at least every {max_days} days {what}")
     out["variant"] = variant
     if variant == "open_concerns":
         out["severity"] = "medium"
-    # the clock runs from the last sighting, or from the start of the plan / open concerns when the child
-    # was not seen since (that start is no sighting)
-    opened = "the plan started" if variant == "cp_plan" else "concerns were open"
-    last = pd.Series("last seen " + t["seen_text"], index=t.index)
-    last = last.mask(t["last_seen"].isna() | (t["last_seen"] < t["since"]),
-                     "no sighting recorded since " + opened + ", counted from " + fmt_date(t["since"]))
+    last = _last_text(ctx, t, since, seen_day, seen_at, variant)
     out["explanation"] = (
         "When " + t["agency"] + " had contact on " + fmt_date(t["_day"]) + ", the child " + what + " had not been"
         + " seen by any agency for " + fmt_days(t["gap"]) + " (" + last + "; standard " + str(max_days) + " days)"
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next sighting",
                        action_when(ctx, r["action_pos"], t.index))
+    )
+    return out
+
+
+def _open_rows(ctx, pick, end, max_days, variant, what, since, seen_day, seen_at, clock, gap) -> pd.DataFrame:
+    """Flags for stretches still running at the end of the review, unseen past the limit: censored at the
+    end (no action, delay NA); the trigger is the last exact-date contact before the end."""
+    picked = np.zeros(len(ctx.timeline), dtype=bool)
+    picked[pick] = True
+    t = rows_of(ctx, picked, _COLUMNS)  # `pick` is in case order, one per case: the same order as the rows
+    t["deadline"] = _dates(clock + max_days, t.index)
+    none = pd.DataFrame({"action_event_id": pd.array([""] * len(t), dtype="string"),
+                         "action_date": pd.Series(pd.NaT, index=t.index, dtype="datetime64[ns]"),
+                         "action_exact": np.zeros(len(t), dtype=bool)}, index=t.index)
+    out = deadline_rows(t, none, f"child seen at least every {max_days} days {what}")
+    out["variant"] = variant + "_at_review_end"
+    if variant == "open_concerns":
+        out["severity"] = "medium"
+    # from the last sighting, as the chronology dates it, or from the start of the stretch (no sighting)
+    at = np.maximum(seen_at, 0)
+    seen_text = fmt_date(column_at(ctx, "_day", at, t.index), column_at(ctx, "date_precision", at, t.index))
+    opened = "the start of the plan" if variant == "cp_plan" else "the start of the open concerns"
+    never = pd.Series((seen_at < 0) | (seen_day == _NAT_DAY) | (seen_day < since), index=t.index)
+    start = pd.Series("the last sighting on " + seen_text, index=t.index).mask(
+        never, opened + " (counted from " + fmt_date(_dates(since, t.index)) + ")")
+    out["explanation"] = (
+        "No sighting of the child " + what + " is recorded between " + start + " and the end of the review on "
+        + fmt_date(_dates(end, t.index)) + ": " + fmt_days(pd.Series(gap.astype("float64"), index=t.index))
+        + " without a sighting by any agency (standard " + str(max_days) + " days, so one was due by "
+        + fmt_date(t["deadline"]) + "; last contact recorded: " + t["agency"] + ", " + fmt_date(t["_day"]) + ")."
     )
     return out
 
