@@ -440,7 +440,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 last = tl[within[-1]]
                 if variant == "cp_plan":
                     running = not any(
-                        x["_day"] == last["_day"] and x.get("contact_type") == "cp_conference" and _cp_marker(
+                        x["_day"] == last["_day"] and x.get("contact_type") == "cp_conference" and cp_plan_marker(
                             f"{_text(x.get('description'))} . {_text(x.get('action'))}") < 0 for x in tl)
                 else:
                     running = any(x["_day"] is not None and x["_tags"] and review_end - dt.timedelta(
