@@ -6,7 +6,8 @@ rules as the package (review.timeline, review.rules.*) with the same rules.yml p
 
 * timeline: the same sort keys, seq, age, mobility (case.mobile_from, else 6 months of age), gaps, last
   seen, open concerns (90 days), event linking (rapidfuzz token_set_ratio >= 85 per candidate pair, same
-  LINK_GROUPS, different agencies, dates <= 1 day apart, linked transitively, group = smallest event_id),
+  LINK_GROUPS, different agencies, dates <= 1 day apart; or one agency's rows equal in every cell but
+  the provenance; linked transitively, group = smallest event_id),
   child protection plan periods (the same CP_PLAN_KEYWORDS, one regex search per keyword) and hospital
   periods;
 * rules: the same triggers, windows, responses (the first response on or after the anchor), working days
@@ -33,7 +34,8 @@ from pathlib import Path
 import holidays
 from rapidfuzz import fuzz, utils
 
-from review.timeline import CP_PLAN_KEYWORDS, LINK_GROUPS, LINKABLE_PRECISIONS
+from review.schema import CONTACT_COLUMNS
+from review.timeline import CP_PLAN_KEYWORDS, LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS
 
 PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3}
 LINK_THRESHOLD = 85.0
@@ -41,6 +43,7 @@ LINK_WINDOW_DAYS = 1
 CONCERN_WINDOW_DAYS = 90
 NONMOBILE_MONTHS = 6
 GROUP_OF_TYPE = {t: name for name, types in LINK_GROUPS.items() for t in types}
+RECORDED_COLUMNS = [c for c in CONTACT_COLUMNS if c != "case_id" and c not in PROVENANCE_COLUMNS]
 BANK_HOLIDAYS = holidays.UK(subdiv="ENG")  # fills in the years it is asked about
 
 
@@ -51,6 +54,16 @@ def _text(value) -> str:
     if value is None or value != value:  # None or NaN
         return ""
     return str(value)
+
+
+def _same(a, b) -> bool:
+    """Two cells equal, missing values (None, NaN, NaT, pandas' NA) equal to each other."""
+    missing_a, missing_b = _missing(a), _missing(b)
+    return missing_a == missing_b and (missing_a or bool(a == b))
+
+
+def _missing(value) -> bool:
+    return value is None or type(value).__name__ == "NAType" or bool(value != value)
 
 
 def _day(value):
@@ -165,13 +178,16 @@ def _link_events(rows: list[dict]) -> None:
                     or _text(a.get("date_precision")) not in LINKABLE_PRECISIONS
                     or _text(b.get("date_precision")) not in LINKABLE_PRECISIONS):
                 continue
-            group = GROUP_OF_TYPE.get(_text(a.get("contact_type")))
-            if group is None or group != GROUP_OF_TYPE.get(_text(b.get("contact_type"))):
-                continue
-            if _text(a.get("agency")) == _text(b.get("agency")):
-                continue
             ta, tb = text(a), text(b)
             if not ta or not tb:
+                continue
+            if _text(a.get("agency")) == _text(b.get("agency")):
+                # one agency: linked only when the same record was entered twice (every cell equal)
+                if all(_same(a.get(c), b.get(c)) for c in RECORDED_COLUMNS):
+                    parent[root(i)] = root(j)
+                continue
+            group = GROUP_OF_TYPE.get(_text(a.get("contact_type")))
+            if group is None or group != GROUP_OF_TYPE.get(_text(b.get("contact_type"))):
                 continue
             if fuzz.token_set_ratio(tb, ta, processor=utils.default_process) >= LINK_THRESHOLD:
                 parent[root(i)] = root(j)
