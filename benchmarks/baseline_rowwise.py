@@ -275,6 +275,52 @@ def _first_per_group(rows):
     return out
 
 
+def _injury_episodes(rows: list[dict], q: dict) -> dict:
+    """The injury episode of each event group of `rows` (injury rows, timeline order), as
+    review.rules.repeated_injury_or_ae.injury_episodes: groups joined when exact-dated on the same day
+    with a shared injury tag (neither correspondence), and a correspondence group joined to the latest
+    injury report of another agency sharing a tag, 0..correspondence_window_days days before it."""
+    tags, letters = set(q["injury_tags"]), set(q["correspondence_types"])
+    nodes = {}
+    for r in rows:
+        node = nodes.setdefault(r["_gcode"], {"first": r, "tags": set(), "written": True, "n": len(nodes)})
+        node["tags"] |= tags & set(r["_tags"])
+        node["written"] = node["written"] and r.get("contact_type") in letters
+    nodes = list(nodes.values())
+    parent = {id(x): x for x in nodes}
+
+    def root(x):
+        while parent[id(x)] is not x:
+            x = parent[id(x)]
+        return x
+
+    def union(a, b):
+        ra, rb = root(a), root(b)
+        if ra is not rb:
+            parent[id(max(ra, rb, key=lambda x: x["n"]))] = min(ra, rb, key=lambda x: x["n"])
+
+    for i, a in enumerate(nodes):
+        for b in nodes[:i]:
+            if (a["first"]["_exact"] and b["first"]["_exact"] and not a["written"] and not b["written"]
+                    and a["first"]["_day"] == b["first"]["_day"] and a["tags"] & b["tags"]):
+                union(a, b)
+    window = dt.timedelta(days=q["correspondence_window_days"])
+    for a in nodes:
+        if not (a["written"] and a["first"]["_exact"]):
+            continue
+        day = a["first"]["_day"]
+        best = None
+        for b in nodes:
+            if (b["first"]["_exact"] and not b["written"] and b["tags"] & a["tags"]
+                    and _text(b["first"].get("agency")) != _text(a["first"].get("agency"))
+                    and day - window <= b["first"]["_day"] <= day
+                    and (best is None or (b["first"]["_day"], b["n"]) > (best["first"]["_day"], best["n"]))):
+                best = b
+        if best is not None:
+            union(a, best)
+    return {x["first"]["_gcode"]: root(x)["n"] for x in nodes}
+
+
 def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     """The ten rules over one case's timeline, each a loop over the rows with a scan per trigger."""
     p = {rule_id: spec.get("params", {}) for rule_id, spec in rules["rules"].items() if spec.get("enabled", True)}
@@ -334,8 +380,14 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             ("injury", lambda x: tag_in(x, q["injury_tags"]), q["min_injuries"], q["injury_window_days"]),
             ("ae", lambda x: x.get("contact_type") == "ae_attendance", q["min_ae_attendances"], q["ae_window_days"]),
         ):
-            events = _first_per_group([r for r in tl if is_event(r)])
+            rows = [r for r in tl if is_event(r)]
+            events = _first_per_group(rows)
+            episode = _injury_episodes(rows, q) if variant == "injury" else {e["_gcode"]: e["_gcode"] for e in events}
+            started = set()
             for r in events:
+                if episode[r["_gcode"]] in started:  # one trigger per episode: its first row
+                    continue
+                started.add(episode[r["_gcode"]])
                 if not r["_exact"]:
                     continue
                 deadline = r["_day"] + dt.timedelta(days=q["within_days"])
@@ -343,7 +395,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 if action is not None and action["_day"] <= deadline:
                     continue
                 lo = r["_day"] - dt.timedelta(days=window)
-                groups = {e["_gcode"] for e in events if e["_day"] is not None and lo <= e["_day"] <= r["_day"]
+                groups = {episode[e["_gcode"]] for e in events if e["_day"] is not None and lo <= e["_day"] <= r["_day"]
                           and not (e["_exact"] and e["_pos"] > r["_pos"])}
                 if len(groups) >= min_count:
                     flags.append(_flag("repeated_injury_or_ae", r, deadline, action, variant))

@@ -658,7 +658,7 @@ def _text_for_linking(description: pd.Series, action: pd.Series, rows: np.ndarra
     return np.where(d_blank[d_codes], len(d_text) + a_code, d_codes), np.concatenate([d_text, a_text])
 
 
-def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Connected components of an undirected graph on 0..n-1: the smallest node of each component.
 
     Label propagation with pointer jumping: each round takes the minimum label over every edge, hooks
@@ -846,7 +846,7 @@ def _groups(event_ids: pd.Series, left: np.ndarray, right: np.ndarray) -> pd.Ser
     rank = pc.rank(ids, sort_keys="ascending", tiebreaker="first").to_numpy().astype("int64") - 1
     order = np.empty(len(rank), dtype="int64")
     order[rank] = np.arange(len(rank))
-    labels = _components(len(rank), rank[edges[0]], rank[edges[1]])
+    labels = connected_components(len(rank), rank[edges[0]], rank[edges[1]])
     # each linked row takes the id of its component's smallest row: one Arrow take, no Python strings
     source = np.arange(len(groups))
     source[nodes] = nodes[order][labels[rank]]
