@@ -1,7 +1,8 @@
 """The integrated chronology: every agency's contacts in one deterministic order, with what a reviewer reads
 beside each row (the child's age and mobility, gaps since the last contact and since the child was last
 seen, concerns still open, whether the child was on a child protection plan or in hospital) and links
-between rows in which two agencies report the same event. No row is ever dropped.
+between rows in which two agencies report the same event, or one agency's record was entered twice. No
+row is ever dropped.
 
 Public functions: `build_timeline`, `periods`, `agency_summary`, `health_summary`, `link_events`.
 Everything works on numpy arrays of the table sorted by ``case_id``: one call can hold one case or many.
@@ -1194,7 +1195,8 @@ def build_timeline(
         for a table of several cases, a mapping case_id -> CaseConfig (one call is much faster than one
         call per case).
     link_threshold : rapidfuzz token_set_ratio (0-100) at which two agencies' texts report the same event.
-    link_window_days : maximum days between two reports of the same event.
+    link_window_days : maximum days between two agencies' reports of the same event (rows of one agency
+        are linked only when equal in every column but the provenance: `candidate_links`).
     concern_window_days : concern tags recorded within this many days stay in ``open_concerns``.
 
     Returns
