@@ -53,8 +53,8 @@ def injury_episodes(ctx: Context, rows: pd.DataFrame, params: dict) -> np.ndarra
     exact = rows["_exact"].to_numpy(dtype=bool)[first]
     day = rows["_day"].to_numpy(dtype="datetime64[D]")[first].astype("int64")
     at_rows = rows.index.to_numpy()  # the prepared timeline's labels are its positions
-    prose = ~ctx.types(params["correspondence_types"]).to_numpy(dtype=bool)[at_rows]
-    written = np.bincount(group, weights=prose, minlength=n) == 0  # every row of the group is correspondence
+    not_written = ~ctx.types(params["correspondence_types"]).to_numpy(dtype=bool)[at_rows]
+    written = np.bincount(group, weights=not_written, minlength=n) == 0  # every row of it is correspondence
     window = int(params["correspondence_window_days"])
     lefts, rights = [], []
     latest = np.full(n, -1)  # per correspondence group: the report it joins (-1: none yet)
@@ -70,7 +70,8 @@ def injury_episodes(ctx: Context, rows: pd.DataFrame, params: dict) -> np.ndarra
         same = key[order][1:] == key[order][:-1]
         lefts.append(reports[order][:-1][same])
         rights.append(reports[order][1:][same])
-        # correspondence: the latest report on or before its day, stepping back past its own agency's
+        # correspondence: the latest report on or before its day; when that is the letter's own agency's,
+        # the one before that agency's run of reports
         letters = np.flatnonzero(tagged & exact & written)
         if not len(letters):
             continue
@@ -80,11 +81,13 @@ def injury_episodes(ctx: Context, rows: pd.DataFrame, params: dict) -> np.ndarra
         before_run = np.maximum.accumulate(np.where(own_run, np.arange(len(reports)), 0)) - 1
         at = np.where((at >= 0) & (agency[reports][np.maximum(at, 0)] == agency[letters]),
                       before_run[np.maximum(at, 0)], at)
-        ok = at >= 0
         found = reports[np.maximum(at, 0)]
-        ok &= (case[found] == case[letters]) & (day[found] >= day[letters] - window)
-        better = ok & ((latest[letters] < 0) | (day[found] * n + found > day[latest[letters]] * n + latest[letters]))
-        latest[letters[better]] = found[better]
+        ok = (at >= 0) & (case[found] == case[letters]) & (day[found] >= day[letters] - window)
+        # the latest over all tags: by day, then by position in the timeline
+        held = latest[letters]
+        held_day = day[np.maximum(held, 0)]
+        later = (held < 0) | (day[found] > held_day) | ((day[found] == held_day) & (found > held))
+        latest[letters[ok & later]] = found[ok & later]
     joined_letters = np.flatnonzero(latest >= 0)
     lefts.append(joined_letters)
     rights.append(latest[joined_letters])
