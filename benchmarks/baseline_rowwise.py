@@ -6,7 +6,8 @@ rules as the package (review.timeline, review.rules.*) with the same rules.yml p
 
 * timeline: the same sort keys, seq, age, mobility (case.mobile_from, else 6 months of age), gaps, last
   seen, open concerns (90 days), event linking (rapidfuzz token_set_ratio >= 85 per candidate pair, same
-  LINK_GROUPS, different agencies, dates <= 1 day apart, linked transitively, group = smallest event_id),
+  LINK_GROUPS, different agencies, dates <= 1 day apart; or one agency's rows equal in every cell but
+  the provenance; linked transitively, group = smallest event_id),
   child protection plan periods (each conference's outcome read by the package's `cp_plan_marker`, as
   ingest's vocabularies are the package's) and hospital periods;
 * rules: the same triggers (an assessment request, and social care's "no further action", read from each
@@ -35,7 +36,8 @@ import holidays
 from rapidfuzz import fuzz, utils
 
 from review.rules.base import _mentioned  # a keyword mentioned and not negated, in one text
-from review.timeline import LINK_GROUPS, LINKABLE_PRECISIONS, cp_plan_marker
+from review.schema import CONTACT_COLUMNS
+from review.timeline import LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker
 
 PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3}
 LINK_THRESHOLD = 85.0
@@ -43,6 +45,7 @@ LINK_WINDOW_DAYS = 1
 CONCERN_WINDOW_DAYS = 90
 NONMOBILE_MONTHS = 6
 GROUP_OF_TYPE = {t: name for name, types in LINK_GROUPS.items() for t in types}
+RECORDED_COLUMNS = [c for c in CONTACT_COLUMNS if c != "case_id" and c not in PROVENANCE_COLUMNS]
 BANK_HOLIDAYS = holidays.UK(subdiv="ENG")  # fills in the years it is asked about
 
 
@@ -53,6 +56,16 @@ def _text(value) -> str:
     if value is None or value != value:  # None or NaN
         return ""
     return str(value)
+
+
+def _same(a, b) -> bool:
+    """Two cells equal, missing values (None, NaN, NaT, pandas' NA) equal to each other."""
+    missing_a, missing_b = _missing(a), _missing(b)
+    return missing_a == missing_b and (missing_a or bool(a == b))
+
+
+def _missing(value) -> bool:
+    return value is None or type(value).__name__ == "NAType" or bool(value != value)
 
 
 def _day(value):
@@ -165,13 +178,16 @@ def _link_events(rows: list[dict]) -> None:
                     or _text(a.get("date_precision")) not in LINKABLE_PRECISIONS
                     or _text(b.get("date_precision")) not in LINKABLE_PRECISIONS):
                 continue
-            group = GROUP_OF_TYPE.get(_text(a.get("contact_type")))
-            if group is None or group != GROUP_OF_TYPE.get(_text(b.get("contact_type"))):
-                continue
-            if _text(a.get("agency")) == _text(b.get("agency")):
-                continue
             ta, tb = text(a), text(b)
             if not ta or not tb:
+                continue
+            if _text(a.get("agency")) == _text(b.get("agency")):
+                # one agency: linked only when the same record was entered twice (every cell equal)
+                if all(_same(a.get(c), b.get(c)) for c in RECORDED_COLUMNS):
+                    parent[root(i)] = root(j)
+                continue
+            group = GROUP_OF_TYPE.get(_text(a.get("contact_type")))
+            if group is None or group != GROUP_OF_TYPE.get(_text(b.get("contact_type"))):
                 continue
             if fuzz.token_set_ratio(tb, ta, processor=utils.default_process) >= LINK_THRESHOLD:
                 parent[root(i)] = root(j)
@@ -259,6 +275,52 @@ def _first_per_group(rows):
     return out
 
 
+def _injury_episodes(rows: list[dict], q: dict) -> dict:
+    """The injury episode of each event group of `rows` (injury rows, timeline order), as
+    review.rules.repeated_injury_or_ae.injury_episodes: groups joined when exact-dated on the same day
+    with a shared injury tag (neither correspondence), and a correspondence group joined to the latest
+    injury report of another agency sharing a tag, 0..correspondence_window_days days before it."""
+    tags, letters = set(q["injury_tags"]), set(q["correspondence_types"])
+    nodes = {}
+    for r in rows:
+        node = nodes.setdefault(r["_gcode"], {"first": r, "tags": set(), "written": True, "n": len(nodes)})
+        node["tags"] |= tags & set(r["_tags"])
+        node["written"] = node["written"] and r.get("contact_type") in letters
+    nodes = list(nodes.values())
+    parent = {id(x): x for x in nodes}
+
+    def root(x):
+        while parent[id(x)] is not x:
+            x = parent[id(x)]
+        return x
+
+    def union(a, b):
+        ra, rb = root(a), root(b)
+        if ra is not rb:
+            parent[id(max(ra, rb, key=lambda x: x["n"]))] = min(ra, rb, key=lambda x: x["n"])
+
+    for i, a in enumerate(nodes):
+        for b in nodes[:i]:
+            if (a["first"]["_exact"] and b["first"]["_exact"] and not a["written"] and not b["written"]
+                    and a["first"]["_day"] == b["first"]["_day"] and a["tags"] & b["tags"]):
+                union(a, b)
+    window = dt.timedelta(days=q["correspondence_window_days"])
+    for a in nodes:
+        if not (a["written"] and a["first"]["_exact"]):
+            continue
+        day = a["first"]["_day"]
+        best = None
+        for b in nodes:
+            if (b["first"]["_exact"] and not b["written"] and b["tags"] & a["tags"]
+                    and _text(b["first"].get("agency")) != _text(a["first"].get("agency"))
+                    and day - window <= b["first"]["_day"] <= day
+                    and (best is None or (b["first"]["_day"], b["n"]) > (best["first"]["_day"], best["n"]))):
+                best = b
+        if best is not None:
+            union(a, best)
+    return {x["first"]["_gcode"]: root(x)["n"] for x in nodes}
+
+
 def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     """The ten rules over one case's timeline, each a loop over the rows with a scan per trigger."""
     p = {rule_id: spec.get("params", {}) for rule_id, spec in rules["rules"].items() if spec.get("enabled", True)}
@@ -322,8 +384,14 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             ("injury", lambda x: tag_in(x, q["injury_tags"]), q["min_injuries"], q["injury_window_days"]),
             ("ae", lambda x: x.get("contact_type") == "ae_attendance", q["min_ae_attendances"], q["ae_window_days"]),
         ):
-            events = _first_per_group([r for r in tl if is_event(r)])
+            rows = [r for r in tl if is_event(r)]
+            events = _first_per_group(rows)
+            episode = _injury_episodes(rows, q) if variant == "injury" else {e["_gcode"]: e["_gcode"] for e in events}
+            started = set()
             for r in events:
+                if episode[r["_gcode"]] in started:  # one trigger per episode: its first row
+                    continue
+                started.add(episode[r["_gcode"]])
                 if not r["_exact"]:
                     continue
                 deadline = r["_day"] + dt.timedelta(days=q["within_days"])
@@ -331,7 +399,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 if action is not None and action["_day"] <= deadline:
                     continue
                 lo = r["_day"] - dt.timedelta(days=window)
-                groups = {e["_gcode"] for e in events if e["_day"] is not None and lo <= e["_day"] <= r["_day"]
+                groups = {episode[e["_gcode"]] for e in events if e["_day"] is not None and lo <= e["_day"] <= r["_day"]
                           and not (e["_exact"] and e["_pos"] > r["_pos"])}
                 if len(groups) >= min_count:
                     flags.append(_flag("repeated_injury_or_ae", r, deadline, action, variant))

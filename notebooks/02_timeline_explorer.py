@@ -17,7 +17,8 @@
 # # 2. The integrated chronology
 #
 # All agencies' contacts merged into one chronology, with the child's age at each contact, the same
-# event reported by two agencies linked (`event_group`, never deleted), gaps and who saw the child.
+# event reported by two agencies, or entered twice by one, linked (`event_group`, never deleted), gaps
+# and who saw the child.
 # The static views come first; the explorer below them filters by date, agency, contact type, concern
 # and words, redraws the swimlane, and shows the evidence rows of a selected flag.
 

@@ -121,9 +121,11 @@ def test_same_day_different_event_not_linked():
 
 
 def test_same_agency_not_linked():
+    # two visits of one agency the same day with the same words but different outcomes are two contacts
+    # (one record entered twice, equal in every cell, is linked: tests/test_duplicate_linking.py)
     frame = contacts(
-        contact("a", "2023-03-01", HV, description="Home visit, weight check", row=2),
-        contact("b", "2023-03-01", HV, description="Home visit, weight check", row=3),
+        contact("a", "2023-03-01", HV, description="Home visit, weight check", action="weight 8.1 kg", row=2),
+        contact("b", "2023-03-01", HV, description="Home visit, weight check", action="weight 8.3 kg", row=3),
     )
     groups = build_timeline(frame, CASE).set_index("event_id")["event_group"]
     assert groups["a"] == "a" and groups["b"] == "b"

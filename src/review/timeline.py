@@ -1,7 +1,8 @@
 """The integrated chronology: every agency's contacts in one deterministic order, with what a reviewer reads
 beside each row (the child's age and mobility, gaps since the last contact and since the child was last
 seen, concerns still open, whether the child was on a child protection plan or in hospital) and links
-between rows in which two agencies report the same event. No row is ever dropped.
+between rows in which two agencies report the same event, or one agency's record was entered twice. No
+row is ever dropped.
 
 Public functions: `build_timeline`, `periods`, `agency_summary`, `health_summary`, `link_events`.
 Everything works on numpy arrays of the table sorted by ``case_id``: one call can hold one case or many.
@@ -57,6 +58,9 @@ LINK_GROUPS: dict[str, tuple[str, ...]] = {
 }
 #: only rows dated to a day (or approximately to a day) are linked; month/year dates are too vague
 LINKABLE_PRECISIONS = ("day", "approximate")
+#: columns that say where a row was read from, not what the agency recorded: two rows of one agency equal
+#: in every other column (date, type, texts, tags, ...) are one record entered twice, and are linked
+PROVENANCE_COLUMNS = ("event_id", "source_file", "source_sheet", "source_row")
 
 #: the words that start and end child protection plan periods in a conference's outcome (description,
 #: action and analysis), matched like the vocabularies' keywords (`review.vocab`: whole words, clauses,
@@ -679,7 +683,7 @@ def _text_for_linking(description: pd.Series, action: pd.Series, rows: np.ndarra
     return np.where(d_blank[d_codes], len(d_text) + a_code, d_codes), np.concatenate([d_text, a_text])
 
 
-def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Connected components of an undirected graph on 0..n-1: the smallest node of each component.
 
     Label propagation with pointer jumping: each round takes the minimum label over every edge, hooks
@@ -729,6 +733,58 @@ def _pairs_within(block: np.ndarray, day: np.ndarray, agency: np.ndarray,
     return np.minimum(left, right), np.maximum(left, right)
 
 
+def _value_codes(series: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """Codes of a column's values at positions `rows` (ascending): equal values, equal codes; missing
+    values are one value (a missing text is a blank one)."""
+    if pd.api.types.is_string_dtype(series.dtype):  # in Arrow: no Python string per row
+        return np.asarray(_take_arrow(series, rows).dictionary_encode().indices, dtype="int64")
+    return pd.factorize(series.iloc[rows], use_na_sentinel=False)[0]
+
+
+def _identical_pairs(timeline: pd.DataFrame, rows: np.ndarray, text: np.ndarray, case_codes: np.ndarray,
+                     agency_codes: np.ndarray, *, in_order: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (i < j, positions in `timeline`) among `rows` (ascending positions of dated rows with some
+    text; `text`: their text codes, `case_codes` / `agency_codes`: theirs) of one case and one agency that
+    are equal in every column but case_id and PROVENANCE_COLUMNS: the same record entered twice (ingest
+    warns "duplicate of row N"). Each copy is paired with the next; linking is transitive.
+
+    Rows are first matched on case, agency, timestamp and text by a hash of integer keys; only the rows
+    that share those with another row, usually few, are compared on every other column. With `in_order`
+    (the timeline in `chronology_order`, as `build_timeline` has it) copies of a record, equal in date,
+    precision, sequence and agency, lie in one run of neighbouring rows of the same case, agency and
+    timestamp, so only the rows of such runs are hashed."""
+    empty = np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
+    if len(rows) < 2:
+        return empty
+    stamps = timeline["date"].to_numpy(dtype="datetime64[ns]")[rows].view("int64")
+    if in_order:
+        same = ((case_codes[1:] == case_codes[:-1]) & (agency_codes[1:] == agency_codes[:-1])
+                & (stamps[1:] == stamps[:-1]))
+        in_run = np.zeros(len(rows), dtype=bool)
+        in_run[1:] |= same
+        in_run[:-1] |= same
+        sub = np.flatnonzero(in_run)
+        run = np.cumsum(np.concatenate([[True], ~same]))
+        words = [run[sub], text[sub].astype("int64")]
+    else:
+        sub = np.arange(len(rows))
+        words = _packed([case_codes, agency_codes, stamps, text.astype("int64")])
+    if not len(sub):
+        return empty
+    shared = pd.DataFrame(dict(enumerate(words))).duplicated(keep=False).to_numpy()
+    if not shared.any():
+        return empty
+    candidates = rows[sub[shared]]
+    content = [c for c in CONTACT_COLUMNS if c in timeline.columns and c != "case_id" and c not in PROVENANCE_COLUMNS]
+    key = np.zeros(len(candidates), dtype="int64")
+    for codes in [w[shared] for w in words] + [_value_codes(timeline[c], candidates) for c in content]:
+        key = pd.factorize(key * (int(codes.max()) + 1) + codes)[0]  # one number per distinct combination
+    by_key = np.lexsort((candidates, key))
+    equal = key[by_key][1:] == key[by_key][:-1]
+    left, right = candidates[by_key][:-1][equal], candidates[by_key][1:][equal]
+    return left, right
+
+
 def candidate_links(
     timeline: pd.DataFrame,
     *,
@@ -736,15 +792,19 @@ def candidate_links(
     window_days: int = LINK_WINDOW_DAYS,
     case_codes: np.ndarray | None = None,
     factorised: dict | None = None,
+    in_order: bool = False,
 ) -> pd.DataFrame:
     """Pairs of rows (positions ``left`` < ``right`` in `timeline`) that report the same event, with score.
 
-    Two rows link when: same case; dates (day or approximate precision) at most `window_days` apart;
-    contact types in the same LINK_GROUPS group; different agencies; and rapidfuzz token_set_ratio of
-    their texts (description, else action) >= `threshold`. Blank texts never link. Blocking on
+    Two rows of different agencies link when: same case; dates (day or approximate precision) at most
+    `window_days` apart; contact types in the same LINK_GROUPS group; and rapidfuzz token_set_ratio of
+    their texts (description, else action) >= `threshold`. Two rows of the same agency link (score 100)
+    only when they are one record entered twice: same case, dates of day or approximate precision, and
+    equal in every column but the provenance (`_identical_pairs`). Blank texts never link. Blocking on
     (case, group, day) keeps the comparison near-linear in the number of rows. `case_codes`: one integer
     per row identifying its case, when the caller has them already; `factorised`: `_codes` (codes,
-    uniques) of any of case_id, contact_type, date_precision and agency the caller has already made.
+    uniques) of any of case_id, contact_type, date_precision and agency the caller has already made;
+    `in_order`: the rows are in `chronology_order` (a quicker search for identical rows).
     """
     factorised = factorised or {}
 
@@ -755,14 +815,19 @@ def candidate_links(
     group = _map_codes(*factorise("contact_type"), type_to_group, -1)
     days = _days_of(timeline["date"])
     linkable = _map_codes(*factorise("date_precision"), {p: True for p in LINKABLE_PRECISIONS}, False)
-    pos = np.flatnonzero((group >= 0) & ~np.isnat(days) & linkable)
-    text, table = _text_for_linking(timeline["description"], timeline["action"], pos)
-    has_text = (table != "")[text] if len(table) else np.zeros(len(pos), dtype=bool)
-    pos, text = pos[has_text], text[has_text]
+    dated = np.flatnonzero(~np.isnat(days) & linkable)
+    text, table = _text_for_linking(timeline["description"], timeline["action"], dated)
+    has_text = (table != "")[text] if len(table) else np.zeros(len(dated), dtype=bool)
+    dated, text = dated[has_text], text[has_text]
     if case_codes is None:
         case_codes = factorise("case_id")[0]
-    case_codes = case_codes[pos]
-    agency_codes = factorise("agency")[0][pos]
+    case_codes = case_codes[dated]
+    agency_codes = factorise("agency")[0][dated]
+    same_left, same_right = _identical_pairs(timeline, dated, text, case_codes, agency_codes, in_order=in_order)
+
+    in_group = group[dated] >= 0  # the rows another agency's report may link to
+    pos, text = dated[in_group], text[in_group]
+    case_codes, agency_codes = case_codes[in_group], agency_codes[in_group]
     block = case_codes * len(LINK_GROUPS) + group[pos]
     i, j = _pairs_within(block, days[pos].astype("int64"), agency_codes, window_days)
     left, right = pos[i], pos[j]
@@ -772,8 +837,11 @@ def candidate_links(
     else:
         scores = np.zeros(0)
     keep = scores >= threshold
-    order = np.lexsort((right[keep], left[keep]))
-    return pd.DataFrame({"left": left[keep][order], "right": right[keep][order], "score": scores[keep][order]})
+    left = np.concatenate([left[keep], same_left])
+    right = np.concatenate([right[keep], same_right])
+    scores = np.concatenate([scores[keep], np.full(len(same_left), 100.0)])
+    order = np.lexsort((right, left))
+    return pd.DataFrame({"left": left[order], "right": right[order], "score": scores[order]})
 
 
 def link_events(
@@ -803,7 +871,7 @@ def _groups(event_ids: pd.Series, left: np.ndarray, right: np.ndarray) -> pd.Ser
     rank = pc.rank(ids, sort_keys="ascending", tiebreaker="first").to_numpy().astype("int64") - 1
     order = np.empty(len(rank), dtype="int64")
     order[rank] = np.arange(len(rank))
-    labels = _components(len(rank), rank[edges[0]], rank[edges[1]])
+    labels = connected_components(len(rank), rank[edges[0]], rank[edges[1]])
     # each linked row takes the id of its component's smallest row: one Arrow take, no Python strings
     source = np.arange(len(groups))
     source[nodes] = nodes[order][labels[rank]]
@@ -1202,7 +1270,8 @@ def build_timeline(
         for a table of several cases, a mapping case_id -> CaseConfig (one call is much faster than one
         call per case).
     link_threshold : rapidfuzz token_set_ratio (0-100) at which two agencies' texts report the same event.
-    link_window_days : maximum days between two reports of the same event.
+    link_window_days : maximum days between two agencies' reports of the same event (rows of one agency
+        are linked only when equal in every column but the provenance: `candidate_links`).
     concern_window_days : concern tags recorded within this many days stay in ``open_concerns``.
 
     Returns
@@ -1231,7 +1300,8 @@ def build_timeline(
     per_case = _case_dates(case, case_uniques)
     new["age_days"], new["age_display"] = _ages(days, per_case["date_of_birth"], case_codes)
     new["child_mobile"] = _child_mobile(days, per_case["mobile_from"][case_codes])
-    links = candidate_links(frame, threshold=link_threshold, window_days=link_window_days, factorised=factorised)
+    links = candidate_links(frame, threshold=link_threshold, window_days=link_window_days, factorised=factorised,
+                            in_order=True)
     new["event_group"] = _groups(frame["event_id"], links["left"].to_numpy(), links["right"].to_numpy())
 
     previous = np.where(position > starts, position - 1, -1)

@@ -1,13 +1,16 @@
 """Rule `repeated_injury_or_ae`: a pattern — 2+ injuries within 90 days, or 3+ A&E attendances within
-365 days — with no escalation by any agency within 2 days of the latest one.
+365 days — with no escalation by any agency within 2 days of the latest one. Injuries are counted as
+episodes (`injury_episodes`): one injury recorded by several agencies, or twice, counts once.
 
 Source: NICE CG89 *When to suspect child maltreatment* (repeated injuries and frequent presentations);
 Working Together to Safeguard Children 2023 (cumulative harm: look at the pattern, not single events).
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from ..timeline import connected_components
 from .base import (
     DAY,
     Context,
@@ -25,14 +28,83 @@ from .base import (
 )
 
 #: the timeline columns `_pattern` reads from its rows (selected before the rows are)
-_COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "_start", "_end", "_exact", "date_precision"]
+_COLUMNS = ["event_id", "case_id", "_case", "_agency", "_gcode", "_day", "_start", "_end", "_exact", "date_precision"]
 
 
-def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, params: dict, variant: str):
+def injury_episodes(ctx: Context, rows: pd.DataFrame, params: dict) -> np.ndarray:
+    """An int per row of `rows` (the timeline's injury rows, in timeline order): its injury episode.
+
+    An episode is one or more event groups (the timeline already joins one event reported by two
+    agencies, and a record entered twice). Two groups are one episode when both are exact-dated and
+      * they fall on the same day and share an injury tag (and neither is correspondence): two hospitals'
+        records of a transfer, an A&E attendance and the admission that followed, one bruise seen by the
+        nursery and the GP that day; or
+      * one is correspondence (every row of a `correspondence_types` contact: a letter, a discharge
+        record) dated 0..`correspondence_window_days` days after the other, a report by another agency
+        sharing an injury tag: the GP's record of a hospital's discharge letter. It joins only the latest
+        such report (the last on the latest day), so a letter never makes two injuries one.
+    Anything else is its own episode: an injury a day later, of another kind the same day, or a month- or
+    year-dated one, counts again. Groups are numbered by their first rows, in timeline order.
+    """
+    group, _ = pd.factorize(rows["_gcode"].to_numpy())
+    n = int(group.max()) + 1 if len(group) else 0
+    first = np.flatnonzero(~pd.Series(group).duplicated().to_numpy())  # each group's first row
+    case = rows["_case"].to_numpy(dtype="int64")[first]
+    agency = rows["_agency"].to_numpy(dtype="int64")[first]
+    exact = rows["_exact"].to_numpy(dtype=bool)[first]
+    day = rows["_day"].to_numpy(dtype="datetime64[D]")[first].astype("int64")
+    at_rows = rows.index.to_numpy()  # the prepared timeline's labels are its positions
+    not_written = ~ctx.types(params["correspondence_types"]).to_numpy(dtype=bool)[at_rows]
+    written = np.bincount(group, weights=not_written, minlength=n) == 0  # every row of it is correspondence
+    window = int(params["correspondence_window_days"])
+    lefts, rights = [], []
+    latest = np.full(n, -1)  # per correspondence group: the report it joins (-1: none yet)
+    span = int(day[exact].max() - day[exact].min()) + 1 if exact.any() else 1
+    for tag in params["injury_tags"]:
+        tagged = np.bincount(group, weights=ctx.tags([tag]).to_numpy(dtype=bool)[at_rows], minlength=n) > 0
+        reports = np.flatnonzero(tagged & exact & ~written)
+        if not len(reports):
+            continue
+        # same day, same tag: neighbours in (case, day) order
+        key = case[reports] * span + (day[reports] - day[exact].min())
+        order = np.lexsort((reports, key))
+        same = key[order][1:] == key[order][:-1]
+        lefts.append(reports[order][:-1][same])
+        rights.append(reports[order][1:][same])
+        # correspondence: the latest report on or before its day; when that is the letter's own agency's,
+        # the one before that agency's run of reports
+        letters = np.flatnonzero(tagged & exact & written)
+        if not len(letters):
+            continue
+        key, reports = key[order], reports[order]
+        at = np.searchsorted(key, case[letters] * span + (day[letters] - day[exact].min()), side="right") - 1
+        own_run = np.r_[True, (agency[reports][1:] != agency[reports][:-1])]
+        before_run = np.maximum.accumulate(np.where(own_run, np.arange(len(reports)), 0)) - 1
+        at = np.where((at >= 0) & (agency[reports][np.maximum(at, 0)] == agency[letters]),
+                      before_run[np.maximum(at, 0)], at)
+        found = reports[np.maximum(at, 0)]
+        ok = (at >= 0) & (case[found] == case[letters]) & (day[found] >= day[letters] - window)
+        # the latest over all tags: by day, then by position in the timeline
+        held = latest[letters]
+        held_day = day[np.maximum(held, 0)]
+        later = (held < 0) | (day[found] > held_day) | ((day[found] == held_day) & (found > held))
+        latest[letters[ok & later]] = found[ok & later]
+    joined_letters = np.flatnonzero(latest >= 0)
+    lefts.append(joined_letters)
+    rights.append(latest[joined_letters])
+    return connected_components(n, np.concatenate(lefts), np.concatenate(rights))[group]
+
+
+def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, params: dict, variant: str,
+             episodes=None):
     """Exact-date rows of `mask` that complete a pattern of `min_count` distinct events in the window
-    and were not escalated in time."""
-    events = first_per_group(rows_of(ctx, mask, _COLUMNS))
-    triggers = events[events["_exact"]].copy()
+    and were not escalated in time. An event is an event group, or with `episodes` (a function of the
+    rows, `injury_episodes`) an episode of several; the trigger is each episode's first row."""
+    rows = rows_of(ctx, mask, _COLUMNS)
+    rows["_episode"] = rows["_gcode"].to_numpy() if episodes is None else episodes(ctx, rows, params)
+    events = first_per_group(rows)  # one row per event group: the evidence
+    triggers = first_per_group(events, ("_case", "_episode"))
+    triggers = triggers[triggers["_exact"]].copy()
     if triggers.empty:
         return None
     triggers["anchor"] = triggers["_day"]
@@ -43,11 +115,12 @@ def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, pa
     triggers = triggers[~triggers["timely"]]
     if triggers.empty:
         return None
-    ev = events[["_case", "_gcode", "_start", "_end", "_exact", "event_id", "_day", "date_precision"]].assign(pos=events.index)
+    ev = events[["_case", "_episode", "_start", "_end", "_exact", "event_id", "_day", "date_precision"]]
+    ev = ev.assign(pos=events.index)
     pairs = window_pairs(ctx, triggers[["_case", "lo", "_day"]], ev, "lo", "_day")
     # an exact event later the same day is not part of the pattern the trigger completes
     pairs = pairs[~(pairs["e__exact"] & (pairs["e_pos"] > pairs["t_index"]))]
-    count = pairs.groupby("t_index")["e__gcode"].nunique()
+    count = pairs.groupby("t_index")["e__episode"].nunique()
     t = triggers[triggers.index.isin(count[count >= min_count].index)].copy()
     if t.empty:
         return None
@@ -66,7 +139,8 @@ def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, pa
 def repeated_injury_or_ae(ctx: Context, params: dict) -> pd.DataFrame:
     """2+ injuries in 90 days or 3+ A&E attendances in 365 days, no escalation in 2 days (NICE CG89)."""
     injuries = _pattern(
-        ctx, ctx.tags(params["injury_tags"]), params["min_injuries"], params["injury_window_days"], params, "injury"
+        ctx, ctx.tags(params["injury_tags"]), params["min_injuries"], params["injury_window_days"], params, "injury",
+        episodes=injury_episodes,
     )
     attendances = _pattern(
         ctx, ctx.types(["ae_attendance"]), params["min_ae_attendances"], params["ae_window_days"], params, "ae"
