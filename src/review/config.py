@@ -20,6 +20,10 @@ import yaml
 from .errors import ConfigError
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".docx")
+#: delimited text: one table, no sheets (a files entry's `sheets:` is an error for them)
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+#: workbooks, whose sheets a profile's `sheets:` selects
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 CASE_FILE = "case.yml"
 #: the case's own files beside the chronologies: a folder scan never reads them as agency files
 #: (decisions.csv is a csv, written by `review.decisions.record_decision`)
@@ -33,7 +37,8 @@ class FileSpec:
     path: str  # relative to the case folder, POSIX separators
     agency: str | None = None  # default agency for rows that do not name one
     profile: str | None = None  # profile name (package or case profiles/) or None for generic
-    sheets: tuple[str, ...] | None = None  # restrict to these sheets; None = all visible sheets
+    sheets: tuple[str, ...] | None = None  # restrict to these sheets (a Word file's tables, "table N");
+    # None = all visible sheets
 
 
 @dataclass(frozen=True)
@@ -163,6 +168,12 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
                 profile=entry.get("profile"),
                 sheets=_sheet_names(entry.get("sheets"), i, case_file),
             )
+            if spec.sheets and resolved.suffix.lower() in TEXT_SUFFIXES:
+                raise ConfigError(
+                    f"files entry {i} ({path!r}) names sheets {', '.join(map(repr, spec.sheets))}, but a csv "
+                    "file has no sheets: remove `sheets:` from that entry",
+                    file=case_file,
+                )
             _check_not_declared_twice(spec, resolved, files, case_dir, case_file)
             files.append(spec)
     else:

@@ -27,11 +27,27 @@ Rules (the contract ingest and the tests rely on):
 * **Times** may follow the date in the same cell (``05/04/2007 14:30``, ``2.30pm``, ``1430hrs``) or come
   from a separate time column (`time_value`). A time needs a day: a time with a month or year is an
   error, and so are two different times for the same row. A time column saying the time is not known
-  ("N/K", "-", "unknown", "not known": `UNKNOWN_TIMES`) gives "time not known". Exactly midnight in the date cell (what
-  software writes when there is no time) is "time not known"; an explicit 00:00 in a time column is known.
-* **Numbers** are Excel serials in the 1900 date system, including Excel's phantom 29 February 1900
-  (serial 60, an error here); a fraction is the time of day. Whole numbers 1900..2100 are read as a
-  *year* (a "Year" column), not as serials (those would be dates in 1905). Five-digit strings
+  ("N/K", "-", "unknown", "not known": `UNKNOWN_TIMES`) gives "time not known". A midnight in the
+  date cell written the way software writes a date without a time (``00:00``, ``0:00``, ``00:00:00``,
+  and a date cell of the workbook at midnight) is "time not known"; a midnight a person wrote
+  (``12:00 AM``, ``12am``, ``midnight``, ``00.00``, ``0000hrs``) is a known time, and so is 00:00 in a
+  time column.
+* **Time zones**: chronologies record UK local time, so a time without a zone is kept as written. A
+  time with an explicit zone (``2007-04-05T10:30:00Z``, ``10:30 UTC``, ``+01:00``, ``+0100``; a minus
+  offset only after a time with seconds, since ``10:30-11:00`` is a range of times) is converted to
+  UK wall-clock time (Europe/London, GMT or BST as on that day), and the date is that UK day; so is a
+  datetime value carrying a zone. The time is known, even when it comes to midnight.
+* **Ranges** in one cell, of days (``03/04/2007 - 05/04/2007``, ``3-5 April 2007``, ``3 Apr to 5 May
+  2007``, ``03/04-05/04/2007``) or of times on one day (``05/04/2007 14:30-15:00``), give the start as
+  the date and the end as `ParsedDate.end` (ingest's ``date_end``); the separators are ``-``, ``–``,
+  ``—``, ``to``, ``until`` and ``till``. The start takes a missing month and year from the end. A range
+  of months or years (``March-April 2007``), one that ends before it starts, or text that splits into
+  a range in more than one way, is an error saying it is a range.
+* **Numbers** are Excel serials in the 1900 date system; a fraction is the time of day. Whole numbers
+  1900..2100 are read as a *year* (a "Year" column), not as serials (those would be dates in 1905).
+  A number below 1900 is an error, not a serial: such serials are days of 1900-1905 (Excel's phantom
+  29 February 1900 among them), never a contact of a child's chronology, while a workbook's date cells
+  come as dates already; a number there is a typo (``1899`` for a year) or a lost cell format. Five-digit strings
   (``"39173"``) are serials too: that is how a CSV export shows an unformatted date cell.
 * Every date must fall in 1900..2100; anything else is a typo (``05/04/1007``).
 """
@@ -57,12 +73,14 @@ _MIDNIGHT = dt.time(0, 0)
 
 @dataclass(frozen=True)
 class ParsedDate:
-    """A chronology date: `date` is the start of the period for partial dates (see module docstring)."""
+    """A chronology date: `date` is the start of the period for partial dates (see module docstring);
+    `end` is the end of a range written in the cell (a day, with its time when one was given), else None."""
 
     date: pd.Timestamp
     precision: str  # one of schema.DATE_PRECISIONS
     time_known: bool
     text: str  # the original cell, as text
+    end: pd.Timestamp | None = None
 
 
 class DateParseError(ValueError):
@@ -119,6 +137,19 @@ _TIME = re.compile(
 _TIME_COMPACT = re.compile(r"(?P<h>\d{1,2})(?P<m>\d{2})\s*(?P<hrs>hrs|hr|h|hours)?")
 _TIME_WORDS = {"noon": (12, 0), "12 noon": (12, 0), "midday": (12, 0), "12 midday": (12, 0), "midnight": (0, 0)}
 _TIME_LEAD = re.compile(r"\s*(?:t|,|;|@|at|-)?\s*")
+#: how software writes a date cell's midnight when it has no time (a person writes 12:00 am, midnight)
+_SOFTWARE_MIDNIGHT = re.compile(r"0?0:00(?::00(?:\.0+)?)?")
+#: an explicit zone after a time: Z, UTC, or an offset (a minus offset needs seconds: ``10:30-11:00``
+#: is a range of times, ``10:30:00-05:00`` an ISO time in a zone)
+_ZONE = re.compile(
+    r"(?P<time>.*?\d)\s*(?:(?P<utc>z|utc)|(?P<sign>\+)(?P<h>\d{2}):?(?P<m>\d{2})?"
+    r"|(?P<minus>-)(?P<mh>\d{2}):?(?P<mm>\d{2})?)"
+)
+_RANGE_SEP = re.compile(r"\s*(?:-|\u2013|\u2014|(?<![a-z])(?:to|until|till)(?![a-z]))\s*")
+_DAY_ONLY = re.compile(r"(?P<d>\d{1,2})(?:st|nd|rd|th)?")
+_DAY_MONTH = re.compile(r"\d{1,2}[./]\d{1,2}")
+_LOOKS_LIKE_DATE = re.compile(r"\d\s*[./\\]\s*\d|\d\s*-\s*\d+\s*-|" + _MONTH)
+RANGE_REASON = "a date range: give the start date in the date column and the end in an end-date column"
 #: what chronologies write in a time column when the time was not recorded: read as "time not known"
 UNKNOWN_TIMES = frozenset({
     "n/k", "nk", "n.k", "n/a", "na", "-", "--", "?", "??", "unknown", "not known", "time not known",
@@ -257,13 +288,17 @@ def parse_date(value, time_value=None, *, two_digit_pivot: int = 70) -> ParsedDa
     if isinstance(value, (dt.datetime, np.datetime64)):
         if isinstance(value, np.datetime64):
             value = pd.Timestamp(value)
-        _check_year(value.year, str(value))
-        # a timezone is dropped, keeping the wall-clock time the agency recorded
-        time = value.time().replace(tzinfo=None)
-        if time == _MIDNIGHT:
-            time, text = None, value.date().isoformat()
+        if value.tzinfo is not None:  # an explicit zone: UK wall-clock time, the time known
+            value = value.astimezone(_uk_zone()).replace(tzinfo=None)
+            _check_year(value.year, str(value))
+            time, text = value.time(), value.isoformat(sep=" ")
         else:
-            text = value.replace(tzinfo=None).isoformat(sep=" ")
+            _check_year(value.year, str(value))
+            time = value.time()
+            if time == _MIDNIGHT:
+                time, text = None, value.date().isoformat()
+            else:
+                text = value.isoformat(sep=" ")
         start, precision, base = value.date(), "day", "day"
     elif isinstance(value, dt.date):
         _check_year(value.year, str(value))
@@ -275,11 +310,19 @@ def parse_date(value, time_value=None, *, two_digit_pivot: int = 70) -> ParsedDa
         start, precision, time = _from_number(value, text)
         base = precision
     elif isinstance(value, str):
-        text = value
-        start, precision, base, time = _from_text(value, two_digit_pivot)
+        text, end = value, None
+        try:
+            start, precision, base, time = _from_text(value, two_digit_pivot)
+        except DateParseError as exc:
+            ranged = _range(value, two_digit_pivot, exc)
+            if ranged is None:
+                raise
+            (start, precision, base, time), end = ranged
     else:
         text = str(value)
         raise DateParseError(f"unreadable date {text!r}", text)
+    if not isinstance(value, str):
+        end = None
 
     if not _empty(time_value) and not (isinstance(time_value, str) and not time_value.strip()) \
             and not is_unknown_time(time_value):
@@ -297,7 +340,9 @@ def parse_date(value, time_value=None, *, two_digit_pivot: int = 70) -> ParsedDa
             )
         time = extra
     stamp = pd.Timestamp(dt.datetime.combine(start, time or _MIDNIGHT))
-    return ParsedDate(stamp, precision, time is not None, text)
+    if end is not None and end < stamp:
+        raise DateParseError(f"{text.strip()!r} is a date range that ends before it starts", text)
+    return ParsedDate(stamp, precision, time is not None, text, end)
 
 
 def _from_number(value, text: str) -> tuple[dt.date, str, dt.time | None]:
@@ -308,6 +353,13 @@ def _from_number(value, text: str) -> tuple[dt.date, str, dt.time | None]:
         raise DateParseError(f"unreadable date {text!r}", text)
     if number.is_integer() and YEAR_MIN <= number <= YEAR_MAX:
         return dt.date(int(number), 1, 1), "year", None
+    if 1 <= number < YEAR_MIN:
+        serial = "29/02/1900, a day that does not exist" if math.floor(number) == 60 else \
+            f"{_from_serial(number, text)[0]:%d/%m/%Y}"
+        raise DateParseError(
+            f"{text} is a number, not a date: not a year ({YEAR_MIN}-{YEAR_MAX}), and as an Excel date "
+            f"serial it would be {serial} (type the date, or format the cell as a date)", text
+        )
     stamp, time = _from_serial(number, text)
     return stamp, "day", time
 
@@ -367,14 +419,20 @@ def _from_text(value: str, pivot: int) -> tuple[dt.date, str, str, dt.time | Non
         lead = _TIME_LEAD.match(rest)
         time_text = rest[lead.end():].strip()
         time = _time_from_text(time_text)
-        if time is None:
+        zone = _ZONE.fullmatch(time_text) if time is None else None
+        if zone is not None and zone["minus"] and zone["time"].count(":") < 2:
+            zone = None  # "14:30-15:00" is a range of times, "10:30:00-05:00" a time in a zone
+        zoned = _time_from_text(zone["time"]) if zone is not None else None
+        if time is None and zoned is None:
             if time_text and time_text[0].isdigit() and _TIME.match(time_text):
                 raise DateParseError(f"unreadable time {time_text!r} in {shown!r}", value)
             raise DateParseError(f"unreadable date {shown!r}", value)
         if base != "day":
             raise DateParseError(f"{shown!r} has a time but no day", value)
-        if time == _MIDNIGHT:
-            time = None  # midnight in a date cell is what software writes when no time was given
+        if zoned is not None:  # UK wall-clock time, known even when it comes to midnight
+            start, time = _to_uk_time(start, zoned, zone)
+        elif time == _MIDNIGHT and _SOFTWARE_MIDNIGHT.fullmatch(time_text):
+            time = None  # what software writes in a date cell when no time was given
     if qualifier is not None:
         if base == "day":
             raise DateParseError(f"{shown!r}: {qualifier!r} needs a month or a year, not a day", value)
@@ -432,3 +490,100 @@ def _date_part(s: str, shown: str, pivot: int) -> tuple[dt.date, str, str, bool]
         return dt.date(year, 1, 1), "year", s[m.end():], False
     raise DateParseError(f"unreadable date {shown!r}", shown)
 
+
+
+# ---------------------------------------------------------------------------------------------------
+# Time zones and ranges
+# ---------------------------------------------------------------------------------------------------
+_UK_ZONE = []
+
+
+def _uk_zone() -> dt.tzinfo:
+    """Europe/London (loaded on first use: few cells carry a zone)."""
+    if not _UK_ZONE:
+        from zoneinfo import ZoneInfo
+
+        _UK_ZONE.append(ZoneInfo("Europe/London"))
+    return _UK_ZONE[0]
+
+
+def _to_uk_time(day: dt.date, time: dt.time, zone: re.Match) -> tuple[dt.date, dt.time]:
+    """The UK wall-clock (day, time) of `time` on `day` in the zone `_ZONE` matched."""
+    if zone["utc"]:
+        offset = dt.timedelta(0)
+    else:
+        sign = -1 if zone["minus"] else 1
+        hours, minutes = int(zone["h"] or zone["mh"]), int(zone["m"] or zone["mm"] or 0)
+        offset = sign * dt.timedelta(hours=hours, minutes=minutes)
+    if not -dt.timedelta(hours=14) <= offset <= dt.timedelta(hours=14):
+        raise DateParseError(f"time zone offset {zone.group(0)[len(zone['time']):].strip()!r} is not a real one")
+    local = dt.datetime.combine(day, time, tzinfo=dt.timezone(offset)).astimezone(_uk_zone())
+    _check_year(local.year, local.isoformat())
+    return local.date(), local.time().replace(tzinfo=None)
+
+
+def _range(value: str, pivot: int, error: DateParseError):
+    """((start, precision, base precision, time), end Timestamp) of a range written in one cell, None
+    when `value` is not one; raises DateParseError (`RANGE_REASON`) for a range that is not of days or
+    splits more than one way. `error` is why the cell does not read as one date."""
+    s = " ".join(value.strip().lower().split())
+    found, bad_end = [], None
+    for sep in _RANGE_SEP.finditer(s):
+        left, right = s[: sep.start()], s[sep.end():]
+        if not left or not right:
+            continue
+        try:
+            end = _from_text(right, pivot)
+        except DateParseError as exc:
+            end = None
+            if bad_end is None and _LOOKS_LIKE_DATE.search(right):
+                bad_end = (left, exc)
+        if end is None:  # a range of times on one day: "05/04/2007 14:30-15:00"
+            end_time = _time_from_text(right)
+            try:
+                start = _from_text(left, pivot) if end_time is not None else None
+            except DateParseError:
+                start = None
+            if start is not None and start[2] == "day" and start[3] is not None:
+                found.append((start, pd.Timestamp(dt.datetime.combine(start[0], end_time))))
+            continue
+        start = _range_start(left, end[0], pivot)
+        if start is not None:
+            found.append((start, pd.Timestamp(dt.datetime.combine(end[0], end[3] or _MIDNIGHT)), end[2]))
+    shown = value.strip()
+    if not found and bad_end is not None:
+        try:
+            start = _from_text(bad_end[0], pivot)
+        except DateParseError:
+            start = None
+        if start is not None and start[2] == "day":
+            raise DateParseError(f"{shown!r} looks like a date range, but its end does not read: "
+                                 f"{bad_end[1].reason}", value)
+    if not found:
+        return None
+    if len(found) > 1:
+        raise DateParseError(f"{shown!r} looks like a date range but splits more than one way: {RANGE_REASON}", value)
+    (start, end, *end_base) = found[0]
+    if start[2] != "day" or end_base and end_base[0] != "day":
+        raise DateParseError(f"{shown!r} is {RANGE_REASON}", value)
+    return start, end
+
+
+def _range_start(left: str, end: dt.date, pivot: int):
+    """The start of a range from its text, which may leave out what it shares with the end: "3" (-5
+    April 2007), "3 April" (- 5 May 2007), "03/04" (-05/04/2007), "March" (-April 2007). None when it
+    does not read."""
+    try:
+        return _from_text(left, pivot)
+    except DateParseError:
+        pass
+    day = _DAY_ONLY.fullmatch(left)
+    try:
+        if day:
+            date = _real_date(end.year, end.month, int(day["d"]), left)
+            return date, "day", "day", None
+        if _DAY_MONTH.fullmatch(left):
+            return _from_text(f"{left}/{end.year}", pivot)
+        return _from_text(f"{left} {end.year}", pivot)
+    except DateParseError:
+        return None

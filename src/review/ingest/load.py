@@ -16,7 +16,7 @@ import json
 from contextlib import contextmanager
 from dataclasses import replace
 from importlib import resources
-from itertools import pairwise
+from itertools import islice, pairwise
 from pathlib import Path, PurePosixPath
 
 import numpy as np
@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .. import vocab as vocabulary
-from ..config import CaseConfig, FileSpec, load_vocab
+from ..config import WORKBOOK_SUFFIXES, CaseConfig, FileSpec, load_vocab
 from ..errors import ConfigError
 from ..schema import (
     CONCERN_TAGS,
@@ -56,6 +56,9 @@ NO_DETAILS_REASON = "no details: the row has a date and nothing else"
 NOT_DETAILS = ("date", "time", "date_end", "time_end", "sequence")
 SORT_KEYS = ["source_file", "source_sheet", "source_row"]
 MAX_ROWS_IN_NOTE = 10
+#: a Word table without a header continues the previous one when one of its first this many dated
+#: rows reads as a date
+CONTINUATION_ROWS_LOOKED_AT = 3
 
 
 def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataFrame, IngestReport]:
@@ -83,8 +86,8 @@ def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataF
             if spec.profile not in profiles:
                 profiles[spec.profile] = load_profile(spec.profile, case)
             profile = profiles[spec.profile]
-            if profile.sheets and not spec.sheets:
-                spec = replace(spec, sheets=profile.sheets)
+            if profile.sheets and not spec.sheets and path.suffix.lower() in WORKBOOK_SUFFIXES:
+                spec = replace(spec, sheets=profile.sheets)  # a profile's sheets are a workbook's
             for table in read_tables(path, spec, case):
                 report.files.append(batch.add(table, spec, profile))
         return batch.finish(), report
@@ -279,7 +282,11 @@ class _CaseBatch:
 
         A table split across pages is often two tables, and the second does not always repeat the
         header row. It is read with the previous table's header when it is the next table of the same
-        file, has as many columns, and its first row with a value in the date column reads as a date."""
+        file, has as many columns, and one of its first CONTINUATION_ROWS_LOOKED_AT rows with a value in
+        the date column reads as a date, the ones above it being failed dates (holding a digit, as
+        "31/02/2016", or saying the date is not known, as "unknown"): one unreadable date at the top of
+        a page must not cost the page (that row is rejected with its own reason), but a table that
+        starts with a label ("Key") is no continuation."""
         if not _is_word_table(table) or table.file not in self.word_headers:
             return None
         previous, header = self.word_headers[table.file]
@@ -296,12 +303,17 @@ class _CaseBatch:
         if match is None or match.index != 0:
             return None
         column = match.columns["date"]
-        first = next((row[column] for row in table.rows if row[column] not in (None, "")), None)
-        try:
-            parse_date(first)
-        except (DateParseError, TypeError, ValueError):
-            return None
-        return carried, match, previous
+        filled = (row[column] for row in table.rows if row[column] not in (None, ""))
+        for value in islice(filled, CONTINUATION_ROWS_LOOKED_AT):
+            try:
+                parse_date(value)
+            except (DateParseError, TypeError, ValueError):
+                text = str(value)
+                if any(ch.isdigit() for ch in text) or is_unknown_time(text):
+                    continue
+                return None
+            return carried, match, previous
+        return None
 
     def finish(self) -> pd.DataFrame:
         """The case's contact table, sorted by (source_file, source_sheet, source_row); runs the checks
@@ -526,6 +538,7 @@ class _ColumnBuilder:
         self.file_stem = PurePosixPath(table.file).stem
         self.caches = caches
         self._dates = _parsed_dates()
+        self.ranges = False  # a date cell of this sheet holds a range (never cached: see _parse_date)
 
     def values(self, name: str, rows: np.ndarray) -> list:
         """The cells of field `name` in `rows` (after the profile's value map), or Nones."""
@@ -621,7 +634,7 @@ class _ColumnBuilder:
             "event_id": _event_ids(case_id, self.source_file, sheet, row_numbers),
             # parse_date gives naive Timestamps (of datetime.combine); the frame is built from them once
             "date": [p.date for p in parsed],
-            "date_end": self._end_dates(rows, row_numbers),
+            "date_end": self._end_dates(rows, row_numbers, parsed),
             "date_precision": [p.precision for p in parsed],
             "time_known": [bool(p.time_known) for p in parsed],
             "date_text": [p.text for p in parsed],
@@ -662,7 +675,10 @@ class _ColumnBuilder:
         return out
 
     def _parse_date(self, value, time_value):
-        """ParsedDate, or the rejection reason (str)."""
+        """ParsedDate, or the rejection reason (str).
+
+        A range ("03/04/2007 - 05/04/2007") is parsed again wherever it is met, never cached, so that
+        every sheet holding one sets `ranges` and reads its ends: the other sheets look for no ends."""
         if value is None:
             return NO_DATE_REASON
         key = (value.__class__, value, time_value.__class__, time_value)
@@ -678,21 +694,40 @@ class _ColumnBuilder:
             result = str(exc) or f"unreadable date {_shown(value)}"
             if exc.field == "time":
                 result = _TimeReason(result)
+        if not isinstance(result, str) and result.end is not None:
+            self.ranges = True
+            return result
         if key is not None:
             self._dates[key] = result
         return result
 
-    def _end_dates(self, rows: np.ndarray, row_numbers: list[int]) -> list:
+    def _end_dates(self, rows: np.ndarray, row_numbers: list[int], parsed: list) -> list:
+        """The end-date column's dates; a row whose date cell holds a range ("3-5 April 2007") and whose
+        end-date cell is empty gets the range's end (when both give an end and they differ, the column
+        wins, with a warning)."""
+        in_cell = [p.end for p in parsed] if self.ranges else None
         if "date_end" not in self.match.columns:
-            return [pd.NaT] * len(rows)
+            return [pd.NaT if end is None else end for end in in_cell] if in_cell else [pd.NaT] * len(rows)
         header = self.match.header_of("date_end")
         out = []
-        for value, time_value, row in zip(self.values("date_end", rows), self.values("time_end", rows), row_numbers):
+        for k, (value, time_value, row) in enumerate(
+            zip(self.values("date_end", rows), self.values("time_end", rows), row_numbers)
+        ):
             result = pd.NaT if value is None else self._parse_date(value, time_value)
             if isinstance(result, str):
                 self.report.warn(row, header, f"end date left empty: {result}")
                 result = pd.NaT
-            out.append(result if result is pd.NaT else result.date)
+            elif result is not pd.NaT and result.end is not None:
+                self.report.warn(row, header, f"end date left empty: {result.text.strip()!r} is itself a range")
+                result = pd.NaT
+            end = result if result is pd.NaT else result.date
+            if in_cell and in_cell[k] is not None:
+                if end is pd.NaT:
+                    end = in_cell[k]
+                elif end != in_cell[k]:
+                    self.report.warn(row, header, f"the date cell's range ends {in_cell[k]:%d/%m/%Y %H:%M}, "
+                                     f"the end date says {end:%d/%m/%Y %H:%M}: the end date is kept")
+            out.append(end)
         return out
 
     def _agencies(self, rows: np.ndarray) -> tuple[list[str], list[str], list[str]]:

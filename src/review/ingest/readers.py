@@ -27,15 +27,14 @@ import zlib
 from itertools import chain
 from pathlib import Path
 
-from ..config import CaseConfig, FileSpec
-from ..errors import EncryptedFileError, FileTooLargeError, IngestError, UnsafeFileError
+from ..config import TEXT_SUFFIXES, CaseConfig, FileSpec
+from ..errors import ConfigError, EncryptedFileError, FileTooLargeError, IngestError, UnsafeFileError
 from .tables import RawTable
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 CSV_DELIMITERS = ",;\t|"
-TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 #: a zip whose contents inflate more than this many times (and past MAX_INFLATED_MB) is refused
 MAX_INFLATE_RATIO = 200
 MAX_INFLATED_MB = 500
@@ -68,8 +67,14 @@ def read_tables(path: Path, spec: FileSpec, case: CaseConfig) -> list[RawTable]:
         raise IngestError("the file is empty (0 bytes)", file=rel)
     kind, parts = _sniff(path, rel)
     if kind == "docx":
-        return _read_docx(path, rel)
+        return _chosen_tables(_read_docx(path, rel), spec)
     if kind == "csv":
+        if spec.sheets:
+            raise ConfigError(
+                f"`sheets:` names {', '.join(map(repr, spec.sheets))} for {rel!r}, but the file is csv text "
+                "(whatever its name says), which has no sheets: remove `sheets:` for that file",
+                file=case.case_file,
+            )
         table = read_csv(path, rel)
         if not _has_data(table):
             raise IngestError("the file holds no data (only blank lines)", file=rel)
@@ -78,6 +83,24 @@ def read_tables(path: Path, spec: FileSpec, case: CaseConfig) -> list[RawTable]:
     if not any(t.hidden or _has_data(t) for t in tables):
         raise IngestError("the workbook is empty: no sheet holds any data", file=rel)
     return tables
+
+
+def _chosen_tables(tables: list[RawTable], spec: FileSpec) -> list[RawTable]:
+    """A Word file's tables that `spec.sheets` names ("table 2", as the ingest report names them); all
+    of them when it names none. A name the document does not have is an `IngestError`."""
+    if not spec.sheets:
+        return tables
+    names = [t.sheet for t in tables]
+    missing = [s for s in spec.sheets if s not in names]
+    if missing:
+        raise IngestError(
+            f"table(s) {', '.join(map(repr, missing))} named under `sheets:` in case.yml not found; a Word "
+            f"file's tables are named 'table 1', 'table 2', ... in order, and this one has "
+            f"{', '.join(map(repr, names)) or 'no tables'}",
+            file=spec.path,
+        )
+    wanted = set(spec.sheets)
+    return [t for t in tables if t.sheet in wanted]
 
 
 def _has_data(table: RawTable) -> bool:
@@ -811,6 +834,7 @@ def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec, parts: _Xlsx
                 file=rel,
             )
         merge_fallback = None
+        untyped = None
         uncached = None
         extents = formula_sheets = None
         tables = []
@@ -840,7 +864,20 @@ def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec, parts: _Xlsx
                     merge_fallback = _openpyxl_merged_ranges(path, rel) if kind == "xlsx" else _ods_merged_ranges(path, rel)
                 ranges = merge_fallback.get(meta.name)
             rows = _blank_cells_to_none(rows)
+            recovered = None
+            if kind == "ods":
+                if untyped is None:
+                    untyped = _ods_untyped_texts(path, rel)
+                recovered = _fill_untyped(rows, untyped.get(meta.name))
+                if recovered:
+                    used_columns = _used_columns(rows)
             table = RawTable(rel, meta.name, rows, list(range(1, len(rows) + 1)), hidden=hidden)
+            if recovered:
+                shown = ", ".join(map(str, recovered[:10])) + (f" and {len(recovered) - 10} more" if len(recovered) > 10 else "")
+                table.notes.append(
+                    f"text cells without a value type (as some programs write ods) in {len(recovered)} row(s) "
+                    f"({shown}): read from the file's XML, which the spreadsheet reader skips"
+                )
             if kind == "xlsx":
                 if uncached is None:
                     uncached = _uncached_formulas(formula_sheets, rel)
@@ -1022,6 +1059,106 @@ def _ods_merged_ranges(path: Path, rel: str) -> dict[str, list]:
     except (SafeET.ParseError, ValueError) as exc:
         raise IngestError(f"the ods file is corrupt ({_short(exc)})", file=rel) from None
     return ranges
+
+
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODS_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+
+
+def _ods_untyped_texts(path: Path, rel: str) -> dict[str, dict[tuple[int, int], str]]:
+    """{sheet: {(row, column): text}} of the cells of an OpenDocument spreadsheet that hold text but no
+    office:value-type (0-based positions, repeats expanded).
+
+    LibreOffice shows such cells as text, but calamine skips them: a header or whole rows written by a
+    generator that leaves the type off (odfpy used naively, some exporters) would vanish without a
+    word. One pass over content.xml; a sheet whose untyped text cells, repeats expanded, number more
+    than MAX_SHEET_CELLS is refused as `_check_extent` refuses an xlsx's."""
+    from defusedxml import DefusedXmlException
+    from defusedxml import ElementTree as SafeET
+
+    try:
+        with _open_zip(path, rel) as zf:
+            content = _read_member(zf, "content.xml", rel, app="LibreOffice or Excel")
+    except KeyError:
+        return {}
+    t = _ODS_TABLE
+    texts: dict[str, dict[tuple[int, int], str]] = {}
+    sheet, row = None, 0
+    try:
+        for event, element in SafeET.iterparse(io.BytesIO(content), events=("start", "end")):
+            if element.tag == f"{t}table":
+                if event == "start":
+                    sheet, row = element.get(f"{t}name"), 0
+                    texts[sheet] = {}
+                else:
+                    element.clear()
+            elif element.tag == f"{t}table-row" and event == "end":
+                rows = int(element.get(f"{t}number-rows-repeated", 1))
+                column = 0
+                for cell in element:
+                    if cell.tag not in (f"{t}table-cell", f"{t}covered-table-cell"):
+                        continue
+                    columns = int(cell.get(f"{t}number-columns-repeated", 1))
+                    if cell.tag == f"{t}table-cell" and cell.get(f"{_ODS_OFFICE}value-type") is None:
+                        text = "\n".join(_ods_paragraph(p) for p in cell if p.tag in (f"{_ODS_TEXT}p", f"{_ODS_TEXT}h"))
+                        if text.strip():
+                            if len(texts[sheet]) + rows * columns > MAX_SHEET_CELLS:
+                                raise IngestError(
+                                    f"the sheet repeats text over more than {MAX_SHEET_CELLS:,} cells: save it "
+                                    "again from LibreOffice or Excel", file=rel, sheet=sheet,
+                                )
+                            for r in range(row, row + rows):
+                                for c in range(column, column + columns):
+                                    texts[sheet][(r, c)] = text
+                    column += columns
+                row += rows
+                element.clear()
+    except DefusedXmlException as exc:
+        raise _bad_xml("the part 'content.xml'", exc, rel) from None
+    except (SafeET.ParseError, ValueError) as exc:
+        raise IngestError(f"the ods file is corrupt ({_short(exc)})", file=rel) from None
+    return {name: cells for name, cells in texts.items() if cells}
+
+
+def _ods_paragraph(element) -> str:
+    """The text of an ODS paragraph (or span in it): <text:s c="3"/> is three spaces, <text:tab/> a tab,
+    <text:line-break/> a new line; notes and comments are left out."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == f"{_ODS_TEXT}s":
+            parts.append(" " * int(child.get(f"{_ODS_TEXT}c", 1)))
+        elif child.tag == f"{_ODS_TEXT}tab":
+            parts.append("\t")
+        elif child.tag == f"{_ODS_TEXT}line-break":
+            parts.append("\n")
+        elif child.tag not in (f"{_ODS_OFFICE}annotation", f"{_ODS_TEXT}note"):
+            parts.append(_ods_paragraph(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _fill_untyped(rows: list[list[object]], texts: dict[tuple[int, int], str] | None) -> list[int]:
+    """Put the untyped text cells (`_ods_untyped_texts`) where calamine left the cell empty, padding
+    rows as needed; return the 1-based rows that got one."""
+    if not texts:
+        return []
+    filled = set()
+    for (r, c), text in sorted(texts.items()):
+        while len(rows) <= r:
+            rows.append([])
+        row = rows[r]
+        if len(row) <= c:
+            row.extend([None] * (c + 1 - len(row)))
+        if row[c] is None:
+            row[c] = text
+            filled.add(r + 1)
+    return sorted(filled)
+
+
+def _used_columns(rows: list[list[object]]) -> tuple[int, int] | None:
+    """(first, last) column holding a value in any row, None for a blank sheet."""
+    used = [i for row in rows for i, v in enumerate(row) if v is not None]
+    return (min(used), max(used)) if used else None
 
 
 def _enum_name(value) -> str:
