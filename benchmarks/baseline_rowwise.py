@@ -594,7 +594,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 if review_end is not None and deadline < review_end:
                     trig.append((r, deadline))
         trigger_ids = {id(r) for r, _ in trig}
-        for r, deadline in trig:
+        deadline_of = {id(r): deadline for r, deadline in trig}
+        for r in _first_per_group([r for r, _ in trig]):  # one flag per requested event
+            deadline = deadline_of[id(r)]
             action = _first(tl, r["_day"], lambda x: id(x) not in trigger_ids and (
                 x.get("contact_type") in q["done_contact_types"] or esc_in(x, q["done_contact_types"])))
             if action is None or action["_day"] > deadline:

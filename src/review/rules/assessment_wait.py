@@ -14,6 +14,7 @@ from .base import (
     Context,
     action_when,
     deadline_rows,
+    first_per_group,
     first_response,
     fmt_date,
     outcome_text,
@@ -23,7 +24,7 @@ from .base import (
 )
 
 #: the timeline columns the rule reads from its rows (selected before the rows are)
-_COLUMNS = ["event_id", "case_id", "_case", "_day", "agency", "_review_end"]
+_COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "agency", "_review_end"]
 
 
 @register("assessment_wait")
@@ -46,6 +47,8 @@ def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
     is_trigger = np.zeros(len(tl), dtype=bool)
     is_trigger[triggers.index.to_numpy()] = True  # the prepared timeline's index is its row positions
     done &= ~is_trigger
+    # one flag per requested event: two agencies' records of one request are one event group
+    triggers = first_per_group(triggers)
     response = first_response(ctx, triggers, done)
     t = triggers[~response["timely"].to_numpy()]
     r = response[~response["timely"]]
