@@ -278,14 +278,19 @@ def _first_per_group(rows):
 def _injury_episodes(rows: list[dict], q: dict) -> dict:
     """The injury episode of each event group of `rows` (injury rows, timeline order), as
     review.rules.repeated_injury_or_ae.injury_episodes: groups joined when exact-dated on the same day
-    with a shared injury tag (neither correspondence), and a correspondence group joined to the latest
-    injury report of another agency sharing a tag, 0..correspondence_window_days days before it."""
-    tags, letters = set(q["injury_tags"]), set(q["correspondence_types"])
+    with a shared injury tag (neither correspondence nor a meeting), a correspondence group joined to the
+    latest injury report of another agency sharing a tag, 0..correspondence_window_days days before it, and
+    a meeting joined to the latest report of any agency sharing a tag, 0..meeting_window_days before it."""
+    tags, letters, meetings = set(q["injury_tags"]), set(q["correspondence_types"]), set(q["meeting_types"])
     nodes = {}
     for r in rows:
-        node = nodes.setdefault(r["_gcode"], {"first": r, "tags": set(), "written": True, "n": len(nodes)})
+        node = nodes.setdefault(r["_gcode"], {"first": r, "tags": set(), "written": True, "meeting": False,
+                                              "n": len(nodes)})
         node["tags"] |= tags & set(r["_tags"])
-        node["written"] = node["written"] and r.get("contact_type") in letters
+        node["written"] = node["written"] and r.get("contact_type") in letters | meetings
+        node["meeting"] = node["meeting"] or r.get("contact_type") in meetings
+    for node in nodes.values():
+        node["meeting"] = node["meeting"] and node["written"]
     nodes = list(nodes.values())
     parent = {id(x): x for x in nodes}
 
@@ -304,15 +309,15 @@ def _injury_episodes(rows: list[dict], q: dict) -> dict:
             if (a["first"]["_exact"] and b["first"]["_exact"] and not a["written"] and not b["written"]
                     and a["first"]["_day"] == b["first"]["_day"] and a["tags"] & b["tags"]):
                 union(a, b)
-    window = dt.timedelta(days=q["correspondence_window_days"])
     for a in nodes:
         if not (a["written"] and a["first"]["_exact"]):
             continue
         day = a["first"]["_day"]
+        window = dt.timedelta(days=q["meeting_window_days" if a["meeting"] else "correspondence_window_days"])
         best = None
         for b in nodes:
             if (b["first"]["_exact"] and not b["written"] and b["tags"] & a["tags"]
-                    and _text(b["first"].get("agency")) != _text(a["first"].get("agency"))
+                    and (a["meeting"] or _text(b["first"].get("agency")) != _text(a["first"].get("agency")))
                     and day - window <= b["first"]["_day"] <= day
                     and (best is None or (b["first"]["_day"], b["n"]) > (best["first"]["_day"], best["n"]))):
                 best = b
@@ -387,6 +392,11 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             rows = [r for r in tl if is_event(r)]
             events = _first_per_group(rows)
             episode = _injury_episodes(rows, q) if variant == "injury" else {e["_gcode"]: e["_gcode"] for e in events}
+            opening, seen_episodes = set(), set()  # each episode's first event: where the episode is counted
+            for e in events:
+                if episode[e["_gcode"]] not in seen_episodes:
+                    seen_episodes.add(episode[e["_gcode"]])
+                    opening.add(id(e))
             started = set()
             for r in events:
                 if episode[r["_gcode"]] in started:  # one trigger per episode: its first row
@@ -399,8 +409,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 if action is not None and action["_day"] <= deadline:
                     continue
                 lo = r["_day"] - dt.timedelta(days=window)
-                groups = {episode[e["_gcode"]] for e in events if e["_day"] is not None and lo <= e["_day"] <= r["_day"]
-                          and not (e["_exact"] and e["_pos"] > r["_pos"])}
+                groups = {episode[e["_gcode"]] for e in events if id(e) in opening and e["_day"] is not None
+                          and lo <= e["_day"] <= r["_day"] and not (e["_exact"] and e["_pos"] > r["_pos"])}
                 if len(groups) >= min_count:
                     flags.append(_flag("repeated_injury_or_ae", r, deadline, action, variant))
 

@@ -226,7 +226,8 @@ def test_episodes_equal_the_row_by_row_baseline():
     reference (benchmarks/baseline_rowwise.py) for every rule."""
     rng = np.random.default_rng(11)
     agencies = [GP, NORTHGATE, ST_BRENDANS, CSC]
-    types = ["ae_attendance", "clinic_appointment", "letter", "discharge", "admission", "home_visit"]
+    types = ["ae_attendance", "clinic_appointment", "letter", "discharge", "admission", "home_visit",
+             "cp_conference", "strategy_discussion"]
     tags = ["bruising", "burn", "bruising; head_injury", "fracture", ""]
     rows, cases = [], []
     for k in range(60):
@@ -235,7 +236,10 @@ def test_episodes_equal_the_row_by_row_baseline():
                       "review_date": pd.Timestamp("2024-06-30")})
         for i in range(int(rng.integers(2, 12))):
             agency = agencies[int(rng.integers(0, len(agencies)))]
-            row = contact(f"{case_id}-{i:02d}", f"2023-03-{1 + int(rng.integers(0, 14)):02d}", agency,
+            # mostly within two weeks (same-day and letter joins), some months apart (windows, meetings)
+            offset = int(rng.integers(0, 14)) if rng.random() < 0.7 else int(rng.integers(0, 200))
+            day = (pd.Timestamp("2023-03-01") + pd.Timedelta(days=offset)).strftime("%Y-%m-%d")
+            row = contact(f"{case_id}-{i:02d}", day, agency,
                           types[int(rng.integers(0, len(types)))], f"Report {int(rng.integers(0, 3))}",
                           row=i + 2, concerns=tags[int(rng.integers(0, len(tags)))])
             row["case_id"] = case_id
@@ -254,3 +258,33 @@ def test_episodes_equal_the_row_by_row_baseline():
     got = sorted((f["rule_id"], f["flag_id"], f["trigger_event_id"]) for f in base_flags)
     assert got == expected
     assert (flags["rule_id"] == "repeated_injury_or_ae").sum() > 5
+
+
+# --- meetings restate injuries (a child protection conference, a core group, a strategy discussion) --------
+def test_a_conference_that_discusses_an_earlier_injury_is_not_another_injury():
+    flags = injury_flags(
+        bruise("a", "2023-03-01", NORTHGATE, description="Burn to the hand, treated."),
+        bruise("b", "2023-04-05", CSC, "cp_conference", "ICPC: the burn to the hand in March discussed."),
+    )
+    assert flags.empty
+
+
+def test_a_meeting_with_no_earlier_report_of_that_injury_counts_it():
+    flags = injury_flags(
+        bruise("a", "2023-03-01", NORTHGATE, description="Bruise to the forehead."),
+        bruise("b", "2023-04-05", CSC, "strategy_discussion", "Police report a burn to the hand last week.",
+               concerns="burn"),
+    )
+    assert len(flags) == 1
+    assert flags.iloc[0].explanation.startswith("2 injuries within 90 days")
+
+
+def test_an_injury_from_before_the_window_is_not_brought_into_it_by_its_conference():
+    """The burn of 1 Mar is restated at the conference of 5 Apr; a bruise on 15 Jun has 1 Mar outside its
+    90 days: one injury in its window, not two (the conference is not a second injury)."""
+    flags = injury_flags(
+        bruise("a", "2023-03-01", NORTHGATE, description="Burn to the hand, treated.", concerns="burn"),
+        bruise("b", "2023-04-05", CSC, "cp_conference", "ICPC: the burn discussed.", concerns="burn"),
+        bruise("c", "2023-06-15", GP, "clinic_appointment", "Bruise on the arm."),
+    )
+    assert flags.empty

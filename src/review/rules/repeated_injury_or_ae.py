@@ -42,7 +42,13 @@ def injury_episodes(ctx: Context, rows: pd.DataFrame, params: dict) -> np.ndarra
       * one is correspondence (every row of a `correspondence_types` contact: a letter, a discharge
         record) dated 0..`correspondence_window_days` days after the other, a report by another agency
         sharing an injury tag: the GP's record of a hospital's discharge letter. It joins only the latest
-        such report (the last on the latest day), so a letter never makes two injuries one.
+        such report (the last on the latest day), so a letter never makes two injuries one; or
+      * one is a meeting (every row of it a `meeting_types` contact, or correspondence with at least one
+        meeting row: a child protection conference, a core group, a strategy discussion) dated
+        0..`meeting_window_days` days after the other, a report by any agency sharing an injury tag: the
+        conference that discusses the burn the hospital treated five weeks before. Agencies bring what
+        they recorded to a meeting, so an injury a meeting mentions is a new one only when no agency
+        recorded that kind of injury in the window before it. It too joins only the latest such report.
     Anything else is its own episode: an injury a day later, of another kind the same day, or a month- or
     year-dated one, counts again. Groups are numbered by their first rows, in timeline order.
     """
@@ -54,9 +60,11 @@ def injury_episodes(ctx: Context, rows: pd.DataFrame, params: dict) -> np.ndarra
     exact = rows["_exact"].to_numpy(dtype=bool)[first]
     day = rows["_day"].to_numpy(dtype="datetime64[D]")[first].astype("int64")
     at_rows = rows.index.to_numpy()  # the prepared timeline's labels are its positions
-    not_written = ~ctx.types(params["correspondence_types"]).to_numpy(dtype=bool)[at_rows]
-    written = np.bincount(group, weights=not_written, minlength=n) == 0  # every row of it is correspondence
-    window = int(params["correspondence_window_days"])
+    meeting_row = ctx.types(params["meeting_types"]).to_numpy(dtype=bool)[at_rows]
+    not_written = ~(ctx.types(params["correspondence_types"]).to_numpy(dtype=bool)[at_rows] | meeting_row)
+    written = np.bincount(group, weights=not_written, minlength=n) == 0  # every row correspondence or a meeting
+    meeting = written & (np.bincount(group, weights=meeting_row, minlength=n) > 0)
+    windows = np.where(meeting, int(params["meeting_window_days"]), int(params["correspondence_window_days"]))
     lefts, rights = [], []
     latest = np.full(n, -1)  # per correspondence group: the report it joins (-1: none yet)
     span = int(day[exact].max() - day[exact].min()) + 1 if exact.any() else 1
@@ -80,10 +88,11 @@ def injury_episodes(ctx: Context, rows: pd.DataFrame, params: dict) -> np.ndarra
         at = np.searchsorted(key, case[letters] * span + (day[letters] - day[exact].min()), side="right") - 1
         own_run = np.r_[True, (agency[reports][1:] != agency[reports][:-1])]
         before_run = np.maximum.accumulate(np.where(own_run, np.arange(len(reports)), 0)) - 1
-        at = np.where((at >= 0) & (agency[reports][np.maximum(at, 0)] == agency[letters]),
+        # (a meeting joins the latest report of any agency: its agencies are the ones who recorded it)
+        at = np.where((at >= 0) & ~meeting[letters] & (agency[reports][np.maximum(at, 0)] == agency[letters]),
                       before_run[np.maximum(at, 0)], at)
         found = reports[np.maximum(at, 0)]
-        ok = (at >= 0) & (case[found] == case[letters]) & (day[found] >= day[letters] - window)
+        ok = (at >= 0) & (case[found] == case[letters]) & (day[found] >= day[letters] - windows[letters])
         # the latest over all tags: by day, then by position in the timeline
         held = latest[letters]
         held_day = day[np.maximum(held, 0)]
@@ -103,7 +112,10 @@ def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, pa
     rows = rows_of(ctx, mask, _COLUMNS)
     rows["_episode"] = rows["_gcode"].to_numpy() if episodes is None else episodes(ctx, rows, params)
     events = first_per_group(rows)  # one row per event group: the evidence
-    triggers = first_per_group(events, ("_case", "_episode"))
+    # an episode is counted where it began (its first event): a conference in the window that discusses
+    # an injury from before it brings no injury into the window
+    events = events.assign(_opens=~events.duplicated(["_case", "_episode"], keep="first"))
+    triggers = events[events["_opens"]]
     triggers = triggers[triggers["_exact"]].copy()
     if triggers.empty:
         return None
@@ -115,19 +127,24 @@ def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, pa
     triggers = triggers[~triggers["timely"]]
     if triggers.empty:
         return None
-    ev = events[["_case", "_episode", "_start", "_end", "_exact", "event_id", "_day", "date_precision"]]
+    ev = events[["_case", "_episode", "_opens", "_start", "_end", "_exact", "event_id", "_day", "date_precision"]]
     ev = ev.assign(pos=events.index)
     pairs = window_pairs(ctx, triggers[["_case", "lo", "_day"]], ev, "lo", "_day")
     # an exact event later the same day is not part of the pattern the trigger completes
     pairs = pairs[~(pairs["e__exact"] & (pairs["e_pos"] > pairs["t_index"]))]
-    count = pairs.groupby("t_index")["e__episode"].nunique()
+    counted = pairs[pairs["e__opens"].to_numpy(dtype=bool)]
+    count = counted.groupby("t_index")["e__episode"].nunique()
     t = triggers[triggers.index.isin(count[count >= min_count].index)].copy()
     if t.empty:
         return None
-    pairs = pairs[pairs["t_index"].isin(t.index)]
+    counted = counted[counted["t_index"].isin(t.index)]
+    # the evidence: every record in the window of the episodes counted (a record of an episode that
+    # began before the window is not evidence of this pattern)
+    keys = pd.MultiIndex.from_arrays([counted["t_index"], counted["e__episode"]])
+    pairs = pairs[pd.MultiIndex.from_arrays([pairs["t_index"], pairs["e__episode"]]).isin(keys)]
     t["n"] = count.reindex(t.index)
     t["evidence"] = joined(pairs["e_event_id"], pairs["t_index"]).reindex(t.index)
-    first = pairs.sort_values(["t_index", "e__start"]).drop_duplicates("t_index").set_index("t_index")
+    first = counted.sort_values(["t_index", "e__start"]).drop_duplicates("t_index").set_index("t_index")
     t["first_date"] = fmt_date(first["e__start"], first["e_date_precision"]).reindex(t.index)
     all_agencies = joined(column_at(ctx, "agency", pairs["e_pos"], pairs.index), pairs["t_index"])
     t["all_agencies"] = all_agencies.reindex(t.index)
