@@ -42,6 +42,8 @@ CHOICES = {
     "request_contact_types": CONTACT_TYPES,
     "closure_contact_types": CONTACT_TYPES,
     "visit_contact_types": CONTACT_TYPES,
+    "correspondence_types": CONTACT_TYPES,
+    "meeting_types": CONTACT_TYPES,
     # rows of these contact types or escalations count (assessment_wait, closure_with_open_concerns)
     "done_contact_types": CONTACT_TYPES + ESCALATIONS,
     "assessed_by": CONTACT_TYPES + ESCALATIONS,
