@@ -263,6 +263,44 @@ def test_synth_out_replaces_an_earlier_run_and_refuses_other_files(tmp_path):
     assert (out / "C000001").is_dir()
 
 
+
+def test_synth_out_run_again_refuses_a_case_folder_holding_the_reviewers_files_and_removes_nothing(tmp_path):
+    from review.errors import ConfigError
+    from review.synth import write_case_folders
+
+    out = tmp_path / "out"
+    write_case_folders(out, 2, seed=1, contacts_per_case=45)
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    (out / "C000001" / "decisions.csv").write_text(RULES_DECISIONS)
+    (out / "C000002" / "my_notes").mkdir()
+    (out / "C000002" / "my_notes" / "interview.txt").write_text("notes")
+    with pytest.raises(ConfigError, match=r"C000001/decisions\.csv, C000002/my_notes/") as err:
+        write_case_folders(out, 2, seed=1, contacts_per_case=45)
+    assert "nothing was removed" in err.value.message
+    assert (out / "C000001" / "decisions.csv").read_text() == RULES_DECISIONS
+    assert (out / "C000002" / "my_notes" / "interview.txt").read_text() == "notes"
+    after = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    assert set(before) <= set(after)  # no generated file removed either
+
+
+def test_synth_out_run_again_removes_only_the_files_it_wrote(tmp_path):
+    from review.errors import ConfigError
+    from review.synth import write_case_folders
+
+    out = tmp_path / "out"
+    write_case_folders(out, 3, seed=1, contacts_per_case=45)
+    write_case_folders(out, 1, seed=2, contacts_per_case=45)  # only its own files: replaced
+    assert sorted(p.name for p in out.iterdir()) == ["C000001", "ground_truth.csv"]
+    # a case.yml that declares a file outside its folder is not synth's: refused, the file kept
+    outside = tmp_path / "keep.csv"
+    outside.write_text("mine")
+    case_yml = out / "C000001" / "case.yml"
+    case_yml.write_text(case_yml.read_text() + "- path: ../../keep.csv\n  agency: GP\n")
+    with pytest.raises(ConfigError, match="C000001/"):
+        write_case_folders(out, 1, seed=2, contacts_per_case=45)
+    assert outside.read_text() == "mine" and case_yml.is_file()
+
+
 def test_read_stores_keeps_cases_of_two_sources_apart(tmp_path):
     for name, case_id in (("real", "C000006"), ("synthetic", "C000006"), ("odd", "synthetic:C000006")):
         write_part(tmp_path / name, "p", {"cases": pd.DataFrame({"case_id": [case_id]})}, [case_id])
