@@ -214,6 +214,33 @@ def test_title_rows_above_the_header_are_still_skipped(tmp_path):
     assert "3 title row(s) above the header (row 4) skipped" in sheet.notes
 
 
+def test_cover_sheet_lines_above_the_header_are_skipped_as_titles_not_rejected_as_contacts(tmp_path):
+    rows = [["Agency:", "Larkfield Medical Practice"], ["Author:", "J Smith (Safeguarding Lead)"],
+            ["Date completed:", "01/02/2024"], ["Period covered:", dt.datetime(2023, 1, 1), "31/12/2023"],
+            ["Prepared by:", "J Smith", "01/02/2024"], ["From", "01/01/2023", "To", "31/12/2023"],
+            ["Date completed: 01/02/2024", "Prepared by: J Smith"], ["Report date", dt.datetime(2024, 2, 1)],
+            [], ["Date", "Agency", "Details"], ["05/03/2023", "GP", "Seen for cough"]]
+    contacts, report = _load(_case(tmp_path, rows=rows))
+    sheet = report.files[0]
+    assert len(contacts) == 1 and sheet.rows_rejected == 0 and sheet.rows_read == 1
+    assert "8 title row(s) above the header (row 10) skipped" in sheet.notes
+
+
+@pytest.mark.parametrize("row", [
+    ["05/03/2023", "GP", "Seen for cough"],                                   # no label
+    ["Date:", "05/03/2023", "Details:", "Bruise on cheek, referred to MASH"],  # labelled, but a narrative
+    ["Date completed:", "05/03/2023", "seen at home"],                        # text that is no name
+])
+def test_a_contact_above_the_header_is_still_rejected_with_advice(tmp_path, row):
+    rows = [row, [], ["Date", "Agency", "Details"], ["06/03/2023", "GP", "v"]]
+    contacts, report = _load(_case(tmp_path, rows=rows))
+    sheet = report.files[0]
+    assert len(contacts) == 1 and sheet.rows_rejected == 1 and [r.row for r in sheet.rejections] == [1]
+    reason = sheet.rejections[0].reason
+    assert "a dated row above the header row 3" in reason and "Move those rows to their own sheet" in reason
+    assert "cover-sheet line is skipped instead when it is labelled" in reason
+
+
 # ---------------------------------------------------------------------------------------------------
 # csv: an unclosed quote that swallows later records; long cells
 # ---------------------------------------------------------------------------------------------------
