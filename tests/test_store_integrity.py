@@ -164,6 +164,72 @@ def test_a_case_whose_every_row_was_rejected_is_counted_with_no_contacts(tmp_pat
 
 
 # ---------------------------------------------------------------------------------------------------
+# A thematic report holds only its last run's outputs (and the user's own files, listed once)
+# ---------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def synthetic_store(tmp_path_factory):
+    from review.store import write_store_from_synth
+
+    root = tmp_path_factory.mktemp("thematic")
+    write_store_from_synth(root / "store", 2, seed=5, contacts_per_case=45)
+    return root / "store"
+
+
+def test_thematic_rebuild_with_fewer_formats_keeps_no_figure_of_the_earlier_run(tmp_path, synthetic_store, capsys):
+    from review.thematic_report import write_thematic
+
+    out = tmp_path / "th"
+    write_thematic(synthetic_store, out, formats=("png", "svg"))
+    assert list(out.glob("*.svg"))
+    (out / "cases_ranked.pdf").write_bytes(b"%PDF")  # no manifest lists it, but a name the report writes: its own
+    (out / "old_layout.pdf").write_bytes(b"")  # a name it never writes: the user's
+    (out / "my_notes.txt").write_text("the reviewers' notes")
+    done = write_thematic(synthetic_store, out, formats=("png",))
+    on_disk = sorted(p.name for p in out.iterdir())
+    assert not list(out.glob("*.svg")) and not (out / "cases_ranked.pdf").exists()
+    assert set(on_disk) == set(done["manifest"]["outputs"]) | {"manifest.json", "my_notes.txt", "old_layout.pdf"}
+    assert (out / "my_notes.txt").read_text() == "the reviewers' notes"  # the user's files are never dropped
+    assert done["kept"] == ["my_notes.txt", "old_layout.pdf"]
+
+    capsys.readouterr()
+    assert main(["verify", str(out)]) == 1
+    said = capsys.readouterr().out
+    assert "unexpected: 2 file(s)" in said and said.count("my_notes.txt") == 3  # table, cause, summary line
+    assert "move them out" in said
+    (out / "my_notes.txt").unlink()
+    (out / "old_layout.pdf").unlink()
+    assert main(["verify", str(out)]) == 0
+
+
+def test_verify_without_the_store_lists_an_unexpected_file_once(tmp_path, synthetic_store):
+    import shutil
+
+    from review.thematic_report import verify_thematic, write_thematic
+
+    store = tmp_path / "store"
+    shutil.copytree(synthetic_store, store)
+    out = tmp_path / "th"
+    write_thematic(store, out, formats=("png",))
+    (out / "stray.svg").write_text("<svg/>")
+    shutil.rmtree(store)
+    result = verify_thematic(out)
+    assert [f for f, status, _, _ in result.files if status == "unexpected"] == ["stray.svg"]
+    assert sum("stray.svg" in cause for cause in result.causes) == 1
+    assert {status for _, status, _, _ in result.files} == {"not rebuilt", "unexpected"}
+
+
+def test_every_file_a_thematic_report_writes_is_one_it_knows_as_its_own(tmp_path, synthetic_store):
+    from review.synth import synth_declarations
+    from review.thematic_report import thematic_file_names, write_thematic
+
+    flags = read_store(synthetic_store, "contacts", columns=["organisation"])
+    declarations = tmp_path / "declarations.csv"
+    synth_declarations(flags["organisation"].unique()[:3], [2022], seed=1).to_csv(declarations, index=False)
+    done = write_thematic(synthetic_store, tmp_path / "th", declarations=declarations, formats=("png", "svg", "pdf"))
+    assert set(done["manifest"]["outputs"]) | {"manifest.json"} <= thematic_file_names()
+    assert "assurance_vs_evidence.pdf" in done["manifest"]["outputs"]
+
+# ---------------------------------------------------------------------------------------------------
 # Worker processes and the store's lock
 # ---------------------------------------------------------------------------------------------------
 @pytest.mark.skipif(sys.platform == "win32", reason="fork and flock")
