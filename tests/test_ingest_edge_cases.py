@@ -214,6 +214,33 @@ def test_title_rows_above_the_header_are_still_skipped(tmp_path):
     assert "3 title row(s) above the header (row 4) skipped" in sheet.notes
 
 
+def test_cover_sheet_lines_above_the_header_are_skipped_as_titles_not_rejected_as_contacts(tmp_path):
+    rows = [["Agency:", "Larkfield Medical Practice"], ["Author:", "J Smith (Safeguarding Lead)"],
+            ["Date completed:", "01/02/2024"], ["Period covered:", dt.datetime(2023, 1, 1), "31/12/2023"],
+            ["Prepared by:", "J Smith", "01/02/2024"], ["From", "01/01/2023", "To", "31/12/2023"],
+            ["Date completed: 01/02/2024", "Prepared by: J Smith"], ["Report date", dt.datetime(2024, 2, 1)],
+            [], ["Date", "Agency", "Details"], ["05/03/2023", "GP", "Seen for cough"]]
+    contacts, report = _load(_case(tmp_path, rows=rows))
+    sheet = report.files[0]
+    assert len(contacts) == 1 and sheet.rows_rejected == 0 and sheet.rows_read == 1
+    assert "8 title row(s) above the header (row 10) skipped" in sheet.notes
+
+
+@pytest.mark.parametrize("row", [
+    ["05/03/2023", "GP", "Seen for cough"],                                   # no label
+    ["Date:", "05/03/2023", "Details:", "Bruise on cheek, referred to MASH"],  # labelled, but a narrative
+    ["Date completed:", "05/03/2023", "seen at home"],                        # text that is no name
+])
+def test_a_contact_above_the_header_is_still_rejected_with_advice(tmp_path, row):
+    rows = [row, [], ["Date", "Agency", "Details"], ["06/03/2023", "GP", "v"]]
+    contacts, report = _load(_case(tmp_path, rows=rows))
+    sheet = report.files[0]
+    assert len(contacts) == 1 and sheet.rows_rejected == 1 and [r.row for r in sheet.rejections] == [1]
+    reason = sheet.rejections[0].reason
+    assert "a dated row above the header row 3" in reason and "Move those rows to their own sheet" in reason
+    assert "cover-sheet line is skipped instead when it is labelled" in reason
+
+
 # ---------------------------------------------------------------------------------------------------
 # csv: an unclosed quote that swallows later records; long cells
 # ---------------------------------------------------------------------------------------------------
@@ -254,6 +281,44 @@ def test_csv_quoted_narrative_over_several_lines_is_one_cell(tmp_path):
     )
     contacts, report = _load(case_dir)
     assert len(contacts) == 2 and contacts["description"][0].startswith("Mum said he fell.\nSeen")
+
+
+def test_csv_quoted_narrative_listing_earlier_contacts_is_one_cell_not_an_unclosed_quote(tmp_path):
+    # its later lines read as whole records (3 fields, one a date), but the quote closes where it should
+    narrative = "Summary of previous contacts:\n12/02/2023, A&E, head injury\n20/02/2023, GP, rash"
+    case_dir = _csv_case(tmp_path, f'Date,Agency,Details\n05/03/2023,GP,"{narrative}"\n06/03/2023,GP,Bruise on cheek noted\n')
+    contacts, report = _load(case_dir)
+    assert len(contacts) == 2 and report.files[0].rows_rejected == 0
+    assert contacts["description"][0] == narrative
+
+
+def test_csv_quoted_narrative_whose_last_line_reads_as_a_record_is_one_cell(tmp_path):
+    case_dir = _csv_case(tmp_path, 'Date,Agency,Details\r\n05/03/2023,GP,"Seen. Earlier:\r\n12/02/2023,A&E,head injury"\r\n'
+                                   '06/03/2023,GP,"he said ""no"""\r\n')
+    contacts, _ = _load(case_dir)
+    assert contacts["description"][0].splitlines() == ["Seen. Earlier:", "12/02/2023,A&E,head injury"]
+    assert contacts["description"][1] == 'he said "no"'
+
+
+def test_csv_stray_quote_closed_by_a_later_cells_quote_is_still_an_error(tmp_path):
+    from review.errors import IngestError
+
+    case_dir = _csv_case(
+        tmp_path,
+        'Date,Type,Details\n05/04/2023,Home visit,"Mum said he fell\n06/04/2023,Phone call,called GP\n'
+        '07/04/2023,Home visit,"seen, ok"\n08/04/2023,Letter,sent\n',
+    )
+    with pytest.raises(IngestError) as err:
+        _load(case_dir)
+    assert (err.value.row, err.value.column) == (2, "C") and "2 record(s)" in err.value.message
+
+
+def test_csv_sloppy_quote_that_swallows_no_record_is_read_as_before(tmp_path):
+    # malformed quoting, but no line of the cell is a record of its own: nothing is lost, nothing refused
+    case_dir = _csv_case(tmp_path, 'Date,Details\n05/04/2023,"Mum said\nhe fell "off the bed" today"\n'
+                                   '06/04/2023,"Home" visit\n')
+    contacts, _ = _load(case_dir)
+    assert len(contacts) == 2 and contacts["description"][0].startswith("Mum said\nhe fell off the bed")
 
 
 def test_csv_cell_longer_than_the_csv_modules_default_limit_is_read(tmp_path):

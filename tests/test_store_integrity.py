@@ -164,6 +164,72 @@ def test_a_case_whose_every_row_was_rejected_is_counted_with_no_contacts(tmp_pat
 
 
 # ---------------------------------------------------------------------------------------------------
+# A thematic report holds only its last run's outputs (and the user's own files, listed once)
+# ---------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def synthetic_store(tmp_path_factory):
+    from review.store import write_store_from_synth
+
+    root = tmp_path_factory.mktemp("thematic")
+    write_store_from_synth(root / "store", 2, seed=5, contacts_per_case=45)
+    return root / "store"
+
+
+def test_thematic_rebuild_with_fewer_formats_keeps_no_figure_of_the_earlier_run(tmp_path, synthetic_store, capsys):
+    from review.thematic_report import write_thematic
+
+    out = tmp_path / "th"
+    write_thematic(synthetic_store, out, formats=("png", "svg"))
+    assert list(out.glob("*.svg"))
+    (out / "cases_ranked.pdf").write_bytes(b"%PDF")  # no manifest lists it, but a name the report writes: its own
+    (out / "old_layout.pdf").write_bytes(b"")  # a name it never writes: the user's
+    (out / "my_notes.txt").write_text("the reviewers' notes")
+    done = write_thematic(synthetic_store, out, formats=("png",))
+    on_disk = sorted(p.name for p in out.iterdir())
+    assert not list(out.glob("*.svg")) and not (out / "cases_ranked.pdf").exists()
+    assert set(on_disk) == set(done["manifest"]["outputs"]) | {"manifest.json", "my_notes.txt", "old_layout.pdf"}
+    assert (out / "my_notes.txt").read_text() == "the reviewers' notes"  # the user's files are never dropped
+    assert done["kept"] == ["my_notes.txt", "old_layout.pdf"]
+
+    capsys.readouterr()
+    assert main(["verify", str(out)]) == 1
+    said = capsys.readouterr().out
+    assert "unexpected: 2 file(s)" in said and said.count("my_notes.txt") == 3  # table, cause, summary line
+    assert "move them out" in said
+    (out / "my_notes.txt").unlink()
+    (out / "old_layout.pdf").unlink()
+    assert main(["verify", str(out)]) == 0
+
+
+def test_verify_without_the_store_lists_an_unexpected_file_once(tmp_path, synthetic_store):
+    import shutil
+
+    from review.thematic_report import verify_thematic, write_thematic
+
+    store = tmp_path / "store"
+    shutil.copytree(synthetic_store, store)
+    out = tmp_path / "th"
+    write_thematic(store, out, formats=("png",))
+    (out / "stray.svg").write_text("<svg/>")
+    shutil.rmtree(store)
+    result = verify_thematic(out)
+    assert [f for f, status, _, _ in result.files if status == "unexpected"] == ["stray.svg"]
+    assert sum("stray.svg" in cause for cause in result.causes) == 1
+    assert {status for _, status, _, _ in result.files} == {"not rebuilt", "unexpected"}
+
+
+def test_every_file_a_thematic_report_writes_is_one_it_knows_as_its_own(tmp_path, synthetic_store):
+    from review.synth import synth_declarations
+    from review.thematic_report import thematic_file_names, write_thematic
+
+    flags = read_store(synthetic_store, "contacts", columns=["organisation"])
+    declarations = tmp_path / "declarations.csv"
+    synth_declarations(flags["organisation"].unique()[:3], [2022], seed=1).to_csv(declarations, index=False)
+    done = write_thematic(synthetic_store, tmp_path / "th", declarations=declarations, formats=("png", "svg", "pdf"))
+    assert set(done["manifest"]["outputs"]) | {"manifest.json"} <= thematic_file_names()
+    assert "assurance_vs_evidence.pdf" in done["manifest"]["outputs"]
+
+# ---------------------------------------------------------------------------------------------------
 # Worker processes and the store's lock
 # ---------------------------------------------------------------------------------------------------
 @pytest.mark.skipif(sys.platform == "win32", reason="fork and flock")
@@ -261,6 +327,44 @@ def test_synth_out_replaces_an_earlier_run_and_refuses_other_files(tmp_path):
     with pytest.raises(ConfigError, match="notes.txt"):
         write_case_folders(out, 2, seed=9, contacts_per_case=45)
     assert (out / "C000001").is_dir()
+
+
+
+def test_synth_out_run_again_refuses_a_case_folder_holding_the_reviewers_files_and_removes_nothing(tmp_path):
+    from review.errors import ConfigError
+    from review.synth import write_case_folders
+
+    out = tmp_path / "out"
+    write_case_folders(out, 2, seed=1, contacts_per_case=45)
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    (out / "C000001" / "decisions.csv").write_text(RULES_DECISIONS)
+    (out / "C000002" / "my_notes").mkdir()
+    (out / "C000002" / "my_notes" / "interview.txt").write_text("notes")
+    with pytest.raises(ConfigError, match=r"C000001/decisions\.csv, C000002/my_notes/") as err:
+        write_case_folders(out, 2, seed=1, contacts_per_case=45)
+    assert "nothing was removed" in err.value.message
+    assert (out / "C000001" / "decisions.csv").read_text() == RULES_DECISIONS
+    assert (out / "C000002" / "my_notes" / "interview.txt").read_text() == "notes"
+    after = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    assert set(before) <= set(after)  # no generated file removed either
+
+
+def test_synth_out_run_again_removes_only_the_files_it_wrote(tmp_path):
+    from review.errors import ConfigError
+    from review.synth import write_case_folders
+
+    out = tmp_path / "out"
+    write_case_folders(out, 3, seed=1, contacts_per_case=45)
+    write_case_folders(out, 1, seed=2, contacts_per_case=45)  # only its own files: replaced
+    assert sorted(p.name for p in out.iterdir()) == ["C000001", "ground_truth.csv"]
+    # a case.yml that declares a file outside its folder is not synth's: refused, the file kept
+    outside = tmp_path / "keep.csv"
+    outside.write_text("mine")
+    case_yml = out / "C000001" / "case.yml"
+    case_yml.write_text(case_yml.read_text() + "- path: ../../keep.csv\n  agency: GP\n")
+    with pytest.raises(ConfigError, match="C000001/"):
+        write_case_folders(out, 1, seed=2, contacts_per_case=45)
+    assert outside.read_text() == "mine" and case_yml.is_file()
 
 
 def test_read_stores_keeps_cases_of_two_sources_apart(tmp_path):

@@ -278,12 +278,14 @@ def _check_out_dir(out_dir: Path, case_dir: Path) -> dict | None:
     return previous
 
 
-def _publish(staging: Path, out_dir: Path, previous: dict | None = None) -> None:
+def _publish(staging: Path, out_dir: Path, previous: dict | None = None, *,
+             report_files: set[str] | None = None) -> None:
     """Move the finished `staging` folder to `out_dir`, replacing a previous report in one swap.
 
     Of the previous folder, only the report's own files are dropped: the outputs its manifest
-    (`previous`) lists and the files a build writes (`report_file_names`). Anything else (the
-    reviewers' notes, `review notebooks`' output) is moved into the new report folder.
+    (`previous`) lists and the files this kind of report can write (`report_files`, by default a case
+    build's `report_file_names`). Anything else (the reviewers' notes, `review notebooks`' output) is
+    moved into the new report folder.
     """
     # mkdtemp/mkstemp make private (0700/0600) entries: a report is for reading by the team
     for path in [staging, *staging.rglob("*")]:
@@ -300,7 +302,7 @@ def _publish(staging: Path, out_dir: Path, previous: dict | None = None) -> None
             os.replace(backup, out_dir)  # put the previous report back
         raise
     if backup is not None:
-        replaced = report_file_names() | set((previous or {}).get("outputs", {}))
+        replaced = (report_file_names() if report_files is None else set(report_files)) | set((previous or {}).get("outputs", {}))
         _keep_foreign(backup, out_dir, replaced)
         shutil.rmtree(backup, ignore_errors=True)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .build import MANIFEST, VerifyResult, _diff_values, compare_outputs, package_versions
+from .build import MANIFEST, VerifyResult, _diff_values, compare_outputs, foreign_files, package_versions
 from .errors import ConfigError, VerifyError
 
 KIND = "thematic"
@@ -79,7 +79,7 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
     if unknown or not formats:
         raise ConfigError(f"unsupported figure format(s) {', '.join(map(repr, unknown)) or '(none given)'}: "
                           f"use {', '.join(_SAVE_METADATA)}")
-    _check_thematic_out(out, store_dir)
+    previous = _check_thematic_out(out, store_dir)
     declared = read_declarations(declarations) if declarations else None  # fail early
     inputs = store_inputs(store_dir)
     columns = ["case_id", "event_id", "date", "agency_kind", "organisation"]
@@ -118,7 +118,7 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
             "outputs": {p.name: sha256_bytes(p.read_bytes()) for p in sorted(written)},
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        _publish(staging, out)
+        _publish(staging, out, previous, report_files=thematic_file_names())
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     with_contacts = set(timeline["case_id"].astype(str).unique())
@@ -126,20 +126,38 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
     return {"cases": len(all_cases), "no_contacts": [c for c in all_cases if c not in with_contacts],
             "contacts": len(timeline), "flags": len(counted), "rejected": counted.attrs["rejected"],
             "unknown_contact": counted.attrs["unknown_contact"], "tables": tables, "figures": list(figures),
-            "assurance": assurance, "declarations": declared, "manifest": manifest}
+            "assurance": assurance, "declarations": declared, "manifest": manifest,
+            "kept": foreign_files(out, manifest["outputs"])}
 
 
-def _check_thematic_out(out: Path, store_dir: Path) -> None:
+def thematic_file_names() -> set[str]:
+    """Every file `write_thematic` can write, in every figure format: on a rebuild these are dropped from
+    the previous report whether or not its manifest lists them (a report written before manifests
+    listed every output, or with other `--formats`); any other file in the folder is the user's and is
+    kept, as `review build` keeps it."""
+    from .export import _SAVE_METADATA
+    from .thematic import FLAG_GROUPINGS
+
+    stems = [f"flags_by_{by}" for by in FLAG_GROUPINGS]
+    stems += ["latency_by_agency_kind", "cases_ranked", "assurance_vs_evidence"]
+    return {MANIFEST} | {f"{stem}.{suffix}" for stem in stems for suffix in ("csv", *_SAVE_METADATA)}
+
+
+def _check_thematic_out(out: Path, store_dir: Path) -> dict | None:
     """Refuse an output folder the report would wrongly replace: the store (or a folder holding it), or
-    a folder that is not a thematic report and not empty."""
+    a folder that is not a thematic report and not empty. Return the previous report's manifest (None
+    for a new or empty folder)."""
     resolved, store = out.resolve(), store_dir.resolve()
     if resolved == store or resolved in store.parents:
         raise ConfigError("the output folder must not be (or contain) the store", file=out)
     if out.exists() and not out.is_dir():
         raise ConfigError("the output path exists and is not a folder", file=out)
-    if out.is_dir() and any(out.iterdir()) and not is_thematic(out):
+    if not out.is_dir() or not any(out.iterdir()):
+        return None
+    if not is_thematic(out):
         raise ConfigError("the output folder exists and is not a thematic report (no thematic manifest.json); "
                           "refusing to replace it", file=out)
+    return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
 
 
 def is_thematic(report_dir: str | Path) -> bool:
@@ -201,25 +219,7 @@ def verify_thematic(report_dir: str | Path, *, store_dir: str | Path | None = No
             result.causes.append(f"the declarations file changed: {path}")
     for key, was, now in _diff_values(manifest.get("packages", {}), package_versions()):
         result.causes.append(f"package version differs: {key} {was} (manifest) vs {now} (now)")
-    unlisted = sorted(p.name for p in report_dir.iterdir() if p.name != MANIFEST and p.name not in manifest["outputs"])
-    for name in unlisted:  # `write_thematic` writes no file its manifest does not list
-        result.files.append((name, "unexpected", "", ""))
-        result.causes.append(f"{name} in the report folder is not one of the report's outputs (manifest.json)")
-    if result.error:  # not run again: each output is only checked against its recorded hash
-        from .export import sha256_file
-
-        for rel, want in sorted(manifest["outputs"].items()):
-            on_disk = report_dir / rel
-            if not on_disk.is_file():
-                result.files.append((rel, "missing", want, ""))
-                result.causes.append(f"{rel} is missing from the report folder")
-            elif sha256_file(on_disk) != want:
-                result.files.append((rel, "DIFFERENT", want, ""))
-                result.causes.append(f"{rel} in the report folder was modified after the build")
-            else:
-                result.files.append((rel, "not rebuilt", want, ""))
-        return result
-    rebuilt: dict[str, str] = {}
+    rebuilt: dict[str, str] | None = None  # None: not run again, each output only checked against its hash
     if not result.error:
         options = manifest.get("options", {})
         with tempfile.TemporaryDirectory(prefix="review-verify-") as tmp:
@@ -228,5 +228,6 @@ def verify_thematic(report_dir: str | Path, *, store_dir: str | Path | None = No
                            include_rejected=options.get("include_rejected", False),
                            formats=tuple(options.get("formats", FIGURE_FORMATS)))
             rebuilt = json.loads((Path(tmp) / MANIFEST).read_text(encoding="utf-8"))["outputs"]
+    # also names, once each, every file in the folder the manifest does not list (`foreign_files`)
     compare_outputs(report_dir, manifest["outputs"], rebuilt, result)
     return result

@@ -35,6 +35,9 @@ def run(args) -> int:
     print(f"{done['cases']} cases{empty}, {done['contacts']} contacts, {done['flags']} flags counted: "
           f"{len(done['tables'])} tables and {len(done['figures'])} charts in {args.out} "
           "(manifest.json: `review verify` runs it again and compares)")
+    if done["kept"]:
+        print(f"kept {len(done['kept'])} file(s) in {args.out} that review did not write (review verify lists them "
+              f"as unexpected): {_first(done['kept'])}")
     if done["rejected"]:
         print(f"{done['rejected']} flag(s) the reviewers rejected are not counted (--include-rejected counts them)")
     if done["unknown_contact"]:

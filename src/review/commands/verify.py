@@ -47,6 +47,7 @@ def run(args) -> int:
     else:
         print(f"\nFAILED: all {outputs} outputs identical, but the folder holds files the build did not write")
     if unexpected:
-        print(f"unexpected: {unexpected} file(s) in the report folder that the build did not write (move them out, "
-              f"or rebuild): {', '.join(name for name, status, _, _ in result.files if status == 'unexpected')}")
+        names = ", ".join(name for name, status, _, _ in result.files if status == "unexpected")
+        print(f"unexpected: {unexpected} file(s) in the report folder that the build did not write (move them out: "
+              f"a rebuild keeps any file that is not one of the report's own): {names}")
     return 1

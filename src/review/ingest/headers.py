@@ -139,6 +139,14 @@ def _package_profiles() -> dict[str, dict]:
     return dict(data.get("profiles") or {})
 
 
+@lru_cache(maxsize=1)
+def cover_labels() -> frozenset[str]:
+    """The labels of cover-sheet lines above a chronology's header (profiles.yml `cover_labels`),
+    normalised as headers are."""
+    data = package_data("profiles.yml") or {}
+    return frozenset(filter(None, (normalise_header(str(v)) for v in data.get("cover_labels") or ())))
+
+
 def available_profiles(case: CaseConfig | None = None) -> list[str]:
     names = set(_package_profiles())
     if case is not None:

@@ -40,6 +40,7 @@ from .headers import (
     HeaderMatch,
     Profile,
     column_letter,
+    cover_labels,
     detect_header,
     load_profile,
     normalise_header,
@@ -421,20 +422,22 @@ def _cell_array(rows: list[list[object]]) -> np.ndarray:
 def _dated_rows_above(table: RawTable, cells: np.ndarray, blank: np.ndarray, above: np.ndarray,
                       profile: Profile, header_row: int) -> list[tuple[int, str, str]]:
     """(row index, column, rejection reason) of the rows above the header that look like contacts: a
-    cell holding a day date beside at least one other filled cell.
+    cell holding a day date beside at least one other filled cell, the row not being a cover-sheet line
+    (`_is_cover_line`).
 
     The header is the row naming the most fields, so a sheet holding two tables (2023 under "Date |
     Details", 2024 under a fuller header below) has its upper table above the header. Those rows are
     not titles: skipping them would lose contacts without a sign, so each is rejected with its reason
-    (validate fails), naming the upper table's own header when it has one. A title row ("Chronology of
-    Child A", "Printed: 03/04/2024" alone) holds no such date and is still skipped."""
+    (validate fails), naming the upper table's own header when it has one. A title ("Chronology of Child
+    A", "Printed: 03/04/2024" alone) holds no such date, and a cover-sheet line ("Date completed: |
+    01/02/2024", "Prepared by: | J Smith | 01/02/2024") is labelled: both are still skipped."""
     dated = []
     for i in above.tolist():
         filled = np.flatnonzero(~blank[i])
         if len(filled) < 2:
             continue
         column = next((int(c) for c in filled if _is_day_date(cells[i, c])), None)
-        if column is not None:
+        if column is not None and not _is_cover_line(cells[i, filled].tolist()):
             dated.append((i, column))
     if not dated:
         return []
@@ -442,17 +445,75 @@ def _dated_rows_above(table: RawTable, cells: np.ndarray, blank: np.ndarray, abo
     upper = RawTable(file=table.file, sheet=table.sheet, rows=table.rows[:top], row_numbers=table.row_numbers[:top])
     own = detect_header(upper, replace(profile, header_row=None, columns={})) if top else None
     hint = (
-        f"a second table above the header, with its own header in row {own.row}?"
+        f"a contact of a second table above it, with its own header in row {own.row}?"
         if own is not None
-        else "a second table above the header?"
+        else "a contact of a second table above it?"
     )
     return [
         (i, own.headers[column] if own is not None and column < len(own.headers) and own.headers[column]
          else column_letter(column),
-         f"a dated row above the header row {header_row}: {hint} Move those rows to their own sheet, or below "
-         "the header with the same columns, to read them")
+         f"a dated row above the header row {header_row}, with text beside the date: {hint} Move those rows "
+         "to their own sheet, or below the header with the same columns, to read them. A cover-sheet line "
+         "is skipped instead when it is labelled (\"Date completed:\", \"Prepared by:\") and holds only "
+         "dates and names beside its labels")
         for i, column in dated
     ]
+
+
+#: the most words in a cover-sheet label ("Date of completion:") or name ("J Smith (Safeguarding Lead)")
+MAX_COVER_WORDS = 5
+
+
+def _is_cover_line(values: list) -> bool:
+    """Whether the filled cells of a row above the header are a cover-sheet line of an IMR template,
+    not a contact: at least one is a label and every other one a label or a value (`_cover_value`).
+
+    A label is a text ending with ":" of up to MAX_COVER_WORDS words without digits ("Date completed:"),
+    a known label (profiles.yml `cover_labels`: "Prepared by", "From", "To"), or a known label with its
+    value in the same cell ("Date completed: 01/02/2024"). A contact has no label, or has text beside
+    its date that is no name ("Date: | 05/03/2023 | Details: | bruise on cheek"), and stays rejected."""
+    found_label = False
+    for value in values:
+        if isinstance(value, str) and _is_cover_label(" ".join(value.split())):
+            found_label = True
+        elif not _cover_value(value):
+            return False
+    return found_label
+
+
+def _is_cover_label(text: str) -> bool:
+    if normalise_header(text) in cover_labels():
+        return True
+    if text.endswith(":"):
+        words = text[:-1].split()
+        return 0 < len(words) <= MAX_COVER_WORDS and not any(ch.isdigit() for ch in text)
+    head, colon, rest = text.partition(":")
+    return bool(colon) and normalise_header(head) in cover_labels() and _cover_value(rest.strip())
+
+
+def _cover_value(value) -> bool:
+    """A date, a number, or a short name: up to MAX_COVER_WORDS words without digits, each word of
+    more than three letters capitalised ("J Smith (Safeguarding Lead)", "Larkfield Medical Practice";
+    not "Seen for cough")."""
+    if isinstance(value, (dt.date, dt.datetime, dt.time, pd.Timestamp)):
+        return True
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return True
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    if any(ch.isdigit() for ch in text):
+        try:
+            parse_date(text)
+            return True
+        except (DateParseError, TypeError, ValueError, OverflowError):
+            try:
+                float(text)
+                return True
+            except ValueError:
+                return False
+    words = [w.strip("()[],.;'\"-&/") for w in text.split()]
+    return 0 < len(words) <= MAX_COVER_WORDS and all(len(w) <= 3 or w[0].isupper() for w in words if w)
 
 
 def _is_day_date(value) -> bool:

@@ -1206,56 +1206,82 @@ def read_csv(path: Path, rel: str) -> RawTable:
 def _check_unclosed_quotes(rows: list[list[str | None]], text: str, delimiter: str, rel: str) -> None:
     """Raise IngestError at the record whose quoted cell swallowed the records after it.
 
-    A cell that starts with a quote which is never closed runs on to the next quote, or to the end of
-    the file: the lines in between, records of their own, become one cell's text and would be accepted
-    as one contact. A quoted cell may hold line breaks (a long narrative), so a cell is taken to have
-    swallowed records when one of its later lines reads as a whole record (as many fields as most
-    records, one a day date), or when the file ends inside it."""
-    from .dates import DateParseError, parse_date
+    A cell that starts with a stray quote runs on to the next quote, or to the end of the file: the
+    lines in between, records of their own, become one cell's text and would be accepted as one
+    contact. A correctly quoted cell may hold line breaks, and its lines may read as records (a
+    narrative listing earlier contacts: "12/02/2023, A&E, head injury"), so the lines alone prove
+    nothing. What does is the quoting: a record is refused only when its text, parsed strictly, is not
+    well formed (the quote is never closed before the end of the file, or what closes it is not followed
+    by a delimiter or the line's end, as happens when a later cell's quote closes a stray one) and
+    either the file ends inside it or one of its cell's later lines reads as a whole record (as many
+    fields as most records, one a day date). A record whose quoting is well formed is read as quoted,
+    as a spreadsheet program reads it."""
+    lines = io.StringIO(text, newline="").readlines()  # the lines the csv reader reads
+    reader = csv.reader(iter(lines), delimiter=delimiter, quotechar='"', doublequote=True)
+    width = None
+    start = 0
+    for number, _ in enumerate(reader, start=1):
+        end = reader.line_num
+        row = rows[number - 1]
+        multiline = [column for column, cell in enumerate(row) if cell is not None and "\n" in cell]
+        if multiline and end - start > 1:
+            problem = _malformed_quoting(lines[start:end], delimiter)
+            if problem is not None:
+                if width is None:
+                    width = _usual_width(rows)
+                column = multiline[0]
+                swallowed = [line for line in row[column].splitlines()[1:] if _reads_as_record(line, delimiter, width)]
+                if swallowed:
+                    raise IngestError(
+                        f"a quote (\") opens this cell and is not closed where the line ends, so the next "
+                        f"{len(swallowed)} record(s) were read into it (the first: {swallowed[0][:60]!r}): remove "
+                        "the stray quote, or close it, and save again",
+                        file=rel, row=number, column=_column_name(column),
+                    )
+                if problem == "unclosed" and end == len(lines):
+                    raise IngestError(
+                        "a quote (\") opens this cell and is never closed: every line after it to the end of "
+                        "the file was read into it; remove the stray quote, or close it, and save again",
+                        file=rel, row=number, column=_column_name(column),
+                    )
+        start = end
 
+
+def _malformed_quoting(record_lines: list[str], delimiter: str) -> str | None:
+    """How the quoting of one record's lines is malformed when parsed strictly: "unclosed" (the text ends
+    inside a quote), "stray" (a closing quote followed by something other than a delimiter or the line's
+    end), or None when it is well formed."""
+    try:
+        for _ in csv.reader(record_lines, delimiter=delimiter, quotechar='"', doublequote=True, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unclosed" if "unexpected end of data" in str(exc) else "stray"
+    return None
+
+
+def _usual_width(rows: list[list[str | None]]) -> int:
+    """The number of fields most records have (the wider on a tie)."""
     counts: dict[int, int] = {}
     for row in rows:
         counts[len(row)] = counts.get(len(row), 0) + 1
-    width = max(counts, key=lambda n: (counts[n], n))
+    return max(counts, key=lambda n: (counts[n], n))
 
-    def is_record(line: str) -> bool:
-        fields = next(csv.reader([line], delimiter=delimiter), [])
-        if len(fields) != width or width < 2:
-            return False
-        for value in fields:
-            if any(ch.isdigit() for ch in value):
-                try:
-                    if parse_date(value.strip()).precision in ("day", "approximate"):
-                        return True
-                except (DateParseError, TypeError, ValueError, OverflowError):
-                    continue
+
+def _reads_as_record(line: str, delimiter: str, width: int) -> bool:
+    """Whether a line of a cell reads as a record of its own: `width` fields, one of them a day date."""
+    from .dates import DateParseError, parse_date
+
+    fields = next(csv.reader([line], delimiter=delimiter), [])
+    if len(fields) != width or width < 2:
         return False
-
-    last_multiline = None
-    for number, row in enumerate(rows, start=1):
-        for column, cell in enumerate(row):
-            if cell is None or "\n" not in cell:
+    for value in fields:
+        if any(ch.isdigit() for ch in value):
+            try:
+                if parse_date(value.strip()).precision in ("day", "approximate"):
+                    return True
+            except (DateParseError, TypeError, ValueError, OverflowError):
                 continue
-            last_multiline = (number, column)
-            swallowed = [line for line in cell.splitlines()[1:] if is_record(line)]
-            if swallowed:
-                raise IngestError(
-                    f"a quote (\") opens this cell and is not closed where the line ends, so the next "
-                    f"{len(swallowed)} record(s) were read into it (the first: {swallowed[0][:60]!r}): remove "
-                    "the stray quote, or close it, and save again",
-                    file=rel, row=number, column=_column_name(column),
-                )
-    if last_multiline is not None:
-        try:
-            for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
-                pass
-        except csv.Error as exc:
-            if "unexpected end of data" in str(exc):
-                raise IngestError(
-                    "a quote (\") opens this cell and is never closed: every line after it to the end of "
-                    "the file was read into it; remove the stray quote, or close it, and save again",
-                    file=rel, row=last_multiline[0], column=_column_name(last_multiline[1]),
-                ) from None
+    return False
 
 
 def _column_name(index: int) -> str:
