@@ -448,7 +448,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 closed = _first(tl, r["_day"], lambda x: x.get("agency_kind") == "social care" and (
                     x.get("contact_type") == "case_closure" or _mentioned(
                         _text(x.get("description")) + " . " + _text(x.get("action")),
-                        q["closure_keywords"], tuple(q["closure_negations"]))))
+                        q["closure_keywords"], tuple(q["closure_negations"]), tuple(q["closure_other_agency_words"]))))
                 if closed is not None and closed["_day"] <= deadline:
                     continue
             flags.append(_flag("strategy_no_conference", r, deadline, action))

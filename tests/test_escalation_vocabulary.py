@@ -112,6 +112,50 @@ def test_escalations_that_happened_still_count(text, expected):
 
 
 @pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a refusal or a conditional in a subordinate clause is about something else
+        ("Referred to MASH as mother refused medical", "referral_to_csc"),
+        ("Referred to social care as parents refused", "referral_to_csc"),
+        ("Referral to children's social care as mother declined support", "referral_to_csc"),
+        ("Referred to children's social care because father refused to let HV in", "referral_to_csc"),
+        ("Referred to MASH due to mother declining medical", "referral_to_csc"),
+        ("Strategy discussion held as father declined to engage", "strategy_discussion"),
+        ("Strategy discussion held after father refused to engage", "strategy_discussion"),
+        ("Father refused entry so referred to social care", "referral_to_csc"),
+        # a refusal not straight after the escalation is someone else's
+        ("Referred to social care mother refused", "referral_to_csc"),
+        ("Referred to MASH. Mother refused to engage", "referral_to_csc"),
+        # "and" that does not continue a list of escalations ends the negation
+        ("Mother declined support and referral to MASH made", "referral_to_csc"),
+        ("Mother not engaging and referred to social care", "referral_to_csc"),
+        # "considered" that does not end the clause
+        ("Safeguarding referral considered and made", "referral_to_csc"),
+        ("Referral to MASH considered urgent", "referral_to_csc"),
+    ],
+)
+def test_words_about_something_else_do_not_negate_an_escalation(text, expected):
+    assert detect_escalation("home_visit", text, VOCAB) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Referral to social care was refused",
+        "CP medical was declined",
+        "Safeguarding referral declined",
+        "Mother refused CP medical and referral to social care",
+        "No referral to social care or CP medical",
+        "Referral to social care considered, threshold not met",
+        "Referral to MASH being considered",
+        "Referral made to MASH if mother does not engage",  # a plan, written loosely: not counted
+    ],
+)
+def test_refusals_of_the_escalation_itself_and_lists_are_still_negated(text):
+    assert detect_escalation("home_visit", text, VOCAB) == ""
+
+
+@pytest.mark.parametrize(
     "contact_type, text, expected",
     [
         ("cp_medical", "", "cp_medical"),
@@ -181,12 +225,58 @@ def test_cp_plan_marker_reads_what_the_conference_says_of_the_plan(text, expecte
         ("Seen at A&E for head injury: no fracture", ["head_injury"]),
         ("Head injury: no fracture seen on x-ray", ["head_injury"]),  # the cue answers "fracture", not the label
         ("Injuries: nil of note", []),
-        ("Bruising: none noted on examination today", ["bruising"]),  # not a short answer: when unsure, tagged
+        ("Bruising: none noted on examination today", []),  # a denial, then where and when it was looked for
         ("Bruising: left cheek", ["bruising"]),
     ],
 )
 def test_misspelt_and_labelled_concerns(text, expected):
     assert tag_concerns(text, VOCAB) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Bruising: not accidental", ["bruising"]),
+        ("Fracture: not accidental", ["fracture"]),
+        ("Bruise: not explained", ["bruising"]),
+        ("Burns: not witnessed", ["burn"]),
+        ("Injury: no cause given", ["other_injury"]),
+        ("Bruising: denied by mother", ["bruising"]),
+        ("Bruising: not consistent with history", ["bruising"]),
+        ("Bruising: not accidental in appearance", ["bruising"]),
+        ("Head injury: no fracture", ["head_injury"]),
+    ],
+)
+def test_a_label_answer_that_qualifies_the_finding_does_not_deny_it(text, expected):
+    assert tag_concerns(text, VOCAB) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bruising: none", "Bruising: nil", "Bruising: no", "Bruising: NAD", "Bruising: n/a", "Bruising: absent",
+        "Bruising: negative", "Bruising: not present", "Bruising: not noted", "Bruising: not observed",
+        "Bruising: not found", "Neglect: no concerns", "Neglect: no concerns at this time", "Fracture: ruled out",
+        "Bruising: none on face or arms", "Bruising: nil seen today", "Injuries: none, well child",
+        "Bruising: no - mother says she fell",
+    ],
+)
+def test_a_label_answer_that_denies_the_finding_negates_it(text):
+    assert tag_concerns(text, VOCAB) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("CP medical: not done", ""),
+        ("CP medical: declined by mother", ""),
+        ("Crime report: not yet", ""),
+        ("Referral to MASH: not accepted", "referral_to_csc"),  # made, and not accepted: still a referral
+        ("Referral to MASH: outcome awaited", "referral_to_csc"),
+    ],
+)
+def test_an_escalation_label_is_negated_only_by_an_answer_that_it_did_not_happen(text, expected):
+    assert detect_escalation("home_visit", text, VOCAB) == expected
 
 
 @pytest.mark.parametrize(
@@ -244,6 +334,20 @@ def test_escalations_not_made_do_not_hide_the_injury_flags(tmp_path):
     ])
     assert result.timeline["escalation"].tolist() == ["", ""]
     assert {"nonmobile_injury", "injury_not_escalated"} <= set(_rules(result))
+
+
+def test_a_labelled_non_accidental_bruise_and_a_referral_despite_a_refusal_are_read(tmp_path):
+    result = _case(tmp_path, [
+        ("05/03/2023", "Northgate Hospital", "A&E attendance",
+         "Bruising: not accidental. Mother says baby rolled off sofa.", "", "Y"),
+        ("06/05/2023", "Northgate Hospital", "A&E attendance",
+         "Referred to MASH as mother refused skeletal survey. Bruise to ear.", "", "Y"),
+    ], dob="2023-01-10")
+    assert result.timeline["concerns"].tolist() == ["bruising", "bruising"]
+    assert result.timeline["escalation"].tolist() == ["", "referral_to_csc"]
+    flags = result.flags
+    assert {"nonmobile_injury", "injury_not_escalated"} <= set(flags.loc[flags["trigger_date"] == "2023-03-05", "rule_id"])
+    assert "referral_no_decision" in _rules(result)
 
 
 ICPC = "Initial child protection conference. Child made subject to a child protection plan under the category of neglect."

@@ -132,6 +132,71 @@ def test_no_further_action_by_another_agency_or_after_the_deadline_does_not_end_
     assert len(flags_of("strategy_no_conference", [strategy(), late_nfa])) == 1
 
 
+@pytest.mark.parametrize("text, flagged", [
+    ("Section 47 enquiry to be initiated. Police: no further action on the criminal investigation at this stage.", True),
+    ("Police NFA. Section 47 enquiries continue.", True),
+    ("No further action by police, CPS advice not needed.", True),
+    ("Crime: NFA", True),
+    ("Outcome: NFA. Police investigation continues.", False),  # social care's NFA, police's news in another sentence
+    ("Social care NFA but police to continue the criminal investigation", False),
+])
+def test_no_further_action_naming_another_agency_in_a_social_care_row_is_not_social_cares(text, flagged):
+    rows = [strategy(), {"date": "2023-03-10", "contact_type": "home_visit", **CSC, "description": text}]
+    assert (len(flags_of("strategy_no_conference", rows)) == 1) is flagged
+
+
+def test_police_nfa_recorded_in_social_cares_own_strategy_row_does_not_end_the_requirement():
+    rows = [{"date": "2023-05-03", "contact_type": "strategy_discussion", **CSC,
+             "description": "Strategy discussion held with police and health. Section 47 enquiry to be initiated. "
+                            "Police: no further action on the criminal investigation at this stage."},
+            {"date": "2023-05-10", "contact_type": "home_visit", **CSC, "description": "S47 continuing, ICPC to be arranged."}]
+    assert len(flags_of("strategy_no_conference", rows)) == 1
+
+
+@pytest.mark.parametrize("keywords", [
+    ["no further action", "nfa", "case closed", "closed to social care", "closed to children's social care"],
+    ["assessment"],
+])
+def test_text_mentions_finds_exactly_what_the_row_by_row_reading_finds(keywords):
+    """The whole-word search that picks the texts to read never drops a mention `_mentioned` finds, and
+    substrings of other words ("infant", "reassessment", "carefully") are no mention."""
+    from review.rules import prepare
+    from review.rules.base import _mentioned, text_mentions
+
+    texts = [
+        "Infant seen; carefully examined", "NFA", "nfa'd by team manager", "N.F.A.", "NFA not agreed",
+        "No-further-action", "Case_closed", "Closed to Children’s Social Care", "closed to childrens social  care",
+        "closed to social, care", "Reassessment booked", "Assessments to follow", "ASSESSMENT: not required",
+        "Café visit, NFA", "Police: NFA", "Strategy. NFA", "", "action plan reviewed with social care",
+        "Ñfa", "nfa\ncase closed", "closed to social care (ref 1)", "zz NFA",
+    ]
+    rows = [{"date": "2023-03-01", **CSC, "contact_type": "home_visit", "description": d, "action": a}
+            for d in texts for a in ("", "Case closed.", "Infant")]
+    ctx = prepare(make_timeline(rows), None, RULES["settings"])
+    got = text_mentions(ctx, pd.Series(True, index=ctx.timeline.index), keywords, ("not agreed", "not required"),
+                        ("police",))
+    tl = ctx.timeline
+    expected = [_mentioned(str(d) + " . " + str(a), keywords, ("not agreed", "not required"), ("police",))
+                for d, a in zip(tl["description"].fillna(""), tl["action"].fillna(""))]
+    assert got.tolist() == expected
+    assert any(expected) and not all(expected)
+
+
+def test_text_mentions_reads_no_text_without_a_keyword_as_whole_words(monkeypatch):
+    import review.rules.base as base
+    from review.rules import prepare
+
+    read = []
+    monkeypatch.setattr(base, "_mentioned", lambda text, *args: read.append(text) or True)
+    texts = ["Infant seen", "Action plan reviewed with children's social care manager", "Caseload closed today",
+             "Unfair conference", "Outcome: NFA"]
+    ctx = prepare(make_timeline([{"date": "2023-03-01", **CSC, "description": t} for t in texts]), None, RULES["settings"])
+    keywords = ["no further action", "nfa", "case closed", "closed to children's social care"]
+    hits = base.text_mentions(ctx, pd.Series(True, index=ctx.timeline.index), keywords)
+    assert read == ["Outcome: NFA . "]
+    assert hits.tolist() == [t == "Outcome: NFA" for t in ctx.timeline["description"]]
+
+
 # --- A9: a text saying no assessment is needed is not an assessment request ----------------------------
 @pytest.mark.parametrize("text, flagged", [
     ("No further action: threshold for assessment not met, no assessment required.", False),

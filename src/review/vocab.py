@@ -15,8 +15,12 @@ Matching rules:
 * Concern tags are negated (not a concern) when, in the same clause, a negation cue comes before the
   keyword with at most `negation_window` other words between ("no bruising seen", "no evidence of
   injury", "denies drug use", "nil concerns re neglect"), or a post-negation cue follows it closely
-  ("NAI ruled out"), or the keyword is a label answered by a cue and at most two more words after its
-  colon ("Bruising: none", "Injuries: nil of note"; not "Head injury: no fracture"). A clause ends at . ; : ! ? a newline, brackets, a spaced dash, or a break word ("but",
+  ("NAI ruled out"), or the keyword is a label whose answer after its colon denies the finding itself: a
+  post cue ("Fracture: ruled out") or one of `label_negations` ending the clause or followed by a
+  `label_negation_tails` word and no keyword ("Bruising: none", "Injuries: nil of note", "Bruising: none
+  noted on examination"). An answer that qualifies the finding does not deny it: "Bruising: not
+  accidental", "Bruise: not explained", "Injury: no cause given", "Head injury: no fracture" are tagged.
+  A clause ends at . ; : ! ? a newline, brackets, a spaced dash, or a break word ("but",
   "however": "no bruising but a burn to the hand" is a burn). A comma ends the scope too, unless what
   follows continues a list of concerns ("no bruising, burns or fractures" negates all three; "not
   engaging, bruise to cheek" is a bruise). A cue inside a keyword ("was *not* brought", "child *not*
@@ -24,17 +28,24 @@ Matching rules:
   unsure the text is tagged: a reviewer can dismiss a tag, but cannot see a missing one.
 * Keyword exceptions (`keyword_exceptions`) contain a keyword but are not one: their words match nothing
   ("DNA" is did not attend, "paternity DNA test" is not).
-* Known limit: only "not seen" *after* a concern is not read as a negation ("bruising not seen" tags
-  bruising and child_not_seen), because "not seen" is itself the child_not_seen keyword.
+* Known limit: "not seen" *after* a concern is not read as a negation ("bruising not seen" tags bruising
+  and child_not_seen), because "not seen" is itself the child_not_seen keyword; as a label's answer it
+  negates the label but is still child_not_seen ("Bruising: not seen").
 * Escalations: a contact is *every* escalation its text names or its contact type lists
   (`detect_escalations`; the `escalation` cell joins them sorted with "; ", like `concerns`: "Referred to
   social care and CP medical arranged" is "cp_medical; referral_to_csc"). The keywords are negated as
-  concerns are, and also by `escalation_negation_cues` / `escalation_negation_post_cues`: an escalation
-  only considered, conditional, refused or not done did not happen ("decision not to refer to social
-  care", "consider referral to social care if further bruising", "CP medical declined by mother",
-  "referral to social care considered but not made"; a post cue reaches across a break word: "CP medical
-  requested but not done"). Here the doubt goes the other way: a false escalation hides a flag. A request
-  or an arrangement is the escalation of the agency making it ("CP medical requested"). A contact type
+  concerns are, and also by the escalation cues: an escalation only considered, conditional, refused or
+  not done did not happen ("decision not to refer to social care", "consider referral to social care if
+  further bruising", "referral to social care considered but not made"; a post cue reaches across a break
+  word: "CP medical requested but not done"). `escalation_negation_next_cues` ("declined", "was refused")
+  negate only straight after the keyword ("CP medical declined by mother") and
+  `escalation_negation_last_cues` ("considered") only there and at the end of the clause ("Referral to
+  social care considered."; not "safeguarding referral considered and made"). The scope of every cue
+  ends at `escalation_negation_breaks`, the words of a subordinate clause ("referred to MASH *as* mother
+  refused medical", "strategy discussion held *because* father declined to engage"), and at "and" / "or"
+  that do not continue a list of keywords ("mother declined support and referral to MASH made"). Here the
+  doubt goes the other way: a false escalation hides a flag. A request or an arrangement is the
+  escalation of the agency making it ("CP medical requested"). A contact type
   listed for an escalation makes the contact that escalation, unless its text names that escalation only
   to say it did not happen ("Strategy discussion was not held").
 * `Scope` is the negation scope of one text, also used by `review.timeline.cp_plan_marker` to read a
@@ -79,7 +90,6 @@ _POST_WINDOW = 2
 _COLON = "|:"
 _BREAK = "|b"
 _EXCEPTED = "|x"  # a word inside a keyword exception ("DNA test"): a word, but never a keyword
-_LABEL_TAIL = 2  # "Injuries: nil of note": at most this many words after the cue that answers a label
 
 
 def normalise_text(s) -> str:
@@ -154,6 +164,13 @@ class Phrases:
                 i += 1
         return found
 
+    def at(self, tokens: list[str], i: int) -> int:
+        """The length in tokens of the longest phrase starting at token `i` (0 when none does)."""
+        for words in self._by_first.get(tokens[i], ()) if i < len(tokens) else ():
+            if len(words) == 1 or tuple(tokens[i : i + len(words)]) == words:
+                return len(words)
+        return 0
+
     def every(self, tokens: list[str]):
         """Every phrase occurring in `tokens`, overlapping ones included (any order, may repeat)."""
         by_first = self._by_first
@@ -211,6 +228,11 @@ class Vocabulary:
     exceptions: Phrases = field(default_factory=Phrases)
     escalation_cues: Phrases = field(default_factory=Phrases)  # negation_cues + escalation_negation_cues
     escalation_post_cues: Phrases = field(default_factory=Phrases)
+    escalation_next_cues: Phrases = field(default_factory=Phrases)  # straight after the keyword only
+    escalation_last_cues: Phrases = field(default_factory=Phrases)  # straight after it, ending the clause
+    escalation_breaks: Phrases = field(default_factory=Phrases)  # end an escalation negation's scope
+    label_negations: Phrases = field(default_factory=Phrases)  # answers after a label's colon that deny it
+    label_tails: frozenset = frozenset()  # words that may follow such an answer ("none seen *on* examination")
     escalation_denials: dict[str, Phrases] = field(default_factory=dict)  # escalation -> its keywords and types'
     negation_window: int = _DEFAULT_WINDOW
     _token_cache: dict = field(default_factory=dict)
@@ -292,6 +314,14 @@ class Vocabulary:
             _as_list(vocab.get("negation_post_cues"), "negation_post_cues")
             + _as_list(vocab.get("escalation_negation_post_cues"), "escalation_negation_post_cues")
         )
+        out.escalation_next_cues = Phrases(_as_list(vocab.get("escalation_negation_next_cues"),
+                                                    "escalation_negation_next_cues"))
+        out.escalation_last_cues = Phrases(_as_list(vocab.get("escalation_negation_last_cues"),
+                                                    "escalation_negation_last_cues"))
+        out.escalation_breaks = Phrases(_as_list(vocab.get("escalation_negation_breaks"), "escalation_negation_breaks"))
+        out.label_negations = Phrases(_as_list(vocab.get("label_negations"), "label_negations"))
+        out.label_tails = frozenset(normalise_text(w) for w in _as_list(vocab.get("label_negation_tails"),
+                                                                       "label_negation_tails")) - {""}
         type_keywords: dict[str, list[str]] = {}
         for keyword, rank in out.contact_type_rank.items():
             type_keywords.setdefault(out.contact_types[rank], []).append(keyword)
@@ -353,20 +383,33 @@ class Vocabulary:
 
     def find(self, text, phrases: Phrases) -> list[str]:
         """The keywords of `phrases` found in `text` and not negated, in order of appearance."""
-        return self._scan(text, phrases, self.cues, self.post_cues)[0]
+        return [k[2] for k in self.find_spans(self.tokens(text), phrases)]
 
-    def _scan(self, text, phrases: Phrases, cues: Phrases, post_cues: Phrases, cross_breaks: bool = False):
-        """(keywords not negated, keywords negated) of `phrases` in `text`, each in order of appearance."""
+    def find_spans(self, tokens: list[str], phrases: Phrases) -> list[tuple[int, int, str]]:
+        """The keywords of `phrases` found in `tokens` (`Vocabulary.tokens`) and not negated, as (first token,
+        end token exclusive, keyword), in order of appearance."""
+        keywords = phrases.find(tokens)
+        if not keywords:
+            return []
+        scope = Scope(self, tokens, keywords, concerns=phrases is self.concerns)
+        pre, post = scope.cues(self.cues), scope.cues(self.post_cues)
+        return [k for k in keywords if not scope.reached(k[0], k[1], pre, post, self.negation_window, _POST_WINDOW)]
+
+    def _scan_escalations(self, text, phrases: Phrases):
+        """(keywords not negated, keywords negated) of escalation `phrases` in `text`, each in order of
+        appearance, read with the escalation cues (module docstring)."""
         tokens = self.tokens(text)
         keywords = phrases.find(tokens)
         if not keywords:
             return [], []
-        scope = Scope(self, tokens, keywords, concerns=phrases is self.concerns)
-        pre = scope.cues(cues)
-        post = scope.cues(post_cues) if post_cues else []
+        scope = Scope(self, tokens, keywords, stops=self.escalation_breaks)
+        pre, post = scope.cues(self.escalation_cues), scope.cues(self.escalation_post_cues)
+        following = scope.cues(self.escalation_next_cues) + [
+            c for c in scope.cues(self.escalation_last_cues) if c[1] == len(tokens) or _ends_clause(tokens[c[1]])
+        ]
         found, negated = [], []
         for start, end, keyword in keywords:
-            if scope.reached(start, end, pre, post, self.negation_window, _POST_WINDOW, cross_breaks):
+            if scope.reached(start, end, pre, post, self.negation_window, _POST_WINDOW, True, following):
                 negated.append(keyword)
             else:
                 found.append(keyword)
@@ -378,13 +421,16 @@ class Scope:
 
     The keywords, the concern keywords and the pseudo-negations are shields: a cue inside one negates
     nothing ("was not brought", "no further action"), and they mark the items of a list ("no bruising,
-    burns or fractures"). Used for concerns and escalations (`Vocabulary.find`) and for the outcome of a
-    child protection conference (`review.timeline.cp_plan_marker`).
+    burns or fractures"). `stops` (escalations: `escalation_negation_breaks`) are words outside the shields
+    where every cue's reach ends, as do "and" / "or" / "nor" that do not follow a shield. Used for concerns
+    and escalations (`Vocabulary.find`) and for the outcome of a child protection conference
+    (`review.timeline.cp_plan_marker`).
     """
 
-    __slots__ = ("tokens", "in_keyword", "list_starts", "list_ends")
+    __slots__ = ("tokens", "in_keyword", "list_starts", "list_ends", "stops", "answers", "tails")
 
-    def __init__(self, vocab: Vocabulary, tokens: list[str], keywords: list, concerns: bool = False):
+    def __init__(self, vocab: Vocabulary, tokens: list[str], keywords: list, concerns: bool = False,
+                 stops: Phrases | None = None):
         shields = keywords if concerns else keywords + vocab.concerns.find(tokens)
         shields = shields + vocab.pseudo.find(tokens)
         in_keyword = [False] * len(tokens)
@@ -395,6 +441,14 @@ class Scope:
         self.in_keyword = in_keyword
         self.list_starts = {s[0] for s in shields}
         self.list_ends = {s[1] for s in shields}
+        self.stops = frozenset()
+        if stops is not None:
+            self.stops = frozenset(
+                [i for start, end, _ in stops.find(tokens) for i in range(start, end) if not in_keyword[i]]
+                + [i for i, token in enumerate(tokens) if token in _LIST_JOINERS and i not in self.list_ends]
+            )
+        self.answers = vocab.label_negations
+        self.tails = vocab.label_tails
 
     def cues(self, phrases: Phrases) -> list[tuple[int, int, str]]:
         """The matches of `phrases` that are not inside a shield."""
@@ -405,10 +459,12 @@ class Scope:
         """Does a cue ending at token `first` reach token `last` in the same clause, with at most `window`
         other words between? A comma ends the clause unless `allow_lists` and it continues a list of
         keywords; a break word ("but") ends it unless `cross_breaks`."""
-        tokens, in_keyword = self.tokens, self.in_keyword
+        tokens, in_keyword, stops = self.tokens, self.in_keyword, self.stops
         words = 0
         for i in range(first, last):
             token = tokens[i]
+            if i in stops:
+                return False
             if token[0] == "|":  # a clause mark: "|", "|:" (a colon) or "|b" (a break word)
                 if token != _BREAK or not cross_breaks:
                     return False
@@ -425,30 +481,45 @@ class Scope:
         return words <= window
 
     def reached(self, start: int, end: int, pre: list, post: list, window: int, post_window: int,
-                cross_breaks: bool = False) -> bool:
+                cross_breaks: bool = False, following: list = ()) -> bool:
         """Is the keyword at tokens [start, end) reached by a cue of `pre` before it (within `window`
         words, lists allowed), by one of `post` after it (within `post_window`, across break words when
-        `cross_breaks`), or is it a label negated after its colon ("Bruising: none")?"""
+        `cross_breaks`), by one of `following` straight after it, or is it a label denied by the answer
+        after its colon ("Bruising: none"; `denied`)?"""
         if any(c[1] <= start and self.reaches(c[1], start, window, True) for c in pre):
             return True
         if any(c[0] >= end and self.reaches(end, c[0], post_window, False, cross_breaks) for c in post):
             return True
+        if any(c[0] == end for c in following):
+            return True
         tokens = self.tokens
         if end < len(tokens) and tokens[end] == _COLON and (start == 0 or tokens[start - 1][0] in "|,"):
-            cue = next((c for c in pre + post if c[0] == end + 1), None)
-            return cue is not None and self._answers(cue[1])
+            return any(c[0] == end + 1 for c in (*post, *following)) or self.denied(end + 1)
         return False
 
-    def _answers(self, first: int) -> bool:
-        """Is the rest of the clause from token `first` short and free of keywords, so that the cue before
-        it answers the label ("Injuries: nil of note"; not "Head injury: no fracture")?"""
+    def denied(self, first: int) -> bool:
+        """Does the answer from token `first` (after a label's colon) deny the label's finding: one of
+        `label_negations` ending its clause, or followed by a `label_negation_tails` word and no keyword
+        ("Bruising: none", "Injuries: nil of note", "Bruising: not seen on examination"; not "Bruising:
+        not accidental", "Injury: no cause given", "Head injury: no fracture")?"""
         tokens, in_keyword = self.tokens, self.in_keyword
-        for i in range(first, min(len(tokens), first + _LABEL_TAIL + 1)):
-            if tokens[i][0] == "|" or tokens[i] == ",":
-                return True
-            if in_keyword[i]:
+        size = self.answers.at(tokens, first)
+        if not size:
+            return False
+        i = first + size
+        if i < len(tokens) and not _ends_clause(tokens[i]):
+            if tokens[i] not in self.tails:
                 return False
-        return first + _LABEL_TAIL >= len(tokens)
+            while i < len(tokens) and not _ends_clause(tokens[i]):
+                if in_keyword[i]:
+                    return False
+                i += 1
+        return True
+
+
+def _ends_clause(token: str) -> bool:
+    """Is `token` a clause mark or a comma (`Vocabulary.tokens`), not a word?"""
+    return token == "," or (token[0] == "|" and token != _EXCEPTED)
 
 
 _CACHE: dict[int, tuple[Mapping, Vocabulary]] = {}
@@ -531,12 +602,11 @@ def detect_escalations(contact_type, text, vocab) -> list[str]:
     say it did not happen ("CP medical declined by mother")."""
     v = compile_vocab(vocab)
     named = set()
-    for keyword in v._scan(text, v.escalations, v.escalation_cues, v.escalation_post_cues, cross_breaks=True)[0]:
+    for keyword in v._scan_escalations(text, v.escalations)[0]:
         named.update(v.escalation_keywords[keyword])
     for escalation, types in v.escalation_types:
         if contact_type in types and escalation not in named:
-            found, negated = v._scan(text, v.escalation_denials[escalation], v.escalation_cues,
-                                     v.escalation_post_cues, cross_breaks=True)
+            found, negated = v._scan_escalations(text, v.escalation_denials[escalation])
             if found or not negated:
                 named.add(escalation)
     return sorted(named)

@@ -8,6 +8,7 @@ in its period each partial-date row fell on (docs/rules.md, "Partial dates").
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import weakref
@@ -145,10 +146,13 @@ def _negating_vocab(negations: tuple):
     return _VOCABS[negations][1]
 
 
-def _mentioned(text: str, keywords: list, negations: tuple) -> bool:
+def _mentioned(text: str, keywords: list, negations: tuple, others: tuple = ()) -> bool:
     """Does `text` mention one of `keywords` (normalised: whole words from their start, so "assessment"
     matches "assessments") at least once without a negation (review.vocab's rules: "no assessment
-    required", "NFA not agreed")? A mention the word lists cannot place is taken as a mention."""
+    required", "NFA not agreed") and without one of `others` in its sentence (words naming another agency's
+    outcome: "Police: no further action on the criminal investigation" is not social care's)? A sentence
+    ends at . ; ! ? a newline, brackets, a spaced dash or a break word ("but"), not at a colon or a comma.
+    A mention the word lists cannot place is taken as a mention."""
     vocab = _negating_vocab(negations)
     tokens = vocab.tokens(text)
     joined = " ".join(tokens)
@@ -159,35 +163,75 @@ def _mentioned(text: str, keywords: list, negations: tuple) -> bool:
             found.update(re.findall(r"(?<!\S)" + re.escape(words) + r"\S*", joined))
     if not found:
         return False
-    return bool(vocab.find(text, Phrases(found)))
+    spans = vocab.find_spans(tokens, Phrases(found))
+    if spans and others:
+        named = [start for start, _, _ in _phrases(others).find(tokens)]
+        spans = [k for k in spans if not any(_same_sentence(tokens, i, k[0]) for i in named)]
+    return bool(spans)
 
 
-def text_mentions(ctx: Context, mask, keywords, negations=()) -> pd.Series:
-    """Rows of `mask` whose description or action mentions one of `keywords`, not negated (`_mentioned`;
-    `negations` are extra post-negation cues such as "not required"). Each distinct (description, action)
-    pair is read once, and only when a cheap search finds a keyword's last word in it."""
+@functools.lru_cache(maxsize=64)
+def _phrases(words: tuple) -> Phrases:
+    return Phrases(words)
+
+
+def _same_sentence(tokens: list, i: int, j: int) -> bool:
+    """Is no sentence mark ("|", or a break word's "|b"; not a colon's "|:") between tokens `i` and `j`?"""
+    return not any(t == "|" or t == "|b" for t in tokens[min(i, j) : max(i, j)])
+
+
+def _keyword_regex(keywords) -> str:
+    """An RE2 pattern finding, in lower-cased text with apostrophes dropped, every place where
+    `_mentioned` can find one of `keywords`: its words from the start of a word, any run of characters
+    other than letters and digits between them (the tokens of `review.vocab.tokenise` are the runs of
+    letters and digits), the last one possibly longer ("assessment" in "assessments"). It may also match
+    where `_mentioned` finds nothing (across a comma or a full stop): it only picks the texts to read."""
+    sep = r"[^\pL\pN]+"
+    alternatives = sorted({sep.join(re.escape(w) for w in normalise_text(k).split()) for k in keywords} - {""})
+    return r"(?:^|[^\pL\pN])(?:" + "|".join(alternatives) + ")"
+
+
+def _texts_matching(texts: np.ndarray, pattern: str) -> np.ndarray:
+    """Which of `texts` (an object array of str) `pattern` (`_keyword_regex`) finds something in, searched
+    by Arrow's regex engine over the whole array at once."""
+    if not len(texts):
+        return np.zeros(0, dtype=bool)
+    column = pc.replace_substring_regex(pc.utf8_lower(pa.array(texts, type=pa.large_string())), r"['’‘]", "")
+    return pc.fill_null(pc.match_substring_regex(column, pattern), False).to_numpy(zero_copy_only=False)
+
+
+def text_mentions(ctx: Context, mask, keywords, negations=(), others=()) -> pd.Series:
+    """Rows of `mask` whose description or action mentions one of `keywords`, not negated and not in a
+    sentence naming one of `others` (`_mentioned`; `negations` are extra post-negation cues such as "not
+    required"). A vectorised whole-word search (`_keyword_regex`) over the distinct descriptions and
+    actions of the rows picks the candidates; each distinct (description, action) pair among them is then
+    read once by `_mentioned`."""
     tl = ctx.timeline
     out = np.zeros(len(tl), dtype=bool)
     keywords = [str(k) for k in keywords if normalise_text(k)]
     pos = np.flatnonzero(np.asarray(mask, dtype=bool))
     if not keywords or not len(pos):
         return pd.Series(out, index=tl.index)
+    pattern = _keyword_regex(keywords)
     d_codes, d_uniques = ctx._coded("description")
     a_codes, a_uniques = ctx._coded("action")
-    pair = d_codes[pos].astype("int64") * (len(a_uniques) + 1) + a_codes[pos]
-    inverse, distinct = pd.factorize(pair)
-    first = pos[np.unique(inverse, return_index=True)[1]]  # a row of each distinct pair, in code order
-    text = (pd.Series(np.append(d_uniques, "")[d_codes[first]], dtype=object).fillna("").astype(str) + " . "
-            + pd.Series(np.append(a_uniques, "")[a_codes[first]], dtype=object).fillna("").astype(str))
-    # each keyword's last normalised word is in the text (apostrophes dropped, any case) wherever the
-    # keyword is
-    stems = sorted({normalise_text(k).split()[-1] for k in keywords if normalise_text(k)})
-    maybe = (text.str.replace(r"['’‘]", "", regex=True)
-             .str.contains("(?i)" + "|".join(re.escape(s) for s in stems), regex=True).to_numpy(dtype=bool))
-    hits = np.zeros(len(text), dtype=bool)
-    negations = tuple(negations)
-    for i in np.flatnonzero(maybe):
-        hits[i] = _mentioned(text.iat[i], keywords, negations)
+    d_uniques, a_uniques = np.append(d_uniques, ""), np.append(a_uniques, "")  # code -1 (NA) -> ""
+    maybe = np.zeros(len(pos), dtype=bool)
+    for codes, uniques in ((d_codes[pos], d_uniques), (a_codes[pos], a_uniques)):
+        used = np.unique(codes)  # the distinct texts of these rows only
+        hit = np.zeros(len(uniques), dtype=bool)
+        hit[used] = _texts_matching(uniques[used], pattern)
+        maybe |= hit[codes]
+    pos = pos[maybe]
+    if not len(pos):
+        return pd.Series(out, index=tl.index)
+    d, a = d_codes[pos].astype("int64"), a_codes[pos].astype("int64")
+    inverse, distinct = pd.factorize(d * (len(a_uniques) + 1) + a)
+    first = np.unique(inverse, return_index=True)[1]  # a row of each distinct pair, in code order
+    negations, others = tuple(negations), tuple(str(w) for w in others)
+    hits = np.array([
+        _mentioned(str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]), keywords, negations, others) for i in first
+    ], dtype=bool)
     out[pos] = hits[inverse]
     return pd.Series(out, index=tl.index)
 

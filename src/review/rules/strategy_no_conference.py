@@ -5,7 +5,8 @@ Source: Working Together to Safeguard Children 2023, chapter 2: the initial chil
 "should take place within 15 working days of the strategy discussion, or the last strategy discussion if
 more than one has been held". A recorded closure / no further action by social care before the deadline
 ends the requirement (the enquiry concluded that no conference was needed): a row of type case_closure,
-or a social care row whose text records no further action (not negated: "NFA not agreed" is not one).
+or a social care row whose text records social care's no further action (not negated: "NFA not agreed" is
+not one; not another agency's: "Police: no further action on the criminal investigation" is not one).
 """
 from __future__ import annotations
 
@@ -52,8 +53,11 @@ def strategy_no_conference(ctx: Context, params: dict) -> pd.DataFrame:
         # a closure by type, or social care's record that the enquiry ended in no further action (an s47
         # outcome is typed as the enquiry, so its text says it: "concerns not substantiated, NFA")
         social_care = ctx.kinds(["social care"])
-        nfa = text_mentions(ctx, social_care & ~ctx.types(["case_closure"]), params["closure_keywords"],
-                            params["closure_negations"])
+        # only the texts of cases with a trigger still missed can end a requirement: at scale the free
+        # text is the costly part
+        open_case = tl["_case"].isin(triggers.loc[missed.to_numpy(), "_case"].unique())
+        nfa = text_mentions(ctx, social_care & open_case & ~ctx.types(["case_closure"]), params["closure_keywords"],
+                            params["closure_negations"], params["closure_other_agency_words"])
         closed = first_response(ctx, triggers, social_care & (ctx.types(["case_closure"]) | nfa))
         missed &= ~closed["timely"]
     t = triggers[missed.to_numpy()]
