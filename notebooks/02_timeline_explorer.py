@@ -34,13 +34,14 @@ from IPython.display import display
 
 from review.charts import plot_swimlane
 from review.explorer import TimelineExplorer, chronology_view, flags_view
+from review.export import plural
 from review.pipeline import analyse, load_case
 
 pd.set_option("display.max_colwidth", 80)
 case = load_case(case_dir)
 analysis = analyse(case)
 timeline = analysis.timeline
-print(f"{len(timeline)} contacts from {timeline['agency'].nunique()} agencies, "
+print(f"{plural(len(timeline), 'contact')} from {plural(timeline['agency'].nunique(), 'agency', 'agencies')}, "
       f"{timeline['date'].min():%d/%m/%Y} to {timeline['date'].max():%d/%m/%Y}")
 
 # %% [markdown]
@@ -63,13 +64,15 @@ plt.close(fig)
 # ## The chronology
 
 # %%
-chronology_view(timeline)
+with pd.option_context("display.max_rows", None):  # every row, also in the headless HTML copy
+    display(chronology_view(timeline))
 
 # %% [markdown]
 # ## Candidate missed escalation points
 
 # %%
-flags_view(analysis.flags)
+with pd.option_context("display.max_rows", None):
+    display(flags_view(analysis.flags))
 
 # %% [markdown]
 # ## Explore

@@ -95,7 +95,9 @@ display(analysis.decisions)
 display(analysis.decision_problems)
 
 # %% [markdown]
-# Record a decision: set `record` in the parameters (or use the form below in JupyterLab). The
+# Record a decision: set `record` in the parameters, or from the command line with
+# `review notebooks CASE_DIR --only 03_missed_escalations --param 'record={flag_no: 1, decision: accepted,
+# rationale: "...", author: Lead reviewer}'` (or use the form below in JupyterLab). The
 # decision is written to the case folder's `decisions.csv` through `review.decisions`. To add a
 # finding no rule raised, choose "added": the form then asks for the rule it falls under and the
 # contact it is about.

@@ -30,8 +30,9 @@ import json
 from pathlib import Path
 
 import pandas as pd
+from IPython.display import display
 
-from review.build import build_report
+from review.build import build_report, manifest_tables
 
 manifest = build_report(case_dir, out_dir, redact=redact, progress=False)
 outputs = pd.DataFrame(
@@ -43,16 +44,37 @@ outputs
 # %% [markdown]
 # ## What the manifest records
 # Input files and their hashes, the effective case and rules configuration, package versions and the
-# hash of every output.
+# hash of every output (listed above). Everything is shown in full; `manifest.json` in the report
+# folder is the complete record.
 
 # %%
-print(json.dumps({k: v for k, v in manifest.items() if k != "outputs"}, indent=1, default=str)[:3000])
+tables = manifest_tables(manifest)
+print(f"Case {manifest['case_id']}; options {manifest['options']}; SOURCE_DATE_EPOCH {manifest['source_date_epoch']}; "
+      f"rules configuration sha256 {manifest['rules']['sha256'][:16]}…")
+display(tables["counts"])
+display(tables["inputs"])
+
+# %% [markdown]
+# ### The rules as they ran (the package's rules.yml merged with the case's)
+
+# %%
+with pd.option_context("display.max_rows", None, "display.max_colwidth", None):
+    display(tables["rules"])
+    display(tables["settings"])
+
+# %% [markdown]
+# ### case.yml and package versions
+
+# %%
+print(json.dumps(manifest["case_config"]["values"], indent=1, ensure_ascii=False, default=str))
+with pd.option_context("display.max_rows", None):
+    display(tables["packages"])
 
 # %% [markdown]
 # ## The charts as exported
 
 # %%
-from IPython.display import SVG, display
+from IPython.display import SVG
 
 for svg in sorted(Path(out_dir).glob("**/*.svg")):
     print(svg.name)

@@ -434,7 +434,7 @@ def test_readme_lists_every_exit_code_the_tool_uses():
     import re
 
     import review.errors as errors
-    from review.cli import INTERNAL_ERROR
+    from review.cli import CLOSED_PIPE, INTERNAL_ERROR
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## When things go wrong"):]
@@ -450,7 +450,7 @@ def test_readme_lists_every_exit_code_the_tool_uses():
             yield from subclasses(sub)
 
     used = {cls.exit_code for cls in [errors.ReviewError, *subclasses(errors.ReviewError)]}
-    assert used | {0, 1, INTERNAL_ERROR, 130} == listed
+    assert used | {0, 1, INTERNAL_ERROR, 130, CLOSED_PIPE} == listed
 
 
 def test_one_stray_value_in_the_last_cell_is_refused_not_a_crash(tmp_path):

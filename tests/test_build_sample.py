@@ -112,7 +112,7 @@ def test_a_build_names_the_decisions_it_could_not_apply(tmp_path, capsys):
                     trigger_event_id="E-typo", evidence_event_ids="E-typo")
     out = tmp_path / "report"
     assert main(["build", str(case_dir), "--out", str(out), "--no-progress"]) == 0
-    assert "2 problem(s) with the reviewers' decisions" in capsys.readouterr().out
+    assert "2 problems with the reviewers' decisions" in capsys.readouterr().out
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counts"]["decision_problems"] == 2
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "Problems with the reviewers&#x27; decisions (2)" in html or "Problems with the reviewers' decisions (2)" in html

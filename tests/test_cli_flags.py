@@ -16,10 +16,10 @@ def test_flags_prints_a_numbered_table_and_writes_csv(tmp_path, capsys):
     out = tmp_path / "out" / "flags.csv"
     assert main(["flags", str(SAMPLE), "--csv", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "candidate missed escalation point(s)" in text
+    assert "candidate missed escalation points flagged" in text
     assert "\n1   " in text and "nonmobile_injury" in text and "information_not_shared" in text
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert rows and rows[0]["rule_id"] and rows[0]["explanation"]
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))  # the build's flags.csv layout
+    assert rows and rows[0]["Rule"] and rows[0]["Explanation"]
     assert len(rows) == int(text.split(": ")[1].split(" ")[0])
 
 
@@ -58,9 +58,9 @@ def test_csv_cells_cannot_run_as_formulas(tmp_path, cell):
     flags = pd.DataFrame({"rule_id": ["r"], "explanation": [cell], "delay_days": [pd.NA],
                           "trigger_date": [pd.Timestamp("2023-03-01")]})
     path = write_csv(flags, tmp_path / "f.csv")
-    row = next(csv.DictReader(path.open(encoding="utf-8", newline="")))
-    assert row["explanation"] == "'" + cell
-    assert row["delay_days"] == "" and row["trigger_date"] == "2023-03-01"
+    row = next(csv.DictReader(path.open(encoding="utf-8-sig", newline="")))
+    assert row["Explanation"] == "'" + cell
+    assert row["Delay (days)"] == "" and row["Trigger date"] == "2023-03-01"
     assert neutralise("plain") == "plain"
 
 

@@ -150,7 +150,7 @@ def test_a_rebuild_keeps_the_users_files_and_drops_the_old_outputs(own_report, c
     assert (out / "old_findings.csv").read_text() == "mine"
     assert (out / "figures" / "annotated.png").read_bytes() == b"png"
     assert not (out / "stale_output.csv").exists()
-    assert "kept 3 file(s)" in capsys.readouterr().out
+    assert "kept 3 files" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("where", ["under_a_file", "proc"])

@@ -44,7 +44,7 @@ from .export import (
     _report_frames,
 )
 
-__all__ = ["build_report", "verify_report", "VerifyResult", "MANIFEST", "case_inputs", "effective_rules", "package_versions"]
+__all__ = ["build_report", "verify_report", "VerifyResult", "MANIFEST", "manifest_tables", "case_inputs", "effective_rules", "package_versions"]
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
@@ -533,16 +533,47 @@ def _manifest(config, case_dir: Path, inputs: dict, redact: bool, redactor, epoc
     }
 
 
+def manifest_tables(manifest: dict) -> dict[str, pd.DataFrame]:
+    """What a case manifest records, as tables to read (notebook 04): ``inputs`` (file, role, bytes,
+    SHA-256), ``rules`` (one row per rule: enabled, severity, failing category, parameters), ``settings``
+    (the rules' shared settings), ``packages`` (name, version) and ``counts``. Nothing is cut: the
+    manifest.json itself is the complete record."""
+    import json
+
+    def compact(value) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+    inputs = pd.DataFrame([{"file": rel, **meta} for rel, meta in sorted(manifest.get("inputs", {}).items())],
+                          columns=["file", "role", "bytes", "sha256"])
+    values = manifest.get("rules", {}).get("values", {})
+    rules = pd.DataFrame([{"rule": rule_id, "enabled": spec.get("enabled"), "severity": spec.get("severity"),
+                           "failing_category": spec.get("failing_category"), "params": compact(spec.get("params", {}))}
+                          for rule_id, spec in sorted(values.get("rules", {}).items())],
+                         columns=["rule", "enabled", "severity", "failing_category", "params"])
+    settings = pd.DataFrame([{"setting": key, "value": compact(value)}
+                             for key, value in sorted(values.get("settings", {}).items())], columns=["setting", "value"])
+    packages = pd.DataFrame(sorted(manifest.get("packages", {}).items()), columns=["package", "version"])
+    counts = pd.DataFrame([{"count": key, "value": compact(value) if isinstance(value, dict) else value}
+                           for key, value in manifest.get("counts", {}).items()], columns=["count", "value"])
+    return {"inputs": inputs, "rules": rules, "settings": settings, "packages": packages, "counts": counts}
+
+
 # ---------------------------------------------------------------------------------------------------
 # Verify
 # ---------------------------------------------------------------------------------------------------
 @dataclass
 class VerifyResult:
-    """Per-file comparison of a report against a rebuild, and the causes found for any difference."""
+    """Per-file comparison of a report against a rebuild, and the causes found for any difference.
+
+    `files` holds (file, status, recorded, rebuilt) hashes; `on_disk` the hash of each file in the
+    report folder that no longer matches its recorded hash (edited after the build), which the table
+    shows in a column of its own, so that a DIFFERENT row whose recorded and rebuilt hashes agree
+    explains itself."""
 
     files: list[tuple[str, str, str, str]] = field(default_factory=list)  # (file, status, recorded, rebuilt)
     causes: list[str] = field(default_factory=list)
     error: str | None = None
+    on_disk: dict[str, str] = field(default_factory=dict)  # file -> SHA-256 in the folder, when edited
 
     @property
     def ok(self) -> bool:
@@ -550,9 +581,13 @@ class VerifyResult:
 
     def table(self) -> str:
         width = max([len(f) for f, *_ in self.files] + [4])
-        lines = [f"{'file':<{width}}  {'status':<9}  {'recorded':<12}  {'rebuilt':<12}"]
+        header = f"{'file':<{width}}  {'status':<11}  {'recorded':<12}  {'rebuilt':<12}"
+        lines = [header + ("  in folder" if self.on_disk else "")]
         for name, status, recorded, rebuilt in self.files:
-            lines.append(f"{name:<{width}}  {status:<9}  {recorded[:12]:<12}  {rebuilt[:12]:<12}")
+            line = f"{name:<{width}}  {status:<11}  {recorded[:12]:<12}  {rebuilt[:12]:<12}"
+            if self.on_disk:
+                line += f"  {self.on_disk.get(name, '')[:12]}"
+            lines.append(line.rstrip())
         return "\n".join(lines)
 
 
@@ -707,8 +742,10 @@ def compare_outputs(report_dir: Path, recorded: dict[str, str], rebuilt: dict[st
             result.files.append((rel, "missing", want, got or ""))
             result.causes.append(f"{rel} is missing from the report folder")
             continue
-        edited = sha256_file(on_disk) != want
+        in_folder = sha256_file(on_disk)
+        edited = in_folder != want
         if edited:
+            result.on_disk[rel] = in_folder
             result.causes.append(f"{rel} in the report folder was modified after the build")
         if rebuilt is None:
             result.files.append((rel, "DIFFERENT" if edited else "not rebuilt", want, ""))

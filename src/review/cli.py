@@ -2,7 +2,9 @@
 
 Each subcommand module defines `HELP`, `add_arguments(parser)` and `run(args) -> int`. Errors derived
 from `ReviewError` become one line on stderr and their exit code; anything else is a bug, reported in
-one line with exit code 70 (set REVIEW_DEBUG=1 to see the traceback).
+one line with exit code 70 (set REVIEW_DEBUG=1 to see the traceback). Output piped into a reader that
+stops early (`review flags CASE | head`) ends quietly with exit code 141, as a command killed by
+SIGPIPE does in the shell.
 """
 from __future__ import annotations
 
@@ -28,6 +30,8 @@ COMMANDS = {
 }
 
 INTERNAL_ERROR = 70
+#: 128 + SIGPIPE: what the shell reports for a command whose reader closed the pipe
+CLOSED_PIPE = 141
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,7 +53,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args._run(args) or 0)
+        code = int(args._run(args) or 0)
+        sys.stdout.flush()  # a reader that has gone shows here, not in the interpreter's exit
+        return code
+    except BrokenPipeError:
+        return _stdout_closed()
     except ReviewError as exc:
         print(f"review: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -61,6 +69,17 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"review: internal error: {type(exc).__name__}: {exc} (set REVIEW_DEBUG=1 for details)", file=sys.stderr)
         return INTERNAL_ERROR
+
+
+def _stdout_closed() -> int:
+    """The reader of stdout has gone: say nothing more (the Python documentation's recipe, "Note on
+    SIGPIPE"): point stdout at devnull so that the flush at exit does not fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout is not a real file (a test's capture)
+        pass
+    return CLOSED_PIPE
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,13 +1,14 @@
 """Execute the notebook suite headless with papermill, writing executed copies (.ipynb and .html).
 
 The notebooks live in the repository's `notebooks/` folder (paired with jupytext `py:percent` files);
-each has a `parameters` cell taking at least `case_dir` and `out_dir`.
+each has a `parameters` cell: the case suite (01-04) takes `case_dir` and `out_dir`, the thematic
+notebook (05) `cases_dir` and `out_dir`. A notebook is given only the parameters its cell declares.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import ConfigError
+from .errors import ConfigError, ReviewError
 
 SUITE = (
     "01_ingest_and_validate",
@@ -45,6 +46,45 @@ def to_html(executed: Path) -> Path:
 #: seconds a notebook cell may run before the run fails (the sample case's slowest cell takes ~2 s)
 CELL_TIMEOUT = 1800
 
+#: the kernel's own start-up log (at WARNING it says that a local kernel talks over TCP without
+#: encryption, on every notebook); what the cells print and raise still comes through
+KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=ERROR",)
+
+
+def is_path_parameter(name: str) -> bool:
+    """Whether a notebook parameter names a file or folder (`case_dir`, `cases_dir`, `out_dir`,
+    `declarations`): the notebooks run in their own folder, so such a value given relative to where
+    `review` runs is passed on as an absolute path."""
+    return name.endswith("_dir") or name == "declarations"
+
+
+def declared_parameters(name: str, notebooks_dir: str | Path | None = None) -> dict[str, dict]:
+    """The parameters notebook `name` declares in its `parameters` cell: {name: {default, help, ...}}."""
+    import papermill as pm
+
+    source = find_notebooks_dir(Path(notebooks_dir) if notebooks_dir else None) / f"{name}.ipynb"
+    if not source.exists():
+        raise ConfigError(f"notebook {name!r} not found (the suite: {', '.join(SUITE)}, 05_thematic_review)",
+                          file=source)
+    return pm.inspect_notebook(str(source))
+
+
+#: the modules that define ReviewError's subclasses (a notebook cell's error is known by its class name)
+ERROR_MODULES = ("review.errors", "review.store", "review.thematic")
+
+
+def _review_error(exc, name: str) -> ReviewError | None:
+    """The ReviewError a notebook cell raised (papermill reports it as PapermillExecutionError), rebuilt
+    from its class name and message; None for any other error."""
+    import importlib
+
+    ename = str(getattr(exc, "ename", ""))
+    for module_name in ERROR_MODULES:
+        cls = getattr(importlib.import_module(module_name), ename, None)
+        if isinstance(cls, type) and issubclass(cls, ReviewError):
+            return cls(f"notebook {name}: {getattr(exc, 'evalue', '')}")
+    return None
+
 
 def run_notebooks(
     case_dir: str | Path,
@@ -60,10 +100,13 @@ def run_notebooks(
     """Execute the suite (or `names`) on a case; return the executed notebooks' paths.
 
     Executed copies go to `out_dir/notebooks/`; cells run with the notebooks folder as working
-    directory, and `case_dir` / `out_dir` are passed as absolute paths. A cell error raises
-    papermill's PapermillExecutionError naming the notebook and cell. A cell still running after
-    `cell_timeout` seconds fails the same way (None: wait for ever), so that a hung kernel cannot hold
-    the run for ever.
+    directory. Each notebook gets `case_dir` and `out_dir` (absolute paths) if its parameters cell
+    declares them, and its entry of `parameters` ({notebook name: {parameter: value}}); a parameter
+    the notebook does not declare, or a notebook that does not exist, is a ConfigError raised before
+    any notebook runs. A cell that raises a ReviewError stops the run with that error (its class and
+    message, prefixed with the notebook's name); any other cell error raises papermill's
+    PapermillExecutionError naming the notebook and cell. A cell still running after `cell_timeout`
+    seconds fails the same way (None: wait for ever), so that a hung kernel cannot hold the run for ever.
 
     The kernel's messages are read by `review.kernel_client.PolledKernelClient`, which looks at the
     sockets' queues at least twice a second. nbclient's own client can miss the wake-up for a reply that
@@ -71,31 +114,50 @@ def run_notebooks(
     stall, about one run in ten, on the widget cell of 02_timeline_explorer.
     """
     import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
 
     from .kernel_client import PolledKernelManager
 
     case_dir = Path(case_dir).resolve()
     out_dir = Path(out_dir).resolve()
     source_dir = find_notebooks_dir(Path(notebooks_dir) if notebooks_dir else None)
+    names = list(names or SUITE)
+    given = dict(parameters or {})
+    unknown = sorted(set(given) - set(names))
+    if unknown:
+        raise ConfigError(f"parameters given for notebook(s) not in this run: {', '.join(unknown)}")
+    plan = []
+    for name in names:  # every notebook and parameter checked before anything runs or is written
+        declared = declared_parameters(name, source_dir)
+        extra = sorted(set(given.get(name, {})) - set(declared))
+        if extra:
+            raise ConfigError(f"notebook {name} has no parameter {', '.join(extra)} "
+                              f"(it takes: {', '.join(declared) or 'none'})")
+        params = {key: value for key, value in (("case_dir", str(case_dir)), ("out_dir", str(out_dir)))
+                  if key in declared}
+        plan.append((name, {**params, **given.get(name, {})}))
     target_dir = out_dir / "notebooks"
     target_dir.mkdir(parents=True, exist_ok=True)
     executed = []
-    for name in names or SUITE:
-        source = source_dir / f"{name}.ipynb"
-        if not source.exists():
-            raise ConfigError(f"notebook {name!r} not found", file=source)
+    for name, params in plan:
         target = target_dir / f"{name}.ipynb"
-        params = {"case_dir": str(case_dir), "out_dir": str(out_dir), **(parameters or {}).get(name, {})}
-        pm.execute_notebook(
-            str(source),
-            str(target),
-            parameters=params,
-            cwd=str(source_dir),
-            kernel_name="python3",
-            progress_bar=progress,
-            execution_timeout=cell_timeout,
-            kernel_manager_class=PolledKernelManager,
-        )
+        try:
+            pm.execute_notebook(
+                str(source_dir / f"{name}.ipynb"),
+                str(target),
+                parameters=params,
+                cwd=str(source_dir),
+                kernel_name="python3",
+                progress_bar=progress,
+                execution_timeout=cell_timeout,
+                kernel_manager_class=PolledKernelManager,
+                extra_arguments=list(KERNEL_ARGUMENTS),
+            )
+        except PapermillExecutionError as exc:
+            error = _review_error(exc, name)
+            if error is None:
+                raise
+            raise error from None
         if html:
             to_html(target)
         executed.append(target)

@@ -10,7 +10,8 @@ HELP = "build the report for a case: chronology.xlsx/.csv/.docx, charts, report.
 def add_arguments(parser) -> None:
     parser.add_argument("case_dir", metavar="CASE_DIR", help="the case folder (with case.yml)")
     parser.add_argument("--out", metavar="DIR", default=None, help="output folder (default: reports/<case_id>/)")
-    parser.add_argument("--redact", action="store_true", help="anonymised view: pseudonymise names and the child's date of birth")
+    parser.add_argument("--redact", action="store_true", help="anonymised view: pseudonymise the names listed in case.yml and redact dates of birth in every "
+                             "output, the input files' names and the case id")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -27,12 +28,12 @@ def run(args) -> int:
           f"{len(manifest['outputs']) + 1} files written to {out}", file=sys.stdout)
     problems = counts.get("decision_problems", 0)
     if problems:
-        print(f"  {problems} problem(s) with the reviewers' decisions (a decision on a flag the rules no longer raise, "
+        print(f"  {plural(problems, 'problem')} with the reviewers' decisions (a decision on a flag the rules no longer raise, "
               "an added finding on an unknown contact, ...): see 'Decision problems' in chronology.xlsx and "
               "report.html", file=sys.stdout)
     kept = foreign_files(out, manifest["outputs"])
     if kept:
-        print(f"  kept {len(kept)} file(s) in {out} that review did not write (review verify lists them as "
+        print(f"  kept {plural(len(kept), 'file')} in {out} that review did not write (review verify lists them as "
               f"unexpected): {', '.join(kept)}", file=sys.stdout)
     return 0
 

@@ -3,18 +3,22 @@
 The same pandas functions run per partition (consecutive part files of the store holding about
 `--partition-rows` contacts, whole cases each) on a local cluster of `--workers` processes, or on an existing Dask cluster given with `--address tcp://host:8786`. Writes
 flags.csv (with the reviewers' decisions the store keeps) and response_latency.csv (formula-safe) to the
-output folder.
+output folder, which must be new, empty or an earlier `dask-rules` output (a folder holding only those
+two files): a case report or any other folder is refused before the cluster starts.
 """
 from __future__ import annotations
 
 from .compact import positive_int
+
+#: the files `dask-rules` writes: a folder holding only these is an earlier run's, replaced
+OUTPUTS = ("flags.csv", "response_latency.csv")
 
 HELP = "run the timeline and rules over a case store with Dask (local cluster, or --address of an existing one)"
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("--store", required=True, metavar="DIR", help="the Parquet case store")
-    parser.add_argument("--out", required=True, metavar="DIR", help="folder for flags.csv and response_latency.csv")
+    parser.add_argument("--out", required=True, metavar="DIR", help="folder for flags.csv and response_latency.csv: new, empty or an earlier dask-rules output")
     parser.add_argument("--address", metavar="ADDR", help="scheduler address of an existing Dask cluster")
     parser.add_argument("--workers", type=positive_int, default=2, metavar="N", help="local cluster workers (default 2)")
     parser.add_argument("--partition-rows", type=positive_int, default=None, metavar="N",
@@ -27,6 +31,7 @@ def run(args) -> int:
     from ..distributed import PARTITION_ROWS, analyse_store
     from ..export import write_csv
 
+    check_out_dir(Path(args.out))
     tables = analyse_store(args.store, address=args.address, n_workers=args.workers,
                            tables=("flags", "response_latency"),
                            partition_rows=args.partition_rows or PARTITION_ROWS)
@@ -39,3 +44,22 @@ def run(args) -> int:
     print(f"{len(flags)} flags in {flags['case_id'].nunique()} cases from Dask on {where}: "
           f"flags.csv and response_latency.csv in {out}")
     return 0
+
+
+def check_out_dir(out) -> None:
+    """Refuse an output folder that is not new, empty or an earlier `dask-rules` output (ConfigError,
+    exit 2): its flags.csv could be a case report's, and other files would sit beside ours unexplained."""
+    from ..errors import ConfigError
+
+    if out.exists() and not out.is_dir():
+        raise ConfigError("the output path exists and is not a folder", file=out)
+    if not out.is_dir():
+        return
+    try:
+        others = sorted(p.name for p in out.iterdir() if not (p.name in OUTPUTS and p.is_file()))
+    except OSError as exc:
+        raise ConfigError(f"cannot read the output folder: {exc.strerror or exc}", file=out) from None
+    if others:
+        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        raise ConfigError(f"the output folder holds files dask-rules does not write ({shown}); refusing to write "
+                          "into it: choose a new or empty folder, or an earlier dask-rules output", file=out)

@@ -2,12 +2,14 @@
 
 Loads the case (ingest, timeline, rules with the case's rules.yml and the reviewers' decisions) and prints
 the flags as a numbered table — rule, date, agencies, delay, explanation — in the canonical order
-(trigger date, rule, flag id). `--csv` also writes every flag column to a CSV file; cells that a
-spreadsheet would run as a formula (starting with = + - @, tab or carriage return) get a leading quote.
+(trigger date, rule, flag id), under the headline the report gives (flags the reviewers rejected counted
+apart), and the problems with the reviewers' decisions. The numbers are the report's (the swimlane's
+callouts, report.html), also with `--rule`. `--csv` writes the same table as the build's flags.csv (same
+columns and encoding); cells that a spreadsheet would run as a formula (starting with = + - @, tab or
+carriage return) get a leading quote.
 """
 from __future__ import annotations
 
-import csv
 import os
 import shutil
 import tempfile
@@ -21,29 +23,59 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 def add_arguments(parser) -> None:
     parser.add_argument("case_dir", metavar="CASE_DIR", help="the case folder (holding case.yml)")
-    parser.add_argument("--csv", metavar="PATH", help="also write the flags to this CSV file")
-    parser.add_argument("--rule", action="append", metavar="RULE_ID", help="only these rules (repeatable)")
+    parser.add_argument("--csv", metavar="PATH", help="also write the flags to this CSV file (the build's flags.csv layout)")
+    parser.add_argument("--rule", action="append", metavar="RULE_ID",
+                        help="only these rules' flags, numbered as in the report (repeatable)")
 
 
 def run(args) -> int:
     from ..errors import ConfigError
     from ..pipeline import analyse, load_case
-    from ..rules import RULE_IDS, load_rules
+    from ..rules import RULE_IDS
 
-    case = load_case(args.case_dir)
-    rules = load_rules(case.config.case_dir)
     if args.rule:
         unknown = sorted(set(args.rule) - set(RULE_IDS))
         if unknown:
             raise ConfigError(f"unknown rule id(s) {unknown} (known: {', '.join(RULE_IDS)})")
-        for rule_id, spec in rules["rules"].items():
-            spec["enabled"] = spec["enabled"] and rule_id in args.rule
-    flags = analyse(case, rules).flags
-    print(format_flags(flags, case_id=case.case_id))
+    case = load_case(args.case_dir)
+    analysis = analyse(case)
+    # numbered before filtering: flag #12 is #12 in the report, on the swimlane and here
+    flags = analysis.flags.reset_index(drop=True)
+    numbers = list(range(1, len(flags) + 1))
+    if args.rule:
+        keep = flags["rule_id"].isin(args.rule).to_numpy()
+        numbers = [n for n, k in zip(numbers, keep) if k]
+        total = len(flags)
+        flags = flags[keep].reset_index(drop=True)
+    print(format_flags(flags, case_id=case.case_id, numbers=numbers,
+                       of=(total, args.rule) if args.rule else None))
+    problems = format_problems(analysis.decision_problems)
+    if problems:
+        print(problems)
     if args.csv:
-        write_csv(flags, args.csv)
-        print(f"\nwrote {len(flags)} flag(s) to {args.csv}")
+        write_csv(flags, args.csv, numbers=numbers)
+        print(f"\nwrote {plural(len(flags), 'flag')} to {args.csv}")
     return 0
+
+
+def plural(n: int, noun: str) -> str:
+    from ..export import plural as _plural
+
+    return _plural(n, noun)
+
+
+def format_problems(problems) -> str:
+    """The problems with the reviewers' decisions, one line each ("" when there are none)."""
+    if problems is None or not len(problems):
+        return ""
+    lines = [f"\n{plural(len(problems), 'problem')} with the reviewers' decisions (also under 'Decision problems' "
+             "in the report):"]
+    for row in problems.to_dict("records"):
+        where = ", ".join(p for p in (_cell(row.get("file")), f"row {_cell(row.get('row'))}" if _cell(row.get("row")) else "")
+                          if p)
+        flag = _cell(row.get("flag_id"))
+        lines.append(f"  {where}{': ' if where else ''}{_cell(row.get('problem'))}" + (f" (flag {flag})" if flag else ""))
+    return "\n".join(lines)
 
 
 def _cell(value) -> str:
@@ -61,14 +93,23 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def format_flags(flags, case_id: str = "", width: int | None = None) -> str:
-    """A readable numbered table: #, rule, date, agencies, delay, then the explanation wrapped below."""
+def format_flags(flags, case_id: str = "", width: int | None = None, numbers=None, of=None) -> str:
+    """A readable numbered table: #, rule, date, agencies, delay, then the explanation wrapped below.
+
+    The headline is the report's (flags the reviewers rejected counted apart). `numbers`: each flag's
+    number in the report (default 1, 2, ...); `of`: (all flags, rule ids) when `flags` is a selection."""
+    from ..export import _flags_headline
+
+    rule_ids = sorted(set(of[1])) if of else []
+    selection = (f", rule{'s' if len(rule_ids) > 1 else ''} {', '.join(rule_ids)} only (numbered as in the "
+                 f"report's {of[0]} flags)" if of else "")
     if flags is None or len(flags) == 0:
-        return f"Case {case_id}: no flags."
+        return f"Case {case_id}{selection}: no flags."
     width = width or max(80, min(shutil.get_terminal_size((120, 20)).columns, 160))
-    lines = [f"Case {case_id}: {len(flags)} candidate missed escalation point(s)", ""]
+    lines = [f"Case {case_id}{selection}: {_flags_headline(flags)}", ""]
+    numbers = list(numbers) if numbers is not None else list(range(1, len(flags) + 1))
     rows = []
-    for i, flag in enumerate(flags.itertuples(index=False), start=1):
+    for i, flag in zip(numbers, flags.itertuples(index=False)):
         delay = getattr(flag, "delay_days")
         if _cell(delay) == "":
             delay_text = "no action" if not _cell(getattr(flag, "actual_action_event_id")) else "late (date inexact)"
@@ -87,24 +128,27 @@ def format_flags(flags, case_id: str = "", width: int | None = None) -> str:
         agencies = row[4] if len(row[4]) <= widths[4] else row[4][: widths[4] - 1] + "…"
         cells = row[:4] + [agencies, row[5]]
         lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
-        explanation = row[6] + (f" [reviewer: {row[7]}]" if row[7] else "")
+        explanation = row[6] + (f" [reviewer: {row[7]}]" if row[7] not in ("", "pending") else "")
         lines.extend(textwrap.wrap(explanation, width=width, initial_indent=indent, subsequent_indent=indent))
         lines.append("")
     return "\n".join(lines).rstrip()
 
 
-def write_csv(flags, path: str | os.PathLike) -> Path:
-    """Write every flag column to `path` (UTF-8, formula-injection safe), atomically."""
+def write_csv(flags, path: str | os.PathLike, numbers=None) -> Path:
+    """Write `flags` as the build's flags.csv (`review.export.FLAGS_EXPORT` columns, UTF-8 with BOM,
+    formula-injection safe), atomically; `numbers`: the flags' numbers in the report (default 1, 2, ...)."""
+    from ..export import FLAGS_EXPORT, flags_table
+    from ..export import write_csv as write_table
+
+    table = flags_table(flags)
+    if numbers is not None:
+        table["n"] = list(numbers)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".flags-", suffix=".csv")
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            # every cell quoted: a bare carriage return inside a cell must not end the record
-            writer = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_ALL)
-            writer.writerow(list(flags.columns))
-            for row in flags.itertuples(index=False):
-                writer.writerow([neutralise(_cell(v)) for v in row])
+        write_table(tmp, table, [h for _, h in FLAGS_EXPORT])
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -57,8 +57,10 @@ def run(args) -> int:
 
         summary = write_store_from_synth(args.store, args.cases, args.seed, args.contacts_per_case,
                                          analyse=not args.no_analyse, progress=not args.no_progress)
-        print(f"store {summary['store']}: {summary['cases']} cases, {summary['contacts']} contacts in "
-              f"{summary['parts']} parts ({summary['parts_written']} written, {summary['parts_skipped']} "
+        from ..export import plural
+
+        print(f"store {summary['store']}: {plural(summary['cases'], 'case')}, {plural(summary['contacts'], 'contact')} "
+              f"in {plural(summary['parts'], 'part')} ({summary['parts_written']} written, {summary['parts_skipped']} "
               f"already complete)")
         if summary["removed"]:
             print(f"{summary['removed']} case(s) of an earlier run into this store no longer generated: taken out")

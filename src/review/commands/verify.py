@@ -18,6 +18,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from ..build import verify_report
+    from ..export import plural
     from ..thematic_report import is_thematic, verify_thematic
 
     if is_thematic(args.report_dir):
@@ -47,7 +48,8 @@ def run(args) -> int:
     else:
         print(f"\nFAILED: all {outputs} outputs identical, but the folder holds files the build did not write")
     if unexpected:
-        names = ", ".join(name for name, status, _, _ in result.files if status == "unexpected")
-        print(f"unexpected: {unexpected} file(s) in the report folder that the build did not write (move them out: "
-              f"a rebuild keeps any file that is not one of the report's own): {names}")
+        # a rebuild keeps them (they are the user's), so only moving them out clears this
+        print(f"unexpected: {plural(unexpected, 'file')} in the report folder that the build did not write (move "
+              f"{'it' if unexpected == 1 else 'them'} out of the folder): "
+              f"{', '.join(name for name, status, _, _ in result.files if status == 'unexpected')}")
     return 1
