@@ -194,7 +194,7 @@ def test_thematic_rebuild_with_fewer_formats_keeps_no_figure_of_the_earlier_run(
     capsys.readouterr()
     assert main(["verify", str(out)]) == 1
     said = capsys.readouterr().out
-    assert "unexpected: 2 file(s)" in said and said.count("my_notes.txt") == 3  # table, cause, summary line
+    assert "unexpected: 2 files" in said and said.count("my_notes.txt") == 3  # table, cause, summary line
     assert "move them out" in said
     (out / "my_notes.txt").unlink()
     (out / "old_layout.pdf").unlink()
