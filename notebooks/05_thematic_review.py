@@ -34,7 +34,6 @@ declarations = None  # a spreadsheet of declared compliance (organisation, year,
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import pandas as pd
 from IPython.display import display
 
 from review.store import build_all, read_store, read_stores, write_store_from_synth
