@@ -1015,12 +1015,11 @@ def _openpyxl_merged_ranges(path: Path, rel: str | None = None) -> dict[str, lis
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 
 
-def _ods_merged_ranges(path: Path, rel: str) -> dict[str, list]:
-    """Merged ranges per sheet of an OpenDocument spreadsheet (calamine does not report them).
-
-    Walks content.xml once, counting rows and cells (with their repeat counts) to place every cell with
-    number-rows-spanned / number-columns-spanned over 1. Skipped entirely when no cell spans.
-    """
+def _ods_rows(path: Path, rel: str, skip_unless: bytes | None = None):
+    """Each row of an OpenDocument spreadsheet's content.xml, in one pass: (sheet, row index, rows
+    repeated, [(cell element, column index, columns repeated)]), covered cells included, repeats not
+    expanded. Nothing when the file has no content.xml, or when `skip_unless` is given and the part
+    does not hold it. A part that is not well-formed, or declares entities, is an `IngestError`."""
     from defusedxml import DefusedXmlException
     from defusedxml import ElementTree as SafeET
 
@@ -1028,36 +1027,51 @@ def _ods_merged_ranges(path: Path, rel: str) -> dict[str, list]:
         with _open_zip(path, rel) as zf:
             content = _read_member(zf, "content.xml", rel, app="LibreOffice or Excel")
     except KeyError:  # no content.xml (`_zip_kind` calls such a file no ods)
-        return {}
-    if b"-spanned=" not in content:
-        return {}
+        return
+    if skip_unless is not None and skip_unless not in content:
+        return
     t = _ODS_TABLE
-    ranges: dict[str, list] = {}
     sheet, row = None, 0
     try:
         for event, element in SafeET.iterparse(io.BytesIO(content), events=("start", "end")):
             if element.tag == f"{t}table":
                 if event == "start":
                     sheet, row = element.get(f"{t}name"), 0
-                    ranges[sheet] = []
                 else:
                     element.clear()
             elif element.tag == f"{t}table-row" and event == "end":
-                column = 0
+                rows = int(element.get(f"{t}number-rows-repeated", 1))
+                cells, column = [], 0
                 for cell in element:
                     if cell.tag not in (f"{t}table-cell", f"{t}covered-table-cell"):
                         continue
-                    span_rows = int(cell.get(f"{t}number-rows-spanned", 1))
-                    span_cols = int(cell.get(f"{t}number-columns-spanned", 1))
-                    if span_rows > 1 or span_cols > 1:
-                        ranges[sheet].append(((row, column), (row + span_rows - 1, column + span_cols - 1)))
-                    column += int(cell.get(f"{t}number-columns-repeated", 1))
-                row += int(element.get(f"{t}number-rows-repeated", 1))
+                    columns = int(cell.get(f"{t}number-columns-repeated", 1))
+                    cells.append((cell, column, columns))
+                    column += columns
+                yield sheet, row, rows, cells
+                row += rows
                 element.clear()
     except DefusedXmlException as exc:  # a DTD `_check_xml_entities` missed (it searches the whole part)
         raise _bad_xml("the part 'content.xml'", exc, rel) from None
     except (SafeET.ParseError, ValueError) as exc:
         raise IngestError(f"the ods file is corrupt ({_short(exc)})", file=rel) from None
+
+
+def _ods_merged_ranges(path: Path, rel: str) -> dict[str, list]:
+    """Merged ranges per sheet of an OpenDocument spreadsheet (calamine does not report them): every
+    cell with number-rows-spanned / number-columns-spanned over 1, placed by `_ods_rows`. Skipped
+    entirely when no cell spans."""
+    t = _ODS_TABLE
+    ranges: dict[str, list] = {}
+    for sheet, row, _, cells in _ods_rows(path, rel, skip_unless=b"-spanned="):
+        for cell, column, _ in cells:
+            try:
+                span_rows = int(cell.get(f"{t}number-rows-spanned", 1))
+                span_cols = int(cell.get(f"{t}number-columns-spanned", 1))
+            except ValueError as exc:
+                raise IngestError(f"the ods file is corrupt ({_short(exc)})", file=rel) from None
+            if span_rows > 1 or span_cols > 1:
+                ranges.setdefault(sheet, []).append(((row, column), (row + span_rows - 1, column + span_cols - 1)))
     return ranges
 
 
@@ -1071,52 +1085,25 @@ def _ods_untyped_texts(path: Path, rel: str) -> dict[str, dict[tuple[int, int], 
 
     LibreOffice shows such cells as text, but calamine skips them: a header or whole rows written by a
     generator that leaves the type off (odfpy used naively, some exporters) would vanish without a
-    word. One pass over content.xml; a sheet whose untyped text cells, repeats expanded, number more
-    than MAX_SHEET_CELLS is refused as `_check_extent` refuses an xlsx's."""
-    from defusedxml import DefusedXmlException
-    from defusedxml import ElementTree as SafeET
-
-    try:
-        with _open_zip(path, rel) as zf:
-            content = _read_member(zf, "content.xml", rel, app="LibreOffice or Excel")
-    except KeyError:
-        return {}
+    word. One pass over content.xml (`_ods_rows`); a sheet whose untyped text cells, repeats expanded,
+    number more than MAX_SHEET_CELLS is refused as `_check_extent` refuses an xlsx's."""
     t = _ODS_TABLE
     texts: dict[str, dict[tuple[int, int], str]] = {}
-    sheet, row = None, 0
-    try:
-        for event, element in SafeET.iterparse(io.BytesIO(content), events=("start", "end")):
-            if element.tag == f"{t}table":
-                if event == "start":
-                    sheet, row = element.get(f"{t}name"), 0
-                    texts[sheet] = {}
-                else:
-                    element.clear()
-            elif element.tag == f"{t}table-row" and event == "end":
-                rows = int(element.get(f"{t}number-rows-repeated", 1))
-                column = 0
-                for cell in element:
-                    if cell.tag not in (f"{t}table-cell", f"{t}covered-table-cell"):
-                        continue
-                    columns = int(cell.get(f"{t}number-columns-repeated", 1))
-                    if cell.tag == f"{t}table-cell" and cell.get(f"{_ODS_OFFICE}value-type") is None:
-                        text = "\n".join(_ods_paragraph(p) for p in cell if p.tag in (f"{_ODS_TEXT}p", f"{_ODS_TEXT}h"))
-                        if text.strip():
-                            if len(texts[sheet]) + rows * columns > MAX_SHEET_CELLS:
-                                raise IngestError(
-                                    f"the sheet repeats text over more than {MAX_SHEET_CELLS:,} cells: save it "
-                                    "again from LibreOffice or Excel", file=rel, sheet=sheet,
-                                )
-                            for r in range(row, row + rows):
-                                for c in range(column, column + columns):
-                                    texts[sheet][(r, c)] = text
-                    column += columns
-                row += rows
-                element.clear()
-    except DefusedXmlException as exc:
-        raise _bad_xml("the part 'content.xml'", exc, rel) from None
-    except (SafeET.ParseError, ValueError) as exc:
-        raise IngestError(f"the ods file is corrupt ({_short(exc)})", file=rel) from None
+    for sheet, row, rows, cells in _ods_rows(path, rel):
+        found = texts.setdefault(sheet, {})
+        for cell, column, columns in cells:
+            if cell.tag != f"{t}table-cell" or cell.get(f"{_ODS_OFFICE}value-type") is not None:
+                continue
+            text = "\n".join(_ods_paragraph(p) for p in cell if p.tag in (f"{_ODS_TEXT}p", f"{_ODS_TEXT}h"))
+            if text.strip():
+                if len(found) + rows * columns > MAX_SHEET_CELLS:
+                    raise IngestError(
+                        f"the sheet repeats text over more than {MAX_SHEET_CELLS:,} cells: save it "
+                        "again from LibreOffice or Excel", file=rel, sheet=sheet,
+                    )
+                for r in range(row, row + rows):
+                    for c in range(column, column + columns):
+                        found[(r, c)] = text
     return {name: cells for name, cells in texts.items() if cells}
 
 
