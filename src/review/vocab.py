@@ -15,10 +15,13 @@ Matching rules:
 * Concern tags are negated (not a concern) when, in the same clause, a negation cue comes before the
   keyword with at most `negation_window` other words between ("no bruising seen", "no evidence of
   injury", "denies drug use", "nil concerns re neglect"), or a post-negation cue follows it closely
-  ("NAI ruled out"), or the keyword is a label whose answer after its colon denies the finding itself: a
-  post cue ("Fracture: ruled out") or one of `label_negations` ending the clause or followed by a
-  `label_negation_tails` word and no keyword ("Bruising: none", "Injuries: nil of note", "Bruising: none
-  noted on examination"). An answer that qualifies the finding does not deny it: "Bruising: not
+  ("NAI ruled out"), or the keyword is a label whose answer after its colon or spaced dash denies the
+  finding itself: a post cue ("Fracture: ruled out") or one of `label_negations` ending the clause or
+  followed by a `label_negation_tails` word and no keyword ("Bruising: none", "Injuries: nil of note",
+  "Bruising: none noted on examination", "Bruises - not seen"). A label begins its clause; after a dash, a
+  keyword holding a negation cue is a statement, not a label ("Child not seen - no concerns"). A keyword
+  in such a denying answer is part of it, not a finding: "Bruising: not seen" is neither bruising nor
+  child_not_seen. An answer that qualifies the finding does not deny it: "Bruising: not
   accidental", "Bruise: not explained", "Injury: no cause given", "Head injury: no fracture" are tagged.
   A clause ends at . ; : ! ? a newline, brackets, a spaced dash, or a break word ("but",
   "however": "no bruising but a burn to the hand" is a burn). A comma ends the scope too, unless what
@@ -28,9 +31,10 @@ Matching rules:
   unsure the text is tagged: a reviewer can dismiss a tag, but cannot see a missing one.
 * Keyword exceptions (`keyword_exceptions`) contain a keyword but are not one: their words match nothing
   ("DNA" is did not attend, "paternity DNA test" is not).
-* Known limit: "not seen" *after* a concern is not read as a negation ("bruising not seen" tags bruising
-  and child_not_seen), because "not seen" is itself the child_not_seen keyword; as a label's answer it
-  negates the label but is still child_not_seen ("Bruising: not seen").
+* Known limit: "not seen" *after* a concern with no colon or dash between is not read as a negation
+  ("bruising not seen" tags bruising and child_not_seen), because "not seen" is itself the child_not_seen
+  keyword; only a label's answer is ("Bruising: not seen", "Bruises - not seen": neither). A label that
+  is not a concern keyword is not read as one either ("Marks: not seen" is child_not_seen).
 * Escalations: a contact is *every* escalation its text names or its contact type lists
   (`detect_escalations`; the `escalation` cell joins them sorted with "; ", like `concerns`: "Referred to
   social care and CP medical arranged" is "cp_medical; referral_to_csc"). The keywords are negated as
@@ -85,9 +89,12 @@ _NON_WORD = re.compile(r"[\W_]+")
 _LIST_JOINERS = frozenset({"and", "or", "nor"})
 _DEFAULT_WINDOW = 4
 _POST_WINDOW = 2
-# Clause marks in `Vocabulary.tokens` besides tokenise's "|": a colon (a label may be negated after it,
-# "Bruising: none") and a break word ("but"). Every mark starts with "|", which no word does.
+# Clause marks in `Vocabulary.tokens` besides tokenise's "|": a colon or a spaced dash (a label may be
+# negated after either, "Bruising: none", "Bruises - not seen") and a break word ("but"). Every mark
+# starts with "|", which no word does.
 _COLON = "|:"
+_DASH = "|-"
+_LABEL_MARKS = (_COLON, _DASH)
 _BREAK = "|b"
 _EXCEPTED = "|x"  # a word inside a keyword exception ("DNA test"): a word, but never a keyword
 
@@ -189,6 +196,9 @@ _TRANSLATE.update({ord(c): "|" for c in ";:?!()[]{}|\n\r"})
 _TRANSLATE = str.maketrans(_TRANSLATE)
 _NON_ASCII = {ord(c): "" for c in "’‘"} | {ord(c): "|" for c in "–—•"}
 _NON_ASCII_PUNCTUATION = re.compile(r"[^\w\s|,]+|_+")
+# what `Vocabulary.tokens` keeps apart from tokenise's "|": a colon, and a dash that tokenise makes a clause
+# break (" - ", an en or em dash)
+_MARKS = re.compile(r"(:| - |[–—])")
 
 
 def tokenise(text) -> list[str]:
@@ -349,20 +359,23 @@ class Vocabulary:
 
     # -- keyword matching with negation -------------------------------------------------------------
     def tokens(self, text) -> list[str]:
-        """`tokenise(text)` with colons turned into "|:" tokens, break words into "|b" tokens and the
-        words of keyword exceptions into "|x" tokens (treat the list as read-only). Results are kept per
-        text (bounded) because ingest asks for the concerns, the escalation and sometimes the contact type
-        of the same text, in separate passes over a table."""
+        """`tokenise(text)` with colons turned into "|:" tokens, the dashes tokenise makes a clause break
+        (" - ", "–", "—") into "|-" tokens, break words into "|b" tokens and the words of keyword
+        exceptions into "|x" tokens (treat the list as read-only). Results are kept per text (bounded)
+        because ingest asks for the concerns, the escalation and sometimes the contact type of the same
+        text, in separate passes over a table."""
         if isinstance(text, str):
             cached = self._token_cache.get(text)
             if cached is not None:
                 return cached
-        if isinstance(text, str) and ":" in text:  # tokenise makes a colon "|"; keep it apart
+        if isinstance(text, str) and (":" in text or " - " in text or "–" in text or "—" in text):
+            # tokenise makes a colon or a dash "|"; keep them apart
             tokens = []
-            for k, part in enumerate(text.split(":")):
-                if k:
-                    tokens.append(_COLON)
-                tokens += tokenise(part)
+            for k, part in enumerate(_MARKS.split(text)):
+                if k % 2:
+                    tokens.append(_COLON if part == ":" else _DASH)
+                else:
+                    tokens += tokenise(part)
         else:
             tokens = tokenise(text)
         for start, end, _ in self.breaks.find(tokens):
@@ -391,9 +404,18 @@ class Vocabulary:
         keywords = phrases.find(tokens)
         if not keywords:
             return []
-        scope = Scope(self, tokens, keywords, concerns=phrases is self.concerns)
+        concerns = phrases is self.concerns
+        scope = Scope(self, tokens, keywords, concerns=concerns)
         pre, post = scope.cues(self.cues), scope.cues(self.post_cues)
-        return [k for k in keywords if not scope.reached(k[0], k[1], pre, post, self.negation_window, _POST_WINDOW)]
+        found = [k for k in keywords if not scope.reached(k[0], k[1], pre, post, self.negation_window, _POST_WINDOW)]
+        if concerns and found:
+            # a keyword in the answer that denies a concern label is part of that answer, not a finding
+            # of its own: "Bruising: not seen" is no bruising seen, not the child not seen
+            answers = {first for start, end, _ in keywords
+                       if (first := scope.label_answer(start, end)) >= 0 and scope.denied(first)}
+            if answers:
+                found = [k for k in found if k[0] not in answers]
+        return found
 
     def _scan_escalations(self, text, phrases: Phrases):
         """(keywords not negated, keywords negated) of escalation `phrases` in `text`, each in order of
@@ -427,7 +449,7 @@ class Scope:
     (`review.timeline.cp_plan_marker`).
     """
 
-    __slots__ = ("tokens", "in_keyword", "list_starts", "list_ends", "stops", "answers", "tails")
+    __slots__ = ("tokens", "in_keyword", "list_starts", "list_ends", "stops", "answers", "tails", "negations")
 
     def __init__(self, vocab: Vocabulary, tokens: list[str], keywords: list, concerns: bool = False,
                  stops: Phrases | None = None):
@@ -449,6 +471,7 @@ class Scope:
             )
         self.answers = vocab.label_negations
         self.tails = vocab.label_tails
+        self.negations = vocab.cues
 
     def cues(self, phrases: Phrases) -> list[tuple[int, int, str]]:
         """The matches of `phrases` that are not inside a shield."""
@@ -465,7 +488,7 @@ class Scope:
             token = tokens[i]
             if i in stops:
                 return False
-            if token[0] == "|":  # a clause mark: "|", "|:" (a colon) or "|b" (a break word)
+            if token[0] == "|":  # a clause mark: "|", "|:" (a colon), "|-" (a dash) or "|b" (a break word)
                 if token != _BREAK or not cross_breaks:
                     return False
             elif token == ",":
@@ -485,17 +508,28 @@ class Scope:
         """Is the keyword at tokens [start, end) reached by a cue of `pre` before it (within `window`
         words, lists allowed), by one of `post` after it (within `post_window`, across break words when
         `cross_breaks`), by one of `following` straight after it, or is it a label denied by the answer
-        after its colon ("Bruising: none"; `denied`)?"""
+        after its colon or dash ("Bruising: none", "Bruises - not seen"; `label_answer`, `denied`)?"""
         if any(c[1] <= start and self.reaches(c[1], start, window, True) for c in pre):
             return True
         if any(c[0] >= end and self.reaches(end, c[0], post_window, False, cross_breaks) for c in post):
             return True
         if any(c[0] == end for c in following):
             return True
-        tokens = self.tokens
-        if end < len(tokens) and tokens[end] == _COLON and (start == 0 or tokens[start - 1][0] in "|,"):
-            return any(c[0] == end + 1 for c in (*post, *following)) or self.denied(end + 1)
+        first = self.label_answer(start, end)
+        if first >= 0:
+            return any(c[0] == first for c in (*post, *following)) or self.denied(first)
         return False
+
+    def label_answer(self, start: int, end: int) -> int:
+        """Where the answer starts when the keyword at tokens [start, end) is a label, else -1: it begins its
+        clause and a colon or a spaced dash follows it ("Bruising: none", "Bruises - not seen"). After a
+        dash, a keyword holding a negation cue is a statement, not a label ("Child not seen - no concerns")."""
+        tokens = self.tokens
+        if end >= len(tokens) or tokens[end] not in _LABEL_MARKS or (start and tokens[start - 1][0] not in "|,"):
+            return -1
+        if tokens[end] == _DASH and any(True for _ in self.negations.every(tokens[start:end])):
+            return -1
+        return end + 1
 
     def denied(self, first: int) -> bool:
         """Does the answer from token `first` (after a label's colon) deny the label's finding: one of

@@ -176,8 +176,9 @@ def _phrases(words: tuple) -> Phrases:
 
 
 def _same_sentence(tokens: list, i: int, j: int) -> bool:
-    """Is no sentence mark ("|", or a break word's "|b"; not a colon's "|:") between tokens `i` and `j`?"""
-    return not any(t == "|" or t == "|b" for t in tokens[min(i, j) : max(i, j)])
+    """Is no sentence mark ("|", a spaced dash's "|-" or a break word's "|b"; not a colon's "|:") between
+    tokens `i` and `j`?"""
+    return not any(t == "|" or t == "|-" or t == "|b" for t in tokens[min(i, j) : max(i, j)])
 
 
 def _keyword_regex(keywords) -> str:
