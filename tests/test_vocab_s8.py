@@ -1,14 +1,16 @@
 """A concern label answered "not seen" is no concern and not the child unseen ("Bruising: not seen",
-"Bruises - not seen")."""
+"Bruises - not seen"); abbreviations match whole words only ("NFA" is not "NFAT" or "nfant"), in the
+vocabulary and in the rules' keyword mentions."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from review.config import load_vocab
+from review.config import load_vocab, package_data
 from review.pipeline import analyse, load_case
 from review.rules import load_rules
-from review.rules.base import _mentioned
-from review.vocab import detect_escalation, tag_concerns
+from review.rules.base import _keyword_regex, _mentioned, _texts_matching
+from review.vocab import classify_contact_type, detect_escalation, normalise_text, tag_concerns
 
 VOCAB = load_vocab()
 RULES = load_rules()
@@ -115,3 +117,115 @@ def test_a_case_reads_a_body_check_answered_not_seen_as_nothing_found(tmp_path):
         ("15/03/2023", "Health Visiting", "Home visit", "Mother refused access, child not seen", ""),
     ])
     assert result.timeline["concerns"].tolist() == ["", "", "child_not_seen"]
+
+
+# ---------------------------------------------------------------------------------------------------
+# 2. Abbreviations are whole words
+# ---------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["NFA", "NFA'd by MASH", "NFA\u2019d", "N.F.A.", "Outcome: nfa", "Case NFAd"])
+def test_nfa_and_its_forms_are_a_case_closure(text):
+    assert classify_contact_type("", text, VOCAB) == "case_closure"
+    assert _mentioned(text, CLOSURE, CLOSURE_NEGATIONS, CLOSURE_OTHERS)
+
+
+@pytest.mark.parametrize("text", ["Nfant seen at home", "NFAT result awaited", "nfab", "Infant well", "NFATc1 test"])
+def test_words_beginning_with_nfa_are_no_nfa(text):
+    assert classify_contact_type("", text, VOCAB) != "case_closure"
+    assert not _mentioned(text, CLOSURE, CLOSURE_NEGATIONS, CLOSURE_OTHERS)
+    assert not _texts_matching(np.array([text.lower()], dtype=object), _keyword_regex(CLOSURE))[0]
+
+
+def test_a_long_keyword_still_matches_its_longer_forms():
+    assert _mentioned("Referral for assessments", ["assessment"], ())
+    assert _mentioned("No further actions", ["no further action"], ())
+    assert _texts_matching(np.array(["referral for assessments"], dtype=object), _keyword_regex(["assessment"]))[0]
+
+
+@pytest.mark.parametrize(
+    "keywords, text, expected",
+    [
+        (["cp"], "Referred to CPS", False),
+        (["cp"], "CP plan", True),
+        (["ed"], "Edited record", False),
+        (["ed"], "Seen in ED", True),
+        (["a&e"], "A&E attendance", True),
+        (["a&e"], "A Edwards seen", False),
+        (["dv"], "DVD player", False),
+        (["dv"], "DV incident", True),
+        (["hv"], "HVAC engineer", False),
+        (["hv"], "HV visit", True),
+        (["s47"], "s47 enquiry", True),
+        (["s47"], "s470", False),
+        (["case closed"], "Case closedown", True),  # "closed" has six letters: it may begin a longer word
+        (["care"], "Career advice", False),
+    ],
+)
+def test_the_rules_keyword_mentions_read_short_words_whole(keywords, text, expected):
+    assert _mentioned(text, keywords, ()) is expected
+    if expected:  # the vectorised search picks every text the scalar reading finds a mention in
+        assert _texts_matching(np.array([text.lower()], dtype=object), _keyword_regex(keywords))[0]
+
+
+@pytest.mark.parametrize(
+    "text, wrong",
+    [
+        ("DVD player broken", "domestic_abuse"),
+        ("CPS charging decision", "cp_medical"),
+        ("HVAC engineer visit", "home_visit"),
+        ("Edited attendance record", "ae_attendance"),
+        ("Aerial fitted", "ae_attendance"),
+        ("Dnase test", "was_not_brought"),
+        ("Naive explanation", "non_accidental"),
+    ],
+)
+def test_short_vocabulary_abbreviations_do_not_match_longer_words(text, wrong):
+    assert wrong not in tag_concerns(text, VOCAB)
+    assert classify_contact_type("", text, VOCAB) != wrong
+
+
+def _short_single_words(section):
+    """(keyword, what it gives) for every one-word keyword of up to four letters in a vocab.yml section."""
+    raw = package_data("vocab.yml")[section]
+    out = []
+    for name, words in raw.items():
+        if section == "escalations":
+            words = words.get("keywords") or []
+        for word in words:
+            norm = normalise_text(word)
+            if " " not in norm and len(norm) <= 4:
+                out.append((str(word), name))
+    return out
+
+
+@pytest.mark.parametrize("keyword, contact_type", _short_single_words("contact_types"))
+def test_every_short_contact_type_keyword_is_a_whole_word(keyword, contact_type):
+    assert classify_contact_type("", keyword, VOCAB) == contact_type
+    assert classify_contact_type("", keyword + "xq", VOCAB) != contact_type
+    assert classify_contact_type("", "xq" + keyword, VOCAB) != contact_type
+
+
+@pytest.mark.parametrize("keyword, tag", _short_single_words("concerns"))
+def test_every_short_concern_keyword_is_a_whole_word(keyword, tag):
+    assert tag in tag_concerns(keyword, VOCAB)
+    assert tag not in tag_concerns(keyword + "xq", VOCAB)
+    assert tag not in tag_concerns("xq" + keyword, VOCAB)
+
+
+def test_an_nfant_is_no_closure_of_a_strategy_discussion(tmp_path):
+    csc = "Children's Social Care"
+    result = _case(tmp_path, [
+        ("01/03/2023", csc, "Strategy discussion", "Strategy discussion held, section 47 enquiries to start", ""),
+        ("03/03/2023", csc, "Home visit", "Nfant seen at home with mother", ""),  # a typo, not an NFA
+        ("30/04/2023", csc, "Home visit", "Child seen", ""),
+    ], dob="2022-12-01")
+    assert "strategy_no_conference" in set(result.flags["rule_id"])
+
+
+def test_an_nfad_case_ends_the_strategy_discussion_requirement(tmp_path):
+    csc = "Children's Social Care"
+    result = _case(tmp_path, [
+        ("01/03/2023", csc, "Strategy discussion", "Strategy discussion held, section 47 enquiries to start", ""),
+        ("03/03/2023", csc, "Home visit", "Concerns not substantiated, case NFA'd", ""),
+        ("30/04/2023", csc, "Home visit", "Child seen", ""),
+    ], dob="2022-12-01")
+    assert "strategy_no_conference" not in set(result.flags["rule_id"])

@@ -146,9 +146,22 @@ def _negating_vocab(negations: tuple):
     return _VOCABS[negations][1]
 
 
+#: a keyword's last word shorter than this, or holding a digit, is an abbreviation or a short word ("NFA",
+#: "CP", "ED", "s47", "care") and matches only the whole word: "nfa" is not in "nfant" or "NFAT"
+_OPEN_ENDED_MIN = 5
+
+
+def _open_ended(words: str) -> bool:
+    """May the last word of the normalised keyword `words` be the start of a longer word ("assessment" in
+    "assessments")? Not an abbreviation or a short word (`_OPEN_ENDED_MIN`)."""
+    last = words.rsplit(" ", 1)[-1]
+    return len(last) >= _OPEN_ENDED_MIN and last.isalpha()
+
+
 def _mentioned(text: str, keywords: list, negations: tuple, others: tuple = ()) -> bool:
-    """Does `text` mention one of `keywords` (normalised: whole words from their start, so "assessment"
-    matches "assessments") at least once without a negation (review.vocab's rules: "no assessment
+    """Does `text` mention one of `keywords` (normalised: whole words, the last one from its start when it
+    is at least five letters long, so "assessment" matches "assessments"; an abbreviation or a short word
+    only whole: "NFA" is not "NFAT") at least once without a negation (review.vocab's rules: "no assessment
     required", "NFA not agreed") and without one of `others` in its sentence (words naming another agency's
     outcome: "Police: no further action on the criminal investigation" is not social care's)? A sentence
     ends at . ; ! ? a newline, brackets, a spaced dash or a break word ("but"), not at a colon or a comma.
@@ -160,7 +173,7 @@ def _mentioned(text: str, keywords: list, negations: tuple, others: tuple = ()) 
     for keyword in keywords:
         words = normalise_text(keyword)
         if words:
-            found.update(re.findall(r"(?<!\S)" + re.escape(words) + r"\S*", joined))
+            found.update(re.findall(r"(?<!\S)" + re.escape(words) + (r"\S*" if _open_ended(words) else r"(?!\S)"), joined))
     if not found:
         return False
     spans = vocab.find_spans(tokens, Phrases(found))
@@ -185,10 +198,14 @@ def _keyword_regex(keywords) -> str:
     """An RE2 pattern finding, in lower-cased text with apostrophes dropped, every place where
     `_mentioned` can find one of `keywords`: its words from the start of a word, any run of characters
     other than letters and digits between them (the tokens of `review.vocab.tokenise` are the runs of
-    letters and digits), the last one possibly longer ("assessment" in "assessments"). It may also match
-    where `_mentioned` finds nothing (across a comma or a full stop): it only picks the texts to read."""
+    letters and digits), the last one possibly longer ("assessment" in "assessments") unless it is an
+    abbreviation or a short word (`_open_ended`: "nfa" ends its word). It may also match where `_mentioned`
+    finds nothing (across a comma or a full stop): it only picks the texts to read."""
     sep = r"[^\pL\pN]+"
-    alternatives = sorted({sep.join(re.escape(w) for w in normalise_text(k).split()) for k in keywords} - {""})
+    alternatives = sorted({
+        sep.join(re.escape(w) for w in words.split()) + ("" if _open_ended(words) else r"(?:[^\pL\pN]|$)")
+        for words in map(normalise_text, keywords) if words
+    })
     return r"(?:^|[^\pL\pN])(?:" + "|".join(alternatives) + ")"
 
 
