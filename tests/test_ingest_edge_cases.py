@@ -384,7 +384,7 @@ def test_a_time_column_saying_not_known_gives_time_not_known(tmp_path, time):
     contacts, report = _load(_case(tmp_path, rows=rows))
     assert list(contacts["time_known"]) == [False, True] and report.files[0].rows_rejected == 0
     assert contacts["date"][0] == dt.datetime(2023, 4, 4)
-    assert any("time is not known in column 'Time' (rows 2)" in n for n in report.files[0].notes)
+    assert any("time is not known in column 'Time' (row 2)" in n for n in report.files[0].notes)
 
 
 def test_an_unreadable_time_is_rejected_naming_the_time_column(tmp_path):
@@ -444,4 +444,4 @@ def test_csv_mixing_utf8_and_a_cp1252_line_keeps_the_utf8_text(tmp_path):
     (tmp_path / "a.csv").write_bytes(data)
     contacts, report = _load(tmp_path)
     assert list(contacts["description"]) == ["Zoë seen – café", "Zoë called"]
-    assert any("line(s) 3 are not UTF-8" in n and "mixed encodings" in n for n in report.files[0].notes)
+    assert any("line 3 is not UTF-8" in n and "that line" in n and "mixed encodings" in n for n in report.files[0].notes)

@@ -248,7 +248,7 @@ class _CaseBatch:
                 shown = ", ".join(str(row_numbers[i]) for i in found[:MAX_ROWS_IN_NOTE])
                 more = "" if len(found) <= MAX_ROWS_IN_NOTE else f" and {len(found) - MAX_ROWS_IN_NOTE} more"
                 why = " (every filled cell merged with the row above: part of that row's contact)" if kind.startswith("merged") else ""
-                report.notes.append(f"{len(found)} {kind} row(s) skipped{why} (rows {shown}{more})")
+                report.notes.append(f"{len(found)} {kind} row(s) skipped{why} ({'row' if len(found) == 1 else 'rows'} {shown}{more})")
                 not_data += found
         data = np.setdiff1d(candidates, not_data) if not_data else candidates
         report.rows_read = len(data) + len(dated)
@@ -661,7 +661,8 @@ class _ColumnBuilder:
             shown = ", ".join(map(str, unknown[:MAX_ROWS_IN_NOTE]))
             more = "" if len(unknown) <= MAX_ROWS_IN_NOTE else f" and {len(unknown) - MAX_ROWS_IN_NOTE} more"
             report.notes.append(
-                f"{len(unknown)} row(s) say the time is not known in column {time_header!r} (rows {shown}{more}): "
+                f"{len(unknown)} row(s) say the time is not known in column {time_header!r} "
+                f"({'row' if len(unknown) == 1 else 'rows'} {shown}{more}): "
                 "read with the time not known"
             )
         if not keep:

@@ -208,7 +208,7 @@ def check_date_plausibility(raw_dates: list, contacts: pd.DataFrame, report: Fil
                 rows = _rows_of(contacts.loc[contacts.index[np.flatnonzero(mask)]])
                 added.append(RowWarning(
                     None, column,
-                    f"{count} of {n} dates in this sheet are {what} (rows {rows}): is this the right date "
+                    f"{count} of {n} dates in this sheet are {what} ({rows}): is this the right date "
                     "column, the right year, or are the dates month-first?",
                 ))
     report.warnings.extend(added)
@@ -216,11 +216,14 @@ def check_date_plausibility(raw_dates: list, contacts: pd.DataFrame, report: Fil
 
 
 def _rows_of(frame: pd.DataFrame) -> str:
+    """"rows 3, 5, 9" (at most MAX_ROWS_SHOWN, then "and N more"), "row 3" for one."""
     if "source_row" not in frame.columns:
-        return "?"
+        return "rows ?"
     rows = [str(int(r)) for r in frame["source_row"].dropna().tolist()]
+    if not rows:
+        return "rows ?"
     more = "" if len(rows) <= MAX_ROWS_SHOWN else f" and {len(rows) - MAX_ROWS_SHOWN} more"
-    return ", ".join(rows[:MAX_ROWS_SHOWN]) + more
+    return ("row " if len(rows) == 1 else "rows ") + ", ".join(rows[:MAX_ROWS_SHOWN]) + more
 
 
 def check_duplicate_rows(rows: list[list[object]], row_numbers: list[int], report: FileReport) -> list[RowWarning]:

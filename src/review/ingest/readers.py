@@ -1325,6 +1325,8 @@ def _mixed_utf8(data: bytes) -> tuple[str, str] | None:
     if not utf8:
         return None
     shown = ", ".join(map(str, fallback[:10])) + (f" and {len(fallback) - 10} more" if len(fallback) > 10 else "")
+    if len(fallback) == 1:
+        return "\n".join(decoded), f"utf-8, but line {shown} is not UTF-8 and was read as cp1252 (mixed encodings: check the text of that line)"
     return "\n".join(decoded), f"utf-8, but line(s) {shown} are not UTF-8 and were read as cp1252 (mixed encodings: check the text of those lines)"
 
 
