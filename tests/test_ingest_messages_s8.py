@@ -1,16 +1,20 @@
-"""Ingest messages: a list of one row says "row 5", not "rows 5" (and one line "line 3 is")."""
+"""Ingest messages: a list of one row says "row 5", not "rows 5" (and one line "line 3 is"); messages about a
+file's type name the file's own suffix and what its content is ("web pages named .xlsx", not ".xls")."""
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from review.config import load_case_config
+from review.config import CaseConfig, FileSpec, load_case_config
+from review.errors import IngestError
 from review.ingest.load import load_contacts
 from review.ingest.plausibility import _rows_of
+from review.ingest.readers import read_tables
 
 BASE = "case_id: C1\ndate_of_birth: 2022-06-01\n"
 
@@ -82,3 +86,71 @@ def test_a_mixed_encoding_csv_names_one_line_or_several(tmp_path):
     notes = _notes(tmp_path)
     assert any("line(s) 3, 4 are not UTF-8 and were read as cp1252 (mixed encodings: check the text of those lines)"
                in n for n in notes), notes
+
+
+# ---------------------------------------------------------------------------------------------------
+# Messages about the file's type name its real suffix
+# ---------------------------------------------------------------------------------------------------
+def _read(tmp_path: Path, name: str) -> list:
+    case = CaseConfig(case_dir=tmp_path, case_id="T1", date_of_birth=dt.date(2022, 1, 1))
+    return read_tables(tmp_path / name, FileSpec(path=name), case)
+
+
+def _error(tmp_path: Path, name: str) -> str:
+    with pytest.raises(IngestError) as caught:
+        _read(tmp_path, name)
+    return str(caught.value)
+
+
+HTML = "<html><body><table><tr><td>Date</td><td>Details</td></tr></table></body></html>"
+OLE2 = bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 2000  # an OLE2 (xls) signature, then nothing readable
+
+
+@pytest.mark.parametrize("name", ["police.xlsx", "police.xls", "police.ods", "police.XLSX"])
+def test_an_html_page_is_named_by_its_own_suffix(tmp_path, name):
+    (tmp_path / name).write_text(HTML, encoding="utf-8")
+    message = _error(tmp_path, name)
+    suffix = Path(name).suffix.lower()
+    assert f"an HTML page, not a spreadsheet (some systems export web pages named {suffix}): " in message
+    assert "open it in Excel and save it as .xlsx" in message
+
+
+def test_the_readme_example_of_an_html_page_named_xls_is_unchanged(tmp_path):
+    (tmp_path / "police.xls").write_text(HTML, encoding="utf-8")
+    assert _error(tmp_path, "police.xls") == (
+        "police.xls: an HTML page, not a spreadsheet (some systems export web pages named .xls): "
+        "open it in Excel and save it as .xlsx"
+    )
+
+
+def test_an_unreadable_xls_named_xlsx_is_not_called_an_xls_file(tmp_path):
+    (tmp_path / "gp.xlsx").write_bytes(OLE2)
+    message = _error(tmp_path, "gp.xlsx")
+    assert message.startswith("gp.xlsx: the file is corrupt or unreadable (")
+    assert "read as xls (what its content looks like), not as its .xlsx suffix says" in message
+    assert "the xls file" not in message
+
+
+def test_an_unreadable_xls_named_xls_is_the_xls_file(tmp_path):
+    (tmp_path / "gp.xls").write_bytes(OLE2)
+    assert _error(tmp_path, "gp.xls").startswith("gp.xls: the xls file is corrupt or unreadable (")
+
+
+def _bad_xlsx(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "not a workbook")
+    return path
+
+
+@pytest.mark.parametrize("name, suffix", [("gp.xlsx", "xlsx"), ("gp.xlsm", "xlsm")])
+def test_an_unreadable_workbook_is_named_by_its_suffix(tmp_path, name, suffix):
+    _bad_xlsx(tmp_path / name)
+    assert _error(tmp_path, name).startswith(f"{name}: the {suffix} file is corrupt or unreadable (")
+
+
+def test_an_unreadable_xlsx_named_xls_names_both(tmp_path):
+    _bad_xlsx(tmp_path / "gp.xls")
+    message = _error(tmp_path, "gp.xls")
+    assert message.startswith("gp.xls: the file is corrupt or unreadable (")
+    assert "read as xlsx (what its content looks like), not as its .xls suffix says" in message

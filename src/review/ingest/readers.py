@@ -141,7 +141,7 @@ def _sniff(path: Path, rel: str) -> tuple[str, _XlsxParts | None]:
         )
     if _looks_like_html(sample):
         raise IngestError(
-            "an HTML page, not a spreadsheet (some systems export web pages named .xls): "
+            f"an HTML page, not a spreadsheet (some systems export web pages named {suffix or 'as spreadsheets'}): "
             "open it in Excel and save it as .xlsx",
             file=rel,
         )
@@ -819,7 +819,10 @@ def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec, parts: _Xlsx
     except calamine.PasswordError:
         raise EncryptedFileError("the workbook is password-protected; remove the password and save again", file=rel) from None
     except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, OSError, ValueError) as exc:
-        raise IngestError(f"the {kind} file is corrupt or unreadable ({_short(exc)})", file=rel) from None
+        if suffix_kind == kind:  # named by its suffix ("the xlsm file")
+            raise IngestError(f"the {path.suffix.lower()[1:]} file is corrupt or unreadable ({_short(exc)})", file=rel) from None
+        raise IngestError(f"the file is corrupt or unreadable ({_short(exc)}): read as {kind} (what its content looks "
+                          f"like), not as its {path.suffix or 'missing'} suffix says", file=rel) from None
     try:
         metadata = list(workbook.sheets_metadata)
         if not metadata:
