@@ -254,7 +254,7 @@ def test_xlsx_layout_end_to_end(tmp_path, load_contacts):
     chronology, second, hidden = report.files
     assert (chronology.rows_read, chronology.rows_accepted, chronology.rows_rejected) == (6, 3, 3)
     assert chronology.header_row == 3 and chronology.rows_skipped == 4  # title row 1, blank rows 2 and 6, row 7
-    assert any("repeated header" in n and "rows 7" in n for n in chronology.notes)
+    assert any("repeated header" in n and "(row 7)" in n for n in chronology.notes)
     assert [(r.row, r.column) for r in chronology.rejections] == [(8, "Date"), (9, None), (10, "Date")]
     assert "31/02/2023" in chronology.rejections[0].reason
     assert chronology.rejections[1].reason.startswith("no details")
