@@ -368,7 +368,7 @@ class Vocabulary:
             cached = self._token_cache.get(text)
             if cached is not None:
                 return cached
-        if isinstance(text, str) and (":" in text or " - " in text or "–" in text or "—" in text):
+        if isinstance(text, str) and (" - " in text or "–" in text or "—" in text):
             # tokenise makes a colon or a dash "|"; keep them apart
             tokens = []
             for k, part in enumerate(_MARKS.split(text)):
@@ -376,6 +376,12 @@ class Vocabulary:
                     tokens.append(_COLON if part == ":" else _DASH)
                 else:
                     tokens += tokenise(part)
+        elif isinstance(text, str) and ":" in text:
+            tokens = []
+            for k, part in enumerate(text.split(":")):
+                if k:
+                    tokens.append(_COLON)
+                tokens += tokenise(part)
         else:
             tokens = tokenise(text)
         for start, end, _ in self.breaks.find(tokens):
@@ -408,11 +414,13 @@ class Vocabulary:
         scope = Scope(self, tokens, keywords, concerns=concerns)
         pre, post = scope.cues(self.cues), scope.cues(self.post_cues)
         found = [k for k in keywords if not scope.reached(k[0], k[1], pre, post, self.negation_window, _POST_WINDOW)]
-        if concerns and found:
-            # a keyword in the answer that denies a concern label is part of that answer, not a finding
-            # of its own: "Bruising: not seen" is no bruising seen, not the child not seen
-            answers = {first for start, end, _ in keywords
-                       if (first := scope.label_answer(start, end)) >= 0 and scope.denied(first)}
+        if concerns and found and len(found) < len(keywords):
+            # a keyword in the answer that denies a concern label (a label so denied is negated) is part of
+            # that answer, not a finding of its own: "Bruising: not seen" is no bruising seen, not the child
+            # not seen
+            kept = set(found)
+            answers = {end + 1 for k in keywords if k not in kept and (end := k[1]) < len(tokens)
+                       and tokens[end] in _LABEL_MARKS and scope.label_answer(k[0], end) > 0 and scope.denied(end + 1)}
             if answers:
                 found = [k for k in found if k[0] not in answers]
         return found
@@ -515,9 +523,9 @@ class Scope:
             return True
         if any(c[0] == end for c in following):
             return True
-        first = self.label_answer(start, end)
-        if first >= 0:
-            return any(c[0] == first for c in (*post, *following)) or self.denied(first)
+        tokens = self.tokens
+        if end < len(tokens) and tokens[end] in _LABEL_MARKS and self.label_answer(start, end) > 0:
+            return any(c[0] == end + 1 for c in (*post, *following)) or self.denied(end + 1)
         return False
 
     def label_answer(self, start: int, end: int) -> int:
@@ -527,8 +535,10 @@ class Scope:
         tokens = self.tokens
         if end >= len(tokens) or tokens[end] not in _LABEL_MARKS or (start and tokens[start - 1][0] not in "|,"):
             return -1
-        if tokens[end] == _DASH and any(True for _ in self.negations.every(tokens[start:end])):
-            return -1
+        if tokens[end] == _DASH:
+            words = tokens[start:end]
+            if not self.negations._by_first.keys().isdisjoint(words) and any(True for _ in self.negations.every(words)):
+                return -1
         return end + 1
 
     def denied(self, first: int) -> bool:
