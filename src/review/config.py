@@ -150,6 +150,7 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
 
     declared = raw.get("files")
     files: list[FileSpec] = []
+    resolved_files: list[Path] = []  # each of `files` resolved, for the declared-twice check
     if declared:
         if not isinstance(declared, list):
             raise ConfigError("files must be a list", file=case_file)
@@ -174,8 +175,9 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
                     "file has no sheets: remove `sheets:` from that entry",
                     file=case_file,
                 )
-            _check_not_declared_twice(spec, resolved, files, case_dir, case_file)
+            _check_not_declared_twice(spec, resolved, files, resolved_files, case_file)
             files.append(spec)
+            resolved_files.append(resolved)
     else:
         for found in sorted(case_dir.iterdir()):
             if (
@@ -236,13 +238,13 @@ def _sheet_names(sheets, entry: int, origin: Path) -> tuple[str, ...] | None:
     return tuple(str(s) for s in sheets)
 
 
-def _check_not_declared_twice(spec: FileSpec, resolved: Path, earlier: list[FileSpec], case_dir: Path,
+def _check_not_declared_twice(spec: FileSpec, resolved: Path, earlier: list[FileSpec], earlier_resolved: list[Path],
                               origin: Path) -> None:
     """Refuse a file declared twice whose sheets overlap: every row would be read twice, with the same
     event ids. Two entries for different sheets of one workbook (each its own agency or profile) are
-    fine."""
-    for other in earlier:
-        if safe_join(case_dir, other.path, origin=origin) != resolved:
+    fine. `earlier_resolved` holds the earlier entries' paths as `safe_join` resolved them."""
+    for other, other_resolved in zip(earlier, earlier_resolved):
+        if other_resolved != resolved:
             continue
         if spec.sheets is None or other.sheets is None or set(spec.sheets) & set(other.sheets):
             both = "" if spec.path == other.path else f" (as {other.path!r} and {spec.path!r})"

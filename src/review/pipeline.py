@@ -59,8 +59,11 @@ def load_case(case_dir: str | Path) -> Case:
     from .ingest import load_contacts  # imported here: ingest pulls in the spreadsheet readers
 
     config = load_case_config(case_dir)
+    # ingest loads the same vocabulary itself, parsed and compiled once per content of the YAML files
+    # (its word caches then serve every case of a process); the case keeps its own copy, which callers
+    # may change
+    contacts, report = load_contacts(config)
     vocab = load_vocab(config.case_dir)
-    contacts, report = load_contacts(config, vocab)
     return Case(config=config, vocab=vocab, contacts=contacts, report=report)
 
 
