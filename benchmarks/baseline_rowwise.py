@@ -5,7 +5,7 @@ at a time, and for every trigger row a loop over the case's rows. It implements 
 rules as the package (review.timeline, review.rules.*) with the same rules.yml parameters:
 
 * timeline: the same sort keys, seq, age, mobility (case.mobile_from, else 6 months of age), gaps, last
-  seen, open concerns (90 days), event linking (rapidfuzz token_set_ratio >= 85 per candidate pair, same
+  seen, open concerns (the case's concern_window_days, else 90 days), event linking (rapidfuzz token_set_ratio >= 85 per candidate pair, same
   LINK_GROUPS, different agencies, dates <= 1 day apart; or one agency's rows equal in every cell but
   the provenance; linked transitively, group = smallest event_id),
   child protection plan periods (each conference's outcome read by the package's `cp_plan_marker`, as
@@ -28,6 +28,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+import json
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -98,6 +99,12 @@ def _has_word(text: str, word: str) -> bool:
     return re.search(r"\b" + re.escape(word) + r"\b", text, re.IGNORECASE) is not None
 
 
+def _concern_window(case: dict) -> int:
+    """The case's concern window (its case.yml `timeline: concern_window_days`), else the default."""
+    window = case.get("concern_window_days")
+    return CONCERN_WINDOW_DAYS if window is None else int(window)
+
+
 def _end_of_review(case: dict):
     """The date of death or the review date, whichever is earlier (None when neither)."""
     known = [d for d in (case.get("date_of_death"), case.get("review_date")) if d is not None]
@@ -124,6 +131,7 @@ def build_timeline(rows: list[dict], case: dict) -> list[dict]:
     CP plan / hospital periods."""
     rows = sorted(rows, key=_sort_key)
     dob = case["date_of_birth"]
+    concern_window = _concern_window(case)
     mobile_from = case.get("mobile_from") or _add_months(dob, NONMOBILE_MONTHS)
     out = []
     last_seen = None
@@ -147,7 +155,7 @@ def build_timeline(rows: list[dict], case: dict) -> list[dict]:
         open_tags = set()
         if day is not None:
             for earlier in out + [r]:
-                if earlier["_day"] is not None and (day - earlier["_day"]).days <= CONCERN_WINDOW_DAYS:
+                if earlier["_day"] is not None and (day - earlier["_day"]).days <= concern_window:
                     open_tags.update(earlier["_tags"])
         r["open_concerns"] = "; ".join(sorted(open_tags))
         r["event_group"] = _text(r["event_id"])
@@ -522,7 +530,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                             f"{_text(x.get('description'))} . {_text(x.get('action'))}") < 0 for x in tl)
                 else:
                     running = any(x["_day"] is not None and x["_tags"] and review_end - dt.timedelta(
-                        days=CONCERN_WINDOW_DAYS) <= x["_day"] <= review_end for x in tl)
+                        days=_concern_window(case)) <= x["_day"] <= review_end for x in tl)
                 seen_days = [x["_day"] for x in tl if x.get("child_seen") is True and x["_day"] is not None
                              and x["_day"] <= review_end]
                 clock = max([starts[within[-1]], *seen_days])
@@ -650,10 +658,14 @@ def rows_and_cases(contacts, cases) -> tuple[list[dict], dict[str, dict]]:
     def day(v):
         return None if v is None or pd.isna(v) else pd.Timestamp(v).date()
 
+    def window(options):
+        return json.loads(options).get("concern_window_days") if isinstance(options, str) and options else None
+
     info = {}
     for r in cases.to_dict("records"):
         info[r["case_id"]] = {"date_of_birth": day(r.get("date_of_birth")), "mobile_from": day(r.get("mobile_from")),
-                              "review_date": day(r.get("review_date")), "date_of_death": day(r.get("date_of_death"))}
+                              "review_date": day(r.get("review_date")), "date_of_death": day(r.get("date_of_death")),
+                              "concern_window_days": window(r.get("timeline_options"))}
     return rows, info
 
 

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from ..config import package_data
 from ..schema import FLAG_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame, split_multi
-from ..timeline import _codes
+from ..timeline import CONCERN_WINDOW_DAYS, _codes
 from ..vocab import Phrases, compile_vocab, normalise_text
 
 DAY = pd.Timedelta(days=1)
@@ -256,8 +256,9 @@ def _period_bounds(day: pd.Series, precision: pd.Series, span_days: int) -> tupl
     return start, end
 
 
-def _case_attr(case, case_id: str, name: str):
-    """An attribute of the CaseConfig (or Case, or mapping of case_id -> either) for one case."""
+def _case_config(case, case_id: str):
+    """The CaseConfig of one case from a CaseConfig (or Case, or mapping of case_id -> either); None when
+    `case` says nothing about that case."""
     if case is None:
         return None
     if isinstance(case, dict):
@@ -267,7 +268,27 @@ def _case_attr(case, case_id: str, name: str):
     config = getattr(case, "config", case)  # review.pipeline.Case -> its CaseConfig
     if getattr(config, "case_id", case_id) not in (case_id, None):
         return None
-    return getattr(config, name, None)
+    return config
+
+
+def _case_attr(case, case_id: str, name: str):
+    """An attribute of the CaseConfig (or Case, or mapping of case_id -> either) for one case."""
+    config = _case_config(case, case_id)
+    return None if config is None else getattr(config, name, None)
+
+
+def concern_window_days(case, case_id: str) -> int:
+    """The concern window the timeline of one case was built with: its case.yml ``timeline:
+    concern_window_days`` (as `review.pipeline.timeline_options` reads it), else the timeline's default
+    (`review.timeline.CONCERN_WINDOW_DAYS`). The rules that ask whether concerns were still open at a day
+    no contact marks (the end of the review) must use the window the timeline's ``open_concerns`` used."""
+    config = _case_config(case, case_id)
+    raw = getattr(config, "raw", None)
+    if not isinstance(raw, dict) or raw.get("timeline") is None:
+        return CONCERN_WINDOW_DAYS
+    from ..pipeline import timeline_options  # the same validation (a ConfigError naming case.yml)
+
+    return int(timeline_options(config).get("concern_window_days", CONCERN_WINDOW_DAYS))
 
 
 #: the timeline columns the rules read (the others are not copied into the prepared table)
@@ -426,6 +447,9 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
         last = pd.Series(ends, dtype="datetime64[ns]")
     tl["_review_end"] = last.to_numpy(dtype="datetime64[ns]")[codes] if len(tl) else tl["_day"]
     tl["_death"] = deaths[codes]
+    # each case's concern window (case.yml `timeline: concern_window_days`), by case code
+    windows = np.array([concern_window_days(case, cid) for cid in case_ids] if case is not None
+                       else [CONCERN_WINDOW_DAYS] * len(case_ids), dtype="int64")
 
     # age and mobility: from the timeline, else from case.yml
     age = tl["age_days"].astype("Float64")
@@ -445,7 +469,8 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     tl["_dob"] = _minus_days(tl["_day"], age)
     tl["_mobile"] = mobile
     ids = pd.Index(case_ids, dtype=tl["case_id"].dtype)
-    return Context(timeline=tl, settings=settings, case_ids=ids, extra={"deaths": pd.Series(deaths, index=ids)})
+    return Context(timeline=tl, settings=settings, case_ids=ids,
+                   extra={"deaths": pd.Series(deaths, index=ids), "concern_windows": windows})
 
 
 # ---------------------------------------------------------------------------------------------------

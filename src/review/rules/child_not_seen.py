@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..timeline import CONCERN_WINDOW_DAYS, CP_PLAN_CONTACT_TYPES, cp_plan_marker
+from ..timeline import CP_PLAN_CONTACT_TYPES, cp_plan_marker
 from .base import (
     _BIG,
     _NAT_DAY,
@@ -126,7 +126,8 @@ def _open_at_end(ctx: Context, on: np.ndarray, variant: str) -> tuple[np.ndarray
     neither ends at its last contact, taken at the earliest day it could have been (a partial-date last
     row "June 2024" ends the records on 1 June for certain, not on the 30th). A plan runs at the end when
     no conference on that last row's day ended it; concerns are open at the end when a concern was
-    recorded within the timeline's concern window (`CONCERN_WINDOW_DAYS`) before it.
+    recorded within the case's concern window before it: the window its timeline's ``open_concerns`` were
+    built with (case.yml ``timeline: concern_window_days``, default `review.timeline.CONCERN_WINDOW_DAYS`; `prepare`).
     """
     tl = ctx.timeline
     case = tl["_case"].to_numpy()
@@ -151,7 +152,9 @@ def _open_at_end(ctx: Context, on: np.ndarray, variant: str) -> tuple[np.ndarray
     else:
         carriers = within & (tl["concerns"].fillna("") != "").to_numpy(dtype=bool)
         recent = np.maximum.reduceat(np.where(carriers, sd, _NAT_DAY), starts)
-        running &= recent >= end - CONCERN_WINDOW_DAYS
+        # the case's own concern window (case.yml `timeline:`), the one its `open_concerns` were built with
+        window = ctx.extra["concern_windows"][case[starts]]
+        running &= recent >= end - window
     return last[running], trigger[running], end[running]
 
 
