@@ -11,9 +11,11 @@ rules as the package (review.timeline, review.rules.*) with the same rules.yml p
   child protection plan periods (each conference's outcome read by the package's `cp_plan_marker`, as
   ingest's vocabularies are the package's) and hospital periods;
 * rules: the same triggers (an assessment request, and social care's "no further action", read from each
-  row's text by the package's own scalar `review.rules.base._mentioned`), windows, responses (the first response on or after the anchor), working days
-  with England bank holidays (the `holidays` package, one day at a time), one flag per event group, the
-  same delay_days and the same flag ids (rule, trigger event, variant).
+  row's text by the package's own scalar `review.rules.base._mentioned`; a strategy discussion, conference
+  or assessment typed so but recorded as not held by the package's `review.vocab.denies`), windows,
+  responses (the first response on or after the anchor), working days with England bank holidays (the
+  `holidays` package, one day at a time), one flag per event group, the same delay_days and the same
+  flag ids (rule, trigger event, variant).
 
 What it leaves out (documented in benchmarks/RESULTS.md): partial dates (month / year / approximate
 precision) are treated as their first day instead of as periods, undated rows are ignored by the rules,
@@ -36,9 +38,11 @@ from pathlib import Path
 import holidays
 from rapidfuzz import fuzz, utils
 
+from review.config import package_data
 from review.rules.base import _mentioned  # a keyword mentioned and not negated, in one text
 from review.schema import CONTACT_COLUMNS
 from review.timeline import LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker
+from review.vocab import denies
 
 PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3}
 LINK_THRESHOLD = 85.0
@@ -93,6 +97,23 @@ def _add_working_days(day: dt.date, n: int) -> dt.date:
         if day.weekday() < 5 and day not in BANK_HOLIDAYS:
             n -= 1
     return day
+
+
+def _held(r: dict, contact_types) -> bool:
+    """The row is of one of `contact_types` and its text does not say it did not happen ("Strategy
+    discussion not held", "ICPC postponed"): the package vocabulary's `denies`, as the rules' `types_held`."""
+    kind = r.get("contact_type")
+    return kind in contact_types and not denies(
+        kind, _text(r.get("description")) + " . " + _text(r.get("action")), _package_vocab())
+
+
+_VOCAB: list = []
+
+
+def _package_vocab() -> dict:
+    if not _VOCAB:
+        _VOCAB.append(package_data("vocab.yml"))
+    return _VOCAB[0]
 
 
 def _has_word(text: str, word: str) -> bool:
@@ -437,7 +458,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         q = p["strategy_no_conference"]
 
         def is_strategy(x):
-            return "strategy_discussion" in esc(x) or x.get("contact_type") == "strategy_discussion"
+            return "strategy_discussion" in esc(x) or _held(x, ["strategy_discussion"])
 
         trig, days_done = [], set()
         for r in _first_per_group([r for r in tl if is_strategy(r) and r["_exact"]]):
@@ -446,7 +467,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 trig.append(r)
         for r in trig:
             deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
-            action = _first(tl, r["_day"], lambda x: "cp_conference" in esc(x) or x.get("contact_type") == "cp_conference")
+            action = _first(tl, r["_day"], lambda x: "cp_conference" in esc(x) or _held(x, ["cp_conference"]))
             if action is not None and action["_day"] <= deadline:
                 continue
             later = _first(tl, r["_day"] + dt.timedelta(days=1), lambda x: is_strategy(x) and x["_exact"])
@@ -616,7 +637,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         for r in _first_per_group([r for r, _ in trig]):  # one flag per requested event
             deadline = deadline_of[id(r)]
             action = _first(tl, r["_day"], lambda x: id(x) not in trigger_ids and (
-                x.get("contact_type") in q["done_contact_types"] or esc_in(x, q["done_contact_types"])))
+                _held(x, q["done_contact_types"]) or esc_in(x, q["done_contact_types"])))
             if action is None or action["_day"] > deadline:
                 flags.append(_flag("assessment_wait", r, deadline, action))
 

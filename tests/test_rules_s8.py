@@ -3,6 +3,9 @@
 1. the censored `child_not_seen` flag (open concerns still running at the end of the review) read concerns as
    open by the default 90-day concern window, not by the case's own (case.yml ``timeline:
    concern_window_days``), the window its timeline's ``open_concerns`` (and so the uncensored flag) used;
+2. `strategy_no_conference` and `assessment_wait` took a row of the meeting's / assessment's contact type for
+   the meeting or assessment happening even when its text said it did not ("Strategy discussion not held",
+   "ICPC postponed", "assessment not started"): such a row must neither meet nor start a requirement;
 """
 from __future__ import annotations
 
@@ -124,3 +127,159 @@ def test_baseline_uses_the_case_concern_window():
         case = {"date_of_birth": dt.date(2020, 1, 1), "review_date": review, "concern_window_days": window}
         _, flags = baseline_rowwise.run([dict(r) for r in rows], {"C1": case}, RULES)
         assert len([f for f in flags if f["rule_id"] == "child_not_seen"]) == expected, window
+
+
+# --- 2. a row typed as the meeting / assessment whose text says it did not happen ------------------------
+CSC = {"agency": "Children's Social Care", "agency_kind": "social care"}
+
+
+def flags_of(rule_id, rows, case=None):
+    return detect(make_timeline(rows), case, RULES, only=[rule_id])
+
+
+def strategy(date, text="Strategy discussion held with police and health.", escalation="strategy_discussion", **kw):
+    return {"date": date, "contact_type": "strategy_discussion", "description": text, "escalation": escalation,
+            **CSC, **kw}
+
+
+def conference(date, text="Initial child protection conference held.", escalation="cp_conference", **kw):
+    return {"date": date, "contact_type": "cp_conference", "description": text, "escalation": escalation, **CSC, **kw}
+
+
+# as ingest reads them (review.vocab.detect_escalation): the type's escalation is dropped when the text denies it
+NOT_HELD = ["Strategy discussion not held", "strategy meeting cancelled", "Strategy discussion did not take place",
+            "Strategy meeting postponed as police unavailable"]
+POSTPONED = ["ICPC postponed", "Initial child protection conference adjourned", "ICPC cancelled",
+             "ICPC rescheduled to next month", "Child protection conference did not go ahead"]
+
+
+@pytest.mark.parametrize("text", NOT_HELD)
+def test_strategy_discussion_not_held_starts_no_requirement(text):
+    assert flags_of("strategy_no_conference", [strategy("2023-09-14", text, escalation="")]).empty
+
+
+@pytest.mark.parametrize("text", NOT_HELD)
+def test_strategy_discussion_not_held_does_not_restart_the_clock(text):
+    rows = [strategy("2023-09-01"), strategy("2023-09-20", text, escalation=""), conference("2023-10-05")]
+    flags = flags_of("strategy_no_conference", rows)
+    assert list(flags["trigger_event_id"]) == ["C1-e001"]
+    assert flags.iloc[0].actual_action_event_id == "C1-e003"  # the conference, late
+
+
+@pytest.mark.parametrize("text", POSTPONED)
+def test_conference_postponed_does_not_meet_the_requirement(text):
+    rows = [strategy("2023-09-14"), conference("2023-09-28", text, escalation=""), conference("2023-10-12")]
+    flags = flags_of("strategy_no_conference", rows)
+    assert len(flags) == 1
+    flag = flags.iloc[0]
+    assert flag.actual_action_event_id == "C1-e003" and flag.delay_days == 7  # the one held, 12 Oct (due 5 Oct)
+
+
+def test_conference_typed_row_that_names_no_denial_still_counts():
+    """The type still counts when the text says nothing against it (who attended; or a later line that
+    says it was held after all)."""
+    for text in ("Attended by police, health visitor and social worker.",
+                 "ICPC postponed on 20 Sep. ICPC held today: child made subject of a plan."):
+        rows = [strategy("2023-09-14"), conference("2023-09-28", text, escalation="")]
+        assert flags_of("strategy_no_conference", rows).empty, text
+
+
+def request(date, **kw):
+    return {"date": date, "contact_type": "referral", "agency": "Health Visiting",
+            "description": "Referral to the child development centre for a developmental assessment", **kw}
+
+
+def assessment(date, text, **kw):
+    return {"date": date, "contact_type": "assessment", "agency": "Child Development Centre", "description": text,
+            **kw}
+
+
+@pytest.mark.parametrize("text", ["Assessment not started", "Assessment has not yet started: waiting list",
+                                  "Developmental assessment postponed", "Assessment appointment cancelled"])
+def test_assessment_not_started_does_not_meet_the_wait(text):
+    rows = [request("2023-06-14"), assessment("2023-06-20", text), {"date": "2023-09-01"}]
+    flags = flags_of("assessment_wait", rows)
+    assert len(flags) == 1 and flags.iloc[0].actual_action_event_id == ""
+
+
+def test_assessment_held_meets_the_wait():
+    rows = [request("2023-06-14"), assessment("2023-06-20", "Developmental assessment completed"), {"date": "2023-09-01"}]
+    assert flags_of("assessment_wait", rows).empty
+
+
+def test_cp_medical_declined_is_no_assessment():
+    rows = [request("2023-06-14"), {"date": "2023-06-20", "contact_type": "cp_medical", "agency": "Hospital",
+                                     "description": "CP medical declined by mother"}, {"date": "2023-09-01"}]
+    assert len(flags_of("assessment_wait", rows)) == 1
+
+
+def test_denies_reads_the_vocabulary_negation_machinery():
+    from review.config import package_data
+    from review.vocab import denies
+
+    vocab = package_data("vocab.yml")
+    assert denies("strategy_discussion", "Strategy discussion not held", vocab)
+    assert denies("cp_conference", "ICPC postponed", vocab)
+    assert denies("assessment", "assessment not started", vocab)
+    assert not denies("strategy_discussion", "Strategy discussion held", vocab)
+    assert not denies("strategy_discussion", "Police and health attended", vocab)  # names nothing: denies nothing
+    assert not denies("assessment", "Referral: assessment required", vocab)
+
+
+def test_the_new_words_live_in_the_vocabulary_file():
+    from review.config import package_data
+
+    cues = package_data("vocab.yml")["escalation_negation_post_cues"]
+    assert {"postponed", "not started", "not take place"} <= set(cues)
+
+
+def test_ingest_reads_the_denied_type_and_the_rules_agree(tmp_path):
+    """End to end from a chronology: the not-held strategy discussion raises no flag; the postponed
+    conference does not meet the held one's requirement."""
+    rows = [["01/09/2023", "Children's Social Care", "Strategy discussion", "Strategy discussion held with police.",
+             "S47 enquiry to start", "", "No"],
+            ["20/09/2023", "Children's Social Care", "Strategy discussion", "Strategy discussion not held",
+             "", "", "No"],
+            ["22/09/2023", "Children's Social Care", "Child protection conference", "ICPC postponed", "", "", "No"]]
+    analysis = analyse_folder(write_case(tmp_path / "case", rows, review_date="2023-12-31"))
+    tl = analysis.timeline.set_index("description")
+    assert tl.loc["Strategy discussion not held", "escalation"] == ""
+    assert tl.loc["ICPC postponed", "escalation"] == ""
+    flags = analysis.flags[analysis.flags["rule_id"] == "strategy_no_conference"]
+    assert list(flags["trigger_date"]) == [pd.Timestamp("2023-09-01")]
+    assert flags.iloc[0].actual_action_event_id == ""
+
+
+@pytest.mark.parametrize("rule_id", ["strategy_no_conference", "assessment_wait"])
+def test_baseline_agrees_on_denied_types(rule_id):
+    rows = ([strategy("2023-09-01"), strategy("2023-09-20", NOT_HELD[0], escalation=""),
+             conference("2023-10-02", POSTPONED[0], escalation=""), conference("2023-10-12")]
+            if rule_id == "strategy_no_conference" else
+            [request("2023-06-14"), assessment("2023-06-20", "Assessment not started"),
+             assessment("2023-08-10", "Assessment completed"), {"date": "2023-09-01"}])
+    timeline = make_timeline(rows)
+    flags = detect(timeline, None, RULES, only=[rule_id])
+    base_rows = []
+    for r in timeline.astype(object).where(timeline.notna(), None).to_dict("records"):
+        r["date"] = pd.Timestamp(r["date"]).to_pydatetime()
+        base_rows.append(r)
+    _, base = baseline_rowwise.run(base_rows, {"C1": {"date_of_birth": dt.date(2023, 1, 1)}}, RULES)
+    got = sorted((f["flag_id"], f["actual_action_event_id"]) for f in base if f["rule_id"] == rule_id)
+    assert got == sorted(zip(flags["flag_id"], flags["actual_action_event_id"]))
+    assert len(got) == 1
+
+
+def test_many_distinct_texts_take_the_vectorised_search_first(monkeypatch):
+    """From _DENIAL_SEARCH_FROM distinct texts on, a regex picks the texts naming the type before they are
+    read: the same rows are held."""
+    from review.rules import base
+
+    rows = [strategy("2023-09-01"), strategy("2023-09-20", NOT_HELD[0], escalation=""),
+            conference("2023-10-02", "Attended by police and health", escalation=""),
+            conference("2023-10-03", POSTPONED[0], escalation=""), conference("2023-10-12")]
+    timeline = make_timeline(rows)
+    ctx = base.prepare(timeline, None, RULES["settings"])
+    expected = base.types_held(ctx, ["strategy_discussion", "cp_conference"]).tolist()
+    assert expected == [True, False, True, False, True]
+    monkeypatch.setattr(base, "_DENIAL_SEARCH_FROM", 0)
+    assert base.types_held(ctx, ["strategy_discussion", "cp_conference"]).tolist() == expected

@@ -200,6 +200,64 @@ def _texts_matching(texts: np.ndarray, pattern: str) -> np.ndarray:
     return pc.fill_null(pc.match_substring_regex(column, pattern), False).to_numpy(zero_copy_only=False)
 
 
+def _rows_matching(ctx: Context, pos: np.ndarray, pattern: str) -> np.ndarray:
+    """Which of the timeline rows at positions `pos` have a description or an action that `pattern`
+    (`_keyword_regex`) finds something in: each distinct text of those rows searched once."""
+    d_codes, d_uniques = ctx._coded("description")
+    a_codes, a_uniques = ctx._coded("action")
+    d_uniques, a_uniques = np.append(d_uniques, ""), np.append(a_uniques, "")  # code -1 (NA) -> ""
+    maybe = np.zeros(len(pos), dtype=bool)
+    for codes, uniques in ((d_codes[pos], d_uniques), (a_codes[pos], a_uniques)):
+        used = np.unique(codes)  # the distinct texts of these rows only
+        hit = np.zeros(len(uniques), dtype=bool)
+        hit[used] = _texts_matching(uniques[used], pattern)
+        maybe |= hit[codes]
+    return maybe
+
+
+def types_held(ctx: Context, contact_types) -> pd.Series:
+    """Rows of any of `contact_types` that record it taking place: not those whose description or action
+    names it only to say it did not happen ("Strategy discussion not held", "strategy meeting cancelled",
+    "ICPC postponed", "assessment not started"), as `review.vocab.denies` reads them with the package
+    vocabulary's escalation negation cues (review/data/vocab.yml). The contact type of such a row names the
+    meeting or assessment it is about, not one that was held: it must neither satisfy a requirement nor
+    start one. Each distinct (description, action) pair of the typed rows is read once."""
+    tl = ctx.timeline
+    out = np.zeros(len(tl), dtype=bool)
+    vocab = _negating_vocab(())
+    for name in dict.fromkeys(str(t) for t in contact_types):
+        typed = ctx.types([name]).to_numpy(dtype=bool)
+        pos = np.flatnonzero(typed)
+        if len(pos):
+            out |= typed
+            out[pos[_texts_denying(ctx, pos, name, vocab)]] = False
+    return pd.Series(out, index=tl.index)
+
+
+#: from this many distinct texts on, `_texts_denying` first picks those naming the type by a vectorised
+#: search (a regex costs milliseconds to compile, a text ~20 microseconds to read)
+_DENIAL_SEARCH_FROM = 1000
+
+
+def _texts_denying(ctx: Context, pos: np.ndarray, name: str, vocab) -> np.ndarray:
+    """`review.vocab.denies(name, description . action)` of the rows at `pos`, each distinct pair read once."""
+    from ..vocab import denies
+
+    d_codes, d_uniques = ctx._coded("description")
+    a_codes, a_uniques = ctx._coded("action")
+    d_uniques, a_uniques = np.append(d_uniques, ""), np.append(a_uniques, "")  # code -1 (NA) -> ""
+    d, a = d_codes[pos].astype("int64"), a_codes[pos].astype("int64")
+    inverse, _ = pd.factorize(d * (len(a_uniques) + 1) + a)
+    first = np.unique(inverse, return_index=True)[1]  # a row of each distinct pair, in code order
+    words = vocab.denial_words(name)
+    named = np.full(len(first), bool(words))
+    if words and len(first) >= _DENIAL_SEARCH_FROM:
+        named = _rows_matching(ctx, pos[first], _keyword_regex(words))
+    denied = np.zeros(len(first), dtype=bool)
+    denied[named] = [denies(name, str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]), vocab) for i in first[named]]
+    return denied[inverse]
+
+
 def text_mentions(ctx: Context, mask, keywords, negations=(), others=()) -> pd.Series:
     """Rows of `mask` whose description or action mentions one of `keywords`, not negated and not in a
     sentence naming one of `others` (`_mentioned`; `negations` are extra post-negation cues such as "not
@@ -212,19 +270,12 @@ def text_mentions(ctx: Context, mask, keywords, negations=(), others=()) -> pd.S
     pos = np.flatnonzero(np.asarray(mask, dtype=bool))
     if not keywords or not len(pos):
         return pd.Series(out, index=tl.index)
-    pattern = _keyword_regex(keywords)
+    pos = pos[_rows_matching(ctx, pos, _keyword_regex(keywords))]
+    if not len(pos):
+        return pd.Series(out, index=tl.index)
     d_codes, d_uniques = ctx._coded("description")
     a_codes, a_uniques = ctx._coded("action")
     d_uniques, a_uniques = np.append(d_uniques, ""), np.append(a_uniques, "")  # code -1 (NA) -> ""
-    maybe = np.zeros(len(pos), dtype=bool)
-    for codes, uniques in ((d_codes[pos], d_uniques), (a_codes[pos], a_uniques)):
-        used = np.unique(codes)  # the distinct texts of these rows only
-        hit = np.zeros(len(uniques), dtype=bool)
-        hit[used] = _texts_matching(uniques[used], pattern)
-        maybe |= hit[codes]
-    pos = pos[maybe]
-    if not len(pos):
-        return pd.Series(out, index=tl.index)
     d, a = d_codes[pos].astype("int64"), a_codes[pos].astype("int64")
     inverse, distinct = pd.factorize(d * (len(a_uniques) + 1) + a)
     first = np.unique(inverse, return_index=True)[1]  # a row of each distinct pair, in code order
