@@ -539,12 +539,16 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                         action = _first(tl, clock + dt.timedelta(days=1), lambda x: x.get("child_seen") is True)
                         flags.append(_flag("child_not_seen", r, deadline, action, variant))
             # a stretch still running at the end of the review, unseen past the limit: censored at the end,
-            # triggered by the last exact-date contact before the end (unless a contact already flagged it)
+            # triggered by the stretch's last exact-date contact before the end, or its last contact when it
+            # has only partial dates (unless a contact already flagged it)
             within = [i for i, x in enumerate(tl) if x["_day"] is not None and review_end is not None
                       and x["_day"] <= review_end]
-            exact = [i for i in within if tl[i]["_exact"]]
-            if within and exact and on(tl[within[-1]]):
+            if within and on(tl[within[-1]]):
                 last = tl[within[-1]]
+                stretch = within[-1]
+                while stretch > 0 and on(tl[stretch - 1]):
+                    stretch -= 1
+                exact = [i for i in range(stretch, within[-1] + 1) if tl[i]["_exact"]] or [within[-1]]
                 if variant == "cp_plan":
                     running = not any(
                         x["_day"] == last["_day"] and x.get("contact_type") == "cp_conference" and cp_plan_marker(

@@ -6,6 +6,9 @@
 2. `strategy_no_conference` and `assessment_wait` took a row of the meeting's / assessment's contact type for
    the meeting or assessment happening even when its text said it did not ("Strategy discussion not held",
    "ICPC postponed", "assessment not started"): such a row must neither meet nor start a requirement;
+3. a plan / open concerns recorded only with partial dates ("Mar 2007") and running to the end of the review
+   was never flagged there (no exact-date row to trigger it): it is, when even the latest day each partial
+   date could have been leaves the gap past the limit, the explanation saying the date is partial;
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import pytest
 
 from review.config import CaseConfig
 from review.rules import detect, load_rules
+from review.rules.base import flag_id
 from review.rules.testing import make_timeline
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -283,3 +287,127 @@ def test_many_distinct_texts_take_the_vectorised_search_first(monkeypatch):
     assert expected == [True, False, True, False, True]
     monkeypatch.setattr(base, "_DENIAL_SEARCH_FROM", 0)
     assert base.types_held(ctx, ["strategy_discussion", "cp_conference"]).tolist() == expected
+
+
+# --- 3. a stretch recorded only with partial dates, still running at the end of the review ------------------
+ICPC = "Initial child protection conference: child made subject to a child protection plan (neglect)."
+
+
+def plan_config(review: str | None) -> CaseConfig:
+    return CaseConfig(case_dir=Path("."), case_id="C1", date_of_birth=dt.date(2005, 1, 1),
+                      review_date=pd.Timestamp(review).date() if review else None)
+
+
+def icpc(date, precision="month", child_seen=True, **kw):
+    return {"date": date, "date_precision": precision, "contact_type": "cp_conference", "description": ICPC,
+            "child_seen": child_seen, "on_cp_plan": True, **CSC, **kw}
+
+
+def seen_flags(rows, review="2008-06-30"):
+    return detect(make_timeline(rows, dob="2005-01-01"), plan_config(review), RULES, only=["child_not_seen"])
+
+
+def test_plan_recorded_only_as_a_month_is_flagged_at_the_end_of_the_review():
+    flags = seen_flags([icpc("2007-03-01")])
+    assert len(flags) == 1
+    flag = flags.iloc[0]
+    assert flag.trigger_event_id == "C1-e001"  # the stretch's last row: no exact-date row to take
+    assert flag.flag_id == flag_id("child_not_seen", "C1-e001", "cp_plan_at_review_end")
+    assert flag.trigger_date == pd.Timestamp("2007-03-01")  # the row's recorded date, as the timeline has it
+    assert flag.expected_by == pd.Timestamp("2007-04-14")  # 31 Mar 2007 (the latest it could be) + 14 days
+    assert flag.actual_action_event_id == "" and pd.isna(flag.delay_days)
+    assert flag.explanation == (
+        "No sighting of the child on a child protection plan is recorded between the last sighting, recorded for "
+        "March 2007 (a partial date: counted from its latest possible day, 31 Mar 2007) and the end of the review "
+        "on 30 Jun 2008: at least 457 days without a sighting by any agency (standard 14 days, so one was due by "
+        "14 Apr 2007 at the latest; last contact recorded: Children's Social Care, March 2007 (a partial date)).")
+
+
+def test_plan_started_with_a_partial_date_and_no_sighting_says_so():
+    explanation = seen_flags([icpc("2007-03-01", child_seen=False)]).iloc[0].explanation
+    assert ("between the start of the plan (recorded for March 2007, a partial date: counted from its latest "
+            "possible day, 31 Mar 2007) and the end of the review") in explanation
+
+
+@pytest.mark.parametrize("review, flagged", [("2007-04-14", False), ("2007-04-15", True)])
+def test_partial_stretch_is_flagged_only_when_the_latest_possible_day_leaves_the_gap_past_the_limit(review, flagged):
+    # "March 2007": seen on 31 Mar at the latest; 14 days later is 14 Apr
+    assert (len(seen_flags([icpc("2007-03-01")], review)) == 1) is flagged
+
+
+@pytest.mark.parametrize("precision, date, due", [("year", "2007-01-01", "2008-01-14"),
+                                                  ("approximate", "2007-03-10", "2007-04-24")])
+def test_year_and_approximate_dates_count_from_their_latest_day(precision, date, due):
+    # 2007: 31 Dec 2007; "about 10 Mar 2007": 10 Mar + 31 days (settings.approximate_span_days) = 10 Apr
+    flags = seen_flags([icpc(date, precision)])
+    assert list(flags["expected_by"]) == [pd.Timestamp(due)]
+    assert "a partial date" in flags.iloc[0].explanation and "at least" in flags.iloc[0].explanation
+
+
+@pytest.mark.parametrize("review, flagged", [("2007-05-12", False), ("2007-05-13", True)])
+def test_open_concerns_recorded_only_as_a_month(review, flagged):
+    concern = {"date": "2007-03-01", "date_precision": "month", "contact_type": "clinic_appointment",
+               "child_seen": True, "concerns": "neglect", "open_concerns": "neglect", "on_cp_plan": False, **GP}
+    flags = seen_flags([concern], review)
+    assert (len(flags) == 1) is flagged
+    if flagged:
+        assert flags.iloc[0].flag_id == flag_id("child_not_seen", "C1-e001", "open_concerns_at_review_end")
+        assert flags.iloc[0].expected_by == pd.Timestamp("2007-05-12")  # 31 Mar + 42 days
+
+
+def test_partial_stretch_after_an_exact_contact_is_triggered_in_the_stretch():
+    """An exact-date contact before the stretch (not on the plan) is not the stretch's trigger."""
+    rows = [{"date": "2006-01-10", "contact_type": "clinic_appointment", "child_seen": True, "on_cp_plan": False,
+             **GP}, icpc("2007-03-01")]
+    flags = seen_flags(rows)
+    assert list(flags["trigger_event_id"]) == ["C1-e002"]
+    assert "last contact recorded: Children's Social Care, March 2007 (a partial date)" in flags.iloc[0].explanation
+
+
+def test_exact_contact_in_the_stretch_stays_the_trigger():
+    rows = [icpc("2007-03-01", "day"), {"date": "2007-05-01", "date_precision": "month", "contact_type": "phone_call",
+                                        "on_cp_plan": True, **CSC}]
+    flags = seen_flags(rows)
+    assert list(flags["trigger_event_id"]) == ["C1-e001"]
+    assert flags.iloc[0].expected_by == pd.Timestamp("2007-03-15")
+    assert "last sighting on 1 Mar 2007" in flags.iloc[0].explanation
+    assert "at least" not in flags.iloc[0].explanation
+
+
+def test_partial_stretch_without_a_review_date_is_not_flagged():
+    # the records end on 1 Mar 2007 for certain (the earliest day of the last contact): nothing is certain after
+    assert seen_flags([icpc("2007-03-01")], None).empty
+
+
+def test_partial_stretch_flag_is_censored_by_the_death():
+    case = CaseConfig(case_dir=Path("."), case_id="C1", date_of_birth=dt.date(2005, 1, 1),
+                      review_date=dt.date(2008, 6, 30), date_of_death=dt.date(2007, 4, 10))
+    assert detect(make_timeline([icpc("2007-03-01")], dob="2005-01-01"), case, RULES, only=["child_not_seen"]).empty
+
+
+def test_partial_stretch_from_a_case_folder(tmp_path):
+    rows = [["Mar 2023", "Children's Social Care", "Child protection conference",
+             "Initial child protection conference: child made subject of a child protection plan", "", "", "Yes"]]
+    analysis = analyse_folder(write_case(tmp_path / "case", rows, review_date="2023-12-31"))
+    assert analysis.timeline["date_precision"].tolist() == ["month"]
+    flags = analysis.flags[analysis.flags["rule_id"] == "child_not_seen"]
+    assert len(flags) == 1 and flags.iloc[0].expected_by == pd.Timestamp("2023-04-14")
+    assert "recorded for March 2023 (a partial date" in flags.iloc[0].explanation
+
+
+def test_baseline_triggers_a_partial_stretch_at_the_same_row():
+    """The baseline treats a partial date as its first day (benchmarks/RESULTS.md), but picks the same
+    trigger: the stretch's last exact-date row, else its last row."""
+    for rows in ([icpc("2007-03-01")],
+                 [{"date": "2006-01-10", "contact_type": "clinic_appointment", "child_seen": True, "on_cp_plan": False,
+                   **GP}, icpc("2007-03-01")]):
+        timeline = make_timeline(rows, dob="2005-01-01")
+        flags = detect(timeline, plan_config("2008-06-30"), RULES, only=["child_not_seen"])
+        base_rows = []
+        for r in timeline.drop(columns=["on_cp_plan", "open_concerns"]).astype(object).where(
+                timeline.notna(), None).to_dict("records"):
+            r["date"] = pd.Timestamp(r["date"]).to_pydatetime()
+            base_rows.append(r)
+        _, base = baseline_rowwise.run(base_rows, {"C1": {"date_of_birth": dt.date(2005, 1, 1),
+                                                          "review_date": dt.date(2008, 6, 30)}}, RULES)
+        assert [f["flag_id"] for f in base if f["rule_id"] == "child_not_seen"] == list(flags["flag_id"])
