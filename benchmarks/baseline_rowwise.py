@@ -738,8 +738,9 @@ def read_chronology_rowwise(path, vocab: dict) -> list[dict]:
                 parsed = parse_date(record.get("date"), record.get("time"))
             except DateParseError:
                 continue
-            description, action, analysis = (cell(record, k) for k in ("details", "action / outcome", "analysis"))
-            narrative = "\n".join(t for t in (description, action, analysis) if t)
+            description, action = (cell(record, k) for k in ("details", "action / outcome"))
+            # concerns and escalations from what was recorded at the time: never the analysis column
+            narrative = "\n".join(t for t in (description, action) if t)
             written = cell(record, "organisation")
             agency, kind, organisation = normalise_agency(cell(record, "agency") or written or stem, vocab)
             type_text = cell(record, "type of contact")

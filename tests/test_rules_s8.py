@@ -9,6 +9,9 @@
 3. a plan / open concerns recorded only with partial dates ("Mar 2007") and running to the end of the review
    was never flagged there (no exact-date row to trigger it): it is, when even the latest day each partial
    date could have been leaves the gap past the limit, the explanation saying the date is partial;
+4. the analysis column (the review author's hindsight commentary) was read for escalations and concerns:
+   "In hindsight a referral to children's social care should have been made" made the row a referral
+   (suppressing the flag) and a concern it named was dated on the row's day. Neither is read from it now.
 """
 from __future__ import annotations
 
@@ -411,3 +414,83 @@ def test_baseline_triggers_a_partial_stretch_at_the_same_row():
         _, base = baseline_rowwise.run(base_rows, {"C1": {"date_of_birth": dt.date(2005, 1, 1),
                                                           "review_date": dt.date(2008, 6, 30)}}, RULES)
         assert [f["flag_id"] for f in base if f["rule_id"] == "child_not_seen"] == list(flags["flag_id"])
+
+
+# --- 4. hindsight in the analysis column ----------------------------------------------------------------------
+HINDSIGHT = "In hindsight a referral to children's social care should have been made."
+
+
+def hv_rows(analysis: str) -> list[list[str]]:
+    return [["10/03/2022", "Health Visiting", "Home visit", "Bruise to left cheek seen on 10 week old baby.",
+             "Advice given.", analysis, "Yes"],
+            ["20/03/2022", "Health Visiting", "Home visit", "Weight check.", "", "", "Yes"]]
+
+
+@pytest.mark.parametrize("analysis", [
+    HINDSIGHT,
+    "With hindsight, a strategy discussion should have been held and a CP medical arranged.",
+    "It would have been good practice to make a safeguarding referral.",
+    "On reflection: referral to MASH and child protection medical required.",
+])
+def test_hindsight_in_the_analysis_column_is_no_escalation(tmp_path, analysis):
+    result = analyse_folder(write_case(tmp_path / "case", hv_rows(analysis), review_date="2022-06-30"))
+    row = result.timeline.iloc[0]
+    assert row["analysis"] == analysis          # kept verbatim, shown
+    assert row["escalation"] == ""              # but no escalation
+    assert row["concerns"] == "bruising"        # the bruise the description records
+    fired = set(result.flags["rule_id"])
+    assert {"nonmobile_injury", "injury_not_escalated"} <= fired  # the flag is not suppressed
+
+
+def test_concern_named_only_in_the_analysis_column_is_not_dated_on_the_row(tmp_path):
+    rows = [["01/04/2022", "GP", "GP appointment", "Cough, chest clear.", "", 
+             "Taken with the bruising the health visitor saw in January, neglect and non-accidental injury "
+             "should have been considered.", "Yes"]]
+    result = analyse_folder(write_case(tmp_path / "case", rows, review_date="2022-06-30"))
+    row = result.timeline.iloc[0]
+    assert row["concerns"] == "" and row["escalation"] == ""
+    assert result.flags.empty
+
+
+def test_analysis_is_read_nowhere_by_the_rules_through_the_vocabulary(tmp_path):
+    """The same chronology with and without its analysis column gives the same concerns, escalations and
+    flags."""
+    with_analysis = analyse_folder(write_case(tmp_path / "a", hv_rows(HINDSIGHT), review_date="2022-06-30"))
+    without = analyse_folder(write_case(tmp_path / "b", hv_rows(""), review_date="2022-06-30"))
+    for column in ("concerns", "escalation", "open_concerns", "on_cp_plan"):
+        assert with_analysis.timeline[column].tolist() == without.timeline[column].tolist(), column
+    assert sorted(with_analysis.flags["flag_id"]) == sorted(without.flags["flag_id"])
+
+
+def test_contemporaneous_comments_can_be_read_as_description_through_a_profile(tmp_path):
+    """A Comments column of notes made at the time: a profile names it a description, and it is analysed."""
+    folder = write_case(tmp_path / "case", [["10/03/2022", "Health Visiting", "Home visit", "Weight check.", "",
+                                             "Referred to children's social care today.", "Yes"]],
+                        review_date="2022-06-30",
+                        extra="files:\n  - {path: chronology.csv, profile: notes}\n")
+    text = (folder / "chronology.csv").read_text(encoding="utf-8").replace(",Analysis,", ",Comments,", 1)
+    (folder / "chronology.csv").write_text(text, encoding="utf-8")
+    (folder / "profiles").mkdir()
+    (folder / "profiles" / "notes.yml").write_text("fields:\n  description: [comments]\n", encoding="utf-8")
+    row = analyse_folder(folder).timeline.iloc[0]
+    assert row["escalation"] == "referral_to_csc"
+    assert "Referred to children's social care today." in row["description"]
+
+
+def test_ingest_baseline_ignores_the_analysis_column_too(tmp_path):
+    from review.config import load_case_config, load_vocab
+    from review.ingest import load_contacts
+    from review.synth import write_agency_file
+
+    rows = [[dt.datetime(2022, 3, 10), "Health Visiting", "", "Health visitor", "Home visit", "Yes", "", 
+             "Bruise to left cheek.", "Advice given.", HINDSIGHT + " Neglect evident.", ""]]
+    folder = tmp_path / "case"
+    folder.mkdir()
+    write_agency_file(folder / "all.xlsx", rows)
+    (folder / "case.yml").write_text("case_id: S8\ndate_of_birth: 2022-01-01\nfiles:\n  - path: all.xlsx\n",
+                                     encoding="utf-8")
+    loaded, _ = load_contacts(load_case_config(folder))
+    base = baseline_rowwise.read_chronology_rowwise(folder / "all.xlsx", load_vocab())
+    assert loaded["analysis"].tolist() == [HINDSIGHT + " Neglect evident."]
+    assert [(r["concerns"], r["escalation"]) for r in base] == list(zip(loaded["concerns"], loaded["escalation"]))
+    assert base[0]["concerns"] == "bruising" and base[0]["escalation"] == ""
