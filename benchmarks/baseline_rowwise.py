@@ -240,7 +240,7 @@ def _periods(rows: list[dict], case: dict) -> None:
     for r in rows:
         if r["_day"] is None or r.get("contact_type") != "cp_conference":
             continue
-        marker = cp_plan_marker(f"{_text(r.get('description'))} . {_text(r.get('action'))} . {_text(r.get('analysis'))}")
+        marker = cp_plan_marker(f"{_text(r.get('description'))} . {_text(r.get('action'))}")
         if marker > 0 and start is None:
             start = r["_day"]
         elif marker < 0 and start is not None:

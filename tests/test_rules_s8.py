@@ -494,3 +494,27 @@ def test_ingest_baseline_ignores_the_analysis_column_too(tmp_path):
     assert loaded["analysis"].tolist() == [HINDSIGHT + " Neglect evident."]
     assert [(r["concerns"], r["escalation"]) for r in base] == list(zip(loaded["concerns"], loaded["escalation"]))
     assert base[0]["concerns"] == "bruising" and base[0]["escalation"] == ""
+
+
+def test_hindsight_in_a_conference_analysis_neither_ends_nor_starts_a_plan(tmp_path):
+    """The timeline's plan periods read a conference's outcome from its description and action: "With
+    hindsight the plan should have ended earlier" ended the plan (cutting the unseen stretch short, so
+    hiding child_not_seen flags)."""
+    from review.timeline import periods
+
+    rows = [["01/03/2023", "Children's Social Care", "Child protection conference",
+             "Initial child protection conference: child made subject of a child protection plan.", "", "", "Yes"],
+            ["20/04/2023", "Children's Social Care", "Child protection conference",
+             "Review child protection conference: child to remain subject to a child protection plan.", "",
+             "With hindsight the plan should have ended earlier.", "No"],
+            ["01/06/2023", "Children's Social Care", "Child protection conference",
+             "Review conference: child to remain subject to a child protection plan.", "",
+             "In hindsight the child should not have been made subject of a plan.", "No"]]
+    result = analyse_folder(write_case(tmp_path / "case", rows, review_date="2023-08-31"))
+    assert result.timeline["on_cp_plan"].tolist() == [True, True, True]
+    plans = result.periods[result.periods["kind"] == "cp_plan"]
+    assert list(plans["start"]) == [pd.Timestamp("2023-03-01")] and list(plans["end"]) == [pd.Timestamp("2023-08-31")]
+    assert len(periods(result.timeline)) == len(result.periods)
+    seen = result.flags[result.flags["rule_id"] == "child_not_seen"]
+    assert list(seen["trigger_date"]) == [pd.Timestamp("2023-04-20")]  # unseen on the plan since 1 Mar
+    assert "on a child protection plan had not been seen by any agency for 50 days" in seen.iloc[0].explanation
