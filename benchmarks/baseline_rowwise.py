@@ -5,15 +5,17 @@ at a time, and for every trigger row a loop over the case's rows. It implements 
 rules as the package (review.timeline, review.rules.*) with the same rules.yml parameters:
 
 * timeline: the same sort keys, seq, age, mobility (case.mobile_from, else 6 months of age), gaps, last
-  seen, open concerns (90 days), event linking (rapidfuzz token_set_ratio >= 85 per candidate pair, same
+  seen, open concerns (the case's concern_window_days, else 90 days), event linking (rapidfuzz token_set_ratio >= 85 per candidate pair, same
   LINK_GROUPS, different agencies, dates <= 1 day apart; or one agency's rows equal in every cell but
   the provenance; linked transitively, group = smallest event_id),
   child protection plan periods (each conference's outcome read by the package's `cp_plan_marker`, as
   ingest's vocabularies are the package's) and hospital periods;
 * rules: the same triggers (an assessment request, and social care's "no further action", read from each
-  row's text by the package's own scalar `review.rules.base._mentioned`), windows, responses (the first response on or after the anchor), working days
-  with England bank holidays (the `holidays` package, one day at a time), one flag per event group, the
-  same delay_days and the same flag ids (rule, trigger event, variant).
+  row's text by the package's own scalar `review.rules.base._mentioned`; a strategy discussion, conference
+  or assessment typed so but recorded as not held by the package's `review.vocab.denies`), windows,
+  responses (the first response on or after the anchor), working days with England bank holidays (the
+  `holidays` package, one day at a time), one flag per event group, the same delay_days and the same
+  flag ids (rule, trigger event, variant).
 
 What it leaves out (documented in benchmarks/RESULTS.md): partial dates (month / year / approximate
 precision) are treated as their first day instead of as periods, undated rows are ignored by the rules,
@@ -28,6 +30,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+import json
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -35,9 +38,11 @@ from pathlib import Path
 import holidays
 from rapidfuzz import fuzz, utils
 
+from review.config import package_data
 from review.rules.base import _mentioned  # a keyword mentioned and not negated, in one text
 from review.schema import CONTACT_COLUMNS
 from review.timeline import LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker
+from review.vocab import denies
 
 PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3}
 LINK_THRESHOLD = 85.0
@@ -94,8 +99,31 @@ def _add_working_days(day: dt.date, n: int) -> dt.date:
     return day
 
 
+def _held(r: dict, contact_types) -> bool:
+    """The row is of one of `contact_types` and its text does not say it did not happen ("Strategy
+    discussion not held", "ICPC postponed"): the package vocabulary's `denies`, as the rules' `types_held`."""
+    kind = r.get("contact_type")
+    return kind in contact_types and not denies(
+        kind, _text(r.get("description")) + " . " + _text(r.get("action")), _package_vocab())
+
+
+_VOCAB: list = []
+
+
+def _package_vocab() -> dict:
+    if not _VOCAB:
+        _VOCAB.append(package_data("vocab.yml"))
+    return _VOCAB[0]
+
+
 def _has_word(text: str, word: str) -> bool:
     return re.search(r"\b" + re.escape(word) + r"\b", text, re.IGNORECASE) is not None
+
+
+def _concern_window(case: dict) -> int:
+    """The case's concern window (its case.yml `timeline: concern_window_days`), else the default."""
+    window = case.get("concern_window_days")
+    return CONCERN_WINDOW_DAYS if window is None else int(window)
 
 
 def _end_of_review(case: dict):
@@ -124,6 +152,7 @@ def build_timeline(rows: list[dict], case: dict) -> list[dict]:
     CP plan / hospital periods."""
     rows = sorted(rows, key=_sort_key)
     dob = case["date_of_birth"]
+    concern_window = _concern_window(case)
     mobile_from = case.get("mobile_from") or _add_months(dob, NONMOBILE_MONTHS)
     out = []
     last_seen = None
@@ -147,7 +176,7 @@ def build_timeline(rows: list[dict], case: dict) -> list[dict]:
         open_tags = set()
         if day is not None:
             for earlier in out + [r]:
-                if earlier["_day"] is not None and (day - earlier["_day"]).days <= CONCERN_WINDOW_DAYS:
+                if earlier["_day"] is not None and (day - earlier["_day"]).days <= concern_window:
                     open_tags.update(earlier["_tags"])
         r["open_concerns"] = "; ".join(sorted(open_tags))
         r["event_group"] = _text(r["event_id"])
@@ -211,7 +240,7 @@ def _periods(rows: list[dict], case: dict) -> None:
     for r in rows:
         if r["_day"] is None or r.get("contact_type") != "cp_conference":
             continue
-        marker = cp_plan_marker(f"{_text(r.get('description'))} . {_text(r.get('action'))} . {_text(r.get('analysis'))}")
+        marker = cp_plan_marker(f"{_text(r.get('description'))} . {_text(r.get('action'))}")
         if marker > 0 and start is None:
             start = r["_day"]
         elif marker < 0 and start is not None:
@@ -429,7 +458,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         q = p["strategy_no_conference"]
 
         def is_strategy(x):
-            return "strategy_discussion" in esc(x) or x.get("contact_type") == "strategy_discussion"
+            return "strategy_discussion" in esc(x) or _held(x, ["strategy_discussion"])
 
         trig, days_done = [], set()
         for r in _first_per_group([r for r in tl if is_strategy(r) and r["_exact"]]):
@@ -438,7 +467,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 trig.append(r)
         for r in trig:
             deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
-            action = _first(tl, r["_day"], lambda x: "cp_conference" in esc(x) or x.get("contact_type") == "cp_conference")
+            action = _first(tl, r["_day"], lambda x: "cp_conference" in esc(x) or _held(x, ["cp_conference"]))
             if action is not None and action["_day"] <= deadline:
                 continue
             later = _first(tl, r["_day"] + dt.timedelta(days=1), lambda x: is_strategy(x) and x["_exact"])
@@ -510,19 +539,23 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                         action = _first(tl, clock + dt.timedelta(days=1), lambda x: x.get("child_seen") is True)
                         flags.append(_flag("child_not_seen", r, deadline, action, variant))
             # a stretch still running at the end of the review, unseen past the limit: censored at the end,
-            # triggered by the last exact-date contact before the end (unless a contact already flagged it)
+            # triggered by the stretch's last exact-date contact before the end, or its last contact when it
+            # has only partial dates (unless a contact already flagged it)
             within = [i for i, x in enumerate(tl) if x["_day"] is not None and review_end is not None
                       and x["_day"] <= review_end]
-            exact = [i for i in within if tl[i]["_exact"]]
-            if within and exact and on(tl[within[-1]]):
+            if within and on(tl[within[-1]]):
                 last = tl[within[-1]]
+                stretch = within[-1]
+                while stretch > 0 and on(tl[stretch - 1]):
+                    stretch -= 1
+                exact = [i for i in range(stretch, within[-1] + 1) if tl[i]["_exact"]] or [within[-1]]
                 if variant == "cp_plan":
                     running = not any(
                         x["_day"] == last["_day"] and x.get("contact_type") == "cp_conference" and cp_plan_marker(
                             f"{_text(x.get('description'))} . {_text(x.get('action'))}") < 0 for x in tl)
                 else:
                     running = any(x["_day"] is not None and x["_tags"] and review_end - dt.timedelta(
-                        days=CONCERN_WINDOW_DAYS) <= x["_day"] <= review_end for x in tl)
+                        days=_concern_window(case)) <= x["_day"] <= review_end for x in tl)
                 seen_days = [x["_day"] for x in tl if x.get("child_seen") is True and x["_day"] is not None
                              and x["_day"] <= review_end]
                 clock = max([starts[within[-1]], *seen_days])
@@ -608,7 +641,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         for r in _first_per_group([r for r, _ in trig]):  # one flag per requested event
             deadline = deadline_of[id(r)]
             action = _first(tl, r["_day"], lambda x: id(x) not in trigger_ids and (
-                x.get("contact_type") in q["done_contact_types"] or esc_in(x, q["done_contact_types"])))
+                _held(x, q["done_contact_types"]) or esc_in(x, q["done_contact_types"])))
             if action is None or action["_day"] > deadline:
                 flags.append(_flag("assessment_wait", r, deadline, action))
 
@@ -650,10 +683,14 @@ def rows_and_cases(contacts, cases) -> tuple[list[dict], dict[str, dict]]:
     def day(v):
         return None if v is None or pd.isna(v) else pd.Timestamp(v).date()
 
+    def window(options):
+        return json.loads(options).get("concern_window_days") if isinstance(options, str) and options else None
+
     info = {}
     for r in cases.to_dict("records"):
         info[r["case_id"]] = {"date_of_birth": day(r.get("date_of_birth")), "mobile_from": day(r.get("mobile_from")),
-                              "review_date": day(r.get("review_date")), "date_of_death": day(r.get("date_of_death"))}
+                              "review_date": day(r.get("review_date")), "date_of_death": day(r.get("date_of_death")),
+                              "concern_window_days": window(r.get("timeline_options"))}
     return rows, info
 
 
@@ -701,8 +738,9 @@ def read_chronology_rowwise(path, vocab: dict) -> list[dict]:
                 parsed = parse_date(record.get("date"), record.get("time"))
             except DateParseError:
                 continue
-            description, action, analysis = (cell(record, k) for k in ("details", "action / outcome", "analysis"))
-            narrative = "\n".join(t for t in (description, action, analysis) if t)
+            description, action = (cell(record, k) for k in ("details", "action / outcome"))
+            # concerns and escalations from what was recorded at the time: never the analysis column
+            narrative = "\n".join(t for t in (description, action) if t)
             written = cell(record, "organisation")
             agency, kind, organisation = normalise_agency(cell(record, "agency") or written or stem, vocab)
             type_text = cell(record, "type of contact")

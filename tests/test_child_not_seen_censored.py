@@ -164,9 +164,10 @@ def test_partial_sighting_counts_at_the_latest_day_of_its_period(review, flagged
     assert (len(at_end(flags)) == 1) is flagged
     if flagged:
         flag = at_end(flags).iloc[0]
-        assert flag.trigger_event_id == "C1-e001"  # a partial-date row is never the trigger
+        assert flag.trigger_event_id == "C1-e001"  # the stretch's last exact-date row, not the partial one
         assert flag.expected_by == pd.Timestamp("2024-02-14")
-        assert "last sighting on January 2024" in flag.explanation
+        assert ("last sighting, recorded for January 2024 (a partial date: counted from its latest possible day, "
+                "31 Jan 2024)") in flag.explanation
 
 
 def test_stretch_opened_by_a_partial_date_row_counts_from_its_latest_day():
@@ -186,8 +187,12 @@ def test_without_a_review_date_a_partial_last_contact_ends_the_records_at_its_fi
     assert flags_of([conference("2023-03-01"), contact("2023-03-01", date_precision="month")], case).empty
 
 
-def test_stretch_with_no_exact_date_contact_has_no_trigger():
-    assert flags_of([conference("2023-03-01", date_precision="month")]).empty
+def test_stretch_with_no_exact_date_contact_is_flagged_at_its_last_row():
+    # recorded only as "March 2023": unseen since 31 Mar 2023 at the latest (tests/test_rules_s8.py, section 3)
+    flags = flags_of([conference("2023-03-01", date_precision="month")])
+    assert list(flags["trigger_event_id"]) == ["C1-e001"]
+    assert flags.iloc[0].expected_by == pd.Timestamp("2023-04-14")
+    assert "a partial date" in flags.iloc[0].explanation
 
 
 # --- determinism and the baseline ---------------------------------------------------------------------------

@@ -1404,7 +1404,10 @@ def _compact(store_dir: Path, cases_per_part: int, progress: bool) -> CompactSum
 # Pandas analysis of many cases (used for synthetic stores, the benchmarks and the Dask partitions)
 # ---------------------------------------------------------------------------------------------------
 def case_configs(cases: pd.DataFrame) -> dict:
-    """{case_id: CaseConfig} from a case table (case_id, date_of_birth, mobile_from, review_date)."""
+    """{case_id: CaseConfig} from a case table (case_id, date_of_birth, mobile_from, review_date,
+    date_of_death; and timeline_options, the JSON of the case.yml ``timeline:`` the store's timeline was
+    built with, kept in the CaseConfig's ``raw`` as case.yml gives it: the rules read the case's concern
+    window from it, `review.rules.base.concern_window_days`)."""
     from .config import CaseConfig
 
     def dates(column):
@@ -1413,11 +1416,23 @@ def case_configs(cases: pd.DataFrame) -> dict:
         values = pd.to_datetime(cases[column])
         return [None if pd.isna(v) else v.date() for v in values]
 
+    parsed: dict = {}  # most cases share one text
+
+    def raw(text) -> dict:
+        if not isinstance(text, str) or not text:
+            return {}
+        if text not in parsed:
+            options = json.loads(text)
+            parsed[text] = {"timeline": options} if options else {}
+        return {k: dict(v) for k, v in parsed[text].items()}
+
+    options = cases["timeline_options"] if "timeline_options" in cases else [None] * len(cases)
     root = Path(".")
     return {str(cid): CaseConfig(case_dir=root, case_id=str(cid), date_of_birth=dob, mobile_from=mobile,
-                                 review_date=review, date_of_death=death)
-            for cid, dob, mobile, review, death in zip(cases["case_id"], dates("date_of_birth"), dates("mobile_from"),
-                                                       dates("review_date"), dates("date_of_death"))}
+                                 review_date=review, date_of_death=death, raw=raw(text))
+            for cid, dob, mobile, review, death, text in zip(cases["case_id"], dates("date_of_birth"),
+                                                             dates("mobile_from"), dates("review_date"),
+                                                             dates("date_of_death"), options)}
 
 
 def timeline_many(contacts: pd.DataFrame, cases: pd.DataFrame, **options) -> pd.DataFrame:
@@ -1449,7 +1464,9 @@ def analyse_cases(contacts: pd.DataFrame, cases: pd.DataFrame, rules: dict | Non
     from .timeline import build_timeline
 
     rules = load_rules() if rules is None else rules
-    configs = case_configs(cases[cases["case_id"].isin(contacts["case_id"].unique())])
+    # the timeline below is built with the default options: the rules must not read others from the table
+    configs = case_configs(cases[cases["case_id"].isin(contacts["case_id"].unique())]
+                           .drop(columns="timeline_options", errors="ignore"))
     if per_case:
         frames = [build_timeline(group, configs[str(case_id)])
                   for case_id, group in contacts.groupby("case_id", sort=True)]

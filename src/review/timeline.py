@@ -62,9 +62,10 @@ LINKABLE_PRECISIONS = ("day", "approximate")
 #: in every other column (date, type, texts, tags, ...) are one record entered twice, and are linked
 PROVENANCE_COLUMNS = ("event_id", "source_file", "source_sheet", "source_row")
 
-#: the words that start and end child protection plan periods in a conference's outcome (description,
-#: action and analysis), matched like the vocabularies' keywords (`review.vocab`: whole words, clauses,
-#: negation with the package vocab.yml's cues). See `cp_plan_marker`:
+#: the words that start and end child protection plan periods in a conference's outcome (description and
+#: action: never the analysis column, the review author's hindsight), matched like the vocabularies'
+#: keywords (`review.vocab`: whole words, clauses, negation with the package vocab.yml's cues). See
+#: `cp_plan_marker`:
 #: ``start`` mentions of a plan start (or confirm) one, unless negated ("a child protection plan is not
 #: required", "decision against a child protection plan", "Child protection plan: not made");
 #: ``end`` phrases end a plan wherever they stand; ``end_before`` / ``end_after`` words end it only when
@@ -1090,7 +1091,9 @@ def _cp_plan_periods(cols: dict, case=None) -> pd.DataFrame:
     idx = np.flatnonzero(np.isin(cols["contact_type"], CP_PLAN_CONTACT_TYPES) & ~np.isnat(days))
     if len(idx) == 0:
         return _NO_PERIODS
-    texts = [f"{d} . {a} . {n}" for d, a, n in zip(cols["description"][idx], cols["action"][idx], cols["analysis"][idx])]
+    # the outcome as recorded at the time: the analysis column's hindsight ("the plan should have ended
+    # earlier") neither starts nor ends a plan
+    texts = [f"{d} . {a}" for d, a in zip(cols["description"][idx], cols["action"][idx])]
     marker = np.fromiter((cp_plan_marker(t) for t in texts), dtype="int64", count=len(idx))  # cached per text
     idx = idx[marker != 0]
     if len(idx) == 0:
@@ -1163,7 +1166,7 @@ def _period_columns(timeline: pd.DataFrame, factorised: dict | None = None) -> d
     relevant = CP_PLAN_CONTACT_TYPES + HOSPITAL_ADMISSION_TYPES + HOSPITAL_DISCHARGE_TYPES
     contact_types = (factorised or {}).get("contact_type") or _codes(timeline["contact_type"], sort=False)
     rows = np.flatnonzero(_map_codes(*contact_types, {t: True for t in relevant}, False))
-    names = ("case_id", "event_id", "contact_type", "agency", "organisation", "description", "action", "analysis")
+    names = ("case_id", "event_id", "contact_type", "agency", "organisation", "description", "action")
     if len(timeline) < _SMALL:
         cols = {name: timeline[name].to_numpy(dtype=object, na_value="")[rows] for name in names}
     else:
@@ -1180,7 +1183,7 @@ def periods(timeline: pd.DataFrame, case=None) -> pd.DataFrame:
 
     Columns: case_id, kind ('cp_plan' | 'hospital'), start, end, agency, evidence_event_ids.
 
-    * cp_plan: a child protection conference whose outcome text (description, action, analysis) says the
+    * cp_plan: a child protection conference whose outcome text (description, action) says the
       child was made subject to a plan starts a period; one saying the plan ended / was discontinued /
       the child is no longer subject ends it (CP_PLAN_KEYWORDS, `cp_plan_marker`). A plan still open at
       the end closes at the child's date of death or the review date when `case` (a CaseConfig, or a

@@ -51,7 +51,9 @@ Matching rules:
   doubt goes the other way: a false escalation hides a flag. A request or an arrangement is the
   escalation of the agency making it ("CP medical requested"). A contact type
   listed for an escalation makes the contact that escalation, unless its text names that escalation only
-  to say it did not happen ("Strategy discussion was not held").
+  to say it did not happen ("Strategy discussion was not held"). `denies` asks the same of any escalation
+  or contact type ("ICPC postponed", "assessment not started"): the rules use it so that a row typed as a
+  meeting or an assessment that did not take place is not taken for one.
 * `Scope` is the negation scope of one text, also used by `review.timeline.cp_plan_marker` to read a
   child protection conference's outcome.
 """
@@ -79,6 +81,7 @@ __all__ = [
     "tag_concerns",
     "detect_escalation",
     "detect_escalations",
+    "denies",
     "Scope",
     "parse_informed_agencies",
     "parse_yes_no",
@@ -244,6 +247,7 @@ class Vocabulary:
     label_negations: Phrases = field(default_factory=Phrases)  # answers after a label's colon that deny it
     label_tails: frozenset = frozenset()  # words that may follow such an answer ("none seen *on* examination")
     escalation_denials: dict[str, Phrases] = field(default_factory=dict)  # escalation -> its keywords and types'
+    _denials: dict = field(default_factory=dict)  # `denial_phrases`, per name
     negation_window: int = _DEFAULT_WINDOW
     _token_cache: dict = field(default_factory=dict)
     _agency_cache: dict = field(default_factory=dict)
@@ -424,6 +428,23 @@ class Vocabulary:
             if answers:
                 found = [k for k in found if k[0] not in answers]
         return found
+
+    def denial_words(self, name: str) -> tuple[str, ...]:
+        """The words that name the escalation or contact type `name` (normalised, sorted): an escalation's
+        keywords and those of the contact types it lists (as its `escalation_denials`), and, for a contact
+        type, that type's keywords ("strategy discussion", "strategy meeting"; "assessment", "single
+        assessment")."""
+        if name not in self._denials:
+            words = {k for k, kinds in self.escalation_keywords.items() if name in kinds}
+            types = {name} | {t for escalation, listed in self.escalation_types if escalation == name for t in listed}
+            words |= {k for k, rank in self.contact_type_rank.items() if self.contact_types[rank] in types}
+            self._denials[name] = (tuple(sorted(words)), Phrases(words))
+        return self._denials[name][0]
+
+    def denial_phrases(self, name: str) -> Phrases:
+        """`denial_words` of `name` as Phrases."""
+        self.denial_words(name)
+        return self._denials[name][1]
 
     def _scan_escalations(self, text, phrases: Phrases):
         """(keywords not negated, keywords negated) of escalation `phrases` in `text`, each in order of
@@ -654,6 +675,18 @@ def detect_escalations(contact_type, text, vocab) -> list[str]:
             if found or not negated:
                 named.add(escalation)
     return sorted(named)
+
+
+def denies(name, text, vocab) -> bool:
+    """Does `text` name the escalation or contact type `name` only to say that it did not happen
+    ("Strategy discussion not held", "strategy meeting cancelled", "ICPC postponed", "assessment not
+    started", "CP medical declined by mother")? Its words (`Vocabulary.denial_phrases`) are read with the
+    escalation negation cues (module docstring), as `detect_escalations` reads a contact type's own
+    escalation: True when some mention is negated and none is not. A text that does not name it at all
+    denies nothing (a row typed "Strategy discussion" whose details say who attended)."""
+    v = compile_vocab(vocab)
+    found, negated = v._scan_escalations(text, v.denial_phrases(str(name)))
+    return bool(negated) and not found
 
 
 def detect_escalation(contact_type, text, vocab) -> str:

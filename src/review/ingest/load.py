@@ -724,7 +724,11 @@ class _ColumnBuilder:
         n = len(rows)
 
         description, action, analysis = (self.texts(name, rows) for name in ("description", "action", "analysis"))
-        narrative = ["\n".join(filter(None, parts)) for parts in zip(description, action, analysis)]
+        # concerns and escalations are read from what the agency recorded at the time (description, action),
+        # never from the analysis column: the review author's commentary ("In hindsight a referral to
+        # children's social care should have been made") is no escalation, and a concern it names is not
+        # one recorded on the contact's day
+        narrative = ["\n".join(filter(None, parts)) for parts in zip(description, action)]
         agency, agency_kind, organisation = self._agencies(rows)
         contact_type = self._contact_types(self.texts("contact_type", rows), description)
         concerns = self._concerns(narrative, self.texts("concerns", rows))

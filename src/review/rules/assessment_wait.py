@@ -3,6 +3,10 @@
 Source: Working Together to Safeguard Children 2023, chapter 2 (assessments completed within 45 working
 days of the referral); local service standards for waits for specialist assessment. Failing category:
 staffing/capacity.
+
+The assessment is a row of a `done_contact_types` contact type or escalation; a row of such a type whose
+text says it did not happen ("assessment not started", "assessment postponed": the vocabulary's escalation
+negation cues, `base.types_held`) is not the assessment.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from .base import (
     register,
     rows_of,
     text_mentions,
+    types_held,
 )
 
 #: the timeline columns the rule reads from its rows (selected before the rows are)
@@ -43,7 +48,9 @@ def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
     triggers["deadline"] = triggers["_day"] + params["max_days"] * DAY
     # a request still inside its time when the review period ends is not (yet) a missed point
     triggers = triggers[triggers["deadline"] < triggers["_review_end"]]
-    done = ctx.types(params["done_contact_types"]) | ctx.escalations(params["done_contact_types"])
+    # a row of a done type whose text says it did not happen ("assessment not started", "CP medical
+    # declined by mother") is no assessment (`types_held`)
+    done = types_held(ctx, params["done_contact_types"]) | ctx.escalations(params["done_contact_types"])
     is_trigger = np.zeros(len(tl), dtype=bool)
     is_trigger[triggers.index.to_numpy()] = True  # the prepared timeline's index is its row positions
     done &= ~is_trigger

@@ -2,8 +2,10 @@
 the vectorised building blocks the rules are made of (windows, first responses, flag assembly).
 
 Partial dates (month / year / approximate precision) are periods, never days: a partial-date row can be
-evidence, but never a trigger or a deadline anchor, and a flag is raised only when it holds whatever day
-in its period each partial-date row fell on (docs/rules.md, "Partial dates").
+evidence, but never a trigger or a deadline anchor (but for child_not_seen's flag at the end of the review
+of a stretch recorded only with partial dates, anchored on their latest possible days), and a flag is
+raised only when it holds whatever day in its period each partial-date row fell on (docs/rules.md,
+"Partial dates").
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ import pyarrow.compute as pc
 
 from ..config import package_data
 from ..schema import FLAG_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame, split_multi
-from ..timeline import _codes
+from ..timeline import CONCERN_WINDOW_DAYS, _codes
 from ..vocab import Phrases, compile_vocab, normalise_text
 
 DAY = pd.Timedelta(days=1)
@@ -218,6 +220,64 @@ def _texts_matching(texts: np.ndarray, pattern: str) -> np.ndarray:
     return pc.fill_null(pc.match_substring_regex(column, pattern), False).to_numpy(zero_copy_only=False)
 
 
+def _rows_matching(ctx: Context, pos: np.ndarray, pattern: str) -> np.ndarray:
+    """Which of the timeline rows at positions `pos` have a description or an action that `pattern`
+    (`_keyword_regex`) finds something in: each distinct text of those rows searched once."""
+    d_codes, d_uniques = ctx._coded("description")
+    a_codes, a_uniques = ctx._coded("action")
+    d_uniques, a_uniques = np.append(d_uniques, ""), np.append(a_uniques, "")  # code -1 (NA) -> ""
+    maybe = np.zeros(len(pos), dtype=bool)
+    for codes, uniques in ((d_codes[pos], d_uniques), (a_codes[pos], a_uniques)):
+        used = np.unique(codes)  # the distinct texts of these rows only
+        hit = np.zeros(len(uniques), dtype=bool)
+        hit[used] = _texts_matching(uniques[used], pattern)
+        maybe |= hit[codes]
+    return maybe
+
+
+def types_held(ctx: Context, contact_types) -> pd.Series:
+    """Rows of any of `contact_types` that record it taking place: not those whose description or action
+    names it only to say it did not happen ("Strategy discussion not held", "strategy meeting cancelled",
+    "ICPC postponed", "assessment not started"), as `review.vocab.denies` reads them with the package
+    vocabulary's escalation negation cues (review/data/vocab.yml). The contact type of such a row names the
+    meeting or assessment it is about, not one that was held: it must neither satisfy a requirement nor
+    start one. Each distinct (description, action) pair of the typed rows is read once."""
+    tl = ctx.timeline
+    out = np.zeros(len(tl), dtype=bool)
+    vocab = _negating_vocab(())
+    for name in dict.fromkeys(str(t) for t in contact_types):
+        typed = ctx.types([name]).to_numpy(dtype=bool)
+        pos = np.flatnonzero(typed)
+        if len(pos):
+            out |= typed
+            out[pos[_texts_denying(ctx, pos, name, vocab)]] = False
+    return pd.Series(out, index=tl.index)
+
+
+#: from this many distinct texts on, `_texts_denying` first picks those naming the type by a vectorised
+#: search (a regex costs milliseconds to compile, a text ~20 microseconds to read)
+_DENIAL_SEARCH_FROM = 1000
+
+
+def _texts_denying(ctx: Context, pos: np.ndarray, name: str, vocab) -> np.ndarray:
+    """`review.vocab.denies(name, description . action)` of the rows at `pos`, each distinct pair read once."""
+    from ..vocab import denies
+
+    d_codes, d_uniques = ctx._coded("description")
+    a_codes, a_uniques = ctx._coded("action")
+    d_uniques, a_uniques = np.append(d_uniques, ""), np.append(a_uniques, "")  # code -1 (NA) -> ""
+    d, a = d_codes[pos].astype("int64"), a_codes[pos].astype("int64")
+    inverse, _ = pd.factorize(d * (len(a_uniques) + 1) + a)
+    first = np.unique(inverse, return_index=True)[1]  # a row of each distinct pair, in code order
+    words = vocab.denial_words(name)
+    named = np.full(len(first), bool(words))
+    if words and len(first) >= _DENIAL_SEARCH_FROM:
+        named = _rows_matching(ctx, pos[first], _keyword_regex(words))
+    denied = np.zeros(len(first), dtype=bool)
+    denied[named] = [denies(name, str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]), vocab) for i in first[named]]
+    return denied[inverse]
+
+
 def text_mentions(ctx: Context, mask, keywords, negations=(), others=()) -> pd.Series:
     """Rows of `mask` whose description or action mentions one of `keywords`, not negated and not in a
     sentence naming one of `others` (`_mentioned`; `negations` are extra post-negation cues such as "not
@@ -230,19 +290,12 @@ def text_mentions(ctx: Context, mask, keywords, negations=(), others=()) -> pd.S
     pos = np.flatnonzero(np.asarray(mask, dtype=bool))
     if not keywords or not len(pos):
         return pd.Series(out, index=tl.index)
-    pattern = _keyword_regex(keywords)
+    pos = pos[_rows_matching(ctx, pos, _keyword_regex(keywords))]
+    if not len(pos):
+        return pd.Series(out, index=tl.index)
     d_codes, d_uniques = ctx._coded("description")
     a_codes, a_uniques = ctx._coded("action")
     d_uniques, a_uniques = np.append(d_uniques, ""), np.append(a_uniques, "")  # code -1 (NA) -> ""
-    maybe = np.zeros(len(pos), dtype=bool)
-    for codes, uniques in ((d_codes[pos], d_uniques), (a_codes[pos], a_uniques)):
-        used = np.unique(codes)  # the distinct texts of these rows only
-        hit = np.zeros(len(uniques), dtype=bool)
-        hit[used] = _texts_matching(uniques[used], pattern)
-        maybe |= hit[codes]
-    pos = pos[maybe]
-    if not len(pos):
-        return pd.Series(out, index=tl.index)
     d, a = d_codes[pos].astype("int64"), a_codes[pos].astype("int64")
     inverse, distinct = pd.factorize(d * (len(a_uniques) + 1) + a)
     first = np.unique(inverse, return_index=True)[1]  # a row of each distinct pair, in code order
@@ -274,8 +327,9 @@ def _period_bounds(day: pd.Series, precision: pd.Series, span_days: int) -> tupl
     return start, end
 
 
-def _case_attr(case, case_id: str, name: str):
-    """An attribute of the CaseConfig (or Case, or mapping of case_id -> either) for one case."""
+def _case_config(case, case_id: str):
+    """The CaseConfig of one case from a CaseConfig (or Case, or mapping of case_id -> either); None when
+    `case` says nothing about that case."""
     if case is None:
         return None
     if isinstance(case, dict):
@@ -285,7 +339,27 @@ def _case_attr(case, case_id: str, name: str):
     config = getattr(case, "config", case)  # review.pipeline.Case -> its CaseConfig
     if getattr(config, "case_id", case_id) not in (case_id, None):
         return None
-    return getattr(config, name, None)
+    return config
+
+
+def _case_attr(case, case_id: str, name: str):
+    """An attribute of the CaseConfig (or Case, or mapping of case_id -> either) for one case."""
+    config = _case_config(case, case_id)
+    return None if config is None else getattr(config, name, None)
+
+
+def concern_window_days(case, case_id: str) -> int:
+    """The concern window the timeline of one case was built with: its case.yml ``timeline:
+    concern_window_days`` (as `review.pipeline.timeline_options` reads it), else the timeline's default
+    (`review.timeline.CONCERN_WINDOW_DAYS`). The rules that ask whether concerns were still open at a day
+    no contact marks (the end of the review) must use the window the timeline's ``open_concerns`` used."""
+    config = _case_config(case, case_id)
+    raw = getattr(config, "raw", None)
+    if not isinstance(raw, dict) or raw.get("timeline") is None:
+        return CONCERN_WINDOW_DAYS
+    from ..pipeline import timeline_options  # the same validation (a ConfigError naming case.yml)
+
+    return int(timeline_options(config).get("concern_window_days", CONCERN_WINDOW_DAYS))
 
 
 #: the timeline columns the rules read (the others are not copied into the prepared table)
@@ -444,6 +518,9 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
         last = pd.Series(ends, dtype="datetime64[ns]")
     tl["_review_end"] = last.to_numpy(dtype="datetime64[ns]")[codes] if len(tl) else tl["_day"]
     tl["_death"] = deaths[codes]
+    # each case's concern window (case.yml `timeline: concern_window_days`), by case code
+    windows = np.array([concern_window_days(case, cid) for cid in case_ids] if case is not None
+                       else [CONCERN_WINDOW_DAYS] * len(case_ids), dtype="int64")
 
     # age and mobility: from the timeline, else from case.yml
     age = tl["age_days"].astype("Float64")
@@ -463,7 +540,8 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     tl["_dob"] = _minus_days(tl["_day"], age)
     tl["_mobile"] = mobile
     ids = pd.Index(case_ids, dtype=tl["case_id"].dtype)
-    return Context(timeline=tl, settings=settings, case_ids=ids, extra={"deaths": pd.Series(deaths, index=ids)})
+    return Context(timeline=tl, settings=settings, case_ids=ids,
+                   extra={"deaths": pd.Series(deaths, index=ids), "concern_windows": windows})
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Rule `child_not_seen`: the child was not seen by any agency for more than 14 days while on a child
 protection plan, or more than 42 days while concerns were open (at the first contact past the limit, or,
-for a stretch still running at the end of the review with no contact past it, at the end: censored); and
-home visits at which the child was not seen, with no return visit by that agency within 7 days.
+for a stretch still running at the end of the review with no contact past it, at the end: censored, also
+for a stretch recorded only with partial dates when even their latest possible days leave the gap past the
+limit); and home visits at which the child was not seen, with no return visit by that agency within 7 days.
 
 Source: Working Together to Safeguard Children 2023, chapter 2 (children on a child protection plan are
 seen, and seen alone, at the frequency the plan sets); local practice standards for open cases.
@@ -11,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..timeline import CONCERN_WINDOW_DAYS, CP_PLAN_CONTACT_TYPES, cp_plan_marker
+from ..timeline import CP_PLAN_CONTACT_TYPES, cp_plan_marker
 from .base import (
     _BIG,
     _NAT_DAY,
@@ -65,12 +66,14 @@ def _last_seen(ctx: Context, r_case: np.ndarray, r_day: np.ndarray, seen: pd.Ser
     return out, pos
 
 
-def _run_since(ctx: Context, on: pd.Series) -> np.ndarray:
+def _run_since(ctx: Context, on: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For rows in a run of `on` rows (per case, in timeline order), the day number from which the run
     had certainly begun: the earliest of the latest possible days of the run's rows so far (the row's own
     included). A run opened by a partial-date row ("March 2023") begins, for certain, only on the last
     day of its period or at the first exact row after it, never on a made-up first day; a row before
-    that day is not certainly in the run at all (its gap is then 0). Other rows: the NaT sentinel."""
+    that day is not certainly in the run at all (its gap is then 0). Other rows: the NaT sentinel.
+    Also, per row, the timeline position of the row that day comes from (the first of the run to reach
+    it) and of the run's first row (-1 off a run)."""
     tl = ctx.timeline
     on = on.fillna(False).to_numpy(dtype=bool)
     case = tl["_case"].to_numpy()
@@ -78,10 +81,18 @@ def _run_since(ctx: Context, on: pd.Series) -> np.ndarray:
     new_run = on & ~continues
     run_id = np.cumsum(new_run)
     since = np.full(len(on), _NAT_DAY, dtype="int64")
+    at = np.full(len(on), -1, dtype="int64")
+    run_start = np.full(len(on), -1, dtype="int64")
     if on.any():
         ends = pd.Series(tl["_ed"].to_numpy()[on])
         since[on] = ends.groupby(run_id[on]).cummin().to_numpy()
-    return since
+        positions = np.arange(len(on))
+        # the row holding the running minimum: the run's first row, or one that lowered it
+        lowered = new_run | (on & np.r_[False, since[1:] < since[:-1]])
+        holder = np.maximum.accumulate(np.where(lowered, positions, -1))
+        at[on] = holder[on]
+        run_start[on] = np.maximum.accumulate(np.where(new_run, positions, -1))[on]
+    return since, at, run_start
 
 
 def _case_bounds(case: np.ndarray) -> np.ndarray:
@@ -117,16 +128,21 @@ def _plan_ended_on(ctx: Context, pos: np.ndarray) -> np.ndarray:
     return np.isin(wanted, ends_key)
 
 
-def _open_at_end(ctx: Context, on: np.ndarray, variant: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _open_at_end(ctx: Context, on: np.ndarray, variant: str,
+                 run_start: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The stretches still running at the end of the review, one per case at most: the timeline position
-    of the case's last dated row on or before the end (in the stretch), of its last exact-date row on or
-    before the end (the flag's trigger), and the end of the review as a day number.
+    of the case's last dated row on or before the end (in the stretch), of the flag's trigger, and the end
+    of the review as a day number. The trigger is the stretch's last exact-date row on or before the end;
+    a stretch recorded only with partial dates ("March 2023") has none, and its last row is the trigger
+    (the flag holds whatever day it fell on: the gap is counted from the latest day each partial row could
+    have been). `run_start`: `_run_since`'s first row of each row's run.
 
     The end is `_review_end` (the date of death or the review date, whichever is earlier); a case with
     neither ends at its last contact, taken at the earliest day it could have been (a partial-date last
     row "June 2024" ends the records on 1 June for certain, not on the 30th). A plan runs at the end when
     no conference on that last row's day ended it; concerns are open at the end when a concern was
-    recorded within the timeline's concern window (`CONCERN_WINDOW_DAYS`) before it.
+    recorded within the case's concern window before it: the window its timeline's ``open_concerns`` were
+    built with (case.yml ``timeline: concern_window_days``, default `review.timeline.CONCERN_WINDOW_DAYS`; `prepare`).
     """
     tl = ctx.timeline
     case = tl["_case"].to_numpy()
@@ -144,28 +160,34 @@ def _open_at_end(ctx: Context, on: np.ndarray, variant: str) -> tuple[np.ndarray
     within = dated & (day <= end_row)
     last = _last_where(within, starts)
     trigger = _last_where(within & tl["_exact"].to_numpy(dtype=bool), starts)
-    running = (last >= 0) & (trigger >= 0) & (end != _NAT_DAY)
+    running = (last >= 0) & (end != _NAT_DAY)
     running[running] = on[last[running]]
+    # the trigger is a row of the stretch: its last exact-date row, else (partial dates only) its last row
+    in_stretch = running.copy()
+    in_stretch[running] = trigger[running] >= run_start[last[running]]
+    trigger = np.where(in_stretch, trigger, last)
     if variant == "cp_plan":
         running[running] = ~_plan_ended_on(ctx, last[running])
     else:
         carriers = within & (tl["concerns"].fillna("") != "").to_numpy(dtype=bool)
         recent = np.maximum.reduceat(np.where(carriers, sd, _NAT_DAY), starts)
-        running &= recent >= end - CONCERN_WINDOW_DAYS
+        # the case's own concern window (case.yml `timeline:`), the one its `open_concerns` were built with
+        window = ctx.extra["concern_windows"][case[starts]]
+        running &= recent >= end - window
     return last[running], trigger[running], end[running]
 
 
 def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: str, what: str) -> pd.DataFrame:
     """The unseen stretches longer than `max_days`: a flag at the first contact past the limit, and one for
     a stretch still running at the end of the review with no sighting since the limit passed (censored at
-    the end; triggered by the last exact-date contact before the end)."""
+    the end; triggered by the stretch's last exact-date contact before the end, else its last contact)."""
     tl = ctx.timeline
     on = on.fillna(False).astype(bool)
     rows = np.flatnonzero((on & tl["_exact"]).to_numpy(dtype=bool))
-    last, trigger, end = _open_at_end(ctx, on.to_numpy(dtype=bool), variant)
+    run_since, since_at, run_start = _run_since(ctx, on)
+    last, trigger, end = _open_at_end(ctx, on.to_numpy(dtype=bool), variant, run_start)
     if not len(rows) and not len(last):
         return pd.DataFrame()
-    run_since = _run_since(ctx, on)
     case = tl["_case"].to_numpy()
     day = tl["_sd"].to_numpy()
     # one search for the sightings before each contact and before the day after each end of review
@@ -192,7 +214,7 @@ def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: 
     if first[n:].any():
         parts.append(_open_rows(ctx, trigger[first[n:]], end[first[n:]], max_days, variant, what,
                                 since[n:][first[n:]], seen_day[n:][first[n:]], seen_at[n:][first[n:]],
-                                clock[n:][first[n:]], gap[n:][first[n:]]))
+                                clock[n:][first[n:]], gap[n:][first[n:]], since_at[last][first[n:]]))
     return pd.concat(parts) if parts else pd.DataFrame()
 
 
@@ -237,12 +259,19 @@ def _gap_rows(ctx, pick, max_days, seen, variant, what, since, seen_day, seen_at
     return out
 
 
-def _open_rows(ctx, pick, end, max_days, variant, what, since, seen_day, seen_at, clock, gap) -> pd.DataFrame:
+def _open_rows(ctx, pick, end, max_days, variant, what, since, seen_day, seen_at, clock, gap,
+               since_at) -> pd.DataFrame:
     """Flags for stretches still running at the end of the review, unseen past the limit: censored at the
-    end (no action, delay NA); the trigger is the last exact-date contact before the end."""
+    end (no action, delay NA); the trigger is the stretch's last exact-date contact before the end, or its
+    last contact when it has only partial dates (`_open_at_end`).
+
+    A partial date is never shown as a made-up day: the last sighting, the start of the stretch and the last
+    contact are given as the chronology dates them ("March 2023"), and when the gap is counted from a
+    partial date (its latest possible day, `_last_seen` / `_run_since`) the explanation says so, the gap is
+    a minimum ("at least 90 days") and the deadline the latest it could have been."""
     picked = np.zeros(len(ctx.timeline), dtype=bool)
     picked[pick] = True
-    t = rows_of(ctx, picked, _COLUMNS)  # `pick` is in case order, one per case: the same order as the rows
+    t = rows_of(ctx, picked, _COLUMNS + ["date_precision", "_exact"])  # `pick`: case order, one per case
     t["deadline"] = _dates(clock + max_days, t.index)
     none = pd.DataFrame({"action_event_id": pd.array([""] * len(t), dtype="string"),
                          "action_date": pd.Series(pd.NaT, index=t.index, dtype="datetime64[ns]"),
@@ -251,18 +280,29 @@ def _open_rows(ctx, pick, end, max_days, variant, what, since, seen_day, seen_at
     out["variant"] = variant + "_at_review_end"
     if variant == "open_concerns":
         out["severity"] = "medium"
-    # from the last sighting, as the chronology dates it, or from the start of the stretch (no sighting)
-    at = np.maximum(seen_at, 0)
-    seen_text = fmt_date(column_at(ctx, "_day", at, t.index), column_at(ctx, "date_precision", at, t.index))
+    index = t.index
+    never = (seen_at < 0) | (seen_day == _NAT_DAY) | (seen_day < since)
+    # the row the gap is counted from: the last sighting, or the row the stretch is counted from
+    source = np.maximum(np.where(never, since_at, seen_at), 0)
+    source_text = fmt_date(column_at(ctx, "_day", source, index), column_at(ctx, "date_precision", source, index))
+    partial = pd.Series(~column_at(ctx, "_exact", source, index).to_numpy(dtype=bool), index=index)
+    counted = (" (a partial date: counted from its latest possible day, " + fmt_date(_dates(clock, index))
+               + ")")
     opened = "the start of the plan" if variant == "cp_plan" else "the start of the open concerns"
-    never = pd.Series((seen_at < 0) | (seen_day == _NAT_DAY) | (seen_day < since), index=t.index)
-    start = pd.Series("the last sighting on " + seen_text, index=t.index).mask(
-        never, opened + " (counted from " + fmt_date(_dates(since, t.index)) + ")")
+    sighting = ("the last sighting on " + source_text).mask(partial, "the last sighting, recorded for " + source_text + counted)
+    opening = (opened + " (counted from " + fmt_date(_dates(since, index)) + ")").mask(
+        partial, opened + " (recorded for " + source_text + ", a partial date: counted from its latest possible day, "
+        + fmt_date(_dates(since, index)) + ")")
+    start = sighting.mask(pd.Series(never, index=index), opening)
+    at_least = pd.Series(np.where(partial, "at least ", ""), index=index)
+    latest = pd.Series(np.where(partial, " at the latest", ""), index=index)
+    last_contact = fmt_date(t["_day"], t["date_precision"]).mask(
+        ~t["_exact"].astype(bool), fmt_date(t["_day"], t["date_precision"]) + " (a partial date)")
     out["explanation"] = (
         "No sighting of the child " + what + " is recorded between " + start + " and the end of the review on "
-        + fmt_date(_dates(end, t.index)) + ": " + fmt_days(pd.Series(gap.astype("float64"), index=t.index))
+        + fmt_date(_dates(end, index)) + ": " + at_least + fmt_days(pd.Series(gap.astype("float64"), index=index))
         + " without a sighting by any agency (standard " + str(max_days) + " days, so one was due by "
-        + fmt_date(t["deadline"]) + "; last contact recorded: " + t["agency"] + ", " + fmt_date(t["_day"]) + ")."
+        + fmt_date(t["deadline"]) + latest + "; last contact recorded: " + t["agency"] + ", " + last_contact + ")."
     )
     return out
 

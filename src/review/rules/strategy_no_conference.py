@@ -7,6 +7,11 @@ more than one has been held". A recorded closure / no further action by social c
 ends the requirement (the enquiry concluded that no conference was needed): a row of type case_closure,
 or a social care row whose text records social care's no further action (not negated: "NFA not agreed" is
 not one; not another agency's: "Police: no further action on the criminal investigation" is not one).
+
+A strategy discussion or a conference is a row of that contact type or escalation; a row of the type whose
+text says it did not take place ("Strategy discussion not held", "strategy meeting cancelled", "ICPC
+postponed": the vocabulary's escalation negation cues, `base.types_held`) is neither: it does not start
+or restart the clock, and does not meet the requirement.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from .base import (
     register,
     rows_of,
     text_mentions,
+    types_held,
 )
 
 
@@ -35,7 +41,9 @@ _COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "agency"]
 def strategy_no_conference(ctx: Context, params: dict) -> pd.DataFrame:
     """Strategy discussion, no ICPC within 15 working days (Working Together 2023)."""
     tl = ctx.timeline
-    strategy = ctx.escalations(["strategy_discussion"]) | ctx.types(["strategy_discussion"])
+    # a row typed as the meeting whose text says it was not held ("Strategy discussion not held", "strategy
+    # meeting cancelled") is no strategy discussion: it neither starts nor restarts the clock (`types_held`)
+    strategy = ctx.escalations(["strategy_discussion"]) | types_held(ctx, ["strategy_discussion"])
     # one strategy discussion per day: each attending agency may record the same meeting
     triggers = first_per_group(first_per_group(rows_of(ctx, strategy & tl["_exact"], _COLUMNS)), ["_case", "_day"])
     if triggers.empty:
@@ -43,7 +51,7 @@ def strategy_no_conference(ctx: Context, params: dict) -> pd.DataFrame:
     n = int(params["within_working_days"])
     triggers["anchor"] = triggers["_day"]
     triggers["deadline"] = add_working_days(triggers["_day"], n)
-    conference = ctx.escalations(["cp_conference"]) | ctx.types(["cp_conference"])
+    conference = ctx.escalations(["cp_conference"]) | types_held(ctx, ["cp_conference"])  # not "ICPC postponed"
     response = first_response(ctx, triggers, conference)
     missed = ~response["timely"]
     # "the last strategy discussion if more than one": a later strategy discussion restarts the clock
