@@ -739,9 +739,8 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
     if len(timeline):
         summary.append(f"Period under review: {timeline['date'].min():%d/%m/%Y} to "
                        f"{(pd.Timestamp(config.review_date) if getattr(config, 'review_date', None) else timeline['date'].max()):%d/%m/%Y}.")
-    health = getattr(analysis, "health_summary", "") or ""
-    if isinstance(health, str) and health.strip():
-        summary.append(health.strip())
+    # The health count ("N contacts with health professionals across K organisations") is one of the
+    # headline lines below, beside every other agency kind's: `analysis.health_summary` is not repeated here.
     summary += list(notes)
     summary.append("Flags are proposals from documented rules, not findings: each carries the reviewer's decision.")
     decisions = getattr(analysis, "decisions", None)
