@@ -5,8 +5,18 @@ merges a compacted store again, and a thematic folder treats the user's own file
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+import pytest
+import yaml
 
 from review import export
+from review.build import CONFIG_FILES
+from review.cli import main
+from review.config import OWN_FILES
+from review.decisions import load_decisions
+from review.errors import DecisionError
+from review.store import read_store
 from review.timeline import health_summary
 
 from test_build_helpers import synthetic_analysis, synthetic_config
@@ -29,3 +39,53 @@ def test_the_html_summary_gives_the_health_count_once(tmp_path):
     assert len(re.findall(r"contacts? with health professionals", text)) == 1, text
     health = analysis.timeline[analysis.timeline["agency_kind"] == "health"]
     assert f"{len(health)} contacts with health professionals across" in text
+
+
+# ---------------------------------------------------------------------------------------------------
+# 2. decisions.yml is never read: it is refused, naming decisions.csv, not recorded as an input
+# ---------------------------------------------------------------------------------------------------
+CSV = ("Date,Type of contact,Details of contact,Outcome\n01/03/2023,Home visit,Kerry Brook seen at home,Seen\n"
+       "15/04/2023,A&E attendance,Bruising to face,No action\n20/05/2023,Clinic,Weight check,Seen\n")
+DECISIONS_YML = "- flag_id: F1\n  decision: rejected\n  rationale: duplicate\n  author: QA\n  date: 2024-08-01\n"
+
+
+def write_case(folder: Path, case_id: str = "S8") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "case.yml").write_text(yaml.safe_dump({"case_id": case_id, "date_of_birth": "2023-02-14",
+                                                     "review_date": "2024-03-31"}), encoding="utf-8")
+    (folder / "gp.csv").write_text(CSV, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("name", ["decisions.yml", "Decisions.YAML"])
+def test_a_decisions_yml_stops_the_build_naming_decisions_csv(tmp_path, capsys, name):
+    case = write_case(tmp_path / "case")
+    (case / name).write_text(DECISIONS_YML, encoding="utf-8")
+    assert main(["build", str(case), "--out", str(tmp_path / "out"), "--no-progress"]) == DecisionError.exit_code
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "internal error" not in err
+    assert name in err and "decisions.csv" in err and "not read" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_decisions_yml_is_not_listed_as_a_case_file():
+    assert "decisions.yml" not in OWN_FILES and "decisions.yml" not in CONFIG_FILES
+
+
+def test_load_decisions_refuses_a_decisions_yml_beside_a_decisions_csv(tmp_path):
+    (tmp_path / "decisions.csv").write_text("flag_id,decision,rationale,author,date\n", encoding="utf-8")
+    assert load_decisions(tmp_path)[0].empty
+    (tmp_path / "decisions.yml").write_text(DECISIONS_YML, encoding="utf-8")
+    with pytest.raises(DecisionError, match=r"decisions\.yml.*read from decisions\.csv only"):
+        load_decisions(tmp_path)
+
+
+def test_build_all_fails_only_the_case_with_a_decisions_yml(tmp_path, capsys):
+    cases = tmp_path / "cases"
+    write_case(cases / "a", "A")
+    (write_case(cases / "b", "B") / "decisions.yml").write_text(DECISIONS_YML, encoding="utf-8")
+    assert main(["build-all", str(cases), "--store", str(tmp_path / "store"), "--no-progress"]) == 1
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert re.search(r"FAILED b .*decisions\.yml", text), text
+    assert sorted(read_store(tmp_path / "store", "cases")["case_id"]) == ["A"]
