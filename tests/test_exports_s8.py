@@ -5,8 +5,11 @@ merges a compacted store again, and a thematic folder treats the user's own file
 from __future__ import annotations
 
 import re
+import time
+import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 import yaml
 
@@ -89,3 +92,38 @@ def test_build_all_fails_only_the_case_with_a_decisions_yml(tmp_path, capsys):
     text = out.out + out.err
     assert re.search(r"FAILED b .*decisions\.yml", text), text
     assert sorted(read_store(tmp_path / "store", "cases")["case_id"]) == ["A"]
+
+
+# ---------------------------------------------------------------------------------------------------
+# 3. review synth writes the same bytes for the same seed, so build-all rebuilds nothing
+# ---------------------------------------------------------------------------------------------------
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_synth_xlsx_carry_a_fixed_date_inside_and_on_every_zip_entry(tmp_path, capsys):
+    assert main(["synth", "--cases", "2", "--seed", "3", "--out", str(tmp_path / "cases"), "--no-progress"]) == 0
+    workbooks = sorted((tmp_path / "cases").rglob("*.xlsx"))
+    assert workbooks
+    for path in workbooks:
+        with zipfile.ZipFile(path) as archive:
+            assert {info.date_time for info in archive.infolist()} == {(2000, 1, 1, 0, 0, 0)}, path
+            core = archive.read("docProps/core.xml").decode("utf-8")
+        assert re.findall(r"<dcterms:(?:created|modified)\b[^>]*>([^<]*)<", core) == ["2000-01-01T00:00:00Z"] * 2
+        assert openpyxl.load_workbook(path)["Chronology"].max_row > 1  # still a workbook
+
+
+def test_synth_run_again_with_the_same_seed_is_byte_identical_and_build_all_rebuilds_nothing(tmp_path, capsys):
+    cases, store = tmp_path / "cases", tmp_path / "store"
+    synth = ["synth", "--cases", "2", "--seed", "7", "--contacts-per-case", "60", "--out", str(cases), "--no-progress"]
+    assert main(synth) == 0
+    first = _files(cases)
+    assert main(["build-all", str(cases), "--store", str(store), "--no-progress"]) == 0
+    time.sleep(2.1)  # the clock moves on (zip times have a 2 s resolution): nothing of it may reach the files
+    assert main(synth) == 0
+    again = _files(cases)
+    assert sorted(again) == sorted(first)
+    assert [name for name in first if first[name] != again[name]] == []
+    capsys.readouterr()
+    assert main(["build-all", str(cases), "--store", str(store), "--no-progress"]) == 0
+    assert "0 built, 2 already complete" in capsys.readouterr().out
