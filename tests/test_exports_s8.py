@@ -5,11 +5,14 @@ merges a compacted store again, and a thematic folder treats the user's own file
 from __future__ import annotations
 
 import re
+import socket
+import threading
 import time
 import zipfile
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 import yaml
 
@@ -18,8 +21,8 @@ from review.build import CONFIG_FILES
 from review.cli import main
 from review.config import OWN_FILES
 from review.decisions import load_decisions
-from review.errors import DecisionError
-from review.store import read_store
+from review.errors import ConfigError, DecisionError
+from review.store import read_store, write_store_from_synth
 from review.timeline import health_summary
 
 from test_build_helpers import synthetic_analysis, synthetic_config
@@ -127,3 +130,93 @@ def test_synth_run_again_with_the_same_seed_is_byte_identical_and_build_all_rebu
     capsys.readouterr()
     assert main(["build-all", str(cases), "--store", str(store), "--no-progress"]) == 0
     assert "0 built, 2 already complete" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------------------------------
+# 4. dask-rules --address: an unreachable, refused or wrong address fails at once, naming it
+# ---------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("store")
+    write_store_from_synth(path, 3, seed=4, contacts_per_case=60)
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _dask_rules(store, out, address):
+    started = time.monotonic()
+    code = main(["dask-rules", "--store", str(store), "--out", str(out), "--address", address])
+    return code, time.monotonic() - started
+
+
+@pytest.mark.parametrize("address, why", [
+    (f"tcp://127.0.0.1:{_free_port()}", "connection refused"),
+    ("tcp://no-such-host.invalid:8786", "unknown host 'no-such-host.invalid'"),
+    ("tcp://127.0.0.1", "not a scheduler address"),
+])
+def test_dask_rules_with_an_address_nothing_answers_at_fails_at_once_naming_it(small_store, tmp_path, capsys,
+                                                                               address, why):
+    pytest.importorskip("distributed")
+    code, took = _dask_rules(small_store, tmp_path / "out", address)
+    err = capsys.readouterr().err.strip()
+    assert code == ConfigError.exit_code and took < 5, (code, took, err)
+    assert err.splitlines() == [err] and f"cannot connect to the Dask scheduler at {address}: {why}" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_address_that_does_not_answer_gives_up_after_the_probe_timeout(monkeypatch):
+    pytest.importorskip("distributed")
+    from review import distributed
+
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: time.sleep(30))
+    started = time.monotonic()
+    with pytest.raises(ConfigError, match=r"at tcp://10\.9\.8\.7:8786: no answer from 10\.9\.8\.7 port 8786 within 0\.5 s"):
+        distributed.check_scheduler_reachable("tcp://10.9.8.7:8786", timeout=0.5)
+    assert time.monotonic() - started < 2
+
+
+def test_an_address_where_something_else_answers_is_a_clear_error_not_an_internal_one(small_store, tmp_path, capsys):
+    pytest.importorskip("distributed")
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+
+    def answer():  # a web server, say: reads the greeting, answers in HTTP and hangs up
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(2)
+                try:
+                    conn.recv(65536)
+                    conn.sendall(b"HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n")
+                except OSError:
+                    pass
+
+    threading.Thread(target=answer, daemon=True).start()
+    address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    try:
+        code, took = _dask_rules(small_store, tmp_path / "out", address)
+    finally:
+        server.close()
+    err = capsys.readouterr().err.strip()
+    assert code == ConfigError.exit_code and took < 15, (code, took, err)
+    assert f"cannot connect to the Dask scheduler at {address}: " in err and "internal error" not in err
+
+
+def test_dask_rules_on_a_reachable_tcp_cluster_still_works(small_store, tmp_path, capsys):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, processes=False, threads_per_worker=1, protocol="tcp",
+                                  dashboard_address=None) as cluster:
+        assert cluster.scheduler_address.startswith("tcp://")
+        code, _ = _dask_rules(small_store, tmp_path / "out", cluster.scheduler_address)
+    assert code == 0, capsys.readouterr().err
+    flags = pd.read_csv(tmp_path / "out" / "flags.csv", encoding="utf-8-sig")
+    assert sorted(flags["flag_id"]) == sorted(read_store(small_store, "flags")["flag_id"])
