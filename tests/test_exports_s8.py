@@ -5,6 +5,7 @@ merges a compacted store again, and a thematic folder treats the user's own file
 from __future__ import annotations
 
 import re
+import shutil
 import socket
 import threading
 import time
@@ -22,7 +23,8 @@ from review.cli import main
 from review.config import OWN_FILES
 from review.decisions import load_decisions
 from review.errors import ConfigError, DecisionError
-from review.store import read_store, write_store_from_synth
+from review.store import build_all, compact_store, part_files, read_store, store_tables, write_store_from_synth
+from review.synth import write_case_folders
 from review.timeline import health_summary
 
 from test_build_helpers import synthetic_analysis, synthetic_config
@@ -220,3 +222,95 @@ def test_dask_rules_on_a_reachable_tcp_cluster_still_works(small_store, tmp_path
     assert code == 0, capsys.readouterr().err
     flags = pd.read_csv(tmp_path / "out" / "flags.csv", encoding="utf-8-sig")
     assert sorted(flags["flag_id"]) == sorted(read_store(small_store, "flags")["flag_id"])
+
+
+# ---------------------------------------------------------------------------------------------------
+# 5. compact on a compacted store with new parts merges everything into the fewest parts
+# ---------------------------------------------------------------------------------------------------
+STORE_TABLES = ("contacts", "timeline", "flags", "response_latency", "cases", "ingest", "rejections")
+
+
+def _store_tables(store_dir: Path) -> dict[str, pd.DataFrame]:
+    return {t: read_store(store_dir, t).sort_values("case_id", kind="stable").reset_index(drop=True)
+            for t in STORE_TABLES}
+
+
+def _parts(store_dir: Path) -> list[str]:
+    return [p.stem for p in part_files(store_dir, "contacts")]
+
+
+def _add_cases(cases: Path, n: int, first_case: int, scratch: Path) -> None:
+    write_case_folders(scratch, n, seed=30 + first_case, contacts_per_case=45, first_case=first_case)
+    for folder in sorted(p for p in scratch.iterdir() if p.is_dir()):
+        shutil.copytree(folder, cases / folder.name)
+
+
+@pytest.fixture(scope="module")
+def compacted(tmp_path_factory):
+    """A store of 6 cases compacted into one part, then 3 more cases built into a part of their own."""
+    root = tmp_path_factory.mktemp("compacted")
+    write_case_folders(root / "cases", 6, seed=21, contacts_per_case=45)
+    build_all(root / "cases", root / "store", progress=False)
+    compact_store(root / "store")
+    assert len(_parts(root / "store")) == 1
+    _add_cases(root / "cases", 3, 6, root / "more")
+    assert len(build_all(root / "cases", root / "store", progress=False).built) == 3
+    assert [p.split("-")[0] for p in _parts(root / "store")] == ["batch", "compact"]
+    return root / "cases", root / "store"
+
+
+@pytest.fixture()
+def compacted_copy(compacted, tmp_path):
+    cases, store_dir = compacted
+    shutil.copytree(cases, tmp_path / "cases")
+    shutil.copytree(store_dir, tmp_path / "store")
+    return tmp_path / "cases", tmp_path / "store"
+
+
+def test_compact_again_merges_the_new_parts_with_the_compacted_one(compacted_copy, capsys):
+    cases, store_dir = compacted_copy
+    before = _store_tables(store_dir)
+    assert main(["compact", "--store", str(store_dir), "--no-progress"]) == 0
+    assert capsys.readouterr().out.strip() == "9 cases moved into 1 part(s); 2 part(s) removed"
+    assert len(_parts(store_dir)) == 1
+    for table in store_tables(store_dir):
+        assert len(list((store_dir / table).glob("*.parquet"))) == 1, table
+    after = _store_tables(store_dir)
+    for name in STORE_TABLES:
+        pd.testing.assert_frame_equal(after[name], before[name], check_exact=True, obj=name)
+    assert len(build_all(cases, store_dir, progress=False).skipped) == 9  # every case still known complete
+    assert main(["compact", "--store", str(store_dir), "--no-progress"]) == 0
+    assert capsys.readouterr().out.strip() == "nothing to compact"
+
+
+def test_a_compacted_part_of_at_least_cases_per_part_stays_as_it_is(compacted_copy):
+    _, store_dir = compacted_copy
+    compact_store(store_dir)
+    (part,) = _parts(store_dir)
+    assert str(compact_store(store_dir, cases_per_part=4)) == "nothing to compact"  # 9 cases: not split
+    assert _parts(store_dir) == [part]
+
+
+def test_compact_again_keeps_full_compacted_parts_and_ends_in_the_fewest(compacted_copy):
+    cases, _ = compacted_copy
+    store_dir = cases.parent / "fresh"
+    build_all(cases, store_dir, progress=False)
+    before = _store_tables(store_dir)
+    compact_store(store_dir, cases_per_part=4)  # 9 cases: 4 + 4 + 1
+    assert len(_parts(store_dir)) == 3
+    full = sorted(_parts(store_dir))[:2]
+    _add_cases(cases, 2, 9, cases.parent / "more")
+    assert len(build_all(cases, store_dir, progress=False).built) == 2
+    grown = _store_tables(store_dir)
+    assert len(grown["cases"]) == 11 and len(_parts(store_dir)) == 4
+    summary = compact_store(store_dir, cases_per_part=4)  # the part of 1 and the 2 new cases: one part of 3
+    assert (summary.cases, summary.parts_written, summary.parts_removed) == (3, 1, 2)
+    assert len(_parts(store_dir)) == 3 and set(full) <= set(_parts(store_dir))
+    for name in STORE_TABLES:
+        pd.testing.assert_frame_equal(_store_tables(store_dir)[name], grown[name], check_exact=True, obj=name)
+    assert str(compact_store(store_dir, cases_per_part=4)) == "nothing to compact"
+    compact_store(store_dir)  # parts of 1000: one
+    assert len(_parts(store_dir)) == 1
+    for name in STORE_TABLES:
+        pd.testing.assert_frame_equal(_store_tables(store_dir)[name], grown[name], check_exact=True, obj=name)
+    assert len(before["cases"]) == 9
