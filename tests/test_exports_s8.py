@@ -314,3 +314,80 @@ def test_compact_again_keeps_full_compacted_parts_and_ends_in_the_fewest(compact
     for name in STORE_TABLES:
         pd.testing.assert_frame_equal(_store_tables(store_dir)[name], grown[name], check_exact=True, obj=name)
     assert len(before["cases"]) == 9
+
+
+# ---------------------------------------------------------------------------------------------------
+# 6. the user's files in a thematic folder are treated as in a case report folder: kept on a rebuild,
+#    named by the command, unexpected for `review verify` (exit 1) until moved out; notebooks/ excepted
+# ---------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def thematic_store(tmp_path_factory):
+    root = tmp_path_factory.mktemp("thematic")
+    write_case_folders(root / "cases", 3, seed=5, contacts_per_case=45)
+    build_all(root / "cases", root / "store", progress=False)
+    return root / "cases", root / "store"
+
+
+def _add_users_files(out: Path) -> None:
+    (out / "notes.txt").write_text("my notes", encoding="utf-8")
+    (out / "drafts").mkdir()
+    (out / "drafts" / "summary.md").write_text("draft", encoding="utf-8")
+    (out / "notebooks").mkdir()
+    (out / "notebooks" / "05_thematic_review.ipynb").write_text("{}", encoding="utf-8")
+
+
+def _rebuild_then_verify(command: list[str], out: Path, capsys) -> tuple[str, int, str]:
+    """(what the rebuild printed, verify's exit code, what verify printed) with the user's files added."""
+    _add_users_files(out)
+    assert main(command) == 0
+    rebuilt = capsys.readouterr().out
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "my notes"
+    assert (out / "drafts" / "summary.md").read_text(encoding="utf-8") == "draft"
+    assert (out / "notebooks" / "05_thematic_review.ipynb").exists()
+    code = main(["verify", str(out)])
+    return rebuilt, code, capsys.readouterr().out
+
+
+def _unexpected_line(printed: str) -> str:
+    (line,) = [x for x in printed.splitlines() if x.startswith("unexpected:")]
+    return line
+
+
+def test_the_users_files_in_a_thematic_folder_are_treated_as_in_a_case_report_folder(thematic_store, tmp_path, capsys):
+    cases, store = thematic_store
+    thematic, report = tmp_path / "thematic", tmp_path / "report"
+    thematic_run = ["thematic", "--store", str(store), "--out", str(thematic)]
+    build_run = ["build", str(sorted(p for p in cases.iterdir() if p.is_dir())[0]), "--out", str(report),
+                 "--no-progress"]
+    assert main(thematic_run) == 0 and main(build_run) == 0
+    capsys.readouterr()
+    said = {}
+    for name, command, out in (("thematic", thematic_run, thematic), ("case", build_run, report)):
+        rebuilt, code, printed = _rebuild_then_verify(command, out, capsys)
+        assert "kept 2 files in" in rebuilt and "drafts/summary.md, notes.txt" in rebuilt, (name, rebuilt)
+        assert "(review verify lists them as unexpected)" in rebuilt
+        assert code == 1, (name, printed)
+        said[name] = _unexpected_line(printed)
+        assert "notebooks" not in printed  # what `review notebooks` writes beside a report is expected
+        # once moved out, the folder verifies
+        (out / "notes.txt").unlink()
+        shutil.rmtree(out / "drafts")
+        assert main(["verify", str(out)]) == 0, name
+        capsys.readouterr()
+    assert said["thematic"] == said["case"] == ("unexpected: 2 files in the report folder that the build did not "
+                                                "write (move them out of the folder): drafts/summary.md, notes.txt")
+
+
+def test_a_folder_holding_only_notebooks_is_empty_to_review_thematic_as_to_review_build(thematic_store, tmp_path, capsys):
+    cases, store = thematic_store
+    for out in (tmp_path / "thematic", tmp_path / "report"):
+        (out / "notebooks").mkdir(parents=True)
+        (out / "notebooks" / "05_thematic_review.ipynb").write_text("{}", encoding="utf-8")
+    assert main(["thematic", "--store", str(store), "--out", str(tmp_path / "thematic")]) == 0
+    assert main(["build", str(sorted(p for p in cases.iterdir() if p.is_dir())[0]), "--out", str(tmp_path / "report"),
+                 "--no-progress"]) == 0
+    for out in (tmp_path / "thematic", tmp_path / "report"):
+        assert (out / "notebooks" / "05_thematic_review.ipynb").read_text(encoding="utf-8") == "{}"
+        assert (out / "manifest.json").exists()
+    capsys.readouterr()
+    assert main(["verify", str(tmp_path / "thematic")]) == 0
