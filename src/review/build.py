@@ -51,7 +51,8 @@ MANIFEST_VERSION = 1
 PACKAGES = ("review", "pandas", "numpy", "matplotlib", "seaborn", "openpyxl", "python-calamine", "python-docx",
             "pyyaml", "rapidfuzz", "holidays", "pyarrow", "defusedxml", "tqdm")
 #: configuration files a case folder may hold besides its chronologies (see review.config)
-CONFIG_FILES = (CASE_FILE, "rules.yml", "vocab.yml", "decisions.csv", "decisions.yml")
+#: (decisions.csv only: a decisions.yml is never read, and `review.decisions.load_decisions` refuses it)
+CONFIG_FILES = (CASE_FILE, "rules.yml", "vocab.yml", "decisions.csv")
 
 #: (file stem, caption) of each chart, in report order
 CHARTS = (

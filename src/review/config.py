@@ -26,8 +26,9 @@ TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 CASE_FILE = "case.yml"
 #: the case's own files beside the chronologies: a folder scan never reads them as agency files
-#: (decisions.csv is a csv, written by `review.decisions.record_decision`)
-OWN_FILES = (CASE_FILE, "rules.yml", "vocab.yml", "decisions.csv", "decisions.yml")
+#: (decisions.csv is a csv, written by `review.decisions.record_decision`; decisions are read from it only,
+#: and a decisions.yml beside it is an error, see `review.decisions.check_no_unread_decisions`)
+OWN_FILES = (CASE_FILE, "rules.yml", "vocab.yml", "decisions.csv")
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,9 @@ from .errors import DecisionError
 from .schema import FLAG_COLUMNS, conform, empty_frame, split_multi
 
 DECISIONS_FILE = "decisions.csv"
+#: names a reviewer might give decisions written as YAML: never read, so their presence is an error
+#: (decisions are kept in decisions.csv only), not a file silently ignored
+UNREAD_DECISIONS_FILES = ("decisions.yml", "decisions.yaml")
 DECISION_VALUES = ("accepted", "rejected", "added")
 #: the file's columns, in order; the last three are for added findings only
 DECISION_FILE_COLUMNS = (
@@ -237,8 +240,10 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
 
     Raises DecisionError (naming the file and row) for an unknown decision value, a missing rationale, a
     missing flag_id on an accept/reject, an unreadable date or missing columns, a broken row (a quote
-    never closed, extra cells) or a decisions.csv that is not a readable file.
+    never closed, extra cells), a decisions.csv that is not a readable file, or a decisions.yml in the
+    case folder (never read: decisions go in decisions.csv).
     """
+    check_no_unread_decisions(case_dir)
     path = case_file(case_dir, DECISIONS_FILE)
     if not path.exists():
         return _empty_decisions(), _problems([])
@@ -267,6 +272,26 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
                 problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
                                  "problem": problem})
     return decisions, _problems(problems)
+
+
+def check_no_unread_decisions(case_dir: str | Path) -> None:
+    """Raise DecisionError when the case folder holds decisions.yml (or .yaml, in any letter case).
+
+    Reviewers' decisions are read from decisions.csv only: a decisions.yml would otherwise sit beside the
+    case, looking honoured, while every flag it decides stays pending in the report.
+    """
+    try:
+        names = [p.name for p in Path(case_dir).iterdir()]
+    except OSError:
+        return
+    for name in sorted(names):
+        if name.lower() in UNREAD_DECISIONS_FILES:
+            raise DecisionError(
+                f"reviewers' decisions are read from {DECISIONS_FILE} only, and {name} is not read: record each "
+                f"decision in {DECISIONS_FILE} (columns {', '.join(REQUIRED_COLUMNS)}; review.decisions."
+                f"record_decision or notebook 03 writes it), then remove {name}",
+                file=Path(case_dir) / name,
+            )
 
 
 def _unknown_contacts(record, events: set[str]) -> str | None:

@@ -50,12 +50,17 @@ def dask_client(address: str | None = None, *, n_workers: int = 2, processes: bo
     from distributed import Client, LocalCluster
 
     if address:
-        try:
-            client = Client(address)
-        except (OSError, TimeoutError) as exc:  # unreachable, refused, or not a scheduler: the user's to fix
-            from .errors import ConfigError
+        from .errors import ConfigError
 
+        check_scheduler_reachable(address)
+        try:
+            client = Client(address, timeout=f"{CONNECT_TIMEOUT}s")
+        except (OSError, TimeoutError) as exc:  # reachable, but no scheduler answered in time
             raise ConfigError(f"cannot connect to the Dask scheduler at {address}: {exc}") from None
+        except Exception as exc:  # noqa: BLE001  something answered, but not as a Dask scheduler speaks
+            raise ConfigError(f"cannot connect to the Dask scheduler at {address}: something answered there, "
+                              f"but not a Dask scheduler ({type(exc).__name__}): check the address and "
+                              "port (the scheduler's, usually 8786, not its dashboard's)") from None
         try:
             yield client
         finally:
@@ -68,6 +73,69 @@ def dask_client(address: str | None = None, *, n_workers: int = 2, processes: bo
     with cluster, Client(cluster) as client:
         client.run(_import_library)  # part of starting the cluster, not of the first computation
         yield client
+
+
+#: seconds to find and reach a scheduler given by address (name lookup and TCP connection together):
+#: an unreachable host fails after this, an unknown name or a refused port at once
+PROBE_TIMEOUT = 5
+#: seconds the Dask client is given to connect and greet the scheduler once its port answers (instead
+#: of distributed's 30 s, spent retrying an address that cannot work)
+CONNECT_TIMEOUT = 10
+
+
+def check_scheduler_reachable(address: str, timeout: float = PROBE_TIMEOUT) -> None:
+    """Raise ConfigError (one line naming `address`) unless a TCP connection to it opens within `timeout`
+    seconds: an unknown host name or a refused port fails at once, a host that does not answer after
+    `timeout`, instead of distributed's 30 s of retries. Addresses of other protocols (inproc://, ucx://)
+    are left to distributed."""
+    import socket
+    import threading
+
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    from .errors import ConfigError
+
+    def fail(why: str):
+        raise ConfigError(f"cannot connect to the Dask scheduler at {address}: {why}") from None
+
+    try:
+        scheme, location = parse_address(address)
+    except (TypeError, ValueError) as exc:
+        fail(f"not a scheduler address ({exc}); give it as tcp://HOST:PORT")
+    if scheme not in ("tcp", "tls"):
+        return
+    try:
+        host, port = parse_host_port(location)
+    except (TypeError, ValueError):
+        fail("not a scheduler address: give it as tcp://HOST:PORT (the scheduler's port, usually 8786)")
+    outcome: list = []
+
+    def connect():  # in a thread: a name lookup cannot be given a timeout of its own
+        try:
+            socket.create_connection((host, port), timeout=timeout).close()
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001  reported by the caller
+            outcome.append(exc)
+
+    worker = threading.Thread(target=connect, name="review-dask-probe", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not outcome:
+        fail(f"no answer from {host} port {port} within {timeout:g} s (a wrong host, a stopped machine or "
+             "a firewall)")
+    exc = outcome[0]
+    if exc is None:
+        return
+    if isinstance(exc, socket.gaierror):
+        fail(f"unknown host {host!r} ({exc.strerror or exc})")
+    if isinstance(exc, ConnectionRefusedError):
+        fail(f"connection refused on port {port}: no scheduler is running there")
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        fail(f"no answer from {host} port {port} within {timeout:g} s (a wrong host, a stopped machine or "
+             "a firewall)")
+    if isinstance(exc, OSError):
+        fail(exc.strerror or str(exc))
+    raise exc
 
 
 # A local cluster is started for this library's work: pandas tasks that hold the GIL for seconds and

@@ -37,6 +37,7 @@ __all__ = [
     "sha256_file",
     "source_date",
     "normalise_zip",
+    "normalised_zip_bytes",
     "chronology_table",
     "flags_table",
     "write_csv",
@@ -141,9 +142,14 @@ def normalise_zip(path: str | Path, when: dt.datetime) -> None:
     first, as Office expects; the writers' order is itself deterministic).
     """
     path = Path(path)
+    path.write_bytes(normalised_zip_bytes(path.read_bytes(), when))
+
+
+def normalised_zip_bytes(data: bytes, when: dt.datetime) -> bytes:
+    """`normalise_zip` on a zip file's bytes in memory: the bytes it would write."""
     stamp = max(when, _ZIP_EPOCH)
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    with zipfile.ZipFile(path) as source:
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
         entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as target:
@@ -157,7 +163,7 @@ def normalise_zip(path: str | Path, when: dt.datetime) -> None:
             info.create_system = 3
             info.external_attr = 0o644 << 16
             target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    path.write_bytes(buffer.getvalue())
+    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -739,9 +745,8 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
     if len(timeline):
         summary.append(f"Period under review: {timeline['date'].min():%d/%m/%Y} to "
                        f"{(pd.Timestamp(config.review_date) if getattr(config, 'review_date', None) else timeline['date'].max()):%d/%m/%Y}.")
-    health = getattr(analysis, "health_summary", "") or ""
-    if isinstance(health, str) and health.strip():
-        summary.append(health.strip())
+    # The health count ("N contacts with health professionals across K organisations") is one of the
+    # headline lines below, beside every other agency kind's: `analysis.health_summary` is not repeated here.
     summary += list(notes)
     summary.append("Flags are proposals from documented rules, not findings: each carries the reviewer's decision.")
     decisions = getattr(analysis, "decisions", None)

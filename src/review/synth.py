@@ -10,6 +10,7 @@ Everything is synthetic: place, organisation and people names are invented.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -675,8 +676,20 @@ def agency_rows(contacts: pd.DataFrame, *, dates_as_text: bool = False) -> list[
     return rows
 
 
+#: the date stamped in every xlsx synth writes (its document properties and zip entries), never the
+#: clock: the same seed gives byte-identical files, so `build-all` does not rebuild regenerated cases
+SYNTH_FILE_DATE = dt.datetime(2000, 1, 1)
+
+
 def write_agency_file(path: Path, rows: list[list[object]], *, title: str | None = None) -> None:
-    """Write one agency chronology (xlsx via openpyxl write-only, or csv), header row first."""
+    """Write one agency chronology (xlsx via openpyxl write-only, or csv), header row first.
+
+    The same rows give the same bytes: an xlsx carries SYNTH_FILE_DATE as its created and modified
+    dates and on every zip entry (`review.export.normalised_zip_bytes`)."""
+    import io
+
+    from .export import normalised_zip_bytes
+
     path = Path(path)
     if path.suffix == ".csv":
         frame = pd.DataFrame(rows, columns=list(GENERIC_HEADERS))
@@ -692,7 +705,10 @@ def write_agency_file(path: Path, rows: list[list[object]], *, title: str | None
     ws.append(list(GENERIC_HEADERS))
     for row in rows:
         ws.append(row)
-    wb.save(path)
+    wb.properties.created = wb.properties.modified = SYNTH_FILE_DATE
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path.write_bytes(normalised_zip_bytes(buffer.getvalue(), SYNTH_FILE_DATE))
 
 
 def write_case_folders(out_dir: str | Path, n_cases: int, seed: int, contacts_per_case: int = 100, *,

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .build import MANIFEST, VerifyResult, _diff_values, compare_outputs, foreign_files, package_versions
+from .build import (KEPT_BESIDE_REPORT, MANIFEST, VerifyResult, _diff_values, compare_outputs, foreign_files,
+                    package_versions)
 from .errors import ConfigError, VerifyError
 
 KIND = "thematic"
@@ -62,8 +63,10 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
 
     The report is written into a new folder beside `out_dir` and swapped in when complete (as `review
     build` publishes a case's report): a run that fails leaves the previous report as it was, and no
-    file of an earlier run with other options survives beside the new ones. `out_dir` must be empty,
-    missing or a thematic report. Raises the errors of `read_declarations` and of `read_store`, and
+    file of an earlier run with other options survives beside the new ones. Any other file in the folder
+    (the user's notes) is kept, as `review build` keeps it, and returned in ``kept``; `review verify`
+    lists it as unexpected and fails until it is moved out, as for a case report. `out_dir` must be
+    empty (or hold only `review notebooks`' notebooks/), missing or a thematic report. Raises the errors of `read_declarations` and of `read_store`, and
     ConfigError for an unknown figure format, before anything is written."""
     import matplotlib.pyplot as plt
 
@@ -152,7 +155,9 @@ def _check_thematic_out(out: Path, store_dir: Path) -> dict | None:
         raise ConfigError("the output folder must not be (or contain) the store", file=out)
     if out.exists() and not out.is_dir():
         raise ConfigError("the output path exists and is not a folder", file=out)
-    if not out.is_dir() or not any(out.iterdir()):
+    # as `review build` judges its --out: a folder holding only what `review notebooks` writes beside a
+    # report (notebooks/, e.g. `--only 05_thematic_review`) is an empty one
+    if not out.is_dir() or not any(p.name not in KEPT_BESIDE_REPORT for p in out.iterdir()):
         return None
     if not is_thematic(out):
         raise ConfigError("the output folder exists and is not a thematic report (no thematic manifest.json); "

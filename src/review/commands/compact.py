@@ -3,7 +3,8 @@
 `build-all` writes one part per task (up to 32 cases), and a part of its own for each case rebuilt
 alone; a store built or rebuilt case by case holds thousands of small files per table, and reading them
 costs more than their rows. Compacting changes no table's content. Cases rebuilt later go to parts of
-their own again; run it again to merge them too.
+their own again; run it again to merge them too, with the compacted parts short of --cases-per-part
+(the store ends in the fewest parts, as after the first run).
 """
 from __future__ import annotations
 

@@ -4,7 +4,9 @@ The same pandas functions run per partition (consecutive part files of the store
 `--partition-rows` contacts, whole cases each) on a local cluster of `--workers` processes, or on an existing Dask cluster given with `--address tcp://host:8786`. Writes
 flags.csv (with the reviewers' decisions the store keeps) and response_latency.csv (formula-safe) to the
 output folder, which must be new, empty or an earlier `dask-rules` output (a folder holding only those
-two files): a case report or any other folder is refused before the cluster starts.
+two files): a case report or any other folder is refused before the cluster starts. An `--address` where
+no scheduler answers (unknown host, refused port, no answer within a few seconds, or something else
+listening there) is one ConfigError naming it (`review.distributed.check_scheduler_reachable`).
 """
 from __future__ import annotations
 

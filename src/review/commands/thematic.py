@@ -36,8 +36,11 @@ def run(args) -> int:
           f"{len(done['tables'])} tables and {len(done['figures'])} charts in {args.out} "
           "(manifest.json: `review verify` runs it again and compares)")
     if done["kept"]:
-        print(f"kept {len(done['kept'])} file(s) in {args.out} that review did not write (review verify lists them "
-              f"as unexpected): {_first(done['kept'])}")
+        # as `review build` says it of a case report's folder
+        from ..export import plural
+
+        print(f"kept {plural(len(done['kept']), 'file')} in {args.out} that review did not write (review verify "
+              f"lists them as unexpected): {_first(done['kept'])}")
     if done["rejected"]:
         print(f"{done['rejected']} flag(s) the reviewers rejected are not counted (--include-rejected counts them)")
     if done["unknown_contact"]:
