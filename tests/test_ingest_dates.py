@@ -299,7 +299,9 @@ def test_numbers_and_objects_that_are_not_dates_are_errors(value):
         parse_date(value)
 
 
-@given(st.datetimes(min_value=dt.datetime(1905, 3, 14), max_value=dt.datetime(2100, 12, 31, 23, 59, 59)))
+# from 1905-10-01 (serial 2101): the whole numbers 1900..2100 are years, by design (a "Year" column),
+# so a midnight from 14 Mar to 30 Sep 1905 has a serial that reads as a year, not as its date
+@given(st.datetimes(min_value=dt.datetime(1905, 10, 1), max_value=dt.datetime(2100, 12, 31, 23, 59, 59)))
 def test_excel_serial_round_trip_with_openpyxl(moment):
     moment = moment.replace(microsecond=0)
     serial = to_excel(moment)
