@@ -11,8 +11,9 @@ rules as the package (review.timeline, review.rules.*) with the same rules.yml p
   child protection plan periods (each conference's outcome read by the package's `cp_plan_marker`, as
   ingest's vocabularies are the package's) and hospital periods;
 * rules: the same triggers (an assessment request, and social care's "no further action", read from each
-  row's text by the package's own scalar `review.rules.base._mentioned`; a strategy discussion, conference
-  or assessment typed so but recorded as not held by the package's `review.vocab.denies`), windows,
+  row's text by the package's own scalar `review.rules.base._mentioned`; a row of a contact type a rule
+  reads (a strategy discussion, conference or assessment, one assessing a concern before a closure) typed
+  so but recorded as not held by the package's `review.vocab.denies`), windows,
   responses (the first response on or after the anchor), working days with England bank holidays (the
   `holidays` package, one day at a time), one flag per event group, the same delay_days and the same
   flag ids (rule, trigger event, variant).
@@ -619,7 +620,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                         or c["_pos"] >= r["_pos"] or c["_gcode"] == r["_gcode"]):
                     continue
                 assessed = any(x["_day"] is not None and c["_day"] <= x["_day"] <= r["_day"]
-                               and (esc_in(x, q["assessed_by"]) or x.get("contact_type") in q["assessed_by"]) for x in tl)
+                               and (esc_in(x, q["assessed_by"]) or _held(x, q["assessed_by"])) for x in tl)
                 if not assessed:
                     flags.append(_flag("closure_with_open_concerns", r, r["_day"]))
                     break

@@ -5,6 +5,8 @@ rule that reads contact types, not only `strategy_no_conference` and `assessment
 section 2):
 
 0. `types_held` reads each contact type once per prepared timeline (several rules ask about the same types);
+1. `closure_with_open_concerns` took any row of an `assessed_by` type for the concern's assessment: a
+   "Strategy discussion not held" row between the concern and the closure suppressed the flag;
 """
 from __future__ import annotations
 
@@ -65,3 +67,63 @@ def test_types_held_reads_each_type_once_per_context(monkeypatch):
     held = base.types_held(ctx, ["cp_conference"])
     held[:] = True  # the caller's copy: the kept mask is not changed
     assert base.types_held(ctx, ["cp_conference"]).tolist() == [False, True]
+
+
+# --- 1. closure_with_open_concerns: a meeting / assessment that did not take place assessed nothing -------
+def bruise(date, **kw):
+    return {"date": date, "contact_type": "ae_attendance", "description": "Bruising to left arm, explanation vague",
+            "concerns": "bruising", **HOSPITAL, **kw}
+
+
+def closure(date, text="Case closed to children's social care.", **kw):
+    return {"date": date, "contact_type": "case_closure", "description": text, **CSC, **kw}
+
+
+# (contact type, text saying it did not take place, text saying it did): rows as ingest reads them, with no
+# escalation (the type's escalation dropped when the text denies it)
+NOT_ASSESSED = [
+    ("strategy_discussion", "Strategy discussion not held", "Strategy discussion held with police and health"),
+    ("strategy_discussion", "Strategy meeting cancelled", "Strategy meeting with police"),
+    ("cp_conference", "ICPC postponed", "ICPC held: child made subject of a plan"),
+    ("assessment", "Assessment not started", "Single assessment completed"),
+    ("s47_enquiry", "Section 47 enquiry not progressed", "Section 47 enquiry completed"),
+    ("cp_medical", "CP medical declined by mother", "CP medical: bruising consistent with the explanation"),
+]
+
+
+def assessing(date, contact_type, text):
+    return {"date": date, "contact_type": contact_type, "description": text, **CSC}
+
+
+@pytest.mark.parametrize("contact_type, denied, held", NOT_ASSESSED)
+def test_closure_with_a_concern_assessed_by_a_meeting_not_held_is_flagged(contact_type, denied, held):
+    rows = [bruise("2023-09-01"), assessing("2023-09-05", contact_type, denied), closure("2023-09-10")]
+    flags = flags_of("closure_with_open_concerns", rows)
+    assert list(flags["trigger_event_id"]) == ["C1-e003"]
+    assert "with no assessment since" in flags.iloc[0].explanation
+    # the same row recording the meeting / assessment held: the concern was assessed
+    rows[1] = assessing("2023-09-05", contact_type, held)
+    assert flags_of("closure_with_open_concerns", rows).empty
+
+
+def test_closure_concern_assessed_by_a_later_meeting_held():
+    rows = [bruise("2023-09-01"), assessing("2023-09-04", "strategy_discussion", "Strategy discussion not held"),
+            assessing("2023-09-07", "strategy_discussion", "Strategy discussion held"), closure("2023-09-10")]
+    assert flags_of("closure_with_open_concerns", rows).empty
+
+
+def test_closure_assessed_by_a_denied_type_with_its_escalation_still_assessed():
+    """`assessed_by` names escalations too: a row whose escalation says it was one is one, whatever its type's
+    words (the escalation is ingest's reading of the same text)."""
+    rows = [bruise("2023-09-01"), {**assessing("2023-09-05", "strategy_discussion", "Strategy discussion not held"),
+                                   "escalation": "strategy_discussion"}, closure("2023-09-10")]
+    assert flags_of("closure_with_open_concerns", rows).empty
+
+
+@pytest.mark.parametrize("contact_type, denied, held", NOT_ASSESSED[::2])
+def test_baseline_agrees_on_closure_assessments(contact_type, denied, held):
+    for text in (denied, held):
+        rows = [bruise("2023-09-01"), assessing("2023-09-05", contact_type, text), closure("2023-09-10")]
+        assert baseline_flags("closure_with_open_concerns", rows) == package_flags("closure_with_open_concerns", rows)
+    assert len(package_flags("closure_with_open_concerns", rows[:1] + [
+        assessing("2023-09-05", contact_type, denied), closure("2023-09-10")])) == 1
