@@ -12,8 +12,9 @@ rules as the package (review.timeline, review.rules.*) with the same rules.yml p
   ingest's vocabularies are the package's) and hospital periods;
 * rules: the same triggers (an assessment request, and social care's "no further action", read from each
   row's text by the package's own scalar `review.rules.base._mentioned`; a row of a contact type a rule
-  reads (a strategy discussion, conference or assessment, one assessing a concern before a closure) typed
-  so but recorded as not held by the package's `review.vocab.denies`), windows,
+  reads (a strategy discussion, conference or assessment, one assessing a concern before a closure, a
+  closure ending the conference requirement) typed so but recorded as not having taken place by the
+  package's `review.vocab.denies`), windows,
   responses (the first response on or after the anchor), working days with England bank holidays (the
   `holidays` package, one day at a time), one flag per event group, the same delay_days and the same
   flag ids (rule, trigger event, variant).
@@ -476,7 +477,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 continue
             if q["closure_ends_requirement"]:
                 closed = _first(tl, r["_day"], lambda x: x.get("agency_kind") == "social care" and (
-                    x.get("contact_type") == "case_closure" or _mentioned(
+                    _held(x, ["case_closure"]) or x.get("contact_type") != "case_closure" and _mentioned(
                         _text(x.get("description")) + " . " + _text(x.get("action")),
                         q["closure_keywords"], tuple(q["closure_negations"]), tuple(q["closure_other_agency_words"]))))
                 if closed is not None and closed["_day"] <= deadline:

@@ -7,6 +7,10 @@ section 2):
 0. `types_held` reads each contact type once per prepared timeline (several rules ask about the same types);
 1. `closure_with_open_concerns` took any row of an `assessed_by` type for the concern's assessment: a
    "Strategy discussion not held" row between the concern and the closure suppressed the flag;
+4. `strategy_no_conference`'s closure check took any social care row typed `case_closure` for the closure
+   that ends the requirement, even "Case not closed", "Closure deferred", "NFA not agreed"; the vocabulary
+   had no word for "closed" / "closure" alone (not contact type keywords: ingest would type contacts
+   differently), now in vocab.yml `denial_words`;
 """
 from __future__ import annotations
 
@@ -127,3 +131,87 @@ def test_baseline_agrees_on_closure_assessments(contact_type, denied, held):
         assert baseline_flags("closure_with_open_concerns", rows) == package_flags("closure_with_open_concerns", rows)
     assert len(package_flags("closure_with_open_concerns", rows[:1] + [
         assessing("2023-09-05", contact_type, denied), closure("2023-09-10")])) == 1
+
+
+# --- 4. strategy_no_conference: a closure row saying the case was not closed ends nothing -----------------
+def strategy(date, text="Strategy discussion held with police and health.", **kw):
+    return {"date": date, "contact_type": "strategy_discussion", "description": text,
+            "escalation": "strategy_discussion", **CSC, **kw}
+
+
+NOT_CLOSED = ["Case not closed", "Closure deferred", "NFA not agreed", "Case closure deferred pending core group",
+              "Decision not to close the case", "Step down not agreed by team manager",
+              "Not closed: remains open to child in need"]
+CLOSED = ["Case closed to children's social care.", "Closure agreed by manager", "NFA", "Manager agreed to close"]
+
+
+@pytest.mark.parametrize("text", NOT_CLOSED)
+def test_closure_row_saying_not_closed_does_not_end_the_requirement(text):
+    rows = [strategy("2023-09-01"), closure("2023-09-05", text)]
+    flags = flags_of("strategy_no_conference", rows)
+    assert list(flags["trigger_event_id"]) == ["C1-e001"]
+
+
+@pytest.mark.parametrize("text", CLOSED)
+def test_closure_row_recording_the_closure_ends_the_requirement(text):
+    assert flags_of("strategy_no_conference", [strategy("2023-09-01"), closure("2023-09-05", text)]).empty
+
+
+def test_a_later_closure_in_the_window_still_ends_it():
+    rows = [strategy("2023-09-01"), closure("2023-09-05", "Closure deferred"), closure("2023-09-12")]
+    assert flags_of("strategy_no_conference", rows).empty
+
+
+def test_denial_words_name_a_closure_for_denies_only():
+    """"closed" / "closure" name a closure for `denies`, but are not contact type keywords: ingest types a
+    contact as before ("Clinic closed" is no closure)."""
+    from review.config import package_data
+    from review.vocab import classify_contact_type, compile_vocab, denies
+
+    vocab = package_data("vocab.yml")
+    assert {"closure", "closed"} <= set(compile_vocab(vocab).denial_words("case_closure"))
+    assert "closure" in vocab["denial_words"]["case_closure"]
+    for text in NOT_CLOSED:
+        assert denies("case_closure", text, vocab), text
+    for text in CLOSED + ["Case to remain open"]:  # the last names no closure: it denies none
+        assert not denies("case_closure", text, vocab), text
+    assert classify_contact_type("Clinic closed", "", vocab) != "case_closure"
+    assert classify_contact_type("Closure", "", vocab) == classify_contact_type("Closure", "", {
+        k: v for k, v in vocab.items() if k != "denial_words"})
+
+
+def test_denial_words_are_checked():
+    from review.config import package_data
+    from review.errors import ConfigError
+    from review.vocab import compile_vocab
+
+    vocab = package_data("vocab.yml")
+    with pytest.raises(ConfigError, match="denial_words: unknown contact type or escalation 'case_closed'"):
+        compile_vocab({**vocab, "denial_words": {"case_closed": ["closed"]}})
+    with pytest.raises(ConfigError, match="denial_words must be a mapping"):
+        compile_vocab({**vocab, "denial_words": ["closed"]})
+
+
+def test_a_case_vocabulary_adds_denial_words(tmp_path):
+    from review.config import load_vocab
+    from review.vocab import denies
+
+    (tmp_path / "case.yml").write_text("case_id: C1\ndate_of_birth: 2022-01-01\n", encoding="utf-8")
+    (tmp_path / "vocab.yml").write_text("denial_words:\n  case_closure: [shut]\n", encoding="utf-8")
+    vocab = load_vocab(tmp_path)
+    assert denies("case_closure", "Case not shut", vocab)
+    assert denies("case_closure", "Case not closed", vocab)  # the package's words kept
+
+
+@pytest.mark.parametrize("text", NOT_CLOSED[:3] + CLOSED[:1])
+def test_baseline_agrees_on_closures_ending_the_requirement(text):
+    rows = [strategy("2023-09-01"), closure("2023-09-05", text)]
+    assert baseline_flags("strategy_no_conference", rows) == package_flags("strategy_no_conference", rows)
+
+
+def test_baseline_reads_a_denied_closure_row_as_the_package_does():
+    """A closure row that the type's words deny ends nothing, even if its text would pass the closure keywords'
+    own negation reading ("postponed" is no closure_negation): the package reads closure rows by type only."""
+    rows = [strategy("2023-09-01"), closure("2023-09-05", "No further action postponed")]
+    got = package_flags("strategy_no_conference", rows)
+    assert len(got) == 1 and baseline_flags("strategy_no_conference", rows) == got
