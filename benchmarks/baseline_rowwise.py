@@ -13,7 +13,7 @@ rules as the package (review.timeline, review.rules.*) with the same rules.yml p
 * rules: the same triggers (an assessment request, and social care's "no further action", read from each
   row's text by the package's own scalar `review.rules.base._mentioned`; a row of a contact type a rule
   reads (a strategy discussion, conference or assessment, one assessing a concern before a closure, a
-  closure ending the conference requirement) typed so but recorded as not having taken place by the
+  closure ending the conference requirement, a decision on a referral) typed so but recorded as not having taken place by the
   package's `review.vocab.denies`), windows,
   responses (the first response on or after the anchor), working days with England bank holidays (the
   `holidays` package, one day at a time), one flag per event group, the same delay_days and the same
@@ -451,7 +451,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         for r in _first_per_group([r for r in tl if "referral_to_csc" in esc(r) and r["_exact"]]):
             deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
             action = _first(tl, r["_day"], lambda x: x.get("agency_kind") in q["decision_agency_kinds"]
-                            and x.get("contact_type") in q["decision_contact_types"])
+                            and _held(x, q["decision_contact_types"]))
             if action is None or action["_day"] > deadline:
                 flags.append(_flag("referral_no_decision", r, deadline, action))
 

@@ -7,6 +7,8 @@ section 2):
 0. `types_held` reads each contact type once per prepared timeline (several rules ask about the same types);
 1. `closure_with_open_concerns` took any row of an `assessed_by` type for the concern's assessment: a
    "Strategy discussion not held" row between the concern and the closure suppressed the flag;
+2. `referral_no_decision` took any social care row of a decision type for the decision on the referral, even
+   "Strategy meeting cancelled", "Assessment not started", "ICPC postponed";
 4. `strategy_no_conference`'s closure check took any social care row typed `case_closure` for the closure
    that ends the requirement, even "Case not closed", "Closure deferred", "NFA not agreed"; the vocabulary
    had no word for "closed" / "closure" alone (not contact type keywords: ingest would type contacts
@@ -215,3 +217,56 @@ def test_baseline_reads_a_denied_closure_row_as_the_package_does():
     rows = [strategy("2023-09-01"), closure("2023-09-05", "No further action postponed")]
     got = package_flags("strategy_no_conference", rows)
     assert len(got) == 1 and baseline_flags("strategy_no_conference", rows) == got
+
+
+# --- 2. referral_no_decision: a decision-typed row that did not take place is no decision ------------------
+def referral(date, **kw):
+    return {"date": date, "contact_type": "referral", "agency": "GP", "agency_kind": "health",
+            "description": "Referral to children's social care: bruising", "escalation": "referral_to_csc", **kw}
+
+
+NO_DECISION = [
+    ("strategy_discussion", "Strategy meeting cancelled"),
+    ("strategy_discussion", "Strategy discussion did not take place"),
+    ("assessment", "Assessment not started"),
+    ("cp_conference", "ICPC postponed"),
+    ("s47_enquiry", "Section 47 enquiry not progressed"),
+    ("referral_decision", "MASH decision deferred"),
+    ("case_closure", "Closure deferred"),
+]
+
+
+@pytest.mark.parametrize("contact_type, text", NO_DECISION)
+def test_decision_type_that_did_not_take_place_is_no_decision(contact_type, text):
+    # Monday 4 Sep 2023: due Tuesday 5 Sep
+    rows = [referral("2023-09-04"), {"date": "2023-09-05", "contact_type": contact_type, "description": text, **CSC}]
+    flags = flags_of("referral_no_decision", rows)
+    assert list(flags["trigger_event_id"]) == ["C1-e001"]
+    assert flags.iloc[0].actual_action_event_id == ""
+
+
+@pytest.mark.parametrize("contact_type, text", NO_DECISION[:3])
+def test_the_decision_that_came_later_is_the_late_action(contact_type, text):
+    rows = [referral("2023-09-04"), {"date": "2023-09-05", "contact_type": contact_type, "description": text, **CSC},
+            {"date": "2023-09-07", "contact_type": "referral_decision", "description": "Referral screened by MASH",
+             **CSC}]
+    flags = flags_of("referral_no_decision", rows)
+    assert len(flags) == 1
+    assert flags.iloc[0].actual_action_event_id == "C1-e003" and flags.iloc[0].delay_days == 2
+
+
+@pytest.mark.parametrize("contact_type, text", [
+    ("strategy_discussion", "Strategy meeting held with police"), ("assessment", "Single assessment started"),
+    ("referral_decision", "Referral screened by MASH: single assessment to be completed"),
+    ("strategy_discussion", "Police and health attended"),  # names no denial
+])
+def test_decision_type_that_took_place_is_the_decision(contact_type, text):
+    rows = [referral("2023-09-04"), {"date": "2023-09-05", "contact_type": contact_type, "description": text, **CSC}]
+    assert flags_of("referral_no_decision", rows).empty
+
+
+@pytest.mark.parametrize("contact_type, text", NO_DECISION[::3] + [("assessment", "Single assessment started")])
+def test_baseline_agrees_on_referral_decisions(contact_type, text):
+    rows = [referral("2023-09-04"), {"date": "2023-09-05", "contact_type": contact_type, "description": text, **CSC},
+            {"date": "2023-09-07", "contact_type": "referral_decision", "description": "Referral screened", **CSC}]
+    assert baseline_flags("referral_no_decision", rows) == package_flags("referral_no_decision", rows)
