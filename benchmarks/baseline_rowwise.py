@@ -13,7 +13,7 @@ rules as the package (review.timeline, review.rules.*) with the same rules.yml p
 * rules: the same triggers (an assessment request, and social care's "no further action", read from each
   row's text by the package's own scalar `review.rules.base._mentioned`; a row of a contact type a rule
   reads (a strategy discussion, conference or assessment, one assessing a concern before a closure, a
-  closure ending the conference requirement, a decision on a referral) typed so but recorded as not having taken place by the
+  closure ending the conference requirement, a decision on a referral, a decision point) typed so but recorded as not having taken place by the
   package's `review.vocab.denies`), windows,
   responses (the first response on or after the anchor), working days with England bank holidays (the
   `holidays` package, one day at a time), one flag per event group, the same delay_days and the same
@@ -582,7 +582,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         first_decision = {}  # (concern row pos, deciding agency) -> first decision without the concern
         for d in tl:
             text = _text(d.get("description")) + " . " + _text(d.get("action"))
-            if not d["_exact"] or not (d.get("contact_type") in decision_types or any(_has_word(text, w) for w in keywords)):
+            if not d["_exact"] or not (_held(d, decision_types) or any(_has_word(text, w) for w in keywords)):
                 continue
             d_agency = _text(d.get("agency"))
             lo = d["_day"] - dt.timedelta(days=int(q["window_days"]))

@@ -9,6 +9,9 @@ section 2):
    "Strategy discussion not held" row between the concern and the closure suppressed the flag;
 2. `referral_no_decision` took any social care row of a decision type for the decision on the referral, even
    "Strategy meeting cancelled", "Assessment not started", "ICPC postponed";
+3. `information_not_shared` and `agency_knowledge` took every exact-date row of a decision type for a decision
+   point, even "ICPC postponed", "Case not closed", "Discharge postponed": flags on a decision that was never
+   made, a knowledge row for it, and its `decision` label naming the type where the text named the decision;
 4. `strategy_no_conference`'s closure check took any social care row typed `case_closure` for the closure
    that ends the requirement, even "Case not closed", "Closure deferred", "NFA not agreed"; the vocabulary
    had no word for "closed" / "closure" alone (not contact type keywords: ingest would type contacts
@@ -39,7 +42,7 @@ def flags_of(rule_id, rows, case=None):
 
 
 def baseline_flags(rule_id, rows, review_date=None):
-    """The row-by-row baseline's (flag_id, actual action) of `rule_id` on the timeline of `rows`."""
+    """The row-by-row baseline's (flag_id, actual action, expected by) of `rule_id` on the timeline of `rows`."""
     timeline = make_timeline(rows)
     base_rows = []
     for r in timeline.astype(object).where(timeline.notna(), None).to_dict("records"):
@@ -47,14 +50,15 @@ def baseline_flags(rule_id, rows, review_date=None):
         base_rows.append(r)
     case = {"date_of_birth": dt.date(2023, 1, 1), "review_date": review_date}
     _, base = baseline_rowwise.run(base_rows, {"C1": case}, RULES)
-    return sorted((f["flag_id"], f["actual_action_event_id"] or "") for f in base if f["rule_id"] == rule_id)
+    return sorted((f["flag_id"], f["actual_action_event_id"] or "", pd.Timestamp(f["expected_by"]))
+                  for f in base if f["rule_id"] == rule_id)
 
 
 def package_flags(rule_id, rows):
     flags = flags_of(rule_id, rows)
     if flags.empty:
         return []
-    return sorted(zip(flags["flag_id"], flags["actual_action_event_id"].fillna("")))
+    return sorted(zip(flags["flag_id"], flags["actual_action_event_id"].fillna(""), flags["expected_by"]))
 
 
 # --- 0. each type read once per prepared timeline ----------------------------------------------------------
@@ -270,3 +274,77 @@ def test_baseline_agrees_on_referral_decisions(contact_type, text):
     rows = [referral("2023-09-04"), {"date": "2023-09-05", "contact_type": contact_type, "description": text, **CSC},
             {"date": "2023-09-07", "contact_type": "referral_decision", "description": "Referral screened", **CSC}]
     assert baseline_flags("referral_no_decision", rows) == package_flags("referral_no_decision", rows)
+
+
+# --- 3. information_not_shared / agency_knowledge: a decision that did not take place is no decision point --
+def police_decision(date, contact_type, text, **kw):
+    return {"date": date, "contact_type": contact_type, "description": text, "agency": "Police",
+            "agency_kind": "police", **kw}
+
+
+NOT_DECIDED = [("cp_conference", "ICPC postponed"), ("cp_conference", "Child protection conference did not go ahead"),
+               ("case_closure", "Case not closed"), ("case_closure", "Closure deferred"),
+               ("discharge", "Discharge postponed"), ("referral_decision", "MASH decision deferred")]
+DECIDED = [("cp_conference", "ICPC held"), ("case_closure", "Case closed"), ("discharge", "Discharged home"),
+           ("referral_decision", "MASH decision: single assessment")]
+
+
+@pytest.mark.parametrize("contact_type, text", NOT_DECIDED)
+def test_decision_that_did_not_take_place_is_no_decision_point(contact_type, text):
+    from review.rules import agency_knowledge
+
+    rows = [bruise("2023-09-01"), police_decision("2023-09-10", contact_type, text)]
+    assert flags_of("information_not_shared", rows).empty
+    assert agency_knowledge(make_timeline(rows), RULES).empty
+
+
+@pytest.mark.parametrize("contact_type, text", DECIDED)
+def test_decision_that_took_place_is_a_decision_point(contact_type, text):
+    from review.rules import agency_knowledge
+
+    rows = [bruise("2023-09-01"), police_decision("2023-09-10", contact_type, text)]
+    flags = flags_of("information_not_shared", rows)
+    assert list(flags["trigger_event_id"]) == ["C1-e001"]
+    assert f"before its decision ({contact_type.replace('_', ' ')})" in flags.iloc[0].explanation
+    knowledge = agency_knowledge(make_timeline(rows), RULES)
+    assert list(knowledge["decision_event_id"]) == ["C1-e002"]
+    assert list(knowledge["missing_concerns"]) == ["bruising"]
+
+
+def test_the_first_decision_that_took_place_is_the_flags():
+    rows = [bruise("2023-09-01"), police_decision("2023-09-10", "cp_conference", "ICPC postponed"),
+            police_decision("2023-09-20", "cp_conference", "ICPC held")]
+    flags = flags_of("information_not_shared", rows)
+    assert len(flags) == 1 and flags.iloc[0].expected_by == pd.Timestamp("2023-09-20")
+
+
+def test_a_denied_type_naming_a_decision_keyword_is_that_decision():
+    """"ICPC postponed; child returned home": no conference, but the return home is a decision, and its
+    label says so (not the conference it names)."""
+    from review.rules import agency_knowledge
+
+    rows = [bruise("2023-09-01"),
+            police_decision("2023-09-10", "cp_conference", "ICPC postponed. Child returned home to mother")]
+    flags = flags_of("information_not_shared", rows)
+    assert len(flags) == 1 and "before its decision (returned home)" in flags.iloc[0].explanation
+    assert list(agency_knowledge(make_timeline(rows), RULES)["decision"]) == ["returned_home"]
+    rows[1] = police_decision("2023-09-10", "cp_conference", "ICPC held. Child returned home to mother")
+    assert "before its decision (cp conference)" in flags_of("information_not_shared", rows).iloc[0].explanation
+
+
+@pytest.mark.parametrize("trigger", ["concern", "decision"])
+def test_decision_trigger_skips_a_decision_not_taken(trigger):
+    rules = load_rules()
+    rules["rules"]["information_not_shared"]["params"]["trigger"] = trigger
+    rows = [bruise("2023-09-01"), police_decision("2023-09-10", "cp_conference", "ICPC postponed"),
+            police_decision("2023-09-20", "case_closure", "Case closed")]
+    flags = detect(make_timeline(rows), None, rules, only=["information_not_shared"])
+    assert len(flags) == 1
+    assert flags.iloc[0].trigger_event_id == ("C1-e001" if trigger == "concern" else "C1-e003")
+
+
+@pytest.mark.parametrize("contact_type, text", NOT_DECIDED[::2] + DECIDED[:1])
+def test_baseline_agrees_on_decision_points(contact_type, text):
+    rows = [bruise("2023-09-01"), police_decision("2023-09-10", contact_type, text),
+            police_decision("2023-09-20", "cp_conference", "ICPC held")]
+    assert baseline_flags("information_not_shared", rows) == package_flags("information_not_shared", rows)
