@@ -12,8 +12,8 @@ rules as the package (review.timeline, review.rules.*) with the same rules.yml p
   ingest's vocabularies are the package's) and hospital periods;
 * rules: the same triggers (an assessment request, and social care's "no further action", read from each
   row's text by the package's own scalar `review.rules.base._mentioned`; a row of a contact type a rule
-  reads (a strategy discussion, conference or assessment, one assessing a concern before a closure, a
-  closure ending the conference requirement, a decision on a referral, a decision point) typed so but recorded as not having taken place by the
+  reads (a strategy discussion, conference or assessment, a closure, one assessing a concern before it, a
+  decision on a referral, a decision point) typed so but recorded as not having taken place by the
   package's `review.vocab.denies`), windows,
   responses (the first response on or after the anchor), working days with England bank holidays (the
   `holidays` package, one day at a time), one flag per event group, the same delay_days and the same
@@ -613,7 +613,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     if "closure_with_open_concerns" in p:
         q = p["closure_with_open_concerns"]
         for r in tl:
-            if not (r.get("contact_type") in q["closure_contact_types"] and r["_exact"]):
+            if not (_held(r, q["closure_contact_types"]) and r["_exact"]):
                 continue
             lo = r["_day"] - dt.timedelta(days=q["window_days"])
             for c in tl:

@@ -6,7 +6,9 @@ section 2):
 
 0. `types_held` reads each contact type once per prepared timeline (several rules ask about the same types);
 1. `closure_with_open_concerns` took any row of an `assessed_by` type for the concern's assessment: a
-   "Strategy discussion not held" row between the concern and the closure suppressed the flag;
+   "Strategy discussion not held" row between the concern and the closure suppressed the flag; and it took
+   any row of a closure type for a closure: "Case closure deferred: concerns to be assessed" was flagged as
+   the case closed with the concerns open (once `denies` could read "closure" / "closed": section 4);
 2. `referral_no_decision` took any social care row of a decision type for the decision on the referral, even
    "Strategy meeting cancelled", "Assessment not started", "ICPC postponed";
 3. `information_not_shared` and `agency_knowledge` took every exact-date row of a decision type for a decision
@@ -348,3 +350,27 @@ def test_baseline_agrees_on_decision_points(contact_type, text):
     rows = [bruise("2023-09-01"), police_decision("2023-09-10", contact_type, text),
             police_decision("2023-09-20", "cp_conference", "ICPC held")]
     assert baseline_flags("information_not_shared", rows) == package_flags("information_not_shared", rows)
+
+
+# --- 1 (continued). closure_with_open_concerns: a closure row saying the case was not closed is no closure --
+@pytest.mark.parametrize("text", NOT_CLOSED + ["Case closure deferred: concerns to be assessed"])
+def test_closure_row_saying_not_closed_raises_no_closure_flag(text):
+    rows = [bruise("2023-09-01"), closure("2023-09-10", text)]
+    assert flags_of("closure_with_open_concerns", rows).empty
+
+
+@pytest.mark.parametrize("text", CLOSED)
+def test_closure_row_recording_the_closure_is_flagged(text):
+    rows = [bruise("2023-09-01"), closure("2023-09-10", text)]
+    assert list(flags_of("closure_with_open_concerns", rows)["trigger_event_id"]) == ["C1-e002"]
+
+
+def test_the_later_closure_is_flagged():
+    rows = [bruise("2023-09-01"), closure("2023-09-10", "Closure deferred"), closure("2023-09-20")]
+    assert list(flags_of("closure_with_open_concerns", rows)["trigger_event_id"]) == ["C1-e003"]
+
+
+@pytest.mark.parametrize("text", NOT_CLOSED[:2] + CLOSED[:1])
+def test_baseline_agrees_on_closures(text):
+    rows = [bruise("2023-09-01"), closure("2023-09-10", text), closure("2023-09-20")]
+    assert baseline_flags("closure_with_open_concerns", rows) == package_flags("closure_with_open_concerns", rows)

@@ -4,9 +4,10 @@ concerns had been recorded by any agency in the preceding 30 days and not assess
 Source: Working Together to Safeguard Children 2023, chapter 2 (decisions to close or step down rest on
 an assessment of all the information held, with management oversight); local step-down procedures.
 
-A concern is assessed by a row of an `assessed_by` escalation or contact type; a row of such a type whose text
-says it did not take place ("Strategy discussion not held", "ICPC postponed", "assessment not started": the
-vocabulary's escalation negation cues, `base.types_held`) assessed nothing.
+The closure is a row of a `closure_contact_types` contact type, and a concern is assessed by a row of an
+`assessed_by` escalation or contact type; a row of such a type whose text says it did not take place ("Case
+not closed", "closure deferred", "Strategy discussion not held", "ICPC postponed", "assessment not started":
+the vocabulary's escalation negation cues, `base.types_held`) closed nothing and assessed nothing.
 """
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ _COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "agency", "age_dis
 def closure_with_open_concerns(ctx: Context, params: dict) -> pd.DataFrame:
     """Closure / step-down / NFA with unassessed concerns from the last 30 days (WT 2023)."""
     tl = ctx.timeline
-    closures = rows_of(ctx, ctx.types(params["closure_contact_types"]) & tl["_exact"], _COLUMNS)
+    # a row typed as the closure whose text says the case was not closed ("closure deferred") closed nothing
+    closures = rows_of(ctx, types_held(ctx, params["closure_contact_types"]) & tl["_exact"], _COLUMNS)
     if closures.empty:
         return closures
     closures["lo"] = closures["_day"] - params["window_days"] * DAY
