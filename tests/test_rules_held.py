@@ -17,7 +17,9 @@ section 2):
 4. `strategy_no_conference`'s closure check took any social care row typed `case_closure` for the closure
    that ends the requirement, even "Case not closed", "Closure deferred", "NFA not agreed"; the vocabulary
    had no word for "closed" / "closure" alone (not contact type keywords: ingest would type contacts
-   differently), now in vocab.yml `denial_words`;
+   differently), now in vocab.yml `denial_words`.
+
+Each section checks the row-by-row baseline (benchmarks/baseline_rowwise.py) reads the rows alike.
 """
 from __future__ import annotations
 
@@ -63,6 +65,22 @@ def package_flags(rule_id, rows):
     return sorted(zip(flags["flag_id"], flags["actual_action_event_id"].fillna(""), flags["expected_by"]))
 
 
+def bruise(date, **kw):
+    return {"date": date, "contact_type": "ae_attendance", "description": "Bruising to left arm, explanation vague",
+            "concerns": "bruising", **HOSPITAL, **kw}
+
+
+def closure(date, text="Case closed to children's social care.", **kw):
+    return {"date": date, "contact_type": "case_closure", "description": text, **CSC, **kw}
+
+
+# closure rows that say the case was not closed, and rows that record it closed
+NOT_CLOSED = ["Case not closed", "Closure deferred", "NFA not agreed", "Case closure deferred pending core group",
+              "Decision not to close the case", "Step down not agreed by team manager",
+              "Not closed: remains open to child in need"]
+CLOSED = ["Case closed to children's social care.", "Closure agreed by manager", "NFA", "Manager agreed to close"]
+
+
 # --- 0. each type read once per prepared timeline ----------------------------------------------------------
 def test_types_held_reads_each_type_once_per_context(monkeypatch):
     from review.rules import base
@@ -82,15 +100,6 @@ def test_types_held_reads_each_type_once_per_context(monkeypatch):
 
 
 # --- 1. closure_with_open_concerns: a meeting / assessment that did not take place assessed nothing -------
-def bruise(date, **kw):
-    return {"date": date, "contact_type": "ae_attendance", "description": "Bruising to left arm, explanation vague",
-            "concerns": "bruising", **HOSPITAL, **kw}
-
-
-def closure(date, text="Case closed to children's social care.", **kw):
-    return {"date": date, "contact_type": "case_closure", "description": text, **CSC, **kw}
-
-
 # (contact type, text saying it did not take place, text saying it did): rows as ingest reads them, with no
 # escalation (the type's escalation dropped when the text denies it)
 NOT_ASSESSED = [
@@ -141,88 +150,28 @@ def test_baseline_agrees_on_closure_assessments(contact_type, denied, held):
         assessing("2023-09-05", contact_type, denied), closure("2023-09-10")])) == 1
 
 
-# --- 4. strategy_no_conference: a closure row saying the case was not closed ends nothing -----------------
-def strategy(date, text="Strategy discussion held with police and health.", **kw):
-    return {"date": date, "contact_type": "strategy_discussion", "description": text,
-            "escalation": "strategy_discussion", **CSC, **kw}
-
-
-NOT_CLOSED = ["Case not closed", "Closure deferred", "NFA not agreed", "Case closure deferred pending core group",
-              "Decision not to close the case", "Step down not agreed by team manager",
-              "Not closed: remains open to child in need"]
-CLOSED = ["Case closed to children's social care.", "Closure agreed by manager", "NFA", "Manager agreed to close"]
-
-
-@pytest.mark.parametrize("text", NOT_CLOSED)
-def test_closure_row_saying_not_closed_does_not_end_the_requirement(text):
-    rows = [strategy("2023-09-01"), closure("2023-09-05", text)]
-    flags = flags_of("strategy_no_conference", rows)
-    assert list(flags["trigger_event_id"]) == ["C1-e001"]
+# --- 1 (continued). closure_with_open_concerns: a closure row saying the case was not closed is no closure --
+@pytest.mark.parametrize("text", NOT_CLOSED + ["Case closure deferred: concerns to be assessed"])
+def test_closure_row_saying_not_closed_raises_no_closure_flag(text):
+    rows = [bruise("2023-09-01"), closure("2023-09-10", text)]
+    assert flags_of("closure_with_open_concerns", rows).empty
 
 
 @pytest.mark.parametrize("text", CLOSED)
-def test_closure_row_recording_the_closure_ends_the_requirement(text):
-    assert flags_of("strategy_no_conference", [strategy("2023-09-01"), closure("2023-09-05", text)]).empty
+def test_closure_row_recording_the_closure_is_flagged(text):
+    rows = [bruise("2023-09-01"), closure("2023-09-10", text)]
+    assert list(flags_of("closure_with_open_concerns", rows)["trigger_event_id"]) == ["C1-e002"]
 
 
-def test_a_later_closure_in_the_window_still_ends_it():
-    rows = [strategy("2023-09-01"), closure("2023-09-05", "Closure deferred"), closure("2023-09-12")]
-    assert flags_of("strategy_no_conference", rows).empty
+def test_the_later_closure_is_flagged():
+    rows = [bruise("2023-09-01"), closure("2023-09-10", "Closure deferred"), closure("2023-09-20")]
+    assert list(flags_of("closure_with_open_concerns", rows)["trigger_event_id"]) == ["C1-e003"]
 
 
-def test_denial_words_name_a_closure_for_denies_only():
-    """"closed" / "closure" name a closure for `denies`, but are not contact type keywords: ingest types a
-    contact as before ("Clinic closed" is no closure)."""
-    from review.config import package_data
-    from review.vocab import classify_contact_type, compile_vocab, denies
-
-    vocab = package_data("vocab.yml")
-    assert {"closure", "closed"} <= set(compile_vocab(vocab).denial_words("case_closure"))
-    assert "closure" in vocab["denial_words"]["case_closure"]
-    for text in NOT_CLOSED:
-        assert denies("case_closure", text, vocab), text
-    for text in CLOSED + ["Case to remain open"]:  # the last names no closure: it denies none
-        assert not denies("case_closure", text, vocab), text
-    assert classify_contact_type("Clinic closed", "", vocab) != "case_closure"
-    assert classify_contact_type("Closure", "", vocab) == classify_contact_type("Closure", "", {
-        k: v for k, v in vocab.items() if k != "denial_words"})
-
-
-def test_denial_words_are_checked():
-    from review.config import package_data
-    from review.errors import ConfigError
-    from review.vocab import compile_vocab
-
-    vocab = package_data("vocab.yml")
-    with pytest.raises(ConfigError, match="denial_words: unknown contact type or escalation 'case_closed'"):
-        compile_vocab({**vocab, "denial_words": {"case_closed": ["closed"]}})
-    with pytest.raises(ConfigError, match="denial_words must be a mapping"):
-        compile_vocab({**vocab, "denial_words": ["closed"]})
-
-
-def test_a_case_vocabulary_adds_denial_words(tmp_path):
-    from review.config import load_vocab
-    from review.vocab import denies
-
-    (tmp_path / "case.yml").write_text("case_id: C1\ndate_of_birth: 2022-01-01\n", encoding="utf-8")
-    (tmp_path / "vocab.yml").write_text("denial_words:\n  case_closure: [shut]\n", encoding="utf-8")
-    vocab = load_vocab(tmp_path)
-    assert denies("case_closure", "Case not shut", vocab)
-    assert denies("case_closure", "Case not closed", vocab)  # the package's words kept
-
-
-@pytest.mark.parametrize("text", NOT_CLOSED[:3] + CLOSED[:1])
-def test_baseline_agrees_on_closures_ending_the_requirement(text):
-    rows = [strategy("2023-09-01"), closure("2023-09-05", text)]
-    assert baseline_flags("strategy_no_conference", rows) == package_flags("strategy_no_conference", rows)
-
-
-def test_baseline_reads_a_denied_closure_row_as_the_package_does():
-    """A closure row that the type's words deny ends nothing, even if its text would pass the closure keywords'
-    own negation reading ("postponed" is no closure_negation): the package reads closure rows by type only."""
-    rows = [strategy("2023-09-01"), closure("2023-09-05", "No further action postponed")]
-    got = package_flags("strategy_no_conference", rows)
-    assert len(got) == 1 and baseline_flags("strategy_no_conference", rows) == got
+@pytest.mark.parametrize("text", NOT_CLOSED[:2] + CLOSED[:1])
+def test_baseline_agrees_on_closures(text):
+    rows = [bruise("2023-09-01"), closure("2023-09-10", text), closure("2023-09-20")]
+    assert baseline_flags("closure_with_open_concerns", rows) == package_flags("closure_with_open_concerns", rows)
 
 
 # --- 2. referral_no_decision: a decision-typed row that did not take place is no decision ------------------
@@ -352,25 +301,79 @@ def test_baseline_agrees_on_decision_points(contact_type, text):
     assert baseline_flags("information_not_shared", rows) == package_flags("information_not_shared", rows)
 
 
-# --- 1 (continued). closure_with_open_concerns: a closure row saying the case was not closed is no closure --
-@pytest.mark.parametrize("text", NOT_CLOSED + ["Case closure deferred: concerns to be assessed"])
-def test_closure_row_saying_not_closed_raises_no_closure_flag(text):
-    rows = [bruise("2023-09-01"), closure("2023-09-10", text)]
-    assert flags_of("closure_with_open_concerns", rows).empty
+# --- 4. strategy_no_conference: a closure row saying the case was not closed ends nothing -----------------
+def strategy(date, text="Strategy discussion held with police and health.", **kw):
+    return {"date": date, "contact_type": "strategy_discussion", "description": text,
+            "escalation": "strategy_discussion", **CSC, **kw}
+
+
+@pytest.mark.parametrize("text", NOT_CLOSED)
+def test_closure_row_saying_not_closed_does_not_end_the_requirement(text):
+    rows = [strategy("2023-09-01"), closure("2023-09-05", text)]
+    flags = flags_of("strategy_no_conference", rows)
+    assert list(flags["trigger_event_id"]) == ["C1-e001"]
 
 
 @pytest.mark.parametrize("text", CLOSED)
-def test_closure_row_recording_the_closure_is_flagged(text):
-    rows = [bruise("2023-09-01"), closure("2023-09-10", text)]
-    assert list(flags_of("closure_with_open_concerns", rows)["trigger_event_id"]) == ["C1-e002"]
+def test_closure_row_recording_the_closure_ends_the_requirement(text):
+    assert flags_of("strategy_no_conference", [strategy("2023-09-01"), closure("2023-09-05", text)]).empty
 
 
-def test_the_later_closure_is_flagged():
-    rows = [bruise("2023-09-01"), closure("2023-09-10", "Closure deferred"), closure("2023-09-20")]
-    assert list(flags_of("closure_with_open_concerns", rows)["trigger_event_id"]) == ["C1-e003"]
+def test_a_later_closure_in_the_window_still_ends_it():
+    rows = [strategy("2023-09-01"), closure("2023-09-05", "Closure deferred"), closure("2023-09-12")]
+    assert flags_of("strategy_no_conference", rows).empty
 
 
-@pytest.mark.parametrize("text", NOT_CLOSED[:2] + CLOSED[:1])
-def test_baseline_agrees_on_closures(text):
-    rows = [bruise("2023-09-01"), closure("2023-09-10", text), closure("2023-09-20")]
-    assert baseline_flags("closure_with_open_concerns", rows) == package_flags("closure_with_open_concerns", rows)
+def test_denial_words_name_a_closure_for_denies_only():
+    """"closed" / "closure" name a closure for `denies`, but are not contact type keywords: ingest types a
+    contact as before ("Clinic closed" is no closure)."""
+    from review.config import package_data
+    from review.vocab import classify_contact_type, compile_vocab, denies
+
+    vocab = package_data("vocab.yml")
+    assert {"closure", "closed"} <= set(compile_vocab(vocab).denial_words("case_closure"))
+    assert "closure" in vocab["denial_words"]["case_closure"]
+    for text in NOT_CLOSED:
+        assert denies("case_closure", text, vocab), text
+    for text in CLOSED + ["Case to remain open"]:  # the last names no closure: it denies none
+        assert not denies("case_closure", text, vocab), text
+    assert classify_contact_type("Clinic closed", "", vocab) != "case_closure"
+    assert classify_contact_type("Closure", "", vocab) == classify_contact_type("Closure", "", {
+        k: v for k, v in vocab.items() if k != "denial_words"})
+
+
+def test_denial_words_are_checked():
+    from review.config import package_data
+    from review.errors import ConfigError
+    from review.vocab import compile_vocab
+
+    vocab = package_data("vocab.yml")
+    with pytest.raises(ConfigError, match="denial_words: unknown contact type or escalation 'case_closed'"):
+        compile_vocab({**vocab, "denial_words": {"case_closed": ["closed"]}})
+    with pytest.raises(ConfigError, match="denial_words must be a mapping"):
+        compile_vocab({**vocab, "denial_words": ["closed"]})
+
+
+def test_a_case_vocabulary_adds_denial_words(tmp_path):
+    from review.config import load_vocab
+    from review.vocab import denies
+
+    (tmp_path / "case.yml").write_text("case_id: C1\ndate_of_birth: 2022-01-01\n", encoding="utf-8")
+    (tmp_path / "vocab.yml").write_text("denial_words:\n  case_closure: [shut]\n", encoding="utf-8")
+    vocab = load_vocab(tmp_path)
+    assert denies("case_closure", "Case not shut", vocab)
+    assert denies("case_closure", "Case not closed", vocab)  # the package's words kept
+
+
+@pytest.mark.parametrize("text", NOT_CLOSED[:3] + CLOSED[:1])
+def test_baseline_agrees_on_closures_ending_the_requirement(text):
+    rows = [strategy("2023-09-01"), closure("2023-09-05", text)]
+    assert baseline_flags("strategy_no_conference", rows) == package_flags("strategy_no_conference", rows)
+
+
+def test_baseline_reads_a_denied_closure_row_as_the_package_does():
+    """A closure row that the type's words deny ends nothing, even if its text would pass the closure keywords'
+    own negation reading ("postponed" is no closure_negation): the package reads closure rows by type only."""
+    rows = [strategy("2023-09-01"), closure("2023-09-05", "No further action postponed")]
+    got = package_flags("strategy_no_conference", rows)
+    assert len(got) == 1 and baseline_flags("strategy_no_conference", rows) == got
