@@ -238,11 +238,12 @@ def _rows_matching(ctx: Context, pos: np.ndarray, pattern: str) -> np.ndarray:
 def types_held(ctx: Context, contact_types) -> pd.Series:
     """Rows of any of `contact_types` that record it taking place: not those whose description or action
     names it only to say it did not happen ("Strategy discussion not held", "strategy meeting cancelled",
-    "ICPC postponed", "assessment not started"), as `review.vocab.denies` reads them with the package
-    vocabulary's escalation negation cues (review/data/vocab.yml). The contact type of such a row names the
-    meeting or assessment it is about, not one that was held: it must neither satisfy a requirement nor
-    start one. Each distinct (description, action) pair of the typed rows is read once, and each type once
-    per prepared timeline (several rules ask about the same types)."""
+    "ICPC postponed", "assessment not started", "case not closed"), as `review.vocab.denies` reads them with
+    the package vocabulary's escalation negation cues (review/data/vocab.yml). The contact type of such a row
+    names the meeting, assessment, decision or closure it is about, not one that took place: it must neither
+    satisfy a requirement nor start or end one, assess a concern, or be a decision point. Each distinct
+    (description, action) pair of the typed rows is read once, and each type once per prepared timeline
+    (several rules ask about the same types)."""
     tl = ctx.timeline
     out = np.zeros(len(tl), dtype=bool)
     for name in dict.fromkeys(str(t) for t in contact_types):
