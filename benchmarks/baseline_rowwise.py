@@ -11,8 +11,10 @@ rules as the package (review.timeline, review.rules.*) with the same rules.yml p
   child protection plan periods (each conference's outcome read by the package's `cp_plan_marker`, as
   ingest's vocabularies are the package's) and hospital periods;
 * rules: the same triggers (an assessment request, and social care's "no further action", read from each
-  row's text by the package's own scalar `review.rules.base._mentioned`; a strategy discussion, conference
-  or assessment typed so but recorded as not held by the package's `review.vocab.denies`), windows,
+  row's text by the package's own scalar `review.rules.base._mentioned`; a row of a contact type a rule
+  reads (a strategy discussion, conference or assessment, a closure, one assessing a concern before it, a
+  decision on a referral, a decision point) typed so but recorded as not having taken place by the
+  package's `review.vocab.denies`), windows,
   responses (the first response on or after the anchor), working days with England bank holidays (the
   `holidays` package, one day at a time), one flag per event group, the same delay_days and the same
   flag ids (rule, trigger event, variant).
@@ -449,7 +451,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         for r in _first_per_group([r for r in tl if "referral_to_csc" in esc(r) and r["_exact"]]):
             deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
             action = _first(tl, r["_day"], lambda x: x.get("agency_kind") in q["decision_agency_kinds"]
-                            and x.get("contact_type") in q["decision_contact_types"])
+                            and _held(x, q["decision_contact_types"]))
             if action is None or action["_day"] > deadline:
                 flags.append(_flag("referral_no_decision", r, deadline, action))
 
@@ -475,7 +477,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 continue
             if q["closure_ends_requirement"]:
                 closed = _first(tl, r["_day"], lambda x: x.get("agency_kind") == "social care" and (
-                    x.get("contact_type") == "case_closure" or _mentioned(
+                    _held(x, ["case_closure"]) or x.get("contact_type") != "case_closure" and _mentioned(
                         _text(x.get("description")) + " . " + _text(x.get("action")),
                         q["closure_keywords"], tuple(q["closure_negations"]), tuple(q["closure_other_agency_words"]))))
                 if closed is not None and closed["_day"] <= deadline:
@@ -580,7 +582,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         first_decision = {}  # (concern row pos, deciding agency) -> first decision without the concern
         for d in tl:
             text = _text(d.get("description")) + " . " + _text(d.get("action"))
-            if not d["_exact"] or not (d.get("contact_type") in decision_types or any(_has_word(text, w) for w in keywords)):
+            if not d["_exact"] or not (_held(d, decision_types) or any(_has_word(text, w) for w in keywords)):
                 continue
             d_agency = _text(d.get("agency"))
             lo = d["_day"] - dt.timedelta(days=int(q["window_days"]))
@@ -611,7 +613,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     if "closure_with_open_concerns" in p:
         q = p["closure_with_open_concerns"]
         for r in tl:
-            if not (r.get("contact_type") in q["closure_contact_types"] and r["_exact"]):
+            if not (_held(r, q["closure_contact_types"]) and r["_exact"]):
                 continue
             lo = r["_day"] - dt.timedelta(days=q["window_days"])
             for c in tl:
@@ -619,7 +621,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                         or c["_pos"] >= r["_pos"] or c["_gcode"] == r["_gcode"]):
                     continue
                 assessed = any(x["_day"] is not None and c["_day"] <= x["_day"] <= r["_day"]
-                               and (esc_in(x, q["assessed_by"]) or x.get("contact_type") in q["assessed_by"]) for x in tl)
+                               and (esc_in(x, q["assessed_by"]) or _held(x, q["assessed_by"])) for x in tl)
                 if not assessed:
                     flags.append(_flag("closure_with_open_concerns", r, r["_day"]))
                     break

@@ -289,6 +289,9 @@ def test_many_distinct_texts_take_the_vectorised_search_first(monkeypatch):
     expected = base.types_held(ctx, ["strategy_discussion", "cp_conference"]).tolist()
     assert expected == [True, False, True, False, True]
     monkeypatch.setattr(base, "_DENIAL_SEARCH_FROM", 0)
+    # a fresh context: the first is kept for the same timeline, and keeps what it read of each type
+    ctx = base.prepare(make_timeline(rows), None, RULES["settings"])
+    assert ("held", "cp_conference") not in ctx.extra
     assert base.types_held(ctx, ["strategy_discussion", "cp_conference"]).tolist() == expected
 
 

@@ -247,6 +247,7 @@ class Vocabulary:
     label_negations: Phrases = field(default_factory=Phrases)  # answers after a label's colon that deny it
     label_tails: frozenset = frozenset()  # words that may follow such an answer ("none seen *on* examination")
     escalation_denials: dict[str, Phrases] = field(default_factory=dict)  # escalation -> its keywords and types'
+    denial_extra: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> its `denial_words` (vocab.yml)
     _denials: dict = field(default_factory=dict)  # `denial_phrases`, per name
     negation_window: int = _DEFAULT_WINDOW
     _token_cache: dict = field(default_factory=dict)
@@ -344,6 +345,13 @@ class Vocabulary:
                 words = [k for k, kinds in out.escalation_keywords.items() if escalation in kinds]
                 words += [k for t in sorted(types) for k in type_keywords.get(t, [])]
                 out.escalation_denials[escalation] = Phrases(words)
+        denial_words = vocab.get("denial_words") or {}
+        if not isinstance(denial_words, Mapping):
+            raise ConfigError(f"vocabulary denial_words must be a mapping (name: [words]), got {denial_words!r}")
+        for name, words in denial_words.items():
+            if name not in CONTACT_TYPES and name not in ESCALATIONS:
+                raise ConfigError(f"vocabulary denial_words: unknown contact type or escalation {name!r}")
+            out.denial_extra[name] = tuple(w for w in map(normalise_text, _as_list(words, f"denial_words.{name}")) if w)
         window = vocab.get("negation_window", _DEFAULT_WINDOW)
         if not isinstance(window, int) or isinstance(window, bool) or window < 0:
             raise ConfigError(f"vocabulary negation_window must be a whole number >= 0, got {window!r}")
@@ -433,11 +441,14 @@ class Vocabulary:
         """The words that name the escalation or contact type `name` (normalised, sorted): an escalation's
         keywords and those of the contact types it lists (as its `escalation_denials`), and, for a contact
         type, that type's keywords ("strategy discussion", "strategy meeting"; "assessment", "single
-        assessment")."""
+        assessment"); and, for each of these names, its `denial_words` in the vocabulary: words that name
+        it without being its keywords, which would change how ingest types a contact ("closed", "closure"
+        for case_closure: "case not closed", "closure deferred")."""
         if name not in self._denials:
             words = {k for k, kinds in self.escalation_keywords.items() if name in kinds}
             types = {name} | {t for escalation, listed in self.escalation_types if escalation == name for t in listed}
             words |= {k for k, rank in self.contact_type_rank.items() if self.contact_types[rank] in types}
+            words |= {w for t in types for w in self.denial_extra.get(t, ())}
             self._denials[name] = (tuple(sorted(words)), Phrases(words))
         return self._denials[name][0]
 

@@ -238,20 +238,30 @@ def _rows_matching(ctx: Context, pos: np.ndarray, pattern: str) -> np.ndarray:
 def types_held(ctx: Context, contact_types) -> pd.Series:
     """Rows of any of `contact_types` that record it taking place: not those whose description or action
     names it only to say it did not happen ("Strategy discussion not held", "strategy meeting cancelled",
-    "ICPC postponed", "assessment not started"), as `review.vocab.denies` reads them with the package
-    vocabulary's escalation negation cues (review/data/vocab.yml). The contact type of such a row names the
-    meeting or assessment it is about, not one that was held: it must neither satisfy a requirement nor
-    start one. Each distinct (description, action) pair of the typed rows is read once."""
+    "ICPC postponed", "assessment not started", "case not closed"), as `review.vocab.denies` reads them with
+    the package vocabulary's escalation negation cues (review/data/vocab.yml). The contact type of such a row
+    names the meeting, assessment, decision or closure it is about, not one that took place: it must neither
+    satisfy a requirement nor start or end one, assess a concern, or be a decision point. Each distinct
+    (description, action) pair of the typed rows is read once, and each type once per prepared timeline
+    (several rules ask about the same types)."""
     tl = ctx.timeline
     out = np.zeros(len(tl), dtype=bool)
-    vocab = _negating_vocab(())
     for name in dict.fromkeys(str(t) for t in contact_types):
-        typed = ctx.types([name]).to_numpy(dtype=bool)
-        pos = np.flatnonzero(typed)
-        if len(pos):
-            out |= typed
-            out[pos[_texts_denying(ctx, pos, name, vocab)]] = False
+        out |= _type_held(ctx, name)
     return pd.Series(out, index=tl.index)
+
+
+def _type_held(ctx: Context, name: str) -> np.ndarray:
+    """`types_held` of the one contact type `name` (read-only; kept in the context)."""
+    key = ("held", name)
+    if key not in ctx.extra:
+        held = ctx.types([name]).to_numpy(dtype=bool, copy=True)
+        pos = np.flatnonzero(held)
+        if len(pos):
+            held[pos[_texts_denying(ctx, pos, name, _negating_vocab(()))]] = False
+        held.flags.writeable = False
+        ctx.extra[key] = held
+    return ctx.extra[key]
 
 
 #: from this many distinct texts on, `_texts_denying` first picks those naming the type by a vectorised

@@ -3,13 +3,30 @@ concerns had been recorded by any agency in the preceding 30 days and not assess
 
 Source: Working Together to Safeguard Children 2023, chapter 2 (decisions to close or step down rest on
 an assessment of all the information held, with management oversight); local step-down procedures.
+
+The closure is a row of a `closure_contact_types` contact type, and a concern is assessed by a row of an
+`assessed_by` escalation or contact type; a row of such a type whose text says it did not take place ("Case
+not closed", "closure deferred", "Strategy discussion not held", "ICPC postponed", "assessment not started":
+the vocabulary's escalation negation cues, `base.types_held`) closed nothing and assessed nothing.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from .base import fmt_tags, DAY, Context, first_response, fmt_age, fmt_date, joined, register, rows_of, window_pairs
+from .base import (
+    DAY,
+    Context,
+    first_response,
+    fmt_age,
+    fmt_date,
+    fmt_tags,
+    joined,
+    register,
+    rows_of,
+    types_held,
+    window_pairs,
+)
 
 
 #: the timeline columns the rule reads from its rows (selected before the rows are)
@@ -20,7 +37,8 @@ _COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "agency", "age_dis
 def closure_with_open_concerns(ctx: Context, params: dict) -> pd.DataFrame:
     """Closure / step-down / NFA with unassessed concerns from the last 30 days (WT 2023)."""
     tl = ctx.timeline
-    closures = rows_of(ctx, ctx.types(params["closure_contact_types"]) & tl["_exact"], _COLUMNS)
+    # a row typed as the closure whose text says the case was not closed ("closure deferred") closed nothing
+    closures = rows_of(ctx, types_held(ctx, params["closure_contact_types"]) & tl["_exact"], _COLUMNS)
     if closures.empty:
         return closures
     closures["lo"] = closures["_day"] - params["window_days"] * DAY
@@ -33,8 +51,9 @@ def closure_with_open_concerns(ctx: Context, params: dict) -> pd.DataFrame:
     pairs = pairs[before & (pairs["e__gcode"] != pairs["_gcode"]).to_numpy()]
     if pairs.empty:
         return pd.DataFrame()
-    # a concern assessed between its recording and the closure is not "open"
-    assessed_mask = ctx.escalations(params["assessed_by"]) | ctx.types(params["assessed_by"])
+    # a concern assessed between its recording and the closure is not "open"; a row typed as the meeting or
+    # assessment whose text says it did not take place ("Strategy discussion not held") assessed nothing
+    assessed_mask = ctx.escalations(params["assessed_by"]) | types_held(ctx, params["assessed_by"])
     probe = pd.DataFrame({"_case": pairs["_case"], "anchor": pairs["e__start"], "deadline": pairs["_day"]})
     assessed = first_response(ctx, probe, assessed_mask)
     pairs = pairs[~assessed["timely"].to_numpy()]

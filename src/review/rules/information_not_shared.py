@@ -50,7 +50,7 @@ def information_not_shared(ctx: Context, params: dict) -> pd.DataFrame:
     # (by position: the prepared timeline's index is 0..n-1; `take_rows` spares a copy of each column)
     c = pd.DataFrame({name: take_rows(tl[name], flags["c_index"].to_numpy()) for name in cols}, index=flags.index)
     d = pd.DataFrame({name: take_rows(tl[name], flags["d_index"].to_numpy()) for name in cols}, index=flags.index)
-    decision = decision_label(ctx, d).str.replace("_", " ")
+    decision = decision_label(ctx, d, flags["d_index"].to_numpy()).str.replace("_", " ")
     trig = d if by_decision else c
 
     if by_decision:

@@ -5,6 +5,10 @@ the concerns recorded by any agency in the window before it.
 A concern recorded by agency A is taken to have reached agency B when B recorded the same concern tag
 itself, A's row lists B among its informed agencies, A's row is linked (same event_group) to a row of
 B's, or A's row was a referral / strategy discussion / conference and B is children's social care.
+
+A decision point is an exact-date row of a decision contact type or whose text names a decision keyword; a
+row of a decision type whose text says it did not take place ("ICPC postponed", "case not closed", "discharge
+postponed": the vocabulary's escalation negation cues, `base.types_held`) is none by its type.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .base import DAY, Context, first_response, joined, prepare, rows_of, window_pairs
+from .base import DAY, Context, first_response, joined, prepare, rows_of, types_held, window_pairs
 
 
 def decision_mask(ctx: Context) -> pd.Series:
@@ -26,7 +30,9 @@ def decision_mask(ctx: Context) -> pd.Series:
 def _decision_mask(ctx: Context) -> pd.Series:
     settings = ctx.settings
     tl = ctx.timeline
-    by_type = ctx.types(settings["decision_contact_types"])
+    # a row typed as the conference / closure / discharge whose text says it did not take place ("ICPC
+    # postponed", "case not closed") is no decision by its type (`types_held`)
+    by_type = types_held(ctx, settings["decision_contact_types"])
     words = [re.escape(w) for w in settings.get("decision_keywords", [])]
     by_words = pd.Series(False, index=tl.index)
     if words:
@@ -48,14 +54,20 @@ def _decision_mask(ctx: Context) -> pd.Series:
     return (by_type | by_words) & tl["_exact"]
 
 
-def decision_label(ctx: Context, rows: pd.DataFrame) -> pd.Series:
+def decision_label(ctx: Context, rows: pd.DataFrame, positions=None) -> pd.Series:
+    """What each decision row of `rows` (timeline rows at `positions`, by default their index) decided: its
+    contact type when it is a decision by its type, else the decision keyword its text names."""
     settings = ctx.settings
     label = rows["contact_type"].astype("string")
     words = [re.escape(w) for w in settings.get("decision_keywords", [])]
     if words:
         text = (rows["description"].fillna("").astype(str) + " . " + rows["action"].fillna("").astype(str)).str.lower()
         found = text.str.extract(r"(?<!\w)(" + "|".join(words) + r")(?!\w)", expand=False, flags=re.I)
-        keyword_only = ~rows["contact_type"].isin(settings["decision_contact_types"])
+        # a decision by its words only: not of a decision type, or of one whose text says it did not take
+        # place ("ICPC postponed; child returned home" decided the return home)
+        by_type = types_held(ctx, settings["decision_contact_types"]).to_numpy(dtype=bool)
+        where = rows.index if positions is None else positions
+        keyword_only = pd.Series(~by_type[np.asarray(where, dtype="int64")], index=rows.index)
         label = label.mask(keyword_only & found.notna(), found.str.lower().str.replace(" ", "_"))
     return label
 

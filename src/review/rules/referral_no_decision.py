@@ -5,6 +5,10 @@ working day.
 Source: Working Together to Safeguard Children 2023, chapter 2: "Within one working day of a referral
 being received, a local authority social worker should acknowledge receipt to the referrer and make a
 decision about next steps and the type of response required."
+
+The decision is a social care row of a `decision_contact_types` contact type; a row of such a type whose
+text says it did not take place ("strategy meeting cancelled", "assessment not started", "ICPC postponed":
+the vocabulary's escalation negation cues, `base.types_held`) is no decision.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from .base import (
     outcome_text,
     register,
     rows_of,
+    types_held,
 )
 
 
@@ -39,7 +44,9 @@ def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
     n = int(params["within_working_days"])
     triggers["anchor"] = triggers["_day"]
     triggers["deadline"] = add_working_days(triggers["_day"], n)
-    decisions = ctx.kinds(params["decision_agency_kinds"]) & ctx.types(params["decision_contact_types"])
+    # a row typed as the meeting / assessment whose text says it did not take place ("strategy meeting
+    # cancelled", "assessment not started") is no decision (`types_held`)
+    decisions = ctx.kinds(params["decision_agency_kinds"]) & types_held(ctx, params["decision_contact_types"])
     response = first_response(ctx, triggers, decisions)
     t = triggers[~response["timely"].to_numpy()]
     r = response[~response["timely"]]

@@ -4,9 +4,11 @@ conference within 15 working days.
 Source: Working Together to Safeguard Children 2023, chapter 2: the initial child protection conference
 "should take place within 15 working days of the strategy discussion, or the last strategy discussion if
 more than one has been held". A recorded closure / no further action by social care before the deadline
-ends the requirement (the enquiry concluded that no conference was needed): a row of type case_closure,
-or a social care row whose text records social care's no further action (not negated: "NFA not agreed" is
-not one; not another agency's: "Police: no further action on the criminal investigation" is not one).
+ends the requirement (the enquiry concluded that no conference was needed): a row of type case_closure
+(not one whose text says the case was not closed: "case not closed", "closure deferred", "NFA not agreed":
+`base.types_held`), or a social care row whose text records social care's no further action (not negated:
+"NFA not agreed" is not one; not another agency's: "Police: no further action on the criminal
+investigation" is not one).
 
 A strategy discussion or a conference is a row of that contact type or escalation; a row of the type whose
 text says it did not take place ("Strategy discussion not held", "strategy meeting cancelled", "ICPC
@@ -66,7 +68,9 @@ def strategy_no_conference(ctx: Context, params: dict) -> pd.DataFrame:
         open_case = tl["_case"].isin(triggers.loc[missed.to_numpy(), "_case"].unique())
         nfa = text_mentions(ctx, social_care & open_case & ~ctx.types(["case_closure"]), params["closure_keywords"],
                             params["closure_negations"], params["closure_other_agency_words"])
-        closed = first_response(ctx, triggers, social_care & (ctx.types(["case_closure"]) | nfa))
+        # a row typed as the closure whose text says the case was not closed ("case not closed", "closure
+        # deferred", "NFA not agreed") ends nothing (`types_held`)
+        closed = first_response(ctx, triggers, social_care & (types_held(ctx, ["case_closure"]) | nfa))
         missed &= ~closed["timely"]
     t = triggers[missed.to_numpy()]
     r = response[missed]
