@@ -2,8 +2,12 @@
 
 `Redactor.from_case(case)` replaces the names listed in case.yml `people` ({name: pseudonym}, e.g.
 "Kerry Brook": "Mother") and the child's name ("Child A") wherever they appear in text: full names
-("Kerry Brook", "Brook, Kerry", "K. Brook"), first names and surnames alone ("Kerry", "Brook"), with
-or without a title ("Ms Brook"), any case, possessives kept ("Kerry's" -> "Mother's"). It also
+("Kerry Brook", "Brook, Kerry", "K. Brook", "Kerry B.", "BROOK, K."), first names and surnames alone
+("Kerry", "Brook"), with or without a title ("Ms Brook"), any case, possessives kept ("Kerry's",
+"KERRY'S" and "Kerrys" -> "Mother's"; "the Brooks" -> "the [name]s"). The pseudonym is written as
+case.yml gives it, with its first letter in capitals where it starts a sentence ("maternal
+grandmother" -> "Maternal grandmother said ..."), and all in capitals in a line written in capitals
+("REFERRAL RE ALFIE BROOK" -> "REFERRAL RE CHILD A"). It also
 replaces the child's date of birth written in any common format, and any date labelled as a date of
 birth ("DOB: 03/04/1990"), with "[date of birth]". Every export (xlsx, csv, html, docx, chart labels,
 manifest) takes the same redactor; `Redactor.from_case(case, active=False)` is the named view and
@@ -19,7 +23,9 @@ Decisions:
   "June") are never replaced on their own, only inside a full name.
 - a double-barrelled surname ("Smith-Jones") is one name: "Smith" alone is not replaced. Accents are
   optional ("Zoe" matches "Zoë") and so is the apostrophe style ("O’Brien").
-- known limit: a common-word name at the start of a sentence ("Will you ...") is replaced.
+- known limit: a common-word name at the start of a sentence ("Will you ...") is replaced. A
+  common-word name with an "s" after it ("Marks", "Bills") is the word's plural and is left alone;
+  any other name with an "s" after it ("Kais cot") is taken for a possessive missing its apostrophe.
 - known limit: exact contact dates and exact ages at each contact stay, so the date of birth can be
   worked out from any contact (date minus age). The anonymised view is for sharing within a review,
   not for publication, which needs month-level dates and ages (not done yet).
@@ -157,6 +163,13 @@ class Redactor:
                 # "Brook, Kerry" and "K. Brook"
                 add(_norm(f"{last} {first}"), rf"{loose[-1]}\s*,\s*{loose[0]}", 2, pseudonym, False)
                 add(_norm(f"{first[0]} {last}"), rf"{re.escape(first[0])}\.?\s+{loose[-1]}", 2, pseudonym, False)
+                # "Chloe A." (the surname's initial) and "Ashdown, C." / "Ashdown C." (as records list
+                # people); the initial in capitals only
+                add(_norm(f"{first} {last[0]}"), rf"{loose[0]}\s+(?-i:{re.escape(last[0].upper())})\.", 2,
+                    pseudonym, False)
+                add(_norm(f"{last} {first[0]}"),
+                    rf"{loose[-1]}(?:\s*,\s*(?-i:{re.escape(first[0].upper())})\.?|\s+(?-i:{re.escape(first[0].upper())})\.)",
+                    2, pseudonym, False)
                 if len(parts) > 2:  # "Kerry Ann Brook" is also written "Kerry Brook"
                     add(_norm(f"{first} {last}"), rf"{loose[0]}{_NAME_GAP}{loose[-1]}", 2, pseudonym, False)
             for part in parts:
@@ -176,8 +189,11 @@ class Redactor:
         )
         if self._targets:
             alternation = "|".join(f"(?:{t.pattern})" for t in self._targets)
+            # a possessive ("Chloe's", "CHLOE'S", "James'") or a possessive or plural typed without its
+            # apostrophe ("Kais cot", "the Ashdowns") is part of the match, so that it reads with the pseudonym
             self._name_re = re.compile(
-                rf"{_WORD_BEFORE}(?P<title>{_TITLES}\s+)?(?P<name>{alternation}){_WORD_AFTER}", re.IGNORECASE
+                rf"{_WORD_BEFORE}(?P<title>{_TITLES}\s+)?(?P<name>{alternation})(?P<suffix>['\u2019]s|['\u2019]|s)?{_WORD_AFTER}",
+                re.IGNORECASE,
             )
         else:
             self._name_re = None
@@ -197,11 +213,29 @@ class Redactor:
         return out
 
     def _name_replacement(self, match: re.Match) -> str:
-        pseudonym = self._replacements.get(_norm(match.group("name")), AMBIGUOUS)
-        title = match.group("title") or ""
+        if _not_a_name(match):
+            return match.group(0)
+        name, written = match.group("name"), match.group("suffix") or ""
+        key = _norm(name)
+        pseudonym = self._replacements.get(key, AMBIGUOUS)
+        apostrophe = written[:1] if written[:1] in ("'", "\u2019") else "'"
+        if written in ("'", "\u2019") and name[-1:].casefold() != "s":
+            suffix = written  # "'Chloe' said": a closing quote, kept
+        elif pseudonym == AMBIGUOUS and written.casefold() == "s":
+            suffix = "s"  # "the Ashdowns" -> "the [name]s": plural or possessive, it cannot be told
+        elif written:
+            suffix = apostrophe + "s"  # "Chloe's", "CHLOE'S", "James'", "Kais cot" -> "Mother's"
+        else:
+            suffix = ""
+        if name.endswith(".") and _ends_sentence(match):
+            suffix += "."  # "I saw Chloe A. She left": the initial's dot also ended the sentence
         if pseudonym == AMBIGUOUS:
-            return title + pseudonym  # "Mrs [name]": the title still helps the reader
-        return pseudonym  # "Ms Brook" -> "Mother"
+            return (match.group("title") or "") + pseudonym + suffix  # "Mrs [name]": the title helps the reader
+        if _in_capitals(match):
+            return (pseudonym + suffix).upper()  # "REFERRAL RE KAI ASHDOWN" -> "REFERRAL RE CHILD A"
+        if _starts_sentence(match):
+            pseudonym = pseudonym[:1].upper() + pseudonym[1:]  # "maternal grandmother" -> "Maternal grandmother said"
+        return pseudonym + suffix  # "Ms Brook" -> "Mother"
 
     def frame(self, frame: pd.DataFrame, columns=None) -> pd.DataFrame:
         """A copy of `frame` with every text column (or only `columns`) redacted."""
@@ -228,7 +262,7 @@ class Redactor:
             return []
         found = []
         if self._name_re is not None:
-            found += [(m.start(), m.group("name")) for m in self._name_re.finditer(text)]
+            found += [(m.start(), m.group("name")) for m in self._name_re.finditer(text) if not _not_a_name(m)]
         if self._dob_re is not None:
             found += [(m.start(), m.group(0)) for m in self._dob_re.finditer(text)]
         return [s for _, s in sorted(found)]
@@ -241,6 +275,46 @@ class Redactor:
             "pseudonyms": sorted(set(self.people.values())) if self.active else [],
             "date_of_birth_redacted": bool(self.active and self.date_of_birth),
         }
+
+
+def _not_a_name(match: re.Match) -> bool:
+    """A name that is also a word, with an "s" after it ("Marks", "Bills", "Deans"): the plural of the
+    word, not the name missing its apostrophe, and left alone."""
+    key = _norm(match.group("name"))
+    return (match.group("suffix") or "").casefold() == "s" and (key in COMMON_WORDS or len(key) < 3)
+
+
+_OPENERS = " \t\"'([{\u201c\u2018*\u2022-"
+
+
+def _starts_sentence(match: re.Match) -> bool:
+    """Whether the match begins a sentence: the start of the text or of a line, or after ".", "!" or
+    "?", with only spaces, opening quotes, brackets or a bullet between."""
+    text, i = match.string, match.start()
+    while i > 0 and text[i - 1] in _OPENERS:
+        i -= 1
+    return i == 0 or text[i - 1] in "\n\r.!?\u2026"
+
+
+def _ends_sentence(match: re.Match) -> bool:
+    """Whether what follows the match starts a new sentence (or nothing follows)."""
+    rest = match.string[match.end():]
+    return not rest.strip() or bool(re.match(r"\s*(?:[\r\n]|[\"'\u201c\u2018(]?[A-Z])", rest))
+
+
+def _in_capitals(match: re.Match) -> bool:
+    """Whether the name is written in capitals within a line written in capitals ("REFERRAL RE KAI
+    ASHDOWN"): the pseudonym is then written in capitals too. A name in capitals in ordinary text
+    ("Officers spoke to FOWLER") takes the pseudonym as it is."""
+    name = match.group("name")
+    if not any(c.isalpha() for c in name) or name != name.upper():
+        return False
+    text = match.string
+    start = max(text.rfind("\n", 0, match.start()), text.rfind("\r", 0, match.start())) + 1
+    end = min((i for i in (text.find("\n", match.end()), text.find("\r", match.end())) if i >= 0), default=len(text))
+    around = text[start:match.start()] + " " + text[match.end():end]
+    letters = [c for c in around if c.isalpha()]
+    return len(letters) >= 2 and not any(c.islower() for c in letters)
 
 
 # ---------------------------------------------------------------------------------------------------
