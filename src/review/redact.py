@@ -7,11 +7,11 @@
 "KERRY'S" and "Kerrys" -> "Mother's"; "the Brooks" -> "the [name]s"). The pseudonym is written as
 case.yml gives it, with its first letter in capitals where it starts a sentence ("maternal
 grandmother" -> "Maternal grandmother said ..."), and all in capitals in a line written in capitals
-("REFERRAL RE ALFIE BROOK" -> "REFERRAL RE CHILD A"). It also
-replaces the child's date of birth written in any common format, and any date labelled as a date of
-birth ("DOB: 03/04/1990"), with "[date of birth]". Every export (xlsx, csv, html, docx, chart labels,
-manifest) takes the same redactor; `Redactor.from_case(case, active=False)` is the named view and
-changes nothing, so one flag switches the view.
+("REFERRAL RE ALFIE BROOK" -> "REFERRAL RE CHILD A"). It also replaces the child's date of birth
+written in any common format, and any date labelled as a date of birth ("DOB: 03/04/1990"), with
+"[date of birth]", and gives every other date to the month (below). Every export (xlsx, csv, html,
+docx, chart labels, manifest) takes the same redactor; `Redactor.from_case(case, active=False)` is the
+named view and changes nothing, so one flag switches the view.
 
 Decisions:
 - whole words only: "Brookfield" is left alone when a surname is "Brook" (a place name, not a person).
@@ -26,9 +26,12 @@ Decisions:
 - known limit: a common-word name at the start of a sentence ("Will you ...") is replaced. A
   common-word name with an "s" after it ("Marks", "Bills") is the word's plural and is left alone;
   any other name with an "s" after it ("Kais cot") is taken for a possessive missing its apostrophe.
-- known limit: exact contact dates and exact ages at each contact stay, so the date of birth can be
-  worked out from any contact (date minus age). The anonymised view is for sharing within a review,
-  not for publication, which needs month-level dates and ages (not done yet).
+- dates to the month (`date_resolution="month"`, the default): an exact date beside an exact age
+  gives the date of birth, so every date in text is given to the month ("on 14/03/2023" -> "in Mar
+  2023") and `Redactor.table` gives every date column to the month, the child's age in whole months and
+  the intervals between contacts in whole months (`month_table`). The flags' delays stay in days.
+  Known limit: text is rewritten for its dates only, so an age to the day written by an agency ("a
+  10-day-old baby") or a named day ("Christmas Day") can still narrow the date of birth.
 - replacement is deterministic: the same text and case always give the same output.
 """
 from __future__ import annotations
@@ -43,6 +46,7 @@ import pandas as pd
 from .config import CaseConfig
 
 DEFAULT_CHILD_PSEUDONYM = "Child A"
+MONTH, DAY = "month", "day"  # the resolution of the dates a view shows
 AMBIGUOUS = "[name]"
 DATE_OF_BIRTH = "[date of birth]"
 
@@ -120,6 +124,10 @@ class Redactor:
     date_of_birth: dt.date | None = field(default=None, repr=False)
     active: bool = True
     child_pseudonym: str = DEFAULT_CHILD_PSEUDONYM  # how the anonymised view names the child
+    #: "month": the anonymised view gives every date to the month, ages and the intervals between
+    #: contacts in whole months, so that the date of birth cannot be worked out from a date and an age;
+    #: "day" keeps exact dates (names and the date of birth are still replaced)
+    date_resolution: str = MONTH
 
     def __post_init__(self) -> None:
         self._replacements: dict[str, str] = {}
@@ -128,14 +136,20 @@ class Redactor:
 
     # -- construction ---------------------------------------------------------------------------------
     @classmethod
-    def from_case(cls, case: CaseConfig, *, active: bool = True) -> Redactor:
+    def from_case(cls, case: CaseConfig, *, active: bool = True, date_resolution: str = MONTH) -> Redactor:
         """The redactor for a case: `people` from case.yml plus the child (pseudonym "Child A", or
         case.yml `child_pseudonym`), and the child's date of birth."""
         people = dict(case.people)
         pseudonym = str((case.raw or {}).get("child_pseudonym") or DEFAULT_CHILD_PSEUDONYM)
         if case.child_name:
             pseudonym = people.setdefault(str(case.child_name), pseudonym)
-        return cls(people=people, date_of_birth=case.date_of_birth, active=active, child_pseudonym=pseudonym)
+        return cls(people=people, date_of_birth=case.date_of_birth, active=active, child_pseudonym=pseudonym,
+                   date_resolution=date_resolution)
+
+    @property
+    def months(self) -> bool:
+        """Whether this view gives dates to the month (the anonymised view's default)."""
+        return self.active and self.date_resolution == MONTH
 
     @property
     def view(self) -> str:
@@ -208,6 +222,8 @@ class Redactor:
         if self._dob_re is not None:
             out = self._dob_re.sub(_dob_replacement, out)
         out = _LABELLED_DOB.sub(_dob_replacement, out)
+        if self.months:
+            out = month_text(out)
         if self._name_re is not None:
             out = self._name_re.sub(self._name_replacement, out)
         return out
@@ -255,6 +271,14 @@ class Redactor:
                 out[column] = series.map(lambda v, m=changed: m.get(v, v) if isinstance(v, str) else v).astype(series.dtype)
         return out
 
+    def table(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """`frame` as the anonymised view shows it: names replaced in its text (`frame`) and, when dates
+        are given to the month, every date to its month (`month_table`)."""
+        if not self.active:
+            return frame.copy()
+        out = self.frame(frame)
+        return month_table(out) if self.months else out
+
     def names_found(self, text: str) -> list[str]:
         """The people's names (and the child's date of birth) still present in `text`, as written,
         in order of appearance. Empty after `text()` when redaction worked."""
@@ -274,6 +298,7 @@ class Redactor:
             "people_pseudonymised": len(self.people) if self.active else 0,
             "pseudonyms": sorted(set(self.people.values())) if self.active else [],
             "date_of_birth_redacted": bool(self.active and self.date_of_birth),
+            "dates": self.date_resolution if self.active else DAY,
         }
 
 
@@ -357,3 +382,157 @@ def _date_of_birth_regex(dob: dt.date | None) -> re.Pattern | None:
         rf"{month_name}\s+{day}{ordinal},?\s+{y}",
     ]
     return re.compile(r"(?<![\w/.\-])(?:" + "|".join(forms) + r")(?![\w/]|[.\-]\d)", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Dates to the month
+# ---------------------------------------------------------------------------------------------------
+# A date to the day beside the child's age lets a reader work the date of birth out (date minus age),
+# and so does a date to the day beside an interval in days from the birth. The anonymised view gives
+# every date to the month, the child's age in whole months and the intervals between contacts (time
+# since the previous contact, since the child was seen, from a concern to its escalation) in whole
+# months; the flags' delays (their findings) stay in days. Texts are treated like the tables: a date to
+# the day written in a description, an explanation or a file name is given to the month.
+#
+# Why months for the intervals, not weeks: intervals link contacts to one another, and contacts a few
+# days apart on either side of a month's end then place each other to the day; the child's age in
+# whole months at a contact placed to the day says on which side of the day of birth it fell. Combining
+# them all, a reader can narrow the date of birth down. On the sample case an exhaustive search over
+# every date consistent with the anonymised view narrows it to 6 days from the flags' delays alone (days
+# or weeks make no difference); intervals in whole weeks on top narrow it to 2 days, in whole months
+# not at all (tests/test_redact_dates_s8.py).
+#: the average month, for intervals in whole months (an interval is not tied to a calendar month)
+MONTH_DAYS = 30.4375
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_NUMBER = {name: i for i, name in enumerate(_MONTHS, start=1)} | {
+    name: i for i, name in enumerate(_MONTH_ABBREVIATIONS[:9] + _MONTH_ABBREVIATIONS[10:], start=1)} | {"sept": 9}
+_ORDINAL = r"(?:st|nd|rd|th)?"
+#: a time written straight after a date the way software writes it ("2023-02-14T08:12:00Z", "14/02/2023 08:12"):
+#: dropped with the day (a time in prose, "at 14:00", is kept)
+_TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?(?![\w:]))?"
+_ON = r"(?P<on>\b[Oo]n\s+(?:the\s+)?)?"
+_DAY_DATES = re.compile(
+    _ON + r"(?:"
+    # 2023-02-14, 2023-02-14T08:12:00Z
+    rf"(?<![\w/.\-])(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}}){_TIME}(?![\w/]|[.\-]\d)"
+    # 14/02/2023, 14.2.23, 14-02-2023 14:30
+    rf"|(?<![\w/.\-])(?P<nd>\d{{1,2}})\s*[/.\-]\s*(?P<nm>\d{{1,2}})\s*[/.\-]\s*(?P<ny>\d{{4}}|\d{{2}}){_TIME}(?![\w/]|[.\-]\d)"
+    # 14 Feb 2023, 14th of February 2023, 14-Feb-23
+    rf"|\b(?P<wd>\d{{1,2}}){_ORDINAL}(?:\s+of)?[\s\-]+(?P<wm>{_MONTH_NAME})[\s\-,]+(?P<wy>\d{{4}}|\d{{2}})\b"
+    # February 14, 2023
+    rf"|\b(?P<am>{_MONTH_NAME})\s+(?P<ad>\d{{1,2}}){_ORDINAL},?\s+(?P<ay>\d{{4}})\b"
+    # 14 February, 3rd of May (no year; the month's name in capitals, so "3 may" is left)
+    rf"|\b(?P<yd>\d{{1,2}}){_ORDINAL}(?:\s+of)?\s+(?-i:(?P<ym>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*))\b(?!\s*[\-,]?\s*\d)"
+    r")",
+    re.IGNORECASE,
+)
+#: an age to the day as the chronology and the rules write it: "7m 12d", "1y 0m 13d"
+_AGE_TO_THE_DAY = re.compile(r"\b(?P<months>(?:\d+y )?\d+m) \d+d\b")
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if len(text) == 2:  # two-digit years as the readers take them: 00-69 are 2000-2069, 70-99 1970-1999
+        year += 2000 if year < 70 else 1900
+    return year
+
+
+def _month_of(name: str) -> int | None:
+    key = name.rstrip(".").casefold()
+    return _MONTH_NUMBER.get(key) or _MONTH_NUMBER.get(key[:3])
+
+
+def _month_replacement(match: re.Match) -> str:
+    g = match.groupdict()
+    on = g.get("on") or ""
+    if g["iy"] is not None:
+        month, text = int(g["im"]), None
+        if not 1 <= month <= 12 or not 1 <= int(g["id"]) <= 31:
+            return match.group(0)
+        text = f"{g['iy']}-{month:02d}"  # written the ISO way: kept the ISO way
+    elif g["nd"] is not None:
+        day, month = int(g["nd"]), int(g["nm"])
+        if not (1 <= day <= 31 and 1 <= month <= 12):
+            return match.group(0)  # not a UK day/month/year: left as it is
+        text = f"{_MONTH_ABBR[month - 1]} {_year(g['ny'])}"
+    elif g["wd"] is not None:
+        text = f"{_month_word(g['wm'])} {_year(g['wy'])}"
+    elif g["am"] is not None:
+        text = f"{_month_word(g['am'])} {g['ay']}"
+    else:
+        text = g["ym"]
+    if on:
+        on = ("In " if on[:1] == "O" else "in ")  # "on 14 May 2023" -> "in May 2023"
+    return on + text
+
+
+def _month_word(written: str) -> str:
+    """The month's name as written ("February", "feb.") in the view's form ("February", "Feb")."""
+    word = written.rstrip(".")
+    if word.casefold() in _MONTHS:
+        return word[:1].upper() + word[1:].lower()
+    return _MONTH_ABBR[_month_of(word) - 1]
+
+
+def month_text(text):
+    """`text` with every date written to the day given to the month ("seen on 14/02/2023" -> "seen in
+    Feb 2023", "2023-02-14T08:12:00Z" -> "2023-02", "14th February" -> "February") and ages written to
+    the day in whole months ("aged 7m 12d" -> "aged 7m"). Non-text values are returned unchanged."""
+    if not isinstance(text, str) or not text:
+        return text
+    out = _DAY_DATES.sub(_month_replacement, text)
+    return _AGE_TO_THE_DAY.sub(r"\g<months>", out)
+
+
+def month_age(display) -> str:
+    """An age as the chronology shows it ("7m 12d", "1y 0m 3d", "-45d") in whole months ("7m",
+    "1y 0m"); before birth, "before birth"."""
+    if not isinstance(display, str) or not display.strip():
+        return "" if display is None or display is pd.NA or not isinstance(display, str) else display
+    text = display.strip()
+    if text.startswith("-"):
+        return "before birth"
+    return _AGE_TO_THE_DAY.sub(r"\g<months>", text)
+
+
+def _month_start(series: pd.Series) -> pd.Series:
+    values = pd.to_datetime(series)
+    return values.dt.to_period("M").dt.start_time.astype(values.dtype)
+
+
+def _whole_months(series: pd.Series) -> pd.Series:
+    days = pd.to_numeric(series, errors="coerce").astype("Float64")
+    return (days // MONTH_DAYS).astype("Int64")
+
+
+def month_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` with every date given to the month (the first day of its month, no time), and,
+    where the table has them: `date_precision` "month" (or "year", when coarser); `date_text` the month
+    ("Feb 2023"); the child's age (`age_display`) in whole months, `age_days` dropped; the intervals
+    `days_since_previous_contact`, `days_since_child_seen` and `latency_days` replaced by whole months
+    of 30.4 days (`months_since_previous_contact`, `months_since_child_seen`, `latency_months`). The
+    flags' `delay_days` are kept. Text is not changed here (`Redactor.text` gives its dates to the
+    month)."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column].dtype):
+            out[column] = _month_start(out[column])
+    if "date_precision" in out.columns:
+        precision = out["date_precision"].astype("string")
+        out["date_precision"] = precision.where(precision.isna() | (precision == "year") | (precision == ""), MONTH)
+        if "date" in out.columns and "date_text" in out.columns:
+            dates = pd.to_datetime(out["date"])
+            text = dates.dt.strftime("%b %Y").where(precision.fillna("") != "year", dates.dt.strftime("%Y"))
+            out["date_text"] = text.astype("string").fillna("").where(dates.notna(), out["date_text"].astype("string"))
+    if "time_known" in out.columns:
+        out["time_known"] = pd.array([False if pd.notna(v) else pd.NA for v in out["time_known"]], dtype="boolean")
+    if "age_display" in out.columns:
+        out["age_display"] = out["age_display"].map(month_age).astype(out["age_display"].dtype)
+    for days, months in (("days_since_previous_contact", "months_since_previous_contact"),
+                         ("days_since_child_seen", "months_since_child_seen"), ("latency_days", "latency_months")):
+        if days in out.columns:
+            out.insert(out.columns.get_loc(days), months, _whole_months(out[days]))
+            out = out.drop(columns=days)
+    if "age_days" in out.columns:
+        out = out.drop(columns="age_days")
+    return out
