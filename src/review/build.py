@@ -179,6 +179,17 @@ def _view(analysis, redactor) -> SimpleNamespace:
                 setattr(view, name, redactor.text(value))
             elif isinstance(value, list):
                 setattr(view, name, [redactor.text(v) if isinstance(v, str) else v for v in value])
+        try:
+            from .redact import Identifiers
+        except ImportError:
+            return view
+        # new event and flag ids: the pipeline's are hashes of the case id and the file names, which
+        # would let a reader confirm a guessed name
+        ids = Identifiers(view.timeline, view.flags)
+        for name in ANALYSIS_FIELDS:
+            value = getattr(view, name)
+            if isinstance(value, pd.DataFrame):
+                setattr(view, name, ids.frame(value))
     return view
 
 
@@ -477,7 +488,7 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
 def _case_values(config, redactor) -> dict:
     values = dict(config.raw)
     if redactor is not None:
-        for key in ("child_name", "people", "date_of_birth"):
+        for key in ("child_name", "people", "date_of_birth", "addresses"):
             if key in values:
                 values[key] = "[redacted]"
         values = _redacted_value(values, redactor)  # case_id, file paths, notes can name people too

@@ -37,6 +37,7 @@ Decisions:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -49,6 +50,9 @@ DEFAULT_CHILD_PSEUDONYM = "Child A"
 MONTH, DAY = "month", "day"  # the resolution of the dates a view shows
 AMBIGUOUS = "[name]"
 DATE_OF_BIRTH = "[date of birth]"
+ADDRESS = "[address]"
+POSTCODE = "[postcode]"
+NHS_NUMBER = "[NHS number]"
 
 _MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -122,6 +126,7 @@ class Redactor:
     # repr=False: a redactor printed in a log or a traceback must not print the names it hides
     people: dict[str, str] = field(default_factory=dict, repr=False)  # full name -> pseudonym
     date_of_birth: dt.date | None = field(default=None, repr=False)
+    addresses: tuple[str, ...] = field(default=(), repr=False)  # as the chronologies write them
     active: bool = True
     child_pseudonym: str = DEFAULT_CHILD_PSEUDONYM  # how the anonymised view names the child
     #: "month": the anonymised view gives every date to the month, ages and the intervals between
@@ -143,8 +148,8 @@ class Redactor:
         pseudonym = str((case.raw or {}).get("child_pseudonym") or DEFAULT_CHILD_PSEUDONYM)
         if case.child_name:
             pseudonym = people.setdefault(str(case.child_name), pseudonym)
-        return cls(people=people, date_of_birth=case.date_of_birth, active=active, child_pseudonym=pseudonym,
-                   date_resolution=date_resolution)
+        return cls(people=people, date_of_birth=case.date_of_birth, addresses=tuple(getattr(case, "addresses", ()) or ()),
+                   active=active, child_pseudonym=pseudonym, date_resolution=date_resolution)
 
     @property
     def months(self) -> bool:
@@ -212,6 +217,7 @@ class Redactor:
         else:
             self._name_re = None
         self._dob_re = _date_of_birth_regex(self.date_of_birth)
+        self._address_re = _addresses_regex(self.addresses)
 
     # -- use ------------------------------------------------------------------------------------------
     def text(self, value):
@@ -222,6 +228,10 @@ class Redactor:
         if self._dob_re is not None:
             out = self._dob_re.sub(_dob_replacement, out)
         out = _LABELLED_DOB.sub(_dob_replacement, out)
+        if self._address_re is not None:
+            out = self._address_re.sub(ADDRESS, out)
+        out = _NHS_NUMBER.sub(_nhs_replacement, out)
+        out = _POSTCODE.sub(POSTCODE, out)
         if self.months:
             out = month_text(out)
         if self._name_re is not None:
@@ -289,6 +299,10 @@ class Redactor:
             found += [(m.start(), m.group("name")) for m in self._name_re.finditer(text) if not _not_a_name(m)]
         if self._dob_re is not None:
             found += [(m.start(), m.group(0)) for m in self._dob_re.finditer(text)]
+        if self._address_re is not None:
+            found += [(m.start(), m.group(0)) for m in self._address_re.finditer(text)]
+        found += [(m.start(), m.group(0)) for m in _NHS_NUMBER.finditer(text) if _nhs_replacement(m) != m.group(0)]
+        found += [(m.start(), m.group(0)) for m in _POSTCODE.finditer(text)]
         return [s for _, s in sorted(found)]
 
     def describe(self) -> dict:
@@ -298,6 +312,7 @@ class Redactor:
             "people_pseudonymised": len(self.people) if self.active else 0,
             "pseudonyms": sorted(set(self.people.values())) if self.active else [],
             "date_of_birth_redacted": bool(self.active and self.date_of_birth),
+            "addresses_redacted": len(self.addresses) if self.active else 0,
             "dates": self.date_resolution if self.active else DAY,
         }
 
@@ -340,6 +355,59 @@ def _in_capitals(match: re.Match) -> bool:
     around = text[start:match.start()] + " " + text[match.end():end]
     letters = [c for c in around if c.isalpha()]
     return len(letters) >= 2 and not any(c.islower() for c in letters)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Addresses, postcodes, NHS numbers
+# ---------------------------------------------------------------------------------------------------
+#: a house or flat number before an address ("12 ", "Flat 3, ", "12a "): the street is also matched without it
+_HOUSE_NUMBER = re.compile(r"^(?:(?:flat|apartment|apt\.?|unit|room)\s+\w+\s*,?\s*|\d+[a-z]?\s*,?\s+)", re.IGNORECASE)
+
+
+def _addresses_regex(addresses) -> re.Pattern | None:
+    """case.yml `addresses`, each as written and its first lines alone ("12 Acacia Avenue, Eastborough
+    EB1 2XY" also matches "12 Acacia Avenue"), with and without the house or flat number ("Acacia
+    Avenue"), in any case, accents and spacing optional ("Flat 3, Brontë Court" matches "BRONTE COURT").
+    A town alone (a last line) is not matched: agencies are named after towns."""
+    forms = set()
+    for address in addresses or ():
+        lines = [" ".join(part.split()) for part in str(address).split(",") if part.strip()]
+        for n in range(1, len(lines) + 1):
+            form = ", ".join(lines[:n])
+            street = _HOUSE_NUMBER.sub("", form)
+            if len(re.sub(r"[\W\d_]", "", street)) < 4:
+                continue  # "Flat 3" alone is no address
+            for each in (form, street):
+                forms.add(tuple(w for w in re.split(r"[\s,]+", each) if w))
+    if not forms:
+        return None
+    ordered = sorted(forms, key=lambda words: (-len(words), words))
+    alternatives = [r"[\s,]+".join(_token_regex(w, capitalised_only=False) for w in words) for words in ordered]
+    return re.compile(rf"{_WORD_BEFORE}(?:{'|'.join(alternatives)}){_WORD_AFTER}", re.IGNORECASE)
+
+
+#: a UK postcode in capitals ("EB1 2XY", "SW1A1AA")
+_POSTCODE = re.compile(r"(?<![A-Za-z0-9])(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})(?![A-Za-z0-9])")
+#: an NHS number: 10 digits (3-3-4, spaced, hyphenated or not), after an "NHS" label or with a valid check digit
+_NHS_NUMBER = re.compile(
+    r"(?P<label>\bNHS\s*(?:no\.?|number|num|#)?\s*[:\-]?\s*)?(?<![\d\-/.])(?P<number>\d{3}[ \-]?\d{3}[ \-]?\d{4})(?![\d\-/]|[.\-]\d)",
+    re.IGNORECASE,
+)
+
+
+def _nhs_check(digits: str) -> bool:
+    """The NHS number's modulus 11 check digit."""
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
+def _nhs_replacement(match: re.Match) -> str:
+    digits = re.sub(r"\D", "", match.group("number"))
+    if match.group("label") or _nhs_check(digits):
+        return (match.group("label") or "") + NHS_NUMBER
+    return match.group(0)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -536,3 +604,96 @@ def month_table(frame: pd.DataFrame) -> pd.DataFrame:
     if "age_days" in out.columns:
         out = out.drop(columns="age_days")
     return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Identifiers
+# ---------------------------------------------------------------------------------------------------
+# An event id is a hash of the case id, the source file's name, its sheet and the row; a flag id a hash
+# of its trigger's event id. In the anonymised view the case id and the file's name are redacted, but
+# their hash would still let a reader confirm a guessed name ("CSPR-[name]-2024", "Mother_gp.csv": try
+# surnames until the hash of "CSPR-Ashdown-2024|chloe_ashdown_gp.csv|...|5" is the event id shown).
+# The anonymised view gives new ids, hashes of what it shows only.
+_EVENT_ID = re.compile(r"(?<![0-9A-Za-z_])E[0-9a-f]{12}(?![0-9A-Za-z_])")
+_FLAG_ID = re.compile(
+    r"(?<![\w:\-])(?P<rule>[a-z][a-z0-9_]*)-[0-9a-f]{12}(?![\w\-])"
+    r"|(?<![\w:])added:(?P<added>[A-Za-z0-9_]+):[0-9a-f]{10}(?![\w])"
+)
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha1("|".join(["anonymised", *map(str, parts)]).encode("utf-8")).hexdigest()
+
+
+class Identifiers:
+    """The anonymised view's event and flag ids, from the (redacted) timeline and flags: an event's id is
+    the hash of its redacted case id, file, sheet and row; a flag's, of its rule, its trigger's new id and
+    its redacted explanation (or, for a finding the reviewers added, their redacted rationale). An id the
+    tables do not define (a decision on a flag the rules no longer raise) becomes "<rule>-unknown<n>".
+    `frame` and `text` replace every id they find, so that the tables still refer to one another."""
+
+    def __init__(self, timeline: pd.DataFrame | None, flags: pd.DataFrame | None):
+        self._map: dict[str, str] = {}
+        used: set[str] = set()
+        self._unknown = 0
+
+        def unique(make) -> str:
+            n = 1
+            new = make(n)
+            while new in used:
+                n += 1
+                new = make(n)
+            used.add(new)
+            return new
+
+        if timeline is not None and "event_id" in timeline.columns:
+            order = timeline.sort_values("seq", kind="mergesort") if "seq" in timeline.columns else timeline
+            get = {c: order[c].tolist() if c in order.columns else [""] * len(order)
+                   for c in ("event_id", "case_id", "source_file", "source_sheet", "source_row")}
+            for old, case, file, sheet, row in zip(*get.values()):
+                if isinstance(old, str) and old and old not in self._map:
+                    self._map[old] = unique(lambda n, k=(case, file, sheet, row): "E" + _digest(*k, n)[:12])
+        if flags is not None and "flag_id" in flags.columns:
+            for record in flags.to_dict("records"):
+                old = record.get("flag_id")
+                if not isinstance(old, str) or not old or old in self._map:
+                    continue
+                trigger = self._event(str(record.get("trigger_event_id") or ""))
+                match = _FLAG_ID.fullmatch(old)
+                if match and match.group("added"):
+                    why = record.get("rationale") or record.get("decision_rationale") or ""
+                    self._map[old] = unique(lambda n: f"added:{match.group('added')}:" + _digest(trigger, why, n)[:10])
+                else:
+                    rule = str(record.get("rule_id") or (match.group("rule") if match else "flag"))
+                    why = record.get("explanation") or ""
+                    self._map[old] = unique(lambda n: f"{rule}-" + _digest(rule, trigger, why, n)[:12])
+
+    def _event(self, old: str) -> str:
+        return self._map.get(old, old) if old else old
+
+    def _replace(self, match: re.Match) -> str:
+        old = match.group(0)
+        if old not in self._map:
+            self._unknown += 1
+            rule = "E" if old.startswith("E") and _EVENT_ID.fullmatch(old) else (
+                match.groupdict().get("rule") or match.groupdict().get("added") or "flag")
+            self._map[old] = f"{rule}-unknown{self._unknown}"
+        return self._map[old]
+
+    def text(self, value):
+        if not isinstance(value, str) or not value:
+            return value
+        return _FLAG_ID.sub(self._replace, _EVENT_ID.sub(self._replace, value))
+
+    def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """A copy of `frame` with the ids in its text columns replaced."""
+        out = frame.copy()
+        for column in out.columns:
+            series = out[column]
+            if not (pd.api.types.is_string_dtype(series.dtype) or series.dtype == object):
+                continue
+            mapping = {v: self.text(v) for v in pd.unique(series.dropna()) if isinstance(v, str)}
+            changed = {k: v for k, v in mapping.items() if k != v}
+            if changed:
+                out[column] = series.map(lambda v, m=changed: m.get(v, v) if isinstance(v, str) else v).astype(series.dtype)
+        return out
