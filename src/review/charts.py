@@ -586,7 +586,9 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
     with house_style():
         if table.empty:
             return _empty_figure(title, "no concerns recorded")
-        table = table.sort_values(["date", "event_id"], kind="mergesort").reset_index(drop=True)
+        # dates to the month (the anonymised view): the table's own order (the chronology's) within a month
+        by = ["date"] if shown == "%b %Y" else ["date", "event_id"]
+        table = table.sort_values(by, kind="mergesort").reset_index(drop=True)
         latency = table["latency_days"].astype("Float64")
         expected = table["expected_days"].astype("Float64")
         never = latency.isna().to_numpy()
@@ -713,7 +715,9 @@ def plot_agency_knowledge(knowledge: pd.DataFrame, *, date_resolution: str = "da
             return _empty_figure(title, "no decision points")
         table = knowledge.copy()
         table["date"] = pd.to_datetime(table.get("date"))
-        table = table.sort_values(["date", "decision_event_id"], kind="mergesort").reset_index(drop=True)
+        # dates to the month (the anonymised view): the table's own order (the chronology's) within a month
+        by = ["date"] if date_resolution == "month" else ["date", "decision_event_id"]
+        table = table.sort_values(by, kind="mergesort").reset_index(drop=True)
         n = len(table)
         known = np.array([_count(v) for v in table.get("concerns_known_to_agency", [0] * n)])
         anywhere = np.array([_count(v) for v in table.get("concerns_known_anywhere", [0] * n)])
