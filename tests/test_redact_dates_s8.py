@@ -61,6 +61,14 @@ def test_text_that_is_not_a_date_to_the_day_is_left_alone(text):
     assert month_text(text) == text
 
 
+def test_dates_in_file_names_are_found_between_underscores():
+    redactor = Redactor(people={"Kai Ashdown": "Child A"}, date_of_birth=dt.date(2023, 2, 14))
+    assert redactor.text("kai_14-02-2023.csv") == "Child A_[date of birth].csv"  # "_" hid the date of birth
+    assert redactor.text("2023-02-14_gp.csv") == "[date of birth]_gp.csv"
+    assert redactor.text("gp_2023-05-17.csv") == "gp_2023-05.csv"
+    assert redactor.text("Ref 122/05/2016 x14/02/2023") == "Ref 122/05/2016 x14/02/2023"  # inside a number or word
+
+
 def test_ages_are_given_in_whole_months():
     assert [month_age(a) for a in ["7m 12d", "1y 0m 3d", "0m 0d", "-45d", ""]] == ["7m", "1y 0m", "0m", "before birth", ""]
 

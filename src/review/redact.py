@@ -426,6 +426,12 @@ _LABELLED_DOB = re.compile(
 )
 
 
+#: around a date written with digits: not inside a longer number or word ("Ref 122/05/2016"), but "_"
+#: separates, as in file names ("kai_14-02-2023.csv")
+_DATE_BEFORE = r"(?<![^\W_])(?<![/.\-])"
+_DATE_AFTER = r"(?![^\W_]|/|[.\-]\d)"
+
+
 def _dob_replacement(match: re.Match) -> str:
     label = match.groupdict().get("label") or ""
     return label + DATE_OF_BIRTH
@@ -449,7 +455,7 @@ def _date_of_birth_regex(dob: dt.date | None) -> re.Pattern | None:
         rf"{day}{ordinal}(?:\s+of)?[\s\-]+{month_name}[\s\-,]+{year}",
         rf"{month_name}\s+{day}{ordinal},?\s+{y}",
     ]
-    return re.compile(r"(?<![\w/.\-])(?:" + "|".join(forms) + r")(?![\w/]|[.\-]\d)", re.IGNORECASE)
+    return re.compile(_DATE_BEFORE + r"(?:" + "|".join(forms) + r")" + _DATE_AFTER, re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -482,9 +488,9 @@ _ON = r"(?P<on>\b[Oo]n\s+(?:the\s+)?)?"
 _DAY_DATES = re.compile(
     _ON + r"(?:"
     # 2023-02-14, 2023-02-14T08:12:00Z
-    rf"(?<![\w/.\-])(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}}){_TIME}(?![\w/]|[.\-]\d)"
+    rf"{_DATE_BEFORE}(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}}){_TIME}{_DATE_AFTER}"
     # 14/02/2023, 14.2.23, 14-02-2023 14:30
-    rf"|(?<![\w/.\-])(?P<nd>\d{{1,2}})\s*[/.\-]\s*(?P<nm>\d{{1,2}})\s*[/.\-]\s*(?P<ny>\d{{4}}|\d{{2}}){_TIME}(?![\w/]|[.\-]\d)"
+    rf"|{_DATE_BEFORE}(?P<nd>\d{{1,2}})\s*[/.\-]\s*(?P<nm>\d{{1,2}})\s*[/.\-]\s*(?P<ny>\d{{4}}|\d{{2}}){_TIME}{_DATE_AFTER}"
     # 14 Feb 2023, 14th of February 2023, 14-Feb-23
     rf"|\b(?P<wd>\d{{1,2}}){_ORDINAL}(?:\s+of)?[\s\-]+(?P<wm>{_MONTH_NAME})[\s\-,]+(?P<wy>\d{{4}}|\d{{2}})\b"
     # February 14, 2023
