@@ -1,4 +1,5 @@
-"""Pseudonymisation for the anonymised view of every export: people's names and dates of birth.
+"""Pseudonymisation for the anonymised view of every export: people's names, dates of birth, addresses,
+NHS numbers and postcodes, dates to the month, and ids that hash only what the view shows.
 
 `Redactor.from_case(case)` replaces the names listed in case.yml `people` ({name: pseudonym}, e.g.
 "Kerry Brook": "Mother") and the child's name ("Child A") wherever they appear in text: full names
@@ -221,7 +222,8 @@ class Redactor:
 
     # -- use ------------------------------------------------------------------------------------------
     def text(self, value):
-        """`value` with names and dates of birth replaced; non-text values are returned unchanged."""
+        """`value` with names, dates of birth, the listed addresses, NHS numbers and postcodes replaced and
+        (`months`) every other date given to the month; non-text values are returned unchanged."""
         if not self.active or not isinstance(value, str) or not value:
             return value
         out = value
