@@ -54,6 +54,8 @@ PEOPLE = {
     "Maureen Ashdown": "Maternal grandmother",
     "Ryan Keane": "Father",
 }
+#: the family's addresses as the chronologies write them: "[address]" in the anonymised view
+ADDRESSES = ["Brontë Court"]
 
 # agency key -> (canonical agency name, file, profile, aliases, kind, organisation)
 AGENCIES = {
@@ -1091,6 +1093,7 @@ def case_yaml() -> dict:
         "date_of_death": DATE_OF_DEATH.isoformat(),
         "review_date": REVIEW_DATE.isoformat(),
         "people": dict(PEOPLE),
+        "addresses": list(ADDRESSES),
         "files": files,
     }
 

@@ -61,6 +61,16 @@ def write_named_case(folder: Path) -> Path:
     return folder
 
 
+def _pdf_string(raw: bytes) -> str:
+    """A PDF string literal's text: escapes undone, and the two-byte codes matplotlib writes for its
+    Type 42 fonts ("\\x00A\\x00B") read as UTF-16 (read as Latin-1 they never match a name)."""
+    raw = re.sub(rb"\\([0-7]{1,3}|.)", lambda m: bytes([int(m.group(1), 8)]) if m.group(1)[:1].isdigit() else
+                 {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}.get(m.group(1), m.group(1)), raw, flags=re.S)
+    if len(raw) % 2 == 0 and raw and all(b == 0 for b in raw[::2]):
+        return raw.decode("utf-16-be", "replace")
+    return raw.decode("latin-1")
+
+
 def _pdf_text(data: bytes) -> str:
     import zlib
 
@@ -71,9 +81,9 @@ def _pdf_text(data: bytes) -> str:
         except zlib.error:
             continue
         for array in re.findall(rb"\[(.*?)\]\s*TJ", content, re.S):
-            out.append(b"".join(re.findall(rb"\(((?:\\.|[^\\)])*)\)", array)))
-        out += re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", content)
-    return b"\n".join(out).decode("latin-1")
+            out.append("".join(_pdf_string(s) for s in re.findall(rb"\(((?:\\.|[^\\)])*)\)", array, re.S)))
+        out += [_pdf_string(s) for s in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", content, re.S)]
+    return "\n".join(out)
 
 
 def output_texts(folder: Path) -> dict[str, str]:

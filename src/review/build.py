@@ -30,6 +30,7 @@ from .export import (
     CHRONOLOGY_EXPORT,
     FLAGS_EXPORT,
     canonical_json,
+    chronology_export,
     chronology_table,
     decision_counts,
     flags_table,
@@ -124,14 +125,18 @@ def effective_rules(case_dir) -> dict:
     return load_yaml(path) or {} if path.exists() else {}
 
 
-def _source_date_epoch(config, override: int | None) -> int:
+def _source_date_epoch(config, override: int | None, *, month: bool = False) -> int:
+    """The date stamped into the outputs' metadata: `override`, else SOURCE_DATE_EPOCH, else the review
+    date (with `month`, the anonymised view, the first day of its month: the review often ends on the
+    day the child died)."""
     if override is not None:
         return int(override)
     env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if env.lstrip("-").isdigit():
         return int(env)
     if config.review_date is not None:
-        return int(dt.datetime.combine(config.review_date, dt.time(), dt.timezone.utc).timestamp())
+        day = config.review_date.replace(day=1) if month else config.review_date
+        return int(dt.datetime.combine(day, dt.time(), dt.timezone.utc).timestamp())
     return int(dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc).timestamp())
 
 
@@ -169,11 +174,23 @@ def _view(analysis, redactor) -> SimpleNamespace:
         for name in ANALYSIS_FIELDS:
             value = getattr(view, name)
             if isinstance(value, pd.DataFrame):
-                setattr(view, name, redactor.frame(value))
+                # names, and every date to the month (ages in whole months, intervals in whole months)
+                setattr(view, name, redactor.table(value) if hasattr(redactor, "table") else redactor.frame(value))
             elif isinstance(value, str):
                 setattr(view, name, redactor.text(value))
             elif isinstance(value, list):
                 setattr(view, name, [redactor.text(v) if isinstance(v, str) else v for v in value])
+        try:
+            from .redact import Identifiers
+        except ImportError:
+            return view
+        # new event and flag ids: the pipeline's are hashes of the case id and the file names, which
+        # would let a reader confirm a guessed name
+        ids = Identifiers(view.timeline, view.flags)
+        for name in ANALYSIS_FIELDS:
+            value = getattr(view, name)
+            if isinstance(value, pd.DataFrame):
+                setattr(view, name, ids.frame(value))
     return view
 
 
@@ -374,7 +391,7 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
     except OSError as exc:
         raise ConfigError(f"cannot write the report there ({_why_unwritable(out_dir, exc)})", file=out_dir) from None
-    epoch = _source_date_epoch(config, source_date_epoch)
+    epoch = _source_date_epoch(config, source_date_epoch, month=bool(redact))
     when = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).replace(tzinfo=None)
 
     steps = ["load and analyse", "workbook", "csv", "word", "charts", "html", "manifest", "publish"]
@@ -389,6 +406,7 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         report = getattr(case, "report", None)
         redactor = _redactor(config, redact)
         view = _view(analysis, redactor)
+        dates = "month" if getattr(redactor, "months", False) else "day"
         files, rejections = _report_frames(report)
         if redactor is not None:
             files, rejections = redactor.frame(files), redactor.frame(rejections)
@@ -400,13 +418,15 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         bar.update()
 
         step("workbook")
-        write_workbook(_inside(staging, "chronology.xlsx"), view, config, quality, sources, when=when)
+        write_workbook(_inside(staging, "chronology.xlsx"), view, config, quality, sources, when=when,
+                       date_resolution=dates)
         bar.update()
 
         step("csv")
         write_csv(_inside(staging, "chronology.csv"), chronology_table(view.timeline, view.flags),
-                  [h for _, h in CHRONOLOGY_EXPORT])
-        write_csv(_inside(staging, "flags.csv"), flags_table(view.flags, view.decisions), [h for _, h in FLAGS_EXPORT])
+                  [h for _, h in chronology_export(view.timeline)], date_resolution=dates)
+        write_csv(_inside(staging, "flags.csv"), flags_table(view.flags, view.decisions), [h for _, h in FLAGS_EXPORT],
+                  date_resolution=dates)
         bar.update()
 
         step("word")
@@ -415,10 +435,9 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         except ImportError:
             export_docx = None
         if export_docx is not None:
-            # the Word writer pseudonymises itself (names=False), from the named tables
-            named = _view(analysis, None)
-            export_docx.write_chronology_docx(named.timeline, _flags_with_decisions(named), _inside(staging, "chronology.docx"),
-                                              config, names=not redact)
+            # the view's tables (dates to the month), and the redactor for the text the Word writer adds
+            export_docx.write_chronology_docx(view.timeline, _flags_with_decisions(view), _inside(staging, "chronology.docx"),
+                                              config, names=redactor if redactor is not None else True)
         bar.update()
 
         step("charts")
@@ -427,9 +446,10 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         figures_dir = _inside(staging, "figures")
         embedded = []
         makers = {
-            "swimlane": lambda: charts_module.plot_swimlane(view.timeline, view.flags, view.periods, config),
-            "response_latency": lambda: charts_module.plot_response_latency(view.response_latency),
-            "agency_knowledge": lambda: charts_module.plot_agency_knowledge(view.knowledge),
+            "swimlane": lambda: charts_module.plot_swimlane(view.timeline, view.flags, view.periods, config,
+                                                            date_resolution=dates),
+            "response_latency": lambda: charts_module.plot_response_latency(view.response_latency, date_resolution=dates),
+            "agency_knowledge": lambda: charts_module.plot_agency_knowledge(view.knowledge, date_resolution=dates),
             "contact_density": lambda: charts_module.plot_contact_density(view.timeline),
         }
         for stem, caption in CHARTS:
@@ -440,8 +460,11 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
 
         step("html")
         notes = ["Anonymised view: people's names and the child's date of birth are pseudonymised."] if redact else []
+        if dates == "month":
+            notes.append("Dates are given to the month, and the child's age and the time between contacts in "
+                         "whole months, so that the date of birth cannot be worked out; the flags' delays are in days.")
         write_html(_inside(staging, "report.html"), config, view, embedded, quality, sources, notes=notes,
-                   redact_text=redactor.text if redactor is not None else None)
+                   redact_text=redactor.text if redactor is not None else None, date_resolution=dates)
         bar.update()
 
         step("manifest")
@@ -466,7 +489,7 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
 def _case_values(config, redactor) -> dict:
     values = dict(config.raw)
     if redactor is not None:
-        for key in ("child_name", "people", "date_of_birth"):
+        for key in ("child_name", "people", "date_of_birth", "addresses"):
             if key in values:
                 values[key] = "[redacted]"
         values = _redacted_value(values, redactor)  # case_id, file paths, notes can name people too
@@ -476,6 +499,8 @@ def _case_values(config, redactor) -> dict:
 def _redacted_value(value, redactor):
     if isinstance(value, str):
         return redactor.text(value)
+    if isinstance(value, (dt.date, dt.datetime)):  # a date case.yml gives unquoted
+        return f"{value:%Y-%m}" if getattr(redactor, "months", False) else value.isoformat()
     if isinstance(value, dict):
         return {redactor.text(k) if isinstance(k, str) else k: _redacted_value(v, redactor) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -162,6 +162,43 @@ def _dates_to_num(values) -> np.ndarray:
     return out
 
 
+def _month_num(values) -> np.ndarray:
+    """The first day of each date's month, as matplotlib date numbers (NaN for NaT)."""
+    return _dates_to_num(pd.to_datetime(pd.Series(values)).dt.to_period("M").dt.start_time)
+
+
+def _month_days(values) -> np.ndarray:
+    """The number of days in each date's month (NaN for NaT)."""
+    return pd.to_datetime(pd.Series(values)).dt.days_in_month.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _spread_in_months(dates: pd.Series) -> np.ndarray:
+    """x positions for contacts known to the month only (the anonymised view), in the order given: the
+    contacts of a month spread evenly across it, so that their order reads but no day is shown."""
+    start, days = _month_num(dates), _month_days(dates)
+    x = np.full(len(dates), np.nan)
+    key = pd.Series(start).fillna(-1).to_numpy()
+    for month in np.unique(key[~np.isnan(start)]):
+        rows = np.flatnonzero(key == month)
+        x[rows] = start[rows] + (np.arange(len(rows)) + 0.5) / len(rows) * days[rows]
+    return x
+
+
+def _period_in_months(row, pos_x: dict[str, float]) -> tuple[float, float]:
+    """(start, end) x of a period known to the month (the anonymised view): from its first evidence
+    contact in its first month (else the month's first day) to its last evidence contact in its last
+    month (else the month's end); NaN end for a period still open."""
+    start_date, end_date = getattr(row, "start", pd.NaT), getattr(row, "end", pd.NaT)
+    first, last = _month_num([start_date])[0], _month_num([end_date])[0]
+    xs = [pos_x[e] for e in split_multi(getattr(row, "evidence_event_ids", "")) if e in pos_x]
+    days = _month_days([start_date, end_date])
+    in_first = [v for v in xs if first <= v < first + days[0]]
+    in_last = [v for v in xs if not np.isnan(last) and last <= v < last + days[1]]
+    start = min(in_first) if in_first else first
+    end = max(in_last) if in_last else last + days[1]
+    return start, end
+
+
 def _plain_text(text) -> str:
     """Agency text shown literally: a "$" would otherwise start matplotlib mathtext."""
     return str(text).replace("$", r"\$")
@@ -264,7 +301,8 @@ def _stagger_callouts(xs: list[float], min_gap: float, max_levels: int) -> list[
 # ---------------------------------------------------------------------------------------------------
 # 1. Swimlane
 # ---------------------------------------------------------------------------------------------------
-def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataFrame, case) -> Figure:
+def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataFrame, case, *,
+                  date_resolution: str = "day") -> Figure:
     """Draw the integrated chronology as one lane per agency, grouped by agency kind.
 
     Time runs left to right with the child's age (in months) on a secondary axis at the top. Each contact
@@ -285,6 +323,10 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
         Columns ``kind`` ('cp_plan' | 'hospital'), ``start``, ``end`` (NaT = still open), ``agency``.
     case : CaseConfig or Case
         The case (``date_of_birth``, ``case_id``, ``review_date``).
+    date_resolution : "day", or "month" for the anonymised view (dates known to the month): the contacts
+        of a month are spread evenly across it in their order, periods shade whole months, the date axis
+        is labelled by month and the age axis counts from the middle of the month of birth, so that no
+        position on the chart gives a day or the date of birth.
 
     Returns
     -------
@@ -314,13 +356,20 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
         lane_of = {agency: i for i, (_, agency) in enumerate(lanes)}
         kind_of = {agency: kind for kind, agency in lanes}
 
+        months = date_resolution == "month"
         order = timeline.sort_values(["date", "seq", "event_id"], kind="mergesort", na_position="last")
-        x = _dates_to_num(order["date"])
+        x = _spread_in_months(order["date"]) if months else _dates_to_num(order["date"])
         lane_idx = order["agency"].astype(str).map(lane_of).to_numpy()
+        pos_x = dict(zip(order["event_id"].astype(str), x))
         x_min, x_max = float(np.nanmin(x)), float(np.nanmax(x))
+        if months:
+            x_min = float(np.nanmin(_month_num(order["date"])))
         review_end = getattr(config, "review_date", None)
         if review_end is not None:
-            x_max = max(x_max, float(mdates.date2num(pd.Timestamp(review_end).to_datetime64())))
+            end = pd.Timestamp(review_end)
+            if months:  # the end of the month under review, not its day
+                end = end.to_period("M").end_time.normalize()
+            x_max = max(x_max, float(mdates.date2num(end.to_datetime64())))
         span = max(x_max - x_min, 30.0)
         pad = span * 0.02
 
@@ -358,6 +407,8 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
             end = _dates_to_num([getattr(row, "end", pd.NaT)])[0]
             if np.isnan(start):
                 continue
+            if months:  # known to the month: from the contact that opens it to the one that closes it
+                start, end = _period_in_months(row, pos_x)
             if np.isnan(end):
                 end = x_max  # still open at the end of the period under review
             span_artist = ax.axvspan(start, max(end, start + 1.0), facecolor=mpl.colors.to_rgba(colour, 0.22),
@@ -404,6 +455,8 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
                 fx, fy = pos[eid]
             else:
                 fx = _dates_to_num([getattr(row, "trigger_date", pd.NaT)])[0]
+                if months:
+                    fx += _month_days([getattr(row, "trigger_date", pd.NaT)])[0] / 2
                 agencies = [a for a in split_multi(getattr(row, "agencies", "")) if a in lane_of]
                 fy = lane_of[agencies[0]] if agencies else 0
                 if np.isnan(fx):
@@ -438,9 +491,12 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
             tick.set_color(KIND_COLOURS.get(kind, NEUTRAL) if kind != "other" else NEUTRAL)
         ax.tick_params(axis="y", length=0)
         ax.set_xlim(x_min - pad, x_max + pad)
-        locator = mdates.AutoDateLocator(minticks=6, maxticks=14)
+        if months:  # month ticks only: a tick on a day would suggest the contacts' days
+            locator = mdates.MonthLocator(interval=max(1, math.ceil(span / 30.44 / 12)))
+        else:
+            locator = mdates.AutoDateLocator(minticks=6, maxticks=14)
         ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y") if span > 90 else mdates.DateFormatter("%d %b\n%Y"))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y") if span > 90 or months else mdates.DateFormatter("%d %b\n%Y"))
         ax.set_xlabel("Date of contact")
         ax.grid(axis="x", color="#DDDDDD", lw=0.4, zorder=0.1)
         ax.spines["left"].set_visible(False)
@@ -448,9 +504,11 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
         dob = getattr(config, "date_of_birth", None)
         if dob is not None:
             dob_num = float(mdates.date2num(pd.Timestamp(dob).to_datetime64()))
+            if months:  # the middle of the month of birth: the axis gives the month of birth, not its day
+                dob_num = float(_month_num([dob])[0] + _month_days([dob])[0] / 2)
             month = 365.25 / 12
             age_axis = ax.secondary_xaxis("top", functions=(lambda v: (v - dob_num) / month, lambda m: m * month + dob_num))
-            age_axis.set_xlabel("Child's age (months)")
+            age_axis.set_xlabel("Child's age (months, approximate)" if months else "Child's age (months)")
             age_axis.xaxis.set_major_locator(mpl.ticker.MaxNLocator(steps=[1, 2, 3, 6], integer=True))
             age_axis.set_gid("age_axis")
 
@@ -480,10 +538,11 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
 
         concern_count = int(has_concern.sum())
         escalation_count = int(escalated.sum())
+        shown = "%b %Y" if months else "%d %b %Y"
         fig.review_alt_text = (
             f"Swimlane chart of {n_contacts} contacts by {n_agencies} agencies "
             f"({', '.join(f'{sum(1 for k, _ in lanes if k == kind)} {kind}' for kind in kinds_in_order)}) "
-            f"from {mdates.num2date(x_min):%d %b %Y} to {mdates.num2date(np.nanmax(x)):%d %b %Y}; "
+            f"from {mdates.num2date(x_min).strftime(shown)} to {mdates.num2date(np.nanmax(x)).strftime(shown)}; "
             f"{concern_count} contacts recorded a concern, {escalation_count} were escalations, "
             f"{len(periods)} child protection plan or hospital periods are shaded and {flag_count} are numbered."
         )
@@ -493,7 +552,7 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
 # ---------------------------------------------------------------------------------------------------
 # 2. Response latency ("not fast enough")
 # ---------------------------------------------------------------------------------------------------
-def plot_response_latency(response_latency: pd.DataFrame) -> Figure:
+def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: str = "day") -> Figure:
     """For each recorded concern, the days until its first escalation against the expected time.
 
     One row per concern contact (oldest at the top). The bar is the time to the first escalation; the
@@ -506,7 +565,10 @@ def plot_response_latency(response_latency: pd.DataFrame) -> Figure:
     ----------
     response_latency : pandas.DataFrame
         ``schema.RESPONSE_LATENCY_COLUMNS``: one row per concern with ``expected_days``,
-        ``latency_days`` (NA = never escalated), ``within_expected`` and ``flagged``.
+        ``latency_days`` (NA = never escalated), ``within_expected`` and ``flagged``; the anonymised
+        view gives ``latency_months`` (whole months of 30.4 days) instead of ``latency_days``, and the
+        chart is then in months.
+    date_resolution : "month" for the anonymised view: the concerns' dates are labelled by month.
 
     Returns
     -------
@@ -515,11 +577,18 @@ def plot_response_latency(response_latency: pd.DataFrame) -> Figure:
         expected ticks ``expected:<event_id>``.
     """
     title = "Time from concern to first escalation"
+    in_months = response_latency is not None and "latency_months" in response_latency.columns
     table = conform(response_latency if response_latency is not None else pd.DataFrame(), RESPONSE_LATENCY_COLUMNS)
+    if in_months:  # the bars' unit is then the month
+        table["latency_days"] = table["latency_months"].astype("Float64")
+        table["expected_days"] = table["expected_days"].astype("Float64") / 30.4375
+    shown = "%b %Y" if date_resolution == "month" or in_months else "%d %b %Y"
     with house_style():
         if table.empty:
             return _empty_figure(title, "no concerns recorded")
-        table = table.sort_values(["date", "event_id"], kind="mergesort").reset_index(drop=True)
+        # dates to the month (the anonymised view): the table's own order (the chronology's) within a month
+        by = ["date"] if shown == "%b %Y" else ["date", "event_id"]
+        table = table.sort_values(by, kind="mergesort").reset_index(drop=True)
         latency = table["latency_days"].astype("Float64")
         expected = table["expected_days"].astype("Float64")
         never = latency.isna().to_numpy()
@@ -538,7 +607,7 @@ def plot_response_latency(response_latency: pd.DataFrame) -> Figure:
         ax = fig.add_subplot()
         labels = []
         for i, row in table.iterrows():
-            date = "" if pd.isna(row["date"]) else f"{row['date']:%d %b %Y}"
+            date = "" if pd.isna(row["date"]) else row["date"].strftime(shown)
             concerns = ", ".join(_label(c) for c in split_multi(row["concerns"]))
             mark = FLAG_MARK if flagged[i] else ""
             labels.append(mark + _truncate(f"{date} · {row['agency']} · {concerns}", 70))
@@ -555,7 +624,11 @@ def plot_response_latency(response_latency: pd.DataFrame) -> Figure:
                               facecolor=ALERT if late[i] else OK, hatch="////" if late[i] else None,
                               edgecolor="white" if not late[i] else "black", linewidth=0.4)
                 what = ", ".join(_label(e) for e in split_multi(row["first_escalation"])) or "escalated"
-                ax.text(value + x_max * 0.01, i, f"{value:g} d ({what})", ha="left", va="center", fontsize=6.5,
+                if in_months:
+                    amount = "under 1 month" if value == 0 else f"{value:g} month{'s' if value != 1 else ''}"
+                else:
+                    amount = f"{value:g} d"
+                ax.text(value + x_max * 0.01, i, f"{amount} ({what})", ha="left", va="center", fontsize=6.5,
                         fontweight="bold" if late[i] else "normal")
             bar.patches[0].set_gid(f"latency:{eid}:{status}")
             if not pd.isna(expected.iloc[i]):
@@ -570,7 +643,8 @@ def plot_response_latency(response_latency: pd.DataFrame) -> Figure:
                 tick.set_fontweight("bold")
         ax.set_ylim(n - 0.5, -0.5)
         ax.set_xlim(0, x_max)
-        ax.set_xlabel("Days from the concern to the first escalation (black tick: expected within)")
+        ax.set_xlabel("Whole months from the concern to the first escalation (black tick: expected within)" if in_months
+                      else "Days from the concern to the first escalation (black tick: expected within)")
         ax.grid(axis="x", color="#DDDDDD", lw=0.4)
         ax.set_axisbelow(True)
         n_late, n_never = int(late.sum()), int(never.sum())
@@ -587,7 +661,7 @@ def plot_response_latency(response_latency: pd.DataFrame) -> Figure:
             ncol=5,
         )
         fig.review_alt_text = (
-            f"Bar chart of {n} recorded concerns and the days until each was first escalated, against the "
+            f"Bar chart of {n} recorded concerns and the {'months' if in_months else 'days'} until each was first escalated, against the "
             f"expected time: {n - n_late - n_never} in time, {n_late} later than expected and {n_never} never escalated."
         )
     return fig
@@ -614,7 +688,7 @@ def _tags(value) -> list[str]:
     return split_multi(value)
 
 
-def plot_agency_knowledge(knowledge: pd.DataFrame) -> Figure:
+def plot_agency_knowledge(knowledge: pd.DataFrame, *, date_resolution: str = "day") -> Figure:
     """At each decision point, the concerns the deciding agency knew against those known anywhere.
 
     One row per decision (oldest at the top): a filled blue circle for the concerns known to the deciding
@@ -628,6 +702,7 @@ def plot_agency_knowledge(knowledge: pd.DataFrame) -> Figure:
         Columns ``decision_event_id``, ``date``, ``deciding_agency``, ``decision``,
         ``concerns_known_to_agency``, ``concerns_known_anywhere``, ``missing_concerns`` (joined tags
         or counts).
+    date_resolution : "month" for the anonymised view: the decisions' dates are labelled by month.
 
     Returns
     -------
@@ -640,7 +715,9 @@ def plot_agency_knowledge(knowledge: pd.DataFrame) -> Figure:
             return _empty_figure(title, "no decision points")
         table = knowledge.copy()
         table["date"] = pd.to_datetime(table.get("date"))
-        table = table.sort_values(["date", "decision_event_id"], kind="mergesort").reset_index(drop=True)
+        # dates to the month (the anonymised view): the table's own order (the chronology's) within a month
+        by = ["date"] if date_resolution == "month" else ["date", "decision_event_id"]
+        table = table.sort_values(by, kind="mergesort").reset_index(drop=True)
         n = len(table)
         known = np.array([_count(v) for v in table.get("concerns_known_to_agency", [0] * n)])
         anywhere = np.array([_count(v) for v in table.get("concerns_known_anywhere", [0] * n)])
@@ -655,7 +732,7 @@ def plot_agency_knowledge(knowledge: pd.DataFrame) -> Figure:
         ax_missing.set_title("Known elsewhere, not to the deciding agency", loc="left", fontsize=7.5, color=ALERT)
         labels = []
         for i, row in table.iterrows():
-            date = "" if pd.isna(row["date"]) else f"{row['date']:%d %b %Y}"
+            date = "" if pd.isna(row["date"]) else row["date"].strftime("%b %Y" if date_resolution == "month" else "%d %b %Y")
             labels.append(_truncate(f"{date} · {row.get('deciding_agency', '')} · {_label(str(row.get('decision', '')))}", 70))
             line = ax.plot([known[i], anywhere[i]], [i, i], color=ALERT if gap[i] else "#BBBBBB",
                            lw=2.0 if gap[i] else 1.0, linestyle="-" if gap[i] else ":", zorder=2)[0]

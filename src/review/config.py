@@ -52,6 +52,7 @@ class CaseConfig:
     review_date: dt.date | None = None  # end of the period under review; default: last contact
     child_name: str | None = None
     people: dict[str, str] = field(default_factory=dict)  # name -> pseudonym ("Mother", "Partner")
+    addresses: tuple[str, ...] = ()  # the family's addresses, as the chronologies write them ("[address]")
     files: tuple[FileSpec, ...] = ()
     declared_files: bool = False  # files came from case.yml rather than a folder scan
     max_file_mb: float = 50.0
@@ -148,6 +149,7 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
         # (a year typed wrongly would make a new-born baby count as mobile, and hide non-mobile injuries)
         raise ConfigError(f"mobile_from ({mobile_from}) is before date_of_birth ({dob})", file=case_file)
     people = _people(raw.get("people"), case_file)
+    addresses = _addresses(raw.get("addresses"), case_file)
 
     declared = raw.get("files")
     files: list[FileSpec] = []
@@ -198,6 +200,7 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
         review_date=_as_date(raw.get("review_date"), "review_date", case_file),
         child_name=raw.get("child_name"),
         people={str(k): str(v) for k, v in people.items()},
+        addresses=addresses,
         files=tuple(files),
         declared_files=bool(declared),
         max_file_mb=_max_file_mb(raw.get("max_file_mb", 50.0), case_file),
@@ -222,6 +225,18 @@ def _people(people, origin: Path) -> dict:
             )
         out[str(person["name"])] = str(person.get("pseudonym") or person.get("role") or "Person")
     return out
+
+
+def _addresses(addresses, origin: Path) -> tuple[str, ...]:
+    """`addresses:` as a tuple of texts: one address, or a list of them ("Flat 3, Bronte Court")."""
+    if addresses is None or addresses == "" or addresses == []:
+        return ()
+    if isinstance(addresses, (str, int)) and not isinstance(addresses, bool):
+        addresses = [addresses]
+    if not isinstance(addresses, list) or not all(isinstance(a, (str, int)) and not isinstance(a, bool) and str(a).strip()
+                                                  for a in addresses):
+        raise ConfigError(f"addresses must be a list of addresses (text), got {addresses!r}", file=origin)
+    return tuple(str(a).strip() for a in addresses)
 
 
 def _sheet_names(sheets, entry: int, origin: Path) -> tuple[str, ...] | None:

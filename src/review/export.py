@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import csv
 import datetime as dt
+import functools
 import hashlib
 import html
 import io
@@ -56,6 +57,9 @@ __all__ = [
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+MONTH_FORMAT = "mmm yyyy"  # the anonymised view: every date to the month
+#: the resolution of the dates a report shows: "day" (the named view), "month" (the anonymised view)
+DAY, MONTH = "day", "month"
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: the most characters an Excel cell holds; longer text is cut, with a marker, in the workbook only
 EXCEL_CELL_LIMIT = 32_767
@@ -201,6 +205,21 @@ CHRONOLOGY_EXPORT = [
     ("source_row", "Source row"),
 ]
 
+#: the anonymised view's intervals between contacts are in whole months (`review.redact.month_table`)
+_MONTHS_EXPORT = {
+    "days_since_previous_contact": ("months_since_previous_contact", "Months since previous contact"),
+    "days_since_child_seen": ("months_since_child_seen", "Months since child seen"),
+}
+
+
+def chronology_export(timeline: pd.DataFrame | None = None) -> list[tuple[str, str]]:
+    """The chronology's (column, header) pairs: `CHRONOLOGY_EXPORT`, with the intervals in whole months
+    where `timeline` gives them so (the anonymised view)."""
+    columns = timeline.columns if timeline is not None else ()
+    return [_MONTHS_EXPORT[c] if c in _MONTHS_EXPORT and _MONTHS_EXPORT[c][0] in columns else (c, h)
+            for c, h in CHRONOLOGY_EXPORT]
+
+
 FLAGS_EXPORT = [
     ("n", "#"),
     ("flag_id", "Flag id"),
@@ -249,13 +268,15 @@ def _ordered(timeline: pd.DataFrame) -> pd.DataFrame:
 
 
 def chronology_table(timeline: pd.DataFrame, flags: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The integrated chronology as exported: display columns in order, with each row's flag numbers."""
+    """The integrated chronology as exported: display columns in order (`chronology_export`), with each
+    row's flag numbers."""
+    export = chronology_export(timeline)
     timeline = _ordered(timeline)
     out = timeline.copy()
     out["flags"] = flag_numbers(timeline, flags)
     for col in ("child_seen", "child_seen_alone", "on_cp_plan", "in_hospital"):
         out[col] = _yes_no(out[col])
-    return out[[c for c, _ in CHRONOLOGY_EXPORT]]
+    return out[[c for c, _ in export]]
 
 
 def _decisions_frame(decisions) -> pd.DataFrame:
@@ -313,21 +334,27 @@ def standing_rows(timeline: pd.DataFrame, flags: pd.DataFrame | None, decisions=
     return (flag_numbers(timeline, kept) != "").tolist()
 
 
-def _csv_cell(value):
+def _csv_cell(value, months: bool = False):
     value = _plain(value)
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
+        if months:
+            return value.strftime("%Y-%m")
         return value.strftime("%Y-%m-%d %H:%M") if (value.hour or value.minute) else value.strftime("%Y-%m-%d")
     if isinstance(value, str):
         return inert(value)
     return value
 
 
-def write_csv(path: str | Path, frame: pd.DataFrame, headers: Sequence[str] | None = None) -> Path:
-    """A UTF-8 (with BOM, for Excel) CSV with ISO dates and every formula-like text cell made inert."""
+def write_csv(path: str | Path, frame: pd.DataFrame, headers: Sequence[str] | None = None, *,
+              date_resolution: str = DAY) -> Path:
+    """A UTF-8 (with BOM, for Excel) CSV with ISO dates (YYYY-MM with `date_resolution` "month") and every
+    formula-like text cell made inert."""
     path = Path(path)
-    out = pd.DataFrame({col: [_csv_cell(v) for v in frame[col].tolist()] for col in frame.columns}, columns=frame.columns)
+    months = date_resolution == MONTH
+    out = pd.DataFrame({col: [_csv_cell(v, months) for v in frame[col].tolist()] for col in frame.columns},
+                       columns=frame.columns)
     out.columns = [inert(h) for h in (headers or list(frame.columns))]
     # quote every text field: a bare CR inside a cell would otherwise split the row for many readers
     out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
@@ -366,7 +393,7 @@ def _sources_frame(sources) -> pd.DataFrame:
 def _write_sheet(wb, title: str, frame: pd.DataFrame, headers: Sequence[str] | None = None, *,
                  highlight: Sequence[bool] | None = None, start_row: int = 1, wrap: Iterable[str] = (),
                  time_known: Sequence[bool] | None = None, ws=None, table_filter: bool = True,
-                 full_text_in: str = "the CSV exports", truncated: list | None = None):
+                 full_text_in: str = "the CSV exports", truncated: list | None = None, months: bool = False):
     """Write `frame` as a table: bold frozen header, autofilter, widths, real dates, inert text.
 
     Text over Excel's cell limit is cut and ends with a marker naming its length and `full_text_in`
@@ -408,7 +435,7 @@ def _write_sheet(wb, title: str, frame: pd.DataFrame, headers: Sequence[str] | N
             elif isinstance(value, dt.datetime):
                 cell.value = value
                 with_time = bool(time_known[i]) if time_known is not None and not _is_missing(time_known[i]) else False
-                cell.number_format = DATETIME_FORMAT if with_time else DATE_FORMAT
+                cell.number_format = MONTH_FORMAT if months else DATETIME_FORMAT if with_time else DATE_FORMAT
                 widths[j] = max(widths[j], 16 if with_time else 11)
             elif isinstance(value, (list, dict, tuple)):
                 cell.value = inert(json.dumps(value, sort_keys=True, default=str))
@@ -443,7 +470,8 @@ def overlong_cells(*frames: pd.DataFrame) -> int:
                if isinstance(v, str) and len(v) > EXCEL_CELL_LIMIT)
 
 
-def write_workbook(path: str | Path, analysis, case, report=None, sources=None, *, when: dt.datetime | None = None) -> Path:
+def write_workbook(path: str | Path, analysis, case, report=None, sources=None, *, when: dt.datetime | None = None,
+                   date_resolution: str = DAY) -> Path:
     """Write the review's chronology workbook (chronology.xlsx).
 
     Parameters
@@ -454,6 +482,7 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
     report : the `IngestReport` (or a pair of frames: per-file counts, rejections), for "Data quality".
     sources : input files: a list of {file, role, bytes, sha256} or a mapping file -> {...}.
     when : the date stamped in the file's properties; default `source_date(case)`.
+    date_resolution : "month" for the anonymised view: dates shown as months (mmm yyyy).
 
     Sheets: Integrated chronology (every contact, real dates as dd/mm/yyyy, flagged rows shaded and
     numbered, provenance columns), Flags (with reviewer decisions), Decisions, Response latency, Agency
@@ -468,6 +497,7 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
 
     path = Path(path)
     when = when or source_date(case)
+    sheet = functools.partial(_write_sheet, months=date_resolution == MONTH)
     config = _config(case)
     wb = Workbook()
     wb.remove(wb.active)
@@ -477,20 +507,20 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
     chronology = chronology_table(timeline, flags)
     time_known = _ordered(timeline)["time_known"].tolist()
     truncated: list[tuple[str, str, int]] = []
-    _write_sheet(wb, "Integrated chronology", chronology, [h for _, h in CHRONOLOGY_EXPORT],
+    sheet(wb, "Integrated chronology", chronology, [h for _, h in chronology_export(timeline)],
                  highlight=standing_rows(timeline, flags, getattr(analysis, "decisions", None)),
                  wrap=("description", "action", "analysis"), time_known=time_known,
                  full_text_in="chronology.csv", truncated=truncated)
 
     flag_rows = flags_table(flags, getattr(analysis, "decisions", None))
-    _write_sheet(wb, "Flags", flag_rows, [h for _, h in FLAGS_EXPORT], wrap=("explanation", "rationale"),
+    sheet(wb, "Flags", flag_rows, [h for _, h in FLAGS_EXPORT], wrap=("explanation", "rationale"),
                  highlight=((flag_rows["severity"] == "high") & (flag_rows["decision"] != "rejected")).tolist(),
                  full_text_in="flags.csv", truncated=truncated)
 
     decisions = getattr(analysis, "decisions", None)
     if not isinstance(decisions, pd.DataFrame):
         decisions = pd.DataFrame(columns=["flag_id", "decision", "rationale", "author", "date"])
-    _write_sheet(wb, "Decisions", decisions.reset_index(drop=True), wrap=("rationale",),
+    sheet(wb, "Decisions", decisions.reset_index(drop=True), wrap=("rationale",),
                  full_text_in="the case's decisions.csv", truncated=truncated)
 
     latency = getattr(analysis, "response_latency", None)
@@ -499,19 +529,19 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
         for col in ("within_expected", "flagged"):
             if col in latency:
                 latency[col] = _yes_no(latency[col])
-        _write_sheet(wb, "Response latency", latency.reset_index(drop=True),
+        sheet(wb, "Response latency", latency.reset_index(drop=True),
                      highlight=(latency.get("flagged", pd.Series([""] * len(latency))) == "yes").tolist())
     knowledge = getattr(analysis, "knowledge", None)
     if isinstance(knowledge, pd.DataFrame):
-        _write_sheet(wb, "Agency knowledge", knowledge.reset_index(drop=True))
+        sheet(wb, "Agency knowledge", knowledge.reset_index(drop=True))
 
     files, rejections = _report_frames(report)
-    ws = _write_sheet(wb, "Data quality", files.reset_index(drop=True) if len(files.columns) else
+    ws = sheet(wb, "Data quality", files.reset_index(drop=True) if len(files.columns) else
                       pd.DataFrame(columns=["file", "sheet", "rows_read", "rows_accepted", "rows_rejected"]))
     start = len(files) + 4
     title = ws.cell(row=start - 1, column=1, value="Rejected rows and warnings (every one)")
     title.font = Font(bold=True)
-    _write_sheet(wb, "Data quality", rejections.reset_index(drop=True) if len(rejections.columns) else
+    sheet(wb, "Data quality", rejections.reset_index(drop=True) if len(rejections.columns) else
                  pd.DataFrame(columns=["file", "sheet", "row", "column", "kind", "reason"]),
                  ws=ws, start_row=start, wrap=("reason",), table_filter=False)
     if not len(rejections):
@@ -519,9 +549,9 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
     problems = getattr(analysis, "decision_problems", None)
     if problems is not None and len(problems):
         frame = problems if isinstance(problems, pd.DataFrame) else pd.DataFrame({"problem": [str(p) for p in problems]})
-        _write_sheet(wb, "Decision problems", frame.reset_index(drop=True))
+        sheet(wb, "Decision problems", frame.reset_index(drop=True))
 
-    _write_sheet(wb, "Sources", _sources_frame(sources))
+    sheet(wb, "Sources", _sources_frame(sources))
     if truncated:
         row = ws.max_row + 2
         ws.cell(row=row, column=1, value=f"{plural(len(truncated), 'cell')} over Excel's limit of "
@@ -617,13 +647,14 @@ tr.rejected td { color: var(--muted); background: #f4f4f4; } tr.rejected.sev-hig
 """
 
 
-def _e(value) -> str:
-    """Escape anything for HTML text or attribute context."""
+def _e(value, months: bool = False) -> str:
+    """Escape anything for HTML text or attribute context (a date as dd/mm/yyyy, or "Feb 2023" with
+    `months`)."""
     value = _plain(value)
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        return html.escape(value.strftime("%d/%m/%Y"), quote=True)
+        return html.escape(value.strftime("%b %Y" if months else "%d/%m/%Y"), quote=True)
     return html.escape(str(value), quote=True)
 
 
@@ -632,7 +663,7 @@ _DECISION_CLASS = {"accepted": "decision-accept", "added": "decision-accept", "r
 
 
 def _html_table(frame: pd.DataFrame, headers: Sequence[str] | None = None, *, row_class=None, numeric=(),
-                cell_class=None) -> str:
+                cell_class=None, months: bool = False) -> str:
     """`frame` as an HTML table; `row_class(i)` and `cell_class(i, column)` give CSS classes."""
     headers = list(headers or frame.columns)
     out = ["<table>", "<thead><tr>" + "".join(f"<th scope=\"col\">{_e(h)}</th>" for h in headers) + "</tr></thead>", "<tbody>"]
@@ -642,14 +673,15 @@ def _html_table(frame: pd.DataFrame, headers: Sequence[str] | None = None, *, ro
         for j, v in enumerate(row):
             classes = " ".join(c for c in ("num" if frame.columns[j] in numeric else "",
                                            cell_class(i, frame.columns[j]) if cell_class else "") if c)
-            cells.append(f"<td class=\"{_e(classes)}\">{_e(v)}</td>" if classes else f"<td>{_e(v)}</td>")
+            cells.append(f"<td class=\"{_e(classes)}\">{_e(v, months)}</td>" if classes else f"<td>{_e(v, months)}</td>")
         cells = "".join(cells)
         out.append(f"<tr class=\"{_e(cls)}\">{cells}</tr>" if cls else f"<tr>{cells}</tr>")
     out.append("</tbody></table>")
     return "\n".join(out)
 
 
-def headline_counts(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, decisions=None) -> list[str]:
+def headline_counts(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, decisions=None, *,
+                    date_resolution: str = DAY) -> list[str]:
     """Plain-English headline numbers: per agency kind, "N contacts with health professionals across K
     organisations"; how often the child was seen; concerns, escalations and flags, with the reviewers'
     decisions on them (flags they rejected are counted apart, and out of the severity breakdown)."""
@@ -658,8 +690,9 @@ def headline_counts(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, d
     n = len(timeline)
     if n:
         first, last = timeline["date"].min(), timeline["date"].max()
+        shown = "%b %Y" if date_resolution == MONTH else "%d/%m/%Y"
         lines.append(f"{plural(n, 'contact')} recorded by {plural(timeline['agency'].nunique(), 'agency', 'agencies')} between "
-                     f"{first:%d/%m/%Y} and {last:%d/%m/%Y}")
+                     f"{first.strftime(shown)} and {last.strftime(shown)}")
     nouns = {"health": "health professionals", "social care": "children's social care", "police": "the police",
              "education": "education settings", "housing": "housing services", "voluntary": "voluntary organisations",
              "other": "other agencies"}
@@ -703,7 +736,8 @@ def _flags_headline(flags: pd.DataFrame, decisions=None) -> str:
 
 
 def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, bytes, str]] = (), report=None,
-               sources=None, *, title: str | None = None, notes: Sequence[str] = (), redact_text=None) -> Path:
+               sources=None, *, title: str | None = None, notes: Sequence[str] = (), redact_text=None,
+               date_resolution: str = DAY) -> Path:
     """Write the self-contained HTML report (one file: inline CSS, figures embedded as SVG data, no script).
 
     Parameters
@@ -718,12 +752,16 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
     redact_text : for the anonymised view, a function applied to the summary sentences the report writes
         itself (e.g. ``Redactor.text``: a period starting on the child's date of birth); the tables are
         expected to be redacted already.
+    date_resolution : "month" for the anonymised view: every date shown as its month ("Feb 2023").
 
     Every piece of text is escaped with `html.escape`, so an agency's "<script>" is shown, not run; a
     Content-Security-Policy forbids scripts and any network access even so.
     """
     config = _config(case)
     case_id = getattr(config, "case_id", "")
+    months = date_resolution == MONTH
+    shown = "%b %Y" if months else "%d/%m/%Y"
+    timeline_view = analysis.timeline
     timeline = conform(analysis.timeline, TIMELINE_COLUMNS)
     flags = getattr(analysis, "flags", None)
     flags = conform(flags if flags is not None else pd.DataFrame(), FLAG_COLUMNS)
@@ -743,14 +781,14 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
     ]
     summary = []
     if len(timeline):
-        summary.append(f"Period under review: {timeline['date'].min():%d/%m/%Y} to "
-                       f"{(pd.Timestamp(config.review_date) if getattr(config, 'review_date', None) else timeline['date'].max()):%d/%m/%Y}.")
+        end = pd.Timestamp(config.review_date) if getattr(config, 'review_date', None) else timeline['date'].max()
+        summary.append(f"Period under review: {timeline['date'].min().strftime(shown)} to {end.strftime(shown)}.")
     # The health count ("N contacts with health professionals across K organisations") is one of the
     # headline lines below, beside every other agency kind's: `analysis.health_summary` is not repeated here.
     summary += list(notes)
     summary.append("Flags are proposals from documented rules, not findings: each carries the reviewer's decision.")
     decisions = getattr(analysis, "decisions", None)
-    headline = headline_counts(timeline, flags, decisions)
+    headline = headline_counts(timeline, flags, decisions, date_resolution=date_resolution)
     if redact_text is not None:
         summary = [redact_text(s) for s in summary]
         headline = [redact_text(s) for s in headline]
@@ -785,7 +823,7 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
         parts.append(_html_table(
             shown, headers, numeric=("n", "delay_days"),
             row_class=lambda i: f"sev-{severity[i]}" + (" rejected" if decided[i] == "rejected" else ""),
-            cell_class=lambda i, col: _DECISION_CLASS.get(decided[i], "") if col == "decision" else "",
+            cell_class=lambda i, col: _DECISION_CLASS.get(decided[i], "") if col == "decision" else "", months=months,
         ))
     else:
         parts.append("<p>No flags were raised.</p>")
@@ -794,11 +832,12 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
         parts.append(f"<h3>Problems with the reviewers' decisions ({len(problems)})</h3>")
         parts.append("<p class=\"muted\">Decisions kept in decisions.csv that could not be applied as written: "
                      "each is kept, not dropped.</p>")
-        parts.append(_html_table(problems.reset_index(drop=True), ["File", "Row", "Flag id", "Problem"], numeric=("row",)))
+        parts.append(_html_table(problems.reset_index(drop=True), ["File", "Row", "Flag id", "Problem"], numeric=("row",),
+                                 months=months))
     parts.append("</section>")
 
     if len(timeline):
-        chronology = chronology_table(timeline, flags)
+        chronology = chronology_table(timeline_view, flags)
         shown = chronology[["seq", "flags", "date", "age_display", "agency", "contact_type", "child_seen",
                             "description", "action", "concerns", "escalation", "source_file", "source_row"]]
         flagged = standing_rows(timeline, flags, decisions)
@@ -808,19 +847,21 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
                      "full table with every column is chronology.xlsx)</summary>")
         parts.append(_html_table(shown, ["Seq", "Flags", "Date", "Age", "Agency", "Contact type", "Child seen",
                                          "Description", "Action", "Concerns", "Escalation", "Source file", "Source row"],
-                                 row_class=lambda i: "sev-high" if flagged[i] else "", numeric=("seq", "source_row")))
+                                 row_class=lambda i: "sev-high" if flagged[i] else "", numeric=("seq", "source_row"),
+                                 months=months))
         parts.append("</details></section>")
 
     files, rejections = _report_frames(report)
     parts.append("<section id=\"data-quality\"><h2>Data quality</h2>")
     if len(files):
-        parts.append(_html_table(files.reset_index(drop=True), numeric=("rows_read", "rows_accepted", "rows_rejected", "rows_skipped")))
+        parts.append(_html_table(files.reset_index(drop=True), numeric=("rows_read", "rows_accepted", "rows_rejected", "rows_skipped"),
+                                 months=months))
     if len(rejections):
         parts.append(f"<h3>Rejected rows and warnings ({len(rejections)})</h3>")
-        parts.append(_html_table(rejections.reset_index(drop=True), numeric=("row",)))
+        parts.append(_html_table(rejections.reset_index(drop=True), numeric=("row",), months=months))
     elif len(files):
         parts.append("<p>No row was rejected.</p>")
-    overlong = overlong_cells(chronology_table(timeline, flags), table) if len(timeline) else overlong_cells(table)
+    overlong = overlong_cells(chronology_table(timeline_view, flags), table) if len(timeline) else overlong_cells(table)
     if overlong:
         parts.append(f"<p class=\"alert\">{plural(overlong, 'text cell')} over Excel's limit of {EXCEL_CELL_LIMIT:,} "
                      "characters: chronology.xlsx shows them cut, ending with \"… [truncated: N characters]\"; the "

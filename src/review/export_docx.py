@@ -5,11 +5,14 @@ chronology (one row per event, header row repeated on every page, a Flags column
 use the event), then the flags table (candidate missed escalation points with their reviewer decision
 where one is recorded). The bytes are deterministic: fixed document properties and a zip rewritten
 with fixed timestamps and entry order, so `review verify` can compare runs byte for byte. The
-anonymised view pseudonymises every text cell with the same `Redactor` the other exports use.
+anonymised view pseudonymises every text cell with the same `Redactor` the other exports use, and,
+as they do, gives every date to the month (the tables are expected to come as `Redactor.table` gives
+them: ages in whole months).
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import os
 import re
@@ -201,6 +204,7 @@ def _title_and_summary(document, timeline, flags, case: CaseConfig, redactor: Re
         child = redactor.child_pseudonym
     else:
         child = case.child_name or "(not named in case.yml)"
+    day = functools.partial(_fmt_day, months=redactor.months)
     lines = [("Child", child)]
     if not redactor.active:
         lines.append(("Date of birth", _fmt_day(case.date_of_birth)))
@@ -209,14 +213,16 @@ def _title_and_summary(document, timeline, flags, case: CaseConfig, redactor: Re
     dates = timeline["date"].dropna() if "date" in timeline.columns else pd.Series(dtype="datetime64[ns]")
     if len(dates):
         end = case.review_date or dates.max()
-        lines.append(("Period covered", f"{_fmt_day(dates.min())} to {_fmt_day(end)}"))
+        lines.append(("Period covered", f"{day(dates.min())} to {day(end)}"))
     agencies = timeline["agency"].dropna().astype(str) if "agency" in timeline.columns else pd.Series(dtype=str)
     agencies = sorted({a for a in agencies if a})
     lines.append(("Events", f"{len(timeline)} from {plural(len(agencies), 'agency', 'agencies')} ({', '.join(agencies)})"
                             if agencies else str(len(timeline))))
     lines.append(("Flags", _flag_summary(flags)))
     lines.append(
-        ("View", "anonymised: people's names pseudonymised, dates of birth redacted" if redactor.active else "named")
+        ("View", ("anonymised: people's names pseudonymised, dates of birth redacted"
+                  + (", dates given to the month and the child's age in whole months" if redactor.months else ""))
+         if redactor.active else "named")
     )
     for label, value in lines:
         paragraph = document.add_paragraph()
@@ -316,7 +322,8 @@ def _chronology_table(document, timeline, flag_numbers: dict[str, list[int]], re
         get = row._asdict().get
         seq = _value(get("seq"))
         number = str(int(seq)) if seq is not None else str(position)
-        date = t(_fmt_event_date(get("date"), get("date_precision"), get("time_known")))
+        date = t(_fmt_event_date(get("date"), "month" if redactor.months and _text(get("date_precision")) != "year"
+                                 else get("date_precision"), get("time_known")))
         agency = [t(_text(get("agency"))), (t(_text(get("role"))), "grey")]
         provenance = _provenance(get("source_file"), get("source_sheet"), get("source_row"))
         source = [t(_text(get("source_of_information"))), (t(provenance), "grey")]
@@ -335,6 +342,7 @@ def _chronology_table(document, timeline, flag_numbers: dict[str, list[int]], re
 def _flags_table(document, flags, seq_of_event: dict[str, int], redactor: Redactor) -> None:
     table, widths = _new_table(document, FLAG_TABLE_COLUMNS)
     t = redactor.text
+    day = functools.partial(_fmt_day, months=redactor.months)
     rationale_column = next((c for c in ("rationale", "decision_rationale") if c in flags.columns), None)
     for number, row in enumerate(flags.itertuples(index=False), start=1):
         get = row._asdict().get
@@ -343,14 +351,14 @@ def _flags_table(document, flags, seq_of_event: dict[str, int], redactor: Redact
         decision = [_text(get("decision")) or "not yet decided"]
         if rationale_column:
             decision.append((t(_text(get(rationale_column))), "grey"))
-        decided = ", ".join(p for p in (t(_text(get("decided_by"))), _fmt_day(get("decided_on"))) if p)
+        decided = ", ".join(p for p in (t(_text(get("decided_by"))), day(get("decided_on"))) if p)
         if decided:
             decision.append((f"({decided})", "grey"))
         explanation = [t(_text(get("explanation")))]
         expected = _text(get("expected_action"))
         if expected:
             expected_by = _value(get("expected_by"))
-            by = f" by {_fmt_day(expected_by)}" if expected_by is not None else ""
+            by = f" by {day(expected_by)}" if expected_by is not None else ""
             explanation.append((t(f"Expected: {expected}{by}"), "grey"))
         _add_row(
             table,
@@ -358,7 +366,7 @@ def _flags_table(document, flags, seq_of_event: dict[str, int], redactor: Redact
             [
                 str(number),
                 rule,
-                _fmt_day(_value(get("trigger_date"))),
+                day(_value(get("trigger_date"))),
                 ", ".join(str(s) for s in sorted(set(events))),
                 t(_text(get("agencies"))),
                 _fmt_delay(get("delay_days")),
@@ -412,12 +420,13 @@ def _clean(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)
 
 
-def _fmt_day(value) -> str:
+def _fmt_day(value, months: bool = False) -> str:
+    """22/05/2016; May 2016 with `months` (the anonymised view)."""
     value = _value(value)
     if value is None:
         return ""
     try:
-        return pd.Timestamp(value).strftime("%d/%m/%Y")
+        return pd.Timestamp(value).strftime("%B %Y" if months else "%d/%m/%Y")
     except (TypeError, ValueError):  # a date typed by hand in a decisions file, kept as written
         return str(value)
 

@@ -1,13 +1,18 @@
-"""Pseudonymisation for the anonymised view of every export: people's names and dates of birth.
+"""Pseudonymisation for the anonymised view of every export: people's names, dates of birth, addresses,
+NHS numbers and postcodes, dates to the month, and ids that hash only what the view shows.
 
 `Redactor.from_case(case)` replaces the names listed in case.yml `people` ({name: pseudonym}, e.g.
 "Kerry Brook": "Mother") and the child's name ("Child A") wherever they appear in text: full names
-("Kerry Brook", "Brook, Kerry", "K. Brook"), first names and surnames alone ("Kerry", "Brook"), with
-or without a title ("Ms Brook"), any case, possessives kept ("Kerry's" -> "Mother's"). It also
-replaces the child's date of birth written in any common format, and any date labelled as a date of
-birth ("DOB: 03/04/1990"), with "[date of birth]". Every export (xlsx, csv, html, docx, chart labels,
-manifest) takes the same redactor; `Redactor.from_case(case, active=False)` is the named view and
-changes nothing, so one flag switches the view.
+("Kerry Brook", "Brook, Kerry", "K. Brook", "Kerry B.", "BROOK, K."), first names and surnames alone
+("Kerry", "Brook"), with or without a title ("Ms Brook"), any case, possessives kept ("Kerry's",
+"KERRY'S" and "Kerrys" -> "Mother's"; "the Brooks" -> "the [name]s"). The pseudonym is written as
+case.yml gives it, with its first letter in capitals where it starts a sentence ("maternal
+grandmother" -> "Maternal grandmother said ..."), and all in capitals in a line written in capitals
+("REFERRAL RE ALFIE BROOK" -> "REFERRAL RE CHILD A"). It also replaces the child's date of birth
+written in any common format, and any date labelled as a date of birth ("DOB: 03/04/1990"), with
+"[date of birth]", and gives every other date to the month (below). Every export (xlsx, csv, html,
+docx, chart labels, manifest) takes the same redactor; `Redactor.from_case(case, active=False)` is the
+named view and changes nothing, so one flag switches the view.
 
 Decisions:
 - whole words only: "Brookfield" is left alone when a surname is "Brook" (a place name, not a person).
@@ -19,15 +24,21 @@ Decisions:
   "June") are never replaced on their own, only inside a full name.
 - a double-barrelled surname ("Smith-Jones") is one name: "Smith" alone is not replaced. Accents are
   optional ("Zoe" matches "Zoë") and so is the apostrophe style ("O’Brien").
-- known limit: a common-word name at the start of a sentence ("Will you ...") is replaced.
-- known limit: exact contact dates and exact ages at each contact stay, so the date of birth can be
-  worked out from any contact (date minus age). The anonymised view is for sharing within a review,
-  not for publication, which needs month-level dates and ages (not done yet).
+- known limit: a common-word name at the start of a sentence ("Will you ...") is replaced. A
+  common-word name with an "s" after it ("Marks", "Bills") is the word's plural and is left alone;
+  any other name with an "s" after it ("Kais cot") is taken for a possessive missing its apostrophe.
+- dates to the month (`date_resolution="month"`, the default): an exact date beside an exact age
+  gives the date of birth, so every date in text is given to the month ("on 14/03/2023" -> "in Mar
+  2023") and `Redactor.table` gives every date column to the month, the child's age in whole months and
+  the intervals between contacts in whole months (`month_table`). The flags' delays stay in days.
+  Known limit: text is rewritten for its dates only, so an age to the day written by an agency ("a
+  10-day-old baby") or a named day ("Christmas Day") can still narrow the date of birth.
 - replacement is deterministic: the same text and case always give the same output.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -37,8 +48,12 @@ import pandas as pd
 from .config import CaseConfig
 
 DEFAULT_CHILD_PSEUDONYM = "Child A"
+MONTH, DAY = "month", "day"  # the resolution of the dates a view shows
 AMBIGUOUS = "[name]"
 DATE_OF_BIRTH = "[date of birth]"
+ADDRESS = "[address]"
+POSTCODE = "[postcode]"
+NHS_NUMBER = "[NHS number]"
 
 _MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -112,8 +127,13 @@ class Redactor:
     # repr=False: a redactor printed in a log or a traceback must not print the names it hides
     people: dict[str, str] = field(default_factory=dict, repr=False)  # full name -> pseudonym
     date_of_birth: dt.date | None = field(default=None, repr=False)
+    addresses: tuple[str, ...] = field(default=(), repr=False)  # as the chronologies write them
     active: bool = True
     child_pseudonym: str = DEFAULT_CHILD_PSEUDONYM  # how the anonymised view names the child
+    #: "month": the anonymised view gives every date to the month, ages and the intervals between
+    #: contacts in whole months, so that the date of birth cannot be worked out from a date and an age;
+    #: "day" keeps exact dates (names and the date of birth are still replaced)
+    date_resolution: str = MONTH
 
     def __post_init__(self) -> None:
         self._replacements: dict[str, str] = {}
@@ -122,14 +142,20 @@ class Redactor:
 
     # -- construction ---------------------------------------------------------------------------------
     @classmethod
-    def from_case(cls, case: CaseConfig, *, active: bool = True) -> Redactor:
+    def from_case(cls, case: CaseConfig, *, active: bool = True, date_resolution: str = MONTH) -> Redactor:
         """The redactor for a case: `people` from case.yml plus the child (pseudonym "Child A", or
         case.yml `child_pseudonym`), and the child's date of birth."""
         people = dict(case.people)
         pseudonym = str((case.raw or {}).get("child_pseudonym") or DEFAULT_CHILD_PSEUDONYM)
         if case.child_name:
             pseudonym = people.setdefault(str(case.child_name), pseudonym)
-        return cls(people=people, date_of_birth=case.date_of_birth, active=active, child_pseudonym=pseudonym)
+        return cls(people=people, date_of_birth=case.date_of_birth, addresses=tuple(getattr(case, "addresses", ()) or ()),
+                   active=active, child_pseudonym=pseudonym, date_resolution=date_resolution)
+
+    @property
+    def months(self) -> bool:
+        """Whether this view gives dates to the month (the anonymised view's default)."""
+        return self.active and self.date_resolution == MONTH
 
     @property
     def view(self) -> str:
@@ -157,6 +183,13 @@ class Redactor:
                 # "Brook, Kerry" and "K. Brook"
                 add(_norm(f"{last} {first}"), rf"{loose[-1]}\s*,\s*{loose[0]}", 2, pseudonym, False)
                 add(_norm(f"{first[0]} {last}"), rf"{re.escape(first[0])}\.?\s+{loose[-1]}", 2, pseudonym, False)
+                # "Chloe A." (the surname's initial) and "Ashdown, C." / "Ashdown C." (as records list
+                # people); the initial in capitals only
+                add(_norm(f"{first} {last[0]}"), rf"{loose[0]}\s+(?-i:{re.escape(last[0].upper())})\.", 2,
+                    pseudonym, False)
+                add(_norm(f"{last} {first[0]}"),
+                    rf"{loose[-1]}(?:\s*,\s*(?-i:{re.escape(first[0].upper())})\.?|\s+(?-i:{re.escape(first[0].upper())})\.)",
+                    2, pseudonym, False)
                 if len(parts) > 2:  # "Kerry Ann Brook" is also written "Kerry Brook"
                     add(_norm(f"{first} {last}"), rf"{loose[0]}{_NAME_GAP}{loose[-1]}", 2, pseudonym, False)
             for part in parts:
@@ -176,32 +209,61 @@ class Redactor:
         )
         if self._targets:
             alternation = "|".join(f"(?:{t.pattern})" for t in self._targets)
+            # a possessive ("Chloe's", "CHLOE'S", "James'") or a possessive or plural typed without its
+            # apostrophe ("Kais cot", "the Ashdowns") is part of the match, so that it reads with the pseudonym
             self._name_re = re.compile(
-                rf"{_WORD_BEFORE}(?P<title>{_TITLES}\s+)?(?P<name>{alternation}){_WORD_AFTER}", re.IGNORECASE
+                rf"{_WORD_BEFORE}(?P<title>{_TITLES}\s+)?(?P<name>{alternation})(?P<suffix>['\u2019]s|['\u2019]|s)?{_WORD_AFTER}",
+                re.IGNORECASE,
             )
         else:
             self._name_re = None
         self._dob_re = _date_of_birth_regex(self.date_of_birth)
+        self._address_re = _addresses_regex(self.addresses)
 
     # -- use ------------------------------------------------------------------------------------------
     def text(self, value):
-        """`value` with names and dates of birth replaced; non-text values are returned unchanged."""
+        """`value` with names, dates of birth, the listed addresses, NHS numbers and postcodes replaced and
+        (`months`) every other date given to the month; non-text values are returned unchanged."""
         if not self.active or not isinstance(value, str) or not value:
             return value
         out = value
         if self._dob_re is not None:
             out = self._dob_re.sub(_dob_replacement, out)
         out = _LABELLED_DOB.sub(_dob_replacement, out)
+        if self._address_re is not None:
+            out = self._address_re.sub(ADDRESS, out)
+        out = _NHS_NUMBER.sub(_nhs_replacement, out)
+        out = _POSTCODE.sub(POSTCODE, out)
+        if self.months:
+            out = month_text(out)
         if self._name_re is not None:
             out = self._name_re.sub(self._name_replacement, out)
         return out
 
     def _name_replacement(self, match: re.Match) -> str:
-        pseudonym = self._replacements.get(_norm(match.group("name")), AMBIGUOUS)
-        title = match.group("title") or ""
+        if _not_a_name(match):
+            return match.group(0)
+        name, written = match.group("name"), match.group("suffix") or ""
+        key = _norm(name)
+        pseudonym = self._replacements.get(key, AMBIGUOUS)
+        apostrophe = written[:1] if written[:1] in ("'", "\u2019") else "'"
+        if written in ("'", "\u2019") and name[-1:].casefold() != "s":
+            suffix = written  # "'Chloe' said": a closing quote, kept
+        elif pseudonym == AMBIGUOUS and written.casefold() == "s":
+            suffix = "s"  # "the Ashdowns" -> "the [name]s": plural or possessive, it cannot be told
+        elif written:
+            suffix = apostrophe + "s"  # "Chloe's", "CHLOE'S", "James'", "Kais cot" -> "Mother's"
+        else:
+            suffix = ""
+        if name.endswith(".") and _ends_sentence(match):
+            suffix += "."  # "I saw Chloe A. She left": the initial's dot also ended the sentence
         if pseudonym == AMBIGUOUS:
-            return title + pseudonym  # "Mrs [name]": the title still helps the reader
-        return pseudonym  # "Ms Brook" -> "Mother"
+            return (match.group("title") or "") + pseudonym + suffix  # "Mrs [name]": the title helps the reader
+        if _in_capitals(match):
+            return (pseudonym + suffix).upper()  # "REFERRAL RE KAI ASHDOWN" -> "REFERRAL RE CHILD A"
+        if _starts_sentence(match):
+            pseudonym = pseudonym[:1].upper() + pseudonym[1:]  # "maternal grandmother" -> "Maternal grandmother said"
+        return pseudonym + suffix  # "Ms Brook" -> "Mother"
 
     def frame(self, frame: pd.DataFrame, columns=None) -> pd.DataFrame:
         """A copy of `frame` with every text column (or only `columns`) redacted."""
@@ -221,6 +283,14 @@ class Redactor:
                 out[column] = series.map(lambda v, m=changed: m.get(v, v) if isinstance(v, str) else v).astype(series.dtype)
         return out
 
+    def table(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """`frame` as the anonymised view shows it: names replaced in its text (`frame`) and, when dates
+        are given to the month, every date to its month (`month_table`)."""
+        if not self.active:
+            return frame.copy()
+        out = self.frame(frame)
+        return month_table(out) if self.months else out
+
     def names_found(self, text: str) -> list[str]:
         """The people's names (and the child's date of birth) still present in `text`, as written,
         in order of appearance. Empty after `text()` when redaction worked."""
@@ -228,9 +298,13 @@ class Redactor:
             return []
         found = []
         if self._name_re is not None:
-            found += [(m.start(), m.group("name")) for m in self._name_re.finditer(text)]
+            found += [(m.start(), m.group("name")) for m in self._name_re.finditer(text) if not _not_a_name(m)]
         if self._dob_re is not None:
             found += [(m.start(), m.group(0)) for m in self._dob_re.finditer(text)]
+        if self._address_re is not None:
+            found += [(m.start(), m.group(0)) for m in self._address_re.finditer(text)]
+        found += [(m.start(), m.group(0)) for m in _NHS_NUMBER.finditer(text) if _nhs_replacement(m) != m.group(0)]
+        found += [(m.start(), m.group(0)) for m in _POSTCODE.finditer(text)]
         return [s for _, s in sorted(found)]
 
     def describe(self) -> dict:
@@ -240,7 +314,102 @@ class Redactor:
             "people_pseudonymised": len(self.people) if self.active else 0,
             "pseudonyms": sorted(set(self.people.values())) if self.active else [],
             "date_of_birth_redacted": bool(self.active and self.date_of_birth),
+            "addresses_redacted": len(self.addresses) if self.active else 0,
+            "dates": self.date_resolution if self.active else DAY,
         }
+
+
+def _not_a_name(match: re.Match) -> bool:
+    """A name that is also a word, with an "s" after it ("Marks", "Bills", "Deans"): the plural of the
+    word, not the name missing its apostrophe, and left alone."""
+    key = _norm(match.group("name"))
+    return (match.group("suffix") or "").casefold() == "s" and (key in COMMON_WORDS or len(key) < 3)
+
+
+_OPENERS = " \t\"'([{\u201c\u2018*\u2022-"
+
+
+def _starts_sentence(match: re.Match) -> bool:
+    """Whether the match begins a sentence: the start of the text or of a line, or after ".", "!" or
+    "?", with only spaces, opening quotes, brackets or a bullet between."""
+    text, i = match.string, match.start()
+    while i > 0 and text[i - 1] in _OPENERS:
+        i -= 1
+    return i == 0 or text[i - 1] in "\n\r.!?\u2026"
+
+
+def _ends_sentence(match: re.Match) -> bool:
+    """Whether what follows the match starts a new sentence (or nothing follows)."""
+    rest = match.string[match.end():]
+    return not rest.strip() or bool(re.match(r"\s*(?:[\r\n]|[\"'\u201c\u2018(]?[A-Z])", rest))
+
+
+def _in_capitals(match: re.Match) -> bool:
+    """Whether the name is written in capitals within a line written in capitals ("REFERRAL RE KAI
+    ASHDOWN"): the pseudonym is then written in capitals too. A name in capitals in ordinary text
+    ("Officers spoke to FOWLER") takes the pseudonym as it is."""
+    name = match.group("name")
+    if not any(c.isalpha() for c in name) or name != name.upper():
+        return False
+    text = match.string
+    start = max(text.rfind("\n", 0, match.start()), text.rfind("\r", 0, match.start())) + 1
+    end = min((i for i in (text.find("\n", match.end()), text.find("\r", match.end())) if i >= 0), default=len(text))
+    around = text[start:match.start()] + " " + text[match.end():end]
+    letters = [c for c in around if c.isalpha()]
+    return len(letters) >= 2 and not any(c.islower() for c in letters)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Addresses, postcodes, NHS numbers
+# ---------------------------------------------------------------------------------------------------
+#: a house or flat number before an address ("12 ", "Flat 3, ", "12a "): the street is also matched without it
+_HOUSE_NUMBER = re.compile(r"^(?:(?:flat|apartment|apt\.?|unit|room)\s+\w+\s*,?\s*|\d+[a-z]?\s*,?\s+)", re.IGNORECASE)
+
+
+def _addresses_regex(addresses) -> re.Pattern | None:
+    """case.yml `addresses`, each as written and its first lines alone ("12 Acacia Avenue, Eastborough
+    EB1 2XY" also matches "12 Acacia Avenue"), with and without the house or flat number ("Acacia
+    Avenue"), in any case, accents and spacing optional ("Flat 3, Brontë Court" matches "BRONTE COURT").
+    A town alone (a last line) is not matched: agencies are named after towns."""
+    forms = set()
+    for address in addresses or ():
+        lines = [" ".join(part.split()) for part in str(address).split(",") if part.strip()]
+        for n in range(1, len(lines) + 1):
+            form = ", ".join(lines[:n])
+            street = _HOUSE_NUMBER.sub("", form)
+            if len(re.sub(r"[\W\d_]", "", street)) < 4:
+                continue  # "Flat 3" alone is no address
+            for each in (form, street):
+                forms.add(tuple(w for w in re.split(r"[\s,]+", each) if w))
+    if not forms:
+        return None
+    ordered = sorted(forms, key=lambda words: (-len(words), words))
+    alternatives = [r"[\s,]+".join(_token_regex(w, capitalised_only=False) for w in words) for words in ordered]
+    return re.compile(rf"{_WORD_BEFORE}(?:{'|'.join(alternatives)}){_WORD_AFTER}", re.IGNORECASE)
+
+
+#: a UK postcode in capitals ("EB1 2XY", "SW1A1AA")
+_POSTCODE = re.compile(r"(?<![A-Za-z0-9])(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})(?![A-Za-z0-9])")
+#: an NHS number: 10 digits (3-3-4, spaced, hyphenated or not), after an "NHS" label or with a valid check digit
+_NHS_NUMBER = re.compile(
+    r"(?P<label>\bNHS\s*(?:no\.?|number|num|#)?\s*[:\-]?\s*)?(?<![\d\-/.])(?P<number>\d{3}[ \-]?\d{3}[ \-]?\d{4})(?![\d\-/]|[.\-]\d)",
+    re.IGNORECASE,
+)
+
+
+def _nhs_check(digits: str) -> bool:
+    """The NHS number's modulus 11 check digit."""
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
+def _nhs_replacement(match: re.Match) -> str:
+    digits = re.sub(r"\D", "", match.group("number"))
+    if match.group("label") or _nhs_check(digits):
+        return (match.group("label") or "") + NHS_NUMBER
+    return match.group(0)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -257,6 +426,12 @@ _LABELLED_DOB = re.compile(
     rf"(?P<label>\b(?:DOB|D\.O\.B\.?|date\s+of\s+birth|born(?:\s+on)?)\s*[:\-]?\s*)(?P<date>{_ANY_DATE})(?![\w/])",
     re.IGNORECASE,
 )
+
+
+#: around a date written with digits: not inside a longer number or word ("Ref 122/05/2016"), but "_"
+#: separates, as in file names ("kai_14-02-2023.csv")
+_DATE_BEFORE = r"(?<![^\W_])(?<![/.\-])"
+_DATE_AFTER = r"(?![^\W_]|/|[.\-]\d)"
 
 
 def _dob_replacement(match: re.Match) -> str:
@@ -282,4 +457,251 @@ def _date_of_birth_regex(dob: dt.date | None) -> re.Pattern | None:
         rf"{day}{ordinal}(?:\s+of)?[\s\-]+{month_name}[\s\-,]+{year}",
         rf"{month_name}\s+{day}{ordinal},?\s+{y}",
     ]
-    return re.compile(r"(?<![\w/.\-])(?:" + "|".join(forms) + r")(?![\w/]|[.\-]\d)", re.IGNORECASE)
+    return re.compile(_DATE_BEFORE + r"(?:" + "|".join(forms) + r")" + _DATE_AFTER, re.IGNORECASE)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Dates to the month
+# ---------------------------------------------------------------------------------------------------
+# A date to the day beside the child's age lets a reader work the date of birth out (date minus age),
+# and so does a date to the day beside an interval in days from the birth. The anonymised view gives
+# every date to the month, the child's age in whole months and the intervals between contacts (time
+# since the previous contact, since the child was seen, from a concern to its escalation) in whole
+# months; the flags' delays (their findings) stay in days. Texts are treated like the tables: a date to
+# the day written in a description, an explanation or a file name is given to the month.
+#
+# Why months for the intervals, not weeks: intervals link contacts to one another, and contacts a few
+# days apart on either side of a month's end then place each other to the day; the child's age in
+# whole months at a contact placed to the day says on which side of the day of birth it fell. Combining
+# them all, a reader can narrow the date of birth down. On the sample case an exhaustive search over
+# every date consistent with the anonymised view narrows it to 6 days from the flags' delays alone (days
+# or weeks make no difference); intervals in whole weeks on top narrow it to 2 days, in whole months
+# not at all (tests/test_redact_dates_s8.py).
+#: the average month, for intervals in whole months (an interval is not tied to a calendar month)
+MONTH_DAYS = 30.4375
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_NUMBER = {name: i for i, name in enumerate(_MONTHS, start=1)} | {
+    name: i for i, name in enumerate(_MONTH_ABBREVIATIONS[:9] + _MONTH_ABBREVIATIONS[10:], start=1)} | {"sept": 9}
+_ORDINAL = r"(?:st|nd|rd|th)?"
+#: a time written straight after a date the way software writes it ("2023-02-14T08:12:00Z", "14/02/2023 08:12"):
+#: dropped with the day (a time in prose, "at 14:00", is kept)
+_TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?(?![\w:]))?"
+_ON = r"(?P<on>\b[Oo]n\s+(?:the\s+)?)?"
+_DAY_DATES = re.compile(
+    _ON + r"(?:"
+    # 2023-02-14, 2023-02-14T08:12:00Z
+    rf"{_DATE_BEFORE}(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}}){_TIME}{_DATE_AFTER}"
+    # 14/02/2023, 14.2.23, 14-02-2023 14:30
+    rf"|{_DATE_BEFORE}(?P<nd>\d{{1,2}})\s*[/.\-]\s*(?P<nm>\d{{1,2}})\s*[/.\-]\s*(?P<ny>\d{{4}}|\d{{2}}){_TIME}{_DATE_AFTER}"
+    # 14 Feb 2023, 14th of February 2023, 14-Feb-23
+    rf"|\b(?P<wd>\d{{1,2}}){_ORDINAL}(?:\s+of)?[\s\-]+(?P<wm>{_MONTH_NAME})[\s\-,]+(?P<wy>\d{{4}}|\d{{2}})\b"
+    # February 14, 2023
+    rf"|\b(?P<am>{_MONTH_NAME})\s+(?P<ad>\d{{1,2}}){_ORDINAL},?\s+(?P<ay>\d{{4}})\b"
+    # 14 February, 3rd of May (no year; the month's name in capitals, so "3 may" is left)
+    rf"|\b(?P<yd>\d{{1,2}}){_ORDINAL}(?:\s+of)?\s+(?-i:(?P<ym>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*))\b(?!\s*[\-,]?\s*\d)"
+    r")",
+    re.IGNORECASE,
+)
+#: an age to the day as the chronology and the rules write it: "7m 12d", "1y 0m 13d"
+_AGE_TO_THE_DAY = re.compile(r"\b(?P<months>(?:\d+y )?\d+m) \d+d\b")
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if len(text) == 2:  # two-digit years as the readers take them: 00-69 are 2000-2069, 70-99 1970-1999
+        year += 2000 if year < 70 else 1900
+    return year
+
+
+def _month_of(name: str) -> int | None:
+    key = name.rstrip(".").casefold()
+    return _MONTH_NUMBER.get(key) or _MONTH_NUMBER.get(key[:3])
+
+
+def _month_replacement(match: re.Match) -> str:
+    g = match.groupdict()
+    on = g.get("on") or ""
+    if g["iy"] is not None:
+        month, text = int(g["im"]), None
+        if not 1 <= month <= 12 or not 1 <= int(g["id"]) <= 31:
+            return match.group(0)
+        text = f"{g['iy']}-{month:02d}"  # written the ISO way: kept the ISO way
+    elif g["nd"] is not None:
+        day, month = int(g["nd"]), int(g["nm"])
+        if not (1 <= day <= 31 and 1 <= month <= 12):
+            return match.group(0)  # not a UK day/month/year: left as it is
+        text = f"{_MONTH_ABBR[month - 1]} {_year(g['ny'])}"
+    elif g["wd"] is not None:
+        text = f"{_month_word(g['wm'])} {_year(g['wy'])}"
+    elif g["am"] is not None:
+        text = f"{_month_word(g['am'])} {g['ay']}"
+    else:
+        text = g["ym"]
+    if on:
+        on = ("In " if on[:1] == "O" else "in ")  # "on 14 May 2023" -> "in May 2023"
+    return on + text
+
+
+def _month_word(written: str) -> str:
+    """The month's name as written ("February", "feb.") in the view's form ("February", "Feb")."""
+    word = written.rstrip(".")
+    if word.casefold() in _MONTHS:
+        return word[:1].upper() + word[1:].lower()
+    return _MONTH_ABBR[_month_of(word) - 1]
+
+
+def month_text(text):
+    """`text` with every date written to the day given to the month ("seen on 14/02/2023" -> "seen in
+    Feb 2023", "2023-02-14T08:12:00Z" -> "2023-02", "14th February" -> "February") and ages written to
+    the day in whole months ("aged 7m 12d" -> "aged 7m"). Non-text values are returned unchanged."""
+    if not isinstance(text, str) or not text:
+        return text
+    out = _DAY_DATES.sub(_month_replacement, text)
+    return _AGE_TO_THE_DAY.sub(r"\g<months>", out)
+
+
+def month_age(display) -> str:
+    """An age as the chronology shows it ("7m 12d", "1y 0m 3d", "-45d") in whole months ("7m",
+    "1y 0m"); before birth, "before birth"."""
+    if not isinstance(display, str) or not display.strip():
+        return "" if display is None or display is pd.NA or not isinstance(display, str) else display
+    text = display.strip()
+    if text.startswith("-"):
+        return "before birth"
+    return _AGE_TO_THE_DAY.sub(r"\g<months>", text)
+
+
+def _month_start(series: pd.Series) -> pd.Series:
+    values = pd.to_datetime(series)
+    return values.dt.to_period("M").dt.start_time.astype(values.dtype)
+
+
+def _whole_months(series: pd.Series) -> pd.Series:
+    days = pd.to_numeric(series, errors="coerce").astype("Float64")
+    return (days // MONTH_DAYS).astype("Int64")
+
+
+def month_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` with every date given to the month (the first day of its month, no time), and,
+    where the table has them: `date_precision` "month" (or "year", when coarser); `date_text` the month
+    ("Feb 2023"); the child's age (`age_display`) in whole months, `age_days` dropped; the intervals
+    `days_since_previous_contact`, `days_since_child_seen` and `latency_days` replaced by whole months
+    of 30.4 days (`months_since_previous_contact`, `months_since_child_seen`, `latency_months`). The
+    flags' `delay_days` are kept. Text is not changed here (`Redactor.text` gives its dates to the
+    month)."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column].dtype):
+            out[column] = _month_start(out[column])
+    if "date_precision" in out.columns:
+        precision = out["date_precision"].astype("string")
+        out["date_precision"] = precision.where(precision.isna() | (precision == "year") | (precision == ""), MONTH)
+        if "date" in out.columns and "date_text" in out.columns:
+            dates = pd.to_datetime(out["date"])
+            text = dates.dt.strftime("%b %Y").where(precision.fillna("") != "year", dates.dt.strftime("%Y"))
+            out["date_text"] = text.astype("string").fillna("").where(dates.notna(), out["date_text"].astype("string"))
+    if "time_known" in out.columns:
+        out["time_known"] = pd.array([False if pd.notna(v) else pd.NA for v in out["time_known"]], dtype="boolean")
+    if "age_display" in out.columns:
+        out["age_display"] = out["age_display"].map(month_age).astype(out["age_display"].dtype)
+    for days, months in (("days_since_previous_contact", "months_since_previous_contact"),
+                         ("days_since_child_seen", "months_since_child_seen"), ("latency_days", "latency_months")):
+        if days in out.columns:
+            out.insert(out.columns.get_loc(days), months, _whole_months(out[days]))
+            out = out.drop(columns=days)
+    if "age_days" in out.columns:
+        out = out.drop(columns="age_days")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Identifiers
+# ---------------------------------------------------------------------------------------------------
+# An event id is a hash of the case id, the source file's name, its sheet and the row; a flag id a hash
+# of its trigger's event id. In the anonymised view the case id and the file's name are redacted, but
+# their hash would still let a reader confirm a guessed name ("CSPR-[name]-2024", "Mother_gp.csv": try
+# surnames until the hash of "CSPR-Ashdown-2024|chloe_ashdown_gp.csv|...|5" is the event id shown).
+# The anonymised view gives new ids, hashes of what it shows only.
+_EVENT_ID = re.compile(r"(?<![0-9A-Za-z_])E[0-9a-f]{12}(?![0-9A-Za-z_])")
+_FLAG_ID = re.compile(
+    r"(?<![\w:\-])(?P<rule>[a-z][a-z0-9_]*)-[0-9a-f]{12}(?![\w\-])"
+    r"|(?<![\w:])added:(?P<added>[A-Za-z0-9_]+):[0-9a-f]{10}(?![\w])"
+)
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha1("|".join(["anonymised", *map(str, parts)]).encode("utf-8")).hexdigest()
+
+
+class Identifiers:
+    """The anonymised view's event and flag ids, from the (redacted) timeline and flags: an event's id is
+    the hash of its redacted case id, file, sheet and row; a flag's, of its rule, its trigger's new id and
+    its redacted explanation (or, for a finding the reviewers added, their redacted rationale). An id the
+    tables do not define (a decision on a flag the rules no longer raise) becomes "<rule>-unknown<n>".
+    `frame` and `text` replace every id they find, so that the tables still refer to one another."""
+
+    def __init__(self, timeline: pd.DataFrame | None, flags: pd.DataFrame | None):
+        self._map: dict[str, str] = {}
+        used: set[str] = set()
+        self._unknown = 0
+
+        def unique(make) -> str:
+            n = 1
+            new = make(n)
+            while new in used:
+                n += 1
+                new = make(n)
+            used.add(new)
+            return new
+
+        if timeline is not None and "event_id" in timeline.columns:
+            order = timeline.sort_values("seq", kind="mergesort") if "seq" in timeline.columns else timeline
+            get = {c: order[c].tolist() if c in order.columns else [""] * len(order)
+                   for c in ("event_id", "case_id", "source_file", "source_sheet", "source_row")}
+            for old, case, file, sheet, row in zip(*get.values()):
+                if isinstance(old, str) and old and old not in self._map:
+                    self._map[old] = unique(lambda n, k=(case, file, sheet, row): "E" + _digest(*k, n)[:12])
+        if flags is not None and "flag_id" in flags.columns:
+            for record in flags.to_dict("records"):
+                old = record.get("flag_id")
+                if not isinstance(old, str) or not old or old in self._map:
+                    continue
+                trigger = self._event(str(record.get("trigger_event_id") or ""))
+                match = _FLAG_ID.fullmatch(old)
+                if match and match.group("added"):
+                    why = record.get("rationale") or record.get("decision_rationale") or ""
+                    self._map[old] = unique(lambda n: f"added:{match.group('added')}:" + _digest(trigger, why, n)[:10])
+                else:
+                    rule = str(record.get("rule_id") or (match.group("rule") if match else "flag"))
+                    why = record.get("explanation") or ""
+                    self._map[old] = unique(lambda n: f"{rule}-" + _digest(rule, trigger, why, n)[:12])
+
+    def _event(self, old: str) -> str:
+        return self._map.get(old, old) if old else old
+
+    def _replace(self, match: re.Match) -> str:
+        old = match.group(0)
+        if old not in self._map:
+            self._unknown += 1
+            rule = "E" if old.startswith("E") and _EVENT_ID.fullmatch(old) else (
+                match.groupdict().get("rule") or match.groupdict().get("added") or "flag")
+            self._map[old] = f"{rule}-unknown{self._unknown}"
+        return self._map[old]
+
+    def text(self, value):
+        if not isinstance(value, str) or not value:
+            return value
+        return _FLAG_ID.sub(self._replace, _EVENT_ID.sub(self._replace, value))
+
+    def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """A copy of `frame` with the ids in its text columns replaced."""
+        out = frame.copy()
+        for column in out.columns:
+            series = out[column]
+            if not (pd.api.types.is_string_dtype(series.dtype) or series.dtype == object):
+                continue
+            mapping = {v: self.text(v) for v in pd.unique(series.dropna()) if isinstance(v, str)}
+            changed = {k: v for k, v in mapping.items() if k != v}
+            if changed:
+                out[column] = series.map(lambda v, m=changed: m.get(v, v) if isinstance(v, str) else v).astype(series.dtype)
+        return out

@@ -11,7 +11,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("case_dir", metavar="CASE_DIR", help="the case folder (with case.yml)")
     parser.add_argument("--out", metavar="DIR", default=None, help="output folder (default: reports/<case_id>/)")
     parser.add_argument("--redact", action="store_true", help="anonymised view: pseudonymise the names listed in case.yml and redact dates of birth in every "
-                             "output, the input files' names and the case id")
+                             "output, the input files' names and the case id; give every date to the month and the "
+                             "child's age in whole months")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
