@@ -13,7 +13,6 @@ import datetime as dt
 import gc
 import hashlib
 import json
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from importlib import resources
@@ -81,65 +80,18 @@ def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataF
         vocab = _load_vocab(case.case_dir)
     report = IngestReport(case_id=case.case_id)
     batch = _CaseBatch(case, vocab)
+    profiles: dict[str | None, Profile] = {}  # a case's files mostly share one profile
     with _collector_paused():
-        for (path, spec, profile), tables in _read_ahead(_file_jobs(case), lambda job: read_tables(job[0], job[1], case)):
-            for table in tables:
+        for spec in case.files:
+            path = case.resolve(spec.path)  # refuses anything outside the case folder
+            if spec.profile not in profiles:
+                profiles[spec.profile] = load_profile(spec.profile, case)
+            profile = profiles[spec.profile]
+            if profile.sheets and not spec.sheets and path.suffix.lower() in WORKBOOK_SUFFIXES:
+                spec = replace(spec, sheets=profile.sheets)  # a profile's sheets are a workbook's
+            for table in read_tables(path, spec, case):
                 report.files.append(batch.add(table, spec, profile))
         return batch.finish(), report
-
-
-def _file_jobs(case: CaseConfig):
-    """(path, spec, profile) of each of the case's files, in order; a path outside the case folder, an
-    unknown or mismatched profile a ConfigError when that file's turn comes."""
-    profiles: dict[str | None, Profile] = {}  # a case's files mostly share one profile
-    for spec in case.files:
-        path = case.resolve(spec.path)  # refuses anything outside the case folder
-        if spec.profile not in profiles:
-            profiles[spec.profile] = load_profile(spec.profile, case)
-        profile = profiles[spec.profile]
-        if profile.sheets and not spec.sheets and path.suffix.lower() in WORKBOOK_SUFFIXES:
-            spec = replace(spec, sheets=profile.sheets)  # a profile's sheets are a workbook's
-        yield path, spec, profile
-
-
-_END = object()
-
-
-def _read_ahead(jobs, read):
-    """(job, read(job)) for each of `jobs` in order, the next job's file read on a thread while the
-    caller works on this one's tables.
-
-    The spreadsheet parser (calamine) releases the GIL, so on two cores a case's next workbook is parsed
-    while this one's rows are checked and built: about a third off a case's ingest. Everything happens
-    in the order of the plain loop it replaces: a file's read error, or the ConfigError of the job after
-    it, is raised only when the caller has had every file before it."""
-    jobs = iter(jobs)
-    try:
-        job = next(jobs)
-    except StopIteration:
-        return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="review-read") as pool:
-        future = pool.submit(read, job)
-        while True:
-            error = None
-            try:
-                following = next(jobs)
-            except StopIteration:
-                following = _END
-            except Exception as exc:  # the next job's ConfigError, raised after this job's tables
-                following, error = _END, exc
-            upcoming = None if following is _END else pool.submit(read, following)
-            try:
-                yield job, future.result()
-            except BaseException:
-                if upcoming is not None:
-                    upcoming.cancel()
-                raise
-            if error is not None:
-                raise error
-            if following is _END:
-                return
-            job, future = following, upcoming
 
 
 @contextmanager
