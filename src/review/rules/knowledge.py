@@ -184,18 +184,21 @@ def _explode_tags(long: pd.DataFrame, tags) -> pd.DataFrame:
     return out
 
 
-def agency_knowledge(timeline: pd.DataFrame, rules: dict | None = None) -> pd.DataFrame:
+def agency_knowledge(timeline: pd.DataFrame, rules: dict | None = None, case=None) -> pd.DataFrame:
     """At each decision point: concerns known to the deciding agency vs concerns known anywhere.
 
     Columns: decision_event_id, date, deciding_agency, decision, concerns_known_to_agency,
     concerns_known_anywhere, missing_concerns, then case_id, missing_from (agencies holding the missing
     concerns) and missing_event_ids. Concerns are those recorded in the `knowledge_window_days` (rules.yml settings)
     before the decision, on exact dates or on partial dates whose whole period lies in the window.
+    `case`: as `review.rules.detect` takes it; its vocabulary reads the texts of the rows of a decision
+    type (`types_held`). Without it, the rules' last preparation of the same timeline is used (that of
+    `detect`, with its cases), else the package vocabulary.
     """
     from .settings import load_rules
 
     rules = rules or load_rules()
-    ctx = prepare(timeline, None, rules["settings"], any_case=True)
+    ctx = prepare(timeline, case, rules["settings"], any_case=case is None)
     params = rules["rules"]["information_not_shared"]["params"]
     tl = ctx.timeline
     mask = decision_mask(ctx)
