@@ -209,3 +209,71 @@ def test_a_case_table_without_vocab_reads_as_the_package_vocabulary():
     configs = case_configs(table)
     assert configs["C1"].vocab == {} and configs["C2"].vocab == {"negation_cues": ["nae"]}
     assert case_configs(table.drop(columns="vocab"))["C2"].vocab == {}
+
+
+# --- 4. decision keywords are read with negation ------------------------------------------------------------
+# Before, `settings.decision_keywords` ("no further action", "return home") were matched with no negation:
+# "No further action not agreed" or "return home not agreed" was a decision point of `agency_knowledge` and
+# `information_not_shared`. They are now mentions as every other keyword (`text_mentions`), with the
+# vocabulary's negation cues plus `settings.decision_negations` after the keyword.
+def _decision_rows(text):
+    return [{"date": "2023-09-01", "contact_type": "ae_attendance", "description": "Bruising to left arm",
+             "concerns": "bruising", "agency": "Hospital", "agency_kind": "health"},
+            {"date": "2023-09-05", "contact_type": "home_visit", "description": text, **CSC}]
+
+
+@pytest.mark.parametrize("text", ["No further action not agreed by team manager", "Return home not agreed",
+                                  "Plan for return home not supported", "Child not returned home"])
+def test_a_negated_decision_keyword_is_no_decision_point(text):
+    from review.rules import agency_knowledge
+
+    assert agency_knowledge(make_timeline(_decision_rows(text)), RULES).empty
+    assert detect(make_timeline(_decision_rows(text)), None, RULES, only=["information_not_shared"]).empty
+    sys_path_baseline()
+    import baseline_rowwise
+
+    assert not _baseline_flags(baseline_rowwise, _decision_rows(text))
+
+
+@pytest.mark.parametrize("text, label", [("No further action", "no_further_action"),
+                                         ("Child returned home to mother", "returned_home"),
+                                         ("Return home not agreed; no further action", "no_further_action")])
+def test_a_decision_keyword_is_a_decision_point(text, label):
+    from review.rules import agency_knowledge
+
+    knowledge = agency_knowledge(make_timeline(_decision_rows(text)), RULES)
+    assert knowledge["decision"].tolist() == [label]
+    flags = detect(make_timeline(_decision_rows(text)), None, RULES, only=["information_not_shared"])
+    assert len(flags) == 1
+    sys_path_baseline()
+    import baseline_rowwise
+
+    assert _baseline_flags(baseline_rowwise, _decision_rows(text)) == sorted(flags["flag_id"])
+
+
+def test_a_case_s_negation_cue_reaches_decision_keywords(tmp_path):
+    from review.rules import agency_knowledge
+
+    rows = _decision_rows("Return home nae agreed")
+    config = case_config(tmp_path / "c1", vocab="negation_post_cues: [nae agreed]\n")
+    assert len(agency_knowledge(make_timeline(rows), RULES)) == 1  # the package vocabulary: a return home
+    assert agency_knowledge(make_timeline(rows), RULES, config).empty
+
+
+def sys_path_baseline():
+    import sys
+
+    here = str(Path(__file__).resolve().parents[1] / "benchmarks")
+    if here not in sys.path:
+        sys.path.insert(0, here)
+
+
+def _baseline_flags(baseline_rowwise, rows):
+    timeline = make_timeline(rows)
+    base_rows = []
+    for r in timeline.astype(object).where(timeline.notna(), None).to_dict("records"):
+        r["date"] = pd.Timestamp(r["date"]).to_pydatetime()
+        base_rows.append(r)
+    _, flags = baseline_rowwise.run(base_rows, {"C1": {"date_of_birth": dt.date(2023, 1, 1), "review_date": None}},
+                                    RULES)
+    return sorted(f["flag_id"] for f in flags if f["rule_id"] == "information_not_shared")
