@@ -582,7 +582,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         first_decision = {}  # (concern row pos, deciding agency) -> first decision without the concern
         for d in tl:
             text = _text(d.get("description")) + " . " + _text(d.get("action"))
-            if not d["_exact"] or not (_held(d, decision_types) or any(_has_word(text, w) for w in keywords)):
+            if not d["_exact"] or not (_held(d, decision_types) or (bool(keywords) and _mentioned(
+                    text, keywords, tuple(settings.get("decision_negations", []))))):
                 continue
             d_agency = _text(d.get("agency"))
             lo = d["_day"] - dt.timedelta(days=int(q["window_days"]))

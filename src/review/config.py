@@ -57,6 +57,10 @@ class CaseConfig:
     declared_files: bool = False  # files came from case.yml rather than a folder scan
     max_file_mb: float = 50.0
     raw: dict[str, Any] = field(default_factory=dict)  # the parsed case.yml, for the manifest
+    # the case's own vocab.yml as parsed ({} for none) when it is not to be read from case_dir (a case
+    # store's case table keeps it: `review.store.case_configs`); None: the rules read case_dir's vocab.yml,
+    # as ingest does (`own_vocab`)
+    vocab: dict[str, Any] | None = None
 
     @property
     def case_file(self) -> Path:
@@ -317,13 +321,20 @@ def deep_merge(base: dict, override: dict) -> dict:
 def load_vocab(case_dir: str | Path | None = None) -> dict:
     """The package vocabularies (vocab.yml) extended by the case's vocab.yml, if any."""
     vocab = package_data("vocab.yml")
-    if case_dir is not None:
-        case_vocab = case_file(case_dir, "vocab.yml")
-        if case_vocab.exists():
-            own = load_yaml(case_vocab) or {}
-            _check_vocab_shape(vocab, own, case_vocab)
-            vocab = deep_merge(vocab, own)
-    return vocab
+    own = own_vocab(case_dir, vocab) if case_dir is not None else None
+    return deep_merge(vocab, own) if own is not None else vocab
+
+
+def own_vocab(case_dir: str | Path, package: dict | None = None) -> dict | None:
+    """The case's own vocab.yml as parsed (checked against the package vocabulary's shape: a ConfigError
+    naming the file), None when the case has none. `package`: the package vocabulary, when parsed
+    already."""
+    case_vocab = case_file(case_dir, "vocab.yml")
+    if not case_vocab.exists():
+        return None
+    own = load_yaml(case_vocab) or {}
+    _check_vocab_shape(package_data("vocab.yml") if package is None else package, own, case_vocab)
+    return own
 
 
 def _check_vocab_shape(package: Any, own: Any, origin: Path, key: str = "") -> None:

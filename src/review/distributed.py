@@ -224,7 +224,7 @@ def _meta(table: str) -> pd.DataFrame:
 
 #: the case table's columns the partitions need: the dates, and what each case was analysed with
 CASE_COLUMNS = ["case_id", "date_of_birth", "mobile_from", "review_date", "date_of_death", "rules",
-                "timeline_options"]
+                "timeline_options", "vocab"]
 
 
 def _groups(cases: pd.DataFrame, column: str) -> list[tuple[str, list[str]]]:
@@ -402,7 +402,7 @@ def store_frames(store_dir: str | Path, rules: dict | None = None, *, tables: tu
     cases = read_store(store_dir, "cases")[CASE_COLUMNS]  # every column: older stores lack some (read as empty)
     # the rules (~6 KB of JSON a case) and timeline options as categories: a few distinct texts, not
     # one per case, in the frame every task of the graph carries
-    cases = cases.astype({"rules": "category", "timeline_options": "category"})
+    cases = cases.astype({"rules": "category", "timeline_options": "category", "vocab": "category"})
     # the flags get the reviewers' decisions when the store's flags carry them (build_all stores them;
     # a generated store does not)
     with_decisions = _cases_with_decisions(store_dir)

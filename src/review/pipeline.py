@@ -100,7 +100,7 @@ def analyse(case: Case, rules: dict | None = None) -> Analysis:
     spans = periods(timeline, config)
     flags = detect(timeline, config, rules)
     latency = response_latency(timeline, flags, rules, config)
-    knowledge = agency_knowledge(timeline, rules)
+    knowledge = agency_knowledge(timeline, rules, config)
     decided, decisions, problems = decide(flags, timeline, config.case_dir, rules)
     return Analysis(
         timeline=timeline,

@@ -68,8 +68,10 @@ CASE_TABLE_COLUMNS = {"case_id": "string", "date_of_birth": "datetime64[ns]", "m
                       "review_date": "datetime64[ns]", "date_of_death": "datetime64[ns]",
                       # what the case was analysed with, so that the store can be analysed again the same
                       # way (the Dask path): the rules in force (JSON, rules.yml merged) and the timeline
-                      # options of its case.yml (JSON); empty in stores written before they were kept
-                      "rules": "string", "timeline_options": "string"}
+                      # options of its case.yml (JSON); empty in stores written before they were kept;
+                      # and its own vocab.yml (JSON, "" for none), whose negation cues and denial words
+                      # the rules read its texts with; empty (the package vocabulary) in older stores
+                      "rules": "string", "timeline_options": "string", "vocab": "string"}
 #: the ingest report of each case, one row per file and sheet (IngestReport.to_frame)
 INGEST_TABLE_COLUMNS = {"case_id": "string", "file": "string", "sheet": "string", "hidden": "boolean",
                         "header_row": "Int64", "rows_read": "Int64", "rows_accepted": "Int64",
@@ -797,6 +799,14 @@ def config_json(value) -> str:
     return json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
 
 
+def vocab_json(case_dir) -> str:
+    """The case's own vocab.yml as the store keeps it: JSON in the file's order ("" when it has none)."""
+    from .config import own_vocab
+
+    own = own_vocab(case_dir)
+    return "" if own is None else json.dumps(own, default=str, ensure_ascii=False, separators=(",", ":"))
+
+
 def _store_tables(case, analysis: dict[str, pd.DataFrame], case_dir: Path, rules: dict,
                   options: dict) -> dict[str, pd.DataFrame]:
     """A case's tables keyed by store table name, from its loaded `case`, its analysis tables and the
@@ -811,7 +821,8 @@ def _store_tables(case, analysis: dict[str, pd.DataFrame], case_dir: Path, rules
     cases = pd.DataFrame({"case_id": [case_id], "date_of_birth": [pd.Timestamp(config.date_of_birth)],
                           "mobile_from": [day(config.mobile_from)], "review_date": [day(config.review_date)],
                           "date_of_death": [day(config.date_of_death)], "rules": [config_json(rules)],
-                          "timeline_options": [config_json(options)], "folder": [Path(case_dir).name]})
+                          "timeline_options": [config_json(options)], "vocab": [vocab_json(case_dir)],
+                          "folder": [Path(case_dir).name]})
     ingest = report.to_frame()
     ingest.insert(0, "case_id", case_id)
     rejections = report.rejections_frame()
@@ -1424,7 +1435,10 @@ def case_configs(cases: pd.DataFrame) -> dict:
     """{case_id: CaseConfig} from a case table (case_id, date_of_birth, mobile_from, review_date,
     date_of_death; and timeline_options, the JSON of the case.yml ``timeline:`` the store's timeline was
     built with, kept in the CaseConfig's ``raw`` as case.yml gives it: the rules read the case's concern
-    window from it, `review.rules.base.concern_window_days`)."""
+    window from it, `review.rules.base.concern_window_days`; and vocab, the JSON of the case's own
+    vocab.yml, its CaseConfig's ``vocab``: the rules read the case's texts with it, `review.rules.base.
+    case_vocab_key`; {} (the package vocabulary, never a vocab.yml of the working directory) when the
+    table has none)."""
     from .config import CaseConfig
 
     def dates(column):
@@ -1443,13 +1457,23 @@ def case_configs(cases: pd.DataFrame) -> dict:
             parsed[text] = {"timeline": options} if options else {}
         return {k: dict(v) for k, v in parsed[text].items()}
 
+    vocabs: dict = {}  # most cases have none, or share one text: parsed once, one mapping for them
+
+    def vocab(text) -> dict:
+        if not isinstance(text, str) or not text:
+            text = ""
+        if text not in vocabs:
+            vocabs[text] = json.loads(text) if text else {}
+        return vocabs[text]
+
     options = cases["timeline_options"] if "timeline_options" in cases else [None] * len(cases)
+    own = cases["vocab"] if "vocab" in cases else [None] * len(cases)
     root = Path(".")
     return {str(cid): CaseConfig(case_dir=root, case_id=str(cid), date_of_birth=dob, mobile_from=mobile,
-                                 review_date=review, date_of_death=death, raw=raw(text))
-            for cid, dob, mobile, review, death, text in zip(cases["case_id"], dates("date_of_birth"),
-                                                             dates("mobile_from"), dates("review_date"),
-                                                             dates("date_of_death"), options)}
+                                 review_date=review, date_of_death=death, raw=raw(text), vocab=vocab(words))
+            for cid, dob, mobile, review, death, text, words in zip(
+                cases["case_id"], dates("date_of_birth"), dates("mobile_from"), dates("review_date"),
+                dates("date_of_death"), options, own)}
 
 
 def timeline_many(contacts: pd.DataFrame, cases: pd.DataFrame, **options) -> pd.DataFrame:

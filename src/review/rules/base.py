@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import json
 import re
 import weakref
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..config import package_data
+from ..config import deep_merge, package_data
 from ..schema import FLAG_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame, split_multi
 from ..timeline import CONCERN_WINDOW_DAYS, _codes
 from ..vocab import Phrases, compile_vocab, normalise_text
@@ -135,17 +136,82 @@ class Context:
         return self._isin("agency_kind", agency_kinds)
 
 
-_VOCABS: dict = {}  # extra post-negation cues -> (the vocabulary mapping, kept alive, and its compiled form)
+_VOCABS: dict = {}  # (case vocabulary key, extra post-negation cues) -> (the vocabulary mapping, kept alive,
+#                    and its compiled form)
+
+#: vocab.yml keys the rules' reading of texts never uses (agency names and kinds: ingest's alone). A case
+#: whose vocab.yml holds only these reads its texts with the package vocabulary, compiled once for all
+RULES_IGNORE_VOCAB = ("agencies", "agency_kinds")
 
 
-def _negating_vocab(negations: tuple):
-    """The package vocabulary (its negation cues, pseudo-negations and clause breaks) compiled with
-    `negations` added to its post-negation cues."""
-    if negations not in _VOCABS:
+def _negating_vocab(negations: tuple, key: str = ""):
+    """The package vocabulary (its negation cues, pseudo-negations, clause breaks, escalation negation
+    cues and denial words), extended by a case's vocab.yml when `key` (`vocab_key`) is not empty, compiled
+    with `negations` added to its post-negation cues. Compiled once per (key, negations) in a process."""
+    if (key, negations) not in _VOCABS:
+        if len(_VOCABS) > 256:  # distinct case vocabularies are few: a bound, never reached in practice
+            _VOCABS.clear()
         raw = package_data("vocab.yml")
+        if key:
+            raw = deep_merge(raw, json.loads(key))  # as `review.config.load_vocab` merges a case's vocab.yml
         raw["negation_post_cues"] = list(raw.get("negation_post_cues") or []) + list(negations)
-        _VOCABS[negations] = (raw, compile_vocab(raw))
-    return _VOCABS[negations][1]
+        _VOCABS[(key, negations)] = (raw, compile_vocab(raw))
+    return _VOCABS[(key, negations)][1]
+
+
+def vocab_key(own) -> str:
+    """What of a case's own vocab.yml (`own`, as parsed; None or {} for none) the rules read, as a text
+    (JSON, in the file's order): "" when nothing (no vocab.yml, or one naming only agencies), the package
+    vocabulary."""
+    if not own:
+        return ""
+    kept = {k: v for k, v in dict(own).items() if k not in RULES_IGNORE_VOCAB}
+    return json.dumps(kept, default=str, ensure_ascii=False, separators=(",", ":")) if kept else ""
+
+
+_OWN_KEYS: dict = {}  # the bytes of a case's vocab.yml -> its `vocab_key`
+
+
+def case_vocab_key(case, case_id: str) -> str:
+    """The `vocab_key` of one case's vocabulary (a CaseConfig, Case, or mapping of case_id -> either, as
+    `prepare` takes it): the CaseConfig's ``vocab`` when it has one (a case store's), else the vocab.yml in
+    its case folder, the one ingest read the case's chronologies with (`review.config.own_vocab`); ""
+    (the package vocabulary) for a case `case` says nothing about."""
+    config = _case_config(case, case_id)
+    if config is None:
+        return ""
+    own = getattr(config, "vocab", None)
+    if own is not None:
+        return vocab_key(own)
+    case_dir = getattr(config, "case_dir", None)
+    if case_dir is None:
+        return ""
+    from ..config import case_file, own_vocab
+
+    path = case_file(case_dir, "vocab.yml")
+    try:
+        content = path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return ""
+    if content not in _OWN_KEYS:
+        if len(_OWN_KEYS) > 256:
+            _OWN_KEYS.clear()
+        _OWN_KEYS[content] = vocab_key(own_vocab(case_dir))
+    return _OWN_KEYS[content]
+
+
+def row_vocabs(ctx: Context) -> tuple[np.ndarray, list]:
+    """(per timeline row the number of its case's vocabulary, the `vocab_key` of each number): number 0
+    is the package vocabulary's ("") when any case reads with it. Every number 0 when every case does."""
+    if "row_vocabs" not in ctx.extra:
+        keys = ctx.extra.get("vocab_keys")
+        if not keys or not any(keys):
+            numbers, distinct = np.zeros(len(ctx.timeline), dtype="int64"), [""]
+        else:
+            codes, uniques = pd.factorize(pd.Series(keys, dtype=object), sort=True)  # "" first
+            numbers, distinct = codes.astype("int64")[ctx.timeline["_case"].to_numpy()], list(uniques)
+        ctx.extra["row_vocabs"] = (numbers, distinct)
+    return ctx.extra["row_vocabs"]
 
 
 #: a keyword's last word shorter than this, or holding a digit, is an abbreviation or a short word ("NFA",
@@ -160,15 +226,16 @@ def _open_ended(words: str) -> bool:
     return len(last) >= _OPEN_ENDED_MIN and last.isalpha()
 
 
-def _mentioned(text: str, keywords: list, negations: tuple, others: tuple = ()) -> bool:
+def _mentioned(text: str, keywords: list, negations: tuple, others: tuple = (), vocab: str = "") -> bool:
     """Does `text` mention one of `keywords` (normalised: whole words, the last one from its start when it
     is at least five letters long, so "assessment" matches "assessments"; an abbreviation or a short word
     only whole: "NFA" is not "NFAT") at least once without a negation (review.vocab's rules: "no assessment
     required", "NFA not agreed") and without one of `others` in its sentence (words naming another agency's
     outcome: "Police: no further action on the criminal investigation" is not social care's)? A sentence
     ends at . ; ! ? a newline, brackets, a spaced dash or a break word ("but"), not at a colon or a comma.
-    A mention the word lists cannot place is taken as a mention."""
-    vocab = _negating_vocab(negations)
+    A mention the word lists cannot place is taken as a mention. `vocab`: the `vocab_key` of the case's
+    vocabulary ("": the package's)."""
+    vocab = _negating_vocab(negations, vocab)
     tokens = vocab.tokens(text)
     joined = " ".join(tokens)
     found = set()
@@ -239,7 +306,8 @@ def types_held(ctx: Context, contact_types) -> pd.Series:
     """Rows of any of `contact_types` that record it taking place: not those whose description or action
     names it only to say it did not happen ("Strategy discussion not held", "strategy meeting cancelled",
     "ICPC postponed", "assessment not started", "case not closed"), as `review.vocab.denies` reads them with
-    the package vocabulary's escalation negation cues (review/data/vocab.yml). The contact type of such a row
+    the escalation negation cues and denial words of the row's case's vocabulary (review/data/vocab.yml and
+    the case's vocab.yml, `row_vocabs`). The contact type of such a row
     names the meeting, assessment, decision or closure it is about, not one that took place: it must neither
     satisfy a requirement nor start or end one, assess a concern, or be a decision point. Each distinct
     (description, action) pair of the typed rows is read once, and each type once per prepared timeline
@@ -257,8 +325,11 @@ def _type_held(ctx: Context, name: str) -> np.ndarray:
     if key not in ctx.extra:
         held = ctx.types([name]).to_numpy(dtype=bool, copy=True)
         pos = np.flatnonzero(held)
-        if len(pos):
-            held[pos[_texts_denying(ctx, pos, name, _negating_vocab(()))]] = False
+        numbers, keys = row_vocabs(ctx)
+        for number, words in enumerate(keys):  # the rows of the cases reading with each vocabulary
+            rows = pos if len(keys) == 1 else pos[numbers[pos] == number]
+            if len(rows):
+                held[rows[_texts_denying(ctx, rows, name, _negating_vocab((), words))]] = False
         held.flags.writeable = False
         ctx.extra[key] = held
     return ctx.extra[key]
@@ -307,11 +378,15 @@ def text_mentions(ctx: Context, mask, keywords, negations=(), others=()) -> pd.S
     a_codes, a_uniques = ctx._coded("action")
     d_uniques, a_uniques = np.append(d_uniques, ""), np.append(a_uniques, "")  # code -1 (NA) -> ""
     d, a = d_codes[pos].astype("int64"), a_codes[pos].astype("int64")
-    inverse, distinct = pd.factorize(d * (len(a_uniques) + 1) + a)
-    first = np.unique(inverse, return_index=True)[1]  # a row of each distinct pair, in code order
+    # each distinct (vocabulary, description, action) is read once, with its case's vocabulary
+    numbers, keys = row_vocabs(ctx)
+    v = numbers[pos]
+    inverse, distinct = pd.factorize((v * (len(d_uniques) + 1) + d) * (len(a_uniques) + 1) + a)
+    first = np.unique(inverse, return_index=True)[1]  # a row of each distinct triple, in code order
     negations, others = tuple(negations), tuple(str(w) for w in others)
     hits = np.array([
-        _mentioned(str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]), keywords, negations, others) for i in first
+        _mentioned(str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]), keywords, negations, others, keys[v[i]])
+        for i in first
     ], dtype=bool)
     out[pos] = hits[inverse]
     return pd.Series(out, index=tl.index)
@@ -550,8 +625,12 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     tl["_dob"] = _minus_days(tl["_day"], age)
     tl["_mobile"] = mobile
     ids = pd.Index(case_ids, dtype=tl["case_id"].dtype)
+    # each case's vocabulary as the rules read its texts (`case_vocab_key`: "" for the package's), by case
+    # code; the rows' numbers are made when a rule first reads a text (`row_vocabs`)
+    vocab_keys = [case_vocab_key(case, cid) for cid in case_ids] if case is not None else []
     return Context(timeline=tl, settings=settings, case_ids=ids,
-                   extra={"deaths": pd.Series(deaths, index=ids), "concern_windows": windows})
+                   extra={"deaths": pd.Series(deaths, index=ids), "concern_windows": windows,
+                          "vocab_keys": vocab_keys})
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -6,18 +6,34 @@ A concern recorded by agency A is taken to have reached agency B when B recorded
 itself, A's row lists B among its informed agencies, A's row is linked (same event_group) to a row of
 B's, or A's row was a referral / strategy discussion / conference and B is children's social care.
 
-A decision point is an exact-date row of a decision contact type or whose text names a decision keyword; a
-row of a decision type whose text says it did not take place ("ICPC postponed", "case not closed", "discharge
+A decision point is an exact-date row of a decision contact type or whose text mentions a decision keyword
+without a negation ("return home not agreed", "No further action not supported": `base.text_mentions` with
+the `decision_negations` setting after the keyword); a row of a decision type whose text says it did not take place ("ICPC postponed", "case not closed", "discharge
 postponed": the vocabulary's escalation negation cues, `base.types_held`) is none by its type.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
 import pandas as pd
 
-from .base import DAY, Context, first_response, joined, prepare, rows_of, types_held, window_pairs
+from ..vocab import normalise_text
+from .base import (
+    DAY,
+    Context,
+    _mentioned,
+    _open_ended,
+    first_response,
+    joined,
+    prepare,
+    row_vocabs,
+    rows_of,
+    text_mentions,
+    types_held,
+    window_pairs,
+)
 
 
 def decision_mask(ctx: Context) -> pd.Series:
@@ -33,43 +49,58 @@ def _decision_mask(ctx: Context) -> pd.Series:
     # a row typed as the conference / closure / discharge whose text says it did not take place ("ICPC
     # postponed", "case not closed") is no decision by its type (`types_held`)
     by_type = types_held(ctx, settings["decision_contact_types"])
-    words = [re.escape(w) for w in settings.get("decision_keywords", [])]
-    by_words = pd.Series(False, index=tl.index)
-    if words:
-        pattern = r"(?i)\b(?:" + "|".join(words) + r")\b"  # \b, not look-arounds: arrow's regex engine
-        # chronologies repeat texts a great deal: search each distinct (description, action) pair once
-        d_codes, d_uniques = ctx._coded("description")
-        a_codes, a_uniques = ctx._coded("action")
-        pair = d_codes.astype("int64") * (len(a_uniques) + 1) + a_codes
-        # codes in order of first appearance (a hash pass, not a sort): a row is the first of its
-        # pair exactly when its code exceeds every code before it
-        inverse, _ = pd.factorize(pair)
-        first = np.flatnonzero(inverse > np.maximum.accumulate(np.r_[-1, inverse])[:-1])
-        # the first rows' texts from the distinct values already factorised (the same values as
-        # ``tl[...].iloc[first].fillna("").astype(str)``, without selecting rows of the text columns)
-        text = (pd.Series(d_uniques[d_codes[first]], dtype=str) + " . "
-                + pd.Series(a_uniques[a_codes[first]], dtype=str))
-        hits = text.str.contains(pattern, regex=True).fillna(False).astype(bool).to_numpy(dtype=bool)
-        by_words = pd.Series(hits[inverse], index=tl.index)
+    # a decision keyword mentioned without a negation ("return home not agreed" is none), each distinct
+    # (description, action) of the exact-date rows read once, with its case's vocabulary (`text_mentions`)
+    by_words = text_mentions(ctx, tl["_exact"].to_numpy(dtype=bool), settings.get("decision_keywords", []),
+                             _decision_negations(settings))
     return (by_type | by_words) & tl["_exact"]
+
+
+def _decision_negations(settings: dict) -> tuple:
+    return tuple(str(w) for w in settings.get("decision_negations", []))
 
 
 def decision_label(ctx: Context, rows: pd.DataFrame, positions=None) -> pd.Series:
     """What each decision row of `rows` (timeline rows at `positions`, by default their index) decided: its
-    contact type when it is a decision by its type, else the decision keyword its text names."""
+    contact type when it is a decision by its type, else the first decision keyword its text mentions without
+    a negation ("Return home not agreed; no further action" decided no further action)."""
     settings = ctx.settings
     label = rows["contact_type"].astype("string")
-    words = [re.escape(w) for w in settings.get("decision_keywords", [])]
-    if words:
-        text = (rows["description"].fillna("").astype(str) + " . " + rows["action"].fillna("").astype(str)).str.lower()
-        found = text.str.extract(r"(?<!\w)(" + "|".join(words) + r")(?!\w)", expand=False, flags=re.I)
+    keywords = [str(w) for w in settings.get("decision_keywords", []) if normalise_text(w)]
+    if keywords:
+        text = (rows["description"].fillna("").astype(str) + " . " + rows["action"].fillna("").astype(str))
+        where = rows.index if positions is None else positions
+        numbers, keys = row_vocabs(ctx)
+        vocab = [keys[v] for v in numbers[np.asarray(where, dtype="int64")]]
+        negations = _decision_negations(settings)
+        found = pd.Series([_first_decision_word(t, keywords, negations, v) for t, v in zip(text, vocab)],
+                          index=rows.index, dtype=object)
         # a decision by its words only: not of a decision type, or of one whose text says it did not take
         # place ("ICPC postponed; child returned home" decided the return home)
         by_type = types_held(ctx, settings["decision_contact_types"]).to_numpy(dtype=bool)
-        where = rows.index if positions is None else positions
         keyword_only = pd.Series(~by_type[np.asarray(where, dtype="int64")], index=rows.index)
         label = label.mask(keyword_only & found.notna(), found.str.lower().str.replace(" ", "_"))
     return label
+
+
+def _first_decision_word(text: str, keywords: list, negations: tuple, vocab: str):
+    """The decision keyword (lower-cased) that `text` mentions first among those it mentions without a
+    negation (`base._mentioned`, with the case's vocabulary `vocab`), else None."""
+    best = None
+    for keyword in keywords:
+        match = _word_pattern(keyword).search(text)
+        if match and (best is None or match.start() < best[0]) and _mentioned(text, [keyword], negations, (), vocab):
+            best = (match.start(), keyword.lower())
+    return None if best is None else best[1]
+
+
+@functools.lru_cache(maxsize=64)
+def _word_pattern(keyword: str):
+    """`keyword` as `base._mentioned` finds it: whole words, the last one from its start when it is
+    open-ended (`base._open_ended`: "no further actions")."""
+    words = normalise_text(keyword)
+    tail = r"\w*" if words and _open_ended(words) else ""
+    return re.compile(r"(?<!\w)" + r"\W+".join(re.escape(w) for w in keyword.split()) + tail + r"(?!\w)", re.I)
 
 
 def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, referral_reaches_kinds) -> pd.DataFrame:
@@ -184,18 +215,21 @@ def _explode_tags(long: pd.DataFrame, tags) -> pd.DataFrame:
     return out
 
 
-def agency_knowledge(timeline: pd.DataFrame, rules: dict | None = None) -> pd.DataFrame:
+def agency_knowledge(timeline: pd.DataFrame, rules: dict | None = None, case=None) -> pd.DataFrame:
     """At each decision point: concerns known to the deciding agency vs concerns known anywhere.
 
     Columns: decision_event_id, date, deciding_agency, decision, concerns_known_to_agency,
     concerns_known_anywhere, missing_concerns, then case_id, missing_from (agencies holding the missing
     concerns) and missing_event_ids. Concerns are those recorded in the `knowledge_window_days` (rules.yml settings)
     before the decision, on exact dates or on partial dates whose whole period lies in the window.
+    `case`: as `review.rules.detect` takes it; its vocabulary reads the texts of the rows of a decision
+    type (`types_held`). Without it, the rules' last preparation of the same timeline is used (that of
+    `detect`, with its cases), else the package vocabulary.
     """
     from .settings import load_rules
 
     rules = rules or load_rules()
-    ctx = prepare(timeline, None, rules["settings"], any_case=True)
+    ctx = prepare(timeline, case, rules["settings"], any_case=case is None)
     params = rules["rules"]["information_not_shared"]["params"]
     tl = ctx.timeline
     mask = decision_mask(ctx)
