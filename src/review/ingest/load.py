@@ -880,7 +880,10 @@ class _ColumnBuilder:
         out = []
         for value, row in zip(self.values("sequence", rows), row_numbers):
             number = _whole_number(value)
-            if number is None and value is not None:
+            if number is not None and not -_SEQUENCE_LIMIT < number < _SEQUENCE_LIMIT:
+                self.report.warn(row, header, f"sequence {_shown(value)} is too large to be a sequence number: left empty")
+                number = None
+            elif number is None and value is not None:
                 self.report.warn(row, header, f"sequence {_shown(value)} is not a whole number")
             out.append(pd.NA if number is None else number)
         return out
@@ -927,11 +930,21 @@ def _cached_map(function, values: list, cache: dict) -> list:
     return [cache[value] for value in values]
 
 
+#: a sequence number must fit the Int64 column (fuzzing found a csv with 2**63 in it, which crashed ingest)
+_SEQUENCE_LIMIT = 2**63
+
+
 def _whole_number(value) -> int | None:
     if value is None or isinstance(value, bool):
         return None
+    if isinstance(value, int):
+        return value
+    try:  # digits are read exactly: through a float, a number past 2**53 would change
+        return int(str(value).strip())
+    except ValueError:
+        pass
     try:
-        number = float(value) if isinstance(value, (int, float)) else float(str(value).strip())
+        number = float(value) if isinstance(value, float) else float(str(value).strip())
     except ValueError:
         return None
     return int(number) if number.is_integer() else None
