@@ -27,7 +27,6 @@ from . import __version__
 from .config import CASE_FILE, file_sha256, load_case_config, load_yaml
 from .errors import ConfigError, ReviewError, VerifyError
 from .export import (
-    CHRONOLOGY_EXPORT,
     FLAGS_EXPORT,
     canonical_json,
     chronology_export,
