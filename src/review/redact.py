@@ -502,6 +502,29 @@ _DAY_DATES = re.compile(
     r")",
     re.IGNORECASE,
 )
+#: two dates to the day written as a range with no space around the dash ("03/04/2023-05/04/2023",
+#: "3/4/23-5/4/23", "2023-04-03/2023-04-05"): each date's edges (no "-" and a digit beside it) would
+#: otherwise keep both to the day
+_NUMERIC_DATE = r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*(?:\d{4}|\d{2}))"
+_DATE_RANGE = re.compile(
+    rf"{_DATE_BEFORE}(?P<first>{_NUMERIC_DATE}){_TIME}(?P<sep>\s*[\-\u2013\u2014/]\s*)(?P<second>{_NUMERIC_DATE}){_TIME}{_DATE_AFTER}"
+)
+#: a day before a date's day, as in a range or a list of days: "21-23/06/2023", "3-5 April 2023",
+#: "3rd, 4th and 5th April", "between 3 and 5 April", "3 Apr - 5 Apr 2023" (the days go, a month's name
+#: stays); the month's name capitalised, so that "3 and 5 may be" is left
+_CAPITAL_MONTH = r"(?-i:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*|(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*)\.?"
+#: a range's dash or "to", or a list's "and", "&" or "or" (commas only before one of those, or between
+#: ordinals, "2nd, 3rd April": the "16, " of "score 16, 3 April" is no day)
+_LIST_SEPARATOR = r"\s*(?:[&\-\u2013\u2014]|\band\b|\bto\b|\bor\b)\s*"
+_DAY_ITEM = rf"\d{{1,2}}{_ORDINAL}(?:\s+(?:of\s+)?{_CAPITAL_MONTH}(?![a-zA-Z]))?"
+_DAYS_BEFORE_A_DATE = re.compile(
+    rf"{_DATE_BEFORE}(?P<days>{_DAY_ITEM}(?:\s*,\s*{_DAY_ITEM})*\s*,?{_LIST_SEPARATOR}"
+    r"|(?:\d{1,2}(?:st|nd|rd|th)\s*,\s*)+(?=\d{1,2}(?:st|nd|rd|th)))"
+    rf"(?=\d{{1,2}}{_ORDINAL}(?:\s+of)?[\s\-]+{_CAPITAL_MONTH}(?![a-zA-Z])"
+    rf"|\d{{1,2}}\s*/\s*\d{{1,2}}\s*/\s*(?:\d{{4}}|\d{{2}})(?![\d/]))",
+    re.IGNORECASE,
+)
+_A_DAY = re.compile(rf"\b\d{{1,2}}{_ORDINAL}(?:\s+of)?\s*", re.IGNORECASE)
 #: an age to the day as the chronology and the rules write it: "7m 12d", "1y 0m 13d"
 _AGE_TO_THE_DAY = re.compile(r"\b(?P<months>(?:\d+y )?\d+m) \d+d\b")
 
@@ -550,13 +573,27 @@ def _month_word(written: str) -> str:
     return _MONTH_ABBR[_month_of(word) - 1]
 
 
+def _range_replacement(match: re.Match) -> str:
+    first, second = (_DAY_DATES.sub(_month_replacement, match.group(name)) for name in ("first", "second"))
+    return first + match.group("sep") + second
+
+
+def _days_replacement(match: re.Match) -> str:
+    """The days of a range or list before a date go; a month's name among them stays ("3 Apr - " ->
+    "Apr - ", "3rd, 4th and " -> "")."""
+    rest = _A_DAY.sub("", match.group("days"))
+    return rest if re.search(r"[A-Za-z]{3}", re.sub(r"\b(?:and|to|or)\b", "", rest)) else ""
+
+
 def month_text(text):
     """`text` with every date written to the day given to the month ("seen on 14/02/2023" -> "seen in
     Feb 2023", "2023-02-14T08:12:00Z" -> "2023-02", "14th February" -> "February") and ages written to
     the day in whole months ("aged 7m 12d" -> "aged 7m"). Non-text values are returned unchanged."""
     if not isinstance(text, str) or not text:
         return text
-    out = _DAY_DATES.sub(_month_replacement, text)
+    out = _DATE_RANGE.sub(_range_replacement, text)
+    out = _DAYS_BEFORE_A_DATE.sub(_days_replacement, out)
+    out = _DAY_DATES.sub(_month_replacement, out)
     return _AGE_TO_THE_DAY.sub(r"\g<months>", out)
 
 
