@@ -9,6 +9,13 @@
    with the type's words, or follows them as a label's answer (`_may_deny`). Both are pre-filters: the
    tests here check they never leave out a text the exact reading would take, over texts built from the
    words and marks that decide it (apostrophes, colons, dashes, full stops, brackets, non-ASCII letters).
+2. A label's answer that is an outcome is no denial. `denies` read a label naming the type with the answers
+   that deny a *finding* (`label_negations`): "Assessment: no concerns identified", "Discharge: no concerns",
+   "Closure: no concerns", "NFA - no concerns", "CP medical: NAD" were each read as the assessment, discharge,
+   closure or medical not having taken place (assessment_wait flagged a wait the assessment had met; the
+   ingest escalation column lost "cp_medical"). A label naming an escalation or a contact type is now
+   denied only by `escalation_label_negations` ("Assessment: none", "CP medical: n/a", "Assessment: not
+   yet"), or a post cue straight after it ("ICPC: postponed").
 """
 from __future__ import annotations
 
@@ -21,7 +28,9 @@ import pytest
 from review.rules import load_rules
 from review.rules import base
 from review.rules.testing import make_timeline
-from review.vocab import denies
+from review.config import package_data
+from review.rules import detect
+from review.vocab import denies, detect_escalations
 
 RULES = load_rules()
 CSC = {"agency": "Children's Social Care", "agency_kind": "social care"}
@@ -135,3 +144,78 @@ def test_first_of_each_is_np_unique_return_index():
     for n in (0, 1, 2, 7, 500):
         inverse, _ = pd.factorize(rng.integers(0, max(n // 3, 1), n))
         assert base._first_of_each(inverse).tolist() == np.unique(inverse, return_index=True)[1].tolist()
+
+
+# --- 2. a label's answer that is an outcome is no denial ---------------------------------------------------
+import datetime as dt  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import baseline_rowwise  # noqa: E402
+
+VOCAB = package_data("vocab.yml")
+
+OUTCOMES = [("assessment", "Assessment: no concerns identified"), ("assessment", "Single assessment - no concerns"),
+            ("assessment", "Assessment: nothing of note"), ("discharge", "Discharge: no concerns"),
+            ("case_closure", "Closure: no concerns"), ("case_closure", "NFA - no concerns"),
+            ("case_closure", "Case closed: no evidence of harm"), ("cp_conference", "ICPC: no concerns raised by school"),
+            ("strategy_discussion", "Strategy discussion: no concerns"), ("cp_medical", "CP medical: NAD"),
+            ("cp_medical", "CP medical: no concerns"), ("cp_medical", "CP medical - negative")]
+DENIALS = [("assessment", "Assessment: none"), ("assessment", "Assessment: not yet"), ("cp_medical", "CP medical: n/a"),
+           ("strategy_discussion", "Strategy discussion: not held"), ("cp_conference", "ICPC: postponed"),
+           ("cp_conference", "ICPC - postponed"), ("strategy_discussion", "Strategy discussion: none"),
+           ("cp_medical", "CP medical: not applicable"), ("assessment", "Assessment not started")]
+
+
+@pytest.mark.parametrize("name, text", OUTCOMES)
+def test_an_outcome_after_the_label_is_no_denial(name, text):
+    assert not denies(name, text, VOCAB)
+
+
+@pytest.mark.parametrize("name, text", DENIALS)
+def test_an_answer_saying_it_did_not_happen_still_denies(name, text):
+    assert denies(name, text, VOCAB)
+
+
+@pytest.mark.parametrize("text", ["CP medical: NAD", "CP medical: no concerns", "CP medical - negative"])
+def test_ingest_keeps_the_escalation_of_a_medical_with_its_outcome(text):
+    assert detect_escalations("cp_medical", text, VOCAB) == ["cp_medical"]
+    assert detect_escalations("cp_medical", "CP medical: none", VOCAB) == []
+
+
+def test_a_concern_label_is_still_denied_by_its_answer():
+    from review.vocab import tag_concerns
+
+    assert tag_concerns("Bruising: no concerns", VOCAB) == []
+    assert tag_concerns("Bruises - not seen", VOCAB) == []
+    assert tag_concerns("Bruising: not accidental", VOCAB) == ["bruising"]
+
+
+def request(date, **kw):
+    return {"date": date, "contact_type": "referral", "agency": "Health Visiting",
+            "description": "Referral to the child development centre for a developmental assessment", **kw}
+
+
+def assessment(date, text, **kw):
+    return {"date": date, "contact_type": "assessment", "agency": "Child Development Centre", "description": text,
+            **kw}
+
+
+def baseline(rule_id, timeline):
+    rows = []
+    for r in timeline.astype(object).where(timeline.notna(), None).to_dict("records"):
+        r["date"] = pd.Timestamp(r["date"]).to_pydatetime()
+        rows.append(r)
+    _, flags = baseline_rowwise.run(rows, {"C1": {"date_of_birth": dt.date(2023, 1, 1)}}, RULES)
+    return sorted((f["flag_id"], f["actual_action_event_id"] or "") for f in flags if f["rule_id"] == rule_id)
+
+
+@pytest.mark.parametrize("text, flagged", [("Developmental assessment: no concerns identified", False),
+                                           ("Assessment - nothing of note", False),
+                                           ("Assessment: not yet", True)])
+def test_assessment_with_its_outcome_meets_the_wait(text, flagged):
+    timeline = make_timeline([request("2023-06-14"), assessment("2023-06-20", text), {"date": "2023-09-01"}])
+    flags = detect(timeline, None, RULES, only=["assessment_wait"])
+    assert len(flags) == int(flagged)
+    assert baseline("assessment_wait", timeline) == sorted(zip(flags["flag_id"], flags["actual_action_event_id"]))

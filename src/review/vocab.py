@@ -51,7 +51,9 @@ Matching rules:
   doubt goes the other way: a false escalation hides a flag. A request or an arrangement is the
   escalation of the agency making it ("CP medical requested"). A contact type
   listed for an escalation makes the contact that escalation, unless its text names that escalation only
-  to say it did not happen ("Strategy discussion was not held"). `denies` asks the same of any escalation
+  to say it did not happen ("Strategy discussion was not held", "CP medical: none"; a label's answer
+  denies it only when one of `escalation_label_negations`: "Assessment: no concerns", "CP medical: NAD"
+  are its outcome, not `label_negations`' denied finding). `denies` asks the same of any escalation
   or contact type ("ICPC postponed", "assessment not started"): the rules use it so that a row typed as a
   meeting or an assessment that did not take place is not taken for one.
 * `Scope` is the negation scope of one text, also used by `review.timeline.cp_plan_marker` to read a
@@ -246,6 +248,7 @@ class Vocabulary:
     escalation_breaks: Phrases = field(default_factory=Phrases)  # end an escalation negation's scope
     label_negations: Phrases = field(default_factory=Phrases)  # answers after a label's colon that deny it
     label_tails: frozenset = frozenset()  # words that may follow such an answer ("none seen *on* examination")
+    escalation_label_negations: Phrases = field(default_factory=Phrases)  # such answers after an escalation
     escalation_denials: dict[str, Phrases] = field(default_factory=dict)  # escalation -> its keywords and types'
     denial_extra: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> its `denial_words` (vocab.yml)
     _denials: dict = field(default_factory=dict)  # `denial_phrases`, per name
@@ -335,6 +338,9 @@ class Vocabulary:
                                                     "escalation_negation_last_cues"))
         out.escalation_breaks = Phrases(_as_list(vocab.get("escalation_negation_breaks"), "escalation_negation_breaks"))
         out.label_negations = Phrases(_as_list(vocab.get("label_negations"), "label_negations"))
+        out.escalation_label_negations = Phrases(_as_list(vocab.get("escalation_label_negations"),
+                                                          "escalation_label_negations")) \
+            if "escalation_label_negations" in vocab else out.label_negations
         out.label_tails = frozenset(normalise_text(w) for w in _as_list(vocab.get("label_negation_tails"),
                                                                        "label_negation_tails")) - {""}
         type_keywords: dict[str, list[str]] = {}
@@ -464,7 +470,9 @@ class Vocabulary:
         keywords = phrases.find(tokens)
         if not keywords:
             return [], []
-        scope = Scope(self, tokens, keywords, stops=self.escalation_breaks)
+        # a label naming an escalation is denied by escalation_label_negations, not by the answers that deny a
+        # finding: "Assessment: no concerns", "CP medical: NAD" took place
+        scope = Scope(self, tokens, keywords, stops=self.escalation_breaks, answers=self.escalation_label_negations)
         pre, post = scope.cues(self.escalation_cues), scope.cues(self.escalation_post_cues)
         following = scope.cues(self.escalation_next_cues) + [
             c for c in scope.cues(self.escalation_last_cues) if c[1] == len(tokens) or _ends_clause(tokens[c[1]])
@@ -492,7 +500,7 @@ class Scope:
     __slots__ = ("tokens", "in_keyword", "list_starts", "list_ends", "stops", "answers", "tails", "negations")
 
     def __init__(self, vocab: Vocabulary, tokens: list[str], keywords: list, concerns: bool = False,
-                 stops: Phrases | None = None):
+                 stops: Phrases | None = None, answers: Phrases | None = None):
         shields = keywords if concerns else keywords + vocab.concerns.find(tokens)
         shields = shields + vocab.pseudo.find(tokens)
         in_keyword = [False] * len(tokens)
@@ -509,7 +517,7 @@ class Scope:
                 [i for start, end, _ in stops.find(tokens) for i in range(start, end) if not in_keyword[i]]
                 + [i for i, token in enumerate(tokens) if token in _LIST_JOINERS and i not in self.list_ends]
             )
-        self.answers = vocab.label_negations
+        self.answers = vocab.label_negations if answers is None else answers  # what denies a label (`denied`)
         self.tails = vocab.label_tails
         self.negations = vocab.cues
 

@@ -420,10 +420,10 @@ def _texts_denying(ctx: Context, pos: np.ndarray, name: str, vocab) -> np.ndarra
 def _negation_phrases(vocab) -> tuple:
     """Every phrase (normalised) by which `review.vocab.denies` can read a mention as negated: the
     escalation negation cues before, after, straight after and ending the clause, and a label's denying
-    answers (`Scope.reached`)."""
+    answers (`Scope.reached`; escalation_label_negations, and label_negations too)."""
     phrases = set()
     for cues in (vocab.escalation_cues, vocab.escalation_post_cues, vocab.escalation_next_cues,
-                 vocab.escalation_last_cues, vocab.label_negations):
+                 vocab.escalation_last_cues, vocab.label_negations, vocab.escalation_label_negations):
         phrases.update(" ".join(w) for candidates in cues._by_first.values() for w in candidates)
     return tuple(sorted(phrases))
 
