@@ -16,6 +16,14 @@
    ingest escalation column lost "cp_medical"). A label naming an escalation or a contact type is now
    denied only by `escalation_label_negations` ("Assessment: none", "CP medical: n/a", "Assessment: not
    yet"), or a post cue straight after it ("ICPC: postponed").
+3. A cue before the type's words negating something else in the sentence. `denies` read a cue up to four
+   words before the type's words as denying it, as ingest reads an escalation, but the sentence of a row of
+   that type most often negates who came or what was found: "Father not invited to strategy discussion",
+   "No police present at strategy discussion", "Mother refused to attend ICPC", "No interpreter at ICPC",
+   "No concerns found during assessment", "No concerns on discharge" were all read as the meeting,
+   assessment or discharge not having taken place. `denies` now reads a cue before the words only one word
+   away ("no further strategy discussion", "Decision not to close the case"), and the vocabulary has the
+   longer cues that reach them ("No need for a strategy discussion", "decision not to hold an ICPC").
 """
 from __future__ import annotations
 
@@ -219,3 +227,46 @@ def test_assessment_with_its_outcome_meets_the_wait(text, flagged):
     flags = detect(timeline, None, RULES, only=["assessment_wait"])
     assert len(flags) == int(flagged)
     assert baseline("assessment_wait", timeline) == sorted(zip(flags["flag_id"], flags["actual_action_event_id"]))
+
+
+# --- 3. a cue before the type's words negating something else in the sentence ----------------------------
+ATTENDANCE = [("strategy_discussion", "Father not invited to strategy discussion"),
+              ("strategy_discussion", "No police present at strategy discussion"),
+              ("strategy_discussion", "Child was not discussed at strategy meeting"),
+              ("cp_conference", "Mother refused to attend ICPC"), ("cp_conference", "Mother declined to attend ICPC"),
+              ("cp_conference", "No interpreter at ICPC"), ("cp_conference", "School not invited to ICPC"),
+              ("assessment", "No concerns found during assessment"), ("discharge", "No concerns on discharge")]
+NOT_HELD = [("strategy_discussion", "No strategy discussion"), ("strategy_discussion", "No further strategy discussion"),
+            ("cp_conference", "Not an ICPC"), ("cp_conference", "No initial child protection conference held"),
+            ("case_closure", "Decision not to close the case"), ("strategy_discussion", "No need for a strategy discussion"),
+            ("strategy_discussion", "Not appropriate to hold a strategy discussion"),
+            ("cp_conference", "Decision not to hold an ICPC"), ("cp_conference", "Agreed not to convene an ICPC"),
+            ("assessment", "Without an assessment")]
+
+
+@pytest.mark.parametrize("name, text", ATTENDANCE)
+def test_a_cue_negating_who_came_is_no_denial(name, text):
+    assert not denies(name, text, VOCAB)
+
+
+@pytest.mark.parametrize("name, text", NOT_HELD)
+def test_a_cue_next_to_the_words_still_denies(name, text):
+    assert denies(name, text, VOCAB)
+
+
+def strategy(date, text="Strategy discussion held with police and health.", **kw):
+    return {"date": date, "contact_type": "strategy_discussion", "description": text, **CSC, **kw}
+
+
+@pytest.mark.parametrize("text", ["Mother refused to attend ICPC", "No interpreter at ICPC", "School not invited to ICPC"])
+def test_a_conference_with_an_absence_meets_the_requirement(text):
+    timeline = make_timeline([strategy("2023-09-01"), {"date": "2023-09-20", "contact_type": "cp_conference",
+                                                       "description": text, **CSC}])
+    flags = detect(timeline, None, RULES, only=["strategy_no_conference"])
+    assert flags.empty
+    assert baseline("strategy_no_conference", timeline) == []
+    timeline = make_timeline([strategy("2023-09-01"), {"date": "2023-09-20", "contact_type": "cp_conference",
+                                                       "description": "Decision not to hold an ICPC", **CSC}])
+    flags = detect(timeline, None, RULES, only=["strategy_no_conference"])
+    assert len(flags) == 1
+    assert baseline("strategy_no_conference", timeline) == sorted(zip(flags["flag_id"], flags["actual_action_event_id"]))

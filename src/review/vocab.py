@@ -463,7 +463,7 @@ class Vocabulary:
         self.denial_words(name)
         return self._denials[name][1]
 
-    def _scan_escalations(self, text, phrases: Phrases):
+    def _scan_escalations(self, text, phrases: Phrases, window: int | None = None):
         """(keywords not negated, keywords negated) of escalation `phrases` in `text`, each in order of
         appearance, read with the escalation cues (module docstring)."""
         tokens = self.tokens(text)
@@ -479,7 +479,8 @@ class Vocabulary:
         ]
         found, negated = [], []
         for start, end, keyword in keywords:
-            if scope.reached(start, end, pre, post, self.negation_window, _POST_WINDOW, True, following):
+            if scope.reached(start, end, pre, post, self.negation_window if window is None else window, _POST_WINDOW,
+                             True, following):
                 negated.append(keyword)
             else:
                 found.append(keyword)
@@ -696,15 +697,25 @@ def detect_escalations(contact_type, text, vocab) -> list[str]:
     return sorted(named)
 
 
+#: `denies`: the most words between a negation cue and the words it negates before them. A row of the type
+#: records that meeting, assessment or decision, and the cue of such a row's sentence most often negates
+#: something else in it ("Father not invited to strategy discussion", "No police present at strategy
+#: discussion", "Mother refused to attend ICPC", "No concerns found during assessment"); one word between
+#: still denies ("no further strategy discussion", "Decision not to close the case")
+_DENIAL_WINDOW = 1
+
+
 def denies(name, text, vocab) -> bool:
     """Does `text` name the escalation or contact type `name` only to say that it did not happen
     ("Strategy discussion not held", "strategy meeting cancelled", "ICPC postponed", "assessment not
     started", "CP medical declined by mother")? Its words (`Vocabulary.denial_phrases`) are read with the
     escalation negation cues (module docstring), as `detect_escalations` reads a contact type's own
-    escalation: True when some mention is negated and none is not. A text that does not name it at all
-    denies nothing (a row typed "Strategy discussion" whose details say who attended)."""
+    escalation: True when some mention is negated and none is not, but a cue before the words reaches them
+    only across one word (`_DENIAL_WINDOW`: "Father not invited to strategy discussion" denies nothing). A
+    text that does not name it at all denies nothing (a row typed "Strategy discussion" whose details say
+    who attended)."""
     v = compile_vocab(vocab)
-    found, negated = v._scan_escalations(text, v.denial_phrases(str(name)))
+    found, negated = v._scan_escalations(text, v.denial_phrases(str(name)), _DENIAL_WINDOW)
     return bool(negated) and not found
 
 
