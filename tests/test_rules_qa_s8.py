@@ -24,6 +24,10 @@
    assessment or discharge not having taken place. `denies` now reads a cue before the words only one word
    away ("no further strategy discussion", "Decision not to close the case"), and the vocabulary has the
    longer cues that reach them ("No need for a strategy discussion", "decision not to hold an ICPC").
+4. Decision keywords put off, refused or only considered. "Return home not agreed" was no decision point,
+   but "Return home refused by court", "Return home rejected", "Return home deferred", "Return home
+   postponed", "Return home not yet agreed", "Plan for return home to be considered" were: now in
+   rules.yml `decision_negations`.
 """
 from __future__ import annotations
 
@@ -270,3 +274,28 @@ def test_a_conference_with_an_absence_meets_the_requirement(text):
     flags = detect(timeline, None, RULES, only=["strategy_no_conference"])
     assert len(flags) == 1
     assert baseline("strategy_no_conference", timeline) == sorted(zip(flags["flag_id"], flags["actual_action_event_id"]))
+
+
+# --- 4. decision keywords put off, refused or only considered ---------------------------------------------
+def decision_rows(text):
+    return [{"date": "2023-09-01", "contact_type": "ae_attendance", "description": "Bruising to left arm",
+             "concerns": "bruising", "agency": "Hospital", "agency_kind": "health"},
+            {"date": "2023-09-05", "contact_type": "home_visit", "description": text, **CSC}]
+
+
+@pytest.mark.parametrize("text, decided", [
+    ("Return home refused by court", False), ("Return home rejected", False), ("Return home deferred", False),
+    ("Return home postponed", False), ("Return home not yet agreed", False),
+    ("Plan for return home to be considered", False), ("Return home declined by the panel", False),
+    ("Return home under consideration", False), ("Child returned home to mother", True),
+    ("Return home agreed, not appropriate to delay", True),
+])
+def test_a_decision_put_off_or_refused_is_no_decision_point(text, decided):
+    from review.rules import agency_knowledge
+
+    timeline = make_timeline(decision_rows(text))
+    assert len(agency_knowledge(timeline, RULES)) == int(decided)
+    flags = detect(make_timeline(decision_rows(text)), None, RULES, only=["information_not_shared"])
+    assert len(flags) == int(decided)
+    assert baseline("information_not_shared", make_timeline(decision_rows(text))) == sorted(
+        zip(flags["flag_id"], flags["actual_action_event_id"].fillna("")))
