@@ -28,6 +28,10 @@
    but "Return home refused by court", "Return home rejected", "Return home deferred", "Return home
    postponed", "Return home not yet agreed", "Plan for return home to be considered" were: now in
    rules.yml `decision_negations`.
+5. A label answered by auxiliaries and a post cue. "ICPC - did not go ahead", "Strategy discussion: did not
+   take place", "ICPC: was cancelled" were read as held (the cue had to follow the label mark straight);
+   now auxiliaries may come between ("did", "was", "has been"), but not other words ("ICPC: plan not agreed
+   by father" is a conference held).
 """
 from __future__ import annotations
 
@@ -59,7 +63,7 @@ CUES = ["not", "no", "NOT", "not held", "cancelled", "postponed", "declined", "r
         "never", "without", "didn't", "wasn't", "not convened"]
 FILLERS = ["held", "with police", "father", "mother", "agreed", "plan", "child seen", "Zoë", "İF", "KNOT",
            "café", "e.g.", "10:30", "3.5", "and", "or", "but", "because", "however", "the", "to", "was",
-           "by", "team manager", "o'not", "not_held", "no-one", "kNot", "ＮＯＴ"]
+           "by", "team manager", "o'not", "not_held", "no-one", "kNot", "ＮＯＴ", "did", "has been", "Did"]
 MARKS = [" ", " ", " ", ", ", ". ", ".\t", ": ", ":", " - ", ". - ", "; ", "\n", " (", ") ", "–", " — ", "•",
          "'", "’", ".’ ", " -' ", " -’ ", ".' - ", "? ", "! ", " [", "] ", " / ", "-", "_", " | ", "\r\n"]
 
@@ -299,3 +303,16 @@ def test_a_decision_put_off_or_refused_is_no_decision_point(text, decided):
     assert len(flags) == int(decided)
     assert baseline("information_not_shared", make_timeline(decision_rows(text))) == sorted(
         zip(flags["flag_id"], flags["actual_action_event_id"].fillna("")))
+
+
+# --- 5. a label answered by auxiliaries and a post cue ------------------------------------------------------
+@pytest.mark.parametrize("name, text, denied", [
+    ("cp_conference", "ICPC - did not go ahead", True), ("strategy_discussion", "Strategy discussion: did not take place", True),
+    ("cp_conference", "ICPC: has been postponed", True), ("cp_conference", "ICPC: was cancelled", True),
+    ("cp_conference", "ICPC: plan not agreed by father", False), ("cp_conference", "ICPC: held, father not present", False),
+    ("cp_conference", "ICPC: was held, not all agencies present", False), ("cp_conference", "ICPC - held", False),
+])
+def test_a_label_answered_by_auxiliaries_and_a_post_cue(name, text, denied):
+    assert denies(name, text, VOCAB) is denied
+    if name == "cp_conference":
+        assert detect_escalations("cp_conference", text, VOCAB) == ([] if denied else ["cp_conference"])

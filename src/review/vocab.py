@@ -100,6 +100,9 @@ _POST_WINDOW = 2
 _COLON = "|:"
 _DASH = "|-"
 _LABEL_MARKS = (_COLON, _DASH)
+# words that may come between an escalation's label and the post cue answering it ("ICPC - did not go ahead",
+# "Strategy discussion: has been cancelled"; `Scope.reached` with label_reach)
+_AUXILIARIES = frozenset({"did", "does", "was", "were", "is", "are", "has", "have", "had", "been"})
 _BREAK = "|b"
 _EXCEPTED = "|x"  # a word inside a keyword exception ("DNA test"): a word, but never a keyword
 
@@ -480,7 +483,7 @@ class Vocabulary:
         found, negated = [], []
         for start, end, keyword in keywords:
             if scope.reached(start, end, pre, post, self.negation_window if window is None else window, _POST_WINDOW,
-                             True, following):
+                             True, following, label_reach=True):
                 negated.append(keyword)
             else:
                 found.append(keyword)
@@ -553,7 +556,7 @@ class Scope:
         return words <= window
 
     def reached(self, start: int, end: int, pre: list, post: list, window: int, post_window: int,
-                cross_breaks: bool = False, following: list = ()) -> bool:
+                cross_breaks: bool = False, following: list = (), label_reach: bool = False) -> bool:
         """Is the keyword at tokens [start, end) reached by a cue of `pre` before it (within `window`
         words, lists allowed), by one of `post` after it (within `post_window`, across break words when
         `cross_breaks`), by one of `following` straight after it, or is it a label denied by the answer
@@ -566,7 +569,10 @@ class Scope:
             return True
         tokens = self.tokens
         if end < len(tokens) and tokens[end] in _LABEL_MARKS and self.label_answer(start, end) > 0:
-            return any(c[0] == end + 1 for c in (*post, *following)) or self.denied(end + 1)
+            first = end + 1
+            while label_reach and first < len(tokens) and tokens[first] in _AUXILIARIES:
+                first += 1  # "ICPC - did not go ahead", "ICPC: was cancelled", not "ICPC: plan not agreed"
+            return any(c[0] in (end + 1, first) for c in (*post, *following)) or self.denied(end + 1)
         return False
 
     def label_answer(self, start: int, end: int) -> int:

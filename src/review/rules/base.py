@@ -432,15 +432,18 @@ def _negation_phrases(vocab) -> tuple:
 def _denial_prefilter(words: tuple, cues: tuple) -> str:
     """An RE2 pattern finding, in a text as `_may_deny` rewrites it, one of `words` and one of `cues`
     (normalised phrases) where `Scope.reached` could read the cue as negating the words: in the same clause
-    (no "|" or ":" between), or the cue straight after the words and a label mark, as a label's answer
-    ("Strategy discussion: not held"). Only the letters a-z and the digits 0-9 are word characters there,
+    (no "|" or ":" between), or the cue after the words and a label mark (and auxiliaries: "did", "was"),
+    as a label's answer ("Strategy discussion: not held", "ICPC - did not go ahead"). Only the letters a-z and the digits 0-9 are word characters there,
     so that every token of `review.vocab.tokenise` is a run of them."""
     def alternation(phrases):
         return "(?:" + "|".join(sorted("[^a-z0-9]+".join(re.escape(w) for w in p.split()) for p in phrases)) + ")"
 
     keyword, cue = alternation(words), alternation(cues)
     between = "[^a-z0-9|:](?:[^|:]*[^a-z0-9|:])?"  # at least one character, no clause mark
-    label = "[^a-z0-9|]+"  # the next word, a colon or a dash between
+    from ..vocab import _AUXILIARIES
+
+    # the next word, a colon or a dash between, or auxiliaries ("ICPC - did not go ahead")
+    label = "[^a-z0-9|]+(?:(?:" + "|".join(sorted(_AUXILIARIES)) + ")[^a-z0-9|]+)*"
     return (f"(?:^|[^a-z0-9])(?:{keyword}{between}{cue}|{cue}{between}{keyword}|{keyword}{label}{cue})"
             "(?:[^a-z0-9]|$)")
 
