@@ -51,7 +51,9 @@ Matching rules:
   doubt goes the other way: a false escalation hides a flag. A request or an arrangement is the
   escalation of the agency making it ("CP medical requested"). A contact type
   listed for an escalation makes the contact that escalation, unless its text names that escalation only
-  to say it did not happen ("Strategy discussion was not held"). `denies` asks the same of any escalation
+  to say it did not happen ("Strategy discussion was not held", "CP medical: none"; a label's answer
+  denies it only when one of `escalation_label_negations`: "Assessment: no concerns", "CP medical: NAD"
+  are its outcome, not `label_negations`' denied finding). `denies` asks the same of any escalation
   or contact type ("ICPC postponed", "assessment not started"): the rules use it so that a row typed as a
   meeting or an assessment that did not take place is not taken for one.
 * `Scope` is the negation scope of one text, also used by `review.timeline.cp_plan_marker` to read a
@@ -98,6 +100,9 @@ _POST_WINDOW = 2
 _COLON = "|:"
 _DASH = "|-"
 _LABEL_MARKS = (_COLON, _DASH)
+# words that may come between an escalation's label and the post cue answering it ("ICPC - did not go ahead",
+# "Strategy discussion: has been cancelled"; `Scope.reached` with label_reach)
+_AUXILIARIES = frozenset({"did", "does", "was", "were", "is", "are", "has", "have", "had", "been"})
 _BREAK = "|b"
 _EXCEPTED = "|x"  # a word inside a keyword exception ("DNA test"): a word, but never a keyword
 
@@ -246,6 +251,7 @@ class Vocabulary:
     escalation_breaks: Phrases = field(default_factory=Phrases)  # end an escalation negation's scope
     label_negations: Phrases = field(default_factory=Phrases)  # answers after a label's colon that deny it
     label_tails: frozenset = frozenset()  # words that may follow such an answer ("none seen *on* examination")
+    escalation_label_negations: Phrases = field(default_factory=Phrases)  # such answers after an escalation
     escalation_denials: dict[str, Phrases] = field(default_factory=dict)  # escalation -> its keywords and types'
     denial_extra: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> its `denial_words` (vocab.yml)
     _denials: dict = field(default_factory=dict)  # `denial_phrases`, per name
@@ -335,6 +341,9 @@ class Vocabulary:
                                                     "escalation_negation_last_cues"))
         out.escalation_breaks = Phrases(_as_list(vocab.get("escalation_negation_breaks"), "escalation_negation_breaks"))
         out.label_negations = Phrases(_as_list(vocab.get("label_negations"), "label_negations"))
+        out.escalation_label_negations = Phrases(_as_list(vocab.get("escalation_label_negations"),
+                                                          "escalation_label_negations")) \
+            if "escalation_label_negations" in vocab else out.label_negations
         out.label_tails = frozenset(normalise_text(w) for w in _as_list(vocab.get("label_negation_tails"),
                                                                        "label_negation_tails")) - {""}
         type_keywords: dict[str, list[str]] = {}
@@ -457,21 +466,24 @@ class Vocabulary:
         self.denial_words(name)
         return self._denials[name][1]
 
-    def _scan_escalations(self, text, phrases: Phrases):
+    def _scan_escalations(self, text, phrases: Phrases, window: int | None = None):
         """(keywords not negated, keywords negated) of escalation `phrases` in `text`, each in order of
         appearance, read with the escalation cues (module docstring)."""
         tokens = self.tokens(text)
         keywords = phrases.find(tokens)
         if not keywords:
             return [], []
-        scope = Scope(self, tokens, keywords, stops=self.escalation_breaks)
+        # a label naming an escalation is denied by escalation_label_negations, not by the answers that deny a
+        # finding: "Assessment: no concerns", "CP medical: NAD" took place
+        scope = Scope(self, tokens, keywords, stops=self.escalation_breaks, answers=self.escalation_label_negations)
         pre, post = scope.cues(self.escalation_cues), scope.cues(self.escalation_post_cues)
         following = scope.cues(self.escalation_next_cues) + [
             c for c in scope.cues(self.escalation_last_cues) if c[1] == len(tokens) or _ends_clause(tokens[c[1]])
         ]
         found, negated = [], []
         for start, end, keyword in keywords:
-            if scope.reached(start, end, pre, post, self.negation_window, _POST_WINDOW, True, following):
+            if scope.reached(start, end, pre, post, self.negation_window if window is None else window, _POST_WINDOW,
+                             True, following, label_reach=True):
                 negated.append(keyword)
             else:
                 found.append(keyword)
@@ -492,7 +504,7 @@ class Scope:
     __slots__ = ("tokens", "in_keyword", "list_starts", "list_ends", "stops", "answers", "tails", "negations")
 
     def __init__(self, vocab: Vocabulary, tokens: list[str], keywords: list, concerns: bool = False,
-                 stops: Phrases | None = None):
+                 stops: Phrases | None = None, answers: Phrases | None = None):
         shields = keywords if concerns else keywords + vocab.concerns.find(tokens)
         shields = shields + vocab.pseudo.find(tokens)
         in_keyword = [False] * len(tokens)
@@ -509,7 +521,7 @@ class Scope:
                 [i for start, end, _ in stops.find(tokens) for i in range(start, end) if not in_keyword[i]]
                 + [i for i, token in enumerate(tokens) if token in _LIST_JOINERS and i not in self.list_ends]
             )
-        self.answers = vocab.label_negations
+        self.answers = vocab.label_negations if answers is None else answers  # what denies a label (`denied`)
         self.tails = vocab.label_tails
         self.negations = vocab.cues
 
@@ -544,7 +556,7 @@ class Scope:
         return words <= window
 
     def reached(self, start: int, end: int, pre: list, post: list, window: int, post_window: int,
-                cross_breaks: bool = False, following: list = ()) -> bool:
+                cross_breaks: bool = False, following: list = (), label_reach: bool = False) -> bool:
         """Is the keyword at tokens [start, end) reached by a cue of `pre` before it (within `window`
         words, lists allowed), by one of `post` after it (within `post_window`, across break words when
         `cross_breaks`), by one of `following` straight after it, or is it a label denied by the answer
@@ -557,7 +569,10 @@ class Scope:
             return True
         tokens = self.tokens
         if end < len(tokens) and tokens[end] in _LABEL_MARKS and self.label_answer(start, end) > 0:
-            return any(c[0] == end + 1 for c in (*post, *following)) or self.denied(end + 1)
+            first = end + 1
+            while label_reach and first < len(tokens) and tokens[first] in _AUXILIARIES:
+                first += 1  # "ICPC - did not go ahead", "ICPC: was cancelled", not "ICPC: plan not agreed"
+            return any(c[0] in (end + 1, first) for c in (*post, *following)) or self.denied(end + 1)
         return False
 
     def label_answer(self, start: int, end: int) -> int:
@@ -688,15 +703,25 @@ def detect_escalations(contact_type, text, vocab) -> list[str]:
     return sorted(named)
 
 
+#: `denies`: the most words between a negation cue and the words it negates before them. A row of the type
+#: records that meeting, assessment or decision, and the cue of such a row's sentence most often negates
+#: something else in it ("Father not invited to strategy discussion", "No police present at strategy
+#: discussion", "Mother refused to attend ICPC", "No concerns found during assessment"); one word between
+#: still denies ("no further strategy discussion", "Decision not to close the case")
+_DENIAL_WINDOW = 1
+
+
 def denies(name, text, vocab) -> bool:
     """Does `text` name the escalation or contact type `name` only to say that it did not happen
     ("Strategy discussion not held", "strategy meeting cancelled", "ICPC postponed", "assessment not
     started", "CP medical declined by mother")? Its words (`Vocabulary.denial_phrases`) are read with the
     escalation negation cues (module docstring), as `detect_escalations` reads a contact type's own
-    escalation: True when some mention is negated and none is not. A text that does not name it at all
-    denies nothing (a row typed "Strategy discussion" whose details say who attended)."""
+    escalation: True when some mention is negated and none is not, but a cue before the words reaches them
+    only across one word (`_DENIAL_WINDOW`: "Father not invited to strategy discussion" denies nothing). A
+    text that does not name it at all denies nothing (a row typed "Strategy discussion" whose details say
+    who attended)."""
     v = compile_vocab(vocab)
-    found, negated = v._scan_escalations(text, v.denial_phrases(str(name)))
+    found, negated = v._scan_escalations(text, v.denial_phrases(str(name)), _DENIAL_WINDOW)
     return bool(negated) and not found
 
 

@@ -278,26 +278,77 @@ def _keyword_regex(keywords) -> str:
     return r"(?:^|[^\pL\pN])(?:" + "|".join(alternatives) + ")"
 
 
-def _texts_matching(texts: np.ndarray, pattern: str) -> np.ndarray:
+#: an apostrophe, which `_texts_matching` drops from a text before `_keyword_regex` searches it
+_APOSTROPHE = "['’‘]"
+
+
+def _keyword_prefilter(keywords) -> str:
+    """An RE2 pattern that finds something in the lower-cased text (apostrophes kept) of every text in
+    which `_keyword_regex(keywords)` finds something, written without Unicode classes: RE2 runs a pattern
+    with \\pL and \\pN, and a choice at its start, some 50 times slower (~13 microseconds a text: 30 s over
+    the 2 million descriptions and actions of a million contacts with texts of their own). A letter or
+    digit there is only a-z or 0-9, so "not a letter or digit" takes in more; an apostrophe may stand
+    between any two characters of a word, as `_keyword_regex` reads the text without them ("children's"
+    is "childrens")."""
+    sep = "[^a-z0-9]+"
+    alternatives = sorted({
+        sep.join((_APOSTROPHE + "*").join(re.escape(c) for c in w) for w in words.split())
+        + ("" if _open_ended(words) else "(?:[^a-z0-9]|$)")
+        for words in map(normalise_text, keywords) if words
+    })
+    return "(?:^|[^a-z0-9])(?:" + "|".join(alternatives) + ")"
+
+
+def _texts_matching(texts: np.ndarray, pattern: str, prefilter: str | None = None) -> np.ndarray:
     """Which of `texts` (an object array of str) `pattern` (`_keyword_regex`) finds something in, searched
-    by Arrow's regex engine over the whole array at once."""
+    by Arrow's regex engine over the whole array at once; only among those `prefilter`
+    (`_keyword_prefilter` of the same keywords) finds something in, when given."""
     if not len(texts):
         return np.zeros(0, dtype=bool)
-    column = pc.replace_substring_regex(pc.utf8_lower(pa.array(texts, type=pa.large_string())), r"['’‘]", "")
-    return pc.fill_null(pc.match_substring_regex(column, pattern), False).to_numpy(zero_copy_only=False)
+    column = pc.utf8_lower(pa.array(texts, type=pa.large_string()))
+    out = np.ones(len(texts), dtype=bool)
+    if prefilter is not None:
+        out = np.array(pc.fill_null(pc.match_substring_regex(column, prefilter), False), dtype=bool)
+        if not out.any():
+            return out
+        column = column.filter(pa.array(out))
+    column = pc.replace_substring_regex(column, _APOSTROPHE, "")
+    out[out] = pc.fill_null(pc.match_substring_regex(column, pattern), False).to_numpy(zero_copy_only=False)
+    return out
 
 
-def _rows_matching(ctx: Context, pos: np.ndarray, pattern: str) -> np.ndarray:
-    """Which of the timeline rows at positions `pos` have a description or an action that `pattern`
-    (`_keyword_regex`) finds something in: each distinct text of those rows searched once."""
-    d_codes, d_uniques = ctx._coded("description")
-    a_codes, a_uniques = ctx._coded("action")
-    d_uniques, a_uniques = np.append(d_uniques, ""), np.append(a_uniques, "")  # code -1 (NA) -> ""
+def _texts(ctx: Context, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct texts) of the description or action column (`Context._coded`), the distinct texts
+    followed by "" for code -1 (NA); kept in the context (read-only)."""
+    key = ("texts", column)
+    if key not in ctx.extra:
+        codes, uniques = ctx._coded(column)
+        ctx.extra[key] = (codes, np.append(uniques, ""))
+    return ctx.extra[key]
+
+
+def _first_of_each(inverse: np.ndarray) -> np.ndarray:
+    """The position of the first occurrence of each code of `inverse` (codes numbered in order of first
+    appearance, as `pd.factorize` numbers them), in code order: ``np.unique(inverse, return_index=True)[1]``
+    without a sort."""
+    if not len(inverse):
+        return np.zeros(0, dtype="int64")
+    return np.flatnonzero(inverse > np.maximum.accumulate(np.r_[-1, inverse[:-1]]))
+
+
+def _rows_matching(ctx: Context, pos: np.ndarray, keywords) -> np.ndarray:
+    """Which of the timeline rows at positions `pos` have a description or an action in which
+    `_keyword_regex(keywords)` finds something: each distinct text of those rows searched once."""
+    pattern, prefilter = _keyword_regex(keywords), _keyword_prefilter(keywords)
     maybe = np.zeros(len(pos), dtype=bool)
-    for codes, uniques in ((d_codes[pos], d_uniques), (a_codes[pos], a_uniques)):
-        used = np.unique(codes)  # the distinct texts of these rows only
+    for column in ("description", "action"):
+        codes, uniques = _texts(ctx, column)
+        codes = codes[pos]
+        seen = np.zeros(len(uniques), dtype=bool)
+        seen[codes] = True  # code -1 (NA): the last, ""
+        used = np.flatnonzero(seen)  # the distinct texts of these rows only
         hit = np.zeros(len(uniques), dtype=bool)
-        hit[used] = _texts_matching(uniques[used], pattern)
+        hit[used] = _texts_matching(uniques[used], pattern, prefilter)
         maybe |= hit[codes]
     return maybe
 
@@ -335,8 +386,9 @@ def _type_held(ctx: Context, name: str) -> np.ndarray:
     return ctx.extra[key]
 
 
-#: from this many distinct texts on, `_texts_denying` first picks those naming the type by a vectorised
-#: search (a regex costs milliseconds to compile, a text ~20 microseconds to read)
+#: from this many distinct texts on, `_texts_denying` first picks those naming the type, and of these those
+#: with a negation cue in the same clause, by a vectorised search (a regex costs milliseconds to compile, a
+#: text ~20 microseconds to read: ~150 with a case note's length)
 _DENIAL_SEARCH_FROM = 1000
 
 
@@ -344,19 +396,82 @@ def _texts_denying(ctx: Context, pos: np.ndarray, name: str, vocab) -> np.ndarra
     """`review.vocab.denies(name, description . action)` of the rows at `pos`, each distinct pair read once."""
     from ..vocab import denies
 
-    d_codes, d_uniques = ctx._coded("description")
-    a_codes, a_uniques = ctx._coded("action")
-    d_uniques, a_uniques = np.append(d_uniques, ""), np.append(a_uniques, "")  # code -1 (NA) -> ""
+    (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
     d, a = d_codes[pos].astype("int64"), a_codes[pos].astype("int64")
     inverse, _ = pd.factorize(d * (len(a_uniques) + 1) + a)
-    first = np.unique(inverse, return_index=True)[1]  # a row of each distinct pair, in code order
+    first = _first_of_each(inverse)  # a row of each distinct pair, in code order
     words = vocab.denial_words(name)
     named = np.full(len(first), bool(words))
-    if words and len(first) >= _DENIAL_SEARCH_FROM:
-        named = _rows_matching(ctx, pos[first], _keyword_regex(words))
+    search = words and len(first) >= _DENIAL_SEARCH_FROM
+    if search:
+        named = _rows_matching(ctx, pos[first], words)
     denied = np.zeros(len(first), dtype=bool)
-    denied[named] = [denies(name, str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]), vocab) for i in first[named]]
+    texts = np.array([str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]) for i in first[named]], dtype=object)
+    if search and len(texts):
+        # a text can deny the type only where a negation cue shares a clause with its words ("Strategy
+        # discussion held. Father not present" cannot): read only those texts
+        maybe = _may_deny(texts, _denial_prefilter(words, _negation_phrases(vocab)))
+        named[named] = maybe
+        texts = texts[maybe]
+    denied[named] = [denies(name, t, vocab) for t in texts]
     return denied[inverse]
+
+
+def _negation_phrases(vocab) -> tuple:
+    """Every phrase (normalised) by which `review.vocab.denies` can read a mention as negated: the
+    escalation negation cues before, after, straight after and ending the clause, and a label's denying
+    answers (`Scope.reached`; escalation_label_negations, and label_negations too)."""
+    phrases = set()
+    for cues in (vocab.escalation_cues, vocab.escalation_post_cues, vocab.escalation_next_cues,
+                 vocab.escalation_last_cues, vocab.label_negations, vocab.escalation_label_negations):
+        phrases.update(" ".join(w) for candidates in cues._by_first.values() for w in candidates)
+    return tuple(sorted(phrases))
+
+
+@functools.lru_cache(maxsize=64)
+def _denial_prefilter(words: tuple, cues: tuple) -> str:
+    """An RE2 pattern finding, in a text as `_may_deny` rewrites it, one of `words` and one of `cues`
+    (normalised phrases) where `Scope.reached` could read the cue as negating the words: in the same clause
+    (no "|" or ":" between), or the cue after the words and a label mark (and auxiliaries: "did", "was"),
+    as a label's answer ("Strategy discussion: not held", "ICPC - did not go ahead"). Only the letters a-z and the digits 0-9 are word characters there,
+    so that every token of `review.vocab.tokenise` is a run of them."""
+    def alternation(phrases):
+        return "(?:" + "|".join(sorted("[^a-z0-9]+".join(re.escape(w) for w in p.split()) for p in phrases)) + ")"
+
+    keyword, cue = alternation(words), alternation(cues)
+    between = "[^a-z0-9|:](?:[^|:]*[^a-z0-9|:])?"  # at least one character, no clause mark
+    from ..vocab import _AUXILIARIES
+
+    # the next word, a colon or a dash between, or auxiliaries ("ICPC - did not go ahead")
+    label = "[^a-z0-9|]+(?:(?:" + "|".join(sorted(_AUXILIARIES)) + ")[^a-z0-9|]+)*"
+    return (f"(?:^|[^a-z0-9])(?:{keyword}{between}{cue}|{cue}{between}{keyword}|{keyword}{label}{cue})"
+            "(?:[^a-z0-9]|$)")
+
+
+#: in a text `_may_deny` reads: what `review.vocab.tokenise` always makes a clause mark "|" (". ", ".\t",
+#: ; ? ! brackets, newlines)
+_HARD_MARKS = r"\.[ \t]|[;?!()\[\]{}\n\r]"
+
+
+def _may_deny(texts: np.ndarray, pattern: str) -> np.ndarray:
+    """Which of `texts` may `review.vocab.denies` read as denying a type (`pattern`: `_denial_prefilter`)?
+    True for every text but those in ASCII (besides ’ ‘ – — •, which tokenise drops or reads as marks) in
+    which `pattern` finds nothing. The text is rewritten as `Vocabulary.tokens` reads it: lower case, "'"
+    dropped, a spaced dash after a full stop made ":" (the dash is split off first: "Strategy discussion. -
+    not held" is a label and its answer), then each clause mark made "|" (and "•"), a spaced dash, "–" and
+    "—" made ":" (with a colon, the marks between a label and its answer), and then ’ ‘ dropped (" -’ " is
+    no dash)."""
+    column = pa.array(texts, type=pa.large_string())
+    ascii_ = np.array(pc.string_is_ascii(pc.replace_substring_regex(column, "[’‘–—•]", "")), dtype=bool)
+    if not ascii_.any():
+        return np.ones(len(texts), dtype=bool)
+    column = pc.replace_substring(pc.utf8_lower(column.filter(pa.array(ascii_))), "'", "")
+    column = pc.replace_substring(column, ". - ", ":")  # a dash's space is no ". " ("N.F.A.. - none")
+    column = pc.replace_substring_regex(column, _HARD_MARKS + "|•", "|")
+    column = pc.replace_substring_regex(pc.replace_substring_regex(column, " - |[–—]", ":"), "[’‘]", "")
+    out = np.ones(len(texts), dtype=bool)
+    out[ascii_] = np.array(pc.fill_null(pc.match_substring_regex(column, pattern), True), dtype=bool)
+    return out
 
 
 def text_mentions(ctx: Context, mask, keywords, negations=(), others=()) -> pd.Series:
@@ -371,18 +486,16 @@ def text_mentions(ctx: Context, mask, keywords, negations=(), others=()) -> pd.S
     pos = np.flatnonzero(np.asarray(mask, dtype=bool))
     if not keywords or not len(pos):
         return pd.Series(out, index=tl.index)
-    pos = pos[_rows_matching(ctx, pos, _keyword_regex(keywords))]
+    pos = pos[_rows_matching(ctx, pos, keywords)]
     if not len(pos):
         return pd.Series(out, index=tl.index)
-    d_codes, d_uniques = ctx._coded("description")
-    a_codes, a_uniques = ctx._coded("action")
-    d_uniques, a_uniques = np.append(d_uniques, ""), np.append(a_uniques, "")  # code -1 (NA) -> ""
+    (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
     d, a = d_codes[pos].astype("int64"), a_codes[pos].astype("int64")
     # each distinct (vocabulary, description, action) is read once, with its case's vocabulary
     numbers, keys = row_vocabs(ctx)
     v = numbers[pos]
     inverse, distinct = pd.factorize((v * (len(d_uniques) + 1) + d) * (len(a_uniques) + 1) + a)
-    first = np.unique(inverse, return_index=True)[1]  # a row of each distinct triple, in code order
+    first = _first_of_each(inverse)  # a row of each distinct triple, in code order
     negations, others = tuple(negations), tuple(str(w) for w in others)
     hits = np.array([
         _mentioned(str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]), keywords, negations, others, keys[v[i]])
