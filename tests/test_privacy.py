@@ -14,6 +14,7 @@ import base64
 import re
 import subprocess
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import openpyxl
@@ -114,14 +115,23 @@ def leaks(text: str) -> list[str]:
     return found
 
 
+@contextmanager
+def svg_and_pdf_charts(unset_epoch: bool = True):
+    """Builds inside write their charts as SVG and PDF only: those carry the chart text (the 300 dpi PNGs
+    are drawn from the same labels); with `unset_epoch`, SOURCE_DATE_EPOCH unset, as in a user's build."""
+    with pytest.MonkeyPatch.context() as mp:
+        if unset_epoch:
+            mp.delenv("SOURCE_DATE_EPOCH", raising=False)
+        mp.setattr(build_module, "save_figure", lambda fig, stem, d: save_figure(fig, stem, d, ("svg", "pdf")))
+        yield
+
+
 @pytest.fixture(scope="module")
 def redacted(tmp_path_factory):
     root = tmp_path_factory.mktemp("privacy")
     case_dir = write_named_case(root / "Alfie_Marsh")  # folders are often named after the child
     out = root / "report"
-    with pytest.MonkeyPatch.context() as mp:
-        # SVG and PDF carry the chart text; the 300 dpi PNGs are drawn from the same labels
-        mp.setattr(build_module, "save_figure", lambda fig, stem, d: save_figure(fig, stem, d, ("svg", "pdf")))
+    with svg_and_pdf_charts(unset_epoch=False):
         manifest = build_report(case_dir, out, redact=True, progress=False)
     return case_dir, out, manifest
 

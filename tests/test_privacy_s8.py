@@ -24,7 +24,7 @@ from review.errors import ConfigError
 from review.export import save_figure
 from review.redact import Identifiers, Redactor
 
-from test_privacy import output_texts
+from test_privacy import output_texts, svg_and_pdf_charts
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "cases" / "sample"
@@ -56,9 +56,7 @@ def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("s8privacy")
     case_dir = write_case(root / "Alfie_Brook")
     out = root / "report"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.delenv("SOURCE_DATE_EPOCH", raising=False)
-        mp.setattr(build_module, "save_figure", lambda fig, stem, d: save_figure(fig, stem, d, ("svg", "pdf")))
+    with svg_and_pdf_charts():
         manifest = build_module.build_report(case_dir, out, redact=True, progress=False)
     _, named = build_module._load_and_analyse(case_dir)
     return case_dir, out, manifest, named
@@ -106,9 +104,7 @@ def test_no_output_shows_an_id_made_from_the_real_names(built):
 
 def test_the_redacted_build_verifies(built):
     case_dir, out, _, _ = built
-    with pytest.MonkeyPatch.context() as mp:  # rebuilt as it was built: SVG and PDF charts
-        mp.delenv("SOURCE_DATE_EPOCH", raising=False)
-        mp.setattr(build_module, "save_figure", lambda fig, stem, d: save_figure(fig, stem, d, ("svg", "pdf")))
+    with svg_and_pdf_charts():
         assert build_module.verify_report(out, case_dir=case_dir).ok
 
 

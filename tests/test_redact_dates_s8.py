@@ -24,11 +24,11 @@ import pandas as pd
 import pytest
 
 import review.build as build_module
-from review.export import figure_svg, save_figure
+from review.export import figure_svg
 from review.redact import Redactor, month_age, month_table, month_text
 from review.timeline import child_ages
 
-from test_privacy import output_texts
+from test_privacy import output_texts, svg_and_pdf_charts
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "cases" / "sample"
@@ -106,10 +106,7 @@ def test_the_redactor_gives_dates_to_the_month_unless_told_to_keep_the_day():
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     out = tmp_path_factory.mktemp("dates") / "report"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.delenv("SOURCE_DATE_EPOCH", raising=False)
-        # SVG and PDF carry the chart text; the PNGs are drawn from the same figures
-        mp.setattr(build_module, "save_figure", lambda fig, stem, d: save_figure(fig, stem, d, ("svg", "pdf")))
+    with svg_and_pdf_charts():
         manifest = build_module.build_report(SAMPLE, out, redact=True, progress=False)
     case, analysis = build_module._load_and_analyse(SAMPLE)
     return out, manifest, case, analysis
