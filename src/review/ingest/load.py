@@ -245,10 +245,8 @@ class _CaseBatch:
         ):
             found = [i for i in found if i not in not_data] if not_data else found
             if found:
-                shown = ", ".join(str(row_numbers[i]) for i in found[:MAX_ROWS_IN_NOTE])
-                more = "" if len(found) <= MAX_ROWS_IN_NOTE else f" and {len(found) - MAX_ROWS_IN_NOTE} more"
                 why = " (every filled cell merged with the row above: part of that row's contact)" if kind.startswith("merged") else ""
-                report.notes.append(f"{len(found)} {kind} row(s) skipped{why} ({'row' if len(found) == 1 else 'rows'} {shown}{more})")
+                report.notes.append(f"{len(found)} {kind} row(s) skipped{why} ({_rows_named([row_numbers[i] for i in found])})")
                 not_data += found
         data = np.setdiff1d(candidates, not_data) if not_data else candidates
         report.rows_read = len(data) + len(dated)
@@ -370,6 +368,13 @@ class _CaseBatch:
             else:
                 columns[name] = pd.array(values, dtype=dtype)
         return pd.DataFrame(columns)
+
+
+def _rows_named(numbers: list) -> str:
+    """"row 5", or "rows 5, 7, ..." naming at most MAX_ROWS_IN_NOTE of them and how many more, for a note."""
+    shown = ", ".join(map(str, numbers[:MAX_ROWS_IN_NOTE]))
+    more = "" if len(numbers) <= MAX_ROWS_IN_NOTE else f" and {len(numbers) - MAX_ROWS_IN_NOTE} more"
+    return f"{'row' if len(numbers) == 1 else 'rows'} {shown}{more}"
 
 
 def _is_word_table(table: RawTable) -> bool:
@@ -658,12 +663,9 @@ class _ColumnBuilder:
             keep = range(len(parsed))
         unknown = [int(row_numbers[k]) for k in keep if is_unknown_time(times[k])] if time_header is not None else []
         if unknown:
-            shown = ", ".join(map(str, unknown[:MAX_ROWS_IN_NOTE]))
-            more = "" if len(unknown) <= MAX_ROWS_IN_NOTE else f" and {len(unknown) - MAX_ROWS_IN_NOTE} more"
             report.notes.append(
                 f"{len(unknown)} row(s) say the time is not known in column {time_header!r} "
-                f"({'row' if len(unknown) == 1 else 'rows'} {shown}{more}): "
-                "read with the time not known"
+                f"({_rows_named(unknown)}): read with the time not known"
             )
         if not keep:
             return 0
