@@ -15,7 +15,9 @@ the plain way: tests/test_baseline_equivalence.py checks its flags equal the pac
 (marked "extrapolated" in the output).
 
 Measured per size: pandas in one process on the store's contacts (kept in chronology order by the
-store) and on the same rows shuffled; Dask on a LocalCluster of --workers processes (start-up not
+store), on the same rows shuffled, and on the same rows with every description and action made
+distinct (`bench_unique_texts.unique_texts`; the baseline is run once on those too, --skip-unique to
+leave them out); Dask on a LocalCluster of --workers processes (start-up not
 timed). Ingest: review.ingest over the case folders in one process and on --workers processes (pool
 start-up timed; the pipeline is imported before timing in both, and forked workers inherit it), the
 openpyxl row-by-row baseline, and two floors: calamine and openpyxl reading every cell and doing nothing
@@ -128,16 +130,25 @@ def measure(kind: str, data: Path, workers: int) -> None:
     from review.store import case_configs, read_store
 
     rules = load_rules()
-    if kind in ("pandas", "pandas_shuffled", "baseline"):
+    if kind in ("pandas", "pandas_shuffled", "pandas_unique", "baseline", "baseline_unique"):
         contacts = read_store(data / "store", "contacts")
         cases = read_store(data / "store", "cases")
+    if kind in ("pandas_unique", "baseline_unique"):
+        # every description and action made distinct (a sentence, a name, a date and a number added, as
+        # benchmarks/bench_unique_texts.py does; not timed): the synthetic texts repeat a few dozen
+        # sentences, so work done once per distinct text looks free on them, and real chronologies'
+        # texts are all different
+        sys.path.insert(0, str(HERE))
+        from bench_unique_texts import unique_texts
+
+        contacts = unique_texts(contacts)
     if kind == "pandas_shuffled":
         # the store keeps contacts in chronology order, which spares the timeline its reordering copy;
         # the same rows in random order (not timed) show the cost for a table in any order
         import numpy as np
 
         contacts = contacts.take(np.random.default_rng(SEED).permutation(len(contacts))).reset_index(drop=True)
-    if kind in ("pandas", "pandas_shuffled"):
+    if kind in ("pandas", "pandas_shuffled", "pandas_unique"):
         from review.rules import detect
         from review.store import timeline_many
 
@@ -172,7 +183,7 @@ def measure(kind: str, data: Path, workers: int) -> None:
         _emit({"kind": kind, "rows": n, "seconds": t1 - t0, "seconds_warm": w1 - w0,
                "cluster_start_seconds": started, "flags": len(flags),
                **mem.fields(), "workers": workers})
-    elif kind == "baseline":
+    elif kind in ("baseline", "baseline_unique"):
         sys.path.insert(0, str(HERE))
         import baseline_rowwise
 
@@ -492,6 +503,20 @@ def report(results: dict, info: dict) -> str:
                      f"{_fmt_s(d.get('seconds'))} | {_fmt_s(d.get('cpu_seconds'))} | {_fmt_s(d.get('seconds_warm'))} | "
                      f"{_fmt_s(_gb(d))} | "
                      f"{_fmt_s(bs)}{note} | {sp} | {sd} | {'/'.join(f'{x:.1f}' for x in loads)} |")
+    unique = [(size, r) for size, r in sorted(results["pipeline"].items(), key=lambda kv: int(kv[0]))
+              if r.get("pandas_unique")]
+    if unique:
+        lines += ["", "The same on distinct texts (every description and action made different, as real "
+                  "chronologies' are; the synthetic ones repeat a few dozen sentences). The baseline runs once:", "",
+                  "| contacts | pandas s | pandas CPU s | pandas warm s | pandas peak GB | timeline s | rules s | "
+                  "flags | row-by-row baseline s | speed-up pandas vs baseline |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for size, r in unique:
+            u, bu = r.get("pandas_unique") or {}, r.get("baseline_unique") or {}
+            sp = f"{bu['seconds'] / u['seconds']:.2f}×" if bu.get("seconds") and u.get("seconds") else "-"
+            lines.append(f"| {int(size):,} | {_fmt_s(u.get('seconds'))} | {_fmt_s(u.get('cpu_seconds'))} | "
+                         f"{_fmt_s(u.get('seconds_warm'))} | {_fmt_s(_gb(u))} | {_fmt_s(u.get('timeline_seconds'))} | "
+                         f"{_fmt_s(u.get('rules_seconds'))} | {u.get('flags', '-')} | {_fmt_s(bu.get('seconds'))} | {sp} |")
     ing = results.get("ingest")
     if ing:
         i, b, par = ing.get("ingest") or {}, ing.get("baseline") or {}, ing.get("parallel") or {}
@@ -556,6 +581,10 @@ def check_targets(results: dict) -> list[str]:
         if d.get("seconds") is not None:
             out.append(f"  Dask ({d.get('workers')} workers): {d['seconds']:.1f} s -> "
                        f"{'MET' if d['seconds'] < TARGETS['seconds_1m'] else 'NOT MET'}")
+        u = big.get("pandas_unique") or {}
+        if u.get("seconds") is not None:
+            out.append(f"  pandas, distinct texts: {u['seconds']:.1f} s, {_gb(u):.2f} GB -> "
+                       f"{'MET' if u['seconds'] < TARGETS['seconds_1m'] and _gb(u) < TARGETS['peak_gb_1m'] else 'NOT MET'}")
         out.append(f"peak memory < {TARGETS['peak_gb_1m']:.0f} GB at 1M: pandas {_gb(p):.2f} GB -> "
                    f"{'MET' if _gb(p) < TARGETS['peak_gb_1m'] else 'NOT MET'}"
                    + (f"; Dask {_gb(d):.2f} GB -> {'MET' if _gb(d) < TARGETS['peak_gb_1m'] else 'NOT MET'}" if _gb(d) else ""))
@@ -565,13 +594,20 @@ def check_targets(results: dict) -> list[str]:
             out.append(f"1M costs <= {TARGETS['scaling_1m_over_100k']:.0f}x 100k: {ratio:.1f}x -> "
                        f"{'MET' if ratio <= TARGETS['scaling_1m_over_100k'] else 'NOT MET'}")
     for size, r in sorted(pipe.items(), key=lambda kv: int(kv[0])):
+        u, bu = r.get("pandas_unique") or {}, r.get("baseline_unique") or {}
+        if u.get("flags") is not None and bu.get("flags") is not None:
+            out.append(f"{int(size):,}, distinct texts: the package and the baseline find the same number of flags: "
+                       f"{u['flags']:,} and {bu['flags']:,} -> {'YES' if u['flags'] == bu['flags'] else 'NO'}")
         b = r.get("baseline") or {}
-        for engine in ("pandas", "pandas_shuffled", "dask"):
+        for engine in ("pandas", "pandas_shuffled", "pandas_unique", "dask"):
             e = r.get(engine) or {}
+            if engine == "pandas_unique":
+                b = r.get("baseline_unique") or {}
             if e.get("seconds") and b.get("seconds"):
                 sp = b["seconds"] / e["seconds"]
                 warm = f" (warm {b['seconds'] / e['seconds_warm']:.2f}x)" if e.get("seconds_warm") else ""
                 label = {"pandas": "pandas, 1 process", "pandas_shuffled": "pandas, 1 process, rows shuffled",
+                         "pandas_unique": "pandas, 1 process, distinct texts",
                          "dask": f"Dask, {e.get('workers')} workers"}[engine]
                 out.append(f"{int(size):,}: {label} >= {TARGETS['speedup']:.0f}x faster than the row-by-row "
                            f"baseline: {sp:.2f}x{warm} -> {'MET' if sp >= TARGETS['speedup'] else 'NOT MET'}")
@@ -606,6 +642,8 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--skip-build-all", action="store_true")
+    parser.add_argument("--skip-unique", action="store_true",
+                        help="skip the runs on every description and action made distinct")
     parser.add_argument("--build-all-cases", type=int, default=50, help="case folders for the build-all measurement")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per measurement")
     parser.add_argument("--repeat", type=int, default=3,
@@ -637,11 +675,15 @@ def main(argv=None) -> int:
                  "pandas_shuffled": run_measurement("pandas_shuffled", data, args.workers, args.timeout, args.repeat)}
         if not args.skip_dask:
             entry["dask"] = run_measurement("dask", data, args.workers, args.timeout, args.repeat)
+        if not args.skip_unique:
+            entry["pandas_unique"] = run_measurement("pandas_unique", data, args.workers, args.timeout, args.repeat)
         if not args.skip_baseline:
             if size <= args.baseline_max:
                 entry["baseline"] = run_measurement("baseline", data, args.workers, args.timeout, args.repeat)
                 if entry["baseline"] and entry["baseline"].get("seconds"):
                     largest_baseline = (size, entry["baseline"]["seconds"])
+                if not args.skip_unique:  # once: the baseline reads every row's text anyway
+                    entry["baseline_unique"] = run_measurement("baseline_unique", data, args.workers, args.timeout, 1)
             elif largest_baseline:
                 base_size, base_seconds = largest_baseline
                 entry["baseline"] = {"kind": "baseline", "seconds": base_seconds * size / base_size,
