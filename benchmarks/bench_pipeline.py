@@ -601,8 +601,7 @@ def check_targets(results: dict) -> list[str]:
         b = r.get("baseline") or {}
         for engine in ("pandas", "pandas_shuffled", "pandas_unique", "dask"):
             e = r.get(engine) or {}
-            if engine == "pandas_unique":
-                b = r.get("baseline_unique") or {}
+            b = r.get("baseline_unique" if engine == "pandas_unique" else "baseline") or {}
             if e.get("seconds") and b.get("seconds"):
                 sp = b["seconds"] / e["seconds"]
                 warm = f" (warm {b['seconds'] / e['seconds_warm']:.2f}x)" if e.get("seconds_warm") else ""
