@@ -25,6 +25,7 @@ import pandas as pd
 
 from . import __version__
 from .config import CASE_FILE, file_sha256, load_case_config, load_yaml
+from .decisions import load_decisions
 from .errors import ConfigError, ReviewError, VerifyError
 from .export import (
     FLAGS_EXPORT,
@@ -383,6 +384,10 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
     """
     case_dir = Path(case_dir)
     config = load_case_config(case_dir)
+    # the reviewers' decisions as far as they can be checked without the flags (no decisions.yml beside
+    # decisions.csv, every row valid), before the chronologies are read: a DecisionError in seconds, not
+    # after ingest and the rules; the decisions on flags the rules no longer raise are known only after them
+    load_decisions(config.case_dir)
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir(config)
     previous = _check_out_dir(out_dir, case_dir)
     try:

@@ -31,10 +31,13 @@ Matching rules:
   unsure the text is tagged: a reviewer can dismiss a tag, but cannot see a missing one.
 * Keyword exceptions (`keyword_exceptions`) contain a keyword but are not one: their words match nothing
   ("DNA" is did not attend, "paternity DNA test" is not).
-* Known limit: "not seen" *after* a concern with no colon or dash between is not read as a negation
-  ("bruising not seen" tags bruising and child_not_seen), because "not seen" is itself the child_not_seen
-  keyword; only a label's answer is ("Bruising: not seen", "Bruises - not seen": neither). A label that
-  is not a concern keyword is not read as one either ("Marks: not seen" is child_not_seen).
+* A finding seen on the body (a keyword of `finding_concerns`: the injuries) straight followed, with no
+  colon or dash, by one of `finding_negations` that ends the clause or is followed by a
+  `label_negation_tails` word and no keyword, is denied as a label is, its answer included: "Bruising not
+  seen", "Head injury none seen on examination" are neither the injury nor child_not_seen ("Child not
+  seen" still is). An answer going on is not read as a denial: "Bruising not seen by GP", "bruise not
+  seen before" tag both. `finding_words` ("Marks") name a finding without being a concern: "Marks: not
+  seen", "Marks not seen" are not child_not_seen.
 * Escalations: a contact is *every* escalation its text names or its contact type lists
   (`detect_escalations`; the `escalation` cell joins them sorted with "; ", like `concerns`: "Referred to
   social care and CP medical arranged" is "cp_medical; referral_to_csc"). The keywords are negated as
@@ -252,6 +255,9 @@ class Vocabulary:
     label_negations: Phrases = field(default_factory=Phrases)  # answers after a label's colon that deny it
     label_tails: frozenset = frozenset()  # words that may follow such an answer ("none seen *on* examination")
     escalation_label_negations: Phrases = field(default_factory=Phrases)  # such answers after an escalation
+    finding_keywords: frozenset = frozenset()  # concern keywords naming a finding seen on the body (finding_concerns)
+    finding_words: Phrases = field(default_factory=Phrases)  # words naming one without being a concern ("marks")
+    finding_negations: Phrases = field(default_factory=Phrases)  # answers denying one straight after ("not seen")
     escalation_denials: dict[str, Phrases] = field(default_factory=dict)  # escalation -> its keywords and types'
     denial_extra: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> its `denial_words` (vocab.yml)
     _denials: dict = field(default_factory=dict)  # `denial_phrases`, per name
@@ -346,6 +352,13 @@ class Vocabulary:
             if "escalation_label_negations" in vocab else out.label_negations
         out.label_tails = frozenset(normalise_text(w) for w in _as_list(vocab.get("label_negation_tails"),
                                                                        "label_negation_tails")) - {""}
+        finding_concerns = set(_as_list(vocab.get("finding_concerns"), "finding_concerns"))
+        unknown = finding_concerns - set(CONCERN_TAGS)
+        if unknown:
+            raise ConfigError(f"vocabulary finding_concerns: unknown concern tags {sorted(unknown)}")
+        out.finding_keywords = frozenset(k for k, tags in out.concern_tags.items() if finding_concerns.intersection(tags))
+        out.finding_words = Phrases(_as_list(vocab.get("finding_words"), "finding_words"))
+        out.finding_negations = Phrases(_as_list(vocab.get("finding_negations"), "finding_negations"))
         type_keywords: dict[str, list[str]] = {}
         for keyword, rank in out.contact_type_rank.items():
             type_keywords.setdefault(out.contact_types[rank], []).append(keyword)
@@ -435,16 +448,46 @@ class Vocabulary:
         scope = Scope(self, tokens, keywords, concerns=concerns)
         pre, post = scope.cues(self.cues), scope.cues(self.post_cues)
         found = [k for k in keywords if not scope.reached(k[0], k[1], pre, post, self.negation_window, _POST_WINDOW)]
-        if concerns and found and len(found) < len(keywords):
+        if concerns and found:
             # a keyword in the answer that denies a concern label (a label so denied is negated) is part of
             # that answer, not a finding of its own: "Bruising: not seen" is no bruising seen, not the child
             # not seen
-            kept = set(found)
-            answers = {end + 1 for k in keywords if k not in kept and (end := k[1]) < len(tokens)
-                       and tokens[end] in _LABEL_MARKS and scope.label_answer(k[0], end) > 0 and scope.denied(end + 1)}
+            answers = set()  # the tokens where such an answer starts
+            if len(found) < len(keywords):
+                kept = set(found)
+                answers = {end + 1 for k in keywords if k not in kept and (end := k[1]) < len(tokens)
+                           and tokens[end] in _LABEL_MARKS and scope.label_answer(k[0], end) > 0
+                           and scope.denied(end + 1)}
+            if self.finding_negations:
+                found = self._deny_findings(scope, found, answers)
             if answers:
                 found = [k for k in found if k[0] not in answers]
         return found
+
+    def _deny_findings(self, scope: Scope, found: list, answers: set) -> list:
+        """`found` (concern keywords, not negated) without the findings seen on the body denied by the answer
+        straight after them, with no colon or dash ("Bruising not seen", "Head injury none seen on
+        examination"; `finding_negations`, read as `Scope.denied` reads a label's answer); the tokens where
+        such an answer starts, or that of a finding word's label ("Marks: not seen", "Marks not seen"), are
+        added to `answers` (a keyword there is part of the answer, not child_not_seen)."""
+        tokens, negations, n = scope.tokens, self.finding_negations, len(scope.tokens)
+        denied = set()
+        for k in found:
+            end = k[1]
+            if k[2] in self.finding_keywords and end < n and negations.at(tokens, end) \
+                    and scope.denied(end, negations):
+                denied.add(k)
+                answers.add(end)
+        if self.finding_words and not self.finding_words._by_first.keys().isdisjoint(tokens):
+            for start, end, _ in self.finding_words.find(tokens):
+                if end >= n or any(scope.in_keyword[start:end]):
+                    continue
+                if tokens[end] in _LABEL_MARKS:
+                    if scope.label_answer(start, end) > 0 and scope.denied(end + 1):
+                        answers.add(end + 1)  # "Marks: not seen", "Marks - none seen"
+                elif negations.at(tokens, end) and scope.denied(end, negations):
+                    answers.add(end)  # "Marks not seen"
+        return [k for k in found if k not in denied] if denied else found
 
     def denial_words(self, name: str) -> tuple[str, ...]:
         """The words that name the escalation or contact type `name` (normalised, sorted): an escalation's
@@ -588,13 +631,14 @@ class Scope:
                 return -1
         return end + 1
 
-    def denied(self, first: int) -> bool:
+    def denied(self, first: int, answers: Phrases | None = None) -> bool:
         """Does the answer from token `first` (after a label's colon) deny the label's finding: one of
-        `label_negations` ending its clause, or followed by a `label_negation_tails` word and no keyword
-        ("Bruising: none", "Injuries: nil of note", "Bruising: not seen on examination"; not "Bruising:
-        not accidental", "Injury: no cause given", "Head injury: no fracture")?"""
+        `label_negations` (or of `answers`, when given) ending its clause, or followed by a
+        `label_negation_tails` word and no keyword ("Bruising: none", "Injuries: nil of note", "Bruising:
+        not seen on examination"; not "Bruising: not accidental", "Injury: no cause given", "Head injury:
+        no fracture")?"""
         tokens, in_keyword = self.tokens, self.in_keyword
-        size = self.answers.at(tokens, first)
+        size = (self.answers if answers is None else answers).at(tokens, first)
         if not size:
             return False
         i = first + size

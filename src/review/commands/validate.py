@@ -1,14 +1,24 @@
 """`review validate CASE_DIR`: read every agency file of a case and report what was accepted and rejected.
 
 Prints a summary per file and sheet, then every rejected row (file, sheet, row, column, reason) and every
-warning, so a reviewer can fix the spreadsheets before building. Exit code 0 when every row was
-accepted, 1 when some were rejected; a file or case that cannot be read at all is an error (exit 2+).
+warning, so a reviewer can fix the spreadsheets before building; then what can be checked of the
+reviewers' decisions without running the rules (`review.decisions.load_decisions` without the flags:
+decisions.csv's columns, decision values, rationales, flag ids of accepted and rejected rows, dates, CSV
+quoting; no decisions.yml beside it; rows without an author are listed as warnings). Whether each
+decision's flag is still raised is known only to `review build` / `review flags`.
+
+Exit code 0 when every row was accepted, 1 when some were rejected; a file or case that cannot be read at
+all is an error (exit 2+). An invalid decisions.csv, or a decisions.yml in the case folder, is exit 7 with
+`review build`'s message, printed after the report (a chronology that cannot be read at all wins: its
+error, exit 2-5).
 """
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-HELP = "read a case's agency files and report every rejected row (exit 1 if any)"
+HELP = ("read a case's agency files and decisions.csv and report every rejected row (exit 1 if any; "
+        "7 for an invalid decisions.csv or a decisions.yml)")
 
 
 def add_arguments(parser) -> None:
@@ -18,15 +28,51 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from ..config import load_case_config
+    from ..decisions import DECISIONS_FILE, load_decisions
+    from ..errors import DecisionError
     from ..ingest.load import load_contacts
 
     case = load_case_config(args.case_dir)
+    decisions = problems = error = None
+    try:  # as `review build` checks them before reading the chronologies
+        decisions, problems = load_decisions(case.case_dir)
+    except DecisionError as exc:
+        error = exc
     _, report = load_contacts(case)
+    exists = error is not None or (case.case_dir / DECISIONS_FILE).exists()
     if args.json:
-        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str))
+        out = report.to_dict()
+        out["decisions"] = _decisions_dict(decisions, problems, error) if exists else None
+        print(json.dumps(out, indent=2, ensure_ascii=False, default=str))
     else:
         print(format_report(report))
+        if exists and error is None:
+            print("\n" + format_decisions(decisions, problems))
+    if error is not None:
+        raise error  # one line on stderr, exit 7, as `review build` stops
     return 1 if report.rows_rejected else 0
+
+
+def format_decisions(decisions, problems) -> str:
+    """What `run` found in a valid decisions.csv: its rows, and the problems listed as warnings."""
+    from ..decisions import DECISIONS_FILE
+
+    lines = [f"Decisions ({DECISIONS_FILE}): {len(decisions)} row(s) read, {int(decisions['current'].sum())} in force "
+             "(whether each flag is still raised is checked by review build and review flags)"]
+    lines += [f"  {p.file}, row {p.row}: {p.problem}" for p in problems.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def _decisions_dict(decisions, problems, error) -> dict:
+    """The ``decisions`` entry of `review validate --json`: rows read and in force and the problems, or
+    the error (file, row, column, message) that stops a build."""
+    from ..decisions import DECISIONS_FILE
+
+    if error is not None:
+        return {"file": Path(error.file).name if error.file else None, "row": error.row, "column": error.column, "error": error.message}
+    return {"file": DECISIONS_FILE, "rows": len(decisions), "current": int(decisions["current"].sum()),
+            "problems": [{"row": int(p.row), "flag_id": p.flag_id, "problem": p.problem}
+                         for p in problems.itertuples(index=False)]}
 
 
 def format_report(report) -> str:
