@@ -528,6 +528,84 @@ _A_DAY = re.compile(rf"\b\d{{1,2}}{_ORDINAL}(?:\s+of)?\s*", re.IGNORECASE)
 #: an age to the day as the chronology and the rules write it: "7m 12d", "1y 0m 13d"
 _AGE_TO_THE_DAY = re.compile(r"\b(?P<months>(?:\d+y )?\d+m) \d+d\b")
 
+# A day and month with no year ("seen 14/03", "on 14.3", "March 14th"; "14th March" is taken by
+# `_DAY_DATES`) narrows a contact to the day as much as a full date does (the year is in the table
+# beside it). Digits are read as a day and month only where the text says it is a date, because "3/4 of",
+# "1/2 dose", "EPDS 14/20", "2.5 mg" and times ("14:03", "at 10.30") are not: the pair must be a valid
+# day of a month (29/02 allowed), follow a date word ("on", "seen", "dated", "from", "w/c", a weekday,
+# ...; with "." only the words that cannot come before a time or a decimal: "on", "dated", "w/c", a
+# weekday, "DOB"), and not be followed by a unit or "of". A month's name needs no such word, but must be
+# capitalised ("March 14th", "Mar 3"), as in "14th March"; a day with no ordinal after it is taken only
+# after "on" or before punctuation or a linking word ("seen March 3 at home", but "In March 3 visits"). The day goes and the month stays, written as
+# for a date with a year ("14/03/2023" -> "Mar 2023", so "14/03" -> "Mar"; "on" -> "in").
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_NOT_A_DATE_AFTER = (
+    r"(?!\d|\s*[/.:\-]\s*\d|\s*(?:%|of\b|mg|mcg|ml|mls\b|g\b|kg|l\b|litres?|cm|mm|km|miles?|oz|lbs?|percent|"
+    r"units?|hours?|hrs?|h\b|mins?|minutes?|secs?|seconds?|days?|weeks?|wks?|months?|years?|yrs?|times|x\b|"
+    r"doses?|tablets?|tabs?|strength|scale|score|points?|pts|centile|th\b|portions?|cups?|bottles?|pints?|"
+    r"[a-z]*(?:teaspoon|spoon)s?))"
+)
+_WEEKDAY_WORD = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday|rsday)?\.?"
+#: words after which "d.m" reads as a date ("on 14.3"), not a time or a decimal
+_STRONG_DATE_CUE = (rf"(?:on|dated|date|w/c|w/e|wc|we|week\s+(?:commencing|beginning|ending|starting)|{_WEEKDAY_WORD}"
+                    r"|dob|d\.o\.b\.?|born(?:\s+on)?|birthday)")
+#: words after which "d/m" reads as a date ("seen 14/03")
+_DATE_CUE = (rf"(?:{_STRONG_DATE_CUE}|seen|from|until|till|since|before|after|between|visit(?:ed)?|attended|appt|"
+             r"appointment|admitted|discharged|called|phoned|rang|contacted|reviewed|due|next|last)")
+_SLASH_PAIR = r"\d{1,2}\s*/\s*\d{1,2}"
+_DOT_PAIR = r"\d{1,2}\.\d{1,2}"
+_PAIR_LINK = r"\s*(?:[\-\u2013\u2014&,]|\band\b|\bto\b|\bor\b|\buntil\b|\btill\b)\s*"
+_DAY_MONTH = re.compile(
+    r"(?<![\w/.\-])(?P<cue>"
+    rf"(?P<strong>{_STRONG_DATE_CUE})(?P<gap1>\s*[:\-]?\s*(?:the\s+)?)(?P<dots>{_DOT_PAIR}(?:{_PAIR_LINK}{_DOT_PAIR})*){_NOT_A_DATE_AFTER}"
+    rf"|(?P<word>{_DATE_CUE})(?P<gap2>\s*[:\-]?\s*(?:the\s+)?)(?P<slashes>{_SLASH_PAIR}(?:{_PAIR_LINK}{_SLASH_PAIR})*){_NOT_A_DATE_AFTER}"
+    r")",
+    re.IGNORECASE,
+)
+_A_PAIR = re.compile(r"(?P<d>\d{1,2})\s*[/.]\s*(?P<m>\d{1,2})")
+#: "March 14th", "Mar 3", "on March 14th-16th" (the month's name capitalised; no year after it)
+_MONTH_THEN_DAY = re.compile(
+    _ON + rf"(?<![\w\-/])(?P<month>{_CAPITAL_MONTH})\s+(?P<day>\d{{1,2}})(?P<ordinal>st|nd|rd|th)?"
+    rf"(?P<more>(?:{_PAIR_LINK}\d{{1,2}}(?:st|nd|rd|th)?(?![\d/]|[.:]\d))*)(?![\w/]|[.:\-]\d|\s*,?\s*\d)"
+    # what follows a day with no ordinal: "March 3 visits" is a count, "seen March 3 at home" a day
+    r"(?P<after>(?=\s*(?:$|[.;:)\],!?]|\s(?:at|by|with|when|and|as|in|for|from|to|was|were|is|the|until|till)\b)))?"
+)
+
+
+def _valid_day(day: int, month: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= _DAYS_IN_MONTH[month - 1]
+
+
+def _in_for_on(cue: str) -> str:
+    """"on" and "on the" before a date given to the month read "in" ("On" -> "In")."""
+    return ("In" if cue[:1] == "O" else "in") if cue.casefold() == "on" else cue
+
+
+def _day_month_replacement(match: re.Match) -> str:
+    pairs_text = match.group("dots") or match.group("slashes")
+    pairs = [(int(m.group("d")), int(m.group("m"))) for m in _A_PAIR.finditer(pairs_text)]
+    if not pairs or not all(_valid_day(d, m) for d, m in pairs):
+        return match.group(0)  # "seen 14/20": not a day and month
+    cue = match.group("strong") or match.group("word")
+    gap = match.group("gap1") if match.group("strong") else match.group("gap2")
+    if cue.casefold() == "on":
+        cue, gap = _in_for_on(cue), " "
+    shown = _A_PAIR.sub(lambda m: _MONTH_ABBR[int(m.group("m")) - 1], pairs_text)
+    return cue + gap + shown
+
+
+def _month_then_day_replacement(match: re.Match) -> str:
+    month = _month_of(match.group("month"))
+    days = [int(match.group("day"))] + [int(d) for d in re.findall(r"\d{1,2}", match.group("more") or "")]
+    if month is None or not all(_valid_day(d, month) for d in days):
+        return match.group(0)
+    on = match.group("on") or ""
+    if not (on or match.group("ordinal") or match.group("more") or match.group("after") is not None):
+        return match.group(0)  # "In March 3 visits": a count after the month, not a day
+    if on:
+        on = ("In " if on[:1] == "O" else "in ")
+    return on + match.group("month")
+
 
 def _year(text: str) -> int:
     year = int(text)
@@ -594,6 +672,8 @@ def month_text(text):
     out = _DATE_RANGE.sub(_range_replacement, text)
     out = _DAYS_BEFORE_A_DATE.sub(_days_replacement, out)
     out = _DAY_DATES.sub(_month_replacement, out)
+    out = _MONTH_THEN_DAY.sub(_month_then_day_replacement, out)
+    out = _DAY_MONTH.sub(_day_month_replacement, out)
     return _AGE_TO_THE_DAY.sub(r"\g<months>", out)
 
 
