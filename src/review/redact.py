@@ -233,7 +233,7 @@ class Redactor:
         if self._address_re is not None:
             out = self._address_re.sub(ADDRESS, out)
         out = _NHS_NUMBER.sub(_nhs_replacement, out)
-        out = _POSTCODE.sub(POSTCODE, out)
+        out = _POSTCODE.sub(_postcode_replacement, out)
         if self.months:
             out = month_text(out)
         if self._name_re is not None:
@@ -304,7 +304,7 @@ class Redactor:
         if self._address_re is not None:
             found += [(m.start(), m.group(0)) for m in self._address_re.finditer(text)]
         found += [(m.start(), m.group(0)) for m in _NHS_NUMBER.finditer(text) if _nhs_replacement(m) != m.group(0)]
-        found += [(m.start(), m.group(0)) for m in _POSTCODE.finditer(text)]
+        found += [(m.start(), m.group(0)) for m in _POSTCODE.finditer(text) if _is_postcode(m)]
         return [s for _, s in sorted(found)]
 
     def describe(self) -> dict:
@@ -384,12 +384,53 @@ def _addresses_regex(addresses) -> re.Pattern | None:
     if not forms:
         return None
     ordered = sorted(forms, key=lambda words: (-len(words), words))
-    alternatives = [r"[\s,]+".join(_token_regex(w, capitalised_only=False) for w in words) for words in ordered]
+    # between words: spaces, a comma, or an abbreviation's dot ("12, Acacia Ave., Eastborough")
+    alternatives = [r"(?:\.?[\s,]+)".join(_address_word(w, first=i == 0) for i, w in enumerate(words))
+                    for words in ordered]
     return re.compile(rf"{_WORD_BEFORE}(?:{'|'.join(alternatives)}){_WORD_AFTER}", re.IGNORECASE)
 
 
-#: a UK postcode in capitals ("EB1 2XY", "SW1A1AA")
-_POSTCODE = re.compile(r"(?<![A-Za-z0-9])(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})(?![A-Za-z0-9])")
+#: the kinds of street, full and abbreviated as agencies write them: a listed "Acacia Avenue" is also
+#: "Acacia Ave", "Acacia Ave." or "ACACIA AV"
+_STREET_KINDS = (
+    ("avenue", "ave", "av"), ("road", "rd"), ("street", "st"), ("close", "cl"), ("lane", "ln"),
+    ("crescent", "cres", "cresc"), ("drive", "dr", "drv"), ("gardens", "gdns", "gdn"), ("place", "pl"),
+    ("square", "sq"), ("court", "ct"), ("terrace", "terr", "ter"), ("grove", "gr", "gro"),
+)
+_STREET_KIND = {spelling: kind for kind in _STREET_KINDS for spelling in kind}
+
+
+def _address_word(word: str, *, first: bool) -> str:
+    """One word of a listed address as a regex: a kind of street in any of its spellings ("Avenue",
+    "Ave", "Av"), except as an address's first word ("St Mary's Road": "St" is Saint there); a
+    trailing dot is optional ("Ave." is "Ave")."""
+    key = _fold(word).rstrip(".").casefold()
+    if not first and key in _STREET_KIND:
+        return "(?:" + "|".join(sorted(_STREET_KIND[key], key=len, reverse=True)) + ")"
+    return _token_regex(word.rstrip(".") or word, capitalised_only=False)
+
+
+#: a UK postcode in the shapes the Royal Mail gives them, in any case, with or without the space ("EB1 2XY",
+#: "SW1A1AA", "n1 9gu", "N19GU", "n1  9gu"): a shape ordinary words never have (an outward code with a
+#: digit, an inward code of a digit and two letters)
+_POSTCODE = re.compile(
+    r"(?<![A-Za-z0-9])(?P<code>GIR[ \t]{0,3}0AA|(?P<outward>[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?)[ \t]{0,3}"
+    r"(?P<inward>\d[ABD-HJLNP-UW-Z]{2}))(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+#: a lower-case inward code that is a word: an ordinal or a unit ("room b12 1st floor", "b12 5mg")
+_NOT_AN_INWARD_CODE = re.compile(r"\d(?:st|nd|rd|th|mg|ml|mm|hr|wk|am|pm|lb)")
+
+
+def _is_postcode(match: re.Match) -> bool:
+    """Whether a match of `_POSTCODE` is a postcode: an inward code not in capitals must not be an
+    ordinal or a unit ("room b12 1st floor", "vitamin b12 5mg"; "B12 1ST" is taken)."""
+    inward = match.group("inward")
+    return not (inward and inward == inward.lower() and _NOT_AN_INWARD_CODE.fullmatch(inward))
+
+
+def _postcode_replacement(match: re.Match) -> str:
+    return POSTCODE if _is_postcode(match) else match.group(0)
 #: an NHS number: 10 digits (3-3-4, spaced, hyphenated or not), after an "NHS" label or with a valid check digit
 _NHS_NUMBER = re.compile(
     r"(?P<label>\bNHS\s*(?:no\.?|number|num|#)?\s*[:\-]?\s*)?(?<![\d\-/.])(?P<number>\d{3}[ \-]?\d{3}[ \-]?\d{4})(?![\d\-/]|[.\-]\d)",
