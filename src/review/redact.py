@@ -31,8 +31,14 @@ Decisions:
   gives the date of birth, so every date in text is given to the month ("on 14/03/2023" -> "in Mar
   2023") and `Redactor.table` gives every date column to the month, the child's age in whole months and
   the intervals between contacts in whole months (`month_table`). The flags' delays stay in days.
+  A day and month with no year is given to the month too ("seen 14/03" -> "seen Mar", "on 14.3" -> "in
+  Mar", "14th March" and "March 14th" -> "March"); digits are read as a day and month only after a date
+  word ("on", "seen", "dated", "w/c", a weekday, ...) and when they make a valid day, so "3/4 of", "1/2
+  dose", "EPDS 14/20" and "14:03" are left (see `_DAY_MONTH`): a bare "(14/03)" is left too.
   Known limit: text is rewritten for its dates only, so an age to the day written by an agency ("a
   10-day-old baby") or a named day ("Christmas Day") can still narrow the date of birth.
+- addresses: case.yml `addresses` as written and with the kind of street abbreviated or spelt out
+  ("12 Acacia Avenue" also matches "12, Acacia Ave."); postcodes in any case and spacing ("n1 9gu").
 - replacement is deterministic: the same text and case always give the same output.
 """
 from __future__ import annotations
