@@ -619,6 +619,12 @@ _MONTH_THEN_DAY = re.compile(
 )
 
 
+#: what `_MONTH_THEN_DAY` and `_DAY_MONTH` need to find anything: a capitalised month's first letters and
+#: a day, or two numbers joined by "/" or "." (tested first: most texts have neither)
+_MAY_BE_MONTH_THEN_DAY = re.compile(r"(?-i:\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC))[A-Za-z]*\.?\s+\d")
+_MAY_BE_DAY_MONTH = re.compile(r"\d\s*[/.]\s*\d")
+
+
 def _valid_day(day: int, month: int) -> bool:
     return 1 <= month <= 12 and 1 <= day <= _DAYS_IN_MONTH[month - 1]
 
@@ -719,8 +725,10 @@ def month_text(text):
     out = _DATE_RANGE.sub(_range_replacement, text)
     out = _DAYS_BEFORE_A_DATE.sub(_days_replacement, out)
     out = _DAY_DATES.sub(_month_replacement, out)
-    out = _MONTH_THEN_DAY.sub(_month_then_day_replacement, out)
-    out = _DAY_MONTH.sub(_day_month_replacement, out)
+    if _MAY_BE_MONTH_THEN_DAY.search(out):  # cheap gates: most texts have neither (their full dates are gone)
+        out = _MONTH_THEN_DAY.sub(_month_then_day_replacement, out)
+    if _MAY_BE_DAY_MONTH.search(out):
+        out = _DAY_MONTH.sub(_day_month_replacement, out)
     return _AGE_TO_THE_DAY.sub(r"\g<months>", out)
 
 
