@@ -59,7 +59,8 @@ def test_a_day_and_month_without_a_year_is_given_to_the_month(text, expected):
         "3/4 of the time", "1/2 dose", "seen 1/2 dose", "EPDS 14/20", "score 14/30", "at 14:03", "seen 14:03",
         "seen 10.30", "on 2.5 mg", "Apgar 9/10", "reduced by 1/2", "from 3/4 of", "seen 31/02", "seen 14/13",
         "In March 3 visits", "March 3 children", "may 3", "March 2024", "March 3.5", "aged 3-4 months",
-        "seen 3/4 times",
+        "seen 3/4 times", "seen 3/7 ago", "2/12 history", "next 6/12", "last 3/7", "on 2.3kg",
+        "from 1/2 hourly to 4 hourly",
     ],
 )
 def test_numbers_that_are_not_a_day_and_month_are_left(text):

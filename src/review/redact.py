@@ -581,7 +581,8 @@ _AGE_TO_THE_DAY = re.compile(r"\b(?P<months>(?:\d+y )?\d+m) \d+d\b")
 # "1/2 dose", "EPDS 14/20", "2.5 mg" and times ("14:03", "at 10.30") are not: the pair must be a valid
 # day of a month (29/02 allowed), follow a date word ("on", "seen", "dated", "from", "w/c", a weekday,
 # ...; with "." only the words that cannot come before a time or a decimal: "on", "dated", "w/c", a
-# weekday, "DOB"), and not be followed by a unit or "of". A month's name needs no such word, but must be
+# weekday, "DOB"), and not be followed by a unit, "of" or "ago" (clinical shorthand: "seen 3/7 ago" is
+# three days, "2/12 history" two months). A month's name needs no such word, but must be
 # capitalised ("March 14th", "Mar 3"), as in "14th March"; a day with no ordinal after it is taken only
 # after "on" or before punctuation or a linking word ("seen March 3 at home", but "In March 3 visits"). The day goes and the month stays, written as
 # for a date with a year ("14/03/2023" -> "Mar 2023", so "14/03" -> "Mar"; "on" -> "in").
@@ -590,7 +591,8 @@ _NOT_A_DATE_AFTER = (
     r"(?!\d|\s*[/.:\-]\s*\d|\s*(?:%|of\b|mg|mcg|ml|mls\b|g\b|kg|l\b|litres?|cm|mm|km|miles?|oz|lbs?|percent|"
     r"units?|hours?|hrs?|h\b|mins?|minutes?|secs?|seconds?|days?|weeks?|wks?|months?|years?|yrs?|times|x\b|"
     r"doses?|tablets?|tabs?|strength|scale|score|points?|pts|centile|th\b|portions?|cups?|bottles?|pints?|"
-    r"[a-z]*(?:teaspoon|spoon)s?))"
+    r"[a-z]*(?:teaspoon|spoon)s?|ago\b|later\b|earlier\b|before\b|prior\b|previously\b|post\b|hx\b|history\b"
+    r"|old\b|duration\b))"
 )
 _WEEKDAY_WORD = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday|rsday)?\.?"
 #: words after which "d.m" reads as a date ("on 14.3"), not a time or a decimal
@@ -598,7 +600,7 @@ _STRONG_DATE_CUE = (rf"(?:on|dated|date|w/c|w/e|wc|we|week\s+(?:commencing|begin
                     r"|dob|d\.o\.b\.?|born(?:\s+on)?|birthday)")
 #: words after which "d/m" reads as a date ("seen 14/03")
 _DATE_CUE = (rf"(?:{_STRONG_DATE_CUE}|seen|from|until|till|since|before|after|between|visit(?:ed)?|attended|appt|"
-             r"appointment|admitted|discharged|called|phoned|rang|contacted|reviewed|due|next|last)")
+             r"appointment|admitted|discharged|called|phoned|rang|contacted|reviewed|due)")
 _SLASH_PAIR = r"\d{1,2}\s*/\s*\d{1,2}"
 _DOT_PAIR = r"\d{1,2}\.\d{1,2}"
 _PAIR_LINK = r"\s*(?:[\-\u2013\u2014&,]|\band\b|\bto\b|\bor\b|\buntil\b|\btill\b)\s*"
