@@ -334,6 +334,10 @@ def standing_rows(timeline: pd.DataFrame, flags: pd.DataFrame | None, decisions=
     return (flag_numbers(timeline, kept) != "").tolist()
 
 
+#: how the workbook shows a date known only to the month or the year
+_COARSE_FORMATS = {"month": MONTH_FORMAT, "year": "yyyy"}
+
+
 def _csv_cell(value, months: bool = False):
     value = _plain(value)
     if value is None:
@@ -355,6 +359,10 @@ def write_csv(path: str | Path, frame: pd.DataFrame, headers: Sequence[str] | No
     months = date_resolution == MONTH
     out = pd.DataFrame({col: [_csv_cell(v, months) for v in frame[col].tolist()] for col in frame.columns},
                        columns=frame.columns)
+    if months and "date" in frame.columns and "date_precision" in frame.columns:
+        # the anonymised view: a date known only to the year is its year ("2023"), not "2023-01"
+        year = (frame["date_precision"].astype("string") == "year").fillna(False).to_numpy(dtype=bool)
+        out.loc[year, "date"] = [v[:4] if isinstance(v, str) else v for v in out.loc[year, "date"]]
     out.columns = [inert(h) for h in (headers or list(frame.columns))]
     # quote every text field: a bare CR inside a cell would otherwise split the row for many readers
     out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
@@ -396,6 +404,10 @@ def _write_sheet(wb, title: str, frame: pd.DataFrame, headers: Sequence[str] | N
                  full_text_in: str = "the CSV exports", truncated: list | None = None, months: bool = False):
     """Write `frame` as a table: bold frozen header, autofilter, widths, real dates, inert text.
 
+    A "date" column beside a "date_precision" column shows each date to its precision: a date known to
+    the year as its year ("yyyy"), one known to the month as its month ("mmm yyyy"), as the Word export
+    shows them (in both views).
+
     Text over Excel's cell limit is cut and ends with a marker naming its length and `full_text_in`
     (where the whole text is); each such cell is appended to `truncated` as (sheet, cell, characters).
     """
@@ -408,6 +420,8 @@ def _write_sheet(wb, title: str, frame: pd.DataFrame, headers: Sequence[str] | N
     header_fill = PatternFill("solid", fgColor="DDE6F0")
     flag_fill = PatternFill("solid", fgColor="FBE0CF")
     wrap_cols = {i for i, c in enumerate(frame.columns) if c in set(wrap)}
+    date_col = frame.columns.get_loc("date") if "date" in frame.columns and "date_precision" in frame.columns else None
+    precisions = frame["date_precision"].tolist() if date_col is not None else None
     for j, header in enumerate(headers, start=1):
         cell = ws.cell(row=start_row, column=j, value=inert(str(header)))
         cell.data_type = "s"
@@ -436,6 +450,8 @@ def _write_sheet(wb, title: str, frame: pd.DataFrame, headers: Sequence[str] | N
                 cell.value = value
                 with_time = bool(time_known[i]) if time_known is not None and not _is_missing(time_known[i]) else False
                 cell.number_format = MONTH_FORMAT if months else DATETIME_FORMAT if with_time else DATE_FORMAT
+                if j == date_col and precisions[i] in _COARSE_FORMATS:
+                    cell.number_format = _COARSE_FORMATS[precisions[i]]
                 widths[j] = max(widths[j], 16 if with_time else 11)
             elif isinstance(value, (list, dict, tuple)):
                 cell.value = inert(json.dumps(value, sort_keys=True, default=str))
@@ -658,6 +674,21 @@ def _e(value, months: bool = False) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _event_date(value, precision, months: bool = False) -> str:
+    """A contact's date as the chronology shows it, to its precision (as the Word export does): "2023"
+    when known to the year, "May 2023" to the month, "c. 22/05/2023" approximately, else 22/05/2023 (or,
+    with `months`, "May 2023")."""
+    value = _plain(value)
+    if not isinstance(value, dt.datetime):
+        return "" if value is None else str(value)
+    precision = precision if isinstance(precision, str) else ""
+    if precision == "year":
+        return value.strftime("%Y")
+    if months or precision == "month":
+        return value.strftime("%b %Y")
+    return ("c. " if precision == "approximate" else "") + value.strftime("%d/%m/%Y")
+
+
 _DECISION_CLASS = {"accepted": "decision-accept", "added": "decision-accept", "rejected": "decision-reject",
                    "pending": "decision-pending"}
 
@@ -838,6 +869,7 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
 
     if len(timeline):
         chronology = chronology_table(timeline_view, flags)
+        chronology["date"] = [_event_date(d, p, months) for d, p in zip(chronology["date"], chronology["date_precision"])]
         shown = chronology[["seq", "flags", "date", "age_display", "agency", "contact_type", "child_seen",
                             "description", "action", "concerns", "escalation", "source_file", "source_row"]]
         flagged = standing_rows(timeline, flags, decisions)

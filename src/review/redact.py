@@ -31,8 +31,14 @@ Decisions:
   gives the date of birth, so every date in text is given to the month ("on 14/03/2023" -> "in Mar
   2023") and `Redactor.table` gives every date column to the month, the child's age in whole months and
   the intervals between contacts in whole months (`month_table`). The flags' delays stay in days.
+  A day and month with no year is given to the month too ("seen 14/03" -> "seen Mar", "on 14.3" -> "in
+  Mar", "14th March" and "March 14th" -> "March"); digits are read as a day and month only after a date
+  word ("on", "seen", "dated", "w/c", a weekday, ...) and when they make a valid day, so "3/4 of", "1/2
+  dose", "EPDS 14/20" and "14:03" are left (see `_DAY_MONTH`): a bare "(14/03)" is left too.
   Known limit: text is rewritten for its dates only, so an age to the day written by an agency ("a
   10-day-old baby") or a named day ("Christmas Day") can still narrow the date of birth.
+- addresses: case.yml `addresses` as written and with the kind of street abbreviated or spelt out
+  ("12 Acacia Avenue" also matches "12, Acacia Ave."); postcodes in any case and spacing ("n1 9gu").
 - replacement is deterministic: the same text and case always give the same output.
 """
 from __future__ import annotations
@@ -233,7 +239,7 @@ class Redactor:
         if self._address_re is not None:
             out = self._address_re.sub(ADDRESS, out)
         out = _NHS_NUMBER.sub(_nhs_replacement, out)
-        out = _POSTCODE.sub(POSTCODE, out)
+        out = _POSTCODE.sub(_postcode_replacement, out)
         if self.months:
             out = month_text(out)
         if self._name_re is not None:
@@ -304,7 +310,7 @@ class Redactor:
         if self._address_re is not None:
             found += [(m.start(), m.group(0)) for m in self._address_re.finditer(text)]
         found += [(m.start(), m.group(0)) for m in _NHS_NUMBER.finditer(text) if _nhs_replacement(m) != m.group(0)]
-        found += [(m.start(), m.group(0)) for m in _POSTCODE.finditer(text)]
+        found += [(m.start(), m.group(0)) for m in _POSTCODE.finditer(text) if _is_postcode(m)]
         return [s for _, s in sorted(found)]
 
     def describe(self) -> dict:
@@ -384,12 +390,53 @@ def _addresses_regex(addresses) -> re.Pattern | None:
     if not forms:
         return None
     ordered = sorted(forms, key=lambda words: (-len(words), words))
-    alternatives = [r"[\s,]+".join(_token_regex(w, capitalised_only=False) for w in words) for words in ordered]
+    # between words: spaces, a comma, or an abbreviation's dot ("12, Acacia Ave., Eastborough")
+    alternatives = [r"(?:\.?[\s,]+)".join(_address_word(w, first=i == 0) for i, w in enumerate(words))
+                    for words in ordered]
     return re.compile(rf"{_WORD_BEFORE}(?:{'|'.join(alternatives)}){_WORD_AFTER}", re.IGNORECASE)
 
 
-#: a UK postcode in capitals ("EB1 2XY", "SW1A1AA")
-_POSTCODE = re.compile(r"(?<![A-Za-z0-9])(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})(?![A-Za-z0-9])")
+#: the kinds of street, full and abbreviated as agencies write them: a listed "Acacia Avenue" is also
+#: "Acacia Ave", "Acacia Ave." or "ACACIA AV"
+_STREET_KINDS = (
+    ("avenue", "ave", "av"), ("road", "rd"), ("street", "st"), ("close", "cl"), ("lane", "ln"),
+    ("crescent", "cres", "cresc"), ("drive", "dr", "drv"), ("gardens", "gdns", "gdn"), ("place", "pl"),
+    ("square", "sq"), ("court", "ct"), ("terrace", "terr", "ter"), ("grove", "gr", "gro"),
+)
+_STREET_KIND = {spelling: kind for kind in _STREET_KINDS for spelling in kind}
+
+
+def _address_word(word: str, *, first: bool) -> str:
+    """One word of a listed address as a regex: a kind of street in any of its spellings ("Avenue",
+    "Ave", "Av"), except as an address's first word ("St Mary's Road": "St" is Saint there); a
+    trailing dot is optional ("Ave." is "Ave")."""
+    key = _fold(word).rstrip(".").casefold()
+    if not first and key in _STREET_KIND:
+        return "(?:" + "|".join(sorted(_STREET_KIND[key], key=len, reverse=True)) + ")"
+    return _token_regex(word.rstrip(".") or word, capitalised_only=False)
+
+
+#: a UK postcode in the shapes the Royal Mail gives them, in any case, with or without the space ("EB1 2XY",
+#: "SW1A1AA", "n1 9gu", "N19GU", "n1  9gu"): a shape ordinary words never have (an outward code with a
+#: digit, an inward code of a digit and two letters)
+_POSTCODE = re.compile(
+    r"(?<![A-Za-z0-9])(?P<code>GIR[ \t]{0,3}0AA|(?P<outward>[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?)[ \t]{0,3}"
+    r"(?P<inward>\d[ABD-HJLNP-UW-Z]{2}))(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+#: a lower-case inward code that is a word: an ordinal or a unit ("room b12 1st floor", "b12 5mg")
+_NOT_AN_INWARD_CODE = re.compile(r"\d(?:st|nd|rd|th|mg|ml|mm|hr|wk|am|pm|lb)")
+
+
+def _is_postcode(match: re.Match) -> bool:
+    """Whether a match of `_POSTCODE` is a postcode: an inward code not in capitals must not be an
+    ordinal or a unit ("room b12 1st floor", "vitamin b12 5mg"; "B12 1ST" is taken)."""
+    inward = match.group("inward")
+    return not (inward and inward == inward.lower() and _NOT_AN_INWARD_CODE.fullmatch(inward))
+
+
+def _postcode_replacement(match: re.Match) -> str:
+    return POSTCODE if _is_postcode(match) else match.group(0)
 #: an NHS number: 10 digits (3-3-4, spaced, hyphenated or not), after an "NHS" label or with a valid check digit
 _NHS_NUMBER = re.compile(
     r"(?P<label>\bNHS\s*(?:no\.?|number|num|#)?\s*[:\-]?\s*)?(?<![\d\-/.])(?P<number>\d{3}[ \-]?\d{3}[ \-]?\d{4})(?![\d\-/]|[.\-]\d)",
@@ -528,6 +575,92 @@ _A_DAY = re.compile(rf"\b\d{{1,2}}{_ORDINAL}(?:\s+of)?\s*", re.IGNORECASE)
 #: an age to the day as the chronology and the rules write it: "7m 12d", "1y 0m 13d"
 _AGE_TO_THE_DAY = re.compile(r"\b(?P<months>(?:\d+y )?\d+m) \d+d\b")
 
+# A day and month with no year ("seen 14/03", "on 14.3", "March 14th"; "14th March" is taken by
+# `_DAY_DATES`) narrows a contact to the day as much as a full date does (the year is in the table
+# beside it). Digits are read as a day and month only where the text says it is a date, because "3/4 of",
+# "1/2 dose", "EPDS 14/20", "2.5 mg" and times ("14:03", "at 10.30") are not: the pair must be a valid
+# day of a month (29/02 allowed), follow a date word ("on", "seen", "dated", "from", "w/c", a weekday,
+# ...; with "." only the words that cannot come before a time or a decimal: "on", "dated", "w/c", a
+# weekday, "DOB"), and not be followed by a unit, "of" or "ago" (clinical shorthand: "seen 3/7 ago" is
+# three days, "2/12 history" two months). A month's name needs no such word, but must be
+# capitalised ("March 14th", "Mar 3"), as in "14th March"; a day with no ordinal after it is taken only
+# after "on" or before punctuation or a linking word ("seen March 3 at home", but "In March 3 visits"). The day goes and the month stays, written as
+# for a date with a year ("14/03/2023" -> "Mar 2023", so "14/03" -> "Mar"; "on" -> "in").
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_NOT_A_DATE_AFTER = (
+    r"(?!\d|\s*[/.:\-]\s*\d|\s*(?:%|of\b|mg|mcg|ml|mls\b|g\b|kg|l\b|litres?|cm|mm|km|miles?|oz|lbs?|percent|"
+    r"units?|hours?|hrs?|h\b|mins?|minutes?|secs?|seconds?|days?|weeks?|wks?|months?|years?|yrs?|times|x\b|"
+    r"doses?|tablets?|tabs?|strength|scale|score|points?|pts|centile|th\b|portions?|cups?|bottles?|pints?|"
+    r"[a-z]*(?:teaspoon|spoon)s?|ago\b|later\b|earlier\b|before\b|prior\b|previously\b|post\b|hx\b|history\b"
+    r"|old\b|duration\b))"
+)
+_WEEKDAY_WORD = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday|rsday)?\.?"
+#: words after which "d.m" reads as a date ("on 14.3"), not a time or a decimal
+_STRONG_DATE_CUE = (rf"(?:on|dated|date|w/c|w/e|wc|we|week\s+(?:commencing|beginning|ending|starting)|{_WEEKDAY_WORD}"
+                    r"|dob|d\.o\.b\.?|born(?:\s+on)?|birthday)")
+#: words after which "d/m" reads as a date ("seen 14/03")
+_DATE_CUE = (rf"(?:{_STRONG_DATE_CUE}|seen|from|until|till|since|before|after|between|visit(?:ed)?|attended|appt|"
+             r"appointment|admitted|discharged|called|phoned|rang|contacted|reviewed|due)")
+_SLASH_PAIR = r"\d{1,2}\s*/\s*\d{1,2}"
+_DOT_PAIR = r"\d{1,2}\.\d{1,2}"
+_PAIR_LINK = r"\s*(?:[\-\u2013\u2014&,]|\band\b|\bto\b|\bor\b|\buntil\b|\btill\b)\s*"
+_DAY_MONTH = re.compile(
+    r"(?<![\w/.\-])(?P<cue>"
+    rf"(?P<strong>{_STRONG_DATE_CUE})(?P<gap1>\s*[:\-]?\s*(?:the\s+)?)(?P<dots>{_DOT_PAIR}(?:{_PAIR_LINK}{_DOT_PAIR})*){_NOT_A_DATE_AFTER}"
+    rf"|(?P<word>{_DATE_CUE})(?P<gap2>\s*[:\-]?\s*(?:the\s+)?)(?P<slashes>{_SLASH_PAIR}(?:{_PAIR_LINK}{_SLASH_PAIR})*){_NOT_A_DATE_AFTER}"
+    r")",
+    re.IGNORECASE,
+)
+_A_PAIR = re.compile(r"(?P<d>\d{1,2})\s*[/.]\s*(?P<m>\d{1,2})")
+#: "March 14th", "Mar 3", "on March 14th-16th" (the month's name capitalised; no year after it)
+_MONTH_THEN_DAY = re.compile(
+    _ON + rf"(?<![\w\-/])(?P<month>{_CAPITAL_MONTH})\s+(?P<day>\d{{1,2}})(?P<ordinal>st|nd|rd|th)?"
+    rf"(?P<more>(?:{_PAIR_LINK}\d{{1,2}}(?:st|nd|rd|th)?(?![\d/]|[.:]\d))*)(?![\w/]|[.:\-]\d|\s*,?\s*\d)"
+    # what follows a day with no ordinal: "March 3 visits" is a count, "seen March 3 at home" a day
+    r"(?P<after>(?=\s*(?:$|[.;:)\],!?]|\s(?:at|by|with|when|and|as|in|for|from|to|was|were|is|the|until|till)\b)))?"
+)
+
+
+#: what `_MONTH_THEN_DAY` and `_DAY_MONTH` need to find anything: a capitalised month's first letters and
+#: a day, or two numbers joined by "/" or "." (tested first: most texts have neither)
+_MAY_BE_MONTH_THEN_DAY = re.compile(r"(?-i:\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC))[A-Za-z]*\.?\s+\d")
+_MAY_BE_DAY_MONTH = re.compile(r"\d\s*[/.]\s*\d")
+
+
+def _valid_day(day: int, month: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= _DAYS_IN_MONTH[month - 1]
+
+
+def _in_for_on(cue: str) -> str:
+    """"on" and "on the" before a date given to the month read "in" ("On" -> "In")."""
+    return ("In" if cue[:1] == "O" else "in") if cue.casefold() == "on" else cue
+
+
+def _day_month_replacement(match: re.Match) -> str:
+    pairs_text = match.group("dots") or match.group("slashes")
+    pairs = [(int(m.group("d")), int(m.group("m"))) for m in _A_PAIR.finditer(pairs_text)]
+    if not pairs or not all(_valid_day(d, m) for d, m in pairs):
+        return match.group(0)  # "seen 14/20": not a day and month
+    cue = match.group("strong") or match.group("word")
+    gap = match.group("gap1") if match.group("strong") else match.group("gap2")
+    if cue.casefold() == "on":
+        cue, gap = _in_for_on(cue), " "
+    shown = _A_PAIR.sub(lambda m: _MONTH_ABBR[int(m.group("m")) - 1], pairs_text)
+    return cue + gap + shown
+
+
+def _month_then_day_replacement(match: re.Match) -> str:
+    month = _month_of(match.group("month"))
+    days = [int(match.group("day"))] + [int(d) for d in re.findall(r"\d{1,2}", match.group("more") or "")]
+    if month is None or not all(_valid_day(d, month) for d in days):
+        return match.group(0)
+    on = match.group("on") or ""
+    if not (on or match.group("ordinal") or match.group("more") or match.group("after") is not None):
+        return match.group(0)  # "In March 3 visits": a count after the month, not a day
+    if on:
+        on = ("In " if on[:1] == "O" else "in ")
+    return on + match.group("month")
+
 
 def _year(text: str) -> int:
     year = int(text)
@@ -594,6 +727,10 @@ def month_text(text):
     out = _DATE_RANGE.sub(_range_replacement, text)
     out = _DAYS_BEFORE_A_DATE.sub(_days_replacement, out)
     out = _DAY_DATES.sub(_month_replacement, out)
+    if _MAY_BE_MONTH_THEN_DAY.search(out):  # cheap gates: most texts have neither (their full dates are gone)
+        out = _MONTH_THEN_DAY.sub(_month_then_day_replacement, out)
+    if _MAY_BE_DAY_MONTH.search(out):
+        out = _DAY_MONTH.sub(_day_month_replacement, out)
     return _AGE_TO_THE_DAY.sub(r"\g<months>", out)
 
 

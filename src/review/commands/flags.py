@@ -7,6 +7,11 @@ apart), and the problems with the reviewers' decisions. The numbers are the repo
 callouts, report.html), also with `--rule`. `--csv` writes the same table as the build's flags.csv (same
 columns and encoding); cells that a spreadsheet would run as a formula (starting with = + - @, tab or
 carriage return) get a leading quote.
+
+`--redact` prints (and writes) the anonymised view, as `review build --redact` shows it: the same
+redaction of the same tables (`review.build._view`), so names become the case's pseudonyms, the child's
+date of birth, the listed addresses, NHS numbers and postcodes are replaced, every date is given to the
+month (the trigger dates as YYYY-MM), and the flag ids are the anonymised view's; the delays stay in days.
 """
 from __future__ import annotations
 
@@ -26,6 +31,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--csv", metavar="PATH", help="also write the flags to this CSV file (the build's flags.csv layout)")
     parser.add_argument("--rule", action="append", metavar="RULE_ID",
                         help="only these rules' flags, numbered as in the report (repeatable)")
+    parser.add_argument("--redact", action="store_true",
+                        help="the anonymised view, as `review build --redact`: pseudonyms for names, dates to the month")
 
 
 def run(args) -> int:
@@ -39,6 +46,14 @@ def run(args) -> int:
             raise ConfigError(f"unknown rule id(s) {unknown} (known: {', '.join(RULE_IDS)})")
     case = load_case(args.case_dir)
     analysis = analyse(case)
+    case_id, months = case.case_id, False
+    if getattr(args, "redact", False):
+        from ..build import _view
+        from ..redact import Redactor
+
+        redactor = Redactor.from_case(case.config)
+        analysis = _view(analysis, redactor)  # the build's anonymised tables: names, dates to the month, ids
+        case_id, months = redactor.text(case.case_id), redactor.months
     # numbered before filtering: flag #12 is #12 in the report, on the swimlane and here
     flags = analysis.flags.reset_index(drop=True)
     numbers = list(range(1, len(flags) + 1))
@@ -47,13 +62,13 @@ def run(args) -> int:
         numbers = [n for n, k in zip(numbers, keep) if k]
         total = len(flags)
         flags = flags[keep].reset_index(drop=True)
-    print(format_flags(flags, case_id=case.case_id, numbers=numbers,
-                       of=(total, args.rule) if args.rule else None))
+    print(format_flags(flags, case_id=case_id, numbers=numbers,
+                       of=(total, args.rule) if args.rule else None, months=months))
     problems = format_problems(analysis.decision_problems)
     if problems:
         print(problems)
     if args.csv:
-        write_csv(flags, args.csv, numbers=numbers)
+        write_csv(flags, args.csv, numbers=numbers, months=months)
         print(f"\nwrote {plural(len(flags), 'flag')} to {args.csv}")
     return 0
 
@@ -78,13 +93,13 @@ def format_problems(problems) -> str:
     return "\n".join(lines)
 
 
-def _cell(value) -> str:
+def _cell(value, months: bool = False) -> str:
     import pandas as pd
 
     if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
+        return value.strftime("%Y-%m" if months else "%Y-%m-%d")
     return str(value)
 
 
@@ -93,11 +108,12 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def format_flags(flags, case_id: str = "", width: int | None = None, numbers=None, of=None) -> str:
+def format_flags(flags, case_id: str = "", width: int | None = None, numbers=None, of=None, months: bool = False) -> str:
     """A readable numbered table: #, rule, date, agencies, delay, then the explanation wrapped below.
 
     The headline is the report's (flags the reviewers rejected counted apart). `numbers`: each flag's
-    number in the report (default 1, 2, ...); `of`: (all flags, rule ids) when `flags` is a selection."""
+    number in the report (default 1, 2, ...); `of`: (all flags, rule ids) when `flags` is a selection;
+    `months`: the dates as their month (YYYY-MM), for the anonymised view."""
     from ..export import _flags_headline
 
     rule_ids = sorted(set(of[1])) if of else []
@@ -116,7 +132,7 @@ def format_flags(flags, case_id: str = "", width: int | None = None, numbers=Non
             delay_text = "-" if flag.rule_id in ("information_not_shared", "closure_with_open_concerns") else delay_text
         else:
             delay_text = f"{float(delay):.0f} d late"
-        rows.append([str(i), flag.rule_id, _cell(flag.trigger_date), flag.severity, _cell(flag.agencies), delay_text,
+        rows.append([str(i), flag.rule_id, _cell(flag.trigger_date, months), flag.severity, _cell(flag.agencies), delay_text,
                      _cell(flag.explanation), _cell(getattr(flag, "decision", ""))])
     header = ["#", "rule", "date", "severity", "agencies", "delay"]
     widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
@@ -134,9 +150,10 @@ def format_flags(flags, case_id: str = "", width: int | None = None, numbers=Non
     return "\n".join(lines).rstrip()
 
 
-def write_csv(flags, path: str | os.PathLike, numbers=None) -> Path:
+def write_csv(flags, path: str | os.PathLike, numbers=None, months: bool = False) -> Path:
     """Write `flags` as the build's flags.csv (`review.export.FLAGS_EXPORT` columns, UTF-8 with BOM,
-    formula-injection safe), atomically; `numbers`: the flags' numbers in the report (default 1, 2, ...)."""
+    formula-injection safe), atomically; `numbers`: the flags' numbers in the report (default 1, 2, ...);
+    `months`: dates as YYYY-MM, as the anonymised build's flags.csv."""
     from ..export import FLAGS_EXPORT, flags_table
     from ..export import write_csv as write_table
 
@@ -148,7 +165,7 @@ def write_csv(flags, path: str | os.PathLike, numbers=None) -> Path:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".flags-", suffix=".csv")
     os.close(fd)
     try:
-        write_table(tmp, table, [h for _, h in FLAGS_EXPORT])
+        write_table(tmp, table, [h for _, h in FLAGS_EXPORT], date_resolution="month" if months else "day")
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
