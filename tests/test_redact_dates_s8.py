@@ -134,7 +134,8 @@ def test_the_tables_give_months_and_ages_in_whole_months(sample):
     out = sample[0]
     rows = list(csv.DictReader((out / "chronology.csv").open(encoding="utf-8-sig")))
     assert rows and all(re.fullmatch(r"\d{4}-\d{2}", r["Date"]) for r in rows)
-    assert all(re.fullmatch(r"(\d+y )?\d+m|before birth|", r["Child's age"]) for r in rows)
+    # a contact dated to its month or year: the range of ages over that period ("9m–10m")
+    assert all(re.fullmatch(r"((\d+y )?\d+m|before birth)(–(\d+y )?\d+m)?|", r["Child's age"]) for r in rows)
     assert {r["Date precision"] for r in rows} <= {"month", "year"}
     assert "Days since previous contact" not in rows[0] and "Months since child seen" in rows[0]
     flags = list(csv.DictReader((out / "flags.csv").open(encoding="utf-8-sig")))
@@ -234,7 +235,12 @@ def test_an_exhaustive_search_cannot_narrow_the_date_of_birth_to_the_day(sample)
         for row in rows:
             first = dt.date.fromisoformat(row["Date"] + "-01")
             days = [first + dt.timedelta(days=k) for k in range(pd.Timestamp(first).days_in_month)]
-            domains.append({d for d, age in zip(days, _whole_months(days, birth)) if age == row["Child's age"]})
+            if "–" in row["Child's age"]:  # dated to its month: the ages over the month, whatever its day
+                ends = _whole_months([days[0], days[-1]], birth)
+                shown = ends[0] if ends[0] == ends[1] else "–".join(ends)
+                domains.append(set(days) if shown == row["Child's age"] else set())
+            else:
+                domains.append({d for d, age in zip(days, _whole_months(days, birth)) if age == row["Child's age"]})
             if not domains[-1]:
                 return False
         changed = True

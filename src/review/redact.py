@@ -740,6 +740,9 @@ def month_age(display) -> str:
     if not isinstance(display, str) or not display.strip():
         return "" if display is None or display is pd.NA or not isinstance(display, str) else display
     text = display.strip()
+    if "–" in text:  # a date known to its month or year: the range of ages over that period
+        parts = list(dict.fromkeys(month_age(part) for part in text.split("–")))
+        return "–".join(parts)
     if text.startswith("-"):
         return "before birth"
     return _AGE_TO_THE_DAY.sub(r"\g<months>", text)

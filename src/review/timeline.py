@@ -557,6 +557,34 @@ def _ages(days: np.ndarray, birth: np.ndarray, which: np.ndarray) -> tuple[pd.ar
     return pd.arrays.IntegerArray(age, ~valid), _string_array(labels, inverse.reshape(-1))
 
 
+#: precisions whose date is the first day of a period the contact lies somewhere in
+_PERIOD_PRECISIONS = {"month": "datetime64[M]", "year": "datetime64[Y]"}
+
+
+def _partial_date_ages(display, precision: pd.Series, days: np.ndarray, birth: np.ndarray, which: np.ndarray):
+    """`age_display` with the age of a row dated only to its month or year given as the range over that
+    period ("9m 18d–10m 17d" for "Mar 2023"; "9m 18d–1y 9m 17d" for "2023"), not as the age on its first
+    day alone, which would read as exact. age_days stays the first day's (what the rules order by)."""
+    out = None
+    values = precision.to_numpy(dtype=object, na_value="")
+    for name, unit in _PERIOD_PRECISIONS.items():
+        rows = np.flatnonzero(values == name)
+        if not len(rows):
+            continue
+        first = days[rows]
+        last = ((first.astype(unit) + 1).astype("datetime64[D]") - 1).astype("datetime64[D]")
+        last = np.where(np.isnat(first), first, last)
+        _, end = _ages(last, birth, which[rows])
+        if out is None:
+            out = np.asarray(display, dtype=object).copy()
+        for k, (start, stop) in enumerate(zip(out[rows].tolist(), np.asarray(end, dtype=object).tolist())):
+            if isinstance(start, str) and isinstance(stop, str) and start and stop and start != stop:
+                out[rows[k]] = f"{start}–{stop}"
+    if out is None:
+        return display
+    return pd.array(out, dtype=display.dtype)
+
+
 def mobility_threshold(case) -> np.datetime64:
     """The first day the child counts as mobile: case.mobile_from, else DEFAULT_NONMOBILE_MONTHS of age."""
     if getattr(case, "mobile_from", None):
@@ -1280,7 +1308,8 @@ def build_timeline(
     Returns
     -------
     One row per contact (none dropped), in `chronology_order`, with: seq (1..n per case); age_days and
-    age_display (`child_ages`); child_mobile (`mobility_threshold`); event_group (`link_events`);
+    age_display (`child_ages`; a row dated only to its month or year shows the range of ages over that
+    period, `_partial_date_ages`); child_mobile (`mobility_threshold`); event_group (`link_events`);
     days_since_previous_contact (calendar days since the previous row of the case; NA on the first);
     days_since_child_seen (days since the last *earlier* row with child_seen True; NA before the first);
     open_concerns (`_open_concerns`); on_cp_plan and in_hospital (from `periods`).
@@ -1302,6 +1331,8 @@ def build_timeline(
     new["seq"] = pd.arrays.IntegerArray(position - starts + 1, np.zeros(n, dtype=bool))
     per_case = _case_dates(case, case_uniques)
     new["age_days"], new["age_display"] = _ages(days, per_case["date_of_birth"], case_codes)
+    new["age_display"] = _partial_date_ages(new["age_display"], frame["date_precision"], days,
+                                            per_case["date_of_birth"], case_codes)
     new["child_mobile"] = _child_mobile(days, per_case["mobile_from"][case_codes])
     links = candidate_links(frame, threshold=link_threshold, window_days=link_window_days, factorised=factorised,
                             in_order=True)
