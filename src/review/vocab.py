@@ -104,6 +104,10 @@ _LABEL_MARKS = (_COLON, _DASH)
 # "Strategy discussion: has been cancelled"; `Scope.reached` with label_reach)
 _AUXILIARIES = frozenset({"did", "does", "was", "were", "is", "are", "has", "have", "had", "been"})
 _BREAK = "|b"
+# words that, one or two before an affirmation, make it a plan or a denial, not an account of the meeting held
+# ("to be held", "will be held", "has not been held", "never took place", "if it went ahead"; `_affirmed`)
+_NOT_AFFIRMING = frozenset({"be", "being", "to", "will", "would", "shall", "not", "never", "no", "if", "unless",
+                            "whether", "should", "could", "may", "might", "cannot", "cant", "unable", "yet"})
 _EXCEPTED = "|x"  # a word inside a keyword exception ("DNA test"): a word, but never a keyword
 
 
@@ -255,6 +259,16 @@ class Vocabulary:
     escalation_denials: dict[str, Phrases] = field(default_factory=dict)  # escalation -> its keywords and types'
     denial_extra: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> its `denial_words` (vocab.yml)
     _denials: dict = field(default_factory=dict)  # `denial_phrases`, per name
+    # read by `denies` only (module docstring): a row that only plans or awaits the meeting ("ICPC booked",
+    # "awaiting strategy discussion", "assessment pending"), a participant's absence ("Police unable to
+    # attend strategy discussion"), a decision's outcome ("MASH decision: declined") and a later clause
+    # saying it took place after all ("ICPC postponed to 3rd, held on 3rd")
+    plan_cues: Phrases = field(default_factory=Phrases)
+    plan_post_cues: Phrases = field(default_factory=Phrases)
+    plan_next_cues: Phrases = field(default_factory=Phrases)
+    attendance_negations: Phrases = field(default_factory=Phrases)
+    denial_outcomes: dict[str, frozenset] = field(default_factory=dict)  # name -> cues that are its outcome
+    affirmations: Phrases = field(default_factory=Phrases)
     negation_window: int = _DEFAULT_WINDOW
     _token_cache: dict = field(default_factory=dict)
     _agency_cache: dict = field(default_factory=dict)
@@ -361,6 +375,16 @@ class Vocabulary:
             if name not in CONTACT_TYPES and name not in ESCALATIONS:
                 raise ConfigError(f"vocabulary denial_words: unknown contact type or escalation {name!r}")
             out.denial_extra[name] = tuple(w for w in map(normalise_text, _as_list(words, f"denial_words.{name}")) if w)
+        for key in ("plan_cues", "plan_post_cues", "plan_next_cues", "attendance_negations", "affirmations"):
+            setattr(out, key, Phrases(_as_list(vocab.get(key), key)))
+        outcomes = vocab.get("denial_outcomes") or {}
+        if not isinstance(outcomes, Mapping):
+            raise ConfigError(f"vocabulary denial_outcomes must be a mapping (name: [words]), got {outcomes!r}")
+        for name, words in outcomes.items():
+            if name not in CONTACT_TYPES and name not in ESCALATIONS:
+                raise ConfigError(f"vocabulary denial_outcomes: unknown contact type or escalation {name!r}")
+            out.denial_outcomes[name] = frozenset(
+                w for w in map(normalise_text, _as_list(words, f"denial_outcomes.{name}")) if w)
         window = vocab.get("negation_window", _DEFAULT_WINDOW)
         if not isinstance(window, int) or isinstance(window, bool) or window < 0:
             raise ConfigError(f"vocabulary negation_window must be a whole number >= 0, got {window!r}")
@@ -466,9 +490,11 @@ class Vocabulary:
         self.denial_words(name)
         return self._denials[name][1]
 
-    def _scan_escalations(self, text, phrases: Phrases, window: int | None = None):
+    def _scan_escalations(self, text, phrases: Phrases, window: int | None = None, denial: str | None = None):
         """(keywords not negated, keywords negated) of escalation `phrases` in `text`, each in order of
-        appearance, read with the escalation cues (module docstring)."""
+        appearance, read with the escalation cues (module docstring). `denial`: the name `denies` asks about,
+        read also with the plan cues, without the cues of a participant's absence or of the name's outcome,
+        and a negated mention taken back by a later affirmation (`_denial_cues`, `_affirmed`)."""
         tokens = self.tokens(text)
         keywords = phrases.find(tokens)
         if not keywords:
@@ -480,14 +506,68 @@ class Vocabulary:
         following = scope.cues(self.escalation_next_cues) + [
             c for c in scope.cues(self.escalation_last_cues) if c[1] == len(tokens) or _ends_clause(tokens[c[1]])
         ]
+        if denial is not None:
+            pre, post, following = self._denial_cues(denial, scope, pre, post, following)
         found, negated = [], []
         for start, end, keyword in keywords:
             if scope.reached(start, end, pre, post, self.negation_window if window is None else window, _POST_WINDOW,
-                             True, following, label_reach=True):
+                             True, following, label_reach=True) and not (
+                    denial is not None and self._affirmed(scope, end, phrases, (*pre, *post, *following),
+                                                          (*post, *following))):
                 negated.append(keyword)
             else:
                 found.append(keyword)
         return found, negated
+
+    def _denial_cues(self, name: str, scope: Scope, pre: list, post: list, following: list):
+        """The cues `denies` reads a mention of `name` with: the escalation cues and the plan cues (a row that
+        only plans or awaits it: "awaiting strategy discussion", "ICPC booked for 12/03", "assessment
+        pending"), but not a cue inside a participant's absence with a subject before it ("Police unable to
+        attend strategy discussion": the police's attendance is denied, not the meeting; "Unable to attend
+        strategy discussion" still denies it), nor one that is the outcome of `name` (`denial_outcomes`:
+        "MASH decision: declined" is a decision)."""
+        tokens = scope.tokens
+        pre = pre + scope.cues(self.plan_cues)
+        post = post + scope.cues(self.plan_post_cues)
+        following = following + scope.cues(self.plan_next_cues)
+        drop = set()
+        for start, end, _ in self.attendance_negations.find(tokens):
+            if start and tokens[start - 1][0] not in "|,":  # a subject (a word) before it in its clause
+                drop.update(range(start, end))
+        outcomes = self.denial_outcomes.get(name, frozenset())
+        if drop or outcomes:
+            def kept(cues):
+                return [c for c in cues if c[2] not in outcomes and drop.isdisjoint(range(c[0], c[1]))]
+
+            pre, post, following = kept(pre), kept(post), kept(following)
+        return pre, post, following
+
+    def _affirmed(self, scope: Scope, end: int, phrases: Phrases, cues, after) -> bool:
+        """Does a later affirmation say the mention ending at token `end` took place after all ("ICPC
+        postponed to 3rd, held on 3rd", "Strategy discussion cancelled; went ahead on 5th")? One of
+        `affirmations` after the first cue of `after` (the cues after the mention: a postponement or a
+        cancellation; not "No ICPC held", denied before its words), not inside a cue ("not held", "to be
+        held"), not after a word that makes it a plan or a denial (`_NOT_AFFIRMING`: "will be held", "has not
+        been held"), and with no other meeting's or contact's words between ("ICPC postponed; strategy
+        discussion held": the strategy discussion)."""
+        tokens = scope.tokens
+        if not self.affirmations._by_first.keys() & set(tokens[end:]):
+            return False
+        later = [c[1] for c in after if c[0] >= end]
+        if not later:
+            return False
+        end = min(later)  # the affirmation comes after the postponement or cancellation
+        in_cue = {i for c in cues for i in range(c[0], c[1])}
+        own = {i for start, stop, _ in phrases.find(tokens) for i in range(start, stop)}
+        others = {s for s, _, _ in (*self.contact_type_keywords.find(tokens), *self.escalations.find(tokens))
+                  if s >= end and s not in own}
+        for start, stop, _ in self.affirmations.find(tokens[end:]):
+            start, stop = start + end, stop + end
+            if any(end <= s < start for s in others):
+                return False  # another meeting or contact named first: the affirmation is about it
+            if in_cue.isdisjoint(range(start, stop)) and _NOT_AFFIRMING.isdisjoint(tokens[max(end, start - 2):start]):
+                return True
+        return False
 
 
 class Scope:
@@ -721,7 +801,7 @@ def denies(name, text, vocab) -> bool:
     text that does not name it at all denies nothing (a row typed "Strategy discussion" whose details say
     who attended)."""
     v = compile_vocab(vocab)
-    found, negated = v._scan_escalations(text, v.denial_phrases(str(name)), _DENIAL_WINDOW)
+    found, negated = v._scan_escalations(text, v.denial_phrases(str(name)), _DENIAL_WINDOW, str(name))
     return bool(negated) and not found
 
 
