@@ -53,9 +53,11 @@ Matching rules:
   listed for an escalation makes the contact that escalation, unless its text names that escalation only
   to say it did not happen ("Strategy discussion was not held", "CP medical: none"; a label's answer
   denies it only when one of `escalation_label_negations`: "Assessment: no concerns", "CP medical: NAD"
-  are its outcome, not `label_negations`' denied finding). `denies` asks the same of any escalation
-  or contact type ("ICPC postponed", "assessment not started"): the rules use it so that a row typed as a
-  meeting or an assessment that did not take place is not taken for one.
+  are its outcome, not `label_negations`' denied finding; the question is `denies`'s, below). `denies`
+  asks the same of any escalation or contact type ("ICPC postponed", "assessment not started"; also a row
+  that only plans it, "ICPC booked for 12/03", but not a participant's absence, "Police unable to attend
+  strategy discussion", nor a decision's refusal, "MASH decision: declined"): the rules use it so that a row
+  typed as a meeting or an assessment that did not take place is not taken for one.
 * `Scope` is the negation scope of one text, also used by `review.timeline.cp_plan_marker` to read a
   child protection conference's outcome.
 """
@@ -776,10 +778,9 @@ def detect_escalations(contact_type, text, vocab) -> list[str]:
     for keyword in v._scan_escalations(text, v.escalations)[0]:
         named.update(v.escalation_keywords[keyword])
     for escalation, types in v.escalation_types:
-        if contact_type in types and escalation not in named:
-            found, negated = v._scan_escalations(text, v.escalation_denials[escalation])
-            if found or not negated:
-                named.add(escalation)
+        # the rules' question about a row of the type (`denies`, `review.rules.base.types_held`), read alike
+        if contact_type in types and escalation not in named and not denies(escalation, text, v):
+            named.add(escalation)
     return sorted(named)
 
 
@@ -787,7 +788,15 @@ def detect_escalations(contact_type, text, vocab) -> list[str]:
 #: records that meeting, assessment or decision, and the cue of such a row's sentence most often negates
 #: something else in it ("Father not invited to strategy discussion", "No police present at strategy
 #: discussion", "Mother refused to attend ICPC", "No concerns found during assessment"); one word between
-#: still denies ("no further strategy discussion", "Decision not to close the case")
+#: still denies ("no further strategy discussion", "Decision not to close the case").
+#:
+#: Why not `negation_window` (4), as ingest reads concerns and escalation keywords: there the words are the
+#: finding or the escalation itself, named in a sentence about it, and a cue a few words before most often
+#: negates it ("no obvious marks or bruising", "not felt necessary to refer to social care"; for an
+#: escalation keyword a false escalation hides a flag). A row's own contact type is named in a sentence
+#: about what happened at that meeting, so a cue a few words before most often negates a participant's part
+#: in it. Ingest's reading of a row's contact-type escalation asks the question `denies` asks, and reads it
+#: with `denies` (`detect_escalations`): the rules and the escalation column agree on it.
 _DENIAL_WINDOW = 1
 
 
@@ -799,7 +808,17 @@ def denies(name, text, vocab) -> bool:
     escalation: True when some mention is negated and none is not, but a cue before the words reaches them
     only across one word (`_DENIAL_WINDOW`: "Father not invited to strategy discussion" denies nothing). A
     text that does not name it at all denies nothing (a row typed "Strategy discussion" whose details say
-    who attended)."""
+    who attended).
+
+    Besides the escalation cues (vocab.yml, read by `denies` only; `Vocabulary._denial_cues`): a row that
+    only plans or awaits it denies it (`plan_cues`, `plan_post_cues`, `plan_next_cues`: "ICPC booked for
+    12/03", "Awaiting strategy discussion", "Strategy discussion to be arranged", "assessment pending"; not
+    "Strategy discussion held; ICPC booked" for the strategy discussion); a participant's absence with a
+    subject before it does not (`attendance_negations`: "Police unable to attend strategy discussion"; still
+    "Unable to hold strategy discussion", "Strategy discussion unable to proceed"); nor does a decision's
+    refusal, its outcome (`denial_outcomes`: "MASH decision: declined"); and a later affirmation after a
+    postponement or cancellation takes it back (`affirmations`: "ICPC postponed to 3rd, held on 3rd";
+    `Vocabulary._affirmed`)."""
     v = compile_vocab(vocab)
     found, negated = v._scan_escalations(text, v.denial_phrases(str(name)), _DENIAL_WINDOW, str(name))
     return bool(negated) and not found
