@@ -271,6 +271,7 @@ class Vocabulary:
     attendance_negations: Phrases = field(default_factory=Phrases)
     denial_outcomes: dict[str, frozenset] = field(default_factory=dict)  # name -> cues that are its outcome
     affirmations: Phrases = field(default_factory=Phrases)
+    denial_cues: tuple = ()  # (before, after, straight after): the escalation cues with the plan cues
     negation_window: int = _DEFAULT_WINDOW
     _token_cache: dict = field(default_factory=dict)
     _agency_cache: dict = field(default_factory=dict)
@@ -379,6 +380,11 @@ class Vocabulary:
             out.denial_extra[name] = tuple(w for w in map(normalise_text, _as_list(words, f"denial_words.{name}")) if w)
         for key in ("plan_cues", "plan_post_cues", "plan_next_cues", "attendance_negations", "affirmations"):
             setattr(out, key, Phrases(_as_list(vocab.get(key), key)))
+        # `denies` reads the escalation cues and the plan cues, each pair as one Phrases (one pass over the tokens)
+        out.denial_cues = tuple(Phrases(_as_list(vocab.get(a), a) + _as_list(vocab.get(b), b) + _as_list(vocab.get(c), c))
+                                for a, b, c in (("negation_cues", "escalation_negation_cues", "plan_cues"),
+                                                ("negation_post_cues", "escalation_negation_post_cues", "plan_post_cues"),
+                                                ("escalation_negation_next_cues", "plan_next_cues", "")))
         outcomes = vocab.get("denial_outcomes") or {}
         if not isinstance(outcomes, Mapping):
             raise ConfigError(f"vocabulary denial_outcomes must be a mapping (name: [words]), got {outcomes!r}")
@@ -504,8 +510,10 @@ class Vocabulary:
         # a label naming an escalation is denied by escalation_label_negations, not by the answers that deny a
         # finding: "Assessment: no concerns", "CP medical: NAD" took place
         scope = Scope(self, tokens, keywords, stops=self.escalation_breaks, answers=self.escalation_label_negations)
-        pre, post = scope.cues(self.escalation_cues), scope.cues(self.escalation_post_cues)
-        following = scope.cues(self.escalation_next_cues) + [
+        before, after, next_ = (self.escalation_cues, self.escalation_post_cues, self.escalation_next_cues) \
+            if denial is None else self.denial_cues
+        pre, post = scope.cues(before), scope.cues(after)
+        following = scope.cues(next_) + [
             c for c in scope.cues(self.escalation_last_cues) if c[1] == len(tokens) or _ends_clause(tokens[c[1]])
         ]
         if denial is not None:
@@ -522,18 +530,17 @@ class Vocabulary:
         return found, negated
 
     def _denial_cues(self, name: str, scope: Scope, pre: list, post: list, following: list):
-        """The cues `denies` reads a mention of `name` with: the escalation cues and the plan cues (a row that
-        only plans or awaits it: "awaiting strategy discussion", "ICPC booked for 12/03", "assessment
-        pending"), but not a cue inside a participant's absence with a subject before it ("Police unable to
-        attend strategy discussion": the police's attendance is denied, not the meeting; "Unable to attend
-        strategy discussion" still denies it), nor one that is the outcome of `name` (`denial_outcomes`:
+        """The cues `denies` reads a mention of `name` with (`pre`, `post`, `following`: found with
+        `denial_cues`, the escalation cues and the plan cues: a row that only plans or awaits it, "awaiting
+        strategy discussion", "ICPC booked for 12/03", "assessment pending"), but not a cue inside a
+        participant's absence with a subject before it ("Police unable to attend strategy discussion": the
+        police's attendance is denied, not the meeting; "Unable to attend strategy discussion" still denies
+        it), nor one that is the outcome of `name` (`denial_outcomes`:
         "MASH decision: declined" is a decision)."""
         tokens = scope.tokens
-        pre = pre + scope.cues(self.plan_cues)
-        post = post + scope.cues(self.plan_post_cues)
-        following = following + scope.cues(self.plan_next_cues)
         drop = set()
-        for start, end, _ in self.attendance_negations.find(tokens):
+        absences = self.attendance_negations
+        for start, end, _ in absences.find(tokens) if not absences._by_first.keys().isdisjoint(tokens) else ():
             if start and tokens[start - 1][0] not in "|,":  # a subject (a word) before it in its clause
                 drop.update(range(start, end))
         outcomes = self.denial_outcomes.get(name, frozenset())
@@ -560,15 +567,14 @@ class Vocabulary:
             return False
         end = min(later)  # the affirmation comes after the postponement or cancellation
         in_cue = {i for c in cues for i in range(c[0], c[1])}
-        own = {i for start, stop, _ in phrases.find(tokens) for i in range(start, stop)}
-        others = {s for s, _, _ in (*self.contact_type_keywords.find(tokens), *self.escalations.find(tokens))
-                  if s >= end and s not in own}
         for start, stop, _ in self.affirmations.find(tokens[end:]):
             start, stop = start + end, stop + end
-            if any(end <= s < start for s in others):
-                return False  # another meeting or contact named first: the affirmation is about it
             if in_cue.isdisjoint(range(start, stop)) and _NOT_AFFIRMING.isdisjoint(tokens[max(end, start - 2):start]):
-                return True
+                # another meeting or contact named first: the affirmation is about it
+                between = tokens[end:start]
+                own = {s for s, _, _ in phrases.find(between)}
+                return all(s in own for s, _, _ in (*self.contact_type_keywords.find(between),
+                                                    *self.escalations.find(between)))
         return False
 
 
