@@ -266,3 +266,23 @@ def test_an_assessment_pending_is_not_the_assessment():
     assert baseline_flags("assessment_wait", rows) == package_flags("assessment_wait", rows)
     rows[1] = row("2023-09-10", "assessment", "Single assessment completed")
     assert flags_of("assessment_wait", rows).empty
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_may_deny_keeps_every_text_the_new_cues_deny(seed, monkeypatch):
+    """The fuzz test of tests/test_rules_qa_s8.py with the plan cues, the absences, the decision outcomes and
+    the affirmations among its words: `_may_deny` never leaves out a text `denies` reads as denying."""
+    import test_rules_qa_s8 as qa
+
+    monkeypatch.setattr(qa, "CUES", qa.CUES + [
+        "booked", "scheduled", "to be arranged", "awaiting", "pending", "to arrange", "planned", "will be held",
+        "unable to proceed", "unable to attend", "could not attend", "sent apologies", "police", "held on 3rd",
+        "went ahead", "took place", "to be held", "outstanding", "awaited", "has not been held"])
+    vocab = base._negating_vocab(())
+    cues = base._negation_phrases(vocab)
+    texts = qa.random_texts(1500, seed + 40)
+    texts = texts + [a + " . " + b for a, b in zip(texts[::2], texts[1::2])]
+    array = np.array(texts, dtype=object)
+    for name in qa.TYPES:
+        maybe = base._may_deny(array, base._denial_prefilter(vocab.denial_words(name), cues))
+        assert [t for t, m in zip(texts, maybe) if not m and denies(name, t, vocab)] == [], name
