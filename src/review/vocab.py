@@ -56,9 +56,11 @@ Matching rules:
   listed for an escalation makes the contact that escalation, unless its text names that escalation only
   to say it did not happen ("Strategy discussion was not held", "CP medical: none"; a label's answer
   denies it only when one of `escalation_label_negations`: "Assessment: no concerns", "CP medical: NAD"
-  are its outcome, not `label_negations`' denied finding). `denies` asks the same of any escalation
-  or contact type ("ICPC postponed", "assessment not started"): the rules use it so that a row typed as a
-  meeting or an assessment that did not take place is not taken for one.
+  are its outcome, not `label_negations`' denied finding; the question is `denies`'s, below). `denies`
+  asks the same of any escalation or contact type ("ICPC postponed", "assessment not started"; also a row
+  that only plans it, "ICPC booked for 12/03", but not a participant's absence, "Police unable to attend
+  strategy discussion", nor a decision's refusal, "MASH decision: declined"): the rules use it so that a row
+  typed as a meeting or an assessment that did not take place is not taken for one.
 * `Scope` is the negation scope of one text, also used by `review.timeline.cp_plan_marker` to read a
   child protection conference's outcome.
 """
@@ -107,6 +109,10 @@ _LABEL_MARKS = (_COLON, _DASH)
 # "Strategy discussion: has been cancelled"; `Scope.reached` with label_reach)
 _AUXILIARIES = frozenset({"did", "does", "was", "were", "is", "are", "has", "have", "had", "been"})
 _BREAK = "|b"
+# words that, one or two before an affirmation, make it a plan or a denial, not an account of the meeting held
+# ("to be held", "will be held", "has not been held", "never took place", "if it went ahead"; `_affirmed`)
+_NOT_AFFIRMING = frozenset({"be", "being", "to", "will", "would", "shall", "not", "never", "no", "if", "unless",
+                            "whether", "should", "could", "may", "might", "cannot", "cant", "unable", "yet"})
 _EXCEPTED = "|x"  # a word inside a keyword exception ("DNA test"): a word, but never a keyword
 
 
@@ -261,6 +267,17 @@ class Vocabulary:
     escalation_denials: dict[str, Phrases] = field(default_factory=dict)  # escalation -> its keywords and types'
     denial_extra: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> its `denial_words` (vocab.yml)
     _denials: dict = field(default_factory=dict)  # `denial_phrases`, per name
+    # read by `denies` only (module docstring): a row that only plans or awaits the meeting ("ICPC booked",
+    # "awaiting strategy discussion", "assessment pending"), a participant's absence ("Police unable to
+    # attend strategy discussion"), a decision's outcome ("MASH decision: declined") and a later clause
+    # saying it took place after all ("ICPC postponed to 3rd, held on 3rd")
+    plan_cues: Phrases = field(default_factory=Phrases)
+    plan_post_cues: Phrases = field(default_factory=Phrases)
+    plan_next_cues: Phrases = field(default_factory=Phrases)
+    attendance_negations: Phrases = field(default_factory=Phrases)
+    denial_outcomes: dict[str, frozenset] = field(default_factory=dict)  # name -> cues that are its outcome
+    affirmations: Phrases = field(default_factory=Phrases)
+    denial_cues: tuple = ()  # (before, after, straight after): the escalation cues with the plan cues
     negation_window: int = _DEFAULT_WINDOW
     _token_cache: dict = field(default_factory=dict)
     _agency_cache: dict = field(default_factory=dict)
@@ -374,6 +391,21 @@ class Vocabulary:
             if name not in CONTACT_TYPES and name not in ESCALATIONS:
                 raise ConfigError(f"vocabulary denial_words: unknown contact type or escalation {name!r}")
             out.denial_extra[name] = tuple(w for w in map(normalise_text, _as_list(words, f"denial_words.{name}")) if w)
+        for key in ("plan_cues", "plan_post_cues", "plan_next_cues", "attendance_negations", "affirmations"):
+            setattr(out, key, Phrases(_as_list(vocab.get(key), key)))
+        # `denies` reads the escalation cues and the plan cues, each pair as one Phrases (one pass over the tokens)
+        out.denial_cues = tuple(Phrases(_as_list(vocab.get(a), a) + _as_list(vocab.get(b), b) + _as_list(vocab.get(c), c))
+                                for a, b, c in (("negation_cues", "escalation_negation_cues", "plan_cues"),
+                                                ("negation_post_cues", "escalation_negation_post_cues", "plan_post_cues"),
+                                                ("escalation_negation_next_cues", "plan_next_cues", "")))
+        outcomes = vocab.get("denial_outcomes") or {}
+        if not isinstance(outcomes, Mapping):
+            raise ConfigError(f"vocabulary denial_outcomes must be a mapping (name: [words]), got {outcomes!r}")
+        for name, words in outcomes.items():
+            if name not in CONTACT_TYPES and name not in ESCALATIONS:
+                raise ConfigError(f"vocabulary denial_outcomes: unknown contact type or escalation {name!r}")
+            out.denial_outcomes[name] = frozenset(
+                w for w in map(normalise_text, _as_list(words, f"denial_outcomes.{name}")) if w)
         window = vocab.get("negation_window", _DEFAULT_WINDOW)
         if not isinstance(window, int) or isinstance(window, bool) or window < 0:
             raise ConfigError(f"vocabulary negation_window must be a whole number >= 0, got {window!r}")
@@ -509,9 +541,11 @@ class Vocabulary:
         self.denial_words(name)
         return self._denials[name][1]
 
-    def _scan_escalations(self, text, phrases: Phrases, window: int | None = None):
+    def _scan_escalations(self, text, phrases: Phrases, window: int | None = None, denial: str | None = None):
         """(keywords not negated, keywords negated) of escalation `phrases` in `text`, each in order of
-        appearance, read with the escalation cues (module docstring)."""
+        appearance, read with the escalation cues (module docstring). `denial`: the name `denies` asks about,
+        read also with the plan cues, without the cues of a participant's absence or of the name's outcome,
+        and a negated mention taken back by a later affirmation (`_denial_cues`, `_affirmed`)."""
         tokens = self.tokens(text)
         keywords = phrases.find(tokens)
         if not keywords:
@@ -519,18 +553,72 @@ class Vocabulary:
         # a label naming an escalation is denied by escalation_label_negations, not by the answers that deny a
         # finding: "Assessment: no concerns", "CP medical: NAD" took place
         scope = Scope(self, tokens, keywords, stops=self.escalation_breaks, answers=self.escalation_label_negations)
-        pre, post = scope.cues(self.escalation_cues), scope.cues(self.escalation_post_cues)
-        following = scope.cues(self.escalation_next_cues) + [
+        before, after, next_ = (self.escalation_cues, self.escalation_post_cues, self.escalation_next_cues) \
+            if denial is None else self.denial_cues
+        pre, post = scope.cues(before), scope.cues(after)
+        following = scope.cues(next_) + [
             c for c in scope.cues(self.escalation_last_cues) if c[1] == len(tokens) or _ends_clause(tokens[c[1]])
         ]
+        if denial is not None:
+            pre, post, following = self._denial_cues(denial, scope, pre, post, following)
         found, negated = [], []
         for start, end, keyword in keywords:
             if scope.reached(start, end, pre, post, self.negation_window if window is None else window, _POST_WINDOW,
-                             True, following, label_reach=True):
+                             True, following, label_reach=True) and not (
+                    denial is not None and self._affirmed(scope, end, phrases, (*pre, *post, *following),
+                                                          (*post, *following))):
                 negated.append(keyword)
             else:
                 found.append(keyword)
         return found, negated
+
+    def _denial_cues(self, name: str, scope: Scope, pre: list, post: list, following: list):
+        """The cues `denies` reads a mention of `name` with (`pre`, `post`, `following`: found with
+        `denial_cues`, the escalation cues and the plan cues: a row that only plans or awaits it, "awaiting
+        strategy discussion", "ICPC booked for 12/03", "assessment pending"), but not a cue inside a
+        participant's absence with a subject before it ("Police unable to attend strategy discussion": the
+        police's attendance is denied, not the meeting; "Unable to attend strategy discussion" still denies
+        it), nor one that is the outcome of `name` (`denial_outcomes`:
+        "MASH decision: declined" is a decision)."""
+        tokens = scope.tokens
+        drop = set()
+        absences = self.attendance_negations
+        for start, end, _ in absences.find(tokens) if not absences._by_first.keys().isdisjoint(tokens) else ():
+            if start and tokens[start - 1][0] not in "|,":  # a subject (a word) before it in its clause
+                drop.update(range(start, end))
+        outcomes = self.denial_outcomes.get(name, frozenset())
+        if drop or outcomes:
+            def kept(cues):
+                return [c for c in cues if c[2] not in outcomes and drop.isdisjoint(range(c[0], c[1]))]
+
+            pre, post, following = kept(pre), kept(post), kept(following)
+        return pre, post, following
+
+    def _affirmed(self, scope: Scope, end: int, phrases: Phrases, cues, after) -> bool:
+        """Does a later affirmation say the mention ending at token `end` took place after all ("ICPC
+        postponed to 3rd, held on 3rd", "Strategy discussion cancelled; went ahead on 5th")? One of
+        `affirmations` after the first cue of `after` (the cues after the mention: a postponement or a
+        cancellation; not "No ICPC held", denied before its words), not inside a cue ("not held", "to be
+        held"), not after a word that makes it a plan or a denial (`_NOT_AFFIRMING`: "will be held", "has not
+        been held"), and with no other meeting's or contact's words between ("ICPC postponed; strategy
+        discussion held": the strategy discussion)."""
+        tokens = scope.tokens
+        if not self.affirmations._by_first.keys() & set(tokens[end:]):
+            return False
+        later = [c[1] for c in after if c[0] >= end]
+        if not later:
+            return False
+        end = min(later)  # the affirmation comes after the postponement or cancellation
+        in_cue = {i for c in cues for i in range(c[0], c[1])}
+        for start, stop, _ in self.affirmations.find(tokens[end:]):
+            start, stop = start + end, stop + end
+            if in_cue.isdisjoint(range(start, stop)) and _NOT_AFFIRMING.isdisjoint(tokens[max(end, start - 2):start]):
+                # another meeting or contact named first: the affirmation is about it
+                between = tokens[end:start]
+                own = {s for s, _, _ in phrases.find(between)}
+                return all(s in own for s, _, _ in (*self.contact_type_keywords.find(between),
+                                                    *self.escalations.find(between)))
+        return False
 
 
 class Scope:
@@ -740,10 +828,9 @@ def detect_escalations(contact_type, text, vocab) -> list[str]:
     for keyword in v._scan_escalations(text, v.escalations)[0]:
         named.update(v.escalation_keywords[keyword])
     for escalation, types in v.escalation_types:
-        if contact_type in types and escalation not in named:
-            found, negated = v._scan_escalations(text, v.escalation_denials[escalation])
-            if found or not negated:
-                named.add(escalation)
+        # the rules' question about a row of the type (`denies`, `review.rules.base.types_held`), read alike
+        if contact_type in types and escalation not in named and not denies(escalation, text, v):
+            named.add(escalation)
     return sorted(named)
 
 
@@ -751,7 +838,15 @@ def detect_escalations(contact_type, text, vocab) -> list[str]:
 #: records that meeting, assessment or decision, and the cue of such a row's sentence most often negates
 #: something else in it ("Father not invited to strategy discussion", "No police present at strategy
 #: discussion", "Mother refused to attend ICPC", "No concerns found during assessment"); one word between
-#: still denies ("no further strategy discussion", "Decision not to close the case")
+#: still denies ("no further strategy discussion", "Decision not to close the case").
+#:
+#: Why not `negation_window` (4), as ingest reads concerns and escalation keywords: there the words are the
+#: finding or the escalation itself, named in a sentence about it, and a cue a few words before most often
+#: negates it ("no obvious marks or bruising", "not felt necessary to refer to social care"; for an
+#: escalation keyword a false escalation hides a flag). A row's own contact type is named in a sentence
+#: about what happened at that meeting, so a cue a few words before most often negates a participant's part
+#: in it. Ingest's reading of a row's contact-type escalation asks the question `denies` asks, and reads it
+#: with `denies` (`detect_escalations`): the rules and the escalation column agree on it.
 _DENIAL_WINDOW = 1
 
 
@@ -763,9 +858,19 @@ def denies(name, text, vocab) -> bool:
     escalation: True when some mention is negated and none is not, but a cue before the words reaches them
     only across one word (`_DENIAL_WINDOW`: "Father not invited to strategy discussion" denies nothing). A
     text that does not name it at all denies nothing (a row typed "Strategy discussion" whose details say
-    who attended)."""
+    who attended).
+
+    Besides the escalation cues (vocab.yml, read by `denies` only; `Vocabulary._denial_cues`): a row that
+    only plans or awaits it denies it (`plan_cues`, `plan_post_cues`, `plan_next_cues`: "ICPC booked for
+    12/03", "Awaiting strategy discussion", "Strategy discussion to be arranged", "assessment pending"; not
+    "Strategy discussion held; ICPC booked" for the strategy discussion); a participant's absence with a
+    subject before it does not (`attendance_negations`: "Police unable to attend strategy discussion"; still
+    "Unable to hold strategy discussion", "Strategy discussion unable to proceed"); nor does a decision's
+    refusal, its outcome (`denial_outcomes`: "MASH decision: declined"); and a later affirmation after a
+    postponement or cancellation takes it back (`affirmations`: "ICPC postponed to 3rd, held on 3rd";
+    `Vocabulary._affirmed`)."""
     v = compile_vocab(vocab)
-    found, negated = v._scan_escalations(text, v.denial_phrases(str(name)), _DENIAL_WINDOW)
+    found, negated = v._scan_escalations(text, v.denial_phrases(str(name)), _DENIAL_WINDOW, str(name))
     return bool(negated) and not found
 
 

@@ -420,10 +420,13 @@ def _texts_denying(ctx: Context, pos: np.ndarray, name: str, vocab) -> np.ndarra
 def _negation_phrases(vocab) -> tuple:
     """Every phrase (normalised) by which `review.vocab.denies` can read a mention as negated: the
     escalation negation cues before, after, straight after and ending the clause, and a label's denying
-    answers (`Scope.reached`; escalation_label_negations, and label_negations too)."""
+    answers (`Scope.reached`; escalation_label_negations, and label_negations too), and the plan cues
+    (`Vocabulary._denial_cues`: "ICPC booked", "awaiting strategy discussion"). What `denies` leaves out
+    (a participant's absence, a decision's outcome, a later affirmation) only makes fewer denials."""
     phrases = set()
     for cues in (vocab.escalation_cues, vocab.escalation_post_cues, vocab.escalation_next_cues,
-                 vocab.escalation_last_cues, vocab.label_negations, vocab.escalation_label_negations):
+                 vocab.escalation_last_cues, vocab.label_negations, vocab.escalation_label_negations,
+                 vocab.plan_cues, vocab.plan_post_cues, vocab.plan_next_cues):
         phrases.update(" ".join(w) for candidates in cues._by_first.values() for w in candidates)
     return tuple(sorted(phrases))
 
