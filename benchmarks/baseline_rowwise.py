@@ -311,15 +311,18 @@ def _injury_episodes(rows: list[dict], q: dict) -> dict:
     review.rules.repeated_injury_or_ae.injury_episodes: groups joined when exact-dated on the same day
     with a shared injury tag (neither correspondence nor a meeting), a correspondence group joined to the
     latest injury report of another agency sharing a tag, 0..correspondence_window_days days before it, and
-    a meeting joined to the latest report of any agency sharing a tag, 0..meeting_window_days before it."""
+    a meeting (one that took place: `_held`) joined to the latest report of any agency sharing a tag,
+    0..meeting_window_days before it."""
     tags, letters, meetings = set(q["injury_tags"]), set(q["correspondence_types"]), set(q["meeting_types"])
     nodes = {}
     for r in rows:
         node = nodes.setdefault(r["_gcode"], {"first": r, "tags": set(), "written": True, "meeting": False,
                                               "n": len(nodes)})
         node["tags"] |= tags & set(r["_tags"])
-        node["written"] = node["written"] and r.get("contact_type") in letters | meetings
-        node["meeting"] = node["meeting"] or r.get("contact_type") in meetings
+        # a meeting that did not take place ("ICPC cancelled") is read as any other record
+        held = _held(r, meetings)
+        node["written"] = node["written"] and (r.get("contact_type") in letters or held)
+        node["meeting"] = node["meeting"] or held
     for node in nodes.values():
         node["meeting"] = node["meeting"] and node["written"]
     nodes = list(nodes.values())
@@ -436,7 +439,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 if not r["_exact"]:
                     continue
                 deadline = r["_day"] + dt.timedelta(days=q["within_days"])
-                action = _first(tl, r["_day"], lambda x: esc_in(x, q["escalations"]))
+                # not the escalation of a row's own type that did not take place ("ICPC cancelled")
+                action = _first(tl, r["_day"], lambda x: any(
+                    e in q["escalations"] and not (x.get("contact_type") == e and not _held(x, [e]))
+                    for e in esc(x)))
                 if action is not None and action["_day"] <= deadline:
                     continue
                 lo = r["_day"] - dt.timedelta(days=window)
