@@ -9,7 +9,8 @@ rules as the package (review.timeline, review.rules.*) with the same rules.yml p
   LINK_GROUPS, different agencies, dates <= 1 day apart; or one agency's rows equal in every cell but
   the provenance; linked transitively, group = smallest event_id),
   child protection plan periods (each conference's outcome read by the package's `cp_plan_marker`, as
-  ingest's vocabularies are the package's) and hospital periods;
+  ingest's vocabularies are the package's) and hospital periods (a discharge that did not happen, read by
+  the package's `discharge_held`, ends none);
 * rules: the same triggers (an assessment request, and social care's "no further action", read from each
   row's text by the package's own scalar `review.rules.base._mentioned`; a row of a contact type a rule
   reads (a strategy discussion, conference or assessment, a closure, one assessing a concern before it, a
@@ -43,7 +44,7 @@ from rapidfuzz import fuzz, utils
 from review.config import package_data
 from review.rules.base import _mentioned  # a keyword mentioned and not negated, in one text
 from review.schema import CONTACT_COLUMNS
-from review.timeline import LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker
+from review.timeline import LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held
 from review.vocab import denies
 
 PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3}
@@ -261,9 +262,11 @@ def _periods(rows: list[dict], case: dict) -> None:
                                   and x.get("contact_type") == "admission"
                                   and (_text(x.get("organisation")) or _text(x.get("agency"))) == place
                                   and (x["_day"], j) > (r["_day"], i)), default=(None,))[0]
+            # not a discharge that did not happen ("Discharge postponed", "discharge delayed")
             discharges = [x["_day"] for x in rows if x["_day"] is not None and x.get("contact_type") == "discharge"
                           and (_text(x.get("organisation")) or _text(x.get("agency"))) == place
-                          and x["_day"] >= r["_day"]]
+                          and x["_day"] >= r["_day"]
+                          and discharge_held(f"{_text(x.get('description'))} . {_text(x.get('action'))}")]
             if discharges and (next_admission is None or min(discharges) <= next_admission):
                 end = min(discharges)
         hospital.append((r["_day"], end or r["_day"]))

@@ -28,6 +28,7 @@ from .base import (
     fmt_days,
     outcome_text,
     register,
+    row_vocabs,
     rows_of,
 )
 
@@ -123,7 +124,8 @@ def _plan_ended_on(ctx: Context, pos: np.ndarray) -> np.ndarray:
         return ended
     text = (tl["description"].iloc[same_day].astype(object).fillna("").astype(str) + " . "
             + tl["action"].iloc[same_day].astype(object).fillna("").astype(str))
-    ends = same_day[np.array([cp_plan_marker(t) < 0 for t in text], dtype=bool)]
+    numbers, keys = row_vocabs(ctx)  # read with the case's vocabulary, as the timeline's plan periods are
+    ends = same_day[np.array([cp_plan_marker(t, keys[k]) < 0 for t, k in zip(text, numbers[same_day])], dtype=bool)]
     ends_key = case[ends].astype("int64") * _BIG + day_numbers(day[ends]) + _OFFSET
     return np.isin(wanted, ends_key)
 
