@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 from review.config import CaseConfig
-from review.rules import detect, load_rules
+from review.rules import load_rules
 from review.rules.testing import make_timeline
 from review.timeline import CaseDates, build_timeline, cp_plan_marker, discharge_held, periods
 
