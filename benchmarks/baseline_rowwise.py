@@ -9,7 +9,8 @@ rules as the package (review.timeline, review.rules.*) with the same rules.yml p
   LINK_GROUPS, different agencies, dates <= 1 day apart; or one agency's rows equal in every cell but
   the provenance; linked transitively, group = smallest event_id),
   child protection plan periods (each conference's outcome read by the package's `cp_plan_marker`, as
-  ingest's vocabularies are the package's) and hospital periods;
+  ingest's vocabularies are the package's) and hospital periods (a discharge that did not happen, read by
+  the package's `discharge_held`, ends none);
 * rules: the same triggers (an assessment request, and social care's "no further action", read from each
   row's text by the package's own scalar `review.rules.base._mentioned`; a row of a contact type a rule
   reads (a strategy discussion, conference or assessment, a closure, one assessing a concern before it, a
@@ -43,7 +44,7 @@ from rapidfuzz import fuzz, utils
 from review.config import package_data
 from review.rules.base import _mentioned  # a keyword mentioned and not negated, in one text
 from review.schema import CONTACT_COLUMNS
-from review.timeline import LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker
+from review.timeline import LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held
 from review.vocab import denies
 
 PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3}
@@ -261,9 +262,11 @@ def _periods(rows: list[dict], case: dict) -> None:
                                   and x.get("contact_type") == "admission"
                                   and (_text(x.get("organisation")) or _text(x.get("agency"))) == place
                                   and (x["_day"], j) > (r["_day"], i)), default=(None,))[0]
+            # not a discharge that did not happen ("Discharge postponed", "discharge delayed")
             discharges = [x["_day"] for x in rows if x["_day"] is not None and x.get("contact_type") == "discharge"
                           and (_text(x.get("organisation")) or _text(x.get("agency"))) == place
-                          and x["_day"] >= r["_day"]]
+                          and x["_day"] >= r["_day"]
+                          and discharge_held(f"{_text(x.get('description'))} . {_text(x.get('action'))}")]
             if discharges and (next_admission is None or min(discharges) <= next_admission):
                 end = min(discharges)
         hospital.append((r["_day"], end or r["_day"]))
@@ -311,15 +314,18 @@ def _injury_episodes(rows: list[dict], q: dict) -> dict:
     review.rules.repeated_injury_or_ae.injury_episodes: groups joined when exact-dated on the same day
     with a shared injury tag (neither correspondence nor a meeting), a correspondence group joined to the
     latest injury report of another agency sharing a tag, 0..correspondence_window_days days before it, and
-    a meeting joined to the latest report of any agency sharing a tag, 0..meeting_window_days before it."""
+    a meeting (one that took place: `_held`) joined to the latest report of any agency sharing a tag,
+    0..meeting_window_days before it."""
     tags, letters, meetings = set(q["injury_tags"]), set(q["correspondence_types"]), set(q["meeting_types"])
     nodes = {}
     for r in rows:
         node = nodes.setdefault(r["_gcode"], {"first": r, "tags": set(), "written": True, "meeting": False,
                                               "n": len(nodes)})
         node["tags"] |= tags & set(r["_tags"])
-        node["written"] = node["written"] and r.get("contact_type") in letters | meetings
-        node["meeting"] = node["meeting"] or r.get("contact_type") in meetings
+        # a meeting that did not take place ("ICPC cancelled") is read as any other record
+        held = _held(r, meetings)
+        node["written"] = node["written"] and (r.get("contact_type") in letters or held)
+        node["meeting"] = node["meeting"] or held
     for node in nodes.values():
         node["meeting"] = node["meeting"] and node["written"]
     nodes = list(nodes.values())
@@ -436,7 +442,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 if not r["_exact"]:
                     continue
                 deadline = r["_day"] + dt.timedelta(days=q["within_days"])
-                action = _first(tl, r["_day"], lambda x: esc_in(x, q["escalations"]))
+                # not the escalation of a row's own type that did not take place ("ICPC cancelled")
+                action = _first(tl, r["_day"], lambda x: any(
+                    e in q["escalations"] and not (x.get("contact_type") == e and not _held(x, [e]))
+                    for e in esc(x)))
                 if action is not None and action["_day"] <= deadline:
                     continue
                 lo = r["_day"] - dt.timedelta(days=window)

@@ -9,6 +9,7 @@ Everything works on numpy arrays of the table sorted by ``case_id``: one call ca
 """
 from __future__ import annotations
 
+import json
 import weakref
 from pathlib import Path
 
@@ -106,6 +107,10 @@ CP_PLAN_END_WINDOW = 3
 CP_PLAN_CONTACT_TYPES = ("cp_conference",)
 HOSPITAL_ADMISSION_TYPES = ("admission",)
 HOSPITAL_DISCHARGE_TYPES = ("discharge",)
+#: words after a discharge that say it did not happen that day, added for discharges to the vocabulary's
+#: escalation negation post cues ("Discharge postponed", "discharge deferred", "discharge not agreed",
+#: "discharge cancelled" are denied by those already): see `discharge_held`
+DISCHARGE_NEGATION_POST_CUES = ("delayed", "on hold", "not yet agreed")
 
 PERIOD_COLUMNS: dict[str, str] = {
     "case_id": "string",
@@ -663,12 +668,32 @@ class CaseDates:
         threshold[np.isnat(dob)] = np.datetime64("NaT")
         # cases without a date of birth or mobile_from: mobility_threshold fails on them (see `take`)
         self._no_threshold = np.isnat(dob) & np.isnat(mobile_from)
+        # the case's own vocab.yml as the store keeps it (JSON, "" for none; no column in older stores)
+        texts = cases["vocab"].to_numpy(dtype=object)[keep] if "vocab" in cases else np.full(len(self._ids), "")
+        self._vocab_texts = texts
+        self._vocab_keys: dict = {}
         self._dates = {
             "date_of_birth": dob,
             "mobile_from": np.where(np.isnat(mobile_from), threshold, mobile_from),
             # the earlier of the two when both are known (np.fmin ignores NaT, as min of the known dates)
             "review_end": np.fmin(death, review),
         }
+
+    def vocab_keys(self, case_uniques) -> np.ndarray:
+        """Per case id, the `review.rules.base.vocab_key` of its vocab.yml (as `store.case_configs` gives its
+        CaseConfig's ``vocab``); KeyError for one missing from the table."""
+        from .rules.base import vocab_key
+
+        at = self._ids.get_indexer(pd.Index([str(c) for c in case_uniques], dtype=object))
+        if (at < 0).any():
+            raise KeyError(case_uniques[int(np.flatnonzero(at < 0)[0])])
+        out = np.full(len(at), "", dtype=object)
+        for i, text in enumerate(self._vocab_texts[at]):
+            text = "" if pd.isna(text) else str(text)  # NA / NaN: none
+            if text and text not in self._vocab_keys:
+                self._vocab_keys[text] = vocab_key(json.loads(text))
+            out[i] = self._vocab_keys[text] if text else ""
+        return out
 
     def take(self, case_uniques) -> dict[str, np.ndarray]:
         """`_case_dates` for these case ids (KeyError for one missing from the table)."""
@@ -992,34 +1017,50 @@ def _open_concerns(concerns: pd.Series, days: np.ndarray, starts: np.ndarray, wi
 # ---------------------------------------------------------------------------------------------------
 # Periods: child protection plans and hospital stays
 # ---------------------------------------------------------------------------------------------------
-def cp_plan_marker(text: str) -> int:
+def cp_plan_marker(text: str, vocab: str = "") -> int:
     """+1 when a conference outcome starts (or confirms) a CP plan, -1 when it ends one, 0 otherwise.
 
     An end (an ``end`` phrase, or an end word next to a mention of the plan, neither negated: "the plan
     will not end" ends nothing) wins; else a negated mention of a plan means no plan was made (0, whatever
     else the text says, as "not made subject to a plan; CIN plan agreed"); else a mention starts one.
+    `vocab`: the `review.rules.base.vocab_key` of the case's own vocab.yml, whose negation cues (and
+    tokenizer words) are read with the package's ("": the package vocabulary alone).
     """
-    cached = _CP_MARKERS.get(text)
+    key = (vocab, text)
+    cached = _CP_MARKERS.get(key)
     if cached is None:
-        cached = _cp_plan_marker(str(text))
+        cached = _cp_plan_marker(str(text), vocab)
         if len(_CP_MARKERS) >= 20_000:
             _CP_MARKERS.clear()
-        _CP_MARKERS[text] = cached
+        _CP_MARKERS[key] = cached
     return cached
 
 
-_CP_MARKERS: dict[str, int] = {}
+_CP_MARKERS: dict[tuple[str, str], int] = {}
 
 
-def _cp_plan_matcher() -> dict:
-    """The compiled CP_PLAN_KEYWORDS, with the package vocabulary's negation cues (made once)."""
-    if not _CP_MATCHER:
-        from .config import load_vocab
+def _case_vocabulary(key: str):
+    """The raw vocabulary (a mapping) of a case whose own vocab.yml has `vocab_key` `key`: the package's
+    extended by it, as `review.config.load_vocab` merges them; the package's for ""."""
+    from .config import deep_merge, package_data
+
+    raw = package_data("vocab.yml")
+    return deep_merge(raw, json.loads(key)) if key else raw
+
+
+def _cp_plan_matcher(key: str = "") -> dict:
+    """The compiled CP_PLAN_KEYWORDS, with the negation cues of the vocabulary `key` (`_case_vocabulary`;
+    made once per vocabulary)."""
+    if key not in _CP_MATCHER:
         from .vocab import Phrases, compile_vocab, normalise_text
 
-        vocab = compile_vocab(load_vocab())
+        if len(_CP_MATCHER) > 64:  # distinct case vocabularies are few: a bound, never reached in practice
+            _CP_MATCHER.clear()
+        raw = _case_vocabulary(key)
+        vocab = compile_vocab(raw)
         words = CP_PLAN_KEYWORDS
-        _CP_MATCHER.update(
+        _CP_MATCHER[key] = dict(
+            raw=raw,  # kept alive: compile_vocab caches by identity
             vocab=vocab,
             mentions=Phrases(words["start"] + words["end"]),
             ends=frozenset(normalise_text(w) for w in words["end"]),
@@ -1029,16 +1070,16 @@ def _cp_plan_matcher() -> dict:
             cues=Phrases([*(vocab.raw.get("negation_cues") or []), *words["negation_cues"]]),
             post_cues=Phrases([*(vocab.raw.get("negation_post_cues") or []), *words["negation_post_cues"]]),
         )
-    return _CP_MATCHER
+    return _CP_MATCHER[key]
 
 
-_CP_MATCHER: dict = {}
+_CP_MATCHER: dict = {}  # vocabulary key -> the compiled matcher
 
 
-def _cp_plan_marker(text: str) -> int:
+def _cp_plan_marker(text: str, key: str = "") -> int:
     from .vocab import Scope
 
-    m = _cp_plan_matcher()
+    m = _cp_plan_matcher(key)
     vocab = m["vocab"]
     tokens = vocab.tokens(text)
     mentions = m["mentions"].find(tokens)
@@ -1064,6 +1105,60 @@ def _cp_plan_marker(text: str) -> int:
         else:
             plans = True
     return 0 if refused or not plans else 1
+
+
+def discharge_held(text: str, vocab: str = "") -> bool:
+    """Does the outcome `text` (description . action) of a discharge row record a discharge, not one that
+    did not happen ("Discharge postponed", "discharge delayed", "discharge not agreed", "not discharged":
+    `review.vocab.denies` of the discharge type, read with the escalation negation post cues of the case's
+    vocabulary `vocab` (`review.rules.base.vocab_key`, "": the package's) and DISCHARGE_NEGATION_POST_CUES)?
+    A text that does not name a discharge ("Letter to GP") is one: the row's type says so."""
+    key = (vocab, text)
+    held = _DISCHARGES.get(key)
+    if held is None:
+        from .vocab import denies
+
+        held = not denies("discharge", str(text), _discharge_vocabulary(vocab))
+        if len(_DISCHARGES) >= 20_000:
+            _DISCHARGES.clear()
+        _DISCHARGES[key] = held
+    return held
+
+
+_DISCHARGES: dict[tuple[str, str], bool] = {}
+_DISCHARGE_VOCABS: dict = {}  # vocabulary key -> (the raw mapping, kept alive, its compiled form)
+
+
+def _discharge_vocabulary(key: str):
+    if key not in _DISCHARGE_VOCABS:
+        from .vocab import compile_vocab
+
+        if len(_DISCHARGE_VOCABS) > 64:
+            _DISCHARGE_VOCABS.clear()
+        raw = dict(_case_vocabulary(key))
+        raw["escalation_negation_post_cues"] = [*(raw.get("escalation_negation_post_cues") or []),
+                                                *DISCHARGE_NEGATION_POST_CUES]
+        _DISCHARGE_VOCABS[key] = (raw, compile_vocab(raw))
+    return _DISCHARGE_VOCABS[key][1]
+
+
+def _vocab_keys(case, case_uniques) -> np.ndarray:
+    """Per distinct case id (in `case_uniques` order), the `review.rules.base.vocab_key` of the case's own
+    vocab.yml, the one ingest read its chronologies with ("": the package vocabulary): from `case` (one
+    CaseConfig or Case for every row, a mapping case_id -> either, or `CaseDates`); "" where it says none."""
+    keys = np.full(len(case_uniques), "", dtype=object)
+    if case is None or not len(case_uniques):
+        return keys
+    if isinstance(case, CaseDates):
+        return case.vocab_keys(case_uniques)
+    from .rules.base import case_vocab_key
+
+    if isinstance(case, dict):
+        keys[:] = [case_vocab_key(case, c) for c in case_uniques]
+    else:  # one configuration for every row, as its dates are (`_case_dates`)
+        config = _config(case)
+        keys[:] = case_vocab_key(config, getattr(config, "case_id", None))
+    return keys
 
 
 PERIOD_FIELDS = ("case_id", "kind", "start", "end", "agency", "evidence_event_ids")
@@ -1122,7 +1217,10 @@ def _cp_plan_periods(cols: dict, case=None) -> pd.DataFrame:
     # the outcome as recorded at the time: the analysis column's hindsight ("the plan should have ended
     # earlier") neither starts nor ends a plan
     texts = [f"{d} . {a}" for d, a in zip(cols["description"][idx], cols["action"][idx])]
-    marker = np.fromiter((cp_plan_marker(t) for t in texts), dtype="int64", count=len(idx))  # cached per text
+    # read with the case's own vocabulary (its negation cues), as ingest read the case's chronologies
+    keys = cols["vocab"][idx]
+    marker = np.fromiter((cp_plan_marker(t, k) for t, k in zip(texts, keys)), dtype="int64",
+                         count=len(idx))  # cached per text
     idx = idx[marker != 0]
     if len(idx) == 0:
         return _NO_PERIODS
@@ -1156,6 +1254,10 @@ def _hospital_periods(cols: dict) -> pd.DataFrame:
     if len(adm) == 0:
         return _NO_PERIODS
     dis = np.flatnonzero(np.isin(cols["contact_type"], HOSPITAL_DISCHARGE_TYPES) & dated)
+    # a discharge that did not happen ("Discharge postponed", "discharge delayed") ends no stay
+    if len(dis):
+        dis = dis[np.fromiter((discharge_held(f"{d} . {a}", k) for d, a, k in zip(
+            cols["description"][dis], cols["action"][dis], cols["vocab"][dis])), dtype=bool, count=len(dis))]
     organisation = np.where(cols["organisation"] == "", cols["agency"], cols["organisation"])
     place = cols["case_id"] + "\x1f" + organisation.astype(object)
     codes, _ = pd.factorize(place[np.concatenate([adm, dis])])
@@ -1206,6 +1308,13 @@ def _period_columns(timeline: pd.DataFrame, factorised: dict | None = None) -> d
     return cols
 
 
+def _with_vocab(cols: dict, case) -> dict:
+    """`cols` with ``vocab``: per row, the `review.rules.base.vocab_key` of its case's vocabulary."""
+    codes, uniques = pd.factorize(cols["case_id"])
+    keys = _vocab_keys(case, uniques)
+    return {**cols, "vocab": keys[codes] if len(codes) else np.zeros(0, dtype=object)}
+
+
 def periods(timeline: pd.DataFrame, case=None) -> pd.DataFrame:
     """Child protection plan and hospital periods found in a timeline (or a contact table).
 
@@ -1231,6 +1340,7 @@ def periods(timeline: pd.DataFrame, case=None) -> pd.DataFrame:
 
 
 def _periods_of_sorted(cols: dict, case=None) -> pd.DataFrame:
+    cols = _with_vocab(cols, case)
     return _period_table([_cp_plan_periods(cols, case), _hospital_periods(cols)])
 
 

@@ -52,7 +52,9 @@ Matching rules:
   refused medical", "strategy discussion held *because* father declined to engage"), and at "and" / "or"
   that do not continue a list of keywords ("mother declined support and referral to MASH made"). Here the
   doubt goes the other way: a false escalation hides a flag. A request or an arrangement is the
-  escalation of the agency making it ("CP medical requested"). A contact type
+  escalation of the agency making it ("CP medical requested"). A clause that begins with one of
+  `hindsight_cues` ("In hindsight a referral to MASH should have been made", "In retrospect, ...") is
+  written after the event and names no escalation (`Vocabulary.hindsight_clauses`). A contact type
   listed for an escalation makes the contact that escalation, unless its text names that escalation only
   to say it did not happen ("Strategy discussion was not held", "CP medical: none"; a label's answer
   denies it only when one of `escalation_label_negations`: "Assessment: no concerns", "CP medical: NAD"
@@ -265,6 +267,7 @@ class Vocabulary:
     finding_words: Phrases = field(default_factory=Phrases)  # words naming one without being a concern ("marks")
     finding_negations: Phrases = field(default_factory=Phrases)  # answers denying one straight after ("not seen")
     escalation_denials: dict[str, Phrases] = field(default_factory=dict)  # escalation -> its keywords and types'
+    hindsight: Phrases = field(default_factory=Phrases)  # `hindsight_cues`: a clause they begin names no escalation
     denial_extra: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> its `denial_words` (vocab.yml)
     _denials: dict = field(default_factory=dict)  # `denial_phrases`, per name
     # read by `denies` only (module docstring): a row that only plans or awaits the meeting ("ICPC booked",
@@ -363,6 +366,7 @@ class Vocabulary:
         out.escalation_last_cues = Phrases(_as_list(vocab.get("escalation_negation_last_cues"),
                                                     "escalation_negation_last_cues"))
         out.escalation_breaks = Phrases(_as_list(vocab.get("escalation_negation_breaks"), "escalation_negation_breaks"))
+        out.hindsight = Phrases(_as_list(vocab.get("hindsight_cues"), "hindsight_cues"))
         out.label_negations = Phrases(_as_list(vocab.get("label_negations"), "label_negations"))
         out.escalation_label_negations = Phrases(_as_list(vocab.get("escalation_label_negations"),
                                                           "escalation_label_negations")) \
@@ -541,15 +545,36 @@ class Vocabulary:
         self.denial_words(name)
         return self._denials[name][1]
 
-    def _scan_escalations(self, text, phrases: Phrases, window: int | None = None, denial: str | None = None):
+    def hindsight_clauses(self, tokens: list) -> list[tuple[int, int]]:
+        """The (start, end) token ranges of the clauses of `tokens` (`tokens`) that begin with one of
+        `hindsight_cues` ("In hindsight, a referral to MASH was needed", "In retrospect ..."): from the cue,
+        at the start of the text or after a clause mark, a colon or a break word ("Comment: in hindsight
+        ...", "... but with hindsight ..."), to the end of its clause (a clause mark or a break word; not a
+        colon: "With hindsight: referral needed"). Written after the event, such a clause records no
+        escalation that took place."""
+        spans = []
+        for start, _, _ in self.hindsight.find(tokens):
+            before = tokens[start - 1] if start else "|"
+            if not before.startswith("|") or before == _EXCEPTED:  # not at the start of a clause
+                continue
+            end = start + 1
+            while end < len(tokens) and not (tokens[end].startswith("|") and tokens[end] not in (_COLON, _EXCEPTED)):
+                end += 1
+            spans.append((start, end))
+        return spans
+
+    def _scan_escalations(self, text, phrases: Phrases, window: int | None = None, denial: str | None = None,
+                          hindsight: bool = False):
         """(keywords not negated, keywords negated) of escalation `phrases` in `text`, each in order of
         appearance, read with the escalation cues (module docstring). `denial`: the name `denies` asks about,
         read also with the plan cues, without the cues of a participant's absence or of the name's outcome,
-        and a negated mention taken back by a later affirmation (`_denial_cues`, `_affirmed`)."""
+        and a negated mention taken back by a later affirmation (`_denial_cues`, `_affirmed`). With
+        `hindsight`, a keyword in a clause that begins with a hindsight cue (`hindsight_clauses`) is neither."""
         tokens = self.tokens(text)
         keywords = phrases.find(tokens)
         if not keywords:
             return [], []
+        skip = self.hindsight_clauses(tokens) if hindsight and self.hindsight else []
         # a label naming an escalation is denied by escalation_label_negations, not by the answers that deny a
         # finding: "Assessment: no concerns", "CP medical: NAD" took place
         scope = Scope(self, tokens, keywords, stops=self.escalation_breaks, answers=self.escalation_label_negations)
@@ -563,6 +588,8 @@ class Vocabulary:
             pre, post, following = self._denial_cues(denial, scope, pre, post, following)
         found, negated = [], []
         for start, end, keyword in keywords:
+            if skip and any(a <= start < b for a, b in skip):
+                continue
             if scope.reached(start, end, pre, post, self.negation_window if window is None else window, _POST_WINDOW,
                              True, following, label_reach=True) and not (
                     denial is not None and self._affirmed(scope, end, phrases, (*pre, *post, *following),
@@ -825,7 +852,9 @@ def detect_escalations(contact_type, text, vocab) -> list[str]:
     say it did not happen ("CP medical declined by mother")."""
     v = compile_vocab(vocab)
     named = set()
-    for keyword in v._scan_escalations(text, v.escalations)[0]:
+    # a clause written with hindsight ("In hindsight, a referral to MASH was needed") names no escalation;
+    # its concerns are still read (`tag_concerns`), and the contact type's own escalation stands
+    for keyword in v._scan_escalations(text, v.escalations, hindsight=True)[0]:
         named.update(v.escalation_keywords[keyword])
     for escalation, types in v.escalation_types:
         # the rules' question about a row of the type (`denies`, `review.rules.base.types_held`), read alike

@@ -7,6 +7,11 @@ staffing/capacity.
 The assessment is a row of a `done_contact_types` contact type or escalation; a row of such a type whose
 text says it did not happen ("assessment not started", "assessment postponed": the vocabulary's escalation
 negation cues, `base.types_held`) is not the assessment.
+
+A request recorded only with a partial date ("March 2023": month, year or approximate precision) is a
+period, not a day: it is flagged only when even the most favourable reading leaves the wait past the limit —
+the limit counted from the latest day the request could have been, any assessment from the first day it
+could have been on answering it — and the explanation says the date is partial.
 """
 from __future__ import annotations
 
@@ -29,14 +34,15 @@ from .base import (
 )
 
 #: the timeline columns the rule reads from its rows (selected before the rows are)
-_COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "agency", "_review_end"]
+_COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "_start", "_end", "_exact", "date_precision", "agency",
+            "_review_end"]
 
 
 @register("assessment_wait")
 def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
     """Assessment requested, not done within 42 days (WT 2023; local service standards)."""
     tl = ctx.timeline
-    candidates = ctx.types(params["request_contact_types"]) & tl["_exact"]
+    candidates = ctx.types(params["request_contact_types"]) & tl["_day"].notna()  # exact or partial dates
     if params["request_keywords"]:
         # a mention that is negated is no request ("threshold for assessment not met, no assessment
         # required"); the text is searched only on candidate rows: free text is the costly part at scale
@@ -44,8 +50,11 @@ def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
     triggers = rows_of(ctx, candidates, _COLUMNS)
     if triggers.empty:
         return triggers
-    triggers["anchor"] = triggers["_day"]
-    triggers["deadline"] = triggers["_day"] + params["max_days"] * DAY
+    # a partial-date request ("March 2023") at its most favourable: the time counted from the latest day it
+    # could have been (31 March), an assessment from its first possible day on answering it; an exact one:
+    # both its day
+    triggers["anchor"] = triggers["_start"]
+    triggers["deadline"] = triggers["_end"] + params["max_days"] * DAY
     # a request still inside its time when the review period ends is not (yet) a missed point
     triggers = triggers[triggers["deadline"] < triggers["_review_end"]]
     # a row of a done type whose text says it did not happen ("assessment not started", "CP medical
@@ -61,9 +70,14 @@ def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
     r = response[~response["timely"]]
 
     out = deadline_rows(t, r, "assessment completed")
+    partial = ~t["_exact"].astype(bool)
+    requested = fmt_date(t["_day"], t["date_precision"]).mask(
+        partial, fmt_date(t["_day"], t["date_precision"]) + ", a partial date: counted from its latest possible day, "
+        + fmt_date(t["_end"]))
+    latest = pd.Series(np.where(partial, " at the latest", ""), index=t.index)
     out["explanation"] = (
-        "An assessment was requested (" + t["agency"] + ", " + fmt_date(t["_day"]) + ") and none is recorded within "
-        + str(params["max_days"]) + " days (by " + fmt_date(t["deadline"]) + ")"
+        "An assessment was requested (" + t["agency"] + ", " + requested + ") and none is recorded within "
+        + str(params["max_days"]) + " days (by " + fmt_date(t["deadline"]) + latest + ")"
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the assessment",
                        action_when(ctx, r["action_pos"], t.index))
     )

@@ -3,7 +3,8 @@ the vectorised building blocks the rules are made of (windows, first responses, 
 
 Partial dates (month / year / approximate precision) are periods, never days: a partial-date row can be
 evidence, but never a trigger or a deadline anchor (but for child_not_seen's flag at the end of the review
-of a stretch recorded only with partial dates, anchored on their latest possible days), and a flag is
+of a stretch recorded only with partial dates, and assessment_wait's request, anchored on their latest
+possible days), and a flag is
 raised only when it holds whatever day in its period each partial-date row fell on (docs/rules.md,
 "Partial dates").
 """

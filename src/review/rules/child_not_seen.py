@@ -28,6 +28,7 @@ from .base import (
     fmt_days,
     outcome_text,
     register,
+    row_vocabs,
     rows_of,
 )
 
@@ -123,7 +124,8 @@ def _plan_ended_on(ctx: Context, pos: np.ndarray) -> np.ndarray:
         return ended
     text = (tl["description"].iloc[same_day].astype(object).fillna("").astype(str) + " . "
             + tl["action"].iloc[same_day].astype(object).fillna("").astype(str))
-    ends = same_day[np.array([cp_plan_marker(t) < 0 for t in text], dtype=bool)]
+    numbers, keys = row_vocabs(ctx)  # read with the case's vocabulary, as the timeline's plan periods are
+    ends = same_day[np.array([cp_plan_marker(t, keys[k]) < 0 for t, k in zip(text, numbers[same_day])], dtype=bool)]
     ends_key = case[ends].astype("int64") * _BIG + day_numbers(day[ends]) + _OFFSET
     return np.isin(wanted, ends_key)
 
@@ -210,7 +212,7 @@ def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: 
     if first[:n].any():
         parts.append(_gap_rows(ctx, rows[first[:n]], max_days, seen, variant, what, since[:n][first[:n]],
                                seen_day[:n][first[:n]], seen_at[:n][first[:n]], clock[:n][first[:n]],
-                               gap[:n][first[:n]]))
+                               gap[:n][first[:n]], since_at[rows][first[:n]]))
     if first[n:].any():
         parts.append(_open_rows(ctx, trigger[first[n:]], end[first[n:]], max_days, variant, what,
                                 since[n:][first[n:]], seen_day[n:][first[n:]], seen_at[n:][first[n:]],
@@ -236,8 +238,12 @@ def _last_text(ctx: Context, t: pd.DataFrame, since, seen_day, seen_at, variant:
                      + fmt_date(_dates(since, t.index)))
 
 
-def _gap_rows(ctx, pick, max_days, seen, variant, what, since, seen_day, seen_at, clock, gap) -> pd.DataFrame:
-    """Flags at the first contact past the limit; late action: the next sighting."""
+def _gap_rows(ctx, pick, max_days, seen, variant, what, since, seen_day, seen_at, clock, gap,
+              since_at) -> pd.DataFrame:
+    """Flags at the first contact past the limit; late action: the next sighting. When the gap is counted
+    from a partial date (a sighting, or the row that opened the stretch, known only to the month: its
+    latest possible day, `_last_seen` / `_run_since`), the explanation says so and the gap is a minimum
+    ("at least 61 days"), as `_open_rows` says it."""
     picked = np.zeros(len(ctx.timeline), dtype=bool)
     picked[pick] = True
     t = rows_of(ctx, picked, _COLUMNS)
@@ -250,9 +256,25 @@ def _gap_rows(ctx, pick, max_days, seen, variant, what, since, seen_day, seen_at
     if variant == "open_concerns":
         out["severity"] = "medium"
     last = _last_text(ctx, t, since, seen_day, seen_at, variant)
+    # the row the gap is counted from (the last sighting, or the row the stretch is counted from): a partial
+    # date is counted from its latest possible day, and the explanation says so
+    never = (seen_at < 0) | (seen_day == _NAT_DAY) | (seen_day < since)
+    source = np.maximum(np.where(never, since_at, seen_at), 0)
+    partial = pd.Series(~column_at(ctx, "_exact", source, t.index).to_numpy(dtype=bool), index=t.index)
+    if partial.any():
+        source_text = fmt_date(column_at(ctx, "_day", source, t.index),
+                               column_at(ctx, "date_precision", source, t.index))
+        counted = ", a partial date: counted from its latest possible day, " + fmt_date(_dates(clock, t.index))
+        opened = "the plan started" if variant == "cp_plan" else "concerns were open"
+        from_partial = ("last seen " + source_text + counted).mask(
+            pd.Series(never, index=t.index), "no sighting recorded since " + opened + ", recorded for " + source_text
+            + counted)
+        last = last.mask(partial, from_partial)
+    at_least = pd.Series(np.where(partial, "at least ", ""), index=t.index)
     out["explanation"] = (
         "When " + t["agency"] + " had contact on " + fmt_date(t["_day"]) + ", the child " + what + " had not been"
-        + " seen by any agency for " + fmt_days(t["gap"]) + " (" + last + "; standard " + str(max_days) + " days)"
+        + " seen by any agency for " + at_least + fmt_days(t["gap"]) + " (" + last + "; standard " + str(max_days)
+        + " days)"
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next sighting",
                        action_when(ctx, r["action_pos"], t.index))
     )

@@ -4,12 +4,17 @@ episodes (`injury_episodes`): one injury recorded by several agencies, or twice,
 
 Source: NICE CG89 *When to suspect child maltreatment* (repeated injuries and frequent presentations);
 Working Together to Safeguard Children 2023 (cumulative harm: look at the pattern, not single events).
+
+A meeting or escalation that did not take place ("Strategy discussion not held", "ICPC cancelled": a row of
+that contact type whose text says so, `base.types_held`) is neither a response to the pattern nor a meeting
+that discusses an injury (`injury_episodes`).
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from ..schema import CONTACT_TYPES
 from ..timeline import connected_components
 from .base import (
     DAY,
@@ -24,11 +29,28 @@ from .base import (
     outcome_text,
     register,
     rows_of,
+    types_held,
     window_pairs,
 )
 
 #: the timeline columns `_pattern` reads from its rows (selected before the rows are)
 _COLUMNS = ["event_id", "case_id", "_case", "_agency", "_gcode", "_day", "_start", "_end", "_exact", "date_precision"]
+
+
+def responses(ctx: Context, kinds) -> pd.Series:
+    """Rows that were an escalation of any of `kinds`, not counting the escalation of a row's own contact type
+    when its text says that did not take place: a "Strategy discussion not held" or "ICPC cancelled" row
+    (of type strategy_discussion / cp_conference, its escalation cell saying so too) is no response
+    (`types_held`); its other escalations stay ("ICPC cancelled; referred to MASH")."""
+    out = np.zeros(len(ctx.timeline), dtype=bool)
+    for kind in dict.fromkeys(str(k) for k in kinds):
+        hit = ctx.escalations([kind]).to_numpy(dtype=bool)
+        if kind in CONTACT_TYPES:
+            typed = ctx.types([kind]).to_numpy(dtype=bool) & hit
+            if typed.any():
+                hit = hit & ~(typed & ~types_held(ctx, [kind]).to_numpy(dtype=bool))
+        out |= hit
+    return pd.Series(out, index=ctx.timeline.index)
 
 
 def injury_episodes(ctx: Context, rows: pd.DataFrame, params: dict) -> np.ndarray:
@@ -49,6 +71,8 @@ def injury_episodes(ctx: Context, rows: pd.DataFrame, params: dict) -> np.ndarra
         conference that discusses the burn the hospital treated five weeks before. Agencies bring what
         they recorded to a meeting, so an injury a meeting mentions is a new one only when no agency
         recorded that kind of injury in the window before it. It too joins only the latest such report.
+        A row of a meeting type whose text says the meeting did not take place ("Strategy discussion not
+        held", "ICPC cancelled": `types_held`) discussed nothing: it is read as any other record.
     Anything else is its own episode: an injury a day later, of another kind the same day, or a month- or
     year-dated one, counts again. Groups are numbered by their first rows, in timeline order.
     """
@@ -60,7 +84,7 @@ def injury_episodes(ctx: Context, rows: pd.DataFrame, params: dict) -> np.ndarra
     exact = rows["_exact"].to_numpy(dtype=bool)[first]
     day = rows["_day"].to_numpy(dtype="datetime64[D]")[first].astype("int64")
     at_rows = rows.index.to_numpy()  # the prepared timeline's labels are its positions
-    meeting_row = ctx.types(params["meeting_types"]).to_numpy(dtype=bool)[at_rows]
+    meeting_row = types_held(ctx, params["meeting_types"]).to_numpy(dtype=bool)[at_rows]  # not "ICPC cancelled"
     not_written = ~(ctx.types(params["correspondence_types"]).to_numpy(dtype=bool)[at_rows] | meeting_row)
     written = np.bincount(group, weights=not_written, minlength=n) == 0  # every row correspondence or a meeting
     meeting = written & (np.bincount(group, weights=meeting_row, minlength=n) > 0)
@@ -122,7 +146,7 @@ def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, pa
     triggers["anchor"] = triggers["_day"]
     triggers["deadline"] = triggers["_day"] + params["within_days"] * DAY
     triggers["lo"] = triggers["_day"] - window_days * DAY
-    response = first_response(ctx, triggers, ctx.escalations(params["escalations"]))
+    response = first_response(ctx, triggers, responses(ctx, params["escalations"]))
     triggers = triggers.join(response)
     triggers = triggers[~triggers["timely"]]
     if triggers.empty:
