@@ -253,14 +253,14 @@ def read_ledger(store_dir: str | Path) -> dict[str, dict]:
     return dict(_parsed_ledger(store_dir)[0])
 
 
-#: resolved ledger path -> ((size, mtime), (latest entry per case, cases ever complete per part)); the
+#: resolved ledger path -> ((size, mtime), (latest entry per case, cases ever written into each part)); the
 #: ledger is only appended to, so an unchanged size and time mean unchanged content. A store of 10,000
 #: cases has a ledger of 20,000 lines (~60 ms to parse), and one read of a table looks at it several times.
 _LEDGERS: dict[str, tuple[tuple[int, int], tuple[dict, dict]]] = {}
 
 
 def _parsed_ledger(store_dir: str | Path) -> tuple[dict[str, dict], dict[str, set[str]]]:
-    """(latest entry of every case, {part: case ids ever marked complete in it}), parsed once per
+    """(latest entry of every case, {part: case ids ever written into it}), parsed once per
     version of the ledger file. Callers must not change what it returns."""
     path = Path(store_dir) / LEDGER
     try:
@@ -281,7 +281,9 @@ def _parsed_ledger(store_dir: str | Path) -> tuple[dict[str, dict], dict[str, se
                 continue  # an interrupted append
             if isinstance(entry, dict) and "case_id" in entry:
                 state[str(entry["case_id"])] = entry
-                if entry.get("status") == "complete" and entry.get("part"):
+                # "writing" too: a run killed after renaming a part into place, before every one of its
+                # cases' "complete" lines, leaves rows in it of cases stored later in another part
+                if entry.get("status") in ("complete", "writing") and entry.get("part"):
                     ever.setdefault(str(entry["part"]), set()).add(str(entry["case_id"]))
     if len(_LEDGERS) > 16:
         _LEDGERS.clear()
