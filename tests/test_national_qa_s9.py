@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
+
 from review.store import LEDGER, build_all, compact_store, complete_cases, read_store
 from review.synth import write_case_folders
+from review.thematic import assurance_vs_evidence, plot_assurance, read_declarations
 
 
 def test_a_run_killed_between_the_complete_lines_of_a_part_stores_no_case_twice(tmp_path):
@@ -31,3 +34,32 @@ def test_a_run_killed_between_the_complete_lines_of_a_part_stores_no_case_twice(
     compact_store(store)  # and compacting keeps each case once
     for table, frame in clean.items():
         assert len(read_store(store, table)) == len(frame), table
+
+
+def _timeline_and_flags():
+    timeline = pd.DataFrame({"case_id": "A", "event_id": [f"a{i}" for i in range(4)], "agency_kind": "social care",
+                             "organisation": "Glenham Council", "date": pd.to_datetime(["2018-03-01"] * 4)})
+    flags = pd.DataFrame({"case_id": ["A"], "rule_id": ["child_not_seen"], "trigger_event_id": ["a0"],
+                          "trigger_date": pd.to_datetime(["2018-03-01"]), "failing_category": ["procedure"],
+                          "severity": ["high"]})
+    return timeline, flags
+
+
+def test_a_standard_no_rule_evidences_has_no_rate_and_is_not_plotted_at_zero(tmp_path):
+    """'Glenham Council 2018 · Early help offer' (no rule evidences it) was given 0.0 flags per 100
+    contacts and drawn at 0 among the declared-compliant points, as if the evidence bore it out."""
+    path = tmp_path / "declarations.csv"
+    path.write_text("Organisation,Year,Standard,Status\n"
+                    "Glenham Council,2018,Early help offer,Compliant\n"
+                    "Glenham Council,2018,Information sharing,Compliant\n")
+    timeline, flags = _timeline_and_flags()
+    result = assurance_vs_evidence(read_declarations(path), flags, timeline).set_index("standard")
+    early = result.loc["Early help offer"]
+    assert early["assessment"] == "standard not evidenced by the rules"
+    assert pd.isna(early["flags_per_100_contacts"])
+    assert early["contacts"] == 4
+    sharing = result.loc["Information sharing"]  # evidenced, no failings: a real 0
+    assert sharing["assessment"] == "consistent" and sharing["flags_per_100_contacts"] == 0
+    fig = plot_assurance(result.reset_index())
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["Glenham Council 2018 · Information sharing"]

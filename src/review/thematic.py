@@ -432,7 +432,8 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
     the evidence shows failings: at least `min_flags` flags and more than `threshold_per_100` per 100
     contacts. ``assessment`` says it in words: "disagree: declared compliant, failings found",
     "consistent", "failings found (not declared compliant)", "no evidence (no contacts)" (none that
-    year), "organisation not in the cases" or "standard not evidenced by the rules".
+    year), "organisation not in the cases" or "standard not evidenced by the rules" (these last two and
+    "no evidence" have no ``flags_per_100_contacts``, and `plot_assurance` does not draw them).
 
     Organisations are matched by name regardless of case, spacing, punctuation and "&" / "and"
     (`organisation_key`); ``organisation_in_cases`` gives the name as the cases write it. The declared
@@ -461,7 +462,9 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
     flag_key = pd.MultiIndex.from_arrays([declared_keys, out["year"].astype("Int64"),
                                           out["failing_category"].fillna("").astype(str)])
     out["flags"] = flag_counts.reindex(flag_key).fillna(0).astype("int64").to_numpy()
-    rate = 100.0 * out["flags"] / out["contacts"].where(out["contacts"] > 0)
+    # no rate where there is no evidence: no contacts that year, or a standard no rule evidences (its
+    # 0 flags are not "no failings": plotted at 0 it read as a compliant standard borne out)
+    rate = 100.0 * out["flags"] / out["contacts"].where((out["contacts"] > 0) & out["failing_category"].notna())
     out["flags_per_100_contacts"] = rate.astype("Float64")
     failings = (out["flags"] >= min_flags) & (rate.fillna(0) > threshold_per_100)
     compliant = out["declared_status"] == "compliant"
