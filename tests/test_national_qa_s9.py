@@ -5,6 +5,7 @@ import json
 
 import pandas as pd
 
+from review.cli import main
 from review.store import LEDGER, build_all, compact_store, complete_cases, read_store
 from review.synth import write_case_folders
 from review.thematic import assurance_vs_evidence, plot_assurance, read_declarations
@@ -63,3 +64,18 @@ def test_a_standard_no_rule_evidences_has_no_rate_and_is_not_plotted_at_zero(tmp
     fig = plot_assurance(result.reset_index())
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["Glenham Council 2018 · Information sharing"]
+
+
+def test_thematic_names_the_cases_whose_last_build_failed(tmp_path, capsys):
+    """A case folder that no longer ingests is taken out of the store (build-all says so), but `review
+    thematic` then reported "2 cases" with no word of the third."""
+    cases, store = tmp_path / "cases", tmp_path / "store"
+    write_case_folders(cases, 3, 2, 41)
+    build_all(cases, store, progress=False)
+    next((cases / "C000002").glob("*.xlsx")).write_text("garbage")
+    summary = build_all(cases, store, progress=False)
+    assert summary.failed["case_id"].tolist() == ["C000002"]
+    assert main(["thematic", "--store", str(store), "--out", str(tmp_path / "th"), "--formats", "svg"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("2 cases,")
+    assert "1 case(s) of the store failed on their last build and are not counted: C000002" in out
