@@ -8,7 +8,7 @@ import pandas as pd
 from review.cli import main
 from review.store import LEDGER, build_all, compact_store, complete_cases, read_store
 from review.synth import write_case_folders
-from review.thematic import assurance_vs_evidence, plot_assurance, read_declarations
+from review.thematic import assurance_vs_evidence, flag_rates, organisation_names, plot_assurance, read_declarations
 
 
 def test_a_run_killed_between_the_complete_lines_of_a_part_stores_no_case_twice(tmp_path):
@@ -79,3 +79,23 @@ def test_thematic_names_the_cases_whose_last_build_failed(tmp_path, capsys):
     out = capsys.readouterr().out
     assert out.startswith("2 cases,")
     assert "1 case(s) of the store failed on their last build and are not counted: C000002" in out
+
+
+def test_flags_by_organisation_counts_one_organisation_however_its_name_is_spelt():
+    """One case's housing file wrote "GLENHAM  COUNCIL": flags_by_organisation showed Glenham Council
+    4 flags / 21 contacts (19.0 per 100) and GLENHAM  COUNCIL 0 / 5, while assurance_vs_evidence
+    matched the two spellings as one organisation (4 / 26)."""
+    timeline, flags = _timeline_and_flags()
+    extra = pd.DataFrame({"case_id": "B", "event_id": ["b0", "b1"], "agency_kind": ["housing", None],
+                          "organisation": ["GLENHAM  COUNCIL", None], "date": pd.to_datetime(["2018-05-01"] * 2)})
+    timeline = pd.concat([timeline, extra], ignore_index=True)
+    flags = pd.concat([flags, flags.assign(case_id="B", trigger_event_id="b1")], ignore_index=True)
+    rates = flag_rates(flags, timeline, "organisation").set_index("organisation")
+    assert rates.index.tolist() == ["(unknown)", "Glenham Council"]
+    assert rates.loc["Glenham Council", ["flags", "contacts"]].tolist() == [1, 5]
+    # a contact with no organisation (or agency kind) is counted with its flag, not left out of the denominator
+    assert rates.loc["(unknown)", ["flags", "contacts"]].tolist() == [1, 1]
+    kinds = flag_rates(flags, timeline, "agency_kind").set_index("agency_kind")
+    assert kinds.loc["(unknown)", ["flags", "contacts", "flags_per_100_contacts"]].tolist() == [1, 1, 100.0]
+    assert organisation_names(pd.Series(["B & Co", "b and co", "b and co", "X"])) == {
+        "B & Co": "b and co", "b and co": "b and co", "X": "X"}

@@ -84,15 +84,23 @@ def flag_rates(flags: pd.DataFrame, timeline: pd.DataFrame, by: str) -> pd.DataF
     `timeline` is the timeline or contact table of the same cases (case_id, event_id, agency_kind,
     organisation). For agency kind and organisation a flag counts against the agency whose contact
     triggered it and the denominator is that group's own contacts; for rule and failing category the
-    denominator is every contact. Columns: `by`, flags, cases (with at least one such flag), contacts,
-    flags_per_100_contacts; sorted by rate, highest first.
+    denominator is every contact. Organisations whose names differ only in case, spacing, punctuation
+    or "&" / "and" are one, under their most frequent spelling (`organisation_names`). Columns: `by`,
+    flags, cases (with at least one such flag), contacts, flags_per_100_contacts; sorted by rate,
+    highest first.
     """
     if by not in FLAG_GROUPINGS:
         raise ValueError(f"by must be one of {FLAG_GROUPINGS}, got {by!r}")
     if by in ("agency_kind", "organisation"):
         attributed = _attribute_flags(flags, timeline)
+        # contacts with no agency kind / organisation are counted in "(unknown)", as their flags are
+        groups = timeline[by].astype("string").fillna("(unknown)")
+        if by == "organisation":  # one organisation however its name is spelt, as assurance_vs_evidence matches
+            spelling = organisation_names(groups)
+            groups = groups.map(spelling).astype("string")
+            attributed[by] = attributed[by].map(spelling).fillna(attributed[by]).astype("string")
         counts = attributed.groupby(by, dropna=False).agg(flags=("rule_id", "size"), cases=("case_id", "nunique"))
-        contacts = timeline.groupby(by).size().rename("contacts")
+        contacts = groups.groupby(groups).size().rename("contacts")
         table = contacts.to_frame().join(counts, how="outer")
     else:
         # a finding reviewers added under no rule has no category: named, not shown as a blank row
@@ -446,9 +454,8 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
     flag_counts = evidence.groupby(["org_key", "year", "failing_category"]).size().rename("flags")
     years = pd.to_datetime(timeline["date"]).dt.year.astype("Int64")
     names = timeline["organisation"].astype("string").fillna("(unknown)").astype(str)
-    known: dict[str, str] = {}  # key -> the name as the cases write it (the most frequent)
-    for name in names.value_counts(sort=True).index:
-        known.setdefault(organisation_key(name), name)
+    spelling = organisation_names(names)
+    known = {organisation_key(name): name for name in spelling.values()}  # key -> the name as the cases write it
     org_keys = names.map({name: organisation_key(name) for name in names.unique()})
     contact_counts = pd.DataFrame({"org_key": org_keys, "year": years}).groupby(["org_key", "year"]).size().rename("contacts")
 
@@ -490,6 +497,18 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
 
 
 _NOT_NAME = re.compile(r"[^\w\s]")
+
+
+def organisation_names(names: pd.Series) -> dict[str, str]:
+    """{name as written: the name its organisation is shown under}: the most frequent of the spellings
+    `organisation_key` makes one ("Glenham Council" for "GLENHAM  COUNCIL" too), ties by name."""
+    counts = names.astype("string").dropna().value_counts(sort=False)
+    best: dict[str, tuple[int, str]] = {}
+    for name, count in counts.items():
+        key = organisation_key(name)
+        if key not in best or (-count, name) < (-best[key][0], best[key][1]):
+            best[key] = (int(count), name)
+    return {name: best[organisation_key(name)][1] for name in counts.index}
 
 
 def organisation_key(name: str) -> str:
