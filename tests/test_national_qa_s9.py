@@ -8,7 +8,14 @@ import pandas as pd
 from review.cli import main
 from review.store import LEDGER, build_all, compact_store, complete_cases, read_store
 from review.synth import write_case_folders
-from review.thematic import assurance_vs_evidence, flag_rates, organisation_names, plot_assurance, read_declarations
+from review.thematic import (
+    assurance_vs_evidence,
+    flag_rates,
+    organisation_names,
+    plot_assurance,
+    plot_flag_rates,
+    read_declarations,
+)
 
 
 def test_a_run_killed_between_the_complete_lines_of_a_part_stores_no_case_twice(tmp_path):
@@ -99,3 +106,27 @@ def test_flags_by_organisation_counts_one_organisation_however_its_name_is_spelt
     assert kinds.loc["(unknown)", ["flags", "contacts", "flags_per_100_contacts"]].tolist() == [1, 1, 100.0]
     assert organisation_names(pd.Series(["B & Co", "b and co", "b and co", "X"])) == {
         "B & Co": "b and co", "b and co": "b and co", "X": "X"}
+
+
+def test_a_flag_rate_chart_showing_only_the_top_groups_says_so():
+    """40 organisations of 30+ contacts each: the chart drew 25 under the title "Flags per 100 contacts by
+    organisation", as if that were all of them (the title only said "top 25" when some small ones were
+    left out too)."""
+    rates = pd.DataFrame({"organisation": [f"Org {i:02d}" for i in range(40)], "flags": 1, "cases": 1,
+                          "contacts": 50, "flags_per_100_contacts": 2.0})
+    fig = plot_flag_rates(rates, "organisation")
+    assert fig._suptitle.get_text() == "Flags per 100 contacts by organisation (top 25 of 40)"
+    assert len(fig.axes[0].get_yticklabels()) == 25
+    small = pd.concat([rates.head(3), rates.tail(2).assign(contacts=5)], ignore_index=True)
+    assert plot_flag_rates(small, "organisation")._suptitle.get_text() == (
+        "Flags per 100 contacts by organisation (2 with fewer than 30 contacts not shown)")
+    assert plot_flag_rates(rates.head(3), "organisation")._suptitle.get_text() == (
+        "Flags per 100 contacts by organisation")
+    # the assurance chart draws 30 declarations of thousands: its title says which
+    assurance = pd.DataFrame({"organisation": [f"Org {i:02d}" for i in range(40)], "year": 2020,
+                              "standard": "Information sharing", "declared_status": "compliant",
+                              "flags_per_100_contacts": 0.5, "disagreement": False, "threshold_per_100": 1.0})
+    fig = plot_assurance(assurance)
+    assert fig._suptitle.get_text() == ("Declared compliance against evidence of failings (30 of 40 with evidence: "
+                                        "disagreements first, then highest rate)")
+    assert plot_assurance(assurance.head(5))._suptitle.get_text() == "Declared compliance against evidence of failings"

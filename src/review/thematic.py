@@ -533,11 +533,16 @@ def plot_flag_rates(rates: pd.DataFrame, by: str, *, top: int = 25, min_contacts
     """
     title = f"Flags per 100 contacts by {_GROUP_TITLES.get(by, by)}"
     data = rates.dropna(subset=["flags_per_100_contacts"])
+    left_out = 0
     if by in ("agency_kind", "organisation") and min_contacts:
         left_out = int((data["contacts"] < min_contacts).sum())
         data = data[data["contacts"] >= min_contacts]
-        if left_out:
-            title += f" (top {top}; {left_out} with fewer than {min_contacts} contacts not shown)"
+    # the title says when not every group is drawn (more than `top` of them, or too few contacts)
+    notes = [f"top {top} of {len(data)}"] if len(data) > top else []
+    if left_out:
+        notes.append(f"{left_out} with fewer than {min_contacts} contacts not shown")
+    if notes:
+        title += f" ({'; '.join(notes)})"
     data = data.head(top)
     if data.empty:
         return _empty_figure(title, "No contacts.")
@@ -634,7 +639,10 @@ def plot_assurance(assurance: pd.DataFrame, *, top: int = 30) -> Figure:
     """Declared status against evidence: flags per 100 contacts for each declaration (the `top` by rate),
     marker and colour by declared status, disagreements ringed in vermillion, the threshold dashed."""
     title = "Declared compliance against evidence of failings"
-    data = assurance.dropna(subset=["flags_per_100_contacts"]).head(top)
+    data = assurance.dropna(subset=["flags_per_100_contacts"])
+    if len(data) > top:  # the table's order: disagreements first, then by rate
+        title += f" ({top} of {len(data)} with evidence: disagreements first, then highest rate)"
+    data = data.head(top)
     if data.empty:
         return _empty_figure(title, "No declaration has evidence to set beside it.")
     with house_style():
