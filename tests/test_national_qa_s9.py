@@ -6,7 +6,7 @@ import json
 import pandas as pd
 
 from review.cli import main
-from review.store import LEDGER, build_all, compact_store, complete_cases, read_store
+from review.store import LEDGER, build_all, compact_store, complete_cases, read_store, write_store_from_synth
 from review.synth import write_case_folders
 from review.thematic import (
     assurance_vs_evidence,
@@ -130,3 +130,23 @@ def test_a_flag_rate_chart_showing_only_the_top_groups_says_so():
     assert fig._suptitle.get_text() == ("Declared compliance against evidence of failings (30 of 40 with evidence: "
                                         "disagreements first, then highest rate)")
     assert plot_assurance(assurance.head(5))._suptitle.get_text() == "Declared compliance against evidence of failings"
+
+
+def test_dask_response_latency_rows_do_not_depend_on_which_cases_share_a_partition(tmp_path):
+    """`review dask-rules --partition-rows 2000` and `--workers 1` (the default partition) wrote the same
+    response_latency rows in different orders: one partition's concerns came in date order across its
+    cases. Now each partition gives them in case order (as a store built from case folders holds them)."""
+    from review.distributed import CASE_COLUMNS, _latency_partition
+
+    store = tmp_path / "store"
+    write_store_from_synth(store, 6, 3, 60)
+    timeline, flags = read_store(store, "timeline"), read_store(store, "flags")
+    cases = read_store(store, "cases")[CASE_COLUMNS]
+    stored = read_store(store, "response_latency")
+    together = _latency_partition(timeline, flags, cases, None)
+    assert together["case_id"].is_monotonic_increasing
+    assert sorted(together["event_id"]) == sorted(stored["event_id"])
+    halves = [_latency_partition(timeline[timeline["case_id"].isin(ids)].reset_index(drop=True),
+                                 flags[flags["case_id"].isin(ids)], cases, None)
+              for ids in (["C000001", "C000002", "C000003"], ["C000004", "C000005", "C000006"])]
+    assert pd.concat(halves)["event_id"].tolist() == together["event_id"].tolist()
