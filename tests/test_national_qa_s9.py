@@ -204,3 +204,18 @@ def test_a_compaction_killed_at_any_moment_loses_no_case(tmp_path, monkeypatch, 
     assert str(compact_store(store, cases_per_part=4)).startswith("6 cases moved into 2 part(s)")
     assert sorted(read_store(store, "contacts")["case_id"]) == before
     assert len(list((store / "contacts").glob("*.parquet"))) == 2  # what the killed run left is removed
+
+
+def test_thematic_names_the_cases_a_killed_run_was_writing(tmp_path, capsys):
+    """A build-all killed after its "writing" lines: those cases are not counted, and `review thematic`
+    gave its totals without a word of them."""
+    cases, store = tmp_path / "cases", tmp_path / "store"
+    write_case_folders(cases, 3, 2, 41)
+    build_all(cases, store, progress=False)
+    with open(store / LEDGER, "a") as fh:  # as a run killed after marking C000003 "writing" leaves it
+        fh.write(json.dumps({"case_id": "C000003", "status": "writing", "part": "batch-x", "time": "t"}) + "\n")
+    assert main(["thematic", "--store", str(store), "--out", str(tmp_path / "th"), "--formats", "svg"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("2 cases,")
+    assert ("1 case(s) were being written when a run of the store stopped and are not counted: C000003 "
+            "(`review build-all` again stores them)") in out
