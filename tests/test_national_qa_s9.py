@@ -219,3 +219,17 @@ def test_thematic_names_the_cases_a_killed_run_was_writing(tmp_path, capsys):
     assert out.startswith("2 cases,")
     assert ("1 case(s) were being written when a run of the store stopped and are not counted: C000003 "
             "(`review build-all` again stores them)") in out
+
+
+def test_build_all_given_one_case_folder_says_so_instead_of_pruning_the_store(tmp_path, capsys):
+    """`review build-all CASE_DIR` (a case's own folder, not the folder of cases) built nothing and exited 0
+    ("0 case folders"); with --prune it took every stored case out of the store."""
+    cases, store = tmp_path / "cases", tmp_path / "store"
+    for i in (1, 2):
+        (cases / f"c{i}").mkdir(parents=True)
+        (cases / f"c{i}" / "case.yml").write_text(f"case_id: C{i}\ndate_of_birth: 2019-06-01\n")
+    build_all(cases, store, progress=False, process_case=_one_row_case)
+    assert main(["build-all", str(cases / "c1"), "--store", str(store), "--prune", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "c1: this is a case folder (it holds case.yml), not a folder of case folders" in err
+    assert sorted(complete_cases(store)) == ["C1", "C2"]

@@ -1090,6 +1090,11 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
     """
     store_dir = Path(store_dir)
     folders = find_case_folders(cases_dir)  # before creating anything: a wrong path leaves no empty store
+    if not folders and (Path(cases_dir) / CASE_FILE).exists():
+        # one case's folder given for the folder of cases: it would build nothing, and with --prune take
+        # every stored case out ("no case folder")
+        raise StoreError(f"this is a case folder (it holds {CASE_FILE}), not a folder of case folders: give the "
+                         f"folder that holds it ({Path(cases_dir).resolve().parent})", file=cases_dir)
     if store_dir.resolve() == Path(cases_dir).resolve() or (store_dir / CASE_FILE).exists():
         raise StoreError("the store must be a folder of its own, not the cases folder or a case folder",
                          file=store_dir)
