@@ -233,3 +233,13 @@ def test_build_all_given_one_case_folder_says_so_instead_of_pruning_the_store(tm
     err = capsys.readouterr().err
     assert "c1: this is a case folder (it holds case.yml), not a folder of case folders" in err
     assert sorted(complete_cases(store)) == ["C1", "C2"]
+
+
+def test_the_case_ranking_chart_says_top_20_only_when_it_leaves_cases_out():
+    """Two cases were drawn under "Cases with most unescalated concerns (top 20)"."""
+    from review.thematic import plot_case_ranking
+
+    ranking = pd.DataFrame({"rank": range(1, 26), "case_id": [f"C{i:02d}" for i in range(25)],
+                            "unescalated_concerns": 1, "flags": 1})
+    assert plot_case_ranking(ranking)._suptitle.get_text() == "Cases with most unescalated concerns (top 20 of 25)"
+    assert plot_case_ranking(ranking.head(2))._suptitle.get_text() == "Cases with most unescalated concerns"

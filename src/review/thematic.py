@@ -608,7 +608,9 @@ def plot_latency_by_agency_kind(response_latency: pd.DataFrame) -> Figure:
 
 def plot_case_ranking(ranking: pd.DataFrame, *, top: int = 20) -> Figure:
     """The `top` cases by unescalated concerns (bars) with their flags (diamonds)."""
-    title = f"Cases with most unescalated concerns (top {top})"
+    title = "Cases with most unescalated concerns"
+    if len(ranking) > top:  # "top 20" only when some are not drawn, and of how many
+        title += f" (top {top} of {len(ranking)})"
     data = ranking.head(top)
     if data.empty:
         return _empty_figure(title, "No cases.")
