@@ -244,10 +244,13 @@ def _groups(cases: pd.DataFrame, column: str) -> list[tuple[str, list[str]]]:
 
 
 def _in_groups(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Tables of the partition's groups of cases as one, in case order (as one call gives them)."""
-    if len(frames) == 1:
-        return frames[0]
-    frame = pd.concat(frames, ignore_index=True)
+    """Tables of the partition's groups of cases as one, in case order, each case's rows in the order its
+    group's call gave them. Sorted even for one group: `response_latency` gives a group's concerns in
+    date order across its cases, so that without it the rows' order depended on which cases shared a
+    partition (`--partition-rows`, the store's parts)."""
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    if "case_id" not in frame.columns or frame["case_id"].is_monotonic_increasing:
+        return frame
     return frame.sort_values("case_id", kind="stable").reset_index(drop=True)
 
 

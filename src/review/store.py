@@ -24,7 +24,9 @@ copy of every column (~0.25-1 s at 1M contacts). A case is written atomically: i
 staging folder (by the worker processes of `build_all`), a "writing" line is appended to the ledger,
 the files are renamed into place, and only then is the "complete" line appended. An interrupted run
 therefore never shows a half-written case (readers only read complete cases) and never duplicates one
-(a case always goes to the same file names, replaced on re-run).
+(a case always goes to the same file names, replaced on re-run). Compaction, which moves cases unchanged,
+writes "moving" lines instead: a case stays complete in its old part until its "complete" line in the
+new one, so a compaction killed at any moment loses no case.
 
 One process writes a store at a time: `build_all`, `compact_store`, `write_store_from_synth` and
 `write_part` hold the store's lock (`store_lock`) while they write, and a second writer is refused with
@@ -62,6 +64,8 @@ from .errors import ReviewError
 from .schema import CONTACT_COLUMNS, FLAG_COLUMNS, RESPONSE_LATENCY_COLUMNS, TIMELINE_COLUMNS, conform
 
 LEDGER = "ledger.jsonl"
+#: the ledger status of a case being moved unchanged into a compacted part (`commit_part`)
+MOVING = "moving"
 FAILURES = "failures.csv"
 STORE_FORMAT = "review-store/1"
 CASE_TABLE_COLUMNS = {"case_id": "string", "date_of_birth": "datetime64[ns]", "mobile_from": "datetime64[ns]",
@@ -253,14 +257,14 @@ def read_ledger(store_dir: str | Path) -> dict[str, dict]:
     return dict(_parsed_ledger(store_dir)[0])
 
 
-#: resolved ledger path -> ((size, mtime), (latest entry per case, cases ever complete per part)); the
+#: resolved ledger path -> ((size, mtime), (latest entry per case, cases ever written into each part)); the
 #: ledger is only appended to, so an unchanged size and time mean unchanged content. A store of 10,000
 #: cases has a ledger of 20,000 lines (~60 ms to parse), and one read of a table looks at it several times.
 _LEDGERS: dict[str, tuple[tuple[int, int], tuple[dict, dict]]] = {}
 
 
 def _parsed_ledger(store_dir: str | Path) -> tuple[dict[str, dict], dict[str, set[str]]]:
-    """(latest entry of every case, {part: case ids ever marked complete in it}), parsed once per
+    """(latest entry of every case, {part: case ids ever written into it}), parsed once per
     version of the ledger file. Callers must not change what it returns."""
     path = Path(store_dir) / LEDGER
     try:
@@ -280,9 +284,13 @@ def _parsed_ledger(store_dir: str | Path) -> tuple[dict[str, dict], dict[str, se
             except json.JSONDecodeError:
                 continue  # an interrupted append
             if isinstance(entry, dict) and "case_id" in entry:
-                state[str(entry["case_id"])] = entry
-                if entry.get("status") == "complete" and entry.get("part"):
+                # "writing" and "moving" too: a run killed after renaming a part into place, before every
+                # one of its cases' "complete" lines, leaves rows in it of cases read from another part
+                if entry.get("status") in ("complete", "writing", MOVING) and entry.get("part"):
                     ever.setdefault(str(entry["part"]), set()).add(str(entry["case_id"]))
+                if entry.get("status") == MOVING:
+                    continue  # compaction: the case is read from where it was until its "complete" line
+                state[str(entry["case_id"])] = entry
     if len(_LEDGERS) > 16:
         _LEDGERS.clear()
     _LEDGERS[key] = (version, (state, ever))
@@ -421,14 +429,20 @@ def stage_part(store_dir: str | Path, part: str, tables: dict[str, pd.DataFrame]
     return StagedPart(path=staging, part=part, tables=tuple(tables))
 
 
-def commit_part(store_dir: str | Path, staged: StagedPart, case_ids: Iterable[str], meta: dict | None = None) -> None:
+def commit_part(store_dir: str | Path, staged: StagedPart, case_ids: Iterable[str], meta: dict | None = None,
+                *, moving: bool = False) -> None:
     """Move a staged part into the store and mark its cases complete, atomically: a "writing" line in
-    the ledger first, then the files renamed into place, then the "complete" line."""
+    the ledger first, then the files renamed into place, then the "complete" line.
+
+    `moving`: the part holds the cases' rows as they are already stored (compaction): a "moving" line
+    instead, which leaves each case complete where it was until its "complete" line, so that a crash
+    at any point loses none (their rows in the new part are not read until then)."""
     store_dir = Path(store_dir)
     case_ids = [str(c) for c in case_ids]
+    status = MOVING if moving else "writing"
     try:
-        for case_id in case_ids:  # invalidate first: a crash from here on leaves the case incomplete
-            _append_ledger(store_dir, {"case_id": case_id, "status": "writing", "part": staged.part, "time": _now()})
+        for case_id in case_ids:  # invalidate first ("writing"): a crash from here on leaves the case incomplete
+            _append_ledger(store_dir, {"case_id": case_id, "status": status, "part": staged.part, "time": _now()})
         for name in staged.tables:
             (store_dir / name).mkdir(exist_ok=True)
             os.replace(staged.path / f"{name}.parquet", store_dir / name / f"{staged.part}.parquet")
@@ -1076,6 +1090,11 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
     """
     store_dir = Path(store_dir)
     folders = find_case_folders(cases_dir)  # before creating anything: a wrong path leaves no empty store
+    if not folders and (Path(cases_dir) / CASE_FILE).exists():
+        # one case's folder given for the folder of cases: it would build nothing, and with --prune take
+        # every stored case out ("no case folder")
+        raise StoreError(f"this is a case folder (it holds {CASE_FILE}), not a folder of case folders: give the "
+                         f"folder that holds it ({Path(cases_dir).resolve().parent})", file=cases_dir)
     if store_dir.resolve() == Path(cases_dir).resolve() or (store_dir / CASE_FILE).exists():
         raise StoreError("the store must be a folder of its own, not the cases folder or a case folder",
                          file=store_dir)
@@ -1346,7 +1365,7 @@ def compact_store(store_dir: str | Path, cases_per_part: int = COMPACT_CASES, pr
     whose cases were rebuilt one by one, or built before `build_all` wrote a part per task, holds
     thousands of them. Compacting changes no table's
     content (`read_store` gives the same rows), only the order of the parts. Each new part is written
-    as `write_part` writes any part (staged, the ledger marks its cases "writing", renamed into place,
+    as `write_part` writes any part (staged, the ledger marks its cases "moving", renamed into place,
     then "complete", keeping each case's folder and input hash, so that `build_all` still skips
     unchanged cases); the old files are removed after. A case rebuilt later goes to a part of its own
     again, and its rows in the compacted part are no longer read. It holds the store's lock: while
@@ -1377,6 +1396,7 @@ def _compact_candidates(complete: dict[str, dict], stale: dict[str, set[str]], c
 
 def _compact(store_dir: Path, cases_per_part: int, progress: bool) -> CompactSummary:
     """`compact_store`, the store's lock held."""
+    _remove_unread_parts(store_dir)  # what a compaction killed before its "complete" lines left
     complete = complete_cases(store_dir)
     stale = stale_cases(store_dir)
     moving = sorted(c for c, e in _compact_candidates(complete, stale, cases_per_part).items())
@@ -1409,7 +1429,7 @@ def _compact(store_dir: Path, cases_per_part: int, progress: bool) -> CompactSum
                 frames[table] = frame.reset_index(drop=True)
             staged = stage_part(store_dir, part, frames)
             meta = {c: {k: complete[c][k] for k in ("case", "input_hash") if k in complete[c]} for c in chunk}
-            commit_part(store_dir, staged, chunk, meta)
+            commit_part(store_dir, staged, chunk, meta, moving=True)
             current = {e["part"] for e in complete_cases(store_dir).values()}
             for old in old_parts:
                 if old == part or old in current:

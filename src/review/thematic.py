@@ -84,15 +84,23 @@ def flag_rates(flags: pd.DataFrame, timeline: pd.DataFrame, by: str) -> pd.DataF
     `timeline` is the timeline or contact table of the same cases (case_id, event_id, agency_kind,
     organisation). For agency kind and organisation a flag counts against the agency whose contact
     triggered it and the denominator is that group's own contacts; for rule and failing category the
-    denominator is every contact. Columns: `by`, flags, cases (with at least one such flag), contacts,
-    flags_per_100_contacts; sorted by rate, highest first.
+    denominator is every contact. Organisations whose names differ only in case, spacing, punctuation
+    or "&" / "and" are one, under their most frequent spelling (`organisation_names`). Columns: `by`,
+    flags, cases (with at least one such flag), contacts, flags_per_100_contacts; sorted by rate,
+    highest first.
     """
     if by not in FLAG_GROUPINGS:
         raise ValueError(f"by must be one of {FLAG_GROUPINGS}, got {by!r}")
     if by in ("agency_kind", "organisation"):
         attributed = _attribute_flags(flags, timeline)
+        # contacts with no agency kind / organisation are counted in "(unknown)", as their flags are
+        groups = timeline[by].astype("string").fillna("(unknown)")
+        if by == "organisation":  # one organisation however its name is spelt, as assurance_vs_evidence matches
+            spelling = organisation_names(groups)
+            groups = groups.map(spelling).astype("string")
+            attributed[by] = attributed[by].map(spelling).fillna(attributed[by]).astype("string")
         counts = attributed.groupby(by, dropna=False).agg(flags=("rule_id", "size"), cases=("case_id", "nunique"))
-        contacts = timeline.groupby(by).size().rename("contacts")
+        contacts = groups.groupby(groups).size().rename("contacts")
         table = contacts.to_frame().join(counts, how="outer")
     else:
         # a finding reviewers added under no rule has no category: named, not shown as a blank row
@@ -432,7 +440,8 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
     the evidence shows failings: at least `min_flags` flags and more than `threshold_per_100` per 100
     contacts. ``assessment`` says it in words: "disagree: declared compliant, failings found",
     "consistent", "failings found (not declared compliant)", "no evidence (no contacts)" (none that
-    year), "organisation not in the cases" or "standard not evidenced by the rules".
+    year), "organisation not in the cases" or "standard not evidenced by the rules" (these last two and
+    "no evidence" have no ``flags_per_100_contacts``, and `plot_assurance` does not draw them).
 
     Organisations are matched by name regardless of case, spacing, punctuation and "&" / "and"
     (`organisation_key`); ``organisation_in_cases`` gives the name as the cases write it. The declared
@@ -445,9 +454,8 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
     flag_counts = evidence.groupby(["org_key", "year", "failing_category"]).size().rename("flags")
     years = pd.to_datetime(timeline["date"]).dt.year.astype("Int64")
     names = timeline["organisation"].astype("string").fillna("(unknown)").astype(str)
-    known: dict[str, str] = {}  # key -> the name as the cases write it (the most frequent)
-    for name in names.value_counts(sort=True).index:
-        known.setdefault(organisation_key(name), name)
+    spelling = organisation_names(names)
+    known = {organisation_key(name): name for name in spelling.values()}  # key -> the name as the cases write it
     org_keys = names.map({name: organisation_key(name) for name in names.unique()})
     contact_counts = pd.DataFrame({"org_key": org_keys, "year": years}).groupby(["org_key", "year"]).size().rename("contacts")
 
@@ -461,7 +469,9 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
     flag_key = pd.MultiIndex.from_arrays([declared_keys, out["year"].astype("Int64"),
                                           out["failing_category"].fillna("").astype(str)])
     out["flags"] = flag_counts.reindex(flag_key).fillna(0).astype("int64").to_numpy()
-    rate = 100.0 * out["flags"] / out["contacts"].where(out["contacts"] > 0)
+    # no rate where there is no evidence: no contacts that year, or a standard no rule evidences (its
+    # 0 flags are not "no failings": plotted at 0 it read as a compliant standard borne out)
+    rate = 100.0 * out["flags"] / out["contacts"].where((out["contacts"] > 0) & out["failing_category"].notna())
     out["flags_per_100_contacts"] = rate.astype("Float64")
     failings = (out["flags"] >= min_flags) & (rate.fillna(0) > threshold_per_100)
     compliant = out["declared_status"] == "compliant"
@@ -489,6 +499,18 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
 _NOT_NAME = re.compile(r"[^\w\s]")
 
 
+def organisation_names(names: pd.Series) -> dict[str, str]:
+    """{name as written: the name its organisation is shown under}: the most frequent of the spellings
+    `organisation_key` makes one ("Glenham Council" for "GLENHAM  COUNCIL" too), ties by name."""
+    counts = names.astype("string").dropna().value_counts(sort=False)
+    best: dict[str, tuple[int, str]] = {}
+    for name, count in counts.items():
+        key = organisation_key(name)
+        if key not in best or (-count, name) < (-best[key][0], best[key][1]):
+            best[key] = (int(count), name)
+    return {name: best[organisation_key(name)][1] for name in counts.index}
+
+
 def organisation_key(name: str) -> str:
     """An organisation's name for matching: "Brookford Hospitals NHS Trust", "brookford hospitals nhs
     trust" and "Brookford  Hospitals N.H.S. Trust" are one; "A & B" and "A and B" too."""
@@ -511,11 +533,16 @@ def plot_flag_rates(rates: pd.DataFrame, by: str, *, top: int = 25, min_contacts
     """
     title = f"Flags per 100 contacts by {_GROUP_TITLES.get(by, by)}"
     data = rates.dropna(subset=["flags_per_100_contacts"])
+    left_out = 0
     if by in ("agency_kind", "organisation") and min_contacts:
         left_out = int((data["contacts"] < min_contacts).sum())
         data = data[data["contacts"] >= min_contacts]
-        if left_out:
-            title += f" (top {top}; {left_out} with fewer than {min_contacts} contacts not shown)"
+    # the title says when not every group is drawn (more than `top` of them, or too few contacts)
+    notes = [f"top {top} of {len(data)}"] if len(data) > top else []
+    if left_out:
+        notes.append(f"{left_out} with fewer than {min_contacts} contacts not shown")
+    if notes:
+        title += f" ({'; '.join(notes)})"
     data = data.head(top)
     if data.empty:
         return _empty_figure(title, "No contacts.")
@@ -581,7 +608,9 @@ def plot_latency_by_agency_kind(response_latency: pd.DataFrame) -> Figure:
 
 def plot_case_ranking(ranking: pd.DataFrame, *, top: int = 20) -> Figure:
     """The `top` cases by unescalated concerns (bars) with their flags (diamonds)."""
-    title = f"Cases with most unescalated concerns (top {top})"
+    title = "Cases with most unescalated concerns"
+    if len(ranking) > top:  # "top 20" only when some are not drawn, and of how many
+        title += f" (top {top} of {len(ranking)})"
     data = ranking.head(top)
     if data.empty:
         return _empty_figure(title, "No cases.")
@@ -612,7 +641,10 @@ def plot_assurance(assurance: pd.DataFrame, *, top: int = 30) -> Figure:
     """Declared status against evidence: flags per 100 contacts for each declaration (the `top` by rate),
     marker and colour by declared status, disagreements ringed in vermillion, the threshold dashed."""
     title = "Declared compliance against evidence of failings"
-    data = assurance.dropna(subset=["flags_per_100_contacts"]).head(top)
+    data = assurance.dropna(subset=["flags_per_100_contacts"])
+    if len(data) > top:  # the table's order: disagreements first, then by rate
+        title += f" ({top} of {len(data)} with evidence: disagreements first, then highest rate)"
+    data = data.head(top)
     if data.empty:
         return _empty_figure(title, "No declaration has evidence to set beside it.")
     with house_style():

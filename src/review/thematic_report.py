@@ -59,7 +59,8 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
                    formats: tuple[str, ...] | list[str] = FIGURE_FORMATS) -> dict:
     """Write the thematic tables (csv) and charts of the store's complete cases to `out_dir`, and its
     manifest.json; return a summary (cases, no_contacts, contacts, flags (counted), rejected,
-    unknown_contact, tables, figures, assurance, declarations, manifest).
+    unknown_contact, tables, figures, assurance, declarations, manifest, kept, failed: the case ids
+    whose last build failed, interrupted: those a run was writing when it stopped; neither is counted).
 
     The report is written into a new folder beside `out_dir` and swapped in when complete (as `review
     build` publishes a case's report): a run that fails leaves the previous report as it was, and no
@@ -73,7 +74,7 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
     from .build import _publish
     from .config import file_sha256
     from .export import _SAVE_METADATA, save_figure, sha256_bytes
-    from .store import read_store
+    from .store import failures_table, read_ledger, read_store
     from .thematic import (assurance_vs_evidence, counted_flags, read_declarations, thematic_figures,
                            thematic_tables)
 
@@ -130,7 +131,12 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
             "contacts": len(timeline), "flags": len(counted), "rejected": counted.attrs["rejected"],
             "unknown_contact": counted.attrs["unknown_contact"], "tables": tables, "figures": list(figures),
             "assurance": assurance, "declarations": declared, "manifest": manifest,
-            "kept": foreign_files(out, manifest["outputs"])}
+            "kept": foreign_files(out, manifest["outputs"]),
+            # cases whose last build failed: not counted, and named (a thematic total that silently
+            # left out a case the last build-all could not read would look complete)
+            "failed": failures_table(store_dir)["case_id"].astype(str).tolist(),
+            # cases a run was writing when it stopped (killed, or still running): not counted either
+            "interrupted": sorted(c for c, e in read_ledger(store_dir).items() if e.get("status") == "writing")}
 
 
 def thematic_file_names() -> set[str]:

@@ -35,6 +35,12 @@ def run(args) -> int:
     print(f"{done['cases']} cases{empty}, {done['contacts']} contacts, {done['flags']} flags counted: "
           f"{len(done['tables'])} tables and {len(done['figures'])} charts in {args.out} "
           "(manifest.json: `review verify` runs it again and compares)")
+    if done["failed"]:
+        print(f"{len(done['failed'])} case(s) of the store failed on their last build and are not counted: "
+              f"{_first(done['failed'])} (the store's failures.csv says why; `review build-all` again once fixed)")
+    if done["interrupted"]:
+        print(f"{len(done['interrupted'])} case(s) were being written when a run of the store stopped and are not "
+              f"counted: {_first(done['interrupted'])} (`review build-all` again stores them)")
     if done["kept"]:
         # as `review build` says it of a case report's folder
         from ..export import plural
