@@ -1095,6 +1095,11 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
         # every stored case out ("no case folder")
         raise StoreError(f"this is a case folder (it holds {CASE_FILE}), not a folder of case folders: give the "
                          f"folder that holds it ({Path(cases_dir).resolve().parent})", file=cases_dir)
+    if prune and not folders and (store_dir / LEDGER).exists() and any(
+            entry.get("case") for entry in complete_cases(store_dir).values()):
+        # an empty folder (a drive not mounted, a wrong path) would take every stored case out
+        raise StoreError("no case folders here: --prune would take every case out of the store; check the path "
+                         "(to empty the store, delete its folder)", file=cases_dir)
     if store_dir.resolve() == Path(cases_dir).resolve() or (store_dir / CASE_FILE).exists():
         raise StoreError("the store must be a folder of its own, not the cases folder or a case folder",
                          file=store_dir)

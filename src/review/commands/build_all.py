@@ -18,7 +18,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--workers", type=positive_int, default=1, metavar="N",
                         help="analyse cases in N processes (the store is still written by one; default 1)")
     parser.add_argument("--prune", action="store_true",
-                        help="take out of the store the cases whose folder is no longer under CASES_DIR")
+                        help="take out of the store the cases whose folder is no longer under CASES_DIR (refused "
+                             "when CASES_DIR holds no case folder at all: a wrong path would empty the store)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
