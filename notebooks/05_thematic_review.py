@@ -38,7 +38,7 @@ from IPython.display import display
 
 from review.store import build_all, read_store, read_stores, write_store_from_synth
 from review.synth import synth_declarations
-from review.thematic import (assurance_vs_evidence, plot_assurance, read_declarations, thematic_figures,
+from review.thematic import (assurance_vs_evidence, counted_flags, plot_assurance, read_declarations, thematic_figures,
                              thematic_tables)
 
 store = Path(out_dir) / "store"
@@ -68,8 +68,10 @@ contacts = read_stores(stores, "contacts", columns=columns)
 flags = read_stores(stores, "flags")
 latency = read_stores(stores, "response_latency")
 case_ids = read_stores(stores, "cases", columns=["case_id"])["case_id"]
+counted = counted_flags(flags, timeline=contacts)  # as the tables count them: not the ones reviewers rejected
 print(f"{case_ids.nunique()} cases ({case_ids.nunique() - contacts['case_id'].nunique()} with no accepted "
-      f"contacts), {len(contacts)} contacts, {len(flags)} flags")
+      f"contacts), {len(contacts)} contacts, {len(counted)} flags counted"
+      + (f" ({counted.attrs['rejected']} rejected by the reviewers not counted)" if counted.attrs["rejected"] else ""))
 tables = thematic_tables(flags, contacts, latency, cases=case_ids)
 
 # %% [markdown]
