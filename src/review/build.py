@@ -24,7 +24,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from . import __version__
-from .config import CASE_FILE, file_sha256, load_case_config, load_yaml
+from .config import CASE_FILE, code_fingerprint, file_sha256, load_case_config, load_yaml
 from .decisions import load_decisions
 from .errors import ConfigError, ReviewError, VerifyError
 from .export import (
@@ -76,6 +76,7 @@ def package_versions() -> dict[str, str]:
         except importlib.metadata.PackageNotFoundError:
             versions[name] = "not installed"
     versions["review"] = __version__
+    versions["review code"] = code_fingerprint()  # the version number alone does not change with the code
     try:
         import matplotlib.ft2font
 

@@ -359,3 +359,25 @@ def file_sha256(path: str | Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+_CODE_FINGERPRINT: list[str] = []
+
+
+def code_fingerprint() -> str:
+    """SHA-256 (first 16 hex digits) of the `review` package as installed: every source and data file
+    (its rules.yml, vocab.yml, profiles, bank holidays), by path and content; compiled files left out.
+
+    The version number alone does not change when the code or its vocabulary does (a development
+    checkout, a patched install): a store keyed on it kept cases read by the old code beside cases
+    read by the new, and `verify` could not say why a rebuild differed. Computed once per process."""
+    if not _CODE_FINGERPRINT:
+        root = Path(__file__).resolve().parent
+        h = hashlib.sha256()
+        for path in sorted(root.rglob("*")):
+            rel = path.relative_to(root).as_posix()
+            if not path.is_file() or "__pycache__" in rel.split("/") or path.suffix in (".pyc", ".pyo"):
+                continue
+            h.update(f"{rel}\0{file_sha256(path)}\n".encode())
+        _CODE_FINGERPRINT.append(h.hexdigest()[:16])
+    return _CODE_FINGERPRINT[0]

@@ -58,7 +58,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import __version__
-from .config import CASE_FILE, file_sha256
+from .config import CASE_FILE, code_fingerprint, file_sha256
 from .decisions import DECISION_COLUMNS, PROBLEM_COLUMNS
 from .errors import ReviewError
 from .schema import CONTACT_COLUMNS, FLAG_COLUMNS, RESPONSE_LATENCY_COLUMNS, TIMELINE_COLUMNS, conform
@@ -631,9 +631,10 @@ def failures_table(store_dir: str | Path) -> pd.DataFrame:
 # Building a store from case folders
 # ---------------------------------------------------------------------------------------------------
 def case_input_hash(case_dir: str | Path) -> str:
-    """Hash of every input of a case: the files in its folder (names and contents) and the package version."""
+    """Hash of every input of a case: the files in its folder (names and contents), the package version
+    and the package's code and data (`code_fingerprint`): a case read by other code is built again."""
     case_dir = Path(case_dir)
-    h = hashlib.sha256(f"review {__version__}\n".encode())
+    h = hashlib.sha256(f"review {__version__} {code_fingerprint()}\n".encode())
     for path in sorted(p for p in case_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(case_dir).as_posix()
         if any(part.startswith((".", "~$")) for part in rel.split("/")):
@@ -1598,7 +1599,7 @@ def _synth_store(store_dir: Path, n_cases: int, seed: int, contacts_per_case: in
         count = min(cases_per_part, n_cases - first)
         # each part has its own seed so that a part can be regenerated alone, identically
         digest = hashlib.sha256(f"synth {GENERATOR_VERSION} {seed} {p} {first} {count} {contacts_per_case} "
-                                f"analyse={analyse} review {__version__}".encode()).hexdigest()
+                                f"analyse={analyse} review {__version__} {code_fingerprint()}".encode()).hexdigest()
         part = f"part-{p:05d}"
         first_id = f"C{first + 1:06d}"
         if complete.get(first_id, {}).get("input_hash") == digest and complete[first_id].get("part") == part:
