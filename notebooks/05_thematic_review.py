@@ -38,8 +38,8 @@ from IPython.display import display
 
 from review.store import build_all, read_store, read_stores, write_store_from_synth
 from review.synth import synth_declarations
-from review.thematic import (assurance_vs_evidence, counted_flags, plot_assurance, read_declarations, thematic_figures,
-                             thematic_tables)
+from review.thematic import (assurance_summary, assurance_vs_evidence, counted_flags, plot_assurance,
+                             read_declarations, thematic_figures, thematic_tables)
 
 store = Path(out_dir) / "store"
 summary = build_all(cases_dir, store, progress=False)
@@ -99,6 +99,9 @@ for name, fig in figures.items():
 # ## Assurance against evidence
 # Where an organisation declared itself compliant with a safeguarding standard while its contacts in
 # the same year carry flags of the matching failing category, the declaration and the evidence disagree.
+# A year written 2023/24 (or 2023-24, FY2023/24, 2023/2024) is the financial year 1 April 2023 - 31 March
+# 2024; 2023 is the calendar year. The declared standards no rule evidences (not assessed) and the declared
+# organisations no case names are listed, as `review thematic` lists them.
 # Without a declarations file, synthetic declarations are generated for the health organisations.
 
 # %%
@@ -110,7 +113,7 @@ else:
     health = contacts[contacts["agency_kind"] == "health"]
     declared = synth_declarations(health["organisation"].unique(), health["date"].dt.year.unique(), seed)
 assurance = assurance_vs_evidence(declared, flags, contacts)
-print(f"{int(assurance['disagreement'].sum())} of {len(assurance)} declarations disagree with the evidence")
+print("\n".join(assurance_summary(assurance)))  # disagreements, standards not assessed, organisations not in the cases
 display(assurance[assurance["disagreement"]].head(20))
 fig = plot_assurance(assurance)
 display(fig)

@@ -98,13 +98,13 @@ def test_assurance_marks_declared_compliant_with_failings(flags, timeline, tmp_p
                                                         "insufficient assurance"]
     result = assurance_vs_evidence(declarations, flags, timeline, threshold_per_100=10)
     row = result.set_index(["organisation", "year", "standard"])
-    trust = row.loc[("Trust X", 2022, "Escalation and child protection procedures")]
+    trust = row.loc[("Trust X", "2022", "Escalation and child protection procedures")]
     assert trust["flags"] == 2 and trust["contacts"] == 6 and trust["disagreement"]
     assert trust["assessment"] == "disagree: declared compliant, failings found"
-    force = row.loc[("Force Y", 2022, "Information sharing")]
+    force = row.loc[("Force Y", "2022", "Information sharing")]
     assert force["flags"] == 1 and not force["disagreement"]
-    assert row.loc[("Trust X", 2023, "Information sharing"), "assessment"] == "consistent"
-    assert row.loc[("Force Y", 2021, "procedure"), "assessment"] == "no evidence (no contacts)"
+    assert row.loc[("Trust X", "2023", "Information sharing"), "assessment"] == "consistent"
+    assert row.loc[("Force Y", "2021", "procedure"), "assessment"] == "no evidence (no contacts)"
     assert result["disagreement"].sum() == 1 and bool(result["disagreement"].iloc[0])
     assert isinstance(plot_assurance(result), Figure)
 
@@ -139,7 +139,7 @@ def test_declarations_read_from_xlsx(tmp_path):
     ws.append(["Trust X", 2022, "Assessment of risk", "Non-compliant"])
     wb.save(tmp_path / "d.xlsx")
     frame = read_declarations(tmp_path / "d.xlsx")
-    assert frame.iloc[0][["organisation", "year", "declared_status"]].tolist() == ["Trust X", 2022, "not compliant"]
+    assert frame.iloc[0][["organisation", "year", "declared_status"]].tolist() == ["Trust X", "2022", "not compliant"]
 
 
 def test_shipped_declarations_sample_reads_cleanly():
@@ -188,12 +188,12 @@ def test_declarations_workbook_with_titles_merged_cells_and_a_sheet_per_year(tmp
     frame = read_declarations(_declarations_workbook(tmp_path / "returns.xlsx"))
     assert frame[["organisation", "year", "standard", "declared_status", "source_sheet", "source_row"]].astype(
         object).values.tolist() == [
-        ["Trust X", 2021, "Information sharing", "compliant", "2021-22", 4],
-        ["Trust X", 2021, "Assessment of risk", "not compliant", "2021-22", 5],  # merged organisation
-        ["Force Y", 2021, "Information sharing", "insufficient assurance", "2021-22", 8],  # a date as year
-        ["Trust X", 2022, "Information sharing", "compliant", "2022-23", 4],
-        ["Trust X", 2022, "Assessment of risk", "not compliant", "2022-23", 5],
-        ["Force Y", 2022, "Information sharing", "insufficient assurance", "2022-23", 8],
+        ["Trust X", "2021/22", "Information sharing", "compliant", "2021-22", 4],
+        ["Trust X", "2021/22", "Assessment of risk", "not compliant", "2021-22", 5],  # merged organisation
+        ["Force Y", "2021", "Information sharing", "insufficient assurance", "2021-22", 8],  # a date: its calendar year
+        ["Trust X", "2022/23", "Information sharing", "compliant", "2022-23", 4],
+        ["Trust X", "2022/23", "Assessment of risk", "not compliant", "2022-23", 5],
+        ["Force Y", "2022", "Information sharing", "insufficient assurance", "2022-23", 8],
     ]
     notes = "\n".join(frame.attrs["notes"])
     assert "sheet 'Guidance': no header row" in notes  # said, not silently skipped
@@ -254,11 +254,11 @@ def test_assurance_matches_organisations_as_people_write_them_and_names_the_rest
         "Force Y,2021,procedure,Partially compliant\n")                             # no contacts that year
     result = assurance_vs_evidence(read_declarations(path), flags, timeline, threshold_per_100=10)
     row = result.set_index(["organisation", "year"])
-    trust = row.loc[("TRUST  X.", 2022)]
+    trust = row.loc[("TRUST  X.", "2022")]
     assert trust["organisation_in_cases"] == "Trust X" and trust["flags"] == 2 and trust["disagreement"]
-    assert row.loc[("Trust Ex", 2022), "assessment"] == "organisation not in the cases"
-    assert row.loc[("Trust Ex", 2022), "organisation_in_cases"] == ""
-    assert row.loc[("Force Y", 2021), "assessment"] == "no evidence (no contacts)"
+    assert row.loc[("Trust Ex", "2022"), "assessment"] == "organisation not in the cases"
+    assert row.loc[("Trust Ex", "2022"), "organisation_in_cases"] == ""
+    assert row.loc[("Force Y", "2021"), "assessment"] == "no evidence (no contacts)"
     assert result.attrs["unmatched"] == {"Trust Ex": ["Trust X"]}
 
 

@@ -78,6 +78,14 @@ def _attribute_flags(flags: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
 UNLABELLED = {"rule_id": "(no rule)", "failing_category": "(not categorised)"}
 
 
+def rule_ids() -> list[str]:
+    """The ids of every rule of the rule set (the package's rules.yml: a case's rules.yml can switch a
+    rule off or change it, never add one)."""
+    from .rules.settings import package_rules
+
+    return list(package_rules()["rules"])
+
+
 def flag_rates(flags: pd.DataFrame, timeline: pd.DataFrame, by: str) -> pd.DataFrame:
     """Flags per 100 contacts, grouped by `by` (rule_id, failing_category, agency_kind or organisation).
 
@@ -85,7 +93,9 @@ def flag_rates(flags: pd.DataFrame, timeline: pd.DataFrame, by: str) -> pd.DataF
     organisation). For agency kind and organisation a flag counts against the agency whose contact
     triggered it and the denominator is that group's own contacts; for rule and failing category the
     denominator is every contact. Organisations whose names differ only in case, spacing, punctuation
-    or "&" / "and" are one, under their most frequent spelling (`organisation_names`). Columns: `by`,
+    or "&" / "and" are one, under their most frequent spelling (`organisation_names`). Every failing
+    category, and every rule of the rule set (`rule_ids`), is listed, with 0 flags where none fired.
+    Columns: `by`,
     flags, cases (with at least one such flag), contacts, flags_per_100_contacts; sorted by rate,
     highest first.
     """
@@ -108,6 +118,8 @@ def flag_rates(flags: pd.DataFrame, timeline: pd.DataFrame, by: str) -> pd.DataF
         table = flags.assign(**{by: labels}).groupby(by).agg(flags=("case_id", "size"), cases=("case_id", "nunique"))
         if by == "failing_category":  # every category is shown, failing or not
             table = table.reindex(sorted(set(FAILING_CATEGORIES) | set(table.index)))
+        else:  # every rule of the rule set too: a rule that never fired is shown at 0, not left out
+            table = table.reindex(sorted(set(rule_ids()) | set(table.index)))
         table["contacts"] = len(timeline)
     table = table.fillna({"flags": 0, "cases": 0, "contacts": 0}).astype({"flags": "int64", "cases": "int64",
                                                                           "contacts": "int64"})
@@ -242,11 +254,14 @@ def read_declarations(path: str | Path) -> pd.DataFrame:
     not compliant / insufficient assurance, with common variants such as "non-compliant" or "partially
     compliant"). The file goes through the same readers, and the same safety checks, as agency
     chronologies. Every visible sheet whose first rows hold such a header is read, so a workbook with
-    a sheet per year reads whole; title rows above the header, blank rows and repeated headers are
+    a sheet per year reads whole (a sheet without a year column whose name is a year, "2023" or
+    "2023-24", declares that year); title rows above the header, blank rows and repeated headers are
     skipped, and a cell merged over several rows (one organisation over its standards) counts for
-    each of them. A year may be 2023, "2023/24" or a date.
+    each of them. A year may be 2023 or a date (its calendar year), or a financial year (1 April - 31
+    March: NHS and council returns) written "2023/24", "2023-24", "2023/2024" or "FY2023/24".
 
-    Returns one row per declaration (organisation, year, standard, declared_status, source_sheet,
+    Returns one row per declaration (organisation, year (text: "2023", or "2023/24" for a financial
+    year however it was written), standard, declared_status, source_sheet,
     source_row); ``frame.attrs["notes"]`` says what was not read and why (hidden sheets, sheets
     without such a header, declarations repeated word for word). Every problem in the rows (an empty
     or unreadable field, one declaration made twice with different statuses) is reported at once in a
@@ -281,13 +296,23 @@ def read_declarations(path: str | Path) -> pd.DataFrame:
         if not any(v is not None for row in table.rows for v in row):
             continue
         found, index, columns, names = _declarations_header(table)
+        sheet_year = None  # a sheet per year without a year column: the year its name gives
+        if not found and set(DECLARATION_COLUMNS) - set(columns) == {"year"}:
+            sheet_year = _declared_year(table.sheet) if table.sheet else None
+            found = sheet_year is not None
         if not found:  # no header: its closest row is kept for the error when no sheet has one
             if closest is None or len(columns) > len(closest[0]):
                 closest = (columns, table.sheet, table.row_numbers[index], table.rows[index])
-            notes.append(f"{label}: no header row naming organisation, year, standard and declared status "
-                         f"in its first {HEADER_SEARCH_ROWS} rows, not read")
+            if table.sheet and set(DECLARATION_COLUMNS) - set(columns) == {"year"}:
+                notes.append(f"{label}: no year column, and its name is not a year (e.g. 2023 or 2023-24), "
+                             "not read")
+            else:
+                notes.append(f"{label}: no header row naming organisation, year, standard and declared status "
+                             f"in its first {HEADER_SEARCH_ROWS} rows, not read")
             continue
         read_any = True
+        if sheet_year is not None:
+            notes.append(f"{label}: no year column, the year {sheet_year} taken from the sheet's name")
         if index:
             notes.append(f"{label}: {index} row(s) above the header (row {table.row_numbers[index]}) skipped")
         header_keys = [_normalise_header(v) for v in table.rows[index]]
@@ -302,10 +327,11 @@ def read_declarations(path: str | Path) -> pd.DataFrame:
             if not organisation:
                 problems.append((table.sheet, number, names["organisation"],
                                  "organisation is empty (write it on every row, or merge its cells over its rows)"))
-            year = _declared_year(values["year"])
+            year = sheet_year if sheet_year is not None else _declared_year(values["year"])
             if year is None:
                 problems.append((table.sheet, number, names["year"],
-                                 f"year {texts['year']!r} is not a year (e.g. 2023 or 2023/24)"))
+                                 f"year {texts['year']!r} is not a year (e.g. 2023, or 2023/24 for a "
+                                 "financial year)"))
             if not standard:
                 problems.append((table.sheet, number, names["standard"], "standard is empty"))
             status = _STATUS_ALIASES.get(_normalise_header(texts["declared_status"]))
@@ -334,7 +360,9 @@ def read_declarations(path: str | Path) -> pd.DataFrame:
         found, sheet, row, cells = closest if closest is not None else ({}, tables[0].sheet if tables else "", 1, [])
         missing = [c for c in DECLARATION_COLUMNS if c not in found]
         shown = ", ".join(str(c) for c in cells if c not in (None, "")) or "none"
-        raise DeclarationsError(f"missing column(s) {', '.join(missing)}; found {shown}",
+        hint = (" (or name each sheet by the year it declares, e.g. 2023 or 2023-24)"
+                if missing == ["year"] and sheet else "")
+        raise DeclarationsError(f"missing column(s) {', '.join(missing)}; found {shown}{hint}",
                                 file=path, sheet=sheet or None, row=row)
     if problems:
         sheet, row, column, message = problems[0]
@@ -351,8 +379,7 @@ def read_declarations(path: str | Path) -> pd.DataFrame:
         notes.append(f"{repeated} declaration(s) repeated word for word (same organisation, year, standard "
                      "and status) counted once")
     frame = pd.DataFrame(rows, columns=[*DECLARATION_COLUMNS, "source_sheet", "source_row"])
-    frame["year"] = frame["year"].astype("Int64")
-    for col in ("organisation", "standard", "declared_status", "source_sheet"):
+    for col in ("organisation", "year", "standard", "declared_status", "source_sheet"):
         frame[col] = frame[col].astype("string")
     frame["source_row"] = frame["source_row"].astype("int64")
     frame.attrs["notes"] = notes
@@ -386,28 +413,68 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-_YEAR_TEXT = re.compile(r"(\d{4})(?:\s*[/-]\s*(?:\d{2}|\d{4}))?")
+#: a year as written: 2023, a span of two years (2023/24, 2023-24, 2023/2024: a financial year), or
+#: FY2023/24 (the span is required after "FY")
+_YEAR_TEXT = re.compile(r"(FY\s*)?(\d{4})(?:\s*[/-]\s*(\d{4}|\d{2}))?", re.IGNORECASE)
+#: the month a financial year starts (1 April: NHS annual returns, councils' and police returns)
+FINANCIAL_YEAR_START_MONTH = 4
 
 
-def _declared_year(value) -> int | None:
-    """The year a cell gives: 2023, 2023.0, "2023", "2023/24", "2023-2024" or a date (its year);
-    None otherwise."""
+def _year_period(value) -> tuple[int, bool] | None:
+    """(first year, financial) of the year a cell gives, None when it gives none. 2023, 2023.0,
+    "2023" and a date (its year) are the calendar year 2023; "2023/24", "2023-24", "2023/2024",
+    "2023-2024" and "FY2023/24" are the financial year 1 April 2023 - 31 March 2024 (the second year
+    must be the next one: "2023/25" is no year)."""
     import datetime as dt
 
+    financial = False
     if isinstance(value, (dt.date, dt.datetime)):
         year = value.year
     elif isinstance(value, bool) or value is None:
         return None
-    elif isinstance(value, (int, float)):
-        if not float(value).is_integer():
+    elif isinstance(value, (int, float, np.integer, np.floating)):
+        if not np.isfinite(value) or not float(value).is_integer():
             return None
         year = int(value)
     else:
         match = _YEAR_TEXT.fullmatch(str(value).strip())
         if match is None:
             return None
-        year = int(match.group(1))
-    return year if 1990 <= year <= 2100 else None
+        fy, first, second = match.groups()
+        year = int(first)
+        if second is not None:
+            following = int(second) if len(second) == 4 else (year // 100) * 100 + int(second)
+            if len(second) == 2 and following < year:  # 1999/00
+                following += 100
+            if following != year + 1:
+                return None
+            financial = True
+        elif fy:
+            return None  # "FY2023": which financial year is ambiguous
+    return (year, financial) if 1990 <= year <= 2100 else None
+
+
+def year_label(period: tuple[int, bool]) -> str:
+    """How a year is shown: "2023" (calendar) or "2023/24" (financial)."""
+    year, financial = period
+    return f"{year}/{(year + 1) % 100:02d}" if financial else str(year)
+
+
+def _declared_year(value) -> str | None:
+    """The year a cell gives as it is shown ("2023", or "2023/24" for a financial year written any of
+    the ways `_year_period` reads); None when it gives none."""
+    period = _year_period(value)
+    return None if period is None else year_label(period)
+
+
+def evidence_years(dates: pd.Series, financial: bool) -> pd.Series:
+    """The year (Int64; <NA> for no date) each date falls in: its calendar year, or with `financial`
+    the first year of its financial year (1 April - 31 March: 2019-03-31 is in 2018/19)."""
+    dates = pd.to_datetime(dates)
+    years = dates.dt.year.astype("Int64")
+    if financial:
+        years = years - (dates.dt.month < FINANCIAL_YEAR_START_MONTH).astype("int64").to_numpy()
+    return years
 
 
 def standard_key(standard: str) -> str:
@@ -428,6 +495,21 @@ def standard_category(standard: str, mapping: dict[str, str] | None = None) -> s
     return categories.get(key)
 
 
+def check_threshold(value) -> float:
+    """`value` as a threshold of flags per 100 contacts: a finite number, not negative (NaN compares
+    false with every rate, so it would quietly find no disagreement; so would infinity). ValueError
+    otherwise."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"the threshold must be a number of flags per 100 contacts, got {value!r}") from None
+    if isinstance(value, bool) or not np.isfinite(number):
+        raise ValueError(f"the threshold must be a finite number of flags per 100 contacts, got {value!r}")
+    if number < 0:
+        raise ValueError(f"the threshold must not be negative, got {value!r}")
+    return number
+
+
 def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timeline: pd.DataFrame, *,
                           threshold_per_100: float = 1.0, min_flags: int = 1,
                           standards: dict[str, str] | None = None, include_rejected: bool = False) -> pd.DataFrame:
@@ -436,7 +518,9 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
     For each declaration the standard is mapped to a failing category (`standards`, default
     `STANDARD_CATEGORIES`; a failing category name is accepted as a standard) and the flags of that
     category triggered by the organisation's contacts in that year are counted, per 100 of its
-    contacts that year. ``disagreement`` is true where the organisation declared itself compliant but
+    contacts that year. A year is a calendar year (2023, 1 January - 31 December) or a financial year
+    ("2023/24" and the other spellings `read_declarations` reads: 1 April 2023 - 31 March 2024), and
+    ``year`` is kept as declared. ``disagreement`` is true where the organisation declared itself compliant but
     the evidence shows failings: at least `min_flags` flags and more than `threshold_per_100` per 100
     contacts. ``assessment`` says it in words: "disagree: declared compliant, failings found",
     "consistent", "failings found (not declared compliant)", "no evidence (no contacts)" (none that
@@ -448,26 +532,44 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
     organisations no case names are in ``attrs["unmatched"]``: {name: the closest names in the cases}.
     Flags the reviewers rejected are not evidence unless `include_rejected` (`counted_flags`).
     """
+    threshold_per_100 = check_threshold(threshold_per_100)
+    periods = {}  # each year as declared -> (first year, financial)
+    for value in pd.unique(declarations["year"].astype(object)):
+        period = None if pd.isna(value) else _year_period(value)
+        if period is None:
+            raise DeclarationsError(f"year {value!r} of a declaration is not a year (e.g. 2023, or 2023/24 for a "
+                                    "financial year)")
+        periods[value] = period
+
     evidence = _attribute_flags(counted_flags(flags, include_rejected, timeline), timeline)
-    evidence["year"] = pd.to_datetime(evidence.get("trigger_date", evidence.get("event_date"))).dt.year.astype("Int64")
     evidence["org_key"] = [organisation_key(o) for o in evidence["organisation"].astype(str)]
-    flag_counts = evidence.groupby(["org_key", "year", "failing_category"]).size().rename("flags")
-    years = pd.to_datetime(timeline["date"]).dt.year.astype("Int64")
+    flag_dates = evidence.get("trigger_date", evidence.get("event_date"))
     names = timeline["organisation"].astype("string").fillna("(unknown)").astype(str)
     spelling = organisation_names(names)
     known = {organisation_key(name): name for name in spelling.values()}  # key -> the name as the cases write it
     org_keys = names.map({name: organisation_key(name) for name in names.unique()})
-    contact_counts = pd.DataFrame({"org_key": org_keys, "year": years}).groupby(["org_key", "year"]).size().rename("contacts")
+
+    def counted(keys: pd.DataFrame, dates, name: str) -> pd.Series:
+        """Counts by (*keys, financial, year): each row once in its calendar year, once in its financial year."""
+        parts = [keys.assign(financial=financial, year=evidence_years(dates, financial).to_numpy())
+                 for financial in (False, True)]
+        return pd.concat(parts, ignore_index=True).groupby([*keys.columns, "financial", "year"]).size().rename(name)
+
+    flag_counts = counted(evidence[["org_key", "failing_category"]].reset_index(drop=True), flag_dates, "flags")
+    contact_counts = counted(pd.DataFrame({"org_key": org_keys.to_numpy()}), timeline["date"], "contacts")
 
     out = declarations.copy()
     out["failing_category"] = [standard_category(s, standards) for s in out["standard"]]
     out["failing_category"] = out["failing_category"].astype("string")
     declared_keys = [organisation_key(o) for o in out["organisation"].astype(str)]
     out["organisation_in_cases"] = pd.array([known.get(k, "") for k in declared_keys], dtype="string")
-    key = pd.MultiIndex.from_arrays([declared_keys, out["year"].astype("Int64")])
+    declared = [periods[v] for v in out["year"].astype(object)]
+    first_years = [p[0] for p in declared]
+    financial = [p[1] for p in declared]
+    key = pd.MultiIndex.from_arrays([declared_keys, financial, first_years])
     out["contacts"] = contact_counts.reindex(key).fillna(0).astype("int64").to_numpy()
-    flag_key = pd.MultiIndex.from_arrays([declared_keys, out["year"].astype("Int64"),
-                                          out["failing_category"].fillna("").astype(str)])
+    flag_key = pd.MultiIndex.from_arrays([declared_keys, out["failing_category"].fillna("").astype(str).tolist(),
+                                          financial, first_years])
     out["flags"] = flag_counts.reindex(flag_key).fillna(0).astype("int64").to_numpy()
     # no rate where there is no evidence: no contacts that year, or a standard no rule evidences (its
     # 0 flags are not "no failings": plotted at 0 it read as a compliant standard borne out)
@@ -484,9 +586,11 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
         default="consistent")
     out["assessment"] = pd.array(assessment, dtype="string")
     out["threshold_per_100"] = threshold_per_100
-    out = out.sort_values(["disagreement", "flags_per_100_contacts", "organisation", "year", "standard"],
-                          ascending=[False, False, True, True, True], kind="stable",
-                          na_position="last").reset_index(drop=True)
+    # years sorted as years (a calendar year before the financial year it starts), whatever their type
+    out["_first_year"], out["_financial"] = first_years, financial
+    out = out.sort_values(["disagreement", "flags_per_100_contacts", "organisation", "_first_year", "_financial",
+                           "standard"], ascending=[False, False, True, True, True, True], kind="stable",
+                          na_position="last").drop(columns=["_first_year", "_financial"]).reset_index(drop=True)
     import difflib
 
     out.attrs["unmapped_standards"] = sorted(set(out.loc[out["failing_category"].isna(), "standard"].astype(str)))
@@ -494,6 +598,30 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
         name: [known[k] for k in difflib.get_close_matches(organisation_key(name), list(known), n=2, cutoff=0.6)]
         for name in sorted(set(out.loc[out["organisation_in_cases"] == "", "organisation"].astype(str)))}
     return out
+
+
+def assurance_summary(assurance: pd.DataFrame, *, shown: int = 10) -> list[str]:
+    """What `review thematic` says of an `assurance_vs_evidence` table, one line each (notebook 05 shows
+    the same): how many declarations disagree, the declared standards no rule evidences (not assessed)
+    and the declared organisations no case names, with the closest names the cases use (the first
+    `shown`, then how many more)."""
+
+    def first(names: list[str]) -> str:
+        return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
+
+    lines = [f"{int(assurance['disagreement'].sum())} of {len(assurance)} declarations disagree with the evidence"]
+    unmapped = assurance.attrs.get("unmapped_standards", [])
+    if unmapped:
+        lines.append(f"{len(unmapped)} declared standard(s) no rule evidences (not assessed): "
+                     f"{first([repr(s) for s in unmapped])}")
+    unmatched = assurance.attrs.get("unmatched", {})
+    for name, closest in list(unmatched.items())[:shown]:
+        hint = f" (closest in the cases: {', '.join(closest)})" if closest else ""
+        lines.append(f"declared organisation {name!r} is not in the cases{hint}")
+    if len(unmatched) > shown:
+        lines.append(f"and {len(unmatched) - shown} more declared organisation(s) not in the cases "
+                     "(assurance_vs_evidence.csv: 'organisation not in the cases')")
+    return lines
 
 
 _NOT_NAME = re.compile(r"[^\w\s]")

@@ -68,21 +68,26 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
     (the user's notes) is kept, as `review build` keeps it, and returned in ``kept``; `review verify`
     lists it as unexpected and fails until it is moved out, as for a case report. `out_dir` must be
     empty (or hold only `review notebooks`' notebooks/), missing or a thematic report. Raises the errors of `read_declarations` and of `read_store`, and
-    ConfigError for an unknown figure format, before anything is written."""
+    ConfigError for an unknown figure format or a threshold that is not a finite number at least 0,
+    before anything is written."""
     import matplotlib.pyplot as plt
 
     from .build import _publish
     from .config import file_sha256
     from .export import _SAVE_METADATA, save_figure, sha256_bytes
     from .store import failures_table, read_ledger, read_store
-    from .thematic import (assurance_vs_evidence, counted_flags, read_declarations, thematic_figures,
-                           thematic_tables)
+    from .thematic import (assurance_vs_evidence, check_threshold, counted_flags, read_declarations,
+                           thematic_figures, thematic_tables)
 
     store_dir, out = Path(store_dir), Path(out_dir)
     unknown = [f for f in formats if f not in _SAVE_METADATA]
     if unknown or not formats:
         raise ConfigError(f"unsupported figure format(s) {', '.join(map(repr, unknown)) or '(none given)'}: "
                           f"use {', '.join(_SAVE_METADATA)}")
+    try:
+        threshold = check_threshold(threshold)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
     previous = _check_thematic_out(out, store_dir)
     declared = read_declarations(declarations) if declarations else None  # fail early
     inputs = store_inputs(store_dir)

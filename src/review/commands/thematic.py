@@ -13,12 +13,25 @@ HELP = "thematic tables and charts across the cases of a store (optionally again
 def add_arguments(parser) -> None:
     parser.add_argument("--store", required=True, metavar="DIR", help="the Parquet case store")
     parser.add_argument("--declarations", metavar="FILE", help="organisations' declared compliance (xlsx, xls, ods or csv; every sheet with an organisation, year, standard and declared status header)")
-    parser.add_argument("--threshold", type=float, default=1.0,
-                        help="flags per 100 contacts above which a declared-compliant standard disagrees (default 1)")
+    parser.add_argument("--threshold", type=_threshold, default=1.0,
+                        help="flags per 100 contacts above which a declared-compliant standard disagrees (default 1; "
+                             "a finite number, not negative)")
     parser.add_argument("--include-rejected", action="store_true",
                         help="count the flags reviewers rejected too (by default they are left out)")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
     parser.add_argument("--formats", default="png,svg", help="figure formats, comma-separated (default png,svg)")
+
+
+def _threshold(text: str) -> float:
+    """--threshold: a finite number, not negative (nan or inf would quietly find no disagreement)."""
+    import argparse
+
+    from ..thematic import check_threshold
+
+    try:
+        return check_threshold(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def run(args) -> int:
@@ -53,19 +66,10 @@ def run(args) -> int:
         print(f"{done['unknown_contact']} finding(s) the reviewers added on a contact the case does not have are not "
               "counted (`review build` of the case lists them)")
     if assurance is not None:
-        print(f"assurance: {int(assurance['disagreement'].sum())} of {len(assurance)} declarations disagree "
-              f"with the evidence")
-        unmapped = assurance.attrs.get("unmapped_standards", [])
-        if unmapped:
-            print(f"assurance: {len(unmapped)} declared standard(s) no rule evidences (not assessed): "
-                  f"{_first([repr(s) for s in unmapped])}")
-        unmatched = assurance.attrs.get("unmatched", {})
-        for name, closest in list(unmatched.items())[:SHOWN]:
-            hint = f" (closest in the cases: {', '.join(closest)})" if closest else ""
-            print(f"assurance: declared organisation {name!r} is not in the cases{hint}")
-        if len(unmatched) > SHOWN:
-            print(f"assurance: and {len(unmatched) - SHOWN} more declared organisation(s) not in the cases "
-                  "(assurance_vs_evidence.csv: 'organisation not in the cases')")
+        from ..thematic import assurance_summary
+
+        for line in assurance_summary(assurance, shown=SHOWN):
+            print(f"assurance: {line}")
     return 0
 
 
