@@ -268,6 +268,8 @@ class Vocabulary:
     finding_negations: Phrases = field(default_factory=Phrases)  # answers denying one straight after ("not seen")
     escalation_denials: dict[str, Phrases] = field(default_factory=dict)  # escalation -> its keywords and types'
     hindsight: Phrases = field(default_factory=Phrases)  # `hindsight_cues`: a clause they begin names no escalation
+    hindsight_next: Phrases = field(default_factory=Phrases)  # `hindsight_next_cues`: straight after, names none
+    hindsight_late: Phrases = field(default_factory=Phrases)  # `hindsight_late_words`: ... unless done late
     denial_extra: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> its `denial_words` (vocab.yml)
     _denials: dict = field(default_factory=dict)  # `denial_phrases`, per name
     # read by `denies` only (module docstring): a row that only plans or awaits the meeting ("ICPC booked",
@@ -277,10 +279,13 @@ class Vocabulary:
     plan_cues: Phrases = field(default_factory=Phrases)
     plan_post_cues: Phrases = field(default_factory=Phrases)
     plan_next_cues: Phrases = field(default_factory=Phrases)
+    plan_last_cues: Phrases = field(default_factory=Phrases)
     attendance_negations: Phrases = field(default_factory=Phrases)
     denial_outcomes: dict[str, frozenset] = field(default_factory=dict)  # name -> cues that are its outcome
     affirmations: Phrases = field(default_factory=Phrases)
     denial_cues: tuple = ()  # (before, after, straight after): the escalation cues with the plan cues
+    denial_last_cues: Phrases = field(default_factory=Phrases)  # straight after, ending the clause: both kinds
+    name_affirmations: dict[str, Phrases] = field(default_factory=dict)  # name -> affirmations + its own
     negation_window: int = _DEFAULT_WINDOW
     _token_cache: dict = field(default_factory=dict)
     _agency_cache: dict = field(default_factory=dict)
@@ -367,6 +372,8 @@ class Vocabulary:
                                                     "escalation_negation_last_cues"))
         out.escalation_breaks = Phrases(_as_list(vocab.get("escalation_negation_breaks"), "escalation_negation_breaks"))
         out.hindsight = Phrases(_as_list(vocab.get("hindsight_cues"), "hindsight_cues"))
+        out.hindsight_next = Phrases(_as_list(vocab.get("hindsight_next_cues"), "hindsight_next_cues"))
+        out.hindsight_late = Phrases(_as_list(vocab.get("hindsight_late_words"), "hindsight_late_words"))
         out.label_negations = Phrases(_as_list(vocab.get("label_negations"), "label_negations"))
         out.escalation_label_negations = Phrases(_as_list(vocab.get("escalation_label_negations"),
                                                           "escalation_label_negations")) \
@@ -395,8 +402,19 @@ class Vocabulary:
             if name not in CONTACT_TYPES and name not in ESCALATIONS:
                 raise ConfigError(f"vocabulary denial_words: unknown contact type or escalation {name!r}")
             out.denial_extra[name] = tuple(w for w in map(normalise_text, _as_list(words, f"denial_words.{name}")) if w)
-        for key in ("plan_cues", "plan_post_cues", "plan_next_cues", "attendance_negations", "affirmations"):
+        for key in ("plan_cues", "plan_post_cues", "plan_next_cues", "plan_last_cues", "attendance_negations",
+                    "affirmations"):
             setattr(out, key, Phrases(_as_list(vocab.get(key), key)))
+        out.denial_last_cues = Phrases(_as_list(vocab.get("escalation_negation_last_cues"), "escalation_negation_last_cues")
+                                       + _as_list(vocab.get("plan_last_cues"), "plan_last_cues"))
+        own = vocab.get("name_affirmations") or {}
+        if not isinstance(own, Mapping):
+            raise ConfigError(f"vocabulary name_affirmations must be a mapping (name: [words]), got {own!r}")
+        for name, words in own.items():
+            if name not in CONTACT_TYPES and name not in ESCALATIONS:
+                raise ConfigError(f"vocabulary name_affirmations: unknown contact type or escalation {name!r}")
+            out.name_affirmations[name] = Phrases(_as_list(vocab.get("affirmations"), "affirmations")
+                                                  + _as_list(words, f"name_affirmations.{name}"))
         # `denies` reads the escalation cues and the plan cues, each pair as one Phrases (one pass over the tokens)
         out.denial_cues = tuple(Phrases(_as_list(vocab.get(a), a) + _as_list(vocab.get(b), b) + _as_list(vocab.get(c), c))
                                 for a, b, c in (("negation_cues", "escalation_negation_cues", "plan_cues"),
@@ -581,23 +599,45 @@ class Vocabulary:
         before, after, next_ = (self.escalation_cues, self.escalation_post_cues, self.escalation_next_cues) \
             if denial is None else self.denial_cues
         pre, post = scope.cues(before), scope.cues(after)
+        last = self.escalation_last_cues if denial is None else self.denial_last_cues
         following = scope.cues(next_) + [
-            c for c in scope.cues(self.escalation_last_cues) if c[1] == len(tokens) or _ends_clause(tokens[c[1]])
+            c for c in scope.cues(last) if c[1] == len(tokens) or _ends_clause(tokens[c[1]])
         ]
         if denial is not None:
             pre, post, following = self._denial_cues(denial, scope, pre, post, following)
+        hind = self._hindsight_after(scope) if self.hindsight_next else frozenset()
         found, negated = [], []
         for start, end, keyword in keywords:
             if skip and any(a <= start < b for a, b in skip):
                 continue
-            if scope.reached(start, end, pre, post, self.negation_window if window is None else window, _POST_WINDOW,
+            if end in hind:  # "A referral to MASH should have been made": what should have been done
+                negated.append(keyword)
+            elif scope.reached(start, end, pre, post, self.negation_window if window is None else window, _POST_WINDOW,
                              True, following, label_reach=True) and not (
                     denial is not None and self._affirmed(scope, end, phrases, (*pre, *post, *following),
-                                                          (*post, *following))):
+                                                          (*post, *following), denial)):
                 negated.append(keyword)
             else:
                 found.append(keyword)
         return found, negated
+
+    def _hindsight_after(self, scope: Scope) -> frozenset:
+        """The tokens where a `hindsight_next_cues` cue starts ("should have", "ought to have") that denies the
+        words ending there ("A referral to MASH should have been made", "A CP medical ought to have been
+        arranged"): not one whose clause goes on to say it came late (`hindsight_late_words`: "Referral to
+        MASH should have been made sooner", "referred to mash should have been sooner": done, late). A cue
+        after a clause mark, a colon, a dash or a comma is never straight after the words ("Referred to MASH,
+        should have been sooner")."""
+        tokens = scope.tokens
+        starts = set()
+        late = self.hindsight_late
+        for start, end, _ in scope.cues(self.hindsight_next):
+            stop = end
+            while stop < len(tokens) and not _ends_clause(tokens[stop]):
+                stop += 1
+            if not (late and late.find(tokens[end:stop])):
+                starts.add(start)
+        return frozenset(starts)
 
     def _denial_cues(self, name: str, scope: Scope, pre: list, post: list, following: list):
         """The cues `denies` reads a mention of `name` with (`pre`, `post`, `following`: found with
@@ -621,23 +661,25 @@ class Vocabulary:
             pre, post, following = kept(pre), kept(post), kept(following)
         return pre, post, following
 
-    def _affirmed(self, scope: Scope, end: int, phrases: Phrases, cues, after) -> bool:
+    def _affirmed(self, scope: Scope, end: int, phrases: Phrases, cues, after, name: str = "") -> bool:
         """Does a later affirmation say the mention ending at token `end` took place after all ("ICPC
         postponed to 3rd, held on 3rd", "Strategy discussion cancelled; went ahead on 5th")? One of
         `affirmations` after the first cue of `after` (the cues after the mention: a postponement or a
         cancellation; not "No ICPC held", denied before its words), not inside a cue ("not held", "to be
         held"), not after a word that makes it a plan or a denial (`_NOT_AFFIRMING`: "will be held", "has not
         been held"), and with no other meeting's or contact's words between ("ICPC postponed; strategy
-        discussion held": the strategy discussion)."""
+        discussion held": the strategy discussion). `name`'s own affirmations (`name_affirmations`) count too:
+        "Assessment deferred, completed 5th", not "ICPC postponed, report completed"."""
         tokens = scope.tokens
-        if not self.affirmations._by_first.keys() & set(tokens[end:]):
+        affirmations = self.name_affirmations.get(name, self.affirmations)
+        if not affirmations._by_first.keys() & set(tokens[end:]):
             return False
         later = [c[1] for c in after if c[0] >= end]
         if not later:
             return False
         end = min(later)  # the affirmation comes after the postponement or cancellation
         in_cue = {i for c in cues for i in range(c[0], c[1])}
-        for start, stop, _ in self.affirmations.find(tokens[end:]):
+        for start, stop, _ in affirmations.find(tokens[end:]):
             start, stop = start + end, stop + end
             if in_cue.isdisjoint(range(start, stop)) and _NOT_AFFIRMING.isdisjoint(tokens[max(end, start - 2):start]):
                 # another meeting or contact named first: the affirmation is about it

@@ -445,7 +445,8 @@ def _negation_phrases(vocab) -> tuple:
     phrases = set()
     for cues in (vocab.escalation_cues, vocab.escalation_post_cues, vocab.escalation_next_cues,
                  vocab.escalation_last_cues, vocab.label_negations, vocab.escalation_label_negations,
-                 vocab.plan_cues, vocab.plan_post_cues, vocab.plan_next_cues):
+                 vocab.plan_cues, vocab.plan_post_cues, vocab.plan_next_cues, vocab.plan_last_cues,
+                 vocab.hindsight_next):
         phrases.update(" ".join(w) for candidates in cues._by_first.values() for w in candidates)
     return tuple(sorted(phrases))
 
