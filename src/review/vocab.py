@@ -54,7 +54,10 @@ Matching rules:
   doubt goes the other way: a false escalation hides a flag. A request or an arrangement is the
   escalation of the agency making it ("CP medical requested"). A clause that begins with one of
   `hindsight_cues` ("In hindsight a referral to MASH should have been made", "In retrospect, ...") is
-  written after the event and names no escalation (`Vocabulary.hindsight_clauses`). A contact type
+  written after the event and names no escalation (`Vocabulary.hindsight_clauses`), as does one of
+  `hindsight_next_cues` straight after the keyword ("A referral to MASH should have been made"; not after a
+  comma, "Referred to MASH, should have been sooner", nor in a clause saying it came late,
+  `hindsight_late_words`: "referred to MASH should have been sooner"; `Vocabulary._hindsight_after`). A contact type
   listed for an escalation makes the contact that escalation, unless its text names that escalation only
   to say it did not happen ("Strategy discussion was not held", "CP medical: none"; a label's answer
   denies it only when one of `escalation_label_negations`: "Assessment: no concerns", "CP medical: NAD"
