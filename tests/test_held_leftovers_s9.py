@@ -158,7 +158,8 @@ def test_may_deny_fuzz_with_the_new_cues(seed, monkeypatch):
     monkeypatch.setattr(qa, "CUES", qa.CUES + [
         "arranged", "has been arranged", "is pending", "still pending", "remains outstanding", "completed",
         "not yet completed", "should have been", "ought to have been", "sooner", "pending sign off",
-        "awaiting manager sign off", "strat disc", "stratergy meeting"])
+        "awaiting manager sign off", "strat disc", "stratergy meeting", "held in abeyance", "held over", "overdue",
+        "delayed", "n/a", "CIN meeting", "declined 5th"])
     vocab = base._negating_vocab(())
     cues = base._negation_phrases(vocab)
     texts = qa.random_texts(1500, seed + 80)
