@@ -621,7 +621,8 @@ class Vocabulary:
         ]
         if denial is not None:
             pre, post, following = self._denial_cues(denial, scope, pre, post, following)
-        hind = self._hindsight_after(scope) if self.hindsight_next else frozenset()
+        hind = self._hindsight_after(scope) if self.hindsight_next and not \
+            self.hindsight_next._by_first.keys().isdisjoint(tokens) else frozenset()
         found, negated = [], []
         for start, end, keyword in keywords:
             if skip and any(a <= start < b for a, b in skip):
