@@ -385,6 +385,11 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     def esc_in(r, kinds):
         return any(e in kinds for e in esc(r))
 
+    def esc_held(r, kinds):
+        # not the escalation of a row's own type that did not take place ("ICPC cancelled"), as the rules'
+        # held_escalations
+        return any(e in kinds and not (r.get("contact_type") == e and not _held(r, [e])) for e in esc(r))
+
     # nonmobile_injury -------------------------------------------------------------------------------
     if "nonmobile_injury" in p:
         q = p["nonmobile_injury"]
@@ -393,8 +398,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     r["child_mobile"] is None and r["age_days"] < q["nonmobile_below_age_months"] * 30.4375))]
         for r in _first_per_group(trig):
             deadline = r["_day"] + dt.timedelta(days=q["within_days"])
-            ref = _first(tl, r["_day"], lambda x: esc_in(x, q["referral_escalations"]))
-            med = _first(tl, r["_day"], lambda x: esc_in(x, q["assessment_escalations"]))
+            ref = _first(tl, r["_day"], lambda x: esc_held(x, q["referral_escalations"]))
+            med = _first(tl, r["_day"], lambda x: esc_held(x, q["assessment_escalations"]))
             ref_ok = ref is not None and ref["_day"] <= deadline
             med_ok = med is not None and med["_day"] <= deadline
             if not (ref_ok and med_ok):
@@ -415,7 +420,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 trig.append(r)
         for r in _first_per_group(trig):
             deadline = r["_day"] + dt.timedelta(days=q["within_days"])
-            action = _first(tl, r["_day"], lambda x: esc_in(x, q["escalations"]))
+            action = _first(tl, r["_day"], lambda x: esc_held(x, q["escalations"]))
             if action is None or action["_day"] > deadline:
                 flags.append(_flag("injury_not_escalated", r, deadline, action))
 
@@ -443,9 +448,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     continue
                 deadline = r["_day"] + dt.timedelta(days=q["within_days"])
                 # not the escalation of a row's own type that did not take place ("ICPC cancelled")
-                action = _first(tl, r["_day"], lambda x: any(
-                    e in q["escalations"] and not (x.get("contact_type") == e and not _held(x, [e]))
-                    for e in esc(x)))
+                action = _first(tl, r["_day"], lambda x: esc_held(x, q["escalations"]))
                 if action is not None and action["_day"] <= deadline:
                     continue
                 lo = r["_day"] - dt.timedelta(days=window)

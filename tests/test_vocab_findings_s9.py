@@ -88,8 +88,9 @@ def test_the_child_not_seen_is_still_the_child_not_seen(text, expected):
     [
         # the answer goes on: the finding may have been seen by someone else, or earlier; when unsure, tagged
         ("Bruising not seen by GP", ["bruising", "child_not_seen"]),
-        ("bruise not seen before", ["bruising", "child_not_seen"]),
-        ("Bruising not seen previously", ["bruising", "child_not_seen"]),
+        # about an earlier occasion (finding_earlier_words): the injury's answer, not the child unseen
+        ("bruise not seen before", ["bruising"]),
+        ("Bruising not seen previously", ["bruising"]),
         ("Bruising: not yet seen by GP", ["bruising", "child_not_seen"]),
         # not straight after the injury word
         ("Bruising to arm not seen", ["bruising", "child_not_seen"]),

@@ -54,7 +54,10 @@ Matching rules:
   doubt goes the other way: a false escalation hides a flag. A request or an arrangement is the
   escalation of the agency making it ("CP medical requested"). A clause that begins with one of
   `hindsight_cues` ("In hindsight a referral to MASH should have been made", "In retrospect, ...") is
-  written after the event and names no escalation (`Vocabulary.hindsight_clauses`). A contact type
+  written after the event and names no escalation (`Vocabulary.hindsight_clauses`), as does one of
+  `hindsight_next_cues` straight after the keyword ("A referral to MASH should have been made"; not after a
+  comma, "Referred to MASH, should have been sooner", nor in a clause saying it came late,
+  `hindsight_late_words`: "referred to MASH should have been sooner"; `Vocabulary._hindsight_after`). A contact type
   listed for an escalation makes the contact that escalation, unless its text names that escalation only
   to say it did not happen ("Strategy discussion was not held", "CP medical: none"; a label's answer
   denies it only when one of `escalation_label_negations`: "Assessment: no concerns", "CP medical: NAD"
@@ -266,8 +269,11 @@ class Vocabulary:
     finding_keywords: frozenset = frozenset()  # concern keywords naming a finding seen on the body (finding_concerns)
     finding_words: Phrases = field(default_factory=Phrases)  # words naming one without being a concern ("marks")
     finding_negations: Phrases = field(default_factory=Phrases)  # answers denying one straight after ("not seen")
+    finding_earlier: frozenset = frozenset()  # words after such an answer naming an earlier occasion ("last")
     escalation_denials: dict[str, Phrases] = field(default_factory=dict)  # escalation -> its keywords and types'
     hindsight: Phrases = field(default_factory=Phrases)  # `hindsight_cues`: a clause they begin names no escalation
+    hindsight_next: Phrases = field(default_factory=Phrases)  # `hindsight_next_cues`: straight after, names none
+    hindsight_late: Phrases = field(default_factory=Phrases)  # `hindsight_late_words`: ... unless done late
     denial_extra: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> its `denial_words` (vocab.yml)
     _denials: dict = field(default_factory=dict)  # `denial_phrases`, per name
     # read by `denies` only (module docstring): a row that only plans or awaits the meeting ("ICPC booked",
@@ -277,10 +283,14 @@ class Vocabulary:
     plan_cues: Phrases = field(default_factory=Phrases)
     plan_post_cues: Phrases = field(default_factory=Phrases)
     plan_next_cues: Phrases = field(default_factory=Phrases)
+    plan_last_cues: Phrases = field(default_factory=Phrases)
     attendance_negations: Phrases = field(default_factory=Phrases)
     denial_outcomes: dict[str, frozenset] = field(default_factory=dict)  # name -> cues that are its outcome
     affirmations: Phrases = field(default_factory=Phrases)
     denial_cues: tuple = ()  # (before, after, straight after): the escalation cues with the plan cues
+    denial_last_cues: Phrases = field(default_factory=Phrases)  # straight after, ending the clause: both kinds
+    name_affirmations: dict[str, Phrases] = field(default_factory=dict)  # name -> affirmations + its own
+    affirmation_exceptions: Phrases = field(default_factory=Phrases)  # "held in abeyance": no affirmation
     negation_window: int = _DEFAULT_WINDOW
     _token_cache: dict = field(default_factory=dict)
     _agency_cache: dict = field(default_factory=dict)
@@ -367,6 +377,8 @@ class Vocabulary:
                                                     "escalation_negation_last_cues"))
         out.escalation_breaks = Phrases(_as_list(vocab.get("escalation_negation_breaks"), "escalation_negation_breaks"))
         out.hindsight = Phrases(_as_list(vocab.get("hindsight_cues"), "hindsight_cues"))
+        out.hindsight_next = Phrases(_as_list(vocab.get("hindsight_next_cues"), "hindsight_next_cues"))
+        out.hindsight_late = Phrases(_as_list(vocab.get("hindsight_late_words"), "hindsight_late_words"))
         out.label_negations = Phrases(_as_list(vocab.get("label_negations"), "label_negations"))
         out.escalation_label_negations = Phrases(_as_list(vocab.get("escalation_label_negations"),
                                                           "escalation_label_negations")) \
@@ -380,6 +392,8 @@ class Vocabulary:
         out.finding_keywords = frozenset(k for k, tags in out.concern_tags.items() if finding_concerns.intersection(tags))
         out.finding_words = Phrases(_as_list(vocab.get("finding_words"), "finding_words"))
         out.finding_negations = Phrases(_as_list(vocab.get("finding_negations"), "finding_negations"))
+        out.finding_earlier = frozenset(normalise_text(w) for w in _as_list(vocab.get("finding_earlier_words"),
+                                                                           "finding_earlier_words")) - {""}
         type_keywords: dict[str, list[str]] = {}
         for keyword, rank in out.contact_type_rank.items():
             type_keywords.setdefault(out.contact_types[rank], []).append(keyword)
@@ -395,8 +409,19 @@ class Vocabulary:
             if name not in CONTACT_TYPES and name not in ESCALATIONS:
                 raise ConfigError(f"vocabulary denial_words: unknown contact type or escalation {name!r}")
             out.denial_extra[name] = tuple(w for w in map(normalise_text, _as_list(words, f"denial_words.{name}")) if w)
-        for key in ("plan_cues", "plan_post_cues", "plan_next_cues", "attendance_negations", "affirmations"):
+        for key in ("plan_cues", "plan_post_cues", "plan_next_cues", "plan_last_cues", "attendance_negations",
+                    "affirmations", "affirmation_exceptions"):
             setattr(out, key, Phrases(_as_list(vocab.get(key), key)))
+        out.denial_last_cues = Phrases(_as_list(vocab.get("escalation_negation_last_cues"), "escalation_negation_last_cues")
+                                       + _as_list(vocab.get("plan_last_cues"), "plan_last_cues"))
+        own = vocab.get("name_affirmations") or {}
+        if not isinstance(own, Mapping):
+            raise ConfigError(f"vocabulary name_affirmations must be a mapping (name: [words]), got {own!r}")
+        for name, words in own.items():
+            if name not in CONTACT_TYPES and name not in ESCALATIONS:
+                raise ConfigError(f"vocabulary name_affirmations: unknown contact type or escalation {name!r}")
+            out.name_affirmations[name] = Phrases(_as_list(vocab.get("affirmations"), "affirmations")
+                                                  + _as_list(words, f"name_affirmations.{name}"))
         # `denies` reads the escalation cues and the plan cues, each pair as one Phrases (one pass over the tokens)
         out.denial_cues = tuple(Phrases(_as_list(vocab.get(a), a) + _as_list(vocab.get(b), b) + _as_list(vocab.get(c), c))
                                 for a, b, c in (("negation_cues", "escalation_negation_cues", "plan_cues"),
@@ -508,12 +533,21 @@ class Vocabulary:
         added to `answers` (a keyword there is part of the answer, not child_not_seen)."""
         tokens, negations, n = scope.tokens, self.finding_negations, len(scope.tokens)
         denied = set()
+        earlier = self.finding_earlier
         for k in found:
             end = k[1]
-            if k[2] in self.finding_keywords and end < n and negations.at(tokens, end) \
-                    and scope.denied(end, negations):
+            size = negations.at(tokens, end) if k[2] in self.finding_keywords and end < n else 0
+            if not size:
+                continue
+            if scope.denied(end, negations):
                 denied.add(k)
                 answers.add(end)
+            elif earlier:
+                stop = end + size
+                while stop < n and not _ends_clause(tokens[stop]) and tokens[stop] not in earlier:
+                    stop += 1
+                if stop < n and tokens[stop] in earlier:
+                    answers.add(end)  # "bruise not seen at last visit": the injury's answer, not the child
         if self.finding_words and not self.finding_words._by_first.keys().isdisjoint(tokens):
             for start, end, _ in self.finding_words.find(tokens):
                 if end >= n or any(scope.in_keyword[start:end]):
@@ -581,23 +615,66 @@ class Vocabulary:
         before, after, next_ = (self.escalation_cues, self.escalation_post_cues, self.escalation_next_cues) \
             if denial is None else self.denial_cues
         pre, post = scope.cues(before), scope.cues(after)
+        last = self.escalation_last_cues if denial is None else self.denial_last_cues
         following = scope.cues(next_) + [
-            c for c in scope.cues(self.escalation_last_cues) if c[1] == len(tokens) or _ends_clause(tokens[c[1]])
+            c for c in scope.cues(last) if c[1] == len(tokens) or _ends_clause(tokens[c[1]])
         ]
         if denial is not None:
             pre, post, following = self._denial_cues(denial, scope, pre, post, following)
+        hind = self._hindsight_after(scope) if self.hindsight_next and not \
+            self.hindsight_next._by_first.keys().isdisjoint(tokens) else frozenset()
         found, negated = [], []
         for start, end, keyword in keywords:
             if skip and any(a <= start < b for a, b in skip):
                 continue
-            if scope.reached(start, end, pre, post, self.negation_window if window is None else window, _POST_WINDOW,
+            if end in hind:  # "A referral to MASH should have been made": what should have been done
+                negated.append(keyword)
+            elif denial is not None and self._affirmed_at(scope, start, end, denial, (*pre, *post, *following)) \
+                    and not scope.reached(start, end, pre, [], _DENIAL_WINDOW if window is None else window, 0):
+                found.append(keyword)  # "strategy discussion held ICPC booked"; not "No ICPC held"
+            elif scope.reached(start, end, pre, post, self.negation_window if window is None else window, _POST_WINDOW,
                              True, following, label_reach=True) and not (
                     denial is not None and self._affirmed(scope, end, phrases, (*pre, *post, *following),
-                                                          (*post, *following))):
+                                                          (*post, *following), denial)):
                 negated.append(keyword)
             else:
                 found.append(keyword)
         return found, negated
+
+    def _not_affirming(self, tokens: list, start: int) -> bool:
+        """Is the affirmation at token `start` one of `affirmation_exceptions` ("held in abeyance", "held up")?"""
+        exceptions = self.affirmation_exceptions
+        return bool(exceptions) and exceptions.at(tokens, start) > 0
+
+    def _affirmed_at(self, scope: Scope, start: int, end: int, name: str, cues) -> bool:
+        """Does an affirmation of `name` follow the mention at tokens [start, end) straight after, or end it
+        (the keyword "strategy discussion held"), not inside a cue nor an exception? Then a cue after it is
+        another's ("strategy discussion held ICPC booked": the conference's; not "ICPC held in abeyance")."""
+        tokens = scope.tokens
+        affirmations = self.name_affirmations.get(name, self.affirmations)
+        for at in (end, end - 1) if end - 1 > start else (end,):
+            if at < len(tokens) and affirmations.at(tokens, at) and not self._not_affirming(tokens, at) \
+                    and all(not (c[0] <= at < c[1]) for c in cues):
+                return True
+        return False
+
+    def _hindsight_after(self, scope: Scope) -> frozenset:
+        """The tokens where a `hindsight_next_cues` cue starts ("should have", "ought to have") that denies the
+        words ending there ("A referral to MASH should have been made", "A CP medical ought to have been
+        arranged"): not one whose clause goes on to say it came late (`hindsight_late_words`: "Referral to
+        MASH should have been made sooner", "referred to mash should have been sooner": done, late). A cue
+        after a clause mark, a colon, a dash or a comma is never straight after the words ("Referred to MASH,
+        should have been sooner")."""
+        tokens = scope.tokens
+        starts = set()
+        late = self.hindsight_late
+        for start, end, _ in scope.cues(self.hindsight_next):
+            stop = end
+            while stop < len(tokens) and not _ends_clause(tokens[stop]):
+                stop += 1
+            if not (late and late.find(tokens[end:stop])):
+                starts.add(start)
+        return frozenset(starts)
 
     def _denial_cues(self, name: str, scope: Scope, pre: list, post: list, following: list):
         """The cues `denies` reads a mention of `name` with (`pre`, `post`, `following`: found with
@@ -621,24 +698,36 @@ class Vocabulary:
             pre, post, following = kept(pre), kept(post), kept(following)
         return pre, post, following
 
-    def _affirmed(self, scope: Scope, end: int, phrases: Phrases, cues, after) -> bool:
+    def _affirmed(self, scope: Scope, end: int, phrases: Phrases, cues, after, name: str = "") -> bool:
         """Does a later affirmation say the mention ending at token `end` took place after all ("ICPC
         postponed to 3rd, held on 3rd", "Strategy discussion cancelled; went ahead on 5th")? One of
         `affirmations` after the first cue of `after` (the cues after the mention: a postponement or a
         cancellation; not "No ICPC held", denied before its words), not inside a cue ("not held", "to be
         held"), not after a word that makes it a plan or a denial (`_NOT_AFFIRMING`: "will be held", "has not
         been held"), and with no other meeting's or contact's words between ("ICPC postponed; strategy
-        discussion held": the strategy discussion)."""
+        discussion held": the strategy discussion). `name`'s own affirmations (`name_affirmations`) count too:
+        "Assessment deferred, completed 5th", not "ICPC postponed, report completed"."""
         tokens = scope.tokens
-        if not self.affirmations._by_first.keys() & set(tokens[end:]):
+        affirmations = self.name_affirmations.get(name, self.affirmations)
+        if not affirmations._by_first.keys() & set(tokens[end:]):
             return False
         later = [c[1] for c in after if c[0] >= end]
         if not later:
             return False
         end = min(later)  # the affirmation comes after the postponement or cancellation
         in_cue = {i for c in cues for i in range(c[0], c[1])}
-        for start, stop, _ in self.affirmations.find(tokens[end:]):
+        for start, stop, _ in affirmations.find(tokens[end:]):
             start, stop = start + end, stop + end
+            if self._not_affirming(tokens, start):
+                continue  # "held in abeyance", "held pending police enquiries"
+            # the words of its own clause before it: another meeting's ("ICPC cancelled, CIN meeting held
+            # instead", "supervision held with TM"), not a date or an adverb ("held on 3rd", "then went ahead")
+            lead = start
+            while lead > end and not _ends_clause(tokens[lead - 1]) and tokens[lead - 1] not in _LIST_JOINERS:
+                lead -= 1
+            own = {i for s_, e_, _ in phrases.find(tokens[lead:start]) for i in range(lead + s_, lead + e_)}
+            if any(i not in own and not _affirming_lead(tokens[i]) for i in range(lead, start)):
+                continue
             if in_cue.isdisjoint(range(start, stop)) and _NOT_AFFIRMING.isdisjoint(tokens[max(end, start - 2):start]):
                 # another meeting or contact named first: the affirmation is about it
                 between = tokens[end:start]
@@ -659,7 +748,8 @@ class Scope:
     (`review.timeline.cp_plan_marker`).
     """
 
-    __slots__ = ("tokens", "in_keyword", "list_starts", "list_ends", "stops", "answers", "tails", "negations")
+    __slots__ = ("tokens", "in_keyword", "list_starts", "list_ends", "stops", "answers", "tails", "negations",
+                 "earlier")
 
     def __init__(self, vocab: Vocabulary, tokens: list[str], keywords: list, concerns: bool = False,
                  stops: Phrases | None = None, answers: Phrases | None = None):
@@ -682,6 +772,8 @@ class Scope:
         self.answers = vocab.label_negations if answers is None else answers  # what denies a label (`denied`)
         self.tails = vocab.label_tails
         self.negations = vocab.cues
+        # a finding's answer about an earlier occasion denies nothing now ("bruise not seen at last visit")
+        self.earlier = vocab.finding_earlier if concerns else frozenset()
 
     def cues(self, phrases: Phrases) -> list[tuple[int, int, str]]:
         """The matches of `phrases` that are not inside a shield."""
@@ -761,10 +853,30 @@ class Scope:
             if tokens[i] not in self.tails:
                 return False
             while i < len(tokens) and not _ends_clause(tokens[i]):
-                if in_keyword[i]:
+                if in_keyword[i] or tokens[i] in self.earlier:
                     return False
                 i += 1
         return True
+
+
+#: words that may come before an affirmation in its clause (`Vocabulary._affirmed`) besides a date, a number and
+#: the mention's own words: "held on 3rd", "then went ahead", "meeting reconvened on Monday"; another word
+#: names what was held ("CIN meeting held instead", "supervision held with TM")
+_AFFIRMING_LEAD = frozenset({
+    *_AUXILIARIES, "it", "this", "then", "later", "subsequently", "eventually", "now", "finally", "instead",
+    "successfully", "again", "duly", "actually", "all", "after", "on", "the", "to", "by", "at", "in", "as", "a",
+    "an", "next", "following", "same", "day", "week", "date", "today", "yesterday", "morning", "afternoon",
+    "evening", "rearranged", "re", "arranged", "planned", "meeting", "conference", "which", "that", "but",
+    "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul", "july",
+    "aug", "august", "sep", "sept", "september", "oct", "october", "nov", "november", "dec", "december",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "tues", "wed",
+    "thu", "thur", "thurs", "fri", "am", "pm"})
+_DATE_WORD = re.compile(r"\d+(?:st|nd|rd|th|am|pm)?")
+
+
+def _affirming_lead(token: str) -> bool:
+    """May `token` come before an affirmation in its clause (`_AFFIRMING_LEAD`, a number or an ordinal)?"""
+    return token in _AFFIRMING_LEAD or _DATE_WORD.fullmatch(token) is not None
 
 
 def _ends_clause(token: str) -> bool:

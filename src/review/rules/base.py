@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..config import deep_merge, package_data
-from ..schema import FLAG_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame, split_multi
+from ..schema import CONTACT_TYPES, FLAG_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame, split_multi
 from ..timeline import CONCERN_WINDOW_DAYS, _codes
 from ..vocab import Phrases, compile_vocab, normalise_text
 
@@ -371,6 +371,24 @@ def types_held(ctx: Context, contact_types) -> pd.Series:
     return pd.Series(out, index=tl.index)
 
 
+def held_escalations(ctx: Context, kinds) -> pd.Series:
+    """Rows that were an escalation of any of `kinds` (`Context.escalations`), not counting the escalation of a
+    row's own contact type when its text says that did not take place (`types_held`): a "Strategy discussion
+    not held" or "ICPC cancelled" row of type strategy_discussion / cp_conference is no such escalation even
+    when its escalation cell says it is (filled by hand, or by a profile's column); its other escalations
+    stay ("ICPC cancelled; referred to MASH": the referral). The responses of repeated_injury_or_ae,
+    injury_not_escalated and nonmobile_injury."""
+    out = np.zeros(len(ctx.timeline), dtype=bool)
+    for kind in dict.fromkeys(str(k) for k in kinds):
+        hit = ctx.escalations([kind]).to_numpy(dtype=bool)
+        if kind in CONTACT_TYPES:
+            typed = ctx.types([kind]).to_numpy(dtype=bool) & hit
+            if typed.any():
+                hit = hit & ~(typed & ~_type_held(ctx, kind))
+        out |= hit
+    return pd.Series(out, index=ctx.timeline.index)
+
+
 def _type_held(ctx: Context, name: str) -> np.ndarray:
     """`types_held` of the one contact type `name` (read-only; kept in the context)."""
     key = ("held", name)
@@ -427,7 +445,8 @@ def _negation_phrases(vocab) -> tuple:
     phrases = set()
     for cues in (vocab.escalation_cues, vocab.escalation_post_cues, vocab.escalation_next_cues,
                  vocab.escalation_last_cues, vocab.label_negations, vocab.escalation_label_negations,
-                 vocab.plan_cues, vocab.plan_post_cues, vocab.plan_next_cues):
+                 vocab.plan_cues, vocab.plan_post_cues, vocab.plan_next_cues, vocab.plan_last_cues,
+                 vocab.hindsight_next):
         phrases.update(" ".join(w) for candidates in cues._by_first.values() for w in candidates)
     return tuple(sorted(phrases))
 

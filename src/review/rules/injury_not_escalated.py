@@ -3,6 +3,10 @@ within 2 days.
 
 Source: NICE CG89 *When to suspect child maltreatment* (injuries in young children, absent or
 inconsistent explanations); Working Together to Safeguard Children 2023, chapter 2 (refer without delay).
+
+A meeting or escalation that did not take place ("Strategy discussion not held", "CP medical declined by
+mother": a row of that contact type whose text says so, even with its escalation cell filled by hand or by a
+profile) is no escalation (`base.held_escalations`).
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from .base import (
     fmt_age,
     fmt_date,
     fmt_tags,
+    held_escalations,
     outcome_text,
     register,
     rows_of,
@@ -46,7 +51,7 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         return triggers
     triggers["anchor"] = triggers["_day"]
     triggers["deadline"] = triggers["_day"] + params["within_days"] * DAY
-    response = first_response(ctx, triggers, ctx.escalations(params["escalations"]))
+    response = first_response(ctx, triggers, held_escalations(ctx, params["escalations"]))
     t = triggers[~response["timely"].to_numpy()]
     r = response[~response["timely"]]
 

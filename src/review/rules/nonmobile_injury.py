@@ -4,6 +4,10 @@ children's social care AND a paediatric child protection assessment the same day
 Source: NICE CG89 *When to suspect child maltreatment* (bruising in any child not independently mobile
 is an alerting feature); local bruising-in-non-mobile-babies protocols (same-day referral to children's
 social care and a child protection medical).
+
+A CP medical or meeting that did not take place ("CP medical cancelled", "Strategy discussion not held": a row
+of that contact type whose text says so, even with its escalation cell filled by hand or by a profile) is
+neither part (`base.held_escalations`).
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from .base import (
     fmt_age,
     fmt_date,
     fmt_tags,
+    held_escalations,
     outcome_text,
     register,
     rows_of,
@@ -41,8 +46,8 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
         return triggers
     triggers["anchor"] = triggers["_day"]
     triggers["deadline"] = triggers["_day"] + params["within_days"] * DAY
-    referral = first_response(ctx, triggers, ctx.escalations(params["referral_escalations"]))
-    medical = first_response(ctx, triggers, ctx.escalations(params["assessment_escalations"]))
+    referral = first_response(ctx, triggers, held_escalations(ctx, params["referral_escalations"]))
+    medical = first_response(ctx, triggers, held_escalations(ctx, params["assessment_escalations"]))
     missed = ~(referral["timely"] & medical["timely"])
     t = triggers[missed.to_numpy()]
     referral, medical = referral[missed], medical[missed]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..schema import CONTACT_TYPES
 from ..timeline import connected_components
 from .base import (
     DAY,
@@ -25,6 +24,7 @@ from .base import (
     first_per_group,
     first_response,
     fmt_date,
+    held_escalations,
     joined,
     outcome_text,
     register,
@@ -35,22 +35,6 @@ from .base import (
 
 #: the timeline columns `_pattern` reads from its rows (selected before the rows are)
 _COLUMNS = ["event_id", "case_id", "_case", "_agency", "_gcode", "_day", "_start", "_end", "_exact", "date_precision"]
-
-
-def responses(ctx: Context, kinds) -> pd.Series:
-    """Rows that were an escalation of any of `kinds`, not counting the escalation of a row's own contact type
-    when its text says that did not take place: a "Strategy discussion not held" or "ICPC cancelled" row
-    (of type strategy_discussion / cp_conference, its escalation cell saying so too) is no response
-    (`types_held`); its other escalations stay ("ICPC cancelled; referred to MASH")."""
-    out = np.zeros(len(ctx.timeline), dtype=bool)
-    for kind in dict.fromkeys(str(k) for k in kinds):
-        hit = ctx.escalations([kind]).to_numpy(dtype=bool)
-        if kind in CONTACT_TYPES:
-            typed = ctx.types([kind]).to_numpy(dtype=bool) & hit
-            if typed.any():
-                hit = hit & ~(typed & ~types_held(ctx, [kind]).to_numpy(dtype=bool))
-        out |= hit
-    return pd.Series(out, index=ctx.timeline.index)
 
 
 def injury_episodes(ctx: Context, rows: pd.DataFrame, params: dict) -> np.ndarray:
@@ -146,7 +130,7 @@ def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, pa
     triggers["anchor"] = triggers["_day"]
     triggers["deadline"] = triggers["_day"] + params["within_days"] * DAY
     triggers["lo"] = triggers["_day"] - window_days * DAY
-    response = first_response(ctx, triggers, responses(ctx, params["escalations"]))
+    response = first_response(ctx, triggers, held_escalations(ctx, params["escalations"]))
     triggers = triggers.join(response)
     triggers = triggers[~triggers["timely"]]
     if triggers.empty:
