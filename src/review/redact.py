@@ -35,6 +35,9 @@ Decisions:
   Mar", "14th March" and "March 14th" -> "March"); digits are read as a day and month only after a date
   word ("on", "seen", "dated", "w/c", a weekday, ...) and when they make a valid day, so "3/4 of", "1/2
   dose", "EPDS 14/20" and "14:03" are left (see `_DAY_MONTH`): a bare "(14/03)" is left too.
+  A weekday beside a date goes with its day ("Mon 14/03" -> "Mar", "on Monday 14/03/2023" -> "in Mar
+  2023", "14/03/2023 (Tuesday)" -> "Mar 2023"): a weekday and a month narrow the day to four or five; a
+  weekday with a day of the month and no month becomes "[day]" ("on Friday the 14th" -> "on [day]").
   Known limit: text is rewritten for its dates only, so an age to the day written by an agency ("a
   10-day-old baby") or a named day ("Christmas Day") can still narrow the date of birth.
 - addresses: case.yml `addresses` as written and with the kind of street abbreviated or spelt out
@@ -718,6 +721,48 @@ def _days_replacement(match: re.Match) -> str:
     return rest if re.search(r"[A-Za-z]{3}", re.sub(r"\b(?:and|to|or)\b", "", rest)) else ""
 
 
+# A weekday beside a date given to the month ("Mon 14/03" -> "Mon Mar", "Monday 14/03/2023" -> "Monday Mar
+# 2023") narrows the month to four or five days, and with the contacts' order often to the day: the weekday
+# goes with the day. A weekday in full is read in any case; an abbreviated one ("Mon", "Sat", "Sun", "Wed")
+# only capitalised or in capitals, so that "sat with", "wed in 2019" are left; the date beside it is a
+# month's name (capitalised), a month written "2023-03", or "[date of birth]".
+_WEEKDAY_NAME = (r"(?:(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+                 r"|(?-i:(?:Mon|Tue|Tues|Wed|Weds|Thu|Thur|Thurs|Fri|Sat|Sun)|(?:MON|TUE|TUES|WED|WEDS|THU|THUR|THURS|FRI|SAT|SUN))\.?)")
+_SHOWN_DATE = rf"(?:{_CAPITAL_MONTH}(?![A-Za-z])|\d{{4}}-\d{{2}}(?![\d\-])|\[date of birth\])"
+_WEEKDAY_BEFORE_A_DATE = re.compile(
+    # "Monday Mar 2023", "on Mon, Mar", "Tuesday the March"
+    rf"(?P<on>\b[Oo]n\s+)?(?<![\w\-])(?P<weekday>{_WEEKDAY_NAME})(?![\w\-])\s*,?\s*(?:the\s+)?(?={_SHOWN_DATE})"
+)
+_WEEKDAY_AFTER_A_DATE = re.compile(
+    # "Mar 2023 (Monday)", "Mar 2023, Mon.", "2023-03 Tue": the weekday ends the text, a clause or a bracket
+    rf"(?<![\w\-])(?P<date>{_CAPITAL_MONTH}(?:\s+\d{{4}})?|\d{{4}}-\d{{2}}|\[date of birth\])"
+    rf"(?:\s*,?\s*\(\s*{_WEEKDAY_NAME}\s*\)|\s*,?\s+{_WEEKDAY_NAME}(?=\s*(?:$|[.,;:!?)\]\n])))"
+)
+#: a weekday and a day of the month with no month ("Friday 14th", "on Fri the 3rd"): the table's month makes it
+#: a date to the day; both become "[day]"
+_WEEKDAY_AND_DAY = re.compile(
+    rf"(?<![\w\-])(?P<weekday>{_WEEKDAY_NAME})(?![\w\-])\s*,?\s*(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)(?![\w\-])"
+)
+WEEKDAY = "[day]"
+_MAY_BE_WEEKDAY = re.compile(r"(?i:\b(?:mon|tues?|weds?|thur?s?|fri|sat|sun)(?:[a-z]*day)?\b)")
+
+
+def _weekday_replacement(match: re.Match) -> str:
+    on = match.group("on") or ""
+    return ("In " if on[:1] == "O" else "in ") if on else ""
+
+
+def drop_weekdays(text: str) -> str:
+    """`text` without the weekdays written beside a date the view gives to the month ("Monday Mar 2023" ->
+    "Mar 2023", "on Mon Mar" -> "in Mar", "Mar 2023 (Tuesday)" -> "Mar 2023"), and a weekday with a day of
+    the month but no month as "[day]" ("on Friday the 14th" -> "on [day]")."""
+    if not isinstance(text, str) or not _MAY_BE_WEEKDAY.search(text):
+        return text
+    out = _WEEKDAY_BEFORE_A_DATE.sub(_weekday_replacement, text)
+    out = _WEEKDAY_AND_DAY.sub(lambda m: WEEKDAY if 1 <= int(m.group("day")) <= 31 else m.group(0), out)
+    return _WEEKDAY_AFTER_A_DATE.sub(r"\g<date>", out)
+
+
 def month_text(text):
     """`text` with every date written to the day given to the month ("seen on 14/02/2023" -> "seen in
     Feb 2023", "2023-02-14T08:12:00Z" -> "2023-02", "14th February" -> "February") and ages written to
@@ -731,6 +776,7 @@ def month_text(text):
         out = _MONTH_THEN_DAY.sub(_month_then_day_replacement, out)
     if _MAY_BE_DAY_MONTH.search(out):
         out = _DAY_MONTH.sub(_day_month_replacement, out)
+    out = drop_weekdays(out)
     return _AGE_TO_THE_DAY.sub(r"\g<months>", out)
 
 
