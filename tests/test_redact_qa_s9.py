@@ -3,7 +3,7 @@
 - a day written in words ("born on the fourteenth of February", "twenty-first March 2023", "March the
   21st") or a day of the month alone after "on" ("visited on 3rd", "on the 14th at home": the table gives
   the month) kept the day;
-- dates written "2023/03/14", "2023.03.14", run together ("14March2023") or the US way ("03/14/2023") kept
+- dates written "2023/03/14", "2023.03.14", run together ("14March2023", "20230314") or the US way ("03/14/2023") kept
   the day, and the date of birth so written was not "[date of birth]";
 - a full name run together or hyphenated ("@chloeashdown", "KaiAshdown", "Kai-Ashdown") was left or half
   replaced ("Child-[name]");
@@ -37,6 +37,8 @@ from review.redact import Redactor, month_text
         ("14March2023", "March 2023"),
         ("on 14thMarch23 seen", "in March 2023 seen"),
         ("03/14/2023", "Mar 2023"),
+        ("seen 20230314.", "seen 2023-03."),
+        ("kai_20230314.csv", "kai_2023-03.csv"),
     ],
 )
 def test_more_ways_of_writing_a_day_are_given_to_the_month(text, expected):
@@ -47,7 +49,8 @@ def test_more_ways_of_writing_a_day_are_given_to_the_month(text, expected):
     "text",
     ["on the 9th centile", "on 2nd thoughts", "on the 3rd floor", "the second time", "on the first occasion",
      "Weight on the 50th centile.", "on 32nd.", "a third of March babies", "the first visit", "first March visit",
-     "v1.2.3 at 10.30", "Ref 2023/12/45", "14/20 EPDS"],
+     "v1.2.3 at 10.30", "Ref 2023/12/45", "14/20 EPDS", "ref 202303145", "19991301", "code 20231232",
+     "x 12345678"],
 )
 def test_ordinals_and_numbers_that_are_not_a_day_are_left(text):
     assert month_text(text) == text
@@ -55,7 +58,7 @@ def test_ordinals_and_numbers_that_are_not_a_day_are_left(text):
 
 def test_the_date_of_birth_in_more_forms():
     redactor = Redactor(people={}, date_of_birth=dt.date(2023, 2, 14))
-    for written in ("2023/02/14", "2023.2.14", "14Feb2023", "02/14/2023", "14/2/23", "2023-02-14"):
+    for written in ("2023/02/14", "2023.2.14", "14Feb2023", "02/14/2023", "14/2/23", "2023-02-14", "20230214"):
         assert redactor.text(f"DOB given as {written}.") == "DOB given as [date of birth].", written
     # a US form is read only when the day is over 12: 04/05/2023 is 4 May in the UK, not 5 April
     assert Redactor(people={}, date_of_birth=dt.date(2023, 4, 5)).text("seen 04/05/2023") == "seen May 2023"

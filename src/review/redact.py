@@ -41,8 +41,8 @@ Decisions:
   weekday with a day of the month and no month becomes "[day]" ("on Friday the 14th" -> "on [day]").
   Days in words and other spellings go too: "born on the fourteenth of February" -> "born in February",
   "March the 21st" -> "March", "visited on 3rd;" -> "visited on [day];" (a day alone only after "on" and
-  before the end of a clause: "on the 9th centile" is left), "2023/03/14" -> "2023-03", "14March2023"
-  -> "March 2023", and the US "03/14/2023" (a month over 12 read as the day) -> "Mar 2023".
+  before the end of a clause: "on the 9th centile" is left), "2023/03/14" and "20230314" -> "2023-03",
+  "14March2023" -> "March 2023", and the US "03/14/2023" (a month over 12 read as the day) -> "Mar 2023".
   Known limit: text is rewritten for its dates only, so an age to the day written by an agency ("a
   10-day-old baby") or a named day ("Christmas Day") can still narrow the date of birth.
 - addresses: case.yml `addresses` as written and with the kind of street abbreviated or spelt out
@@ -521,6 +521,7 @@ def _date_of_birth_regex(dob: dt.date | None) -> re.Pattern | None:
         rf"{day}\s*[/.\-]\s*{month}\s*[/.\-]\s*{year}",
         rf"{y}(?P<sep>[\-/.]){month}(?P=sep){day}",  # 2016-05-22, 2016/5/22
         rf"{day}{ordinal}{month_name}{year}",  # run together: 22May2016
+        rf"{y}{m:02d}{d:02d}",  # 20160522
         rf"{day}{ordinal}(?:\s+of)?[\s\-]+{month_name}[\s\-,]+{year}",
         rf"{month_name}\s+{day}{ordinal},?\s+{y}",
     ]
@@ -564,6 +565,8 @@ _DAY_DATES = re.compile(
     rf"|{_DATE_BEFORE}(?P<nd>\d{{1,2}})\s*[/.\-]\s*(?P<nm>\d{{1,2}})\s*[/.\-]\s*(?P<ny>\d{{4}}|\d{{2}}){_TIME}{_DATE_AFTER}"
     # 14 Feb 2023, 14th of February 2023, 14-Feb-23
     rf"|\b(?P<wd>\d{{1,2}}){_ORDINAL}(?:\s+of)?[\s\-]+(?P<wm>{_MONTH_NAME})[\s\-,]+(?P<wy>\d{{4}}|\d{{2}})\b"
+    # 20230314 (a year 1980-2039, a month and a day run together, as in file names and references)
+    rf"|{_DATE_BEFORE}(?P<ky>19[89]\d|20[0-3]\d)(?P<km>0[1-9]|1[0-2])(?P<kd>0[1-9]|[12]\d|3[01]){_DATE_AFTER}"
     # 14Feb2023, 14thMarch23 (run together)
     rf"|\b(?P<cd>\d{{1,2}}){_ORDINAL}(?P<cm>{_MONTH_NAME})(?P<cy>\d{{4}}|\d{{2}})\b"
     # February 14, 2023
@@ -715,6 +718,8 @@ def _month_replacement(match: re.Match) -> str:
         text = f"{_MONTH_ABBR[month - 1]} {_year(g['ny'])}"
     elif g["wd"] is not None:
         text = f"{_month_word(g['wm'])} {_year(g['wy'])}"
+    elif g["ky"] is not None:
+        text = f"{g['ky']}-{g['km']}"
     elif g["cd"] is not None:
         text = f"{_month_word(g['cm'])} {_year(g['cy'])}"
     elif g["am"] is not None:
