@@ -91,7 +91,7 @@ def test_one_row_per_event_with_dates_precision_ages_sources_details_and_flag_nu
     assert len(rows) == 5
     assert rows[1][:3] == ["1", "22/05/2016", "0m 0d"]
     assert rows[2][1] == "01/06/2016 14:30"
-    assert rows[3][1] == "July 2016"
+    assert rows[3][1] == "Jul 2016"  # months abbreviated as in report.html and the workbook (s9; was "July 2016")
     assert rows[4][1] == "c. 03/08/2016"
     assert rows[2][3] == "Health Visiting\nHV"
     assert rows[2][4] == "HV records\nhv.docx › table 1 › row 3"

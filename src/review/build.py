@@ -33,6 +33,7 @@ from .export import (
     chronology_export,
     chronology_table,
     decision_counts,
+    flag_date_precisions,
     flags_table,
     safe_name,
     save_figure,
@@ -430,8 +431,9 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         step("csv")
         write_csv(_inside(staging, "chronology.csv"), chronology_table(view.timeline, view.flags),
                   [h for _, h in chronology_export(view.timeline)], date_resolution=dates)
-        write_csv(_inside(staging, "flags.csv"), flags_table(view.flags, view.decisions), [h for _, h in FLAGS_EXPORT],
-                  date_resolution=dates)
+        flag_rows = flags_table(view.flags, view.decisions)
+        write_csv(_inside(staging, "flags.csv"), flag_rows, [h for _, h in FLAGS_EXPORT],
+                  date_resolution=dates, precisions=flag_date_precisions(flag_rows, view.timeline))
         bar.update()
 
         step("word")
@@ -453,8 +455,10 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         makers = {
             "swimlane": lambda: charts_module.plot_swimlane(view.timeline, view.flags, view.periods, config,
                                                             date_resolution=dates),
-            "response_latency": lambda: charts_module.plot_response_latency(view.response_latency, date_resolution=dates),
-            "agency_knowledge": lambda: charts_module.plot_agency_knowledge(view.knowledge, date_resolution=dates),
+            "response_latency": lambda: charts_module.plot_response_latency(view.response_latency, date_resolution=dates,
+                                                                            timeline=view.timeline),
+            "agency_knowledge": lambda: charts_module.plot_agency_knowledge(view.knowledge, date_resolution=dates,
+                                                                            timeline=view.timeline),
             "contact_density": lambda: charts_module.plot_contact_density(view.timeline),
         }
         for stem, caption in CHARTS:

@@ -221,6 +221,23 @@ def _month_ticks(months) -> list[int]:
     return picked or [0]
 
 
+def _precision_of(timeline: pd.DataFrame | None) -> dict[str, str]:
+    """{event id: the precision of its date} ("day", "month", "year", "approximate")."""
+    if timeline is None or "event_id" not in timeline.columns or "date_precision" not in timeline.columns:
+        return {}
+    return {str(e): str(p) for e, p in zip(timeline["event_id"], timeline["date_precision"]) if isinstance(p, str)}
+
+
+def _date_label(date, precision, shown: str) -> str:
+    """A contact's date in a chart's label, to its precision: "2023" when known to the year, "Mar 2023" to
+    the month, else as `shown` ("%d %b %Y", or "%b %Y" in the anonymised view)."""
+    if date is None or pd.isna(date):
+        return ""
+    if precision == "year":
+        return date.strftime("%Y")
+    return date.strftime("%b %Y" if precision == "month" else shown)
+
+
 def _truncate(text: str, width: int) -> str:
     text = " ".join(str(text).split())
     text = text if len(text) <= width else text[: width - 1] + "…"
@@ -552,7 +569,8 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
 # ---------------------------------------------------------------------------------------------------
 # 2. Response latency ("not fast enough")
 # ---------------------------------------------------------------------------------------------------
-def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: str = "day") -> Figure:
+def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: str = "day",
+                          timeline: pd.DataFrame | None = None) -> Figure:
     """For each recorded concern, the days until its first escalation against the expected time.
 
     One row per concern contact (oldest at the top). The bar is the time to the first escalation; the
@@ -606,8 +624,9 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
         fig = Figure(figsize=(A4_LANDSCAPE[0], min(max(3.0, 0.24 * n + 1.8), 40.0)), layout="constrained")
         ax = fig.add_subplot()
         labels = []
+        precision = _precision_of(timeline)
         for i, row in table.iterrows():
-            date = "" if pd.isna(row["date"]) else row["date"].strftime(shown)
+            date = _date_label(row["date"], precision.get(str(row["event_id"])), shown)
             concerns = ", ".join(_label(c) for c in split_multi(row["concerns"]))
             mark = FLAG_MARK if flagged[i] else ""
             labels.append(mark + _truncate(f"{date} · {row['agency']} · {concerns}", 70))
@@ -688,7 +707,8 @@ def _tags(value) -> list[str]:
     return split_multi(value)
 
 
-def plot_agency_knowledge(knowledge: pd.DataFrame, *, date_resolution: str = "day") -> Figure:
+def plot_agency_knowledge(knowledge: pd.DataFrame, *, date_resolution: str = "day",
+                          timeline: pd.DataFrame | None = None) -> Figure:
     """At each decision point, the concerns the deciding agency knew against those known anywhere.
 
     One row per decision (oldest at the top): a filled blue circle for the concerns known to the deciding
@@ -731,8 +751,10 @@ def plot_agency_knowledge(knowledge: pd.DataFrame, *, date_resolution: str = "da
         ax_missing.set_axis_off()
         ax_missing.set_title("Known elsewhere, not to the deciding agency", loc="left", fontsize=7.5, color=ALERT)
         labels = []
+        precision = _precision_of(timeline)
         for i, row in table.iterrows():
-            date = "" if pd.isna(row["date"]) else row["date"].strftime("%b %Y" if date_resolution == "month" else "%d %b %Y")
+            date = _date_label(row["date"], precision.get(str(row.get("decision_event_id", ""))),
+                               "%b %Y" if date_resolution == "month" else "%d %b %Y")
             labels.append(_truncate(f"{date} · {row.get('deciding_agency', '')} · {_label(str(row.get('decision', '')))}", 70))
             line = ax.plot([known[i], anywhere[i]], [i, i], color=ALERT if gap[i] else "#BBBBBB",
                            lw=2.0 if gap[i] else 1.0, linestyle="-" if gap[i] else ":", zorder=2)[0]

@@ -41,6 +41,7 @@ __all__ = [
     "normalised_zip_bytes",
     "chronology_table",
     "flags_table",
+    "flag_date_precisions",
     "write_csv",
     "write_workbook",
     "save_figure",
@@ -311,6 +312,34 @@ def flags_table(flags: pd.DataFrame, decisions=None) -> pd.DataFrame:
     return out[[c for c, _ in FLAGS_EXPORT]]
 
 
+#: the flags' dates that come from a contact, and the column naming that contact
+FLAG_EVENT_DATES = {"trigger_date": "trigger_event_id", "actual_action_date": "actual_action_event_id"}
+
+
+def flag_date_precisions(table: pd.DataFrame, timeline: pd.DataFrame | None) -> dict[str, list]:
+    """For each of the flags' dates that is a contact's date (the trigger's, the action's), the precision
+    of that contact's date ("day", "month", "year", "approximate" or None), one per row of `table`: a flag
+    triggered by a contact known only to the year shows its trigger date as "2023", as the chronology does."""
+    if timeline is None or not len(table) or "event_id" not in timeline.columns or "date_precision" not in timeline.columns:
+        return {}
+    known = dict(zip(timeline["event_id"].astype("string").fillna("").tolist(),
+                     timeline["date_precision"].astype("string").tolist()))
+    out = {}
+    for date, event in FLAG_EVENT_DATES.items():
+        if event in table.columns:
+            out[date] = [None if p is pd.NA else p for p in
+                         (known.get(e if isinstance(e, str) else "", None) for e in table[event].tolist())]
+    return out
+
+
+def _precisions(frame: pd.DataFrame, precisions: Mapping[str, Sequence] | None) -> dict[str, list]:
+    """{date column: precision per row}: `precisions`, and a "date" column beside a "date_precision" one."""
+    out = {k: list(v) for k, v in (precisions or {}).items() if k in frame.columns}
+    if "date" in frame.columns and "date_precision" in frame.columns and "date" not in out:
+        out["date"] = [None if p is pd.NA else p for p in frame["date_precision"].astype("string").tolist()]
+    return out
+
+
 #: the reviewer decisions a flag can carry, in the order the reports give them
 DECISIONS = ("accepted", "added", "pending", "rejected")
 
@@ -352,17 +381,25 @@ def _csv_cell(value, months: bool = False):
 
 
 def write_csv(path: str | Path, frame: pd.DataFrame, headers: Sequence[str] | None = None, *,
-              date_resolution: str = DAY) -> Path:
+              date_resolution: str = DAY, precisions: Mapping[str, Sequence] | None = None) -> Path:
     """A UTF-8 (with BOM, for Excel) CSV with ISO dates (YYYY-MM with `date_resolution` "month") and every
-    formula-like text cell made inert."""
+    formula-like text cell made inert.
+
+    `precisions` ({date column: precision per row}, e.g. `flag_date_precisions`) shows those dates to
+    their precision in both views: "2023" when known to the year, "2023-03" to the month. A "date" column
+    beside a "date_precision" column (the chronology, which keeps its precision in a column of its own)
+    shows a date known to the year as its year in the anonymised view."""
     path = Path(path)
     months = date_resolution == MONTH
     out = pd.DataFrame({col: [_csv_cell(v, months) for v in frame[col].tolist()] for col in frame.columns},
                        columns=frame.columns)
-    if months and "date" in frame.columns and "date_precision" in frame.columns:
-        # the anonymised view: a date known only to the year is its year ("2023"), not "2023-01"
-        year = (frame["date_precision"].astype("string") == "year").fillna(False).to_numpy(dtype=bool)
-        out.loc[year, "date"] = [v[:4] if isinstance(v, str) else v for v in out.loc[year, "date"]]
+    given = set(precisions or ())
+    for column, precision in _precisions(frame, precisions).items():
+        if column not in given and not months:
+            continue  # the named chronology.csv: ISO days, with the precision in its own column
+        out[column] = [v[:4] if isinstance(v, str) and p == "year" else
+                       v[:7] if isinstance(v, str) and p == "month" and len(v) >= 7 else v
+                       for v, p in zip(out[column].tolist(), precision)]
     out.columns = [inert(h) for h in (headers or list(frame.columns))]
     # quote every text field: a bare CR inside a cell would otherwise split the row for many readers
     out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
@@ -401,12 +438,14 @@ def _sources_frame(sources) -> pd.DataFrame:
 def _write_sheet(wb, title: str, frame: pd.DataFrame, headers: Sequence[str] | None = None, *,
                  highlight: Sequence[bool] | None = None, start_row: int = 1, wrap: Iterable[str] = (),
                  time_known: Sequence[bool] | None = None, ws=None, table_filter: bool = True,
-                 full_text_in: str = "the CSV exports", truncated: list | None = None, months: bool = False):
+                 full_text_in: str = "the CSV exports", truncated: list | None = None, months: bool = False,
+                 precisions: Mapping[str, Sequence] | None = None):
     """Write `frame` as a table: bold frozen header, autofilter, widths, real dates, inert text.
 
-    A "date" column beside a "date_precision" column shows each date to its precision: a date known to
-    the year as its year ("yyyy"), one known to the month as its month ("mmm yyyy"), as the Word export
-    shows them (in both views).
+    A "date" column beside a "date_precision" column, and each column of `precisions` ({date column:
+    precision per row}), shows each date to its precision: a date known to the year as its year
+    ("yyyy"), one known to the month as its month ("mmm yyyy"), as the Word export shows them (in both
+    views).
 
     Text over Excel's cell limit is cut and ends with a marker naming its length and `full_text_in`
     (where the whole text is); each such cell is appended to `truncated` as (sheet, cell, characters).
@@ -420,8 +459,7 @@ def _write_sheet(wb, title: str, frame: pd.DataFrame, headers: Sequence[str] | N
     header_fill = PatternFill("solid", fgColor="DDE6F0")
     flag_fill = PatternFill("solid", fgColor="FBE0CF")
     wrap_cols = {i for i, c in enumerate(frame.columns) if c in set(wrap)}
-    date_col = frame.columns.get_loc("date") if "date" in frame.columns and "date_precision" in frame.columns else None
-    precisions = frame["date_precision"].tolist() if date_col is not None else None
+    coarse = {frame.columns.get_loc(c): p for c, p in _precisions(frame, precisions).items()}
     for j, header in enumerate(headers, start=1):
         cell = ws.cell(row=start_row, column=j, value=inert(str(header)))
         cell.data_type = "s"
@@ -450,8 +488,8 @@ def _write_sheet(wb, title: str, frame: pd.DataFrame, headers: Sequence[str] | N
                 cell.value = value
                 with_time = bool(time_known[i]) if time_known is not None and not _is_missing(time_known[i]) else False
                 cell.number_format = MONTH_FORMAT if months else DATETIME_FORMAT if with_time else DATE_FORMAT
-                if j == date_col and precisions[i] in _COARSE_FORMATS:
-                    cell.number_format = _COARSE_FORMATS[precisions[i]]
+                if j in coarse and coarse[j][i] in _COARSE_FORMATS:
+                    cell.number_format = _COARSE_FORMATS[coarse[j][i]]
                 widths[j] = max(widths[j], 16 if with_time else 11)
             elif isinstance(value, (list, dict, tuple)):
                 cell.value = inert(json.dumps(value, sort_keys=True, default=str))
@@ -530,6 +568,7 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
 
     flag_rows = flags_table(flags, getattr(analysis, "decisions", None))
     sheet(wb, "Flags", flag_rows, [h for _, h in FLAGS_EXPORT], wrap=("explanation", "rationale"),
+                 precisions=flag_date_precisions(flag_rows, timeline),
                  highlight=((flag_rows["severity"] == "high") & (flag_rows["decision"] != "rejected")).tolist(),
                  full_text_in="flags.csv", truncated=truncated)
 
@@ -843,6 +882,9 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
     if len(table):
         recorded = timeline.set_index(timeline["event_id"].astype(str))["description"].to_dict()
         table["trigger_description"] = table["trigger_event_id"].astype(str).map(lambda e: recorded.get(e, ""))
+        # a flag on a contact known only to its month or year shows that month or year, as the chronology does
+        trigger_precision = flag_date_precisions(table, timeline).get("trigger_date", [None] * len(table))
+        table["trigger_date"] = [_event_date(d, p, months) for d, p in zip(table["trigger_date"], trigger_precision)]
         shown = table[["n", "trigger_date", "rule_id", "severity", "agencies", "trigger_description", "explanation",
                        "expected_action", "expected_by", "delay_days", "failing_category", "decision", "rationale", "source"]]
         headers = ["#", "Trigger date", "Rule", "Severity", "Agencies", "What was recorded", "Explanation",

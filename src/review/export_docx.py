@@ -133,7 +133,7 @@ def chronology_docx_bytes(
     document.add_heading("Flags: candidate missed escalation points", level=2)
     _flags_intro(document, flags)
     if len(flags):
-        _flags_table(document, flags, seq_of_event, redactor)
+        _flags_table(document, flags, seq_of_event, redactor, timeline)
 
     buffer = io.BytesIO()
     document.save(buffer)
@@ -339,10 +339,14 @@ def _chronology_table(document, timeline, flag_numbers: dict[str, list[int]], re
         )
 
 
-def _flags_table(document, flags, seq_of_event: dict[str, int], redactor: Redactor) -> None:
+def _flags_table(document, flags, seq_of_event: dict[str, int], redactor: Redactor, timeline=None) -> None:
+    from .export import flag_date_precisions
+
     table, widths = _new_table(document, FLAG_TABLE_COLUMNS)
     t = redactor.text
     day = functools.partial(_fmt_day, months=redactor.months)
+    # a flag on a contact known only to its month or year shows that month or year, as the chronology does
+    trigger_precision = flag_date_precisions(flags, timeline).get("trigger_date", [None] * len(flags))
     rationale_column = next((c for c in ("rationale", "decision_rationale") if c in flags.columns), None)
     for number, row in enumerate(flags.itertuples(index=False), start=1):
         get = row._asdict().get
@@ -366,7 +370,7 @@ def _flags_table(document, flags, seq_of_event: dict[str, int], redactor: Redact
             [
                 str(number),
                 rule,
-                day(_value(get("trigger_date"))),
+                _fmt_day(_value(get("trigger_date")), redactor.months, trigger_precision[number - 1]),
                 ", ".join(str(s) for s in sorted(set(events))),
                 t(_text(get("agencies"))),
                 _fmt_delay(get("delay_days")),
@@ -420,26 +424,29 @@ def _clean(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)
 
 
-def _fmt_day(value, months: bool = False) -> str:
-    """22/05/2016; May 2016 with `months` (the anonymised view)."""
+def _fmt_day(value, months: bool = False, precision=None) -> str:
+    """22/05/2016; May 2016 with `months` (the anonymised view) or a `precision` of "month"; 2016 with a
+    `precision` of "year". Months are abbreviated ("Apr 2016"), as report.html and the workbook show them."""
     value = _value(value)
     if value is None:
         return ""
     try:
-        return pd.Timestamp(value).strftime("%B %Y" if months else "%d/%m/%Y")
+        if precision == "year":
+            return pd.Timestamp(value).strftime("%Y")
+        return pd.Timestamp(value).strftime("%b %Y" if months or precision == "month" else "%d/%m/%Y")
     except (TypeError, ValueError):  # a date typed by hand in a decisions file, kept as written
         return str(value)
 
 
 def _fmt_event_date(date, precision, time_known) -> str:
-    """22/05/2016 (with the time when known); May 2016, 2016 and c. 22/05/2016 for partial dates."""
+    """22/05/2016 (with the time when known); Apr 2016, 2016 and c. 22/05/2016 for partial dates."""
     date = _value(date)
     if date is None:
         return ""
     ts = pd.Timestamp(date)
     precision = _text(precision) or "day"
     if precision == "month":
-        return ts.strftime("%B %Y")
+        return ts.strftime("%b %Y")  # "Apr 2016", as report.html and the workbook
     if precision == "year":
         return ts.strftime("%Y")
     if precision == "approximate":

@@ -3,7 +3,8 @@ NHS numbers and postcodes, dates to the month, and ids that hash only what the v
 
 `Redactor.from_case(case)` replaces the names listed in case.yml `people` ({name: pseudonym}, e.g.
 "Kerry Brook": "Mother") and the child's name ("Child A") wherever they appear in text: full names
-("Kerry Brook", "Brook, Kerry", "K. Brook", "Kerry B.", "BROOK, K."), first names and surnames alone
+("Kerry Brook", "Brook, Kerry", "K. Brook", "Kerry B.", "BROOK, K.", run together or hyphenated as in
+handles and e-mail addresses: "@kerrybrook", "Kerry-Brook"), first names and surnames alone
 ("Kerry", "Brook"), with or without a title ("Ms Brook"), any case, possessives kept ("Kerry's",
 "KERRY'S" and "Kerrys" -> "Mother's"; "the Brooks" -> "the [name]s"). The pseudonym is written as
 case.yml gives it, with its first letter in capitals where it starts a sentence ("maternal
@@ -35,6 +36,13 @@ Decisions:
   Mar", "14th March" and "March 14th" -> "March"); digits are read as a day and month only after a date
   word ("on", "seen", "dated", "w/c", a weekday, ...) and when they make a valid day, so "3/4 of", "1/2
   dose", "EPDS 14/20" and "14:03" are left (see `_DAY_MONTH`): a bare "(14/03)" is left too.
+  A weekday beside a date goes with its day ("Mon 14/03" -> "Mar", "on Monday 14/03/2023" -> "in Mar
+  2023", "14/03/2023 (Tuesday)" -> "Mar 2023"): a weekday and a month narrow the day to four or five; a
+  weekday with a day of the month and no month becomes "[day]" ("on Friday the 14th" -> "on [day]").
+  Days in words and other spellings go too: "born on the fourteenth of February" -> "born in February",
+  "March the 21st" -> "March", "visited on 3rd;" -> "visited on [day];" (a day alone only after "on" and
+  before the end of a clause: "on the 9th centile" is left), "2023/03/14" and "20230314" -> "2023-03",
+  "14March2023" -> "March 2023", and the US "03/14/2023" (a month over 12 read as the day) -> "Mar 2023".
   Known limit: text is rewritten for its dates only, so an age to the day written by an agency ("a
   10-day-old baby") or a named day ("Christmas Day") can still narrow the date of birth.
 - addresses: case.yml `addresses` as written and with the kind of street abbreviated or spelt out
@@ -196,6 +204,16 @@ class Redactor:
                 add(_norm(f"{last} {first[0]}"),
                     rf"{loose[-1]}(?:\s*,\s*(?-i:{re.escape(first[0].upper())})\.?|\s+(?-i:{re.escape(first[0].upper())})\.)",
                     2, pseudonym, False)
+                # run together or hyphenated, as in user names, e-mail addresses and handles ("@kerrybrook",
+                # "KerryBrook", "kerry-brook")
+                if all(len(_norm(p)) >= 2 for p in (first, last)):
+                    if {_norm(first), _norm(last)} & COMMON_WORDS:  # "markstone" may be a place: "MarkStone" only
+                        joined = {f + g for f, g in ((first, last), (_fold(first), _fold(last)))}
+                        joined = "(?-i:" + "|".join(sorted({_escape(j) for j in joined} | {_escape(j.upper()) for j in joined})) + ")"
+                    else:
+                        joined = loose[0] + loose[-1]
+                    add(_norm(first + last), joined, 2, pseudonym, False)
+                    add(_norm(f"{first}-{last}"), rf"{loose[0]}-{loose[-1]}", 2, pseudonym, False)
                 if len(parts) > 2:  # "Kerry Ann Brook" is also written "Kerry Brook"
                     add(_norm(f"{first} {last}"), rf"{loose[0]}{_NAME_GAP}{loose[-1]}", 2, pseudonym, False)
             for part in parts:
@@ -218,7 +236,7 @@ class Redactor:
             # a possessive ("Chloe's", "CHLOE'S", "James'") or a possessive or plural typed without its
             # apostrophe ("Kais cot", "the Ashdowns") is part of the match, so that it reads with the pseudonym
             self._name_re = re.compile(
-                rf"{_WORD_BEFORE}(?P<title>{_TITLES}\s+)?(?P<name>{alternation})(?P<suffix>['\u2019]s|['\u2019]|s)?{_WORD_AFTER}",
+                rf"{_WORD_BEFORE}(?P<title>{_TITLES}\s+)?(?P<name>{alternation})(?P<suffix>['\u2019]s|['\u2019]|s['\u2019]|s)?{_WORD_AFTER}",
                 re.IGNORECASE,
             )
         else:
@@ -255,8 +273,8 @@ class Redactor:
         apostrophe = written[:1] if written[:1] in ("'", "\u2019") else "'"
         if written in ("'", "\u2019") and name[-1:].casefold() != "s":
             suffix = written  # "'Chloe' said": a closing quote, kept
-        elif pseudonym == AMBIGUOUS and written.casefold() == "s":
-            suffix = "s"  # "the Ashdowns" -> "the [name]s": plural or possessive, it cannot be told
+        elif pseudonym == AMBIGUOUS and written[:1].casefold() == "s":
+            suffix = written  # "the Ashdowns" -> "the [name]s", "the Ashdowns'" -> "the [name]s'": it cannot be told
         elif written:
             suffix = apostrophe + "s"  # "Chloe's", "CHLOE'S", "James'", "Kais cot" -> "Mother's"
         else:
@@ -329,7 +347,7 @@ def _not_a_name(match: re.Match) -> bool:
     """A name that is also a word, with an "s" after it ("Marks", "Bills", "Deans"): the plural of the
     word, not the name missing its apostrophe, and left alone."""
     key = _norm(match.group("name"))
-    return (match.group("suffix") or "").casefold() == "s" and (key in COMMON_WORDS or len(key) < 3)
+    return (match.group("suffix") or "")[:1].casefold() == "s" and (key in COMMON_WORDS or len(key) < 3)
 
 
 _OPENERS = " \t\"'([{\u201c\u2018*\u2022-"
@@ -488,7 +506,8 @@ def _dob_replacement(match: re.Match) -> str:
 
 def _date_of_birth_regex(dob: dt.date | None) -> re.Pattern | None:
     """The child's date of birth in the ways people write dates: 22/05/2016, 22/5/16, 22.05.2016,
-    2016-05-22, 22 May 2016, 22nd of May 2016, 22-May-16, May 22, 2016."""
+    2016-05-22, 2016/05/22, 22 May 2016, 22nd of May 2016, 22-May-16, 22May2016, May 22, 2016, and the US
+    05/22/2016 (when the day is over 12)."""
     if dob is None:
         return None
     d, m, y = dob.day, dob.month, dob.year
@@ -500,10 +519,14 @@ def _date_of_birth_regex(dob: dt.date | None) -> re.Pattern | None:
     ordinal = r"(?:st|nd|rd|th)?"
     forms = [
         rf"{day}\s*[/.\-]\s*{month}\s*[/.\-]\s*{year}",
-        rf"{y}-{m:02d}-{d:02d}",
+        rf"{y}(?P<sep>[\-/.]){month}(?P=sep){day}",  # 2016-05-22, 2016/5/22
+        rf"{day}{ordinal}{month_name}{year}",  # run together: 22May2016
+        rf"{y}{m:02d}{d:02d}",  # 20160522
         rf"{day}{ordinal}(?:\s+of)?[\s\-]+{month_name}[\s\-,]+{year}",
         rf"{month_name}\s+{day}{ordinal},?\s+{y}",
     ]
+    if d > 12:  # written the US way (month/day/year): no other date reads so when the day is over 12
+        forms.append(rf"{month}\s*/\s*{day}\s*/\s*{year}")
     return re.compile(_DATE_BEFORE + r"(?:" + "|".join(forms) + r")" + _DATE_AFTER, re.IGNORECASE)
 
 
@@ -536,12 +559,16 @@ _TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?(?![\w
 _ON = r"(?P<on>\b[Oo]n\s+(?:the\s+)?)?"
 _DAY_DATES = re.compile(
     _ON + r"(?:"
-    # 2023-02-14, 2023-02-14T08:12:00Z
-    rf"{_DATE_BEFORE}(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}}){_TIME}{_DATE_AFTER}"
+    # 2023-02-14, 2023-02-14T08:12:00Z, 2023/02/14, 2023.02.14
+    rf"{_DATE_BEFORE}(?P<iy>\d{{4}})(?P<isep>[-/.])(?P<im>\d{{1,2}})(?P=isep)(?P<id>\d{{1,2}}){_TIME}{_DATE_AFTER}"
     # 14/02/2023, 14.2.23, 14-02-2023 14:30
     rf"|{_DATE_BEFORE}(?P<nd>\d{{1,2}})\s*[/.\-]\s*(?P<nm>\d{{1,2}})\s*[/.\-]\s*(?P<ny>\d{{4}}|\d{{2}}){_TIME}{_DATE_AFTER}"
     # 14 Feb 2023, 14th of February 2023, 14-Feb-23
     rf"|\b(?P<wd>\d{{1,2}}){_ORDINAL}(?:\s+of)?[\s\-]+(?P<wm>{_MONTH_NAME})[\s\-,]+(?P<wy>\d{{4}}|\d{{2}})\b"
+    # 20230314 (a year 1980-2039, a month and a day run together, as in file names and references)
+    rf"|{_DATE_BEFORE}(?P<ky>19[89]\d|20[0-3]\d)(?P<km>0[1-9]|1[0-2])(?P<kd>0[1-9]|[12]\d|3[01]){_DATE_AFTER}"
+    # 14Feb2023, 14thMarch23 (run together)
+    rf"|\b(?P<cd>\d{{1,2}}){_ORDINAL}(?P<cm>{_MONTH_NAME})(?P<cy>\d{{4}}|\d{{2}})\b"
     # February 14, 2023
     rf"|\b(?P<am>{_MONTH_NAME})\s+(?P<ad>\d{{1,2}}){_ORDINAL},?\s+(?P<ay>\d{{4}})\b"
     # 14 February, 3rd of May (no year; the month's name in capitals, so "3 may" is left)
@@ -684,11 +711,17 @@ def _month_replacement(match: re.Match) -> str:
         text = f"{g['iy']}-{month:02d}"  # written the ISO way: kept the ISO way
     elif g["nd"] is not None:
         day, month = int(g["nd"]), int(g["nm"])
+        if 13 <= month <= 31 and 1 <= day <= 12:
+            day, month = month, day  # "03/14/2023": a US month/day/year, a date all the same
         if not (1 <= day <= 31 and 1 <= month <= 12):
-            return match.group(0)  # not a UK day/month/year: left as it is
+            return match.group(0)  # not a day/month/year: left as it is
         text = f"{_MONTH_ABBR[month - 1]} {_year(g['ny'])}"
     elif g["wd"] is not None:
         text = f"{_month_word(g['wm'])} {_year(g['wy'])}"
+    elif g["ky"] is not None:
+        text = f"{g['ky']}-{g['km']}"
+    elif g["cd"] is not None:
+        text = f"{_month_word(g['cm'])} {_year(g['cy'])}"
     elif g["am"] is not None:
         text = f"{_month_word(g['am'])} {g['ay']}"
     else:
@@ -718,6 +751,97 @@ def _days_replacement(match: re.Match) -> str:
     return rest if re.search(r"[A-Za-z]{3}", re.sub(r"\b(?:and|to|or)\b", "", rest)) else ""
 
 
+# A weekday beside a date given to the month ("Mon 14/03" -> "Mon Mar", "Monday 14/03/2023" -> "Monday Mar
+# 2023") narrows the month to four or five days, and with the contacts' order often to the day: the weekday
+# goes with the day. A weekday in full is read in any case; an abbreviated one ("Mon", "Sat", "Sun", "Wed")
+# only capitalised or in capitals, so that "sat with", "wed in 2019" are left; the date beside it is a
+# month's name (capitalised), a month written "2023-03", or "[date of birth]".
+_WEEKDAY_NAME = (r"(?:(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+                 r"|(?-i:(?:Mon|Tue|Tues|Wed|Weds|Thu|Thur|Thurs|Fri|Sat|Sun)|(?:MON|TUE|TUES|WED|WEDS|THU|THUR|THURS|FRI|SAT|SUN))\.?)")
+_SHOWN_DATE = rf"(?:{_CAPITAL_MONTH}(?![A-Za-z])|\d{{4}}-\d{{2}}(?![\d\-])|\[date of birth\])"
+_WEEKDAY_BEFORE_A_DATE = re.compile(
+    # "Monday Mar 2023", "on Mon, Mar", "Tuesday the March"
+    rf"(?P<on>\b[Oo]n\s+)?(?<![\w\-])(?P<weekday>{_WEEKDAY_NAME})(?![\w\-])\s*,?\s*(?:the\s+)?(?={_SHOWN_DATE})"
+)
+_WEEKDAY_AFTER_A_DATE = re.compile(
+    # "Mar 2023 (Monday)", "Mar 2023, Mon.", "2023-03 Tue": the weekday ends the text, a clause or a bracket
+    rf"(?<![\w\-])(?P<date>{_CAPITAL_MONTH}(?:\s+\d{{4}})?|\d{{4}}-\d{{2}}|\[date of birth\])"
+    rf"(?:\s*,?\s*\(\s*{_WEEKDAY_NAME}\s*\)|\s*,?\s+{_WEEKDAY_NAME}(?=\s*(?:$|[.,;:!?)\]\n])))"
+)
+#: a weekday and a day of the month with no month ("Friday 14th", "on Fri the 3rd"): the table's month makes it
+#: a date to the day; both become "[day]"
+_WEEKDAY_AND_DAY = re.compile(
+    rf"(?<![\w\-])(?P<weekday>{_WEEKDAY_NAME})(?![\w\-])\s*,?\s*(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)(?![\w\-])"
+)
+WEEKDAY = "[day]"
+_MAY_BE_WEEKDAY = re.compile(r"(?i:\b(?:mon|tues?|weds?|thur?s?|fri|sat|sun)(?:[a-z]*day)?\b)")
+
+
+def _weekday_replacement(match: re.Match) -> str:
+    on = match.group("on") or ""
+    return ("In " if on[:1] == "O" else "in ") if on else ""
+
+
+def drop_weekdays(text: str) -> str:
+    """`text` without the weekdays written beside a date the view gives to the month ("Monday Mar 2023" ->
+    "Mar 2023", "on Mon Mar" -> "in Mar", "Mar 2023 (Tuesday)" -> "Mar 2023"), and a weekday with a day of
+    the month but no month as "[day]" ("on Friday the 14th" -> "on [day]")."""
+    if not isinstance(text, str) or not _MAY_BE_WEEKDAY.search(text):
+        return text
+    out = _WEEKDAY_BEFORE_A_DATE.sub(_weekday_replacement, text)
+    out = _WEEKDAY_AND_DAY.sub(lambda m: WEEKDAY if 1 <= int(m.group("day")) <= 31 else m.group(0), out)
+    return _WEEKDAY_AFTER_A_DATE.sub(r"\g<date>", out)
+
+
+# A day written in words ("the fourteenth of March", "twenty-first March 2023", "March the 21st") or a
+# day of the month alone after "on" ("visited on 3rd", "on the 14th": the table gives the month) is a date
+# to the day too. Ordinal words are read before a capitalised month ("of" optional; "first", "second"
+# and "third" only after "the" or before "of", so "first March visit" is left), after one with "the"
+# ("March the twenty-first"), and alone after "on the" ("on the fourteenth"); a day alone with digits
+# only after "on" and before the end of a clause ("visited on 3rd;", "on the 14th at home"), so "on the
+# 9th centile" and "on 2nd thoughts" are left. The day goes ("[day]" when no month is written).
+_UNITS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+_ORDINAL_WORDS = (
+    _UNITS + ("tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+              "eighteenth", "nineteenth", "twentieth", "thirtieth")
+    + tuple(f"twenty[\\s\\-]?{u}" for u in _UNITS) + ("thirty[\\s\\-]?first",)
+)
+_ORDINAL_WORD = "(?:" + "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True)) + ")"
+_LOOSE_ORDINAL = r"(?:first|second|third)"  # also everyday words: a date only with "the" before or "of" after
+_CLAUSE_END = r"(?=\s*(?:$|[.;:)\],!?\n]|\s(?:at|by|with|when|and|as|in|for|from|to|was|were|is|the|until|till|but)\b))"
+_DAY_IN_WORDS = re.compile(
+    rf"(?P<on>\b[Oo]n\s+)?(?<![\w\-])(?:"
+    # "the fourteenth of March", "twenty-first March 2023", "14th of March" is `_DAY_DATES`
+    rf"(?P<the>the\s+)?(?P<word>{_ORDINAL_WORD})(?P<of>\s+of)?\s+(?=(?P<month>{_CAPITAL_MONTH})(?![A-Za-z]))"
+    # "March the 21st", "March the twenty-first"
+    rf"|(?P<month2>{_CAPITAL_MONTH})\s+the\s+(?:\d{{1,2}}(?:st|nd|rd|th)|{_ORDINAL_WORD})(?![\w\-])"
+    # "on the fourteenth", "on 3rd", "on the 14th"
+    rf"|(?<=[Oo]n\s)(?P<alone>(?:the\s+)?(?:{_ORDINAL_WORD}|(?P<digits>\d{{1,2}})(?:st|nd|rd|th))){_CLAUSE_END}"
+    r")",
+    re.IGNORECASE,
+)
+_MAY_BE_DAY_IN_WORDS = re.compile(r"(?i:\d(?:st|nd|rd|th)\b|first|second|third|th\b|tieth)")
+
+
+def _day_in_words_replacement(match: re.Match) -> str:
+    on = match.group("on") or ""
+    if match.group("month2"):
+        return on + match.group("month2")
+    if match.group("alone") is not None:
+        digits = match.group("digits")
+        if digits and not 1 <= int(digits) <= 31:
+            return match.group(0)
+        return on + WEEKDAY
+    word = match.group("word")
+    if re.fullmatch(_LOOSE_ORDINAL, word, re.IGNORECASE) and (
+            not (match.group("the") or match.group("of"))
+            or re.search(r"\b(?:a|one|two)\s+$", match.string[:match.start()], re.IGNORECASE)):
+        return match.group(0)  # "first March visit", "a third of March babies": not a date
+    if not match.group("month")[:1].isupper():
+        return match.group(0)
+    return ("In " if on[:1] == "O" else "in ") if on else ""
+
+
 def month_text(text):
     """`text` with every date written to the day given to the month ("seen on 14/02/2023" -> "seen in
     Feb 2023", "2023-02-14T08:12:00Z" -> "2023-02", "14th February" -> "February") and ages written to
@@ -731,6 +855,9 @@ def month_text(text):
         out = _MONTH_THEN_DAY.sub(_month_then_day_replacement, out)
     if _MAY_BE_DAY_MONTH.search(out):
         out = _DAY_MONTH.sub(_day_month_replacement, out)
+    if _MAY_BE_DAY_IN_WORDS.search(out):
+        out = _DAY_IN_WORDS.sub(_day_in_words_replacement, out)
+    out = drop_weekdays(out)
     return _AGE_TO_THE_DAY.sub(r"\g<months>", out)
 
 

@@ -41,6 +41,38 @@ def _digest(inputs: dict[str, str]) -> str:
     return hashlib.sha256("".join(f"{k}\0{v}\n" for k, v in sorted(inputs.items())).encode()).hexdigest()
 
 
+def case_pseudonyms(inputs: dict[str, str], case_ids=()) -> dict[str, str]:
+    """{case id: "case 01", "case 02", ...} for `review thematic --redact`: case ids can name the child or
+    the family ("CSPR-Ashdown-2024"). The cases are numbered in an order drawn from what each was built
+    from (`store_inputs`: a hash of its input files) and its id, not from the ids alone, so that the
+    numbers do not follow the ids' alphabetical order (a reader who knows which cases a review holds
+    cannot tell which is "case 01"); the same store always gives the same numbers. A case rebuilt from
+    other inputs, or a case added or taken out, can renumber the others. `case_ids`: ids found in the
+    tables that `inputs` does not list (numbered after them the same way)."""
+    def order(case_id: str) -> str:
+        return hashlib.sha256(f"thematic-pseudonym\0{inputs.get(case_id, '')}\0{case_id}".encode()).hexdigest()
+
+    known = sorted(inputs, key=lambda c: (order(c), c))
+    extra = sorted({str(c) for c in case_ids if not _is_missing(c)} - set(inputs), key=lambda c: (order(c), c))
+    ids = known + extra
+    width = max(2, len(str(len(ids))))
+    return {case_id: f"case {n:0{width}d}" for n, case_id in enumerate(ids, start=1)}
+
+
+def _is_missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _pseudonymised(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """A copy of `frame` with its case_id column replaced by `names`."""
+    if "case_id" not in frame.columns:
+        return frame
+    out = frame.copy()
+    out["case_id"] = out["case_id"].map(lambda c: c if _is_missing(c) else names.get(str(c), str(c))).astype(
+        frame["case_id"].dtype if str(frame["case_id"].dtype) != "category" else "string")
+    return out
+
+
 def _inert(table: pd.DataFrame) -> pd.DataFrame:
     """The table with every text cell (and header) that a spreadsheet could run as a formula made inert
     (organisation names and declarations come from outside: OWASP CSV injection)."""
@@ -56,7 +88,7 @@ def _inert(table: pd.DataFrame) -> pd.DataFrame:
 
 def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: str | Path | None = None,
                    threshold: float = 1.0, include_rejected: bool = False,
-                   formats: tuple[str, ...] | list[str] = FIGURE_FORMATS) -> dict:
+                   formats: tuple[str, ...] | list[str] = FIGURE_FORMATS, redact: bool = False) -> dict:
     """Write the thematic tables (csv) and charts of the store's complete cases to `out_dir`, and its
     manifest.json; return a summary (cases, no_contacts, contacts, flags (counted), rejected,
     unknown_contact, tables, figures, assurance, declarations, manifest, kept, failed: the case ids
@@ -69,7 +101,13 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
     lists it as unexpected and fails until it is moved out, as for a case report. `out_dir` must be
     empty (or hold only `review notebooks`' notebooks/), missing or a thematic report. Raises the errors of `read_declarations` and of `read_store`, and
     ConfigError for an unknown figure format or a threshold that is not a finite number at least 0,
-    before anything is written."""
+    before anything is written.
+
+    `redact`: case ids replaced by "case 01", "case 02", ... (`case_pseudonyms`) in every table, chart
+    and the manifest (its inputs are listed under the pseudonyms), and in the summary returned
+    (``no_contacts``; ``failed`` and ``interrupted``, not in the store's complete cases, are left out:
+    their count is ``failed_count`` and ``interrupted_count``). Organisation names and agency kinds stay:
+    they are what a thematic review compares."""
     import matplotlib.pyplot as plt
 
     from .build import _publish
@@ -96,6 +134,14 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
     flags = read_store(store_dir, "flags")
     latency = read_store(store_dir, "response_latency")
     case_ids = read_store(store_dir, "cases", columns=["case_id"])["case_id"]
+    names = {}
+    if redact:  # before any table is made: their order (ties broken by case id) must not follow the real ids
+        seen = pd.concat([frame["case_id"].astype("string") for frame in (timeline, flags, latency)
+                          if "case_id" in frame.columns] + [case_ids.astype("string")])
+        names = case_pseudonyms(inputs, seen.dropna().unique())
+        timeline, flags, latency = (_pseudonymised(f, names) for f in (timeline, flags, latency))
+        case_ids = case_ids.astype("string").map(lambda c: names.get(c, c) if isinstance(c, str) else c)
+        inputs = {names.get(c, c): v for c, v in inputs.items()}
     counted = counted_flags(flags, include_rejected, timeline)
     tables = thematic_tables(flags, timeline, latency, include_rejected=include_rejected, cases=case_ids)
     assurance = None
@@ -122,7 +168,7 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
             "declarations": None if declarations is None else {
                 "path": Path(declarations).resolve().as_posix(), "sha256": file_sha256(declarations)},
             "options": {"threshold": float(threshold), "include_rejected": bool(include_rejected),
-                        "formats": list(formats)},
+                        "formats": list(formats), **({"redact": True} if redact else {})},
             "packages": package_versions(),
             "outputs": {p.name: sha256_bytes(p.read_bytes()) for p in sorted(written)},
         }
@@ -130,6 +176,8 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
         _publish(staging, out, previous, report_files=thematic_file_names())
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    failed = failures_table(store_dir)["case_id"].astype(str).tolist()
+    interrupted = sorted(c for c, e in read_ledger(store_dir).items() if e.get("status") == "writing")
     with_contacts = set(timeline["case_id"].astype(str).unique())
     all_cases = sorted(set(case_ids.astype(str)) | with_contacts)
     return {"cases": len(all_cases), "no_contacts": [c for c in all_cases if c not in with_contacts],
@@ -139,9 +187,10 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
             "kept": foreign_files(out, manifest["outputs"]),
             # cases whose last build failed: not counted, and named (a thematic total that silently
             # left out a case the last build-all could not read would look complete)
-            "failed": failures_table(store_dir)["case_id"].astype(str).tolist(),
+            "failed": failed if not redact else [],
             # cases a run was writing when it stopped (killed, or still running): not counted either
-            "interrupted": sorted(c for c, e in read_ledger(store_dir).items() if e.get("status") == "writing")}
+            "interrupted": interrupted if not redact else [],
+            "failed_count": len(failed), "interrupted_count": len(interrupted), "redact": bool(redact)}
 
 
 def thematic_file_names() -> set[str]:
@@ -218,6 +267,8 @@ def verify_thematic(report_dir: str | Path, *, store_dir: str | Path | None = No
         result.error = f"the store {store} is not there (give it with --store)"
     else:
         before, now = manifest["store"].get("inputs", {}), store_inputs(store)
+        if manifest.get("options", {}).get("redact"):  # the manifest lists the cases under their pseudonyms
+            now = {case_pseudonyms(now).get(c, c): v for c, v in now.items()}
         added = sorted(set(now) - set(before))
         removed = sorted(set(before) - set(now))
         changed = sorted(c for c in set(before) & set(now) if before[c] != now[c])
@@ -242,7 +293,8 @@ def verify_thematic(report_dir: str | Path, *, store_dir: str | Path | None = No
             write_thematic(store, tmp, declarations=declarations if recorded_declarations else None,
                            threshold=options.get("threshold", 1.0),
                            include_rejected=options.get("include_rejected", False),
-                           formats=tuple(options.get("formats", FIGURE_FORMATS)))
+                           formats=tuple(options.get("formats", FIGURE_FORMATS)),
+                           redact=bool(options.get("redact", False)))
             rebuilt = json.loads((Path(tmp) / MANIFEST).read_text(encoding="utf-8"))["outputs"]
     # also names, once each, every file in the folder the manifest does not list (`foreign_files`)
     compare_outputs(report_dir, manifest["outputs"], rebuilt, result)

@@ -63,12 +63,12 @@ def run(args) -> int:
         total = len(flags)
         flags = flags[keep].reset_index(drop=True)
     print(format_flags(flags, case_id=case_id, numbers=numbers,
-                       of=(total, args.rule) if args.rule else None, months=months))
+                       of=(total, args.rule) if args.rule else None, months=months, timeline=analysis.timeline))
     problems = format_problems(analysis.decision_problems)
     if problems:
         print(problems)
     if args.csv:
-        write_csv(flags, args.csv, numbers=numbers, months=months)
+        write_csv(flags, args.csv, numbers=numbers, months=months, timeline=analysis.timeline)
         print(f"\nwrote {plural(len(flags), 'flag')} to {args.csv}")
     return 0
 
@@ -93,13 +93,17 @@ def format_problems(problems) -> str:
     return "\n".join(lines)
 
 
-def _cell(value, months: bool = False) -> str:
+def _cell(value, months: bool = False, precision=None) -> str:
+    """A cell as text; a date as YYYY-MM-DD (YYYY-MM with `months`), or to its `precision` ("2023" when
+    known to the year, "2023-03" to the month)."""
     import pandas as pd
 
     if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m" if months else "%Y-%m-%d")
+        if precision == "year":
+            return value.strftime("%Y")
+        return value.strftime("%Y-%m" if months or precision == "month" else "%Y-%m-%d")
     return str(value)
 
 
@@ -108,13 +112,15 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def format_flags(flags, case_id: str = "", width: int | None = None, numbers=None, of=None, months: bool = False) -> str:
+def format_flags(flags, case_id: str = "", width: int | None = None, numbers=None, of=None, months: bool = False,
+                 timeline=None) -> str:
     """A readable numbered table: #, rule, date, agencies, delay, then the explanation wrapped below.
 
     The headline is the report's (flags the reviewers rejected counted apart). `numbers`: each flag's
     number in the report (default 1, 2, ...); `of`: (all flags, rule ids) when `flags` is a selection;
-    `months`: the dates as their month (YYYY-MM), for the anonymised view."""
-    from ..export import _flags_headline
+    `months`: the dates as their month (YYYY-MM), for the anonymised view; `timeline`: the contacts, so
+    that a flag on a contact known only to its month or year shows that month or year ("2023")."""
+    from ..export import _flags_headline, flag_date_precisions
 
     rule_ids = sorted(set(of[1])) if of else []
     selection = (f", rule{'s' if len(rule_ids) > 1 else ''} {', '.join(rule_ids)} only (numbered as in the "
@@ -125,14 +131,15 @@ def format_flags(flags, case_id: str = "", width: int | None = None, numbers=Non
     lines = [f"Case {case_id}{selection}: {_flags_headline(flags)}", ""]
     numbers = list(numbers) if numbers is not None else list(range(1, len(flags) + 1))
     rows = []
-    for i, flag in zip(numbers, flags.itertuples(index=False)):
+    precision = flag_date_precisions(flags.reset_index(drop=True), timeline).get("trigger_date", [None] * len(flags))
+    for i, flag, shown in zip(numbers, flags.itertuples(index=False), precision):
         delay = getattr(flag, "delay_days")
         if _cell(delay) == "":
             delay_text = "no action" if not _cell(getattr(flag, "actual_action_event_id")) else "late (date inexact)"
             delay_text = "-" if flag.rule_id in ("information_not_shared", "closure_with_open_concerns") else delay_text
         else:
             delay_text = f"{float(delay):.0f} d late"
-        rows.append([str(i), flag.rule_id, _cell(flag.trigger_date, months), flag.severity, _cell(flag.agencies), delay_text,
+        rows.append([str(i), flag.rule_id, _cell(flag.trigger_date, months, shown), flag.severity, _cell(flag.agencies), delay_text,
                      _cell(flag.explanation), _cell(getattr(flag, "decision", ""))])
     header = ["#", "rule", "date", "severity", "agencies", "delay"]
     widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
@@ -150,11 +157,12 @@ def format_flags(flags, case_id: str = "", width: int | None = None, numbers=Non
     return "\n".join(lines).rstrip()
 
 
-def write_csv(flags, path: str | os.PathLike, numbers=None, months: bool = False) -> Path:
+def write_csv(flags, path: str | os.PathLike, numbers=None, months: bool = False, timeline=None) -> Path:
     """Write `flags` as the build's flags.csv (`review.export.FLAGS_EXPORT` columns, UTF-8 with BOM,
     formula-injection safe), atomically; `numbers`: the flags' numbers in the report (default 1, 2, ...);
-    `months`: dates as YYYY-MM, as the anonymised build's flags.csv."""
-    from ..export import FLAGS_EXPORT, flags_table
+    `months`: dates as YYYY-MM, as the anonymised build's flags.csv; `timeline`: the contacts, for the
+    precision of the dates taken from them (as the build's flags.csv)."""
+    from ..export import FLAGS_EXPORT, flag_date_precisions, flags_table
     from ..export import write_csv as write_table
 
     table = flags_table(flags)
@@ -165,7 +173,8 @@ def write_csv(flags, path: str | os.PathLike, numbers=None, months: bool = False
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".flags-", suffix=".csv")
     os.close(fd)
     try:
-        write_table(tmp, table, [h for _, h in FLAGS_EXPORT], date_resolution="month" if months else "day")
+        write_table(tmp, table, [h for _, h in FLAGS_EXPORT], date_resolution="month" if months else "day",
+                    precisions=flag_date_precisions(table, timeline))
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -3,7 +3,8 @@
 Writes one csv per table (flags per 100 contacts by rule, failing category, agency kind and
 organisation; latency by agency kind; cases ranked by unescalated concerns; with --declarations,
 assurance against evidence), one png + svg per chart, and manifest.json (`review.thematic_report`), from
-which `review verify` runs it again and compares every file.
+which `review verify` runs it again and compares every file. `--redact` writes the case ids as "case 01",
+"case 02", ... (`review.thematic_report.case_pseudonyms`).
 """
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ def add_arguments(parser) -> None:
                              "a finite number, not negative)")
     parser.add_argument("--include-rejected", action="store_true",
                         help="count the flags reviewers rejected too (by default they are left out)")
+    parser.add_argument("--redact", action="store_true",
+                        help="case ids as 'case 01', 'case 02', ... in every table, chart and the manifest "
+                             "(a case id can name the family); organisation names and agency kinds stay")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
     parser.add_argument("--formats", default="png,svg", help="figure formats, comma-separated (default png,svg)")
 
@@ -39,7 +43,8 @@ def run(args) -> int:
 
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     done = write_thematic(args.store, args.out, declarations=args.declarations, threshold=args.threshold,
-                          include_rejected=args.include_rejected, formats=formats)
+                          include_rejected=args.include_rejected, formats=formats,
+                          redact=getattr(args, "redact", False))
     declarations, assurance = done["declarations"], done["assurance"]
     for note in declarations.attrs.get("notes", []) if declarations is not None else []:
         print(f"declarations: {note}")
@@ -48,6 +53,12 @@ def run(args) -> int:
     print(f"{done['cases']} cases{empty}, {done['contacts']} contacts, {done['flags']} flags counted: "
           f"{len(done['tables'])} tables and {len(done['figures'])} charts in {args.out} "
           "(manifest.json: `review verify` runs it again and compares)")
+    if done.get("redact") and done.get("failed_count"):
+        print(f"{done['failed_count']} case(s) of the store failed on their last build and are not counted "
+              "(ids not shown with --redact; the store's failures.csv says which and why)")
+    if done.get("redact") and done.get("interrupted_count"):
+        print(f"{done['interrupted_count']} case(s) were being written when a run of the store stopped and are "
+              "not counted (ids not shown with --redact; `review build-all` again stores them)")
     if done["failed"]:
         print(f"{len(done['failed'])} case(s) of the store failed on their last build and are not counted: "
               f"{_first(done['failed'])} (the store's failures.csv says why; `review build-all` again once fixed)")
