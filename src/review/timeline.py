@@ -245,7 +245,10 @@ def _factorize(series: pd.Series, *, sort: bool = False) -> tuple[np.ndarray, pd
         if entry is not None and entry[0]() is arrow:
             return entry[1]
     starts = _run_starts(series)
-    if starts is None:
+    if starts is None and not sort and isinstance(arrow, pa.ChunkedArray) and pa.types.is_large_string(arrow.type) \
+            and type(series.array) is pd.arrays.ArrowStringArray:
+        codes, uniques = _encode(arrow)
+    elif starts is None:
         codes, uniques = series.fillna("").factorize(sort=sort)
     else:
         heads = pd.Series(pd.arrays.ArrowStringArray(_take_arrow(series, starts)))
@@ -257,6 +260,21 @@ def _factorize(series: pd.Series, *, sort: bool = False) -> tuple[np.ndarray, pd
         # the entry goes when the array does (before its id can be reused by another object)
         _FACTORISED[key] = (weakref.ref(arrow, lambda _, key=key: _FACTORISED.pop(key, None)), (codes, uniques))
     return codes, uniques
+
+
+def _encode(arrow: pa.ChunkedArray) -> tuple[np.ndarray, pd.Index]:
+    """``Series(arrow).fillna("").factorize()`` (codes in first-appearance order, uniques as a string
+    Index) through Arrow's dictionary encoding alone, about half pandas' time on a column of distinct
+    texts (real chronologies'), where no run of equal values helps: the chunks of a chunked array share
+    one dictionary, in first-appearance order across them."""
+    if arrow.null_count:
+        arrow = pc.fill_null(arrow, "")
+    encoded = arrow.dictionary_encode()
+    if encoded.num_chunks == 0:
+        return np.zeros(0, dtype=np.intp), pd.Index(pd.arrays.ArrowStringArray(pa.array([], type=arrow.type)))
+    codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded.chunks]).astype(np.intp)
+    dictionary = encoded.chunk(encoded.num_chunks - 1).dictionary
+    return codes, pd.Index(pd.arrays.ArrowStringArray(dictionary))
 
 
 #: `_factorize` results by (id of the Arrow array factorised, sort), each with a weak reference to that
