@@ -7,7 +7,9 @@ sentences as practitioners write them. Each case below failed before:
    reconvened", "S47 not initiated", "S47 enquiry to be initiated", "Assessment due to commence", and a row
    recording only a request ("Strategy discussion requested by HV", "request for icpc made").
 2. A conference held late read as not held (a false flag): "ICPC not held within 15 working days".
-3. A referral written as it should have been, misspelt ("referral to mash should of been made"), or still to
+3. A row awaiting a held meeting's record read as the meeting not held (a false flag): "awaiting ICPC
+   minutes", "awaiting strat disc outcome" (vocab.yml plan_objects); "Awaiting ICPC" still is not held.
+4. A referral written as it should have been, misspelt ("referral to mash should of been made"), or still to
    be made ("Referral to social care to be made") read as a referral made; an abbreviated one made ("ref to
    MASH") read as none.
 """
@@ -40,6 +42,9 @@ NOT_HELD = [
     ("cp_conference", "request for icpc made"),
     ("cp_conference", "ICPC request sent to conference service"),
     ("referral_decision", "MASH decision requested"),
+    ("strategy_discussion", "Awaiting strategy discussion"),
+    ("cp_conference", "awaiting ICPC, outcome to follow"),
+    ("cp_conference", "to arrange ICPC"),
 ]
 
 HELD = [
@@ -60,6 +65,10 @@ HELD = [
     ("cp_medical", "CP medical completed, skeletal survey requested"),
     ("s47_enquiry", "S47 commenced"),
     ("s47_enquiry", "S47 initiated, police to be commenced tomorrow"),
+    ("cp_conference", "awaiting ICPC minutes"),
+    ("strategy_discussion", "awaiting strat disc outcome"),
+    ("strategy_discussion", "awaiting strategy discussion notes from police"),
+    ("assessment", "awaiting assessment outcome"),
 ]
 
 

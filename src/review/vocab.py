@@ -291,6 +291,7 @@ class Vocabulary:
     denial_last_cues: Phrases = field(default_factory=Phrases)  # straight after, ending the clause: both kinds
     name_affirmations: dict[str, Phrases] = field(default_factory=dict)  # name -> affirmations + its own
     affirmation_exceptions: Phrases = field(default_factory=Phrases)  # "held in abeyance": no affirmation
+    plan_objects: frozenset = frozenset()  # "awaiting ICPC minutes": a plan cue before awaits the record
     negation_window: int = _DEFAULT_WINDOW
     _token_cache: dict = field(default_factory=dict)
     _agency_cache: dict = field(default_factory=dict)
@@ -412,6 +413,8 @@ class Vocabulary:
         for key in ("plan_cues", "plan_post_cues", "plan_next_cues", "plan_last_cues", "attendance_negations",
                     "affirmations", "affirmation_exceptions"):
             setattr(out, key, Phrases(_as_list(vocab.get(key), key)))
+        out.plan_objects = frozenset(w for w in map(normalise_text, _as_list(vocab.get("plan_objects"), "plan_objects"))
+                                     if w)
         out.denial_last_cues = Phrases(_as_list(vocab.get("escalation_negation_last_cues"), "escalation_negation_last_cues")
                                        + _as_list(vocab.get("plan_last_cues"), "plan_last_cues"))
         own = vocab.get("name_affirmations") or {}
@@ -620,7 +623,7 @@ class Vocabulary:
             c for c in scope.cues(last) if c[1] == len(tokens) or _ends_clause(tokens[c[1]])
         ]
         if denial is not None:
-            pre, post, following = self._denial_cues(denial, scope, pre, post, following)
+            pre, post, following = self._denial_cues(denial, scope, pre, post, following, keywords)
         hind = self._hindsight_after(scope) if self.hindsight_next and not \
             self.hindsight_next._by_first.keys().isdisjoint(tokens) else frozenset()
         found, negated = [], []
@@ -676,16 +679,25 @@ class Vocabulary:
                 starts.add(start)
         return frozenset(starts)
 
-    def _denial_cues(self, name: str, scope: Scope, pre: list, post: list, following: list):
+    def _denial_cues(self, name: str, scope: Scope, pre: list, post: list, following: list, keywords=()):
         """The cues `denies` reads a mention of `name` with (`pre`, `post`, `following`: found with
         `denial_cues`, the escalation cues and the plan cues: a row that only plans or awaits it, "awaiting
         strategy discussion", "ICPC booked for 12/03", "assessment pending"), but not a cue inside a
         participant's absence with a subject before it ("Police unable to attend strategy discussion": the
         police's attendance is denied, not the meeting; "Unable to attend strategy discussion" still denies
         it), nor one that is the outcome of `name` (`denial_outcomes`:
-        "MASH decision: declined" is a decision)."""
+        "MASH decision: declined" is a decision), nor a plan cue before a mention of `keywords` straight
+        followed by one of `plan_objects` (what is awaited is its record: "awaiting ICPC minutes", "awaiting
+        strat disc outcome")."""
         tokens = scope.tokens
         drop = set()
+        objects = self.plan_objects
+        if objects and pre and self.plan_cues:
+            for start, end, _ in keywords:
+                if end < len(tokens) and tokens[end] in objects:
+                    for c in pre:
+                        if c[1] in (start, start - 1) and self.plan_cues.at(tokens, c[0]) == c[1] - c[0]:
+                            drop.update(range(c[0], c[1]))
         absences = self.attendance_negations
         for start, end, _ in absences.find(tokens) if not absences._by_first.keys().isdisjoint(tokens) else ():
             if start and tokens[start - 1][0] not in "|,":  # a subject (a word) before it in its clause
