@@ -12,13 +12,17 @@ sentences as practitioners write them. Each case below failed before:
 4. A referral written as it should have been, misspelt ("referral to mash should of been made"), or still to
    be made ("Referral to social care to be made") read as a referral made; an abbreviated one made ("ref to
    MASH") read as none.
+5. A negation carried across a comma to a finding in a new clause hid a real injury ("mum denies any injury,
+   bruising noted to chest", "Denied NAI, bruise to cheek", "no NAI, fracture confirmed on xray", "no
+   injuries, burn to hand"): an item after a comma continues a list only when nothing but a comma, "and" /
+   "or", an observation word ending the clause ("No bruises, scratches noted.") or the clause's end follows it.
 """
 from __future__ import annotations
 
 import pytest
 
 from review.config import package_data
-from review.vocab import compile_vocab, denies, detect_escalations
+from review.vocab import compile_vocab, denies, detect_escalations, tag_concerns
 
 VOCAB = compile_vocab(package_data("vocab.yml"))
 
@@ -109,3 +113,34 @@ def test_referral_not_made(text):
 ])
 def test_referral_made(text):
     assert "referral_to_csc" in detect_escalations("ae_attendance", text, VOCAB)
+
+
+@pytest.mark.parametrize(("text", "tag"), [
+    ("mum denies any injury, bruising noted to chest", "bruising"),
+    ("Denied NAI, bruise to cheek", "bruising"),
+    ("no NAI, fracture confirmed on xray", "fracture"),
+    ("no injuries, burn to hand", "burn"),
+    ("no hx of injury, swelling to L arm", "other_injury"),
+    ("no bruises, scratches noted on back", "other_injury"),
+])
+def test_finding_after_a_negated_list_item(text, tag):
+    assert tag in tag_concerns(text, VOCAB)
+
+
+@pytest.mark.parametrize("text", [
+    "no bruising, scratches or cuts",
+    "no bruising, burns or marks seen",
+    "nil bruising, burns",
+    "No bruises, burns, fractures.",
+    "No bruises, scratches noted.",
+    "no bruising, scratches seen",
+    "No bruising, burns, scalds",
+    "no bruising, swelling or injury to face",
+])
+def test_negated_list_still_negated(text):
+    assert tag_concerns(text, VOCAB) == []
+
+
+def test_escalation_after_a_negated_one():
+    assert detect_escalations("home_visit", "No referral to social care, CP medical arranged", VOCAB) == ["cp_medical"]
+    assert detect_escalations("home_visit", "not referred to MASH, CP medical or police", VOCAB) == []

@@ -761,7 +761,7 @@ class Scope:
     """
 
     __slots__ = ("tokens", "in_keyword", "list_starts", "list_ends", "stops", "answers", "tails", "negations",
-                 "earlier")
+                 "earlier", "item_ends")
 
     def __init__(self, vocab: Vocabulary, tokens: list[str], keywords: list, concerns: bool = False,
                  stops: Phrases | None = None, answers: Phrases | None = None):
@@ -774,6 +774,12 @@ class Scope:
         self.tokens = tokens
         self.in_keyword = in_keyword
         self.list_starts = {s[0] for s in shields}
+        # where each keyword starting there ends (the longest): an item after a comma continues a list only if
+        # nothing but a comma, "and"/"or" or the clause's end follows it ("no bruising, scratches or cuts"; not
+        # "mum denies any injury, bruising noted to chest")
+        self.item_ends = {}
+        for start, end, _ in shields:
+            self.item_ends[start] = max(end, self.item_ends.get(start, end))
         self.list_ends = {s[1] for s in shields}
         self.stops = frozenset()
         if stops is not None:
@@ -813,6 +819,11 @@ class Scope:
                     j += 1
                 if i not in self.list_ends or j not in self.list_starts:  # "bruising, burns" continues a list
                     return False
+                k = self.item_ends[j]
+                if k < len(tokens) and tokens[k] in _LIST_CLOSERS:  # "No bruises, scratches noted."
+                    k += 1
+                if k < len(tokens) and tokens[k] != "," and tokens[k][0] != "|" and tokens[k] not in _LIST_JOINERS:
+                    return False  # "denies any injury, bruising noted to chest": a new clause
             elif not in_keyword[i] and token not in _LIST_JOINERS:
                 words += 1
         return words <= window
@@ -884,6 +895,11 @@ _AFFIRMING_LEAD = frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "tues", "wed",
     "thu", "thur", "thurs", "fri", "am", "pm"})
 _DATE_WORD = re.compile(r"\d+(?:st|nd|rd|th|am|pm)?")
+
+
+#: `Scope.reaches`: a word that may close a list of findings after a comma ("No bruises, scratches noted.");
+#: followed by more words in its clause, the item is a new clause ("no injury, bruising noted to chest").
+_LIST_CLOSERS = frozenset({"seen", "noted", "observed", "found", "present", "evident", "visible", "identified"})
 
 
 def _affirming_lead(token: str) -> bool:
