@@ -26,7 +26,9 @@ Matching rules:
   A clause ends at . ; : ! ? a newline, brackets, a spaced dash, or a break word ("but",
   "however": "no bruising but a burn to the hand" is a burn). A comma ends the scope too, unless what
   follows continues a list of concerns ("no bruising, burns or fractures" negates all three; "not
-  engaging, bruise to cheek" is a bruise). A cue inside a keyword ("was *not* brought", "child *not*
+  engaging, bruise to cheek" is a bruise), and an item followed by more words than an observation word
+  ending the clause starts a new one ("no NAI, fracture confirmed on xray" is a fracture; "No bruises,
+  scratches noted." negates both). A cue inside a keyword ("was *not* brought", "child *not*
   seen", "*no* explanation") or inside a pseudo-negation ("no further action") negates nothing. When
   unsure the text is tagged: a reviewer can dismiss a tag, but cannot see a missing one.
 * Keyword exceptions (`keyword_exceptions`) contain a keyword but are not one: their words match nothing
