@@ -26,7 +26,9 @@ Matching rules:
   A clause ends at . ; : ! ? a newline, brackets, a spaced dash, or a break word ("but",
   "however": "no bruising but a burn to the hand" is a burn). A comma ends the scope too, unless what
   follows continues a list of concerns ("no bruising, burns or fractures" negates all three; "not
-  engaging, bruise to cheek" is a bruise). A cue inside a keyword ("was *not* brought", "child *not*
+  engaging, bruise to cheek" is a bruise), and an item followed by more words than an observation word
+  ending the clause starts a new one ("no NAI, fracture confirmed on xray" is a fracture; "No bruises,
+  scratches noted." negates both). A cue inside a keyword ("was *not* brought", "child *not*
   seen", "*no* explanation") or inside a pseudo-negation ("no further action") negates nothing. When
   unsure the text is tagged: a reviewer can dismiss a tag, but cannot see a missing one.
 * Keyword exceptions (`keyword_exceptions`) contain a keyword but are not one: their words match nothing
@@ -291,6 +293,7 @@ class Vocabulary:
     denial_last_cues: Phrases = field(default_factory=Phrases)  # straight after, ending the clause: both kinds
     name_affirmations: dict[str, Phrases] = field(default_factory=dict)  # name -> affirmations + its own
     affirmation_exceptions: Phrases = field(default_factory=Phrases)  # "held in abeyance": no affirmation
+    plan_objects: frozenset = frozenset()  # "awaiting ICPC minutes": a plan cue before awaits the record
     negation_window: int = _DEFAULT_WINDOW
     _token_cache: dict = field(default_factory=dict)
     _agency_cache: dict = field(default_factory=dict)
@@ -412,6 +415,8 @@ class Vocabulary:
         for key in ("plan_cues", "plan_post_cues", "plan_next_cues", "plan_last_cues", "attendance_negations",
                     "affirmations", "affirmation_exceptions"):
             setattr(out, key, Phrases(_as_list(vocab.get(key), key)))
+        out.plan_objects = frozenset(w for w in map(normalise_text, _as_list(vocab.get("plan_objects"), "plan_objects"))
+                                     if w)
         out.denial_last_cues = Phrases(_as_list(vocab.get("escalation_negation_last_cues"), "escalation_negation_last_cues")
                                        + _as_list(vocab.get("plan_last_cues"), "plan_last_cues"))
         own = vocab.get("name_affirmations") or {}
@@ -620,7 +625,7 @@ class Vocabulary:
             c for c in scope.cues(last) if c[1] == len(tokens) or _ends_clause(tokens[c[1]])
         ]
         if denial is not None:
-            pre, post, following = self._denial_cues(denial, scope, pre, post, following)
+            pre, post, following = self._denial_cues(denial, scope, pre, post, following, keywords)
         hind = self._hindsight_after(scope) if self.hindsight_next and not \
             self.hindsight_next._by_first.keys().isdisjoint(tokens) else frozenset()
         found, negated = [], []
@@ -676,16 +681,25 @@ class Vocabulary:
                 starts.add(start)
         return frozenset(starts)
 
-    def _denial_cues(self, name: str, scope: Scope, pre: list, post: list, following: list):
+    def _denial_cues(self, name: str, scope: Scope, pre: list, post: list, following: list, keywords=()):
         """The cues `denies` reads a mention of `name` with (`pre`, `post`, `following`: found with
         `denial_cues`, the escalation cues and the plan cues: a row that only plans or awaits it, "awaiting
         strategy discussion", "ICPC booked for 12/03", "assessment pending"), but not a cue inside a
         participant's absence with a subject before it ("Police unable to attend strategy discussion": the
         police's attendance is denied, not the meeting; "Unable to attend strategy discussion" still denies
         it), nor one that is the outcome of `name` (`denial_outcomes`:
-        "MASH decision: declined" is a decision)."""
+        "MASH decision: declined" is a decision), nor a plan cue before a mention of `keywords` straight
+        followed by one of `plan_objects` (what is awaited is its record: "awaiting ICPC minutes", "awaiting
+        strat disc outcome")."""
         tokens = scope.tokens
         drop = set()
+        objects = self.plan_objects
+        if objects and pre and self.plan_cues:
+            for start, end, _ in keywords:
+                if end < len(tokens) and tokens[end] in objects:
+                    for c in pre:
+                        if c[1] in (start, start - 1) and self.plan_cues.at(tokens, c[0]) == c[1] - c[0]:
+                            drop.update(range(c[0], c[1]))
         absences = self.attendance_negations
         for start, end, _ in absences.find(tokens) if not absences._by_first.keys().isdisjoint(tokens) else ():
             if start and tokens[start - 1][0] not in "|,":  # a subject (a word) before it in its clause
@@ -749,7 +763,7 @@ class Scope:
     """
 
     __slots__ = ("tokens", "in_keyword", "list_starts", "list_ends", "stops", "answers", "tails", "negations",
-                 "earlier")
+                 "earlier", "item_ends")
 
     def __init__(self, vocab: Vocabulary, tokens: list[str], keywords: list, concerns: bool = False,
                  stops: Phrases | None = None, answers: Phrases | None = None):
@@ -762,6 +776,12 @@ class Scope:
         self.tokens = tokens
         self.in_keyword = in_keyword
         self.list_starts = {s[0] for s in shields}
+        # where each keyword starting there ends (the longest): an item after a comma continues a list only if
+        # nothing but a comma, "and"/"or" or the clause's end follows it ("no bruising, scratches or cuts"; not
+        # "mum denies any injury, bruising noted to chest")
+        self.item_ends = {}
+        for start, end, _ in shields:
+            self.item_ends[start] = max(end, self.item_ends.get(start, end))
         self.list_ends = {s[1] for s in shields}
         self.stops = frozenset()
         if stops is not None:
@@ -801,6 +821,11 @@ class Scope:
                     j += 1
                 if i not in self.list_ends or j not in self.list_starts:  # "bruising, burns" continues a list
                     return False
+                k = self.item_ends[j]
+                if k < len(tokens) and tokens[k] in _LIST_CLOSERS:  # "No bruises, scratches noted."
+                    k += 1
+                if k < len(tokens) and tokens[k] != "," and tokens[k][0] != "|" and tokens[k] not in _LIST_JOINERS:
+                    return False  # "denies any injury, bruising noted to chest": a new clause
             elif not in_keyword[i] and token not in _LIST_JOINERS:
                 words += 1
         return words <= window
@@ -872,6 +897,11 @@ _AFFIRMING_LEAD = frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "tues", "wed",
     "thu", "thur", "thurs", "fri", "am", "pm"})
 _DATE_WORD = re.compile(r"\d+(?:st|nd|rd|th|am|pm)?")
+
+
+#: `Scope.reaches`: a word that may close a list of findings after a comma ("No bruises, scratches noted.");
+#: followed by more words in its clause, the item is a new clause ("no injury, bruising noted to chest").
+_LIST_CLOSERS = frozenset({"seen", "noted", "observed", "found", "present", "evident", "visible", "identified"})
 
 
 def _affirming_lead(token: str) -> bool:
