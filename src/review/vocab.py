@@ -294,6 +294,9 @@ class Vocabulary:
     name_affirmations: dict[str, Phrases] = field(default_factory=dict)  # name -> affirmations + its own
     affirmation_exceptions: Phrases = field(default_factory=Phrases)  # "held in abeyance": no affirmation
     plan_objects: frozenset = frozenset()  # "awaiting ICPC minutes": a plan cue before awaits the record
+    absence_names: frozenset = frozenset()  # the child's examinations: the child's absence is theirs
+    absence_subjects: frozenset = frozenset()  # words naming the child before an absence cue
+    absence_cues: Phrases = field(default_factory=Phrases)  # "did not attend", "was not brought", "WNB"
     negation_window: int = _DEFAULT_WINDOW
     _token_cache: dict = field(default_factory=dict)
     _agency_cache: dict = field(default_factory=dict)
@@ -417,6 +420,10 @@ class Vocabulary:
             setattr(out, key, Phrases(_as_list(vocab.get(key), key)))
         out.plan_objects = frozenset(w for w in map(normalise_text, _as_list(vocab.get("plan_objects"), "plan_objects"))
                                      if w)
+        out.absence_names = frozenset(_as_list(vocab.get("absence_names"), "absence_names"))
+        out.absence_subjects = frozenset(
+            w for w in map(normalise_text, _as_list(vocab.get("absence_subjects"), "absence_subjects")) if w)
+        out.absence_cues = Phrases(_as_list(vocab.get("absence_cues"), "absence_cues"))
         out.denial_last_cues = Phrases(_as_list(vocab.get("escalation_negation_last_cues"), "escalation_negation_last_cues")
                                        + _as_list(vocab.get("plan_last_cues"), "plan_last_cues"))
         own = vocab.get("name_affirmations") or {}
@@ -703,7 +710,19 @@ class Vocabulary:
         absences = self.attendance_negations
         for start, end, _ in absences.find(tokens) if not absences._by_first.keys().isdisjoint(tokens) else ():
             if start and tokens[start - 1][0] not in "|,":  # a subject (a word) before it in its clause
+                if name in self.absence_names and tokens[start - 1] in self.absence_subjects:
+                    continue  # the child's absence from the child's own examination (below)
                 drop.update(range(start, end))
+        if name in self.absence_names and not self.absence_cues._by_first.keys().isdisjoint(tokens):
+            # the child's absence from the child's own examination: "CP medical - child did not attend",
+            # "Child was not brought to CP medical", "CP medical: WNB"; not another's ("mother did not attend")
+            for cue in self.absence_cues.find(tokens):
+                before = tokens[cue[0] - 1] if cue[0] else "|"
+                if before in self.absence_subjects:  # the subject is part of the answer: "CP medical - child DNA"
+                    cue = (cue[0] - 1, cue[1], cue[2])
+                elif before[0] not in "|,":
+                    continue
+                pre, post = pre + [cue], post + [cue]
         outcomes = self.denial_outcomes.get(name, frozenset())
         if drop or outcomes:
             def kept(cues):
@@ -1036,7 +1055,9 @@ def denies(name, text, vocab) -> bool:
     12/03", "Awaiting strategy discussion", "Strategy discussion to be arranged", "assessment pending"; not
     "Strategy discussion held; ICPC booked" for the strategy discussion); a participant's absence with a
     subject before it does not (`attendance_negations`: "Police unable to attend strategy discussion"; still
-    "Unable to hold strategy discussion", "Strategy discussion unable to proceed"); nor does a decision's
+    "Unable to hold strategy discussion", "Strategy discussion unable to proceed"), but the child's own
+    absence from the child's own examination does (`absence_cues`: "CP medical - child did not attend",
+    "CP medical - WNB"); nor does a decision's
     refusal, its outcome (`denial_outcomes`: "MASH decision: declined"); and a later affirmation after a
     postponement or cancellation takes it back (`affirmations`: "ICPC postponed to 3rd, held on 3rd";
     `Vocabulary._affirmed`)."""

@@ -446,7 +446,7 @@ def _negation_phrases(vocab) -> tuple:
     for cues in (vocab.escalation_cues, vocab.escalation_post_cues, vocab.escalation_next_cues,
                  vocab.escalation_last_cues, vocab.label_negations, vocab.escalation_label_negations,
                  vocab.plan_cues, vocab.plan_post_cues, vocab.plan_next_cues, vocab.plan_last_cues,
-                 vocab.hindsight_next):
+                 vocab.hindsight_next, vocab.absence_cues):
         phrases.update(" ".join(w) for candidates in cues._by_first.values() for w in candidates)
     return tuple(sorted(phrases))
 
@@ -465,8 +465,9 @@ def _denial_prefilter(words: tuple, cues: tuple) -> str:
     between = "[^a-z0-9|:](?:[^|:]*[^a-z0-9|:])?"  # at least one character, no clause mark
     from ..vocab import _AUXILIARIES
 
-    # the next word, a colon or a dash between, or auxiliaries ("ICPC - did not go ahead")
-    label = "[^a-z0-9|]+(?:(?:" + "|".join(sorted(_AUXILIARIES)) + ")[^a-z0-9|]+)*"
+    # the next word, a colon or a dash between, or auxiliaries ("ICPC - did not go ahead"), and one word more
+    # (the child named before an absence cue: "CP medical - child did not attend", `absence_subjects`)
+    label = "[^a-z0-9|]+(?:(?:" + "|".join(sorted(_AUXILIARIES)) + ")[^a-z0-9|]+)*(?:[a-z0-9]+[^a-z0-9|]+)?"
     return (f"(?:^|[^a-z0-9])(?:{keyword}{between}{cue}|{cue}{between}{keyword}|{keyword}{label}{cue})"
             "(?:[^a-z0-9]|$)")
 
