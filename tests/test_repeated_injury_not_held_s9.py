@@ -9,20 +9,9 @@ before. The row-by-row baseline (benchmarks/baseline_rowwise.py) reads the rows 
 """
 from __future__ import annotations
 
-import datetime as dt
-import sys
-from pathlib import Path
-
-import pandas as pd
 import pytest
 
-from review.rules import detect, load_rules
-from review.rules.testing import make_timeline
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-import baseline_rowwise  # noqa: E402
-
-RULES = load_rules()
+from tests._baseline import baseline_pairs, package_pairs
 CSC = {"agency": "Children's Social Care", "agency_kind": "social care"}
 GP = {"agency": "GP", "agency_kind": "health"}
 HV = {"agency": "Health Visiting", "agency_kind": "health"}
@@ -30,21 +19,11 @@ RULE = "repeated_injury_or_ae"
 
 
 def package(rows):
-    flags = detect(make_timeline(rows), None, RULES, only=[RULE])
-    if flags.empty:
-        return []
-    return sorted(zip(flags["trigger_event_id"], flags["actual_action_event_id"].fillna("")))
+    return package_pairs(rows, RULE)
 
 
 def baseline(rows):
-    timeline = make_timeline(rows)
-    base_rows = []
-    for r in timeline.astype(object).where(timeline.notna(), None).to_dict("records"):
-        r["date"] = pd.Timestamp(r["date"]).to_pydatetime()
-        base_rows.append(r)
-    _, flags = baseline_rowwise.run(base_rows, {"C1": {"date_of_birth": dt.date(2023, 1, 1), "review_date": None}},
-                                    RULES)
-    return sorted((f["trigger_event_id"], f["actual_action_event_id"] or "") for f in flags if f["rule_id"] == RULE)
+    return baseline_pairs(rows, RULE)
 
 
 def bruise(date, who=HV, text="Bruise to left arm"):

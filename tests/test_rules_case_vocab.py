@@ -229,10 +229,7 @@ def test_a_negated_decision_keyword_is_no_decision_point(text):
 
     assert agency_knowledge(make_timeline(_decision_rows(text)), RULES).empty
     assert detect(make_timeline(_decision_rows(text)), None, RULES, only=["information_not_shared"]).empty
-    sys_path_baseline()
-    import baseline_rowwise
-
-    assert not _baseline_flags(baseline_rowwise, _decision_rows(text))
+    assert not _baseline_flags(_decision_rows(text))
 
 
 @pytest.mark.parametrize("text, label", [("No further action", "no_further_action"),
@@ -245,10 +242,7 @@ def test_a_decision_keyword_is_a_decision_point(text, label):
     assert knowledge["decision"].tolist() == [label]
     flags = detect(make_timeline(_decision_rows(text)), None, RULES, only=["information_not_shared"])
     assert len(flags) == 1
-    sys_path_baseline()
-    import baseline_rowwise
-
-    assert _baseline_flags(baseline_rowwise, _decision_rows(text)) == sorted(flags["flag_id"])
+    assert _baseline_flags(_decision_rows(text)) == sorted(flags["flag_id"])
 
 
 def test_a_case_s_negation_cue_reaches_decision_keywords(tmp_path):
@@ -260,20 +254,7 @@ def test_a_case_s_negation_cue_reaches_decision_keywords(tmp_path):
     assert agency_knowledge(make_timeline(rows), RULES, config).empty
 
 
-def sys_path_baseline():
-    import sys
+def _baseline_flags(rows):
+    from tests._baseline import baseline_flags
 
-    here = str(Path(__file__).resolve().parents[1] / "benchmarks")
-    if here not in sys.path:
-        sys.path.insert(0, here)
-
-
-def _baseline_flags(baseline_rowwise, rows):
-    timeline = make_timeline(rows)
-    base_rows = []
-    for r in timeline.astype(object).where(timeline.notna(), None).to_dict("records"):
-        r["date"] = pd.Timestamp(r["date"]).to_pydatetime()
-        base_rows.append(r)
-    _, flags = baseline_rowwise.run(base_rows, {"C1": {"date_of_birth": dt.date(2023, 1, 1), "review_date": None}},
-                                    RULES)
-    return sorted(f["flag_id"] for f in flags if f["rule_id"] == "information_not_shared")
+    return sorted(f["flag_id"] for f in baseline_flags(rows) if f["rule_id"] == "information_not_shared")
