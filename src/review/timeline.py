@@ -226,8 +226,44 @@ def _codes(series: pd.Series, *, sort: bool = True) -> tuple[np.ndarray, np.ndar
     """(codes, uniques) of a text column, blanks for NA; with `sort`, codes follow code-point order."""
     if len(series) < _SMALL:
         return pd.factorize(series.to_numpy(dtype=object, na_value=""), sort=sort)
-    codes, uniques = _factorize(series, sort=sort)
-    return codes, np.asarray(uniques, dtype=object)
+    codes, _ = _factorize(series, sort=sort)
+    return codes, _derived(series, sort, "objects", _object_uniques)
+
+
+def _object_uniques(uniques) -> np.ndarray:
+    out = np.asarray(uniques, dtype=object)
+    out.flags.writeable = False  # shared by every caller of `_codes` on the same column
+    return out
+
+
+def _arrow_uniques(series: pd.Series, *, sort: bool = False) -> pa.Array:
+    """The uniques of `_codes(series, sort=sort)` as an Arrow large_string array, in the same order:
+    straight from the factorisation's own Arrow array when it has one (no Python string made), so that a
+    text search over every distinct text of a column (`review.rules.base._rows_matching`) does not turn a
+    million Python strings back into Arrow."""
+    if len(series) < _SMALL:
+        return pa.array(_codes(series, sort=sort)[1], type=pa.large_string())
+    return _derived(series, sort, "arrow", _uniques_as_arrow)
+
+
+def _uniques_as_arrow(uniques) -> pa.Array:
+    arrow = getattr(getattr(uniques, "array", None), "_pa_array", None)
+    if isinstance(arrow, pa.ChunkedArray) and not arrow.null_count and pa.types.is_large_string(arrow.type):
+        return arrow.chunk(0) if arrow.num_chunks == 1 else arrow.combine_chunks()
+    return pa.array(np.asarray(uniques, dtype=object), type=pa.large_string())
+
+
+def _derived(series: pd.Series, sort: bool, name: str, make):
+    """`make(uniques)` of `_factorize(series, sort=sort)`, made once while the column's Arrow array lives
+    (kept with its `_FACTORISED` entry; made afresh each call for a column with no Arrow array)."""
+    _, uniques = _factorize(series, sort=sort)
+    arrow = getattr(series.array, "_pa_array", None)
+    entry = _FACTORISED.get((id(arrow), sort)) if isinstance(arrow, pa.ChunkedArray) else None
+    if entry is None or entry[0]() is not arrow:
+        return make(uniques)
+    if name not in entry[2]:
+        entry[2][name] = make(uniques)
+    return entry[2][name]
 
 
 def _factorize(series: pd.Series, *, sort: bool = False) -> tuple[np.ndarray, pd.api.extensions.ExtensionArray]:
@@ -258,7 +294,7 @@ def _factorize(series: pd.Series, *, sort: bool = False) -> tuple[np.ndarray, pd
         codes.flags.writeable = False
         key = (id(arrow), sort)
         # the entry goes when the array does (before its id can be reused by another object)
-        _FACTORISED[key] = (weakref.ref(arrow, lambda _, key=key: _FACTORISED.pop(key, None)), (codes, uniques))
+        _FACTORISED[key] = (weakref.ref(arrow, lambda _, key=key: _FACTORISED.pop(key, None)), (codes, uniques), {})
     return codes, uniques
 
 
@@ -279,7 +315,7 @@ def _encode(arrow: pa.ChunkedArray) -> tuple[np.ndarray, pd.Index]:
 
 #: `_factorize` results by (id of the Arrow array factorised, sort), each with a weak reference to that
 #: array: Arrow arrays are immutable, so the same array has the same codes
-_FACTORISED: dict[tuple[int, bool], tuple[weakref.ref, tuple[np.ndarray, object]]] = {}
+_FACTORISED: dict[tuple[int, bool], tuple[weakref.ref, tuple[np.ndarray, object], dict]] = {}
 
 
 def _run_starts(series: pd.Series, *, probe: int = 4096, most: float = 1 / 8) -> np.ndarray | None:
@@ -749,8 +785,8 @@ def _text_for_linking(description: pd.Series, action: pd.Series, rows: np.ndarra
     d_blank = (pd.Series(d_uniques).str.strip() == "").to_numpy(dtype=bool)
     a_blank = (pd.Series(a_uniques).str.strip() == "").to_numpy(dtype=bool)
     # table: every description, then every non-blank action, then "" (both blank)
-    d_text = np.asarray(d_uniques, dtype=object)
-    a_text = np.append(np.asarray(a_uniques, dtype=object)[~a_blank], "")
+    d_text = _derived(description, False, "objects", _object_uniques)  # the rules use the same
+    a_text = np.append(_derived(action, False, "objects", _object_uniques)[~a_blank], "")
     a_code = np.where(a_blank, len(a_text) - 1, np.cumsum(~a_blank) - 1)[a_codes]  # blank -> ""
     return np.where(d_blank[d_codes], len(d_text) + a_code, d_codes), np.concatenate([d_text, a_text])
 

@@ -301,12 +301,12 @@ def _keyword_prefilter(keywords) -> str:
 
 
 def _texts_matching(texts: np.ndarray, pattern: str, prefilter: str | None = None) -> np.ndarray:
-    """Which of `texts` (an object array of str) `pattern` (`_keyword_regex`) finds something in, searched
+    """Which of `texts` (an object array of str, or an Arrow string array) `pattern` (`_keyword_regex`) finds something in, searched
     by Arrow's regex engine over the whole array at once; only among those `prefilter`
     (`_keyword_prefilter` of the same keywords) finds something in, when given."""
     if not len(texts):
         return np.zeros(0, dtype=bool)
-    column = pc.utf8_lower(pa.array(texts, type=pa.large_string()))
+    column = pc.utf8_lower(texts if isinstance(texts, pa.Array) else pa.array(texts, type=pa.large_string()))
     out = np.ones(len(texts), dtype=bool)
     if prefilter is not None:
         out = np.array(pc.fill_null(pc.match_substring_regex(column, prefilter), False), dtype=bool)
@@ -337,6 +337,25 @@ def _first_of_each(inverse: np.ndarray) -> np.ndarray:
     return np.flatnonzero(inverse > np.maximum.accumulate(np.r_[-1, inverse[:-1]]))
 
 
+#: from this many distinct texts on, `_rows_matching` searches them as the column's Arrow uniques
+_ARROW_TEXTS_FROM = 50_000
+
+
+def _arrow_texts(ctx: Context, column: str) -> pa.Array:
+    """The distinct texts of `_texts(ctx, column)` but the "" after them, as an Arrow array in the same
+    order (the column's factorisation's own, no copy); kept in the context."""
+    key = ("arrow texts", column)
+    if key not in ctx.extra:
+        from ..timeline import _arrow_uniques
+
+        ctx._coded(column)  # the codes the uniques belong to, made first
+        arrow, texts = _arrow_uniques(ctx.timeline[column], sort=False), _texts(ctx, column)[1]
+        if len(arrow) != len(texts) - 1:  # not the same factorisation: never seen, but never wrong
+            arrow = pa.array(texts[:-1], type=pa.large_string())
+        ctx.extra[key] = arrow
+    return ctx.extra[key]
+
+
 def _rows_matching(ctx: Context, pos: np.ndarray, keywords) -> np.ndarray:
     """Which of the timeline rows at positions `pos` have a description or an action in which
     `_keyword_regex(keywords)` finds something: each distinct text of those rows searched once."""
@@ -349,7 +368,15 @@ def _rows_matching(ctx: Context, pos: np.ndarray, keywords) -> np.ndarray:
         seen[codes] = True  # code -1 (NA): the last, ""
         used = np.flatnonzero(seen)  # the distinct texts of these rows only
         hit = np.zeros(len(uniques), dtype=bool)
-        hit[used] = _texts_matching(uniques[used], pattern, prefilter)
+        # many distinct texts (a rule reading every row of real chronologies) are taken from the column's
+        # Arrow uniques, not turned from Python strings into Arrow again
+        if len(used) >= _ARROW_TEXTS_FROM:
+            used = used[used < len(uniques) - 1]  # not the "" for NA, in which no keyword is found
+            texts = _arrow_texts(ctx, column)
+            texts = texts if len(used) == len(texts) else texts.take(pa.array(used))  # used is sorted
+            hit[used] = _texts_matching(texts, pattern, prefilter)
+        else:
+            hit[used] = _texts_matching(uniques[used], pattern, prefilter)
         maybe |= hit[codes]
     return maybe
 
