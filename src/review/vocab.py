@@ -177,8 +177,10 @@ class Phrases:
 
     def find(self, tokens: list[str]) -> list[tuple[int, int, str]]:
         """Non-overlapping matches, left to right: (first token, end token exclusive, phrase)."""
-        found = []
         by_first = self._by_first
+        if by_first.keys().isdisjoint(tokens):  # most texts name none of the phrases: a check in C
+            return []
+        found = []
         i, n = 0, len(tokens)
         while i < n:
             candidates = by_first.get(tokens[i])
