@@ -58,7 +58,14 @@ def load_case(case_dir: str | Path) -> Case:
     """Read case.yml, the vocabularies and every agency chronology of `case_dir`."""
     from .ingest import load_contacts  # imported here: ingest pulls in the spreadsheet readers
 
+    from .decisions import load_decisions
+
     config = load_case_config(case_dir)
+    # the reviewers' decisions as far as they can be checked without the flags (no decisions.yml beside
+    # decisions.csv, every row valid), before the chronologies are read: a DecisionError in seconds, not
+    # after ingest and the rules (`review flags`, `review build-all`, the notebooks); the decisions on
+    # flags the rules no longer raise are known only after them
+    load_decisions(config.case_dir)
     # ingest loads the same vocabulary itself, parsed and compiled once per content of the YAML files
     # (its word caches then serve every case of a process); the case keeps its own copy, which callers
     # may change
