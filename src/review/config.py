@@ -372,12 +372,25 @@ def code_fingerprint() -> str:
     checkout, a patched install): a store keyed on it kept cases read by the old code beside cases
     read by the new, and `verify` could not say why a rebuild differed. Computed once per process."""
     if not _CODE_FINGERPRINT:
-        root = Path(__file__).resolve().parent
-        h = hashlib.sha256()
-        for path in sorted(root.rglob("*")):
-            rel = path.relative_to(root).as_posix()
-            if not path.is_file() or "__pycache__" in rel.split("/") or path.suffix in (".pyc", ".pyo"):
-                continue
-            h.update(f"{rel}\0{file_sha256(path)}\n".encode())
-        _CODE_FINGERPRINT.append(h.hexdigest()[:16])
+        _CODE_FINGERPRINT.append(tree_fingerprint(Path(__file__).resolve().parent))
     return _CODE_FINGERPRINT[0]
+
+
+#: files whose line endings a checkout may change (git's autocrlf on Windows): hashed with "\n" endings
+_TEXT_SUFFIXES = frozenset({".py", ".yml", ".yaml", ".csv", ".json", ".txt", ".md", ".html", ".css", ".js", ".cfg", ".toml"})
+
+
+def tree_fingerprint(root: Path) -> str:
+    """`code_fingerprint` of the package folder `root`: each file by path and content, text files with
+    their line endings made "\n" (the same code checked out on Windows, CRLF, has the same fingerprint)."""
+    h = hashlib.sha256()
+    for path in sorted(Path(root).rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if not path.is_file() or "__pycache__" in rel.split("/") or path.suffix in (".pyc", ".pyo"):
+            continue
+        if path.suffix.lower() in _TEXT_SUFFIXES:
+            digest = hashlib.sha256(path.read_bytes().replace(b"\r\n", b"\n")).hexdigest()
+        else:
+            digest = file_sha256(path)
+        h.update(f"{rel}\0{digest}\n".encode())
+    return h.hexdigest()[:16]
