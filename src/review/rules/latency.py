@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import RESPONSE_LATENCY_COLUMNS, conform, split_multi
-from .base import DAY, first_response, prepare
+from .base import DAY, first_response, held_escalations, prepare
 
 
 def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, rules: dict | None = None, case=None) -> pd.DataFrame:
@@ -49,7 +49,8 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
     probe = rows[["_case"]].copy()
     probe["anchor"] = rows["_start"]
     probe["deadline"] = rows["_end"] + pd.to_timedelta(expected, unit="D")
-    first = first_response(ctx, probe, ctx.escalations())
+    # an escalation that did not take place ("ICPC cancelled", its escalation cell filled anyway) is none
+    first = first_response(ctx, probe, held_escalations(ctx))
     certain_deadline = rows["_start"] + pd.to_timedelta(expected, unit="D")
     found = first["action_event_id"] != ""
     exact_both = rows["_exact"] & first["action_exact"]
