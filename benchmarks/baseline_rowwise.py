@@ -15,7 +15,8 @@ rules as the package (review.timeline, review.rules.*) with the same rules.yml p
   row's text by the package's own scalar `review.rules.base._mentioned`; a row of a contact type a rule
   reads (a strategy discussion, conference or assessment, a closure, one assessing a concern before it, a
   decision on a referral, a decision point) typed so but recorded as not having taken place by the
-  package's `review.vocab.denies`), windows,
+  package's `review.vocab.denies`; and an escalation cell naming the row's own type on such a row is no
+  escalation, as the package's `held_escalations`), windows,
   responses (the first response on or after the anchor), working days with England bank holidays (the
   `holidays` package, one day at a time), one flag per event group, the same delay_days and the same
   flag ids (rule, trigger event, variant).
@@ -382,9 +383,6 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     def esc(r):
         return r["_esc"]
 
-    def esc_in(r, kinds):
-        return any(e in kinds for e in esc(r))
-
     def esc_held(r, kinds):
         # not the escalation of a row's own type that did not take place ("ICPC cancelled"), as the rules'
         # held_escalations
@@ -472,7 +470,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         q = p["strategy_no_conference"]
 
         def is_strategy(x):
-            return "strategy_discussion" in esc(x) or _held(x, ["strategy_discussion"])
+            # not a row of the type that did not take place, whatever its escalation cell says (held_escalations)
+            return esc_held(x, ["strategy_discussion"]) or _held(x, ["strategy_discussion"])
 
         trig, days_done = [], set()
         for r in _first_per_group([r for r in tl if is_strategy(r) and r["_exact"]]):
@@ -481,7 +480,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 trig.append(r)
         for r in trig:
             deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
-            action = _first(tl, r["_day"], lambda x: "cp_conference" in esc(x) or _held(x, ["cp_conference"]))
+            action = _first(tl, r["_day"], lambda x: esc_held(x, ["cp_conference"]) or _held(x, ["cp_conference"]))
             if action is not None and action["_day"] <= deadline:
                 continue
             later = _first(tl, r["_day"] + dt.timedelta(days=1), lambda x: is_strategy(x) and x["_exact"])
@@ -510,7 +509,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 continue
             deadline = r["_day"] + dt.timedelta(days=q["follow_up_within_days"])
             action = _first(tl, r["_day"], lambda x: x.get("agency") == r.get("agency") and (
-                x.get("child_seen") is True or bool(esc(x))))
+                x.get("child_seen") is True or esc_held(x, esc(x))))
             if action is not None and action["_day"] <= deadline:
                 continue
             lo = r["_day"] - dt.timedelta(days=q["window_days"])
@@ -612,7 +611,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                            or d_agency in [a.strip() for a in _text(c.get("informed_agencies")).split(";")]
                            or (d.get("agency_kind") in q["referral_reaches_kinds"] and any(
                                x["_day"] is not None and c["_day"] <= x["_day"] <= d["_day"]
-                               and _text(x.get("agency")) == c_agency and esc_in(x, q["referral_escalations"])
+                               and _text(x.get("agency")) == c_agency and esc_held(x, q["referral_escalations"])
                                for x in tl)))
                 pairs.append((c, tags, reached))
             known = {t for c, tags, reached in pairs if reached for t in tags}
@@ -634,7 +633,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                         or c["_pos"] >= r["_pos"] or c["_gcode"] == r["_gcode"]):
                     continue
                 assessed = any(x["_day"] is not None and c["_day"] <= x["_day"] <= r["_day"]
-                               and (esc_in(x, q["assessed_by"]) or _held(x, q["assessed_by"])) for x in tl)
+                               and (esc_held(x, q["assessed_by"]) or _held(x, q["assessed_by"])) for x in tl)
                 if not assessed:
                     flags.append(_flag("closure_with_open_concerns", r, r["_day"]))
                     break
@@ -656,7 +655,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         for r in _first_per_group([r for r, _ in trig]):  # one flag per requested event
             deadline = deadline_of[id(r)]
             action = _first(tl, r["_day"], lambda x: id(x) not in trigger_ids and (
-                _held(x, q["done_contact_types"]) or esc_in(x, q["done_contact_types"])))
+                _held(x, q["done_contact_types"]) or esc_held(x, q["done_contact_types"])))
             if action is None or action["_day"] > deadline:
                 flags.append(_flag("assessment_wait", r, deadline, action))
 

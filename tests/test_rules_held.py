@@ -133,11 +133,17 @@ def test_closure_concern_assessed_by_a_later_meeting_held():
     assert flags_of("closure_with_open_concerns", rows).empty
 
 
-def test_closure_assessed_by_a_denied_type_with_its_escalation_still_assessed():
-    """`assessed_by` names escalations too: a row whose escalation says it was one is one, whatever its type's
-    words (the escalation is ingest's reading of the same text)."""
+def test_closure_assessed_by_a_denied_type_with_its_escalation_still_not_assessed():
+    """`assessed_by` names escalations too, but the escalation of a row's own type whose text says it did not
+    take place is none, even when its cell names it (ingest's reading of the same text would not: the cell
+    was filled by hand or by a profile; `held_escalations`, session 10: before, this row assessed the
+    concern and the closure was not flagged)."""
     rows = [bruise("2023-09-01"), {**assessing("2023-09-05", "strategy_discussion", "Strategy discussion not held"),
                                    "escalation": "strategy_discussion"}, closure("2023-09-10")]
+    assert list(flags_of("closure_with_open_concerns", rows)["trigger_event_id"]) == ["C1-e003"]
+    # another escalation of the row still assessed it
+    rows[1] = {**rows[1], "description": "Strategy discussion not held; CP medical completed",
+               "escalation": "cp_medical; strategy_discussion"}
     assert flags_of("closure_with_open_concerns", rows).empty
 
 

@@ -26,6 +26,7 @@ from .base import (
     first_per_group,
     first_response,
     fmt_date,
+    held_escalations,
     outcome_text,
     register,
     rows_of,
@@ -58,8 +59,8 @@ def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
     # a request still inside its time when the review period ends is not (yet) a missed point
     triggers = triggers[triggers["deadline"] < triggers["_review_end"]]
     # a row of a done type whose text says it did not happen ("assessment not started", "CP medical
-    # declined by mother") is no assessment (`types_held`)
-    done = types_held(ctx, params["done_contact_types"]) | ctx.escalations(params["done_contact_types"])
+    # declined by mother") is no assessment (`types_held`), whatever its escalation cell says (`held_escalations`)
+    done = types_held(ctx, params["done_contact_types"]) | held_escalations(ctx, params["done_contact_types"])
     is_trigger = np.zeros(len(tl), dtype=bool)
     is_trigger[triggers.index.to_numpy()] = True  # the prepared timeline's index is its row positions
     done &= ~is_trigger

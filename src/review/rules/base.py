@@ -398,13 +398,23 @@ def types_held(ctx: Context, contact_types) -> pd.Series:
     return pd.Series(out, index=tl.index)
 
 
-def held_escalations(ctx: Context, kinds) -> pd.Series:
-    """Rows that were an escalation of any of `kinds` (`Context.escalations`), not counting the escalation of a
-    row's own contact type when its text says that did not take place (`types_held`): a "Strategy discussion
-    not held" or "ICPC cancelled" row of type strategy_discussion / cp_conference is no such escalation even
-    when its escalation cell says it is (filled by hand, or by a profile's column); its other escalations
-    stay ("ICPC cancelled; referred to MASH": the referral). The responses of repeated_injury_or_ae,
-    injury_not_escalated and nonmobile_injury."""
+def held_escalations(ctx: Context, kinds=None) -> pd.Series:
+    """Rows that were an escalation of any of `kinds` (`Context.escalations`; any escalation when None), not
+    counting the escalation of a row's own contact type when its text says that did not take place
+    (`types_held`): a "Strategy discussion not held" or "ICPC cancelled" row of type strategy_discussion /
+    cp_conference is no such escalation even when its escalation cell says it is (filled by hand, or by a
+    profile's column); its other escalations stay ("ICPC cancelled; referred to MASH": the referral). The
+    escalations every rule reads as a response (repeated_injury_or_ae, injury_not_escalated,
+    nonmobile_injury, strategy_no_conference, closure_with_open_concerns, assessment_wait, was_not_brought,
+    information_not_shared / agency_knowledge's referrals, response_latency): each kind is a look-up on the
+    distinct escalation cells and each type's texts are read once per prepared timeline (`_type_held`)."""
+    if kinds is None:
+        if "held_any" not in ctx.extra:  # (response_latency and was_not_brought both ask)
+            codes, uniques = ctx._coded("escalation")
+            every = sorted({part for u in uniques for part in split_multi(u)})
+            ctx.extra["held_any"] = held_escalations(ctx, every).to_numpy(dtype=bool)
+            ctx.extra["held_any"].flags.writeable = False
+        return pd.Series(ctx.extra["held_any"].copy(), index=ctx.timeline.index)
     out = np.zeros(len(ctx.timeline), dtype=bool)
     for kind in dict.fromkeys(str(k) for k in kinds):
         hit = ctx.escalations([kind]).to_numpy(dtype=bool)

@@ -21,6 +21,7 @@ from .base import (
     fmt_age,
     fmt_date,
     fmt_tags,
+    held_escalations,
     joined,
     register,
     rows_of,
@@ -53,7 +54,8 @@ def closure_with_open_concerns(ctx: Context, params: dict) -> pd.DataFrame:
         return pd.DataFrame()
     # a concern assessed between its recording and the closure is not "open"; a row typed as the meeting or
     # assessment whose text says it did not take place ("Strategy discussion not held") assessed nothing
-    assessed_mask = ctx.escalations(params["assessed_by"]) | types_held(ctx, params["assessed_by"])
+    # assessment ("Strategy discussion not held" with its escalation cell filled by hand: `held_escalations`)
+    assessed_mask = held_escalations(ctx, params["assessed_by"]) | types_held(ctx, params["assessed_by"])
     probe = pd.DataFrame({"_case": pairs["_case"], "anchor": pairs["e__start"], "deadline": pairs["_day"]})
     assessed = first_response(ctx, probe, assessed_mask)
     pairs = pairs[~assessed["timely"].to_numpy()]

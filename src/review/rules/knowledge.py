@@ -26,6 +26,7 @@ from .base import (
     _mentioned,
     _open_ended,
     first_response,
+    held_escalations,
     joined,
     prepare,
     row_vocabs,
@@ -143,7 +144,9 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
         probe = pd.DataFrame(
             {"_case": pairs["_case"], "_agency": pairs["e__agency"], "anchor": pairs["e__start"], "deadline": pairs["_day"]}
         )[to_kind]
-        hit = first_response(ctx, probe, ctx.escalations(referral_escalations), same_agency=True)["timely"]
+        # a strategy discussion / conference that did not take place ("Strategy discussion cancelled", its
+        # escalation cell filled anyway) took nothing to social care (`held_escalations`)
+        hit = first_response(ctx, probe, held_escalations(ctx, referral_escalations), same_agency=True)["timely"]
         referred[to_kind] = hit.to_numpy()
     reached = same.to_numpy() | linked | told.to_numpy() | referred.to_numpy()
 

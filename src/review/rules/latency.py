@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import RESPONSE_LATENCY_COLUMNS, conform, split_multi
-from .base import DAY, first_response, prepare
+from .base import DAY, first_response, held_escalations, prepare
 
 
 def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, rules: dict | None = None, case=None) -> pd.DataFrame:
@@ -17,9 +17,10 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
     expected_days: the smallest expected time among the row's concern tags (an injury in a child who is
     not independently mobile: `nonmobile_injury_days`). latency_days: days from the concern to the first
     escalation by any agency on or after its day; NA when there was none, or when either date is only
-    known to the month/year. within_expected: NA when a partial date makes it undecidable, or when the
+    known to the month/year. within_expected: NA when a partial date makes it undecidable (an injury in a
+    period the child became mobile in: the expected time of either end, `_mobile_on`), or when the
     expected time had not run out at the end of the review. flagged: the row is the trigger or evidence
-    of a flag.
+    of a flag. The escalations: `held_escalations` (not "ICPC cancelled", whatever its escalation cell says).
     """
     from .settings import load_rules
 
@@ -41,16 +42,33 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
         known |= hit
     expected = expected.mask(~known | np.isinf(expected), float(settings["default_days"]))
     injury_rule = rules["rules"]["nonmobile_injury"]["params"]
-    below = rows["_age_days"] < injury_rule["nonmobile_below_age_months"] * 30.4375
+    below_days = injury_rule["nonmobile_below_age_months"] * 30.4375
+    below = rows["_age_days"] < below_days
     not_mobile = (~rows["_mobile"]).fillna(below).fillna(False).astype(bool)
-    nonmobile_injury = ctx.tags(injury_rule["injury_tags"], rows) & not_mobile
-    expected = expected.mask(nonmobile_injury, np.minimum(expected, float(settings["nonmobile_injury_days"])))
+    injury = ctx.tags(injury_rule["injury_tags"], rows)
+    nonmobile_days = float(settings["nonmobile_injury_days"])
+    expected_any = expected  # whatever the child's mobility
+    expected = expected.mask(injury & not_mobile, np.minimum(expected, nonmobile_days))
+
+    # a partial-date injury ("Jul 2023") whose period the child became mobile in: not mobile on one day of
+    # it, mobile on another. Its expected time is the row's day's (expected_days); it is certainly in time
+    # only by the shorter one (not mobile on its first day) and certainly late only past the longer one
+    # (mobile on its last day), whatever day it fell on (`_mobile_on`)
+    shortest, longest = expected.copy(), expected.copy()
+    partial = (injury & ~rows["_exact"].astype(bool)).to_numpy(dtype=bool)
+    if partial.any():
+        part = rows.loc[partial]
+        first_day = _mobile_on(ctx, part, "_start", below_days, case)
+        last_day = _mobile_on(ctx, part, "_end", below_days, case)
+        shortest[partial] = expected_any[partial].mask(~first_day, np.minimum(expected_any[partial], nonmobile_days))
+        longest[partial] = expected_any[partial].mask(~last_day, np.minimum(expected_any[partial], nonmobile_days))
 
     probe = rows[["_case"]].copy()
     probe["anchor"] = rows["_start"]
-    probe["deadline"] = rows["_end"] + pd.to_timedelta(expected, unit="D")
-    first = first_response(ctx, probe, ctx.escalations())
-    certain_deadline = rows["_start"] + pd.to_timedelta(expected, unit="D")
+    probe["deadline"] = rows["_end"] + pd.to_timedelta(longest, unit="D")
+    # an escalation that did not take place ("ICPC cancelled", its escalation cell filled anyway) is none
+    first = first_response(ctx, probe, held_escalations(ctx))
+    certain_deadline = rows["_start"] + pd.to_timedelta(shortest, unit="D")
     found = first["action_event_id"] != ""
     exact_both = rows["_exact"] & first["action_exact"]
     latency = ((first["action_date"] - rows["_day"]) / DAY).astype("Float64").where(found & exact_both)
@@ -91,3 +109,45 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
     )
     out = out.sort_values(["date", "case_id", "event_id"], kind="mergesort").reset_index(drop=True)
     return conform(out, columns)
+
+
+def _mobile_on(ctx, rows: pd.DataFrame, column: str, below_days: float, case) -> pd.Series:
+    """Was the child mobile on the day in `column` ("_start" or "_end") of each of `rows`, partial-date rows
+    whose own day's mobility (``_mobile``, the timeline's child_mobile of the row's day: the first day of a
+    month or year, the middle of an approximate period) says nothing about that day? By the case's
+    mobility threshold (`review.timeline.mobility_threshold`: case.yml mobile_from, else the default age)
+    when `case` gives it; else by the timeline: mobile when a row of the case on or before that day records
+    the child mobile, not when one on or after it records the child not mobile (mobility only begins);
+    else by age, as the rule reads a row whose mobility is unknown (`below_days`)."""
+    from ..timeline import mobility_threshold
+    from .base import _case_config
+
+    tl = ctx.timeline
+    day = rows[column].to_numpy(dtype="datetime64[ns]")
+    codes = rows["_case"].to_numpy()
+    known = tl["_mobile"].notna().to_numpy() & tl["_day"].notna().to_numpy()
+    mobile = tl["_mobile"].fillna(False).to_numpy(dtype=bool) & known
+    days = tl["_day"].to_numpy(dtype="datetime64[ns]")
+    case_of = tl["_case"].to_numpy()
+
+    def per_case(where, how) -> np.ndarray:  # the earliest / latest day of the rows `where`, per row's case
+        found = getattr(pd.Series(days[where]).groupby(case_of[where]), how)().reindex(range(len(ctx.case_ids)))
+        return found.to_numpy(dtype="datetime64[ns]")[codes]
+
+    first_mobile, last_still = per_case(mobile, "min"), per_case(known & ~mobile, "max")
+    shift = (day - rows["_day"].to_numpy(dtype="datetime64[ns]")) / np.timedelta64(1, "D")
+    age = rows["_age_days"].astype("Float64") + pd.Series(shift, index=rows.index)
+    out = (age >= below_days).fillna(False).to_numpy(dtype=bool)
+    out = np.where(~np.isnat(last_still) & (last_still >= day), False, out)
+    out = np.where(~np.isnat(first_mobile) & (first_mobile <= day), True, out)
+    if case is not None:
+        limits = np.full(len(ctx.case_ids), np.datetime64("NaT", "ns"), dtype="datetime64[ns]")
+        for code in np.unique(codes):  # the cases of these rows only
+            config = _case_config(case, str(ctx.case_ids[code]))
+            try:  # a case without a date of birth or mobile_from has no threshold
+                limits[code] = np.datetime64(mobility_threshold(config), "ns") if config is not None else limits[code]
+            except (TypeError, ValueError, AttributeError):
+                pass
+        limit = limits[codes]
+        out = np.where(np.isnat(limit), out, day >= limit)
+    return pd.Series(out, index=rows.index)

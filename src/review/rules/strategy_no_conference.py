@@ -27,6 +27,7 @@ from .base import (
     first_per_group,
     first_response,
     fmt_date,
+    held_escalations,
     outcome_text,
     register,
     rows_of,
@@ -45,7 +46,9 @@ def strategy_no_conference(ctx: Context, params: dict) -> pd.DataFrame:
     tl = ctx.timeline
     # a row typed as the meeting whose text says it was not held ("Strategy discussion not held", "strategy
     # meeting cancelled") is no strategy discussion: it neither starts nor restarts the clock (`types_held`)
-    strategy = ctx.escalations(["strategy_discussion"]) | types_held(ctx, ["strategy_discussion"])
+    # nor is a row of the type whose escalation cell says it was one (filled by hand, or by a profile):
+    # `held_escalations` reads the cell of a row of the escalation's own type with its text
+    strategy = held_escalations(ctx, ["strategy_discussion"]) | types_held(ctx, ["strategy_discussion"])
     # one strategy discussion per day: each attending agency may record the same meeting
     triggers = first_per_group(first_per_group(rows_of(ctx, strategy & tl["_exact"], _COLUMNS)), ["_case", "_day"])
     if triggers.empty:
@@ -53,7 +56,8 @@ def strategy_no_conference(ctx: Context, params: dict) -> pd.DataFrame:
     n = int(params["within_working_days"])
     triggers["anchor"] = triggers["_day"]
     triggers["deadline"] = add_working_days(triggers["_day"], n)
-    conference = ctx.escalations(["cp_conference"]) | types_held(ctx, ["cp_conference"])  # not "ICPC postponed"
+    # not "ICPC postponed", whatever its escalation cell says
+    conference = held_escalations(ctx, ["cp_conference"]) | types_held(ctx, ["cp_conference"])
     response = first_response(ctx, triggers, conference)
     missed = ~response["timely"]
     # "the last strategy discussion if more than one": a later strategy discussion restarts the clock

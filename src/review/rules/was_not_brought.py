@@ -20,6 +20,7 @@ from .base import (
     first_per_group,
     first_response,
     fmt_date,
+    held_escalations,
     joined,
     outcome_text,
     register,
@@ -49,7 +50,9 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     triggers["anchor"] = triggers["_day"]
     triggers["deadline"] = triggers["_day"] + params["follow_up_within_days"] * DAY
     triggers["lo"] = triggers["_day"] - params["window_days"] * DAY
-    follow_up = seen | ctx.escalations()
+    # an escalation that did not take place ("Strategy discussion cancelled", its escalation cell filled by
+    # hand or by a profile) is no follow-up (`held_escalations`)
+    follow_up = seen | held_escalations(ctx)
     response = first_response(ctx, triggers, follow_up, same_agency=True)
     triggers = triggers.join(response)
     triggers = triggers[~triggers["timely"]]
