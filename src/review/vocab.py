@@ -305,6 +305,8 @@ class Vocabulary:
     unconcerned: Phrases = field(default_factory=Phrases)  # "no concerns re": no denial of a finding on the body
     plan_escalations: frozenset = frozenset()  # escalations a plan straight after their keywords denies
     plan_after: Phrases = field(default_factory=Phrases)  # plan_post_cues + plan_next_cues, for plan_escalations
+    absence_keywords: frozenset = frozenset()  # escalation keywords naming only absence_names
+    plan_keywords: frozenset = frozenset()  # escalation keywords naming only plan_escalations
     negation_window: int = _DEFAULT_WINDOW
     _token_cache: dict = field(default_factory=dict)
     _agency_cache: dict = field(default_factory=dict)
@@ -439,6 +441,10 @@ class Vocabulary:
             raise ConfigError(f"vocabulary plan_escalations: unknown escalations {sorted(unknown)}")
         out.plan_after = Phrases(_as_list(vocab.get("plan_post_cues"), "plan_post_cues")
                                  + _as_list(vocab.get("plan_next_cues"), "plan_next_cues"))
+        out.absence_keywords = frozenset(k for k, kinds in out.escalation_keywords.items()
+                                         if out.absence_names.issuperset(kinds))
+        out.plan_keywords = frozenset(k for k, kinds in out.escalation_keywords.items()
+                                      if out.plan_escalations.issuperset(kinds))
         out.denial_last_cues = Phrases(_as_list(vocab.get("escalation_negation_last_cues"), "escalation_negation_last_cues")
                                        + _as_list(vocab.get("plan_last_cues"), "plan_last_cues"))
         own = vocab.get("name_affirmations") or {}
@@ -664,24 +670,20 @@ class Vocabulary:
             self.hindsight_next._by_first.keys().isdisjoint(tokens) else frozenset()
         # an escalation keyword of the child's own examination is read with the child's absence too, as `denies`
         # reads it ("CP medical - child did not attend", "CP medical, WNB": no CP medical; `_absences`)
-        absent = self._absences(tokens, keywords) if denial is None and self.absence_names and any(
-            self.absence_names.issuperset(self.escalation_keywords.get(k[2], ("",))) for k in keywords) else ([], [])
+        absent = self._absences(tokens, keywords) if denial is None and self.absence_keywords and any(
+            k[2] in self.absence_keywords for k in keywords) else ([], [])
         # an escalation only planned or awaited straight after its keyword is not made (`plan_escalations`:
         # "Referral to MASH pending", "Referral to MASH booked"), as `denies` reads it
-        planned = frozenset()
-        if denial is None and self.plan_escalations and any(
-                self.plan_escalations.issuperset(self.escalation_keywords.get(k[2], ("",))) for k in keywords):
-            planned = frozenset([c[0] for c in scope.cues(self.plan_after)] + [
-                c[0] for c in scope.cues(self.plan_last_cues) if c[1] == len(tokens) or _ends_clause(tokens[c[1]])])
+        plans = denial is None and bool(self.plan_keywords)
         found, negated = [], []
         for start, end, keyword in keywords:
             if skip and any(a <= start < b for a, b in skip):
                 continue
             if end in hind:  # "A referral to MASH should have been made": what should have been done
                 negated.append(keyword)
-            elif end in planned and self.plan_escalations.issuperset(self.escalation_keywords.get(keyword, ("",))):
+            elif plans and keyword in self.plan_keywords and self._planned(scope, end):
                 negated.append(keyword)
-            elif (absent[0] or absent[1]) and self.absence_names.issuperset(self.escalation_keywords.get(keyword, ("",))) \
+            elif (absent[0] or absent[1]) and keyword in self.absence_keywords \
                     and scope.reached(start, end, absent[0], absent[0], self.negation_window if window is None else window,
                                       _POST_WINDOW, True, absent[1], label_reach=True) \
                     and not self._affirmed(scope, end, phrases, (*absent[0], *absent[1]), (*absent[0], *absent[1]),
@@ -698,6 +700,20 @@ class Vocabulary:
             else:
                 found.append(keyword)
         return found, negated
+
+    def _planned(self, scope: Scope, end: int) -> bool:
+        """Does a plan cue start at token `end`, straight after an escalation's words (`plan_post_cues`,
+        `plan_next_cues`; `plan_last_cues` ending the clause), outside the shields ("Referral to MASH pending",
+        "... booked"; not "referral to MASH pending sign off", a pseudo-negation)?"""
+        tokens, n = scope.tokens, len(scope.tokens)
+        if end >= n:
+            return False
+        size = self.plan_after.at(tokens, end)
+        if not size:
+            size = self.plan_last_cues.at(tokens, end)
+            if not size or (end + size < n and not _ends_clause(tokens[end + size])):
+                return False
+        return not any(scope.in_keyword[end:end + size])
 
     def _not_affirming(self, tokens: list, start: int) -> bool:
         """Is the affirmation at token `start` one of `affirmation_exceptions` ("held in abeyance", "held up")?"""
