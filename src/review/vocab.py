@@ -28,7 +28,9 @@ Matching rules:
   follows continues a list of concerns ("no bruising, burns or fractures" negates all three; "not
   engaging, bruise to cheek" is a bruise), and an item followed by more words than an observation word
   ending the clause starts a new one ("no NAI, fracture confirmed on xray" is a fracture; "No bruises,
-  scratches noted." negates both). A cue inside a keyword ("was *not* brought", "child *not*
+  scratches noted." negates both). A practitioner's lack of concern is no denial of a finding on the body
+  (`unconcerned_cues`: "No concerns re bruising" is a bruise; "nil concerns re neglect" is no neglect).
+  A cue inside a keyword ("was *not* brought", "child *not*
   seen", "*no* explanation") or inside a pseudo-negation ("no further action") negates nothing. When
   unsure the text is tagged: a reviewer can dismiss a tag, but cannot see a missing one.
 * Keyword exceptions (`keyword_exceptions`) contain a keyword but are not one: their words match nothing
@@ -54,7 +56,10 @@ Matching rules:
   refused medical", "strategy discussion held *because* father declined to engage"), and at "and" / "or"
   that do not continue a list of keywords ("mother declined support and referral to MASH made"). Here the
   doubt goes the other way: a false escalation hides a flag. A request or an arrangement is the
-  escalation of the agency making it ("CP medical requested"). A clause that begins with one of
+  escalation of the agency making it ("CP medical requested"), but a referral only planned or awaited, a
+  plan cue straight after its words, is not made (`plan_escalations`: "Referral to MASH pending", "...
+  booked"), and the child's absence denies the child's own examination (`absence_names`: "CP medical -
+  child DNA", "CP medical, WNB" are no CP medical). A clause that begins with one of
   `hindsight_cues` ("In hindsight a referral to MASH should have been made", "In retrospect, ...") is
   written after the event and names no escalation (`Vocabulary.hindsight_clauses`), as does one of
   `hindsight_next_cues` straight after the keyword ("A referral to MASH should have been made"; not after a
@@ -299,6 +304,11 @@ class Vocabulary:
     absence_names: frozenset = frozenset()  # the child's examinations: the child's absence is theirs
     absence_subjects: frozenset = frozenset()  # words naming the child before an absence cue
     absence_cues: Phrases = field(default_factory=Phrases)  # "did not attend", "was not brought", "WNB"
+    unconcerned: Phrases = field(default_factory=Phrases)  # "no concerns re": no denial of a finding on the body
+    plan_escalations: frozenset = frozenset()  # escalations a plan straight after their keywords denies
+    plan_after: Phrases = field(default_factory=Phrases)  # plan_post_cues + plan_next_cues, for plan_escalations
+    absence_keywords: frozenset = frozenset()  # escalation keywords naming only absence_names
+    plan_keywords: frozenset = frozenset()  # escalation keywords naming only plan_escalations
     negation_window: int = _DEFAULT_WINDOW
     _token_cache: dict = field(default_factory=dict)
     _agency_cache: dict = field(default_factory=dict)
@@ -426,6 +436,17 @@ class Vocabulary:
         out.absence_subjects = frozenset(
             w for w in map(normalise_text, _as_list(vocab.get("absence_subjects"), "absence_subjects")) if w)
         out.absence_cues = Phrases(_as_list(vocab.get("absence_cues"), "absence_cues"))
+        out.unconcerned = Phrases(_as_list(vocab.get("unconcerned_cues"), "unconcerned_cues"))
+        out.plan_escalations = frozenset(_as_list(vocab.get("plan_escalations"), "plan_escalations"))
+        unknown = out.plan_escalations - set(ESCALATIONS)
+        if unknown:
+            raise ConfigError(f"vocabulary plan_escalations: unknown escalations {sorted(unknown)}")
+        out.plan_after = Phrases(_as_list(vocab.get("plan_post_cues"), "plan_post_cues")
+                                 + _as_list(vocab.get("plan_next_cues"), "plan_next_cues"))
+        out.absence_keywords = frozenset(k for k, kinds in out.escalation_keywords.items()
+                                         if out.absence_names.issuperset(kinds))
+        out.plan_keywords = frozenset(k for k, kinds in out.escalation_keywords.items()
+                                      if out.plan_escalations.issuperset(kinds))
         out.denial_last_cues = Phrases(_as_list(vocab.get("escalation_negation_last_cues"), "escalation_negation_last_cues")
                                        + _as_list(vocab.get("plan_last_cues"), "plan_last_cues"))
         own = vocab.get("name_affirmations") or {}
@@ -523,6 +544,18 @@ class Vocabulary:
         scope = Scope(self, tokens, keywords, concerns=concerns)
         pre, post = scope.cues(self.cues), scope.cues(self.post_cues)
         found = [k for k in keywords if not scope.reached(k[0], k[1], pre, post, self.negation_window, _POST_WINDOW)]
+        if concerns and len(found) < len(keywords) and self.unconcerned and pre \
+                and not self.unconcerned._by_first.keys().isdisjoint(tokens):
+            # a practitioner's lack of concern about a finding seen on the body does not deny the finding ("No
+            # concerns re bruising" is a bruise); it still negates a concern that is a judgement ("nil concerns
+            # re neglect"): the finding is read without the cues inside `unconcerned_cues`
+            inside = {i for s_, e_, _ in self.unconcerned.find(tokens) for i in range(s_, e_)}
+            own = [c for c in pre if inside.isdisjoint(range(c[0], c[1]))]
+            if len(own) < len(pre):
+                kept = set(found)
+                found = [k for k in keywords if k in kept or (
+                    k[2] in self.finding_keywords
+                    and not scope.reached(k[0], k[1], own, post, self.negation_window, _POST_WINDOW))]
         if concerns and found:
             # a keyword in the answer that denies a concern label (a label so denied is negated) is part of
             # that answer, not a finding of its own: "Bruising: not seen" is no bruising seen, not the child
@@ -637,11 +670,26 @@ class Vocabulary:
             pre, post, following = self._denial_cues(denial, scope, pre, post, following, keywords)
         hind = self._hindsight_after(scope) if self.hindsight_next and not \
             self.hindsight_next._by_first.keys().isdisjoint(tokens) else frozenset()
+        # an escalation keyword of the child's own examination is read with the child's absence too, as `denies`
+        # reads it ("CP medical - child did not attend", "CP medical, WNB": no CP medical; `_absences`)
+        absent = self._absences(tokens, keywords) if denial is None and self.absence_keywords and any(
+            k[2] in self.absence_keywords for k in keywords) else ([], [])
+        # an escalation only planned or awaited straight after its keyword is not made (`plan_escalations`:
+        # "Referral to MASH pending", "Referral to MASH booked"), as `denies` reads it
+        plans = denial is None and bool(self.plan_keywords)
         found, negated = [], []
         for start, end, keyword in keywords:
             if skip and any(a <= start < b for a, b in skip):
                 continue
             if end in hind:  # "A referral to MASH should have been made": what should have been done
+                negated.append(keyword)
+            elif plans and keyword in self.plan_keywords and self._planned(scope, end):
+                negated.append(keyword)
+            elif (absent[0] or absent[1]) and keyword in self.absence_keywords \
+                    and scope.reached(start, end, absent[0], absent[0], self.negation_window if window is None else window,
+                                      _POST_WINDOW, True, absent[1], label_reach=True) \
+                    and not self._affirmed(scope, end, phrases, (*absent[0], *absent[1]), (*absent[0], *absent[1]),
+                                           self.escalation_keywords[keyword][0]):
                 negated.append(keyword)
             elif denial is not None and self._affirmed_at(scope, start, end, denial, (*pre, *post, *following)) \
                     and not scope.reached(start, end, pre, [], _DENIAL_WINDOW if window is None else window, 0):
@@ -654,6 +702,20 @@ class Vocabulary:
             else:
                 found.append(keyword)
         return found, negated
+
+    def _planned(self, scope: Scope, end: int) -> bool:
+        """Does a plan cue start at token `end`, straight after an escalation's words (`plan_post_cues`,
+        `plan_next_cues`; `plan_last_cues` ending the clause), outside the shields ("Referral to MASH pending",
+        "... booked"; not "referral to MASH pending sign off", a pseudo-negation)?"""
+        tokens, n = scope.tokens, len(scope.tokens)
+        if end >= n:
+            return False
+        size = self.plan_after.at(tokens, end)
+        if not size:
+            size = self.plan_last_cues.at(tokens, end)
+            if not size or (end + size < n and not _ends_clause(tokens[end + size])):
+                return False
+        return not any(scope.in_keyword[end:end + size])
 
     def _not_affirming(self, tokens: list, start: int) -> bool:
         """Is the affirmation at token `start` one of `affirmation_exceptions` ("held in abeyance", "held up")?"""
@@ -715,16 +777,11 @@ class Vocabulary:
                 if name in self.absence_names and tokens[start - 1] in self.absence_subjects:
                     continue  # the child's absence from the child's own examination (below)
                 drop.update(range(start, end))
-        if name in self.absence_names and not self.absence_cues._by_first.keys().isdisjoint(tokens):
-            # the child's absence from the child's own examination: "CP medical - child did not attend",
-            # "Child was not brought to CP medical", "CP medical: WNB"; not another's ("mother did not attend")
-            for cue in self.absence_cues.find(tokens):
-                before = tokens[cue[0] - 1] if cue[0] else "|"
-                if before in self.absence_subjects:  # the subject is part of the answer: "CP medical - child DNA"
-                    cue = (cue[0] - 1, cue[1], cue[2])
-                elif before[0] not in "|,":
-                    continue
-                pre, post = pre + [cue], post + [cue]
+        if post or following:
+            following = following + self._comma_answers(scope, name, keywords, (*post, *following))
+        if name in self.absence_names:
+            cues, straight = self._absences(tokens, keywords)
+            pre, post, following = pre + cues, post + cues, following + straight
         outcomes = self.denial_outcomes.get(name, frozenset())
         if drop or outcomes:
             def kept(cues):
@@ -732,6 +789,62 @@ class Vocabulary:
 
             pre, post, following = kept(pre), kept(post), kept(following)
         return pre, post, following
+
+    def _comma_answers(self, scope: Scope, name: str, keywords, cues) -> list:
+        """The cues of `cues` (after the words) that begin the clause after a comma (auxiliaries aside) and
+        answer words of `keywords` beginning theirs, with at most `negation_window` words between the words
+        and the comma, none an affirmation of `name`, a contact type's or an escalation's words, or a break:
+        "Assessment allocated to SW, not yet started", "Assessment closed, not completed" (not "Assessment
+        by SW completed, to be sent to GP", "Strategy discussion with police, ICPC postponed"). Each as a cue
+        straight after the words (from their end to the cue's)."""
+        tokens, n = scope.tokens, len(scope.tokens)
+        starts = {c[0]: c for c in cues}
+        affirmations = self.name_affirmations.get(name, self.affirmations)
+        out = []
+        for start, end, _ in keywords:
+            if start and tokens[start - 1][0] not in "|,":
+                continue  # not the subject of its clause
+            comma = end
+            while comma < n and tokens[comma] != "," and tokens[comma][0] != "|" and comma not in scope.stops \
+                    and not affirmations.at(tokens, comma):
+                comma += 1
+            if comma >= n or tokens[comma] != "," or comma - end > self.negation_window:
+                continue
+            between = tokens[end:comma]
+            if between and (self.contact_type_keywords.find(between) or self.escalations.find(between)):
+                continue
+            first = comma + 1
+            while first < n and tokens[first] in _AUXILIARIES:
+                first += 1
+            cue = starts.get(comma + 1) or starts.get(first)
+            if cue is not None:
+                out.append((end, cue[1], cue[2]))
+        return out
+
+    def _absences(self, tokens: list, keywords) -> tuple[list, list]:
+        """The child's absence from the child's own examination (`absence_cues`, for the names of
+        `absence_names`): "CP medical - child did not attend", "Child was not brought to CP medical", "CP
+        medical: WNB"; not another's ("mother did not attend"). (cues read before and after the words, cues
+        read straight after them): a cue with no subject before it in its clause or one of
+        `absence_subjects` (then part of the cue: "CP medical - child DNA"), and, after a comma straight
+        after words of `keywords` that begin their clause, the same cue answering them as after a dash ("CP
+        medical, child was not brought", "CP medical, WNB"; not "CP medical completed, child DNA dental
+        appointment")."""
+        cues, straight = [], []
+        if self.absence_cues._by_first.keys().isdisjoint(tokens):
+            return cues, straight
+        for cue in self.absence_cues.find(tokens):
+            before = tokens[cue[0] - 1] if cue[0] else "|"
+            if before in self.absence_subjects:
+                cue = (cue[0] - 1, cue[1], cue[2])
+            elif before[0] not in "|,":
+                continue
+            cues.append(cue)
+            comma = cue[0] - 1
+            if comma > 0 and tokens[comma] == "," and any(
+                    end == comma and (not start or tokens[start - 1][0] in "|,") for start, end, _ in keywords):
+                straight.append((comma, cue[1], cue[2]))
+        return cues, straight
 
     def _affirmed(self, scope: Scope, end: int, phrases: Phrases, cues, after, name: str = "") -> bool:
         """Does a later affirmation say the mention ending at token `end` took place after all ("ICPC
@@ -1059,7 +1172,9 @@ def denies(name, text, vocab) -> bool:
     subject before it does not (`attendance_negations`: "Police unable to attend strategy discussion"; still
     "Unable to hold strategy discussion", "Strategy discussion unable to proceed"), but the child's own
     absence from the child's own examination does (`absence_cues`: "CP medical - child did not attend",
-    "CP medical - WNB"); nor does a decision's
+    "CP medical - WNB", "CP medical, child was not brought"); a cue beginning the clause after a comma
+    answers the words beginning theirs when nothing between affirms them or names another contact
+    (`_comma_answers`: "Assessment allocated to SW, not yet started"); nor does a decision's
     refusal, its outcome (`denial_outcomes`: "MASH decision: declined"); and a later affirmation after a
     postponement or cancellation takes it back (`affirmations`: "ICPC postponed to 3rd, held on 3rd";
     `Vocabulary._affirmed`)."""
