@@ -59,6 +59,12 @@ ORDINARY = [
     "Bruise approx 3 days old to the left cheek; fracture 2-3 weeks old on xray.",
     "Booking at 12/52, scan at 20/52, born at 34 weeks.",
     "Mother aged 23; sibling aged 3 years; child aged 7 months.",
+    "CT head: subdural bleed (SDH) and retinal haemorrhages (RH); skeletal survey (SS) clear; BMI (18).",
+    "MUM TOLD HV SHE WAS FINE. GP OOH CALLED.",
+    "Ref: 21/06; case no 03/04; PIN 03/04.",  # references, not dates
+    "Sunday School, Forest School and the Virtual School Head; Police College; School Holiday.",
+    "Symptoms 3 days old; the photos were 2 weeks old.",
+    "6/52 check done; follow up at 2/52; seen at 2/52 post discharge.",
 ]
 
 
@@ -80,6 +86,8 @@ def test_ordinary_clinical_text_is_left(text):
     ("aged 6 weeks 3 days", "aged 1 month"),
     ("6w 3d old", "1m old"),
     ("Age: 5 days", "Age: under 1 month"),
+    ("HV noted baby 17 days old", "HV noted baby under 1 month old"),  # "noted" is no injury's word
+    ("Bruise to cheek; baby 17 days old", "Bruise to cheek; baby under 1 month old"),  # another clause
 ])
 def test_ages_in_days_or_weeks_are_given_in_whole_months(text, expected):
     assert _redactor().text(text) == expected
@@ -132,10 +140,23 @@ def test_school_names_are_generalised(text, expected):
     ("Advice given. JB", "Advice given. [initials]"),
     ("seen by J.B. She was calm", "seen by [initials]. She was calm"),
     ("KB attended with AB", "Mother attended with Child A"),  # listed people's initials: their pseudonyms
-    ("JB", "[initials]"),  # a worker column
+    ("social worker (QP) visited", "social worker ([initials]) visited"),
+    ("Ms Smith (QP) rang", "Ms Smith ([initials]) rang"),
+    ("By JB; seen by Dr QP", "By [initials]; seen by Dr [initials]"),
+    ("with JB & KL", "with [initials] & [initials]"),
+    ("JB/HV", "[initials]/HV"),
 ])
 def test_initials_are_replaced(text, expected):
     assert _redactor().text(text) == expected
+
+
+def test_a_role_cell_that_is_only_initials_is_replaced():
+    import pandas as pd
+
+    frame = pd.DataFrame({"role": ["JB", "SW", "Health visitor", "KB"], "agency": ["CGL", "NPS", "GP", "HV"]})
+    out = _redactor().frame(frame)
+    assert out["role"].tolist() == ["[initials]", "SW", "Health visitor", "Mother"]
+    assert out["agency"].tolist() == ["CGL", "NPS", "GP", "HV"]  # agencies' acronyms are not initials
 
 
 @pytest.mark.parametrize("text", ["HV", "SW", "Seen in A&E, NFA", "(HV)", "(BMI 18)", "referred to MASH",

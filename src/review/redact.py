@@ -355,12 +355,21 @@ class Redactor:
         for column in names:
             series = out[column]
             uniques = pd.unique(series.dropna())
-            redact = self.author if column in AUTHOR_COLUMNS else self.text
+            redact = (self.author if column in AUTHOR_COLUMNS else self._role if column in INITIALS_COLUMNS
+                      else self.text)
             mapping = {v: redact(v) for v in uniques if isinstance(v, str)}
             changed = {k: v for k, v in mapping.items() if k != v}
             if changed:
                 out[column] = series.map(lambda v, m=changed: m.get(v, v) if isinstance(v, str) else v).astype(series.dtype)
         return out
+
+    def _role(self, value):
+        """A practitioner's role cell: redacted as any text, and a cell that is only initials ("JB") too."""
+        shown = self.text(value)
+        stripped = shown.strip() if isinstance(shown, str) else ""
+        if re.fullmatch(_CAPS, stripped) and stripped not in KNOWN_ABBREVIATIONS and stripped not in self._pseudonym_words:
+            return INITIALS
+        return shown
 
     def author(self, value):
         """Who made a decision (a decisions table's `author`, a flag's `decided_by`) as the anonymised view
@@ -944,9 +953,16 @@ _BARE_DAY_MONTH = re.compile(
 )
 
 
+#: a word before a number that makes it a reference, not a date ("Ref: 21/06", "case no 03/04", "PIN 03/04")
+_REFERENCE_BEFORE = re.compile(
+    r"(?i:\b(?:ref|reference|refs|no|nos|number|num|case|crime|crn|pin|id|code|version|v|page|pages|pp?|room|"
+    r"bed|ward|flat|unit|house|apt|item|section|s|para|paragraph|rule|reg|regulation|policy|form|file|order|"
+    r"log|incident|job|ticket|account|acc|a/c|hb|plt|inr)\.?\s*[:#]?\s*$|#\s*$)")
+
+
 def _bare_day_month_replacement(match: re.Match) -> str:
     day, month = int(match.group("d")), int(match.group("m"))
-    if not _valid_day(day, month):
+    if not _valid_day(day, month) or _REFERENCE_BEFORE.search(match.string[max(0, match.start() - 20):match.start()]):
         return match.group(0)
     zero_padded = len(match.group("m")) == 2 and match.group("m").startswith("0")
     if zero_padded or (day > 12 and month not in (7, 12)):
@@ -991,9 +1007,16 @@ _AGE_IN_DAYS = re.compile(
     r"|(?P<at>\bat\s+)(?P<qty3>\d{1,2}/52)(?![\w/])"
 )
 _MAY_BE_AGE_IN_DAYS = re.compile(r"(?i:\d[\s\-]?(?:days?|weeks?|wks?)\b|\d(?:d|w)\b|\d/52|\d/7)")
+#: what has an age that is not the child's ("bruise approx 3 days old", "the photos were 2 weeks old"): an
+#: age in days after one of these words, among the five words before it, is left
 _INJURY_BEFORE = re.compile(
-    r"(?i:bruis|injur|mark|burn|fractur|wound|scar|lesion|cut\b|graze|scratch|swelling|bite|callus|heal|"
-    r"abrasion|laceration|bleed|haematoma|hematoma|petechia)")
+    r"(?i:\b(?:bruis\w*|injur\w*|marks?|burns?|fractur\w*|wounds?|scars?|lesions?|cuts?|graze[sd]?|"
+    r"scratch(?:es)?|swellings?|bites?|callus|heal\w*|abrasions?|lacerations?|bleed\w*|ha?ematomas?|petechia\w*|"
+    r"sores?|ulcers?|rash(?:es)?|infections?|pain|symptoms?|cough|cold|fever|temperature|illness|vomit\w*|"
+    r"diarrh\w*|history|hx|photos?|photographs?|images?|videos?|footage|messages?|texts?|e-?mails?|voicemails?|"
+    r"letters?|notes?|reports?|referrals?|info|information|incidents?|records?|entry|entries|data|milk|"
+    r"formula|bottles?|food|nappy|nappies|clothes|clothing|prescriptions?|medications?|meds|samples?|swabs?|"
+    r"tests?|results?|scans?|x-?rays?)\b)")
 _PREGNANCY = re.compile(
     r"(?i:gest|pregnan|antenatal|ante-natal|\bA/?N\b|booking|scan\b|EDD\b|LMP\b|f(?:o)?etal|f(?:o)?etus|trimester|"
     r"midwi|primip|multip|\bG\dP\d)")
@@ -1043,8 +1066,9 @@ def _age_in_days_replacement(match: re.Match) -> str:
         return article + shown
     before = text[max(0, start - 60):start]
     before = re.split(r"[.;!?\n]", before)[-1]  # the clause it is in
+    near = " ".join(before.split()[-5:])  # its last five words
     if match.group("qty2") is not None:
-        if _INJURY_BEFORE.search(before):
+        if _INJURY_BEFORE.search(near):
             return match.group(0)  # "bruise approx 3 days old": the injury's age
         low, high, style = _age_days(match.group("qty2"))
         return _months_shown(low, high, style) + match.group("old")
@@ -1092,7 +1116,9 @@ _NOT_A_SCHOOL_NAME = frozenset("""
     spoke referral referred informed letter email call contact meeting staff child mother father
     mum dad parent parents carer carers sibling siblings brother sister says said reports reported
     no not never still also then when while after before during since until
-    royal
+    royal sunday saturday weekend summer holiday easter half term breakfast evening night forest home
+    virtual hospital police nursing medical dental art drama dance music driving language training
+    army naval military bible open sports sport football swimming
 """.split())
 
 
@@ -1167,6 +1193,8 @@ KNOWN_ABBREVIATIONS = frozenset("""
     BMI OFC HC WT SATS CRP FBC LFT UE XR CXR AXR USS INR SGA IUGR FTT NEC GOR GORD CMPA SUDI SIDS ALTE BRUE
     PLO SGO CAO EPO ICO IPO CCG ICB PCT ICS SAB SAC ACE ACES DWP ESW EWO PRU AP LSA EP SEMH MLD SLD PMLD
     NEET CME EHE IEP PEP VSH CIC CLA SGO FGC FGCS LGA EHC SPOC POC SPA ASK NSPCC RSPCC DBS CRB
+    OOH NBV ABE NOK MGM MGF PGM PGF GM GF BF SIL BIL LD MH SU FH PMH SH HPC OE LO DD SDH RH SS ICH TBI ABI
+    CGL WDP CRC NPS HMP PPO MOJ SPOC SAF CPIS CME PIC CSC CYP SPN
     A&E A&amp;E N/A
 """.split())
 _ROLES = frozenset("""
@@ -1177,15 +1205,16 @@ _CAPS = r"[A-Z]{2,3}"
 _MAY_BE_INITIALS = re.compile(r"(?<![A-Za-z])[A-Z]{2,3}(?![A-Za-z])|\b[A-Z]\.\s?[A-Z]\.")
 _ROLE_ALT = "|".join(sorted(_ROLES, key=len, reverse=True))
 _INITIALS_IN_CONTEXT = re.compile(
-    # "(AB)" alone in brackets
-    rf"(?P<open>\(\s*)(?P<b>{_CAPS})(?=\s*\))"
+    # initials and a role: "JB SW", "KL (HV)", "JB, SW", "JB/HV"
+    rf"(?<![\w&\[])(?P<r2>{_CAPS})(?=\s*(?:,\s*|/|\(\s*)?(?:{_ROLE_ALT})(?![\w&]))"
+    # "(AB)" alone in brackets after a person ("Mother (AB)", "social worker (AB)", "Ms Brook (KB)"; checked
+    # in `_initials_in_context`: "bleed (SDH)" is left)
+    rf"|(?P<open>(?P<before>[\w\]'\u2019.]+)\s*\(\s*)(?P<b>{_CAPS})(?=\s*\))"
     # a role and initials: "SW JB", "HV: KL", "SW - JB", "SW/JB"
     rf"|(?<![\w&])(?P<role1>(?:{_ROLE_ALT}))(?P<gap1>\s*[:\-/]?\s*)(?P<r1>{_CAPS})(?![\w&])"
-    # initials and a role: "JB SW", "KL (HV)", "JB, SW", "JB/HV"
-    rf"|(?<![\w&\[])(?P<r2>{_CAPS})(?=\s*(?:,\s*|/|\(\s*)?(?:{_ROLE_ALT})(?![\w&]))"
     # after a word that introduces a person: "by JB", "discussed with JB and KL", "spoke to JB"
-    rf"|(?P<cue>\b(?:by|with|from|per|cc|signed|author|spoke\s+to|spoken\s+to|speak\s+to|talked\s+to|"
-    rf"handed\s+to|passed\s+to|and|&)\s*:?\s+)(?!(?:{_ROLE_ALT})(?![\w&]))(?P<c>{_CAPS})(?![\w&])"
+    rf"|(?P<cue>(?:\b(?i:by|with|from|per|cc|signed|author|spoke\s+to|spoken\s+to|speak\s+to|talked\s+to|"
+    rf"handed\s+to|passed\s+to|and)|&|\b(?:Dr|Mr|Mrs|Ms|Miss|Mx)\.?)\s*:?\s+)(?!(?:{_ROLE_ALT})(?![\w&]))(?P<c>{_CAPS})(?![\w&])"
     # with dots: "J.B.", "J. B.", "A.B.C."
     r"|(?<![\w.])(?P<dots>[A-Z]\.\s?[A-Z]\.(?:\s?[A-Z]\.)?)(?!\w)"
     # at the end of an entry, after its last sentence or a dash: "Advice given. JB", "... - KL"
@@ -1203,6 +1232,9 @@ def _initials_in_context(text: str, pseudonym_words=frozenset()) -> str:
             if letters is not None:
                 if letters in KNOWN_ABBREVIATIONS or letters in pseudonym_words:
                     return match.group(0)
+                if group == "b" and not _is_a_person(match.group("before"), match.string[:match.start()],
+                                                     pseudonym_words):
+                    return match.group(0)
                 if group == "c" and match.group("cue").strip().casefold() in ("and", "&") \
                         and not 0 <= match.start() - last[0] <= 2:
                     return match.group(0)  # "and KL" only just after other initials: "with JB and KL"
@@ -1219,10 +1251,36 @@ def _initials_in_context(text: str, pseudonym_words=frozenset()) -> str:
 
     if not isinstance(text, str) or not text:
         return text
-    stripped = text.strip()
-    if re.fullmatch(_CAPS, stripped) and stripped not in KNOWN_ABBREVIATIONS and stripped not in pseudonym_words:
-        return text.replace(stripped, INITIALS)  # a whole cell: a worker column's initials
     return _INITIALS_IN_CONTEXT.sub(replace, text)
+
+
+#: the words for a person that initials in brackets may follow ("Mother (AB)", "health visitor (KL)")
+_PERSON_WORDS = frozenset("""
+    mother mum mom father dad parent parents carer carers partner grandmother grandfather grandma grandad
+    granddad nan nanna gran grandparent aunt auntie uncle sister brother sibling cousin stepfather
+    stepmother stepdad stepmum boyfriend girlfriend husband wife friend neighbour lodger child baby infant
+    son daughter worker visitor nurse midwife doctor officer teacher manager paediatrician consultant
+    registrar practitioner lead head senco therapist psychologist psychiatrist clinician colleague
+    student keyworker guardian advocate interpreter chair author reviewer detective constable sergeant
+    inspector
+""".split())
+
+
+def _is_a_person(word: str, before: str, pseudonym_words) -> bool:
+    """Whether the word before "(AB)" names a person: a word for one ("Mother", "health visitor"), a
+    pseudonym or a role ("SW"), a name already replaced ("[name]"), or a capitalised name after a title
+    ("Ms Brook (KB)")."""
+    word = word.rstrip(".'\u2019")
+    if word.endswith("]") or word.casefold().removesuffix("s") in _PERSON_WORDS or word.casefold() in _PERSON_WORDS:
+        return True
+    if word.upper() in pseudonym_words or word in _ROLES:
+        return True
+    return bool(word[:1].isupper() and re.search(r"\b(?:Dr|Mr|Mrs|Ms|Miss|Mx)\.?\s+\S*$", before))
+
+
+#: columns whose whole cell may be a person's initials ("JB" for the practitioner's role, as some
+#: chronologies fill it): "[initials]" when they are not a known abbreviation ("SW", "HV")
+INITIALS_COLUMNS = frozenset({"role"})
 
 
 def month_age(display) -> str:
