@@ -190,10 +190,10 @@ def test_declarations_workbook_with_titles_merged_cells_and_a_sheet_per_year(tmp
         object).values.tolist() == [
         ["Trust X", "2021/22", "Information sharing", "compliant", "2021-22", 4],
         ["Trust X", "2021/22", "Assessment of risk", "not compliant", "2021-22", 5],  # merged organisation
-        ["Force Y", "2021", "Information sharing", "insufficient assurance", "2021-22", 8],  # a date: its calendar year
+        ["Force Y", "2021/22", "Information sharing", "insufficient assurance", "2021-22", 8],  # a date: the financial year it falls in
         ["Trust X", "2022/23", "Information sharing", "compliant", "2022-23", 4],
         ["Trust X", "2022/23", "Assessment of risk", "not compliant", "2022-23", 5],
-        ["Force Y", "2022", "Information sharing", "insufficient assurance", "2022-23", 8],
+        ["Force Y", "2022/23", "Information sharing", "insufficient assurance", "2022-23", 8],
     ]
     notes = "\n".join(frame.attrs["notes"])
     assert "sheet 'Guidance': no header row" in notes  # said, not silently skipped

@@ -498,7 +498,9 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
 def _case_values(config, redactor) -> dict:
     values = dict(config.raw)
     if redactor is not None:
-        for key in ("child_name", "people", "date_of_birth", "addresses"):
+        from .config import REVIEWER_KEYS
+
+        for key in ("child_name", "people", "date_of_birth", "addresses", *REVIEWER_KEYS):
             if key in values:
                 values[key] = "[redacted]"
         values = _redacted_value(values, redactor)  # case_id, file paths, notes can name people too

@@ -53,6 +53,9 @@ class CaseConfig:
     child_name: str | None = None
     people: dict[str, str] = field(default_factory=dict)  # name -> pseudonym ("Mother", "Partner")
     addresses: tuple[str, ...] = ()  # the family's addresses, as the chronologies write them ("[address]")
+    # the review's own people (case.yml `reviewer`, `reviewers`, `lead_reviewer`, `author(s)`): name ->
+    # pseudonym ("Lead reviewer", "Reviewer"); the anonymised view replaces them like `people`
+    reviewers: dict[str, str] = field(default_factory=dict)
     files: tuple[FileSpec, ...] = ()
     declared_files: bool = False  # files came from case.yml rather than a folder scan
     max_file_mb: float = 50.0
@@ -154,6 +157,7 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
         raise ConfigError(f"mobile_from ({mobile_from}) is before date_of_birth ({dob})", file=case_file)
     people = _people(raw.get("people"), case_file)
     addresses = _addresses(raw.get("addresses"), case_file)
+    reviewers = _reviewers(raw, case_file)
 
     declared = raw.get("files")
     files: list[FileSpec] = []
@@ -205,6 +209,7 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
         child_name=raw.get("child_name"),
         people={str(k): str(v) for k, v in people.items()},
         addresses=addresses,
+        reviewers=reviewers,
         files=tuple(files),
         declared_files=bool(declared),
         max_file_mb=_max_file_mb(raw.get("max_file_mb", 50.0), case_file),
@@ -228,6 +233,36 @@ def _people(people, origin: Path) -> dict:
                 file=origin,
             )
         out[str(person["name"])] = str(person.get("pseudonym") or person.get("role") or "Person")
+    return out
+
+
+#: case.yml keys that name the review's own people, and the pseudonym the anonymised view gives them
+REVIEWER_KEYS = {"lead_reviewer": "Lead reviewer", "lead_reviewers": "Lead reviewer",
+                 "independent_reviewer": "Lead reviewer", "reviewer": "Reviewer", "reviewers": "Reviewer",
+                 "author": "Reviewer", "authors": "Reviewer"}
+
+
+def _reviewers(raw: dict, origin: Path) -> dict[str, str]:
+    """{name: pseudonym} of the review's own people: case.yml `lead_reviewer`, `reviewer(s)`, `author(s)`,
+    each one name, a list of names, a mapping {name: pseudonym} or a list of {name, pseudonym or role}."""
+    out: dict[str, str] = {}
+    for key, pseudonym in REVIEWER_KEYS.items():
+        value = raw.get(key)
+        if value is None or value == "" or value == []:
+            continue
+        if isinstance(value, dict):
+            entries = [(str(k), str(v or pseudonym)) for k, v in value.items()]
+        else:
+            entries = []
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, dict) and item.get("name") not in (None, ""):
+                    entries.append((str(item["name"]), str(item.get("pseudonym") or item.get("role") or pseudonym)))
+                elif isinstance(item, str) and item.strip():
+                    entries.append((item.strip(), pseudonym))
+                else:
+                    raise ConfigError(f"{key} must be a name or a list of names, got {item!r}", file=origin)
+        for name, shown in entries:
+            out.setdefault(name, shown)
     return out
 
 

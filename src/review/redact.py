@@ -35,7 +35,9 @@ Decisions:
   A day and month with no year is given to the month too ("seen 14/03" -> "seen Mar", "on 14.3" -> "in
   Mar", "14th March" and "March 14th" -> "March"); digits are read as a day and month only after a date
   word ("on", "seen", "dated", "w/c", a weekday, ...) and when they make a valid day, so "3/4 of", "1/2
-  dose", "EPDS 14/20" and "14:03" are left (see `_DAY_MONTH`): a bare "(14/03)" is left too.
+  dose", "EPDS 14/20" and "14:03" are left (see `_DAY_MONTH`). With no date word, a pair is read as a day
+  and month when its form says so (`_BARE_DAY_MONTH`): a month with a leading zero ("review 21/06" ->
+  "review Jun") or a day over 12 ("(14/3)" -> "(Mar)"), but not "/7" or "/12" ("14/7 history" is 14 days).
   A weekday beside a date goes with its day ("Mon 14/03" -> "Mar", "on Monday 14/03/2023" -> "in Mar
   2023", "14/03/2023 (Tuesday)" -> "Mar 2023"): a weekday and a month narrow the day to four or five; a
   weekday with a day of the month and no month becomes "[day]" ("on Friday the 14th" -> "on [day]").
@@ -43,8 +45,20 @@ Decisions:
   "March the 21st" -> "March", "visited on 3rd;" -> "visited on [day];" (a day alone only after "on" and
   before the end of a clause: "on the 9th centile" is left), "2023/03/14" and "20230314" -> "2023-03",
   "14March2023" -> "March 2023", and the US "03/14/2023" (a month over 12 read as the day) -> "Mar 2023".
-  Known limit: text is rewritten for its dates only, so an age to the day written by an agency ("a
-  10-day-old baby") or a named day ("Christmas Day") can still narrow the date of birth.
+  Ages written in days or weeks are given in whole months, as the table gives the child's age
+  (`_AGE_IN_DAYS`: "aged 17 days" -> "aged under 1 month", "6 weeks old" -> "1 month old", "at 3/52" ->
+  "at <1/12", "a 10-day-old baby" -> "an under-1-month-old baby"); an injury's age ("bruise 3 days old")
+  and a pregnancy's week ("scan at 20/52") are left. Known limit: a named day ("Christmas Day") or "day 5
+  of life" can still narrow the date of birth.
+- schools, nurseries and colleges by name ("St Mary's Primary School", "Hillside Nursery") become their
+  kind ("[primary school]", "[nursery]"): a school places the family's home (`school_text`).
+- initials: a listed person's ("KB" for Kerry Brook) become the pseudonym; anyone else's become
+  "[initials]" where the text shows they are a person's ("seen by SW JB", "Mother (AB) said", "KL (HV)",
+  "discussed with JB and KL", "J.B."); known abbreviations ("SW", "HV", "NFA", "BMI") are left
+  (`KNOWN_ABBREVIATIONS`, `_initials_in_context`).
+- the review's own people named in case.yml (`lead_reviewer`, `reviewer(s)`, `author(s)`) are replaced
+  like `people` ("Lead reviewer", "Reviewer"), and a decision's author is a pseudonym, a role or
+  "[reviewer]" (`Redactor.author`).
 - addresses: case.yml `addresses` as written and with the kind of street abbreviated or spelt out
   ("12 Acacia Avenue" also matches "12, Acacia Ave."); postcodes in any case and spacing ("n1 9gu").
 - replacement is deterministic: the same text and case always give the same output.
@@ -68,6 +82,14 @@ DATE_OF_BIRTH = "[date of birth]"
 ADDRESS = "[address]"
 POSTCODE = "[postcode]"
 NHS_NUMBER = "[NHS number]"
+REVIEWER = "[reviewer]"
+SCHOOL = "[school]"
+INITIALS = "[initials]"
+#: the columns that say who made a decision (`Redactor.author`)
+AUTHOR_COLUMNS = frozenset({"author", "decided_by"})
+#: an author written as a role, kept in the anonymised view ("Lead reviewer", "Panel", "SCR panel chair")
+_ROLE_WORDS = re.compile(r"(?i:\b(?:reviewers?|panel|chair|lead|team|board|group|partnership|author|"
+                         r"practitioners?|manager|unknown)\b|\[(?:name|reviewer|initials)\])")
 
 _MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -158,8 +180,11 @@ class Redactor:
     @classmethod
     def from_case(cls, case: CaseConfig, *, active: bool = True, date_resolution: str = MONTH) -> Redactor:
         """The redactor for a case: `people` from case.yml plus the child (pseudonym "Child A", or
-        case.yml `child_pseudonym`), and the child's date of birth."""
+        case.yml `child_pseudonym`), the reviewers case.yml names (`lead_reviewer`, `reviewer(s)`,
+        `author(s)`: "Lead reviewer", "Reviewer"), and the child's date of birth."""
         people = dict(case.people)
+        for name, shown in (getattr(case, "reviewers", None) or {}).items():
+            people.setdefault(name, shown)  # the reviewer named in case.yml: "Lead reviewer"
         pseudonym = str((case.raw or {}).get("child_pseudonym") or DEFAULT_CHILD_PSEUDONYM)
         if case.child_name:
             pseudonym = people.setdefault(str(case.child_name), pseudonym)
@@ -243,6 +268,20 @@ class Redactor:
             self._name_re = None
         self._dob_re = _date_of_birth_regex(self.date_of_birth)
         self._address_re = _addresses_regex(self.addresses)
+        # a listed person's initials ("KB", "K.B.", "KAB" for Kerry Ann Brook) -> their pseudonym; initials two
+        # people share, or that are a known abbreviation ("SW" for Sam Wood), are left to `_initials_in_context`
+        by_initials: dict[str, set[str]] = {}
+        for name, pseudonym in self.people.items():
+            parts = [p for p in re.split(r"[\s\-]+", _fold(name).strip()) if p and p[0].isalpha()]
+            if len(parts) >= 2:
+                for letters in {parts[0][0] + parts[-1][0], "".join(p[0] for p in parts[:3])}:
+                    letters = letters.upper()
+                    if 2 <= len(letters) <= 3 and letters not in KNOWN_ABBREVIATIONS:
+                        by_initials.setdefault(letters, set()).add(pseudonym)
+        self._initials = {k: (next(iter(v)) if len(v) == 1 else INITIALS) for k, v in by_initials.items()}
+        self._initials_re = (re.compile(r"(?<![\w\[&/.])(?:" + "|".join(sorted(self._initials, key=len, reverse=True))
+                                        + r")(?![\w&\]]|/\w|\.\w)") if self._initials else None)
+        self._pseudonym_words = frozenset(w.upper() for p in self.people.values() for w in re.findall(r"[A-Za-z]+", p))
 
     # -- use ------------------------------------------------------------------------------------------
     def text(self, value):
@@ -260,9 +299,24 @@ class Redactor:
         out = _POSTCODE.sub(_postcode_replacement, out)
         if self.months:
             out = month_text(out)
+        if _MAY_BE_SCHOOL.search(out):
+            out = school_text(out)
         if self._name_re is not None:
             out = self._name_re.sub(self._name_replacement, out)
+        if _MAY_BE_INITIALS.search(out):
+            out = self._initials_text(out)
         return out
+
+    def _initials_text(self, text: str) -> str:
+        """`text` with people's initials replaced: a listed person's ("KB" for Kerry Brook) by their
+        pseudonym anywhere, anyone else's where the text shows they are a person's (`_INITIALS_IN_CONTEXT`)."""
+        def listed(match: re.Match) -> str:
+            letters = match.group(0)
+            return self._initials.get(letters, letters)
+
+        if self._initials_re is not None:
+            text = self._initials_re.sub(listed, text)
+        return _initials_in_context(text, self._pseudonym_words)
 
     def _name_replacement(self, match: re.Match) -> str:
         if _not_a_name(match):
@@ -301,11 +355,34 @@ class Redactor:
         for column in names:
             series = out[column]
             uniques = pd.unique(series.dropna())
-            mapping = {v: self.text(v) for v in uniques if isinstance(v, str)}
+            redact = (self.author if column in AUTHOR_COLUMNS else self._role if column in INITIALS_COLUMNS
+                      else self.text)
+            mapping = {v: redact(v) for v in uniques if isinstance(v, str)}
             changed = {k: v for k, v in mapping.items() if k != v}
             if changed:
                 out[column] = series.map(lambda v, m=changed: m.get(v, v) if isinstance(v, str) else v).astype(series.dtype)
         return out
+
+    def _role(self, value):
+        """A practitioner's role cell: redacted as any text, and a cell that is only initials ("JB") too."""
+        shown = self.text(value)
+        stripped = shown.strip() if isinstance(shown, str) else ""
+        if re.fullmatch(_CAPS, stripped) and stripped not in KNOWN_ABBREVIATIONS and stripped not in self._pseudonym_words:
+            return INITIALS
+        return shown
+
+    def author(self, value):
+        """Who made a decision (a decisions table's `author`, a flag's `decided_by`) as the anonymised view
+        shows it: the pseudonym of a person case.yml lists ("Jane Smith" -> "Lead reviewer", her initials
+        "JS" too), a role kept ("Lead reviewer", "Panel"), anyone else "[reviewer]": a reviewer's name
+        is not the child's, but names the review and its area."""
+        if not self.active or not isinstance(value, str) or not value.strip():
+            return value
+        shown = self.text(value)
+        pseudonyms = {p.casefold() for p in self.people.values()}
+        if shown.strip().casefold() in pseudonyms or _ROLE_WORDS.search(shown):
+            return shown
+        return REVIEWER
 
     def table(self, frame: pd.DataFrame) -> pd.DataFrame:
         """`frame` as the anonymised view shows it: names replaced in its text (`frame`) and, when dates
@@ -855,10 +932,355 @@ def month_text(text):
         out = _MONTH_THEN_DAY.sub(_month_then_day_replacement, out)
     if _MAY_BE_DAY_MONTH.search(out):
         out = _DAY_MONTH.sub(_day_month_replacement, out)
+        out = _BARE_DAY_MONTH.sub(_bare_day_month_replacement, out)
     if _MAY_BE_DAY_IN_WORDS.search(out):
         out = _DAY_IN_WORDS.sub(_day_in_words_replacement, out)
+        out = _DAY_AFTER_A_CUE.sub(_day_after_a_cue_replacement, out)
     out = drop_weekdays(out)
+    if _MAY_BE_AGE_IN_DAYS.search(out):
+        out = _AGE_IN_DAYS.sub(_age_in_days_replacement, out)
     return _AGE_TO_THE_DAY.sub(r"\g<months>", out)
+
+
+# A day and month with no date word before them ("review 21/06", "(14/3)") is read as a date when its form
+# says so: the month written with a leading zero ("21/06", "3/04": no count, score or fraction is written so),
+# or a day over 12 with a month that no clinical shorthand uses ("14/3", "21/6"; "14/7" is fourteen days
+# and "15/12" fifteen months, "24/7" round the clock: left). Always a valid day of the month, never inside
+# a longer number or date, a time or a decimal, and not followed by a unit, "of" or "ago" (as
+# `_DAY_MONTH`): "1/2 tablet", "3/4 of", "EPDS 14/20", "Apgar 9/10", "power 4/5", "3/52", "at 14:30" are left.
+_BARE_DAY_MONTH = re.compile(
+    rf"(?<![\w/.\-:])(?P<d>\d{{1,2}})\s?/\s?(?P<m>\d{{1,2}})(?![\w/]|[.:\-]\d){_NOT_A_DATE_AFTER}"
+)
+
+
+#: a word before a number that makes it a reference, not a date ("Ref: 21/06", "case no 03/04", "PIN 03/04")
+_REFERENCE_BEFORE = re.compile(
+    r"(?i:\b(?:ref|reference|refs|no|nos|number|num|case|crime|crn|pin|id|code|version|v|page|pages|pp?|room|"
+    r"bed|ward|flat|unit|house|apt|item|section|s|para|paragraph|rule|reg|regulation|policy|form|file|order|"
+    r"log|incident|job|ticket|account|acc|a/c|hb|plt|inr)\.?\s*[:#]?\s*$|#\s*$)")
+
+
+def _bare_day_month_replacement(match: re.Match) -> str:
+    day, month = int(match.group("d")), int(match.group("m"))
+    if not _valid_day(day, month) or _REFERENCE_BEFORE.search(match.string[max(0, match.start() - 20):match.start()]):
+        return match.group(0)
+    zero_padded = len(match.group("m")) == 2 and match.group("m").startswith("0")
+    if zero_padded or (day > 12 and month not in (7, 12)):
+        return _MONTH_ABBR[month - 1]
+    return match.group(0)
+
+
+#: a day of the month alone after a date word other than "on" ("seen the 3rd.", "visited 14th at home",
+#: "dated 21st"), before the end of a clause, as `_DAY_IN_WORDS` reads it after "on"
+_DAY_AFTER_A_CUE = re.compile(
+    r"(?<![\w/])(?P<cue>(?i:seen|visited|dated|from|until|till|since|w/c|reviewed|attended|called|phoned|rang))"
+    rf"\s+(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)(?![\w\-]){_CLAUSE_END}"
+)
+
+
+def _day_after_a_cue_replacement(match: re.Match) -> str:
+    if not 1 <= int(match.group("day")) <= 31:
+        return match.group(0)
+    return f"{match.group('cue')} {WEEKDAY}"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Ages in days or weeks
+# ---------------------------------------------------------------------------------------------------
+# The anonymised view gives the child's age in whole months (`month_age`: "0m 17d" -> "0m"); an age in
+# days or weeks written in the text ("aged 17 days", "6 weeks old", "a 10-day-old baby", "at 3/52") beside
+# a contact's month narrows the date of birth as much as an age to the day, so it is given in whole months
+# too (30.4 days): "aged 17 days" -> "aged under 1 month", "6 weeks old" -> "1 month old", "aged 6/52" ->
+# "aged 1/12", "at 3/52" -> "at <1/12", "a 10-day-old baby" -> "an under-1-month-old baby", "6w 3d old" ->
+# "1m old". Read as an age only after "aged"/"age", before "old", and "at N/52" (the clinical shorthand
+# for an age in weeks); "N days/weeks old" is left after an injury's word ("bruise approx 3 days old",
+# "fracture 2-3 weeks old": the injury's age, a finding), and "at N/52" in a text about a pregnancy
+# ("booking at 12/52", "scan at 20/52", "36/52 gestation"). Durations ("for 3 days", "review in 2/52",
+# "seen 3/7 ago") are not ages and are left. Known limit: "day 5 of life", "NBV day 11" are left.
+_AGE_PART = r"\d{1,3}(?:[\s\-]?(?:days?|weeks?|wks?)|(?:d|w|/52|/7))(?![A-Za-z0-9/])"
+_AGE_QTY = (rf"(?:\d{{1,3}}\s*(?:-|\u2013|to)\s*)?{_AGE_PART}"
+            r"(?:,?\s*(?:and\s+|\+\s*)?\d{1,2}[\s\-]?(?:days?|d|/7)(?![A-Za-z0-9/]))?")
+_AGE_IN_DAYS = re.compile(
+    rf"(?P<cue>\b(?:[Aa]ged?|AGED?)\b\s*:?\s*(?:(?:about|approx\.?|approximately|around|just|only|now)\s+)?)(?P<qty>{_AGE_QTY})"
+    rf"|(?<![\w/\-.])(?P<qty2>{_AGE_QTY})(?P<old>\s+old\b)"
+    r"|(?P<article>\b[Aa]n?\s+)?(?<![\w/\-.])(?P<hn>\d{1,3})-(?P<hu>day|week)s?-old\b"
+    r"|(?P<at>\bat\s+)(?P<qty3>\d{1,2}/52)(?![\w/])"
+)
+_MAY_BE_AGE_IN_DAYS = re.compile(r"(?i:\d[\s\-]?(?:days?|weeks?|wks?)\b|\d(?:d|w)\b|\d/52|\d/7)")
+#: what has an age that is not the child's ("bruise approx 3 days old", "the photos were 2 weeks old"): an
+#: age in days after one of these words, among the five words before it, is left
+_INJURY_BEFORE = re.compile(
+    r"(?i:\b(?:bruis\w*|injur\w*|marks?|burns?|fractur\w*|wounds?|scars?|lesions?|cuts?|graze[sd]?|"
+    r"scratch(?:es)?|swellings?|bites?|callus|heal\w*|abrasions?|lacerations?|bleed\w*|ha?ematomas?|petechia\w*|"
+    r"sores?|ulcers?|rash(?:es)?|infections?|pain|symptoms?|cough|cold|fever|temperature|illness|vomit\w*|"
+    r"diarrh\w*|history|hx|photos?|photographs?|images?|videos?|footage|messages?|texts?|e-?mails?|voicemails?|"
+    r"letters?|notes?|reports?|referrals?|info|information|incidents?|records?|entry|entries|data|milk|"
+    r"formula|bottles?|food|nappy|nappies|clothes|clothing|prescriptions?|medications?|meds|samples?|swabs?|"
+    r"tests?|results?|scans?|x-?rays?)\b)")
+_PREGNANCY = re.compile(
+    r"(?i:gest|pregnan|antenatal|ante-natal|\bA/?N\b|booking|scan\b|EDD\b|LMP\b|f(?:o)?etal|f(?:o)?etus|trimester|"
+    r"midwi|primip|multip|\bG\dP\d)")
+_AGE_PAIR = re.compile(r"(?P<n>\d{1,3})[\s\-]?(?P<unit>days?|weeks?|wks?|d|w|/52|/7)", re.IGNORECASE)
+
+
+def _whole_months_of(days: float) -> int:
+    return int(days // MONTH_DAYS)
+
+
+def _age_days(quantity: str) -> tuple[float, float, str]:
+    """(fewest days, most days, the way it was written: "words", "letters" or "slash") of an age written
+    "17 days", "6 weeks 3 days", "2-3 weeks", "6/52", "6w 3d"."""
+    pairs = list(_AGE_PAIR.finditer(quantity))
+    low_only = re.match(r"\s*(\d{1,3})\s*(?:-|\u2013|to)\s*(?=\d)", quantity)
+    first_unit = pairs[0].group("unit").casefold()
+    per = 7 if first_unit.startswith("w") or first_unit == "/52" else 1
+    high = sum(int(p.group("n")) * (7 if p.group("unit").casefold().startswith("w") or p.group("unit") == "/52" else 1)
+               for p in pairs)
+    low = high - int(pairs[0].group("n")) * per + int(low_only.group(1)) * per if low_only else high
+    style = "slash" if first_unit.startswith("/") else "letters" if first_unit in ("d", "w") else "words"
+    return low, high, style
+
+
+def _months_shown(low: float, high: float, style: str) -> str:
+    lo, hi = _whole_months_of(low), _whole_months_of(high)
+    if style == "slash":
+        return "<1/12" if hi == 0 else f"{lo}/12" if lo == hi else f"{lo}-{hi}/12"
+    if style == "letters":
+        return "<1m" if hi == 0 else f"{lo}m" if lo == hi else f"{lo}-{hi}m"
+    if hi == 0:
+        return "under 1 month"
+    if lo == hi:
+        return f"{lo} month" + ("s" if lo != 1 else "")
+    return f"{lo}-{hi} months"
+
+
+def _age_in_days_replacement(match: re.Match) -> str:
+    text, start = match.string, match.start()
+    if match.group("hn") is not None:  # "a 10-day-old baby"
+        days = int(match.group("hn")) * (7 if match.group("hu").casefold() == "week" else 1)
+        months = _whole_months_of(days)
+        shown = "under-1-month-old" if months == 0 else f"{months}-month-old"
+        article = match.group("article") or ""
+        if article:
+            article = (article[0] + ("n" if shown[0] == "u" else "")) + " "
+        return article + shown
+    before = text[max(0, start - 60):start]
+    before = re.split(r"[.;!?\n]", before)[-1]  # the clause it is in
+    near = " ".join(before.split()[-5:])  # its last five words
+    if match.group("qty2") is not None:
+        if _INJURY_BEFORE.search(near):
+            return match.group(0)  # "bruise approx 3 days old": the injury's age
+        low, high, style = _age_days(match.group("qty2"))
+        return _months_shown(low, high, style) + match.group("old")
+    if match.group("qty3") is not None:
+        after = text[match.end():match.end() + 40]
+        if _PREGNANCY.search(text) or re.match(r"\s*(?:review|post|f/u|follow)", after, re.IGNORECASE) or \
+                re.search(r"(?i:\b(?:review|reviewed|f/u|follow[\s\-]?up|recall|again|rv|appt|appointment)\s*$)", before):
+            return match.group(0)  # a pregnancy's week, or a time to come back
+        low, high, style = _age_days(match.group("qty3"))
+        return match.group("at") + _months_shown(low, high, style)
+    low, high, style = _age_days(match.group("qty"))
+    return match.group("cue") + _months_shown(low, high, style)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Schools
+# ---------------------------------------------------------------------------------------------------
+# A school's, nursery's or college's name ("St Mary's Primary School", "Brookford Academy", "Hillside
+# Nursery", "Little Stars Day Nursery", "St Joseph's RC Primary School") places the child's home within a
+# mile or two: the anonymised view writes its kind instead ("[primary school]", "[secondary school]",
+# "[nursery]", "[college]", or "[school]": "Brookford Academy"), which the reader needs. A name is the capitalised words before the kind of
+# school (any of "of", "and", "&", "the", "C of E" among them); words that only say what kind of school
+# it is ("Primary School", "the Nursery", "Secondary School", "Local Academy") are no name and are left,
+# and so are the roles and services named after schools ("School Nurse", "Nursery Nurse": the word after
+# the kind is kept, "Hillside Nursery staff" -> "[school] staff"). Agencies named "Royal College ..." are
+# left. Known limits: a school named without its kind ("attends Hillside") is left; two schools of one
+# kind in a case share a label (and, as agencies, a swimlane lane); a capitalised word that begins a
+# sentence just before the name ("Today Hillside Nursery rang") goes with it.
+_SCHOOL_KINDS = r"(?:School|Academy|Nursery|Pre-?[Ss]chool|Playgroup|College|SCHOOL|ACADEMY|NURSERY|COLLEGE)"
+_MAY_BE_SCHOOL = re.compile(rf"(?-i:{_SCHOOL_KINDS})(?![a-z])")
+_SCHOOL_WORD = r"(?:St\.?|Saint|[A-Z][\w\u2019'\-]*\.?|C\s+of\s+E|CofE)"
+_SCHOOL_NAME = re.compile(
+    rf"(?<![\w\[])(?P<name>{_SCHOOL_WORD}(?:\s+(?:(?:of|and|&|the|de|la|le)\s+)?{_SCHOOL_WORD})*?)"
+    rf"\s+(?P<kind>{_SCHOOL_KINDS})(?![\w\-])"
+)
+#: words that say what kind of school it is, or begin a sentence, and are no school's name
+_NOT_A_SCHOOL_NAME = frozenset("""
+    the a an at to from in into of for by with via per re and or her his their its our your my this that
+    these those which whose same new old current previous former local nearest
+    primary secondary infant infants junior juniors first middle high grammar community special free
+    church catholic faith independent private state day pre nursery school schools academy college
+    sixth form upper lower village early years boarding residential alternative provision unit pupil
+    referral mainstream further education attends attended attending attend started starts start
+    left leaving moved moving excluded exclusion called phoned rang contacted emailed visited visit
+    spoke referral referred informed letter email call contact meeting staff child mother father
+    mum dad parent parents carer carers sibling siblings brother sister says said reports reported
+    no not never still also then when while after before during since until
+    royal sunday saturday weekend summer holiday easter half term breakfast evening night forest home
+    virtual hospital police nursing medical dental art drama dance music driving language training
+    army naval military bible open sports sport football swimming
+""".split())
+
+
+def _school_replacement(match: re.Match) -> str:
+    words = match.group("name").split()
+    # leading words that are no name ("Attends", "The", "Primary") stay outside the replacement
+    keep = 0
+    while keep < len(words) and (words[keep].rstrip(".").casefold() in _NOT_A_SCHOOL_NAME
+                                 or words[keep] in ("&",)):
+        keep += 1
+    named = words[keep:]
+    if any(w.rstrip(".").casefold() == "royal" for w in words) or not named:
+        return match.group(0)
+    if all(w.rstrip(".").casefold() in _NOT_A_SCHOOL_NAME or w in ("C", "E", "RC", "CE", "CofE") for w in named):
+        return match.group(0)
+    if re.fullmatch(r"[A-Z]{2,5}", named[0]) and len(named) == 1 and named[0] in KNOWN_ABBREVIATIONS:
+        return match.group(0)  # "SEN School" names a kind, "NHS College" an agency
+    prefix = " ".join(words[:keep])
+    return (prefix + " " if prefix else "") + _school_label(match.group("kind"), words)
+
+
+def _school_label(kind: str, words: list[str]) -> str:
+    """What the view writes for a school: its kind, which the reader needs ("[nursery]", "[primary
+    school]", "[secondary school]", "[college]", "[school]"), not its name."""
+    kind = kind.casefold()
+    said = {w.rstrip(".").casefold() for w in words}
+    if kind.startswith(("nursery", "pre", "playgroup")):
+        return "[nursery]"
+    if kind == "college":
+        return "[college]"
+    if said & {"primary", "infant", "infants", "junior", "juniors", "first"}:
+        return "[primary school]"
+    if said & {"secondary", "high", "grammar", "upper"}:
+        return "[secondary school]"
+    return SCHOOL
+
+
+def school_text(text):
+    """`text` with the names of schools, nurseries and colleges as "[school]" ("St Mary's Primary School
+    says" -> "[school] says", "attends Brookford Academy" -> "attends [school]"); "the Primary School",
+    "School Nurse" are left."""
+    if not isinstance(text, str) or not _MAY_BE_SCHOOL.search(text):
+        return text
+    return _SCHOOL_NAME.sub(_school_replacement, text)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Initials
+# ---------------------------------------------------------------------------------------------------
+# Practitioners and family members are often written by their initials ("seen by SW JB", "Mother (AB)
+# said", "KL (HV) visited"). A listed person's initials ("KB" for Kerry Brook) become their pseudonym
+# anywhere (`Redactor`); other two or three capitals are a person's initials only where the text shows it
+# (`_initials_in_context`), and never when they are an abbreviation the chronologies use (`KNOWN_ABBREVIATIONS`:
+# "SW", "HV", "GP", "A&E", "NFA", ...) or part of a pseudonym: in brackets alone ("Mother (AB)"), beside a
+# role ("SW JB", "JB SW", "KL (HV)", "HV: KL"), after "by", "with", "from", "per", "cc", "signed", "spoke
+# to" ("discussed with JB and KL"), at the end of an entry after its last sentence ("Advice given. JB"), a
+# whole cell ("JB", a worker column), or with dots ("J.B.") -> "[initials]".
+KNOWN_ABBREVIATIONS = frozenset("""
+    SW HV GP PC DC DS DI DCI PCSO MW CMW SN PN OT SLT SALT IRO FSW SSW TM PSW ASW CSW CPN FNP ANP HCA TA DSL
+    EDT ED AE AED ENT ICU NICU PICU SCBU HDU OPD MAU PAU CAU CDU ANC CDC CAMHS LAC CLA CIN CP CPP ICPC RCPC
+    CPC TAC TAF CAF EHA EH FGM CSE CCE DV DA DVA IDVA ISVA MARAC MAPPA MASH LADO NFA NFAT NAI NAD DNA WNB
+    DNB UTI URTI LRTI RSV BCG MMR DTP HIB IPV CT MRI EEG ECG BP HR RR GCS ADHD ASD ASC SEN SEND EHCP SENCO
+    NHS UK US USA EU GB DOB NI NHSE CQC OFSTED DFE DHSC NICE RCPCH BMA GMC NMC HCPC SCR SAR CSPR LSCB LSCP
+    PA CEO MP QC KC CPS YOT YOS YJS ASB ASBO DWP HMRC HB JSA ESA PIP DLA UC CTB IT TV PE RE RS PSHE MFL DT
+    AM PM OK NB PS CC BCC RE FW FWD NA TBC TBA ETA ASAP ID IQ IVF STI HIV HEP TB OD ODD EUPD BPD PTSD OCD
+    CBT DBT ECT IAPT MHA CMHT CRHT AMHP SHO SPR SPECIALTY CT1 CT2 ST FY FY1 FY2 HO REG CNS ANNP NNU RN RGN
+    RMN RSCN NNEB NVQ GCSE OT PT SLP SSP DOH DOJ LA LEA LAS AFA BSL EAL ESOL DHT HT AHT SLT SLCN
+    ON AT TO IN IS IT AN OR NO OF AS BE BY DO GO HE IF ME MY SO UP US WE AND THE FOR ARE BUT NOT YOU ALL
+    ANY CAN HER WAS ONE OUR OUT DAY GET HAS HIM HIS HOW MAN NEW NOW OLD SEE TWO WAY WHO BOY DID ITS LET
+    PUT SAY SHE TOO USE MUM DAD NAN SON GAN YES HAD SIR MRS MR MS DR MX MISS VIA PER REF RES ETC APP
+    AKA AGE LOW MED OUT PRN BD TDS QDS OD ON STAT MG ML KG CM MM PO IM IV SC NG PEG TPN OTC
+    BMI OFC HC WT SATS CRP FBC LFT UE XR CXR AXR USS INR SGA IUGR FTT NEC GOR GORD CMPA SUDI SIDS ALTE BRUE
+    PLO SGO CAO EPO ICO IPO CCG ICB PCT ICS SAB SAC ACE ACES DWP ESW EWO PRU AP LSA EP SEMH MLD SLD PMLD
+    NEET CME EHE IEP PEP VSH CIC CLA SGO FGC FGCS LGA EHC SPOC POC SPA ASK NSPCC RSPCC DBS CRB
+    OOH NBV ABE NOK MGM MGF PGM PGF GM GF BF SIL BIL LD MH SU FH PMH SH HPC OE LO DD SDH RH SS ICH TBI ABI
+    CGL WDP CRC NPS HMP PPO MOJ SPOC SAF CPIS CME PIC CSC CYP SPN
+    A&E A&amp;E N/A
+""".split())
+_ROLES = frozenset("""
+    SW HV GP PC DC DS DI DCI PCSO MW CMW SN PN OT SLT SALT IRO FSW SSW TM PSW ASW CSW CPN FNP ANP HCA TA DSL
+    EDT SENCO HT DHT AHT SHO REG CNS RN RGN RMN DHT FW LADO IDVA ISVA AMHP SPR
+""".split())
+_CAPS = r"[A-Z]{2,3}"
+_MAY_BE_INITIALS = re.compile(r"(?<![A-Za-z])[A-Z]{2,3}(?![A-Za-z])|\b[A-Z]\.\s?[A-Z]\.")
+_ROLE_ALT = "|".join(sorted(_ROLES, key=len, reverse=True))
+_INITIALS_IN_CONTEXT = re.compile(
+    # initials and a role: "JB SW", "KL (HV)", "JB, SW", "JB/HV"
+    rf"(?<![\w&\[])(?P<r2>{_CAPS})(?=\s*(?:,\s*|/|\(\s*)?(?:{_ROLE_ALT})(?![\w&]))"
+    # "(AB)" alone in brackets after a person ("Mother (AB)", "social worker (AB)", "Ms Brook (KB)"; checked
+    # in `_initials_in_context`: "bleed (SDH)" is left)
+    rf"|(?P<open>(?P<before>[\w\]'\u2019.]+)\s*\(\s*)(?P<b>{_CAPS})(?=\s*\))"
+    # a role and initials: "SW JB", "HV: KL", "SW - JB", "SW/JB"
+    rf"|(?<![\w&])(?P<role1>(?:{_ROLE_ALT}))(?P<gap1>\s*[:\-/]?\s*)(?P<r1>{_CAPS})(?![\w&])"
+    # after a word that introduces a person: "by JB", "discussed with JB and KL", "spoke to JB"
+    rf"|(?P<cue>(?:\b(?i:by|with|from|per|cc|signed|author|spoke\s+to|spoken\s+to|speak\s+to|talked\s+to|"
+    rf"handed\s+to|passed\s+to|and)|&|\b(?:Dr|Mr|Mrs|Ms|Miss|Mx)\.?)\s*:?\s+)(?!(?:{_ROLE_ALT})(?![\w&]))(?P<c>{_CAPS})(?![\w&])"
+    # with dots: "J.B.", "J. B.", "A.B.C."
+    r"|(?<![\w.])(?P<dots>[A-Z]\.\s?[A-Z]\.(?:\s?[A-Z]\.)?)(?!\w)"
+    # at the end of an entry, after its last sentence or a dash: "Advice given. JB", "... - KL"
+    rf"|(?:(?<=[.;!?]\s)|(?<=\s[\-\u2013]\s)|^)(?P<end>{_CAPS})(?=\s*\.?\s*$)"
+)
+
+
+def _initials_in_context(text: str, pseudonym_words=frozenset()) -> str:
+    """`text` with two or three capitals that are a person's initials by their place as "[initials]"."""
+    last = [-10]  # where the last initials replaced ended
+
+    def replace(match: re.Match) -> str:
+        for group in ("b", "r1", "r2", "c", "end"):
+            letters = match.group(group)
+            if letters is not None:
+                if letters in KNOWN_ABBREVIATIONS or letters in pseudonym_words:
+                    return match.group(0)
+                if group == "b" and not _is_a_person(match.group("before"), match.string[:match.start()],
+                                                     pseudonym_words):
+                    return match.group(0)
+                if group == "c" and match.group("cue").strip().casefold() in ("and", "&") \
+                        and not 0 <= match.start() - last[0] <= 2:
+                    return match.group(0)  # "and KL" only just after other initials: "with JB and KL"
+                start, end = match.span(group)
+                last[0] = end
+                whole = match.group(0)
+                return whole[:start - match.start()] + INITIALS + whole[end - match.start():]
+        letters = match.group("dots")
+        if re.sub(r"[.\s]", "", letters) in KNOWN_ABBREVIATIONS:
+            return letters
+        rest = match.string[match.end():]
+        ends = not rest.strip() or re.match(r"\s*(?:[\r\n]|[A-Z])", rest)
+        return INITIALS + ("." if ends else "")  # "seen by J.B. She" : the last dot also ended the sentence
+
+    if not isinstance(text, str) or not text:
+        return text
+    return _INITIALS_IN_CONTEXT.sub(replace, text)
+
+
+#: the words for a person that initials in brackets may follow ("Mother (AB)", "health visitor (KL)")
+_PERSON_WORDS = frozenset("""
+    mother mum mom father dad parent parents carer carers partner grandmother grandfather grandma grandad
+    granddad nan nanna gran grandparent aunt auntie uncle sister brother sibling cousin stepfather
+    stepmother stepdad stepmum boyfriend girlfriend husband wife friend neighbour lodger child baby infant
+    son daughter worker visitor nurse midwife doctor officer teacher manager paediatrician consultant
+    registrar practitioner lead head senco therapist psychologist psychiatrist clinician colleague
+    student keyworker guardian advocate interpreter chair author reviewer detective constable sergeant
+    inspector
+""".split())
+
+
+def _is_a_person(word: str, before: str, pseudonym_words) -> bool:
+    """Whether the word before "(AB)" names a person: a word for one ("Mother", "health visitor"), a
+    pseudonym or a role ("SW"), a name already replaced ("[name]"), or a capitalised name after a title
+    ("Ms Brook (KB)")."""
+    word = word.rstrip(".'\u2019")
+    if word.endswith("]") or word.casefold().removesuffix("s") in _PERSON_WORDS or word.casefold() in _PERSON_WORDS:
+        return True
+    if word.upper() in pseudonym_words or word in _ROLES:
+        return True
+    return bool(word[:1].isupper() and re.search(r"\b(?:Dr|Mr|Mrs|Ms|Miss|Mx)\.?\s+\S*$", before))
+
+
+#: columns whose whole cell may be a person's initials ("JB" for the practitioner's role, as some
+#: chronologies fill it): "[initials]" when they are not a known abbreviation ("SW", "HV")
+INITIALS_COLUMNS = frozenset({"role"})
 
 
 def month_age(display) -> str:

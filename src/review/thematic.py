@@ -255,10 +255,13 @@ def read_declarations(path: str | Path) -> pd.DataFrame:
     compliant"). The file goes through the same readers, and the same safety checks, as agency
     chronologies. Every visible sheet whose first rows hold such a header is read, so a workbook with
     a sheet per year reads whole (a sheet without a year column whose name is a year, "2023" or
-    "2023-24", declares that year); title rows above the header, blank rows and repeated headers are
-    skipped, and a cell merged over several rows (one organisation over its standards) counts for
-    each of them. A year may be 2023 or a date (its calendar year), or a financial year (1 April - 31
-    March: NHS and council returns) written "2023/24", "2023-24", "2023/2024" or "FY2023/24".
+    "2023-24", declares that year; failing that, a file whose name gives one year does,
+    "declarations_2008.csv", and a note says so); title rows above the header, blank rows and repeated
+    headers are skipped, and a cell merged over several rows (one organisation over its standards) counts
+    for each of them. A year may be 2023, or a financial year (1 April - 31 March: NHS and council returns)
+    written "2023/24", "2023-24", "2023/2024", "FY2023/24" or "FY23/24"; a date (a date cell, or text
+    "31/03/2024" or "2024-03-31") is the financial year it falls in (31/03/2024 is 2023/24, 01/04/2024
+    2024/25). An empty year cell is an error naming its row and column.
 
     Returns one row per declaration (organisation, year (text: "2023", or "2023/24" for a financial
     year however it was written), standard, declared_status, source_sheet,
@@ -280,6 +283,8 @@ def read_declarations(path: str | Path) -> pd.DataFrame:
         raise DeclarationsError("declarations must be an .xlsx, .xls, .ods or .csv file", file=path)
     holder = CaseConfig(case_dir=path.parent, case_id="declarations", date_of_birth=dt.date(2000, 1, 1))
     tables = read_tables(path, FileSpec(path=str(path)), holder)
+    file_years = _file_name_years(path.name)
+    file_year = file_years[0] if len(file_years) == 1 else None  # used only for a sheet with no year column
 
     notes: list[str] = []
     problems: list[tuple[str, int, str, str]] = []  # (sheet, row, column header, message)
@@ -297,8 +302,11 @@ def read_declarations(path: str | Path) -> pd.DataFrame:
             continue
         found, index, columns, names = _declarations_header(table)
         sheet_year = None  # a sheet per year without a year column: the year its name gives
+        year_from_file = False  # ... or, failing that, the one year the file's name gives
         if not found and set(DECLARATION_COLUMNS) - set(columns) == {"year"}:
             sheet_year = _declared_year(table.sheet) if table.sheet else None
+            if sheet_year is None and file_year is not None:
+                sheet_year, year_from_file = file_year, True
             found = sheet_year is not None
         if not found:  # no header: its closest row is kept for the error when no sheet has one
             if closest is None or len(columns) > len(closest[0]):
@@ -311,7 +319,10 @@ def read_declarations(path: str | Path) -> pd.DataFrame:
                              f"in its first {HEADER_SEARCH_ROWS} rows, not read")
             continue
         read_any = True
-        if sheet_year is not None:
+        if year_from_file:
+            notes.append(f"{label}: no year column, the year {sheet_year} taken from the file's name "
+                         f"{path.name!r}")
+        elif sheet_year is not None:
             notes.append(f"{label}: no year column, the year {sheet_year} taken from the sheet's name")
         if index:
             notes.append(f"{label}: {index} row(s) above the header (row {table.row_numbers[index]}) skipped")
@@ -328,10 +339,14 @@ def read_declarations(path: str | Path) -> pd.DataFrame:
                 problems.append((table.sheet, number, names["organisation"],
                                  "organisation is empty (write it on every row, or merge its cells over its rows)"))
             year = sheet_year if sheet_year is not None else _declared_year(values["year"])
-            if year is None:
+            if year is None and not texts["year"]:
+                problems.append((table.sheet, number, names["year"],
+                                 "year is empty (write it on every row, e.g. 2023, or 2023/24 for a financial "
+                                 "year)"))
+            elif year is None:
                 problems.append((table.sheet, number, names["year"],
                                  f"year {texts['year']!r} is not a year (e.g. 2023, or 2023/24 for a "
-                                 "financial year)"))
+                                 "financial year; a date, 31/03/2024, is the financial year it falls in)"))
             if not standard:
                 problems.append((table.sheet, number, names["standard"], "standard is empty"))
             status = _STATUS_ALIASES.get(_normalise_header(texts["declared_status"]))
@@ -360,8 +375,13 @@ def read_declarations(path: str | Path) -> pd.DataFrame:
         found, sheet, row, cells = closest if closest is not None else ({}, tables[0].sheet if tables else "", 1, [])
         missing = [c for c in DECLARATION_COLUMNS if c not in found]
         shown = ", ".join(str(c) for c in cells if c not in (None, "")) or "none"
-        hint = (" (or name each sheet by the year it declares, e.g. 2023 or 2023-24)"
-                if missing == ["year"] and sheet else "")
+        hint = ""
+        if missing == ["year"]:
+            hint = (" (or name each sheet by the year it declares, e.g. 2023 or 2023-24)" if sheet else
+                    " (or name the file by the one year it declares, e.g. declarations_2023-24.csv)")
+            if file_years:
+                hint += (f"; the file's name {path.name!r} gives more than one year: "
+                         + ", ".join(file_years) if len(file_years) > 1 else "")
         raise DeclarationsError(f"missing column(s) {', '.join(missing)}; found {shown}{hint}",
                                 file=path, sheet=sheet or None, row=row)
     if problems:
@@ -406,8 +426,9 @@ def _declarations_header(table) -> tuple[bool, int, dict[str, int], dict[str, st
 
 
 def _cell_text(value) -> str:
-    if value is None:
-        return ""
+    if value is None or (isinstance(value, (float, np.floating)) and np.isnan(value)) or value is pd.NA \
+            or value is pd.NaT:
+        return ""  # an empty cell, however a reader gives it (never 'nan')
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
@@ -415,7 +436,14 @@ def _cell_text(value) -> str:
 
 #: a year as written: 2023, a span of two years (2023/24, 2023-24, 2023/2024: a financial year), or
 #: FY2023/24 (the span is required after "FY")
-_YEAR_TEXT = re.compile(r"(FY\s*)?(\d{4})(?:\s*[/-]\s*(\d{4}|\d{2}))?", re.IGNORECASE)
+_YEAR_TEXT = re.compile(r"(FY\s*)?(\d{4}|(?<=FY)\d{2}|(?<=FY )\d{2})(?:\s*[/-]\s*(\d{4}|\d{2}))?", re.IGNORECASE)
+#: a date written as text in a year cell: 31/03/2024, 31-03-2024, 31.03.2024, 2024-03-31 (an ISO date, with
+#: or without a time): the financial year it falls in
+_DATE_TEXT = re.compile(
+    r"(?P<d>\d{1,2})\s*(?P<s>[/.\-])\s*(?P<m>\d{1,2})\s*(?P=s)\s*(?P<y>\d{4})"
+    r"|(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+#: a year in a file's name ("declarations_2008.csv", "returns-2023-24.xlsx", "s11_FY2018-19.csv")
+_FILE_YEAR = re.compile(r"(?<![A-Za-z0-9])((?:FY\s*)?(?:19|20)\d{2}(?:[-_]\d{2}(?:\d{2})?)?)(?![0-9])", re.IGNORECASE)
 #: the month a financial year starts (1 April: NHS annual returns, councils' and police returns)
 FINANCIAL_YEAR_START_MONTH = 4
 
@@ -429,7 +457,7 @@ def _year_period(value) -> tuple[int, bool] | None:
 
     financial = False
     if isinstance(value, (dt.date, dt.datetime)):
-        year = value.year
+        return _date_period(value.year, value.month)
     elif isinstance(value, bool) or value is None:
         return None
     elif isinstance(value, (int, float, np.integer, np.floating)):
@@ -437,10 +465,24 @@ def _year_period(value) -> tuple[int, bool] | None:
             return None
         year = int(value)
     else:
-        match = _YEAR_TEXT.fullmatch(str(value).strip())
+        text = str(value).strip()
+        date = _DATE_TEXT.fullmatch(text)
+        if date is not None:
+            day, month, year = ((date["d"], date["m"], date["y"]) if date["d"] is not None
+                                else (date["id"], date["im"], date["iy"]))
+            try:
+                dt.date(int(year), int(month), int(day))
+            except ValueError:
+                return None  # "31/02/2024": no date
+            return _date_period(int(year), int(month))
+        match = _YEAR_TEXT.fullmatch(text)
         if match is None:
             return None
         fy, first, second = match.groups()
+        if len(first) == 2:  # "FY18/19": a two-digit year only after "FY", and only with its span
+            if second is None or len(second) != 2:
+                return None
+            first = str(2000 + int(first))
         year = int(first)
         if second is not None:
             following = int(second) if len(second) == 4 else (year // 100) * 100 + int(second)
@@ -452,6 +494,26 @@ def _year_period(value) -> tuple[int, bool] | None:
         elif fy:
             return None  # "FY2023": which financial year is ambiguous
     return (year, financial) if 1990 <= year <= 2100 else None
+
+
+def _date_period(year: int, month: int) -> tuple[int, bool] | None:
+    """The financial year (1 April - 31 March) a date falls in: declarations are made for financial years,
+    and a date in a year column is most often the year's end (31/03/2008 is 2007/08) or its start."""
+    first = year if month >= FINANCIAL_YEAR_START_MONTH else year - 1
+    return (first, True) if 1990 <= first <= 2100 else None
+
+
+def _file_name_years(name: str) -> list[str]:
+    """The years (as shown: "2008", "2008/09") a file's name gives ("declarations_2008.csv" -> ["2008"]),
+    each once; a name that holds a date or anything else that is not a year gives none for that part."""
+    stem = Path(name).stem
+    years = []
+    for match in _FILE_YEAR.finditer(stem):
+        written = match.group(1).replace("_", "-")
+        year = _declared_year(written)
+        if year is not None and year not in years:
+            years.append(year)
+    return years
 
 
 def year_label(period: tuple[int, bool]) -> str:
@@ -535,10 +597,16 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
     threshold_per_100 = check_threshold(threshold_per_100)
     periods = {}  # each year as declared -> (first year, financial)
     for value in pd.unique(declarations["year"].astype(object)):
-        period = None if pd.isna(value) else _year_period(value)
+        empty = value is None or (not isinstance(value, str) and pd.isna(value)) or not str(value).strip()
+        period = None if empty else _year_period(value)
         if period is None:
-            raise DeclarationsError(f"year {value!r} of a declaration is not a year (e.g. 2023, or 2023/24 for a "
-                                    "financial year)")
+            at = declarations["year"].isna() if empty and not isinstance(value, str) else (
+                declarations["year"].astype(object) == value)
+            rows = [str(r) for r in declarations.loc[at.to_numpy(), "source_row"].tolist()[:5]] \
+                if "source_row" in declarations.columns else []
+            where = f" (row {', '.join(rows)})" if rows else ""
+            what = "has no year" if empty else f"year {value!r} is not a year"
+            raise DeclarationsError(f"a declaration{where} {what} (e.g. 2023, or 2023/24 for a financial year)")
         periods[value] = period
 
     evidence = _attribute_flags(counted_flags(flags, include_rejected, timeline), timeline)

@@ -104,7 +104,9 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
     before anything is written.
 
     `redact`: case ids replaced by "case 01", "case 02", ... (`case_pseudonyms`) in every table, chart
-    and the manifest (its inputs are listed under the pseudonyms), and in the summary returned
+    and the manifest (its inputs are listed under the pseudonyms; it records no path of the store or of
+    the declarations file, which can name the cases or the area: `review verify` is given them), and in
+    the summary returned
     (``no_contacts``; ``failed`` and ``interrupted``, not in the store's complete cases, are left out:
     their count is ``failed_count`` and ``interrupted_count``). Organisation names and agency kinds stay:
     they are what a thematic review compares."""
@@ -163,10 +165,13 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
             plt.close(fig)
         manifest = {
             "kind": KIND,
-            "store": {"path": store_dir.resolve().as_posix(), "cases": len(inputs), "digest": _digest(inputs),
-                      "inputs": inputs},
+            # with `redact` no path: a store's or a declarations file's path can name the cases or the area
+            # ("/reviews/eastborough/cspr-ashdown/store"); `review verify` is then given them
+            "store": {"path": None if redact else store_dir.resolve().as_posix(), "cases": len(inputs),
+                      "digest": _digest(inputs), "inputs": inputs},
             "declarations": None if declarations is None else {
-                "path": Path(declarations).resolve().as_posix(), "sha256": file_sha256(declarations)},
+                "path": None if redact else Path(declarations).resolve().as_posix(),
+                "sha256": file_sha256(declarations)},
             "options": {"threshold": float(threshold), "include_rejected": bool(include_rejected),
                         "formats": list(formats), **({"redact": True} if redact else {})},
             "packages": package_versions(),
@@ -257,13 +262,16 @@ def verify_thematic(report_dir: str | Path, *, store_dir: str | Path | None = No
     if not isinstance(manifest, dict) or manifest.get("kind") != KIND or "outputs" not in manifest:
         raise VerifyError("not a thematic report's manifest", file=report_dir / MANIFEST)
     result = VerifyResult()
-    store = Path(store_dir) if store_dir is not None else Path(manifest["store"]["path"])
+    recorded_store = (manifest.get("store") or {}).get("path")
+    store = Path(store_dir) if store_dir is not None else (Path(recorded_store) if recorded_store else None)
     recorded_declarations = manifest.get("declarations")
     if declarations is None and recorded_declarations:
-        declarations = recorded_declarations["path"]
+        declarations = recorded_declarations.get("path")
 
     # causes first: what differs in what went in
-    if not (store / LEDGER).exists():
+    if store is None:  # a redacted report's manifest records no paths
+        result.error = "the manifest does not record the store's path (a --redact report): give it with --store"
+    elif not (store / LEDGER).exists():
         result.error = f"the store {store} is not there (give it with --store)"
     else:
         before, now = manifest["store"].get("inputs", {}), store_inputs(store)
@@ -278,6 +286,9 @@ def verify_thematic(report_dir: str | Path, *, store_dir: str | Path | None = No
             result.causes.append(f"{len(removed)} case(s) no longer in the store: {_named(removed)}")
         if changed:
             result.causes.append(f"{len(changed)} case(s) rebuilt from other inputs: {_named(changed)}")
+    if recorded_declarations and declarations is None:
+        result.error = result.error or ("the manifest does not record the declarations file's path (a --redact "
+                                        "report): give it with --declarations")
     if recorded_declarations and declarations is not None:
         path = Path(declarations)
         if not path.is_file():
