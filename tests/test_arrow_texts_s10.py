@@ -74,3 +74,33 @@ def test_shared_uniques_are_read_only():
     assert _codes(series, sort=False)[1] is uniques  # made once, shared by the timeline and the rules
     with pytest.raises(ValueError):
         uniques[0] = "changed"
+
+
+KEYWORDS = ["returned home", "no further action", "nfa", "strategy discussion", "child's"]
+PIECES = ["Returned HOME", "no  further\taction", "NFA.", "NFAs", "Strategy-Discussion", "child’s", "CHILD'S",
+          "İnjury", "no further actİon", "ſtrategy discussion", "returned homes", "xnfa", "n.f.a", "(nfa)", "é nfa",
+          "K", "Ｎｆａ", "returned\nhome", "", "plain words", "Child''s", "RETURNED home;"]
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_caseless_prefilter_finds_what_lower_casing_finds(seed, monkeypatch):
+    rng = np.random.default_rng(seed)
+    texts = np.array([" ".join(rng.choice(PIECES, size=rng.integers(1, 4))) for _ in range(400)], dtype=object)
+    pattern, prefilter = base._keyword_regex(KEYWORDS), base._keyword_prefilter(KEYWORDS)
+    monkeypatch.setattr(base, "_CASELESS_FROM", 10**9)
+    lowered = base._texts_matching(texts, pattern, prefilter)
+    monkeypatch.setattr(base, "_CASELESS_FROM", 1)
+    caseless = base._texts_matching(texts, pattern, prefilter)
+    assert lowered.any() and not lowered.all()
+    assert np.array_equal(caseless, lowered)
+
+
+def test_caseless_prefilter_on_its_own_is_the_lowered_one():
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = [" ".join(p) for p in zip(PIECES, reversed(PIECES))] + PIECES + [None]
+    column = pa.array(texts, type=pa.large_string())
+    prefilter = base._keyword_prefilter(KEYWORDS)
+    want = np.array(pc.fill_null(pc.match_substring_regex(pc.utf8_lower(column), prefilter), False), dtype=bool)
+    assert np.array_equal(base._prefiltered_caseless(column, prefilter), want)

@@ -301,20 +301,47 @@ def _keyword_prefilter(keywords) -> str:
 
 
 def _texts_matching(texts: np.ndarray, pattern: str, prefilter: str | None = None) -> np.ndarray:
-    """Which of `texts` (an object array of str, or an Arrow string array) `pattern` (`_keyword_regex`) finds something in, searched
-    by Arrow's regex engine over the whole array at once; only among those `prefilter`
-    (`_keyword_prefilter` of the same keywords) finds something in, when given."""
+    """Which of `texts` (an object array of str, or an Arrow string array) `pattern` (`_keyword_regex`)
+    finds something in, searched by Arrow's regex engine over the whole array at once; only among those
+    `prefilter` (`_keyword_prefilter` of the same keywords) finds something in, when given.
+
+    Both search the texts lower-cased. Many texts (`_CASELESS_FROM`) are pre-filtered without lower-casing
+    them all first: an ASCII text is searched as it is, the pre-filter ignoring case (for ASCII text the
+    same as searching it lower-cased: only A-Z change, and they match as a-z do), the others lower-cased."""
     if not len(texts):
         return np.zeros(0, dtype=bool)
-    column = pc.utf8_lower(texts if isinstance(texts, pa.Array) else pa.array(texts, type=pa.large_string()))
-    out = np.ones(len(texts), dtype=bool)
-    if prefilter is not None:
-        out = np.array(pc.fill_null(pc.match_substring_regex(column, prefilter), False), dtype=bool)
+    column = texts if isinstance(texts, pa.Array) else pa.array(texts, type=pa.large_string())
+    if prefilter is not None and len(texts) >= _CASELESS_FROM:
+        out = _prefiltered_caseless(column, prefilter)
         if not out.any():
             return out
-        column = column.filter(pa.array(out))
+        column = pc.utf8_lower(column.filter(pa.array(out)))
+    else:
+        column = pc.utf8_lower(column)
+        out = np.ones(len(texts), dtype=bool)
+        if prefilter is not None:
+            out = np.array(pc.fill_null(pc.match_substring_regex(column, prefilter), False), dtype=bool)
+            if not out.any():
+                return out
+            column = column.filter(pa.array(out))
     column = pc.replace_substring_regex(column, _APOSTROPHE, "")
     out[out] = pc.fill_null(pc.match_substring_regex(column, pattern), False).to_numpy(zero_copy_only=False)
+    return out
+
+
+#: from this many texts on, `_texts_matching` pre-filters ASCII texts without lower-casing them
+_CASELESS_FROM = 20_000
+
+
+def _prefiltered_caseless(column: pa.Array, prefilter: str) -> np.ndarray:
+    """`match_substring_regex(utf8_lower(column), prefilter)` (nulls False): the ASCII texts searched as
+    they are with case ignored, the rest lower-cased first."""
+    ascii_ = pc.fill_null(pc.string_is_ascii(column), True)
+    out = np.array(pc.fill_null(pc.match_substring_regex(column, prefilter, ignore_case=True), False), dtype=bool)
+    other = np.flatnonzero(~np.asarray(ascii_, dtype=bool))
+    if len(other):
+        lowered = pc.utf8_lower(column.take(pa.array(other)))
+        out[other] = np.array(pc.fill_null(pc.match_substring_regex(lowered, prefilter), False), dtype=bool)
     return out
 
 
