@@ -1180,6 +1180,29 @@ def discharge_held(text: str, vocab: str = "") -> bool:
 
 
 _DISCHARGES: dict[tuple[str, str], bool] = {}
+
+#: from this many discharge rows on, `_discharges_held` first leaves out the texts that cannot deny one
+_DISCHARGE_SEARCH_FROM = 500
+
+
+def _discharges_held(texts: list[str], keys) -> np.ndarray:
+    """`discharge_held(text, key)` of each text and its case's vocabulary key. Many texts are first sifted by
+    the rules' vectorised pre-filter (`review.rules.base._may_deny`): a text with no negation cue in reach
+    of the discharge's words cannot deny it, and is held without being read."""
+    texts, keys = np.asarray(texts, dtype=object), np.asarray(keys, dtype=object)
+    maybe = np.ones(len(texts), dtype=bool)
+    if len(texts) >= _DISCHARGE_SEARCH_FROM:
+        from .rules.base import _denial_prefilter, _may_deny, _negation_phrases
+
+        for key in dict.fromkeys(keys.tolist()):
+            rows = np.flatnonzero(keys == key)
+            vocab = _discharge_vocabulary(key)
+            words = vocab.denial_words("discharge")
+            if words:
+                maybe[rows] = _may_deny(texts[rows], _denial_prefilter(words, _negation_phrases(vocab)))
+    held = np.ones(len(texts), dtype=bool)
+    held[maybe] = [discharge_held(t, k) for t, k in zip(texts[maybe], keys[maybe])]
+    return held
 _DISCHARGE_VOCABS: dict = {}  # vocabulary key -> (the raw mapping, kept alive, its compiled form)
 
 
@@ -1310,8 +1333,8 @@ def _hospital_periods(cols: dict) -> pd.DataFrame:
     dis = np.flatnonzero(np.isin(cols["contact_type"], HOSPITAL_DISCHARGE_TYPES) & dated)
     # a discharge that did not happen ("Discharge postponed", "discharge delayed") ends no stay
     if len(dis):
-        dis = dis[np.fromiter((discharge_held(f"{d} . {a}", k) for d, a, k in zip(
-            cols["description"][dis], cols["action"][dis], cols["vocab"][dis])), dtype=bool, count=len(dis))]
+        dis = dis[_discharges_held([f"{d} . {a}" for d, a in zip(cols["description"][dis], cols["action"][dis])],
+                                   cols["vocab"][dis])]
     organisation = np.where(cols["organisation"] == "", cols["agency"], cols["organisation"])
     place = cols["case_id"] + "\x1f" + organisation.astype(object)
     codes, _ = pd.factorize(place[np.concatenate([adm, dis])])
