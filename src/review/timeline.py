@@ -782,13 +782,23 @@ def _text_for_linking(description: pd.Series, action: pd.Series, rows: np.ndarra
     d_codes, d_uniques = _factorize(description)
     a_codes, a_uniques = _factorize(action)
     d_codes, a_codes = d_codes[rows], a_codes[rows]
-    d_blank = (pd.Series(d_uniques).str.strip() == "").to_numpy(dtype=bool)
-    a_blank = (pd.Series(a_uniques).str.strip() == "").to_numpy(dtype=bool)
+    d_blank, a_blank = _blank_texts(description, d_uniques), _blank_texts(action, a_uniques)
     # table: every description, then every non-blank action, then "" (both blank)
     d_text = _derived(description, False, "objects", _object_uniques)  # the rules use the same
     a_text = np.append(_derived(action, False, "objects", _object_uniques)[~a_blank], "")
     a_code = np.where(a_blank, len(a_text) - 1, np.cumsum(~a_blank) - 1)[a_codes]  # blank -> ""
     return np.where(d_blank[d_codes], len(d_text) + a_code, d_codes), np.concatenate([d_text, a_text])
+
+
+def _blank_texts(series: pd.Series, uniques) -> np.ndarray:
+    """Which of a column's factorised `uniques` are blank (empty or whitespace only, as ``str.strip() ==
+    ""`` reads them through Arrow): from the factorisation's own Arrow array, by length and
+    `utf8_is_space` (the same whitespace as Arrow's trim, on every code point; no stripped copy made)."""
+    arrow = _arrow_uniques(series, sort=False) if len(series) >= _SMALL else None
+    if arrow is None or len(arrow) != len(uniques):
+        return (pd.Series(uniques, dtype="string").str.strip() == "").to_numpy(dtype=bool, na_value=True)
+    blank = pc.or_(pc.equal(pc.utf8_length(arrow), 0), pc.utf8_is_space(arrow))
+    return np.asarray(pc.fill_null(blank, True), dtype=bool)
 
 
 def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
