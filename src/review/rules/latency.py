@@ -94,7 +94,8 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
 
     # the responding row's escalations that took place ("referral_to_csc", not the strategy discussion its
     # text says was cancelled: `held_escalation_cells`)
-    escalation_of = pd.Series(held_escalation_cells(ctx).to_numpy(), index=tl["event_id"].to_numpy())
+    pos = first["action_pos"].to_numpy(dtype="int64")
+    first_escalation = np.where(pos >= 0, np.append(held_escalation_cells(ctx).to_numpy(), "")[pos], "")
     out = pd.DataFrame(
         {
             "event_id": rows["event_id"],
@@ -105,7 +106,7 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
             "expected_days": expected.astype("Float64"),
             "first_escalation_event_id": first["action_event_id"],
             "first_escalation_date": first["action_date"],
-            "first_escalation": escalation_of.reindex(first["action_event_id"]).fillna("").to_numpy(),
+            "first_escalation": first_escalation.astype(object),
             "latency_days": latency,
             "within_expected": within,
             "flagged": rows["event_id"].isin(flagged_ids),
