@@ -15,8 +15,9 @@ rules as the package (review.timeline, review.rules.*) with the same rules.yml p
   row's text by the package's own scalar `review.rules.base._mentioned`; a row of a contact type a rule
   reads (a strategy discussion, conference or assessment, a closure, one assessing a concern before it, a
   decision on a referral, a decision point) typed so but recorded as not having taken place by the
-  package's `review.vocab.denies`; and an escalation cell naming the row's own type on such a row is no
-  escalation, as the package's `held_escalations`), windows,
+  package's `review.vocab.denies`; and an escalation cell naming the row's own type on such a row (a
+  referral row's for referral_to_csc), or naming an escalation the row's text denies ("Referral to MASH not
+  made"), is no escalation, as the package's `held_escalations`), windows,
   responses (the first response on or after the anchor), working days with England bank holidays (the
   `holidays` package, one day at a time), one flag per event group, the same delay_days and the same
   flag ids (rule, trigger event, variant).
@@ -111,6 +112,15 @@ def _held(r: dict, contact_types) -> bool:
         kind, _text(r.get("description")) + " . " + _text(r.get("action")), _package_vocab())
 
 
+def _esc_denied(r: dict, kind: str) -> bool:
+    """The row's text names the escalation `kind` only to say it did not take place, or the row is of the
+    kind's own type (`ESCALATION_OWN_TYPES`: referral for referral_to_csc) and says that did not."""
+    text = _text(r.get("description")) + " . " + _text(r.get("action"))
+    own = {kind} | set({"referral_to_csc": ("referral",)}.get(kind, ()))
+    typ = r.get("contact_type")
+    return denies(kind, text, _package_vocab()) or (typ in own and denies(typ, text, _package_vocab()))
+
+
 _VOCAB: list = []
 
 
@@ -169,6 +179,13 @@ def build_timeline(rows: list[dict], case: dict) -> list[dict]:
         r["seq"] = i
         r["age_days"] = None if day is None else (day - dob).days
         r["child_mobile"] = None if day is None else day >= mobile_from
+        precision = _text(r.get("date_precision"))
+        if day is not None and precision in ("month", "year"):
+            # a month or year the child became mobile in: unknown, not its first day's mobility
+            first = dt.date(day.year, 1, 1) if precision == "year" else dt.date(day.year, day.month, 1)
+            last = _add_months(first, 12 if precision == "year" else 1) - dt.timedelta(days=1)
+            if first < mobile_from <= last:
+                r["child_mobile"] = None
         r["days_since_previous_contact"] = None if previous is None or day is None else (day - previous).days
         r["days_since_child_seen"] = None if last_seen is None or day is None else (day - last_seen).days
         if r.get("child_seen") is True and day is not None:
@@ -384,9 +401,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         return r["_esc"]
 
     def esc_held(r, kinds):
-        # not the escalation of a row's own type that did not take place ("ICPC cancelled"), as the rules'
-        # held_escalations
-        return any(e in kinds and not (r.get("contact_type") == e and not _held(r, [e])) for e in esc(r))
+        # not an escalation the row's text denies ("Referral to MASH not made"), nor that of a row's own type
+        # (a referral row's for referral_to_csc) that did not take place ("ICPC cancelled", "referral not
+        # sent"), as the rules' held_escalations
+        return any(e in kinds and not _esc_denied(r, e) for e in esc(r))
 
     # nonmobile_injury -------------------------------------------------------------------------------
     if "nonmobile_injury" in p:
@@ -458,7 +476,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     # referral_no_decision ---------------------------------------------------------------------------
     if "referral_no_decision" in p:
         q = p["referral_no_decision"]
-        for r in _first_per_group([r for r in tl if "referral_to_csc" in esc(r) and r["_exact"]]):
+        for r in _first_per_group([r for r in tl if esc_held(r, ["referral_to_csc"]) and r["_exact"]]):
             deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
             action = _first(tl, r["_day"], lambda x: x.get("agency_kind") in q["decision_agency_kinds"]
                             and _held(x, q["decision_contact_types"]))

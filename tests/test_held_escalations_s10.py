@@ -181,17 +181,20 @@ def test_response_latency_an_escalation_not_held_is_no_response():
 
 
 def test_held_escalations_of_any_kind():
-    """`held_escalations(ctx)` (any kind): a row's other escalations stay, a hand-filled cell on a row of
-    another type stays (the reading is of a row's own type), a held one stays, a denied own type goes."""
+    """`held_escalations(ctx)` (any kind): a row's other escalations stay, a held one stays, a denied own type
+    goes, and (since tests/test_held_followups_s10.py) so does a hand-filled cell on a row of another type
+    whose text denies the escalation; one whose text does not stays."""
     rows = [typed("2023-09-01", "strategy_discussion", NOT_HELD["strategy_discussion"]),
             typed("2023-09-02", "strategy_discussion", "Strategy discussion cancelled; referred to MASH",
                   escalation="referral_to_csc; strategy_discussion"),
             typed("2023-09-03", "home_visit", NOT_HELD["strategy_discussion"], escalation="strategy_discussion"),
             typed("2023-09-04", "cp_conference", HELD["cp_conference"]),
             typed("2023-09-05", "cp_conference", NOT_HELD["cp_conference"]),
-            {"date": "2023-09-06", "description": "Home visit"}]
+            {"date": "2023-09-06", "description": "Home visit"},
+            typed("2023-09-07", "home_visit", "Home visit after the strategy discussion", escalation="strategy_discussion")]
     ctx = prepare(make_timeline(rows), None, RULES["settings"])
     held = held_escalations(ctx)
     assert dict(zip(ctx.timeline["event_id"], held)) == {
-        "C1-e001": False, "C1-e002": True, "C1-e003": True, "C1-e004": True, "C1-e005": False, "C1-e006": False}
+        "C1-e001": False, "C1-e002": True, "C1-e003": False, "C1-e004": True, "C1-e005": False, "C1-e006": False,
+        "C1-e007": True}
     assert held_escalations(ctx).tolist() == held.tolist()  # kept in the context, read-only there

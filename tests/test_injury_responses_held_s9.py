@@ -65,8 +65,12 @@ def test_injury_not_escalated_keeps_the_other_escalations_of_a_row_that_did_not_
 
 
 def test_injury_not_escalated_an_escalation_cell_on_another_type_is_still_read():
-    """The reading is of a row's own type only: a hand-filled escalation on a home visit stands."""
+    """A hand-filled escalation on a home visit stands unless its text denies it (since
+    tests/test_held_followups_s10.py the text of a row of any type is read: "Strategy discussion not held"
+    is no strategy discussion)."""
     rows = [bruise("2023-09-01"), typed("2023-09-02", "home_visit", "Strategy discussion not held", "strategy_discussion")]
+    assert package(rows, "injury_not_escalated") == baseline(rows, "injury_not_escalated") == [("C1-e001", "")]
+    rows = [bruise("2023-09-01"), typed("2023-09-02", "home_visit", "Home visit, SW present", "strategy_discussion")]
     assert package(rows, "injury_not_escalated") == baseline(rows, "injury_not_escalated") == []
 
 

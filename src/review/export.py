@@ -751,10 +751,12 @@ def _html_table(frame: pd.DataFrame, headers: Sequence[str] | None = None, *, ro
 
 
 def headline_counts(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, decisions=None, *,
-                    date_resolution: str = DAY) -> list[str]:
+                    date_resolution: str = DAY, escalations: int | None = None) -> list[str]:
     """Plain-English headline numbers: per agency kind, "N contacts with health professionals across K
     organisations"; how often the child was seen; concerns, escalations and flags, with the reviewers'
-    decisions on them (flags they rejected are counted apart, and out of the severity breakdown)."""
+    decisions on them (flags they rejected are counted apart, and out of the severity breakdown).
+    `escalations`: the contacts that were an escalation (the agency summary's escalations_made, those that
+    took place); when None, the rows with an escalation cell."""
     timeline = conform(timeline, TIMELINE_COLUMNS)
     lines = []
     n = len(timeline)
@@ -777,7 +779,8 @@ def headline_counts(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, d
         not_seen = int((~timeline["child_seen"].fillna(True).astype(bool)).sum())
         lines.append(f"The child was seen at {plural(seen, 'contact')} and recorded as not seen at {not_seen}")
         concerns = int((timeline["concerns"] != "").sum())
-        escalations = int((timeline["escalation"] != "").sum())
+        if escalations is None:
+            escalations = int((timeline["escalation"] != "").sum())
         lines.append(f"{plural(concerns, 'contact')} recorded a concern; {escalations} "
                      f"{'was an escalation' if escalations == 1 else 'were escalations'}")
     if flags is not None:
@@ -858,7 +861,11 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
     summary += list(notes)
     summary.append("Flags are proposals from documented rules, not findings: each carries the reviewer's decision.")
     decisions = getattr(analysis, "decisions", None)
-    headline = headline_counts(timeline, flags, decisions, date_resolution=date_resolution)
+    # the escalations that took place, as the agency summary counts them (`review.timeline.agency_summary`)
+    summary_table = getattr(analysis, "agency_summary", None)
+    made = (int(summary_table["escalations_made"].sum()) if summary_table is not None and len(summary_table)
+            and "escalations_made" in summary_table else None)
+    headline = headline_counts(timeline, flags, decisions, date_resolution=date_resolution, escalations=made)
     if redact_text is not None:
         summary = [redact_text(s) for s in summary]
         headline = [redact_text(s) for s in headline]

@@ -759,9 +759,23 @@ class CaseDates:
         return {name: values[at] for name, values in self._dates.items()}
 
 
-def _child_mobile(days: np.ndarray, threshold: np.ndarray) -> pd.arrays.BooleanArray:
+def _child_mobile(days: np.ndarray, threshold: np.ndarray, precision: pd.Series | None = None) -> pd.arrays.BooleanArray:
+    """Was the child mobile (on or after `threshold`, `mobility_threshold`) on each row's day: NA when the
+    day is unknown, and when the row is dated only to a month or a year the child became mobile in ("Jul
+    2023", mobile from 15 July: mobile on some of its days, not on others), not the mobility of its first
+    day (False)."""
     valid = ~np.isnat(days)
-    return pd.arrays.BooleanArray(valid & (days >= threshold), ~valid)
+    unknown = ~valid
+    if precision is not None:
+        values = precision.to_numpy(dtype=object, na_value="")
+        for name, unit in _PERIOD_PRECISIONS.items():
+            rows = np.flatnonzero((values == name) & valid)
+            if len(rows):
+                period = days[rows].astype(unit)
+                first, last = period.astype("datetime64[D]"), (period + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+                limit = threshold[rows]
+                unknown[rows] |= (first < limit) & (limit <= last)  # (NaT threshold: never)
+    return pd.arrays.BooleanArray(valid & (days >= threshold) & ~unknown, unknown)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1530,7 +1544,7 @@ def build_timeline(
     new["age_days"], new["age_display"] = _ages(days, per_case["date_of_birth"], case_codes)
     new["age_display"] = _partial_date_ages(new["age_display"], frame["date_precision"], days,
                                             per_case["date_of_birth"], case_codes)
-    new["child_mobile"] = _child_mobile(days, per_case["mobile_from"][case_codes])
+    new["child_mobile"] = _child_mobile(days, per_case["mobile_from"][case_codes], frame["date_precision"])
     links = candidate_links(frame, threshold=link_threshold, window_days=link_window_days, factorised=factorised,
                             in_order=True)
     new["event_group"] = _groups(frame["event_id"], links["left"].to_numpy(), links["right"].to_numpy())
@@ -1558,12 +1572,19 @@ def build_timeline(
 # ---------------------------------------------------------------------------------------------------
 # Summaries
 # ---------------------------------------------------------------------------------------------------
-def agency_summary(timeline: pd.DataFrame) -> pd.DataFrame:
+def agency_summary(timeline: pd.DataFrame, rules: dict | None = None, case=None) -> pd.DataFrame:
     """Per agency, agency_kind and organisation: contacts, contacts with the child seen, contacts recording
-    at least one concern, and contacts that were an escalation. Sorted by agency_kind, agency, organisation.
+    at least one concern, and contacts that were an escalation (escalations_made: one that took place, as
+    the rules read it, `review.rules.base.held_escalations`: not a "Strategy discussion cancelled" row whose
+    escalation cell says strategy_discussion, nor "Referral to MASH not made" with its cell filled by hand;
+    `rules` and `case` as `review.rules.detect` takes them, for the case's vocabulary). Sorted by
+    agency_kind, agency, organisation.
     """
     if timeline.empty:
         return empty_frame(AGENCY_SUMMARY_COLUMNS)
+    from .rules.base import held_escalation_column
+
+    held = held_escalation_column(timeline, rules, case)
     frame = pd.DataFrame(
         {
             "agency": timeline["agency"].fillna("").astype("string"),
@@ -1572,7 +1593,7 @@ def agency_summary(timeline: pd.DataFrame) -> pd.DataFrame:
             "contacts": 1,
             "child_seen": timeline["child_seen"].fillna(False).astype(bool).astype("int64"),
             "concerns_recorded": (timeline["concerns"].fillna("").astype(str).str.strip() != "").astype("int64"),
-            "escalations_made": (timeline["escalation"].fillna("").astype(str).str.strip() != "").astype("int64"),
+            "escalations_made": (held.to_numpy(dtype=object) != "").astype("int64"),
         }
     )
     out = frame.groupby(["agency", "agency_kind", "organisation"], sort=False, dropna=False).sum().reset_index()

@@ -425,32 +425,121 @@ def types_held(ctx: Context, contact_types) -> pd.Series:
     return pd.Series(out, index=tl.index)
 
 
+#: contact types a row of which, its escalation cell naming an escalation that is no contact type, records
+#: that escalation: a row of type referral whose text says the referral did not take place ("referral not
+#: sent", "Referral not made") is no referral to social care, whatever its escalation cell says
+#: (`held_escalations`)
+ESCALATION_OWN_TYPES = {"referral_to_csc": ("referral",)}
+
+
 def held_escalations(ctx: Context, kinds=None) -> pd.Series:
     """Rows that were an escalation of any of `kinds` (`Context.escalations`; any escalation when None), not
-    counting the escalation of a row's own contact type when its text says that did not take place
-    (`types_held`): a "Strategy discussion not held" or "ICPC cancelled" row of type strategy_discussion /
-    cp_conference is no such escalation even when its escalation cell says it is (filled by hand, or by a
-    profile's column); its other escalations stay ("ICPC cancelled; referred to MASH": the referral). The
-    escalations every rule reads as a response (repeated_injury_or_ae, injury_not_escalated,
-    nonmobile_injury, strategy_no_conference, closure_with_open_concerns, assessment_wait, was_not_brought,
-    information_not_shared / agency_knowledge's referrals, response_latency): each kind is a look-up on the
-    distinct escalation cells and each type's texts are read once per prepared timeline (`_type_held`)."""
+    counting an escalation the row's text names only to say it did not take place (`review.vocab.denies`
+    of the escalation: its keywords and those of its contact types, "Referral to MASH not made", "CP
+    medical declined by mother"), nor the escalation of a row's own contact type when its text says that
+    did not take place (`types_held`; and `ESCALATION_OWN_TYPES`: a row of type referral for
+    referral_to_csc). A "Strategy discussion not held" or "ICPC cancelled" row of type strategy_discussion /
+    cp_conference, a "referral not sent" row of type referral, is no such escalation even when its
+    escalation cell says it is (filled by hand, or by a profile's column; ingest's `detect_escalations`
+    names none of them); its other escalations stay ("ICPC cancelled; referred to MASH": the referral).
+    The escalations every rule reads (repeated_injury_or_ae, injury_not_escalated, nonmobile_injury,
+    strategy_no_conference, closure_with_open_concerns, assessment_wait, was_not_brought,
+    information_not_shared / agency_knowledge's referrals, referral_no_decision's referrals,
+    response_latency), and the agency summary's and thematic counts (`held_escalation_cells`): each kind is
+    a look-up on the distinct escalation cells and each kind's and type's texts are read once per prepared
+    timeline (`_escalation_held`, `_type_held`)."""
     if kinds is None:
         if "held_any" not in ctx.extra:  # (response_latency and was_not_brought both ask)
-            codes, uniques = ctx._coded("escalation")
-            every = sorted({part for u in uniques for part in split_multi(u)})
-            ctx.extra["held_any"] = held_escalations(ctx, every).to_numpy(dtype=bool)
+            ctx.extra["held_any"] = held_escalations(ctx, escalation_kinds(ctx)).to_numpy(dtype=bool)
             ctx.extra["held_any"].flags.writeable = False
         return pd.Series(ctx.extra["held_any"].copy(), index=ctx.timeline.index)
     out = np.zeros(len(ctx.timeline), dtype=bool)
     for kind in dict.fromkeys(str(k) for k in kinds):
-        hit = ctx.escalations([kind]).to_numpy(dtype=bool)
-        if kind in CONTACT_TYPES:
-            typed = ctx.types([kind]).to_numpy(dtype=bool) & hit
-            if typed.any():
-                hit = hit & ~(typed & ~_type_held(ctx, kind))
-        out |= hit
+        out |= _escalation_held(ctx, kind)
     return pd.Series(out, index=ctx.timeline.index)
+
+
+def escalation_kinds(ctx: Context) -> list[str]:
+    """Every escalation kind an escalation cell of the timeline names, sorted."""
+    _, uniques = ctx._coded("escalation")
+    return sorted({part for u in uniques for part in split_multi(u)})
+
+
+def _escalation_held(ctx: Context, kind: str) -> np.ndarray:
+    """`held_escalations` of the one kind `kind` (read-only; kept in the context)."""
+    key = ("held_escalation", kind)
+    if key not in ctx.extra:
+        hit = ctx.escalations([kind]).to_numpy(dtype=bool, copy=True)
+        own = ((kind,) if kind in CONTACT_TYPES else ()) + tuple(ESCALATION_OWN_TYPES.get(kind, ()))
+        for name in own:  # a row of the escalation's own type that did not take place (`types_held`)
+            typed = ctx.types([name]).to_numpy(dtype=bool) & hit
+            if typed.any():
+                hit &= ~(typed & ~_type_held(ctx, name))
+        # any other row naming the escalation only to deny it ("Referral to MASH not made" with its cell
+        # filled by hand); a row of the kind's own type was read so just now (`denies` of the same words)
+        rest = hit & ~ctx.types([kind]).to_numpy(dtype=bool) if kind in CONTACT_TYPES else hit
+        pos = np.flatnonzero(rest)
+        if len(pos):
+            hit[pos[_rows_denying(ctx, pos, kind)]] = False
+        hit.flags.writeable = False
+        ctx.extra[key] = hit
+    return ctx.extra[key]
+
+
+def held_escalation_cells(ctx: Context) -> pd.Series:
+    """Per row, its escalation cell with only the kinds that took place (`held_escalations`), in the cell's
+    order and joined with "; " ("" when none): the cell "referral_to_csc; strategy_discussion" of a
+    "Referred to MASH. Strategy discussion cancelled" row of type strategy_discussion is "referral_to_csc".
+    One pass per kind over the rows, and one join per distinct (cell, kinds held) pair."""
+    tl = ctx.timeline
+    codes, uniques = ctx._coded("escalation")
+    kinds = escalation_kinds(ctx)
+    out = np.full(len(tl), "", dtype=object)
+    if not kinds:
+        return pd.Series(out, index=tl.index)
+    held = np.zeros((len(tl), len(kinds)), dtype=bool)
+    for i, kind in enumerate(kinds):
+        held[:, i] = _escalation_held(ctx, kind)
+    rows = np.flatnonzero(held.any(axis=1))
+    if len(rows):
+        # rows with some held kind: the distinct (cell code, held kinds) pairs
+        key = np.column_stack([codes[rows].astype("int64"), np.packbits(held[rows], axis=1).astype("int64")])
+        pairs, inverse = np.unique(key, axis=0, return_inverse=True)
+        index = {k: i for i, k in enumerate(kinds)}
+        joined = []
+        for code, first in zip(pairs[:, 0], np.unique(inverse.ravel(), return_index=True)[1]):
+            on = held[rows[first]]
+            joined.append(MULTI_SEP.join(dict.fromkeys(p for p in split_multi(uniques[code]) if on[index[p]])))
+        out[rows] = np.array(joined, dtype=object)[inverse.ravel()]
+    return pd.Series(out, index=tl.index)
+
+
+def held_escalation_column(timeline: pd.DataFrame, rules: dict | None = None, case=None) -> pd.Series:
+    """`held_escalation_cells` of `timeline`, in its own row order and index: each row's escalation cell
+    with only the escalations that took place (the rules' reading, `held_escalations`; `case` and `rules`
+    as `review.rules.detect` takes them). The agency summary's and the case headline's counts read it."""
+    if timeline.empty:
+        return pd.Series("", index=timeline.index, dtype=object)
+    if rules is None:
+        from .settings import load_rules
+
+        rules = load_rules()
+    ctx = prepare(timeline, case, rules["settings"], any_case=case is None)
+    cells = held_escalation_cells(ctx).to_numpy()
+    out = np.empty(len(timeline), dtype=object)
+    out[ctx.extra["order"]] = cells  # the prepared row i is the input's row order[i]
+    return pd.Series(out, index=timeline.index)
+
+
+def _rows_denying(ctx: Context, pos: np.ndarray, name: str) -> np.ndarray:
+    """`review.vocab.denies(name, ...)` of the rows at `pos` with their cases' vocabularies."""
+    denied = np.zeros(len(pos), dtype=bool)
+    numbers, keys = row_vocabs(ctx)
+    for number, words in enumerate(keys):  # the rows of the cases reading with each vocabulary
+        at = np.arange(len(pos)) if len(keys) == 1 else np.flatnonzero(numbers[pos] == number)
+        if len(at):
+            denied[at] = _texts_denying(ctx, pos[at], name, _negating_vocab((), words))
+    return denied
 
 
 def _type_held(ctx: Context, name: str) -> np.ndarray:
@@ -459,11 +548,8 @@ def _type_held(ctx: Context, name: str) -> np.ndarray:
     if key not in ctx.extra:
         held = ctx.types([name]).to_numpy(dtype=bool, copy=True)
         pos = np.flatnonzero(held)
-        numbers, keys = row_vocabs(ctx)
-        for number, words in enumerate(keys):  # the rows of the cases reading with each vocabulary
-            rows = pos if len(keys) == 1 else pos[numbers[pos] == number]
-            if len(rows):
-                held[rows[_texts_denying(ctx, rows, name, _negating_vocab((), words))]] = False
+        if len(pos):
+            held[pos[_rows_denying(ctx, pos, name)]] = False
         held.flags.writeable = False
         ctx.extra[key] = held
     return ctx.extra[key]
@@ -842,7 +928,7 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     vocab_keys = [case_vocab_key(case, cid) for cid in case_ids] if case is not None else []
     return Context(timeline=tl, settings=settings, case_ids=ids,
                    extra={"deaths": pd.Series(deaths, index=ids), "concern_windows": windows,
-                          "vocab_keys": vocab_keys})
+                          "vocab_keys": vocab_keys, "order": order})
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import RESPONSE_LATENCY_COLUMNS, conform, split_multi
-from .base import DAY, first_response, held_escalations, prepare
+from .base import DAY, first_response, held_escalation_cells, held_escalations, prepare
 
 
 def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, rules: dict | None = None, case=None) -> pd.DataFrame:
@@ -20,7 +20,10 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
     known to the month/year. within_expected: NA when a partial date makes it undecidable (an injury in a
     period the child became mobile in: the expected time of either end, `_mobile_on`), or when the
     expected time had not run out at the end of the review. flagged: the row is the trigger or evidence
-    of a flag. The escalations: `held_escalations` (not "ICPC cancelled", whatever its escalation cell says).
+    of a flag. The escalations: `held_escalations` (not "ICPC cancelled", whatever its escalation cell says);
+    first_escalation: the responding row's escalations that took place (`held_escalation_cells`:
+    "referral_to_csc" of a "Referred to MASH; strategy discussion cancelled" row of type strategy_discussion
+    whose cell says "referral_to_csc; strategy_discussion").
     """
     from .settings import load_rules
 
@@ -89,7 +92,10 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
         for value in flags["evidence_event_ids"].astype(str):
             flagged_ids.update(split_multi(value))
 
-    escalation_of = tl.set_index("event_id")["escalation"]
+    # the responding row's escalations that took place ("referral_to_csc", not the strategy discussion its
+    # text says was cancelled: `held_escalation_cells`)
+    pos = first["action_pos"].to_numpy(dtype="int64")
+    first_escalation = np.where(pos >= 0, np.append(held_escalation_cells(ctx).to_numpy(), "")[pos], "")
     out = pd.DataFrame(
         {
             "event_id": rows["event_id"],
@@ -100,7 +106,7 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
             "expected_days": expected.astype("Float64"),
             "first_escalation_event_id": first["action_event_id"],
             "first_escalation_date": first["action_date"],
-            "first_escalation": escalation_of.reindex(first["action_event_id"]).fillna("").to_numpy(),
+            "first_escalation": first_escalation.astype(object),
             "latency_days": latency,
             "within_expected": within,
             "flagged": rows["event_id"].isin(flagged_ids),

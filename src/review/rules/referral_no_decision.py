@@ -8,7 +8,9 @@ decision about next steps and the type of response required."
 
 The decision is a social care row of a `decision_contact_types` contact type; a row of such a type whose
 text says it did not take place ("strategy meeting cancelled", "assessment not started", "ICPC postponed":
-the vocabulary's escalation negation cues, `base.types_held`) is no decision.
+the vocabulary's escalation negation cues, `base.types_held`) is no decision. A row whose text says the
+referral was not made ("Referral to MASH not made", "referral not sent" of type referral) is no referral,
+whatever its escalation cell says (`base.held_escalations`).
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from .base import (
     first_per_group,
     first_response,
     fmt_date,
+    held_escalations,
     outcome_text,
     register,
     rows_of,
@@ -37,7 +40,9 @@ _COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "agency"]
 def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
     """Referral to CSC, no CSC decision within 1 working day (Working Together 2023)."""
     tl = ctx.timeline
-    mask = ctx.escalations(["referral_to_csc"]) & tl["_exact"]
+    # not a referral the row's text says was not made ("Referral to MASH not made", "referral not sent" of a
+    # referral row), whatever its escalation cell says (`held_escalations`)
+    mask = held_escalations(ctx, ["referral_to_csc"]) & tl["_exact"]
     triggers = first_per_group(rows_of(ctx, mask, _COLUMNS))
     if triggers.empty:
         return triggers
