@@ -767,9 +767,11 @@ def _child_mobile(days: np.ndarray, threshold: np.ndarray, precision: pd.Series 
     valid = ~np.isnat(days)
     unknown = ~valid
     if precision is not None:
-        values = precision.to_numpy(dtype=object, na_value="")
+        codes, uniques = _codes(precision, sort=False)  # the timeline's own factorisation (cached)
         for name, unit in _PERIOD_PRECISIONS.items():
-            rows = np.flatnonzero((values == name) & valid)
+            if name not in set(uniques):
+                continue
+            rows = np.flatnonzero((codes == list(uniques).index(name)) & valid)
             if len(rows):
                 period = days[rows].astype(unit)
                 first, last = period.astype("datetime64[D]"), (period + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
@@ -1213,6 +1215,11 @@ def _discharges_held(texts: list[str], keys) -> np.ndarray:
     """`discharge_held(text, key)` of each text and its case's vocabulary key. Many texts are first sifted by
     the rules' vectorised pre-filter (`review.rules.base._may_deny`): a text with no negation cue in reach
     of the discharge's words cannot deny it, and is held without being read."""
+    pairs = list(zip(texts, keys))
+    distinct = list(dict.fromkeys(pairs))  # each distinct (text, key) read once
+    if len(distinct) < len(pairs):
+        found = dict(zip(distinct, _discharges_held([t for t, _ in distinct], [k for _, k in distinct])))
+        return np.fromiter((found[p] for p in pairs), dtype=bool, count=len(pairs))
     texts, keys = np.asarray(texts, dtype=object), np.asarray(keys, dtype=object)
     maybe = np.ones(len(texts), dtype=bool)
     if len(texts) >= _DISCHARGE_SEARCH_FROM:
