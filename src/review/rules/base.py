@@ -505,8 +505,11 @@ def _denial_prefilter(words: tuple, cues: tuple) -> str:
     # the next word, a colon or a dash between, or auxiliaries ("ICPC - did not go ahead"), and one word more
     # (the child named before an absence cue: "CP medical - child did not attend", `absence_subjects`)
     label = "[^a-z0-9|]+(?:(?:" + "|".join(sorted(_AUXILIARIES)) + ")[^a-z0-9|]+)*(?:[a-z0-9]+[^a-z0-9|]+)?"
-    return (f"(?:^|[^a-z0-9])(?:{keyword}{between}{cue}|{cue}{between}{keyword}|{keyword}{label}{cue})"
-            "(?:[^a-z0-9]|$)")
+    # and a cue after a label's mark, a participant's absence and a comma ("Strategy discussion - police
+    # unable to attend, rearranged": `Vocabulary._comma_answers`)
+    across = ":[^|]*,[^a-z0-9|]*(?:(?:" + "|".join(sorted(_AUXILIARIES)) + ")[^a-z0-9|]+)*"
+    return (f"(?:^|[^a-z0-9])(?:{keyword}{between}{cue}|{cue}{between}{keyword}|{keyword}{label}{cue}"
+            f"|{keyword}[^|:]*{across}{cue})(?:[^a-z0-9]|$)")
 
 
 #: in a text `_may_deny` reads: what `review.vocab.tokenise` always makes a clause mark "|" (". ", ".\t",
