@@ -111,7 +111,13 @@ def test_3_a_meeting_or_assessment_to_come_did_not_take_place(name, text):
 @pytest.mark.parametrize("name, text", [(ASSESS, "Assessment completed, report to follow"),
                                         (SD, "Strategy discussion held, ICPC to follow"),
                                         (SD, "Strategy discussion attended by HV"),
-                                        (ASSESS, "Assessment completed, SW to start CIN plan")])
+                                        (ASSESS, "Assessment completed, SW to start CIN plan"),
+                                        # straight after the words only: a record to come is no plan
+                                        ("discharge", "Discharge letter to follow"),
+                                        (MED, "CP medical report to follow"),
+                                        (SD, "Strategy discussion minutes to follow"),
+                                        (MED, "CP medical report will be sent to SW"),
+                                        ("cp_conference", "ICPC report will be sent")])
 def test_3_one_done_with_something_else_to_come_still_took_place(name, text):
     assert not denies(name, text, VOCAB)
 
@@ -184,6 +190,9 @@ def test_7_a_keyword_answered_after_a_comma_is_no_escalation(text):
     ("CP medical completed, child DNA dental appointment", MED),
     ("Referred to MASH, mother refused CP medical", REF),
     ("Referral to MASH, mother aware", REF),
+    # the referral's own affirmation before the comma: the answer after it is about something else
+    ("Referral to MASH completed, not sent to father", REF),
+    ("Referral to MASH sent, not acknowledged", REF),
 ])
 def test_7_a_comma_before_something_else_keeps_the_escalation(text, escalation):
     assert escalation in detect_escalations("clinic_appointment", text, VOCAB)
