@@ -307,6 +307,8 @@ class Vocabulary:
     unconcerned: Phrases = field(default_factory=Phrases)  # "no concerns re": no denial of a finding on the body
     plan_escalations: frozenset = frozenset()  # escalations a plan straight after their keywords denies
     plan_after: Phrases = field(default_factory=Phrases)  # plan_post_cues + plan_next_cues, for plan_escalations
+    plan_escalation_exceptions: Phrases = field(default_factory=Phrases)  # "booked in": no plan of a referral
+    plan_escalation_objects: frozenset = frozenset()  # "pending outcome": a referral made awaits its answer
     absence_keywords: frozenset = frozenset()  # escalation keywords naming only absence_names
     plan_keywords: frozenset = frozenset()  # escalation keywords naming only plan_escalations
     negation_window: int = _DEFAULT_WINDOW
@@ -443,6 +445,11 @@ class Vocabulary:
             raise ConfigError(f"vocabulary plan_escalations: unknown escalations {sorted(unknown)}")
         out.plan_after = Phrases(_as_list(vocab.get("plan_post_cues"), "plan_post_cues")
                                  + _as_list(vocab.get("plan_next_cues"), "plan_next_cues"))
+        out.plan_escalation_exceptions = Phrases(_as_list(vocab.get("plan_escalation_exceptions"),
+                                                          "plan_escalation_exceptions"))
+        out.plan_escalation_objects = frozenset(
+            w for w in map(normalise_text, _as_list(vocab.get("plan_escalation_objects"), "plan_escalation_objects"))
+            if w)
         out.absence_keywords = frozenset(k for k, kinds in out.escalation_keywords.items()
                                          if out.absence_names.issuperset(kinds))
         out.plan_keywords = frozenset(k for k, kinds in out.escalation_keywords.items()
@@ -677,6 +684,10 @@ class Vocabulary:
         # an escalation only planned or awaited straight after its keyword is not made (`plan_escalations`:
         # "Referral to MASH pending", "Referral to MASH booked"), as `denies` reads it
         plans = denial is None and bool(self.plan_keywords)
+        # a cue beginning the clause after a comma answers a keyword beginning its own, as `denies` reads it
+        # ("CP medical, cancelled", "Referral to MASH drafted, not yet sent": no escalation)
+        if denial is None and (post or following):
+            following = following + self._comma_answers(scope, None, keywords, (*post, *following))
         found, negated = [], []
         for start, end, keyword in keywords:
             if skip and any(a <= start < b for a, b in skip):
@@ -706,11 +717,21 @@ class Vocabulary:
     def _planned(self, scope: Scope, end: int) -> bool:
         """Does a plan cue start at token `end`, straight after an escalation's words (`plan_post_cues`,
         `plan_next_cues`; `plan_last_cues` ending the clause), outside the shields ("Referral to MASH pending",
-        "... booked"; not "referral to MASH pending sign off", a pseudo-negation)?"""
+        "... booked"; not "referral to MASH pending sign off", a pseudo-negation), and not one of
+        `plan_escalation_exceptions` ("Safeguarding referral booked in with MASH": logged, so made) nor
+        followed by one of `plan_escalation_objects`, what the referral made awaits ("Referral to MASH pending
+        outcome", "... awaiting MASH decision")?"""
         tokens, n = scope.tokens, len(scope.tokens)
         if end >= n:
             return False
+        if self.plan_escalation_exceptions and self.plan_escalation_exceptions.at(tokens, end):
+            return False
         size = self.plan_after.at(tokens, end)
+        if size and self.plan_escalation_objects:
+            after = tokens[end + size:end + size + 2]
+            if after and (after[0] in self.plan_escalation_objects or (
+                    len(after) == 2 and after[0] in _OBJECT_LEADS and after[1] in self.plan_escalation_objects)):
+                return False
         if not size:
             size = self.plan_last_cues.at(tokens, end)
             if not size or (end + size < n and not _ends_clause(tokens[end + size])):
@@ -777,17 +798,22 @@ class Vocabulary:
                 if name in self.absence_names and tokens[start - 1] in self.absence_subjects:
                     continue  # the child's absence from the child's own examination (below)
                 drop.update(range(start, end))
+        outcomes = self.denial_outcomes.get(name, frozenset())
+
+        def kept(cues):
+            return [c for c in cues if c[2] not in outcomes and drop.isdisjoint(range(c[0], c[1]))]
+
+        if drop or outcomes:
+            pre, post, following = kept(pre), kept(post), kept(following)
+        # (after the cues inside a participant's absence are dropped: a cue answering the words across one,
+        # "Strategy discussion - police unable to attend, rearranged", spans it)
         if post or following:
             following = following + self._comma_answers(scope, name, keywords, (*post, *following))
         if name in self.absence_names:
             cues, straight = self._absences(tokens, keywords)
+            if drop or outcomes:
+                cues, straight = kept(cues), kept(straight)
             pre, post, following = pre + cues, post + cues, following + straight
-        outcomes = self.denial_outcomes.get(name, frozenset())
-        if drop or outcomes:
-            def kept(cues):
-                return [c for c in cues if c[2] not in outcomes and drop.isdisjoint(range(c[0], c[1]))]
-
-            pre, post, following = kept(pre), kept(post), kept(following)
         return pre, post, following
 
     def _comma_answers(self, scope: Scope, name: str, keywords, cues) -> list:
@@ -796,22 +822,34 @@ class Vocabulary:
         and the comma, none an affirmation of `name`, a contact type's or an escalation's words, or a break:
         "Assessment allocated to SW, not yet started", "Assessment closed, not completed" (not "Assessment
         by SW completed, to be sent to GP", "Strategy discussion with police, ICPC postponed"). Each as a cue
-        straight after the words (from their end to the cue's)."""
+        straight after the words (from their end to the cue's). `name` None: escalation keywords, each read
+        with the affirmations of its own escalation ("CP medical, cancelled")."""
         tokens, n = scope.tokens, len(scope.tokens)
         starts = {c[0]: c for c in cues}
         affirmations = self.name_affirmations.get(name, self.affirmations)
         out = []
-        for start, end, _ in keywords:
+        for start, end, keyword in keywords:
             if start and tokens[start - 1][0] not in "|,":
                 continue  # not the subject of its clause
+            if name is None:
+                affirmations = self.name_affirmations.get(self.escalation_keywords[keyword][0], self.affirmations)
             comma = end
             while comma < n and tokens[comma] != "," and tokens[comma][0] != "|" and comma not in scope.stops \
                     and not affirmations.at(tokens, comma):
                 comma += 1
-            if comma >= n or tokens[comma] != "," or comma - end > self.negation_window:
+            if comma - end > self.negation_window:
                 continue
             between = tokens[end:comma]
             if between and (self.contact_type_keywords.find(between) or self.escalations.find(between)):
+                continue
+            # a participant's absence after a comma or a label's mark is no answer of its own: the cue after
+            # it answers the words ("Strategy discussion - police unable to attend, rearranged for 14/3")
+            while comma < n and (tokens[comma] == "," or tokens[comma] in _LABEL_MARKS):
+                past = self._past_absence(tokens, comma)
+                if past is None:
+                    break
+                comma = past
+            if comma >= n or tokens[comma] != ",":
                 continue
             first = comma + 1
             while first < n and tokens[first] in _AUXILIARIES:
@@ -820,6 +858,24 @@ class Vocabulary:
             if cue is not None:
                 out.append((end, cue[1], cue[2]))
         return out
+
+    def _past_absence(self, tokens: list, at: int) -> int | None:
+        """The comma ending a participant's absence that follows the mark at token `at` (a comma, a colon or a
+        spaced dash): one to three words naming who (not a contact's or an escalation's words) and then one of
+        `attendance_negations` ending at that comma ("- police unable to attend,", ", DS Smith unavailable,");
+        else None."""
+        n = len(tokens)
+        for subject in (1, 2, 3):
+            begin = at + 1 + subject
+            if begin >= n or any(t[0] in "|," for t in tokens[at + 1:begin]):
+                return None
+            size = self.attendance_negations.at(tokens, begin)
+            if size and begin + size < n and tokens[begin + size] == ",":
+                who = tokens[at + 1:begin]
+                if self.contact_type_keywords.find(who) or self.escalations.find(who):
+                    return None
+                return begin + size
+        return None
 
     def _absences(self, tokens: list, keywords) -> tuple[list, list]:
         """The child's absence from the child's own examination (`absence_cues`, for the names of
@@ -1036,6 +1092,11 @@ _DATE_WORD = re.compile(r"\d+(?:st|nd|rd|th|am|pm)?")
 #: `Scope.reaches`: a word that may close a list of findings after a comma ("No bruises, scratches noted.");
 #: followed by more words in its clause, the item is a new clause ("no injury, bruising noted to chest").
 _LIST_CLOSERS = frozenset({"seen", "noted", "observed", "found", "present", "evident", "visible", "identified"})
+
+
+#: `Vocabulary._planned`: a word that may stand between a referral's plan cue and what the referral awaits
+#: ("Referral to MASH awaiting a response", "... pending MASH decision")
+_OBJECT_LEADS = frozenset({"a", "an", "the", "mash", "mashs", "csc", "their", "its", "further"})
 
 
 def _affirming_lead(token: str) -> bool:

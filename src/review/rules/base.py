@@ -609,7 +609,7 @@ def _denial_prefilter(words: tuple, cues: tuple) -> tuple[str, ...]:
     as a label's answer ("Strategy discussion: not held", "ICPC - did not go ahead"). Only the letters a-z and the digits 0-9 are word characters there,
     so that every token of `review.vocab.tokenise` is a run of them.
 
-    Three patterns, searched one after the other (`_may_deny`), not one alternation of the three: RE2's
+    Four patterns, searched one after the other (`_may_deny`), not one alternation of them: RE2's
     automaton for the alternation is several times larger than theirs together, and a search through it
     about ten times slower (33 against 4 microseconds a text)."""
     def alternation(phrases):
@@ -622,8 +622,12 @@ def _denial_prefilter(words: tuple, cues: tuple) -> tuple[str, ...]:
     # the next word, a colon or a dash between, or auxiliaries ("ICPC - did not go ahead"), and one word more
     # (the child named before an absence cue: "CP medical - child did not attend", `absence_subjects`)
     label = "[^a-z0-9|]+(?:(?:" + "|".join(sorted(_AUXILIARIES)) + ")[^a-z0-9|]+)*(?:[a-z0-9]+[^a-z0-9|]+)?"
+    # and a cue after a label's mark, a participant's absence and a comma ("Strategy discussion - police
+    # unable to attend, rearranged": `Vocabulary._comma_answers`)
+    across = ":[^|]*,[^a-z0-9|]*(?:(?:" + "|".join(sorted(_AUXILIARIES)) + ")[^a-z0-9|]+)*"
     return tuple(f"(?:^|[^a-z0-9])(?:{part})(?:[^a-z0-9]|$)"
-                 for part in (f"{keyword}{between}{cue}", f"{cue}{between}{keyword}", f"{keyword}{label}{cue}"))
+                 for part in (f"{keyword}{between}{cue}", f"{cue}{between}{keyword}", f"{keyword}{label}{cue}",
+                              f"{keyword}[^|:]*{across}{cue}"))
 
 
 #: in a text `_may_deny` reads: what `review.vocab.tokenise` always makes a clause mark "|" (". ", ".\t",
