@@ -309,6 +309,7 @@ class Vocabulary:
     plan_after: Phrases = field(default_factory=Phrases)  # plan_post_cues + plan_next_cues, for plan_escalations
     plan_escalation_exceptions: Phrases = field(default_factory=Phrases)  # "booked in": no plan of a referral
     plan_escalation_objects: frozenset = frozenset()  # "pending outcome": a referral made awaits its answer
+    plan_escalation_types: frozenset = frozenset()  # contact types `denies` reads with those two (referral)
     absence_keywords: frozenset = frozenset()  # escalation keywords naming only absence_names
     plan_keywords: frozenset = frozenset()  # escalation keywords naming only plan_escalations
     negation_window: int = _DEFAULT_WINDOW
@@ -450,6 +451,7 @@ class Vocabulary:
         out.plan_escalation_objects = frozenset(
             w for w in map(normalise_text, _as_list(vocab.get("plan_escalation_objects"), "plan_escalation_objects"))
             if w)
+        out.plan_escalation_types = frozenset(_as_list(vocab.get("plan_escalation_types"), "plan_escalation_types"))
         out.absence_keywords = frozenset(k for k, kinds in out.escalation_keywords.items()
                                          if out.absence_names.issuperset(kinds))
         out.plan_keywords = frozenset(k for k, kinds in out.escalation_keywords.items()
@@ -722,21 +724,36 @@ class Vocabulary:
         followed by one of `plan_escalation_objects`, what the referral made awaits ("Referral to MASH pending
         outcome", "... awaiting MASH decision")?"""
         tokens, n = scope.tokens, len(scope.tokens)
-        if end >= n:
-            return False
-        if self.plan_escalation_exceptions and self.plan_escalation_exceptions.at(tokens, end):
+        if end >= n or self._made_awaiting(tokens, end):
             return False
         size = self.plan_after.at(tokens, end)
-        if size and self.plan_escalation_objects:
-            after = tokens[end + size:end + size + 2]
-            if after and (after[0] in self.plan_escalation_objects or (
-                    len(after) == 2 and after[0] in _OBJECT_LEADS and after[1] in self.plan_escalation_objects)):
-                return False
         if not size:
             size = self.plan_last_cues.at(tokens, end)
             if not size or (end + size < n and not _ends_clause(tokens[end + size])):
                 return False
         return not any(scope.in_keyword[end:end + size])
+
+    def _made_awaiting(self, tokens: list, end: int) -> bool:
+        """Do the words after an escalation's (ending at token `end`) say it was made and awaits its answer:
+        one of `plan_escalation_exceptions` ("Safeguarding referral booked in with MASH": logged), or a
+        plan cue followed by one of `plan_escalation_objects` ("Referral to MASH pending outcome", "...
+        awaiting MASH decision")? Then the plan cue denies nothing, as `detect_escalations` and `denies`
+        both read it."""
+        if end >= len(tokens):
+            return False
+        if self.plan_escalation_exceptions and self.plan_escalation_exceptions.at(tokens, end):
+            return True
+        size = self.plan_after.at(tokens, end)
+        if size and self.plan_escalation_objects:
+            after = tokens[end + size:end + size + 2]
+            return bool(after) and (after[0] in self.plan_escalation_objects or (
+                len(after) == 2 and after[0] in _OBJECT_LEADS and after[1] in self.plan_escalation_objects))
+        return False
+
+    def _plan_named(self, name: str) -> bool:
+        """Is `name` one of `plan_escalations`, or of `plan_escalation_types` (the referral contact type), whose
+        words `denies` reads with `plan_escalation_exceptions` and `plan_escalation_objects`?"""
+        return name in self.plan_escalations or name in self.plan_escalation_types
 
     def _not_affirming(self, tokens: list, start: int) -> bool:
         """Is the affirmation at token `start` one of `affirmation_exceptions` ("held in abeyance", "held up")?"""
@@ -798,6 +815,13 @@ class Vocabulary:
                 if name in self.absence_names and tokens[start - 1] in self.absence_subjects:
                     continue  # the child's absence from the child's own examination (below)
                 drop.update(range(start, end))
+        if self.plan_escalations and self._plan_named(name):
+            # a referral made that awaits its answer, or logged ("Referral to MASH pending outcome",
+            # "Safeguarding referral booked in with MASH"): the plan cue after its words denies nothing, as
+            # `detect_escalations` reads it (`_made_awaiting`)
+            for _, end, _ in keywords:
+                if self._made_awaiting(tokens, end):
+                    drop.add(end)
         outcomes = self.denial_outcomes.get(name, frozenset())
 
         def kept(cues):
