@@ -48,10 +48,14 @@ Decisions:
   Ages written in days or weeks are given in whole months, as the table gives the child's age
   (`_AGE_IN_DAYS`: "aged 17 days" -> "aged under 1 month", "6 weeks old" -> "1 month old", "at 3/52" ->
   "at <1/12", "a 10-day-old baby" -> "an under-1-month-old baby"); an injury's age ("bruise 3 days old")
-  and a pregnancy's week ("scan at 20/52") are left. Known limit: a named day ("Christmas Day") or "day 5
-  of life" can still narrow the date of birth.
+  and a pregnancy's week ("scan at 20/52") are left; "at 2 weeks" is an age too ("born at 34 weeks",
+  "review at 2 weeks" are left), and a day of life is the month of life ("day 5 of life" -> "month 1 of
+  life", "NBV day 11" -> "NBV in month 1", `_DAY_OF_LIFE`). Known limit: a named day ("Christmas Day")
+  can still narrow the date of birth.
 - schools, nurseries and colleges by name ("St Mary's Primary School", "Hillside Nursery") become their
-  kind ("[primary school]", "[nursery]"): a school places the family's home (`school_text`).
+  kind ("[primary school]", "[nursery]"): a school places the family's home (`school_text`). Two schools
+  of one kind in a case are numbered in the order the chronology names them ("[primary school 1]",
+  "[primary school 2]"; `Redactor.learn_schools`), the same in every output.
 - initials: a listed person's ("KB" for Kerry Brook) become the pseudonym; anyone else's become
   "[initials]" where the text shows they are a person's ("seen by SW JB", "Mother (AB) said", "KL (HV)",
   "discussed with JB and KL", "J.B."); known abbreviations ("SW", "HV", "NFA", "BMI") are left
@@ -1040,7 +1044,9 @@ def _day_after_a_cue_replacement(match: re.Match) -> str:
 # for an age in weeks); "N days/weeks old" is left after an injury's word ("bruise approx 3 days old",
 # "fracture 2-3 weeks old": the injury's age, a finding), and "at N/52" in a text about a pregnancy
 # ("booking at 12/52", "scan at 20/52", "36/52 gestation"). Durations ("for 3 days", "review in 2/52",
-# "seen 3/7 ago") are not ages and are left. Known limit: "day 5 of life", "NBV day 11" are left.
+# "seen 3/7 ago") are not ages and are left. "at 2 weeks", "at 6 weeks check" (an age in words after "at")
+# are ages too, unless a birth, a pregnancy or a time to come back says otherwise (`_an_age_at`); a day of
+# life ("day 5 of life", "NBV day 11") is `_DAY_OF_LIFE`.
 _AGE_PART = r"\d{1,3}(?:[\s\-]?(?:days?|weeks?|wks?)|(?:d|w|/52|/7))(?![A-Za-z0-9/])"
 _AGE_QTY = (rf"(?:\d{{1,3}}\s*(?:-|\u2013|to)\s*)?{_AGE_PART}"
             r"(?:,?\s*(?:and\s+|\+\s*)?\d{1,2}[\s\-]?(?:days?|d|/7)(?![A-Za-z0-9/]))?")
@@ -1210,9 +1216,14 @@ def _day_of_life_replacement(match: re.Match) -> str:
 # it is ("Primary School", "the Nursery", "Secondary School", "Local Academy") are no name and are left,
 # and so are the roles and services named after schools ("School Nurse", "Nursery Nurse": the word after
 # the kind is kept, "Hillside Nursery staff" -> "[school] staff"). Agencies named "Royal College ..." are
-# left. Known limits: a school named without its kind ("attends Hillside") is left; two schools of one
-# kind in a case share a label (and, as agencies, a swimlane lane); a capitalised word that begins a
-# sentence just before the name ("Today Hillside Nursery rang") goes with it.
+# left. Capitalised words before the name that are no part of it ("Today", "Spoke", "Letter", a day, a
+# month, "HV": `_BEFORE_A_SCHOOL`) stay outside it ("Today Hillside Nursery rang" -> "Today [nursery]
+# rang"). Two schools of one kind in a case are numbered ("[primary school 1]", "[primary school 2]") in
+# the order the chronology first names them (`school_labels`, `Redactor.learn_schools`), so that they do
+# not share a label nor, as agencies, a swimlane lane. Known limits: a school named without its kind
+# ("attends Hillside") is left; a sentence-initial word not in `_BEFORE_A_SCHOOL` just before a name
+# ("Worried Hillside Nursery rang") goes with it; one school written two ways ("Oakfield High School",
+# "Oakfield Academy") is counted as two.
 _SCHOOL_KINDS = r"(?:School|Academy|Nursery|Pre-?[Ss]chool|Playgroup|College|SCHOOL|ACADEMY|NURSERY|COLLEGE)"
 _MAY_BE_SCHOOL = re.compile(rf"(?-i:{_SCHOOL_KINDS})(?![a-z])")
 _SCHOOL_WORD = r"(?:St\.?|Saint|[A-Z][\w\u2019'\-]*\.?|C\s+of\s+E|CofE)"
