@@ -177,6 +177,8 @@ def test_a_schools_own_words_stay_in_its_name(text, expected):
     ("At 10 days baby was feeding well", "At under 1 month baby was feeding well"),
     ("at 6 weeks and 3 days baby seen", "at 1 month baby seen"),
     ("GP saw Kerry and Alfie at 8 weeks", "GP saw Mother and Child A at 1 month"),
+    ("seen at 2 weeks of age", "seen at under 1 month of age"),
+    ("Born at 38 weeks gestation. Seen at 2 weeks by HV", "Born at 38 weeks gestation. Seen at under 1 month by HV"),
 ])
 def test_a_day_of_life_and_an_age_at_n_weeks_are_given_in_whole_months(text, expected):
     assert _redactor().text(text) == expected
@@ -186,6 +188,8 @@ ORDINARY = [
     "review in 2 weeks; for 2 weeks; within 2 weeks; after 2 weeks; every 2 weeks; 2 weeks ago.",
     "Bruise 2 weeks old on the shin; fracture 2-3 weeks old.",
     "born at 34 weeks; delivered at 36 weeks; booking at 12 weeks; scan at 20 weeks.",
+    "Seen by midwife at 12 weeks pregnant. Antenatal clinic: seen at 28 weeks.",
+    "at 34 weeks gestation; at 2 weeks of treatment.",
     "review at 2 weeks; repeat bloods at 2 weeks; follow up at 6 weeks; appt at 2 weeks.",
     "at 2 weeks post op; at 2 weeks' notice; at 2 weeks intervals.",
     "day 3 of admission; day 5 of antibiotics; day 2 post-op; Day 1 of the course.",

@@ -1057,7 +1057,7 @@ _AGE_IN_DAYS = re.compile(
     r"|(?P<at>\bat\s+)(?P<qty3>\d{1,2}/52)(?![\w/])"
     # "at 2 weeks", "at 10 days", "at 6 weeks check": an age written in words after "at" (checked in
     # `_age_in_days_replacement`: "born at 34 weeks", "review at 2 weeks" are left)
-    r"|(?P<at4>\b[Aa]t\s+)(?P<qty4>\d{1,2}(?:\s*(?:-|\u2013|to)\s*\d{1,2})?[\s\-]?(?:days?|weeks?|wks?)"
+    r"|(?P<at4>\b(?:[Aa]t|AT)\s+)(?P<qty4>\d{1,2}(?:\s*(?:-|\u2013|to)\s*\d{1,2})?[\s\-]?(?:days?|weeks?|wks?)"
     r"(?:,?\s*(?:and\s+|\+\s*)?\d{1,2}[\s\-]?days?)?)(?![A-Za-z0-9/'\u2019])"
 )
 _MAY_BE_AGE_IN_DAYS = re.compile(r"(?i:\d[\s\-]?(?:days?|weeks?|wks?)\b|\d(?:d|w)\b|\d/52|\d/7)")
@@ -1145,7 +1145,8 @@ def _age_in_days_replacement(match: re.Match) -> str:
 #: before "at N weeks": what makes it no age of the child's (a birth's gestation, a time to come back or
 #: to do something again, a treatment's week)
 _NOT_AN_AGE_AT_BEFORE = re.compile(
-    r"(?i:\b(?:born|delivered|delivery|birth|induced|induction|gestation|pregnant|pregnancy|review|reviewed|"
+    r"(?i:\b(?:born|delivered|delivery|birth|induced|induction|gestation|pregnant|pregnancy|booking|booked|scan|"
+    r"scanned|review|reviewed|"
     r"f/u|follow[\s\-]?up|followed\s+up|recall|again|rv|appt|appointment|repeat|repeated|recheck|re-check|"
     r"re-?assess\w*|re-?test\w*|re-?scan\w*|chase|chased|due|plan(?:ned)?|expected|booked|book|"
     r"treatment|course|dose|doses|antibiotics|discharge|post-?op\w*|sessions?|placement|notice|"
@@ -1153,15 +1154,17 @@ _NOT_AN_AGE_AT_BEFORE = re.compile(
 #: after "at N weeks": the same ("at 34 weeks gestation", "at 2 weeks post op", "at 2 weeks' notice")
 _NOT_AN_AGE_AT_AFTER = re.compile(
     r"(?i:\s*(?:gest|pregnan|post|review|f/u|follow|intervals?|notice|apart|later|earlier|before|after|from|"
-    r"into|in\b|of\b|['\u2019]))")
+    r"into|in\b|of\b(?!\s+(?:age|life)\b)|['\u2019]))")
 
 
 def _an_age_at(text: str, start: int, end: int, before: str) -> bool:
     """Whether "at N weeks" (at `start`..`end` of `text`) is the child's age ("seen at 2 weeks", "at 6 weeks
-    check"): not in a text about a pregnancy or a birth's gestation ("born at 34 weeks"), not a time to
-    come back or to do again ("review at 2 weeks", "repeat at 2 weeks"), not a treatment's or an
-    interval's ("at 2 weeks post op", "at 2 weeks' notice")."""
-    if _PREGNANCY.search(text) or _NOT_AN_AGE_AT_BEFORE.search(before):
+    check", "at 2 weeks of age"): not in a clause about a pregnancy or a birth's gestation ("born at 34
+    weeks", "scan at 20 weeks"), not a time to come back or to do again ("review at 2 weeks", "repeat at 2
+    weeks"), not a treatment's or an interval's ("at 2 weeks post op", "at 2 weeks' notice"). The clause,
+    not the whole text: "Born at 38 weeks gestation. Seen at 2 weeks" has an age in its second."""
+    clause = before + text[start:end] + re.split(r"[.;!?\n]", text[end:end + 80])[0]
+    if _PREGNANCY.search(clause) or _NOT_AN_AGE_AT_BEFORE.search(before):
         return False
     return not _NOT_AN_AGE_AT_AFTER.match(text[end:end + 20])
 
