@@ -173,6 +173,8 @@ def _view(analysis, redactor) -> SimpleNamespace:
     """The analysis tables as the report shows them (pseudonymised when `redactor` is given)."""
     view = SimpleNamespace(**{name: getattr(analysis, name, None) for name in ANALYSIS_FIELDS})
     if redactor is not None:
+        if hasattr(redactor, "learn_schools"):  # schools numbered once per case, the chronology's first
+            redactor.learn_schools(*(getattr(view, name) for name in ANALYSIS_FIELDS))
         for name in ANALYSIS_FIELDS:
             value = getattr(view, name)
             if isinstance(value, pd.DataFrame):

@@ -115,6 +115,7 @@ def chronology_docx_bytes(
         redactor = names
     else:
         redactor = Redactor.from_case(case, active=not names)
+        redactor.learn_schools(timeline, flags if flags is not None else pd.DataFrame())
     flags = flags if flags is not None else pd.DataFrame()
     timeline = timeline.sort_values("seq", kind="stable") if "seq" in timeline.columns else timeline
     timeline = timeline.reset_index(drop=True)

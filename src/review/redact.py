@@ -48,10 +48,14 @@ Decisions:
   Ages written in days or weeks are given in whole months, as the table gives the child's age
   (`_AGE_IN_DAYS`: "aged 17 days" -> "aged under 1 month", "6 weeks old" -> "1 month old", "at 3/52" ->
   "at <1/12", "a 10-day-old baby" -> "an under-1-month-old baby"); an injury's age ("bruise 3 days old")
-  and a pregnancy's week ("scan at 20/52") are left. Known limit: a named day ("Christmas Day") or "day 5
-  of life" can still narrow the date of birth.
+  and a pregnancy's week ("scan at 20/52") are left; "at 2 weeks" is an age too ("born at 34 weeks",
+  "review at 2 weeks" are left), and a day of life is the month of life ("day 5 of life" -> "month 1 of
+  life", "NBV day 11" -> "NBV in month 1", `_DAY_OF_LIFE`). Known limit: a named day ("Christmas Day")
+  can still narrow the date of birth.
 - schools, nurseries and colleges by name ("St Mary's Primary School", "Hillside Nursery") become their
-  kind ("[primary school]", "[nursery]"): a school places the family's home (`school_text`).
+  kind ("[primary school]", "[nursery]"): a school places the family's home (`school_text`). Two schools
+  of one kind in a case are numbered in the order the chronology names them ("[primary school 1]",
+  "[primary school 2]"; `Redactor.learn_schools`), the same in every output.
 - initials: a listed person's ("KB" for Kerry Brook) become the pseudonym; anyone else's become
   "[initials]" where the text shows they are a person's ("seen by SW JB", "Mother (AB) said", "KL (HV)",
   "discussed with JB and KL", "J.B."); known abbreviations ("SW", "HV", "NFA", "BMI") are left
@@ -174,6 +178,7 @@ class Redactor:
     def __post_init__(self) -> None:
         self._replacements: dict[str, str] = {}
         self._targets: list[_Target] = []
+        self._school_labels: dict[str, str] = {}  # school key -> label, numbered by `learn_schools`
         self._build()
 
     # -- construction ---------------------------------------------------------------------------------
@@ -300,12 +305,27 @@ class Redactor:
         if self.months:
             out = month_text(out)
         if _MAY_BE_SCHOOL.search(out):
-            out = school_text(out)
+            out = school_text(out, self._school_labels)
         if self._name_re is not None:
             out = self._name_re.sub(self._name_replacement, out)
         if _MAY_BE_INITIALS.search(out):
             out = self._initials_text(out)
         return out
+
+    def learn_schools(self, *sources) -> Redactor:
+        """Number the schools the case names (`school_labels`), so that two schools of one kind keep apart
+        ("[primary school 1]", "[primary school 2]") and one school has one label in every table and
+        output. `sources` are the case's tables (as the pipeline gives them, before redaction) and texts,
+        read in order: the chronology first, in its order (`seq`), row by row, then the others; the
+        labels are those of the first appearances, so the same case always gives the same labels.
+        Returns the redactor."""
+        if not self.active:
+            return self
+        texts: list[str] = []
+        for source in sources:
+            texts += _texts_in_order(source)
+        self._school_labels = school_labels(texts)
+        return self
 
     def _initials_text(self, text: str) -> str:
         """`text` with people's initials replaced: a listed person's ("KB" for Kerry Brook) by their
@@ -418,6 +438,32 @@ class Redactor:
             "addresses_redacted": len(self.addresses) if self.active else 0,
             "dates": self.date_resolution if self.active else DAY,
         }
+
+
+def _texts_in_order(source) -> list[str]:
+    """The texts that may name a school in a table (row by row in `seq` order when it has one, its
+    columns left to right), a text, or a list of texts, in the order they are read. Per unique text: the
+    first row a text is in places it."""
+    if isinstance(source, str):
+        return [source]
+    if isinstance(source, pd.DataFrame):
+        frame = source.sort_values("seq", kind="mergesort") if "seq" in source.columns else source
+        found: list[tuple[int, int, str]] = []
+        for column_number, column in enumerate(frame.columns):
+            series = frame[column]
+            if not (pd.api.types.is_string_dtype(series.dtype) or series.dtype == object):
+                continue
+            try:
+                values = series.reset_index(drop=True).drop_duplicates()  # first rows kept: their order
+            except TypeError:  # unhashable cells (lists): no text to read
+                continue
+            values = values[values.map(lambda v: isinstance(v, str))]
+            gate = values.map(lambda v: bool(_MAY_BE_SCHOOL.search(v)))
+            found += [(row, column_number, text) for row, text in values[gate].items()]
+        return [text for _, _, text in sorted(found, key=lambda f: (f[0], f[1]))]
+    if isinstance(source, (list, tuple)):
+        return [t for item in source for t in _texts_in_order(item)]
+    return []
 
 
 def _not_a_name(match: re.Match) -> bool:
@@ -939,6 +985,8 @@ def month_text(text):
     out = drop_weekdays(out)
     if _MAY_BE_AGE_IN_DAYS.search(out):
         out = _AGE_IN_DAYS.sub(_age_in_days_replacement, out)
+    if _MAY_BE_DAY_OF_LIFE.search(out):
+        out = _DAY_OF_LIFE.sub(_day_of_life_replacement, out)
     return _AGE_TO_THE_DAY.sub(r"\g<months>", out)
 
 
@@ -996,7 +1044,9 @@ def _day_after_a_cue_replacement(match: re.Match) -> str:
 # for an age in weeks); "N days/weeks old" is left after an injury's word ("bruise approx 3 days old",
 # "fracture 2-3 weeks old": the injury's age, a finding), and "at N/52" in a text about a pregnancy
 # ("booking at 12/52", "scan at 20/52", "36/52 gestation"). Durations ("for 3 days", "review in 2/52",
-# "seen 3/7 ago") are not ages and are left. Known limit: "day 5 of life", "NBV day 11" are left.
+# "seen 3/7 ago") are not ages and are left. "at 2 weeks", "at 6 weeks check" (an age in words after "at")
+# are ages too, unless a birth, a pregnancy or a time to come back says otherwise (`_an_age_at`); a day of
+# life ("day 5 of life", "NBV day 11") is `_DAY_OF_LIFE`.
 _AGE_PART = r"\d{1,3}(?:[\s\-]?(?:days?|weeks?|wks?)|(?:d|w|/52|/7))(?![A-Za-z0-9/])"
 _AGE_QTY = (rf"(?:\d{{1,3}}\s*(?:-|\u2013|to)\s*)?{_AGE_PART}"
             r"(?:,?\s*(?:and\s+|\+\s*)?\d{1,2}[\s\-]?(?:days?|d|/7)(?![A-Za-z0-9/]))?")
@@ -1005,6 +1055,10 @@ _AGE_IN_DAYS = re.compile(
     rf"|(?<![\w/\-.])(?P<qty2>{_AGE_QTY})(?P<old>\s+old\b)"
     r"|(?P<article>\b[Aa]n?\s+)?(?<![\w/\-.])(?P<hn>\d{1,3})-(?P<hu>day|week)s?-old\b"
     r"|(?P<at>\bat\s+)(?P<qty3>\d{1,2}/52)(?![\w/])"
+    # "at 2 weeks", "at 10 days", "at 6 weeks check": an age written in words after "at" (checked in
+    # `_age_in_days_replacement`: "born at 34 weeks", "review at 2 weeks" are left)
+    r"|(?P<at4>\b(?:[Aa]t|AT)\s+)(?P<qty4>\d{1,2}(?:\s*(?:-|\u2013|to)\s*\d{1,2})?[\s\-]?(?:days?|weeks?|wks?)"
+    r"(?:,?\s*(?:and\s+|\+\s*)?\d{1,2}[\s\-]?days?)?)(?![A-Za-z0-9/'\u2019])"
 )
 _MAY_BE_AGE_IN_DAYS = re.compile(r"(?i:\d[\s\-]?(?:days?|weeks?|wks?)\b|\d(?:d|w)\b|\d/52|\d/7)")
 #: what has an age that is not the child's ("bruise approx 3 days old", "the photos were 2 weeks old"): an
@@ -1079,8 +1133,79 @@ def _age_in_days_replacement(match: re.Match) -> str:
             return match.group(0)  # a pregnancy's week, or a time to come back
         low, high, style = _age_days(match.group("qty3"))
         return match.group("at") + _months_shown(low, high, style)
+    if match.group("qty4") is not None:
+        if not _an_age_at(text, match.start(), match.end(), before):
+            return match.group(0)
+        low, high, style = _age_days(match.group("qty4"))
+        return match.group("at4") + _months_shown(low, high, style)
     low, high, style = _age_days(match.group("qty"))
     return match.group("cue") + _months_shown(low, high, style)
+
+
+#: before "at N weeks": what makes it no age of the child's (a birth's gestation, a time to come back or
+#: to do something again, a treatment's week)
+_NOT_AN_AGE_AT_BEFORE = re.compile(
+    r"(?i:\b(?:born|delivered|delivery|birth|induced|induction|gestation|pregnant|pregnancy|booking|booked|scan|"
+    r"scanned|review|reviewed|"
+    r"f/u|follow[\s\-]?up|followed\s+up|recall|again|rv|appt|appointment|repeat|repeated|recheck|re-check|"
+    r"re-?assess\w*|re-?test\w*|re-?scan\w*|chase|chased|due|plan(?:ned)?|expected|booked|book|"
+    r"treatment|course|dose|doses|antibiotics|discharge|post-?op\w*|sessions?|placement|notice|"
+    r"intervals?)\b[\s\w/]{0,12}$)")
+#: after "at N weeks": the same ("at 34 weeks gestation", "at 2 weeks post op", "at 2 weeks' notice")
+_NOT_AN_AGE_AT_AFTER = re.compile(
+    r"(?i:\s*(?:gest|pregnan|post|review|f/u|follow|intervals?|notice|apart|later|earlier|before|after|from|"
+    r"into|in\b|of\b(?!\s+(?:age|life)\b)|['\u2019]))")
+
+
+def _an_age_at(text: str, start: int, end: int, before: str) -> bool:
+    """Whether "at N weeks" (at `start`..`end` of `text`) is the child's age ("seen at 2 weeks", "at 6 weeks
+    check", "at 2 weeks of age"): not in a clause about a pregnancy or a birth's gestation ("born at 34
+    weeks", "scan at 20 weeks"), not a time to come back or to do again ("review at 2 weeks", "repeat at 2
+    weeks"), not a treatment's or an interval's ("at 2 weeks post op", "at 2 weeks' notice"). The clause,
+    not the whole text: "Born at 38 weeks gestation. Seen at 2 weeks" has an age in its second."""
+    clause = before + text[start:end] + re.split(r"[.;!?\n]", text[end:end + 80])[0]
+    if _PREGNANCY.search(clause) or _NOT_AN_AGE_AT_BEFORE.search(before):
+        return False
+    return not _NOT_AN_AGE_AT_AFTER.match(text[end:end + 20])
+
+
+# A day of the child's life ("day 5 of life", "seen on day 11 of life", "NBV day 11", "new birth visit on
+# day 14", "day 5 postnatal", "the 5th day of life") is an age in days too: given as the month of life it
+# falls in ("month 1 of life", "in month 1"), "on"/"at" before it read "in". A day of anything else ("day
+# 3 of admission", "day 5 of antibiotics", "day 2 post-op") is left.
+_DAY_OF_LIFE = re.compile(
+    r"(?P<on>\b(?:[Oo]n|[Aa]t|ON|AT)\s+(?:the\s+)?)?"
+    r"(?<![\w\-/])(?P<day>[Dd]ay|DAY)\s*(?P<n>\d{1,3})(?![\w/])"
+    r"(?=\s*(?i:of\s+(?:life|age)\b|post[\s\-]?natal(?:ly)?\b|post[\s\-]?(?:birth|partum|delivery)\b|"
+    r"after\s+birth\b|(?:of\s+)?(?:NBV|new\s+birth\s+visit)\b))"
+    r"|(?P<visit>\b(?:NBV|[Nn]ew\s+[Bb]irth\s+[Vv]isit|NEW\s+BIRTH\s+VISIT)\b(?:\s*[:(\-]\s*|\s+))"
+    r"(?P<on2>(?:[Oo]n|[Aa]t|ON|AT)\s+(?:the\s+)?)?(?P<day2>[Dd]ay|DAY)\s*(?P<n2>\d{1,3})(?![\w/])"
+    r"|(?P<the>\b[Tt]he\s+)(?P<nth>\d{1,3})(?:st|nd|rd|th)\s+(?P<day3>day)(?=\s+of\s+life\b)"
+)
+_MAY_BE_DAY_OF_LIFE = re.compile(r"(?i:\bday\s*\d|\d(?:st|nd|rd|th)\s+day)")
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _day_of_life_replacement(match: re.Match) -> str:
+    if match.group("nth") is not None:  # "the 5th day of life" -> "the 1st month of life"
+        return match.group("the") + _ordinal(_whole_months_of(int(match.group("nth"))) + 1) + " month"
+    visit = match.group("visit")
+    day, n = (match.group("day2"), match.group("n2")) if visit is not None else (match.group("day"), match.group("n"))
+    on = (match.group("on2") if visit is not None else match.group("on")) or ""
+    month = _whole_months_of(int(n)) + 1  # day 0 to day 30: month 1
+    if on or (visit is not None and not re.search(r"[:(\-]", visit)):
+        # "on day 11 of life" -> "in month 1 of life", "NBV day 11" -> "NBV in month 1"
+        phrase, written = "in month", on or "in"
+    else:
+        phrase, written = "month", day
+    if day.isupper() and (not on or on.strip().isupper()):
+        phrase = phrase.upper()  # "ON DAY 5 OF LIFE" -> "IN MONTH 1 OF LIFE"
+    elif written[:1].isupper():
+        phrase = phrase[:1].upper() + phrase[1:]  # "Day 5 of life" -> "Month 1 of life"
+    return (visit or "") + f"{phrase} {month}"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1094,9 +1219,14 @@ def _age_in_days_replacement(match: re.Match) -> str:
 # it is ("Primary School", "the Nursery", "Secondary School", "Local Academy") are no name and are left,
 # and so are the roles and services named after schools ("School Nurse", "Nursery Nurse": the word after
 # the kind is kept, "Hillside Nursery staff" -> "[school] staff"). Agencies named "Royal College ..." are
-# left. Known limits: a school named without its kind ("attends Hillside") is left; two schools of one
-# kind in a case share a label (and, as agencies, a swimlane lane); a capitalised word that begins a
-# sentence just before the name ("Today Hillside Nursery rang") goes with it.
+# left. Capitalised words before the name that are no part of it ("Today", "Spoke", "Letter", a day, a
+# month, "HV": `_BEFORE_A_SCHOOL`) stay outside it ("Today Hillside Nursery rang" -> "Today [nursery]
+# rang"). Two schools of one kind in a case are numbered ("[primary school 1]", "[primary school 2]") in
+# the order the chronology first names them (`school_labels`, `Redactor.learn_schools`), so that they do
+# not share a label nor, as agencies, a swimlane lane. Known limits: a school named without its kind
+# ("attends Hillside") is left; a sentence-initial word not in `_BEFORE_A_SCHOOL` just before a name
+# ("Worried Hillside Nursery rang") goes with it; one school written two ways ("Oakfield High School",
+# "Oakfield Academy") is counted as two.
 _SCHOOL_KINDS = r"(?:School|Academy|Nursery|Pre-?[Ss]chool|Playgroup|College|SCHOOL|ACADEMY|NURSERY|COLLEGE)"
 _MAY_BE_SCHOOL = re.compile(rf"(?-i:{_SCHOOL_KINDS})(?![a-z])")
 _SCHOOL_WORD = r"(?:St\.?|Saint|[A-Z][\w\u2019'\-]*\.?|C\s+of\s+E|CofE)"
@@ -1122,22 +1252,72 @@ _NOT_A_SCHOOL_NAME = frozenset("""
 """.split())
 
 
-def _school_replacement(match: re.Match) -> str:
+#: capitalised words that are no part of a school's name when they come just before it: time words, days,
+#: months, and the verbs and nouns that begin a chronology's entries ("Today Hillside Nursery rang",
+#: "Spoke Hillside Nursery", "Letter Oakfield High School") -- checked with `_NOT_A_SCHOOL_NAME`
+_BEFORE_A_SCHOOL = frozenset("""
+    today yesterday tomorrow tonight morning afternoon earlier later now
+    monday tuesday wednesday thursday friday mon tue tues weds thu thur thurs fri
+    january february march april june july august september october november december jan feb mar apr
+    jun jul aug sep sept oct nov dec
+    spoke speak speaking spoken call calls calling telephoned telephone tel tc t/c phone phoned phoning
+    rang ring ringing email emails emailing e-mail mail text texted message messaged letter letters
+    wrote written writes visit visits visited visiting saw seen see met meet meets meeting attended
+    contact contacted contacting liaised liaison liaise discussed discussion discuss update updated
+    updates info information received receive sent send sending report reports reporting concern
+    concerns noted note notes documented recorded logged advised advice confirmed confirm informed
+    inform told tell asked ask chased chase checked check completed complete closed agreed arranged
+    planned booked cancelled declined requested request collected dropped picked took taken
+    transferred transfer transition joined joining enrolled enrolment registered registration admitted
+    discharged returned return reviewed review referred refer referral strategy telecon telephone
+    safeguarding welfare concern contacts dsl designated head headteacher teacher teachers manager
+    keyworker key worker officer nurse lead worker staff
+    she he they we i it you him her them us mum mummy dad daddy mother father child baby
+    re fw fwd subject cc via per update urgent note nb ps
+""".split())
+
+
+def _school_match(match: re.Match) -> tuple[str, str, str] | None:
+    """(the words before the name that stay, the school's kind as the view writes it, a key for the school
+    itself) for a match of `_SCHOOL_NAME`, or None when it names no school ("the Primary School", "Sunday
+    School", "Royal College of Nursing")."""
     words = match.group("name").split()
-    # leading words that are no name ("Attends", "The", "Primary") stay outside the replacement
+    # leading words that are no name ("Attends", "The", "Primary", "Today", "Spoke", "HV") stay outside it
     keep = 0
-    while keep < len(words) and (words[keep].rstrip(".").casefold() in _NOT_A_SCHOOL_NAME
-                                 or words[keep] in ("&",)):
+    while keep < len(words) and _before_the_name(words[keep]):
         keep += 1
     named = words[keep:]
     if any(w.rstrip(".").casefold() == "royal" for w in words) or not named:
-        return match.group(0)
+        return None
     if all(w.rstrip(".").casefold() in _NOT_A_SCHOOL_NAME or w in ("C", "E", "RC", "CE", "CofE") for w in named):
-        return match.group(0)
+        return None
     if re.fullmatch(r"[A-Z]{2,5}", named[0]) and len(named) == 1 and named[0] in KNOWN_ABBREVIATIONS:
-        return match.group(0)  # "SEN School" names a kind, "NHS College" an agency
-    prefix = " ".join(words[:keep])
-    return (prefix + " " if prefix else "") + _school_label(match.group("kind"), words)
+        return None  # "SEN School" names a kind, "NHS College" an agency
+    label = _school_label(match.group("kind"), named)
+    return " ".join(words[:keep]), label, _school_key(label, named, match.group("kind"))
+
+
+def _before_the_name(word: str) -> bool:
+    """Whether a word at the front of a school's name is no part of it: a word that says what kind of
+    school it is or begins a sentence ("The", "Primary", "Attends"), a time, day or month ("Today",
+    "Monday", "March"), a verb or noun that begins an entry ("Spoke", "Letter"), or a role's abbreviation
+    ("HV", "DSL"; not "ST", Saint in capitals)."""
+    key = word.rstrip(".,:;").casefold()
+    if word == "&" or key in _NOT_A_SCHOOL_NAME or key in _BEFORE_A_SCHOOL:
+        return True
+    bare = word.rstrip(".,:;")
+    return bare.isupper() and bare in KNOWN_ABBREVIATIONS and bare not in ("ST", "RC", "CE")
+
+
+def _school_key(label: str, named: list[str], kind: str) -> str:
+    """The same school however it is written: case, accents, apostrophes, "Saint"/"St", "C of E"/"CofE"
+    and "the" do not matter ("St Mary's CofE Primary School" is "ST MARYS C OF E PRIMARY SCHOOL")."""
+    text = _fold(" ".join(named)).casefold().replace("\u2019", "'")
+    text = re.sub(r"\bc\s*of\s*e\b|\bce\b", "cofe", text)
+    words = [w for w in re.split(r"[^\w&]+", text.replace("'", "")) if w and w != "the"]
+    words = ["st" if w == "saint" else w for w in words]
+    kind = re.sub(r"[^a-z]", "", kind.casefold())
+    return f"{label}|{' '.join(words)}|{kind}"
 
 
 def _school_label(kind: str, words: list[str]) -> str:
@@ -1156,13 +1336,59 @@ def _school_label(kind: str, words: list[str]) -> str:
     return SCHOOL
 
 
-def school_text(text):
-    """`text` with the names of schools, nurseries and colleges as "[school]" ("St Mary's Primary School
-    says" -> "[school] says", "attends Brookford Academy" -> "attends [school]"); "the Primary School",
-    "School Nurse" are left."""
+def schools_in(text) -> list[tuple[str, str]]:
+    """The schools `text` names, in order, as (kind as the view writes it, key of the school): what
+    `school_labels` numbers."""
+    if not isinstance(text, str) or not _MAY_BE_SCHOOL.search(text):
+        return []
+    found = (_school_match(m) for m in _SCHOOL_NAME.finditer(text))
+    return [(label, key) for _, label, key in (f for f in found if f is not None)]
+
+
+def school_labels(texts) -> dict[str, str]:
+    """{school key: label} for the schools `texts` name, in the order they are first named: a kind named
+    for one school only keeps its plain label ("[primary school]"); two or more schools of one kind are
+    numbered in that order ("[primary school 1]", "[primary school 2]"), so that the view does not merge
+    them (a reader can tell the child moved school) and gives one school the same label everywhere."""
+    order: dict[str, list[str]] = {}
+    for text in texts:
+        for label, key in schools_in(text):
+            keys = order.setdefault(label, [])
+            if key not in keys:
+                keys.append(key)
+    labels = {}
+    for label, keys in order.items():
+        for n, key in enumerate(keys, start=1):
+            labels[key] = label if len(keys) == 1 else f"{label[:-1]} {n}]"
+    return labels
+
+
+def _another(label: str) -> str:
+    """"[primary school]" -> "[another primary school]": a school the case's texts did not name, of a kind
+    they did (it must not take the label of the one they named)."""
+    return "[another " + label[1:]
+
+
+def school_text(text, labels: dict[str, str] | None = None):
+    """`text` with the names of schools, nurseries and colleges as their kind ("St Mary's Primary School
+    says" -> "[primary school] says", "attends Brookford Academy" -> "attends [school]"); "the Primary
+    School", "School Nurse" are left. With `labels` (`school_labels` of the case's texts) a school is
+    written as the case numbers it ("[primary school 2]"), and a school they do not name, of a kind they
+    do, "[another primary school]"."""
     if not isinstance(text, str) or not _MAY_BE_SCHOOL.search(text):
         return text
-    return _SCHOOL_NAME.sub(_school_replacement, text)
+    kinds = {key.split("|", 1)[0] for key in labels} if labels else set()
+
+    def replace(match: re.Match) -> str:
+        found = _school_match(match)
+        if found is None:
+            return match.group(0)
+        prefix, label, key = found
+        if labels:
+            label = labels.get(key) or (_another(label) if label in kinds else label)
+        return (prefix + " " if prefix else "") + label
+
+    return _SCHOOL_NAME.sub(replace, text)
 
 
 # ---------------------------------------------------------------------------------------------------
