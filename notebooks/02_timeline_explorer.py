@@ -56,7 +56,7 @@ analysis.agency_summary
 # are the candidate missed escalation points, numbered as in the flags table.
 
 # %%
-fig = plot_swimlane(timeline, analysis.flags, analysis.periods, case.config)
+fig = plot_swimlane(timeline, analysis.flags, analysis.periods, case.config, escalations=analysis.held_escalations)
 display(fig)
 plt.close(fig)
 

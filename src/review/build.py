@@ -172,6 +172,13 @@ def _redactor(config, redact: bool):
 def _view(analysis, redactor) -> SimpleNamespace:
     """The analysis tables as the report shows them (pseudonymised when `redactor` is given)."""
     view = SimpleNamespace(**{name: getattr(analysis, name, None) for name in ANALYSIS_FIELDS})
+    # the escalations that took place, read once on the analysis's own text (`Analysis.held_escalations`):
+    # the view's timeline is the same rows in the same order (pseudonymised text, new ids), so the reading is
+    # put on its index; the charts' arrows and counts and the headline read it
+    held = getattr(analysis, "held_escalations", None)
+    timeline = view.timeline
+    view.held_escalations = (pd.Series(held.to_numpy(), index=timeline.index, dtype=object)
+                             if held is not None and timeline is not None and len(held) == len(timeline) else None)
     if redactor is not None:
         if hasattr(redactor, "learn_schools"):  # schools numbered once per case, the chronology's first
             redactor.learn_schools(*(getattr(view, name) for name in ANALYSIS_FIELDS))
@@ -456,7 +463,7 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         embedded = []
         makers = {
             "swimlane": lambda: charts_module.plot_swimlane(view.timeline, view.flags, view.periods, config,
-                                                            date_resolution=dates),
+                                                            date_resolution=dates, escalations=view.held_escalations),
             "response_latency": lambda: charts_module.plot_response_latency(view.response_latency, date_resolution=dates,
                                                                             timeline=view.timeline),
             "agency_knowledge": lambda: charts_module.plot_agency_knowledge(view.knowledge, date_resolution=dates,

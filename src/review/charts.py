@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import math
 import textwrap
+from pathlib import Path
 from collections.abc import Iterator
 
 import matplotlib as mpl
@@ -315,11 +316,25 @@ def _stagger_callouts(xs: list[float], min_gap: float, max_levels: int) -> list[
     return placed
 
 
+def _held_escalations(timeline: pd.DataFrame, escalations, config) -> np.ndarray:
+    """Per row of `timeline`, whether it was an escalation that took place (`plot_swimlane`'s
+    `escalations`; read with the rules' reading when not given)."""
+    from .rules.base import held_escalation_mask
+
+    rules = None
+    if escalations is None:
+        from .rules.settings import load_rules
+
+        case_dir = getattr(config, "case_dir", None)
+        rules = load_rules(case_dir if case_dir is not None and Path(case_dir).is_dir() else None)
+    return held_escalation_mask(timeline, escalations, rules, config)
+
+
 # ---------------------------------------------------------------------------------------------------
 # 1. Swimlane
 # ---------------------------------------------------------------------------------------------------
 def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataFrame, case, *,
-                  date_resolution: str = "day") -> Figure:
+                  date_resolution: str = "day", escalations=None) -> Figure:
     """Draw the integrated chronology as one lane per agency, grouped by agency kind.
 
     Time runs left to right with the child's age (in months) on a secondary axis at the top. Each contact
@@ -344,6 +359,12 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
         of a month are spread evenly across it in their order, periods shade whole months, the date axis
         is labelled by month and the age axis counts from the middle of the month of birth, so that no
         position on the chart gives a day or the date of birth.
+    escalations : the escalations that took place, as the rules read them (an arrow and the count only for
+        those: not a "Strategy discussion cancelled" row whose escalation cell says strategy_discussion):
+        ``Analysis.held_escalations`` (a Series on the timeline's index, so a subset of the rows may be
+        drawn with the whole case's reading), or per row of `timeline` in its order, held cells or booleans
+        (`review.rules.base.held_escalation_mask`). When None they are read here from `timeline` with the
+        package rules and the case's vocabulary.
 
     Returns
     -------
@@ -362,6 +383,8 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
     title = f"Case {_plain_text(case_id)}: contacts by agency over time" if case_id else "Contacts by agency over time"
     timeline = _named_lanes(conform(timeline, TIMELINE_COLUMNS))
     timeline = timeline[timeline["date"].notna()]
+    if not timeline.empty:
+        timeline = timeline.assign(_escalation_held=_held_escalations(timeline, escalations, config))
     if flags is None:
         flags = pd.DataFrame(columns=["flag_id", "trigger_event_id", "trigger_date", "agencies", "severity"])
     if periods is None:
@@ -456,8 +479,8 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
             sc.set_gid(f"contacts:{ctype}")
             sc.set_label(_label(ctype))
 
-        # escalations: an upward arrow from the contact
-        escalated = order["escalation"].astype(str).to_numpy() != ""
+        # escalations that took place (not a cancelled strategy discussion's cell): an upward arrow from the contact
+        escalated = order["_escalation_held"].to_numpy(dtype=bool)
         for xi, yi, eid in zip(x[escalated], y[escalated], order["event_id"].astype(str).to_numpy()[escalated]):
             arrow = ax.annotate("", xy=(xi, yi - 0.42), xytext=(xi, yi - 0.08), zorder=5,
                                 arrowprops=dict(arrowstyle="-|>", color="black", lw=0.8, mutation_scale=7))

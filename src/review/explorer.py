@@ -215,7 +215,8 @@ class TimelineExplorer:
         self.chart_out.clear_output(wait=True)
         with self.chart_out:
             if len(rows):
-                fig = plot_swimlane(rows, shown_flags, self.analysis.periods, self.case)
+                fig = plot_swimlane(rows, shown_flags, self.analysis.periods, self.case,
+                                    escalations=getattr(self.analysis, "held_escalations", None))
                 display(fig)
                 plt.close(fig)
 

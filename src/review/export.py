@@ -751,12 +751,16 @@ def _html_table(frame: pd.DataFrame, headers: Sequence[str] | None = None, *, ro
 
 
 def headline_counts(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, decisions=None, *,
-                    date_resolution: str = DAY, escalations: int | None = None) -> list[str]:
+                    date_resolution: str = DAY, escalations: int | None = None, held=None,
+                    rules: dict | None = None, case=None) -> list[str]:
     """Plain-English headline numbers: per agency kind, "N contacts with health professionals across K
     organisations"; how often the child was seen; concerns, escalations and flags, with the reviewers'
     decisions on them (flags they rejected are counted apart, and out of the severity breakdown).
-    `escalations`: the contacts that were an escalation (the agency summary's escalations_made, those that
-    took place); when None, the rows with an escalation cell."""
+    `escalations`: the contacts that were an escalation that took place (the agency summary's
+    escalations_made); when None, counted from `held` (`review.pipeline.Analysis.held_escalations`), else
+    read here as the rules read them (`review.rules.base.held_escalation_mask`, with `rules` and `case` as
+    `review.rules.detect` takes them): a "Strategy discussion cancelled" row whose escalation cell says
+    strategy_discussion is no escalation, whichever way the count comes."""
     timeline = conform(timeline, TIMELINE_COLUMNS)
     lines = []
     n = len(timeline)
@@ -780,7 +784,9 @@ def headline_counts(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, d
         lines.append(f"The child was seen at {plural(seen, 'contact')} and recorded as not seen at {not_seen}")
         concerns = int((timeline["concerns"] != "").sum())
         if escalations is None:
-            escalations = int((timeline["escalation"] != "").sum())
+            from .rules.base import held_escalation_mask
+
+            escalations = int(held_escalation_mask(timeline, held, rules, case).sum())
         lines.append(f"{plural(concerns, 'contact')} recorded a concern; {escalations} "
                      f"{'was an escalation' if escalations == 1 else 'were escalations'}")
     if flags is not None:
@@ -865,7 +871,9 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
     summary_table = getattr(analysis, "agency_summary", None)
     made = (int(summary_table["escalations_made"].sum()) if summary_table is not None and len(summary_table)
             and "escalations_made" in summary_table else None)
-    headline = headline_counts(timeline, flags, decisions, date_resolution=date_resolution, escalations=made)
+    headline = headline_counts(timeline, flags, decisions, date_resolution=date_resolution, escalations=made,
+                               held=getattr(analysis, "held_escalations", None),
+                               rules=getattr(analysis, "rules", None) or None, case=config)
     if redact_text is not None:
         summary = [redact_text(s) for s in summary]
         headline = [redact_text(s) for s in headline]

@@ -52,6 +52,10 @@ class Analysis:
     decision_problems: pd.DataFrame
     health_summary: str = ""
     rules: dict = field(default_factory=dict, repr=False)
+    #: per row of `timeline` (same index and order), its escalation cell with only the escalations that took
+    #: place, as the rules read them (`review.rules.base.held_escalation_column`: not a "Strategy discussion
+    #: cancelled" row's strategy_discussion): read once, for the agency summary, the headline and the charts
+    held_escalations: pd.Series | None = field(default=None, repr=False)
 
 
 def load_case(case_dir: str | Path) -> Case:
@@ -99,6 +103,7 @@ def analyse(case: Case, rules: dict | None = None) -> Analysis:
     longer produce are kept and listed in `decision_problems`.
     """
     from .rules import agency_knowledge, detect, load_rules, response_latency
+    from .rules.base import held_escalation_column
     from .timeline import agency_summary, build_timeline, health_summary, periods
 
     config = case.config
@@ -109,17 +114,19 @@ def analyse(case: Case, rules: dict | None = None) -> Analysis:
     latency = response_latency(timeline, flags, rules, config)
     knowledge = agency_knowledge(timeline, rules, config)
     decided, decisions, problems = decide(flags, timeline, config.case_dir, rules)
+    held = held_escalation_column(timeline, rules, config)  # the escalations that took place, read once
     return Analysis(
         timeline=timeline,
         periods=spans,
         flags=decided,
         response_latency=latency,
         knowledge=knowledge,
-        agency_summary=agency_summary(timeline, rules, config),
+        agency_summary=agency_summary(timeline, rules, config, held=held),
         decisions=decisions,
         decision_problems=problems,
         health_summary=health_summary(timeline),
         rules=rules,
+        held_escalations=held,
     )
 
 

@@ -1579,19 +1579,22 @@ def build_timeline(
 # ---------------------------------------------------------------------------------------------------
 # Summaries
 # ---------------------------------------------------------------------------------------------------
-def agency_summary(timeline: pd.DataFrame, rules: dict | None = None, case=None) -> pd.DataFrame:
+def agency_summary(timeline: pd.DataFrame, rules: dict | None = None, case=None, *,
+                   held: pd.Series | None = None) -> pd.DataFrame:
     """Per agency, agency_kind and organisation: contacts, contacts with the child seen, contacts recording
     at least one concern, and contacts that were an escalation (escalations_made: one that took place, as
     the rules read it, `review.rules.base.held_escalations`: not a "Strategy discussion cancelled" row whose
     escalation cell says strategy_discussion, nor "Referral to MASH not made" with its cell filled by hand;
-    `rules` and `case` as `review.rules.detect` takes them, for the case's vocabulary). Sorted by
-    agency_kind, agency, organisation.
+    `rules` and `case` as `review.rules.detect` takes them, for the case's vocabulary; `held`: that reading
+    when the caller has it already, `review.rules.base.held_escalation_column` of `timeline`, in its row
+    order, as `review.pipeline.Analysis.held_escalations`). Sorted by agency_kind, agency, organisation.
     """
     if timeline.empty:
         return empty_frame(AGENCY_SUMMARY_COLUMNS)
-    from .rules.base import held_escalation_column
+    if held is None or len(held) != len(timeline):
+        from .rules.base import held_escalation_column
 
-    held = held_escalation_column(timeline, rules, case)
+        held = held_escalation_column(timeline, rules, case)
     frame = pd.DataFrame(
         {
             "agency": timeline["agency"].fillna("").astype("string"),

@@ -531,6 +531,32 @@ def held_escalation_column(timeline: pd.DataFrame, rules: dict | None = None, ca
     return pd.Series(out, index=timeline.index)
 
 
+def held_escalation_mask(timeline: pd.DataFrame, held=None, rules: dict | None = None, case=None) -> np.ndarray:
+    """Per row of `timeline` (in its order), whether it was an escalation that took place (a bool array).
+    `held`: the reading when the caller has it (`review.pipeline.Analysis.held_escalations`): the held
+    escalation cells ("" when none) or booleans, a Series aligned on `timeline`'s index (a whole
+    case's reading serves a subset of its rows) or an array in its row order; when None,
+    `held_escalation_column(timeline, rules, case)` is read here. The charts' arrows and counts and the
+    headline's count read it, so no output counts a "Strategy discussion cancelled" row as an escalation."""
+    if held is None:
+        held = held_escalation_column(timeline, rules, case)
+    if isinstance(held, pd.Series):
+        boolean = pd.api.types.is_bool_dtype(held.dtype)
+        if not held.index.equals(timeline.index):
+            held = held.reindex(timeline.index, fill_value=False if boolean else "")
+        values = held.to_numpy()
+    else:
+        values = np.asarray(held)
+        boolean = values.dtype == bool
+    if len(values) != len(timeline):
+        raise ValueError(f"held escalations for {len(values)} rows, the timeline has {len(timeline)}")
+    if boolean:
+        return values.astype(bool)
+    values = values.astype(object)  # (a copy: the caller's array is left as it is)
+    values[pd.isna(values)] = ""
+    return np.asarray(values != "", dtype=bool)
+
+
 def _rows_denying(ctx: Context, pos: np.ndarray, name: str) -> np.ndarray:
     """`review.vocab.denies(name, ...)` of the rows at `pos` with their cases' vocabularies."""
     denied = np.zeros(len(pos), dtype=bool)
