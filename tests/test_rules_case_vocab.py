@@ -3,8 +3,8 @@ vocab.yml, as ingest reads them (`review.rules.base.case_vocab_key`, `row_vocabs
 
 Before, the rules' keyword mentions (`text_mentions`, `_mentioned`) and `types_held` (`review.vocab.denies`
 with its denial words) always used the package vocabulary: a case's extra negation cues, escalation negation
-cues or denial words reached ingest but not the rules. "Strategy discussion on hold", in a case whose
-vocab.yml makes "on hold" an escalation negation cue, was no strategy discussion to ingest (no escalation)
+cues or denial words reached ingest but not the rules. "Strategy discussion parked", in a case whose
+vocab.yml makes "parked" an escalation negation cue, was no strategy discussion to ingest (no escalation)
 but still one to `strategy_no_conference`, which flagged the conference it did not lead to.
 
 1. the rules' helpers, case by case in one prepared timeline (a build-all batch, a Dask partition);
@@ -27,7 +27,7 @@ from review.rules.testing import make_timeline
 
 RULES = load_rules()
 CSC = {"agency": "Children's Social Care", "agency_kind": "social care"}
-ON_HOLD = "escalation_negation_post_cues: [on hold]\n"
+PARKED = "escalation_negation_post_cues: [parked]\n"
 
 
 def case_config(folder: Path, case_id: str = "C1", vocab: str | None = None) -> CaseConfig:
@@ -58,9 +58,9 @@ def test_the_sample_case_reads_with_the_package_vocabulary():
 
 
 def test_types_held_reads_each_case_with_its_vocabulary(tmp_path):
-    rows = [strategy("2023-09-04", "Strategy discussion on hold", "C1"),
-            strategy("2023-09-04", "Strategy discussion on hold", "C2")]
-    configs = {"C1": case_config(tmp_path / "c1", "C1", ON_HOLD), "C2": case_config(tmp_path / "c2", "C2")}
+    rows = [strategy("2023-09-04", "Strategy discussion parked", "C1"),
+            strategy("2023-09-04", "Strategy discussion parked", "C2")]
+    configs = {"C1": case_config(tmp_path / "c1", "C1", PARKED), "C2": case_config(tmp_path / "c2", "C2")}
     ctx = base.prepare(make_timeline(rows), configs, RULES["settings"])
     held = base.types_held(ctx, ["strategy_discussion"])
     assert dict(zip(ctx.timeline["case_id"], held)) == {"C1": False, "C2": True}
@@ -91,17 +91,17 @@ def test_a_case_config_s_own_vocab_is_read_instead_of_its_folder(tmp_path):
     """A store's CaseConfig carries the case's vocab.yml (its folder is not at hand): never the vocab.yml of
     the folder it names."""
     folder = tmp_path / "c1"
-    case_config(folder, vocab=ON_HOLD)
+    case_config(folder, vocab=PARKED)
     kept = CaseConfig(case_dir=folder, case_id="C1", date_of_birth=None, vocab={})
     assert base.case_vocab_key(kept, "C1") == ""
     assert base.case_vocab_key(CaseConfig(case_dir=Path("."), case_id="C1", date_of_birth=None,
-                                          vocab={"escalation_negation_post_cues": ["on hold"]}), "C1") != ""
+                                          vocab={"escalation_negation_post_cues": ["parked"]}), "C1") != ""
 
 
 def test_strategy_no_conference_honours_the_case_s_cue(tmp_path):
-    rows = [strategy("2023-09-04", "Strategy discussion on hold pending police availability")]
+    rows = [strategy("2023-09-04", "Strategy discussion parked pending police availability")]
     plain = detect(make_timeline(rows), case_config(tmp_path / "plain"), RULES, only=["strategy_no_conference"])
-    own = detect(make_timeline(rows), case_config(tmp_path / "own", vocab=ON_HOLD), RULES,
+    own = detect(make_timeline(rows), case_config(tmp_path / "own", vocab=PARKED), RULES,
                  only=["strategy_no_conference"])
     assert len(plain) == 1 and own.empty
 
@@ -119,53 +119,53 @@ def test_package_vocabulary_compiled_once(tmp_path, monkeypatch):
 # --- 2. build, build-all and Dask ---------------------------------------------------------------------------
 CHRONOLOGY = """Date,Agency,Type of contact,Details of contact
 01/09/2023,Northgate Hospital,ED attendance,"Bruising to left arm, explanation vague"
-04/09/2023,Children's Social Care,Strategy discussion,Strategy discussion on hold pending police availability
+04/09/2023,Children's Social Care,Strategy discussion,Strategy discussion parked pending police availability
 """
 
 
 @pytest.fixture(scope="module")
 def cases(tmp_path_factory) -> Path:
-    """Two case folders alike but for the case id and a vocab.yml making "on hold" an escalation negation cue."""
+    """Two case folders alike but for the case id and a vocab.yml making "parked" an escalation negation cue."""
     root = tmp_path_factory.mktemp("cases")
-    for case_id in ("novocab", "onhold"):
+    for case_id in ("novocab", "parked"):
         folder = root / case_id
         folder.mkdir()
         (folder / "case.yml").write_text(f"case_id: {case_id}\ndate_of_birth: 2023-01-01\nreview_date: 2024-06-30\n",
                                          encoding="utf-8")
         (folder / "chronology.csv").write_text(CHRONOLOGY, encoding="utf-8")
-    (root / "onhold" / "vocab.yml").write_text(ON_HOLD, encoding="utf-8")
+    (root / "parked" / "vocab.yml").write_text(PARKED, encoding="utf-8")
     return root
 
 
 def _strategy_flags(flags: pd.DataFrame) -> dict:
     flags = flags[flags["rule_id"] == "strategy_no_conference"]
-    return {c: int((flags["case_id"] == c).sum()) for c in ("novocab", "onhold")}
+    return {c: int((flags["case_id"] == c).sum()) for c in ("novocab", "parked")}
 
 
 def test_build_honours_the_case_s_vocabulary_in_ingest_and_rules(cases, monkeypatch):
     from review.pipeline import analyse, load_case
 
     counts = {}
-    for case_id in ("novocab", "onhold"):
+    for case_id in ("novocab", "parked"):
         case = load_case(cases / case_id)
         contacts = case.contacts.set_index("contact_type")
-        # ingest: "on hold" denies the strategy discussion only in the case whose vocab.yml says so
-        assert contacts.loc["strategy_discussion", "escalation"] == ("" if case_id == "onhold" else "strategy_discussion")
+        # ingest: "parked" denies the strategy discussion only in the case whose vocab.yml says so
+        assert contacts.loc["strategy_discussion", "escalation"] == ("" if case_id == "parked" else "strategy_discussion")
         flags = analyse(case).flags.assign(case_id=case_id)
         counts.update({case_id: _strategy_flags(flags)[case_id]})
-        if case_id == "onhold":  # before: the rules read it with the package vocabulary, and flagged it
+        if case_id == "parked":  # before: the rules read it with the package vocabulary, and flagged it
             monkeypatch.setattr(base, "case_vocab_key", lambda case, case_id: "")
             base._LAST.clear()
-            assert _strategy_flags(analyse(case).flags.assign(case_id=case_id))["onhold"] == 1
+            assert _strategy_flags(analyse(case).flags.assign(case_id=case_id))["parked"] == 1
             monkeypatch.undo()
             base._LAST.clear()
-    assert counts == {"novocab": 1, "onhold": 0}
+    assert counts == {"novocab": 1, "parked": 0}
 
 
 def test_the_cli_build_honours_it(cases, tmp_path):
     from review.cli import main
 
-    assert main(["build", str(cases / "onhold"), "--out", str(tmp_path / "out")]) == 0
+    assert main(["build", str(cases / "parked"), "--out", str(tmp_path / "out")]) == 0
     flags = pd.read_csv(tmp_path / "out" / "flags.csv", encoding="utf-8-sig")
     assert "strategy_no_conference" not in set(flags["Rule"]) and len(flags)
 
@@ -183,9 +183,9 @@ def store(cases, tmp_path_factory) -> Path:
 def test_build_all_analyses_each_case_of_a_batch_with_its_vocabulary(store):
     from review.store import read_store
 
-    assert _strategy_flags(read_store(store, "flags")) == {"novocab": 1, "onhold": 0}
+    assert _strategy_flags(read_store(store, "flags")) == {"novocab": 1, "parked": 0}
     kept = read_store(store, "cases").set_index("case_id")["vocab"]
-    assert json.loads(kept["onhold"]) == {"escalation_negation_post_cues": ["on hold"]} and kept["novocab"] == ""
+    assert json.loads(kept["parked"]) == {"escalation_negation_post_cues": ["parked"]} and kept["novocab"] == ""
 
 
 def test_dask_rules_read_the_kept_vocabulary(store):
@@ -195,7 +195,7 @@ def test_dask_rules_read_the_kept_vocabulary(store):
 
     with dask_client(n_workers=1, processes=False) as client:
         flags = analyse_store(store, client=client, partition_rows=10**9)["flags"]
-    assert _strategy_flags(flags) == {"novocab": 1, "onhold": 0}
+    assert _strategy_flags(flags) == {"novocab": 1, "parked": 0}
     stored = read_store(store, "flags")
     assert sorted(flags["flag_id"]) == sorted(stored["flag_id"])
 

@@ -119,6 +119,8 @@ _DASH = "|-"
 _LABEL_MARKS = (_COLON, _DASH)
 # words that may come between an escalation's label and the post cue answering it ("ICPC - did not go ahead",
 # "Strategy discussion: has been cancelled"; `Scope.reached` with label_reach)
+#: after a consent refused, a consent to something else ("refused consent for photographs", "... to share")
+_CONSENT_OBJECT_LEADS = frozenset({"for", "to"})
 _AUXILIARIES = frozenset({"did", "does", "was", "were", "is", "are", "has", "have", "had", "been"})
 _BREAK = "|b"
 # words that, one or two before an affirmation, make it a plan or a denial, not an account of the meeting held
@@ -304,6 +306,7 @@ class Vocabulary:
     absence_names: frozenset = frozenset()  # the child's examinations: the child's absence is theirs
     absence_subjects: frozenset = frozenset()  # words naming the child before an absence cue
     absence_cues: Phrases = field(default_factory=Phrases)  # "did not attend", "was not brought", "WNB"
+    consent_refusals: Phrases = field(default_factory=Phrases)  # "refused consent": no examination of the child
     unconcerned: Phrases = field(default_factory=Phrases)  # "no concerns re": no denial of a finding on the body
     plan_escalations: frozenset = frozenset()  # escalations a plan straight after their keywords denies
     plan_after: Phrases = field(default_factory=Phrases)  # plan_post_cues + plan_next_cues, for plan_escalations
@@ -439,6 +442,7 @@ class Vocabulary:
         out.absence_subjects = frozenset(
             w for w in map(normalise_text, _as_list(vocab.get("absence_subjects"), "absence_subjects")) if w)
         out.absence_cues = Phrases(_as_list(vocab.get("absence_cues"), "absence_cues"))
+        out.consent_refusals = Phrases(_as_list(vocab.get("consent_refusals"), "consent_refusals"))
         out.unconcerned = Phrases(_as_list(vocab.get("unconcerned_cues"), "unconcerned_cues"))
         out.plan_escalations = frozenset(_as_list(vocab.get("plan_escalations"), "plan_escalations"))
         unknown = out.plan_escalations - set(ESCALATIONS)
@@ -911,9 +915,10 @@ class Vocabulary:
         medical, child was not brought", "CP medical, WNB"; not "CP medical completed, child DNA dental
         appointment")."""
         cues, straight = [], []
-        if self.absence_cues._by_first.keys().isdisjoint(tokens):
-            return cues, straight
-        for cue in self.absence_cues.find(tokens):
+        found = [] if self.absence_cues._by_first.keys().isdisjoint(tokens) else self.absence_cues.find(tokens)
+        if self.consent_refusals and not self.consent_refusals._by_first.keys().isdisjoint(tokens):
+            found = sorted((*found, *self._consent_refusals(tokens, keywords)))
+        for cue in found:
             before = tokens[cue[0] - 1] if cue[0] else "|"
             if before in self.absence_subjects:
                 cue = (cue[0] - 1, cue[1], cue[2])
@@ -925,6 +930,25 @@ class Vocabulary:
                     end == comma and (not start or tokens[start - 1][0] in "|,") for start, end, _ in keywords):
                 straight.append((comma, cue[1], cue[2]))
         return cues, straight
+
+    def _consent_refusals(self, tokens: list, keywords=()) -> list:
+        """A consent refused for the child's examination (`consent_refusals`, read as the child's absence is, for
+        the names of `absence_names`): "CP medical - consent refused by mother", and with one word naming who
+        refused before it (the cue then begins there: "CP medical, mother refused consent"). Not one followed
+        straight by "for" or "to", a consent to something else ("CP medical completed, mother refused consent
+        for photographs"), unless the words of `keywords` follow ("Mother refused consent for CP medical"); a
+        referral is made without consent ("Referral to MASH, mother refused consent")."""
+        out = []
+        starts = {k[0] for k in keywords}
+        for start, end, cue in self.consent_refusals.find(tokens):
+            if end < len(tokens) and tokens[end] in _CONSENT_OBJECT_LEADS and not (
+                    end + 1 in starts or (end + 2 in starts and tokens[end + 1] in ("a", "an", "the"))):
+                continue
+            if start >= 1 and tokens[start - 1][0] not in "|," and tokens[start - 1] not in _AUXILIARIES and (
+                    start == 1 or tokens[start - 2][0] in "|,"):
+                start -= 1  # "mother refused consent": who refused is part of the cue
+            out.append((start, end, cue))
+        return out
 
     def _affirmed(self, scope: Scope, end: int, phrases: Phrases, cues, after, name: str = "") -> bool:
         """Does a later affirmation say the mention ending at token `end` took place after all ("ICPC

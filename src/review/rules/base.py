@@ -622,7 +622,7 @@ def _negation_phrases(vocab) -> tuple:
     for cues in (vocab.escalation_cues, vocab.escalation_post_cues, vocab.escalation_next_cues,
                  vocab.escalation_last_cues, vocab.label_negations, vocab.escalation_label_negations,
                  vocab.plan_cues, vocab.plan_post_cues, vocab.plan_next_cues, vocab.plan_last_cues,
-                 vocab.hindsight_next, vocab.absence_cues):
+                 vocab.hindsight_next, vocab.absence_cues, vocab.consent_refusals):
         phrases.update(" ".join(w) for candidates in cues._by_first.values() for w in candidates)
     return tuple(sorted(phrases))
 
