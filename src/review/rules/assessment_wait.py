@@ -70,7 +70,7 @@ def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
     t = triggers[~response["timely"].to_numpy()]
     r = response[~response["timely"]]
 
-    out = deadline_rows(t, r, "assessment completed")
+    out = deadline_rows(t, r, "assessment started or completed")  # a row recording it under way counts
     partial = ~t["_exact"].astype(bool)
     requested = fmt_date(t["_day"], t["date_precision"]).mask(
         partial, fmt_date(t["_day"], t["date_precision"]) + ", a partial date: counted from its latest possible day, "
