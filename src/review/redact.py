@@ -298,9 +298,13 @@ class Redactor:
         if self._dob_re is not None:
             out = self._dob_re.sub(_dob_replacement, out)
         out = _LABELLED_DOB.sub(_dob_replacement, out)
+        if "@" in out:
+            out = _EMAIL.sub(EMAIL, out)
         if self._address_re is not None:
             out = self._address_re.sub(ADDRESS, out)
+        out = _HOUSE_ADDRESS.sub(_house_address_replacement, out)
         out = _NHS_NUMBER.sub(_nhs_replacement, out)
+        out = _PHONE.sub(_phone_replacement, out)
         out = _POSTCODE.sub(_postcode_replacement, out)
         if self.months:
             out = month_text(out)
@@ -583,6 +587,52 @@ _NHS_NUMBER = re.compile(
     r"(?P<label>\bNHS\s*(?:no\.?|number|num|#)?\s*[:\-]?\s*)?(?<![\d\-/.])(?P<number>\d{3}[ \-]?\d{3}[ \-]?\d{4})(?![\d\-/]|[.\-]\d)",
     re.IGNORECASE,
 )
+
+
+#: an e-mail address names its owner ("chloe.ashdown@gmail.com", "deanf88@hotmail.co.uk", a worker's
+#: "sjones@nhs.net") -> "[email]"; a handle with no domain ("@kerrybrook") is a name's (`Redactor._build`)
+EMAIL = "[email]"
+_EMAIL = re.compile(r"(?<![\w.+\-])[A-Za-z0-9][\w.+\-]*@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+")
+#: a UK telephone number, as chronologies write them ("07700 900123", "01632 960 456", "0161 496 0000",
+#: "(01632) 960123", "+44 7700 900 456", "07700900789") -> "[phone number]": a 0 and ten digits (or nine
+#: after 01), in groups split by spaces or hyphens; not a time ("0800"), a date ("05/06/2023") nor a
+#: reference joined by other marks ("23-06-2023-0456")
+PHONE = "[phone number]"
+_PHONE = re.compile(
+    r"(?<![\w+/.:\-])(?P<number>(?:\+44\s?(?:\(0\)\s?)?|\(0|0)\d{2,4}\)?(?:[ \-]?\d{3,4}){1,2})"
+    r"(?![\w/:]|[.\-]\d)"
+)
+
+
+def _phone_replacement(match: re.Match) -> str:
+    written = match.group("number")
+    digits = re.sub(r"\D", "", written)
+    if written.startswith("+"):
+        digits = "0" + digits[2:]
+    if len(digits) == 11 and digits[1] in "1235789" or len(digits) == 10 and digits[1] == "1":
+        return PHONE
+    return match.group(0)
+
+
+#: a house's number and its street, for addresses case.yml does not list ("22 Elm Road", "7b Mill Lane",
+#: "4 Oak Tree Close", "12, Acacia Avenue") -> "[address]"; a court is no street when it is a court of
+#: law ("2 Family Court hearings")
+_STREET_NAMES = (r"Road|Rd|Street|Avenue|Ave|Close|Lane|Crescent|Drive|Gardens|Place|Square|Court|Terrace|"
+                 r"Grove|Way|Walk|Mews|Rise|Parade")
+_HOUSE_ADDRESS = re.compile(
+    rf"(?<![\w/.:\-£$])\d{{1,4}}[A-Za-z]?,?\s+(?P<words>(?:[A-Z][\w'\u2019\-]*\s+){{1,3}})"
+    rf"(?:{_STREET_NAMES})\b"
+)
+_NOT_A_STREET = frozenset("family crown county magistrates magistrates' youth high coroner's coroners appeal "
+                          "supreme juvenile district civil".split())
+
+
+def _house_address_replacement(match: re.Match) -> str:
+    if any(w.casefold().rstrip("'\u2019") in _NOT_A_STREET or w.casefold() in _NOT_A_STREET
+           for w in match.group("words").split()):
+        return match.group(0)
+    return ADDRESS
 
 
 def _nhs_check(digits: str) -> bool:
@@ -1228,11 +1278,17 @@ def _day_of_life_replacement(match: re.Match) -> str:
 # ("Worried Hillside Nursery rang") goes with it; one school written two ways ("Oakfield High School",
 # "Oakfield Academy") is counted as two.
 _SCHOOL_KINDS = r"(?:School|Academy|Nursery|Pre-?[Ss]chool|Playgroup|College|SCHOOL|ACADEMY|NURSERY|COLLEGE)"
-_MAY_BE_SCHOOL = re.compile(rf"(?-i:{_SCHOOL_KINDS})(?![a-z])")
+#: a school named by its phase without "School" ("Oakfield Primary", "Hillcrest Secondary", "St Joseph's
+#: Catholic Primary", "Greenfield Infants"), not before a capitalised word or "to" ("Primary Care", "Primary
+#: Mental Health Worker", "Anaemia Secondary to ..."); "High" and "Junior" alone are left ("Risk High")
+_BARE_SCHOOL_KINDS = r"(?:Primary|Secondary|Infants|Juniors)"
+_MAY_BE_SCHOOL = re.compile(rf"(?-i:{_SCHOOL_KINDS}|{_BARE_SCHOOL_KINDS})(?![a-z])")
 _SCHOOL_WORD = r"(?:St\.?|Saint|[A-Z][\w\u2019'\-]*\.?|C\s+of\s+E|CofE)"
 _SCHOOL_NAME = re.compile(
     rf"(?<![\w\[])(?P<name>{_SCHOOL_WORD}(?:\s+(?:(?:of|and|&|the|de|la|le)\s+)?{_SCHOOL_WORD})*?)"
-    rf"\s+(?P<kind>{_SCHOOL_KINDS})(?![\w\-])"
+    rf"\s+(?:(?P<kind>{_SCHOOL_KINDS})(?![\w\-])"
+    rf"|(?P<bare>{_BARE_SCHOOL_KINDS})(?:\s+(?P<lower>school|academy))?(?![\w\-]|['\u2019](?!s\b))"
+    rf"(?!\s*(?:[A-Z][a-z]|to\b|care\b|mental\b|health\b|schools\b|education\b|phase\b|age\b|years?\b)))"
 )
 #: words that say what kind of school it is, or begin a sentence, and are no school's name
 _NOT_A_SCHOOL_NAME = frozenset("""
@@ -1293,8 +1349,13 @@ def _school_match(match: re.Match) -> tuple[str, str, str] | None:
         return None
     if re.fullmatch(r"[A-Z]{2,5}", named[0]) and len(named) == 1 and named[0] in KNOWN_ABBREVIATIONS:
         return None  # "SEN School" names a kind, "NHS College" an agency
-    label = _school_label(match.group("kind"), named)
-    return " ".join(words[:keep]), label, _school_key(label, named, match.group("kind"))
+    kind = match.group("kind")
+    if kind is None:  # "Oakfield Primary" is "Oakfield Primary School", one school however written
+        kind, named = "School", named + [match.group("bare")]
+        if all(w.rstrip(".").casefold() in _NOT_A_SCHOOL_NAME or w in ("C", "E", "RC", "CE", "CofE") for w in named[:-1]):
+            return None
+    label = _school_label(kind, named)
+    return " ".join(words[:keep]), label, _school_key(label, named, kind)
 
 
 def _before_the_name(word: str) -> bool:
@@ -1421,23 +1482,27 @@ KNOWN_ABBREVIATIONS = frozenset("""
     NEET CME EHE IEP PEP VSH CIC CLA SGO FGC FGCS LGA EHC SPOC POC SPA ASK NSPCC RSPCC DBS CRB
     OOH NBV ABE NOK MGM MGF PGM PGF GM GF BF SIL BIL LD MH SU FH PMH SH HPC OE LO DD SDH RH SS ICH TBI ABI
     CGL WDP CRC NPS HMP PPO MOJ SPOC SAF CPIS CME PIC CSC CYP SPN
+    SVD NVD LSCS ELCS EMCS PV PR PPH PND PPD GAD FII GDD NN CG CID BTP GMP WMP MPS YAS UTC NAA RHI RHA
+    ABH GBH RUI BWV PNC CIS SBR CRT GUM
     A&E A&amp;E N/A
 """.split())
 _ROLES = frozenset("""
     SW HV GP PC DC DS DI DCI PCSO MW CMW SN PN OT SLT SALT IRO FSW SSW TM PSW ASW CSW CPN FNP ANP HCA TA DSL
-    EDT SENCO HT DHT AHT SHO REG CNS RN RGN RMN DHT FW LADO IDVA ISVA AMHP SPR
+    EDT SENCO HT DHT AHT SHO REG CNS RN RGN RMN DHT FW LADO IDVA ISVA AMHP SPR NN
 """.split())
 _CAPS = r"[A-Z]{2,3}"
 _MAY_BE_INITIALS = re.compile(r"(?<![A-Za-z])[A-Z]{2,3}(?![A-Za-z])|\b[A-Z]\.\s?[A-Z]\.")
 _ROLE_ALT = "|".join(sorted(_ROLES, key=len, reverse=True))
 _INITIALS_IN_CONTEXT = re.compile(
     # initials and a role: "JB SW", "KL (HV)", "JB, SW", "JB/HV"
-    rf"(?<![\w&\[])(?P<r2>{_CAPS})(?=\s*(?:,\s*|/|\(\s*)?(?:{_ROLE_ALT})(?![\w&]))"
+    rf"(?<![\w&\[])(?P<r2>{_CAPS})(?=(?:\s*,\s*|\s*/\s*|\s*\(\s*|\s+)(?:{_ROLE_ALT})(?![\w&]))"
     # "(AB)" alone in brackets after a person ("Mother (AB)", "social worker (AB)", "Ms Brook (KB)"; checked
     # in `_initials_in_context`: "bleed (SDH)" is left)
-    rf"|(?P<open>(?P<before>[\w\]'\u2019.]+)\s*\(\s*)(?P<b>{_CAPS})(?=\s*\))"
+    rf"|(?P<open>(?P<before>[\w\]'\u2019.]+)\s*\(\s*)(?:(?:{_ROLE_ALT})\s*\)\s*(?P<b2>{_CAPS})(?![\w&])"
+    rf"|(?P<b>{_CAPS})(?=\s*\)))"
+    # ... and a role in brackets then initials: "Reviewing Officer (IRO) PD", "Nursery Nurse (NN) KT"
     # a role and initials: "SW JB", "HV: KL", "SW - JB", "SW/JB"
-    rf"|(?<![\w&])(?P<role1>(?:{_ROLE_ALT}))(?P<gap1>\s*[:\-/]?\s*)(?P<r1>{_CAPS})(?![\w&])"
+    rf"|(?<![\w&])(?P<role1>(?:{_ROLE_ALT}))(?P<gap1>\s*[:\-/]\s*|\s+)(?P<r1>{_CAPS})(?![\w&])"
     # after a word that introduces a person: "by JB", "discussed with JB and KL", "spoke to JB"
     rf"|(?P<cue>(?:\b(?i:by|with|from|per|cc|signed|author|spoke\s+to|spoken\s+to|speak\s+to|talked\s+to|"
     rf"handed\s+to|passed\s+to|and)|&|\b(?:Dr|Mr|Mrs|Ms|Miss|Mx)\.?)\s*:?\s+)(?!(?:{_ROLE_ALT})(?![\w&]))(?P<c>{_CAPS})(?![\w&])"
@@ -1453,7 +1518,7 @@ def _initials_in_context(text: str, pseudonym_words=frozenset()) -> str:
     last = [-10]  # where the last initials replaced ended
 
     def replace(match: re.Match) -> str:
-        for group in ("b", "r1", "r2", "c", "end"):
+        for group in ("b2", "b", "r1", "r2", "c", "end"):
             letters = match.group(group)
             if letters is not None:
                 if letters in KNOWN_ABBREVIATIONS or letters in pseudonym_words:
