@@ -167,3 +167,35 @@ def test_the_same_text_gives_the_same_output(redactor):
         assert kept in out
     frame = pd.DataFrame({"summary": texts + ["Kai seen"]})
     assert redactor.frame(frame)["summary"].tolist() == [out, out, "Child seen"]
+
+
+# -- leaks: ages in days written other ways; damage: "a under 1 month" -----------------------------------
+@pytest.mark.parametrize("text, expected", [
+    ("Age at incident: 23 days.", "Age at incident: under 1 month."),
+    ("Age on admission: 6 weeks", "Age on admission: 1 month"),
+    ("Baby of 19 days brought to ED.", "Baby of under 1 month brought to ED."),
+    ("The baby was twelve days old.", "The baby was under 1 month old."),
+    ("a three-week-old baby seen at home", "an under-1-month-old baby seen at home"),
+    ("Kai is a 3 week old boy.", "Child is an under 1 month old boy."),
+    ("On his 10th day of life mum called 111.", "On his 1st month of life mum called 111."),
+    ("Primary birth visit at 14 days.", "Primary birth visit at under 1 month."),
+])
+def test_more_ages_in_days_are_given_in_whole_months(redactor, text, expected):
+    assert redactor.text(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Bruises two weeks old on the back.", "for two weeks; review in three days", "Child of 3 siblings.",
+    "Born at 34 weeks; birth at 39 weeks.", "Age: 3 years; aged 7 months.", "a 3 year old boy",
+    "On the 10th day of admission bloods were repeated.",
+])
+def test_what_is_no_age_in_days_is_left(redactor, text):
+    assert redactor.text(text) == text
+
+
+# -- initials: "and LM SW"; "SM (Service Manager)" -------------------------------------------------------
+def test_initials_after_and_before_a_role(redactor):
+    assert redactor.text("Kai seen by JT (HV) and LM SW; ok") == "Child seen by [initials] (HV) and [initials] SW; ok"
+    assert redactor.text("Case discussed with TM KW and SM (Service Manager).") == \
+        "Case discussed with TM [initials] and SM (Service Manager)."
+    assert redactor.text("seen by GP and HV") == "seen by GP and HV"

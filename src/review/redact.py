@@ -1035,6 +1035,7 @@ def month_text(text):
     out = drop_weekdays(out)
     if _MAY_BE_AGE_IN_DAYS.search(out):
         out = _AGE_IN_DAYS.sub(_age_in_days_replacement, out)
+        out = _A_UNDER.sub(r"\1n", out)  # "a 3 week old boy" -> "an under 1 month old boy"
     if _MAY_BE_DAY_OF_LIFE.search(out):
         out = _DAY_OF_LIFE.sub(_day_of_life_replacement, out)
     return _AGE_TO_THE_DAY.sub(r"\g<months>", out)
@@ -1097,20 +1098,27 @@ def _day_after_a_cue_replacement(match: re.Match) -> str:
 # "seen 3/7 ago") are not ages and are left. "at 2 weeks", "at 6 weeks check" (an age in words after "at")
 # are ages too, unless a birth, a pregnancy or a time to come back says otherwise (`_an_age_at`); a day of
 # life ("day 5 of life", "NBV day 11") is `_DAY_OF_LIFE`.
+#: a number of days or weeks in words ("twelve days old", "a three-week-old baby")
+_NUMBER_WORDS = {w: n for n, w in enumerate(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split(), start=1)}
+_NUMBER_WORDS_ALT = "(?i:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
 _AGE_PART = r"\d{1,3}(?:[\s\-]?(?:days?|weeks?|wks?)|(?:d|w|/52|/7))(?![A-Za-z0-9/])"
 _AGE_QTY = (rf"(?:\d{{1,3}}\s*(?:-|\u2013|to)\s*)?{_AGE_PART}"
             r"(?:,?\s*(?:and\s+|\+\s*)?\d{1,2}[\s\-]?(?:days?|d|/7)(?![A-Za-z0-9/]))?")
 _AGE_IN_DAYS = re.compile(
-    rf"(?P<cue>\b(?:[Aa]ged?|AGED?)\b\s*:?\s*(?:(?:about|approx\.?|approximately|around|just|only|now)\s+)?)(?P<qty>{_AGE_QTY})"
+    rf"(?P<cue>(?:\b(?:[Aa]ged?|AGED?)\b(?:\s+(?i:at|on)\s+[A-Za-z][A-Za-z ]{{0,20}}?(?=\s*:))?"
+    rf"|\b(?i:baby|infant|child|boy|girl|neonate|newborn)\s+of(?=\s+\d))\s*:?\s*(?:(?:about|approx\.?|approximately|around|just|only|now)\s+)?)(?P<qty>{_AGE_QTY})"
     rf"|(?<![\w/\-.])(?P<qty2>{_AGE_QTY})(?P<old>\s+old\b)"
-    r"|(?P<article>\b[Aa]n?\s+)?(?<![\w/\-.])(?P<hn>\d{1,3})-(?P<hu>day|week)s?-old\b"
+    rf"|(?P<article>\b[Aa]n?\s+)?(?<![\w/\-.])(?P<hn>\d{{1,3}}|{_NUMBER_WORDS_ALT})-(?P<hu>day|week)s?-old\b"
+    rf"|(?<![\w/\-.])(?P<wn>{_NUMBER_WORDS_ALT})[\s\-](?P<wu>days?|weeks?)(?P<old2>\s+old\b)"
     r"|(?P<at>\bat\s+)(?P<qty3>\d{1,2}/52)(?![\w/])"
     # "at 2 weeks", "at 10 days", "at 6 weeks check": an age written in words after "at" (checked in
     # `_age_in_days_replacement`: "born at 34 weeks", "review at 2 weeks" are left)
     r"|(?P<at4>\b(?:[Aa]t|AT)\s+)(?P<qty4>\d{1,2}(?:\s*(?:-|\u2013|to)\s*\d{1,2})?[\s\-]?(?:days?|weeks?|wks?)"
     r"(?:,?\s*(?:and\s+|\+\s*)?\d{1,2}[\s\-]?days?)?)(?![A-Za-z0-9/'\u2019])"
 )
-_MAY_BE_AGE_IN_DAYS = re.compile(r"(?i:\d[\s\-]?(?:days?|weeks?|wks?)\b|\d(?:d|w)\b|\d/52|\d/7)")
+_MAY_BE_AGE_IN_DAYS = re.compile(r"(?i:\d[\s\-]?(?:days?|weeks?|wks?)\b|\d(?:d|w)\b|\d/52|\d/7|(?:day|week)s?[\s\-]old)")
 #: what has an age that is not the child's ("bruise approx 3 days old", "the photos were 2 weeks old"): an
 #: age in days after one of these words, among the five words before it, is left
 _INJURY_BEFORE = re.compile(
@@ -1125,6 +1133,9 @@ _PREGNANCY = re.compile(
     r"(?i:gest|pregnan|antenatal|ante-natal|\bA/?N\b|booking|scan\b|EDD\b|LMP\b|f(?:o)?etal|f(?:o)?etus|trimester|"
     r"midwi|primip|multip|\bG\dP\d)")
 _AGE_PAIR = re.compile(r"(?P<n>\d{1,3})[\s\-]?(?P<unit>days?|weeks?|wks?|d|w|/52|/7)", re.IGNORECASE)
+
+
+_A_UNDER = re.compile(r"\b([Aa])(?= under[ \-]1[ \-]month)")
 
 
 def _whole_months_of(days: float) -> int:
@@ -1161,7 +1172,9 @@ def _months_shown(low: float, high: float, style: str) -> str:
 def _age_in_days_replacement(match: re.Match) -> str:
     text, start = match.string, match.start()
     if match.group("hn") is not None:  # "a 10-day-old baby"
-        days = int(match.group("hn")) * (7 if match.group("hu").casefold() == "week" else 1)
+        hn = match.group("hn")
+        count = int(hn) if hn.isdigit() else _NUMBER_WORDS[hn.casefold()]
+        days = count * (7 if match.group("hu").casefold() == "week" else 1)
         months = _whole_months_of(days)
         shown = "under-1-month-old" if months == 0 else f"{months}-month-old"
         article = match.group("article") or ""
@@ -1171,6 +1184,11 @@ def _age_in_days_replacement(match: re.Match) -> str:
     before = text[max(0, start - 60):start]
     before = re.split(r"[.;!?\n]", before)[-1]  # the clause it is in
     near = " ".join(before.split()[-5:])  # its last five words
+    if match.group("wn") is not None:  # "twelve days old"
+        if _INJURY_BEFORE.search(near):
+            return match.group(0)
+        days = _NUMBER_WORDS[match.group("wn").casefold()] * (7 if match.group("wu")[:1] in "wW" else 1)
+        return _months_shown(days, days, "words") + match.group("old2")
     if match.group("qty2") is not None:
         if _INJURY_BEFORE.search(near):
             return match.group(0)  # "bruise approx 3 days old": the injury's age
@@ -1195,7 +1213,7 @@ def _age_in_days_replacement(match: re.Match) -> str:
 #: before "at N weeks": what makes it no age of the child's (a birth's gestation, a time to come back or
 #: to do something again, a treatment's week)
 _NOT_AN_AGE_AT_BEFORE = re.compile(
-    r"(?i:\b(?:born|delivered|delivery|birth|induced|induction|gestation|pregnant|pregnancy|booking|booked|scan|"
+    r"(?i:\b(?:born|delivered|delivery|birth(?!\s+visit)|induced|induction|gestation|pregnant|pregnancy|booking|booked|scan|"
     r"scanned|review|reviewed|"
     r"f/u|follow[\s\-]?up|followed\s+up|recall|again|rv|appt|appointment|repeat|repeated|recheck|re-check|"
     r"re-?assess\w*|re-?test\w*|re-?scan\w*|chase|chased|due|plan(?:ned)?|expected|booked|book|"
@@ -1230,7 +1248,7 @@ _DAY_OF_LIFE = re.compile(
     r"after\s+birth\b|(?:of\s+)?(?:NBV|new\s+birth\s+visit)\b))"
     r"|(?P<visit>\b(?:NBV|[Nn]ew\s+[Bb]irth\s+[Vv]isit|NEW\s+BIRTH\s+VISIT)\b(?:\s*[:(\-]\s*|\s+))"
     r"(?P<on2>(?:[Oo]n|[Aa]t|ON|AT)\s+(?:the\s+)?)?(?P<day2>[Dd]ay|DAY)\s*(?P<n2>\d{1,3})(?![\w/])"
-    r"|(?P<the>\b[Tt]he\s+)(?P<nth>\d{1,3})(?:st|nd|rd|th)\s+(?P<day3>day)(?=\s+of\s+life\b)"
+    r"|(?P<the>\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+)(?P<nth>\d{1,3})(?:st|nd|rd|th)\s+(?P<day3>day)(?=\s+of\s+life\b)"
 )
 _MAY_BE_DAY_OF_LIFE = re.compile(r"(?i:\bday\s*\d|\d(?:st|nd|rd|th)\s+day)")
 
@@ -1483,7 +1501,7 @@ KNOWN_ABBREVIATIONS = frozenset("""
     OOH NBV ABE NOK MGM MGF PGM PGF GM GF BF SIL BIL LD MH SU FH PMH SH HPC OE LO DD SDH RH SS ICH TBI ABI
     CGL WDP CRC NPS HMP PPO MOJ SPOC SAF CPIS CME PIC CSC CYP SPN
     SVD NVD LSCS ELCS EMCS PV PR PPH PND PPD GAD FII GDD NN CG CID BTP GMP WMP MPS YAS UTC NAA RHI RHA
-    ABH GBH RUI BWV PNC CIS SBR CRT GUM
+    ABH GBH RUI BWV PNC CIS SBR CRT GUM SM
     A&E A&amp;E N/A
 """.split())
 _ROLES = frozenset("""
@@ -1513,6 +1531,10 @@ _INITIALS_IN_CONTEXT = re.compile(
 )
 
 
+#: a role just after initials ("and LM SW", "and JT (HV)")
+_BEFORE_A_ROLE = re.compile(rf"(?:\s*,\s*|\s*/\s*|\s*\(\s*|\s+)(?:{_ROLE_ALT})(?![\w&])")
+
+
 def _initials_in_context(text: str, pseudonym_words=frozenset()) -> str:
     """`text` with two or three capitals that are a person's initials by their place as "[initials]"."""
     last = [-10]  # where the last initials replaced ended
@@ -1527,7 +1549,8 @@ def _initials_in_context(text: str, pseudonym_words=frozenset()) -> str:
                                                      pseudonym_words):
                     return match.group(0)
                 if group == "c" and match.group("cue").strip().casefold() in ("and", "&") \
-                        and not 0 <= match.start() - last[0] <= 2:
+                        and not 0 <= match.start() - last[0] <= 2 \
+                        and not _BEFORE_A_ROLE.match(match.string, match.end()):
                     return match.group(0)  # "and KL" only just after other initials: "with JB and KL"
                 start, end = match.span(group)
                 last[0] = end
