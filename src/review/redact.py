@@ -64,7 +64,11 @@ Decisions:
   like `people` ("Lead reviewer", "Reviewer"), and a decision's author is a pseudonym, a role or
   "[reviewer]" (`Redactor.author`).
 - addresses: case.yml `addresses` as written and with the kind of street abbreviated or spelt out
-  ("12 Acacia Avenue" also matches "12, Acacia Ave."); postcodes in any case and spacing ("n1 9gu").
+  ("12 Acacia Avenue" also matches "12, Acacia Ave."); postcodes in any case and spacing ("n1 9gu"); a
+  house number and a street the case does not list ("22 Elm Road" -> "[address]", `_HOUSE_ADDRESS`; "2
+  Family Court hearings" left; a street with no number or one word, "27 Kingsway", is a known limit).
+- UK telephone numbers ("07700 900123", "+44 7700 900 456", "(01632) 960123" -> "[phone number]",
+  `_PHONE`; a time "0800" or a reference "01/23/4567" is left) and e-mail addresses ("[email]").
 - replacement is deterministic: the same text and case always give the same output.
 """
 from __future__ import annotations
