@@ -36,6 +36,7 @@ def redactor() -> Redactor:
     "Mum with FII concerns raised by Paeds consultant.",
     "Reported by BTP at the station; child with MGF at time.",
     "A neighbour arrested for ABH; RUI.",
+    "MW: BBA at home 03:40; baby transferred by ambulance.",
     "PCSO and EWO visited; Calpol 2.5ml at 14:30; 1/2 tablet; 24/7 care; S47; ICPC.",
 ])
 def test_abbreviations_are_not_taken_for_initials(redactor, text):
