@@ -110,7 +110,8 @@ def test_an_at_sign_alone_is_no_email(text):
     ("Child living at 4 Oak Tree Close with grandparents.", "Child living at [address] with grandparents."),
     ("Visit to 7b Mill Lane; no answer.", "Visit to [address]; no answer."),
     ("Mum at 14, Church Lane until 2022.", "Mum at [address] until 2022."),
-    ("Visit 10 Downing Street.", "Visit [address]."),  # the sentence's full stop is kept
+    ("Visit 10 Downing Street.", "Visit [address]."),
+    ("Solicitor: Smith & Co, 12 High Street, Eastborough.", "Solicitor: Smith & Co, [address], Eastborough."),  # the sentence's full stop is kept
     ("Flat 3, 14 Brontë Court", "Flat 3, 14 [address]"),  # a listed address, as before
 ])
 def test_street_addresses_are_replaced(redactor, text, expected):

@@ -626,15 +626,15 @@ _STREET_NAMES = (r"Road|Rd|Street|Avenue|Ave|Close|Lane|Crescent|Drive|Gardens|P
                  r"Grove|Way|Walk|Mews|Rise|Parade")
 _HOUSE_ADDRESS = re.compile(
     rf"(?<![\w/.:\-£$])\d{{1,4}}[A-Za-z]?,?\s+(?P<words>(?:[A-Z][\w'\u2019\-]*\s+){{1,3}})"
-    rf"(?:{_STREET_NAMES})\b"
+    rf"(?P<kind>{_STREET_NAMES})\b"
 )
 _NOT_A_STREET = frozenset("family crown county magistrates magistrates' youth high coroner's coroners appeal "
                           "supreme juvenile district civil".split())
 
 
 def _house_address_replacement(match: re.Match) -> str:
-    if any(w.casefold().rstrip("'\u2019") in _NOT_A_STREET or w.casefold() in _NOT_A_STREET
-           for w in match.group("words").split()):
+    if match.group("kind") == "Court" and any(w.casefold().rstrip("'\u2019") in _NOT_A_STREET or w.casefold() in _NOT_A_STREET
+                                              for w in match.group("words").split()):
         return match.group(0)
     return ADDRESS
 
