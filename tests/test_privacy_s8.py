@@ -144,7 +144,7 @@ def test_listed_addresses_are_replaced_in_every_form(text, expected):
         ("NHS no: 943 476 5919", "NHS no: [NHS number]"),
         ("NHS number 1234567890", "NHS number [NHS number]"),  # labelled: whatever its check digit
         ("ref 943-476-5919", "ref [NHS number]"),  # a valid check digit
-        ("tel 020 7946 0018", "tel 020 7946 0018"),
+        ("tel 020 7946 0018", "tel [phone number]"),
         ("score 1234567890", "score 1234567890"),
         ("postcode EB1 2XY, SW1A 1AA", "postcode [postcode], [postcode]"),
         ("room B12 1st floor", "room B12 1st floor"),

@@ -134,7 +134,7 @@ def test_postcodes_are_found_in_any_case_and_spacing(text, expected):
 
 
 @pytest.mark.parametrize("text", ["room b12 1st floor", "room B12 1st floor", "vitamin b12 5mg", "the a1 2nd exit",
-                                  "covid19 test", "h1n1 flu", "tel 020 7946 0018", "seen at 9am", "m25 junction"])
+                                  "covid19 test", "h1n1 flu", "seen at 9am", "m25 junction"])
 def test_words_and_numbers_are_not_postcodes(text):
     redactor = Redactor()
     assert redactor.text(text) == text

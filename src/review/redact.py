@@ -64,7 +64,11 @@ Decisions:
   like `people` ("Lead reviewer", "Reviewer"), and a decision's author is a pseudonym, a role or
   "[reviewer]" (`Redactor.author`).
 - addresses: case.yml `addresses` as written and with the kind of street abbreviated or spelt out
-  ("12 Acacia Avenue" also matches "12, Acacia Ave."); postcodes in any case and spacing ("n1 9gu").
+  ("12 Acacia Avenue" also matches "12, Acacia Ave."); postcodes in any case and spacing ("n1 9gu"); a
+  house number and a street the case does not list ("22 Elm Road" -> "[address]", `_HOUSE_ADDRESS`; "2
+  Family Court hearings" left; a street with no number or one word, "27 Kingsway", is a known limit).
+- UK telephone numbers ("07700 900123", "+44 7700 900 456", "(01632) 960123" -> "[phone number]",
+  `_PHONE`; a time "0800" or a reference "01/23/4567" is left) and e-mail addresses ("[email]").
 - replacement is deterministic: the same text and case always give the same output.
 """
 from __future__ import annotations
@@ -298,9 +302,13 @@ class Redactor:
         if self._dob_re is not None:
             out = self._dob_re.sub(_dob_replacement, out)
         out = _LABELLED_DOB.sub(_dob_replacement, out)
+        if "@" in out:
+            out = _EMAIL.sub(EMAIL, out)
         if self._address_re is not None:
             out = self._address_re.sub(ADDRESS, out)
+        out = _HOUSE_ADDRESS.sub(_house_address_replacement, out)
         out = _NHS_NUMBER.sub(_nhs_replacement, out)
+        out = _PHONE.sub(_phone_replacement, out)
         out = _POSTCODE.sub(_postcode_replacement, out)
         if self.months:
             out = month_text(out)
@@ -583,6 +591,52 @@ _NHS_NUMBER = re.compile(
     r"(?P<label>\bNHS\s*(?:no\.?|number|num|#)?\s*[:\-]?\s*)?(?<![\d\-/.])(?P<number>\d{3}[ \-]?\d{3}[ \-]?\d{4})(?![\d\-/]|[.\-]\d)",
     re.IGNORECASE,
 )
+
+
+#: an e-mail address names its owner ("chloe.ashdown@gmail.com", "deanf88@hotmail.co.uk", a worker's
+#: "sjones@nhs.net") -> "[email]"; a handle with no domain ("@kerrybrook") is a name's (`Redactor._build`)
+EMAIL = "[email]"
+_EMAIL = re.compile(r"(?<![\w.+\-])[A-Za-z0-9][\w.+\-]*@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+")
+#: a UK telephone number, as chronologies write them ("07700 900123", "01632 960 456", "0161 496 0000",
+#: "(01632) 960123", "+44 7700 900 456", "07700900789") -> "[phone number]": a 0 and ten digits (or nine
+#: after 01), in groups split by spaces or hyphens; not a time ("0800"), a date ("05/06/2023") nor a
+#: reference joined by other marks ("23-06-2023-0456")
+PHONE = "[phone number]"
+_PHONE = re.compile(
+    r"(?<![\w+/.:\-])(?P<number>(?:\+44\s?(?:\(0\)\s?)?|\(0|0)\d{2,4}\)?(?:[ \-]?\d{3,4}){1,2})"
+    r"(?![\w/:]|[.\-]\d)"
+)
+
+
+def _phone_replacement(match: re.Match) -> str:
+    written = match.group("number")
+    digits = re.sub(r"\D", "", written)
+    if written.startswith("+"):
+        digits = "0" + digits[2:]
+    if len(digits) == 11 and digits[1] in "1235789" or len(digits) == 10 and digits[1] == "1":
+        return PHONE
+    return match.group(0)
+
+
+#: a house's number and its street, for addresses case.yml does not list ("22 Elm Road", "7b Mill Lane",
+#: "4 Oak Tree Close", "12, Acacia Avenue") -> "[address]"; a court is no street when it is a court of
+#: law ("2 Family Court hearings")
+_STREET_NAMES = (r"Road|Rd|Street|Avenue|Ave|Close|Lane|Crescent|Drive|Gardens|Place|Square|Court|Terrace|"
+                 r"Grove|Way|Walk|Mews|Rise|Parade")
+_HOUSE_ADDRESS = re.compile(
+    rf"(?<![\w/.:\-£$])\d{{1,4}}[A-Za-z]?,?\s+(?P<words>(?:[A-Z][\w'\u2019\-]*\s+){{1,3}})"
+    rf"(?P<kind>{_STREET_NAMES})\b"
+)
+_NOT_A_STREET = frozenset("family crown county magistrates magistrates' youth high coroner's coroners appeal "
+                          "supreme juvenile district civil".split())
+
+
+def _house_address_replacement(match: re.Match) -> str:
+    if match.group("kind") == "Court" and any(w.casefold().rstrip("'\u2019") in _NOT_A_STREET or w.casefold() in _NOT_A_STREET
+                                              for w in match.group("words").split()):
+        return match.group(0)
+    return ADDRESS
 
 
 def _nhs_check(digits: str) -> bool:
@@ -985,6 +1039,7 @@ def month_text(text):
     out = drop_weekdays(out)
     if _MAY_BE_AGE_IN_DAYS.search(out):
         out = _AGE_IN_DAYS.sub(_age_in_days_replacement, out)
+        out = _A_UNDER.sub(r"\1n", out)  # "a 3 week old boy" -> "an under 1 month old boy"
     if _MAY_BE_DAY_OF_LIFE.search(out):
         out = _DAY_OF_LIFE.sub(_day_of_life_replacement, out)
     return _AGE_TO_THE_DAY.sub(r"\g<months>", out)
@@ -1047,20 +1102,27 @@ def _day_after_a_cue_replacement(match: re.Match) -> str:
 # "seen 3/7 ago") are not ages and are left. "at 2 weeks", "at 6 weeks check" (an age in words after "at")
 # are ages too, unless a birth, a pregnancy or a time to come back says otherwise (`_an_age_at`); a day of
 # life ("day 5 of life", "NBV day 11") is `_DAY_OF_LIFE`.
+#: a number of days or weeks in words ("twelve days old", "a three-week-old baby")
+_NUMBER_WORDS = {w: n for n, w in enumerate(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split(), start=1)}
+_NUMBER_WORDS_ALT = "(?i:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
 _AGE_PART = r"\d{1,3}(?:[\s\-]?(?:days?|weeks?|wks?)|(?:d|w|/52|/7))(?![A-Za-z0-9/])"
 _AGE_QTY = (rf"(?:\d{{1,3}}\s*(?:-|\u2013|to)\s*)?{_AGE_PART}"
             r"(?:,?\s*(?:and\s+|\+\s*)?\d{1,2}[\s\-]?(?:days?|d|/7)(?![A-Za-z0-9/]))?")
 _AGE_IN_DAYS = re.compile(
-    rf"(?P<cue>\b(?:[Aa]ged?|AGED?)\b\s*:?\s*(?:(?:about|approx\.?|approximately|around|just|only|now)\s+)?)(?P<qty>{_AGE_QTY})"
+    rf"(?P<cue>(?:\b(?:[Aa]ged?|AGED?)\b(?:\s+(?i:at|on)\s+[A-Za-z][A-Za-z ]{{0,20}}?(?=\s*:))?"
+    rf"|\b(?i:baby|infant|child|boy|girl|neonate|newborn)\s+of(?=\s+\d))\s*:?\s*(?:(?:about|approx\.?|approximately|around|just|only|now)\s+)?)(?P<qty>{_AGE_QTY})"
     rf"|(?<![\w/\-.])(?P<qty2>{_AGE_QTY})(?P<old>\s+old\b)"
-    r"|(?P<article>\b[Aa]n?\s+)?(?<![\w/\-.])(?P<hn>\d{1,3})-(?P<hu>day|week)s?-old\b"
+    rf"|(?P<article>\b[Aa]n?\s+)?(?<![\w/\-.])(?P<hn>\d{{1,3}}|{_NUMBER_WORDS_ALT})-(?P<hu>day|week)s?-old\b"
+    rf"|(?<![\w/\-.])(?P<wn>{_NUMBER_WORDS_ALT})[\s\-](?P<wu>days?|weeks?)(?P<old2>\s+old\b)"
     r"|(?P<at>\bat\s+)(?P<qty3>\d{1,2}/52)(?![\w/])"
     # "at 2 weeks", "at 10 days", "at 6 weeks check": an age written in words after "at" (checked in
     # `_age_in_days_replacement`: "born at 34 weeks", "review at 2 weeks" are left)
     r"|(?P<at4>\b(?:[Aa]t|AT)\s+)(?P<qty4>\d{1,2}(?:\s*(?:-|\u2013|to)\s*\d{1,2})?[\s\-]?(?:days?|weeks?|wks?)"
     r"(?:,?\s*(?:and\s+|\+\s*)?\d{1,2}[\s\-]?days?)?)(?![A-Za-z0-9/'\u2019])"
 )
-_MAY_BE_AGE_IN_DAYS = re.compile(r"(?i:\d[\s\-]?(?:days?|weeks?|wks?)\b|\d(?:d|w)\b|\d/52|\d/7)")
+_MAY_BE_AGE_IN_DAYS = re.compile(r"(?i:\d[\s\-]?(?:days?|weeks?|wks?)\b|\d(?:d|w)\b|\d/52|\d/7|(?:day|week)s?[\s\-]old)")
 #: what has an age that is not the child's ("bruise approx 3 days old", "the photos were 2 weeks old"): an
 #: age in days after one of these words, among the five words before it, is left
 _INJURY_BEFORE = re.compile(
@@ -1075,6 +1137,9 @@ _PREGNANCY = re.compile(
     r"(?i:gest|pregnan|antenatal|ante-natal|\bA/?N\b|booking|scan\b|EDD\b|LMP\b|f(?:o)?etal|f(?:o)?etus|trimester|"
     r"midwi|primip|multip|\bG\dP\d)")
 _AGE_PAIR = re.compile(r"(?P<n>\d{1,3})[\s\-]?(?P<unit>days?|weeks?|wks?|d|w|/52|/7)", re.IGNORECASE)
+
+
+_A_UNDER = re.compile(r"\b([Aa])(?= under[ \-]1[ \-]month)")
 
 
 def _whole_months_of(days: float) -> int:
@@ -1111,7 +1176,9 @@ def _months_shown(low: float, high: float, style: str) -> str:
 def _age_in_days_replacement(match: re.Match) -> str:
     text, start = match.string, match.start()
     if match.group("hn") is not None:  # "a 10-day-old baby"
-        days = int(match.group("hn")) * (7 if match.group("hu").casefold() == "week" else 1)
+        hn = match.group("hn")
+        count = int(hn) if hn.isdigit() else _NUMBER_WORDS[hn.casefold()]
+        days = count * (7 if match.group("hu").casefold() == "week" else 1)
         months = _whole_months_of(days)
         shown = "under-1-month-old" if months == 0 else f"{months}-month-old"
         article = match.group("article") or ""
@@ -1121,6 +1188,11 @@ def _age_in_days_replacement(match: re.Match) -> str:
     before = text[max(0, start - 60):start]
     before = re.split(r"[.;!?\n]", before)[-1]  # the clause it is in
     near = " ".join(before.split()[-5:])  # its last five words
+    if match.group("wn") is not None:  # "twelve days old"
+        if _INJURY_BEFORE.search(near):
+            return match.group(0)
+        days = _NUMBER_WORDS[match.group("wn").casefold()] * (7 if match.group("wu")[:1] in "wW" else 1)
+        return _months_shown(days, days, "words") + match.group("old2")
     if match.group("qty2") is not None:
         if _INJURY_BEFORE.search(near):
             return match.group(0)  # "bruise approx 3 days old": the injury's age
@@ -1145,7 +1217,7 @@ def _age_in_days_replacement(match: re.Match) -> str:
 #: before "at N weeks": what makes it no age of the child's (a birth's gestation, a time to come back or
 #: to do something again, a treatment's week)
 _NOT_AN_AGE_AT_BEFORE = re.compile(
-    r"(?i:\b(?:born|delivered|delivery|birth|induced|induction|gestation|pregnant|pregnancy|booking|booked|scan|"
+    r"(?i:\b(?:born|delivered|delivery|birth(?!\s+visit)|induced|induction|gestation|pregnant|pregnancy|booking|booked|scan|"
     r"scanned|review|reviewed|"
     r"f/u|follow[\s\-]?up|followed\s+up|recall|again|rv|appt|appointment|repeat|repeated|recheck|re-check|"
     r"re-?assess\w*|re-?test\w*|re-?scan\w*|chase|chased|due|plan(?:ned)?|expected|booked|book|"
@@ -1180,7 +1252,7 @@ _DAY_OF_LIFE = re.compile(
     r"after\s+birth\b|(?:of\s+)?(?:NBV|new\s+birth\s+visit)\b))"
     r"|(?P<visit>\b(?:NBV|[Nn]ew\s+[Bb]irth\s+[Vv]isit|NEW\s+BIRTH\s+VISIT)\b(?:\s*[:(\-]\s*|\s+))"
     r"(?P<on2>(?:[Oo]n|[Aa]t|ON|AT)\s+(?:the\s+)?)?(?P<day2>[Dd]ay|DAY)\s*(?P<n2>\d{1,3})(?![\w/])"
-    r"|(?P<the>\b[Tt]he\s+)(?P<nth>\d{1,3})(?:st|nd|rd|th)\s+(?P<day3>day)(?=\s+of\s+life\b)"
+    r"|(?P<the>\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+)(?P<nth>\d{1,3})(?:st|nd|rd|th)\s+(?P<day3>day)(?=\s+of\s+life\b)"
 )
 _MAY_BE_DAY_OF_LIFE = re.compile(r"(?i:\bday\s*\d|\d(?:st|nd|rd|th)\s+day)")
 
@@ -1228,11 +1300,17 @@ def _day_of_life_replacement(match: re.Match) -> str:
 # ("Worried Hillside Nursery rang") goes with it; one school written two ways ("Oakfield High School",
 # "Oakfield Academy") is counted as two.
 _SCHOOL_KINDS = r"(?:School|Academy|Nursery|Pre-?[Ss]chool|Playgroup|College|SCHOOL|ACADEMY|NURSERY|COLLEGE)"
-_MAY_BE_SCHOOL = re.compile(rf"(?-i:{_SCHOOL_KINDS})(?![a-z])")
+#: a school named by its phase without "School" ("Oakfield Primary", "Hillcrest Secondary", "St Joseph's
+#: Catholic Primary", "Greenfield Infants"), not before a capitalised word or "to" ("Primary Care", "Primary
+#: Mental Health Worker", "Anaemia Secondary to ..."); "High" and "Junior" alone are left ("Risk High")
+_BARE_SCHOOL_KINDS = r"(?:Primary|Secondary|Infants|Juniors)"
+_MAY_BE_SCHOOL = re.compile(rf"(?-i:{_SCHOOL_KINDS}|{_BARE_SCHOOL_KINDS})(?![a-z])")
 _SCHOOL_WORD = r"(?:St\.?|Saint|[A-Z][\w\u2019'\-]*\.?|C\s+of\s+E|CofE)"
 _SCHOOL_NAME = re.compile(
     rf"(?<![\w\[])(?P<name>{_SCHOOL_WORD}(?:\s+(?:(?:of|and|&|the|de|la|le)\s+)?{_SCHOOL_WORD})*?)"
-    rf"\s+(?P<kind>{_SCHOOL_KINDS})(?![\w\-])"
+    rf"\s+(?:(?P<kind>{_SCHOOL_KINDS})(?![\w\-])"
+    rf"|(?P<bare>{_BARE_SCHOOL_KINDS})(?:\s+(?P<lower>school|academy))?(?![\w\-]|['\u2019](?!s\b))"
+    rf"(?!\s*(?:[A-Z][a-z]|to\b|care\b|mental\b|health\b|schools\b|education\b|phase\b|age\b|years?\b)))"
 )
 #: words that say what kind of school it is, or begin a sentence, and are no school's name
 _NOT_A_SCHOOL_NAME = frozenset("""
@@ -1293,8 +1371,13 @@ def _school_match(match: re.Match) -> tuple[str, str, str] | None:
         return None
     if re.fullmatch(r"[A-Z]{2,5}", named[0]) and len(named) == 1 and named[0] in KNOWN_ABBREVIATIONS:
         return None  # "SEN School" names a kind, "NHS College" an agency
-    label = _school_label(match.group("kind"), named)
-    return " ".join(words[:keep]), label, _school_key(label, named, match.group("kind"))
+    kind = match.group("kind")
+    if kind is None:  # "Oakfield Primary" is "Oakfield Primary School", one school however written
+        kind, named = "School", named + [match.group("bare")]
+        if all(w.rstrip(".").casefold() in _NOT_A_SCHOOL_NAME or w in ("C", "E", "RC", "CE", "CofE") for w in named[:-1]):
+            return None
+    label = _school_label(kind, named)
+    return " ".join(words[:keep]), label, _school_key(label, named, kind)
 
 
 def _before_the_name(word: str) -> bool:
@@ -1421,23 +1504,27 @@ KNOWN_ABBREVIATIONS = frozenset("""
     NEET CME EHE IEP PEP VSH CIC CLA SGO FGC FGCS LGA EHC SPOC POC SPA ASK NSPCC RSPCC DBS CRB
     OOH NBV ABE NOK MGM MGF PGM PGF GM GF BF SIL BIL LD MH SU FH PMH SH HPC OE LO DD SDH RH SS ICH TBI ABI
     CGL WDP CRC NPS HMP PPO MOJ SPOC SAF CPIS CME PIC CSC CYP SPN
+    SVD NVD LSCS ELCS EMCS PV PR PPH PND PPD GAD FII GDD NN CG CID BTP GMP WMP MPS YAS UTC NAA RHI RHA
+    ABH GBH RUI BWV PNC CIS SBR CRT GUM SM BBA ARM
     A&E A&amp;E N/A
 """.split())
 _ROLES = frozenset("""
     SW HV GP PC DC DS DI DCI PCSO MW CMW SN PN OT SLT SALT IRO FSW SSW TM PSW ASW CSW CPN FNP ANP HCA TA DSL
-    EDT SENCO HT DHT AHT SHO REG CNS RN RGN RMN DHT FW LADO IDVA ISVA AMHP SPR
+    EDT SENCO HT DHT AHT SHO REG CNS RN RGN RMN DHT FW LADO IDVA ISVA AMHP SPR NN
 """.split())
 _CAPS = r"[A-Z]{2,3}"
 _MAY_BE_INITIALS = re.compile(r"(?<![A-Za-z])[A-Z]{2,3}(?![A-Za-z])|\b[A-Z]\.\s?[A-Z]\.")
 _ROLE_ALT = "|".join(sorted(_ROLES, key=len, reverse=True))
 _INITIALS_IN_CONTEXT = re.compile(
     # initials and a role: "JB SW", "KL (HV)", "JB, SW", "JB/HV"
-    rf"(?<![\w&\[])(?P<r2>{_CAPS})(?=\s*(?:,\s*|/|\(\s*)?(?:{_ROLE_ALT})(?![\w&]))"
+    rf"(?<![\w&\[])(?P<r2>{_CAPS})(?=(?:\s*,\s*|\s*/\s*|\s*\(\s*|\s+)(?:{_ROLE_ALT})(?![\w&]))"
     # "(AB)" alone in brackets after a person ("Mother (AB)", "social worker (AB)", "Ms Brook (KB)"; checked
     # in `_initials_in_context`: "bleed (SDH)" is left)
-    rf"|(?P<open>(?P<before>[\w\]'\u2019.]+)\s*\(\s*)(?P<b>{_CAPS})(?=\s*\))"
+    rf"|(?P<open>(?P<before>[\w\]'\u2019.]+)\s*\(\s*)(?:(?:{_ROLE_ALT})\s*\)\s*(?P<b2>{_CAPS})(?![\w&])"
+    rf"|(?P<b>{_CAPS})(?=\s*\)))"
+    # ... and a role in brackets then initials: "Reviewing Officer (IRO) PD", "Nursery Nurse (NN) KT"
     # a role and initials: "SW JB", "HV: KL", "SW - JB", "SW/JB"
-    rf"|(?<![\w&])(?P<role1>(?:{_ROLE_ALT}))(?P<gap1>\s*[:\-/]?\s*)(?P<r1>{_CAPS})(?![\w&])"
+    rf"|(?<![\w&])(?P<role1>(?:{_ROLE_ALT}))(?P<gap1>\s*[:\-/]\s*|\s+)(?P<r1>{_CAPS})(?![\w&])"
     # after a word that introduces a person: "by JB", "discussed with JB and KL", "spoke to JB"
     rf"|(?P<cue>(?:\b(?i:by|with|from|per|cc|signed|author|spoke\s+to|spoken\s+to|speak\s+to|talked\s+to|"
     rf"handed\s+to|passed\s+to|and)|&|\b(?:Dr|Mr|Mrs|Ms|Miss|Mx)\.?)\s*:?\s+)(?!(?:{_ROLE_ALT})(?![\w&]))(?P<c>{_CAPS})(?![\w&])"
@@ -1448,12 +1535,16 @@ _INITIALS_IN_CONTEXT = re.compile(
 )
 
 
+#: a role just after initials ("and LM SW", "and JT (HV)")
+_BEFORE_A_ROLE = re.compile(rf"(?:\s*,\s*|\s*/\s*|\s*\(\s*|\s+)(?:{_ROLE_ALT})(?![\w&])")
+
+
 def _initials_in_context(text: str, pseudonym_words=frozenset()) -> str:
     """`text` with two or three capitals that are a person's initials by their place as "[initials]"."""
     last = [-10]  # where the last initials replaced ended
 
     def replace(match: re.Match) -> str:
-        for group in ("b", "r1", "r2", "c", "end"):
+        for group in ("b2", "b", "r1", "r2", "c", "end"):
             letters = match.group(group)
             if letters is not None:
                 if letters in KNOWN_ABBREVIATIONS or letters in pseudonym_words:
@@ -1462,7 +1553,8 @@ def _initials_in_context(text: str, pseudonym_words=frozenset()) -> str:
                                                      pseudonym_words):
                     return match.group(0)
                 if group == "c" and match.group("cue").strip().casefold() in ("and", "&") \
-                        and not 0 <= match.start() - last[0] <= 2:
+                        and not 0 <= match.start() - last[0] <= 2 \
+                        and not _BEFORE_A_ROLE.match(match.string, match.end()):
                     return match.group(0)  # "and KL" only just after other initials: "with JB and KL"
                 start, end = match.span(group)
                 last[0] = end
