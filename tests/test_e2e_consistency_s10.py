@@ -22,7 +22,7 @@ from review.config import CaseConfig
 from review.export import headline_counts
 from review.rules import response_latency
 from review.rules.testing import make_timeline
-from review.schema import RESPONSE_LATENCY_COLUMNS, conform, escalated_mask
+from review.schema import escalated_mask
 from review.thematic import latency_by_agency_kind, plot_latency_by_agency_kind, rank_cases
 from tests._baseline import RULES
 
