@@ -143,3 +143,15 @@ def test_swimlane_alt_text_singular_counts_agree_with_the_headline():
     rows.append({"date": "2023-09-03", "contact_type": "strategy_discussion", "description": "Strategy discussion held",
                  "escalation": "strategy_discussion", **HV})
     assert "1 contact recorded a concern, 2 were escalations," in _alt(rows)
+
+
+def test_swimlane_alt_text_names_the_rejected_flags_after_the_count():
+    rows = [{"date": "2023-09-01", "description": "Bruise to arm", "concerns": "bruising", **HV},
+            {"date": "2023-09-05", "description": "Bruise to leg", "concerns": "bruising", **HV}]
+    flags = pd.DataFrame([{"flag_id": f"f{i}", "rule_id": "injury_not_escalated", "severity": "high",
+                           "trigger_event_id": f"C1-e00{i}", "trigger_date": pd.Timestamp(f"2023-09-0{1 + 4 * (i - 1)}"),
+                           "evidence_event_ids": f"C1-e00{i}", "agencies": "Health Visiting",
+                           "decision": decision} for i, decision in ((1, "rejected"), (2, "pending"))])
+    alt = _alt(rows, flags)
+    # before: "... shaded and 2 flags, 1 rejected by the reviewers are numbered."
+    assert alt.endswith("are shaded and 2 flags are numbered (1 rejected by the reviewers).")

@@ -587,8 +587,9 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
             f"{_plural(concern_count, 'contact')} recorded a concern, "
             f"{escalation_count} {'was an escalation' if escalation_count == 1 else 'were escalations'}, "
             f"{_plural(len(periods), 'child protection plan or hospital period')} "
-            f"{'is' if len(periods) == 1 else 'are'} shaded and {flag_count} "
-            f"{'is' if len(flag_rows) == 1 else 'are'} numbered."
+            f"{'is' if len(periods) == 1 else 'are'} shaded and {_plural(len(flag_rows), 'flag')} "
+            f"{'is' if len(flag_rows) == 1 else 'are'} numbered"
+            + (f" ({n_rejected} rejected by the reviewers)." if n_rejected else ".")
         )
     return fig
 
