@@ -80,7 +80,7 @@ def test_swimlane_of_a_subset_of_rows_with_the_whole_case_reading():
     subset = timeline.iloc[[4, 0, 3]]
     fig = plot_swimlane(subset, None, None, CONFIG, escalations=held)
     assert arrows(fig) == ["C1-e004"]
-    assert "1 were escalations" in fig.review_alt_text
+    assert "1 was an escalation" in fig.review_alt_text  # before: "1 were escalations"
 
 
 def test_held_escalation_mask_reads_cells_booleans_and_gaps():

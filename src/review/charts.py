@@ -30,6 +30,7 @@ from .schema import (
     RESPONSE_LATENCY_COLUMNS,
     TIMELINE_COLUMNS,
     conform,
+    escalated_mask,
     split_multi,
 )
 
@@ -583,8 +584,12 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
             f"Swimlane chart of {n_contacts} contacts by {n_agencies} agencies "
             f"({', '.join(f'{sum(1 for k, _ in lanes if k == kind)} {kind}' for kind in kinds_in_order)}) "
             f"from {mdates.num2date(x_min).strftime(shown)} to {mdates.num2date(np.nanmax(x)).strftime(shown)}; "
-            f"{concern_count} contacts recorded a concern, {escalation_count} were escalations, "
-            f"{len(periods)} child protection plan or hospital periods are shaded and {flag_count} are numbered."
+            f"{_plural(concern_count, 'contact')} recorded a concern, "
+            f"{escalation_count} {'was an escalation' if escalation_count == 1 else 'were escalations'}, "
+            f"{_plural(len(periods), 'child protection plan or hospital period')} "
+            f"{'is' if len(periods) == 1 else 'are'} shaded and {_plural(len(flag_rows), 'flag')} "
+            f"{'is' if len(flag_rows) == 1 else 'are'} numbered"
+            + (f" ({n_rejected} rejected by the reviewers)." if n_rejected else ".")
         )
     return fig
 
@@ -599,14 +604,18 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
     One row per concern contact (oldest at the top). The bar is the time to the first escalation; the
     black tick is the expected time. Bars later than expected — the "not fast enough" ones — are
     vermillion and hatched with a vermillion label; concerns never escalated are drawn as an open,
-    cross-hatched bar running to the right edge and labelled "never escalated". Concerns that are the
+    cross-hatched bar running to the right edge and labelled "never escalated". A concern escalated when
+    a date is known only to the month or year (no latency in days, ``first_escalation_event_id`` given)
+    is not "never escalated": it has a stub bar labelled with its escalation's date and "time not known",
+    late (vermillion) when ``within_expected`` is False, in time when True, else grey. Concerns that are the
     trigger or evidence of a flag (``flagged``) have a bold label marked with a flag sign.
 
     Parameters
     ----------
     response_latency : pandas.DataFrame
         ``schema.RESPONSE_LATENCY_COLUMNS``: one row per concern with ``expected_days``,
-        ``latency_days`` (NA = never escalated), ``within_expected`` and ``flagged``; the anonymised
+        ``latency_days`` (NA: never escalated, or a partial date), ``first_escalation_event_id``,
+        ``within_expected`` and ``flagged``; the anonymised
         view gives ``latency_months`` (whole months of 30.4 days) instead of ``latency_days``, and the
         chart is then in months.
     date_resolution : "month" for the anonymised view: the concerns' dates are labelled by month.
@@ -614,7 +623,8 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
     Returns
     -------
     matplotlib.figure.Figure
-        Bars carry gids ``latency:<event_id>:<status>`` with status ``ok`` | ``late`` | ``never``;
+        Bars carry gids ``latency:<event_id>:<status>`` with status ``ok`` | ``late`` | ``never`` |
+        ``unknown`` (escalated; whether in time the dates cannot tell);
         expected ticks ``expected:<event_id>``.
     """
     title = "Time from concern to first escalation"
@@ -632,12 +642,16 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
         table = table.sort_values(by, kind="mergesort").reset_index(drop=True)
         latency = table["latency_days"].astype("Float64")
         expected = table["expected_days"].astype("Float64")
-        never = latency.isna().to_numpy()
+        # never escalated: no first escalation (a latency of NA with one is a month/year date: escalated)
+        never = ~escalated_mask(table)
+        unknown_time = (~never) & latency.isna().to_numpy()
+        within_given = table["within_expected"].astype("boolean")
         # "not fast enough": escalated after the expected time (the rules' within_expected, else the numbers)
         late = (~never) & (
             ((~table["within_expected"].fillna(True).astype(bool)).to_numpy())
             | (latency.fillna(0).to_numpy(dtype=float) > expected.fillna(np.inf).to_numpy(dtype=float))
         )
+        unknown = unknown_time & ~late & ~within_given.fillna(False).to_numpy(dtype=bool)  # neither late nor in time
         flagged = table["flagged"].fillna(False).astype(bool).to_numpy()
         finite = pd.concat([latency.dropna(), expected.dropna()]).to_numpy(dtype=float)
         x_max = float(finite.max()) * 1.4 if len(finite) else 10.0
@@ -659,6 +673,16 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
                 ax.text(x_max * 0.99, i, "never escalated", ha="right", va="center", fontsize=6.5, color=ALERT,
                         fontweight="bold", bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none"))
                 status = "never"
+            elif unknown_time[i]:
+                status = "late" if late[i] else ("unknown" if unknown[i] else "ok")
+                colour = {"late": ALERT, "ok": OK, "unknown": NEUTRAL}[status]
+                bar = ax.barh(i, x_max * 0.004, height=0.6, facecolor=colour, edgecolor=colour, linewidth=0.4)
+                what = ", ".join(_label(e) for e in split_multi(row["first_escalation"])) or "escalated"
+                when = row.get("first_escalation_date")
+                on = f" {pd.Timestamp(when).strftime(shown)}" if not pd.isna(when) else ""
+                ax.text(x_max * 0.01, i, f"{what}{on}: time not known (date to the month or year)", ha="left",
+                        va="center", fontsize=6.5, color=ALERT if late[i] else NEUTRAL,
+                        fontweight="bold" if late[i] else "normal")
             else:
                 value = float(latency.iloc[i])
                 status = "late" if late[i] else "ok"
@@ -689,22 +713,27 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
                       else "Days from the concern to the first escalation (black tick: expected within)")
         ax.grid(axis="x", color="#DDDDDD", lw=0.4)
         ax.set_axisbelow(True)
-        n_late, n_never = int(late.sum()), int(never.sum())
-        fig.suptitle(f"{title}: {n_late} later than expected, {n_never} never escalated (of {n})")
+        n_late, n_never, n_unknown = int(late.sum()), int(never.sum()), int(unknown.sum())
+        unsure = f", {n_unknown} escalated at a time the dates cannot place" if n_unknown else ""
+        fig.suptitle(f"{title}: {n_late} later than expected, {n_never} never escalated{unsure} (of {n})")
         fig.legend(
             handles=[
                 Patch(facecolor=OK, label="escalated within the expected time"),
                 Patch(facecolor=ALERT, hatch="////", edgecolor="black", label="escalated later than expected"),
                 Patch(facecolor="white", hatch="xxx", edgecolor=ALERT, label="never escalated"),
+                *([Patch(facecolor=NEUTRAL, label="escalated, time not known (partial date)")]
+                  if n_unknown else []),
                 Line2D([], [], color="black", lw=1.6, marker="|", linestyle="", markersize=9, label="expected time"),
                 Line2D([], [], linestyle="", label=f"{FLAG_MARK}bold label: the concern is part of a flag"),
             ],
             loc="outside lower center",
-            ncol=5,
+            ncol=3 if n_unknown else 5,
         )
         fig.review_alt_text = (
             f"Bar chart of {n} recorded concerns and the {'months' if in_months else 'days'} until each was first escalated, against the "
-            f"expected time: {n - n_late - n_never} in time, {n_late} later than expected and {n_never} never escalated."
+            f"expected time: {n - n_late - n_never - n_unknown} in time, {n_late} later than expected"
+            + (f", {n_never} never escalated and {n_unknown} escalated at a time the month or year dates cannot "
+               f"place against it." if n_unknown else f" and {n_never} never escalated.")
         )
     return fig
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 MULTI_SEP = "; "
@@ -153,7 +154,7 @@ RESPONSE_LATENCY_COLUMNS: dict[str, str] = {
     "first_escalation_event_id": "string",
     "first_escalation_date": "datetime64[ns]",
     "first_escalation": "string",  # the escalation cell of that row (ESCALATIONS joined by MULTI_SEP)
-    "latency_days": "Float64",  # NA when never escalated
+    "latency_days": "Float64",  # NA when never escalated, or when a date is only known to the month/year (see escalated_mask)
     "within_expected": "boolean",
     "flagged": "boolean",
 }
@@ -217,6 +218,22 @@ def split_multi(value) -> list[str]:
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return []
     return [part.strip() for part in str(value).split(MULTI_SEP.strip()) if part.strip()]
+
+
+def escalated_mask(response_latency: pd.DataFrame) -> np.ndarray:
+    """Per row of a response-latency table, whether the concern was escalated (a bool array).
+
+    A concern was escalated when it has a first escalation (``first_escalation_event_id``), whether or
+    not its latency is known: ``latency_days`` is NA also for a concern or an escalation dated only to the
+    month or year ("Jul 2023" bruising, referral on 3 Jul 2023), which was escalated all the same. A table
+    without ``first_escalation_event_id`` falls back to a known latency.
+    """
+    known = pd.to_numeric(response_latency["latency_days"], errors="coerce").notna().to_numpy(dtype=bool) \
+        if "latency_days" in response_latency else np.zeros(len(response_latency), dtype=bool)
+    if "first_escalation_event_id" in response_latency:
+        ids = response_latency["first_escalation_event_id"].astype("string").fillna("").str.strip()
+        return (ids != "").to_numpy(dtype=bool) | known
+    return known
 
 
 def join_multi(values) -> str:

@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 
 from .charts import ALERT, KIND_COLOURS, NEUTRAL, OK, OKABE_ITO, _empty_figure, _label, house_style
 from .errors import ReviewError
-from .schema import FAILING_CATEGORIES
+from .schema import FAILING_CATEGORIES, escalated_mask
 from .synth import STANDARD_CATEGORIES
 
 FLAG_GROUPINGS = ("rule_id", "failing_category", "agency_kind", "organisation")
@@ -136,17 +136,20 @@ def latency_by_agency_kind(response_latency: pd.DataFrame) -> pd.DataFrame:
     """Distribution of concern-to-escalation latency (days) by agency kind.
 
     Columns: agency_kind, concerns, escalated, never_escalated, within_expected_share, median_days,
-    p75_days, p90_days, max_days (latency quantiles over the concerns that were escalated).
+    p75_days, p90_days, max_days (latency quantiles over the concerns escalated with a latency in days).
+    escalated / never_escalated: whether the concern has a first escalation (`review.schema.escalated_mask`):
+    a concern or escalation dated only to the month ("Jul 2023") has no latency in days but was escalated.
     """
     frame = response_latency.copy()
     frame["latency_days"] = pd.to_numeric(frame["latency_days"]).astype("float64")
+    frame["_escalated"] = escalated_mask(frame)
     rows = []
     for kind, group in frame.groupby("agency_kind", sort=True):
         days = group["latency_days"].dropna()
         within = group["within_expected"].astype("boolean")
         rows.append({
-            "agency_kind": kind, "concerns": len(group), "escalated": len(days),
-            "never_escalated": int(group["latency_days"].isna().sum()),
+            "agency_kind": kind, "concerns": len(group), "escalated": int(group["_escalated"].sum()),
+            "never_escalated": int((~group["_escalated"]).sum()),
             "within_expected_share": float(within.fillna(False).mean()) if len(group) else np.nan,
             "median_days": days.median() if len(days) else np.nan,
             "p75_days": days.quantile(0.75) if len(days) else np.nan,
@@ -162,13 +165,16 @@ def rank_cases(response_latency: pd.DataFrame, flags: pd.DataFrame, timeline: pd
                cases: pd.Series | list | None = None) -> pd.DataFrame:
     """Cases ranked by unescalated concerns (then by flags, then high-severity flags).
 
+    unescalated_concerns: concerns with no first escalation (`review.schema.escalated_mask`; a concern
+    dated "Jul 2023" and escalated on 3 Jul 2023 has no latency in days but was escalated).
+
     Columns: rank, case_id, contacts (when `timeline` is given), concerns, unescalated_concerns,
     flags, high_severity_flags. `cases`: every case id to rank, those without contacts too (0 contacts);
     by default the cases of `timeline`.
     """
-    latency = response_latency.groupby("case_id").agg(
+    latency = response_latency.assign(_unescalated=~escalated_mask(response_latency)).groupby("case_id").agg(
         concerns=("event_id", "size"),
-        unescalated_concerns=("latency_days", lambda s: int(s.isna().sum())))
+        unescalated_concerns=("_unescalated", "sum"))
     flagged = flags.groupby("case_id").agg(
         flags=("rule_id", "size"),
         high_severity_flags=("severity", lambda s: int((s == "high").sum())))
@@ -765,7 +771,8 @@ def plot_flag_rates(rates: pd.DataFrame, by: str, *, top: int = 25, min_contacts
 def plot_latency_by_agency_kind(response_latency: pd.DataFrame) -> Figure:
     """Box plots of concern-to-escalation latency (days) per agency kind, with the never-escalated share."""
     title = "Concern to escalation: days, by agency kind"
-    frame = response_latency.assign(latency_days=pd.to_numeric(response_latency["latency_days"]).astype(float))
+    frame = response_latency.assign(latency_days=pd.to_numeric(response_latency["latency_days"]).astype(float),
+                                    _escalated=escalated_mask(response_latency))
     kinds = sorted(frame["agency_kind"].dropna().unique())
     if not kinds:
         return _empty_figure(title, "No concerns recorded.")
@@ -792,13 +799,16 @@ def plot_latency_by_agency_kind(response_latency: pd.DataFrame) -> Figure:
         labels = []
         for k, d in zip(kinds, data):
             total = int((frame["agency_kind"] == k).sum())
-            never = total - len(d)
+            never = int((~frame.loc[frame["agency_kind"] == k, "_escalated"]).sum())  # escalated: a latency or not
             labels.append(f"{k}\n{never}/{total} never escalated")
         ax.set_yticks(y, labels)
         ax.set_xlabel("days from concern to first escalation")
         fig.suptitle(title)
     fig.review_alt_text = title + ": " + "; ".join(
-        f"{k} median {np.median(d):.0f} days" if len(d) else f"{k} none escalated" for k, d in zip(kinds, data))
+        f"{k} median {np.median(d):.0f} days" if len(d)
+        else (f"{k} no latency in days (dates to the month or year)"
+              if frame.loc[frame["agency_kind"] == k, "_escalated"].any() else f"{k} none escalated")
+        for k, d in zip(kinds, data))
     return fig
 
 
