@@ -226,8 +226,8 @@ def _codes(series: pd.Series, *, sort: bool = True) -> tuple[np.ndarray, np.ndar
     """(codes, uniques) of a text column, blanks for NA; with `sort`, codes follow code-point order."""
     if len(series) < _SMALL:
         return pd.factorize(series.to_numpy(dtype=object, na_value=""), sort=sort)
-    codes, _ = _factorize(series, sort=sort)
-    return codes, _derived(series, sort, "objects", _object_uniques)
+    codes, uniques = _factorize(series, sort=sort)
+    return codes, _derived(series, sort, "objects", _object_uniques, uniques)
 
 
 def _object_uniques(uniques) -> np.ndarray:
@@ -236,14 +236,14 @@ def _object_uniques(uniques) -> np.ndarray:
     return out
 
 
-def _arrow_uniques(series: pd.Series, *, sort: bool = False) -> pa.Array:
+def _arrow_uniques(series: pd.Series, *, sort: bool = False, uniques=None) -> pa.Array:
     """The uniques of `_codes(series, sort=sort)` as an Arrow large_string array, in the same order:
     straight from the factorisation's own Arrow array when it has one (no Python string made), so that a
     text search over every distinct text of a column (`review.rules.base._rows_matching`) does not turn a
     million Python strings back into Arrow."""
     if len(series) < _SMALL:
         return pa.array(_codes(series, sort=sort)[1], type=pa.large_string())
-    return _derived(series, sort, "arrow", _uniques_as_arrow)
+    return _derived(series, sort, "arrow", _uniques_as_arrow, uniques)
 
 
 def _uniques_as_arrow(uniques) -> pa.Array:
@@ -253,10 +253,12 @@ def _uniques_as_arrow(uniques) -> pa.Array:
     return pa.array(np.asarray(uniques, dtype=object), type=pa.large_string())
 
 
-def _derived(series: pd.Series, sort: bool, name: str, make):
-    """`make(uniques)` of `_factorize(series, sort=sort)`, made once while the column's Arrow array lives
+def _derived(series: pd.Series, sort: bool, name: str, make, uniques=None):
+    """`make(uniques)` of `_factorize(series, sort=sort)` (`uniques`, when the caller has them already: a
+    column with no Arrow array is not factorised again), made once while the column's Arrow array lives
     (kept with its `_FACTORISED` entry; made afresh each call for a column with no Arrow array)."""
-    _, uniques = _factorize(series, sort=sort)
+    if uniques is None:
+        _, uniques = _factorize(series, sort=sort)
     arrow = getattr(series.array, "_pa_array", None)
     entry = _FACTORISED.get((id(arrow), sort)) if isinstance(arrow, pa.ChunkedArray) else None
     if entry is None or entry[0]() is not arrow:
@@ -800,8 +802,8 @@ def _text_for_linking(description: pd.Series, action: pd.Series, rows: np.ndarra
     d_codes, a_codes = d_codes[rows], a_codes[rows]
     d_blank, a_blank = _blank_texts(description, d_uniques), _blank_texts(action, a_uniques)
     # table: every description, then every non-blank action, then "" (both blank)
-    d_text = _derived(description, False, "objects", _object_uniques)  # the rules use the same
-    a_text = np.append(_derived(action, False, "objects", _object_uniques)[~a_blank], "")
+    d_text = _derived(description, False, "objects", _object_uniques, d_uniques)  # the rules use the same
+    a_text = np.append(_derived(action, False, "objects", _object_uniques, a_uniques)[~a_blank], "")
     a_code = np.where(a_blank, len(a_text) - 1, np.cumsum(~a_blank) - 1)[a_codes]  # blank -> ""
     return np.where(d_blank[d_codes], len(d_text) + a_code, d_codes), np.concatenate([d_text, a_text])
 
@@ -810,7 +812,7 @@ def _blank_texts(series: pd.Series, uniques) -> np.ndarray:
     """Which of a column's factorised `uniques` are blank (empty or whitespace only, as ``str.strip() ==
     ""`` reads them through Arrow): from the factorisation's own Arrow array, by length and
     `utf8_is_space` (the same whitespace as Arrow's trim, on every code point; no stripped copy made)."""
-    arrow = _arrow_uniques(series, sort=False) if len(series) >= _SMALL else None
+    arrow = _arrow_uniques(series, sort=False, uniques=uniques) if len(series) >= _SMALL else None
     if arrow is None or len(arrow) != len(uniques):
         return (pd.Series(uniques, dtype="string").str.strip() == "").to_numpy(dtype=bool, na_value=True)
     blank = pc.or_(pc.equal(pc.utf8_length(arrow), 0), pc.utf8_is_space(arrow))
