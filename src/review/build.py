@@ -438,7 +438,9 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         bar.update()
 
         step("csv")
-        write_csv(_inside(staging, "chronology.csv"), chronology_table(view.timeline, view.flags),
+        write_csv(_inside(staging, "chronology.csv"),
+                  chronology_table(view.timeline, view.flags, held=view.held_escalations,
+                                   rules=getattr(analysis, "rules", None) or None, case=config),
                   [h for _, h in chronology_export(view.timeline)], date_resolution=dates)
         flag_rows = flags_table(view.flags, view.decisions)
         write_csv(_inside(staging, "flags.csv"), flag_rows, [h for _, h in FLAGS_EXPORT],

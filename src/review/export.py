@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .config import file_sha256
-from .schema import FLAG_COLUMNS, TIMELINE_COLUMNS, conform, split_multi
+from .schema import FLAG_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, split_multi
 
 __all__ = [
     "FORMULA_PREFIXES",
@@ -40,6 +40,8 @@ __all__ = [
     "normalise_zip",
     "normalised_zip_bytes",
     "chronology_table",
+    "escalations_not_held",
+    "NOT_HELD_MARK",
     "flags_table",
     "flag_date_precisions",
     "write_csv",
@@ -193,6 +195,7 @@ CHRONOLOGY_EXPORT = [
     ("analysis", "Analysis"),
     ("concerns", "Concerns"),
     ("escalation", "Escalation"),
+    ("escalation_not_held", "Escalation not taken place (read from the text)"),
     ("informed_agencies", "Information shared with"),
     ("open_concerns", "Open concerns"),
     ("on_cp_plan", "On CP plan"),
@@ -268,10 +271,76 @@ def _ordered(timeline: pd.DataFrame) -> pd.DataFrame:
     return timeline.reset_index(drop=True)
 
 
-def chronology_table(timeline: pd.DataFrame, flags: pd.DataFrame | None = None) -> pd.DataFrame:
+#: how the HTML report's Escalation cell marks a recorded escalation the rules read as not having taken place
+NOT_HELD_MARK = " (not taken place)"
+
+
+def escalations_not_held(timeline: pd.DataFrame, held=None, rules: dict | None = None, case=None) -> pd.Series:
+    """Per row of `timeline` (on its index), the escalations its escalation cell records that the rules read
+    as not having taken place, in the cell's order joined with "; " ("" when none): the cell
+    "referral_to_csc" of a "Referral to MASH not made" row is "referral_to_csc", the cell
+    "referral_to_csc; strategy_discussion" of a "Referred to MASH. Strategy discussion cancelled" row is
+    "strategy_discussion". Every count and chart reads only the escalations that took place
+    (`review.rules.base.held_escalations`); the exports keep the recorded cell and show this beside it.
+
+    `held`: the escalations that took place when the caller has them (`review.pipeline.Analysis.held_escalations`:
+    the held cells, a Series on `timeline`'s index or an array in its row order; booleans read a row as
+    all or none of its cell); when None they are read here (`review.rules.base.held_escalation_column`,
+    with `rules` and `case` as `review.rules.detect` takes them). One join per distinct (cell, held) pair."""
+    recorded = (timeline["escalation"].astype("string").fillna("").to_numpy(dtype=object)
+                if "escalation" in timeline.columns else np.full(len(timeline), "", dtype=object))
+    out = pd.Series(np.full(len(timeline), "", dtype=object), index=timeline.index)
+    filled = np.flatnonzero(recorded != "")
+    if not len(filled):
+        return out  # no escalation cell filled: nothing to read
+    if held is None:
+        from .rules.base import held_escalation_column
+
+        held = held_escalation_column(conform(timeline, TIMELINE_COLUMNS), rules, case)
+    if isinstance(held, pd.Series):
+        boolean = pd.api.types.is_bool_dtype(held.dtype)
+        if not held.index.equals(timeline.index):
+            held = held.reindex(timeline.index, fill_value=False if boolean else "")
+        held = held.to_numpy()
+    else:
+        held = np.asarray(held)
+        boolean = held.dtype == bool
+    if len(held) != len(timeline):
+        raise ValueError(f"held escalations for {len(held)} rows, the timeline has {len(timeline)}")
+    cells = recorded[filled]
+    if boolean:  # a row read as a whole: all of its cell took place, or none of it
+        on = np.where(held[filled].astype(bool), cells, "").astype(object)
+    else:
+        on = held[filled].astype(object)
+        on[pd.isna(on)] = ""
+    codes, uniques = pd.factorize(pd.Series(cells, dtype=object) + "\x1f" + pd.Series(on, dtype=object).astype(str))
+    joined = []
+    for key in uniques:
+        cell, kept = key.split("\x1f", 1)
+        kept = set(split_multi(kept))
+        joined.append(MULTI_SEP.join(dict.fromkeys(k for k in split_multi(cell) if k not in kept)))
+    values = out.to_numpy(dtype=object, copy=True)
+    values[filled] = np.array(joined, dtype=object)[codes]
+    return pd.Series(values, index=timeline.index)
+
+
+def marked_escalations(cell, not_held) -> str:
+    """The escalation cell `cell` as recorded, each escalation in `not_held` (`escalations_not_held`) marked
+    `NOT_HELD_MARK`: "referral_to_csc (not taken place)"; "cp_medical; strategy_discussion (not taken place)"."""
+    cell = "" if cell is None or (not isinstance(cell, str) and pd.isna(cell)) else str(cell)
+    off = set(split_multi(not_held)) if isinstance(not_held, str) else set()
+    if not off:
+        return cell
+    return MULTI_SEP.join(k + NOT_HELD_MARK if k in off else k for k in split_multi(cell))
+
+
+def chronology_table(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, *, held=None,
+                     rules: dict | None = None, case=None) -> pd.DataFrame:
     """The integrated chronology as exported: display columns in order (`chronology_export`), with each
-    row's flag numbers."""
+    row's flag numbers, and beside the escalation cell as recorded the escalations in it the rules read as
+    not having taken place (`escalations_not_held`, with `held`, `rules` and `case`)."""
     export = chronology_export(timeline)
+    timeline = timeline.assign(escalation_not_held=escalations_not_held(timeline, held, rules, case))
     timeline = _ordered(timeline)
     out = timeline.copy()
     out["flags"] = flag_numbers(timeline, flags)
@@ -558,7 +627,8 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
 
     flags = getattr(analysis, "flags", None)
     timeline = getattr(analysis, "timeline")
-    chronology = chronology_table(timeline, flags)
+    chronology = chronology_table(timeline, flags, held=getattr(analysis, "held_escalations", None),
+                                  rules=getattr(analysis, "rules", None) or None, case=config)
     time_known = _ordered(timeline)["time_known"].tolist()
     truncated: list[tuple[str, str, int]] = []
     sheet(wb, "Integrated chronology", chronology, [h for _, h in chronology_export(timeline)],
@@ -924,9 +994,16 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
                                  months=months))
     parts.append("</section>")
 
+    chronology = None
     if len(timeline):
-        chronology = chronology_table(timeline_view, flags)
+        chronology = chronology_table(timeline_view, flags, held=getattr(analysis, "held_escalations", None),
+                                      rules=getattr(analysis, "rules", None) or None, case=config)
+        overlong = overlong_cells(chronology, table)
         chronology["date"] = [_event_date(d, p, months) for d, p in zip(chronology["date"], chronology["date_precision"])]
+        # an escalation recorded in the cell that the rules read as not having taken place ("Referral to
+        # MASH not made" with referral_to_csc filled by hand) is marked, as no count or chart reads it
+        chronology["escalation"] = [marked_escalations(c, n) for c, n in
+                                    zip(chronology["escalation"].tolist(), chronology["escalation_not_held"].tolist())]
         shown = chronology[["seq", "flags", "date", "age_display", "agency", "contact_type", "child_seen",
                             "description", "action", "concerns", "escalation", "source_file", "source_row"]]
         flagged = standing_rows(timeline, flags, decisions)
@@ -938,6 +1015,13 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
                                          "Description", "Action", "Concerns", "Escalation", "Source file", "Source row"],
                                  row_class=lambda i: "sev-high" if flagged[i] else "", numeric=("seq", "source_row"),
                                  months=months))
+        not_held = int((chronology["escalation_not_held"] != "").sum())
+        if not_held:
+            parts.append(f"<p class=\"muted\">{plural(not_held, 'row')} {'has' if not_held == 1 else 'have'} an "
+                         f"escalation marked \"{NOT_HELD_MARK.strip()}\": it is in the row's escalation cell as "
+                         "recorded, but the row's text says it did not take place, so no count, chart or rule "
+                         "reads it as an escalation (chronology.xlsx and chronology.csv give it in the column "
+                         "\"Escalation not taken place (read from the text)\").</p>")
         parts.append("</details></section>")
 
     files, rejections = _report_frames(report)
@@ -950,7 +1034,8 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
         parts.append(_html_table(rejections.reset_index(drop=True), numeric=("row",), months=months))
     elif len(files):
         parts.append("<p>No row was rejected.</p>")
-    overlong = overlong_cells(chronology_table(timeline_view, flags), table) if len(timeline) else overlong_cells(table)
+    if chronology is None:
+        overlong = overlong_cells(table)
     if overlong:
         parts.append(f"<p class=\"alert\">{plural(overlong, 'text cell')} over Excel's limit of {EXCEL_CELL_LIMIT:,} "
                      "characters: chronology.xlsx shows them cut, ending with \"… [truncated: N characters]\"; the "
