@@ -265,14 +265,20 @@ def read_declarations(path: str | Path) -> pd.DataFrame:
     "declarations_2008.csv", and a note says so); title rows above the header, blank rows and repeated
     headers are skipped, and a cell merged over several rows (one organisation over its standards) counts
     for each of them. A year may be 2023, or a financial year (1 April - 31 March: NHS and council returns)
-    written "2023/24", "2023-24", "2023/2024", "FY2023/24" or "FY23/24"; a date (a date cell, or text
-    "31/03/2024" or "2024-03-31") is the financial year it falls in (31/03/2024 is 2023/24, 01/04/2024
-    2024/25). An empty year cell is an error naming its row and column.
+    written "2023/24", "2023-24", "2023/2024", "FY2023/24" or "FY23/24". A date (a date cell, or text
+    "31/03/2024" or "2024-03-31") follows the file's own convention: when every other year of the file
+    (its year cells that are not dates, and the names of the sheets that declare a year) is a financial
+    year ("2007/08", "FY07/08"), the date is the financial year it falls in (31/03/2024 is 2023/24,
+    01/04/2024 2024/25); when every one is a calendar year ("2007"), the date is its calendar year
+    (31/03/2024 is 2024); when the file has no other year, or writes them both ways, the financial year it
+    falls in (the default: declarations are most often made for financial years). A note says which
+    reading was used, and for which cells ("31/03/2008 as 2008"). An empty year cell is an error naming its
+    row and column.
 
     Returns one row per declaration (organisation, year (text: "2023", or "2023/24" for a financial
     year however it was written), standard, declared_status, source_sheet,
     source_row); ``frame.attrs["notes"]`` says what was not read and why (hidden sheets, sheets
-    without such a header, declarations repeated word for word). Every problem in the rows (an empty
+    without such a header, declarations repeated word for word) and how dates in the year column were read. Every problem in the rows (an empty
     or unreadable field, one declaration made twice with different statuses) is reported at once in a
     `DeclarationsError` naming the file, and each offending sheet, row (as the spreadsheet numbers it)
     and column. A file that cannot be read at all gives the readers' error (`review.ingest`), naming it.
@@ -299,6 +305,13 @@ def read_declarations(path: str | Path) -> pd.DataFrame:
     repeated = 0
     closest = None  # (columns found, sheet, row number, header cells) of the best header-like row
     read_any = False
+    # a date in the year column follows the file's own convention: its other years (the year cells that
+    # are not dates, and the names of the sheets that declare a year) all financial ("2007/08") -> the
+    # financial year the date falls in, all calendar ("2007") -> its calendar year; no evidence, or both
+    # ways -> the financial year (the default, declarations being most often made for financial years)
+    dates_financial, convention = _dates_convention(_year_evidence(tables))
+    dates_financial = dates_financial is not False
+    dates_read: list[str] = []  # "31/03/2008 as 2007/08", for the note
     for table in tables:
         label = f"sheet {table.sheet!r}" if table.sheet else "the file"
         if table.hidden:
@@ -344,7 +357,11 @@ def read_declarations(path: str | Path) -> pd.DataFrame:
             if not organisation:
                 problems.append((table.sheet, number, names["organisation"],
                                  "organisation is empty (write it on every row, or merge its cells over its rows)"))
-            year = sheet_year if sheet_year is not None else _declared_year(values["year"])
+            year = sheet_year if sheet_year is not None else _declared_year(values["year"], dates_financial)
+            if sheet_year is None and year is not None and _is_date_cell(values["year"]):
+                written = values["year"]
+                dates_read.append(f"{written:%d/%m/%Y} as {year}" if isinstance(written, dt.date)
+                                  else f"{texts['year']} as {year}")
             if year is None and not texts["year"]:
                 problems.append((table.sheet, number, names["year"],
                                  "year is empty (write it on every row, e.g. 2023, or 2023/24 for a financial "
@@ -401,6 +418,8 @@ def read_declarations(path: str | Path) -> pd.DataFrame:
         error = DeclarationsError(message + more, file=path, sheet=sheet or None, row=row, column=column)
         error.problems = problems
         raise error
+    if dates_read:
+        notes.append(_dates_note(dates_read, convention))
     if repeated:
         notes.append(f"{repeated} declaration(s) repeated word for word (same organisation, year, standard "
                      "and status) counted once")
@@ -410,6 +429,23 @@ def read_declarations(path: str | Path) -> pd.DataFrame:
     frame["source_row"] = frame["source_row"].astype("int64")
     frame.attrs["notes"] = notes
     return frame
+
+
+def _year_evidence(tables) -> list:
+    """The year cells of the sheets `read_declarations` reads (those below a declarations header), and the
+    names of the sheets without a year column that it reads as their year: what `_dates_convention` reads
+    a file's convention from."""
+    evidence = []
+    for table in tables:
+        if table.hidden:
+            continue
+        found, index, columns, _ = _declarations_header(table)
+        if found:
+            at = columns["year"]
+            evidence += [cells[at] for cells in table.rows[index + 1:] if at < len(cells)]
+        elif table.sheet and set(DECLARATION_COLUMNS) - set(columns) == {"year"}:
+            evidence.append(table.sheet)
+    return evidence
 
 
 def _declarations_header(table) -> tuple[bool, int, dict[str, int], dict[str, str]]:
@@ -454,16 +490,18 @@ _FILE_YEAR = re.compile(r"(?<![A-Za-z0-9])((?:FY\s*)?(?:19|20)\d{2}(?:[-_]\d{2}(
 FINANCIAL_YEAR_START_MONTH = 4
 
 
-def _year_period(value) -> tuple[int, bool] | None:
-    """(first year, financial) of the year a cell gives, None when it gives none. 2023, 2023.0,
-    "2023" and a date (its year) are the calendar year 2023; "2023/24", "2023-24", "2023/2024",
-    "2023-2024" and "FY2023/24" are the financial year 1 April 2023 - 31 March 2024 (the second year
-    must be the next one: "2023/25" is no year)."""
+def _year_period(value, dates_financial: bool = True) -> tuple[int, bool] | None:
+    """(first year, financial) of the year a cell gives, None when it gives none. 2023, 2023.0 and
+    "2023" are the calendar year 2023; "2023/24", "2023-24", "2023/2024", "2023-2024" and "FY2023/24"
+    are the financial year 1 April 2023 - 31 March 2024 (the second year must be the next one: "2023/25"
+    is no year). A date (a date cell, or text "31/03/2024", "2024-03-31") is the financial year it falls
+    in (31/03/2024 is 2023/24), or with `dates_financial` False its calendar year (2024): the reading
+    follows the file's own convention (`_dates_convention`)."""
     import datetime as dt
 
     financial = False
     if isinstance(value, (dt.date, dt.datetime)):
-        return _date_period(value.year, value.month)
+        return _date_period(value.year, value.month, dates_financial)
     elif isinstance(value, bool) or value is None:
         return None
     elif isinstance(value, (int, float, np.integer, np.floating)):
@@ -480,7 +518,7 @@ def _year_period(value) -> tuple[int, bool] | None:
                 dt.date(int(year), int(month), int(day))
             except ValueError:
                 return None  # "31/02/2024": no date
-            return _date_period(int(year), int(month))
+            return _date_period(int(year), int(month), dates_financial)
         match = _YEAR_TEXT.fullmatch(text)
         if match is None:
             return None
@@ -502,11 +540,56 @@ def _year_period(value) -> tuple[int, bool] | None:
     return (year, financial) if 1990 <= year <= 2100 else None
 
 
-def _date_period(year: int, month: int) -> tuple[int, bool] | None:
+def _date_period(year: int, month: int, financial: bool = True) -> tuple[int, bool] | None:
     """The financial year (1 April - 31 March) a date falls in: declarations are made for financial years,
-    and a date in a year column is most often the year's end (31/03/2008 is 2007/08) or its start."""
+    and a date in a year column is most often the year's end (31/03/2008 is 2007/08) or its start; with
+    `financial` False (a file that writes its other years as calendar years) its calendar year."""
+    if not financial:
+        return (year, False) if 1990 <= year <= 2100 else None
     first = year if month >= FINANCIAL_YEAR_START_MONTH else year - 1
     return (first, True) if 1990 <= first <= 2100 else None
+
+
+def _is_date_cell(value) -> bool:
+    """Whether a year cell is written as a date (a date cell, or text "31/03/2024", "2024-03-31")."""
+    import datetime as dt
+
+    if isinstance(value, (dt.date, dt.datetime)):
+        return True
+    return isinstance(value, str) and _DATE_TEXT.fullmatch(value.strip()) is not None
+
+
+def _dates_convention(values) -> tuple[bool | None, str]:
+    """How a file writes its years, read from its year cells that are not dates (`values`: the cells,
+    and the sheet names that give a year): (True, "financial (e.g. FY07/08)", with the
+    file's first such year) when every such year is a financial year
+    ("2007/08", "FY07/08"), (False, "calendar (e.g. 2007)") when every one is a calendar year ("2007"),
+    and (None, "none") when there is none or (None, "mixed") when it writes both. A date in the year column
+    is read by it: True, the financial year it falls in; False, its calendar year; None, the financial
+    year (the default: declarations are most often made for financial years)."""
+    kinds: dict[bool, str] = {}  # financial -> the first year written so
+    for value in values:
+        if _is_date_cell(value):
+            continue
+        period = _year_period(value)
+        if period is not None and period[1] not in kinds:
+            kinds[period[1]] = _cell_text(value)
+    if len(kinds) == 1:
+        (financial, example), = kinds.items()
+        return financial, f"{'financial' if financial else 'calendar'} (e.g. {example})"
+    return None, "mixed" if kinds else "none"
+
+
+def _dates_note(dates: list[str], convention: str) -> str:
+    """The note `read_declarations` gives when year cells are dates: which reading was used and why."""
+    shown = ", ".join(dates[:3]) + (f" and {len(dates) - 3} more" if len(dates) > 3 else "")
+    count = f"{len(dates)} year cell(s) written as a date ({shown})"
+    if convention.startswith(("financial", "calendar")):
+        kind, example = convention.split(" ", 1)
+        return f"{count} read as the {kind} year each falls in, as the file's other years are {kind} years {example}"
+    why = ("the file writes its other years both as calendar and as financial years" if convention == "mixed"
+           else "the file has no other year to show whether it uses calendar or financial years")
+    return f"{count} read as the financial year each falls in (1 April - 31 March, the default): {why}"
 
 
 def _file_name_years(name: str) -> list[str]:
@@ -528,10 +611,10 @@ def year_label(period: tuple[int, bool]) -> str:
     return f"{year}/{(year + 1) % 100:02d}" if financial else str(year)
 
 
-def _declared_year(value) -> str | None:
+def _declared_year(value, dates_financial: bool = True) -> str | None:
     """The year a cell gives as it is shown ("2023", or "2023/24" for a financial year written any of
-    the ways `_year_period` reads); None when it gives none."""
-    period = _year_period(value)
+    the ways `_year_period` reads, a date as `dates_financial` says); None when it gives none."""
+    period = _year_period(value, dates_financial)
     return None if period is None else year_label(period)
 
 
@@ -602,9 +685,13 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
     """
     threshold_per_100 = check_threshold(threshold_per_100)
     periods = {}  # each year as declared -> (first year, financial)
-    for value in pd.unique(declarations["year"].astype(object)):
+    declared_years = pd.unique(declarations["year"].astype(object))
+    # a date given as a year (a table built by hand: `read_declarations` gives years as text) follows the
+    # table's own convention, as `read_declarations` reads one (`_dates_convention`)
+    dates_financial = _dates_convention([v for v in declared_years if isinstance(v, str) or not pd.isna(v)])[0]
+    for value in declared_years:
         empty = value is None or (not isinstance(value, str) and pd.isna(value)) or not str(value).strip()
-        period = None if empty else _year_period(value)
+        period = None if empty else _year_period(value, dates_financial is not False)
         if period is None:
             at = declarations["year"].isna() if empty and not isinstance(value, str) else (
                 declarations["year"].astype(object) == value)
