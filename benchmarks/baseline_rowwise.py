@@ -46,7 +46,7 @@ from rapidfuzz import fuzz, utils
 from review.config import package_data
 from review.rules.base import _mentioned  # a keyword mentioned and not negated, in one text
 from review.schema import CONTACT_COLUMNS
-from review.timeline import LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held
+from review.timeline import APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held
 from review.vocab import denies
 
 PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3}
@@ -180,10 +180,15 @@ def build_timeline(rows: list[dict], case: dict) -> list[dict]:
         r["age_days"] = None if day is None else (day - dob).days
         r["child_mobile"] = None if day is None else day >= mobile_from
         precision = _text(r.get("date_precision"))
-        if day is not None and precision in ("month", "year"):
-            # a month or year the child became mobile in: unknown, not its first day's mobility
-            first = dt.date(day.year, 1, 1) if precision == "year" else dt.date(day.year, day.month, 1)
-            last = _add_months(first, 12 if precision == "year" else 1) - dt.timedelta(days=1)
+        if day is not None and precision in ("month", "year", "approximate"):
+            # a month or year the child became mobile in, or an approximate date's period (its day +/- the
+            # rules' default span) it became mobile in: unknown, not its recorded day's mobility
+            if precision == "approximate":
+                first = day - dt.timedelta(days=APPROXIMATE_SPAN_DAYS)
+                last = day + dt.timedelta(days=APPROXIMATE_SPAN_DAYS)
+            else:
+                first = dt.date(day.year, 1, 1) if precision == "year" else dt.date(day.year, day.month, 1)
+                last = _add_months(first, 12 if precision == "year" else 1) - dt.timedelta(days=1)
             if first < mobile_from <= last:
                 r["child_mobile"] = None
         r["days_since_previous_contact"] = None if previous is None or day is None else (day - previous).days

@@ -30,6 +30,9 @@ from .schema import CONTACT_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty
 #: of age and mobile from then on (safeguarding protocols on bruising in non-mobile babies are most
 #: often applied to children under six months). Override per case with ``mobile_from`` in case.yml.
 DEFAULT_NONMOBILE_MONTHS = 6
+#: an "approximate" date ("c. 12/03/2007", "mid March 2007") is the period [date - this, date + this] days:
+#: the rules' default (rules.yml ``settings: approximate_span_days``), which `child_mobile` reads by
+APPROXIMATE_SPAN_DAYS = 31
 
 #: rapidfuzz token_set_ratio (0-100) at or above which two reports' texts describe the same event
 LINK_THRESHOLD = 85.0
@@ -761,24 +764,37 @@ class CaseDates:
         return {name: values[at] for name, values in self._dates.items()}
 
 
-def _child_mobile(days: np.ndarray, threshold: np.ndarray, precision: pd.Series | None = None) -> pd.arrays.BooleanArray:
-    """Was the child mobile (on or after `threshold`, `mobility_threshold`) on each row's day: NA when the
-    day is unknown, and when the row is dated only to a month or a year the child became mobile in ("Jul
-    2023", mobile from 15 July: mobile on some of its days, not on others), not the mobility of its first
-    day (False)."""
+def child_mobile(days: np.ndarray, threshold, precision: pd.Series | None = None, *,
+                 approximate_span_days: int = APPROXIMATE_SPAN_DAYS) -> pd.arrays.BooleanArray:
+    """Was the child mobile (on or after `threshold`, `mobility_threshold`: one day, or one per row) on
+    each row's day (`days`: datetime64, NaT for none): NA when the day is unknown, and when the row's date
+    is a period the child became mobile in, not the mobility of its recorded day: a month or a year
+    ("Jul 2023", mobile from 15 July: mobile on some of its days, not on others; False before), or an
+    approximate date ("c. 12/07/2023", "mid July 2023": the period [day - `approximate_span_days`,
+    day + `approximate_span_days`], as the rules read it, `review.rules.base` ``approximate_span_days``).
+    `build_timeline` and `review.rules.testing.make_timeline` both call it."""
+    days = np.asarray(days).astype("datetime64[D]")
+    threshold = np.broadcast_to(np.asarray(threshold).astype("datetime64[D]"), days.shape)
     valid = ~np.isnat(days)
     unknown = ~valid
     if precision is not None:
         codes, uniques = _codes(precision, sort=False)  # the timeline's own factorisation (cached)
-        for name, unit in _PERIOD_PRECISIONS.items():
-            if name not in set(uniques):
+        uniques = list(uniques)
+        for name in (*_PERIOD_PRECISIONS, "approximate"):
+            if name not in uniques:
                 continue
-            rows = np.flatnonzero((codes == list(uniques).index(name)) & valid)
-            if len(rows):
-                period = days[rows].astype(unit)
-                first, last = period.astype("datetime64[D]"), (period + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
-                limit = threshold[rows]
-                unknown[rows] |= (first < limit) & (limit <= last)  # (NaT threshold: never)
+            rows = np.flatnonzero((codes == uniques.index(name)) & valid)
+            if not len(rows):
+                continue
+            if name == "approximate":
+                span = np.timedelta64(int(approximate_span_days), "D")
+                first, last = days[rows] - span, days[rows] + span
+            else:
+                period = days[rows].astype(_PERIOD_PRECISIONS[name])
+                first = period.astype("datetime64[D]")
+                last = (period + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+            limit = threshold[rows]
+            unknown[rows] |= (first < limit) & (limit <= last)  # (NaT threshold: never)
     return pd.arrays.BooleanArray(valid & (days >= threshold) & ~unknown, unknown)
 
 
@@ -1553,7 +1569,7 @@ def build_timeline(
     new["age_days"], new["age_display"] = _ages(days, per_case["date_of_birth"], case_codes)
     new["age_display"] = _partial_date_ages(new["age_display"], frame["date_precision"], days,
                                             per_case["date_of_birth"], case_codes)
-    new["child_mobile"] = _child_mobile(days, per_case["mobile_from"][case_codes], frame["date_precision"])
+    new["child_mobile"] = child_mobile(days, per_case["mobile_from"][case_codes], frame["date_precision"])
     links = candidate_links(frame, threshold=link_threshold, window_days=link_window_days, factorised=factorised,
                             in_order=True)
     new["event_group"] = _groups(frame["event_id"], links["left"].to_numpy(), links["right"].to_numpy())

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 
 from ..config import deep_merge, package_data
 from ..schema import CONTACT_TYPES, FLAG_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame, split_multi
-from ..timeline import CONCERN_WINDOW_DAYS, _codes
+from ..timeline import APPROXIMATE_SPAN_DAYS, CONCERN_WINDOW_DAYS, _codes
 from ..vocab import Phrases, compile_vocab, normalise_text
 
 DAY = pd.Timedelta(days=1)
@@ -893,7 +893,7 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     tl["_day"] = day.to_numpy()[order]
     precision = tl["date_precision"].fillna("").astype(str)
     tl["_exact"] = (prec == 0) & tl["_day"].notna().to_numpy()
-    tl["_start"], tl["_end"] = _period_bounds(tl["_day"], precision, int(settings.get("approximate_span_days", 31)))
+    tl["_start"], tl["_end"] = _period_bounds(tl["_day"], precision, int(settings.get("approximate_span_days", APPROXIMATE_SPAN_DAYS)))
     tl["_case"] = codes.astype("int64")
     tl["_sd"] = day_numbers(tl["_start"])
     tl["_ed"] = day_numbers(tl["_end"])

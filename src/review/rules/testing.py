@@ -1,13 +1,17 @@
 """Small hand-made timelines for tests and worked examples of the rules.
 
 `make_timeline` turns a few dicts into a table with the TIMELINE_COLUMNS contract, computing the derived
-columns the rules read (age, mobility, sequence, event groups) the simple way.
+columns the rules read (age, sequence, event groups) the simple way, and the child's mobility as the
+timeline does (`review.timeline.child_mobile`).
 """
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 import pandas as pd
 
 from ..schema import TIMELINE_COLUMNS, conform
+from ..timeline import child_mobile, mobility_threshold
 
 DEFAULTS = {
     "agency": "Health Visiting",
@@ -24,10 +28,14 @@ DEFAULTS = {
 
 def make_timeline(rows: list[dict], *, dob: str = "2023-01-01", mobile_from: str | None = None,
                   case_id: str = "C1") -> pd.DataFrame:
-    """A timeline for one child from `rows` (each a dict of timeline columns; `date` required)."""
+    """A timeline for one child from `rows` (each a dict of timeline columns; `date` required).
+
+    child_mobile, unless a row gives it, is the timeline's (`review.timeline.child_mobile` with
+    `review.timeline.mobility_threshold`: `mobile_from`, else the default months of age from `dob`): NA
+    for an undated row and for a month, year or approximate date whose period the child became mobile in."""
     records = []
     birth = pd.Timestamp(dob)
-    mobile = pd.Timestamp(mobile_from) if mobile_from else birth + pd.DateOffset(months=6)
+    threshold = mobility_threshold(SimpleNamespace(mobile_from=mobile_from, date_of_birth=birth.date()))
     for i, row in enumerate(rows):
         record = {**DEFAULTS, **row}
         record.setdefault("case_id", case_id)
@@ -38,8 +46,17 @@ def make_timeline(rows: list[dict], *, dob: str = "2023-01-01", mobile_from: str
         date = pd.Timestamp(record["date"])
         record["date"] = date
         record.setdefault("age_days", (date.normalize() - birth).days)
-        record.setdefault("child_mobile", date.normalize() >= mobile)
         record.setdefault("event_group", record["event_id"])
         record.setdefault("seq", i + 1)
         records.append(record)
-    return conform(pd.DataFrame(records), TIMELINE_COLUMNS)
+    given = [r.get("child_mobile", _NOT_GIVEN) for r in records]
+    for record in records:
+        record.pop("child_mobile", None)
+    frame = conform(pd.DataFrame(records), TIMELINE_COLUMNS)
+    mobile = child_mobile(frame["date"].to_numpy(dtype="datetime64[ns]"), threshold, frame["date_precision"])
+    values = [m if g is _NOT_GIVEN else g for m, g in zip(mobile.astype(object), given)]
+    frame["child_mobile"] = pd.array([pd.NA if v is None or pd.isna(v) else bool(v) for v in values], dtype="boolean")
+    return frame
+
+
+_NOT_GIVEN = object()
