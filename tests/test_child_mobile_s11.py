@@ -17,12 +17,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarks import baseline_rowwise
 from review.config import CaseConfig
 from review.rules.testing import make_timeline
 from review.schema import CONTACT_COLUMNS, conform
 from review.timeline import APPROXIMATE_SPAN_DAYS, build_timeline, child_mobile
 from tests._baseline import RULES
+
+import baseline_rowwise  # noqa: E402  (benchmarks/ is on sys.path through tests._baseline)
 
 CASE = CaseConfig(case_dir=Path("."), case_id="c1", date_of_birth=dt.date(2023, 1, 1),
                   mobile_from=dt.date(2023, 7, 15))
