@@ -58,7 +58,10 @@ Matching rules:
   doubt goes the other way: a false escalation hides a flag. A request or an arrangement is the
   escalation of the agency making it ("CP medical requested"), but a referral only planned or awaited, a
   plan cue straight after its words, is not made (`plan_escalations`: "Referral to MASH pending", "...
-  booked"), and the child's absence denies the child's own examination (`absence_names`: "CP medical -
+  booked"), nor one not sent yet or no longer, or governed by a plan (`referral_unmade_cues`,
+  `referral_plan_labels`, `Vocabulary._unmade`: "Referral to MASH awaiting manager sign off", "... withdrawn",
+  "... being drafted", "Plan: referral to MASH"; not "Referral made to MASH. Plan: review in 2 weeks"), and
+  the child's absence denies the child's own examination (`absence_names`: "CP medical -
   child DNA", "CP medical, WNB" are no CP medical). A clause that begins with one of
   `hindsight_cues` ("In hindsight a referral to MASH should have been made", "In retrospect, ...") is
   written after the event and names no escalation (`Vocabulary.hindsight_clauses`), as does one of
@@ -784,9 +787,12 @@ class Vocabulary:
         (`_plan_governed`: "Plan: referral to MASH"). Not a referral made that awaits its answer
         (`_made_awaiting`: "Referral sent to MASH, awaiting manager review of outcome")."""
         tokens, n = scope.tokens, len(scope.tokens)
+        cues, labels = self.referral_unmade, self.referral_plan_labels
+        if (not cues or cues._by_first.keys().isdisjoint(tokens)) and (
+                not labels or labels._by_first.keys().isdisjoint(tokens)):
+            return False  # most texts: neither a cue nor a plan label
         if self._made_awaiting(tokens, end):
             return False
-        cues = self.referral_unmade
         if cues and not cues._by_first.keys().isdisjoint(tokens):
             i = end
             if i < n and tokens[i] in _LABEL_MARKS and (not start or tokens[start - 1][0] in "|,"):
@@ -797,7 +803,7 @@ class Vocabulary:
             if size:
                 if not self._done_after(tokens, i + size):
                     return True
-            else:
+            elif "," in tokens[end:]:
                 after = [c for c in cues.find(tokens) if c[0] > end]
                 for _, stop, _ in self._comma_answers(scope, name, [(start, end, keyword)], after) if after else ():
                     if not self._done_after(tokens, stop):
@@ -816,9 +822,9 @@ class Vocabulary:
     def _plan_governed(self, tokens: list, start: int, end: int) -> bool:
         """Is the referral at tokens [start, end) the answer of a plan (`referral_plan_labels`): in a clause whose
         label is a plan, after its colon or spaced dash ("Plan: referral to MASH", "Plan - refer to CSC", "Plan:
-        discuss with GP, referral to MASH"), or in a clause beginning with a plan label and at most three words
-        (no comma) before the words ("Plan is to refer to children's social care", "Plan is for HV to make a
-        referral to MASH")? Not when one of `referral_plan_done` is in the words, after them in their clause,
+        discuss with GP, referral to MASH"), or in a clause beginning with a plan label and at most
+        `negation_window` words (no comma) before the words ("Plan is to refer to children's social care",
+        "Plan is for HV to make a referral to MASH")? Not when one of `referral_plan_done` is in the words, after them in their clause,
         or between the label and them ("Plan: referred to MASH", "Plan: referral to MASH made", "Plan: SW made
         referral to MASH"); a label in another clause governs nothing ("Referral made to MASH. Plan: review in 2
         weeks")."""
@@ -839,7 +845,8 @@ class Vocabulary:
             return b > p + 1 and labels.at(tokens, p + 1) == b - (p + 1)
         size = labels.at(tokens, b + 1)
         between = tokens[b + 1 + size:start]
-        return bool(size) and b + 1 + size <= start and len(between) <= 3 and done.isdisjoint(between) \
+        return bool(size) and b + 1 + size <= start and len(between) <= self.negation_window \
+            and done.isdisjoint(between) \
             and not any(_ends_clause(t) for t in between)
 
     def _plan_named(self, name: str) -> bool:
@@ -915,9 +922,11 @@ class Vocabulary:
                 if self._made_awaiting(tokens, end):
                     drop.add(end)
             # and after a comma answering them ("Referred to CSC, awaiting outcome": made; `_comma_answers`)
-            for c in (*post, *following):
-                if c[0] not in drop and self._made_awaiting(tokens, c[0]):
-                    drop.update(range(c[0], c[1]))
+            if not self.plan_escalation_objects.isdisjoint(tokens) or not \
+                    self.plan_escalation_exceptions._by_first.keys().isdisjoint(tokens):
+                for c in (*post, *following):
+                    if c[0] not in drop and self._made_awaiting(tokens, c[0]):
+                        drop.update(range(c[0], c[1]))
         outcomes = self.denial_outcomes.get(name, frozenset())
 
         def kept(cues):
