@@ -88,6 +88,8 @@ MADE = [
     "Care plan reviewed, referral to MASH made",
     "Discussed plan with mum: referral to MASH made",
     "Referral to MASH being completed and sent today",
+    "Planned visit, referral to MASH made",
+    "Referral to MASH made, plan: review in 2 weeks",
 ]
 SIGN_OFF = [
     "Referral to MASH awaiting manager sign off",
@@ -108,6 +110,8 @@ PLANNED = [
     "Plan agreed: refer to MASH",
     "Plan: discuss with GP, referral to MASH",
     "Plan is for HV to make a referral to MASH",
+    "Planned referral to MASH",
+    "Plan: referral to MASH today",
 ]
 NOT_SENT = [
     "Referral to MASH withdrawn",
