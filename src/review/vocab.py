@@ -643,7 +643,8 @@ class Vocabulary:
             words |= {w for t in types for w in self.denial_extra.get(t, ())}
             if name in self.plan_escalation_types:  # a referral row's words with their destination, as ingest
                 # reads them ("Referral to MASH pending", "... awaiting sign off": straight after the words)
-                words |= {k for k, kinds in self.escalation_keywords.items() if self.plan_escalations.intersection(kinds)}
+                words |= {k for k, kinds in self.escalation_keywords.items()
+                          if self.plan_escalations.intersection(kinds)}
             self._denials[name] = (tuple(sorted(words)), Phrases(words))
         return self._denials[name][0]
 
@@ -824,10 +825,11 @@ class Vocabulary:
         label is a plan, after its colon or spaced dash ("Plan: referral to MASH", "Plan - refer to CSC", "Plan:
         discuss with GP, referral to MASH"), or in a clause beginning with a plan label and at most
         `negation_window` words (no comma) before the words ("Plan is to refer to children's social care",
-        "Plan is for HV to make a referral to MASH")? Not when one of `referral_plan_done` is in the words, after them in their clause,
-        or between the label and them ("Plan: referred to MASH", "Plan: referral to MASH made", "Plan: SW made
-        referral to MASH"); a label in another clause governs nothing ("Referral made to MASH. Plan: review in 2
-        weeks")."""
+        "Plan is for HV to make a referral to MASH", "Planned referral to MASH")? Not when one of
+        `referral_plan_done` is in the words, after them in their clause, or between the label and them ("Plan:
+        referred to MASH", "Plan: referral to MASH made", "Plan: SW made referral to MASH"); a label in another
+        clause governs nothing ("Referral made to MASH. Plan: review in 2 weeks"), nor one that is not the whole
+        clause before its mark ("HV plan: referral to MASH" is read as made)."""
         labels, done = self.referral_plan_labels, self.referral_plan_done
         if not labels or labels._by_first.keys().isdisjoint(tokens[:start]):
             return False
