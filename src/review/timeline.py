@@ -1248,7 +1248,7 @@ def _discharges_held(texts: list[str], keys) -> np.ndarray:
             vocab = _discharge_vocabulary(key)
             words = vocab.denial_words("discharge")
             if words:
-                maybe[rows] = _may_deny(texts[rows], _denial_prefilter(words, _negation_phrases(vocab)))
+                maybe[rows] = _may_deny(texts[rows], _denial_prefilter(words, _negation_phrases(vocab, "discharge")))
     held = np.ones(len(texts), dtype=bool)
     held[maybe] = [discharge_held(t, k) for t, k in zip(texts[maybe], keys[maybe])]
     return held

@@ -58,7 +58,10 @@ Matching rules:
   doubt goes the other way: a false escalation hides a flag. A request or an arrangement is the
   escalation of the agency making it ("CP medical requested"), but a referral only planned or awaited, a
   plan cue straight after its words, is not made (`plan_escalations`: "Referral to MASH pending", "...
-  booked"), and the child's absence denies the child's own examination (`absence_names`: "CP medical -
+  booked"), nor one not sent yet or no longer, or governed by a plan (`referral_unmade_cues`,
+  `referral_plan_labels`, `Vocabulary._unmade`: "Referral to MASH awaiting manager sign off", "... withdrawn",
+  "... being drafted", "Plan: referral to MASH"; not "Referral made to MASH. Plan: review in 2 weeks"), and
+  the child's absence denies the child's own examination (`absence_names`: "CP medical -
   child DNA", "CP medical, WNB" are no CP medical). A clause that begins with one of
   `hindsight_cues` ("In hindsight a referral to MASH should have been made", "In retrospect, ...") is
   written after the event and names no escalation (`Vocabulary.hindsight_clauses`), as does one of
@@ -314,6 +317,9 @@ class Vocabulary:
     plan_escalation_objects: frozenset = frozenset()  # "pending outcome": a referral made awaits its answer
     plan_escalation_types: frozenset = frozenset()  # contact types `denies` reads with those two (referral)
     absence_keywords: frozenset = frozenset()  # escalation keywords naming only absence_names
+    referral_unmade: Phrases = field(default_factory=Phrases)  # "awaiting sign off", "withdrawn": not sent (`_unmade`)
+    referral_plan_labels: Phrases = field(default_factory=Phrases)  # "Plan:": a referral in its answer is a plan
+    referral_plan_done: frozenset = frozenset()  # "referred", "made": the plan's referral was done
     plan_keywords: frozenset = frozenset()  # escalation keywords naming only plan_escalations
     negation_window: int = _DEFAULT_WINDOW
     _token_cache: dict = field(default_factory=dict)
@@ -456,6 +462,10 @@ class Vocabulary:
             w for w in map(normalise_text, _as_list(vocab.get("plan_escalation_objects"), "plan_escalation_objects"))
             if w)
         out.plan_escalation_types = frozenset(_as_list(vocab.get("plan_escalation_types"), "plan_escalation_types"))
+        out.referral_unmade = Phrases(_as_list(vocab.get("referral_unmade_cues"), "referral_unmade_cues"))
+        out.referral_plan_labels = Phrases(_as_list(vocab.get("referral_plan_labels"), "referral_plan_labels"))
+        out.referral_plan_done = frozenset(
+            w for w in map(normalise_text, _as_list(vocab.get("referral_plan_done"), "referral_plan_done")) if w)
         out.absence_keywords = frozenset(k for k, kinds in out.escalation_keywords.items()
                                          if out.absence_names.issuperset(kinds))
         out.plan_keywords = frozenset(k for k, kinds in out.escalation_keywords.items()
@@ -631,6 +641,10 @@ class Vocabulary:
             types = {name} | {t for escalation, listed in self.escalation_types if escalation == name for t in listed}
             words |= {k for k, rank in self.contact_type_rank.items() if self.contact_types[rank] in types}
             words |= {w for t in types for w in self.denial_extra.get(t, ())}
+            if name in self.plan_escalation_types:  # a referral row's words with their destination, as ingest
+                # reads them ("Referral to MASH pending", "... awaiting sign off": straight after the words)
+                words |= {k for k, kinds in self.escalation_keywords.items()
+                          if self.plan_escalations.intersection(kinds)}
             self._denials[name] = (tuple(sorted(words)), Phrases(words))
         return self._denials[name][0]
 
@@ -690,6 +704,8 @@ class Vocabulary:
         # an escalation only planned or awaited straight after its keyword is not made (`plan_escalations`:
         # "Referral to MASH pending", "Referral to MASH booked"), as `denies` reads it
         plans = denial is None and bool(self.plan_keywords)
+        # a referral not sent yet or withdrawn, or only planned (`_unmade`): `denies` of its words reads it alike
+        unmade = denial is not None and bool(self.plan_escalations) and self._plan_named(denial)
         # a cue beginning the clause after a comma answers a keyword beginning its own, as `denies` reads it
         # ("CP medical, cancelled", "Referral to MASH drafted, not yet sent": no escalation)
         if denial is None and (post or following):
@@ -700,8 +716,11 @@ class Vocabulary:
                 continue
             if end in hind:  # "A referral to MASH should have been made": what should have been done
                 negated.append(keyword)
-            elif plans and keyword in self.plan_keywords and self._planned(scope, end):
+            elif plans and keyword in self.plan_keywords and (self._planned(scope, end)
+                                                              or self._unmade(scope, start, end, keyword)):
                 negated.append(keyword)
+            elif unmade and self._unmade(scope, start, end, keyword, denial):
+                negated.append(keyword)  # `denies` of a referral's words reads them as ingest does (above)
             elif (absent[0] or absent[1]) and keyword in self.absence_keywords \
                     and scope.reached(start, end, absent[0], absent[0], self.negation_window if window is None else window,
                                       _POST_WINDOW, True, absent[1], label_reach=True) \
@@ -749,10 +768,88 @@ class Vocabulary:
             return True
         size = self.plan_after.at(tokens, end)
         if size and self.plan_escalation_objects:
-            after = tokens[end + size:end + size + 2]
-            return bool(after) and (after[0] in self.plan_escalation_objects or (
-                len(after) == 2 and after[0] in _OBJECT_LEADS and after[1] in self.plan_escalation_objects))
+            # what is awaited, after at most three words that may lead to it ("awaiting manager review of outcome")
+            for i in range(end + size, min(end + size + 4, len(tokens))):
+                if tokens[i] in self.plan_escalation_objects:
+                    return True
+                if tokens[i] not in _OBJECT_LEADS:
+                    return False
         return False
+
+    def _unmade(self, scope: Scope, start: int, end: int, keyword: str, name: str | None = None) -> bool:
+        """Do the words of a referral at tokens [start, end) (`plan_escalations`' keyword `keyword`, or, `name`
+        given, words of that name `denies` asks about) name one not sent, or only planned? One of
+        `referral_unmade_cues` straight after them (auxiliaries, "still" or "currently" between, or a label's
+        mark when they begin their clause: "Referral to MASH awaiting manager sign off", "... has been
+        withdrawn", "... being drafted", "Referral to MASH - in progress"), or beginning the clause after a
+        comma that answers them (`_comma_answers`: "Referral to MASH, awaiting sign off"; not "Referral to
+        MASH completed, awaiting sign off"), with none of `referral_plan_done` after it in its clause
+        ("Referral to MASH being completed and sent today" is made); or a plan label governing them
+        (`_plan_governed`: "Plan: referral to MASH"). Not a referral made that awaits its answer
+        (`_made_awaiting`: "Referral sent to MASH, awaiting manager review of outcome")."""
+        tokens, n = scope.tokens, len(scope.tokens)
+        cues, labels = self.referral_unmade, self.referral_plan_labels
+        if (not cues or cues._by_first.keys().isdisjoint(tokens)) and (
+                not labels or labels._by_first.keys().isdisjoint(tokens)):
+            return False  # most texts: neither a cue nor a plan label
+        if self._made_awaiting(tokens, end):
+            return False
+        if cues and not cues._by_first.keys().isdisjoint(tokens):
+            i = end
+            if i < n and tokens[i] in _LABEL_MARKS and (not start or tokens[start - 1][0] in "|,"):
+                i += 1
+            while i < n and (tokens[i] in _AUXILIARIES or tokens[i] in _STILL):
+                i += 1
+            size = cues.at(tokens, i) if i < n else 0
+            if size:
+                if not self._done_after(tokens, i + size):
+                    return True
+            elif "," in tokens[end:]:
+                after = [c for c in cues.find(tokens) if c[0] > end]
+                for _, stop, _ in self._comma_answers(scope, name, [(start, end, keyword)], after) if after else ():
+                    if not self._done_after(tokens, stop):
+                        return True
+        return self._plan_governed(tokens, start, end)
+
+    def _done_after(self, tokens: list, at: int) -> bool:
+        """Is one of `referral_plan_done` between token `at` and the end of its clause (a comma included)?"""
+        done = self.referral_plan_done
+        while at < len(tokens) and not _ends_clause(tokens[at]):
+            if tokens[at] in done:
+                return True
+            at += 1
+        return False
+
+    def _plan_governed(self, tokens: list, start: int, end: int) -> bool:
+        """Is the referral at tokens [start, end) the answer of a plan (`referral_plan_labels`): in a clause whose
+        label is a plan, after its colon or spaced dash ("Plan: referral to MASH", "Plan - refer to CSC", "Plan:
+        discuss with GP, referral to MASH"), or in a clause beginning with a plan label and at most
+        `negation_window` words (no comma) before the words ("Plan is to refer to children's social care",
+        "Plan is for HV to make a referral to MASH", "Planned referral to MASH")? Not when one of
+        `referral_plan_done` is in the words, after them in their clause, or between the label and them ("Plan:
+        referred to MASH", "Plan: referral to MASH made", "Plan: SW made referral to MASH"); a label in another
+        clause governs nothing ("Referral made to MASH. Plan: review in 2 weeks"), nor one that is not the whole
+        clause before its mark ("HV plan: referral to MASH" is read as made)."""
+        labels, done = self.referral_plan_labels, self.referral_plan_done
+        if not labels or labels._by_first.keys().isdisjoint(tokens[:start]):
+            return False
+        if self._done_after(tokens, start):
+            return False
+        b = start - 1  # back to the clause's start (across commas) or a label's mark
+        while b >= 0 and not (tokens[b][0] == "|" and tokens[b] != _EXCEPTED):
+            b -= 1
+        if b >= 0 and tokens[b] in _LABEL_MARKS:
+            if not done.isdisjoint(tokens[b + 1:start]):
+                return False
+            p = b - 1
+            while p >= 0 and not _ends_clause(tokens[p]):
+                p -= 1
+            return b > p + 1 and labels.at(tokens, p + 1) == b - (p + 1)
+        size = labels.at(tokens, b + 1)
+        between = tokens[b + 1 + size:start]
+        return bool(size) and b + 1 + size <= start and len(between) <= self.negation_window \
+            and done.isdisjoint(between) \
+            and not any(_ends_clause(t) for t in between)
 
     def _plan_named(self, name: str) -> bool:
         """Is `name` one of `plan_escalations`, or of `plan_escalation_types` (the referral contact type), whose
@@ -826,6 +923,12 @@ class Vocabulary:
             for _, end, _ in keywords:
                 if self._made_awaiting(tokens, end):
                     drop.add(end)
+            # and after a comma answering them ("Referred to CSC, awaiting outcome": made; `_comma_answers`)
+            if not self.plan_escalation_objects.isdisjoint(tokens) or not \
+                    self.plan_escalation_exceptions._by_first.keys().isdisjoint(tokens):
+                for c in (*post, *following):
+                    if c[0] not in drop and self._made_awaiting(tokens, c[0]):
+                        drop.update(range(c[0], c[1]))
         outcomes = self.denial_outcomes.get(name, frozenset())
 
         def kept(cues):
@@ -833,6 +936,19 @@ class Vocabulary:
 
         if drop or outcomes:
             pre, post, following = kept(pre), kept(post), kept(following)
+        # a plan straight after the words and who is to do it ("Assessment by SW to start 14/3", "Assessment by
+        # duty team to commence"): as straight after them
+        if following and self.plan_next_cues:
+            starts = {c[0]: c for c in following}
+            for _, end, _ in keywords:
+                if end < len(tokens) and tokens[end] == "by":
+                    for at in range(end + 2, min(end + 5, len(tokens))):
+                        if _ends_clause(tokens[at - 1]):
+                            break
+                        c = starts.get(at)
+                        if c is not None and self.plan_next_cues.at(tokens, at) == c[1] - c[0]:
+                            following = following + [(end, c[1], c[2])]
+                            break
         # (after the cues inside a participant's absence are dropped: a cue answering the words across one,
         # "Strategy discussion - police unable to attend, rearranged", spans it)
         if post or following:
@@ -1144,7 +1260,11 @@ _LIST_CLOSERS = frozenset({"seen", "noted", "observed", "found", "present", "evi
 
 #: `Vocabulary._planned`: a word that may stand between a referral's plan cue and what the referral awaits
 #: ("Referral to MASH awaiting a response", "... pending MASH decision")
-_OBJECT_LEADS = frozenset({"a", "an", "the", "mash", "mashs", "csc", "their", "its", "further"})
+_OBJECT_LEADS = frozenset({"a", "an", "the", "mash", "mashs", "csc", "their", "its", "further", "manager", "managers",
+                           "management", "review", "of", "team", "duty", "social", "care", "childrens", "services"})
+#: `Vocabulary._unmade`: words that may come between a referral's words and the cue saying it was not sent
+#: besides auxiliaries ("Referral to MASH still awaiting sign off")
+_STILL = frozenset({"still", "currently", "now"})
 
 
 def _affirming_lead(token: str) -> bool:

@@ -605,25 +605,32 @@ def _texts_denying(ctx: Context, pos: np.ndarray, name: str, vocab) -> np.ndarra
     if search and len(texts):
         # a text can deny the type only where a negation cue shares a clause with its words ("Strategy
         # discussion held. Father not present" cannot): read only those texts
-        maybe = _may_deny(texts, _denial_prefilter(words, _negation_phrases(vocab)))
+        maybe = _may_deny(texts, _denial_prefilter(words, _negation_phrases(vocab, name)))
         named[named] = maybe
         texts = texts[maybe]
     denied[named] = [denies(name, t, vocab) for t in texts]
     return denied[inverse]
 
 
-def _negation_phrases(vocab) -> tuple:
+def _negation_phrases(vocab, name: str | None = None) -> tuple:
     """Every phrase (normalised) by which `review.vocab.denies` can read a mention as negated: the
     escalation negation cues before, after, straight after and ending the clause, and a label's denying
     answers (`Scope.reached`; escalation_label_negations, and label_negations too), and the plan cues
-    (`Vocabulary._denial_cues`: "ICPC booked", "awaiting strategy discussion"). What `denies` leaves out
-    (a participant's absence, a decision's outcome, a later affirmation) only makes fewer denials."""
+    (`Vocabulary._denial_cues`: "ICPC booked", "awaiting strategy discussion"), and a referral's cues saying it
+    was not sent (`referral_unmade_cues`: "awaiting sign off", "withdrawn"); a plan label governing a referral
+    across its colon or dash ("Plan: referral to MASH", `referral_plan_labels`) is given with a leading "|"
+    (`_denial_prefilter` reads it before the words across a label mark). What `denies` leaves out (a
+    participant's absence, a decision's outcome, a later affirmation) only makes fewer denials. `name` given:
+    the plan labels only for a referral's name (`Vocabulary._plan_named`), the only words they govern."""
     phrases = set()
     for cues in (vocab.escalation_cues, vocab.escalation_post_cues, vocab.escalation_next_cues,
                  vocab.escalation_last_cues, vocab.label_negations, vocab.escalation_label_negations,
                  vocab.plan_cues, vocab.plan_post_cues, vocab.plan_next_cues, vocab.plan_last_cues,
-                 vocab.hindsight_next, vocab.absence_cues, vocab.consent_refusals):
+                 vocab.hindsight_next, vocab.absence_cues, vocab.consent_refusals, vocab.referral_unmade):
         phrases.update(" ".join(w) for candidates in cues._by_first.values() for w in candidates)
+    if name is None or vocab._plan_named(name):
+        phrases.update("|" + " ".join(w) for candidates in vocab.referral_plan_labels._by_first.values()
+                       for w in candidates)
     return tuple(sorted(phrases))
 
 
@@ -632,16 +639,19 @@ def _denial_prefilter(words: tuple, cues: tuple) -> tuple[str, ...]:
     """RE2 patterns (any of them) finding, in a text as `_may_deny` rewrites it, one of `words` and one of `cues`
     (normalised phrases) where `Scope.reached` could read the cue as negating the words: in the same clause
     (no "|" or ":" between), or the cue after the words and a label mark (and auxiliaries: "did", "was"),
-    as a label's answer ("Strategy discussion: not held", "ICPC - did not go ahead"). Only the letters a-z and the digits 0-9 are word characters there,
+    as a label's answer ("Strategy discussion: not held", "ICPC - did not go ahead"); and, for the cues given
+    with a leading "|" (plan labels), the cue before the words in their clause, a label mark between allowed
+    ("Plan: referral to MASH"). Only the letters a-z and the digits 0-9 are word characters there,
     so that every token of `review.vocab.tokenise` is a run of them.
 
-    Four patterns, searched one after the other (`_may_deny`), not one alternation of them: RE2's
+    Four or five patterns, searched one after the other (`_may_deny`), not one alternation of them: RE2's
     automaton for the alternation is several times larger than theirs together, and a search through it
     about ten times slower (33 against 4 microseconds a text)."""
     def alternation(phrases):
         return "(?:" + "|".join(sorted("[^a-z0-9]+".join(re.escape(w) for w in p.split()) for p in phrases)) + ")"
 
-    keyword, cue = alternation(words), alternation(cues)
+    labels = [c[1:] for c in cues if c.startswith("|")]  # plan labels (`_negation_phrases`)
+    keyword, cue = alternation(words), alternation([c for c in cues if not c.startswith("|")])
     between = "[^a-z0-9|:](?:[^|:]*[^a-z0-9|:])?"  # at least one character, no clause mark
     from ..vocab import _AUXILIARIES
 
@@ -651,9 +661,12 @@ def _denial_prefilter(words: tuple, cues: tuple) -> tuple[str, ...]:
     # and a cue after a label's mark, a participant's absence and a comma ("Strategy discussion - police
     # unable to attend, rearranged": `Vocabulary._comma_answers`)
     across = ":[^|]*,[^a-z0-9|]*(?:(?:" + "|".join(sorted(_AUXILIARIES)) + ")[^a-z0-9|]+)*"
-    return tuple(f"(?:^|[^a-z0-9])(?:{part})(?:[^a-z0-9]|$)"
-                 for part in (f"{keyword}{between}{cue}", f"{cue}{between}{keyword}", f"{keyword}{label}{cue}",
-                              f"{keyword}[^|:]*{across}{cue}"))
+    parts = [f"{keyword}{between}{cue}", f"{cue}{between}{keyword}", f"{keyword}{label}{cue}",
+             f"{keyword}[^|:]*{across}{cue}"]
+    if labels:
+        # a plan label before the words in their clause, a label mark between allowed ("Plan: referral to MASH")
+        parts.append(f"{alternation(labels)}[^a-z0-9|](?:[^|]*[^a-z0-9|])?{keyword}")
+    return tuple(f"(?:^|[^a-z0-9])(?:{part})(?:[^a-z0-9]|$)" for part in parts)
 
 
 #: in a text `_may_deny` reads: what `review.vocab.tokenise` always makes a clause mark "|" (". ", ".\t",
