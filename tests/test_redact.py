@@ -34,7 +34,7 @@ def redactor() -> Redactor:
         ("Kerry Brook attended with Alfie Brook.", "Mother attended with Child A."),
         ("KERRY BROOK did not answer", "Mother did not answer"),
         ("kerry brook phoned", "Mother phoned"),
-        ("Kerry's partner Will was present", "Mother's partner Partner was present"),
+        ("Kerry's partner Will was present", "Mother's partner was present"),  # s11: the role words already say who
         ("Spoke to Kerry\nabout Alfie", "Spoke to Mother\nabout Child A"),
         ("Brook, Kerry (mother)", "Mother (mother)"),
         ("Letter to K. Brook", "Letter to Mother"),

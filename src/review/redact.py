@@ -122,7 +122,29 @@ COMMON_WORDS = frozenset(
     """.split()
 )
 
-_TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Master)\.?"
+_TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?"
+#: a professional's title or role written before a name ("Dr Ryan", "PC Keane", "Nurse Chloe", "SW Dean"): the
+#: name after it is a professional's, not the listed family member's who shares it (`Redactor._name_replacement`)
+_PROFESSIONAL_TITLES = (r"(?-i:Dr|DR|Doctor|DOCTOR|Prof|PROF|Professor|Nurse|NURSE|Midwife|MIDWIFE|PC|DC|DS|DI|DCI|"
+                        r"PCSO|Sgt|SGT|Sergeant|Det|Insp|Inspector|Cllr|SW|HV|GP|MW|CPN|SN)\.?")
+#: the words of a pseudonym that say the person is a professional ("GP 1", "Lead reviewer", "Social worker
+#: 2"): such a person keeps their pseudonym after a professional's title ("Dr Priya Ahmed" -> "GP 1")
+_PROFESSIONAL_WORDS = frozenset("""
+    gp gps dr doctor consultant paediatrician registrar surgeon nurse midwife hv visitor sw social worker
+    officer pc dc ds police detective sergeant constable inspector teacher head headteacher senco dsl
+    reviewer reviewers lead author chair panel practitioner therapist psychologist psychiatrist manager
+    clinician cpn iro lado professional professor cllr councillor
+""".split())
+#: the words that may introduce a family member by their role just before their name ("her partner Dean",
+#: "Mum Chloe", "maternal grandmother Maureen"), by the last word of a pseudonym ("partner" of "Mother's
+#: partner"): the name after them is dropped, not replaced by the same role again
+_ROLE_SYNONYMS = {
+    "mother": ("mother", "mum", "mummy", "mom"), "father": ("father", "dad", "daddy"),
+    "partner": ("partner", "boyfriend", "girlfriend"),
+    "grandmother": ("grandmother", "grandma", "gran", "nan", "nana", "nanna"),
+    "grandfather": ("grandfather", "grandad", "granddad", "grandpa"),
+    "child": ("child", "baby", "infant"), "aunt": ("aunt", "auntie", "aunty"),
+}
 # a name is a whole word, but "_" separates words too: file names join them with it ("chloe_ashdown_gp.csv")
 _WORD_BEFORE = r"(?<![^\W_])"
 _WORD_AFTER = r"(?![^\W_])"
@@ -265,12 +287,30 @@ class Redactor:
             (_Target(key, pattern, tokens) for key, (pattern, tokens, _) in forms.items()),
             key=lambda t: (-t.tokens, -len(t.key), t.key),
         )
+        # names that are only ever a first (or middle) name of the people listed: "Mr Ryan" is not Ryan Keane
+        firsts = {_norm(p) for name in self.people for p in re.split(r"\s+", name.strip())[:-1] if p}
+        lasts = {_norm(re.split(r"\s+", name.strip())[-1]) for name in self.people if name.strip()}
+        self._first_names_only = frozenset(firsts - lasts)
+        # pseudonyms that name a professional ("GP 1", "Lead reviewer"): "Dr Priya Ahmed" is then that person
+        self._professionals = frozenset(p for p in self.people.values()
+                                        if {w.casefold() for w in re.findall(r"[A-Za-z]+", p)} & _PROFESSIONAL_WORDS)
+        # the role words that may come just before a person's name ("her partner Dean" for "Mother's partner")
+        self._role_words: dict[str, frozenset[str]] = {}
+        for pseudonym in set(self.people.values()):
+            words = [w for w in re.findall(r"[A-Za-z]+", pseudonym) if len(w) >= 3]
+            if words and pseudonym not in self._professionals:
+                head = words[-1].casefold()
+                self._role_words[pseudonym] = frozenset(_ROLE_SYNONYMS.get(head, (head,)))
+        roles = sorted({w for ws in self._role_words.values() for w in ws}, key=lambda w: (-len(w), w))
+        role = (rf"(?P<role>{_WORD_BEFORE}(?:{'|'.join(map(re.escape, roles))})[^\S\r\n]+)?" if roles
+                else "(?P<role>(?!))?")
         if self._targets:
             alternation = "|".join(f"(?:{t.pattern})" for t in self._targets)
             # a possessive ("Chloe's", "CHLOE'S", "James'") or a possessive or plural typed without its
             # apostrophe ("Kais cot", "the Ashdowns") is part of the match, so that it reads with the pseudonym
             self._name_re = re.compile(
-                rf"{_WORD_BEFORE}(?P<title>{_TITLES}\s+)?(?P<name>{alternation})(?P<suffix>['\u2019]s|['\u2019]|s['\u2019]|s)?{_WORD_AFTER}",
+                rf"{role}{_WORD_BEFORE}(?:(?P<prof>{_PROFESSIONAL_TITLES}\s+)|(?P<title>{_TITLES}\s+))?"
+                rf"(?P<name>{alternation})(?P<suffix>['\u2019]s|['\u2019]|s['\u2019]|s)?{_WORD_AFTER}",
                 re.IGNORECASE,
             )
         else:
@@ -347,11 +387,29 @@ class Redactor:
         return _initials_in_context(text, self._pseudonym_words)
 
     def _name_replacement(self, match: re.Match) -> str:
+        role = match.group("role") or ""
         if _not_a_name(match):
             return match.group(0)
         name, written = match.group("name"), match.group("suffix") or ""
         key = _norm(name)
         pseudonym = self._replacements.get(key, AMBIGUOUS)
+        title = match.group("title") or ""
+        if match.group("prof") and pseudonym not in self._professionals:
+            # "Dr Ryan (Larkfield)": a professional who shares a name with the father, not the father; the
+            # name is hidden all the same, since it may be a family member's ("Dr [name]")
+            return role + match.group("prof") + AMBIGUOUS + _kept_suffix(written, name)
+        if title and title.rstrip(". \t\r\n").casefold() != "master" and key in self._first_names_only:
+            # "Mr Ryan": a title before a first name is somebody's surname, not the listed person's
+            return role + title + AMBIGUOUS + _kept_suffix(written, name)
+        if role and not title and role.split()[0].casefold() in self._role_words.get(pseudonym, ()):
+            # "Mother's partner Dean" -> "Mother's partner", not "Mother's partner Mother's partner": the role
+            # words already say who it is
+            return role.rstrip() + _possessive(written, name)
+        return role + self._pseudonym_for(match, name, written, pseudonym, match.start("name") if not
+                                          (match.group("prof") or title) else
+                                          match.start("prof") if match.group("prof") else match.start("title"))
+
+    def _pseudonym_for(self, match: re.Match, name: str, written: str, pseudonym: str, start: int) -> str:
         apostrophe = written[:1] if written[:1] in ("'", "\u2019") else "'"
         if written in ("'", "\u2019") and name[-1:].casefold() != "s":
             suffix = written  # "'Chloe' said": a closing quote, kept
@@ -364,10 +422,11 @@ class Redactor:
         if name.endswith(".") and _ends_sentence(match):
             suffix += "."  # "I saw Chloe A. She left": the initial's dot also ended the sentence
         if pseudonym == AMBIGUOUS:
-            return (match.group("title") or "") + pseudonym + suffix  # "Mrs [name]": the title helps the reader
+            # "Mrs [name]": the title helps the reader
+            return (match.group("title") or match.group("prof") or "") + pseudonym + suffix
         if _in_capitals(match):
             return (pseudonym + suffix).upper()  # "REFERRAL RE KAI ASHDOWN" -> "REFERRAL RE CHILD A"
-        if _starts_sentence(match):
+        if _starts_sentence(match, start):
             pseudonym = pseudonym[:1].upper() + pseudonym[1:]  # "maternal grandmother" -> "Maternal grandmother said"
         return pseudonym + suffix  # "Ms Brook" -> "Mother"
 
@@ -484,10 +543,26 @@ def _not_a_name(match: re.Match) -> bool:
 _OPENERS = " \t\"'([{\u201c\u2018*\u2022-"
 
 
-def _starts_sentence(match: re.Match) -> bool:
-    """Whether the match begins a sentence: the start of the text or of a line, or after ".", "!" or
-    "?", with only spaces, opening quotes, brackets or a bullet between."""
-    text, i = match.string, match.start()
+def _kept_suffix(written: str, name: str) -> str:
+    """What follows "[name]" for a name written with `written` after it: a possessive stays one ("Dr Ryan's"
+    -> "Dr [name]'s"), a plural or a closing quote as written."""
+    if written[:1].casefold() == "s" or written in ("'", "\u2019") and name[-1:].casefold() != "s":
+        return written
+    return written[:1] + "s" if written else ""
+
+
+def _possessive(written: str, name: str) -> str:
+    """The possessive a dropped name leaves to the role words before it ("partner Dean's car" -> "partner's
+    car"); nothing for a plain name or a closing quote."""
+    if not written or written in ("'", "\u2019") and name[-1:].casefold() != "s":
+        return ""
+    return (written[:1] if written[:1] in ("'", "\u2019") else "'") + "s"
+
+
+def _starts_sentence(match: re.Match, start: int | None = None) -> bool:
+    """Whether the match (or what starts at `start`) begins a sentence: the start of the text or of a
+    line, or after ".", "!" or "?", with only spaces, opening quotes, brackets or a bullet between."""
+    text, i = match.string, match.start() if start is None else start
     while i > 0 and text[i - 1] in _OPENERS:
         i -= 1
     return i == 0 or text[i - 1] in "\n\r.!?\u2026"
