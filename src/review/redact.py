@@ -200,11 +200,15 @@ class Redactor:
     #: contacts in whole months, so that the date of birth cannot be worked out from a date and an age;
     #: "day" keeps exact dates (names and the date of birth are still replaced)
     date_resolution: str = MONTH
+    #: the case's agencies (case.yml `files`): words of their names are no school's name alone ("Eastborough")
+    agencies: tuple[str, ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         self._replacements: dict[str, str] = {}
         self._targets: list[_Target] = []
         self._school_labels: dict[str, str] = {}  # school key -> label, numbered by `learn_schools`
+        self._places_re: re.Pattern | None = None  # schools named without their kind, places of residence
+        self._places: dict[str, str] = {}  # a place's name, normalised -> label (`learn_schools`)
         self._build()
 
     # -- construction ---------------------------------------------------------------------------------
@@ -219,8 +223,9 @@ class Redactor:
         pseudonym = str((case.raw or {}).get("child_pseudonym") or DEFAULT_CHILD_PSEUDONYM)
         if case.child_name:
             pseudonym = people.setdefault(str(case.child_name), pseudonym)
+        agencies = tuple(f.agency for f in (getattr(case, "files", ()) or ()) if getattr(f, "agency", None))
         return cls(people=people, date_of_birth=case.date_of_birth, addresses=tuple(getattr(case, "addresses", ()) or ()),
-                   active=active, child_pseudonym=pseudonym, date_resolution=date_resolution)
+                   active=active, child_pseudonym=pseudonym, date_resolution=date_resolution, agencies=agencies)
 
     @property
     def months(self) -> bool:
@@ -302,14 +307,16 @@ class Redactor:
                 head = words[-1].casefold()
                 self._role_words[pseudonym] = frozenset(_ROLE_SYNONYMS.get(head, (head,)))
         roles = sorted({w for ws in self._role_words.values() for w in ws}, key=lambda w: (-len(w), w))
-        role = (rf"(?P<role>{_WORD_BEFORE}(?:{'|'.join(map(re.escape, roles))})[^\S\r\n]+)?" if roles
-                else "(?P<role>(?!))?")
+        # a role word just before a name, read in `_name_replacement` (in the name's regex it would be tried
+        # at every place in every text)
+        self._role_before = (re.compile(rf"{_WORD_BEFORE}(?P<role>{'|'.join(map(re.escape, roles))})[^\S\r\n]+$",
+                                        re.IGNORECASE) if roles else None)
         if self._targets:
             alternation = "|".join(f"(?:{t.pattern})" for t in self._targets)
             # a possessive ("Chloe's", "CHLOE'S", "James'") or a possessive or plural typed without its
             # apostrophe ("Kais cot", "the Ashdowns") is part of the match, so that it reads with the pseudonym
             self._name_re = re.compile(
-                rf"{role}{_WORD_BEFORE}(?:(?P<prof>{_PROFESSIONAL_TITLES}\s+)|(?P<title>{_TITLES}\s+))?"
+                rf"{_WORD_BEFORE}(?:(?P<prof>{_PROFESSIONAL_TITLES}\s+)|(?P<title>{_TITLES}\s+))?"
                 rf"(?P<name>{alternation})(?P<suffix>['\u2019]s|['\u2019]|s['\u2019]|s)?{_WORD_AFTER}",
                 re.IGNORECASE,
             )
@@ -350,12 +357,20 @@ class Redactor:
         out = _NHS_NUMBER.sub(_nhs_replacement, out)
         out = _PHONE.sub(_phone_replacement, out)
         out = _POSTCODE.sub(_postcode_replacement, out)
+        if _MAY_BE_REFERENCE.search(out):
+            out = _REFERENCE.sub(_reference_replacement, out)
+        if _MAY_BE_RESIDENCE.search(out):
+            out = _RESIDENCE.sub(_residence_replacement, out)
         if self.months:
             out = month_text(out)
         if _MAY_BE_SCHOOL.search(out):
             out = school_text(out, self._school_labels)
+        if self._places_re is not None:
+            out = self._places_re.sub(self._place_replacement, out)
         if self._name_re is not None:
             out = self._name_re.sub(self._name_replacement, out)
+            if _DROP in out:
+                out = _DROPPED.sub("", out)
         if _MAY_BE_INITIALS.search(out):
             out = self._initials_text(out)
         return out
@@ -373,7 +388,34 @@ class Redactor:
         for source in sources:
             texts += _texts_in_order(source)
         self._school_labels = school_labels(texts)
+        # the words that name something else ("Eastborough" of "Eastborough Police", a listed person's name):
+        # no school's name alone
+        agencies = set(self.agencies)
+        for source in sources:
+            if isinstance(source, pd.DataFrame) and "agency" in source.columns:
+                agencies.update(v for v in pd.unique(source["agency"].dropna()) if isinstance(v, str))
+        keep = {w for agency in agencies if school_text(agency) == agency for w in _norm(agency).replace("'", "").split()}
+        keep |= {w for name in self.people for w in _norm(name).replace("'", "").split()}
+        places = school_names(self._school_labels, frozenset(keep))
+        for text in _residence_texts(sources):
+            for name, label in residences_in(text):
+                key = _place_key(name)
+                if not set(key.split()) <= keep and places.get(key) in (None, ADDRESS):
+                    places[key] = label  # "[refuge]" says more than "[address]"
+        self._places = places
+        if places:
+            alternation = "|".join(_place_regex(name) for name in sorted(places, key=lambda n: (-len(n), n)))
+            self._places_re = re.compile(rf"(?<![\w\[\-])(?P<place>{alternation})(?![\w\-]|['\u2019]\w{{2}}|(?-i:\s+[A-Z][a-z]))",
+                                         re.IGNORECASE)
+        else:
+            self._places_re = None
         return self
+
+    def _place_replacement(self, match: re.Match) -> str:
+        written = match.group("place")
+        if not written[:1].isupper():
+            return written  # "the hillside": a word, not the school's name
+        return self._places.get(_place_key(written), written)
 
     def _initials_text(self, text: str) -> str:
         """`text` with people's initials replaced: a listed person's ("KB" for Kerry Brook) by their
@@ -387,7 +429,6 @@ class Redactor:
         return _initials_in_context(text, self._pseudonym_words)
 
     def _name_replacement(self, match: re.Match) -> str:
-        role = match.group("role") or ""
         if _not_a_name(match):
             return match.group(0)
         name, written = match.group("name"), match.group("suffix") or ""
@@ -397,15 +438,17 @@ class Redactor:
         if match.group("prof") and pseudonym not in self._professionals:
             # "Dr Ryan (Larkfield)": a professional who shares a name with the father, not the father; the
             # name is hidden all the same, since it may be a family member's ("Dr [name]")
-            return role + match.group("prof") + AMBIGUOUS + _kept_suffix(written, name)
+            return match.group("prof") + AMBIGUOUS + _kept_suffix(written, name)
         if title and title.rstrip(". \t\r\n").casefold() != "master" and key in self._first_names_only:
             # "Mr Ryan": a title before a first name is somebody's surname, not the listed person's
-            return role + title + AMBIGUOUS + _kept_suffix(written, name)
-        if role and not title and role.split()[0].casefold() in self._role_words.get(pseudonym, ()):
-            # "Mother's partner Dean" -> "Mother's partner", not "Mother's partner Mother's partner": the role
-            # words already say who it is
-            return role.rstrip() + _possessive(written, name)
-        return role + self._pseudonym_for(match, name, written, pseudonym, match.start("name") if not
+            return title + AMBIGUOUS + _kept_suffix(written, name)
+        if not title and not match.group("prof") and self._role_before is not None and pseudonym in self._role_words:
+            before = self._role_before.search(match.string, max(0, match.start() - 16), match.start())
+            if before is not None and before.group("role").casefold() in self._role_words[pseudonym]:
+                # "Mother's partner Dean" -> "Mother's partner", not "Mother's partner Mother's partner": the
+                # role words already say who it is (the space before the name goes too: `text`)
+                return _DROP + _possessive(written, name)
+        return self._pseudonym_for(match, name, written, pseudonym, match.start("name") if not
                                           (match.group("prof") or title) else
                                           match.start("prof") if match.group("prof") else match.start("title"))
 
@@ -507,6 +550,46 @@ class Redactor:
         }
 
 
+def _place_key(written: str) -> str:
+    """A place's name as `Redactor._places` keys it: "St Mary's", "ST MARYS", "Saint Marys" -> "st marys"."""
+    words = _norm(written).replace("'", "").split()
+    return " ".join("st" if w in ("saint", "st.") else w for w in words)
+
+
+def _place_regex(name: str) -> str:
+    """A learned place's name ("st marys", "hope house") as a regex for the ways it is written ("St Mary's",
+    "St. Marys", "Saint Mary’s", "HOPE HOUSE")."""
+    parts = []
+    for word in name.split():
+        if word == "st":
+            parts.append(r"(?:st\.?|saint)")
+        elif len(word) > 2 and word.endswith("s"):
+            parts.append(re.escape(word[:-1]) + r"['\u2019]?s")
+        else:
+            parts.append(re.escape(word))
+    return r"\s+".join(parts)
+
+
+def _residence_texts(sources) -> list[str]:
+    """The texts of `sources` that may name a place of residence."""
+    texts: list[str] = []
+    for source in sources:
+        if isinstance(source, str):
+            texts.append(source)
+        elif isinstance(source, pd.DataFrame):
+            for column in source.columns:
+                series = source[column]
+                if pd.api.types.is_string_dtype(series.dtype) or series.dtype == object:
+                    try:
+                        values = pd.unique(series.dropna())
+                    except TypeError:
+                        continue
+                    texts += [v for v in values if isinstance(v, str) and _MAY_BE_RESIDENCE.search(v)]
+        elif isinstance(source, (list, tuple)):
+            texts += _residence_texts(source)
+    return texts
+
+
 def _texts_in_order(source) -> list[str]:
     """The texts that may name a school in a table (row by row in `seq` order when it has one, its
     columns left to right), a text, or a list of texts, in the order they are read. Per unique text: the
@@ -541,6 +624,12 @@ def _not_a_name(match: re.Match) -> bool:
 
 
 _OPENERS = " \t\"'([{\u201c\u2018*\u2022-"
+
+
+#: what a name dropped after its role words leaves, removed with the space before it ("partner \uffff said"):
+#: a noncharacter, never in a text
+_DROP = "\uffff"
+_DROPPED = re.compile(r"[^\S\r\n]*\uffff")
 
 
 def _kept_suffix(written: str, name: str) -> str:
@@ -682,6 +771,103 @@ _PHONE = re.compile(
     r"(?<![\w+/.:\-])(?P<number>(?:\+44\s?(?:\(0\)\s?)?|\(0|0)\d{2,4}\)?(?:[ \-]?\d{3,4}){1,2})"
     r"(?![\w/:]|[.\-]\d)"
 )
+
+
+# A reference or case number ("CA/2023/0456", "crime ref 44/123456/23", "court case no LS23C00456", "URN
+# 12AB3456789") can name the family (initials in it: "CA" for Chloe Ashdown) and is looked up in an
+# agency's records or a court list: "[reference]". Labelled ("ref", "reference", "case no", "crime no",
+# "incident number", "URN", "CRN", "log no"), with five letters and digits or more ("Ref: 21/06", "case no
+# 03/04" are left); unlabelled, capitals and digits joined by two or more "/" or "-" with a letter and four
+# digits among them ("CA/2023/0456"), or a family court's case number ("LS23C00456").
+REFERENCE = "[reference]"
+_REFERENCE_LABEL = (r"(?i:\b(?:(?:crime|police|incident|case|court|claim|job|log|file|referral|occurrence|cris|"
+                    r"storm|niche|athena|mosaic|liquidlogic|lcs|our|your|their)\s+)?(?:ref(?:erence)?s?|no|nos|number|"
+                    r"num)\b\.?|\b(?:URN|CRN|case\s+id|crime\s+number)\b)")
+_REFERENCE = re.compile(
+    rf"(?P<label>{_REFERENCE_LABEL}\s*[:#]?\s*)(?P<ref>(?=[A-Za-z0-9/\-]*\d)[A-Za-z0-9][A-Za-z0-9/\-]*[A-Za-z0-9])(?![\w/\-])"
+    r"|(?<![\w/\-])(?P<shape>(?=[A-Z0-9/\-]*[A-Z])[A-Z0-9]+(?:[/\-][A-Z0-9]+){2,})(?![\w/\-])"
+    r"|(?<![\w/\-])(?P<court>[A-Z]{2}\d{2}[A-Z]\d{5})(?![\w/\-])"
+)
+#: (the gate: a label with a digit soon after it, or the shapes)
+_MAY_BE_REFERENCE = re.compile(r"(?:[Rr]ef|REF|\b[Nn][Oo][Ss]?\b|[Nn]umber|NUMBER|\b[Nn]um\b|URN|CRN|[Cc]ase\s+[Ii][Dd])"
+                               r"[^\n]{0,24}?\d|[A-Z0-9][/\-][A-Z0-9]+[/\-]|[A-Z]{2}\d{2}[A-Z]\d")
+
+
+def _reference_replacement(match: re.Match) -> str:
+    if match.group("court") is not None:
+        return REFERENCE
+    if match.group("shape") is not None:
+        shape = match.group("shape")
+        return REFERENCE if sum(c.isdigit() for c in shape) >= 4 else shape
+    ref = match.group("ref")
+    if sum(c.isalnum() for c in ref) < 5 or not re.search(r"\d.*\d|\d[A-Za-z]|[A-Za-z]\d", ref):
+        return match.group(0)  # "Ref: 21/06", "no 1": too short to look anything up
+    if ref.isdigit() and len(ref) == 4 and 1900 <= int(ref) <= 2099:
+        return match.group(0)  # "no 2023": a year
+    return match.group("label") + REFERENCE
+
+
+# A place of residence written without a house number: a named refuge or hostel ("Hope House refuge", "the
+# Riverside Hostel") is "[refuge]" or "[hostel]" (the reader needs the kind), and a named house, lodge or
+# block where the family lives ("lives at Hope House", "moved to Brook Lodge", "staying at Mill Court") is
+# "[address]". The names learned so (`Redactor.learn_schools`) are replaced wherever the case names them
+# again ("Hope House staff said" -> "[refuge] staff said").
+_RESIDENCE_NOUNS = r"(?:House|Lodge|Court|Hostel|Refuge|Foyer|Mansions|Heights|Tower|Towers|Cottage|Cottages|Farm|Villa|Flats|Apartments|Hall)"
+_PLACE_WORD = r"(?:St\.?|[A-Z][\w\u2019'\-]*)"
+_RESIDENCE = re.compile(
+    # "Hope House refuge", "Hope House Refuge", "Eastborough Women's Refuge", "Riverside Hostel", "Bridge
+    # Street hostel"
+    rf"(?<![\w\[])(?P<name>{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,3}}?)\s+(?P<kind>(?i:refuge|hostel|night\s+shelter))(?![\w\-])"
+    # "lives at Hope House", "moved into Brook Lodge", "staying at the Foyer"
+    r"|(?P<cue>\b(?i:lives|living|lived|live|moved|moving|move|staying|stayed|stays|stay|resides|residing|resident|"
+    r"placed|accommodated|housed|rehoused|address(?:\s+is)?|returned|returning|back)\s+(?:at|to|in|into|back\s+to|is)?\s*"
+    r"(?:the\s+)?)(?P<house>(?-i:(?:St\.?|[A-Z][\w\u2019'\-]*)(?:\s+(?:St\.?|[A-Z][\w\u2019'\-]*)){0,2}?\s+"
+    rf"{_RESIDENCE_NOUNS}))(?P<kind2>\s+(?i:refuge|hostel))?(?![\w\-])"
+)
+_MAY_BE_RESIDENCE = re.compile(r"(?i:refuge|hostel|shelter)|(?-i:House|Lodge|Court|Foyer|Mansions|Heights|Towers?|"
+                               r"Cottages?|Farm|Villa|Flats|Apartments|Hall)\b")
+#: words of a residence's name that are no name ("the", "a", "women's", "local", "Salvation Army"'s kind)
+_NOT_A_PLACE_NAME = frozenset("the a an at to in into from with her his their our its this that same new local "
+                              "women's womens mens men's family council emergency temporary aid".split())
+
+
+def _residence_name(match: re.Match) -> tuple[str, str, str] | None:
+    """(the words before it that stay, the label, the name as written) of a place of residence found by
+    `_RESIDENCE`, or None."""
+    if match.group("house") is not None:
+        house = match.group("house")
+        if house.split()[0].casefold() in _NOT_A_PLACE_NAME or re.search(r"(?i:\b(?:family|crown|county|"
+                                                                          r"magistrates|youth|high|town|city)\s+(?:court|hall)\b)", house):
+            return None
+        kind = (match.group("kind2") or house.split()[-1]).strip().casefold()  # "Riverside Hostel" is a hostel
+        return match.group("cue"), {"refuge": "[refuge]", "hostel": "[hostel]"}.get(kind, ADDRESS), house
+    words = match.group("name").split()
+    keep = 0
+    while keep < len(words) and (words[keep].casefold() in _NOT_A_PLACE_NAME or words[keep].casefold() in _BEFORE_A_SCHOOL):
+        keep += 1
+    named = words[keep:]
+    if not named or all(w.casefold() in _NOT_A_PLACE_NAME for w in named):
+        return None
+    kind = match.group("kind").casefold()
+    label = "[refuge]" if kind == "refuge" else "[hostel]"
+    return " ".join(words[:keep]) + (" " if keep else ""), label, " ".join(named)
+
+
+def _residence_replacement(match: re.Match) -> str:
+    found = _residence_name(match)
+    if found is None:
+        return match.group(0)
+    before, label, _ = found
+    return before + label
+
+
+def residences_in(text) -> list[tuple[str, str]]:
+    """(name as written, label) of the places of residence `text` names ("Hope House refuge" -> ("Hope
+    House", "[refuge]")): what `Redactor.learn_schools` learns, to replace the name wherever it comes again."""
+    if not isinstance(text, str) or not _MAY_BE_RESIDENCE.search(text):
+        return []
+    found = (_residence_name(m) for m in _RESIDENCE.finditer(text))
+    return [(name, label) for _, label, name in (f for f in found if f is not None)]
 
 
 def _phone_replacement(match: re.Match) -> str:
@@ -1108,6 +1294,9 @@ def month_text(text):
     if _MAY_BE_DAY_MONTH.search(out):
         out = _DAY_MONTH.sub(_day_month_replacement, out)
         out = _BARE_DAY_MONTH.sub(_bare_day_month_replacement, out)
+        out = _BARE_DOT_DAY_MONTH.sub(_bare_dot_day_month_replacement, out)
+    if _MAY_BE_NAMED_DAY.search(out):
+        out = _NAMED_DAY.sub(_named_day_replacement, out)
     if _MAY_BE_DAY_IN_WORDS.search(out):
         out = _DAY_IN_WORDS.sub(_day_in_words_replacement, out)
         out = _DAY_AFTER_A_CUE.sub(_day_after_a_cue_replacement, out)
@@ -1146,6 +1335,64 @@ def _bare_day_month_replacement(match: re.Match) -> str:
     if zero_padded or (day > 12 and month not in (7, 12)):
         return _MONTH_ABBR[month - 1]
     return match.group(0)
+
+
+# A day and month written with a dot and no date word ("letter sent 14.03", "review 21.06.") is read as a
+# date only in the form decimals and times take least: two digits each side, a valid day, a month 01-12,
+# not after a word that makes it a time ("at", "@", "approx", "between", "from", "until"), a measure
+# ("weight", "temp", "Hb", "£") or a reference, and not followed by a unit, "hrs", "am" or "pm" (as
+# `_NOT_A_DATE_AFTER`): "at 14.03", "weight 10.05", "14.03 hrs", "10.05kg", "£10.05" are left.
+_BARE_DOT_DAY_MONTH = re.compile(
+    rf"(?<![\w/.\-:£$€])(?P<d>\d{{2}})\.(?P<m>0[1-9]|1[0-2])(?![\w/]|[.:\-]\d)"
+    rf"(?!\s*(?i:hrs?\b|hours?\b|h\b|am\b|pm\b|a\.m|p\.m|[\-\u2013]\s*\d|to\s+\d|and\s+\d)){_NOT_A_DATE_AFTER}"
+)
+_NOT_A_DOT_DATE_BEFORE = re.compile(
+    r"(?i:\b(?:at|@|approx\.?|approximately|about|around|circa|c\.|by|from|until|till|between|and|to|time|"
+    r"timed|start(?:ed|s)?|end(?:ed|s)?|weight|weighed|weighing|wt|weighs|length|height|ht|hc|ofc|temp|"
+    r"temperature|t|hb|bmi|score|scored|result|level|levels|crp|inr|glucose|bm|sats|kg|cost|costs|paid|"
+    r"£|\$|€)\s*[:=]?\s*$|[@£$€]\s*$)")
+
+
+def _bare_dot_day_month_replacement(match: re.Match) -> str:
+    day, month = int(match.group("d")), int(match.group("m"))
+    before = match.string[max(0, match.start() - 20):match.start()]
+    if not _valid_day(day, month) or _NOT_A_DOT_DATE_BEFORE.search(before) or _REFERENCE_BEFORE.search(before):
+        return match.group(0)
+    return _MONTH_ABBR[month - 1]
+
+
+# A named day ("Christmas Day", "Boxing Day", "New Year's Eve") is a date to the day: given to its month as
+# other dates are ("on Christmas Day" -> "in December"); a day whose date moves with the year ("Easter
+# Sunday", "Mother's Day") becomes "[day]". "over Christmas", "at Easter" (a season) are left.
+_FIXED_NAMED_DAYS = (
+    (r"(?:Christmas|Xmas)\s+(?:Day|Eve)|Boxing\s+Day|New\s+Year['\u2019]?s\s+Eve|Hogmanay", "December"),
+    (r"New\s+Year['\u2019]?s\s+Day", "January"), (r"(?:St\.?\s+)?Valentine['\u2019]?s\s+Day", "February"),
+    (r"St\.?\s+Patrick['\u2019]?s\s+Day", "March"), (r"Hallowe['\u2019]?en", "October"),
+    (r"(?:Bonfire|Guy\s+Fawkes)\s+Night", "November"),
+)
+_MOVING_NAMED_DAYS = (r"Easter\s+(?:Sunday|Monday|Saturday|Day)|Good\s+Friday|Shrove\s+Tuesday|Pancake\s+Day|"
+                      r"(?-i:Mother['\u2019]?s\s+Day|Father['\u2019]?s\s+Day|Mothering\s+Sunday)")
+_NAMED_DAY = re.compile(
+    r"(?P<on>\b[Oo]n\s+)?(?<![\w\-])(?:"
+    + "|".join(f"(?P<fixed{i}>{pattern})" for i, (pattern, _) in enumerate(_FIXED_NAMED_DAYS))
+    + rf"|(?P<moving>{_MOVING_NAMED_DAYS}))(?![\w\-])",
+    re.IGNORECASE,
+)
+#: (the gate: a named day written capitalised or in capitals, "Christmas Day", "BOXING DAY", "christmas Day")
+_MAY_BE_NAMED_DAY = re.compile(r"[Cc]hristmas|CHRISTMAS|[Xx]mas|XMAS|Boxing|BOXING|Year|YEAR|Hogmanay|HOGMANAY|"
+                               r"Valentine|VALENTINE|Patrick|PATRICK|Hallowe|HALLOWE|Bonfire|BONFIRE|Fawkes|FAWKES|"
+                               r"Easter|EASTER|Friday|FRIDAY|Shrove|SHROVE|Pancake|PANCAKE|s Day|S DAY|Mothering")
+
+
+def _named_day_replacement(match: re.Match) -> str:
+    on = match.group("on") or ""
+    if match.group("moving") is not None:
+        return on + WEEKDAY  # "on Easter Monday" -> "on [day]"
+    month = next(month for i, (_, month) in enumerate(_FIXED_NAMED_DAYS) if match.group(f"fixed{i}") is not None)
+    written = match.group(0)[len(on):]
+    if written.isupper():
+        month = month.upper()
+    return (("In " if on[:1] == "O" else "in ") if on else "") + month
 
 
 #: a day of the month alone after a date word other than "on" ("seen the 3rd.", "visited 14th at home",
@@ -1374,7 +1621,12 @@ def _day_of_life_replacement(match: re.Match) -> str:
 # ("attends Hillside") is left; a sentence-initial word not in `_BEFORE_A_SCHOOL` just before a name
 # ("Worried Hillside Nursery rang") goes with it; one school written two ways ("Oakfield High School",
 # "Oakfield Academy") is counted as two.
-_SCHOOL_KINDS = r"(?:School|Academy|Nursery|Pre-?[Ss]chool|Playgroup|College|SCHOOL|ACADEMY|NURSERY|COLLEGE)"
+#: children's centres and family centres ("Little Acorns Children's Centre", "Riverside Family Centre") place the
+#: family's home as a school does: "[children's centre]", "[family centre]"
+_CENTRE_KINDS = (r"Children['\u2019]?s\s+Centre|Childrens\s+Centre|CHILDREN['\u2019]?S\s+CENTRE|Family\s+Centre|"
+                 r"FAMILY\s+CENTRE")
+_SCHOOL_KINDS = (r"(?:School|Academy|Nursery|Pre-?[Ss]chool|Playgroup|College|SCHOOL|ACADEMY|NURSERY|COLLEGE|"
+                 rf"{_CENTRE_KINDS})")
 #: a school named by its phase without "School" ("Oakfield Primary", "Hillcrest Secondary", "St Joseph's
 #: Catholic Primary", "Greenfield Infants"), not before a capitalised word or "to" ("Primary Care", "Primary
 #: Mental Health Worker", "Anaemia Secondary to ..."); "High" and "Junior" alone are left ("Risk High")
@@ -1483,6 +1735,10 @@ def _school_label(kind: str, words: list[str]) -> str:
     school]", "[secondary school]", "[college]", "[school]"), not its name."""
     kind = kind.casefold()
     said = {w.rstrip(".").casefold() for w in words}
+    if kind.startswith("children"):
+        return "[children's centre]"
+    if kind.startswith("family"):
+        return "[family centre]"
     if kind.startswith(("nursery", "pre", "playgroup")):
         return "[nursery]"
     if kind == "college":
@@ -1508,17 +1764,66 @@ def school_labels(texts) -> dict[str, str]:
     for one school only keeps its plain label ("[primary school]"); two or more schools of one kind are
     numbered in that order ("[primary school 1]", "[primary school 2]"), so that the view does not merge
     them (a reader can tell the child moved school) and gives one school the same label everywhere."""
-    order: dict[str, list[str]] = {}
+    seen: list[tuple[str, str]] = []  # (label, key) in the order first named
     for text in texts:
         for label, key in schools_in(text):
-            keys = order.setdefault(label, [])
-            if key not in keys:
-                keys.append(key)
-    labels = {}
+            if (label, key) not in seen:
+                seen.append((label, key))
+    # one school written two ways ("Oakfield High School", "Oakfield Academy"): the same name with the same
+    # kind, or with a kind that says less ("[school]" of an academy), is one school, of the kind said most
+    same: dict[str, str] = {}  # key -> the key of the school it is
+    kind_of: dict[str, str] = {}  # a school's key -> its label
+    for label, key in seen:
+        name = _school_distinctive(key)
+        match = next((k for k in kind_of if name and _school_distinctive(k) == name
+                      and (kind_of[k] == label or SCHOOL in (kind_of[k], label))), None)
+        if match is None:
+            same[key], kind_of[key] = key, label
+        else:
+            same[key] = match
+            if kind_of[match] == SCHOOL:
+                kind_of[match] = label
+    order: dict[str, list[str]] = {}
+    for key, label in kind_of.items():
+        order.setdefault(label, []).append(key)
+    numbered = {}
     for label, keys in order.items():
         for n, key in enumerate(keys, start=1):
-            labels[key] = label if len(keys) == 1 else f"{label[:-1]} {n}]"
-    return labels
+            numbered[key] = label if len(keys) == 1 else f"{label[:-1]} {n}]"
+    return {key: numbered[school] for key, school in same.items()}
+
+
+#: the words of a school's name that say its kind, not which school it is ("Primary", "C of E", "RC")
+_SCHOOL_KIND_WORDS = frozenset("primary secondary infant infants junior juniors first middle high grammar community "
+                               "special free church catholic rc cofe ce c e of methodist academy school nursery college "
+                               "upper lower village day pre and the &".split())
+
+
+def _school_distinctive(key: str) -> str:
+    """The part of a school's key ("[primary school]|hillside primary|school") that names it ("hillside"), or
+    "" when nothing does."""
+    words = key.split("|")[1].split() if key.count("|") >= 2 else []
+    return " ".join(w for w in words if w not in _SCHOOL_KIND_WORDS)
+
+
+def school_names(labels: dict[str, str], keep=frozenset()) -> dict[str, str]:
+    """{a school's name without its kind ("hillside", "st marys"): its label} for the schools of `labels`
+    (`school_labels`), so that a school named without its kind ("attends Hillside") is replaced too: a name
+    two schools share ("Oakfield" of "Oakfield Primary" and "Oakfield High") is "[school]". Left out: a name
+    of one word that is an everyday word or shorter than four letters ("Park", "Oak"), and a name whose
+    words all name something else in the case (`keep`: the words of the agencies' names, "Eastborough")."""
+    by_name: dict[str, set[str]] = {}
+    for key, label in labels.items():
+        name = _school_distinctive(key)
+        if not name or name in ("st",):
+            continue
+        words = name.split()
+        if len(words) == 1 and (len(name) < 4 or name in COMMON_WORDS or name in _NOT_A_SCHOOL_NAME):
+            continue
+        if all(w in keep for w in words):
+            continue
+        by_name.setdefault(name, set()).add(label)
+    return {name: (next(iter(found)) if len(found) == 1 else SCHOOL) for name, found in by_name.items()}
 
 
 def _another(label: str) -> str:
