@@ -208,3 +208,36 @@ def test_a_town_that_names_an_agency_is_no_schools_name():
     texts = ["Attends Eastborough Academy.", "Eastborough Police attended; family moved within Eastborough."]
     redactor = _learned(*texts)
     assert redactor.text(texts[1]) == texts[1]
+
+
+def test_a_learned_place_in_a_files_name_is_replaced():
+    redactor = _learned("Little Acorns Children's Centre offered sessions.", "Kai attends Hillside Primary School.")
+    assert redactor.text("little_acorns_childrens_centre.docx") == "childrens_centre.docx"
+    assert redactor.text("hillside_primary_school_log.csv") == "primary_school_log.csv"
+    assert redactor.text("notes on hillside; chloe_ashdown_gp.csv") == "notes on hillside; Mother_gp.csv"
+
+
+# -- the bundled sample case ---------------------------------------------------------------------------------
+def test_the_sample_cases_anonymised_texts_read_right():
+    import pandas as pd
+
+    from review.build import ANALYSIS_FIELDS
+    from review.pipeline import analyse, load_case
+
+    case = load_case("data/cases/sample")
+    analysis = analyse(case)
+    redactor = Redactor.from_case(case.config).learn_schools(*(getattr(analysis, n) for n in ANALYSIS_FIELDS))
+    texts = {v for n in ANALYSIS_FIELDS if isinstance(getattr(analysis, n), pd.DataFrame)
+             for c in getattr(analysis, n).columns for v in getattr(analysis, n)[c].dropna().unique()
+             if isinstance(v, str)}
+    shown = {t: redactor.text(t) for t in texts}
+    joined = "\n".join(shown.values())
+    for leak in ("Acorns", "acorns", "Ryan", "Dean", "Chloe", "Maureen", "Keane", "Fowler", "Ashdown"):
+        assert leak not in joined, leak
+    for twice in ("partner Mother's partner", "Partner Mother's partner", "grandmother Maternal grandmother"):
+        assert twice not in joined
+    assert "Partner has moved back in and smelt of alcohol." in joined
+    assert "(social worker, health visitor, [children's centre], mother)" in joined
+    assert "[children's centre] to offer weekly sessions." in joined
+    # the agencies named after the town are left
+    assert "Eastborough Children's Social Care" in joined and "Eastborough Police" in joined

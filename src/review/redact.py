@@ -50,12 +50,22 @@ Decisions:
   "at <1/12", "a 10-day-old baby" -> "an under-1-month-old baby"); an injury's age ("bruise 3 days old")
   and a pregnancy's week ("scan at 20/52") are left; "at 2 weeks" is an age too ("born at 34 weeks",
   "review at 2 weeks" are left), and a day of life is the month of life ("day 5 of life" -> "month 1 of
-  life", "NBV day 11" -> "NBV in month 1", `_DAY_OF_LIFE`). Known limit: a named day ("Christmas Day")
-  can still narrow the date of birth.
+  life", "NBV day 11" -> "NBV in month 1", `_DAY_OF_LIFE`). A named day is given to its month ("on
+  Christmas Day" -> "in December"), or "[day]" when its date moves ("Easter Monday", `_NAMED_DAY`); a
+  day and month with a dot and no date word only in two digits each ("sent 14.03" -> "sent Mar"; "at
+  14.03", "weight 10.05", "£10.05" are left, `_BARE_DOT_DAY_MONTH`).
 - schools, nurseries and colleges by name ("St Mary's Primary School", "Hillside Nursery") become their
   kind ("[primary school]", "[nursery]"): a school places the family's home (`school_text`). Two schools
   of one kind in a case are numbered in the order the chronology names them ("[primary school 1]",
-  "[primary school 2]"; `Redactor.learn_schools`), the same in every output.
+  "[primary school 2]"; `Redactor.learn_schools`), the same in every output; a school named without its
+  kind after the case named it with it ("attends Hillside") and one school written two ways ("Oakfield
+  High School", "Oakfield Academy") take its label (`school_names`). Children's and family centres
+  likewise ("Little Acorns Children's Centre" -> "[children's centre]").
+- professionals: a name after a professional's title ("Dr Ryan", "PC Keane", "SW Dean", "Nurse Chloe")
+  is "Dr [name]", never the family member who shares it (unless the listed person's pseudonym is a
+  professional's, "GP 1"); "Mr Ryan" with a listed first name is "Mr [name]". A name after the role
+  words its pseudonym ends with is dropped ("her partner Dean" -> "her partner", not "her partner
+  Mother's partner"; "Mum Chloe" -> "Mum").
 - initials: a listed person's ("KB" for Kerry Brook) become the pseudonym; anyone else's become
   "[initials]" where the text shows they are a person's ("seen by SW JB", "Mother (AB) said", "KL (HV)",
   "discussed with JB and KL", "J.B."); known abbreviations ("SW", "HV", "NFA", "BMI") are left
@@ -66,7 +76,11 @@ Decisions:
 - addresses: case.yml `addresses` as written and with the kind of street abbreviated or spelt out
   ("12 Acacia Avenue" also matches "12, Acacia Ave."); postcodes in any case and spacing ("n1 9gu"); a
   house number and a street the case does not list ("22 Elm Road" -> "[address]", `_HOUSE_ADDRESS`; "2
-  Family Court hearings" left; a street with no number or one word, "27 Kingsway", is a known limit).
+  Family Court hearings" left; a street with no number or one word, "27 Kingsway", is a known limit); a
+  named refuge or hostel ("Hope House refuge" -> "[refuge]") and a named house where the family lives
+  ("lives at Hope House" -> "lives at [address]"), then wherever the case names it (`_RESIDENCE`).
+- references and case numbers ("CA/2023/0456", "crime ref 44/123456/23", "LS23C00456" -> "[reference]",
+  `_REFERENCE`; "Ref: 21/06" is too short to find anything and is left).
 - UK telephone numbers ("07700 900123", "+44 7700 900 456", "(01632) 960123" -> "[phone number]",
   `_PHONE`; a time "0800" or a reference "01/23/4567" is left) and e-mail addresses ("[email]").
 - replacement is deterministic: the same text and case always give the same output.
@@ -208,6 +222,7 @@ class Redactor:
         self._targets: list[_Target] = []
         self._school_labels: dict[str, str] = {}  # school key -> label, numbered by `learn_schools`
         self._places_re: re.Pattern | None = None  # schools named without their kind, places of residence
+        self._place_files_re: re.Pattern | None = None  # the same in files' names ("little_acorns_...")
         self._places: dict[str, str] = {}  # a place's name, normalised -> label (`learn_schools`)
         self._build()
 
@@ -367,6 +382,8 @@ class Redactor:
             out = school_text(out, self._school_labels)
         if self._places_re is not None:
             out = self._places_re.sub(self._place_replacement, out)
+            if "_" in out or "-" in out:
+                out = self._place_files_re.sub(self._place_file_replacement, out)
         if self._name_re is not None:
             out = self._name_re.sub(self._name_replacement, out)
             if _DROP in out:
@@ -407,9 +424,23 @@ class Redactor:
             alternation = "|".join(_place_regex(name) for name in sorted(places, key=lambda n: (-len(n), n)))
             self._places_re = re.compile(rf"(?<![\w\[\-])(?P<place>{alternation})(?![\w\-]|['\u2019]\w{{2}}|(?-i:\s+[A-Z][a-z]))",
                                          re.IGNORECASE)
+            # in a file's name, in any case, its words joined by "_" or "-" and with its kind after it
+            # ("little_acorns_childrens_centre.docx" -> "childrens_centre.docx", as "chloe_ashdown_gp.csv" ->
+            # "Mother_gp.csv")
+            joined = "|".join(_place_regex(name, gap=r"[_\-]") for name in sorted(places, key=lambda n: (-len(n), n)))
+            kinds = r"(?:[_\-](?:childrens|children|family|primary|secondary|high|infant|infants|junior|juniors|c[_\-]?of[_\-]?e|rc|" \
+                    r"school|academy|nursery|pre[_\-]?school|playgroup|college|centre|center|house|refuge|hostel))*"
+            self._place_files_re = re.compile(
+                rf"(?<![A-Za-z0-9])(?P<place>{joined})(?P<kind>{kinds})(?=[_\-.][A-Za-z0-9]|$)", re.IGNORECASE)
         else:
-            self._places_re = None
+            self._places_re = self._place_files_re = None
         return self
+
+    def _place_file_replacement(self, match: re.Match) -> str:
+        label = self._places.get(_place_key(match.group("place").replace("_", " ").replace("-", " ")))
+        if label is None:
+            return match.group(0)
+        return re.sub(r"[^a-z0-9]+", "_", label.casefold().replace("'", "")).strip("_")
 
     def _place_replacement(self, match: re.Match) -> str:
         written = match.group("place")
@@ -556,9 +587,9 @@ def _place_key(written: str) -> str:
     return " ".join("st" if w in ("saint", "st.") else w for w in words)
 
 
-def _place_regex(name: str) -> str:
+def _place_regex(name: str, gap: str = r"\s+") -> str:
     """A learned place's name ("st marys", "hope house") as a regex for the ways it is written ("St Mary's",
-    "St. Marys", "Saint Mary’s", "HOPE HOUSE")."""
+    "St. Marys", "Saint Mary’s", "HOPE HOUSE"; with `gap` between the words)."""
     parts = []
     for word in name.split():
         if word == "st":
@@ -567,7 +598,7 @@ def _place_regex(name: str) -> str:
             parts.append(re.escape(word[:-1]) + r"['\u2019]?s")
         else:
             parts.append(re.escape(word))
-    return r"\s+".join(parts)
+    return gap.join(parts)
 
 
 def _residence_texts(sources) -> list[str]:
@@ -1617,10 +1648,10 @@ def _day_of_life_replacement(match: re.Match) -> str:
 # month, "HV": `_BEFORE_A_SCHOOL`) stay outside it ("Today Hillside Nursery rang" -> "Today [nursery]
 # rang"). Two schools of one kind in a case are numbered ("[primary school 1]", "[primary school 2]") in
 # the order the chronology first names them (`school_labels`, `Redactor.learn_schools`), so that they do
-# not share a label nor, as agencies, a swimlane lane. Known limits: a school named without its kind
-# ("attends Hillside") is left; a sentence-initial word not in `_BEFORE_A_SCHOOL` just before a name
-# ("Worried Hillside Nursery rang") goes with it; one school written two ways ("Oakfield High School",
-# "Oakfield Academy") is counted as two.
+# not share a label nor, as agencies, a swimlane lane. A school named without its kind ("attends
+# Hillside"), once the case has named it with it, takes its label (`school_names`), and one school written
+# two ways ("Oakfield High School", "Oakfield Academy") is one school. Known limit: a sentence-initial
+# word not in `_BEFORE_A_SCHOOL` just before a name ("Worried Hillside Nursery rang") goes with it.
 #: children's centres and family centres ("Little Acorns Children's Centre", "Riverside Family Centre") place the
 #: family's home as a school does: "[children's centre]", "[family centre]"
 _CENTRE_KINDS = (r"Children['\u2019]?s\s+Centre|Childrens\s+Centre|CHILDREN['\u2019]?S\s+CENTRE|Family\s+Centre|"
