@@ -372,9 +372,9 @@ class Redactor:
         out = _NHS_NUMBER.sub(_nhs_replacement, out)
         out = _PHONE.sub(_phone_replacement, out)
         out = _POSTCODE.sub(_postcode_replacement, out)
-        if _MAY_BE_REFERENCE.search(out):
+        if _may_be_reference(out):
             out = _REFERENCE.sub(_reference_replacement, out)
-        if _MAY_BE_RESIDENCE.search(out):
+        if _may_be_residence(out):
             out = _RESIDENCE.sub(_residence_replacement, out)
         if self.months:
             out = month_text(out)
@@ -414,7 +414,7 @@ class Redactor:
         keep = {w for agency in agencies if school_text(agency) == agency for w in _norm(agency).replace("'", "").split()}
         keep |= {w for name in self.people for w in _norm(name).replace("'", "").split()}
         places = school_names(self._school_labels, frozenset(keep))
-        for text in _residence_texts(sources):
+        for text in texts:  # (`_texts_in_order` keeps the texts that may name a residence too)
             for name, label in residences_in(text):
                 key = _place_key(name)
                 if not set(key.split()) <= keep and places.get(key) in (None, ADDRESS):
@@ -601,28 +601,8 @@ def _place_regex(name: str, gap: str = r"\s+") -> str:
     return gap.join(parts)
 
 
-def _residence_texts(sources) -> list[str]:
-    """The texts of `sources` that may name a place of residence."""
-    texts: list[str] = []
-    for source in sources:
-        if isinstance(source, str):
-            texts.append(source)
-        elif isinstance(source, pd.DataFrame):
-            for column in source.columns:
-                series = source[column]
-                if pd.api.types.is_string_dtype(series.dtype) or series.dtype == object:
-                    try:
-                        values = pd.unique(series.dropna())
-                    except TypeError:
-                        continue
-                    texts += [v for v in values if isinstance(v, str) and _MAY_BE_RESIDENCE.search(v)]
-        elif isinstance(source, (list, tuple)):
-            texts += _residence_texts(source)
-    return texts
-
-
 def _texts_in_order(source) -> list[str]:
-    """The texts that may name a school in a table (row by row in `seq` order when it has one, its
+    """The texts that may name a school or a place of residence in a table (row by row in `seq` order when it has one, its
     columns left to right), a text, or a list of texts, in the order they are read. Per unique text: the
     first row a text is in places it."""
     if isinstance(source, str):
@@ -639,7 +619,7 @@ def _texts_in_order(source) -> list[str]:
             except TypeError:  # unhashable cells (lists): no text to read
                 continue
             values = values[values.map(lambda v: isinstance(v, str))]
-            gate = values.map(lambda v: bool(_MAY_BE_SCHOOL.search(v)))
+            gate = values.map(lambda v: bool(_MAY_BE_SCHOOL.search(v)) or _may_be_residence(v))
             found += [(row, column_number, text) for row, text in values[gate].items()]
         return [text for _, _, text in sorted(found, key=lambda f: (f[0], f[1]))]
     if isinstance(source, (list, tuple)):
@@ -814,28 +794,41 @@ REFERENCE = "[reference]"
 _REFERENCE_LABEL = (r"(?i:\b(?:(?:crime|police|incident|case|court|claim|job|log|file|referral|occurrence|cris|"
                     r"storm|niche|athena|mosaic|liquidlogic|lcs|our|your|their)\s+)?(?:ref(?:erence)?s?|no|nos|number|"
                     r"num)\b\.?|\b(?:URN|CRN|case\s+id|crime\s+number)\b)")
-_REFERENCE = re.compile(
-    rf"(?P<label>{_REFERENCE_LABEL}\s*[:#]?\s*)(?P<ref>(?=[A-Za-z0-9/\-]*\d)[A-Za-z0-9][A-Za-z0-9/\-]*[A-Za-z0-9])(?![\w/\-])"
-    r"|(?<![\w/\-])(?P<shape>(?=[A-Z0-9/\-]*[A-Z])[A-Z0-9]+(?:[/\-][A-Z0-9]+){2,})(?![\w/\-])"
-    r"|(?<![\w/\-])(?P<court>[A-Z]{2}\d{2}[A-Z]\d{5})(?![\w/\-])"
-)
-#: (the gate: a label with a digit soon after it, or the shapes)
-_MAY_BE_REFERENCE = re.compile(r"(?:[Rr]ef|REF|\b[Nn][Oo][Ss]?\b|[Nn]umber|NUMBER|\b[Nn]um\b|URN|CRN|[Cc]ase\s+[Ii][Dd])"
-                               r"[^\n]{0,24}?\d|[A-Z0-9][/\-][A-Z0-9]+[/\-]|[A-Z]{2}\d{2}[A-Z]\d")
+#: a word with a digit in it, as a reference is written ("CA/2023/0456", "12AB3456789", "44/123456/23"): found
+#: first (a regex that starts with a label would try its words at every word of every text), then its label
+#: looked for just before it
+_REFERENCE = re.compile(r"(?<![\w/\-])(?=[A-Za-z/\-]*\d)(?P<ref>[A-Za-z0-9]+(?:[/\-][A-Za-z0-9]+)*)(?![\w/\-])")
+_REFERENCE_LABEL_BEFORE = re.compile(rf"{_REFERENCE_LABEL}\s*[:#]?\s*$")
+_REFERENCE_SHAPED = re.compile(r"(?=[A-Z0-9/\-]*[A-Z])[A-Z0-9]+(?:[/\-][A-Z0-9]+){2,}|[A-Z]{2}\d{2}[A-Z]\d{5}")
+#: (the gate, words looked for in the text before any regex: most texts have none)
+_REFERENCE_WORDS = ("ref", "urn", "crn", "case", "crime", "incident", "log", "job", "claim", "court", "number",
+                    "no.", "no:", "no ", "nos", "num")
+_REFERENCE_SHAPE = re.compile(r"[A-Z0-9][/\-][A-Z0-9]+[/\-]|[A-Z]{2}\d{2}[A-Z]\d")
+
+
+_A_DIGIT = re.compile(r"\d")
+
+
+def _may_be_reference(text: str) -> bool:
+    if not _A_DIGIT.search(text):
+        return False
+    low = text.casefold()
+    return any(w in low for w in _REFERENCE_WORDS) or bool(_REFERENCE_SHAPE.search(text))
 
 
 def _reference_replacement(match: re.Match) -> str:
-    if match.group("court") is not None:
-        return REFERENCE
-    if match.group("shape") is not None:
-        shape = match.group("shape")
-        return REFERENCE if sum(c.isdigit() for c in shape) >= 4 else shape
     ref = match.group("ref")
+    if _REFERENCE_SHAPED.fullmatch(ref) and (sum(c.isdigit() for c in ref) >= 4 or "/" not in ref and "-" not in ref):
+        return REFERENCE  # "CA/2023/0456", a court's "LS23C00456"
     if sum(c.isalnum() for c in ref) < 5 or not re.search(r"\d.*\d|\d[A-Za-z]|[A-Za-z]\d", ref):
-        return match.group(0)  # "Ref: 21/06", "no 1": too short to look anything up
+        return ref  # "Ref: 21/06", "no 1": too short to look anything up
     if ref.isdigit() and len(ref) == 4 and 1900 <= int(ref) <= 2099:
-        return match.group(0)  # "no 2023": a year
-    return match.group("label") + REFERENCE
+        return ref  # "no 2023": a year
+    before = match.string[max(0, match.start() - 40):match.start()]
+    low = before.casefold()
+    if any(w in low for w in _REFERENCE_WORDS) and _REFERENCE_LABEL_BEFORE.search(before):
+        return REFERENCE
+    return ref
 
 
 # A place of residence written without a house number: a named refuge or hostel ("Hope House refuge", "the
@@ -855,8 +848,13 @@ _RESIDENCE = re.compile(
     r"(?:the\s+)?)(?P<house>(?-i:(?:St\.?|[A-Z][\w\u2019'\-]*)(?:\s+(?:St\.?|[A-Z][\w\u2019'\-]*)){0,2}?\s+"
     rf"{_RESIDENCE_NOUNS}))(?P<kind2>\s+(?i:refuge|hostel))?(?![\w\-])"
 )
-_MAY_BE_RESIDENCE = re.compile(r"(?i:refuge|hostel|shelter)|(?-i:House|Lodge|Court|Foyer|Mansions|Heights|Towers?|"
-                               r"Cottages?|Farm|Villa|Flats|Apartments|Hall)\b")
+_RESIDENCE_WORDS = ("House", "Lodge", "Court", "Foyer", "Mansions", "Heights", "Tower", "Cottage", "Farm", "Villa",
+                    "Flats", "Apartments", "Hall", "efuge", "ostel", "helter", "EFUGE", "OSTEL", "HELTER")
+
+
+def _may_be_residence(text: str) -> bool:
+    """(the gate: a residence's noun in the text, looked for before any regex)"""
+    return any(w in text for w in _RESIDENCE_WORDS)
 #: words of a residence's name that are no name ("the", "a", "women's", "local", "Salvation Army"'s kind)
 _NOT_A_PLACE_NAME = frozenset("the a an at to in into from with her his their our its this that same new local "
                               "women's womens mens men's family council emergency temporary aid".split())
@@ -895,7 +893,7 @@ def _residence_replacement(match: re.Match) -> str:
 def residences_in(text) -> list[tuple[str, str]]:
     """(name as written, label) of the places of residence `text` names ("Hope House refuge" -> ("Hope
     House", "[refuge]")): what `Redactor.learn_schools` learns, to replace the name wherever it comes again."""
-    if not isinstance(text, str) or not _MAY_BE_RESIDENCE.search(text):
+    if not isinstance(text, str) or not _may_be_residence(text):
         return []
     found = (_residence_name(m) for m in _RESIDENCE.finditer(text))
     return [(name, label) for _, label, name in (f for f in found if f is not None)]
@@ -1326,7 +1324,7 @@ def month_text(text):
         out = _DAY_MONTH.sub(_day_month_replacement, out)
         out = _BARE_DAY_MONTH.sub(_bare_day_month_replacement, out)
         out = _BARE_DOT_DAY_MONTH.sub(_bare_dot_day_month_replacement, out)
-    if _MAY_BE_NAMED_DAY.search(out):
+    if _may_be_named_day(out):
         out = _NAMED_DAY.sub(_named_day_replacement, out)
     if _MAY_BE_DAY_IN_WORDS.search(out):
         out = _DAY_IN_WORDS.sub(_day_in_words_replacement, out)
@@ -1410,9 +1408,14 @@ _NAMED_DAY = re.compile(
     re.IGNORECASE,
 )
 #: (the gate: a named day written capitalised or in capitals, "Christmas Day", "BOXING DAY", "christmas Day")
-_MAY_BE_NAMED_DAY = re.compile(r"[Cc]hristmas|CHRISTMAS|[Xx]mas|XMAS|Boxing|BOXING|Year|YEAR|Hogmanay|HOGMANAY|"
-                               r"Valentine|VALENTINE|Patrick|PATRICK|Hallowe|HALLOWE|Bonfire|BONFIRE|Fawkes|FAWKES|"
-                               r"Easter|EASTER|Friday|FRIDAY|Shrove|SHROVE|Pancake|PANCAKE|s Day|S DAY|Mothering")
+_NAMED_DAY_WORDS = ("hristmas", "HRISTMAS", "mas", "MAS", "Boxing", "BOXING", "Year", "YEAR", "Hogmanay", "HOGMANAY",
+                    "Valentine", "VALENTINE", "Patrick", "PATRICK", "Hallowe", "HALLOWE", "Bonfire", "BONFIRE",
+                    "Fawkes", "FAWKES", "Easter", "EASTER", "Friday", "FRIDAY", "Shrove", "SHROVE", "Pancake",
+                    "PANCAKE", "s Day", "S DAY", "Mothering")
+
+
+def _may_be_named_day(text: str) -> bool:
+    return any(w in text for w in _NAMED_DAY_WORDS)
 
 
 def _named_day_replacement(match: re.Match) -> str:
