@@ -66,7 +66,7 @@ def test_dates_in_file_names_are_found_between_underscores():
     assert redactor.text("kai_14-02-2023.csv") == "Child A_[date of birth].csv"  # "_" hid the date of birth
     assert redactor.text("2023-02-14_gp.csv") == "[date of birth]_gp.csv"
     assert redactor.text("gp_2023-05-17.csv") == "gp_2023-05.csv"
-    assert redactor.text("Ref 122/05/2016 x14/02/2023") == "Ref 122/05/2016 x14/02/2023"  # inside a number or word
+    assert redactor.text("Ref 122/05/2016 x14/02/2023") == "Ref [reference] x14/02/2023"  # inside a number or word (s11: a labelled reference)
 
 
 def test_ages_are_given_in_whole_months():

@@ -50,12 +50,22 @@ Decisions:
   "at <1/12", "a 10-day-old baby" -> "an under-1-month-old baby"); an injury's age ("bruise 3 days old")
   and a pregnancy's week ("scan at 20/52") are left; "at 2 weeks" is an age too ("born at 34 weeks",
   "review at 2 weeks" are left), and a day of life is the month of life ("day 5 of life" -> "month 1 of
-  life", "NBV day 11" -> "NBV in month 1", `_DAY_OF_LIFE`). Known limit: a named day ("Christmas Day")
-  can still narrow the date of birth.
+  life", "NBV day 11" -> "NBV in month 1", `_DAY_OF_LIFE`). A named day is given to its month ("on
+  Christmas Day" -> "in December"), or "[day]" when its date moves ("Easter Monday", `_NAMED_DAY`); a
+  day and month with a dot and no date word only in two digits each ("sent 14.03" -> "sent Mar"; "at
+  14.03", "weight 10.05", "£10.05" are left, `_BARE_DOT_DAY_MONTH`).
 - schools, nurseries and colleges by name ("St Mary's Primary School", "Hillside Nursery") become their
   kind ("[primary school]", "[nursery]"): a school places the family's home (`school_text`). Two schools
   of one kind in a case are numbered in the order the chronology names them ("[primary school 1]",
-  "[primary school 2]"; `Redactor.learn_schools`), the same in every output.
+  "[primary school 2]"; `Redactor.learn_schools`), the same in every output; a school named without its
+  kind after the case named it with it ("attends Hillside") and one school written two ways ("Oakfield
+  High School", "Oakfield Academy") take its label (`school_names`). Children's and family centres
+  likewise ("Little Acorns Children's Centre" -> "[children's centre]").
+- professionals: a name after a professional's title ("Dr Ryan", "PC Keane", "SW Dean", "Nurse Chloe")
+  is "Dr [name]", never the family member who shares it (unless the listed person's pseudonym is a
+  professional's, "GP 1"); "Mr Ryan" with a listed first name is "Mr [name]". A name after the role
+  words its pseudonym ends with is dropped ("her partner Dean" -> "her partner", not "her partner
+  Mother's partner"; "Mum Chloe" -> "Mum").
 - initials: a listed person's ("KB" for Kerry Brook) become the pseudonym; anyone else's become
   "[initials]" where the text shows they are a person's ("seen by SW JB", "Mother (AB) said", "KL (HV)",
   "discussed with JB and KL", "J.B."); known abbreviations ("SW", "HV", "NFA", "BMI") are left
@@ -66,7 +76,11 @@ Decisions:
 - addresses: case.yml `addresses` as written and with the kind of street abbreviated or spelt out
   ("12 Acacia Avenue" also matches "12, Acacia Ave."); postcodes in any case and spacing ("n1 9gu"); a
   house number and a street the case does not list ("22 Elm Road" -> "[address]", `_HOUSE_ADDRESS`; "2
-  Family Court hearings" left; a street with no number or one word, "27 Kingsway", is a known limit).
+  Family Court hearings" left; a street with no number or one word, "27 Kingsway", is a known limit); a
+  named refuge or hostel ("Hope House refuge" -> "[refuge]") and a named house where the family lives
+  ("lives at Hope House" -> "lives at [address]"), then wherever the case names it (`_RESIDENCE`).
+- references and case numbers ("CA/2023/0456", "crime ref 44/123456/23", "LS23C00456" -> "[reference]",
+  `_REFERENCE`; "Ref: 21/06" is too short to find anything and is left).
 - UK telephone numbers ("07700 900123", "+44 7700 900 456", "(01632) 960123" -> "[phone number]",
   `_PHONE`; a time "0800" or a reference "01/23/4567" is left) and e-mail addresses ("[email]").
 - replacement is deterministic: the same text and case always give the same output.
@@ -122,7 +136,29 @@ COMMON_WORDS = frozenset(
     """.split()
 )
 
-_TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Master)\.?"
+_TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?"
+#: a professional's title or role written before a name ("Dr Ryan", "PC Keane", "Nurse Chloe", "SW Dean"): the
+#: name after it is a professional's, not the listed family member's who shares it (`Redactor._name_replacement`)
+_PROFESSIONAL_TITLES = (r"(?-i:Dr|DR|Doctor|DOCTOR|Prof|PROF|Professor|Nurse|NURSE|Midwife|MIDWIFE|PC|DC|DS|DI|DCI|"
+                        r"PCSO|Sgt|SGT|Sergeant|Det|Insp|Inspector|Cllr|SW|HV|GP|MW|CPN|SN)\.?")
+#: the words of a pseudonym that say the person is a professional ("GP 1", "Lead reviewer", "Social worker
+#: 2"): such a person keeps their pseudonym after a professional's title ("Dr Priya Ahmed" -> "GP 1")
+_PROFESSIONAL_WORDS = frozenset("""
+    gp gps dr doctor consultant paediatrician registrar surgeon nurse midwife hv visitor sw social worker
+    officer pc dc ds police detective sergeant constable inspector teacher head headteacher senco dsl
+    reviewer reviewers lead author chair panel practitioner therapist psychologist psychiatrist manager
+    clinician cpn iro lado professional professor cllr councillor
+""".split())
+#: the words that may introduce a family member by their role just before their name ("her partner Dean",
+#: "Mum Chloe", "maternal grandmother Maureen"), by the last word of a pseudonym ("partner" of "Mother's
+#: partner"): the name after them is dropped, not replaced by the same role again
+_ROLE_SYNONYMS = {
+    "mother": ("mother", "mum", "mummy", "mom"), "father": ("father", "dad", "daddy"),
+    "partner": ("partner", "boyfriend", "girlfriend"),
+    "grandmother": ("grandmother", "grandma", "gran", "nan", "nana", "nanna"),
+    "grandfather": ("grandfather", "grandad", "granddad", "grandpa"),
+    "child": ("child", "baby", "infant"), "aunt": ("aunt", "auntie", "aunty"),
+}
 # a name is a whole word, but "_" separates words too: file names join them with it ("chloe_ashdown_gp.csv")
 _WORD_BEFORE = r"(?<![^\W_])"
 _WORD_AFTER = r"(?![^\W_])"
@@ -178,11 +214,16 @@ class Redactor:
     #: contacts in whole months, so that the date of birth cannot be worked out from a date and an age;
     #: "day" keeps exact dates (names and the date of birth are still replaced)
     date_resolution: str = MONTH
+    #: the case's agencies (case.yml `files`): words of their names are no school's name alone ("Eastborough")
+    agencies: tuple[str, ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         self._replacements: dict[str, str] = {}
         self._targets: list[_Target] = []
         self._school_labels: dict[str, str] = {}  # school key -> label, numbered by `learn_schools`
+        self._places_re: re.Pattern | None = None  # schools named without their kind, places of residence
+        self._place_files_re: re.Pattern | None = None  # the same in files' names ("little_acorns_...")
+        self._places: dict[str, str] = {}  # a place's name, normalised -> label (`learn_schools`)
         self._build()
 
     # -- construction ---------------------------------------------------------------------------------
@@ -197,8 +238,9 @@ class Redactor:
         pseudonym = str((case.raw or {}).get("child_pseudonym") or DEFAULT_CHILD_PSEUDONYM)
         if case.child_name:
             pseudonym = people.setdefault(str(case.child_name), pseudonym)
+        agencies = tuple(f.agency for f in (getattr(case, "files", ()) or ()) if getattr(f, "agency", None))
         return cls(people=people, date_of_birth=case.date_of_birth, addresses=tuple(getattr(case, "addresses", ()) or ()),
-                   active=active, child_pseudonym=pseudonym, date_resolution=date_resolution)
+                   active=active, child_pseudonym=pseudonym, date_resolution=date_resolution, agencies=agencies)
 
     @property
     def months(self) -> bool:
@@ -265,12 +307,32 @@ class Redactor:
             (_Target(key, pattern, tokens) for key, (pattern, tokens, _) in forms.items()),
             key=lambda t: (-t.tokens, -len(t.key), t.key),
         )
+        # names that are only ever a first (or middle) name of the people listed: "Mr Ryan" is not Ryan Keane
+        firsts = {_norm(p) for name in self.people for p in re.split(r"\s+", name.strip())[:-1] if p}
+        lasts = {_norm(re.split(r"\s+", name.strip())[-1]) for name in self.people if name.strip()}
+        self._first_names_only = frozenset(firsts - lasts)
+        # pseudonyms that name a professional ("GP 1", "Lead reviewer"): "Dr Priya Ahmed" is then that person
+        self._professionals = frozenset(p for p in self.people.values()
+                                        if {w.casefold() for w in re.findall(r"[A-Za-z]+", p)} & _PROFESSIONAL_WORDS)
+        # the role words that may come just before a person's name ("her partner Dean" for "Mother's partner")
+        self._role_words: dict[str, frozenset[str]] = {}
+        for pseudonym in set(self.people.values()):
+            words = [w for w in re.findall(r"[A-Za-z]+", pseudonym) if len(w) >= 3]
+            if words and pseudonym not in self._professionals:
+                head = words[-1].casefold()
+                self._role_words[pseudonym] = frozenset(_ROLE_SYNONYMS.get(head, (head,)))
+        roles = sorted({w for ws in self._role_words.values() for w in ws}, key=lambda w: (-len(w), w))
+        # a role word just before a name, read in `_name_replacement` (in the name's regex it would be tried
+        # at every place in every text)
+        self._role_before = (re.compile(rf"{_WORD_BEFORE}(?P<role>{'|'.join(map(re.escape, roles))})[^\S\r\n]+$",
+                                        re.IGNORECASE) if roles else None)
         if self._targets:
             alternation = "|".join(f"(?:{t.pattern})" for t in self._targets)
             # a possessive ("Chloe's", "CHLOE'S", "James'") or a possessive or plural typed without its
             # apostrophe ("Kais cot", "the Ashdowns") is part of the match, so that it reads with the pseudonym
             self._name_re = re.compile(
-                rf"{_WORD_BEFORE}(?P<title>{_TITLES}\s+)?(?P<name>{alternation})(?P<suffix>['\u2019]s|['\u2019]|s['\u2019]|s)?{_WORD_AFTER}",
+                rf"{_WORD_BEFORE}(?:(?P<prof>{_PROFESSIONAL_TITLES}\s+)|(?P<title>{_TITLES}\s+))?"
+                rf"(?P<name>{alternation})(?P<suffix>['\u2019]s|['\u2019]|s['\u2019]|s)?{_WORD_AFTER}",
                 re.IGNORECASE,
             )
         else:
@@ -310,12 +372,22 @@ class Redactor:
         out = _NHS_NUMBER.sub(_nhs_replacement, out)
         out = _PHONE.sub(_phone_replacement, out)
         out = _POSTCODE.sub(_postcode_replacement, out)
+        if _may_be_reference(out):
+            out = _REFERENCE.sub(_reference_replacement, out)
+        if _may_be_residence(out):
+            out = _RESIDENCE.sub(_residence_replacement, out)
         if self.months:
             out = month_text(out)
         if _MAY_BE_SCHOOL.search(out):
             out = school_text(out, self._school_labels)
+        if self._places_re is not None:
+            out = self._places_re.sub(self._place_replacement, out)
+            if "_" in out or "-" in out:
+                out = self._place_files_re.sub(self._place_file_replacement, out)
         if self._name_re is not None:
             out = self._name_re.sub(self._name_replacement, out)
+            if _DROP in out:
+                out = _DROPPED.sub("", out)
         if _MAY_BE_INITIALS.search(out):
             out = self._initials_text(out)
         return out
@@ -333,7 +405,48 @@ class Redactor:
         for source in sources:
             texts += _texts_in_order(source)
         self._school_labels = school_labels(texts)
+        # the words that name something else ("Eastborough" of "Eastborough Police", a listed person's name):
+        # no school's name alone
+        agencies = set(self.agencies)
+        for source in sources:
+            if isinstance(source, pd.DataFrame) and "agency" in source.columns:
+                agencies.update(v for v in pd.unique(source["agency"].dropna()) if isinstance(v, str))
+        keep = {w for agency in agencies if school_text(agency) == agency for w in _norm(agency).replace("'", "").split()}
+        keep |= {w for name in self.people for w in _norm(name).replace("'", "").split()}
+        places = school_names(self._school_labels, frozenset(keep))
+        for text in texts:  # (`_texts_in_order` keeps the texts that may name a residence too)
+            for name, label in residences_in(text):
+                key = _place_key(name)
+                if not set(key.split()) <= keep and places.get(key) in (None, ADDRESS):
+                    places[key] = label  # "[refuge]" says more than "[address]"
+        self._places = places
+        if places:
+            alternation = "|".join(_place_regex(name) for name in sorted(places, key=lambda n: (-len(n), n)))
+            self._places_re = re.compile(rf"(?<![\w\[\-])(?P<place>{alternation})(?![\w\-]|['\u2019]\w{{2}}|(?-i:\s+[A-Z][a-z]))",
+                                         re.IGNORECASE)
+            # in a file's name, in any case, its words joined by "_" or "-" and with its kind after it
+            # ("little_acorns_childrens_centre.docx" -> "childrens_centre.docx", as "chloe_ashdown_gp.csv" ->
+            # "Mother_gp.csv")
+            joined = "|".join(_place_regex(name, gap=r"[_\-]") for name in sorted(places, key=lambda n: (-len(n), n)))
+            kinds = r"(?:[_\-](?:childrens|children|family|primary|secondary|high|infant|infants|junior|juniors|c[_\-]?of[_\-]?e|rc|" \
+                    r"school|academy|nursery|pre[_\-]?school|playgroup|college|centre|center|house|refuge|hostel))*"
+            self._place_files_re = re.compile(
+                rf"(?<![A-Za-z0-9])(?P<place>{joined})(?P<kind>{kinds})(?=[_\-.][A-Za-z0-9]|$)", re.IGNORECASE)
+        else:
+            self._places_re = self._place_files_re = None
         return self
+
+    def _place_file_replacement(self, match: re.Match) -> str:
+        label = self._places.get(_place_key(match.group("place").replace("_", " ").replace("-", " ")))
+        if label is None:
+            return match.group(0)
+        return re.sub(r"[^a-z0-9]+", "_", label.casefold().replace("'", "")).strip("_")
+
+    def _place_replacement(self, match: re.Match) -> str:
+        written = match.group("place")
+        if not written[:1].isupper():
+            return written  # "the hillside": a word, not the school's name
+        return self._places.get(_place_key(written), written)
 
     def _initials_text(self, text: str) -> str:
         """`text` with people's initials replaced: a listed person's ("KB" for Kerry Brook) by their
@@ -352,6 +465,25 @@ class Redactor:
         name, written = match.group("name"), match.group("suffix") or ""
         key = _norm(name)
         pseudonym = self._replacements.get(key, AMBIGUOUS)
+        title = match.group("title") or ""
+        if match.group("prof") and pseudonym not in self._professionals:
+            # "Dr Ryan (Larkfield)": a professional who shares a name with the father, not the father; the
+            # name is hidden all the same, since it may be a family member's ("Dr [name]")
+            return match.group("prof") + AMBIGUOUS + _kept_suffix(written, name)
+        if title and title.rstrip(". \t\r\n").casefold() != "master" and key in self._first_names_only:
+            # "Mr Ryan": a title before a first name is somebody's surname, not the listed person's
+            return title + AMBIGUOUS + _kept_suffix(written, name)
+        if not title and not match.group("prof") and self._role_before is not None and pseudonym in self._role_words:
+            before = self._role_before.search(match.string, max(0, match.start() - 16), match.start())
+            if before is not None and before.group("role").casefold() in self._role_words[pseudonym]:
+                # "Mother's partner Dean" -> "Mother's partner", not "Mother's partner Mother's partner": the
+                # role words already say who it is (the space before the name goes too: `text`)
+                return _DROP + _possessive(written, name)
+        return self._pseudonym_for(match, name, written, pseudonym, match.start("name") if not
+                                          (match.group("prof") or title) else
+                                          match.start("prof") if match.group("prof") else match.start("title"))
+
+    def _pseudonym_for(self, match: re.Match, name: str, written: str, pseudonym: str, start: int) -> str:
         apostrophe = written[:1] if written[:1] in ("'", "\u2019") else "'"
         if written in ("'", "\u2019") and name[-1:].casefold() != "s":
             suffix = written  # "'Chloe' said": a closing quote, kept
@@ -364,10 +496,11 @@ class Redactor:
         if name.endswith(".") and _ends_sentence(match):
             suffix += "."  # "I saw Chloe A. She left": the initial's dot also ended the sentence
         if pseudonym == AMBIGUOUS:
-            return (match.group("title") or "") + pseudonym + suffix  # "Mrs [name]": the title helps the reader
+            # "Mrs [name]": the title helps the reader
+            return (match.group("title") or match.group("prof") or "") + pseudonym + suffix
         if _in_capitals(match):
             return (pseudonym + suffix).upper()  # "REFERRAL RE KAI ASHDOWN" -> "REFERRAL RE CHILD A"
-        if _starts_sentence(match):
+        if _starts_sentence(match, start):
             pseudonym = pseudonym[:1].upper() + pseudonym[1:]  # "maternal grandmother" -> "Maternal grandmother said"
         return pseudonym + suffix  # "Ms Brook" -> "Mother"
 
@@ -448,8 +581,28 @@ class Redactor:
         }
 
 
+def _place_key(written: str) -> str:
+    """A place's name as `Redactor._places` keys it: "St Mary's", "ST MARYS", "Saint Marys" -> "st marys"."""
+    words = _norm(written).replace("'", "").split()
+    return " ".join("st" if w in ("saint", "st.") else w for w in words)
+
+
+def _place_regex(name: str, gap: str = r"\s+") -> str:
+    """A learned place's name ("st marys", "hope house") as a regex for the ways it is written ("St Mary's",
+    "St. Marys", "Saint Mary’s", "HOPE HOUSE"; with `gap` between the words)."""
+    parts = []
+    for word in name.split():
+        if word == "st":
+            parts.append(r"(?:st\.?|saint)")
+        elif len(word) > 2 and word.endswith("s"):
+            parts.append(re.escape(word[:-1]) + r"['\u2019]?s")
+        else:
+            parts.append(re.escape(word))
+    return gap.join(parts)
+
+
 def _texts_in_order(source) -> list[str]:
-    """The texts that may name a school in a table (row by row in `seq` order when it has one, its
+    """The texts that may name a school or a place of residence in a table (row by row in `seq` order when it has one, its
     columns left to right), a text, or a list of texts, in the order they are read. Per unique text: the
     first row a text is in places it."""
     if isinstance(source, str):
@@ -466,7 +619,7 @@ def _texts_in_order(source) -> list[str]:
             except TypeError:  # unhashable cells (lists): no text to read
                 continue
             values = values[values.map(lambda v: isinstance(v, str))]
-            gate = values.map(lambda v: bool(_MAY_BE_SCHOOL.search(v)))
+            gate = values.map(lambda v: bool(_MAY_BE_SCHOOL.search(v)) or _may_be_residence(v))
             found += [(row, column_number, text) for row, text in values[gate].items()]
         return [text for _, _, text in sorted(found, key=lambda f: (f[0], f[1]))]
     if isinstance(source, (list, tuple)):
@@ -484,10 +637,32 @@ def _not_a_name(match: re.Match) -> bool:
 _OPENERS = " \t\"'([{\u201c\u2018*\u2022-"
 
 
-def _starts_sentence(match: re.Match) -> bool:
-    """Whether the match begins a sentence: the start of the text or of a line, or after ".", "!" or
-    "?", with only spaces, opening quotes, brackets or a bullet between."""
-    text, i = match.string, match.start()
+#: what a name dropped after its role words leaves, removed with the space before it ("partner \uffff said"):
+#: a noncharacter, never in a text
+_DROP = "\uffff"
+_DROPPED = re.compile(r"[^\S\r\n]*\uffff")
+
+
+def _kept_suffix(written: str, name: str) -> str:
+    """What follows "[name]" for a name written with `written` after it: a possessive stays one ("Dr Ryan's"
+    -> "Dr [name]'s"), a plural or a closing quote as written."""
+    if written[:1].casefold() == "s" or written in ("'", "\u2019") and name[-1:].casefold() != "s":
+        return written
+    return written[:1] + "s" if written else ""
+
+
+def _possessive(written: str, name: str) -> str:
+    """The possessive a dropped name leaves to the role words before it ("partner Dean's car" -> "partner's
+    car"); nothing for a plain name or a closing quote."""
+    if not written or written in ("'", "\u2019") and name[-1:].casefold() != "s":
+        return ""
+    return (written[:1] if written[:1] in ("'", "\u2019") else "'") + "s"
+
+
+def _starts_sentence(match: re.Match, start: int | None = None) -> bool:
+    """Whether the match (or what starts at `start`) begins a sentence: the start of the text or of a
+    line, or after ".", "!" or "?", with only spaces, opening quotes, brackets or a bullet between."""
+    text, i = match.string, match.start() if start is None else start
     while i > 0 and text[i - 1] in _OPENERS:
         i -= 1
     return i == 0 or text[i - 1] in "\n\r.!?\u2026"
@@ -607,6 +782,121 @@ _PHONE = re.compile(
     r"(?<![\w+/.:\-])(?P<number>(?:\+44\s?(?:\(0\)\s?)?|\(0|0)\d{2,4}\)?(?:[ \-]?\d{3,4}){1,2})"
     r"(?![\w/:]|[.\-]\d)"
 )
+
+
+# A reference or case number ("CA/2023/0456", "crime ref 44/123456/23", "court case no LS23C00456", "URN
+# 12AB3456789") can name the family (initials in it: "CA" for Chloe Ashdown) and is looked up in an
+# agency's records or a court list: "[reference]". Labelled ("ref", "reference", "case no", "crime no",
+# "incident number", "URN", "CRN", "log no"), with five letters and digits or more ("Ref: 21/06", "case no
+# 03/04" are left); unlabelled, capitals and digits joined by two or more "/" or "-" with a letter and four
+# digits among them ("CA/2023/0456"), or a family court's case number ("LS23C00456").
+REFERENCE = "[reference]"
+_REFERENCE_LABEL = (r"(?i:\b(?:(?:crime|police|incident|case|court|claim|job|log|file|referral|occurrence|cris|"
+                    r"storm|niche|athena|mosaic|liquidlogic|lcs|our|your|their)\s+)?(?:ref(?:erence)?s?|no|nos|number|"
+                    r"num)\b\.?|\b(?:URN|CRN|case\s+id|crime\s+number)\b)")
+#: a word with a digit in it, as a reference is written ("CA/2023/0456", "12AB3456789", "44/123456/23"): found
+#: first (a regex that starts with a label would try its words at every word of every text), then its label
+#: looked for just before it
+_REFERENCE = re.compile(r"(?<![\w/\-])(?=[A-Za-z/\-]*\d)(?P<ref>[A-Za-z0-9]+(?:[/\-][A-Za-z0-9]+)*)(?![\w/\-])")
+_REFERENCE_LABEL_BEFORE = re.compile(rf"{_REFERENCE_LABEL}\s*[:#]?\s*$")
+_REFERENCE_SHAPED = re.compile(r"(?=[A-Z0-9/\-]*[A-Z])[A-Z0-9]+(?:[/\-][A-Z0-9]+){2,}|[A-Z]{2}\d{2}[A-Z]\d{5}")
+#: (the gate, words looked for in the text before any regex: most texts have none)
+_REFERENCE_WORDS = ("ref", "urn", "crn", "case", "crime", "incident", "log", "job", "claim", "court", "number",
+                    "no.", "no:", "no ", "nos", "num")
+_REFERENCE_SHAPE = re.compile(r"[A-Z0-9][/\-][A-Z0-9]+[/\-]|[A-Z]{2}\d{2}[A-Z]\d")
+
+
+_A_DIGIT = re.compile(r"\d")
+
+
+def _may_be_reference(text: str) -> bool:
+    if not _A_DIGIT.search(text):
+        return False
+    low = text.casefold()
+    return any(w in low for w in _REFERENCE_WORDS) or bool(_REFERENCE_SHAPE.search(text))
+
+
+def _reference_replacement(match: re.Match) -> str:
+    ref = match.group("ref")
+    if _REFERENCE_SHAPED.fullmatch(ref) and (sum(c.isdigit() for c in ref) >= 4 or "/" not in ref and "-" not in ref):
+        return REFERENCE  # "CA/2023/0456", a court's "LS23C00456"
+    if sum(c.isalnum() for c in ref) < 5 or not re.search(r"\d.*\d|\d[A-Za-z]|[A-Za-z]\d", ref):
+        return ref  # "Ref: 21/06", "no 1": too short to look anything up
+    if ref.isdigit() and len(ref) == 4 and 1900 <= int(ref) <= 2099:
+        return ref  # "no 2023": a year
+    before = match.string[max(0, match.start() - 40):match.start()]
+    low = before.casefold()
+    if any(w in low for w in _REFERENCE_WORDS) and _REFERENCE_LABEL_BEFORE.search(before):
+        return REFERENCE
+    return ref
+
+
+# A place of residence written without a house number: a named refuge or hostel ("Hope House refuge", "the
+# Riverside Hostel") is "[refuge]" or "[hostel]" (the reader needs the kind), and a named house, lodge or
+# block where the family lives ("lives at Hope House", "moved to Brook Lodge", "staying at Mill Court") is
+# "[address]". The names learned so (`Redactor.learn_schools`) are replaced wherever the case names them
+# again ("Hope House staff said" -> "[refuge] staff said").
+_RESIDENCE_NOUNS = r"(?:House|Lodge|Court|Hostel|Refuge|Foyer|Mansions|Heights|Tower|Towers|Cottage|Cottages|Farm|Villa|Flats|Apartments|Hall)"
+_PLACE_WORD = r"(?:St\.?|[A-Z][\w\u2019'\-]*)"
+_RESIDENCE = re.compile(
+    # "Hope House refuge", "Hope House Refuge", "Eastborough Women's Refuge", "Riverside Hostel", "Bridge
+    # Street hostel"
+    rf"(?<![\w\[])(?P<name>{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,3}}?)\s+(?P<kind>(?i:refuge|hostel|night\s+shelter))(?![\w\-])"
+    # "lives at Hope House", "moved into Brook Lodge", "staying at the Foyer"
+    r"|(?P<cue>\b(?i:lives|living|lived|live|moved|moving|move|staying|stayed|stays|stay|resides|residing|resident|"
+    r"placed|accommodated|housed|rehoused|address(?:\s+is)?|returned|returning|back)\s+(?:at|to|in|into|back\s+to|is)?\s*"
+    r"(?:the\s+)?)(?P<house>(?-i:(?:St\.?|[A-Z][\w\u2019'\-]*)(?:\s+(?:St\.?|[A-Z][\w\u2019'\-]*)){0,2}?\s+"
+    rf"{_RESIDENCE_NOUNS}))(?P<kind2>\s+(?i:refuge|hostel))?(?![\w\-])"
+)
+_RESIDENCE_WORDS = ("House", "Lodge", "Court", "Foyer", "Mansions", "Heights", "Tower", "Cottage", "Farm", "Villa",
+                    "Flats", "Apartments", "Hall", "efuge", "ostel", "helter", "EFUGE", "OSTEL", "HELTER")
+
+
+def _may_be_residence(text: str) -> bool:
+    """(the gate: a residence's noun in the text, looked for before any regex)"""
+    return any(w in text for w in _RESIDENCE_WORDS)
+#: words of a residence's name that are no name ("the", "a", "women's", "local", "Salvation Army"'s kind)
+_NOT_A_PLACE_NAME = frozenset("the a an at to in into from with her his their our its this that same new local "
+                              "women's womens mens men's family council emergency temporary aid".split())
+
+
+def _residence_name(match: re.Match) -> tuple[str, str, str] | None:
+    """(the words before it that stay, the label, the name as written) of a place of residence found by
+    `_RESIDENCE`, or None."""
+    if match.group("house") is not None:
+        house = match.group("house")
+        if house.split()[0].casefold() in _NOT_A_PLACE_NAME or re.search(r"(?i:\b(?:family|crown|county|"
+                                                                          r"magistrates|youth|high|town|city)\s+(?:court|hall)\b)", house):
+            return None
+        kind = (match.group("kind2") or house.split()[-1]).strip().casefold()  # "Riverside Hostel" is a hostel
+        return match.group("cue"), {"refuge": "[refuge]", "hostel": "[hostel]"}.get(kind, ADDRESS), house
+    words = match.group("name").split()
+    keep = 0
+    while keep < len(words) and (words[keep].casefold() in _NOT_A_PLACE_NAME or words[keep].casefold() in _BEFORE_A_SCHOOL):
+        keep += 1
+    named = words[keep:]
+    if not named or all(w.casefold() in _NOT_A_PLACE_NAME for w in named):
+        return None
+    kind = match.group("kind").casefold()
+    label = "[refuge]" if kind == "refuge" else "[hostel]"
+    return " ".join(words[:keep]) + (" " if keep else ""), label, " ".join(named)
+
+
+def _residence_replacement(match: re.Match) -> str:
+    found = _residence_name(match)
+    if found is None:
+        return match.group(0)
+    before, label, _ = found
+    return before + label
+
+
+def residences_in(text) -> list[tuple[str, str]]:
+    """(name as written, label) of the places of residence `text` names ("Hope House refuge" -> ("Hope
+    House", "[refuge]")): what `Redactor.learn_schools` learns, to replace the name wherever it comes again."""
+    if not isinstance(text, str) or not _may_be_residence(text):
+        return []
+    found = (_residence_name(m) for m in _RESIDENCE.finditer(text))
+    return [(name, label) for _, label, name in (f for f in found if f is not None)]
 
 
 def _phone_replacement(match: re.Match) -> str:
@@ -1033,6 +1323,9 @@ def month_text(text):
     if _MAY_BE_DAY_MONTH.search(out):
         out = _DAY_MONTH.sub(_day_month_replacement, out)
         out = _BARE_DAY_MONTH.sub(_bare_day_month_replacement, out)
+        out = _BARE_DOT_DAY_MONTH.sub(_bare_dot_day_month_replacement, out)
+    if _may_be_named_day(out):
+        out = _NAMED_DAY.sub(_named_day_replacement, out)
     if _MAY_BE_DAY_IN_WORDS.search(out):
         out = _DAY_IN_WORDS.sub(_day_in_words_replacement, out)
         out = _DAY_AFTER_A_CUE.sub(_day_after_a_cue_replacement, out)
@@ -1071,6 +1364,69 @@ def _bare_day_month_replacement(match: re.Match) -> str:
     if zero_padded or (day > 12 and month not in (7, 12)):
         return _MONTH_ABBR[month - 1]
     return match.group(0)
+
+
+# A day and month written with a dot and no date word ("letter sent 14.03", "review 21.06.") is read as a
+# date only in the form decimals and times take least: two digits each side, a valid day, a month 01-12,
+# not after a word that makes it a time ("at", "@", "approx", "between", "from", "until"), a measure
+# ("weight", "temp", "Hb", "£") or a reference, and not followed by a unit, "hrs", "am" or "pm" (as
+# `_NOT_A_DATE_AFTER`): "at 14.03", "weight 10.05", "14.03 hrs", "10.05kg", "£10.05" are left.
+_BARE_DOT_DAY_MONTH = re.compile(
+    rf"(?<![\w/.\-:£$€])(?P<d>\d{{2}})\.(?P<m>0[1-9]|1[0-2])(?![\w/]|[.:\-]\d)"
+    rf"(?!\s*(?i:hrs?\b|hours?\b|h\b|am\b|pm\b|a\.m|p\.m|[\-\u2013]\s*\d|to\s+\d|and\s+\d)){_NOT_A_DATE_AFTER}"
+)
+_NOT_A_DOT_DATE_BEFORE = re.compile(
+    r"(?i:\b(?:at|@|approx\.?|approximately|about|around|circa|c\.|by|from|until|till|between|and|to|time|"
+    r"timed|start(?:ed|s)?|end(?:ed|s)?|weight|weighed|weighing|wt|weighs|length|height|ht|hc|ofc|temp|"
+    r"temperature|t|hb|bmi|score|scored|result|level|levels|crp|inr|glucose|bm|sats|kg|cost|costs|paid|"
+    r"£|\$|€)\s*[:=]?\s*$|[@£$€]\s*$)")
+
+
+def _bare_dot_day_month_replacement(match: re.Match) -> str:
+    day, month = int(match.group("d")), int(match.group("m"))
+    before = match.string[max(0, match.start() - 20):match.start()]
+    if not _valid_day(day, month) or _NOT_A_DOT_DATE_BEFORE.search(before) or _REFERENCE_BEFORE.search(before):
+        return match.group(0)
+    return _MONTH_ABBR[month - 1]
+
+
+# A named day ("Christmas Day", "Boxing Day", "New Year's Eve") is a date to the day: given to its month as
+# other dates are ("on Christmas Day" -> "in December"); a day whose date moves with the year ("Easter
+# Sunday", "Mother's Day") becomes "[day]". "over Christmas", "at Easter" (a season) are left.
+_FIXED_NAMED_DAYS = (
+    (r"(?:Christmas|Xmas)\s+(?:Day|Eve)|Boxing\s+Day|New\s+Year['\u2019]?s\s+Eve|Hogmanay", "December"),
+    (r"New\s+Year['\u2019]?s\s+Day", "January"), (r"(?:St\.?\s+)?Valentine['\u2019]?s\s+Day", "February"),
+    (r"St\.?\s+Patrick['\u2019]?s\s+Day", "March"), (r"Hallowe['\u2019]?en", "October"),
+    (r"(?:Bonfire|Guy\s+Fawkes)\s+Night", "November"),
+)
+_MOVING_NAMED_DAYS = (r"Easter\s+(?:Sunday|Monday|Saturday|Day)|Good\s+Friday|Shrove\s+Tuesday|Pancake\s+Day|"
+                      r"(?-i:Mother['\u2019]?s\s+Day|Father['\u2019]?s\s+Day|Mothering\s+Sunday)")
+_NAMED_DAY = re.compile(
+    r"(?P<on>\b[Oo]n\s+)?(?<![\w\-])(?:"
+    + "|".join(f"(?P<fixed{i}>{pattern})" for i, (pattern, _) in enumerate(_FIXED_NAMED_DAYS))
+    + rf"|(?P<moving>{_MOVING_NAMED_DAYS}))(?![\w\-])",
+    re.IGNORECASE,
+)
+#: (the gate: a named day written capitalised or in capitals, "Christmas Day", "BOXING DAY", "christmas Day")
+_NAMED_DAY_WORDS = ("hristmas", "HRISTMAS", "mas", "MAS", "Boxing", "BOXING", "Year", "YEAR", "Hogmanay", "HOGMANAY",
+                    "Valentine", "VALENTINE", "Patrick", "PATRICK", "Hallowe", "HALLOWE", "Bonfire", "BONFIRE",
+                    "Fawkes", "FAWKES", "Easter", "EASTER", "Friday", "FRIDAY", "Shrove", "SHROVE", "Pancake",
+                    "PANCAKE", "s Day", "S DAY", "Mothering")
+
+
+def _may_be_named_day(text: str) -> bool:
+    return any(w in text for w in _NAMED_DAY_WORDS)
+
+
+def _named_day_replacement(match: re.Match) -> str:
+    on = match.group("on") or ""
+    if match.group("moving") is not None:
+        return on + WEEKDAY  # "on Easter Monday" -> "on [day]"
+    month = next(month for i, (_, month) in enumerate(_FIXED_NAMED_DAYS) if match.group(f"fixed{i}") is not None)
+    written = match.group(0)[len(on):]
+    if written.isupper():
+        month = month.upper()
+    return (("In " if on[:1] == "O" else "in ") if on else "") + month
 
 
 #: a day of the month alone after a date word other than "on" ("seen the 3rd.", "visited 14th at home",
@@ -1295,11 +1651,16 @@ def _day_of_life_replacement(match: re.Match) -> str:
 # month, "HV": `_BEFORE_A_SCHOOL`) stay outside it ("Today Hillside Nursery rang" -> "Today [nursery]
 # rang"). Two schools of one kind in a case are numbered ("[primary school 1]", "[primary school 2]") in
 # the order the chronology first names them (`school_labels`, `Redactor.learn_schools`), so that they do
-# not share a label nor, as agencies, a swimlane lane. Known limits: a school named without its kind
-# ("attends Hillside") is left; a sentence-initial word not in `_BEFORE_A_SCHOOL` just before a name
-# ("Worried Hillside Nursery rang") goes with it; one school written two ways ("Oakfield High School",
-# "Oakfield Academy") is counted as two.
-_SCHOOL_KINDS = r"(?:School|Academy|Nursery|Pre-?[Ss]chool|Playgroup|College|SCHOOL|ACADEMY|NURSERY|COLLEGE)"
+# not share a label nor, as agencies, a swimlane lane. A school named without its kind ("attends
+# Hillside"), once the case has named it with it, takes its label (`school_names`), and one school written
+# two ways ("Oakfield High School", "Oakfield Academy") is one school. Known limit: a sentence-initial
+# word not in `_BEFORE_A_SCHOOL` just before a name ("Worried Hillside Nursery rang") goes with it.
+#: children's centres and family centres ("Little Acorns Children's Centre", "Riverside Family Centre") place the
+#: family's home as a school does: "[children's centre]", "[family centre]"
+_CENTRE_KINDS = (r"Children['\u2019]?s\s+Centre|Childrens\s+Centre|CHILDREN['\u2019]?S\s+CENTRE|Family\s+Centre|"
+                 r"FAMILY\s+CENTRE")
+_SCHOOL_KINDS = (r"(?:School|Academy|Nursery|Pre-?[Ss]chool|Playgroup|College|SCHOOL|ACADEMY|NURSERY|COLLEGE|"
+                 rf"{_CENTRE_KINDS})")
 #: a school named by its phase without "School" ("Oakfield Primary", "Hillcrest Secondary", "St Joseph's
 #: Catholic Primary", "Greenfield Infants"), not before a capitalised word or "to" ("Primary Care", "Primary
 #: Mental Health Worker", "Anaemia Secondary to ..."); "High" and "Junior" alone are left ("Risk High")
@@ -1408,6 +1769,10 @@ def _school_label(kind: str, words: list[str]) -> str:
     school]", "[secondary school]", "[college]", "[school]"), not its name."""
     kind = kind.casefold()
     said = {w.rstrip(".").casefold() for w in words}
+    if kind.startswith("children"):
+        return "[children's centre]"
+    if kind.startswith("family"):
+        return "[family centre]"
     if kind.startswith(("nursery", "pre", "playgroup")):
         return "[nursery]"
     if kind == "college":
@@ -1433,17 +1798,66 @@ def school_labels(texts) -> dict[str, str]:
     for one school only keeps its plain label ("[primary school]"); two or more schools of one kind are
     numbered in that order ("[primary school 1]", "[primary school 2]"), so that the view does not merge
     them (a reader can tell the child moved school) and gives one school the same label everywhere."""
-    order: dict[str, list[str]] = {}
+    seen: list[tuple[str, str]] = []  # (label, key) in the order first named
     for text in texts:
         for label, key in schools_in(text):
-            keys = order.setdefault(label, [])
-            if key not in keys:
-                keys.append(key)
-    labels = {}
+            if (label, key) not in seen:
+                seen.append((label, key))
+    # one school written two ways ("Oakfield High School", "Oakfield Academy"): the same name with the same
+    # kind, or with a kind that says less ("[school]" of an academy), is one school, of the kind said most
+    same: dict[str, str] = {}  # key -> the key of the school it is
+    kind_of: dict[str, str] = {}  # a school's key -> its label
+    for label, key in seen:
+        name = _school_distinctive(key)
+        match = next((k for k in kind_of if name and _school_distinctive(k) == name
+                      and (kind_of[k] == label or SCHOOL in (kind_of[k], label))), None)
+        if match is None:
+            same[key], kind_of[key] = key, label
+        else:
+            same[key] = match
+            if kind_of[match] == SCHOOL:
+                kind_of[match] = label
+    order: dict[str, list[str]] = {}
+    for key, label in kind_of.items():
+        order.setdefault(label, []).append(key)
+    numbered = {}
     for label, keys in order.items():
         for n, key in enumerate(keys, start=1):
-            labels[key] = label if len(keys) == 1 else f"{label[:-1]} {n}]"
-    return labels
+            numbered[key] = label if len(keys) == 1 else f"{label[:-1]} {n}]"
+    return {key: numbered[school] for key, school in same.items()}
+
+
+#: the words of a school's name that say its kind, not which school it is ("Primary", "C of E", "RC")
+_SCHOOL_KIND_WORDS = frozenset("primary secondary infant infants junior juniors first middle high grammar community "
+                               "special free church catholic rc cofe ce c e of methodist academy school nursery college "
+                               "upper lower village day pre and the &".split())
+
+
+def _school_distinctive(key: str) -> str:
+    """The part of a school's key ("[primary school]|hillside primary|school") that names it ("hillside"), or
+    "" when nothing does."""
+    words = key.split("|")[1].split() if key.count("|") >= 2 else []
+    return " ".join(w for w in words if w not in _SCHOOL_KIND_WORDS)
+
+
+def school_names(labels: dict[str, str], keep=frozenset()) -> dict[str, str]:
+    """{a school's name without its kind ("hillside", "st marys"): its label} for the schools of `labels`
+    (`school_labels`), so that a school named without its kind ("attends Hillside") is replaced too: a name
+    two schools share ("Oakfield" of "Oakfield Primary" and "Oakfield High") is "[school]". Left out: a name
+    of one word that is an everyday word or shorter than four letters ("Park", "Oak"), and a name whose
+    words all name something else in the case (`keep`: the words of the agencies' names, "Eastborough")."""
+    by_name: dict[str, set[str]] = {}
+    for key, label in labels.items():
+        name = _school_distinctive(key)
+        if not name or name in ("st",):
+            continue
+        words = name.split()
+        if len(words) == 1 and (len(name) < 4 or name in COMMON_WORDS or name in _NOT_A_SCHOOL_NAME):
+            continue
+        if all(w in keep for w in words):
+            continue
+        by_name.setdefault(name, set()).add(label)
+    return {name: (next(iter(found)) if len(found) == 1 else SCHOOL) for name, found in by_name.items()}
 
 
 def _another(label: str) -> str:
