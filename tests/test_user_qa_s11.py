@@ -6,13 +6,20 @@
    spacing or punctuation are now one agency, spelt as case.yml declares it (else as most rows do), with a
    note; a name a letter or two away ("Westshire Health Visting") is left as written but warned about,
    naming the vocab.yml alias that merges it.
+2. A misspelt key in case.yml was ignored in silence: `reveiw_date:` left the review period open (no flag at
+   the review's end), `mobile_form:` made every injury one in a mobile child, `file:` read every spreadsheet
+   with no agency declared, `sheet:` in a files entry read every sheet. A key close to a known one is now
+   refused (exit 2) naming case.yml, the key and the key meant; other keys (a reviewer's notes) are left.
 """
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
+import pytest
+
 from review.config import load_case_config
+from review.errors import ConfigError
 from review.ingest import load_contacts
 
 HV_HEADER = ["Date of contact", "Agency", "Type of contact", "Details of contact", "Outcome"]
@@ -84,3 +91,58 @@ def test_different_agencies_are_not_merged_or_warned_about(tmp_path):
     assert contacts["agency"].tolist() == ["Westshire Police", "Westshire Health Visiting", "Riverside GP Surgery"]
     assert not report.files[0].warnings
     assert not any("read as" in n for n in report.files[0].notes)
+
+
+CASE_YML = "case_id: QA11\ndate_of_birth: 2006-11-20\nreview_date: 2008-03-31\nmobile_from: 2007-07-01\n"
+
+
+@pytest.mark.parametrize("written, meant", [
+    ("reveiw_date: 2008-03-31", "review_date"),
+    ("mobile_form: 2007-07-01", "mobile_from"),
+    ("date_of_death : 2008-03-31", None),  # YAML trims the space: a known key, read
+    ("Date_of_Death: 2008-03-31", "date_of_death"),
+    ("child_nmae: Lily", "child_name"),
+    ("adresses: [1 Elm Road]", "addresses"),
+    ("file:\n  - {path: hv.csv}", "files"),
+])
+def test_a_misspelt_case_yml_key_is_refused_naming_the_key_meant(tmp_path, written, meant):
+    case = _hv_case(tmp_path, ["Westshire Health Visiting"])
+    (case / "case.yml").write_text(CASE_YML.replace("review_date: 2008-03-31\n", "").replace(
+        "mobile_from: 2007-07-01\n", "") + written + "\n", encoding="utf-8")
+    if meant is None:
+        assert load_case_config(case).date_of_death is not None
+        return
+    with pytest.raises(ConfigError) as error:
+        load_case_config(case)
+    assert str(error.value) == (f"{case / 'case.yml'}: unknown key {written.split(':')[0]!r}: did you mean "
+                                f"{meant!r}? (a misspelt key would be ignored)")
+
+
+def test_a_misspelt_key_of_a_files_entry_is_refused_naming_the_entry(tmp_path):
+    case = _hv_case(tmp_path, ["Westshire Health Visiting"])
+    (case / "case.yml").write_text(CASE_YML + "files:\n  - {path: hv.csv, agnecy: Westshire HV}\n"
+                                   "  - {path: hv.csv, sheet: Log}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"case.yml: files entry 1 \('hv.csv'\): unknown key 'agnecy': did you "
+                                          r"mean 'agency'\?"):
+        load_case_config(case)
+
+
+def test_other_keys_are_still_left_alone(tmp_path):
+    case = _hv_case(tmp_path, ["Westshire Health Visiting"])
+    (case / "case.yml").write_text(CASE_YML + "notes: panel met 01/04/2008\nlead_reviewer: Jane Lead\n"
+                                   "files:\n  - {path: hv.csv, agency: HV, comment: from the IMR}\n",
+                                   encoding="utf-8")
+    config = load_case_config(case)
+    assert config.review_date.isoformat() == "2008-03-31" and config.files[0].agency == "HV"
+
+
+def test_a_case_yml_given_for_the_case_folder_names_the_folder_to_give(tmp_path, capsys):
+    from review.cli import main
+
+    case = _hv_case(tmp_path, ["Westshire Health Visiting"])
+    assert main(["flags", str(case / "case.yml")]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"review: error: {case / 'case.yml'}: not a folder: give the case folder (the one holding case.yml), "
+        f"{str(case)!r} here")
+    assert main(["validate", str(case / "hv.csv")]) == 2
+    assert "hv.csv: not a folder: give the case folder (the one holding case.yml)" in capsys.readouterr().err
