@@ -10,6 +10,9 @@
    the review's end), `mobile_form:` made every injury one in a mobile child, `file:` read every spreadsheet
    with no agency declared, `sheet:` in a files entry read every sheet. A key close to a known one is now
    refused (exit 2) naming case.yml, the key and the key meant; other keys (a reviewer's notes) are left.
+3. decisions.csv opened in Excel set to a UK locale and saved again has its dates as dd/mm/yyyy
+   ("05/12/2026"): every build then stopped (exit 7, "date must be YYYY-MM-DD"). A full day-first date is now
+   read as the chronologies' dates are; "3/4" is still refused.
 """
 from __future__ import annotations
 
@@ -19,6 +22,8 @@ from pathlib import Path
 import pytest
 
 from review.config import load_case_config
+from review.decisions import load_decisions, record_decision
+from review.errors import DecisionError
 from review.errors import ConfigError
 from review.ingest import load_contacts
 
@@ -134,6 +139,34 @@ def test_other_keys_are_still_left_alone(tmp_path):
                                    encoding="utf-8")
     config = load_case_config(case)
     assert config.review_date.isoformat() == "2008-03-31" and config.files[0].agency == "HV"
+
+
+def test_decisions_saved_back_by_excel_with_uk_dates_are_read_day_first(tmp_path):
+    case = _hv_case(tmp_path, ["Westshire Health Visiting"])
+    record_decision(case, "injury_not_escalated-3f32d9a0b739", "accepted", "GP did not refer.", "Jane Lead",
+                    "2026-12-05")
+    record_decision(case, "", "added", "Police did not share the DASH.", "Jane Lead", "2026-12-06",
+                    rule_id="information_not_shared", trigger_event_id="E1")
+    before, _ = load_decisions(case)
+    path = case / "decisions.csv"
+    # what Excel (UK locale) writes: dd/mm/yyyy dates, CRLF line endings
+    path.write_bytes(path.read_bytes().replace(b"2026-12-05", b"05/12/2026").replace(b"2026-12-06", b"06/12/2026")
+                     .replace(b"\n", b"\r\n"))
+    after, problems = load_decisions(case)
+    assert after["date"].dt.strftime("%Y-%m-%d").tolist() == ["2026-12-05", "2026-12-06"]
+    assert after["flag_id"].tolist() == before["flag_id"].tolist()  # the added finding keeps its id
+    assert problems.empty
+
+
+@pytest.mark.parametrize("written", ["3/4", "31/02/2026", "12/05/26", "2026/12/05x"])
+def test_a_decision_date_that_is_not_a_full_date_is_still_refused(tmp_path, written):
+    case = _hv_case(tmp_path, ["Westshire Health Visiting"])
+    (case / "decisions.csv").write_text(f"flag_id,decision,rationale,author,date\nF1,accepted,ok,QA,{written}\n",
+                                        encoding="utf-8")
+    with pytest.raises(DecisionError) as error:
+        load_decisions(case)
+    assert str(error.value).endswith(f"decisions.csv, row 2, column 'date': date must be YYYY-MM-DD (or dd/mm/yyyy, "
+                                     f"day first), got {written!r}")
 
 
 def test_a_case_yml_given_for_the_case_folder_names_the_folder_to_give(tmp_path, capsys):
