@@ -13,6 +13,10 @@
 3. decisions.csv opened in Excel set to a UK locale and saved again has its dates as dd/mm/yyyy
    ("05/12/2026"): every build then stopped (exit 7, "date must be YYYY-MM-DD"). A full day-first date is now
    read as the chronologies' dates are; "3/4" is still refused.
+4. `review flags my_case/case.yml` said "case folder not found" of a file that is there: it now says to
+   give the folder, and which.
+5. report.html's chronology gave each row's source file and row but not its sheet: in a workbook with a
+   sheet per year "gp.xlsx, row 2" is two rows. It has a Source sheet column, as chronology.xlsx has.
 """
 from __future__ import annotations
 
@@ -179,3 +183,31 @@ def test_a_case_yml_given_for_the_case_folder_names_the_folder_to_give(tmp_path,
         f"{str(case)!r} here")
     assert main(["validate", str(case / "hv.csv")]) == 2
     assert "hv.csv: not a folder: give the case folder (the one holding case.yml)" in capsys.readouterr().err
+
+
+def test_the_html_chronology_names_each_rows_sheet(tmp_path):
+    import html
+    import re
+
+    import openpyxl
+
+    from review.build import build_report
+
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "case.yml").write_text("case_id: QA11\ndate_of_birth: 2006-11-20\nreview_date: 2008-03-31\n"
+                                   "files:\n  - {path: gp.xlsx, agency: Riverside GP Surgery}\n", encoding="utf-8")
+    book = openpyxl.Workbook()
+    for year, sheet in (("2007", book.active), ("2008", book.create_sheet())):
+        sheet.title = year
+        sheet.append(["Date", "Details"])
+        sheet.append([f"14/01/{year}", f"Seen in {year}."])
+    book.save(case / "gp.xlsx")
+    build_report(case, tmp_path / "out", progress=False)
+    text = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    chronology = text[text.index('id="chronology"'):text.index('id="data-quality"')]
+    cells = [html.unescape(c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", chronology, flags=re.S)]
+    assert cells[11:14] == ["Source file", "Source sheet", "Source row"]
+    rows = [cells[i:i + 14] for i in range(14, len(cells), 14)]
+    assert [(r[7], r[11], r[12], r[13]) for r in rows] == [("Seen in 2007.", "gp.xlsx", "2007", "2"),
+                                                           ("Seen in 2008.", "gp.xlsx", "2008", "2")]

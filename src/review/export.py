@@ -928,14 +928,16 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
         chronology = chronology_table(timeline_view, flags)
         chronology["date"] = [_event_date(d, p, months) for d, p in zip(chronology["date"], chronology["date_precision"])]
         shown = chronology[["seq", "flags", "date", "age_display", "agency", "contact_type", "child_seen",
-                            "description", "action", "concerns", "escalation", "source_file", "source_row"]]
+                            "description", "action", "concerns", "escalation", "source_file", "source_sheet",
+                            "source_row"]]
         flagged = standing_rows(timeline, flags, decisions)
         parts.append("<section id=\"chronology\"><h2>Integrated chronology</h2>")
         parts.append(f"<details><summary>All {plural(len(shown), 'contact')} in date order (rows cited by a flag marked "
                      "with its number, and highlighted unless the reviewers rejected every flag citing them; the "
                      "full table with every column is chronology.xlsx)</summary>")
         parts.append(_html_table(shown, ["Seq", "Flags", "Date", "Age", "Agency", "Contact type", "Child seen",
-                                         "Description", "Action", "Concerns", "Escalation", "Source file", "Source row"],
+                                         "Description", "Action", "Concerns", "Escalation", "Source file",
+                                         "Source sheet", "Source row"],
                                  row_class=lambda i: "sev-high" if flagged[i] else "", numeric=("seq", "source_row"),
                                  months=months))
         parts.append("</details></section>")
