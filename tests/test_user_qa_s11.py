@@ -17,6 +17,8 @@
    give the folder, and which.
 5. report.html's chronology gave each row's source file and row but not its sheet: in a workbook with a
    sheet per year "gp.xlsx, row 2" is two rows. It has a Source sheet column, as chronology.xlsx has.
+6. `python -m review` said "No module named review.__main__" (a regulator re-running a case where the
+   console script is not on PATH): it runs the command line.
 """
 from __future__ import annotations
 
@@ -211,3 +213,17 @@ def test_the_html_chronology_names_each_rows_sheet(tmp_path):
     rows = [cells[i:i + 14] for i in range(14, len(cells), 14)]
     assert [(r[7], r[11], r[12], r[13]) for r in rows] == [("Seen in 2007.", "gp.xlsx", "2007", "2"),
                                                            ("Seen in 2008.", "gp.xlsx", "2008", "2")]
+
+
+def test_python_dash_m_review_runs_the_command_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    import review
+
+    env = {**os.environ, "PYTHONPATH": str(Path(review.__file__).parent.parent)}
+    done = subprocess.run([sys.executable, "-m", "review", "validate", str(tmp_path / "nope")], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"review: error: {tmp_path / 'nope'}: case folder not found"
