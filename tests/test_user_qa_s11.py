@@ -227,3 +227,11 @@ def test_python_dash_m_review_runs_the_command_line(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert done.stderr.strip() == f"review: error: {tmp_path / 'nope'}: case folder not found"
+
+
+def test_agencies_with_other_numbers_are_not_taken_for_misspellings(tmp_path):
+    case = _hv_case(tmp_path, ["Northgate Hospital Ward 10", "Northgate Hospital Ward 11", "Police Team 1",
+                               "Police Team 2", "Police Team 2"])
+    contacts, report = load_contacts(load_case_config(case))
+    assert contacts["agency"].nunique() == 4
+    assert not report.files[0].warnings

@@ -13,10 +13,11 @@ import datetime as dt
 import gc
 import hashlib
 import json
+import re
+from bisect import bisect_right
 from contextlib import contextmanager
 from dataclasses import replace
 from importlib import resources
-from bisect import bisect_right
 from itertools import combinations, islice, pairwise
 from pathlib import Path, PurePosixPath
 
@@ -58,6 +59,7 @@ NO_DETAILS_REASON = "no details: the row has a date and nothing else"
 #: names in a case (more is a column of free text, not agencies), alike at this rapidfuzz ratio or more
 LOOKALIKE_AGENCIES_MAX = 200
 LOOKALIKE_AGENCY_RATIO = 92
+_NUMBERS = re.compile(r"\d+")
 #: fields that do not on their own make a row a contact
 NOT_DETAILS = ("date", "time", "date_end", "time_end", "sequence")
 SORT_KEYS = ["source_file", "source_sheet", "source_row"]
@@ -402,35 +404,41 @@ class _CaseBatch:
 
     def _lookalike_agencies(self, agencies: list[str], known: set[str], starts: list[int]):
         """Warnings for agency names a letter or two apart (a typing slip: "Westshire Health Visting"
-        beside "Westshire Health Visiting"), not merged: one per table and name, at its first row."""
+        beside "Westshire Health Visiting"), not merged: one per table and name, at its first row. Names
+        with other numbers ("Ward 10", "Ward 11"; "Team 1", "Team 2") are different agencies."""
         names = sorted(set(agencies) - {""})
         if len(names) < 2 or len(names) > LOOKALIKE_AGENCIES_MAX:
             return []
         from rapidfuzz import fuzz
 
         keys = {name: vocabulary.normalise_text(name) for name in names}
-        counts = pd.Series(agencies, dtype=object).value_counts().to_dict()
-        out, series = [], None
-        for a, b in combinations(names, 2):
-            if a in known and b in known:
-                continue
-            if min(len(keys[a]), len(keys[b])) < 6 or fuzz.ratio(keys[a], keys[b]) < LOOKALIKE_AGENCY_RATIO:
-                continue
-            rare, common = sorted((a, b), key=lambda n: (counts[n], n))
-            if counts[rare] == counts[common] and common in known:
-                rare, common = common, rare
-            if series is None:
-                series = pd.Series(agencies, dtype=object)
-            positions = np.flatnonzero((series == rare).to_numpy())
-            tables = np.searchsorted(starts, positions, side="right") - 1
-            for table, i in zip(*np.unique(tables, return_index=True)):
-                table, i = int(table), int(positions[i])
-                out.append((
-                    self.checks[table][0], self.columns["source_row"][i], self.agency_headers[table],
-                    f"agency {rare!r} ({counts[rare]} row(s)) looks like {common!r} ({counts[common]} row(s)) "
-                    f"misspelt: read as written, as another agency; if they are one agency, add "
-                    f"{rare!r} to the aliases of {common!r} under `agencies:` in the case's vocab.yml",
-                ))
+        numbers = {name: _NUMBERS.findall(key) for name, key in keys.items()}
+        pairs = [(a, b) for a, b in combinations(names, 2)
+                 if not (a in known and b in known) and numbers[a] == numbers[b]
+                 and min(len(keys[a]), len(keys[b])) >= 6 and fuzz.ratio(keys[a], keys[b]) >= LOOKALIKE_AGENCY_RATIO]
+        if not pairs:
+            return []
+        series = pd.Series(agencies, dtype=object)  # the rows are counted only for a case with such a pair
+        counts = series.value_counts().to_dict()
+        like: dict[str, str] = {}  # the rarer name -> the commoner one it looks like (the commonest such)
+        for a, b in pairs:
+            rare, common = sorted((a, b), key=lambda n: (counts[n], n in known, n))
+            if rare not in like or (counts[common], common) > (counts[like[rare]], like[rare]):
+                like[rare] = common
+        positions = np.flatnonzero(series.isin(list(like)).to_numpy())
+        tables = np.searchsorted(starts, positions, side="right") - 1
+        first: dict[tuple[int, str], int] = {}
+        for table, i in zip(tables.tolist(), positions.tolist()):
+            first.setdefault((table, agencies[i]), i)
+        out = []
+        for (table, rare), i in sorted(first.items()):
+            common = like[rare]
+            out.append((
+                self.checks[table][0], self.columns["source_row"][i], self.agency_headers[table],
+                f"agency {rare!r} ({counts[rare]} row(s)) looks like {common!r} ({counts[common]} row(s)) "
+                f"misspelt: read as written, as another agency; if they are one agency, add "
+                f"{rare!r} to the aliases of {common!r} under `agencies:` in the case's vocab.yml",
+            ))
         return out
 
     def _sorted_blocks(self) -> list[tuple[int, int]] | None:
