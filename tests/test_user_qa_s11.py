@@ -19,6 +19,13 @@
    sheet per year "gp.xlsx, row 2" is two rows. It has a Source sheet column, as chronology.xlsx has.
 6. `python -m review` said "No module named review.__main__" (a regulator re-running a case where the
    console script is not on PATH): it runs the command line.
+7. An A&E export's "PRESENTING COMPLAINT / DETAILS" column was not read ("Columns not analysed ... no
+   description column"): the spiral fracture in it raised nothing. A header of alternatives written with
+   "/" names the field its parts name, when they name one; "Presenting complaint", "Attendance type" and
+   "Seen by" (ED exports) are generic-profile headers.
+8. chronology.xlsx's Response latency sheet showed a concern recorded for "Mar 2007" as 01/03/2007, a day
+   the agency never wrote (the chronology and Flags sheets show "Mar 2007"): its dates, and the Agency
+   knowledge sheet's, are shown to their contact's precision.
 """
 from __future__ import annotations
 
@@ -235,3 +242,64 @@ def test_agencies_with_other_numbers_are_not_taken_for_misspellings(tmp_path):
     contacts, report = load_contacts(load_case_config(case))
     assert contacts["agency"].nunique() == 4
     assert not report.files[0].warnings
+
+
+def _ae_case(tmp_path: Path, headers: list[str]) -> Path:
+    import openpyxl
+
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "case.yml").write_text("case_id: QA11\ndate_of_birth: 2015-03-01\nreview_date: 2016-12-31\n",
+                                   encoding="utf-8")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["NORTHGATE HOSPITAL - EMERGENCY DEPARTMENT"])
+    sheet.append(headers)
+    sheet.append(["01/11/2015", "A&E attendance", "Spiral fracture of femur.", "Admitted", "Dr Z"])
+    book.save(case / "ae.xlsx")
+    return case
+
+
+def test_a_header_of_alternatives_names_the_field_its_parts_name(tmp_path):
+    case = _ae_case(tmp_path, ["DATE/TIME", "ATTENDANCE TYPE", "PRESENTING COMPLAINT / DETAILS", "OUTCOME/ACTION",
+                               "SEEN BY"])
+    contacts, report = load_contacts(load_case_config(case))
+    row = contacts.iloc[0]
+    assert (row["description"], row["contact_type"], row["action"], row["role"]) == (
+        "Spiral fracture of femur.", "ae_attendance", "Admitted", "Dr Z")
+    assert row["concerns"] == "fracture"
+    assert report.files[0].columns == {"date": "DATE/TIME", "contact_type": "ATTENDANCE TYPE",
+                                       "description": "PRESENTING COMPLAINT / DETAILS", "action": "OUTCOME/ACTION",
+                                       "role": "SEEN BY"}
+    assert report.files[0].unmapped_columns == []
+
+
+def test_alternatives_naming_two_fields_name_none(tmp_path):
+    case = _ae_case(tmp_path, ["Date", "Type", "Details", "Agency/Organisation", "Worker"])
+    contacts, report = load_contacts(load_case_config(case))
+    assert "agency" not in report.files[0].columns and "organisation" not in report.files[0].columns
+    assert report.files[0].unmapped_columns == ["Agency/Organisation"]
+    assert contacts.iloc[0]["agency"] == "ae"  # the file's name, as for a sheet with no agency column
+
+
+def test_the_response_latency_sheet_shows_a_partial_date_to_its_precision(tmp_path):
+    import openpyxl
+
+    from review.build import build_report
+
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "case.yml").write_text("case_id: QA11\ndate_of_birth: 2006-11-20\nreview_date: 2008-03-31\n"
+                                   "files:\n  - {path: gp.csv, agency: Riverside GP Surgery}\n", encoding="utf-8")
+    (case / "gp.csv").write_text(
+        "Date,Details,Outcome\n"
+        "Mar 2007,\"Bruise on left cheek noted, mother says fell against cot.\",No action\n"
+        "2007,Letter re missed appointments.,\n"
+        "12/04/2007,Bruising to ear.,Referral to children's social care\n", encoding="utf-8")
+    build_report(case, tmp_path / "out", progress=False)
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "chronology.xlsx")["Response latency"]
+    header = [c.value for c in sheet[1]]
+    date, escalated = header.index("date"), header.index("first_escalation_date")
+    shown = [(r[date].value.date().isoformat(), r[date].number_format, r[escalated].number_format)
+             for r in sheet.iter_rows(min_row=2)]
+    assert shown == [("2007-03-01", "mmm yyyy", "dd/mm/yyyy"), ("2007-04-12", "dd/mm/yyyy", "dd/mm/yyyy")]
