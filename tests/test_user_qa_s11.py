@@ -26,6 +26,8 @@
 8. chronology.xlsx's Response latency sheet showed a concern recorded for "Mar 2007" as 01/03/2007, a day
    the agency never wrote (the chronology and Flags sheets show "Mar 2007"): its dates, and the Agency
    knowledge sheet's, are shown to their contact's precision.
+9. `review verify my_case` (the case folder, not its report) said only "no manifest.json in the report
+   folder": it says that this is a case folder and which folder to give.
 """
 from __future__ import annotations
 
@@ -303,3 +305,13 @@ def test_the_response_latency_sheet_shows_a_partial_date_to_its_precision(tmp_pa
     shown = [(r[date].value.date().isoformat(), r[date].number_format, r[escalated].number_format)
              for r in sheet.iter_rows(min_row=2)]
     assert shown == [("2007-03-01", "mmm yyyy", "dd/mm/yyyy"), ("2007-04-12", "dd/mm/yyyy", "dd/mm/yyyy")]
+
+
+def test_verify_given_the_case_folder_says_to_give_the_report_folder(tmp_path, capsys):
+    from review.cli import main
+
+    case = _hv_case(tmp_path, ["Westshire Health Visiting"])
+    assert main(["verify", str(case)]) == 8
+    assert capsys.readouterr().err.strip() == (
+        f"review: error: {case}: no manifest.json in the report folder: this is a case folder (it holds case.yml); "
+        "give the report folder `review build` wrote (reports/<case_id>/ unless --out)")
