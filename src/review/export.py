@@ -335,7 +335,7 @@ def flag_date_precisions(table: pd.DataFrame, timeline: pd.DataFrame | None,
                      timeline["date_precision"].astype("string").tolist()))
     out = {}
     for date, event in dates.items():
-        if event in table.columns and date in table.columns:
+        if event in table.columns:
             out[date] = [None if p is pd.NA else p for p in
                          (known.get(e if isinstance(e, str) else "", None) for e in table[event].tolist())]
     return out
