@@ -111,7 +111,7 @@ def test_added_finding_gets_stable_id_and_is_applied(tmp_path):
         ("x-1,maybe,because,AB,2024-05-01\n", "decision"),
         ("x-1,accepted,  ,AB,2024-05-01\n", "rationale"),
         (",accepted,why,AB,2024-05-01\n", "flag_id"),
-        ("x-1,accepted,why,AB,01/05/2024\n", "date"),
+        ("x-1,accepted,why,AB,31/02/2024\n", "date"),  # 01/05/2024 is read day-first since s11
     ],
 )
 def test_invalid_rows_raise_with_file_and_row(tmp_path, body, column):

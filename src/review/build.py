@@ -657,6 +657,10 @@ def _diff_values(recorded: dict, current: dict) -> list[tuple[str, object, objec
 def read_manifest(report_dir) -> dict:
     path = Path(report_dir) / MANIFEST
     if not path.is_file():
+        if (Path(report_dir) / "case.yml").is_file():  # `review verify my_case`: the case, not its report
+            raise VerifyError("no manifest.json in the report folder: this is a case folder (it holds case.yml); "
+                              "give the report folder `review build` wrote (reports/<case_id>/ unless --out)",
+                              file=report_dir)
         raise VerifyError("no manifest.json in the report folder", file=report_dir)
     try:
         import json

@@ -140,6 +140,10 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
     """Read and validate `case.yml` in `case_dir`."""
     case_dir = Path(case_dir)
     if not case_dir.is_dir():
+        if case_dir.exists():  # `review build my_case/case.yml`, or an agency file
+            raise ConfigError(f"not a folder: give the case folder (the one holding {CASE_FILE}), "
+                              f"{str(case_dir.parent)!r} here" if case_dir.name == CASE_FILE else
+                              f"not a folder: give the case folder (the one holding {CASE_FILE})", file=case_dir)
         raise ConfigError("case folder not found", file=case_dir)
     case_file = case_dir / CASE_FILE
     if not case_file.exists():
@@ -147,6 +151,7 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
     raw = load_yaml(case_file) or {}
     if not isinstance(raw, dict):
         raise ConfigError("case.yml must be a mapping", file=case_file)
+    _refuse_misspelt_keys(raw, CASE_KEYS, "", case_file)
     for key in ("case_id", "date_of_birth"):
         if raw.get(key) is None or raw.get(key) == "":  # `case_id: 0` is an id
             raise ConfigError(f"missing required key {key!r}", file=case_file)
@@ -168,6 +173,9 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
         for i, entry in enumerate(declared, start=1):
             if isinstance(entry, str):
                 entry = {"path": entry}
+            if isinstance(entry, dict):
+                _refuse_misspelt_keys(entry, FILE_ENTRY_KEYS, f"files entry {i} ({entry.get('path')!r}): "
+                                      if entry.get("path") else f"files entry {i}: ", case_file)
             if not isinstance(entry, dict) or not entry.get("path"):
                 raise ConfigError(f"files entry {i} needs a path", file=case_file)
             path = str(entry["path"])
@@ -215,6 +223,32 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
         max_file_mb=_max_file_mb(raw.get("max_file_mb", 50.0), case_file),
         raw=raw,
     )
+
+
+#: the keys case.yml is read for (README "A case folder"); a key a letter or two from one of them is a typing
+#: slip that would otherwise be ignored in silence (`reveiw_date:`: no review period end; `file:`: every
+#: spreadsheet in the folder read with no agency declared)
+CASE_KEYS = ("case_id", "date_of_birth", "mobile_from", "date_of_death", "review_date", "child_name",
+             "child_pseudonym", "people", "addresses", "files", "max_file_mb", "timeline",
+             "lead_reviewer", "lead_reviewers", "independent_reviewer", "reviewer", "reviewers", "author",
+             "authors")
+FILE_ENTRY_KEYS = ("path", "agency", "profile", "sheets")
+#: how alike (difflib ratio) an unknown key must be to a known one to be refused as its misspelling
+MISSPELT_KEY_RATIO = 0.8
+
+
+def _refuse_misspelt_keys(raw: dict, known: tuple[str, ...], where: str, origin: Path) -> None:
+    """Refuse a key that is not one of `known` but close to one ("reveiw_date", "file", "sheet"),
+    naming both; other keys (a reviewer's own notes) are left alone, as before."""
+    import difflib
+
+    for key in raw:
+        if not isinstance(key, str) or key in known:
+            continue
+        close = difflib.get_close_matches(key.strip().lower(), known, n=1, cutoff=MISSPELT_KEY_RATIO)
+        if close:
+            raise ConfigError(f"{where}unknown key {key!r}: did you mean {close[0]!r}? (a misspelt key "
+                              "would be ignored)", file=origin)
 
 
 def _people(people, origin: Path) -> dict:

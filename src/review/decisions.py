@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -82,7 +83,20 @@ def _as_date(value, *, path, row) -> pd.Timestamp:
     try:
         return pd.Timestamp(dt.date.fromisoformat(text[:10]))
     except ValueError:
-        raise DecisionError(f"date must be YYYY-MM-DD, got {text!r}", file=path, row=row, column="date") from None
+        pass
+    # Excel set to a UK locale saves the file's ISO dates back as dd/mm/yyyy: read day-first, as every date
+    # of a chronology is; only a full date with a four-digit year ("3/4" stays an error)
+    uk = _UK_DATE.fullmatch(text)
+    if uk:
+        try:
+            return pd.Timestamp(dt.date(int(uk["year"]), int(uk["month"]), int(uk["day"])))
+        except ValueError:
+            pass
+    raise DecisionError(f"date must be YYYY-MM-DD (or dd/mm/yyyy, day first), got {text!r}", file=path, row=row,
+                        column="date") from None
+
+
+_UK_DATE = re.compile(r"(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})(?:\s+00:00(?::00)?)?")
 
 
 def added_flag_id(rule_id: str, trigger_event_id: str, rationale: str, author: str, date: str) -> str:

@@ -385,16 +385,25 @@ def flags_table(flags: pd.DataFrame, decisions=None) -> pd.DataFrame:
 FLAG_EVENT_DATES = {"trigger_date": "trigger_event_id", "actual_action_date": "actual_action_event_id"}
 
 
-def flag_date_precisions(table: pd.DataFrame, timeline: pd.DataFrame | None) -> dict[str, list]:
+#: the response latency table's dates that come from a contact (the concern's, its first escalation's), and
+#: the column naming that contact; and the agency knowledge table's (the decision's)
+LATENCY_EVENT_DATES = {"date": "event_id", "first_escalation_date": "first_escalation_event_id"}
+KNOWLEDGE_EVENT_DATES = {"date": "decision_event_id"}
+
+
+def flag_date_precisions(table: pd.DataFrame, timeline: pd.DataFrame | None,
+                         dates: Mapping[str, str] = FLAG_EVENT_DATES) -> dict[str, list]:
     """For each of the flags' dates that is a contact's date (the trigger's, the action's), the precision
     of that contact's date ("day", "month", "year", "approximate" or None), one per row of `table`: a flag
-    triggered by a contact known only to the year shows its trigger date as "2023", as the chronology does."""
+    triggered by a contact known only to the year shows its trigger date as "2023", as the chronology does.
+    `dates` ({date column: the column naming its contact}) does the same for another table's dates (the
+    response latency's, `LATENCY_EVENT_DATES`)."""
     if timeline is None or not len(table) or "event_id" not in timeline.columns or "date_precision" not in timeline.columns:
         return {}
     known = dict(zip(timeline["event_id"].astype("string").fillna("").tolist(),
                      timeline["date_precision"].astype("string").tolist()))
     out = {}
-    for date, event in FLAG_EVENT_DATES.items():
+    for date, event in dates.items():
         if event in table.columns:
             out[date] = [None if p is pd.NA else p for p in
                          (known.get(e if isinstance(e, str) else "", None) for e in table[event].tolist())]
@@ -655,10 +664,12 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
             if col in latency:
                 latency[col] = _yes_no(latency[col])
         sheet(wb, "Response latency", latency.reset_index(drop=True),
+                     precisions=flag_date_precisions(latency, timeline, LATENCY_EVENT_DATES),
                      highlight=(latency.get("flagged", pd.Series([""] * len(latency))) == "yes").tolist())
     knowledge = getattr(analysis, "knowledge", None)
     if isinstance(knowledge, pd.DataFrame):
-        sheet(wb, "Agency knowledge", knowledge.reset_index(drop=True))
+        sheet(wb, "Agency knowledge", knowledge.reset_index(drop=True),
+                     precisions=flag_date_precisions(knowledge, timeline, KNOWLEDGE_EVENT_DATES))
 
     files, rejections = _report_frames(report)
     ws = sheet(wb, "Data quality", files.reset_index(drop=True) if len(files.columns) else
@@ -1005,14 +1016,16 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
         chronology["escalation"] = [marked_escalations(c, n) for c, n in
                                     zip(chronology["escalation"].tolist(), chronology["escalation_not_held"].tolist())]
         shown = chronology[["seq", "flags", "date", "age_display", "agency", "contact_type", "child_seen",
-                            "description", "action", "concerns", "escalation", "source_file", "source_row"]]
+                            "description", "action", "concerns", "escalation", "source_file", "source_sheet",
+                            "source_row"]]
         flagged = standing_rows(timeline, flags, decisions)
         parts.append("<section id=\"chronology\"><h2>Integrated chronology</h2>")
         parts.append(f"<details><summary>All {plural(len(shown), 'contact')} in date order (rows cited by a flag marked "
                      "with its number, and highlighted unless the reviewers rejected every flag citing them; the "
                      "full table with every column is chronology.xlsx)</summary>")
         parts.append(_html_table(shown, ["Seq", "Flags", "Date", "Age", "Agency", "Contact type", "Child seen",
-                                         "Description", "Action", "Concerns", "Escalation", "Source file", "Source row"],
+                                         "Description", "Action", "Concerns", "Escalation", "Source file",
+                                         "Source sheet", "Source row"],
                                  row_class=lambda i: "sev-high" if flagged[i] else "", numeric=("seq", "source_row"),
                                  months=months))
         not_held = int((chronology["escalation_not_held"] != "").sum())

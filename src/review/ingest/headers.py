@@ -75,6 +75,17 @@ _NORMALISED: dict[str, str] = {}
 MAX_NORMALISED = 50_000
 
 
+def header_hit(lookup: dict[str, tuple[str, int]], text: object) -> tuple[str, int] | None:
+    """The (field, priority) a header cell names: its whole text, else, for a header of alternatives
+    written with "/" ("Presenting complaint / Details", "Worker/Role"), the field its parts name, when
+    they name one field only ("Agency/Organisation" names two: none)."""
+    hit = lookup.get(normalise_header(text))
+    if hit is not None or not isinstance(text, str) or "/" not in text:
+        return hit
+    hits = {found for part in text.split("/") if (found := lookup.get(normalise_header(part))) is not None}
+    return min(hits, key=lambda h: h[1]) if len({name for name, _ in hits}) == 1 else None
+
+
 @dataclass(frozen=True)
 class Profile:
     """How to find and map the columns of one agency's layout."""
@@ -299,8 +310,8 @@ def detect_header(table: RawTable, profile: Profile) -> HeaderMatch | None:
     else:
         best: tuple[int, int] | None = None  # (score, index)
         for index, row in enumerate(table.rows[:HEADER_SCAN_ROWS]):
-            texts = (normalise_header(v) for v in row if isinstance(v, str) and len(v) <= MAX_HEADER_CHARS)
-            names = {lookup[h][0] for h in texts if h in lookup}
+            hits = (header_hit(lookup, v) for v in row if isinstance(v, str) and len(v) <= MAX_HEADER_CHARS)
+            names = {hit[0] for hit in hits if hit is not None}
             if "date" in names and len(names) >= 2 and (best is None or len(names) > best[0]):
                 best = (len(names), index)
         if best is None:
@@ -329,7 +340,7 @@ def _match_row(table: RawTable, index: int, lookup: dict[str, tuple[str, int]]) 
     headers = tuple(_header_text(row[i]) if i < len(row) else "" for i in range(width))
     chosen: dict[str, tuple[int, int]] = {}  # field -> (priority, column)
     for column, header in enumerate(headers):
-        hit = lookup.get(normalise_header(header))
+        hit = header_hit(lookup, header)
         if hit is None:
             continue
         name, priority = hit
@@ -345,7 +356,7 @@ def _further_narrative_columns(headers, columns: dict[str, int], lookup) -> dict
     """{narrative field: the other columns whose header names it, left to right}."""
     also: dict[str, list[int]] = {}
     for column, header in enumerate(headers):
-        hit = lookup.get(normalise_header(header)) if header else None
+        hit = header_hit(lookup, header) if header else None
         if hit is not None and hit[0] in NARRATIVE_FIELDS and columns.get(hit[0]) not in (None, column):
             also.setdefault(hit[0], []).append(column)
     return {name: tuple(cols) for name, cols in also.items()}
@@ -399,7 +410,7 @@ def _two_row_header(table: RawTable, match: HeaderMatch, lookup: dict[str, tuple
             joined = a if a == b or not b else b if not a else f"{a} {b}"
             headers.append(joined)
             for text in (joined, b, a):
-                hit = lookup.get(normalise_header(text)) if text else None
+                hit = header_hit(lookup, text) if text else None
                 if hit is not None:
                     name, priority = hit
                     if name not in chosen or priority < chosen[name][0]:

@@ -13,10 +13,12 @@ import datetime as dt
 import gc
 import hashlib
 import json
+import re
+from bisect import bisect_right
 from contextlib import contextmanager
 from dataclasses import replace
 from importlib import resources
-from itertools import islice, pairwise
+from itertools import combinations, islice, pairwise
 from pathlib import Path, PurePosixPath
 
 import numpy as np
@@ -53,6 +55,11 @@ from .tables import RawTable
 NO_HEADER_REASON = "no header row found (expected a date column such as 'Date' in the first 30 rows)"
 NO_DATE_REASON = "no date"
 NO_DETAILS_REASON = "no details: the row has a date and nothing else"
+#: agency names compared for a misspelling (`_CaseBatch._lookalike_agencies`): at most this many distinct
+#: names in a case (more is a column of free text, not agencies), alike at this rapidfuzz ratio or more
+LOOKALIKE_AGENCIES_MAX = 200
+LOOKALIKE_AGENCY_RATIO = 92
+_NUMBERS = re.compile(r"\d+")
 #: fields that do not on their own make a row a contact
 NOT_DETAILS = ("date", "time", "date_end", "time_end", "sequence")
 SORT_KEYS = ["source_file", "source_sheet", "source_row"]
@@ -177,6 +184,7 @@ class _CaseBatch:
         self.in_order = True  # each table's source rows ascending: no sort needed when keys ascend too
         #: file -> (sheet, header row cells) of its last Word table read with a header
         self.word_headers: dict[str, tuple[str, list]] = {}
+        self.agency_headers: list[str | None] = []  # each of `checks`' tables: its Agency column's header
 
     def add(self, table: RawTable, spec: FileSpec, profile: Profile) -> FileReport:
         """Read one sheet into the batch; return its FileReport."""
@@ -267,6 +275,7 @@ class _CaseBatch:
         report.rows_accepted = accepted
         check_duplicate_rows(cells[data].tolist(), [row_numbers[i] for i in data], report)
         self.checks.append((report, self.size, self.size + accepted, cells[data, match.columns["date"]].tolist()))
+        self.agency_headers.append(match.header_of("agency") if "agency" in match.columns else None)
         if accepted:
             rows = self.columns["source_row"][self.size :]
             self.in_order = self.in_order and all(a < b for a, b in pairwise(rows))
@@ -317,6 +326,7 @@ class _CaseBatch:
     def finish(self) -> pd.DataFrame:
         """The case's contact table, sorted by (source_file, source_sheet, source_row); runs the checks
         on typed columns (date plausibility, then the row checks) for each table."""
+        lookalikes = self._unify_agencies()
         blocks = self._sorted_blocks()
         if blocks is not None:
             # each table is one block of ascending rows with its own key: the lists are put in key
@@ -339,9 +349,97 @@ class _CaseBatch:
             check_date_plausibility(raw_dates, part, report, self.case)
             if stop > start:
                 check_rows(part, report, self.case)
+        for report, row, column, message in lookalikes:
+            report.warn(row, column, message)
         if blocks is not None:
             return contacts
         return contacts.sort_values(SORT_KEYS, kind="stable").reset_index(drop=True)
+
+    def _unify_agencies(self) -> list[tuple[FileReport, int, str | None, str]]:
+        """One spelling per agency: names that differ only in case, spacing or punctuation
+        ("westshire health visiting", "Westshire Health Visiting") are one agency, written as case.yml
+        declares it, else as most rows write it (a note names each table's rows read so). Returns the
+        warnings for names that only look alike ("Westshire Health Visting"), which are left as written:
+        (report, row, column, message), added after the other checks.
+
+        Works per distinct name; only the rows renamed are visited one by one."""
+        agencies = self.columns["agency"]
+        names = set(agencies)
+        if len(names) < 2:
+            return []
+        groups: dict[str, list[str]] = {}
+        for name in names:
+            groups.setdefault(vocabulary.normalise_text(name), []).append(name)
+        declared = {str(spec.agency).strip() for spec in self.case.files if spec.agency}
+        known = {entry[0] for entry in vocabulary.compile_vocab(self.vocab).agencies.values()}
+        counts = None
+        rename: dict[str, str] = {}
+        for key, spellings in groups.items():
+            if len(spellings) > 1 and key:
+                if counts is None:
+                    counts = pd.Series(agencies, dtype=object).value_counts().to_dict()
+                canonical = min(spellings, key=lambda n: (n not in known, n not in declared, -counts[n], n))
+                rename.update({name: canonical for name in spellings if name != canonical})
+        starts = [start for _, start, _, _ in self.checks]
+        if rename:
+            positions = np.flatnonzero(pd.Series(agencies, dtype=object).isin(list(rename)).to_numpy())
+            first = {canonical: agencies.index(canonical) for canonical in set(rename.values())}
+            kinds, organisations = self.columns["agency_kind"], self.columns["organisation"]
+            renamed: dict[tuple[int, str], list[int]] = {}  # (table, spelling) -> rows
+            for i in positions.tolist():
+                old = agencies[i]
+                new = rename[old]
+                agencies[i] = new
+                kinds[i] = kinds[first[new]]
+                if organisations[i] == old:
+                    organisations[i] = new
+                table = bisect_right(starts, i) - 1
+                renamed.setdefault((table, old), []).append(self.columns["source_row"][i])
+            for (table, old), rows in sorted(renamed.items()):
+                self.checks[table][0].notes.append(
+                    f"agency {old!r} read as {rename[old]!r} (the same name written with other capitals, "
+                    f"spaces or punctuation) ({_rows_named(rows)})"
+                )
+        return self._lookalike_agencies(agencies, known, starts)
+
+    def _lookalike_agencies(self, agencies: list[str], known: set[str], starts: list[int]):
+        """Warnings for agency names a letter or two apart (a typing slip: "Westshire Health Visting"
+        beside "Westshire Health Visiting"), not merged: one per table and name, at its first row. Names
+        with other numbers ("Ward 10", "Ward 11"; "Team 1", "Team 2") are different agencies."""
+        names = sorted(set(agencies) - {""})
+        if len(names) < 2 or len(names) > LOOKALIKE_AGENCIES_MAX:
+            return []
+        from rapidfuzz import fuzz
+
+        keys = {name: vocabulary.normalise_text(name) for name in names}
+        numbers = {name: _NUMBERS.findall(key) for name, key in keys.items()}
+        pairs = [(a, b) for a, b in combinations(names, 2)
+                 if not (a in known and b in known) and numbers[a] == numbers[b]
+                 and min(len(keys[a]), len(keys[b])) >= 6 and fuzz.ratio(keys[a], keys[b]) >= LOOKALIKE_AGENCY_RATIO]
+        if not pairs:
+            return []
+        series = pd.Series(agencies, dtype=object)  # the rows are counted only for a case with such a pair
+        counts = series.value_counts().to_dict()
+        like: dict[str, str] = {}  # the rarer name -> the commoner one it looks like (the commonest such)
+        for a, b in pairs:
+            rare, common = sorted((a, b), key=lambda n: (counts[n], n in known, n))
+            if rare not in like or (counts[common], common) > (counts[like[rare]], like[rare]):
+                like[rare] = common
+        positions = np.flatnonzero(series.isin(list(like)).to_numpy())
+        tables = np.searchsorted(starts, positions, side="right") - 1
+        first: dict[tuple[int, str], int] = {}
+        for table, i in zip(tables.tolist(), positions.tolist()):
+            first.setdefault((table, agencies[i]), i)
+        out = []
+        for (table, rare), i in sorted(first.items()):
+            common = like[rare]
+            out.append((
+                self.checks[table][0], self.columns["source_row"][i], self.agency_headers[table],
+                f"agency {rare!r} ({counts[rare]} row(s)) looks like {common!r} ({counts[common]} row(s)) "
+                f"misspelt: read as written, as another agency; if they are one agency, add "
+                f"{rare!r} to the aliases of {common!r} under `agencies:` in the case's vocab.yml",
+            ))
+        return out
 
     def _sorted_blocks(self) -> list[tuple[int, int]] | None:
         """The tables' (start, stop) in the gathered lists, in (source_file, source_sheet) order; None
