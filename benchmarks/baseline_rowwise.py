@@ -47,7 +47,7 @@ from review.config import package_data
 from review.rules.base import _mentioned  # a keyword mentioned and not negated, in one text
 from review.schema import CONTACT_COLUMNS
 from review.timeline import APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held
-from review.vocab import denies
+from review.vocab import denies, records_type
 
 PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3}
 LINK_THRESHOLD = 85.0
@@ -484,7 +484,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         for r in _first_per_group([r for r in tl if esc_held(r, ["referral_to_csc"]) and r["_exact"]]):
             deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
             action = _first(tl, r["_day"], lambda x: x.get("agency_kind") in q["decision_agency_kinds"]
-                            and _held(x, q["decision_contact_types"]))
+                            and (_held(x, q["decision_contact_types"]) or (
+                                q.get("decision_in_text", True) and any(records_type(t, _text(x.get("description")) + " . " + _text(x.get("action")),
+                                                     _package_vocab()) for t in q["decision_contact_types"]))))
             if action is None or action["_day"] > deadline:
                 flags.append(_flag("referral_no_decision", r, deadline, action))
 

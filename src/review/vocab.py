@@ -104,6 +104,7 @@ __all__ = [
     "detect_escalation",
     "detect_escalations",
     "denies",
+    "records_type",
     "Scope",
     "parse_informed_agencies",
     "parse_yes_no",
@@ -120,6 +121,9 @@ _POST_WINDOW = 2
 _COLON = "|:"
 _DASH = "|-"
 _LABEL_MARKS = (_COLON, _DASH)
+#: the words before one of `referral_plan_owned_labels` saying whose plan it is ("HV", "Outcome/", "Health
+#: visitor"), at most (`Vocabulary._plan_governed`)
+_PLAN_OWNER_WORDS = 2
 # words that may come between an escalation's label and the post cue answering it ("ICPC - did not go ahead",
 # "Strategy discussion: has been cancelled"; `Scope.reached` with label_reach)
 #: after a consent refused, a consent to something else ("refused consent for photographs", "... to share")
@@ -320,6 +324,7 @@ class Vocabulary:
     referral_unmade: Phrases = field(default_factory=Phrases)  # "awaiting sign off", "withdrawn": not sent (`_unmade`)
     referral_plan_labels: Phrases = field(default_factory=Phrases)  # "Plan:": a referral in its answer is a plan
     referral_plan_done: frozenset = frozenset()  # "referred", "made": the plan's referral was done
+    referral_plan_owned: Phrases = field(default_factory=Phrases)  # "HV plan:": a plan label after whose plan it is
     plan_keywords: frozenset = frozenset()  # escalation keywords naming only plan_escalations
     negation_window: int = _DEFAULT_WINDOW
     _token_cache: dict = field(default_factory=dict)
@@ -466,6 +471,7 @@ class Vocabulary:
         out.referral_plan_labels = Phrases(_as_list(vocab.get("referral_plan_labels"), "referral_plan_labels"))
         out.referral_plan_done = frozenset(
             w for w in map(normalise_text, _as_list(vocab.get("referral_plan_done"), "referral_plan_done")) if w)
+        out.referral_plan_owned = Phrases(_as_list(vocab.get("referral_plan_owned_labels"), "referral_plan_owned_labels"))
         out.absence_keywords = frozenset(k for k, kinds in out.escalation_keywords.items()
                                          if out.absence_names.issuperset(kinds))
         out.plan_keywords = frozenset(k for k, kinds in out.escalation_keywords.items()
@@ -788,9 +794,10 @@ class Vocabulary:
         (`_plan_governed`: "Plan: referral to MASH"). Not a referral made that awaits its answer
         (`_made_awaiting`: "Referral sent to MASH, awaiting manager review of outcome")."""
         tokens, n = scope.tokens, len(scope.tokens)
-        cues, labels = self.referral_unmade, self.referral_plan_labels
+        cues, labels, owned = self.referral_unmade, self.referral_plan_labels, self.referral_plan_owned
         if (not cues or cues._by_first.keys().isdisjoint(tokens)) and (
-                not labels or labels._by_first.keys().isdisjoint(tokens)):
+                not labels or labels._by_first.keys().isdisjoint(tokens)) and (
+                not owned or owned._by_first.keys().isdisjoint(tokens)):
             return False  # most texts: neither a cue nor a plan label
         if self._made_awaiting(tokens, end):
             return False
@@ -828,10 +835,13 @@ class Vocabulary:
         "Plan is for HV to make a referral to MASH", "Planned referral to MASH")? Not when one of
         `referral_plan_done` is in the words, after them in their clause, or between the label and them ("Plan:
         referred to MASH", "Plan: referral to MASH made", "Plan: SW made referral to MASH"); a label in another
-        clause governs nothing ("Referral made to MASH. Plan: review in 2 weeks"), nor one that is not the whole
-        clause before its mark ("HV plan: referral to MASH" is read as made)."""
+        clause governs nothing ("Referral made to MASH. Plan: review in 2 weeks"). Before a mark, one of
+        `referral_plan_owned_labels` may follow at most `_PLAN_OWNER_WORDS` words saying whose plan it is ("HV plan:
+        referral to MASH", "Outcome/Plan: referral to MASH", "GP plan - refer to CSC"; still "HV plan: SW made
+        referral to MASH"); not "Visit planned: ...", whose label is no such noun."""
         labels, done = self.referral_plan_labels, self.referral_plan_done
-        if not labels or labels._by_first.keys().isdisjoint(tokens[:start]):
+        if (not labels or labels._by_first.keys().isdisjoint(tokens[:start])) and (
+                not self.referral_plan_owned or self.referral_plan_owned._by_first.keys().isdisjoint(tokens[:start])):
             return False
         if self._done_after(tokens, start):
             return False
@@ -844,7 +854,13 @@ class Vocabulary:
             p = b - 1
             while p >= 0 and not _ends_clause(tokens[p]):
                 p -= 1
-            return b > p + 1 and labels.at(tokens, p + 1) == b - (p + 1)
+            if b > p + 1 and labels.at(tokens, p + 1) == b - (p + 1):
+                return True
+            # a plan label after whose plan it is, in at most _PLAN_OWNER_WORDS words ("HV plan: referral to
+            # MASH", "Outcome/Plan: referral to MASH", "Health visitor plan - refer to CSC")
+            owned = self.referral_plan_owned
+            return any(tuple(tokens[q:b]) in owned._by_first.get(tokens[q], ())
+                       for q in range(p + 2, min(b, p + 2 + _PLAN_OWNER_WORDS)))
         size = labels.at(tokens, b + 1)
         between = tokens[b + 1 + size:start]
         return bool(size) and b + 1 + size <= start and len(between) <= self.negation_window \
@@ -1410,6 +1426,19 @@ def denies(name, text, vocab) -> bool:
     v = compile_vocab(vocab)
     found, negated = v._scan_escalations(text, v.denial_phrases(str(name)), _DENIAL_WINDOW, str(name))
     return bool(negated) and not found
+
+
+def records_type(name, text, vocab) -> bool:
+    """Does `text` record the contact type `name` taking place, whatever the row's own type: one of the
+    type's keywords (`contact_types`; not `denial_words`, which only deny) in its words, and `denies` does
+    not read the text as saying it did not happen? "Initial assessment started following GP referral" (a
+    row typed referral, the first type in order) records an assessment; "Assessment not started", "Strategy
+    discussion to be arranged" do not."""
+    v = compile_vocab(vocab)
+    tokens = v.tokens(text)
+    if not any(v.contact_types[v.contact_type_rank[k]] == name for k in v.contact_type_keywords.every(tokens)):
+        return False
+    return not denies(name, text, v)
 
 
 def detect_escalation(contact_type, text, vocab) -> str:

@@ -425,6 +425,39 @@ def types_held(ctx: Context, contact_types) -> pd.Series:
     return pd.Series(out, index=tl.index)
 
 
+def types_recorded(ctx: Context, contact_types, mask) -> pd.Series:
+    """Rows of `mask` whose description or action records one of `contact_types` taking place whatever the
+    row's own type (`review.vocab.records_type` with the row's case's vocabulary: "Initial assessment started
+    following GP referral", typed referral, records an assessment; not "Assessment not started"). The
+    candidates are picked by a vectorised whole-word search for the types' keywords (`_rows_matching`, which
+    finds every place the tokens can hold one); each distinct (vocabulary, description, action) of them is
+    read once."""
+    from ..vocab import records_type
+
+    tl = ctx.timeline
+    out = np.zeros(len(tl), dtype=bool)
+    names = list(dict.fromkeys(str(t) for t in contact_types))
+    pos = np.flatnonzero(np.asarray(mask, dtype=bool))
+    numbers, keys = row_vocabs(ctx)
+    vocabs = [_negating_vocab((), key) for key in keys]
+    keywords = sorted({k for v in vocabs for k, rank in v.contact_type_rank.items() if v.contact_types[rank] in names})
+    if not names or not keywords or not len(pos):
+        return pd.Series(out, index=tl.index)
+    pos = pos[_rows_matching(ctx, pos, keywords)]
+    if not len(pos):
+        return pd.Series(out, index=tl.index)
+    (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
+    d, a, v = d_codes[pos].astype("int64"), a_codes[pos].astype("int64"), numbers[pos]
+    inverse, _ = pd.factorize((v * (len(d_uniques) + 1) + d) * (len(a_uniques) + 1) + a)
+    first = _first_of_each(inverse)  # a row of each distinct triple, in code order
+    hits = np.array([
+        any(records_type(name, str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]), vocabs[v[i]]) for name in names)
+        for i in first
+    ], dtype=bool)
+    out[pos] = hits[inverse]
+    return pd.Series(out, index=tl.index)
+
+
 #: contact types a row of which, its escalation cell naming an escalation that is no contact type, records
 #: that escalation: a row of type referral whose text says the referral did not take place ("referral not
 #: sent", "Referral not made") is no referral to social care, whatever its escalation cell says
@@ -618,7 +651,8 @@ def _negation_phrases(vocab, name: str | None = None) -> tuple:
     answers (`Scope.reached`; escalation_label_negations, and label_negations too), and the plan cues
     (`Vocabulary._denial_cues`: "ICPC booked", "awaiting strategy discussion"), and a referral's cues saying it
     was not sent (`referral_unmade_cues`: "awaiting sign off", "withdrawn"); a plan label governing a referral
-    across its colon or dash ("Plan: referral to MASH", `referral_plan_labels`) is given with a leading "|"
+    across its colon or dash ("Plan: referral to MASH", `referral_plan_labels`; "HV plan: ...",
+    `referral_plan_owned_labels`) is given with a leading "|"
     (`_denial_prefilter` reads it before the words across a label mark). What `denies` leaves out (a
     participant's absence, a decision's outcome, a later affirmation) only makes fewer denials. `name` given:
     the plan labels only for a referral's name (`Vocabulary._plan_named`), the only words they govern."""
@@ -629,8 +663,8 @@ def _negation_phrases(vocab, name: str | None = None) -> tuple:
                  vocab.hindsight_next, vocab.absence_cues, vocab.consent_refusals, vocab.referral_unmade):
         phrases.update(" ".join(w) for candidates in cues._by_first.values() for w in candidates)
     if name is None or vocab._plan_named(name):
-        phrases.update("|" + " ".join(w) for candidates in vocab.referral_plan_labels._by_first.values()
-                       for w in candidates)
+        for labels in (vocab.referral_plan_labels, vocab.referral_plan_owned):  # "Plan:", "HV plan:"
+            phrases.update("|" + " ".join(w) for candidates in labels._by_first.values() for w in candidates)
     return tuple(sorted(phrases))
 
 

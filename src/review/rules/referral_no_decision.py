@@ -8,7 +8,11 @@ decision about next steps and the type of response required."
 
 The decision is a social care row of a `decision_contact_types` contact type; a row of such a type whose
 text says it did not take place ("strategy meeting cancelled", "assessment not started", "ICPC postponed":
-the vocabulary's escalation negation cues, `base.types_held`) is no decision. A row whose text says the
+the vocabulary's escalation negation cues, `base.types_held`) is no decision. With `decision_in_text` (the
+default), so is a social care row of another type whose text records one of those types taking place (its
+keywords, not denied: `base.types_recorded`): "Initial assessment started following GP referral" (typed
+referral, the first contact type in order), "Initial assessment" of a phone call. Starting an assessment is
+a decision on the type of response the referral needs (Working Together 2023, chapter 2). A row whose text says the
 referral was not made ("Referral to MASH not made", "referral not sent" of type referral) is no referral,
 whatever its escalation cell says (`base.held_escalations`).
 """
@@ -29,6 +33,7 @@ from .base import (
     register,
     rows_of,
     types_held,
+    types_recorded,
 )
 
 
@@ -51,7 +56,12 @@ def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
     triggers["deadline"] = add_working_days(triggers["_day"], n)
     # a row typed as the meeting / assessment whose text says it did not take place ("strategy meeting
     # cancelled", "assessment not started") is no decision (`types_held`)
-    decisions = ctx.kinds(params["decision_agency_kinds"]) & types_held(ctx, params["decision_contact_types"])
+    social_care = ctx.kinds(params["decision_agency_kinds"])
+    decisions = social_care & types_held(ctx, params["decision_contact_types"])
+    if params.get("decision_in_text", True):
+        # a row of another type whose text records one ("Initial assessment started following GP referral",
+        # typed referral; "Initial assessment" of a phone call): `types_recorded`
+        decisions |= types_recorded(ctx, params["decision_contact_types"], (social_care & ~decisions).to_numpy())
     response = first_response(ctx, triggers, decisions)
     t = triggers[~response["timely"].to_numpy()]
     r = response[~response["timely"]]
