@@ -108,15 +108,20 @@ def test_2_decision_in_text_can_be_switched_off():
     assert flags["trigger_event_id"].tolist() == ["C1-e001"]
 
 
-def test_2_types_recorded_gives_the_same_rows_as_records_type():
-    texts = [x for _, x in STARTED + NOT_STARTED] * 3
-    rows = [{"date": f"2024-03-{1 + i:02d}", "contact_type": "phone_call", "description": t, **CSC}
-            for i, t in enumerate(texts)]
+@pytest.mark.parametrize("search_from", [10**9, 0])
+def test_2_types_recorded_gives_the_same_rows_as_records_type(monkeypatch, search_from):
+    """Read one by one, or (`_DENIAL_SEARCH_FROM`) `denies` only where `_may_deny` lets a text through."""
+    monkeypatch.setattr(base, "_DENIAL_SEARCH_FROM", search_from)
+    texts = [f"{x} ({i})" for i in range(3) for _, x in STARTED + NOT_STARTED]
+    texts += ["Assessment not started, strategy discussion held", "Case closed to social care", "case not closed"]
+    rows = [{"date": f"2024-{1 + i // 28:02d}-{1 + i % 28:02d}", "contact_type": "phone_call", "description": t, **CSC}
+            for i, t in enumerate(texts)]  # in date order: the prepared timeline's
     ctx = prepare(make_timeline(rows), None, RULES["settings"])
-    names = ["assessment", "strategy_discussion"]
+    assert ctx.timeline["description"].tolist() == texts
+    names = ["assessment", "strategy_discussion", "case_closure"]
     got = types_recorded(ctx, names, np.ones(len(rows), dtype=bool)).tolist()
     assert got == [any(records_type(n, t + " . ", VOCAB) for n in names) for t in texts]
-    assert got.count(True) == 3 * len(STARTED)
+    assert got.count(True) == 3 * len(STARTED) + 2
     # a row outside the mask is never read
     assert not types_recorded(ctx, names, np.zeros(len(rows), dtype=bool)).any()
 

@@ -1435,10 +1435,14 @@ def records_type(name, text, vocab) -> bool:
     row typed referral, the first type in order) records an assessment; "Assessment not started", "Strategy
     discussion to be arranged" do not."""
     v = compile_vocab(vocab)
-    tokens = v.tokens(text)
-    if not any(v.contact_types[v.contact_type_rank[k]] == name for k in v.contact_type_keywords.every(tokens)):
-        return False
-    return not denies(name, text, v)
+    return names_type(name, text, v) and not denies(name, text, v)
+
+
+def names_type(name, text, vocab) -> bool:
+    """Is one of the keywords of the contact type `name` (`contact_types`) in the words of `text`, negated or
+    not (`records_type` without its `denies`)?"""
+    v = compile_vocab(vocab)
+    return any(v.contact_types[v.contact_type_rank[k]] == name for k in v.contact_type_keywords.every(v.tokens(text)))
 
 
 def detect_escalation(contact_type, text, vocab) -> str:

@@ -432,7 +432,7 @@ def types_recorded(ctx: Context, contact_types, mask) -> pd.Series:
     candidates are picked by a vectorised whole-word search for the types' keywords (`_rows_matching`, which
     finds every place the tokens can hold one); each distinct (vocabulary, description, action) of them is
     read once."""
-    from ..vocab import records_type
+    from ..vocab import denies, names_type
 
     tl = ctx.timeline
     out = np.zeros(len(tl), dtype=bool)
@@ -450,10 +450,23 @@ def types_recorded(ctx: Context, contact_types, mask) -> pd.Series:
     d, a, v = d_codes[pos].astype("int64"), a_codes[pos].astype("int64"), numbers[pos]
     inverse, _ = pd.factorize((v * (len(d_uniques) + 1) + d) * (len(a_uniques) + 1) + a)
     first = _first_of_each(inverse)  # a row of each distinct triple, in code order
-    hits = np.array([
-        any(records_type(name, str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]), vocabs[v[i]]) for name in names)
-        for i in first
-    ], dtype=bool)
+    hits = np.zeros(len(first), dtype=bool)
+    for number in np.unique(v[first]):  # the texts read with each vocabulary
+        at = np.flatnonzero(v[first] == number)
+        vocab = vocabs[number]
+        texts = np.array([str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]) for i in first[at]], dtype=object)
+        found = np.zeros(len(at), dtype=bool)
+        for name in names:
+            named = np.flatnonzero(~found & np.array([names_type(name, t, vocab) for t in texts], dtype=bool))
+            # many texts: `denies` is read only where a negation cue may reach the words (`_may_deny`, as
+            # `_texts_denying` reads them); elsewhere they record the type
+            maybe = np.ones(len(named), dtype=bool)
+            if len(named) >= _DENIAL_SEARCH_FROM:
+                maybe = _may_deny(texts[named], _denial_prefilter(vocab.denial_words(name), _negation_phrases(vocab, name)))
+            denied = np.zeros(len(named), dtype=bool)
+            denied[maybe] = [denies(name, t, vocab) for t in texts[named[maybe]]]
+            found[named[~denied]] = True
+        hits[at] = found
     out[pos] = hits[inverse]
     return pd.Series(out, index=tl.index)
 
