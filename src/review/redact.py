@@ -449,7 +449,7 @@ class Redactor:
             if _DROP in out:
                 out = _DROPPED.sub("", out)
             if _DROP_APPOSED in out:
-                out = _APPOSED.sub("", out)
+                out = _APPOSED.sub("", out).replace(_DROP_APPOSED, AMBIGUOUS)  # (never left: hidden all the same)
         if _MAY_BE_INITIALS.search(out):
             out = self._initials_text(out)
         return out
