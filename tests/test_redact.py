@@ -36,11 +36,11 @@ def redactor() -> Redactor:
         ("kerry brook phoned", "Mother phoned"),
         ("Kerry's partner Will was present", "Mother's partner was present"),  # s11: the role words already say who
         ("Spoke to Kerry\nabout Alfie", "Spoke to Mother\nabout Child A"),
-        ("Brook, Kerry (mother)", "Mother (mother)"),
+        ("Brook, Kerry (mother)", "Mother"),
         ("Letter to K. Brook", "Letter to Mother"),
         ("Ms Ahmed saw Alfie", "GP 1 saw Child A"),
         ("Dr Priya Ahmed: no concerns", "GP 1: no concerns"),
-        ("Dean  Brook (father) arrested", "Father (father) arrested"),
+        ("Dean  Brook (father) arrested", "Father arrested"),
         ("Mr Stone and Mrs Brook were seen", "Partner and Mrs [name] were seen"),
         ("Brook family", "[name] family"),
     ],

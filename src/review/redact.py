@@ -65,7 +65,12 @@ Decisions:
   is "Dr [name]", never the family member who shares it (unless the listed person's pseudonym is a
   professional's, "GP 1"); "Mr Ryan" with a listed first name is "Mr [name]". A name after the role
   words its pseudonym ends with is dropped ("her partner Dean" -> "her partner", not "her partner
-  Mother's partner"; "Mum Chloe" -> "Mum").
+  Mother's partner"; "Mum Chloe" -> "Mum"), with the commas or brackets that set it off ("partner, Dean,
+  was" -> "partner was"); the person's own role words in brackets or commas after their name go too
+  ("Dean Fowler (partner)" -> "Mother's partner"). A listed first name before another surname is
+  somebody else ("SW (Dean Smith)", "Dean Ashdown" -> "[name]"; a person listed by first name alone has
+  no known surname, so any is another's; `_another_surname`). Lower-case titles count ("the nurse
+  Chloe", "social worker Dean"; not after a reporting verb, `_REPORTED_TO`).
 - initials: a listed person's ("KB" for Kerry Brook) become the pseudonym; anyone else's become
   "[initials]" where the text shows they are a person's ("seen by SW JB", "Mother (AB) said", "KL (HV)",
   "discussed with JB and KL", "J.B."); known abbreviations ("SW", "HV", "NFA", "BMI") are left
@@ -141,6 +146,35 @@ _TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?"
 #: name after it is a professional's, not the listed family member's who shares it (`Redactor._name_replacement`)
 _PROFESSIONAL_TITLES = (r"(?-i:Dr|DR|Doctor|DOCTOR|Prof|PROF|Professor|Nurse|NURSE|Midwife|MIDWIFE|PC|DC|DS|DI|DCI|"
                         r"PCSO|Sgt|SGT|Sergeant|Det|Insp|Inspector|Cllr|SW|HV|GP|MW|CPN|SN)\.?")
+#: a professional's role written in lower case before a name ("the nurse Chloe", "social worker Dean", "health
+#: visitor Chloe"): read as `_PROFESSIONAL_TITLES` are, unless a reporting verb comes before it ("Mother told the
+#: health visitor Kai had a rash": the name is the subject of what was told, `_REPORTED_TO`)
+_LOWER_PROFESSIONAL_TITLES = (r"(?i:social[^\S\r\n]+worker|health[^\S\r\n]+visitor|(?:family[^\S\r\n]+)?support[^\S\r\n]+worker|"
+                              r"key[^\S\r\n]*worker|school[^\S\r\n]+nurse|police[^\S\r\n]+officer|community[^\S\r\n]+nurse)|"
+                              r"(?-i:nurse|midwife|doctor|dr|paediatrician|consultant|teacher|officer|sergeant|constable|"
+                              r"detective|registrar|therapist|practitioner)")
+_REPORTED_TO = re.compile(r"(?i:\b(?:told|tells|telling|informed|informs|advised|advises|reassured|assured|asked|asks|"
+                          r"reminded|updated|explained\s+to|reported\s+to|said\s+to|disclosed\s+to|confirmed\s+to))"
+                          r"[^\S\r\n]+(?:(?i:the|her|his|their|a)[^\S\r\n]+)?$")
+#: words after a listed person's first name, capitalised, that are no surname ("Kai Monday", "Chloe And Dean",
+#: "Kai DNA appointment"): `Redactor._name_replacement` reads the first name alone before them
+_NOT_SURNAMES = frozenset("""
+    and or but nor the a an to at in on of for from with by as was were is are be been has had have did does
+    do not no nor yes said says told saw seen sees present attended attends visited visits rang phoned called
+    arrived left lives living stayed staying came went home school nursery hospital ward clinic surgery
+    house flat room mum mummy mother dad daddy father nan nana gran grandma grandad grandpa baby child brother
+    sister aunt auntie uncle cousin partner boyfriend girlfriend family parents ok okay re fao cc via per
+    please thanks thank note notes update visit contact meeting appointment appt review report referral
+    assessment plan strategy conference core group discussion letter email call telephone text message
+    also then there here he she they his her him them their it its this that these those who which when
+    where what why how today tomorrow yesterday tonight morning afternoon evening night week weekend
+    month year am pm dob nhs address
+""".split())
+#: the words that may stand, with a person's role word, in brackets or between commas after their name
+#: ("Dean Fowler (mum's partner)", "Maureen, maternal grandmother,"): with the person's own role words only,
+#: they say what the pseudonym already says and go with the name
+_APPOSITION_FILLERS = frozenset("the her his their mum mum's mums mother mother's mothers mummy mummy's dad dad's "
+                                "father father's maternal paternal subject index current".split())
 #: the words of a pseudonym that say the person is a professional ("GP 1", "Lead reviewer", "Social worker
 #: 2"): such a person keeps their pseudonym after a professional's title ("Dr Priya Ahmed" -> "GP 1")
 _PROFESSIONAL_WORDS = frozenset("""
@@ -324,15 +358,41 @@ class Redactor:
         roles = sorted({w for ws in self._role_words.values() for w in ws}, key=lambda w: (-len(w), w))
         # a role word just before a name, read in `_name_replacement` (in the name's regex it would be tried
         # at every place in every text)
-        self._role_before = (re.compile(rf"{_WORD_BEFORE}(?P<role>{'|'.join(map(re.escape, roles))})[^\S\r\n]+$",
+        # ("partner, Dean," and "partner (Dean)": the name set off by commas or brackets after them)
+        self._role_before = (re.compile(rf"{_WORD_BEFORE}(?P<role>{'|'.join(map(re.escape, roles))})"
+                                        r"(?P<open>[^\S\r\n]*[,(][^\S\r\n]*|[^\S\r\n]+)$",
                                         re.IGNORECASE) if roles else None)
+        # the words that may stand with a person's role words in brackets or between commas after their name
+        # ("Dean Fowler (partner)", "Maureen, maternal grandmother,")
+        self._role_after = {pseudonym: words | _APPOSITION_FILLERS
+                            | {w.casefold() for w in re.findall(r"[A-Za-z'\u2019]+", pseudonym)}
+                            for pseudonym, words in self._role_words.items()}
+        # a listed person's first name before a surname that is not theirs ("SW (Dean Smith)", "Dean Ashdown"):
+        # somebody else, "[name]" (`_name_replacement`); the person's full names come first in the alternation
+        whole = [p for name in self.people for p in [re.split(r"\s+", name.strip())] if p and p[0]]
+        self._surnames = frozenset(_norm(p[-1]) for p in whole if len(p) > 1)
+        self._name_words = frozenset(_norm(w) for p in whole for w in p)
+        first_names = sorted({p[0] for p in whole if _norm(p[0]) not in NEVER_ALONE and len(_norm(p[0])) >= 2},
+                             key=lambda w: (-len(w), w))
+        other = (r"(?P<other>(?-i:[A-Z](?:[a-z]+|['\u2019][A-Z][a-z]+)(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
+                 r"|[A-Z]{3,}(?:-[A-Z]{2,})?))")
+        firsts = "|".join(_token_regex(w, capitalised_only=_norm(w) in COMMON_WORDS) for w in first_names)
         if self._targets:
-            alternation = "|".join(f"(?:{t.pattern})" for t in self._targets)
+            several = [f"(?:{t.pattern})" for t in self._targets if t.tokens > 1]
+            single = [f"(?:{t.pattern})" for t in self._targets if t.tokens <= 1]
+            combined = [rf"(?:{firsts or '(?!)'})[^\S\r\n]+{other}"]  # (the group is always there)
+            alternation = "|".join(several + combined + single)
+            fillers = sorted({w for ws in self._role_after.values() for w in ws}, key=lambda w: (-len(w), w))
+            word = rf"(?:{'|'.join(re.escape(w) for w in fillers)})" if fillers else "(?!)"
+            gap = r"[^\S\r\n]"
+            after = (rf"(?P<after>{gap}*\({gap}*(?:{word}{gap}+){{0,2}}{word}{gap}*\)"
+                     rf"|,{gap}*(?:{word}{gap}+){{0,2}}{word}(?:{gap}*,|(?={gap}*(?:[.;:\r\n]|$))))?")
             # a possessive ("Chloe's", "CHLOE'S", "James'") or a possessive or plural typed without its
             # apostrophe ("Kais cot", "the Ashdowns") is part of the match, so that it reads with the pseudonym
             self._name_re = re.compile(
-                rf"{_WORD_BEFORE}(?:(?P<prof>{_PROFESSIONAL_TITLES}\s+)|(?P<title>{_TITLES}\s+))?"
-                rf"(?P<name>{alternation})(?P<suffix>['\u2019]s|['\u2019]|s['\u2019]|s)?{_WORD_AFTER}",
+                rf"{_WORD_BEFORE}(?:(?P<prof>{_PROFESSIONAL_TITLES}\s+)|(?P<lprof>(?:{_LOWER_PROFESSIONAL_TITLES})\s+)"
+                rf"|(?P<title>{_TITLES}\s+))?"
+                rf"(?P<name>{alternation})(?P<suffix>['\u2019]s|['\u2019]|s['\u2019]|s)?{_WORD_AFTER}{after}",
                 re.IGNORECASE,
             )
         else:
@@ -388,6 +448,8 @@ class Redactor:
             out = self._name_re.sub(self._name_replacement, out)
             if _DROP in out:
                 out = _DROPPED.sub("", out)
+            if _DROP_APPOSED in out:
+                out = _APPOSED.sub("", out).replace(_DROP_APPOSED, AMBIGUOUS)  # (never left: hidden all the same)
         if _MAY_BE_INITIALS.search(out):
             out = self._initials_text(out)
         return out
@@ -459,29 +521,94 @@ class Redactor:
             text = self._initials_re.sub(listed, text)
         return _initials_in_context(text, self._pseudonym_words)
 
+    def _names_in(self, text: str, start: int, end: int) -> str:
+        """`text[start:end]` with its names replaced, read in the whole text (what comes before and after)."""
+        out, at = [], start
+        for match in self._name_re.finditer(text, start, end):
+            out += [text[at:match.start()], self._name_replacement(match)]
+            at = match.end()
+        return "".join(out) + text[at:end]
+
+    def _alone(self, match: re.Match, end: int) -> str:
+        """The match read only up to `end` (a first name without the word after it, a name without the
+        words after it), and what follows up to the match's end with its own names replaced."""
+        shorter = self._name_re.match(match.string, match.start(), end)
+        if shorter is None or shorter.end() != end:  # (never: the first part is a name)
+            return self._names_in(match.string, match.start(), match.end())
+        return self._name_replacement(shorter) + self._names_in(match.string, end, match.end())
+
+    def _another_surname(self, name: str, other: str) -> bool:
+        """Whether `other`, after the listed first name `name`, is a surname that is not the listed person's
+        ("Dean Smith", "Dean Ashdown"), so that the two are somebody else's name."""
+        key = _norm(other)
+        if key in self._surnames:
+            return True  # a listed surname, not this person's (theirs is read with their full name)
+        if key in self._name_words or key in _NOT_SURNAMES or key in NEVER_ALONE or key in _PROFESSIONAL_WORDS:
+            return False
+        if other.isupper():
+            # "Dean SMITH" (a surname in capitals, as police records write it); in a line in capitals, or an
+            # abbreviation ("Kai DNA"), it cannot be told
+            return not name.isupper() and other not in KNOWN_ABBREVIATIONS
+        return True
+
     def _name_replacement(self, match: re.Match) -> str:
         if _not_a_name(match):
             return match.group(0)
         name, written = match.group("name"), match.group("suffix") or ""
+        if match.group("other") is not None:
+            first = name[:match.start("other") - match.start("name")].rstrip()
+            if not self._another_surname(first, match.group("other")):
+                return self._alone(match, match.start("name") + len(first))  # "Kai Monday", "Kai Chloe"
+            # "SW (Dean Smith)": a listed person's first name and another's surname are somebody else's name
         key = _norm(name)
         pseudonym = self._replacements.get(key, AMBIGUOUS)
         title = match.group("title") or ""
-        if match.group("prof") and pseudonym not in self._professionals:
+        lower = match.group("lprof")
+        if lower and (pseudonym in self._professionals
+                      or _REPORTED_TO.search(match.string, max(0, match.start() - 40), match.start())):
+            # "told the health visitor Kai had a rash": the role is not a title of the name after it
+            return self._alone_after(match, match.start("name"))
+        prof = match.group("prof") or lower
+        if match.group("after") is not None:
+            words = {w.casefold() for w in re.findall(r"[A-Za-z'\u2019]+", match.group("after"))}
+            if written or title or prof or not words <= self._role_after.get(pseudonym, frozenset()) or not (
+                    words & self._role_words.get(pseudonym, frozenset())):
+                # "Dean, mother, said": another's role words, read as they are
+                return self._alone(match, match.start("after"))
+            # "Dean Fowler (partner)" -> "Mother's partner", not "Mother's partner (partner)"
+        if prof and pseudonym not in self._professionals:
             # "Dr Ryan (Larkfield)": a professional who shares a name with the father, not the father; the
             # name is hidden all the same, since it may be a family member's ("Dr [name]")
-            return match.group("prof") + AMBIGUOUS + _kept_suffix(written, name)
+            return prof + AMBIGUOUS + _kept_suffix(written, name)
         if title and title.rstrip(". \t\r\n").casefold() != "master" and key in self._first_names_only:
             # "Mr Ryan": a title before a first name is somebody's surname, not the listed person's
             return title + AMBIGUOUS + _kept_suffix(written, name)
-        if not title and not match.group("prof") and self._role_before is not None and pseudonym in self._role_words:
-            before = self._role_before.search(match.string, max(0, match.start() - 16), match.start())
+        if not title and not prof and self._role_before is not None and pseudonym in self._role_words:
+            before = self._role_before.search(match.string, max(0, match.start() - 20), match.start())
             if before is not None and before.group("role").casefold() in self._role_words[pseudonym]:
-                # "Mother's partner Dean" -> "Mother's partner", not "Mother's partner Mother's partner": the
-                # role words already say who it is (the space before the name goes too: `text`)
-                return _DROP + _possessive(written, name)
+                opening = before.group("open").strip()
+                if not opening:
+                    # "Mother's partner Dean" -> "Mother's partner", not "Mother's partner Mother's partner": the
+                    # role words already say who it is (the space before the name goes too: `text`)
+                    return _DROP + _possessive(written, name)
+                rest = match.string[match.end("suffix") if written else match.end("name"):]
+                if not written and not match.group("after") and re.match(
+                        r"[^\S\r\n]*\)" if opening == "(" else r"[^\S\r\n]*(?:,|[.;:\r\n]|$)", rest):
+                    # "Mother's partner, Dean, was present" -> "Mother's partner was present": the commas or
+                    # brackets go with the name (`_APPOSED`)
+                    return _DROP_APPOSED
         return self._pseudonym_for(match, name, written, pseudonym, match.start("name") if not
-                                          (match.group("prof") or title) else
-                                          match.start("prof") if match.group("prof") else match.start("title"))
+                                          (prof or title) else
+                                          match.start("prof") if match.group("prof") else
+                                          match.start("lprof") if lower else match.start("title"))
+
+    def _alone_after(self, match: re.Match, start: int) -> str:
+        """What comes before `start` in the match, as written, and the match from `start` read again."""
+        text = match.string
+        again = self._name_re.match(text, start, match.end())
+        if again is None:
+            return text[match.start():match.end()]
+        return text[match.start():start] + self._name_replacement(again) + self._names_in(text, again.end(), match.end())
 
     def _pseudonym_for(self, match: re.Match, name: str, written: str, pseudonym: str, start: int) -> str:
         apostrophe = written[:1] if written[:1] in ("'", "\u2019") else "'"
@@ -493,11 +620,11 @@ class Redactor:
             suffix = apostrophe + "s"  # "Chloe's", "CHLOE'S", "James'", "Kais cot" -> "Mother's"
         else:
             suffix = ""
-        if name.endswith(".") and _ends_sentence(match):
+        if name.endswith(".") and match.group("after") is None and _ends_sentence(match):
             suffix += "."  # "I saw Chloe A. She left": the initial's dot also ended the sentence
         if pseudonym == AMBIGUOUS:
             # "Mrs [name]": the title helps the reader
-            return (match.group("title") or match.group("prof") or "") + pseudonym + suffix
+            return (match.group("title") or match.group("prof") or match.group("lprof") or "") + pseudonym + suffix
         if _in_capitals(match):
             return (pseudonym + suffix).upper()  # "REFERRAL RE KAI ASHDOWN" -> "REFERRAL RE CHILD A"
         if _starts_sentence(match, start):
@@ -641,6 +768,10 @@ _OPENERS = " \t\"'([{\u201c\u2018*\u2022-"
 #: a noncharacter, never in a text
 _DROP = "\uffff"
 _DROPPED = re.compile(r"[^\S\r\n]*\uffff")
+#: what a name set off by commas or brackets after its role words leaves ("partner, \ufffe, was"), removed
+#: with the commas or brackets around it ("partner was", "partner (Dean) said" -> "partner said")
+_DROP_APPOSED = "\ufffe"
+_APPOSED = re.compile(r"[^\S\r\n]*(?:\([^\S\r\n]*\ufffe[^\S\r\n]*\)|,[^\S\r\n]*\ufffe[^\S\r\n]*,|,[^\S\r\n]*\ufffe)")
 
 
 def _kept_suffix(written: str, name: str) -> str:
@@ -1399,7 +1530,7 @@ _FIXED_NAMED_DAYS = (
     (r"St\.?\s+Patrick['\u2019]?s\s+Day", "March"), (r"Hallowe['\u2019]?en", "October"),
     (r"(?:Bonfire|Guy\s+Fawkes)\s+Night", "November"),
 )
-_MOVING_NAMED_DAYS = (r"Easter\s+(?:Sunday|Monday|Saturday|Day)|Good\s+Friday|Shrove\s+Tuesday|Pancake\s+Day|"
+_MOVING_NAMED_DAYS = (r"Easter\s+(?:Sunday|Monday|Saturday|Day)|(?-i:Good|GOOD)\s+Friday|Shrove\s+Tuesday|Pancake\s+Day|"
                       r"(?-i:Mother['\u2019]?s\s+Day|Father['\u2019]?s\s+Day|Mothering\s+Sunday)")
 _NAMED_DAY = re.compile(
     r"(?P<on>\b[Oo]n\s+)?(?<![\w\-])(?:"
@@ -1407,11 +1538,13 @@ _NAMED_DAY = re.compile(
     + rf"|(?P<moving>{_MOVING_NAMED_DAYS}))(?![\w\-])",
     re.IGNORECASE,
 )
-#: (the gate: a named day written capitalised or in capitals, "Christmas Day", "BOXING DAY", "christmas Day")
+#: (the gate: a named day written in any case, "Christmas Day", "BOXING DAY", "boxing day"; "Good Friday"
+#: capitalised only: "had a good friday")
 _NAMED_DAY_WORDS = ("hristmas", "HRISTMAS", "mas", "MAS", "Boxing", "BOXING", "Year", "YEAR", "Hogmanay", "HOGMANAY",
                     "Valentine", "VALENTINE", "Patrick", "PATRICK", "Hallowe", "HALLOWE", "Bonfire", "BONFIRE",
                     "Fawkes", "FAWKES", "Easter", "EASTER", "Friday", "FRIDAY", "Shrove", "SHROVE", "Pancake",
-                    "PANCAKE", "s Day", "S DAY", "Mothering")
+                    "PANCAKE", "s Day", "S DAY", "Mothering", "boxing", "ew year", "hogmanay", "valentine", "patrick",
+                    "hallowe", "bonfire", "fawkes", "easter", "shrove", "pancake")
 
 
 def _may_be_named_day(text: str) -> bool:
