@@ -160,7 +160,7 @@ def test_appends_after_a_file_without_final_newline(tmp_path):
                             trigger_event_id="e5")
     decisions, _ = load_decisions(tmp_path, FLAGS)
     assert decisions.set_index("flag_id").loc[added, ["rule_id", "trigger_event_id"]].tolist() == ["was_not_brought", "e5"]
-    assert path.read_text(encoding="utf-8").splitlines()[0].startswith("flag_id,decision,rationale,author,date,rule_id")
+    assert path.read_text(encoding="utf-8-sig").splitlines()[0].startswith("flag_id,decision,rationale,author,date,rule_id")
 
 
 def test_no_file_means_no_decisions(tmp_path):

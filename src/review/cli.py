@@ -19,6 +19,7 @@ from .errors import ReviewError
 COMMANDS = {
     "validate": "review.commands.validate",
     "flags": "review.commands.flags",
+    "decide": "review.commands.decide",
     "build": "review.commands.build",
     "verify": "review.commands.verify",
     "notebooks": "review.commands.notebooks",

@@ -3,9 +3,10 @@
 Decisions live beside the case as ``decisions.csv``, an append-only log (one row per decision, keyed by
 the rules' stable ``flag_id``): a later row for the same flag supersedes an earlier one, and the history
 is kept. Every decision needs a rationale. The file is written safely (whole-file atomic replace, proper
-quoting, ``\\n`` line endings, UTF-8) and spreadsheet formula injection is neutralised: a cell starting
-with ``= + - @``, tab or carriage return is written with a leading single quote, which `load_decisions`
-removes again.
+quoting, ``\\n`` line endings — or the file's own ``\\r\\n`` when Excel saved it so —, UTF-8 with a byte order
+mark, so that Excel shows accented names and dashes as written) and spreadsheet formula injection is
+neutralised: a cell starting with ``= + - @``, tab or carriage return is written with a leading single
+quote, which `load_decisions` removes again.
 """
 from __future__ import annotations
 
@@ -326,9 +327,14 @@ def _unknown_contacts(record, events: set[str]) -> str | None:
 # ---------------------------------------------------------------------------------------------------
 # Writing
 # ---------------------------------------------------------------------------------------------------
-def _csv_line(cells) -> str:
+#: written first: Excel reads a CSV without it as the computer's legacy code page ("BrontÃ«"); the reader
+#: (utf-8-sig) skips it
+BOM = "\ufeff"
+
+
+def _csv_line(cells, terminator: str = LINE_TERMINATOR) -> str:
     buffer = io.StringIO(newline="")
-    csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator=LINE_TERMINATOR).writerow(
+    csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator=terminator).writerow(
         [neutralise(c) for c in cells]
     )
     return buffer.getvalue()
@@ -346,7 +352,9 @@ def record_decision(
     trigger_event_id: str = "",
     evidence_event_ids: str = "",
 ) -> str:
-    """Append one decision to the case's decisions.csv (created with a header when absent).
+    """Append one decision to the case's decisions.csv (created with a header when absent); the rows
+    already in it are kept as written (re-serialised only when an older file lacks the added-finding
+    columns), and the file is written as UTF-8 with a byte order mark (for Excel).
 
     `decision`: accepted | rejected | added. For ``added`` (a finding no rule proposed) `flag_id` may be
     blank — a stable ``added:<rule_id>:<hash>`` id is made — and `rule_id`, `trigger_event_id` and
@@ -374,31 +382,36 @@ def record_decision(
     values = dict(zip(DECISION_FILE_COLUMNS, [flag_id, decision, rationale, author, date_text, rule_id or "",
                                               trigger_event_id or "", evidence_event_ids or ""]))
     existing = path.read_bytes().decode("utf-8-sig") if path.exists() else ""
+    terminator = LINE_TERMINATOR
     if existing.strip():
         read_decisions_file(path)  # refuse to append to a file that is already invalid
+        first_line = existing.split("\n", 1)[0] + "\n"
+        if first_line.endswith("\r\n"):  # saved by Excel: its rows end with \r\n, and so does the new one
+            terminator = "\r\n"
         header = [restore(h).strip().lower() for h in next(csv.reader(io.StringIO(existing, newline="")))]
         if all(c in header for c in DECISION_FILE_COLUMNS):
             if not existing.endswith(("\n", "\r")):
-                existing += LINE_TERMINATOR
+                existing += terminator
         else:  # an older or hand-made file without the added-finding columns: rewrite it with them
-            existing, header = _with_all_columns(existing, header)
+            existing, header = _with_all_columns(existing, header, terminator)
     else:
         header = list(DECISION_FILE_COLUMNS)
         existing = _csv_line(header)
-    _atomic_write(path, existing + _csv_line([values.get(c, "") for c in header]))
+    # the earlier rows are kept as they are (history); the file always starts with the byte order mark
+    _atomic_write(path, BOM + existing + _csv_line([values.get(c, "") for c in header], terminator))
     return flag_id
 
 
-def _with_all_columns(text: str, header: list[str]) -> tuple[str, list[str]]:
+def _with_all_columns(text: str, header: list[str], terminator: str = LINE_TERMINATOR) -> tuple[str, list[str]]:
     """The file re-serialised with every DECISION_FILE_COLUMNS column (extra columns kept after them)."""
     rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))[1:]
     columns = list(DECISION_FILE_COLUMNS) + [h for h in header if h not in DECISION_FILE_COLUMNS]
-    lines = [_csv_line(columns)]
+    lines = [_csv_line(columns, terminator)]
     for cells in rows:
         if not any(c.strip() for c in cells):
             continue
         record = dict(zip(header, [restore(c) for c in cells]))
-        lines.append(_csv_line([record.get(c, "") for c in columns]))
+        lines.append(_csv_line([record.get(c, "") for c in columns], terminator))
     return "".join(lines), columns
 
 

@@ -1,7 +1,9 @@
 """`review flags CASE_DIR [--csv PATH]`: the candidate missed escalation points of a case.
 
 Loads the case (ingest, timeline, rules with the case's rules.yml and the reviewers' decisions) and prints
-the flags as a numbered table — rule, date, agencies, delay, explanation — in the canonical order
+the flags as a numbered table — rule, date, agencies, delay, then the flag's id (what `review decide`
+takes), its explanation and, for a flag the reviewers decided, the decision in force with who made it,
+when, and its rationale (shortened past 200 characters) — in the canonical order
 (trigger date, rule, flag id), under the headline the report gives (flags the reviewers rejected counted
 apart), and the problems with the reviewers' decisions. The numbers are the report's (the swimlane's
 callouts, report.html), also with `--rule`. `--csv` writes the same table as the build's flags.csv (same
@@ -140,7 +142,8 @@ def format_flags(flags, case_id: str = "", width: int | None = None, numbers=Non
         else:
             delay_text = f"{float(delay):.0f} d late"
         rows.append([str(i), flag.rule_id, _cell(flag.trigger_date, months, shown), flag.severity, _cell(flag.agencies), delay_text,
-                     _cell(flag.explanation), _cell(getattr(flag, "decision", ""))])
+                     _cell(flag.explanation), _cell(getattr(flag, "decision", "")), _cell(getattr(flag, "flag_id", "")),
+                     decision_text(flag, months)])
     header = ["#", "rule", "date", "severity", "agencies", "delay"]
     widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
     widths[4] = min(widths[4], 48)
@@ -151,10 +154,35 @@ def format_flags(flags, case_id: str = "", width: int | None = None, numbers=Non
         agencies = row[4] if len(row[4]) <= widths[4] else row[4][: widths[4] - 1] + "…"
         cells = row[:4] + [agencies, row[5]]
         lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
-        explanation = row[6] + (f" [reviewer: {row[7]}]" if row[7] not in ("", "pending") else "")
-        lines.extend(textwrap.wrap(explanation, width=width, initial_indent=indent, subsequent_indent=indent))
+        if row[8]:
+            lines.append(f"{indent}id: {row[8]}")
+        lines.extend(textwrap.wrap(row[6], width=width, initial_indent=indent, subsequent_indent=indent))
+        if row[9]:
+            lines.extend(textwrap.wrap(row[9], width=width, initial_indent=indent, subsequent_indent=indent + "  "))
         lines.append("")
     return "\n".join(lines).rstrip()
+
+
+#: how much of a decision's rationale `review flags` shows (the report and flags.csv have all of it)
+RATIONALE_SHOWN = 200
+
+
+def decision_text(flag, months: bool = False) -> str:
+    """'reviewer: rejected by Jane Okafor on 2024-08-01: "rationale"' for a flag the reviewers decided (the
+    rationale on one line, shortened to RATIONALE_SHOWN characters), "" for a pending one. A finding the
+    reviewers added ("added") shows who added it and when: its rationale is its explanation."""
+    from .decide import shorten
+
+    decision = _cell(getattr(flag, "decision", ""))
+    if decision in ("", "pending"):
+        return ""
+    who = _cell(getattr(flag, "decided_by", ""))
+    day = _cell(getattr(flag, "decided_on", None), months)
+    text = f"reviewer: {decision}" + (f" by {who}" if who else "") + (f" on {day}" if day else "")
+    rationale = _cell(getattr(flag, "rationale", ""))
+    if rationale and not (decision == "added" and rationale == _cell(getattr(flag, "explanation", ""))):
+        text += f': "{shorten(rationale, RATIONALE_SHOWN)}"'
+    return text
 
 
 def write_csv(flags, path: str | os.PathLike, numbers=None, months: bool = False, timeline=None) -> Path:
