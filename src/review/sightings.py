@@ -29,6 +29,7 @@ cell, with a vectorised whole-word search picking the texts that may hold a cue 
 from __future__ import annotations
 
 import functools
+import re
 
 import numpy as np
 import pandas as pd
@@ -55,22 +56,46 @@ def _tags(concerns) -> set:
     return {t.strip() for t in str(concerns).split(";") if t.strip()}
 
 
+@functools.lru_cache(maxsize=4)
+def _pattern(words: tuple):
+    """One pattern finding every place (overlapping ones too) where `review.rules.base._mentioned` finds
+    one of `words` in the joined tokens: a keyword from the start of a word, its last word possibly
+    longer unless short (`_open_ended`), longer keywords first at the same place."""
+    from .rules.base import _open_ended
+    from .vocab import normalise_text
+
+    alternatives = sorted({re.escape(w) + (r"\S*" if _open_ended(w) else r"(?!\S)")
+                           for w in map(normalise_text, words) if w}, key=lambda a: (-len(a), a))
+    return re.compile(r"(?<!\S)(?=(" + "|".join(alternatives) + "))") if alternatives else None
+
+
+def _names(text: str, words: tuple) -> bool:
+    """Does `text` mention one of `words`, not negated? `review.rules.base._mentioned(text, words, ())`
+    with the package vocabulary, its keywords compiled once into one pattern."""
+    from .rules.base import _negating_vocab
+    from .vocab import Phrases
+
+    pattern = _pattern(words)
+    if pattern is None:
+        return False
+    vocab = _negating_vocab((), "")
+    tokens = vocab.tokens(text)
+    found = set(pattern.findall(" ".join(tokens)))
+    return bool(found) and bool(vocab.find_spans(tokens, Phrases(found)))
+
+
 def _decide(contact_type: str, tags: set, text: str, may_cue: bool = True, may_remote: bool = True) -> bool | None:
     """`read_sighting`, told whether the text may hold a cue / a remote word at all (a vectorised search
-    found one of their words: when not, `_mentioned` would find none)."""
-    from .rules.base import _mentioned
-
+    found one of their words: when not, `_names` would find none)."""
     types, cues, remote = sighting_words()
     if NOT_SEEN_TAG in tags:
         return False
-    if may_cue and cues and _mentioned(text, list(cues), ()):
+    if may_cue and _names(text, cues):
         return True
     if NOT_BROUGHT in tags or contact_type == NOT_BROUGHT:
         return False
     if contact_type in types:
-        if may_remote and remote and _mentioned(text, list(remote), ()):
-            return None
-        return True
+        return None if may_remote and _names(text, remote) else True
     return None
 
 
@@ -128,23 +153,49 @@ def inferred_sightings(frame: pd.DataFrame) -> pd.arrays.BooleanArray:
                    a_codes, len(a_uniques))
     inverse, _ = pd.factorize(key, sort=False)
     first = np.unique(inverse, return_index=True)[1]  # a row of each distinct combination, in code order
-    _, cues, remote = sighting_words()
+    types, cues, remote = sighting_words()
     cue_d, cue_a = _may_hold(d_uniques, cues), _may_hold(a_uniques, cues)
     remote_d, remote_a = _may_hold(d_uniques, remote), _may_hold(a_uniques, remote)
     tag_sets = [_tags(t) for t in tag_uniques]
-    values = np.array([
-        _decide(str(ct_uniques[ct_codes[i]]), tag_sets[tag_codes[i]],
-                _row_text(d_uniques[d_codes[i]], a_uniques[a_codes[i]]),
-                bool(cue_d[d_codes[i]] or cue_a[a_codes[i]]), bool(remote_d[d_codes[i]] or remote_a[a_codes[i]]))
-        for i in first
-    ], dtype=object)
-    read = values[inverse]
-    known = np.array([v is not None for v in read], dtype=bool)
+    not_seen_tag = np.array([NOT_SEEN_TAG in t for t in tag_sets] + [False], dtype=bool)
+    not_brought_tag = np.array([NOT_BROUGHT in t for t in tag_sets] + [False], dtype=bool)
+    present_type = np.array([str(t) in types for t in ct_uniques] + [False], dtype=bool)
+    brought_type = np.array([str(t) == NOT_BROUGHT for t in ct_uniques] + [False], dtype=bool)
+    # per distinct combination (its first row `first`): the same steps as `_decide`, the texts read only
+    # where a vectorised search found a cue or a remote word (each distinct description + action once)
+    c_ct, c_tag, c_d, c_a = ct_codes[first], tag_codes[first], d_codes[first], a_codes[first]
+    value = np.full(len(first), -1, dtype="int8")  # -1 unknown, 0 not seen, 1 seen
+    denied = not_seen_tag[c_tag]
+    value[denied] = 0
+    ask = ~denied & (cue_d[c_d] | cue_a[c_a])
+    value[ask & _read(c_d, c_a, ask, d_uniques, a_uniques, cues)] = 1
+    open_ = value == -1
+    value[open_ & ~denied & (not_brought_tag[c_tag] | brought_type[c_ct])] = 0
+    open_ = (value == -1) & ~denied & present_type[c_ct]
+    value[open_] = 1
+    ask = open_ & (remote_d[c_d] | remote_a[c_a])
+    value[ask & _read(c_d, c_a, ask, d_uniques, a_uniques, remote)] = -1
+    read = value[inverse]
+    known = read >= 0
     data = np.zeros(n, dtype=bool)
     mask = np.ones(n, dtype=bool)
-    data[blank[known]] = read[known].astype(bool)
+    data[blank[known]] = read[known] == 1
     mask[blank[known]] = False
     return pd.arrays.BooleanArray(data, mask)
+
+
+def _read(d: np.ndarray, a: np.ndarray, ask: np.ndarray, d_uniques, a_uniques, words: tuple) -> np.ndarray:
+    """`_names` of the description + action of the combinations `ask`, each distinct pair read once."""
+    out = np.zeros(len(d), dtype=bool)
+    pos = np.flatnonzero(ask)
+    if not len(pos):
+        return out
+    inverse, _ = pd.factorize(d[pos] * (len(a_uniques) + 1) + a[pos], sort=False)
+    first = np.unique(inverse, return_index=True)[1]
+    hits = np.array([_names(_row_text(d_uniques[d[pos[i]]], a_uniques[a[pos[i]]]), words) for i in first],
+                    dtype=bool)
+    out[pos] = hits[inverse]
+    return out
 
 
 def seen_mask(frame: pd.DataFrame) -> np.ndarray:
