@@ -45,6 +45,7 @@ from rapidfuzz import fuzz, utils
 
 from review.config import package_data
 from review.rules.base import _mentioned  # a keyword mentioned and not negated, in one text
+from review.sightings import read_sighting  # a row with no Child seen cell read as a sighting or not
 from review.schema import CONTACT_COLUMNS
 from review.timeline import APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held
 from review.vocab import denies, records_type
@@ -130,6 +131,13 @@ def _package_vocab() -> dict:
     return _VOCAB[0]
 
 
+def _seen(r: dict) -> bool | None:
+    """A sighting: the Child seen cell as recorded, else the row's own reading (`read_sighting`: A&E,
+    admission, CP medical, "child seen", "seen and examined"; "child not seen", "DNA"); None unknown."""
+    recorded = r.get("child_seen")
+    return recorded if recorded is not None else r.get("child_seen_inferred")
+
+
 def _has_word(text: str, word: str) -> bool:
     return re.search(r"\b" + re.escape(word) + r"\b", text, re.IGNORECASE) is not None
 
@@ -192,8 +200,10 @@ def build_timeline(rows: list[dict], case: dict) -> list[dict]:
             if first < mobile_from <= last:
                 r["child_mobile"] = None
         r["days_since_previous_contact"] = None if previous is None or day is None else (day - previous).days
+        r["child_seen_inferred"] = None if r.get("child_seen") is not None else read_sighting(
+            r.get("contact_type"), r.get("concerns"), r.get("description"), r.get("action"))
         r["days_since_child_seen"] = None if last_seen is None or day is None else (day - last_seen).days
-        if r.get("child_seen") is True and day is not None:
+        if _seen(r) and day is not None:
             last_seen = day
         if day is not None:
             previous = day
@@ -526,7 +536,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
 
         def is_missed(x):
             return (x.get("contact_type") == "was_not_brought" or "was_not_brought" in x["_tags"]) \
-                and x.get("agency_kind") in q["agency_kinds"] and x.get("child_seen") is not True
+                and x.get("agency_kind") in q["agency_kinds"] and not _seen(x)
 
         events = _first_per_group([r for r in tl if is_missed(r)])
         for r in events:
@@ -534,7 +544,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 continue
             deadline = r["_day"] + dt.timedelta(days=q["follow_up_within_days"])
             action = _first(tl, r["_day"], lambda x: x.get("agency") == r.get("agency") and (
-                x.get("child_seen") is True or esc_held(x, esc(x))))
+                _seen(x) or esc_held(x, esc(x))))
             if action is not None and action["_day"] <= deadline:
                 continue
             lo = r["_day"] - dt.timedelta(days=q["window_days"])
@@ -564,7 +574,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 starts[i] = run_start
                 if not r["_exact"]:
                     continue
-                seen_days = [x["_day"] for x in tl if x.get("child_seen") is True and x["_day"] is not None
+                seen_days = [x["_day"] for x in tl if _seen(x) and x["_day"] is not None
                              and x["_day"] < r["_day"]]
                 clock = max(seen_days) if seen_days else run_start
                 clock = max(clock, run_start)
@@ -574,7 +584,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     if clock not in clocks:
                         clocks.add(clock)
                         deadline = clock + dt.timedelta(days=max_days)
-                        action = _first(tl, clock + dt.timedelta(days=1), lambda x: x.get("child_seen") is True)
+                        action = _first(tl, clock + dt.timedelta(days=1), lambda x: _seen(x))
                         flags.append(_flag("child_not_seen", r, deadline, action, variant))
             # a stretch still running at the end of the review, unseen past the limit: censored at the end,
             # triggered by the stretch's last exact-date contact before the end, or its last contact when it
@@ -594,7 +604,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 else:
                     running = any(x["_day"] is not None and x["_tags"] and review_end - dt.timedelta(
                         days=_concern_window(case)) <= x["_day"] <= review_end for x in tl)
-                seen_days = [x["_day"] for x in tl if x.get("child_seen") is True and x["_day"] is not None
+                seen_days = [x["_day"] for x in tl if _seen(x) and x["_day"] is not None
                              and x["_day"] <= review_end]
                 clock = max([starts[within[-1]], *seen_days])
                 if running and (review_end - clock).days > max_days and clock not in alive_clocks:
@@ -602,10 +612,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                                        variant + "_at_review_end"))
         for r in tl:
             if (r.get("contact_type") in q["visit_contact_types"] and r.get("agency_kind") in q["visit_agency_kinds"]
-                    and r.get("child_seen") is False and (r["on_cp_plan"] is True or r["open_concerns"] != "")
+                    and _seen(r) is False and (r["on_cp_plan"] is True or r["open_concerns"] != "")
                     and r["_exact"]):
                 deadline = r["_day"] + dt.timedelta(days=q["revisit_within_days"])
-                action = _first(tl, r["_day"], lambda x: x.get("child_seen") is True and x.get("agency") == r.get("agency"))
+                action = _first(tl, r["_day"], lambda x: _seen(x) and x.get("agency") == r.get("agency"))
                 if action is None or action["_day"] > deadline:
                     flags.append(_flag("child_not_seen", r, deadline, action, "visit_not_seen"))
 

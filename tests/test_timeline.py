@@ -172,7 +172,9 @@ def test_gaps_and_child_seen():
     assert timeline.loc["hv1", "days_since_previous_contact"] == 0
     assert pd.isna(timeline.loc["sc1", "days_since_child_seen"])  # first seen: nothing earlier
     assert timeline.loc["hv1", "days_since_child_seen"] == 0  # seen earlier the same day
-    assert timeline.loc["gp1", "days_since_child_seen"] == (pd.Timestamp("2024-09-06") - pd.Timestamp("2023-03-01")).days
+    # the admission h1 (no Child seen recorded) is a sighting: the child is necessarily there (review.sightings)
+    assert pd.isna(timeline.loc["h1", "child_seen"]) and timeline.loc["h1", "child_seen_inferred"]
+    assert timeline.loc["gp1", "days_since_child_seen"] == (pd.Timestamp("2024-09-06") - pd.Timestamp("2023-05-03")).days
 
 
 def test_open_concerns_window():

@@ -190,6 +190,8 @@ CHRONOLOGY_EXPORT = [
     ("contact_type", "Contact type"),
     ("child_seen", "Child seen"),
     ("child_seen_alone", "Child seen alone"),
+    # not the agency's record: read from the row's type and text where its Child seen cell is blank
+    ("child_seen_inferred", "Child seen (read from the text; not recorded)"),
     ("description", "Description"),
     ("action", "Action"),
     ("analysis", "Analysis"),
@@ -344,7 +346,7 @@ def chronology_table(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
     timeline = _ordered(timeline)
     out = timeline.copy()
     out["flags"] = flag_numbers(timeline, flags)
-    for col in ("child_seen", "child_seen_alone", "on_cp_plan", "in_hospital"):
+    for col in ("child_seen", "child_seen_alone", "child_seen_inferred", "on_cp_plan", "in_hospital"):
         out[col] = _yes_no(out[col])
     return out[[c for c, _ in export]]
 
@@ -862,7 +864,13 @@ def headline_counts(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, d
     if n:
         seen = int(timeline["child_seen"].fillna(False).astype(bool).sum())
         not_seen = int((~timeline["child_seen"].fillna(True).astype(bool)).sum())
-        lines.append(f"The child was seen at {plural(seen, 'contact')} and recorded as not seen at {not_seen}")
+        line = f"The child was seen at {plural(seen, 'contact')} and recorded as not seen at {not_seen}"
+        if "child_seen_inferred" in timeline.columns:  # blank cells the row's type or text reads as a sighting
+            read = int(timeline["child_seen_inferred"].fillna(False).astype(bool).sum())
+            if read:
+                line += (f"; seen at {plural(read, 'more contact')} with no Child seen recorded, as read from "
+                         "the type of contact or its text")
+        lines.append(line)
         concerns = int((timeline["concerns"] != "").sum())
         if escalations is None:
             from .rules.base import held_escalation_mask

@@ -120,6 +120,7 @@ TIMELINE_COLUMNS: dict[str, str] = {
     "child_mobile": "boolean",
     "event_group": "string",  # shared by rows that report the same event; own event_id when alone
     "days_since_previous_contact": "Float64",
+    "child_seen_inferred": "boolean",  # read from the row when child_seen is NA (review.sightings); NA when recorded
     "days_since_child_seen": "Float64",
     "open_concerns": "string",  # concern tags open at this contact, joined
     "on_cp_plan": "boolean",

@@ -22,6 +22,7 @@ from rapidfuzz.process import cpdist
 
 from .config import CaseConfig
 from .schema import CONTACT_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame
+from .sightings import inferred_sightings, seen_mask
 
 # ---------------------------------------------------------------------------------------------------
 # Parameters (defaults; every function takes them as keyword arguments)
@@ -1547,7 +1548,10 @@ def build_timeline(
     age_display (`child_ages`; a row dated only to its month or year shows the range of ages over that
     period, `_partial_date_ages`); child_mobile (`mobility_threshold`); event_group (`link_events`);
     days_since_previous_contact (calendar days since the previous row of the case; NA on the first);
-    days_since_child_seen (days since the last *earlier* row with child_seen True; NA before the first);
+    child_seen_inferred (`review.sightings.inferred_sightings`: a row with no Child seen recorded read as a
+    sighting or not from its type and text, NA where the cell is filled or the row says nothing);
+    days_since_child_seen (days since the last *earlier* sighting: child_seen True, or blank and
+    child_seen_inferred True; NA before the first);
     open_concerns (`_open_concerns`); on_cp_plan and in_hospital (from `periods`).
     The result is identical whatever the input row order.
     """
@@ -1577,7 +1581,8 @@ def build_timeline(
     previous = np.where(position > starts, position - 1, -1)
     new["days_since_previous_contact"] = _float_days(days, np.where(previous >= 0, days[np.maximum(previous, 0)],
                                                                     np.datetime64("NaT")))
-    seen = frame["child_seen"].to_numpy(dtype=bool, na_value=False)
+    new["child_seen_inferred"] = inferred_sightings(frame)
+    seen = seen_mask(frame.assign(child_seen_inferred=new["child_seen_inferred"]))
     last_seen = _last_where(seen, starts, inclusive=False)
     new["days_since_child_seen"] = _float_days(days, np.where(last_seen >= 0, days[np.maximum(last_seen, 0)],
                                                               np.datetime64("NaT")))

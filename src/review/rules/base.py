@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 
 from ..config import deep_merge, package_data
 from ..schema import CONTACT_TYPES, FLAG_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame, split_multi
+from ..sightings import inferred_sightings
 from ..timeline import APPROXIMATE_SPAN_DAYS, CONCERN_WINDOW_DAYS, _codes
 from ..vocab import Phrases, compile_vocab, normalise_text
 
@@ -838,7 +839,7 @@ def concern_window_days(case, case_id: str) -> int:
 #: the timeline columns the rules read (the others are not copied into the prepared table)
 USED_COLUMNS = (
     "case_id", "event_id", "date", "date_precision", "agency", "agency_kind", "contact_type", "child_seen",
-    "description", "action", "concerns", "escalation", "informed_agencies", "source_file", "source_sheet",
+    "child_seen_inferred", "description", "action", "concerns", "escalation", "informed_agencies", "source_file", "source_sheet",
     "source_row", "seq", "age_days", "age_display", "child_mobile", "event_group", "open_concerns", "on_cp_plan",
 )
 
@@ -924,6 +925,12 @@ def _minus_days(day: pd.Series, age: pd.Series) -> pd.Series:
 
 def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     columns = {name: TIMELINE_COLUMNS[name] for name in USED_COLUMNS}
+    if "child_seen_inferred" not in timeline.columns and "child_seen" in timeline.columns:
+        # a table made before the timeline read sightings from the rows: read them as it does
+        timeline = timeline.assign(child_seen_inferred=inferred_sightings(conform(
+            timeline[["child_seen", "contact_type", "concerns", "description", "action"]],
+            {name: TIMELINE_COLUMNS[name] for name in ("child_seen", "contact_type", "concerns", "description",
+                                                        "action")})))
     tl = conform(timeline[[c for c in timeline.columns if c in columns]], columns)
     # (the factorisations the timeline made of these columns, when the arrays are the same: `_codes`)
     codes, case_ids = _codes(tl["case_id"], sort=True)

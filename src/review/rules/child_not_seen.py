@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..sightings import not_seen_mask, seen_mask
 from ..timeline import CP_PLAN_CONTACT_TYPES, cp_plan_marker
 from .base import (
     _BIG,
@@ -333,7 +334,8 @@ def _open_rows(ctx, pick, end, max_days, variant, what, since, seen_day, seen_at
 def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
     """Child not seen > 14 days on a CP plan / > 42 days with concerns open; visits not seeing the child."""
     tl = ctx.timeline
-    seen = (tl["child_seen"] == True).fillna(False).astype(bool)  # noqa: E712
+    # a sighting: child_seen recorded True, or no cell recorded and the row read as one (review.sightings)
+    seen = pd.Series(seen_mask(tl), index=tl.index)
     on_plan = tl["on_cp_plan"].fillna(False).astype(bool)
     open_concerns = (tl["open_concerns"].fillna("") != "") & ~on_plan
     parts = [
@@ -343,7 +345,7 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
 
     visits = (
         ctx.types(params["visit_contact_types"]) & ctx.kinds(params["visit_agency_kinds"])
-        & (tl["child_seen"] == False).fillna(False).astype(bool)  # noqa: E712
+        & not_seen_mask(tl)
         & (on_plan | (tl["open_concerns"].fillna("") != "")) & tl["_exact"]
     )
     t = rows_of(ctx, visits, _COLUMNS)

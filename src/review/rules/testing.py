@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from ..schema import TIMELINE_COLUMNS, conform
+from ..sightings import inferred_sightings
 from ..timeline import child_mobile, mobility_threshold
 
 DEFAULTS = {
@@ -56,6 +57,8 @@ def make_timeline(rows: list[dict], *, dob: str = "2023-01-01", mobile_from: str
     mobile = child_mobile(frame["date"].to_numpy(dtype="datetime64[ns]"), threshold, frame["date_precision"])
     values = [m if g is _NOT_GIVEN else g for m, g in zip(mobile.astype(object), given)]
     frame["child_mobile"] = pd.array([pd.NA if v is None or pd.isna(v) else bool(v) for v in values], dtype="boolean")
+    if not any("child_seen_inferred" in r for r in records):  # the timeline's reading of rows with no cell
+        frame["child_seen_inferred"] = inferred_sightings(frame)
     return frame
 
 

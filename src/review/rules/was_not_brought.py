@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..sightings import seen_mask
 from .base import (
     DAY,
     Context,
@@ -38,7 +39,7 @@ _COLUMNS = [
 def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     """2+ WNB to health in 90 days, no follow-up by that agency in 14 days (local WNB protocols)."""
     tl = ctx.timeline
-    seen = (tl["child_seen"] == True).fillna(False).astype(bool)  # noqa: E712
+    seen = pd.Series(seen_mask(tl), index=tl.index)  # recorded, else read from the row (review.sightings)
     # a contact at which the child was seen is not a missed appointment, whatever its text mentions (an
     # earlier one it follows up, a "DNA test"): it can be the follow-up
     missed = (ctx.types(["was_not_brought"]) | ctx.tags(["was_not_brought"])) & ctx.kinds(params["agency_kinds"]) & ~seen

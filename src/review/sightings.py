@@ -1,0 +1,215 @@
+"""Sightings of the child read from a row when its Child seen cell is empty.
+
+Only some chronologies have a Child seen column, and a blank cell says nothing. An A&E attendance, a
+hospital admission or a child protection medical cannot take place without the child, and a text such as
+"Initial assessment completed. Child seen." or "seen and examined" records a sighting as plainly as a
+"Yes" in the column. `inferred_sightings` reads such rows into the timeline's ``child_seen_inferred``
+(True, False, or NA when the row says nothing either way), kept apart from ``child_seen``: that column
+stays what the agency recorded (NA = blank), so no export claims the agency recorded an inferred value.
+Where the cell is filled, ``child_seen_inferred`` is NA: a recorded Yes or No always wins over the text.
+`seen_mask` / `not_seen_mask` give the reading the rules and the timeline use: the recorded value, else
+the inferred one.
+
+The reading of one row (`read_sighting`; vocab.yml, package vocabulary), first that applies:
+
+1. tagged ``child_not_seen`` (ingest's reading of the text: "Child not seen", "child asleep, not seen",
+   "unable to see child") -> False;
+2. a `sighting_cues` phrase in the description or action, not negated ("child seen", "seen and
+   examined", "examined", "child observed", "seen alone"; not "child not examined", "Child seen: no") ->
+   True;
+3. tagged or typed ``was_not_brought`` ("was not brought", "did not attend", "DNA") -> False;
+4. of a `sighting_contact_types` type (A&E attendance, admission, child protection medical) whose text does
+   not say it is a record at a distance (`sighting_remote_words`: "Letter from A&E", "Notification of
+   admission received") -> True;
+5. else unknown (NA), not a sighting.
+
+The work is done once per distinct (contact type, concerns, description, action) of the rows with a blank
+cell, with a vectorised whole-word search picking the texts that may hold a cue before any is read.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+import numpy as np
+import pandas as pd
+
+from .config import package_data
+
+#: the concern tags that deny a sighting: rule 1 (before the cues) and rule 3 (after them)
+NOT_SEEN_TAG = "child_not_seen"
+NOT_BROUGHT = "was_not_brought"
+
+
+@functools.lru_cache(maxsize=1)
+def sighting_words() -> tuple[frozenset, tuple, tuple]:
+    """(sighting_contact_types, sighting_cues, sighting_remote_words) of the package vocab.yml."""
+    raw = package_data("vocab.yml")
+    return (frozenset(str(t) for t in raw.get("sighting_contact_types") or ()),
+            tuple(str(w) for w in raw.get("sighting_cues") or ()),
+            tuple(str(w) for w in raw.get("sighting_remote_words") or ()))
+
+
+def _tags(concerns) -> set:
+    if concerns is None or concerns is pd.NA or (isinstance(concerns, float) and concerns != concerns):
+        return set()
+    return {t.strip() for t in str(concerns).split(";") if t.strip()}
+
+
+@functools.lru_cache(maxsize=4)
+def _pattern(words: tuple):
+    """One pattern finding every place (overlapping ones too) where `review.rules.base._mentioned` finds
+    one of `words` in the joined tokens: a keyword from the start of a word, its last word possibly
+    longer unless short (`_open_ended`), longer keywords first at the same place."""
+    from .rules.base import _open_ended
+    from .vocab import normalise_text
+
+    alternatives = sorted({re.escape(w) + (r"\S*" if _open_ended(w) else r"(?!\S)")
+                           for w in map(normalise_text, words) if w}, key=lambda a: (-len(a), a))
+    return re.compile(r"(?<!\S)(?=(" + "|".join(alternatives) + "))") if alternatives else None
+
+
+def _names(text: str, words: tuple) -> bool:
+    """Does `text` mention one of `words`, not negated? `review.rules.base._mentioned(text, words, ())`
+    with the package vocabulary, its keywords compiled once into one pattern."""
+    from .rules.base import _negating_vocab
+    from .vocab import Phrases
+
+    pattern = _pattern(words)
+    if pattern is None:
+        return False
+    vocab = _negating_vocab((), "")
+    tokens = vocab.tokens(text)
+    found = set(pattern.findall(" ".join(tokens)))
+    return bool(found) and bool(vocab.find_spans(tokens, Phrases(found)))
+
+
+def _decide(contact_type: str, tags: set, text: str, may_cue: bool = True, may_remote: bool = True) -> bool | None:
+    """`read_sighting`, told whether the text may hold a cue / a remote word at all (a vectorised search
+    found one of their words: when not, `_names` would find none)."""
+    types, cues, remote = sighting_words()
+    if NOT_SEEN_TAG in tags:
+        return False
+    if may_cue and _names(text, cues):
+        return True
+    if NOT_BROUGHT in tags or contact_type == NOT_BROUGHT:
+        return False
+    if contact_type in types:
+        return None if may_remote and _names(text, remote) else True
+    return None
+
+
+def _row_text(description, action) -> str:
+    def text(value):
+        return "" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else str(value)
+
+    return text(description) + " . " + text(action)
+
+
+def read_sighting(contact_type, concerns, description, action="") -> bool | None:
+    """The sighting one row records when its Child seen cell is empty: True, False or None (unknown); see
+    the module's docstring. The row-by-row reading (benchmarks/baseline_rowwise.py reads every row with
+    it); `inferred_sightings` gives the same for a table."""
+    ct = "" if contact_type is None or contact_type is pd.NA else str(contact_type)
+    return _decide(ct, _tags(concerns), _row_text(description, action))
+
+
+def _may_hold(uniques: np.ndarray, words: tuple) -> np.ndarray:
+    """Which of the distinct texts `uniques` a whole-word search finds one of `words` in (a superset of
+    those `_mentioned` finds one in)."""
+    from .rules.base import _keyword_prefilter, _keyword_regex, _texts_matching
+
+    if not words or not len(uniques):
+        return np.zeros(len(uniques), dtype=bool)
+    return _texts_matching(uniques, _keyword_regex(words), _keyword_prefilter(words))
+
+
+def _factorised(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    codes, uniques = pd.factorize(values.astype(object).where(values.notna(), ""), sort=False)
+    return codes.astype("int64"), np.asarray(uniques, dtype=object)
+
+
+def _combine(a: np.ndarray, b: np.ndarray, nb: int) -> np.ndarray:
+    return pd.factorize(a * (nb + 1) + b, sort=False)[0].astype("int64")
+
+
+def inferred_sightings(frame: pd.DataFrame) -> pd.arrays.BooleanArray:
+    """``child_seen_inferred`` of a table with child_seen, contact_type, concerns, description and action:
+    NA where child_seen is recorded, else `read_sighting` of the row (NA for unknown). Each distinct
+    (contact type, concerns, description, action) of the blank rows is read once."""
+    n = len(frame)
+    out = pd.array(np.full(n, pd.NA), dtype="boolean")
+    if not n:
+        return out
+    blank = np.flatnonzero(frame["child_seen"].isna().to_numpy())
+    if not len(blank):
+        return out
+    part = frame.iloc[blank]
+    ct_codes, ct_uniques = _factorised(part["contact_type"])
+    tag_codes, tag_uniques = _factorised(part["concerns"])
+    d_codes, d_uniques = _factorised(part["description"])
+    a_codes, a_uniques = _factorised(part["action"])
+    key = _combine(_combine(_combine(ct_codes, tag_codes, len(tag_uniques)), d_codes, len(d_uniques)),
+                   a_codes, len(a_uniques))
+    inverse, _ = pd.factorize(key, sort=False)
+    first = np.unique(inverse, return_index=True)[1]  # a row of each distinct combination, in code order
+    types, cues, remote = sighting_words()
+    cue_d, cue_a = _may_hold(d_uniques, cues), _may_hold(a_uniques, cues)
+    remote_d, remote_a = _may_hold(d_uniques, remote), _may_hold(a_uniques, remote)
+    tag_sets = [_tags(t) for t in tag_uniques]
+    not_seen_tag = np.array([NOT_SEEN_TAG in t for t in tag_sets] + [False], dtype=bool)
+    not_brought_tag = np.array([NOT_BROUGHT in t for t in tag_sets] + [False], dtype=bool)
+    present_type = np.array([str(t) in types for t in ct_uniques] + [False], dtype=bool)
+    brought_type = np.array([str(t) == NOT_BROUGHT for t in ct_uniques] + [False], dtype=bool)
+    # per distinct combination (its first row `first`): the same steps as `_decide`, the texts read only
+    # where a vectorised search found a cue or a remote word (each distinct description + action once)
+    c_ct, c_tag, c_d, c_a = ct_codes[first], tag_codes[first], d_codes[first], a_codes[first]
+    value = np.full(len(first), -1, dtype="int8")  # -1 unknown, 0 not seen, 1 seen
+    denied = not_seen_tag[c_tag]
+    value[denied] = 0
+    ask = ~denied & (cue_d[c_d] | cue_a[c_a])
+    value[ask & _read(c_d, c_a, ask, d_uniques, a_uniques, cues)] = 1
+    open_ = value == -1
+    value[open_ & ~denied & (not_brought_tag[c_tag] | brought_type[c_ct])] = 0
+    open_ = (value == -1) & ~denied & present_type[c_ct]
+    value[open_] = 1
+    ask = open_ & (remote_d[c_d] | remote_a[c_a])
+    value[ask & _read(c_d, c_a, ask, d_uniques, a_uniques, remote)] = -1
+    read = value[inverse]
+    known = read >= 0
+    data = np.zeros(n, dtype=bool)
+    mask = np.ones(n, dtype=bool)
+    data[blank[known]] = read[known] == 1
+    mask[blank[known]] = False
+    return pd.arrays.BooleanArray(data, mask)
+
+
+def _read(d: np.ndarray, a: np.ndarray, ask: np.ndarray, d_uniques, a_uniques, words: tuple) -> np.ndarray:
+    """`_names` of the description + action of the combinations `ask`, each distinct pair read once."""
+    out = np.zeros(len(d), dtype=bool)
+    pos = np.flatnonzero(ask)
+    if not len(pos):
+        return out
+    inverse, _ = pd.factorize(d[pos] * (len(a_uniques) + 1) + a[pos], sort=False)
+    first = np.unique(inverse, return_index=True)[1]
+    hits = np.array([_names(_row_text(d_uniques[d[pos[i]]], a_uniques[a[pos[i]]]), words) for i in first],
+                    dtype=bool)
+    out[pos] = hits[inverse]
+    return out
+
+
+def seen_mask(frame: pd.DataFrame) -> np.ndarray:
+    """Rows recording the child seen: child_seen True, or blank and child_seen_inferred True."""
+    return _reading(frame).to_numpy(dtype=bool, na_value=False)
+
+
+def not_seen_mask(frame: pd.DataFrame) -> np.ndarray:
+    """Rows recording the child not seen: child_seen False, or blank and child_seen_inferred False."""
+    return (~_reading(frame)).to_numpy(dtype=bool, na_value=False)
+
+
+def _reading(frame: pd.DataFrame) -> pd.Series:
+    recorded = frame["child_seen"].astype("boolean")
+    if "child_seen_inferred" not in frame.columns:
+        return recorded
+    return recorded.fillna(frame["child_seen_inferred"].astype("boolean"))
