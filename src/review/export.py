@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .config import file_sha256
+from .ingest.dates import approximate_unit
 from .schema import FLAG_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, split_multi
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "NOT_HELD_MARK",
     "flags_table",
     "flag_date_precisions",
+    "flag_date_texts",
     "write_csv",
     "write_workbook",
     "save_figure",
@@ -796,10 +798,11 @@ def _e(value, months: bool = False) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _event_date(value, precision, months: bool = False) -> str:
+def _event_date(value, precision, months: bool = False, text=None) -> str:
     """A contact's date as the chronology shows it, to its precision (as the Word export does): "2023"
-    when known to the year, "May 2023" to the month, "c. 22/05/2023" approximately, else 22/05/2023 (or,
-    with `months`, "May 2023")."""
+    when known to the year, "May 2023" to the month, "c. 22/05/2023" approximately, "c. May 2023" for an
+    approximate month (its date as written, `text`, says so: "c. May 2023", "early May 2023"), else
+    22/05/2023 (or, with `months`, "May 2023")."""
     value = _plain(value)
     if not isinstance(value, dt.datetime):
         return "" if value is None else str(value)
@@ -808,7 +811,21 @@ def _event_date(value, precision, months: bool = False) -> str:
         return value.strftime("%Y")
     if months or precision == "month":
         return value.strftime("%b %Y")
-    return ("c. " if precision == "approximate" else "") + value.strftime("%d/%m/%Y")
+    if precision == "approximate":
+        return "c. " + value.strftime("%b %Y" if approximate_unit(text) == "month" else "%d/%m/%Y")
+    return value.strftime("%d/%m/%Y")
+
+
+def flag_date_texts(table: pd.DataFrame, timeline: pd.DataFrame | None, column: str = "trigger_event_id") -> list:
+    """The date as written (``date_text``) of the contact each row of `table` names in `column` (None when
+    unknown): with `flag_date_precisions`, what shows an approximate month as "c. May 2023"."""
+    if timeline is None or column not in table.columns or "event_id" not in timeline.columns \
+            or "date_text" not in timeline.columns:
+        return [None] * len(table)
+    known = dict(zip(timeline["event_id"].astype("string").fillna("").tolist(),
+                     timeline["date_text"].astype("string").tolist()))
+    return [None if t is pd.NA else t for t in (known.get(e if isinstance(e, str) else "", None)
+                                               for e in table[column].tolist())]
 
 
 _DECISION_CLASS = {"accepted": "decision-accept", "added": "decision-accept", "rejected": "decision-reject",
@@ -988,7 +1005,8 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
         table["trigger_description"] = table["trigger_event_id"].astype(str).map(lambda e: recorded.get(e, ""))
         # a flag on a contact known only to its month or year shows that month or year, as the chronology does
         trigger_precision = flag_date_precisions(table, timeline).get("trigger_date", [None] * len(table))
-        table["trigger_date"] = [_event_date(d, p, months) for d, p in zip(table["trigger_date"], trigger_precision)]
+        table["trigger_date"] = [_event_date(d, p, months, t) for d, p, t in
+                                 zip(table["trigger_date"], trigger_precision, flag_date_texts(table, timeline))]
         shown = table[["n", "trigger_date", "rule_id", "severity", "agencies", "trigger_description", "explanation",
                        "expected_action", "expected_by", "delay_days", "failing_category", "decision", "rationale", "source"]]
         headers = ["#", "Trigger date", "Rule", "Severity", "Agencies", "What was recorded", "Explanation",
@@ -1018,7 +1036,8 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
         chronology = chronology_table(timeline_view, flags, held=getattr(analysis, "held_escalations", None),
                                       rules=getattr(analysis, "rules", None) or None, case=config)
         overlong = overlong_cells(chronology, table)
-        chronology["date"] = [_event_date(d, p, months) for d, p in zip(chronology["date"], chronology["date_precision"])]
+        chronology["date"] = [_event_date(d, p, months, t) for d, p, t in
+                              zip(chronology["date"], chronology["date_precision"], chronology["date_text"])]
         # an escalation recorded in the cell that the rules read as not having taken place ("Referral to
         # MASH not made" with referral_to_csc filled by hand) is marked, as no count or chart reads it
         chronology["escalation"] = [marked_escalations(c, n) for c, n in

@@ -31,6 +31,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from .config import CaseConfig
 from .export import plural
+from .ingest.dates import approximate_unit
 from .redact import Redactor
 from .schema import split_multi
 
@@ -324,7 +325,7 @@ def _chronology_table(document, timeline, flag_numbers: dict[str, list[int]], re
         seq = _value(get("seq"))
         number = str(int(seq)) if seq is not None else str(position)
         date = t(_fmt_event_date(get("date"), "month" if redactor.months and _text(get("date_precision")) != "year"
-                                 else get("date_precision"), get("time_known")))
+                                 else get("date_precision"), get("time_known"), get("date_text")))
         agency = [t(_text(get("agency"))), (t(_text(get("role"))), "grey")]
         provenance = _provenance(get("source_file"), get("source_sheet"), get("source_row"))
         source = [t(_text(get("source_of_information"))), (t(provenance), "grey")]
@@ -341,13 +342,14 @@ def _chronology_table(document, timeline, flag_numbers: dict[str, list[int]], re
 
 
 def _flags_table(document, flags, seq_of_event: dict[str, int], redactor: Redactor, timeline=None) -> None:
-    from .export import flag_date_precisions
+    from .export import flag_date_precisions, flag_date_texts
 
     table, widths = _new_table(document, FLAG_TABLE_COLUMNS)
     t = redactor.text
     day = functools.partial(_fmt_day, months=redactor.months)
     # a flag on a contact known only to its month or year shows that month or year, as the chronology does
     trigger_precision = flag_date_precisions(flags, timeline).get("trigger_date", [None] * len(flags))
+    trigger_text = flag_date_texts(flags, timeline)
     rationale_column = next((c for c in ("rationale", "decision_rationale") if c in flags.columns), None)
     for number, row in enumerate(flags.itertuples(index=False), start=1):
         get = row._asdict().get
@@ -371,7 +373,9 @@ def _flags_table(document, flags, seq_of_event: dict[str, int], redactor: Redact
             [
                 str(number),
                 rule,
-                _fmt_day(_value(get("trigger_date")), redactor.months, trigger_precision[number - 1]),
+                _fmt_event_date(get("trigger_date"), "approximate", False, trigger_text[number - 1])
+                if trigger_precision[number - 1] == "approximate" and not redactor.months and _value(get("trigger_date"))
+                is not None else _fmt_day(_value(get("trigger_date")), redactor.months, trigger_precision[number - 1]),
                 ", ".join(str(s) for s in sorted(set(events))),
                 t(_text(get("agencies"))),
                 _fmt_delay(get("delay_days")),
@@ -439,8 +443,9 @@ def _fmt_day(value, months: bool = False, precision=None) -> str:
         return str(value)
 
 
-def _fmt_event_date(date, precision, time_known) -> str:
-    """22/05/2016 (with the time when known); Apr 2016, 2016 and c. 22/05/2016 for partial dates."""
+def _fmt_event_date(date, precision, time_known, text=None) -> str:
+    """22/05/2016 (with the time when known); Apr 2016, 2016 and c. 22/05/2016 for partial dates, and
+    c. Apr 2016 for an approximate month (its date as written, `text`: "c. April 2016", "early April 2016")."""
     date = _value(date)
     if date is None:
         return ""
@@ -451,7 +456,7 @@ def _fmt_event_date(date, precision, time_known) -> str:
     if precision == "year":
         return ts.strftime("%Y")
     if precision == "approximate":
-        return "c. " + ts.strftime("%d/%m/%Y")
+        return "c. " + ts.strftime("%b %Y" if approximate_unit(text) == "month" else "%d/%m/%Y")
     text = ts.strftime("%d/%m/%Y")
     if _value(time_known) is not None and bool(time_known):
         text += ts.strftime(" %H:%M")

@@ -15,14 +15,29 @@ Rules (the contract ingest and the tests rely on):
   ``strptime`` uses 69, Excel 30; 70 suits chronologies of children born after 2000 whose parents were
   born in the 1970s–90s).
 * **Partial dates** give the start of the period: ``Apr 2007`` / ``04/2007`` / ``2007-04`` -> 2007-04-01
-  (precision ``month``); ``2007`` -> 2007-01-01 (``year``). A month name with a two-digit year needs
-  Excel's ``Apr-07`` / ``Apr '07`` form: ``April 05`` might be 5 April, so it is an error.
-* **early / mid / late** split the period into thirds and give the start of the third, with precision
-  ``approximate``: early May -> 1 May, mid May -> 11 May, late May -> 21 May; early 2007 -> 1 Jan,
-  mid 2007 -> 1 May, late 2007 -> 1 Sep. "beginning of" / "start of" mean early, "end of" means late.
+  (precision ``month``); ``2007`` -> 2007-01-01 (``year``). A month name with a two-digit year
+  (``Apr-07``, ``Apr '07``, ``March 07``) is that month: a UK chronology writes the day before the month
+  (``7 March``), and a day with no year is not a date. A single digit after a month (``Apr 5``) is an
+  error. A numeric month with a two-digit year (``6/15``, ``11/98``) is read only when it cannot be a
+  day and month: ``6/07`` (6 July, or June 2007?) and ``05/04`` are errors whose reason says to write
+  ``06/2007``; ``6/15`` (no month 15) is June 2015.
+* **early / mid / late** split a month into thirds and give the start of the third, with precision
+  ``approximate``: early May -> 1 May, mid May -> 11 May, late May -> 21 May. "beginning of" / "start
+  of" mean early, "end of" means late.
+* **A year however qualified** (``early 2007``, ``mid-2007``, ``late 2007``, ``c. 2007``, and the seasons
+  ``Spring 2007`` (March-May), ``Summer 2007`` (June-August), ``Autumn 2007`` (September-November)) has
+  precision ``year`` (2007-01-01; the words stay in the date's text): there is no precision for a third
+  of a year or a season, and ``approximate`` (the date +- ``approximate_span_days``, 31, as the rules read
+  it) would leave out most of it (late 2007 as 1 Sep +- 31 days would miss October to December), while the
+  year holds it whole. A winter (``Winter 2007/08``: December into the next year) fits no precision and
+  is an error saying so.
 * **Uncertain** dates (``c.``, ``ca.``, ``circa``, ``approx.``, ``approximately``, ``about``,
   ``around``, ``~``, a leading or trailing ``?``) keep their date and get precision ``approximate``;
-  so does "week commencing" / ``w/c`` (the date is the start of that week).
+  so do "week commencing" / "week beginning" / ``w/c`` / ``wc`` / ``w/b`` (the date is the first day of the
+  week) and "week ending" / ``w/e`` (its last day). The contact was on one day of that week, not over
+  the week, so it is not a range (`end` is an event's duration: an admission); ``approximate`` (the
+  date +- 31 days) holds the whole week. An approximate month (``c. June 2007``, ``early June 2007``) is
+  shown "c. Jun 2007" (`approximate_unit`).
 * A leading weekday (``Tue 05/04/2007``) is ignored; it is not checked against the date.
 * **Times** may follow the date in the same cell (``05/04/2007 14:30``, ``2.30pm``, ``1430hrs``) or come
   from a separate time column (`time_value`). A time needs a day: a time with a month or year is an
@@ -40,7 +55,8 @@ Rules (the contract ingest and the tests rely on):
 * **Ranges** in one cell, of days (``03/04/2007 - 05/04/2007``, ``3-5 April 2007``, ``3 Apr to 5 May
   2007``, ``03/04-05/04/2007``) or of times on one day (``05/04/2007 14:30-15:00``), give the start as
   the date and the end as `ParsedDate.end` (ingest's ``date_end``); the separators are ``-``, ``–``,
-  ``—``, ``to``, ``until`` and ``till``. The start takes a missing month and year from the end. A range
+  ``—``, ``to``, ``until`` and ``till``, and after a leading "between", ``and`` and ``&`` (``between
+  3/4/07 and 5/4/07``); a leading "from" is allowed (``from 3 April to 5 April 2007``). The start takes a missing month and year from the end. A range
   of months or years (``March-April 2007``), one that ends before it starts, or text that splits into
   a range in more than one way, is an error saying it is a range.
 * **Numbers** are Excel serials in the 1900 date system; a fraction is the time of day. Whole numbers
@@ -54,6 +70,7 @@ Rules (the contract ingest and the tests rely on):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -62,7 +79,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-__all__ = ["ParsedDate", "DateParseError", "is_unknown_time", "parse_date", "parse_time", "YEAR_MIN", "YEAR_MAX"]
+__all__ = ["ParsedDate", "DateParseError", "approximate_unit", "is_unknown_time", "parse_date", "parse_time", "YEAR_MIN", "YEAR_MAX"]
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # serial 61 = 1900-03-01; serials 1..59 are one day later
@@ -114,13 +131,17 @@ _TEXT_DMY = re.compile(
 )
 _TEXT_MDY = re.compile(_MONTH + r"[\s./-]*(?P<d>\d{1,2})" + _ORD + r"[\s,]+(?P<y>\d{4})(?!\d)")
 # "Apr 2007", and "Apr-07" / "Apr '07" as Excel shows mmm-yy; "April 05" could be 5 April: an error
-_TEXT_MY = re.compile(_MONTH + r"(?:[\s./,-]*(?P<y>\d{4})|\s*(?:[/.-]\s*'?|')(?P<y2>\d{2}))(?!\d)")
+_TEXT_MY = re.compile(_MONTH + r"(?:[\s./,-]*(?P<y>\d{4})|(?:\s*[/.-]\s*'?|\s*'|\s+)(?P<y2>\d{2}))(?!\d)")
+# "6/15", "11/98": a month and a two-digit year with a slash (read only when "6/07", 6 July, cannot be meant)
+_NUMERIC_MYY = re.compile(r"(?P<m>\d{1,2})\s*/\s*(?P<y>\d{2})(?![\d./\\-])")
+#: seasons (UK meteorological: spring March-May, summer June-August, autumn September-November)
+_SEASON = re.compile(r"(?P<season>spring|summer|autumn|winter)(?![a-z])(?:\s+of)?[\s,-]*")
 _YEAR = re.compile(r"(?P<y>\d{4})(?!\d)")
 _SERIAL_TEXT = re.compile(r"\d{5}(?:\.\d+)?")
 
 _APPROX_PREFIX = re.compile(
     r"(?:circa|approximately|approx\.?|about|around|abt\.?|ca\.|c\.|c(?=\s)|~|\?"
-    r"|week commencing|week beginning|w/c|w\.c\.|w/b)\s*"
+    r"|week commencing|week beginning|week ending|w/c|w\.c\.|wc(?=[\s\d])|w/b|w/e|w\.e\.)\s*"
 )
 _APPROX_SUFFIX = re.compile(r"\s*(?:\?|\(\s*approx\.?\s*\)|\(\s*\?\s*\)|approx\.?|\(?circa\)?)$")
 _WEEKDAY = re.compile(
@@ -146,6 +167,9 @@ _ZONE = re.compile(
     r"|(?P<minus>-)(?P<mh>\d{2}):?(?P<mm>\d{2})?)"
 )
 _RANGE_SEP = re.compile(r"\s*(?:-|\u2013|\u2014|(?<![a-z])(?:to|until|till)(?![a-z]))\s*")
+#: "between 3/4/07 and 5/4/07", "from 3 April to 5 April 2007": the words around a range
+_RANGE_LEAD = re.compile(r"(?P<word>between|from)\s+")
+_RANGE_SEP_AND = re.compile(_RANGE_SEP.pattern[:-len(r")\s*")] + r"|(?<![a-z])and(?![a-z])|&)\s*")
 _DAY_ONLY = re.compile(r"(?P<d>\d{1,2})(?:st|nd|rd|th)?")
 _DAY_MONTH = re.compile(r"\d{1,2}[./]\d{1,2}")
 _LOOKS_LIKE_DATE = re.compile(r"\d\s*[./\\]\s*\d|\d\s*-\s*\d+\s*-|" + _MONTH)
@@ -407,6 +431,13 @@ def _from_text(value: str, pivot: int) -> tuple[dt.date, str, str, dt.time | Non
     m = _QUALIFIER.match(s)
     if m:
         qualifier, s = m["q"], s[m.end():]
+    season = _SEASON.match(s)
+    if season and season.end() < len(s):
+        s = s[season.end():]
+        if season["season"] == "winter":
+            raise DateParseError(
+                f"{shown!r}: a winter runs from December into the next year, which no date precision holds: "
+                "give the month, or the year the contact is known to fall in", value)
 
     if _SERIAL_TEXT.fullmatch(s) and not approximate and qualifier is None:
         stamp, time = _from_serial(float(s), shown)
@@ -414,6 +445,8 @@ def _from_text(value: str, pivot: int) -> tuple[dt.date, str, str, dt.time | Non
 
     start, base, rest, mistyped = _date_part(s, shown, pivot)
     approximate = approximate or mistyped
+    if season and base != "year":
+        raise DateParseError(f"unreadable date {shown!r} (a season is followed by a year: '{season['season']} 2007')", value)
     time = None
     if rest:
         lead = _TIME_LEAD.match(rest)
@@ -436,12 +469,13 @@ def _from_text(value: str, pivot: int) -> tuple[dt.date, str, str, dt.time | Non
     if qualifier is not None:
         if base == "day":
             raise DateParseError(f"{shown!r}: {qualifier!r} needs a month or a year, not a day", value)
-        third = _QUALIFIER_THIRD[qualifier]
         if base == "month":
-            start = start.replace(day=1 + 10 * third)
-        else:
-            start = start.replace(month=1 + 4 * third)
-        approximate = True
+            start = start.replace(day=1 + 10 * _QUALIFIER_THIRD[qualifier])
+            approximate = True
+    if base == "year":
+        # a year however qualified ("early 2007", "c. 2007", "summer 2007"): the approximate period
+        # (date +- approximate_span_days) cannot hold a third of a year or a season, the year can
+        return start, "year", base, time
     return start, "approximate" if approximate else base, base, time
 
 
@@ -475,6 +509,13 @@ def _date_part(s: str, shown: str, pivot: int) -> tuple[dt.date, str, str, bool]
         year_text = m["y"] or m["y2"]
     else:
         m = _NUMERIC_MY.match(s) or _ISO_YM.match(s)
+        if m is None:
+            m = _NUMERIC_MYY.match(s)
+            if m and 1 <= int(m["y"]) <= 12:
+                raise DateParseError(
+                    f"{shown!r} could be a day and month with no year (day-first, as every numeric date) or "
+                    f"a month and a two-digit year: write the month as {int(m['m']):02d}/{_year(m['y'], pivot, shown)}",
+                    shown)
         month = int(m["m"]) if m else None
         year_text = m["y"] if m else ""
     if m:
@@ -527,8 +568,12 @@ def _range(value: str, pivot: int, error: DateParseError):
     when `value` is not one; raises DateParseError (`RANGE_REASON`) for a range that is not of days or
     splits more than one way. `error` is why the cell does not read as one date."""
     s = " ".join(value.strip().lower().split())
+    lead = _RANGE_LEAD.match(s)
+    separators = _RANGE_SEP
+    if lead:
+        s, separators = s[lead.end():], _RANGE_SEP_AND if lead["word"] == "between" else _RANGE_SEP
     found, bad_end = [], None
-    for sep in _RANGE_SEP.finditer(s):
+    for sep in separators.finditer(s):
         left, right = s[: sep.start()], s[sep.end():]
         if not left or not right:
             continue
@@ -587,3 +632,21 @@ def _range_start(left: str, end: dt.date, pivot: int):
         return _from_text(f"{left} {end.year}", pivot)
     except DateParseError:
         return None
+
+
+@functools.lru_cache(maxsize=65536)
+def approximate_unit(text) -> str:
+    """What an approximate date written as `text` (a contact's ``date_text``) is known to: "month" for
+    "c. June 2007" / "early June 2007" (shown "c. Jun 2007"), "day" for "c. 20/07/2023" / "w/c 3/4/07",
+    "year" for a year; "" when `text` is not a date read from text. The timeline keeps one precision,
+    ``approximate``, for all of them; the displays ask this to show an approximate month as a month."""
+    if not isinstance(text, str) or not text.strip():
+        return ""
+    try:
+        return _from_text(text, 70)[2]
+    except DateParseError:
+        pass
+    try:
+        return "day" if _range(text, 70, DateParseError("")) is not None else ""
+    except DateParseError:
+        return ""
