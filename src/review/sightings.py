@@ -18,8 +18,9 @@ The reading of one row (`read_sighting`; vocab.yml, package vocabulary), first t
    examined", "examined", "child observed", "seen alone"; not "child not examined", "Child seen: no") ->
    True;
 3. tagged or typed ``was_not_brought`` ("was not brought", "did not attend", "DNA") -> False;
-4. of a `sighting_contact_types` type (A&E attendance, admission, child protection medical) whose text does
-   not say it is a record at a distance (`sighting_remote_words`: "Letter from A&E", "Notification of
+4. of a `sighting_contact_types` type (A&E attendance, admission, child protection medical) whose text
+   neither says it did not take place ("CP medical cancelled": `review.vocab.denies`) nor says it is a record
+   at a distance (`sighting_remote_words`: "Letter from A&E", "Notification of
    admission received") -> True;
 5. else unknown (NA), not a sighting.
 
@@ -95,8 +96,19 @@ def _decide(contact_type: str, tags: set, text: str, may_cue: bool = True, may_r
     if NOT_BROUGHT in tags or contact_type == NOT_BROUGHT:
         return False
     if contact_type in types:
-        return None if may_remote and _names(text, remote) else True
+        if may_remote and _names(text, remote):
+            return None
+        return None if _denied(contact_type, text) else True
     return None
+
+
+def _denied(contact_type: str, text: str) -> bool:
+    """Does the row's text say its own type did not take place ("CP medical cancelled", "Admission
+    postponed": `review.vocab.denies`, as the rules read a type held)? Then the type is no sighting."""
+    from .rules.base import _negating_vocab
+    from .vocab import denies
+
+    return denies(contact_type, text, _negating_vocab((), ""))
 
 
 def _row_text(description, action) -> str:
@@ -175,6 +187,7 @@ def inferred_sightings(frame: pd.DataFrame) -> pd.arrays.BooleanArray:
     value[open_] = 1
     ask = open_ & (remote_d[c_d] | remote_a[c_a])
     value[ask & _read(c_d, c_a, ask, d_uniques, a_uniques, remote)] = -1
+    value[_type_denied(value == 1, open_, c_ct, c_d, c_a, ct_uniques, d_uniques, a_uniques)] = -1
     read = value[inverse]
     known = read >= 0
     data = np.zeros(n, dtype=bool)
@@ -194,6 +207,33 @@ def _read(d: np.ndarray, a: np.ndarray, ask: np.ndarray, d_uniques, a_uniques, w
     first = np.unique(inverse, return_index=True)[1]
     hits = np.array([_names(_row_text(d_uniques[d[pos[i]]], a_uniques[a[pos[i]]]), words) for i in first],
                     dtype=bool)
+    out[pos] = hits[inverse]
+    return out
+
+
+def _type_denied(seen: np.ndarray, by_type: np.ndarray, ct: np.ndarray, d: np.ndarray, a: np.ndarray,
+                 ct_uniques, d_uniques, a_uniques) -> np.ndarray:
+    """Of the combinations `seen` only by their type (`by_type`), those whose text says the type did not
+    take place (`_denied`), each distinct (type, description, action) read once; many texts are read only
+    where a negation cue may reach the type's words (`review.rules.base._may_deny`)."""
+    from .rules.base import _DENIAL_SEARCH_FROM, _denial_prefilter, _may_deny, _negating_vocab, _negation_phrases
+
+    out = np.zeros(len(seen), dtype=bool)
+    pos = np.flatnonzero(seen & by_type)
+    if not len(pos):
+        return out
+    inverse, _ = pd.factorize((ct[pos] * (len(d_uniques) + 1) + d[pos]) * (len(a_uniques) + 1) + a[pos], sort=False)
+    first = np.unique(inverse, return_index=True)[1]
+    names = np.array([str(ct_uniques[ct[pos[i]]]) for i in first], dtype=object)
+    texts = np.array([_row_text(d_uniques[d[pos[i]]], a_uniques[a[pos[i]]]) for i in first], dtype=object)
+    vocab = _negating_vocab((), "")
+    hits = np.zeros(len(first), dtype=bool)
+    for name in np.unique(names):
+        at = np.flatnonzero(names == name)
+        maybe = np.ones(len(at), dtype=bool)
+        if len(at) >= _DENIAL_SEARCH_FROM:
+            maybe = _may_deny(texts[at], _denial_prefilter(vocab.denial_words(name), _negation_phrases(vocab, name)))
+        hits[at[maybe]] = [_denied(name, t) for t in texts[at[maybe]]]
     out[pos] = hits[inverse]
     return out
 
