@@ -22,18 +22,9 @@ from review.rules.testing import make_timeline
 from review.schema import CONTACT_COLUMNS, conform
 from review.timeline import APPROXIMATE_SPAN_DAYS, build_timeline, child_mobile
 from tests._baseline import RULES
+from tests.test_held_followups_s10 import CASE, contact  # mobile from 15 July 2023
 
 import baseline_rowwise  # noqa: E402  (benchmarks/ is on sys.path through tests._baseline)
-
-CASE = CaseConfig(case_dir=Path("."), case_id="c1", date_of_birth=dt.date(2023, 1, 1),
-                  mobile_from=dt.date(2023, 7, 15))
-
-
-def contact(event_id, date, precision):
-    return dict(case_id="c1", event_id=event_id, date=date, date_precision=precision, contact_type="home_visit",
-                description="Home visit", source_row=2, source_file="hv.xlsx", agency="Health Visiting",
-                agency_kind="health", organisation="Trust")
-
 
 # mobile from 15 July 2023; an approximate date is its day +/- 31 days
 ROWS = [("a_jun01", "2023-06-01", "approximate"),  # [1 May, 2 Jul]: not mobile

@@ -297,20 +297,11 @@ def escalations_not_held(timeline: pd.DataFrame, held=None, rules: dict | None =
     filled = np.flatnonzero(recorded != "")
     if not len(filled):
         return out  # no escalation cell filled: nothing to read
-    if held is None:
-        from .rules.base import held_escalation_column
+    from .rules.base import held_escalation_column, held_values
 
+    if held is None:
         held = held_escalation_column(conform(timeline, TIMELINE_COLUMNS), rules, case)
-    if isinstance(held, pd.Series):
-        boolean = pd.api.types.is_bool_dtype(held.dtype)
-        if not held.index.equals(timeline.index):
-            held = held.reindex(timeline.index, fill_value=False if boolean else "")
-        held = held.to_numpy()
-    else:
-        held = np.asarray(held)
-        boolean = held.dtype == bool
-    if len(held) != len(timeline):
-        raise ValueError(f"held escalations for {len(held)} rows, the timeline has {len(timeline)}")
+    held, boolean = held_values(timeline, held)
     cells = recorded[filled]
     if boolean:  # a row read as a whole: all of its cell took place, or none of it
         on = np.where(held[filled].astype(bool), cells, "").astype(object)

@@ -578,15 +578,10 @@ def held_escalation_column(timeline: pd.DataFrame, rules: dict | None = None, ca
     return pd.Series(out, index=timeline.index)
 
 
-def held_escalation_mask(timeline: pd.DataFrame, held=None, rules: dict | None = None, case=None) -> np.ndarray:
-    """Per row of `timeline` (in its order), whether it was an escalation that took place (a bool array).
-    `held`: the reading when the caller has it (`review.pipeline.Analysis.held_escalations`): the held
-    escalation cells ("" when none) or booleans, a Series aligned on `timeline`'s index (a whole
-    case's reading serves a subset of its rows) or an array in its row order; when None,
-    `held_escalation_column(timeline, rules, case)` is read here. The charts' arrows and counts and the
-    headline's count read it, so no output counts a "Strategy discussion cancelled" row as an escalation."""
-    if held is None:
-        held = held_escalation_column(timeline, rules, case)
+def held_values(timeline: pd.DataFrame, held) -> tuple[np.ndarray, bool]:
+    """(the reading `held` as an array in `timeline`'s row order, whether it is booleans): `held` as
+    `held_escalation_mask` takes it, a Series aligned on `timeline`'s index (a whole case's reading serving
+    a subset of its rows; a row it lacks is no escalation) or an array in its row order."""
     if isinstance(held, pd.Series):
         boolean = pd.api.types.is_bool_dtype(held.dtype)
         if not held.index.equals(timeline.index):
@@ -597,6 +592,19 @@ def held_escalation_mask(timeline: pd.DataFrame, held=None, rules: dict | None =
         boolean = values.dtype == bool
     if len(values) != len(timeline):
         raise ValueError(f"held escalations for {len(values)} rows, the timeline has {len(timeline)}")
+    return values, boolean
+
+
+def held_escalation_mask(timeline: pd.DataFrame, held=None, rules: dict | None = None, case=None) -> np.ndarray:
+    """Per row of `timeline` (in its order), whether it was an escalation that took place (a bool array).
+    `held`: the reading when the caller has it (`review.pipeline.Analysis.held_escalations`): the held
+    escalation cells ("" when none) or booleans, a Series aligned on `timeline`'s index (a whole
+    case's reading serves a subset of its rows) or an array in its row order; when None,
+    `held_escalation_column(timeline, rules, case)` is read here. The charts' arrows and counts and the
+    headline's count read it, so no output counts a "Strategy discussion cancelled" row as an escalation."""
+    if held is None:
+        held = held_escalation_column(timeline, rules, case)
+    values, boolean = held_values(timeline, held)
     if boolean:
         return values.astype(bool)
     values = values.astype(object)  # (a copy: the caller's array is left as it is)
