@@ -13,7 +13,6 @@ Ingest never fills such a cell itself, so the rows are built through the Python 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import shutil
 
 import numpy as np
@@ -22,7 +21,6 @@ import pytest
 from openpyxl import load_workbook
 
 from review import build
-from review.config import CaseConfig
 from review.export import (
     NOT_HELD_MARK,
     chronology_export,
@@ -35,9 +33,9 @@ from review.export import (
 from review.pipeline import Analysis, Case, analyse, load_case
 from review.rules.base import held_escalation_column
 from review.rules.testing import make_timeline
-from review.schema import CONTACT_COLUMNS, conform
 from tests._baseline import RULES
 from tests.test_held_outputs_s10 import CONFIG, CSC, SAMPLE, row
+from tests.test_held_outputs_s10 import _case as held_case
 from tests.test_held_outputs_s10 import rows as held_rows
 
 HEADER = "Escalation not taken place (read from the text)"
@@ -136,14 +134,7 @@ def test_html_takes_the_analysis_reading(tmp_path):
 
 
 def _case(tmp_path) -> Case:
-    frame = make_timeline(rows())
-    frame = conform(frame[[c for c in CONTACT_COLUMNS if c in frame.columns]], CONTACT_COLUMNS)
-    frame["case_id"] = "c1"
-    (tmp_path / "case.yml").write_text("case_id: c1\ndate_of_birth: '2023-01-01'\nreview_date: '2023-12-31'\n"
-                                       "files: []\n", encoding="utf-8")
-    config = CaseConfig(case_dir=tmp_path, case_id="c1", date_of_birth=dt.date(2023, 1, 1),
-                        review_date=dt.date(2023, 12, 31))
-    return Case(config=config, vocab={}, contacts=frame, report=None)
+    return held_case(tmp_path, rows())
 
 
 @pytest.mark.parametrize("redact", [False, True])

@@ -113,8 +113,8 @@ def test_html_headline_without_an_agency_summary_counts_held(tmp_path):
 
 
 # -- 3. the pipeline and the build ------------------------------------------------------------------------
-def _case(tmp_path) -> Case:
-    frame = make_timeline(rows())
+def _case(tmp_path, contacts: list | None = None) -> Case:
+    frame = make_timeline(rows() if contacts is None else contacts)
     frame = conform(frame[[c for c in CONTACT_COLUMNS if c in frame.columns]], CONTACT_COLUMNS)
     frame["case_id"] = "c1"
     (tmp_path / "case.yml").write_text("case_id: c1\ndate_of_birth: '2023-01-01'\nreview_date: '2023-12-31'\n"
