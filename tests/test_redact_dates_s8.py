@@ -215,7 +215,10 @@ def test_an_exhaustive_search_cannot_narrow_the_date_of_birth_to_the_day(sample)
             if row[column] != "" and j is not None and j >= 0:
                 months = int(row[column])
                 links.append((j, i, int(months * 30.4375), int((months + 1) * 30.4375)))
-        if row["Child seen"] == "yes":
+        # a sighting recorded, or read from a blank cell's row (the months since the child was seen count
+        # from either: review.sightings)
+        if row["Child seen"] == "yes" or (row["Child seen"] == ""
+                                          and row.get("Child seen (read from the text; not recorded)") == "yes"):
             last_seen = i
     head = latency[0]
     for values in latency[1:]:
