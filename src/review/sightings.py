@@ -34,6 +34,7 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .config import package_data
 
@@ -73,8 +74,7 @@ def _pattern(words: tuple):
 def _names(text: str, words: tuple) -> bool:
     """Does `text` mention one of `words`, not negated? `review.rules.base._mentioned(text, words, ())`
     with the package vocabulary, its keywords compiled once into one pattern."""
-    from .rules.base import _negating_vocab
-    from .vocab import Phrases
+    from .rules.base import _negating_vocab, _phrases
 
     pattern = _pattern(words)
     if pattern is None:
@@ -82,7 +82,41 @@ def _names(text: str, words: tuple) -> bool:
     vocab = _negating_vocab((), "")
     tokens = vocab.tokens(text)
     found = set(pattern.findall(" ".join(tokens)))
-    return bool(found) and bool(vocab.find_spans(tokens, Phrases(found)))
+    if not found:
+        return False
+    phrases = _phrases(tuple(sorted(found)))
+    if len(tokens) <= _WHOLE_TEXT_UP_TO:
+        return bool(vocab.find_spans(tokens, phrases))
+    return any(vocab.find_spans(tokens[lo:hi], phrases) for lo, hi in _windows(tokens, phrases.find(tokens)))
+
+
+#: `_names` reads a text of at most this many tokens whole, a longer one only in the clauses of its mentions
+_WHOLE_TEXT_UP_TO = 12
+
+
+def _windows(tokens: list, spans: list) -> list[tuple[int, int]]:
+    """The token ranges [lo, hi) in which `Vocabulary.find_spans` reads the mentions `spans` of `tokens` as it
+    reads them in the whole text: each mention's clause (from the clause mark before it to the one after
+    it, a comma not being one) and, where a colon or a dash follows it, the clause after that too (a
+    label's answer: "Child seen: no"), and so on while the answer is itself a label ("Child seen: child
+    seen: nil": a window ending at a label's mark would read that label unanswered). No negation cue reaches across a clause mark ("|", "|:", "|-", "|b":
+    `Scope.reaches`), a label's answer ends at the next, the shields (`Scope`) are phrases found in one
+    clause, and a clause mark starts no phrase, so `Phrases.find` is aligned at each mark in both readings."""
+    from bisect import bisect_left
+    from .vocab import _EXCEPTED, _LABEL_MARKS
+
+    marks = [i for i, token in enumerate(tokens) if token[0] == "|" and token != _EXCEPTED]
+    out = []
+    for start, end, _ in spans:
+        k = bisect_left(marks, start)  # the first mark at or after the mention (none is inside it)
+        lo = marks[k - 1] + 1 if k else 0
+        hi = marks[k] if k < len(marks) else len(tokens)
+        while hi < len(tokens) and tokens[hi] in _LABEL_MARKS:  # a label's answer, maybe itself a label
+            k += 1
+            hi = marks[k] if k < len(marks) else len(tokens)
+        if (lo, hi) not in out:
+            out.append((lo, hi))
+    return out
 
 
 def _decide(contact_type: str, tags: set, text: str, may_cue: bool = True, may_remote: bool = True) -> bool | None:
@@ -126,14 +160,51 @@ def read_sighting(contact_type, concerns, description, action="") -> bool | None
     return _decide(ct, _tags(concerns), _row_text(description, action))
 
 
-def _may_hold(uniques: np.ndarray, words: tuple) -> np.ndarray:
-    """Which of the distinct texts `uniques` a whole-word search finds one of `words` in (a superset of
-    those `_mentioned` finds one in)."""
-    from .rules.base import _keyword_prefilter, _keyword_regex, _texts_matching
+def _found(text: str, words: tuple) -> bool:
+    """Does `text` mention one of `words` at all, negated or not (`_names` without the negation)?"""
+    from .rules.base import _negating_vocab
 
-    if not words or not len(uniques):
-        return np.zeros(len(uniques), dtype=bool)
-    return _texts_matching(uniques, _keyword_regex(words), _keyword_prefilter(words))
+    pattern = _pattern(words)
+    return pattern is not None and pattern.search(" ".join(_negating_vocab((), "").tokens(text))) is not None
+
+
+@functools.lru_cache(maxsize=4)
+def _negation_prefilter(words: tuple) -> tuple[str, ...]:
+    """`review.rules.base._denial_prefilter`'s patterns finding, in a text as `_may_deny` rewrites it, one of
+    `words` (their last word possibly longer, as `_pattern` reads it) and a negation cue where
+    `Vocabulary.find_spans` could read the cue as negating it: a negation cue before or after it in its
+    clause, or one of `label_negations` or a post cue answering it as a label ("Child seen: no")."""
+    from .rules.base import _denial_prefilter, _negating_vocab
+    from .vocab import normalise_text
+
+    vocab = _negating_vocab((), "")
+    cues = {" ".join(w) for phrases in (vocab.cues, vocab.post_cues, vocab.label_negations)
+            for candidates in phrases._by_first.values() for w in candidates}
+    keywords = tuple(sorted({normalise_text(w) for w in words} - {""}))
+    return _denial_prefilter(keywords, tuple(sorted(cues)), open_ended=True)
+
+
+#: from this many texts on, `_read` searches them all at once for a negation cue that may reach a cue's words
+#: and reads in full (`_names`, ~100 microseconds a case note) only those where one may
+_NEGATION_SEARCH_FROM = 200
+
+
+def _may_hold(uniques: np.ndarray, words: tuple, used: np.ndarray | None = None) -> np.ndarray:
+    """Which of the distinct texts `uniques` a whole-word search finds one of `words` in (a superset of
+    those `_names` finds one in: `review.rules.base._keyword_prefilter`, which takes any character but a-z
+    and 0-9 for a word's end); only those at the positions `used` are searched, when given (the rest
+    False)."""
+    from .rules.base import _keyword_prefilter, _prefiltered_caseless
+
+    out = np.zeros(len(uniques), dtype=bool)
+    if used is None:
+        used = np.arange(len(uniques))
+    used = used[(used >= 0) & (used < len(uniques))]
+    if not words or not len(used):
+        return out
+    column = pa.array(uniques[used], type=pa.large_string())
+    out[used] = _prefiltered_caseless(column, _keyword_prefilter(words))
+    return out
 
 
 def _factorised(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -166,8 +237,6 @@ def inferred_sightings(frame: pd.DataFrame) -> pd.arrays.BooleanArray:
     inverse, _ = pd.factorize(key, sort=False)
     first = np.unique(inverse, return_index=True)[1]  # a row of each distinct combination, in code order
     types, cues, remote = sighting_words()
-    cue_d, cue_a = _may_hold(d_uniques, cues), _may_hold(a_uniques, cues)
-    remote_d, remote_a = _may_hold(d_uniques, remote), _may_hold(a_uniques, remote)
     tag_sets = [_tags(t) for t in tag_uniques]
     not_seen_tag = np.array([NOT_SEEN_TAG in t for t in tag_sets] + [False], dtype=bool)
     not_brought_tag = np.array([NOT_BROUGHT in t for t in tag_sets] + [False], dtype=bool)
@@ -179,6 +248,12 @@ def inferred_sightings(frame: pd.DataFrame) -> pd.arrays.BooleanArray:
     value = np.full(len(first), -1, dtype="int8")  # -1 unknown, 0 not seen, 1 seen
     denied = not_seen_tag[c_tag]
     value[denied] = 0
+    # the texts searched for a cue: those of the combinations not denied by their tag; for a remote word:
+    # those of the combinations of a present type (code -1, a blank text, is no position: nothing to find)
+    cue_d, cue_a = _may_hold(d_uniques, cues, np.unique(c_d[~denied])), _may_hold(a_uniques, cues, np.unique(c_a[~denied]))
+    typed = ~denied & present_type[c_ct]
+    remote_d = _may_hold(d_uniques, remote, np.unique(c_d[typed]))
+    remote_a = _may_hold(a_uniques, remote, np.unique(c_a[typed]))
     ask = ~denied & (cue_d[c_d] | cue_a[c_a])
     value[ask & _read(c_d, c_a, ask, d_uniques, a_uniques, cues)] = 1
     open_ = value == -1
@@ -205,8 +280,16 @@ def _read(d: np.ndarray, a: np.ndarray, ask: np.ndarray, d_uniques, a_uniques, w
         return out
     inverse, _ = pd.factorize(d[pos] * (len(a_uniques) + 1) + a[pos], sort=False)
     first = np.unique(inverse, return_index=True)[1]
-    hits = np.array([_names(_row_text(d_uniques[d[pos[i]]], a_uniques[a[pos[i]]]), words) for i in first],
-                    dtype=bool)
+    texts = np.array([_row_text(d_uniques[d[pos[i]]], a_uniques[a[pos[i]]]) for i in first], dtype=object)
+    hits = np.zeros(len(first), dtype=bool)
+    maybe = np.ones(len(first), dtype=bool)
+    if len(first) >= _NEGATION_SEARCH_FROM:
+        from .rules.base import _may_deny
+
+        # where no negation cue can reach the words, `_names` is whether they are there at all
+        maybe = _may_deny(texts, _negation_prefilter(words))
+        hits[~maybe] = [_found(t, words) for t in texts[~maybe]]
+    hits[maybe] = [_names(t, words) for t in texts[maybe]]
     out[pos] = hits[inverse]
     return out
 

@@ -691,7 +691,7 @@ def _negation_phrases(vocab, name: str | None = None) -> tuple:
 
 
 @functools.lru_cache(maxsize=64)
-def _denial_prefilter(words: tuple, cues: tuple) -> tuple[str, ...]:
+def _denial_prefilter(words: tuple, cues: tuple, open_ended: bool = False) -> tuple[str, ...]:
     """RE2 patterns (any of them) finding, in a text as `_may_deny` rewrites it, one of `words` and one of `cues`
     (normalised phrases) where `Scope.reached` could read the cue as negating the words: in the same clause
     (no "|" or ":" between), or the cue after the words and a label mark (and auxiliaries: "did", "was"),
@@ -702,12 +702,16 @@ def _denial_prefilter(words: tuple, cues: tuple) -> tuple[str, ...]:
 
     Four or five patterns, searched one after the other (`_may_deny`), not one alternation of them: RE2's
     automaton for the alternation is several times larger than theirs together, and a search through it
-    about ten times slower (33 against 4 microseconds a text)."""
-    def alternation(phrases):
-        return "(?:" + "|".join(sorted("[^a-z0-9]+".join(re.escape(w) for w in p.split()) for p in phrases)) + ")"
+    about ten times slower (33 against 4 microseconds a text). `open_ended`: the last word of one of
+    `words` may also be the start of a longer word where `_open_ended` says so, as `_mentioned` reads it
+    ("examined" in "examinedx")."""
+    def alternation(phrases, open_words=False):
+        return "(?:" + "|".join(sorted(
+            "[^a-z0-9]+".join(re.escape(w) for w in p.split()) + ("[a-z0-9]*" if open_words and _open_ended(p) else "")
+            for p in phrases)) + ")"
 
     labels = [c[1:] for c in cues if c.startswith("|")]  # plan labels (`_negation_phrases`)
-    keyword, cue = alternation(words), alternation([c for c in cues if not c.startswith("|")])
+    keyword, cue = alternation(words, open_ended), alternation([c for c in cues if not c.startswith("|")])
     between = "[^a-z0-9|:](?:[^|:]*[^a-z0-9|:])?"  # at least one character, no clause mark
     from ..vocab import _AUXILIARIES
 
