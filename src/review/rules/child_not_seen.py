@@ -360,7 +360,7 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
         out["severity"] = "medium"
         out["explanation"] = (
             t["agency"] + " visited on " + fmt_date(t["_day"]) + " and did not see the child (" + status
-            + ") and did not see the child within " + str(params["revisit_within_days"]) + " days"
+            + "), and did not see the child again within " + str(params["revisit_within_days"]) + " days"
             + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next sighting by " + t["agency"],
                            action_when(ctx, r["action_pos"], t.index))
         )
