@@ -84,10 +84,20 @@ def _names(text: str, words: tuple) -> bool:
     found = set(pattern.findall(" ".join(tokens)))
     if not found:
         return False
-    phrases = _phrases(tuple(sorted(found)))
+    key = tuple(sorted(found))
     if len(tokens) <= _WHOLE_TEXT_UP_TO:
-        return bool(vocab.find_spans(tokens, phrases))
-    return any(vocab.find_spans(tokens[lo:hi], phrases) for lo, hi in _windows(tokens, phrases.find(tokens)))
+        return _read_window(tuple(tokens), key)
+    return any(_read_window(tuple(tokens[lo:hi]), key) for lo, hi in _windows(tokens, _phrases(key).find(tokens)))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _read_window(tokens: tuple, found: tuple) -> bool:
+    """Does `Vocabulary.find_spans` find one of the phrases `found` in `tokens` not negated (package
+    vocabulary)? Kept per (clause, phrases): the clauses that hold a cue repeat ("Child was not seen
+    alone") where the texts around them do not."""
+    from .rules.base import _negating_vocab, _phrases
+
+    return bool(_negating_vocab((), "").find_spans(list(tokens), _phrases(found)))
 
 
 #: `_names` reads a text of at most this many tokens whole, a longer one only in the clauses of its mentions
