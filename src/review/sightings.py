@@ -218,8 +218,11 @@ def _may_hold(uniques: np.ndarray, words: tuple, used: np.ndarray | None = None)
 
 
 def _factorised(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    codes, uniques = pd.factorize(values.astype(object).where(values.notna(), ""), sort=False)
-    return codes.astype("int64"), np.asarray(uniques, dtype=object)
+    """(codes, distinct values as str) of a column, a blank (NA) cell read as "" (its own code, last)."""
+    codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
+    codes = codes.astype("int64")
+    codes[codes < 0] = len(uniques)
+    return codes, np.append(np.asarray(uniques, dtype=object), "").astype(object)
 
 
 def _combine(a: np.ndarray, b: np.ndarray, nb: int) -> np.ndarray:
@@ -237,7 +240,7 @@ def inferred_sightings(frame: pd.DataFrame) -> pd.arrays.BooleanArray:
     blank = np.flatnonzero(frame["child_seen"].isna().to_numpy())
     if not len(blank):
         return out
-    part = frame.iloc[blank]
+    part = frame[["contact_type", "concerns", "description", "action"]].iloc[blank]  # the columns read only
     ct_codes, ct_uniques = _factorised(part["contact_type"])
     tag_codes, tag_uniques = _factorised(part["concerns"])
     d_codes, d_uniques = _factorised(part["description"])
