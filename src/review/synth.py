@@ -476,7 +476,9 @@ def synth_contacts(n_cases: int, seed: int, contacts_per_case: int = 100, *, mis
         block += _MAX_STEPS
 
     # the late patterns: their own random stream (the one above is left as it was), cases with no other
-    late_rng = np.random.default_rng([int(seed), 12])
+    # (a seed may be a list: the store's chunks are seeded [seed, part])
+    words = [int(w) for w in (seed if isinstance(seed, (list, tuple, np.ndarray)) else [seed])]
+    late_rng = np.random.default_rng([*words, 12])
     # the rows as they were before: "seen alone" is drawn for them, so that the other cases keep their values
     before = (service.copy(), seen.copy(), date.copy())
     texts_of_rows: list[tuple[np.ndarray, np.ndarray]] = []  # (rows, their descriptions' endings)
