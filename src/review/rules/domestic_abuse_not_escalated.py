@@ -69,7 +69,7 @@ _CLAUSE = r"[^.;!?\n]"
 _SCORE_PATTERNS = tuple(re.compile(p) for p in (
     rf"\bdash\b{_CLAUSE}{{0,40}}?\bscor(?:e|es|ed|ing)\b\W{{0,3}}(?:of\W+)?(\d{{1,2}})(?![\d/])",
     rf"\bdash\b{_CLAUSE}{{0,40}}?\b(\d{{1,2}})\s*(?:/|out\s+of)\s*27\b",
-    rf"\bdash\b\W{{1,5}}(\d{{1,2}})\s*(?:yes|ticks?)\b",
+    r"\bdash\b\W{1,5}(\d{1,2})\s*(?:yes|ticks?)\b",
     rf"\bscor(?:e|ed|ing)\W{{0,3}}(?:of\W+)?(\d{{1,2}})\b{_CLAUSE}{{0,25}}?\bdash\b",
     rf"\b(\d{{1,2}})\s*(?:/\s*27\s*)?(?:yes\s+answers|yes|ticks?)\b{_CLAUSE}{{0,25}}?\bdash\b",
 ))
