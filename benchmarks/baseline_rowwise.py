@@ -1,4 +1,4 @@
-"""A plain row-by-row Python reference of the timeline and the ten rules, for the benchmarks.
+"""A plain row-by-row Python reference of the timeline and the eleven rules, for the benchmarks.
 
 This is the implementation an analyst would write in a script without pandas: rows as dicts, one case
 at a time, and for every trigger row a loop over the case's rows. It implements the SAME timeline and
@@ -45,6 +45,7 @@ from rapidfuzz import fuzz, utils
 
 from review.config import package_data
 from review.rules.base import _mentioned  # a keyword mentioned and not negated, in one text
+from review.rules.domestic_abuse_not_escalated import dash_score  # a DASH score written in one text
 from review.sightings import read_sighting  # a row with no Child seen cell read as a sighting or not
 from review.schema import CONTACT_COLUMNS
 from review.timeline import APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held
@@ -397,7 +398,7 @@ def _injury_episodes(rows: list[dict], q: dict) -> dict:
 
 
 def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
-    """The ten rules over one case's timeline, each a loop over the rows with a scan per trigger."""
+    """The eleven rules over one case's timeline, each a loop over the rows with a scan per trigger."""
     p = {rule_id: spec.get("params", {}) for rule_id, spec in rules["rules"].items() if spec.get("enabled", True)}
     settings = rules["settings"]
     tl = timeline
@@ -693,6 +694,41 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 _held(x, q["done_contact_types"]) or esc_held(x, q["done_contact_types"])))
             if action is None or action["_day"] > deadline:
                 flags.append(_flag("assessment_wait", r, deadline, action))
+
+    # domestic_abuse_not_escalated -------------------------------------------------------------------
+    if "domestic_abuse_not_escalated" in p:
+        q = p["domestic_abuse_not_escalated"]
+        # incidents: one per event group of an abuse-tagged call-out by the agency kinds, exact dates
+        incidents = _first_per_group([
+            r for r in tl if r["_exact"] and tag_in(r, q["abuse_tags"])
+            and r.get("contact_type") in q["repeat_contact_types"]
+            and (not q.get("repeat_agency_kinds") or r.get("agency_kind") in q["repeat_agency_kinds"])])
+        window = dt.timedelta(days=q["repeat_window_days"])
+        repeat = {id(x) for x in incidents
+                  if sum(1 for y in incidents if x["_day"] - window <= y["_day"] <= x["_day"]) >= q["repeat_min_incidents"]}
+        trig = []
+        for r in tl:
+            if not (r["_exact"] and tag_in(r, q["abuse_tags"])):
+                continue
+            text = _text(r.get("description")) + " . " + _text(r.get("action"))
+            score = dash_score(text)
+            if (_mentioned(text, q["high_risk_keywords"], tuple(q.get("high_risk_negations") or ()))
+                    or (score is not None and score >= q["dash_score_min"]) or id(r) in repeat):
+                trig.append(r)
+
+        def responded(x):
+            text = _text(x.get("description")) + " . " + _text(x.get("action"))
+            return (esc_held(x, q["escalations"])
+                    or (x.get("agency_kind") in (q.get("response_agency_kinds") or [x.get("agency_kind")])
+                        and _held(x, q.get("response_contact_types") or []))
+                    or (bool(q.get("response_keywords"))
+                        and _mentioned(text, q["response_keywords"], tuple(q.get("response_negations") or ()))))
+
+        for r in _first_per_group(trig):
+            deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
+            action = _first(tl, r["_day"], responded)
+            if action is None or action["_day"] > deadline:
+                flags.append(_flag("domestic_abuse_not_escalated", r, deadline, action))
 
     # one flag per flag id, like the package; none triggered, or due, after the child's death
     death = case.get("date_of_death")

@@ -282,10 +282,34 @@ _PLANTED = {
         (95, "childrens_social_care", "assessment", "", "", True, ALL),
     ], 1),
 }
-PLANTED_RULES = tuple(_PLANTED)
+# Planted after the others, with a random stream of its own and only in cases holding no other planted
+# pattern, so that every other pattern's cases, events and ground truth are those the generator made before it
+# was added: three police call-outs for domestic abuse within 12 months (the third "DASH completed: high risk" in
+# half the cases, "medium risk" in the others: the repeat threshold alone), none referred to children's social
+# care or MARAC. Shared with every agency, so information_not_shared stays silent; the health visitor sees the
+# child while the concern is open, so child_not_seen does too.
+_PLANTED_LATE = {
+    "domestic_abuse_not_escalated": ([
+        (0, "police", "police_callout", "domestic_abuse", "", True, ALL),
+        (10, "health_visiting", "home_visit", "", "", True, ""),
+        (30, "police", "police_callout", "domestic_abuse", "", True, ALL),
+        (45, "health_visiting", "home_visit", "", "", True, ""),
+        (60, "police", "police_callout", "domestic_abuse", "", True, ALL),
+        (80, "health_visiting", "home_visit", "", "", True, ""),
+        (115, "health_visiting", "home_visit", "", "", True, ""),
+    ], 4),
+}
+#: what the planted call-outs' descriptions say after the type's sentence and the concern phrase (step ->
+#: ending); a pair is chosen per case (high risk, or medium risk: the repeat threshold alone)
+_LATE_TEXT = {
+    "domestic_abuse_not_escalated": {0: " DASH completed: standard risk.", 2: " DASH completed: standard risk.",
+                                     4: (" DASH completed: high risk.", " DASH completed: medium risk.")},
+}
+PLANTED_RULES = tuple(_PLANTED) + tuple(_PLANTED_LATE)
 _HANDLED_P = {"injury_chain": 0.25, "single_wnb": 0.3, "admission": 0.15, "referral_assessed": 0.2}
 _MAX_STEPS = max(len(steps) for steps, _ in _PLANTED.values())  # planted block length
-MIN_CONTACTS_PER_CASE = sum(len(v) for v in _HANDLED.values()) + 2 * _MAX_STEPS + 4
+_LATE_STEPS = max(len(steps) for steps, _ in _PLANTED_LATE.values())  # the late block, after the planted
+MIN_CONTACTS_PER_CASE = sum(len(v) for v in _HANDLED.values()) + 2 * _MAX_STEPS + max(4, _LATE_STEPS)
 
 
 def _concern_codes(values: list[str]) -> tuple[list[str], dict[str, int]]:
@@ -367,7 +391,7 @@ def synth_contacts(n_cases: int, seed: int, contacts_per_case: int = 100, *, mis
 
     concern_values = [""] + [c for c in CONCERN_TEXT] + [
         "domestic_abuse; substance_misuse"]
-    for steps in list(_HANDLED.values()) + [p[0] for p in _PLANTED.values()]:
+    for steps in list(_HANDLED.values()) + [p[0] for p in _PLANTED.values()] + [p[0] for p in _PLANTED_LATE.values()]:
         concern_values += [st[3] for st in steps]
     concern_list, concern_code = _concern_codes(concern_values)
     concerns = np.zeros(N, dtype=np.int16)
@@ -377,7 +401,7 @@ def synth_contacts(n_cases: int, seed: int, contacts_per_case: int = 100, *, mis
     esc_code = {e: i for i, e in enumerate(esc_values)}
     all_but = [MULTI_SEP.join(sorted(o.agency for o in SERVICES if o is not svc_)) for svc_ in SERVICES]
     informed_values = ["", CSC] + all_but
-    for steps in list(_HANDLED.values()) + [p[0] for p in _PLANTED.values()]:
+    for steps in list(_HANDLED.values()) + [p[0] for p in _PLANTED.values()] + [p[0] for p in _PLANTED_LATE.values()]:
         informed_values += [st[6] for st in steps if st[6] != ALL]
     informed_list = sorted(set(informed_values))
     informed_code = {v: i for i, v in enumerate(informed_list)}
@@ -392,12 +416,13 @@ def synth_contacts(n_cases: int, seed: int, contacts_per_case: int = 100, *, mis
     # --- episodes ------------------------------------------------------------------------------------
     truth_rows: list[tuple[np.ndarray, str, np.ndarray, np.ndarray]] = []  # (cases, rule, trigger rows, all rows)
 
-    def place(steps, cases_idx, block_start, base):
+    def place(steps, cases_idx, block_start, base, gen=None):
+        gen = rng if gen is None else gen
         rows_all = []
         jitter_scale = 1
         for s, (off, svc, typ, conc, esc, ch_seen, inf) in enumerate(steps):
             rows = cases_idx * K + block_start + s
-            jitter = rng.integers(0, jitter_scale + 1, len(rows)) if off > 3 else 0
+            jitter = gen.integers(0, jitter_scale + 1, len(rows)) if off > 3 else 0
             date[rows] = base + (np.timedelta64(off, "D") + np.asarray(jitter).astype("timedelta64[D]"))
             service[rows] = S[svc]
             ctype[rows] = T[typ]
@@ -417,8 +442,9 @@ def synth_contacts(n_cases: int, seed: int, contacts_per_case: int = 100, *, mis
         place(steps, chosen, block, base)
         block += len(steps)
 
-    rule_ids = np.array(PLANTED_RULES)
+    rule_ids = np.array(tuple(_PLANTED))
     first_pick = np.full(n, -1)
+    planted = np.zeros(n, dtype=bool)
     for slot, prob in enumerate((missed_rate, missed_rate / 2)):
         chosen = np.flatnonzero(rng.random(n) < prob)
         picks = rng.integers(0, len(rule_ids), len(chosen))
@@ -446,7 +472,34 @@ def synth_contacts(n_cases: int, seed: int, contacts_per_case: int = 100, *, mis
             base = dob[sel] + (lo + rng.random(len(sel)) * (hi - lo)).astype(int).astype("timedelta64[D]")
             rows = place(steps, sel, block, base)
             truth_rows.append((sel, rule, rows[:, trig], rows))
+            planted[sel] = True
         block += _MAX_STEPS
+
+    # the late patterns: their own random stream (the one above is left as it was), cases with no other
+    # (a seed may be a list: the store's chunks are seeded [seed, part])
+    words = [int(w) for w in (seed if isinstance(seed, (list, tuple, np.ndarray)) else [seed])]
+    late_rng = np.random.default_rng([*words, 12])
+    # the rows as they were before: "seen alone" is drawn for them, so that the other cases keep their values
+    before = (service.copy(), seen.copy(), date.copy())
+    texts_of_rows: list[tuple[np.ndarray, np.ndarray]] = []  # (rows, their descriptions' endings)
+    for rule, (steps, trig) in _PLANTED_LATE.items():
+        sel = np.flatnonzero(~planted & (late_rng.random(n) < missed_rate / 2))
+        span = steps[-1][0] + 2
+        lo = (window_start[sel] - dob[sel]).astype(int)
+        hi = lo + (window_len[sel] * 0.7).astype(int) - span
+        ok = hi > lo
+        sel, lo, hi = sel[ok], lo[ok], hi[ok]
+        if not len(sel):
+            continue
+        base = dob[sel] + (lo + late_rng.random(len(sel)) * (hi - lo)).astype(int).astype("timedelta64[D]")
+        rows = place(steps, sel, block, base, late_rng)
+        truth_rows.append((sel, rule, rows[:, trig], rows))
+        high = late_rng.random(len(sel)) < 0.5
+        for s_, ending in _LATE_TEXT[rule].items():
+            if isinstance(ending, tuple):
+                texts_of_rows.append((rows[:, s_], np.where(high, ending[0], ending[1])))
+            else:
+                texts_of_rows.append((rows[:, s_], np.full(len(sel), ending, dtype=object)))
 
     # --- assemble, sorted by case and date ------------------------------------------------------------
     order = np.lexsort((np.arange(N), date, case_of_row))
@@ -483,9 +536,18 @@ def synth_contacts(n_cases: int, seed: int, contacts_per_case: int = 100, *, mis
     child_seen = pd.array(np.where(seen_o == 1, True, False), dtype="boolean")
     child_seen[seen_o == -1] = pd.NA
     # seen alone: only asked of older children seen by social care
-    alone = (svc == S["childrens_social_care"]) & (seen_o == 1) & (age_days > 4 * 365)
+    def seen_alone(svc_, seen_, age_):
+        return (svc_ == S["childrens_social_care"]) & (seen_ == 1) & (age_ > 4 * 365)
+
+    alone = seen_alone(svc, seen_o, age_days)
+    # drawn for the rows as they were before the late patterns (in their order then), then read by row
+    svc0, seen0, date0 = before
+    order0 = np.lexsort((np.arange(N), date0, case_of_row))
+    alone0 = seen_alone(svc0[order0], seen0[order0], (date0[order0] - dob[case_of_row[order0]]).astype(int))
+    drawn = np.zeros(N, dtype=bool)
+    drawn[order0[alone0]] = rng.random(int(alone0.sum())) < 0.6
     child_seen_alone = pd.array(np.full(N, pd.NA), dtype="boolean")
-    child_seen_alone[alone] = rng.random(int(alone.sum())) < 0.6
+    child_seen_alone[alone] = drawn[order][alone]
     # descriptions: the type's sentence plus the concern phrase, built once per combination
     combo = typ.astype(np.int64) * len(concern_list) + conc
     uniq, inv = np.unique(combo, return_inverse=True)
@@ -495,6 +557,12 @@ def synth_contacts(n_cases: int, seed: int, contacts_per_case: int = 100, *, mis
         phrase = "; ".join(CONCERN_TEXT[x] for x in concern_list[cc].split("; ") if x)
         texts.append(TYPE_TEXT[CONTACT_TYPE_IDS[t]] + (f" Noted: {phrase}." if phrase else ""))
     description = _take(texts, inv)
+    if texts_of_rows:  # the late patterns' own endings ("DASH completed: high risk.")
+        values = np.asarray(description.to_numpy(dtype=object), dtype=object)
+        for rows_, endings in texts_of_rows:
+            at = rank[rows_]
+            values[at] = values[at] + endings
+        description = pd.array(values, dtype=description.dtype)
     day_values, day_inv = np.unique(d, return_inverse=True)
     date_text = _take([str(x) for x in pd.DatetimeIndex(day_values).strftime("%d/%m/%Y")], day_inv)
     action_text = _take(["Plan: continue routine support.", "Escalated as recorded."], (escalation[order] > 0).astype(int))

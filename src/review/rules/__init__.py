@@ -18,6 +18,7 @@ from . import (  # noqa: F401  (importing a rule module registers it)
     assessment_wait,
     child_not_seen,
     closure_with_open_concerns,
+    domestic_abuse_not_escalated,
     information_not_shared,
     injury_not_escalated,
     nonmobile_injury,
@@ -42,6 +43,7 @@ RULE_IDS = (
     "information_not_shared",
     "closure_with_open_concerns",
     "assessment_wait",
+    "domestic_abuse_not_escalated",
 )
 
 FLAG_TABLE_COLUMNS = {**FLAG_COLUMNS, "case_id": "string"}

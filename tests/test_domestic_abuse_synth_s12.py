@@ -1,0 +1,81 @@
+"""The synthetic generator plants domestic_abuse_not_escalated (with its ground truth) without changing the
+other planted patterns, the rules find it, and the Dask path raises the same flags."""
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import pytest
+
+from review.synth import PLANTED_RULES, match_ground_truth, synth_contacts
+
+RULE = "domestic_abuse_not_escalated"
+
+
+@pytest.fixture(scope="module")
+def synth():
+    return synth_contacts(80, seed=3)
+
+
+def test_planted_with_ground_truth_in_cases_of_no_other_pattern(synth):
+    contacts, _, truth = synth
+    assert RULE in PLANTED_RULES
+    planted = truth[truth["rule_id"] == RULE]
+    assert len(planted) >= 3
+    assert not planted["case_id"].isin(truth.loc[truth["rule_id"] != RULE, "case_id"]).any()
+    by_id = contacts.set_index("event_id")
+    for row in planted.itertuples():
+        trigger = by_id.loc[row.trigger_event_id]
+        assert trigger["contact_type"] == "police_callout" and "domestic_abuse" in trigger["concerns"]
+        assert "DASH completed" in trigger["description"]
+        evidence = row.evidence_event_ids.split("; ")
+        assert len(evidence) == 7 and row.trigger_event_id in evidence
+        assert (by_id.loc[evidence, "contact_type"] == "police_callout").sum() == 3
+    # both the high-risk wording and the repeat threshold alone are planted somewhere
+    texts = contacts.loc[contacts["event_id"].isin(planted["trigger_event_id"]), "description"]
+    assert texts.str.contains("high risk").any() and texts.str.contains("medium risk").any()
+
+
+def test_other_patterns_and_cases_are_as_before(synth):
+    """The other rules' ground truth, and every contact of the cases holding no planted domestic abuse, are
+    what the generator made before this pattern was added (digests computed with the main branch's
+    generator for this seed: its ground truth, and its contacts of the same cases)."""
+    contacts, _, truth = synth
+    other = truth[truth["rule_id"] != RULE]
+    late = set(truth.loc[truth["rule_id"] == RULE, "case_id"])
+    assert sorted(late) == ["C000016", "C000023", "C000031", "C000042", "C000059", "C000061"]
+    text = "\n".join("|".join(map(str, r)) for r in other[
+        ["case_id", "rule_id", "trigger_event_id", "trigger_date", "evidence_event_ids", "source_row"]].itertuples(index=False))
+    assert len(other) == 33 and hashlib.sha1(text.encode()).hexdigest() == "921186c9b6fcdc835edbd1b05eb4265751de4839"
+    rest = contacts[~contacts["case_id"].isin(late)]
+    text = "\n".join("|".join(map(str, r)) for r in rest[
+        ["event_id", "date", "contact_type", "concerns", "escalation", "description", "child_seen",
+         "child_seen_alone"]].itertuples(index=False))
+    assert len(rest) == 7400 and hashlib.sha1(text.encode()).hexdigest() == "fcbba7c0206c9d6d3644a2164e9dceed4ef81160"
+
+
+def test_rules_find_the_planted_pattern_and_only_there(synth):
+    from review.store import analyse_cases
+
+    contacts, cases, truth = synth
+    flags = analyse_cases(contacts, cases, tables=("flags",))["flags"]
+    found = match_ground_truth(flags, truth)
+    assert found.loc[found["rule_id"] == RULE, "found"].all()
+    planted_cases = set(truth.loc[truth["rule_id"] == RULE, "case_id"])
+    ours = flags[flags["rule_id"] == RULE]
+    assert set(ours["case_id"]) == planted_cases and len(ours) == len(planted_cases)  # one per planted case
+    # and no other rule fires in those cases
+    assert set(flags.loc[flags["case_id"].isin(planted_cases), "rule_id"]) == {RULE}
+
+
+def test_dask_gives_the_pandas_flags_of_the_rule(tmp_path):
+    pytest.importorskip("distributed")
+    from review.distributed import analyse_store, dask_client
+    from review.store import read_store, write_store_from_synth
+
+    write_store_from_synth(tmp_path, 30, seed=3, cases_per_part=10)
+    expected = read_store(tmp_path, "flags").sort_values("flag_id").reset_index(drop=True)
+    assert (expected["rule_id"] == RULE).any()
+    with dask_client(n_workers=2, processes=False) as client:
+        result = analyse_store(tmp_path, client=client, tables=("flags",), partition_rows=1)
+    pd.testing.assert_frame_equal(result["flags"].sort_values("flag_id").reset_index(drop=True), expected)
