@@ -722,7 +722,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     or (x.get("agency_kind") in (q.get("response_agency_kinds") or [x.get("agency_kind")])
                         and _held(x, q.get("response_contact_types") or []))
                     or (bool(q.get("response_keywords"))
-                        and _mentioned(text, q["response_keywords"], tuple(q.get("response_negations") or ()))))
+                        and _mentioned(text, q["response_keywords"], tuple(q.get("response_negations") or ()),
+                                       tuple(q.get("response_not_in_sentence_with") or ()))))
 
         for r in _first_per_group(trig):
             deadline = _add_working_days(r["_day"], int(q["within_working_days"]))

@@ -28,7 +28,9 @@ escalation of `escalations` (a referral to children's social care, a strategy di
 `base.held_escalations`), a row of `response_contact_types` by `response_agency_kinds` that took place
 (social care screening the notification: `base.types_held`), or a row whose text mentions one of
 `response_keywords` (a MARAC referral, a notification sent to MASH / children's social care) not negated
-(`response_negations`: "MARAC referral not made", "notification to be sent"). The trigger row itself may be
+(`response_negations`: "MARAC referral not made", "notification to be sent"), and not in a sentence that only
+plans or weighs it (`response_not_in_sentence_with`: "Consider MARAC referral", "Plan: refer to MARAC if
+further incidents"). The trigger row itself may be
 the response ("DASH high risk, referred to MARAC").
 """
 from __future__ import annotations
@@ -153,7 +155,8 @@ def domestic_abuse_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         response |= typed & in_cases
     if params.get("response_keywords"):
         response |= text_mentions(ctx, in_cases & ~response, params["response_keywords"],
-                                  params.get("response_negations", ())).to_numpy(dtype=bool)
+                                  params.get("response_negations", ()),
+                                  params.get("response_not_in_sentence_with", ())).to_numpy(dtype=bool)
     found = first_response(ctx, triggers, pd.Series(response, index=tl.index))
     t = triggers[~found["timely"].to_numpy()]
     r = found[~found["timely"]]
