@@ -41,7 +41,7 @@ def test_a_month_dated_request_never_assessed_is_flagged():
     assert flag.trigger_event_id == "C1-e001"
     assert flag.expected_by == pd.Timestamp("2023-05-12")  # 31 March + 42 days
     assert flag.actual_action_event_id == "" and pd.isna(flag.delay_days)
-    assert "March 2023, a partial date: counted from its latest possible day, 31 Mar 2023" in flag.explanation
+    assert "Mar 2023, a partial date: counted from its latest possible day, 31 Mar 2023" in flag.explanation
     assert "by 12 May 2023 at the latest" in flag.explanation
     assert not re.search(r"\b1 Mar 2023", flag.explanation)  # never a made-up day
 

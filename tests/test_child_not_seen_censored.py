@@ -166,7 +166,7 @@ def test_partial_sighting_counts_at_the_latest_day_of_its_period(review, flagged
         flag = at_end(flags).iloc[0]
         assert flag.trigger_event_id == "C1-e001"  # the stretch's last exact-date row, not the partial one
         assert flag.expected_by == pd.Timestamp("2024-02-14")
-        assert ("last sighting, recorded for January 2024 (a partial date: counted from its latest possible day, "
+        assert ("last sighting, recorded for Jan 2024 (a partial date: counted from its latest possible day, "
                 "31 Jan 2024)") in flag.explanation
 
 

@@ -31,7 +31,7 @@ def test_a_gap_from_a_partial_date_sighting_says_so():
             contact("2023-04-20")]
     assert explanations(rows) == [
         "When Children's Social Care had contact on 20 Apr 2023, the child on a child protection plan had not been"
-        " seen by any agency for at least 20 days (last seen March 2023, a partial date: counted from its latest"
+        " seen by any agency for at least 20 days (last seen Mar 2023, a partial date: counted from its latest"
         " possible day, 31 Mar 2023; standard 14 days); none is recorded."]
 
 
@@ -39,7 +39,7 @@ def test_a_gap_from_a_stretch_a_partial_date_row_opened_says_so():
     rows = [contact("2023-01-01", child_seen=True, on_cp_plan=False), conference("2023-03-01", date_precision="month"),
             contact("2023-04-20")]
     (text,) = explanations(rows)
-    assert ("for at least 20 days (no sighting recorded since the plan started, recorded for March 2023, a partial"
+    assert ("for at least 20 days (no sighting recorded since the plan started, recorded for Mar 2023, a partial"
             " date: counted from its latest possible day, 31 Mar 2023;") in text
 
 
@@ -49,7 +49,7 @@ def test_open_concerns_gap_from_a_partial_sighting_says_so():
             {"date": "2023-05-20", "open_concerns": "neglect", **CSC}]
     (text,) = explanations(rows)
     assert "with concerns open had not been seen by any agency for at least 50 days" in text
-    assert "last seen March 2023, a partial date: counted from its latest possible day, 31 Mar 2023" in text
+    assert "last seen Mar 2023, a partial date: counted from its latest possible day, 31 Mar 2023" in text
 
 
 def test_an_exact_gap_reads_as_before():

@@ -355,7 +355,7 @@ def test_explanation_shows_a_partial_sighting_at_its_precision_and_never_calls_t
     text = flags_of("child_not_seen", seen_in_january, dob="2020-01-01").iloc[0]["explanation"]
     # the sighting at its precision; the day the gap is counted from is named only as that (s9: the
     # explanation says the gap starts at a partial date, as the censored flag's does)
-    assert "last seen January 2023, a partial date: counted from its latest possible day, 31 Jan 2023" in text
+    assert "last seen Jan 2023, a partial date: counted from its latest possible day, 31 Jan 2023" in text
     assert "last seen 31 Jan" not in text and "for at least 43 days" in text
     never_seen = [
         {"date": "2023-03-01", "agency": "GP", "contact_type": "other", "concerns": "neglect", "open_concerns": "neglect"},
@@ -368,9 +368,9 @@ def test_explanation_shows_a_partial_sighting_at_its_precision_and_never_calls_t
 
 # --- D1: a partial-date late action is shown at its precision ------------------------------------------
 @pytest.mark.parametrize("precision, date, shown", [
-    ("month", "2023-04-01", "is recorded for April 2023, after the deadline (date not exact)."),
+    ("month", "2023-04-01", "is recorded for Apr 2023, after the deadline (date not exact)."),
     ("year", "2024-01-01", "is recorded for 2024, after the deadline (date not exact)."),
-    ("approximate", "2023-06-15", "is recorded for about 15 Jun 2023, after the deadline (date not exact)."),
+    ("approximate", "2023-06-15", "is recorded for c. 15 Jun 2023, after the deadline (date not exact)."),
 ])
 def test_partial_late_action_is_shown_at_its_precision(precision, date, shown):
     rows = [{"date": "2023-03-10", "agency": "Health Visiting", "contact_type": "home_visit", "concerns": "bruising"},

@@ -58,7 +58,7 @@ def test_partial_injury_counts_in_a_window_only_when_its_whole_period_is_inside(
     assert (len(flags) == 1) is flagged
     if flagged:
         assert flags.iloc[0].trigger_event_id == "C1-e002"
-        assert "January 2023 to 15 Mar 2023" in flags.iloc[0].explanation
+        assert "Jan 2023 to 15 Mar 2023" in flags.iloc[0].explanation
 
 
 def test_partial_sighting_counts_at_the_latest_day_it_could_have_been():

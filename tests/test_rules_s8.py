@@ -324,14 +324,14 @@ def test_plan_recorded_only_as_a_month_is_flagged_at_the_end_of_the_review():
     assert flag.actual_action_event_id == "" and pd.isna(flag.delay_days)
     assert flag.explanation == (
         "No sighting of the child on a child protection plan is recorded between the last sighting, recorded for "
-        "March 2007 (a partial date: counted from its latest possible day, 31 Mar 2007) and the end of the review "
+        "Mar 2007 (a partial date: counted from its latest possible day, 31 Mar 2007) and the end of the review "
         "on 30 Jun 2008: at least 457 days without a sighting by any agency (standard 14 days, so one was due by "
-        "14 Apr 2007 at the latest; last contact recorded: Children's Social Care, March 2007 (a partial date)).")
+        "14 Apr 2007 at the latest; last contact recorded: Children's Social Care, Mar 2007 (a partial date)).")
 
 
 def test_plan_started_with_a_partial_date_and_no_sighting_says_so():
     explanation = seen_flags([icpc("2007-03-01", child_seen=False)]).iloc[0].explanation
-    assert ("between the start of the plan (recorded for March 2007, a partial date: counted from its latest "
+    assert ("between the start of the plan (recorded for Mar 2007, a partial date: counted from its latest "
             "possible day, 31 Mar 2007) and the end of the review") in explanation
 
 
@@ -367,7 +367,7 @@ def test_partial_stretch_after_an_exact_contact_is_triggered_in_the_stretch():
              **GP}, icpc("2007-03-01")]
     flags = seen_flags(rows)
     assert list(flags["trigger_event_id"]) == ["C1-e002"]
-    assert "last contact recorded: Children's Social Care, March 2007 (a partial date)" in flags.iloc[0].explanation
+    assert "last contact recorded: Children's Social Care, Mar 2007 (a partial date)" in flags.iloc[0].explanation
 
 
 def test_exact_contact_in_the_stretch_stays_the_trigger():
@@ -398,7 +398,7 @@ def test_partial_stretch_from_a_case_folder(tmp_path):
     assert analysis.timeline["date_precision"].tolist() == ["month"]
     flags = analysis.flags[analysis.flags["rule_id"] == "child_not_seen"]
     assert len(flags) == 1 and flags.iloc[0].expected_by == pd.Timestamp("2023-04-14")
-    assert "recorded for March 2023 (a partial date" in flags.iloc[0].explanation
+    assert "recorded for Mar 2023 (a partial date" in flags.iloc[0].explanation
 
 
 def test_baseline_triggers_a_partial_stretch_at_the_same_row():

@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from .ingest.dates import approximate_unit
 from .schema import (
     AGENCY_KINDS,
     CONTACT_TYPES,
@@ -224,19 +225,30 @@ def _month_ticks(months) -> list[int]:
 
 
 def _precision_of(timeline: pd.DataFrame | None) -> dict[str, str]:
-    """{event id: the precision of its date} ("day", "month", "year", "approximate")."""
+    """{event id: the precision its date is shown to} ("day", "month", "year", "approximate", and
+    "approximate month" for an approximate date written as a month: "c. June 2007", "mid June 2007")."""
     if timeline is None or "event_id" not in timeline.columns or "date_precision" not in timeline.columns:
         return {}
-    return {str(e): str(p) for e, p in zip(timeline["event_id"], timeline["date_precision"]) if isinstance(p, str)}
+    texts = timeline["date_text"] if "date_text" in timeline.columns else [None] * len(timeline)
+    out = {}
+    for e, p, t in zip(timeline["event_id"], timeline["date_precision"], texts):
+        if isinstance(p, str):
+            out[str(e)] = "approximate month" if p == "approximate" and approximate_unit(t) == "month" else p
+    return out
 
 
 def _date_label(date, precision, shown: str) -> str:
     """A contact's date in a chart's label, to its precision: "2023" when known to the year, "Mar 2023" to
-    the month, else as `shown` ("%d %b %Y", or "%b %Y" in the anonymised view)."""
+    the month, "c. Mar 2023" for an approximate month, "c. " and the day for an approximate day, else as
+    `shown` ("%d %b %Y", or "%b %Y" in the anonymised view)."""
     if date is None or pd.isna(date):
         return ""
     if precision == "year":
         return date.strftime("%Y")
+    if precision == "approximate month":
+        return "c. " + date.strftime("%b %Y")
+    if precision == "approximate":
+        return "c. " + date.strftime(shown)
     return date.strftime("%b %Y" if precision == "month" else shown)
 
 
@@ -679,7 +691,8 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
                 bar = ax.barh(i, x_max * 0.004, height=0.6, facecolor=colour, edgecolor=colour, linewidth=0.4)
                 what = ", ".join(_label(e) for e in split_multi(row["first_escalation"])) or "escalated"
                 when = row.get("first_escalation_date")
-                on = f" {pd.Timestamp(when).strftime(shown)}" if not pd.isna(when) else ""
+                on = (f" {_date_label(pd.Timestamp(when), precision.get(str(row.get('first_escalation_event_id', ''))), shown)}"
+                      if not pd.isna(when) else "")
                 ax.text(x_max * 0.01, i, f"{what}{on}: time not known (date to the month or year)", ha="left",
                         va="center", fontsize=6.5, color=ALERT if late[i] else NEUTRAL,
                         fontweight="bold" if late[i] else "normal")

@@ -29,8 +29,12 @@ Rules (the contract ingest and the tests rely on):
   precision ``year`` (2007-01-01; the words stay in the date's text): there is no precision for a third
   of a year or a season, and ``approximate`` (the date +- ``approximate_span_days``, 31, as the rules read
   it) would leave out most of it (late 2007 as 1 Sep +- 31 days would miss October to December), while the
-  year holds it whole. A winter (``Winter 2007/08``: December into the next year) fits no precision and
-  is an error saying so.
+  year holds it whole. A season's two-digit year follows the pivot rule (``Summer 07``, ``Autumn '07``:
+  2007, precision ``year``). A winter (``Winter 2007/08``, ``Winter 06/07``: December into the next year)
+  fits no precision and is an error saying so.
+* **Christmas**: ``Christmas 2007`` / ``Xmas 07`` is the Christmas period, read as "late December 2007"
+  (21 December, precision ``approximate``, shown "c. Dec 2007"); ``Christmas Day 2007``, ``Christmas Eve
+  2007`` and ``Boxing Day 2007`` are those days.
 * **Uncertain** dates (``c.``, ``ca.``, ``circa``, ``approx.``, ``approximately``, ``about``,
   ``around``, ``~``, a leading or trailing ``?``) keep their date and get precision ``approximate``;
   so do "week commencing" / "week beginning" / ``w/c`` / ``wc`` / ``w/b`` (the date is the first day of the
@@ -136,6 +140,14 @@ _TEXT_MY = re.compile(_MONTH + r"(?:[\s./,-]*(?P<y>\d{4})|(?:\s*[/.-]\s*'?|\s*'|
 _NUMERIC_MYY = re.compile(r"(?P<m>\d{1,2})\s*/\s*(?P<y>\d{2})(?![\d./\\-])")
 #: seasons (UK meteorological: spring March-May, summer June-August, autumn September-November)
 _SEASON = re.compile(r"(?P<season>spring|summer|autumn|winter)(?![a-z])(?:\s+of)?[\s,-]*")
+#: a two-digit year after a season ("Summer 07", "Autumn '07"): the year by the pivot rule, as "Mar 07"
+_SEASON_YY = re.compile(r"['\u2019]?(?P<yy>\d{2})")
+#: Christmas: the day itself, its eve, Boxing Day (days), or the Christmas period ("Xmas 2007": late December)
+_CHRISTMAS = re.compile(
+    r"(?:(?P<name>christmas|xmas|x-mas)(?:\s+(?P<day>day|eve))?|(?P<boxing>boxing day))"
+    r"(?:\s+of)?[\s,-]*['\u2019]?(?P<y>\d{4}|\d{2})"
+)
+_CHRISTMAS_DAYS = {"day": 25, "eve": 24}
 _YEAR = re.compile(r"(?P<y>\d{4})(?!\d)")
 _SERIAL_TEXT = re.compile(r"\d{5}(?:\.\d+)?")
 
@@ -438,6 +450,21 @@ def _from_text(value: str, pivot: int) -> tuple[dt.date, str, str, dt.time | Non
             raise DateParseError(
                 f"{shown!r}: a winter runs from December into the next year, which no date precision holds: "
                 "give the month, or the year the contact is known to fall in", value)
+        yy = _SEASON_YY.fullmatch(s)
+        if yy:  # "Summer 07": a season's year, read by the pivot rule (a season has no day it could be)
+            s = str(_year(yy["yy"], pivot, shown))
+    christmas = _CHRISTMAS.fullmatch(s) if not season else None
+    if christmas:
+        if qualifier is not None:
+            raise DateParseError(f"unreadable date {shown!r}", value)
+        year = _year(christmas["y"], pivot, shown)
+        _check_year(year, shown)
+        day = 26 if christmas["boxing"] else _CHRISTMAS_DAYS.get(christmas["day"] or "")
+        if day is not None:  # Christmas Day, Christmas Eve, Boxing Day: days
+            return dt.date(year, 12, day), "approximate" if approximate else "day", "day", None
+        # "Christmas 2007", "Xmas 07": the Christmas period, as "late December 2007" (21 December, approximate;
+        # the span of an approximate date, 31 days either side, holds the whole holiday), shown "c. Dec 2007"
+        return dt.date(year, 12, 21), "approximate", "month", None
 
     if _SERIAL_TEXT.fullmatch(s) and not approximate and qualifier is None:
         stamp, time = _from_serial(float(s), shown)

@@ -35,7 +35,7 @@ from .base import (
 )
 
 #: the timeline columns the rule reads from its rows (selected before the rows are)
-_COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "_start", "_end", "_exact", "date_precision", "agency",
+_COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "_start", "_end", "_exact", "date_precision", "_shown", "agency",
             "_review_end"]
 
 
@@ -72,8 +72,8 @@ def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
 
     out = deadline_rows(t, r, "assessment started or completed")  # a row recording it under way counts
     partial = ~t["_exact"].astype(bool)
-    requested = fmt_date(t["_day"], t["date_precision"]).mask(
-        partial, fmt_date(t["_day"], t["date_precision"]) + ", a partial date: counted from its latest possible day, "
+    requested = fmt_date(t["_day"], t["_shown"]).mask(
+        partial, fmt_date(t["_day"], t["_shown"]) + ", a partial date: counted from its latest possible day, "
         + fmt_date(t["_end"]))
     latest = pd.Series(np.where(partial, " at the latest", ""), index=t.index)
     out["explanation"] = (

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..config import deep_merge, package_data
+from ..ingest.dates import approximate_unit
 from ..schema import CONTACT_TYPES, FLAG_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame, split_multi
 from ..sightings import inferred_sightings
 from ..timeline import APPROXIMATE_SPAN_DAYS, CONCERN_WINDOW_DAYS, _codes
@@ -947,6 +948,10 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     # (the factorisations the timeline made of these columns, when the arrays are the same: `_codes`)
     codes, case_ids = _codes(tl["case_id"], sort=True)
     pcodes, puniques = _codes(tl["date_precision"], sort=False)
+    # the precision each date is shown to in the explanations (an approximate month as "c. Jun 2007"):
+    # read from the date as written, for the approximate dates' distinct texts only
+    tl["_shown"] = shown_precisions(None, timeline["date_text"].array if "date_text" in timeline.columns else None,
+                                    codes=pcodes, uniques=puniques)
     prec = np.array([PRECISION_RANK.get(str(u), 1) for u in puniques] + [1], dtype="int64")[pcodes]
     day = tl["date"].dt.normalize()
     day_i = day.to_numpy().astype("datetime64[ns]").astype("int64")
@@ -1249,24 +1254,64 @@ def _strftime(values: np.ndarray, fmt: str) -> np.ndarray:
     return np.array(text + [""], dtype=object)[codes]
 
 
+#: the precision a date is shown to (`shown_precisions`): an approximate date written as a month ("c. June
+#: 2007", "early June 2007", "Xmas 2007") is shown as that month, "c. Jun 2007", never as the day it is
+#: stored as (its period's first day, or the start of its third of the month)
+APPROXIMATE_MONTH = "approximate month"
+
+
+def shown_precisions(precision, texts=None, *, codes=None, uniques=None) -> pd.Categorical:
+    """The precision each date is shown to: its `precision` ("day", "month", "year", "approximate"), but
+    `APPROXIMATE_MONTH` for an approximate date whose text (``date_text``) names a month, not a day
+    (`review.ingest.dates.approximate_unit`); each distinct text of an approximate date read once.
+    `codes` / `uniques`: the factorisation of `precision` when already made (-1 for a missing one)."""
+    if codes is None:
+        codes, uniques = pd.factorize(pd.Series(precision).to_numpy(dtype=object))
+    codes = np.asarray(codes, dtype="int64").copy()
+    names = ["" if u is None or u is pd.NA else str(u) for u in uniques]
+    if (codes < 0).any():  # a missing precision: shown as a day, as `fmt_date` shows it
+        names.append("")
+        codes[codes < 0] = len(names) - 1
+    if texts is not None and "approximate" in names:
+        approx = codes == names.index("approximate")
+        at = np.flatnonzero(approx)
+        texts = texts.take(at) if hasattr(texts, "take") else np.asarray(texts, dtype=object)[at]
+        tcodes, tuniques = pd.factorize(np.asarray(texts, dtype=object))
+        month = np.array([approximate_unit(t) == "month" for t in tuniques] + [False], dtype=bool)[tcodes]
+        if month.any():
+            names.append(APPROXIMATE_MONTH)
+            sub = codes[approx]
+            sub[month] = len(names) - 1
+            codes[approx] = sub
+    # the categories must be distinct: map each code to its name's first position
+    first = {n: i for i, n in reversed(list(enumerate(names)))}
+    distinct = list(first)
+    remap = np.array([distinct.index(n) for n in names], dtype="int64")
+    return pd.Categorical.from_codes(remap[codes], categories=distinct)
+
+
 def _date_texts(dates: pd.Series, precision=None) -> np.ndarray:
     """`fmt_date`'s texts as an object array (the string building on numpy, not on pandas Series)."""
     values = dates.to_numpy(dtype="datetime64[ns]")
     text = _strftime(values, "%-d %b %Y")
     if precision is not None:
-        precision = pd.Series(precision, index=dates.index).fillna("").astype(str).to_numpy(dtype=object)
-        month, year, approx = precision == "month", precision == "year", precision == "approximate"
-        if month.any():
-            text = np.where(month, _strftime(values, "%B %Y"), text)
+        precision = pd.Series(precision, index=dates.index).astype(object).fillna("").astype(str).to_numpy(dtype=object)
+        month, year = precision == "month", precision == "year"
+        approx, approx_month = precision == "approximate", precision == APPROXIMATE_MONTH
+        if month.any() or approx_month.any():
+            text = np.where(month, _strftime(values, "%b %Y"), text)
+            text = np.where(approx_month, "c. " + _strftime(values, "%b %Y"), text)
         if year.any():
             text = np.where(year, _strftime(values, "%Y"), text)
         if approx.any():
-            text = np.where(approx, "about " + text, text)
+            text = np.where(approx & (text != ""), "c. " + text, text)
     return text
 
 
 def fmt_date(dates: pd.Series, precision: pd.Series | None = None) -> pd.Series:
-    """'3 Mar 2023'; 'March 2023' / '2023' / 'about 3 Mar 2023' for partial dates; '' for NaT."""
+    """'3 Mar 2023'; as the chronology shows a partial date: 'Mar 2023', '2023', 'c. 3 Mar 2023' (an
+    approximate day) and 'c. Mar 2023' (`APPROXIMATE_MONTH`, `shown_precisions`); '' for NaT. Never a
+    day the chronology does not give."""
     dates = pd.Series(dates).astype("datetime64[ns]")
     return pd.Series(_date_texts(dates, precision), index=dates.index, dtype="string")
 
@@ -1336,7 +1381,7 @@ def rows_of(ctx: Context, mask, columns=None) -> pd.DataFrame:
     cols = columns or [
         "event_id", "case_id", "_case", "_agency", "_day", "_start", "_end", "_exact", "date_precision",
         "agency", "agency_kind", "contact_type", "concerns", "escalation", "_group", "_gcode", "_age_days",
-        "age_display", "_mobile", "_review_end", "seq", "informed_agencies", "date",
+        "age_display", "_mobile", "_review_end", "seq", "informed_agencies", "date", "_shown",
     ]
     # the rows by position, column by column: the same frame as .loc[mask, cols].copy() (index
     # included), without the DataFrame-level boolean indexing and copy
@@ -1511,10 +1556,10 @@ def _cast(values: pd.Series, dtype: str) -> pd.Series:
 
 def action_when(ctx: Context, pos, index: pd.Index) -> pd.Series:
     """The dates of the action rows at timeline positions `pos` (-1: none) as the chronology gives them:
-    '9 Mar 2023', 'April 2023', '2023', 'about 3 Apr 2023'; '' for none."""
+    '9 Mar 2023', 'Apr 2023', '2023', 'c. 3 Apr 2023', 'c. Apr 2023'; '' for none."""
     pos = np.asarray(pos, dtype="int64")
     at = np.maximum(pos, 0)
-    text = fmt_date(column_at(ctx, "_day", at, index), column_at(ctx, "date_precision", at, index))
+    text = fmt_date(column_at(ctx, "_day", at, index), column_at(ctx, "_shown", at, index))
     return text.mask(pd.Series(pos < 0, index=index), "")
 
 
@@ -1522,7 +1567,7 @@ def outcome_text(action_id: pd.Series, action_date: pd.Series, delay: pd.Series,
                  when: pd.Series | None = None) -> pd.Series:
     """'; it came on 9 Mar 2023, 3 days late.' or '; none is recorded.' (the end of an explanation). A late
     action whose date is not exact (delay NA) is shown as `when` gives it (`action_when`: '; it is
-    recorded for April 2023, after the deadline (date not exact).'), else at its period's first day."""
+    recorded for Apr 2023, after the deadline (date not exact).'), else at its period's first day."""
     index = action_id.index
     delay = pd.Series(delay, index=index).astype("Float64")
     inexact = delay.isna().to_numpy(dtype=bool)

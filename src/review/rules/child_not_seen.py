@@ -231,7 +231,7 @@ def _last_text(ctx: Context, t: pd.DataFrame, since, seen_day, seen_at, variant:
     month-precision one), or, when the child was not seen since the stretch began, 'no sighting recorded
     since the plan started, counted from ...': the start of the stretch is no sighting."""
     at = np.maximum(seen_at, 0)
-    seen_text = fmt_date(column_at(ctx, "_day", at, t.index), column_at(ctx, "date_precision", at, t.index))
+    seen_text = fmt_date(column_at(ctx, "_day", at, t.index), column_at(ctx, "_shown", at, t.index))
     opened = "the plan started" if variant == "cp_plan" else "concerns were open"
     last = pd.Series("last seen " + seen_text, index=t.index)
     never = (seen_at < 0) | (seen_day == _NAT_DAY) | (seen_day < since)
@@ -264,7 +264,7 @@ def _gap_rows(ctx, pick, max_days, seen, variant, what, since, seen_day, seen_at
     partial = pd.Series(~column_at(ctx, "_exact", source, t.index).to_numpy(dtype=bool), index=t.index)
     if partial.any():
         source_text = fmt_date(column_at(ctx, "_day", source, t.index),
-                               column_at(ctx, "date_precision", source, t.index))
+                               column_at(ctx, "_shown", source, t.index))
         counted = ", a partial date: counted from its latest possible day, " + fmt_date(_dates(clock, t.index))
         opened = "the plan started" if variant == "cp_plan" else "concerns were open"
         from_partial = ("last seen " + source_text + counted).mask(
@@ -294,7 +294,7 @@ def _open_rows(ctx, pick, end, max_days, variant, what, since, seen_day, seen_at
     a minimum ("at least 90 days") and the deadline the latest it could have been."""
     picked = np.zeros(len(ctx.timeline), dtype=bool)
     picked[pick] = True
-    t = rows_of(ctx, picked, _COLUMNS + ["date_precision", "_exact"])  # `pick`: case order, one per case
+    t = rows_of(ctx, picked, _COLUMNS + ["_shown", "_exact"])  # `pick`: case order, one per case
     t["deadline"] = _dates(clock + max_days, t.index)
     none = pd.DataFrame({"action_event_id": pd.array([""] * len(t), dtype="string"),
                          "action_date": pd.Series(pd.NaT, index=t.index, dtype="datetime64[ns]"),
@@ -307,7 +307,7 @@ def _open_rows(ctx, pick, end, max_days, variant, what, since, seen_day, seen_at
     never = (seen_at < 0) | (seen_day == _NAT_DAY) | (seen_day < since)
     # the row the gap is counted from: the last sighting, or the row the stretch is counted from
     source = np.maximum(np.where(never, since_at, seen_at), 0)
-    source_text = fmt_date(column_at(ctx, "_day", source, index), column_at(ctx, "date_precision", source, index))
+    source_text = fmt_date(column_at(ctx, "_day", source, index), column_at(ctx, "_shown", source, index))
     partial = pd.Series(~column_at(ctx, "_exact", source, index).to_numpy(dtype=bool), index=index)
     counted = (" (a partial date: counted from its latest possible day, " + fmt_date(_dates(clock, index))
                + ")")
@@ -319,8 +319,8 @@ def _open_rows(ctx, pick, end, max_days, variant, what, since, seen_day, seen_at
     start = sighting.mask(pd.Series(never, index=index), opening)
     at_least = pd.Series(np.where(partial, "at least ", ""), index=index)
     latest = pd.Series(np.where(partial, " at the latest", ""), index=index)
-    last_contact = fmt_date(t["_day"], t["date_precision"]).mask(
-        ~t["_exact"].astype(bool), fmt_date(t["_day"], t["date_precision"]) + " (a partial date)")
+    last_contact = fmt_date(t["_day"], t["_shown"]).mask(
+        ~t["_exact"].astype(bool), fmt_date(t["_day"], t["_shown"]) + " (a partial date)")
     out["explanation"] = (
         "No sighting of the child " + what + " is recorded between " + start + " and the end of the review on "
         + fmt_date(_dates(end, index)) + ": " + at_least + fmt_days(pd.Series(gap.astype("float64"), index=index))

@@ -34,7 +34,7 @@ from .base import (
 )
 
 #: the timeline columns `_pattern` reads from its rows (selected before the rows are)
-_COLUMNS = ["event_id", "case_id", "_case", "_agency", "_gcode", "_day", "_start", "_end", "_exact", "date_precision"]
+_COLUMNS = ["event_id", "case_id", "_case", "_agency", "_gcode", "_day", "_start", "_end", "_exact", "date_precision", "_shown"]
 
 
 def injury_episodes(ctx: Context, rows: pd.DataFrame, params: dict) -> np.ndarray:
@@ -135,7 +135,7 @@ def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, pa
     triggers = triggers[~triggers["timely"]]
     if triggers.empty:
         return None
-    ev = events[["_case", "_episode", "_opens", "_start", "_end", "_exact", "event_id", "_day", "date_precision"]]
+    ev = events[["_case", "_episode", "_opens", "_start", "_end", "_exact", "event_id", "_day", "date_precision", "_shown"]]
     ev = ev.assign(pos=events.index)
     pairs = window_pairs(ctx, triggers[["_case", "lo", "_day"]], ev, "lo", "_day")
     # an exact event later the same day is not part of the pattern the trigger completes
@@ -153,7 +153,7 @@ def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, pa
     t["n"] = count.reindex(t.index)
     t["evidence"] = joined(pairs["e_event_id"], pairs["t_index"]).reindex(t.index)
     first = counted.sort_values(["t_index", "e__start"]).drop_duplicates("t_index").set_index("t_index")
-    t["first_date"] = fmt_date(first["e__start"], first["e_date_precision"]).reindex(t.index)
+    t["first_date"] = fmt_date(first["e__day"], first["e__shown"]).reindex(t.index)
     all_agencies = joined(column_at(ctx, "agency", pairs["e_pos"], pairs.index), pairs["t_index"])
     t["all_agencies"] = all_agencies.reindex(t.index)
     t["variant"] = variant

@@ -31,7 +31,7 @@ from .base import (
 
 #: the timeline columns the rule reads from its rows (selected before the rows are)
 _COLUMNS = [
-    "event_id", "case_id", "_case", "_agency", "_gcode", "_day", "_start", "_end", "_exact", "date_precision", "agency",
+    "event_id", "case_id", "_case", "_agency", "_gcode", "_day", "_start", "_end", "_exact", "date_precision", "_shown", "agency",
 ]
 
 
@@ -60,7 +60,7 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     if triggers.empty:
         return triggers
     keys = ("_case", "_agency") if same else ("_case",)
-    ev = events[["_case", "_agency", "_gcode", "_start", "_end", "_exact", "event_id", "date_precision"]].assign(pos=events.index)
+    ev = events[["_case", "_agency", "_gcode", "_start", "_end", "_exact", "event_id", "_day", "_shown"]].assign(pos=events.index)
     pairs = window_pairs(ctx, triggers[list(keys) + ["lo", "_day"]], ev, "lo", "_day", keys=keys)
     pairs = pairs[~(pairs["e__exact"] & (pairs["e_pos"] > pairs["t_index"]))]
     count = pairs.groupby("t_index")["e__gcode"].nunique()
@@ -70,7 +70,7 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     pairs = pairs[pairs["t_index"].isin(t.index)]
     n = count.reindex(t.index).astype(int).astype(str)
     evidence = joined(pairs["e_event_id"], pairs["t_index"]).reindex(t.index)
-    dates = pairs.assign(d=fmt_date(pairs["e__start"], pairs["e_date_precision"]).to_numpy()).sort_values(["t_index", "e__start"])
+    dates = pairs.assign(d=fmt_date(pairs["e__day"], pairs["e__shown"]).to_numpy()).sort_values(["t_index", "e__start"])
     # ", ".join per trigger over numpy slices of the sorted pairs (a groupby agg calls back per group)
     keys, texts = dates["t_index"].to_numpy(), dates["d"].to_numpy(dtype=object)
     starts = np.r_[0, np.flatnonzero(keys[1:] != keys[:-1]) + 1] if len(keys) else np.array([], dtype="int64")
