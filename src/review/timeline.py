@@ -1549,7 +1549,8 @@ def build_timeline(
     period, `_partial_date_ages`); child_mobile (`mobility_threshold`); event_group (`link_events`);
     days_since_previous_contact (calendar days since the previous row of the case; NA on the first);
     child_seen_inferred (`review.sightings.inferred_sightings`: a row with no Child seen recorded read as a
-    sighting or not from its type and text, NA where the cell is filled or the row says nothing);
+    sighting or not from its type and text, with its case's vocabulary, NA where the cell is filled or the
+    row says nothing);
     days_since_child_seen (days since the last *earlier* sighting: child_seen True, or blank and
     child_seen_inferred True; NA before the first);
     open_concerns (`_open_concerns`); on_cp_plan and in_hospital (from `periods`).
@@ -1581,7 +1582,9 @@ def build_timeline(
     previous = np.where(position > starts, position - 1, -1)
     new["days_since_previous_contact"] = _float_days(days, np.where(previous >= 0, days[np.maximum(previous, 0)],
                                                                     np.datetime64("NaT")))
-    new["child_seen_inferred"] = inferred_sightings(frame)
+    case_keys = _vocab_keys(case, case_uniques)  # a case's own vocab.yml may add to the sighting words
+    new["child_seen_inferred"] = inferred_sightings(
+        frame, case_keys[case_codes] if len(set(case_keys.tolist())) > 1 else (case_keys[0] if len(case_keys) else ""))
     seen = seen_mask(frame.assign(child_seen_inferred=new["child_seen_inferred"]))
     last_seen = _last_where(seen, starts, inclusive=False)
     new["days_since_child_seen"] = _float_days(days, np.where(last_seen >= 0, days[np.maximum(last_seen, 0)],
