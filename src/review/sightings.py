@@ -436,3 +436,30 @@ def _reading(frame: pd.DataFrame) -> pd.Series:
     if "child_seen_inferred" not in frame.columns:
         return recorded
     return recorded.fillna(frame["child_seen_inferred"].astype("boolean"))
+
+
+#: `sighting_status`'s categories, in the order the outputs show them: what the agency recorded, and apart
+#: from it what the timeline read from a row whose Child seen cell is blank
+SEEN, SEEN_READ, NOT_SEEN, NOT_SEEN_READ, UNKNOWN = (
+    "seen", "seen (read from the text)", "not seen", "not seen (read from the text)", "unknown")
+SIGHTING_STATUSES = (SEEN, SEEN_READ, NOT_SEEN, NOT_SEEN_READ, UNKNOWN)
+
+
+def sighting_status(frame: pd.DataFrame) -> np.ndarray:
+    """Per row, one of `SIGHTING_STATUSES`: the Child seen cell as recorded ("seen", "not seen"), else the
+    timeline's reading of the row (child_seen_inferred: "seen (read from the text)", "not seen (read from
+    the text)"), else "unknown". Seen at all = `seen_mask` (the first two), not seen = `not_seen_mask`. A
+    table without child_seen_inferred (a timeline stored before it) has no read sightings."""
+    recorded = frame["child_seen"].astype("boolean")
+    out = np.full(len(frame), UNKNOWN, dtype=object)
+    known = recorded.notna().to_numpy()
+    value = recorded.to_numpy(dtype=bool, na_value=False)
+    out[known & value] = SEEN
+    out[known & ~value] = NOT_SEEN
+    if "child_seen_inferred" in frame.columns:
+        read = frame["child_seen_inferred"].astype("boolean")
+        has = ~known & read.notna().to_numpy()
+        r = read.to_numpy(dtype=bool, na_value=False)
+        out[has & r] = SEEN_READ
+        out[has & ~r] = NOT_SEEN_READ
+    return out

@@ -130,7 +130,8 @@ AGENCY_SUMMARY_COLUMNS: dict[str, str] = {
     "agency_kind": "string",
     "organisation": "string",
     "contacts": "Int64",
-    "child_seen": "Int64",
+    "child_seen": "Int64",  # recorded, or read from a blank cell's row (`review.sightings.seen_mask`)
+    "child_seen_read": "Int64",  # of those, read from the row (no Child seen recorded)
     "concerns_recorded": "Int64",
     "escalations_made": "Int64",
 }
@@ -1607,7 +1608,9 @@ def build_timeline(
 # ---------------------------------------------------------------------------------------------------
 def agency_summary(timeline: pd.DataFrame, rules: dict | None = None, case=None, *,
                    held: pd.Series | None = None) -> pd.DataFrame:
-    """Per agency, agency_kind and organisation: contacts, contacts with the child seen, contacts recording
+    """Per agency, agency_kind and organisation: contacts, contacts with the child seen (child_seen: as the
+    rules read it, `review.sightings.seen_mask`: recorded, or read from the row where no Child seen is
+    recorded; child_seen_read: how many of those were read, not recorded), contacts recording
     at least one concern, and contacts that were an escalation (escalations_made: one that took place, as
     the rules read it, `review.rules.base.held_escalations`: not a "Strategy discussion cancelled" row whose
     escalation cell says strategy_discussion, nor "Referral to MASH not made" with its cell filled by hand;
@@ -1621,13 +1624,15 @@ def agency_summary(timeline: pd.DataFrame, rules: dict | None = None, case=None,
         from .rules.base import held_escalation_column
 
         held = held_escalation_column(timeline, rules, case)
+    seen = seen_mask(timeline)
     frame = pd.DataFrame(
         {
             "agency": timeline["agency"].fillna("").astype("string"),
             "agency_kind": timeline["agency_kind"].fillna("").astype("string"),
             "organisation": timeline["organisation"].fillna("").astype("string"),
             "contacts": 1,
-            "child_seen": timeline["child_seen"].fillna(False).astype(bool).astype("int64"),
+            "child_seen": seen.astype("int64"),
+            "child_seen_read": (seen & timeline["child_seen"].isna().to_numpy()).astype("int64"),
             "concerns_recorded": (timeline["concerns"].fillna("").astype(str).str.strip() != "").astype("int64"),
             "escalations_made": (held.to_numpy(dtype=object) != "").astype("int64"),
         }
