@@ -25,6 +25,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .ingest.dates import approximate_unit
+from .sightings import NOT_SEEN, NOT_SEEN_READ, SEEN, SEEN_READ, SIGHTING_STATUSES, UNKNOWN, sighting_status
 from .schema import (
     AGENCY_KINDS,
     CONTACT_TYPES,
@@ -66,6 +67,9 @@ OKABE_ITO = {
 #: concerns, flags and "not fast/smart enough" are always vermillion (and always doubled by shape/hatch)
 ALERT = OKABE_ITO["vermillion"]
 OK = OKABE_ITO["blue"]
+#: a sighting read from a row with no Child seen recorded (`review.sightings`): lighter than a recorded one
+_READ_SEEN = OKABE_ITO["sky_blue"]
+_READ_NOT_SEEN = OKABE_ITO["orange"]
 NEUTRAL = "#555555"
 #: a flag the reviewers rejected: numbered, but grey and dashed
 REJECTED_FLAG = "#999999"
@@ -868,7 +872,9 @@ def plot_contact_density(timeline: pd.DataFrame) -> Figure:
     matplotlib.figure.Figure
         Two panels sharing the month axis. The heatmap uses a single-hue light-to-dark ramp (reads in
         greyscale) with the count written in every non-empty cell; its ``gid`` is ``density``. The bars
-        are stacked seen / not seen / unknown with gids ``seen:<status>:<YYYY-MM>``.
+        are stacked seen / seen read / not seen / not seen read / unknown (`review.sightings.sighting_status`:
+        "read" where no Child seen is recorded and the timeline read the row, child_seen_inferred; a read
+        status no row has is left out) with gids ``seen:<status>:<YYYY-MM>``.
     """
     import seaborn as sns
 
@@ -887,10 +893,10 @@ def plot_contact_density(timeline: pd.DataFrame) -> Figure:
             .astype(int)
         )
         counts.columns = [str(m) for m in months]  # plain labels: seaborn reads .values of the index
-        seen = timeline["child_seen"]
-        status = np.where(seen.isna(), "unknown", np.where(seen.fillna(False).astype(bool), "seen", "not seen"))
+        # the Child seen cell as recorded, and apart from it the timeline's reading of a blank cell's row
+        status = sighting_status(timeline)
         by_status = pd.crosstab(pd.Series(status, index=timeline.index, name="status"), month_of).reindex(
-            index=["seen", "not seen", "unknown"], columns=months, fill_value=0
+            index=list(SIGHTING_STATUSES), columns=months, fill_value=0
         )
 
         n_rows, n_months = len(lanes), len(months)
@@ -917,13 +923,19 @@ def plot_contact_density(timeline: pd.DataFrame) -> Figure:
 
         positions = np.arange(n_months) + 0.5
         bottom = np.zeros(n_months)
-        styles = {"seen": (OK, None), "not seen": (ALERT, "////"), "unknown": ("#BBBBBB", "....")}
-        for name, (colour, hatch) in styles.items():
+        # (status, gid name, colour, hatch): a read sighting in a lighter shade of the recorded one, hatched
+        # differently, so that the bars tell recorded from read in greyscale too
+        styles = [(SEEN, "seen", OK, None), (SEEN_READ, "seen read", _READ_SEEN, "\\\\"),
+                  (NOT_SEEN, "not seen", ALERT, "////"), (NOT_SEEN_READ, "not seen read", _READ_NOT_SEEN, "xx"),
+                  (UNKNOWN, "unknown", "#BBBBBB", "....")]
+        for name, gid, colour, hatch in styles:
             values = by_status.loc[name].to_numpy(dtype=float)
+            if name in (SEEN_READ, NOT_SEEN_READ) and not values.any():
+                continue  # no bar nor legend entry for a reading the case never needed
             bars = ax_bars.bar(positions, values, bottom=bottom, width=0.8, color=colour, hatch=hatch,
                                edgecolor="white" if hatch is None else "black", linewidth=0.3, label=f"child {name}")
             for patch, month in zip(bars.patches, months):
-                patch.set_gid(f"seen:{name}:{month}")
+                patch.set_gid(f"seen:{gid}:{month}")
             bottom += values
         ax_bars.set_xlim(0, n_months)
         ticks = _month_ticks(months)
@@ -934,12 +946,17 @@ def plot_contact_density(timeline: pd.DataFrame) -> Figure:
         ax_bars.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
         fig.suptitle(f"{title} and whether the child was seen ({_plural(len(timeline), 'contact')}, "
                      f"{_plural(n_months, 'month')})")
-        total_seen = int(by_status.loc["seen"].sum())
-        total_not = int(by_status.loc["not seen"].sum())
+        total_seen = int(by_status.loc[SEEN].sum())
+        total_not = int(by_status.loc[NOT_SEEN].sum())
+        read_seen = int(by_status.loc[SEEN_READ].sum())
+        read_not = int(by_status.loc[NOT_SEEN_READ].sum())
         busiest = months[int(counts.sum(axis=0).to_numpy().argmax())]
         fig.review_alt_text = (
             f"Heatmap of contacts per month for {n_rows} agencies over {n_months} months (busiest month "
             f"{busiest:%B %Y} with {int(counts.sum(axis=0).max())} contacts), and bars of whether the child was "
-            f"seen: seen at {total_seen} contacts, not seen at {total_not}, unknown at {len(timeline) - total_seen - total_not}."
+            f"seen: seen at {total_seen} contacts, not seen at {total_not}"
+            + (f", seen as read from the text (no Child seen recorded) at {read_seen}" if read_seen else "")
+            + (f", not seen as read from the text at {read_not}" if read_not else "")
+            + f", unknown at {len(timeline) - total_seen - total_not - read_seen - read_not}."
         )
     return fig

@@ -23,6 +23,7 @@ CHRONOLOGY_VIEW = [
     "agency",
     "contact_type",
     "child_seen",
+    "child_seen_inferred",  # where no Child seen is recorded, the timeline's reading of the row (review.sightings)
     "concerns",
     "escalation",
     "description",
@@ -72,11 +73,14 @@ def filter_timeline(
     concerns=None,
     search: str | None = None,
     flagged_event_ids=None,
+    child_seen: bool | None = None,
 ) -> pd.DataFrame:
     """Rows of the timeline that match every given filter (None or empty means no filter).
 
     `concerns` keeps rows carrying any of the tags; `search` is a case-insensitive substring over the
-    description, action and analysis; `flagged_event_ids` keeps only those events.
+    description, action and analysis; `flagged_event_ids` keeps only those events; `child_seen` True keeps
+    the rows where the child was seen, False those where not, as the rules read it (`review.sightings.
+    seen_mask` / `not_seen_mask`: recorded, or read from the row where no Child seen is recorded).
     """
     keep = pd.Series(True, index=timeline.index)
     if start is not None:
@@ -104,6 +108,10 @@ def filter_timeline(
             keep &= text.str.contains(needle, regex=False)
     if flagged_event_ids is not None:
         keep &= timeline["event_id"].isin(list(flagged_event_ids))
+    if child_seen is not None:
+        from .sightings import not_seen_mask, seen_mask
+
+        keep &= (seen_mask if child_seen else not_seen_mask)(timeline)
     return timeline[keep.astype(bool)]
 
 

@@ -344,6 +344,15 @@ def chronology_table(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
     return out[[c for c, _ in export]]
 
 
+def seen_shown(recorded: pd.Series, read: pd.Series) -> pd.Series:
+    """The Child seen cell as shown beside the description (`chronology_table`'s "Yes" / "No" / ""): as
+    recorded, else the timeline's reading of the row marked as such ("yes (read from the text)")."""
+    recorded = recorded.fillna("").astype(str)
+    read = read.fillna("").astype(str)
+    marked = read.where(read == "", read + " (read from the text)")
+    return recorded.where(recorded != "", marked)
+
+
 def _decisions_frame(decisions) -> pd.DataFrame:
     cols = ["flag_id", "decision", "rationale", "author", "decision_date"]
     if decisions is None or not isinstance(decisions, pd.DataFrame) or decisions.empty or "flag_id" not in decisions:
@@ -870,14 +879,19 @@ def headline_counts(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, d
         lines.append(f"{plural(len(group), 'contact')} with {nouns.get(kind, kind)} across {orgs} "
                      f"organisation{'s' if orgs != 1 else ''}")
     if n:
-        seen = int(timeline["child_seen"].fillna(False).astype(bool).sum())
-        not_seen = int((~timeline["child_seen"].fillna(True).astype(bool)).sum())
+        from .sightings import NOT_SEEN, NOT_SEEN_READ, SEEN, SEEN_READ, sighting_status
+
+        # the Child seen cell as recorded, and apart from it blank cells the row's type or text reads
+        status = sighting_status(timeline)
+        seen, not_seen = int((status == SEEN).sum()), int((status == NOT_SEEN).sum())
+        read, read_not = int((status == SEEN_READ).sum()), int((status == NOT_SEEN_READ).sum())
         line = f"The child was seen at {plural(seen, 'contact')} and recorded as not seen at {not_seen}"
-        if "child_seen_inferred" in timeline.columns:  # blank cells the row's type or text reads as a sighting
-            read = int(timeline["child_seen_inferred"].fillna(False).astype(bool).sum())
-            if read:
-                line += (f"; seen at {plural(read, 'more contact')} with no Child seen recorded, as read from "
-                         "the type of contact or its text")
+        if read:
+            line += (f"; seen at {plural(read, 'more contact')} with no Child seen recorded, as read from "
+                     "the type of contact or its text")
+        if read_not:
+            line += (f"; not seen at {plural(read_not, 'more contact')} with no Child seen recorded, as read "
+                     "from its text")
         lines.append(line)
         concerns = int((timeline["concerns"] != "").sum())
         if escalations is None:
@@ -1035,7 +1049,9 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
                                     zip(chronology["escalation"].tolist(), chronology["escalation_not_held"].tolist())]
         shown = chronology[["seq", "flags", "date", "age_display", "agency", "contact_type", "child_seen",
                             "description", "action", "concerns", "escalation", "source_file", "source_sheet",
-                            "source_row"]]
+                            "source_row"]].copy()
+        if "child_seen_inferred" in chronology.columns:  # a blank cell's reading, marked as read, not recorded
+            shown["child_seen"] = seen_shown(chronology["child_seen"], chronology["child_seen_inferred"])
         flagged = standing_rows(timeline, flags, decisions)
         parts.append("<section id=\"chronology\"><h2>Integrated chronology</h2>")
         parts.append(f"<details><summary>All {plural(len(shown), 'contact')} in date order (rows cited by a flag marked "

@@ -15,8 +15,10 @@ The reading of one row (`read_sighting`; vocab.yml, package vocabulary), first t
 1. tagged ``child_not_seen`` (ingest's reading of the text: "Child not seen", "child asleep, not seen",
    "unable to see child") -> False;
 2. a `sighting_cues` phrase in the description or action, not negated ("child seen", "seen and
-   examined", "examined", "child observed", "seen alone"; not "child not examined", "Child seen: no") ->
-   True;
+   examined", "examined", "child observed", "seen alone"; not "child not examined", "Child seen: no") and
+   about the child (`_about_child`: not "Sibling seen and examined", "Mother seen alone", "Baby's brother
+   observed playing", where a cue not naming the child has someone else, `sighting_other_subjects`, for
+   its subject) -> True;
 3. tagged or typed ``was_not_brought`` ("was not brought", "did not attend", "DNA") -> False;
 4. of a `sighting_contact_types` type (A&E attendance, admission, child protection medical) whose text
    neither says it did not take place ("CP medical cancelled": `review.vocab.denies`) nor says it is a record
@@ -24,12 +26,15 @@ The reading of one row (`read_sighting`; vocab.yml, package vocabulary), first t
    admission received") -> True;
 5. else unknown (NA), not a sighting.
 
+The word lists are the package vocab.yml's, extended by a case's own vocab.yml (as `review.config.load_vocab`
+merges them; `inferred_sightings` reads each case with its own, one group of rows per distinct vocabulary).
 The work is done once per distinct (contact type, concerns, description, action) of the rows with a blank
 cell, with a vectorised whole-word search picking the texts that may hold a cue before any is read.
 """
 from __future__ import annotations
 
 import functools
+import json
 import re
 
 import numpy as np
@@ -43,13 +48,70 @@ NOT_SEEN_TAG = "child_not_seen"
 NOT_BROUGHT = "was_not_brought"
 
 
-@functools.lru_cache(maxsize=1)
-def sighting_words() -> tuple[frozenset, tuple, tuple]:
-    """(sighting_contact_types, sighting_cues, sighting_remote_words) of the package vocab.yml."""
+def _raw_vocab(key: str = "") -> dict:
+    """The package vocab.yml, extended by a case's own (`key`: its `review.rules.base.vocab_key`, "" for
+    none) as `review.config.load_vocab` merges them: a case's lists add to the package's."""
+    from .config import deep_merge
+
     raw = package_data("vocab.yml")
+    return deep_merge(raw, json.loads(key)) if key else raw
+
+
+@functools.lru_cache(maxsize=64)
+def sighting_words(key: str = "") -> tuple[frozenset, tuple, tuple]:
+    """(sighting_contact_types, sighting_cues, sighting_remote_words) of the package vocab.yml extended by
+    the case vocabulary `key` (`review.rules.base.vocab_key`; "" the package's alone)."""
+    raw = _raw_vocab(key)
     return (frozenset(str(t) for t in raw.get("sighting_contact_types") or ()),
             tuple(str(w) for w in raw.get("sighting_cues") or ()),
             tuple(str(w) for w in raw.get("sighting_remote_words") or ()))
+
+
+@functools.lru_cache(maxsize=64)
+def _subjects(key: str = "") -> tuple[frozenset, frozenset]:
+    """(sighting_child_words, sighting_other_subjects) of the vocabulary `key`, normalised as tokens: the
+    words naming the child, and the people other than the child a cue may be about (`_about_child`)."""
+    from .vocab import normalise_text
+
+    raw = _raw_vocab(key)
+    return (frozenset(w for w in map(normalise_text, map(str, raw.get("sighting_child_words") or ())) if w),
+            frozenset(w for w in map(normalise_text, map(str, raw.get("sighting_other_subjects") or ())) if w))
+
+
+#: the words `_about_child` passes over between a cue and the person it is about ("examined the sibling")
+_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "this"})
+
+
+def _boundary(token: str) -> bool:
+    return token[0] == "|" or token == ","
+
+
+def _about_child(tokens: list, start: int, end: int, key: str = "") -> bool:
+    """Is the cue `tokens[start:end]` about the child? One naming the child ("child seen", "observed the
+    child") is; else, of the words of its part of the clause (up to a clause mark or a comma), not when
+    those before it name someone else (`sighting_other_subjects`: "Sibling seen and examined", "Mother seen
+    alone", "Baby's brother observed playing") and none the child (`sighting_child_words`: "Mother and baby
+    seen and examined" is a sighting; a possessive "baby's" names the child's relative, not the child);
+    nor, where none before it names a person, when the first word after it does ("examined the sibling";
+    not "examined mother and baby"). A cue with no one named around it ("Seen and examined",
+    "Examined by GP") is."""
+    child, others = _subjects(key)
+    if not others or any(t in child for t in tokens[start:end]):
+        return True
+    lo = start
+    while lo > 0 and not _boundary(tokens[lo - 1]):
+        lo -= 1
+    before = tokens[lo:start]
+    if any(t in child for t in before):
+        return True
+    if any(t in others for t in before):
+        return False
+    hi = end
+    while hi < len(tokens) and not _boundary(tokens[hi]):
+        hi += 1
+    after = [t for t in tokens[end:hi]]
+    first = next((t for t in after if t not in _DETERMINERS), None)
+    return not (first in others and not any(t in child for t in after))
 
 
 def _tags(concerns) -> set:
@@ -58,7 +120,7 @@ def _tags(concerns) -> set:
     return {t.strip() for t in str(concerns).split(";") if t.strip()}
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=64)
 def _pattern(words: tuple):
     """One pattern finding every place (overlapping ones too) where `review.rules.base._mentioned` finds
     one of `words` in the joined tokens: a keyword from the start of a word, its last word possibly
@@ -71,33 +133,38 @@ def _pattern(words: tuple):
     return re.compile(r"(?<!\S)(?=(" + "|".join(alternatives) + "))") if alternatives else None
 
 
-def _names(text: str, words: tuple) -> bool:
-    """Does `text` mention one of `words`, not negated? `review.rules.base._mentioned(text, words, ())`
-    with the package vocabulary, its keywords compiled once into one pattern."""
+def _names(text: str, words: tuple, key: str = "", subject: bool = False) -> bool:
+    """Does `text` mention one of `words`, not negated? `review.rules.base._mentioned(text, words, (),
+    vocab=key)`, its keywords compiled once into one pattern; with `subject`, only a mention about the child
+    (`_about_child`: the sighting cues)."""
     from .rules.base import _negating_vocab, _phrases
 
     pattern = _pattern(words)
     if pattern is None:
         return False
-    vocab = _negating_vocab((), "")
+    vocab = _negating_vocab((), key)
     tokens = vocab.tokens(text)
     found = set(pattern.findall(" ".join(tokens)))
     if not found:
         return False
-    key = tuple(sorted(found))
+    found_key = tuple(sorted(found))
     if len(tokens) <= _WHOLE_TEXT_UP_TO:
-        return _read_window(tuple(tokens), key)
-    return any(_read_window(tuple(tokens[lo:hi]), key) for lo, hi in _windows(tokens, _phrases(key).find(tokens)))
+        return _read_window(tuple(tokens), found_key, key, subject)
+    return any(_read_window(tuple(tokens[lo:hi]), found_key, key, subject)
+               for lo, hi in _windows(tokens, _phrases(found_key).find(tokens)))
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _read_window(tokens: tuple, found: tuple) -> bool:
-    """Does `Vocabulary.find_spans` find one of the phrases `found` in `tokens` not negated (package
-    vocabulary)? Kept per (clause, phrases): the clauses that hold a cue repeat ("Child was not seen
+def _read_window(tokens: tuple, found: tuple, key: str = "", subject: bool = False) -> bool:
+    """Does `Vocabulary.find_spans` find one of the phrases `found` in `tokens` not negated (the vocabulary
+    `key`), and, with `subject`, about the child (`_about_child`; a window is whole clauses, so each mention
+    is read alike in it)? Kept per (clause, phrases): the clauses that hold a cue repeat ("Child was not seen
     alone") where the texts around them do not."""
     from .rules.base import _negating_vocab, _phrases
 
-    return bool(_negating_vocab((), "").find_spans(list(tokens), _phrases(found)))
+    part = list(tokens)
+    spans = _negating_vocab((), key).find_spans(part, _phrases(found))
+    return any(_about_child(part, s, e, key) for s, e, _ in spans) if subject else bool(spans)
 
 
 #: `_names` reads a text of at most this many tokens whole, a longer one only in the clauses of its mentions
@@ -129,30 +196,31 @@ def _windows(tokens: list, spans: list) -> list[tuple[int, int]]:
     return out
 
 
-def _decide(contact_type: str, tags: set, text: str, may_cue: bool = True, may_remote: bool = True) -> bool | None:
+def _decide(contact_type: str, tags: set, text: str, may_cue: bool = True, may_remote: bool = True,
+            key: str = "") -> bool | None:
     """`read_sighting`, told whether the text may hold a cue / a remote word at all (a vectorised search
     found one of their words: when not, `_names` would find none)."""
-    types, cues, remote = sighting_words()
+    types, cues, remote = sighting_words(key)
     if NOT_SEEN_TAG in tags:
         return False
-    if may_cue and _names(text, cues):
+    if may_cue and _names(text, cues, key, subject=True):
         return True
     if NOT_BROUGHT in tags or contact_type == NOT_BROUGHT:
         return False
     if contact_type in types:
-        if may_remote and _names(text, remote):
+        if may_remote and _names(text, remote, key):
             return None
-        return None if _denied(contact_type, text) else True
+        return None if _denied(contact_type, text, key) else True
     return None
 
 
-def _denied(contact_type: str, text: str) -> bool:
+def _denied(contact_type: str, text: str, key: str = "") -> bool:
     """Does the row's text say its own type did not take place ("CP medical cancelled", "Admission
     postponed": `review.vocab.denies`, as the rules read a type held)? Then the type is no sighting."""
     from .rules.base import _negating_vocab
     from .vocab import denies
 
-    return denies(contact_type, text, _negating_vocab((), ""))
+    return denies(contact_type, text, _negating_vocab((), key))
 
 
 def _row_text(description, action) -> str:
@@ -162,24 +230,31 @@ def _row_text(description, action) -> str:
     return text(description) + " . " + text(action)
 
 
-def read_sighting(contact_type, concerns, description, action="") -> bool | None:
+def read_sighting(contact_type, concerns, description, action="", vocab: str = "") -> bool | None:
     """The sighting one row records when its Child seen cell is empty: True, False or None (unknown); see
-    the module's docstring. The row-by-row reading (benchmarks/baseline_rowwise.py reads every row with
-    it); `inferred_sightings` gives the same for a table."""
+    the module's docstring. `vocab`: the `review.rules.base.vocab_key` of the case's own vocab.yml ("": the
+    package vocabulary). The row-by-row reading (benchmarks/baseline_rowwise.py reads every row with it);
+    `inferred_sightings` gives the same for a table."""
     ct = "" if contact_type is None or contact_type is pd.NA else str(contact_type)
-    return _decide(ct, _tags(concerns), _row_text(description, action))
+    return _decide(ct, _tags(concerns), _row_text(description, action), key=vocab)
 
 
-def _found(text: str, words: tuple) -> bool:
+def _found(text: str, words: tuple, key: str = "", subject: bool = False) -> bool:
     """Does `text` mention one of `words` at all, negated or not (`_names` without the negation)?"""
-    from .rules.base import _negating_vocab
+    from .rules.base import _negating_vocab, _phrases
 
     pattern = _pattern(words)
-    return pattern is not None and pattern.search(" ".join(_negating_vocab((), "").tokens(text))) is not None
+    if pattern is None:
+        return False
+    tokens = _negating_vocab((), key).tokens(text)
+    found = set(pattern.findall(" ".join(tokens)))
+    if not found or not subject:
+        return bool(found)
+    return any(_about_child(tokens, s, e, key) for s, e, _ in _phrases(tuple(sorted(found))).find(tokens))
 
 
-@functools.lru_cache(maxsize=4)
-def _negation_prefilter(words: tuple) -> tuple[str, ...]:
+@functools.lru_cache(maxsize=16)
+def _negation_prefilter(words: tuple, key: str = "") -> tuple[str, ...]:
     """`review.rules.base._denial_prefilter`'s patterns finding, in a text as `_may_deny` rewrites it, one of
     `words` (their last word possibly longer, as `_pattern` reads it) and a negation cue where
     `Vocabulary.find_spans` could read the cue as negating it: a negation cue before or after it in its
@@ -187,7 +262,7 @@ def _negation_prefilter(words: tuple) -> tuple[str, ...]:
     from .rules.base import _denial_prefilter, _negating_vocab
     from .vocab import normalise_text
 
-    vocab = _negating_vocab((), "")
+    vocab = _negating_vocab((), key)
     cues = {" ".join(w) for phrases in (vocab.cues, vocab.post_cues, vocab.label_negations)
             for candidates in phrases._by_first.values() for w in candidates}
     keywords = tuple(sorted({normalise_text(w) for w in words} - {""}))
@@ -229,10 +304,33 @@ def _combine(a: np.ndarray, b: np.ndarray, nb: int) -> np.ndarray:
     return pd.factorize(a * (nb + 1) + b, sort=False)[0].astype("int64")
 
 
-def inferred_sightings(frame: pd.DataFrame) -> pd.arrays.BooleanArray:
+def inferred_sightings(frame: pd.DataFrame, vocab=None) -> pd.arrays.BooleanArray:
     """``child_seen_inferred`` of a table with child_seen, contact_type, concerns, description and action:
     NA where child_seen is recorded, else `read_sighting` of the row (NA for unknown). Each distinct
-    (contact type, concerns, description, action) of the blank rows is read once."""
+    (contact type, concerns, description, action) of the blank rows is read once. `vocab`: the
+    `review.rules.base.vocab_key` of the case vocabulary the rows are read with: one for every row (None or
+    "": the package's), or one per row (a case's own vocab.yml may add sighting cues, contact types and
+    remote words): the rows are read in one group per distinct vocabulary."""
+    if vocab is None or isinstance(vocab, str):
+        return _inferred(frame, vocab or "")
+    keys = np.asarray(vocab, dtype=object)
+    if len(keys) != len(frame):
+        raise ValueError(f"{len(keys)} vocabulary keys for {len(frame)} rows")
+    codes, uniques = pd.factorize(pd.Series(keys, dtype=object).fillna(""), sort=False)
+    if len(uniques) <= 1:
+        return _inferred(frame, str(uniques[0]) if len(uniques) else "")
+    data = np.zeros(len(frame), dtype=bool)
+    mask = np.ones(len(frame), dtype=bool)
+    for i, key in enumerate(uniques):
+        rows = np.flatnonzero(codes == i)
+        part = _inferred(frame.iloc[rows], str(key))
+        data[rows] = part.to_numpy(dtype=bool, na_value=False)
+        mask[rows] = part.isna()
+    return pd.arrays.BooleanArray(data, mask)
+
+
+def _inferred(frame: pd.DataFrame, key: str) -> pd.arrays.BooleanArray:
+    """`inferred_sightings` of rows all read with the vocabulary `key`."""
     n = len(frame)
     out = pd.array(np.full(n, pd.NA), dtype="boolean")
     if not n:
@@ -245,11 +343,11 @@ def inferred_sightings(frame: pd.DataFrame) -> pd.arrays.BooleanArray:
     tag_codes, tag_uniques = _factorised(part["concerns"])
     d_codes, d_uniques = _factorised(part["description"])
     a_codes, a_uniques = _factorised(part["action"])
-    key = _combine(_combine(_combine(ct_codes, tag_codes, len(tag_uniques)), d_codes, len(d_uniques)),
-                   a_codes, len(a_uniques))
-    inverse, _ = pd.factorize(key, sort=False)
+    combined = _combine(_combine(_combine(ct_codes, tag_codes, len(tag_uniques)), d_codes, len(d_uniques)),
+                        a_codes, len(a_uniques))
+    inverse, _ = pd.factorize(combined, sort=False)
     first = np.unique(inverse, return_index=True)[1]  # a row of each distinct combination, in code order
-    types, cues, remote = sighting_words()
+    types, cues, remote = sighting_words(key)
     tag_sets = [_tags(t) for t in tag_uniques]
     not_seen_tag = np.array([NOT_SEEN_TAG in t for t in tag_sets] + [False], dtype=bool)
     not_brought_tag = np.array([NOT_BROUGHT in t for t in tag_sets] + [False], dtype=bool)
@@ -268,14 +366,14 @@ def inferred_sightings(frame: pd.DataFrame) -> pd.arrays.BooleanArray:
     remote_d = _may_hold(d_uniques, remote, np.unique(c_d[typed]))
     remote_a = _may_hold(a_uniques, remote, np.unique(c_a[typed]))
     ask = ~denied & (cue_d[c_d] | cue_a[c_a])
-    value[ask & _read(c_d, c_a, ask, d_uniques, a_uniques, cues)] = 1
+    value[ask & _read(c_d, c_a, ask, d_uniques, a_uniques, cues, key, subject=True)] = 1
     open_ = value == -1
     value[open_ & ~denied & (not_brought_tag[c_tag] | brought_type[c_ct])] = 0
     open_ = (value == -1) & ~denied & present_type[c_ct]
     value[open_] = 1
     ask = open_ & (remote_d[c_d] | remote_a[c_a])
-    value[ask & _read(c_d, c_a, ask, d_uniques, a_uniques, remote)] = -1
-    value[_type_denied(value == 1, open_, c_ct, c_d, c_a, ct_uniques, d_uniques, a_uniques)] = -1
+    value[ask & _read(c_d, c_a, ask, d_uniques, a_uniques, remote, key)] = -1
+    value[_type_denied(value == 1, open_, c_ct, c_d, c_a, ct_uniques, d_uniques, a_uniques, key)] = -1
     read = value[inverse]
     known = read >= 0
     data = np.zeros(n, dtype=bool)
@@ -285,7 +383,8 @@ def inferred_sightings(frame: pd.DataFrame) -> pd.arrays.BooleanArray:
     return pd.arrays.BooleanArray(data, mask)
 
 
-def _read(d: np.ndarray, a: np.ndarray, ask: np.ndarray, d_uniques, a_uniques, words: tuple) -> np.ndarray:
+def _read(d: np.ndarray, a: np.ndarray, ask: np.ndarray, d_uniques, a_uniques, words: tuple, key: str = "",
+          subject: bool = False) -> np.ndarray:
     """`_names` of the description + action of the combinations `ask`, each distinct pair read once."""
     out = np.zeros(len(d), dtype=bool)
     pos = np.flatnonzero(ask)
@@ -300,15 +399,15 @@ def _read(d: np.ndarray, a: np.ndarray, ask: np.ndarray, d_uniques, a_uniques, w
         from .rules.base import _may_deny
 
         # where no negation cue can reach the words, `_names` is whether they are there at all
-        maybe = _may_deny(texts, _negation_prefilter(words))
-        hits[~maybe] = [_found(t, words) for t in texts[~maybe]]
-    hits[maybe] = [_names(t, words) for t in texts[maybe]]
+        maybe = _may_deny(texts, _negation_prefilter(words, key))
+        hits[~maybe] = [_found(t, words, key, subject) for t in texts[~maybe]]
+    hits[maybe] = [_names(t, words, key, subject) for t in texts[maybe]]
     out[pos] = hits[inverse]
     return out
 
 
 def _type_denied(seen: np.ndarray, by_type: np.ndarray, ct: np.ndarray, d: np.ndarray, a: np.ndarray,
-                 ct_uniques, d_uniques, a_uniques) -> np.ndarray:
+                 ct_uniques, d_uniques, a_uniques, key: str = "") -> np.ndarray:
     """Of the combinations `seen` only by their type (`by_type`), those whose text says the type did not
     take place (`_denied`), each distinct (type, description, action) read once; many texts are read only
     where a negation cue may reach the type's words (`review.rules.base._may_deny`)."""
@@ -322,14 +421,14 @@ def _type_denied(seen: np.ndarray, by_type: np.ndarray, ct: np.ndarray, d: np.nd
     first = np.unique(inverse, return_index=True)[1]
     names = np.array([str(ct_uniques[ct[pos[i]]]) for i in first], dtype=object)
     texts = np.array([_row_text(d_uniques[d[pos[i]]], a_uniques[a[pos[i]]]) for i in first], dtype=object)
-    vocab = _negating_vocab((), "")
+    vocab = _negating_vocab((), key)
     hits = np.zeros(len(first), dtype=bool)
     for name in np.unique(names):
         at = np.flatnonzero(names == name)
         maybe = np.ones(len(at), dtype=bool)
         if len(at) >= _DENIAL_SEARCH_FROM:
             maybe = _may_deny(texts[at], _denial_prefilter(vocab.denial_words(name), _negation_phrases(vocab, name)))
-        hits[at[maybe]] = [_denied(name, t) for t in texts[at[maybe]]]
+        hits[at[maybe]] = [_denied(name, t, key) for t in texts[at[maybe]]]
     out[pos] = hits[inverse]
     return out
 
@@ -349,3 +448,30 @@ def _reading(frame: pd.DataFrame) -> pd.Series:
     if "child_seen_inferred" not in frame.columns:
         return recorded
     return recorded.fillna(frame["child_seen_inferred"].astype("boolean"))
+
+
+#: `sighting_status`'s categories, in the order the outputs show them: what the agency recorded, and apart
+#: from it what the timeline read from a row whose Child seen cell is blank
+SEEN, SEEN_READ, NOT_SEEN, NOT_SEEN_READ, UNKNOWN = (
+    "seen", "seen (read from the text)", "not seen", "not seen (read from the text)", "unknown")
+SIGHTING_STATUSES = (SEEN, SEEN_READ, NOT_SEEN, NOT_SEEN_READ, UNKNOWN)
+
+
+def sighting_status(frame: pd.DataFrame) -> np.ndarray:
+    """Per row, one of `SIGHTING_STATUSES`: the Child seen cell as recorded ("seen", "not seen"), else the
+    timeline's reading of the row (child_seen_inferred: "seen (read from the text)", "not seen (read from
+    the text)"), else "unknown". Seen at all = `seen_mask` (the first two), not seen = `not_seen_mask`. A
+    table without child_seen_inferred (a timeline stored before it) has no read sightings."""
+    recorded = frame["child_seen"].astype("boolean")
+    out = np.full(len(frame), UNKNOWN, dtype=object)
+    known = recorded.notna().to_numpy()
+    value = recorded.to_numpy(dtype=bool, na_value=False)
+    out[known & value] = SEEN
+    out[known & ~value] = NOT_SEEN
+    if "child_seen_inferred" in frame.columns:
+        read = frame["child_seen_inferred"].astype("boolean")
+        has = ~known & read.notna().to_numpy()
+        r = read.to_numpy(dtype=bool, na_value=False)
+        out[has & r] = SEEN_READ
+        out[has & ~r] = NOT_SEEN_READ
+    return out

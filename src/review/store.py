@@ -497,6 +497,11 @@ def read_store(store_dir: str | Path, table: str, *, columns: list[str] | None =
     decisions, ground_truth) or ``"failures"`` (cases that could not be built: case, case_id, file, error, stage,
     time). Rows of cases that are not complete in the ledger are never returned.
 
+    A column of the table's contract that older parts lack (a timeline stored before the timeline read
+    sightings from the rows: ``child_seen_inferred``) is read as empty (NA, for a sighting: unknown, so
+    `review.sightings.seen_mask` gives the recorded cell alone); rebuild the store (``review build-all
+    --force``) to have it read.
+
     Readers take no lock: the ledger is read once, and the rows of the cases it says are complete are
     read from the parts it names. A part that a writer removes meanwhile (compaction moved its cases)
     starts the read over from the ledger's new state.
@@ -594,6 +599,17 @@ def _read_current(files: list[Path], columns: list[str] | None, contract: dict |
     return frame.drop(columns="case_id") if wanted else frame
 
 
+def _in_parts(columns: list[str] | None, present: list[str], contract: dict | None) -> list[str] | None:
+    """The `columns` to read from parts holding the columns `present`: without a column of the table's
+    contract the parts were written before it existed (a timeline stored before ``child_seen_inferred``):
+    `conform` adds it empty (NA) after the read. A column neither there nor in the contract stays asked
+    for (Arrow's error names it)."""
+    if columns is None or contract is None:
+        return columns
+    have = set(present)
+    return [c for c in columns if c in have or c not in contract]
+
+
 def _read_parts(files: list[Path], columns: list[str] | None, contract: dict | None = None) -> pd.DataFrame:
     """The part files as one frame, in file order, with the columns of all of them. Read as one Arrow
     dataset: its threads read the many small files of a store built from case folders about twice as
@@ -606,10 +622,10 @@ def _read_parts(files: list[Path], columns: list[str] | None, contract: dict | N
         factory = ds.FileSystemDatasetFactory(LocalFileSystem(), [str(f) for f in files], ds.ParquetFileFormat(),
                                               ds.FileSystemFactoryOptions())
         schema = factory.inspect(promote_options="permissive", fragments=None)  # every part's columns
-        return factory.finish(schema).to_table(columns=columns).to_pandas()
+        return factory.finish(schema).to_table(columns=_in_parts(columns, schema.names, contract)).to_pandas()
     except (pa.ArrowTypeError, pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
-    frames = [pq.read_table(f, columns=columns) for f in files]
+    frames = [pq.read_table(f, columns=_in_parts(columns, pq.read_schema(f).names, contract)) for f in files]
     try:
         return pa.concat_tables(frames, promote_options="permissive").to_pandas()
     except (pa.ArrowTypeError, pa.ArrowInvalid):

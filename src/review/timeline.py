@@ -130,7 +130,8 @@ AGENCY_SUMMARY_COLUMNS: dict[str, str] = {
     "agency_kind": "string",
     "organisation": "string",
     "contacts": "Int64",
-    "child_seen": "Int64",
+    "child_seen": "Int64",  # recorded, or read from a blank cell's row (`review.sightings.seen_mask`)
+    "child_seen_read": "Int64",  # of those, read from the row (no Child seen recorded)
     "concerns_recorded": "Int64",
     "escalations_made": "Int64",
 }
@@ -1549,7 +1550,8 @@ def build_timeline(
     period, `_partial_date_ages`); child_mobile (`mobility_threshold`); event_group (`link_events`);
     days_since_previous_contact (calendar days since the previous row of the case; NA on the first);
     child_seen_inferred (`review.sightings.inferred_sightings`: a row with no Child seen recorded read as a
-    sighting or not from its type and text, NA where the cell is filled or the row says nothing);
+    sighting or not from its type and text, with its case's vocabulary, NA where the cell is filled or the
+    row says nothing);
     days_since_child_seen (days since the last *earlier* sighting: child_seen True, or blank and
     child_seen_inferred True; NA before the first);
     open_concerns (`_open_concerns`); on_cp_plan and in_hospital (from `periods`).
@@ -1581,7 +1583,9 @@ def build_timeline(
     previous = np.where(position > starts, position - 1, -1)
     new["days_since_previous_contact"] = _float_days(days, np.where(previous >= 0, days[np.maximum(previous, 0)],
                                                                     np.datetime64("NaT")))
-    new["child_seen_inferred"] = inferred_sightings(frame)
+    case_keys = _vocab_keys(case, case_uniques)  # a case's own vocab.yml may add to the sighting words
+    new["child_seen_inferred"] = inferred_sightings(
+        frame, case_keys[case_codes] if len(set(case_keys.tolist())) > 1 else (case_keys[0] if len(case_keys) else ""))
     seen = seen_mask(frame.assign(child_seen_inferred=new["child_seen_inferred"]))
     last_seen = _last_where(seen, starts, inclusive=False)
     new["days_since_child_seen"] = _float_days(days, np.where(last_seen >= 0, days[np.maximum(last_seen, 0)],
@@ -1604,7 +1608,9 @@ def build_timeline(
 # ---------------------------------------------------------------------------------------------------
 def agency_summary(timeline: pd.DataFrame, rules: dict | None = None, case=None, *,
                    held: pd.Series | None = None) -> pd.DataFrame:
-    """Per agency, agency_kind and organisation: contacts, contacts with the child seen, contacts recording
+    """Per agency, agency_kind and organisation: contacts, contacts with the child seen (child_seen: as the
+    rules read it, `review.sightings.seen_mask`: recorded, or read from the row where no Child seen is
+    recorded; child_seen_read: how many of those were read, not recorded), contacts recording
     at least one concern, and contacts that were an escalation (escalations_made: one that took place, as
     the rules read it, `review.rules.base.held_escalations`: not a "Strategy discussion cancelled" row whose
     escalation cell says strategy_discussion, nor "Referral to MASH not made" with its cell filled by hand;
@@ -1618,13 +1624,15 @@ def agency_summary(timeline: pd.DataFrame, rules: dict | None = None, case=None,
         from .rules.base import held_escalation_column
 
         held = held_escalation_column(timeline, rules, case)
+    seen = seen_mask(timeline)
     frame = pd.DataFrame(
         {
             "agency": timeline["agency"].fillna("").astype("string"),
             "agency_kind": timeline["agency_kind"].fillna("").astype("string"),
             "organisation": timeline["organisation"].fillna("").astype("string"),
             "contacts": 1,
-            "child_seen": timeline["child_seen"].fillna(False).astype(bool).astype("int64"),
+            "child_seen": seen.astype("int64"),
+            "child_seen_read": (seen & timeline["child_seen"].isna().to_numpy()).astype("int64"),
             "concerns_recorded": (timeline["concerns"].fillna("").astype(str).str.strip() != "").astype("int64"),
             "escalations_made": (held.to_numpy(dtype=object) != "").astype("int64"),
         }

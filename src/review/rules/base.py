@@ -939,11 +939,18 @@ def _minus_days(day: pd.Series, age: pd.Series) -> pd.Series:
 def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     columns = {name: TIMELINE_COLUMNS[name] for name in USED_COLUMNS}
     if "child_seen_inferred" not in timeline.columns and "child_seen" in timeline.columns:
-        # a table made before the timeline read sightings from the rows: read them as it does
+        # a table made before the timeline read sightings from the rows: read them as it does (each case with
+        # its own vocabulary)
+        keys = ""
+        if case is not None and "case_id" in timeline.columns:
+            ids = timeline["case_id"].astype(object).where(timeline["case_id"].notna(), "")
+            codes, uniques = pd.factorize(ids, sort=False)
+            per_case = np.array([case_vocab_key(case, str(c)) for c in uniques] + [""], dtype=object)
+            keys = per_case[codes]
         timeline = timeline.assign(child_seen_inferred=inferred_sightings(conform(
             timeline[["child_seen", "contact_type", "concerns", "description", "action"]],
             {name: TIMELINE_COLUMNS[name] for name in ("child_seen", "contact_type", "concerns", "description",
-                                                        "action")})))
+                                                        "action")}), keys))
     tl = conform(timeline[[c for c in timeline.columns if c in columns]], columns)
     # (the factorisations the timeline made of these columns, when the arrays are the same: `_codes`)
     codes, case_ids = _codes(tl["case_id"], sort=True)
