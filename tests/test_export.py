@@ -122,7 +122,7 @@ def test_data_quality_lists_every_rejection_and_sources_have_hashes(workbook):
     assert "health.xlsx" in values
     assert "'=1+1 is not a date" in values and "out of order" in values
     sources = list(wb["Sources"].iter_rows(values_only=True))
-    assert sources[1][sources[0].index("sha256")] == "ab" * 32
+    assert sources[1][sources[0].index("SHA-256")] == "ab" * 32
 
 
 def test_workbook_is_byte_identical_across_runs(analysis, tmp_path):

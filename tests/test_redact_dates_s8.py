@@ -223,9 +223,9 @@ def test_an_exhaustive_search_cannot_narrow_the_date_of_birth_to_the_day(sample)
     head = latency[0]
     for values in latency[1:]:
         entry = dict(zip(head, values))
-        if entry["latency_months"] is not None and entry["first_escalation_event_id"] in seq_of:
-            months = int(entry["latency_months"])
-            links.append((seq_of[entry["event_id"]], seq_of[entry["first_escalation_event_id"]],
+        if entry["Latency (months)"] is not None and entry["First escalation (event id)"] in seq_of:
+            months = int(entry["Latency (months)"])
+            links.append((seq_of[entry["Event id"]], seq_of[entry["First escalation (event id)"]],
                           int(months * 30.4375), int((months + 1) * 30.4375)))
     for flag in analysis.flags.itertuples():
         if pd.notna(flag.delay_days) and flag.actual_action_event_id in named_seq:

@@ -252,6 +252,61 @@ FLAGS_EXPORT = [
 ]
 
 
+#: the readable header of each column of the workbook's other sheets (and of report.html's tables of
+#: the same frames), in the chronology's and the flags' wording where the column is the same; a column
+#: not listed is shown by `sheet_headers` with its underscores as spaces ("rows_read" -> "Rows read")
+SHEET_HEADERS: dict[str, dict[str, str]] = {
+    "Decisions": {
+        "flag_id": "Flag id", "decision": "Reviewer decision", "rationale": "Rationale", "author": "Decided by",
+        "date": "Decision date", "rule_id": "Rule", "trigger_event_id": "Trigger event id",
+        "evidence_event_ids": "Evidence event ids", "row": "Row in decisions.csv",
+        "current": "In force (the flag's latest decision)",
+    },
+    "Response latency": {
+        "event_id": "Event id", "date": "Date", "agency": "Agency", "agency_kind": "Agency kind",
+        "concerns": "Concerns", "expected_days": "Expected within (days)",
+        "first_escalation_event_id": "First escalation (event id)", "first_escalation_date": "First escalation date",
+        "first_escalation": "First escalation", "latency_days": "Latency (days)",
+        "latency_months": "Latency (months)", "within_expected": "Within expected time", "flagged": "Flagged",
+        "case_id": "Case id",
+    },
+    "Agency knowledge": {
+        "decision_event_id": "Decision (event id)", "date": "Date", "deciding_agency": "Deciding agency",
+        "decision": "Decision (contact type)", "concerns_known_to_agency": "Concerns known to the deciding agency",
+        "concerns_known_anywhere": "Concerns known to any agency",
+        "missing_concerns": "Concerns not known to the deciding agency", "case_id": "Case id",
+        "missing_from": "Missing concerns held by", "missing_event_ids": "Missing concerns' event ids",
+    },
+    "Data quality": {
+        "file": "Source file", "sheet": "Source sheet", "hidden": "Hidden sheet", "header_row": "Header row",
+        "rows_read": "Rows read", "rows_accepted": "Rows accepted", "rows_rejected": "Rows rejected",
+        "rows_skipped": "Rows skipped", "notes": "Notes", "row": "Source row", "column": "Column",
+        "kind": "Kind", "reason": "Reason",
+    },
+    "Decision problems": {"file": "File", "row": "Row", "flag_id": "Flag id", "problem": "Problem"},
+    "Sources": {"file": "File", "role": "Role", "bytes": "Bytes", "sha256": "SHA-256"},
+    "Flags": dict(FLAGS_EXPORT),
+}
+
+
+def sheet_headers(frame: pd.DataFrame, sheet: str) -> list[str]:
+    """The readable headers of `frame`'s columns in the workbook sheet `sheet` (`SHEET_HEADERS`; a column
+    it does not list as its name with spaces for underscores, capitalised: "rows_read" -> "Rows read";
+    a date's precision column after its date, "trigger_date_precision", as "Trigger date precision")."""
+    known = SHEET_HEADERS.get(sheet, {})
+    out = []
+    for column in frame.columns:
+        name = str(column)
+        if name in known:
+            out.append(known[name])
+        elif name.endswith("_precision") and name[:-len("_precision")] in known:
+            out.append(f"{known[name[:-len('_precision')]]} precision")
+        else:
+            text = name.replace("_", " ").strip()
+            out.append(text[:1].upper() + text[1:])
+    return out
+
+
 def _yes_no(series: pd.Series) -> pd.Series:
     return series.map(lambda v: "" if _is_missing(v) else ("yes" if bool(v) else "no")).astype("string")
 
@@ -422,6 +477,38 @@ def _precisions(frame: pd.DataFrame, precisions: Mapping[str, Sequence] | None) 
     return out
 
 
+def _texts(frame: pd.DataFrame, texts: Mapping[str, Sequence] | None) -> dict[str, list]:
+    """{date column: the date as written per row}: `texts`, and a "date" column beside a "date_text" one."""
+    out = {k: list(v) for k, v in (texts or {}).items() if k in frame.columns}
+    if "date" in frame.columns and "date_text" in frame.columns and "date" not in out:
+        out["date"] = [None if t is pd.NA else t for t in frame["date_text"].astype("string").tolist()]
+    return out
+
+
+def _sheet_precisions(table: pd.DataFrame, timeline: pd.DataFrame | None,
+                      dates: Mapping[str, str] = FLAG_EVENT_DATES) -> dict[str, list]:
+    """`flag_date_precisions` for every date of `dates` whose contact column `table` has (None per row
+    when unknown, and for an empty table): a sheet has the same precision columns whatever it holds."""
+    known = flag_date_precisions(table, timeline, dates)
+    return {date: known.get(date, [None] * len(table)) for date, event in dates.items()
+            if date in table.columns and event in table.columns}
+
+
+def with_precision_columns(frame: pd.DataFrame, precisions: Mapping[str, Sequence]) -> pd.DataFrame:
+    """`frame` with, after each date column of `precisions` ({date column: precision per row}, e.g.
+    `flag_date_precisions`), that date's precision ("day", "month", "year", "approximate"; blank when
+    unknown) in a column of its own named "<date>_precision", as the chronology keeps its dates' ("Date
+    precision"): a sheet sorted or filtered by the date still says which dates are not days."""
+    out = frame.copy()
+    for column, values in precisions.items():
+        name = f"{column}_precision"
+        if column not in out.columns or name in out.columns:
+            continue
+        out.insert(out.columns.get_loc(column) + 1, name,
+                   pd.array([v if isinstance(v, str) else pd.NA for v in values], dtype="string"))
+    return out
+
+
 #: the reviewer decisions a flag can carry, in the order the reports give them
 DECISIONS = ("accepted", "added", "pending", "rejected")
 
@@ -447,6 +534,28 @@ def standing_rows(timeline: pd.DataFrame, flags: pd.DataFrame | None, decisions=
 
 #: how the workbook shows a date known only to the month or the year
 _COARSE_FORMATS = {"month": MONTH_FORMAT, "year": "yyyy"}
+#: how it shows an approximate date ("c. 12/03/2007"), and an approximate month ("c. Jun 2007", "early June
+#: 2007"): the real date in the cell (it sorts and filters as a date), shown as report.html and the Word
+#: export show it, so that no reader takes it for an exact day
+APPROXIMATE_DATE_FORMAT = '"c. "dd/mm/yyyy'
+APPROXIMATE_MONTH_FORMAT = '"c. "mmm yyyy'
+#: the precisions a contact's date is shown to other than the day (`review.rules.base.PARTIAL_PRECISIONS`)
+_PARTIAL = ("month", "year", "approximate")
+
+
+def precision_format(precision, months: bool = False, text=None) -> str | None:
+    """The workbook's number format for a contact's date known to `precision` (None for a date known to
+    the day: the sheet's own format): "yyyy" for a year, "mmm yyyy" for a month, '"c. "dd/mm/yyyy' for an
+    approximate date and '"c. "mmm yyyy' for an approximate month (its date as written, `text`, says so:
+    "c. Jun 2007", "early June 2007"), as `_event_date` shows them; with `months` (the anonymised view,
+    every date to its month) an approximate date is its month, as there."""
+    if precision in _COARSE_FORMATS:
+        return _COARSE_FORMATS[precision]
+    if precision == "approximate":
+        if months:
+            return MONTH_FORMAT
+        return APPROXIMATE_MONTH_FORMAT if approximate_unit(text) == "month" else APPROXIMATE_DATE_FORMAT
+    return None
 
 
 def _csv_cell(value, months: bool = False):
@@ -521,13 +630,15 @@ def _write_sheet(wb, title: str, frame: pd.DataFrame, headers: Sequence[str] | N
                  highlight: Sequence[bool] | None = None, start_row: int = 1, wrap: Iterable[str] = (),
                  time_known: Sequence[bool] | None = None, ws=None, table_filter: bool = True,
                  full_text_in: str = "the CSV exports", truncated: list | None = None, months: bool = False,
-                 precisions: Mapping[str, Sequence] | None = None):
+                 precisions: Mapping[str, Sequence] | None = None, texts: Mapping[str, Sequence] | None = None):
     """Write `frame` as a table: bold frozen header, autofilter, widths, real dates, inert text.
 
     A "date" column beside a "date_precision" column, and each column of `precisions` ({date column:
-    precision per row}), shows each date to its precision: a date known to the year as its year
-    ("yyyy"), one known to the month as its month ("mmm yyyy"), as the Word export shows them (in both
-    views).
+    precision per row}), shows each date to its precision (`precision_format`): a date known to the year
+    as its year ("yyyy"), one known to the month as its month ("mmm yyyy"), an approximate one as
+    "c. 12/03/2007", or "c. Jun 2007" for an approximate month (its date as written: `texts`, {date
+    column: text per row}, and a "date" column's "date_text" beside it), as report.html and the Word
+    export show them; the cell keeps the real date (it sorts as a date).
 
     Text over Excel's cell limit is cut and ends with a marker naming its length and `full_text_in`
     (where the whole text is); each such cell is appended to `truncated` as (sheet, cell, characters).
@@ -542,6 +653,8 @@ def _write_sheet(wb, title: str, frame: pd.DataFrame, headers: Sequence[str] | N
     flag_fill = PatternFill("solid", fgColor="FBE0CF")
     wrap_cols = {i for i, c in enumerate(frame.columns) if c in set(wrap)}
     coarse = {frame.columns.get_loc(c): p for c, p in _precisions(frame, precisions).items()}
+    written = {frame.columns.get_loc(c): t for c, t in _texts(frame, texts).items()}
+    formats: dict[tuple, str | None] = {}  # (precision, date as written) -> number format
     for j, header in enumerate(headers, start=1):
         cell = ws.cell(row=start_row, column=j, value=inert(str(header)))
         cell.data_type = "s"
@@ -570,8 +683,13 @@ def _write_sheet(wb, title: str, frame: pd.DataFrame, headers: Sequence[str] | N
                 cell.value = value
                 with_time = bool(time_known[i]) if time_known is not None and not _is_missing(time_known[i]) else False
                 cell.number_format = MONTH_FORMAT if months else DATETIME_FORMAT if with_time else DATE_FORMAT
-                if j in coarse and coarse[j][i] in _COARSE_FORMATS:
-                    cell.number_format = _COARSE_FORMATS[coarse[j][i]]
+                if j in coarse and coarse[j][i] in _PARTIAL:
+                    key = (coarse[j][i], written[j][i] if j in written and coarse[j][i] == "approximate" else None)
+                    if key not in formats:
+                        formats[key] = precision_format(key[0], months, key[1])
+                    cell.number_format = formats[key]
+                    if key[0] == "approximate" and not months:
+                        widths[j] = max(widths[j], 14)
                 widths[j] = max(widths[j], 16 if with_time else 11)
             elif isinstance(value, (list, dict, tuple)):
                 cell.value = inert(json.dumps(value, sort_keys=True, default=str))
@@ -650,15 +768,21 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
                  full_text_in="chronology.csv", truncated=truncated)
 
     flag_rows = flags_table(flags, getattr(analysis, "decisions", None))
-    sheet(wb, "Flags", flag_rows, [h for _, h in FLAGS_EXPORT], wrap=("explanation", "rationale"),
-                 precisions=flag_date_precisions(flag_rows, timeline),
+    # a contact's date (the trigger's, the action's) shown to its precision, with its precision beside it
+    precisions = _sheet_precisions(flag_rows, timeline)
+    shown = with_precision_columns(flag_rows, precisions)
+    sheet(wb, "Flags", shown, sheet_headers(shown, "Flags"), wrap=("explanation", "rationale"),
+                 precisions=precisions, texts=contact_date_texts(flag_rows, timeline),
                  highlight=((flag_rows["severity"] == "high") & (flag_rows["decision"] != "rejected")).tolist(),
                  full_text_in="flags.csv", truncated=truncated)
 
     decisions = getattr(analysis, "decisions", None)
     if not isinstance(decisions, pd.DataFrame):
         decisions = pd.DataFrame(columns=["flag_id", "decision", "rationale", "author", "date"])
-    sheet(wb, "Decisions", decisions.reset_index(drop=True), wrap=("rationale",),
+    decisions = decisions.reset_index(drop=True)
+    if "current" in decisions:
+        decisions = decisions.assign(current=_yes_no(decisions["current"]))
+    sheet(wb, "Decisions", decisions, sheet_headers(decisions, "Decisions"), wrap=("rationale",),
                  full_text_in="the case's decisions.csv", truncated=truncated)
 
     latency = getattr(analysis, "response_latency", None)
@@ -667,31 +791,43 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
         for col in ("within_expected", "flagged"):
             if col in latency:
                 latency[col] = _yes_no(latency[col])
-        sheet(wb, "Response latency", latency.reset_index(drop=True),
-                     precisions=flag_date_precisions(latency, timeline, LATENCY_EVENT_DATES),
+        latency = latency.reset_index(drop=True)
+        precisions = _sheet_precisions(latency, timeline, LATENCY_EVENT_DATES)
+        shown = with_precision_columns(latency, precisions)
+        sheet(wb, "Response latency", shown, sheet_headers(shown, "Response latency"),
+                     precisions=precisions, texts=contact_date_texts(latency, timeline, LATENCY_EVENT_DATES),
                      highlight=(latency.get("flagged", pd.Series([""] * len(latency))) == "yes").tolist())
     knowledge = getattr(analysis, "knowledge", None)
     if isinstance(knowledge, pd.DataFrame):
-        sheet(wb, "Agency knowledge", knowledge.reset_index(drop=True),
-                     precisions=flag_date_precisions(knowledge, timeline, KNOWLEDGE_EVENT_DATES))
+        knowledge = knowledge.reset_index(drop=True)
+        precisions = _sheet_precisions(knowledge, timeline, KNOWLEDGE_EVENT_DATES)
+        shown = with_precision_columns(knowledge, precisions)
+        sheet(wb, "Agency knowledge", shown, sheet_headers(shown, "Agency knowledge"), precisions=precisions,
+                     texts=contact_date_texts(knowledge, timeline, KNOWLEDGE_EVENT_DATES))
 
     files, rejections = _report_frames(report)
-    ws = sheet(wb, "Data quality", files.reset_index(drop=True) if len(files.columns) else
-                      pd.DataFrame(columns=["file", "sheet", "rows_read", "rows_accepted", "rows_rejected"]))
+    files = (files.reset_index(drop=True) if len(files.columns) else
+             pd.DataFrame(columns=["file", "sheet", "rows_read", "rows_accepted", "rows_rejected"]))
+    if "hidden" in files:
+        files = files.assign(hidden=_yes_no(files["hidden"]))
+    ws = sheet(wb, "Data quality", files, sheet_headers(files, "Data quality"))
     start = len(files) + 4
     title = ws.cell(row=start - 1, column=1, value="Rejected rows and warnings (every one)")
     title.font = Font(bold=True)
-    sheet(wb, "Data quality", rejections.reset_index(drop=True) if len(rejections.columns) else
-                 pd.DataFrame(columns=["file", "sheet", "row", "column", "kind", "reason"]),
+    rejections = (rejections.reset_index(drop=True) if len(rejections.columns) else
+                  pd.DataFrame(columns=["file", "sheet", "row", "column", "kind", "reason"]))
+    sheet(wb, "Data quality", rejections, sheet_headers(rejections, "Data quality"),
                  ws=ws, start_row=start, wrap=("reason",), table_filter=False)
     if not len(rejections):
         ws.cell(row=start + 1, column=1, value="none: every row read was accepted, with no warning")
     problems = getattr(analysis, "decision_problems", None)
     if problems is not None and len(problems):
         frame = problems if isinstance(problems, pd.DataFrame) else pd.DataFrame({"problem": [str(p) for p in problems]})
-        sheet(wb, "Decision problems", frame.reset_index(drop=True))
+        frame = frame.reset_index(drop=True)
+        sheet(wb, "Decision problems", frame, sheet_headers(frame, "Decision problems"))
 
-    sheet(wb, "Sources", _sources_frame(sources))
+    sources = _sources_frame(sources)
+    sheet(wb, "Sources", sources, sheet_headers(sources, "Sources"))
     if truncated:
         row = ws.max_row + 2
         ws.cell(row=row, column=1, value=f"{plural(len(truncated), 'cell')} over Excel's limit of "
@@ -814,6 +950,14 @@ def _event_date(value, precision, months: bool = False, text=None) -> str:
     if precision == "approximate":
         return "c. " + value.strftime("%b %Y" if approximate_unit(text) == "month" else "%d/%m/%Y")
     return value.strftime("%d/%m/%Y")
+
+
+def contact_date_texts(table: pd.DataFrame, timeline: pd.DataFrame | None,
+                       dates: Mapping[str, str] = FLAG_EVENT_DATES) -> dict[str, list]:
+    """{date column: the date as written of the contact each row of `table` names} for each of `dates`
+    ({date column: the column naming its contact}, as `flag_date_precisions` takes them): with the
+    precisions, what shows an approximate month as "c. May 2023"."""
+    return {date: flag_date_texts(table, timeline, event) for date, event in dates.items() if event in table.columns}
 
 
 def flag_date_texts(table: pd.DataFrame, timeline: pd.DataFrame | None, column: str = "trigger_event_id") -> list:
@@ -1074,11 +1218,16 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
     files, rejections = _report_frames(report)
     parts.append("<section id=\"data-quality\"><h2>Data quality</h2>")
     if len(files):
-        parts.append(_html_table(files.reset_index(drop=True), numeric=("rows_read", "rows_accepted", "rows_rejected", "rows_skipped"),
+        files = files.reset_index(drop=True)
+        if "hidden" in files:
+            files = files.assign(hidden=_yes_no(files["hidden"]))
+        parts.append(_html_table(files, sheet_headers(files, "Data quality"),
+                                 numeric=("rows_read", "rows_accepted", "rows_rejected", "rows_skipped"),
                                  months=months))
     if len(rejections):
         parts.append(f"<h3>Rejected rows and warnings ({len(rejections)})</h3>")
-        parts.append(_html_table(rejections.reset_index(drop=True), numeric=("row",), months=months))
+        parts.append(_html_table(rejections.reset_index(drop=True), sheet_headers(rejections, "Data quality"),
+                                 numeric=("row",), months=months))
     elif len(files):
         parts.append("<p>No row was rejected.</p>")
     if chronology is None:
@@ -1090,7 +1239,7 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
     src = _sources_frame(sources)
     if len(src):
         parts.append("<h3>Input files</h3>")
-        parts.append(_html_table(src, numeric=("bytes",)))
+        parts.append(_html_table(src, sheet_headers(src, "Sources"), numeric=("bytes",)))
     parts.append("</section>")
     parts.append("<footer class=\"muted\"><p>Generated by review. The manifest (manifest.json) records the input "
                  "files, rules configuration, package versions and the SHA-256 of every output; "

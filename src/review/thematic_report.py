@@ -1,6 +1,7 @@
 """The thematic report of a case store, with a manifest that lets a regulator re-run it and get the same files.
 
-`write_thematic` is what `review thematic` does: every thematic table as csv, every chart, and
+`write_thematic` is what `review thematic` does: every thematic table as csv, every chart, the notes on
+how the declarations file was read (assurance_vs_evidence_notes.txt, with declarations), and
 ``manifest.json`` recording what went in (the store's cases and the inputs each was built from, the
 declarations file's SHA-256, the options, the package versions) and the SHA-256 of every output.
 `verify_thematic` (`review verify DIR` on such a folder) runs it again into a temporary folder and
@@ -25,6 +26,46 @@ KIND = "thematic"
 FIGURE_FORMATS = ("png", "svg")
 #: causes listed by name before "and N more"
 MAX_NAMED = 10
+#: the assurance part's notes: how the declarations file was read, and what the comparison says
+ASSURANCE_NOTES = "assurance_vs_evidence_notes.txt"
+
+
+def _years_read(declared: pd.DataFrame) -> str:
+    """ "years declared: calendar year(s) 2016, 2017 (January - December); financial year(s) 2016/17 (1 April
+    - 31 March)": the years as `read_declarations` read them ("2023", or "2023/24" for a financial year
+    however written), the first `MAX_NAMED` of each kind."""
+    years = sorted({str(y) for y in declared["year"].tolist() if not _is_missing(y)}) if "year" in declared else []
+    financial = [y for y in years if "/" in y]
+    calendar = [y for y in years if "/" not in y]
+    parts = []
+    if calendar:
+        parts.append(f"calendar year(s) {_named(calendar)} (January - December)")
+    if financial:
+        parts.append(f"financial year(s) {_named(financial)} (1 April - 31 March)")
+    return "years declared: " + ("; ".join(parts) or "none")
+
+
+def assurance_notes(declared: pd.DataFrame, assurance: pd.DataFrame, *, file_name: str | None = None,
+                    redact: bool = False) -> str:
+    """The text of `ASSURANCE_NOTES`: how the declarations file was read (the years declared, calendar or
+    financial, `_years_read`; `read_declarations`' notes: its year column's convention, "2007/08" or "2008", and the dates read by it; sheets not read; rows
+    skipped; declarations repeated), then what `review thematic` says of the comparison
+    (`assurance_summary`). `file_name`: the declarations file's name, which a note can quote ("the year
+    2008 taken from the file's name 'declarations_2008.csv'"); with `redact` it is not shown (it can
+    name the area, as the manifest's path could)."""
+    from .thematic import assurance_summary
+
+    notes = [str(n) for n in declared.attrs.get("notes", [])]
+    if redact and file_name:
+        notes = [n.replace(repr(file_name), "(not shown with --redact)") for n in notes]
+    lines = ["Assurance against evidence (assurance_vs_evidence.csv): notes", ""]
+    lines.append("How the declarations file was read"
+                 + (f" ({file_name})" if file_name and not redact else "") + ":")
+    lines.append(f"- {_years_read(declared)}")
+    lines += [f"- {n}" for n in notes]
+    lines += ["", "What the comparison says:"]
+    lines += [f"- {line}" for line in assurance_summary(assurance, shown=MAX_NAMED)]
+    return "\n".join(lines) + "\n"
 
 
 def store_inputs(store_dir: str | Path) -> dict[str, str]:
@@ -159,6 +200,11 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
             path = staging / f"{name}.csv"
             _inert(table).to_csv(path, index=False)
             written.append(path)
+        if assurance is not None:  # how the declarations were read: in the report, not only on the console
+            path = staging / ASSURANCE_NOTES
+            path.write_text(assurance_notes(declared, assurance, file_name=Path(declarations).name, redact=redact),
+                            encoding="utf-8", newline="\n")
+            written.append(path)
         figures = thematic_figures(tables, latency, assurance)
         for name, fig in figures.items():
             written += save_figure(fig, name, staging, list(formats))
@@ -208,7 +254,7 @@ def thematic_file_names() -> set[str]:
 
     stems = [f"flags_by_{by}" for by in FLAG_GROUPINGS]
     stems += ["latency_by_agency_kind", "cases_ranked", "assurance_vs_evidence"]
-    return {MANIFEST} | {f"{stem}.{suffix}" for stem in stems for suffix in ("csv", *_SAVE_METADATA)}
+    return {MANIFEST, ASSURANCE_NOTES} | {f"{stem}.{suffix}" for stem in stems for suffix in ("csv", *_SAVE_METADATA)}
 
 
 def _check_thematic_out(out: Path, store_dir: Path) -> dict | None:

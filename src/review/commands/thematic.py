@@ -2,7 +2,8 @@
 
 Writes one csv per table (flags per 100 contacts by rule, failing category, agency kind and
 organisation; latency by agency kind; cases ranked by unescalated concerns; with --declarations,
-assurance against evidence), one png + svg per chart, and manifest.json (`review.thematic_report`), from
+assurance against evidence, and assurance_vs_evidence_notes.txt: how the declarations file was read),
+one png + svg per chart, and manifest.json (`review.thematic_report`), from
 which `review verify` runs it again and compares every file. `--redact` writes the case ids as "case 01",
 "case 02", ... (`review.thematic_report.case_pseudonyms`).
 """
