@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from review.cli import main
-from review.decisions import DECISIONS_FILE, EARLIER_ID_NOTE, load_decisions, record_decision
+from review.decisions import EARLIER_ID_NOTE, load_decisions, record_decision
 from review.pipeline import analyse, load_case
 from review.rules import detect, load_rules
 from review.rules.base import content_anchor, content_key, legacy_flag_id, prepare, trigger_anchors
