@@ -168,6 +168,12 @@ def test_identical_contacts_get_distinct_anchors_numbered_in_source_order():
     # asked for again, in any order: the same anchors (computed once per prepared timeline)
     assert list(trigger_anchors(ctx, ids[::-1])) == [anchors[e] for e in ids[::-1]]
     assert trigger_anchors(ctx, np.array(["not-an-event"], dtype=object)).tolist() == ["not-an-event"]
+    # found through the flags' (case, trigger date), or, when the date is not the row's day, among all ids
+    for day in ("2023-03-01", "2024-01-01"):
+        fresh = prepare(timeline.iloc[::-1].reset_index(drop=True), None, load_rules()["settings"])
+        got = trigger_anchors(fresh, ids, [pd.Timestamp(day)] * 3, ["C1"] * 3)
+        assert list(got) == [anchors[e] for e in ids]
+        assert ("event_index" in fresh.extra) is (day != "2023-03-01")
 
 
 def test_ids_are_unique_and_independent_of_the_input_row_order():

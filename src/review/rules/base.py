@@ -1486,44 +1486,80 @@ _ANCHOR_COLUMNS = ("case_id", "agency", "date", "date_precision", "contact_type"
                    "source_file", "source_sheet", "source_row", "event_id")
 
 
-def trigger_anchors(ctx: Context, event_ids) -> np.ndarray:
+def trigger_anchors(ctx: Context, event_ids, days=None, case_ids=None) -> np.ndarray:
     """The content anchor (`content_anchor`) of each of `event_ids` (the triggers of a rule's flags), as an
     object array aligned with them; an id the timeline does not hold keeps itself as its anchor.
 
     Flags are few and contacts many: only the contacts that could share a trigger's content key are read
-    — those of the trigger's case and agency on the trigger's day (integer look-ups over the prepared
-    timeline's codes) — and each trigger's anchor is computed once per prepared timeline (kept in
-    ``ctx.extra``), whichever rules it triggers."""
+    — those of the trigger's case and agency on the trigger's day — and each trigger's anchor is computed
+    once per prepared timeline (kept in ``ctx.extra``), whichever rules it triggers. `days` and `case_ids`
+    (aligned with `event_ids`: the flags' trigger_date and case_id) narrow the search for the triggers'
+    rows to the rows of their case and day (integer look-ups over the prepared timeline); a trigger not
+    found there (its trigger date is not its row's day) is looked up among all event ids."""
     ids = np.asarray(event_ids, dtype=object)
     cache: dict = ctx.extra.setdefault("anchors", {})
-    wanted = [e for e in dict.fromkeys(ids.tolist()) if e not in cache]
-    if wanted:
+    first = {}
+    for i, e in enumerate(ids.tolist()):
+        if e not in cache and e not in first:
+            first[e] = i
+    if first:
+        _anchor_rows(ctx, cache, first, days, case_ids)
+    return np.array([cache[e] for e in ids.tolist()], dtype=object)
+
+
+def _day_keys(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """(case, day) and (case and agency, day) of every row of the prepared timeline, each as one int64 (a
+    key equal for equal pairs; unequal pairs may rarely share one, which only widens a selection)."""
+    if "anchor_keys" not in ctx.extra:
         tl = ctx.timeline
+        day = day_numbers(tl["_day"]) & np.int64((1 << 24) - 1)
+        ctx.extra["anchor_keys"] = ((tl["_case"].to_numpy(dtype="int64") << np.int64(24)) | day,
+                                    (tl["_agency"].to_numpy(dtype="int64") << np.int64(24)) | day)
+    return ctx.extra["anchor_keys"]
+
+
+def _anchor_rows(ctx: Context, cache: dict, first: dict, days, case_ids) -> None:
+    """Fill `cache` (event id -> anchor) for the event ids `first` (event id -> its position in the flags'
+    `days` and `case_ids`, when given)."""
+    tl = ctx.timeline
+    case_day, agency_day = _day_keys(ctx)
+    wanted = list(first)
+    where: dict = {}
+    if days is not None:  # the rows of the triggers' (case, day): where their rows usually are
+        at = np.fromiter(first.values(), dtype="int64", count=len(first))
+        day = day_numbers(pd.Series(np.asarray(days, dtype="datetime64[ns]")[at])) & np.int64((1 << 24) - 1)
+        if case_ids is not None:
+            case = ctx.case_ids.get_indexer(pd.Index(np.asarray(case_ids, dtype=object)[at]))
+            rows = np.flatnonzero(np.isin(case_day, (case.astype("int64") << np.int64(24)) | day))
+        else:
+            rows = np.flatnonzero(np.isin(case_day & np.int64((1 << 24) - 1), day))
+        found = take_rows(tl["event_id"], rows).to_numpy(dtype=object, na_value="")
+        where = {e: int(p) for e, p in zip(found.tolist(), rows.tolist()) if e in first}
+    rest = [e for e in wanted if e not in where]
+    if rest:  # looked up among every event id (an index of the column, made once)
         if "event_index" not in ctx.extra:
             ctx.extra["event_index"] = pd.Index(tl["event_id"].to_numpy(dtype=object, na_value=""))
-        pos = ctx.extra["event_index"].get_indexer(wanted)
-        found = pos >= 0
-        for e in np.asarray(wanted, dtype=object)[~found]:
-            cache[e] = str(e)
-        pos = pos[found]
-        if len(pos):
-            agency = tl["_agency"].to_numpy()
-            day = tl["_day"].to_numpy(dtype="datetime64[ns]").view("int64")
-            near = np.flatnonzero(np.isin(agency, agency[pos]) & np.isin(day, day[pos]))
-            columns = [take_rows(tl[c], near) for c in _ANCHOR_COLUMNS]
-            columns = [np.asarray(c.to_numpy(dtype=object) if hasattr(c, "to_numpy") else c, dtype=object)
-                       for c in columns]
-            keys = [content_key(*row[:7]) for row in zip(*columns)]
-            order = sorted(range(len(near)), key=lambda i: source_order_key(*(c[i] for c in columns[7:])))
-            seen: dict = {}
-            anchors = [""] * len(near)
-            for i in order:
-                seen[keys[i]] = seen.get(keys[i], 0) + 1
-                anchors[i] = content_anchor(keys[i], seen[keys[i]])
-            where = dict(zip(near.tolist(), anchors))
-            for e, p in zip(np.asarray(wanted, dtype=object)[found], pos.tolist()):
-                cache[e] = where[p]
-    return np.array([cache[e] for e in ids.tolist()], dtype=object)
+        for e, p in zip(rest, ctx.extra["event_index"].get_indexer(pd.Index(rest, dtype=object)).tolist()):
+            if p >= 0:
+                where[e] = p
+            else:
+                cache[e] = str(e)
+    if not where:
+        return
+    pos = np.fromiter(where.values(), dtype="int64", count=len(where))
+    near = np.flatnonzero(np.isin(agency_day, agency_day[pos]))  # every row that could share a trigger's key
+    columns = [take_rows(tl[c], near) for c in _ANCHOR_COLUMNS]
+    columns = [np.asarray(c.to_numpy(dtype=object) if hasattr(c, "to_numpy") else c, dtype=object) for c in columns]
+    keys = [content_key(*row[:7]) for row in zip(*columns)]
+    order = sorted(range(len(near)), key=lambda i: source_order_key(*(c[i] for c in columns[7:])))
+    seen: dict = {}
+    anchors = [""] * len(near)
+    for i in order:
+        seen[keys[i]] = seen.get(keys[i], 0) + 1
+        anchors[i] = content_anchor(keys[i], seen[keys[i]])
+    anchor_of = dict(zip(near.tolist(), anchors))
+    for e, p in where.items():
+        cache[e] = anchor_of[p]
 
 
 def finish_flags(rule_id: str, spec: dict, rows: pd.DataFrame, ctx: Context | None = None, *,
@@ -1549,7 +1585,9 @@ def finish_flags(rule_id: str, spec: dict, rows: pd.DataFrame, ctx: Context | No
     present = set(rows.columns)
     variant = rows["variant"].astype(str) if "variant" in present else [""] * n
     triggers = rows["trigger_event_id"].astype(str).to_numpy(dtype=object)
-    anchors = trigger_anchors(ctx, triggers) if ctx is not None else triggers
+    anchors = triggers if ctx is None else trigger_anchors(
+        ctx, triggers, rows["trigger_date"] if "trigger_date" in present else None,
+        rows["case_id"].astype(object) if "case_id" in present else None)
     ids = [flag_id(rule_id, a, v) for a, v in zip(anchors, variant)]
     # drop_duplicates("flag_id", keep="first"): a row whose flag id an earlier row has is dropped
     keep = None
