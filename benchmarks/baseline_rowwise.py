@@ -20,7 +20,7 @@ rules as the package (review.timeline, review.rules.*) with the same rules.yml p
   made"), is no escalation, as the package's `held_escalations`), windows,
   responses (the first response on or after the anchor), working days with England bank holidays (the
   `holidays` package, one day at a time), one flag per event group, the same delay_days and the same
-  flag ids (rule, trigger event, variant).
+  flag ids (rule, trigger contact's content anchor, variant).
 
 What it leaves out (documented in benchmarks/RESULTS.md): partial dates (month / year / approximate
 precision) are treated as their first day instead of as periods, undated rows are ignored by the rules,
@@ -45,6 +45,7 @@ from rapidfuzz import fuzz, utils
 
 from review.config import package_data
 from review.rules.base import _mentioned  # a keyword mentioned and not negated, in one text
+from review.rules.base import content_anchor, content_key, source_order_key  # a contact's anchor, one row
 from review.rules.domestic_abuse_not_escalated import dash_score  # a DASH score written in one text
 from review.sightings import read_sighting  # a row with no Child seen cell read as a sighting or not
 from review.schema import CONTACT_COLUMNS
@@ -327,11 +328,25 @@ def _flag(rule_id, row, deadline=None, action=None, variant="", exact_delay=True
     delay = None
     if action is not None and deadline is not None and exact_delay and action["_exact"]:
         delay = float((action["_day"] - deadline).days)
-    digest = hashlib.sha1(f"{row['event_id']}|{variant}".encode("utf-8")).hexdigest()[:12]
+    # the id is anchored on the trigger's content (`_anchors`), as review.rules.base.flag_id
+    digest = hashlib.sha1(f"{row['_anchor']}|{variant}".encode("utf-8")).hexdigest()[:12]
     return {"case_id": row["case_id"], "rule_id": rule_id, "flag_id": f"{rule_id}-{digest}",
             "trigger_event_id": row["event_id"], "trigger_date": row["_day"], "variant": variant,
             "expected_by": deadline, "actual_action_event_id": action["event_id"] if action else "",
             "delay_days": delay}
+
+
+def _anchors(rows: list[dict]) -> None:
+    """Each row's content anchor (``_anchor``), as review.rules.base.trigger_anchors: its content key
+    (case, agency, date, precision, contact type, normalised description and action) and its occurrence
+    number among the case's rows with the same key, in source order (file, sheet, row, event id)."""
+    count = defaultdict(int)
+    for r in sorted(rows, key=lambda x: source_order_key(x.get("source_file"), x.get("source_sheet"),
+                                                          x.get("source_row"), x.get("event_id"))):
+        key = content_key(r.get("case_id"), r.get("agency"), r.get("date"), r.get("date_precision"),
+                          r.get("contact_type"), r.get("description"), r.get("action"))
+        count[key] += 1
+        r["_anchor"] = content_anchor(key, count[key])
 
 
 def _first_per_group(rows):
@@ -405,6 +420,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     for pos, r in enumerate(tl):
         r["_pos"] = pos
         r["_esc"] = _tags(r.get("escalation"))  # the escalations a row was: a cell may hold several
+    _anchors(tl)
     review_end = _end_of_review(case)
     if review_end is None:
         review_end = max((r["_day"] for r in tl if r["_day"] is not None), default=None)

@@ -24,7 +24,7 @@ import pytest
 
 from review.config import CaseConfig
 from review.rules import detect, load_rules
-from review.rules.base import flag_id
+from review.rules.base import legacy_flag_id
 from review.rules.testing import make_timeline
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -310,7 +310,9 @@ def icpc(date, precision="month", child_seen=True, **kw):
 
 
 def seen_flags(rows, review="2008-06-30"):
-    return detect(make_timeline(rows, dob="2005-01-01"), plan_config(review), RULES, only=["child_not_seen"])
+    # (legacy_ids: the row-based id, the hash of the trigger's event id and the variant, is checked)
+    return detect(make_timeline(rows, dob="2005-01-01"), plan_config(review), RULES, only=["child_not_seen"],
+                  legacy_ids=True)
 
 
 def test_plan_recorded_only_as_a_month_is_flagged_at_the_end_of_the_review():
@@ -318,7 +320,7 @@ def test_plan_recorded_only_as_a_month_is_flagged_at_the_end_of_the_review():
     assert len(flags) == 1
     flag = flags.iloc[0]
     assert flag.trigger_event_id == "C1-e001"  # the stretch's last row: no exact-date row to take
-    assert flag.flag_id == flag_id("child_not_seen", "C1-e001", "cp_plan_at_review_end")
+    assert flag.legacy_flag_id == legacy_flag_id("child_not_seen", "C1-e001", "cp_plan_at_review_end")
     assert flag.trigger_date == pd.Timestamp("2007-03-01")  # the row's recorded date, as the timeline has it
     assert flag.expected_by == pd.Timestamp("2007-04-14")  # 31 Mar 2007 (the latest it could be) + 14 days
     assert flag.actual_action_event_id == "" and pd.isna(flag.delay_days)
@@ -357,7 +359,7 @@ def test_open_concerns_recorded_only_as_a_month(review, flagged):
     flags = seen_flags([concern], review)
     assert (len(flags) == 1) is flagged
     if flagged:
-        assert flags.iloc[0].flag_id == flag_id("child_not_seen", "C1-e001", "open_concerns_at_review_end")
+        assert flags.iloc[0].legacy_flag_id == legacy_flag_id("child_not_seen", "C1-e001", "open_concerns_at_review_end")
         assert flags.iloc[0].expected_by == pd.Timestamp("2007-05-12")  # 31 Mar + 42 days
 
 

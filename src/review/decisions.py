@@ -247,7 +247,9 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
     Returns ``(decisions, problems)``. `decisions` has DECISION_COLUMNS: the file's columns plus ``row``
     (its line in the file) and ``current`` (True on the latest row for each flag_id — later rows supersede
     earlier ones, which are kept as history). `problems` (file, row, flag_id, problem) lists decisions on
-    flag ids the rules did not produce this time (kept, not dropped), "added" rows reusing the id of a
+    flag ids the rules did not produce this time (kept, not dropped), decisions recorded against a
+    flag's earlier, row-based id (when `flags` has `review.rules.detect`'s ``legacy_flag_id``: such a row
+    is returned under the flag's current id, so that it applies, with a note saying so), "added" rows reusing the id of a
     flag the rules raised (ignored by `apply_decisions`), rows without an author, and (with
     `timeline`) added findings whose contacts (trigger_event_id, evidence_event_ids) are not in it: the
     finding is kept, without a date when its trigger is unknown.
@@ -269,6 +271,7 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
     known = None
     if raised is not None:  # a reviewer may later accept or reject a finding added earlier
         known = raised | set(decisions.loc[decisions["decision"] == "added", "flag_id"].astype(str))
+        decisions, problems = _earlier_ids(decisions, flags, known)
     for record in decisions.itertuples(index=False):  # a decisions file is small: one row per reviewer act
         if raised is not None and record.decision == "added" and record.flag_id in raised:
             problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
@@ -287,6 +290,34 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
                 problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
                                  "problem": problem})
     return decisions, _problems(problems)
+
+
+#: the note `load_decisions` lists for a decision recorded against a flag's earlier (row-based) id
+EARLIER_ID_NOTE = ("decision recorded against the flag's earlier id {old} (ids were then made from the contact's row, "
+                   "now from its content): applied to flag {new}")
+
+
+def _earlier_ids(decisions: pd.DataFrame, flags: pd.DataFrame, known: set) -> tuple[pd.DataFrame, list[dict]]:
+    """`decisions` with each accept or reject recorded against a flag's earlier id (`flags`'
+    ``legacy_flag_id``: the id made from the trigger's row, before ids were anchored on its content) under
+    the flag's current id instead, ``current`` worked out again (the latest row per flag, file order), and
+    a note for each row so read (EARLIER_ID_NOTE), listed with the decision problems so the reports say so.
+    A row whose id is a current flag's or an added finding's, or no flag's earlier id, is left as it is."""
+    if "legacy_flag_id" not in flags or not len(decisions):
+        return decisions, []
+    earlier = dict(zip(flags["legacy_flag_id"].astype(str), flags["flag_id"].astype(str)))
+    ids = decisions["flag_id"].astype(str)
+    moved = ((decisions["decision"] != "added").to_numpy(dtype=bool) & ~ids.isin(known).to_numpy(dtype=bool)
+             & ids.isin(earlier.keys()).to_numpy(dtype=bool))
+    if not moved.any():
+        return decisions, []
+    out = decisions.copy()
+    new = ids[moved].map(earlier)
+    notes = [{"file": DECISIONS_FILE, "row": row, "flag_id": current, "problem": EARLIER_ID_NOTE.format(old=old, new=current)}
+             for row, old, current in zip(out.loc[moved, "row"], ids[moved], new)]
+    out.loc[moved, "flag_id"] = new.to_numpy()
+    out["current"] = ~out["flag_id"].duplicated(keep="last")
+    return conform(out, DECISION_COLUMNS)[list(DECISION_COLUMNS)], notes
 
 
 def check_no_unread_decisions(case_dir: str | Path) -> None:
@@ -443,7 +474,8 @@ def apply_decisions(flags: pd.DataFrame, decisions: pd.DataFrame | None, timelin
     failing category, so that it is counted with the rule's own flags. Flag order is kept.
     """
     flags = conform(flags if flags is not None else pd.DataFrame(), FLAG_COLUMNS).reset_index(drop=True)
-    flags = flags.drop(columns=[c for c in ("decision", "rationale", "decided_by", "decided_on") if c in flags])
+    flags = flags.drop(columns=[c for c in ("decision", "rationale", "decided_by", "decided_on", "legacy_flag_id")
+                                if c in flags])
     if decisions is None or decisions.empty:  # most cases: every flag pending, nothing added
         out = flags.copy()
         n = len(out)

@@ -110,7 +110,7 @@ def analyse(case: Case, rules: dict | None = None) -> Analysis:
     rules = load_rules(config.case_dir) if rules is None else rules
     timeline = build_timeline(case.contacts, config, **timeline_options(config))
     spans = periods(timeline, config)
-    flags = detect(timeline, config, rules)
+    flags = detect(timeline, config, rules, legacy_ids=True)  # (the earlier ids: for old decisions)
     latency = response_latency(timeline, flags, rules, config)
     knowledge = agency_knowledge(timeline, rules, config)
     decided, decisions, problems = decide(flags, timeline, config.case_dir, rules)

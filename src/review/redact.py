@@ -2209,7 +2209,7 @@ def month_table(frame: pd.DataFrame) -> pd.DataFrame:
 # Identifiers
 # ---------------------------------------------------------------------------------------------------
 # An event id is a hash of the case id, the source file's name, its sheet and the row; a flag id a hash
-# of its trigger's event id. In the anonymised view the case id and the file's name are redacted, but
+# of its trigger's content (case id, agency, date, texts: review.rules.base.flag_id). In the anonymised view the case id and the file's name are redacted, but
 # their hash would still let a reader confirm a guessed name ("CSPR-[name]-2024", "Mother_gp.csv": try
 # surnames until the hash of "CSPR-Ashdown-2024|chloe_ashdown_gp.csv|...|5" is the event id shown).
 # The anonymised view gives new ids, hashes of what it shows only.

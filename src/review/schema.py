@@ -128,7 +128,7 @@ TIMELINE_COLUMNS: dict[str, str] = {
 }
 
 FLAG_COLUMNS: dict[str, str] = {
-    "flag_id": "string",  # stable across re-runs and row order: rule_id + trigger event id hash
+    "flag_id": "string",  # stable across re-runs, row order and rows inserted: rule_id + hash of the trigger's content
     "rule_id": "string",
     "severity": "string",
     "trigger_event_id": "string",

@@ -801,7 +801,7 @@ def _analyse_together(members: list[tuple], options: dict) -> list[dict[str, pd.
     configs = {case.config.case_id: case.config for case, _ in members}
     contacts = pd.concat([case.contacts for case, _ in members], ignore_index=True)
     timeline = build_timeline(contacts, configs, **options)
-    flags = detect(timeline, configs, rules)
+    flags = detect(timeline, configs, rules, legacy_ids=True)  # (the earlier ids: for old decisions)
     latency = response_latency(timeline, flags, rules, configs)
     timelines, flag_sets, latencies = (_split_by_case(t, configs) for t in (timeline, flags, latency))
     out = []

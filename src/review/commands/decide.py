@@ -1,8 +1,10 @@
-"""`review decide CASE_DIR FLAG_ID --accept|--reject --rationale TEXT [--reviewer NAME] [--replace]`:
+"""`review decide CASE_DIR FLAG --accept|--reject --rationale TEXT [--reviewer NAME] [--replace]`:
 record a reviewer's decision on a flag in the case's decisions.csv.
 
-The flag id is one `review flags CASE_DIR` prints (the case is read and analysed as `review flags` does,
-so the id must be one of the flags the rules raise now, or a finding the reviewers added). Every
+FLAG is the flag's id as `review flags CASE_DIR` prints it, or the number it prints in front of the flag
+(``3`` or ``#3``: the "#" column, the report's numbering, with or without `--rule`). The case is read and
+analysed as `review flags` does, so the id must be one of the flags the rules raise now, or a finding the
+reviewers added; a number must be one `review flags` shows. The decision is recorded under the flag's id. Every
 decision needs a rationale and an author: `--reviewer NAME`, which must be one of the people case.yml
 names (`lead_reviewer`, `reviewer(s)`, `author(s)`) when it names any; without `--reviewer`, the one
 person case.yml names, if it names exactly one.
@@ -19,16 +21,21 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 
 HELP = "record a reviewer's decision on a flag (--accept or --reject, with --rationale) in the case's decisions.csv"
 
 #: how much of an earlier decision's rationale an error message quotes
 QUOTED = 160
 
+#: a flag given by its number in `review flags` (the "#" column), not its id
+_NUMBER = re.compile(r"#?\s*[0-9]+")
+
 
 def add_arguments(parser) -> None:
     parser.add_argument("case_dir", metavar="CASE_DIR", help="the case folder (holding case.yml)")
-    parser.add_argument("flag_id", metavar="FLAG_ID", help="the flag's id, as `review flags CASE_DIR` prints it")
+    parser.add_argument("flag_id", metavar="FLAG",
+                        help="the flag's id, or its number (N or #N), as `review flags CASE_DIR` prints them")
     choice = parser.add_mutually_exclusive_group(required=True)
     choice.add_argument("--accept", dest="decision", action="store_const", const="accepted",
                         help="the flag is a missed escalation point")
@@ -61,6 +68,13 @@ def run(args) -> int:
     analysis = analyse(load_case(args.case_dir))
     flags = analysis.flags.reset_index(drop=True)
     ids = flags["flag_id"].astype(str).tolist()
+    if _NUMBER.fullmatch(flag_id):  # the number `review flags` shows in front of the flag ("3" or "#3")
+        shown = int(flag_id.lstrip("#"))
+        if not 1 <= shown <= len(ids):
+            raise ReviewError(f"no flag #{shown} in case {config.case_id}: `review flags {args.case_dir}` numbers its "
+                              f"{len(ids)} flag{'' if len(ids) == 1 else 's'} "
+                              + (f"#1 to #{len(ids)}" if ids else "(it has none)"))
+        flag_id = ids[shown - 1]
     if flag_id not in ids:
         close = difflib.get_close_matches(flag_id, ids, n=3, cutoff=0.6)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""

@@ -2,7 +2,7 @@
 
 Loads the case (ingest, timeline, rules with the case's rules.yml and the reviewers' decisions) and prints
 the flags as a numbered table — rule, date, agencies, delay, then the flag's id (what `review decide`
-takes), its explanation and, for a flag the reviewers decided, the decision in force with who made it,
+takes, as it takes the number in the "#" column), its explanation and, for a flag the reviewers decided, the decision in force with who made it,
 when, and its rationale (shortened past 200 characters) — in the canonical order
 (trigger date, rule, flag id), under the headline the report gives (flags the reviewers rejected counted
 apart), and the problems with the reviewers' decisions. The numbers are the report's (the swimlane's

@@ -54,7 +54,8 @@ def sort_flags(flags: pd.DataFrame) -> pd.DataFrame:
     return flags.sort_values(["trigger_date", "rule_id", "flag_id"], kind="mergesort").reset_index(drop=True)
 
 
-def detect(timeline: pd.DataFrame, case=None, rules: dict | None = None, *, only=None) -> pd.DataFrame:
+def detect(timeline: pd.DataFrame, case=None, rules: dict | None = None, *, only=None,
+           legacy_ids: bool = False) -> pd.DataFrame:
     """Run every enabled rule over `timeline` (one case or many) and return the flags.
 
     `case`: the CaseConfig (or review.pipeline.Case, or {case_id: CaseConfig}, or None) — used for the
@@ -70,21 +71,22 @@ def detect(timeline: pd.DataFrame, case=None, rules: dict | None = None, *, only
         spec = rules["rules"].get(rule_id)
         if not spec or not spec.get("enabled", True) or (only is not None and rule_id not in only):
             continue
-        frames.append(run_rule(ctx, rule_id, spec))
+        frames.append(run_rule(ctx, rule_id, spec, legacy_ids=legacy_ids))
     frames = [f for f in frames if not f.empty]
     if not frames:
-        return empty_frame(FLAG_TABLE_COLUMNS)
+        empty = empty_frame(FLAG_TABLE_COLUMNS)
+        return empty.assign(legacy_flag_id=pd.Series([], dtype="string")) if legacy_ids else empty
     # every rule's flags already conform (finish_flags): conform skips the no-op casts
     flags = conform(pd.concat(frames, ignore_index=True), FLAG_TABLE_COLUMNS)
     return sort_flags(flags)
 
 
-def run_rule(ctx: Context, rule_id: str, spec: dict) -> pd.DataFrame:
-    """One rule's flags (FLAG_COLUMNS + case_id)."""
+def run_rule(ctx: Context, rule_id: str, spec: dict, *, legacy_ids: bool = False) -> pd.DataFrame:
+    """One rule's flags (FLAG_COLUMNS + case_id; + legacy_flag_id with `legacy_ids`)."""
     from .base import censor_after_death, finish_flags
 
     rows = REGISTRY[rule_id].function(ctx, spec["params"])
-    return censor_after_death(ctx, finish_flags(rule_id, spec, rows))
+    return censor_after_death(ctx, finish_flags(rule_id, spec, rows, ctx, legacy=legacy_ids))
 
 
 __all__ = [

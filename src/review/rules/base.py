@@ -1464,13 +1464,164 @@ def censor_after_death(ctx: Context, flags: pd.DataFrame) -> pd.DataFrame:
     return flags[~after.fillna(False).to_numpy(dtype=bool)]
 
 
-def flag_id(rule_id: str, trigger_event_id: str, variant: str = "") -> str:
-    digest = hashlib.sha1(f"{trigger_event_id}|{variant}".encode("utf-8")).hexdigest()[:12]
+def flag_id(rule_id: str, anchor: str, variant: str = "") -> str:
+    """A flag's id: ``<rule_id>-<12 hex>``, the hash of its trigger contact's `anchor` (`content_anchor`)
+    and the rule's `variant` (one trigger may raise a rule in several ways).
+
+    The anchor is the contact's content, not its row: an agency that resubmits its chronology with a row
+    inserted above keeps every other contact's anchor, so the flags keep their ids and the reviewers'
+    decisions (decisions.csv, keyed by flag id) still apply. Editing the trigger's own text changes the
+    id: the evidence changed, and a decision on the earlier text is then reported as on a flag the rules
+    no longer raise. (`legacy_flag_id` is the earlier, row-based id.)"""
+    digest = hashlib.sha1(f"{anchor}|{variant}".encode("utf-8")).hexdigest()[:12]
     return f"{rule_id}-{digest}"
 
 
-def finish_flags(rule_id: str, spec: dict, rows: pd.DataFrame) -> pd.DataFrame:
+def legacy_flag_id(rule_id: str, trigger_event_id: str, variant: str = "") -> str:
+    """The id flags had before ids were anchored on the trigger's content: the hash of the trigger's event
+    id (its provenance: case, file, sheet and row), which changes when a row is inserted above it.
+    `review.decisions.load_decisions` still applies a decision recorded against it."""
+    return flag_id(rule_id, trigger_event_id, variant)
+
+
+#: separates the parts of a content anchor (never in a normalised text: whitespace is collapsed to spaces)
+ANCHOR_SEP = "\x1f"
+
+
+def anchor_text(value) -> str:
+    """A text cell as the anchor reads it: whitespace runs collapsed to one space, trimmed, case folded
+    ("" for a missing value)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    return " ".join(str(value).split()).casefold()
+
+
+def anchor_date(value) -> str:
+    """A contact's date as the anchor reads it: ISO 8601 with its time ("" when there is none)."""
+    if value is None or value is pd.NaT or (not isinstance(value, (str, dt.date)) and pd.isna(value)):
+        return ""
+    return pd.Timestamp(value).isoformat()
+
+
+def content_key(case_id, agency, date, date_precision, contact_type, description, action) -> str:
+    """What identifies a contact by its content: the case, the (normalised) agency, the date (with its
+    time) and its precision, the contact type — as the timeline has them — and the description and action
+    as `anchor_text` reads them (so that re-typed spacing or letter case does not change it)."""
+    return ANCHOR_SEP.join([
+        "" if case_id is None or case_id is pd.NA else str(case_id),
+        "" if agency is None or agency is pd.NA else str(agency),
+        anchor_date(date),
+        "" if date_precision is None or date_precision is pd.NA else str(date_precision),
+        "" if contact_type is None or contact_type is pd.NA else str(contact_type),
+        anchor_text(description), anchor_text(action),
+    ])
+
+
+def content_anchor(key: str, occurrence: int) -> str:
+    """A contact's anchor: its `content_key` and its occurrence number (1, 2, ...) among the contacts of
+    the case with the same key, in source order (file, sheet, row): identical contacts get distinct
+    anchors, so flag ids stay unique per case."""
+    return f"{key}{ANCHOR_SEP}{int(occurrence)}"
+
+
+def source_order_key(source_file, source_sheet, source_row, event_id) -> tuple:
+    """The order in which a case's contacts with the same content key are numbered: file, sheet, row (a row
+    without a number last), then event id."""
+    row = None if source_row is None or source_row is pd.NA or source_row != source_row else int(source_row)
+    return ("" if source_file is None or source_file is pd.NA else str(source_file),
+            "" if source_sheet is None or source_sheet is pd.NA else str(source_sheet),
+            row is None, row or 0, "" if event_id is None or event_id is pd.NA else str(event_id))
+
+
+#: the prepared timeline's columns `trigger_anchors` reads
+_ANCHOR_COLUMNS = ("case_id", "agency", "date", "date_precision", "contact_type", "description", "action",
+                   "source_file", "source_sheet", "source_row", "event_id")
+
+
+def trigger_anchors(ctx: Context, event_ids, days=None, case_ids=None) -> np.ndarray:
+    """The content anchor (`content_anchor`) of each of `event_ids` (the triggers of a rule's flags), as an
+    object array aligned with them; an id the timeline does not hold keeps itself as its anchor.
+
+    Flags are few and contacts many: only the contacts that could share a trigger's content key are read
+    — those of the trigger's case and agency on the trigger's day — and each trigger's anchor is computed
+    once per prepared timeline (kept in ``ctx.extra``), whichever rules it triggers. `days` and `case_ids`
+    (aligned with `event_ids`: the flags' trigger_date and case_id) narrow the search for the triggers'
+    rows to the rows of their case and day (integer look-ups over the prepared timeline); a trigger not
+    found there (its trigger date is not its row's day) is looked up among all event ids."""
+    ids = np.asarray(event_ids, dtype=object)
+    cache: dict = ctx.extra.setdefault("anchors", {})
+    first = {}
+    for i, e in enumerate(ids.tolist()):
+        if e not in cache and e not in first:
+            first[e] = i
+    if first:
+        _anchor_rows(ctx, cache, first, days, case_ids)
+    return np.array([cache[e] for e in ids.tolist()], dtype=object)
+
+
+def _day_keys(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """(case, day) and (case and agency, day) of every row of the prepared timeline, each as one int64 (a
+    key equal for equal pairs; unequal pairs may rarely share one, which only widens a selection)."""
+    if "anchor_keys" not in ctx.extra:
+        tl = ctx.timeline
+        day = day_numbers(tl["_day"]) & np.int64((1 << 24) - 1)
+        ctx.extra["anchor_keys"] = ((tl["_case"].to_numpy(dtype="int64") << np.int64(24)) | day,
+                                    (tl["_agency"].to_numpy(dtype="int64") << np.int64(24)) | day)
+    return ctx.extra["anchor_keys"]
+
+
+def _anchor_rows(ctx: Context, cache: dict, first: dict, days, case_ids) -> None:
+    """Fill `cache` (event id -> anchor) for the event ids `first` (event id -> its position in the flags'
+    `days` and `case_ids`, when given)."""
+    tl = ctx.timeline
+    case_day, agency_day = _day_keys(ctx)
+    wanted = list(first)
+    where: dict = {}
+    if days is not None:  # the rows of the triggers' (case, day): where their rows usually are
+        at = np.fromiter(first.values(), dtype="int64", count=len(first))
+        day = day_numbers(pd.Series(np.asarray(days, dtype="datetime64[ns]")[at])) & np.int64((1 << 24) - 1)
+        if case_ids is not None:
+            case = ctx.case_ids.get_indexer(pd.Index(np.asarray(case_ids, dtype=object)[at]))
+            rows = np.flatnonzero(np.isin(case_day, (case.astype("int64") << np.int64(24)) | day))
+        else:
+            rows = np.flatnonzero(np.isin(case_day & np.int64((1 << 24) - 1), day))
+        found = take_rows(tl["event_id"], rows).to_numpy(dtype=object, na_value="")
+        where = {e: int(p) for e, p in zip(found.tolist(), rows.tolist()) if e in first}
+    rest = [e for e in wanted if e not in where]
+    if rest:  # looked up among every event id (an index of the column, made once)
+        if "event_index" not in ctx.extra:
+            ctx.extra["event_index"] = pd.Index(tl["event_id"].to_numpy(dtype=object, na_value=""))
+        for e, p in zip(rest, ctx.extra["event_index"].get_indexer(pd.Index(rest, dtype=object)).tolist()):
+            if p >= 0:
+                where[e] = p
+            else:
+                cache[e] = str(e)
+    if not where:
+        return
+    pos = np.fromiter(where.values(), dtype="int64", count=len(where))
+    near = np.flatnonzero(np.isin(agency_day, agency_day[pos]))  # every row that could share a trigger's key
+    columns = [take_rows(tl[c], near) for c in _ANCHOR_COLUMNS]
+    columns = [np.asarray(c.to_numpy(dtype=object) if hasattr(c, "to_numpy") else c, dtype=object) for c in columns]
+    keys = [content_key(*row[:7]) for row in zip(*columns)]
+    order = sorted(range(len(near)), key=lambda i: source_order_key(*(c[i] for c in columns[7:])))
+    seen: dict = {}
+    anchors = [""] * len(near)
+    for i in order:
+        seen[keys[i]] = seen.get(keys[i], 0) + 1
+        anchors[i] = content_anchor(keys[i], seen[keys[i]])
+    anchor_of = dict(zip(near.tolist(), anchors))
+    for e, p in where.items():
+        cache[e] = anchor_of[p]
+
+
+def finish_flags(rule_id: str, spec: dict, rows: pd.DataFrame, ctx: Context | None = None, *,
+                 legacy: bool = False) -> pd.DataFrame:
     """Turn a rule's rows into flags: fill the rule's severity, category and source, stable flag ids.
+
+    The flag ids (`flag_id`) are anchored on the trigger contacts' content (`trigger_anchors`, read from
+    `ctx`'s timeline); without `ctx`, on the trigger's event id (the earlier, row-based `legacy_flag_id`).
+    `legacy`: also a ``legacy_flag_id`` column (the row-based id each flag had before), which
+    `review.decisions.load_decisions` matches decisions recorded against it with.
 
     `rows` needs trigger_event_id, trigger_date, expected_action, expected_by, explanation, and may have
     variant, case_id, evidence_event_ids, actual_action_event_id, actual_action_date, delay_days, agencies,
@@ -1485,7 +1636,11 @@ def finish_flags(rule_id: str, spec: dict, rows: pd.DataFrame) -> pd.DataFrame:
     n = len(rows)
     present = set(rows.columns)
     variant = rows["variant"].astype(str) if "variant" in present else [""] * n
-    ids = [flag_id(rule_id, t, v) for t, v in zip(rows["trigger_event_id"].astype(str), variant)]
+    triggers = rows["trigger_event_id"].astype(str).to_numpy(dtype=object)
+    anchors = triggers if ctx is None else trigger_anchors(
+        ctx, triggers, rows["trigger_date"] if "trigger_date" in present else None,
+        rows["case_id"].astype(object) if "case_id" in present else None)
+    ids = [flag_id(rule_id, a, v) for a, v in zip(anchors, variant)]
     # drop_duplicates("flag_id", keep="first"): a row whose flag id an earlier row has is dropped
     keep = None
     if len(set(ids)) < n:
@@ -1526,6 +1681,10 @@ def finish_flags(rule_id: str, spec: dict, rows: pd.DataFrame) -> pd.DataFrame:
         elif keep is not None:
             values = values[keep]
         out[name] = _cast(values, dtype).array if isinstance(values, pd.Series) else values
+    if legacy:
+        earlier = [legacy_flag_id(rule_id, t, v) for t, v in zip(triggers, variant)]
+        out["legacy_flag_id"] = pd.array(earlier if keep is None else [e for e, k in zip(earlier, keep) if k],
+                                         dtype=_STRING)
     return pd.DataFrame(out, index=index)
 
 
