@@ -16,7 +16,7 @@ def test_the_fingerprint_covers_the_package_files():
 
 def test_other_code_rebuilds_the_cases(tmp_path, monkeypatch):
     cases, store = tmp_path / "cases", tmp_path / "store"
-    write_case_folders(cases, 2, 1, 41)
+    write_case_folders(cases, 2, 1, 44)
     first = build_all(cases, store, progress=False)
     assert len(first.built) == 2
     assert len(build_all(cases, store, progress=False).built) == 0  # same code, same inputs: nothing to do

@@ -25,7 +25,7 @@ def test_a_run_killed_between_the_complete_lines_of_a_part_stores_no_case_twice(
     next run rebuilt them into another part: the resumed store had those cases twice (150 folders gave
     159 cases, 15,900 contacts)."""
     cases, store = tmp_path / "cases", tmp_path / "store"
-    write_case_folders(cases, 4, 1, 41)
+    write_case_folders(cases, 4, 1, 44)
     build_all(cases, store, progress=False)  # one batch part of the 4 cases
     clean = {t: read_store(store, t) for t in ("cases", "contacts", "flags")}
     lines = (store / LEDGER).read_text().splitlines(keepends=True)
@@ -78,7 +78,7 @@ def test_thematic_names_the_cases_whose_last_build_failed(tmp_path, capsys):
     """A case folder that no longer ingests is taken out of the store (build-all says so), but `review
     thematic` then reported "2 cases" with no word of the third."""
     cases, store = tmp_path / "cases", tmp_path / "store"
-    write_case_folders(cases, 3, 2, 41)
+    write_case_folders(cases, 3, 2, 44)
     build_all(cases, store, progress=False)
     next((cases / "C000002").glob("*.xlsx")).write_text("garbage")
     summary = build_all(cases, store, progress=False)
@@ -210,7 +210,7 @@ def test_thematic_names_the_cases_a_killed_run_was_writing(tmp_path, capsys):
     """A build-all killed after its "writing" lines: those cases are not counted, and `review thematic`
     gave its totals without a word of them."""
     cases, store = tmp_path / "cases", tmp_path / "store"
-    write_case_folders(cases, 3, 2, 41)
+    write_case_folders(cases, 3, 2, 44)
     build_all(cases, store, progress=False)
     with open(store / LEDGER, "a") as fh:  # as a run killed after marking C000003 "writing" leaves it
         fh.write(json.dumps({"case_id": "C000003", "status": "writing", "part": "batch-x", "time": "t"}) + "\n")

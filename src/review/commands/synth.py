@@ -15,7 +15,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--cases", type=positive_int, required=True, metavar="N", help="number of cases")
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
     parser.add_argument("--contacts-per-case", type=_contacts_per_case, default=100, metavar="K",
-                        help="contacts per case (default 100; at least 41: every planted pattern needs room)")
+                        help="contacts per case (default 100; at least review.synth.MIN_CONTACTS_PER_CASE, now 44: every "
+                             "planted pattern needs room)")
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--out", metavar="DIR", help="write case folders under DIR")
     target.add_argument("--store", metavar="DIR", help="write a Parquet case store at DIR")
