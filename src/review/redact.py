@@ -219,8 +219,21 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[.,_]", " ", _fold(text).replace("\u2019", "'")).split()).casefold()
 
 
+#: the apostrophe of a name ("O'Brien") as it is also typed: "O\u2019Brien", "O`Brien", "O Brien", "OBrien"
+_NAME_APOSTROPHE = "(?:['\u2019`\u00b4][^\\S\\r\\n]?|[^\\S\\r\\n])?"
+#: the hyphen of a double-barrelled name ("Keane-Smith") as it is also typed: "Keane \u2013 Smith", "Keane Smith",
+#: "KeaneSmith"
+_NAME_HYPHEN = "(?:[^\\S\\r\\n]?[\\-\u2010\u2011\u2013\u2014][^\\S\\r\\n]?|[^\\S\\r\\n])?"
+
+
 def _escape(spelling: str) -> str:
-    return re.escape(spelling).replace("'", "['\u2019]")  # O'Brien is also typed O\u2019Brien
+    return re.escape(spelling).replace("'", _NAME_APOSTROPHE).replace("\\-", _NAME_HYPHEN)
+
+
+def _loose_key(key: str) -> str:
+    """A name's key with its apostrophes, hyphens and spaces dropped: "o'brien", "o brien" and "obrien" are one
+    name, and so are "keane-smith" and "keane smith" (`_escape`)."""
+    return re.sub(r"[\s'\u2019`\u00b4\-\u2010\u2011\u2013\u2014]", "", key)
 
 
 def _token_regex(token: str, *, capitalised_only: bool) -> str:
@@ -337,6 +350,10 @@ class Redactor:
             key: (next(iter(pseudonyms)) if len(pseudonyms) == 1 else AMBIGUOUS)
             for key, pseudonyms in candidates.items()
         }
+        loose: dict[str, set[str]] = {}
+        for key, pseudonym in self._replacements.items():
+            loose.setdefault(_loose_key(key), set()).add(pseudonym)
+        self._loose = {k: (next(iter(v)) if len(v) == 1 else AMBIGUOUS) for k, v in loose.items()}
         self._targets = sorted(
             (_Target(key, pattern, tokens) for key, (pattern, tokens, _) in forms.items()),
             key=lambda t: (-t.tokens, -len(t.key), t.key),
@@ -371,11 +388,16 @@ class Redactor:
         # somebody else, "[name]" (`_name_replacement`); the person's full names come first in the alternation
         whole = [p for name in self.people for p in [re.split(r"\s+", name.strip())] if p and p[0]]
         self._surnames = frozenset(_norm(p[-1]) for p in whole if len(p) > 1)
+        self._loose_surnames = frozenset(_loose_key(k) for k in self._surnames)
         self._name_words = frozenset(_norm(w) for p in whole for w in p)
         first_names = sorted({p[0] for p in whole if _norm(p[0]) not in NEVER_ALONE and len(_norm(p[0])) >= 2},
                              key=lambda w: (-len(w), w))
-        other = (r"(?P<other>(?-i:[A-Z](?:[a-z]+|['\u2019][A-Z][a-z]+)(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
-                 r"|[A-Z]{3,}(?:-[A-Z]{2,})?))")
+        # another's surname: "Smith", "O'Brien", "O'brien", "McDonald", "Keane-Smith", "Keane-smith", "SMITH",
+        # "O'BRIEN", "MCDONALD-JONES"
+        title_case = r"[A-Z](?:[a-z]+|['\u2019`][A-Za-z][a-z]+)(?:[A-Z][a-z]+)?"
+        capitals = r"(?:[A-Z]['\u2019`])?[A-Z]{3,}"
+        other = (rf"(?P<other>(?-i:{title_case}(?:-{title_case}|-[a-z]{{2,}})?"
+                 rf"|{capitals}(?:-(?:[A-Z]['\u2019`])?[A-Z]{{2,}})?))")
         firsts = "|".join(_token_regex(w, capitalised_only=_norm(w) in COMMON_WORDS) for w in first_names)
         if self._targets:
             several = [f"(?:{t.pattern})" for t in self._targets if t.tokens > 1]
@@ -392,7 +414,9 @@ class Redactor:
             self._name_re = re.compile(
                 rf"{_WORD_BEFORE}(?:(?P<prof>{_PROFESSIONAL_TITLES}\s+)|(?P<lprof>(?:{_LOWER_PROFESSIONAL_TITLES})\s+)"
                 rf"|(?P<title>{_TITLES}\s+))?"
-                rf"(?P<name>{alternation})(?P<suffix>['\u2019]s|['\u2019]|s['\u2019]|s)?{_WORD_AFTER}{after}",
+                rf"(?P<name>{alternation})(?P<suffix>['\u2019]s|['\u2019]|s['\u2019]|s)?{_WORD_AFTER}"
+                # not the first part of a double-barrelled name ("Ryan Keane-Smith": read as another's, "[name]")
+                rf"(?![\-\u2010\u2011\u2013](?-i:[A-Z])){after}",
                 re.IGNORECASE,
             )
         else:
@@ -537,18 +561,24 @@ class Redactor:
             return self._names_in(match.string, match.start(), match.end())
         return self._name_replacement(shorter) + self._names_in(match.string, end, match.end())
 
-    def _another_surname(self, name: str, other: str) -> bool:
+    def _another_surname(self, name: str, other: str, match: re.Match) -> bool:
         """Whether `other`, after the listed first name `name`, is a surname that is not the listed person's
         ("Dean Smith", "Dean Ashdown"), so that the two are somebody else's name."""
         key = _norm(other)
-        if key in self._surnames:
+        if key in self._surnames or _loose_key(key) in self._loose_surnames:
             return True  # a listed surname, not this person's (theirs is read with their full name)
         if key in self._name_words or key in _NOT_SURNAMES or key in NEVER_ALONE or key in _PROFESSIONAL_WORDS:
             return False
         if other.isupper():
-            # "Dean SMITH" (a surname in capitals, as police records write it); in a line in capitals, or an
-            # abbreviation ("Kai DNA"), it cannot be told
-            return not name.isupper() and other not in KNOWN_ABBREVIATIONS
+            # "Dean SMITH", "DEAN SMITH attended" (a surname in capitals, as police records write it); not an
+            # abbreviation ("Kai DNA", "DEAN NFA")
+            if other in KNOWN_ABBREVIATIONS or other.replace("\u2019", "'") in KNOWN_ABBREVIATIONS:
+                return False
+            if not name.isupper() or not _in_capitals(match):
+                return True
+            # in a line in capitals ("DEAN SMITH ATTENDED", "INFORMED DEAN ARRESTED"): a surname unless it is a
+            # word such lines use after a name (a surname taken for a word would be left beside the pseudonym)
+            return not _everyday_in_capitals(key)
         return True
 
     def _name_replacement(self, match: re.Match) -> str:
@@ -557,11 +587,11 @@ class Redactor:
         name, written = match.group("name"), match.group("suffix") or ""
         if match.group("other") is not None:
             first = name[:match.start("other") - match.start("name")].rstrip()
-            if not self._another_surname(first, match.group("other")):
+            if not self._another_surname(first, match.group("other"), match):
                 return self._alone(match, match.start("name") + len(first))  # "Kai Monday", "Kai Chloe"
             # "SW (Dean Smith)": a listed person's first name and another's surname are somebody else's name
         key = _norm(name)
-        pseudonym = self._replacements.get(key, AMBIGUOUS)
+        pseudonym = self._replacements.get(key) or self._loose.get(_loose_key(key), AMBIGUOUS)
         title = match.group("title") or ""
         lower = match.group("lprof")
         if lower and (pseudonym in self._professionals
@@ -803,6 +833,31 @@ def _ends_sentence(match: re.Match) -> bool:
     """Whether what follows the match starts a new sentence (or nothing follows)."""
     rest = match.string[match.end():]
     return not rest.strip() or bool(re.match(r"\s*(?:[\r\n]|[\"'\u201c\u2018(]?[A-Z])", rest))
+
+
+#: words a line in capitals (a police log's) writes after a name, that are no surname ("DEAN ARRESTED", "KAI
+#: UPSET"): with `_NOT_SURNAMES` and the other everyday words this module knows (`_everyday_in_capitals`)
+_CAPITALS_LINE_WORDS = frozenset("""
+    states stated reports reported denies denied admits admitted claims claimed alleges alleged wants wanted
+    says tells asks refuses refused agrees agreed confirms confirmed explains explained arrested aggressive
+    abusive drunk hostile calm compliant upset angry distressed crying shouting violent threatening
+    intoxicated absent unknown known arrives arrived leaves returns returned attends stays lives located
+    found missing outside inside upstairs downstairs again only just currently out away gone back went came
+    got gave took made spoken interviewed cautioned charged released bailed detained warned advised
+    fine well safe unharmed injured hurt asleep awake ok okay also still now then not never always
+    would could should will can may must might shall did does do has had have was were is are be been
+    being whilst while when after before during since until via per
+""".split())
+
+
+def _everyday_in_capitals(key: str) -> bool:
+    """Whether a word written in a line in capitals after a listed first name is an everyday word, not a
+    surname: one this module knows as no name ("ATTENDED", "PRESENT", "MOTHER", "SCHOOL"), or a past
+    participle or adverb ("SHOUTED", "VERBALLY")."""
+    if key in _NOT_SURNAMES or key in _CAPITALS_LINE_WORDS or key in _PERSON_WORDS or key in _NOT_A_SCHOOL_NAME \
+            or key in _BEFORE_A_SCHOOL or key in _PROFESSIONAL_WORDS:
+        return True
+    return len(key) >= 5 and key.endswith(("ed", "ly"))
 
 
 def _in_capitals(match: re.Match) -> bool:
