@@ -574,7 +574,7 @@ class Redactor:
             # abbreviation ("Kai DNA", "DEAN NFA")
             if other in KNOWN_ABBREVIATIONS or other.replace("\u2019", "'") in KNOWN_ABBREVIATIONS:
                 return False
-            if not name.isupper() or not _in_capitals(match):
+            if not name.isupper() or not _line_in_capitals(match):
                 return True
             # in a line in capitals ("DEAN SMITH ATTENDED", "INFORMED DEAN ARRESTED"): a surname unless it is a
             # word such lines use after a name (a surname taken for a word would be left beside the pseudonym)
@@ -858,6 +858,14 @@ def _everyday_in_capitals(key: str) -> bool:
             or key in _BEFORE_A_SCHOOL or key in _PROFESSIONAL_WORDS:
         return True
     return len(key) >= 5 and key.endswith(("ed", "ly"))
+
+
+def _line_in_capitals(match: re.Match) -> bool:
+    """Whether the line of the match has no lower-case letter ("DEAN SMITH ARRESTED", "DEAN SMITH")."""
+    text = match.string
+    start = max(text.rfind("\n", 0, match.start()), text.rfind("\r", 0, match.start())) + 1
+    end = min((i for i in (text.find("\n", match.end()), text.find("\r", match.end())) if i >= 0), default=len(text))
+    return not any(c.islower() for c in text[start:end])
 
 
 def _in_capitals(match: re.Match) -> bool:
