@@ -389,7 +389,13 @@ class Redactor:
         whole = [p for name in self.people for p in [re.split(r"\s+", name.strip())] if p and p[0]]
         self._surnames = frozenset(_norm(p[-1]) for p in whole if len(p) > 1)
         self._loose_surnames = frozenset(_loose_key(k) for k in self._surnames)
+        # the words of the agencies' names ("Eastborough" of "Eastborough Police"): no name beside a role word
+        self._agency_words = frozenset(w for agency in self.agencies for w in _norm(agency).replace("'", "").split())
         self._name_words = frozenset(_norm(w) for p in whole for w in p)
+        # the parts of the listed names, double-barrelled ones split ("keane", "smith" of "Keane-Smith"): a
+        # double-barrelled name with one of them that is no listed name is somebody else's ("Keane-Jones")
+        self._name_parts = frozenset(x for w in self._name_words for x in re.split(r"[\-\u2010\u2011\u2013]", w)
+                                     if len(x) >= 2 and x not in NEVER_ALONE)
         first_names = sorted({p[0] for p in whole if _norm(p[0]) not in NEVER_ALONE and len(_norm(p[0])) >= 2},
                              key=lambda w: (-len(w), w))
         # another's surname: "Smith", "O'Brien", "O'brien", "McDonald", "Keane-Smith", "Keane-smith", "SMITH",
@@ -416,7 +422,7 @@ class Redactor:
                 rf"|(?P<title>{_TITLES}\s+))?"
                 rf"(?P<name>{alternation})(?P<suffix>['\u2019]s|['\u2019]|s['\u2019]|s)?{_WORD_AFTER}"
                 # not the first part of a double-barrelled name ("Ryan Keane-Smith": read as another's, "[name]")
-                rf"(?![\-\u2010\u2011\u2013](?-i:[A-Z])){after}",
+                rf"(?![\-\u2010\u2011\u2013](?-i:[A-Z][a-z]|(?!{_abbreviation_after_a_hyphen()})[A-Z]{{2}})){after}",
                 re.IGNORECASE,
             )
         else:
@@ -469,11 +475,17 @@ class Redactor:
             if "_" in out or "-" in out:
                 out = self._place_files_re.sub(self._place_file_replacement, out)
         if self._name_re is not None:
+            if ("-" in out or "\u2013" in out) and _MAY_BE_DOUBLE_BARRELLED.search(out):
+                out = _DOUBLE_BARRELLED.sub(self._double_barrelled_replacement, out)
             out = self._name_re.sub(self._name_replacement, out)
             if _DROP in out:
                 out = _DROPPED.sub("", out)
             if _DROP_APPOSED in out:
                 out = _APPOSED.sub("", out).replace(_DROP_APPOSED, AMBIGUOUS)  # (never left: hidden all the same)
+        if _MAY_BE_RELATION_THEN_NAME.search(out):
+            out = _RELATION_THEN_NAME.sub(self._apposed_name_replacement, out)
+        if _MAY_BE_NAME_THEN_RELATION.search(out):
+            out = _NAME_THEN_RELATION.sub(self._apposed_name_replacement, out)
         if _MAY_BE_INITIALS.search(out):
             out = self._initials_text(out)
         return out
@@ -521,6 +533,62 @@ class Redactor:
         else:
             self._places_re = self._place_files_re = None
         return self
+
+    def _apposed_name_replacement(self, match: re.Match) -> str:
+        """A name the case does not list, set off by commas or brackets beside a word for a family member or
+        someone in the household ("partner, Dean said", "Mum's boyfriend, Kyle, was present", "the lodger
+        (Gary) answered", "Kyle (mum's boyfriend) was present"): "[name]" (`_RELATION_THEN_NAME`,
+        `_NAME_THEN_RELATION`), unless a word of it is no name (a pseudonym, a role, an agency's name, an
+        abbreviation, an everyday word: "partner, Mother said", "father (NFA)")."""
+        group = "name" if match.group("name") is not None else "name_c"
+        name = match.group(group)
+        words = name.split()
+        if words[-1] == AMBIGUOUS and len(words) > 1:
+            words = words[:-1]  # "Kyle [name]": the first name goes with the surname hidden already
+        if not self._may_be_a_name(words[0]):
+            return match.group(0)
+        if len(words) > 1 and not self._may_be_a_name(words[1]):
+            if match.re is _NAME_THEN_RELATION:
+                return match.group(0)
+            # "partner, Kyle Present": the first word alone (the second is read as it is)
+            start = match.start(group) - match.start()
+            whole = match.group(0)
+            return whole[:start] + AMBIGUOUS + whole[start + len(words[0]):]
+        start, end = match.start(group) - match.start(), match.end(group) - match.start()
+        whole = match.group(0)
+        return whole[:start] + AMBIGUOUS + whole[end:]
+
+    def _may_be_a_name(self, word: str) -> bool:
+        """Whether a capitalised word beside a family member's role word may be a person's name: not a word
+        of a pseudonym, a role or a known abbreviation, an everyday word this module knows, or a word of an
+        agency's name."""
+        word = word.rstrip(".")
+        key = _norm(word)
+        if word.upper() in self._pseudonym_words or word.upper() in KNOWN_ABBREVIATIONS or word in _ROLES:
+            return False
+        if key in _NOT_APPOSED_NAMES or _everyday_in_capitals(key) or key in NEVER_ALONE or key in _MONTHS \
+                or key in _WEEKDAYS or key in _MONTH_ABBREVIATIONS:
+            return False
+        return key not in self._agency_words
+
+    def _double_barrelled_replacement(self, match: re.Match) -> str:
+        """A double-barrelled name with a part of a listed name that is not a listed name itself ("Keane-Jones",
+        "Smith-Keane", "KEANE-JONES", "Ryan Keane-Jones" with Ryan Keane listed): somebody else's name, or the
+        listed person's under a name the case does not give: "[name]", whole (the names pass would replace
+        the listed part and leave the other beside its pseudonym, "Father-Jones")."""
+        whole = match.group("name")
+        key = _norm(whole)
+        if key in self._replacements or _loose_key(key) in self._loose:
+            return match.group(0)  # a listed name ("Keane-Smith"): the names pass replaces it
+        parts = [_norm(p) for p in re.split(r"[\-\u2010\u2011\u2013]", whole)]
+        if not any(p in self._name_parts and not (p in COMMON_WORDS and whole.isupper()) for p in parts):
+            return match.group(0)
+        if any(p.upper() in KNOWN_ABBREVIATIONS for p in parts):
+            return match.group(0)  # "Kai-CSC", "Keane-DNA": not a name
+        first = match.group("first")
+        if first is not None and _norm(first) not in self._name_words:
+            return first + match.group("gap") + AMBIGUOUS  # "Kyle Keane-Jones": Kyle is no listed name, kept
+        return AMBIGUOUS
 
     def _place_file_replacement(self, match: re.Match) -> str:
         label = self._places.get(_place_key(match.group("place").replace("_", " ").replace("-", " ")))
@@ -794,6 +862,23 @@ def _not_a_name(match: re.Match) -> bool:
 _OPENERS = " \t\"'([{\u201c\u2018*\u2022-"
 
 
+#: a double-barrelled name, capitalised ("Keane-Jones", "O'Brien-Smith", "McDonald-Jones", "KEANE-JONES"), with the
+#: capitalised word before it (a first name, "Ryan Keane-Jones"): read in `Redactor._double_barrelled_replacement`
+_NAME_PART = r"(?:[A-Z](?:[a-z]+|['\u2019][A-Z][a-z]+)(?:[A-Z][a-z]+)?|(?:[A-Z]['\u2019])?[A-Z]{2,})"
+_DOUBLE_BARRELLED = re.compile(
+    rf"(?<![\w\-\u2010\u2011\u2013'\u2019.@])(?:(?P<first>(?-i:[A-Z][a-z]+|[A-Z]{{2,}}))(?P<gap>[^\S\r\n]+))?"
+    rf"(?P<name>(?-i:{_NAME_PART}(?:[\-\u2010\u2011\u2013]{_NAME_PART})+))(?![\w\-\u2010\u2011\u2013@]|\.\w)"
+)
+
+
+_MAY_BE_DOUBLE_BARRELLED = re.compile(r"[A-Za-z][\-\u2010\u2011\u2013][A-Z]")
+
+
+def _abbreviation_after_a_hyphen() -> str:
+    """(the abbreviations after a hyphen that do not make a name double-barrelled: "Kai-CSC", "KAI-A&E")"""
+    return "(?:" + "|".join(sorted((re.escape(a) for a in KNOWN_ABBREVIATIONS), key=len, reverse=True)) + ")(?![A-Za-z])"
+
+
 #: what a name dropped after its role words leaves, removed with the space before it ("partner \uffff said"):
 #: a noncharacter, never in a text
 _DROP = "\uffff"
@@ -858,6 +943,60 @@ def _everyday_in_capitals(key: str) -> bool:
             or key in _BEFORE_A_SCHOOL or key in _PROFESSIONAL_WORDS:
         return True
     return len(key) >= 5 and key.endswith(("ed", "ly"))
+
+
+# A name the case does not list, beside the word for a family member or someone in the household and set off by
+# commas or brackets ("Spoke to partner, Dean said he was out", "Mum's boyfriend, Kyle, was present", "the lodger
+# (Gary) answered", "Kyle (mum's boyfriend) was present", "PARTNER (KYLE) PRESENT"): the text marks it as a
+# person's name, and the person as one of the family's circle -> "[name]". After the role word the name is
+# closed by a comma or a bracket, or followed by the end of a clause or a verb ("said", "was", "who"); before
+# it, the role word (with "the", "her", "mum's", ...) is closed by a comma or a bracket. A word that is no
+# name is left (`Redactor._may_be_a_name`: "partner, Mother said", "father (NFA)", "sister, However, ...").
+_RELATION_WORDS = (
+    r"(?:ex[\-\s]?)?(?:partner|boyfriend|girlfriend|husband|wife|fianc[eé]e?|lodger|friend|neighbou?r|flatmate|"
+    r"housemate|uncle|aunt|auntie|aunty|cousin|(?:half[\-\s]?|step[\-\s]?)?(?:brother|sister|sibling|father|mother|dad|"
+    r"mum|son|daughter)|grandmother|grandfather|grandma|grandad|granddad|grandpa|great[\-\s]grandmother|nan|nana|"
+    r"nanna|gran|father|mother|dad|daddy|mum|mummy|mom|carer|babysitter|childminder|relative|associate)"
+)
+#: a capitalised name: "Dean", "O'Brien", "McDonald", "Keane-Smith", "KYLE", "O'BRIEN"
+_APPOSED_WORD = (r"(?-i:[A-Z](?:[a-z]+|['\u2019][A-Z][a-z]+)(?:[A-Z][a-z]+)?(?:-[A-Z](?:[a-z]+|['\u2019][A-Z][a-z]+))?"
+                 r"|(?:[A-Z]['\u2019])?[A-Z]{3,}(?:-[A-Z]{2,})?)")
+#: (after a title, kept: "partner (Mr Smith)" -> "partner (Mr [name])"; a surname already "[name]" goes with it)
+_APPOSED_NAME = (rf"(?:(?-i:Mr|Mrs|Ms|Miss|Mx|MR|MRS|MS|MISS)\.?[^\S\r\n]+)?"
+                 rf"(?P<name>{_APPOSED_WORD}(?:[^\S\r\n]+(?:{_APPOSED_WORD}|\[name\]))?)")
+#: what may follow a name set off by a comma only (no closing comma): a verb or a clause's end
+_AFTER_AN_APPOSED_NAME = (
+    r"(?=[^\S\r\n]*(?:[.;:!?\r\n]|$)|[^\S\r\n]+(?i:said|says|stated|states|reported|reports|was|is|were|are|has|had|"
+    r"have|did|does|denied|denies|confirmed|confirms|explained|explains|told|tells|advised|advises|agreed|agrees|"
+    r"refused|refuses|declined|declines|answered|answers|attended|attends|arrived|arrives|left|leaves|came|comes|"
+    r"went|goes|appeared|appears|would|will|could|can|cannot|can't|who|present|not|also|then|became|admitted|"
+    r"admits|disclosed|discloses|called|calls|phoned|rang|spoke|speaks|asked|asks|wanted|wants|claimed|claims|"
+    r"alleged|alleges|returned|returns|opened|shouted|lives|lived|stays|stayed|and|reportedly|apparently)\b)"
+)
+_RELATION_THEN_NAME = re.compile(
+    rf"(?<![\w\-])(?i:{_RELATION_WORDS})(?:"
+    rf"(?P<b>[^\S\r\n]*\([^\S\r\n]*){_APPOSED_NAME}(?=[^\S\r\n]*\))"
+    rf"|[^\S\r\n]*,[^\S\r\n]*{_APPOSED_NAME.replace('P<name>', 'P<name_c>')}(?:(?=[^\S\r\n]*,)|{_AFTER_AN_APPOSED_NAME}))"
+)
+_NAME_THEN_RELATION = re.compile(
+    rf"(?<![\w\-'\u2019])(?-i:{_APPOSED_NAME})(?:[^\S\r\n]*,[^\S\r\n]*|[^\S\r\n]*\([^\S\r\n]*)"
+    r"(?:(?i:the|her|his|their|a|an|mum['\u2019]?s|mother['\u2019]?s|dad['\u2019]?s|father['\u2019]?s|maternal|paternal|"
+    r"family|old|new|ex|former|current|child['\u2019]?s|kai['\u2019]?s)[^\S\r\n]+){0,3}"
+    rf"(?i:{_RELATION_WORDS})(?=[^\S\r\n]*[,)])"
+)
+#: (the gates: a comma or an opening bracket, then a capital; a capitalised word, then a comma or a bracket)
+_MAY_BE_RELATION_THEN_NAME = re.compile(r"[,(][^\S\r\n]*[A-Z]")
+_MAY_BE_NAME_THEN_RELATION = re.compile(r"[A-Z][\w'\u2019\-]*[^\S\r\n]*[,(]")
+#: capitalised words after a comma or in brackets that are no name: words that begin a clause
+_NOT_APPOSED_NAMES = frozenset("""
+    however although though unfortunately additionally furthermore therefore meanwhile subsequently consequently
+    initially finally previously currently recently apparently reportedly allegedly notably overall separately
+    similarly likewise otherwise instead indeed nonetheless nevertheless moreover sadly thankfully fortunately
+    hopefully eventually afterwards later earlier again aged age dob unknown unnamed name names police
+    social services health hospital school nursery council housing probation court children's childrens
+    english polish romanian urdu arabic british irish scottish welsh white black asian mixed other
+    none nil nothing nobody someone somebody anyone everyone all both either neither each another
+""".split())
 
 
 def _line_in_capitals(match: re.Match) -> bool:
@@ -2116,6 +2255,7 @@ KNOWN_ABBREVIATIONS = frozenset("""
     CGL WDP CRC NPS HMP PPO MOJ SPOC SAF CPIS CME PIC CSC CYP SPN
     SVD NVD LSCS ELCS EMCS PV PR PPH PND PPD GAD FII GDD NN CG CID BTP GMP WMP MPS YAS UTC NAA RHI RHA
     ABH GBH RUI BWV PNC CIS SBR CRT GUM SM BBA ARM
+    DASH RIC CAD OIC DVPN DVPO DVDS PPN BCU
     A&E A&amp;E N/A
 """.split())
 _ROLES = frozenset("""
