@@ -502,6 +502,9 @@ class Redactor:
         texts: list[str] = []
         for source in sources:
             texts += _texts_in_order(source)
+        # a school named only in a file's name ("brookfield_academy.csv"), read after the texts (their numbers
+        # stay those of the texts' first appearances)
+        texts += [t for source in sources for t in _file_name_schools(source) if t not in texts]
         self._school_labels = school_labels(texts)
         # the words that name something else ("Eastborough" of "Eastborough Police", a listed person's name):
         # no school's name alone
@@ -515,6 +518,8 @@ class Redactor:
         for text in texts:  # (`_texts_in_order` keeps the texts that may name a residence too)
             for name, label in residences_in(text):
                 key = _place_key(name)
+                if " " not in key and (key in COMMON_WORDS or key in _NOT_A_SCHOOL_NAME or len(key) < 4):
+                    continue  # "Hope (refuge)": "Hope" alone elsewhere is the word
                 if not set(key.split()) <= keep and places.get(key) in (None, ADDRESS):
                     places[key] = label  # "[refuge]" says more than "[address]"
         self._places = places
@@ -594,6 +599,13 @@ class Redactor:
         label = self._places.get(_place_key(match.group("place").replace("_", " ").replace("-", " ")))
         if label is None:
             return match.group(0)
+        if match.group("kind"):
+            # the kind the file's name gives is the school's ("oakfield_high_school.csv" is the secondary school
+            # when "Oakfield" names two; "hillside_primary.csv" is no nursery when "Hillside Nursery" is one)
+            written = _file_words(match.group("place") + match.group("kind"))
+            shown = school_text(written, self._school_labels) if _MAY_BE_SCHOOL.search(written) else written
+            if shown != written and re.fullmatch(r"\[[^\[\]]+\]", shown):
+                label = shown
         return re.sub(r"[^a-z0-9]+", "_", label.casefold().replace("'", "")).strip("_")
 
     def _place_replacement(self, match: re.Match) -> str:
@@ -824,6 +836,54 @@ def _place_regex(name: str, gap: str = r"\s+") -> str:
         else:
             parts.append(re.escape(word))
     return gap.join(parts)
+
+
+#: a file's name, as the timeline's `source_file` gives it ("oakfield_primary_school.csv")
+_FILE_NAME = re.compile(r"[^\s/\\]+\.(?i:xlsx|xlsm|xls|csv|tsv|docx|doc|ods|odt|rtf|txt|pdf|html?|json|xml)")
+_LOWER_WORDS = frozenset("of and the de la le".split())
+
+
+def _file_words(stem: str) -> str:
+    """A file's name (without its extension) as the words a text would write: "st_marys_c_of_e_primary" ->
+    "St Marys C of E Primary", "little_acorns_childrens_centre" -> "Little Acorns Childrens Centre"."""
+    words = [w for w in re.split(r"[_\-.\s]+", stem) if w]
+    out = []
+    for i, word in enumerate(words):
+        low = word.casefold()
+        if low == "school" and out and out[-1] == "Pre":
+            out[-1] = "Pre-School"
+        elif low in _LOWER_WORDS and i:
+            out.append(low)
+        else:
+            out.append(low[:1].upper() + low[1:])
+    return " ".join(out)
+
+
+def _file_name_schools(source) -> list[str]:
+    """The files' names in `source` (a table's text cells, a text, a list of them) that name a school, as
+    words ("oakfield_primary_school.csv" -> "Oakfield Primary School")."""
+    if isinstance(source, str):
+        values = [source]
+    elif isinstance(source, pd.DataFrame):
+        values = []
+        for column in source.columns:
+            series = source[column]
+            if pd.api.types.is_string_dtype(series.dtype) or series.dtype == object:
+                try:
+                    values += [v for v in pd.unique(series.dropna()) if isinstance(v, str) and "." in v and len(v) < 200]
+                except TypeError:
+                    continue
+    elif isinstance(source, (list, tuple)):
+        return [t for item in source for t in _file_name_schools(item)]
+    else:
+        return []
+    found = []
+    for value in values:
+        if _FILE_NAME.fullmatch(value.strip()):
+            words = _file_words(value.strip().rsplit(".", 1)[0])
+            if _MAY_BE_SCHOOL.search(words) and words not in found:
+                found.append(words)
+    return found
 
 
 def _texts_in_order(source) -> list[str]:
@@ -1171,6 +1231,10 @@ def _reference_replacement(match: re.Match) -> str:
 # again ("Hope House staff said" -> "[refuge] staff said").
 _RESIDENCE_NOUNS = r"(?:House|Lodge|Court|Hostel|Refuge|Foyer|Mansions|Heights|Tower|Towers|Cottage|Cottages|Farm|Villa|Flats|Apartments|Hall)"
 _PLACE_WORD = r"(?:St\.?|[A-Z][\w\u2019'\-]*)"
+#: a refuge's or a hostel's kind beside its one-word name ("Haven (refuge)", "refuge called Haven")
+_RESIDENCE_KIND = r"(?i:refuge|hostel|night[^\S\r\n]+shelter|shelter|safe[^\S\r\n]+house)"
+#: the one- or two-word name of a place marked as a refuge or hostel ("Haven", "The Beacon", "St Anne's")
+_MARKED_PLACE = r"(?-i:(?:St\.?[^\S\r\n]+)?[A-Z][\w\u2019'\-]*(?:[^\S\r\n]+[A-Z][\w\u2019'\-]*)?)"
 _RESIDENCE = re.compile(
     # "Hope House refuge", "Hope House Refuge", "Eastborough Women's Refuge", "Riverside Hostel", "Bridge
     # Street hostel"
@@ -1180,9 +1244,18 @@ _RESIDENCE = re.compile(
     r"placed|accommodated|housed|rehoused|address(?:\s+is)?|returned|returning|back)\s+(?:at|to|in|into|back\s+to|is)?\s*"
     r"(?:the\s+)?)(?P<house>(?-i:(?:St\.?|[A-Z][\w\u2019'\-]*)(?:\s+(?:St\.?|[A-Z][\w\u2019'\-]*)){0,2}?\s+"
     rf"{_RESIDENCE_NOUNS}))(?P<kind2>\s+(?i:refuge|hostel))?(?![\w\-])"
+    # a one-word name the text marks as a refuge's or a hostel's: "Haven (refuge)", "Beacon, a hostel", ...
+    rf"|(?<![\w\[])(?P<bname>{_MARKED_PLACE})(?:[^\S\r\n]*\([^\S\r\n]*(?:(?i:a|the)[^\S\r\n]+)?{_RESIDENCE_KIND}[^\S\r\n]*\)"
+    rf"|,[^\S\r\n]*(?i:a|the)[^\S\r\n]+(?:(?i:women['\u2019]?s|local|family|homeless(?:ness)?)[^\S\r\n]+)?{_RESIDENCE_KIND}(?![\w\-]))"
+    # ... "a refuge called Haven", "refuge (Oasis)", "Refuge: Sanctuary", "hostel, Beacon,"
+    rf"|(?<![\w\-])(?P<kind3>{_RESIDENCE_KIND})(?P<mark>[^\S\r\n]+(?i:called|named|known[^\S\r\n]+as)[^\S\r\n]+(?:(?i:the)[^\S\r\n]+)?"
+    rf"|[^\S\r\n]*\([^\S\r\n]*(?=(?:(?i:the)[^\S\r\n]+)?{_MARKED_PLACE}[^\S\r\n]*\))(?:(?i:the)[^\S\r\n]+)?"
+    rf"|[^\S\r\n]*[:,][^\S\r\n]*(?=(?:(?i:the)[^\S\r\n]+)?{_MARKED_PLACE}[^\S\r\n]*(?:[,.;:)\r\n]|$))(?:(?i:the)[^\S\r\n]+)?)"
+    rf"(?P<cname>{_MARKED_PLACE})(?![\w\-])"
 )
 _RESIDENCE_WORDS = ("House", "Lodge", "Court", "Foyer", "Mansions", "Heights", "Tower", "Cottage", "Farm", "Villa",
-                    "Flats", "Apartments", "Hall", "efuge", "ostel", "helter", "EFUGE", "OSTEL", "HELTER")
+                    "Flats", "Apartments", "Hall", "efuge", "ostel", "helter", "EFUGE", "OSTEL", "HELTER", "afe house",
+                    "AFE HOUSE")
 
 
 def _may_be_residence(text: str) -> bool:
@@ -1196,6 +1269,19 @@ _NOT_A_PLACE_NAME = frozenset("the a an at to in into from with her his their ou
 def _residence_name(match: re.Match) -> tuple[str, str, str] | None:
     """(the words before it that stay, the label, the name as written) of a place of residence found by
     `_RESIDENCE`, or None."""
+    marked = match.group("bname") or match.group("cname")
+    if marked is not None:
+        words = marked.split()
+        if any(_norm(w).replace("'", "") in _NOT_A_PLACE_NAME or _norm(w) in _BEFORE_A_SCHOOL or _norm(w) in _PERSON_WORDS
+               or _norm(w) in _NOT_SURNAMES or _norm(w) in _NOT_APPOSED_NAMES or _norm(w) in NEVER_ALONE
+               or w.upper() in KNOWN_ABBREVIATIONS for w in words):
+            return None  # "refuge, Mother said", "hostel (MASH referral)"
+        kind = match.group(0) if match.group("bname") else match.group("kind3")
+        label = "[hostel]" if re.search(r"(?i:hostel|shelter)", kind) else "[refuge]"
+        if match.group("bname"):
+            return "", label, marked  # "Haven (refuge)" -> "[refuge]"
+        # "a refuge called Haven" -> "a refuge called [refuge]": the words before the name stay
+        return match.group(0)[:match.start("cname") - match.start()], label, marked
     if match.group("house") is not None:
         house = match.group("house")
         if house.split()[0].casefold() in _NOT_A_PLACE_NAME or re.search(r"(?i:\b(?:family|crown|county|"
