@@ -23,8 +23,19 @@ Decisions:
 - partial names that are also ordinary words ("Will", "Grace", "Brook", "Rose", ...) are replaced only
   when capitalised, so "a brook" or "will attend" keep their meaning; month and weekday names ("May",
   "June") are never replaced on their own, only inside a full name.
-- a double-barrelled surname ("Smith-Jones") is one name: "Smith" alone is not replaced. Accents are
-  optional ("Zoe" matches "Zoë") and so is the apostrophe style ("O’Brien").
+- a double-barrelled surname ("Smith-Jones") is one name: "Smith" alone is not replaced; it is also
+  typed with a space, a dash or nothing ("Smith Jones", "Smith–Jones", "SmithJones"). A double-barrelled
+  name with a listed part that the case does not list ("Keane-Jones", "Ryan Keane-Jones") is "[name]"
+  whole (`_DOUBLE_BARRELLED`). Accents are optional ("Zoe" matches "Zoë") and so is the apostrophe
+  ("O’Brien", "OBrien", "O Brien").
+- a name the case does not list, set off by commas or brackets beside a family member's role word ("Spoke
+  to partner, Dean said", "Mum's boyfriend, Kyle, was present", "the lodger (Gary) answered", "Kyle (mum's
+  boyfriend)") is "[name]" (`_RELATION_THEN_NAME`, `_NAME_THEN_RELATION`); pseudonyms, roles, agencies'
+  words, known abbreviations and everyday words are left ("partner, Mother said", "father (NFA)").
+- capitals: a listed first name before another capitalised surname in ordinary text ("DEAN SMITH
+  attended", "Dean O'BRIEN") is "[name]"; in a line in capitals the word after it is a surname unless it
+  is an everyday word of such lines ("DEAN SMITH ARRESTED" -> "[name] ARRESTED", "DEAN ARRESTED" ->
+  "MOTHER'S PARTNER ARRESTED", `_everyday_in_capitals`).
 - known limit: a common-word name at the start of a sentence ("Will you ...") is replaced. A
   common-word name with an "s" after it ("Marks", "Bills") is the word's plural and is left alone;
   any other name with an "s" after it ("Kais cot") is taken for a possessive missing its apostrophe.
@@ -83,7 +94,10 @@ Decisions:
   house number and a street the case does not list ("22 Elm Road" -> "[address]", `_HOUSE_ADDRESS`; "2
   Family Court hearings" left; a street with no number or one word, "27 Kingsway", is a known limit); a
   named refuge or hostel ("Hope House refuge" -> "[refuge]") and a named house where the family lives
-  ("lives at Hope House" -> "lives at [address]"), then wherever the case names it (`_RESIDENCE`).
+  ("lives at Hope House" -> "lives at [address]"), then wherever the case names it (`_RESIDENCE`); a
+  one-word name the text marks ("Haven (refuge)", "Beacon, a hostel", "a refuge called Oasis") too, unless
+  it is an everyday word ("Hope"). A school in a file's name keeps the kind the name gives
+  ("oakfield_high_school.csv" -> "secondary_school.csv"), and one named only there is learned.
 - references and case numbers ("CA/2023/0456", "crime ref 44/123456/23", "LS23C00456" -> "[reference]",
   `_REFERENCE`; "Ref: 21/06" is too short to find anything and is left).
 - UK telephone numbers ("07700 900123", "+44 7700 900 456", "(01632) 960123" -> "[phone number]",
