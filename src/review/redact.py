@@ -23,8 +23,19 @@ Decisions:
 - partial names that are also ordinary words ("Will", "Grace", "Brook", "Rose", ...) are replaced only
   when capitalised, so "a brook" or "will attend" keep their meaning; month and weekday names ("May",
   "June") are never replaced on their own, only inside a full name.
-- a double-barrelled surname ("Smith-Jones") is one name: "Smith" alone is not replaced. Accents are
-  optional ("Zoe" matches "Zoë") and so is the apostrophe style ("O’Brien").
+- a double-barrelled surname ("Smith-Jones") is one name: "Smith" alone is not replaced; it is also
+  typed with a space, a dash or nothing ("Smith Jones", "Smith–Jones", "SmithJones"). A double-barrelled
+  name with a listed part that the case does not list ("Keane-Jones", "Ryan Keane-Jones") is "[name]"
+  whole (`_DOUBLE_BARRELLED`). Accents are optional ("Zoe" matches "Zoë") and so is the apostrophe
+  ("O’Brien", "OBrien", "O Brien").
+- a name the case does not list, set off by commas or brackets beside a family member's role word ("Spoke
+  to partner, Dean said", "Mum's boyfriend, Kyle, was present", "the lodger (Gary) answered", "Kyle (mum's
+  boyfriend)") is "[name]" (`_RELATION_THEN_NAME`, `_NAME_THEN_RELATION`); pseudonyms, roles, agencies'
+  words, known abbreviations and everyday words are left ("partner, Mother said", "father (NFA)").
+- capitals: a listed first name before another capitalised surname in ordinary text ("DEAN SMITH
+  attended", "Dean O'BRIEN") is "[name]"; in a line in capitals the word after it is a surname unless it
+  is an everyday word of such lines ("DEAN SMITH ARRESTED" -> "[name] ARRESTED", "DEAN ARRESTED" ->
+  "MOTHER'S PARTNER ARRESTED", `_everyday_in_capitals`).
 - known limit: a common-word name at the start of a sentence ("Will you ...") is replaced. A
   common-word name with an "s" after it ("Marks", "Bills") is the word's plural and is left alone;
   any other name with an "s" after it ("Kais cot") is taken for a possessive missing its apostrophe.
@@ -83,7 +94,10 @@ Decisions:
   house number and a street the case does not list ("22 Elm Road" -> "[address]", `_HOUSE_ADDRESS`; "2
   Family Court hearings" left; a street with no number or one word, "27 Kingsway", is a known limit); a
   named refuge or hostel ("Hope House refuge" -> "[refuge]") and a named house where the family lives
-  ("lives at Hope House" -> "lives at [address]"), then wherever the case names it (`_RESIDENCE`).
+  ("lives at Hope House" -> "lives at [address]"), then wherever the case names it (`_RESIDENCE`); a
+  one-word name the text marks ("Haven (refuge)", "Beacon, a hostel", "a refuge called Oasis") too, unless
+  it is an everyday word ("Hope"). A school in a file's name keeps the kind the name gives
+  ("oakfield_high_school.csv" -> "secondary_school.csv"), and one named only there is learned.
 - references and case numbers ("CA/2023/0456", "crime ref 44/123456/23", "LS23C00456" -> "[reference]",
   `_REFERENCE`; "Ref: 21/06" is too short to find anything and is left).
 - UK telephone numbers ("07700 900123", "+44 7700 900 456", "(01632) 960123" -> "[phone number]",
@@ -219,8 +233,21 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[.,_]", " ", _fold(text).replace("\u2019", "'")).split()).casefold()
 
 
+#: the apostrophe of a name ("O'Brien") as it is also typed: "O\u2019Brien", "O`Brien", "O Brien", "OBrien"
+_NAME_APOSTROPHE = "(?:['\u2019`\u00b4][^\\S\\r\\n]?|[^\\S\\r\\n])?"
+#: the hyphen of a double-barrelled name ("Keane-Smith") as it is also typed: "Keane \u2013 Smith", "Keane Smith",
+#: "KeaneSmith"
+_NAME_HYPHEN = "(?:[^\\S\\r\\n]?[\\-\u2010\u2011\u2013\u2014][^\\S\\r\\n]?|[^\\S\\r\\n])?"
+
+
 def _escape(spelling: str) -> str:
-    return re.escape(spelling).replace("'", "['\u2019]")  # O'Brien is also typed O\u2019Brien
+    return re.escape(spelling).replace("'", _NAME_APOSTROPHE).replace("\\-", _NAME_HYPHEN)
+
+
+def _loose_key(key: str) -> str:
+    """A name's key with its apostrophes, hyphens and spaces dropped: "o'brien", "o brien" and "obrien" are one
+    name, and so are "keane-smith" and "keane smith" (`_escape`)."""
+    return re.sub(r"[\s'\u2019`\u00b4\-\u2010\u2011\u2013\u2014]", "", key)
 
 
 def _token_regex(token: str, *, capitalised_only: bool) -> str:
@@ -337,6 +364,10 @@ class Redactor:
             key: (next(iter(pseudonyms)) if len(pseudonyms) == 1 else AMBIGUOUS)
             for key, pseudonyms in candidates.items()
         }
+        loose: dict[str, set[str]] = {}
+        for key, pseudonym in self._replacements.items():
+            loose.setdefault(_loose_key(key), set()).add(pseudonym)
+        self._loose = {k: (next(iter(v)) if len(v) == 1 else AMBIGUOUS) for k, v in loose.items()}
         self._targets = sorted(
             (_Target(key, pattern, tokens) for key, (pattern, tokens, _) in forms.items()),
             key=lambda t: (-t.tokens, -len(t.key), t.key),
@@ -371,11 +402,22 @@ class Redactor:
         # somebody else, "[name]" (`_name_replacement`); the person's full names come first in the alternation
         whole = [p for name in self.people for p in [re.split(r"\s+", name.strip())] if p and p[0]]
         self._surnames = frozenset(_norm(p[-1]) for p in whole if len(p) > 1)
+        self._loose_surnames = frozenset(_loose_key(k) for k in self._surnames)
+        # the words of the agencies' names ("Eastborough" of "Eastborough Police"): no name beside a role word
+        self._agency_words = frozenset(w for agency in self.agencies for w in _norm(agency).replace("'", "").split())
         self._name_words = frozenset(_norm(w) for p in whole for w in p)
+        # the parts of the listed names, double-barrelled ones split ("keane", "smith" of "Keane-Smith"): a
+        # double-barrelled name with one of them that is no listed name is somebody else's ("Keane-Jones")
+        self._name_parts = frozenset(x for w in self._name_words for x in re.split(r"[\-\u2010\u2011\u2013]", w)
+                                     if len(x) >= 2 and x not in NEVER_ALONE)
         first_names = sorted({p[0] for p in whole if _norm(p[0]) not in NEVER_ALONE and len(_norm(p[0])) >= 2},
                              key=lambda w: (-len(w), w))
-        other = (r"(?P<other>(?-i:[A-Z](?:[a-z]+|['\u2019][A-Z][a-z]+)(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
-                 r"|[A-Z]{3,}(?:-[A-Z]{2,})?))")
+        # another's surname: "Smith", "O'Brien", "O'brien", "McDonald", "Keane-Smith", "Keane-smith", "SMITH",
+        # "O'BRIEN", "MCDONALD-JONES"
+        title_case = r"[A-Z](?:[a-z]+|['\u2019`][A-Za-z][a-z]+)(?:[A-Z][a-z]+)?"
+        capitals = r"(?:[A-Z]['\u2019`])?[A-Z]{3,}"
+        other = (rf"(?P<other>(?-i:{title_case}(?:-{title_case}|-[a-z]{{2,}})?"
+                 rf"|{capitals}(?:-(?:[A-Z]['\u2019`])?[A-Z]{{2,}})?))")
         firsts = "|".join(_token_regex(w, capitalised_only=_norm(w) in COMMON_WORDS) for w in first_names)
         if self._targets:
             several = [f"(?:{t.pattern})" for t in self._targets if t.tokens > 1]
@@ -392,7 +434,9 @@ class Redactor:
             self._name_re = re.compile(
                 rf"{_WORD_BEFORE}(?:(?P<prof>{_PROFESSIONAL_TITLES}\s+)|(?P<lprof>(?:{_LOWER_PROFESSIONAL_TITLES})\s+)"
                 rf"|(?P<title>{_TITLES}\s+))?"
-                rf"(?P<name>{alternation})(?P<suffix>['\u2019]s|['\u2019]|s['\u2019]|s)?{_WORD_AFTER}{after}",
+                rf"(?P<name>{alternation})(?P<suffix>['\u2019]s|['\u2019]|s['\u2019]|s)?{_WORD_AFTER}"
+                # not the first part of a double-barrelled name ("Ryan Keane-Smith": read as another's, "[name]")
+                rf"(?![\-\u2010\u2011\u2013](?-i:[A-Z][a-z]|(?!{_abbreviation_after_a_hyphen()})[A-Z]{{2}})){after}",
                 re.IGNORECASE,
             )
         else:
@@ -445,11 +489,17 @@ class Redactor:
             if "_" in out or "-" in out:
                 out = self._place_files_re.sub(self._place_file_replacement, out)
         if self._name_re is not None:
+            if ("-" in out or "\u2013" in out) and _MAY_BE_DOUBLE_BARRELLED.search(out):
+                out = _DOUBLE_BARRELLED.sub(self._double_barrelled_replacement, out)
             out = self._name_re.sub(self._name_replacement, out)
             if _DROP in out:
                 out = _DROPPED.sub("", out)
             if _DROP_APPOSED in out:
                 out = _APPOSED.sub("", out).replace(_DROP_APPOSED, AMBIGUOUS)  # (never left: hidden all the same)
+        if _MAY_BE_RELATION_THEN_NAME.search(out):
+            out = _RELATION_THEN_NAME.sub(self._apposed_name_replacement, out)
+        if _MAY_BE_NAME_THEN_RELATION.search(out):
+            out = _NAME_THEN_RELATION.sub(self._apposed_name_replacement, out)
         if _MAY_BE_INITIALS.search(out):
             out = self._initials_text(out)
         return out
@@ -466,6 +516,9 @@ class Redactor:
         texts: list[str] = []
         for source in sources:
             texts += _texts_in_order(source)
+        # a school named only in a file's name ("brookfield_academy.csv"), read after the texts (their numbers
+        # stay those of the texts' first appearances)
+        texts += [t for source in sources for t in _file_name_schools(source) if t not in texts]
         self._school_labels = school_labels(texts)
         # the words that name something else ("Eastborough" of "Eastborough Police", a listed person's name):
         # no school's name alone
@@ -479,6 +532,8 @@ class Redactor:
         for text in texts:  # (`_texts_in_order` keeps the texts that may name a residence too)
             for name, label in residences_in(text):
                 key = _place_key(name)
+                if " " not in key and (key in COMMON_WORDS or key in _NOT_A_SCHOOL_NAME or len(key) < 4):
+                    continue  # "Hope (refuge)": "Hope" alone elsewhere is the word
                 if not set(key.split()) <= keep and places.get(key) in (None, ADDRESS):
                     places[key] = label  # "[refuge]" says more than "[address]"
         self._places = places
@@ -498,10 +553,73 @@ class Redactor:
             self._places_re = self._place_files_re = None
         return self
 
+    def _apposed_name_replacement(self, match: re.Match) -> str:
+        """A name the case does not list, set off by commas or brackets beside a word for a family member or
+        someone in the household ("partner, Dean said", "Mum's boyfriend, Kyle, was present", "the lodger
+        (Gary) answered", "Kyle (mum's boyfriend) was present"): "[name]" (`_RELATION_THEN_NAME`,
+        `_NAME_THEN_RELATION`), unless a word of it is no name (a pseudonym, a role, an agency's name, an
+        abbreviation, an everyday word: "partner, Mother said", "father (NFA)")."""
+        group = "name" if match.group("name") is not None else "name_c"
+        name = match.group(group)
+        words = name.split()
+        if words[-1] == AMBIGUOUS and len(words) > 1:
+            words = words[:-1]  # "Kyle [name]": the first name goes with the surname hidden already
+        if not self._may_be_a_name(words[0]):
+            return match.group(0)
+        if len(words) > 1 and not self._may_be_a_name(words[1]):
+            if match.re is _NAME_THEN_RELATION:
+                return match.group(0)
+            # "partner, Kyle Present": the first word alone (the second is read as it is)
+            start = match.start(group) - match.start()
+            whole = match.group(0)
+            return whole[:start] + AMBIGUOUS + whole[start + len(words[0]):]
+        start, end = match.start(group) - match.start(), match.end(group) - match.start()
+        whole = match.group(0)
+        return whole[:start] + AMBIGUOUS + whole[end:]
+
+    def _may_be_a_name(self, word: str) -> bool:
+        """Whether a capitalised word beside a family member's role word may be a person's name: not a word
+        of a pseudonym, a role or a known abbreviation, an everyday word this module knows, or a word of an
+        agency's name."""
+        word = word.rstrip(".")
+        key = _norm(word)
+        if word.upper() in self._pseudonym_words or word.upper() in KNOWN_ABBREVIATIONS or word in _ROLES:
+            return False
+        if key in _NOT_APPOSED_NAMES or _everyday_in_capitals(key) or key in NEVER_ALONE or key in _MONTHS \
+                or key in _WEEKDAYS or key in _MONTH_ABBREVIATIONS:
+            return False
+        return key not in self._agency_words
+
+    def _double_barrelled_replacement(self, match: re.Match) -> str:
+        """A double-barrelled name with a part of a listed name that is not a listed name itself ("Keane-Jones",
+        "Smith-Keane", "KEANE-JONES", "Ryan Keane-Jones" with Ryan Keane listed): somebody else's name, or the
+        listed person's under a name the case does not give: "[name]", whole (the names pass would replace
+        the listed part and leave the other beside its pseudonym, "Father-Jones")."""
+        whole = match.group("name")
+        key = _norm(whole)
+        if key in self._replacements or _loose_key(key) in self._loose:
+            return match.group(0)  # a listed name ("Keane-Smith"): the names pass replaces it
+        parts = [_norm(p) for p in re.split(r"[\-\u2010\u2011\u2013]", whole)]
+        if not any(p in self._name_parts and not (p in COMMON_WORDS and whole.isupper()) for p in parts):
+            return match.group(0)
+        if any(p.upper() in KNOWN_ABBREVIATIONS for p in parts):
+            return match.group(0)  # "Kai-CSC", "Keane-DNA": not a name
+        first = match.group("first")
+        if first is not None and _norm(first) not in self._name_words:
+            return first + match.group("gap") + AMBIGUOUS  # "Kyle Keane-Jones": Kyle is no listed name, kept
+        return AMBIGUOUS
+
     def _place_file_replacement(self, match: re.Match) -> str:
         label = self._places.get(_place_key(match.group("place").replace("_", " ").replace("-", " ")))
         if label is None:
             return match.group(0)
+        if match.group("kind"):
+            # the kind the file's name gives is the school's ("oakfield_high_school.csv" is the secondary school
+            # when "Oakfield" names two; "hillside_primary.csv" is no nursery when "Hillside Nursery" is one)
+            written = _file_words(match.group("place") + match.group("kind"))
+            shown = school_text(written, self._school_labels) if _MAY_BE_SCHOOL.search(written) else written
+            if shown != written and re.fullmatch(r"\[[^\[\]]+\]", shown):
+                label = shown
         return re.sub(r"[^a-z0-9]+", "_", label.casefold().replace("'", "")).strip("_")
 
     def _place_replacement(self, match: re.Match) -> str:
@@ -537,18 +655,24 @@ class Redactor:
             return self._names_in(match.string, match.start(), match.end())
         return self._name_replacement(shorter) + self._names_in(match.string, end, match.end())
 
-    def _another_surname(self, name: str, other: str) -> bool:
+    def _another_surname(self, name: str, other: str, match: re.Match) -> bool:
         """Whether `other`, after the listed first name `name`, is a surname that is not the listed person's
         ("Dean Smith", "Dean Ashdown"), so that the two are somebody else's name."""
         key = _norm(other)
-        if key in self._surnames:
+        if key in self._surnames or _loose_key(key) in self._loose_surnames:
             return True  # a listed surname, not this person's (theirs is read with their full name)
         if key in self._name_words or key in _NOT_SURNAMES or key in NEVER_ALONE or key in _PROFESSIONAL_WORDS:
             return False
         if other.isupper():
-            # "Dean SMITH" (a surname in capitals, as police records write it); in a line in capitals, or an
-            # abbreviation ("Kai DNA"), it cannot be told
-            return not name.isupper() and other not in KNOWN_ABBREVIATIONS
+            # "Dean SMITH", "DEAN SMITH attended" (a surname in capitals, as police records write it); not an
+            # abbreviation ("Kai DNA", "DEAN NFA")
+            if other in KNOWN_ABBREVIATIONS or other.replace("\u2019", "'") in KNOWN_ABBREVIATIONS:
+                return False
+            if not name.isupper() or not _line_in_capitals(match):
+                return True
+            # in a line in capitals ("DEAN SMITH ATTENDED", "INFORMED DEAN ARRESTED"): a surname unless it is a
+            # word such lines use after a name (a surname taken for a word would be left beside the pseudonym)
+            return not _everyday_in_capitals(key)
         return True
 
     def _name_replacement(self, match: re.Match) -> str:
@@ -557,11 +681,11 @@ class Redactor:
         name, written = match.group("name"), match.group("suffix") or ""
         if match.group("other") is not None:
             first = name[:match.start("other") - match.start("name")].rstrip()
-            if not self._another_surname(first, match.group("other")):
+            if not self._another_surname(first, match.group("other"), match):
                 return self._alone(match, match.start("name") + len(first))  # "Kai Monday", "Kai Chloe"
             # "SW (Dean Smith)": a listed person's first name and another's surname are somebody else's name
         key = _norm(name)
-        pseudonym = self._replacements.get(key, AMBIGUOUS)
+        pseudonym = self._replacements.get(key) or self._loose.get(_loose_key(key), AMBIGUOUS)
         title = match.group("title") or ""
         lower = match.group("lprof")
         if lower and (pseudonym in self._professionals
@@ -728,6 +852,54 @@ def _place_regex(name: str, gap: str = r"\s+") -> str:
     return gap.join(parts)
 
 
+#: a file's name, as the timeline's `source_file` gives it ("oakfield_primary_school.csv")
+_FILE_NAME = re.compile(r"[^\s/\\]+\.(?i:xlsx|xlsm|xls|csv|tsv|docx|doc|ods|odt|rtf|txt|pdf|html?|json|xml)")
+_LOWER_WORDS = frozenset("of and the de la le".split())
+
+
+def _file_words(stem: str) -> str:
+    """A file's name (without its extension) as the words a text would write: "st_marys_c_of_e_primary" ->
+    "St Marys C of E Primary", "little_acorns_childrens_centre" -> "Little Acorns Childrens Centre"."""
+    words = [w for w in re.split(r"[_\-.\s]+", stem) if w]
+    out = []
+    for i, word in enumerate(words):
+        low = word.casefold()
+        if low == "school" and out and out[-1] == "Pre":
+            out[-1] = "Pre-School"
+        elif low in _LOWER_WORDS and i:
+            out.append(low)
+        else:
+            out.append(low[:1].upper() + low[1:])
+    return " ".join(out)
+
+
+def _file_name_schools(source) -> list[str]:
+    """The files' names in `source` (a table's text cells, a text, a list of them) that name a school, as
+    words ("oakfield_primary_school.csv" -> "Oakfield Primary School")."""
+    if isinstance(source, str):
+        values = [source]
+    elif isinstance(source, pd.DataFrame):
+        values = []
+        for column in source.columns:
+            series = source[column]
+            if pd.api.types.is_string_dtype(series.dtype) or series.dtype == object:
+                try:
+                    values += [v for v in pd.unique(series.dropna()) if isinstance(v, str) and "." in v and len(v) < 200]
+                except TypeError:
+                    continue
+    elif isinstance(source, (list, tuple)):
+        return [t for item in source for t in _file_name_schools(item)]
+    else:
+        return []
+    found = []
+    for value in values:
+        if _FILE_NAME.fullmatch(value.strip()):
+            words = _file_words(value.strip().rsplit(".", 1)[0])
+            if _MAY_BE_SCHOOL.search(words) and words not in found:
+                found.append(words)
+    return found
+
+
 def _texts_in_order(source) -> list[str]:
     """The texts that may name a school or a place of residence in a table (row by row in `seq` order when it has one, its
     columns left to right), a text, or a list of texts, in the order they are read. Per unique text: the
@@ -762,6 +934,23 @@ def _not_a_name(match: re.Match) -> bool:
 
 
 _OPENERS = " \t\"'([{\u201c\u2018*\u2022-"
+
+
+#: a double-barrelled name, capitalised ("Keane-Jones", "O'Brien-Smith", "McDonald-Jones", "KEANE-JONES"), with the
+#: capitalised word before it (a first name, "Ryan Keane-Jones"): read in `Redactor._double_barrelled_replacement`
+_NAME_PART = r"(?:[A-Z](?:[a-z]+|['\u2019][A-Z][a-z]+)(?:[A-Z][a-z]+)?|(?:[A-Z]['\u2019])?[A-Z]{2,})"
+_DOUBLE_BARRELLED = re.compile(
+    rf"(?<![\w\-\u2010\u2011\u2013'\u2019.@])(?:(?P<first>(?-i:[A-Z][a-z]+|[A-Z]{{2,}}))(?P<gap>[^\S\r\n]+))?"
+    rf"(?P<name>(?-i:{_NAME_PART}(?:[\-\u2010\u2011\u2013]{_NAME_PART})+))(?![\w\-\u2010\u2011\u2013@]|\.\w)"
+)
+
+
+_MAY_BE_DOUBLE_BARRELLED = re.compile(r"[A-Za-z][\-\u2010\u2011\u2013][A-Z]")
+
+
+def _abbreviation_after_a_hyphen() -> str:
+    """(the abbreviations after a hyphen that do not make a name double-barrelled: "Kai-CSC", "KAI-A&E")"""
+    return "(?:" + "|".join(sorted((re.escape(a) for a in KNOWN_ABBREVIATIONS), key=len, reverse=True)) + ")(?![A-Za-z])"
 
 
 #: what a name dropped after its role words leaves, removed with the space before it ("partner \uffff said"):
@@ -803,6 +992,93 @@ def _ends_sentence(match: re.Match) -> bool:
     """Whether what follows the match starts a new sentence (or nothing follows)."""
     rest = match.string[match.end():]
     return not rest.strip() or bool(re.match(r"\s*(?:[\r\n]|[\"'\u201c\u2018(]?[A-Z])", rest))
+
+
+#: words a line in capitals (a police log's) writes after a name, that are no surname ("DEAN ARRESTED", "KAI
+#: UPSET"): with `_NOT_SURNAMES` and the other everyday words this module knows (`_everyday_in_capitals`)
+_CAPITALS_LINE_WORDS = frozenset("""
+    states stated reports reported denies denied admits admitted claims claimed alleges alleged wants wanted
+    says tells asks refuses refused agrees agreed confirms confirmed explains explained arrested aggressive
+    abusive drunk hostile calm compliant upset angry distressed crying shouting violent threatening
+    intoxicated absent unknown known arrives arrived leaves returns returned attends stays lives located
+    found missing outside inside upstairs downstairs again only just currently out away gone back went came
+    got gave took made spoken interviewed cautioned charged released bailed detained warned advised
+    fine well safe unharmed injured hurt asleep awake ok okay also still now then not never always
+    would could should will can may must might shall did does do has had have was were is are be been
+    being whilst while when after before during since until via per
+""".split())
+
+
+def _everyday_in_capitals(key: str) -> bool:
+    """Whether a word written in a line in capitals after a listed first name is an everyday word, not a
+    surname: one this module knows as no name ("ATTENDED", "PRESENT", "MOTHER", "SCHOOL"), or a past
+    participle or adverb ("SHOUTED", "VERBALLY")."""
+    if key in _NOT_SURNAMES or key in _CAPITALS_LINE_WORDS or key in _PERSON_WORDS or key in _NOT_A_SCHOOL_NAME \
+            or key in _BEFORE_A_SCHOOL or key in _PROFESSIONAL_WORDS:
+        return True
+    return len(key) >= 5 and key.endswith(("ed", "ly"))
+
+
+# A name the case does not list, beside the word for a family member or someone in the household and set off by
+# commas or brackets ("Spoke to partner, Dean said he was out", "Mum's boyfriend, Kyle, was present", "the lodger
+# (Gary) answered", "Kyle (mum's boyfriend) was present", "PARTNER (KYLE) PRESENT"): the text marks it as a
+# person's name, and the person as one of the family's circle -> "[name]". After the role word the name is
+# closed by a comma or a bracket, or followed by the end of a clause or a verb ("said", "was", "who"); before
+# it, the role word (with "the", "her", "mum's", ...) is closed by a comma or a bracket. A word that is no
+# name is left (`Redactor._may_be_a_name`: "partner, Mother said", "father (NFA)", "sister, However, ...").
+_RELATION_WORDS = (
+    r"(?:ex[\-\s]?)?(?:partner|boyfriend|girlfriend|husband|wife|fianc[eé]e?|lodger|friend|neighbou?r|flatmate|"
+    r"housemate|uncle|aunt|auntie|aunty|cousin|(?:half[\-\s]?|step[\-\s]?)?(?:brother|sister|sibling|father|mother|dad|"
+    r"mum|son|daughter)|grandmother|grandfather|grandma|grandad|granddad|grandpa|great[\-\s]grandmother|nan|nana|"
+    r"nanna|gran|father|mother|dad|daddy|mum|mummy|mom|carer|babysitter|childminder|relative|associate)"
+)
+#: a capitalised name: "Dean", "O'Brien", "McDonald", "Keane-Smith", "KYLE", "O'BRIEN"
+_APPOSED_WORD = (r"(?-i:[A-Z](?:[a-z]+|['\u2019][A-Z][a-z]+)(?:[A-Z][a-z]+)?(?:-[A-Z](?:[a-z]+|['\u2019][A-Z][a-z]+))?"
+                 r"|(?:[A-Z]['\u2019])?[A-Z]{3,}(?:-[A-Z]{2,})?)")
+#: (after a title, kept: "partner (Mr Smith)" -> "partner (Mr [name])"; a surname already "[name]" goes with it)
+_APPOSED_NAME = (rf"(?:(?-i:Mr|Mrs|Ms|Miss|Mx|MR|MRS|MS|MISS)\.?[^\S\r\n]+)?"
+                 rf"(?P<name>{_APPOSED_WORD}(?:[^\S\r\n]+(?:{_APPOSED_WORD}|\[name\]))?)")
+#: what may follow a name set off by a comma only (no closing comma): a verb or a clause's end
+_AFTER_AN_APPOSED_NAME = (
+    r"(?=[^\S\r\n]*(?:[.;:!?\r\n]|$)|[^\S\r\n]+(?i:said|says|stated|states|reported|reports|was|is|were|are|has|had|"
+    r"have|did|does|denied|denies|confirmed|confirms|explained|explains|told|tells|advised|advises|agreed|agrees|"
+    r"refused|refuses|declined|declines|answered|answers|attended|attends|arrived|arrives|left|leaves|came|comes|"
+    r"went|goes|appeared|appears|would|will|could|can|cannot|can't|who|present|not|also|then|became|admitted|"
+    r"admits|disclosed|discloses|called|calls|phoned|rang|spoke|speaks|asked|asks|wanted|wants|claimed|claims|"
+    r"alleged|alleges|returned|returns|opened|shouted|lives|lived|stays|stayed|and|reportedly|apparently)\b)"
+)
+_RELATION_THEN_NAME = re.compile(
+    rf"(?<![\w\-])(?i:{_RELATION_WORDS})(?:"
+    rf"(?P<b>[^\S\r\n]*\([^\S\r\n]*){_APPOSED_NAME}(?=[^\S\r\n]*\))"
+    rf"|[^\S\r\n]*,[^\S\r\n]*{_APPOSED_NAME.replace('P<name>', 'P<name_c>')}(?:(?=[^\S\r\n]*,)|{_AFTER_AN_APPOSED_NAME}))"
+)
+_NAME_THEN_RELATION = re.compile(
+    rf"(?<![\w\-'\u2019])(?-i:{_APPOSED_NAME})(?:[^\S\r\n]*,[^\S\r\n]*|[^\S\r\n]*\([^\S\r\n]*)"
+    r"(?:(?i:the|her|his|their|a|an|mum['\u2019]?s|mother['\u2019]?s|dad['\u2019]?s|father['\u2019]?s|maternal|paternal|"
+    r"family|old|new|ex|former|current|child['\u2019]?s|kai['\u2019]?s)[^\S\r\n]+){0,3}"
+    rf"(?i:{_RELATION_WORDS})(?=[^\S\r\n]*[,)])"
+)
+#: (the gates: a comma or an opening bracket, then a capital; a capitalised word, then a comma or a bracket)
+_MAY_BE_RELATION_THEN_NAME = re.compile(r"[,(][^\S\r\n]*[A-Z]")
+_MAY_BE_NAME_THEN_RELATION = re.compile(r"[A-Z][\w'\u2019\-]*[^\S\r\n]*[,(]")
+#: capitalised words after a comma or in brackets that are no name: words that begin a clause
+_NOT_APPOSED_NAMES = frozenset("""
+    however although though unfortunately additionally furthermore therefore meanwhile subsequently consequently
+    initially finally previously currently recently apparently reportedly allegedly notably overall separately
+    similarly likewise otherwise instead indeed nonetheless nevertheless moreover sadly thankfully fortunately
+    hopefully eventually afterwards later earlier again aged age dob unknown unnamed name names police
+    social services health hospital school nursery council housing probation court children's childrens
+    english polish romanian urdu arabic british irish scottish welsh white black asian mixed other
+    none nil nothing nobody someone somebody anyone everyone all both either neither each another
+""".split())
+
+
+def _line_in_capitals(match: re.Match) -> bool:
+    """Whether the line of the match has no lower-case letter ("DEAN SMITH ARRESTED", "DEAN SMITH")."""
+    text = match.string
+    start = max(text.rfind("\n", 0, match.start()), text.rfind("\r", 0, match.start())) + 1
+    end = min((i for i in (text.find("\n", match.end()), text.find("\r", match.end())) if i >= 0), default=len(text))
+    return not any(c.islower() for c in text[start:end])
 
 
 def _in_capitals(match: re.Match) -> bool:
@@ -969,6 +1245,10 @@ def _reference_replacement(match: re.Match) -> str:
 # again ("Hope House staff said" -> "[refuge] staff said").
 _RESIDENCE_NOUNS = r"(?:House|Lodge|Court|Hostel|Refuge|Foyer|Mansions|Heights|Tower|Towers|Cottage|Cottages|Farm|Villa|Flats|Apartments|Hall)"
 _PLACE_WORD = r"(?:St\.?|[A-Z][\w\u2019'\-]*)"
+#: a refuge's or a hostel's kind beside its one-word name ("Haven (refuge)", "refuge called Haven")
+_RESIDENCE_KIND = r"(?i:refuge|hostel|night[^\S\r\n]+shelter|shelter|safe[^\S\r\n]+house)"
+#: the one- or two-word name of a place marked as a refuge or hostel ("Haven", "The Beacon", "St Anne's")
+_MARKED_PLACE = r"(?-i:(?:St\.?[^\S\r\n]+)?[A-Z][\w\u2019'\-]*(?:[^\S\r\n]+[A-Z][\w\u2019'\-]*)?)"
 _RESIDENCE = re.compile(
     # "Hope House refuge", "Hope House Refuge", "Eastborough Women's Refuge", "Riverside Hostel", "Bridge
     # Street hostel"
@@ -978,9 +1258,18 @@ _RESIDENCE = re.compile(
     r"placed|accommodated|housed|rehoused|address(?:\s+is)?|returned|returning|back)\s+(?:at|to|in|into|back\s+to|is)?\s*"
     r"(?:the\s+)?)(?P<house>(?-i:(?:St\.?|[A-Z][\w\u2019'\-]*)(?:\s+(?:St\.?|[A-Z][\w\u2019'\-]*)){0,2}?\s+"
     rf"{_RESIDENCE_NOUNS}))(?P<kind2>\s+(?i:refuge|hostel))?(?![\w\-])"
+    # a one-word name the text marks as a refuge's or a hostel's: "Haven (refuge)", "Beacon, a hostel", ...
+    rf"|(?<![\w\[])(?P<bname>{_MARKED_PLACE})(?:[^\S\r\n]*\([^\S\r\n]*(?:(?i:a|the)[^\S\r\n]+)?{_RESIDENCE_KIND}[^\S\r\n]*\)"
+    rf"|,[^\S\r\n]*(?i:a|the)[^\S\r\n]+(?:(?i:women['\u2019]?s|local|family|homeless(?:ness)?)[^\S\r\n]+)?{_RESIDENCE_KIND}(?![\w\-]))"
+    # ... "a refuge called Haven", "refuge (Oasis)", "Refuge: Sanctuary", "hostel, Beacon,"
+    rf"|(?<![\w\-])(?P<kind3>{_RESIDENCE_KIND})(?P<mark>[^\S\r\n]+(?i:called|named|known[^\S\r\n]+as)[^\S\r\n]+(?:(?i:the)[^\S\r\n]+)?"
+    rf"|[^\S\r\n]*\([^\S\r\n]*(?=(?:(?i:the)[^\S\r\n]+)?{_MARKED_PLACE}[^\S\r\n]*\))(?:(?i:the)[^\S\r\n]+)?"
+    rf"|[^\S\r\n]*[:,][^\S\r\n]*(?=(?:(?i:the)[^\S\r\n]+)?{_MARKED_PLACE}[^\S\r\n]*(?:[,.;:)\r\n]|$))(?:(?i:the)[^\S\r\n]+)?)"
+    rf"(?P<cname>{_MARKED_PLACE})(?![\w\-])"
 )
 _RESIDENCE_WORDS = ("House", "Lodge", "Court", "Foyer", "Mansions", "Heights", "Tower", "Cottage", "Farm", "Villa",
-                    "Flats", "Apartments", "Hall", "efuge", "ostel", "helter", "EFUGE", "OSTEL", "HELTER")
+                    "Flats", "Apartments", "Hall", "efuge", "ostel", "helter", "EFUGE", "OSTEL", "HELTER", "afe house",
+                    "AFE HOUSE")
 
 
 def _may_be_residence(text: str) -> bool:
@@ -994,6 +1283,19 @@ _NOT_A_PLACE_NAME = frozenset("the a an at to in into from with her his their ou
 def _residence_name(match: re.Match) -> tuple[str, str, str] | None:
     """(the words before it that stay, the label, the name as written) of a place of residence found by
     `_RESIDENCE`, or None."""
+    marked = match.group("bname") or match.group("cname")
+    if marked is not None:
+        words = marked.split()
+        if any(_norm(w).replace("'", "") in _NOT_A_PLACE_NAME or _norm(w) in _BEFORE_A_SCHOOL or _norm(w) in _PERSON_WORDS
+               or _norm(w) in _NOT_SURNAMES or _norm(w) in _NOT_APPOSED_NAMES or _norm(w) in NEVER_ALONE
+               or w.upper() in KNOWN_ABBREVIATIONS for w in words):
+            return None  # "refuge, Mother said", "hostel (MASH referral)"
+        kind = match.group(0) if match.group("bname") else match.group("kind3")
+        label = "[hostel]" if re.search(r"(?i:hostel|shelter)", kind) else "[refuge]"
+        if match.group("bname"):
+            return "", label, marked  # "Haven (refuge)" -> "[refuge]"
+        # "a refuge called Haven" -> "a refuge called [refuge]": the words before the name stay
+        return match.group(0)[:match.start("cname") - match.start()], label, marked
     if match.group("house") is not None:
         house = match.group("house")
         if house.split()[0].casefold() in _NOT_A_PLACE_NAME or re.search(r"(?i:\b(?:family|crown|county|"
@@ -2053,6 +2355,7 @@ KNOWN_ABBREVIATIONS = frozenset("""
     CGL WDP CRC NPS HMP PPO MOJ SPOC SAF CPIS CME PIC CSC CYP SPN
     SVD NVD LSCS ELCS EMCS PV PR PPH PND PPD GAD FII GDD NN CG CID BTP GMP WMP MPS YAS UTC NAA RHI RHA
     ABH GBH RUI BWV PNC CIS SBR CRT GUM SM BBA ARM
+    DASH RIC CAD OIC DVPN DVPO DVDS PPN BCU
     A&E A&amp;E N/A
 """.split())
 _ROLES = frozenset("""
