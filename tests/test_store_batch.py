@@ -85,7 +85,9 @@ def varied_cases(tmp_path_factory) -> Path:
     shutil.copytree(folders[10], root / (folders[10].name + "_copy"))
     # reviewers' decisions on two cases (accepted, rejected, and one on a flag that no longer exists)
     flags = read_store(_build(root, root.parent / "probe", _one_by_one), "flags")
-    decided = [cid for cid in flags["case_id"].unique().tolist() if cid not in (folders[10].name,)][:2]
+    counts = flags["case_id"].value_counts()
+    decided = [cid for cid in flags["case_id"].unique().tolist()
+               if cid not in (folders[10].name,) and counts[cid] >= 2][:2]  # an accepted and a rejected flag each
     assert len(decided) == 2
     for case_id in decided:
         ids = flags.loc[flags["case_id"] == case_id, "flag_id"].tolist()
