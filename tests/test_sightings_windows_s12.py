@@ -109,3 +109,26 @@ def test_the_table_reading_is_still_the_row_reading_on_a_mixed_corpus():
     want = [S.read_sighting(*r) for r in frame[["contact_type", "concerns", "description", "action"]].itertuples(index=False)]
     assert got == want
     assert {True, False, None} <= set(want)
+
+
+def test_a_long_table_read_through_the_shared_factorisation_is_the_row_reading():
+    """From `review.timeline._SMALL` rows on, the descriptions and actions are coded by the timeline's shared
+    factorisation of the whole column (blank cells among them): still the row-by-row reading."""
+    from review.timeline import _SMALL
+
+    texts = _corpus(_SMALL + 500, 21)
+    rng = np.random.default_rng(22)
+    types = np.array(["home_visit", "ae_attendance", "cp_medical", "phone_call", "was_not_brought"], dtype=object)
+    seen = np.array([pd.NA, pd.NA, True, False], dtype=object)
+    frame = pd.DataFrame({
+        "child_seen": pd.array(seen[rng.integers(0, len(seen), len(texts))], dtype="boolean"),
+        "contact_type": types[rng.integers(0, len(types), len(texts))],
+        "concerns": np.array(["", "child_not_seen", "was_not_brought", None], dtype=object)[rng.integers(0, 4, len(texts))],
+        "description": pd.array([None if i % 7 == 0 else t for i, t in enumerate(texts)], dtype="string[pyarrow]"),
+        "action": pd.array([texts[i] if i % 4 == 0 else None for i in range(len(texts))], dtype="string[pyarrow]"),
+    })
+    got = [None if pd.isna(v) else bool(v) for v in S.inferred_sightings(frame).astype(object)]
+    want = [None if not pd.isna(c) else S.read_sighting(t, g, d, a) for c, t, g, d, a in
+            frame[["child_seen", "contact_type", "concerns", "description", "action"]].astype(object).itertuples(index=False)]
+    assert got == want
+    assert {True, False, None} <= set(want)

@@ -300,6 +300,18 @@ def _factorised(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.append(np.asarray(uniques, dtype=object), "").astype(object)
 
 
+def _text_codes(values: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(codes of the rows `rows`, distinct texts) of a text column, NA read as "": a long column through
+    `review.timeline._codes`, whose factorisation of the whole column is made once and shared with the
+    timeline's links and the rules (the same Arrow array), else `_factorised` of those rows."""
+    from .timeline import _SMALL, _codes
+
+    if len(values) < _SMALL:
+        return _factorised(values.iloc[rows])
+    codes, uniques = _codes(values, sort=False)
+    return np.asarray(codes[rows], dtype="int64"), uniques
+
+
 def _combine(a: np.ndarray, b: np.ndarray, nb: int) -> np.ndarray:
     return pd.factorize(a * (nb + 1) + b, sort=False)[0].astype("int64")
 
@@ -338,11 +350,11 @@ def _inferred(frame: pd.DataFrame, key: str) -> pd.arrays.BooleanArray:
     blank = np.flatnonzero(frame["child_seen"].isna().to_numpy())
     if not len(blank):
         return out
-    part = frame[["contact_type", "concerns", "description", "action"]].iloc[blank]  # the columns read only
+    part = frame[["contact_type", "concerns"]].iloc[blank]  # the columns read only
     ct_codes, ct_uniques = _factorised(part["contact_type"])
     tag_codes, tag_uniques = _factorised(part["concerns"])
-    d_codes, d_uniques = _factorised(part["description"])
-    a_codes, a_uniques = _factorised(part["action"])
+    d_codes, d_uniques = _text_codes(frame["description"], blank)
+    a_codes, a_uniques = _text_codes(frame["action"], blank)
     combined = _combine(_combine(_combine(ct_codes, tag_codes, len(tag_uniques)), d_codes, len(d_uniques)),
                         a_codes, len(a_uniques))
     inverse, _ = pd.factorize(combined, sort=False)
