@@ -40,6 +40,7 @@ from review.store import build_all, read_store, read_stores, write_store_from_sy
 from review.synth import synth_declarations
 from review.thematic import (assurance_summary, assurance_vs_evidence, counted_flags, plot_assurance,
                              read_declarations, thematic_figures, thematic_tables)
+from review.thematic_report import thematic_contacts
 
 store = Path(out_dir) / "store"
 summary = build_all(cases_dir, store, progress=False)
@@ -63,8 +64,7 @@ failures if len(failures) else "Every case folder was built."
 
 # %%
 stores = {"": store, **({"synthetic": Path(out_dir) / "synthetic-store"} if synth_cases else {})}
-columns = ["case_id", "event_id", "date", "agency_kind", "organisation"]
-contacts = read_stores(stores, "contacts", columns=columns)
+contacts = thematic_contacts(None, stores)  # with the timeline's reading of whether the child was seen
 flags = read_stores(stores, "flags")
 latency = read_stores(stores, "response_latency")
 case_ids = read_stores(stores, "cases", columns=["case_id"])["case_id"]
@@ -88,6 +88,16 @@ display(tables["flags_by_organisation"].head(15))
 # %%
 display(tables["latency_by_agency_kind"])
 display(tables["cases_ranked"].head(10))
+
+# %% [markdown]
+# ## Who saw the child
+# Each contact once: the Child seen cell as the agency recorded it, else the timeline's reading of the row's
+# type and text ("read from the text"), else not recorded either way. Then, per case, the longest period
+# between the first and last contacts during which no agency saw the child.
+
+# %%
+display(tables["sightings_by_agency_kind"])
+display(tables["sightings_by_case"].head(10))
 
 # %%
 figures = thematic_figures(tables, latency)

@@ -17,9 +17,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from .charts import ALERT, KIND_COLOURS, NEUTRAL, OK, OKABE_ITO, _empty_figure, _label, house_style
+from .charts import (_READ_NOT_SEEN, _READ_SEEN, ALERT, KIND_COLOURS, NEUTRAL, OK, OKABE_ITO, _empty_figure, _label,
+                     house_style)
 from .errors import ReviewError
 from .schema import FAILING_CATEGORIES, escalated_mask
+from .sightings import SIGHTING_STATUSES, sighting_status
 from .synth import STANDARD_CATEGORIES
 
 FLAG_GROUPINGS = ("rule_id", "failing_category", "agency_kind", "organisation")
@@ -196,6 +198,106 @@ def rank_cases(response_latency: pd.DataFrame, flags: pd.DataFrame, timeline: pd
     return table
 
 
+# ---------------------------------------------------------------------------------------------------
+# Who saw the child
+# ---------------------------------------------------------------------------------------------------
+#: `sightings_by_agency_kind`'s count columns, one per `review.sightings.SIGHTING_STATUSES` (same order)
+SIGHTING_COUNTS = ("seen_recorded", "seen_read", "not_seen_recorded", "not_seen_read", "unknown")
+_COUNT_OF_STATUS = dict(zip(SIGHTING_STATUSES, SIGHTING_COUNTS))
+
+
+def has_sightings(timeline: pd.DataFrame) -> bool:
+    """Whether `timeline` holds what the sighting tables need: case_id, agency_kind, date and child_seen
+    (child_seen_inferred, the timeline's reading of a blank cell, is used when it is there)."""
+    return {"case_id", "agency_kind", "date", "child_seen"} <= set(timeline.columns)
+
+
+def sightings_by_agency_kind(timeline: pd.DataFrame) -> pd.DataFrame:
+    """Who saw the child, by agency kind: how many of each kind's contacts recorded the child seen.
+
+    Each contact counts once, under its status (`review.sightings.sighting_status`): the Child seen cell as
+    recorded (seen_recorded, not_seen_recorded), else the timeline's reading of the row's type and text
+    where the cell is blank (seen_read, not_seen_read: child_seen_inferred; a timeline or contact table
+    without it has none), else unknown.
+
+    Columns: agency_kind, contacts, the five counts (`SIGHTING_COUNTS`), seen_share (seen, recorded or
+    read, per contact), recorded_share (contacts with a Child seen cell filled, yes or no, per contact:
+    how often the agency wrote down whether it saw the child at all), cases. Every kind with a contact is
+    listed, sorted by seen_share, lowest first (the kinds that least often saw the child at the top);
+    contacts with no agency kind count under "(unknown)".
+    """
+    columns = ["agency_kind", "contacts", *SIGHTING_COUNTS, "seen_share", "recorded_share", "cases"]
+    if timeline.empty:
+        return pd.DataFrame({c: pd.Series(dtype="string" if c == "agency_kind" else
+                                          "Float64" if c.endswith("share") else "int64") for c in columns})
+    status = pd.Series(sighting_status(timeline), index=timeline.index).map(_COUNT_OF_STATUS)
+    kind = timeline["agency_kind"].astype("string").fillna("(unknown)").replace("", "(unknown)")
+    counts = pd.crosstab(kind, status).reindex(columns=list(SIGHTING_COUNTS), fill_value=0).astype("int64")
+    counts.columns.name = None
+    table = counts.assign(contacts=counts.sum(axis=1),
+                          cases=timeline["case_id"].astype("string").groupby(kind).nunique().astype("int64"))
+    seen = table["seen_recorded"] + table["seen_read"]
+    table["seen_share"] = (seen / table["contacts"]).astype("Float64")
+    table["recorded_share"] = ((table["seen_recorded"] + table["not_seen_recorded"]) / table["contacts"]).astype("Float64")
+    table.index.name = "agency_kind"
+    table = table.reset_index()[columns]
+    table["agency_kind"] = table["agency_kind"].astype("string")
+    return table.sort_values(["seen_share", "agency_kind"], kind="stable").reset_index(drop=True)
+
+
+def sightings_by_case(timeline: pd.DataFrame, *, cases: pd.Series | list | None = None) -> pd.DataFrame:
+    """Per case: how often, and how long apart, any agency saw the child.
+
+    Columns: case_id, contacts, seen (contacts with the child seen, recorded or read: `review.sightings.
+    seen_mask`), seen_share, first_contact, last_contact, longest_unseen_days, longest_unseen_from,
+    longest_unseen_to. longest_unseen_days is the most days in the case's span of contacts during which no
+    agency saw the child: from the first contact, or from a sighting, to the next sighting, or to the last
+    contact (all of it when the child was never seen); its from / to are that period's ends. A date known
+    only to its month or year counts from the start of that period. `cases`: every case id to list, those
+    without dated contacts too (0 contacts, the rest empty). Sorted by longest_unseen_days, longest first.
+    """
+    from .sightings import seen_mask
+
+    columns = ["case_id", "contacts", "seen", "seen_share", "first_contact", "last_contact", "longest_unseen_days",
+               "longest_unseen_from", "longest_unseen_to"]
+    frame = pd.DataFrame({"case_id": timeline["case_id"].astype("string").to_numpy(),
+                          "date": pd.to_datetime(timeline["date"]).to_numpy(),
+                          "seen": seen_mask(timeline) if len(timeline) else np.zeros(0, dtype=bool)})
+    contacts = frame.groupby("case_id").size()
+    seen = frame.groupby("case_id")["seen"].sum()
+    dated = frame[frame["date"].notna()].sort_values(["case_id", "date"], kind="stable")
+    ends = dated.groupby("case_id")["date"].agg(["min", "max"])
+    # the period's anchors: each case's first and last contact and every sighting; the longest gap between
+    # consecutive anchors of a case is its longest period without a sighting
+    anchors = pd.concat([ends["min"].rename("date"), ends["max"].rename("date"),
+                         dated.loc[dated["seen"], ["case_id", "date"]].set_index("case_id")["date"]])
+    anchors = anchors.rename_axis("case_id").reset_index().sort_values(["case_id", "date"], kind="stable")
+    anchors = anchors.drop_duplicates().reset_index(drop=True)
+    anchors["from"] = anchors.groupby("case_id")["date"].shift()
+    anchors["days"] = (anchors["date"] - anchors["from"]).dt.days
+    gaps = anchors.dropna(subset=["from"]).sort_values(["case_id", "days", "from"], ascending=[True, False, True],
+                                                       kind="stable").drop_duplicates("case_id").set_index("case_id")
+    table = pd.DataFrame({"contacts": contacts, "seen": seen})
+    if cases is not None:
+        ids = pd.Index(pd.Series(cases, dtype="string").dropna().unique(), name="case_id")
+        table = table.reindex(table.index.union(ids))
+    table = table.join(ends.rename(columns={"min": "first_contact", "max": "last_contact"}))
+    table["longest_unseen_days"] = gaps["days"]
+    table["longest_unseen_from"] = gaps["from"]
+    table["longest_unseen_to"] = gaps["date"]
+    one_day = ends.index[ends["min"] == ends["max"]]  # one date only: no period, 0 days
+    table.loc[table.index.isin(one_day), "longest_unseen_days"] = 0
+    table["contacts"] = table["contacts"].fillna(0).astype("int64")
+    table["seen"] = table["seen"].fillna(0).astype("int64")
+    table["seen_share"] = (table["seen"] / table["contacts"].where(table["contacts"] > 0)).astype("Float64")
+    table["longest_unseen_days"] = table["longest_unseen_days"].astype("Int64")
+    table.index.name = "case_id"
+    table = table.reset_index()[columns]
+    table["case_id"] = table["case_id"].astype("string")
+    return table.sort_values(["longest_unseen_days", "case_id"], ascending=[False, True], kind="stable",
+                             na_position="last").reset_index(drop=True)
+
+
 def counted_flags(flags: pd.DataFrame, include_rejected: bool = False,
                   timeline: pd.DataFrame | None = None) -> pd.DataFrame:
     """The flags a thematic review counts: the rules' flags and the findings reviewers added, without
@@ -238,11 +340,18 @@ def thematic_tables(flags: pd.DataFrame, timeline: pd.DataFrame, response_latenc
     """Every thematic table, keyed by the name `review thematic` writes it under. Flags the reviewers
     rejected, and findings they added on contacts the case does not have, are not counted (the rejected
     ones are with `include_rejected`; `counted_flags`). `cases`: every case id of the review (the store's
-    case table), so that a case without an accepted contact is ranked too, with 0 contacts."""
+    case table), so that a case without an accepted contact is ranked too, with 0 contacts.
+
+    With a timeline that says whether the child was seen (`has_sightings`: child_seen, and the timeline's
+    reading of a blank cell, child_seen_inferred, when present), also who saw the child:
+    ``sightings_by_agency_kind`` and ``sightings_by_case``."""
     flags = counted_flags(flags, include_rejected, timeline)
     tables = {f"flags_by_{by}": flag_rates(flags, timeline, by) for by in FLAG_GROUPINGS}
     tables["latency_by_agency_kind"] = latency_by_agency_kind(response_latency)
     tables["cases_ranked"] = rank_cases(response_latency, flags, timeline, cases=cases)
+    if has_sightings(timeline):
+        tables["sightings_by_agency_kind"] = sightings_by_agency_kind(timeline)
+        tables["sightings_by_case"] = sightings_by_case(timeline, cases=cases)
     return tables
 
 
@@ -923,6 +1032,86 @@ def plot_case_ranking(ranking: pd.DataFrame, *, top: int = 20) -> Figure:
     return fig
 
 
+#: (count column, legend label, colour, hatch) of each sighting status, as the case report's density chart draws
+#: them: a read status in a lighter shade of the recorded one and hatched differently (reads in greyscale)
+_SIGHTING_STYLES = (
+    ("seen_recorded", "seen (recorded)", OK, None),
+    ("seen_read", "seen (read from the text)", _READ_SEEN, "\\\\"),
+    ("not_seen_recorded", "not seen (recorded)", ALERT, "////"),
+    ("not_seen_read", "not seen (read from the text)", _READ_NOT_SEEN, "xx"),
+    ("unknown", "not recorded either way", "#BBBBBB", "...."),
+)
+
+
+def plot_sightings_by_agency_kind(table: pd.DataFrame) -> Figure:
+    """Stacked horizontal bars: each agency kind's contacts by whether the child was seen (a
+    `sightings_by_agency_kind` table), as shares of its contacts, the kinds that least often saw the child
+    at the top; the label gives seen / contacts."""
+    title = "Was the child seen? Contacts by agency kind"
+    data = table[table["contacts"] > 0]
+    if data.empty:
+        return _empty_figure(title, "No contacts.")
+    with house_style():
+        fig = Figure(figsize=(8, 1.6 + 0.4 * len(data)), layout="constrained")
+        ax = fig.add_subplot()
+        y = np.arange(len(data))[::-1]
+        left = np.zeros(len(data))
+        total = data["contacts"].to_numpy(dtype=float)
+        for column, label, colour, hatch in _SIGHTING_STYLES:
+            share = data[column].to_numpy(dtype=float) / total
+            if column in ("seen_read", "not_seen_read") and not share.any():
+                continue  # no bar nor legend entry for a reading no contact needed
+            bars = ax.barh(y, share, left=left, color=colour, hatch=hatch, label=label,
+                           edgecolor="white" if hatch is None else "black", linewidth=0.3)
+            for bar, kind in zip(bars.patches, data["agency_kind"]):
+                bar.set_gid(f"sighting:{column}:{kind}")
+            left += share
+        seen = (data["seen_recorded"] + data["seen_read"]).to_numpy()
+        for yi, s, n in zip(y, seen, data["contacts"]):
+            ax.text(1.01, yi, f"{s:,} / {n:,}", va="center", fontsize=6, color=NEUTRAL)
+        ax.set_yticks(y, data["agency_kind"].astype(str))
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+        ax.set_xlabel("share of the agency kind's contacts (label: child seen / contacts)")
+        fig.legend(loc="outside lower center", ncols=3, frameon=False)
+        fig.suptitle(title)
+    fig.review_alt_text = f"{title}: " + "; ".join(
+        f"{k} saw the child at {s:,} of {n:,} contacts ({s / n:.0%})" for k, s, n in zip(data["agency_kind"], seen,
+                                                                                         data["contacts"]))
+    return fig
+
+
+def plot_longest_unseen(table: pd.DataFrame, *, top: int = 20) -> Figure:
+    """The `top` cases by their longest period without any agency seeing the child (a `sightings_by_case`
+    table): bars of days, the never-seen cases hatched in vermillion."""
+    title = "Longest period without the child seen, by case"
+    data = table.dropna(subset=["longest_unseen_days"])
+    if len(data) > top:
+        title += f" (top {top} of {len(data)})"
+    data = data.head(top)
+    if data.empty:
+        return _empty_figure(title, "No dated contacts.")
+    with house_style():
+        fig = Figure(figsize=(8, 1.4 + 0.28 * len(data)), layout="constrained")
+        ax = fig.add_subplot()
+        y = np.arange(len(data))[::-1]
+        days = data["longest_unseen_days"].to_numpy(dtype=float)
+        never = (data["seen"] == 0).to_numpy()
+        ax.barh(y[~never], days[~never], color=OK, edgecolor="black", linewidth=0.4, label="seen at some contact",
+                gid="bars:seen")
+        if never.any():
+            ax.barh(y[never], days[never], color=ALERT, hatch="///", edgecolor="black", linewidth=0.4,
+                    label="never seen", gid="bars:never_seen")
+        ax.set_yticks(y, data["case_id"].astype(str))
+        ax.set_xlabel("days without any agency seeing the child (between its first and last contacts)")
+        ax.legend(loc="lower right")
+        fig.suptitle(title)
+    fig.review_alt_text = title + ": " + "; ".join(
+        f"{r.case_id} {int(r.longest_unseen_days)} days" + (" (never seen)" if r.seen == 0 else "")
+        for r in data.itertuples())
+    return fig
+
+
 _STATUS_STYLE = {  # colour and marker: the status reads without colour
     "compliant": (OKABE_ITO["blue"], "o"),
     "not compliant": (OKABE_ITO["orange"], "s"),
@@ -974,6 +1163,10 @@ def thematic_figures(tables: dict[str, pd.DataFrame], response_latency: pd.DataF
     figures = {f"flags_by_{by}": plot_flag_rates(tables[f"flags_by_{by}"], by) for by in FLAG_GROUPINGS}
     figures["latency_by_agency_kind"] = plot_latency_by_agency_kind(response_latency)
     figures["cases_ranked"] = plot_case_ranking(tables["cases_ranked"])
+    if "sightings_by_agency_kind" in tables:
+        figures["sightings_by_agency_kind"] = plot_sightings_by_agency_kind(tables["sightings_by_agency_kind"])
+    if "sightings_by_case" in tables:
+        figures["sightings_by_case"] = plot_longest_unseen(tables["sightings_by_case"])
     if assurance is not None:
         figures["assurance_vs_evidence"] = plot_assurance(assurance)
     return figures

@@ -26,6 +26,8 @@ KIND = "thematic"
 FIGURE_FORMATS = ("png", "svg")
 #: causes listed by name before "and N more"
 MAX_NAMED = 10
+#: the columns of the store's contacts the thematic tables read
+THEMATIC_CONTACT_COLUMNS = ["case_id", "event_id", "date", "agency_kind", "organisation", "child_seen"]
 #: the assurance part's notes: how the declarations file was read, and what the comparison says
 ASSURANCE_NOTES = "assurance_vs_evidence_notes.txt"
 
@@ -114,6 +116,30 @@ def _pseudonymised(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     return out
 
 
+def thematic_contacts(store_dir: str | Path, stores: dict | None = None) -> pd.DataFrame:
+    """The contacts the thematic tables count (`THEMATIC_CONTACT_COLUMNS`), with the timeline's reading of
+    whether the child was seen where no Child seen is recorded (child_seen_inferred, by case and event id;
+    NA for a case whose timeline was stored before it was read, or not stored: `review synth --store
+    --no-analyse`). `stores`: {label: folder} to read several stores as `review.store.read_stores` does
+    (then `store_dir` is not read)."""
+    from .store import read_store, read_stores, store_tables
+
+    folders = {"": store_dir} if stores is None else stores
+
+    def read(table, columns):
+        return read_stores(folders, table, columns=columns) if stores is not None else read_store(store_dir, table,
+                                                                                                  columns=columns)
+
+    contacts = read("contacts", THEMATIC_CONTACT_COLUMNS)
+    if not all("timeline" in store_tables(folder) for folder in folders.values()):
+        return contacts.assign(child_seen_inferred=pd.array([pd.NA] * len(contacts), dtype="boolean"))
+    read_rows = read("timeline", ["case_id", "event_id", "child_seen_inferred"]).drop_duplicates(["case_id", "event_id"])
+    out = contacts.merge(read_rows, on=["case_id", "event_id"], how="left", validate="many_to_one")
+    out["child_seen_inferred"] = out["child_seen_inferred"].astype("boolean")
+    out.index = contacts.index
+    return out
+
+
 def _inert(table: pd.DataFrame) -> pd.DataFrame:
     """The table with every text cell (and header) that a spreadsheet could run as a formula made inert
     (organisation names and declarations come from outside: OWASP CSV injection)."""
@@ -172,8 +198,7 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
     previous = _check_thematic_out(out, store_dir)
     declared = read_declarations(declarations) if declarations else None  # fail early
     inputs = store_inputs(store_dir)
-    columns = ["case_id", "event_id", "date", "agency_kind", "organisation"]
-    timeline = read_store(store_dir, "contacts", columns=columns)
+    timeline = thematic_contacts(store_dir)
     flags = read_store(store_dir, "flags")
     latency = read_store(store_dir, "response_latency")
     case_ids = read_store(store_dir, "cases", columns=["case_id"])["case_id"]
@@ -253,7 +278,8 @@ def thematic_file_names() -> set[str]:
     from .thematic import FLAG_GROUPINGS
 
     stems = [f"flags_by_{by}" for by in FLAG_GROUPINGS]
-    stems += ["latency_by_agency_kind", "cases_ranked", "assurance_vs_evidence"]
+    stems += ["latency_by_agency_kind", "cases_ranked", "sightings_by_agency_kind", "sightings_by_case",
+              "assurance_vs_evidence"]
     return {MANIFEST, ASSURANCE_NOTES} | {f"{stem}.{suffix}" for stem in stems for suffix in ("csv", *_SAVE_METADATA)}
 
 

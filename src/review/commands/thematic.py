@@ -77,6 +77,13 @@ def run(args) -> int:
     if done["unknown_contact"]:
         print(f"{done['unknown_contact']} finding(s) the reviewers added on a contact the case does not have are not "
               "counted (`review build` of the case lists them)")
+    sightings = done["tables"].get("sightings_by_agency_kind")
+    if sightings is not None and len(sightings):
+        least = sightings.iloc[0]  # the kind that least often saw the child
+        seen = int(least["seen_recorded"] + least["seen_read"])
+        print(f"who saw the child: {least['agency_kind']} saw the child at the lowest share of its contacts, "
+              f"{seen} of {int(least['contacts'])} ({seen / int(least['contacts']):.0%}); "
+              "sightings_by_agency_kind.csv and sightings_by_case.csv (the longest period no agency saw the child)")
     if assurance is not None:
         from ..thematic import assurance_summary
 
