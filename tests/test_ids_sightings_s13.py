@@ -78,3 +78,59 @@ def test_the_table_reading_of_many_texts_is_the_row_reading():
     assert got == want
     sib = [g for t, ty, g in zip(texts, types, got) if t.startswith("Sibling seen and") and ty != "home_visit"]
     assert sib and all(g is None for g in sib)
+
+
+# --- the anonymised view's flag ids follow the trigger's content, as the flag ids do ---------------------
+from review.redact import Identifiers  # noqa: E402
+from review.rules.base import flag_id  # noqa: E402
+
+
+def _timeline(rows):
+    """A redacted-looking timeline: event ids made from the row (as the pipeline's are)."""
+    out = []
+    for row, (date, text) in enumerate(rows, start=2):
+        out.append({"event_id": "E" + f"{row:012x}", "case_id": "Case A", "agency": "Health", "date": pd.Timestamp(date),
+                    "date_precision": "month", "contact_type": "home_visit", "description": text, "action": "",
+                    "source_file": "file 1", "source_sheet": "Sheet1", "source_row": row, "seq": row})
+    return pd.DataFrame(out)
+
+
+def _flags(timeline, texts):
+    rows = timeline[timeline["description"].isin(texts)]
+    return pd.DataFrame({"flag_id": [flag_id("r1", t) for t in rows["description"]], "rule_id": "r1",
+                         "trigger_event_id": rows["event_id"].tolist(), "explanation": "no escalation"})
+
+
+def test_a_row_inserted_above_keeps_the_anonymised_flag_ids():
+    before = _timeline([("2023-01-01", "Bruise seen"), ("2023-02-01", "Burn seen"), ("2023-02-01", "Burn seen")])
+    after = _timeline([("2022-12-01", "New row"), ("2023-01-01", "Bruise seen"), ("2023-02-01", "Burn seen"),
+                       ("2023-02-01", "Burn seen")])
+    # the content ids of the flags are the same; the rows (and so the event ids) moved
+    f_before = _flags(before, ["Bruise seen"])
+    f_after = _flags(after, ["Bruise seen"])
+    assert f_before["flag_id"].tolist() == f_after["flag_id"].tolist()
+    assert f_before["trigger_event_id"].tolist() != f_after["trigger_event_id"].tolist()
+    a, b = Identifiers(before, f_before), Identifiers(after, f_after)
+    old = f_before["flag_id"].iloc[0]
+    assert a.flag_ids()[old] == b.flag_ids()[old]
+    assert a.flag_ids()[old] != old and a.flag_ids()[old].startswith("r1-")  # a new id, not the pipeline's
+    # identical contacts still get distinct ids (their occurrence), stable across the inserted row
+    t_before = before[before["description"] == "Burn seen"]["event_id"].tolist()
+    t_after = after[after["description"] == "Burn seen"]["event_id"].tolist()
+    fb = pd.DataFrame({"flag_id": ["r1-aaaaaaaaaaaa", "r1-bbbbbbbbbbbb"], "rule_id": "r1",
+                       "trigger_event_id": t_before, "explanation": "x"})
+    fa = fb.assign(trigger_event_id=t_after)
+    ib, ia = Identifiers(before, fb).flag_ids(), Identifiers(after, fa).flag_ids()
+    assert ib == ia and len(set(ib.values())) == 2
+
+
+def test_a_decision_is_found_under_the_anonymised_flag_id():
+    timeline = _timeline([("2023-01-01", "Bruise seen"), ("2023-02-01", "Burn seen")])
+    flags = _flags(timeline, ["Bruise seen", "Burn seen"])
+    decisions = pd.DataFrame({"flag_id": [flags["flag_id"].iloc[1], "r1-0123456789ab"], "decision": ["accepted", "rejected"],
+                              "rationale": ["agreed", "old"]})
+    ids = Identifiers(timeline, flags)
+    view_flags, view_decisions = ids.frame(flags), ids.frame(decisions)
+    assert view_decisions["flag_id"].iloc[0] == view_flags["flag_id"].iloc[1] == ids.flag_ids()[flags["flag_id"].iloc[1]]
+    assert view_decisions["flag_id"].iloc[1] == "r1-unknown1"  # a flag no longer raised: no real id shown
+    assert not set(flags["flag_id"]) & set(view_flags["flag_id"])
