@@ -134,3 +134,93 @@ def test_a_decision_is_found_under_the_anonymised_flag_id():
     assert view_decisions["flag_id"].iloc[0] == view_flags["flag_id"].iloc[1] == ids.flag_ids()[flags["flag_id"].iloc[1]]
     assert view_decisions["flag_id"].iloc[1] == "r1-unknown1"  # a flag no longer raised: no real id shown
     assert not set(flags["flag_id"]) & set(view_flags["flag_id"])
+
+
+# --- review decisions migrate: decisions.csv rewritten to the current flag ids ---------------------------
+from review.decisions import (  # noqa: E402
+    EARLIER_ID_NOTE, NOT_RAISED_NOTE, load_decisions, migrate_decisions, read_decisions_file, record_decision,
+)
+
+
+def _case(tmp_path, text):
+    (tmp_path / "decisions.csv").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+FLAGS = pd.DataFrame({"flag_id": ["r1-aaaaaaaaaaaa", "r2-bbbbbbbbbbbb"],
+                      "legacy_flag_id": ["r1-111111111111", "r2-222222222222"]})
+
+
+def test_migrate_rewrites_earlier_ids_keeps_every_decision_and_is_idempotent(tmp_path):
+    case = _case(tmp_path, "flag_id,decision,rationale,author,date,extra\n"
+                           "r1-111111111111,accepted,\"agreed, on an old id\",A R,2024-01-02,x1\n"
+                           "r2-bbbbbbbbbbbb,rejected,current,A R,2024-01-03,\n"
+                           "r3-cccccccccccc,rejected,gone,A R,2024-01-04,\n"
+                           ",added,=a finding,A R,2024-01-05,\n"
+                           "r1-111111111111,rejected,changed my mind,B R,2024-02-01,\n")
+    decisions, problems = load_decisions(case, FLAGS)
+    assert sum(EARLIER_ID_NOTE.split("{")[0] in p for p in problems["problem"]) == 2
+    summary = migrate_decisions(case, decisions, FLAGS)
+    assert summary == {"rows": 5, "moved": 2, "not_raised": 1, "changed": True}
+    after = pd.read_csv(case / "decisions.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert after["flag_id"].tolist()[:3] == ["r1-aaaaaaaaaaaa", "r2-bbbbbbbbbbbb", "r3-cccccccccccc"]
+    assert after["flag_id"].iloc[4] == "r1-aaaaaaaaaaaa"
+    assert after["earlier_flag_id"].tolist() == ["r1-111111111111", "", "", "", "r1-111111111111"]
+    assert after["migration_note"].tolist() == ["", "", NOT_RAISED_NOTE, "", ""]
+    assert after["extra"].tolist() == ["x1", "", "", "", ""]  # other columns kept
+    assert after["rationale"].iloc[3] == "'=a finding"  # still neutralised in the file
+    # the same decisions read back, now without the note, the later row still in force
+    again, problems = load_decisions(case, FLAGS)
+    assert not any(EARLIER_ID_NOTE.split("{")[0] in p for p in problems["problem"])
+    assert (again[["decision", "rationale", "author"]].to_numpy() == decisions[["decision", "rationale", "author"]].to_numpy()).all()
+    assert again["flag_id"].tolist() == decisions["flag_id"].tolist()
+    assert again.loc[again["current"], "decision"].tolist() == decisions.loc[decisions["current"], "decision"].tolist()
+    # migrating again changes nothing (byte for byte)
+    before = (case / "decisions.csv").read_bytes()
+    assert migrate_decisions(case, again, FLAGS)["changed"] is False
+    assert (case / "decisions.csv").read_bytes() == before
+    # a decision appended afterwards goes under the file's columns
+    record_decision(case, "r2-bbbbbbbbbbbb", "accepted", "on reflection", "A R", "2024-03-01")
+    assert read_decisions_file(case / "decisions.csv")["flag_id"].iloc[-1] == "r2-bbbbbbbbbbbb"
+
+
+def test_migrate_keeps_crlf_and_does_nothing_without_a_file(tmp_path):
+    assert migrate_decisions(tmp_path, pd.DataFrame({"row": [], "flag_id": [], "decision": []}), FLAGS)["changed"] is False
+    assert not (tmp_path / "decisions.csv").exists()
+    case = _case(tmp_path, "flag_id,decision,rationale,author,date\r\nr2-222222222222,accepted,ok,A R,2024-01-02\r\n")
+    decisions, _ = load_decisions(case, FLAGS)
+    assert migrate_decisions(case, decisions, FLAGS)["moved"] == 1
+    raw = (case / "decisions.csv").read_bytes()
+    assert raw.startswith("\ufeff".encode()) and raw.count(b"\r\n") == 2
+    assert b"r2-bbbbbbbbbbbb,accepted,ok,A R,2024-01-02,,,,r2-222222222222," in raw
+
+
+def test_the_cli_migrates_the_sample_and_validate_names_the_command(tmp_path, capsys):
+    import shutil
+
+    from review.cli import main
+    from review.pipeline import analyse, load_case
+
+    case = tmp_path / "sample"
+    shutil.copytree("data/cases/sample", case)
+    # an id as it was made before content anchors: the row-based legacy id of the first flag
+    from review.rules import detect, load_rules
+
+    analysis = analyse(load_case(case))
+    flags = analysis.flags
+    legacy = detect(analysis.timeline, load_case(case).config, load_rules(case), legacy_ids=True)
+    first = legacy.iloc[0]
+    (case / "decisions.csv").write_text(
+        f"flag_id,decision,rationale,author,date\n{first['legacy_flag_id']},rejected,not missed,A R,2024-01-02\n",
+        encoding="utf-8")
+    written = (case / "decisions.csv").read_bytes()
+    assert main(["decisions", "migrate", str(case), "--dry-run"]) == 0
+    assert (case / "decisions.csv").read_bytes() == written  # a dry run writes nothing
+    assert main(["decisions", "migrate", str(case)]) == 0
+    out = capsys.readouterr().out
+    assert "1 moved" in out
+    after = read_decisions_file(case / "decisions.csv")
+    assert after["flag_id"].tolist() == [first["flag_id"]]
+    assert first["flag_id"] in set(flags["flag_id"])
+    main(["validate", str(case)])
+    assert "review decisions migrate" in capsys.readouterr().out
