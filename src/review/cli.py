@@ -20,6 +20,7 @@ COMMANDS = {
     "validate": "review.commands.validate",
     "flags": "review.commands.flags",
     "decide": "review.commands.decide",
+    "decisions": "review.commands.decisions",
     "build": "review.commands.build",
     "verify": "review.commands.verify",
     "notebooks": "review.commands.notebooks",

@@ -536,3 +536,66 @@ def apply_decisions(flags: pd.DataFrame, decisions: pd.DataFrame | None, timelin
         out[name] = out[name].astype("string").fillna("")
     out["decided_on"] = out["decided_on"].astype("datetime64[ns]")
     return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Migrating to the current flag ids
+# ---------------------------------------------------------------------------------------------------
+#: the columns `migrate_decisions` adds to decisions.csv: the id a row was recorded against before it was
+#: rewritten to the flag's current id (audit), and a mark on a decision whose flag the rules no longer raise
+EARLIER_ID_COLUMN = "earlier_flag_id"
+MIGRATION_NOTE_COLUMN = "migration_note"
+NOT_RAISED_NOTE = "flag not raised by the current analysis (kept as history)"
+
+
+def migrate_decisions(case_dir: str | Path, decisions: pd.DataFrame, flags: pd.DataFrame) -> dict:
+    """Rewrite the case's decisions.csv to the flags' current ids: each accept or reject row recorded
+    against a flag's earlier, row-based id (`decisions`, from `load_decisions(case_dir, flags)` with the
+    ``legacy_flag_id`` column, holds it under the current id) gets the current id in ``flag_id`` and the
+    id it was recorded against in ``earlier_flag_id``; an accept or reject row whose flag is neither raised
+    (`flags`' ``flag_id``) nor a finding the reviewers added is kept, with ``migration_note`` saying so. No
+    row is dropped, reordered or otherwise changed (every other cell, extra columns too, is kept as
+    written); an earlier ``earlier_flag_id`` is kept. The output is a function of the file and the flags
+    only (no date): migrating again changes nothing. Returns {"rows", "moved", "not_raised", "changed"}.
+    No decisions.csv: nothing is written."""
+    path = case_file(case_dir, DECISIONS_FILE)
+    summary = {"rows": 0, "moved": 0, "not_raised": 0, "changed": False}
+    if not path.exists():
+        return summary
+    read_decisions_file(path)  # an invalid file is refused before anything is written
+    original = path.read_bytes().decode("utf-8-sig")
+    lines = list(io.StringIO(original, newline=""))
+    terminator = "\r\n" if lines and lines[0].endswith("\r\n") else LINE_TERMINATOR
+    reader = csv.reader(iter(lines), strict=True)
+    header = [restore(h).strip().lower() for h in next(reader)]
+    columns = list(DECISION_FILE_COLUMNS) + [c for c in header if c not in DECISION_FILE_COLUMNS
+                                             and c not in (EARLIER_ID_COLUMN, MIGRATION_NOTE_COLUMN)]
+    columns += [EARLIER_ID_COLUMN, MIGRATION_NOTE_COLUMN]
+    by_row = {int(r): (str(f), str(d)) for r, f, d in zip(decisions["row"], decisions["flag_id"], decisions["decision"])}
+    raised = set(flags["flag_id"].dropna().astype(str)) if flags is not None and "flag_id" in flags else set()
+    known = raised | {f for f, d in by_row.values() if d == "added"}
+    out = [_csv_line(columns, terminator)]
+    for cells in reader:
+        if not any(c.strip() for c in cells):
+            continue
+        record = dict(zip(header, [restore(c) for c in cells]))
+        row = reader.line_num
+        summary["rows"] += 1
+        old = record.get("flag_id", "").strip()
+        current, decision = by_row.get(row, (old, record.get("decision", "").strip().lower()))
+        note = ""
+        if decision != "added":
+            if current != old and old:
+                record["flag_id"] = current
+                record[EARLIER_ID_COLUMN] = record.get(EARLIER_ID_COLUMN, "").strip() or old
+                summary["moved"] += 1
+            if current not in known:
+                note = NOT_RAISED_NOTE
+                summary["not_raised"] += 1
+        record[MIGRATION_NOTE_COLUMN] = note
+        out.append(_csv_line([record.get(c, "") for c in columns], terminator))
+    text = BOM + "".join(out)
+    if text != BOM + original:
+        _atomic_write(path, text)
+        summary["changed"] = True
+    return summary

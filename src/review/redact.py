@@ -2515,7 +2515,9 @@ def month_table(frame: pd.DataFrame) -> pd.DataFrame:
 # of its trigger's content (case id, agency, date, texts: review.rules.base.flag_id). In the anonymised view the case id and the file's name are redacted, but
 # their hash would still let a reader confirm a guessed name ("CSPR-[name]-2024", "Mother_gp.csv": try
 # surnames until the hash of "CSPR-Ashdown-2024|chloe_ashdown_gp.csv|...|5" is the event id shown).
-# The anonymised view gives new ids, hashes of what it shows only.
+# The anonymised view gives new ids, hashes of what it shows only. Like the pipeline's, its flag ids are
+# anchored on the trigger's content (as the view shows it), not its row: a row inserted above a trigger, in
+# a resubmitted chronology, keeps the anonymised flag ids of the flags below it, as it keeps their ids.
 _EVENT_ID = re.compile(r"(?<![0-9A-Za-z_])E[0-9a-f]{12}(?![0-9A-Za-z_])")
 _FLAG_ID = re.compile(
     r"(?<![\w:\-])(?P<rule>[a-z][a-z0-9_]*)-[0-9a-f]{12}(?![\w\-])"
@@ -2527,12 +2529,47 @@ def _digest(*parts) -> str:
     return hashlib.sha1("|".join(["anonymised", *map(str, parts)]).encode("utf-8")).hexdigest()
 
 
+def _view_anchors(timeline: pd.DataFrame | None, flags: pd.DataFrame | None) -> dict[str, str]:
+    """{trigger event id: its content anchor in the (redacted) `timeline`} for the flags' triggers: the
+    `review.rules.base.content_key` of what the view shows of the contact (redacted case id, agency, date,
+    precision, contact type, description, action) and its occurrence (1, 2, ...) among the case's contacts
+    with that key in source order (file, sheet, row) — `review.rules.base.content_anchor`."""
+    from .rules.base import content_anchor, content_key, source_order_key
+
+    if timeline is None or flags is None or "event_id" not in timeline.columns or "trigger_event_id" not in flags:
+        return {}
+    wanted = set(flags["trigger_event_id"].dropna().astype(str))
+    if not wanted:
+        return {}
+
+    def column(name):
+        return timeline[name].tolist() if name in timeline.columns else [None] * len(timeline)
+
+    parts = [column(c) for c in ("case_id", "agency", "date", "date_precision", "contact_type", "description", "action")]
+    keys = [content_key(*row) for row in zip(*parts)]
+    order_parts = [column(c) for c in ("source_file", "source_sheet", "source_row", "event_id")]
+    order = sorted(range(len(keys)), key=lambda i: source_order_key(*(c[i] for c in order_parts)))
+    events = column("event_id")
+    seen: dict = {}
+    out: dict[str, str] = {}
+    for i in order:
+        seen[keys[i]] = seen.get(keys[i], 0) + 1
+        event = events[i]
+        if isinstance(event, str) and event in wanted and event not in out:
+            out[event] = content_anchor(keys[i], seen[keys[i]])
+    return out
+
+
 class Identifiers:
     """The anonymised view's event and flag ids, from the (redacted) timeline and flags: an event's id is
-    the hash of its redacted case id, file, sheet and row; a flag's, of its rule, its trigger's new id and
-    its redacted explanation (or, for a finding the reviewers added, their redacted rationale). An id the
-    tables do not define (a decision on a flag the rules no longer raise) becomes "<rule>-unknown<n>".
-    `frame` and `text` replace every id they find, so that the tables still refer to one another."""
+    the hash of its redacted case id, file, sheet and row; a flag's, of its rule, its trigger's content
+    anchor as the view shows it (`_view_anchors`: redacted case id, agency, date to the month, contact type,
+    redacted description and action, and its occurrence among the view's contacts with that content) and its
+    redacted explanation — so that, like the pipeline's flag ids (`review.rules.base.flag_id`), it follows
+    the contact's content, not its row — (or, for a finding the reviewers added, of its trigger's new id and
+    their redacted rationale). An id the tables do not define (a decision on a flag the rules no longer
+    raise) becomes "<rule>-unknown<n>". `frame` and `text` replace every id they find, so that the tables
+    still refer to one another; `flag_ids` maps each flag id of the analysis to its anonymised id."""
 
     def __init__(self, timeline: pd.DataFrame | None, flags: pd.DataFrame | None):
         self._map: dict[str, str] = {}
@@ -2555,6 +2592,7 @@ class Identifiers:
             for old, case, file, sheet, row in zip(*get.values()):
                 if isinstance(old, str) and old and old not in self._map:
                     self._map[old] = unique(lambda n, k=(case, file, sheet, row): "E" + _digest(*k, n)[:12])
+        anchors = _view_anchors(timeline, flags)
         if flags is not None and "flag_id" in flags.columns:
             for record in flags.to_dict("records"):
                 old = record.get("flag_id")
@@ -2567,8 +2605,15 @@ class Identifiers:
                     self._map[old] = unique(lambda n: f"added:{match.group('added')}:" + _digest(trigger, why, n)[:10])
                 else:
                     rule = str(record.get("rule_id") or (match.group("rule") if match else "flag"))
-                    why = record.get("explanation") or ""
-                    self._map[old] = unique(lambda n: f"{rule}-" + _digest(rule, trigger, why, n)[:12])
+                    why = str(record.get("explanation") or "")  # an event id in it: the view's
+                    why = _EVENT_ID.sub(lambda m: self._map.get(m.group(0), m.group(0)), why)
+                    anchor = anchors.get(str(record.get("trigger_event_id") or ""), trigger)
+                    self._map[old] = unique(lambda n: f"{rule}-" + _digest(rule, anchor, why, n)[:12])
+
+    def flag_ids(self) -> dict[str, str]:
+        """{the analysis's flag id: the anonymised view's} of the flags the view was made with."""
+        return {k: v for k, v in self._map.items() if _FLAG_ID.fullmatch(k) and not _EVENT_ID.fullmatch(k)
+                and "-unknown" not in v}
 
     def _event(self, old: str) -> str:
         return self._map.get(old, old) if old else old

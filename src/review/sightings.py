@@ -17,11 +17,12 @@ The reading of one row (`read_sighting`; vocab.yml, package vocabulary), first t
 2. a `sighting_cues` phrase in the description or action, not negated ("child seen", "seen and
    examined", "examined", "child observed", "seen alone"; not "child not examined", "Child seen: no") and
    about the child (`_about_child`: not "Sibling seen and examined", "Mother seen alone", "Baby's brother
-   observed playing", where a cue not naming the child has someone else, `sighting_other_subjects`, for
-   its subject) -> True;
+   observed playing", "Child at home and mother seen alone", where a cue not naming the child has someone
+   else, `sighting_other_subjects`, for its nearest subject) -> True;
 3. tagged or typed ``was_not_brought`` ("was not brought", "did not attend", "DNA") -> False;
 4. of a `sighting_contact_types` type (A&E attendance, admission, child protection medical) whose text
-   neither says it did not take place ("CP medical cancelled": `review.vocab.denies`) nor says it is a record
+   neither says someone else was seen and not the child (a cue about someone else, not negated, and none
+   about the child: "Sibling seen and examined") nor says it did not take place ("CP medical cancelled": `review.vocab.denies`) nor says it is a record
    at a distance (`sighting_remote_words`: "Letter from A&E", "Notification of
    admission received") -> True;
 5. else unknown (NA), not a sighting.
@@ -46,6 +47,8 @@ from .config import package_data
 #: the concern tags that deny a sighting: rule 1 (before the cues) and rule 3 (after them)
 NOT_SEEN_TAG = "child_not_seen"
 NOT_BROUGHT = "was_not_brought"
+#: the `subject` of `_names` asking for a cue about someone other than the child
+OTHER = "other"
 
 
 def _raw_vocab(key: str = "") -> dict:
@@ -88,30 +91,44 @@ def _boundary(token: str) -> bool:
 
 def _about_child(tokens: list, start: int, end: int, key: str = "") -> bool:
     """Is the cue `tokens[start:end]` about the child? One naming the child ("child seen", "observed the
-    child") is; else, of the words of its part of the clause (up to a clause mark or a comma), not when
-    those before it name someone else (`sighting_other_subjects`: "Sibling seen and examined", "Mother seen
-    alone", "Baby's brother observed playing") and none the child (`sighting_child_words`: "Mother and baby
-    seen and examined" is a sighting; a possessive "baby's" names the child's relative, not the child);
-    nor, where none before it names a person, when the first word after it does ("examined the sibling";
-    not "examined mother and baby"). A cue with no one named around it ("Seen and examined",
-    "Examined by GP") is."""
+    child") is; else, of the words of its part of the clause (up to a clause mark or a comma), the person
+    named nearest before it is its subject, with the people joined to that one by "and", "&", "with" or
+    "plus" (`_subject_group`): not about the child when that group names someone else
+    (`sighting_other_subjects`: "Sibling seen and examined", "Mother seen alone", "Baby's brother observed
+    playing", "Child at home and mother seen alone": the child's presence is not the child seen) and not
+    the child (`sighting_child_words`: "Mother and baby seen and examined" is a sighting; a possessive
+    "baby's" names the child's relative, not the child); nor, where none before it names a person, when the
+    first word after it does ("examined the sibling"; not "examined mother and baby"). A cue with no one
+    named around it ("Seen and examined", "Examined by GP") is."""
     child, others = _subjects(key)
     if not others or any(t in child for t in tokens[start:end]):
         return True
     lo = start
     while lo > 0 and not _boundary(tokens[lo - 1]):
         lo -= 1
-    before = tokens[lo:start]
-    if any(t in child for t in before):
-        return True
-    if any(t in others for t in before):
-        return False
+    nearest = next((i for i in range(start - 1, lo - 1, -1) if tokens[i] in child or tokens[i] in others), None)
+    if nearest is not None:
+        return any(t in child for t in _subject_group(tokens, lo, nearest, child, others))
     hi = end
     while hi < len(tokens) and not _boundary(tokens[hi]):
         hi += 1
     after = [t for t in tokens[end:hi]]
     first = next((t for t in after if t not in _DETERMINERS), None)
     return not (first in others and not any(t in child for t in after))
+
+
+#: the words that join people into one subject ("mother and baby", "baby with mother")
+_JOINING = frozenset({"and", "&", "with", "plus"})
+
+
+def _subject_group(tokens: list, lo: int, nearest: int, child: frozenset, others: frozenset) -> list:
+    """The people named at `nearest` and before it back to `lo` joined to it ("mother and the baby"): the run
+    of person words, determiners and joining words ending at `nearest`."""
+    i = nearest
+    while i > lo and (tokens[i - 1] in child or tokens[i - 1] in others or tokens[i - 1] in _DETERMINERS
+                      or tokens[i - 1] in _JOINING):
+        i -= 1
+    return tokens[i:nearest + 1]
 
 
 def _tags(concerns) -> set:
@@ -164,7 +181,18 @@ def _read_window(tokens: tuple, found: tuple, key: str = "", subject: bool = Fal
 
     part = list(tokens)
     spans = _negating_vocab((), key).find_spans(part, _phrases(found))
-    return any(_about_child(part, s, e, key) for s, e, _ in spans) if subject else bool(spans)
+    return _subject_read(part, spans, key, subject)
+
+
+def _subject_read(tokens: list, spans, key: str, subject) -> bool:
+    """Whether the mentions `spans` (start, end, ...) of `tokens` give the reading `subject` asks for:
+    False, any mention; True, one about the child (`_about_child`); "other", one about someone else (a cue
+    whose subject is a sibling, a parent...: "Sibling seen and examined")."""
+    if not subject:
+        return bool(spans)
+    if subject == OTHER:
+        return any(not _about_child(tokens, s, e, key) for s, e, *_ in spans)
+    return any(_about_child(tokens, s, e, key) for s, e, *_ in spans)
 
 
 #: `_names` reads a text of at most this many tokens whole, a longer one only in the clauses of its mentions
@@ -208,6 +236,8 @@ def _decide(contact_type: str, tags: set, text: str, may_cue: bool = True, may_r
     if NOT_BROUGHT in tags or contact_type == NOT_BROUGHT:
         return False
     if contact_type in types:
+        if may_cue and _names(text, cues, key, subject=OTHER):  # "Sibling seen and examined": not the child
+            return None
         if may_remote and _names(text, remote, key):
             return None
         return None if _denied(contact_type, text, key) else True
@@ -250,7 +280,7 @@ def _found(text: str, words: tuple, key: str = "", subject: bool = False) -> boo
     found = set(pattern.findall(" ".join(tokens)))
     if not found or not subject:
         return bool(found)
-    return any(_about_child(tokens, s, e, key) for s, e, _ in _phrases(tuple(sorted(found))).find(tokens))
+    return _subject_read(tokens, _phrases(tuple(sorted(found))).find(tokens), key, subject)
 
 
 @functools.lru_cache(maxsize=16)
@@ -383,7 +413,9 @@ def _inferred(frame: pd.DataFrame, key: str) -> pd.arrays.BooleanArray:
     value[open_ & ~denied & (not_brought_tag[c_tag] | brought_type[c_ct])] = 0
     open_ = (value == -1) & ~denied & present_type[c_ct]
     value[open_] = 1
-    ask = open_ & (remote_d[c_d] | remote_a[c_a])
+    ask = open_ & (cue_d[c_d] | cue_a[c_a])  # someone else seen, the child not: the type implies no sighting
+    value[ask & _read(c_d, c_a, ask, d_uniques, a_uniques, cues, key, subject=OTHER)] = -1
+    ask = open_ & (value == 1) & (remote_d[c_d] | remote_a[c_a])
     value[ask & _read(c_d, c_a, ask, d_uniques, a_uniques, remote, key)] = -1
     value[_type_denied(value == 1, open_, c_ct, c_d, c_a, ct_uniques, d_uniques, a_uniques, key)] = -1
     read = value[inverse]

@@ -5,7 +5,9 @@ warning, so a reviewer can fix the spreadsheets before building; then what can b
 reviewers' decisions without running the rules (`review.decisions.load_decisions` without the flags:
 decisions.csv's columns, decision values, rationales, flag ids of accepted and rejected rows, dates, CSV
 quoting; no decisions.yml beside it; rows without an author are listed as warnings). Whether each
-decision's flag is still raised is known only to `review build` / `review flags`.
+decision's flag is still raised is known only to `review build` / `review flags`; with accepted or rejected
+decisions, a note in the text report says so and names `review decisions migrate`, which rewrites a decisions.csv recorded
+against earlier (row-based) flag ids to the current ones.
 
 Exit code 0 when every row was accepted, 1 when some were rejected; a file or case that cannot be read at
 all is an error (exit 2+). An invalid decisions.csv, or a decisions.yml in the case folder, is exit 7 with
@@ -60,7 +62,17 @@ def format_decisions(decisions, problems) -> str:
     lines = [f"Decisions ({DECISIONS_FILE}): {len(decisions)} row(s) read, {int(decisions['current'].sum())} in force "
              "(whether each flag is still raised is checked by review build and review flags)"]
     lines += [f"  {p.file}, row {p.row}: {p.problem}" for p in problems.itertuples(index=False)]
+    if (decisions["decision"] != "added").any():
+        lines.append(f"  note: {MIGRATE_HINT}")
     return "\n".join(lines)
+
+
+#: what `review validate` says of the flag ids of accepted and rejected decisions: it does not run the rules,
+#: so it cannot tell a decision recorded against a flag's earlier, row-based id from one on a flag no longer
+#: raised
+MIGRATE_HINT = ("flag ids are not checked here (the rules are not run): a decision recorded against a flag's "
+                "earlier, row-based id is applied by review build and review flags with a note; "
+                "`review decisions migrate CASE_DIR` rewrites decisions.csv to the current ids")
 
 
 def _decisions_dict(decisions, problems, error) -> dict:
