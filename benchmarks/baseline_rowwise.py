@@ -50,7 +50,7 @@ from review.rules.domestic_abuse_not_escalated import dash_score  # a DASH score
 from review.sightings import read_sighting  # a row with no Child seen cell read as a sighting or not
 from review.schema import CONTACT_COLUMNS
 from review.timeline import APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held
-from review.vocab import denies, records_type
+from review.vocab import compile_vocab, denies, records_type
 
 PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3}
 LINK_THRESHOLD = 85.0
@@ -513,7 +513,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             action = _first(tl, r["_day"], lambda x: x.get("agency_kind") in q["decision_agency_kinds"]
                             and (_held(x, q["decision_contact_types"]) or (
                                 q.get("decision_in_text", True) and any(records_type(t, _text(x.get("description")) + " . " + _text(x.get("action")),
-                                                     _package_vocab()) for t in q["decision_contact_types"]))))
+                                                     _package_vocab()) for t in q["decision_contact_types"])))
+                or q.get("decision_in_text", True) and compile_vocab(_package_vocab()).declines_referral(
+                    _text(x.get("description")) + " . " + _text(x.get("action"))))
             if action is None or action["_day"] > deadline:
                 flags.append(_flag("referral_no_decision", r, deadline, action))
 

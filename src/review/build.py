@@ -28,12 +28,11 @@ from .config import CASE_FILE, code_fingerprint, file_sha256, load_case_config, 
 from .decisions import load_decisions
 from .errors import ConfigError, ReviewError, VerifyError
 from .export import (
-    FLAGS_EXPORT,
     canonical_json,
     chronology_export,
     chronology_table,
     decision_counts,
-    flag_date_precisions,
+    flags_csv_table,
     flags_table,
     safe_name,
     save_figure,
@@ -442,9 +441,10 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
                   chronology_table(view.timeline, view.flags, held=view.held_escalations,
                                    rules=getattr(analysis, "rules", None) or None, case=config),
                   [h for _, h in chronology_export(view.timeline)], date_resolution=dates)
-        flag_rows = flags_table(view.flags, view.decisions)
-        write_csv(_inside(staging, "flags.csv"), flag_rows, [h for _, h in FLAGS_EXPORT],
-                  date_resolution=dates, precisions=flag_date_precisions(flag_rows, view.timeline))
+        # with the trigger date's precision in a last column (`FLAGS_CSV_EXTRA`)
+        flag_csv, flag_headers, flag_precisions = flags_csv_table(flags_table(view.flags, view.decisions), view.timeline)
+        write_csv(_inside(staging, "flags.csv"), flag_csv, flag_headers, date_resolution=dates,
+                  precisions=flag_precisions)
         bar.update()
 
         step("word")

@@ -442,6 +442,21 @@ def flags_table(flags: pd.DataFrame, decisions=None) -> pd.DataFrame:
 
 #: the flags' dates that come from a contact, and the column naming that contact
 FLAG_EVENT_DATES = {"trigger_date": "trigger_event_id", "actual_action_date": "actual_action_event_id"}
+#: the columns flags.csv adds after `FLAGS_EXPORT`'s (last, so that every earlier column keeps its place): the
+#: precision of the trigger's date ("day", "month", "year", "approximate"; blank when unknown), so that an
+#: analyst reading the CSV knows a trigger date "2007-07" or "2007-07-01" is known only to the month
+FLAGS_CSV_EXTRA = [("trigger_date_precision", "Trigger date precision")]
+
+
+def flags_csv_table(flag_rows: pd.DataFrame, timeline: pd.DataFrame | None) -> tuple[pd.DataFrame, list, dict]:
+    """(frame, headers, precisions) of flags.csv (the build's and `review flags --csv`'s): `flag_rows`
+    (`flags_table`) with `FLAGS_CSV_EXTRA` after `FLAGS_EXPORT`'s columns, and the precisions of the dates
+    taken from a contact (`flag_date_precisions`) for `write_csv`."""
+    precisions = flag_date_precisions(flag_rows, timeline)
+    trigger = precisions.get("trigger_date", [None] * len(flag_rows))
+    frame = flag_rows[[c for c, _ in FLAGS_EXPORT]].copy()
+    frame["trigger_date_precision"] = [p if isinstance(p, str) else "" for p in trigger]
+    return frame, [h for _, h in (*FLAGS_EXPORT, *FLAGS_CSV_EXTRA)], precisions
 
 
 #: the response latency table's dates that come from a contact (the concern's, its first escalation's), and
@@ -541,6 +556,34 @@ APPROXIMATE_DATE_FORMAT = '"c. "dd/mm/yyyy'
 APPROXIMATE_MONTH_FORMAT = '"c. "mmm yyyy'
 #: the precisions a contact's date is shown to other than the day (`review.rules.base.PARTIAL_PRECISIONS`)
 _PARTIAL = ("month", "year", "approximate")
+#: how the Flags sheet (and report.html) shows a flag's deadline (`expected_by`) counted from a trigger not known
+#: to the day (`deadline_precisions`): approximately, to the trigger's unit, as an approximate date is shown
+#: ("c. Jul 2007", "c. 2007"; a trigger known to about the day: "c. 12/07/2007"), never as an exact day
+APPROXIMATE_YEAR_FORMAT = '"c. "yyyy'
+_DEADLINE_FORMATS = {"approximate month": APPROXIMATE_MONTH_FORMAT, "approximate year": APPROXIMATE_YEAR_FORMAT}
+_SHOWN_PARTIAL = (*_PARTIAL, *_DEADLINE_FORMATS)
+
+
+def deadline_precisions(trigger_precisions: Sequence, trigger_texts: Sequence | None = None) -> list:
+    """How to show each flag's deadline (`expected_by`) given its trigger's date precision and its date as
+    written (`flag_date_precisions`, `flag_date_texts`): a deadline counted from a trigger known only to the
+    month is shown "c. Jul 2007" ("approximate month"), to the year "c. 2007" ("approximate year"), and from an
+    approximate trigger approximately to that trigger's unit ("c. Jul 2007" for "mid July 2007", "c. 12/07/2007"
+    for "c. 02/07/2007": "approximate"); None (an exact day) when the trigger is known to the day."""
+    texts = list(trigger_texts) if trigger_texts is not None else [None] * len(trigger_precisions)
+    out = []
+    for precision, text in zip(trigger_precisions, texts):
+        if precision == "month":
+            out.append("approximate month")
+        elif precision == "year":
+            out.append("approximate year")
+        elif precision == "approximate":
+            unit = approximate_unit(text)
+            out.append("approximate month" if unit == "month" else "approximate year" if unit == "year"
+                       else "approximate")
+        else:
+            out.append(None)
+    return out
 
 
 def precision_format(precision, months: bool = False, text=None) -> str | None:
@@ -551,6 +594,8 @@ def precision_format(precision, months: bool = False, text=None) -> str | None:
     every date to its month) an approximate date is its month, as there."""
     if precision in _COARSE_FORMATS:
         return _COARSE_FORMATS[precision]
+    if precision in _DEADLINE_FORMATS:  # a deadline counted from a trigger not known to the day
+        return MONTH_FORMAT if months and precision == "approximate month" else _DEADLINE_FORMATS[precision]
     if precision == "approximate":
         if months:
             return MONTH_FORMAT
@@ -683,12 +728,12 @@ def _write_sheet(wb, title: str, frame: pd.DataFrame, headers: Sequence[str] | N
                 cell.value = value
                 with_time = bool(time_known[i]) if time_known is not None and not _is_missing(time_known[i]) else False
                 cell.number_format = MONTH_FORMAT if months else DATETIME_FORMAT if with_time else DATE_FORMAT
-                if j in coarse and coarse[j][i] in _PARTIAL:
+                if j in coarse and coarse[j][i] in _SHOWN_PARTIAL:
                     key = (coarse[j][i], written[j][i] if j in written and coarse[j][i] == "approximate" else None)
                     if key not in formats:
                         formats[key] = precision_format(key[0], months, key[1])
                     cell.number_format = formats[key]
-                    if key[0] == "approximate" and not months:
+                    if key[0].startswith("approximate") and not months:
                         widths[j] = max(widths[j], 14)
                 widths[j] = max(widths[j], 16 if with_time else 11)
             elif isinstance(value, (list, dict, tuple)):
@@ -771,8 +816,14 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
     # a contact's date (the trigger's, the action's) shown to its precision, with its precision beside it
     precisions = _sheet_precisions(flag_rows, timeline)
     shown = with_precision_columns(flag_rows, precisions)
+    texts = contact_date_texts(flag_rows, timeline)
+    # the deadline counted from a trigger known only to the month or year, or approximately, shown as
+    # approximate to that unit ("c. Jul 2007"), not as an exact day
+    shown_as = dict(precisions)
+    if "trigger_date" in precisions and "expected_by" in flag_rows.columns:
+        shown_as["expected_by"] = deadline_precisions(precisions["trigger_date"], texts.get("trigger_date"))
     sheet(wb, "Flags", shown, sheet_headers(shown, "Flags"), wrap=("explanation", "rationale"),
-                 precisions=precisions, texts=contact_date_texts(flag_rows, timeline),
+                 precisions=shown_as, texts=texts,
                  highlight=((flag_rows["severity"] == "high") & (flag_rows["decision"] != "rejected")).tolist(),
                  full_text_in="flags.csv", truncated=truncated)
 
@@ -949,6 +1000,10 @@ def _event_date(value, precision, months: bool = False, text=None) -> str:
         return value.strftime("%b %Y")
     if precision == "approximate":
         return "c. " + value.strftime("%b %Y" if approximate_unit(text) == "month" else "%d/%m/%Y")
+    if precision == "approximate month":  # a deadline counted from a trigger known only to the month
+        return "c. " + value.strftime("%b %Y")
+    if precision == "approximate year":
+        return "c. " + value.strftime("%Y")
     return value.strftime("%d/%m/%Y")
 
 
@@ -1154,8 +1209,12 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
         table["trigger_description"] = table["trigger_event_id"].astype(str).map(lambda e: recorded.get(e, ""))
         # a flag on a contact known only to its month or year shows that month or year, as the chronology does
         trigger_precision = flag_date_precisions(table, timeline).get("trigger_date", [None] * len(table))
+        trigger_texts = flag_date_texts(table, timeline)
         table["trigger_date"] = [_event_date(d, p, months, t) for d, p, t in
-                                 zip(table["trigger_date"], trigger_precision, flag_date_texts(table, timeline))]
+                                 zip(table["trigger_date"], trigger_precision, trigger_texts)]
+        # a deadline counted from such a trigger shown approximately to its unit ("c. Jul 2007"), as the workbook
+        table["expected_by"] = [_event_date(d, p, months) if p else d for d, p in
+                                zip(table["expected_by"], deadline_precisions(trigger_precision, trigger_texts))]
         shown = table[["n", "trigger_date", "rule_id", "severity", "agencies", "trigger_description", "explanation",
                        "expected_action", "expected_by", "delay_days", "failing_category", "decision", "rationale", "source"]]
         headers = ["#", "Trigger date", "Rule", "Severity", "Agencies", "What was recorded", "Explanation",

@@ -325,6 +325,9 @@ class Vocabulary:
     referral_plan_labels: Phrases = field(default_factory=Phrases)  # "Plan:": a referral in its answer is a plan
     referral_plan_done: frozenset = frozenset()  # "referred", "made": the plan's referral was done
     referral_plan_owned: Phrases = field(default_factory=Phrases)  # "HV plan:": a plan label after whose plan it is
+    referral_withdrawn: Phrases = field(default_factory=Phrases)  # "withdrawn", "cancelled": made, then withdrawn
+    referral_declines: Phrases = field(default_factory=Phrases)  # "declined", "rejected" (by the recipient: made)
+    referral_recipients: Phrases = field(default_factory=Phrases)  # "CSC", "MASH": who answers a referral
     plan_keywords: frozenset = frozenset()  # escalation keywords naming only plan_escalations
     negation_window: int = _DEFAULT_WINDOW
     _token_cache: dict = field(default_factory=dict)
@@ -472,6 +475,9 @@ class Vocabulary:
         out.referral_plan_done = frozenset(
             w for w in map(normalise_text, _as_list(vocab.get("referral_plan_done"), "referral_plan_done")) if w)
         out.referral_plan_owned = Phrases(_as_list(vocab.get("referral_plan_owned_labels"), "referral_plan_owned_labels"))
+        out.referral_withdrawn = Phrases(_as_list(vocab.get("referral_withdrawn_cues"), "referral_withdrawn_cues"))
+        out.referral_declines = Phrases(_as_list(vocab.get("referral_decline_cues"), "referral_decline_cues"))
+        out.referral_recipients = Phrases(_as_list(vocab.get("referral_recipients"), "referral_recipients"))
         out.absence_keywords = frozenset(k for k, kinds in out.escalation_keywords.items()
                                          if out.absence_names.issuperset(kinds))
         out.plan_keywords = frozenset(k for k, kinds in out.escalation_keywords.items()
@@ -722,6 +728,11 @@ class Vocabulary:
                 continue
             if end in hind:  # "A referral to MASH should have been made": what should have been done
                 negated.append(keyword)
+            elif (plans and keyword in self.plan_keywords or unmade) and self._withdrawn(scope.tokens, start, end):
+                negated.append(keyword)  # "Referral to MASH sent 14/3, withdrawn 15/3": made, then withdrawn
+            elif (plans and keyword in self.plan_keywords or unmade) and self._declined_by_recipient(
+                    scope.tokens, start, end):
+                found.append(keyword)  # "Referral declined by CSC": made, and answered by social care's decision
             elif plans and keyword in self.plan_keywords and (self._planned(scope, end)
                                                               or self._unmade(scope, start, end, keyword)):
                 negated.append(keyword)
@@ -817,6 +828,73 @@ class Vocabulary:
                     if not self._done_after(tokens, stop):
                         return True
         return self._plan_governed(tokens, start, end)
+
+    def _withdrawn(self, tokens: list, start: int, end: int) -> bool:
+        """Does the text say that the referral named at tokens [start, end) was withdrawn, cancelled or
+        retracted (`referral_withdrawn_cues`), even after it was sent? A cue after the words, anywhere later in
+        the text, with only `_WITHDRAWN_LEADS` (auxiliaries, "then", "later", a date, the referral named again)
+        between it and the words or the start of its clause or sentence ("Referral to MASH sent 14/3, withdrawn
+        15/3", "Referral to MASH made. Withdrawn next day", "... Referral withdrawn 15/3"), not followed by
+        "from" ("Withdrawn from nursery") nor undone by one of `referral_plan_done` after it in its clause
+        ("Referral withdrawn and re-sent"); or a one-word cue straight before the words, an article or a
+        possessive between ("HV withdrew the referral to MASH")."""
+        cues = self.referral_withdrawn
+        if not cues or cues._by_first.keys().isdisjoint(tokens):
+            return False
+        n = len(tokens)
+        i = start - 1
+        while i >= 0 and tokens[i] in _DETERMINERS:
+            i -= 1
+        if i >= 0 and cues.at(tokens, i) == 1:
+            return True
+        for at, stop, _ in cues.find(tokens):
+            if at < end or (stop < n and tokens[stop] == "from") or self._done_after(tokens, stop):
+                continue
+            j = at - 1
+            while j >= end and (tokens[j] in _WITHDRAWN_LEADS or tokens[j] in _AUXILIARIES or tokens[j].isdigit()
+                                or tokens[j] in self.referral_plan_done or tokens[j] in _LABEL_MARKS):
+                j -= 1
+            if j < end or _ends_clause(tokens[j]):
+                return True
+        return False
+
+    def _declined_by_recipient(self, tokens: list, start: int, end: int) -> bool:
+        """Do the words of the referral at tokens [start, end) name one the social care service it went to
+        declined (`referral_decline_cues`, `referral_recipients`): a cue after them in their sentence followed by
+        "by" and a recipient ("Referral declined by CSC", "Referral made to MASH, declined by MASH - NFA"), or a
+        recipient, auxiliaries between, straight before a cue and then the words, an article or a possessive
+        between ("CSC declined the referral")? That referral was made; the decline is a decision on it."""
+        declines, recipients = self.referral_declines, self.referral_recipients
+        if not declines or not recipients or declines._by_first.keys().isdisjoint(tokens):
+            return False
+        n = len(tokens)
+        i = start - 1
+        while i >= 0 and tokens[i] in _DETERMINERS:
+            i -= 1
+        for at, stop, _ in declines.find(tokens):
+            if stop == i + 1:  # "CSC declined the referral": a recipient (auxiliaries between) before the cue
+                j = at - 1
+                while j >= 0 and tokens[j] in _AUXILIARIES:
+                    j -= 1
+                if any(s + size == j + 1 for s in range(max(0, j - 4), j + 1)
+                       for size in (recipients.at(tokens, s),) if size):
+                    return True
+            elif at >= end and stop + 1 < n and tokens[stop] == "by" and recipients.at(tokens, stop + 1) \
+                    and not any(t.startswith("|") and t not in _LABEL_MARKS for t in tokens[end:at]):
+                return True  # "Referral declined by CSC", in the referral's sentence
+        return False
+
+    def declines_referral(self, text: str) -> bool:
+        """Does `text` say that the social care service a referral went to declined it (`_declined_by_recipient`
+        of a referral's words: `denial_phrases` of the referral contact type)? Such a text records a decision
+        on the referral, whoever wrote it."""
+        if not self.referral_declines or not self.referral_recipients or not self.plan_escalation_types:
+            return False
+        tokens = self.tokens(text)
+        if self.referral_declines._by_first.keys().isdisjoint(tokens):
+            return False
+        words = self.denial_phrases(sorted(self.plan_escalation_types)[0])
+        return any(self._declined_by_recipient(tokens, s, e) for s, e, _ in words.find(tokens))
 
     def _done_after(self, tokens: list, at: int) -> bool:
         """Is one of `referral_plan_done` between token `at` and the end of its clause (a comma included)?"""
@@ -1281,6 +1359,16 @@ _OBJECT_LEADS = frozenset({"a", "an", "the", "mash", "mashs", "csc", "their", "i
 #: `Vocabulary._unmade`: words that may come between a referral's words and the cue saying it was not sent
 #: besides auxiliaries ("Referral to MASH still awaiting sign off")
 _STILL = frozenset({"still", "currently", "now"})
+#: `Vocabulary._withdrawn`, `_declined_by_recipient`: an article or a possessive between a verb and the referral
+#: it acts on ("withdrew the referral", "CSC declined our referral")
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "her", "his", "their", "its", "our", "my", "hvs", "gps",
+                          "schools", "sws"})
+#: `Vocabulary._withdrawn`: words that may come between a referral's words, or the start of a clause, and the cue
+#: saying it was withdrawn ("sent 14/3, then withdrawn", "... Referral later withdrawn")
+_WITHDRAWN_LEADS = frozenset({"then", "later", "subsequently", "since", "but", "and", "however", "referral", "referrals",
+                              "the", "this", "it", "same", "day", "next", "on", "to", "mash", "csc", "jan", "feb",
+                              "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "th",
+                              "st", "nd", "rd", "by", "hv", "gp", "sw", "referrer", "school", "nurse"})
 
 
 def _affirming_lead(token: str) -> bool:
@@ -1377,6 +1465,10 @@ def detect_escalations(contact_type, text, vocab) -> list[str]:
     # its concerns are still read (`tag_concerns`), and the contact type's own escalation stands
     for keyword in v._scan_escalations(text, v.escalations, hindsight=True)[0]:
         named.update(v.escalation_keywords[keyword])
+    # a referral its recipient declined was made, to social care, though its words name no destination
+    # ("Referral declined by CSC", "CSC declined the referral")
+    if v.plan_escalations and not v.plan_escalations <= named and v.declines_referral(text):
+        named.update(v.plan_escalations)
     for escalation, types in v.escalation_types:
         # the rules' question about a row of the type (`denies`, `review.rules.base.types_held`), read alike
         if contact_type in types and escalation not in named and not denies(escalation, text, v):

@@ -190,19 +190,19 @@ def write_csv(flags, path: str | os.PathLike, numbers=None, months: bool = False
     formula-injection safe), atomically; `numbers`: the flags' numbers in the report (default 1, 2, ...);
     `months`: dates as YYYY-MM, as the anonymised build's flags.csv; `timeline`: the contacts, for the
     precision of the dates taken from them (as the build's flags.csv)."""
-    from ..export import FLAGS_EXPORT, flag_date_precisions, flags_table
+    from ..export import flags_csv_table, flags_table
     from ..export import write_csv as write_table
 
     table = flags_table(flags)
     if numbers is not None:
         table["n"] = list(numbers)
+    table, headers, precisions = flags_csv_table(table, timeline)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".flags-", suffix=".csv")
     os.close(fd)
     try:
-        write_table(tmp, table, [h for _, h in FLAGS_EXPORT], date_resolution="month" if months else "day",
-                    precisions=flag_date_precisions(table, timeline))
+        write_table(tmp, table, headers, date_resolution="month" if months else "day", precisions=precisions)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -35,6 +35,9 @@ Rules (the contract ingest and the tests rely on):
 * **Christmas**: ``Christmas 2007`` / ``Xmas 07`` is the Christmas period, read as "late December 2007"
   (21 December, precision ``approximate``, shown "c. Dec 2007"); ``Christmas Day 2007``, ``Christmas Eve
   2007`` and ``Boxing Day 2007`` are those days.
+* **Easter**: ``Easter 2007`` / ``Easter 07`` is about Easter Sunday of that year, computed (8 April 2007,
+  precision ``approximate``, shown "c. 08 Apr 2007"); ``Easter Sunday 2007``, ``Good Friday 2007``, ``Easter
+  Monday 2007`` are those days (precision ``day``), as ``Christmas Day 2007`` is.
 * **Uncertain** dates (``c.``, ``ca.``, ``circa``, ``approx.``, ``approximately``, ``about``,
   ``around``, ``~``, a leading or trailing ``?``) keep their date and get precision ``approximate``;
   so do "week commencing" / "week beginning" / ``w/c`` / ``wc`` / ``w/b`` (the date is the first day of the
@@ -148,6 +151,27 @@ _CHRISTMAS = re.compile(
     r"(?:\s+of)?[\s,-]*['\u2019]?(?P<y>\d{4}|\d{2})"
 )
 _CHRISTMAS_DAYS = {"day": 25, "eve": 24}
+#: Easter: Easter Sunday, Good Friday, Easter Monday (days), or Easter ("Easter 2007": about Easter Sunday)
+_EASTER = re.compile(
+    r"(?:(?P<good>good friday)|easter(?:\s+(?P<day>sunday|day|monday))?)"
+    r"(?:\s+of)?[\s,-]*['\u2019]?(?P<y>\d{4}|\d{2})"
+)
+_EASTER_OFFSETS = {"sunday": 0, "day": 0, "monday": 1}
+
+
+def easter_sunday(year: int) -> dt.date:
+    """Easter Sunday of `year` in the Gregorian calendar (the anonymous Gregorian algorithm, "Meeus/Jones/Butcher")."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month = (h + l_ - 7 * m + 114) // 31
+    day = (h + l_ - 7 * m + 114) % 31 + 1
+    return dt.date(year, month, day)
 _YEAR = re.compile(r"(?P<y>\d{4})(?!\d)")
 _SERIAL_TEXT = re.compile(r"\d{5}(?:\.\d+)?")
 
@@ -465,6 +489,20 @@ def _from_text(value: str, pivot: int) -> tuple[dt.date, str, str, dt.time | Non
         # "Christmas 2007", "Xmas 07": the Christmas period, as "late December 2007" (21 December, approximate;
         # the span of an approximate date, 31 days either side, holds the whole holiday), shown "c. Dec 2007"
         return dt.date(year, 12, 21), "approximate", "month", None
+
+    easter = _EASTER.fullmatch(s) if not season else None
+    if easter:
+        if qualifier is not None:
+            raise DateParseError(f"unreadable date {shown!r}", value)
+        year = _year(easter["y"], pivot, shown)
+        _check_year(year, shown)
+        sunday = easter_sunday(year)
+        if easter["good"] or easter["day"]:  # Good Friday, Easter Sunday, Easter Monday: days
+            day = sunday + dt.timedelta(days=-2 if easter["good"] else _EASTER_OFFSETS[easter["day"]])
+            return day, "approximate" if approximate else "day", "day", None
+        # "Easter 2007", "Easter 07": about Easter Sunday (8 April 2007, approximate; the span of an approximate
+        # date, 31 days either side, holds the Easter holidays), shown "c. 08 Apr 2007"
+        return sunday, "approximate", "day", None
 
     if _SERIAL_TEXT.fullmatch(s) and not approximate and qualifier is None:
         stamp, time = _from_serial(float(s), shown)

@@ -473,6 +473,34 @@ def types_recorded(ctx: Context, contact_types, mask) -> pd.Series:
     return pd.Series(out, index=tl.index)
 
 
+def referrals_declined(ctx: Context, mask) -> pd.Series:
+    """Rows of `mask` whose description or action says that the social care service a referral went to
+    declined it (`review.vocab.Vocabulary.declines_referral`: "Referral declined by CSC", "CSC declined the
+    referral"): a decision on a referral made, whoever wrote the row. The candidates are picked by a
+    vectorised whole-word search for `referral_decline_cues`; each distinct (vocabulary, description, action)
+    of them is read once."""
+    tl = ctx.timeline
+    out = np.zeros(len(tl), dtype=bool)
+    pos = np.flatnonzero(np.asarray(mask, dtype=bool))
+    numbers, keys = row_vocabs(ctx)
+    vocabs = [_negating_vocab((), key) for key in keys]
+    cues = sorted({" ".join(w) for v in vocabs for candidates in v.referral_declines._by_first.values()
+                   for w in candidates})
+    if not cues or not len(pos):
+        return pd.Series(out, index=tl.index)
+    pos = pos[_rows_matching(ctx, pos, cues)]
+    if not len(pos):
+        return pd.Series(out, index=tl.index)
+    (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
+    d, a, v = d_codes[pos].astype("int64"), a_codes[pos].astype("int64"), numbers[pos]
+    inverse, _ = pd.factorize((v * (len(d_uniques) + 1) + d) * (len(a_uniques) + 1) + a)
+    first = _first_of_each(inverse)  # a row of each distinct triple, in code order
+    hits = np.array([vocabs[v[i]].declines_referral(str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]))
+                     for i in first], dtype=bool)
+    out[pos] = hits[inverse]
+    return pd.Series(out, index=tl.index)
+
+
 #: contact types a row of which, its escalation cell naming an escalation that is no contact type, records
 #: that escalation: a row of type referral whose text says the referral did not take place ("referral not
 #: sent", "Referral not made") is no referral to social care, whatever its escalation cell says
@@ -676,18 +704,24 @@ def _negation_phrases(vocab, name: str | None = None) -> tuple:
     was not sent (`referral_unmade_cues`: "awaiting sign off", "withdrawn"); a plan label governing a referral
     across its colon or dash ("Plan: referral to MASH", `referral_plan_labels`; "HV plan: ...",
     `referral_plan_owned_labels`) is given with a leading "|"
-    (`_denial_prefilter` reads it before the words across a label mark). What `denies` leaves out (a
+    (`_denial_prefilter` reads it before the words across a label mark), and a referral's withdrawal
+(`referral_withdrawn_cues`, read anywhere after its words: `Vocabulary._withdrawn`) with a leading ">". What `denies` leaves out (a
     participant's absence, a decision's outcome, a later affirmation) only makes fewer denials. `name` given:
     the plan labels only for a referral's name (`Vocabulary._plan_named`), the only words they govern."""
     phrases = set()
     for cues in (vocab.escalation_cues, vocab.escalation_post_cues, vocab.escalation_next_cues,
                  vocab.escalation_last_cues, vocab.label_negations, vocab.escalation_label_negations,
                  vocab.plan_cues, vocab.plan_post_cues, vocab.plan_next_cues, vocab.plan_last_cues,
-                 vocab.hindsight_next, vocab.absence_cues, vocab.consent_refusals, vocab.referral_unmade):
+                 vocab.hindsight_next, vocab.absence_cues, vocab.consent_refusals, vocab.referral_unmade,
+                 vocab.referral_withdrawn):
         phrases.update(" ".join(w) for candidates in cues._by_first.values() for w in candidates)
     if name is None or vocab._plan_named(name):
         for labels in (vocab.referral_plan_labels, vocab.referral_plan_owned):  # "Plan:", "HV plan:"
             phrases.update("|" + " ".join(w) for candidates in labels._by_first.values() for w in candidates)
+        # a referral withdrawn anywhere after its words ("Referral to MASH sent 14/3. Withdrawn 15/3",
+        # `Vocabulary._withdrawn`): given with a leading ">"
+        phrases.update(">" + " ".join(w) for candidates in vocab.referral_withdrawn._by_first.values()
+                       for w in candidates)
     return tuple(sorted(phrases))
 
 
@@ -701,7 +735,7 @@ def _denial_prefilter(words: tuple, cues: tuple, open_ended: bool = False) -> tu
     ("Plan: referral to MASH"). Only the letters a-z and the digits 0-9 are word characters there,
     so that every token of `review.vocab.tokenise` is a run of them.
 
-    Four or five patterns, searched one after the other (`_may_deny`), not one alternation of them: RE2's
+    Four to six patterns, searched one after the other (`_may_deny`), not one alternation of them: RE2's
     automaton for the alternation is several times larger than theirs together, and a search through it
     about ten times slower (33 against 4 microseconds a text). `open_ended`: the last word of one of
     `words` may also be the start of a longer word where `_open_ended` says so, as `_mentioned` reads it
@@ -712,7 +746,8 @@ def _denial_prefilter(words: tuple, cues: tuple, open_ended: bool = False) -> tu
             for p in phrases)) + ")"
 
     labels = [c[1:] for c in cues if c.startswith("|")]  # plan labels (`_negation_phrases`)
-    keyword, cue = alternation(words, open_ended), alternation([c for c in cues if not c.startswith("|")])
+    later = [c[1:] for c in cues if c.startswith(">")]  # a referral's withdrawal, anywhere after its words
+    keyword, cue = alternation(words, open_ended), alternation([c for c in cues if c[:1] not in "|>"])
     between = "[^a-z0-9|:](?:[^|:]*[^a-z0-9|:])?"  # at least one character, no clause mark
     from ..vocab import _AUXILIARIES
 
@@ -727,6 +762,9 @@ def _denial_prefilter(words: tuple, cues: tuple, open_ended: bool = False) -> tu
     if labels:
         # a plan label before the words in their clause, a label mark between allowed ("Plan: referral to MASH")
         parts.append(f"{alternation(labels)}[^a-z0-9|](?:[^|]*[^a-z0-9|])?{keyword}")
+    if later:
+        # a withdrawal after the words, across clause marks ("Referral to MASH sent 14/3. Withdrawn 15/3")
+        parts.append(f"{keyword}[^a-z0-9](?:.*[^a-z0-9])?{alternation(later)}")
     return tuple(f"(?:^|[^a-z0-9])(?:{part})(?:[^a-z0-9]|$)" for part in parts)
 
 

@@ -14,7 +14,10 @@ keywords, not denied: `base.types_recorded`): "Initial assessment started follow
 referral, the first contact type in order), "Initial assessment" of a phone call. Starting an assessment is
 a decision on the type of response the referral needs (Working Together 2023, chapter 2). A row whose text says the
 referral was not made ("Referral to MASH not made", "referral not sent" of type referral) is no referral,
-whatever its escalation cell says (`base.held_escalations`).
+whatever its escalation cell says (`base.held_escalations`), nor one whose text says it was withdrawn after it
+was sent ("Referral to MASH sent 14/3, withdrawn 15/3"). A row whose text says children's social care declined
+the referral ("Referral declined by CSC", "CSC declined the referral", `base.referrals_declined`) records a
+referral made and, whoever wrote it, social care's decision on it (no further action), with `decision_in_text`.
 """
 from __future__ import annotations
 
@@ -30,6 +33,7 @@ from .base import (
     fmt_date,
     held_escalations,
     outcome_text,
+    referrals_declined,
     register,
     rows_of,
     types_held,
@@ -62,6 +66,9 @@ def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
         # a row of another type whose text records one ("Initial assessment started following GP referral",
         # typed referral; "Initial assessment" of a phone call): `types_recorded`
         decisions |= types_recorded(ctx, params["decision_contact_types"], (social_care & ~decisions).to_numpy())
+        # a row whose text says social care declined the referral ("Referral declined by CSC", "CSC declined
+        # the referral"), whoever wrote it: a decision (no further action) on a referral made
+        decisions |= referrals_declined(ctx, (~decisions).to_numpy())
     response = first_response(ctx, triggers, decisions)
     t = triggers[~response["timely"].to_numpy()]
     r = response[~response["timely"]]
