@@ -341,3 +341,17 @@ def test_5_a_winter_stays_refused(text):
 def test_5_easter_without_a_year_or_qualified_is_an_error(text):
     with pytest.raises(DateParseError):
         parse_date(text)
+
+
+def test_social_cares_own_record_of_declining_a_referral_it_received_is_no_referral_by_it():
+    from review.config import load_vocab
+    from review.vocab import detect_escalation
+
+    vocab = load_vocab()
+    for text in ("Referral from HV received. CSC declined the referral, NFA.",
+                 "Receipt of referral from police; CSC declined the referral"):
+        assert detect_escalation("referral", text, vocab) == ""
+    # the referrer's record of the same decline still records its referral
+    assert detect_escalation("home_visit", "Referral to CSC made by HV. CSC declined the referral.", vocab) \
+        == "referral_to_csc"
+    assert detect_escalation("home_visit", "CSC declined the referral", vocab) == "referral_to_csc"

@@ -896,6 +896,18 @@ class Vocabulary:
         words = self.denial_phrases(sorted(self.plan_escalation_types)[0])
         return any(self._declined_by_recipient(tokens, s, e) for s, e, _ in words.find(tokens))
 
+    def received_referral(self, text: str) -> bool:
+        """Does `text` record a referral coming in: "received" or "receipt" in it, or a referral's words
+        followed by "from" ("Referral from HV received", "Referral received from school", "Receipt of referral
+        from police")?"""
+        tokens = self.tokens(text)
+        if not _RECEIVED.isdisjoint(tokens):
+            return True
+        if "from" not in tokens or not self.plan_escalation_types:
+            return False
+        words = self.denial_phrases(sorted(self.plan_escalation_types)[0])
+        return any(e < len(tokens) and tokens[e] == "from" for _, e, _ in words.find(tokens))
+
     def _done_after(self, tokens: list, at: int) -> bool:
         """Is one of `referral_plan_done` between token `at` and the end of its clause (a comma included)?"""
         done = self.referral_plan_done
@@ -1359,6 +1371,8 @@ _OBJECT_LEADS = frozenset({"a", "an", "the", "mash", "mashs", "csc", "their", "i
 #: `Vocabulary._unmade`: words that may come between a referral's words and the cue saying it was not sent
 #: besides auxiliaries ("Referral to MASH still awaiting sign off")
 _STILL = frozenset({"still", "currently", "now"})
+#: `Vocabulary.received_referral`: words saying a referral came in
+_RECEIVED = frozenset({"received", "receipt", "receives", "receiving"})
 #: `Vocabulary._withdrawn`, `_declined_by_recipient`: an article or a possessive between a verb and the referral
 #: it acts on ("withdrew the referral", "CSC declined our referral")
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "her", "his", "their", "its", "our", "my", "hvs", "gps",
@@ -1467,7 +1481,11 @@ def detect_escalations(contact_type, text, vocab) -> list[str]:
         named.update(v.escalation_keywords[keyword])
     # a referral its recipient declined was made, to social care, though its words name no destination
     # ("Referral declined by CSC", "CSC declined the referral")
-    if v.plan_escalations and not v.plan_escalations <= named and v.declines_referral(text):
+    # ("Referral declined by CSC", "CSC declined the referral"); not where the row records a referral it
+    # received ("Referral from HV received. CSC declined the referral"): social care's own record of its
+    # decision is no referral by social care
+    if v.plan_escalations and not v.plan_escalations <= named and v.declines_referral(text) \
+            and not v.received_referral(text):
         named.update(v.plan_escalations)
     for escalation, types in v.escalation_types:
         # the rules' question about a row of the type (`denies`, `review.rules.base.types_held`), read alike
