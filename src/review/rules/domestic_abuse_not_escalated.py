@@ -41,9 +41,14 @@ import numpy as np
 import pandas as pd
 
 from ..workdays import add_working_days
+from ..vocab import normalise_text
 from .base import (
     Context,
     _first_of_each,
+    _negating_vocab,
+    _open_ended,
+    _phrases,
+    _rows_matching,
     _texts,
     action_when,
     day_numbers,
@@ -55,6 +60,7 @@ from .base import (
     joined,
     outcome_text,
     register,
+    row_vocabs,
     rows_of,
     text_mentions,
     types_held,
@@ -85,6 +91,185 @@ def dash_score(text: str) -> int | None:
     scores = [int(m.group(1)) for p in _SCORE_PATTERNS for m in p.finditer(lowered)]
     scores = [s for s in scores if s <= 27]
     return max(scores) if scores else None
+
+
+def _spans(tokens: list, vocab, keywords) -> list:
+    """The mentions of `keywords` in `tokens` not negated (`Vocabulary.find_spans`), each keyword's last word
+    from its start when at least five letters long, as `base._mentioned` reads them."""
+    joined = " ".join(tokens)
+    found = set()
+    for words in (normalise_text(k) for k in keywords):
+        if words:
+            found.update(re.findall(r"(?<!\S)" + re.escape(words) + (r"\S*" if _open_ended(words) else r"(?!\S)"),
+                                    joined))
+    return vocab.find_spans(tokens, _phrases(tuple(sorted(found)))) if found else []
+
+
+def _words(params: dict, key: str) -> frozenset:
+    return frozenset(w for w in map(normalise_text, params.get(key) or ()) if w)
+
+
+def _is_mark(token: str) -> bool:
+    return token == "," or token.startswith("|")
+
+
+def high_risk(text: str, params: dict, vocab: str = "") -> bool:
+    """Does `text` (a domestic abuse row's description and action) record a high domestic abuse risk?
+
+    * one of `high_risk_keywords` (DA's own words: "meets MARAC threshold", "DASH high") not negated: the
+      vocabulary's negation cues, and `high_risk_negations` after the words ("MARAC threshold not met");
+    * or one of `high_risk_general_keywords` ("high risk", "risk level high") not so negated, that is a domestic
+      abuse risk:
+      - followed by one of `high_risk_object_links` ("of", "for"): the rest of its clause (up to a comma or a
+        clause mark) names one of `high_risk_objects` ("high risk of serious harm", "high risk of further DA",
+        "high risk of harm from partner"; not "high risk of SIDS", "high risk of falls", "high risk of
+        self-harm": `high_risk_object_exceptions` are blanked first);
+      - else not followed straight by one of `high_risk_other_heads` ("high risk pregnancy", "high risk
+        behaviours"), and one of `high_risk_context` (DASH, MARAC, domestic, DV, partner, ...), not negated,
+        is named in its sentence (up to . ; ! ? or a newline; across a colon or a spaced dash: "DASH completed -
+        high risk") or before it in the text ("Police attended domestic incident. Assessed as high risk.");
+        not after it in another sentence ("High risk. DV disclosed at booking" has no context for it).
+    `vocab`: the `vocab_key` of the case's vocabulary ("": the package's)."""
+    v = _negating_vocab(tuple(str(w) for w in params.get("high_risk_negations") or ()), vocab)
+    tokens = v.tokens(text)
+    if not tokens:
+        return False
+    if params.get("high_risk_keywords") and _spans(tokens, v, params["high_risk_keywords"]):
+        return True
+    spans = _spans(tokens, v, params.get("high_risk_general_keywords") or ())
+    if not spans:
+        return False
+    links, heads = _words(params, "high_risk_object_links"), _words(params, "high_risk_other_heads")
+    objects = _phrases(tuple(sorted(_words(params, "high_risk_objects"))))
+    exceptions = _phrases(tuple(sorted(_words(params, "high_risk_object_exceptions"))))
+    context = None  # the start tokens of the context words' mentions, read once when needed
+    for start, end, _ in spans:
+        after = tokens[end] if end < len(tokens) else ""
+        if after in links:
+            stop = end + 1
+            while stop < len(tokens) and not _is_mark(tokens[stop]):
+                stop += 1
+            phrase = list(tokens[end + 1 : stop])
+            for s_, e_, _ in exceptions.find(phrase):
+                phrase[s_:e_] = ["|x"] * (e_ - s_)
+            if objects.find(phrase):
+                return True
+            continue
+        if after in heads:
+            continue
+        if context is None:
+            context = [s_ for s_, _, _ in _spans(tokens, v, params.get("high_risk_context") or ())]
+        # its sentence's end: the next "|" (a colon's "|:", a dash's "|-" do not end it)
+        stop = end
+        while stop < len(tokens) and tokens[stop] != "|":
+            stop += 1
+        if any(i < stop for i in context):
+            return True
+    return False
+
+
+def lives_elsewhere(text: str, params: dict, vocab: str = "") -> bool:
+    """Does `text` say, explicitly, that the child does not live in the household (where the abuse happened)?
+
+    Read in one sentence (up to . ; ! ? a newline or a break word; a colon, a spaced dash or a comma between
+    allowed), with a verb of `residence_verbs` ("lives", "living", "resides", "resident") whose subject, the
+    nearest person named before it within eight words, is one of `residence_child_words` ("child", "baby"; not
+    one of `residence_other_persons`: "Mother lives with partner", "Sibling lives with father" say nothing of
+    the child; a verb with no subject is not read):
+
+    * the child lives with someone away from the household: the verb (not negated), `residence_adverbs`
+      between ("full time"), "with", `residence_modifiers` ("paternal", "his") and one of `residence_away`
+      (father, grandmother, foster carers, ...), with none of `residence_household` (mother, parents) in the
+      rest of its clause: "Child lives with father", "child not present, lives with maternal grandmother"; not
+      "Child lives with mother and grandmother", "Child does not live with father";
+    * or lives elsewhere: "Child lives elsewhere", "child living elsewhere with aunt";
+    * or does not live at the address: the verb straight after one of `residence_negations` (or an auxiliary
+      after it: "does not live"), or the subject straight after one ("No children resident"), followed by the
+      end of its clause, "there", "here", or "at" / "in", an article and one of `residence_places`: "Child not
+      resident at the address", "Child does not live there", "child not resident", "Children not living at
+      the property". Not "Child not resident with mother" (whose household the words do not say).
+    `vocab`: the `vocab_key` of the case's vocabulary ("": the package's)."""
+    v = _negating_vocab((), vocab)
+    tokens = v.tokens(text)
+    verbs = _words(params, "residence_verbs")
+    if not tokens or verbs.isdisjoint(tokens):
+        return False
+    child, others = _words(params, "residence_child_words"), _words(params, "residence_other_persons")
+    negations, adverbs = _words(params, "residence_negations"), _words(params, "residence_adverbs")
+    modifiers, household = _words(params, "residence_modifiers"), _words(params, "residence_household")
+    away, places = _phrases(tuple(sorted(_words(params, "residence_away")))), _words(params, "residence_places")
+    auxiliaries = {"does", "do", "did", "is", "are", "was", "were", "has", "have", "had", "been", "be"}
+    n = len(tokens)
+    for i, token in enumerate(tokens):
+        if token not in verbs:
+            continue
+        # the subject: the nearest person named before the verb in its sentence
+        subject = None
+        for k in range(i - 1, max(i - 9, -1), -1):
+            if tokens[k] in ("|", "|b"):
+                break
+            if tokens[k] in child or tokens[k] in others:
+                subject = k
+                break
+        if subject is None or tokens[subject] not in child:
+            continue
+        # negated: a negation straight before the verb (auxiliaries between), or straight before the subject
+        k = i - 1
+        while k > subject and tokens[k] in auxiliaries:
+            k -= 1
+        negated = (k > subject and tokens[k] in negations) or (subject > 0 and tokens[subject - 1] in negations)
+        j = i + 1
+        if negated:
+            follow = tokens[j] if j < n else ""
+            if j >= n or _is_mark(follow) or follow in ("there", "here"):
+                return True
+            if follow in ("at", "in"):
+                j += 1
+                while j < n and tokens[j] in ("the", "this", "that", "a"):
+                    j += 1
+                if j < n and tokens[j] in places:
+                    return True
+            continue
+        while j < n and tokens[j] in adverbs:
+            j += 1
+        if j < n and tokens[j] == "elsewhere":
+            return True
+        if j >= n or tokens[j] != "with":
+            continue
+        stop = j + 1
+        while stop < n and not _is_mark(tokens[stop]):
+            stop += 1
+        j += 1
+        while j < stop and tokens[j] in modifiers:
+            j += 1
+        if j < stop and away.at(tokens, j) and household.isdisjoint(tokens[j:stop]):
+            return True
+    return False
+
+
+def _read_pairs(ctx: Context, mask: np.ndarray, keywords, reader, params: dict) -> np.ndarray:
+    """Rows of `mask` whose description and action (read together, " . " between) `reader(text, params,
+    vocab_key)` reads as True: only the rows whose texts name one of `keywords` (`base._rows_matching`), each
+    distinct (case vocabulary, description, action) read once."""
+    tl = ctx.timeline
+    out = np.zeros(len(tl), dtype=bool)
+    keywords = [str(k) for k in keywords if normalise_text(k)]
+    pos = np.flatnonzero(mask)
+    if not keywords or not len(pos):
+        return out
+    pos = pos[_rows_matching(ctx, pos, keywords)]
+    if not len(pos):
+        return out
+    (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
+    d, a = d_codes[pos].astype("int64"), a_codes[pos].astype("int64")
+    numbers, keys = row_vocabs(ctx)
+    vn = numbers[pos]
+    inverse, _ = pd.factorize((vn * (len(d_uniques) + 1) + d) * (len(a_uniques) + 1) + a)
+    first = _first_of_each(inverse)
+    hits = np.array([reader(str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]), params, keys[vn[i]]) for i in first],
+                    dtype=bool)
+    out[pos] = hits[inverse]
+    return out
 
 
 def _scored(ctx: Context, mask: np.ndarray, minimum: int) -> np.ndarray:
@@ -134,10 +319,15 @@ def domestic_abuse_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     abuse = (ctx.tags(params["abuse_tags"]) & tl["_exact"]).to_numpy(dtype=bool, copy=True)
     if not abuse.any():
         return rows_of(ctx, abuse, _COLUMNS).iloc[:0]
-    high = text_mentions(ctx, abuse, params["high_risk_keywords"], params.get("high_risk_negations", ())).to_numpy()
+    high = _read_pairs(ctx, abuse, list(params.get("high_risk_keywords") or ())
+                       + list(params.get("high_risk_general_keywords") or ()), high_risk, params)
     scored = _scored(ctx, abuse & ~high, int(params["dash_score_min"]))
     repeat, incidents = _repeat_incidents(ctx, params)
     is_trigger = high | scored | repeat
+    # no trigger where its own text says the child does not live in the household (`lives_elsewhere`); the
+    # incident still counts towards a later one's repeat threshold
+    if params.get("residence_verbs") and is_trigger.any():
+        is_trigger &= ~_read_pairs(ctx, is_trigger, params["residence_verbs"], lives_elsewhere, params)
     triggers = first_per_group(rows_of(ctx, is_trigger, _COLUMNS))
     if triggers.empty:
         return triggers
