@@ -11,20 +11,25 @@ care without delay).
 A trigger is an exact-date row tagged with an abuse tag (`abuse_tags`: domestic_abuse) that records high
 risk, or that reaches the repeat threshold:
 
-* high risk: its description or action mentions one of `high_risk_keywords` ("DASH completed - high risk",
-  "meets MARAC threshold") not negated (the vocabulary's negation cues, and `high_risk_negations` after the
-  words: "not high risk", "MARAC threshold not met"; "DASH: standard risk" names no high risk), or it gives a
-  DASH score of at least `dash_score_min` (`dash_score`: "DASH score 16", "DASH 15/27", "scored 14 on the
-  DASH");
+* high risk: its description and action record a high domestic abuse risk (`high_risk`): one of
+  `high_risk_keywords` ("meets MARAC threshold", "DASH high") not negated (the vocabulary's negation cues,
+  and `high_risk_negations` after the words: "not high risk", "MARAC threshold not met"; "DASH: standard
+  risk" names no high risk), or one of `high_risk_general_keywords` ("high risk") so not negated where it is
+  a domestic abuse risk ("DASH completed - high risk", "high risk of harm from partner"; not "high risk of
+  SIDS", "high risk pregnancy"), or it gives a DASH score of at least `dash_score_min` (`dash_score`: "DASH
+  score 16", "DASH 15/27", "scored 14 on the DASH");
 * repeat: it is an incident (`repeat_contact_types` of `repeat_agency_kinds`: a police call-out) and at least
   `repeat_min_incidents` incidents (event groups, itself included) fell within `repeat_window_days` days
   up to its day.
 
-The child is taken to live in the household the chronology records (the chronology is the child's); a
-text saying the child lives elsewhere is not read.
+The child is taken to live in the household the chronology records (the chronology is the child's), unless
+the row says explicitly that the child does not (`lives_elsewhere`: "Child lives with father", "child not
+present, lives with grandmother", "Child not resident at the address"): such a row is no trigger, though it
+still counts as an incident towards a later one's repeat threshold.
 
 The response is, from the trigger's day on, by the `within_working_days`-th working day after it: a held
-escalation of `escalations` (a referral to children's social care, a strategy discussion, ...;
+escalation of `escalations` (a referral to children's social care, a strategy discussion, a referral to
+MARAC: the escalation marac, which no other rule reads as a referral, ...;
 `base.held_escalations`), a row of `response_contact_types` by `response_agency_kinds` that took place
 (social care screening the notification: `base.types_held`), or a row whose text mentions one of
 `response_keywords` (a MARAC referral, a notification sent to MASH / children's social care) not negated
