@@ -40,6 +40,7 @@ the response ("DASH high risk, referred to MARAC").
 """
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -98,20 +99,51 @@ def dash_score(text: str) -> int | None:
     return max(scores) if scores else None
 
 
-def _spans(tokens: list, vocab, keywords) -> list:
+@functools.lru_cache(maxsize=64)
+def _keyword_patterns(keywords: tuple) -> tuple:
+    """One compiled pattern per normalised keyword of `keywords`, finding it in a text's joined tokens as
+    `base._mentioned` does: whole words, the last one from its start when at least five letters long."""
+    return tuple(re.compile(r"(?<!\S)" + re.escape(w) + (r"\S*" if _open_ended(w) else r"(?!\S)"))
+                 for w in dict.fromkeys(map(normalise_text, keywords)) if w)
+
+
+def _spans(tokens: list, vocab, keywords: tuple) -> list:
     """The mentions of `keywords` in `tokens` not negated (`Vocabulary.find_spans`), each keyword's last word
     from its start when at least five letters long, as `base._mentioned` reads them."""
     joined = " ".join(tokens)
     found = set()
-    for words in (normalise_text(k) for k in keywords):
-        if words:
-            found.update(re.findall(r"(?<!\S)" + re.escape(words) + (r"\S*" if _open_ended(words) else r"(?!\S)"),
-                                    joined))
+    for pattern in _keyword_patterns(keywords):
+        found.update(pattern.findall(joined))
     return vocab.find_spans(tokens, _phrases(tuple(sorted(found)))) if found else []
 
 
-def _words(params: dict, key: str) -> frozenset:
-    return frozenset(w for w in map(normalise_text, params.get(key) or ()) if w)
+_LISTS = ("high_risk_keywords", "high_risk_negations", "high_risk_general_keywords", "high_risk_object_links",
+          "high_risk_objects", "high_risk_object_exceptions", "high_risk_other_heads", "high_risk_context",
+          "residence_verbs", "residence_child_words", "residence_other_persons", "residence_negations",
+          "residence_adverbs", "residence_modifiers", "residence_away", "residence_household", "residence_places")
+
+
+@functools.lru_cache(maxsize=64)
+def _reading(key: tuple) -> dict:
+    """The word lists of `high_risk` and `lives_elsewhere` (`_LISTS`; `key`: their values as tuples),
+    normalised: keywords as tuples, words as sets, phrases as `Phrases`."""
+    raw = dict(key)
+    words = {k: frozenset(w for w in map(normalise_text, v) if w) for k, v in raw.items()}
+    return {
+        **raw, **{k + "_set": v for k, v in words.items()},
+        "objects": _phrases(tuple(sorted(words["high_risk_objects"]))),
+        "exceptions": _phrases(tuple(sorted(words["high_risk_object_exceptions"]))),
+        "context": _phrases(tuple(sorted(words["high_risk_context"]))),
+        "away": _phrases(tuple(sorted(words["residence_away"]))),
+    }
+
+
+def _read(params: dict) -> dict:
+    return _reading(tuple((k, tuple(str(w) for w in params.get(k) or ())) for k in _LISTS))
+
+
+#: auxiliaries between a negation and the verb it negates ("does not live")
+_AUXILIARIES = frozenset({"does", "do", "did", "is", "are", "was", "were", "has", "have", "had", "been", "be"})
 
 
 def _is_mark(token: str) -> bool:
@@ -135,18 +167,17 @@ def high_risk(text: str, params: dict, vocab: str = "") -> bool:
         high risk") or before it in the text ("Police attended domestic incident. Assessed as high risk.");
         not after it in another sentence ("High risk. DV disclosed at booking" has no context for it).
     `vocab`: the `vocab_key` of the case's vocabulary ("": the package's)."""
-    v = _negating_vocab(tuple(str(w) for w in params.get("high_risk_negations") or ()), vocab)
+    r = _read(params)
+    v = _negating_vocab(r["high_risk_negations"], vocab)
     tokens = v.tokens(text)
     if not tokens:
         return False
-    if params.get("high_risk_keywords") and _spans(tokens, v, params["high_risk_keywords"]):
+    if r["high_risk_keywords"] and _spans(tokens, v, r["high_risk_keywords"]):
         return True
-    spans = _spans(tokens, v, params.get("high_risk_general_keywords") or ())
+    spans = _spans(tokens, v, r["high_risk_general_keywords"])
     if not spans:
         return False
-    links, heads = _words(params, "high_risk_object_links"), _words(params, "high_risk_other_heads")
-    objects = _phrases(tuple(sorted(_words(params, "high_risk_objects"))))
-    exceptions = _phrases(tuple(sorted(_words(params, "high_risk_object_exceptions"))))
+    links, heads = r["high_risk_object_links_set"], r["high_risk_other_heads_set"]
     context = None  # the start tokens of the context words' mentions, read once when needed
     for start, end, _ in spans:
         after = tokens[end] if end < len(tokens) else ""
@@ -155,15 +186,15 @@ def high_risk(text: str, params: dict, vocab: str = "") -> bool:
             while stop < len(tokens) and not _is_mark(tokens[stop]):
                 stop += 1
             phrase = list(tokens[end + 1 : stop])
-            for s_, e_, _ in exceptions.find(phrase):
+            for s_, e_, _ in r["exceptions"].find(phrase):
                 phrase[s_:e_] = ["|x"] * (e_ - s_)
-            if objects.find(phrase):
+            if r["objects"].find(phrase):
                 return True
             continue
         if after in heads:
             continue
         if context is None:
-            context = [s_ for s_, _, _ in _spans(tokens, v, params.get("high_risk_context") or ())]
+            context = [s_ for s_, _, _ in v.find_spans(tokens, r["context"])] if r["context"] else []
         # its sentence's end: the next "|" (a colon's "|:", a dash's "|-" do not end it)
         stop = end
         while stop < len(tokens) and tokens[stop] != "|":
@@ -194,16 +225,18 @@ def lives_elsewhere(text: str, params: dict, vocab: str = "") -> bool:
       resident at the address", "Child does not live there", "child not resident", "Children not living at
       the property". Not "Child not resident with mother" (whose household the words do not say).
     `vocab`: the `vocab_key` of the case's vocabulary ("": the package's)."""
+    r = _read(params)
+    verbs = r["residence_verbs_set"]
+    if not verbs:
+        return False
     v = _negating_vocab((), vocab)
     tokens = v.tokens(text)
-    verbs = _words(params, "residence_verbs")
     if not tokens or verbs.isdisjoint(tokens):
         return False
-    child, others = _words(params, "residence_child_words"), _words(params, "residence_other_persons")
-    negations, adverbs = _words(params, "residence_negations"), _words(params, "residence_adverbs")
-    modifiers, household = _words(params, "residence_modifiers"), _words(params, "residence_household")
-    away, places = _phrases(tuple(sorted(_words(params, "residence_away")))), _words(params, "residence_places")
-    auxiliaries = {"does", "do", "did", "is", "are", "was", "were", "has", "have", "had", "been", "be"}
+    child, others = r["residence_child_words_set"], r["residence_other_persons_set"]
+    negations, adverbs = r["residence_negations_set"], r["residence_adverbs_set"]
+    modifiers, household = r["residence_modifiers_set"], r["residence_household_set"]
+    away, places = r["away"], r["residence_places_set"]
     n = len(tokens)
     for i, token in enumerate(tokens):
         if token not in verbs:
@@ -220,7 +253,7 @@ def lives_elsewhere(text: str, params: dict, vocab: str = "") -> bool:
             continue
         # negated: a negation straight before the verb (auxiliaries between), or straight before the subject
         k = i - 1
-        while k > subject and tokens[k] in auxiliaries:
+        while k > subject and tokens[k] in _AUXILIARIES:
             k -= 1
         negated = (k > subject and tokens[k] in negations) or (subject > 0 and tokens[subject - 1] in negations)
         j = i + 1
