@@ -47,8 +47,9 @@ from review.config import package_data
 from review.rules.base import _mentioned  # a keyword mentioned and not negated, in one text
 from review.rules.base import content_anchor, content_key, source_order_key  # a contact's anchor, one row
 from review.rules.domestic_abuse_not_escalated import dash_score  # a DASH score written in one text
+from review.rules.domestic_abuse_not_escalated import high_risk, lives_elsewhere  # DA high risk, child's residence (one text)
 from review.sightings import read_sighting  # a row with no Child seen cell read as a sighting or not
-from review.schema import CONTACT_COLUMNS
+from review.schema import ADULT_ESCALATIONS, CONTACT_COLUMNS
 from review.timeline import APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held
 from review.vocab import compile_vocab, denies, records_type
 
@@ -563,7 +564,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 continue
             deadline = r["_day"] + dt.timedelta(days=q["follow_up_within_days"])
             action = _first(tl, r["_day"], lambda x: x.get("agency") == r.get("agency") and (
-                _seen(x) or esc_held(x, esc(x))))
+                _seen(x) or esc_held(x, [e for e in esc(x) if e not in ADULT_ESCALATIONS])))  # not a MARAC referral
             if action is not None and action["_day"] <= deadline:
                 continue
             lo = r["_day"] - dt.timedelta(days=q["window_days"])
@@ -730,8 +731,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 continue
             text = _text(r.get("description")) + " . " + _text(r.get("action"))
             score = dash_score(text)
-            if (_mentioned(text, q["high_risk_keywords"], tuple(q.get("high_risk_negations") or ()))
-                    or (score is not None and score >= q["dash_score_min"]) or id(r) in repeat):
+            if (high_risk(text, q) or (score is not None and score >= q["dash_score_min"]) or id(r) in repeat) \
+                    and not (q.get("residence_verbs") and lives_elsewhere(text, q)):  # the child lives elsewhere
                 trig.append(r)
 
         def responded(x):

@@ -150,6 +150,7 @@ def _label(identifier: str) -> str:
         "cp_conference": "CP conference",
         "cp_medical": "CP medical",
         "referral_to_csc": "referral to children's social care",
+        "marac": "MARAC referral",
         "was_not_brought": "was not brought",
     }
     return special.get(identifier, str(identifier).replace("_", " "))

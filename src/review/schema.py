@@ -75,7 +75,14 @@ ESCALATIONS = (
     "cp_conference",
     "legal_planning",
     "police_investigation",
+    # a referral to MARAC (the multi-agency risk assessment conference for a high-risk adult victim of domestic
+    # abuse): no referral to children's social care; rule domestic_abuse_not_escalated reads it as a response
+    "marac",
 )
+
+#: escalations about an adult, not the child: no rule reading "any escalation" for the child (was_not_brought's
+#: follow-up, response_latency) counts them (`review.rules.base.held_escalations` with no kinds)
+ADULT_ESCALATIONS = ("marac",)
 
 FAILING_CATEGORIES = ("communication", "procedure", "staffing/capacity", "governance", "assessment")
 SEVERITIES = ("high", "medium", "low")

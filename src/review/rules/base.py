@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 
 from ..config import deep_merge, package_data
 from ..ingest.dates import approximate_unit
-from ..schema import CONTACT_TYPES, FLAG_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame, split_multi
+from ..schema import ADULT_ESCALATIONS, CONTACT_TYPES, FLAG_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame, split_multi
 from ..sightings import inferred_sightings
 from ..timeline import APPROXIMATE_SPAN_DAYS, CONCERN_WINDOW_DAYS, _codes
 from ..vocab import Phrases, compile_vocab, normalise_text
@@ -509,7 +509,8 @@ ESCALATION_OWN_TYPES = {"referral_to_csc": ("referral",)}
 
 
 def held_escalations(ctx: Context, kinds=None) -> pd.Series:
-    """Rows that were an escalation of any of `kinds` (`Context.escalations`; any escalation when None), not
+    """Rows that were an escalation of any of `kinds` (`Context.escalations`; when None, any escalation for the
+    child: not one of `review.schema.ADULT_ESCALATIONS`, a MARAC referral, about the adult victim), not
     counting an escalation the row's text names only to say it did not take place (`review.vocab.denies`
     of the escalation: its keywords and those of its contact types, "Referral to MASH not made", "CP
     medical declined by mother"), nor the escalation of a row's own contact type when its text says that
@@ -526,7 +527,9 @@ def held_escalations(ctx: Context, kinds=None) -> pd.Series:
     timeline (`_escalation_held`, `_type_held`)."""
     if kinds is None:
         if "held_any" not in ctx.extra:  # (response_latency and was_not_brought both ask)
-            ctx.extra["held_any"] = held_escalations(ctx, escalation_kinds(ctx)).to_numpy(dtype=bool)
+            # any escalation for the child: not one about an adult (`ADULT_ESCALATIONS`: a MARAC referral)
+            child_kinds = [k for k in escalation_kinds(ctx) if k not in ADULT_ESCALATIONS]
+            ctx.extra["held_any"] = held_escalations(ctx, child_kinds).to_numpy(dtype=bool)
             ctx.extra["held_any"].flags.writeable = False
         return pd.Series(ctx.extra["held_any"].copy(), index=ctx.timeline.index)
     out = np.zeros(len(ctx.timeline), dtype=bool)

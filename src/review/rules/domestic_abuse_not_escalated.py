@@ -11,20 +11,25 @@ care without delay).
 A trigger is an exact-date row tagged with an abuse tag (`abuse_tags`: domestic_abuse) that records high
 risk, or that reaches the repeat threshold:
 
-* high risk: its description or action mentions one of `high_risk_keywords` ("DASH completed - high risk",
-  "meets MARAC threshold") not negated (the vocabulary's negation cues, and `high_risk_negations` after the
-  words: "not high risk", "MARAC threshold not met"; "DASH: standard risk" names no high risk), or it gives a
-  DASH score of at least `dash_score_min` (`dash_score`: "DASH score 16", "DASH 15/27", "scored 14 on the
-  DASH");
+* high risk: its description and action record a high domestic abuse risk (`high_risk`): one of
+  `high_risk_keywords` ("meets MARAC threshold", "DASH high") not negated (the vocabulary's negation cues,
+  and `high_risk_negations` after the words: "not high risk", "MARAC threshold not met"; "DASH: standard
+  risk" names no high risk), or one of `high_risk_general_keywords` ("high risk") so not negated where it is
+  a domestic abuse risk ("DASH completed - high risk", "high risk of harm from partner"; not "high risk of
+  SIDS", "high risk pregnancy"), or it gives a DASH score of at least `dash_score_min` (`dash_score`: "DASH
+  score 16", "DASH 15/27", "scored 14 on the DASH");
 * repeat: it is an incident (`repeat_contact_types` of `repeat_agency_kinds`: a police call-out) and at least
   `repeat_min_incidents` incidents (event groups, itself included) fell within `repeat_window_days` days
   up to its day.
 
-The child is taken to live in the household the chronology records (the chronology is the child's); a
-text saying the child lives elsewhere is not read.
+The child is taken to live in the household the chronology records (the chronology is the child's), unless
+the row says explicitly that the child does not (`lives_elsewhere`: "Child lives with father", "child not
+present, lives with grandmother", "Child not resident at the address"): such a row is no trigger, though it
+still counts as an incident towards a later one's repeat threshold.
 
 The response is, from the trigger's day on, by the `within_working_days`-th working day after it: a held
-escalation of `escalations` (a referral to children's social care, a strategy discussion, ...;
+escalation of `escalations` (a referral to children's social care, a strategy discussion, a referral to
+MARAC: the escalation marac, which no other rule reads as a referral, ...;
 `base.held_escalations`), a row of `response_contact_types` by `response_agency_kinds` that took place
 (social care screening the notification: `base.types_held`), or a row whose text mentions one of
 `response_keywords` (a MARAC referral, a notification sent to MASH / children's social care) not negated
@@ -35,15 +40,21 @@ the response ("DASH high risk, referred to MARAC").
 """
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
 import pandas as pd
 
 from ..workdays import add_working_days
+from ..vocab import normalise_text
 from .base import (
     Context,
     _first_of_each,
+    _negating_vocab,
+    _open_ended,
+    _phrases,
+    _rows_matching,
     _texts,
     action_when,
     day_numbers,
@@ -55,6 +66,7 @@ from .base import (
     joined,
     outcome_text,
     register,
+    row_vocabs,
     rows_of,
     text_mentions,
     types_held,
@@ -85,6 +97,217 @@ def dash_score(text: str) -> int | None:
     scores = [int(m.group(1)) for p in _SCORE_PATTERNS for m in p.finditer(lowered)]
     scores = [s for s in scores if s <= 27]
     return max(scores) if scores else None
+
+
+@functools.lru_cache(maxsize=64)
+def _keyword_patterns(keywords: tuple) -> tuple:
+    """One compiled pattern per normalised keyword of `keywords`, finding it in a text's joined tokens as
+    `base._mentioned` does: whole words, the last one from its start when at least five letters long."""
+    return tuple(re.compile(r"(?<!\S)" + re.escape(w) + (r"\S*" if _open_ended(w) else r"(?!\S)"))
+                 for w in dict.fromkeys(map(normalise_text, keywords)) if w)
+
+
+def _spans(tokens: list, vocab, keywords: tuple) -> list:
+    """The mentions of `keywords` in `tokens` not negated (`Vocabulary.find_spans`), each keyword's last word
+    from its start when at least five letters long, as `base._mentioned` reads them."""
+    joined = " ".join(tokens)
+    found = set()
+    for pattern in _keyword_patterns(keywords):
+        found.update(pattern.findall(joined))
+    return vocab.find_spans(tokens, _phrases(tuple(sorted(found)))) if found else []
+
+
+_LISTS = ("high_risk_keywords", "high_risk_negations", "high_risk_general_keywords", "high_risk_object_links",
+          "high_risk_objects", "high_risk_object_exceptions", "high_risk_other_heads", "high_risk_context",
+          "residence_verbs", "residence_child_words", "residence_other_persons", "residence_negations",
+          "residence_adverbs", "residence_modifiers", "residence_away", "residence_household", "residence_places")
+
+
+@functools.lru_cache(maxsize=64)
+def _reading(key: tuple) -> dict:
+    """The word lists of `high_risk` and `lives_elsewhere` (`_LISTS`; `key`: their values as tuples),
+    normalised: keywords as tuples, words as sets, phrases as `Phrases`."""
+    raw = dict(key)
+    words = {k: frozenset(w for w in map(normalise_text, v) if w) for k, v in raw.items()}
+    return {
+        **raw, **{k + "_set": v for k, v in words.items()},
+        "objects": _phrases(tuple(sorted(words["high_risk_objects"]))),
+        "exceptions": _phrases(tuple(sorted(words["high_risk_object_exceptions"]))),
+        "context": _phrases(tuple(sorted(words["high_risk_context"]))),
+        "away": _phrases(tuple(sorted(words["residence_away"]))),
+    }
+
+
+def _read(params: dict) -> dict:
+    return _reading(tuple((k, tuple(str(w) for w in params.get(k) or ())) for k in _LISTS))
+
+
+#: auxiliaries between a negation and the verb it negates ("does not live")
+_AUXILIARIES = frozenset({"does", "do", "did", "is", "are", "was", "were", "has", "have", "had", "been", "be"})
+
+
+def _is_mark(token: str) -> bool:
+    return token == "," or token.startswith("|")
+
+
+def high_risk(text: str, params: dict, vocab: str = "") -> bool:
+    """Does `text` (a domestic abuse row's description and action) record a high domestic abuse risk?
+
+    * one of `high_risk_keywords` (DA's own words: "meets MARAC threshold", "DASH high") not negated: the
+      vocabulary's negation cues, and `high_risk_negations` after the words ("MARAC threshold not met");
+    * or one of `high_risk_general_keywords` ("high risk", "risk level high") not so negated, that is a domestic
+      abuse risk:
+      - followed by one of `high_risk_object_links` ("of", "for"): the rest of its clause (up to a comma or a
+        clause mark) names one of `high_risk_objects` ("high risk of serious harm", "high risk of further DA",
+        "high risk of harm from partner"; not "high risk of SIDS", "high risk of falls", "high risk of
+        self-harm": `high_risk_object_exceptions` are blanked first);
+      - else not followed straight by one of `high_risk_other_heads` ("high risk pregnancy", "high risk
+        behaviours"), and one of `high_risk_context` (DASH, MARAC, domestic, DV, partner, ...), not negated,
+        is named in its sentence (up to . ; ! ? or a newline; across a colon or a spaced dash: "DASH completed -
+        high risk") or before it in the text ("Police attended domestic incident. Assessed as high risk.");
+        not after it in another sentence ("High risk. DV disclosed at booking" has no context for it).
+    `vocab`: the `vocab_key` of the case's vocabulary ("": the package's)."""
+    r = _read(params)
+    v = _negating_vocab(r["high_risk_negations"], vocab)
+    tokens = v.tokens(text)
+    if not tokens:
+        return False
+    if r["high_risk_keywords"] and _spans(tokens, v, r["high_risk_keywords"]):
+        return True
+    spans = _spans(tokens, v, r["high_risk_general_keywords"])
+    if not spans:
+        return False
+    links, heads = r["high_risk_object_links_set"], r["high_risk_other_heads_set"]
+    context = None  # the start tokens of the context words' mentions, read once when needed
+    for start, end, _ in spans:
+        after = tokens[end] if end < len(tokens) else ""
+        if after in links:
+            stop = end + 1
+            while stop < len(tokens) and not _is_mark(tokens[stop]):
+                stop += 1
+            phrase = list(tokens[end + 1 : stop])
+            for s_, e_, _ in r["exceptions"].find(phrase):
+                phrase[s_:e_] = ["|x"] * (e_ - s_)
+            if r["objects"].find(phrase):
+                return True
+            continue
+        if after in heads:
+            continue
+        if context is None:
+            context = [s_ for s_, _, _ in v.find_spans(tokens, r["context"])] if r["context"] else []
+        # its sentence's end: the next "|" (a colon's "|:", a dash's "|-" do not end it)
+        stop = end
+        while stop < len(tokens) and tokens[stop] != "|":
+            stop += 1
+        if any(i < stop for i in context):
+            return True
+    return False
+
+
+def lives_elsewhere(text: str, params: dict, vocab: str = "") -> bool:
+    """Does `text` say, explicitly, that the child does not live in the household (where the abuse happened)?
+
+    Read in one sentence (up to . ; ! ? a newline or a break word; a colon, a spaced dash or a comma between
+    allowed), with a verb of `residence_verbs` ("lives", "living", "resides", "resident") whose subject, the
+    nearest person named before it within eight words, is one of `residence_child_words` ("child", "baby"; not
+    one of `residence_other_persons`: "Mother lives with partner", "Sibling lives with father" say nothing of
+    the child; a verb with no subject is not read):
+
+    * the child lives with someone away from the household: the verb (not negated), `residence_adverbs`
+      between ("full time"), "with", `residence_modifiers` ("paternal", "his") and one of `residence_away`
+      (father, grandmother, foster carers, ...), with none of `residence_household` (mother, parents) in the
+      rest of its clause: "Child lives with father", "child not present, lives with maternal grandmother"; not
+      "Child lives with mother and grandmother", "Child does not live with father";
+    * or lives elsewhere: "Child lives elsewhere", "child living elsewhere with aunt";
+    * or does not live at the address: the verb straight after one of `residence_negations` (or an auxiliary
+      after it: "does not live"), or the subject straight after one ("No children resident"), followed by the
+      end of its clause, "there", "here", or "at" / "in", an article and one of `residence_places`: "Child not
+      resident at the address", "Child does not live there", "child not resident", "Children not living at
+      the property". Not "Child not resident with mother" (whose household the words do not say).
+    `vocab`: the `vocab_key` of the case's vocabulary ("": the package's)."""
+    r = _read(params)
+    verbs = r["residence_verbs_set"]
+    if not verbs:
+        return False
+    v = _negating_vocab((), vocab)
+    tokens = v.tokens(text)
+    if not tokens or verbs.isdisjoint(tokens):
+        return False
+    child, others = r["residence_child_words_set"], r["residence_other_persons_set"]
+    negations, adverbs = r["residence_negations_set"], r["residence_adverbs_set"]
+    modifiers, household = r["residence_modifiers_set"], r["residence_household_set"]
+    away, places = r["away"], r["residence_places_set"]
+    n = len(tokens)
+    for i, token in enumerate(tokens):
+        if token not in verbs:
+            continue
+        # the subject: the nearest person named before the verb in its sentence
+        subject = None
+        for k in range(i - 1, max(i - 9, -1), -1):
+            if tokens[k] in ("|", "|b"):
+                break
+            if tokens[k] in child or tokens[k] in others:
+                subject = k
+                break
+        if subject is None or tokens[subject] not in child:
+            continue
+        # negated: a negation straight before the verb (auxiliaries between), or straight before the subject
+        k = i - 1
+        while k > subject and tokens[k] in _AUXILIARIES:
+            k -= 1
+        negated = (k > subject and tokens[k] in negations) or (subject > 0 and tokens[subject - 1] in negations)
+        j = i + 1
+        if negated:
+            follow = tokens[j] if j < n else ""
+            if j >= n or _is_mark(follow) or follow in ("there", "here"):
+                return True
+            if follow in ("at", "in"):
+                j += 1
+                while j < n and tokens[j] in ("the", "this", "that", "a"):
+                    j += 1
+                if j < n and tokens[j] in places:
+                    return True
+            continue
+        while j < n and tokens[j] in adverbs:
+            j += 1
+        if j < n and tokens[j] == "elsewhere":
+            return True
+        if j >= n or tokens[j] != "with":
+            continue
+        stop = j + 1
+        while stop < n and not _is_mark(tokens[stop]):
+            stop += 1
+        j += 1
+        while j < stop and tokens[j] in modifiers:
+            j += 1
+        if j < stop and away.at(tokens, j) and household.isdisjoint(tokens[j:stop]):
+            return True
+    return False
+
+
+def _read_pairs(ctx: Context, mask: np.ndarray, keywords, reader, params: dict) -> np.ndarray:
+    """Rows of `mask` whose description and action (read together, " . " between) `reader(text, params,
+    vocab_key)` reads as True: only the rows whose texts name one of `keywords` (`base._rows_matching`), each
+    distinct (case vocabulary, description, action) read once."""
+    tl = ctx.timeline
+    out = np.zeros(len(tl), dtype=bool)
+    keywords = [str(k) for k in keywords if normalise_text(k)]
+    pos = np.flatnonzero(mask)
+    if not keywords or not len(pos):
+        return out
+    pos = pos[_rows_matching(ctx, pos, keywords)]
+    if not len(pos):
+        return out
+    (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
+    d, a = d_codes[pos].astype("int64"), a_codes[pos].astype("int64")
+    numbers, keys = row_vocabs(ctx)
+    vn = numbers[pos]
+    inverse, _ = pd.factorize((vn * (len(d_uniques) + 1) + d) * (len(a_uniques) + 1) + a)
+    first = _first_of_each(inverse)
+    hits = np.array([reader(str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]), params, keys[vn[i]]) for i in first],
+                    dtype=bool)
+    out[pos] = hits[inverse]
+    return out
 
 
 def _scored(ctx: Context, mask: np.ndarray, minimum: int) -> np.ndarray:
@@ -134,10 +357,15 @@ def domestic_abuse_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     abuse = (ctx.tags(params["abuse_tags"]) & tl["_exact"]).to_numpy(dtype=bool, copy=True)
     if not abuse.any():
         return rows_of(ctx, abuse, _COLUMNS).iloc[:0]
-    high = text_mentions(ctx, abuse, params["high_risk_keywords"], params.get("high_risk_negations", ())).to_numpy()
+    high = _read_pairs(ctx, abuse, list(params.get("high_risk_keywords") or ())
+                       + list(params.get("high_risk_general_keywords") or ()), high_risk, params)
     scored = _scored(ctx, abuse & ~high, int(params["dash_score_min"]))
     repeat, incidents = _repeat_incidents(ctx, params)
     is_trigger = high | scored | repeat
+    # no trigger where its own text says the child does not live in the household (`lives_elsewhere`); the
+    # incident still counts towards a later one's repeat threshold
+    if params.get("residence_verbs") and is_trigger.any():
+        is_trigger &= ~_read_pairs(ctx, is_trigger, params["residence_verbs"], lives_elsewhere, params)
     triggers = first_per_group(rows_of(ctx, is_trigger, _COLUMNS))
     if triggers.empty:
         return triggers

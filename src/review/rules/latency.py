@@ -20,7 +20,8 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
     known to the month/year. within_expected: NA when a partial date makes it undecidable (an injury in a
     period the child became mobile in: the expected time of either end, `_mobile_on`), or when the
     expected time had not run out at the end of the review. flagged: the row is the trigger or evidence
-    of a flag. The escalations: `held_escalations` (not "ICPC cancelled", whatever its escalation cell says);
+    of a flag. The escalations: `held_escalations` (not "ICPC cancelled", whatever its escalation cell says;
+    not a MARAC referral, about the adult victim: `review.schema.ADULT_ESCALATIONS`);
     first_escalation: the responding row's escalations that took place (`held_escalation_cells`:
     "referral_to_csc" of a "Referred to MASH; strategy discussion cancelled" row of type strategy_discussion
     whose cell says "referral_to_csc; strategy_discussion").
