@@ -355,3 +355,14 @@ def test_social_cares_own_record_of_declining_a_referral_it_received_is_no_refer
     assert detect_escalation("home_visit", "Referral to CSC made by HV. CSC declined the referral.", vocab) \
         == "referral_to_csc"
     assert detect_escalation("home_visit", "CSC declined the referral", vocab) == "referral_to_csc"
+
+
+def test_a_referral_social_care_declined_is_no_marac_referral():
+    """plan_escalations hold MARAC too: the decline reading adds only the referral to social care."""
+    from review.config import load_vocab
+    from review.vocab import detect_escalation
+
+    vocab = load_vocab()
+    assert detect_escalation("home_visit", "Referral declined by CSC", vocab) == "referral_to_csc"
+    assert detect_escalation("home_visit", "CSC declined the referral", vocab) == "referral_to_csc"
+    assert detect_escalation("home_visit", "Referral to MARAC made.", vocab) == "marac"

@@ -90,7 +90,7 @@ from typing import Mapping
 import pandas as pd
 
 from .errors import ConfigError
-from .schema import AGENCY_KINDS, CONCERN_TAGS, CONTACT_TYPES, ESCALATIONS, join_multi
+from .schema import ADULT_ESCALATIONS, AGENCY_KINDS, CONCERN_TAGS, CONTACT_TYPES, ESCALATIONS, join_multi
 
 __all__ = [
     "Vocabulary",
@@ -1484,9 +1484,10 @@ def detect_escalations(contact_type, text, vocab) -> list[str]:
     # ("Referral declined by CSC", "CSC declined the referral"); not where the row records a referral it
     # received ("Referral from HV received. CSC declined the referral"): social care's own record of its
     # decision is no referral by social care
-    if v.plan_escalations and not v.plan_escalations <= named and v.declines_referral(text) \
-            and not v.received_referral(text):
-        named.update(v.plan_escalations)
+    # (to social care: not a MARAC referral, `review.schema.ADULT_ESCALATIONS`, which plan_escalations hold too)
+    declined_kinds = {k for k in v.plan_escalations if k not in ADULT_ESCALATIONS}
+    if declined_kinds and not declined_kinds <= named and v.declines_referral(text) and not v.received_referral(text):
+        named.update(declined_kinds)
     for escalation, types in v.escalation_types:
         # the rules' question about a row of the type (`denies`, `review.rules.base.types_held`), read alike
         if contact_type in types and escalation not in named and not denies(escalation, text, v):
