@@ -207,6 +207,14 @@ _ROLE_SYNONYMS = {
     "grandfather": ("grandfather", "grandad", "granddad", "grandpa"),
     "child": ("child", "baby", "infant"), "aunt": ("aunt", "auntie", "aunty"),
 }
+#: the particles of a surname written before it ("Dean St John", "van der Berg", "de Souza", "Le Roux", "Mc Donald"),
+#: as `Redactor._build` reads another's surname after a listed first name (case-sensitive; `_CAPITAL_PARTICLES` in
+#: a line in capitals): without them the particle was read as the surname and the rest left ("[name] John")
+_SURNAME_PARTICLES = (r"(?:St\.?|Saint|[Vv]an|[Vv]on|[Dd]e|[Dd]a|[Dd]i|[Dd]u|[Dd]el|[Dd]ella|[Dd]er|[Dd]en|[Ll]e|[Ll]a|"
+                      r"Mc|Mac|[Tt]en|[Tt]er|[Dd]os|[Dd]as)(?![\w'\u2019`\-])")
+_CAPITAL_PARTICLES = r"(?:ST\.?|SAINT|VAN|VON|DE|DA|DI|DU|DEL|DELLA|DER|DEN|LE|LA|MC|MAC|TEN|TER|DOS|DAS)(?![\w'\u2019`\-])"
+#: (the same, read as words: the words of a surname after them are its own)
+_PARTICLE_WORDS = frozenset("st st. saint van von de da di du del della der den le la mc mac ten ter dos das".split())
 # a name is a whole word, but "_" separates words too: file names join them with it ("chloe_ashdown_gp.csv")
 _WORD_BEFORE = r"(?<![^\W_])"
 _WORD_AFTER = r"(?![^\W_])"
@@ -248,6 +256,33 @@ def _loose_key(key: str) -> str:
     """A name's key with its apostrophes, hyphens and spaces dropped: "o'brien", "o brien" and "obrien" are one
     name, and so are "keane-smith" and "keane smith" (`_escape`)."""
     return re.sub(r"[\s'\u2019`\u00b4\-\u2010\u2011\u2013\u2014]", "", key)
+
+
+def _name_parts(name: str) -> list[str]:
+    """A listed name's parts, a surname's particles kept with the word after them ("Dean St John" -> ["Dean", "St
+    John"], "Maria van der Berg" -> ["Maria", "van der Berg"]): a particle alone is no name ("the van", "St
+    Mary's" are not the person), and a name's first word is never a particle."""
+    parts: list[str] = []
+    pending: list[str] = []
+    for word in (w for w in re.split(r"\s+", name.strip()) if w):
+        if parts and _norm(word) in _PARTICLE_WORDS:
+            pending.append(word)
+        else:
+            parts.append(" ".join(pending + [word]))
+            pending = []
+    if pending:  # (a particle last: a word of the name after all)
+        parts.append(" ".join(pending))
+    return parts
+
+
+def _part_regex(part: str, *, capitalised_only: bool) -> str:
+    """A name's part as a regex (`_token_regex`); a part of several words ("St John", "van der Berg") with any
+    spaces between them, and "St" with or without its dot."""
+    words = part.split()
+    if len(words) == 1:
+        return _token_regex(part, capitalised_only=capitalised_only)
+    return r"[^\S\r\n]+".join(r"(?:St\.?|Saint)" if _norm(w) in ("st", "saint") else
+                                _token_regex(w, capitalised_only=capitalised_only) for w in words)
 
 
 def _token_regex(token: str, *, capitalised_only: bool) -> str:
@@ -324,10 +359,10 @@ class Redactor:
                 partial.add(key)
 
         for name, pseudonym in sorted(self.people.items()):
-            parts = [p for p in re.split(r"\s+", name.strip()) if p]
+            parts = _name_parts(name)
             if not parts:
                 continue
-            loose = [_token_regex(p, capitalised_only=False) for p in parts]
+            loose = [_part_regex(p, capitalised_only=False) for p in parts]
             if len(parts) > 1:
                 add(_norm(name), _NAME_GAP.join(loose), len(parts), pseudonym, False)
                 first, last = parts[0], parts[-1]
@@ -343,7 +378,7 @@ class Redactor:
                     2, pseudonym, False)
                 # run together or hyphenated, as in user names, e-mail addresses and handles ("@kerrybrook",
                 # "KerryBrook", "kerry-brook")
-                if all(len(_norm(p)) >= 2 for p in (first, last)):
+                if all(len(_norm(p)) >= 2 and " " not in p for p in (first, last)):
                     if {_norm(first), _norm(last)} & COMMON_WORDS:  # "markstone" may be a place: "MarkStone" only
                         joined = {f + g for f, g in ((first, last), (_fold(first), _fold(last)))}
                         joined = "(?-i:" + "|".join(sorted({_escape(j) for j in joined} | {_escape(j.upper()) for j in joined})) + ")"
@@ -357,6 +392,12 @@ class Redactor:
                 word = _norm(part)
                 if word in NEVER_ALONE or len(word) < 2:
                     continue
+                if " " in part:  # "St John", "van der Berg"; its last word alone too ("Berg"), as any surname
+                    add(word, _part_regex(part, capitalised_only=False), len(part.split()), pseudonym, True)
+                    part = part.split()[-1]
+                    word = _norm(part)
+                    if word in NEVER_ALONE or len(word) < 2:
+                        continue
                 pattern = _token_regex(part, capitalised_only=word in COMMON_WORDS)
                 add(word, pattern, 1, pseudonym, True)
 
@@ -373,8 +414,8 @@ class Redactor:
             key=lambda t: (-t.tokens, -len(t.key), t.key),
         )
         # names that are only ever a first (or middle) name of the people listed: "Mr Ryan" is not Ryan Keane
-        firsts = {_norm(p) for name in self.people for p in re.split(r"\s+", name.strip())[:-1] if p}
-        lasts = {_norm(re.split(r"\s+", name.strip())[-1]) for name in self.people if name.strip()}
+        firsts = {_norm(p) for name in self.people for p in _name_parts(name)[:-1] if p}
+        lasts = {_norm(_name_parts(name)[-1].split()[-1]) for name in self.people if name.strip()}
         self._first_names_only = frozenset(firsts - lasts)
         # pseudonyms that name a professional ("GP 1", "Lead reviewer"): "Dr Priya Ahmed" is then that person
         self._professionals = frozenset(p for p in self.people.values()
@@ -400,12 +441,12 @@ class Redactor:
                             for pseudonym, words in self._role_words.items()}
         # a listed person's first name before a surname that is not theirs ("SW (Dean Smith)", "Dean Ashdown"):
         # somebody else, "[name]" (`_name_replacement`); the person's full names come first in the alternation
-        whole = [p for name in self.people for p in [re.split(r"\s+", name.strip())] if p and p[0]]
-        self._surnames = frozenset(_norm(p[-1]) for p in whole if len(p) > 1)
+        whole = [p for name in self.people for p in [_name_parts(name)] if p and p[0]]
+        self._surnames = frozenset(k for p in whole if len(p) > 1 for k in {_norm(p[-1]), _norm(p[-1].split()[-1])})
         self._loose_surnames = frozenset(_loose_key(k) for k in self._surnames)
         # the words of the agencies' names ("Eastborough" of "Eastborough Police"): no name beside a role word
         self._agency_words = frozenset(w for agency in self.agencies for w in _norm(agency).replace("'", "").split())
-        self._name_words = frozenset(_norm(w) for p in whole for w in p)
+        self._name_words = frozenset(_norm(x) for p in whole for w in p for x in w.split() if _norm(x) not in _PARTICLE_WORDS)
         # the parts of the listed names, double-barrelled ones split ("keane", "smith" of "Keane-Smith"): a
         # double-barrelled name with one of them that is no listed name is somebody else's ("Keane-Jones")
         self._name_parts = frozenset(x for w in self._name_words for x in re.split(r"[\-\u2010\u2011\u2013]", w)
@@ -416,8 +457,12 @@ class Redactor:
         # "O'BRIEN", "MCDONALD-JONES"
         title_case = r"[A-Z](?:[a-z]+|['\u2019`][A-Za-z][a-z]+)(?:[A-Z][a-z]+)?"
         capitals = r"(?:[A-Z]['\u2019`])?[A-Z]{3,}"
-        other = (rf"(?P<other>(?-i:{title_case}(?:-{title_case}|-[a-z]{{2,}})?"
-                 rf"|{capitals}(?:-(?:[A-Z]['\u2019`])?[A-Z]{{2,}})?))")
+        # a surname with its particles ("St John", "van der Berg", "de Souza", "Mc Donald", "O'Neill-Van Dyke",
+        # "ST JOHN"): the whole of it is the surname (`_SURNAME_PARTICLES`)
+        gap = r"[^\S\r\n]+"
+        other = (rf"(?P<other>(?-i:(?:{_SURNAME_PARTICLES}{gap}){{0,2}}{title_case}"
+                 rf"(?:-(?:{_SURNAME_PARTICLES}{gap})?{title_case}|-[a-z]{{2,}})?"
+                 rf"|(?:{_CAPITAL_PARTICLES}{gap}){{0,2}}{capitals}(?:-(?:{_CAPITAL_PARTICLES}{gap})?(?:[A-Z]['\u2019`])?[A-Z]{{2,}})?))")
         firsts = "|".join(_token_regex(w, capitalised_only=_norm(w) in COMMON_WORDS) for w in first_names)
         if self._targets:
             several = [f"(?:{t.pattern})" for t in self._targets if t.tokens > 1]
@@ -657,10 +702,19 @@ class Redactor:
 
     def _another_surname(self, name: str, other: str, match: re.Match) -> bool:
         """Whether `other`, after the listed first name `name`, is a surname that is not the listed person's
-        ("Dean Smith", "Dean Ashdown"), so that the two are somebody else's name."""
+        ("Dean Smith", "Dean Ashdown", "Dean St John", "Dean van der Berg"), so that the two are somebody else's
+        name."""
         key = _norm(other)
         if key in self._surnames or _loose_key(key) in self._loose_surnames:
             return True  # a listed surname, not this person's (theirs is read with their full name)
+        words = other.split()
+        if len(words) > 1 and _norm(words[0]) in _PARTICLE_WORDS:
+            if _norm(words[0]) in ("st", "st.", "saint") and match.group("suffix") and re.match(
+                    r"[^\S\r\n]+[A-Z]", match.string[match.end("suffix"):]):
+                return False  # "took Kai St Mary's Hospital": a saint's place, not a surname
+            # "Dean St John", "Dean van der Berg": the surname is the word after the particles
+            other = words[-1]
+            key = _norm(other)
         if key in self._name_words or key in _NOT_SURNAMES or key in NEVER_ALONE or key in _PROFESSIONAL_WORDS:
             return False
         if other.isupper():
