@@ -82,6 +82,14 @@ Decisions:
   somebody else ("SW (Dean Smith)", "Dean Ashdown" -> "[name]"; a person listed by first name alone has
   no known surname, so any is another's; `_another_surname`). Lower-case titles count ("the nurse
   Chloe", "social worker Dean"; not after a reporting verb, `_REPORTED_TO`).
+- titles: a name the case does not list after "Mr", "Mrs", "Ms", "Miss" or "Mx" ("Mr Jones", "Mrs van der Berg",
+  "Mr J. Jones", "MR JONES") is "Mr [name]" (`_TITLED_NAME`); a professional is left as the names after a
+  professional's title are ("Dr Khan", "PC Smith", "Mr Smith (social worker)", "class teacher Mrs Patel").
+- particles: a surname's particles go with it ("Dean St John", "Dean van der Berg", "Dean Mc Donald" ->
+  "[name]"; a listed "Maria van der Berg" is also "Van der Berg", never "the van"; `_SURNAME_PARTICLES`).
+- a line in capitals: a name the case does not list beside a person with "AND" ("SEEN BY DEAN SMITH AND KERRY" ->
+  "SEEN BY [name] AND [name]") or after a contact's verb and "BY", "WITH" or "TO" ("ASSAULTED BY KYLE") is
+  "[name]"; abbreviations, roles, ranks, months and English words by their ending are left (`_capitals_names`).
 - initials: a listed person's ("KB" for Kerry Brook) become the pseudonym; anyone else's become
   "[initials]" where the text shows they are a person's ("seen by SW JB", "Mother (AB) said", "KL (HV)",
   "discussed with JB and KL", "J.B."); known abbreviations ("SW", "HV", "NFA", "BMI") are left
@@ -94,7 +102,8 @@ Decisions:
   house number and a street the case does not list ("22 Elm Road" -> "[address]", `_HOUSE_ADDRESS`; "2
   Family Court hearings" left; a street with no number or one word, "27 Kingsway", is a known limit); a
   named refuge or hostel ("Hope House refuge" -> "[refuge]") and a named house where the family lives
-  ("lives at Hope House" -> "lives at [address]"), then wherever the case names it (`_RESIDENCE`); a
+  ("lives at Hope House" -> "lives at [address]"), then wherever the case names it (`_RESIDENCE`; a name of
+  three words or more too, "(Haven of Hope Refuge)" -> "([refuge])"); a
   one-word name the text marks ("Haven (refuge)", "Beacon, a hostel", "a refuge called Oasis") too, unless
   it is an everyday word ("Hope"). A school in a file's name keeps the kind the name gives
   ("oakfield_high_school.csv" -> "secondary_school.csv"), and one named only there is learned.
