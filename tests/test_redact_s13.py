@@ -167,3 +167,13 @@ def test_agencies_and_places_that_are_not_personal_are_left(text):
 def test_an_agency_before_a_long_refuge_name_is_kept():
     text = "Referral to Eastborough Police and Haven of Hope Refuge"
     assert _learned(text).text(text) == "Referral to Eastborough Police and [refuge]"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("DEAN KELLY ARRESTED", "[name] ARRESTED"),  # was "MOTHER'S PARTNER KELLY ARRESTED": "-LY" read as an adverb
+    ("DEAN ALFRED ARRESTED", "[name] ARRESTED"),  # was "MOTHER'S PARTNER ALFRED ARRESTED": "-ED" read as a verb
+    ("DEAN SHOUTED VERBALLY", "MOTHER'S PARTNER SHOUTED VERBALLY"),
+    ("DEAN CALMLY LEFT", "MOTHER'S PARTNER CALMLY LEFT"),
+])
+def test_a_surname_ending_like_an_adverb_or_a_verb_is_still_a_surname(text, expected):
+    assert _sample().text(text) == expected

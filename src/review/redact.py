@@ -1204,7 +1204,10 @@ def _everyday_in_capitals(key: str) -> bool:
     if key in _NOT_SURNAMES or key in _CAPITALS_LINE_WORDS or key in _PERSON_WORDS or key in _NOT_A_SCHOOL_NAME \
             or key in _BEFORE_A_SCHOOL or key in _PROFESSIONAL_WORDS:
         return True
-    return len(key) >= 5 and key.endswith(("ed", "ly"))
+    # (not the names that end so: "KELLY", "HOLLY", "EMILY", "ALFRED", "AHMED", "MOHAMMED")
+    if len(key) < 5 or not key.endswith(("ed", "ly")):
+        return False
+    return not (len(key) == 5 and key.endswith(("lly", "ily")) or key.endswith(("fred", "ammed", "hmed")))
 
 
 # A name the case does not list, beside the word for a family member or someone in the household and set off by
