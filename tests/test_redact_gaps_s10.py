@@ -141,7 +141,7 @@ def test_school_names_are_generalised(text, expected):
     ("seen by J.B. She was calm", "seen by [initials]. She was calm"),
     ("KB attended with AB", "Mother attended with Child A"),  # listed people's initials: their pseudonyms
     ("social worker (QP) visited", "social worker ([initials]) visited"),
-    ("Ms Smith (QP) rang", "Ms Smith ([initials]) rang"),
+    ("Ms Smith (QP) rang", "Ms [name] ([initials]) rang"),  # s13: an unlisted name after "Ms" is hidden too
     ("By JB; seen by Dr QP", "By [initials]; seen by Dr [initials]"),
     ("with JB & KL", "with [initials] & [initials]"),
     ("JB/HV", "[initials]/HV"),

@@ -82,6 +82,14 @@ Decisions:
   somebody else ("SW (Dean Smith)", "Dean Ashdown" -> "[name]"; a person listed by first name alone has
   no known surname, so any is another's; `_another_surname`). Lower-case titles count ("the nurse
   Chloe", "social worker Dean"; not after a reporting verb, `_REPORTED_TO`).
+- titles: a name the case does not list after "Mr", "Mrs", "Ms", "Miss" or "Mx" ("Mr Jones", "Mrs van der Berg",
+  "Mr J. Jones", "MR JONES") is "Mr [name]" (`_TITLED_NAME`); a professional is left as the names after a
+  professional's title are ("Dr Khan", "PC Smith", "Mr Smith (social worker)", "class teacher Mrs Patel").
+- particles: a surname's particles go with it ("Dean St John", "Dean van der Berg", "Dean Mc Donald" ->
+  "[name]"; a listed "Maria van der Berg" is also "Van der Berg", never "the van"; `_SURNAME_PARTICLES`).
+- a line in capitals: a name the case does not list beside a person with "AND" ("SEEN BY DEAN SMITH AND KERRY" ->
+  "SEEN BY [name] AND [name]") or after a contact's verb and "BY", "WITH" or "TO" ("ASSAULTED BY KYLE") is
+  "[name]"; abbreviations, roles, ranks, months and English words by their ending are left (`_capitals_names`).
 - initials: a listed person's ("KB" for Kerry Brook) become the pseudonym; anyone else's become
   "[initials]" where the text shows they are a person's ("seen by SW JB", "Mother (AB) said", "KL (HV)",
   "discussed with JB and KL", "J.B."); known abbreviations ("SW", "HV", "NFA", "BMI") are left
@@ -94,7 +102,8 @@ Decisions:
   house number and a street the case does not list ("22 Elm Road" -> "[address]", `_HOUSE_ADDRESS`; "2
   Family Court hearings" left; a street with no number or one word, "27 Kingsway", is a known limit); a
   named refuge or hostel ("Hope House refuge" -> "[refuge]") and a named house where the family lives
-  ("lives at Hope House" -> "lives at [address]"), then wherever the case names it (`_RESIDENCE`); a
+  ("lives at Hope House" -> "lives at [address]"), then wherever the case names it (`_RESIDENCE`; a name of
+  three words or more too, "(Haven of Hope Refuge)" -> "([refuge])"); a
   one-word name the text marks ("Haven (refuge)", "Beacon, a hostel", "a refuge called Oasis") too, unless
   it is an everyday word ("Hope"). A school in a file's name keeps the kind the name gives
   ("oakfield_high_school.csv" -> "secondary_school.csv"), and one named only there is learned.
@@ -207,6 +216,14 @@ _ROLE_SYNONYMS = {
     "grandfather": ("grandfather", "grandad", "granddad", "grandpa"),
     "child": ("child", "baby", "infant"), "aunt": ("aunt", "auntie", "aunty"),
 }
+#: the particles of a surname written before it ("Dean St John", "van der Berg", "de Souza", "Le Roux", "Mc Donald"),
+#: as `Redactor._build` reads another's surname after a listed first name (case-sensitive; `_CAPITAL_PARTICLES` in
+#: a line in capitals): without them the particle was read as the surname and the rest left ("[name] John")
+_SURNAME_PARTICLES = (r"(?:St\.?|Saint|[Vv]an|[Vv]on|[Dd]e|[Dd]a|[Dd]i|[Dd]u|[Dd]el|[Dd]ella|[Dd]er|[Dd]en|[Ll]e|[Ll]a|"
+                      r"Mc|Mac|[Tt]en|[Tt]er|[Dd]os|[Dd]as)(?![\w'\u2019`\-])")
+_CAPITAL_PARTICLES = r"(?:ST\.?|SAINT|VAN|VON|DE|DA|DI|DU|DEL|DELLA|DER|DEN|LE|LA|MC|MAC|TEN|TER|DOS|DAS)(?![\w'\u2019`\-])"
+#: (the same, read as words: the words of a surname after them are its own)
+_PARTICLE_WORDS = frozenset("st st. saint van von de da di du del della der den le la mc mac ten ter dos das".split())
 # a name is a whole word, but "_" separates words too: file names join them with it ("chloe_ashdown_gp.csv")
 _WORD_BEFORE = r"(?<![^\W_])"
 _WORD_AFTER = r"(?![^\W_])"
@@ -248,6 +265,33 @@ def _loose_key(key: str) -> str:
     """A name's key with its apostrophes, hyphens and spaces dropped: "o'brien", "o brien" and "obrien" are one
     name, and so are "keane-smith" and "keane smith" (`_escape`)."""
     return re.sub(r"[\s'\u2019`\u00b4\-\u2010\u2011\u2013\u2014]", "", key)
+
+
+def _name_parts(name: str) -> list[str]:
+    """A listed name's parts, a surname's particles kept with the word after them ("Dean St John" -> ["Dean", "St
+    John"], "Maria van der Berg" -> ["Maria", "van der Berg"]): a particle alone is no name ("the van", "St
+    Mary's" are not the person), and a name's first word is never a particle."""
+    parts: list[str] = []
+    pending: list[str] = []
+    for word in (w for w in re.split(r"\s+", name.strip()) if w):
+        if parts and _norm(word) in _PARTICLE_WORDS:
+            pending.append(word)
+        else:
+            parts.append(" ".join(pending + [word]))
+            pending = []
+    if pending:  # (a particle last: a word of the name after all)
+        parts.append(" ".join(pending))
+    return parts
+
+
+def _part_regex(part: str, *, capitalised_only: bool) -> str:
+    """A name's part as a regex (`_token_regex`); a part of several words ("St John", "van der Berg") with any
+    spaces between them, and "St" with or without its dot."""
+    words = part.split()
+    if len(words) == 1:
+        return _token_regex(part, capitalised_only=capitalised_only)
+    return r"[^\S\r\n]+".join(r"(?:St\.?|Saint)" if _norm(w) in ("st", "saint") else
+                                _token_regex(w, capitalised_only=capitalised_only) for w in words)
 
 
 def _token_regex(token: str, *, capitalised_only: bool) -> str:
@@ -324,10 +368,10 @@ class Redactor:
                 partial.add(key)
 
         for name, pseudonym in sorted(self.people.items()):
-            parts = [p for p in re.split(r"\s+", name.strip()) if p]
+            parts = _name_parts(name)
             if not parts:
                 continue
-            loose = [_token_regex(p, capitalised_only=False) for p in parts]
+            loose = [_part_regex(p, capitalised_only=False) for p in parts]
             if len(parts) > 1:
                 add(_norm(name), _NAME_GAP.join(loose), len(parts), pseudonym, False)
                 first, last = parts[0], parts[-1]
@@ -343,7 +387,7 @@ class Redactor:
                     2, pseudonym, False)
                 # run together or hyphenated, as in user names, e-mail addresses and handles ("@kerrybrook",
                 # "KerryBrook", "kerry-brook")
-                if all(len(_norm(p)) >= 2 for p in (first, last)):
+                if all(len(_norm(p)) >= 2 and " " not in p for p in (first, last)):
                     if {_norm(first), _norm(last)} & COMMON_WORDS:  # "markstone" may be a place: "MarkStone" only
                         joined = {f + g for f, g in ((first, last), (_fold(first), _fold(last)))}
                         joined = "(?-i:" + "|".join(sorted({_escape(j) for j in joined} | {_escape(j.upper()) for j in joined})) + ")"
@@ -357,6 +401,12 @@ class Redactor:
                 word = _norm(part)
                 if word in NEVER_ALONE or len(word) < 2:
                     continue
+                if " " in part:  # "St John", "van der Berg"; its last word alone too ("Berg"), as any surname
+                    add(word, _part_regex(part, capitalised_only=False), len(part.split()), pseudonym, True)
+                    part = part.split()[-1]
+                    word = _norm(part)
+                    if word in NEVER_ALONE or len(word) < 2:
+                        continue
                 pattern = _token_regex(part, capitalised_only=word in COMMON_WORDS)
                 add(word, pattern, 1, pseudonym, True)
 
@@ -373,8 +423,8 @@ class Redactor:
             key=lambda t: (-t.tokens, -len(t.key), t.key),
         )
         # names that are only ever a first (or middle) name of the people listed: "Mr Ryan" is not Ryan Keane
-        firsts = {_norm(p) for name in self.people for p in re.split(r"\s+", name.strip())[:-1] if p}
-        lasts = {_norm(re.split(r"\s+", name.strip())[-1]) for name in self.people if name.strip()}
+        firsts = {_norm(p) for name in self.people for p in _name_parts(name)[:-1] if p}
+        lasts = {_norm(_name_parts(name)[-1].split()[-1]) for name in self.people if name.strip()}
         self._first_names_only = frozenset(firsts - lasts)
         # pseudonyms that name a professional ("GP 1", "Lead reviewer"): "Dr Priya Ahmed" is then that person
         self._professionals = frozenset(p for p in self.people.values()
@@ -400,12 +450,12 @@ class Redactor:
                             for pseudonym, words in self._role_words.items()}
         # a listed person's first name before a surname that is not theirs ("SW (Dean Smith)", "Dean Ashdown"):
         # somebody else, "[name]" (`_name_replacement`); the person's full names come first in the alternation
-        whole = [p for name in self.people for p in [re.split(r"\s+", name.strip())] if p and p[0]]
-        self._surnames = frozenset(_norm(p[-1]) for p in whole if len(p) > 1)
+        whole = [p for name in self.people for p in [_name_parts(name)] if p and p[0]]
+        self._surnames = frozenset(k for p in whole if len(p) > 1 for k in {_norm(p[-1]), _norm(p[-1].split()[-1])})
         self._loose_surnames = frozenset(_loose_key(k) for k in self._surnames)
         # the words of the agencies' names ("Eastborough" of "Eastborough Police"): no name beside a role word
         self._agency_words = frozenset(w for agency in self.agencies for w in _norm(agency).replace("'", "").split())
-        self._name_words = frozenset(_norm(w) for p in whole for w in p)
+        self._name_words = frozenset(_norm(x) for p in whole for w in p for x in w.split() if _norm(x) not in _PARTICLE_WORDS)
         # the parts of the listed names, double-barrelled ones split ("keane", "smith" of "Keane-Smith"): a
         # double-barrelled name with one of them that is no listed name is somebody else's ("Keane-Jones")
         self._name_parts = frozenset(x for w in self._name_words for x in re.split(r"[\-\u2010\u2011\u2013]", w)
@@ -416,8 +466,12 @@ class Redactor:
         # "O'BRIEN", "MCDONALD-JONES"
         title_case = r"[A-Z](?:[a-z]+|['\u2019`][A-Za-z][a-z]+)(?:[A-Z][a-z]+)?"
         capitals = r"(?:[A-Z]['\u2019`])?[A-Z]{3,}"
-        other = (rf"(?P<other>(?-i:{title_case}(?:-{title_case}|-[a-z]{{2,}})?"
-                 rf"|{capitals}(?:-(?:[A-Z]['\u2019`])?[A-Z]{{2,}})?))")
+        # a surname with its particles ("St John", "van der Berg", "de Souza", "Mc Donald", "O'Neill-Van Dyke",
+        # "ST JOHN"): the whole of it is the surname (`_SURNAME_PARTICLES`)
+        gap = r"[^\S\r\n]+"
+        other = (rf"(?P<other>(?-i:(?:{_SURNAME_PARTICLES}{gap}){{0,2}}{title_case}"
+                 rf"(?:-(?:{_SURNAME_PARTICLES}{gap})?{title_case}|-[a-z]{{2,}})?"
+                 rf"|(?:{_CAPITAL_PARTICLES}{gap}){{0,2}}{capitals}(?:-(?:{_CAPITAL_PARTICLES}{gap})?(?:[A-Z]['\u2019`])?[A-Z]{{2,}})?))")
         firsts = "|".join(_token_regex(w, capitalised_only=_norm(w) in COMMON_WORDS) for w in first_names)
         if self._targets:
             several = [f"(?:{t.pattern})" for t in self._targets if t.tokens > 1]
@@ -496,6 +550,10 @@ class Redactor:
                 out = _DROPPED.sub("", out)
             if _DROP_APPOSED in out:
                 out = _APPOSED.sub("", out).replace(_DROP_APPOSED, AMBIGUOUS)  # (never left: hidden all the same)
+        if _MAY_BE_TITLED_NAME.search(out):
+            out = _TITLED_NAME.sub(self._titled_name_replacement, out)
+        if _MAY_BE_CAPITALS_NAME.search(out):
+            out = self._capitals_names(out)
         if _MAY_BE_RELATION_THEN_NAME.search(out):
             out = _RELATION_THEN_NAME.sub(self._apposed_name_replacement, out)
         if _MAY_BE_NAME_THEN_RELATION.search(out):
@@ -577,6 +635,127 @@ class Redactor:
         whole = match.group(0)
         return whole[:start] + AMBIGUOUS + whole[end:]
 
+    def _titled_name_replacement(self, match: re.Match) -> str:
+        """A name the case does not list after a social title ("Mr Jones", "Mrs Patel", "Ms O'Brien", "Mr J. Jones",
+        "Mrs van der Berg", "MR JONES"): "Mr [name]", the title kept (an initial before the surname goes too). A
+        professional named so is left, as a name after a professional's title is ("Dr Khan", "Mr Smith (social
+        worker)", "class teacher Mrs Patel", "Mrs Patel, HV": `_professional_beside`); a word that is no name is
+        left ("Mr and Mrs", "MS DIAGNOSED", "Mrs Mother")."""
+        title, name, second = match.group("title"), match.group("name"), match.group("second")
+        if title.isupper() and not name.isupper():
+            return match.group(0)  # "MS Clinic": the illness's abbreviation, not a title
+        first = name[:len(name) - len(second)] if second else name
+        if second and (not self._may_be_a_surname(second.split()[-1])
+                       or _PROFESSIONAL_AFTER.match(match.string, match.start("second"))):
+            end = match.start("name") + len(first)  # "Mrs Patel Health Visitor": "Patel" alone is the name
+        else:
+            end = match.end("name")
+        if not self._may_be_a_surname(first.split()[-1]):
+            return match.group(0)
+        if _professional_beside(match.string, match.start(), end):
+            return match.group(0)  # "Mr Smith (social worker)": a professional, left as "Dr Khan" is
+        rest = match.string[end:match.end()] if end != match.end("name") else _kept_suffix(match.group("suffix") or "", name)
+        return match.group("lead") + AMBIGUOUS + rest
+
+    def _capitals_names(self, text: str) -> str:
+        """`text` with the names the case does not list in its lines in capitals hidden where the line shows they
+        are a person's: beside a person with "AND" or "&" ("SEEN BY [name] AND KERRY", "MOTHER'S PARTNER AND
+        KERRY PRESENT", "KERRY JONES & MOTHER") or after a verb of a contact and "BY", "WITH" or "TO" ("SEEN BY
+        KERRY", "ASSAULTED BY KYLE SMITH", "SPOKE TO KERRY"): "[name]". A word that is no name is left
+        (`_may_be_a_capitals_name`: "MOTHER AND GP", "SEEN BY DUTY SW", "CHILD AND ADOLESCENT", "A&E", "MASH")."""
+        out, changed = [], False
+        for line in _LINES.split(text):
+            if not line or line in ("\r\n", "\n", "\r") or _LOWER_LETTERS.search(_PLACEHOLDER.sub("", line)):
+                out.append(line)
+                continue
+            tokens = list(_CAPITALS_TOKEN.finditer(line))
+            spans: list[tuple[int, int]] = []
+
+            def joined(a: re.Match, b: re.Match) -> bool:  # only spaces between two tokens
+                return not line[a.end():b.start()].strip(" \t")
+
+            def name_at(i: int, step: int) -> tuple[int, int] | None:
+                """The name that starts (step 1) or ends (step -1) at token i: one word or two ("KERRY JONES")."""
+                if not 0 <= i < len(tokens) or not self._may_be_a_capitals_name(tokens[i].group(0)):
+                    return None
+                j = i + step
+                if 0 <= j < len(tokens) and (joined(tokens[i], tokens[j]) if step > 0 else joined(tokens[j], tokens[i])) \
+                        and self._may_be_a_capitals_name(tokens[j].group(0)) and not self._capitals_person(tokens[j].group(0)):
+                    i, j = min(i, j), max(i, j)
+                    return tokens[i].start(), tokens[j].end()
+                return tokens[i].start(), tokens[i].end()
+
+            for i, token in enumerate(tokens):
+                word = token.group(0)
+                if word in ("AND", "&") and 0 < i < len(tokens) - 1:
+                    left, right = tokens[i - 1], tokens[i + 1]
+                    if not (joined(left, token) and joined(token, right)):
+                        continue
+                    if self._capitals_person(left.group(0)):
+                        found = name_at(i + 1, 1)
+                    elif self._capitals_person(right.group(0)):
+                        found = name_at(i - 1, -1)
+                    else:
+                        found = None
+                elif word in ("BY", "WITH", "TO") and 0 < i < len(tokens) - 1 and tokens[i - 1].group(0) in _CAPITALS_VERBS \
+                        and joined(tokens[i - 1], token) and joined(token, tokens[i + 1]):
+                    found = name_at(i + 1, 1)
+                else:
+                    found = None
+                if found is not None:
+                    spans.append(found)
+            if not spans:
+                out.append(line)
+                continue
+            changed = True
+            pieces, at = [], 0
+            for start, end in sorted(set(spans)):
+                if start < at:
+                    continue
+                written = line[start:end]
+                suffix = re.search(r"['\u2019]S$", written)
+                pieces += [line[at:start], AMBIGUOUS + (suffix.group(0) if suffix else "")]
+                at = end
+            out.append("".join(pieces) + line[at:])
+        return "".join(out) if changed else text
+
+    def _capitals_person(self, word: str) -> bool:
+        """Whether a word of a line in capitals is a person: a name already hidden ("[name]"), a pseudonym's word
+        ("MOTHER", "PARTNER", "CHILD") or a family member's word ("MUM", "NAN")."""
+        if word.startswith("["):
+            return word in (AMBIGUOUS, INITIALS)
+        base = re.sub(r"['\u2019]S$", "", word)
+        return base in self._pseudonym_words or base.casefold() in _FAMILY_WORDS
+
+    def _may_be_a_capitals_name(self, word: str) -> bool:
+        """Whether a word in capitals may be a person's name: none of the words this module knows as no name
+        (abbreviations, roles, pseudonyms, family members', everyday and agencies' words, months, days, police
+        ranks, `_CAPITALS_NOT_NAMES`), nor an English word by its ending ("SHOUTING", "ADOLESCENT")."""
+        if word.startswith("[") or word == "&" or len(word) < 2:
+            return False
+        base = re.sub(r"['\u2019]S$", "", word)
+        if base in KNOWN_ABBREVIATIONS or base in _ROLES or base in self._pseudonym_words or not base.isalpha() \
+                and not re.fullmatch(r"[A-Z]+(?:['\u2019\-][A-Z]+)+", base):
+            return False
+        key = base.casefold()
+        if key in _PERSON_WORDS or key.removesuffix("s") in _PERSON_WORDS or key in _FAMILY_WORDS \
+                or key in _CAPITALS_NOT_NAMES or key in _NOT_SURNAMES or key in _CAPITALS_LINE_WORDS \
+                or key in _BEFORE_A_SCHOOL or key in _PROFESSIONAL_WORDS or key in _NOT_APPOSED_NAMES \
+                or key in NEVER_ALONE or key in _MONTH_ABBREVIATIONS or key in _APPOSITION_FILLERS \
+                or key in _PARTICLE_WORDS or key in self._agency_words or key in _NOT_A_SCHOOL_NAME:
+            return False
+        return not _ENGLISH_ENDING.search(key)
+
+    def _may_be_a_surname(self, word: str) -> bool:
+        """Whether a capitalised word after a social title may be a surname: not a pseudonym's word, an
+        abbreviation, a role or an everyday word ("Mr and", "MS DIAGNOSED", "Mrs Mother")."""
+        key = _norm(word)
+        if word.upper() in self._pseudonym_words or word in _ROLES or key in _NOT_SURNAMES:
+            return False
+        if word.isupper() and (word in KNOWN_ABBREVIATIONS or _everyday_in_capitals(key)):
+            return False
+        return key not in _PERSON_WORDS and key not in _PROFESSIONAL_WORDS
+
     def _may_be_a_name(self, word: str) -> bool:
         """Whether a capitalised word beside a family member's role word may be a person's name: not a word
         of a pseudonym, a role or a known abbreviation, an everyday word this module knows, or a word of an
@@ -657,10 +836,19 @@ class Redactor:
 
     def _another_surname(self, name: str, other: str, match: re.Match) -> bool:
         """Whether `other`, after the listed first name `name`, is a surname that is not the listed person's
-        ("Dean Smith", "Dean Ashdown"), so that the two are somebody else's name."""
+        ("Dean Smith", "Dean Ashdown", "Dean St John", "Dean van der Berg"), so that the two are somebody else's
+        name."""
         key = _norm(other)
         if key in self._surnames or _loose_key(key) in self._loose_surnames:
             return True  # a listed surname, not this person's (theirs is read with their full name)
+        words = other.split()
+        if len(words) > 1 and _norm(words[0]) in _PARTICLE_WORDS:
+            if _norm(words[0]) in ("st", "st.", "saint") and match.group("suffix") and re.match(
+                    r"[^\S\r\n]+[A-Z]", match.string[match.end("suffix"):]):
+                return False  # "took Kai St Mary's Hospital": a saint's place, not a surname
+            # "Dean St John", "Dean van der Berg": the surname is the word after the particles
+            other = words[-1]
+            key = _norm(other)
         if key in self._name_words or key in _NOT_SURNAMES or key in NEVER_ALONE or key in _PROFESSIONAL_WORDS:
             return False
         if other.isupper():
@@ -1016,7 +1204,10 @@ def _everyday_in_capitals(key: str) -> bool:
     if key in _NOT_SURNAMES or key in _CAPITALS_LINE_WORDS or key in _PERSON_WORDS or key in _NOT_A_SCHOOL_NAME \
             or key in _BEFORE_A_SCHOOL or key in _PROFESSIONAL_WORDS:
         return True
-    return len(key) >= 5 and key.endswith(("ed", "ly"))
+    # (not the names that end so: "KELLY", "HOLLY", "EMILY", "ALFRED", "AHMED", "MOHAMMED")
+    if len(key) < 5 or not key.endswith(("ed", "ly")):
+        return False
+    return not (len(key) == 5 and key.endswith(("lly", "ily")) or key.endswith(("fred", "ammed", "hmed")))
 
 
 # A name the case does not list, beside the word for a family member or someone in the household and set off by
@@ -1248,11 +1439,14 @@ _PLACE_WORD = r"(?:St\.?|[A-Z][\w\u2019'\-]*)"
 #: a refuge's or a hostel's kind beside its one-word name ("Haven (refuge)", "refuge called Haven")
 _RESIDENCE_KIND = r"(?i:refuge|hostel|night[^\S\r\n]+shelter|shelter|safe[^\S\r\n]+house)"
 #: the one- or two-word name of a place marked as a refuge or hostel ("Haven", "The Beacon", "St Anne's")
-_MARKED_PLACE = r"(?-i:(?:St\.?[^\S\r\n]+)?[A-Z][\w\u2019'\-]*(?:[^\S\r\n]+[A-Z][\w\u2019'\-]*)?)"
+#: (the lower-case words between the capitalised words of a place's name: "Haven of Hope", "Sisters of the Sun")
+_PLACE_LINK = r"(?:of|the|on|upon)"
+_MARKED_PLACE = (r"(?-i:(?:St\.?[^\S\r\n]+)?[A-Z][\w\u2019'\-]*"
+                 rf"(?:[^\S\r\n]+(?:{_PLACE_LINK}[^\S\r\n]+){{0,2}}[A-Z][\w\u2019'\-]*){{0,3}})")
 _RESIDENCE = re.compile(
     # "Hope House refuge", "Hope House Refuge", "Eastborough Women's Refuge", "Riverside Hostel", "Bridge
     # Street hostel"
-    rf"(?<![\w\[])(?P<name>{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,3}}?)\s+(?P<kind>(?i:refuge|hostel|night\s+shelter))(?![\w\-])"
+    rf"(?<![\w\[])(?P<name>{_PLACE_WORD}(?:\s+(?:{_PLACE_LINK}\s+){{0,2}}{_PLACE_WORD}){{0,4}}?)\s+(?P<kind>(?i:refuge|hostel|night\s+shelter))(?![\w\-])"
     # "lives at Hope House", "moved into Brook Lodge", "staying at the Foyer"
     r"|(?P<cue>\b(?i:lives|living|lived|live|moved|moving|move|staying|stayed|stays|stay|resides|residing|resident|"
     r"placed|accommodated|housed|rehoused|address(?:\s+is)?|returned|returning|back)\s+(?:at|to|in|into|back\s+to|is)?\s*"
@@ -1286,14 +1480,33 @@ def _residence_name(match: re.Match) -> tuple[str, str, str] | None:
     marked = match.group("bname") or match.group("cname")
     if marked is not None:
         words = marked.split()
-        if any(_norm(w).replace("'", "") in _NOT_A_PLACE_NAME or _norm(w) in _BEFORE_A_SCHOOL or _norm(w) in _PERSON_WORDS
-               or _norm(w) in _NOT_SURNAMES or _norm(w) in _NOT_APPOSED_NAMES or _norm(w) in NEVER_ALONE
-               or w.upper() in KNOWN_ABBREVIATIONS for w in words):
+
+        def no_name(w: str) -> bool:
+            return (_norm(w).replace("'", "") in _NOT_A_PLACE_NAME or _norm(w) in _BEFORE_A_SCHOOL or _norm(w) in _PERSON_WORDS
+                    or _norm(w) in _NOT_SURNAMES or _norm(w) in _NOT_APPOSED_NAMES or _norm(w) in NEVER_ALONE
+                    or w.upper() in KNOWN_ABBREVIATIONS)
+
+        keep = 0
+        if match.group("bname"):
+            # "Mother went to Haven of Hope (refuge)": the words before the name are read as they are
+            # ("Kai To Haven (refuge)": the name is what follows the last word that is none)
+            bad = [i for i, w in enumerate(words) if no_name(w) and not re.fullmatch(_PLACE_LINK, w)]
+            keep = bad[-1] + 1 if bad else 0
+            while keep < len(words) and re.fullmatch(_PLACE_LINK, words[keep]):
+                keep += 1
+        named = words[keep:]
+        if not named or no_name(named[0]) or any(no_name(w) for w in named if not re.fullmatch(_PLACE_LINK, w)):
             return None  # "refuge, Mother said", "hostel (MASH referral)"
+        before = ""
+        if keep:
+            at = [m.start() for m in re.finditer(r"\S+", marked)][keep]
+            before, marked = marked[:at], marked[at:]
         kind = match.group(0) if match.group("bname") else match.group("kind3")
         label = "[hostel]" if re.search(r"(?i:hostel|shelter)", kind) else "[refuge]"
+        # "refuge (Haven of Hope Refuge)": the name learned is "Haven of Hope", as "Haven of Hope Refuge" gives
+        marked = re.sub(r"[^\S\r\n]+(?i:refuge|hostel|night[^\S\r\n]+shelter)$", "", marked) or marked
         if match.group("bname"):
-            return "", label, marked  # "Haven (refuge)" -> "[refuge]"
+            return before, label, marked  # "Haven (refuge)" -> "[refuge]"
         # "a refuge called Haven" -> "a refuge called [refuge]": the words before the name stay
         return match.group(0)[:match.start("cname") - match.start()], label, marked
     if match.group("house") is not None:
@@ -1305,7 +1518,8 @@ def _residence_name(match: re.Match) -> tuple[str, str, str] | None:
         return match.group("cue"), {"refuge": "[refuge]", "hostel": "[hostel]"}.get(kind, ADDRESS), house
     words = match.group("name").split()
     keep = 0
-    while keep < len(words) and (words[keep].casefold() in _NOT_A_PLACE_NAME or words[keep].casefold() in _BEFORE_A_SCHOOL):
+    while keep < len(words) and (words[keep].casefold() in _NOT_A_PLACE_NAME or words[keep].casefold() in _BEFORE_A_SCHOOL
+                                 or re.fullmatch(_PLACE_LINK, words[keep])):
         keep += 1
     named = words[keep:]
     if not named or all(w.casefold() in _NOT_A_PLACE_NAME for w in named):
@@ -2383,6 +2597,82 @@ _INITIALS_IN_CONTEXT = re.compile(
     # at the end of an entry, after its last sentence or a dash: "Advice given. JB", "... - KL"
     rf"|(?:(?<=[.;!?]\s)|(?<=\s[\-\u2013]\s)|^)(?P<end>{_CAPS})(?=\s*\.?\s*$)"
 )
+
+
+# A name the case does not list after a social title ("Mr Jones", "Mrs Patel", "Ms O'Brien", "Miss Smith", "Mr J.
+# Jones", "Mrs Kerry Jones", "Mr St John", "MR JONES") is a person's: "Mr [name]" (`Redactor._titled_name_replacement`).
+# Left: a professional, as the names after a professional's title are ("Dr Khan", "PC Smith"): a role just after
+# the name or just before the title ("Mr Smith (social worker)", "Mrs Patel, HV", "class teacher Mrs Patel").
+_SURNAME_TITLE_CASE = (rf"(?:{_SURNAME_PARTICLES}[^\S\r\n]+){{0,2}}[A-Z](?:[a-z]+|['\u2019`][A-Za-z][a-z]+)(?:[A-Z][a-z]+)?"
+                       rf"(?:-(?:{_SURNAME_PARTICLES}[^\S\r\n]+)?[A-Z](?:[a-z]+|['\u2019`][A-Za-z][a-z]+)(?:[A-Z][a-z]+)?)?")
+_SURNAME_CAPITALS = (rf"(?:{_CAPITAL_PARTICLES}[^\S\r\n]+){{0,2}}(?:[A-Z]['\u2019`])?[A-Z]{{2,}}"
+                     rf"(?:-(?:{_CAPITAL_PARTICLES}[^\S\r\n]+)?(?:[A-Z]['\u2019`])?[A-Z]{{2,}})?")
+_A_SURNAME = rf"(?:{_SURNAME_TITLE_CASE}|{_SURNAME_CAPITALS})(?![\w\-])"
+_TITLED_NAME = re.compile(
+    r"(?<![\w\-'\u2019\[])(?P<lead>(?P<title>(?-i:Mr|Mrs|Ms|Miss|Mx|MR|MRS|MS|MISS|MX))\.?[^\S\r\n]+)"
+    r"(?:(?-i:[A-Z])\.?[^\S\r\n]+(?=[A-Z]))?"  # an initial: "Mr J Jones", "Mr J. Jones"
+    rf"(?P<name>{_A_SURNAME}(?P<second>[^\S\r\n]+{_A_SURNAME})?)(?P<suffix>['\u2019]s?(?!\w))?"
+)
+_MAY_BE_TITLED_NAME = re.compile(r"(?<![\w\-])(?-i:Mr|Mrs|Ms|Miss|Mx|MR|MRS|MS|MISS|MX)\.?[^\S\r\n]+[A-Za-z]")
+_PROFESSIONAL_ROLE = (
+    rf"(?:{_LOWER_PROFESSIONAL_TITLES}|(?i:head[^\S\r\n]*teacher|class[^\S\r\n]+teacher|deputy[^\S\r\n]+head|"
+    r"teacher|senco|dsl|(?:team[^\S\r\n]+)?manager|paediatrician|consultant|registrar|psychologist|psychiatrist|"
+    r"therapist|clinician|solicitor|barrister|judge|magistrate|interpreter|advocate|gp|iro|lado|idva|isva|"
+    r"police|pc|dc|ds|sgt|inspector|health[^\S\r\n]+visiting|social[^\S\r\n]+care|school)"
+    rf"|(?-i:{_ROLE_ALT}))"
+)
+_PROFESSIONAL_AFTER = re.compile(rf"[^\S\r\n]*(?:[(,:\-\u2013][^\S\r\n]*)?(?:(?i:the|a|duty|named|allocated)[^\S\r\n]+)?"
+                                 rf"{_PROFESSIONAL_ROLE}(?![\w])")
+_PROFESSIONAL_BEFORE = re.compile(rf"(?<![\w]){_PROFESSIONAL_ROLE}[^\S\r\n]*[(,:\-\u2013]?[^\S\r\n]*$")
+
+
+def _professional_beside(text: str, start: int, end: int) -> bool:
+    """Whether a professional's role is written just after `text[start:end]` (a titled name: "Mr Smith (social
+    worker)", "Mrs Patel, HV", "Ms Jones SW") or just before it ("class teacher Mrs Patel", "SW: Mr Smith")."""
+    return bool(_PROFESSIONAL_AFTER.match(text, end) or _PROFESSIONAL_BEFORE.search(text, max(0, start - 30), start))
+
+
+# Names in a line in capitals (`Redactor._capitals_names`).
+_LINES = re.compile(r"(\r\n|\r|\n)")
+_PLACEHOLDER = re.compile(r"\[(?:name|initials)\]")
+_LOWER_LETTERS = re.compile(r"[^\W\d_A-Z]")
+_CAPITALS_TOKEN = re.compile(r"\[(?:name|initials)\]|&|(?<![\w'\u2019\-])[A-Z][A-Z'\u2019\-]*[A-Z](?![\w'\u2019\-])")
+_MAY_BE_CAPITALS_NAME = re.compile(r"(?-i:[A-Z\]][^\S\r\n]+(?:AND|&|BY|WITH|TO)[^\S\r\n]+[A-Z\[])")
+#: the verbs of a contact before "BY", "WITH" or "TO" and a person ("SEEN BY KERRY", "SPOKE TO KERRY")
+_CAPITALS_VERBS = frozenset("""
+    SEEN SEE SAW VISITED ACCOMPANIED BROUGHT COLLECTED CARED LEFT STAYING STAYS STAYED LIVES LIVING LIVED SPOKE SPOKEN
+    SPEAK SPEAKING TALKED DISCUSSED ASSAULTED ATTACKED PUNCHED HIT KICKED SLAPPED PUSHED GRABBED STRANGLED THREATENED
+    HARASSED ABUSED INJURED BITTEN RAPED ARRESTED REPORTED DISCLOSED SAID TOLD ARGUED FIGHTING FOUGHT SHARES LODGING
+    RELATIONSHIP MARRIED PREGNANT MET MEETING CALLED PHONED RANG WAS
+""".split())
+#: the words for the family's members (a person beside "AND": "MUM AND KERRY")
+_FAMILY_WORDS = frozenset("""
+    mother mum mummy mom father dad daddy parent parents partner grandmother grandfather grandma grandad granddad nan
+    nana nanna gran grandparents aunt auntie aunty uncle sister brother sibling siblings cousin stepfather stepmother
+    stepdad stepmum boyfriend girlfriend husband wife child baby infant son daughter twin twins
+""".split())
+#: words lines in capitals use that this module knows from nowhere else (services, places, ranks, staff)
+_CAPITALS_NOT_NAMES = frozenset("""
+    duty triage staff team unit ward paramedic paramedics ambulance crew crews officers doctors locum service services
+    agency agencies professionals colleagues workers control room custody station cell cells van car vehicle
+    neighbours neighbour friends friend relatives visitors visitor sergeant constable inspector detective sgt insp det
+    cllr pcso response patrol unit units neighbourhood safeguarding protection care health mental adult adults youth
+    young person people persons male female males females man men woman women boy girl boys girls kids children
+    adolescent teenager teen unborn foetus pregnancy bump dog dogs cat pet pets drugs drink alcohol cannabis weapon
+    knife damage property door window injuries injury bruise bruises bruising mark marks blood head face arm leg hand
+    hands eye eyes back bottom chest neck ear ears nose mouth police social school nursery hospital gp court housing
+    probation council refuge hostel family families household home address flat house room kitchen bedroom garden
+    street road incident domestic verbal argument assault threats threat risk concern concerns high medium standard
+    level information info intel details log crime report referral strategy assessment meeting conference plan
+    review visit call contact outcome action actions advice update decision nfa no further none nil other same both
+    all each landlord landlady tenant tenants solicitor solicitors lawyer barrister judge magistrate magistrates
+    advocate carer carers worker interpreter translator stranger strangers unknown
+""".split())
+#: endings of English words that names seldom have ("SHOUTING", "ARRESTED", "VERBALLY", "ADOLESCENT", "CONDITION"; not
+#: "KELLY", "ALFRED", "MOHAMMED", "VINCENT", "CLIVE", "LAWRENCE", "CONSTANCE")
+_ENGLISH_ENDING = re.compile(
+    r"^.{3,}(?:ing|tion|sion|ment|ness|ous|able|ible|ical|ism|ist|ful|less)$|^.{2,}ity$|(?<!r)ence$|(?<!st)ance$"
+    r"|^.{4,}ed$(?<!ammed)(?<!fred)|(?:ally|edly|ously|ively|ently|antly|fully|ingly|ately)$|^.{5,}(?:ent|ant)$|^.{4,}ive$")
 
 
 #: a role just after initials ("and LM SW", "and JT (HV)")
