@@ -483,12 +483,17 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         if dates == "month":
             notes.append("Dates are given to the month, and the child's age and the time between contacts in "
                          "whole months, so that the date of birth cannot be worked out; the flags' delays are in days.")
+        rejected = int(getattr(report, "rows_rejected", 0) or 0)
+        if rejected:  # said at the top, not only at the foot of the Data quality section
+            notes.insert(0, f"{rejected_rows_note(rejected)}: each is listed with its file, sheet, row and reason "
+                            "under Data quality below.")
         write_html(_inside(staging, "report.html"), config, view, embedded, quality, sources, notes=notes,
                    redact_text=redactor.text if redactor is not None else None, date_resolution=dates)
         bar.update()
 
         step("manifest")
         manifest = _manifest(config, case_dir, inputs, redact, redactor, epoch, view, staging)
+        manifest["counts"]["rows_rejected"] = int(getattr(report, "rows_rejected", 0) or 0)
         write_manifest(_inside(staging, MANIFEST), manifest)
         bar.update()
 
@@ -544,6 +549,15 @@ def redacted_inputs(inputs: dict[str, dict], redactor) -> dict[str, dict]:
             unique = f"{name} ({n})"
         out[unique] = meta
     return out
+
+
+def rejected_rows_note(rejected: int) -> str:
+    """ "2 rows of the agencies' files were rejected at ingest and are not in this chronology"."""
+    from .export import plural
+
+    verb = "was" if rejected == 1 else "were"
+    return (f"{plural(rejected, 'row')} of the agencies' files {verb} rejected at ingest and "
+            f"{'is' if rejected == 1 else 'are'} not in this chronology")
 
 
 def _manifest(config, case_dir: Path, inputs: dict, redact: bool, redactor, epoch: int, view, staging: Path) -> dict:

@@ -27,6 +27,12 @@ def run(args) -> int:
     print(f"{manifest['case_id']}: {plural(counts.get('contacts', 0), 'contact')}, "
           f"{plural(counts.get('flags', 0), 'flag')}{_decided(counts.get('flag_decisions', {}))}; "
           f"{len(manifest['outputs']) + 1} files written to {out}", file=sys.stdout)
+    rejected = int(counts.get("rows_rejected", 0) or 0)
+    if rejected:
+        from ..build import rejected_rows_note
+
+        print(f"  {rejected_rows_note(rejected)}: see 'Data quality' in report.html and in "
+              "chronology.xlsx (`review validate` lists them with the reason)", file=sys.stdout)
     problems = counts.get("decision_problems", 0)
     if problems:
         print(f"  {plural(problems, 'problem')} with the reviewers' decisions (a decision on a flag the rules no longer raise, "
