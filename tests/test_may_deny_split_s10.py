@@ -23,8 +23,10 @@ def test_three_patterns_keep_what_the_alternation_kept(seed):
     array = np.array(texts, dtype=object)
     for name in TYPES:
         patterns = base._denial_prefilter(vocab.denial_words(name), cues)
-        # four, and a fifth for the plan labels of a referral given with the cues (a leading "|", s11)
-        assert isinstance(patterns, tuple) and len(patterns) == 4 + any(c.startswith("|") for c in cues)
+        # four, a fifth for the plan labels of a referral given with the cues (a leading "|", s11), and a sixth
+        # for a referral's withdrawal anywhere after its words (a leading ">", s13)
+        assert isinstance(patterns, tuple) and len(patterns) == (4 + any(c.startswith("|") for c in cues)
+                                                                 + any(c.startswith(">") for c in cues))
         split, joined = base._may_deny(array, patterns), base._may_deny(array, _joined(patterns))
         assert np.array_equal(split, joined), name
         assert split.any() and not split.all()
