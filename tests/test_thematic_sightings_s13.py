@@ -37,7 +37,8 @@ ROWS = [
 def test_sightings_by_agency_kind_counts_each_contact_once_by_its_status():
     table = sightings_by_agency_kind(_timeline(ROWS)).set_index("agency_kind")
     assert list(table.reset_index().columns) == ["agency_kind", "contacts", *SIGHTING_COUNTS, "seen_share",
-                                                 "recorded_share", "cases"]
+                                                 "recorded_share", "face_to_face", "face_to_face_seen_share", "cases"]
+    assert table["face_to_face"].isna().all()  # no contact_type column: not known
     health = table.loc["health"]
     assert (health["contacts"], health["seen_recorded"], health["seen_read"], health["unknown"]) == (3, 2, 1, 0)
     assert health["seen_share"] == pytest.approx(1.0) and health["recorded_share"] == pytest.approx(2 / 3)
@@ -125,6 +126,11 @@ def test_the_thematic_report_writes_the_sighting_tables_and_verifies(tmp_path):
     ids = pd.read_csv(redacted / "sightings_by_case.csv")["case_id"].astype(str)
     assert ids.str.startswith("case ").all()
     assert "C0000" not in (redacted / "sightings_by_case.svg").read_text()
+    # a case's own dates to the month: its first or last contact must not tell which case is which
+    dates = pd.read_csv(redacted / "sightings_by_case.csv", dtype=str)
+    for column in ("first_contact", "last_contact", "longest_unseen_from", "longest_unseen_to"):
+        assert dates[column].dropna().str.fullmatch(r"\d{4}-\d{2}").all(), column
+    assert verify_thematic(redacted, store_dir=store).ok
 
 
 def test_a_store_analysed_before_sightings_were_read_still_gives_the_tables(tmp_path):
@@ -138,3 +144,40 @@ def test_a_store_analysed_before_sightings_were_read_still_gives_the_tables(tmp_
     assert len(contacts) == 150 and contacts["child_seen_inferred"].isna().all()
     table = sightings_by_agency_kind(contacts)
     assert table["seen_read"].sum() == 0 and table["contacts"].sum() == 150
+
+
+def test_a_partial_date_counts_so_that_no_gap_is_longer_than_certain():
+    """As the rules read a sighting (child_not_seen): a gap runs from the latest day the sighting before it
+    could fall on to the earliest day of the next."""
+    rows = [("G", "g1", "2022-01-01", "health", "T", True, None),
+            ("G", "g2", "2022-03-01", "health", "T", True, None),  # "Mar 2022"
+            ("G", "g3", "2022-06-30", "health", "T", True, None)]
+    frame = _timeline(rows).assign(date_precision=["day", "month", "day"])
+    row = sightings_by_case(frame).iloc[0]
+    assert row["longest_unseen_days"] == 91
+    assert (row["longest_unseen_from"], row["longest_unseen_to"]) == (pd.Timestamp("2022-03-31"),
+                                                                      pd.Timestamp("2022-06-30"))
+    # a sighting dated only "2022" may fall anywhere in the year: no gap within it is certain
+    rows = [("F", "f1", "2022-01-05", "police", "P", False, None), ("F", "f2", "2022-01-01", "police", "P", True, None),
+            ("F", "f3", "2022-04-10", "health", "T", True, None), ("F", "f4", "2022-09-01", "police", "P", None, None)]
+    frame = _timeline(rows).assign(date_precision=["day", "year", "day", "day"])
+    assert sightings_by_case(frame).iloc[0]["longest_unseen_days"] == 0
+
+
+def test_phone_calls_and_letters_do_not_rank_an_agency_kind_as_seeing_the_child_least():
+    """A kind whose contacts are mostly calls and letters is not 'least seen': the order is by the share seen
+    at face-to-face contacts (visits, appointments, attendances), where the child is there to be seen."""
+    rows = [("H", "h1", "2020-01-01", "housing", "HA", None, None),  # a letter
+            ("H", "h2", "2020-01-02", "housing", "HA", None, None),  # a call
+            ("H", "h3", "2020-01-03", "housing", "HA", True, None),  # a visit, child seen
+            ("H", "h4", "2020-01-04", "health", "T", True, None),
+            ("H", "h5", "2020-01-05", "health", "T", False, None)]
+    frame = _timeline(rows).assign(contact_type=["letter", "phone_call", "home_visit", "clinic_appointment",
+                                                 "home_visit"])
+    table = sightings_by_agency_kind(frame)
+    assert list(table["agency_kind"]) == ["health", "housing"]  # by seen_share alone housing (1/3) would lead
+    housing = table.set_index("agency_kind").loc["housing"]
+    assert housing["face_to_face"] == 1 and housing["face_to_face_seen_share"] == 1.0
+    assert housing["seen_share"] == pytest.approx(1 / 3)
+    fig = plot_sightings_by_agency_kind(table)
+    assert "health saw the child at 1 of 2 contacts (50%), 50% of its face-to-face contacts" in fig.review_alt_text

@@ -206,6 +206,13 @@ SIGHTING_COUNTS = ("seen_recorded", "seen_read", "not_seen_recorded", "not_seen_
 _COUNT_OF_STATUS = dict(zip(SIGHTING_STATUSES, SIGHTING_COUNTS))
 
 
+#: contact types at which the child is there to be seen: a visit, an appointment, an attendance or admission,
+#: an assessment or enquiry, a medical, a police call-out or arrest at the home (not a phone call, a letter,
+#: a referral or a meeting of professionals, where no sighting is expected)
+FACE_TO_FACE_TYPES = ("home_visit", "clinic_appointment", "ae_attendance", "admission", "assessment", "s47_enquiry",
+                      "cp_medical", "police_callout", "arrest")
+
+
 def has_sightings(timeline: pd.DataFrame) -> bool:
     """Whether `timeline` holds what the sighting tables need: case_id, agency_kind, date and child_seen
     (child_seen_inferred, the timeline's reading of a blank cell, is used when it is there)."""
@@ -222,11 +229,16 @@ def sightings_by_agency_kind(timeline: pd.DataFrame) -> pd.DataFrame:
 
     Columns: agency_kind, contacts, the five counts (`SIGHTING_COUNTS`), seen_share (seen, recorded or
     read, per contact), recorded_share (contacts with a Child seen cell filled, yes or no, per contact:
-    how often the agency wrote down whether it saw the child at all), cases. Every kind with a contact is
-    listed, sorted by seen_share, lowest first (the kinds that least often saw the child at the top);
-    contacts with no agency kind count under "(unknown)".
+    how often the agency wrote down whether it saw the child at all), face_to_face (contacts of a type at
+    which the child is there to be seen, `FACE_TO_FACE_TYPES`: not a phone call or a letter),
+    face_to_face_seen_share (of those, the share with the child seen; NA without a contact_type column or
+    such contacts), cases. Every kind with a contact is listed, sorted by face_to_face_seen_share, then
+    seen_share, lowest first (the kinds that least often saw the child when it was there to be seen at the
+    top; a kind's phone calls and letters do not pull it up the list); contacts with no agency kind count
+    under "(unknown)".
     """
-    columns = ["agency_kind", "contacts", *SIGHTING_COUNTS, "seen_share", "recorded_share", "cases"]
+    columns = ["agency_kind", "contacts", *SIGHTING_COUNTS, "seen_share", "recorded_share", "face_to_face",
+               "face_to_face_seen_share", "cases"]
     if timeline.empty:
         return pd.DataFrame({c: pd.Series(dtype="string" if c == "agency_kind" else
                                           "Float64" if c.endswith("share") else "int64") for c in columns})
@@ -239,10 +251,21 @@ def sightings_by_agency_kind(timeline: pd.DataFrame) -> pd.DataFrame:
     seen = table["seen_recorded"] + table["seen_read"]
     table["seen_share"] = (seen / table["contacts"]).astype("Float64")
     table["recorded_share"] = ((table["seen_recorded"] + table["not_seen_recorded"]) / table["contacts"]).astype("Float64")
+    if "contact_type" in timeline.columns:
+        in_person = timeline["contact_type"].astype("string").isin(FACE_TO_FACE_TYPES).fillna(False).to_numpy(dtype=bool)
+        seen_there = in_person & status.isin(["seen_recorded", "seen_read"]).to_numpy()
+        table["face_to_face"] = pd.Series(in_person.astype("int64"), index=timeline.index).groupby(kind).sum()
+        there = pd.Series(seen_there.astype("int64"), index=timeline.index).groupby(kind).sum()
+        table["face_to_face_seen_share"] = (there / table["face_to_face"].where(table["face_to_face"] > 0)).astype("Float64")
+        table["face_to_face"] = table["face_to_face"].astype("Int64")
+    else:
+        table["face_to_face"] = pd.array([pd.NA] * len(table), dtype="Int64")
+        table["face_to_face_seen_share"] = pd.array([pd.NA] * len(table), dtype="Float64")
     table.index.name = "agency_kind"
     table = table.reset_index()[columns]
     table["agency_kind"] = table["agency_kind"].astype("string")
-    return table.sort_values(["seen_share", "agency_kind"], kind="stable").reset_index(drop=True)
+    return table.sort_values(["face_to_face_seen_share", "seen_share", "agency_kind"], kind="stable",
+                             na_position="last").reset_index(drop=True)
 
 
 def sightings_by_case(timeline: pd.DataFrame, *, cases: pd.Series | list | None = None) -> pd.DataFrame:
@@ -251,42 +274,58 @@ def sightings_by_case(timeline: pd.DataFrame, *, cases: pd.Series | list | None 
     Columns: case_id, contacts, seen (contacts with the child seen, recorded or read: `review.sightings.
     seen_mask`), seen_share, first_contact, last_contact, longest_unseen_days, longest_unseen_from,
     longest_unseen_to. longest_unseen_days is the most days in the case's span of contacts during which no
-    agency saw the child: from the first contact, or from a sighting, to the next sighting, or to the last
-    contact (all of it when the child was never seen); its from / to are that period's ends. A date known
-    only to its month or year counts from the start of that period. `cases`: every case id to list, those
-    without dated contacts too (0 contacts, the rest empty). Sorted by longest_unseen_days, longest first.
+    agency recorded seeing the child: from the first contact, or from a sighting, to the next sighting, or to
+    the last contact (all of it when the child was never seen); its from / to are that period's ends. A date
+    known only to its month or year (date_precision; "approximate": a month either side) is read as the
+    rules read a sighting (`review.rules.child_not_seen`): a gap runs from the latest day the period before
+    it could end on to the earliest day the next could start on, so it is never longer than certain.
+    first_contact / last_contact are the case's earliest and latest dates as recorded. `cases`: every case id
+    to list, those without dated contacts too (0 contacts, the rest empty). Sorted by longest_unseen_days,
+    longest first.
     """
+    from .rules.base import _period_bounds
     from .sightings import seen_mask
+    from .timeline import APPROXIMATE_SPAN_DAYS
 
     columns = ["case_id", "contacts", "seen", "seen_share", "first_contact", "last_contact", "longest_unseen_days",
                "longest_unseen_from", "longest_unseen_to"]
-    frame = pd.DataFrame({"case_id": timeline["case_id"].astype("string").to_numpy(),
-                          "date": pd.to_datetime(timeline["date"]).to_numpy(),
+    day = pd.Series(pd.to_datetime(timeline["date"]).to_numpy(dtype="datetime64[ns]"))
+    precision = (timeline["date_precision"].astype("string").fillna("day").reset_index(drop=True)
+                 if "date_precision" in timeline.columns else pd.Series("day", index=day.index, dtype="string"))
+    first_day, last_day = _period_bounds(day, precision, APPROXIMATE_SPAN_DAYS)
+    frame = pd.DataFrame({"case_id": timeline["case_id"].astype("string").to_numpy(), "date": day.to_numpy(),
+                          "start": first_day.to_numpy(), "end": last_day.to_numpy(),
                           "seen": seen_mask(timeline) if len(timeline) else np.zeros(0, dtype=bool)})
     contacts = frame.groupby("case_id").size()
     seen = frame.groupby("case_id")["seen"].sum()
-    dated = frame[frame["date"].notna()].sort_values(["case_id", "date"], kind="stable")
-    ends = dated.groupby("case_id")["date"].agg(["min", "max"])
-    # the period's anchors: each case's first and last contact and every sighting; the longest gap between
-    # consecutive anchors of a case is its longest period without a sighting
-    anchors = pd.concat([ends["min"].rename("date"), ends["max"].rename("date"),
-                         dated.loc[dated["seen"], ["case_id", "date"]].set_index("case_id")["date"]])
-    anchors = anchors.rename_axis("case_id").reset_index().sort_values(["case_id", "date"], kind="stable")
-    anchors = anchors.drop_duplicates().reset_index(drop=True)
-    anchors["from"] = anchors.groupby("case_id")["date"].shift()
-    anchors["days"] = (anchors["date"] - anchors["from"]).dt.days
+    dated = frame[frame["date"].notna()]
+    ends = dated.groupby("case_id").agg(first_contact=("date", "min"), last_contact=("date", "max"),
+                                        opens=("end", "min"), closes=("start", "max"))
+    # the anchors of a case, as (earliest, latest day): its contacts' span opening on the first day a contact
+    # is certain and closing on the last day one could start, and every sighting; a gap runs from the latest
+    # day of every anchor before it (a running maximum) to the earliest day of the next
+    anchors = pd.concat([
+        pd.DataFrame({"case_id": ends.index, "start": ends["opens"].to_numpy(), "end": ends["opens"].to_numpy()}),
+        pd.DataFrame({"case_id": ends.index, "start": ends["closes"].to_numpy(), "end": ends["closes"].to_numpy()}),
+        dated.loc[dated["seen"], ["case_id", "start", "end"]],
+    ], ignore_index=True).sort_values(["case_id", "start", "end"], kind="stable").reset_index(drop=True)
+    anchors = anchors[anchors["start"] <= anchors["case_id"].map(ends["closes"])]  # a sighting past the span's close
+    anchors = anchors.reset_index(drop=True)
+    before = anchors.groupby("case_id")["end"].cummax().groupby(anchors["case_id"]).shift()
+    anchors["from"] = before
+    anchors["days"] = (anchors["start"] - anchors["from"]).dt.days.clip(lower=0)
     gaps = anchors.dropna(subset=["from"]).sort_values(["case_id", "days", "from"], ascending=[True, False, True],
                                                        kind="stable").drop_duplicates("case_id").set_index("case_id")
     table = pd.DataFrame({"contacts": contacts, "seen": seen})
     if cases is not None:
         ids = pd.Index(pd.Series(cases, dtype="string").dropna().unique(), name="case_id")
         table = table.reindex(table.index.union(ids))
-    table = table.join(ends.rename(columns={"min": "first_contact", "max": "last_contact"}))
+    table = table.join(ends[["first_contact", "last_contact"]])
     table["longest_unseen_days"] = gaps["days"]
     table["longest_unseen_from"] = gaps["from"]
-    table["longest_unseen_to"] = gaps["date"]
-    one_day = ends.index[ends["min"] == ends["max"]]  # one date only: no period, 0 days
-    table.loc[table.index.isin(one_day), "longest_unseen_days"] = 0
+    table["longest_unseen_to"] = gaps["start"]
+    measured = table.index.isin(ends.index) & table["longest_unseen_days"].isna().to_numpy()
+    table.loc[measured, "longest_unseen_days"] = 0  # one day only (or every day seen): no period
     table["contacts"] = table["contacts"].fillna(0).astype("int64")
     table["seen"] = table["seen"].fillna(0).astype("int64")
     table["seen_share"] = (table["seen"] / table["contacts"].where(table["contacts"] > 0)).astype("Float64")
@@ -1047,7 +1086,7 @@ def plot_sightings_by_agency_kind(table: pd.DataFrame) -> Figure:
     """Stacked horizontal bars: each agency kind's contacts by whether the child was seen (a
     `sightings_by_agency_kind` table), as shares of its contacts, the kinds that least often saw the child
     at the top; the label gives seen / contacts."""
-    title = "Was the child seen? Contacts by agency kind"
+    title = "Was the child seen? Contacts by agency kind"  # the table's order: least seen face to face first
     data = table[table["contacts"] > 0]
     if data.empty:
         return _empty_figure(title, "No contacts.")
@@ -1066,6 +1105,12 @@ def plot_sightings_by_agency_kind(table: pd.DataFrame) -> Figure:
             for bar, kind in zip(bars.patches, data["agency_kind"]):
                 bar.set_gid(f"sighting:{column}:{kind}")
             left += share
+        if "face_to_face_seen_share" in data and data["face_to_face_seen_share"].notna().any():
+            # where the child was there to be seen: the sort's key, a diamond on the bar
+            ax.plot(data["face_to_face_seen_share"].astype("float64").to_numpy(), y, linestyle="none", marker="D",
+                    markersize=6, markerfacecolor="white", markeredgecolor="black",
+                    label="seen at its face-to-face contacts (not calls or letters)", gid="points:face_to_face",
+                    clip_on=False, zorder=5)
         seen = (data["seen_recorded"] + data["seen_read"]).to_numpy()
         for yi, s, n in zip(y, seen, data["contacts"]):
             ax.text(1.01, yi, f"{s:,} / {n:,}", va="center", fontsize=6, color=NEUTRAL)
@@ -1075,9 +1120,11 @@ def plot_sightings_by_agency_kind(table: pd.DataFrame) -> Figure:
         ax.set_xlabel("share of the agency kind's contacts (label: child seen / contacts)")
         fig.legend(loc="outside lower center", ncols=3, frameon=False)
         fig.suptitle(title)
+    face = data["face_to_face_seen_share"] if "face_to_face_seen_share" in data else pd.Series(pd.NA, index=data.index)
     fig.review_alt_text = f"{title}: " + "; ".join(
-        f"{k} saw the child at {s:,} of {n:,} contacts ({s / n:.0%})" for k, s, n in zip(data["agency_kind"], seen,
-                                                                                         data["contacts"]))
+        f"{k} saw the child at {s:,} of {n:,} contacts ({s / n:.0%})"
+        + (f", {f:.0%} of its face-to-face contacts" if pd.notna(f) else "")
+        for k, s, n, f in zip(data["agency_kind"], seen, data["contacts"], face))
     return fig
 
 
@@ -1097,11 +1144,11 @@ def plot_longest_unseen(table: pd.DataFrame, *, top: int = 20) -> Figure:
         y = np.arange(len(data))[::-1]
         days = data["longest_unseen_days"].to_numpy(dtype=float)
         never = (data["seen"] == 0).to_numpy()
-        ax.barh(y[~never], days[~never], color=OK, edgecolor="black", linewidth=0.4, label="seen at some contact",
-                gid="bars:seen")
+        ax.barh(y[~never], days[~never], color=OK, edgecolor="black", linewidth=0.4,
+                label="a case where the child was seen at some contact", gid="bars:seen")
         if never.any():
             ax.barh(y[never], days[never], color=ALERT, hatch="///", edgecolor="black", linewidth=0.4,
-                    label="never seen", gid="bars:never_seen")
+                    label="a case where no contact recorded the child seen", gid="bars:never_seen")
         ax.set_yticks(y, data["case_id"].astype(str))
         ax.set_xlabel("days without any agency seeing the child (between its first and last contacts)")
         ax.legend(loc="lower right")

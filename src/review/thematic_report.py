@@ -27,7 +27,11 @@ FIGURE_FORMATS = ("png", "svg")
 #: causes listed by name before "and N more"
 MAX_NAMED = 10
 #: the columns of the store's contacts the thematic tables read
-THEMATIC_CONTACT_COLUMNS = ["case_id", "event_id", "date", "agency_kind", "organisation", "child_seen"]
+THEMATIC_CONTACT_COLUMNS = ["case_id", "event_id", "date", "date_precision", "agency_kind", "organisation",
+                            "contact_type", "child_seen"]
+#: the thematic tables' columns of dates (a case's own days): given to the month with --redact
+REDACTED_MONTH_COLUMNS = {"sightings_by_case": ("first_contact", "last_contact", "longest_unseen_from",
+                                                "longest_unseen_to")}
 #: the assurance part's notes: how the declarations file was read, and what the comparison says
 ASSURANCE_NOTES = "assurance_vs_evidence_notes.txt"
 
@@ -140,6 +144,15 @@ def thematic_contacts(store_dir: str | Path, stores: dict | None = None) -> pd.D
     return out
 
 
+def _to_month(table: pd.DataFrame, columns) -> pd.DataFrame:
+    """`table` with each of `columns` (dates) written "YYYY-MM" (NA stays NA)."""
+    out = table.copy()
+    for column in columns:
+        if column in out.columns:
+            out[column] = pd.to_datetime(out[column]).dt.strftime("%Y-%m").astype("string")
+    return out
+
+
 def _inert(table: pd.DataFrame) -> pd.DataFrame:
     """The table with every text cell (and header) that a spreadsheet could run as a formula made inert
     (organisation names and declarations come from outside: OWASP CSV injection)."""
@@ -212,6 +225,10 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
         inputs = {names.get(c, c): v for c, v in inputs.items()}
     counted = counted_flags(flags, include_rejected, timeline)
     tables = thematic_tables(flags, timeline, latency, include_rejected=include_rejected, cases=case_ids)
+    if redact:  # a case's own dates (its first and last contacts) could tell which case is which: to the month
+        for name, date_columns in REDACTED_MONTH_COLUMNS.items():
+            if name in tables:
+                tables[name] = _to_month(tables[name], date_columns)
     assurance = None
     if declared is not None:
         assurance = assurance_vs_evidence(declared, flags, timeline, threshold_per_100=threshold,

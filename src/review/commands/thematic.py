@@ -1,7 +1,8 @@
 """`review thematic --store DIR [--declarations FILE] --out DIR`: the thematic tables and charts of a store.
 
 Writes one csv per table (flags per 100 contacts by rule, failing category, agency kind and
-organisation; latency by agency kind; cases ranked by unescalated concerns; with --declarations,
+organisation; latency by agency kind; cases ranked by unescalated concerns; who saw the child, by agency
+kind and by case; with --declarations,
 assurance against evidence, and assurance_vs_evidence_notes.txt: how the declarations file was read),
 one png + svg per chart, and manifest.json (`review.thematic_report`), from
 which `review verify` runs it again and compares every file. `--redact` writes the case ids as "case 01",
@@ -40,6 +41,8 @@ def _threshold(text: str) -> float:
 
 
 def run(args) -> int:
+    import pandas as pd
+
     from ..thematic_report import write_thematic
 
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
@@ -79,10 +82,17 @@ def run(args) -> int:
               "counted (`review build` of the case lists them)")
     sightings = done["tables"].get("sightings_by_agency_kind")
     if sightings is not None and len(sightings):
-        least = sightings.iloc[0]  # the kind that least often saw the child
-        seen = int(least["seen_recorded"] + least["seen_read"])
-        print(f"who saw the child: {least['agency_kind']} saw the child at the lowest share of its contacts, "
-              f"{seen} of {int(least['contacts'])} ({seen / int(least['contacts']):.0%}); "
+        least = sightings.iloc[0]  # the kind that least often saw the child where it was there to be seen
+        share = least["face_to_face_seen_share"]
+        if share is not None and share is not pd.NA and share == share:
+            said = (f"{least['agency_kind']} recorded the child seen at the lowest share of its face-to-face contacts "
+                    f"(visits, appointments, attendances; not calls or letters), {share:.0%} of "
+                    f"{int(least['face_to_face'])}")
+        else:
+            seen = int(least["seen_recorded"] + least["seen_read"])
+            said = (f"{least['agency_kind']} recorded the child seen at the lowest share of its contacts, {seen} of "
+                    f"{int(least['contacts'])}")
+        print(f"who saw the child: {said}; "
               "sightings_by_agency_kind.csv and sightings_by_case.csv (the longest period no agency saw the child)")
     if assurance is not None:
         from ..thematic import assurance_summary
