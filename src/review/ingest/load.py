@@ -13,6 +13,8 @@ import datetime as dt
 import gc
 import hashlib
 import json
+import os
+import posixpath
 import re
 from bisect import bisect_right
 from contextlib import contextmanager
@@ -107,23 +109,27 @@ def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataF
 def _unlisted_files(case: CaseConfig) -> list[str]:
     """A note for each file in the case folder that looks like a chronology (a spreadsheet, csv or Word
     suffix, as a folder scan would read) but that case.yml's `files:` does not list: it is not read, and
-    a resubmitted or late chronology left beside the others must not go unseen."""
+    a resubmitted or late chronology left beside the others must not go unseen. Names are compared
+    without regard to capitals (as a Windows or macOS folder does)."""
     if not case.declared_files or case.case_dir is None:
         return []
+    listed = {posixpath.normpath(PurePosixPath(spec.path).as_posix()).lower() for spec in case.files}
     try:
-        listed = {Path(case.resolve(spec.path)).resolve() for spec in case.files}
-        found = sorted(Path(case.case_dir).iterdir())
-    except (OSError, ConfigError):
+        with os.scandir(case.case_dir) as entries:
+            found = sorted(
+                entry.name for entry in entries
+                if entry.name.lower() not in listed
+                and entry.name.lower().endswith(SPREADSHEET_SUFFIXES)
+                and not entry.name.startswith(("~$", "."))
+                and entry.name.lower() not in OWN_FILES
+                and entry.is_file()
+            )
+    except OSError:
         return []
     return [
-        f"{path.name!r} is in the case folder but not listed under `files:` in case.yml: not read (add it "
+        f"{name!r} is in the case folder but not listed under `files:` in case.yml: not read (add it "
         "under `files:` to read it, or move it out of the case folder)"
-        for path in found
-        if path.is_file()
-        and path.suffix.lower() in SPREADSHEET_SUFFIXES
-        and not path.name.startswith(("~$", "."))
-        and path.name.lower() not in OWN_FILES
-        and path.resolve() not in listed
+        for name in found
     ]
 
 
@@ -565,8 +571,7 @@ def _check_record_widths(table: RawTable, cells: np.ndarray, blank: np.ndarray, 
     if not width:
         return
     rows = data.tolist()
-    short = [i for i in rows if widths[i] < width]
-    for i in short:
+    for i in data[np.asarray(widths)[data] < width].tolist():
         have = widths[i]
         missing = [headers[c] or column_letter(c) for c in range(have, width)]
         shown = ", ".join(map(repr, missing[:3])) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
@@ -1011,9 +1016,9 @@ class _ColumnBuilder:
             return
         warned = self.caches.setdefault("warned unknown agency", set())
         for name in unknown:
-            if (self.source_file, name) in warned:
+            if (self.case.case_id, self.source_file, name) in warned:
                 continue
-            warned.add((self.source_file, name))
+            warned.add((self.case.case_id, self.source_file, name))
             rows = _rows_of(agency, name, row_numbers)
             kind = vocabulary.normalise_agency(name, self.vocab)[1]
             if name == " ".join(self.declared_agency.split()) and name:
@@ -1046,7 +1051,7 @@ class _ColumnBuilder:
         if not names:
             return
         warned = self.caches.setdefault("warned unknown recipient", set())
-        todo = [n for n in names if (self.source_file, n) not in warned]
+        todo = [n for n in names if (self.case.case_id, self.source_file, n) not in warned]
         if not todo:
             return
         for joined, row in zip(informed, row_numbers):
@@ -1054,7 +1059,7 @@ class _ColumnBuilder:
                 names[name].append(row)
         column = self.match.header_of("informed_agencies")
         for name in todo:
-            warned.add((self.source_file, name))
+            warned.add((self.case.case_id, self.source_file, name))
             rows = names[name]
             self.report.warn(
                 rows[0], column,
