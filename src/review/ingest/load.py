@@ -510,15 +510,31 @@ class _CaseBatch:
         return pd.DataFrame(columns)
 
 
-def _rows_of(values: list, value, row_numbers: list[int]) -> list[int]:
-    """The row numbers where `values` holds `value`: the first MAX_ROWS_IN_NOTE found by `list.index`,
-    then as many placeholders as there are more (what `_rows_named` shows), without a loop over every row."""
-    found, at = [], -1
-    count = values.count(value)
-    for _ in range(min(count, MAX_ROWS_IN_NOTE)):
-        at = values.index(value, at + 1)
-        found.append(row_numbers[at])
-    return found + [None] * (count - len(found))
+def _serial_texts(values: list) -> set:
+    """The distinct texts among `values` that `parse_date` reads as an Excel serial ("45222")."""
+    try:
+        distinct = set(values)
+    except TypeError:  # an unhashable cell: not one a reader gives
+        distinct = {v for v in values if v.__class__ is str}
+    if str not in set(map(type, distinct)):  # a workbook's date column: dates, no text (checked in C)
+        return set()
+    return {v for v in distinct if v.__class__ is str and _SERIAL_TEXT.fullmatch(v.strip())}
+
+
+def _rows_of(values: list, wanted: list, row_numbers: list[int]) -> list[int]:
+    """The row numbers where `values` holds one of `wanted`: the first MAX_ROWS_IN_NOTE, found by
+    `list.count` and `list.index`, then a None for each further row (what `_rows_named` shows: "and 12
+    more"), without a loop over every row in Python."""
+    found, total = [], 0
+    for value in wanted:
+        count = values.count(value)
+        total += count
+        at = -1
+        for _ in range(min(count, MAX_ROWS_IN_NOTE)):
+            at = values.index(value, at + 1)
+            found.append(at)
+    found = sorted(found)[:MAX_ROWS_IN_NOTE]
+    return [row_numbers[k] for k in found] + [None] * (total - len(found))
 
 
 def _rows_named(numbers: list) -> str:
@@ -908,6 +924,7 @@ class _ColumnBuilder:
         detail_columns = [c for c in range(self.cells.shape[1]) if c not in not_details]
         has_details = (~blank[np.ix_(data, detail_columns)]).any(axis=1) if detail_columns else np.zeros(len(data), bool)
         rejected = [isinstance(result, str) for result in parsed]  # no date (None) or unreadable
+        serials_seen = _serial_texts(dates)
         if any(rejected) or not has_details.all():
             keep = []
             for k, (value, result) in enumerate(zip(dates, parsed)):
@@ -960,7 +977,8 @@ class _ColumnBuilder:
         )
         self._warn_unknown_agencies(agency, row_numbers)
         self._warn_unknown_recipients(informed_texts, informed, row_numbers)
-        self._warn_serial_texts(rows, row_numbers, parsed)
+        if serials_seen:
+            self._warn_serial_texts(rows, row_numbers, parsed)
         case_id, sheet = self.case.case_id, self.table.sheet
         fields = {
             "case_id": [case_id] * n,
@@ -1019,7 +1037,7 @@ class _ColumnBuilder:
             if (self.case.case_id, self.source_file, name) in warned:
                 continue
             warned.add((self.case.case_id, self.source_file, name))
-            rows = _rows_of(agency, name, row_numbers)
+            rows = _rows_of(agency, [name], row_numbers)
             kind = vocabulary.normalise_agency(name, self.vocab)[1]
             if name == " ".join(self.declared_agency.split()) and name:
                 where, column = "the agency case.yml (or the profile) gives this file", None
@@ -1042,25 +1060,28 @@ class _ColumnBuilder:
         if "informed_agencies" not in self.match.columns:
             return
         per_text = self.caches.setdefault("unknown recipients", {})
-        names: dict[str, list[int]] = {}
+        names: dict[str, None] = {}
         for joined in dict.fromkeys(informed):
             if joined and joined not in per_text:
                 per_text[joined] = [n for n in split_multi(joined) if self._unknown(n)]
             for name in per_text.get(joined, ()) if joined else ():
-                names.setdefault(name, [])
+                names[name] = None
         if not names:
             return
         warned = self.caches.setdefault("warned unknown recipient", set())
         todo = [n for n in names if (self.case.case_id, self.source_file, n) not in warned]
         if not todo:
             return
-        for joined, row in zip(informed, row_numbers):
-            for name in per_text.get(joined, ()) if joined else ():
-                names[name].append(row)
+        wanted = set(todo)
+        hit = {t: [n for n in found if n in wanted] for t, found in per_text.items() if wanted.intersection(found)}
+        rows_of: dict[str, list[int]] = {name: [] for name in todo}
+        for k in [k for k, t in enumerate(informed) if t in hit]:  # the rows naming one: one pass, in C mostly
+            for name in hit[informed[k]]:
+                rows_of[name].append(row_numbers[k])
         column = self.match.header_of("informed_agencies")
         for name in todo:
             warned.add((self.case.case_id, self.source_file, name))
-            rows = names[name]
+            rows = rows_of[name]
             self.report.warn(
                 rows[0], column,
                 f"shared with {name!r} ({_rows_named(rows)}): an agency in no vocabulary, kept as written; if it "
@@ -1072,11 +1093,7 @@ class _ColumnBuilder:
         """A warning for each date cell holding five digits as text ("45222"), read as an Excel date
         serial: a date cell exported unformatted reads so, but so does a reference number."""
         values = self.values("date", rows)
-        try:
-            distinct = set(values)
-        except TypeError:
-            distinct = {v for v in values if v.__class__ is str}
-        serials = {v for v in distinct if v.__class__ is str and _SERIAL_TEXT.fullmatch(v.strip())}
+        serials = _serial_texts(values)
         if not serials:
             return
         header = self.match.header_of("date")
