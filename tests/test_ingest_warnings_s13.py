@@ -173,3 +173,20 @@ def test_the_sample_case_gives_no_new_warnings():
     contacts, report = load_contacts(load_case_config(root))
     assert len(contacts) == 99 and report.notes == []
     assert _warnings(report) == []
+
+
+def test_a_column_of_free_text_names_gives_ten_agency_warnings_and_one_note(tmp_path):
+    rows = [["Date", "Agency", "Details"]] + [[f"{d:02d}/09/2023", f"Practitioner {d}", "Seen"] for d in range(1, 16)]
+    _xlsx(tmp_path / "a.xlsx", {"S": rows})
+    _, report = load_contacts(_case(tmp_path, [{"path": "a.xlsx"}]))
+    (sheet,) = report.files
+    assert len([w for w in sheet.warnings if "not in the vocabulary" in w.message]) == 10
+    assert any(n.startswith("5 more agency name(s) in no vocabulary") and "'Practitioner 11'" in n for n in sheet.notes)
+
+
+def test_a_merge_into_a_second_column_of_the_same_field_is_not_repeated(tmp_path):
+    rows = [["Date", "Details", "Summary"], ["05/09/2023", "Seen at home", None]]
+    _xlsx(tmp_path / "a.xlsx", {"S": rows}, {"S": ["B2:C2"]})
+    contacts, report = load_contacts(_case(tmp_path, [{"path": "a.xlsx", "agency": "NMUH"}]))
+    assert contacts["description"].tolist() == ["Seen at home"]
+    assert any("merged range B2:C2" in n for n in report.files[0].notes)

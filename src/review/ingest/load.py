@@ -67,6 +67,9 @@ _NUMBERS = re.compile(r"\d+")
 NOT_DETAILS = ("date", "time", "date_end", "time_end", "sequence")
 SORT_KEYS = ["source_file", "source_sheet", "source_row"]
 MAX_ROWS_IN_NOTE = 10
+#: a sheet's agency names (or shared-with recipients) in no vocabulary warned about one by one: the
+#: others are named in one note (a column of free text would otherwise give a warning per distinct value)
+MAX_NAMES_WARNED = 10
 #: a Word table without a header continues the previous one when one of its first this many dated
 #: rows reads as a date
 CONTINUATION_ROWS_LOOKED_AT = 3
@@ -545,11 +548,12 @@ def _rows_named(numbers: list) -> str:
 
 
 def _unfill_across_fields(table: RawTable, cells: np.ndarray, match: HeaderMatch, report: FileReport) -> None:
-    """Undo the filling of a merged range below the header across columns of different fields.
+    """Undo the filling of a merged range below the header across columns that are read as fields.
 
     A reader gives every cell of a merged range its top-left value; merged across "Details" and
-    "Outcome", that would copy the description into the action (and its words would count twice). The
-    value stays in the range's first column only; a note names each range and the columns left blank."""
+    "Outcome", that would copy the description into the action (and its words would count twice; two
+    columns of one field, "Details" and "Summary", would repeat it). The value stays in the range's
+    first column only; a note names each range and the columns left blank."""
     field_of: dict[int, str] = {column: name for name, column in match.columns.items()}
     for name, further in match.also.items():
         field_of.update({column: name for column in further})
@@ -557,8 +561,9 @@ def _unfill_across_fields(table: RawTable, cells: np.ndarray, match: HeaderMatch
     for (r0, c0), (r1, c1) in table.merged_ranges:
         if c1 == c0 or r1 <= match.index:
             continue
-        first = field_of.get(c0)
-        others = [c for c in range(c0 + 1, min(c1, cells.shape[1] - 1) + 1) if field_of.get(c) not in (None, first)]
+        if c0 not in field_of:  # a value merged out of an unmapped column is left as the reader filled it
+            continue
+        others = [c for c in range(c0 + 1, min(c1, cells.shape[1] - 1) + 1) if c in field_of]
         if not others:
             continue
         top = max(r0, match.index + 1)
@@ -567,7 +572,7 @@ def _unfill_across_fields(table: RawTable, cells: np.ndarray, match: HeaderMatch
     for r0, c0, r1, c1, others in undone[:MAX_ROWS_IN_NOTE]:
         name = f"{column_letter(c0)}{table.row_numbers[r0]}:{column_letter(c1)}{table.row_numbers[min(r1, len(table.row_numbers) - 1)]}"
         report.notes.append(
-            f"merged range {name} spans columns of different fields ({match.headers[c0] or column_letter(c0)!r} "
+            f"merged range {name} spans columns read as separate fields ({match.headers[c0] or column_letter(c0)!r} "
             f"and {', '.join(repr(match.headers[c] or column_letter(c)) for c in others)}): its text is read in "
             f"{match.headers[c0] or column_letter(c0)!r} only, not copied into "
             f"{', '.join(repr(match.headers[c] or column_letter(c)) for c in others)}"
@@ -1033,9 +1038,14 @@ class _ColumnBuilder:
         if not unknown:
             return
         warned = self.caches.setdefault("warned unknown agency", set())
-        for name in unknown:
-            if (self.case.case_id, self.source_file, name) in warned:
-                continue
+        unknown = [name for name in unknown if (self.case.case_id, self.source_file, name) not in warned]
+        if len(unknown) > MAX_NAMES_WARNED:
+            self.report.notes.append(
+                f"{len(unknown) - MAX_NAMES_WARNED} more agency name(s) in no vocabulary, not warned about one by "
+                f"one: {', '.join(map(repr, unknown[MAX_NAMES_WARNED:MAX_NAMES_WARNED + 5]))}"
+                f"{', ...' if len(unknown) > MAX_NAMES_WARNED + 5 else ''} (is the agency column free text?)"
+            )
+        for name in unknown[:MAX_NAMES_WARNED]:
             warned.add((self.case.case_id, self.source_file, name))
             rows = _rows_of(agency, [name], row_numbers)
             kind = vocabulary.normalise_agency(name, self.vocab)[1]
@@ -1072,6 +1082,15 @@ class _ColumnBuilder:
         todo = [n for n in names if (self.case.case_id, self.source_file, n) not in warned]
         if not todo:
             return
+        if len(todo) > MAX_NAMES_WARNED:
+            self.report.notes.append(
+                f"{len(todo) - MAX_NAMES_WARNED} more shared-with recipient(s) in no vocabulary, not warned about "
+                f"one by one: {', '.join(map(repr, todo[MAX_NAMES_WARNED:MAX_NAMES_WARNED + 5]))}"
+                f"{', ...' if len(todo) > MAX_NAMES_WARNED + 5 else ''}"
+            )
+            for name in todo[MAX_NAMES_WARNED:]:
+                warned.add((self.case.case_id, self.source_file, name))
+            todo = todo[:MAX_NAMES_WARNED]
         wanted = set(todo)
         hit = {t: [n for n in found if n in wanted] for t, found in per_text.items() if wanted.intersection(found)}
         rows_of: dict[str, list[int]] = {name: [] for name in todo}
