@@ -109,7 +109,7 @@ def test_different_agencies_are_not_merged_or_warned_about(tmp_path):
     case = _hv_case(tmp_path, ["Westshire Police", "Westshire Health Visiting", "Riverside GP Surgery"])
     contacts, report = load_contacts(load_case_config(case))
     assert contacts["agency"].tolist() == ["Westshire Police", "Westshire Health Visiting", "Riverside GP Surgery"]
-    assert not report.files[0].warnings
+    assert not [w for w in report.files[0].warnings if "looks like" in w.message]  # (names in no vocabulary are warned about)
     assert not any("read as" in n for n in report.files[0].notes)
 
 
@@ -243,7 +243,7 @@ def test_agencies_with_other_numbers_are_not_taken_for_misspellings(tmp_path):
                                "Police Team 2", "Police Team 2"])
     contacts, report = load_contacts(load_case_config(case))
     assert contacts["agency"].nunique() == 4
-    assert not report.files[0].warnings
+    assert not [w for w in report.files[0].warnings if "looks like" in w.message]  # (names in no vocabulary are warned about)
 
 
 def _ae_case(tmp_path: Path, headers: list[str]) -> Path:

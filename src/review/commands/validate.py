@@ -127,8 +127,10 @@ def format_report(report) -> str:
         lines += ["", f"Warnings ({len(warnings)}):"]
         lines += [f"  {_where(f, w.row, w.column)}: {w.message}" for f, w in warnings]
     notes = [(f, n) for f in report.files for n in f.notes]
-    if notes:
+    case_notes = list(getattr(report, "notes", ()))
+    if notes or case_notes:
         lines += ["", "Notes:"]
+        lines += [f"  case folder: {n}" for n in case_notes]
         lines += [f"  {_where(f, None, None)}: {n}" for f, n in notes]
     return "\n".join(lines)
 

@@ -13,6 +13,8 @@ import datetime as dt
 import gc
 import hashlib
 import json
+import os
+import posixpath
 import re
 from bisect import bisect_right
 from contextlib import contextmanager
@@ -26,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .. import vocab as vocabulary
-from ..config import WORKBOOK_SUFFIXES, CaseConfig, FileSpec, load_vocab
+from ..config import OWN_FILES, SPREADSHEET_SUFFIXES, WORKBOOK_SUFFIXES, CaseConfig, FileSpec, load_vocab
 from ..errors import ConfigError
 from ..schema import (
     CONCERN_TAGS,
@@ -34,9 +36,10 @@ from ..schema import (
     CONTACT_TYPES,
     empty_frame,
     join_multi,
+    split_multi,
 )
 from .checks import check_rows
-from .dates import DateParseError, is_unknown_time, parse_date
+from .dates import _SERIAL_TEXT, DateParseError, is_unknown_time, parse_date
 from .headers import (
     FIELDS,
     HeaderMatch,
@@ -64,6 +67,9 @@ _NUMBERS = re.compile(r"\d+")
 NOT_DETAILS = ("date", "time", "date_end", "time_end", "sequence")
 SORT_KEYS = ["source_file", "source_sheet", "source_row"]
 MAX_ROWS_IN_NOTE = 10
+#: a sheet's agency names (or shared-with recipients) in no vocabulary warned about one by one: the
+#: others are named in one note (a column of free text would otherwise give a warning per distinct value)
+MAX_NAMES_WARNED = 10
 #: a Word table without a header continues the previous one when one of its first this many dated
 #: rows reads as a date
 CONTINUATION_ROWS_LOOKED_AT = 3
@@ -98,7 +104,36 @@ def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataF
                 spec = replace(spec, sheets=profile.sheets)  # a profile's sheets are a workbook's
             for table in read_tables(path, spec, case):
                 report.files.append(batch.add(table, spec, profile))
-        return batch.finish(), report
+        contacts = batch.finish()
+    report.notes += _unlisted_files(case)
+    return contacts, report
+
+
+def _unlisted_files(case: CaseConfig) -> list[str]:
+    """A note for each file in the case folder that looks like a chronology (a spreadsheet, csv or Word
+    suffix, as a folder scan would read) but that case.yml's `files:` does not list: it is not read, and
+    a resubmitted or late chronology left beside the others must not go unseen. Names are compared
+    without regard to capitals (as a Windows or macOS folder does)."""
+    if not case.declared_files or case.case_dir is None:
+        return []
+    listed = {posixpath.normpath(PurePosixPath(spec.path).as_posix()).lower() for spec in case.files}
+    try:
+        with os.scandir(case.case_dir) as entries:
+            found = sorted(
+                entry.name for entry in entries
+                if entry.name.lower() not in listed
+                and entry.name.lower().endswith(SPREADSHEET_SUFFIXES)
+                and not entry.name.startswith(("~$", "."))
+                and entry.name.lower() not in OWN_FILES
+                and entry.is_file()
+            )
+    except OSError:
+        return []
+    return [
+        f"{name!r} is in the case folder but not listed under `files:` in case.yml: not read (add it "
+        "under `files:` to read it, or move it out of the case folder)"
+        for name in found
+    ]
 
 
 @contextmanager
@@ -207,6 +242,8 @@ class _CaseBatch:
         if match is not None and _is_word_table(table):
             self.word_headers[table.file] = (table.sheet, table.rows[match.index])
         cells = _cell_array(table.rows)
+        if match is not None and table.merged_ranges:
+            _unfill_across_fields(table, cells, match, report)
         blank = pd.isna(cells)
         blank_row = blank.all(axis=1)
         row_numbers = table.row_numbers
@@ -266,6 +303,14 @@ class _CaseBatch:
         ]
         if not len(data):
             return report
+
+        if table.record_widths is not None:
+            _check_record_widths(table, cells, blank, data, match, report)
+        if spec.sheets is None or table.sheet not in spec.sheets:
+            count = _summary_count_column(table, cells, blank, data, match)
+            if count is not None:
+                _reject_summary(table, data, match, count, report)
+                return report
 
         data = _reject_uncached_formulas(table, data, match, report)
         accepted = 0
@@ -468,11 +513,150 @@ class _CaseBatch:
         return pd.DataFrame(columns)
 
 
+def _serial_texts(values: list) -> set:
+    """The distinct texts among `values` that `parse_date` reads as an Excel serial ("45222")."""
+    try:
+        distinct = set(values)
+    except TypeError:  # an unhashable cell: not one a reader gives
+        distinct = {v for v in values if v.__class__ is str}
+    if str not in set(map(type, distinct)):  # a workbook's date column: dates, no text (checked in C)
+        return set()
+    return {v for v in distinct if v.__class__ is str and _SERIAL_TEXT.fullmatch(v.strip())}
+
+
+def _rows_of(values: list, wanted: list, row_numbers: list[int]) -> list[int]:
+    """The row numbers where `values` holds one of `wanted`: the first MAX_ROWS_IN_NOTE, found by
+    `list.count` and `list.index`, then a None for each further row (what `_rows_named` shows: "and 12
+    more"), without a loop over every row in Python."""
+    found, total = [], 0
+    for value in wanted:
+        count = values.count(value)
+        total += count
+        at = -1
+        for _ in range(min(count, MAX_ROWS_IN_NOTE)):
+            at = values.index(value, at + 1)
+            found.append(at)
+    found = sorted(found)[:MAX_ROWS_IN_NOTE]
+    return [row_numbers[k] for k in found] + [None] * (total - len(found))
+
+
 def _rows_named(numbers: list) -> str:
     """"row 5", or "rows 5, 7, ..." naming at most MAX_ROWS_IN_NOTE of them and how many more, for a note."""
     shown = ", ".join(map(str, numbers[:MAX_ROWS_IN_NOTE]))
     more = "" if len(numbers) <= MAX_ROWS_IN_NOTE else f" and {len(numbers) - MAX_ROWS_IN_NOTE} more"
     return f"{'row' if len(numbers) == 1 else 'rows'} {shown}{more}"
+
+
+def _unfill_across_fields(table: RawTable, cells: np.ndarray, match: HeaderMatch, report: FileReport) -> None:
+    """Undo the filling of a merged range below the header across columns that are read as fields.
+
+    A reader gives every cell of a merged range its top-left value; merged across "Details" and
+    "Outcome", that would copy the description into the action (and its words would count twice; two
+    columns of one field, "Details" and "Summary", would repeat it). The value stays in the range's
+    first column only; a note names each range and the columns left blank."""
+    field_of: dict[int, str] = {column: name for name, column in match.columns.items()}
+    for name, further in match.also.items():
+        field_of.update({column: name for column in further})
+    undone = []
+    for (r0, c0), (r1, c1) in table.merged_ranges:
+        if c1 == c0 or r1 <= match.index:
+            continue
+        if c0 not in field_of:  # a value merged out of an unmapped column is left as the reader filled it
+            continue
+        others = [c for c in range(c0 + 1, min(c1, cells.shape[1] - 1) + 1) if c in field_of]
+        if not others:
+            continue
+        top = max(r0, match.index + 1)
+        cells[top : r1 + 1, others] = None
+        undone.append((r0, c0, r1, c1, others))
+    for r0, c0, r1, c1, others in undone[:MAX_ROWS_IN_NOTE]:
+        name = f"{column_letter(c0)}{table.row_numbers[r0]}:{column_letter(c1)}{table.row_numbers[min(r1, len(table.row_numbers) - 1)]}"
+        report.notes.append(
+            f"merged range {name} spans columns read as separate fields ({match.headers[c0] or column_letter(c0)!r} "
+            f"and {', '.join(repr(match.headers[c] or column_letter(c)) for c in others)}): its text is read in "
+            f"{match.headers[c0] or column_letter(c0)!r} only, not copied into "
+            f"{', '.join(repr(match.headers[c] or column_letter(c)) for c in others)}"
+        )
+    if len(undone) > MAX_ROWS_IN_NOTE:
+        report.notes.append(f"{len(undone) - MAX_ROWS_IN_NOTE} more merged range(s) across fields read in their first column only")
+
+
+def _check_record_widths(table: RawTable, cells: np.ndarray, blank: np.ndarray, data: np.ndarray,
+                         match: HeaderMatch, report: FileReport) -> None:
+    """Warn about each data record of a csv with fewer fields than the header (its missing cells read
+    as blank: a field may have been lost in the export) or with values beyond the header's last column
+    (kept in `extra` under "column G", where no rule reads them)."""
+    widths = table.record_widths
+    headers = match.headers
+    width = max((c + 1 for c, h in enumerate(headers) if h), default=0)
+    if not width:
+        return
+    rows = data.tolist()
+    for i in data[np.asarray(widths)[data] < width].tolist():
+        have = widths[i]
+        missing = [headers[c] or column_letter(c) for c in range(have, width)]
+        shown = ", ".join(map(repr, missing[:3])) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+        report.warn(
+            table.row_numbers[i], missing[0],
+            f"row {table.row_numbers[i]} has {have} of the header's {width} columns; the missing cells "
+            f"({shown}) are read as blank: check the record in the file (a separator or line break lost?)",
+        )
+    if cells.shape[1] > width:
+        beyond = ~blank[np.ix_(data, np.arange(width, cells.shape[1]))]
+        for k in np.flatnonzero(beyond.any(axis=1)).tolist():
+            i = rows[k]
+            columns = [width + int(c) for c in np.flatnonzero(beyond[k])]
+            keys = [match.unmapped.get(c, f"column {column_letter(c)}") for c in columns]
+            report.warn(
+                table.row_numbers[i], column_letter(columns[0]),
+                f"row {table.row_numbers[i]} has {widths[i]} fields, more than the header's {width} columns: "
+                f"the cells beyond it ({', '.join(map(repr, keys))}) are kept in `extra` under those names, and "
+                "no rule reads them: check the record in the file (an unquoted separator in the text?)",
+            )
+
+
+#: a header naming a count rather than a contact's field: a summary (pivot) table's column
+_COUNT_HEADER = re.compile(
+    r"(?:count|counts|total|totals|number|frequency|tally"
+    r"|(?:number|no|num|total|count) of \w.*|\w.* (?:count|counts|total|totals))"
+)
+
+
+def _summary_count_column(table: RawTable, cells: np.ndarray, blank: np.ndarray, data: np.ndarray,
+                          match: HeaderMatch) -> int | None:
+    """The count column of a summary table ("Date | Type of contact | Count", "Sep 2023 | Home visit |
+    3"), else None: a column headed as a count ("Count", "Total", "Number of visits") holding only numbers,
+    and no description, action or analysis text in any data row. Csv files are not looked at (a csv is
+    one table that case.yml cannot name as a sheet)."""
+    if table.record_widths is not None or not len(data):
+        return None
+    for name in ("description", "action", "analysis"):
+        for column in (match.columns.get(name), *match.also.get(name, ())):
+            if column is not None and not blank[data, column].all():
+                return None
+    for column, header in enumerate(match.headers):
+        if not header or column not in match.unmapped or not _COUNT_HEADER.fullmatch(normalise_header(header)):
+            continue
+        values = [v for v in cells[data, column].tolist() if v is not None]
+        if values and all(_whole_number(v) is not None for v in values):
+            return column
+    return None
+
+
+def _reject_summary(table: RawTable, data: np.ndarray, match: HeaderMatch, column: int, report: FileReport) -> None:
+    header = match.headers[column]
+    why = (
+        f"a summary table, not contacts: column {header!r} holds counts and the sheet has no description or "
+        "action text"
+    )
+    for i in data.tolist():
+        report.reject(table.row_numbers[i], header, why + " (name the sheet under `sheets:` for this file in "
+                      "case.yml to read its rows as contacts)")
+    report.notes.append(
+        f"read as a summary table ({_rows_named([table.row_numbers[i] for i in data.tolist()])} rejected): column "
+        f"{header!r} holds counts and no row has description or action text; if its rows are contacts, name the "
+        "sheet under `sheets:` for this file in case.yml"
+    )
 
 
 def _is_word_table(table: RawTable) -> bool:
@@ -745,6 +929,7 @@ class _ColumnBuilder:
         detail_columns = [c for c in range(self.cells.shape[1]) if c not in not_details]
         has_details = (~blank[np.ix_(data, detail_columns)]).any(axis=1) if detail_columns else np.zeros(len(data), bool)
         rejected = [isinstance(result, str) for result in parsed]  # no date (None) or unreadable
+        serials_seen = _serial_texts(dates)
         if any(rejected) or not has_details.all():
             keep = []
             for k, (value, result) in enumerate(zip(dates, parsed)):
@@ -789,11 +974,16 @@ class _ColumnBuilder:
             lambda key: vocabulary.detect_escalation(key[0], key[1], self.vocab) or "",
             list(zip(contact_type, narrative)),
         )
+        informed_texts = self.texts("informed_agencies", rows)
         informed = self.map(
             "informed",
             lambda text: join_multi(vocabulary.parse_informed_agencies(text, self.vocab)) if text else "",
-            self.texts("informed_agencies", rows),
+            informed_texts,
         )
+        self._warn_unknown_agencies(agency, row_numbers)
+        self._warn_unknown_recipients(informed_texts, informed, row_numbers)
+        if serials_seen:
+            self._warn_serial_texts(rows, row_numbers, parsed)
         case_id, sheet = self.case.case_id, self.table.sheet
         fields = {
             "case_id": [case_id] * n,
@@ -827,6 +1017,112 @@ class _ColumnBuilder:
         for name, values in fields.items():
             out[name] += values
         return n
+
+    # -- warnings about what was read -----------------------------------------------------------------
+    def _unknown(self, name: str) -> bool:
+        """Whether an agency name, as read, is in no vocabulary (package or case): its own agency then."""
+        known = self.caches.setdefault("known agency", {})
+        if name not in known:
+            v = vocabulary.compile_vocab(self.vocab)
+            canonical = self.caches.get("canonical agencies")
+            if canonical is None:
+                canonical = self.caches["canonical agencies"] = {vocabulary.normalise_text(e[0]) for e in v.agencies.values()}
+            key = vocabulary.normalise_text(name)
+            known[name] = not key or key in v.agencies or key in canonical
+        return not known[name]
+
+    def _warn_unknown_agencies(self, agency: list[str], row_numbers: list[int]) -> None:
+        """One warning per agency name in no vocabulary, per file: it is read as an agency of its own,
+        its kind guessed from keywords, and a reviewer should add it (or its alias) to the case's vocab."""
+        unknown = [name for name in dict.fromkeys(agency) if name and self._unknown(name)]
+        if not unknown:
+            return
+        warned = self.caches.setdefault("warned unknown agency", set())
+        unknown = [name for name in unknown if (self.case.case_id, self.source_file, name) not in warned]
+        if len(unknown) > MAX_NAMES_WARNED:
+            self.report.notes.append(
+                f"{len(unknown) - MAX_NAMES_WARNED} more agency name(s) in no vocabulary, not warned about one by "
+                f"one: {', '.join(map(repr, unknown[MAX_NAMES_WARNED:MAX_NAMES_WARNED + 5]))}"
+                f"{', ...' if len(unknown) > MAX_NAMES_WARNED + 5 else ''} (is the agency column free text?)"
+            )
+        for name in unknown[:MAX_NAMES_WARNED]:
+            warned.add((self.case.case_id, self.source_file, name))
+            rows = _rows_of(agency, [name], row_numbers)
+            kind = vocabulary.normalise_agency(name, self.vocab)[1]
+            if name == " ".join(self.declared_agency.split()) and name:
+                where, column = "the agency case.yml (or the profile) gives this file", None
+            elif "agency" in self.match.columns:
+                where, column = "the agency column", self.match.header_of("agency")
+            elif "organisation" in self.match.columns:
+                where, column = "the organisation column", self.match.header_of("organisation")
+            else:
+                where, column = "the file's name (no agency given)", None
+            self.report.warn(
+                rows[0], column,
+                f"agency {name!r} ({where}; {_rows_named(rows)}) is not in the vocabulary: read as an agency of "
+                f"its own, of kind {kind!r}; to name its kind, or to make it one agency with a name the "
+                f"vocabulary knows, add it under `agencies:` in the case's vocab.yml (with `kind:` and "
+                f"`aliases:`, or as an alias of the known agency)",
+            )
+
+    def _warn_unknown_recipients(self, texts: list[str], informed: list[str], row_numbers: list[int]) -> None:
+        """One warning per "shared with" recipient in no vocabulary, per file (which rows name it)."""
+        if "informed_agencies" not in self.match.columns:
+            return
+        per_text = self.caches.setdefault("unknown recipients", {})
+        names: dict[str, None] = {}
+        for joined in dict.fromkeys(informed):
+            if joined and joined not in per_text:
+                per_text[joined] = [n for n in split_multi(joined) if self._unknown(n)]
+            for name in per_text.get(joined, ()) if joined else ():
+                names[name] = None
+        if not names:
+            return
+        warned = self.caches.setdefault("warned unknown recipient", set())
+        todo = [n for n in names if (self.case.case_id, self.source_file, n) not in warned]
+        if not todo:
+            return
+        if len(todo) > MAX_NAMES_WARNED:
+            self.report.notes.append(
+                f"{len(todo) - MAX_NAMES_WARNED} more shared-with recipient(s) in no vocabulary, not warned about "
+                f"one by one: {', '.join(map(repr, todo[MAX_NAMES_WARNED:MAX_NAMES_WARNED + 5]))}"
+                f"{', ...' if len(todo) > MAX_NAMES_WARNED + 5 else ''}"
+            )
+            for name in todo[MAX_NAMES_WARNED:]:
+                warned.add((self.case.case_id, self.source_file, name))
+            todo = todo[:MAX_NAMES_WARNED]
+        wanted = set(todo)
+        hit = {t: [n for n in found if n in wanted] for t, found in per_text.items() if wanted.intersection(found)}
+        rows_of: dict[str, list[int]] = {name: [] for name in todo}
+        for k in [k for k, t in enumerate(informed) if t in hit]:  # the rows naming one: one pass, in C mostly
+            for name in hit[informed[k]]:
+                rows_of[name].append(row_numbers[k])
+        column = self.match.header_of("informed_agencies")
+        for name in todo:
+            warned.add((self.case.case_id, self.source_file, name))
+            rows = rows_of[name]
+            self.report.warn(
+                rows[0], column,
+                f"shared with {name!r} ({_rows_named(rows)}): an agency in no vocabulary, kept as written; if it "
+                "is a known agency under another name (an abbreviation such as 'YOT'), or to name its kind, add it "
+                "under `agencies:` in the case's vocab.yml (as an alias of that agency, or with `kind:`)",
+            )
+
+    def _warn_serial_texts(self, rows: np.ndarray, row_numbers: list[int], parsed: list) -> None:
+        """A warning for each date cell holding five digits as text ("45222"), read as an Excel date
+        serial: a date cell exported unformatted reads so, but so does a reference number."""
+        values = self.values("date", rows)
+        serials = _serial_texts(values)
+        if not serials:
+            return
+        header = self.match.header_of("date")
+        for value, row, result in zip(values, row_numbers, parsed):
+            if value in serials and value.__class__ is str:
+                self.report.warn(
+                    row, header,
+                    f"{value.strip()!r} read as the Excel date serial {value.strip()} = {result.date:%d/%m/%Y}: "
+                    "check the date in the file (a date cell saved as a number, or a reference number?)",
+                )
 
     # -- fields ------------------------------------------------------------------------------------
     def _parse_dates(self, values: list, times: list) -> list:

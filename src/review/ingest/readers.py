@@ -893,11 +893,15 @@ def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec, parts: _Xlsx
                 table.notes.append(f"read as {kind} (what the file holds), not as its {path.suffix or 'missing'} suffix says")
             if ranges:
                 continuations: set[int] = set()
-                filled = fill_merged(table.rows, ranges, used_columns, continuations)
+                done: list = []
+                filled = fill_merged(table.rows, ranges, used_columns, continuations, done)
                 if filled:
                     table.merged_filled = True
                     table.continuation_rows = frozenset(continuations)
-                    table.notes.append(f"{filled} merged cell range(s) filled from their top-left cell")
+                    table.merged_ranges = tuple(done)
+                    table.notes.append(
+                        f"{filled} merged cell range(s) filled from their top-left cell ({_ranges_named(done)})"
+                    )
             tables.append(table)
         return tables
     finally:
@@ -937,8 +941,20 @@ def _blank_cells_to_none(rows: list[list[object]]) -> list[list[object]]:
     return [[None if v == "" or (v.__class__ is str and v.isspace()) else v for v in row] for row in rows]
 
 
+#: a note names at most this many merged ranges ("D11:E11, A20:A21 and 3 more")
+MAX_RANGES_NAMED = 5
+
+
+def _ranges_named(ranges: list) -> str:
+    """"D11:E11, A20:A21" (as the spreadsheet program names them), at most MAX_RANGES_NAMED and how many more."""
+    ranges = sorted(ranges)  # in reading order, as the reader does not give them so
+    names = [f"{_cell_name(r0, c0)}:{_cell_name(r1, c1)}" for (r0, c0), (r1, c1) in ranges[:MAX_RANGES_NAMED]]
+    more = f" and {len(ranges) - MAX_RANGES_NAMED} more" if len(ranges) > MAX_RANGES_NAMED else ""
+    return ", ".join(names) + more
+
+
 def fill_merged(rows: list[list[object]], ranges, used_columns: tuple[int, int] | None = None,
-                continuations: set[int] | None = None) -> int:
+                continuations: set[int] | None = None, filled_ranges: list | None = None) -> int:
     """Give every cell of each merged range ((r0, c0), (r1, c1)) (0-based, inclusive) its top-left value.
 
     A one-row range spanning every used column (`used_columns`, first and last) is a banner ("2023",
@@ -949,6 +965,7 @@ def fill_merged(rows: list[list[object]], ranges, used_columns: tuple[int, int] 
     `continuations`, when given, receives the rows whose every filled cell was filled from a range
     merged down from a row above: one contact merged over several rows, not several identical contacts
     (a date merged over two contacts leaves the second its own cells, so it is not one).
+    `filled_ranges`, when given, receives each range filled, ((r0, c0), (r1, c1)).
     """
     filled = 0
     from_above: dict[int, set[int]] = {}
@@ -970,6 +987,8 @@ def fill_merged(rows: list[list[object]], ranges, used_columns: tuple[int, int] 
             if r > r0:
                 from_above.setdefault(r, set()).update(range(c0, c1 + 1))
         filled += 1
+        if filled_ranges is not None:
+            filled_ranges.append(((r0, c0), (r1, c1)))
     if continuations is not None:
         for r, columns in from_above.items():
             if all(c in columns for c, v in enumerate(rows[r]) if v is not None):
@@ -1181,6 +1200,7 @@ def read_csv(path: Path, rel: str) -> RawTable:
         _check_unclosed_quotes(rows, text, delimiter, rel)
     # empty fields past the last column holding a value say nothing (and a line of 100,000 commas would
     # widen every row): cut there, rows shorter than that keep their length
+    widths = list(map(len, rows))  # the fields of each record as written, for load's check against the header
     width = max((max((i for i, v in enumerate(row) if v is not None), default=-1) + 1 for row in rows), default=0)
     rows = [row[:width] if len(row) > width else row for row in rows]
     if len(rows) * width > MAX_SHEET_CELLS:
@@ -1190,7 +1210,7 @@ def read_csv(path: Path, rel: str) -> RawTable:
             "a stray value far to the right? Delete it and save again",
             file=rel,
         )
-    return RawTable(rel, "", rows, list(range(1, len(rows) + 1)), notes=notes)
+    return RawTable(rel, "", rows, list(range(1, len(rows) + 1)), notes=notes, record_widths=widths)
 
 
 def _check_unclosed_quotes(rows: list[list[str | None]], text: str, delimiter: str, rel: str) -> None:

@@ -61,6 +61,8 @@ class FileReport:
 class IngestReport:
     case_id: str = ""
     files: list[FileReport] = field(default_factory=list)
+    #: observations about the case folder rather than one file (a chronology there that case.yml does not list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def rows_read(self) -> int:
@@ -104,6 +106,7 @@ class IngestReport:
                 }
                 for f in self.files
             ],
+            "notes": list(self.notes),
         }
 
     def to_frame(self) -> pd.DataFrame:

@@ -23,3 +23,9 @@ class RawTable:
     #: positions in `rows` whose every filled cell comes from a cell merged down from the row above: the
     #: rest of that row's contact (a narrative given room over several rows), not a contact of its own
     continuation_rows: frozenset[int] = frozenset()
+    #: the merged ranges the reader filled, ((first row, first column), (last row, last column)), 0-based
+    #: positions in `rows` and columns: load keeps a value merged across two mapped fields in the first
+    merged_ranges: tuple = ()
+    #: a csv's number of fields in each record as written (before blank trailing fields are cut), or
+    #: None: load warns about a record with fewer or more fields than its header
+    record_widths: list[int] | None = None
