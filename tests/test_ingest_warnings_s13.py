@@ -113,8 +113,20 @@ def test_an_unknown_agency_and_shared_with_recipient_are_warned_about_once_per_f
     assert "vocab.yml" in agency[0][4] and "agencies:" in agency[0][4]
     yot = [w for w in warnings if w[4].startswith("shared with 'YOT'")]
     assert len(yot) == 1 and yot[0][2:4] == (2, "Shared with") and "rows 2, 3" in yot[0][4]
-    assert [w for w in warnings if "Eastborough Housing Association" in w[4]][0][2] == 2
-    assert len(warnings) == 3  # North Mid: a known agency (an alias)
+    # its words name its kind (housing): read so without a warning, as "Redwickshire Police" is; North Mid: a
+    # known agency (an alias). Only names of kind 'other' are warned about (session 13 lead's narrowing: a
+    # warning on every agency of every chronology without a case vocab.yml would bury the ones that matter)
+    assert not [w for w in warnings if "Eastborough Housing Association" in w[4]]
+    assert len(warnings) == 2
+
+
+def test_an_agency_whose_words_name_its_kind_is_not_warned_about(tmp_path):
+    rows = [["Date", "Agency", "Details"], ["05/09/2023", "Redwickshire Police", "Attended"],
+            ["06/09/2023", "Paediatric Department", "Seen"], ["07/09/2023", "Larkfield Medical Practice", "Seen"]]
+    _xlsx(tmp_path / "mixed.xlsx", {"S": rows})
+    case = _case(tmp_path, [{"path": "mixed.xlsx"}])
+    contacts, report = load_contacts(case)
+    assert len(contacts) == 3 and not [w for w in _warnings(report) if "vocabulary" in w[4]]
 
 
 def test_a_case_vocab_entry_silences_the_unknown_agency_warning(tmp_path):

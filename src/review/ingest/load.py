@@ -1020,7 +1020,11 @@ class _ColumnBuilder:
 
     # -- warnings about what was read -----------------------------------------------------------------
     def _unknown(self, name: str) -> bool:
-        """Whether an agency name, as read, is in no vocabulary (package or case): its own agency then."""
+        """Whether an agency name, as read, is in no vocabulary (package or case) and its words name no kind
+        of agency either ("Eastborough Youth Offending Service", "YOT": kind 'other'): a reviewer should add
+        it to the case's vocab. A name the vocabulary does not list but whose kind its words give ("Redwickshire
+        Police", "Paediatric Department") is read as an agency of that kind without a warning: a chronology
+        names most of its agencies so, and a warning on each would bury the ones that need attention."""
         known = self.caches.setdefault("known agency", {})
         if name not in known:
             v = vocabulary.compile_vocab(self.vocab)
@@ -1028,12 +1032,14 @@ class _ColumnBuilder:
             if canonical is None:
                 canonical = self.caches["canonical agencies"] = {vocabulary.normalise_text(e[0]) for e in v.agencies.values()}
             key = vocabulary.normalise_text(name)
-            known[name] = not key or key in v.agencies or key in canonical
+            known[name] = (not key or key in v.agencies or key in canonical
+                           or vocabulary.normalise_agency(name, self.vocab)[1] != "other")
         return not known[name]
 
     def _warn_unknown_agencies(self, agency: list[str], row_numbers: list[int]) -> None:
-        """One warning per agency name in no vocabulary, per file: it is read as an agency of its own,
-        its kind guessed from keywords, and a reviewer should add it (or its alias) to the case's vocab."""
+        """One warning per agency name in no vocabulary whose kind its words do not give (`_unknown`), per
+        file: it is read as an agency of its own of kind 'other', and a reviewer should add it (or its alias)
+        to the case's vocab."""
         unknown = [name for name in dict.fromkeys(agency) if name and self._unknown(name)]
         if not unknown:
             return
@@ -1059,7 +1065,8 @@ class _ColumnBuilder:
                 where, column = "the file's name (no agency given)", None
             self.report.warn(
                 rows[0], column,
-                f"agency {name!r} ({where}; {_rows_named(rows)}) is not in the vocabulary: read as an agency of "
+                f"agency {name!r} ({where}; {_rows_named(rows)}) is not in the vocabulary and its words name no kind of "
+                f"agency: read as an agency of "
                 f"its own, of kind {kind!r}; to name its kind, or to make it one agency with a name the "
                 f"vocabulary knows, add it under `agencies:` in the case's vocab.yml (with `kind:` and "
                 f"`aliases:`, or as an alias of the known agency)",
