@@ -25,7 +25,7 @@
 # %% tags=["parameters"]
 cases_dir = "../data/cases"
 out_dir = "../reports/thematic"
-synth_cases = 60  # synthetic cases added to the store (0 for none)
+synth_cases = 0  # synthetic cases to add beside the real ones, for a demonstration (their ids start "synthetic:")
 seed = 7
 declarations = None  # a spreadsheet of declared compliance (organisation, year, standard, declared status)
 
@@ -59,8 +59,10 @@ failures = read_store(store, "failures")
 failures if len(failures) else "Every case folder was built."
 
 # %% [markdown]
-# The synthetic cases are numbered from C000001 like many real ones: their ids are read as
-# `synthetic:C000001`, so that a real case and a synthetic one never merge into one.
+# With `synth_cases` set, synthetic cases are generated into a store of their own and counted beside the
+# real ones in every table below (say so wherever the tables go). They are numbered from C000001 like many
+# real ones: their ids are read as `synthetic:C000001`, so that a real case and a synthetic one never merge
+# into one.
 
 # %%
 stores = {"": store, **({"synthetic": Path(out_dir) / "synthetic-store"} if synth_cases else {})}
@@ -73,6 +75,9 @@ print(f"{case_ids.nunique()} cases ({case_ids.nunique() - contacts['case_id'].nu
       f"contacts), {len(contacts)} contacts, {len(counted)} flags counted"
       + (f" ({counted.attrs['rejected']} rejected by the reviewers not counted)" if counted.attrs["rejected"] else ""))
 tables = thematic_tables(flags, contacts, latency, cases=case_ids)
+if synth_cases:
+    print(f"NOTE: {synth_cases} synthetic cases (ids 'synthetic:...') are counted in every table below, beside the "
+          "real ones: set synth_cases = 0 for the real cases alone")
 
 # %% [markdown]
 # ## Flags per 100 contacts
@@ -112,19 +117,31 @@ for name, fig in figures.items():
 # A year written 2023/24 (or 2023-24, FY2023/24, 2023/2024) is the financial year 1 April 2023 - 31 March
 # 2024; 2023 is the calendar year. The declared standards no rule evidences (not assessed) and the declared
 # organisations no case names are listed, as `review thematic` lists them.
-# Without a declarations file, synthetic declarations are generated for the health organisations.
+# Without a declarations file nothing is compared for the real cases' organisations (no organisation is
+# shown as having declared what it did not); with synthetic cases, synthetic declarations are generated for
+# their health organisations alone, and every output below says they are synthetic.
 
 # %%
+declared, synthetic_declarations = None, False
 if declarations:
     declared = read_declarations(declarations)
     for note in declared.attrs["notes"]:  # sheets not read, repeated declarations
         print("note:", note)
-else:
-    health = contacts[contacts["agency_kind"] == "health"]
+elif synth_cases:
+    health = contacts[(contacts["agency_kind"] == "health")
+                      & contacts["case_id"].astype(str).str.startswith("synthetic:")]
     declared = synth_declarations(health["organisation"].unique(), health["date"].dt.year.unique(), seed)
-assurance = assurance_vs_evidence(declared, flags, contacts)
-print("\n".join(assurance_summary(assurance)))  # disagreements, standards not assessed, organisations not in the cases
-display(assurance[assurance["disagreement"]].head(20))
-fig = plot_assurance(assurance)
-display(fig)
-plt.close(fig)
+    synthetic_declarations = True
+    print("SYNTHETIC declarations, generated for the synthetic cases' health organisations only (give "
+          "`declarations` to compare what real organisations declared)")
+else:
+    print("No declarations file given (`declarations`): nothing to compare.")
+if declared is not None:
+    assurance = assurance_vs_evidence(declared, flags, contacts)
+    print("\n".join(assurance_summary(assurance)))  # disagreements, standards not assessed, organisations not in the cases
+    display(assurance[assurance["disagreement"]].head(20))
+    fig = plot_assurance(assurance)
+    if synthetic_declarations:
+        fig.suptitle("SYNTHETIC declarations (synthetic cases only) against evidence of failings")
+    display(fig)
+    plt.close(fig)
