@@ -123,3 +123,19 @@ def test_decision_form_refuses_what_it_cannot_record(sample, tmp_path):
     assert form.problem() is None
     form._save(None)
     assert (tmp_path / "decisions.csv").exists()
+
+
+def test_a_partial_date_is_shown_to_its_precision_and_kept_by_an_overlapping_range():
+    """Session 13 QA: the explorer showed "2024-03-01 00:00:00" for "Mar 2024" and a range within March
+    dropped it."""
+    import pandas as pd
+
+    t = pd.DataFrame({"seq": [1, 2, 3], "date": pd.to_datetime(["2024-03-01", "2024-03-12", "2023-01-01"]),
+                      "date_precision": ["month", "day", "year"], "agency": ["A", "B", "C"],
+                      "description": ["x", "y", "z"]})
+    shown = chronology_view(t)["date"].tolist()
+    assert shown == ["Mar 2024", "12/03/2024", "2023"]
+    kept = filter_timeline(t, start="2024-03-10", end="2024-03-31")["seq"].tolist()
+    assert kept == [1, 2]
+    assert filter_timeline(t, start="2024-04-01")["seq"].tolist() == []
+    assert filter_timeline(t, end="2023-06-30")["seq"].tolist() == [3]

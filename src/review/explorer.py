@@ -51,8 +51,19 @@ FLAG_VIEW = [
 
 
 def chronology_view(timeline: pd.DataFrame) -> pd.DataFrame:
-    """The integrated chronology with the columns a reviewer reads, in reading order."""
-    return timeline[[c for c in CHRONOLOGY_VIEW if c in timeline.columns]].reset_index(drop=True)
+    """The integrated chronology with the columns a reviewer reads, in reading order. Its date is shown to the
+    precision the agency gave it, as the report and the workbook show it ("Mar 2024", "2023", "c. 22/05/2023",
+    "c. May 2023"; an exact day 22/05/2023): never a day the agency did not give."""
+    view = timeline[[c for c in CHRONOLOGY_VIEW if c in timeline.columns]].reset_index(drop=True)
+    if "date" in view.columns:
+        from .export import _event_date
+
+        precision = (timeline["date_precision"] if "date_precision" in timeline.columns
+                     else pd.Series("day", index=timeline.index))
+        text = timeline["date_text"] if "date_text" in timeline.columns else pd.Series(None, index=timeline.index)
+        view["date"] = pd.array([_event_date(d, p, text=t) for d, p, t in
+                                 zip(timeline["date"].tolist(), precision.tolist(), text.tolist())], dtype="string")
+    return view
 
 
 def flags_view(flags: pd.DataFrame) -> pd.DataFrame:
@@ -77,17 +88,30 @@ def filter_timeline(
 ) -> pd.DataFrame:
     """Rows of the timeline that match every given filter (None or empty means no filter).
 
+    `start` / `end` (inclusive days) keep a row whose date could fall in the range: a row dated only to its
+    month or year is kept when that period overlaps the range.
+
     `concerns` keeps rows carrying any of the tags; `search` is a case-insensitive substring over the
     description, action and analysis; `flagged_event_ids` keeps only those events; `child_seen` True keeps
     the rows where the child was seen, False those where not, as the rules read it (`review.sightings.
     seen_mask` / `not_seen_mask`: recorded, or read from the row where no Child seen is recorded).
     """
     keep = pd.Series(True, index=timeline.index)
-    if start is not None:
-        keep &= timeline["date"] >= pd.Timestamp(start)
-    if end is not None:
-        # an end date includes the whole of that day
-        keep &= timeline["date"] < pd.Timestamp(end) + pd.Timedelta(days=1)
+    if start is not None or end is not None:
+        # a row dated only to its month or year ("Mar 2024"; "approximate": a month either side) is kept when its
+        # period overlaps the range: it may fall inside it
+        from .rules.base import _period_bounds
+        from .timeline import APPROXIMATE_SPAN_DAYS
+
+        day = pd.Series(pd.to_datetime(timeline["date"]).to_numpy(dtype="datetime64[ns]"), index=timeline.index)
+        precision = (timeline["date_precision"].astype("string").fillna("day")
+                     if "date_precision" in timeline.columns else pd.Series("day", index=timeline.index))
+        first, last = _period_bounds(day, precision, APPROXIMATE_SPAN_DAYS)
+        if start is not None:
+            keep &= last >= pd.Timestamp(start)
+        if end is not None:
+            # an end date includes the whole of that day
+            keep &= first < pd.Timestamp(end) + pd.Timedelta(days=1)
     if agencies:
         keep &= timeline["agency"].isin(list(agencies))
     if contact_types:
