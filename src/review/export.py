@@ -877,6 +877,11 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
     if not isinstance(decisions, pd.DataFrame):
         decisions = pd.DataFrame(columns=["flag_id", "decision", "rationale", "author", "date"])
     decisions = decisions.reset_index(drop=True)
+    # a decisions.csv written before `review decide` recorded the decided flag's rule, trigger and evidence:
+    # those cells shown from the flag (the file is not changed)
+    from .decisions import with_flag_details
+
+    decisions = with_flag_details(decisions, flags)
     if "current" in decisions:
         decisions = decisions.assign(current=_yes_no(decisions["current"]))
     sheet(wb, "Decisions", decisions, sheet_headers(decisions, "Decisions"), wrap=("rationale",),
