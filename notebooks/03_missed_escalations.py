@@ -73,7 +73,7 @@ if len(flags):
 
 # %%
 display(analysis.response_latency)
-fig = plot_response_latency(analysis.response_latency)
+fig = plot_response_latency(analysis.response_latency, timeline=analysis.timeline)
 display(fig)
 plt.close(fig)
 
@@ -82,7 +82,7 @@ plt.close(fig)
 
 # %%
 display(analysis.knowledge)
-fig = plot_agency_knowledge(analysis.knowledge)
+fig = plot_agency_knowledge(analysis.knowledge, timeline=analysis.timeline)
 display(fig)
 plt.close(fig)
 
