@@ -1129,8 +1129,8 @@ def _html_table(frame: pd.DataFrame, headers: Sequence[str] | None = None, *, ro
             text = ("" if _is_missing(v) else str(v)) if as_html[j] else _e(v, months)
             cells.append(f"<td class=\"{_e(classes)}\">{text}</td>" if classes else f"<td>{text}</td>")
         cells = "".join(cells)
-        attrs = (f" id=\"{_e(row_id(i))}\"" if row_id is not None and row_id(i) else "") \
-            + (f" class=\"{_e(cls)}\"" if cls else "")
+        attrs = (f" class=\"{_e(cls)}\"" if cls else "") \
+            + (f" id=\"{_e(row_id(i))}\"" if row_id is not None and row_id(i) else "")
         out.append(f"<tr{attrs}>{cells}</tr>")
     out.append("</tbody></table>")
     return "\n".join(out)
