@@ -38,7 +38,7 @@ import pandas as pd
 from IPython.display import display
 
 from review.charts import plot_agency_knowledge, plot_response_latency
-from review.decisions import record_decision
+from review.decisions import flag_details, record_decision
 from review.explorer import DecisionForm, flag_evidence, flags_view
 from review.pipeline import analyse, load_case
 
@@ -73,7 +73,7 @@ if len(flags):
 
 # %%
 display(analysis.response_latency)
-fig = plot_response_latency(analysis.response_latency)
+fig = plot_response_latency(analysis.response_latency, timeline=analysis.timeline)
 display(fig)
 plt.close(fig)
 
@@ -82,7 +82,7 @@ plt.close(fig)
 
 # %%
 display(analysis.knowledge)
-fig = plot_agency_knowledge(analysis.knowledge)
+fig = plot_agency_knowledge(analysis.knowledge, timeline=analysis.timeline)
 display(fig)
 plt.close(fig)
 
@@ -108,9 +108,12 @@ if record:
         flag_id = flags["flag_id"].iloc[int(record["flag_no"]) - 1]
     else:
         flag_id = record.get("flag_id", "")
-    record_decision(case_dir, flag_id, record["decision"], record["rationale"], record["author"],
-                    rule_id=record.get("rule_id", ""), trigger_event_id=record.get("trigger_event_id", ""),
-                    evidence_event_ids=record.get("evidence_event_ids", record.get("trigger_event_id", "")))
+    # a decision on a flag records the flag's rule, trigger and evidence contacts beside it
+    decided = flags[flags["flag_id"] == flag_id]
+    details = flag_details(decided.iloc[0]) if record["decision"] != "added" and len(decided) else {
+        "rule_id": record.get("rule_id", ""), "trigger_event_id": record.get("trigger_event_id", ""),
+        "evidence_event_ids": record.get("evidence_event_ids", record.get("trigger_event_id", ""))}
+    record_decision(case_dir, flag_id, record["decision"], record["rationale"], record["author"], **details)
     analysis = analyse(load_case(case_dir))
     display(flags_view(analysis.flags))
 

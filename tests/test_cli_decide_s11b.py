@@ -21,6 +21,15 @@ def flag_ids() -> list[str]:
     return analyse(load_case(SAMPLE)).flags["flag_id"].astype(str).tolist()
 
 
+@pytest.fixture(scope="module")
+def tails() -> dict[str, str]:
+    """{flag id: the cells review decide records after the date: the flag's rule, trigger and evidence
+    (since s13-prov; they were left blank, ",,")}."""
+    flags = analyse(load_case(SAMPLE)).flags
+    return {str(f): f",{r},{t},{e}" for f, r, t, e in zip(flags["flag_id"], flags["rule_id"], flags["trigger_event_id"],
+                                                          flags["evidence_event_ids"])}
+
+
 @pytest.fixture
 def case(tmp_path) -> Path:
     """A copy of the sample case whose case.yml names two reviewers (the bundled sample stays untouched)."""
@@ -43,7 +52,7 @@ def decide(case, flag_id, *options):
     return main(["decide", str(case), flag_id, *options])
 
 
-def test_records_a_decision_and_flags_shows_it(case, flag_ids, capsys):
+def test_records_a_decision_and_flags_shows_it(case, flag_ids, tails, capsys):
     flag = flag_ids[1]
     assert decide(case, flag, "--accept", "--rationale", "Never referred to CSC", "--reviewer", "Jane Okafor",
                   "--date", "2024-08-01") == 0
@@ -53,7 +62,7 @@ def test_records_a_decision_and_flags_shows_it(case, flag_ids, capsys):
 
     raw = (case / DECISIONS_FILE).read_bytes()
     assert raw == BOM + (b"flag_id,decision,rationale,author,date,rule_id,trigger_event_id,evidence_event_ids\n"
-                         + f"{flag},accepted,Never referred to CSC,Jane Okafor,2024-08-01,,,\n".encode())
+                         + f"{flag},accepted,Never referred to CSC,Jane Okafor,2024-08-01{tails[flag]}\n".encode())
     decisions, problems = load_decisions(case)
     assert decisions[["flag_id", "decision", "rationale", "author"]].values.tolist() == [
         [flag, "accepted", "Never referred to CSC", "Jane Okafor"]]
@@ -113,7 +122,7 @@ def test_the_one_reviewer_case_yml_names_is_the_default(tmp_path, flag_ids, caps
     assert load_decisions(case)[0]["author"].tolist() == ["Jane Okafor"]
 
 
-def test_replace_semantics(case, flag_ids, capsys):
+def test_replace_semantics(case, flag_ids, tails, capsys):
     flag = flag_ids[0]
     assert decide(case, flag, "--reject", "--rationale", "Duplicate of flag 2", "--reviewer", "Tom Ellery",
                   "--date", "2024-08-01") == 0
@@ -136,7 +145,7 @@ def test_replace_semantics(case, flag_ids, capsys):
     assert 'in place of: rejected by Tom Ellery on 2024-08-01: "Duplicate of flag 2" (row 2' in out
     second = (case / DECISIONS_FILE).read_bytes()
     assert second.startswith(first)
-    assert second[len(first):] == f"{flag},accepted,A separate failure,Jane Okafor,2024-08-02,,,\n".encode()
+    assert second[len(first):] == f"{flag},accepted,A separate failure,Jane Okafor,2024-08-02{tails[flag]}\n".encode()
     decisions, _ = load_decisions(case)
     assert decisions[["flag_id", "decision", "current"]].values.tolist() == [
         [flag, "rejected", False], [flag_ids[3], "accepted", True], [flag, "accepted", True]]
@@ -202,14 +211,14 @@ def test_long_rationale_is_shortened_in_flags_only(case, flag_ids, capsys):
     assert rationale.strip() not in " ".join(text.split())
 
 
-def test_appends_to_a_file_excel_saved_with_crlf(case, flag_ids, capsys):
+def test_appends_to_a_file_excel_saved_with_crlf(case, flag_ids, tails, capsys):
     saved = (f"flag_id,decision,rationale,author,date,rule_id,trigger_event_id,evidence_event_ids\r\n"
              f"{flag_ids[0]},rejected,Brontë Court visit covered it,Tom Ellery,01/08/2024,,,\r\n")
     (case / DECISIONS_FILE).write_bytes(BOM + saved.encode("utf-8"))
     assert decide(case, flag_ids[1], "--accept", "--rationale", "Never referred", "--reviewer", "Jane Okafor",
                   "--date", "2024-08-02") == 0
     raw = (case / DECISIONS_FILE).read_bytes()
-    assert raw == BOM + saved.encode("utf-8") + f"{flag_ids[1]},accepted,Never referred,Jane Okafor,2024-08-02,,,\r\n".encode()
+    assert raw == BOM + saved.encode("utf-8") + f"{flag_ids[1]},accepted,Never referred,Jane Okafor,2024-08-02{tails[flag_ids[1]]}\r\n".encode()
     decisions, _ = load_decisions(case)
     assert decisions["rationale"].tolist() == ["Brontë Court visit covered it", "Never referred"]
 

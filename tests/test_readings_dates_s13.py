@@ -285,7 +285,9 @@ def test_4_flags_csv_has_the_trigger_dates_precision_last(built):
     path = built / "named" / "flags.csv"
     header = next(csv.reader(path.open(encoding="utf-8-sig")))
     # every earlier column keeps its place; the precision comes last
-    assert header == [h for _, h in FLAGS_EXPORT] + ["Trigger date precision"]
+    # (since s13-prov the trigger's source file, sheet and row follow it: tests/test_provenance_s13.py)
+    assert header == [h for _, h in FLAGS_EXPORT] + ["Trigger date precision", "Trigger source file",
+                                                     "Trigger source sheet", "Trigger source row"]
     rows = _by_mark(list(csv.DictReader(path.open(encoding="utf-8-sig"))), "Explanation")
     assert {m: (r["Trigger date"], r["Trigger date precision"]) for m, r in rows.items()} == {
         "(year only)": ("2007", "year"), "(month only)": ("2007-07", "month"),

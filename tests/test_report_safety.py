@@ -224,7 +224,7 @@ def test_the_html_flags_table_marks_each_decision_and_does_not_shade_rows_cited_
     text = path.read_text(encoding="utf-8")
     for cls in ("decision-reject", "decision-accept", "decision-pending"):
         assert f'<td class="{cls}">' in text
-    assert '<tr class="sev-high rejected">' in text
+    assert '<tr class="sev-high rejected" id="flag-' in text  # (each flag's row an anchor since s13-prov)
     chronology = text[text.index('id="chronology"'):]
     assert chronology.count('<tr class="sev-high">') == 2  # E2 and E3; E1 is cited by a rejected flag only
 

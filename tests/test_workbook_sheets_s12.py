@@ -82,7 +82,8 @@ def test_the_csv_files_keep_their_column_names(built):
     # since the thirteenth session flags.csv ends with the trigger date's precision (its other columns keep
     # their place): see tests/test_readings_dates_s13.py
     header = (built / "flags.csv").read_text(encoding="utf-8-sig").splitlines()[0]
-    assert header.endswith('"Source (guidance)","Trigger date precision"')
+    # (then the trigger's source file, sheet and row: tests/test_provenance_s13.py)
+    assert '"Source (guidance)","Trigger date precision","Trigger source file"' in header
 
 
 #: what each contact's date shows: (date in the cell, number format, precision)

@@ -242,6 +242,19 @@ def _precision_of(timeline: pd.DataFrame | None) -> dict[str, str]:
     return out
 
 
+def _event_groups(ids, timeline: pd.DataFrame | None) -> np.ndarray:
+    """The event (``event_group``, from `timeline`) of each contact id in `ids`: the same event recorded by
+    several agencies (a conference five agencies attended) is one event, so that a chart counts events,
+    not rows. Without a timeline, or for an id it does not hold, the id itself (each row its own event)."""
+    ids = np.array(["" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in ids], dtype=object)
+    ids = np.where(ids == "", np.array([f"\x00row{i}" for i in range(len(ids))], dtype=object), ids)
+    if timeline is None or "event_id" not in timeline.columns or "event_group" not in timeline.columns:
+        return ids
+    known = dict(zip(timeline["event_id"].astype("string").fillna("").tolist(),
+                     timeline["event_group"].astype("string").fillna("").tolist()))
+    return np.array([known.get(i) or i for i in ids.tolist()], dtype=object)
+
+
 def _date_label(date, precision, shown: str) -> str:
     """A contact's date in a chart's label, to its precision: "2023" when known to the year, "Mar 2023" to
     the month, "c. Mar 2023" for an approximate month, "c. " and the day for an approximate day, else as
@@ -731,9 +744,19 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
                       else "Days from the concern to the first escalation (black tick: expected within)")
         ax.grid(axis="x", color="#DDDDDD", lw=0.4)
         ax.set_axisbelow(True)
-        n_late, n_never, n_unknown = int(late.sum()), int(never.sum()), int(unknown.sum())
+        # counted by event, not row: a concern several agencies recorded (a conference five attended) is one
+        # concern, never escalated when none of its records was, else late when one of them was, else
+        # unplaceable when one was, else in time
+        groups = pd.Series(_event_groups(table["event_id"].tolist(), timeline))
+        by_event = pd.DataFrame({"g": groups, "late": late, "never": never, "unknown": unknown}).groupby("g", sort=False)
+        all_never = by_event["never"].all()
+        any_late = by_event["late"].any() & ~all_never
+        any_unknown = by_event["unknown"].any() & ~all_never & ~any_late
+        n_late, n_never, n_unknown = int(any_late.sum()), int(all_never.sum()), int(any_unknown.sum())
+        n_events = int(len(all_never))
         unsure = f", {n_unknown} escalated at a time the dates cannot place" if n_unknown else ""
-        fig.suptitle(f"{title}: {n_late} later than expected, {n_never} never escalated{unsure} (of {n})")
+        of = f"(of {n})" if n_events == n else f"(of {_plural(n_events, 'concern')}; {n} records)"
+        fig.suptitle(f"{title}: {n_late} later than expected, {n_never} never escalated{unsure} {of}")
         fig.legend(
             handles=[
                 Patch(facecolor=OK, label="escalated within the expected time"),
@@ -747,9 +770,11 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
             loc="outside lower center",
             ncol=3 if n_unknown else 5,
         )
+        recorded = (f"{n} recorded concerns" if n_events == n else
+                    f"{n_events} recorded concerns ({n} records: a concern several agencies recorded is counted once)")
         fig.review_alt_text = (
-            f"Bar chart of {n} recorded concerns and the {'months' if in_months else 'days'} until each was first escalated, against the "
-            f"expected time: {n - n_late - n_never - n_unknown} in time, {n_late} later than expected"
+            f"Bar chart of {recorded} and the {'months' if in_months else 'days'} until each was first escalated, against the "
+            f"expected time: {n_events - n_late - n_never - n_unknown} in time, {n_late} later than expected"
             + (f", {n_never} never escalated and {n_unknown} escalated at a time the month or year dates cannot "
                f"place against it." if n_unknown else f" and {n_never} never escalated.")
         )
@@ -849,10 +874,17 @@ def plot_agency_knowledge(knowledge: pd.DataFrame, *, date_resolution: str = "da
         ax.grid(axis="x", color="#DDDDDD", lw=0.4)
         ax.set_axisbelow(True)
         fig.legend(loc="outside lower center", ncol=2)
-        fig.suptitle(f"{title}: {int(gap.sum())} of {n} decisions made without concerns known elsewhere")
+        # counted by event, not row: one conference five agencies attended is one decision (made without
+        # concerns known elsewhere when one of its agencies lacked them)
+        groups = pd.Series(_event_groups(table.get("decision_event_id", pd.Series([None] * n)).tolist(), timeline))
+        n_events = int(groups.nunique())
+        n_gap = int(groups[gap].nunique())
+        records = "" if n_events == n else f" ({n} agency records)"
+        fig.suptitle(f"{title}: {n_gap} of {n_events} decisions{records} made without concerns known elsewhere")
         fig.review_alt_text = (
-            f"Dot plot of {n} decision points comparing the concerns known to the deciding agency with those "
-            f"known to any agency; {int(gap.sum())} decisions were made without concerns another agency held."
+            f"Dot plot of {n_events} decision points{records} comparing the concerns known to the deciding agency with "
+            f"those known to any agency; {n_gap} decision{'s were' if n_gap != 1 else ' was'} made without concerns "
+            "another agency held."
         )
     return fig
 

@@ -30,7 +30,9 @@ DECISIONS_FILE = "decisions.csv"
 #: (decisions are kept in decisions.csv only), not a file silently ignored
 UNREAD_DECISIONS_FILES = ("decisions.yml", "decisions.yaml")
 DECISION_VALUES = ("accepted", "rejected", "added")
-#: the file's columns, in order; the last three are for added findings only
+#: the file's columns, in order; the last three describe the flag decided (its rule, trigger contact and
+#: evidence contacts: filled by `review decide` from the flag, as the flag was when decided) or, for an added
+#: finding, the finding itself; a file with them blank (written before they were filled) is read as it is
 DECISION_FILE_COLUMNS = (
     "flag_id", "decision", "rationale", "author", "date", "rule_id", "trigger_event_id", "evidence_event_ids",
 )
@@ -371,6 +373,47 @@ def _csv_line(cells, terminator: str = LINE_TERMINATOR) -> str:
     return buffer.getvalue()
 
 
+#: the columns `flag_details` takes from the flag decided
+FLAG_DETAIL_COLUMNS = ("rule_id", "trigger_event_id", "evidence_event_ids")
+
+
+def flag_details(flag) -> dict[str, str]:
+    """{rule_id, trigger_event_id, evidence_event_ids} of `flag` (a row of the flags table: a Series, a
+    mapping or a namedtuple), as `record_decision` records them beside a decision on it ("" when missing)."""
+    get = flag.get if hasattr(flag, "get") else (lambda name, default=None: getattr(flag, name, default))
+    out = {}
+    for name in FLAG_DETAIL_COLUMNS:
+        value = get(name, None)
+        out[name] = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value).strip()
+    return out
+
+
+def with_flag_details(decisions: pd.DataFrame, flags: pd.DataFrame | None) -> pd.DataFrame:
+    """`decisions` (`load_decisions`) with each accept or reject row's blank rule_id, trigger_event_id and
+    evidence_event_ids filled from the flag it decides (`flags`, by flag_id), for a decisions.csv written
+    before `review decide` recorded them: what a row records is kept; an added finding's row, and a row on
+    a flag not in `flags`, are left as they are. For display (the workbook's Decisions sheet): the file is
+    not changed."""
+    if decisions is None or not len(decisions) or flags is None or not len(flags) or "flag_id" not in flags:
+        return decisions
+    present = [c for c in FLAG_DETAIL_COLUMNS if c in flags.columns and c in decisions.columns]
+    if not present:
+        return decisions
+    known = flags.drop_duplicates("flag_id").set_index(flags["flag_id"].drop_duplicates().astype(str))
+    out = decisions.copy()
+    decided = (out["decision"].astype("string").fillna("") != "added").to_numpy(dtype=bool)
+    ids = out["flag_id"].astype("string").fillna("").astype(str).to_numpy()
+    for column in present:
+        values = known[column].reindex(ids).astype("string").fillna("").to_numpy(dtype=object)
+        blank = out[column].astype("string").fillna("").str.strip().eq("").to_numpy(dtype=bool)
+        fill = decided & blank & (values != "")
+        if fill.any():
+            filled = out[column].astype("string").to_numpy(dtype=object)
+            filled[fill] = values[fill]
+            out[column] = pd.array(filled, dtype="string")
+    return out
+
+
 def record_decision(
     case_dir: str | Path,
     flag_id: str,
@@ -389,7 +432,8 @@ def record_decision(
 
     `decision`: accepted | rejected | added. For ``added`` (a finding no rule proposed) `flag_id` may be
     blank — a stable ``added:<rule_id>:<hash>`` id is made — and `rule_id`, `trigger_event_id` and
-    `evidence_event_ids` describe the finding. `date` defaults to today. Returns the flag_id recorded.
+    `evidence_event_ids` describe the finding; for an accept or reject they are the flag's (`flag_details`:
+    `review decide` gives them, so that the row says which rule and contacts it was about). `date` defaults to today. Returns the flag_id recorded.
     Raises DecisionError for an invalid decision, a blank rationale or author.
     """
     path = case_file(case_dir, DECISIONS_FILE)

@@ -281,6 +281,7 @@ class DecisionForm:
         from .rules import RULE_IDS
 
         self.case_dir = case_dir
+        self._flags = flags
         self.flag = w.Dropdown(options=[("(new finding)", "")] + [(fid, fid) for fid in flags["flag_id"]], description="Flag")
         self.decision = w.ToggleButtons(options=["accepted", "rejected", "added"], description="Decision")
         self.rule = w.Dropdown(options=list(RULE_IDS) + [self.OTHER_RULE], value=self.OTHER_RULE, description="Rule")
@@ -316,6 +317,16 @@ class DecisionForm:
             return f"choose the flag to mark {self.decision.value}"
         return None
 
+    def _flag_details(self, flag_id) -> dict:
+        """The decided flag's rule, trigger and evidence contacts, recorded beside the decision."""
+        from .decisions import flag_details
+
+        flags = getattr(self, "_flags", None)
+        if flags is None or "flag_id" not in flags or not flag_id:
+            return {}
+        rows = flags[flags["flag_id"].astype(str) == str(flag_id)]
+        return flag_details(rows.iloc[0]) if len(rows) else {}
+
     def _save(self, _button) -> None:
         from .decisions import record_decision
         from .errors import ReviewError
@@ -335,9 +346,8 @@ class DecisionForm:
                     self.decision.value,
                     self.rationale.value,
                     self.author.value,
-                    rule_id=self.rule.value if added else "",
-                    trigger_event_id=event,
-                    evidence_event_ids=event,
+                    **({"rule_id": self.rule.value, "trigger_event_id": event, "evidence_event_ids": event} if added
+                       else self._flag_details(self.flag.value)),
                 )
                 print(f"Recorded: {self.decision.value} {flag_id}")
             except ReviewError as exc:

@@ -251,6 +251,14 @@ FLAGS_EXPORT = [
     ("source", "Source (guidance)"),
 ]
 
+#: where the trigger contact was read (its source file, sheet and row, as the chronology's provenance
+#: columns give them): flags.csv's last columns (after `FLAGS_CSV_EXTRA`'s) and the workbook's Flags sheet's
+TRIGGER_SOURCE_EXPORT = [
+    ("trigger_source_file", "Trigger source file"),
+    ("trigger_source_sheet", "Trigger source sheet"),
+    ("trigger_source_row", "Trigger source row"),
+]
+
 
 #: the readable header of each column of the workbook's other sheets (and of report.html's tables of
 #: the same frames), in the chronology's and the flags' wording where the column is the same; a column
@@ -285,7 +293,7 @@ SHEET_HEADERS: dict[str, dict[str, str]] = {
     },
     "Decision problems": {"file": "File", "row": "Row", "flag_id": "Flag id", "problem": "Problem"},
     "Sources": {"file": "File", "role": "Role", "bytes": "Bytes", "sha256": "SHA-256"},
-    "Flags": dict(FLAGS_EXPORT),
+    "Flags": {**dict(FLAGS_EXPORT), **dict(TRIGGER_SOURCE_EXPORT)},
 }
 
 
@@ -448,15 +456,51 @@ FLAG_EVENT_DATES = {"trigger_date": "trigger_event_id", "actual_action_date": "a
 FLAGS_CSV_EXTRA = [("trigger_date_precision", "Trigger date precision")]
 
 
+def trigger_sources(table: pd.DataFrame, timeline: pd.DataFrame | None) -> pd.DataFrame:
+    """For each row of `table` (flags, with ``trigger_event_id``), the source file, sheet and row of its
+    trigger contact in `timeline` (`TRIGGER_SOURCE_EXPORT`'s columns, on `table`'s index; blank when the
+    trigger is not in it, as for an added finding naming no contact). One lookup per flag."""
+    n = len(table)
+    out = pd.DataFrame({"trigger_source_file": pd.array([pd.NA] * n, dtype="string"),
+                        "trigger_source_sheet": pd.array([pd.NA] * n, dtype="string"),
+                        "trigger_source_row": pd.array([pd.NA] * n, dtype="Int64")}, index=table.index)
+    if (timeline is None or not n or "trigger_event_id" not in table.columns or "event_id" not in timeline.columns
+            or not {"source_file", "source_sheet", "source_row"} <= set(timeline.columns)):
+        return out
+    known = timeline[["event_id", "source_file", "source_sheet", "source_row"]].dropna(subset=["event_id"])
+    known = known.drop_duplicates("event_id").set_index(known["event_id"].drop_duplicates().astype(str))
+    found = known.reindex(table["trigger_event_id"].astype("string").fillna("").astype(str).to_numpy())
+    out["trigger_source_file"] = pd.array(found["source_file"].to_numpy(dtype=object), dtype="string")
+    out["trigger_source_sheet"] = pd.array(found["source_sheet"].to_numpy(dtype=object), dtype="string")
+    out["trigger_source_row"] = pd.to_numeric(pd.Series(found["source_row"].to_numpy(dtype=object)),
+                                              errors="coerce").astype("Int64").to_numpy()
+    return out
+
+
+def source_label(file, sheet, row) -> str:
+    """A contact's provenance in a few words: "health_visiting.csv, row 4", or with a workbook's sheet
+    "childrens_social_care.xlsx, sheet Chronology, row 10" ("" when nothing is known)."""
+    parts = [str(file).strip()] if not _is_missing(file) and str(file).strip() else []
+    if not _is_missing(sheet) and str(sheet).strip():
+        parts.append(f"sheet {str(sheet).strip()}")
+    if not _is_missing(row):
+        parts.append(f"row {int(row)}")
+    return ", ".join(parts)
+
+
 def flags_csv_table(flag_rows: pd.DataFrame, timeline: pd.DataFrame | None) -> tuple[pd.DataFrame, list, dict]:
     """(frame, headers, precisions) of flags.csv (the build's and `review flags --csv`'s): `flag_rows`
-    (`flags_table`) with `FLAGS_CSV_EXTRA` after `FLAGS_EXPORT`'s columns, and the precisions of the dates
+    (`flags_table`) with `FLAGS_CSV_EXTRA` and then the trigger's provenance (`TRIGGER_SOURCE_EXPORT`,
+    `trigger_sources`) after `FLAGS_EXPORT`'s columns, so that every earlier column keeps its place, and the precisions of the dates
     taken from a contact (`flag_date_precisions`) for `write_csv`."""
     precisions = flag_date_precisions(flag_rows, timeline)
     trigger = precisions.get("trigger_date", [None] * len(flag_rows))
     frame = flag_rows[[c for c, _ in FLAGS_EXPORT]].copy()
     frame["trigger_date_precision"] = [p if isinstance(p, str) else "" for p in trigger]
-    return frame, [h for _, h in (*FLAGS_EXPORT, *FLAGS_CSV_EXTRA)], precisions
+    sources = trigger_sources(frame, timeline)
+    for column, _ in TRIGGER_SOURCE_EXPORT:
+        frame[column] = sources[column]
+    return frame, [h for _, h in (*FLAGS_EXPORT, *FLAGS_CSV_EXTRA, *TRIGGER_SOURCE_EXPORT)], precisions
 
 
 #: the response latency table's dates that come from a contact (the concern's, its first escalation's), and
@@ -816,6 +860,8 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
     # a contact's date (the trigger's, the action's) shown to its precision, with its precision beside it
     precisions = _sheet_precisions(flag_rows, timeline)
     shown = with_precision_columns(flag_rows, precisions)
+    # where each trigger contact was read (file, sheet, row), last so that every other column keeps its place
+    shown = pd.concat([shown, trigger_sources(flag_rows, timeline).set_index(shown.index)], axis=1)
     texts = contact_date_texts(flag_rows, timeline)
     # the deadline counted from a trigger known only to the month or year, or approximately, shown as
     # approximate to that unit ("c. Jul 2007"), not as an exact day
@@ -831,6 +877,11 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
     if not isinstance(decisions, pd.DataFrame):
         decisions = pd.DataFrame(columns=["flag_id", "decision", "rationale", "author", "date"])
     decisions = decisions.reset_index(drop=True)
+    # a decisions.csv written before `review decide` recorded the decided flag's rule, trigger and evidence:
+    # those cells shown from the flag (the file is not changed)
+    from .decisions import with_flag_details
+
+    decisions = with_flag_details(decisions, flags)
     if "current" in decisions:
         decisions = decisions.assign(current=_yes_no(decisions["current"]))
     sheet(wb, "Decisions", decisions, sheet_headers(decisions, "Decisions"), wrap=("rationale",),
@@ -1027,24 +1078,60 @@ def flag_date_texts(table: pd.DataFrame, timeline: pd.DataFrame | None, column: 
                                                for e in table[column].tolist())]
 
 
+def flag_anchors(flag_ids: Sequence) -> list[str]:
+    """The report's anchor (HTML id) of each flag, in order: "flag-" and its id with any character other
+    than a letter, digit, "_" or "-" as "-" ("flag-injury_not_escalated-d887680e896a"; an added finding's
+    "added:finding:0123456789" as "flag-added-finding-0123456789"), so that a link to a flag stays on it
+    whatever the flags' order; a flag without an id, or whose anchor another flag already has, gets
+    "flag-<its number>-n"."""
+    out, seen = [], set()
+    for n, flag_id in enumerate(flag_ids, start=1):
+        text = "" if _is_missing(flag_id) else str(flag_id).strip()
+        anchor = "flag-" + re.sub(r"[^A-Za-z0-9_-]", "-", text) if text else ""
+        if not text or anchor in seen:
+            anchor = f"flag-{n}-n"
+        seen.add(anchor)
+        out.append(anchor)
+    return out
+
+
+def _linked_flag_numbers(cell, anchors: Sequence[str]) -> str:
+    """The chronology's Flags cell ("#6; #9") as HTML, each number a link to its flag's entry."""
+    if _is_missing(cell) or not str(cell).strip():
+        return ""
+    links = []
+    for part in split_multi(str(cell)):
+        number = part.lstrip("#")
+        if number.isdigit() and 1 <= int(number) <= len(anchors):
+            links.append(f"<a href=\"#{_e(anchors[int(number) - 1])}\">{_e(part)}</a>")
+        else:
+            links.append(_e(part))
+    return MULTI_SEP.join(links)
+
+
 _DECISION_CLASS = {"accepted": "decision-accept", "added": "decision-accept", "rejected": "decision-reject",
                    "pending": "decision-pending"}
 
 
 def _html_table(frame: pd.DataFrame, headers: Sequence[str] | None = None, *, row_class=None, numeric=(),
-                cell_class=None, months: bool = False) -> str:
-    """`frame` as an HTML table; `row_class(i)` and `cell_class(i, column)` give CSS classes."""
+                cell_class=None, months: bool = False, raw=(), row_id=None) -> str:
+    """`frame` as an HTML table; `row_class(i)` and `cell_class(i, column)` give CSS classes, `row_id(i)`
+    a row's id attribute (an anchor), and the columns in `raw` hold HTML already escaped (links)."""
     headers = list(headers or frame.columns)
     out = ["<table>", "<thead><tr>" + "".join(f"<th scope=\"col\">{_e(h)}</th>" for h in headers) + "</tr></thead>", "<tbody>"]
+    as_html = [c in raw for c in frame.columns]
     for i, row in enumerate(frame.to_numpy(dtype=object)):
         cls = row_class(i) if row_class else ""
         cells = []
         for j, v in enumerate(row):
             classes = " ".join(c for c in ("num" if frame.columns[j] in numeric else "",
                                            cell_class(i, frame.columns[j]) if cell_class else "") if c)
-            cells.append(f"<td class=\"{_e(classes)}\">{_e(v, months)}</td>" if classes else f"<td>{_e(v, months)}</td>")
+            text = ("" if _is_missing(v) else str(v)) if as_html[j] else _e(v, months)
+            cells.append(f"<td class=\"{_e(classes)}\">{text}</td>" if classes else f"<td>{text}</td>")
         cells = "".join(cells)
-        out.append(f"<tr class=\"{_e(cls)}\">{cells}</tr>" if cls else f"<tr>{cells}</tr>")
+        attrs = (f" class=\"{_e(cls)}\"" if cls else "") \
+            + (f" id=\"{_e(row_id(i))}\"" if row_id is not None and row_id(i) else "")
+        out.append(f"<tr{attrs}>{cells}</tr>")
     out.append("</tbody></table>")
     return "\n".join(out)
 
@@ -1204,6 +1291,7 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
 
     parts.append("<section id=\"flags\"><h2>Flags and reviewer decisions</h2>")
     table = flags_table(flags, decisions)
+    anchors = flag_anchors(table["flag_id"].tolist())
     if len(table):
         recorded = timeline.set_index(timeline["event_id"].astype(str))["description"].to_dict()
         table["trigger_description"] = table["trigger_event_id"].astype(str).map(lambda e: recorded.get(e, ""))
@@ -1215,18 +1303,26 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
         # a deadline counted from such a trigger shown approximately to its unit ("c. Jul 2007"), as the workbook
         table["expected_by"] = [_event_date(d, p, months) if p else d for d, p in
                                 zip(table["expected_by"], deadline_precisions(trigger_precision, trigger_texts))]
-        shown = table[["n", "trigger_date", "rule_id", "severity", "agencies", "trigger_description", "explanation",
-                       "expected_action", "expected_by", "delay_days", "failing_category", "decision", "rationale", "source"]]
-        headers = ["#", "Trigger date", "Rule", "Severity", "Agencies", "What was recorded", "Explanation",
-                   "Expected action", "Expected by", "Delay (days)", "Failing category", "Reviewer decision",
-                   "Rationale", "Source"]
+        # where the trigger contact was read: its file, sheet and row, as the chronology's provenance columns
+        sources = trigger_sources(table, timeline)
+        table["trigger_source"] = [source_label(f, s, r) for f, s, r in zip(
+            sources["trigger_source_file"], sources["trigger_source_sheet"], sources["trigger_source_row"])]
+        shown = table[["n", "trigger_date", "rule_id", "severity", "agencies", "trigger_description",
+                       "trigger_source", "explanation", "expected_action", "expected_by", "delay_days",
+                       "failing_category", "decision", "rationale", "source"]]
+        headers = ["#", "Trigger date", "Rule", "Severity", "Agencies", "What was recorded", "Recorded in",
+                   "Explanation", "Expected action", "Expected by", "Delay (days)", "Failing category",
+                   "Reviewer decision", "Rationale", "Guidance"]
         severity, decided = shown["severity"].tolist(), shown["decision"].tolist()
-        parts.append("<p class=\"muted\">The number in the first column is the numbered callout on the swimlane chart. "
+        parts.append("<p class=\"muted\">The number in the first column is the numbered callout on the swimlane chart, "
+                     "and the number the chronology's Flags column links to. \"Recorded in\" is where the trigger "
+                     "contact was read (source file, sheet, row); \"Guidance\" is the guidance the rule follows. "
                      "Flags the reviewers rejected are struck through and greyed; they are not counted as failings.</p>")
         parts.append(_html_table(
             shown, headers, numeric=("n", "delay_days"),
             row_class=lambda i: f"sev-{severity[i]}" + (" rejected" if decided[i] == "rejected" else ""),
             cell_class=lambda i, col: _DECISION_CLASS.get(decided[i], "") if col == "decision" else "", months=months,
+            row_id=lambda i: anchors[i],
         ))
     else:
         parts.append("<p>No flags were raised.</p>")
@@ -1255,6 +1351,8 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
                             "source_row"]].copy()
         if "child_seen_inferred" in chronology.columns:  # a blank cell's reading, marked as read, not recorded
             shown["child_seen"] = seen_shown(chronology["child_seen"], chronology["child_seen_inferred"])
+        # each flag number a link to its flag's entry in the flags table
+        shown["flags"] = [_linked_flag_numbers(c, anchors) for c in shown["flags"].tolist()]
         flagged = standing_rows(timeline, flags, decisions)
         parts.append("<section id=\"chronology\"><h2>Integrated chronology</h2>")
         parts.append(f"<details><summary>All {plural(len(shown), 'contact')} in date order (rows cited by a flag marked "
@@ -1264,7 +1362,7 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
                                          "Description", "Action", "Concerns", "Escalation", "Source file",
                                          "Source sheet", "Source row"],
                                  row_class=lambda i: "sev-high" if flagged[i] else "", numeric=("seq", "source_row"),
-                                 months=months))
+                                 months=months, raw=("flags",)))
         not_held = int((chronology["escalation_not_held"] != "").sum())
         if not_held:
             parts.append(f"<p class=\"muted\">{plural(not_held, 'row')} {'has' if not_held == 1 else 'have'} an "

@@ -1,8 +1,8 @@
 """The integrated chronology as a Word document, for reviewers who read and annotate in Word.
 
 `write_chronology_docx` writes landscape A4 with narrow margins: a title and a case summary, the
-chronology (one row per event, header row repeated on every page, a Flags column citing the flags that
-use the event), then the flags table (candidate missed escalation points with their reviewer decision
+chronology (one row per event, header row repeated on every page, a Flags column giving the flags each
+event triggers or evidences, as the other exports mark them), then the flags table (candidate missed escalation points with their reviewer decision
 where one is recorded). The bytes are deterministic: fixed document properties and a zip rewritten
 with fixed timestamps and entry order, so `review verify` can compare runs byte for byte. The
 anonymised view pseudonymises every text cell with the same `Redactor` the other exports use, and,
@@ -253,8 +253,10 @@ def _flags_intro(document, flags) -> None:
         return
     document.add_paragraph(
         "Each flag is a point a rule proposes for the reviewers to consider; it is not a finding. "
-        "The Flags column of the chronology gives the numbers of the flags that cite each event; the "
-        "Events column here gives the chronology numbers (No.) of the events each flag cites."
+        "The Flags column of the chronology gives the numbers of the flags each event triggers or is "
+        "evidence for (the same rows chronology.xlsx, chronology.csv and report.html mark); the Events column "
+        "here gives the chronology numbers (No.) of those events and, after \"action:\", the event of the "
+        "first action taken, which the Flags column does not mark."
     )
 
 
@@ -355,6 +357,10 @@ def _flags_table(document, flags, seq_of_event: dict[str, int], redactor: Redact
         get = row._asdict().get
         rule = [_text(get("rule_id")), (_text(get("severity")), "grey")]
         events = [seq_of_event[e] for e in _cited_events(get) if e in seq_of_event]
+        action = seq_of_event.get(_text(get("actual_action_event_id")))
+        cited = [", ".join(str(s) for s in sorted(set(events)))]
+        if action is not None:  # the first action taken: cited here, not marked in the chronology's Flags column
+            cited.append((f"action: {action}", "grey"))
         decision = [_text(get("decision")) or "not yet decided"]
         if rationale_column:
             decision.append((t(_text(get(rationale_column))), "grey"))
@@ -376,7 +382,7 @@ def _flags_table(document, flags, seq_of_event: dict[str, int], redactor: Redact
                 _fmt_event_date(get("trigger_date"), "approximate", False, trigger_text[number - 1])
                 if trigger_precision[number - 1] == "approximate" and not redactor.months and _value(get("trigger_date"))
                 is not None else _fmt_day(_value(get("trigger_date")), redactor.months, trigger_precision[number - 1]),
-                ", ".join(str(s) for s in sorted(set(events))),
+                cited,
                 t(_text(get("agencies"))),
                 _fmt_delay(get("delay_days")),
                 explanation,
@@ -386,7 +392,9 @@ def _flags_table(document, flags, seq_of_event: dict[str, int], redactor: Redact
 
 
 def _cited_events(get) -> list[str]:
-    ids = [_text(get("trigger_event_id"))] + split_multi(get("evidence_event_ids")) + [_text(get("actual_action_event_id"))]
+    """The events a flag marks in the chronology: its trigger and its evidence, as
+    `review.export.flag_numbers` marks them in the other exports (not the first action taken)."""
+    ids = [_text(get("trigger_event_id"))] + split_multi(get("evidence_event_ids"))
     return [i for i in ids if i]
 
 

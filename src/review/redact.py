@@ -2747,6 +2747,8 @@ def month_age(display) -> str:
     if not isinstance(display, str) or not display.strip():
         return "" if display is None or display is pd.NA or not isinstance(display, str) else display
     text = display.strip()
+    if text.startswith("c. "):  # an approximate date's age ("c. 1y 2m 17d", "c. -45d"): every age of the view
+        return month_age(text[3:])  # is to the month, as every date is ("1y 2m", "before birth")
     if "–" in text:  # a date known to its month or year: the range of ages over that period
         parts = list(dict.fromkeys(month_age(part) for part in text.split("–")))
         return "–".join(parts)

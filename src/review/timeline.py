@@ -651,6 +651,46 @@ def _partial_date_ages(display, precision: pd.Series, days: np.ndarray, birth: n
     return pd.array(out, dtype=display.dtype)
 
 
+#: how an approximate date's age is shown: "c. " before it, to the month for a date known about to its month
+APPROXIMATE_AGE = "c. "
+
+
+def _approximate_ages(display, precision: pd.Series, text: pd.Series | None):
+    """`age_display` with the age of a row dated approximately shown as approximate: "c. 1y 2m" for a
+    date known about to its month ("c. May 2024", "early May 2024": `review.ingest.dates.approximate_unit`
+    of its date as written), "c. 1y 2m 17d" for an approximate day ("c. 17/05/2024", "w/c 13/5/24"), not
+    an exact "1y 2m 17d" (as a month-only date shows a range). Under a month old the days stay
+    ("c. 0m 17d"); before birth "c. -45d". age_days stays the date's (what the rules order by). One
+    reading per distinct date as written."""
+    values = precision.to_numpy(dtype=object, na_value="")
+    rows = np.flatnonzero(values == "approximate")
+    if not len(rows):
+        return display
+    from .ingest.dates import approximate_unit
+
+    out = np.asarray(display, dtype=object).copy()
+    written = (text.to_numpy(dtype=object, na_value="")[rows] if text is not None
+               else np.full(len(rows), "", dtype=object))
+    codes, uniques = pd.factorize(pd.Series(written, dtype=object).fillna("").astype(str))
+    to_month = np.array([approximate_unit(t) in ("month", "year") for t in uniques], dtype=bool)[codes] \
+        if len(uniques) else np.zeros(len(rows), dtype=bool)
+    ages = pd.Series(out[rows], dtype=object).fillna("").astype(str)
+    keys, distinct = pd.factorize(ages + np.where(to_month, "\x1fm", "\x1fd"))
+    shown = []
+    for key in distinct.tolist():  # one formatting per distinct (age, unit)
+        age, unit = key.rsplit("\x1f", 1)
+        if not age or age.startswith(APPROXIMATE_AGE):
+            shown.append(age)
+            continue
+        if unit == "m" and "–" not in age:
+            parts = age.split(" ")
+            if len(parts) >= 2 and parts[-1].endswith("d") and not (parts[-2] == "0m" and len(parts) == 2):
+                age = " ".join(parts[:-1])  # "1y 2m 17d" -> "1y 2m"; "0m 17d" kept
+        shown.append(APPROXIMATE_AGE + age)
+    out[rows] = np.array(shown, dtype=object)[keys]
+    return pd.array(out, dtype=display.dtype)
+
+
 def mobility_threshold(case) -> np.datetime64:
     """The first day the child counts as mobile: case.mobile_from, else DEFAULT_NONMOBILE_MONTHS of age."""
     if getattr(case, "mobile_from", None):
@@ -1547,7 +1587,7 @@ def build_timeline(
     -------
     One row per contact (none dropped), in `chronology_order`, with: seq (1..n per case); age_days and
     age_display (`child_ages`; a row dated only to its month or year shows the range of ages over that
-    period, `_partial_date_ages`); child_mobile (`mobility_threshold`); event_group (`link_events`);
+    period, `_partial_date_ages`, and an approximate one "c. 1y 2m", `_approximate_ages`); child_mobile (`mobility_threshold`); event_group (`link_events`);
     days_since_previous_contact (calendar days since the previous row of the case; NA on the first);
     child_seen_inferred (`review.sightings.inferred_sightings`: a row with no Child seen recorded read as a
     sighting or not from its type and text, with its case's vocabulary, NA where the cell is filled or the
@@ -1575,6 +1615,8 @@ def build_timeline(
     new["age_days"], new["age_display"] = _ages(days, per_case["date_of_birth"], case_codes)
     new["age_display"] = _partial_date_ages(new["age_display"], frame["date_precision"], days,
                                             per_case["date_of_birth"], case_codes)
+    new["age_display"] = _approximate_ages(new["age_display"], frame["date_precision"],
+                                           frame["date_text"] if "date_text" in frame.columns else None)
     new["child_mobile"] = child_mobile(days, per_case["mobile_from"][case_codes], frame["date_precision"])
     links = candidate_links(frame, threshold=link_threshold, window_days=link_window_days, factorised=factorised,
                             in_order=True)

@@ -10,7 +10,8 @@ names (`lead_reviewer`, `reviewer(s)`, `author(s)`) when it names any; without `
 person case.yml names, if it names exactly one.
 
 decisions.csv is the log `review.decisions` reads and writes: the decision is appended as a row
-(flag_id, decision, rationale, author, date) through `review.decisions.record_decision`, and the rows
+(flag_id, decision, rationale, author, date, and the flag's rule_id, trigger_event_id and
+evidence_event_ids) through `review.decisions.record_decision`, and the rows
 already in it are left as they are. A flag that already has a decision keeps it unless `--replace` is
 given: the new row then supersedes the earlier one, which stays in the file as history (the report and
 `review validate` show the decision in force). Recording again, with `--replace`, the decision that is
@@ -51,7 +52,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from ..config import case_file, load_case_config
-    from ..decisions import DECISIONS_FILE, load_decisions, read_decisions_file, record_decision
+    from ..decisions import DECISIONS_FILE, flag_details, load_decisions, read_decisions_file, record_decision
     from ..errors import ReviewError
     from ..pipeline import analyse, load_case
 
@@ -96,8 +97,9 @@ def run(args) -> int:
             return 0
 
     path = case_file(config.case_dir, DECISIONS_FILE)
+    # the flag's rule, trigger and evidence contacts beside the decision (the row says what it was about)
     record_decision(config.case_dir, flag_id, args.decision, rationale, author,
-                    when if when is not None else dt.date.today())
+                    when if when is not None else dt.date.today(), **flag_details(flag))
     written = read_decisions_file(path).iloc[-1]
     print(f"recorded in {path}, row {written['row']}: flag #{number} {flag_id} ({flag['rule_id']}, "
           f"{_day(flag['trigger_date'])}) {describe(written)}")
