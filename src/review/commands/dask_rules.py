@@ -43,8 +43,16 @@ def run(args) -> int:
         write_csv(out / f"{name}.csv", table)
     flags = tables["flags"]
     where = args.address or f"a local cluster of {args.workers} workers"
-    print(f"{len(flags)} flags in {flags['case_id'].nunique()} cases from Dask on {where}: "
-          f"flags.csv and response_latency.csv in {out}")
+    from ..store import complete_cases, failures_table
+
+    analysed = len(complete_cases(args.store))
+    print(f"{len(flags)} flags in {flags['case_id'].nunique()} of the {analysed} cases of the store analysed, from Dask "
+          f"on {where}: flags.csv and response_latency.csv in {out}")
+    failed = failures_table(args.store)["case_id"].astype(str).tolist()
+    if failed:  # as `review thematic` names them: a total that silently left a case out would look complete
+        shown = ", ".join(failed[:10]) + (f" and {len(failed) - 10} more" if len(failed) > 10 else "")
+        print(f"{len(failed)} case(s) of the store failed on their last build and are not analysed: {shown} (the "
+              "store's failures.csv says why; `review build-all` again once fixed)")
     return 0
 
 
