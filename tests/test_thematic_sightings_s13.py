@@ -181,3 +181,14 @@ def test_phone_calls_and_letters_do_not_rank_an_agency_kind_as_seeing_the_child_
     assert housing["seen_share"] == pytest.approx(1 / 3)
     fig = plot_sightings_by_agency_kind(table)
     assert "health saw the child at 1 of 2 contacts (50%), 50% of its face-to-face contacts" in fig.review_alt_text
+
+
+def test_the_assurance_headline_says_how_many_declarations_had_nothing_to_set_beside_them():
+    from review.thematic import assurance_summary
+
+    assurance = pd.DataFrame({"disagreement": [True, False, False, False, False],
+                              "assessment": ["disagree: declared compliant, failings found", "consistent",
+                                             "organisation not in the cases", "organisation not in the cases",
+                                             "no evidence (no contacts)"]})
+    assert assurance_summary(assurance)[0] == ("1 of 5 declarations disagree with the evidence (2 could be set beside "
+                                               "evidence; 2 organisation not in the cases, 1 no contacts that year)")

@@ -918,7 +918,20 @@ def assurance_summary(assurance: pd.DataFrame, *, shown: int = 10) -> list[str]:
     def first(names: list[str]) -> str:
         return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
 
-    lines = [f"{int(assurance['disagreement'].sum())} of {len(assurance)} declarations disagree with the evidence"]
+    assessed = len(assurance)
+    line = f"{int(assurance['disagreement'].sum())} of {assessed} declarations disagree with the evidence"
+    if "assessment" in assurance.columns and assessed:
+        # the declarations with nothing to set beside them, so that "0 of 200" is not read as 200 assessed
+        said = assurance["assessment"].astype("string").fillna("").value_counts()
+        apart = [(int(said.get(k, 0)), words) for k, words in (
+            ("organisation not in the cases", "organisation not in the cases"),
+            ("no evidence (no contacts)", "no contacts that year"),
+            ("standard not evidenced by the rules", "standard no rule evidences"))]
+        apart = [(n, words) for n, words in apart if n]
+        if apart:
+            line += (f" ({assessed - sum(n for n, _ in apart)} could be set beside evidence; "
+                     + ", ".join(f"{n} {words}" for n, words in apart) + ")")
+    lines = [line]
     unmapped = assurance.attrs.get("unmapped_standards", [])
     if unmapped:
         lines.append(f"{len(unmapped)} declared standard(s) no rule evidences (not assessed): "
