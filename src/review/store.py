@@ -1185,7 +1185,7 @@ def _build_all(folders: list[Path], store_dir: Path, progress: bool,
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(folders), desc="build-all", unit="case")
+        bar = tqdm(total=len(folders), desc="build-all", unit="case", disable=None)  # none off a terminal (a log file)
     todo = []
     for folder in folders:
         digest = case_input_hash(folder)
@@ -1431,7 +1431,7 @@ def _compact(store_dir: Path, cases_per_part: int, progress: bool) -> CompactSum
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(moving), desc="compact", unit="case")
+        bar = tqdm(total=len(moving), desc="compact", unit="case", disable=None)  # none off a terminal
     try:
         for chunk in chunks:
             old_parts = sorted({complete[c]["part"] for c in chunk})
@@ -1609,7 +1609,7 @@ def _synth_store(store_dir: Path, n_cases: int, seed: int, contacts_per_case: in
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=n_parts, desc="synth store", unit="part")
+        bar = tqdm(total=n_parts, desc="synth store", unit="part", disable=None)  # none off a terminal
     for p in range(n_parts):
         first = p * cases_per_part
         count = min(cases_per_part, n_cases - first)

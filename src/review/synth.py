@@ -804,7 +804,7 @@ def write_case_folders(out_dir: str | Path, n_cases: int, seed: int, contacts_pe
     if progress:
         from tqdm import tqdm
 
-        iterator = tqdm(iterator, total=len(cases), desc="case folders", unit="case")
+        iterator = tqdm(iterator, total=len(cases), desc="case folders", unit="case", disable=None)  # none off a terminal
     for case in iterator:
         folder = out_dir / case.case_id
         folder.mkdir(exist_ok=True)
