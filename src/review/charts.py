@@ -653,6 +653,7 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
     title = "Time from concern to the next escalation by any agency"
     in_months = response_latency is not None and "latency_months" in response_latency.columns
     never_text = "never escalated" if max_days is None else f"no escalation within {int(max_days)} days"
+    never_count = "never escalated" if max_days is None else f"with {never_text}"  # "8 with no escalation ..."
     table = conform(response_latency if response_latency is not None else pd.DataFrame(), RESPONSE_LATENCY_COLUMNS)
     if in_months:  # the bars' unit is then the month
         table["latency_days"] = table["latency_months"].astype("Float64")
@@ -740,7 +741,7 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
         ax.set_axisbelow(True)
         n_late, n_never, n_unknown = int(late.sum()), int(never.sum()), int(unknown.sum())
         unsure = f", {n_unknown} escalated at a time the dates cannot place" if n_unknown else ""
-        fig.suptitle(f"{title}: {n_late} later than expected, {n_never} {never_text}{unsure} (of {n})")
+        fig.suptitle(f"{title}: {n_late} later than expected, {n_never} {never_count}{unsure} (of {n})")
         fig.legend(
             handles=[
                 Patch(facecolor=OK, label="escalated within the expected time"),
@@ -758,8 +759,8 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
             f"Bar chart of {n} recorded concerns and the {'months' if in_months else 'days'} until the next escalation "
             f"by any agency (not necessarily about the concern), against the "
             f"expected time: {n - n_late - n_never - n_unknown} in time, {n_late} later than expected"
-            + (f", {n_never} {never_text} and {n_unknown} escalated at a time the month or year dates cannot "
-               f"place against it." if n_unknown else f" and {n_never} {never_text}.")
+            + (f", {n_never} {never_count} and {n_unknown} escalated at a time the month or year dates cannot "
+               f"place against it." if n_unknown else f" and {n_never} {never_count}.")
         )
     return fig
 
