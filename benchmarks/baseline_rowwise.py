@@ -325,6 +325,15 @@ def _first(rows, anchor, predicate):
     return best
 
 
+def _capped(action, day, max_days):
+    """`action`, or None when it came more than `max_days` after `day`: an escalation by any agency that long
+    after the injury is not reported as its late response (the injury rules' `response_max_days`,
+    review.rules.base.cap_response)."""
+    if action is None or max_days is None or action["_day"] <= day + dt.timedelta(days=int(max_days)):
+        return action
+    return None
+
+
 def _flag(rule_id, row, deadline=None, action=None, variant="", exact_delay=True) -> dict:
     delay = None
     if action is not None and deadline is not None and exact_delay and action["_exact"]:
@@ -452,6 +461,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             ref_ok = ref is not None and ref["_day"] <= deadline
             med_ok = med is not None and med["_day"] <= deadline
             if not (ref_ok and med_ok):
+                ref = _capped(ref, r["_day"], q.get("response_max_days"))
+                med = _capped(med, r["_day"], q.get("response_max_days"))
                 action = None
                 if ref is not None and med is not None:
                     action = med if med["_day"] >= ref["_day"] else ref
@@ -471,6 +482,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             deadline = r["_day"] + dt.timedelta(days=q["within_days"])
             action = _first(tl, r["_day"], lambda x: esc_held(x, q["escalations"]))
             if action is None or action["_day"] > deadline:
+                action = _capped(action, r["_day"], q.get("response_max_days"))
                 flags.append(_flag("injury_not_escalated", r, deadline, action))
 
     # repeated_injury_or_ae --------------------------------------------------------------------------
@@ -504,6 +516,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 groups = {episode[e["_gcode"]] for e in events if id(e) in opening and e["_day"] is not None
                           and lo <= e["_day"] <= r["_day"] and not (e["_exact"] and e["_pos"] > r["_pos"])}
                 if len(groups) >= min_count:
+                    action = _capped(action, r["_day"], q.get("response_max_days"))
                     flags.append(_flag("repeated_injury_or_ae", r, deadline, action, variant))
 
     # referral_no_decision ---------------------------------------------------------------------------

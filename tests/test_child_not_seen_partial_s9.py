@@ -30,9 +30,9 @@ def test_a_gap_from_a_partial_date_sighting_says_so():
     rows = [conference("2023-03-01"), contact("2023-03-01", child_seen=True, date_precision="month"),
             contact("2023-04-20")]
     assert explanations(rows) == [
-        "When Children's Social Care had contact on 20 Apr 2023, the child on a child protection plan had not been"
-        " seen by any agency for at least 20 days (last seen Mar 2023, a partial date: counted from its latest"
-        " possible day, 31 Mar 2023; standard 14 days); none is recorded."]
+        "When Children's Social Care had contact on 20 Apr 2023, no agency had recorded seeing the child on a child"
+        " protection plan for at least 20 days (last recorded sighting Mar 2023, a partial date: counted from its"
+        " latest possible day, 31 Mar 2023; standard 14 days); none is recorded."]  # s13: was "had not been seen"
 
 
 def test_a_gap_from_a_stretch_a_partial_date_row_opened_says_so():
@@ -48,15 +48,15 @@ def test_open_concerns_gap_from_a_partial_sighting_says_so():
              "date_precision": "month", **CSC},
             {"date": "2023-05-20", "open_concerns": "neglect", **CSC}]
     (text,) = explanations(rows)
-    assert "with concerns open had not been seen by any agency for at least 50 days" in text
-    assert "last seen Mar 2023, a partial date: counted from its latest possible day, 31 Mar 2023" in text
+    assert "no agency had recorded seeing the child with concerns open for at least 50 days" in text
+    assert "last recorded sighting Mar 2023, a partial date: counted from its latest possible day, 31 Mar 2023" in text
 
 
 def test_an_exact_gap_reads_as_before():
     assert explanations([conference("2023-03-01", child_seen=True), contact("2023-04-20")]) == [
-        "When Children's Social Care had contact on 20 Apr 2023, the child on a child protection plan had not been"
-        " seen by any agency for 50 days (last seen 1 Mar 2023; standard 14 days); none is recorded."]
+        "When Children's Social Care had contact on 20 Apr 2023, no agency had recorded seeing the child on a child"
+        " protection plan for 50 days (last recorded sighting 1 Mar 2023; standard 14 days); none is recorded."]
     assert explanations([conference("2023-03-01"), contact("2023-04-20")]) == [
-        "When Children's Social Care had contact on 20 Apr 2023, the child on a child protection plan had not been"
-        " seen by any agency for 50 days (no sighting recorded since the plan started, counted from 1 Mar 2023;"
+        "When Children's Social Care had contact on 20 Apr 2023, no agency had recorded seeing the child on a child"
+        " protection plan for 50 days (no sighting recorded since the plan started, counted from 1 Mar 2023;"
         " standard 14 days); none is recorded."]

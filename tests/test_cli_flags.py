@@ -60,7 +60,7 @@ def test_csv_cells_cannot_run_as_formulas(tmp_path, cell):
     path = write_csv(flags, tmp_path / "f.csv")
     row = next(csv.DictReader(path.open(encoding="utf-8-sig", newline="")))
     assert row["Explanation"] == "'" + cell
-    assert row["Delay (days)"] == "" and row["Trigger date"] == "2023-03-01"
+    assert row["Delay (calendar days)"] == "" and row["Trigger date"] == "2023-03-01"
     assert neutralise("plain") == "plain"
 
 

@@ -133,16 +133,19 @@ def test_swimlane_alt_text_singular_counts_agree_with_the_headline():
             {"date": "2023-09-02", "contact_type": "referral", "description": "Referred to MASH",
              "escalation": "referral_to_csc", **HV}]
     alt = _alt(rows)
-    assert "1 contact recorded a concern, 1 was an escalation, 0 child protection plan or hospital periods are " \
-           "shaded and 0 flags are numbered." in alt  # before: "1 contacts ... 1 were escalations"
-    assert "1 contact recorded a concern; 1 was an escalation" in headline_counts(make_timeline(rows))
+    # s13: the two counts are of the same contacts, counted apart (before: "1 contact recorded a concern, 1 was
+    # an escalation", read as a part of the concerns)
+    assert "of the contacts, 1 recorded a concern and 1 was an escalation (counted apart: a contact may be both), 0 " \
+           "child protection plan or hospital periods are shaded and 0 flags are numbered." in alt
+    assert ("Of the 2 contacts, 1 recorded a concern and 1 was an escalation (counted apart: a contact may be both)"
+            in headline_counts(make_timeline(rows)))
     flags = pd.DataFrame([{"flag_id": "f1", "rule_id": "injury_not_escalated", "severity": "high",
                            "trigger_event_id": "C1-e001", "trigger_date": pd.Timestamp("2023-09-01"),
                            "evidence_event_ids": "C1-e001", "agencies": "Health Visiting"}])
     assert "and 1 flag is numbered." in _alt(rows, flags)
     rows.append({"date": "2023-09-03", "contact_type": "strategy_discussion", "description": "Strategy discussion held",
                  "escalation": "strategy_discussion", **HV})
-    assert "1 contact recorded a concern, 2 were escalations," in _alt(rows)
+    assert "of the contacts, 1 recorded a concern and 2 were escalations (counted apart" in _alt(rows)
 
 
 def test_swimlane_alt_text_names_the_rejected_flags_after_the_count():

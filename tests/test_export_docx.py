@@ -114,7 +114,7 @@ def test_the_flags_table_follows_with_events_delay_and_decision(written):
     assert rows[1][:6] == ["1", "nonmobile_injury\nhigh", "01/06/2016", "2", "Health Visiting", "no action recorded"]
     assert rows[1][6].startswith("Bruise in a non-mobile baby") and "Expected: referral" in rows[1][6]
     assert rows[1][7] == "accepted\nAgreed by panel\n(Lead reviewer, 01/02/2024)"
-    assert rows[2][3] == "2, 4" and rows[2][5] == "12 days" and rows[2][7] == "not yet decided"
+    assert rows[2][3] == "2, 4" and rows[2][5] == "12 calendar days" and rows[2][7] == "not yet decided"
 
 
 def test_no_flags_gives_a_sentence_instead_of_a_table(tmp_path):

@@ -143,7 +143,7 @@ def test_the_tables_give_months_and_ages_in_whole_months(sample):
         for column in ("Trigger date", "Expected by", "Actual action date"):
             assert re.fullmatch(r"(\d{4}-\d{2})?", flag[column]), (column, flag[column])
         assert not re.search(r"\d+m \d+d|\b\d{1,2} [A-Z][a-z]{2} \d{4}\b", flag["Explanation"]), flag["Explanation"]
-    assert any(flag["Delay (days)"] for flag in flags)  # the findings keep their delays in days
+    assert any(flag["Delay (calendar days)"] for flag in flags)  # the findings keep their delays in days
 
 
 def test_every_date_in_the_workbook_is_a_month(sample):
@@ -223,9 +223,9 @@ def test_an_exhaustive_search_cannot_narrow_the_date_of_birth_to_the_day(sample)
     head = latency[0]
     for values in latency[1:]:
         entry = dict(zip(head, values))
-        if entry["Latency (months)"] is not None and entry["First escalation (event id)"] in seq_of:
+        if entry["Latency (months)"] is not None and entry["Next escalation by any agency (event id)"] in seq_of:
             months = int(entry["Latency (months)"])
-            links.append((seq_of[entry["Event id"]], seq_of[entry["First escalation (event id)"]],
+            links.append((seq_of[entry["Event id"]], seq_of[entry["Next escalation by any agency (event id)"]],
                           int(months * 30.4375), int((months + 1) * 30.4375)))
     for flag in analysis.flags.itertuples():
         if pd.notna(flag.delay_days) and flag.actual_action_event_id in named_seq:

@@ -327,7 +327,7 @@ def test_plan_recorded_only_as_a_month_is_flagged_at_the_end_of_the_review():
     assert flag.explanation == (
         "No sighting of the child on a child protection plan is recorded between the last sighting, recorded for "
         "Mar 2007 (a partial date: counted from its latest possible day, 31 Mar 2007) and the end of the review "
-        "on 30 Jun 2008: at least 457 days without a sighting by any agency (standard 14 days, so one was due by "
+        "on 30 Jun 2008: at least 457 days without a sighting recorded by any agency (standard 14 days, so one was due by "
         "14 Apr 2007 at the latest; last contact recorded: Children's Social Care, Mar 2007 (a partial date)).")
 
 
@@ -522,4 +522,4 @@ def test_hindsight_in_a_conference_analysis_neither_ends_nor_starts_a_plan(tmp_p
     assert len(periods(result.timeline)) == len(result.periods)
     seen = result.flags[result.flags["rule_id"] == "child_not_seen"]
     assert list(seen["trigger_date"]) == [pd.Timestamp("2023-04-20")]  # unseen on the plan since 1 Mar
-    assert "on a child protection plan had not been seen by any agency for 50 days" in seen.iloc[0].explanation
+    assert "no agency had recorded seeing the child on a child protection plan for 50 days" in seen.iloc[0].explanation

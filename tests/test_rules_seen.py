@@ -79,7 +79,7 @@ def test_cp_plan_child_not_seen_over_14_days_boundary(next_contact, flagged):
         flag = gaps.iloc[0]
         assert flag.trigger_event_id == "C1-e002"
         assert flag.expected_by == pd.Timestamp("2023-03-15")
-        assert "15 days" in flag.explanation and "last seen 1 Mar 2023" in flag.explanation
+        assert "15 days" in flag.explanation and "last recorded sighting 1 Mar 2023" in flag.explanation
 
 
 def test_cp_plan_gap_is_flagged_once_at_the_first_contact_past_the_limit():

@@ -137,7 +137,7 @@ def _not_seen(rows, *, read=True):
         tl["child_seen_inferred"] = pd.array([pd.NA] * len(tl), dtype="boolean")
     flags = detect(tl, None, RULES, only=["child_not_seen"])
     return flags[flags["variant"].isin(["cp_plan", "cp_plan_at_review_end"])] if "variant" in flags else flags[
-        flags["explanation"].str.contains("seen by any agency")]
+        flags["explanation"].str.contains("no agency had recorded seeing the child|without a sighting recorded by any agency")]
 
 
 def test_a_and_e_attendances_without_a_child_seen_cell_are_sightings():
@@ -155,7 +155,7 @@ def test_a_and_e_attendances_without_a_child_seen_cell_are_sightings():
     # the same rows, read only by their (empty) Child seen cells: the false "not seen" flag of before
     before = _not_seen(_plan_rows(middle), read=False)
     assert len(before) == 1
-    assert "not been seen by any agency for 19 days (last seen 1 Mar 2023" in before.iloc[0].explanation
+    assert "no agency had recorded seeing the child on a child protection plan for 19 days (last recorded sighting 1 Mar 2023" in before.iloc[0].explanation
 
 
 def test_the_gap_flag_still_fires_when_nobody_saw_the_child():
@@ -169,7 +169,7 @@ def test_the_gap_flag_still_fires_when_nobody_saw_the_child():
     assert len(flags) == 1
     flag = flags.iloc[0]
     assert flag.trigger_event_id == "C1-e003"  # the first contact past 14 days (20 March)
-    assert "no sighting recorded" in flag.explanation or "last seen 1 Mar 2023" in flag.explanation
+    assert "no sighting recorded" in flag.explanation or "last recorded sighting 1 Mar 2023" in flag.explanation
 
 
 def test_a_recorded_no_wins_over_an_a_and_e_type():

@@ -301,7 +301,7 @@ def test_the_response_latency_sheet_shows_a_partial_date_to_its_precision(tmp_pa
     build_report(case, tmp_path / "out", progress=False)
     sheet = openpyxl.load_workbook(tmp_path / "out" / "chronology.xlsx")["Response latency"]
     header = [c.value for c in sheet[1]]
-    date, escalated = header.index("Date"), header.index("First escalation date")
+    date, escalated = header.index("Date"), header.index("Next escalation date")
     shown = [(r[date].value.date().isoformat(), r[date].number_format, r[escalated].number_format)
              for r in sheet.iter_rows(min_row=2)]
     assert shown == [("2007-03-01", "mmm yyyy", "dd/mm/yyyy"), ("2007-04-12", "dd/mm/yyyy", "dd/mm/yyyy")]

@@ -53,8 +53,8 @@ def test_no_sheet_has_a_raw_column_name_as_header(built):
 def test_each_sheet_names_its_columns_in_the_chronologys_words(built):
     assert _header(_sheet(built, "Response latency")) == [
         "Event id", "Date", "Date precision", "Agency", "Agency kind", "Concerns", "Expected within (days)",
-        "First escalation (event id)", "First escalation date", "First escalation date precision",
-        "First escalation", "Latency (days)", "Within expected time", "Flagged", "Case id"]
+        "Next escalation by any agency (event id)", "Next escalation date", "Next escalation date precision",
+        "Next escalation by any agency", "Latency (days)", "Within expected time", "Flagged", "Case id"]
     assert _header(_sheet(built, "Agency knowledge")) == [
         "Decision (event id)", "Date", "Date precision", "Deciding agency", "Decision (contact type)",
         "Concerns known to the deciding agency", "Concerns known to any agency",
@@ -115,7 +115,7 @@ def test_the_chronology_shows_an_approximate_date_as_approximate(built):
 def test_the_response_latency_sheet_shows_each_date_to_its_precision(built):
     shown = _dates(_sheet(built, "Response latency"), "Date")
     assert shown == [SHOWN["Mar 2007"], SHOWN["c. Jun 2007"], SHOWN["c. 20/07/2007"], SHOWN["12/09/2007"]]
-    assert set(_dates(_sheet(built, "Response latency"), "First escalation date")) == {SHOWN["12/09/2007"]}
+    assert set(_dates(_sheet(built, "Response latency"), "Next escalation date")) == {SHOWN["12/09/2007"]}
 
 
 def test_an_approximate_date_is_never_a_bare_day_on_any_sheet(built):

@@ -58,7 +58,8 @@ CONFIG_FILES = (CASE_FILE, "rules.yml", "vocab.yml", "decisions.csv")
 #: (file stem, caption) of each chart, in report order
 CHARTS = (
     ("swimlane", "Contacts by agency over time, with concerns, escalations, periods and numbered flags"),
-    ("response_latency", "Time from each recorded concern to its first escalation, against the expected time"),
+    ("response_latency", "Time from each recorded concern to the next escalation by any agency (not necessarily about "
+                         "it), against the expected time"),
     ("agency_knowledge", "Concerns known to the deciding agency against concerns known anywhere, at each decision"),
     ("contact_density", "Contacts per agency per month, and whether the child was seen"),
 )
@@ -466,8 +467,10 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         makers = {
             "swimlane": lambda: charts_module.plot_swimlane(view.timeline, view.flags, view.periods, config,
                                                             date_resolution=dates, escalations=view.held_escalations),
-            "response_latency": lambda: charts_module.plot_response_latency(view.response_latency, date_resolution=dates,
-                                                                            timeline=view.timeline),
+            "response_latency": lambda: charts_module.plot_response_latency(
+                view.response_latency, date_resolution=dates, timeline=view.timeline,
+                max_days=((getattr(analysis, "rules", None) or {}).get("settings", {}).get("response_latency", {})
+                          .get("response_max_days"))),
             "agency_knowledge": lambda: charts_module.plot_agency_knowledge(view.knowledge, date_resolution=dates,
                                                                             timeline=view.timeline),
             "contact_density": lambda: charts_module.plot_contact_density(view.timeline),

@@ -614,8 +614,9 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
             f"Swimlane chart of {n_contacts} contacts by {n_agencies} agencies "
             f"({', '.join(f'{sum(1 for k, _ in lanes if k == kind)} {kind}' for kind in kinds_in_order)}) "
             f"from {mdates.num2date(x_min).strftime(shown)} to {mdates.num2date(np.nanmax(x)).strftime(shown)}; "
-            f"{_plural(concern_count, 'contact')} recorded a concern, "
-            f"{escalation_count} {'was an escalation' if escalation_count == 1 else 'were escalations'}, "
+            f"of the contacts, {concern_count} recorded a concern and "
+            f"{escalation_count} {'was an escalation' if escalation_count == 1 else 'were escalations'} "
+            f"(counted apart: a contact may be both), "
             f"{_plural(len(periods), 'child protection plan or hospital period')} "
             f"{'is' if len(periods) == 1 else 'are'} shaded and {_plural(len(flag_rows), 'flag')} "
             f"{'is' if len(flag_rows) == 1 else 'are'} numbered"
@@ -628,10 +629,15 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
 # 2. Response latency ("not fast enough")
 # ---------------------------------------------------------------------------------------------------
 def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: str = "day",
-                          timeline: pd.DataFrame | None = None) -> Figure:
-    """For each recorded concern, the days until its first escalation against the expected time.
+                          timeline: pd.DataFrame | None = None, max_days: int | None = None) -> Figure:
+    """For each recorded concern, the days until the next escalation by any agency against the expected time.
 
-    One row per concern contact (oldest at the top). The bar is the time to the first escalation; the
+    Nothing links that escalation to the concern (it may be about another injury, or a review conference
+    that ended a plan): the chart says so, and each bar names the escalation. With `max_days` (rules.yml
+    ``settings.response_latency.response_max_days``, which `response_latency` applied: no escalation counted
+    more than that after a concern), a concern with none is labelled "no escalation within N days".
+
+    One row per concern contact (oldest at the top). The bar is the time to the next escalation; the
     black tick is the expected time. Bars later than expected — the "not fast enough" ones — are
     vermillion and hatched with a vermillion label; concerns never escalated are drawn as an open,
     cross-hatched bar running to the right edge and labelled "never escalated". A concern escalated when
@@ -657,8 +663,10 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
         ``unknown`` (escalated; whether in time the dates cannot tell);
         expected ticks ``expected:<event_id>``.
     """
-    title = "Time from concern to first escalation"
+    title = "Time from concern to the next escalation by any agency"
     in_months = response_latency is not None and "latency_months" in response_latency.columns
+    never_text = "never escalated" if max_days is None else f"no escalation within {int(max_days)} days"
+    never_count = "never escalated" if max_days is None else f"with {never_text}"  # "8 with no escalation ..."
     table = conform(response_latency if response_latency is not None else pd.DataFrame(), RESPONSE_LATENCY_COLUMNS)
     if in_months:  # the bars' unit is then the month
         table["latency_days"] = table["latency_months"].astype("Float64")
@@ -700,7 +708,7 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
             eid = str(row["event_id"])
             if never[i]:
                 bar = ax.barh(i, x_max, height=0.6, facecolor="white", edgecolor=ALERT, hatch="xxx", linewidth=0.8)
-                ax.text(x_max * 0.99, i, "never escalated", ha="right", va="center", fontsize=6.5, color=ALERT,
+                ax.text(x_max * 0.99, i, never_text, ha="right", va="center", fontsize=6.5, color=ALERT,
                         fontweight="bold", bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none"))
                 status = "never"
             elif unknown_time[i]:
@@ -740,8 +748,8 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
                 tick.set_fontweight("bold")
         ax.set_ylim(n - 0.5, -0.5)
         ax.set_xlim(0, x_max)
-        ax.set_xlabel("Whole months from the concern to the first escalation (black tick: expected within)" if in_months
-                      else "Days from the concern to the first escalation (black tick: expected within)")
+        ax.set_xlabel(("Whole months" if in_months else "Days") + " from the concern to the next escalation by any "
+                      "agency, not necessarily about it (black tick: expected within)")
         ax.grid(axis="x", color="#DDDDDD", lw=0.4)
         ax.set_axisbelow(True)
         # counted by event, not row: a concern several agencies recorded (a conference five attended) is one
@@ -756,12 +764,12 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
         n_events = int(len(all_never))
         unsure = f", {n_unknown} escalated at a time the dates cannot place" if n_unknown else ""
         of = f"(of {n})" if n_events == n else f"(of {_plural(n_events, 'concern')}; {n} records)"
-        fig.suptitle(f"{title}: {n_late} later than expected, {n_never} never escalated{unsure} {of}")
+        fig.suptitle(f"{title}: {n_late} later than expected, {n_never} {never_count}{unsure} {of}")
         fig.legend(
             handles=[
                 Patch(facecolor=OK, label="escalated within the expected time"),
                 Patch(facecolor=ALERT, hatch="////", edgecolor="black", label="escalated later than expected"),
-                Patch(facecolor="white", hatch="xxx", edgecolor=ALERT, label="never escalated"),
+                Patch(facecolor="white", hatch="xxx", edgecolor=ALERT, label=never_text),
                 *([Patch(facecolor=NEUTRAL, label="escalated, time not known (partial date)")]
                   if n_unknown else []),
                 Line2D([], [], color="black", lw=1.6, marker="|", linestyle="", markersize=9, label="expected time"),
@@ -773,10 +781,11 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
         recorded = (f"{n} recorded concerns" if n_events == n else
                     f"{n_events} recorded concerns ({n} records: a concern several agencies recorded is counted once)")
         fig.review_alt_text = (
-            f"Bar chart of {recorded} and the {'months' if in_months else 'days'} until each was first escalated, against the "
+            f"Bar chart of {recorded} and the {'months' if in_months else 'days'} until the next escalation "
+            f"by any agency (not necessarily about the concern), against the "
             f"expected time: {n_events - n_late - n_never - n_unknown} in time, {n_late} later than expected"
-            + (f", {n_never} never escalated and {n_unknown} escalated at a time the month or year dates cannot "
-               f"place against it." if n_unknown else f" and {n_never} never escalated.")
+            + (f", {n_never} {never_count} and {n_unknown} escalated at a time the month or year dates cannot "
+               f"place against it." if n_unknown else f" and {n_never} {never_count}.")
         )
     return fig
 

@@ -240,7 +240,7 @@ FLAGS_EXPORT = [
     ("expected_by", "Expected by"),
     ("actual_action_event_id", "Actual action (event id)"),
     ("actual_action_date", "Actual action date"),
-    ("delay_days", "Delay (days)"),
+    ("delay_days", "Delay (calendar days)"),
     ("failing_category", "Failing category"),
     ("decision", "Reviewer decision"),
     ("rationale", "Rationale"),
@@ -273,8 +273,10 @@ SHEET_HEADERS: dict[str, dict[str, str]] = {
     "Response latency": {
         "event_id": "Event id", "date": "Date", "agency": "Agency", "agency_kind": "Agency kind",
         "concerns": "Concerns", "expected_days": "Expected within (days)",
-        "first_escalation_event_id": "First escalation (event id)", "first_escalation_date": "First escalation date",
-        "first_escalation": "First escalation", "latency_days": "Latency (days)",
+        # the next escalation by any agency on or after the concern: nothing links it to the concern
+        "first_escalation_event_id": "Next escalation by any agency (event id)",
+        "first_escalation_date": "Next escalation date",
+        "first_escalation": "Next escalation by any agency", "latency_days": "Latency (days)",
         "latency_months": "Latency (months)", "within_expected": "Within expected time", "flagged": "Flagged",
         "case_id": "Case id",
     },
@@ -1184,8 +1186,10 @@ def headline_counts(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, d
             from .rules.base import held_escalation_mask
 
             escalations = int(held_escalation_mask(timeline, held, rules, case).sum())
-        lines.append(f"{plural(concerns, 'contact')} recorded a concern; {escalations} "
-                     f"{'was an escalation' if escalations == 1 else 'were escalations'}")
+        # two counts of the same contacts, not one a part of the other: a contact can be both or either
+        lines.append(f"Of the {plural(n, 'contact')}, {concerns} recorded a concern and {escalations} "
+                     f"{'was an escalation' if escalations == 1 else 'were escalations'} (counted apart: a "
+                     f"contact may be both)")
     if flags is not None:
         lines.append(_flags_headline(flags, decisions))
     return lines
@@ -1311,7 +1315,7 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
                        "trigger_source", "explanation", "expected_action", "expected_by", "delay_days",
                        "failing_category", "decision", "rationale", "source"]]
         headers = ["#", "Trigger date", "Rule", "Severity", "Agencies", "What was recorded", "Recorded in",
-                   "Explanation", "Expected action", "Expected by", "Delay (days)", "Failing category",
+                   "Explanation", "Expected action", "Expected by", "Delay (calendar days)", "Failing category",
                    "Reviewer decision", "Rationale", "Guidance"]
         severity, decided = shown["severity"].tolist(), shown["decision"].tolist()
         parts.append("<p class=\"muted\">The number in the first column is the numbered callout on the swimlane chart, "

@@ -476,7 +476,7 @@ def _fmt_delay(delay) -> str:
     if delay is None:
         return "no action recorded"
     days = int(round(float(delay)))
-    return f"{days} day" if days == 1 else f"{days} days"
+    return f"{days} calendar day" if days == 1 else f"{days} calendar days"
 
 
 def _provenance(file, sheet, row) -> str:

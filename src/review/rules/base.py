@@ -1373,8 +1373,12 @@ def fmt_age(rows: pd.DataFrame) -> pd.Series:
 
 
 def fmt_tags(concerns: pd.Series) -> pd.Series:
-    """'bruising; inconsistent_explanation' -> 'bruising, inconsistent explanation'."""
-    return concerns.astype("string").fillna("").str.replace("; ", ", ", regex=False).str.replace("_", " ", regex=False)
+    """'bruising; inconsistent_explanation' -> 'bruising, inconsistent explanation'; a tag that is no noun
+    phrase reads as one ("X recorded a missed appointment (child not brought) on ...", not "X recorded was not
+    brought on ...")."""
+    text = concerns.astype("string").fillna("").str.replace("; ", ", ", regex=False)
+    return text.str.replace("was_not_brought", "a missed appointment (child not brought)", regex=False) \
+        .str.replace("_", " ", regex=False)
 
 
 def _day_texts(days: pd.Series) -> np.ndarray:
@@ -1790,13 +1794,14 @@ def action_when(ctx: Context, pos, index: pd.Index) -> pd.Series:
 
 def outcome_text(action_id: pd.Series, action_date: pd.Series, delay: pd.Series, what: str = "it",
                  when: pd.Series | None = None) -> pd.Series:
-    """'; it came on 9 Mar 2023, 3 days late.' or '; none is recorded.' (the end of an explanation). A late
+    """'; it came on 9 Mar 2023, 3 calendar days late.' or '; none is recorded.' (the end of an explanation;
+    the delay is in calendar days whatever the deadline's unit, as `delay_days` is). A late
     action whose date is not exact (delay NA) is shown as `when` gives it (`action_when`: '; it is
     recorded for Apr 2023, after the deadline (date not exact).'), else at its period's first day."""
     index = action_id.index
     delay = pd.Series(delay, index=index).astype("Float64")
     inexact = delay.isna().to_numpy(dtype=bool)
-    late = np.where(inexact, " (date not exact).", ", " + _day_texts(delay) + " late.")
+    late = np.where(inexact, " (date not exact).", ", " + calendar_day_texts(delay) + " late.")
     came = " came on " + _date_texts(pd.Series(action_date, index=index).astype("datetime64[ns]")) + late
     if when is not None and inexact.any():
         partial = " is recorded for " + pd.Series(when, index=index).astype(str).to_numpy(dtype=object) \
@@ -1808,3 +1813,94 @@ def outcome_text(action_id: pd.Series, action_date: pd.Series, delay: pd.Series,
     # a per-row `what` (a Series): pandas' own alignment and NA propagation
     text = "; " + what + pd.Series(came, index=index, dtype="string")
     return text.mask(pd.Series(none, index=index), "; none is recorded.")
+
+
+def calendar_day_texts(days: pd.Series) -> np.ndarray:
+    """`_day_texts` with the unit named: '1 calendar day', '3 calendar days' (a delay is counted in calendar
+    days, also against a deadline in working days)."""
+    text = _day_texts(pd.Series(days))
+    # the unit is one of two suffixes: '1 day' / 'N days'
+    one = np.array([t.endswith(" day") for t in text], dtype=bool) if len(text) else np.zeros(0, dtype=bool)
+    stem = np.array([t.rsplit(" ", 1)[0] for t in text], dtype=object) if len(text) else text
+    return stem + np.where(one, " calendar day", " calendar days").astype(object)
+
+
+#: escalation kinds as an explanation names them
+ESCALATION_NAMES = {
+    "referral_to_csc": "referral to children's social care",
+    "strategy_discussion": "strategy discussion",
+    "cp_medical": "CP medical",
+    "s47_enquiry": "section 47 enquiry",
+    "cp_conference": "CP conference",
+    "legal_planning": "legal planning",
+    "police_investigation": "police investigation",
+    "marac": "MARAC referral",
+}
+
+
+def escalation_names(ctx: Context, pos, kinds, index: pd.Index) -> pd.Series:
+    """The escalations of `kinds` that the rows at timeline positions `pos` (-1: none) held
+    (`held_escalations`), as an explanation names them: 'CP conference', 'section 47 enquiry, strategy
+    discussion'; '' for none. One look-up per kind (each kind's reading is kept in the context)."""
+    pos = np.asarray(pos, dtype="int64")
+    at = np.maximum(pos, 0)
+    names = np.full(len(pos), "", dtype=object)
+    if len(ctx.timeline):
+        for kind in dict.fromkeys(str(k) for k in kinds):
+            on = _escalation_held(ctx, kind)[at] & (pos >= 0)
+            if on.any():
+                name = ESCALATION_NAMES.get(kind, kind.replace("_", " "))
+                names = np.where(on, np.where(names == "", name, names + (", " + name)), names).astype(object)
+    return pd.Series(names, index=index)
+
+
+def cap_response(response: pd.DataFrame, days: pd.Series, max_days) -> pd.DataFrame:
+    """`first_response`'s table without the late actions that began more than `max_days` calendar days after
+    the trigger's day (`days`, aligned with it): an escalation by any agency that long after a concern is
+    not reported as its (late) response, nothing linking it to the concern (the rules' `response_max_days`,
+    `settings.response_latency.response_max_days`). `timely` is kept; None: no cap. A partial-date action
+    whose period begins within the cap is kept (it may have been within it)."""
+    if max_days is None or response.empty:
+        return response
+    limit = pd.Series(days, index=response.index).to_numpy(dtype="datetime64[ns]") + np.timedelta64(int(max_days), "D")
+    found = response["action_event_id"].to_numpy(dtype=object, na_value="") != ""
+    beyond = found & (response["action_date"].to_numpy(dtype="datetime64[ns]") > limit)
+    if not beyond.any():
+        return response
+    out = response.copy()
+    out.loc[beyond, "action_event_id"] = ""
+    out.loc[beyond, "action_date"] = pd.NaT
+    out.loc[beyond, "action_exact"] = False
+    out.loc[beyond, "action_pos"] = -1
+    return out
+
+
+def unlinked_outcome_text(ctx: Context, action_id: pd.Series, action_date: pd.Series, delay: pd.Series,
+                          action_pos, kinds, *, what: str = "the next escalation by any agency",
+                          about: str = "this concern", max_days=None, since: str = "it",
+                          none: str = "none by any agency is recorded") -> pd.Series:
+    """The end of an explanation whose late action is the next escalation by any agency, which nothing in
+    the records links to the trigger: '; the next escalation by any agency came on 25 Jan 2024 (CP
+    conference, Eastborough Children's Social Care), 7 calendar days after the deadline; nothing in the
+    records links it to this injury.'; for a partial date '... is recorded for Apr 2023 (...), after the
+    deadline (date not exact); ...'; with none (within `max_days` of the trigger, `cap_response`) '; none by
+    any agency is recorded within 90 days of the injury.' (`since`; `none`), else '; none by any agency is
+    recorded.'."""
+    index = action_id.index
+    pos = np.asarray(action_pos, dtype="int64")
+    delay = pd.Series(delay, index=index).astype("Float64")
+    inexact = delay.isna().to_numpy(dtype=bool)
+    names = escalation_names(ctx, pos, kinds, index).to_numpy(dtype=object)
+    agency = column_at(ctx, "agency", np.maximum(pos, 0), index).astype(object).fillna("").to_numpy(dtype=object)
+    detail = np.where(names == "", "", " (" + names + ", " + agency + ")")
+    detail = np.where((names == "") & (agency != ""), " (" + agency + ")", detail)
+    when = action_when(ctx, pos, index).astype(str).to_numpy(dtype=object)
+    exact_text = (" came on " + _date_texts(pd.Series(action_date, index=index).astype("datetime64[ns]")) + detail
+                  + ", " + calendar_day_texts(delay) + " after the deadline")
+    partial_text = " is recorded for " + when + detail + ", after the deadline (date not exact)"
+    came = np.where(inexact, partial_text, exact_text)
+    text = "; " + what + came + "; nothing in the records links it to " + about + "."
+    missing = action_id.to_numpy(dtype=object, na_value="") == ""
+    none_text = ("; " + none + " within " + str(int(max_days)) + " days of " + since + "."
+                 if max_days is not None else "; " + none + ".")
+    return pd.Series(np.where(missing, none_text, text), index=index, dtype="string")

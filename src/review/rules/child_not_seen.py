@@ -227,13 +227,13 @@ def _dates(days: np.ndarray, index: pd.Index) -> pd.Series:
 
 
 def _last_text(ctx: Context, t: pd.DataFrame, since, seen_day, seen_at, variant: str) -> pd.Series:
-    """'last seen 7 Dec 2023' (the sighting as the chronology dates it: 'January 2023' for a
+    """'last recorded sighting 7 Dec 2023' (the sighting as the chronology dates it: 'January 2023' for a
     month-precision one), or, when the child was not seen since the stretch began, 'no sighting recorded
     since the plan started, counted from ...': the start of the stretch is no sighting."""
     at = np.maximum(seen_at, 0)
     seen_text = fmt_date(column_at(ctx, "_day", at, t.index), column_at(ctx, "_shown", at, t.index))
     opened = "the plan started" if variant == "cp_plan" else "concerns were open"
-    last = pd.Series("last seen " + seen_text, index=t.index)
+    last = pd.Series("last recorded sighting " + seen_text, index=t.index)
     never = (seen_at < 0) | (seen_day == _NAT_DAY) | (seen_day < since)
     return last.mask(pd.Series(never, index=t.index), "no sighting recorded since " + opened + ", counted from "
                      + fmt_date(_dates(since, t.index)))
@@ -267,16 +267,18 @@ def _gap_rows(ctx, pick, max_days, seen, variant, what, since, seen_day, seen_at
                                column_at(ctx, "_shown", source, t.index))
         counted = ", a partial date: counted from its latest possible day, " + fmt_date(_dates(clock, t.index))
         opened = "the plan started" if variant == "cp_plan" else "concerns were open"
-        from_partial = ("last seen " + source_text + counted).mask(
+        from_partial = ("last recorded sighting " + source_text + counted).mask(
             pd.Series(never, index=t.index), "no sighting recorded since " + opened + ", recorded for " + source_text
             + counted)
         last = last.mask(partial, from_partial)
     at_least = pd.Series(np.where(partial, "at least ", ""), index=t.index)
     out["explanation"] = (
-        "When " + t["agency"] + " had contact on " + fmt_date(t["_day"]) + ", the child " + what + " had not been"
-        + " seen by any agency for " + at_least + fmt_days(t["gap"]) + " (" + last + "; standard " + str(max_days)
+        # what is known is what was recorded: a contact that does not record a sighting (a nursery's "attended
+        # with grandmother") may still have been one
+        "When " + t["agency"] + " had contact on " + fmt_date(t["_day"]) + ", no agency had recorded seeing the child "
+        + what + " for " + at_least + fmt_days(t["gap"]) + " (" + last + "; standard " + str(max_days)
         + " days)"
-        + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next sighting",
+        + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next recorded sighting",
                        action_when(ctx, r["action_pos"], t.index))
     )
     return out
@@ -324,7 +326,7 @@ def _open_rows(ctx, pick, end, max_days, variant, what, since, seen_day, seen_at
     out["explanation"] = (
         "No sighting of the child " + what + " is recorded between " + start + " and the end of the review on "
         + fmt_date(_dates(end, index)) + ": " + at_least + fmt_days(pd.Series(gap.astype("float64"), index=index))
-        + " without a sighting by any agency (standard " + str(max_days) + " days, so one was due by "
+        + " without a sighting recorded by any agency (standard " + str(max_days) + " days, so one was due by "
         + fmt_date(t["deadline"]) + latest + "; last contact recorded: " + t["agency"] + ", " + last_contact + ")."
     )
     return out
@@ -360,8 +362,8 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
         out["severity"] = "medium"
         out["explanation"] = (
             t["agency"] + " visited on " + fmt_date(t["_day"]) + " and did not see the child (" + status
-            + "), and did not see the child again within " + str(params["revisit_within_days"]) + " days"
-            + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next sighting by " + t["agency"],
+            + "), and recorded no sighting of the child within " + str(params["revisit_within_days"]) + " days"
+            + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next sighting recorded by " + t["agency"],
                            action_when(ctx, r["action_pos"], t.index))
         )
         parts.append(out)

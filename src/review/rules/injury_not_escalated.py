@@ -16,7 +16,7 @@ import pandas as pd
 from .base import (
     DAY,
     Context,
-    action_when,
+    cap_response,
     deadline_rows,
     first_per_group,
     first_response,
@@ -24,9 +24,9 @@ from .base import (
     fmt_date,
     fmt_tags,
     held_escalations,
-    outcome_text,
     register,
     rows_of,
+    unlinked_outcome_text,
 )
 
 
@@ -53,7 +53,8 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     triggers["deadline"] = triggers["_day"] + params["within_days"] * DAY
     response = first_response(ctx, triggers, held_escalations(ctx, params["escalations"]))
     t = triggers[~response["timely"].to_numpy()]
-    r = response[~response["timely"]]
+    # an escalation by any agency more than response_max_days after the injury is not its late response
+    r = cap_response(response[~response["timely"]], t["_day"], params.get("response_max_days"))
 
     # high severity when any record of the same event gives an inconsistent explanation / non-accidental
     high_rows = ctx.tags(params["high_severity_tags"]).to_numpy()
@@ -65,7 +66,9 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     out["explanation"] = (
         t["agency"] + " recorded " + fmt_tags(t["concerns"]) + " on " + fmt_date(t["_day"]) + " in a child aged "
         + fmt_age(t) + " and no agency escalated within " + str(params["within_days"]) + " days (by "
-        + fmt_date(t["deadline"]) + ")" + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the first escalation",
-                                            action_when(ctx, r["action_pos"], t.index))
+        + fmt_date(t["deadline"]) + ")"
+        + unlinked_outcome_text(ctx, r["action_event_id"], r["action_date"], out["delay_days"], r["action_pos"],
+                                params["escalations"], about="this injury", max_days=params.get("response_max_days"),
+                                since="the injury")
     )
     return out

@@ -1,6 +1,7 @@
-"""Response latency: for every concern recorded by any agency (flagged or not), the time to the first
+"""Response latency: for every concern recorded by any agency (flagged or not), the time to the next
 escalation by any agency, against the time expected for that kind of concern (rules.yml settings
-`response_latency`).
+`response_latency`). Nothing links that escalation to the concern (it may be about another injury, or the
+review conference that ended a plan); one more than `response_max_days` after the concern is not counted.
 """
 from __future__ import annotations
 
@@ -8,16 +9,17 @@ import numpy as np
 import pandas as pd
 
 from ..schema import RESPONSE_LATENCY_COLUMNS, conform, split_multi
-from .base import DAY, first_response, held_escalation_cells, held_escalations, prepare
+from .base import DAY, cap_response, first_response, held_escalation_cells, held_escalations, prepare
 
 
 def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, rules: dict | None = None, case=None) -> pd.DataFrame:
     """One row per timeline row that records a concern (RESPONSE_LATENCY_COLUMNS + case_id).
 
     expected_days: the smallest expected time among the row's concern tags (an injury in a child who is
-    not independently mobile: `nonmobile_injury_days`). latency_days: days from the concern to the first
-    escalation by any agency on or after its day; NA when there was none, or when either date is only
-    known to the month/year. within_expected: NA when a partial date makes it undecidable (an injury in a
+    not independently mobile: `nonmobile_injury_days`). latency_days: days from the concern to the next
+    escalation by any agency on or after its day (none counted more than `response_max_days` after the
+    concern's latest possible day); NA when there was none, or when either date is only known to the
+    month/year. within_expected: NA when a partial date makes it undecidable (an injury in a
     period the child became mobile in: the expected time of either end, `_mobile_on`), or when the
     expected time had not run out at the end of the review. flagged: the row is the trigger or evidence
     of a flag. The escalations: `held_escalations` (not "ICPC cancelled", whatever its escalation cell says;
@@ -72,6 +74,9 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
     probe["deadline"] = rows["_end"] + pd.to_timedelta(longest, unit="D")
     # an escalation that did not take place ("ICPC cancelled", its escalation cell filled anyway) is none
     first = first_response(ctx, probe, held_escalations(ctx))
+    # the next escalation by any agency need not be about this concern: one more than response_max_days after
+    # the concern (its latest possible day) is not counted as its response (`cap_response`): "never escalated"
+    first = cap_response(first, rows["_end"], settings.get("response_max_days"))
     certain_deadline = rows["_start"] + pd.to_timedelta(shortest, unit="D")
     found = first["action_event_id"] != ""
     exact_both = rows["_exact"] & first["action_exact"]

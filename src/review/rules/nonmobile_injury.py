@@ -16,7 +16,7 @@ import pandas as pd
 from .base import (
     DAY,
     Context,
-    action_when,
+    cap_response,
     delay_from,
     first_per_group,
     first_response,
@@ -24,9 +24,9 @@ from .base import (
     fmt_date,
     fmt_tags,
     held_escalations,
-    outcome_text,
     register,
     rows_of,
+    unlinked_outcome_text,
 )
 
 
@@ -51,6 +51,9 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
     missed = ~(referral["timely"] & medical["timely"])
     t = triggers[missed.to_numpy()]
     referral, medical = referral[missed], medical[missed]
+    # an escalation by any agency more than response_max_days after the injury is not its late response
+    cap = params.get("response_max_days")
+    referral, medical = cap_response(referral, t["_day"], cap), cap_response(medical, t["_day"], cap)
 
     # the requirement was met when the last missing part arrived (if it ever did)
     both_found = (referral["action_event_id"] != "") & (medical["action_event_id"] != "")
@@ -67,8 +70,11 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
     explanation = (
         t["agency"] + " recorded " + fmt_tags(t["concerns"]) + " on " + fmt_date(t["_day"]) + " in a child aged "
         + fmt_age(t) + " who was not independently mobile, with no same-day " + missing
-        + outcome_text(action_id, action_date, delay, "the first referral and CP medical after it",
-                       action_when(ctx, action_pos, t.index))
+        + unlinked_outcome_text(ctx, action_id, action_date, delay, action_pos,
+                                list(params["referral_escalations"]) + list(params["assessment_escalations"]),
+                                what="the later of the next referral and the next CP medical by any agency",
+                                none="no referral and CP medical by any agency are both recorded",
+                                about="this injury", max_days=cap, since="the injury")
     )
     # one frame from its columns (aligned on t's index, as setting them one by one would)
     return pd.DataFrame({

@@ -18,7 +18,7 @@ from ..timeline import connected_components
 from .base import (
     DAY,
     Context,
-    action_when,
+    cap_response,
     column_at,
     delay_from,
     first_per_group,
@@ -26,10 +26,10 @@ from .base import (
     fmt_date,
     held_escalations,
     joined,
-    outcome_text,
     register,
     rows_of,
     types_held,
+    unlinked_outcome_text,
     window_pairs,
 )
 
@@ -131,6 +131,8 @@ def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, pa
     triggers["deadline"] = triggers["_day"] + params["within_days"] * DAY
     triggers["lo"] = triggers["_day"] - window_days * DAY
     response = first_response(ctx, triggers, held_escalations(ctx, params["escalations"]))
+    # an escalation by any agency more than response_max_days after the trigger is not its late response
+    response = cap_response(response, triggers["_day"], params.get("response_max_days"))
     triggers = triggers.join(response)
     triggers = triggers[~triggers["timely"]]
     if triggers.empty:
@@ -182,8 +184,9 @@ def repeated_injury_or_ae(ctx: Context, params: dict) -> pd.DataFrame:
             t["n"].astype(int).astype(str) + " " + noun + " within " + str(window) + " days ("
             + t["first_date"] + " to " + fmt_date(t["_day"]) + ", recorded by " + t["all_agencies"]
             + ") and no agency escalated within " + str(params["within_days"]) + " days of the latest"
-            + outcome_text(t["action_event_id"], t["action_date"], delay, "the first escalation",
-                           action_when(ctx, t["action_pos"], t.index))
+            + unlinked_outcome_text(ctx, t["action_event_id"], t["action_date"], delay, t["action_pos"],
+                                    params["escalations"], about="this pattern",
+                                    max_days=params.get("response_max_days"), since="the latest")
         )
         # one frame from its columns (aligned on t's index, as setting them one by one on an empty
         # frame would, at a fraction of the cost)
