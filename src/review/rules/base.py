@@ -448,15 +448,12 @@ def types_recorded(ctx: Context, contact_types, mask) -> pd.Series:
     pos = pos[_rows_matching(ctx, pos, keywords)]
     if not len(pos):
         return pd.Series(out, index=tl.index)
-    (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
-    d, a, v = d_codes[pos].astype("int64"), a_codes[pos].astype("int64"), numbers[pos]
-    inverse, _ = pd.factorize((v * (len(d_uniques) + 1) + d) * (len(a_uniques) + 1) + a)
-    first = _first_of_each(inverse)  # a row of each distinct triple, in code order
+    inverse, first, v, row_text = _distinct_texts(ctx, pos, numbers)
     hits = np.zeros(len(first), dtype=bool)
     for number in np.unique(v[first]):  # the texts read with each vocabulary
         at = np.flatnonzero(v[first] == number)
         vocab = vocabs[number]
-        texts = np.array([str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]) for i in first[at]], dtype=object)
+        texts = np.array([row_text(i) for i in first[at]], dtype=object)
         found = np.zeros(len(at), dtype=bool)
         for name in names:
             named = np.flatnonzero(~found & np.array([names_type(name, t, vocab) for t in texts], dtype=bool))
@@ -471,6 +468,20 @@ def types_recorded(ctx: Context, contact_types, mask) -> pd.Series:
         hits[at] = found
     out[pos] = hits[inverse]
     return pd.Series(out, index=tl.index)
+
+
+def _distinct_texts(ctx: Context, pos: np.ndarray, numbers: np.ndarray):
+    """The rows `pos` by distinct (case vocabulary number, description, action): (inverse: each row's group,
+    first: a row of each group in code order, v: the rows' vocabulary numbers, row_text(i): the description
+    and action of row i of `pos` joined as the readings take them, "description . action")."""
+    (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
+    d, a, v = d_codes[pos].astype("int64"), a_codes[pos].astype("int64"), numbers[pos]
+    inverse, _ = pd.factorize((v * (len(d_uniques) + 1) + d) * (len(a_uniques) + 1) + a)
+
+    def row_text(i: int) -> str:
+        return str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]])
+
+    return inverse, _first_of_each(inverse), v, row_text
 
 
 def referrals_declined(ctx: Context, mask) -> pd.Series:
@@ -491,12 +502,8 @@ def referrals_declined(ctx: Context, mask) -> pd.Series:
     pos = pos[_rows_matching(ctx, pos, cues)]
     if not len(pos):
         return pd.Series(out, index=tl.index)
-    (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
-    d, a, v = d_codes[pos].astype("int64"), a_codes[pos].astype("int64"), numbers[pos]
-    inverse, _ = pd.factorize((v * (len(d_uniques) + 1) + d) * (len(a_uniques) + 1) + a)
-    first = _first_of_each(inverse)  # a row of each distinct triple, in code order
-    hits = np.array([vocabs[v[i]].declines_referral(str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]))
-                     for i in first], dtype=bool)
+    inverse, first, v, row_text = _distinct_texts(ctx, pos, numbers)
+    hits = np.array([vocabs[v[i]].declines_referral(row_text(i)) for i in first], dtype=bool)
     out[pos] = hits[inverse]
     return pd.Series(out, index=tl.index)
 
