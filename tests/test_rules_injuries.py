@@ -94,7 +94,9 @@ def test_injury_never_escalated_has_no_action_and_no_delay():
     flags = flags_of("injury_not_escalated", [injury("2023-03-01")])
     flag = flags.iloc[0]
     assert flag.actual_action_event_id == "" and pd.isna(flag.delay_days) and pd.isna(flag.actual_action_date)
-    assert "none is recorded" in flag.explanation
+    # s13: "none by any agency is recorded within 90 days" (the next escalation by any agency, capped), was
+    # "none is recorded"
+    assert "none by any agency is recorded within 90 days of the injury" in flag.explanation
     assert flag.severity == "medium"
 
 
