@@ -488,8 +488,9 @@ def referrals_declined(ctx: Context, mask) -> pd.Series:
     """Rows of `mask` whose description or action says that the social care service a referral went to
     declined it (`review.vocab.Vocabulary.declines_referral`: "Referral declined by CSC", "CSC declined the
     referral"): a decision on a referral made, whoever wrote the row. The candidates are picked by a
-    vectorised whole-word search for `referral_decline_cues`; each distinct (vocabulary, description, action)
-    of them is read once."""
+    vectorised whole-word search for `referral_decline_cues`, then `referral_recipients`, then a referral's
+    words (the reading needs one of each); each distinct (vocabulary, description, action) of them is read
+    once."""
     tl = ctx.timeline
     out = np.zeros(len(tl), dtype=bool)
     pos = np.flatnonzero(np.asarray(mask, dtype=bool))
@@ -499,9 +500,20 @@ def referrals_declined(ctx: Context, mask) -> pd.Series:
                    for w in candidates})
     if not cues or not len(pos):
         return pd.Series(out, index=tl.index)
-    pos = pos[_rows_matching(ctx, pos, cues)]
-    if not len(pos):
-        return pd.Series(out, index=tl.index)
+    # a text the reading can take names a decline cue, a recipient ("CSC", "MASH") and a referral's words
+    # ("referral", "referred"): rows naming all three, each by the vectorised whole-word search, are read
+    # ("Mother declined a further appointment" is not)
+    recipients = sorted({" ".join(w) for v in vocabs for candidates in v.referral_recipients._by_first.values()
+                         for w in candidates})
+    referral = sorted({" ".join(w) for v in vocabs if v.plan_escalation_types
+                       for candidates in v.denial_phrases(sorted(v.plan_escalation_types)[0])._by_first.values()
+                       for w in candidates})
+    for words in (cues, recipients, referral):
+        if not words:
+            return pd.Series(out, index=tl.index)
+        pos = pos[_rows_matching(ctx, pos, words)]
+        if not len(pos):
+            return pd.Series(out, index=tl.index)
     inverse, first, v, row_text = _distinct_texts(ctx, pos, numbers)
     hits = np.array([vocabs[v[i]].declines_referral(row_text(i)) for i in first], dtype=bool)
     out[pos] = hits[inverse]
