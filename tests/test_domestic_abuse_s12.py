@@ -95,7 +95,7 @@ def test_late_referral_is_flagged_with_the_delay():
     assert flag.expected_by == pd.Timestamp("2023-03-06")
     assert flag.actual_action_event_id == "C1-e002" and flag.actual_action_date == pd.Timestamp("2023-03-09")
     assert flag.delay_days == 3
-    assert "the first referral came on 9 Mar 2023, 3 calendar days late" in flag.explanation
+    assert "the next such referral by any agency came on 9 Mar 2023, 3 calendar days late" in flag.explanation  # s13: was "the first referral"
 
 
 def test_a_referral_not_sent_is_no_response():

@@ -418,7 +418,7 @@ def domestic_abuse_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         t["agency"] + " recorded domestic abuse in the child's household on " + fmt_date(t["_day"]) + " ("
         + pd.Series(reasons, index=t.index) + ") and no referral to children's social care or to MARAC is recorded within "
         + str(n) + " working day" + ("s" if n != 1 else "") + " (by " + fmt_date(t["deadline"]) + ")"
-        + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the first referral",
+        + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next such referral by any agency",
                        action_when(ctx, r["action_pos"], t.index))
     )
     return out
