@@ -893,8 +893,14 @@ class Vocabulary:
         tokens = self.tokens(text)
         if self.referral_declines._by_first.keys().isdisjoint(tokens):
             return False
-        words = self.denial_phrases(sorted(self.plan_escalation_types)[0])
-        return any(self._declined_by_recipient(tokens, s, e) for s, e, _ in words.find(tokens))
+        return any(self._declined_by_recipient(tokens, s, e) for s, e, _ in self.referral_words().find(tokens))
+
+    def referral_words(self) -> Phrases:
+        """A referral's words ("referral", "referred", "refer to"): `denial_phrases` of the referral contact
+        type (`plan_escalation_types`); none without one."""
+        if not self.plan_escalation_types:
+            return Phrases()
+        return self.denial_phrases(sorted(self.plan_escalation_types)[0])
 
     def received_referral(self, text: str) -> bool:
         """Does `text` record a referral coming in: "received" or "receipt" in it, or a referral's words
@@ -905,8 +911,7 @@ class Vocabulary:
             return True
         if "from" not in tokens or not self.plan_escalation_types:
             return False
-        words = self.denial_phrases(sorted(self.plan_escalation_types)[0])
-        return any(e < len(tokens) and tokens[e] == "from" for _, e, _ in words.find(tokens))
+        return any(e < len(tokens) and tokens[e] == "from" for _, e, _ in self.referral_words().find(tokens))
 
     def _done_after(self, tokens: list, at: int) -> bool:
         """Is one of `referral_plan_done` between token `at` and the end of its clause (a comma included)?"""

@@ -441,6 +441,16 @@ def _from_serial(number: float, text: str) -> tuple[dt.date, dt.time | None]:
     return base.date(), base.time()
 
 
+def _holiday_year(match, qualifier, pivot: int, shown: str, value) -> int:
+    """The year of a holiday's name ("Christmas 2007", "Easter 07": `match` group "y"), checked; a holiday with
+    a qualifier ("early Easter 2007") is unreadable."""
+    if qualifier is not None:
+        raise DateParseError(f"unreadable date {shown!r}", value)
+    year = _year(match["y"], pivot, shown)
+    _check_year(year, shown)
+    return year
+
+
 def _from_text(value: str, pivot: int) -> tuple[dt.date, str, str, dt.time | None]:
     """(start, precision, base precision before any 'approximate', time or None)."""
     shown = value.strip()
@@ -479,10 +489,7 @@ def _from_text(value: str, pivot: int) -> tuple[dt.date, str, str, dt.time | Non
             s = str(_year(yy["yy"], pivot, shown))
     christmas = _CHRISTMAS.fullmatch(s) if not season else None
     if christmas:
-        if qualifier is not None:
-            raise DateParseError(f"unreadable date {shown!r}", value)
-        year = _year(christmas["y"], pivot, shown)
-        _check_year(year, shown)
+        year = _holiday_year(christmas, qualifier, pivot, shown, value)
         day = 26 if christmas["boxing"] else _CHRISTMAS_DAYS.get(christmas["day"] or "")
         if day is not None:  # Christmas Day, Christmas Eve, Boxing Day: days
             return dt.date(year, 12, day), "approximate" if approximate else "day", "day", None
@@ -492,10 +499,7 @@ def _from_text(value: str, pivot: int) -> tuple[dt.date, str, str, dt.time | Non
 
     easter = _EASTER.fullmatch(s) if not season else None
     if easter:
-        if qualifier is not None:
-            raise DateParseError(f"unreadable date {shown!r}", value)
-        year = _year(easter["y"], pivot, shown)
-        _check_year(year, shown)
+        year = _holiday_year(easter, qualifier, pivot, shown, value)
         sunday = easter_sunday(year)
         if easter["good"] or easter["day"]:  # Good Friday, Easter Sunday, Easter Monday: days
             day = sunday + dt.timedelta(days=-2 if easter["good"] else _EASTER_OFFSETS[easter["day"]])

@@ -505,8 +505,7 @@ def referrals_declined(ctx: Context, mask) -> pd.Series:
     # ("Mother declined a further appointment" is not)
     recipients = sorted({" ".join(w) for v in vocabs for candidates in v.referral_recipients._by_first.values()
                          for w in candidates})
-    referral = sorted({" ".join(w) for v in vocabs if v.plan_escalation_types
-                       for candidates in v.denial_phrases(sorted(v.plan_escalation_types)[0])._by_first.values()
+    referral = sorted({" ".join(w) for v in vocabs for candidates in v.referral_words()._by_first.values()
                        for w in candidates})
     for words in (cues, recipients, referral):
         if not words:
