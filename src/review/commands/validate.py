@@ -120,7 +120,11 @@ def format_report(report) -> str:
         lines += [f"  {_where(f, None, None)}: {text}" for f, text in unread]
     rejections = [(f, r) for f in report.files for r in f.rejections]
     if rejections:
-        lines += ["", f"Rejected rows ({len(rejections)}):"]
+        # a rejection may stand for a group of rows (a declared profile's column not in the sheet): counted
+        # as the rows it rejects, listed once
+        rows = sum(getattr(r, "count", 1) for _, r in rejections)
+        grouped = f", in {len(rejections)} message(s)" if rows != len(rejections) else ""
+        lines += ["", f"Rejected rows ({rows}{grouped}):"]
         lines += [f"  {_where(f, r.row, r.column)}: {r.reason}" for f, r in rejections]
     warnings = [(f, w) for f in report.files for w in f.warnings]
     if warnings:

@@ -14,9 +14,10 @@ reviewer's word and beats a Service column that names a department. "Source" is
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from ..config import CaseConfig, load_yaml, package_data, safe_join
 from ..errors import ConfigError
@@ -300,9 +301,12 @@ def detect_header(table: RawTable, profile: Profile) -> HeaderMatch | None:
         index = table.row_numbers.index(profile.header_row)
         match = _match_row(table, index, lookup)
         if "date" not in match.columns:
+            expected = [profile.columns["date"]] if "date" in profile.columns else list(profile.synonyms.get("date", ()))
+            close = closest_header(expected, [match.headers[c] for c in match.unmapped])
             raise ConfigError(
                 f"profile {profile.name!r}: row {profile.header_row} has no date column "
-                f"(headers: {', '.join(repr(h) for h in match.headers if h)})",
+                f"(headers: {', '.join(repr(h) for h in match.headers if h)})"
+                f"{'' if close is None else f'; did you mean {close!r}?'}",
                 file=table.file,
                 sheet=table.sheet,
                 row=profile.header_row,
@@ -326,12 +330,140 @@ def detect_header(table: RawTable, profile: Profile) -> HeaderMatch | None:
     if missing:
         raise ConfigError(
             f"profile {profile.name!r}: column(s) {', '.join(map(repr, missing))} not in the header row "
-            f"(headers: {', '.join(repr(h) for h in match.headers if h)})",
+            f"(headers: {', '.join(repr(h) for h in match.headers if h)})"
+            f"{_did_you_mean(missing, match)}",
             file=table.file,
             sheet=table.sheet,
             row=match.row,
         )
     return match
+
+
+#: how alike (rapidfuzz token-set ratio of the normalised texts) a header must be to the one a profile
+#: expects to be suggested as the renamed column ("Date of entry" for "Date")
+CLOSE_HEADER_RATIO = 60
+
+
+def closest_header(expected: Iterable[str], headers: Iterable[str]) -> str | None:
+    """The header (as written) most like one of the `expected` header texts, or None when none is alike
+    (CLOSE_HEADER_RATIO): "Date" finds "Date of entry"; ties go to the closer whole text, then the
+    leftmost header."""
+    from rapidfuzz import fuzz
+
+    wanted = [key for key in map(normalise_header, expected) if key]
+    best: tuple[float, float, int] | None = None
+    found = None
+    for position, header in enumerate(headers):
+        key = normalise_header(header)
+        if not key:
+            continue
+        for target in wanted:
+            score = (fuzz.token_set_ratio(target, key), fuzz.ratio(target, key), -position)
+            if score[0] >= CLOSE_HEADER_RATIO and (best is None or score > best):
+                best, found = score, header
+    return found
+
+
+def _did_you_mean(missing: list[str], match: HeaderMatch) -> str:
+    """"; did you mean 'Date of entry' for 'Date'?" for each missing column with a header like it among
+    the header row's columns no field reads, or ""."""
+    free = [match.headers[c] for c in match.unmapped if match.headers[c]]
+    hints = []
+    for header in missing:
+        close = closest_header([header], free)
+        if close is not None:
+            hints.append(f"did you mean {close!r} for {header!r}?")
+    return f"; {'; '.join(hints)}" if hints else ""
+
+
+@dataclass(frozen=True)
+class ProfileMismatch:
+    """Why a sheet read with a declared profile has no header row: the row most like its header (None when
+    no row of the first HEADER_SCAN_ROWS names any column), the columns the profile expects there and does
+    not find ((field, the header texts it expects), in FIELDS order), the headers of that row, and the
+    closest header to each missing column (field -> header as written; absent when none is alike)."""
+
+    row: int | None
+    missing: tuple[tuple[str, tuple[str, ...]], ...]
+    headers: tuple[str, ...]
+    closest: dict[str, str]
+
+    def message(self, profile: Profile) -> str:
+        """The one error for the sheet: the missing column(s), the header row and its headers, the closest
+        match ("did you mean 'Date of entry'?") and where to fix it."""
+        wanted = [
+            f"its {name} from {repr(expected[0]) if len(expected) == 1 else 'a column such as ' + ' or '.join(map(repr, expected[:3]))}"
+            for name, expected in self.missing
+        ]
+        hints = [
+            f"did you mean {self.closest[name]!r}{'' if len(self.missing) == 1 else f' for {expected[0]!r}'}?"
+            for name, expected in self.missing
+            if name in self.closest
+        ]
+        if wanted:
+            said = f"profile {profile.name!r} reads {' and '.join(wanted)}, which the header row does not have"
+        else:
+            said = f"profile {profile.name!r}: the header row names a date column but no other column it reads"
+        said += f": {' '.join(hints)}" if hints else "."
+        if self.row is not None:
+            where = (f"Row {self.row}, the row naming the most of the profile's columns, holds "
+                     f"{', '.join(repr(h) for h in self.headers if h) or 'no text'}.")
+        else:
+            where = f"No row of the first {HEADER_SCAN_ROWS} names any of its columns."
+        return (f"{said} {where} Without those columns no row of the sheet is read: rename the column in the "
+                f"file, or set the profile's `columns:` ({_shown_origin(profile)}) to the header as written")
+
+
+def _shown_origin(profile: Profile) -> str:
+    """Where a profile is defined, as the case folder names it ("profiles/gp.yml"): never a full path,
+    which would differ from one machine to the next in the report."""
+    origin = PurePath(profile.origin)
+    return f"{origin.parent.name}/{origin.name}" if origin.parent.name else origin.name
+
+
+def profile_mismatch(table: RawTable, profile: Profile) -> ProfileMismatch:
+    """What a sheet that `detect_header` finds no header in lacks for `profile` (a declared one): the row of
+    the first HEADER_SCAN_ROWS naming the most fields (the earliest on a tie; else the first with a cell
+    like the expected date header), and the profile's explicit columns and date column it does not have."""
+    lookup = profile.lookup()
+    date_headers = (profile.columns["date"],) if "date" in profile.columns else tuple(profile.synonyms.get("date", ("date",)))
+    best: tuple[int, int] | None = None  # (fields named, index)
+    for index, row in enumerate(table.rows[:HEADER_SCAN_ROWS]):
+        hits = (header_hit(lookup, v) for v in row if isinstance(v, str) and len(v) <= MAX_HEADER_CHARS)
+        names = {hit[0] for hit in hits if hit is not None}
+        if names and (best is None or len(names) > best[0]):
+            best = (len(names), index)
+    if best is None:
+        for index, row in enumerate(table.rows[:HEADER_SCAN_ROWS]):
+            texts = [v for v in row if isinstance(v, str) and len(v) <= MAX_HEADER_CHARS]
+            if texts and closest_header(date_headers, texts) is not None:
+                best = (0, index)
+                break
+    if best is None:
+        expected = (("date", date_headers),) + tuple(
+            (name, (header,)) for name, header in profile.columns.items() if name != "date")
+        return ProfileMismatch(None, _in_field_order(expected), (), {})
+    match = _match_row(table, best[1], lookup)
+    missing = [
+        (name, (header,))
+        for name, header in profile.columns.items()
+        if name not in match.columns or normalise_header(match.headers[match.columns[name]]) != normalise_header(header)
+    ]
+    if "date" not in match.columns and "date" not in profile.columns:
+        missing.append(("date", date_headers))
+    missing = _in_field_order(missing)
+    free = [match.headers[c] if c in match.unmapped else "" for c in range(len(match.headers))]
+    closest = {}
+    for name, expected in missing:
+        close = closest_header(expected, free)
+        if close is not None:
+            closest[name] = close
+            free = [h if h != close else "" for h in free]  # one header suggested for one column
+    return ProfileMismatch(match.row, missing, match.headers, closest)
+
+
+def _in_field_order(missing) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple(sorted(missing, key=lambda item: FIELDS.index(item[0])))
 
 
 def _match_row(table: RawTable, index: int, lookup: dict[str, tuple[str, int]]) -> HeaderMatch:

