@@ -3,6 +3,7 @@ sheet (its rows still counted as rejected), footers under the last contact are s
 and the case folder's notes reach the workbook's Data quality sheet."""
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -106,3 +107,63 @@ def test_row_ranges_name_runs_of_rows():
     assert row_ranges([7]) == "row 7"
     assert row_ranges([5, 4, 6, 9, 12, 13]) == "rows 4-6, 9 and 12-13 (6 rows)"
     assert row_ranges(list(range(2, 100_002))) == "rows 2-100001 (100000 rows)"
+
+
+# ---------------------------------------------------------------------------------------------------
+# 2. footers under the last contact
+# ---------------------------------------------------------------------------------------------------
+def read_with_tail(folder: Path, tail, name: str = "gp.xlsx"):
+    make_case(folder, [{"path": name, "agency": "GP"}])
+    rows = [["Date", "Details", "Outcome"], *ROWS, *tail]
+    if name.endswith(".csv"):
+        with open(folder / name, "w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows(rows)
+    else:
+        write_xlsx(folder / name, rows)
+    contacts, report = load_contacts(load_case_config(folder))
+    return contacts, report.files[0]
+
+
+@pytest.mark.parametrize("tail, footer_rows", [
+    ([[], ["Prepared by J Smith, Named Nurse, 01/08/2024"]], [6]),
+    ([["End of chronology", "End of chronology", "End of chronology"]], [5]),  # merged across the row
+    ([["Signed: ………………  Date: ………………"], ["J Smith"]], [5, 6]),
+    ([["Prepared by:"], ["J Smith"], ["01/08/2024"]], [5, 6, 7]),
+    ([["Prepared by J Smith", "Named Nurse", "01/08/2024"]], [5]),
+])
+def test_footer_rows_are_skipped_with_a_warning_naming_the_row(tmp_path, tail, footer_rows):
+    contacts, sheet = read_with_tail(tmp_path, tail)
+    assert len(contacts) == 3 and sheet.rows_rejected == 0 and sheet.rows_read == 3
+    assert sheet.rows_skipped == len(tail)  # the blank row too
+    footers = [w for w in sheet.warnings if w.message.startswith("footer under the chronology skipped")]
+    assert [w.row for w in footers] == footer_rows
+    assert footers[0].column == "Date"
+
+
+def test_footer_of_a_csv_is_skipped_and_named_in_validate(tmp_path, capsys):
+    read_with_tail(tmp_path, [["Signed: J Smith", "Date: 01/08/2024"]], name="gp.csv")
+    assert main(["validate", str(tmp_path)]) == 0
+    assert ("gp.csv, row 5, column 'Date': footer under the chronology skipped, not read as a contact: "
+            "'Signed: J Smith'") in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("tail, rejected", [
+    # a contact whose text mentions who prepared something, undated, under Details: rejected, not a footer
+    ([[None, "Prepared report for the case conference", None]], [5]),
+    # narrative after the phrase: a contact without its date
+    ([["Prepared by mother: bottle feeds", "HV advised on sterilising"]], [5]),
+    ([["Date: unknown", "Mother reported a bruise to the arm", "Referral to CSC"]], [5]),
+    # a footer's words above a contact are no footer (the footer is under the last contact)
+    ([["Prepared by J Smith, Named Nurse, 01/08/2024"], ["22/02/2023", "Home visit", "none"]], [5]),
+])
+def test_rows_that_only_mention_preparing_are_not_footers(tmp_path, tail, rejected):
+    contacts, sheet = read_with_tail(tmp_path, tail)
+    assert [r.row for r in sheet.rejections] == rejected
+    assert not any(w.message.startswith("footer") for w in sheet.warnings)
+    assert len(contacts) == 3 + sum(1 for row in tail if row and row[0] == "22/02/2023")
+
+
+def test_a_dated_last_contact_mentioning_prepared_by_is_read(tmp_path):
+    contacts, sheet = read_with_tail(tmp_path, [["01/03/2023", "Report prepared by J Smith for conference", "none"]])
+    assert len(contacts) == 4 and sheet.rows_rejected == 0 and not sheet.warnings
+    assert contacts["description"].iloc[-1] == "Report prepared by J Smith for conference"

@@ -159,6 +159,22 @@ def cover_labels() -> frozenset[str]:
     return frozenset(filter(None, (normalise_header(str(v)) for v in data.get("cover_labels") or ())))
 
 
+@lru_cache(maxsize=1)
+def footer_words() -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
+    """(closings, phrases, labels) that open a footer line under a chronology (profiles.yml
+    `footer_closings`, `footer_phrases`, `footer_labels` with `cover_labels`), normalised as headers are;
+    phrases and labels longest first (the pattern tries them in that order)."""
+    data = package_data("profiles.yml") or {}
+
+    def words(key: str) -> set[str]:
+        return set(filter(None, (normalise_header(str(v)) for v in data.get(key) or ())))
+
+    phrases = words("footer_phrases")
+    labels = (words("footer_labels") | cover_labels()) - phrases
+    return (frozenset(words("footer_closings")), tuple(sorted(phrases, key=lambda w: (-len(w), w))),
+            tuple(sorted(labels, key=lambda w: (-len(w), w))))
+
+
 def available_profiles(case: CaseConfig | None = None) -> list[str]:
     names = set(_package_profiles())
     if case is not None:

@@ -18,6 +18,7 @@ import posixpath
 import re
 from bisect import bisect_right
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import replace
 from importlib import resources
 from itertools import combinations, islice, pairwise
@@ -47,6 +48,7 @@ from .headers import (
     column_letter,
     cover_labels,
     detect_header,
+    footer_words,
     load_profile,
     normalise_header,
     profile_mismatch,
@@ -290,6 +292,18 @@ class _CaseBatch:
         if titles:
             report.notes.append(f"{titles} title row(s) above the header (row {table.row_numbers[first]}) skipped")
         candidates = match.index + 1 + np.flatnonzero(~blank_row[match.index + 1 :])
+        footers = _footer_rows(cells, blank, candidates, match)
+        if footers:
+            # a signature or closing line under the last contact: skipped, each named in a warning (not a
+            # contact without a date, and not a section heading)
+            for i in footers:
+                column = int(np.flatnonzero(~blank[i])[0])
+                report.warn(
+                    row_numbers[i], match.headers[column] or column_letter(column),
+                    f"footer under the chronology skipped, not read as a contact: {_text(cells[i, column]).strip()[:120]!r} "
+                    "(a signature or closing line after the last contact; if it is a contact, give it a date)",
+                )
+            candidates = candidates[: len(candidates) - len(footers)]
         not_data = []
         for kind, found in (
             ("merged-row continuation", _continuations(table, candidates)),
@@ -821,6 +835,83 @@ def _is_day_date(value) -> bool:
         return parse_date(value).precision in ("day", "approximate")
     except (DateParseError, TypeError, ValueError, OverflowError):
         return False
+
+
+#: how many rows at the foot of a sheet are looked at for a footer (`_footer_rows`)
+MAX_FOOTER_ROWS = 10
+#: what may fill in a footer's blank ("Signed: ........", "Date: __/__/____")
+_PLACEHOLDER = re.compile(r"[\s._\-\u2013\u2014\u2026/*]*")
+
+
+def _footer_rows(cells: np.ndarray, blank: np.ndarray, candidates: np.ndarray, match: HeaderMatch) -> list[int]:
+    """The rows of a footer under the chronology's last contact, in order ([] for none): a signature or
+    closing line ("Prepared by J Smith, Named Nurse, 01/08/2024", "End of chronology", "Signed: ....
+    Date: ....") at the foot of the sheet, and the names and dates below it ("J Smith").
+
+    Only the last MAX_FOOTER_ROWS rows are looked at, from the bottom up, while each row holds its text
+    in its first cell(s) (at or left of the date column), none of them a contact's shape (a day date in
+    the date column beside other text, or narrative); the footer starts at the first of them that opens
+    with a footer's words (`_is_footer_text`). A row above a contact, or holding text right of the date
+    column (a contact without a date: "Prepared report for conference" under Details), is never one."""
+    if not len(candidates):
+        return []
+    date_column = match.columns["date"]
+    block: list[tuple[int, bool]] = []  # (row index, opens a footer), bottom up
+    for i in candidates[-MAX_FOOTER_ROWS:][::-1].tolist():
+        filled = np.flatnonzero(~blank[i]).tolist()
+        if filled[0] > date_column:
+            break
+        values = cells[i, filled].tolist()
+        head = values[0]
+        if not isinstance(head, str):
+            break
+        opens = _is_footer_text(head)
+        if not opens and (not _cover_value(head) or (len(filled) > 1 and _is_day_date(cells[i, date_column]))):
+            break
+        if not all(v == head or (isinstance(v, str) and _is_footer_text(v)) or _cover_value(v) for v in values[1:]):
+            break
+        block.append((i, opens))
+    block.reverse()
+    start = next((k for k, (_, opens) in enumerate(block) if opens), None)
+    return [] if start is None else [i for i, _ in block[start:]]
+
+
+@lru_cache(maxsize=1)
+def _footer_label_pattern() -> re.Pattern:
+    """A footer phrase ("Prepared by", ":" optional) or label ("Date:", ":" required), at the start of a
+    text or after a space, comma or semicolon, its words separated by any spacing."""
+    _, phrases, labels = footer_words()
+
+    def alternatives(texts):
+        return "|".join(r"\s+".join(map(re.escape, text.split())) for text in texts)
+
+    return re.compile(
+        rf"(?:^|(?<=[\s,;]))(?:(?:{alternatives(phrases)})\b\s*:?|(?:{alternatives(labels)})\s*:)", re.IGNORECASE
+    )
+
+
+def _is_footer_text(text: str) -> bool:
+    """Whether a text is a footer's: it opens with a closing ("End of chronology", followed by anything),
+    or it is made of footer phrases and labels ("Prepared by", "Signed:", "Date:") each followed by names,
+    dates, numbers or a blank to fill in ("J Smith, Named Nurse, 01/08/2024", "........"), nothing else:
+    "Prepared by mother: bottle feeds" and "Date: unknown, mother reported a bruise" are not."""
+    text = " ".join(text.split())
+    if not text:
+        return False
+    closings, _, _ = footer_words()
+    key = normalise_header(text)
+    if any(key == closing or key.startswith(closing + " ") for closing in closings):
+        return True
+    labels = list(_footer_label_pattern().finditer(text))
+    if not labels or labels[0].start() != 0:
+        return False
+    ends = [m.start() for m in labels[1:]] + [len(text)]
+    for label, end in zip(labels, ends):
+        for part in re.split(r"[,;]", text[label.end():end]):
+            part = part.strip()
+            if part and not _PLACEHOLDER.fullmatch(part) and not _cover_value(part.strip(" .-\u2013\u2014")):
+                return False
+    return True
 
 
 def _continuations(table: RawTable, candidates: np.ndarray) -> list[int]:
