@@ -11,11 +11,13 @@ import openpyxl
 import pytest
 import yaml
 
+from review import export
 from review.cli import main
 from review.config import load_case_config
 from review.errors import ConfigError
 from review.ingest.load import load_contacts
 from review.ingest.report import row_ranges
+from review.pipeline import analyse, load_case
 
 ROWS = [["01/02/2023", "Home visit, child seen and weighed", "none"],
         ["08/02/2023", "Mother phoned about a rash", "GP appointment offered"],
@@ -167,3 +169,44 @@ def test_a_dated_last_contact_mentioning_prepared_by_is_read(tmp_path):
     contacts, sheet = read_with_tail(tmp_path, [["01/03/2023", "Report prepared by J Smith for conference", "none"]])
     assert len(contacts) == 4 and sheet.rows_rejected == 0 and not sheet.warnings
     assert contacts["description"].iloc[-1] == "Report prepared by J Smith for conference"
+
+
+# ---------------------------------------------------------------------------------------------------
+# 3. the case folder's notes in the workbook's Data quality sheet
+# ---------------------------------------------------------------------------------------------------
+def test_unlisted_file_note_is_in_the_workbook_data_quality_sheet(tmp_path):
+    make_case(tmp_path, [{"path": "gp.xlsx", "agency": "GP"}])
+    write_xlsx(tmp_path / "gp.xlsx", [["Date", "Details", "Outcome"], *ROWS])
+    write_xlsx(tmp_path / "gp_resubmitted.xlsx", [["Date", "Details"], ["01/02/2023", "Visit"]])
+    case = load_case(tmp_path)
+    assert len(case.report.notes) == 1 and "gp_resubmitted.xlsx" in case.report.notes[0]
+    path = export.write_workbook(tmp_path / "chronology.xlsx", analyse(case), case.config, case.report)
+    ws = openpyxl.load_workbook(path)["Data quality"]
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    at = next(i for i, row in enumerate(values) if row[0] == "Case folder notes")
+    assert values[at + 1][0] == "Case folder note"
+    assert values[at + 2][0] == case.report.notes[0]
+    # the rejections and warnings table follows, whole
+    assert any(row[0] == "Rejected rows and warnings (every one)" for row in values[at + 3:])
+    html = export.write_html(tmp_path / "report.html", case.config, analyse(case), report=case.report)
+    assert "Case folder notes (1)" in Path(html).read_text(encoding="utf-8")
+
+
+def test_the_built_workbook_lists_the_case_folder_notes(tmp_path):
+    make_case(tmp_path / "case", [{"path": "gp.xlsx", "agency": "GP"}])
+    write_xlsx(tmp_path / "case" / "gp.xlsx", [["Date", "Details", "Outcome"], *ROWS])
+    (tmp_path / "case" / "police.csv").write_text("Date,Details\n01/02/2023,Call\n", encoding="utf-8")
+    assert main(["build", str(tmp_path / "case"), "--out", str(tmp_path / "out")]) in (0, 1)
+    ws = openpyxl.load_workbook(tmp_path / "out" / "chronology.xlsx")["Data quality"]
+    texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value]
+    assert any("'police.csv' is in the case folder but not listed under `files:`" in t for t in texts)
+
+
+def test_no_case_folder_notes_leaves_the_data_quality_sheet_as_it_was(tmp_path):
+    make_case(tmp_path, [{"path": "gp.xlsx", "agency": "GP"}])
+    write_xlsx(tmp_path / "gp.xlsx", [["Date", "Details", "Outcome"], *ROWS])
+    case = load_case(tmp_path)
+    path = export.write_workbook(tmp_path / "chronology.xlsx", analyse(case), case.config, case.report)
+    ws = openpyxl.load_workbook(path)["Data quality"]
+    assert ws.cell(row=len(case.report.files) + 3, column=1).value == "Rejected rows and warnings (every one)"
+    assert not any(c.value == "Case folder notes" for row in ws.iter_rows() for c in row)

@@ -42,6 +42,7 @@ from .export import (
     write_html,
     write_manifest,
     write_workbook,
+    _case_notes,
     _report_frames,
 )
 
@@ -423,9 +424,10 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         view = _view(analysis, redactor)
         dates = "month" if getattr(redactor, "months", False) else "day"
         files, rejections = _report_frames(report)
+        case_notes = _case_notes(report)
         if redactor is not None:
-            files, rejections = redactor.frame(files), redactor.frame(rejections)
-        quality = (files, rejections)
+            files, rejections, case_notes = redactor.frame(files), redactor.frame(rejections), redactor.frame(case_notes)
+        quality = (files, rejections, case_notes)
         inputs = redacted_inputs(case_inputs(config), redactor)
         sources = [{"file": rel, **meta} for rel, meta in inputs.items()]
         if redactor is not None:  # the case id is printed in titles: it is redacted like any text

@@ -291,7 +291,7 @@ SHEET_HEADERS: dict[str, dict[str, str]] = {
         "file": "Source file", "sheet": "Source sheet", "hidden": "Hidden sheet", "header_row": "Header row",
         "rows_read": "Rows read", "rows_accepted": "Rows accepted", "rows_rejected": "Rows rejected",
         "rows_skipped": "Rows skipped", "notes": "Notes", "row": "Source row", "column": "Column",
-        "kind": "Kind", "reason": "Reason",
+        "kind": "Kind", "reason": "Reason", "note": "Case folder note",
     },
     "Decision problems": {"file": "File", "row": "Row", "flag_id": "Flag id", "problem": "Problem"},
     "Sources": {"file": "File", "role": "Role", "bytes": "Bytes", "sha256": "SHA-256"},
@@ -692,14 +692,28 @@ def write_csv(path: str | Path, frame: pd.DataFrame, headers: Sequence[str] | No
 # Excel workbook
 # ---------------------------------------------------------------------------------------------------
 def _report_frames(report) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(per file/sheet counts, every rejection and warning) from an IngestReport (or a pair of frames)."""
+    """(per file/sheet counts, every rejection and warning) from an IngestReport (or a pair of frames,
+    or a triple with the case folder's notes: `_case_notes`)."""
     if report is None:
         return pd.DataFrame(), pd.DataFrame()
     if isinstance(report, tuple):
-        return report
+        return report[0], report[1]
     files = report.to_frame() if hasattr(report, "to_frame") else pd.DataFrame()
     rejections = report.rejections_frame() if hasattr(report, "rejections_frame") else pd.DataFrame()
     return files, rejections
+
+
+def _case_notes(report) -> pd.DataFrame:
+    """The notes about the case folder rather than one file (a chronology there that case.yml does not
+    list), column `note`: an IngestReport's `case_notes_frame()`, or the third frame of a triple (files,
+    rejections, case notes), as the build passes them redacted; empty otherwise."""
+    if isinstance(report, tuple):
+        notes = report[2] if len(report) > 2 else None
+    else:
+        notes = report.case_notes_frame() if hasattr(report, "case_notes_frame") else None
+    if notes is None or "note" not in getattr(notes, "columns", ()):
+        return pd.DataFrame(columns=["note"])
+    return notes[["note"]].reset_index(drop=True)
 
 
 def _sources_frame(sources) -> pd.DataFrame:
@@ -831,7 +845,8 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
 
     Sheets: Integrated chronology (every contact, real dates as dd/mm/yyyy, flagged rows shaded and
     numbered, provenance columns), Flags (with reviewer decisions), Decisions, Response latency, Agency
-    knowledge, Data quality (per file and sheet, then every rejection and warning), Sources (SHA-256).
+    knowledge, Data quality (per file and sheet, the notes about the case folder, such as a chronology there
+    that case.yml does not list, then every rejection and warning), Sources (SHA-256).
     Every sheet has a bold frozen header and an autofilter. Formula-like text is written inert. Text
     over Excel's limit of 32,767 characters is cut, marked "… [truncated: N characters; full text in
     chronology.csv]", and counted in a note under Data quality. Rows cited only by flags the reviewers
@@ -916,6 +931,14 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
         files = files.assign(hidden=_yes_no(files["hidden"]))
     ws = sheet(wb, "Data quality", files, sheet_headers(files, "Data quality"))
     start = len(files) + 4
+    case_notes = _case_notes(report)
+    if len(case_notes):
+        # what ingest noticed about the case folder rather than one file (a chronology there that case.yml
+        # does not list, so not read): under the per-file counts, before the rejections
+        ws.cell(row=start - 1, column=1, value="Case folder notes").font = Font(bold=True)
+        sheet(wb, "Data quality", case_notes, sheet_headers(case_notes, "Data quality"),
+              ws=ws, start_row=start, wrap=("note",), table_filter=False)
+        start += len(case_notes) + 3
     title = ws.cell(row=start - 1, column=1, value="Rejected rows and warnings (every one)")
     title.font = Font(bold=True)
     rejections = (rejections.reset_index(drop=True) if len(rejections.columns) else
@@ -1385,6 +1408,10 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
         parts.append(_html_table(files, sheet_headers(files, "Data quality"),
                                  numeric=("rows_read", "rows_accepted", "rows_rejected", "rows_skipped"),
                                  months=months))
+    case_notes = _case_notes(report)
+    if len(case_notes):
+        parts.append(f"<h3>Case folder notes ({len(case_notes)})</h3>")
+        parts.append(_html_table(case_notes, sheet_headers(case_notes, "Data quality"), months=months))
     if len(rejections):
         parts.append(f"<h3>Rejected rows and warnings ({len(rejections)})</h3>")
         parts.append(_html_table(rejections.reset_index(drop=True), sheet_headers(rejections, "Data quality"),

@@ -129,6 +129,11 @@ class IngestReport:
             columns=cols,
         )
 
+    def case_notes_frame(self) -> pd.DataFrame:
+        """The notes about the case folder rather than one file (`notes`), one row each: column `note`
+        (the workbook's Data quality sheet lists them under the per-file counts)."""
+        return pd.DataFrame({"note": pd.Series(list(self.notes), dtype=object)})
+
     def rejections_frame(self) -> pd.DataFrame:
         """Every rejection and row warning: file, sheet, row, column, kind, reason."""
         rows = []
