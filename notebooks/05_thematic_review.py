@@ -28,6 +28,7 @@ out_dir = "../reports/thematic"
 synth_cases = 0  # synthetic cases to add beside the real ones, for a demonstration (their ids start "synthetic:")
 seed = 7
 declarations = None  # a spreadsheet of declared compliance (organisation, year, standard, declared status)
+min_contacts = 20  # the fewest contacts a rate per 100 contacts is given over (fewer: counts only, no rate)
 
 # %%
 # %matplotlib inline
@@ -74,13 +75,18 @@ counted = counted_flags(flags, timeline=contacts)  # as the tables count them: n
 print(f"{case_ids.nunique()} cases ({case_ids.nunique() - contacts['case_id'].nunique()} with no accepted "
       f"contacts), {len(contacts)} contacts, {len(counted)} flags counted"
       + (f" ({counted.attrs['rejected']} rejected by the reviewers not counted)" if counted.attrs["rejected"] else ""))
-tables = thematic_tables(flags, contacts, latency, cases=case_ids)
+tables = thematic_tables(flags, contacts, latency, cases=case_ids, min_contacts=min_contacts)
 if synth_cases:
     print(f"NOTE: {synth_cases} synthetic cases (ids 'synthetic:...') are counted in every table below, beside the "
           "real ones: set synth_cases = 0 for the real cases alone")
 
 # %% [markdown]
 # ## Flags per 100 contacts
+# A rate is given only over at least `min_contacts` contacts: a group with fewer keeps its counts, its rate is
+# left empty and its `note` says "too few contacts for a rate", and the charts leave it out. A group is listed
+# at 0 flags only where the zero is evidence (an organisation or agency kind with contacts, a rule or failing
+# category the rules evaluated); the charts draw only the groups with flags, and their titles say how many
+# are not shown.
 
 # %%
 for by in ("rule_id", "failing_category", "agency_kind"):
@@ -89,6 +95,9 @@ display(tables["flags_by_organisation"].head(15))
 
 # %% [markdown]
 # ## Response latency by agency kind, and the cases with most unescalated concerns
+# The `escalated_*_days` quantiles are over the escalated concerns with a latency in days
+# (`escalated_with_days`) only; the concerns never escalated within the rules' window are censored (their
+# latency is unknown) and counted in `never_escalated`, in no quantile: read the two together.
 
 # %%
 display(tables["latency_by_agency_kind"])
@@ -105,7 +114,7 @@ display(tables["sightings_by_agency_kind"])
 display(tables["sightings_by_case"].head(10))
 
 # %%
-figures = thematic_figures(tables, latency)
+figures = thematic_figures(tables, latency, min_contacts=min_contacts)
 for name, fig in figures.items():
     display(fig)
     plt.close(fig)
@@ -137,7 +146,7 @@ elif synth_cases:
 else:
     print("No declarations file given (`declarations`): nothing to compare.")
 if declared is not None:
-    assurance = assurance_vs_evidence(declared, flags, contacts)
+    assurance = assurance_vs_evidence(declared, flags, contacts, min_contacts=min_contacts)
     print("\n".join(assurance_summary(assurance)))  # disagreements, standards not assessed, organisations not in the cases
     display(assurance[assurance["disagreement"]].head(20))
     fig = plot_assurance(assurance)

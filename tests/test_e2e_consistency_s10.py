@@ -105,7 +105,7 @@ def test_thematic_tables_count_the_partial_date_concern_as_escalated():
     by_kind = latency_by_agency_kind(latency).set_index("agency_kind")
     assert by_kind.loc["police", ["concerns", "escalated", "never_escalated"]].tolist() == [1, 1, 0]  # before: escalated 0, never 1
     assert by_kind.loc["health", ["concerns", "escalated", "never_escalated"]].tolist() == [1, 0, 1]
-    assert pd.isna(by_kind.loc["police", "median_days"])  # no latency in days to summarise
+    assert pd.isna(by_kind.loc["police", "escalated_median_days"])  # no latency in days to summarise
     ranked = rank_cases(latency, pd.DataFrame(columns=["case_id", "rule_id", "severity"]), _timeline())
     assert ranked[["case_id", "concerns", "unescalated_concerns"]].values.tolist() == [["C1", 2, 1]]  # before: 2
     fig = plot_latency_by_agency_kind(latency)

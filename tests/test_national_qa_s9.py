@@ -62,16 +62,20 @@ def test_a_standard_no_rule_evidences_has_no_rate_and_is_not_plotted_at_zero(tmp
                     "Glenham Council,2018,Early help offer,Compliant\n"
                     "Glenham Council,2018,Information sharing,Compliant\n")
     timeline, flags = _timeline_and_flags()
-    result = assurance_vs_evidence(read_declarations(path), flags, timeline).set_index("standard")
+    result = assurance_vs_evidence(read_declarations(path), flags, timeline, min_contacts=1).set_index("standard")
     early = result.loc["Early help offer"]
     assert early["assessment"] == "standard not evidenced by the rules"
     assert pd.isna(early["flags_per_100_contacts"])
     assert early["contacts"] == 4
     sharing = result.loc["Information sharing"]  # evidenced, no failings: a real 0
     assert sharing["assessment"] == "consistent" and sharing["flags_per_100_contacts"] == 0
+    assert pd.isna(early["flags"])  # no rule evidences it: its 0 flags would be no evidence (s14: left empty)
+    # s14: neither is drawn: the evidenced one has no flags (a zero the table keeps, which would only pad the
+    # chart at 0), and the title says so
     fig = plot_assurance(result.reset_index())
-    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert labels == ["Glenham Council 2018 · Information sharing"]
+    assert fig._suptitle.get_text() == "Declared compliance against evidence of failings (1 with no flags not shown)"
+    assert not fig.axes[0].axison and not fig.axes[0].lines  # the empty chart: nothing drawn
+    assert fig.review_alt_text.endswith("No declaration has flags to set beside it.")
 
 
 def test_thematic_names_the_cases_whose_last_build_failed(tmp_path, capsys):
@@ -98,12 +102,12 @@ def test_flags_by_organisation_counts_one_organisation_however_its_name_is_spelt
                           "organisation": ["GLENHAM  COUNCIL", None], "date": pd.to_datetime(["2018-05-01"] * 2)})
     timeline = pd.concat([timeline, extra], ignore_index=True)
     flags = pd.concat([flags, flags.assign(case_id="B", trigger_event_id="b1")], ignore_index=True)
-    rates = flag_rates(flags, timeline, "organisation").set_index("organisation")
+    rates = flag_rates(flags, timeline, "organisation", min_contacts=1).set_index("organisation")
     assert rates.index.tolist() == ["(unknown)", "Glenham Council"]
     assert rates.loc["Glenham Council", ["flags", "contacts"]].tolist() == [1, 5]
     # a contact with no organisation (or agency kind) is counted with its flag, not left out of the denominator
     assert rates.loc["(unknown)", ["flags", "contacts"]].tolist() == [1, 1]
-    kinds = flag_rates(flags, timeline, "agency_kind").set_index("agency_kind")
+    kinds = flag_rates(flags, timeline, "agency_kind", min_contacts=1).set_index("agency_kind")
     assert kinds.loc["(unknown)", ["flags", "contacts", "flags_per_100_contacts"]].tolist() == [1, 1, 100.0]
     assert organisation_names(pd.Series(["B & Co", "b and co", "b and co", "X"])) == {
         "B & Co": "b and co", "b and co": "b and co", "X": "X"}
@@ -120,15 +124,16 @@ def test_a_flag_rate_chart_showing_only_the_top_groups_says_so():
     assert len(fig.axes[0].get_yticklabels()) == 25
     small = pd.concat([rates.head(3), rates.tail(2).assign(contacts=5)], ignore_index=True)
     assert plot_flag_rates(small, "organisation")._suptitle.get_text() == (
-        "Flags per 100 contacts by organisation (2 with fewer than 30 contacts not shown)")
+        "Flags per 100 contacts by organisation (2 with fewer than 20 contacts not shown)")
     assert plot_flag_rates(rates.head(3), "organisation")._suptitle.get_text() == (
         "Flags per 100 contacts by organisation")
     # the assurance chart draws 30 declarations of thousands: its title says which
     assurance = pd.DataFrame({"organisation": [f"Org {i:02d}" for i in range(40)], "year": 2020,
                               "standard": "Information sharing", "declared_status": "compliant",
-                              "flags_per_100_contacts": 0.5, "disagreement": False, "threshold_per_100": 1.0})
+                              "flags": 1, "flags_per_100_contacts": 0.5, "disagreement": False,
+                              "threshold_per_100": 1.0})
     fig = plot_assurance(assurance)
-    assert fig._suptitle.get_text() == ("Declared compliance against evidence of failings (30 of 40 with evidence: "
+    assert fig._suptitle.get_text() == ("Declared compliance against evidence of failings (30 of 40 with flags: "
                                         "disagreements first, then highest rate)")
     assert plot_assurance(assurance.head(5))._suptitle.get_text() == "Declared compliance against evidence of failings"
 

@@ -44,7 +44,7 @@ def flags():
 
 
 def test_flags_per_100_contacts_by_rule_use_all_contacts(flags, timeline):
-    rates = flag_rates(flags, timeline, "rule_id").set_index("rule_id")
+    rates = flag_rates(flags, timeline, "rule_id", min_contacts=1).set_index("rule_id")
     assert rates.loc["child_not_seen", "flags"] == 3 and rates.loc["child_not_seen", "contacts"] == 10
     assert rates.loc["child_not_seen", "flags_per_100_contacts"] == pytest.approx(30.0)
     assert rates.loc["information_not_shared", "flags_per_100_contacts"] == pytest.approx(10.0)
@@ -52,15 +52,15 @@ def test_flags_per_100_contacts_by_rule_use_all_contacts(flags, timeline):
 
 
 def test_flags_per_100_contacts_by_agency_use_that_agencys_contacts(flags, timeline):
-    kind = flag_rates(flags, timeline, "agency_kind").set_index("agency_kind")
+    kind = flag_rates(flags, timeline, "agency_kind", min_contacts=1).set_index("agency_kind")
     assert kind.loc["health", "flags_per_100_contacts"] == pytest.approx(100 * 3 / 8)
     assert kind.loc["police", "flags_per_100_contacts"] == pytest.approx(50.0)
-    org = flag_rates(flags, timeline, "organisation")
+    org = flag_rates(flags, timeline, "organisation", min_contacts=1)
     assert org["organisation"].tolist() == ["Force Y", "Trust X"]  # sorted by rate, highest first
 
 
 def test_every_failing_category_is_listed_even_without_flags(flags, timeline):
-    cats = flag_rates(flags, timeline, "failing_category").set_index("failing_category")
+    cats = flag_rates(flags, timeline, "failing_category", min_contacts=1).set_index("failing_category")
     assert cats.loc["governance", "flags"] == 0 and cats.loc["governance", "flags_per_100_contacts"] == 0
     assert cats.loc["procedure", "flags_per_100_contacts"] == pytest.approx(30.0)
 
@@ -74,7 +74,7 @@ def test_latency_and_ranking(flags, timeline):
     })
     table = latency_by_agency_kind(latency).set_index("agency_kind")
     assert table.loc["health", "concerns"] == 3 and table.loc["health", "never_escalated"] == 2
-    assert table.loc["health", "median_days"] == 2.0 and table.loc["police", "median_days"] == 10.0
+    assert table.loc["health", "escalated_median_days"] == 2.0 and table.loc["police", "escalated_median_days"] == 10.0
     ranking = rank_cases(latency, flags, timeline)
     assert ranking[["rank", "case_id", "unescalated_concerns", "flags", "contacts"]].values.tolist() == [
         [1, "A", 1, 3, 8], [2, "B", 1, 1, 2]]
@@ -96,7 +96,7 @@ def test_assurance_marks_declared_compliant_with_failings(flags, timeline, tmp_p
     declarations = read_declarations(path)
     assert declarations["declared_status"].tolist() == ["compliant", "not compliant", "compliant",
                                                         "insufficient assurance"]
-    result = assurance_vs_evidence(declarations, flags, timeline, threshold_per_100=10)
+    result = assurance_vs_evidence(declarations, flags, timeline, threshold_per_100=10, min_contacts=1)
     row = result.set_index(["organisation", "year", "standard"])
     trust = row.loc[("Trust X", "2022", "Escalation and child protection procedures")]
     assert trust["flags"] == 2 and trust["contacts"] == 6 and trust["disagreement"]
@@ -252,7 +252,7 @@ def test_assurance_matches_organisations_as_people_write_them_and_names_the_rest
         "TRUST  X.,2022,Escalation and child protection procedures,Compliant\n"   # case, spacing, punctuation
         "Trust Ex,2022,Information sharing,compliant\n"                             # a name no case has
         "Force Y,2021,procedure,Partially compliant\n")                             # no contacts that year
-    result = assurance_vs_evidence(read_declarations(path), flags, timeline, threshold_per_100=10)
+    result = assurance_vs_evidence(read_declarations(path), flags, timeline, threshold_per_100=10, min_contacts=1)
     row = result.set_index(["organisation", "year"])
     trust = row.loc[("TRUST  X.", "2022")]
     assert trust["organisation_in_cases"] == "Trust X" and trust["flags"] == 2 and trust["disagreement"]

@@ -62,7 +62,7 @@ def _declare(path, year):
 def test_a_financial_year_is_compared_with_1_april_to_31_march(tmp_path, flags, timeline, written):
     declared = read_declarations(_declare(tmp_path / "d.csv", written))
     assert declared["year"].tolist() == ["2018/19"]  # shown as a financial year, however written
-    [row] = assurance_vs_evidence(declared, flags, timeline, threshold_per_100=10).to_dict("records")
+    [row] = assurance_vs_evidence(declared, flags, timeline, threshold_per_100=10, min_contacts=1).to_dict("records")
     # May 2018 to 31 March 2019: 4 + 3 + 1 contacts, 3 flags (not calendar 2018's 6 contacts and 1 flag)
     assert row["year"] == "2018/19"
     assert (row["contacts"], row["flags"]) == (8, 3)
@@ -71,11 +71,11 @@ def test_a_financial_year_is_compared_with_1_april_to_31_march(tmp_path, flags, 
 
 def test_a_plain_year_stays_a_calendar_year(tmp_path, flags, timeline):
     declared = read_declarations(_declare(tmp_path / "d.csv", "2018"))
-    [row] = assurance_vs_evidence(declared, flags, timeline, threshold_per_100=10).to_dict("records")
+    [row] = assurance_vs_evidence(declared, flags, timeline, threshold_per_100=10, min_contacts=1).to_dict("records")
     assert row["year"] == "2018" and (row["contacts"], row["flags"]) == (6, 1)
     # and an int year (synth_declarations, a frame made by hand) too
     by_hand = declared.assign(year=[2019])
-    [row] = assurance_vs_evidence(by_hand, flags, timeline, threshold_per_100=10).to_dict("records")
+    [row] = assurance_vs_evidence(by_hand, flags, timeline, threshold_per_100=10, min_contacts=1).to_dict("records")
     assert row["year"] == 2019 and (row["contacts"], row["flags"]) == (7, 3)
 
 
@@ -92,7 +92,7 @@ def test_calendar_and_financial_declarations_of_one_standard_are_both_assessed(t
                     "Trust X,2019/20,Escalation and child protection procedures,Compliant\n"
                     "Trust X,2018,Escalation and child protection procedures,Compliant\n"
                     "Trust X,2018-19,Escalation and child protection procedures,Not compliant\n", encoding="utf-8")
-    result = assurance_vs_evidence(read_declarations(path), flags, timeline, threshold_per_100=10)
+    result = assurance_vs_evidence(read_declarations(path), flags, timeline, threshold_per_100=10, min_contacts=1)
     # 2018: 1 flag in 6 contacts (16.7 per 100), declared compliant: disagrees; then by rate
     assert result["year"].tolist() == ["2018", "2018/19", "2019/20"]
     by_year = result.set_index("year")
@@ -189,7 +189,7 @@ def test_a_sheet_without_a_year_column_or_a_year_name_is_refused_naming_file_she
 def test_flags_by_rule_id_lists_every_rule_of_the_rule_set(flags, timeline):
     from review.rules.settings import package_rules
 
-    table = flag_rates(flags, timeline, "rule_id").set_index("rule_id")
+    table = flag_rates(flags, timeline, "rule_id", min_contacts=1).set_index("rule_id")
     assert set(package_rules()["rules"]) == set(rule_ids()) <= set(table.index)
     assert len(rule_ids()) == 11  # domestic_abuse_not_escalated added in s12
     assert table.loc["child_not_seen", "flags"] == 4

@@ -19,6 +19,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .config import case_file
@@ -255,6 +256,10 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
     flag the rules raised (ignored by `apply_decisions`), rows without an author, and (with
     `timeline`) added findings whose contacts (trigger_event_id, evidence_event_ids) are not in it: the
     finding is kept, without a date when its trigger is unknown.
+    With `flags`, an accept or reject row on a flag the rules raise gives that flag's trigger_event_id and
+    evidence_event_ids, not the ones recorded when the file was written (`current_contacts`): the event ids
+    are the contacts' rows, which an agency resubmitting its chronology moves, while the flag id, made from
+    the trigger contact's content, says the decision is on the same contact.
     No decisions file: both tables are empty.
 
     Raises DecisionError (naming the file and row) for an unknown decision value, a missing rationale, a
@@ -274,6 +279,7 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
     if raised is not None:  # a reviewer may later accept or reject a finding added earlier
         known = raised | set(decisions.loc[decisions["decision"] == "added", "flag_id"].astype(str))
         decisions, problems = _earlier_ids(decisions, flags, known)
+        decisions = current_contacts(decisions, flags)
     for record in decisions.itertuples(index=False):  # a decisions file is small: one row per reviewer act
         if raised is not None and record.decision == "added" and record.flag_id in raised:
             problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
@@ -320,6 +326,45 @@ def _earlier_ids(decisions: pd.DataFrame, flags: pd.DataFrame, known: set) -> tu
     out.loc[moved, "flag_id"] = new.to_numpy()
     out["current"] = ~out["flag_id"].duplicated(keep="last")
     return conform(out, DECISION_COLUMNS)[list(DECISION_COLUMNS)], notes
+
+
+#: the columns of a decision row that name the flag's contacts by their event id (file, sheet and row)
+CONTACT_COLUMNS = ("trigger_event_id", "evidence_event_ids")
+
+
+def current_contacts(decisions: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
+    """`decisions` with each accept or reject row on a flag of `flags` (by flag_id) naming the flag's current
+    trigger and evidence contacts (`CONTACT_COLUMNS`) where the ones it records differ.
+
+    `review decide` records the event ids of the flag as it was decided; an event id is the contact's row
+    (case, file, sheet, row), so an agency resubmitting its chronology with a row inserted above the
+    trigger leaves the row naming another contact. The flag id is made from the trigger contact's
+    content (`review.rules.base.content_anchor`): a decision still on a raised flag is on the same contact,
+    and its contacts are the flag's as they are now. `review decisions migrate` writes them to the file.
+    Rows with the columns blank (filled for display by `with_flag_details`), added findings and rows on a
+    flag not raised are left as they are."""
+    present = [c for c in CONTACT_COLUMNS if c in flags.columns and c in decisions.columns]
+    if not present or not len(decisions) or not len(flags) or "flag_id" not in flags.columns:
+        return decisions
+    flag_ids = flags["flag_id"].astype("string").fillna("").astype(str)
+    known = flags.assign(_id=flag_ids.to_numpy())[["_id", *present]].drop_duplicates("_id").set_index("_id")
+    ids = decisions["flag_id"].astype("string").fillna("").astype(str).to_numpy()
+    on_flag = ((decisions["decision"].astype("string").fillna("") != "added").to_numpy(dtype=bool)
+               & np.isin(ids, known.index.to_numpy()))
+    current, stale = {}, np.zeros(len(decisions), dtype=bool)
+    for column in present:
+        now = known[column].reindex(ids).astype("string").fillna("").str.strip().to_numpy(dtype=object)
+        recorded = decisions[column].astype("string").fillna("").str.strip().to_numpy(dtype=object)
+        stale |= on_flag & (recorded != "") & (recorded != now)
+        current[column] = now
+    if not stale.any():
+        return decisions
+    out = decisions.copy()
+    for column, now in current.items():
+        values = out[column].astype("string").to_numpy(dtype=object)
+        values[stale] = now[stale]
+        out[column] = pd.array(values, dtype="string")
+    return out
 
 
 def check_no_unread_decisions(case_dir: str | Path) -> None:
@@ -596,14 +641,18 @@ def migrate_decisions(case_dir: str | Path, decisions: pd.DataFrame, flags: pd.D
     """Rewrite the case's decisions.csv to the flags' current ids: each accept or reject row recorded
     against a flag's earlier, row-based id (`decisions`, from `load_decisions(case_dir, flags)` with the
     ``legacy_flag_id`` column, holds it under the current id) gets the current id in ``flag_id`` and the
-    id it was recorded against in ``earlier_flag_id``; an accept or reject row whose flag is neither raised
+    id it was recorded against in ``earlier_flag_id``, and each accept or reject row on a raised flag whose
+    trigger_event_id / evidence_event_ids name the contacts' earlier rows (the chronology was resubmitted:
+    `current_contacts`, which `load_decisions` applied to `decisions`) gets the flag's current ones; an accept
+    or reject row whose flag is neither raised
     (`flags`' ``flag_id``) nor a finding the reviewers added is kept, with ``migration_note`` saying so. No
     row is dropped, reordered or otherwise changed (every other cell, extra columns too, is kept as
     written); an earlier ``earlier_flag_id`` is kept. The output is a function of the file and the flags
-    only (no date): migrating again changes nothing. Returns {"rows", "moved", "not_raised", "changed"}.
+    only (no date): migrating again changes nothing. Returns {"rows", "moved", "not_raised", "refreshed",
+    "changed"} (refreshed: rows whose contacts were rewritten to the flag's current ones).
     No decisions.csv: nothing is written."""
     path = case_file(case_dir, DECISIONS_FILE)
-    summary = {"rows": 0, "moved": 0, "not_raised": 0, "changed": False}
+    summary = {"rows": 0, "moved": 0, "not_raised": 0, "refreshed": 0, "changed": False}
     if not path.exists():
         return summary
     read_decisions_file(path)  # an invalid file is refused before anything is written
@@ -616,6 +665,10 @@ def migrate_decisions(case_dir: str | Path, decisions: pd.DataFrame, flags: pd.D
                                              and c not in (EARLIER_ID_COLUMN, MIGRATION_NOTE_COLUMN)]
     columns += [EARLIER_ID_COLUMN, MIGRATION_NOTE_COLUMN]
     by_row = {int(r): (str(f), str(d)) for r, f, d in zip(decisions["row"], decisions["flag_id"], decisions["decision"])}
+    contacts = {int(r): {c: ("" if pd.isna(v) else str(v).strip()) for c, v in zip(CONTACT_COLUMNS, values)}
+                for r, *values in zip(decisions["row"], *(decisions[c] if c in decisions.columns
+                                                          else pd.Series("", index=decisions.index)
+                                                          for c in CONTACT_COLUMNS))}
     raised = set(flags["flag_id"].dropna().astype(str)) if flags is not None and "flag_id" in flags else set()
     known = raised | {f for f, d in by_row.values() if d == "added"}
     out = [_csv_line(columns, terminator)]
@@ -636,6 +689,15 @@ def migrate_decisions(case_dir: str | Path, decisions: pd.DataFrame, flags: pd.D
             if current not in known:
                 note = NOT_RAISED_NOTE
                 summary["not_raised"] += 1
+            elif current in raised:  # the flag's contacts as they are now (`current_contacts`)
+                now = contacts.get(row, {})
+                moved = [c for c in CONTACT_COLUMNS if record.get(c, "").strip() and now.get(c)
+                         and record.get(c, "").strip() != now[c]]
+                if moved:
+                    for column in CONTACT_COLUMNS:
+                        if now.get(column):
+                            record[column] = now[column]
+                    summary["refreshed"] += 1
         record[MIGRATION_NOTE_COLUMN] = note
         out.append(_csv_line([record.get(c, "") for c in columns], terminator))
     text = BOM + "".join(out)

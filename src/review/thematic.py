@@ -88,21 +88,56 @@ def rule_ids() -> list[str]:
     return list(package_rules()["rules"])
 
 
-def flag_rates(flags: pd.DataFrame, timeline: pd.DataFrame, by: str) -> pd.DataFrame:
+#: the fewest contacts a rate per 100 contacts is given over (`flag_rates`, `assurance_vs_evidence`): below it
+#: the counts stay, the rate is left empty and the row says why (`TOO_FEW_CONTACTS`); 4 flags of 3 contacts is
+#: not "133 per 100 contacts"
+MIN_CONTACTS_FOR_RATE = 20
+#: the note on a row whose contacts are too few for a rate
+TOO_FEW_CONTACTS = "too few contacts for a rate"
+
+
+def check_min_contacts(value) -> int:
+    """`value` as a minimum number of contacts for a rate: a whole number, at least 1. ValueError otherwise."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"the minimum number of contacts for a rate must be a whole number, got {value!r}") from None
+    if isinstance(value, bool) or number != float(value) or number < 1:
+        raise ValueError(f"the minimum number of contacts for a rate must be a whole number of at least 1, "
+                         f"got {value!r}")
+    return number
+
+
+def too_few_note(min_contacts: int) -> str:
+    """ "too few contacts for a rate (fewer than 20)": the note on a row below `min_contacts`."""
+    return f"{TOO_FEW_CONTACTS} (fewer than {min_contacts})"
+
+
+def flag_rates(flags: pd.DataFrame, timeline: pd.DataFrame, by: str, *,
+               min_contacts: int = MIN_CONTACTS_FOR_RATE) -> pd.DataFrame:
     """Flags per 100 contacts, grouped by `by` (rule_id, failing_category, agency_kind or organisation).
 
     `timeline` is the timeline or contact table of the same cases (case_id, event_id, agency_kind,
     organisation). For agency kind and organisation a flag counts against the agency whose contact
     triggered it and the denominator is that group's own contacts; for rule and failing category the
     denominator is every contact. Organisations whose names differ only in case, spacing, punctuation
-    or "&" / "and" are one, under their most frequent spelling (`organisation_names`). Every failing
-    category, and every rule of the rule set (`rule_ids`), is listed, with 0 flags where none fired.
-    Columns: `by`,
-    flags, cases (with at least one such flag), contacts, flags_per_100_contacts; sorted by rate,
-    highest first.
+    or "&" / "and" are one, under their most frequent spelling (`organisation_names`).
+
+    Which zeros are listed: a row is listed only where its zero is evidence. Every agency kind and
+    organisation with contacts is listed, 0 flags included (its contacts were read by the rules and
+    raised none); one without contacts never is. Every failing category and every rule of the rule set
+    (`rule_ids`) is listed, with 0 flags where none fired (each rule ran over every contact, and every
+    category is evidenced by a rule). The charts (`plot_flag_rates`) draw only the rows with flags.
+
+    A rate over fewer than `min_contacts` contacts (`MIN_CONTACTS_FOR_RATE`) is not given: the row keeps its
+    counts, flags_per_100_contacts is empty and ``note`` says "too few contacts for a rate (fewer than N)".
+
+    Columns: `by`, flags, cases (with at least one such flag), contacts, flags_per_100_contacts, note;
+    sorted by rate, highest first (the rows without a rate last, by name).
     """
     if by not in FLAG_GROUPINGS:
         raise ValueError(f"by must be one of {FLAG_GROUPINGS}, got {by!r}")
+    min_contacts = check_min_contacts(min_contacts)
     if by in ("agency_kind", "organisation"):
         attributed = _attribute_flags(flags, timeline)
         # contacts with no agency kind / organisation are counted in "(unknown)", as their flags are
@@ -125,42 +160,55 @@ def flag_rates(flags: pd.DataFrame, timeline: pd.DataFrame, by: str) -> pd.DataF
         table["contacts"] = len(timeline)
     table = table.fillna({"flags": 0, "cases": 0, "contacts": 0}).astype({"flags": "int64", "cases": "int64",
                                                                           "contacts": "int64"})
-    rate = 100.0 * table["flags"] / table["contacts"].where(table["contacts"] > 0)
+    enough = table["contacts"] >= min_contacts
+    rate = 100.0 * table["flags"] / table["contacts"].where(enough & (table["contacts"] > 0))
     table["flags_per_100_contacts"] = rate.astype("Float64")
+    table["note"] = pd.array(np.where(enough, "", too_few_note(min_contacts)), dtype="string")
     table.index.name = by
-    table = table.reset_index()[[by, "flags", "cases", "contacts", "flags_per_100_contacts"]]
+    table = table.reset_index()[[by, "flags", "cases", "contacts", "flags_per_100_contacts", "note"]]
     table[by] = table[by].astype("string")
     return table.sort_values(["flags_per_100_contacts", by], ascending=[False, True], kind="stable",
                              na_position="last").reset_index(drop=True)
 
 
-def latency_by_agency_kind(response_latency: pd.DataFrame) -> pd.DataFrame:
-    """Distribution of concern-to-escalation latency (days) by agency kind.
+#: `latency_by_agency_kind`'s latency columns: quantiles over the escalated concerns only (named so in the csv)
+LATENCY_QUANTILE_COLUMNS = ("escalated_median_days", "escalated_p75_days", "escalated_p90_days", "escalated_max_days")
 
-    Columns: agency_kind, concerns, escalated, never_escalated, within_expected_share, median_days,
-    p75_days, p90_days, max_days (latency quantiles over the concerns escalated with a latency in days).
-    escalated / never_escalated: whether the concern has a first escalation (`review.schema.escalated_mask`):
-    a concern or escalation dated only to the month ("Jul 2023") has no latency in days but was escalated.
+
+def latency_by_agency_kind(response_latency: pd.DataFrame) -> pd.DataFrame:
+    """Concern-to-escalation latency (days) by agency kind, saying what its quantiles are over.
+
+    Columns: agency_kind; concerns (every concern the kind's contacts recorded); escalated (with a first
+    escalation, `review.schema.escalated_mask`); escalated_with_days (of those, the ones with a latency in
+    days: a concern or escalation dated only to the month, "Jul 2023", was escalated but has none);
+    never_escalated (no escalation by any agency within the rules' response window: censored, their
+    latency is unknown and at least the window, so they are counted here and are in no quantile);
+    within_expected_share (of every concern); escalated_median_days, escalated_p75_days,
+    escalated_p90_days, escalated_max_days (`LATENCY_QUANTILE_COLUMNS`: over the escalated_with_days
+    concerns only, never over the never-escalated ones; empty when there are none). A kind where most
+    concerns were never escalated can thus show a short median: read it beside never_escalated.
     """
     frame = response_latency.copy()
     frame["latency_days"] = pd.to_numeric(frame["latency_days"]).astype("float64")
     frame["_escalated"] = escalated_mask(frame)
     rows = []
     for kind, group in frame.groupby("agency_kind", sort=True):
-        days = group["latency_days"].dropna()
+        days = group.loc[group["_escalated"].to_numpy(dtype=bool), "latency_days"].dropna()
         within = group["within_expected"].astype("boolean")
         rows.append({
             "agency_kind": kind, "concerns": len(group), "escalated": int(group["_escalated"].sum()),
+            "escalated_with_days": len(days),
             "never_escalated": int((~group["_escalated"]).sum()),
             "within_expected_share": float(within.fillna(False).mean()) if len(group) else np.nan,
-            "median_days": days.median() if len(days) else np.nan,
-            "p75_days": days.quantile(0.75) if len(days) else np.nan,
-            "p90_days": days.quantile(0.9) if len(days) else np.nan,
-            "max_days": days.max() if len(days) else np.nan,
+            "escalated_median_days": days.median() if len(days) else np.nan,
+            "escalated_p75_days": days.quantile(0.75) if len(days) else np.nan,
+            "escalated_p90_days": days.quantile(0.9) if len(days) else np.nan,
+            "escalated_max_days": days.max() if len(days) else np.nan,
         })
-    columns = ["agency_kind", "concerns", "escalated", "never_escalated", "within_expected_share",
-               "median_days", "p75_days", "p90_days", "max_days"]
-    return pd.DataFrame(rows, columns=columns)
+    columns = ["agency_kind", "concerns", "escalated", "escalated_with_days", "never_escalated",
+               "within_expected_share", *LATENCY_QUANTILE_COLUMNS]
+    table = pd.DataFrame(rows, columns=columns)
+    return table.astype({c: "int64" for c in ("concerns", "escalated", "escalated_with_days", "never_escalated")})
 
 
 def rank_cases(response_latency: pd.DataFrame, flags: pd.DataFrame, timeline: pd.DataFrame | None = None, *,
@@ -375,17 +423,19 @@ def counted_flags(flags: pd.DataFrame, include_rejected: bool = False,
 
 
 def thematic_tables(flags: pd.DataFrame, timeline: pd.DataFrame, response_latency: pd.DataFrame, *,
-                    include_rejected: bool = False, cases: pd.Series | list | None = None) -> dict[str, pd.DataFrame]:
+                    include_rejected: bool = False, cases: pd.Series | list | None = None,
+                    min_contacts: int = MIN_CONTACTS_FOR_RATE) -> dict[str, pd.DataFrame]:
     """Every thematic table, keyed by the name `review thematic` writes it under. Flags the reviewers
     rejected, and findings they added on contacts the case does not have, are not counted (the rejected
     ones are with `include_rejected`; `counted_flags`). `cases`: every case id of the review (the store's
-    case table), so that a case without an accepted contact is ranked too, with 0 contacts.
+    case table), so that a case without an accepted contact is ranked too, with 0 contacts. `min_contacts`:
+    the fewest contacts a rate is given over (`flag_rates`).
 
     With a timeline that says whether the child was seen (`has_sightings`: child_seen, and the timeline's
     reading of a blank cell, child_seen_inferred, when present), also who saw the child:
     ``sightings_by_agency_kind`` and ``sightings_by_case``."""
     flags = counted_flags(flags, include_rejected, timeline)
-    tables = {f"flags_by_{by}": flag_rates(flags, timeline, by) for by in FLAG_GROUPINGS}
+    tables = {f"flags_by_{by}": flag_rates(flags, timeline, by, min_contacts=min_contacts) for by in FLAG_GROUPINGS}
     tables["latency_by_agency_kind"] = latency_by_agency_kind(response_latency)
     tables["cases_ranked"] = rank_cases(response_latency, flags, timeline, cases=cases)
     if has_sightings(timeline):
@@ -811,7 +861,8 @@ def check_threshold(value) -> float:
 
 def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timeline: pd.DataFrame, *,
                           threshold_per_100: float = 1.0, min_flags: int = 1,
-                          standards: dict[str, str] | None = None, include_rejected: bool = False) -> pd.DataFrame:
+                          standards: dict[str, str] | None = None, include_rejected: bool = False,
+                          min_contacts: int = MIN_CONTACTS_FOR_RATE) -> pd.DataFrame:
     """Declarations beside the evidence: flags per organisation, year and failing category.
 
     For each declaration the standard is mapped to a failing category (`standards`, default
@@ -823,8 +874,16 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
     the evidence shows failings: at least `min_flags` flags and more than `threshold_per_100` per 100
     contacts. ``assessment`` says it in words: "disagree: declared compliant, failings found",
     "consistent", "failings found (not declared compliant)", "no evidence (no contacts)" (none that
-    year), "organisation not in the cases" or "standard not evidenced by the rules" (these last two and
-    "no evidence" have no ``flags_per_100_contacts``, and `plot_assurance` does not draw them).
+    year), "too few contacts for a rate (fewer than N)" (fewer than `min_contacts` that year,
+    `MIN_CONTACTS_FOR_RATE`: the counts stay, no rate, not judged a disagreement), "organisation not in
+    the cases" or "standard not evidenced by the rules" (these last two, "no evidence" and "too few
+    contacts" have no ``flags_per_100_contacts``, and `plot_assurance` does not draw them).
+
+    Every declaration keeps its row (each is accounted for), but a zero is shown only where it is
+    evidence: ``flags`` is 0 for an organisation with contacts that year and a standard a rule evidences
+    (its contacts were read and raised no such flag: a declared compliance borne out), and empty where
+    there was nothing to count (no contacts that year, organisation not in the cases, standard no rule
+    evidences).
 
     Organisations are matched by name regardless of case, spacing, punctuation and "&" / "and"
     (`organisation_key`); ``organisation_in_cases`` gives the name as the cases write it. The declared
@@ -832,6 +891,7 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
     Flags the reviewers rejected are not evidence unless `include_rejected` (`counted_flags`).
     """
     threshold_per_100 = check_threshold(threshold_per_100)
+    min_contacts = check_min_contacts(min_contacts)
     periods = {}  # each year as declared -> (first year, financial)
     declared_years = pd.unique(declarations["year"].astype(object))
     # a date given as a year (a table built by hand: `read_declarations` gives years as text) follows the
@@ -879,22 +939,29 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
     out["contacts"] = contact_counts.reindex(key).fillna(0).astype("int64").to_numpy()
     flag_key = pd.MultiIndex.from_arrays([declared_keys, out["failing_category"].fillna("").astype(str).tolist(),
                                           financial, first_years])
-    out["flags"] = flag_counts.reindex(flag_key).fillna(0).astype("int64").to_numpy()
-    # no rate where there is no evidence: no contacts that year, or a standard no rule evidences (its
-    # 0 flags are not "no failings": plotted at 0 it read as a compliant standard borne out)
-    rate = 100.0 * out["flags"] / out["contacts"].where((out["contacts"] > 0) & out["failing_category"].notna())
+    flag_count = flag_counts.reindex(flag_key).fillna(0).astype("int64")
+    # a zero only where it is evidence: contacts that year, and a standard a rule evidences (a standard no
+    # rule evidences has 0 flags that are not "no failings": plotted at 0 it read as compliance borne out)
+    evidenced = ((out["contacts"] > 0) & out["failing_category"].notna()).to_numpy(dtype=bool)
+    out["flags"] = pd.array(np.where(evidenced, flag_count.to_numpy(), 0), dtype="Int64")
+    out.loc[~evidenced, "flags"] = pd.NA
+    enough = evidenced & (out["contacts"] >= min_contacts).to_numpy(dtype=bool)
+    rate = 100.0 * out["flags"].astype("float64") / out["contacts"].where(enough)
     out["flags_per_100_contacts"] = rate.astype("Float64")
-    failings = (out["flags"] >= min_flags) & (rate.fillna(0) > threshold_per_100)
+    failings = (out["flags"].fillna(0) >= min_flags) & (rate.fillna(0) > threshold_per_100)
     compliant = out["declared_status"] == "compliant"
     out["disagreement"] = (compliant & failings).astype("boolean")
     unknown = out["organisation_in_cases"] == ""
     assessment = np.select(
-        [out["failing_category"].isna(), unknown.to_numpy(), out["contacts"] == 0, compliant & failings, failings],
+        [out["failing_category"].isna(), unknown.to_numpy(), out["contacts"] == 0, ~enough,
+         compliant & failings, failings],
         ["standard not evidenced by the rules", "organisation not in the cases", "no evidence (no contacts)",
-         "disagree: declared compliant, failings found", "failings found (not declared compliant)"],
+         too_few_note(min_contacts), "disagree: declared compliant, failings found",
+         "failings found (not declared compliant)"],
         default="consistent")
     out["assessment"] = pd.array(assessment, dtype="string")
     out["threshold_per_100"] = threshold_per_100
+    out["min_contacts"] = min_contacts
     # years sorted as years (a calendar year before the financial year it starts), whatever their type
     out["_first_year"], out["_financial"] = first_years, financial
     out = out.sort_values(["disagreement", "flags_per_100_contacts", "organisation", "_first_year", "_financial",
@@ -922,11 +989,16 @@ def assurance_summary(assurance: pd.DataFrame, *, shown: int = 10) -> list[str]:
     line = f"{int(assurance['disagreement'].sum())} of {assessed} declarations disagree with the evidence"
     if "assessment" in assurance.columns and assessed:
         # the declarations with nothing to set beside them, so that "0 of 200" is not read as 200 assessed
-        said = assurance["assessment"].astype("string").fillna("").value_counts()
+        said = assurance["assessment"].astype("string").fillna("")
+        too_few = said.str.startswith(TOO_FEW_CONTACTS)
+        said = said.value_counts()
+        fewest = (f"fewer than {int(assurance['min_contacts'].iloc[0])} contacts that year (no rate)"
+                  if "min_contacts" in assurance.columns else "too few contacts that year for a rate")
         apart = [(int(said.get(k, 0)), words) for k, words in (
             ("organisation not in the cases", "organisation not in the cases"),
             ("no evidence (no contacts)", "no contacts that year"),
             ("standard not evidenced by the rules", "standard no rule evidences"))]
+        apart.insert(2, (int(too_few.sum()), fewest))
         apart = [(n, words) for n, words in apart if n]
         if apart:
             line += (f" ({assessed - sum(n for n, _ in apart)} could be set beside evidence; "
@@ -975,27 +1047,32 @@ _GROUP_TITLES = {"rule_id": "rule", "failing_category": "failing category", "age
                  "organisation": "organisation"}
 
 
-def plot_flag_rates(rates: pd.DataFrame, by: str, *, top: int = 25, min_contacts: int = 30) -> Figure:
+def plot_flag_rates(rates: pd.DataFrame, by: str, *, top: int = 25,
+                    min_contacts: int | None = None) -> Figure:
     """Horizontal bars of flags per 100 contacts for the `top` groups of a `flag_rates` table.
 
-    Groups with fewer than `min_contacts` contacts are left out (a rate over a handful of contacts says
-    little); the title says so. The table itself keeps every group.
-    """
+    Only what carries information is drawn: a group with no flags (a bar of zero length; the table lists
+    it) and a group with too few contacts for a rate (fewer than `min_contacts`, by default the table's
+    own minimum, `MIN_CONTACTS_FOR_RATE`: no rate in the table) are left out, and the title says how many.
+    The table itself keeps every group."""
     title = f"Flags per 100 contacts by {_GROUP_TITLES.get(by, by)}"
-    data = rates.dropna(subset=["flags_per_100_contacts"])
-    left_out = 0
-    if by in ("agency_kind", "organisation") and min_contacts:
-        left_out = int((data["contacts"] < min_contacts).sum())
-        data = data[data["contacts"] >= min_contacts]
-    # the title says when not every group is drawn (more than `top` of them, or too few contacts)
+    if min_contacts is None:
+        min_contacts = MIN_CONTACTS_FOR_RATE
+    rated = rates["flags_per_100_contacts"].notna() & (rates["contacts"] >= min_contacts)
+    no_flags = rated & (rates["flags"] == 0)
+    data = rates[rated & ~no_flags]
+    too_few = int((~rated & (rates["contacts"] > 0)).sum())
+    # the title says when not every group is drawn (more than `top` of them, no flags, or too few contacts)
     notes = [f"top {top} of {len(data)}"] if len(data) > top else []
-    if left_out:
-        notes.append(f"{left_out} with fewer than {min_contacts} contacts not shown")
+    if too_few:
+        notes.append(f"{too_few} with fewer than {min_contacts} contacts not shown")
+    if int(no_flags.sum()):
+        notes.append(f"{int(no_flags.sum())} with no flags not shown")
     if notes:
         title += f" ({'; '.join(notes)})"
     data = data.head(top)
     if data.empty:
-        return _empty_figure(title, "No contacts.")
+        return _empty_figure(title, "No flags over enough contacts for a rate." if len(rates) else "No contacts.")
     with house_style():
         fig = Figure(figsize=(8, 1.2 + 0.28 * len(data)), layout="constrained")
         ax = fig.add_subplot()
@@ -1050,7 +1127,8 @@ def plot_latency_by_agency_kind(response_latency: pd.DataFrame) -> Figure:
             never = int((~frame.loc[frame["agency_kind"] == k, "_escalated"]).sum())  # escalated: a latency or not
             labels.append(f"{k}\n{never}/{total} never escalated")
         ax.set_yticks(y, labels)
-        ax.set_xlabel("days from concern to first escalation")
+        ax.set_xlabel("days from concern to first escalation (escalated concerns only; the never escalated are "
+                      "counted in the labels)")
         fig.suptitle(title)
     fig.review_alt_text = title + ": " + "; ".join(
         f"{k} median {np.median(d):.0f} days" if len(d)
@@ -1180,15 +1258,29 @@ _STATUS_STYLE = {  # colour and marker: the status reads without colour
 
 
 def plot_assurance(assurance: pd.DataFrame, *, top: int = 30) -> Figure:
-    """Declared status against evidence: flags per 100 contacts for each declaration (the `top` by rate),
-    marker and colour by declared status, disagreements ringed in vermillion, the threshold dashed."""
+    """Declared status against evidence: flags per 100 contacts for each declaration with flags (the `top`
+    by rate), marker and colour by declared status, disagreements ringed in vermillion, the threshold
+    dashed.
+
+    Only what carries information is drawn: a declaration with a rate and at least one flag. One with no
+    flags (a zero the table keeps: compliance borne out) would only pad the chart at 0, and one without a
+    rate (no contacts, too few for a rate, standard no rule evidences) has nothing to draw; the title says
+    how many are not shown."""
     title = "Declared compliance against evidence of failings"
-    data = assurance.dropna(subset=["flags_per_100_contacts"])
+    rated = assurance.dropna(subset=["flags_per_100_contacts"])
+    no_flags = int((rated["flags"].fillna(0) == 0).sum()) if "flags" in rated else 0
+    data = rated[rated["flags"].fillna(0) > 0] if "flags" in rated else rated
+    notes = []
     if len(data) > top:  # the table's order: disagreements first, then by rate
-        title += f" ({top} of {len(data)} with evidence: disagreements first, then highest rate)"
+        notes.append(f"{top} of {len(data)} with flags: disagreements first, then highest rate")
+    if no_flags:
+        notes.append(f"{no_flags} with no flags not shown")
+    if notes:
+        title += f" ({'; '.join(notes)})"
     data = data.head(top)
     if data.empty:
-        return _empty_figure(title, "No declaration has evidence to set beside it.")
+        return _empty_figure(title, "No declaration has flags to set beside it." if no_flags
+                             else "No declaration has evidence to set beside it.")
     with house_style():
         fig = Figure(figsize=(9, 1.4 + 0.26 * len(data)), layout="constrained")
         ax = fig.add_subplot()
@@ -1218,9 +1310,12 @@ def plot_assurance(assurance: pd.DataFrame, *, top: int = 30) -> Figure:
 
 
 def thematic_figures(tables: dict[str, pd.DataFrame], response_latency: pd.DataFrame,
-                     assurance: pd.DataFrame | None = None) -> dict[str, Figure]:
-    """One figure per thematic table, keyed by file stem."""
-    figures = {f"flags_by_{by}": plot_flag_rates(tables[f"flags_by_{by}"], by) for by in FLAG_GROUPINGS}
+                     assurance: pd.DataFrame | None = None, *,
+                     min_contacts: int = MIN_CONTACTS_FOR_RATE) -> dict[str, Figure]:
+    """One figure per thematic table, keyed by file stem. `min_contacts`: as the tables were made with
+    (`thematic_tables`): the rate charts leave out the groups with fewer contacts."""
+    figures = {f"flags_by_{by}": plot_flag_rates(tables[f"flags_by_{by}"], by, min_contacts=min_contacts)
+               for by in FLAG_GROUPINGS}
     figures["latency_by_agency_kind"] = plot_latency_by_agency_kind(response_latency)
     figures["cases_ranked"] = plot_case_ranking(tables["cases_ranked"])
     if "sightings_by_agency_kind" in tables:

@@ -168,7 +168,8 @@ def _inert(table: pd.DataFrame) -> pd.DataFrame:
 
 def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: str | Path | None = None,
                    threshold: float = 1.0, include_rejected: bool = False,
-                   formats: tuple[str, ...] | list[str] = FIGURE_FORMATS, redact: bool = False) -> dict:
+                   formats: tuple[str, ...] | list[str] = FIGURE_FORMATS, redact: bool = False,
+                   min_contacts: int | None = None) -> dict:
     """Write the thematic tables (csv) and charts of the store's complete cases to `out_dir`, and its
     manifest.json; return a summary (cases, no_contacts, contacts, flags (counted), rejected,
     unknown_contact, tables, figures, assurance, declarations, manifest, kept, failed: the case ids
@@ -180,8 +181,12 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
     (the user's notes) is kept, as `review build` keeps it, and returned in ``kept``; `review verify`
     lists it as unexpected and fails until it is moved out, as for a case report. `out_dir` must be
     empty (or hold only `review notebooks`' notebooks/), missing or a thematic report. Raises the errors of `read_declarations` and of `read_store`, and
-    ConfigError for an unknown figure format or a threshold that is not a finite number at least 0,
-    before anything is written.
+    ConfigError for an unknown figure format, a threshold that is not a finite number at least 0 or a
+    minimum number of contacts that is not a whole number at least 1, before anything is written.
+
+    `min_contacts`: the fewest contacts a rate per 100 contacts is given over (default
+    `review.thematic.MIN_CONTACTS_FOR_RATE`); a row with fewer keeps its counts, has no rate, says "too few
+    contacts for a rate" and is not drawn in the rate charts. Recorded in the manifest's options.
 
     `redact`: case ids replaced by "case 01", "case 02", ... (`case_pseudonyms`) in every table, chart
     and the manifest (its inputs are listed under the pseudonyms; it records no path of the store or of
@@ -196,8 +201,8 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
     from .config import file_sha256
     from .export import _SAVE_METADATA, save_figure, sha256_bytes
     from .store import failures_table, read_ledger, read_store
-    from .thematic import (assurance_vs_evidence, check_threshold, counted_flags, read_declarations,
-                           thematic_figures, thematic_tables)
+    from .thematic import (MIN_CONTACTS_FOR_RATE, assurance_vs_evidence, check_min_contacts, check_threshold,
+                           counted_flags, read_declarations, thematic_figures, thematic_tables)
 
     store_dir, out = Path(store_dir), Path(out_dir)
     unknown = [f for f in formats if f not in _SAVE_METADATA]
@@ -206,6 +211,7 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
                           f"use {', '.join(_SAVE_METADATA)}")
     try:
         threshold = check_threshold(threshold)
+        min_contacts = check_min_contacts(MIN_CONTACTS_FOR_RATE if min_contacts is None else min_contacts)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     previous = _check_thematic_out(out, store_dir)
@@ -224,7 +230,8 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
         case_ids = case_ids.astype("string").map(lambda c: names.get(c, c) if isinstance(c, str) else c)
         inputs = {names.get(c, c): v for c, v in inputs.items()}
     counted = counted_flags(flags, include_rejected, timeline)
-    tables = thematic_tables(flags, timeline, latency, include_rejected=include_rejected, cases=case_ids)
+    tables = thematic_tables(flags, timeline, latency, include_rejected=include_rejected, cases=case_ids,
+                             min_contacts=min_contacts)
     if redact:  # a case's own dates (its first and last contacts) could tell which case is which: to the month
         for name, date_columns in REDACTED_MONTH_COLUMNS.items():
             if name in tables:
@@ -232,7 +239,7 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
     assurance = None
     if declared is not None:
         assurance = assurance_vs_evidence(declared, flags, timeline, threshold_per_100=threshold,
-                                          include_rejected=include_rejected)
+                                          include_rejected=include_rejected, min_contacts=min_contacts)
         tables["assurance_vs_evidence"] = assurance
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
@@ -247,7 +254,7 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
             path.write_text(assurance_notes(declared, assurance, file_name=Path(declarations).name, redact=redact),
                             encoding="utf-8", newline="\n")
             written.append(path)
-        figures = thematic_figures(tables, latency, assurance)
+        figures = thematic_figures(tables, latency, assurance, min_contacts=min_contacts)
         for name, fig in figures.items():
             written += save_figure(fig, name, staging, list(formats))
             plt.close(fig)
@@ -261,7 +268,8 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
                 "path": None if redact else Path(declarations).resolve().as_posix(),
                 "sha256": file_sha256(declarations)},
             "options": {"threshold": float(threshold), "include_rejected": bool(include_rejected),
-                        "formats": list(formats), **({"redact": True} if redact else {})},
+                        "formats": list(formats), "min_contacts": int(min_contacts),
+                        **({"redact": True} if redact else {})},
             "packages": package_versions(),
             "outputs": {p.name: sha256_bytes(p.read_bytes()) for p in sorted(written)},
         }
@@ -394,7 +402,9 @@ def verify_thematic(report_dir: str | Path, *, store_dir: str | Path | None = No
                            threshold=options.get("threshold", 1.0),
                            include_rejected=options.get("include_rejected", False),
                            formats=tuple(options.get("formats", FIGURE_FORMATS)),
-                           redact=bool(options.get("redact", False)))
+                           redact=bool(options.get("redact", False)),
+                           # a report written before the option: its rates had no minimum
+                           min_contacts=options.get("min_contacts", 1))
             rebuilt = json.loads((Path(tmp) / MANIFEST).read_text(encoding="utf-8"))["outputs"]
     # also names, once each, every file in the folder the manifest does not list (`foreign_files`)
     compare_outputs(report_dir, manifest["outputs"], rebuilt, result)

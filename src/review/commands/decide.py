@@ -12,7 +12,11 @@ person case.yml names, if it names exactly one.
 decisions.csv is the log `review.decisions` reads and writes: the decision is appended as a row
 (flag_id, decision, rationale, author, date, and the flag's rule_id, trigger_event_id and
 evidence_event_ids) through `review.decisions.record_decision`, and the rows
-already in it are left as they are. A flag that already has a decision keeps it unless `--replace` is
+already in it are left as they are. The decision is keyed by the flag's id, made from its trigger
+contact's content: it survives an agency resubmitting its chronology with rows inserted or removed. The
+event ids beside it are the contacts' rows as decided; once a resubmission moves them, the decision is
+read with the flag's current ones (`review.decisions.current_contacts`) and `review decisions migrate`
+writes those to the file. A flag that already has a decision keeps it unless `--replace` is
 given: the new row then supersedes the earlier one, which stays in the file as history (the report and
 `review validate` show the decision in force). Recording again, with `--replace`, the decision that is
 already in force (same decision, rationale and reviewer) changes nothing: the file stays byte for byte

@@ -4,7 +4,9 @@ Flag ids are made from the trigger contact's content; before, they were made fro
 recorded against a flag's earlier, row-based id is still applied by `review build` / `review flags`, with a
 note saying so, every time, until decisions.csv is rewritten: this command runs the rules (as `review
 flags` does) and rewrites each such row's ``flag_id`` to the flag's current id, keeping the id it was
-recorded against in ``earlier_flag_id`` (audit). No decision is lost: a decision whose flag the rules no
+recorded against in ``earlier_flag_id`` (audit), and each decision's ``trigger_event_id`` and
+``evidence_event_ids`` (the contacts' rows when it was recorded, which an agency resubmitting its
+chronology moves) to the flag's current ones. No decision is lost: a decision whose flag the rules no
 longer raise stays in the file, marked in ``migration_note``; the rows keep their order (a later row still
 supersedes an earlier one) and every other cell. The output depends on the file and the case only:
 running it again changes nothing. `--dry-run` says what would change without writing.
@@ -51,6 +53,10 @@ def run(args) -> int:
     else:
         print(f"{path}: {verb} {summary['rows']} row(s): {summary['moved']} moved from an earlier flag id to the "
               f"current one (the earlier id kept in earlier_flag_id)")
+    if summary.get("refreshed"):
+        print(f"  {summary['refreshed']} decision(s) whose trigger_event_id / evidence_event_ids named the contacts' "
+              "earlier rows (the chronology was resubmitted): "
+              + ("would be set" if args.dry_run else "set") + " to the flag's current contacts")
     if summary["not_raised"]:
         print(f"  {summary['not_raised']} decision(s) on a flag the rules no longer raise: kept, marked in migration_note")
     return 0

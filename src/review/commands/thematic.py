@@ -19,6 +19,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("--threshold", type=_threshold, default=1.0,
                         help="flags per 100 contacts above which a declared-compliant standard disagrees (default 1; "
                              "a finite number, not negative)")
+    parser.add_argument("--min-contacts", type=_min_contacts, default=None, metavar="N",
+                        help="the fewest contacts a rate per 100 contacts is given over (default 20): a group or "
+                             "declaration with fewer keeps its counts, has no rate ('too few contacts for a rate') "
+                             "and is not drawn in the rate charts")
     parser.add_argument("--include-rejected", action="store_true",
                         help="count the flags reviewers rejected too (by default they are left out)")
     parser.add_argument("--redact", action="store_true",
@@ -40,6 +44,18 @@ def _threshold(text: str) -> float:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _min_contacts(text: str) -> int:
+    """--min-contacts: a whole number, at least 1."""
+    import argparse
+
+    from ..thematic import check_min_contacts
+
+    try:
+        return check_min_contacts(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def run(args) -> int:
     import pandas as pd
 
@@ -48,7 +64,7 @@ def run(args) -> int:
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     done = write_thematic(args.store, args.out, declarations=args.declarations, threshold=args.threshold,
                           include_rejected=args.include_rejected, formats=formats,
-                          redact=getattr(args, "redact", False))
+                          redact=getattr(args, "redact", False), min_contacts=getattr(args, "min_contacts", None))
     declarations, assurance = done["declarations"], done["assurance"]
     for note in declarations.attrs.get("notes", []) if declarations is not None else []:
         print(f"declarations: {note}")
