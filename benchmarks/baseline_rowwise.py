@@ -51,7 +51,7 @@ from review.rules.domestic_abuse_not_escalated import high_risk, lives_elsewhere
 from review.sightings import read_sighting  # a row with no Child seen cell read as a sighting or not
 from review.schema import ADULT_ESCALATIONS, CONTACT_COLUMNS
 from review.timeline import APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held
-from review.vocab import compile_vocab, denies, records_type
+from review.vocab import compile_vocab, denies, records_type, records_under_way
 
 PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3}
 LINK_THRESHOLD = 85.0
@@ -722,8 +722,13 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         deadline_of = {id(r): deadline for r, deadline in trig}
         for r in _first_per_group([r for r, _ in trig]):  # one flag per requested event
             deadline = deadline_of[id(r)]
-            action = _first(tl, r["_day"], lambda x: id(x) not in trigger_ids and (
-                _held(x, q["done_contact_types"]) or esc_held(x, q["done_contact_types"])))
+            # a request is no assessment, unless its own text records one under way ("Single assessment
+            # started": the package's `records_under_way`, as assessment_wait's `types_recorded` under way)
+            action = _first(tl, r["_day"], lambda x: (id(x) not in trigger_ids and (
+                _held(x, q["done_contact_types"]) or esc_held(x, q["done_contact_types"]))) or (
+                id(x) in trigger_ids and any(records_under_way(
+                    t, _text(x.get("description")) + " . " + _text(x.get("action")), _package_vocab())
+                    for t in q["done_contact_types"])))
             if action is None or action["_day"] > deadline:
                 flags.append(_flag("assessment_wait", r, deadline, action))
 
