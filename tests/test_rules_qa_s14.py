@@ -18,6 +18,8 @@ from review.rules import detect, load_rules
 from review.rules.testing import make_timeline
 from review.vocab import records_under_way
 
+from _baseline import baseline_pairs, package_pairs
+
 RULES = load_rules()
 HV = {"agency": "Health Visiting", "agency_kind": "health"}
 CSC = {"agency": "Children's Social Care", "agency_kind": "social care"}
@@ -137,3 +139,104 @@ def test_both_parts_late_still_name_the_later():
                     dob="2019-03-01").iloc[0]
     assert "the later of the next referral and the next CP medical by any agency came on 20 Jun 2019" in flag["explanation"]
     assert flag["delay_days"] == 6
+
+
+# 1. one injury, its referral and its CP medical ----------------------------------------------------------
+def hv_bruise(date="2022-04-27"):
+    return {"date": date, "contact_type": "home_visit", "concerns": "bruising",
+            "description": "Maisie seen; bruise to left ear, mother says caught on cot",
+            "action": "Discussed with safeguarding supervisor; advice to monitor", **HV}
+
+
+def csc_referral(date="2022-05-06"):
+    return {"date": date, "contact_type": "referral", "concerns": "bruising",
+            "escalation": "cp_medical; strategy_discussion",
+            "description": "Referral from GP: bruise to ear on baby", "action": "Strategy discussion held; CP medical arranged",
+            **CSC}
+
+
+def csc_medical(date="2022-05-07"):
+    return {"date": date, "contact_type": "cp_medical", "concerns": "bruising; inconsistent_explanation",
+            "escalation": "cp_medical", "description": "CP medical: bruising consistent with pinch, explanation inconsistent",
+            "action": "S47 enquiry", **CSC}
+
+
+CEDAR = [hv_bruise(), csc_referral(), csc_medical()]
+
+
+def test_one_bruise_its_referral_and_its_medical_give_one_nonmobile_flag():
+    flags = flags_of("nonmobile_injury", CEDAR, dob="2022-01-21")
+    assert flags["trigger_event_id"].tolist() == ["C1-e001"]  # the health visitor's record, 10 days late
+    assert flags.iloc[0]["delay_days"] == 10
+
+
+def test_one_bruise_counts_once_in_the_pattern():
+    later = {"date": "2022-05-20", "contact_type": "home_visit", "concerns": "burn",
+             "description": "Burn to hand", **HV}
+    flags = flags_of("repeated_injury_or_ae", [*CEDAR, later], dob="2022-01-21")
+    (text,) = flags["explanation"]
+    assert text.startswith("2 injuries within 90 days (27 Apr 2022 to 20 May 2022")  # was 4
+    # the records of the one bruise alone are no pattern
+    assert flags_of("repeated_injury_or_ae", CEDAR, dob="2022-01-21").empty
+
+
+def test_an_escalation_long_after_the_injury_is_an_injury_of_its_own():
+    rows = [hv_bruise(), csc_medical("2022-06-01")]  # 35 days later: more than escalation_window_days
+    nonmobile = flags_of("nonmobile_injury", rows, dob="2022-01-21")
+    assert nonmobile["trigger_event_id"].tolist() == ["C1-e001", "C1-e002"]
+
+
+def test_a_gp_who_sees_the_bruise_and_refers_is_still_a_trigger_for_the_missing_medical():
+    row = {"date": "2022-04-27", "contact_type": "home_visit", "concerns": "bruising", "escalation": "referral_to_csc",
+           "description": "Bruise to ear; referral to children's social care made", **GP}
+    flags = flags_of("nonmobile_injury", [row], dob="2022-01-21")
+    assert flags["trigger_event_id"].tolist() == ["C1-e001"]
+    assert "with no same-day child protection medical" in flags.iloc[0]["explanation"]
+
+
+def test_an_escalation_about_another_kind_of_injury_counts_again():
+    burn = {**csc_medical(), "concerns": "burn", "description": "CP medical: burn to hand"}
+    flags = flags_of("nonmobile_injury", [hv_bruise(), burn], dob="2022-01-21")
+    assert flags["trigger_event_id"].tolist() == ["C1-e001", "C1-e002"]
+    fracture = {"date": "2022-05-20", "contact_type": "home_visit", "concerns": "fracture",
+                "description": "Swollen leg, fracture suspected", **HV}
+    (text,) = flags_of("repeated_injury_or_ae", [hv_bruise(), burn, fracture], dob="2022-01-21")["explanation"]
+    assert text.startswith("3 injuries within 90 days (27 Apr 2022 to 20 May 2022")
+
+
+def test_a_cp_medical_that_did_not_take_place_is_no_escalation_record():
+    cancelled = {**csc_medical(), "description": "CP medical cancelled", "action": "", "concerns": "bruising"}
+    episodes = flags_of("repeated_injury_or_ae", [hv_bruise(), cancelled], dob="2022-01-21")
+    assert len(episodes) == 1 and episodes.iloc[0]["explanation"].startswith("2 injuries")
+
+
+# the row-by-row baseline reads them alike (its case is born 1 January 2023) --------------------------------
+BASELINE_CASES = {
+    "cedar": [hv_bruise("2023-03-10"), csc_referral("2023-03-19"), csc_medical("2023-03-20"),
+              {"date": "2023-04-02", "contact_type": "home_visit", "concerns": "burn", "description": "Burn to hand", **HV}],
+    "late medical": [hv_bruise("2023-03-10"), csc_medical("2023-04-20")],
+    "gp refers": [{"date": "2023-03-10", "contact_type": "home_visit", "concerns": "bruising",
+                   "escalation": "referral_to_csc", "description": "Bruise to ear; referral to children's social care made",
+                   **GP}, csc_medical("2023-03-12")],
+    "fir": [request("2023-02-15", outcome="Single assessment started"), visit("2023-06-01")],
+    "fir planned": [request("2023-02-15", outcome="Single assessment to be completed"), visit("2023-06-01")],
+    "fir answered later": [request("2023-02-15", outcome="Referral for assessment"),
+                           {**request("2023-03-01", outcome="Single assessment started"), "contact_type": "referral_decision"},
+                           visit("2023-06-01")],
+}
+
+
+@pytest.mark.parametrize("name", sorted(BASELINE_CASES))
+@pytest.mark.parametrize("rule", ["nonmobile_injury", "repeated_injury_or_ae", "assessment_wait"])
+def test_the_baseline_agrees(name, rule):
+    rows = BASELINE_CASES[name]
+    assert baseline_pairs(rows, rule) == package_pairs(rows, rule)
+
+
+def test_the_baseline_cases_flag_what_they_should():
+    # the bruise once (its referral and medical are its records), the burn on its own
+    assert package_pairs(BASELINE_CASES["cedar"], "nonmobile_injury") == [("C1-e001", "C1-e003"), ("C1-e004", "")]
+    assert [t for t, _ in package_pairs(BASELINE_CASES["cedar"], "repeated_injury_or_ae")] == ["C1-e004"]
+    assert package_pairs(BASELINE_CASES["fir"], "assessment_wait") == []
+    assert len(package_pairs(BASELINE_CASES["fir planned"], "assessment_wait")) == 1
+    assert package_pairs(BASELINE_CASES["fir answered later"], "assessment_wait") == []

@@ -8,6 +8,10 @@ social care and a child protection medical).
 A CP medical or meeting that did not take place ("CP medical cancelled", "Strategy discussion not held": a row
 of that contact type whose text says so, even with its escalation cell filled by hand or by a profile) is
 neither part (`base.held_escalations`).
+
+A record that is itself one of those escalations, of an injury recorded up to `escalation_window_days`
+before it (social care's record of the referral about the bruise, the CP medical that examined it), starts
+no flag of its own: the first record's flag covers it (`_records_of_an_earlier_injury`).
 """
 from __future__ import annotations
 
@@ -46,6 +50,7 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
     not_mobile = (~tl["_mobile"]).fillna(below_age).fillna(False).astype(bool)
     mask = ctx.tags(params["injury_tags"]) & not_mobile & tl["_exact"] & (tl["_age_days"] >= 0).fillna(False)
     triggers = first_per_group(rows_of(ctx, mask, _COLUMNS))
+    triggers = triggers[~_records_of_an_earlier_injury(ctx, triggers, params)]
     if triggers.empty:
         return triggers
     triggers["anchor"] = triggers["_day"]
@@ -118,3 +123,31 @@ def _one_part(ctx: Context, response: pd.DataFrame, kinds, found: str, other: st
     text = "; the next " + found + " by any agency" + came + detail + ", but no " + other \
         + " by any agency is recorded" + within + "."
     return pd.Series(text, index=index, dtype="string")
+
+
+def _records_of_an_earlier_injury(ctx: Context, triggers: pd.DataFrame, params: dict) -> np.ndarray:
+    """Per trigger (one row per event group, exact dates): is it itself one of the expected escalations
+    (`referral_escalations`, `assessment_escalations`, that took place: `held_escalations`), recording an
+    injury already recorded: the trigger before it in (case, day, timeline) order sharing an injury tag is
+    dated 0..`escalation_window_days` days before it? Social care's record of the GP's referral about the
+    bruise and the CP medical that examined it are the health visitor's bruise, whose flag covers them; an
+    escalation with no earlier record of the injury (a GP who saw the bruise and referred) is a trigger."""
+    out = np.zeros(len(triggers), dtype=bool)
+    window = params.get("escalation_window_days")
+    if window is None or len(triggers) < 2:
+        return out
+    pos = triggers.index.to_numpy()  # the prepared timeline's labels are its positions
+    kinds = list(params["referral_escalations"]) + list(params["assessment_escalations"])
+    escalation = held_escalations(ctx, kinds).to_numpy(dtype=bool)[pos]
+    if not escalation.any():
+        return out
+    case = triggers["_case"].to_numpy(dtype="int64")
+    day = triggers["_day"].to_numpy(dtype="datetime64[D]").astype("int64")
+    for tag in params["injury_tags"]:
+        tagged = np.flatnonzero(ctx.tags([tag]).to_numpy(dtype=bool)[pos])
+        if len(tagged) < 2:
+            continue
+        ranked = tagged[np.lexsort((pos[tagged], day[tagged], case[tagged]))]
+        cur, prev = ranked[1:], ranked[:-1]
+        out[cur[escalation[cur] & (case[prev] == case[cur]) & (day[prev] >= day[cur] - int(window))]] = True
+    return out
