@@ -51,7 +51,7 @@ from review.rules.domestic_abuse_not_escalated import high_risk, lives_elsewhere
 from review.sightings import read_sighting  # a row with no Child seen cell read as a sighting or not
 from review.schema import ADULT_ESCALATIONS, CONTACT_COLUMNS
 from review.timeline import APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held
-from review.vocab import compile_vocab, denies, records_type
+from review.vocab import compile_vocab, denies, records_type, records_under_way
 
 PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3}
 LINK_THRESHOLD = 85.0
@@ -385,6 +385,9 @@ def _injury_episodes(rows: list[dict], q: dict) -> dict:
         held = _held(r, meetings)
         node["written"] = node["written"] and (r.get("contact_type") in letters or held)
         node["meeting"] = node["meeting"] or held
+        # every row of it an escalation that took place (the referral about the bruise, the CP medical)
+        node["escalated"] = node.get("escalated", True) and any(
+            e in q["escalations"] and not _esc_denied(r, e) for e in r["_esc"])
     for node in nodes.values():
         node["meeting"] = node["meeting"] and node["written"]
     nodes = list(nodes.values())
@@ -415,6 +418,21 @@ def _injury_episodes(rows: list[dict], q: dict) -> dict:
             if (b["first"]["_exact"] and not b["written"] and b["tags"] & a["tags"]
                     and (a["meeting"] or _text(b["first"].get("agency")) != _text(a["first"].get("agency")))
                     and day - window <= b["first"]["_day"] <= day
+                    and (best is None or (b["first"]["_day"], b["n"]) > (best["first"]["_day"], best["n"]))):
+                best = b
+        if best is not None:
+            union(a, best)
+    # an escalation record joins the latest report before it sharing a tag, 0..escalation_window_days before
+    window = q.get("escalation_window_days", 0)
+    for a in nodes:
+        if not (a["escalated"] and a["first"]["_exact"] and not a["written"]):
+            continue
+        day = a["first"]["_day"]
+        best = None
+        for b in nodes:
+            if (b is not a and b["first"]["_exact"] and not b["written"] and b["tags"] & a["tags"]
+                    and (b["first"]["_day"], b["n"]) < (day, a["n"])
+                    and b["first"]["_day"] >= day - dt.timedelta(days=window)
                     and (best is None or (b["first"]["_day"], b["n"]) > (best["first"]["_day"], best["n"]))):
                 best = b
         if best is not None:
@@ -454,7 +472,17 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         trig = [r for r in tl if tag_in(r, q["injury_tags"]) and r["_exact"] and r["age_days"] is not None
                 and r["age_days"] >= 0 and (r["child_mobile"] is False or (
                     r["child_mobile"] is None and r["age_days"] < q["nonmobile_below_age_months"] * 30.4375))]
-        for r in _first_per_group(trig):
+        trig = _first_per_group(trig)
+        kinds = list(q["referral_escalations"]) + list(q["assessment_escalations"])
+        window = q.get("escalation_window_days")
+        for r in trig:
+            # itself an expected escalation, recording an injury recorded up to escalation_window_days before
+            # it (the latest earlier trigger sharing an injury tag): the first record's flag covers it
+            if window is not None and esc_held(r, kinds) and any(
+                    e is not r and set(e["_tags"]) & set(r["_tags"]) & set(q["injury_tags"])
+                    and (e["_day"], e["_pos"]) < (r["_day"], r["_pos"])
+                    and e["_day"] >= r["_day"] - dt.timedelta(days=int(window)) for e in trig):
+                continue
             deadline = r["_day"] + dt.timedelta(days=q["within_days"])
             ref = _first(tl, r["_day"], lambda x: esc_held(x, q["referral_escalations"]))
             med = _first(tl, r["_day"], lambda x: esc_held(x, q["assessment_escalations"]))
@@ -722,8 +750,13 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         deadline_of = {id(r): deadline for r, deadline in trig}
         for r in _first_per_group([r for r, _ in trig]):  # one flag per requested event
             deadline = deadline_of[id(r)]
-            action = _first(tl, r["_day"], lambda x: id(x) not in trigger_ids and (
-                _held(x, q["done_contact_types"]) or esc_held(x, q["done_contact_types"])))
+            # a request is no assessment, unless its own text records one under way ("Single assessment
+            # started": the package's `records_under_way`, as assessment_wait's `types_recorded` under way)
+            action = _first(tl, r["_day"], lambda x: (id(x) not in trigger_ids and (
+                _held(x, q["done_contact_types"]) or esc_held(x, q["done_contact_types"]))) or (
+                id(x) in trigger_ids and any(records_under_way(
+                    t, _text(x.get("description")) + " . " + _text(x.get("action")), _package_vocab())
+                    for t in q["done_contact_types"])))
             if action is None or action["_day"] > deadline:
                 flags.append(_flag("assessment_wait", r, deadline, action))
 

@@ -91,8 +91,9 @@ def test_nonmobile_injury_names_the_later_of_referral_and_medical_and_caps_it():
         "4 calendar days after the deadline; nothing in the records links it to this injury.")
     far = [bruise(), referral("2023-03-12"), {**medical, "date": "2023-07-01"}]
     flag = flags_of("nonmobile_injury", far).iloc[0]
-    assert flag["explanation"].endswith(
-        "; no referral and CP medical by any agency are both recorded within 90 days of the injury.")
+    assert flag["explanation"].endswith(  # s14: was "no referral and CP medical ... are both recorded"
+        "; the next referral by any agency came on 12 Mar 2023 (referral to children's social care, Larkfield GP),"
+        " but no CP medical by any agency is recorded within 90 days of the injury.")
     assert flag["actual_action_event_id"] == ""
 
 

@@ -1554,6 +1554,23 @@ def records_type(name, text, vocab) -> bool:
     return names_type(name, text, v) and not denies(name, text, v)
 
 
+def records_under_way(name, text, vocab) -> bool:
+    """Does `text` record the contact type `name` under way or done, in its own words: one of the type's
+    keywords (`contact_types`) followed straight by one of `name`'s affirmations (`name_affirmations`, else
+    `affirmations`; not one of `affirmation_exceptions`), and `denies` does not read the text as saying it
+    did not happen? "Single assessment started", "Assessment commenced", "Single assessment opened" record
+    an assessment (`records_type` of a text that names it this way); "Referral for assessment",
+    "Assessment to be completed by 5/4", "Assessment not started" do not."""
+    v = compile_vocab(vocab)
+    tokens = v.tokens(text)
+    affirmations = v.name_affirmations.get(name, v.affirmations)
+    for _, end, keyword in v.contact_type_keywords.find(tokens):
+        if v.contact_types[v.contact_type_rank[keyword]] == name and affirmations.at(tokens, end) \
+                and not v._not_affirming(tokens, end):
+            return not denies(name, text, v)
+    return False
+
+
 def names_type(name, text, vocab) -> bool:
     """Is one of the keywords of the contact type `name` (`contact_types`) in the words of `text`, negated or
     not (`records_type` without its `denies`)?"""

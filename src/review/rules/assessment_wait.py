@@ -6,7 +6,9 @@ staffing/capacity.
 
 The assessment is a row of a `done_contact_types` contact type or escalation; a row of such a type whose
 text says it did not happen ("assessment not started", "assessment postponed": the vocabulary's escalation
-negation cues, `base.types_held`) is not the assessment.
+negation cues, `base.types_held`) is not the assessment. A request is not its own assessment unless its own
+text records one under way or done ("Single assessment started", "assessment commenced":
+`base.types_recorded` under way, `review.vocab.records_under_way`).
 
 A request recorded only with a partial date ("March 2023": month, year or approximate precision) is a
 period, not a day: it is flagged only when even the most favourable reading leaves the wait past the limit —
@@ -32,6 +34,7 @@ from .base import (
     rows_of,
     text_mentions,
     types_held,
+    types_recorded,
 )
 
 #: the timeline columns the rule reads from its rows (selected before the rows are)
@@ -64,6 +67,10 @@ def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
     is_trigger = np.zeros(len(tl), dtype=bool)
     is_trigger[triggers.index.to_numpy()] = True  # the prepared timeline's index is its row positions
     done &= ~is_trigger
+    # ...but a request whose own text records the assessment under way or done ("Referral from police;
+    # Single assessment started") was answered there (`types_recorded` under way: the type's words and its
+    # affirmation, not "Referral for assessment"), and so answers an earlier request it follows
+    done |= types_recorded(ctx, params["done_contact_types"], is_trigger, under_way=True).to_numpy(dtype=bool)
     # one flag per requested event: two agencies' records of one request are one event group
     triggers = first_per_group(triggers)
     response = first_response(ctx, triggers, done)
@@ -80,6 +87,8 @@ def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
         "An assessment was requested (" + t["agency"] + ", " + requested + ") and none is recorded within "
         + str(params["max_days"]) + " days (by " + fmt_date(t["deadline"]) + latest + ")"
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the assessment",
-                       action_when(ctx, r["action_pos"], t.index))
+                       action_when(ctx, r["action_pos"], t.index)).mask(
+            # the head already says none came in time: not "none is recorded" twice
+            (r["action_event_id"].to_numpy(dtype=object, na_value="") == ""), "; nor is one recorded later.")
     )
     return out

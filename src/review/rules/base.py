@@ -427,14 +427,16 @@ def types_held(ctx: Context, contact_types) -> pd.Series:
     return pd.Series(out, index=tl.index)
 
 
-def types_recorded(ctx: Context, contact_types, mask) -> pd.Series:
+def types_recorded(ctx: Context, contact_types, mask, *, under_way: bool = False) -> pd.Series:
     """Rows of `mask` whose description or action records one of `contact_types` taking place whatever the
     row's own type (`review.vocab.records_type` with the row's case's vocabulary: "Initial assessment started
-    following GP referral", typed referral, records an assessment; not "Assessment not started"). The
+    following GP referral", typed referral, records an assessment; not "Assessment not started"). With
+    `under_way`, only where the type's words are followed straight by its affirmation
+    (`review.vocab.records_under_way`: "Single assessment started"; not "Referral for assessment"). The
     candidates are picked by a vectorised whole-word search for the types' keywords (`_rows_matching`, which
     finds every place the tokens can hold one); each distinct (vocabulary, description, action) of them is
     read once."""
-    from ..vocab import denies, names_type
+    from ..vocab import denies, names_type, records_under_way
 
     tl = ctx.timeline
     out = np.zeros(len(tl), dtype=bool)
@@ -456,6 +458,9 @@ def types_recorded(ctx: Context, contact_types, mask) -> pd.Series:
         texts = np.array([row_text(i) for i in first[at]], dtype=object)
         found = np.zeros(len(at), dtype=bool)
         for name in names:
+            if under_way:  # the type's words and its affirmation, not denied: one reading per text
+                found |= np.array([not f and records_under_way(name, t, vocab) for f, t in zip(found, texts)], dtype=bool)
+                continue
             named = np.flatnonzero(~found & np.array([names_type(name, t, vocab) for t in texts], dtype=bool))
             # many texts: `denies` is read only where a negation cue may reach the words (`_may_deny`, as
             # `_texts_denying` reads them); elsewhere they record the type

@@ -8,16 +8,24 @@ social care and a child protection medical).
 A CP medical or meeting that did not take place ("CP medical cancelled", "Strategy discussion not held": a row
 of that contact type whose text says so, even with its escalation cell filled by hand or by a profile) is
 neither part (`base.held_escalations`).
+
+A record that is itself one of those escalations, of an injury recorded up to `escalation_window_days`
+before it (social care's record of the referral about the bruise, the CP medical that examined it), starts
+no flag of its own: the first record's flag covers it (`_records_of_an_earlier_injury`).
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .base import (
     DAY,
     Context,
+    action_when,
     cap_response,
+    column_at,
     delay_from,
+    escalation_names,
     first_per_group,
     first_response,
     fmt_age,
@@ -42,6 +50,7 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
     not_mobile = (~tl["_mobile"]).fillna(below_age).fillna(False).astype(bool)
     mask = ctx.tags(params["injury_tags"]) & not_mobile & tl["_exact"] & (tl["_age_days"] >= 0).fillna(False)
     triggers = first_per_group(rows_of(ctx, mask, _COLUMNS))
+    triggers = triggers[~_records_of_an_earlier_injury(ctx, triggers, params)]
     if triggers.empty:
         return triggers
     triggers["anchor"] = triggers["_day"]
@@ -67,14 +76,20 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
     missing = missing.mask(medical["timely"], "referral to children's social care")
 
     delay = delay_from(t["deadline"], action_date, action_exact)
+    outcome = unlinked_outcome_text(ctx, action_id, action_date, delay, action_pos,
+                                    list(params["referral_escalations"]) + list(params["assessment_escalations"]),
+                                    what="the later of the next referral and the next CP medical by any agency",
+                                    none="neither a referral nor a CP medical by any agency is recorded",
+                                    about="this injury", max_days=cap, since="the injury")
+    # one part found and not the other: say which came and which is missing (not "no referral and CP
+    # medical are both recorded", which reads as no referral when one was made)
+    outcome = outcome.mask(~both_found & (referral["action_event_id"] != ""),
+                           _one_part(ctx, referral, params["referral_escalations"], "referral", "CP medical", cap))
+    outcome = outcome.mask(~both_found & (medical["action_event_id"] != ""),
+                           _one_part(ctx, medical, params["assessment_escalations"], "CP medical", "referral", cap))
     explanation = (
         t["agency"] + " recorded " + fmt_tags(t["concerns"]) + " on " + fmt_date(t["_day"]) + " in a child aged "
-        + fmt_age(t) + " who was not independently mobile, with no same-day " + missing
-        + unlinked_outcome_text(ctx, action_id, action_date, delay, action_pos,
-                                list(params["referral_escalations"]) + list(params["assessment_escalations"]),
-                                what="the later of the next referral and the next CP medical by any agency",
-                                none="no referral and CP medical by any agency are both recorded",
-                                about="this injury", max_days=cap, since="the injury")
+        + fmt_age(t) + " who was not independently mobile, with no same-day " + missing + outcome
     )
     # one frame from its columns (aligned on t's index, as setting them one by one would)
     return pd.DataFrame({
@@ -90,3 +105,49 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
         "agencies": t["agency"],
         "explanation": explanation,
     }, index=t.index)
+
+
+def _one_part(ctx: Context, response: pd.DataFrame, kinds, found: str, other: str, cap) -> pd.Series:
+    """'; the next referral by any agency came on 12 Sep 2019 (strategy discussion, Westmere Children's
+    Social Care), but no CP medical by any agency is recorded within 90 days of the injury.': the end of
+    the explanation when only one of the two parts (`response`, `first_response`'s table after
+    `cap_response`) was found."""
+    index = response.index
+    pos = response["action_pos"].to_numpy(dtype="int64")
+    names = escalation_names(ctx, pos, kinds, index).to_numpy(dtype=object)
+    agency = column_at(ctx, "agency", np.maximum(pos, 0), index).astype(object).fillna("").to_numpy(dtype=object)
+    detail = np.where(names == "", " (" + agency + ")", " (" + names + ", " + agency + ")")
+    when = action_when(ctx, pos, index).astype(str).to_numpy(dtype=object)
+    came = np.where(response["action_exact"].to_numpy(dtype=bool), " came on " + when, " is recorded for " + when)
+    within = f" within {int(cap)} days of the injury" if cap is not None else ""
+    text = "; the next " + found + " by any agency" + came + detail + ", but no " + other \
+        + " by any agency is recorded" + within + "."
+    return pd.Series(text, index=index, dtype="string")
+
+
+def _records_of_an_earlier_injury(ctx: Context, triggers: pd.DataFrame, params: dict) -> np.ndarray:
+    """Per trigger (one row per event group, exact dates): is it itself one of the expected escalations
+    (`referral_escalations`, `assessment_escalations`, that took place: `held_escalations`), recording an
+    injury already recorded: the trigger before it in (case, day, timeline) order sharing an injury tag is
+    dated 0..`escalation_window_days` days before it? Social care's record of the GP's referral about the
+    bruise and the CP medical that examined it are the health visitor's bruise, whose flag covers them; an
+    escalation with no earlier record of the injury (a GP who saw the bruise and referred) is a trigger."""
+    out = np.zeros(len(triggers), dtype=bool)
+    window = params.get("escalation_window_days")
+    if window is None or len(triggers) < 2:
+        return out
+    pos = triggers.index.to_numpy()  # the prepared timeline's labels are its positions
+    kinds = list(params["referral_escalations"]) + list(params["assessment_escalations"])
+    escalation = held_escalations(ctx, kinds).to_numpy(dtype=bool)[pos]
+    if not escalation.any():
+        return out
+    case = triggers["_case"].to_numpy(dtype="int64")
+    day = triggers["_day"].to_numpy(dtype="datetime64[D]").astype("int64")
+    for tag in params["injury_tags"]:
+        tagged = np.flatnonzero(ctx.tags([tag]).to_numpy(dtype=bool)[pos])
+        if len(tagged) < 2:
+            continue
+        ranked = tagged[np.lexsort((pos[tagged], day[tagged], case[tagged]))]
+        cur, prev = ranked[1:], ranked[:-1]
+        out[cur[escalation[cur] & (case[prev] == case[cur]) & (day[prev] >= day[cur] - int(window))]] = True
+    return out

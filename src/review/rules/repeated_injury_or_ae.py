@@ -57,6 +57,12 @@ def injury_episodes(ctx: Context, rows: pd.DataFrame, params: dict) -> np.ndarra
         recorded that kind of injury in the window before it. It too joins only the latest such report.
         A row of a meeting type whose text says the meeting did not take place ("Strategy discussion not
         held", "ICPC cancelled": `types_held`) discussed nothing: it is read as any other record.
+      * one is an escalation record (every row of it an escalation of `escalations` that took place,
+        `held_escalations`, and neither correspondence nor a meeting: social care's record of the referral
+        about the bruise, the CP medical that examined it) dated 0..`escalation_window_days` days after
+        the other, a report by any agency sharing an injury tag: the report before it in (day, timeline)
+        order, which may be another escalation record (the CP medical joins the referral, the referral the
+        health visitor's report). An escalation record with no such report is an injury of its own.
     Anything else is its own episode: an injury a day later, of another kind the same day, or a month- or
     year-dated one, counts again. Groups are numbered by their first rows, in timeline order.
     """
@@ -73,6 +79,12 @@ def injury_episodes(ctx: Context, rows: pd.DataFrame, params: dict) -> np.ndarra
     written = np.bincount(group, weights=not_written, minlength=n) == 0  # every row correspondence or a meeting
     meeting = written & (np.bincount(group, weights=meeting_row, minlength=n) > 0)
     windows = np.where(meeting, int(params["meeting_window_days"]), int(params["correspondence_window_days"]))
+    # a record that is itself an escalation (every row of it: the referral about the bruise, the CP medical
+    # that examined it) is a record of the injury reported shortly before it, not a new one (below)
+    escalated = np.bincount(group, weights=~held_escalations(ctx, params["escalations"]).to_numpy(dtype=bool)[at_rows],
+                            minlength=n) == 0
+    escalation_window = int(params.get("escalation_window_days", 0))
+    joins = np.full(n, -1)  # per escalation record: the report it joins (-1: none)
     lefts, rights = [], []
     latest = np.full(n, -1)  # per correspondence group: the report it joins (-1: none yet)
     span = int(day[exact].max() - day[exact].min()) + 1 if exact.any() else 1
@@ -87,6 +99,18 @@ def injury_episodes(ctx: Context, rows: pd.DataFrame, params: dict) -> np.ndarra
         same = key[order][1:] == key[order][:-1]
         lefts.append(reports[order][:-1][same])
         rights.append(reports[order][1:][same])
+        # an escalation record joins the report before it in (case, day, group) order sharing this tag, dated
+        # 0..escalation_window_days before it (of any agency: the referral social care records, the
+        # hospital's CP medical); the latest over all tags
+        ranked = reports[order]
+        at = np.flatnonzero(escalated[ranked][1:]) + 1
+        cur, prev = ranked[at], ranked[at - 1]
+        ok = (case[prev] == case[cur]) & (day[prev] >= day[cur] - escalation_window)
+        cur, prev = cur[ok], prev[ok]
+        held = joins[cur]
+        held_day = day[np.maximum(held, 0)]
+        later = (held < 0) | (day[prev] > held_day) | ((day[prev] == held_day) & (prev > held))
+        joins[cur[later]] = prev[later]
         # correspondence: the latest report on or before its day; when that is the letter's own agency's,
         # the one before that agency's run of reports
         letters = np.flatnonzero(tagged & exact & written)
@@ -109,6 +133,9 @@ def injury_episodes(ctx: Context, rows: pd.DataFrame, params: dict) -> np.ndarra
     joined_letters = np.flatnonzero(latest >= 0)
     lefts.append(joined_letters)
     rights.append(latest[joined_letters])
+    joined_escalations = np.flatnonzero(joins >= 0)
+    lefts.append(joined_escalations)
+    rights.append(joins[joined_escalations])
     return connected_components(n, np.concatenate(lefts), np.concatenate(rights))[group]
 
 
