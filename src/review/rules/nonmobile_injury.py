@@ -17,6 +17,7 @@ from .base import (
     DAY,
     Context,
     cap_response,
+    death_bound,
     delay_from,
     first_per_group,
     first_response,
@@ -53,7 +54,9 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
     referral, medical = referral[missed], medical[missed]
     # an escalation by any agency more than response_max_days after the injury is not its late response
     cap = params.get("response_max_days")
-    referral, medical = cap_response(referral, t["_day"], cap), cap_response(medical, t["_day"], cap)
+    # (nor one after the child's death: `death_bound`)
+    death = death_bound(ctx, t, t["_day"], cap)
+    referral, medical = cap_response(referral, t["_day"], cap, death), cap_response(medical, t["_day"], cap, death)
 
     # the requirement was met when the last missing part arrived (if it ever did)
     both_found = (referral["action_event_id"] != "") & (medical["action_event_id"] != "")
@@ -74,7 +77,7 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
                                 list(params["referral_escalations"]) + list(params["assessment_escalations"]),
                                 what="the later of the next referral and the next CP medical by any agency",
                                 none="no referral and CP medical by any agency are both recorded",
-                                about="this injury", max_days=cap, since="the injury")
+                                about="this injury", max_days=cap, since="the injury", death=death)
     )
     # one frame from its columns (aligned on t's index, as setting them one by one would)
     return pd.DataFrame({
