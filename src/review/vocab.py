@@ -58,9 +58,13 @@ Matching rules:
   doubt goes the other way: a false escalation hides a flag. A request or an arrangement is the
   escalation of the agency making it ("CP medical requested"), but a referral only planned or awaited, a
   plan cue straight after its words, is not made (`plan_escalations`: "Referral to MASH pending", "...
-  booked"), nor one not sent yet or no longer, or governed by a plan (`referral_unmade_cues`,
+  booked"), nor one a plan cue comes straight before ("Awaiting MARAC referral", "Pending referral to MASH";
+  not "Awaiting MASH referral outcome": `Vocabulary._awaited`, as `denies` reads it), nor one not sent yet
+  or no longer, or governed by a plan (`referral_unmade_cues`,
   `referral_plan_labels`, `Vocabulary._unmade`: "Referral to MASH awaiting manager sign off", "... withdrawn",
-  "... being drafted", "Plan: referral to MASH"; not "Referral made to MASH. Plan: review in 2 weeks"), and
+  "... being drafted", "Plan: referral to MASH"; not "Referral made to MASH. Plan: review in 2 weeks"). A
+  referral its recipient declined was made ("Referral declined by CSC", "Referral to MASH declined":
+  `Vocabulary._declined_by_recipient`); the family's decline is none ("Mother declined referral to MASH"). And
   the child's absence denies the child's own examination (`absence_names`: "CP medical -
   child DNA", "CP medical, WNB" are no CP medical). A clause that begins with one of
   `hindsight_cues` ("In hindsight a referral to MASH should have been made", "In retrospect, ...") is
