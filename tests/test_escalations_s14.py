@@ -212,3 +212,41 @@ def test_4_a_referral_made_awaiting_its_answer_still_counts(text, kinds):
     assert detect_escalations("police_callout", text, VOCAB) == kinds
     rows = [{**incident("2023-03-01", text), "escalation": "; ".join(kinds)}]
     assert flags(rows, only=[DA]).empty
+
+
+# -- end to end: a case folder read and analysed as `review build` does --------------------------------------------
+HEADER = "Date,Agency,Type of contact,Details of contact,Outcome,Child seen\n"
+
+
+def _analysed(tmp_path, rows, extra=""):
+    from review.pipeline import analyse, load_case
+
+    (tmp_path / "case.yml").write_text(f"case_id: t1\ndate_of_birth: '2023-01-01'\nreview_date: '2024-06-30'\n{extra}")
+    lines = [HEADER] + [",".join('"' + str(cell).replace('"', '""') + '"' for cell in row) + "\n" for row in rows]
+    (tmp_path / "chronology.csv").write_text("".join(lines))
+    return analyse(load_case(tmp_path))
+
+
+def test_end_to_end_awaited_and_declined_referrals_and_a_response_after_death(tmp_path):
+    result = _analysed(tmp_path, [
+        ("01/03/2023", "Police", "Police call-out", "Domestic incident, child present. DASH completed - high risk.",
+         "Awaiting MARAC referral.", "Y"),
+        ("02/03/2023", "Health Visiting", "Referral", "Referral to MASH declined.", "", "N"),
+        ("02/05/2023", "Health Visiting", "Home visit", "Bruise to left arm.", "", "Y"),
+        ("20/06/2023", "Police", "Referral", "Referral to children's social care.", "", "N"),
+    ], extra="date_of_death: '2023-06-10'\n")
+    tl = result.timeline.set_index("description")
+    # 4: the awaited MARAC referral is no escalation in the timeline nor in the held column
+    assert tl.loc["Domestic incident, child present. DASH completed - high risk.", "escalation"] == ""
+    assert list(result.held_escalations) == ["", "referral_to_csc", "", "referral_to_csc"]
+    # 3: the referral MASH declined was made (the abuse answered in time) and decided (MASH's decline)
+    assert tl.loc["Referral to MASH declined.", "escalation"] == "referral_to_csc"
+    flags_ = result.flags.set_index("rule_id")
+    assert DA not in flags_.index and "referral_no_decision" not in flags_.index
+    # 1: the referral of 20 Jun came after the child's death (10 Jun): the bruise of 2 May had no response
+    injury = flags_.loc["injury_not_escalated"]
+    assert injury["actual_action_event_id"] == "" and pd.isna(injury["delay_days"])
+    assert injury["explanation"].endswith("none by any agency is recorded before the child's death on 10 Jun 2023.")
+    latency = result.response_latency.set_index("date")
+    assert latency.loc[pd.Timestamp("2023-05-02"), "first_escalation_event_id"] == ""
+    assert pd.isna(latency.loc[pd.Timestamp("2023-05-02"), "latency_days"])
