@@ -325,11 +325,16 @@ def _first(rows, anchor, predicate):
     return best
 
 
-def _capped(action, day, max_days):
+def _capped(action, day, max_days, death=None):
     """`action`, or None when it came more than `max_days` after `day`: an escalation by any agency that long
-    after the injury is not reported as its late response (the injury rules' `response_max_days`,
-    review.rules.base.cap_response)."""
-    if action is None or max_days is None or action["_day"] <= day + dt.timedelta(days=int(max_days)):
+    after the injury is not reported as its late response (the injury rules' and domestic_abuse_not_escalated's
+    `response_max_days`, review.rules.base.cap_response); nor when it came after the child's date of death
+    `death`: a response after the child died is none."""
+    if action is None:
+        return None
+    if death is not None and action["_day"] > death:
+        return None
+    if max_days is None or action["_day"] <= day + dt.timedelta(days=int(max_days)):
         return action
     return None
 
@@ -450,6 +455,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         r["_esc"] = _tags(r.get("escalation"))  # the escalations a row was: a cell may hold several
     _anchors(tl)
     review_end = _end_of_review(case)
+    death = case.get("date_of_death")  # a response after it is none (`_capped`)
     if review_end is None:
         review_end = max((r["_day"] for r in tl if r["_day"] is not None), default=None)
     flags = []
@@ -489,8 +495,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             ref_ok = ref is not None and ref["_day"] <= deadline
             med_ok = med is not None and med["_day"] <= deadline
             if not (ref_ok and med_ok):
-                ref = _capped(ref, r["_day"], q.get("response_max_days"))
-                med = _capped(med, r["_day"], q.get("response_max_days"))
+                ref = _capped(ref, r["_day"], q.get("response_max_days"), death)
+                med = _capped(med, r["_day"], q.get("response_max_days"), death)
                 action = None
                 if ref is not None and med is not None:
                     action = med if med["_day"] >= ref["_day"] else ref
@@ -510,7 +516,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             deadline = r["_day"] + dt.timedelta(days=q["within_days"])
             action = _first(tl, r["_day"], lambda x: esc_held(x, q["escalations"]))
             if action is None or action["_day"] > deadline:
-                action = _capped(action, r["_day"], q.get("response_max_days"))
+                action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 flags.append(_flag("injury_not_escalated", r, deadline, action))
 
     # repeated_injury_or_ae --------------------------------------------------------------------------
@@ -544,7 +550,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 groups = {episode[e["_gcode"]] for e in events if id(e) in opening and e["_day"] is not None
                           and lo <= e["_day"] <= r["_day"] and not (e["_exact"] and e["_pos"] > r["_pos"])}
                 if len(groups) >= min_count:
-                    action = _capped(action, r["_day"], q.get("response_max_days"))
+                    action = _capped(action, r["_day"], q.get("response_max_days"), death)
                     flags.append(_flag("repeated_injury_or_ae", r, deadline, action, variant))
 
     # referral_no_decision ---------------------------------------------------------------------------
@@ -794,10 +800,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
             action = _first(tl, r["_day"], responded)
             if action is None or action["_day"] > deadline:
+                action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 flags.append(_flag("domestic_abuse_not_escalated", r, deadline, action))
 
     # one flag per flag id, like the package; none triggered, or due, after the child's death
-    death = case.get("date_of_death")
     out, ids = [], set()
     for f in flags:
         if death is not None and (f["trigger_date"] > death or (f["expected_by"] is not None and f["expected_by"] > death)):

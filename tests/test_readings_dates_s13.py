@@ -144,8 +144,10 @@ DECLINED = [
     "MASH have rejected the referral",
     "Referral made to MASH, declined by MASH - NFA",
     "Referral to MASH was not accepted by childrens social care",
+    # s14: passive, the recipient named in the referral's words (was read as no referral: NOT_BY_RECIPIENT)
+    "Referral to MASH declined",
 ]
-NOT_BY_RECIPIENT = ["Referral to MASH declined", "Referral declined by mother", "Mother declined the referral"]
+NOT_BY_RECIPIENT = ["Referral declined by mother", "Mother declined the referral", "Referral to MASH declined by mother"]
 
 
 @pytest.mark.parametrize("text", DECLINED)

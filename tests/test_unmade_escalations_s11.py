@@ -7,9 +7,9 @@ through a rule, with the row-by-row baseline (benchmarks/baseline_rowwise.py) gi
 2. A plan names a referral to come: "Plan: referral to MASH", "Plan - refer to CSC", "Plan is to refer to
    children's social care" (`referral_plan_labels`); not "Referral made to MASH. Plan: review in 2 weeks",
    nor "Plan: referred to MASH".
-3. A referral withdrawn, in progress, being completed or drafted is not made. "Referral to MASH declined" is
-   read as before by ingest (no referral): who declined it (the family: none made; MASH: made and answered)
-   the words do not say.
+3. A referral withdrawn, in progress, being completed or drafted is not made. ("Referral to MASH declined",
+   read then as no referral, is since the fourteenth session MASH's decline of a referral made:
+   tests/test_escalations_s14.py.)
 4. "CP medical - child unwell, rebooked" did not take place; "Assessment stopped - case transferred",
    "assessment ended early" were not completed; "Assessment by SW to start 14/3" has not started.
 5. A row of another type (a phone call) whose referral_to_csc cell was filled by hand and whose text says the
@@ -211,10 +211,15 @@ def test_3_prefilter_keeps_them():
     assert prefilter_keeps("referral", NOT_SENT)
 
 
-def test_3_declined_is_read_as_before_by_ingest():
-    """Ambiguous (the family's refusal or MASH's): ingest names no referral, as before this session."""
-    assert detect_escalations("referral", "Referral to MASH declined", VOCAB) == []
-    assert denies(REF, "Referral to MASH declined", VOCAB)
+def test_3_declined_passive_is_the_recipients_decline():
+    """s14: "Referral to MASH declined" (passive, the recipient named in the words) is MASH's decline of a
+    referral made, as "Referral declined by CSC" is; the family's ("Mother declined referral to MASH", "...
+    declined by mother") is still no referral (was: read as no referral either way)."""
+    assert detect_escalations("referral", "Referral to MASH declined", VOCAB) == [REF]
+    assert not denies(REF, "Referral to MASH declined", VOCAB)
+    for text in ("Mother declined referral to MASH", "Referral to MASH declined by mother"):
+        assert detect_escalations("referral", text, VOCAB) == []
+        assert denies(REF, text, VOCAB)
 
 
 def test_3_referral_no_decision_asks_nothing_of_a_withdrawn_referral():

@@ -58,9 +58,13 @@ Matching rules:
   doubt goes the other way: a false escalation hides a flag. A request or an arrangement is the
   escalation of the agency making it ("CP medical requested"), but a referral only planned or awaited, a
   plan cue straight after its words, is not made (`plan_escalations`: "Referral to MASH pending", "...
-  booked"), nor one not sent yet or no longer, or governed by a plan (`referral_unmade_cues`,
+  booked"), nor one a plan cue comes straight before ("Awaiting MARAC referral", "Pending referral to MASH";
+  not "Awaiting MASH referral outcome": `Vocabulary._awaited`, as `denies` reads it), nor one not sent yet
+  or no longer, or governed by a plan (`referral_unmade_cues`,
   `referral_plan_labels`, `Vocabulary._unmade`: "Referral to MASH awaiting manager sign off", "... withdrawn",
-  "... being drafted", "Plan: referral to MASH"; not "Referral made to MASH. Plan: review in 2 weeks"), and
+  "... being drafted", "Plan: referral to MASH"; not "Referral made to MASH. Plan: review in 2 weeks"). A
+  referral its recipient declined was made ("Referral declined by CSC", "Referral to MASH declined":
+  `Vocabulary._declined_by_recipient`); the family's decline is none ("Mother declined referral to MASH"). And
   the child's absence denies the child's own examination (`absence_names`: "CP medical -
   child DNA", "CP medical, WNB" are no CP medical). A clause that begins with one of
   `hindsight_cues` ("In hindsight a referral to MASH should have been made", "In retrospect, ...") is
@@ -328,6 +332,7 @@ class Vocabulary:
     referral_withdrawn: Phrases = field(default_factory=Phrases)  # "withdrawn", "cancelled": made, then withdrawn
     referral_declines: Phrases = field(default_factory=Phrases)  # "declined", "rejected" (by the recipient: made)
     referral_recipients: Phrases = field(default_factory=Phrases)  # "CSC", "MASH": who answers a referral
+    referral_passive_declines: frozenset = frozenset()  # "Referral to MASH declined": the recipient's (not "refused")
     plan_keywords: frozenset = frozenset()  # escalation keywords naming only plan_escalations
     negation_window: int = _DEFAULT_WINDOW
     _token_cache: dict = field(default_factory=dict)
@@ -478,6 +483,8 @@ class Vocabulary:
         out.referral_withdrawn = Phrases(_as_list(vocab.get("referral_withdrawn_cues"), "referral_withdrawn_cues"))
         out.referral_declines = Phrases(_as_list(vocab.get("referral_decline_cues"), "referral_decline_cues"))
         out.referral_recipients = Phrases(_as_list(vocab.get("referral_recipients"), "referral_recipients"))
+        out.referral_passive_declines = frozenset(w for w in map(normalise_text, _as_list(
+            vocab.get("referral_passive_decline_cues"), "referral_passive_decline_cues")) if w)
         out.absence_keywords = frozenset(k for k, kinds in out.escalation_keywords.items()
                                          if out.absence_names.issuperset(kinds))
         out.plan_keywords = frozenset(k for k, kinds in out.escalation_keywords.items()
@@ -733,7 +740,7 @@ class Vocabulary:
             elif (plans and keyword in self.plan_keywords or unmade) and self._declined_by_recipient(
                     scope.tokens, start, end):
                 found.append(keyword)  # "Referral declined by CSC": made, and answered by social care's decision
-            elif plans and keyword in self.plan_keywords and (self._planned(scope, end)
+            elif plans and keyword in self.plan_keywords and (self._planned(scope, end) or self._awaited(scope, start, end)
                                                               or self._unmade(scope, start, end, keyword)):
                 negated.append(keyword)
             elif unmade and self._unmade(scope, start, end, keyword, denial):
@@ -772,6 +779,22 @@ class Vocabulary:
             if not size or (end + size < n and not _ends_clause(tokens[end + size])):
                 return False
         return not any(scope.in_keyword[end:end + size])
+
+    def _awaited(self, scope: Scope, start: int, end: int) -> bool:
+        """Does a plan cue (`plan_cues`) end straight before the escalation's words at tokens [start, end), an
+        article or a possessive between, so that the row only awaits or plans it ("Awaiting MARAC referral",
+        "Pending referral to MASH", "Waiting for a MASH referral"), as `denies` reads a plan cue before the
+        words (within one word)? Not when what is awaited is its record or answer, named straight after the
+        words (`plan_objects`, `plan_escalation_objects`: "Awaiting MASH referral outcome", "awaiting
+        referral to MASH decision": made, as `denies` reads them too)."""
+        tokens = scope.tokens
+        if not self.plan_cues or self.plan_cues._by_first.keys().isdisjoint(tokens[max(0, start - 6):start]):
+            return False
+        if end < len(tokens) and (tokens[end] in self.plan_objects or tokens[end] in self.plan_escalation_objects):
+            return False
+        at = start - 1 if start and tokens[start - 1] in _DETERMINERS else start
+        return any(self.plan_cues.at(tokens, s) == at - s and not any(scope.in_keyword[s:at])
+                   for s in range(max(0, at - 4), at))
 
     def _made_awaiting(self, tokens: list, end: int) -> bool:
         """Do the words after an escalation's (ending at token `end`) say it was made and awaits its answer:
@@ -863,7 +886,10 @@ class Vocabulary:
         declined (`referral_decline_cues`, `referral_recipients`): a cue after them in their sentence followed by
         "by" and a recipient ("Referral declined by CSC", "Referral made to MASH, declined by MASH - NFA"), or a
         recipient, auxiliaries between, straight before a cue and then the words, an article or a possessive
-        between ("CSC declined the referral")? That referral was made; the decline is a decision on it."""
+        between ("CSC declined the referral"), or a cue straight after words naming the recipient and not
+        followed by "by" (`_recipient_named`: "Referral to MASH declined", "MASH referral was declined - NFA";
+        not "Referral to MASH declined by mother", nor "Mother declined referral to MASH")? That referral was
+        made; the decline is a decision on it."""
         declines, recipients = self.referral_declines, self.referral_recipients
         if not declines or not recipients or declines._by_first.keys().isdisjoint(tokens):
             return False
@@ -871,6 +897,7 @@ class Vocabulary:
         i = start - 1
         while i >= 0 and tokens[i] in _DETERMINERS:
             i -= 1
+        named = self._recipient_named(tokens, start, end)
         for at, stop, _ in declines.find(tokens):
             if stop == i + 1:  # "CSC declined the referral": a recipient (auxiliaries between) before the cue
                 j = at - 1
@@ -882,7 +909,33 @@ class Vocabulary:
             elif at >= end and stop + 1 < n and tokens[stop] == "by" and recipients.at(tokens, stop + 1) \
                     and not any(t.startswith("|") and t not in _LABEL_MARKS for t in tokens[end:at]):
                 return True  # "Referral declined by CSC", in the referral's sentence
+            elif named is not None and at == named and (stop >= n or tokens[stop] != "by") \
+                    and " ".join(tokens[at:stop]) in self.referral_passive_declines:
+                return True  # "Referral to MASH declined", "MASH referral was declined - NFA"
         return False
+
+    def _recipient_named(self, tokens: list, start: int, end: int) -> int | None:
+        """Where a decline cue must begin to be the recipient's passive answer to the referral at tokens
+        [start, end) (`_declined_by_recipient`), or None: the words name the recipient ("Referral to MASH",
+        "MASH referral", or "referral" followed by "to" and a recipient, "Referral to the duty team"), and the
+        cue follows them straight, auxiliaries or a label's mark between ("Referral to MASH declined", "...
+        was declined", "Referral to MASH - declined"). The family's decline names its subject before the cue
+        ("Mother declined referral to MASH"), an agent after it ("... declined by mother"): neither is this;
+        nor a cue outside `referral_passive_decline_cues` ("Referral to social care was refused": most often
+        the family's refusal)."""
+        recipients, n = self.referral_recipients, len(tokens)
+        after = end
+        if not any(recipients.at(tokens, s) and s + recipients.at(tokens, s) <= end for s in range(start, end)):
+            at = end + 1 if end < n and tokens[end] == "to" else None
+            while at is not None and at < n and tokens[at] in _DETERMINERS:
+                at += 1
+            size = recipients.at(tokens, at) if at is not None and at < n else 0
+            if not size:
+                return None
+            after = at + size
+        while after < n and (tokens[after] in _AUXILIARIES or tokens[after] in _LABEL_MARKS):
+            after += 1
+        return after
 
     def declines_referral(self, text: str) -> bool:
         """Does `text` say that the social care service a referral went to declined it (`_declined_by_recipient`
@@ -1015,6 +1068,8 @@ class Vocabulary:
         tokens = scope.tokens
         drop = set()
         objects = self.plan_objects
+        if self.plan_escalations and self._plan_named(name):  # "awaiting referral to MASH decision": made
+            objects = objects | self.plan_escalation_objects
         if objects and pre and self.plan_cues:
             for start, end, _ in keywords:
                 if end < len(tokens) and tokens[end] in objects:

@@ -1816,11 +1816,12 @@ def action_when(ctx: Context, pos, index: pd.Index) -> pd.Series:
 
 
 def outcome_text(action_id: pd.Series, action_date: pd.Series, delay: pd.Series, what: str = "it",
-                 when: pd.Series | None = None) -> pd.Series:
+                 when: pd.Series | None = None, none_text="; none is recorded.") -> pd.Series:
     """'; it came on 9 Mar 2023, 3 calendar days late.' or '; none is recorded.' (the end of an explanation;
     the delay is in calendar days whatever the deadline's unit, as `delay_days` is). A late
     action whose date is not exact (delay NA) is shown as `when` gives it (`action_when`: '; it is
-    recorded for Apr 2023, after the deadline (date not exact).'), else at its period's first day."""
+    recorded for Apr 2023, after the deadline (date not exact).'), else at its period's first day. With no
+    action: `none_text` (one text, or one per row: '; none is recorded within 90 days of 1 Mar 2023.')."""
     index = action_id.index
     delay = pd.Series(delay, index=index).astype("Float64")
     inexact = delay.isna().to_numpy(dtype=bool)
@@ -1831,11 +1832,13 @@ def outcome_text(action_id: pd.Series, action_date: pd.Series, delay: pd.Series,
             + ", after the deadline (date not exact)."
         came = np.where(inexact, partial, came)
     none = action_id.to_numpy(dtype=object, na_value="") == ""
+    if not isinstance(none_text, str):
+        none_text = pd.Series(np.asarray(none_text, dtype=object), index=index, dtype="string")
     if isinstance(what, str):
-        return pd.Series(np.where(none, "; none is recorded.", "; " + what + came), index=index, dtype="string")
+        return pd.Series(np.where(none, none_text, "; " + what + came), index=index, dtype="string")
     # a per-row `what` (a Series): pandas' own alignment and NA propagation
     text = "; " + what + pd.Series(came, index=index, dtype="string")
-    return text.mask(pd.Series(none, index=index), "; none is recorded.")
+    return text.mask(pd.Series(none, index=index), none_text)
 
 
 def calendar_day_texts(days: pd.Series) -> np.ndarray:
@@ -1877,17 +1880,42 @@ def escalation_names(ctx: Context, pos, kinds, index: pd.Index) -> pd.Series:
     return pd.Series(names, index=index)
 
 
-def cap_response(response: pd.DataFrame, days: pd.Series, max_days) -> pd.DataFrame:
+def death_bound(ctx: Context, frame: pd.DataFrame, days: pd.Series, max_days) -> pd.Series:
+    """The child's date of death (case.yml `date_of_death`) of each row of `frame` (its ``_case``) where it
+    ends the search for a response before `max_days` after the trigger's day (`days`) does (None: no cap):
+    NaT where the case gives no date of death or the cap comes first. A response after the child died is
+    none (`cap_response`), and the explanation then says none is recorded before the child's death
+    (`unlinked_outcome_text`, `death_outcome_text`)."""
+    index = frame.index
+    deaths = ctx.extra.get("deaths")
+    out = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
+    if deaths is not None and len(frame) and deaths.notna().any():
+        out = deaths.to_numpy(dtype="datetime64[ns]")[frame["_case"].to_numpy(dtype="int64")]
+        if max_days is not None:
+            limit = pd.Series(days, index=index).to_numpy(dtype="datetime64[ns]") + np.timedelta64(int(max_days), "D")
+            out = np.where(out < limit, out, np.datetime64("NaT"))
+    return pd.Series(out, index=index, dtype="datetime64[ns]")
+
+
+def cap_response(response: pd.DataFrame, days: pd.Series, max_days, death: pd.Series | None = None) -> pd.DataFrame:
     """`first_response`'s table without the late actions that began more than `max_days` calendar days after
     the trigger's day (`days`, aligned with it): an escalation by any agency that long after a concern is
     not reported as its (late) response, nothing linking it to the concern (the rules' `response_max_days`,
-    `settings.response_latency.response_max_days`). `timely` is kept; None: no cap. A partial-date action
-    whose period begins within the cap is kept (it may have been within it)."""
-    if max_days is None or response.empty:
+    `settings.response_latency.response_max_days`); nor those that began after the child's date of death
+    (`death`, aligned with it, NaT for none: `death_bound`): a response after the child died is none.
+    `timely` is kept; None: no cap. A partial-date action whose period begins within the cap, or on or
+    before the day of death, is kept (it may have been within it: a period is [first day, last day] as
+    `_period_bounds` reads it, and `first_response` gives its first day)."""
+    if (max_days is None and death is None) or response.empty:
         return response
-    limit = pd.Series(days, index=response.index).to_numpy(dtype="datetime64[ns]") + np.timedelta64(int(max_days), "D")
+    action = response["action_date"].to_numpy(dtype="datetime64[ns]")
     found = response["action_event_id"].to_numpy(dtype=object, na_value="") != ""
-    beyond = found & (response["action_date"].to_numpy(dtype="datetime64[ns]") > limit)
+    beyond = np.zeros(len(response), dtype=bool)
+    if max_days is not None:
+        limit = pd.Series(days, index=response.index).to_numpy(dtype="datetime64[ns]") + np.timedelta64(int(max_days), "D")
+        beyond |= found & (action > limit)
+    if death is not None:
+        beyond |= found & (action > pd.Series(death, index=response.index).to_numpy(dtype="datetime64[ns]"))
     if not beyond.any():
         return response
     out = response.copy()
@@ -1898,17 +1926,32 @@ def cap_response(response: pd.DataFrame, days: pd.Series, max_days) -> pd.DataFr
     return out
 
 
+def death_outcome_text(none_text, death: pd.Series | None, none: str) -> np.ndarray:
+    """`none_text` (the end of an explanation with no response), or where the child's death ended the search
+    for one (`death`, NaT elsewhere: `death_bound`) '; <none> before the child's death on 3 Jun 2023.'"""
+    n = len(death) if death is not None else 0
+    out = np.broadcast_to(np.asarray(none_text, dtype=object), (n,)).copy() if death is not None else none_text
+    if death is None or not len(death):
+        return out
+    died = death.notna().to_numpy(dtype=bool)
+    if died.any():
+        days = _date_texts(pd.Series(death.to_numpy(dtype="datetime64[ns]")[died]))
+        out[died] = "; " + none + " before the child's death on " + days + "."
+    return out
+
+
 def unlinked_outcome_text(ctx: Context, action_id: pd.Series, action_date: pd.Series, delay: pd.Series,
                           action_pos, kinds, *, what: str = "the next escalation by any agency",
                           about: str = "this concern", max_days=None, since: str = "it",
-                          none: str = "none by any agency is recorded") -> pd.Series:
+                          none: str = "none by any agency is recorded", death: pd.Series | None = None) -> pd.Series:
     """The end of an explanation whose late action is the next escalation by any agency, which nothing in
     the records links to the trigger: '; the next escalation by any agency came on 25 Jan 2024 (CP
     conference, Eastborough Children's Social Care), 7 calendar days after the deadline; nothing in the
     records links it to this injury.'; for a partial date '... is recorded for Apr 2023 (...), after the
     deadline (date not exact); ...'; with none (within `max_days` of the trigger, `cap_response`) '; none by
     any agency is recorded within 90 days of the injury.' (`since`; `none`), else '; none by any agency is
-    recorded.'."""
+    recorded.'; where the child's death came first (`death`, aligned, NaT elsewhere: `death_bound`) '; none
+    by any agency is recorded before the child's death on 3 Jun 2023.'."""
     index = action_id.index
     pos = np.asarray(action_pos, dtype="int64")
     delay = pd.Series(delay, index=index).astype("Float64")
@@ -1926,4 +1969,6 @@ def unlinked_outcome_text(ctx: Context, action_id: pd.Series, action_date: pd.Se
     missing = action_id.to_numpy(dtype=object, na_value="") == ""
     none_text = ("; " + none + " within " + str(int(max_days)) + " days of " + since + "."
                  if max_days is not None else "; " + none + ".")
+    if death is not None:
+        none_text = death_outcome_text(none_text, pd.Series(death, index=index), none)
     return pd.Series(np.where(missing, none_text, text), index=index, dtype="string")

@@ -36,7 +36,10 @@ MARAC: the escalation marac, which no other rule reads as a referral, ...;
 (`response_negations`: "MARAC referral not made", "notification to be sent"), and not in a sentence that only
 plans or weighs it (`response_not_in_sentence_with`: "Consider MARAC referral", "Plan: refer to MARAC if
 further incidents"). The trigger row itself may be
-the response ("DASH high risk, referred to MARAC").
+the response ("DASH high risk, referred to MARAC"). A late response is the next such referral by any agency,
+which nothing links to the trigger: one more than `response_max_days` (90) after the trigger's day is not
+reported ("none is recorded within 90 days of 1 Mar 2023"), nor one after the child's date of death ("none
+is recorded before the child's death on 3 Jun 2023"), as the injury rules read theirs (`base.cap_response`).
 """
 from __future__ import annotations
 
@@ -57,6 +60,9 @@ from .base import (
     _rows_matching,
     _texts,
     action_when,
+    cap_response,
+    death_bound,
+    death_outcome_text,
     day_numbers,
     deadline_rows,
     first_per_group,
@@ -387,9 +393,16 @@ def domestic_abuse_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
                                   params.get("response_not_in_sentence_with", ())).to_numpy(dtype=bool)
     found = first_response(ctx, triggers, pd.Series(response, index=tl.index))
     t = triggers[~found["timely"].to_numpy()]
-    r = found[~found["timely"]]
     if t.empty:
         return t
+    # the next such referral by any agency need not be about this abuse: one more than response_max_days after
+    # it is not reported as its late response, nor one after the child's death (`cap_response`, `death_bound`)
+    cap = params.get("response_max_days")
+    death = death_bound(ctx, t, t["_day"], cap)
+    r = cap_response(found[~found["timely"]], t["_day"], cap, death)
+    none_text = ("; none is recorded within " + str(int(cap)) + " days of " + fmt_date(t["_day"]) + "."
+                 ).to_numpy(dtype=object) if cap is not None else "; none is recorded."
+    none_text = death_outcome_text(none_text, death, "none is recorded")
 
     # why each trigger is high risk
     pos = t.index.to_numpy()
@@ -419,6 +432,6 @@ def domestic_abuse_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         + pd.Series(reasons, index=t.index) + ") and no referral to children's social care or to MARAC is recorded within "
         + str(n) + " working day" + ("s" if n != 1 else "") + " (by " + fmt_date(t["deadline"]) + ")"
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next such referral by any agency",
-                       action_when(ctx, r["action_pos"], t.index))
+                       action_when(ctx, r["action_pos"], t.index), none_text)
     )
     return out

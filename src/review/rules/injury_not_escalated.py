@@ -17,6 +17,7 @@ from .base import (
     DAY,
     Context,
     cap_response,
+    death_bound,
     deadline_rows,
     first_per_group,
     first_response,
@@ -53,8 +54,10 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     triggers["deadline"] = triggers["_day"] + params["within_days"] * DAY
     response = first_response(ctx, triggers, held_escalations(ctx, params["escalations"]))
     t = triggers[~response["timely"].to_numpy()]
-    # an escalation by any agency more than response_max_days after the injury is not its late response
-    r = cap_response(response[~response["timely"]], t["_day"], params.get("response_max_days"))
+    # an escalation by any agency more than response_max_days after the injury is not its late response, nor
+    # one after the child's death (`death_bound`)
+    death = death_bound(ctx, t, t["_day"], params.get("response_max_days"))
+    r = cap_response(response[~response["timely"]], t["_day"], params.get("response_max_days"), death)
 
     # high severity when any record of the same event gives an inconsistent explanation / non-accidental
     high_rows = ctx.tags(params["high_severity_tags"]).to_numpy()
@@ -69,6 +72,6 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         + fmt_date(t["deadline"]) + ")"
         + unlinked_outcome_text(ctx, r["action_event_id"], r["action_date"], out["delay_days"], r["action_pos"],
                                 params["escalations"], about="this injury", max_days=params.get("response_max_days"),
-                                since="the injury")
+                                since="the injury", death=death)
     )
     return out

@@ -76,7 +76,9 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
     first = first_response(ctx, probe, held_escalations(ctx))
     # the next escalation by any agency need not be about this concern: one more than response_max_days after
     # the concern (its latest possible day) is not counted as its response (`cap_response`): "never escalated"
-    first = cap_response(first, rows["_end"], settings.get("response_max_days"))
+    # nor one after the child's death: a response after the child died is none (the concern is then unescalated,
+    # censored at the death: within_expected NA unless its deadline had passed while the child was alive)
+    first = cap_response(first, rows["_end"], settings.get("response_max_days"), rows["_death"])
     certain_deadline = rows["_start"] + pd.to_timedelta(shortest, unit="D")
     found = first["action_event_id"] != ""
     exact_both = rows["_exact"] & first["action_exact"]

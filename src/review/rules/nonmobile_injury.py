@@ -24,6 +24,7 @@ from .base import (
     action_when,
     cap_response,
     column_at,
+    death_bound,
     delay_from,
     escalation_names,
     first_per_group,
@@ -62,7 +63,9 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
     referral, medical = referral[missed], medical[missed]
     # an escalation by any agency more than response_max_days after the injury is not its late response
     cap = params.get("response_max_days")
-    referral, medical = cap_response(referral, t["_day"], cap), cap_response(medical, t["_day"], cap)
+    # (nor one after the child's death: `death_bound`)
+    death = death_bound(ctx, t, t["_day"], cap)
+    referral, medical = cap_response(referral, t["_day"], cap, death), cap_response(medical, t["_day"], cap, death)
 
     # the requirement was met when the last missing part arrived (if it ever did)
     both_found = (referral["action_event_id"] != "") & (medical["action_event_id"] != "")
@@ -80,13 +83,13 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
                                     list(params["referral_escalations"]) + list(params["assessment_escalations"]),
                                     what="the later of the next referral and the next CP medical by any agency",
                                     none="neither a referral nor a CP medical by any agency is recorded",
-                                    about="this injury", max_days=cap, since="the injury")
+                                    about="this injury", max_days=cap, since="the injury", death=death)
     # one part found and not the other: say which came and which is missing (not "no referral and CP
     # medical are both recorded", which reads as no referral when one was made)
     outcome = outcome.mask(~both_found & (referral["action_event_id"] != ""),
-                           _one_part(ctx, referral, params["referral_escalations"], "referral", "CP medical", cap))
+                           _one_part(ctx, referral, params["referral_escalations"], "referral", "CP medical", cap, death))
     outcome = outcome.mask(~both_found & (medical["action_event_id"] != ""),
-                           _one_part(ctx, medical, params["assessment_escalations"], "CP medical", "referral", cap))
+                           _one_part(ctx, medical, params["assessment_escalations"], "CP medical", "referral", cap, death))
     explanation = (
         t["agency"] + " recorded " + fmt_tags(t["concerns"]) + " on " + fmt_date(t["_day"]) + " in a child aged "
         + fmt_age(t) + " who was not independently mobile, with no same-day " + missing + outcome
@@ -107,11 +110,13 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
     }, index=t.index)
 
 
-def _one_part(ctx: Context, response: pd.DataFrame, kinds, found: str, other: str, cap) -> pd.Series:
+def _one_part(ctx: Context, response: pd.DataFrame, kinds, found: str, other: str, cap,
+              death: pd.Series | None = None) -> pd.Series:
     """'; the next referral by any agency came on 12 Sep 2019 (strategy discussion, Westmere Children's
     Social Care), but no CP medical by any agency is recorded within 90 days of the injury.': the end of
     the explanation when only one of the two parts (`response`, `first_response`'s table after
-    `cap_response`) was found."""
+    `cap_response`) was found; where the child's death ended the search (`death`, NaT elsewhere:
+    `death_bound`) '..., but no CP medical by any agency is recorded before the child's death on 3 Jun 2023.'"""
     index = response.index
     pos = response["action_pos"].to_numpy(dtype="int64")
     names = escalation_names(ctx, pos, kinds, index).to_numpy(dtype=object)
@@ -119,7 +124,11 @@ def _one_part(ctx: Context, response: pd.DataFrame, kinds, found: str, other: st
     detail = np.where(names == "", " (" + agency + ")", " (" + names + ", " + agency + ")")
     when = action_when(ctx, pos, index).astype(str).to_numpy(dtype=object)
     came = np.where(response["action_exact"].to_numpy(dtype=bool), " came on " + when, " is recorded for " + when)
-    within = f" within {int(cap)} days of the injury" if cap is not None else ""
+    within = np.full(len(index), f" within {int(cap)} days of the injury" if cap is not None else "", dtype=object)
+    if death is not None:
+        died = pd.Series(death, index=index).notna().to_numpy(dtype=bool)
+        if died.any():
+            within[died] = " before the child's death on " + fmt_date(pd.Series(death, index=index)[died]).to_numpy(dtype=object)
     text = "; the next " + found + " by any agency" + came + detail + ", but no " + other \
         + " by any agency is recorded" + within + "."
     return pd.Series(text, index=index, dtype="string")

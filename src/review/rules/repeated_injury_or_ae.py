@@ -19,6 +19,7 @@ from .base import (
     DAY,
     Context,
     cap_response,
+    death_bound,
     column_at,
     delay_from,
     first_per_group,
@@ -158,8 +159,10 @@ def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, pa
     triggers["deadline"] = triggers["_day"] + params["within_days"] * DAY
     triggers["lo"] = triggers["_day"] - window_days * DAY
     response = first_response(ctx, triggers, held_escalations(ctx, params["escalations"]))
-    # an escalation by any agency more than response_max_days after the trigger is not its late response
-    response = cap_response(response, triggers["_day"], params.get("response_max_days"))
+    # an escalation by any agency more than response_max_days after the trigger is not its late response, nor
+    # one after the child's death (`death_bound`)
+    triggers["_death_bound"] = death_bound(ctx, triggers, triggers["_day"], params.get("response_max_days"))
+    response = cap_response(response, triggers["_day"], params.get("response_max_days"), triggers["_death_bound"])
     triggers = triggers.join(response)
     triggers = triggers[~triggers["timely"]]
     if triggers.empty:
@@ -213,7 +216,8 @@ def repeated_injury_or_ae(ctx: Context, params: dict) -> pd.DataFrame:
             + ") and no agency escalated within " + str(params["within_days"]) + " days of the latest"
             + unlinked_outcome_text(ctx, t["action_event_id"], t["action_date"], delay, t["action_pos"],
                                     params["escalations"], about="this pattern",
-                                    max_days=params.get("response_max_days"), since="the latest")
+                                    max_days=params.get("response_max_days"), since="the latest",
+                                    death=t["_death_bound"])
         )
         # one frame from its columns (aligned on t's index, as setting them one by one on an empty
         # frame would, at a fraction of the cost)
