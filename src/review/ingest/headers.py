@@ -158,14 +158,6 @@ def cover_labels() -> frozenset[str]:
     return frozenset(filter(None, (normalise_header(str(v)) for v in data.get("cover_labels") or ())))
 
 
-@lru_cache(maxsize=1)
-def narrative_fallbacks() -> frozenset[str]:
-    """The narrative headers that name their field only when the sheet has no other column for it
-    (profiles.yml `narrative_fallbacks`: "Occurrence", "Entry", "Record"), normalised as headers are."""
-    data = package_data("profiles.yml") or {}
-    return frozenset(filter(None, (normalise_header(str(v)) for v in data.get("narrative_fallbacks") or ())))
-
-
 def available_profiles(case: CaseConfig | None = None) -> list[str]:
     names = set(_package_profiles())
     if case is not None:
@@ -358,6 +350,14 @@ def _match_row(table: RawTable, index: int, lookup: dict[str, tuple[str, int]]) 
     also = _further_narrative_columns(headers, columns, lookup)
     return HeaderMatch(index, table.row_numbers[index], headers, columns, _unmapped(headers, columns, also),
                        also=also)
+
+
+@lru_cache(maxsize=1)
+def narrative_fallbacks() -> frozenset[str]:
+    """The narrative headers that name their field only when the sheet has no other column for it
+    (profiles.yml `narrative_fallbacks`: "Occurrence", "Entry", "Record"), normalised as headers are."""
+    data = package_data("profiles.yml") or {}
+    return frozenset(filter(None, (normalise_header(str(v)) for v in data.get("narrative_fallbacks") or ())))
 
 
 def _further_narrative_columns(headers, columns: dict[str, int], lookup) -> dict[str, tuple[int, ...]]:
