@@ -351,11 +351,12 @@ def test_a_second_column_for_a_narrative_field_follows_it_under_its_header(tmp_p
 def test_validate_lists_the_columns_it_does_not_analyse(tmp_path, capsys):
     from review.cli import main
 
-    rows = [["Date", "Type", "Record", "Ref"], [dt.datetime(2023, 4, 3), "Home visit", "bruise", "R1"]]
+    # ("Record" is a description header now: tests/test_columns_s14.py; "Jotted" is no field's)
+    rows = [["Date", "Type", "Jotted", "Ref"], [dt.datetime(2023, 4, 3), "Home visit", "bruise", "R1"]]
     assert main(["validate", str(_case(tmp_path, rows=rows))]) == 0
     out = capsys.readouterr().out
     assert "Columns not analysed" in out
-    assert "a.xlsx, sheet 'Log': 'Record', 'Ref'; no description column" in out
+    assert "a.xlsx, sheet 'Log': 'Jotted', 'Ref'; no description column" in out
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ def test_each_sheet_names_its_columns_in_the_chronologys_words(built):
         "Evidence event ids", "Row in decisions.csv", "In force (the flag's latest decision)"]
     quality = _sheet(built, "Data quality")
     assert _header(quality) == ["Source file", "Source sheet", "Hidden sheet", "Header row", "Rows read",
-                                "Rows accepted", "Rows rejected", "Rows skipped", "Notes"]
+                                "Rows accepted", "Rows rejected", "Rows skipped", "Columns not analysed", "Notes"]
     assert quality.cell(row=2, column=3).value == "no"  # a yes/no, as the chronology's
     assert _header(quality, 5) == ["Source file", "Source sheet", "Source row", "Column", "Kind", "Reason"]
     assert _header(_sheet(built, "Sources")) == ["File", "Role", "Bytes", "SHA-256"]

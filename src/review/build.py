@@ -492,6 +492,9 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         if rejected:  # said at the top, not only at the foot of the Data quality section
             notes.insert(0, f"{rejected_rows_note(rejected)}: each is listed with its file, sheet, row and reason "
                             "under Data quality below.")
+        # text the rules do not read (a narrative under a header no profile names): said at the top too
+        unread = not_analysed_warnings(report)
+        notes[int(bool(rejected)):int(bool(rejected))] = [f"Not analysed: {warning}." for warning in unread]
         write_html(_inside(staging, "report.html"), config, view, embedded, quality, sources, notes=notes,
                    redact_text=redactor.text if redactor is not None else None, date_resolution=dates)
         bar.update()
@@ -499,6 +502,10 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         step("manifest")
         manifest = _manifest(config, case_dir, inputs, redact, redactor, epoch, view, staging)
         manifest["counts"]["rows_rejected"] = int(getattr(report, "rows_rejected", 0) or 0)
+        # the sheets read without a description column, as `review build` prints them (redacted like text)
+        manifest["columns_not_analysed"] = [redactor.text(w) if redactor is not None else w for w in unread]
+        manifest["counts"]["sheets_with_columns_not_analysed"] = len(
+            [f for f in getattr(report, "files", None) or () if getattr(f, "unmapped_columns", None)])
         write_manifest(_inside(staging, MANIFEST), manifest)
         bar.update()
 
@@ -554,6 +561,14 @@ def redacted_inputs(inputs: dict[str, dict], redactor) -> dict[str, dict]:
             unique = f"{name} ({n})"
         out[unique] = meta
     return out
+
+
+def not_analysed_warnings(report) -> list[str]:
+    """For each sheet read without a description column, the warning naming its file and sheet and the
+    columns not analysed (`FileReport.not_analysed_warning`): their text is in the chronology's "Other
+    columns" but no rule reads it."""
+    files = getattr(report, "files", None) or ()
+    return [w for f in files if hasattr(f, "not_analysed_warning") and (w := f.not_analysed_warning())]
 
 
 def rejected_rows_note(rejected: int) -> str:

@@ -197,6 +197,8 @@ CHRONOLOGY_EXPORT = [
     ("description", "Description"),
     ("action", "Action"),
     ("analysis", "Analysis"),
+    # the agency's columns no field maps (`extra`), as "Header: value; ...": kept, shown, never analysed
+    ("other_columns", "Other columns"),
     ("concerns", "Concerns"),
     ("escalation", "Escalation"),
     ("escalation_not_held", "Escalation not taken place (read from the text)"),
@@ -404,9 +406,36 @@ def chronology_table(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
     timeline = _ordered(timeline)
     out = timeline.copy()
     out["flags"] = flag_numbers(timeline, flags)
+    out["other_columns"] = other_columns(timeline)
     for col in ("child_seen", "child_seen_alone", "child_seen_inferred", "on_cp_plan", "in_hospital"):
         out[col] = _yes_no(out[col])
     return out[[c for c, _ in export]]
+
+
+def other_columns_text(extra: object) -> str:
+    """A contact's `extra` (the JSON object of its columns no field maps, as ingest keeps it) as the
+    chronology shows it: "Occurrence: smashed phone ...; Officer: PC 1234", by header as stored
+    (alphabetically); "" when none. Text that is not such an object (a table made elsewhere) is shown as
+    it is."""
+    if not isinstance(extra, str) or not extra.strip():
+        return ""
+    try:
+        values = json.loads(extra)
+    except ValueError:
+        return extra
+    if not isinstance(values, dict):
+        return extra
+    return "; ".join(f"{key}: {' '.join(str(value).split())}" for key, value in values.items()
+                     if value is not None and str(value).strip())
+
+
+def other_columns(timeline: pd.DataFrame) -> pd.Series:
+    """`other_columns_text` of each row's `extra`, worked out once per distinct value ("" without it)."""
+    if "extra" not in timeline.columns:
+        return pd.Series("", index=timeline.index, dtype=object)
+    extra = timeline["extra"].astype(object).where(timeline["extra"].notna(), "")
+    shown = {value: other_columns_text(value) for value in pd.unique(extra)}
+    return extra.map(shown)
 
 
 def seen_shown(recorded: pd.Series, read: pd.Series) -> pd.Series:
@@ -870,7 +899,7 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
     truncated: list[tuple[str, str, int]] = []
     sheet(wb, "Integrated chronology", chronology, [h for _, h in chronology_export(timeline)],
                  highlight=standing_rows(timeline, flags, getattr(analysis, "decisions", None)),
-                 wrap=("description", "action", "analysis"), time_known=time_known,
+                 wrap=("description", "action", "analysis", "other_columns"), time_known=time_known,
                  full_text_in="chronology.csv", truncated=truncated)
 
     flag_rows = flags_table(flags, getattr(analysis, "decisions", None))
@@ -1374,8 +1403,8 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
         chronology["escalation"] = [marked_escalations(c, n) for c, n in
                                     zip(chronology["escalation"].tolist(), chronology["escalation_not_held"].tolist())]
         shown = chronology[["seq", "flags", "date", "age_display", "agency", "contact_type", "child_seen",
-                            "description", "action", "concerns", "escalation", "source_file", "source_sheet",
-                            "source_row"]].copy()
+                            "description", "action", "other_columns", "concerns", "escalation", "source_file",
+                            "source_sheet", "source_row"]].copy()
         if "child_seen_inferred" in chronology.columns:  # a blank cell's reading, marked as read, not recorded
             shown["child_seen"] = seen_shown(chronology["child_seen"], chronology["child_seen_inferred"])
         # each flag number a link to its flag's entry in the flags table
@@ -1386,7 +1415,8 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
                      "with its number, and highlighted unless the reviewers rejected every flag citing them; the "
                      "full table with every column is chronology.xlsx)</summary>")
         parts.append(_html_table(shown, ["Seq", "Flags", "Date", "Age", "Agency", "Contact type", "Child seen",
-                                         "Description", "Action", "Concerns", "Escalation", "Source file",
+                                         "Description", "Action", "Other columns", "Concerns", "Escalation",
+                                         "Source file",
                                          "Source sheet", "Source row"],
                                  row_class=lambda i: "sev-high" if flagged[i] else "", numeric=("seq", "source_row"),
                                  months=months, raw=("flags",)))

@@ -320,6 +320,8 @@ def _shade(cell, fill: str) -> None:
 
 
 def _chronology_table(document, timeline, flag_numbers: dict[str, list[int]], redactor: Redactor) -> None:
+    from .export import other_columns_text
+
     table, widths = _new_table(document, CHRONOLOGY_COLUMNS)
     t = redactor.text
     for position, row in enumerate(timeline.itertuples(index=False), start=1):
@@ -335,6 +337,9 @@ def _chronology_table(document, timeline, flag_numbers: dict[str, list[int]], re
         action = _text(get("action"))
         if action:
             details.append(t(f"Action: {action}"))
+        other = other_columns_text(get("extra"))
+        if other:  # the agency's columns no field maps: shown, as no rule reads them
+            details.append((t(f"Other columns: {other}"), "grey"))
         cited = flag_numbers.get(_text(get("event_id")), [])
         _add_row(
             table,

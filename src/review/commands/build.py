@@ -33,6 +33,12 @@ def run(args) -> int:
 
         print(f"  {rejected_rows_note(rejected)}: see 'Data quality' in report.html and in "
               "chronology.xlsx (`review validate` lists them with the reason)", file=sys.stdout)
+    for warning in manifest.get("columns_not_analysed") or []:
+        print(f"  warning: {warning}", file=sys.stdout)
+    unmapped = int(counts.get("sheets_with_columns_not_analysed", 0) or 0)
+    if unmapped:
+        print(f"  {plural(unmapped, 'sheet')} with columns no rule reads (under 'Other columns' in chronology.csv and "
+              "chronology.xlsx): see 'Columns not analysed' under 'Data quality' in chronology.xlsx", file=sys.stdout)
     problems = counts.get("decision_problems", 0)
     if problems:
         print(f"  {plural(problems, 'problem')} with the reviewers' decisions (a decision on a flag the rules no longer raise, "

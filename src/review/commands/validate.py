@@ -141,20 +141,8 @@ def format_report(report) -> str:
 
 def _columns_not_analysed(report) -> list[tuple[object, str]]:
     """(sheet's report, text) for each sheet with columns no field maps, or read without a description
-    column: concerns and escalations are found in the description, action and analysis text only, so a
-    narrative under an unknown header ("Record", "Entry") would raise no flag, silently."""
-    out = []
-    for f in report.files:
-        if f.header_row is None and not f.columns:
-            continue  # not read: no header (its rows are rejected and listed)
-        parts = []
-        if f.unmapped_columns:
-            parts.append(", ".join(repr(c) for c in f.unmapped_columns))
-        if "description" not in f.columns:
-            parts.append("no description column")
-        if parts:
-            out.append((f, "; ".join(parts)))
-    return out
+    column (`IngestReport.columns_not_analysed`)."""
+    return [(f, text) for f in report.files if (text := f.not_analysed())]
 
 
 def _where(file_report, row, column) -> str:

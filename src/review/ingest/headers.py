@@ -500,12 +500,23 @@ def _match_row(table: RawTable, index: int, lookup: dict[str, tuple[str, int]]) 
                        also=also)
 
 
+@lru_cache(maxsize=1)
+def narrative_fallbacks() -> frozenset[str]:
+    """The narrative headers that name their field only when the sheet has no other column for it
+    (profiles.yml `narrative_fallbacks`: "Occurrence", "Entry", "Record"), normalised as headers are."""
+    data = package_data("profiles.yml") or {}
+    return frozenset(filter(None, (normalise_header(str(v)) for v in data.get("narrative_fallbacks") or ())))
+
+
 def _further_narrative_columns(headers, columns: dict[str, int], lookup) -> dict[str, tuple[int, ...]]:
-    """{narrative field: the other columns whose header names it, left to right}."""
+    """{narrative field: the other columns whose header names it, left to right}; a fallback header
+    (`narrative_fallbacks`: "Entry", "Record" beside "Details") is not one of them: it stays in `extra`."""
     also: dict[str, list[int]] = {}
+    fallbacks = narrative_fallbacks()
     for column, header in enumerate(headers):
         hit = header_hit(lookup, header) if header else None
-        if hit is not None and hit[0] in NARRATIVE_FIELDS and columns.get(hit[0]) not in (None, column):
+        if (hit is not None and hit[0] in NARRATIVE_FIELDS and columns.get(hit[0]) not in (None, column)
+                and normalise_header(header) not in fallbacks):
             also.setdefault(hit[0], []).append(column)
     return {name: tuple(cols) for name, cols in also.items()}
 

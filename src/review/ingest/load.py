@@ -201,6 +201,56 @@ def contacts_from_table(
     return batch.finish(), report
 
 
+#: words of a header that may name the date column a profile should map ("Incident Date/Time", "When")
+_DATE_HEADER_WORDS = frozenset({"date", "dated", "dates", "time", "when", "day", "dob", "datetime"})
+
+
+def _no_header_note(table: RawTable, data: np.ndarray) -> str:
+    """The note on a sheet whose header was not recognised (no row names a date column): the first row's
+    cells, and what to do. The cause is always that no date column was found, so the advice is a profile
+    naming it (`columns: {date: ...}`, the header of the column holding dates below the first row, else
+    one saying date or time); a workbook's sheet that is not a chronology (a key, a cover sheet) is left
+    out with `sheets:`, which a csv does not have."""
+    first = [str(v) for v in table.rows[data[0]] if v is not None][:8]
+    headers = [(i, " ".join(str(v).split())) for i, v in enumerate(table.rows[data[0]])
+               if isinstance(v, str) and v.strip()]
+    dated = [i for i, _ in headers
+             if any(i < len(table.rows[r]) and _cell_reads_as_date(table.rows[r][i]) for r in data[1:6])]
+    worded = [i for i, h in headers if _DATE_HEADER_WORDS & set(normalise_header(h).split())]
+    column = next(iter(dated or worded), None)
+    date = next((h for i, h in headers if i == column), None)
+    # a header row names a date column and one more field: the narrative, the column with the longest texts
+    length = {i: sum(len(str(table.rows[r][i])) for r in data[1:6] if i < len(table.rows[r])
+                     and table.rows[r][i] is not None) for i, _ in headers if i != column}
+    text = max(length, key=lambda i: (length[i], -i)) if length and max(length.values()) else None
+    details = next((h for i, h in headers if i == text), None)
+    mapping = ", ".join((f"date: {date!r}" if date else "date: <the header of its date column>",
+                         f"description: {details!r}" if details else "description: <the header of its narrative>"))
+    name = re.sub(r"[^a-z0-9]+", "_", PurePosixPath(table.file).stem.casefold()).strip("_") or "agency"
+    profile = (f"give the file a profile naming its date column and its narrative: `columns: {{{mapping}}}` in profiles/{name}.yml "
+               f"in the case folder, and `profile: {name}` on its entry under `files:` in case.yml")
+    said = (f"no header row recognised (no date column; the first row holds {', '.join(map(repr, first))}): "
+            "every row rejected; ")
+    if not table.sheet:  # a csv: one table, no sheets to choose
+        return said + profile
+    if date:
+        return said + profile + "; or, if the sheet holds no contacts, name the sheets to read under `sheets:` there"
+    return (said + "if the sheet holds no contacts (a key, a cover sheet), name the sheets to read under "
+            f"`sheets:` in case.yml; if it does, {profile}")
+
+
+def _cell_reads_as_date(value: object) -> bool:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return True
+    if not isinstance(value, str) or not value.strip() or len(value) > 40:
+        return False
+    try:
+        parse_date(value)
+    except (DateParseError, ValueError, TypeError, OverflowError):
+        return False
+    return True
+
+
 class _CaseBatch:
     """The contacts of one case's tables, gathered column by column and made into one table at the end.
 
@@ -265,12 +315,7 @@ class _CaseBatch:
             for i in data:
                 report.reject(row_numbers[i], None, NO_HEADER_REASON)
             if len(data):
-                first = [str(v) for v in table.rows[data[0]] if v is not None][:8]
-                report.notes.append(
-                    f"no header row recognised (no date column; the first row holds {', '.join(map(repr, first))}): "
-                    "every row rejected; name the sheets to read under `sheets:` in "
-                    "case.yml, or give the file a profile with its header row and columns"
-                )
+                report.notes.append(_no_header_note(table, data))
             return report
 
         report.header_row = None if continued is not None else match.row

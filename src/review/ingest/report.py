@@ -68,6 +68,32 @@ class FileReport:
     def balanced(self) -> bool:
         return self.rows_read == self.rows_accepted + self.rows_rejected
 
+    def not_analysed(self) -> str:
+        """The sheet's columns no field maps, and "no description column" when it was read without one:
+        "'Occurrence', 'Officer'; no description column" ("" when every column is read, or the sheet was
+        not read: no header). Concerns and escalations are found in the description and action text only,
+        so a narrative under an unknown header raises no flag, silently; its text is kept in `extra`."""
+        if self.header_row is None and not self.columns:
+            return ""  # not read: no header (its rows are rejected and listed)
+        parts = [", ".join(repr(c) for c in self.unmapped_columns)] if self.unmapped_columns else []
+        if "description" not in self.columns:
+            parts.append("no description column")
+        return "; ".join(parts)
+
+    def not_analysed_warning(self) -> str:
+        """The build's warning on a sheet read without a description column, naming its file and sheet and
+        the columns not analysed ("" for a sheet with one, or not read): whatever narrative it has is in
+        none of the texts the rules read."""
+        if (self.header_row is None and not self.columns) or "description" in self.columns:
+            return ""
+        where = self.file + (f", sheet {self.sheet!r}" if self.sheet else "")
+        said = f"{where}: no description column, so no concern or escalation is read from its narrative"
+        if self.unmapped_columns:
+            said += (f"; not analysed: {', '.join(repr(c) for c in self.unmapped_columns)} (kept under 'Other "
+                     "columns' in the chronology; name the narrative's column as `description` in a profile to "
+                     "read it)")
+        return said
+
 
 @dataclass
 class IngestReport:
@@ -121,11 +147,19 @@ class IngestReport:
             "notes": list(self.notes),
         }
 
+    def columns_not_analysed(self) -> list[tuple[FileReport, str]]:
+        """(sheet's report, `FileReport.not_analysed`) for each sheet read with columns no field maps, or
+        without a description column."""
+        return [(f, text) for f in self.files if (text := f.not_analysed())]
+
     def to_frame(self) -> pd.DataFrame:
-        """One row per file and sheet: the counts (the 'Data quality' sheet of the workbook)."""
-        cols = ["file", "sheet", "hidden", "header_row", "rows_read", "rows_accepted", "rows_rejected", "rows_skipped", "notes"]
+        """One row per file and sheet: the counts, and the columns not analysed (the 'Data quality' sheet
+        of the workbook)."""
+        cols = ["file", "sheet", "hidden", "header_row", "rows_read", "rows_accepted", "rows_rejected", "rows_skipped",
+                "columns_not_analysed", "notes"]
         return pd.DataFrame(
-            [[f.file, f.sheet, f.hidden, f.header_row, f.rows_read, f.rows_accepted, f.rows_rejected, f.rows_skipped, " | ".join(f.notes)] for f in self.files],
+            [[f.file, f.sheet, f.hidden, f.header_row, f.rows_read, f.rows_accepted, f.rows_rejected, f.rows_skipped,
+              f.not_analysed(), " | ".join(f.notes)] for f in self.files],
             columns=cols,
         )
 
