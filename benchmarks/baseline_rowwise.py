@@ -473,7 +473,12 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         q = p["injury_not_escalated"]
         trig = []
         for r in tl:
-            if not (r["_exact"] and tag_in(r, q["injury_tags"]) and r["age_days"] is not None and r["age_days"] >= 0):
+            if not (r["_exact"] and r["age_days"] is not None and r["age_days"] >= 0):
+                continue
+            if tag_in(r, q.get("any_age_tags") or []):  # a harm said to be inflicted, at any age
+                trig.append(r)
+                continue
+            if not tag_in(r, q["injury_tags"]):
                 continue
             dob = r["_day"] - dt.timedelta(days=r["age_days"])
             if r["_day"] < _add_months(dob, int(q["max_age_months"])):
