@@ -70,6 +70,7 @@ def test_an_adults_injury_is_not_the_childs(text):
     ("Mother upset, bruise to cheek", "bruising"),  # across a comma, no pronoun: the child's
     ("Kai brought by mother's partner with bruising and swelling to the left forearm", "bruising"),
     ("Kai brought by mother and her partner with a bump on the head and swelling", "other_injury"),
+    ("Bruising to mother's baby noted by neighbour", "bruising"),  # the mother's baby is the child
 ])
 def test_the_childs_injury_stays_the_childs(text, tag):
     assert tag in injuries(text)

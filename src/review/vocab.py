@@ -33,6 +33,14 @@ Matching rules:
   A cue inside a keyword ("was *not* brought", "child *not*
   seen", "*no* explanation") or inside a pseudo-negation ("no further action") negates nothing. When
   unsure the text is tagged: a reviewer can dismiss a tag, but cannot see a missing one.
+* Whose injury: a record is about the child, so an injury (a `finding_concerns` keyword) is the child's
+  unless its clause attributes it to an adult (`injury_adults`; `Vocabulary._adults_injury`): "mother's
+  injury", "injuries to mum", "mother had a black eye", "mother assaulted by partner, injury to her lip" are
+  no concern of the child's; "bruise to her cheek", "Mother reports bruise to her cheek", "Baby hit by father,
+  bruise to his cheek" are the child's. Adults named only by their names are not known ("Lisa Wren has facial
+  injury" stays tagged). A child's disclosure of being hit ("said his dad hit him with a belt";
+  `disclosure_hits` after `disclosure_cues`, `Vocabulary._disclosed_hit`) is non_accidental; an adult's
+  account of a blow to themselves ("Mother said partner hit her", "she said he pushed her") is not.
 * Keyword exceptions (`keyword_exceptions`) contain a keyword but are not one: their words match nothing
   ("DNA" is did not attend, "paternity DNA test" is not).
 * A finding seen on the body (a keyword of `finding_concerns`: the injuries) straight followed, with no
@@ -667,7 +675,8 @@ class Vocabulary:
             j += 1
             while j < n and tokens[j] in _INJURY_DETERMINERS:
                 j += 1
-            if j < n and (tokens[j] in adults or tokens[j] in possessives):
+            if j < n and (tokens[j] in adults or tokens[j] in possessives) and not (
+                    j + 1 < n and tokens[j + 1] in self.injury_child_words):  # not "injury to mother's baby"
                 return True
         # the person named nearest before it in its clause, an agent ("by partner") passed over
         pronoun = tokens[end + 1] if end + 1 < n and tokens[end] in _INJURY_LINKS else ""
