@@ -48,7 +48,7 @@ from review.rules.base import _mentioned  # a keyword mentioned and not negated,
 from review.rules.base import content_anchor, content_key, source_order_key  # a contact's anchor, one row
 from review.rules.domestic_abuse_not_escalated import dash_score  # a DASH score written in one text
 from review.rules.domestic_abuse_not_escalated import high_risk, lives_elsewhere  # DA high risk, child's residence (one text)
-from review.sightings import read_sighting  # a row with no Child seen cell read as a sighting or not
+from review.sightings import read_sighting, with_child_names  # a row with no Child seen cell read as a sighting or not
 from review.schema import ADULT_ESCALATIONS, CONTACT_COLUMNS
 from review.timeline import APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held
 from review.vocab import compile_vocab, denies, records_type, records_under_way
@@ -204,7 +204,8 @@ def build_timeline(rows: list[dict], case: dict) -> list[dict]:
                 r["child_mobile"] = None
         r["days_since_previous_contact"] = None if previous is None or day is None else (day - previous).days
         r["child_seen_inferred"] = None if r.get("child_seen") is not None else read_sighting(
-            r.get("contact_type"), r.get("concerns"), r.get("description"), r.get("action"))
+            r.get("contact_type"), r.get("concerns"), r.get("description"), r.get("action"),
+            vocab=with_child_names("", case.get("child_name")))  # "Maisie seen": the child's own name
         r["days_since_child_seen"] = None if last_seen is None or day is None else (day - last_seen).days
         if _seen(r) and day is not None:
             last_seen = day
@@ -507,7 +508,12 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         q = p["injury_not_escalated"]
         trig = []
         for r in tl:
-            if not (r["_exact"] and tag_in(r, q["injury_tags"]) and r["age_days"] is not None and r["age_days"] >= 0):
+            if not (r["_exact"] and r["age_days"] is not None and r["age_days"] >= 0):
+                continue
+            if tag_in(r, q.get("any_age_tags") or []):  # a harm said to be inflicted, at any age
+                trig.append(r)
+                continue
+            if not tag_in(r, q["injury_tags"]):
                 continue
             dob = r["_day"] - dt.timedelta(days=r["age_days"])
             if r["_day"] < _add_months(dob, int(q["max_age_months"])):
@@ -847,7 +853,8 @@ def rows_and_cases(contacts, cases) -> tuple[list[dict], dict[str, dict]]:
     for r in cases.to_dict("records"):
         info[r["case_id"]] = {"date_of_birth": day(r.get("date_of_birth")), "mobile_from": day(r.get("mobile_from")),
                               "review_date": day(r.get("review_date")), "date_of_death": day(r.get("date_of_death")),
-                              "concern_window_days": window(r.get("timeline_options"))}
+                              "concern_window_days": window(r.get("timeline_options")),
+                              "child_name": r.get("child_name")}  # (a store's case table keeps none)
     return rows, info
 
 

@@ -27,6 +27,9 @@ The reading of one row (`read_sighting`; vocab.yml, package vocabulary), first t
    admission received") -> True;
 5. else unknown (NA), not a sighting.
 
+The child's own names count as "child" does: case.yml's child_name gives its given name, a case's vocab.yml
+may list known-as names (sighting_child_names; `with_child_names` puts them in the case's vocabulary key, so
+every cache keyed by it reads each case with its own child): "NBV day 12. Maisie seen." is a sighting.
 The word lists are the package vocab.yml's, extended by a case's own vocab.yml (as `review.config.load_vocab`
 merges them; `inferred_sightings` reads each case with its own, one group of rows per distinct vocabulary).
 The work is done once per distinct (contact type, concerns, description, action) of the rows with a blank
@@ -60,13 +63,48 @@ def _raw_vocab(key: str = "") -> dict:
     return deep_merge(raw, json.loads(key)) if key else raw
 
 
+def with_child_names(key: str, child_name) -> str:
+    """The vocabulary key `key` (`review.rules.base.vocab_key`) with the given name of `child_name` (case.yml:
+    its first word, "Maisie" of "Maisie Quinlan-Roe") added to its sighting_child_names: the reading then takes
+    "Maisie seen" as "child seen" (`sighting_words`, `_subjects`). Only the child's own name: a sibling's is
+    never in case.yml's child_name. `key` as it is when the name is blank."""
+    from .vocab import normalise_text
+
+    given = normalise_text(str(child_name).split()[0]) if child_name and str(child_name).split() else ""
+    if not given:
+        return key
+    own = json.loads(key) if key else {}
+    names = list(own.get("sighting_child_names") or [])
+    if given in map(normalise_text, map(str, names)):
+        return key
+    own["sighting_child_names"] = names + [given]
+    return json.dumps(own, default=str, ensure_ascii=False, separators=(",", ":"))
+
+
+def _child_names(raw: dict) -> tuple[str, ...]:
+    """The child's own names (sighting_child_names, normalised: a name of two words, "Mary-Jane", is two)."""
+    from .vocab import normalise_text
+
+    return tuple(w for name in map(str, raw.get("sighting_child_names") or ()) for w in normalise_text(name).split())
+
+
 @functools.lru_cache(maxsize=64)
 def sighting_words(key: str = "") -> tuple[frozenset, tuple, tuple]:
     """(sighting_contact_types, sighting_cues, sighting_remote_words) of the package vocab.yml extended by
-    the case vocabulary `key` (`review.rules.base.vocab_key`; "" the package's alone)."""
+    the case vocabulary `key` (`review.rules.base.vocab_key`; "" the package's alone). A cue naming the child
+    ("child seen", "observed the child") is also a cue with each of the child's names in its place
+    (sighting_child_names: "maisie seen", "observed the maisie"), so the vectorised search finds it too."""
+    from .vocab import normalise_text
+
     raw = _raw_vocab(key)
+    cues = tuple(str(w) for w in raw.get("sighting_cues") or ())
+    names = _child_names(raw)
+    if names:
+        named = [" ".join(name if t == "child" else t for t in normalise_text(cue).split())
+                 for cue in cues if "child" in normalise_text(cue).split() for name in names]
+        cues += tuple(w for w in dict.fromkeys(named) if w not in cues)
     return (frozenset(str(t) for t in raw.get("sighting_contact_types") or ()),
-            tuple(str(w) for w in raw.get("sighting_cues") or ()),
+            cues,
             tuple(str(w) for w in raw.get("sighting_remote_words") or ()))
 
 
@@ -77,7 +115,8 @@ def _subjects(key: str = "") -> tuple[frozenset, frozenset]:
     from .vocab import normalise_text
 
     raw = _raw_vocab(key)
-    return (frozenset(w for w in map(normalise_text, map(str, raw.get("sighting_child_words") or ())) if w),
+    return (frozenset(w for w in map(normalise_text, map(str, raw.get("sighting_child_words") or ())) if w)
+            | frozenset(_child_names(raw)),
             frozenset(w for w in map(normalise_text, map(str, raw.get("sighting_other_subjects") or ())) if w))
 
 

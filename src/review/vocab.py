@@ -33,6 +33,14 @@ Matching rules:
   A cue inside a keyword ("was *not* brought", "child *not*
   seen", "*no* explanation") or inside a pseudo-negation ("no further action") negates nothing. When
   unsure the text is tagged: a reviewer can dismiss a tag, but cannot see a missing one.
+* Whose injury: a record is about the child, so an injury (a `finding_concerns` keyword) is the child's
+  unless its clause attributes it to an adult (`injury_adults`; `Vocabulary._adults_injury`): "mother's
+  injury", "injuries to mum", "mother had a black eye", "mother assaulted by partner, injury to her lip" are
+  no concern of the child's; "bruise to her cheek", "Mother reports bruise to her cheek", "Baby hit by father,
+  bruise to his cheek" are the child's. Adults named only by their names are not known ("Lisa Wren has facial
+  injury" stays tagged). A child's disclosure of being hit ("said his dad hit him with a belt";
+  `disclosure_hits` after `disclosure_cues`, `Vocabulary._disclosed_hit`) is non_accidental; an adult's
+  account of a blow to themselves ("Mother said partner hit her", "she said he pushed her") is not.
 * Keyword exceptions (`keyword_exceptions`) contain a keyword but are not one: their words match nothing
   ("DNA" is did not attend, "paternity DNA test" is not).
 * A finding seen on the body (a keyword of `finding_concerns`: the injuries) straight followed, with no
@@ -139,6 +147,18 @@ _BREAK = "|b"
 _NOT_AFFIRMING = frozenset({"be", "being", "to", "will", "would", "shall", "not", "never", "no", "if", "unless",
                             "whether", "should", "could", "may", "might", "cannot", "cant", "unable", "yet"})
 _EXCEPTED = "|x"  # a word inside a keyword exception ("DNA test"): a word, but never a keyword
+#: injury_adults' genders; a pronoun after an injury ("injury to her lip") and the genders it may refer to
+_GENDERS = ("female", "male", "either")
+_PRONOUN_GENDERS = {"her": ("female", "either"), "his": ("male", "either"), "their": _GENDERS}
+#: the words linking an injury to whom or where it is ("injury to her lip", "injuries to mum", "bruise on his cheek")
+_INJURY_LINKS = frozenset({"to", "on", "of", "around", "above", "below", "under", "across", "over"})
+_INJURY_DETERMINERS = frozenset({"the", "a", "an", "her", "his", "their", "its"})
+#: words at most between a disclosure cue and the blow it tells of ("said his dad (Gary Wren) hit him")
+_DISCLOSURE_REACH = 9
+_PARTING = frozenset({"|:", "|-", "|b"})
+#: a speaker pronoun and the object pronoun naming the speaker ("she said he pushed her": her own account)
+_SELF = {"she": "her", "he": "him", "i": "me"}
+_JOINERS = frozenset({"and", "&", "plus"})
 
 
 def normalise_text(s) -> str:
@@ -292,6 +312,14 @@ class Vocabulary:
     finding_words: Phrases = field(default_factory=Phrases)  # words naming one without being a concern ("marks")
     finding_negations: Phrases = field(default_factory=Phrases)  # answers denying one straight after ("not seen")
     finding_earlier: frozenset = frozenset()  # words after such an answer naming an earlier occasion ("last")
+    # whose injury (`_adults_injury`): adult person words -> "female", "male" or "either", and their possessives
+    injury_adults: dict = field(default_factory=dict)
+    injury_adult_possessives: dict = field(default_factory=dict)  # "mothers" (mother's) -> "female"
+    injury_child_words: frozenset = frozenset()  # person words that may be the child ("baby", "he", "her")
+    injury_report_words: frozenset = frozenset()  # "reports", "brought": the adult tells of the injury
+    disclosure_cues: Phrases = field(default_factory=Phrases)  # "said", "disclosed" (`_disclosed_hit`)
+    disclosure_hits: Phrases = field(default_factory=Phrases)  # "hit him", "slapped her"
+    disclosure_peers: frozenset = frozenset()  # "child", "brother": a blow by another child is no abuse by a carer
     escalation_denials: dict[str, Phrases] = field(default_factory=dict)  # escalation -> its keywords and types'
     hindsight: Phrases = field(default_factory=Phrases)  # `hindsight_cues`: a clause they begin names no escalation
     hindsight_next: Phrases = field(default_factory=Phrases)  # `hindsight_next_cues`: straight after, names none
@@ -437,6 +465,22 @@ class Vocabulary:
         out.finding_negations = Phrases(_as_list(vocab.get("finding_negations"), "finding_negations"))
         out.finding_earlier = frozenset(normalise_text(w) for w in _as_list(vocab.get("finding_earlier_words"),
                                                                            "finding_earlier_words")) - {""}
+        adults = vocab.get("injury_adults") or {}
+        if not isinstance(adults, Mapping) or set(adults) - set(_GENDERS):
+            raise ConfigError(f"vocabulary injury_adults must be a mapping of {', '.join(_GENDERS)} to words, got {adults!r}")
+        for gender in _GENDERS:  # a word listed under two genders is read as listed last ("either" last)
+            for word in map(normalise_text, _as_list(adults.get(gender), f"injury_adults.{gender}")):
+                if word:
+                    out.injury_adults[word] = gender
+        out.injury_adult_possessives = {word + "s": gender for word, gender in out.injury_adults.items()}
+        out.injury_child_words = frozenset(
+            w for w in map(normalise_text, _as_list(vocab.get("injury_child_words"), "injury_child_words")) if w)
+        out.injury_report_words = frozenset(
+            w for w in map(normalise_text, _as_list(vocab.get("injury_report_words"), "injury_report_words")) if w)
+        out.disclosure_cues = Phrases(_as_list(vocab.get("disclosure_cues"), "disclosure_cues"))
+        out.disclosure_hits = Phrases(_as_list(vocab.get("disclosure_hits"), "disclosure_hits"))
+        out.disclosure_peers = frozenset(
+            w for w in map(normalise_text, _as_list(vocab.get("disclosure_peers"), "disclosure_peers")) if w)
         type_keywords: dict[str, list[str]] = {}
         for keyword, rank in out.contact_type_rank.items():
             type_keywords.setdefault(out.contact_types[rank], []).append(keyword)
@@ -612,7 +656,95 @@ class Vocabulary:
                 found = self._deny_findings(scope, found, answers)
             if answers:
                 found = [k for k in found if k[0] not in answers]
+            if found and self.injury_adults and not (self.injury_adults.keys().isdisjoint(tokens)
+                                                     and self.injury_adult_possessives.keys().isdisjoint(tokens)):
+                # an adult's injury is not the child's ("mother assaulted by partner, injury to her lip")
+                found = [k for k in found if k[2] not in self.finding_keywords or not self._adults_injury(tokens, k[0], k[1])]
         return found
+
+    def _adults_injury(self, tokens: list, start: int, end: int) -> bool:
+        """Is the injury `tokens[start:end]` (a finding keyword) attributed to an adult in its clause (vocab.yml,
+        injury_adults: "mother's injury", "injuries to mum", "mother had a black eye", "mother assaulted by
+        partner, injury to her lip")? When unsure it is the child's: a reviewer can dismiss a tag, not see a
+        missing one."""
+        adults, possessives, n = self.injury_adults, self.injury_adult_possessives, len(tokens)
+        # an adult's possessive straight before it, at most one word between ("partner's facial injuries")
+        for i in (start - 1, start - 2):
+            if i < 0 or _ends_clause(tokens[i]):
+                break
+            if tokens[i] in possessives:
+                return True
+            if tokens[i] in adults or tokens[i] in self.injury_child_words:
+                break
+        # to/on/of an adult straight after it ("injuries to mum", "bruising to the mother's face")
+        j = end
+        if j < n and tokens[j] in _INJURY_LINKS:
+            j += 1
+            while j < n and tokens[j] in _INJURY_DETERMINERS:
+                j += 1
+            if j < n and (tokens[j] in adults or tokens[j] in possessives) and not (
+                    j + 1 < n and tokens[j + 1] in self.injury_child_words):  # not "injury to mother's baby"
+                return True
+        # the person named nearest before it in its clause, an agent ("by partner") passed over
+        pronoun = tokens[end + 1] if end + 1 < n and tokens[end] in _INJURY_LINKS else ""
+        comma = reported = False
+        i = start - 1
+        while i >= 0 and not _marks_clause(tokens[i]):
+            token = tokens[i]
+            if token == ",":
+                comma = True
+            elif token in adults or token in possessives or token in self.injury_child_words:
+                k = i - 1  # back over the people joined to it ("by mother and her partner", "by mother's partner")
+                while k >= 0 and (tokens[k] in _INJURY_DETERMINERS or tokens[k] in _JOINERS
+                                  or tokens[k] in adults or tokens[k] in possessives):
+                    k -= 1
+                if k >= 0 and tokens[k] == "by":  # "assaulted by partner": who struck, not who was struck
+                    i = k - 1
+                    continue
+                if token in self.injury_child_words or reported:
+                    return False
+                gender = adults.get(token) or possessives.get(token)
+                agrees = pronoun in _PRONOUN_GENDERS and gender in _PRONOUN_GENDERS[pronoun]
+                return agrees if (comma or pronoun in _PRONOUN_GENDERS) else True
+            elif token in self.injury_report_words:
+                reported = True
+            i -= 1
+        return False
+
+    def _disclosed_hit(self, tokens: list) -> bool:
+        """Does the text record a child's disclosure of being hit (vocab.yml, disclosure_hits after a
+        disclosure cue: "said his dad hit him with a belt"), not an adult's account of a blow to themselves
+        ("Mother said partner hit her")?"""
+        hits = self.find_spans(tokens, self.disclosure_hits)
+        if not hits:
+            return False
+        cues = [start for start, _, _ in self.disclosure_cues.find(tokens)]
+        for start, end, phrase in hits:
+            struck = phrase.rsplit(" ", 1)[-1]
+            if start and tokens[start - 1] in self.disclosure_peers:  # "another child pushed him"
+                continue
+            for cue in cues:
+                # a bracket between does not part them ("said his dad (Gary Wren) hit him"): only a label's
+                # mark or a break word does
+                if not (start - _DISCLOSURE_REACH <= cue < start) or any(t in _PARTING for t in tokens[cue:start]):
+                    continue
+                speaker = self._speaker(tokens, cue)
+                if _SELF.get(speaker) == struck:  # "she said he pushed her": her own account
+                    continue
+                gender = self.injury_adults.get(speaker) if speaker else None
+                if gender is None or not (struck == "me" or gender in _PRONOUN_GENDERS.get(
+                        "her" if struck == "her" else "his", ())):
+                    return True
+        return False
+
+    def _speaker(self, tokens: list, at: int) -> str:
+        """The person word named nearest before token `at` in its clause (commas included), "" when none."""
+        i = at - 1
+        while i >= 0 and not _marks_clause(tokens[i]):
+            if tokens[i] in self.injury_adults or tokens[i] in self.injury_child_words:
+                return tokens[i]
+            i -= 1
+        return ""
 
     def _deny_findings(self, scope: Scope, found: list, answers: set) -> list:
         """`found` (concern keywords, not negated) without the findings seen on the body denied by the answer
@@ -1450,6 +1582,11 @@ def _affirming_lead(token: str) -> bool:
     return token in _AFFIRMING_LEAD or _DATE_WORD.fullmatch(token) is not None
 
 
+def _marks_clause(token: str) -> bool:
+    """Is `token` a clause mark (`Vocabulary.tokens`; a comma is not one)?"""
+    return token[0] == "|" and token != _EXCEPTED
+
+
 def _ends_clause(token: str) -> bool:
     """Is `token` a clause mark or a comma (`Vocabulary.tokens`), not a word?"""
     return token == "," or (token[0] == "|" and token != _EXCEPTED)
@@ -1526,6 +1663,10 @@ def tag_concerns(text, vocab) -> list[str]:
     tags = set()
     for keyword in v.find(text, v.concerns):
         tags.update(v.concern_tags[keyword])
+    if v.disclosure_hits and "non_accidental" not in tags:
+        tokens = v.tokens(text)
+        if not v.disclosure_hits._by_first.keys().isdisjoint(tokens) and v._disclosed_hit(tokens):
+            tags.add("non_accidental")  # "said his dad hit him": a child's disclosure of being hit
     return sorted(tags)
 
 

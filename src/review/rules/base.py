@@ -179,10 +179,19 @@ def case_vocab_key(case, case_id: str) -> str:
     """The `vocab_key` of one case's vocabulary (a CaseConfig, Case, or mapping of case_id -> either, as
     `prepare` takes it): the CaseConfig's ``vocab`` when it has one (a case store's), else the vocab.yml in
     its case folder, the one ingest read the case's chronologies with (`review.config.own_vocab`); ""
-    (the package vocabulary) for a case `case` says nothing about."""
+    (the package vocabulary) for a case `case` says nothing about. With the child's given name of case.yml's
+    child_name added to its sighting_child_names (`review.sightings.with_child_names`: "Maisie seen" is the
+    child seen), so every reading cached per key reads each case with its own child's name."""
+    from ..sightings import with_child_names
+
     config = _case_config(case, case_id)
     if config is None:
         return ""
+    return with_child_names(_own_vocab_key(config), getattr(config, "child_name", None))
+
+
+def _own_vocab_key(config) -> str:
+    """`case_vocab_key` of the case configuration `config`, its case's own vocab.yml only."""
     own = getattr(config, "vocab", None)
     if own is not None:
         return vocab_key(own)

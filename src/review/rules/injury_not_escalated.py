@@ -1,5 +1,6 @@
-"""Rule `injury_not_escalated`: an injury in a child under 24 months with no escalation by any agency
-within 2 days.
+"""Rule `injury_not_escalated`: an injury in a child under 24 months, or a harm said to be inflicted
+(`any_age_tags`: non_accidental, "said his dad hit him") at any age, with no escalation by any agency within
+2 days.
 
 Source: NICE CG89 *When to suspect child maltreatment* (injuries in young children, absent or
 inconsistent explanations); Working Together to Safeguard Children 2023, chapter 2 (refer without delay).
@@ -46,6 +47,9 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     birthday = rows["_dob"] + pd.DateOffset(months=int(params["max_age_months"]))
     young = (rows["_day"] < birthday).fillna(False) & (rows["_age_days"] >= 0).fillna(False)
     mask[mask] = young.astype(bool).to_numpy()
+    if params.get("any_age_tags"):  # a harm said to be inflicted, at any age ("said his dad hit him")
+        mask |= (ctx.tags(params["any_age_tags"]) & tl["_exact"] & (tl["_age_days"] >= 0).fillna(False)).to_numpy(
+            dtype=bool)
     mask = pd.Series(mask, index=tl.index)
     triggers = first_per_group(rows_of(ctx, mask, _COLUMNS))
     if triggers.empty:

@@ -32,6 +32,7 @@ FRACTIONAL = frozenset({"nonmobile_below_age_months"})
 CHOICES = {
     "trigger": ("concern", "decision"),
     "injury_tags": CONCERN_TAGS,
+    "any_age_tags": CONCERN_TAGS,
     "high_severity_tags": CONCERN_TAGS,
     "concern_tags": CONCERN_TAGS,
     "by_tag": CONCERN_TAGS,  # its keys
