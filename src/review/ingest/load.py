@@ -94,6 +94,7 @@ def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataF
         )
     if vocab is None:
         vocab = _load_vocab(case.case_dir)
+    vocab = _with_people(vocab, case)
     report = IngestReport(case_id=case.case_id)
     batch = _CaseBatch(case, vocab)
     profiles: dict[str | None, Profile] = {}  # a case's files mostly share one profile
@@ -177,6 +178,51 @@ def _load_vocab(case_dir) -> dict:
             _VOCABS.clear()
         _VOCABS[key] = load_vocab(case_dir)
     return _VOCABS[key]
+
+
+#: (id of a vocabulary, the adults' given names) -> (that vocabulary, it with them in injury_adults)
+_PEOPLE_VOCABS: dict = {}
+
+
+def _with_people(vocab: dict, case) -> dict:
+    """`vocab` with the given names of the case's adults (case.yml `people`, whose role names an adult of
+    injury_adults: "Mother", "Mother's partner", "Maternal grandmother") added to injury_adults by the role's
+    gender, so that "Sian assaulted by partner, injury to her lip" or "Sian's black eye" is the mother's
+    injury, not the child's (`Vocabulary._adults_injury`), and "Sian said Connor hit her" is no disclosure
+    by the child. Only a given name (a surname is often the child's too), never the child's own
+    (`child_name`) nor one of a person whose role is not an adult's ("Sibling"). The same mapping for the
+    same vocabulary and names, as `review.vocab.compile_vocab` caches by identity; `vocab` itself when the
+    case names no adult."""
+    people = getattr(case, "people", None) or {}
+    adults = vocab.get("injury_adults") or {}
+    if not people or not isinstance(adults, dict):
+        return vocab
+    gender_of = {vocabulary.normalise_text(w): g for g, words in adults.items() for w in (words or ())}
+    child_words = {vocabulary.normalise_text(w) for w in vocab.get("injury_child_words") or ()}
+    child = vocabulary.normalise_text(str(getattr(case, "child_name", "") or "")).split()[:1]
+    added: dict[str, str] = {}
+    for name, role in people.items():
+        words = vocabulary.normalise_text(str(name)).split()
+        role_words = vocabulary.normalise_text(str(role)).split()
+        if not words or not role_words:
+            continue
+        gender = gender_of.get(role_words[-1])
+        given = words[0]
+        if gender is None or given in child or given in child_words or given in gender_of:
+            continue
+        added[given] = gender if added.get(given, gender) == gender else "either"
+    if not added:
+        return vocab
+    key = (id(vocab), tuple(sorted(added.items())))
+    held = _PEOPLE_VOCABS.get(key)
+    if held is None or held[0] is not vocab:
+        if len(_PEOPLE_VOCABS) > 256:
+            _PEOPLE_VOCABS.clear()
+        extended = dict(adults)
+        for given, gender in added.items():
+            extended[gender] = list(extended.get(gender) or ()) + [given]
+        held = _PEOPLE_VOCABS[key] = (vocab, {**vocab, "injury_adults": extended})
+    return held[1]
 
 
 #: (cell class, cell, time class, time) -> ParsedDate or rejection reason, for every case in the process:
