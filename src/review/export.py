@@ -1112,6 +1112,27 @@ def _event_date(value, precision, months: bool = False, text=None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+#: date precisions from the most to the least exact (`period_bound_text` shows the most exact at a bound)
+_PRECISION_RANK = {"day": 0, "": 0, "approximate": 1, "month": 2, "approximate month": 3, "year": 4,
+                   "approximate year": 5}
+
+
+def period_bound_text(timeline: pd.DataFrame, which: str = "first", months: bool = False) -> str:
+    """The first (or `which`="last") contact date of `timeline` as the chronology shows it: "2019" when the
+    earliest contact is known only to the year ("Spring 2019"), never a day it does not give (01/01/2019);
+    of several contacts on that date, the most exact one's. '' for no dated contact."""
+    dates = timeline["date"] if "date" in timeline.columns else pd.Series(dtype="datetime64[ns]")
+    if not dates.notna().any():
+        return ""
+    at = dates.min() if which == "first" else dates.max()
+    rows = timeline[dates == at]
+    precisions = (rows["date_precision"].astype(object).fillna("").astype(str).tolist()
+                  if "date_precision" in rows.columns else [""] * len(rows))
+    texts = (rows["date_text"].astype(object).tolist() if "date_text" in rows.columns else [None] * len(rows))
+    best = min(range(len(rows)), key=lambda i: _PRECISION_RANK.get(precisions[i], 0))
+    return _event_date(at, precisions[best], months, texts[best])
+
+
 def contact_date_texts(table: pd.DataFrame, timeline: pd.DataFrame | None,
                        dates: Mapping[str, str] = FLAG_EVENT_DATES) -> dict[str, list]:
     """{date column: the date as written of the contact each row of `table` names} for each of `dates`
@@ -1205,10 +1226,9 @@ def headline_counts(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, d
     lines = []
     n = len(timeline)
     if n:
-        first, last = timeline["date"].min(), timeline["date"].max()
-        shown = "%b %Y" if date_resolution == MONTH else "%d/%m/%Y"
+        months = date_resolution == MONTH
         lines.append(f"{plural(n, 'contact')} recorded by {plural(timeline['agency'].nunique(), 'agency', 'agencies')} between "
-                     f"{first.strftime(shown)} and {last.strftime(shown)}")
+                     f"{period_bound_text(timeline, 'first', months)} and {period_bound_text(timeline, 'last', months)}")
     nouns = {"health": "health professionals", "social care": "children's social care", "police": "the police",
              "education": "education settings", "housing": "housing services", "voluntary": "voluntary organisations",
              "other": "other agencies"}
@@ -1314,7 +1334,9 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
     summary = []
     if len(timeline):
         end = pd.Timestamp(config.review_date) if getattr(config, 'review_date', None) else timeline['date'].max()
-        summary.append(f"Period under review: {timeline['date'].min().strftime(shown)} to {end.strftime(shown)}.")
+        last = (end.strftime(shown) if getattr(config, 'review_date', None)
+                else period_bound_text(timeline, "last", months))
+        summary.append(f"Period under review: {period_bound_text(timeline, 'first', months)} to {last}.")
     # The health count ("N contacts with health professionals across K organisations") is one of the
     # headline lines below, beside every other agency kind's: `analysis.health_summary` is not repeated here.
     summary += list(notes)
@@ -1360,9 +1382,10 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
         table["expected_by"] = [_event_date(d, p, months) if p else d for d, p in
                                 zip(table["expected_by"], deadline_precisions(trigger_precision, trigger_texts))]
         # where the trigger contact was read: its file, sheet and row, as the chronology's provenance columns
-        sources = trigger_sources(table, timeline)
+        # (named `recorded`, not `sources`: that is this function's input files, the "Input files" table below)
+        recorded = trigger_sources(table, timeline)
         table["trigger_source"] = [source_label(f, s, r) for f, s, r in zip(
-            sources["trigger_source_file"], sources["trigger_source_sheet"], sources["trigger_source_row"])]
+            recorded["trigger_source_file"], recorded["trigger_source_sheet"], recorded["trigger_source_row"])]
         shown = table[["n", "trigger_date", "rule_id", "severity", "agencies", "trigger_description",
                        "trigger_source", "explanation", "expected_action", "expected_by", "delay_days",
                        "failing_category", "decision", "rationale", "source"]]

@@ -30,7 +30,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from .config import CaseConfig
-from .export import plural
+from .export import period_bound_text, plural
 from .ingest.dates import approximate_unit
 from .redact import Redactor
 from .schema import split_multi
@@ -214,8 +214,8 @@ def _title_and_summary(document, timeline, flags, case: CaseConfig, redactor: Re
             lines.append(("Date of death", _fmt_day(case.date_of_death)))
     dates = timeline["date"].dropna() if "date" in timeline.columns else pd.Series(dtype="datetime64[ns]")
     if len(dates):
-        end = case.review_date or dates.max()
-        lines.append(("Period covered", f"{day(dates.min())} to {day(end)}"))
+        last = day(case.review_date) if case.review_date else period_bound_text(timeline, "last", redactor.months)
+        lines.append(("Period covered", f"{period_bound_text(timeline, 'first', redactor.months)} to {last}"))
     agencies = timeline["agency"].dropna().astype(str) if "agency" in timeline.columns else pd.Series(dtype=str)
     agencies = sorted({a for a in agencies if a})
     lines.append(("Events", f"{len(timeline)} from {plural(len(agencies), 'agency', 'agencies')} ({', '.join(agencies)})"
