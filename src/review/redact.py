@@ -35,7 +35,10 @@ Decisions:
 - capitals: a listed first name before another capitalised surname in ordinary text ("DEAN SMITH
   attended", "Dean O'BRIEN") is "[name]"; in a line in capitals the word after it is a surname unless it
   is an everyday word of such lines ("DEAN SMITH ARRESTED" -> "[name] ARRESTED", "DEAN ARRESTED" ->
-  "MOTHER'S PARTNER ARRESTED", `_everyday_in_capitals`).
+  "MOTHER'S PARTNER ARRESTED", `_everyday_in_capitals`, with the verbs of a contact, `_CAPITALS_VERBS`) or a
+  verb by its place, just before the person it was done to ("DEAN HIT KAI", "DEAN SHOVES HER" ->
+  "MOTHER'S PARTNER SHOVES HER"; a possessive or a role after it keeps it a surname: "DEAN SMITH HER
+  PARTNER", `Redactor._person_done_to`).
 - known limit: a common-word name at the start of a sentence ("Will you ...") is replaced. A
   common-word name with an "s" after it ("Marks", "Bills") is the word's plural and is left alone;
   any other name with an "s" after it ("Kais cot") is taken for a possessive missing its apostrophe.
@@ -742,7 +745,8 @@ class Redactor:
                 or key in _CAPITALS_NOT_NAMES or key in _NOT_SURNAMES or key in _CAPITALS_LINE_WORDS \
                 or key in _BEFORE_A_SCHOOL or key in _PROFESSIONAL_WORDS or key in _NOT_APPOSED_NAMES \
                 or key in NEVER_ALONE or key in _MONTH_ABBREVIATIONS or key in _APPOSITION_FILLERS \
-                or key in _PARTICLE_WORDS or key in self._agency_words or key in _NOT_A_SCHOOL_NAME:
+                or key in _PARTICLE_WORDS or key in self._agency_words or key in _NOT_A_SCHOOL_NAME \
+                or base in _CAPITALS_VERBS:
             return False
         return not _ENGLISH_ENDING.search(key)
 
@@ -859,9 +863,27 @@ class Redactor:
             if not name.isupper() or not _line_in_capitals(match):
                 return True
             # in a line in capitals ("DEAN SMITH ATTENDED", "INFORMED DEAN ARRESTED"): a surname unless it is a
-            # word such lines use after a name (a surname taken for a word would be left beside the pseudonym)
-            return not _everyday_in_capitals(key)
+            # word such lines use after a name (a surname taken for a word would be left beside the pseudonym),
+            # or a verb by its place: between the name and the person it was done to ("DEAN HIT KAI", "DEAN
+            # SHOVES HER", "DEAN SLAPS MUM."), as no surname stands just before another person
+            return not (_everyday_in_capitals(key) or self._person_done_to(match))
         return True
+
+    def _person_done_to(self, match: re.Match) -> bool:
+        """Whether the word after the match (in a line in capitals) is a person something is done to: a listed
+        name's word ("KAI"), an object pronoun ("HIM", "HER", "THEM"), or a family member's or pseudonym's word
+        that ends the clause ("MUM.", "MOTHER"); not a possessive ("DEAN SMITH KAI'S STEPFATHER", "DEAN SMITH HER
+        PARTNER": the word before them is a surname)."""
+        after = _NEXT_CAPITALS_WORD.match(match.string, match.end())
+        if after is None or after.group("possessive"):
+            return False
+        word, rest = after.group("word"), after.group("rest")
+        key = word.casefold()
+        if key in ("him", "them", "me", "us") or key == "her" and not rest:
+            return True
+        if key in self._name_words and _norm(word) not in NEVER_ALONE:
+            return True
+        return not rest and (word in self._pseudonym_words or key in _FAMILY_WORDS)
 
     def _name_replacement(self, match: re.Match) -> str:
         if _not_a_name(match):
@@ -1197,12 +1219,18 @@ _CAPITALS_LINE_WORDS = frozenset("""
 """.split())
 
 
+#: the word after a name in a line in capitals (`Redactor._person_done_to`): "rest" is set when another word follows
+#: it in the clause (not the end of the line, nor a full stop, comma, semicolon, colon, bracket or dash)
+_NEXT_CAPITALS_WORD = re.compile(r"[^\S\r\n]+(?P<word>[A-Z][A-Z]*)(?P<possessive>['\u2019]?S(?![A-Z]))?"
+                                 r"(?P<rest>[^\S\r\n]+[A-Z\[])?")
+
+
 def _everyday_in_capitals(key: str) -> bool:
     """Whether a word written in a line in capitals after a listed first name is an everyday word, not a
     surname: one this module knows as no name ("ATTENDED", "PRESENT", "MOTHER", "SCHOOL"), or a past
     participle or adverb ("SHOUTED", "VERBALLY")."""
     if key in _NOT_SURNAMES or key in _CAPITALS_LINE_WORDS or key in _PERSON_WORDS or key in _NOT_A_SCHOOL_NAME \
-            or key in _BEFORE_A_SCHOOL or key in _PROFESSIONAL_WORDS:
+            or key in _BEFORE_A_SCHOOL or key in _PROFESSIONAL_WORDS or key.upper() in _CAPITALS_VERBS:
         return True
     # (not the names that end so: "KELLY", "HOLLY", "EMILY", "ALFRED", "AHMED", "MOHAMMED")
     if len(key) < 5 or not key.endswith(("ed", "ly")):
