@@ -60,3 +60,72 @@ def test_a_surname_after_a_name_in_a_line_in_capitals_is_still_hidden(text, expe
 ])
 def test_a_listed_name_is_its_pseudonym_in_any_case_and_position(listed, text, expected):
     assert _sample(**{listed: "Maternal aunt"}).text(text) == expected
+
+
+# -- 1. a professional's name after their title: "Dr [name]", the role kept ------------------------------------
+@pytest.mark.parametrize("text, expected", [
+    ("Dr Khan saw Mother", "Dr [name] saw Mother"),  # was left as written
+    ("PC Smith attended", "PC [name] attended"),
+    ("HV Sarah Jones visited", "HV [name] visited"),
+    ("SW J. Brown visited", "SW [name] visited"),
+    ("HV J Brown visited", "HV [name] visited"),
+    ("seen by Dr. Patel", "seen by Dr. [name]"),
+    ("Dr. K. Patel (GP) wrote", "Dr. [name] (GP) wrote"),
+    ("Dr Gray's letter", "Dr [name]'s letter"),
+    ("GP Dr Khan", "GP Dr [name]"),
+    ("Dr Khan, Dr Patel and Nurse Lee", "Dr [name], Dr [name] and Nurse [name]"),
+    ("DR KHAN ATTENDED", "DR [name] ATTENDED"),
+    ("PC SMITH AND SGT JONES ATTENDED", "PC [name] AND SGT [name] ATTENDED"),
+    ("PC 1234 Smith attended", "PC 1234 [name] attended"),  # a collar number kept
+    ("DC van der Berg", "DC [name]"),
+    ("DC Jones-Smith", "DC [name]"),
+    ("GP Registrar Smith", "GP Registrar [name]"),
+    ("Nurse Practitioner Jones", "Nurse Practitioner [name]"),
+    ("SW Team Manager Smith", "SW Team Manager [name]"),
+    ("SW: Jane Smith", "SW: [name]"),
+    ("social worker Jane Smith visited", "social worker [name] visited"),
+    ("Health Visitor Sarah Jones", "Health Visitor [name]"),
+    ("Seen by the nurse Sarah and Mother", "Seen by the nurse [name] and Mother"),
+    ("HV Jones (Eastborough)", "HV [name] (Eastborough)"),
+    ("PC Smith Attended", "PC [name] Attended"),  # the name ends at the first word that is no name
+    ("Dr Khan Consultant Paediatrician", "Dr [name] Consultant Paediatrician"),
+    # a social title beside a professional's role: hidden as "Mr Jones" is, the role kept (was left as written)
+    ("Mr Smith (social worker) visited", "Mr [name] (social worker) visited"),
+    ("class teacher Mrs Patel said", "class teacher Mrs [name] said"),
+    ("SW Mr Smith visited", "SW Mr [name] visited"),
+    # a listed name after a professional's title, as before
+    ("Dr Ryan saw Kai", "Dr [name] saw Child"),
+])
+def test_a_professionals_name_after_their_title_is_hidden_and_the_role_kept(text, expected):
+    redactor = _sample()
+    assert redactor.text(text) == expected
+    assert redactor.text(expected) == expected  # the view read again changes nothing
+
+
+@pytest.mark.parametrize("text", [
+    # a title with no name after it: a service, a team, a kind of contact
+    "GP Surgery", "HV Visit", "SW Assessment", "GP Appt", "SN Review", "MW Booking", "Letter to GP Practice",
+    "SW Duty Team", "SW ICPC", "Nurse Led Clinic", "GP OOH", "HV 6-8 week check", "Discussed with GP Safeguarding Lead",
+    "Midwife Booking", "PC Stated", "GP Monday", "GP New Patient Check", "HV visit", "Seen by GP. Mum well",
+    # an agency's name after the title
+    "GP Larkfield Medical Practice", "Referral to SW Eastborough Children's Social Care", "Nurse Eastborough",
+    # a place named after a person: an institution, as an agency's name is (a judgment call: the name is the
+    # place's, not a professional's in the case)
+    "Attended Dr Gray's Hospital", "Dr Khan Surgery closed", "DR GRAY'S HOSPITAL",
+    # after a colon a sentence may start: one word, or an English word by its ending, is left
+    "GP: Examined Mother", "HV: Advised re sleep", "GP: Reviewed Rash",
+    # initials after a title are the initials pass's ("SW JB" -> "SW [initials]"), pseudonyms are kept
+    "SW Mother's partner", "Dr Mother",
+])
+def test_a_title_with_no_persons_name_after_it_is_left(text):
+    assert _sample().text(text) == text
+
+
+def test_initials_after_a_professionals_title_are_still_initials():
+    assert _sample().text("seen by SW JB") == "seen by SW [initials]"
+    assert _sample().text("By JB; seen by Dr QP") == "By [initials]; seen by Dr [initials]"
+
+
+def test_a_professional_the_case_lists_keeps_their_pseudonym():
+    redactor = _sample(**{"Priya Ahmed": "GP 1"})
+    assert redactor.text("Dr Priya Ahmed saw Kai") == "GP 1 saw Child"

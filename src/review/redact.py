@@ -85,9 +85,19 @@ Decisions:
   somebody else ("SW (Dean Smith)", "Dean Ashdown" -> "[name]"; a person listed by first name alone has
   no known surname, so any is another's; `_another_surname`). Lower-case titles count ("the nurse
   Chloe", "social worker Dean"; not after a reporting verb, `_REPORTED_TO`).
+- professionals the case does not list: published reviews name them by their role, so a name after a
+  professional's title or role is "Dr [name]", the title, the role and a collar number kept ("Dr Khan",
+  "PC 1234 Smith", "HV Sarah Jones", "SW J. Brown", "DR KHAN", "GP Registrar Smith", "SW: Jane Smith",
+  "social worker Jane Smith" -> "SW [name]", ...; `_PROFESSIONAL_NAME`). Its words are read one by one and
+  it ends at the first that is no name ("PC [name] Attended"); a title with no name after it is left ("HV
+  Team", "GP Practice", "GP Larkfield Medical Practice"), initials after it are "[initials]" ("SW JB"), and
+  after a colon only a first name and a surname are a name ("GP: Examined Mother" is left). A place named
+  after a person is an institution and left, as an agency's name is ("Dr Gray's Hospital", "Dr Khan
+  Surgery"; a judgment call: the name is the place's, and it locates no family).
 - titles: a name the case does not list after "Mr", "Mrs", "Ms", "Miss" or "Mx" ("Mr Jones", "Mrs van der Berg",
-  "Mr J. Jones", "MR JONES") is "Mr [name]" (`_TITLED_NAME`); a professional is left as the names after a
-  professional's title are ("Dr Khan", "PC Smith", "Mr Smith (social worker)", "class teacher Mrs Patel").
+  "Mr J. Jones", "MR JONES") is "Mr [name]" (`_TITLED_NAME`), a professional's too, their role kept ("Mr
+  Smith (social worker)" -> "Mr [name] (social worker)", "class teacher Mrs Patel" -> "class teacher Mrs
+  [name]").
 - particles: a surname's particles go with it ("Dean St John", "Dean van der Berg", "Dean Mc Donald" ->
   "[name]"; a listed "Maria van der Berg" is also "Van der Berg", never "the van"; `_SURNAME_PARTICLES`).
 - a line in capitals: a name the case does not list beside a person with "AND" ("SEEN BY DEAN SMITH AND KERRY" ->
@@ -553,6 +563,8 @@ class Redactor:
                 out = _DROPPED.sub("", out)
             if _DROP_APPOSED in out:
                 out = _APPOSED.sub("", out).replace(_DROP_APPOSED, AMBIGUOUS)  # (never left: hidden all the same)
+        if _MAY_BE_PROFESSIONAL_NAME.search(out):
+            out = _PROFESSIONAL_NAME.sub(self._professional_name_replacement, out)
         if _MAY_BE_TITLED_NAME.search(out):
             out = _TITLED_NAME.sub(self._titled_name_replacement, out)
         if _MAY_BE_CAPITALS_NAME.search(out):
@@ -641,9 +653,10 @@ class Redactor:
     def _titled_name_replacement(self, match: re.Match) -> str:
         """A name the case does not list after a social title ("Mr Jones", "Mrs Patel", "Ms O'Brien", "Mr J. Jones",
         "Mrs van der Berg", "MR JONES"): "Mr [name]", the title kept (an initial before the surname goes too). A
-        professional named so is left, as a name after a professional's title is ("Dr Khan", "Mr Smith (social
-        worker)", "class teacher Mrs Patel", "Mrs Patel, HV": `_professional_beside`); a word that is no name is
-        left ("Mr and Mrs", "MS DIAGNOSED", "Mrs Mother")."""
+        professional named so is hidden too, their role kept ("Mr Smith (social worker)" -> "Mr [name] (social
+        worker)", "class teacher Mrs Patel" -> "class teacher Mrs [name]"), as a name after a professional's title
+        is (`_professional_name_replacement`); a word that is no name is left ("Mr and Mrs", "MS DIAGNOSED",
+        "Mrs Mother")."""
         title, name, second = match.group("title"), match.group("name"), match.group("second")
         if title.isupper() and not name.isupper():
             return match.group(0)  # "MS Clinic": the illness's abbreviation, not a title
@@ -655,10 +668,63 @@ class Redactor:
             end = match.end("name")
         if not self._may_be_a_surname(first.split()[-1]):
             return match.group(0)
-        if _professional_beside(match.string, match.start(), end):
-            return match.group(0)  # "Mr Smith (social worker)": a professional, left as "Dr Khan" is
         rest = match.string[end:match.end()] if end != match.end("name") else _kept_suffix(match.group("suffix") or "", name)
         return match.group("lead") + AMBIGUOUS + rest
+
+    def _professional_name_replacement(self, match: re.Match) -> str:
+        """A name the case does not list after a professional's title or role ("Dr Khan", "PC Smith", "HV Sarah
+        Jones", "SW J. Brown", "DR KHAN", "social worker Jane Smith"): "Dr [name]", the role kept, as published
+        reviews name professionals by their role (a listed name after a title is read by the names pass: "Dr
+        Ryan" -> "Dr [name]"). Its words are read one by one and the name ends at the first that is no name
+        ("PC Smith Attended", "HV Jones Eastborough Health Visiting"); a title followed by no name is left ("HV
+        Team", "GP Practice", "SW Mother", "GP Larkfield Medical Practice"), and so is a place named after a
+        person ("Dr Gray's Hospital", "Dr Khan Surgery": an institution, as an agency's name is)."""
+        words = list(_PROFESSIONAL_NAME_WORD.finditer(match.group("name")))
+        taken, surname = 0, False
+        for word in words:
+            written = word.group(0)
+            if written == AMBIGUOUS or re.fullmatch(r"[A-Z]\.?", written):
+                taken += 1  # "HV Sarah [name]", "SW J. Brown": an initial or a name hidden already
+                surname = surname or written == AMBIGUOUS
+                continue
+            if not self._may_be_a_professionals_name(written):
+                break
+            taken += 1
+            surname = True
+        if not surname:
+            return match.group(0)
+        if match.group("colon") and (taken < 2 or any(_ENGLISH_ENDING.search(_norm(w.group(0))) for w in words[:taken])):
+            # "SW: Jane Smith", but after a colon a sentence may start ("GP: Examined Kai"): a first name and a
+            # surname only, no English word by its ending
+            return match.group(0)
+        # (the initials read after the last name are not the name's: "Dr Khan A." is "Dr [name] A.")
+        while taken and re.fullmatch(r"[A-Z]\.?", words[taken - 1].group(0)):
+            taken -= 1
+        end = match.start("name") + words[taken - 1].end()
+        if taken == 1 and words[0].group(0) == AMBIGUOUS:
+            return match.group(0)  # "Dr [name]" already
+        possessive = _PROFESSIONAL_POSSESSIVE.match(match.string, end)
+        if _PLACE_AFTER_A_NAME.match(match.string, possessive.end() if possessive else end):
+            return match.group(0)  # "Dr Gray's Hospital": a place's name
+        # (a possessive after the name is left to follow it: "Dr Khan's letter" -> "Dr [name]'s letter")
+        return match.group("lead") + AMBIGUOUS + match.string[end:match.end()]
+
+    def _may_be_a_professionals_name(self, word: str) -> bool:
+        """Whether a capitalised word after a professional's title may be (part of) their name: not a word this
+        module knows as no name (a pseudonym's, a role, an abbreviation, an agency's name, a service or a place:
+        "Team", "Practice", "Surgery", "Eastborough"); a word in capitals is read as `_may_be_a_capitals_name`
+        reads it ("PC ATTENDED", "HV VISIT")."""
+        base = re.sub(r"['\u2019]s?$", "", word, flags=re.IGNORECASE) if len(word) > 3 else word
+        key = _norm(base)
+        if len(key) < 2 or base.upper() in self._pseudonym_words or key in self._agency_words:
+            return False
+        if base.isupper():
+            # (two or three capitals are initials, left to `_initials_in_context`: "seen by SW JB" -> "SW [initials]")
+            return len(base) > 3 and base not in _ROLES and self._may_be_a_capitals_name(base)
+        return not (key in _NOT_SURNAMES or key in _PROFESSIONAL_WORDS or key in _PERSON_WORDS or key in _FAMILY_WORDS
+                    or key in _NOT_A_PROFESSIONALS_NAME or key in _NOT_APPOSED_NAMES or key in NEVER_ALONE
+                    or key in _MONTH_ABBREVIATIONS or key in _PARTICLE_WORDS or key in _BEFORE_A_SCHOOL
+                    or key in _CAPITALS_LINE_WORDS or base.upper() in _CAPITALS_VERBS)
 
     def _capitals_names(self, text: str) -> str:
         """`text` with the names the case does not list in its lines in capitals hidden where the line shows they
@@ -2628,9 +2694,9 @@ _INITIALS_IN_CONTEXT = re.compile(
 
 
 # A name the case does not list after a social title ("Mr Jones", "Mrs Patel", "Ms O'Brien", "Miss Smith", "Mr J.
-# Jones", "Mrs Kerry Jones", "Mr St John", "MR JONES") is a person's: "Mr [name]" (`Redactor._titled_name_replacement`).
-# Left: a professional, as the names after a professional's title are ("Dr Khan", "PC Smith"): a role just after
-# the name or just before the title ("Mr Smith (social worker)", "Mrs Patel, HV", "class teacher Mrs Patel").
+# Jones", "Mrs Kerry Jones", "Mr St John", "MR JONES") is a person's: "Mr [name]" (`Redactor._titled_name_replacement`),
+# a professional's too ("Mr Smith (social worker)" -> "Mr [name] (social worker)"), as the names after a
+# professional's title are ("Dr Khan" -> "Dr [name]", `_PROFESSIONAL_NAME`).
 _SURNAME_TITLE_CASE = (rf"(?:{_SURNAME_PARTICLES}[^\S\r\n]+){{0,2}}[A-Z](?:[a-z]+|['\u2019`][A-Za-z][a-z]+)(?:[A-Z][a-z]+)?"
                        rf"(?:-(?:{_SURNAME_PARTICLES}[^\S\r\n]+)?[A-Z](?:[a-z]+|['\u2019`][A-Za-z][a-z]+)(?:[A-Z][a-z]+)?)?")
 _SURNAME_CAPITALS = (rf"(?:{_CAPITAL_PARTICLES}[^\S\r\n]+){{0,2}}(?:[A-Z]['\u2019`])?[A-Z]{{2,}}"
@@ -2651,13 +2717,52 @@ _PROFESSIONAL_ROLE = (
 )
 _PROFESSIONAL_AFTER = re.compile(rf"[^\S\r\n]*(?:[(,:\-\u2013][^\S\r\n]*)?(?:(?i:the|a|duty|named|allocated)[^\S\r\n]+)?"
                                  rf"{_PROFESSIONAL_ROLE}(?![\w])")
-_PROFESSIONAL_BEFORE = re.compile(rf"(?<![\w]){_PROFESSIONAL_ROLE}[^\S\r\n]*[(,:\-\u2013]?[^\S\r\n]*$")
 
 
-def _professional_beside(text: str, start: int, end: int) -> bool:
-    """Whether a professional's role is written just after `text[start:end]` (a titled name: "Mr Smith (social
-    worker)", "Mrs Patel, HV", "Ms Jones SW") or just before it ("class teacher Mrs Patel", "SW: Mr Smith")."""
-    return bool(_PROFESSIONAL_AFTER.match(text, end) or _PROFESSIONAL_BEFORE.search(text, max(0, start - 30), start))
+# A name the case does not list after a professional's title or role ("Dr Khan", "PC Smith", "HV Sarah Jones", "SW J.
+# Brown", "social worker Jane Smith") is "Dr [name]", the role kept (`Redactor._professional_name_replacement`): up to
+# three words, each a capitalised word, an initial or a name hidden already ("[name]"); a title or another
+# professional's title is no name ("GP Dr Khan" -> "GP Dr [name]", "SW Mr Smith": read by `_TITLED_NAME`).
+#: a professional's role written after their title, before their name ("GP Registrar Smith", "Nurse Practitioner
+#: Jones", "SW Team Manager Smith", "Dr Khan" is not one)
+_ROLE_AFTER_A_TITLE = (r"(?-i:Registrar|Practitioner|Consultant|Paediatrician|Specialist|Team|Manager|Senior|Student|"
+                       r"Trainee|Locum|Duty|Named|Designated|Lead|Safeguarding|Staff|Community|Advanced|Assistant|"
+                       r"Nurse|Visitor|Worker|Officer|Social|Health|Support|Family|School)(?![\w'\u2019\-])")
+_ANY_TITLE = (rf"(?:{_PROFESSIONAL_TITLES}|(?-i:Mr|Mrs|Ms|Miss|Mx|Master|MR|MRS|MS|MISS|MX|MASTER)\.?)"
+              r"(?![\w'\u2019\-])")
+_PROFESSIONAL_NAME_WORD = re.compile(rf"\[name\]|(?-i:[A-Z])\.?(?![\w'\u2019\-])|{_A_SURNAME}")
+_PROFESSIONAL_NAME = re.compile(
+    rf"(?<![\w\-'\u2019\[])(?P<lead>(?:{_PROFESSIONAL_TITLES}|{_LOWER_PROFESSIONAL_TITLES})(?P<colon>[^\S\r\n]*:)?"
+    r"[^\S\r\n]+(?:\d{2,6}[^\S\r\n]+(?=[A-Z]))?"  # a police officer's collar number: "PC 1234 Smith"
+    rf"(?:{_ROLE_AFTER_A_TITLE}[^\S\r\n]+){{0,2}})"  # the role's other words: "GP Registrar Smith"
+    rf"(?!{_ANY_TITLE})(?P<name>(?:{_PROFESSIONAL_NAME_WORD.pattern})"
+    rf"(?:[^\S\r\n]+(?!{_ANY_TITLE})(?:{_PROFESSIONAL_NAME_WORD.pattern})){{0,3}})"
+)
+_MAY_BE_PROFESSIONAL_NAME = re.compile(
+    rf"(?<![\w\-'\u2019\[])(?:{_PROFESSIONAL_TITLES}|{_LOWER_PROFESSIONAL_TITLES})[^\S\r\n]*:?[^\S\r\n]+(?:\d|(?-i:[A-Z\[])|"
+    rf"{_SURNAME_PARTICLES})")
+#: a possessive after a professional's name ("Dr Khan's letter" -> "Dr [name]'s letter")
+_PROFESSIONAL_POSSESSIVE = re.compile(r"['\u2019][sS]?(?![\w])")
+#: a place named after a person, after the name ("Dr Gray's Hospital", "Dr Khan Surgery", "Dr Smith Medical Centre"):
+#: an institution's name, left as an agency's is
+_PLACE_AFTER_A_NAME = re.compile(
+    r"[^\S\r\n]+(?-i:Hospital|HOSPITAL|Surgery|SURGERY|Practice|PRACTICE|Medical|MEDICAL|Health|HEALTH|Centre|CENTRE|"
+    r"Center|Clinic|CLINIC|Unit|UNIT|Ward|WARD|Wing|WING|Hospice|HOSPICE|House|HOUSE|Hall|HALL|Institute|Trust|TRUST|"
+    r"Foundation|Building|School|SCHOOL|Academy|ACADEMY|Nursery|NURSERY|College|COLLEGE|Road|Street|Lane|Avenue|"
+    r"Children['\u2019]s|Memorial|Infirmary|INFIRMARY)(?![\w])")
+#: capitalised words after a professional's title that name a service, a team or a kind of contact, not a person
+#: ("HV Team", "GP Practice", "SW Assessment", "Nurse Practitioner", "Dr Registrar")
+_NOT_A_PROFESSIONALS_NAME = frozenset("""
+    team teams unit units service services practice practices surgery surgeries clinic clinics centre center ward
+    wards department dept office hub duty triage assessment assessments booking bookings visit visits review reviews
+    appointment appointments appt letter letters report reports referral referrals record records notes note
+    led liaison ooh locum bank agency on-call oncall trainee student students registrar practitioner practitioners
+    hospital hospitals medical health trust community specialist specialists named designated lead safeguarding
+    paediatric paediatrics emergency urgent primary secondary acute general out hours county city borough district
+    north south east west central new old royal university infirmary memorial children's childrens family
+    contact call calls phone telephone email update updates plan plans consultation consultations check checks
+    house home school nursery main other same all both each another
+""".split())
 
 
 # Names in a line in capitals (`Redactor._capitals_names`).
