@@ -132,10 +132,14 @@ def test_a_name_in_a_line_in_capitals_is_hidden(text, expected):
     "LIVES WITH MOTHER AND STEPFATHER", "SEEN WITH BRUISING TO FACE", "DISCUSSED WITH DSL AND HEADTEACHER",
     "MOTHER AND CHILD SEEN IN MAY", "MOTHER AND UNBORN", "MOTHER AND LANDLORD", "MOTHER AND SOLICITOR",
     "MOTHER AND TWO CHILDREN", "MOTHER AND OFFICERS", "REFERRAL FROM EASTBOROUGH POLICE AND MOTHER",
-    "Seen by Kerry and Mother in clinic",  # not a line in capitals: left to the other passes, as before
 ])
 def test_ordinary_words_in_a_line_in_capitals_are_left(text):
     assert _sample().text(text) == text
+
+
+def test_an_unlisted_name_beside_a_person_in_ordinary_text_is_hidden_too():
+    # (s14: was left, "not a line in capitals: left to the other passes"; the same reading in ordinary text)
+    assert _sample().text("Seen by Kerry and Mother in clinic") == "Seen by [name] and Mother in clinic"
 
 
 def test_police_ranks_in_a_line_in_capitals_are_kept_and_the_officers_names_hidden():

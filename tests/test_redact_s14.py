@@ -129,3 +129,31 @@ def test_initials_after_a_professionals_title_are_still_initials():
 def test_a_professional_the_case_lists_keeps_their_pseudonym():
     redactor = _sample(**{"Priya Ahmed": "GP 1"})
     assert redactor.text("Dr Priya Ahmed saw Kai") == "GP 1 saw Child"
+
+
+# -- 2b. a name the case does not list, beside a person in ordinary text ----------------------------------------
+@pytest.mark.parametrize("text, expected", [
+    ("Seen by Kerry and Mother", "Seen by [name] and Mother"),  # was left: only lines in capitals were read so
+    ("Kerry and Mum attended", "[name] and Mum attended"),
+    ("Mother and Kyle Smith present", "Mother and [name] present"),
+    ("Seen by Kerry Smith and Mother", "Seen by [name] and Mother"),
+    ("Seen by Kerry and the child", "Seen by [name] and the child"),
+    ("Assaulted by Kyle last night", "Assaulted by [name] last night"),
+    ("Spoke to Kelly at home", "Spoke to [name] at home"),
+    ("Mother and Kerry's son", "Mother and [name]'s son"),
+    ("Discussed with Kerry (Mum's friend) and Mother", "Discussed with [name] (Mum's friend) and Mother"),
+    ("Note:\nSeen by Kerry and Mother\nALL WELL", "Note:\nSeen by [name] and Mother\nALL WELL"),
+])
+def test_an_unlisted_name_beside_a_person_in_ordinary_text_is_hidden(text, expected):
+    assert _sample().text(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Referred to Eastborough and Mother informed", "Spoke to Mum and Dad", "Seen with Mother and Baby",
+    "Discussed with Housing and Mother", "Mother and Toddler Group", "Lives with Mother and Nan",
+    "Seen by Paediatrics and Mother", "Seen by Maternity and Mother", "Christmas and Mother", "Mother and Father",
+    "Mother and Social Worker", "Seen by Locum and Mother", "Mum and Midwife", "Seen by Monday and Mother",
+    "Seen by A&E and Mother", "Mother and Eastborough Police", "Referral to CSC and Mother", "seen by Registrar and Mother",
+])
+def test_words_beside_a_person_in_ordinary_text_that_are_no_name_are_left(text):
+    assert _sample().text(text) == text

@@ -103,6 +103,10 @@ Decisions:
 - a line in capitals: a name the case does not list beside a person with "AND" ("SEEN BY DEAN SMITH AND KERRY" ->
   "SEEN BY [name] AND [name]") or after a contact's verb and "BY", "WITH" or "TO" ("ASSAULTED BY KYLE") is
   "[name]"; abbreviations, roles, ranks, months and English words by their ending are left (`_capitals_names`).
+  The same in ordinary text where the name is capitalised ("Seen by Kerry and Mother" -> "Seen by [name] and
+  Mother", "Assaulted by Kyle last night"), not the first words of a longer proper name ("Mother and Toddler
+  Group"). A name the case lists is its pseudonym in any case and any position ("KERRY PRESENT" ->
+  "MATERNAL AUNT PRESENT" with "Kerry Brook: Maternal aunt" listed); these rules are for those it does not.
 - initials: a listed person's ("KB" for Kerry Brook) become the pseudonym; anyone else's become
   "[initials]" where the text shows they are a person's ("seen by SW JB", "Mother (AB) said", "KL (HV)",
   "discussed with JB and KL", "J.B."); known abbreviations ("SW", "HV", "NFA", "BMI") are left
@@ -569,6 +573,8 @@ class Redactor:
             out = _TITLED_NAME.sub(self._titled_name_replacement, out)
         if _MAY_BE_CAPITALS_NAME.search(out):
             out = self._capitals_names(out)
+        if _MAY_BE_MIXED_CASE_NAME.search(out):
+            out = self._capitals_names(out, mixed=True)
         if _MAY_BE_RELATION_THEN_NAME.search(out):
             out = _RELATION_THEN_NAME.sub(self._apposed_name_replacement, out)
         if _MAY_BE_NAME_THEN_RELATION.search(out):
@@ -726,30 +732,44 @@ class Redactor:
                     or key in _MONTH_ABBREVIATIONS or key in _PARTICLE_WORDS or key in _BEFORE_A_SCHOOL
                     or key in _CAPITALS_LINE_WORDS or base.upper() in _CAPITALS_VERBS)
 
-    def _capitals_names(self, text: str) -> str:
+    def _capitals_names(self, text: str, *, mixed: bool = False) -> str:
         """`text` with the names the case does not list in its lines in capitals hidden where the line shows they
         are a person's: beside a person with "AND" or "&" ("SEEN BY [name] AND KERRY", "MOTHER'S PARTNER AND
         KERRY PRESENT", "KERRY JONES & MOTHER") or after a verb of a contact and "BY", "WITH" or "TO" ("SEEN BY
         KERRY", "ASSAULTED BY KYLE SMITH", "SPOKE TO KERRY"): "[name]". A word that is no name is left
-        (`_may_be_a_capitals_name`: "MOTHER AND GP", "SEEN BY DUTY SW", "CHILD AND ADOLESCENT", "A&E", "MASH")."""
+        (`_may_be_a_capitals_name`: "MOTHER AND GP", "SEEN BY DUTY SW", "CHILD AND ADOLESCENT", "A&E", "MASH").
+
+        `mixed`: the lines in ordinary text instead, read as the same words in capitals, where the name is
+        capitalised ("Seen by Kerry and Mother", "Mum and Kyle Smith present", "spoke to Kelly at home" is
+        not: "to" after no verb of a contact)."""
         out, changed = [], False
         for line in _LINES.split(text):
-            if not line or line in ("\r\n", "\n", "\r") or _LOWER_LETTERS.search(_PLACEHOLDER.sub("", line)):
+            if not line or line in ("\r\n", "\n", "\r") or \
+                    bool(_LOWER_LETTERS.search(_PLACEHOLDER.sub("", line))) != mixed:
                 out.append(line)
                 continue
-            tokens = list(_CAPITALS_TOKEN.finditer(line))
+            reading = line
+            if mixed:
+                reading = line.upper().replace("[NAME]", AMBIGUOUS).replace("[INITIALS]", INITIALS)
+                if len(reading) != len(line):
+                    out.append(line)  # ("ß" -> "SS": the places would not be the line's)
+                    continue
+            tokens = list(_CAPITALS_TOKEN.finditer(reading))
             spans: list[tuple[int, int]] = []
 
             def joined(a: re.Match, b: re.Match) -> bool:  # only spaces between two tokens
-                return not line[a.end():b.start()].strip(" \t")
+                return not reading[a.end():b.start()].strip(" \t")
+
+            def may_be_a_name(token: re.Match) -> bool:  # (in ordinary text, a name is capitalised)
+                return self._may_be_a_capitals_name(token.group(0)) and (not mixed or line[token.start()].isupper())
 
             def name_at(i: int, step: int) -> tuple[int, int] | None:
                 """The name that starts (step 1) or ends (step -1) at token i: one word or two ("KERRY JONES")."""
-                if not 0 <= i < len(tokens) or not self._may_be_a_capitals_name(tokens[i].group(0)):
+                if not 0 <= i < len(tokens) or not may_be_a_name(tokens[i]):
                     return None
                 j = i + step
                 if 0 <= j < len(tokens) and (joined(tokens[i], tokens[j]) if step > 0 else joined(tokens[j], tokens[i])) \
-                        and self._may_be_a_capitals_name(tokens[j].group(0)) and not self._capitals_person(tokens[j].group(0)):
+                        and may_be_a_name(tokens[j]) and not self._capitals_person(tokens[j].group(0)):
                     i, j = min(i, j), max(i, j)
                     return tokens[i].start(), tokens[j].end()
                 return tokens[i].start(), tokens[i].end()
@@ -771,6 +791,12 @@ class Redactor:
                     found = name_at(i + 1, 1)
                 else:
                     found = None
+                if found is not None and mixed and not (
+                        _CAPITALISED_NAME.fullmatch(line[found[0]:found[1]])
+                        and not _NAME_IN_A_PROPER_NAME.match(line, found[1])):
+                    # in ordinary text a capitalised name, not the first words of a longer proper name ("Mother and
+                    # Toddler Group")
+                    found = None
                 if found is not None:
                     spans.append(found)
             if not spans:
@@ -782,7 +808,7 @@ class Redactor:
                 if start < at:
                     continue
                 written = line[start:end]
-                suffix = re.search(r"['\u2019]S$", written)
+                suffix = re.search(r"['\u2019][Ss]$", written)
                 pieces += [line[at:start], AMBIGUOUS + (suffix.group(0) if suffix else "")]
                 at = end
             out.append("".join(pieces) + line[at:])
@@ -2771,6 +2797,15 @@ _PLACEHOLDER = re.compile(r"\[(?:name|initials)\]")
 _LOWER_LETTERS = re.compile(r"[^\W\d_A-Z]")
 _CAPITALS_TOKEN = re.compile(r"\[(?:name|initials)\]|&|(?<![\w'\u2019\-])[A-Z][A-Z'\u2019\-]*[A-Z](?![\w'\u2019\-])")
 _MAY_BE_CAPITALS_NAME = re.compile(r"(?-i:[A-Z\]][^\S\r\n]+(?:AND|&|BY|WITH|TO)[^\S\r\n]+[A-Z\[])")
+#: (the same in ordinary text: a capitalised word beside "and" or "&", or after "by", "with" or "to")
+_MAY_BE_MIXED_CASE_NAME = re.compile(r"(?-i:[A-Z][a-z'\u2019]+[^\S\r\n]+(?:and|&)[^\S\r\n]+[A-Za-z\[]"
+                                     r"|[\w\]][^\S\r\n]+(?:and|&|by|with|to)[^\S\r\n]+[A-Z][a-z])")
+#: a capitalised word just after a capitalised name in ordinary text: both are words of a longer proper name
+_NAME_IN_A_PROPER_NAME = re.compile(r"(?-i:[^\S\r\n]+[A-Z][a-z])")
+#: a name in ordinary text, capitalised ("Kerry", "Kyle Smith", "O'Brien", "Keane-Jones", "Kerry's")
+_CAPITALISED_NAME = re.compile(r"(?-i:[A-Z](?:[a-z]+|['\u2019][A-Z][a-z]+)(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
+                               r"(?:[^\S\r\n]+[A-Z](?:[a-z]+|['\u2019][A-Z][a-z]+)(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?)?"
+                               r"(?:['\u2019]s)?)")
 #: the verbs of a contact before "BY", "WITH" or "TO" and a person ("SEEN BY KERRY", "SPOKE TO KERRY")
 _CAPITALS_VERBS = frozenset("""
     SEEN SEE SAW VISITED ACCOMPANIED BROUGHT COLLECTED CARED LEFT STAYING STAYS STAYED LIVES LIVING LIVED SPOKE SPOKEN
@@ -2800,11 +2835,13 @@ _CAPITALS_NOT_NAMES = frozenset("""
     review visit call contact outcome action actions advice update decision nfa no further none nil other same both
     all each landlord landlady tenant tenants solicitor solicitors lawyer barrister judge magistrate magistrates
     advocate carer carers worker interpreter translator stranger strangers unknown
+    christmas xmas easter halloween diwali eid ramadan hanukkah birthday toddler toddlers maternity
 """.split())
 #: endings of English words that names seldom have ("SHOUTING", "ARRESTED", "VERBALLY", "ADOLESCENT", "CONDITION"; not
 #: "KELLY", "ALFRED", "MOHAMMED", "VINCENT", "CLIVE", "LAWRENCE", "CONSTANCE")
 _ENGLISH_ENDING = re.compile(
     r"^.{3,}(?:ing|tion|sion|ment|ness|ous|able|ible|ical|ism|ist|ful|less)$|^.{2,}ity$|(?<!r)ence$|(?<!st)ance$"
+    r"|^.{4,}(?:ics|ology|iatry)$"
     r"|^.{4,}ed$(?<!ammed)(?<!fred)|(?:ally|edly|ously|ively|ently|antly|fully|ingly|ately)$|^.{5,}(?:ent|ant)$|^.{4,}ive$")
 
 
