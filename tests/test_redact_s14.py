@@ -29,6 +29,10 @@ def _sample(**extra: str) -> Redactor:
     ("DEAN SLAPS MUM.", "MOTHER'S PARTNER SLAPS MUM."),  # was "[name] MUM."
     ("DEAN THUMPS KAI AND MUM", "MOTHER'S PARTNER THUMPS CHILD AND MUM"),
     ("SEEN BY KERRY HIT KAI", "SEEN BY [name] HIT CHILD"),  # an unlisted name: HIT is not part of it
+    # a sentence in capitals in ordinary text is read as a line in capitals (was "Mother rang. [name] Child.")
+    ("Mother rang. DEAN HIT KAI. Police called", "Mother rang. Mother's partner HIT Child. Police called"),
+    ("DEAN ARRESTED by police", "Mother's partner ARRESTED by police"),
+    ("DEAN SMITH attended", "[name] attended"),
 ])
 def test_a_verb_after_a_name_in_a_line_in_capitals_is_no_surname(text, expected):
     assert _sample().text(text) == expected

@@ -952,9 +952,10 @@ class Redactor:
             # abbreviation ("Kai DNA", "DEAN NFA")
             if other in KNOWN_ABBREVIATIONS or other.replace("\u2019", "'") in KNOWN_ABBREVIATIONS:
                 return False
-            if not name.isupper() or not _line_in_capitals(match):
+            if not name.isupper():
                 return True
-            # in a line in capitals ("DEAN SMITH ATTENDED", "INFORMED DEAN ARRESTED"): a surname unless it is a
+            # in capitals with the name ("DEAN SMITH ATTENDED", "INFORMED DEAN ARRESTED", and a sentence in capitals
+            # in ordinary text: "Mother rang. DEAN HIT KAI."): a surname unless it is a
             # word such lines use after a name (a surname taken for a word would be left beside the pseudonym),
             # or a verb by its place: between the name and the person it was done to ("DEAN HIT KAI", "DEAN
             # SHOVES HER", "DEAN SLAPS MUM."), as no surname stands just before another person
