@@ -25,6 +25,9 @@ def main() -> None:
     from review.redact import Redactor
 
     args = sys.argv[1:]
+    if any(a in ("-h", "--help") for a in args):
+        print(__doc__.strip())
+        return
     dump = None
     if "--dump" in args:
         at = args.index("--dump")

@@ -76,16 +76,25 @@ def test_an_unlisted_name_after_a_social_title_is_hidden(text, expected):
     assert _sample().text(text) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    # a professional's name is hidden too since s14, their role kept (was left as written: "Dr Khan saw Mother")
+    ("Dr Khan saw Mother", "Dr [name] saw Mother"), ("Dr Khan (GP) saw Mother", "Dr [name] (GP) saw Mother"),
+    ("PC Smith and DC Jones attended", "PC [name] and DC [name] attended"),
+    ("Mr Smith (social worker) visited", "Mr [name] (social worker) visited"),
+    ("Mrs Patel (HV) visited", "Mrs [name] (HV) visited"), ("Mrs Patel, HV, visited", "Mrs [name], HV, visited"),
+    ("class teacher Mrs Patel said", "class teacher Mrs [name] said"),
+    ("Headteacher, Mr Smith, rang", "Headteacher, Mr [name], rang"), ("SW Mr Smith visited", "SW Mr [name] visited"),
+    ("Mrs Patel Health Visitor visited", "Mrs [name] Health Visitor visited"),
+])
+def test_a_professional_after_a_title_is_hidden_with_the_role_kept(text, expected):
+    assert _sample().text(text) == expected
+
+
 @pytest.mark.parametrize("text", [
-    # a professional is left, as the redactor leaves the names after a professional's title ("Dr Khan", "PC Smith")
-    "Dr Khan saw Mother", "Dr Khan (GP) saw Mother", "PC Smith and DC Jones attended",
-    "Mr Smith (social worker) visited", "Mrs Patel (HV) visited", "Mrs Patel, HV, visited",
-    "class teacher Mrs Patel said", "Headteacher, Mr Smith, rang", "SW Mr Smith visited",
-    "Mrs Patel Health Visitor visited",
     # no name after the title
     "MUM HAS MS AND DEPRESSION", "MS DIAGNOSED IN 2019", "Mum has MS Clinic today", "Mr T said",
 ])
-def test_a_professional_or_no_name_after_a_title_is_left(text):
+def test_no_name_after_a_title_is_left(text):
     assert _sample().text(text) == text
 
 
@@ -117,17 +126,25 @@ def test_a_name_in_a_line_in_capitals_is_hidden(text, expected):
 
 @pytest.mark.parametrize("text", [
     "POLICE ATTENDED, A&E, GP, CSC, MASH, NFA, ICPC, DASH, MARAC",
-    "PC SMITH AND SGT JONES ATTENDED IN MARCH",  # police ranks: professionals, as "PC Smith"
     "MOTHER AND GP", "SEEN BY DUTY SW", "CHILD AND ADOLESCENT MENTAL HEALTH", "MOTHER AND BABY UNIT",
     "MOTHER AND SIBLINGS SEEN", "MOTHER AND MATERNAL GRANDMOTHER PRESENT", "MOTHER AND HER NEW PARTNER",
     "MOTHER AND EXTENDED FAMILY", "SEEN BY PAEDIATRICIAN AND NURSE", "REFERRED TO MASH AND CSC",
     "LIVES WITH MOTHER AND STEPFATHER", "SEEN WITH BRUISING TO FACE", "DISCUSSED WITH DSL AND HEADTEACHER",
     "MOTHER AND CHILD SEEN IN MAY", "MOTHER AND UNBORN", "MOTHER AND LANDLORD", "MOTHER AND SOLICITOR",
     "MOTHER AND TWO CHILDREN", "MOTHER AND OFFICERS", "REFERRAL FROM EASTBOROUGH POLICE AND MOTHER",
-    "Seen by Kerry and Mother in clinic",  # not a line in capitals: left to the other passes, as before
 ])
 def test_ordinary_words_in_a_line_in_capitals_are_left(text):
     assert _sample().text(text) == text
+
+
+def test_an_unlisted_name_beside_a_person_in_ordinary_text_is_hidden_too():
+    # (s14: was left, "not a line in capitals: left to the other passes"; the same reading in ordinary text)
+    assert _sample().text("Seen by Kerry and Mother in clinic") == "Seen by [name] and Mother in clinic"
+
+
+def test_police_ranks_in_a_line_in_capitals_are_kept_and_the_officers_names_hidden():
+    # (s14: the officers' names are hidden as "PC Smith" is; was left as written)
+    assert _sample().text("PC SMITH AND SGT JONES ATTENDED IN MARCH") == "PC [name] AND SGT [name] ATTENDED IN MARCH"
 
 
 # -- 4. refuges and hostels with names of three words or more -----------------------------------------------

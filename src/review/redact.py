@@ -35,7 +35,10 @@ Decisions:
 - capitals: a listed first name before another capitalised surname in ordinary text ("DEAN SMITH
   attended", "Dean O'BRIEN") is "[name]"; in a line in capitals the word after it is a surname unless it
   is an everyday word of such lines ("DEAN SMITH ARRESTED" -> "[name] ARRESTED", "DEAN ARRESTED" ->
-  "MOTHER'S PARTNER ARRESTED", `_everyday_in_capitals`).
+  "MOTHER'S PARTNER ARRESTED", `_everyday_in_capitals`, with the verbs of a contact, `_CAPITALS_VERBS`) or a
+  verb by its place, just before the person it was done to ("DEAN HIT KAI", "DEAN SHOVES HER" ->
+  "MOTHER'S PARTNER SHOVES HER"; a possessive or a role after it keeps it a surname: "DEAN SMITH HER
+  PARTNER", `Redactor._person_done_to`).
 - known limit: a common-word name at the start of a sentence ("Will you ...") is replaced. A
   common-word name with an "s" after it ("Marks", "Bills") is the word's plural and is left alone;
   any other name with an "s" after it ("Kais cot") is taken for a possessive missing its apostrophe.
@@ -82,14 +85,28 @@ Decisions:
   somebody else ("SW (Dean Smith)", "Dean Ashdown" -> "[name]"; a person listed by first name alone has
   no known surname, so any is another's; `_another_surname`). Lower-case titles count ("the nurse
   Chloe", "social worker Dean"; not after a reporting verb, `_REPORTED_TO`).
+- professionals the case does not list: published reviews name them by their role, so a name after a
+  professional's title or role is "Dr [name]", the title, the role and a collar number kept ("Dr Khan",
+  "PC 1234 Smith", "HV Sarah Jones", "SW J. Brown", "DR KHAN", "GP Registrar Smith", "SW: Jane Smith",
+  "social worker Jane Smith" -> "SW [name]", ...; `_PROFESSIONAL_NAME`). Its words are read one by one and
+  it ends at the first that is no name ("PC [name] Attended"); a title with no name after it is left ("HV
+  Team", "GP Practice", "GP Larkfield Medical Practice"), initials after it are "[initials]" ("SW JB"), and
+  after a colon only a first name and a surname are a name ("GP: Examined Mother" is left). A place named
+  after a person is an institution and left, as an agency's name is ("Dr Gray's Hospital", "Dr Khan
+  Surgery"; a judgment call: the name is the place's, and it locates no family).
 - titles: a name the case does not list after "Mr", "Mrs", "Ms", "Miss" or "Mx" ("Mr Jones", "Mrs van der Berg",
-  "Mr J. Jones", "MR JONES") is "Mr [name]" (`_TITLED_NAME`); a professional is left as the names after a
-  professional's title are ("Dr Khan", "PC Smith", "Mr Smith (social worker)", "class teacher Mrs Patel").
+  "Mr J. Jones", "MR JONES") is "Mr [name]" (`_TITLED_NAME`), a professional's too, their role kept ("Mr
+  Smith (social worker)" -> "Mr [name] (social worker)", "class teacher Mrs Patel" -> "class teacher Mrs
+  [name]").
 - particles: a surname's particles go with it ("Dean St John", "Dean van der Berg", "Dean Mc Donald" ->
   "[name]"; a listed "Maria van der Berg" is also "Van der Berg", never "the van"; `_SURNAME_PARTICLES`).
 - a line in capitals: a name the case does not list beside a person with "AND" ("SEEN BY DEAN SMITH AND KERRY" ->
   "SEEN BY [name] AND [name]") or after a contact's verb and "BY", "WITH" or "TO" ("ASSAULTED BY KYLE") is
   "[name]"; abbreviations, roles, ranks, months and English words by their ending are left (`_capitals_names`).
+  The same in ordinary text where the name is capitalised ("Seen by Kerry and Mother" -> "Seen by [name] and
+  Mother", "Assaulted by Kyle last night"), not the first words of a longer proper name ("Mother and Toddler
+  Group"). A name the case lists is its pseudonym in any case and any position ("KERRY PRESENT" ->
+  "MATERNAL AUNT PRESENT" with "Kerry Brook: Maternal aunt" listed); these rules are for those it does not.
 - initials: a listed person's ("KB" for Kerry Brook) become the pseudonym; anyone else's become
   "[initials]" where the text shows they are a person's ("seen by SW JB", "Mother (AB) said", "KL (HV)",
   "discussed with JB and KL", "J.B."); known abbreviations ("SW", "HV", "NFA", "BMI") are left
@@ -550,10 +567,14 @@ class Redactor:
                 out = _DROPPED.sub("", out)
             if _DROP_APPOSED in out:
                 out = _APPOSED.sub("", out).replace(_DROP_APPOSED, AMBIGUOUS)  # (never left: hidden all the same)
+        if _MAY_BE_PROFESSIONAL_NAME.search(out):
+            out = _PROFESSIONAL_NAME.sub(self._professional_name_replacement, out)
         if _MAY_BE_TITLED_NAME.search(out):
             out = _TITLED_NAME.sub(self._titled_name_replacement, out)
         if _MAY_BE_CAPITALS_NAME.search(out):
             out = self._capitals_names(out)
+        if _MAY_BE_MIXED_CASE_NAME.search(out):
+            out = self._capitals_names(out, mixed=True)
         if _MAY_BE_RELATION_THEN_NAME.search(out):
             out = _RELATION_THEN_NAME.sub(self._apposed_name_replacement, out)
         if _MAY_BE_NAME_THEN_RELATION.search(out):
@@ -638,9 +659,10 @@ class Redactor:
     def _titled_name_replacement(self, match: re.Match) -> str:
         """A name the case does not list after a social title ("Mr Jones", "Mrs Patel", "Ms O'Brien", "Mr J. Jones",
         "Mrs van der Berg", "MR JONES"): "Mr [name]", the title kept (an initial before the surname goes too). A
-        professional named so is left, as a name after a professional's title is ("Dr Khan", "Mr Smith (social
-        worker)", "class teacher Mrs Patel", "Mrs Patel, HV": `_professional_beside`); a word that is no name is
-        left ("Mr and Mrs", "MS DIAGNOSED", "Mrs Mother")."""
+        professional named so is hidden too, their role kept ("Mr Smith (social worker)" -> "Mr [name] (social
+        worker)", "class teacher Mrs Patel" -> "class teacher Mrs [name]"), as a name after a professional's title
+        is (`_professional_name_replacement`); a word that is no name is left ("Mr and Mrs", "MS DIAGNOSED",
+        "Mrs Mother")."""
         title, name, second = match.group("title"), match.group("name"), match.group("second")
         if title.isupper() and not name.isupper():
             return match.group(0)  # "MS Clinic": the illness's abbreviation, not a title
@@ -652,35 +674,102 @@ class Redactor:
             end = match.end("name")
         if not self._may_be_a_surname(first.split()[-1]):
             return match.group(0)
-        if _professional_beside(match.string, match.start(), end):
-            return match.group(0)  # "Mr Smith (social worker)": a professional, left as "Dr Khan" is
         rest = match.string[end:match.end()] if end != match.end("name") else _kept_suffix(match.group("suffix") or "", name)
         return match.group("lead") + AMBIGUOUS + rest
 
-    def _capitals_names(self, text: str) -> str:
+    def _professional_name_replacement(self, match: re.Match) -> str:
+        """A name the case does not list after a professional's title or role ("Dr Khan", "PC Smith", "HV Sarah
+        Jones", "SW J. Brown", "DR KHAN", "social worker Jane Smith"): "Dr [name]", the role kept, as published
+        reviews name professionals by their role (a listed name after a title is read by the names pass: "Dr
+        Ryan" -> "Dr [name]"). Its words are read one by one and the name ends at the first that is no name
+        ("PC Smith Attended", "HV Jones Eastborough Health Visiting"); a title followed by no name is left ("HV
+        Team", "GP Practice", "SW Mother", "GP Larkfield Medical Practice"), and so is a place named after a
+        person ("Dr Gray's Hospital", "Dr Khan Surgery": an institution, as an agency's name is)."""
+        words = list(_PROFESSIONAL_NAME_WORD.finditer(match.group("name")))
+        taken, surname = 0, False
+        for word in words:
+            written = word.group(0)
+            if written == AMBIGUOUS or re.fullmatch(r"[A-Z]\.?", written):
+                taken += 1  # "HV Sarah [name]", "SW J. Brown": an initial or a name hidden already
+                surname = surname or written == AMBIGUOUS
+                continue
+            if not self._may_be_a_professionals_name(written):
+                break
+            taken += 1
+            surname = True
+        if not surname:
+            return match.group(0)
+        if match.group("colon") and (taken < 2 or any(_ENGLISH_ENDING.search(_norm(w.group(0))) for w in words[:taken])):
+            # "SW: Jane Smith", but after a colon a sentence may start ("GP: Examined Kai"): a first name and a
+            # surname only, no English word by its ending
+            return match.group(0)
+        # (the initials read after the last name are not the name's: "Dr Khan A." is "Dr [name] A.")
+        while taken and re.fullmatch(r"[A-Z]\.?", words[taken - 1].group(0)):
+            taken -= 1
+        end = match.start("name") + words[taken - 1].end()
+        if taken == 1 and words[0].group(0) == AMBIGUOUS:
+            return match.group(0)  # "Dr [name]" already
+        possessive = _PROFESSIONAL_POSSESSIVE.match(match.string, end)
+        if _PLACE_AFTER_A_NAME.match(match.string, possessive.end() if possessive else end):
+            return match.group(0)  # "Dr Gray's Hospital": a place's name
+        # (a possessive after the name is left to follow it: "Dr Khan's letter" -> "Dr [name]'s letter")
+        return match.group("lead") + AMBIGUOUS + match.string[end:match.end()]
+
+    def _may_be_a_professionals_name(self, word: str) -> bool:
+        """Whether a capitalised word after a professional's title may be (part of) their name: not a word this
+        module knows as no name (a pseudonym's, a role, an abbreviation, an agency's name, a service or a place:
+        "Team", "Practice", "Surgery", "Eastborough"); a word in capitals is read as `_may_be_a_capitals_name`
+        reads it ("PC ATTENDED", "HV VISIT")."""
+        base = re.sub(r"['\u2019]s?$", "", word, flags=re.IGNORECASE) if len(word) > 3 else word
+        key = _norm(base)
+        if len(key) < 2 or base.upper() in self._pseudonym_words or key in self._agency_words:
+            return False
+        if base.isupper():
+            # (two or three capitals are initials, left to `_initials_in_context`: "seen by SW JB" -> "SW [initials]")
+            return len(base) > 3 and base not in _ROLES and self._may_be_a_capitals_name(base)
+        return not (key in _NOT_SURNAMES or key in _PROFESSIONAL_WORDS or key in _PERSON_WORDS or key in _FAMILY_WORDS
+                    or key in _NOT_A_PROFESSIONALS_NAME or key in _NOT_APPOSED_NAMES or key in NEVER_ALONE
+                    or key in _MONTH_ABBREVIATIONS or key in _PARTICLE_WORDS or key in _BEFORE_A_SCHOOL
+                    or key in _CAPITALS_LINE_WORDS or base.upper() in _CAPITALS_VERBS)
+
+    def _capitals_names(self, text: str, *, mixed: bool = False) -> str:
         """`text` with the names the case does not list in its lines in capitals hidden where the line shows they
         are a person's: beside a person with "AND" or "&" ("SEEN BY [name] AND KERRY", "MOTHER'S PARTNER AND
         KERRY PRESENT", "KERRY JONES & MOTHER") or after a verb of a contact and "BY", "WITH" or "TO" ("SEEN BY
         KERRY", "ASSAULTED BY KYLE SMITH", "SPOKE TO KERRY"): "[name]". A word that is no name is left
-        (`_may_be_a_capitals_name`: "MOTHER AND GP", "SEEN BY DUTY SW", "CHILD AND ADOLESCENT", "A&E", "MASH")."""
+        (`_may_be_a_capitals_name`: "MOTHER AND GP", "SEEN BY DUTY SW", "CHILD AND ADOLESCENT", "A&E", "MASH").
+
+        `mixed`: the lines in ordinary text instead, read as the same words in capitals, where the name is
+        capitalised ("Seen by Kerry and Mother", "Mum and Kyle Smith present", "spoke to Kelly at home" is
+        not: "to" after no verb of a contact)."""
         out, changed = [], False
         for line in _LINES.split(text):
-            if not line or line in ("\r\n", "\n", "\r") or _LOWER_LETTERS.search(_PLACEHOLDER.sub("", line)):
+            if not line or line in ("\r\n", "\n", "\r") or \
+                    bool(_LOWER_LETTERS.search(_PLACEHOLDER.sub("", line))) != mixed:
                 out.append(line)
                 continue
-            tokens = list(_CAPITALS_TOKEN.finditer(line))
+            reading = line
+            if mixed:
+                reading = line.upper().replace("[NAME]", AMBIGUOUS).replace("[INITIALS]", INITIALS)
+                if len(reading) != len(line):
+                    out.append(line)  # ("ß" -> "SS": the places would not be the line's)
+                    continue
+            tokens = list(_CAPITALS_TOKEN.finditer(reading))
             spans: list[tuple[int, int]] = []
 
             def joined(a: re.Match, b: re.Match) -> bool:  # only spaces between two tokens
-                return not line[a.end():b.start()].strip(" \t")
+                return not reading[a.end():b.start()].strip(" \t")
+
+            def may_be_a_name(token: re.Match) -> bool:  # (in ordinary text, a name is capitalised)
+                return self._may_be_a_capitals_name(token.group(0)) and (not mixed or line[token.start()].isupper())
 
             def name_at(i: int, step: int) -> tuple[int, int] | None:
                 """The name that starts (step 1) or ends (step -1) at token i: one word or two ("KERRY JONES")."""
-                if not 0 <= i < len(tokens) or not self._may_be_a_capitals_name(tokens[i].group(0)):
+                if not 0 <= i < len(tokens) or not may_be_a_name(tokens[i]):
                     return None
                 j = i + step
                 if 0 <= j < len(tokens) and (joined(tokens[i], tokens[j]) if step > 0 else joined(tokens[j], tokens[i])) \
-                        and self._may_be_a_capitals_name(tokens[j].group(0)) and not self._capitals_person(tokens[j].group(0)):
+                        and may_be_a_name(tokens[j]) and not self._capitals_person(tokens[j].group(0)):
                     i, j = min(i, j), max(i, j)
                     return tokens[i].start(), tokens[j].end()
                 return tokens[i].start(), tokens[i].end()
@@ -702,6 +791,12 @@ class Redactor:
                     found = name_at(i + 1, 1)
                 else:
                     found = None
+                if found is not None and mixed and not (
+                        _CAPITALISED_NAME.fullmatch(line[found[0]:found[1]])
+                        and not _NAME_IN_A_PROPER_NAME.match(line, found[1])):
+                    # in ordinary text a capitalised name, not the first words of a longer proper name ("Mother and
+                    # Toddler Group")
+                    found = None
                 if found is not None:
                     spans.append(found)
             if not spans:
@@ -713,7 +808,7 @@ class Redactor:
                 if start < at:
                     continue
                 written = line[start:end]
-                suffix = re.search(r"['\u2019]S$", written)
+                suffix = re.search(r"['\u2019][Ss]$", written)
                 pieces += [line[at:start], AMBIGUOUS + (suffix.group(0) if suffix else "")]
                 at = end
             out.append("".join(pieces) + line[at:])
@@ -742,7 +837,8 @@ class Redactor:
                 or key in _CAPITALS_NOT_NAMES or key in _NOT_SURNAMES or key in _CAPITALS_LINE_WORDS \
                 or key in _BEFORE_A_SCHOOL or key in _PROFESSIONAL_WORDS or key in _NOT_APPOSED_NAMES \
                 or key in NEVER_ALONE or key in _MONTH_ABBREVIATIONS or key in _APPOSITION_FILLERS \
-                or key in _PARTICLE_WORDS or key in self._agency_words or key in _NOT_A_SCHOOL_NAME:
+                or key in _PARTICLE_WORDS or key in self._agency_words or key in _NOT_A_SCHOOL_NAME \
+                or base in _CAPITALS_VERBS:
             return False
         return not _ENGLISH_ENDING.search(key)
 
@@ -856,12 +952,31 @@ class Redactor:
             # abbreviation ("Kai DNA", "DEAN NFA")
             if other in KNOWN_ABBREVIATIONS or other.replace("\u2019", "'") in KNOWN_ABBREVIATIONS:
                 return False
-            if not name.isupper() or not _line_in_capitals(match):
+            if not name.isupper():
                 return True
-            # in a line in capitals ("DEAN SMITH ATTENDED", "INFORMED DEAN ARRESTED"): a surname unless it is a
-            # word such lines use after a name (a surname taken for a word would be left beside the pseudonym)
-            return not _everyday_in_capitals(key)
+            # in capitals with the name ("DEAN SMITH ATTENDED", "INFORMED DEAN ARRESTED", and a sentence in capitals
+            # in ordinary text: "Mother rang. DEAN HIT KAI."): a surname unless it is a
+            # word such lines use after a name (a surname taken for a word would be left beside the pseudonym),
+            # or a verb by its place: between the name and the person it was done to ("DEAN HIT KAI", "DEAN
+            # SHOVES HER", "DEAN SLAPS MUM."), as no surname stands just before another person
+            return not (_everyday_in_capitals(key) or self._person_done_to(match))
         return True
+
+    def _person_done_to(self, match: re.Match) -> bool:
+        """Whether the word after the match (in a line in capitals) is a person something is done to: a listed
+        name's word ("KAI"), an object pronoun ("HIM", "HER", "THEM"), or a family member's or pseudonym's word
+        that ends the clause ("MUM.", "MOTHER"); not a possessive ("DEAN SMITH KAI'S STEPFATHER", "DEAN SMITH HER
+        PARTNER": the word before them is a surname)."""
+        after = _NEXT_CAPITALS_WORD.match(match.string, match.end())
+        if after is None or after.group("possessive"):
+            return False
+        word, rest = after.group("word"), after.group("rest")
+        key = word.casefold()
+        if key in ("him", "them", "me", "us") or key == "her" and not rest:
+            return True
+        if key in self._name_words and _norm(word) not in NEVER_ALONE:
+            return True
+        return not rest and (word in self._pseudonym_words or key in _FAMILY_WORDS)
 
     def _name_replacement(self, match: re.Match) -> str:
         if _not_a_name(match):
@@ -1197,12 +1312,18 @@ _CAPITALS_LINE_WORDS = frozenset("""
 """.split())
 
 
+#: the word after a name in a line in capitals (`Redactor._person_done_to`): "rest" is set when another word follows
+#: it in the clause (not the end of the line, nor a full stop, comma, semicolon, colon, bracket or dash)
+_NEXT_CAPITALS_WORD = re.compile(r"[^\S\r\n]+(?P<word>[A-Z][A-Z]*)(?P<possessive>['\u2019]?S(?![A-Z]))?"
+                                 r"(?P<rest>[^\S\r\n]+[A-Z\[])?")
+
+
 def _everyday_in_capitals(key: str) -> bool:
     """Whether a word written in a line in capitals after a listed first name is an everyday word, not a
     surname: one this module knows as no name ("ATTENDED", "PRESENT", "MOTHER", "SCHOOL"), or a past
     participle or adverb ("SHOUTED", "VERBALLY")."""
     if key in _NOT_SURNAMES or key in _CAPITALS_LINE_WORDS or key in _PERSON_WORDS or key in _NOT_A_SCHOOL_NAME \
-            or key in _BEFORE_A_SCHOOL or key in _PROFESSIONAL_WORDS:
+            or key in _BEFORE_A_SCHOOL or key in _PROFESSIONAL_WORDS or key.upper() in _CAPITALS_VERBS:
         return True
     # (not the names that end so: "KELLY", "HOLLY", "EMILY", "ALFRED", "AHMED", "MOHAMMED")
     if len(key) < 5 or not key.endswith(("ed", "ly")):
@@ -2600,9 +2721,9 @@ _INITIALS_IN_CONTEXT = re.compile(
 
 
 # A name the case does not list after a social title ("Mr Jones", "Mrs Patel", "Ms O'Brien", "Miss Smith", "Mr J.
-# Jones", "Mrs Kerry Jones", "Mr St John", "MR JONES") is a person's: "Mr [name]" (`Redactor._titled_name_replacement`).
-# Left: a professional, as the names after a professional's title are ("Dr Khan", "PC Smith"): a role just after
-# the name or just before the title ("Mr Smith (social worker)", "Mrs Patel, HV", "class teacher Mrs Patel").
+# Jones", "Mrs Kerry Jones", "Mr St John", "MR JONES") is a person's: "Mr [name]" (`Redactor._titled_name_replacement`),
+# a professional's too ("Mr Smith (social worker)" -> "Mr [name] (social worker)"), as the names after a
+# professional's title are ("Dr Khan" -> "Dr [name]", `_PROFESSIONAL_NAME`).
 _SURNAME_TITLE_CASE = (rf"(?:{_SURNAME_PARTICLES}[^\S\r\n]+){{0,2}}[A-Z](?:[a-z]+|['\u2019`][A-Za-z][a-z]+)(?:[A-Z][a-z]+)?"
                        rf"(?:-(?:{_SURNAME_PARTICLES}[^\S\r\n]+)?[A-Z](?:[a-z]+|['\u2019`][A-Za-z][a-z]+)(?:[A-Z][a-z]+)?)?")
 _SURNAME_CAPITALS = (rf"(?:{_CAPITAL_PARTICLES}[^\S\r\n]+){{0,2}}(?:[A-Z]['\u2019`])?[A-Z]{{2,}}"
@@ -2623,13 +2744,52 @@ _PROFESSIONAL_ROLE = (
 )
 _PROFESSIONAL_AFTER = re.compile(rf"[^\S\r\n]*(?:[(,:\-\u2013][^\S\r\n]*)?(?:(?i:the|a|duty|named|allocated)[^\S\r\n]+)?"
                                  rf"{_PROFESSIONAL_ROLE}(?![\w])")
-_PROFESSIONAL_BEFORE = re.compile(rf"(?<![\w]){_PROFESSIONAL_ROLE}[^\S\r\n]*[(,:\-\u2013]?[^\S\r\n]*$")
 
 
-def _professional_beside(text: str, start: int, end: int) -> bool:
-    """Whether a professional's role is written just after `text[start:end]` (a titled name: "Mr Smith (social
-    worker)", "Mrs Patel, HV", "Ms Jones SW") or just before it ("class teacher Mrs Patel", "SW: Mr Smith")."""
-    return bool(_PROFESSIONAL_AFTER.match(text, end) or _PROFESSIONAL_BEFORE.search(text, max(0, start - 30), start))
+# A name the case does not list after a professional's title or role ("Dr Khan", "PC Smith", "HV Sarah Jones", "SW J.
+# Brown", "social worker Jane Smith") is "Dr [name]", the role kept (`Redactor._professional_name_replacement`): up to
+# three words, each a capitalised word, an initial or a name hidden already ("[name]"); a title or another
+# professional's title is no name ("GP Dr Khan" -> "GP Dr [name]", "SW Mr Smith": read by `_TITLED_NAME`).
+#: a professional's role written after their title, before their name ("GP Registrar Smith", "Nurse Practitioner
+#: Jones", "SW Team Manager Smith", "Dr Khan" is not one)
+_ROLE_AFTER_A_TITLE = (r"(?-i:Registrar|Practitioner|Consultant|Paediatrician|Specialist|Team|Manager|Senior|Student|"
+                       r"Trainee|Locum|Duty|Named|Designated|Lead|Safeguarding|Staff|Community|Advanced|Assistant|"
+                       r"Nurse|Visitor|Worker|Officer|Social|Health|Support|Family|School)(?![\w'\u2019\-])")
+_ANY_TITLE = (rf"(?:{_PROFESSIONAL_TITLES}|(?-i:Mr|Mrs|Ms|Miss|Mx|Master|MR|MRS|MS|MISS|MX|MASTER)\.?)"
+              r"(?![\w'\u2019\-])")
+_PROFESSIONAL_NAME_WORD = re.compile(rf"\[name\]|(?-i:[A-Z])\.?(?![\w'\u2019\-])|{_A_SURNAME}")
+_PROFESSIONAL_NAME = re.compile(
+    rf"(?<![\w\-'\u2019\[])(?P<lead>(?:{_PROFESSIONAL_TITLES}|{_LOWER_PROFESSIONAL_TITLES})(?P<colon>[^\S\r\n]*:)?"
+    r"[^\S\r\n]+(?:\d{2,6}[^\S\r\n]+(?=[A-Z]))?"  # a police officer's collar number: "PC 1234 Smith"
+    rf"(?:{_ROLE_AFTER_A_TITLE}[^\S\r\n]+){{0,2}})"  # the role's other words: "GP Registrar Smith"
+    rf"(?!{_ANY_TITLE})(?P<name>(?:{_PROFESSIONAL_NAME_WORD.pattern})"
+    rf"(?:[^\S\r\n]+(?!{_ANY_TITLE})(?:{_PROFESSIONAL_NAME_WORD.pattern})){{0,3}})"
+)
+_MAY_BE_PROFESSIONAL_NAME = re.compile(
+    rf"(?<![\w\-'\u2019\[])(?:{_PROFESSIONAL_TITLES}|{_LOWER_PROFESSIONAL_TITLES})[^\S\r\n]*:?[^\S\r\n]+(?:\d|(?-i:[A-Z\[])|"
+    rf"{_SURNAME_PARTICLES})")
+#: a possessive after a professional's name ("Dr Khan's letter" -> "Dr [name]'s letter")
+_PROFESSIONAL_POSSESSIVE = re.compile(r"['\u2019][sS]?(?![\w])")
+#: a place named after a person, after the name ("Dr Gray's Hospital", "Dr Khan Surgery", "Dr Smith Medical Centre"):
+#: an institution's name, left as an agency's is
+_PLACE_AFTER_A_NAME = re.compile(
+    r"[^\S\r\n]+(?-i:Hospital|HOSPITAL|Surgery|SURGERY|Practice|PRACTICE|Medical|MEDICAL|Health|HEALTH|Centre|CENTRE|"
+    r"Center|Clinic|CLINIC|Unit|UNIT|Ward|WARD|Wing|WING|Hospice|HOSPICE|House|HOUSE|Hall|HALL|Institute|Trust|TRUST|"
+    r"Foundation|Building|School|SCHOOL|Academy|ACADEMY|Nursery|NURSERY|College|COLLEGE|Road|Street|Lane|Avenue|"
+    r"Children['\u2019]s|Memorial|Infirmary|INFIRMARY)(?![\w])")
+#: capitalised words after a professional's title that name a service, a team or a kind of contact, not a person
+#: ("HV Team", "GP Practice", "SW Assessment", "Nurse Practitioner", "Dr Registrar")
+_NOT_A_PROFESSIONALS_NAME = frozenset("""
+    team teams unit units service services practice practices surgery surgeries clinic clinics centre center ward
+    wards department dept office hub duty triage assessment assessments booking bookings visit visits review reviews
+    appointment appointments appt letter letters report reports referral referrals record records notes note
+    led liaison ooh locum bank agency on-call oncall trainee student students registrar practitioner practitioners
+    hospital hospitals medical health trust community specialist specialists named designated lead safeguarding
+    paediatric paediatrics emergency urgent primary secondary acute general out hours county city borough district
+    north south east west central new old royal university infirmary memorial children's childrens family
+    contact call calls phone telephone email update updates plan plans consultation consultations check checks
+    house home school nursery main other same all both each another
+""".split())
 
 
 # Names in a line in capitals (`Redactor._capitals_names`).
@@ -2638,6 +2798,15 @@ _PLACEHOLDER = re.compile(r"\[(?:name|initials)\]")
 _LOWER_LETTERS = re.compile(r"[^\W\d_A-Z]")
 _CAPITALS_TOKEN = re.compile(r"\[(?:name|initials)\]|&|(?<![\w'\u2019\-])[A-Z][A-Z'\u2019\-]*[A-Z](?![\w'\u2019\-])")
 _MAY_BE_CAPITALS_NAME = re.compile(r"(?-i:[A-Z\]][^\S\r\n]+(?:AND|&|BY|WITH|TO)[^\S\r\n]+[A-Z\[])")
+#: (the same in ordinary text: a capitalised word beside "and" or "&", or after "by", "with" or "to")
+_MAY_BE_MIXED_CASE_NAME = re.compile(r"(?-i:[A-Z][a-z'\u2019]+[^\S\r\n]+(?:and|&)[^\S\r\n]+[A-Za-z\[]"
+                                     r"|[\w\]][^\S\r\n]+(?:and|&|by|with|to)[^\S\r\n]+[A-Z][a-z])")
+#: a capitalised word just after a capitalised name in ordinary text: both are words of a longer proper name
+_NAME_IN_A_PROPER_NAME = re.compile(r"(?-i:[^\S\r\n]+[A-Z][a-z])")
+#: a name in ordinary text, capitalised ("Kerry", "Kyle Smith", "O'Brien", "Keane-Jones", "Kerry's")
+_CAPITALISED_NAME = re.compile(r"(?-i:[A-Z](?:[a-z]+|['\u2019][A-Z][a-z]+)(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
+                               r"(?:[^\S\r\n]+[A-Z](?:[a-z]+|['\u2019][A-Z][a-z]+)(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?)?"
+                               r"(?:['\u2019]s)?)")
 #: the verbs of a contact before "BY", "WITH" or "TO" and a person ("SEEN BY KERRY", "SPOKE TO KERRY")
 _CAPITALS_VERBS = frozenset("""
     SEEN SEE SAW VISITED ACCOMPANIED BROUGHT COLLECTED CARED LEFT STAYING STAYS STAYED LIVES LIVING LIVED SPOKE SPOKEN
@@ -2667,11 +2836,13 @@ _CAPITALS_NOT_NAMES = frozenset("""
     review visit call contact outcome action actions advice update decision nfa no further none nil other same both
     all each landlord landlady tenant tenants solicitor solicitors lawyer barrister judge magistrate magistrates
     advocate carer carers worker interpreter translator stranger strangers unknown
+    christmas xmas easter halloween diwali eid ramadan hanukkah birthday toddler toddlers maternity
 """.split())
 #: endings of English words that names seldom have ("SHOUTING", "ARRESTED", "VERBALLY", "ADOLESCENT", "CONDITION"; not
 #: "KELLY", "ALFRED", "MOHAMMED", "VINCENT", "CLIVE", "LAWRENCE", "CONSTANCE")
 _ENGLISH_ENDING = re.compile(
     r"^.{3,}(?:ing|tion|sion|ment|ness|ous|able|ible|ical|ism|ist|ful|less)$|^.{2,}ity$|(?<!r)ence$|(?<!st)ance$"
+    r"|^.{4,}(?:ics|ology|iatry)$"
     r"|^.{4,}ed$(?<!ammed)(?<!fred)|(?:ally|edly|ously|ively|ently|antly|fully|ingly|ately)$|^.{5,}(?:ent|ant)$|^.{4,}ive$")
 
 
