@@ -21,7 +21,7 @@ people:
 
 
 def concerns(tmp_path, text, people=PEOPLE):
-    (tmp_path / "case.yml").write_text(textwrap.dedent(f"""\
+    (tmp_path / "case.yml").write_text(textwrap.dedent("""\
         case_id: T1
         child_name: Maisie Quinlan-Roe
         date_of_birth: '2022-01-21'
