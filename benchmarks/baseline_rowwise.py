@@ -4,7 +4,8 @@ This is the implementation an analyst would write in a script without pandas: ro
 at a time, and for every trigger row a loop over the case's rows. It implements the SAME timeline and
 rules as the package (review.timeline, review.rules.*) with the same rules.yml parameters:
 
-* timeline: the same sort keys, seq, age, mobility (case.mobile_from, else 6 months of age), gaps, last
+* timeline: the same sort keys, seq, age, mobility (case.mobile_from, else 6 months of age, else not mobile
+  from a row stating so until one states mobility: `review.mobility.row_statement`), gaps, last
   seen, open concerns (the case's concern_window_days, else 90 days), event linking (rapidfuzz token_set_ratio >= 85 per candidate pair, same
   LINK_GROUPS, different agencies, dates <= 1 day apart; or one agency's rows equal in every cell but
   the provenance; linked transitively, group = smallest event_id),
@@ -48,6 +49,7 @@ from review.rules.base import _mentioned  # a keyword mentioned and not negated,
 from review.rules.base import content_anchor, content_key, source_order_key  # a contact's anchor, one row
 from review.rules.domestic_abuse_not_escalated import dash_score  # a DASH score written in one text
 from review.rules.domestic_abuse_not_escalated import high_risk, lives_elsewhere  # DA high risk, child's residence (one text)
+from review.mobility import NOT_MOBILE, NO_STATEMENT, row_statement  # what one row says of the child's mobility
 from review.sightings import read_sighting, with_child_names  # a row with no Child seen cell read as a sighting or not
 from review.schema import ADULT_ESCALATIONS, CONTACT_COLUMNS
 from review.timeline import APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held
@@ -182,6 +184,7 @@ def build_timeline(rows: list[dict], case: dict) -> list[dict]:
     out = []
     last_seen = None
     previous = None
+    recorded = NO_STATEMENT
     for i, row in enumerate(rows, start=1):
         r = dict(row)
         day = _day(r["date"])
@@ -202,6 +205,13 @@ def build_timeline(rows: list[dict], case: dict) -> list[dict]:
                 last = _add_months(first, 12 if precision == "year" else 1) - dt.timedelta(days=1)
             if first < mobile_from <= last:
                 r["child_mobile"] = None
+        # the records' own words: from a row stating the child is not (yet) mobile, not mobile until a row
+        # states mobility (no case.yml mobile_from: it wins); a dated row only
+        statement = row_statement(r.get("description"), r.get("action"))
+        if statement != NO_STATEMENT:
+            recorded = statement
+        if day is not None and not case.get("mobile_from") and recorded == NOT_MOBILE:
+            r["child_mobile"] = False
         r["days_since_previous_contact"] = None if previous is None or day is None else (day - previous).days
         r["child_seen_inferred"] = None if r.get("child_seen") is not None else read_sighting(
             r.get("contact_type"), r.get("concerns"), r.get("description"), r.get("action"),
