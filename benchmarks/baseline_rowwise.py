@@ -760,25 +760,40 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     if "assessment_wait" in p:
         q = p["assessment_wait"]
         words = q["request_keywords"]
+        existing = tuple(q.get("request_existing_words") or ())
+
+        def social_care(x):  # children's social care's assessment: 45 working days to completion (WT 2023)
+            return x.get("agency_kind") in q["social_care_agency_kinds"] or esc_held(x, q["social_care_escalations"])
+
+        def started_only(x):  # "Single assessment started": not completed
+            text = _text(x.get("description")) + " . " + _text(x.get("action"))
+            return _mentioned(text, q["started_words"], ()) and not _mentioned(
+                text, q["completed_words"], (), tuple(q["completed_not_in_sentence_with"]))
+
         trig = []
         for r in tl:
             text = _text(r.get("description")) + " . " + _text(r.get("action"))
             if (r.get("contact_type") in q["request_contact_types"] and r["_exact"]
-                    and _mentioned(text, words, tuple(q["request_negations"]))):
-                deadline = r["_day"] + dt.timedelta(days=q["max_days"])
+                    and _mentioned(text, words, tuple(q["request_negations"]), existing)):
+                if social_care(r):
+                    deadline = _add_working_days(r["_day"], q["max_working_days"])
+                else:
+                    deadline = r["_day"] + dt.timedelta(days=q["max_days"])
                 if review_end is not None and deadline < review_end:
                     trig.append((r, deadline))
         trigger_ids = {id(r) for r, _ in trig}
         deadline_of = {id(r): deadline for r, deadline in trig}
         for r in _first_per_group([r for r, _ in trig]):  # one flag per requested event
             deadline = deadline_of[id(r)]
+            completion = social_care(r)
             # a request is no assessment, unless its own text records one under way ("Single assessment
-            # started": the package's `records_under_way`, as assessment_wait's `types_recorded` under way)
-            action = _first(tl, r["_day"], lambda x: (id(x) not in trigger_ids and (
+            # started": the package's `records_under_way`, as assessment_wait's `types_recorded` under way);
+            # for social care's, only a record of it completed
+            action = _first(tl, r["_day"], lambda x: ((id(x) not in trigger_ids and (
                 _held(x, q["done_contact_types"]) or esc_held(x, q["done_contact_types"]))) or (
                 id(x) in trigger_ids and any(records_under_way(
                     t, _text(x.get("description")) + " . " + _text(x.get("action")), _package_vocab())
-                    for t in q["done_contact_types"])))
+                    for t in q["done_contact_types"]))) and not (completion and started_only(x)))
             if action is None or action["_day"] > deadline:
                 flags.append(_flag("assessment_wait", r, deadline, action))
 

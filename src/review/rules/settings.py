@@ -51,6 +51,8 @@ CHOICES = {
     "agency_kinds": AGENCY_KINDS,
     "decision_agency_kinds": AGENCY_KINDS,
     "visit_agency_kinds": AGENCY_KINDS,
+    "social_care_agency_kinds": AGENCY_KINDS,
+    "social_care_escalations": ESCALATIONS,
     "referral_reaches_kinds": AGENCY_KINDS,
 }
 
