@@ -634,15 +634,40 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             groups = {e["_gcode"] for e in events if e["_day"] is not None and lo <= e["_day"] <= r["_day"]
                       and (not q["same_agency"] or e.get("agency") == r.get("agency"))
                       and not (e["_exact"] and e["_pos"] > r["_pos"])}
+            # a young person from no_flag_age_years (16) who may consent or refuse: only with other concerns open
+            dob = case.get("date_of_birth")
+            years = None if dob is None else r["_day"].year - dob.year - (
+                (r["_day"].month, r["_day"].day) < (dob.month, dob.day))
+            other = any(t.strip() and t.strip() != "was_not_brought" for t in _text(r.get("open_concerns")).split(";"))
+            if years is not None and years >= q["no_flag_age_years"] and not other:
+                continue
             if len(groups) >= q["min_missed"]:
                 flags.append(_flag("was_not_brought", r, deadline, action))
 
     # child_not_seen ---------------------------------------------------------------------------------
     if "child_not_seen" in p:
         q = p["child_not_seen"]
+        # concerns open in the sense of an open case: a concern other than a missed appointment alone, recorded
+        # by an agency that is not a hospital in the case (at least half its rows A&E / admission / discharge)
+        ignore = set(q.get("open_concerns_ignore_tags") or ())
+        rows_of_agency, hospital_rows = defaultdict(int), defaultdict(int)
+        for x in tl:
+            rows_of_agency[x.get("agency")] += 1
+            hospital_rows[x.get("agency")] += x.get("contact_type") in (q.get("hospital_contact_types") or ())
+
+        def carrier(x):
+            return x["_day"] is not None and any(t not in ignore for t in x["_tags"]) and not (
+                q.get("hospital_contact_types") and 2 * hospital_rows[x.get("agency")] >= rows_of_agency[x.get("agency")])
+
+        last_carrier = None
+        for x in tl:
+            if carrier(x):
+                last_carrier = x
+            x["_case_open"] = last_carrier is not None and (x["_day"] is None or (
+                x["_day"] - last_carrier["_day"]).days <= _concern_window(case))
         for variant, max_days, on in (
             ("cp_plan", q["cp_plan_max_days"], lambda x: x["on_cp_plan"] is True),
-            ("open_concerns", q["open_concerns_max_days"], lambda x: x["open_concerns"] != "" and x["on_cp_plan"] is not True),
+            ("open_concerns", q["open_concerns_max_days"], lambda x: x["_case_open"] and x["on_cp_plan"] is not True),
         ):
             run_start = None
             clocks = set()
@@ -685,7 +710,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                         x["_day"] == last["_day"] and x.get("contact_type") == "cp_conference" and cp_plan_marker(
                             f"{_text(x.get('description'))} . {_text(x.get('action'))}") < 0 for x in tl)
                 else:
-                    running = any(x["_day"] is not None and x["_tags"] and review_end - dt.timedelta(
+                    running = any(carrier(x) and review_end - dt.timedelta(
                         days=_concern_window(case)) <= x["_day"] <= review_end for x in tl)
                 seen_days = [x["_day"] for x in tl if _seen(x) and x["_day"] is not None
                              and x["_day"] <= review_end]
@@ -695,7 +720,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                                        variant + "_at_review_end"))
         for r in tl:
             if (r.get("contact_type") in q["visit_contact_types"] and r.get("agency_kind") in q["visit_agency_kinds"]
-                    and _seen(r) is False and (r["on_cp_plan"] is True or r["open_concerns"] != "")
+                    and _seen(r) is False and (r["on_cp_plan"] is True or r["_case_open"])
                     and r["_exact"]):
                 deadline = r["_day"] + dt.timedelta(days=q["revisit_within_days"])
                 action = _first(tl, r["_day"], lambda x: _seen(x) and x.get("agency") == r.get("agency"))
