@@ -349,10 +349,11 @@ def open_case_concerns(ctx: Context, params: dict) -> tuple[np.ndarray, np.ndarr
     """Per timeline row, are concerns open in the sense of an open case (the module's docstring), and the rows
     that carry such a concern. A row carries one when it is dated, records a concern tag other than
     `open_concerns_ignore_tags`, and its agency is not a hospital in the case (at least half of the agency's
-    rows of the case of `hospital_contact_types`). Concerns are open at a row when the latest carrier of its
-    case up to and including it (timeline order) is dated at most the case's concern window before it (at an
-    undated row: any earlier carrier), as the timeline's ``open_concerns`` are built, any tag; with nothing
-    ignored and no hospital, exactly ``open_concerns != ""``."""
+    rows of the case of `hospital_contact_types`). Concerns are open at a row when the timeline's
+    ``open_concerns`` there name a tag not ignored, and, when rows of the case open them, a carrier's: the
+    latest carrier of its case up to and including it (timeline order) is dated at most the case's concern
+    window before it (at an undated row: any earlier carrier), as the timeline's ``open_concerns`` are built.
+    With nothing ignored and no hospital, exactly ``open_concerns != ""``."""
     tl = ctx.timeline
     n = len(tl)
     codes, uniques = ctx._coded("concerns")  # NA: code -1, the appended False
@@ -362,6 +363,7 @@ def open_case_concerns(ctx: Context, params: dict) -> tuple[np.ndarray, np.ndarr
     day = day_numbers(tl["_day"])
     dated = day != _NAT_DAY
     carriers = keeps[codes] & dated
+    any_carrier = carriers.copy()
     kinds = params.get("hospital_contact_types") or ()
     if kinds and carriers.any():
         agency = tl["_agency"].to_numpy(dtype="int64")
@@ -372,10 +374,19 @@ def open_case_concerns(ctx: Context, params: dict) -> tuple[np.ndarray, np.ndarr
     case = tl["_case"].to_numpy()
     starts = _case_bounds(case)
     first = np.repeat(starts, np.diff(np.r_[starts, n])) if n else np.zeros(0, dtype="int64")
-    last = np.maximum.accumulate(np.where(carriers, np.arange(n), -1)) if n else np.zeros(0, dtype="int64")
-    has = last >= first
     window = ctx.extra["concern_windows"][case] if n else np.zeros(0, dtype="int64")
-    open_ = has & (~dated | (day - day[np.maximum(last, 0)] <= window))
+
+    def open_from(rows: np.ndarray) -> np.ndarray:
+        last = np.maximum.accumulate(np.where(rows, np.arange(n), -1)) if n else np.zeros(0, dtype="int64")
+        return (last >= first) & (~dated | (day - day[np.maximum(last, 0)] <= window))
+
+    # the timeline's open_concerns, its ignored tags left out (the column a hand-made timeline may give
+    # without the concerns that open it)...
+    o_codes, o_uniques = ctx._coded("open_concerns")
+    listed = np.array([any(t.strip() and t.strip() not in ignore for t in str(u).split(";")) for u in o_uniques]
+                      + [False], dtype=bool)[o_codes]
+    # ...unless the concerns that open it were all a hospital's
+    open_ = listed & (open_from(carriers) | ~open_from(any_carrier))
     return open_, carriers
 
 
