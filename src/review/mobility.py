@@ -65,6 +65,10 @@ _NONMOBILE_WORD = re.compile(r"\b(?:non[\s-]?mobile|immobile)\b")
 _MOBILE = re.compile(rf"\b(?:{_alternation(MOBILE_WORDS)})\b(?!\s+(?:{_alternation(MOBILE_NOT_AFTER)})\b)")
 _OTHER = re.compile(rf"\b(?:{_alternation(OTHER_PERSONS)})(?:'s)?\b")
 _CLAUSES = re.compile(r"[.;:\n]+")
+#: the start of every word the readings look for ("visit" is no "sit", "understanding" no "standing"); also
+#: the vectorised prefilter over a column's distinct texts (RE2, `review.timeline.recorded_mobility`)
+ANY_WORD_PATTERN = (r"\b(?:mobil|immobil|non[\s-]?mobil|crawl|roll|sit|walk|cruis|bottom|pull|stand|weight[\s-]bearing)")
+_ANY_WORD = re.compile(ANY_WORD_PATTERN)
 
 
 def _clause_statement(clause: str) -> int:
@@ -94,9 +98,9 @@ def mobility_statement(text: str) -> int:
     if not text:
         return NO_STATEMENT
     lowered = str(text).lower().replace("\u2019", "'")
-    if "mobil" not in lowered and not re.search(r"crawl|roll|sit|walk|cruis|shuffl|stand", lowered):
-        return NO_STATEMENT  # the usual text: no milestone word at all
-    found = [_clause_statement(clause) for clause in _CLAUSES.split(lowered)]
+    if not _ANY_WORD.search(lowered):
+        return NO_STATEMENT  # the usual text: no milestone word at all (one cheap search)
+    found = [_clause_statement(clause) for clause in _CLAUSES.split(lowered) if _ANY_WORD.search(clause)]
     if MOBILE in found:
         return MOBILE
     return NOT_MOBILE if NOT_MOBILE in found else NO_STATEMENT

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, utils
 from rapidfuzz.process import cpdist
 
 from .config import CaseConfig
-from .mobility import MOBILE, NO_STATEMENT, NOT_MOBILE, mobility_statement
+from .mobility import ANY_WORD_PATTERN, MOBILE, NO_STATEMENT, NOT_MOBILE, mobility_statement
 from .schema import CONTACT_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame
 from .sightings import inferred_sightings, seen_mask
 
@@ -854,12 +854,24 @@ def recorded_mobility(description: pd.Series, action: pd.Series) -> np.ndarray:
         return np.zeros(0, dtype="int8")
     d_codes, d_uniques = _codes(description, sort=False)
     a_codes, a_uniques = _codes(action, sort=False)
-    # per distinct text first: most texts name no milestone, and a pair states what its texts state
-    d_read = np.array([mobility_statement(str(t)) for t in d_uniques], dtype="int8")
-    a_read = np.array([mobility_statement(str(t)) for t in a_uniques], dtype="int8")
-    d, a = d_read[d_codes], a_read[a_codes]
+    # per distinct text, and only those naming a milestone word at all (one RE2 search over the distinct
+    # texts): a pair states what its texts state
+    d, a = _statements(d_uniques)[d_codes], _statements(a_uniques)[a_codes]
     return np.where((d == MOBILE) | (a == MOBILE), MOBILE,
                     np.where((d == NOT_MOBILE) | (a == NOT_MOBILE), NOT_MOBILE, NO_STATEMENT)).astype("int8")
+
+
+def _statements(uniques) -> np.ndarray:
+    """`mobility_statement` of each distinct text (plus a trailing 0 for code -1, NA)."""
+    out = np.zeros(len(uniques) + 1, dtype="int8")
+    if not len(uniques):
+        return out
+    texts = pa.array([str(t) for t in uniques], type=pa.large_string())
+    candidates = np.flatnonzero(pc.match_substring_regex(pc.utf8_lower(texts), ANY_WORD_PATTERN).to_numpy(
+        zero_copy_only=False))
+    for i in candidates.tolist():
+        out[i] = mobility_statement(str(uniques[i]))
+    return out
 
 
 def recorded_mobility_source(statements: np.ndarray, starts: np.ndarray) -> np.ndarray:
