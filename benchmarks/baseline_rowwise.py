@@ -4,7 +4,8 @@ This is the implementation an analyst would write in a script without pandas: ro
 at a time, and for every trigger row a loop over the case's rows. It implements the SAME timeline and
 rules as the package (review.timeline, review.rules.*) with the same rules.yml parameters:
 
-* timeline: the same sort keys, seq, age, mobility (case.mobile_from, else 6 months of age), gaps, last
+* timeline: the same sort keys, seq, age, mobility (case.mobile_from, else 6 months of age, else not mobile
+  from a row stating so until one states mobility: `review.mobility.row_statement`), gaps, last
   seen, open concerns (the case's concern_window_days, else 90 days), event linking (rapidfuzz token_set_ratio >= 85 per candidate pair, same
   LINK_GROUPS, different agencies, dates <= 1 day apart; or one agency's rows equal in every cell but
   the provenance; linked transitively, group = smallest event_id),
@@ -48,6 +49,7 @@ from review.rules.base import _mentioned  # a keyword mentioned and not negated,
 from review.rules.base import content_anchor, content_key, source_order_key  # a contact's anchor, one row
 from review.rules.domestic_abuse_not_escalated import dash_score  # a DASH score written in one text
 from review.rules.domestic_abuse_not_escalated import high_risk, lives_elsewhere  # DA high risk, child's residence (one text)
+from review.mobility import NOT_MOBILE, NO_STATEMENT, row_statement  # what one row says of the child's mobility
 from review.sightings import read_sighting, with_child_names  # a row with no Child seen cell read as a sighting or not
 from review.schema import ADULT_ESCALATIONS, CONTACT_COLUMNS
 from review.timeline import APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held
@@ -182,6 +184,7 @@ def build_timeline(rows: list[dict], case: dict) -> list[dict]:
     out = []
     last_seen = None
     previous = None
+    recorded = NO_STATEMENT
     for i, row in enumerate(rows, start=1):
         r = dict(row)
         day = _day(r["date"])
@@ -202,6 +205,13 @@ def build_timeline(rows: list[dict], case: dict) -> list[dict]:
                 last = _add_months(first, 12 if precision == "year" else 1) - dt.timedelta(days=1)
             if first < mobile_from <= last:
                 r["child_mobile"] = None
+        # the records' own words: from a row stating the child is not (yet) mobile, not mobile until a row
+        # states mobility (no case.yml mobile_from: it wins); a dated row only
+        statement = row_statement(r.get("description"), r.get("action"))
+        if statement != NO_STATEMENT:
+            recorded = statement
+        if day is not None and not case.get("mobile_from") and recorded == NOT_MOBILE:
+            r["child_mobile"] = False
         r["days_since_previous_contact"] = None if previous is None or day is None else (day - previous).days
         r["child_seen_inferred"] = None if r.get("child_seen") is not None else read_sighting(
             r.get("contact_type"), r.get("concerns"), r.get("description"), r.get("action"),
@@ -624,15 +634,40 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             groups = {e["_gcode"] for e in events if e["_day"] is not None and lo <= e["_day"] <= r["_day"]
                       and (not q["same_agency"] or e.get("agency") == r.get("agency"))
                       and not (e["_exact"] and e["_pos"] > r["_pos"])}
+            # a young person from no_flag_age_years (16) who may consent or refuse: only with other concerns open
+            dob = case.get("date_of_birth")
+            years = None if dob is None else r["_day"].year - dob.year - (
+                (r["_day"].month, r["_day"].day) < (dob.month, dob.day))
+            other = any(t.strip() and t.strip() != "was_not_brought" for t in _text(r.get("open_concerns")).split(";"))
+            if years is not None and years >= q["no_flag_age_years"] and not other:
+                continue
             if len(groups) >= q["min_missed"]:
                 flags.append(_flag("was_not_brought", r, deadline, action))
 
     # child_not_seen ---------------------------------------------------------------------------------
     if "child_not_seen" in p:
         q = p["child_not_seen"]
+        # concerns open in the sense of an open case: a concern other than a missed appointment alone, recorded
+        # by an agency that is not a hospital in the case (at least half its rows A&E / admission / discharge)
+        ignore = set(q.get("open_concerns_ignore_tags") or ())
+        rows_of_agency, hospital_rows = defaultdict(int), defaultdict(int)
+        for x in tl:
+            rows_of_agency[x.get("agency")] += 1
+            hospital_rows[x.get("agency")] += x.get("contact_type") in (q.get("hospital_contact_types") or ())
+
+        def carrier(x):
+            return x["_day"] is not None and any(t not in ignore for t in x["_tags"]) and not (
+                q.get("hospital_contact_types") and 2 * hospital_rows[x.get("agency")] >= rows_of_agency[x.get("agency")])
+
+        last_carrier = None
+        for x in tl:
+            if carrier(x):
+                last_carrier = x
+            x["_case_open"] = last_carrier is not None and (x["_day"] is None or (
+                x["_day"] - last_carrier["_day"]).days <= _concern_window(case))
         for variant, max_days, on in (
             ("cp_plan", q["cp_plan_max_days"], lambda x: x["on_cp_plan"] is True),
-            ("open_concerns", q["open_concerns_max_days"], lambda x: x["open_concerns"] != "" and x["on_cp_plan"] is not True),
+            ("open_concerns", q["open_concerns_max_days"], lambda x: x["_case_open"] and x["on_cp_plan"] is not True),
         ):
             run_start = None
             clocks = set()
@@ -675,7 +710,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                         x["_day"] == last["_day"] and x.get("contact_type") == "cp_conference" and cp_plan_marker(
                             f"{_text(x.get('description'))} . {_text(x.get('action'))}") < 0 for x in tl)
                 else:
-                    running = any(x["_day"] is not None and x["_tags"] and review_end - dt.timedelta(
+                    running = any(carrier(x) and review_end - dt.timedelta(
                         days=_concern_window(case)) <= x["_day"] <= review_end for x in tl)
                 seen_days = [x["_day"] for x in tl if _seen(x) and x["_day"] is not None
                              and x["_day"] <= review_end]
@@ -685,7 +720,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                                        variant + "_at_review_end"))
         for r in tl:
             if (r.get("contact_type") in q["visit_contact_types"] and r.get("agency_kind") in q["visit_agency_kinds"]
-                    and _seen(r) is False and (r["on_cp_plan"] is True or r["open_concerns"] != "")
+                    and _seen(r) is False and (r["on_cp_plan"] is True or r["_case_open"])
                     and r["_exact"]):
                 deadline = r["_day"] + dt.timedelta(days=q["revisit_within_days"])
                 action = _first(tl, r["_day"], lambda x: _seen(x) and x.get("agency") == r.get("agency"))
@@ -750,25 +785,40 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     if "assessment_wait" in p:
         q = p["assessment_wait"]
         words = q["request_keywords"]
+        existing = tuple(q.get("request_existing_words") or ())
+
+        def social_care(x):  # children's social care's assessment: 45 working days to completion (WT 2023)
+            return x.get("agency_kind") in q["social_care_agency_kinds"] or esc_held(x, q["social_care_escalations"])
+
+        def started_only(x):  # "Single assessment started": not completed
+            text = _text(x.get("description")) + " . " + _text(x.get("action"))
+            return _mentioned(text, q["started_words"], ()) and not _mentioned(
+                text, q["completed_words"], (), tuple(q["completed_not_in_sentence_with"]))
+
         trig = []
         for r in tl:
             text = _text(r.get("description")) + " . " + _text(r.get("action"))
             if (r.get("contact_type") in q["request_contact_types"] and r["_exact"]
-                    and _mentioned(text, words, tuple(q["request_negations"]))):
-                deadline = r["_day"] + dt.timedelta(days=q["max_days"])
+                    and _mentioned(text, words, tuple(q["request_negations"]), existing)):
+                if social_care(r):
+                    deadline = _add_working_days(r["_day"], q["max_working_days"])
+                else:
+                    deadline = r["_day"] + dt.timedelta(days=q["max_days"])
                 if review_end is not None and deadline < review_end:
                     trig.append((r, deadline))
         trigger_ids = {id(r) for r, _ in trig}
         deadline_of = {id(r): deadline for r, deadline in trig}
         for r in _first_per_group([r for r, _ in trig]):  # one flag per requested event
             deadline = deadline_of[id(r)]
+            completion = social_care(r)
             # a request is no assessment, unless its own text records one under way ("Single assessment
-            # started": the package's `records_under_way`, as assessment_wait's `types_recorded` under way)
-            action = _first(tl, r["_day"], lambda x: (id(x) not in trigger_ids and (
+            # started": the package's `records_under_way`, as assessment_wait's `types_recorded` under way);
+            # for social care's, only a record of it completed
+            action = _first(tl, r["_day"], lambda x: ((id(x) not in trigger_ids and (
                 _held(x, q["done_contact_types"]) or esc_held(x, q["done_contact_types"]))) or (
                 id(x) in trigger_ids and any(records_under_way(
                     t, _text(x.get("description")) + " . " + _text(x.get("action")), _package_vocab())
-                    for t in q["done_contact_types"])))
+                    for t in q["done_contact_types"]))) and not (completion and started_only(x)))
             if action is None or action["_day"] > deadline:
                 flags.append(_flag("assessment_wait", r, deadline, action))
 

@@ -179,6 +179,9 @@ def test_3_one_not_started_did_not(text):
 def test_3_assessment_wait_counts_both_sentences_alike(text):
     rows = [row("2023-03-01", "referral", "Referral to MASH, assessment requested"),
             row("2023-03-10", ASSESS, text), row("2023-06-30", "home_visit", "Home visit")]
-    assert both(rows, "assessment_wait") == []
+    # both read alike: the assessment under way; social care's assessment is due *completed* within 45
+    # working days (Working Together 2023, s14), so a start alone leaves the request flagged, with no
+    # completion recorded (tests/test_ages_s14.py)
+    assert both(rows, "assessment_wait") == [("C1-e001", "")]
     not_started = [rows[0], row("2023-03-10", ASSESS, "Assessment not yet started"), rows[2]]
     assert both(not_started, "assessment_wait") == [("C1-e001", "")]

@@ -42,7 +42,11 @@ def visit(date):
 @pytest.mark.parametrize("outcome", ["Single assessment started", "Single assessment opened",
                                      "assessment commenced", "Assessment in progress"])
 def test_a_request_whose_own_outcome_starts_the_assessment_is_not_flagged(outcome):
-    assert flags_of("assessment_wait", [request(outcome=outcome), visit("2021-06-01")]).empty
+    # a specialist (not social care) assessment: the local standard counts it started (s14: social care's is
+    # due completed, Working Together 2023: tests/test_ages_s14.py)
+    assert flags_of("assessment_wait", [{**request(outcome=outcome), **HV}, visit("2021-06-01")]).empty
+    (text,) = flags_of("assessment_wait", [request(outcome=outcome), visit("2021-06-01")])["explanation"]
+    assert "no completed assessment is recorded within 45 working days" in text
 
 
 @pytest.mark.parametrize("outcome", ["Single assessment to be completed", "Assessment not started",
@@ -61,12 +65,18 @@ def test_a_later_request_that_starts_the_assessment_answers_an_earlier_one():
     rows = [request("2021-02-15", outcome="Referral for assessment"),
             {**request("2021-03-01", outcome="Single assessment started"), "contact_type": "referral_decision"},
             visit("2021-06-01")]
+    rows = [{**r, **HV} if r["contact_type"] != "home_visit" else r for r in rows]  # specialist: started counts
     assert flags_of("assessment_wait", rows).empty
 
 
 def test_the_explanation_says_none_is_recorded_once():
     (text,) = flags_of("assessment_wait", [request(outcome="Referral for assessment"), visit("2021-06-01")])["explanation"]
-    assert text == ("An assessment was requested (Children's Social Care, 15 Feb 2021) and none is recorded "
+    assert text == ("An assessment was requested (Children's Social Care, 15 Feb 2021) and no completed assessment "
+                    "is recorded within 45 working days (by 21 Apr 2021); nor is one recorded later.")
+    assert text.count("no completed assessment is recorded") == 1
+    (text,) = flags_of("assessment_wait", [{**request(outcome="Referral for assessment"), **HV},
+                                           visit("2021-06-01")])["explanation"]
+    assert text == ("An assessment was requested (Health Visiting, 15 Feb 2021) and none is recorded "
                     "within 42 days (by 29 Mar 2021); nor is one recorded later.")
     assert text.count("none is recorded") == 1
 
@@ -223,6 +233,11 @@ BASELINE_CASES = {
     "fir answered later": [request("2023-02-15", outcome="Referral for assessment"),
                            {**request("2023-03-01", outcome="Single assessment started"), "contact_type": "referral_decision"},
                            visit("2023-06-01")],
+    # s14: a specialist request (health) counts a start; social care's above is due completed (WT 2023)
+    "fir specialist": [{**request("2023-02-15", outcome="Single assessment started"), **HV}, visit("2023-06-01")],
+    "fir completed": [request("2023-02-15", outcome="Single assessment started"),
+                      {"date": "2023-04-20", "contact_type": "assessment", "description": "Single assessment completed",
+                       **CSC}, visit("2023-06-01")],
 }
 
 
@@ -237,6 +252,9 @@ def test_the_baseline_cases_flag_what_they_should():
     # the bruise once (its referral and medical are its records), the burn on its own
     assert package_pairs(BASELINE_CASES["cedar"], "nonmobile_injury") == [("C1-e001", "C1-e003"), ("C1-e004", "")]
     assert [t for t, _ in package_pairs(BASELINE_CASES["cedar"], "repeated_injury_or_ae")] == ["C1-e004"]
-    assert package_pairs(BASELINE_CASES["fir"], "assessment_wait") == []
+    # social care's: started is not completed (Working Together 2023, 45 working days to completion, s14)
+    assert package_pairs(BASELINE_CASES["fir"], "assessment_wait") == [("C1-e001", "")]
     assert len(package_pairs(BASELINE_CASES["fir planned"], "assessment_wait")) == 1
-    assert package_pairs(BASELINE_CASES["fir answered later"], "assessment_wait") == []
+    assert package_pairs(BASELINE_CASES["fir answered later"], "assessment_wait") == [("C1-e001", ""), ("C1-e002", "")]
+    assert package_pairs(BASELINE_CASES["fir specialist"], "assessment_wait") == []
+    assert package_pairs(BASELINE_CASES["fir completed"], "assessment_wait") == []

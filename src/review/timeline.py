@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, utils
 from rapidfuzz.process import cpdist
 
 from .config import CaseConfig
+from .mobility import ANY_WORD_PATTERN, MOBILE, NO_STATEMENT, NOT_MOBILE, mobility_statement
 from .schema import CONTACT_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame
 from .sightings import inferred_sightings, seen_mask
 
@@ -719,7 +720,8 @@ def _case_dates(case, case_uniques) -> dict[str, np.ndarray]:
 
     def dates(config) -> tuple:
         ends = [d for d in (config.date_of_death, config.review_date) if d]
-        return day(config.date_of_birth), mobility_threshold(config), day(min(ends) if ends else None)
+        return (day(config.date_of_birth), mobility_threshold(config), day(min(ends) if ends else None),
+                bool(getattr(config, "mobile_from", None)))
 
     if isinstance(case, CaseDates):
         return case.take(case_uniques)
@@ -727,9 +729,11 @@ def _case_dates(case, case_uniques) -> dict[str, np.ndarray]:
         rows = [dates(_config(case[c])) for c in case_uniques]
     else:
         rows = [dates(_config(case))] * len(case_uniques)
-    columns = list(zip(*rows)) if rows else [(), (), ()]
-    return {name: np.array(values, dtype="datetime64[D]")
-            for name, values in zip(("date_of_birth", "mobile_from", "review_end"), columns)}
+    columns = list(zip(*rows)) if rows else [(), (), (), ()]
+    out = {name: np.array(values, dtype="datetime64[D]")
+           for name, values in zip(("date_of_birth", "mobile_from", "review_end"), columns)}
+    out["mobile_from_given"] = np.array(columns[3], dtype=bool)  # case.yml mobile_from (it wins over records)
+    return out
 
 
 class CaseDates:
@@ -778,6 +782,7 @@ class CaseDates:
             "mobile_from": np.where(np.isnat(mobile_from), threshold, mobile_from),
             # the earlier of the two when both are known (np.fmin ignores NaT, as min of the known dates)
             "review_end": np.fmin(death, review),
+            "mobile_from_given": ~np.isnat(mobile_from),  # case.yml mobile_from (it wins over records)
         }
 
     def vocab_keys(self, case_uniques) -> np.ndarray:
@@ -838,6 +843,69 @@ def child_mobile(days: np.ndarray, threshold, precision: pd.Series | None = None
             limit = threshold[rows]
             unknown[rows] |= (first < limit) & (limit <= last)  # (NaT threshold: never)
     return pd.arrays.BooleanArray(valid & (days >= threshold) & ~unknown, unknown)
+
+
+def recorded_mobility(description: pd.Series, action: pd.Series) -> np.ndarray:
+    """Per row, what its description and action state about the child's mobility
+    (`review.mobility.row_statement`: 1 mobile, -1 not mobile, 0 nothing), read once per distinct
+    (description, action) pair."""
+    n = len(description)
+    if not n:
+        return np.zeros(0, dtype="int8")
+    d_codes, d_uniques = _codes(description, sort=False)
+    a_codes, a_uniques = _codes(action, sort=False)
+    # per distinct text, and only those naming a milestone word at all (one RE2 search over the distinct
+    # texts): a pair states what its texts state
+    d, a = _statements(d_uniques)[d_codes], _statements(a_uniques)[a_codes]
+    return np.where((d == MOBILE) | (a == MOBILE), MOBILE,
+                    np.where((d == NOT_MOBILE) | (a == NOT_MOBILE), NOT_MOBILE, NO_STATEMENT)).astype("int8")
+
+
+def _statements(uniques) -> np.ndarray:
+    """`mobility_statement` of each distinct text (plus a trailing 0 for code -1, NA)."""
+    out = np.zeros(len(uniques) + 1, dtype="int8")
+    if not len(uniques):
+        return out
+    texts = pa.array([str(t) for t in uniques], type=pa.large_string())
+    candidates = np.flatnonzero(pc.match_substring_regex(pc.utf8_lower(texts), ANY_WORD_PATTERN).to_numpy(
+        zero_copy_only=False))
+    for i in candidates.tolist():
+        out[i] = mobility_statement(str(uniques[i]))
+    return out
+
+
+def recorded_mobility_source(statements: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per row (timeline order, `starts`: each row's case's first position), the position of the latest
+    row of its case up to and including it that states the child's mobility either way (-1 when none)."""
+    n = len(statements)
+    if not n:
+        return np.zeros(0, dtype="int64")
+    last = np.maximum.accumulate(np.where(statements != NO_STATEMENT, np.arange(n), -1))
+    return np.where(last >= starts, last, -1)
+
+
+def child_mobile_recorded(mobile: pd.arrays.BooleanArray, statements: np.ndarray, starts: np.ndarray,
+                          days: np.ndarray, mobile_from_given: np.ndarray) -> pd.arrays.BooleanArray:
+    """`child_mobile` (by age or case.yml mobile_from) with the records' own words: from a row stating the
+    child is not (yet) independently mobile ("not yet rolling or sitting, not independently mobile":
+    `recorded_mobility`) the child is not mobile on every dated row of its case until a row states
+    mobility ("now crawling"), whatever the age. A statement of mobility only ends such a stretch: a baby
+    under the age threshold stays non-mobile by age (bruising protocols apply to every baby that young). A
+    case whose case.yml gives ``mobile_from`` keeps it (the reviewers' judgement wins over the records).
+    `starts`: each row's case's first position; rows in timeline order."""
+    source = recorded_mobility_source(statements, starts)
+    recorded = np.zeros(len(statements), dtype=bool)
+    has = source >= 0
+    recorded[has] = statements[source[has]] == NOT_MOBILE
+    recorded &= ~np.asarray(mobile_from_given, dtype=bool) & ~np.isnat(np.asarray(days).astype("datetime64[D]"))
+    if not recorded.any():
+        return mobile
+    values = mobile.to_numpy(dtype=bool, na_value=False).copy()
+    mask = mobile.isna().copy() if hasattr(mobile, "isna") else np.zeros(len(values), dtype=bool)
+    mask = np.asarray(mask, dtype=bool)
+    values[recorded] = False
+    mask[recorded] = False
+    return pd.arrays.BooleanArray(values, mask)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1617,7 +1685,10 @@ def build_timeline(
                                             per_case["date_of_birth"], case_codes)
     new["age_display"] = _approximate_ages(new["age_display"], frame["date_precision"],
                                            frame["date_text"] if "date_text" in frame.columns else None)
-    new["child_mobile"] = child_mobile(days, per_case["mobile_from"][case_codes], frame["date_precision"])
+    new["child_mobile"] = child_mobile_recorded(
+        child_mobile(days, per_case["mobile_from"][case_codes], frame["date_precision"]),
+        recorded_mobility(frame["description"], frame["action"]), starts, days,
+        per_case["mobile_from_given"][case_codes])
     links = candidate_links(frame, threshold=link_threshold, window_days=link_window_days, factorised=factorised,
                             in_order=True)
     new["event_group"] = _groups(frame["event_id"], links["left"].to_numpy(), links["right"].to_numpy())

@@ -1120,9 +1120,12 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     # each case's vocabulary as the rules read its texts (`case_vocab_key`: "" for the package's), by case
     # code; the rows' numbers are made when a rule first reads a text (`row_vocabs`)
     vocab_keys = [case_vocab_key(case, cid) for cid in case_ids] if case is not None else []
+    # each case's case.yml mobile_from (None when not given), by case code: it wins over the records' words
+    # about the child's mobility (`review.timeline.child_mobile_recorded`); explanations name it
+    mobile_froms = [_case_attr(case, cid, "mobile_from") for cid in case_ids] if case is not None else []
     return Context(timeline=tl, settings=settings, case_ids=ids,
                    extra={"deaths": pd.Series(deaths, index=ids), "concern_windows": windows,
-                          "vocab_keys": vocab_keys, "order": order})
+                          "vocab_keys": vocab_keys, "order": order, "mobile_froms": mobile_froms})
 
 
 # ---------------------------------------------------------------------------------------------------

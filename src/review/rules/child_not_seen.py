@@ -6,6 +6,15 @@ limit); and home visits at which the child was not seen, with no return visit by
 
 Source: Working Together to Safeguard Children 2023, chapter 2 (children on a child protection plan are
 seen, and seen alone, at the frequency the plan sets); local practice standards for open cases.
+
+"Concerns open" (`open_case_concerns`, s14): a concern recorded within the case's concern window (the one the
+timeline's ``open_concerns`` uses) that an agency holding the child's case recorded: not a missed appointment
+alone (`open_concerns_ignore_tags`: was_not_brought; an unseen child's missed appointments are
+was_not_brought's to follow up, and would make every child who misses two appointments an "open case"), and
+not a concern recorded only by a hospital (an agency at least half of whose rows in the case are
+`hospital_contact_types`, A&E attendances, admissions, discharges, with its letters): a hospital sees the
+child when the child is brought and holds no case to visit; repeated attendances are
+repeated_injury_or_ae's.
 """
 from __future__ import annotations
 
@@ -131,8 +140,8 @@ def _plan_ended_on(ctx: Context, pos: np.ndarray) -> np.ndarray:
     return np.isin(wanted, ends_key)
 
 
-def _open_at_end(ctx: Context, on: np.ndarray, variant: str,
-                 run_start: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _open_at_end(ctx: Context, on: np.ndarray, variant: str, run_start: np.ndarray,
+                 concern_rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The stretches still running at the end of the review, one per case at most: the timeline position
     of the case's last dated row on or before the end (in the stretch), of the flag's trigger, and the end
     of the review as a day number. The trigger is the stretch's last exact-date row on or before the end;
@@ -145,7 +154,8 @@ def _open_at_end(ctx: Context, on: np.ndarray, variant: str,
     row "June 2024" ends the records on 1 June for certain, not on the 30th). A plan runs at the end when
     no conference on that last row's day ended it; concerns are open at the end when a concern was
     recorded within the case's concern window before it: the window its timeline's ``open_concerns`` were
-    built with (case.yml ``timeline: concern_window_days``, default `review.timeline.CONCERN_WINDOW_DAYS`; `prepare`).
+    built with (case.yml ``timeline: concern_window_days``, default `review.timeline.CONCERN_WINDOW_DAYS`; `prepare`),
+    by a row of `concern_rows` (`open_case_concerns`' carriers; default: any row recording a concern).
     """
     tl = ctx.timeline
     case = tl["_case"].to_numpy()
@@ -172,7 +182,9 @@ def _open_at_end(ctx: Context, on: np.ndarray, variant: str,
     if variant == "cp_plan":
         running[running] = ~_plan_ended_on(ctx, last[running])
     else:
-        carriers = within & (tl["concerns"].fillna("") != "").to_numpy(dtype=bool)
+        if concern_rows is None:
+            concern_rows = (tl["concerns"].fillna("") != "").to_numpy(dtype=bool)
+        carriers = within & concern_rows
         recent = np.maximum.reduceat(np.where(carriers, sd, _NAT_DAY), starts)
         # the case's own concern window (case.yml `timeline:`), the one its `open_concerns` were built with
         window = ctx.extra["concern_windows"][case[starts]]
@@ -180,7 +192,8 @@ def _open_at_end(ctx: Context, on: np.ndarray, variant: str,
     return last[running], trigger[running], end[running]
 
 
-def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: str, what: str) -> pd.DataFrame:
+def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: str, what: str,
+          concern_rows: np.ndarray | None = None) -> pd.DataFrame:
     """The unseen stretches longer than `max_days`: a flag at the first contact past the limit, and one for
     a stretch still running at the end of the review with no sighting since the limit passed (censored at
     the end; triggered by the stretch's last exact-date contact before the end, else its last contact)."""
@@ -188,7 +201,7 @@ def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: 
     on = on.fillna(False).astype(bool)
     rows = np.flatnonzero((on & tl["_exact"]).to_numpy(dtype=bool))
     run_since, since_at, run_start = _run_since(ctx, on)
-    last, trigger, end = _open_at_end(ctx, on.to_numpy(dtype=bool), variant, run_start)
+    last, trigger, end = _open_at_end(ctx, on.to_numpy(dtype=bool), variant, run_start, concern_rows)
     if not len(rows) and not len(last):
         return pd.DataFrame()
     case = tl["_case"].to_numpy()
@@ -332,6 +345,51 @@ def _open_rows(ctx, pick, end, max_days, variant, what, since, seen_day, seen_at
     return out
 
 
+def open_case_concerns(ctx: Context, params: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Per timeline row, are concerns open in the sense of an open case (the module's docstring), and the rows
+    that carry such a concern. A row carries one when it is dated, records a concern tag other than
+    `open_concerns_ignore_tags`, and its agency is not a hospital in the case (at least half of the agency's
+    rows of the case of `hospital_contact_types`). Concerns are open at a row when the timeline's
+    ``open_concerns`` there name a tag not ignored, and, when rows of the case open them, a carrier's: the
+    latest carrier of its case up to and including it (timeline order) is dated at most the case's concern
+    window before it (at an undated row: any earlier carrier), as the timeline's ``open_concerns`` are built.
+    With nothing ignored and no hospital, exactly ``open_concerns != ""``."""
+    tl = ctx.timeline
+    n = len(tl)
+    codes, uniques = ctx._coded("concerns")  # NA: code -1, the appended False
+    ignore = {str(t) for t in (params.get("open_concerns_ignore_tags") or ())}
+    keeps = np.array([any(t.strip() and t.strip() not in ignore for t in str(u).split(";")) for u in uniques]
+                     + [False], dtype=bool)
+    day = day_numbers(tl["_day"])
+    dated = day != _NAT_DAY
+    carriers = keeps[codes] & dated
+    any_carrier = carriers.copy()
+    kinds = params.get("hospital_contact_types") or ()
+    if kinds and carriers.any():
+        agency = tl["_agency"].to_numpy(dtype="int64")
+        _, inverse = np.unique(agency, return_inverse=True)
+        rows = np.bincount(inverse)
+        hospital = np.bincount(inverse, weights=ctx.types(kinds).to_numpy(dtype=bool).astype("float64"))
+        carriers &= ~(2 * hospital >= rows)[inverse]
+    case = tl["_case"].to_numpy()
+    starts = _case_bounds(case)
+    first = np.repeat(starts, np.diff(np.r_[starts, n])) if n else np.zeros(0, dtype="int64")
+    window = ctx.extra["concern_windows"][case] if n else np.zeros(0, dtype="int64")
+
+    def open_from(rows: np.ndarray) -> np.ndarray:
+        last = np.maximum.accumulate(np.where(rows, np.arange(n), -1)) if n else np.zeros(0, dtype="int64")
+        return (last >= first) & (~dated | (day - day[np.maximum(last, 0)] <= window))
+
+    # the timeline's open_concerns, its ignored tags left out (the column a hand-made timeline may give
+    # without the concerns that open it)...
+    o_codes, o_uniques = ctx._coded("open_concerns")
+    listed = np.array([any(t.strip() and t.strip() not in ignore for t in str(u).split(";")) for u in o_uniques]
+                      + [False], dtype=bool)[o_codes]
+    # ...unless the concerns that open it were all a hospital's
+    open_ = listed & (open_from(carriers) | ~open_from(any_carrier))
+    return open_, carriers
+
+
 @register("child_not_seen")
 def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
     """Child not seen > 14 days on a CP plan / > 42 days with concerns open; visits not seeing the child."""
@@ -339,16 +397,19 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
     # a sighting: child_seen recorded True, or no cell recorded and the row read as one (review.sightings)
     seen = pd.Series(seen_mask(tl), index=tl.index)
     on_plan = tl["on_cp_plan"].fillna(False).astype(bool)
-    open_concerns = (tl["open_concerns"].fillna("") != "") & ~on_plan
+    case_open, carriers = open_case_concerns(ctx, params)
+    case_open = pd.Series(case_open, index=tl.index)
+    open_concerns = case_open & ~on_plan
     parts = [
         _gaps(ctx, on_plan, params["cp_plan_max_days"], seen, "cp_plan", "on a child protection plan"),
-        _gaps(ctx, open_concerns, params["open_concerns_max_days"], seen, "open_concerns", "with concerns open"),
+        _gaps(ctx, open_concerns, params["open_concerns_max_days"], seen, "open_concerns", "with concerns open",
+              carriers),
     ]
 
     visits = (
         ctx.types(params["visit_contact_types"]) & ctx.kinds(params["visit_agency_kinds"])
         & not_seen_mask(tl)
-        & (on_plan | (tl["open_concerns"].fillna("") != "")) & tl["_exact"]
+        & (on_plan | case_open) & tl["_exact"]
     )
     t = rows_of(ctx, visits, _COLUMNS)
     if not t.empty:

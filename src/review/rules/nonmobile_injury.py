@@ -92,7 +92,8 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
                            _one_part(ctx, medical, params["assessment_escalations"], "CP medical", "referral", cap, death))
     explanation = (
         t["agency"] + " recorded " + fmt_tags(t["concerns"]) + " on " + fmt_date(t["_day"]) + " in a child aged "
-        + fmt_age(t) + " who was not independently mobile, with no same-day " + missing + outcome
+        + fmt_age(t) + " who was not independently mobile (" + mobility_source(ctx, t, params) + "), with no same-day "
+        + missing + outcome
     )
     # one frame from its columns (aligned on t's index, as setting them one by one would)
     return pd.DataFrame({
@@ -108,6 +109,50 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
         "agencies": t["agency"],
         "explanation": explanation,
     }, index=t.index)
+
+
+def mobility_source(ctx: Context, t: pd.DataFrame, params: dict) -> pd.Series:
+    """Per trigger, whose judgement it is that the child was not independently mobile: 'recorded by Oakfield
+    Health Visiting on 8 Aug 2023' (the latest row of the case up to the trigger stating it:
+    `review.timeline.recorded_mobility`, the timeline's reading), 'before the mobile_from date in case.yml,
+    1 Sep 2023', or 'by age: under 6 months'. Only the rows of the triggers' cases are read."""
+    from ..timeline import recorded_mobility, recorded_mobility_source
+
+    out = pd.Series("by age: under " + f"{params['nonmobile_below_age_months']:g}" + " months", index=t.index,
+                    dtype="string")
+    if t.empty:
+        return out
+    tl = ctx.timeline
+    froms = ctx.extra.get("mobile_froms") or []
+    case_codes = t["_case"].to_numpy(dtype="int64")
+    given = np.array([bool(froms[c]) if c < len(froms) else False for c in case_codes], dtype=bool)
+    if given.any():
+        dates = pd.Series([pd.Timestamp(froms[c]) if g else pd.NaT for c, g in zip(case_codes, given)],
+                          index=t.index, dtype="datetime64[ns]")
+        out = out.mask(given, "before the mobile_from date in case.yml, " + fmt_date(dates))
+    all_case = tl["_case"].to_numpy(dtype="int64")
+    rows = np.flatnonzero(np.isin(all_case, case_codes[~given]))
+    if not len(rows):
+        return out
+    statements = recorded_mobility(tl["description"].iloc[rows], tl["action"].iloc[rows])
+    sub_case = all_case[rows]
+    first = np.r_[True, sub_case[1:] != sub_case[:-1]]
+    starts = np.maximum.accumulate(np.where(first, np.arange(len(rows)), 0))
+    source = recorded_mobility_source(statements, starts)
+    at = np.searchsorted(rows, t.index.to_numpy())  # the prepared timeline's labels are its positions
+    found = ~given & (at < len(rows))
+    found[found] = rows[at[found]] == t.index.to_numpy()[found]
+    src = np.full(len(t), -1, dtype="int64")
+    src[found] = source[at[found]]
+    recorded = src >= 0
+    recorded[recorded] = statements[src[recorded]] == -1
+    if recorded.any():
+        pos = rows[src[recorded]]
+        index = t.index[recorded]
+        agency = column_at(ctx, "agency", pos, index).astype(object).fillna("").astype(str)
+        when = fmt_date(column_at(ctx, "_day", pos, index), column_at(ctx, "_shown", pos, index))
+        out[recorded] = ("recorded by " + agency + " on " + when).to_numpy(dtype=object)
+    return out
 
 
 def _one_part(ctx: Context, response: pd.DataFrame, kinds, found: str, other: str, cap,

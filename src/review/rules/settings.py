@@ -31,10 +31,12 @@ FRACTIONAL = frozenset({"nonmobile_below_age_months"})
 #: silently match nothing
 CHOICES = {
     "trigger": ("concern", "decision"),
+    "young_person_severity": SEVERITIES,
     "injury_tags": CONCERN_TAGS,
     "any_age_tags": CONCERN_TAGS,
     "high_severity_tags": CONCERN_TAGS,
     "concern_tags": CONCERN_TAGS,
+    "open_concerns_ignore_tags": CONCERN_TAGS,
     "by_tag": CONCERN_TAGS,  # its keys
     "escalations": ESCALATIONS,
     "referral_escalations": ESCALATIONS,
@@ -43,6 +45,7 @@ CHOICES = {
     "request_contact_types": CONTACT_TYPES,
     "closure_contact_types": CONTACT_TYPES,
     "visit_contact_types": CONTACT_TYPES,
+    "hospital_contact_types": CONTACT_TYPES,
     "correspondence_types": CONTACT_TYPES,
     "meeting_types": CONTACT_TYPES,
     # rows of these contact types or escalations count (assessment_wait, closure_with_open_concerns)
@@ -51,6 +54,8 @@ CHOICES = {
     "agency_kinds": AGENCY_KINDS,
     "decision_agency_kinds": AGENCY_KINDS,
     "visit_agency_kinds": AGENCY_KINDS,
+    "social_care_agency_kinds": AGENCY_KINDS,
+    "social_care_escalations": ESCALATIONS,
     "referral_reaches_kinds": AGENCY_KINDS,
 }
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 
 from ..schema import TIMELINE_COLUMNS, conform
 from ..sightings import inferred_sightings
-from ..timeline import child_mobile, mobility_threshold
+from ..timeline import child_mobile, child_mobile_recorded, mobility_threshold, recorded_mobility
 
 DEFAULTS = {
     "agency": "Health Visiting",
@@ -33,7 +34,9 @@ def make_timeline(rows: list[dict], *, dob: str = "2023-01-01", mobile_from: str
 
     child_mobile, unless a row gives it, is the timeline's (`review.timeline.child_mobile` with
     `review.timeline.mobility_threshold`: `mobile_from`, else the default months of age from `dob`): NA
-    for an undated row and for a month, year or approximate date whose period the child became mobile in."""
+    for an undated row and for a month, year or approximate date whose period the child became mobile in;
+    without `mobile_from`, not mobile from a row stating so until one states mobility
+    (`review.timeline.child_mobile_recorded`, reading the rows in the order given)."""
     records = []
     birth = pd.Timestamp(dob)
     threshold = mobility_threshold(SimpleNamespace(mobile_from=mobile_from, date_of_birth=birth.date()))
@@ -54,7 +57,12 @@ def make_timeline(rows: list[dict], *, dob: str = "2023-01-01", mobile_from: str
     for record in records:
         record.pop("child_mobile", None)
     frame = conform(pd.DataFrame(records), TIMELINE_COLUMNS)
-    mobile = child_mobile(frame["date"].to_numpy(dtype="datetime64[ns]"), threshold, frame["date_precision"])
+    days = frame["date"].to_numpy(dtype="datetime64[ns]")
+    mobile = child_mobile(days, threshold, frame["date_precision"])
+    # the records' own words ("not yet rolling or sitting"), as the timeline reads them; rows in the given order
+    mobile = child_mobile_recorded(mobile, recorded_mobility(frame["description"], frame["action"]),
+                                   np.zeros(len(frame), dtype="int64"), days,
+                                   np.full(len(frame), bool(mobile_from)))
     values = [m if g is _NOT_GIVEN else g for m, g in zip(mobile.astype(object), given)]
     frame["child_mobile"] = pd.array([pd.NA if v is None or pd.isna(v) else bool(v) for v in values], dtype="boolean")
     if not any("child_seen_inferred" in r for r in records):  # the timeline's reading of rows with no cell

@@ -5,6 +5,16 @@ escalation — within 14 days of the latest.
 Source: local was-not-brought protocols (a child who is not brought is a child at risk: the service
 follows up, reviews the pattern and escalates); NICE CG89 (failure to attend appointments as an alerting
 feature of neglect); Working Together to Safeguard Children 2023.
+
+A young person (s14): "was not brought" names a child who depends on an adult to be brought. From
+`young_person_age_years` (13) the flag says the young person "did not attend", and is `young_person_severity`
+(low) unless other concerns are open at the trigger (a concern tag other than was_not_brought in the
+timeline's ``open_concerns``: self-harm, exploitation, neglect...), when it keeps the rule's severity. From
+`no_flag_age_years` (16) a young person may consent to or refuse treatment themselves (Family Law Reform Act
+1969 s.8; Mental Capacity Act 2005; under 16, Gillick competence), so missed appointments alone are no
+missed escalation point: flagged only with other concerns open (Working Together 2023, ch. 2: young people
+at risk of harm outside the home; was-not-brought protocols ask services to weigh a young person's
+disengagement with what else is known). A child with no date of birth is read as a child.
 """
 from __future__ import annotations
 
@@ -32,6 +42,7 @@ from .base import (
 #: the timeline columns the rule reads from its rows (selected before the rows are)
 _COLUMNS = [
     "event_id", "case_id", "_case", "_agency", "_gcode", "_day", "_start", "_end", "_exact", "date_precision", "_shown", "agency",
+    "_dob", "open_concerns",
 ]
 
 
@@ -65,8 +76,15 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     pairs = pairs[~(pairs["e__exact"] & (pairs["e_pos"] > pairs["t_index"]))]
     count = pairs.groupby("t_index")["e__gcode"].nunique()
     t = triggers[triggers.index.isin(count[count >= params["min_missed"]].index)].copy()
+    # a young person: "did not attend"; from no_flag_age_years, flagged only with other concerns open
+    years = age_in_years(t["_day"], t["_dob"])
+    other = other_concerns_open(t["open_concerns"])
+    adult_enough = (years >= params["no_flag_age_years"]).fillna(False).to_numpy(dtype=bool)
+    keep = ~adult_enough | other
+    t, years, other = t[keep], years[keep], other[keep]
     if t.empty:
         return t
+    young = (years >= params["young_person_age_years"]).fillna(False).to_numpy(dtype=bool)
     pairs = pairs[pairs["t_index"].isin(t.index)]
     n = count.reindex(t.index).astype(int).astype(str)
     evidence = joined(pairs["e_event_id"], pairs["t_index"]).reindex(t.index)
@@ -81,15 +99,21 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     agencies = joined(column_at(ctx, "agency", pairs["e_pos"], pairs.index), pairs["t_index"]).reindex(t.index)
 
     delay = delay_from(t["deadline"], t["action_date"], t["action_exact"])
+    age = years.astype("Int64").astype("string").fillna("")
+    head = pd.Series("The child was not brought to ", index=t.index, dtype="string").mask(
+        young, "The young person (aged " + age + ") did not attend ")
+    who = pd.Series("the child", index=t.index, dtype="string").mask(young, "the young person")
     explanation = (
-        "The child was not brought to " + n + " appointments with " + agencies + " within "
+        head + n + " appointments with " + agencies + " within "
         + str(params["window_days"]) + " days (" + date_list + ") and " + t["agency"]
-        + " did not see the child or escalate within " + str(params["follow_up_within_days"]) + " days of "
+        + " did not see " + who + " or escalate within " + str(params["follow_up_within_days"]) + " days of "
         + fmt_date(t["_day"]) + outcome_text(t["action_event_id"], t["action_date"], delay, "follow-up",
                                        action_when(ctx, t["action_pos"], t.index))
     )
+    severity = pd.Series(pd.NA, index=t.index, dtype="string").mask(young & ~other, params["young_person_severity"])
     # one frame from its columns (aligned on t's index, as setting them one by one would)
     return pd.DataFrame({
+        "severity": severity,
         "case_id": t["case_id"],
         "trigger_event_id": t["event_id"],
         "trigger_date": t["_day"],
@@ -102,3 +126,19 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
         "agencies": agencies,
         "explanation": explanation,
     }, index=t.index)
+
+
+def age_in_years(day: pd.Series, dob: pd.Series) -> pd.Series:
+    """Whole years of age on `day` (birthdays by calendar: 29 Feb's on 1 Mar in other years); NA without a
+    date of birth."""
+    day, dob = pd.Series(day).astype("datetime64[ns]"), pd.Series(dob, index=day.index).astype("datetime64[ns]")
+    before = (day.dt.month < dob.dt.month) | ((day.dt.month == dob.dt.month) & (day.dt.day < dob.dt.day))
+    return (day.dt.year - dob.dt.year - before.astype("float64")).astype("Float64")
+
+
+def other_concerns_open(open_concerns: pd.Series) -> np.ndarray:
+    """Is a concern other than was_not_brought open (the timeline's ``open_concerns``), per row?"""
+    codes, uniques = pd.factorize(open_concerns.astype(object).fillna("").to_numpy(dtype=object))
+    other = np.array([any(t.strip() and t.strip() != "was_not_brought" for t in str(u).split(";")) for u in uniques],
+                     dtype=bool)
+    return other[codes] if len(uniques) else np.zeros(len(codes), dtype=bool)
