@@ -51,6 +51,10 @@ def test_other_patterns_and_cases_are_as_before(synth):
     text = "\n".join("|".join(map(str, r)) for r in rest[
         ["event_id", "date", "contact_type", "concerns", "escalation", "description", "child_seen",
          "child_seen_alone"]].itertuples(index=False))
+    # the fourteenth session's generator records an assessment completed (Working Together's 45 working days run
+    # to completion), where it had said "started": with that one sentence as it was, the digest is as before
+    text = text.replace("Single assessment completed by allocated social worker.",
+                        "Single assessment started by allocated social worker.")
     assert len(rest) == 7400 and hashlib.sha1(text.encode()).hexdigest() == "fcbba7c0206c9d6d3644a2164e9dceed4ef81160"
 
 

@@ -93,7 +93,7 @@ TYPE_TEXT = {
     "discharge": "Discharged home, GP and health visitor informed.",
     "referral": "Referred to children's social care.",
     "referral_decision": "Referral screened by MASH: single assessment to be completed.",
-    "assessment": "Single assessment started by allocated social worker.",
+    "assessment": "Single assessment completed by allocated social worker.",
     "strategy_discussion": "Strategy discussion held with police and health.",
     "s47_enquiry": "Section 47 enquiry started.",
     "cp_medical": "Child protection medical completed by paediatrician.",
