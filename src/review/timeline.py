@@ -852,25 +852,32 @@ def recorded_mobility(description: pd.Series, action: pd.Series) -> np.ndarray:
     n = len(description)
     if not n:
         return np.zeros(0, dtype="int8")
-    d_codes, d_uniques = _codes(description, sort=False)
-    a_codes, a_uniques = _codes(action, sort=False)
     # per distinct text, and only those naming a milestone word at all (one RE2 search over the distinct
-    # texts): a pair states what its texts state
-    d, a = _statements(d_uniques)[d_codes], _statements(a_uniques)[a_codes]
+    # texts, as Arrow strings straight from the timeline's factorisation: no Python string but the
+    # candidates'): a pair states what its texts state
+    d_codes, _ = _factorize(description, sort=False) if len(description) >= _SMALL else _codes(description, sort=False)
+    a_codes, _ = _factorize(action, sort=False) if len(action) >= _SMALL else _codes(action, sort=False)
+    d = _statements(_arrow_uniques(description, sort=False))[d_codes]
+    a = _statements(_arrow_uniques(action, sort=False))[a_codes]
     return np.where((d == MOBILE) | (a == MOBILE), MOBILE,
                     np.where((d == NOT_MOBILE) | (a == NOT_MOBILE), NOT_MOBILE, NO_STATEMENT)).astype("int8")
 
 
 def _statements(uniques) -> np.ndarray:
-    """`mobility_statement` of each distinct text (plus a trailing 0 for code -1, NA)."""
+    """`mobility_statement` of each distinct text (an Arrow string array, or Python strings; plus a trailing 0
+    for code -1, NA)."""
     out = np.zeros(len(uniques) + 1, dtype="int8")
     if not len(uniques):
         return out
-    texts = pa.array([str(t) for t in uniques], type=pa.large_string())
-    candidates = np.flatnonzero(pc.match_substring_regex(pc.utf8_lower(texts), ANY_WORD_PATTERN).to_numpy(
-        zero_copy_only=False))
-    for i in candidates.tolist():
-        out[i] = mobility_statement(str(uniques[i]))
+    texts = uniques if isinstance(uniques, (pa.Array, pa.ChunkedArray)) else \
+        pa.array([str(t) for t in uniques], type=pa.large_string())
+    found = pc.match_substring_regex(pc.utf8_lower(texts), ANY_WORD_PATTERN)
+    candidates = np.flatnonzero(found.to_numpy(zero_copy_only=False) if isinstance(found, pa.Array)
+                                else np.asarray(found.combine_chunks().to_numpy(zero_copy_only=False)))
+    if len(candidates):
+        picked = texts.take(pa.array(candidates)).to_pylist()
+        for i, text in zip(candidates.tolist(), picked):
+            out[i] = mobility_statement(str(text or ""))
     return out
 
 

@@ -37,6 +37,7 @@ import pandas as pd
 
 from ..workdays import add_working_days
 from .base import (
+    _rows_matching,
     DAY,
     Context,
     action_when,
@@ -148,12 +149,17 @@ def started_only(ctx: Context, mask, params: dict) -> np.ndarray:
     """Rows of `mask` whose text records the assessment only started: it mentions `started_words` (not
     negated: "not started" is `types_held`'s) and no `completed_words` outside a sentence with
     `completed_not_in_sentence_with` ("Assessment started, to be completed by 5/4": only started;
-    "Assessment started 5/3. Completed 20/4.": completed). Each distinct text is read once (`text_mentions`)."""
+    "Assessment started 5/3. Completed 20/4.": completed). Each distinct text naming both is read once
+    (`text_mentions`)."""
     mask = np.asarray(mask, dtype=bool)
     words = params.get("started_words") or ()
     if not words or not mask.any():
         return np.zeros(len(mask), dtype=bool)
-    began = text_mentions(ctx, mask, words).to_numpy(dtype=bool)
+    # a started word anywhere (a whole-word search over the distinct texts, no reading of each: a record that
+    # says the assessment did not start is no done row at all, `types_held`, and a completed word decides)
+    pos = np.flatnonzero(mask)
+    began = np.zeros(len(mask), dtype=bool)
+    began[pos[_rows_matching(ctx, pos, words)]] = True
     finished = text_mentions(ctx, began, params.get("completed_words") or (), (),
                              params.get("completed_not_in_sentence_with") or ()).to_numpy(dtype=bool)
     return began & ~finished
