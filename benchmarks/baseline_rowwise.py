@@ -51,7 +51,7 @@ from review.rules.domestic_abuse_not_escalated import high_risk, lives_elsewhere
 from review.sightings import read_sighting, with_child_names  # a row with no Child seen cell read as a sighting or not
 from review.schema import ADULT_ESCALATIONS, CONTACT_COLUMNS
 from review.timeline import APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held
-from review.vocab import compile_vocab, denies, records_type, records_under_way
+from review.vocab import compile_vocab, denies, informed_reaches, records_type, records_under_way
 
 PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3}
 LINK_THRESHOLD = 85.0
@@ -716,7 +716,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 c_agency = _text(c.get("agency"))
                 reached = (c_agency == d_agency
                            or (c["_gcode"], d_agency) in group_agencies
-                           or d_agency in [a.strip() for a in _text(c.get("informed_agencies")).split(";")]
+                           or any(informed_reaches(a.strip(), d_agency, _text(d.get("agency_kind")), _package_vocab())
+                                  for a in _text(c.get("informed_agencies")).split(";"))
                            or (d.get("agency_kind") in q["referral_reaches_kinds"] and any(
                                x["_day"] is not None and c["_day"] <= x["_day"] <= d["_day"]
                                and _text(x.get("agency")) == c_agency and esc_held(x, q["referral_escalations"])
@@ -871,7 +872,8 @@ def read_chronology_rowwise(path, vocab: dict) -> list[dict]:
     from review.ingest.dates import DateParseError, parse_date
     from review.schema import CONTACT_TYPES, join_multi
     from review.vocab import (
-        classify_contact_type, detect_escalation, normalise_agency, parse_informed_agencies, parse_yes_no, tag_concerns,
+        classify_contact_type, detect_escalation, normalise_agency, parse_informed_agencies, parse_yes_no, shared_in_text,
+        informed_reaches, tag_concerns,
     )
 
     def cell(record, name) -> str:
@@ -911,13 +913,16 @@ def read_chronology_rowwise(path, vocab: dict) -> list[dict]:
             contact_type = type_text if type_text in CONTACT_TYPES else classify_contact_type(
                 type_text, "" if type_text else description, vocab)
             informed = cell(record, "information shared with")
+            listed = parse_informed_agencies(informed, vocab) if informed else []
             seen = parse_yes_no(record.get("child seen"))
             rows.append({"date": parsed.date, "date_precision": parsed.precision, "agency": agency,
                          "agency_kind": kind, "organisation": written or organisation or "",
                          "contact_type": contact_type, "child_seen": seen,
                          "concerns": join_multi(tag_concerns(narrative, vocab) if narrative else []),
                          "escalation": detect_escalation(contact_type, narrative, vocab) or "",
-                         "informed_agencies": join_multi(parse_informed_agencies(informed, vocab)) if informed else "",
+                         "informed_agencies": join_multi(listed + [
+                             label for label in shared_in_text(narrative, vocab) if not any(
+                                 informed_reaches(label, name, normalise_agency(name, vocab)[1], vocab) for name in listed)]),
                          "source_file": Path(path).name, "source_row": number, "description": description})
     wb.close()
     return rows

@@ -77,3 +77,86 @@ def test_a_marac_referral_next_day_answers_a_dash_label_high():
     rows = [incident("2023-09-13", "Domestic incident. DASH risk: HIGH."),
             {"date": "2023-09-14", **POLICE, "contact_type": "letter", "description": "Referral to MARAC made."}]
     assert package_pairs(rows, DA) == []
+
+
+# --- 4. sharing written in the narrative -------------------------------------------------------------------
+from review.config import package_data  # noqa: E402
+from review.vocab import informed_reaches, shared_in_text  # noqa: E402
+
+VOCAB = package_data("vocab.yml")
+
+
+@pytest.mark.parametrize("text, labels", [
+    ("Info shared with allocated SW by phone.", ["Children's social care"]),
+    ("Information passed to health visitor.", ["Health visiting"]),
+    ("Informed SW.", ["Children's social care"]),
+    ("Copy sent to GP.", ["GP"]),
+    ("Discussed with HV.", ["Health visiting"]),
+    ("Emailed MASH.", ["Children's social care"]),
+    ("Health visitor informed by phone.", ["Health visiting"]),
+    ("Letter sent to GP and health visitor.", ["GP", "Health visiting"]),
+])
+def test_sharing_in_the_narrative_names_its_recipient(text, labels):
+    assert shared_in_text(text, VOCAB) == labels
+
+
+@pytest.mark.parametrize("text", [
+    "Unable to share with GP as consent refused.",
+    "Not shared with SW.",
+    "Consent to share refused.",
+    "Info to be passed to HV.",
+    "SW to be informed.",
+    "Notified by police of the incident.",
+    "Shared with mum.",
+    "Discussed with manager.",
+])
+def test_no_sharing_read_where_none_was_done(text):
+    assert shared_in_text(text, VOCAB) == []
+
+
+def test_a_recipient_label_reaches_the_agencies_of_its_kind_or_name():
+    assert informed_reaches("Children's social care", "Northshire Children's Social Care", "social care", VOCAB)
+    assert informed_reaches("Health visiting", "Oakfield Health Visiting", "health", VOCAB)
+    assert informed_reaches("GP", "Riverside GP Practice", "health", VOCAB)
+    assert not informed_reaches("Health visiting", "St Anne's Hospital", "health", VOCAB)
+    assert not informed_reaches("GP", "Oakfield Health Visiting", "health", VOCAB)
+    assert not informed_reaches("Children's social care", "Northshire Police", "police", VOCAB)
+
+
+def _c09(tmp_path, action, shared_with=None):
+    """The QA scenario c09: the health visitor's neglect concern, then social care closes the case."""
+    header = "Date,Agency,Type of contact,Details,Action / outcome,Child seen" + (",Shared with" if shared_with is not None else "")
+    extra = "," if shared_with is not None else ""
+    rows = [
+        "02/05/2023,Northshire Children's Social Care,Assessment,Single assessment started following anonymous referral.,SW allocated.,Yes" + extra,
+        "15/06/2023,Oakfield Health Visiting,Home visit,\"Harvey unkempt with severe nappy rash, weight dropped from 50th to 9th centile.\","
+        + f"\"{action}\",Yes" + ("," + shared_with if shared_with is not None else ""),
+        "23/06/2023,Northshire Children's Social Care,Case closure,Case closed to CSC - step down to universal services.,Closure letter.,No" + extra,
+    ]
+    (tmp_path / "chronology.csv").write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "case.yml").write_text("case_id: c09\ndate_of_birth: 2022-02-14\nreview_date: 2023-12-31\n", encoding="utf-8")
+    from review.pipeline import analyse, load_case
+
+    analysis = analyse(load_case(tmp_path))
+    return analysis.timeline, analysis.flags
+
+
+@pytest.mark.parametrize("action", ["Info shared with allocated SW by phone.", "Discussed with SW.", "Emailed MASH."])
+def test_sharing_written_in_the_action_reaches_social_care(tmp_path, action):
+    timeline, flags = _c09(tmp_path, action)
+    hv = timeline[timeline["agency"] == "Oakfield Health Visiting"].iloc[0]
+    assert hv["informed_agencies"] == "Children's social care"
+    assert "information_not_shared" not in set(flags["rule_id"])
+
+
+@pytest.mark.parametrize("action", ["Unable to share with SW.", "Consent to share refused.", "Advice given."])
+def test_no_sharing_written_still_flags(tmp_path, action):
+    _, flags = _c09(tmp_path, action)
+    assert "information_not_shared" in set(flags["rule_id"])
+
+
+def test_a_label_is_not_added_beside_the_column_agency_it_reaches(tmp_path):
+    timeline, flags = _c09(tmp_path, "Info shared with allocated SW by phone.", "Northshire Children's Social Care")
+    hv = timeline[timeline["agency"] == "Oakfield Health Visiting"].iloc[0]
+    assert hv["informed_agencies"] == "Northshire Children's Social Care"
+    assert "information_not_shared" not in set(flags["rule_id"])
