@@ -810,6 +810,42 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 flags.append(_flag("domestic_abuse_not_escalated", r, deadline, action))
 
+    # exploitation_not_referred ----------------------------------------------------------------------
+    if "exploitation_not_referred" in p:
+        q = p["exploitation_not_referred"]
+
+        def not_risk(x):
+            return bool(q.get("not_risk_keywords")) and _mentioned(
+                _text(x.get("description")) + " . " + _text(x.get("action")), q["not_risk_keywords"], ())
+
+        exploited = [r for r in tl if r["_exact"] and tag_in(r, q["exploitation_tags"]) and not not_risk(r)]
+        missing = [r for r in tl if r["_exact"] and tag_in(r, q["missing_tags"])]
+        episodes = _first_per_group(missing)
+        window = dt.timedelta(days=q["repeat_window_days"])
+        repeat_groups = {x["_gcode"] for x in episodes
+                         if sum(1 for y in episodes if x["_day"] - window <= y["_day"] <= x["_day"]) >= q["repeat_missing_min"]}
+        exploited_groups = {r["_gcode"] for r in exploited}
+        trigger_ids = {id(r) for r in exploited + missing}
+
+        def referred(x):
+            text = _text(x.get("description")) + " . " + _text(x.get("action"))
+            return (esc_held(x, q["escalations"])
+                    or (x.get("agency_kind") in (q.get("response_agency_kinds") or [x.get("agency_kind")])
+                        and _held(x, q.get("response_contact_types") or []))
+                    or (bool(q.get("response_keywords"))
+                        and _mentioned(text, q["response_keywords"], tuple(q.get("response_negations") or ()),
+                                       tuple(q.get("response_not_in_sentence_with") or ()))))
+
+        for r in _first_per_group([r for r in tl if id(r) in trigger_ids]):
+            deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
+            action = _first(tl, r["_day"], referred)
+            if action is None or action["_day"] > deadline:
+                action = _capped(action, r["_day"], q.get("response_max_days"), death)
+                variant = "exploitation" if r["_gcode"] in exploited_groups else "missing"
+                flag = _flag("exploitation_not_referred", r, deadline, action, variant)
+                flag["severity"] = "high" if variant == "exploitation" or r["_gcode"] in repeat_groups else "medium"
+                flags.append(flag)
+
     # one flag per flag id, like the package; none triggered, or due, after the child's death
     out, ids = [], set()
     for f in flags:

@@ -35,6 +35,8 @@ CHOICES = {
     "any_age_tags": CONCERN_TAGS,
     "high_severity_tags": CONCERN_TAGS,
     "concern_tags": CONCERN_TAGS,
+    "exploitation_tags": CONCERN_TAGS,
+    "missing_tags": CONCERN_TAGS,
     "by_tag": CONCERN_TAGS,  # its keys
     "escalations": ESCALATIONS,
     "referral_escalations": ESCALATIONS,
