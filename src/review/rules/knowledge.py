@@ -19,12 +19,12 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..config import package_data
 from ..vocab import informed_reaches, normalise_text
 from .base import (
     DAY,
     Context,
     _mentioned,
+    _negating_vocab,
     _open_ended,
     first_response,
     held_escalations,
@@ -185,7 +185,7 @@ def _informed(informed: pd.Series, agency: pd.Series, kind: pd.Series | None = N
     pair_codes, pairs = pd.factorize(i_codes.astype("int64") * (len(a_uniques) + 1) + a_codes)
     i_values = np.append(np.asarray(i_uniques, dtype=object), "")  # code -1: nothing listed
     a_values = np.append(np.asarray(a_uniques, dtype=object), None)  # code -1: no agency, never told
-    vocab = package_data("vocab.yml")
+    vocab = _negating_vocab((), "")  # the package vocabulary, compiled once in a process
     hit = np.array(
         [
             isinstance(both, str) and any(informed_reaches(p.strip(), *both.split("\x1f", 1), vocab)
