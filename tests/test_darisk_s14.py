@@ -285,3 +285,12 @@ def test_the_qa_scenario_c12_raises_only_the_exploitation_flag(tmp_path):
     assert "exploitation" in concerns[0] and "missing" in concerns[0]
     assert "self_harm" in concerns[1] and "non_accidental" not in concerns[1] and "domestic_abuse" not in concerns[1]
     assert "self_harm" in concerns[2] and "parental_mental_health" not in concerns[2]
+
+
+@pytest.mark.parametrize("text, labels", [
+    ("Informed mum that HV will visit next week.", []),
+    ("Spoke to mum about GP appointment.", []),
+    ("Shared with mum and SW.", ["Children's social care"]),
+])
+def test_a_recipient_is_named_before_a_clause_word(text, labels):
+    assert shared_in_text(text, VOCAB) == labels

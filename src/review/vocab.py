@@ -325,6 +325,7 @@ class Vocabulary:
     sharing_cues: Phrases = field(default_factory=Phrases)  # "shared with", "info passed to" (`shared_in_text`)
     sharing_post_cues: Phrases = field(default_factory=Phrases)  # "SW informed", "GP made aware"
     sharing_negations: frozenset = frozenset()  # "not", "unable": "not shared with", "unable to share"
+    sharing_stops: frozenset = frozenset()  # "that", "about": the recipients named before them ("informed mum that HV ...")
     sharing_recipients: dict = field(default_factory=dict)  # recipient word -> its label ("sw" -> "Children's social care")
     _sharing_words: Phrases = field(default_factory=Phrases)  # the recipient words
     sharing_reach: dict = field(default_factory=dict)  # label -> (agency kinds, agency name words) it reaches
@@ -493,6 +494,8 @@ class Vocabulary:
         out.sharing_post_cues = Phrases(_as_list(vocab.get("sharing_post_cues"), "sharing_post_cues"))
         out.sharing_negations = frozenset(
             w for w in map(normalise_text, _as_list(vocab.get("sharing_negations"), "sharing_negations")) if w)
+        out.sharing_stops = frozenset(
+            w for w in map(normalise_text, _as_list(vocab.get("sharing_stops"), "sharing_stops")) if w)
         recipients = vocab.get("sharing_recipients") or {}
         if not isinstance(recipients, Mapping):
             raise ConfigError(f"vocabulary sharing_recipients must be a mapping of a label to its words, got {recipients!r}")
@@ -1865,7 +1868,8 @@ def shared_in_text(text, vocab) -> list[str]:
     ["Children's social care"], "copy sent to GP", "discussed with HV", "emailed MASH", "SW informed".
 
     A recipient is one of `sharing_recipients`' words among the `_SHARING_REACH` words after one of
-    `sharing_cues` in its sentence (up to . ; ! ? or a newline), or straight before one of `sharing_post_cues`
+    `sharing_cues` in its sentence (up to . ; ! ? or a newline) and before any of `sharing_stops` ("Informed
+    mum that HV will visit" shared with mum only), or straight before one of `sharing_post_cues`
     ("GP informed", "HV made aware"). A cue with one of `sharing_negations` among the three words before it
     shares nothing ("not shared with SW", "unable to share", "info to be passed to GP"); "consent to share
     refused" names no cue. Read once per distinct text at ingest (`ingest.load`)."""
@@ -1883,7 +1887,8 @@ def shared_in_text(text, vocab) -> list[str]:
         if end < len(tokens) and tokens[end] in ("by", "from"):  # received: "notified by police", "informed by SW"
             continue
         stop = end
-        while stop < len(tokens) and stop < end + _SHARING_REACH and tokens[stop] != "|":
+        while stop < len(tokens) and stop < end + _SHARING_REACH and tokens[stop] != "|" \
+                and tokens[stop] not in v.sharing_stops:
             stop += 1
         for _, _, word in v._sharing_words.find(tokens[end:stop]):
             found.add(v.sharing_recipients[word])
