@@ -53,7 +53,7 @@ from review.mobility import NOT_MOBILE, NO_STATEMENT, row_statement  # what one 
 from review.sightings import read_sighting, with_child_names  # a row with no Child seen cell read as a sighting or not
 from review.schema import ADULT_ESCALATIONS, CONTACT_COLUMNS
 from review.timeline import APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held
-from review.vocab import compile_vocab, denies, records_type, records_under_way
+from review.vocab import compile_vocab, denies, informed_reaches, records_type, records_under_way
 
 PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3}
 LINK_THRESHOLD = 85.0
@@ -751,7 +751,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 c_agency = _text(c.get("agency"))
                 reached = (c_agency == d_agency
                            or (c["_gcode"], d_agency) in group_agencies
-                           or d_agency in [a.strip() for a in _text(c.get("informed_agencies")).split(";")]
+                           or any(informed_reaches(a.strip(), d_agency, _text(d.get("agency_kind")), _package_vocab())
+                                  for a in _text(c.get("informed_agencies")).split(";"))
                            or (d.get("agency_kind") in q["referral_reaches_kinds"] and any(
                                x["_day"] is not None and c["_day"] <= x["_day"] <= d["_day"]
                                and _text(x.get("agency")) == c_agency and esc_held(x, q["referral_escalations"])
@@ -859,6 +860,42 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 flags.append(_flag("domestic_abuse_not_escalated", r, deadline, action))
 
+    # exploitation_not_referred ----------------------------------------------------------------------
+    if "exploitation_not_referred" in p:
+        q = p["exploitation_not_referred"]
+
+        def not_risk(x):
+            return bool(q.get("not_risk_keywords")) and _mentioned(
+                _text(x.get("description")) + " . " + _text(x.get("action")), q["not_risk_keywords"], ())
+
+        exploited = [r for r in tl if r["_exact"] and tag_in(r, q["exploitation_tags"]) and not not_risk(r)]
+        missing = [r for r in tl if r["_exact"] and tag_in(r, q["missing_tags"])]
+        episodes = _first_per_group(missing)
+        window = dt.timedelta(days=q["repeat_window_days"])
+        repeat_groups = {x["_gcode"] for x in episodes
+                         if sum(1 for y in episodes if x["_day"] - window <= y["_day"] <= x["_day"]) >= q["repeat_missing_min"]}
+        exploited_groups = {r["_gcode"] for r in exploited}
+        trigger_ids = {id(r) for r in exploited + missing}
+
+        def referred(x):
+            text = _text(x.get("description")) + " . " + _text(x.get("action"))
+            return (esc_held(x, q["escalations"])
+                    or (x.get("agency_kind") in (q.get("response_agency_kinds") or [x.get("agency_kind")])
+                        and _held(x, q.get("response_contact_types") or []))
+                    or (bool(q.get("response_keywords"))
+                        and _mentioned(text, q["response_keywords"], tuple(q.get("response_negations") or ()),
+                                       tuple(q.get("response_not_in_sentence_with") or ()))))
+
+        for r in _first_per_group([r for r in tl if id(r) in trigger_ids]):
+            deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
+            action = _first(tl, r["_day"], referred)
+            if action is None or action["_day"] > deadline:
+                action = _capped(action, r["_day"], q.get("response_max_days"), death)
+                variant = "exploitation" if r["_gcode"] in exploited_groups else "missing"
+                flag = _flag("exploitation_not_referred", r, deadline, action, variant)
+                flag["severity"] = "high" if variant == "exploitation" or r["_gcode"] in repeat_groups else "medium"
+                flags.append(flag)
+
     # one flag per flag id, like the package; none triggered, or due, after the child's death
     out, ids = [], set()
     for f in flags:
@@ -921,7 +958,8 @@ def read_chronology_rowwise(path, vocab: dict) -> list[dict]:
     from review.ingest.dates import DateParseError, parse_date
     from review.schema import CONTACT_TYPES, join_multi
     from review.vocab import (
-        classify_contact_type, detect_escalation, normalise_agency, parse_informed_agencies, parse_yes_no, tag_concerns,
+        classify_contact_type, detect_escalation, normalise_agency, parse_informed_agencies, parse_yes_no, shared_in_text,
+        informed_reaches, tag_concerns,
     )
 
     def cell(record, name) -> str:
@@ -961,13 +999,16 @@ def read_chronology_rowwise(path, vocab: dict) -> list[dict]:
             contact_type = type_text if type_text in CONTACT_TYPES else classify_contact_type(
                 type_text, "" if type_text else description, vocab)
             informed = cell(record, "information shared with")
+            listed = parse_informed_agencies(informed, vocab) if informed else []
             seen = parse_yes_no(record.get("child seen"))
             rows.append({"date": parsed.date, "date_precision": parsed.precision, "agency": agency,
                          "agency_kind": kind, "organisation": written or organisation or "",
                          "contact_type": contact_type, "child_seen": seen,
                          "concerns": join_multi(tag_concerns(narrative, vocab) if narrative else []),
                          "escalation": detect_escalation(contact_type, narrative, vocab) or "",
-                         "informed_agencies": join_multi(parse_informed_agencies(informed, vocab)) if informed else "",
+                         "informed_agencies": join_multi(listed + [
+                             label for label in shared_in_text(narrative, vocab) if not any(
+                                 informed_reaches(label, name, normalise_agency(name, vocab)[1], vocab) for name in listed)]),
                          "source_file": Path(path).name, "source_row": number, "description": description})
     wb.close()
     return rows

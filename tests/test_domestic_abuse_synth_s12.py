@@ -41,13 +41,18 @@ def test_other_patterns_and_cases_are_as_before(synth):
     what the generator made before this pattern was added (digests computed with the main branch's
     generator for this seed: its ground truth, and its contacts of the same cases)."""
     contacts, _, truth = synth
-    other = truth[truth["rule_id"] != RULE]
+    # (s14: the exploitation_not_referred pattern, planted after this one in cases with no other planted
+    # pattern, is left out as this one is; the digests of the rest are the main branch's generator's too)
+    late_rules = [RULE, "exploitation_not_referred"]
+    other = truth[~truth["rule_id"].isin(late_rules)]
     late = set(truth.loc[truth["rule_id"] == RULE, "case_id"])
     assert sorted(late) == ["C000016", "C000023", "C000031", "C000042", "C000059", "C000061"]
     text = "\n".join("|".join(map(str, r)) for r in other[
         ["case_id", "rule_id", "trigger_event_id", "trigger_date", "evidence_event_ids", "source_row"]].itertuples(index=False))
     assert len(other) == 33 and hashlib.sha1(text.encode()).hexdigest() == "921186c9b6fcdc835edbd1b05eb4265751de4839"
-    rest = contacts[~contacts["case_id"].isin(late)]
+    exploited = set(truth.loc[truth["rule_id"] == "exploitation_not_referred", "case_id"])
+    assert sorted(exploited) == ["C000034", "C000043", "C000046", "C000047", "C000057"] and not exploited & late
+    rest = contacts[~contacts["case_id"].isin(late | exploited)]
     text = "\n".join("|".join(map(str, r)) for r in rest[
         ["event_id", "date", "contact_type", "concerns", "escalation", "description", "child_seen",
          "child_seen_alone"]].itertuples(index=False))
@@ -55,7 +60,7 @@ def test_other_patterns_and_cases_are_as_before(synth):
     # to completion), where it had said "started": with that one sentence as it was, the digest is as before
     text = text.replace("Single assessment completed by allocated social worker.",
                         "Single assessment started by allocated social worker.")
-    assert len(rest) == 7400 and hashlib.sha1(text.encode()).hexdigest() == "fcbba7c0206c9d6d3644a2164e9dceed4ef81160"
+    assert len(rest) == 6900 and hashlib.sha1(text.encode()).hexdigest() == "05248fb6072bd095214b60febc3717b17f1484bd"
 
 
 def test_rules_find_the_planted_pattern_and_only_there(synth):

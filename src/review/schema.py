@@ -62,6 +62,9 @@ CONCERN_TAGS = (
     "substance_misuse",
     "parental_mental_health",
     "child_not_seen",
+    "self_harm",
+    "exploitation",
+    "missing",
 )
 
 INJURY_TAGS = ("bruising", "head_injury", "fracture", "burn", "other_injury")

@@ -122,6 +122,9 @@ CONCERN_TEXT = {
     "substance_misuse": "mother appeared intoxicated with alcohol",
     "parental_mental_health": "mother low in mood, postnatal depression",
     "child_not_seen": "child not seen, reported to be asleep upstairs",
+    "self_harm": "superficial cuts to forearms, self-inflicted",
+    "exploitation": "high risk of child sexual exploitation (CSE)",
+    "missing": "reported missing from home overnight",
 }
 ESCALATION_OF_TYPE = {
     "strategy_discussion": "strategy_discussion", "s47_enquiry": "s47_enquiry", "cp_medical": "cp_medical",
@@ -298,6 +301,15 @@ _PLANTED_LATE = {
         (80, "health_visiting", "home_visit", "", "", True, ""),
         (115, "health_visiting", "home_visit", "", "", True, ""),
     ], 4),
+    # (s14) a child found after a missing episode at risk of sexual exploitation, shared with every agency but
+    # not referred to children's social care; in cases with no other planted pattern, the domestic abuse
+    # pattern's included
+    "exploitation_not_referred": ([
+        (0, "police", "police_callout", "exploitation; missing", "", True, ALL),
+        (10, "health_visiting", "home_visit", "", "", True, ""),
+        (45, "health_visiting", "home_visit", "", "", True, ""),
+        (80, "health_visiting", "home_visit", "", "", True, ""),
+    ], 0),
 }
 #: what the planted call-outs' descriptions say after the type's sentence and the concern phrase (step ->
 #: ending); a pair is chosen per case (high risk, or medium risk: the repeat threshold alone)
@@ -494,6 +506,10 @@ def synth_contacts(n_cases: int, seed: int, contacts_per_case: int = 100, *, mis
         base = dob[sel] + (lo + late_rng.random(len(sel)) * (hi - lo)).astype(int).astype("timedelta64[D]")
         rows = place(steps, sel, block, base, late_rng)
         truth_rows.append((sel, rule, rows[:, trig], rows))
+        planted = planted.copy()
+        planted[sel] = True  # the next late pattern goes to other cases
+        if rule not in _LATE_TEXT:
+            continue
         high = late_rng.random(len(sel)) < 0.5
         for s_, ending in _LATE_TEXT[rule].items():
             if isinstance(ending, tuple):

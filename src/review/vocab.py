@@ -119,6 +119,8 @@ __all__ = [
     "records_type",
     "Scope",
     "parse_informed_agencies",
+    "shared_in_text",
+    "informed_reaches",
     "parse_yes_no",
 ]
 
@@ -320,6 +322,13 @@ class Vocabulary:
     disclosure_cues: Phrases = field(default_factory=Phrases)  # "said", "disclosed" (`_disclosed_hit`)
     disclosure_hits: Phrases = field(default_factory=Phrases)  # "hit him", "slapped her"
     disclosure_peers: frozenset = frozenset()  # "child", "brother": a blow by another child is no abuse by a carer
+    sharing_cues: Phrases = field(default_factory=Phrases)  # "shared with", "info passed to" (`shared_in_text`)
+    sharing_post_cues: Phrases = field(default_factory=Phrases)  # "SW informed", "GP made aware"
+    sharing_negations: frozenset = frozenset()  # "not", "unable": "not shared with", "unable to share"
+    sharing_stops: frozenset = frozenset()  # "that", "about": the recipients named before them ("informed mum that HV ...")
+    sharing_recipients: dict = field(default_factory=dict)  # recipient word -> its label ("sw" -> "Children's social care")
+    _sharing_words: Phrases = field(default_factory=Phrases)  # the recipient words
+    sharing_reach: dict = field(default_factory=dict)  # label -> (agency kinds, agency name words) it reaches
     escalation_denials: dict[str, Phrases] = field(default_factory=dict)  # escalation -> its keywords and types'
     hindsight: Phrases = field(default_factory=Phrases)  # `hindsight_cues`: a clause they begin names no escalation
     hindsight_next: Phrases = field(default_factory=Phrases)  # `hindsight_next_cues`: straight after, names none
@@ -481,6 +490,26 @@ class Vocabulary:
         out.disclosure_hits = Phrases(_as_list(vocab.get("disclosure_hits"), "disclosure_hits"))
         out.disclosure_peers = frozenset(
             w for w in map(normalise_text, _as_list(vocab.get("disclosure_peers"), "disclosure_peers")) if w)
+        out.sharing_cues = Phrases(_as_list(vocab.get("sharing_cues"), "sharing_cues"))
+        out.sharing_post_cues = Phrases(_as_list(vocab.get("sharing_post_cues"), "sharing_post_cues"))
+        out.sharing_negations = frozenset(
+            w for w in map(normalise_text, _as_list(vocab.get("sharing_negations"), "sharing_negations")) if w)
+        out.sharing_stops = frozenset(
+            w for w in map(normalise_text, _as_list(vocab.get("sharing_stops"), "sharing_stops")) if w)
+        recipients = vocab.get("sharing_recipients") or {}
+        if not isinstance(recipients, Mapping):
+            raise ConfigError(f"vocabulary sharing_recipients must be a mapping of a label to its words, got {recipients!r}")
+        for label, spec in recipients.items():
+            words = spec.get("words") if isinstance(spec, Mapping) else spec
+            for word in map(normalise_text, _as_list(words, f"sharing_recipients.{label}")):
+                if word:
+                    out.sharing_recipients[word] = str(label)
+            spec = spec if isinstance(spec, Mapping) else {}
+            kinds = frozenset(_as_list(spec.get("kinds"), f"sharing_recipients.{label}.kinds"))
+            names = tuple(w for w in map(normalise_text, _as_list(spec.get("names"), f"sharing_recipients.{label}.names")) if w)
+            out.sharing_reach[str(label)] = (kinds, re.compile(
+                r"(?<!\S)(?:" + "|".join(map(re.escape, names)) + r")") if names else None)
+        out._sharing_words = Phrases(tuple(out.sharing_recipients))
         type_keywords: dict[str, list[str]] = {}
         for keyword, rank in out.contact_type_rank.items():
             type_keywords.setdefault(out.contact_types[rank], []).append(keyword)
@@ -1811,6 +1840,65 @@ def parse_informed_agencies(text, vocab) -> list[str]:
                 continue
             names.add(normalise_agency(part, v)[0])
     return sorted(names)
+
+
+def informed_reaches(listed: str, agency: str, kind: str, vocab) -> bool:
+    """Does an entry of a row's informed agencies (`listed`, one name) reach `agency` (of `kind`)? Its own
+    name, or a `sharing_recipients` label (`shared_in_text`) whose `kinds` include the agency's kind
+    ("Children's social care": any social care agency) or one of whose `names` starts a word of the agency's
+    name ("Health visiting": "Oakfield Health Visiting"; "GP": "Riverside GP Practice")."""
+    if not listed or not agency:
+        return False
+    if listed == agency:
+        return True
+    reach = compile_vocab(vocab).sharing_reach.get(listed)
+    if reach is None:
+        return False
+    kinds, names = reach
+    return kind in kinds or (names is not None and names.search(normalise_text(agency)) is not None)
+
+
+#: how many words after a sharing cue may name its recipient ("shared with the allocated duty SW")
+_SHARING_REACH = 6
+
+
+def shared_in_text(text, vocab) -> list[str]:
+    """The recipients a contact's narrative says the information was shared with, as the labels of
+    `sharing_recipients` (vocab.yml), sorted and unique: "Info shared with allocated SW by phone" ->
+    ["Children's social care"], "copy sent to GP", "discussed with HV", "emailed MASH", "SW informed".
+
+    A recipient is one of `sharing_recipients`' words among the `_SHARING_REACH` words after one of
+    `sharing_cues` in its sentence (up to . ; ! ? or a newline) and before any of `sharing_stops` ("Informed
+    mum that HV will visit" shared with mum only), or straight before one of `sharing_post_cues`
+    ("GP informed", "HV made aware"). A cue with one of `sharing_negations` among the three words before it
+    shares nothing ("not shared with SW", "unable to share", "info to be passed to GP"); "consent to share
+    refused" names no cue. Read once per distinct text at ingest (`ingest.load`)."""
+    v = compile_vocab(vocab)
+    if not v.sharing_recipients or _blank(text):
+        return []
+    tokens = v.tokens(text)
+    if v._sharing_words._by_first.keys().isdisjoint(tokens):
+        return []
+    found = set()
+    negations = v.sharing_negations
+    for start, end, _ in v.sharing_cues.find(tokens):
+        if negations and not negations.isdisjoint(tokens[max(start - 3, 0):start]):
+            continue
+        if end < len(tokens) and tokens[end] in ("by", "from"):  # received: "notified by police", "informed by SW"
+            continue
+        stop = end
+        while stop < len(tokens) and stop < end + _SHARING_REACH and tokens[stop] != "|" \
+                and tokens[stop] not in v.sharing_stops:
+            stop += 1
+        for _, _, word in v._sharing_words.find(tokens[end:stop]):
+            found.add(v.sharing_recipients[word])
+    for start, end, _ in v.sharing_post_cues.find(tokens):
+        if negations and not negations.isdisjoint(tokens[start:min(end + 1, len(tokens))] + tokens[max(start - 4, 0):start]):
+            continue
+        for s_, e_, word in v._sharing_words.find(tokens[max(start - 3, 0):start]):
+            if e_ == start - max(start - 3, 0):  # straight before the cue
+                found.add(v.sharing_recipients[word])
+    return sorted(found)
 
 
 _YES = frozenset({"y", "yes", "true", "t", "1", "seen", "yes seen", "seen alone", "yes alone"})

@@ -1172,6 +1172,10 @@ class _ColumnBuilder:
         )
         self._warn_unknown_agencies(agency, row_numbers)
         self._warn_unknown_recipients(informed_texts, informed, row_numbers)
+        # sharing written in the narrative ("Info shared with allocated SW by phone", "copy sent to GP") names
+        # its recipient as a `sharing_recipients` label, added to the column's agencies; each distinct text read once
+        in_text = self.map("shared in text", lambda text: vocabulary.shared_in_text(text, self.vocab), narrative)
+        informed = [self._with_recipients(listed, found) if found else listed for listed, found in zip(informed, in_text)]
         if serials_seen:
             self._warn_serial_texts(rows, row_numbers, parsed)
         case_id, sheet = self.case.case_id, self.table.sheet
@@ -1304,6 +1308,16 @@ class _ColumnBuilder:
                 "is a known agency under another name (an abbreviation such as 'YOT'), or to name its kind, add it "
                 "under `agencies:` in the case's vocab.yml (as an alias of that agency, or with `kind:`)",
             )
+
+    def _with_recipients(self, listed: str, found: list) -> str:
+        """The informed agencies `listed` (from the "Shared with" column) and the recipient labels `found` in
+        the narrative (`vocab.shared_in_text`) that reach none of them ("Children's social care" is not added
+        beside "Eastborough Children's Social Care"), joined."""
+        names = split_multi(listed)
+        kinds = [vocabulary.normalise_agency(name, self.vocab)[1] for name in names]
+        added = [label for label in found
+                 if not any(vocabulary.informed_reaches(label, name, kind, self.vocab) for name, kind in zip(names, kinds))]
+        return join_multi([*names, *added])
 
     def _warn_serial_texts(self, rows: np.ndarray, row_numbers: list[int], parsed: list) -> None:
         """A warning for each date cell holding five digits as text ("45222"), read as an Excel date

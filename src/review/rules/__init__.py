@@ -19,6 +19,7 @@ from . import (  # noqa: F401  (importing a rule module registers it)
     child_not_seen,
     closure_with_open_concerns,
     domestic_abuse_not_escalated,
+    exploitation_not_referred,
     information_not_shared,
     injury_not_escalated,
     nonmobile_injury,
@@ -44,6 +45,7 @@ RULE_IDS = (
     "closure_with_open_concerns",
     "assessment_wait",
     "domestic_abuse_not_escalated",
+    "exploitation_not_referred",
 )
 
 FLAG_TABLE_COLUMNS = {**FLAG_COLUMNS, "case_id": "string"}

@@ -123,7 +123,8 @@ def _spans(tokens: list, vocab, keywords: tuple) -> list:
     return vocab.find_spans(tokens, _phrases(tuple(sorted(found)))) if found else []
 
 
-_LISTS = ("high_risk_keywords", "high_risk_negations", "high_risk_general_keywords", "high_risk_object_links",
+_LISTS = ("high_risk_keywords", "high_risk_negations", "high_risk_general_keywords", "high_risk_label_heads",
+          "high_risk_earlier_words", "high_risk_object_links",
           "high_risk_objects", "high_risk_object_exceptions", "high_risk_other_heads", "high_risk_context",
           "residence_verbs", "residence_child_words", "residence_other_persons", "residence_negations",
           "residence_adverbs", "residence_modifiers", "residence_away", "residence_household", "residence_places")
@@ -156,6 +157,42 @@ def _is_mark(token: str) -> bool:
     return token == "," or token.startswith("|")
 
 
+#: a bracketed DASH after a risk level ("Risk level: High (DASH)"): read as in the same clause (", DASH")
+_BRACKETED_DASH = re.compile(r"\s*\(\s*(dash\b[^()]{0,40}?)\s*\)", re.IGNORECASE)
+
+
+def _label_tokens(tokens: list, heads: frozenset) -> list:
+    """`tokens` without the colon or spaced dash of a label ("DASH risk: HIGH", "DASH - H", "Risk level: High"):
+    a "|:" or "|-" straight after one of `heads` is dropped, so the label and its value read as one phrase
+    ("dash risk high")."""
+    if not heads:
+        return tokens
+    out = []
+    for t in tokens:
+        if t in ("|:", "|-") and out and out[-1] in heads:
+            continue
+        out.append(t)
+    return out
+
+
+def _own_risk(spans: list, tokens: list, earlier: frozenset, exceptions) -> list:
+    """The `spans` that grade the risk now and to someone else: not straight after (one word between at most)
+    one of `earlier` ("previously high risk", "DASH previously graded as high": a past grading), nor straight
+    followed (a bracket or a comma between) by one of `exceptions` ("Risk: High (to self)", "DASH risk: high,
+    suicidal": a risk to the person themselves)."""
+    kept = []
+    for start, end, word in spans:
+        if earlier and any(tokens[k] in earlier for k in range(max(start - 2, 0), start)):
+            continue
+        k = end
+        while k < len(tokens) and tokens[k] in ("|", ","):
+            k += 1
+        if k < len(tokens) and any(s_ == 0 for s_, _, _ in exceptions.find(tokens[k:k + 4])):
+            continue
+        kept.append((start, end, word))
+    return kept
+
+
 def high_risk(text: str, params: dict, vocab: str = "") -> bool:
     """Does `text` (a domestic abuse row's description and action) record a high domestic abuse risk?
 
@@ -172,15 +209,23 @@ def high_risk(text: str, params: dict, vocab: str = "") -> bool:
         is named in its sentence (up to . ; ! ? or a newline; across a colon or a spaced dash: "DASH completed -
         high risk") or before it in the text ("Police attended domestic incident. Assessed as high risk.");
         not after it in another sentence ("High risk. DV disclosed at booking" has no context for it).
+    A label reads with its value: the colon or spaced dash after one of `high_risk_label_heads` is dropped
+    ("DASH risk: HIGH" is "dash risk high", "Risk: High" is "risk high"), and a bracketed DASH is in its
+    clause ("Risk level: High (DASH)"). Neither is a mention straight after one of `high_risk_earlier_words`
+    ("previously high risk") nor one straight followed by a risk to the person themselves ("Risk: High (to
+    self)": `high_risk_object_exceptions`).
     `vocab`: the `vocab_key` of the case's vocabulary ("": the package's)."""
     r = _read(params)
     v = _negating_vocab(r["high_risk_negations"], vocab)
-    tokens = v.tokens(text)
+    if "(" in text:
+        text = _BRACKETED_DASH.sub(r", \1", text)
+    tokens = _label_tokens(v.tokens(text), r["high_risk_label_heads_set"])
     if not tokens:
         return False
-    if r["high_risk_keywords"] and _spans(tokens, v, r["high_risk_keywords"]):
+    earlier = r["high_risk_earlier_words_set"]
+    if r["high_risk_keywords"] and _own_risk(_spans(tokens, v, r["high_risk_keywords"]), tokens, earlier, r["exceptions"]):
         return True
-    spans = _spans(tokens, v, r["high_risk_general_keywords"])
+    spans = _own_risk(_spans(tokens, v, r["high_risk_general_keywords"]), tokens, earlier, r["exceptions"])
     if not spans:
         return False
     links, heads = r["high_risk_object_links_set"], r["high_risk_other_heads_set"]

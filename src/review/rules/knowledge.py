@@ -19,11 +19,12 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..vocab import normalise_text
+from ..vocab import informed_reaches, normalise_text
 from .base import (
     DAY,
     Context,
     _mentioned,
+    _negating_vocab,
     _open_ended,
     first_response,
     held_escalations,
@@ -136,7 +137,7 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
             group_agencies.rename(columns={"_gcode": "e__gcode"}), how="left", indicator=True
         )["_merge"].eq("both").to_numpy()
     # 3. A's row says it informed the deciding agency
-    told = pd.Series(_informed(pairs["e_informed_agencies"], pairs["agency"]), index=pairs.index)
+    told = pd.Series(_informed(pairs["e_informed_agencies"], pairs["agency"], pairs["agency_kind"]), index=pairs.index)
     # 4. a referral to social care (by A, from the concern until the decision) reaches social care
     to_kind = pairs["agency_kind"].isin(list(referral_reaches_kinds)).to_numpy()
     referred = pd.Series(False, index=pairs.index)
@@ -170,20 +171,26 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
     return long[cols].reset_index(drop=True)
 
 
-def _informed(informed: pd.Series, agency: pd.Series) -> np.ndarray:
-    """Per row, whether `agency` is among the ";"-separated names of `informed` (stripped, non-empty).
+def _informed(informed: pd.Series, agency: pd.Series, kind: pd.Series | None = None) -> np.ndarray:
+    """Per row, whether `agency` (of `kind`) is reached by one of the ";"-separated names of `informed`
+    (stripped, non-empty): its own name, or a recipient label read from the narrative that reaches it
+    ("Children's social care": any social care agency; `review.vocab.informed_reaches`, the package
+    vocabulary's `sharing_recipients`).
 
-    Decided once per distinct (informed, agency) pair: a few lists of agencies repeat over many rows.
+    Decided once per distinct (informed, agency, kind): a few lists of agencies repeat over many rows.
     """
+    kind = pd.Series("", index=agency.index) if kind is None else kind
+    a_codes, a_uniques = pd.factorize(agency.astype(str) + "\x1f" + kind.astype(str))
     i_codes, i_uniques = pd.factorize(informed.fillna(""))
-    a_codes, a_uniques = pd.factorize(agency.astype(str))
     pair_codes, pairs = pd.factorize(i_codes.astype("int64") * (len(a_uniques) + 1) + a_codes)
     i_values = np.append(np.asarray(i_uniques, dtype=object), "")  # code -1: nothing listed
     a_values = np.append(np.asarray(a_uniques, dtype=object), None)  # code -1: no agency, never told
+    vocab = _negating_vocab((), "")  # the package vocabulary, compiled once in a process
     hit = np.array(
         [
-            isinstance(name, str) and name in {p.strip() for p in str(listed).split(";")} - {""}
-            for listed, name in zip(i_values[pairs // (len(a_uniques) + 1)], a_values[pairs % (len(a_uniques) + 1)])
+            isinstance(both, str) and any(informed_reaches(p.strip(), *both.split("\x1f", 1), vocab)
+                                          for p in str(listed).split(";"))
+            for listed, both in zip(i_values[pairs // (len(a_uniques) + 1)], a_values[pairs % (len(a_uniques) + 1)])
         ],
         dtype=bool,
     )

@@ -37,6 +37,8 @@ CHOICES = {
     "high_severity_tags": CONCERN_TAGS,
     "concern_tags": CONCERN_TAGS,
     "open_concerns_ignore_tags": CONCERN_TAGS,
+    "exploitation_tags": CONCERN_TAGS,
+    "missing_tags": CONCERN_TAGS,
     "by_tag": CONCERN_TAGS,  # its keys
     "escalations": ESCALATIONS,
     "referral_escalations": ESCALATIONS,
