@@ -131,9 +131,7 @@ def read_decisions_file(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise DecisionError("not UTF-8 text", file=path) from None
+        text = decisions_text(path)
     except IsADirectoryError:
         raise DecisionError("is a folder, not a file", file=path) from None
     except OSError as exc:
@@ -167,6 +165,48 @@ def read_decisions_file(path: str | Path) -> pd.DataFrame:
     frame = pd.DataFrame(records)
     frame["current"] = ~frame["flag_id"].duplicated(keep="last")
     return conform(frame, DECISION_COLUMNS)[list(DECISION_COLUMNS)]
+
+
+def decisions_text(path: str | Path) -> str:
+    """The text of a decisions file: UTF-8 (with or without a byte order mark, as `record_decision` writes
+    it), else cp1252 — what Excel's "CSV (Comma delimited)" saves on Windows, and how ingest reads an
+    agency's csv (`review.ingest.readers.decode_text`). A file that is neither — UTF-8 beyond ASCII on some
+    lines and not on others (two programs wrote it), or a byte cp1252 does not define — is refused with
+    DecisionError naming the row and byte, since either reading would change some of its text silently.
+    Raises OSError as reading the file does."""
+    path = Path(path)
+    data = path.read_bytes()
+    bom = data.startswith(b"\xef\xbb\xbf")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    offset = utf8_error.start + (3 if bom else 0)  # utf-8-sig counts from after the mark
+    # cp1252 only when nothing in the file reads as UTF-8 beyond ASCII (no BOM, no "ë" as two UTF-8 bytes)
+    mixed = bom or any(not line.isascii() and _is_utf8(line) for line in data.split(b"\n"))
+    if not mixed:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            offset = exc.start
+    line = data[:offset].count(b"\n") + 1
+    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    if bom:
+        why = f"the file is marked as UTF-8 (byte order mark) but byte 0x{data[offset]:02X} is not UTF-8"
+    elif mixed:
+        why = f"some rows are UTF-8 and others are not (saved by two programs?): byte 0x{data[offset]:02X}"
+    else:
+        why = f"byte 0x{data[offset]:02X} is neither UTF-8 nor cp1252"
+    raise DecisionError(f"not readable text: {why} at byte {column} of the row; open it in "
+                        "Excel and save it as \"CSV UTF-8 (Comma delimited)\"", file=path, row=line)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _next_record(reader, lines: list[str], path: Path, header: list[str] | None) -> list[str] | None:
@@ -501,7 +541,8 @@ def record_decision(
 
     values = dict(zip(DECISION_FILE_COLUMNS, [flag_id, decision, rationale, author, date_text, rule_id or "",
                                               trigger_event_id or "", evidence_event_ids or ""]))
-    existing = path.read_bytes().decode("utf-8-sig") if path.exists() else ""
+    # a file Excel saved as cp1252 is read as such and written back as UTF-8 (with the BOM), as every write is
+    existing = decisions_text(path) if path.exists() else ""
     terminator = LINE_TERMINATOR
     if existing.strip():
         read_decisions_file(path)  # refuse to append to a file that is already invalid
@@ -656,7 +697,7 @@ def migrate_decisions(case_dir: str | Path, decisions: pd.DataFrame, flags: pd.D
     if not path.exists():
         return summary
     read_decisions_file(path)  # an invalid file is refused before anything is written
-    original = path.read_bytes().decode("utf-8-sig")
+    original = decisions_text(path)
     lines = list(io.StringIO(original, newline=""))
     terminator = "\r\n" if lines and lines[0].endswith("\r\n") else LINE_TERMINATOR
     reader = csv.reader(iter(lines), strict=True)
