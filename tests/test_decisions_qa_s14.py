@@ -81,3 +81,34 @@ def test_decide_refuses_a_date_after_today(case, capsys):
     err = capsys.readouterr().err
     assert f"--date {tomorrow} is after today" in err
     assert not (case / DECISIONS_FILE).exists()
+
+
+# --- review flags --csv PATH ---------------------------------------------------------------------------
+@pytest.mark.parametrize("where", ["health_visiting.csv", "flags.csv", "sub/flags.csv", "."])
+def test_flags_csv_refuses_a_path_in_the_case_folder(tmp_path, where, capsys):
+    case = tmp_path / "case"
+    shutil.copytree(SAMPLE, case)
+    before = {p.relative_to(case).as_posix(): p.read_bytes() for p in case.rglob("*") if p.is_file()}
+    assert main(["flags", str(case), "--csv", str(case / where)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "internal error" not in err
+    assert "case folder" in err
+    assert {p.relative_to(case).as_posix(): p.read_bytes() for p in case.rglob("*") if p.is_file()} == before
+
+
+def test_flags_csv_bad_paths_are_one_line_errors(tmp_path, capsys):
+    afile = tmp_path / "notes.txt"
+    afile.write_text("x")
+    for path, expected in ((tmp_path, "is a folder"), (afile / "flags.csv", "is a file, not a folder")):
+        assert main(["flags", str(SAMPLE), "--csv", str(path)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.count("\n") == 0 and expected in err and str(path) in err
+
+
+def test_flags_csv_is_readable_by_the_team_and_says_which_folders_it_created(tmp_path, capsys):
+    out = tmp_path / "new" / "deeper" / "flags.csv"
+    assert main(["flags", str(SAMPLE), "--csv", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert f"(created the missing folders {tmp_path / 'new'}, {tmp_path / 'new' / 'deeper'})" in printed
+    assert out.stat().st_mode & 0o777 == 0o644
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".flags-")]

@@ -282,12 +282,25 @@ def foreign_files(report_dir, outputs) -> list[str]:
     return found
 
 
+def overlaps_case(path: Path, case_dir: Path) -> str | None:
+    """How `path` (an output: a folder, or a file with `review flags --csv`) overlaps the case folder —
+    "is", "contains" or "is inside" — or None when it does not (symbolic links followed)."""
+    out = Path(path).resolve()
+    case = Path(case_dir).resolve()
+    if out == case:
+        return "is"
+    if out in case.parents:
+        return "contains"
+    if case in out.parents:
+        return "is inside"
+    return None
+
+
 def _check_out_dir(out_dir: Path, case_dir: Path) -> dict | None:
     """Refuse an output folder the build must not write into; return the previous report's manifest
     (None for a new or empty folder)."""
     out = out_dir.resolve()
-    case = case_dir.resolve()
-    if out == case or out in case.parents:
+    if overlaps_case(out_dir, case_dir) in ("is", "contains"):
         raise ConfigError("the output folder must not be (or contain) the case folder", file=out_dir)
     if out.exists() and not out.is_dir():
         raise ConfigError("the output path exists and is not a folder", file=out_dir)
