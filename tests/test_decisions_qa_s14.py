@@ -112,3 +112,27 @@ def test_flags_csv_is_readable_by_the_team_and_says_which_folders_it_created(tmp
     assert f"(created the missing folders {tmp_path / 'new'}, {tmp_path / 'new' / 'deeper'})" in printed
     assert out.stat().st_mode & 0o777 == 0o644
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".flags-")]
+
+
+# --- authors case.yml does not name ---------------------------------------------------------------------
+def test_an_author_case_yml_does_not_name_is_a_problem_and_a_known_one_is_spelt_as_case_yml_does(case, capsys):
+    (case / DECISIONS_FILE).write_text(
+        f"{HEADER}\n"
+        "injury_not_escalated-d887680e896a,rejected,Covered by flag 2,jane  OKAFOR,2024-08-01,,,\n"
+        "injury_not_escalated-6d6b3d32dbd9,accepted,Never referred,Bob,2024-08-02,,,\n", encoding="utf-8")
+    decisions, problems = load_decisions(case)
+    assert decisions["author"].tolist() == ["Jane Okafor", "Bob"]
+    assert problems[["row", "flag_id"]].values.tolist() == [[3, "injury_not_escalated-6d6b3d32dbd9"]]
+    assert problems["problem"].iloc[0].startswith(
+        "author 'Bob' is not one of the reviewers case.yml names (Jane Okafor, Tom Ellery)")
+
+    assert main(["validate", str(case)]) in (0, 1)
+    assert "decisions.csv, row 3: author 'Bob' is not one of the reviewers case.yml names" in capsys.readouterr().out
+
+
+def test_without_reviewers_in_case_yml_any_author_is_taken_as_written(tmp_path):
+    case = tmp_path / "case"
+    shutil.copytree(SAMPLE, case)
+    (case / DECISIONS_FILE).write_text(f"{HEADER}\nx-1,rejected,r,Bob,2024-08-02,,,\n", encoding="utf-8")
+    decisions, problems = load_decisions(case)
+    assert decisions["author"].tolist() == ["Bob"] and problems.empty

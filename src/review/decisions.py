@@ -284,7 +284,8 @@ def _validate_record(raw: dict, *, path, row) -> dict:
 
 
 def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
-                   timeline: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   timeline: pd.DataFrame | None = None,
+                   reviewers: dict | list | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The case's decisions (every row, file order) and the problems found with them.
 
     Returns ``(decisions, problems)``. `decisions` has DECISION_COLUMNS: the file's columns plus ``row``
@@ -300,6 +301,10 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
     evidence_event_ids, not the ones recorded when the file was written (`current_contacts`): the event ids
     are the contacts' rows, which an agency resubmitting its chronology moves, while the flag id, made from
     the trigger contact's content, says the decision is on the same contact.
+    When case.yml names the review's people (`reviewers`, default case.yml's `lead_reviewer`,
+    `reviewer(s)`, `author(s)`), an author among them (ignoring letter case and spacing) is returned as
+    case.yml spells the name, and an author not among them — whom `review decide --reviewer` would refuse —
+    is listed as a problem (the decision still applies, as one without an author does).
     No decisions file: both tables are empty.
 
     Raises DecisionError (naming the file and row) for an unknown decision value, a missing rationale, a
@@ -313,6 +318,7 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
         return _empty_decisions(), _problems([])
     decisions = read_decisions_file(path)
     problems = []
+    decisions, unknown_authors = _known_authors(decisions, _case_reviewers(case_dir) if reviewers is None else reviewers)
     events = set(timeline["event_id"].dropna().astype(str)) if timeline is not None and "event_id" in timeline else None
     raised = set(flags["flag_id"].dropna().astype(str)) if flags is not None and "flag_id" in flags else None
     known = None
@@ -332,12 +338,49 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
         if not record.author:
             problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
                              "problem": "no author recorded"})
+        elif record.row in unknown_authors:
+            problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
+                             "problem": unknown_authors[record.row]})
         if record.decision == "added" and events is not None:
             problem = _unknown_contacts(record, events)
             if problem:
                 problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
                                  "problem": problem})
     return decisions, _problems(problems)
+
+
+def _case_reviewers(case_dir) -> list[str]:
+    """The review's people case.yml names (`review.config.CaseConfig.reviewers`); none when case.yml
+    cannot be read (the command reading the case says why)."""
+    from .config import load_case_config
+    from .errors import ReviewError
+
+    try:
+        return list(load_case_config(case_dir).reviewers)
+    except (ReviewError, OSError):
+        return []
+
+
+def _same_person(name: str) -> str:
+    return " ".join(str(name).split()).casefold()
+
+
+def _known_authors(decisions: pd.DataFrame, reviewers) -> tuple[pd.DataFrame, dict[int, str]]:
+    """`decisions` with each author case.yml names (`reviewers`) spelt as case.yml spells it, and {row: problem}
+    for each author it does not name (none when it names nobody: there is no list to check against)."""
+    known = {_same_person(name): str(name) for name in (reviewers or [])}
+    if not known or not len(decisions):
+        return decisions, {}
+    authors = decisions["author"].astype("string").fillna("").astype(str)
+    spelt = [known.get(_same_person(a), a) for a in authors]
+    listed = ", ".join(known.values())
+    problems = {int(row): (f"author {author!r} is not one of the reviewers case.yml names ({listed}): add them to "
+                           "case.yml (lead_reviewer, reviewers or authors), or correct the name")
+                for row, author in zip(decisions["row"], authors) if author.strip() and _same_person(author) not in known}
+    if spelt != authors.tolist():
+        decisions = decisions.copy()
+        decisions["author"] = pd.array(spelt, dtype="string")
+    return decisions, problems
 
 
 #: the note `load_decisions` lists for a decision recorded against a flag's earlier (row-based) id
