@@ -136,3 +136,46 @@ def test_without_reviewers_in_case_yml_any_author_is_taken_as_written(tmp_path):
     (case / DECISIONS_FILE).write_text(f"{HEADER}\nx-1,rejected,r,Bob,2024-08-02,,,\n", encoding="utf-8")
     decisions, problems = load_decisions(case)
     assert decisions["author"].tolist() == ["Bob"] and problems.empty
+
+
+# --- a decision on a flag the rules no longer raise, in every output -------------------------------------
+def test_an_orphaned_decision_is_shown_in_full_and_not_in_force_in_every_output(case, tmp_path, capsys):
+    import re
+
+    import docx
+    import openpyxl
+
+    gone = "injury_not_escalated-0123456789ab"  # as when the trigger contact's text was edited on resubmission
+    (case / DECISIONS_FILE).write_text(
+        f"{HEADER}\n{gone},rejected,Covered by the non-mobile injury flag,Jane Okafor,2024-08-01,,,\n",
+        encoding="utf-8")
+    decisions, problems = load_decisions(case, flags=__import__("pandas").DataFrame({"flag_id": ["other-1"]}))
+    assert decisions["current"].tolist() == [False]
+    assert problems["problem"].tolist()[0].endswith("the decision applies to no current flag and is not in force")
+
+    assert main(["flags", str(case)]) == 0
+    printed = capsys.readouterr().out
+    assert ('    decision: rejected by Jane Okafor on 2024-08-01: "Covered by the non-mobile injury flag"'
+            in printed.split("problem with the reviewers' decisions")[1])
+
+    out = tmp_path / "report"
+    assert main(["build", str(case), "--out", str(out), "--no-progress"]) == 0
+    workbook = openpyxl.load_workbook(out / "chronology.xlsx")
+    rows = list(workbook["Decisions"].iter_rows(values_only=True))
+    assert rows[1][0] == gone and rows[1][-1] == "no: applies to no current flag"
+    problems_sheet = list(workbook["Decision problems"].iter_rows(values_only=True))
+    assert problems_sheet[0][4:] == ("Decision", "Decided by", "Decision date", "Rationale")
+    assert problems_sheet[1][4:6] == ("rejected", "Jane Okafor")
+    assert problems_sheet[1][7] == "Covered by the non-mobile injury flag"
+
+    html = (out / "report.html").read_text(encoding="utf-8")
+    section = html[html.index("Problems with the reviewers' decisions"):html.index('<section id="chronology"')]
+    assert re.search(r"<td>rejected</td><td>Jane Okafor</td><td>01/08/2024</td>"
+                     r"<td>Covered by the non-mobile injury flag</td>", section)
+
+    document = docx.Document(out / "chronology.docx")
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[-1] == "Decisions on flags the rules no longer raise"
+    table = [[c.text for c in r.cells] for r in document.tables[-1].rows]
+    assert table == [["Row", "Flag id", "Decision", "Decided by", "Date", "Rationale"],
+                     ["2", gone, "rejected", "Jane Okafor", "01/08/2024", "Covered by the non-mobile injury flag"]]

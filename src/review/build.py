@@ -217,6 +217,17 @@ def _flags_with_decisions(view) -> pd.DataFrame | None:
     return out
 
 
+def _orphaned_decisions(view) -> pd.DataFrame | None:
+    """The view's decisions on flags the rules no longer raise (`review.decisions.orphaned_rows`), or None."""
+    from .decisions import orphaned_rows
+
+    rows = orphaned_rows(getattr(view, "decision_problems", None))
+    decisions = getattr(view, "decisions", None)
+    if not rows or not isinstance(decisions, pd.DataFrame) or "row" not in decisions:
+        return None
+    return decisions[decisions["row"].isin(rows).fillna(False).to_numpy(dtype=bool)].reset_index(drop=True)
+
+
 def _progress(total: int, desc: str, enabled: bool):
     from tqdm.auto import tqdm
 
@@ -471,7 +482,8 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         if export_docx is not None:
             # the view's tables (dates to the month), and the redactor for the text the Word writer adds
             export_docx.write_chronology_docx(view.timeline, _flags_with_decisions(view), _inside(staging, "chronology.docx"),
-                                              config, names=redactor if redactor is not None else True)
+                                              config, names=redactor if redactor is not None else True,
+                                              orphaned=_orphaned_decisions(view))
         bar.update()
 
         step("charts")

@@ -318,6 +318,7 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
         return _empty_decisions(), _problems([])
     decisions = read_decisions_file(path)
     problems = []
+    orphaned: list[int] = []  # rows deciding a flag the rules no longer raise
     decisions, unknown_authors = _known_authors(decisions, _case_reviewers(case_dir) if reviewers is None else reviewers)
     events = set(timeline["event_id"].dropna().astype(str)) if timeline is not None and "event_id" in timeline else None
     raised = set(flags["flag_id"].dropna().astype(str)) if flags is not None and "flag_id" in flags else None
@@ -334,7 +335,8 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
                                         "blank)"})
         elif known is not None and record.decision != "added" and record.flag_id not in known:
             problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
-                             "problem": "no flag with this id in the current analysis (rules or data changed?)"})
+                             "problem": NOT_RAISED_PROBLEM})
+            orphaned.append(record.row)
         if not record.author:
             problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
                              "problem": "no author recorded"})
@@ -346,7 +348,48 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
             if problem:
                 problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
                                  "problem": problem})
+    if orphaned:  # in force for no flag: the flag it decided is not raised (its re-raised successor is pending)
+        decisions = decisions.copy()
+        decisions.loc[decisions["row"].isin(orphaned).to_numpy(dtype=bool), "current"] = False
     return decisions, _problems(problems)
+
+
+#: the problem `load_decisions` lists for an accept or reject on a flag the rules no longer raise (the trigger
+#: contact's text was edited on resubmission, or the rules changed): kept, shown in full, in force for no flag
+NOT_RAISED_PROBLEM = ("no flag with this id in the current analysis (rules or data changed?): the decision applies "
+                      "to no current flag and is not in force")
+
+
+def orphaned_rows(problems: pd.DataFrame | None) -> set[int]:
+    """The decisions.csv rows (`load_decisions`' ``row``) that decide a flag the rules no longer raise, from the
+    problems `load_decisions` listed (also once the report's view has pseudonymised both tables)."""
+    if problems is None or not len(problems) or "problem" not in problems or "row" not in problems:
+        return set()
+    text = problems["problem"].astype("string").fillna("")
+    rows = problems.loc[text.str.startswith(NOT_RAISED_PROBLEM[:40]).to_numpy(dtype=bool), "row"]
+    return {int(r) for r in rows.dropna()}
+
+
+#: what `with_decision` adds to each problem: the decision of the row it is about
+PROBLEM_DECISION_COLUMNS = {"decision": "Decision", "author": "Decided by", "date": "Decision date",
+                            "rationale": "Rationale"}
+
+
+def with_decision(problems: pd.DataFrame, decisions: pd.DataFrame | None) -> pd.DataFrame:
+    """`problems` with the decision each is about (decisions.csv's row: decision, author, date, rationale),
+    so that a report shows what was decided, by whom, when and why, not only the row; blank for a problem
+    on no row. For display: `load_decisions`' tables are not changed."""
+    out = problems.reset_index(drop=True).copy()
+    if decisions is None or not len(decisions) or "row" not in decisions or "row" not in out:
+        for column in PROBLEM_DECISION_COLUMNS:
+            out[column] = pd.array([""] * len(out), dtype="string") if column != "date" else pd.NaT
+        return out
+    by_row = decisions.drop_duplicates("row").set_index("row")
+    rows = pd.array(out["row"], dtype="Int64")
+    for column in PROBLEM_DECISION_COLUMNS:
+        values = by_row[column].reindex(rows) if column in by_row else pd.Series([None] * len(out))
+        out[column] = values.to_numpy()
+    return out
 
 
 def _case_reviewers(case_dir) -> list[str]:

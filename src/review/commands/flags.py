@@ -68,7 +68,7 @@ def run(args) -> int:
         flags = flags[keep].reset_index(drop=True)
     print(format_flags(flags, case_id=case_id, numbers=numbers,
                        of=(total, args.rule) if args.rule else None, months=months, timeline=analysis.timeline))
-    problems = format_problems(analysis.decision_problems)
+    problems = format_problems(analysis.decision_problems, getattr(analysis, "decisions", None), months=months)
     if problems:
         print(problems)
     if args.csv:
@@ -122,10 +122,16 @@ def plural(n: int, noun: str) -> str:
     return _plural(n, noun)
 
 
-def format_problems(problems) -> str:
-    """The problems with the reviewers' decisions, one line each ("" when there are none)."""
+def format_problems(problems, decisions=None, months: bool = False) -> str:
+    """The problems with the reviewers' decisions, one line each ("" when there are none); with `decisions`
+    (`load_decisions`' rows), a problem about a decision (a flag the rules no longer raise, an author
+    case.yml does not name) shows it below, as `decision_text` shows a flag's."""
     if problems is None or not len(problems):
         return ""
+    if decisions is not None and "row" in problems:
+        from ..decisions import with_decision
+
+        problems = with_decision(problems, decisions)
     lines = [f"\n{plural(len(problems), 'problem')} with the reviewers' decisions (also under 'Decision problems' "
              "in the report):"]
     for row in problems.to_dict("records"):
@@ -133,6 +139,12 @@ def format_problems(problems) -> str:
                           if p)
         flag = _cell(row.get("flag_id"))
         lines.append(f"  {where}{': ' if where else ''}{_cell(row.get('problem'))}" + (f" (flag {flag})" if flag else ""))
+        if _cell(row.get("decision")):
+            from types import SimpleNamespace
+
+            decided = SimpleNamespace(decision=row.get("decision"), decided_by=row.get("author"),
+                                      decided_on=row.get("date"), rationale=row.get("rationale"))
+            lines.append("    " + decision_text(decided, months).replace("reviewer: ", "decision: ", 1))
     return "\n".join(lines)
 
 
