@@ -86,7 +86,8 @@ def test_editing_the_trigger_text_reports_the_decision_as_on_a_flag_no_longer_ra
     assert now["decision"] == "pending"
     problems = edited.decision_problems
     assert problems[["flag_id", "problem"]].values.tolist() == [
-        [flag["flag_id"], "no flag with this id in the current analysis (rules or data changed?)"]]
+        [flag["flag_id"], "no flag with this id in the current analysis (rules or data changed?): the decision applies "
+         "to no current flag and is not in force"]]
 
 
 def test_a_decision_on_the_earlier_row_based_id_still_applies_and_says_so(case, capsys):

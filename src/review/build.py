@@ -217,6 +217,17 @@ def _flags_with_decisions(view) -> pd.DataFrame | None:
     return out
 
 
+def _orphaned_decisions(view) -> pd.DataFrame | None:
+    """The view's decisions on flags the rules no longer raise (`review.decisions.orphaned_rows`), or None."""
+    from .decisions import orphaned_rows
+
+    rows = orphaned_rows(getattr(view, "decision_problems", None))
+    decisions = getattr(view, "decisions", None)
+    if not rows or not isinstance(decisions, pd.DataFrame) or "row" not in decisions:
+        return None
+    return decisions[decisions["row"].isin(rows).fillna(False).to_numpy(dtype=bool)].reset_index(drop=True)
+
+
 def _progress(total: int, desc: str, enabled: bool):
     from tqdm.auto import tqdm
 
@@ -282,12 +293,25 @@ def foreign_files(report_dir, outputs) -> list[str]:
     return found
 
 
+def overlaps_case(path: Path, case_dir: Path) -> str | None:
+    """How `path` (an output: a folder, or a file with `review flags --csv`) overlaps the case folder —
+    "is", "contains" or "is inside" — or None when it does not (symbolic links followed)."""
+    out = Path(path).resolve()
+    case = Path(case_dir).resolve()
+    if out == case:
+        return "is"
+    if out in case.parents:
+        return "contains"
+    if case in out.parents:
+        return "is inside"
+    return None
+
+
 def _check_out_dir(out_dir: Path, case_dir: Path) -> dict | None:
     """Refuse an output folder the build must not write into; return the previous report's manifest
     (None for a new or empty folder)."""
     out = out_dir.resolve()
-    case = case_dir.resolve()
-    if out == case or out in case.parents:
+    if overlaps_case(out_dir, case_dir) in ("is", "contains"):
         raise ConfigError("the output folder must not be (or contain) the case folder", file=out_dir)
     if out.exists() and not out.is_dir():
         raise ConfigError("the output path exists and is not a folder", file=out_dir)
@@ -458,7 +482,8 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         if export_docx is not None:
             # the view's tables (dates to the month), and the redactor for the text the Word writer adds
             export_docx.write_chronology_docx(view.timeline, _flags_with_decisions(view), _inside(staging, "chronology.docx"),
-                                              config, names=redactor if redactor is not None else True)
+                                              config, names=redactor if redactor is not None else True,
+                                              orphaned=_orphaned_decisions(view))
         bar.update()
 
         step("charts")
@@ -737,19 +762,16 @@ def verify_report(report_dir, *, case_dir=None, progress: bool = False) -> Verif
         result.error = (f"cannot read the case folder {case_dir}: {exc} (nothing was rebuilt; if the case folder "
                         "has moved, give it with --case CASE_DIR)")
         config = None
+    redact = bool(manifest.get("options", {}).get("redact"))
+    recorded_inputs = manifest.get("inputs", {})
+    inputs_at = len(result.causes)  # where the input files' causes go (first), once they are known
+    current_inputs = None
     if config is not None:
-        recorded_inputs = manifest.get("inputs", {})
-        # an anonymised manifest records the inputs' paths redacted: compare them redacted
-        current_inputs = redacted_inputs(case_inputs(config),
-                                         _redactor(config, bool(manifest.get("options", {}).get("redact"))))
-        for rel in sorted(set(recorded_inputs) | set(current_inputs)):
-            before, now = recorded_inputs.get(rel), current_inputs.get(rel)
-            if now is None or now.get("sha256") is None:
-                result.causes.append(f"input file missing or no longer read: {rel}")
-            elif before is None:
-                result.causes.append(f"new input file: {rel}")
-            elif before.get("sha256") != now.get("sha256"):
-                result.causes.append(f"input file changed: {rel} (sha256 {str(before.get('sha256'))[:12]} -> {now['sha256'][:12]})")
+        # an anonymised manifest records the inputs' paths redacted as the build redacted them, with the
+        # names it also learned from the chronologies' text (`Redactor.learn_schools`): the rebuild's
+        # manifest names them so (below); redacted with case.yml's names alone, a file could look missing
+        # and new at once
+        current_inputs = redacted_inputs(case_inputs(config), _redactor(config, redact))
         try:
             rules_now = effective_rules(case_dir)
         except ReviewError as exc:
@@ -782,12 +804,56 @@ def verify_report(report_dir, *, case_dir=None, progress: bool = False) -> Verif
                     if rel != MANIFEST:
                         rebuilt[rel] = sha256_file(path)
                 manifests = (report_dir / MANIFEST, target / MANIFEST)
+                if redact:
+                    current_inputs = _manifest_inputs(target / MANIFEST, current_inputs)
                 _compare_manifests(*manifests, result)
+    if current_inputs is not None:
+        result.causes[inputs_at:inputs_at] = input_causes(recorded_inputs, current_inputs)
     recorded = {rel: meta.get("sha256", "") for rel, meta in manifest["outputs"].items()}
     compare_outputs(report_dir, recorded, rebuilt, result)
     if result.files and not result.ok and not result.causes and result.error is None:
         result.causes.append("no change in inputs, rules or package versions was found: the build may not be deterministic")
     return result
+
+
+def _manifest_inputs(path: Path, default: dict) -> dict:
+    """The ``inputs`` a manifest records (`default` when it cannot be read)."""
+    import json
+
+    try:
+        inputs = json.loads(path.read_text(encoding="utf-8")).get("inputs")
+    except (OSError, ValueError, AttributeError):
+        return default
+    return inputs if isinstance(inputs, dict) else default
+
+
+def input_causes(recorded: dict[str, dict], current: dict[str, dict]) -> list[str]:
+    """What changed in the input files between a manifest's ``inputs`` (`recorded`) and the case's now
+    (`current`), each {path: {role, bytes, sha256}}: "input file changed", "input file missing or no
+    longer read" and "new input file", named. A file recorded under one path and found under another
+    with the same content (an anonymised path redacted differently) is the same file, not missing and new."""
+    missing = [r for r in sorted(recorded) if (current.get(r) or {}).get("sha256") is None]
+    new = [r for r in sorted(current) if r not in recorded and current[r].get("sha256") is not None]
+    by_hash: dict[str, list[str]] = {}
+    for rel in new:
+        by_hash.setdefault(str(current[rel]["sha256"]), []).append(rel)
+    same = set()
+    for rel in missing:
+        twins = by_hash.get(str((recorded[rel] or {}).get("sha256")), [])
+        if (recorded[rel] or {}).get("sha256") is not None and twins:
+            same |= {rel, twins.pop(0)}
+    causes = []
+    for rel in sorted(set(recorded) | set(current)):
+        if rel in same:
+            continue
+        before, now = recorded.get(rel), current.get(rel)
+        if now is None or now.get("sha256") is None:
+            causes.append(f"input file missing or no longer read: {rel}")
+        elif before is None:
+            causes.append(f"new input file: {rel}")
+        elif before.get("sha256") != now.get("sha256"):
+            causes.append(f"input file changed: {rel} (sha256 {str(before.get('sha256'))[:12]} -> {now['sha256'][:12]})")
+    return causes
 
 
 def _compare_manifests(stored: Path, rebuilt: Path, result: VerifyResult) -> None:

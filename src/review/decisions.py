@@ -131,9 +131,7 @@ def read_decisions_file(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise DecisionError("not UTF-8 text", file=path) from None
+        text = decisions_text(path)
     except IsADirectoryError:
         raise DecisionError("is a folder, not a file", file=path) from None
     except OSError as exc:
@@ -167,6 +165,48 @@ def read_decisions_file(path: str | Path) -> pd.DataFrame:
     frame = pd.DataFrame(records)
     frame["current"] = ~frame["flag_id"].duplicated(keep="last")
     return conform(frame, DECISION_COLUMNS)[list(DECISION_COLUMNS)]
+
+
+def decisions_text(path: str | Path) -> str:
+    """The text of a decisions file: UTF-8 (with or without a byte order mark, as `record_decision` writes
+    it), else cp1252 — what Excel's "CSV (Comma delimited)" saves on Windows, and how ingest reads an
+    agency's csv (`review.ingest.readers.decode_text`). A file that is neither — UTF-8 beyond ASCII on some
+    lines and not on others (two programs wrote it), or a byte cp1252 does not define — is refused with
+    DecisionError naming the row and byte, since either reading would change some of its text silently.
+    Raises OSError as reading the file does."""
+    path = Path(path)
+    data = path.read_bytes()
+    bom = data.startswith(b"\xef\xbb\xbf")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    offset = utf8_error.start + (3 if bom else 0)  # utf-8-sig counts from after the mark
+    # cp1252 only when nothing in the file reads as UTF-8 beyond ASCII (no BOM, no "ë" as two UTF-8 bytes)
+    mixed = bom or any(not line.isascii() and _is_utf8(line) for line in data.split(b"\n"))
+    if not mixed:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            offset = exc.start
+    line = data[:offset].count(b"\n") + 1
+    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    if bom:
+        why = f"the file is marked as UTF-8 (byte order mark) but byte 0x{data[offset]:02X} is not UTF-8"
+    elif mixed:
+        why = f"some rows are UTF-8 and others are not (saved by two programs?): byte 0x{data[offset]:02X}"
+    else:
+        why = f"byte 0x{data[offset]:02X} is neither UTF-8 nor cp1252"
+    raise DecisionError(f"not readable text: {why} at byte {column} of the row; open it in "
+                        "Excel and save it as \"CSV UTF-8 (Comma delimited)\"", file=path, row=line)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _next_record(reader, lines: list[str], path: Path, header: list[str] | None) -> list[str] | None:
@@ -244,7 +284,8 @@ def _validate_record(raw: dict, *, path, row) -> dict:
 
 
 def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
-                   timeline: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   timeline: pd.DataFrame | None = None,
+                   reviewers: dict | list | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The case's decisions (every row, file order) and the problems found with them.
 
     Returns ``(decisions, problems)``. `decisions` has DECISION_COLUMNS: the file's columns plus ``row``
@@ -260,6 +301,10 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
     evidence_event_ids, not the ones recorded when the file was written (`current_contacts`): the event ids
     are the contacts' rows, which an agency resubmitting its chronology moves, while the flag id, made from
     the trigger contact's content, says the decision is on the same contact.
+    When case.yml names the review's people (`reviewers`, default case.yml's `lead_reviewer`,
+    `reviewer(s)`, `author(s)`), an author among them (ignoring letter case and spacing) is returned as
+    case.yml spells the name, and an author not among them — whom `review decide --reviewer` would refuse —
+    is listed as a problem (the decision still applies, as one without an author does).
     No decisions file: both tables are empty.
 
     Raises DecisionError (naming the file and row) for an unknown decision value, a missing rationale, a
@@ -273,6 +318,8 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
         return _empty_decisions(), _problems([])
     decisions = read_decisions_file(path)
     problems = []
+    orphaned: list[int] = []  # rows deciding a flag the rules no longer raise
+    decisions, unknown_authors = _known_authors(decisions, _case_reviewers(case_dir) if reviewers is None else reviewers)
     events = set(timeline["event_id"].dropna().astype(str)) if timeline is not None and "event_id" in timeline else None
     raised = set(flags["flag_id"].dropna().astype(str)) if flags is not None and "flag_id" in flags else None
     known = None
@@ -288,16 +335,95 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
                                         "blank)"})
         elif known is not None and record.decision != "added" and record.flag_id not in known:
             problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
-                             "problem": "no flag with this id in the current analysis (rules or data changed?)"})
+                             "problem": NOT_RAISED_PROBLEM})
+            orphaned.append(record.row)
         if not record.author:
             problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
                              "problem": "no author recorded"})
+        elif record.row in unknown_authors:
+            problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
+                             "problem": unknown_authors[record.row]})
         if record.decision == "added" and events is not None:
             problem = _unknown_contacts(record, events)
             if problem:
                 problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
                                  "problem": problem})
+    if orphaned:  # in force for no flag: the flag it decided is not raised (its re-raised successor is pending)
+        decisions = decisions.copy()
+        decisions.loc[decisions["row"].isin(orphaned).to_numpy(dtype=bool), "current"] = False
     return decisions, _problems(problems)
+
+
+#: the problem `load_decisions` lists for an accept or reject on a flag the rules no longer raise (the trigger
+#: contact's text was edited on resubmission, or the rules changed): kept, shown in full, in force for no flag
+NOT_RAISED_PROBLEM = ("no flag with this id in the current analysis (rules or data changed?): the decision applies "
+                      "to no current flag and is not in force")
+
+
+def orphaned_rows(problems: pd.DataFrame | None) -> set[int]:
+    """The decisions.csv rows (`load_decisions`' ``row``) that decide a flag the rules no longer raise, from the
+    problems `load_decisions` listed (also once the report's view has pseudonymised both tables)."""
+    if problems is None or not len(problems) or "problem" not in problems or "row" not in problems:
+        return set()
+    text = problems["problem"].astype("string").fillna("")
+    rows = problems.loc[text.str.startswith(NOT_RAISED_PROBLEM[:40]).to_numpy(dtype=bool), "row"]
+    return {int(r) for r in rows.dropna()}
+
+
+#: what `with_decision` adds to each problem: the decision of the row it is about
+PROBLEM_DECISION_COLUMNS = {"decision": "Decision", "author": "Decided by", "date": "Decision date",
+                            "rationale": "Rationale"}
+
+
+def with_decision(problems: pd.DataFrame, decisions: pd.DataFrame | None) -> pd.DataFrame:
+    """`problems` with the decision each is about (decisions.csv's row: decision, author, date, rationale),
+    so that a report shows what was decided, by whom, when and why, not only the row; blank for a problem
+    on no row. For display: `load_decisions`' tables are not changed."""
+    out = problems.reset_index(drop=True).copy()
+    if decisions is None or not len(decisions) or "row" not in decisions or "row" not in out:
+        for column in PROBLEM_DECISION_COLUMNS:
+            out[column] = pd.array([""] * len(out), dtype="string") if column != "date" else pd.NaT
+        return out
+    by_row = decisions.drop_duplicates("row").set_index("row")
+    rows = pd.array(out["row"], dtype="Int64")
+    for column in PROBLEM_DECISION_COLUMNS:
+        values = by_row[column].reindex(rows) if column in by_row else pd.Series([None] * len(out))
+        out[column] = values.to_numpy()
+    return out
+
+
+def _case_reviewers(case_dir) -> list[str]:
+    """The review's people case.yml names (`review.config.CaseConfig.reviewers`); none when case.yml
+    cannot be read (the command reading the case says why)."""
+    from .config import load_case_config
+    from .errors import ReviewError
+
+    try:
+        return list(load_case_config(case_dir).reviewers)
+    except (ReviewError, OSError):
+        return []
+
+
+def _same_person(name: str) -> str:
+    return " ".join(str(name).split()).casefold()
+
+
+def _known_authors(decisions: pd.DataFrame, reviewers) -> tuple[pd.DataFrame, dict[int, str]]:
+    """`decisions` with each author case.yml names (`reviewers`) spelt as case.yml spells it, and {row: problem}
+    for each author it does not name (none when it names nobody: there is no list to check against)."""
+    known = {_same_person(name): str(name) for name in (reviewers or [])}
+    if not known or not len(decisions):
+        return decisions, {}
+    authors = decisions["author"].astype("string").fillna("").astype(str)
+    spelt = [known.get(_same_person(a), a) for a in authors]
+    listed = ", ".join(known.values())
+    problems = {int(row): (f"author {author!r} is not one of the reviewers case.yml names ({listed}): add them to "
+                           "case.yml (lead_reviewer, reviewers or authors), or correct the name")
+                for row, author in zip(decisions["row"], authors) if author.strip() and _same_person(author) not in known}
+    if spelt != authors.tolist():
+        decisions = decisions.copy()
+        decisions["author"] = pd.array(spelt, dtype="string")
+    return decisions, problems
 
 
 #: the note `load_decisions` lists for a decision recorded against a flag's earlier (row-based) id
@@ -501,7 +627,8 @@ def record_decision(
 
     values = dict(zip(DECISION_FILE_COLUMNS, [flag_id, decision, rationale, author, date_text, rule_id or "",
                                               trigger_event_id or "", evidence_event_ids or ""]))
-    existing = path.read_bytes().decode("utf-8-sig") if path.exists() else ""
+    # a file Excel saved as cp1252 is read as such and written back as UTF-8 (with the BOM), as every write is
+    existing = decisions_text(path) if path.exists() else ""
     terminator = LINE_TERMINATOR
     if existing.strip():
         read_decisions_file(path)  # refuse to append to a file that is already invalid
@@ -656,7 +783,7 @@ def migrate_decisions(case_dir: str | Path, decisions: pd.DataFrame, flags: pd.D
     if not path.exists():
         return summary
     read_decisions_file(path)  # an invalid file is refused before anything is written
-    original = path.read_bytes().decode("utf-8-sig")
+    original = decisions_text(path)
     lines = list(io.StringIO(original, newline=""))
     terminator = "\r\n" if lines and lines[0].endswith("\r\n") else LINE_TERMINATOR
     reader = csv.reader(iter(lines), strict=True)

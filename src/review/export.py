@@ -265,6 +265,9 @@ TRIGGER_SOURCE_EXPORT = [
 #: the readable header of each column of the workbook's other sheets (and of report.html's tables of
 #: the same frames), in the chronology's and the flags' wording where the column is the same; a column
 #: not listed is shown by `sheet_headers` with its underscores as spaces ("rows_read" -> "Rows read")
+#: the Decisions sheet's "In force" cell for a decision on a flag the rules no longer raise
+ORPHANED_IN_FORCE = "no: applies to no current flag"
+
 SHEET_HEADERS: dict[str, dict[str, str]] = {
     "Decisions": {
         "flag_id": "Flag id", "decision": "Reviewer decision", "rationale": "Rationale", "author": "Decided by",
@@ -295,7 +298,9 @@ SHEET_HEADERS: dict[str, dict[str, str]] = {
         "rows_skipped": "Rows skipped", "notes": "Notes", "row": "Source row", "column": "Column",
         "kind": "Kind", "reason": "Reason", "note": "Case folder note",
     },
-    "Decision problems": {"file": "File", "row": "Row", "flag_id": "Flag id", "problem": "Problem"},
+    "Decision problems": {"file": "File", "row": "Row", "flag_id": "Flag id", "problem": "Problem",
+                          "decision": "Decision", "author": "Decided by", "date": "Decision date",
+                          "rationale": "Rationale"},
     "Sources": {"file": "File", "role": "Role", "bytes": "Bytes", "sha256": "SHA-256"},
     "Flags": {**dict(FLAGS_EXPORT), **dict(TRIGGER_SOURCE_EXPORT)},
 }
@@ -929,7 +934,15 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
 
     decisions = with_flag_details(decisions, flags)
     if "current" in decisions:
-        decisions = decisions.assign(current=_yes_no(decisions["current"]))
+        # a decision on a flag the rules no longer raise is in force for no flag: said so, not a bare "no"
+        from .decisions import orphaned_rows
+
+        orphaned = orphaned_rows(getattr(analysis, "decision_problems", None))
+        shown = _yes_no(decisions["current"]).astype(object)
+        if orphaned and "row" in decisions:
+            mark = decisions["row"].isin(orphaned).fillna(False).to_numpy(dtype=bool)
+            shown[mark] = ORPHANED_IN_FORCE
+        decisions = decisions.assign(current=shown)
     sheet(wb, "Decisions", decisions, sheet_headers(decisions, "Decisions"), wrap=("rationale",),
                  full_text_in="the case's decisions.csv", truncated=truncated)
 
@@ -980,7 +993,11 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
     if problems is not None and len(problems):
         frame = problems if isinstance(problems, pd.DataFrame) else pd.DataFrame({"problem": [str(p) for p in problems]})
         frame = frame.reset_index(drop=True)
-        sheet(wb, "Decision problems", frame, sheet_headers(frame, "Decision problems"))
+        if "row" in frame:  # what each problem's row decided, by whom, when and why
+            from .decisions import with_decision
+
+            frame = with_decision(frame, getattr(analysis, "decisions", None))
+        sheet(wb, "Decision problems", frame, sheet_headers(frame, "Decision problems"), wrap=("problem", "rationale"))
 
     sources = _sources_frame(sources)
     sheet(wb, "Sources", sources, sheet_headers(sources, "Sources"))
@@ -1409,9 +1426,12 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
     if isinstance(problems, pd.DataFrame) and len(problems):
         parts.append(f"<h3>Problems with the reviewers' decisions ({len(problems)})</h3>")
         parts.append("<p class=\"muted\">Decisions kept in decisions.csv that could not be applied as written: "
-                     "each is kept, not dropped.</p>")
-        parts.append(_html_table(problems.reset_index(drop=True), ["File", "Row", "Flag id", "Problem"], numeric=("row",),
-                                 months=months))
+                     "each is kept, not dropped, and shown with what was decided, by whom, when and why. A decision "
+                     "on a flag the rules no longer raise applies to no current flag and is not in force.</p>")
+        from .decisions import with_decision
+
+        shown = with_decision(problems, getattr(analysis, "decisions", None))
+        parts.append(_html_table(shown, sheet_headers(shown, "Decision problems"), numeric=("row",), months=months))
     parts.append("</section>")
 
     chronology = None

@@ -71,6 +71,7 @@ def write_chronology_docx(
     path: str | Path,
     case: CaseConfig,
     names: bool | Redactor = True,
+    orphaned: pd.DataFrame | None = None,
 ) -> Path:
     """Write the integrated chronology and its flags to a Word document at `path`.
 
@@ -89,13 +90,17 @@ def write_chronology_docx(
     names
         True for the named view, False for the anonymised view (`Redactor.from_case(case)`), or a
         `Redactor` to use as it is.
+    orphaned
+        The reviewers' decisions (rows of `review.decisions.load_decisions`) on flags the rules no longer
+        raise (`review.decisions.orphaned_rows`): listed in full after the flags, as applying to no current
+        flag and not in force. None or empty: no such section.
 
     Returns
     -------
     The path written. The same inputs always give the same bytes.
     """
     path = Path(path)
-    data = chronology_docx_bytes(timeline, flags, case, names=names)
+    data = chronology_docx_bytes(timeline, flags, case, names=names, orphaned=orphaned)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -109,7 +114,8 @@ def write_chronology_docx(
 
 
 def chronology_docx_bytes(
-    timeline: pd.DataFrame, flags: pd.DataFrame | None, case: CaseConfig, names: bool | Redactor = True
+    timeline: pd.DataFrame, flags: pd.DataFrame | None, case: CaseConfig, names: bool | Redactor = True,
+    orphaned: pd.DataFrame | None = None,
 ) -> bytes:
     """The bytes of the chronology document (see `write_chronology_docx`)."""
     if isinstance(names, Redactor):
@@ -136,6 +142,8 @@ def chronology_docx_bytes(
     _flags_intro(document, flags)
     if len(flags):
         _flags_table(document, flags, seq_of_event, redactor, timeline)
+    if orphaned is not None and len(orphaned):
+        _orphaned_decisions(document, orphaned, redactor)
 
     buffer = io.BytesIO()
     document.save(buffer)
@@ -394,6 +402,34 @@ def _flags_table(document, flags, seq_of_event: dict[str, int], redactor: Redact
                 decision,
             ],
         )
+
+
+ORPHANED_TABLE_COLUMNS = (
+    ("Row", 14),
+    ("Flag id", 62),
+    ("Decision", 24),
+    ("Decided by", 36),
+    ("Date", 24),
+    ("Rationale", 111.6),
+)
+
+
+def _orphaned_decisions(document, decisions, redactor: Redactor) -> None:
+    """The reviewers' decisions on flags the rules no longer raise, in full: they apply to no current flag."""
+    document.add_heading("Decisions on flags the rules no longer raise", level=2)
+    document.add_paragraph(
+        f"{len(decisions)} decision{'' if len(decisions) == 1 else 's'} in decisions.csv "
+        f"{'decides' if len(decisions) == 1 else 'decide'} a flag the rules no longer raise (the trigger contact's "
+        "text was changed on resubmission, or the rules changed). Each is kept as recorded, applies to no current "
+        "flag and is not in force: a flag raised again under a new id is pending until the reviewers decide it."
+    )
+    table, widths = _new_table(document, ORPHANED_TABLE_COLUMNS)
+    t = redactor.text
+    for row in decisions.itertuples(index=False):
+        get = row._asdict().get
+        _add_row(table, widths, [_text(get("row")), _text(get("flag_id")), _text(get("decision")),
+                                 t(_text(get("author"))), _fmt_day(get("date"), redactor.months),
+                                 t(_text(get("rationale")))])
 
 
 def _cited_events(get) -> list[str]:

@@ -49,7 +49,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--rationale", required=True, metavar="TEXT", help="why (required, not empty)")
     parser.add_argument("--reviewer", metavar="NAME",
                         help="who decided: one of the people case.yml names (default: the one it names, if only one)")
-    parser.add_argument("--date", metavar="YYYY-MM-DD", help="the date of the decision (default: today)")
+    parser.add_argument("--date", metavar="YYYY-MM-DD", help="the date of the decision (default: today; not after today)")
     parser.add_argument("--replace", action="store_true",
                         help="supersede the flag's earlier decision (kept in decisions.csv as history)")
 
@@ -181,9 +181,14 @@ def _date(text: str | None):
     if text is None:
         return None
     try:
-        return pd.Timestamp(dt.date.fromisoformat(str(text).strip()))
+        day = dt.date.fromisoformat(str(text).strip())
     except ValueError:
         raise ReviewError(f"--date must be YYYY-MM-DD, got {text!r}") from None
+    today = dt.date.today()
+    if day > today:  # a decision is recorded after it is made: a later date is a typo (2042 for 2024)
+        raise ReviewError(f"--date {day.isoformat()} is after today ({today.isoformat()}): a decision cannot be "
+                          "dated in the future")
+    return pd.Timestamp(day)
 
 
 def _day(value) -> str:

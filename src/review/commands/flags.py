@@ -46,6 +46,8 @@ def run(args) -> int:
         unknown = sorted(set(args.rule) - set(RULE_IDS))
         if unknown:
             raise ConfigError(f"unknown rule id(s) {unknown} (known: {', '.join(RULE_IDS)})")
+    if args.csv:  # a bad path stops here, before the chronologies are read
+        check_csv_path(args.csv, args.case_dir)
     case = load_case(args.case_dir)
     analysis = analyse(case)
     case_id, months = case.case_id, False
@@ -66,13 +68,52 @@ def run(args) -> int:
         flags = flags[keep].reset_index(drop=True)
     print(format_flags(flags, case_id=case_id, numbers=numbers,
                        of=(total, args.rule) if args.rule else None, months=months, timeline=analysis.timeline))
-    problems = format_problems(analysis.decision_problems)
+    problems = format_problems(analysis.decision_problems, getattr(analysis, "decisions", None), months=months)
     if problems:
         print(problems)
     if args.csv:
+        created = missing_folders(args.csv)
         write_csv(flags, args.csv, numbers=numbers, months=months, timeline=analysis.timeline)
-        print(f"\nwrote {plural(len(flags), 'flag')} to {args.csv}")
+        print(f"\nwrote {plural(len(flags), 'flag')} to {args.csv}"
+              + (f" (created the missing folder{'s' if len(created) > 1 else ''} "
+                 f"{', '.join(str(c) for c in created)})" if created else ""))
     return 0
+
+
+def missing_folders(path) -> list[Path]:
+    """The folders above `path` that do not exist yet, the outermost first (what writing it creates)."""
+    missing = []
+    for parent in Path(path).absolute().parents:
+        if parent.exists():
+            break
+        missing.append(parent)
+    return missing[::-1]
+
+
+def check_csv_path(path, case_dir) -> None:
+    """Refuse, with ConfigError (exit 2), a --csv path `write_csv` must not or cannot write: one in the
+    case folder (it would replace or sit beside the agencies' chronologies, and be read as one when
+    case.yml lists no `files:`; the check `review build --out` makes, `review.build.overlaps_case`), a
+    folder, or one below a file. Missing folders above it are created, as `review build --out` creates
+    its folder's."""
+    from ..build import overlaps_case
+    from ..errors import ConfigError
+
+    path = Path(path)
+    if overlaps_case(path, case_dir) == "is inside":
+        raise ConfigError("the flags csv must not be written into the case folder (it holds the agencies' "
+                          "chronologies): give a path outside it", file=path)
+    if path.is_dir():  # the case folder itself, or one holding it, too
+        example = "" if overlaps_case(path, case_dir) else f" (e.g. {(path / 'flags.csv').as_posix()})"
+        raise ConfigError(f"is a folder: give the path of the csv file to write{example}, outside the case folder",
+                          file=path)
+    for parent in path.absolute().parents:
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                raise ConfigError(f"cannot write the flags csv there: {parent} is a file, not a folder", file=path)
+            if not os.access(parent, os.W_OK | os.X_OK):
+                raise ConfigError(f"cannot write the flags csv there: no permission to write in {parent}", file=path)
+            break
 
 
 def plural(n: int, noun: str) -> str:
@@ -81,10 +122,16 @@ def plural(n: int, noun: str) -> str:
     return _plural(n, noun)
 
 
-def format_problems(problems) -> str:
-    """The problems with the reviewers' decisions, one line each ("" when there are none)."""
+def format_problems(problems, decisions=None, months: bool = False) -> str:
+    """The problems with the reviewers' decisions, one line each ("" when there are none); with `decisions`
+    (`load_decisions`' rows), a problem about a decision (a flag the rules no longer raise, an author
+    case.yml does not name) shows it below, as `decision_text` shows a flag's."""
     if problems is None or not len(problems):
         return ""
+    if decisions is not None and "row" in problems:
+        from ..decisions import with_decision
+
+        problems = with_decision(problems, decisions)
     lines = [f"\n{plural(len(problems), 'problem')} with the reviewers' decisions (also under 'Decision problems' "
              "in the report):"]
     for row in problems.to_dict("records"):
@@ -92,6 +139,12 @@ def format_problems(problems) -> str:
                           if p)
         flag = _cell(row.get("flag_id"))
         lines.append(f"  {where}{': ' if where else ''}{_cell(row.get('problem'))}" + (f" (flag {flag})" if flag else ""))
+        if _cell(row.get("decision")):
+            from types import SimpleNamespace
+
+            decided = SimpleNamespace(decision=row.get("decision"), decided_by=row.get("author"),
+                                      decided_on=row.get("date"), rationale=row.get("rationale"))
+            lines.append("    " + decision_text(decided, months).replace("reviewer: ", "decision: ", 1))
     return "\n".join(lines)
 
 
@@ -197,15 +250,21 @@ def write_csv(flags, path: str | os.PathLike, numbers=None, months: bool = False
     if numbers is not None:
         table["n"] = list(numbers)
     table, headers, precisions = flags_csv_table(table, timeline)
+    from ..errors import ConfigError
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".flags-", suffix=".csv")
-    os.close(fd)
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".flags-", suffix=".csv")
+        os.close(fd)
         write_table(tmp, table, headers, date_resolution="month" if months else "day", precisions=precisions)
+        # mkstemp makes a private (0600) file: the flags are for the team to read, as the build's outputs (0644)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
+    except OSError as exc:
+        raise ConfigError(f"cannot write the flags csv: {exc.strerror or exc}", file=path) from None
+    finally:
+        if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
-        raise
     return path
