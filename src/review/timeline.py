@@ -871,7 +871,7 @@ def _statements(uniques) -> np.ndarray:
         return out
     texts = uniques if isinstance(uniques, (pa.Array, pa.ChunkedArray)) else \
         pa.array([str(t) for t in uniques], type=pa.large_string())
-    found = pc.match_substring_regex(pc.utf8_lower(texts), ANY_WORD_PATTERN)
+    found = pc.match_substring_regex(texts, ANY_WORD_PATTERN, ignore_case=True)
     candidates = np.flatnonzero(found.to_numpy(zero_copy_only=False) if isinstance(found, pa.Array)
                                 else np.asarray(found.combine_chunks().to_numpy(zero_copy_only=False)))
     if len(candidates):
