@@ -51,11 +51,13 @@ def _found(pattern: re.Pattern | None, text: str, denials: bool = False) -> bool
 
 @functools.lru_cache(maxsize=64)
 def _new_regex(cues: tuple, nouns: tuple) -> re.Pattern | None:
-    """One of `cues` at most two words before one of `nouns` (a plural too): "new bruise", "another small burn"."""
+    """One of `cues` at most two words before one of `nouns` (a plural too) in its clause: "new bruise", "another
+    small burn"."""
     first, last = _phrase_regex(cues), _phrase_regex(nouns, True)
     if first is None or last is None:
         return None
-    return re.compile(first.pattern + r"(?:[^a-z0-9&]+[a-z0-9&]+){0,2}?[^a-z0-9&]+" + last.pattern)
+    # within a clause: spaces and hyphens only between the words ("new partner present, bruise to cheek" is none)
+    return re.compile(first.pattern + r"(?:[ \t-]+[a-z0-9&]+){0,2}?[ \t-]+" + last.pattern)
 
 
 @functools.lru_cache(maxsize=200_000)
