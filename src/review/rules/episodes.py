@@ -178,6 +178,9 @@ def _group_readings(ctx: Context, injury_tags) -> dict:
     out["case"] = tl["_case"].to_numpy(dtype="int64")[first]
     out["day"] = tl["_day"].to_numpy(dtype="datetime64[D]")[first].astype("int64")
     out["gcode"] = tl["_gcode"].to_numpy()[first]
+    days = out["day"].astype("datetime64[D]")
+    months = days.astype("datetime64[M]")
+    out["ddmm"] = ((days - months).astype("int64") + 1) * 100 + months.astype("int64") % 12 + 1  # 13 Oct: 1310
     ctx.extra[key] = out
     return out
 
@@ -258,7 +261,7 @@ def earlier_injury(ctx: Context, triggers: pd.DataFrame, injury_tags, *, escalat
     sites_ok = (g["sites"][rg] == 0) | (g["sites"][p] == 0) | ((g["sites"][rg] & g["sites"][p]) != 0)
     base = same_case & (gap >= 0) & ~g["new"][rg] & sites_ok & (g["tags"][rg] != 0)
     # a follow-up of the same injury
-    p_ddmm = np.array(pd.to_datetime(g["day"][p], unit="D").strftime("%d%m").astype(int)) if len(p) else p
+    p_ddmm = g["ddmm"][p]
     dated = (g["dates"][rg] == p_ddmm[:, None]).any(axis=1)
     family = (g["tags"][rg] & ~g["tags"][p]) == 0
     joined = base & (gap <= follow_window) & family & (g["cue"][rg] | dated)
