@@ -47,6 +47,7 @@ from rapidfuzz import fuzz, utils
 from review.config import package_data
 from review.rules.base import _mentioned  # a keyword mentioned and not negated, in one text
 from review.rules.base import content_anchor, content_key, source_order_key  # a contact's anchor, one row
+from review.rules.episodes import explained_text, reading_args, text_reading  # one text's injury-episode readings
 from review.rules.domestic_abuse_not_escalated import dash_score  # a DASH score written in one text
 from review.rules.domestic_abuse_not_escalated import high_risk, lives_elsewhere  # DA high risk, child's residence (one text)
 from review.mobility import NOT_MOBILE, NO_STATEMENT, row_statement  # what one row says of the child's mobility
@@ -384,13 +385,14 @@ def _first_per_group(rows):
     return out
 
 
-def _injury_episodes(rows: list[dict], q: dict) -> dict:
+def _injury_episodes(rows: list[dict], q: dict, earlier=None) -> dict:
     """The injury episode of each event group of `rows` (injury rows, timeline order), as
     review.rules.repeated_injury_or_ae.injury_episodes: groups joined when exact-dated on the same day
     with a shared injury tag (neither correspondence nor a meeting), a correspondence group joined to the
     latest injury report of another agency sharing a tag, 0..correspondence_window_days days before it, and
     a meeting (one that took place: `_held`) joined to the latest report of any agency sharing a tag,
-    0..meeting_window_days before it."""
+    0..meeting_window_days before it; with `earlier` (a group's first row -> the first row of the earlier
+    injury record it follows up, or None: `_earlier_injury`), a follow-up joined to it."""
     tags, letters, meetings = set(q["injury_tags"]), set(q["correspondence_types"]), set(q["meeting_types"])
     nodes = {}
     for r in rows:
@@ -453,7 +455,74 @@ def _injury_episodes(rows: list[dict], q: dict) -> dict:
                 best = b
         if best is not None:
             union(a, best)
+    if earlier is not None:
+        by_code = {x["first"]["_gcode"]: x for x in nodes}
+        for a in nodes:
+            found = earlier(a["first"])
+            if found is not None and found["_gcode"] in by_code:
+                union(a, by_code[found["_gcode"]])
     return {x["first"]["_gcode"]: root(x)["n"] for x in nodes}
+
+
+def _injury_nodes(tl: list[dict], tags, settings: dict) -> dict:
+    """Per event group with an exact-dated injury row (of `tags`), as review.rules.episodes reads it: its
+    first such row, its injury tags, whether a row names a follow-up or a new injury, the body sites (bits)
+    and the dates (day * 100 + month, the first four distinct) its rows name."""
+    args = reading_args(settings.get("injury_episodes") or {})
+    nodes = {}
+    for r in tl:
+        own = [t for t in tags if t in r["_tags"]]
+        if not own or not r["_exact"]:
+            continue
+        cue, new, sites, dates = text_reading(f"{_text(r.get('description'))} . {_text(r.get('action'))}", *args)
+        node = nodes.setdefault(r["_gcode"], {"first": r, "tags": set(), "cue": False, "new": False, "sites": 0,
+                                              "dates": set()})
+        node["tags"] |= set(own)
+        node["cue"] |= cue
+        node["new"] |= new
+        node["sites"] |= sites
+        node["dates"] |= set(dates)
+    for node in nodes.values():
+        node["dates"] = set(sorted(node["dates"])[:4])
+    return nodes
+
+
+def _earlier_injury(tl: list[dict], r: dict, tags, settings: dict, esc_held, *, escalation_kinds=(), record_kinds=(),
+                    meeting_types=(), escalation_window_days=None, episode_window_days=None, nodes=None):
+    """The first row of the earlier injury record that the group of trigger `r` is a record of (None: a new
+    injury), as review.rules.episodes.earlier_injury: the latest earlier exact injury group (by day, then
+    timeline order) that it follows up (0..followup_window_days, its injury tags among the earlier's, a
+    follow-up cue or the earlier's date), or that it records as an escalation (0..escalation_window_days)
+    or as a meeting or escalation of an injury already escalated (0..episode_window_days, an escalation
+    that took place from the earlier record on, before it); never one naming a new injury or only other
+    body sites."""
+    nodes = _injury_nodes(tl, tags, settings) if nodes is None else nodes  # (`_injury_nodes`, made once)
+    node = nodes.get(r["_gcode"])
+    if node is None:
+        return None
+    s = settings.get("injury_episodes") or {}
+    follow = int(s.get("followup_window_days", 0) or 0)
+    first = node["first"]
+    key = (first["_day"], first["_pos"])
+    best = None
+    for other in nodes.values():
+        p = other["first"]
+        if (p["_day"], p["_pos"]) >= key or node["new"] or not node["tags"]:
+            continue
+        gap = (first["_day"] - p["_day"]).days
+        if gap < 0 or not (node["sites"] == 0 or other["sites"] == 0 or node["sites"] & other["sites"]):
+            continue
+        ok = (gap <= follow and node["tags"] <= other["tags"]
+              and (node["cue"] or (p["_day"].day * 100 + p["_day"].month) in node["dates"]))
+        if escalation_kinds:
+            ok = ok or (esc_held(r, escalation_kinds) and gap <= int(escalation_window_days or 0))
+            if (record_kinds or meeting_types) and not ok and gap <= int(episode_window_days or 0) and (
+                    (record_kinds and esc_held(r, record_kinds)) or (meeting_types and _held(r, meeting_types))):
+                ok = any(x["_exact"] and esc_held(x, escalation_kinds)
+                         and (p["_day"], p["_pos"]) <= (x["_day"], x["_pos"]) < key for x in tl)
+        if ok and (best is None or (p["_day"], p["_pos"]) > (best["_day"], best["_pos"])):
+            best = p
+    return best
 
 
 def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
@@ -492,13 +561,14 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         trig = _first_per_group(trig)
         kinds = list(q["referral_escalations"]) + list(q["assessment_escalations"])
         window = q.get("escalation_window_days")
+        nodes = _injury_nodes(tl, q["injury_tags"], settings)
         for r in trig:
-            # itself an expected escalation, recording an injury recorded up to escalation_window_days before
-            # it (the latest earlier trigger sharing an injury tag): the first record's flag covers it
-            if window is not None and esc_held(r, kinds) and any(
-                    e is not r and set(e["_tags"]) & set(r["_tags"]) & set(q["injury_tags"])
-                    and (e["_day"], e["_pos"]) < (r["_day"], r["_pos"])
-                    and e["_day"] >= r["_day"] - dt.timedelta(days=int(window)) for e in trig):
+            # a record of an injury already recorded (an escalation of it, a conference of an injury already
+            # escalated, a follow-up): the first record's flag covers it
+            if _earlier_injury(tl, r, q["injury_tags"], settings, esc_held, nodes=nodes,
+                               escalation_kinds=kinds if window is not None else (), record_kinds=kinds,
+                               meeting_types=q.get("episode_meeting_types") or (), escalation_window_days=window,
+                               episode_window_days=q.get("episode_window_days")) is not None:
                 continue
             deadline = r["_day"] + dt.timedelta(days=q["within_days"])
             ref = _first(tl, r["_day"], lambda x: esc_held(x, q["referral_escalations"]))
@@ -528,7 +598,20 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             dob = r["_day"] - dt.timedelta(days=r["age_days"])
             if r["_day"] < _add_months(dob, int(q["max_age_months"])):
                 trig.append(r)
+        if q.get("explained_cues") and q.get("unconcerned_cues"):
+            # a mobile child's injury recorded as explained and of no safeguarding concern: not its group's
+            # rows, unless a row of the group has a high-severity tag
+            months = q.get("nonmobile_below_age_months", 6) * 30.4375
+            calm = {r["_gcode"] for r in trig if (r["child_mobile"] is True or (
+                r["child_mobile"] is None and not r["age_days"] < months)) and explained_text(
+                f"{_text(r.get('description'))} . {_text(r.get('action'))}",
+                tuple(map(str, q["explained_cues"])), tuple(map(str, q["unconcerned_cues"])))}
+            calm -= {r["_gcode"] for r in tl if tag_in(r, q["high_severity_tags"])}
+            trig = [r for r in trig if r["_gcode"] not in calm]
+        nodes = _injury_nodes(tl, q["injury_tags"], settings)
         for r in _first_per_group(trig):
+            if _earlier_injury(tl, r, q["injury_tags"], settings, esc_held, nodes=nodes) is not None:
+                continue  # a follow-up of an injury already recorded
             deadline = r["_day"] + dt.timedelta(days=q["within_days"])
             action = _first(tl, r["_day"], lambda x: esc_held(x, q["escalations"]))
             if action is None or action["_day"] > deadline:
@@ -544,7 +627,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         ):
             rows = [r for r in tl if is_event(r)]
             events = _first_per_group(rows)
-            episode = _injury_episodes(rows, q) if variant == "injury" else {e["_gcode"]: e["_gcode"] for e in events}
+            nodes = _injury_nodes(tl, q["injury_tags"], settings)
+            episode = _injury_episodes(rows, q, lambda r: _earlier_injury(tl, r, q["injury_tags"], settings, esc_held,
+                                                                          nodes=nodes)) \
+                if variant == "injury" else {e["_gcode"]: e["_gcode"] for e in events}
             opening, seen_episodes = set(), set()  # each episode's first event: where the episode is counted
             for e in events:
                 if episode[e["_gcode"]] not in seen_episodes:

@@ -153,8 +153,12 @@ def test_an_attendance_and_the_admission_that_followed_are_one_injury():
 def test_the_gps_record_of_the_discharge_letter_is_the_same_injury(days_later, flagged):
     letter_day = (pd.Timestamp("2023-03-01") + pd.Timedelta(days=days_later)).strftime("%Y-%m-%d")
     flags = injury_flags(bruise("a", "2023-03-01", NORTHGATE),
-                         bruise("b", letter_day, GP, "letter", "A&E discharge letter: bruise to forehead."))
+                         bruise("b", letter_day, GP, "letter", "A&E letter: bruise to forehead."))
     assert (len(flags) == 1) is flagged
+    # a discharge letter is a follow-up of the injury (review.rules.episodes, s14): one episode within
+    # settings.injury_episodes.followup_window_days, also after correspondence_window_days
+    assert injury_flags(bruise("a", "2023-03-01", NORTHGATE),
+                        bruise("b", letter_day, GP, "letter", "A&E discharge letter: bruise to forehead.")).empty
 
 
 def test_a_letter_recorded_by_the_agency_that_saw_the_injury_counts_again():

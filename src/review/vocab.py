@@ -316,6 +316,10 @@ class Vocabulary:
     finding_earlier: frozenset = frozenset()  # words after such an answer naming an earlier occasion ("last")
     # whose injury (`_adults_injury`): adult person words -> "female", "male" or "either", and their possessives
     injury_adults: dict = field(default_factory=dict)
+    # an injury named only as what something is judged consistent with (`_judged_injury`)
+    injury_judgements: Phrases = field(default_factory=Phrases)  # "consistent with", "in keeping with"
+    injury_judgement_between: frozenset = frozenset()  # words between them and the injury ("an", "accidental")
+    injury_judged_words: frozenset = frozenset()  # the keywords so read ("injury", "injuries")
     injury_adult_possessives: dict = field(default_factory=dict)  # "mothers" (mother's) -> "female"
     injury_child_words: frozenset = frozenset()  # person words that may be the child ("baby", "he", "her")
     injury_report_words: frozenset = frozenset()  # "reports", "brought": the adult tells of the injury
@@ -474,6 +478,11 @@ class Vocabulary:
         out.finding_negations = Phrases(_as_list(vocab.get("finding_negations"), "finding_negations"))
         out.finding_earlier = frozenset(normalise_text(w) for w in _as_list(vocab.get("finding_earlier_words"),
                                                                            "finding_earlier_words")) - {""}
+        out.injury_judgements = Phrases(_as_list(vocab.get("injury_judgements"), "injury_judgements"))
+        out.injury_judgement_between = frozenset(normalise_text(w) for w in _as_list(
+            vocab.get("injury_judgement_between"), "injury_judgement_between")) - {""}
+        out.injury_judged_words = frozenset(normalise_text(w) for w in _as_list(
+            vocab.get("injury_judged_words"), "injury_judged_words")) - {""}
         adults = vocab.get("injury_adults") or {}
         if not isinstance(adults, Mapping) or set(adults) - set(_GENDERS):
             raise ConfigError(f"vocabulary injury_adults must be a mapping of {', '.join(_GENDERS)} to words, got {adults!r}")
@@ -689,7 +698,20 @@ class Vocabulary:
                                                      and self.injury_adult_possessives.keys().isdisjoint(tokens)):
                 # an adult's injury is not the child's ("mother assaulted by partner, injury to her lip")
                 found = [k for k in found if k[2] not in self.finding_keywords or not self._adults_injury(tokens, k[0], k[1])]
+            if found and self.injury_judgements and not self.injury_judged_words.isdisjoint(k[2] for k in found):
+                found = [k for k in found if k[2] not in self.injury_judged_words or not self._judged_injury(tokens, k[0])]
         return found
+
+    def _judged_injury(self, tokens: list, start: int) -> bool:
+        """Is the injury word at `start` (one of injury_judged_words) only what something is judged consistent
+        with: one of injury_judgements straight before it, at most three of injury_judgement_between between
+        ("Explanation consistent with injury", "findings consistent with non-accidental injury": the
+        non-accidental is still read, "in keeping with an accidental injury")?"""
+        ends = {end for _, end, _ in self.injury_judgements.find(tokens)}
+        i = start
+        while i not in ends and i > 0 and start - i < 3 and tokens[i - 1] in self.injury_judgement_between:
+            i -= 1
+        return i in ends
 
     def _adults_injury(self, tokens: list, start: int, end: int) -> bool:
         """Is the injury `tokens[start:end]` (a finding keyword) attributed to an adult in its clause (vocab.yml,

@@ -5,6 +5,11 @@
 Source: NICE CG89 *When to suspect child maltreatment* (injuries in young children, absent or
 inconsistent explanations); Working Together to Safeguard Children 2023, chapter 2 (refer without delay).
 
+A follow-up of an injury already recorded (a fracture clinic review, a dressing, a discharge letter "re scald
+13/10": `episodes.earlier_injury`) is no new injury. In a mobile child, an injury whose record says the
+explanation is consistent and there are no safeguarding concerns is not flagged (`explained_cues`,
+`unconcerned_cues`; never in a child not independently mobile, nor with an inconsistent explanation).
+
 A meeting or escalation that did not take place ("Strategy discussion not held", "CP medical declined by
 mother": a row of that contact type whose text says so, even with its escalation cell filled by hand or by a
 profile) is no escalation (`base.held_escalations`).
@@ -30,6 +35,7 @@ from .base import (
     rows_of,
     unlinked_outcome_text,
 )
+from .episodes import earlier_injury, explained
 
 
 #: the timeline columns the rule reads from its rows (selected before the rows are)
@@ -51,7 +57,21 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         mask |= (ctx.tags(params["any_age_tags"]) & tl["_exact"] & (tl["_age_days"] >= 0).fillna(False)).to_numpy(
             dtype=bool)
     mask = pd.Series(mask, index=tl.index)
+    if params.get("explained_cues") and params.get("unconcerned_cues"):
+        # a mobile child's injury recorded as explained and of no safeguarding concern (NICE CG89: consider
+        # maltreatment when the explanation is absent, unsuitable or inconsistent); never a non-mobile baby's
+        below_age = tl["_age_days"] < params.get("nonmobile_below_age_months", 6) * 30.4375
+        mobile = tl["_mobile"].fillna(~below_age).fillna(False).astype(bool).to_numpy()
+        calm = explained(ctx, mask.to_numpy() & mobile, params["explained_cues"], params["unconcerned_cues"])
+        calm_groups = np.unique(tl["_gcode"].to_numpy()[calm])
+        worrying = np.unique(tl["_gcode"].to_numpy()[ctx.tags(params["high_severity_tags"]).to_numpy()])
+        calm_groups = np.setdiff1d(calm_groups, worrying)
+        if len(calm_groups):
+            mask &= ~pd.Series(np.isin(tl["_gcode"].to_numpy(), calm_groups), index=tl.index)
     triggers = first_per_group(rows_of(ctx, mask, _COLUMNS))
+    # a follow-up of an injury already recorded (fracture clinic, dressing, discharge letter) is that
+    # injury's record: its first record's flag covers it (`episodes.earlier_injury`)
+    triggers = triggers[earlier_injury(ctx, triggers, params["injury_tags"]) < 0]
     if triggers.empty:
         return triggers
     triggers["anchor"] = triggers["_day"]

@@ -10,8 +10,9 @@ of that contact type whose text says so, even with its escalation cell filled by
 neither part (`base.held_escalations`).
 
 A record that is itself one of those escalations, of an injury recorded up to `escalation_window_days`
-before it (social care's record of the referral about the bruise, the CP medical that examined it), starts
-no flag of its own: the first record's flag covers it (`_records_of_an_earlier_injury`).
+before it (social care's record of the referral about the bruise, the CP medical that examined it), a
+conference or S47 outcome of an injury already escalated, or a follow-up of an earlier injury, starts no
+flag of its own: the first record's flag covers it (`_records_of_an_earlier_injury`, `episodes`).
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ from .base import (
     rows_of,
     unlinked_outcome_text,
 )
+from .episodes import earlier_injury
 
 
 #: the timeline columns the rule reads from its rows (selected before the rows are)
@@ -180,28 +182,20 @@ def _one_part(ctx: Context, response: pd.DataFrame, kinds, found: str, other: st
 
 
 def _records_of_an_earlier_injury(ctx: Context, triggers: pd.DataFrame, params: dict) -> np.ndarray:
-    """Per trigger (one row per event group, exact dates): is it itself one of the expected escalations
-    (`referral_escalations`, `assessment_escalations`, that took place: `held_escalations`), recording an
-    injury already recorded: the trigger before it in (case, day, timeline) order sharing an injury tag is
-    dated 0..`escalation_window_days` days before it? Social care's record of the GP's referral about the
-    bruise and the CP medical that examined it are the health visitor's bruise, whose flag covers them; an
-    escalation with no earlier record of the injury (a GP who saw the bruise and referred) is a trigger."""
-    out = np.zeros(len(triggers), dtype=bool)
+    """Per trigger (one row per event group, exact dates): is it a record of an injury of the child already
+    recorded (`episodes.earlier_injury`), whose flag, if any, covers it? Itself one of the expected
+    escalations (`referral_escalations`, `assessment_escalations`, that took place: `held_escalations`)
+    dated 0..`escalation_window_days` after an injury record (any injury tag: social care's record of the
+    GP's referral about the bruise, the CP medical that examined it); a conference, S47 enquiry, core group
+    or strategy discussion (`episode_meeting_types`) dated 0..`episode_window_days` after an injury record
+    with a referral or CP medical between them (the ICPC three weeks after the bruise, the S47 outcome
+    "injury accidental"); or a follow-up of an earlier injury (settings.injury_episodes). Not one that
+    names a new injury or another body site. An escalation with no earlier record of the injury (a GP who
+    saw the bruise and referred) is a trigger."""
     window = params.get("escalation_window_days")
-    if window is None or len(triggers) < 2:
-        return out
-    pos = triggers.index.to_numpy()  # the prepared timeline's labels are its positions
     kinds = list(params["referral_escalations"]) + list(params["assessment_escalations"])
-    escalation = held_escalations(ctx, kinds).to_numpy(dtype=bool)[pos]
-    if not escalation.any():
-        return out
-    case = triggers["_case"].to_numpy(dtype="int64")
-    day = triggers["_day"].to_numpy(dtype="datetime64[D]").astype("int64")
-    for tag in params["injury_tags"]:
-        tagged = np.flatnonzero(ctx.tags([tag]).to_numpy(dtype=bool)[pos])
-        if len(tagged) < 2:
-            continue
-        ranked = tagged[np.lexsort((pos[tagged], day[tagged], case[tagged]))]
-        cur, prev = ranked[1:], ranked[:-1]
-        out[cur[escalation[cur] & (case[prev] == case[cur]) & (day[prev] >= day[cur] - int(window))]] = True
-    return out
+    earlier = earlier_injury(ctx, triggers, params["injury_tags"],
+                             escalation_kinds=kinds if window is not None else (),
+                             record_kinds=kinds, meeting_types=params.get("episode_meeting_types") or (),
+                             escalation_window_days=window, episode_window_days=params.get("episode_window_days"))
+    return earlier >= 0

@@ -33,6 +33,7 @@ from .base import (
     unlinked_outcome_text,
     window_pairs,
 )
+from .episodes import earlier_injury
 
 #: the timeline columns `_pattern` reads from its rows (selected before the rows are)
 _COLUMNS = ["event_id", "case_id", "_case", "_agency", "_gcode", "_day", "_start", "_end", "_exact", "date_precision", "_shown"]
@@ -64,10 +65,14 @@ def injury_episodes(ctx: Context, rows: pd.DataFrame, params: dict) -> np.ndarra
         the other, a report by any agency sharing an injury tag: the report before it in (day, timeline)
         order, which may be another escalation record (the CP medical joins the referral, the referral the
         health visitor's report). An escalation record with no such report is an injury of its own.
+      * one is a follow-up of the other (`episodes.earlier_injury`, settings.injury_episodes): dated
+        0..`followup_window_days` after it, the same injury word family, naming a follow-up (fracture
+        clinic, dressing, discharge letter, healing) or the other's date ("re scald 13/10"), and neither a
+        new injury nor another body site. It joins the latest such record.
     Anything else is its own episode: an injury a day later, of another kind the same day, or a month- or
     year-dated one, counts again. Groups are numbered by their first rows, in timeline order.
     """
-    group, _ = pd.factorize(rows["_gcode"].to_numpy())
+    group, codes = pd.factorize(rows["_gcode"].to_numpy())
     n = int(group.max()) + 1 if len(group) else 0
     first = np.flatnonzero(~pd.Series(group).duplicated().to_numpy())  # each group's first row
     case = rows["_case"].to_numpy(dtype="int64")[first]
@@ -137,6 +142,14 @@ def injury_episodes(ctx: Context, rows: pd.DataFrame, params: dict) -> np.ndarra
     joined_escalations = np.flatnonzero(joins >= 0)
     lefts.append(joined_escalations)
     rights.append(joins[joined_escalations])
+    # a follow-up joins the earlier record of its injury (the fracture clinic the A&E attendance)
+    earlier = earlier_injury(ctx, pd.DataFrame(index=at_rows[first]), params["injury_tags"])
+    followups = np.flatnonzero(earlier >= 0)
+    if len(followups):
+        target = pd.Index(codes).get_indexer(ctx.timeline["_gcode"].to_numpy()[earlier[followups]])
+        ok = target >= 0
+        lefts.append(followups[ok])
+        rights.append(target[ok])
     return connected_components(n, np.concatenate(lefts), np.concatenate(rights))[group]
 
 
