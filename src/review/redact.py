@@ -154,6 +154,9 @@ SCHOOL = "[school]"
 INITIALS = "[initials]"
 #: the columns that say who made a decision (`Redactor.author`)
 AUTHOR_COLUMNS = frozenset({"author", "decided_by"})
+#: the columns of problem and warning messages, which may name a decision's author (`Redactor._message`)
+MESSAGE_COLUMNS = frozenset({"problem", "message", "reason", "note", "warning"})
+_UNKNOWN_AUTHOR = re.compile(r"(\bauthor )'([^']*)'( is not one of the reviewers)")
 #: an author written as a role, kept in the anonymised view ("Lead reviewer", "Panel", "SCR panel chair")
 _ROLE_WORDS = re.compile(r"(?i:\b(?:reviewers?|panel|chair|lead|team|board|group|partnership|author|"
                          r"practitioners?|manager|unknown)\b|\[(?:name|reviewer|initials)\])")
@@ -1071,12 +1074,20 @@ class Redactor:
             series = out[column]
             uniques = pd.unique(series.dropna())
             redact = (self.author if column in AUTHOR_COLUMNS else self._role if column in INITIALS_COLUMNS
-                      else self.text)
+                      else self._message if column in MESSAGE_COLUMNS else self.text)
             mapping = {v: redact(v) for v in uniques if isinstance(v, str)}
             changed = {k: v for k, v in mapping.items() if k != v}
             if changed:
                 out[column] = series.map(lambda v, m=changed: m.get(v, v) if isinstance(v, str) else v).astype(series.dtype)
         return out
+
+    def _message(self, value):
+        """A problem or warning message: redacted as any text, and the author a decision problem names ("author
+        'Priya Natt' is not one of the reviewers case.yml names (...)", `review.decisions`) as `author` shows
+        a decision's author: a name case.yml does not list is no name the text redaction knows."""
+        if isinstance(value, str) and _UNKNOWN_AUTHOR.search(value):
+            value = _UNKNOWN_AUTHOR.sub(lambda m: m.group(1) + repr(str(self.author(m.group(2)))) + m.group(3), value)
+        return self.text(value)
 
     def _role(self, value):
         """A practitioner's role cell: redacted as any text, and a cell that is only initials ("JB") too."""
