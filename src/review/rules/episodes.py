@@ -102,7 +102,7 @@ def reading_args(settings: dict) -> tuple:
 def _pair_codes(ctx: Context, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(inverse, first, d, a): the distinct (description, action) pairs of the rows at `pos`, each row's
     pair number, a row of each pair, and the rows' description and action codes."""
-    (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
+    (d_codes, _), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
     d, a = d_codes[pos].astype("int64"), a_codes[pos].astype("int64")
     inverse, _ = pd.factorize(d * (len(a_uniques) + 1) + a)
     first = np.zeros(int(inverse.max()) + 1 if len(inverse) else 0, dtype="int64")
