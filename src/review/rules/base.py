@@ -1144,6 +1144,28 @@ def day_numbers(values) -> np.ndarray:
     return out
 
 
+def referral_response(ctx: Context, triggers: pd.DataFrame, params: dict) -> pd.DataFrame:
+    """`first_response` of `triggers` among the rows that answer a concern by referral, read in the cases with a
+    trigger only (domestic_abuse_not_escalated, exploitation_not_referred): an escalation of
+    `params["escalations"]` that took place (`held_escalations`), a row of `response_contact_types` that took
+    place (by an agency of `response_agency_kinds`, when given), or a row whose text mentions one of
+    `response_keywords` (not negated by `response_negations`, not in a sentence with
+    `response_not_in_sentence_with`: `text_mentions`)."""
+    tl = ctx.timeline
+    in_cases = np.isin(tl["_case"].to_numpy(), np.unique(triggers["_case"].to_numpy()))
+    response = held_escalations(ctx, params["escalations"]).to_numpy(dtype=bool, copy=True) & in_cases
+    if params.get("response_contact_types"):
+        typed = types_held(ctx, params["response_contact_types"]).to_numpy(dtype=bool, copy=True)
+        if params.get("response_agency_kinds"):
+            typed &= ctx.kinds(params["response_agency_kinds"]).to_numpy(dtype=bool)
+        response |= typed & in_cases
+    if params.get("response_keywords"):
+        response |= text_mentions(ctx, in_cases & ~response, params["response_keywords"],
+                                  params.get("response_negations", ()),
+                                  params.get("response_not_in_sentence_with", ())).to_numpy(dtype=bool)
+    return first_response(ctx, triggers, pd.Series(response, index=tl.index))
+
+
 def first_response(
     ctx: Context,
     triggers: pd.DataFrame,

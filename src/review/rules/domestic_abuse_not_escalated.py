@@ -52,6 +52,7 @@ import pandas as pd
 from ..workdays import add_working_days
 from ..vocab import normalise_text
 from .base import (
+    referral_response,
     Context,
     _first_of_each,
     _negating_vocab,
@@ -66,16 +67,12 @@ from .base import (
     day_numbers,
     deadline_rows,
     first_per_group,
-    first_response,
     fmt_date,
-    held_escalations,
     joined,
     outcome_text,
     register,
     row_vocabs,
     rows_of,
-    text_mentions,
-    types_held,
     window_pairs,
 )
 
@@ -424,19 +421,7 @@ def domestic_abuse_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     triggers["anchor"] = triggers["_day"]
     triggers["deadline"] = add_working_days(triggers["_day"], n)
 
-    # the responses, read in the cases with a trigger only
-    in_cases = np.isin(tl["_case"].to_numpy(), np.unique(triggers["_case"].to_numpy()))
-    response = held_escalations(ctx, params["escalations"]).to_numpy(dtype=bool, copy=True) & in_cases
-    if params.get("response_contact_types"):
-        typed = types_held(ctx, params["response_contact_types"]).to_numpy(dtype=bool, copy=True)
-        if params.get("response_agency_kinds"):
-            typed &= ctx.kinds(params["response_agency_kinds"]).to_numpy(dtype=bool)
-        response |= typed & in_cases
-    if params.get("response_keywords"):
-        response |= text_mentions(ctx, in_cases & ~response, params["response_keywords"],
-                                  params.get("response_negations", ()),
-                                  params.get("response_not_in_sentence_with", ())).to_numpy(dtype=bool)
-    found = first_response(ctx, triggers, pd.Series(response, index=tl.index))
+    found = referral_response(ctx, triggers, params)
     t = triggers[~found["timely"].to_numpy()]
     if t.empty:
         return t
