@@ -1144,6 +1144,20 @@ def day_numbers(values) -> np.ndarray:
     return out
 
 
+def late_referral(ctx: Context, t: pd.DataFrame, found: pd.DataFrame, params: dict) -> tuple[pd.DataFrame, object]:
+    """(the late responses of the untimely triggers `t` — `found` is `referral_response`'s table of all the
+    triggers — and the end of the explanation where none came): the next such referral by any agency need not
+    be about this concern, so one more than `response_max_days` after the trigger is not reported as its late
+    response, nor one after the child's death (`cap_response`, `death_bound`): '; none is recorded within 90
+    days of 1 Mar 2023.' or '; none is recorded before the child's death on 3 Jun 2023.'."""
+    cap = params.get("response_max_days")
+    death = death_bound(ctx, t, t["_day"], cap)
+    r = cap_response(found[~found["timely"]], t["_day"], cap, death)
+    none_text = ("; none is recorded within " + str(int(cap)) + " days of " + fmt_date(t["_day"]) + "."
+                 ).to_numpy(dtype=object) if cap is not None else "; none is recorded."
+    return r, death_outcome_text(none_text, death, "none is recorded")
+
+
 def referral_response(ctx: Context, triggers: pd.DataFrame, params: dict) -> pd.DataFrame:
     """`first_response` of `triggers` among the rows that answer a concern by referral, read in the cases with a
     trigger only (domestic_abuse_not_escalated, exploitation_not_referred): an escalation of

@@ -52,6 +52,7 @@ import pandas as pd
 from ..workdays import add_working_days
 from ..vocab import normalise_text
 from .base import (
+    late_referral,
     referral_response,
     Context,
     _first_of_each,
@@ -61,9 +62,6 @@ from .base import (
     _rows_matching,
     _texts,
     action_when,
-    cap_response,
-    death_bound,
-    death_outcome_text,
     day_numbers,
     deadline_rows,
     first_per_group,
@@ -427,12 +425,7 @@ def domestic_abuse_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         return t
     # the next such referral by any agency need not be about this abuse: one more than response_max_days after
     # it is not reported as its late response, nor one after the child's death (`cap_response`, `death_bound`)
-    cap = params.get("response_max_days")
-    death = death_bound(ctx, t, t["_day"], cap)
-    r = cap_response(found[~found["timely"]], t["_day"], cap, death)
-    none_text = ("; none is recorded within " + str(int(cap)) + " days of " + fmt_date(t["_day"]) + "."
-                 ).to_numpy(dtype=object) if cap is not None else "; none is recorded."
-    none_text = death_outcome_text(none_text, death, "none is recorded")
+    r, none_text = late_referral(ctx, t, found, params)
 
     # why each trigger is high risk
     pos = t.index.to_numpy()
