@@ -552,6 +552,17 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         # sent"), as the rules' held_escalations
         return any(e in kinds and not _esc_denied(r, e) for e in esc(r))
 
+    def referral_answers(x, q):
+        # a row answering a concern by referral (domestic_abuse_not_escalated, exploitation_not_referred): an
+        # escalation of q's that took place, a row of its response types by its agency kinds, or its keywords
+        text = _text(x.get("description")) + " . " + _text(x.get("action"))
+        return (esc_held(x, q["escalations"])
+                or (x.get("agency_kind") in (q.get("response_agency_kinds") or [x.get("agency_kind")])
+                    and _held(x, q.get("response_contact_types") or []))
+                or (bool(q.get("response_keywords"))
+                    and _mentioned(text, q["response_keywords"], tuple(q.get("response_negations") or ()),
+                                   tuple(q.get("response_not_in_sentence_with") or ()))))
+
     # nonmobile_injury -------------------------------------------------------------------------------
     if "nonmobile_injury" in p:
         q = p["nonmobile_injury"]
@@ -931,13 +942,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 trig.append(r)
 
         def responded(x):
-            text = _text(x.get("description")) + " . " + _text(x.get("action"))
-            return (esc_held(x, q["escalations"])
-                    or (x.get("agency_kind") in (q.get("response_agency_kinds") or [x.get("agency_kind")])
-                        and _held(x, q.get("response_contact_types") or []))
-                    or (bool(q.get("response_keywords"))
-                        and _mentioned(text, q["response_keywords"], tuple(q.get("response_negations") or ()),
-                                       tuple(q.get("response_not_in_sentence_with") or ()))))
+            return referral_answers(x, q)
 
         for r in _first_per_group(trig):
             deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
@@ -964,13 +969,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         trigger_ids = {id(r) for r in exploited + missing}
 
         def referred(x):
-            text = _text(x.get("description")) + " . " + _text(x.get("action"))
-            return (esc_held(x, q["escalations"])
-                    or (x.get("agency_kind") in (q.get("response_agency_kinds") or [x.get("agency_kind")])
-                        and _held(x, q.get("response_contact_types") or []))
-                    or (bool(q.get("response_keywords"))
-                        and _mentioned(text, q["response_keywords"], tuple(q.get("response_negations") or ()),
-                                       tuple(q.get("response_not_in_sentence_with") or ()))))
+            return referral_answers(x, q)
 
         for r in _first_per_group([r for r in tl if id(r) in trigger_ids]):
             deadline = _add_working_days(r["_day"], int(q["within_working_days"]))

@@ -184,6 +184,11 @@ def _blank(value) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+def _word_set(vocab: dict, key: str) -> frozenset:
+    """The words of the vocabulary's list `key`, normalised (`normalise_text`), blanks left out."""
+    return frozenset(w for w in map(normalise_text, _as_list(vocab.get(key), key)) if w)
+
+
 def _as_list(value, where: str) -> list[str]:
     if value is None:
         return []
@@ -491,20 +496,15 @@ class Vocabulary:
                 if word:
                     out.injury_adults[word] = gender
         out.injury_adult_possessives = {word + "s": gender for word, gender in out.injury_adults.items()}
-        out.injury_child_words = frozenset(
-            w for w in map(normalise_text, _as_list(vocab.get("injury_child_words"), "injury_child_words")) if w)
-        out.injury_report_words = frozenset(
-            w for w in map(normalise_text, _as_list(vocab.get("injury_report_words"), "injury_report_words")) if w)
+        out.injury_child_words = _word_set(vocab, "injury_child_words")
+        out.injury_report_words = _word_set(vocab, "injury_report_words")
         out.disclosure_cues = Phrases(_as_list(vocab.get("disclosure_cues"), "disclosure_cues"))
         out.disclosure_hits = Phrases(_as_list(vocab.get("disclosure_hits"), "disclosure_hits"))
-        out.disclosure_peers = frozenset(
-            w for w in map(normalise_text, _as_list(vocab.get("disclosure_peers"), "disclosure_peers")) if w)
+        out.disclosure_peers = _word_set(vocab, "disclosure_peers")
         out.sharing_cues = Phrases(_as_list(vocab.get("sharing_cues"), "sharing_cues"))
         out.sharing_post_cues = Phrases(_as_list(vocab.get("sharing_post_cues"), "sharing_post_cues"))
-        out.sharing_negations = frozenset(
-            w for w in map(normalise_text, _as_list(vocab.get("sharing_negations"), "sharing_negations")) if w)
-        out.sharing_stops = frozenset(
-            w for w in map(normalise_text, _as_list(vocab.get("sharing_stops"), "sharing_stops")) if w)
+        out.sharing_negations = _word_set(vocab, "sharing_negations")
+        out.sharing_stops = _word_set(vocab, "sharing_stops")
         recipients = vocab.get("sharing_recipients") or {}
         if not isinstance(recipients, Mapping):
             raise ConfigError(f"vocabulary sharing_recipients must be a mapping of a label to its words, got {recipients!r}")
@@ -540,8 +540,7 @@ class Vocabulary:
         out.plan_objects = frozenset(w for w in map(normalise_text, _as_list(vocab.get("plan_objects"), "plan_objects"))
                                      if w)
         out.absence_names = frozenset(_as_list(vocab.get("absence_names"), "absence_names"))
-        out.absence_subjects = frozenset(
-            w for w in map(normalise_text, _as_list(vocab.get("absence_subjects"), "absence_subjects")) if w)
+        out.absence_subjects = _word_set(vocab, "absence_subjects")
         out.absence_cues = Phrases(_as_list(vocab.get("absence_cues"), "absence_cues"))
         out.consent_refusals = Phrases(_as_list(vocab.get("consent_refusals"), "consent_refusals"))
         out.unconcerned = Phrases(_as_list(vocab.get("unconcerned_cues"), "unconcerned_cues"))
@@ -553,14 +552,11 @@ class Vocabulary:
                                  + _as_list(vocab.get("plan_next_cues"), "plan_next_cues"))
         out.plan_escalation_exceptions = Phrases(_as_list(vocab.get("plan_escalation_exceptions"),
                                                           "plan_escalation_exceptions"))
-        out.plan_escalation_objects = frozenset(
-            w for w in map(normalise_text, _as_list(vocab.get("plan_escalation_objects"), "plan_escalation_objects"))
-            if w)
+        out.plan_escalation_objects = _word_set(vocab, "plan_escalation_objects")
         out.plan_escalation_types = frozenset(_as_list(vocab.get("plan_escalation_types"), "plan_escalation_types"))
         out.referral_unmade = Phrases(_as_list(vocab.get("referral_unmade_cues"), "referral_unmade_cues"))
         out.referral_plan_labels = Phrases(_as_list(vocab.get("referral_plan_labels"), "referral_plan_labels"))
-        out.referral_plan_done = frozenset(
-            w for w in map(normalise_text, _as_list(vocab.get("referral_plan_done"), "referral_plan_done")) if w)
+        out.referral_plan_done = _word_set(vocab, "referral_plan_done")
         out.referral_plan_owned = Phrases(_as_list(vocab.get("referral_plan_owned_labels"), "referral_plan_owned_labels"))
         out.referral_withdrawn = Phrases(_as_list(vocab.get("referral_withdrawn_cues"), "referral_withdrawn_cues"))
         out.referral_declines = Phrases(_as_list(vocab.get("referral_decline_cues"), "referral_decline_cues"))
