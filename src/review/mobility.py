@@ -16,37 +16,37 @@ Read conservatively, one distinct text at a time (`mobility_statement`, cached):
 * a clause (split at . ; : and newlines) naming another person before the words ("Mum not mobile since her
   operation", "dad walking the dog") says nothing about the child (`OTHER_PERSONS`).
 
-The word lists are module constants (a case cannot change them): they are the reading the timeline, the
-rules and the row-by-row baseline (benchmarks/baseline_rowwise.py) share.
+The word lists are the package vocab.yml's `mobility` section (documented there; a case's vocab.yml does not
+change them), read once into this module's constants: they are the reading the timeline, the rules and the
+row-by-row baseline (benchmarks/baseline_rowwise.py) share.
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
+def _words(key: str) -> tuple[str, ...]:
+    """The package vocab.yml's `mobility.<key>` word list (documented there)."""
+    from .config import ConfigError, package_data
+
+    words = (package_data("vocab.yml").get("mobility") or {}).get(key)
+    if not isinstance(words, list) or any(isinstance(w, bool) for w in words):
+        raise ConfigError(f"vocab.yml mobility.{key} must be a list of words (quote words like \"no\")")
+    return tuple(str(w) for w in words if w is not None and str(w).strip())
+
+
 #: milestones whose negation says the child is not independently mobile
-NONMOBILE_MILESTONES = ("independently mobile", "mobile", "mobilising", "mobilizing", "crawling", "crawl",
-                        "rolling", "roll", "rolling over", "sitting", "sitting up", "sit", "sit up")
+NONMOBILE_MILESTONES = _words("nonmobile_milestones")
 #: milestones that may sit in a negated list with them ("not yet rolling, sitting or walking") but say
 #: nothing alone ("not walking": a crawler is mobile)
-OTHER_MILESTONES = ("walking", "walk", "cruising", "cruise", "standing", "stand", "weight bearing",
-                    "weight-bearing", "bottom shuffling")
+OTHER_MILESTONES = _words("other_milestones")
 #: words stating that the child is mobile
-MOBILE_WORDS = ("crawling", "crawls", "crawled", "cruising", "cruises", "walking", "walks", "walked",
-                "mobile", "independently mobile", "mobilising", "mobilizing", "bottom shuffling",
-                "bottom-shuffling", "pulling to stand", "pulls to stand")
+MOBILE_WORDS = _words("mobile_words")
 #: a word after "mobile"/"walking" that makes it something else ("mobile phone", "walking distance")
-MOBILE_NOT_AFTER = ("phone", "phones", "number", "no", "home", "unit", "units", "library", "app", "team",
-                    "clinic", "service", "distance", "aid", "frame", "stick", "boots", "shoes")
+MOBILE_NOT_AFTER = _words("mobile_not_after")
 #: other people: a clause naming one before the words is about them, not the child
-OTHER_PERSONS = ("mum", "mums", "mother", "mothers", "mom", "mummy", "dad", "dads", "father", "fathers",
-                 "daddy", "parent", "parents", "partner", "partners", "stepfather", "stepmother", "stepdad",
-                 "stepmum", "grandmother", "grandfather", "grandparent", "grandparents", "gran", "grandma",
-                 "grandad", "granddad", "nan", "nana", "carer", "carers", "sibling", "siblings", "brother",
-                 "sister", "uncle", "aunt", "auntie", "boyfriend", "girlfriend", "husband", "wife", "adult",
-                 "adults", "perpetrator", "patient")
-NEGATIONS = ("not", "non", "nor", "never", "unable to", "not able to", "cannot", "can't", "cant", "can not",
-             "isn't", "isnt", "is not", "not yet able to")
+OTHER_PERSONS = _words("other_persons")
+NEGATIONS = _words("negations")
 
 NOT_MOBILE, NO_STATEMENT, MOBILE = -1, 0, 1
 
@@ -67,7 +67,8 @@ _OTHER = re.compile(rf"\b(?:{_alternation(OTHER_PERSONS)})(?:'s)?\b")
 _CLAUSES = re.compile(r"[.;:\n]+")
 #: the start of every word the readings look for ("visit" is no "sit", "understanding" no "standing"); also
 #: the vectorised prefilter over a column's distinct texts (RE2, `review.timeline.recorded_mobility`)
-ANY_WORD_PATTERN = (r"\b(?:mobil|immobil|non[\s-]?mobil|crawl|roll|sit|walk|cruis|bottom|pull|stand|weight[\s-]bearing)")
+ANY_WORD_PATTERN = (r"\b(?:" + _alternation(NONMOBILE_MILESTONES + OTHER_MILESTONES + MOBILE_WORDS)
+                    + r"|immobil|non[\s-]?mobil)")
 _ANY_WORD = re.compile(ANY_WORD_PATTERN)
 
 
