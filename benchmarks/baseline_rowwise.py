@@ -468,17 +468,18 @@ def _injury_nodes(tl: list[dict], tags, settings: dict) -> dict:
     """Per event group with an exact-dated injury row (of `tags`), as review.rules.episodes reads it: its
     first such row, its injury tags, whether a row names a follow-up or a new injury, the body sites (bits)
     and the dates (day * 100 + month, the first four distinct) its rows name."""
-    args = reading_args(settings.get("injury_episodes") or {})
+    args = reading_args(settings.get("injury_episodes") or {}, _package_vocab())
     nodes = {}
     for r in tl:
         own = [t for t in tags if t in r["_tags"]]
         if not own or not r["_exact"]:
             continue
-        cue, new, sites, dates = text_reading(f"{_text(r.get('description'))} . {_text(r.get('action'))}", *args)
+        cue, new, sites, dates, plain = text_reading(f"{_text(r.get('description'))} . {_text(r.get('action'))}", *args)
         node = nodes.setdefault(r["_gcode"], {"first": r, "tags": set(), "cue": False, "new": False, "sites": 0,
-                                              "dates": set()})
+                                              "dates": set(), "plain": False})
         node["tags"] |= set(own)
         node["cue"] |= cue
+        node["plain"] |= plain
         node["new"] |= new
         node["sites"] |= sites
         node["dates"] |= set(dates)
@@ -494,14 +495,16 @@ def _earlier_injury(tl: list[dict], r: dict, tags, settings: dict, esc_held, *, 
     timeline order) that it follows up (0..followup_window_days, its injury tags among the earlier's, a
     follow-up cue or the earlier's date), or that it records as an escalation (0..escalation_window_days)
     or as a meeting or escalation of an injury already escalated (0..episode_window_days, an escalation
-    that took place from the earlier record on, before it); never one naming a new injury or only other
-    body sites."""
+    that took place from the earlier record on, before it), or that it follows up at the same body region
+    in plainer words (0..same_site_window_days, its tags among the earlier's, both naming a shared body
+    region, a same-site cue: "seen re the burn"); never one naming a new injury or only other body regions."""
     nodes = _injury_nodes(tl, tags, settings) if nodes is None else nodes  # (`_injury_nodes`, made once)
     node = nodes.get(r["_gcode"])
     if node is None:
         return None
     s = settings.get("injury_episodes") or {}
     follow = int(s.get("followup_window_days", 0) or 0)
+    same_site = int(s.get("same_site_window_days", 0) or 0) if s.get("same_site_window_days") else -1
     first = node["first"]
     key = (first["_day"], first["_pos"])
     best = None
@@ -514,6 +517,9 @@ def _earlier_injury(tl: list[dict], r: dict, tags, settings: dict, esc_held, *, 
             continue
         ok = (gap <= follow and node["tags"] <= other["tags"]
               and (node["cue"] or (p["_day"].day * 100 + p["_day"].month) in node["dates"]))
+        # the same injury at the same body region (both name one, sharing a region), shortly after, in plainer words
+        ok = ok or (gap <= same_site and node["tags"] <= other["tags"] and node["sites"] & other["sites"]
+                    and node["plain"])
         if escalation_kinds:
             ok = ok or (esc_held(r, escalation_kinds) and gap <= int(escalation_window_days or 0))
             if (record_kinds or meeting_types) and not ok and gap <= int(episode_window_days or 0) and (
@@ -616,7 +622,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             calm = {r["_gcode"] for r in trig if (r["child_mobile"] is True or (
                 r["child_mobile"] is None and not r["age_days"] < months)) and explained_text(
                 f"{_text(r.get('description'))} . {_text(r.get('action'))}",
-                tuple(map(str, q["explained_cues"])), tuple(map(str, q["unconcerned_cues"])))}
+                tuple(map(str, q["explained_cues"])), tuple(map(str, q["unconcerned_cues"])),
+                tuple(map(str, q["injury_tags"])),
+                reading_args(settings.get("injury_episodes") or {}, _package_vocab())[2])}
             calm -= {r["_gcode"] for r in tl if tag_in(r, q["high_severity_tags"])}
             trig = [r for r in trig if r["_gcode"] not in calm]
         nodes = _injury_nodes(tl, q["injury_tags"], settings)

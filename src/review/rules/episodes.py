@@ -1,6 +1,8 @@
 """Injury episodes shared by the three injury rules: is an injury record a record of an injury already
-recorded (a fracture clinic review, a dressing, a discharge letter "re scald 13/10": `earlier_injury`), and
-does a record say the explanation is consistent and there are no safeguarding concerns (`explained`)?
+recorded (a fracture clinic review, a dressing, a discharge letter "re scald 13/10", "seen re the burn on his
+hand" a few days after a burn to the hand: `earlier_injury`, body places compared by region, vocab.yml
+`body_regions`), and does a record say the explanation is consistent and there are no safeguarding concerns,
+of each injury it names (`explained`)?
 
 The text readings are made once per distinct (description, action) pair (`text_reading`, also read by
 benchmarks/baseline_rowwise.py); the pairs of records are compared as arrays. docs/rules.md, "Injury episodes".
@@ -61,42 +63,118 @@ def _new_regex(cues: tuple, nouns: tuple) -> re.Pattern | None:
 
 
 @functools.lru_cache(maxsize=200_000)
-def text_reading(text: str, cues: tuple, new_cues: tuple, sites: tuple) -> tuple[bool, bool, int, tuple]:
+def text_reading(text: str, cues: tuple, new_cues: tuple, regions: tuple,
+                 near: tuple = ((), ((), ()))) -> tuple[bool, bool, int, tuple, bool]:
     """One record's text (description " . " action) read for `earlier_injury`: (does it name a follow-up of
     an injury, one of `cues` ("fracture clinic", "healing well", "discharge letter"); does it call an injury
     new, `new_cues` = (cues, nouns): one of the cues at most two words before one of the nouns ("new bruise",
-    "another burn"); the bit set of the body sites of `sites` it names
-    (bit i: sites[i], a plural too); the day-month numbers (day * 100 + month) of the dates it names, "13/10",
-    "13.10.23", "13/10/2023", sorted)."""
+    "another burn"); the bit set of the body regions it names, `regions` a tuple of word tuples (bit i: a
+    word of regions[i], the last word possibly plural: `region_words`; a plain word is a region of its own); the day-month numbers (day * 100 +
+    month) of the dates it names, "13/10", "13.10.23", "13/10/2023", sorted; does it read as a follow-up in
+    plainer words, `near` = (cues, (about, nouns)): one of the cues ("scabbed", "reviewed") or one of about
+    at most two words before one of the nouns ("seen re the burn"))."""
     lowered = re.sub(r"['’‘]", "", str(text).lower())
     cue = _found(_phrase_regex(cues), lowered)
     new = _found(_new_regex(*new_cues), lowered)
     bits = 0
-    for i, site in enumerate(sites[:62]):
-        if _found(_phrase_regex((site,), True), lowered):
+    for i, words in enumerate(regions[:62]):
+        if _found(_phrase_regex((words,) if isinstance(words, str) else tuple(words), True), lowered):
             bits |= 1 << i
     dates = sorted({int(d) * 100 + int(m or n) for d, m, n in _DATE_REF.findall(lowered)
                     if 1 <= int(d) <= 31 and 1 <= int(m or n) <= 12})
-    return cue, new, bits, tuple(dates[:_MAX_DATES])
+    plain = _found(_phrase_regex(tuple(near[0])), lowered) or _found(_new_regex(*near[1]), lowered)
+    return cue, new, bits, tuple(dates[:_MAX_DATES]), plain
+
+
+#: where `explained_text` splits a text into the parts whose injuries it reads apart: a sentence's end, a
+#: semicolon, a new line, a comma (a clause: "bruise to shin, explanation consistent with fall, no concerns")
+_PARTS = re.compile(r"(?:\.(?:\s|$)|[;,\n\r]|\s\.\s)+")
 
 
 @functools.lru_cache(maxsize=200_000)
-def explained_text(text: str, consistent: tuple, unconcerned: tuple) -> bool:
+def explained_text(text: str, consistent: tuple, unconcerned: tuple, injury_tags: tuple = (),
+                   regions: tuple = ()) -> bool:
     """Does the text say both that the explanation is consistent (one of `consistent`, not straight after
     "not": "Explanation consistent with injury & developmental stage") and that there are no safeguarding
-    concerns (one of `unconcerned`: "No safeguarding concerns")?"""
+    concerns (one of `unconcerned`: "No safeguarding concerns")?
+
+    With `injury_tags` and `regions` (the body regions, as `text_reading` takes them), where the text names
+    injuries (concern tags of `injury_tags`, as ingest reads them: the package vocabulary's `tag_concerns`) in
+    more than one of its parts (sentences and clauses, `_PARTS`), the consistent explanation must reach each
+    injury at a body region of its own: a part is explained when it says it, or when the next part saying
+    it names no injury (a summary: "Bruise to shin. Graze to knee. Explanation consistent with fall."); a part
+    left unexplained that names a body region no explained part names is another injury, not explained:
+    "Bruise to shin, explanation consistent with fall, no safeguarding concerns. Fingertip bruising to upper
+    arm." Where it cannot tell (one part names an injury; the explanations come before every injury, naming
+    none; the unexplained part names no body region or only one explained: "Head injury advice given") the
+    text is read whole, as without `injury_tags`."""
     lowered = re.sub(r"['’‘]", "", str(text).lower())
-    return _found(_phrase_regex(consistent), lowered, denials=True) and _found(_phrase_regex(unconcerned), lowered)
+    said = _phrase_regex(consistent)
+    if not (_found(said, lowered, denials=True) and _found(_phrase_regex(unconcerned), lowered)):
+        return False
+    if not injury_tags or not regions:
+        return True
+    from ..vocab import tag_concerns
+    from .base import _negating_vocab
+
+    vocab = _negating_vocab((), "")
+    wanted = set(injury_tags)
+    parts = [p for p in _PARTS.split(lowered) if p.strip()]
+    hurt = [bool(wanted.intersection(tag_concerns(p, vocab))) for p in parts]
+    if sum(hurt) < 2:
+        return True
+    calm = [_found(said, p, denials=True) for p in parts]
+    if not any(calm) or (not any(h and c for h, c in zip(hurt, calm))
+                         and max(i for i, c in enumerate(calm) if c) < hurt.index(True)):
+        return True  # the explanations before every injury, naming none: read as the event's
+    covered, left = 0, []
+    for i, h in enumerate(hurt):
+        if not h:
+            continue
+        after = next((k for k in range(i + 1, len(parts)) if calm[k]), None)
+        bits = text_reading(parts[i], (), ((), ()), regions)[2]
+        if calm[i] or (after is not None and not hurt[after]):
+            covered |= bits
+        else:
+            left.append(bits)
+    return all(bits & ~covered == 0 for bits in left)
 
 
 def _settings(ctx: Context) -> dict:
     return dict(ctx.settings.get("injury_episodes") or {})
 
 
-def reading_args(settings: dict) -> tuple:
-    """`text_reading`'s word lists from the `injury_episodes` settings."""
+def region_words(body_sites, body_regions) -> tuple:
+    """The body regions `text_reading` reads (a tuple of word tuples): vocab.yml's `body_regions` (name ->
+    words) in its order, then each of `body_sites` (settings.injury_episodes) in no region as a region of its
+    own; at most 62."""
+    regions, placed = [], set()
+    for name, words in (body_regions or {}).items():
+        if isinstance(words, str):
+            words = [words]
+        kept = tuple(str(w).strip().lower() for w in (words or ()) if w is not None and str(w).strip())
+        if kept:
+            regions.append(kept)
+            placed.update(kept)
+    for site in body_sites or ():
+        site = str(site).strip().lower()
+        if site and site not in placed:
+            regions.append((site,))
+            placed.add(site)
+    return tuple(regions[:62])
+
+
+def reading_args(settings: dict, vocab: dict | None = None) -> tuple:
+    """`text_reading`'s word lists from the `injury_episodes` settings and the vocabulary `vocab` (a parsed
+    vocab.yml: its `body_regions`; None: the package's)."""
+    from ..config import package_data
+
     words = (lambda key: tuple(map(str, settings.get(key) or ())))
-    return words("followup_cues"), (words("new_injury_cues"), words("new_injury_nouns")), words("body_sites")
+    raw = package_data("vocab.yml") if vocab is None else vocab
+    nouns = words("new_injury_nouns")
+    return (words("followup_cues"), (words("new_injury_cues"), nouns),
+            region_words(words("body_sites"), raw.get("body_regions")),
+            (words("same_site_cues"), (words("same_site_about"), nouns)))
 
 
 def _pair_codes(ctx: Context, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -115,16 +193,37 @@ def _row_texts(ctx: Context, d: np.ndarray, a: np.ndarray, rows: np.ndarray) -> 
     return [str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]) for i in rows]
 
 
-def explained(ctx: Context, mask, consistent, unconcerned) -> np.ndarray:
+def _vocab_pairs(ctx: Context, pos: np.ndarray) -> tuple:
+    """(inverse, first, d, a, vn, keys): `_pair_codes` of the rows at `pos` made distinct per (text pair, case
+    vocabulary) — a case's own vocab.yml may add body regions — with each row's vocabulary number `vn` and
+    the `vocab_key` of each number (`base.row_vocabs`)."""
+    from .base import row_vocabs
+
+    numbers, keys = row_vocabs(ctx)
+    pair, _, d, a = _pair_codes(ctx, pos)
+    vn = numbers[pos].astype("int64")
+    inverse, _ = pd.factorize(pair.astype("int64") * len(keys) + vn)
+    first = np.zeros(int(inverse.max()) + 1 if len(inverse) else 0, dtype="int64")
+    first[inverse[::-1]] = np.arange(len(inverse))[::-1]
+    return inverse, first, d, a, vn, keys
+
+
+def explained(ctx: Context, mask, consistent, unconcerned, injury_tags=()) -> np.ndarray:
     """Per timeline row of `mask`: does its description or action say the explanation is consistent and
-    there are no safeguarding concerns (`explained_text`)? Each distinct text pair read once."""
+    there are no safeguarding concerns (`explained_text`; with `injury_tags`, of every injury it names, body
+    regions read as `earlier_injury` reads them)? Each distinct text pair read once."""
+    from ..sightings import _raw_vocab
+
     out = np.zeros(len(ctx.timeline), dtype=bool)
     pos = np.flatnonzero(np.asarray(mask, dtype=bool))
     consistent, unconcerned = tuple(map(str, consistent or ())), tuple(map(str, unconcerned or ()))
     if not len(pos) or not consistent or not unconcerned:
         return out
-    inverse, first, d, a = _pair_codes(ctx, pos)
-    hits = np.array([explained_text(t, consistent, unconcerned) for t in _row_texts(ctx, d, a, first)], dtype=bool)
+    inverse, first, d, a, vn, keys = _vocab_pairs(ctx, pos)
+    injury_tags = tuple(map(str, injury_tags or ()))
+    regions = [reading_args(_settings(ctx), _raw_vocab(str(k)))[2] if injury_tags else () for k in keys]
+    hits = np.array([explained_text(t, consistent, unconcerned, injury_tags, regions[vn[i]])
+                     for t, i in zip(_row_texts(ctx, d, a, first), first)], dtype=bool)
     out[pos] = hits[inverse]
     return out
 
@@ -137,8 +236,9 @@ def _group_readings(ctx: Context, injury_tags) -> dict:
     key = ("injury groups", tuple(injury_tags), repr(sorted(settings.items())))
     if key in ctx.extra:
         return ctx.extra[key]
+    from ..sightings import _raw_vocab
+
     tl = ctx.timeline
-    args = reading_args(settings)
     mask = (ctx.tags(injury_tags) & tl["_exact"]).to_numpy(dtype=bool)
     pos = np.flatnonzero(mask)
     gcode = tl["_gcode"].to_numpy()[pos]
@@ -147,11 +247,14 @@ def _group_readings(ctx: Context, injury_tags) -> dict:
     tags = np.zeros(len(pos), dtype="int64")
     for i, tag in enumerate(injury_tags):
         tags |= ctx.tags([tag]).to_numpy(dtype=bool)[pos].astype("int64") << i
-    inverse, first_of_pair, d, a = _pair_codes(ctx, pos)
-    readings = [text_reading(t, *args) for t in _row_texts(ctx, d, a, first_of_pair)]
+    # each case's own vocabulary may add body regions: one reading per distinct (text pair, vocabulary)
+    inverse, first_of_pair, d, a, vn, keys = _vocab_pairs(ctx, pos)
+    args = [reading_args(settings, _raw_vocab(str(k))) for k in keys]
+    readings = [text_reading(t, *args[vn[i]]) for t, i in zip(_row_texts(ctx, d, a, first_of_pair), first_of_pair)]
     cue = np.array([r[0] for r in readings], dtype=bool)[inverse] if readings else np.zeros(0, dtype=bool)
     new = np.array([r[1] for r in readings], dtype=bool)[inverse] if readings else np.zeros(0, dtype=bool)
     sites = np.array([r[2] for r in readings], dtype="int64")[inverse] if readings else np.zeros(0, dtype="int64")
+    plain = np.array([r[4] for r in readings], dtype=bool)[inverse] if readings else np.zeros(0, dtype=bool)
     dates = np.full((len(readings), _MAX_DATES), -1, dtype="int64")
     for i, r in enumerate(readings):
         dates[i, :len(r[3])] = r[3]
@@ -160,6 +263,7 @@ def _group_readings(ctx: Context, injury_tags) -> dict:
         "first": pos[np.unique(group, return_index=True)[1]] if n else np.zeros(0, dtype="int64"),
         "tags": np.zeros(n, dtype="int64"), "sites": np.zeros(n, dtype="int64"),
         "cue": np.bincount(group, weights=cue, minlength=n) > 0, "new": np.bincount(group, weights=new, minlength=n) > 0,
+        "plain": np.bincount(group, weights=plain, minlength=n) > 0,
     }
     np.bitwise_or.at(out["tags"], group, tags)
     np.bitwise_or.at(out["sites"], group, sites)
@@ -198,7 +302,7 @@ def _order_keys(ctx: Context, case: np.ndarray, day: np.ndarray, pos: np.ndarray
 
 
 def earlier_injury(ctx: Context, triggers: pd.DataFrame, injury_tags, *, escalation_kinds=(), record_kinds=(),
-                   meeting_types=(), escalation_window_days=None, episode_window_days=None) -> np.ndarray:
+                   meeting_types=(), escalation_window_days=None, episode_window_days=None, detail=False):
     """Per row of `triggers` (first rows of event groups, the prepared timeline's positions as index): the
     position of the first row of the earlier injury record it is a record of (-1: a new injury).
 
@@ -210,23 +314,30 @@ def earlier_injury(ctx: Context, triggers: pd.DataFrame, injury_tags, *, escalat
         earlier group's (the same injury word family: "Fracture clinic. Healing well" after a buckle
         fracture with bruising and swelling), naming a follow-up (`followup_cues`: fracture clinic, dressing,
         discharge letter, healing) or the earlier group's date ("Discharge letter re scald 13/10"); or
+      * it is a **same-site follow-up**: dated 0..`same_site_window_days` after it, the same injury word
+        family, both naming a body region and sharing one (vocab.yml `body_regions`: "burn to hand", "the
+        burn on his hand"), reading as a follow-up in plainer words (`same_site_cues`, or `same_site_about`
+        before an injury noun: "seen re the burn", "burn to hand, scabbed over"); or
       * (with `escalation_kinds`) it is itself one of `escalation_kinds` that took place, dated
         0..`escalation_window_days` after it (any injury tag: the CP medical that examined the bruise); or
       * (with `record_kinds`/`meeting_types`) it is one of `record_kinds` or `meeting_types` that took
         place (a conference, an S47 outcome, a core group), dated 0..`episode_window_days` after an injury
         already escalated: one of `escalation_kinds` took place between them (from the earlier record on).
-    The latest such earlier group is returned.
+    The latest such earlier group is returned. With `detail`: (that, and per row whether it was joined as a
+    same-site follow-up only: its flag text names the window).
     """
     from .base import held_escalations, types_held
 
     out = np.full(len(triggers), -1, dtype="int64")
+    same_site = np.zeros(len(triggers), dtype=bool)
+    result = (lambda: (out, same_site) if detail else out)
     if not len(triggers):
-        return out
+        return result()
     settings = _settings(ctx)
     g = _group_readings(ctx, list(injury_tags))
     n = len(g["first"])
     if n == 0:
-        return out
+        return result()
     tl = ctx.timeline
     t_pos = triggers.index.to_numpy(dtype="int64")
     # the trigger's own group among the injury groups (-1: none, e.g. a disclosure of being hit)
@@ -234,7 +345,7 @@ def earlier_injury(ctx: Context, triggers: pd.DataFrame, injury_tags, *, escalat
     own = by_code.get_indexer(tl["_gcode"].to_numpy()[t_pos])
     known = own >= 0
     if not known.any():
-        return out
+        return result()
     t_pos, rows_at = t_pos[known], np.flatnonzero(known)
     own = own[known]
     case, day = g["case"][own], g["day"][own]
@@ -243,16 +354,17 @@ def earlier_injury(ctx: Context, triggers: pd.DataFrame, injury_tags, *, escalat
     order = np.argsort(p_key, kind="stable")
     sorted_keys = p_key[order]
     follow_window = int(settings.get("followup_window_days", 0) or 0)
+    same_window = int(settings.get("same_site_window_days", 0) or 0) if settings.get("same_site_window_days") else -1
     esc_window = int(escalation_window_days or 0) if escalation_kinds else -1
     ep_window = int(episode_window_days or 0) if (record_kinds or meeting_types) else -1
-    window = max(follow_window, esc_window, ep_window)
+    window = max(follow_window, same_window, esc_window, ep_window)
     if window < 0:
-        return out
+        return result()
     hi = np.searchsorted(sorted_keys, t_key, side="left")  # strictly before the trigger
     lo = np.searchsorted(sorted_keys, _order_keys(ctx, case, day - window, np.zeros(len(case), "int64")), side="left")
     counts = np.maximum(hi - lo, 0)
     if not counts.any():
-        return out
+        return result()
     r = np.repeat(np.arange(len(t_pos)), counts)
     p = order[np.repeat(lo, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))]
     rg = own[r]
@@ -265,6 +377,9 @@ def earlier_injury(ctx: Context, triggers: pd.DataFrame, injury_tags, *, escalat
     dated = (g["dates"][rg] == p_ddmm[:, None]).any(axis=1)
     family = (g["tags"][rg] & ~g["tags"][p]) == 0
     joined = base & (gap <= follow_window) & family & (g["cue"][rg] | dated)
+    # the same injury at the same body region, shortly after, in plainer words ("seen re the burn on his hand")
+    near = base & (gap <= same_window) & family & ((g["sites"][rg] & g["sites"][p]) != 0) & g["plain"][rg] & ~joined
+    joined |= near
     if escalation_kinds:
         kinds = list(escalation_kinds)
         held = held_escalations(ctx, kinds).to_numpy(dtype=bool)
@@ -282,9 +397,10 @@ def earlier_injury(ctx: Context, triggers: pd.DataFrame, injury_tags, *, escalat
             between = np.searchsorted(e_key, t_key[r], side="left") - np.searchsorted(e_key, p_key[p], side="left")
             joined |= base & record[r] & (gap <= ep_window) & (between > 0)
     if not joined.any():
-        return out
-    r, p = r[joined], p[joined]
+        return result()
+    r, p, near = r[joined], p[joined], near[joined]
     # the latest earlier group per trigger: pairs are in (trigger, earlier key) order
     last = np.r_[r[1:] != r[:-1], True]
     out[rows_at[r[last]]] = g["first"][p[last]]
-    return out
+    same_site[rows_at[r[last]]] = near[last]
+    return result()

@@ -8,7 +8,9 @@ inconsistent explanations); Working Together to Safeguard Children 2023, chapter
 A follow-up of an injury already recorded (a fracture clinic review, a dressing, a discharge letter "re scald
 13/10": `episodes.earlier_injury`) is no new injury. In a mobile child, an injury whose record says the
 explanation is consistent and there are no safeguarding concerns is not flagged (`explained_cues`,
-`unconcerned_cues`; never in a child not independently mobile, nor with an inconsistent explanation).
+`unconcerned_cues`, of each injury it names where it names several in different sentences or clauses; never
+in a child not independently mobile, nor with an inconsistent explanation). The flag names the later records
+read as follow-ups of its injury at the same body region (settings.injury_episodes.same_site_window_days).
 
 A meeting or escalation that did not take place ("Strategy discussion not held", "CP medical declined by
 mother": a row of that contact type whose text says so, even with its escalation cell filled by hand or by a
@@ -62,7 +64,9 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         # maltreatment when the explanation is absent, unsuitable or inconsistent); never a non-mobile baby's
         below_age = tl["_age_days"] < params.get("nonmobile_below_age_months", 6) * 30.4375
         mobile = tl["_mobile"].fillna(~below_age).fillna(False).astype(bool).to_numpy()
-        calm = explained(ctx, mask.to_numpy() & mobile, params["explained_cues"], params["unconcerned_cues"])
+        # each injury it names explained, where it names several in different sentences or clauses
+        calm = explained(ctx, mask.to_numpy() & mobile, params["explained_cues"], params["unconcerned_cues"],
+                         params["injury_tags"])
         calm_groups = np.unique(tl["_gcode"].to_numpy()[calm])
         worrying = np.unique(tl["_gcode"].to_numpy()[ctx.tags(params["high_severity_tags"]).to_numpy()])
         calm_groups = np.setdiff1d(calm_groups, worrying)
@@ -71,7 +75,9 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     triggers = first_per_group(rows_of(ctx, mask, _COLUMNS))
     # a follow-up of an injury already recorded (fracture clinic, dressing, discharge letter) is that
     # injury's record: its first record's flag covers it (`episodes.earlier_injury`)
-    triggers = triggers[earlier_injury(ctx, triggers, params["injury_tags"]) < 0]
+    earlier, same_site = earlier_injury(ctx, triggers, params["injury_tags"], detail=True)
+    followed = _same_site_followups(triggers, earlier, same_site)
+    triggers = triggers[earlier < 0]
     if triggers.empty:
         return triggers
     triggers["anchor"] = triggers["_day"]
@@ -98,4 +104,39 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
                                 params["escalations"], about="this injury", max_days=params.get("response_max_days"),
                                 since="the injury", death=death)
     )
+    if len(followed):
+        # the records read as this injury's because they name its body region within the same-site window
+        window = int((ctx.settings.get("injury_episodes") or {}).get("same_site_window_days") or 0)
+        dates = followed.reindex(t.index)
+        has = dates.notna().to_numpy()
+        text = out.loc[has, "explanation"].astype(str).str.rstrip()
+        out.loc[has, "explanation"] = (
+            text + np.where(text.str.endswith("."), "", ".") + " Read as follow-ups of this injury, not new"
+            " injuries: " + dates[has].astype(str) + " (the same injury at the same body region within " + str(window)
+            + " days, in words of a follow-up: settings.injury_episodes.same_site_window_days).")
     return out
+
+
+def _same_site_followups(candidates: pd.DataFrame, earlier: np.ndarray, same_site: np.ndarray) -> pd.Series:
+    """Per first record of an injury (the index of `candidates`, a row whose `earlier` is -1): the dates of the
+    later records joined to it (through any chain of follow-ups) of which one was a same-site follow-up only
+    (`same_site`), joined by ", "; only the injuries with one."""
+    pos = candidates.index.to_numpy(dtype="int64")
+    parent = dict(zip(pos[earlier >= 0].tolist(), earlier[earlier >= 0].tolist()))
+    near = set(pos[same_site].tolist())
+    if not near:
+        return pd.Series(dtype=object)
+    roots, kept = [], []
+    for p in pos[earlier >= 0].tolist():
+        root, via, seen = p, p in near, set()
+        while root in parent and root not in seen:
+            seen.add(root)
+            root = parent[root]
+            via = via or root in near
+        if via:
+            roots.append(root)
+            kept.append(p)
+    if not kept:
+        return pd.Series(dtype=object)
+    days = fmt_date(candidates.loc[kept, "_day"]).to_numpy()
+    return pd.Series(days, index=roots).groupby(level=0).agg(lambda d: ", ".join(dict.fromkeys(d)))
