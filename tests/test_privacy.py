@@ -10,7 +10,6 @@ they are drawn from the same labels as the SVG and PDF.)
 """
 from __future__ import annotations
 
-import base64
 import re
 import subprocess
 import zipfile
@@ -104,8 +103,8 @@ def output_texts(folder: Path) -> dict[str, str]:
         else:
             text = data.decode("utf-8-sig", "replace")
             texts[rel] = text
-            for i, svg in enumerate(re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", text)):
-                texts[f"{rel}!svg{i}"] = base64.b64decode(svg).decode("utf-8", "replace")
+            for i, svg in enumerate(re.findall(r"<svg .*?</svg>", text, re.DOTALL)):  # inline charts
+                texts[f"{rel}!svg{i}"] = svg
     return texts
 
 

@@ -201,7 +201,9 @@ def test_a_case_that_cannot_be_staged_fails_at_the_store_stage_alone(varied_case
 
 def test_ctrl_c_on_two_processes_leaves_no_staged_files(varied_cases, tmp_path, monkeypatch):
     """Interrupted while committing: the batches still running finish before the staging folder is
-    removed, so nothing staged is left behind."""
+    removed, so nothing staged is left behind. Parts of 4 of the 12 folders (three parts), each analysed
+    in tasks of 3 cases on the two processes and staged by this one."""
+    monkeypatch.setattr(store, "BATCH_CASES", 4)
     real_commit = store.commit_part
     committed = []
 

@@ -32,6 +32,7 @@ from .export import (
     chronology_export,
     chronology_table,
     decision_counts,
+    figure_svg_for_html,
     flags_csv_table,
     flags_table,
     safe_name,
@@ -505,7 +506,8 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         for stem, caption in CHARTS:
             fig = makers[stem]()
             save_figure(fig, stem, figures_dir)
-            embedded.append((caption, (figures_dir / f"{stem}.svg").read_bytes(), charts_module.alt_text(fig)))
+            # the report's copy with its text as text: a fraction of the analyst's SVG (glyph outlines)
+            embedded.append((caption, figure_svg_for_html(fig, stem), charts_module.alt_text(fig)))
         bar.update()
 
         step("html")

@@ -9,7 +9,6 @@ string in the HTML report is escaped.
 """
 from __future__ import annotations
 
-import base64
 import csv
 import datetime as dt
 import functools
@@ -49,6 +48,8 @@ __all__ = [
     "write_csv",
     "write_workbook",
     "save_figure",
+    "figure_svg_for_html",
+    "inline_svg",
     "figure_svg",
     "write_html",
     "write_manifest",
@@ -1041,6 +1042,62 @@ def figure_svg(fig) -> bytes:
     return buffer.getvalue()
 
 
+#: what the SVG of a chart embedded in the HTML report is rendered with: its text as text (a few bytes a
+#: letter, searchable, read by screen readers), not as glyph outlines (a path per glyph and a <use> per
+#: letter: most of a chart's bytes); the analyst's SVG files keep the outlines (`HOUSE_RC`)
+HTML_SVG_RC = {"svg.fonttype": "none"}
+
+
+def figure_svg_for_html(fig, salt: str = "") -> bytes:
+    """The figure as SVG for the HTML report (`write_html` inlines it): text as text (`HTML_SVG_RC`), no
+    metadata, the marker and clip path ids salted with `salt` (a chart's name); byte-identical for
+    identical figures."""
+    import matplotlib.pyplot as plt
+
+    from .charts import house_style
+
+    buffer = io.BytesIO()
+    with house_style(), plt.rc_context({**HTML_SVG_RC, "svg.hashsalt": f"review-{salt}"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    return _coarser_numbers(buffer.getvalue().decode("utf-8")).encode("utf-8")
+
+
+#: the geometry attributes whose numbers `_coarser_numbers` rounds (never a label's text, never a style)
+_SVG_GEOMETRY = re.compile(r'\b(d|x|y|width|height|transform)="([^"]*)"')
+_LONG_DECIMAL = re.compile(r"-?\d+\.\d{3,}")
+
+
+def _round_2(match: re.Match) -> str:
+    text = f"{float(match.group(0)):.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _coarser_numbers(svg: str) -> str:
+    """The SVG with its coordinates to 1/100 pt (matplotlib writes six decimals; 0.01 pt is 0.0035 mm,
+    finer than any screen shows) and its paths on one line: the report's dotted hatching alone is
+    ~250 kB of circles at full precision."""
+    return _SVG_GEOMETRY.sub(
+        lambda m: f'{m.group(1)}="{_LONG_DECIMAL.sub(_round_2, m.group(2)).replace(" " + chr(10), " ").strip()}"', svg)
+
+
+_SVG_PROLOGUE = re.compile(r"\A.*?(?=<svg[\s>])", re.DOTALL)  # the XML declaration, the DOCTYPE, comments
+_SVG_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
+_SVG_ID_USE = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
+
+
+def inline_svg(svg: bytes | str, prefix: str, label: str = "") -> str:
+    """An SVG document as an ``<svg>`` element to write into an HTML page: without its XML declaration,
+    DOCTYPE and metadata, every id (and every reference to one: ``url(#...)``, ``href="#..."``) prefixed
+    with `prefix`, so that several charts in one page never share an id (matplotlib names each
+    chart's groups figure_1, axes_1, patch_1 ... and the same marker the same way in every chart), and
+    with `label` as its accessible name (``role="img" aria-label``)."""
+    text = svg.decode("utf-8") if isinstance(svg, bytes) else svg
+    text = _SVG_METADATA.sub("", _SVG_PROLOGUE.sub("", text, count=1), count=1)
+    ids = {m.group(2) for m in _SVG_ID_USE.finditer(text) if m.group(1) == 'id="'}
+    text = _SVG_ID_USE.sub(lambda m: m.group(1) + (prefix + m.group(2) if m.group(2) in ids else m.group(2)), text)
+    return text.replace("<svg ", f"<svg role=\"img\" aria-label=\"{html.escape(label, quote=True)}\" ", 1).rstrip()
+
+
 def save_figure(fig, stem: str, out_dir: str | Path, formats: Sequence[str] = FIGURE_FORMATS, *, dpi: int = 300) -> list[Path]:
     """Save `fig` as `<out_dir>/<stem>.png|svg|pdf` (300 dpi PNG), byte-identical across runs.
 
@@ -1082,7 +1139,7 @@ h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { margin-top: 2.2rem; border-
 .muted { color: var(--muted); } .alert { color: var(--alert); font-weight: 600; }
 ul.headline { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); gap: .6rem; }
 ul.headline li { border-left: 4px solid var(--ok); padding: .3rem .7rem; background: #f5f7fa; }
-figure { margin: 1.2rem 0; } figure img { width: 100%; height: auto; border: 1px solid var(--rule); }
+figure { margin: 1.2rem 0; } figure svg { width: 100%; height: auto; border: 1px solid var(--rule); }
 figcaption { color: var(--muted); font-size: .9rem; }
 table { border-collapse: collapse; width: 100%; font-size: .85rem; margin: .8rem 0; }
 th, td { border: 1px solid var(--rule); padding: .3rem .45rem; vertical-align: top; text-align: left; }
@@ -1307,7 +1364,7 @@ def _flags_headline(flags: pd.DataFrame, decisions=None) -> str:
 def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, bytes, str]] = (), report=None,
                sources=None, *, title: str | None = None, notes: Sequence[str] = (), redact_text=None,
                date_resolution: str = DAY) -> Path:
-    """Write the self-contained HTML report (one file: inline CSS, figures embedded as SVG data, no script).
+    """Write the self-contained HTML report (one file: inline CSS, figures as inline SVG, no script).
 
     Parameters
     ----------
@@ -1376,12 +1433,9 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
 
     if charts:
         parts.append("<section id=\"charts\"><h2>Charts</h2>")
-        for caption, svg, alt in charts:
-            data = base64.b64encode(svg).decode("ascii")
-            parts.append(
-                f"<figure><img src=\"data:image/svg+xml;base64,{data}\" alt=\"{_e(alt)}\">"
-                f"<figcaption>{_e(caption)}</figcaption></figure>"
-            )
+        for i, (caption, svg, alt) in enumerate(charts, 1):
+            # the SVG markup itself, not a base64 data URI (a third larger than the SVG it holds)
+            parts.append(f"<figure>{inline_svg(svg, f'chart{i}-', alt)}<figcaption>{_e(caption)}</figcaption></figure>")
         parts.append("</section>")
 
     parts.append("<section id=\"flags\"><h2>Flags and reviewer decisions</h2>")

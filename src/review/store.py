@@ -11,8 +11,10 @@ Layout of a store folder::
     .lock                        held while a process writes the store (`store_lock`)
     .staging/                    parts written but not yet moved in (removed when the write ends)
 
-A part holds whole cases, so that a Dask partition never splits a case: the cases of one `build_all`
-task (``batch-<first id>-<hash>``, up to 32 cases; ``case-<id>`` when it holds one), a generated part
+A part holds whole cases, so that a Dask partition never splits a case: the cases built of a run of
+32 case folders (``batch-<first id>-<hash>``; ``case-<id>`` when it holds one; which folders go together
+depends on the cases folder alone, not on the worker count or on a run being resumed, so that the same
+inputs give the same files byte for byte: `_part_chunks`), a generated part
 (``part-00000``) or a compacted one (``compact-<first id>-<hash>``, `compact_store`). A case rebuilt
 alone (its inputs changed) moves to a part of its own; its old rows stay in the part it was in, and
 readers skip them (`stale_cases`) until compaction rewrites that part, or `build_all` removes it once
@@ -926,6 +928,20 @@ def _batch_size(cases: int, workers: int) -> int:
     return max(1, min(BATCH_CASES, -(-cases // (workers * 2))))
 
 
+def _part_chunks(folders: list[Path], todo: list[tuple[Path, str]]) -> list[list[tuple[Path, str]]]:
+    """The `todo` cases grouped into the parts `build_all` stores them in: the cases of each run of
+    BATCH_CASES folders of the whole cases folder (in folder order) still to build.
+
+    The parts depend on the case folders alone, never on how a run is scheduled: the worker count, a run
+    interrupted and resumed (the parts committed before are whole runs, and the rest come out as they
+    would have), so that the same inputs give the same part files, byte for byte."""
+    where = {folder: i // BATCH_CASES for i, folder in enumerate(folders)}
+    chunks: dict[int, list[tuple[Path, str]]] = {}
+    for folder, digest in todo:
+        chunks.setdefault(where[folder], []).append((folder, digest))
+    return [chunks[k] for k in sorted(chunks)]
+
+
 def _each_case(process_case: Callable[[Path], dict[str, pd.DataFrame]], folders: list[Path]) -> list:
     """`process_case` of each folder: its tables, or the exception it raised."""
     out = []
@@ -947,7 +963,12 @@ def stage_case_folders(store_dir: Path, staging_root: Path, case_dirs: list[Path
     table, not thousands. A case id repeated in the task is staged in a part of its own (`build_all`
     refuses all but the first). When staging the part fails, each case is staged on its own, so that
     the error (``review_stage = "store"``, the case id as ``review_case_id``) is its case's."""
-    outcomes = process_case_folders(case_dirs)
+    return stage_outcomes(store_dir, staging_root, process_case_folders(case_dirs))
+
+
+def stage_outcomes(store_dir: Path, staging_root: Path, outcomes: list) -> list[StagedCase | Exception]:
+    """The second half of `stage_case_folders`: the outcomes of `process_case_folders` (tables, or the
+    exception raised) staged as one part, each exception passed through."""
     out: list = list(outcomes)
     first: dict[str, int] = {}  # case id -> the first outcome with it
     for i, outcome in enumerate(outcomes):
@@ -1096,7 +1117,8 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
     A case that fails (unreadable file, invalid case.yml, or a bug) does not stop the run: it is
     recorded in the ledger and returned in ``summary.failed`` (case, case_id, file, error, stage), and
     ``failures.csv`` in the store lists every case currently failing. Cases are processed in batches
-    (`process_case_folders`: cases sharing rules and timeline options analysed in one call). With
+    (`process_case_folders`: cases sharing rules and timeline options analysed in one call), a part per
+    run of BATCH_CASES folders (`_part_chunks`). With
     ``workers > 1`` batches are ingested and analysed in that many processes; this process alone writes
     the store and the ledger, in folder order. `process_case` replaces the pipeline (for tests): case
     folder -> {table: DataFrame}, one case per task (a module-level function when ``workers > 1``).
@@ -1200,34 +1222,53 @@ def _build_all(folders: list[Path], store_dir: Path, progress: bool,
             todo.append((folder, digest))
 
     staging_root = store_dir / STAGING / f"run-{uuid.uuid4().hex[:8]}"  # removed when the run ends
-    if process_case is None:  # the pipeline: cases analysed together in batches, staged by the task
-        run_batch, size = partial(stage_case_folders, store_dir, staging_root), _batch_size(len(todo), workers)
+    if process_case is None:  # the pipeline: cases analysed together in batches, a part per chunk
+        batches = _part_chunks(folders, todo)
+        size = _batch_size(len(todo), workers)
+        # a chunk is one task, which stages its part itself; when there are too few chunks to keep the
+        # workers busy, a chunk is analysed in several smaller tasks and this process stages its part
+        # from their tables: the same part, byte for byte, whatever the number of tasks
+        split = workers > 1 and size < BATCH_CASES
+        run_batch = process_case_folders if split else partial(stage_case_folders, store_dir, staging_root)
     else:
-        run_batch, size = partial(_each_case, process_case), 1
-    batches = [todo[i:i + size] for i in range(0, len(todo), size)]
+        run_batch, size, split = partial(_each_case, process_case), 1, False
+        batches = [[case] for case in todo]
+
+    def tasks(batch: list) -> list[list]:
+        return [batch[i:i + size] for i in range(0, len(batch), size)] if split else [batch]
+
+    def gathered(batch: list, done: list) -> list:
+        """A batch's [(folder, digest, outcome)]: its tasks' outcomes, staged as one part when split."""
+        if split:
+            done = stage_outcomes(store_dir, staging_root, done)
+        return list(zip(*zip(*batch), done))
 
     def outcomes():
         """Each batch's [(folder, digest, StagedCase, tables or the exception raised)], in folder order."""
         if workers <= 1:
             for batch in batches:
-                yield list(zip(*zip(*batch), run_batch([folder for folder, _ in batch])))
+                yield gathered(batch, [o for task in tasks(batch) for o in run_batch([folder for folder, _ in task])])
             return
         from concurrent.futures import ProcessPoolExecutor
 
         if process_case is None:
             warm_imports()
         with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
-            futures = [(batch, pool.submit(run_batch, [folder for folder, _ in batch])) for batch in batches]
+            futures = [(batch, [(task, pool.submit(run_batch, [folder for folder, _ in task])) for task in tasks(batch)])
+                       for batch in batches]
             try:
-                for batch, future in futures:
-                    try:
-                        done = future.result()
-                    except Exception as exc:  # a worker that died: every case of its batch failed
-                        done = [exc] * len(batch)
-                    yield list(zip(*zip(*batch), done))
+                for batch, submitted in futures:
+                    done = []
+                    for task, future in submitted:
+                        try:
+                            done += future.result()
+                        except Exception as exc:  # a worker that died: every case of its task failed
+                            done += [exc] * len(task)
+                    yield gathered(batch, done)
             finally:
-                for _, future in futures:
-                    future.cancel()
+                for _, submitted in futures:
+                    for _, future in submitted:
+                        future.cancel()
 
     def fail(folder: Path, digest: str, case_id: str, exc: Exception, stage: str) -> None:
         """Report, never hide: the failure goes to the ledger and the summary; the run goes on."""
