@@ -686,7 +686,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 or q.get("decision_in_text", True) and compile_vocab(_package_vocab()).declines_referral(
                     _text(x.get("description")) + " . " + _text(x.get("action"))))
             if action is None or action["_day"] > deadline:
-                flags.append(_flag("referral_no_decision", r, deadline, action))
+                # a decision after the child's death is none (review.rules.base.censor_at_death)
+                flags.append(_flag("referral_no_decision", r, deadline, _capped(action, r["_day"], None, death)))
 
     # strategy_no_conference -------------------------------------------------------------------------
     if "strategy_no_conference" in p:
@@ -716,7 +717,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                         q["closure_keywords"], tuple(q["closure_negations"]), tuple(q["closure_other_agency_words"]))))
                 if closed is not None and closed["_day"] <= deadline:
                     continue
-            flags.append(_flag("strategy_no_conference", r, deadline, action))
+            flags.append(_flag("strategy_no_conference", r, deadline, _capped(action, r["_day"], None, death)))
 
     # was_not_brought --------------------------------------------------------------------------------
     if "was_not_brought" in p:
@@ -747,7 +748,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if years is not None and years >= q["no_flag_age_years"] and not other:
                 continue
             if len(groups) >= q["min_missed"]:
-                flags.append(_flag("was_not_brought", r, deadline, action))
+                flags.append(_flag("was_not_brought", r, deadline, _capped(action, r["_day"], None, death)))
 
     # child_not_seen ---------------------------------------------------------------------------------
     if "child_not_seen" in p:
@@ -797,7 +798,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     if clock not in clocks:
                         clocks.add(clock)
                         deadline = clock + dt.timedelta(days=max_days)
-                        action = _first(tl, clock + dt.timedelta(days=1), lambda x: _seen(x))
+                        action = _capped(_first(tl, clock + dt.timedelta(days=1), lambda x: _seen(x)), r["_day"], None, death)
                         flags.append(_flag("child_not_seen", r, deadline, action, variant))
             # a stretch still running at the end of the review, unseen past the limit: censored at the end,
             # triggered by the stretch's last exact-date contact before the end, or its last contact when it
@@ -830,7 +831,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 deadline = r["_day"] + dt.timedelta(days=q["revisit_within_days"])
                 action = _first(tl, r["_day"], lambda x: _seen(x) and x.get("agency") == r.get("agency"))
                 if action is None or action["_day"] > deadline:
-                    flags.append(_flag("child_not_seen", r, deadline, action, "visit_not_seen"))
+                    flags.append(_flag("child_not_seen", r, deadline, _capped(action, r["_day"], None, death),
+                                       "visit_not_seen"))
 
     # information_not_shared -------------------------------------------------------------------------
     if "information_not_shared" in p:
@@ -926,7 +928,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     t, _text(x.get("description")) + " . " + _text(x.get("action")), _package_vocab())
                     for t in q["done_contact_types"]))) and not (completion and started_only(x)))
             if action is None or action["_day"] > deadline:
-                flags.append(_flag("assessment_wait", r, deadline, action))
+                flags.append(_flag("assessment_wait", r, deadline, _capped(action, r["_day"], None, death)))
 
     # domestic_abuse_not_escalated -------------------------------------------------------------------
     if "domestic_abuse_not_escalated" in p:

@@ -130,7 +130,7 @@ def test_latency_table_names_its_quantiles_as_over_the_escalated_concerns():
         "within_expected": pd.array([True, False, False, False, False], dtype="boolean")})
     table = latency_by_agency_kind(latency)
     assert table.columns.tolist() == ["agency_kind", "concerns", "escalated", "escalated_with_days", "never_escalated",
-                                      "within_expected_share", *LATENCY_QUANTILE_COLUMNS]
+                                      "died_before_window", "within_expected_share", *LATENCY_QUANTILE_COLUMNS]
     assert all(c.startswith("escalated_") for c in LATENCY_QUANTILE_COLUMNS)
     [row] = table.to_dict("records")
     assert (row["concerns"], row["escalated"], row["escalated_with_days"], row["never_escalated"]) == (5, 3, 2, 2)

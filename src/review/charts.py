@@ -635,7 +635,10 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
     Nothing links that escalation to the concern (it may be about another injury, or a review conference
     that ended a plan): the chart says so, and each bar names the escalation. With `max_days` (rules.yml
     ``settings.response_latency.response_max_days``, which `response_latency` applied: no escalation counted
-    more than that after a concern), a concern with none is labelled "no escalation within N days".
+    more than that after a concern), a concern with none is labelled "no escalation within N days"; one
+    with none before the child's death, which came before those N days had passed (``died_before_window``),
+    is labelled "child died within N days, no escalation before" instead: censored at the death, it is not
+    counted with those never escalated.
 
     One row per concern contact (oldest at the top). The bar is the time to the next escalation; the
     black tick is the expected time. Bars later than expected — the "not fast enough" ones — are
@@ -660,13 +663,18 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
     -------
     matplotlib.figure.Figure
         Bars carry gids ``latency:<event_id>:<status>`` with status ``ok`` | ``late`` | ``never`` |
-        ``unknown`` (escalated; whether in time the dates cannot tell);
+        ``died`` (none before the child's death, within the window) | ``unknown`` (escalated; whether in
+        time the dates cannot tell);
         expected ticks ``expected:<event_id>``.
     """
     title = "Time from concern to the next escalation by any agency"
     in_months = response_latency is not None and "latency_months" in response_latency.columns
     never_text = "never escalated" if max_days is None else f"no escalation within {int(max_days)} days"
     never_count = "never escalated" if max_days is None else f"with {never_text}"  # "8 with no escalation ..."
+    # the child died before the window ended, no escalation before: censored at the death
+    died_text = "child died, no escalation before" if max_days is None else \
+        f"child died within {int(max_days)} days, no escalation before"
+    died_count = "not escalated before the child's death" + ("" if max_days is None else f" (within {int(max_days)} days)")
     table = conform(response_latency if response_latency is not None else pd.DataFrame(), RESPONSE_LATENCY_COLUMNS)
     if in_months:  # the bars' unit is then the month
         table["latency_days"] = table["latency_months"].astype("Float64")
@@ -682,10 +690,12 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
         expected = table["expected_days"].astype("Float64")
         # never escalated: no first escalation (a latency of NA with one is a month/year date: escalated)
         never = ~escalated_mask(table)
-        unknown_time = (~never) & latency.isna().to_numpy()
+        died = never & table["died_before_window"].fillna(False).astype(bool).to_numpy(dtype=bool)
+        never = never & ~died
+        unknown_time = (~never) & (~died) & latency.isna().to_numpy()
         within_given = table["within_expected"].astype("boolean")
         # "not fast enough": escalated after the expected time (the rules' within_expected, else the numbers)
-        late = (~never) & (
+        late = (~never) & (~died) & (
             ((~table["within_expected"].fillna(True).astype(bool)).to_numpy())
             | (latency.fillna(0).to_numpy(dtype=float) > expected.fillna(np.inf).to_numpy(dtype=float))
         )
@@ -711,6 +721,13 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
                 ax.text(x_max * 0.99, i, never_text, ha="right", va="center", fontsize=6.5, color=ALERT,
                         fontweight="bold", bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none"))
                 status = "never"
+            elif died[i]:
+                # censored at the death: late only when its expected time had passed while the child was alive
+                colour = NEUTRAL if within_given.fillna(True).iloc[i] else ALERT
+                bar = ax.barh(i, x_max, height=0.6, facecolor="white", edgecolor=colour, hatch="...", linewidth=0.8)
+                ax.text(x_max * 0.99, i, died_text, ha="right", va="center", fontsize=6.5, color=colour,
+                        bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none"))
+                status = "died"
             elif unknown_time[i]:
                 status = "late" if late[i] else ("unknown" if unknown[i] else "ok")
                 colour = {"late": ALERT, "ok": OK, "unknown": NEUTRAL}[status]
@@ -756,13 +773,18 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
         # concern, never escalated when none of its records was, else late when one of them was, else
         # unplaceable when one was, else in time
         groups = pd.Series(_event_groups(table["event_id"].tolist(), timeline))
-        by_event = pd.DataFrame({"g": groups, "late": late, "never": never, "unknown": unknown}).groupby("g", sort=False)
-        all_never = by_event["never"].all()
-        any_late = by_event["late"].any() & ~all_never
-        any_unknown = by_event["unknown"].any() & ~all_never & ~any_late
+        by_event = pd.DataFrame({"g": groups, "late": late, "never": never | died, "died": died,
+                                 "unknown": unknown}).groupby("g", sort=False)
+        all_none = by_event["never"].all()
+        all_died = all_none & by_event["died"].any()  # none escalated, the child died first
+        all_never = all_none & ~all_died
+        any_late = by_event["late"].any() & ~all_none
+        any_unknown = by_event["unknown"].any() & ~all_none & ~any_late
         n_late, n_never, n_unknown = int(any_late.sum()), int(all_never.sum()), int(any_unknown.sum())
+        n_died = int(all_died.sum())
         n_events = int(len(all_never))
         unsure = f", {n_unknown} escalated at a time the dates cannot place" if n_unknown else ""
+        unsure += f", {n_died} {died_count}" if n_died else ""
         of = f"(of {n})" if n_events == n else f"(of {_plural(n_events, 'concern')}; {n} records)"
         fig.suptitle(f"{title}: {n_late} later than expected, {n_never} {never_count}{unsure} {of}")
         fig.legend(
@@ -770,22 +792,24 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
                 Patch(facecolor=OK, label="escalated within the expected time"),
                 Patch(facecolor=ALERT, hatch="////", edgecolor="black", label="escalated later than expected"),
                 Patch(facecolor="white", hatch="xxx", edgecolor=ALERT, label=never_text),
+                *([Patch(facecolor="white", hatch="...", edgecolor=NEUTRAL, label=died_text)] if n_died else []),
                 *([Patch(facecolor=NEUTRAL, label="escalated, time not known (partial date)")]
                   if n_unknown else []),
                 Line2D([], [], color="black", lw=1.6, marker="|", linestyle="", markersize=9, label="expected time"),
                 Line2D([], [], linestyle="", label=f"{FLAG_MARK}bold label: the concern is part of a flag"),
             ],
             loc="outside lower center",
-            ncol=3 if n_unknown else 5,
+            ncol=3 if n_unknown or n_died else 5,
         )
         recorded = (f"{n} recorded concerns" if n_events == n else
                     f"{n_events} recorded concerns ({n} records: a concern several agencies recorded is counted once)")
         fig.review_alt_text = (
             f"Bar chart of {recorded} and the {'months' if in_months else 'days'} until the next escalation "
             f"by any agency (not necessarily about the concern), against the "
-            f"expected time: {n_events - n_late - n_never - n_unknown} in time, {n_late} later than expected"
+            f"expected time: {n_events - n_late - n_never - n_unknown - n_died} in time, {n_late} later than expected"
             + (f", {n_never} {never_count} and {n_unknown} escalated at a time the month or year dates cannot "
                f"place against it." if n_unknown else f" and {n_never} {never_count}.")
+            + (f" {n_died} {died_count}." if n_died else "")
         )
     return fig
 

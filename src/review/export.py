@@ -284,7 +284,7 @@ SHEET_HEADERS: dict[str, dict[str, str]] = {
         "first_escalation_date": "Next escalation date",
         "first_escalation": "Next escalation by any agency", "latency_days": "Latency (days)",
         "latency_months": "Latency (months)", "within_expected": "Within expected time", "flagged": "Flagged",
-        "case_id": "Case id",
+        "died_before_window": "Child died before the response window ended", "case_id": "Case id",
     },
     "Agency knowledge": {
         "decision_event_id": "Decision (event id)", "date": "Date", "deciding_agency": "Deciding agency",
@@ -950,7 +950,7 @@ def write_workbook(path: str | Path, analysis, case, report=None, sources=None, 
     latency = getattr(analysis, "response_latency", None)
     if isinstance(latency, pd.DataFrame):
         latency = latency.copy()
-        for col in ("within_expected", "flagged"):
+        for col in ("within_expected", "flagged", "died_before_window"):
             if col in latency:
                 latency[col] = _yes_no(latency[col])
         latency = latency.reset_index(drop=True)

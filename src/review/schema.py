@@ -168,6 +168,9 @@ RESPONSE_LATENCY_COLUMNS: dict[str, str] = {
     "latency_days": "Float64",  # NA when never escalated, or when a date is only known to the month/year (see escalated_mask)
     "within_expected": "boolean",
     "flagged": "boolean",
+    # no escalation is recorded before the child's death, which came before the response window
+    # (response_max_days after the concern) ended: censored at the death, not "no escalation within 90 days"
+    "died_before_window": "boolean",
 }
 
 

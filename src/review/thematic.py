@@ -183,6 +183,8 @@ def latency_by_agency_kind(response_latency: pd.DataFrame) -> pd.DataFrame:
     days: a concern or escalation dated only to the month, "Jul 2023", was escalated but has none);
     never_escalated (no escalation by any agency within the rules' response window: censored, their
     latency is unknown and at least the window, so they are counted here and are in no quantile);
+    died_before_window (of never_escalated, those with none before the child's death, which came before the
+    window ended: censored at the death, not "no escalation within 90 days");
     within_expected_share (of every concern); escalated_median_days, escalated_p75_days,
     escalated_p90_days, escalated_max_days (`LATENCY_QUANTILE_COLUMNS`: over the escalated_with_days
     concerns only, never over the never-escalated ones; empty when there are none). A kind where most
@@ -191,6 +193,7 @@ def latency_by_agency_kind(response_latency: pd.DataFrame) -> pd.DataFrame:
     frame = response_latency.copy()
     frame["latency_days"] = pd.to_numeric(frame["latency_days"]).astype("float64")
     frame["_escalated"] = escalated_mask(frame)
+    frame["_died"] = _died_before_window(frame)
     rows = []
     for kind, group in frame.groupby("agency_kind", sort=True):
         days = group.loc[group["_escalated"].to_numpy(dtype=bool), "latency_days"].dropna()
@@ -199,6 +202,7 @@ def latency_by_agency_kind(response_latency: pd.DataFrame) -> pd.DataFrame:
             "agency_kind": kind, "concerns": len(group), "escalated": int(group["_escalated"].sum()),
             "escalated_with_days": len(days),
             "never_escalated": int((~group["_escalated"]).sum()),
+            "died_before_window": int((~group["_escalated"] & group["_died"]).sum()),
             "within_expected_share": float(within.fillna(False).mean()) if len(group) else np.nan,
             "escalated_median_days": days.median() if len(days) else np.nan,
             "escalated_p75_days": days.quantile(0.75) if len(days) else np.nan,
@@ -206,9 +210,18 @@ def latency_by_agency_kind(response_latency: pd.DataFrame) -> pd.DataFrame:
             "escalated_max_days": days.max() if len(days) else np.nan,
         })
     columns = ["agency_kind", "concerns", "escalated", "escalated_with_days", "never_escalated",
-               "within_expected_share", *LATENCY_QUANTILE_COLUMNS]
+               "died_before_window", "within_expected_share", *LATENCY_QUANTILE_COLUMNS]
     table = pd.DataFrame(rows, columns=columns)
-    return table.astype({c: "int64" for c in ("concerns", "escalated", "escalated_with_days", "never_escalated")})
+    return table.astype({c: "int64" for c in ("concerns", "escalated", "escalated_with_days", "never_escalated",
+                                              "died_before_window")})
+
+
+def _died_before_window(response_latency: pd.DataFrame) -> pd.Series:
+    """Per row, whether no escalation came before the child's death within the window (the table's
+    ``died_before_window``; False for a table written before it had the column)."""
+    if "died_before_window" not in response_latency:
+        return pd.Series(False, index=response_latency.index)
+    return response_latency["died_before_window"].astype("boolean").fillna(False).astype(bool)
 
 
 def rank_cases(response_latency: pd.DataFrame, flags: pd.DataFrame, timeline: pd.DataFrame | None = None, *,
@@ -1097,7 +1110,8 @@ def plot_latency_by_agency_kind(response_latency: pd.DataFrame) -> Figure:
     """Box plots of concern-to-escalation latency (days) per agency kind, with the never-escalated share."""
     title = "Concern to escalation: days, by agency kind"
     frame = response_latency.assign(latency_days=pd.to_numeric(response_latency["latency_days"]).astype(float),
-                                    _escalated=escalated_mask(response_latency))
+                                    _escalated=escalated_mask(response_latency),
+                                    _died=_died_before_window(response_latency).to_numpy(dtype=bool))
     kinds = sorted(frame["agency_kind"].dropna().unique())
     if not kinds:
         return _empty_figure(title, "No concerns recorded.")
@@ -1124,8 +1138,12 @@ def plot_latency_by_agency_kind(response_latency: pd.DataFrame) -> Figure:
         labels = []
         for k, d in zip(kinds, data):
             total = int((frame["agency_kind"] == k).sum())
-            never = int((~frame.loc[frame["agency_kind"] == k, "_escalated"]).sum())  # escalated: a latency or not
-            labels.append(f"{k}\n{never}/{total} never escalated")
+            of_kind = frame.loc[frame["agency_kind"] == k]
+            never = int((~of_kind["_escalated"]).sum())  # escalated: a latency or not
+            # none before the child's death, within the window: censored at the death, not never escalated
+            died = int((~of_kind["_escalated"] & of_kind["_died"]).sum())
+            labels.append(f"{k}\n{never - died}/{total} never escalated"
+                          + (f", {died} child died first" if died else ""))
         ax.set_yticks(y, labels)
         ax.set_xlabel("days from concern to first escalation (escalated concerns only; the never escalated are "
                       "counted in the labels)")

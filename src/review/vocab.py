@@ -989,7 +989,10 @@ class Vocabulary:
         if size and self.plan_escalation_objects:
             # what is awaited, after at most three words that may lead to it ("awaiting manager review of outcome")
             for i in range(end + size, min(end + size + 4, len(tokens))):
-                if tokens[i] in self.plan_escalation_objects:
+                if tokens[i] in self.plan_escalation_objects or (
+                        # the meeting itself ending the clause ("Referred to MARAC, awaiting next MARAC"); not
+                        # "Awaiting MARAC referral" (no referral's words before the cue)
+                        tokens[i] in _AWAITED_MEETINGS and (i + 1 == len(tokens) or _ends_clause(tokens[i + 1]))):
                     return True
                 if tokens[i] not in _OBJECT_LEADS:
                     return False
@@ -1269,8 +1272,8 @@ class Vocabulary:
                 if self._made_awaiting(tokens, end):
                     drop.add(end)
             # and after a comma answering them ("Referred to CSC, awaiting outcome": made; `_comma_answers`)
-            if not self.plan_escalation_objects.isdisjoint(tokens) or not \
-                    self.plan_escalation_exceptions._by_first.keys().isdisjoint(tokens):
+            if not self.plan_escalation_objects.isdisjoint(tokens) or not _AWAITED_MEETINGS.isdisjoint(tokens) \
+                    or not self.plan_escalation_exceptions._by_first.keys().isdisjoint(tokens):
                 for c in (*post, *following):
                     if c[0] not in drop and self._made_awaiting(tokens, c[0]):
                         drop.update(range(c[0], c[1]))
@@ -1606,7 +1609,11 @@ _LIST_CLOSERS = frozenset({"seen", "noted", "observed", "found", "present", "evi
 #: `Vocabulary._planned`: a word that may stand between a referral's plan cue and what the referral awaits
 #: ("Referral to MASH awaiting a response", "... pending MASH decision")
 _OBJECT_LEADS = frozenset({"a", "an", "the", "mash", "mashs", "csc", "their", "its", "further", "manager", "managers",
+                           "marac", "maracs", "next", "meeting",  # "awaiting MARAC date", "awaiting next MARAC"
                            "management", "review", "of", "team", "duty", "social", "care", "childrens", "services"})
+#: `Vocabulary._made_awaiting`: a meeting a referral made awaits, named by itself at the end of its clause
+#: ("Referred to MARAC, awaiting next MARAC": made, as "... awaiting MARAC date" is by plan_escalation_objects)
+_AWAITED_MEETINGS = frozenset({"marac", "maracs"})
 #: `Vocabulary._unmade`: words that may come between a referral's words and the cue saying it was not sent
 #: besides auxiliaries ("Referral to MASH still awaiting sign off")
 _STILL = frozenset({"still", "currently", "now"})

@@ -41,6 +41,7 @@ from .base import (
     DAY,
     Context,
     action_when,
+    censor_at_death,
     column_at,
     deadline_rows,
     first_per_group,
@@ -109,7 +110,10 @@ def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
         response.loc[finished.index, finished.columns] = finished
     keep = ~response["timely"].to_numpy(dtype=bool)
     t = triggers[keep]
-    r = response[keep]
+    # an assessment after the child's death is not the one requested: censored at the death (the head already
+    # says none came in time: not "none is recorded" twice)
+    r, none_text = censor_at_death(ctx, t, response[keep], "; nor is one recorded later.", "nor is one recorded",
+                                   "the request")
     social_t = t["_social"].to_numpy(dtype=bool)
     social = pd.Series(social_t, index=t.index)
 
@@ -138,9 +142,7 @@ def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
         "An assessment was requested (" + t["agency"] + ", " + requested + ") and" + limit
         + " (by " + fmt_date(t["deadline"]) + latest + ")" + started
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the assessment",
-                       action_when(ctx, r["action_pos"], t.index)).mask(
-            # the head already says none came in time: not "none is recorded" twice
-            (r["action_event_id"].to_numpy(dtype=object, na_value="") == ""), "; nor is one recorded later.")
+                       action_when(ctx, r["action_pos"], t.index), none_text)
     )
     return out
 

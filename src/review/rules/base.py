@@ -1974,18 +1974,40 @@ def cap_response(response: pd.DataFrame, days: pd.Series, max_days, death: pd.Se
     return out
 
 
-def death_outcome_text(none_text, death: pd.Series | None, none: str) -> np.ndarray:
+def death_outcome_text(none_text, death: pd.Series | None, none: str, day: pd.Series | None = None,
+                       since: str = "") -> np.ndarray:
     """`none_text` (the end of an explanation with no response), or where the child's death ended the search
-    for one (`death`, NaT elsewhere: `death_bound`) '; <none> before the child's death on 3 Jun 2023.'"""
+    for one (`death`, NaT elsewhere: `death_bound`) '; <none> before the child's death on 3 Jun 2023.'; with
+    the triggers' days `day` (aligned with `death`) and `since` naming the trigger, how long after it the child
+    died: '; <none> before the child's death on 3 Jun 2023, 12 days after the referral.'"""
     n = len(death) if death is not None else 0
     out = np.broadcast_to(np.asarray(none_text, dtype=object), (n,)).copy() if death is not None else none_text
     if death is None or not len(death):
         return out
     died = death.notna().to_numpy(dtype=bool)
     if died.any():
-        days = _date_texts(pd.Series(death.to_numpy(dtype="datetime64[ns]")[died]))
-        out[died] = "; " + none + " before the child's death on " + days + "."
+        dead = death.to_numpy(dtype="datetime64[ns]")[died]
+        days = _date_texts(pd.Series(dead))
+        after = ""
+        if day is not None:
+            lived = (dead - pd.Series(day).to_numpy(dtype="datetime64[ns]")[died]) / np.timedelta64(1, "D")
+            after = ", " + _day_texts(pd.Series(lived)) + " after " + since
+        out[died] = "; " + none + " before the child's death on " + days + after + "."
     return out
+
+
+def censor_at_death(ctx: Context, t: pd.DataFrame, response: pd.DataFrame, none_text, none: str,
+                    since: str | None = None) -> tuple[pd.DataFrame, object]:
+    """(`response` — `first_response`'s table of the untimely triggers `t`, aligned with it — without an
+    action after the child's date of death, and the end of the explanation where none came): the rules whose
+    response is an agency's own next step (a decision on a referral, a conference after a strategy
+    discussion, a completed assessment, a follow-up, a sighting) read it with no `response_max_days`, but an
+    action after the child died is not the response (`death_bound`, `cap_response`). Where the case gives a
+    date of death `none_text` becomes '; <none> before the child's death on 3 Jun 2023, 12 days after <since>.'
+    (`death_outcome_text`; without `since`, no days); elsewhere it stays as it is."""
+    death = death_bound(ctx, t, t["_day"], None)
+    return (cap_response(response, t["_day"], None, death),
+            death_outcome_text(none_text, death, none, t["_day"] if since else None, since or ""))
 
 
 def unlinked_outcome_text(ctx: Context, action_id: pd.Series, action_date: pd.Series, delay: pd.Series,

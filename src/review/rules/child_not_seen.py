@@ -30,6 +30,7 @@ from .base import (
     DAY,
     Context,
     action_when,
+    censor_at_death,
     column_at,
     day_numbers,
     deadline_rows,
@@ -264,7 +265,9 @@ def _gap_rows(ctx, pick, max_days, seen, variant, what, since, seen_day, seen_at
     t["gap"] = gap.astype("float64")
     t["deadline"] = _dates(clock + max_days, t.index)
     t["anchor"] = _dates(clock + 1, t.index)
-    r = first_response(ctx, t, seen)
+    # a sighting recorded after the child's death is none: censored at the death
+    r, none_text = censor_at_death(ctx, t, first_response(ctx, t, seen), "; none is recorded.",
+                                   "no sighting is recorded", "that contact")
     out = deadline_rows(t, r, f"child seen at least every {max_days} days {what}")
     out["variant"] = variant
     if variant == "open_concerns":
@@ -292,7 +295,7 @@ def _gap_rows(ctx, pick, max_days, seen, variant, what, since, seen_day, seen_at
         + what + " for " + at_least + fmt_days(t["gap"]) + " (" + last + "; standard " + str(max_days)
         + " days)"
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next recorded sighting",
-                       action_when(ctx, r["action_pos"], t.index))
+                       action_when(ctx, r["action_pos"], t.index), none_text)
     )
     return out
 
@@ -417,6 +420,7 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
         t["deadline"] = t["_day"] + params["revisit_within_days"] * DAY
         r = first_response(ctx, t, seen, same_agency=True)
         t, r = t[~r["timely"].to_numpy()], r[~r["timely"]]
+        r, none_text = censor_at_death(ctx, t, r, "; none is recorded.", "no sighting is recorded", "the visit")
         status = pd.Series(np.where(on_plan[t.index], "on a child protection plan", "with concerns open"), index=t.index)
         out = deadline_rows(t, r, "return visit by " + t["agency"] + " at which the child is seen")
         out["variant"] = "visit_not_seen"
@@ -425,7 +429,7 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
             t["agency"] + " visited on " + fmt_date(t["_day"]) + " and did not see the child (" + status
             + "), and recorded no sighting of the child within " + str(params["revisit_within_days"]) + " days"
             + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next sighting recorded by " + t["agency"],
-                           action_when(ctx, r["action_pos"], t.index))
+                           action_when(ctx, r["action_pos"], t.index), none_text)
         )
         parts.append(out)
     parts = [p for p in parts if not p.empty]

@@ -22,7 +22,9 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
     month/year. within_expected: NA when a partial date makes it undecidable (an injury in a
     period the child became mobile in: the expected time of either end, `_mobile_on`), or when the
     expected time had not run out at the end of the review. flagged: the row is the trigger or evidence
-    of a flag. The escalations: `held_escalations` (not "ICPC cancelled", whatever its escalation cell says;
+    of a flag. died_before_window: no escalation is recorded before the child's date of death, which came
+    before the response window (`response_max_days` after the concern's latest possible day; none: any
+    death) ended: the concern is censored at the death, not "no escalation within 90 days". The escalations: `held_escalations` (not "ICPC cancelled", whatever its escalation cell says;
     not a MARAC referral, about the adult victim: `review.schema.ADULT_ESCALATIONS`);
     first_escalation: the responding row's escalations that took place (`held_escalation_cells`:
     "referral_to_csc" of a "Referred to MASH; strategy discussion cancelled" row of type strategy_discussion
@@ -94,6 +96,13 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
     within = within.mask(found & (first["action_date"] > probe["deadline"]), False)
     within = within.mask(~found & (probe["deadline"] < rows["_review_end"]), False)
 
+    # no escalation before the child died, the death before the window ended: censored at the death
+    death = rows["_death"].astype("datetime64[ns]")
+    window_end = rows["_end"] + pd.Timedelta(days=int(settings["response_max_days"])) \
+        if settings.get("response_max_days") is not None else None
+    died = ~found & death.notna() & ((death < window_end) if window_end is not None else True)
+    died = died.fillna(False).astype(bool)
+
     flagged_ids: set[str] = set()
     if flags is not None and len(flags):
         flagged_ids.update(flags["trigger_event_id"].astype(str))
@@ -118,6 +127,7 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
             "latency_days": latency,
             "within_expected": within,
             "flagged": rows["event_id"].isin(flagged_ids),
+            "died_before_window": died,
             "case_id": rows["case_id"],
         }
     )

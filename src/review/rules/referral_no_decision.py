@@ -27,6 +27,7 @@ from ..workdays import add_working_days
 from .base import (
     Context,
     action_when,
+    censor_at_death,
     deadline_rows,
     first_per_group,
     first_response,
@@ -71,7 +72,9 @@ def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
         decisions |= referrals_declined(ctx, (~decisions).to_numpy())
     response = first_response(ctx, triggers, decisions)
     t = triggers[~response["timely"].to_numpy()]
-    r = response[~response["timely"]]
+    # a decision after the child's death is not the decision on the referral: censored at the death
+    r, none_text = censor_at_death(ctx, t, response[~response["timely"]], "; none is recorded.",
+                                   "no decision is recorded", "the referral")
 
     out = deadline_rows(t, r, "decision on the referral by children's social care")
     out["explanation"] = (
@@ -79,6 +82,6 @@ def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
         + " and no decision by children's social care is recorded within " + str(n) + " working day"
         + ("s" if n != 1 else "") + " (by " + fmt_date(t["deadline"]) + ")"
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "a decision",
-                       action_when(ctx, r["action_pos"], t.index))
+                       action_when(ctx, r["action_pos"], t.index), none_text)
     )
     return out

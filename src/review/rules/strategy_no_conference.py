@@ -23,6 +23,7 @@ from ..workdays import add_working_days
 from .base import (
     Context,
     action_when,
+    censor_at_death,
     deadline_rows,
     first_per_group,
     first_response,
@@ -77,13 +78,15 @@ def strategy_no_conference(ctx: Context, params: dict) -> pd.DataFrame:
         closed = first_response(ctx, triggers, social_care & (types_held(ctx, ["case_closure"]) | nfa))
         missed &= ~closed["timely"]
     t = triggers[missed.to_numpy()]
-    r = response[missed]
+    # a conference after the child's death is not the one the strategy discussion needed: censored at the death
+    r, none_text = censor_at_death(ctx, t, response[missed], "; none is recorded.", "no conference is recorded",
+                                   "the strategy discussion")
 
     out = deadline_rows(t, r, "initial child protection conference")
     out["explanation"] = (
         "A strategy discussion was held on " + fmt_date(t["_day"]) + " (" + t["agency"]
         + ") and no initial child protection conference followed within " + str(n) + " working days (by "
         + fmt_date(t["deadline"]) + ")" + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the conference",
-                                                 action_when(ctx, r["action_pos"], t.index))
+                                                 action_when(ctx, r["action_pos"], t.index), none_text)
     )
     return out

@@ -26,6 +26,7 @@ from .base import (
     DAY,
     Context,
     action_when,
+    censor_at_death,
     column_at,
     delay_from,
     first_per_group,
@@ -98,6 +99,10 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     ).reindex(t.index)
     agencies = joined(column_at(ctx, "agency", pairs["e_pos"], pairs.index), pairs["t_index"]).reindex(t.index)
 
+    # a contact after the child's death is no follow-up: censored at the death
+    response, none_text = censor_at_death(ctx, t, t[list(response.columns)], "; none is recorded.",
+                                          "no follow-up is recorded", "the missed appointment")
+    t = t.assign(**{c: response[c] for c in response.columns})
     delay = delay_from(t["deadline"], t["action_date"], t["action_exact"])
     age = years.astype("Int64").astype("string").fillna("")
     head = pd.Series("The child was not brought to ", index=t.index, dtype="string").mask(
@@ -108,7 +113,7 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
         + str(params["window_days"]) + " days (" + date_list + ") and " + t["agency"]
         + " did not see " + who + " or escalate within " + str(params["follow_up_within_days"]) + " days of "
         + fmt_date(t["_day"]) + outcome_text(t["action_event_id"], t["action_date"], delay, "follow-up",
-                                       action_when(ctx, t["action_pos"], t.index))
+                                       action_when(ctx, t["action_pos"], t.index), none_text)
     )
     severity = pd.Series(pd.NA, index=t.index, dtype="string").mask(young & ~other, params["young_person_severity"])
     # one frame from its columns (aligned on t's index, as setting them one by one would)
