@@ -1,0 +1,124 @@
+"""Ingest defects of the fifteenth session: a renamed column of a profile that declares its header_row is
+one rejection of the sheet (the case still builds), unmapped columns are kept in the sheet's order, and
+the generic profile reads the headers of a typical police or health chronology."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+
+from review.cli import main
+from review.config import load_case_config
+from review.errors import ConfigError
+from review.export import other_columns_text
+from review.ingest.headers import ProfileColumnsMissing, detect_header, load_profile
+from review.ingest.load import load_contacts
+from review.ingest.tables import RawTable
+
+ROWS = [["01/02/2023", "Home visit, child seen and weighed", "none"],
+        ["08/02/2023", "Mother phoned about a rash", "GP appointment offered"],
+        ["15/02/2023", "Clinic, immunisations given", "none"]]
+
+
+def make_case(folder: Path, files, profiles: dict[str, str] | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    config = {"case_id": "C1", "date_of_birth": "2022-06-01", "review_date": "2023-12-31", "files": files}
+    (folder / "case.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    for name, text in (profiles or {}).items():
+        (folder / "profiles").mkdir(exist_ok=True)
+        (folder / "profiles" / f"{name}.yml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def write_xlsx(path: Path, rows, title: str = "Chronology") -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = title
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------------
+# 1. a renamed column with header_row declared: one rejection for the sheet, the other files still read
+# ---------------------------------------------------------------------------------------------------
+def two_file_case(folder: Path, profile: str) -> Path:
+    make_case(folder, [{"path": "gp.xlsx", "agency": "GP", "profile": "gp"},
+                       {"path": "hv.xlsx", "agency": "Health Visiting"}], {"gp": profile})
+    write_xlsx(folder / "gp.xlsx", [["GP chronology for C1"], [], ["Date of entry", "Details", "Outcome"], *ROWS])
+    write_xlsx(folder / "hv.xlsx", [["Date", "Details", "Outcome"], *ROWS])
+    return folder
+
+
+def test_header_row_profile_with_a_renamed_column_rejects_its_sheet_once_and_reads_the_other_files(tmp_path):
+    case = two_file_case(tmp_path, "header_row: 3\ncolumns: {date: Date, description: Details}\n")
+    contacts, report = load_contacts(load_case_config(case))
+    gp, hv = report.files
+    assert len(contacts) == 3 and set(contacts["source_file"]) == {"hv.xlsx"}
+    assert hv.rows_accepted == 3 and not hv.rejections
+    assert gp.rows_read == gp.rows_rejected == 5 and gp.rows_accepted == 0 and report.balanced
+    (rejection,) = gp.rejections
+    assert (rejection.row, rejection.column, rejection.count) == (3, "Date of entry", 5)
+    assert rejection.reason == (
+        "profile 'gp' reads its date from 'Date', which the header row does not have: did you mean 'Date of "
+        "entry'? Row 3, the profile's header_row, holds 'Date of entry', 'Details', 'Outcome'. Without those "
+        "columns no row of the sheet is read: rename the column in the file, or set the profile's `columns:` "
+        "(profiles/gp.yml) to the header as written: rows 1 and 3-6 (5 rows) rejected")
+
+
+def test_validate_and_build_go_on_with_the_other_files(tmp_path, capsys):
+    case = two_file_case(tmp_path / "case", "header_row: 3\ncolumns: {date: Date, description: Details}\n")
+    assert main(["validate", str(case)]) == 1
+    output = capsys.readouterr().out
+    lines = [line for line in output.splitlines() if line.startswith("  gp.xlsx")]
+    assert len(lines) == 1
+    assert lines[0].startswith("  gp.xlsx, sheet 'Chronology', row 3, column 'Date of entry': profile 'gp' reads its date")
+    assert lines[0].endswith("rows 1 and 3-6 (5 rows) rejected")
+    assert main(["build", str(case), "--out", str(tmp_path / "out")]) in (0, 1)
+    assert "3 contacts" in capsys.readouterr().out
+    assert (tmp_path / "out" / "chronology.csv").is_file()
+
+
+def test_header_row_that_is_not_the_header_names_the_row_that_is(tmp_path):
+    make_case(tmp_path, [{"path": "gp.xlsx", "profile": "gp"}],
+              {"gp": "header_row: 1\ncolumns: {date: Date, description: Details}\n"})
+    write_xlsx(tmp_path / "gp.xlsx", [["GP chronology for C1"], [], ["Date", "Details", "Outcome"], *ROWS])
+    _, report = load_contacts(load_case_config(tmp_path))
+    (rejection,) = report.files[0].rejections
+    assert rejection.row == 1 and rejection.column is None
+    assert "Row 1, the profile's header_row, holds 'GP chronology for C1'." in rejection.reason
+    assert "Row 3 has the profile's columns: set the profile's `header_row:` to 3 (profiles/gp.yml)" in rejection.reason
+
+
+def test_header_row_with_a_renamed_explicit_non_date_column_is_one_rejection(tmp_path):
+    make_case(tmp_path, [{"path": "gp.xlsx", "profile": "gp"}],
+              {"gp": "header_row: 1\ncolumns: {date: Date, description: Consultation details}\n"})
+    write_xlsx(tmp_path / "gp.xlsx", [["Date", "Details of consultation", "Outcome"], *ROWS])
+    _, report = load_contacts(load_case_config(tmp_path))
+    (rejection,) = report.files[0].rejections
+    assert (rejection.row, rejection.column, rejection.count) == (1, "Details of consultation", 4)
+    assert "reads its description from 'Consultation details'" in rejection.reason
+    assert "did you mean 'Details of consultation'?" in rejection.reason
+
+
+def test_detect_header_still_raises_a_config_error_carrying_the_mismatch():
+    profile = load_profile(None)
+    from dataclasses import replace
+    profile = replace(profile, header_row=1, columns={"date": "Date"})
+    table = RawTable(file="gp.xlsx", sheet="S", rows=[["Date of entry", "Details"], ["01/02/2023", "x"]],
+                     row_numbers=[1, 2])
+    with pytest.raises(ConfigError) as error:
+        detect_header(table, profile)
+    assert isinstance(error.value, ProfileColumnsMissing)
+    assert error.value.mismatch.closest == {"date": "Date of entry"} and error.value.mismatch.declared_row
+
+
+def test_header_row_past_the_end_still_stops_the_case(tmp_path):
+    make_case(tmp_path, [{"path": "gp.xlsx", "profile": "gp"}], {"gp": "header_row: 40\n"})
+    write_xlsx(tmp_path / "gp.xlsx", [["Date", "Details"], *[r[:2] for r in ROWS]])
+    with pytest.raises(ConfigError, match="header_row 40 is past the end"):
+        load_contacts(load_case_config(tmp_path))
