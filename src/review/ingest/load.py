@@ -1510,7 +1510,8 @@ class _ColumnBuilder:
         out = []
         for values in block:
             extra = {k: _json_value(v) for k, v in zip(keys, values) if v is not None}
-            out.append(json.dumps(extra, sort_keys=True, ensure_ascii=False) if extra else "")
+            # in the sheet's column order (left to right), as the agency wrote them: never sorted
+            out.append(json.dumps(extra, ensure_ascii=False) if extra else "")
         return out
 
 
