@@ -152,3 +152,69 @@ def test_the_built_chronology_shows_other_columns_in_the_sheets_order(tmp_path, 
     with open(tmp_path / "out" / "chronology.csv", encoding="utf-8-sig", newline="") as handle:
         (row,) = list(csv.DictReader(handle))
     assert row["Other columns"] == "Occurrence number: OC-77; Attending officer: PC 1234; Area: North"
+
+
+# ---------------------------------------------------------------------------------------------------
+# 3. the headers of a typical police or health chronology map with no profile
+# ---------------------------------------------------------------------------------------------------
+GENERIC_HEADERS = [
+    ("Date of entry", "date"), ("Entry date", "date"), ("Date entered", "date"), ("Date of visit", "date"),
+    ("Visit date", "date"), ("Appointment date", "date"), ("Date of appointment", "date"),
+    ("Consultation date", "date"), ("Date of consultation", "date"),
+    ("Time of incident", "time"), ("Incident time", "time"), ("Time of occurrence", "time"),
+    ("Occurrence time", "time"), ("Time of entry", "time"), ("Entry time", "time"),
+    ("Incident Type", "contact_type"), ("Type of incident", "contact_type"), ("Event type", "contact_type"),
+    ("Occurrence type", "contact_type"), ("Type of occurrence", "contact_type"), ("Entry type", "contact_type"),
+    ("Type of entry", "contact_type"), ("Visit type", "contact_type"), ("Appointment type", "contact_type"),
+    ("Consultation type", "contact_type"),
+    ("Recorded by", "role"), ("Entered by", "role"), ("Logged by", "role"),
+    ("Details of incident", "description"), ("Incident summary", "description"),
+    ("Summary of incident", "description"), ("Entry details", "description"), ("Details of entry", "description"),
+    ("Actions taken", "action"),
+]
+
+
+@pytest.mark.parametrize("header, field", GENERIC_HEADERS, ids=[h for h, _ in GENERIC_HEADERS])
+def test_generic_profile_reads_the_header(header, field):
+    others = {"date": ["Date", "01/02/2023"], "description": ["Details", "Call to the address"]}
+    others.pop(field, None)
+    columns = [[header, "Text of it" if field not in ("date", "time") else ("10:30" if field == "time" else "02/02/2023")],
+               *others.values()]
+    table = RawTable(file="police.xlsx", sheet="Log", rows=[[c[0] for c in columns], [c[1] for c in columns]],
+                     row_numbers=[1, 2])
+    match = detect_header(table, load_profile(None))
+    assert match is not None and match.header_of(field) == header and not match.unmapped
+
+
+def test_the_new_headers_name_one_field_each():
+    lookup = load_profile(None).lookup()
+    from review.ingest.headers import normalise_header
+    assert {lookup[normalise_header(h)][0] for h, _ in GENERIC_HEADERS} <= {f for _, f in GENERIC_HEADERS}
+    assert all(lookup[normalise_header(h)][0] == f for h, f in GENERIC_HEADERS)
+
+
+def test_a_police_chronology_with_these_headers_is_read_with_no_profile(tmp_path):
+    make_case(tmp_path, [{"path": "police.xlsx", "agency": "Police"}])
+    write_xlsx(tmp_path / "police.xlsx", [
+        ["Date of entry", "Time of incident", "Incident Type", "Summary of incident", "Actions taken", "Recorded by"],
+        ["01/02/2023", "22:10", "Domestic incident", "Neighbour reported shouting; child present", "DASH completed", "PC 1234"],
+        ["03/02/2023", "09:00", "Welfare check", "Officers attended, child seen", "none", "PC 88"],
+    ])
+    contacts, report = load_contacts(load_case_config(tmp_path))
+    (sheet,) = report.files
+    assert sheet.rows_accepted == 2 and not sheet.rejections and sheet.unmapped_columns == []
+    assert sheet.columns == {"date": "Date of entry", "time": "Time of incident", "role": "Recorded by",
+                             "contact_type": "Incident Type", "description": "Summary of incident",
+                             "action": "Actions taken"}
+    assert contacts["role"].tolist() == ["PC 1234", "PC 88"]
+    assert contacts["description"].iloc[0] == "Neighbour reported shouting; child present"
+
+
+def test_a_date_of_contact_beside_a_date_of_entry_is_still_the_date(tmp_path):
+    make_case(tmp_path, [{"path": "gp.xlsx", "agency": "GP"}])
+    write_xlsx(tmp_path / "gp.xlsx", [["Date of entry", "Date of contact", "Details"],
+                                      ["05/02/2023", "01/02/2023", "Home visit"]])
+    contacts, report = load_contacts(load_case_config(tmp_path))
+    assert report.files[0].columns["date"] == "Date of contact"
+    assert str(contacts["date"].iloc[0])[:10] == "2023-02-01"
+    assert report.files[0].unmapped_columns == ["Date of entry"]
