@@ -84,7 +84,9 @@ def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataF
 
     Files come from `case.files` (declared in case.yml or found in the folder), each read with its
     FileSpec's profile (default: generic). Rows are sorted by (source_file, source_sheet, source_row).
-    Raises ConfigError (no files, a path outside the case folder, an unknown or mismatched profile) and
+    Raises ConfigError (no files, a path outside the case folder, an unknown profile, a profile's header_row
+    past the end of a sheet; a declared profile whose header row lacks its columns is one rejection of that
+    sheet's rows, the other sheets still read) and
     IngestError and its subclasses (a file that cannot be read at all).
     """
     if not case.files:
