@@ -288,8 +288,13 @@ def test_wrong_header_row_in_a_profile_is_reported_with_its_row(tmp_path, capsys
     (tmp_path / "profiles" / "gp.yml").write_text("header_row: 1\ncolumns: {date: Date, description: Details}\n")
     write_xlsx(tmp_path / "gp.xlsx", [["GP chronology for C1"], [None], GOOD_ROWS[0], *GOOD_ROWS[1:]])
     code, output = validate(tmp_path, capsys)
-    assert code == 2
-    assert "gp.xlsx, sheet 'Chronology', row 1: profile 'gp': row 1 has no date column" in error_line(output)
+    # s15: the sheet's rows are rejected once (exit 1), no longer an error stopping the case (exit 2), and
+    # the row that does have the profile's columns is named as the header_row to declare
+    assert code == 1
+    assert ("gp.xlsx, sheet 'Chronology', row 1: profile 'gp' reads its date from 'Date' and its description "
+            "from 'Details', which the header row does not have. Row 1, the profile's header_row, holds "
+            "'GP chronology for C1'. Row 3 has the profile's columns: set the profile's `header_row:` to 3") in output
+    assert "rows 1 and 3-5 (4 rows) rejected" in output
 
 
 def test_header_below_the_scanned_rows_rejects_rows_with_a_fix(tmp_path, capsys):

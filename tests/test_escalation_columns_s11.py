@@ -139,11 +139,12 @@ def _case(tmp_path) -> Case:
 
 @pytest.mark.parametrize("redact", [False, True])
 def test_build_outputs_show_the_reading(tmp_path, monkeypatch, redact):
-    case = _case(tmp_path)
+    (tmp_path / "case").mkdir()  # the report folder beside it: one inside the case folder is refused (s15)
+    case = _case(tmp_path / "case")
     analysis = analyse(case, RULES)
     monkeypatch.setattr(build, "_load_and_analyse", lambda case_dir: (case, analysis))
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    build.build_report(tmp_path, tmp_path / "out", progress=False, redact=redact)
+    build.build_report(tmp_path / "case", tmp_path / "out", progress=False, redact=redact)
     with open(tmp_path / "out" / "chronology.csv", encoding="utf-8-sig", newline="") as fh:
         records = list(csv.DictReader(fh))
     assert [r["Escalation"] for r in records] == [r["escalation"] for r in rows()]
@@ -157,7 +158,7 @@ def test_build_outputs_show_the_reading(tmp_path, monkeypatch, redact):
     # the build is deterministic
     first = (tmp_path / "out" / "chronology.csv").read_bytes()
     shutil.rmtree(tmp_path / "out")
-    build.build_report(tmp_path, tmp_path / "out", progress=False, redact=redact)
+    build.build_report(tmp_path / "case", tmp_path / "out", progress=False, redact=redact)
     assert (tmp_path / "out" / "chronology.csv").read_bytes() == first
 
 

@@ -138,7 +138,8 @@ def test_analyse_reads_held_escalations_once_for_every_output(tmp_path):
 
 @pytest.mark.parametrize("redact", [False, True])
 def test_build_report_headline_and_swimlane_count_held_escalations(tmp_path, monkeypatch, redact):
-    case = _case(tmp_path)
+    (tmp_path / "case").mkdir()  # the report folder beside it: one inside the case folder is refused (s15)
+    case = _case(tmp_path / "case")
     analysis = analyse(case, RULES)
     monkeypatch.setattr(build, "_load_and_analyse", lambda case_dir: (case, analysis))
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
@@ -151,7 +152,7 @@ def test_build_report_headline_and_swimlane_count_held_escalations(tmp_path, mon
         return fig
 
     monkeypatch.setattr("review.charts.plot_swimlane", spy)
-    build.build_report(tmp_path, tmp_path / "out", progress=False, redact=redact)
+    build.build_report(tmp_path / "case", tmp_path / "out", progress=False, redact=redact)
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "2 were escalations" in html and "4 were escalations" not in html
     (ids, alt), = drawn

@@ -158,17 +158,18 @@ def test_other_keys_are_still_left_alone(tmp_path):
 
 def test_decisions_saved_back_by_excel_with_uk_dates_are_read_day_first(tmp_path):
     case = _hv_case(tmp_path, ["Westshire Health Visiting"])
+    # dates in the past (s15: a decision dated after today is a decision problem; 2026-12 was)
     record_decision(case, "injury_not_escalated-3f32d9a0b739", "accepted", "GP did not refer.", "Jane Lead",
-                    "2026-12-05")
-    record_decision(case, "", "added", "Police did not share the DASH.", "Jane Lead", "2026-12-06",
+                    "2024-12-05")
+    record_decision(case, "", "added", "Police did not share the DASH.", "Jane Lead", "2024-12-06",
                     rule_id="information_not_shared", trigger_event_id="E1")
     before, _ = load_decisions(case)
     path = case / "decisions.csv"
     # what Excel (UK locale) writes: dd/mm/yyyy dates, CRLF line endings
-    path.write_bytes(path.read_bytes().replace(b"2026-12-05", b"05/12/2026").replace(b"2026-12-06", b"06/12/2026")
+    path.write_bytes(path.read_bytes().replace(b"2024-12-05", b"05/12/2024").replace(b"2024-12-06", b"06/12/2024")
                      .replace(b"\n", b"\r\n"))
     after, problems = load_decisions(case)
-    assert after["date"].dt.strftime("%Y-%m-%d").tolist() == ["2026-12-05", "2026-12-06"]
+    assert after["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-12-05", "2024-12-06"]
     assert after["flag_id"].tolist() == before["flag_id"].tolist()  # the added finding keeps its id
     assert problems.empty
 

@@ -312,8 +312,15 @@ def _check_out_dir(out_dir: Path, case_dir: Path) -> dict | None:
     """Refuse an output folder the build must not write into; return the previous report's manifest
     (None for a new or empty folder)."""
     out = out_dir.resolve()
-    if overlaps_case(out_dir, case_dir) in ("is", "contains"):
+    overlap = overlaps_case(out_dir, case_dir)
+    if overlap in ("is", "contains"):
         raise ConfigError("the output folder must not be (or contain) the case folder", file=out_dir)
+    if overlap == "is inside":
+        # the outputs would sit among the agencies' chronologies, and the next build would read its own
+        # chronology.csv / .xlsx / .docx as an agency's (the check `review flags --csv` makes)
+        raise ConfigError("the output folder must not be inside the case folder (it holds the agencies' "
+                          "chronologies, and the next build would read the report's files as theirs): give a "
+                          "folder outside it", file=out_dir)
     if out.exists() and not out.is_dir():
         raise ConfigError("the output path exists and is not a folder", file=out_dir)
     if not out.is_dir():

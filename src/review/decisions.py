@@ -304,7 +304,8 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
     When case.yml names the review's people (`reviewers`, default case.yml's `lead_reviewer`,
     `reviewer(s)`, `author(s)`), an author among them (ignoring letter case and spacing) is returned as
     case.yml spells the name, and an author not among them — whom `review decide --reviewer` would refuse —
-    is listed as a problem (the decision still applies, as one without an author does).
+    is listed as a problem (the decision still applies, as one without an author does). A row dated after
+    today (written by hand: `review decide --date` refuses it) is listed as a problem too, and still applies.
     No decisions file: both tables are empty.
 
     Raises DecisionError (naming the file and row) for an unknown decision value, a missing rationale, a
@@ -327,6 +328,7 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
         known = raised | set(decisions.loc[decisions["decision"] == "added", "flag_id"].astype(str))
         decisions, problems = _earlier_ids(decisions, flags, known)
         decisions = current_contacts(decisions, flags)
+    today = dt.date.today()
     for record in decisions.itertuples(index=False):  # a decisions file is small: one row per reviewer act
         if raised is not None and record.decision == "added" and record.flag_id in raised:
             problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
@@ -343,6 +345,9 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
         elif record.row in unknown_authors:
             problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
                              "problem": unknown_authors[record.row]})
+        if pd.notna(record.date) and record.date.date() > today:
+            problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
+                             "problem": FUTURE_DATE_PROBLEM})
         if record.decision == "added" and events is not None:
             problem = _unknown_contacts(record, events)
             if problem:
@@ -353,6 +358,12 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
         decisions.loc[decisions["row"].isin(orphaned).to_numpy(dtype=bool), "current"] = False
     return decisions, _problems(problems)
 
+
+#: the problem `load_decisions` lists for a row dated after the day it is read (typed by hand: `review decide
+#: --date` refuses such a date): the decision still applies. The text names neither date (the row's is shown
+#: beside it), so that it reads the same whichever day the report is built
+FUTURE_DATE_PROBLEM = ("dated in the future: a decision is dated the day it is made, so the date is likely a typo "
+                       "(`review decide --date` refuses a date after today); the decision still applies")
 
 #: the problem `load_decisions` lists for an accept or reject on a flag the rules no longer raise (the trigger
 #: contact's text was edited on resubmission, or the rules changed): kept, shown in full, in force for no flag

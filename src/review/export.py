@@ -421,7 +421,7 @@ def chronology_table(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
 def other_columns_text(extra: object) -> str:
     """A contact's `extra` (the JSON object of its columns no field maps, as ingest keeps it) as the
     chronology shows it: "Occurrence: smashed phone ...; Officer: PC 1234", by header as stored
-    (alphabetically); "" when none. Text that is not such an object (a table made elsewhere) is shown as
+    (the sheet's column order, left to right); "" when none. Text that is not such an object (a table made elsewhere) is shown as
     it is."""
     if not isinstance(extra, str) or not extra.strip():
         return ""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path, PurePath
 
@@ -303,8 +303,9 @@ def detect_header(table: RawTable, profile: Profile) -> HeaderMatch | None:
 
     With `profile.header_row` the header is that row. Otherwise the first HEADER_SCAN_ROWS rows are
     scored by how many distinct fields they name; the best row that names a date column (and one more
-    field) wins, the earliest on a tie. Raises ConfigError when an explicit header row or column of the
-    profile is not in the sheet.
+    field) wins, the earliest on a tie. Raises ProfileColumnsMissing (a ConfigError, carrying what the
+    header row lacks) when the profile's header row has no date column or lacks a column the profile
+    declares, and ConfigError when its header row is past the end of the sheet.
     """
     lookup = profile.lookup()
     if profile.header_row is not None:
@@ -317,12 +318,13 @@ def detect_header(table: RawTable, profile: Profile) -> HeaderMatch | None:
         index = table.row_numbers.index(profile.header_row)
         match = _match_row(table, index, lookup)
         if "date" not in match.columns:
-            expected = [profile.columns["date"]] if "date" in profile.columns else list(profile.synonyms.get("date", ()))
-            close = closest_header(expected, [match.headers[c] for c in match.unmapped])
-            raise ConfigError(
+            mismatch = _mismatch_of(match, profile, declared_row=True, elsewhere=_header_elsewhere(table, profile))
+            close = mismatch.closest.get("date")
+            raise ProfileColumnsMissing(
                 f"profile {profile.name!r}: row {profile.header_row} has no date column "
                 f"(headers: {', '.join(repr(h) for h in match.headers if h)})"
                 f"{'' if close is None else f'; did you mean {close!r}?'}",
+                mismatch,
                 file=table.file,
                 sheet=table.sheet,
                 row=profile.header_row,
@@ -344,10 +346,13 @@ def detect_header(table: RawTable, profile: Profile) -> HeaderMatch | None:
         if name not in match.columns or normalise_header(match.headers[match.columns[name]]) != normalise_header(header)
     ]
     if missing:
-        raise ConfigError(
+        declared = profile.header_row is not None
+        elsewhere = _header_elsewhere(table, profile) if declared else None
+        raise ProfileColumnsMissing(
             f"profile {profile.name!r}: column(s) {', '.join(map(repr, missing))} not in the header row "
             f"(headers: {', '.join(repr(h) for h in match.headers if h)})"
             f"{_did_you_mean(missing, match)}",
+            _mismatch_of(match, profile, declared_row=declared, elsewhere=elsewhere),
             file=table.file,
             sheet=table.sheet,
             row=match.row,
@@ -397,12 +402,21 @@ class ProfileMismatch:
     """Why a sheet read with a declared profile has no header row: the row most like its header (None when
     no row of the first HEADER_SCAN_ROWS names any column), the columns the profile expects there and does
     not find ((field, the header texts it expects), in FIELDS order), the headers of that row, and the
-    closest header to each missing column (field -> header as written; absent when none is alike)."""
+    closest header to each missing column (field -> header as written; absent when none is alike).
+    `declared_row` when that row is the profile's `header_row`; `elsewhere`, then, a row below or above it
+    that does have the profile's columns (the `header_row` to declare), or None."""
 
     row: int | None
     missing: tuple[tuple[str, tuple[str, ...]], ...]
     headers: tuple[str, ...]
     closest: dict[str, str]
+    declared_row: bool = False
+    elsewhere: int | None = None
+
+    @property
+    def column(self) -> str | None:
+        """The header the rejection names: the closest to the first missing column that has one."""
+        return next((self.closest[name] for name, _ in self.missing if name in self.closest), None)
 
     def message(self, profile: Profile) -> str:
         """The one error for the sheet: the missing column(s), the header row and its headers, the closest
@@ -422,12 +436,26 @@ class ProfileMismatch:
             said = f"profile {profile.name!r}: the header row names a date column but no other column it reads"
         said += f": {' '.join(hints)}" if hints else "."
         if self.row is not None:
-            where = (f"Row {self.row}, the row naming the most of the profile's columns, holds "
-                     f"{', '.join(repr(h) for h in self.headers if h) or 'no text'}.")
+            which = "the profile's header_row" if self.declared_row else "the row naming the most of the profile's columns"
+            where = f"Row {self.row}, {which}, holds {', '.join(repr(h) for h in self.headers if h) or 'no text'}."
         else:
             where = f"No row of the first {HEADER_SCAN_ROWS} names any of its columns."
+        if self.elsewhere is not None:
+            return (f"{said} {where} Row {self.elsewhere} has the profile's columns: set the profile's "
+                    f"`header_row:` to {self.elsewhere} ({_shown_origin(profile)}); until then no row of the sheet "
+                    "is read")
         return (f"{said} {where} Without those columns no row of the sheet is read: rename the column in the "
                 f"file, or set the profile's `columns:` ({_shown_origin(profile)}) to the header as written")
+
+
+class ProfileColumnsMissing(ConfigError):
+    """The header row of a sheet read with a declared profile lacks the profile's columns (a renamed
+    column, a `header_row` that is not the header): `mismatch` says which, for the one rejection of the
+    sheet's rows that ingest makes of it (the other files and sheets are still read)."""
+
+    def __init__(self, message: str, mismatch: ProfileMismatch, **where):
+        super().__init__(message, **where)
+        self.mismatch = mismatch
 
 
 def _shown_origin(profile: Profile) -> str:
@@ -437,12 +465,16 @@ def _shown_origin(profile: Profile) -> str:
     return f"{origin.parent.name}/{origin.name}" if origin.parent.name else origin.name
 
 
+def _date_headers(profile: Profile) -> tuple[str, ...]:
+    return (profile.columns["date"],) if "date" in profile.columns else tuple(profile.synonyms.get("date", ("date",)))
+
+
 def profile_mismatch(table: RawTable, profile: Profile) -> ProfileMismatch:
     """What a sheet that `detect_header` finds no header in lacks for `profile` (a declared one): the row of
     the first HEADER_SCAN_ROWS naming the most fields (the earliest on a tie; else the first with a cell
     like the expected date header), and the profile's explicit columns and date column it does not have."""
     lookup = profile.lookup()
-    date_headers = (profile.columns["date"],) if "date" in profile.columns else tuple(profile.synonyms.get("date", ("date",)))
+    date_headers = _date_headers(profile)
     best: tuple[int, int] | None = None  # (fields named, index)
     for index, row in enumerate(table.rows[:HEADER_SCAN_ROWS]):
         hits = (header_hit(lookup, v) for v in row if isinstance(v, str) and len(v) <= MAX_HEADER_CHARS)
@@ -459,23 +491,43 @@ def profile_mismatch(table: RawTable, profile: Profile) -> ProfileMismatch:
         expected = (("date", date_headers),) + tuple(
             (name, (header,)) for name, header in profile.columns.items() if name != "date")
         return ProfileMismatch(None, _in_field_order(expected), (), {})
-    match = _match_row(table, best[1], lookup)
+    return _mismatch_of(_match_row(table, best[1], lookup), profile)
+
+
+def _mismatch_of(match: HeaderMatch, profile: Profile, declared_row: bool = False,
+                 elsewhere: int | None = None) -> ProfileMismatch:
+    """The profile's explicit columns and date column `match` does not have, with the closest header to
+    each among the columns that do not hold a field it has (a column the generic synonyms read as the
+    missing field, "Date of entry" for a declared "Date", is one to suggest)."""
     missing = [
         (name, (header,))
         for name, header in profile.columns.items()
         if name not in match.columns or normalise_header(match.headers[match.columns[name]]) != normalise_header(header)
     ]
     if "date" not in match.columns and "date" not in profile.columns:
-        missing.append(("date", date_headers))
+        missing.append(("date", _date_headers(profile)))
     missing = _in_field_order(missing)
-    free = [match.headers[c] if c in match.unmapped else "" for c in range(len(match.headers))]
+    lacking = {name for name, _ in missing}
+    held = {column for name, column in match.columns.items() if name not in lacking}
+    held.update(c for name, columns in match.also.items() if name not in lacking for c in columns)
+    free = [h if c not in held else "" for c, h in enumerate(match.headers)]
     closest = {}
     for name, expected in missing:
         close = closest_header(expected, free)
         if close is not None:
             closest[name] = close
             free = [h if h != close else "" for h in free]  # one header suggested for one column
-    return ProfileMismatch(match.row, missing, match.headers, closest)
+    return ProfileMismatch(match.row, missing, match.headers, closest, declared_row, elsewhere)
+
+
+def _header_elsewhere(table: RawTable, profile: Profile) -> int | None:
+    """The row, other than the profile's `header_row`, that header detection finds with every column the
+    profile declares; None when there is none."""
+    try:
+        found = detect_header(table, replace(profile, header_row=None))
+    except ProfileColumnsMissing:
+        return None
+    return None if found is None or found.row == profile.header_row else found.row
 
 
 def _in_field_order(missing) -> tuple[tuple[str, tuple[str, ...]], ...]:

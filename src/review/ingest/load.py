@@ -45,6 +45,7 @@ from .headers import (
     FIELDS,
     HeaderMatch,
     Profile,
+    ProfileColumnsMissing,
     column_letter,
     cover_labels,
     detect_header,
@@ -83,7 +84,9 @@ def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataF
 
     Files come from `case.files` (declared in case.yml or found in the folder), each read with its
     FileSpec's profile (default: generic). Rows are sorted by (source_file, source_sheet, source_row).
-    Raises ConfigError (no files, a path outside the case folder, an unknown or mismatched profile) and
+    Raises ConfigError (no files, a path outside the case folder, an unknown profile, a profile's header_row
+    past the end of a sheet; a declared profile whose header row lacks its columns is one rejection of that
+    sheet's rows, the other sheets still read) and
     IngestError and its subclasses (a file that cannot be read at all).
     """
     if not case.files:
@@ -327,9 +330,15 @@ class _CaseBatch:
         )
         if not table.rows:
             return report
-        match = detect_header(table, profile)
+        mismatch = None
+        try:
+            match = detect_header(table, profile)
+        except ProfileColumnsMissing as error:
+            # the profile's header row lacks its declared columns (renamed, or a header_row that is not the
+            # header): the sheet's rows are rejected once, below, and the other files and sheets still read
+            match, mismatch = None, error.mismatch
         continued = None
-        if match is None and profile.header_row is None:
+        if match is None and profile.header_row is None and mismatch is None:
             continued = self._continued_word_table(table, profile)
             if continued is not None:
                 table, match, previous = continued
@@ -351,12 +360,12 @@ class _CaseBatch:
             data = np.flatnonzero(~blank_row)
             report.rows_read = len(data)
             report.rows_skipped = len(table.rows) - len(data)
-            if spec.profile is not None and len(data):
+            if (mismatch is not None or spec.profile is not None) and len(data):
                 # a declared profile whose columns the sheet does not have (a renamed header): one error
                 # for the sheet, naming the column, the header row and the closest header, not one per row
-                mismatch = profile_mismatch(table, profile)
+                mismatch = mismatch or profile_mismatch(table, profile)
                 report.reject_rows([row_numbers[i] for i in data.tolist()], mismatch.row,
-                                   mismatch.closest.get("date"), mismatch.message(profile))
+                                   mismatch.column, mismatch.message(profile))
                 return report
             for i in data:
                 report.reject(row_numbers[i], None, NO_HEADER_REASON)
@@ -1503,7 +1512,8 @@ class _ColumnBuilder:
         out = []
         for values in block:
             extra = {k: _json_value(v) for k, v in zip(keys, values) if v is not None}
-            out.append(json.dumps(extra, sort_keys=True, ensure_ascii=False) if extra else "")
+            # in the sheet's column order (left to right), as the agency wrote them: never sorted
+            out.append(json.dumps(extra, ensure_ascii=False) if extra else "")
         return out
 
 
