@@ -1036,7 +1036,9 @@ def rows_and_cases(contacts, cases) -> tuple[list[dict], dict[str, dict]]:
         info[r["case_id"]] = {"date_of_birth": day(r.get("date_of_birth")), "mobile_from": day(r.get("mobile_from")),
                               "review_date": day(r.get("review_date")), "date_of_death": day(r.get("date_of_death")),
                               "concern_window_days": window(r.get("timeline_options")),
-                              "child_name": r.get("child_name")}  # (a store's case table keeps none)
+                              # a store's case table keeps the given name alone (child_given_name)
+                              "child_name": next((v for v in (r.get("child_name"), r.get("child_given_name"))
+                                                  if isinstance(v, str) and v.strip()), None)}
     return rows, info
 
 

@@ -112,7 +112,8 @@ if record:
     decided = flags[flags["flag_id"] == flag_id]
     details = flag_details(decided.iloc[0]) if record["decision"] != "added" and len(decided) else {
         "rule_id": record.get("rule_id", ""), "trigger_event_id": record.get("trigger_event_id", ""),
-        "evidence_event_ids": record.get("evidence_event_ids", record.get("trigger_event_id", ""))}
+        "evidence_event_ids": record.get("evidence_event_ids", record.get("trigger_event_id", "")),
+        "timeline": analysis.timeline}  # an added finding keeps its contacts by their content too (a resubmission moves rows)
     record_decision(case_dir, flag_id, record["decision"], record["rationale"], record["author"], **details)
     analysis = analyse(load_case(case_dir))
     display(flags_view(analysis.flags))

@@ -148,7 +148,7 @@ else:
 if declared is not None:
     assurance = assurance_vs_evidence(declared, flags, contacts, min_contacts=min_contacts)
     print("\n".join(assurance_summary(assurance)))  # disagreements, standards not assessed, organisations not in the cases
-    display(assurance[assurance["disagreement"]].head(20))
+    display(assurance[assurance["disagreement"].fillna(False)].head(20))  # missing: too few contacts to judge
     fig = plot_assurance(assurance)
     if synthetic_declarations:
         fig.suptitle("SYNTHETIC declarations (synthetic cases only) against evidence of failings")

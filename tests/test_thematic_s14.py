@@ -100,7 +100,7 @@ def test_assurance_keeps_a_zero_only_where_it_is_evidence_and_no_rate_over_too_f
     tiny = row.loc[("Tiny Clinic", "2022", "Escalation and child protection procedures")]
     # before: 4 flags / 3 contacts, 133 per 100: "disagree" and drawn first
     assert (tiny["flags"], tiny["contacts"]) == (4, 3) and pd.isna(tiny["flags_per_100_contacts"])
-    assert tiny["assessment"] == TOO_FEW and not tiny["disagreement"]
+    assert tiny["assessment"] == TOO_FEW and pd.isna(tiny["disagreement"])  # no evidence either way
     big = row.loc[("Big Trust", "2022", "Escalation and child protection procedures")]
     assert big["assessment"] == "disagree: declared compliant, failings found" and big["disagreement"]
     quiet = row.loc[("Quiet Council", "2022", "Escalation and child protection procedures")]

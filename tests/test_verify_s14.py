@@ -16,6 +16,10 @@ def test_input_causes_pairs_a_file_recorded_under_another_redacted_name_by_its_c
     current = {"little_acorns_childrens_centre.docx": {"sha256": "aa"}, "gp.xlsx": {"sha256": "bd"},
                "new.csv": {"sha256": "dd"}}
     assert input_causes(recorded, current) == [
+        # (s15: said, not silent)
+        "input file named differently in the anonymised view: childrens_centre.docx is now "
+        "little_acorns_childrens_centre.docx (same content, sha256 aa: the names the redaction learned from the "
+        "chronologies changed)",
         "input file changed: gp.xlsx (sha256 bb -> bd)",
         "new input file: new.csv",
         "input file missing or no longer read: old.csv",

@@ -840,19 +840,27 @@ def input_causes(recorded: dict[str, dict], current: dict[str, dict]) -> list[st
     """What changed in the input files between a manifest's ``inputs`` (`recorded`) and the case's now
     (`current`), each {path: {role, bytes, sha256}}: "input file changed", "input file missing or no
     longer read" and "new input file", named. A file recorded under one path and found under another
-    with the same content (an anonymised path redacted differently) is the same file, not missing and new."""
+    with the same content (an anonymised path redacted differently: the names the redaction learned from
+    the chronologies changed) is the same file, not missing and new: "input file named differently in the
+    anonymised view: A is now B (same content, sha256 ...)"."""
     missing = [r for r in sorted(recorded) if (current.get(r) or {}).get("sha256") is None]
     new = [r for r in sorted(current) if r not in recorded and current[r].get("sha256") is not None]
     by_hash: dict[str, list[str]] = {}
     for rel in new:
         by_hash.setdefault(str(current[rel]["sha256"]), []).append(rel)
     same = set()
+    renamed = {}  # the path recorded -> the path now, same content
     for rel in missing:
         twins = by_hash.get(str((recorded[rel] or {}).get("sha256")), [])
         if (recorded[rel] or {}).get("sha256") is not None and twins:
-            same |= {rel, twins.pop(0)}
+            renamed[rel] = twins.pop(0)
+            same |= {rel, renamed[rel]}
     causes = []
     for rel in sorted(set(recorded) | set(current)):
+        if rel in renamed:
+            causes.append(f"input file named differently in the anonymised view: {rel} is now {renamed[rel]} "
+                          f"(same content, sha256 {str(recorded[rel]['sha256'])[:12]}: the names the redaction "
+                          "learned from the chronologies changed)")
         if rel in same:
             continue
         before, now = recorded.get(rel), current.get(rel)

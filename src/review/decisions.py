@@ -24,7 +24,7 @@ import pandas as pd
 
 from .config import case_file
 from .errors import DecisionError
-from .schema import FLAG_COLUMNS, conform, empty_frame, split_multi
+from .schema import FLAG_COLUMNS, MULTI_SEP, conform, empty_frame, split_multi
 
 DECISIONS_FILE = "decisions.csv"
 #: names a reviewer might give decisions written as YAML: never read, so their presence is an error
@@ -38,6 +38,11 @@ DECISION_FILE_COLUMNS = (
     "flag_id", "decision", "rationale", "author", "date", "rule_id", "trigger_event_id", "evidence_event_ids",
 )
 REQUIRED_COLUMNS = ("flag_id", "decision", "rationale", "author", "date")
+#: an added finding's contacts by their content (`contact_content_ids`), written after the file's other columns
+#: when an added finding records them (`record_decision` with `timeline`): an event id is the contact's row,
+#: which a resubmission with a row inserted above moves; these say which contact it was, wherever it now is
+#: (`added_contacts`). Only in the case's own decisions.csv: never in `load_decisions`' table, the store or a view
+CONTENT_COLUMNS = ("trigger_content_id", "evidence_content_ids")
 #: what load_decisions returns: the file's columns, the row number in the file, and whether the row is
 #: the one in force for its flag (the latest)
 DECISION_COLUMNS: dict[str, str] = {
@@ -328,6 +333,9 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
         known = raised | set(decisions.loc[decisions["decision"] == "added", "flag_id"].astype(str))
         decisions, problems = _earlier_ids(decisions, flags, known)
         decisions = current_contacts(decisions, flags)
+    if timeline is not None and (decisions["decision"] == "added").any():
+        decisions, moved = added_contacts(decisions, recorded_contents(path), timeline)
+        problems = problems + moved
     today = dt.date.today()
     for record in decisions.itertuples(index=False):  # a decisions file is small: one row per reviewer act
         if raised is not None and record.decision == "added" and record.flag_id in raised:
@@ -504,6 +512,105 @@ def current_contacts(decisions: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFra
     return out
 
 
+def contact_content_ids(timeline: pd.DataFrame) -> dict[str, str]:
+    """{event id: its contact's content id} for every contact of `timeline`: a short hash of its content
+    anchor (`review.rules.base.content_anchor`: case, agency, date and precision, contact type,
+    description and action, spacing and letter case ignored, and which occurrence of identical contacts
+    in source order it is), as a flag id is made, so that it follows the contact, not its row."""
+    from .rules.base import content_anchor, content_key, source_order_key
+
+    if timeline is None or "event_id" not in timeline.columns or not len(timeline):
+        return {}
+    rows = timeline.drop_duplicates("event_id")
+
+    def column(name):
+        return rows[name].tolist() if name in rows.columns else [None] * len(rows)
+
+    keys = [content_key(*r) for r in zip(*(column(c) for c in ("case_id", "agency", "date", "date_precision",
+                                                                "contact_type", "description", "action")))]
+    order_parts = [column(c) for c in ("source_file", "source_sheet", "source_row", "event_id")]
+    order = sorted(range(len(keys)), key=lambda i: source_order_key(*(c[i] for c in order_parts)))
+    events = column("event_id")
+    seen: dict[str, int] = {}
+    out: dict[str, str] = {}
+    for i in order:
+        seen[keys[i]] = seen.get(keys[i], 0) + 1
+        anchor = content_anchor(keys[i], seen[keys[i]])
+        out[str(events[i])] = hashlib.sha256(anchor.encode("utf-8")).hexdigest()[:16]
+    return out
+
+
+def recorded_contents(path: str | Path) -> dict[int, dict[str, str]]:
+    """{row: {trigger_content_id, evidence_content_ids}} of the rows of a decisions file that record them
+    (`CONTENT_COLUMNS`); {} for a file without the columns."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    lines = list(io.StringIO(decisions_text(path), newline=""))
+    reader = csv.reader(iter(lines), strict=True)
+    header = [restore(h).strip().lower() for h in next(reader, [])]
+    if not any(c in header for c in CONTENT_COLUMNS):
+        return {}
+    out = {}
+    for cells in reader:
+        record = dict(zip(header, [restore(c).strip() for c in cells]))
+        if any(record.get(c) for c in CONTENT_COLUMNS):
+            out[reader.line_num] = {c: record.get(c, "") for c in CONTENT_COLUMNS}
+    return out
+
+
+def added_contacts(decisions: pd.DataFrame, contents: dict[int, dict[str, str]],
+                   timeline: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
+    """`decisions` with each added finding's trigger_event_id and evidence_event_ids naming the contacts it
+    was recorded on (`contents`: `recorded_contents`, by row), wherever they now are in `timeline`; and the
+    problems: a contact whose content is no longer in the timeline (its text was edited) keeps the recorded
+    id and is listed. An event id is the
+    contact's row: an agency resubmitting its chronology with a row inserted above would otherwise leave the
+    finding pointing at the row's new occupant. Rows recorded without content ids (before they were
+    recorded, or by hand) are left as they are."""
+    if not contents or not len(decisions):
+        return decisions, []
+    now = contact_content_ids(timeline)
+    where = {content: event for event, content in now.items()}
+    out = decisions.copy()
+    problems = []
+    trigger = out["trigger_event_id"].astype("string").fillna("").to_numpy(dtype=object)
+    evidence = out["evidence_event_ids"].astype("string").fillna("").to_numpy(dtype=object)
+    for i, row in enumerate(out["row"].tolist()):
+        recorded = contents.get(int(row))
+        if not recorded:
+            continue
+        lost = []
+        content = recorded.get("trigger_content_id", "")
+        if content:
+            if now.get(str(trigger[i]).strip()) != content:
+                if content in where:
+                    trigger[i] = where[content]
+                else:
+                    lost.append(str(trigger[i]).strip())
+        ids = split_multi(evidence[i])
+        wanted = split_multi(recorded.get("evidence_content_ids", ""))
+        if ids and len(wanted) == len(ids):
+            moved = []
+            for event, content in zip(ids, wanted):
+                if content in ("", "-") or now.get(event) == content:
+                    moved.append(event)
+                elif content in where:
+                    moved.append(where[content])
+                else:
+                    moved.append(event)
+                    lost.append(event)
+            evidence[i] = MULTI_SEP.join(moved)
+        if lost:
+            problems.append({"file": DECISIONS_FILE, "row": row, "flag_id": out["flag_id"].iloc[i],
+                             "problem": f"the added finding's contact(s) {', '.join(dict.fromkeys(lost))} no longer "
+                                        "have the content the finding was recorded on (edited on resubmission?): "
+                                        "check the finding's contacts"})
+    out["trigger_event_id"] = pd.array(trigger, dtype="string")
+    out["evidence_event_ids"] = pd.array(evidence, dtype="string")
+    return out, problems
+
+
 def check_no_unread_decisions(case_dir: str | Path) -> None:
     """Raise DecisionError when the case folder holds decisions.yml (or .yaml, in any letter case).
 
@@ -607,6 +714,7 @@ def record_decision(
     rule_id: str = "",
     trigger_event_id: str = "",
     evidence_event_ids: str = "",
+    timeline: pd.DataFrame | None = None,
 ) -> str:
     """Append one decision to the case's decisions.csv (created with a header when absent); the rows
     already in it are kept as written (re-serialised only when an older file lacks the added-finding
@@ -616,6 +724,9 @@ def record_decision(
     blank — a stable ``added:<rule_id>:<hash>`` id is made — and `rule_id`, `trigger_event_id` and
     `evidence_event_ids` describe the finding; for an accept or reject they are the flag's (`flag_details`:
     `review decide` gives them, so that the row says which rule and contacts it was about). `date` defaults to today. Returns the flag_id recorded.
+    With `timeline` (the case's, as analysed), an added finding also records its contacts by their content
+    (`CONTENT_COLUMNS`, `contact_content_ids`), so that it still names them after a resubmission moves their
+    rows (`added_contacts`); the columns are added to the file's header the first time.
     Raises DecisionError for an invalid decision, a blank rationale or author.
     """
     path = case_file(case_dir, DECISIONS_FILE)
@@ -638,6 +749,12 @@ def record_decision(
 
     values = dict(zip(DECISION_FILE_COLUMNS, [flag_id, decision, rationale, author, date_text, rule_id or "",
                                               trigger_event_id or "", evidence_event_ids or ""]))
+    if decision == "added" and timeline is not None and str(trigger_event_id or "").strip():
+        contents = contact_content_ids(timeline)
+        values["trigger_content_id"] = contents.get(str(trigger_event_id).strip(), "")
+        # ("-": a contact the timeline does not hold, so that the ids stay aligned with evidence_event_ids)
+        values["evidence_content_ids"] = MULTI_SEP.join(contents.get(e, "-") for e in split_multi(evidence_event_ids))
+    extra = [c for c in CONTENT_COLUMNS if values.get(c)]
     # a file Excel saved as cp1252 is read as such and written back as UTF-8 (with the BOM), as every write is
     existing = decisions_text(path) if path.exists() else ""
     terminator = LINE_TERMINATOR
@@ -647,23 +764,26 @@ def record_decision(
         if first_line.endswith("\r\n"):  # saved by Excel: its rows end with \r\n, and so does the new one
             terminator = "\r\n"
         header = [restore(h).strip().lower() for h in next(csv.reader(io.StringIO(existing, newline="")))]
-        if all(c in header for c in DECISION_FILE_COLUMNS):
+        if all(c in header for c in (*DECISION_FILE_COLUMNS, *extra)):
             if not existing.endswith(("\n", "\r")):
                 existing += terminator
         else:  # an older or hand-made file without the added-finding columns: rewrite it with them
-            existing, header = _with_all_columns(existing, header, terminator)
+            existing, header = _with_all_columns(existing, header, terminator, extra)
     else:
-        header = list(DECISION_FILE_COLUMNS)
+        header = list(DECISION_FILE_COLUMNS) + extra
         existing = _csv_line(header)
     # the earlier rows are kept as they are (history); the file always starts with the byte order mark
     _atomic_write(path, BOM + existing + _csv_line([values.get(c, "") for c in header], terminator))
     return flag_id
 
 
-def _with_all_columns(text: str, header: list[str], terminator: str = LINE_TERMINATOR) -> tuple[str, list[str]]:
-    """The file re-serialised with every DECISION_FILE_COLUMNS column (extra columns kept after them)."""
+def _with_all_columns(text: str, header: list[str], terminator: str = LINE_TERMINATOR,
+                      more: list[str] | tuple = ()) -> tuple[str, list[str]]:
+    """The file re-serialised with every DECISION_FILE_COLUMNS column (extra columns kept after them), and
+    the columns `more` (`CONTENT_COLUMNS`) at the end when it lacks them."""
     rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))[1:]
     columns = list(DECISION_FILE_COLUMNS) + [h for h in header if h not in DECISION_FILE_COLUMNS]
+    columns += [c for c in more if c not in columns]
     lines = [_csv_line(columns, terminator)]
     for cells in rows:
         if not any(c.strip() for c in cells):
@@ -836,6 +956,14 @@ def migrate_decisions(case_dir: str | Path, decisions: pd.DataFrame, flags: pd.D
                         if now.get(column):
                             record[column] = now[column]
                     summary["refreshed"] += 1
+        else:  # an added finding: its contacts found by their recorded content (`added_contacts`)
+            now = contacts.get(row, {})
+            moved = [c for c in CONTACT_COLUMNS if record.get(c, "").strip() and now.get(c)
+                     and record.get(c, "").strip() != now[c]]
+            if moved:
+                for column in moved:
+                    record[column] = now[column]
+                summary["refreshed"] += 1
         record[MIGRATION_NOTE_COLUMN] = note
         out.append(_csv_line([record.get(c, "") for c in columns], terminator))
     text = BOM + "".join(out)

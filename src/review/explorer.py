@@ -282,6 +282,7 @@ class DecisionForm:
 
         self.case_dir = case_dir
         self._flags = flags
+        self._timeline = timeline  # an added finding records its contact's content too (`record_decision`)
         self.flag = w.Dropdown(options=[("(new finding)", "")] + [(fid, fid) for fid in flags["flag_id"]], description="Flag")
         self.decision = w.ToggleButtons(options=["accepted", "rejected", "added"], description="Decision")
         self.rule = w.Dropdown(options=list(RULE_IDS) + [self.OTHER_RULE], value=self.OTHER_RULE, description="Rule")
@@ -346,8 +347,8 @@ class DecisionForm:
                     self.decision.value,
                     self.rationale.value,
                     self.author.value,
-                    **({"rule_id": self.rule.value, "trigger_event_id": event, "evidence_event_ids": event} if added
-                       else self._flag_details(self.flag.value)),
+                    **({"rule_id": self.rule.value, "trigger_event_id": event, "evidence_event_ids": event,
+                        "timeline": self._timeline} if added else self._flag_details(self.flag.value)),
                 )
                 print(f"Recorded: {self.decision.value} {flag_id}")
             except ReviewError as exc:

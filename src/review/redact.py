@@ -107,6 +107,11 @@ Decisions:
   Mother", "Assaulted by Kyle last night"), not the first words of a longer proper name ("Mother and Toddler
   Group"). A name the case lists is its pseudonym in any case and any position ("KERRY PRESENT" ->
   "MATERNAL AUNT PRESENT" with "Kerry Brook: Maternal aunt" listed); these rules are for those it does not.
+  A common given name (`GIVEN_NAMES`, data/given_names.csv: those that are also everyday words, "MAY",
+  "WILL", "HOPE", "AMBER", are not in it) the case does not list is "[name]" anywhere in a line in
+  capitals, with the names after it ("KERRY PRESENT", "KERRY JONES ATTENDED WITH CHILD" -> "[name] PRESENT",
+  "[name] ATTENDED WITH CHILD"; `Redactor._capitals_given_names`); an uncommon name alone there ("ZEPHYR
+  PRESENT") is a known limit.
 - initials: a listed person's ("KB" for Kerry Brook) become the pseudonym; anyone else's become
   "[initials]" where the text shows they are a person's ("seen by SW JB", "Mother (AB) said", "KL (HV)",
   "discussed with JB and KL", "J.B."); known abbreviations ("SW", "HV", "NFA", "BMI") are left
@@ -576,6 +581,8 @@ class Redactor:
             out = _TITLED_NAME.sub(self._titled_name_replacement, out)
         if _MAY_BE_CAPITALS_NAME.search(out):
             out = self._capitals_names(out)
+        if _GIVEN_NAME_IN_CAPITALS.search(out):
+            out = self._capitals_given_names(out)
         if _MAY_BE_MIXED_CASE_NAME.search(out):
             out = self._capitals_names(out, mixed=True)
         if _MAY_BE_RELATION_THEN_NAME.search(out):
@@ -817,6 +824,44 @@ class Redactor:
             out.append("".join(pieces) + line[at:])
         return "".join(out) if changed else text
 
+    def _capitals_given_names(self, text: str) -> str:
+        """`text` with a known given name (`GIVEN_NAMES`) the case does not list, in a line in capitals, hidden
+        wherever it stands ("KERRY PRESENT", "KERRY ATTENDED WITH CHILD" -> "[name] PRESENT", ...), with the
+        surname after it ("KERRY JONES PRESENT" -> "[name] PRESENT"; not an everyday word: "KERRY ATTENDED").
+        Only in a line in capitals (in ordinary text a capitalised word there may be a sentence's first) and
+        only a word `_may_be_a_capitals_name` does not know as no name: a listed person's pseudonym, a role, an
+        abbreviation or an everyday word of such lines stays ("HOME VISIT", "NFA", "MASH", "A&E")."""
+        spans: list[tuple[int, int]] = []
+        for match in _GIVEN_NAME_IN_CAPITALS.finditer(text):
+            if spans and match.start() < spans[-1][1]:
+                continue
+            starts = max(text.rfind("\n", 0, match.start()), text.rfind("\r", 0, match.start())) + 1
+            ends = min((i for i in (text.find("\n", match.end()), text.find("\r", match.end())) if i >= 0),
+                       default=len(text))
+            if _LOWER_LETTERS.search(_PLACEHOLDER.sub("", text[starts:ends])):
+                continue  # a line in ordinary text
+            if not self._may_be_a_capitals_name(match.group(0), known_name=True):
+                continue
+            end = match.end()
+            while not re.search(r"['\u2019]S$", text[match.start():end]):  # (a possessive ends the name)
+                after = _CAPITALS_TOKEN.match(text, end + 1) if text[end:end + 1] == " " else None
+                if after is None or after.group(0) in ("AND", "&") or self._capitals_person(after.group(0)) \
+                        or not self._may_be_a_capitals_name(after.group(0)) \
+                        or _everyday_in_capitals(re.sub(r"['\u2019]S$", "", after.group(0)).casefold()):
+                    break
+                end = after.end()  # "KERRY JONES", "KERRY ANNE SMITH": the other names go with it
+                if _norm(re.sub(r"['\u2019]S$", "", after.group(0))) not in GIVEN_NAMES:
+                    break  # a surname: the last of the name
+            spans.append((match.start(), end))
+        if not spans:
+            return text
+        pieces, at = [], 0
+        for start, end in spans:
+            suffix = re.search(r"['\u2019]S$", text[start:end])
+            pieces += [text[at:start], AMBIGUOUS + (suffix.group(0) if suffix else "")]
+            at = end
+        return "".join(pieces) + text[at:]
+
     def _capitals_person(self, word: str) -> bool:
         """Whether a word of a line in capitals is a person: a name already hidden ("[name]"), a pseudonym's word
         ("MOTHER", "PARTNER", "CHILD") or a family member's word ("MUM", "NAN")."""
@@ -825,10 +870,11 @@ class Redactor:
         base = re.sub(r"['\u2019]S$", "", word)
         return base in self._pseudonym_words or base.casefold() in _FAMILY_WORDS
 
-    def _may_be_a_capitals_name(self, word: str) -> bool:
+    def _may_be_a_capitals_name(self, word: str, *, known_name: bool = False) -> bool:
         """Whether a word in capitals may be a person's name: none of the words this module knows as no name
         (abbreviations, roles, pseudonyms, family members', everyday and agencies' words, months, days, police
-        ranks, `_CAPITALS_NOT_NAMES`), nor an English word by its ending ("SHOUTING", "ADOLESCENT")."""
+        ranks, `_CAPITALS_NOT_NAMES`), nor an English word by its ending ("SHOUTING", "ADOLESCENT"; not asked
+        of a `known_name`, one of `GIVEN_NAMES`: "KELLY", "ALFRED")."""
         if word.startswith("[") or word == "&" or len(word) < 2:
             return False
         base = re.sub(r"['\u2019]S$", "", word)
@@ -843,7 +889,7 @@ class Redactor:
                 or key in _PARTICLE_WORDS or key in self._agency_words or key in _NOT_A_SCHOOL_NAME \
                 or base in _CAPITALS_VERBS:
             return False
-        return not _ENGLISH_ENDING.search(key)
+        return known_name or not _ENGLISH_ENDING.search(key)
 
     def _may_be_a_surname(self, word: str) -> bool:
         """Whether a capitalised word after a social title may be a surname: not a pseudonym's word, an
@@ -2808,6 +2854,24 @@ _LINES = re.compile(r"(\r\n|\r|\n)")
 _PLACEHOLDER = re.compile(r"\[(?:name|initials)\]")
 _LOWER_LETTERS = re.compile(r"[^\W\d_A-Z]")
 _CAPITALS_TOKEN = re.compile(r"\[(?:name|initials)\]|&|(?<![\w'\u2019\-])[A-Z][A-Z'\u2019\-]*[A-Z](?![\w'\u2019\-])")
+
+
+def _given_names() -> frozenset[str]:
+    """The given names of data/given_names.csv, casefolded (lines starting "#" are comments)."""
+    from importlib import resources
+
+    text = resources.files("review").joinpath("data", "given_names.csv").read_text(encoding="utf-8")
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return frozenset(_norm(line) for line in lines[1:])  # (the header: "name")
+
+
+#: common given names (data/given_names.csv; names that are also everyday words left out): one the case does
+#: not list, in a line in capitals, is a person's name wherever it stands (`Redactor._capitals_given_names`)
+GIVEN_NAMES = _given_names()
+#: a given name of `GIVEN_NAMES` in capitals, as a word (a possessive kept with it: "KERRY'S")
+_GIVEN_NAME_IN_CAPITALS = re.compile(
+    r"(?<![\w'\u2019\-])(?:" + "|".join(sorted((re.escape(n.upper()) for n in GIVEN_NAMES), key=len, reverse=True))
+    + r")(?:['\u2019]S)?(?![\w'\u2019\-])")
 _MAY_BE_CAPITALS_NAME = re.compile(r"(?-i:[A-Z\]][^\S\r\n]+(?:AND|&|BY|WITH|TO)[^\S\r\n]+[A-Z\[])")
 #: (the same in ordinary text: a capitalised word beside "and" or "&", or after "by", "with" or "to")
 _MAY_BE_MIXED_CASE_NAME = re.compile(r"(?-i:[A-Z][a-z'\u2019]+[^\S\r\n]+(?:and|&)[^\S\r\n]+[A-Za-z\[]"

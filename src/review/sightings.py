@@ -63,6 +63,17 @@ def _raw_vocab(key: str = "") -> dict:
     return deep_merge(raw, json.loads(key)) if key else raw
 
 
+def given_name(child_name) -> str:
+    """The child's given name as `with_child_names` reads it: the first word of case.yml's child_name,
+    as written ("Maisie" of "Maisie Quinlan-Roe"); "" when there is none. What a case store keeps of the
+    name (its case table's ``child_given_name``), so that a case read back from the store reads "Maisie
+    seen" as the case's own build does, without the store holding the child's full name."""
+    if child_name is None or (not isinstance(child_name, str) and pd.isna(child_name)):
+        return ""
+    words = str(child_name).split()
+    return words[0] if words else ""
+
+
 def with_child_names(key: str, child_name) -> str:
     """The vocabulary key `key` (`review.rules.base.vocab_key`) with the given name of `child_name` (case.yml:
     its first word, "Maisie" of "Maisie Quinlan-Roe") added to its sighting_child_names: the reading then takes
@@ -70,7 +81,7 @@ def with_child_names(key: str, child_name) -> str:
     never in case.yml's child_name. `key` as it is when the name is blank."""
     from .vocab import normalise_text
 
-    given = normalise_text(str(child_name).split()[0]) if child_name and str(child_name).split() else ""
+    given = normalise_text(given_name(child_name))
     if not given:
         return key
     own = json.loads(key) if key else {}

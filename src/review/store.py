@@ -77,7 +77,11 @@ CASE_TABLE_COLUMNS = {"case_id": "string", "date_of_birth": "datetime64[ns]", "m
                       # options of its case.yml (JSON); empty in stores written before they were kept;
                       # and its own vocab.yml (JSON, "" for none), whose negation cues and denial words
                       # the rules read its texts with; empty (the package vocabulary) in older stores
-                      "rules": "string", "timeline_options": "string", "vocab": "string"}
+                      "rules": "string", "timeline_options": "string", "vocab": "string",
+                      # the child's given name alone (case.yml child_name's first word, never the full
+                      # name), which the sightings reading takes as "child" ("Maisie seen"): a case analysed
+                      # again from the store reads its texts as its own build did; empty in older stores
+                      "child_given_name": "string"}
 #: the ingest report of each case, one row per file and sheet (IngestReport.to_frame)
 INGEST_TABLE_COLUMNS = {"case_id": "string", "file": "string", "sheet": "string", "hidden": "boolean",
                         "header_row": "Int64", "rows_read": "Int64", "rows_accepted": "Int64",
@@ -844,6 +848,8 @@ def _store_tables(case, analysis: dict[str, pd.DataFrame], case_dir: Path, rules
                   options: dict) -> dict[str, pd.DataFrame]:
     """A case's tables keyed by store table name, from its loaded `case`, its analysis tables and the
     rules and timeline options it was analysed with."""
+    from .sightings import given_name
+
     config = case.config
     case_id = config.case_id
     report = case.report
@@ -855,6 +861,7 @@ def _store_tables(case, analysis: dict[str, pd.DataFrame], case_dir: Path, rules
                           "mobile_from": [day(config.mobile_from)], "review_date": [day(config.review_date)],
                           "date_of_death": [day(config.date_of_death)], "rules": [config_json(rules)],
                           "timeline_options": [config_json(options)], "vocab": [vocab_json(case_dir)],
+                          "child_given_name": [given_name(config.child_name) or pd.NA],
                           "folder": [Path(case_dir).name]})
     ingest = report.to_frame()
     ingest.insert(0, "case_id", case_id)
@@ -1521,7 +1528,8 @@ def case_configs(cases: pd.DataFrame) -> dict:
     window from it, `review.rules.base.concern_window_days`; and vocab, the JSON of the case's own
     vocab.yml, its CaseConfig's ``vocab``: the rules read the case's texts with it, `review.rules.base.
     case_vocab_key`; {} (the package vocabulary, never a vocab.yml of the working directory) when the
-    table has none)."""
+    table has none; and child_given_name, its CaseConfig's ``child_name``: the sightings reading takes it
+    as "child", as the case's own build did with case.yml's child_name)."""
     from .config import CaseConfig
 
     def dates(column):
@@ -1551,12 +1559,14 @@ def case_configs(cases: pd.DataFrame) -> dict:
 
     options = cases["timeline_options"] if "timeline_options" in cases else [None] * len(cases)
     own = cases["vocab"] if "vocab" in cases else [None] * len(cases)
+    given = cases["child_given_name"] if "child_given_name" in cases else [None] * len(cases)
     root = Path(".")
     return {str(cid): CaseConfig(case_dir=root, case_id=str(cid), date_of_birth=dob, mobile_from=mobile,
-                                 review_date=review, date_of_death=death, raw=raw(text), vocab=vocab(words))
-            for cid, dob, mobile, review, death, text, words in zip(
+                                 review_date=review, date_of_death=death, raw=raw(text), vocab=vocab(words),
+                                 child_name=name if isinstance(name, str) and name.strip() else None)
+            for cid, dob, mobile, review, death, text, words, name in zip(
                 cases["case_id"], dates("date_of_birth"), dates("mobile_from"), dates("review_date"),
-                dates("date_of_death"), options, own)}
+                dates("date_of_death"), options, own, given)}
 
 
 def timeline_many(contacts: pd.DataFrame, cases: pd.DataFrame, **options) -> pd.DataFrame:

@@ -885,7 +885,8 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
     ("2023/24" and the other spellings `read_declarations` reads: 1 April 2023 - 31 March 2024), and
     ``year`` is kept as declared. ``disagreement`` is true where the organisation declared itself compliant but
     the evidence shows failings: at least `min_flags` flags and more than `threshold_per_100` per 100
-    contacts. ``assessment`` says it in words: "disagree: declared compliant, failings found",
+    contacts; it is missing (pd.NA, blank in the csv) where there is no rate to judge by (too few
+    contacts, none, organisation not in the cases, standard no rule evidences): no evidence either way. ``assessment`` says it in words: "disagree: declared compliant, failings found",
     "consistent", "failings found (not declared compliant)", "no evidence (no contacts)" (none that
     year), "too few contacts for a rate (fewer than N)" (fewer than `min_contacts` that year,
     `MIN_CONTACTS_FOR_RATE`: the counts stay, no rate, not judged a disagreement), "organisation not in
@@ -963,7 +964,9 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
     out["flags_per_100_contacts"] = rate.astype("Float64")
     failings = (out["flags"].fillna(0) >= min_flags) & (rate.fillna(0) > threshold_per_100)
     compliant = out["declared_status"] == "compliant"
-    out["disagreement"] = (compliant & failings).astype("boolean")
+    # judged only where there is a rate to judge by: with too few contacts (or none, or a standard no rule
+    # evidences) there is no evidence either way, so missing (blank in the csv), not "no disagreement"
+    out["disagreement"] = (compliant & failings).astype("boolean").where(pd.Series(enough, index=out.index))
     unknown = out["organisation_in_cases"] == ""
     assessment = np.select(
         [out["failing_category"].isna(), unknown.to_numpy(), out["contacts"] == 0, ~enough,
@@ -999,7 +1002,8 @@ def assurance_summary(assurance: pd.DataFrame, *, shown: int = 10) -> list[str]:
         return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
 
     assessed = len(assurance)
-    line = f"{int(assurance['disagreement'].sum())} of {assessed} declarations disagree with the evidence"
+    disagree = int(assurance["disagreement"].astype("boolean").fillna(False).sum())
+    line = f"{disagree} of {assessed} declarations disagree with the evidence"
     if "assessment" in assurance.columns and assessed:
         # the declarations with nothing to set beside them, so that "0 of 200" is not read as 200 assessed
         said = assurance["assessment"].astype("string").fillna("")

@@ -776,6 +776,10 @@ class CaseDates:
         # the case's own vocab.yml as the store keeps it (JSON, "" for none; no column in older stores)
         texts = cases["vocab"].to_numpy(dtype=object)[keep] if "vocab" in cases else np.full(len(self._ids), "")
         self._vocab_texts = texts
+        # the child's given name (`review.sightings.given_name`; none in older stores): in the key, as
+        # `review.rules.base.case_vocab_key` puts case.yml's child_name
+        self._given_names = (cases["child_given_name"].to_numpy(dtype=object)[keep] if "child_given_name" in cases
+                             else np.full(len(self._ids), None, dtype=object))
         self._vocab_keys: dict = {}
         self._dates = {
             "date_of_birth": dob,
@@ -789,16 +793,18 @@ class CaseDates:
         """Per case id, the `review.rules.base.vocab_key` of its vocab.yml (as `store.case_configs` gives its
         CaseConfig's ``vocab``); KeyError for one missing from the table."""
         from .rules.base import vocab_key
+        from .sightings import with_child_names
 
         at = self._ids.get_indexer(pd.Index([str(c) for c in case_uniques], dtype=object))
         if (at < 0).any():
             raise KeyError(case_uniques[int(np.flatnonzero(at < 0)[0])])
         out = np.full(len(at), "", dtype=object)
-        for i, text in enumerate(self._vocab_texts[at]):
+        for i, (text, name) in enumerate(zip(self._vocab_texts[at], self._given_names[at])):
             text = "" if pd.isna(text) else str(text)  # NA / NaN: none
-            if text and text not in self._vocab_keys:
-                self._vocab_keys[text] = vocab_key(json.loads(text))
-            out[i] = self._vocab_keys[text] if text else ""
+            name = name if isinstance(name, str) else ""
+            if (text, name) not in self._vocab_keys:
+                self._vocab_keys[(text, name)] = with_child_names(vocab_key(json.loads(text)) if text else "", name)
+            out[i] = self._vocab_keys[(text, name)]
         return out
 
     def take(self, case_uniques) -> dict[str, np.ndarray]:
