@@ -56,7 +56,7 @@ from review.schema import ADULT_ESCALATIONS, CONTACT_COLUMNS
 from review.timeline import APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held
 from review.vocab import compile_vocab, denies, informed_reaches, records_type, records_under_way
 
-PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3}
+PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "season": 3, "year": 4}
 LINK_THRESHOLD = 85.0
 LINK_WINDOW_DAYS = 1
 CONCERN_WINDOW_DAYS = 90
@@ -166,7 +166,7 @@ def _sort_key(r: dict):
     seq = None if seq is None or seq != seq or _text(seq) == "" else int(seq)
     row = r.get("source_row")
     row = None if row is None or row != row or _text(row) == "" else int(row)
-    return (day is None, day or dt.datetime.min, PRECISION_RANK.get(_text(r.get("date_precision")), 4),
+    return (day is None, day or dt.datetime.min, PRECISION_RANK.get(_text(r.get("date_precision")), 5),
             seq is None, seq or 0, _text(r.get("agency")), _text(r.get("source_file")), _text(r.get("source_sheet")),
             row is None, row or 0, _text(r.get("event_id")), _text(r.get("contact_type")),
             _text(r.get("description")), _text(r.get("action")), _text(r.get("analysis")))
@@ -195,7 +195,7 @@ def build_timeline(rows: list[dict], case: dict) -> list[dict]:
         r["age_days"] = None if day is None else (day - dob).days
         r["child_mobile"] = None if day is None else day >= mobile_from
         precision = _text(r.get("date_precision"))
-        if day is not None and precision in ("month", "year", "approximate"):
+        if day is not None and precision in ("month", "season", "year", "approximate"):
             # a month or year the child became mobile in, or an approximate date's period (its day +/- the
             # rules' default span) it became mobile in: unknown, not its recorded day's mobility
             if precision == "approximate":
@@ -203,7 +203,7 @@ def build_timeline(rows: list[dict], case: dict) -> list[dict]:
                 last = day + dt.timedelta(days=APPROXIMATE_SPAN_DAYS)
             else:
                 first = dt.date(day.year, 1, 1) if precision == "year" else dt.date(day.year, day.month, 1)
-                last = _add_months(first, 12 if precision == "year" else 1) - dt.timedelta(days=1)
+                last = _add_months(first, {"year": 12, "season": 3}.get(precision, 1)) - dt.timedelta(days=1)
             if first < mobile_from <= last:
                 r["child_mobile"] = None
         # the records' own words: from a row stating the child is not (yet) mobile, not mobile until a row
@@ -328,7 +328,9 @@ def _periods(rows: list[dict], case: dict) -> None:
 # rules
 # ---------------------------------------------------------------------------------------------------
 def _first(rows, anchor, predicate):
-    """The first row (by day, then timeline order) on or after `anchor` that matches."""
+    """The first row (by day, then timeline order) on or after `anchor` that matches: a partial-date row's day
+    is its period's first day, so it answers only when its whole period is on or after `anchor`
+    (review.rules.base.first_response)."""
     best = None
     for r in rows:
         if r["_day"] is not None and r["_day"] >= anchor and predicate(r):

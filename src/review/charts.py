@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .ingest.dates import approximate_unit
+from .ingest.dates import approximate_unit, season_label
 from .sightings import NOT_SEEN, NOT_SEEN_READ, SEEN, SEEN_READ, SIGHTING_STATUSES, UNKNOWN, sighting_status
 from .schema import (
     AGENCY_KINDS,
@@ -263,6 +263,8 @@ def _date_label(date, precision, shown: str) -> str:
         return ""
     if precision == "year":
         return date.strftime("%Y")
+    if precision == "season":
+        return season_label(date)
     if precision == "approximate month":
         return "c. " + date.strftime("%b %Y")
     if precision == "approximate":

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .config import file_sha256
-from .ingest.dates import approximate_unit
+from .ingest.dates import approximate_unit, season_label
 from .schema import FLAG_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, split_multi
 
 __all__ = [
@@ -630,13 +630,16 @@ def standing_rows(timeline: pd.DataFrame, flags: pd.DataFrame | None, decisions=
 
 #: how the workbook shows a date known only to the month or the year
 _COARSE_FORMATS = {"month": MONTH_FORMAT, "year": "yyyy"}
+#: a season's number format names the season (its date is the season's first day): "Spring 2021"
+_SEASON_FORMATS = {"spring": '"Spring "yyyy', "summer": '"Summer "yyyy', "autumn": '"Autumn "yyyy',
+                   "winter": '"Winter from Dec "yyyy'}
 #: how it shows an approximate date ("c. 12/03/2007"), and an approximate month ("c. Jun 2007", "early June
 #: 2007"): the real date in the cell (it sorts and filters as a date), shown as report.html and the Word
 #: export show it, so that no reader takes it for an exact day
 APPROXIMATE_DATE_FORMAT = '"c. "dd/mm/yyyy'
 APPROXIMATE_MONTH_FORMAT = '"c. "mmm yyyy'
 #: the precisions a contact's date is shown to other than the day (`review.rules.base.PARTIAL_PRECISIONS`)
-_PARTIAL = ("month", "year", "approximate")
+_PARTIAL = ("month", "season", "year", "approximate")
 #: how the Flags sheet (and report.html) shows a flag's deadline (`expected_by`) counted from a trigger not known
 #: to the day (`deadline_precisions`): approximately, to the trigger's unit, as an approximate date is shown
 #: ("c. Jul 2007", "c. 2007"; a trigger known to about the day: "c. 12/07/2007"), never as an exact day
@@ -656,7 +659,7 @@ def deadline_precisions(trigger_precisions: Sequence, trigger_texts: Sequence | 
     for precision, text in zip(trigger_precisions, texts):
         if precision == "month":
             out.append("approximate month")
-        elif precision == "year":
+        elif precision in ("year", "season"):
             out.append("approximate year")
         elif precision == "approximate":
             unit = approximate_unit(text)
@@ -675,6 +678,9 @@ def precision_format(precision, months: bool = False, text=None) -> str | None:
     every date to its month) an approximate date is its month, as there."""
     if precision in _COARSE_FORMATS:
         return _COARSE_FORMATS[precision]
+    if precision == "season":  # the season its date as written names ("Spring 2021"), else its first month
+        named = [f for name, f in _SEASON_FORMATS.items() if isinstance(text, str) and name in text.lower()]
+        return named[0] if named else MONTH_FORMAT
     if precision in _DEADLINE_FORMATS:  # a deadline counted from a trigger not known to the day
         return MONTH_FORMAT if months and precision == "approximate month" else _DEADLINE_FORMATS[precision]
     if precision == "approximate":
@@ -1175,6 +1181,8 @@ def _event_date(value, precision, months: bool = False, text=None) -> str:
     precision = precision if isinstance(precision, str) else ""
     if precision == "year":
         return value.strftime("%Y")
+    if precision == "season":  # "Spring 2021" (also in the anonymised view: no finer than a month)
+        return season_label(value)
     if months or precision == "month":
         return value.strftime("%b %Y")
     if precision == "approximate":
@@ -1187,8 +1195,8 @@ def _event_date(value, precision, months: bool = False, text=None) -> str:
 
 
 #: date precisions from the most to the least exact (`period_bound_text` shows the most exact at a bound)
-_PRECISION_RANK = {"day": 0, "": 0, "approximate": 1, "month": 2, "approximate month": 3, "year": 4,
-                   "approximate year": 5}
+_PRECISION_RANK = {"day": 0, "": 0, "approximate": 1, "month": 2, "approximate month": 3, "season": 4, "year": 5,
+                   "approximate year": 6}
 
 
 def period_bound_text(timeline: pd.DataFrame, which: str = "first", months: bool = False) -> str:

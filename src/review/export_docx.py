@@ -31,7 +31,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from .config import CaseConfig
 from .export import period_bound_text, plural
-from .ingest.dates import approximate_unit
+from .ingest.dates import approximate_unit, season_label
 from .redact import Redactor
 from .schema import split_multi
 
@@ -487,6 +487,8 @@ def _fmt_day(value, months: bool = False, precision=None) -> str:
     try:
         if precision == "year":
             return pd.Timestamp(value).strftime("%Y")
+        if precision == "season":
+            return season_label(value)
         return pd.Timestamp(value).strftime("%b %Y" if months or precision == "month" else "%d/%m/%Y")
     except (TypeError, ValueError):  # a date typed by hand in a decisions file, kept as written
         return str(value)
@@ -500,6 +502,8 @@ def _fmt_event_date(date, precision, time_known, text=None) -> str:
         return ""
     ts = pd.Timestamp(date)
     precision = _text(precision) or "day"
+    if precision == "season":
+        return season_label(ts)  # "Spring 2021"
     if precision == "month":
         return ts.strftime("%b %Y")  # "Apr 2016", as report.html and the workbook
     if precision == "year":

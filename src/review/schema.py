@@ -18,7 +18,7 @@ import pandas as pd
 
 MULTI_SEP = "; "
 
-DATE_PRECISIONS = ("day", "month", "year", "approximate")
+DATE_PRECISIONS = ("day", "month", "year", "approximate", "season")
 
 AGENCY_KINDS = ("health", "social care", "police", "education", "housing", "voluntary", "other")
 
@@ -98,7 +98,7 @@ CONTACT_COLUMNS: dict[str, str] = {
     "event_id": "string",  # stable: derived from case_id + source_file + source_sheet + source_row
     "date": "datetime64[ns]",  # start of the period for partial dates
     "date_end": "datetime64[ns]",  # end of an event with a duration (admission), else NaT
-    "date_precision": "string",  # day | month | year | approximate
+    "date_precision": "string",  # day | month | season | year | approximate
     "time_known": "boolean",  # a time of day was given
     "date_text": "string",  # the original date cell as text, kept verbatim
     "sequence": "Int64",  # order within a day from a Sequence column, where given

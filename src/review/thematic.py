@@ -354,7 +354,9 @@ def sightings_by_case(timeline: pd.DataFrame, *, cases: pd.Series | list | None 
     precision = (timeline["date_precision"].astype("string").fillna("day").reset_index(drop=True)
                  if "date_precision" in timeline.columns else pd.Series("day", index=day.index, dtype="string"))
     first_day, last_day = _period_bounds(day, precision, APPROXIMATE_SPAN_DAYS)
-    frame = pd.DataFrame({"case_id": timeline["case_id"].astype("string").to_numpy(), "date": day.to_numpy(),
+    # first_contact / last_contact are days (a contact's time of day is dropped), as the other date columns
+    # of the thematic tables: not "2020-09-07" beside "2021-10-24 01:30:00"
+    frame = pd.DataFrame({"case_id": timeline["case_id"].astype("string").to_numpy(), "date": day.dt.normalize().to_numpy(),
                           "start": first_day.to_numpy(), "end": last_day.to_numpy(),
                           "seen": seen_mask(timeline) if len(timeline) else np.zeros(0, dtype=bool)})
     contacts = frame.groupby("case_id").size()

@@ -44,7 +44,7 @@ LINK_WINDOW_DAYS = 1
 CONCERN_WINDOW_DAYS = 90
 
 #: sort rank of a date's precision: a precise day sorts before a vague one starting the same day
-PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3}
+PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "season": 3, "year": 4}
 
 #: contact types that may report the same event from two agencies; types in different groups never link
 LINK_GROUPS: dict[str, tuple[str, ...]] = {
@@ -625,7 +625,7 @@ def _ages(days: np.ndarray, birth: np.ndarray, which: np.ndarray) -> tuple[pd.ar
 
 
 #: precisions whose date is the first day of a period the contact lies somewhere in
-_PERIOD_PRECISIONS = {"month": "datetime64[M]", "year": "datetime64[Y]"}
+_PERIOD_PRECISIONS = {"month": ("datetime64[M]", 1), "season": ("datetime64[M]", 3), "year": ("datetime64[Y]", 1)}
 
 
 def _partial_date_ages(display, precision: pd.Series, days: np.ndarray, birth: np.ndarray, which: np.ndarray):
@@ -634,12 +634,12 @@ def _partial_date_ages(display, precision: pd.Series, days: np.ndarray, birth: n
     day alone, which would read as exact. age_days stays the first day's (what the rules order by)."""
     out = None
     values = precision.to_numpy(dtype=object, na_value="")
-    for name, unit in _PERIOD_PRECISIONS.items():
+    for name, (unit, count) in _PERIOD_PRECISIONS.items():
         rows = np.flatnonzero(values == name)
         if not len(rows):
             continue
         first = days[rows]
-        last = ((first.astype(unit) + 1).astype("datetime64[D]") - 1).astype("datetime64[D]")
+        last = ((first.astype(unit) + count).astype("datetime64[D]") - 1).astype("datetime64[D]")
         last = np.where(np.isnat(first), first, last)
         _, end = _ages(last, birth, which[rows])
         if out is None:
@@ -843,9 +843,10 @@ def child_mobile(days: np.ndarray, threshold, precision: pd.Series | None = None
                 span = np.timedelta64(int(approximate_span_days), "D")
                 first, last = days[rows] - span, days[rows] + span
             else:
-                period = days[rows].astype(_PERIOD_PRECISIONS[name])
+                unit, count = _PERIOD_PRECISIONS[name]
+                period = days[rows].astype(unit)
                 first = period.astype("datetime64[D]")
-                last = (period + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+                last = (period + count).astype("datetime64[D]") - np.timedelta64(1, "D")
             limit = threshold[rows]
             unknown[rows] |= (first < limit) & (limit <= last)  # (NaT threshold: never)
     return pd.arrays.BooleanArray(valid & (days >= threshold) & ~unknown, unknown)

@@ -158,6 +158,10 @@ def _cell(value, months: bool = False, precision=None) -> str:
     if isinstance(value, pd.Timestamp):
         if precision == "year":
             return value.strftime("%Y")
+        if precision == "season":
+            from ..ingest.dates import season_label
+
+            return season_label(value)
         return value.strftime("%Y-%m" if months or precision == "month" else "%Y-%m-%d")
     return str(value)
 

@@ -169,6 +169,10 @@ def _periods(rows: pd.DataFrame, precision: np.ndarray) -> tuple[np.ndarray, np.
         mask = precision == kind
         if mask.any():
             end = np.where(mask, _period_end(start, freq), end)
+    season = precision == "season"  # three months from its first day
+    if season.any():
+        later = (start.astype("datetime64[M]") + 2).astype(start.dtype)
+        end = np.where(season, _period_end(later, "M"), end)
     if "time_known" in rows.columns:  # a recorded time is an instant, not the whole day
         timed = _flags(rows["time_known"]) & (precision == "day")
         if timed.any():

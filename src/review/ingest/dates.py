@@ -24,14 +24,19 @@ Rules (the contract ingest and the tests rely on):
 * **early / mid / late** split a month into thirds and give the start of the third, with precision
   ``approximate``: early May -> 1 May, mid May -> 11 May, late May -> 21 May. "beginning of" / "start
   of" mean early, "end of" means late.
-* **A year however qualified** (``early 2007``, ``mid-2007``, ``late 2007``, ``c. 2007``, and the seasons
-  ``Spring 2007`` (March-May), ``Summer 2007`` (June-August), ``Autumn 2007`` (September-November)) has
-  precision ``year`` (2007-01-01; the words stay in the date's text): there is no precision for a third
-  of a year or a season, and ``approximate`` (the date +- ``approximate_span_days``, 31, as the rules read
-  it) would leave out most of it (late 2007 as 1 Sep +- 31 days would miss October to December), while the
-  year holds it whole. A season's two-digit year follows the pivot rule (``Summer 07``, ``Autumn '07``:
-  2007, precision ``year``). A winter (``Winter 2007/08``, ``Winter 06/07``: December into the next year)
-  fits no precision and is an error saying so.
+* **A year however qualified** (``early 2007``, ``mid-2007``, ``late 2007``, ``c. 2007``) has precision
+  ``year`` (2007-01-01; the words stay in the date's text): there is no precision for a third of a year,
+  and ``approximate`` (the date +- ``approximate_span_days``, 31, as the rules read it) would leave out most
+  of it (late 2007 as 1 Sep +- 31 days would miss October to December), while the year holds it whole.
+* **Seasons** are UK meteorological seasons, precision ``season``: the date is the first day of the season,
+  its period its three months: ``Spring 2007`` March-May (2007-03-01), ``Summer 2007`` June-August,
+  ``Autumn 2007`` September-November (a qualifier or "c." is held by the season: ``early summer 2007`` is
+  the summer). A season's two-digit year follows the pivot rule (``Summer 07``, ``Autumn '07``). A winter
+  runs from December into the next year: ``Winter 2007/08``, ``Winter 07/08``, ``winter 2007-2008`` are
+  December 2007 to February 2008. ``Winter 2008`` (one year) is ambiguous; it is read as the winter whose
+  January and February fall in 2008 (December 2007 to February 2008, as the Met Office names its winters),
+  and ingest warns that it could be December 2008 to February 2009 (`season_note`). A season was read as
+  its whole year before: a response "Spring 2021" then seemed to answer an injury in October 2021.
 * **Christmas**: ``Christmas 2007`` / ``Xmas 07`` is the Christmas period, read as "late December 2007"
   (21 December, precision ``approximate``, shown "c. Dec 2007"); ``Christmas Day 2007``, ``Christmas Eve
   2007`` and ``Boxing Day 2007`` are those days.
@@ -86,7 +91,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-__all__ = ["ParsedDate", "DateParseError", "approximate_unit", "is_unknown_time", "parse_date", "parse_time", "YEAR_MIN", "YEAR_MAX"]
+__all__ = ["ParsedDate", "DateParseError", "approximate_unit", "season_label", "season_note", "is_unknown_time", "parse_date", "parse_time", "YEAR_MIN", "YEAR_MAX"]
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # serial 61 = 1900-03-01; serials 1..59 are one day later
@@ -141,10 +146,15 @@ _TEXT_MDY = re.compile(_MONTH + r"[\s./-]*(?P<d>\d{1,2})" + _ORD + r"[\s,]+(?P<y
 _TEXT_MY = re.compile(_MONTH + r"(?:[\s./,-]*(?P<y>\d{4})|(?:\s*[/.-]\s*'?|\s*'|\s+)(?P<y2>\d{2}))(?!\d)")
 # "6/15", "11/98": a month and a two-digit year with a slash (read only when "6/07", 6 July, cannot be meant)
 _NUMERIC_MYY = re.compile(r"(?P<m>\d{1,2})\s*/\s*(?P<y>\d{2})(?![\d./\\-])")
-#: seasons (UK meteorological: spring March-May, summer June-August, autumn September-November)
+#: seasons (UK meteorological: spring March-May, summer June-August, autumn September-November, winter
+#: December-February): a season is its three months, precision "season" (`SEASON_FIRST_MONTH`)
 _SEASON = re.compile(r"(?P<season>spring|summer|autumn|winter)(?![a-z])(?:\s+of)?[\s,-]*")
-#: a two-digit year after a season ("Summer 07", "Autumn '07"): the year by the pivot rule, as "Mar 07"
-_SEASON_YY = re.compile(r"['\u2019]?(?P<yy>\d{2})")
+SEASON_FIRST_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
+SEASON_NAMES = {month: name.capitalize() for name, month in SEASON_FIRST_MONTH.items()}
+#: a season's year: four digits, or two by the pivot rule ("Summer 07", "Autumn '07"), as "Mar 07"
+_SEASON_YEAR = re.compile(r"['\u2019]?(?P<y>\d{4}|\d{2})")
+#: a winter's two years ("Winter 2020/21", "Winter 20/21", "winter 2020-2021"): December of the first
+_WINTER_YEARS = re.compile(r"['\u2019]?(?P<y>\d{4}|\d{2})\s*[/-]\s*['\u2019]?(?P<y2>\d{4}|\d{2})")
 #: Christmas: the day itself, its eve, Boxing Day (days), or the Christmas period ("Xmas 2007": late December)
 _CHRISTMAS = re.compile(
     r"(?:(?P<name>christmas|xmas|x-mas)(?:\s+(?P<day>day|eve))?|(?P<boxing>boxing day))"
@@ -451,6 +461,65 @@ def _holiday_year(match, qualifier, pivot: int, shown: str, value) -> int:
     return year
 
 
+def _season(name: str, rest: str, pivot: int, shown: str, value) -> tuple[dt.date, str, str]:
+    """(start, "season", "season") of a season followed by `rest`, its year: the first day of its first
+    month. A winter named by one year ("Winter 2021") is the one whose January and February fall in that
+    year (December 2020 to February 2021, as the Met Office names its winters); `season_note` says so."""
+    if name == "winter":
+        both = _WINTER_YEARS.fullmatch(rest)
+        if both:
+            first, second = _year(both["y"], pivot, shown), _year(both["y2"], pivot, shown)
+            if second != first + 1:
+                raise DateParseError(
+                    f"{shown!r}: a winter runs from December into the next year ({first}/{first + 1:04d}), "
+                    f"not into {second}", value)
+            _check_year(second, shown)
+            return dt.date(first, 12, 1), "season", "season"
+    year = _SEASON_YEAR.fullmatch(rest)
+    if year is None:
+        raise DateParseError(f"unreadable date {shown!r} (a season is followed by a year: '{name} 2007')", value)
+    number = _year(year["y"], pivot, shown)
+    _check_year(number, shown)
+    if name == "winter":
+        _check_year(number - 1, shown)
+        return dt.date(number - 1, 12, 1), "season", "season"
+    return dt.date(number, SEASON_FIRST_MONTH[name], 1), "season", "season"
+
+
+def season_note(text) -> str:
+    """Why a date read as a season may not be the one meant, "" when nothing: a winter named by one year
+    ("Winter 2021") could be December 2020 to February 2021 (read so) or December 2021 to February 2022."""
+    if not isinstance(text, str):
+        return ""
+    s = " ".join(text.lower().split())
+    m = re.search(r"winter(?:\s+of)?[\s,-]*['\u2019]?(\d{4}|\d{2})$", s)
+    if m is None or _WINTER_YEARS.search(s[m.start():]):
+        return ""
+    try:
+        start = _from_text(text, 70)[0]
+    except DateParseError:
+        return ""
+    return (f"{text.strip()!r} read as winter {start.year}/{(start.year + 1) % 100:02d} (December {start.year} to "
+            f"February {start.year + 1}, the winter whose January falls in {start.year + 1}); if December "
+            f"{start.year + 1} to February {start.year + 2} is meant, write 'Winter {start.year + 1}/"
+            f"{(start.year + 2) % 100:02d}'")
+
+
+def season_label(day) -> str:
+    """How a date of precision "season" is shown: "Spring 2021", "Winter 2020/21" (December into the next
+    year)."""
+    day = pd.Timestamp(day)
+    name = SEASON_NAMES.get(day.month, "")
+    if day.month == 12:
+        return f"{name} {day.year}/{(day.year + 1) % 100:02d}"
+    return f"{name} {day.year}"
+
+
+def season_end(day):
+    """The last day of the season starting on `day` (a Timestamp, or a Series of them)."""
+    return day + pd.offsets.MonthEnd(3)
+
+
 def _from_text(value: str, pivot: int) -> tuple[dt.date, str, str, dt.time | None]:
     """(start, precision, base precision before any 'approximate', time or None)."""
     shown = value.strip()
@@ -479,15 +548,8 @@ def _from_text(value: str, pivot: int) -> tuple[dt.date, str, str, dt.time | Non
         qualifier, s = m["q"], s[m.end():]
     season = _SEASON.match(s)
     if season and season.end() < len(s):
-        s = s[season.end():]
-        if season["season"] == "winter":
-            raise DateParseError(
-                f"{shown!r}: a winter runs from December into the next year, which no date precision holds: "
-                "give the month, or the year the contact is known to fall in", value)
-        yy = _SEASON_YY.fullmatch(s)
-        if yy:  # "Summer 07": a season's year, read by the pivot rule (a season has no day it could be)
-            s = str(_year(yy["yy"], pivot, shown))
-    christmas = _CHRISTMAS.fullmatch(s) if not season else None
+        return _season(season["season"], s[season.end():], pivot, shown, value) + (None,)
+    christmas = _CHRISTMAS.fullmatch(s)
     if christmas:
         year = _holiday_year(christmas, qualifier, pivot, shown, value)
         day = 26 if christmas["boxing"] else _CHRISTMAS_DAYS.get(christmas["day"] or "")
@@ -497,7 +559,7 @@ def _from_text(value: str, pivot: int) -> tuple[dt.date, str, str, dt.time | Non
         # the span of an approximate date, 31 days either side, holds the whole holiday), shown "c. Dec 2007"
         return dt.date(year, 12, 21), "approximate", "month", None
 
-    easter = _EASTER.fullmatch(s) if not season else None
+    easter = _EASTER.fullmatch(s)
     if easter:
         year = _holiday_year(easter, qualifier, pivot, shown, value)
         sunday = easter_sunday(year)
@@ -514,8 +576,6 @@ def _from_text(value: str, pivot: int) -> tuple[dt.date, str, str, dt.time | Non
 
     start, base, rest, mistyped = _date_part(s, shown, pivot)
     approximate = approximate or mistyped
-    if season and base != "year":
-        raise DateParseError(f"unreadable date {shown!r} (a season is followed by a year: '{season['season']} 2007')", value)
     time = None
     if rest:
         lead = _TIME_LEAD.match(rest)
@@ -542,8 +602,8 @@ def _from_text(value: str, pivot: int) -> tuple[dt.date, str, str, dt.time | Non
             start = start.replace(day=1 + 10 * _QUALIFIER_THIRD[qualifier])
             approximate = True
     if base == "year":
-        # a year however qualified ("early 2007", "c. 2007", "summer 2007"): the approximate period
-        # (date +- approximate_span_days) cannot hold a third of a year or a season, the year can
+        # a year however qualified ("early 2007", "c. 2007"): the approximate period
+        # (date +- approximate_span_days) cannot hold a third of a year, the year can
         return start, "year", base, time
     return start, "approximate" if approximate else base, base, time
 

@@ -40,7 +40,7 @@ from ..schema import (
     split_multi,
 )
 from .checks import check_rows
-from .dates import _SERIAL_TEXT, DateParseError, is_unknown_time, parse_date
+from .dates import _SERIAL_TEXT, DateParseError, is_unknown_time, parse_date, season_note
 from .headers import (
     FIELDS,
     HeaderMatch,
@@ -1187,6 +1187,7 @@ class _ColumnBuilder:
         informed = [self._with_recipients(listed, found) if found else listed for listed, found in zip(informed, in_text)]
         if serials_seen:
             self._warn_serial_texts(rows, row_numbers, parsed)
+        self._warn_season_notes(row_numbers, parsed)
         case_id, sheet = self.case.case_id, self.table.sheet
         fields = {
             "case_id": [case_id] * n,
@@ -1343,6 +1344,16 @@ class _ColumnBuilder:
                     f"{value.strip()!r} read as the Excel date serial {value.strip()} = {result.date:%d/%m/%Y}: "
                     "check the date in the file (a date cell saved as a number, or a reference number?)",
                 )
+
+    def _warn_season_notes(self, row_numbers: list[int], parsed: list) -> None:
+        """A warning for each date read as a season that could be another one (`season_note`: "Winter 2021")."""
+        header = None
+        for row, result in zip(row_numbers, parsed):
+            if result.precision == "season":
+                note = season_note(result.text)
+                if note:
+                    header = header or self.match.header_of("date")
+                    self.report.warn(row, header, note)
 
     # -- fields ------------------------------------------------------------------------------------
     def _parse_dates(self, values: list, times: list) -> list:

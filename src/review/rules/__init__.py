@@ -11,6 +11,7 @@ A rule proposes a flag; the reviewer decides (review.decisions).
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..schema import FLAG_COLUMNS, conform, empty_frame
@@ -85,9 +86,23 @@ def detect(timeline: pd.DataFrame, case=None, rules: dict | None = None, *, only
 
 def run_rule(ctx: Context, rule_id: str, spec: dict, *, legacy_ids: bool = False) -> pd.DataFrame:
     """One rule's flags (FLAG_COLUMNS + case_id; + legacy_flag_id with `legacy_ids`)."""
-    from .base import censor_after_death, finish_flags
+    from .base import censor_after_death, finish_flags, unplaced_text
 
+    ctx.extra["unplaced"] = {}  # trigger event id -> a response `first_response` could not place after it
     rows = REGISTRY[rule_id].function(ctx, spec["params"])
+    noted = ctx.extra.pop("unplaced")
+    if noted and rows is not None and not rows.empty and "explanation" in rows.columns:
+        # the explanation says which partial-date response could not be placed after the concern
+        triggers = rows["trigger_event_id"].astype(str).to_numpy()
+        at = np.array([noted.get(t, -1) for t in triggers], dtype="int64")
+        if (at >= 0).any():
+            rows = rows.copy()
+            text = rows["explanation"].astype(object).to_numpy(copy=True)
+            notes = unplaced_text(ctx, at[at >= 0])
+            for i, note in zip(np.flatnonzero(at >= 0), notes):
+                body = str(text[i]).rstrip()
+                text[i] = (body[:-1] if body.endswith(".") else body) + " (" + note + ")."
+            rows["explanation"] = pd.Series(text, index=rows.index, dtype="string")
     return censor_after_death(ctx, finish_flags(rule_id, spec, rows, ctx, legacy=legacy_ids))
 
 

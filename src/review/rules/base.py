@@ -25,15 +25,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..config import deep_merge, package_data
-from ..ingest.dates import approximate_unit
+from ..ingest.dates import approximate_unit, season_label
 from ..schema import ADULT_ESCALATIONS, CONTACT_TYPES, FLAG_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame, split_multi
 from ..sightings import inferred_sightings
 from ..timeline import APPROXIMATE_SPAN_DAYS, CONCERN_WINDOW_DAYS, _codes
 from ..vocab import Phrases, compile_vocab, normalise_text
 
 DAY = pd.Timedelta(days=1)
-PARTIAL_PRECISIONS = ("month", "year", "approximate")
-PRECISION_RANK = {"day": 0, "": 0, "approximate": 1, "month": 2, "year": 3}
+PARTIAL_PRECISIONS = ("month", "season", "year", "approximate")
+PRECISION_RANK = {"day": 0, "": 0, "approximate": 1, "month": 2, "season": 3, "year": 4}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -871,12 +871,17 @@ def _period_bounds(day: pd.Series, precision: pd.Series, span_days: int) -> tupl
     start = day.copy()
     end = day.copy()
     month = precision == "month"
+    season = precision == "season"
     year = precision == "year"
     approx = precision == "approximate"
     if month.any():
         first = day[month].dt.to_period("M").dt.start_time.astype("datetime64[ns]")
         start[month] = first
         end[month] = (first + pd.offsets.MonthEnd(0)).astype("datetime64[ns]")
+    if season.any():  # its three months (`review.ingest.dates`: the date is the season's first day)
+        first = day[season].dt.to_period("M").dt.start_time.astype("datetime64[ns]")
+        start[season] = first
+        end[season] = (first + pd.offsets.MonthEnd(3)).astype("datetime64[ns]")
     if year.any():
         first = day[year].dt.to_period("Y").dt.start_time.astype("datetime64[ns]")
         start[year] = first
@@ -1189,13 +1194,17 @@ def first_response(
     deadline: str = "deadline",
     same_agency: bool = False,
 ) -> pd.DataFrame:
-    """For each trigger, whether a response (a timeline row in `mask`) could have come in the window
-    [anchor, deadline] (calendar days, inclusive), and the first response from `anchor` on.
+    """For each trigger, whether a response (a timeline row in `mask`) came in the window [anchor,
+    deadline] (calendar days, inclusive), and the first response from `anchor` on.
 
-    A partial-date response whose period overlaps the window counts as possibly in time (so no flag can
-    depend on a made-up day). `triggers` needs ``_case`` (and ``_agency`` when `same_agency`).
-    Returns, aligned with `triggers`: timely (bool), action_event_id, action_date, action_exact, action_pos.
-    Vectorised with one binary search per precision level over (case or agency, day) keys.
+    A partial-date response (month, season, year, approximate) answers the trigger only when its whole
+    period lies on or after `anchor` (it certainly came after the concern), and is in time when its period
+    starts by the deadline. One whose period begins before `anchor` and runs on past it cannot be placed
+    after the concern: it is not the response; the first such row of each trigger without a timely
+    response is noted (``unplaced_pos``, and `unplaced_text` for the explanation, added by `run_rule`).
+    `triggers` needs ``_case`` (and ``_agency`` when `same_agency`).
+    Returns, aligned with `triggers`: timely (bool), action_event_id, action_date, action_exact, action_pos,
+    unplaced_pos. Vectorised with binary searches per precision level over (case or agency, day) keys.
     """
     n = len(triggers)
     group_col = "_agency" if same_agency else "_case"
@@ -1204,6 +1213,7 @@ def first_response(
     best_start = np.full(n, np.iinfo("int64").max, dtype="int64")
     best_pos = np.full(n, -1, dtype="int64")
     best_exact = np.zeros(n, dtype=bool)
+    unplaced = np.full(n, -1, dtype="int64")
     if n:
         # positions once, then integer gathers: cheaper than a boolean pass over every row per column
         r_pos = np.flatnonzero(np.asarray(mask, dtype=bool))
@@ -1216,27 +1226,32 @@ def first_response(
         t_deadline = day_numbers(triggers[deadline])
         valid = t_anchor != _NAT_DAY
         query = t_group * _BIG + t_anchor + _OFFSET
-        for level in (0, 1, 2, 3):  # day, approximate, month, year: equal-length periods within a level
+        for level in range(max(PRECISION_RANK.values()) + 1):  # equal-length periods within a level
             sel = r_prec == level
             if not sel.any():
                 continue
-            on = r_start[sel] if level == 0 else r_end[sel]
-            keys = r_group[sel] * _BIG + on + _OFFSET
-            if len(keys) < 2 or bool((keys[1:] >= keys[:-1]).all()):
-                order = np.arange(len(keys))  # timeline order is (case, day): day-precision keys are usually sorted
-            else:
-                order = np.argsort(keys, kind="stable")
-            keys = keys[order]
-            idx = np.searchsorted(keys, query, side="left")
-            inside = idx < len(keys)
-            idx_c = np.minimum(idx, len(keys) - 1)
-            found = valid & inside & (keys[idx_c] // _BIG == t_group)
-            start = r_start[sel][order][idx_c]
-            timely |= found & (start <= t_deadline)
-            better = found & (start < best_start)
-            best_start = np.where(better, start, best_start)
-            best_pos = np.where(better, r_pos[sel][order][idx_c], best_pos)
-            best_exact = np.where(better, level == 0, best_exact)
+            for on in ((r_start,) if level == 0 else (r_start, r_end)):
+                keys = r_group[sel] * _BIG + on[sel] + _OFFSET
+                if len(keys) < 2 or bool((keys[1:] >= keys[:-1]).all()):
+                    order = np.arange(len(keys))  # timeline order is (case, day): the keys are usually sorted
+                else:
+                    order = np.argsort(keys, kind="stable")
+                keys = keys[order]
+                idx = np.searchsorted(keys, query, side="left")
+                inside = idx < len(keys)
+                idx_c = np.minimum(idx, len(keys) - 1)
+                found = valid & inside & (keys[idx_c] // _BIG == t_group)
+                start = r_start[sel][order][idx_c]
+                pos = r_pos[sel][order][idx_c]
+                if on is r_end:  # the first period (by its end) running on past the anchor: begun before it?
+                    unplaced = np.where((unplaced < 0) & found & (start < t_anchor), pos, unplaced)
+                    continue
+                timely |= found & (start <= t_deadline)
+                better = found & (start < best_start)
+                best_start = np.where(better, start, best_start)
+                best_pos = np.where(better, pos, best_pos)
+                best_exact = np.where(better, level == 0, best_exact)
+        unplaced[timely] = -1
     has = best_pos >= 0
     # only the responses' ids leave the arrow column (not the whole column as Python objects)
     ids = np.full(n, "", dtype=object)
@@ -1244,6 +1259,10 @@ def first_response(
         ids[has] = np.asarray(take_rows(tl["event_id"], best_pos[has]), dtype=object)
     dates = np.where(has, best_start, 0).astype("datetime64[D]").astype("datetime64[ns]")
     dates[~has] = np.datetime64("NaT")
+    if (unplaced >= 0).any() and "event_id" in triggers.columns:
+        noted = ctx.extra.setdefault("unplaced", {})
+        for event_id, pos in zip(triggers["event_id"].astype(str).to_numpy()[unplaced >= 0], unplaced[unplaced >= 0]):
+            noted.setdefault(event_id, int(pos))
     return pd.DataFrame(
         {
             "timely": timely,
@@ -1251,9 +1270,29 @@ def first_response(
             "action_date": dates,
             "action_exact": best_exact & has,
             "action_pos": best_pos,  # the response's timeline position (-1: none), for `action_when`
+            "unplaced_pos": unplaced,  # a partial-date response that cannot be placed after the trigger (-1: none)
         },
         index=triggers.index,
     )
+
+
+def unplaced_text(ctx: Context, pos) -> np.ndarray:
+    """What the explanation says of each row at timeline position `pos` (a partial-date response that
+    `first_response` could not place after its concern): "a strategy discussion dated only 'Spring 2021'
+    cannot be placed after this concern"."""
+    pos = np.asarray(pos, dtype="int64")
+    tl = ctx.timeline
+    types = np.asarray(take_rows(tl["contact_type"], pos), dtype=object)
+    shown = _date_texts(tl["_day"].iloc[pos].reset_index(drop=True),
+                        pd.Series(np.asarray(tl["_shown"].astype(object))[pos]))
+    agencies = np.asarray(take_rows(tl["agency"], pos), dtype=object)
+    out = []
+    for kind, day, agency in zip(types, shown, agencies):
+        what = str(kind).replace("_", " ") if isinstance(kind, str) and kind and kind != "other" else "response"
+        article = "an" if what[:1] in "aeiou" else "a"
+        by = f" by {agency}" if isinstance(agency, str) and agency else ""
+        out.append(f"{article} {what}{by} dated only '{day}' cannot be placed after this concern")
+    return np.array(out, dtype=object)
 
 
 def window_pairs(
@@ -1422,9 +1461,19 @@ def _date_texts(dates: pd.Series, precision=None) -> np.ndarray:
             text = np.where(approx_month, "c. " + _strftime(values, "%b %Y"), text)
         if year.any():
             text = np.where(year, _strftime(values, "%Y"), text)
+        season = precision == "season"
+        if season.any():  # "Spring 2021", "Winter 2020/21" (`review.ingest.dates.season_label`)
+            text = np.where(season, _season_texts(values), text)
         if approx.any():
             text = np.where(approx & (text != ""), "c. " + text, text)
     return text
+
+
+def _season_texts(values: np.ndarray) -> np.ndarray:
+    """`season_label` of each datetime64 value ('' for NaT), once per distinct value."""
+    codes, uniques = pd.factorize(values)
+    labels = [season_label(u) for u in pd.DatetimeIndex(np.asarray(uniques, dtype="datetime64[ns]"))]
+    return np.array(labels + [""], dtype=object)[codes]
 
 
 def fmt_date(dates: pd.Series, precision: pd.Series | None = None) -> pd.Series:
