@@ -981,6 +981,43 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 flag["severity"] = "high" if variant == "exploitation" or r["_gcode"] in repeat_groups else "medium"
                 flags.append(flag)
 
+    # self_harm_not_referred -------------------------------------------------------------------------
+    if "self_harm_not_referred" in p:
+        q = p["self_harm_not_referred"]
+        limit = q.get("max_age_years")
+        episodes = _first_per_group([r for r in tl if r["_exact"] and tag_in(r, q["self_harm_tags"]) and not (
+            limit is not None and r["age_days"] is not None and r["age_days"] >= float(limit) * 365.25)])
+        window = dt.timedelta(days=q["repeat_window_days"])
+        repeated = {id(x) for x in episodes
+                    if sum(1 for y in episodes if x["_day"] - window <= y["_day"] <= x["_day"]) >= q["repeat_min_episodes"]}
+        mental = dict(q, escalations=[], response_contact_types=[], response_keywords=q["mental_health_keywords"])
+        social = dict(q, response_keywords=q["social_care_keywords"])
+
+        def assessed(x):
+            return referral_answers(x, mental)
+
+        def referred(x):
+            return referral_answers(x, social)
+
+        for r in episodes:
+            presentation = r.get("contact_type") in (q.get("presentation_contact_types") or [])
+            days = q["presentation_within_days"] if presentation else q["within_days"]
+            deadline = r["_day"] + dt.timedelta(days=int(days))
+            action = _first(tl, r["_day"], assessed)
+            if action is None or action["_day"] > deadline:
+                action = _capped(action, r["_day"], q.get("response_max_days"), death)
+                flag = _flag("self_harm_not_referred", r, deadline, action, "mental_health")
+                flag["severity"] = "high" if presentation or id(r) in repeated else "medium"
+                flags.append(flag)
+            if id(r) in repeated:
+                deadline = r["_day"] + dt.timedelta(days=int(q["repeat_within_days"]))
+                action = _first(tl, r["_day"], referred)
+                if action is None or action["_day"] > deadline:
+                    action = _capped(action, r["_day"], q.get("response_max_days"), death)
+                    flag = _flag("self_harm_not_referred", r, deadline, action, "repeated")
+                    flag["severity"] = "high"
+                    flags.append(flag)
+
     # one flag per flag id, like the package; none triggered, or due, after the child's death
     out, ids = [], set()
     for f in flags:
