@@ -923,9 +923,16 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     # domestic_abuse_not_escalated -------------------------------------------------------------------
     if "domestic_abuse_not_escalated" in p:
         q = p["domestic_abuse_not_escalated"]
+
+        def abused(r):
+            # domestic abuse, or abuse in the young person's own relationship from 16 (an unknown age is not 16)
+            return tag_in(r, q["abuse_tags"]) or (
+                bool(q.get("relationship_abuse_tags")) and tag_in(r, q["relationship_abuse_tags"])
+                and r["age_days"] is not None and r["age_days"] >= float(q["relationship_abuse_min_age_years"]) * 365.25)
+
         # incidents: one per event group of an abuse-tagged call-out by the agency kinds, exact dates
         incidents = _first_per_group([
-            r for r in tl if r["_exact"] and tag_in(r, q["abuse_tags"])
+            r for r in tl if r["_exact"] and abused(r)
             and r.get("contact_type") in q["repeat_contact_types"]
             and (not q.get("repeat_agency_kinds") or r.get("agency_kind") in q["repeat_agency_kinds"])])
         window = dt.timedelta(days=q["repeat_window_days"])
@@ -933,7 +940,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                   if sum(1 for y in incidents if x["_day"] - window <= y["_day"] <= x["_day"]) >= q["repeat_min_incidents"]}
         trig = []
         for r in tl:
-            if not (r["_exact"] and tag_in(r, q["abuse_tags"])):
+            if not (r["_exact"] and abused(r)):
                 continue
             text = _text(r.get("description")) + " . " + _text(r.get("action"))
             score = dash_score(text)
@@ -960,6 +967,13 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 _text(x.get("description")) + " . " + _text(x.get("action")), q["not_risk_keywords"], ())
 
         exploited = [r for r in tl if r["_exact"] and tag_in(r, q["exploitation_tags"]) and not not_risk(r)]
+        # abuse in the child's own relationship under 16 (or of unknown age): variant relationship_abuse
+        below = q.get("relationship_abuse_below_age_years")
+        own = [r for r in tl if r["_exact"] and bool(q.get("relationship_abuse_tags"))
+               and tag_in(r, q["relationship_abuse_tags"])
+               and not (r["age_days"] is not None and r["age_days"] >= float(below) * 365.25)]
+        own_groups = {r["_gcode"] for r in own} - {r["_gcode"] for r in exploited}
+        exploited = exploited + own
         missing = [r for r in tl if r["_exact"] and tag_in(r, q["missing_tags"])]
         episodes = _first_per_group(missing)
         window = dt.timedelta(days=q["repeat_window_days"])
@@ -976,7 +990,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             action = _first(tl, r["_day"], referred)
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
-                variant = "exploitation" if r["_gcode"] in exploited_groups else "missing"
+                variant = ("relationship_abuse" if r["_gcode"] in own_groups
+                           else "exploitation" if r["_gcode"] in exploited_groups else "missing")
                 flag = _flag("exploitation_not_referred", r, deadline, action, variant)
                 flag["severity"] = "high" if variant == "exploitation" or r["_gcode"] in repeat_groups else "medium"
                 flags.append(flag)

@@ -40,6 +40,7 @@ CHOICES = {
     "exploitation_tags": CONCERN_TAGS,
     "missing_tags": CONCERN_TAGS,
     "self_harm_tags": CONCERN_TAGS,
+    "relationship_abuse_tags": CONCERN_TAGS,
     "presentation_contact_types": CONTACT_TYPES,
     "by_tag": CONCERN_TAGS,  # its keys
     "escalations": ESCALATIONS,
