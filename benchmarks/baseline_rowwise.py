@@ -935,9 +935,16 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     # domestic_abuse_not_escalated -------------------------------------------------------------------
     if "domestic_abuse_not_escalated" in p:
         q = p["domestic_abuse_not_escalated"]
+
+        def abused(r):
+            # domestic abuse, or abuse in the young person's own relationship from 16 (an unknown age is not 16)
+            return tag_in(r, q["abuse_tags"]) or (
+                bool(q.get("relationship_abuse_tags")) and tag_in(r, q["relationship_abuse_tags"])
+                and r["age_days"] is not None and r["age_days"] >= float(q["relationship_abuse_min_age_years"]) * 365.25)
+
         # incidents: one per event group of an abuse-tagged call-out by the agency kinds, exact dates
         incidents = _first_per_group([
-            r for r in tl if r["_exact"] and tag_in(r, q["abuse_tags"])
+            r for r in tl if r["_exact"] and abused(r)
             and r.get("contact_type") in q["repeat_contact_types"]
             and (not q.get("repeat_agency_kinds") or r.get("agency_kind") in q["repeat_agency_kinds"])])
         window = dt.timedelta(days=q["repeat_window_days"])
@@ -945,7 +952,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                   if sum(1 for y in incidents if x["_day"] - window <= y["_day"] <= x["_day"]) >= q["repeat_min_incidents"]}
         trig = []
         for r in tl:
-            if not (r["_exact"] and tag_in(r, q["abuse_tags"])):
+            if not (r["_exact"] and abused(r)):
                 continue
             text = _text(r.get("description")) + " . " + _text(r.get("action"))
             score = dash_score(text)
@@ -972,6 +979,13 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 _text(x.get("description")) + " . " + _text(x.get("action")), q["not_risk_keywords"], ())
 
         exploited = [r for r in tl if r["_exact"] and tag_in(r, q["exploitation_tags"]) and not not_risk(r)]
+        # abuse in the child's own relationship under 16 (or of unknown age): variant relationship_abuse
+        below = q.get("relationship_abuse_below_age_years")
+        own = [r for r in tl if r["_exact"] and bool(q.get("relationship_abuse_tags"))
+               and tag_in(r, q["relationship_abuse_tags"])
+               and not (r["age_days"] is not None and r["age_days"] >= float(below) * 365.25)]
+        own_groups = {r["_gcode"] for r in own} - {r["_gcode"] for r in exploited}
+        exploited = exploited + own
         missing = [r for r in tl if r["_exact"] and tag_in(r, q["missing_tags"])]
         episodes = _first_per_group(missing)
         window = dt.timedelta(days=q["repeat_window_days"])
@@ -988,10 +1002,48 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             action = _first(tl, r["_day"], referred)
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
-                variant = "exploitation" if r["_gcode"] in exploited_groups else "missing"
+                variant = ("relationship_abuse" if r["_gcode"] in own_groups
+                           else "exploitation" if r["_gcode"] in exploited_groups else "missing")
                 flag = _flag("exploitation_not_referred", r, deadline, action, variant)
                 flag["severity"] = "high" if variant == "exploitation" or r["_gcode"] in repeat_groups else "medium"
                 flags.append(flag)
+
+    # self_harm_not_referred -------------------------------------------------------------------------
+    if "self_harm_not_referred" in p:
+        q = p["self_harm_not_referred"]
+        limit = q.get("max_age_years")
+        episodes = _first_per_group([r for r in tl if r["_exact"] and tag_in(r, q["self_harm_tags"]) and not (
+            limit is not None and r["age_days"] is not None and r["age_days"] >= float(limit) * 365.25)])
+        window = dt.timedelta(days=q["repeat_window_days"])
+        repeated = {id(x) for x in episodes
+                    if sum(1 for y in episodes if x["_day"] - window <= y["_day"] <= x["_day"]) >= q["repeat_min_episodes"]}
+        mental = dict(q, escalations=[], response_contact_types=[], response_keywords=q["mental_health_keywords"])
+        social = dict(q, response_keywords=q["social_care_keywords"])
+
+        def assessed(x):
+            return referral_answers(x, mental)
+
+        def referred(x):
+            return referral_answers(x, social)
+
+        for r in episodes:
+            presentation = r.get("contact_type") in (q.get("presentation_contact_types") or [])
+            days = q["presentation_within_days"] if presentation else q["within_days"]
+            deadline = r["_day"] + dt.timedelta(days=int(days))
+            action = _first(tl, r["_day"], assessed)
+            if action is None or action["_day"] > deadline:
+                action = _capped(action, r["_day"], q.get("response_max_days"), death)
+                flag = _flag("self_harm_not_referred", r, deadline, action, "mental_health")
+                flag["severity"] = "high" if presentation or id(r) in repeated else "medium"
+                flags.append(flag)
+            if id(r) in repeated:
+                deadline = r["_day"] + dt.timedelta(days=int(q["repeat_within_days"]))
+                action = _first(tl, r["_day"], referred)
+                if action is None or action["_day"] > deadline:
+                    action = _capped(action, r["_day"], q.get("response_max_days"), death)
+                    flag = _flag("self_harm_not_referred", r, deadline, action, "repeated")
+                    flag["severity"] = "high"
+                    flags.append(flag)
 
     # one flag per flag id, like the package; none triggered, or due, after the child's death
     out, ids = [], set()

@@ -280,7 +280,14 @@ def test_the_qa_scenario_c12_raises_only_the_exploitation_flag(tmp_path):
         "02/07/2023,St Anne's Hospital A&E,A&E attendance,14yo overdose of 12 paracetamol.,Admitted to paeds ward overnight.,Yes\n",
         encoding="utf-8")
     analysis = analyse(load_case(case))
-    assert list(analysis.flags["rule_id"]) == [EXP]
+    # (s15: and, rule self_harm_not_referred, the overdose of 2 Jul: admitted overnight with no CAMHS / psychosocial
+    # assessment recorded by the next day (NICE NG225), and a second self-harm episode within 90 days with no
+    # referral to children's social care or early help; the cuts of 20 Jun were seen by CAMHS liaison)
+    flags = analysis.flags
+    assert sorted(flags["rule_id"]) == [EXP, "self_harm_not_referred", "self_harm_not_referred"]
+    harm = flags[flags["rule_id"] == "self_harm_not_referred"]
+    assert set(harm["trigger_date"]) == {pd.Timestamp("2023-07-02")}
+    assert sorted(harm["expected_by"]) == [pd.Timestamp("2023-07-03"), pd.Timestamp("2023-07-09")]
     concerns = list(analysis.timeline.sort_values("date")["concerns"])
     assert "exploitation" in concerns[0] and "missing" in concerns[0]
     assert "self_harm" in concerns[1] and "non_accidental" not in concerns[1] and "domestic_abuse" not in concerns[1]

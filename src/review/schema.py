@@ -65,6 +65,7 @@ CONCERN_TAGS = (
     "self_harm",
     "exploitation",
     "missing",
+    "relationship_abuse",
 )
 
 INJURY_TAGS = ("bruising", "head_injury", "fracture", "burn", "other_injury")

@@ -310,6 +310,14 @@ _PLANTED_LATE = {
         (45, "health_visiting", "home_visit", "", "", True, ""),
         (80, "health_visiting", "home_visit", "", "", True, ""),
     ], 0),
+    # (s15) a child seen in the emergency department after self-harm, shared with every agency, with no CAMHS
+    # referral or psychosocial assessment (NICE NG225); a single episode: no referral to social care is due
+    "self_harm_not_referred": ([
+        (0, "emergency_department", "ae_attendance", "self_harm", "", True, ALL),
+        (10, "health_visiting", "home_visit", "", "", True, ""),
+        (45, "health_visiting", "home_visit", "", "", True, ""),
+        (80, "health_visiting", "home_visit", "", "", True, ""),
+    ], 0),
 }
 #: what the planted call-outs' descriptions say after the type's sentence and the concern phrase (step ->
 #: ending); a pair is chosen per case (high risk, or medium risk: the repeat threshold alone)

@@ -41,6 +41,11 @@ Matching rules:
   injury" stays tagged). A child's disclosure of being hit ("said his dad hit him with a belt";
   `disclosure_hits` after `disclosure_cues`, `Vocabulary._disclosed_hit`) is non_accidental; an adult's
   account of a blow to themselves ("Mother said partner hit her", "she said he pushed her") is not.
+* Whose self-harm, missing episode or relationship abuse (`adults_concerns`, `Vocabulary._adults_concern`): read
+  as an injury is; an adult's is read as the tags listed ("Mum has history of self-harm" is
+  parental_mental_health, "father missing from home since Tuesday" no concern, "Mother said boyfriend hit her"
+  domestic_abuse). `adults_only_keywords` are a concern only when an adult's: "Mum had an argument with her
+  boyfriend" is domestic_abuse, a teenager's "argument with boyfriend" none (an argument alone is no abuse).
 * Keyword exceptions (`keyword_exceptions`) contain a keyword but are not one: their words match nothing
   ("DNA" is did not attend, "paternity DNA test" is not).
 * A finding seen on the body (a keyword of `finding_concerns`: the injuries) straight followed, with no
@@ -328,6 +333,9 @@ class Vocabulary:
     injury_adult_possessives: dict = field(default_factory=dict)  # "mothers" (mother's) -> "female"
     injury_child_words: frozenset = frozenset()  # person words that may be the child ("baby", "he", "her")
     injury_report_words: frozenset = frozenset()  # "reports", "brought": the adult tells of the injury
+    # whose self-harm or missing episode (`_adults_concern`): concern keyword -> the tags an adult's is read as
+    adults_concern_keywords: dict = field(default_factory=dict)
+    adults_only_keywords: frozenset = frozenset()  # concern keywords that are one only when an adult's
     disclosure_cues: Phrases = field(default_factory=Phrases)  # "said", "disclosed" (`_disclosed_hit`)
     disclosure_hits: Phrases = field(default_factory=Phrases)  # "hit him", "slapped her"
     disclosure_peers: frozenset = frozenset()  # "child", "brother": a blow by another child is no abuse by a carer
@@ -498,6 +506,23 @@ class Vocabulary:
         out.injury_adult_possessives = {word + "s": gender for word, gender in out.injury_adults.items()}
         out.injury_child_words = _word_set(vocab, "injury_child_words")
         out.injury_report_words = _word_set(vocab, "injury_report_words")
+        owned = vocab.get("adults_concerns") or {}
+        if not isinstance(owned, Mapping):
+            raise ConfigError(f"vocabulary adults_concerns must be a mapping (concern tag: [tags an adult's is read as]), got {owned!r}")
+        kept = _word_set(vocab, "adults_concern_exceptions")
+        for tag, instead in owned.items():
+            instead = tuple(_as_list(instead, f"adults_concerns.{tag}"))
+            unknown = ({tag} | set(instead)) - set(CONCERN_TAGS)
+            if unknown:
+                raise ConfigError(f"vocabulary adults_concerns: unknown concern tags {sorted(unknown)}")
+            for keyword, tags in out.concern_tags.items():
+                # a keyword naming the parent already ("mother self harmed": parental_mental_health) is not one
+                if tag in tags and keyword not in kept and keyword not in out.finding_keywords and len(tags) == 1:
+                    out.adults_concern_keywords[keyword] = instead
+        out.adults_only_keywords = _word_set(vocab, "adults_only_keywords")
+        unknown = sorted(out.adults_only_keywords - set(out.concern_tags))
+        if unknown:
+            raise ConfigError(f"vocabulary adults_only_keywords: not concern keywords {unknown}")
         out.disclosure_cues = Phrases(_as_list(vocab.get("disclosure_cues"), "disclosure_cues"))
         out.disclosure_hits = Phrases(_as_list(vocab.get("disclosure_hits"), "disclosure_hits"))
         out.disclosure_peers = _word_set(vocab, "disclosure_peers")
@@ -654,9 +679,11 @@ class Vocabulary:
         """The keywords of `phrases` found in `text` and not negated, in order of appearance."""
         return [k[2] for k in self.find_spans(self.tokens(text), phrases)]
 
-    def find_spans(self, tokens: list[str], phrases: Phrases) -> list[tuple[int, int, str]]:
+    def find_spans(self, tokens: list[str], phrases: Phrases, attributed: list | None = None) -> list[tuple[int, int, str]]:
         """The keywords of `phrases` found in `tokens` (`Vocabulary.tokens`) and not negated, as (first token,
-        end token exclusive, keyword), in order of appearance."""
+        end token exclusive, keyword), in order of appearance. With `attributed` (a list) and the concerns,
+        a keyword of `adults_concern_keywords` its clause attributes to an adult (`_adults_concern`) is left
+        out and appended to `attributed` instead."""
         keywords = phrases.find(tokens)
         if not keywords:
             return []
@@ -694,6 +721,17 @@ class Vocabulary:
                                                      and self.injury_adult_possessives.keys().isdisjoint(tokens)):
                 # an adult's injury is not the child's ("mother assaulted by partner, injury to her lip")
                 found = [k for k in found if k[2] not in self.finding_keywords or not self._adults_injury(tokens, k[0], k[1])]
+                if attributed is not None and self.adults_concern_keywords:
+                    # an adult's self-harm or missing episode is not the child's ("Mum has history of self-harm",
+                    # "father missing from home since Tuesday"): the caller reads it as adults_concerns says
+                    own = [k for k in found if k[2] in self.adults_concern_keywords and self._adults_concern(tokens, k[0], k[1])]
+                    if own:
+                        attributed.extend(own)
+                        found = [k for k in found if k not in own]
+            if found and self.adults_only_keywords and not self.adults_only_keywords.isdisjoint(k[2] for k in found):
+                # a concern only when an adult's ("Mum had an argument with her boyfriend" is a domestic incident;
+                # a teenager's "argument with boyfriend" alone is no abuse)
+                found = [k for k in found if k[2] not in self.adults_only_keywords or self._adults_concern(tokens, k[0], k[1])]
             if found and self.injury_judgements and not self.injury_judged_words.isdisjoint(k[2] for k in found):
                 found = [k for k in found if k[2] not in self.injury_judged_words or not self._judged_injury(tokens, k[0])]
         return found
@@ -757,6 +795,26 @@ class Vocabulary:
                 reported = True
             i -= 1
         return False
+
+    def _adults_concern(self, tokens: list, start: int, end: int) -> bool:
+        """Is the self-harm or missing keyword `tokens[start:end]` an adult's, as `_adults_injury` reads an
+        injury ("Mum has history of self-harm", "mother's overdose", "father missing from home since Tuesday")?
+        Not when the keyword opens with a report word straight after the adult ("Mother reported missing": who
+        is missing the words do not say, so it stays the child's). A keyword ending with the one struck ("boyfriend
+        hit her") is the adult's named nearest before it in its clause when the pronoun agrees ("Mother said
+        boyfriend hit her", "Mum's boyfriend hit her")."""
+        if start and tokens[start] in self.injury_report_words and (
+                tokens[start - 1] in self.injury_adults or tokens[start - 1] in self.injury_adult_possessives):
+            return False
+        struck = tokens[end - 1]
+        if struck in ("her", "him") and self.injury_adults:
+            # "Mother said boyfriend hit her": the adult telling of a blow to herself (the pronoun agreeing with
+            # the person named nearest before); "Chloe said boyfriend hit her", "she said ..." stay the child's
+            speaker = self._speaker(tokens, start)
+            gender = self.injury_adults.get(speaker) or self.injury_adult_possessives.get(speaker)
+            if gender is not None:
+                return gender in _PRONOUN_GENDERS["her" if struck == "her" else "his"]
+        return self._adults_injury(tokens, start, end)
 
     def _disclosed_hit(self, tokens: list) -> bool:
         """Does the text record a child's disclosure of being hit (vocab.yml, disclosure_hits after a
@@ -1715,8 +1773,11 @@ def tag_concerns(text, vocab) -> list[str]:
     """Sorted unique concern tags found in `text`, skipping negated mentions (see module docstring)."""
     v = compile_vocab(vocab)
     tags = set()
-    for keyword in v.find(text, v.concerns):
+    adults: list = []  # an adult's self-harm or missing episode (adults_concerns): read as the parent's
+    for _, _, keyword in v.find_spans(v.tokens(text), v.concerns, adults):
         tags.update(v.concern_tags[keyword])
+    for _, _, keyword in adults:
+        tags.update(v.adults_concern_keywords[keyword])
     if v.disclosure_hits and "non_accidental" not in tags:
         tokens = v.tokens(text)
         if not v.disclosure_hits._by_first.keys().isdisjoint(tokens) and v._disclosed_hit(tokens):

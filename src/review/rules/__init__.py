@@ -26,6 +26,7 @@ from . import (  # noqa: F401  (importing a rule module registers it)
     nonmobile_injury,
     referral_no_decision,
     repeated_injury_or_ae,
+    self_harm_not_referred,
     strategy_no_conference,
     was_not_brought,
 )
@@ -47,6 +48,7 @@ RULE_IDS = (
     "assessment_wait",
     "domestic_abuse_not_escalated",
     "exploitation_not_referred",
+    "self_harm_not_referred",
 )
 
 FLAG_TABLE_COLUMNS = {**FLAG_COLUMNS, "case_id": "string"}

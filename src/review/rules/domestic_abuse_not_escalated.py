@@ -8,8 +8,10 @@ chapter 2: a child living with domestic abuse may be at risk of significant harm
 children's social care is expected (a police domestic abuse notification is shared with children's social
 care without delay).
 
-A trigger is an exact-date row tagged with an abuse tag (`abuse_tags`: domestic_abuse) that records high
-risk, or that reaches the repeat threshold:
+A trigger is an exact-date row tagged with an abuse tag (`abuse_tags`: domestic_abuse; or, in a young person of
+at least `relationship_abuse_min_age_years` = 16, `relationship_abuse_tags`: abuse in their own relationship,
+"boyfriend hit her", teenage relationship abuse: `abuse_rows`) that records high risk, or that reaches the
+repeat threshold:
 
 * high risk: its description and action record a high domestic abuse risk (`high_risk`): one of
   `high_risk_keywords` ("meets MARAC threshold", "DASH high") not negated (the vocabulary's negation cues,
@@ -75,6 +77,9 @@ from .base import (
 )
 
 #: the timeline columns the rule reads from its rows (selected before the rows are)
+#: days in a year of age (as the timeline's ages in years: review.rules.base)
+YEAR_DAYS = 365.25
+
 _COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "_start", "_end", "agency"]
 
 # A DASH score as chronologies write it, in one clause (no . ; ! ? or newline between): "DASH score 16",
@@ -374,11 +379,25 @@ def _scored(ctx: Context, mask: np.ndarray, minimum: int) -> np.ndarray:
     return out
 
 
+def abuse_rows(ctx: Context, params: dict) -> np.ndarray:
+    """Per timeline row: tagged with one of `abuse_tags`, or with one of `relationship_abuse_tags` (abuse in the
+    young person's own relationship: "boyfriend hit her", "controlling boyfriend") at an age of at least
+    `relationship_abuse_min_age_years` (16: domestic abuse as the Domestic Abuse Act 2021 defines it; younger, it
+    is child abuse or exploitation, exploitation_not_referred's; an unknown age is not known to be 16)."""
+    out = ctx.tags(params["abuse_tags"]).to_numpy(dtype=bool, copy=True)
+    if params.get("relationship_abuse_tags"):
+        own = ctx.tags(params["relationship_abuse_tags"]).to_numpy(dtype=bool)
+        if own.any():
+            age = ctx.timeline["_age_days"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+            out |= own & (age >= float(params["relationship_abuse_min_age_years"]) * YEAR_DAYS)
+    return out
+
+
 def _repeat_incidents(ctx: Context, params: dict) -> tuple[np.ndarray, pd.DataFrame]:
     """(per timeline row: an incident reaching the repeat threshold, the incidents: one row per event group)."""
     tl = ctx.timeline
-    mask = (ctx.tags(params["abuse_tags"]) & ctx.types(params["repeat_contact_types"])
-            & tl["_exact"]).to_numpy(dtype=bool, copy=True)
+    mask = (abuse_rows(ctx, params) & ctx.types(params["repeat_contact_types"]).to_numpy(dtype=bool)
+            & tl["_exact"].to_numpy(dtype=bool))
     if params.get("repeat_agency_kinds"):
         mask &= ctx.kinds(params["repeat_agency_kinds"]).to_numpy(dtype=bool)
     incidents = first_per_group(rows_of(ctx, mask, _COLUMNS))
@@ -400,7 +419,7 @@ def domestic_abuse_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     """High-risk domestic abuse (DASH >= 14, high risk, repeat call-outs), no referral to CSC / MARAC within
     1 working day (SafeLives DASH / MARAC; WT 2023)."""
     tl = ctx.timeline
-    abuse = (ctx.tags(params["abuse_tags"]) & tl["_exact"]).to_numpy(dtype=bool, copy=True)
+    abuse = abuse_rows(ctx, params) & tl["_exact"].to_numpy(dtype=bool)
     if not abuse.any():
         return rows_of(ctx, abuse, _COLUMNS).iloc[:0]
     high = _read_pairs(ctx, abuse, list(params.get("high_risk_keywords") or ())
@@ -449,9 +468,16 @@ def domestic_abuse_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         reasons[at] = np.where(reasons[at] == "", text, reasons[at] + "; " + text)
 
     out = deadline_rows(t, r, "referral to children's social care or to MARAC (police domestic abuse notification shared)")
+    # a trigger group recording only abuse in the young person's own relationship (16 or 17) is no abuse in the
+    # household ("boyfriend hit her")
+    gcode = ctx.timeline["_gcode"].to_numpy()
+    household = np.zeros(int(gcode.max()) + 1 if len(gcode) else 1, dtype=bool)
+    household[gcode[ctx.tags(params["abuse_tags"]).to_numpy(dtype=bool)]] = True
+    where = np.where(household[gcode[pos]], "domestic abuse in the child's household",
+                     "abuse in the young person's own relationship (teenage relationship abuse)")
     out["evidence_event_ids"] = evidence.array
     out["explanation"] = (
-        t["agency"] + " recorded domestic abuse in the child's household on " + fmt_date(t["_day"]) + " ("
+        t["agency"] + " recorded " + pd.Series(where, index=t.index) + " on " + fmt_date(t["_day"]) + " ("
         + pd.Series(reasons, index=t.index) + ") and no referral to children's social care or to MARAC is recorded within "
         + str(n) + " working day" + ("s" if n != 1 else "") + " (by " + fmt_date(t["deadline"]) + ")"
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next such referral by any agency",

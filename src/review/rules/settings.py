@@ -39,6 +39,9 @@ CHOICES = {
     "open_concerns_ignore_tags": CONCERN_TAGS,
     "exploitation_tags": CONCERN_TAGS,
     "missing_tags": CONCERN_TAGS,
+    "self_harm_tags": CONCERN_TAGS,
+    "relationship_abuse_tags": CONCERN_TAGS,
+    "presentation_contact_types": CONTACT_TYPES,
     "by_tag": CONCERN_TAGS,  # its keys
     "escalations": ESCALATIONS,
     "referral_escalations": ESCALATIONS,

@@ -1,0 +1,144 @@
+"""Rule `self_harm_not_referred`: a child under 18 who self-harmed with no CAMHS / mental health referral or
+psychosocial assessment recorded within a few days (the same or next day after a hospital presentation), and,
+for repeated self-harm, no referral to children's social care or early help.
+
+Source: NICE NG225 *Self-harm: assessment, management and preventing recurrence* (2022): a child or young
+person under 18 who has self-harmed is assessed by CAMHS or a professional with specialist training (a
+psychosocial assessment), and one presenting to an emergency department or admitted is assessed while there;
+Working Together to Safeguard Children 2023, chapter 1-2: repeated self-harm is among the needs that call for
+early help or a referral to children's social care to be considered.
+
+A trigger is an exact-date row tagged with one of `self_harm_tags` (ingest reads whose self-harm it is: a
+parent's is parental_mental_health), in a child under `max_age_years` (or of unknown age), one per event group
+at its first such row. Two expectations, each its own flag (its variant):
+
+* ``mental_health``: a row whose text mentions one of `mental_health_keywords` (a referral to CAMHS, a
+  psychosocial or mental health assessment, seen by liaison psychiatry or the crisis team), not negated
+  (`response_negations`) and not in a sentence that only plans, weighs or signposts it
+  (`response_not_in_sentence_with`), by any agency from the trigger's day to `within_days` calendar days after
+  it, `presentation_within_days` when the trigger row is a hospital presentation (`presentation_contact_types`).
+  High when a presentation or a repeated episode, else medium.
+* ``repeated``: an episode with at least `repeat_min_episodes` episodes (event groups, itself included) within
+  `repeat_window_days` up to its day, and no referral to children's social care or early help within
+  `repeat_within_days`: a held escalation of `escalations`, a row of `response_contact_types` by
+  `response_agency_kinds` that took place, or a text mentioning `social_care_keywords` (an early help referral)
+  as above. High.
+
+The trigger row itself may be the response. A late response is the next such row by any agency: one more than
+`response_max_days` after the trigger's day is not reported, nor one after the child's death (`late_referral`),
+and a flag whose trigger or deadline falls after the child's death is not raised (`censor_after_death`), as the
+other referral rules do.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .base import (
+    Context,
+    action_when,
+    day_numbers,
+    deadline_rows,
+    first_per_group,
+    fmt_date,
+    late_referral,
+    outcome_text,
+    referral_response,
+    register,
+    rows_of,
+)
+
+_COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "_start", "_end", "agency", "contact_type",
+            "_age_days"]
+_YEAR_DAYS = 365.25
+
+
+def repeated_episodes(episodes: pd.DataFrame, minimum: int, window: int) -> np.ndarray:
+    """Per episode (first rows of event groups, in timeline order): at least `minimum` episodes of its case
+    (itself included) within `window` days up to its day."""
+    if episodes.empty:
+        return np.zeros(0, dtype=bool)
+    big = np.int64(1) << np.int64(32)
+    keys = episodes["_case"].to_numpy().astype("int64") * big + day_numbers(episodes["_day"])
+    sorted_keys = np.sort(keys, kind="stable")
+    count = np.searchsorted(sorted_keys, keys, side="right") - np.searchsorted(sorted_keys, keys - window, side="left")
+    return count >= int(minimum)
+
+
+def _days(n: int) -> str:
+    return str(n) + " day" + ("s" if n != 1 else "")
+
+
+@register("self_harm_not_referred")
+def self_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
+    """A child's self-harm with no CAMHS / mental health referral or assessment within `within_days` (a
+    hospital presentation: `presentation_within_days`), or repeated self-harm with no referral to children's
+    social care or early help (NICE NG225; WT 2023)."""
+    tl = ctx.timeline
+    harmed = ctx.tags(params["self_harm_tags"]).to_numpy(dtype=bool) & tl["_exact"].to_numpy(dtype=bool)
+    if params.get("max_age_years") is not None and harmed.any():
+        age = tl["_age_days"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+        harmed &= ~(age >= float(params["max_age_years"]) * _YEAR_DAYS)  # unknown age: still a child
+    episodes = first_per_group(rows_of(ctx, harmed, _COLUMNS))
+    if episodes.empty:
+        return episodes.iloc[:0]
+    repeat = repeated_episodes(episodes, params["repeat_min_episodes"], int(params["repeat_window_days"]))
+    presentation = episodes["contact_type"].isin(list(params.get("presentation_contact_types") or [])).to_numpy(dtype=bool)
+    frames = []
+
+    # 1. the mental health response (NICE NG225), every episode
+    t = episodes.copy()
+    days = np.where(presentation, int(params["presentation_within_days"]), int(params["within_days"]))
+    t["anchor"] = t["_day"]
+    t["deadline"] = t["_day"] + pd.to_timedelta(days, unit="D")
+    mental = dict(params, escalations=[], response_contact_types=[],
+                  response_keywords=params["mental_health_keywords"])
+    found = referral_response(ctx, t, mental)
+    late = ~found["timely"].to_numpy(dtype=bool)
+    if late.any():
+        late_t = t[late]
+        r, none_text = late_referral(ctx, late_t, found, params)
+        out = deadline_rows(late_t, r, "a referral to CAMHS or a psychosocial (mental health) assessment")
+        out["variant"] = "mental_health"
+        out["severity"] = np.where(presentation[late] | repeat[late], "high", "medium")
+        what = np.where(presentation[late], "a self-harm presentation to hospital", "self-harm")
+        what = np.where(repeat[late], pd.Series(what, index=late_t.index) + ", repeated ("
+                        + str(int(params["repeat_min_episodes"])) + " or more episodes within "
+                        + str(int(params["repeat_window_days"])) + " days)", what)
+        out["explanation"] = (
+            late_t["agency"] + " recorded " + pd.Series(what, index=late_t.index) + " on " + fmt_date(late_t["_day"])
+            + " and no referral to CAMHS nor a psychosocial or mental health assessment is recorded within "
+            + pd.Series([_days(int(d)) for d in days[late]], index=late_t.index)
+            + " (by " + fmt_date(late_t["deadline"]) + ")"
+            + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next such record by any agency",
+                           action_when(ctx, r["action_pos"], late_t.index), none_text)
+        )
+        frames.append(out)
+
+    # 2. repeated self-harm: a referral to children's social care or early help (Working Together 2023)
+    if repeat.any():
+        t = episodes[repeat].copy()
+        n = int(params["repeat_within_days"])
+        t["anchor"] = t["_day"]
+        t["deadline"] = t["_day"] + pd.Timedelta(days=n)
+        social = dict(params, response_keywords=params["social_care_keywords"])
+        found = referral_response(ctx, t, social)
+        late = ~found["timely"].to_numpy(dtype=bool)
+        if late.any():
+            late_t = t[late]
+            r, none_text = late_referral(ctx, late_t, found, params)
+            out = deadline_rows(late_t, r, "a referral to children's social care or early help (repeated self-harm)")
+            out["variant"] = "repeated"
+            out["severity"] = "high"
+            out["explanation"] = (
+                late_t["agency"] + " recorded repeated self-harm (" + str(int(params["repeat_min_episodes"]))
+                + " or more episodes within " + str(int(params["repeat_window_days"])) + " days) on "
+                + fmt_date(late_t["_day"]) + " and no referral to children's social care or early help is recorded within "
+                + _days(n) + " (by " + fmt_date(late_t["deadline"]) + ")"
+                + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next such referral by any agency",
+                               action_when(ctx, r["action_pos"], late_t.index), none_text)
+            )
+            frames.append(out)
+    if not frames:
+        return episodes.iloc[:0]
+    return pd.concat(frames) if len(frames) > 1 else frames[0]
