@@ -27,6 +27,7 @@ from .base import (
     _mentioned,
     _negating_vocab,
     _open_ended,
+    _rows_matching,
     first_response,
     held_escalations,
     joined,
@@ -55,11 +56,18 @@ def _decision_mask(ctx: Context) -> pd.Series:
     # a decision keyword mentioned without a negation ("return home not agreed" is none), each distinct
     # (description, action) of the exact-date rows read once, with its case's vocabulary (`text_mentions`)
     exact = tl["_exact"].to_numpy(dtype=bool)
-    by_words = text_mentions(ctx, exact, settings.get("decision_keywords", []), _decision_negations(settings))
+    keywords = [str(w) for w in settings.get("decision_keywords", []) if normalise_text(w)]
+    home = [str(w) for w in settings.get("return_home_keywords") or [] if normalise_text(w)]
+    # the rows naming any of the words, by one vectorised search over the distinct texts (`_rows_matching`);
+    # each word list's own search then runs over those few rows only
+    pos = np.flatnonzero(exact)
+    candidates = np.zeros(len(tl), dtype=bool)
+    if len(pos) and (keywords or home):
+        candidates[pos[_rows_matching(ctx, pos, keywords + home)]] = True
+    by_words = text_mentions(ctx, candidates, keywords, _decision_negations(settings))
     # a return home only where it can be a decision about the child's care (`_return_home_rows`): not a
-    # missing child found and returned home by the police
-    by_words |= text_mentions(ctx, _return_home_rows(ctx) & exact, settings.get("return_home_keywords") or [],
-                              _decision_negations(settings))
+    # missing child found and returned home, nor the police's record of one
+    by_words |= text_mentions(ctx, _return_home_rows(ctx) & candidates, home, _decision_negations(settings))
     return (by_type | by_words) & tl["_exact"]
 
 
