@@ -466,10 +466,11 @@ def _injury_episodes(rows: list[dict], q: dict, earlier=None) -> dict:
     return {x["first"]["_gcode"]: root(x)["n"] for x in nodes}
 
 
-def _injury_nodes(tl: list[dict], tags, settings: dict) -> dict:
+def _injury_nodes(tl: list[dict], tags, settings: dict, not_record=None) -> dict:
     """Per event group with an exact-dated injury row (of `tags`), as review.rules.episodes reads it: its
     first such row, its injury tags, whether a row names a follow-up or a new injury, the body sites (bits)
-    and the dates (day * 100 + month, the first four distinct) its rows name."""
+    and the dates (day * 100 + month, the first four distinct) its rows name; with `not_record` (a row's
+    predicate: social care's receipt of a referral), whether a row of it is no such row (`record`)."""
     args = reading_args(settings.get("injury_episodes") or {}, _package_vocab())
     nodes = {}
     for r in tl:
@@ -478,7 +479,8 @@ def _injury_nodes(tl: list[dict], tags, settings: dict) -> dict:
             continue
         cue, new, sites, dates, plain = text_reading(f"{_text(r.get('description'))} . {_text(r.get('action'))}", *args)
         node = nodes.setdefault(r["_gcode"], {"first": r, "tags": set(), "cue": False, "new": False, "sites": 0,
-                                              "dates": set(), "plain": False})
+                                              "dates": set(), "plain": False, "record": False})
+        node["record"] |= not_record is None or not not_record(r)
         node["tags"] |= set(own)
         node["cue"] |= cue
         node["plain"] |= plain
@@ -512,7 +514,7 @@ def _earlier_injury(tl: list[dict], r: dict, tags, settings: dict, esc_held, *, 
     best = None
     for other in nodes.values():
         p = other["first"]
-        if (p["_day"], p["_pos"]) >= key or node["new"] or not node["tags"]:
+        if (p["_day"], p["_pos"]) >= key or node["new"] or not node["tags"] or not other.get("record", True):
             continue
         gap = (first["_day"] - p["_day"]).days
         if gap < 0 or not (node["sites"] == 0 or other["sites"] == 0 or node["sites"] & other["sites"]):
@@ -560,11 +562,19 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         # sent"), as the rules' held_escalations
         return any(e in kinds and not _esc_denied(r, e) for e in esc(r))
 
+    def receipt(x):
+        # social care's record of receiving a referral or notification (settings.receipt_*): the referral was
+        # made no later than its day (the package's `referral_receipts`)
+        return (bool(settings.get("receipt_keywords")) and x.get("agency_kind") in (settings.get("receipt_agency_kinds") or [])
+                and _mentioned(_text(x.get("description")) + " . " + _text(x.get("action")), settings["receipt_keywords"],
+                               tuple(settings.get("receipt_negations") or ())))
+
     def referral_answers(x, q):
         # a row answering a concern by referral (domestic_abuse_not_escalated, exploitation_not_referred): an
-        # escalation of q's that took place, a row of its response types by its agency kinds, or its keywords
+        # escalation of q's that took place, a row of its response types by its agency kinds, or its keywords;
+        # with receipts_answer, social care's record of receiving a referral
         text = _text(x.get("description")) + " . " + _text(x.get("action"))
-        return (esc_held(x, q["escalations"])
+        return (esc_held(x, q["escalations"]) or (bool(q.get("receipts_answer")) and receipt(x))
                 or (x.get("agency_kind") in (q.get("response_agency_kinds") or [x.get("agency_kind")])
                     and _held(x, q.get("response_contact_types") or []))
                 or (bool(q.get("response_keywords"))
@@ -574,13 +584,15 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     # nonmobile_injury -------------------------------------------------------------------------------
     if "nonmobile_injury" in p:
         q = p["nonmobile_injury"]
+        receipts = bool(q.get("receipts_answer"))  # social care's receipt of the referral: no trigger, no record
         trig = [r for r in tl if tag_in(r, q["injury_tags"]) and r["_exact"] and r["age_days"] is not None
                 and r["age_days"] >= 0 and (r["child_mobile"] is False or (
-                    r["child_mobile"] is None and r["age_days"] < q["nonmobile_below_age_months"] * 30.4375))]
+                    r["child_mobile"] is None and r["age_days"] < q["nonmobile_below_age_months"] * 30.4375))
+                and not (receipts and receipt(r))]
         trig = _first_per_group(trig)
         kinds = list(q["referral_escalations"]) + list(q["assessment_escalations"])
         window = q.get("escalation_window_days")
-        nodes = _injury_nodes(tl, q["injury_tags"], settings)
+        nodes = _injury_nodes(tl, q["injury_tags"], settings, receipt if receipts else None)
         for r in trig:
             # a record of an injury already recorded (an escalation of it, a conference of an injury already
             # escalated, a follow-up): the first record's flag covers it
@@ -590,7 +602,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                                episode_window_days=q.get("episode_window_days")) is not None:
                 continue
             deadline = r["_day"] + dt.timedelta(days=q["within_days"])
-            ref = _first(tl, r["_day"], lambda x: esc_held(x, q["referral_escalations"]))
+            ref = _first(tl, r["_day"], lambda x: esc_held(x, q["referral_escalations"]) or (receipts and receipt(x)))
             med = _first(tl, r["_day"], lambda x: esc_held(x, q["assessment_escalations"]))
             ref_ok = ref is not None and ref["_day"] <= deadline
             med_ok = med is not None and med["_day"] <= deadline
@@ -841,12 +853,19 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         q = p["information_not_shared"]
         decision_types = settings["decision_contact_types"]
         keywords = settings.get("decision_keywords", [])
+        home_words = settings.get("return_home_keywords") or []
+        home_not_kinds = settings.get("return_home_not_agency_kinds") or []
+        home_not_tags = settings.get("return_home_not_with_tags") or []
         group_agencies = {(x["_gcode"], _text(x.get("agency"))) for x in tl}
         first_decision = {}  # (concern row pos, deciding agency) -> first decision without the concern
         for d in tl:
             text = _text(d.get("description")) + " . " + _text(d.get("action"))
-            if not d["_exact"] or not (_held(d, decision_types) or (bool(keywords) and _mentioned(
-                    text, keywords, tuple(settings.get("decision_negations", []))))):
+            negations = tuple(settings.get("decision_negations", []))
+            # a return home: no decision by those agency kinds (the police), nor on a missing episode's row
+            home = (bool(home_words) and d.get("agency_kind") not in home_not_kinds
+                    and not tag_in(d, home_not_tags) and _mentioned(text, home_words, negations))
+            if not d["_exact"] or not (_held(d, decision_types) or home or (bool(keywords) and _mentioned(
+                    text, keywords, negations))):
                 continue
             d_agency = _text(d.get("agency"))
             lo = d["_day"] - dt.timedelta(days=int(q["window_days"]))
@@ -969,6 +988,27 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 flags.append(_flag("domestic_abuse_not_escalated", r, deadline, action))
+
+        # variant nfa_decision: social care's NFA / early help on a high-risk notification, child under nfa_max_age_months
+        nfa_kinds = q.get("nfa_agency_kinds") or []
+        if q.get("nfa_keywords") and nfa_kinds:
+            overturned = q.get("nfa_overturned_by") or []
+            months = float(q["nfa_max_age_months"]) * 30.4375
+            nfa = []
+            for r in trig:
+                text = _text(r.get("description")) + " . " + _text(r.get("action"))
+                score = dash_score(text)
+                if (r.get("agency_kind") in nfa_kinds and r["age_days"] is not None and 0 <= r["age_days"] < months
+                        and (high_risk(text, q) or (score is not None and score >= q["dash_score_min"]))
+                        and _mentioned(text, q["nfa_keywords"], tuple(q.get("nfa_negations") or ()))):
+                    nfa.append(r)
+            for r in _first_per_group(nfa):
+                deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
+                action = _first(tl, r["_day"], lambda x: x.get("agency_kind") in nfa_kinds and (
+                    _held(x, overturned) or esc_held(x, overturned)))
+                if action is None or action["_day"] > deadline:
+                    action = _capped(action, r["_day"], q.get("response_max_days"), death)
+                    flags.append(_flag("domestic_abuse_not_escalated", r, deadline, action, "nfa_decision"))
 
     # exploitation_not_referred ----------------------------------------------------------------------
     if "exploitation_not_referred" in p:

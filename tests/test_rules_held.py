@@ -280,8 +280,11 @@ def test_a_denied_type_naming_a_decision_keyword_is_that_decision():
     label says so (not the conference it names)."""
     from review.rules import agency_knowledge
 
+    # (social care's record: the police's record of a return home is no decision since s15,
+    # settings.return_home_not_agency_kinds)
+    social_care = {"agency": "Children's Social Care", "agency_kind": "social care"}
     rows = [bruise("2023-09-01"),
-            police_decision("2023-09-10", "cp_conference", "ICPC postponed. Child returned home to mother")]
+            police_decision("2023-09-10", "cp_conference", "ICPC postponed. Child returned home to mother", **social_care)]
     flags = flags_of("information_not_shared", rows)
     assert len(flags) == 1 and "before its decision (returned home)" in flags.iloc[0].explanation
     assert list(agency_knowledge(make_timeline(rows), RULES)["decision"]) == ["returned_home"]

@@ -129,7 +129,7 @@ def test_keyword_prefilter_keeps_every_text_the_exact_pattern_finds(seed):
     texts = np.array(random_texts(3000, seed + 10) + ["Children’s social care: NFA’d", "closed to children's social care",
                                                        "n.f.a", "nfant", "NFAT", "assessmentś", "retúrn home"],
                      dtype=object)
-    for keywords in (RULES["settings"]["decision_keywords"],
+    for keywords in (RULES["settings"]["decision_keywords"] + RULES["settings"]["return_home_keywords"],
                      RULES["rules"]["strategy_no_conference"]["params"]["closure_keywords"],
                      ["assessment", "children's social care", "s47", "café"]):
         exact = base._texts_matching(texts, base._keyword_regex(keywords))

@@ -1163,16 +1163,43 @@ def late_referral(ctx: Context, t: pd.DataFrame, found: pd.DataFrame, params: di
     return r, death_outcome_text(none_text, death, "none is recorded")
 
 
+def referral_receipts(ctx: Context) -> np.ndarray:
+    """Per timeline row (read-only; kept in the context): does it record children's social care (or MASH)
+    receiving a referral or notification? A row by one of the `receipt_agency_kinds` setting whose
+    description or action mentions one of `receipt_keywords` ("Referral from Hillcrest Academy re CSE",
+    "Police notification of DA incident 10/05", "Police referral re missing episode received") not negated
+    (the vocabulary's cues, and `receipt_negations` after the words: "No referral received", "referral from
+    school awaited": `text_mentions`, each distinct text read once). Such a row proves the referral was made
+    no later than its day: it answers the referring agency's concern, and it is no concern of social care's
+    needing a referral to itself (the rules' `receipts_answer`)."""
+    if "referral_receipts" not in ctx.extra:
+        settings = ctx.settings
+        kinds, keywords = settings.get("receipt_agency_kinds") or (), settings.get("receipt_keywords") or ()
+        out = np.zeros(len(ctx.timeline), dtype=bool)
+        if kinds and keywords:
+            mask = ctx.kinds(kinds).to_numpy(dtype=bool)
+            if mask.any():
+                out = text_mentions(ctx, mask, keywords, tuple(str(w) for w in settings.get("receipt_negations") or ())
+                                    ).to_numpy(dtype=bool, copy=True)
+        out.flags.writeable = False
+        ctx.extra["referral_receipts"] = out
+    return ctx.extra["referral_receipts"]
+
+
 def referral_response(ctx: Context, triggers: pd.DataFrame, params: dict) -> pd.DataFrame:
     """`first_response` of `triggers` among the rows that answer a concern by referral, read in the cases with a
     trigger only (domestic_abuse_not_escalated, exploitation_not_referred): an escalation of
     `params["escalations"]` that took place (`held_escalations`), a row of `response_contact_types` that took
     place (by an agency of `response_agency_kinds`, when given), or a row whose text mentions one of
     `response_keywords` (not negated by `response_negations`, not in a sentence with
-    `response_not_in_sentence_with`: `text_mentions`)."""
+    `response_not_in_sentence_with`: `text_mentions`); with `receipts_answer`, social care's record of
+    receiving a referral or notification (`referral_receipts`: the referral was made no later than its day,
+    so a receipt that is itself a trigger answers itself)."""
     tl = ctx.timeline
     in_cases = np.isin(tl["_case"].to_numpy(), np.unique(triggers["_case"].to_numpy()))
     response = held_escalations(ctx, params["escalations"]).to_numpy(dtype=bool, copy=True) & in_cases
+    if params.get("receipts_answer"):
+        response |= referral_receipts(ctx) & in_cases
     if params.get("response_contact_types"):
         typed = types_held(ctx, params["response_contact_types"]).to_numpy(dtype=bool, copy=True)
         if params.get("response_agency_kinds"):

@@ -42,6 +42,13 @@ the response ("DASH high risk, referred to MARAC"). A late response is the next 
 which nothing links to the trigger: one more than `response_max_days` (90) after the trigger's day is not
 reported ("none is recorded within 90 days of 1 Mar 2023"), nor one after the child's date of death ("none
 is recorded before the child's death on 3 Jun 2023"), as the injury rules read theirs (`base.cap_response`).
+With `receipts_answer`, social care's record of receiving the notification (`base.referral_receipts`) is a
+referral: it answers the police's incident, and itself.
+
+Variant nfa_decision (`_nfa_decisions`): social care deciding no further action or early help on a
+notification its own row records as high risk, about a child younger than `nfa_max_age_months`, with no
+strategy discussion, S47 enquiry, conference or assessment (`nfa_overturned_by`) within
+`within_working_days` (Working Together 2023 ch. 2; the Domestic Abuse Statutory Guidance 2022).
 """
 from __future__ import annotations
 
@@ -67,6 +74,8 @@ from .base import (
     day_numbers,
     deadline_rows,
     first_per_group,
+    first_response,
+    fmt_age,
     fmt_date,
     joined,
     outcome_text,
@@ -431,9 +440,20 @@ def domestic_abuse_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     # incident still counts towards a later one's repeat threshold
     if params.get("residence_verbs") and is_trigger.any():
         is_trigger &= ~_read_pairs(ctx, is_trigger, params["residence_verbs"], lives_elsewhere, params)
+    nfa = _nfa_decisions(ctx, params, is_trigger & (high | scored), high)
     triggers = first_per_group(rows_of(ctx, is_trigger, _COLUMNS))
     if triggers.empty:
-        return triggers
+        return nfa if nfa is not None else triggers
+    escalation = _not_escalated(ctx, params, triggers, high, scored, repeat, incidents)
+    if nfa is None or nfa.empty:
+        return escalation
+    return nfa if escalation.empty else pd.concat([escalation, nfa])
+
+
+def _not_escalated(ctx: Context, params: dict, triggers: pd.DataFrame, high: np.ndarray, scored: np.ndarray,
+                   repeat: np.ndarray, incidents: pd.DataFrame) -> pd.DataFrame:
+    """The flags of `triggers` (one row per event group) with no referral to children's social care or MARAC
+    within `within_working_days`."""
     n = int(params["within_working_days"])
     triggers["anchor"] = triggers["_day"]
     triggers["deadline"] = add_working_days(triggers["_day"], n)
@@ -481,6 +501,76 @@ def domestic_abuse_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         + pd.Series(reasons, index=t.index) + ") and no referral to children's social care or to MARAC is recorded within "
         + str(n) + " working day" + ("s" if n != 1 else "") + " (by " + fmt_date(t["deadline"]) + ")"
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next such referral by any agency",
+                       action_when(ctx, r["action_pos"], t.index), none_text)
+    )
+    return out
+
+
+_NFA_COLUMNS = _COLUMNS + ["age_display", "_age_days"]
+#: how the explanation names `nfa_overturned_by`
+_NFA_NAMES = {"strategy_discussion": "strategy discussion", "s47_enquiry": "section 47 enquiry",
+              "cp_conference": "child protection conference", "assessment": "assessment"}
+
+
+def _nfa_decisions(ctx: Context, params: dict, high_risk_rows: np.ndarray, high: np.ndarray) -> pd.DataFrame | None:
+    """Variant nfa_decision: social care (`nfa_agency_kinds`) deciding no further action or early help
+    (`nfa_keywords`, not negated: the vocabulary's cues plus `nfa_negations`) on a notification its own row
+    records as high risk (`high_risk_rows`: the triggers that are high risk or scored, child living in the
+    household), with a child younger than `nfa_max_age_months`: "Police notification of DA incident 10/05,
+    DASH high. NFA - passed to Early Help" about a baby of 4 months (Working Together 2023 ch. 2; the Domestic
+    Abuse Statutory Guidance 2022). Not flagged when social care held one of `nfa_overturned_by` (a contact
+    type or an escalation that took place) from its day to the `within_working_days`-th working day after.
+    One flag per event group; None when the variant is switched off (no `nfa_keywords`)."""
+    from ..schema import CONTACT_TYPES, ESCALATIONS
+    from .base import held_escalations, text_mentions, types_held
+
+    keywords = [str(k) for k in params.get("nfa_keywords") or () if normalise_text(k)]
+    kinds = list(params.get("nfa_agency_kinds") or ())
+    if not keywords or not kinds:
+        return None
+    tl = ctx.timeline
+    months = float(params["nfa_max_age_months"])
+    young = ((tl["_age_days"] >= 0) & (tl["_age_days"] < months * 30.4375)).fillna(False).to_numpy(dtype=bool)
+    mask = high_risk_rows & young & ctx.kinds(kinds).to_numpy(dtype=bool)
+    if not mask.any():
+        return None
+    mask &= text_mentions(ctx, mask, keywords, tuple(str(w) for w in params.get("nfa_negations") or ())).to_numpy(dtype=bool)
+    t = first_per_group(rows_of(ctx, mask, _NFA_COLUMNS))
+    if t.empty:
+        return None
+    n = int(params["within_working_days"])
+    t["anchor"] = t["_day"]
+    t["deadline"] = add_working_days(t["_day"], n)
+    overturned = list(params.get("nfa_overturned_by") or ())
+    answer = np.zeros(len(tl), dtype=bool)
+    types = [x for x in overturned if x in CONTACT_TYPES]
+    escalations = [x for x in overturned if x in ESCALATIONS]
+    if types:
+        answer |= types_held(ctx, types).to_numpy(dtype=bool)
+    if escalations:
+        answer |= held_escalations(ctx, escalations).to_numpy(dtype=bool)
+    answer &= ctx.kinds(kinds).to_numpy(dtype=bool)
+    found = first_response(ctx, t, pd.Series(answer, index=tl.index))
+    late = ~found["timely"].to_numpy(dtype=bool)
+    t = t[late]
+    if t.empty:
+        return None
+    r, none_text = late_referral(ctx, t, found, params)
+    names = [_NFA_NAMES.get(x, x.replace("_", " ")) for x in overturned] or ["strategy discussion"]
+    what = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    out = deadline_rows(t, r, "a strategy discussion or assessment, not no further action or early help, on a "
+                              "high-risk domestic abuse notification about a child under "
+                        + f"{months:g}" + " months")
+    out["variant"] = "nfa_decision"
+    reason = np.where(high[t.index.to_numpy()], "high risk recorded (DASH / MARAC threshold)", "a DASH score of "
+                      + str(int(params["dash_score_min"])) + " or more")
+    out["explanation"] = (
+        t["agency"] + " decided no further action or early help on " + fmt_date(t["_day"])
+        + " on a domestic abuse notification (" + pd.Series(reason, index=t.index) + ") about a child aged "
+        + fmt_age(t) + " (under " + f"{months:g}" + " months), and no " + what
+        + " by children's social care is recorded within " + str(n) + " working day" + ("s" if n != 1 else "")
+        + " (by " + fmt_date(t["deadline"]) + ")"
+        + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next one by children's social care",
                        action_when(ctx, r["action_pos"], t.index), none_text)
     )
     return out

@@ -302,7 +302,8 @@ def _order_keys(ctx: Context, case: np.ndarray, day: np.ndarray, pos: np.ndarray
 
 
 def earlier_injury(ctx: Context, triggers: pd.DataFrame, injury_tags, *, escalation_kinds=(), record_kinds=(),
-                   meeting_types=(), escalation_window_days=None, episode_window_days=None, detail=False):
+                   meeting_types=(), escalation_window_days=None, episode_window_days=None, detail=False,
+                   not_records=None):
     """Per row of `triggers` (first rows of event groups, the prepared timeline's positions as index): the
     position of the first row of the earlier injury record it is a record of (-1: a new injury).
 
@@ -324,7 +325,10 @@ def earlier_injury(ctx: Context, triggers: pd.DataFrame, injury_tags, *, escalat
         place (a conference, an S47 outcome, a core group), dated 0..`episode_window_days` after an injury
         already escalated: one of `escalation_kinds` took place between them (from the earlier record on).
     The latest such earlier group is returned. With `detail`: (that, and per row whether it was joined as a
-    same-site follow-up only: its flag text names the window).
+    same-site follow-up only: its flag text names the window). With `not_records` (per timeline row), an
+    earlier group whose every exact-dated injury row is one of them is no earlier record (social care's receipt
+    of the referral about the injury: the referring agency's own record of it is no record of the receipt's
+    injury).
     """
     from .base import held_escalations, types_held
 
@@ -372,6 +376,10 @@ def earlier_injury(ctx: Context, triggers: pd.DataFrame, injury_tags, *, escalat
     same_case = g["case"][p] == g["case"][rg]
     sites_ok = (g["sites"][rg] == 0) | (g["sites"][p] == 0) | ((g["sites"][rg] & g["sites"][p]) != 0)
     base = same_case & (gap >= 0) & ~g["new"][rg] & sites_ok & (g["tags"][rg] != 0)
+    if not_records is not None:
+        excluded = np.asarray(not_records, dtype=bool)
+        records = (ctx.tags(list(injury_tags)) & tl["_exact"]).to_numpy(dtype=bool) & ~excluded
+        base &= np.isin(g["gcode"][p], tl["_gcode"].to_numpy()[records])
     # a follow-up of the same injury
     p_ddmm = g["ddmm"][p]
     dated = (g["dates"][rg] == p_ddmm[:, None]).any(axis=1)

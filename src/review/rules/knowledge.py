@@ -7,6 +7,7 @@ itself, A's row lists B among its informed agencies, A's row is linked (same eve
 B's, or A's row was a referral / strategy discussion / conference and B is children's social care.
 
 A decision point is an exact-date row of a decision contact type or whose text mentions a decision keyword
+(a return home's words not on a police row nor one recording a missing episode: `_return_home_rows`)
 without a negation ("return home not agreed", "No further action not supported": `base.text_mentions` with
 the `decision_negations` setting after the keyword); a row of a decision type whose text says it did not take place ("ICPC postponed", "case not closed", "discharge
 postponed": the vocabulary's escalation negation cues, `base.types_held`) is none by its type.
@@ -26,6 +27,7 @@ from .base import (
     _mentioned,
     _negating_vocab,
     _open_ended,
+    _rows_matching,
     first_response,
     held_escalations,
     joined,
@@ -53,9 +55,34 @@ def _decision_mask(ctx: Context) -> pd.Series:
     by_type = types_held(ctx, settings["decision_contact_types"])
     # a decision keyword mentioned without a negation ("return home not agreed" is none), each distinct
     # (description, action) of the exact-date rows read once, with its case's vocabulary (`text_mentions`)
-    by_words = text_mentions(ctx, tl["_exact"].to_numpy(dtype=bool), settings.get("decision_keywords", []),
-                             _decision_negations(settings))
+    exact = tl["_exact"].to_numpy(dtype=bool)
+    keywords = [str(w) for w in settings.get("decision_keywords", []) if normalise_text(w)]
+    home = [str(w) for w in settings.get("return_home_keywords") or [] if normalise_text(w)]
+    # the rows naming any of the words, by one vectorised search over the distinct texts (`_rows_matching`);
+    # each word list's own search then runs over those few rows only
+    pos = np.flatnonzero(exact)
+    candidates = np.zeros(len(tl), dtype=bool)
+    if len(pos) and (keywords or home):
+        candidates[pos[_rows_matching(ctx, pos, keywords + home)]] = True
+    by_words = text_mentions(ctx, candidates, keywords, _decision_negations(settings))
+    # a return home only where it can be a decision about the child's care (`_return_home_rows`): not a
+    # missing child found and returned home, nor the police's record of one
+    by_words |= text_mentions(ctx, _return_home_rows(ctx) & candidates, home, _decision_negations(settings))
     return (by_type | by_words) & tl["_exact"]
+
+
+def _return_home_rows(ctx: Context) -> np.ndarray:
+    """Per timeline row: may its return_home_keywords be a decision? Not a row by one of the
+    `return_home_not_agency_kinds` setting (the police, who decide no child's care), nor one tagged one of
+    `return_home_not_with_tags` (a missing episode: the child found and brought home is no decision about
+    the child's care)."""
+    settings = ctx.settings
+    tl = ctx.timeline
+    kinds = settings.get("return_home_not_agency_kinds") or ()
+    out = ~ctx.kinds(kinds).to_numpy(dtype=bool) if kinds else np.ones(len(tl), dtype=bool)
+    if settings.get("return_home_not_with_tags"):
+        out &= ~ctx.tags(settings["return_home_not_with_tags"]).to_numpy(dtype=bool)
+    return out
 
 
 def _decision_negations(settings: dict) -> tuple:
@@ -69,14 +96,17 @@ def decision_label(ctx: Context, rows: pd.DataFrame, positions=None) -> pd.Serie
     settings = ctx.settings
     label = rows["contact_type"].astype("string")
     keywords = [str(w) for w in settings.get("decision_keywords", []) if normalise_text(w)]
-    if keywords:
+    home = [str(w) for w in settings.get("return_home_keywords") or [] if normalise_text(w)]
+    if keywords or home:
         text = (rows["description"].fillna("").astype(str) + " . " + rows["action"].fillna("").astype(str))
         where = rows.index if positions is None else positions
         numbers, keys = row_vocabs(ctx)
         vocab = [keys[v] for v in numbers[np.asarray(where, dtype="int64")]]
         negations = _decision_negations(settings)
-        found = pd.Series([_first_decision_word(t, keywords, negations, v) for t, v in zip(text, vocab)],
-                          index=rows.index, dtype=object)
+        # a return home's words only where they can be a decision (`_return_home_rows`)
+        homely = _return_home_rows(ctx)[np.asarray(where, dtype="int64")] if home else np.zeros(len(rows), dtype=bool)
+        found = pd.Series([_first_decision_word(t, keywords + home if h else keywords, negations, v)
+                           for t, v, h in zip(text, vocab, homely)], index=rows.index, dtype=object)
         # a decision by its words only: not of a decision type, or of one whose text says it did not take
         # place ("ICPC postponed; child returned home" decided the return home)
         by_type = types_held(ctx, settings["decision_contact_types"]).to_numpy(dtype=bool)

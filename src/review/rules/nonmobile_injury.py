@@ -34,6 +34,7 @@ from .base import (
     fmt_date,
     fmt_tags,
     held_escalations,
+    referral_receipts,
     register,
     rows_of,
     unlinked_outcome_text,
@@ -52,13 +53,21 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
     below_age = tl["_age_days"] < params["nonmobile_below_age_months"] * 30.4375
     not_mobile = (~tl["_mobile"]).fillna(below_age).fillna(False).astype(bool)
     mask = ctx.tags(params["injury_tags"]) & not_mobile & tl["_exact"] & (tl["_age_days"] >= 0).fillna(False)
+    # social care's record of receiving the referral about an injury is the referral (by the agency that
+    # saw the injury), no trigger of its own (`base.referral_receipts`)
+    receipts = referral_receipts(ctx) if params.get("receipts_answer") else None
+    if receipts is not None:
+        mask &= ~receipts
     triggers = first_per_group(rows_of(ctx, mask, _COLUMNS))
-    triggers = triggers[~_records_of_an_earlier_injury(ctx, triggers, params)]
+    triggers = triggers[~_records_of_an_earlier_injury(ctx, triggers, params, receipts)]
     if triggers.empty:
         return triggers
     triggers["anchor"] = triggers["_day"]
     triggers["deadline"] = triggers["_day"] + params["within_days"] * DAY
-    referral = first_response(ctx, triggers, held_escalations(ctx, params["referral_escalations"]))
+    referred = held_escalations(ctx, params["referral_escalations"])
+    if receipts is not None:
+        referred = referred | receipts
+    referral = first_response(ctx, triggers, referred)
     medical = first_response(ctx, triggers, held_escalations(ctx, params["assessment_escalations"]))
     missed = ~(referral["timely"] & medical["timely"])
     t = triggers[missed.to_numpy()]
@@ -167,6 +176,9 @@ def _one_part(ctx: Context, response: pd.DataFrame, kinds, found: str, other: st
     index = response.index
     pos = response["action_pos"].to_numpy(dtype="int64")
     names = escalation_names(ctx, pos, kinds, index).to_numpy(dtype=object)
+    if "referral_receipts" in ctx.extra and len(pos):  # social care's record of receiving the referral
+        received = referral_receipts(ctx)[np.maximum(pos, 0)] & (pos >= 0) & (names == "")
+        names = np.where(received, "referral received", names).astype(object)
     agency = column_at(ctx, "agency", np.maximum(pos, 0), index).astype(object).fillna("").to_numpy(dtype=object)
     detail = np.where(names == "", " (" + agency + ")", " (" + names + ", " + agency + ")")
     when = action_when(ctx, pos, index).astype(str).to_numpy(dtype=object)
@@ -181,7 +193,7 @@ def _one_part(ctx: Context, response: pd.DataFrame, kinds, found: str, other: st
     return pd.Series(text, index=index, dtype="string")
 
 
-def _records_of_an_earlier_injury(ctx: Context, triggers: pd.DataFrame, params: dict) -> np.ndarray:
+def _records_of_an_earlier_injury(ctx: Context, triggers: pd.DataFrame, params: dict, receipts=None) -> np.ndarray:
     """Per trigger (one row per event group, exact dates): is it a record of an injury of the child already
     recorded (`episodes.earlier_injury`), whose flag, if any, covers it? Itself one of the expected
     escalations (`referral_escalations`, `assessment_escalations`, that took place: `held_escalations`)
@@ -191,11 +203,13 @@ def _records_of_an_earlier_injury(ctx: Context, triggers: pd.DataFrame, params: 
     with a referral or CP medical between them (the ICPC three weeks after the bruise, the S47 outcome
     "injury accidental"); or a follow-up of an earlier injury (settings.injury_episodes). Not one that
     names a new injury or another body site. An escalation with no earlier record of the injury (a GP who
-    saw the bruise and referred) is a trigger."""
+    saw the bruise and referred) is a trigger; social care's receipt of its referral (`receipts`, per
+    timeline row, with `receipts_answer`) is no earlier record of the injury that would set it aside."""
     window = params.get("escalation_window_days")
     kinds = list(params["referral_escalations"]) + list(params["assessment_escalations"])
     earlier = earlier_injury(ctx, triggers, params["injury_tags"],
                              escalation_kinds=kinds if window is not None else (),
                              record_kinds=kinds, meeting_types=params.get("episode_meeting_types") or (),
-                             escalation_window_days=window, episode_window_days=params.get("episode_window_days"))
+                             escalation_window_days=window, episode_window_days=params.get("episode_window_days"),
+                             not_records=receipts)
     return earlier >= 0
