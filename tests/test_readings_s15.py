@@ -153,3 +153,23 @@ def test_every_kind_has_a_colour_and_a_noun():
 
     assert set(charts.KIND_COLOURS) == set(AGENCY_KINDS)
     assert AGENCY_KINDS.index("youth justice") == AGENCY_KINDS.index("police") + 1
+
+
+# 2. sightings by the police and a youth offending service ----------------------------------------------------
+@pytest.mark.parametrize("text, seen", [
+    ("Ellie missing from home 2 nights. Found in Brighton with older male.", True),
+    ("Ellie reported missing again. Located at address of Jayden Cole (22).", True),
+    ("Ellie arrested for possession with intent to supply", True),
+    ("AssetPlus assessment started after arrest. Ellie describes debts to older males.", True),
+    ("Ellie still missing, not found", None),
+    ("Ellie not located at address", None),
+    ("Unable to locate Ellie", None),
+    ("Ellie has not been found", None),
+    ("Father arrested for assault", None),
+    ("Ellie not seen, mother says she is missing since yesterday.", False),
+])
+def test_police_and_youth_justice_sightings(text, seen):
+    from review.sightings import read_sighting, with_child_names
+
+    concerns = "; ".join(tag_concerns(text, VOCAB))
+    assert read_sighting("other", concerns, text, "", with_child_names("", "Ellie Marsh")) == seen
