@@ -100,18 +100,20 @@ def test_a_long_csv_record_keeps_its_extra_cells_and_is_warned_about(tmp_path):
 # -- 3. agencies in no vocabulary -----------------------------------------------------------------------
 def test_an_unknown_agency_and_shared_with_recipient_are_warned_about_once_per_file(tmp_path):
     rows = [["Date", "Details", "Shared with"],
-            ["05/09/2023", "Seen", "YOT; Eastborough Housing Association"],
-            ["06/09/2023", "Seen again", "YOT"],
+            ["05/09/2023", "Seen", "DYP; Eastborough Housing Association"],
+            ["06/09/2023", "Seen again", "DYP"],
             ["07/09/2023", "Phone", "North Mid"]]
     _xlsx(tmp_path / "yos.xlsx", {"S": rows})
-    case = _case(tmp_path, [{"path": "yos.xlsx", "agency": "Eastborough Youth Offending Service"}])
+    # (not a youth offending service: since s15 that is a known kind, youth justice)
+    case = _case(tmp_path, [{"path": "yos.xlsx", "agency": "Eastborough Detached Youth Project"}])
     contacts, report = load_contacts(case)
     assert len(contacts) == 3
     warnings = _warnings(report)
-    agency = [w for w in warnings if "Eastborough Youth Offending Service" in w[4]]
+    agency = [w for w in warnings if "Eastborough Detached Youth Project" in w[4]]
     assert len(agency) == 1 and agency[0][2] == 2 and "rows 2, 3, 4" in agency[0][4]
     assert "vocab.yml" in agency[0][4] and "agencies:" in agency[0][4]
-    yot = [w for w in warnings if w[4].startswith("shared with 'YOT'")]
+    # (not "YOT": since s15 its words name a kind, youth justice)
+    yot = [w for w in warnings if w[4].startswith("shared with 'DYP'")]
     assert len(yot) == 1 and yot[0][2:4] == (2, "Shared with") and "rows 2, 3" in yot[0][4]
     # its words name its kind (housing): read so without a warning, as "Redwickshire Police" is; North Mid: a
     # known agency (an alias). Only names of kind 'other' are warned about (session 13 lead's narrowing: a

@@ -78,6 +78,9 @@ KIND_COLOURS = {
     "health": OKABE_ITO["blue"],
     "social care": OKABE_ITO["orange"],
     "police": OKABE_ITO["black"],
+    # the palette has no ninth colour readable as text on white (yellow is not): youth justice is drawn as the
+    # police are, the other criminal-justice agency, its lane named apart
+    "youth justice": OKABE_ITO["black"],
     "education": OKABE_ITO["bluish_green"],
     "housing": OKABE_ITO["reddish_purple"],
     "voluntary": OKABE_ITO["sky_blue"],

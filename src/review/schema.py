@@ -20,7 +20,7 @@ MULTI_SEP = "; "
 
 DATE_PRECISIONS = ("day", "month", "year", "approximate", "season")
 
-AGENCY_KINDS = ("health", "social care", "police", "education", "housing", "voluntary", "other")
+AGENCY_KINDS = ("health", "social care", "police", "youth justice", "education", "housing", "voluntary", "other")
 
 #: contact types (ids); labels for display are in vocab.yml
 CONTACT_TYPES = (

@@ -339,6 +339,7 @@ class Vocabulary:
     disclosure_cues: Phrases = field(default_factory=Phrases)  # "said", "disclosed" (`_disclosed_hit`)
     disclosure_hits: Phrases = field(default_factory=Phrases)  # "hit him", "slapped her"
     disclosure_peers: frozenset = frozenset()  # "child", "brother": a blow by another child is no abuse by a carer
+    disclosure_objects: frozenset = frozenset()  # "toy", "door": a blow by a thing is an account of an accident
     sharing_cues: Phrases = field(default_factory=Phrases)  # "shared with", "info passed to" (`shared_in_text`)
     sharing_post_cues: Phrases = field(default_factory=Phrases)  # "SW informed", "GP made aware"
     sharing_negations: frozenset = frozenset()  # "not", "unable": "not shared with", "unable to share"
@@ -526,6 +527,7 @@ class Vocabulary:
         out.disclosure_cues = Phrases(_as_list(vocab.get("disclosure_cues"), "disclosure_cues"))
         out.disclosure_hits = Phrases(_as_list(vocab.get("disclosure_hits"), "disclosure_hits"))
         out.disclosure_peers = _word_set(vocab, "disclosure_peers")
+        out.disclosure_objects = _word_set(vocab, "disclosure_objects")
         out.sharing_cues = Phrases(_as_list(vocab.get("sharing_cues"), "sharing_cues"))
         out.sharing_post_cues = Phrases(_as_list(vocab.get("sharing_post_cues"), "sharing_post_cues"))
         out.sharing_negations = _word_set(vocab, "sharing_negations")
@@ -827,6 +829,8 @@ class Vocabulary:
         for start, end, phrase in hits:
             struck = phrase.rsplit(" ", 1)[-1]
             if start and tokens[start - 1] in self.disclosure_peers:  # "another child pushed him"
+                continue
+            if start and tokens[start - 1] in self.disclosure_objects:  # "mother says sibling's toy hit him"
                 continue
             for cue in cues:
                 # a bracket between does not part them ("said his dad (Gary Wren) hit him"): only a label's

@@ -1519,13 +1519,27 @@ def fmt_age(rows: pd.DataFrame) -> pd.Series:
     return display.mask(display == "", fallback)
 
 
-def fmt_tags(concerns: pd.Series) -> pd.Series:
+def fmt_tags(concerns: pd.Series, young=None) -> pd.Series:
     """'bruising; inconsistent_explanation' -> 'bruising, inconsistent explanation'; a tag that is no noun
     phrase reads as one ("X recorded a missed appointment (child not brought) on ...", not "X recorded was not
-    brought on ...")."""
+    brought on ..."). Where `young` (a boolean per row: the child a young person then, `young_people`), as
+    the rule was_not_brought words it, "a missed appointment (the young person did not attend)"."""
     text = concerns.astype("string").fillna("").str.replace("; ", ", ", regex=False)
-    return text.str.replace("was_not_brought", "a missed appointment (child not brought)", regex=False) \
-        .str.replace("_", " ", regex=False)
+    missed = text.str.replace("was_not_brought", "a missed appointment (child not brought)", regex=False)
+    if young is not None:
+        missed = missed.mask(np.asarray(young, dtype=bool), text.str.replace(
+            "was_not_brought", "a missed appointment (the young person did not attend)", regex=False))
+    return missed.str.replace("_", " ", regex=False)
+
+
+def young_people(ctx: Context, day: pd.Series, dob: pd.Series) -> np.ndarray:
+    """Was the child a young person on `day` (aged settings.young_person_age_years, 13, or more: a child
+    who attends, or not, rather than one who is brought), per row; False without a date of birth."""
+    from .was_not_brought import age_in_years
+
+    years = age_in_years(day, dob)
+    limit = float(ctx.settings.get("young_person_age_years", 13))
+    return (years >= limit).fillna(False).to_numpy(dtype=bool)
 
 
 def _day_texts(days: pd.Series) -> np.ndarray:

@@ -26,12 +26,13 @@ from .base import (
     register,
     rows_of,
     types_held,
+    young_people,
     window_pairs,
 )
 
 
 #: the timeline columns the rule reads from its rows (selected before the rows are)
-_COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "agency", "age_display", "_age_days"]
+_COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "_dob", "agency", "age_display", "_age_days"]
 
 
 @register("closure_with_open_concerns")
@@ -82,7 +83,7 @@ def closure_with_open_concerns(ctx: Context, params: dict) -> pd.DataFrame:
         "agencies": ["; ".join(sorted({*a.split("; "), b})) for a, b in zip(agencies, t["agency"].astype(str))],
         "explanation": (
             t["agency"] + " closed the case / stepped down on " + fmt_date(t["_day"]) + " (child aged " + fmt_age(t)
-            + ") although " + fmt_tags(tags) + " had been recorded by " + agencies + " in the previous "
+            + ") although " + fmt_tags(tags, young_people(ctx, t["_day"], t["_dob"])) + " had been recorded by " + agencies + " in the previous "
             + str(params["window_days"]) + " days (" + n.astype(int).astype(str) + " record"
             + np.where(n == 1, "", "s") + ") with no assessment since."
         ),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .base import Context, fmt_date, fmt_tags, joined, register, take_rows
+from .base import Context, fmt_date, fmt_tags, joined, register, take_rows, young_people
 from .knowledge import decision_label, knowledge_pairs
 
 
@@ -46,22 +46,24 @@ def information_not_shared(ctx: Context, params: dict) -> pd.DataFrame:
         pd.concat([unknown["key"], unknown["key"]]),
     )
     # only the columns read below (and by decision_label), not every timeline column
-    cols = ["case_id", "event_id", "_day", "agency", "contact_type", "description", "action"]
+    cols = ["case_id", "event_id", "_day", "_dob", "agency", "contact_type", "description", "action"]
     # (by position: the prepared timeline's index is 0..n-1; `take_rows` spares a copy of each column)
     c = pd.DataFrame({name: take_rows(tl[name], flags["c_index"].to_numpy()) for name in cols}, index=flags.index)
     d = pd.DataFrame({name: take_rows(tl[name], flags["d_index"].to_numpy()) for name in cols}, index=flags.index)
     decision = decision_label(ctx, d, flags["d_index"].to_numpy()).str.replace("_", " ")
     trig = d if by_decision else c
+    # a missed appointment of a young person "did not attend" (as was_not_brought says), at the concern's date
+    young = young_people(ctx, c["_day"], c["_dob"])
 
     if by_decision:
         explanation = (
             d["agency"] + " made a decision (" + decision + ") on " + fmt_date(d["_day"]) + " with no record that it knew of "
-            + fmt_tags(flags["tags"]) + " recorded by " + flags["from_agencies"] + " in the previous "
+            + fmt_tags(flags["tags"], young) + " recorded by " + flags["from_agencies"] + " in the previous "
             + str(params["window_days"]) + " days."
         )
     else:
         explanation = (
-            c["agency"] + " recorded " + fmt_tags(flags["tags"]) + " on " + fmt_date(c["_day"])
+            c["agency"] + " recorded " + fmt_tags(flags["tags"], young) + " on " + fmt_date(c["_day"])
             + " and there is no record it reached " + d["agency"] + " before its decision (" + decision + ") on "
             + fmt_date(d["_day"]) + "."
         )

@@ -37,6 +37,7 @@ from .base import (
     outcome_text,
     register,
     rows_of,
+    _rows_matching,
     window_pairs,
 )
 
@@ -87,7 +88,6 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
         return t
     young = (years >= params["young_person_age_years"]).fillna(False).to_numpy(dtype=bool)
     pairs = pairs[pairs["t_index"].isin(t.index)]
-    n = count.reindex(t.index).astype(int).astype(str)
     evidence = joined(pairs["e_event_id"], pairs["t_index"]).reindex(t.index)
     dates = pairs.assign(d=fmt_date(pairs["e__day"], pairs["e__shown"]).to_numpy()).sort_values(["t_index", "e__start"])
     # ", ".join per trigger over numpy slices of the sorted pairs (a groupby agg calls back per group)
@@ -105,11 +105,9 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     t = t.assign(**{c: response[c] for c in response.columns})
     delay = delay_from(t["deadline"], t["action_date"], t["action_exact"])
     age = years.astype("Int64").astype("string").fillna("")
-    head = pd.Series("The child was not brought to ", index=t.index, dtype="string").mask(
-        young, "The young person (aged " + age + ") did not attend ")
     who = pd.Series("the child", index=t.index, dtype="string").mask(young, "the young person")
     explanation = (
-        head + n + " appointments with " + agencies + " within "
+        _missed_text(ctx, pairs, t.index, young, age, params.get("no_access_words") or ()) + " with " + agencies + " within "
         + str(params["window_days"]) + " days (" + date_list + ") and " + t["agency"]
         + " did not see " + who + " or escalate within " + str(params["follow_up_within_days"]) + " days of "
         + fmt_date(t["_day"]) + outcome_text(t["action_event_id"], t["action_date"], delay, "follow-up",
@@ -131,6 +129,34 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
         "agencies": agencies,
         "explanation": explanation,
     }, index=t.index)
+
+
+def _plural(count: pd.Series, noun: str) -> pd.Series:
+    """'1 appointment', '2 appointments'."""
+    return count.astype(str) + " " + noun + np.where(count == 1, "", "s")
+
+
+def _missed_text(ctx: Context, pairs: pd.DataFrame, index: pd.Index, young: np.ndarray, age: pd.Series,
+                 no_access_words) -> pd.Series:
+    """What was missed, per trigger: "The child was not brought to 3 appointments", or, where some of the
+    missed contacts are home visits at which no one answered (`no_access_words` in their description or
+    action: "No access visit", "no reply at the door"), "The child was not brought to 1 appointment and no
+    access was gained at 2 home visits", "No access was gained to the child at 2 home visits"; a young person
+    "did not attend". Each distinct text of the missed rows is read once (`_rows_matching`)."""
+    no_access = (_rows_matching(ctx, pairs["e_pos"].to_numpy(), no_access_words) if len(no_access_words)
+                 else np.zeros(len(pairs), dtype=bool))
+    # an event (its group) is a no-access visit when one of its records says so
+    groups = pairs.assign(no_access=no_access).groupby(["t_index", "e__gcode"])["no_access"].any()
+    k = groups.groupby(level=0).sum().reindex(index).fillna(0).astype(int)
+    n = groups.groupby(level=0).size().reindex(index).fillna(0).astype(int)
+    m = n - k
+    person = pd.Series("the child", index=index, dtype="string").mask(young, "the young person (aged " + age + ")")
+    brought = pd.Series("The child was not brought to ", index=index, dtype="string").mask(
+        young, "The young person (aged " + age + ") did not attend ")
+    visits = _plural(k, "home visit")
+    return (brought + _plural(m, "appointment")).mask(
+        (k > 0) & (m > 0), brought + _plural(m, "appointment") + " and no access was gained at " + visits).mask(
+        (k > 0) & (m == 0), "No access was gained to " + person + " at " + visits)
 
 
 def age_in_years(day: pd.Series, dob: pd.Series) -> pd.Series:
