@@ -905,6 +905,12 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             return _mentioned(text, q["started_words"], ()) and not _mentioned(
                 text, q["completed_words"], (), tuple(q["completed_not_in_sentence_with"]))
 
+        def completion_recorded(x):  # any row's text recording the assessment completed (`completion_recorded`)
+            text = _text(x.get("description")) + " . " + _text(x.get("action"))
+            return bool(q.get("completion_phrases")) and _mentioned(
+                text, q["completion_phrases"], (), tuple(q.get("completion_not_in_sentence_with") or ()),
+                whole_words=True)
+
         trig = []
         for r in tl:
             text = _text(r.get("description")) + " . " + _text(r.get("action"))
@@ -928,7 +934,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 _held(x, q["done_contact_types"]) or esc_held(x, q["done_contact_types"]))) or (
                 id(x) in trigger_ids and any(records_under_way(
                     t, _text(x.get("description")) + " . " + _text(x.get("action")), _package_vocab())
-                    for t in q["done_contact_types"]))) and not (completion and started_only(x)))
+                    for t in q["done_contact_types"]))) and not (completion and started_only(x))
+                or completion_recorded(x))
             if action is None or action["_day"] > deadline:
                 flags.append(_flag("assessment_wait", r, deadline, _capped(action, r["_day"], None, death)))
 

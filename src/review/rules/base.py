@@ -238,7 +238,8 @@ def _open_ended(words: str) -> bool:
     return len(last) >= _OPEN_ENDED_MIN and last.isalpha()
 
 
-def _mentioned(text: str, keywords: list, negations: tuple, others: tuple = (), vocab: str = "") -> bool:
+def _mentioned(text: str, keywords: list, negations: tuple, others: tuple = (), vocab: str = "",
+               whole_words: bool = False) -> bool:
     """Does `text` mention one of `keywords` (normalised: whole words, the last one from its start when it
     is at least five letters long, so "assessment" matches "assessments"; an abbreviation or a short word
     only whole: "NFA" is not "NFAT") at least once without a negation (review.vocab's rules: "no assessment
@@ -246,18 +247,28 @@ def _mentioned(text: str, keywords: list, negations: tuple, others: tuple = (), 
     outcome: "Police: no further action on the criminal investigation" is not social care's)? A sentence
     ends at . ; ! ? a newline, brackets, a spaced dash or a break word ("but"), not at a colon or a comma.
     A mention the word lists cannot place is taken as a mention. `vocab`: the `vocab_key` of the case's
-    vocabulary ("": the package's)."""
+    vocabulary ("": the package's). With `whole_words`, every keyword matches only whole ("assessment
+    complete" is not "assessment completion"), and a keyword ending in a colon is a label, found only with
+    its colon ("assessment outcome:" is not "assessment outcome awaited")."""
     vocab = _negating_vocab(negations, vocab)
     tokens = vocab.tokens(text)
     joined = " ".join(tokens)
-    found = set()
+    found, labels = set(), set()
     for keyword in keywords:
         words = normalise_text(keyword)
-        if words:
-            found.update(re.findall(r"(?<!\S)" + re.escape(words) + (r"\S*" if _open_ended(words) else r"(?!\S)"), joined))
+        if not words:
+            continue
+        if whole_words and str(keyword).rstrip().endswith(":"):
+            labels.add(words)
+        found.update(re.findall(r"(?<!\S)" + re.escape(words) + (
+            r"\S*" if _open_ended(words) and not whole_words else r"(?!\S)"), joined))
     if not found:
         return False
     spans = vocab.find_spans(tokens, Phrases(found))
+    if labels:  # a label's words only where its colon follows them (the tokens keep a colon as "|:")
+        plain = {normalise_text(k) for k in keywords if not str(k).rstrip().endswith(":")}
+        spans = [k for k in spans if k[2] not in labels or k[2] in plain
+                 or (k[1] < len(tokens) and tokens[k[1]] == "|:")]
     if spans and others:
         named = [start for start, _, _ in _phrases(others).find(tokens)]
         spans = [k for k in spans if not any(_same_sentence(tokens, i, k[0]) for i in named)]
@@ -836,10 +847,10 @@ def _may_deny(texts: np.ndarray, pattern: str | tuple[str, ...]) -> np.ndarray:
     return out
 
 
-def text_mentions(ctx: Context, mask, keywords, negations=(), others=()) -> pd.Series:
+def text_mentions(ctx: Context, mask, keywords, negations=(), others=(), *, whole_words: bool = False) -> pd.Series:
     """Rows of `mask` whose description or action mentions one of `keywords`, not negated and not in a
     sentence naming one of `others` (`_mentioned`; `negations` are extra post-negation cues such as "not
-    required"). A vectorised whole-word search (`_keyword_regex`) over the distinct descriptions and
+    required"; `whole_words`: each keyword only whole, a label ending in a colon only with it). A vectorised whole-word search (`_keyword_regex`) over the distinct descriptions and
     actions of the rows picks the candidates; each distinct (description, action) pair among them is then
     read once by `_mentioned`."""
     tl = ctx.timeline
@@ -860,7 +871,8 @@ def text_mentions(ctx: Context, mask, keywords, negations=(), others=()) -> pd.S
     first = _first_of_each(inverse)  # a row of each distinct triple, in code order
     negations, others = tuple(negations), tuple(str(w) for w in others)
     hits = np.array([
-        _mentioned(str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]), keywords, negations, others, keys[v[i]])
+        _mentioned(str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]), keywords, negations, others, keys[v[i]],
+                   whole_words)
         for i in first
     ], dtype=bool)
     out[pos] = hits[inverse]
