@@ -548,6 +548,82 @@ def referrals_declined(ctx: Context, mask) -> pd.Series:
 #: that escalation: a row of type referral whose text says the referral did not take place ("referral not
 #: sent", "Referral not made") is no referral to social care, whatever its escalation cell says
 #: (`held_escalations`)
+#: a referral its record's text dates explicitly (lower-cased text): "Referral to MASH sent 22.02.21",
+#: "referral made on 3 March 2021", "referred to children's social care on 24/02/2021", "referred on 1/3/21";
+#: the words between "referral" and its verb, or "referred to" and "on", stay in one sentence
+_REFERRAL_TEXT_DATE = re.compile(
+    r"\b(?:referral\b[^.;:!?\n]{0,60}?\b(?:sent|made|submitted|faxed|emailed|e-mailed)\s+(?:on\s+)?"
+    r"|referred\b(?:\s+to\b[^.;:!?\n]{0,60}?)?\s+on\s+)"
+    r"(?P<date>\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?![\d./-])|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?,?\s+\d{4}(?!\d))")
+#: the texts `referral_text_day` may find a date in (an RE2 pre-filter, lower-cased text)
+_REFERRAL_TEXT_PREFILTER = r"referr(?:al|ed)[^\n]*\d"
+
+
+def referral_text_dates(text) -> list[dt.date]:
+    """The days `text` dates a referral on, explicitly ("Referral to MASH sent 22.02.21", "referred to
+    children's social care on 24/02/2021"), each read by ingest's UK day-first `parse_date` (a whole day only:
+    not a month, nor a mistyped date it reads as approximate)."""
+    from ..ingest.dates import DateParseError, parse_date
+
+    out = []
+    for m in _REFERRAL_TEXT_DATE.finditer(str(text).lower()):
+        try:
+            parsed = parse_date(m.group("date"))
+        except DateParseError:
+            continue
+        if parsed.precision == "day":
+            out.append(parsed.date.date())
+    return out
+
+
+def referral_text_day(description, action, day: dt.date, last: dt.date | None) -> dt.date | None:
+    """The day a referral row's description or action dates its referral on (`referral_text_dates`), when
+    they name one day only from the row's own `day` to `last` (the end of the review): a date before the row
+    or after the review is ignored, and two different days are ambiguous (None). One text at a time: the
+    rules read it once per distinct text (`referral_text_days`)."""
+    day, last = (v.date() if isinstance(v, dt.datetime) else v for v in (day, last))
+    days = {d for text in (description, action) if isinstance(text, str) and text
+            for d in referral_text_dates(text) if d >= day and (last is None or d <= last)}
+    return days.pop() if len(days) == 1 else None
+
+
+def referral_text_days(ctx: Context, mask) -> np.ndarray:
+    """For each timeline row (datetime64[ns], NaT where none): the day its text dates its referral on when the
+    row is in `mask` and of a whole day (`referral_text_day`: "Referral to MASH sent 22.02.21" on a row of 19
+    Feb 2021 is a referral on 22 Feb 2021). A vectorised search picks the distinct descriptions and actions
+    that may name one; each distinct (description, action, day, end of review) among their rows is read once."""
+    tl = ctx.timeline
+    out = np.full(len(tl), np.datetime64("NaT"), dtype="datetime64[ns]")
+    pos = np.flatnonzero(np.asarray(mask, dtype=bool) & tl["_exact"].to_numpy(dtype=bool))
+    if not len(pos):
+        return out
+    maybe = np.zeros(len(pos), dtype=bool)
+    for column in ("description", "action"):
+        codes, uniques = _texts(ctx, column)
+        used = np.unique(codes[pos])
+        used = used[used >= 0]
+        hit = np.zeros(len(uniques), dtype=bool)
+        if len(used):
+            hit[used] = _texts_matching(uniques[used], _REFERRAL_TEXT_PREFILTER)
+        maybe |= hit[codes[pos]]
+    pos = pos[maybe]
+    if not len(pos):
+        return out
+    (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
+    days = tl["_day"].to_numpy(dtype="datetime64[ns]")[pos]
+    ends = tl["_review_end"].to_numpy(dtype="datetime64[ns]")[pos]
+    keys = pd.MultiIndex.from_arrays([d_codes[pos], a_codes[pos], days, ends])
+    inverse, distinct = pd.factorize(keys)
+    found = np.full(len(distinct), np.datetime64("NaT"), dtype="datetime64[ns]")
+    for i, (d, a, day, end) in enumerate(distinct):
+        when = referral_text_day(d_uniques[d], a_uniques[a], pd.Timestamp(day).date(),
+                                 None if pd.isna(end) else pd.Timestamp(end).date())
+        if when is not None:
+            found[i] = np.datetime64(when, "ns")
+    out[pos] = found[inverse]
+    return out
+
+
 ESCALATION_OWN_TYPES = {"referral_to_csc": ("referral",)}
 
 
