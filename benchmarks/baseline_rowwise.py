@@ -47,6 +47,7 @@ from rapidfuzz import fuzz, utils
 from review.config import package_data
 from review.rules.base import _mentioned  # a keyword mentioned and not negated, in one text
 from review.rules.base import content_anchor, content_key, source_order_key  # a contact's anchor, one row
+from review.rules.base import referral_text_day  # the day one referral row's text dates its referral on
 from review.rules.episodes import explained_text, reading_args, text_reading  # one text's injury-episode readings
 from review.rules.domestic_abuse_not_escalated import dash_score  # a DASH score written in one text
 from review.rules.domestic_abuse_not_escalated import high_risk, lives_elsewhere  # DA high risk, child's residence (one text)
@@ -692,8 +693,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     if "referral_no_decision" in p:
         q = p["referral_no_decision"]
         for r in _first_per_group([r for r in tl if esc_held(r, ["referral_to_csc"]) and r["_exact"]]):
-            deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
-            action = _first(tl, r["_day"], lambda x: x.get("agency_kind") in q["decision_agency_kinds"]
+            # a referral its text dates on a later day ("Referral to MASH sent 22.02.21"): counted from that day
+            referred = referral_text_day(r.get("description"), r.get("action"), r["_day"], review_end) or r["_day"]
+            deadline = _add_working_days(referred, int(q["within_working_days"]))
+            action = _first(tl, referred, lambda x: x.get("agency_kind") in q["decision_agency_kinds"]
                             and (_held(x, q["decision_contact_types"]) or (
                                 q.get("decision_in_text", True) and any(records_type(t, _text(x.get("description")) + " . " + _text(x.get("action")),
                                                      _package_vocab()) for t in q["decision_contact_types"])))
@@ -701,7 +704,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     _text(x.get("description")) + " . " + _text(x.get("action"))))
             if action is None or action["_day"] > deadline:
                 # a decision after the child's death is none (review.rules.base.censor_at_death)
-                flags.append(_flag("referral_no_decision", r, deadline, _capped(action, r["_day"], None, death)))
+                flags.append(_flag("referral_no_decision", r, deadline, _capped(action, referred, None, death)))
 
     # strategy_no_conference -------------------------------------------------------------------------
     if "strategy_no_conference" in p:
@@ -924,6 +927,12 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             return _mentioned(text, q["started_words"], ()) and not _mentioned(
                 text, q["completed_words"], (), tuple(q["completed_not_in_sentence_with"]))
 
+        def completion_recorded(x):  # any row's text recording the assessment completed (`completion_recorded`)
+            text = _text(x.get("description")) + " . " + _text(x.get("action"))
+            return bool(q.get("completion_phrases")) and _mentioned(
+                text, q["completion_phrases"], (), tuple(q.get("completion_not_in_sentence_with") or ()),
+                whole_words=True)
+
         trig = []
         for r in tl:
             text = _text(r.get("description")) + " . " + _text(r.get("action"))
@@ -947,7 +956,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 _held(x, q["done_contact_types"]) or esc_held(x, q["done_contact_types"]))) or (
                 id(x) in trigger_ids and any(records_under_way(
                     t, _text(x.get("description")) + " . " + _text(x.get("action")), _package_vocab())
-                    for t in q["done_contact_types"]))) and not (completion and started_only(x)))
+                    for t in q["done_contact_types"]))) and not (completion and started_only(x))
+                or completion_recorded(x))
             if action is None or action["_day"] > deadline:
                 flags.append(_flag("assessment_wait", r, deadline, _capped(action, r["_day"], None, death)))
 

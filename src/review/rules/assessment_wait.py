@@ -11,7 +11,9 @@ children's social care, `social_care_escalations`) is due `max_working_days` wor
 the assessment *completed* answers it: a row of a done type, or a request's own text recording it, whose
 text records it only started ("Single assessment started", "assessment allocated", "in progress":
 `started_words`, with no `completed_words` outside a sentence that only plans the completion, "to be
-completed by 5/4") does not; the explanation names the start when one is recorded in time. Why: Working
+completed by 5/4") does not; the explanation names the start when one is recorded in time. A row of any
+other type whose text records the assessment completed ("Case closure: Single assessment completed.":
+`completion_phrases`, whole phrases, not negated, `completion_recorded`) completes it too, late or not. Why: Working
 Together's timescale is to completion, and a chronology that records the start only shows that the
 assessment began. Any other request keeps the local standard: `max_days` calendar days to the assessment,
 started or completed.
@@ -101,6 +103,11 @@ def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
     done |= types_recorded(ctx, params["done_contact_types"], is_trigger, under_way=True).to_numpy(dtype=bool)
     # completed: not a record of the assessment only started ("Single assessment started")
     completed = done & ~started_only(ctx, done, params)
+    # a row of any type whose text records the assessment completed ("Case closure: Single assessment
+    # completed."), in the cases with a request: the assessment, done and completed
+    recorded = completion_recorded(ctx, triggers, params)
+    done |= recorded
+    completed |= recorded
     # one flag per requested event: two agencies' records of one request are one event group
     triggers = first_per_group(triggers)
     social_t = triggers["_social"].to_numpy(dtype=bool)
@@ -145,6 +152,23 @@ def assessment_wait(ctx: Context, params: dict) -> pd.DataFrame:
                        action_when(ctx, r["action_pos"], t.index), none_text)
     )
     return out
+
+
+def completion_recorded(ctx: Context, triggers: pd.DataFrame, params: dict) -> np.ndarray:
+    """Rows of the cases of `triggers` whose description or action records an assessment completed, whatever
+    the row's contact type: one of `completion_phrases` ("Single assessment completed", "SA completed",
+    "Assessment outcome: NFA"), each a whole phrase ("assessment complete" is not "assessment completion"; a
+    phrase ending in a colon is a label, only with its colon), not negated ("no assessment completed") and not
+    in a sentence with `completion_not_in_sentence_with` ("Assessment outcome: to be confirmed", "once the
+    assessment is complete"). A whole-word search over the distinct texts of those cases picks the
+    candidates; each distinct text among them is read once (`text_mentions`)."""
+    tl = ctx.timeline
+    phrases = params.get("completion_phrases") or ()
+    if not phrases or triggers.empty:
+        return np.zeros(len(tl), dtype=bool)
+    in_cases = np.isin(tl["_case"].to_numpy(), np.unique(triggers["_case"].to_numpy()))
+    return text_mentions(ctx, in_cases, phrases, (), params.get("completion_not_in_sentence_with") or (),
+                         whole_words=True).to_numpy(dtype=bool)
 
 
 def started_only(ctx: Context, mask, params: dict) -> np.ndarray:

@@ -238,7 +238,8 @@ def _open_ended(words: str) -> bool:
     return len(last) >= _OPEN_ENDED_MIN and last.isalpha()
 
 
-def _mentioned(text: str, keywords: list, negations: tuple, others: tuple = (), vocab: str = "") -> bool:
+def _mentioned(text: str, keywords: list, negations: tuple, others: tuple = (), vocab: str = "",
+               whole_words: bool = False) -> bool:
     """Does `text` mention one of `keywords` (normalised: whole words, the last one from its start when it
     is at least five letters long, so "assessment" matches "assessments"; an abbreviation or a short word
     only whole: "NFA" is not "NFAT") at least once without a negation (review.vocab's rules: "no assessment
@@ -246,18 +247,28 @@ def _mentioned(text: str, keywords: list, negations: tuple, others: tuple = (), 
     outcome: "Police: no further action on the criminal investigation" is not social care's)? A sentence
     ends at . ; ! ? a newline, brackets, a spaced dash or a break word ("but"), not at a colon or a comma.
     A mention the word lists cannot place is taken as a mention. `vocab`: the `vocab_key` of the case's
-    vocabulary ("": the package's)."""
+    vocabulary ("": the package's). With `whole_words`, every keyword matches only whole ("assessment
+    complete" is not "assessment completion"), and a keyword ending in a colon is a label, found only with
+    its colon ("assessment outcome:" is not "assessment outcome awaited")."""
     vocab = _negating_vocab(negations, vocab)
     tokens = vocab.tokens(text)
     joined = " ".join(tokens)
-    found = set()
+    found, labels = set(), set()
     for keyword in keywords:
         words = normalise_text(keyword)
-        if words:
-            found.update(re.findall(r"(?<!\S)" + re.escape(words) + (r"\S*" if _open_ended(words) else r"(?!\S)"), joined))
+        if not words:
+            continue
+        if whole_words and str(keyword).rstrip().endswith(":"):
+            labels.add(words)
+        found.update(re.findall(r"(?<!\S)" + re.escape(words) + (
+            r"\S*" if _open_ended(words) and not whole_words else r"(?!\S)"), joined))
     if not found:
         return False
     spans = vocab.find_spans(tokens, Phrases(found))
+    if labels:  # a label's words only where its colon follows them (the tokens keep a colon as "|:")
+        plain = {normalise_text(k) for k in keywords if not str(k).rstrip().endswith(":")}
+        spans = [k for k in spans if k[2] not in labels or k[2] in plain
+                 or (k[1] < len(tokens) and tokens[k[1]] == "|:")]
     if spans and others:
         named = [start for start, _, _ in _phrases(others).find(tokens)]
         spans = [k for k in spans if not any(_same_sentence(tokens, i, k[0]) for i in named)]
@@ -537,6 +548,82 @@ def referrals_declined(ctx: Context, mask) -> pd.Series:
 #: that escalation: a row of type referral whose text says the referral did not take place ("referral not
 #: sent", "Referral not made") is no referral to social care, whatever its escalation cell says
 #: (`held_escalations`)
+#: a referral its record's text dates explicitly (lower-cased text): "Referral to MASH sent 22.02.21",
+#: "referral made on 3 March 2021", "referred to children's social care on 24/02/2021", "referred on 1/3/21";
+#: the words between "referral" and its verb, or "referred to" and "on", stay in one sentence
+_REFERRAL_TEXT_DATE = re.compile(
+    r"\b(?:referral\b[^.;:!?\n]{0,60}?\b(?:sent|made|submitted|faxed|emailed|e-mailed)\s+(?:on\s+)?"
+    r"|referred\b(?:\s+to\b[^.;:!?\n]{0,60}?)?\s+on\s+)"
+    r"(?P<date>\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?![\d./-])|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?,?\s+\d{4}(?!\d))")
+#: the texts `referral_text_day` may find a date in (an RE2 pre-filter, lower-cased text)
+_REFERRAL_TEXT_PREFILTER = r"referr(?:al|ed)[^\n]*\d"
+
+
+def referral_text_dates(text) -> list[dt.date]:
+    """The days `text` dates a referral on, explicitly ("Referral to MASH sent 22.02.21", "referred to
+    children's social care on 24/02/2021"), each read by ingest's UK day-first `parse_date` (a whole day only:
+    not a month, nor a mistyped date it reads as approximate)."""
+    from ..ingest.dates import DateParseError, parse_date
+
+    out = []
+    for m in _REFERRAL_TEXT_DATE.finditer(str(text).lower()):
+        try:
+            parsed = parse_date(m.group("date"))
+        except DateParseError:
+            continue
+        if parsed.precision == "day":
+            out.append(parsed.date.date())
+    return out
+
+
+def referral_text_day(description, action, day: dt.date, last: dt.date | None) -> dt.date | None:
+    """The day a referral row's description or action dates its referral on (`referral_text_dates`), when
+    they name one day only from the row's own `day` to `last` (the end of the review): a date before the row
+    or after the review is ignored, and two different days are ambiguous (None). One text at a time: the
+    rules read it once per distinct text (`referral_text_days`)."""
+    day, last = (v.date() if isinstance(v, dt.datetime) else v for v in (day, last))
+    days = {d for text in (description, action) if isinstance(text, str) and text
+            for d in referral_text_dates(text) if d >= day and (last is None or d <= last)}
+    return days.pop() if len(days) == 1 else None
+
+
+def referral_text_days(ctx: Context, mask) -> np.ndarray:
+    """For each timeline row (datetime64[ns], NaT where none): the day its text dates its referral on when the
+    row is in `mask` and of a whole day (`referral_text_day`: "Referral to MASH sent 22.02.21" on a row of 19
+    Feb 2021 is a referral on 22 Feb 2021). A vectorised search picks the distinct descriptions and actions
+    that may name one; each distinct (description, action, day, end of review) among their rows is read once."""
+    tl = ctx.timeline
+    out = np.full(len(tl), np.datetime64("NaT"), dtype="datetime64[ns]")
+    pos = np.flatnonzero(np.asarray(mask, dtype=bool) & tl["_exact"].to_numpy(dtype=bool))
+    if not len(pos):
+        return out
+    maybe = np.zeros(len(pos), dtype=bool)
+    for column in ("description", "action"):
+        codes, uniques = _texts(ctx, column)
+        used = np.unique(codes[pos])
+        used = used[used >= 0]
+        hit = np.zeros(len(uniques), dtype=bool)
+        if len(used):
+            hit[used] = _texts_matching(uniques[used], _REFERRAL_TEXT_PREFILTER)
+        maybe |= hit[codes[pos]]
+    pos = pos[maybe]
+    if not len(pos):
+        return out
+    (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
+    days = tl["_day"].to_numpy(dtype="datetime64[ns]")[pos]
+    ends = tl["_review_end"].to_numpy(dtype="datetime64[ns]")[pos]
+    keys = pd.MultiIndex.from_arrays([d_codes[pos], a_codes[pos], days, ends])
+    inverse, distinct = pd.factorize(keys)
+    found = np.full(len(distinct), np.datetime64("NaT"), dtype="datetime64[ns]")
+    for i, (d, a, day, end) in enumerate(distinct):
+        when = referral_text_day(d_uniques[d], a_uniques[a], pd.Timestamp(day).date(),
+                                 None if pd.isna(end) else pd.Timestamp(end).date())
+        if when is not None:
+            found[i] = np.datetime64(when, "ns")
+    out[pos] = found[inverse]
+    return out
+
+
 ESCALATION_OWN_TYPES = {"referral_to_csc": ("referral",)}
 
 
@@ -836,10 +923,10 @@ def _may_deny(texts: np.ndarray, pattern: str | tuple[str, ...]) -> np.ndarray:
     return out
 
 
-def text_mentions(ctx: Context, mask, keywords, negations=(), others=()) -> pd.Series:
+def text_mentions(ctx: Context, mask, keywords, negations=(), others=(), *, whole_words: bool = False) -> pd.Series:
     """Rows of `mask` whose description or action mentions one of `keywords`, not negated and not in a
     sentence naming one of `others` (`_mentioned`; `negations` are extra post-negation cues such as "not
-    required"). A vectorised whole-word search (`_keyword_regex`) over the distinct descriptions and
+    required"; `whole_words`: each keyword only whole, a label ending in a colon only with it). A vectorised whole-word search (`_keyword_regex`) over the distinct descriptions and
     actions of the rows picks the candidates; each distinct (description, action) pair among them is then
     read once by `_mentioned`."""
     tl = ctx.timeline
@@ -860,7 +947,8 @@ def text_mentions(ctx: Context, mask, keywords, negations=(), others=()) -> pd.S
     first = _first_of_each(inverse)  # a row of each distinct triple, in code order
     negations, others = tuple(negations), tuple(str(w) for w in others)
     hits = np.array([
-        _mentioned(str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]), keywords, negations, others, keys[v[i]])
+        _mentioned(str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]), keywords, negations, others, keys[v[i]],
+                   whole_words)
         for i in first
     ], dtype=bool)
     out[pos] = hits[inverse]

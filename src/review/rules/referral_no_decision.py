@@ -18,9 +18,14 @@ whatever its escalation cell says (`base.held_escalations`), nor one whose text 
 was sent ("Referral to MASH sent 14/3, withdrawn 15/3"). A row whose text says children's social care declined
 the referral ("Referral declined by CSC", "CSC declined the referral", `base.referrals_declined`) records a
 referral made and, whoever wrote it, social care's decision on it (no further action), with `decision_in_text`.
+A referral its record's text dates explicitly on a later day than the record ("Referral to MASH sent
+22.02.21" on the police's record of 19 Feb 2021; "referred to children's social care on 24/02/2021": one day
+only, from the record's day to the end of the review, `base.referral_text_days`) is counted from that day,
+and the explanation says so ("referral dated 22 Feb 2021 in the record's text of 19 Feb 2021").
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..workdays import add_working_days
@@ -34,6 +39,7 @@ from .base import (
     fmt_date,
     held_escalations,
     outcome_text,
+    referral_text_days,
     referrals_declined,
     register,
     rows_of,
@@ -57,8 +63,12 @@ def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
     if triggers.empty:
         return triggers
     n = int(params["within_working_days"])
-    triggers["anchor"] = triggers["_day"]
-    triggers["deadline"] = add_working_days(triggers["_day"], n)
+    # a referral its record's text dates on a later day ("Referral to MASH sent 22.02.21" on the police's
+    # record of 19 Feb) is counted from that day (`referral_text_days`)
+    text_day = pd.Series(referral_text_days(ctx, mask)[triggers.index.to_numpy()], index=triggers.index)
+    triggers["_referred"] = text_day.fillna(triggers["_day"])
+    triggers["anchor"] = triggers["_referred"]
+    triggers["deadline"] = add_working_days(triggers["_referred"], n)
     # a row typed as the meeting / assessment whose text says it did not take place ("strategy meeting
     # cancelled", "assessment not started") is no decision (`types_held`)
     social_care = ctx.kinds(params["decision_agency_kinds"])
@@ -77,8 +87,12 @@ def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
                                    "no decision is recorded", "the referral")
 
     out = deadline_rows(t, r, "decision on the referral by children's social care")
+    dated = (t["_referred"] != t["_day"]).to_numpy(dtype=bool)
+    in_text = pd.Series(np.where(dated, " (referral dated " + fmt_date(t["_referred"]).astype(str)
+                                 + " in the record's text of " + fmt_date(t["_day"]).astype(str) + ")", ""),
+                        index=t.index)
     out["explanation"] = (
-        t["agency"] + " referred the child to children's social care on " + fmt_date(t["_day"])
+        t["agency"] + " referred the child to children's social care on " + fmt_date(t["_referred"]) + in_text
         + " and no decision by children's social care is recorded within " + str(n) + " working day"
         + ("s" if n != 1 else "") + " (by " + fmt_date(t["deadline"]) + ")"
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "a decision",
