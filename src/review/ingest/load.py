@@ -41,6 +41,7 @@ from ..schema import (
 )
 from .checks import check_rows
 from .dates import _SERIAL_TEXT, DateParseError, is_unknown_time, parse_date
+from .identity import identity_columns, read_identity, summary as other_child_summary
 from .headers import (
     FIELDS,
     HeaderMatch,
@@ -319,6 +320,8 @@ class _CaseBatch:
         #: file -> (sheet, header row cells) of its last Word table read with a header
         self.word_headers: dict[str, tuple[str, list]] = {}
         self.agency_headers: list[str | None] = []  # each of `checks`' tables: its Agency column's header
+        #: file -> [its first sheet's report, rows of another child, {that child's label: rows}]
+        self.other_children: dict[str, list] = {}
 
     def add(self, table: RawTable, spec: FileSpec, profile: Profile) -> FileReport:
         """Read one sheet into the batch; return its FileReport."""
@@ -426,6 +429,8 @@ class _CaseBatch:
                 return report
 
         data = _reject_uncached_formulas(table, data, match, report)
+        if len(data):
+            data = self._reject_other_children(table, cells, data, match, report)
         accepted = 0
         if len(data):
             builder = _ColumnBuilder(table, spec, profile, self.case, self.vocab, match, report, cells, self.caches)
@@ -440,6 +445,35 @@ class _CaseBatch:
             self.keys.append((PurePosixPath(table.file).as_posix(), table.sheet))
         self.size += accepted
         return report
+
+    def _reject_other_children(self, table: RawTable, cells: np.ndarray, data: np.ndarray, match: HeaderMatch,
+                               report: FileReport) -> np.ndarray:
+        """`data` without the rows of another child (`review.ingest.identity`), each rejected with the
+        cell that shows it; the columns that identify the child are named in a note, and no longer listed
+        as not analysed (their values stay in `extra`)."""
+        used = set(match.columns.values()).union(*match.also.values())
+        columns = identity_columns(match.headers, used)
+        if not columns:
+            return data
+        headers = [match.headers[c] or column_letter(c) for c in range(len(match.headers))]
+        said = {"name": "the child's name", "date_of_birth": "the child's date of birth", "nhs_number": "the child's NHS number"}
+        report.notes.append("read as identifying the child of each row (another child's rows are rejected): "
+                            + ", ".join(f"{headers[c]!r} ({said[kind]})" for c, kind in columns.items()))
+        shown = {match.unmapped[c] for c in columns if c in match.unmapped}
+        report.unmapped_columns = [c for c in report.unmapped_columns if c not in shown]
+        row_numbers = [table.row_numbers[i] for i in data.tolist()]
+        identity = read_identity(cells, data, columns, headers, self.case, row_numbers, _rows_named)
+        report.notes += identity.notes
+        for row, column, message in identity.warnings:
+            report.warn(row, column, message)
+        if not identity.reasons:
+            return data
+        seen = self.other_children.setdefault(table.file, [report, 0, {}])
+        for row, column, reason, label in identity.reasons:
+            report.reject(row, column, reason)
+            seen[1] += 1
+            seen[2][label] = seen[2].get(label, 0) + 1
+        return data[~identity.reject]
 
     def _continued_word_table(self, table: RawTable, profile: Profile):
         """(the table with the header it continues put above its rows as row 0, that header's match,
@@ -509,6 +543,8 @@ class _CaseBatch:
                 check_rows(part, report, self.case)
         for report, row, column, message in lookalikes:
             report.warn(row, column, message)
+        for file, (report, rows, children) in self.other_children.items():
+            report.warn(None, None, other_child_summary(PurePosixPath(file).name, rows, children))
         if blocks is not None:
             return contacts
         return contacts.sort_values(SORT_KEYS, kind="stable").reset_index(drop=True)

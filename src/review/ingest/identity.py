@@ -1,0 +1,270 @@
+"""Rows of another child: one case is one child, and a sheet that names the child on each row (a family's
+health visiting record with a "Child" and a "Date of birth" column, a GP's "Patient" column) may hold a
+sibling's contacts too. Those rows are rejected, each with the cell that shows it, never merged into the
+case's child's chronology (a sibling's bruise at 4 months is not the case's child's at 23 months).
+
+Columns are recognised by their header (profiles.yml `child_identity`), whether or not the sheet's profile
+maps anything else. Each distinct value is read once (a column of a million rows holds a few names) and
+given a verdict; a row is rejected when one of its identifying cells names another child and none names the
+case's child. A cell that is close to the child's but not the same (a misspelt name, a date of birth with
+day and month swapped, a partial or unreadable date) is kept, with a warning: when in doubt, the row stays.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from ..config import package_data
+from .dates import DateParseError, parse_date
+from .headers import normalise_header
+
+#: the verdicts on one identifying cell, as codes (the row's verdict combines its cells')
+NEUTRAL, SAME, DOUBT, OTHER = 0, 1, 2, 3
+#: which kind of column decides a rejection's column and reason first: the date of birth and the NHS
+#: number are exact, a name less so
+KINDS = ("date_of_birth", "nhs_number", "name")
+#: bare headers that may name someone other than the child (a "Name" column of the worker): a column
+#: under one of them where no row names the case's child is not read as the child's name (its differing
+#: values are warned about, not rejected)
+AMBIGUOUS_HEADERS = frozenset({"name", "subject"})
+#: words of a name cell that name no one in particular ("Baby Grant", "Unborn Grant", "N/K")
+NAME_FILLERS = frozenset({"baby", "unborn", "infant", "child", "master", "miss", "mr", "mrs", "ms", "mx",
+                          "n", "a", "na", "nk", "k", "unknown", "not", "known", "none", "tbc"})
+#: distinct doubtful values warned about one by one per column; the others are counted in one warning
+MAX_DOUBTS_WARNED = 10
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+
+@lru_cache(maxsize=1)
+def identity_headers() -> dict[str, str]:
+    """{normalised header: kind} of the headers that identify the child a row is about (profiles.yml
+    `child_identity`: name, date_of_birth, nhs_number)."""
+    data = (package_data("profiles.yml") or {}).get("child_identity") or {}
+    return {normalise_header(str(h)): kind for kind in KINDS for h in (data.get(kind) or ())
+            if normalise_header(str(h))}
+
+
+def identity_columns(headers, used) -> dict[int, str]:
+    """{column index: kind} of the sheet's columns whose header identifies the child, left to right; a
+    column read as another field (`used`: a profile's `columns:` naming "Name" as the worker's role) is
+    left to that field."""
+    known = identity_headers()
+    return {i: known[key] for i, h in enumerate(headers)
+            if i not in used and (key := normalise_header(h)) in known}
+
+
+def name_words(value) -> tuple[str, ...]:
+    """The words of a name as compared ("Leo GRANT (sibling)" -> ('leo', 'grant')); bracketed notes and
+    the words that name no one ("Baby", "Miss", "N/K") are left out."""
+    if value is None:
+        return ()
+    text = _BRACKETS.sub(" ", str(value)).casefold()
+    return tuple(w for w in _WORD.findall(text) if w not in NAME_FILLERS)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether `a` and `b` are one letter apart (a slip: "Mya" for "Mia", "Mila" for "Mia")."""
+    if a == b or abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 3:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1 or any(
+            a[:i] + a[i + 1] + a[i] + a[i + 2:] == b for i in range(len(a) - 1))
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    code: int
+    why: str = ""  # the reason, for OTHER and DOUBT ("DOB 15/10/2020 differs from the case's 01/03/2019")
+    label: str = ""  # how the summary names the other child ("Leo", "DOB 15/10/2020")
+
+
+def name_verdict(value, reference: tuple[str, ...], shown: str) -> Verdict:
+    """A name cell against the child's name words (`reference`, its given name first); `shown` is how
+    messages write the child's name."""
+    words = name_words(value)
+    if not words or not reference:
+        return Verdict(NEUTRAL)
+    given = reference[0]
+    written = " ".join(str(value).split())
+    if given in words:
+        return Verdict(SAME)  # "Mia", "Mia Smith", "GRANT, Mia"
+    if set(words) <= set(reference):
+        return Verdict(NEUTRAL)  # the surname alone ("Grant"), or a middle name: no one else named
+    if any(_one_edit(w, given) for w in words):
+        return Verdict(DOUBT, f"name {written!r} is close to the case's child's ({shown}) but not the same")
+    first = next((w for w in _WORD.findall(_BRACKETS.sub(" ", str(value))) if w.casefold() not in NAME_FILLERS), written)
+    return Verdict(OTHER, f"name {written!r} differs from the case's child's ({shown})", first)
+
+
+def _day(value: dt.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def dob_verdict(value, dob: dt.date) -> Verdict:
+    """A date-of-birth cell against the case's date of birth."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return Verdict(NEUTRAL)
+    written = " ".join(str(value).split()) if isinstance(value, str) else None
+    try:
+        parsed = parse_date(value)
+    except (DateParseError, ValueError, TypeError, OverflowError):
+        return Verdict(DOUBT, f"date of birth {written or value!r} cannot be read as a date")
+    day = parsed.date.date()
+    if parsed.precision == "day":
+        if day == dob:
+            return Verdict(SAME)
+        shown = _day(day)
+        if day.day <= 12 and (day.month, day.day) == (dob.day, dob.month) and day.year == dob.year:
+            return Verdict(DOUBT, f"DOB {shown} is the case's {_day(dob)} with day and month swapped")
+        return Verdict(OTHER, f"DOB {shown} differs from the case's {_day(dob)}", f"DOB {shown}")
+    # a month or a year: another child only when it cannot be the case's child's
+    same = day.year == dob.year and (parsed.precision == "year" or day.month == dob.month)
+    if same:
+        return Verdict(NEUTRAL)
+    shown = written or parsed.text
+    return Verdict(OTHER, f"DOB {shown} differs from the case's {_day(dob)}", f"DOB {shown}")
+
+
+def nhs_verdict(value, number: str) -> Verdict:
+    """An NHS number cell against the case's (digits only; a cell that is no 10-digit number is doubtful)."""
+    if value is None:
+        return Verdict(NEUTRAL)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    digits = re.sub(r"\D", "", str(value))
+    if not digits:
+        return Verdict(NEUTRAL)
+    if digits == number:
+        return Verdict(SAME)
+    if len(digits) != 10:
+        return Verdict(DOUBT, f"NHS number {str(value).strip()!r} is not a 10-digit number")
+    return Verdict(OTHER, f"NHS number {digits[:3]} {digits[3:6]} {digits[6:]} differs from the case's",
+                   f"NHS number {digits[:3]} {digits[3:6]} {digits[6:]}")
+
+
+@dataclass
+class Identity:
+    """The verdicts on one sheet's rows (`rows`, positions in the sheet's data rows)."""
+
+    reject: np.ndarray  # bool per row: another child's
+    reasons: list[tuple[int, str, str, str]] = field(default_factory=list)  # (row, column, reason, label) rejected
+    warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, message)
+    notes: list[str] = field(default_factory=list)
+
+
+def case_reference(case) -> tuple[tuple[str, ...], str, str]:
+    """(the child's name words, the name as written, the NHS number's digits) from case.yml."""
+    name = getattr(case, "child_name", None)
+    words = name_words(name) if name else ()
+    raw = getattr(case, "raw", None) or {}
+    number = re.sub(r"\D", "", str(raw.get("nhs_number") or ""))
+    return words, (" ".join(str(name).split()) if name else ""), number
+
+
+def _column_reference(values: list) -> tuple[tuple[str, ...], str]:
+    """The sheet's majority name (words, as written) when case.yml names no child: the name more than
+    half of the named rows give; ((), "") when none does."""
+    keys = [name_words(v) for v in values]
+    counts = pd.Series([k for k in keys if k], dtype=object).value_counts()
+    if not len(counts) or counts.iloc[0] * 2 <= counts.sum():
+        return (), ""
+    top = counts.index[0]
+    written = next(v for v, k in zip(values, keys) if k == top)
+    return top, " ".join(str(written).split())
+
+
+def read_identity(cells: np.ndarray, rows: np.ndarray, columns: dict[int, str], headers, case,
+                  row_numbers: list[int], rows_named) -> Identity:
+    """The rows of another child among `rows` (positions in `cells`) by the identifying `columns`
+    ({index: kind}); each distinct value read once, then the rows combined column by column."""
+    n = len(rows)
+    words, shown, number = case_reference(case)
+    dob = case.date_of_birth
+    codes: dict[int, np.ndarray] = {}
+    verdicts: dict[int, list[Verdict]] = {}
+    inverse: dict[int, np.ndarray] = {}
+    notes = []
+    for column, kind in columns.items():
+        values = cells[rows, column].tolist()
+        index, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+        uniques = list(uniques)
+        if kind == "name":
+            reference, said = (words, shown) if words else _column_reference(values)
+            if not reference:
+                notes.append(f"column {headers[column]!r} names the child on each row, but case.yml has no "
+                             "`child_name` and no name is on most rows: not compared")
+                continue
+            found = [name_verdict(v, reference, said) for v in uniques]
+            if normalise_header(headers[column]) in AMBIGUOUS_HEADERS and not any(v.code == SAME for v in found):
+                # "Name" over no row of the case's child: perhaps the worker's name, not the child's
+                found = [Verdict(DOUBT, v.why) if v.code == OTHER else v for v in found]
+        elif kind == "date_of_birth":
+            found = [dob_verdict(v, dob) for v in uniques]
+        else:
+            if not number:
+                continue
+            found = [nhs_verdict(v, number) for v in uniques]
+        table = np.fromiter((v.code for v in found), dtype=np.int8, count=len(found))
+        codes[column] = np.where(index >= 0, table[np.maximum(index, 0)] if len(table) else 0, NEUTRAL)
+        verdicts[column], inverse[column] = found, index
+    identity = Identity(reject=np.zeros(n, dtype=bool), notes=notes)
+    if not codes:
+        return identity
+    stacked = np.vstack(list(codes.values()))
+    other = (stacked == OTHER).any(axis=0)
+    same = (stacked == SAME).any(axis=0)
+    identity.reject = other & ~same
+    ordered = sorted(codes, key=lambda c: (KINDS.index(columns[c]), c))
+    for k in np.flatnonzero(other).tolist():
+        for column in ordered:
+            if codes[column][k] == OTHER:
+                verdict = verdicts[column][inverse[column][k]]
+                break
+        if identity.reject[k]:
+            labels = [verdicts[c][inverse[c][k]].label
+                      for c in sorted(codes, key=lambda c: (("name",) + KINDS).index(columns[c]))
+                      if codes[c][k] == OTHER and verdicts[c][inverse[c][k]].label]
+            identity.reasons.append((row_numbers[k], headers[column], f"record of another child: {verdict.why}",
+                                     ", ".join(labels)))
+        else:
+            agree = next(c for c in ordered if codes[c][k] == SAME)
+            identity.warnings.append((row_numbers[k], headers[column], (
+                f"{verdict.why}, but column {headers[agree]!r} names the case's child: kept as the case's "
+                "child's; check which child the record is about")))
+    for column in ordered:
+        doubtful = np.flatnonzero(codes[column] == DOUBT)
+        if not len(doubtful):
+            continue
+        by_value: dict[int, list[int]] = {}
+        for k in doubtful.tolist():
+            by_value.setdefault(int(inverse[column][k]), []).append(row_numbers[k])
+        for shown_values, (u, numbers) in enumerate(by_value.items()):
+            if shown_values == MAX_DOUBTS_WARNED:
+                more = sum(len(r) for r in list(by_value.values())[MAX_DOUBTS_WARNED:])
+                identity.warnings.append((numbers[0], headers[column], (
+                    f"{len(by_value) - MAX_DOUBTS_WARNED} more value(s) of the column ({more} row(s)) may "
+                    "not be the case's child's: kept")))
+                break
+            identity.warnings.append((numbers[0], headers[column], (
+                f"{verdicts[column][u].why}: kept as the case's child's ({rows_named(numbers)}); if the "
+                "record is about another child, remove it or build a case for that child")))
+    return identity
+
+
+def summary(file: str, rows: int, children: dict[str, int]) -> str:
+    """The per-file warning: "hv_family.xlsx: 3 rows are of another child (Leo, DOB 15/10/2020):
+    rejected; build a case for that child"."""
+    named = "; ".join(label for label in children if label)
+    many = len(children) > 1
+    whose = "other children" if many else "another child"
+    return (f"{file}: {rows} row{'s are' if rows != 1 else ' is'} of {whose}{f' ({named})' if named else ''}: "
+            f"rejected; build a case for {'each' if many else 'that'} child")
