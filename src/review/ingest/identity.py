@@ -159,6 +159,8 @@ class Identity:
     reasons: list[tuple[int, str, str, str]] = field(default_factory=list)  # (row, column, reason, label) rejected
     warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, message)
     notes: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # the other children's names, as written (for redaction)
+    skipped: set[int] = field(default_factory=set)  # identifying columns not compared (no reference to compare with)
 
 
 def case_reference(case) -> tuple[tuple[str, ...], str, str]:
@@ -192,7 +194,7 @@ def read_identity(cells: np.ndarray, rows: np.ndarray, columns: dict[int, str], 
     codes: dict[int, np.ndarray] = {}
     verdicts: dict[int, list[Verdict]] = {}
     inverse: dict[int, np.ndarray] = {}
-    notes = []
+    notes, warnings, skipped = [], [], set()
     for column, kind in columns.items():
         values = cells[rows, column].tolist()
         index, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
@@ -202,21 +204,30 @@ def read_identity(cells: np.ndarray, rows: np.ndarray, columns: dict[int, str], 
             if not reference:
                 notes.append(f"column {headers[column]!r} names the child on each row, but case.yml has no "
                              "`child_name` and no name is on most rows: not compared")
+                skipped.add(column)
                 continue
             found = [name_verdict(v, reference, said) for v in uniques]
             if normalise_header(headers[column]) in AMBIGUOUS_HEADERS and not any(v.code == SAME for v in found):
                 # "Name" over no row of the case's child: perhaps the worker's name, not the child's
-                found = [Verdict(DOUBT, v.why) if v.code == OTHER else v for v in found]
+                differ = [row_numbers[k] for k, u in enumerate(index.tolist()) if u >= 0 and found[u].code == OTHER]
+                skipped.add(column)
+                if differ:
+                    warnings.append((None, headers[column], (
+                        f"column {headers[column]!r} names no row of the case's child ({said}), so it is not read "
+                        f"as the child's name (it may name a worker): no row rejected on it; if it does name the "
+                        f"child of each row, {rows_named(differ)} are another child's")))
+                continue
         elif kind == "date_of_birth":
             found = [dob_verdict(v, dob) for v in uniques]
         else:
             if not number:
+                skipped.add(column)
                 continue
             found = [nhs_verdict(v, number) for v in uniques]
         table = np.fromiter((v.code for v in found), dtype=np.int8, count=len(found))
         codes[column] = np.where(index >= 0, table[np.maximum(index, 0)] if len(table) else 0, NEUTRAL)
         verdicts[column], inverse[column] = found, index
-    identity = Identity(reject=np.zeros(n, dtype=bool), notes=notes)
+    identity = Identity(reject=np.zeros(n, dtype=bool), notes=notes, warnings=warnings, skipped=skipped)
     if not codes:
         return identity
     stacked = np.vstack(list(codes.values()))
@@ -235,6 +246,11 @@ def read_identity(cells: np.ndarray, rows: np.ndarray, columns: dict[int, str], 
                       if codes[c][k] == OTHER and verdicts[c][inverse[c][k]].label]
             identity.reasons.append((row_numbers[k], headers[column], f"record of another child: {verdict.why}",
                                      ", ".join(labels)))
+            for c in codes:
+                if columns[c] == "name" and codes[c][k] == OTHER:
+                    name = " ".join(_BRACKETS.sub(" ", str(cells[rows[k], c])).split())
+                    if name and name not in identity.names:
+                        identity.names.append(name)
         else:
             agree = next(c for c in ordered if codes[c][k] == SAME)
             identity.warnings.append((row_numbers[k], headers[column], (

@@ -41,7 +41,6 @@ from ..schema import (
 )
 from .checks import check_rows
 from .dates import _SERIAL_TEXT, DateParseError, is_unknown_time, parse_date
-from .identity import identity_columns, read_identity, summary as other_child_summary
 from .headers import (
     FIELDS,
     HeaderMatch,
@@ -54,6 +53,8 @@ from .headers import (
     normalise_header,
     profile_mismatch,
 )
+from .identity import identity_columns, read_identity
+from .identity import summary as other_child_summary
 from .plausibility import check_date_plausibility, check_duplicate_rows
 from .readers import read_tables
 from .report import FileReport, IngestReport
@@ -110,6 +111,7 @@ def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataF
             for table in read_tables(path, spec, case):
                 report.files.append(batch.add(table, spec, profile))
         contacts = batch.finish()
+    report.other_children = list(batch.other_names)
     report.notes += _unlisted_files(case)
     return contacts, report
 
@@ -322,6 +324,7 @@ class _CaseBatch:
         self.agency_headers: list[str | None] = []  # each of `checks`' tables: its Agency column's header
         #: file -> [its first sheet's report, rows of another child, {that child's label: rows}]
         self.other_children: dict[str, list] = {}
+        self.other_names: dict[str, None] = {}  # their names as written, in order (the redactor's)
 
     def add(self, table: RawTable, spec: FileSpec, profile: Profile) -> FileReport:
         """Read one sheet into the batch; return its FileReport."""
@@ -456,18 +459,21 @@ class _CaseBatch:
         if not columns:
             return data
         headers = [match.headers[c] or column_letter(c) for c in range(len(match.headers))]
-        said = {"name": "the child's name", "date_of_birth": "the child's date of birth", "nhs_number": "the child's NHS number"}
-        report.notes.append("read as identifying the child of each row (another child's rows are rejected): "
-                            + ", ".join(f"{headers[c]!r} ({said[kind]})" for c, kind in columns.items()))
-        shown = {match.unmapped[c] for c in columns if c in match.unmapped}
-        report.unmapped_columns = [c for c in report.unmapped_columns if c not in shown]
         row_numbers = [table.row_numbers[i] for i in data.tolist()]
         identity = read_identity(cells, data, columns, headers, self.case, row_numbers, _rows_named)
+        read = {c: kind for c, kind in columns.items() if c not in identity.skipped}
+        said = {"name": "the child's name", "date_of_birth": "the child's date of birth", "nhs_number": "the child's NHS number"}
+        if read:
+            report.notes.append("read as identifying the child of each row (another child's rows are rejected): "
+                                + ", ".join(f"{headers[c]!r} ({said[kind]})" for c, kind in read.items()))
+        shown = {match.unmapped[c] for c in read if c in match.unmapped}
+        report.unmapped_columns = [c for c in report.unmapped_columns if c not in shown]
         report.notes += identity.notes
         for row, column, message in identity.warnings:
             report.warn(row, column, message)
         if not identity.reasons:
             return data
+        self.other_names.update(dict.fromkeys(identity.names))
         seen = self.other_children.setdefault(table.file, [report, 0, {}])
         for row, column, reason, label in identity.reasons:
             report.reject(row, column, reason)
