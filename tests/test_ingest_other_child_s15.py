@@ -152,7 +152,7 @@ def test_cells_that_disagree_keep_the_row_with_a_warning(tmp_path):
     warned = {(w.row, w.column): w.message for w in sheet.warnings}
     assert warned[(2, "Date of birth")] == (
         "DOB 01/03/2018 differs from the case's 01/03/2019, but column 'Child' names the case's child: kept as the "
-        "case's child's; check which child the record is about")
+        "case's child's (row 2); check which child the record is about")
     assert warned[(3, "Date of birth")].startswith("DOB 03/01/2019 is the case's 01/03/2019 with day and month swapped: kept")
     # the summary names no child it does not know: the row has a date of birth only
     assert "hv.xlsx: 1 row is of another child (DOB 15/10/2020): rejected; build a case for that child" in warned.values()

@@ -156,7 +156,8 @@ class Identity:
     """The verdicts on one sheet's rows (`rows`, positions in the sheet's data rows)."""
 
     reject: np.ndarray  # bool per row: another child's
-    reasons: list[tuple[int, str, str, str]] = field(default_factory=list)  # (row, column, reason, label) rejected
+    reasons: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, reason) of each row rejected
+    children: dict[str, int] = field(default_factory=dict)  # the other children's labels -> rows rejected
     warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, message)
     notes: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # the other children's names, as written (for redaction)
@@ -194,6 +195,7 @@ def read_identity(cells: np.ndarray, rows: np.ndarray, columns: dict[int, str], 
     codes: dict[int, np.ndarray] = {}
     verdicts: dict[int, list[Verdict]] = {}
     inverse: dict[int, np.ndarray] = {}
+    uniques_of: dict[int, list] = {}
     notes, warnings, skipped = [], [], set()
     for column, kind in columns.items():
         values = cells[rows, column].tolist()
@@ -226,7 +228,7 @@ def read_identity(cells: np.ndarray, rows: np.ndarray, columns: dict[int, str], 
             found = [nhs_verdict(v, number) for v in uniques]
         table = np.fromiter((v.code for v in found), dtype=np.int8, count=len(found))
         codes[column] = np.where(index >= 0, table[np.maximum(index, 0)] if len(table) else 0, NEUTRAL)
-        verdicts[column], inverse[column] = found, index
+        verdicts[column], inverse[column], uniques_of[column] = found, index, uniques
     identity = Identity(reject=np.zeros(n, dtype=bool), notes=notes, warnings=warnings, skipped=skipped)
     if not codes:
         return identity
@@ -235,27 +237,44 @@ def read_identity(cells: np.ndarray, rows: np.ndarray, columns: dict[int, str], 
     same = (stacked == SAME).any(axis=0)
     identity.reject = other & ~same
     ordered = sorted(codes, key=lambda c: (KINDS.index(columns[c]), c))
-    for k in np.flatnonzero(other).tolist():
-        for column in ordered:
-            if codes[column][k] == OTHER:
-                verdict = verdicts[column][inverse[column][k]]
-                break
-        if identity.reject[k]:
-            labels = [verdicts[c][inverse[c][k]].label
-                      for c in sorted(codes, key=lambda c: (("name",) + KINDS).index(columns[c]))
-                      if codes[c][k] == OTHER and verdicts[c][inverse[c][k]].label]
-            identity.reasons.append((row_numbers[k], headers[column], f"record of another child: {verdict.why}",
-                                     ", ".join(labels)))
-            for c in codes:
-                if columns[c] == "name" and codes[c][k] == OTHER:
-                    name = " ".join(_BRACKETS.sub(" ", str(cells[rows[k], c])).split())
+    by_name = sorted(codes, key=lambda c: (("name",) + KINDS).index(columns[c]))
+    marked = np.flatnonzero(other)
+    if len(marked):
+        # the rows of another child (or in conflict) read per distinct combination of their cells' values
+        combos, which = np.unique(np.vstack([inverse[c][marked] for c in ordered]).T, axis=0, return_inverse=True)
+        which = which.reshape(-1)
+        reasons, conflicts = {}, {}
+        for u, combo in enumerate(combos.tolist()):
+            cell = dict(zip(ordered, combo))
+            found = {c: verdicts[c][cell[c]] for c in ordered if cell[c] >= 0}
+            column = next(c for c in ordered if c in found and found[c].code == OTHER)
+            if any(v.code == SAME for v in found.values()):
+                conflicts[u] = column
+                continue
+            labels = [found[c].label for c in by_name if c in found and found[c].code == OTHER and found[c].label]
+            reasons[u] = (headers[column], f"record of another child: {found[column].why}", ", ".join(labels))
+            for c in by_name:
+                if columns[c] == "name" and c in found and found[c].code == OTHER:
+                    name = " ".join(_BRACKETS.sub(" ", str(uniques_of[c][cell[c]])).split())
                     if name and name not in identity.names:
                         identity.names.append(name)
-        else:
-            agree = next(c for c in ordered if codes[c][k] == SAME)
-            identity.warnings.append((row_numbers[k], headers[column], (
-                f"{verdict.why}, but column {headers[agree]!r} names the case's child: kept as the case's "
-                "child's; check which child the record is about")))
+        counts = np.bincount(which, minlength=len(combos))
+        for u, (_, _, label) in reasons.items():
+            identity.children[label] = identity.children.get(label, 0) + int(counts[u])
+        rows_of: dict[int, list[int]] = {}
+        for k, u in zip(marked.tolist(), which.tolist()):
+            if u in reasons:
+                column, reason, _ = reasons[u]
+                identity.reasons.append((row_numbers[k], column, reason))
+            else:
+                rows_of.setdefault(u, []).append(row_numbers[k])
+        for u, numbers in rows_of.items():
+            column = conflicts[u]
+            cell = dict(zip(ordered, combos[u].tolist()))
+            agree = next(c for c in ordered if cell[c] >= 0 and verdicts[c][cell[c]].code == SAME)
+            identity.warnings.append((numbers[0], headers[column], (
+                f"{verdicts[column][cell[column]].why}, but column {headers[agree]!r} names the case's child: kept "
+                f"as the case's child's ({rows_named(numbers)}); check which child the record is about")))
     for column in ordered:
         doubtful = np.flatnonzero(codes[column] == DOUBT)
         if not len(doubtful):

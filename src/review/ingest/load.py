@@ -475,10 +475,11 @@ class _CaseBatch:
             return data
         self.other_names.update(dict.fromkeys(identity.names))
         seen = self.other_children.setdefault(table.file, [report, 0, {}])
-        for row, column, reason, label in identity.reasons:
+        for row, column, reason in identity.reasons:
             report.reject(row, column, reason)
-            seen[1] += 1
-            seen[2][label] = seen[2].get(label, 0) + 1
+        seen[1] += len(identity.reasons)
+        for label, rows in identity.children.items():
+            seen[2][label] = seen[2].get(label, 0) + rows
         return data[~identity.reject]
 
     def _continued_word_table(self, table: RawTable, profile: Profile):
