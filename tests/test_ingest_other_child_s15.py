@@ -194,7 +194,7 @@ def test_a_name_column_that_never_names_the_child_is_warned_about_not_rejected(t
     assert len(contacts) == 2 and not sheet.rejections
     assert [(w.row, w.message) for w in sheet.warnings if w.column == "Name"] == [
         (None, "column 'Name' names no row of the case's child (Mia Grant), so it is not read as the child's name (it "
-               "may name a worker): no row rejected on it; if it does name the child of each row, rows 2, 3 are "
+               "may name a worker or an adult): no row rejected on it; if it does name the child of each row, rows 2, 3 are "
                "another child's")]
     assert sheet.unmapped_columns == ["Name"]  # not read: still listed as not analysed
 
@@ -226,3 +226,52 @@ def test_the_anonymised_report_names_no_other_child(tmp_path):
     workbook = openpyxl.load_workbook(anonymised / "chronology.xlsx")
     texts = " ".join(str(c) for ws in workbook for row in ws.iter_rows(values_only=True) for c in row if c)
     assert "record of another child" in texts and "Leo" not in texts
+
+
+def test_the_familys_adults_and_yes_no_cells_are_no_other_child(tmp_path):
+    # a GP's family record lists the mother's consultations on purpose; a "Child" column of Yes/No is no name
+    case_dir = _case(tmp_path / "m", people={"Mia Grant": "Child", "Tara Grant": "Mother", "Leo Grant": "Half-brother"})
+    rows = [["Mia Grant", "01/04/2021", "GP", "Seen"], ["Tara Grant", "02/04/2021", "GP", "Low mood"],
+            ["Leo Grant", "03/04/2021", "GP", "Seen"], ["Mrs Grant", "04/04/2021", "GP", "Seen"]]
+    _csv(case_dir / "gp.csv", ["Patient", "Date", "Agency", "Details"], rows)
+    contacts, report = _load(case_dir)
+    assert contacts["source_row"].tolist() == [2, 3, 5]
+    assert [r.row for r in report.files[0].rejections] == [4]
+
+    yes_no = _case(tmp_path / "y")
+    _csv(yes_no / "hv.csv", ["Child", "Date", "Agency", "Details"],
+         [["Yes", "01/04/2021", "HV", "Visit"], ["No", "02/04/2021", "HV", "Visit"]])
+    contacts, report = _load(yes_no)
+    assert len(contacts) == 2 and not report.files[0].rejections
+    assert not [w for w in report.files[0].warnings if w.column == "Child"]
+
+
+def test_a_file_of_only_the_siblings_rows_is_rejected_but_unrelated_names_are_only_warned_about(tmp_path):
+    case_dir = _case(tmp_path / "s")
+    _csv(case_dir / "gp.csv", ["Patient", "Date", "Agency", "Details"],
+         [["Leo Grant", "01/04/2021", "GP", "Seen"], ["Ava Jones", "02/04/2021", "GP", "Seen"]])
+    contacts, report = _load(case_dir)
+    sheet = report.files[0]
+    assert [r.row for r in sheet.rejections] == [2]  # shares the child's surname: a sibling
+    assert contacts["source_row"].tolist() == [3]
+    assert any(w.row == 3 and w.message.startswith("name 'Ava Jones' differs from the case's child's (Mia Grant): "
+                                                   "kept") for w in sheet.warnings)
+
+    unrelated = _case(tmp_path / "u")
+    _csv(unrelated / "gp.csv", ["Patient", "Date", "Agency", "Details"],
+         [["Ava Jones", "01/04/2021", "GP", "Seen"], ["Ava Jones", "02/04/2021", "GP", "Seen"]])
+    contacts, report = _load(unrelated)
+    assert len(contacts) == 2 and not report.files[0].rejections
+    assert any("column 'Patient' names no row of the case's child (Mia Grant)" in w.message
+               for w in report.files[0].warnings)
+
+
+def test_a_subject_column_of_topics_rejects_only_a_siblings_rows(tmp_path):
+    case_dir = _case(tmp_path / "t")
+    rows = [["Mia Grant", "01/04/2021", "HV", "Seen"], ["Home visit", "02/04/2021", "HV", "Seen"],
+            ["Mia was seen at home today with her mother and the health visitor", "03/04/2021", "HV", "Seen"],
+            ["Leo Grant", "04/04/2021", "HV", "Seen"]]
+    _csv(case_dir / "hv.csv", ["Subject", "Date", "Agency", "Details"], rows)
+    contacts, report = _load(case_dir)
+    assert contacts["source_row"].tolist() == [2, 3, 4]
+    assert [(r.row, r.column) for r in report.files[0].rejections] == [(5, "Subject")]

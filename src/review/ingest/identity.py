@@ -34,7 +34,13 @@ KINDS = ("date_of_birth", "nhs_number", "name")
 AMBIGUOUS_HEADERS = frozenset({"name", "subject"})
 #: words of a name cell that name no one in particular ("Baby Grant", "Unborn Grant", "N/K")
 NAME_FILLERS = frozenset({"baby", "unborn", "infant", "child", "master", "miss", "mr", "mrs", "ms", "mx",
-                          "n", "a", "na", "nk", "k", "unknown", "not", "known", "none", "tbc"})
+                          "n", "a", "na", "nk", "k", "unknown", "not", "known", "none", "tbc", "yes", "no", "y"})
+#: words of a case.yml `people` role that make the person a child ("Sibling", "Half-brother", "Baby"):
+#: anyone else listed there is an adult of the family, whose named rows are no other child's
+CHILD_ROLES = frozenset({"child", "sibling", "siblings", "brother", "sister", "half", "son", "daughter", "baby",
+                         "twin", "infant", "stepbrother", "stepsister", "cousin", "pupil", "unborn"})
+#: a cell of more words is a sentence, not a name, and not compared
+MAX_NAME_WORDS = 5
 #: distinct doubtful values warned about one by one per column; the others are counted in one warning
 MAX_DOUBTS_WARNED = 10
 
@@ -87,18 +93,22 @@ class Verdict:
     label: str = ""  # how the summary names the other child ("Leo", "DOB 15/10/2020")
 
 
-def name_verdict(value, reference: tuple[str, ...], shown: str) -> Verdict:
+def name_verdict(value, reference: tuple[str, ...], shown: str, adults: tuple[tuple[str, ...], ...] = ()) -> Verdict:
     """A name cell against the child's name words (`reference`, its given name first); `shown` is how
-    messages write the child's name."""
+    messages write the child's name. A name of one of the family's adults (`adults`, the name words of
+    case.yml `people` whose role is no child's: "Tara Grant: Mother") is no other child: a GP's family
+    record lists the mother's consultations on purpose."""
     words = name_words(value)
-    if not words or not reference:
-        return Verdict(NEUTRAL)
+    if not words or not reference or len(words) > MAX_NAME_WORDS:
+        return Verdict(NEUTRAL)  # nothing, or a sentence rather than a name
     given = reference[0]
     written = " ".join(str(value).split())
     if given in words:
         return Verdict(SAME)  # "Mia", "Mia Smith", "GRANT, Mia"
     if set(words) <= set(reference):
         return Verdict(NEUTRAL)  # the surname alone ("Grant"), or a middle name: no one else named
+    if any(adult[0] in words for adult in adults if adult):
+        return Verdict(NEUTRAL)
     if any(_one_edit(w, given) for w in words):
         return Verdict(DOUBT, f"name {written!r} is close to the case's child's ({shown}) but not the same")
     first = next((w for w in _WORD.findall(_BRACKETS.sub(" ", str(value))) if w.casefold() not in NAME_FILLERS), written)
@@ -164,13 +174,16 @@ class Identity:
     skipped: set[int] = field(default_factory=set)  # identifying columns not compared (no reference to compare with)
 
 
-def case_reference(case) -> tuple[tuple[str, ...], str, str]:
-    """(the child's name words, the name as written, the NHS number's digits) from case.yml."""
+def case_reference(case) -> tuple[tuple[str, ...], str, str, tuple[tuple[str, ...], ...]]:
+    """(the child's name words, the name as written, the NHS number's digits, the name words of the
+    family's adults: case.yml `people` whose role names no child) from case.yml."""
     name = getattr(case, "child_name", None)
     words = name_words(name) if name else ()
     raw = getattr(case, "raw", None) or {}
     number = re.sub(r"\D", "", str(raw.get("nhs_number") or ""))
-    return words, (" ".join(str(name).split()) if name else ""), number
+    adults = tuple(name_words(person) for person, role in (getattr(case, "people", None) or {}).items()
+                   if not CHILD_ROLES & set(re.findall(r"[^\W\d_]+", str(role).casefold())) and name_words(person))
+    return words, (" ".join(str(name).split()) if name else ""), number, adults
 
 
 def _column_reference(values: list) -> tuple[tuple[str, ...], str]:
@@ -190,7 +203,7 @@ def read_identity(cells: np.ndarray, rows: np.ndarray, columns: dict[int, str], 
     """The rows of another child among `rows` (positions in `cells`) by the identifying `columns`
     ({index: kind}); each distinct value read once, then the rows combined column by column."""
     n = len(rows)
-    words, shown, number = case_reference(case)
+    words, shown, number, adults = case_reference(case)
     dob = case.date_of_birth
     codes: dict[int, np.ndarray] = {}
     verdicts: dict[int, list[Verdict]] = {}
@@ -208,17 +221,35 @@ def read_identity(cells: np.ndarray, rows: np.ndarray, columns: dict[int, str], 
                              "`child_name` and no name is on most rows: not compared")
                 skipped.add(column)
                 continue
-            found = [name_verdict(v, reference, said) for v in uniques]
-            if normalise_header(headers[column]) in AMBIGUOUS_HEADERS and not any(v.code == SAME for v in found):
-                # "Name" over no row of the case's child: perhaps the worker's name, not the child's
-                differ = [row_numbers[k] for k, u in enumerate(index.tolist()) if u >= 0 and found[u].code == OTHER]
-                skipped.add(column)
-                if differ:
-                    warnings.append((None, headers[column], (
-                        f"column {headers[column]!r} names no row of the case's child ({said}), so it is not read "
-                        f"as the child's name (it may name a worker): no row rejected on it; if it does name the "
-                        f"child of each row, {rows_named(differ)} are another child's")))
-                continue
+            found = [name_verdict(v, reference, said, adults) for v in uniques]
+            if not any(v.code == SAME for v in found):
+                # no row names the case's child: a name sharing her surname is a sibling's, but any other may
+                # be the worker's ("Name") or a misread column, and is not rejected on
+                surname = reference[-1] if len(reference) > 1 else None
+                sibling = [v.code == OTHER and surname in name_words(u) for v, u in zip(found, uniques)]
+                if normalise_header(headers[column]) in AMBIGUOUS_HEADERS or not any(sibling):
+                    table = np.fromiter((v.code == OTHER for v in found), dtype=bool, count=len(found))
+                    differ = np.flatnonzero(table[np.maximum(index, 0)] & (index >= 0)) if len(found) else []
+                    skipped.add(column)
+                    if len(differ):
+                        warnings.append((None, headers[column], (
+                            f"column {headers[column]!r} names no row of the case's child ({said}), so it is not "
+                            "read as the child's name (it may name a worker or an adult): no row rejected on it; if "
+                            f"it does name the child of each row, {rows_named([row_numbers[k] for k in differ])} "
+                            "are another child's")))
+                    continue
+                found = [Verdict(DOUBT, v.why) if v.code == OTHER and not is_sibling else v
+                         for v, is_sibling in zip(found, sibling)]
+            elif normalise_header(headers[column]) in AMBIGUOUS_HEADERS and len(reference) > 1:
+                # "Subject" or "Name" may hold a topic or a worker beside the child's name: only a name
+                # sharing the child's surname is read as a sibling's; the others are not compared
+                loose = [k for k, (v, u) in enumerate(zip(found, uniques))
+                         if v.code in (OTHER, DOUBT) and reference[-1] not in name_words(u)]
+                for k in loose:
+                    found[k] = Verdict(NEUTRAL)
+                if loose:
+                    notes.append(f"column {headers[column]!r}: {len(loose)} value(s) that name neither the case's "
+                                 "child nor anyone with the child's surname not compared (it may also name workers or topics)")
         elif kind == "date_of_birth":
             found = [dob_verdict(v, dob) for v in uniques]
         else:
