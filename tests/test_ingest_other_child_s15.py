@@ -275,3 +275,21 @@ def test_a_subject_column_of_topics_rejects_only_a_siblings_rows(tmp_path):
     contacts, report = _load(case_dir)
     assert contacts["source_row"].tolist() == [2, 3, 4]
     assert [(r.row, r.column) for r in report.files[0].rejections] == [(5, "Subject")]
+
+
+def test_an_adults_row_with_the_adults_date_of_birth_is_kept(tmp_path):
+    case_dir = _case(tmp_path / "a", people={"Tara Grant": "Mother"})
+    rows = [["Mia Grant", "01/03/2019", "01/04/2021", "Westshire GP", "Appointment", "Mia seen", "", "Yes"],
+            ["Tara Grant", "12/05/1994", "02/04/2021", "Westshire GP", "Appointment", "Low mood", "", ""],
+            ["", "12/05/1994", "03/04/2021", "Westshire GP", "Appointment", "Low mood review", "", ""],
+            ["Leo Grant", "15/10/2020", "04/04/2021", "Westshire GP", "Appointment", "Leo seen", "", "Yes"]]
+    _xlsx(case_dir / "gp.xlsx", rows, header=["Patient", "DOB", *HEADER[2:]])
+    contacts, report = _load(case_dir)
+    sheet = report.files[0]
+    assert contacts["source_row"].tolist() == [2, 3, 4]
+    assert [(r.row, r.column) for r in sheet.rejections] == [(5, "DOB")]
+    warned = [(w.row, w.message) for w in sheet.warnings if w.column == "DOB"]
+    # the mother's row (her name) says nothing; the row with her date of birth only is kept with a warning
+    assert warned == [(4, "DOB 12/05/1994 is 16 years or more before the case's 01/03/2019, an adult's (a parent's?) "
+                          "rather than another child's: kept as the case's child's (row 4); if the record is about "
+                          "another child, remove it or build a case for that child")]

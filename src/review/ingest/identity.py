@@ -23,8 +23,12 @@ from ..config import package_data
 from .dates import DateParseError, parse_date
 from .headers import normalise_header
 
-#: the verdicts on one identifying cell, as codes (the row's verdict combines its cells')
-NEUTRAL, SAME, DOUBT, OTHER = 0, 1, 2, 3
+#: the verdicts on one identifying cell, as codes (the row's verdict combines its cells'): ADULT is a name of
+#: one of the family's adults, whose row is no other child's whatever its date of birth
+NEUTRAL, SAME, DOUBT, OTHER, ADULT = 0, 1, 2, 3, 4
+#: a date of birth this many years or more before the child's is an adult's (a parent's), not a sibling's:
+#: kept with a warning
+ADULT_YEARS_OLDER = 16
 #: which kind of column decides a rejection's column and reason first: the date of birth and the NHS
 #: number are exact, a name less so
 KINDS = ("date_of_birth", "nhs_number", "name")
@@ -108,7 +112,7 @@ def name_verdict(value, reference: tuple[str, ...], shown: str, adults: tuple[tu
     if set(words) <= set(reference):
         return Verdict(NEUTRAL)  # the surname alone ("Grant"), or a middle name: no one else named
     if any(adult[0] in words for adult in adults if adult):
-        return Verdict(NEUTRAL)
+        return Verdict(ADULT)
     if any(_one_edit(w, given) for w in words):
         return Verdict(DOUBT, f"name {written!r} is close to the case's child's ({shown}) but not the same")
     first = next((w for w in _WORD.findall(_BRACKETS.sub(" ", str(value))) if w.casefold() not in NAME_FILLERS), written)
@@ -117,6 +121,10 @@ def name_verdict(value, reference: tuple[str, ...], shown: str, adults: tuple[tu
 
 def _day(value: dt.date) -> str:
     return value.strftime("%d/%m/%Y")
+
+
+def _years_before(day: dt.date, dob: dt.date) -> int:
+    return dob.year - day.year - ((dob.month, dob.day) < (day.month, day.day))
 
 
 def dob_verdict(value, dob: dt.date) -> Verdict:
@@ -133,6 +141,9 @@ def dob_verdict(value, dob: dt.date) -> Verdict:
         if day == dob:
             return Verdict(SAME)
         shown = _day(day)
+        if _years_before(day, dob) >= ADULT_YEARS_OLDER:
+            return Verdict(DOUBT, f"DOB {shown} is {ADULT_YEARS_OLDER} years or more before the case's {_day(dob)}, "
+                                  "an adult's (a parent's?) rather than another child's")
         if day.day <= 12 and (day.month, day.day) == (dob.day, dob.month) and day.year == dob.year:
             return Verdict(DOUBT, f"DOB {shown} is the case's {_day(dob)} with day and month swapped")
         return Verdict(OTHER, f"DOB {shown} differs from the case's {_day(dob)}", f"DOB {shown}")
@@ -223,7 +234,7 @@ def read_identity(cells: np.ndarray, rows: np.ndarray, columns: dict[int, str], 
                 continue
             found = [name_verdict(v, reference, said, adults) for v in uniques]
             if not any(v.code == SAME for v in found):
-                # no row names the case's child: a name sharing her surname is a sibling's, but any other may
+                # no row names the case's child: a name sharing the child's surname is a sibling's, but any other may
                 # be the worker's ("Name") or a misread column, and is not rejected on
                 surname = reference[-1] if len(reference) > 1 else None
                 sibling = [v.code == OTHER and surname in name_words(u) for v, u in zip(found, uniques)]
@@ -266,7 +277,9 @@ def read_identity(cells: np.ndarray, rows: np.ndarray, columns: dict[int, str], 
     stacked = np.vstack(list(codes.values()))
     other = (stacked == OTHER).any(axis=0)
     same = (stacked == SAME).any(axis=0)
-    identity.reject = other & ~same
+    adult = (stacked == ADULT).any(axis=0)
+    identity.reject = other & ~same & ~adult
+    other &= ~adult  # an adult's row, with the adult's date of birth: neither rejected nor in conflict
     ordered = sorted(codes, key=lambda c: (KINDS.index(columns[c]), c))
     by_name = sorted(codes, key=lambda c: (("name",) + KINDS).index(columns[c]))
     marked = np.flatnonzero(other)
@@ -307,7 +320,7 @@ def read_identity(cells: np.ndarray, rows: np.ndarray, columns: dict[int, str], 
                 f"{verdicts[column][cell[column]].why}, but column {headers[agree]!r} names the case's child: kept "
                 f"as the case's child's ({rows_named(numbers)}); check which child the record is about")))
     for column in ordered:
-        doubtful = np.flatnonzero(codes[column] == DOUBT)
+        doubtful = np.flatnonzero((codes[column] == DOUBT) & ~identity.reject & ~adult)
         if not len(doubtful):
             continue
         by_value: dict[int, list[int]] = {}
