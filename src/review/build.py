@@ -161,14 +161,16 @@ def _load_and_analyse(case_dir: Path):
     return case, pipeline.analyse(case)
 
 
-def _redactor(config, redact: bool):
+def _redactor(config, redact: bool, report=None):
+    """The anonymised view's redactor (None for the named view); the children whose rows ingest rejected as
+    another child's (`report.other_children`) are replaced too."""
     if not redact:
         return None
     try:
         from .redact import Redactor
     except ImportError:
         raise ReviewError("--redact needs review.redact, which is not available") from None
-    return Redactor.from_case(config)
+    return Redactor.from_case(config, other_children=getattr(report, "other_children", None) or ())
 
 
 def _view(analysis, redactor) -> SimpleNamespace:
@@ -452,7 +454,7 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         case, analysis = _load_and_analyse(case_dir)
         config = getattr(case, "config", config)
         report = getattr(case, "report", None)
-        redactor = _redactor(config, redact)
+        redactor = _redactor(config, redact, report)
         view = _view(analysis, redactor)
         dates = "month" if getattr(redactor, "months", False) else "day"
         files, rejections = _report_frames(report)

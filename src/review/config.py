@@ -229,7 +229,7 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
 #: slip that would otherwise be ignored in silence (`reveiw_date:`: no review period end; `file:`: every
 #: spreadsheet in the folder read with no agency declared)
 CASE_KEYS = ("case_id", "date_of_birth", "mobile_from", "date_of_death", "review_date", "child_name",
-             "child_pseudonym", "people", "addresses", "files", "max_file_mb", "timeline",
+             "nhs_number", "child_pseudonym", "people", "addresses", "files", "max_file_mb", "timeline",
              "lead_reviewer", "lead_reviewers", "independent_reviewer", "reviewer", "reviewers", "author",
              "authors")
 FILE_ENTRY_KEYS = ("path", "agency", "profile", "sheets")

@@ -141,6 +141,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -327,6 +328,10 @@ def _token_regex(token: str, *, capitalised_only: bool) -> str:
     return "(?:" + "|".join(_escape(f) for f in spellings) + ")"
 
 
+#: how the anonymised view names a child whose rows were rejected as another child's (not in case.yml `people`)
+OTHER_CHILD_PSEUDONYM = "Another child"
+
+
 @dataclass
 class Redactor:
     """Replaces people's names and dates of birth in text and tables (the anonymised view).
@@ -358,11 +363,17 @@ class Redactor:
 
     # -- construction ---------------------------------------------------------------------------------
     @classmethod
-    def from_case(cls, case: CaseConfig, *, active: bool = True, date_resolution: str = MONTH) -> Redactor:
+    def from_case(cls, case: CaseConfig, *, active: bool = True, date_resolution: str = MONTH,
+                  other_children: Iterable[str] = ()) -> Redactor:
         """The redactor for a case: `people` from case.yml plus the child (pseudonym "Child A", or
         case.yml `child_pseudonym`), the reviewers case.yml names (`lead_reviewer`, `reviewer(s)`,
-        `author(s)`: "Lead reviewer", "Reviewer"), and the child's date of birth."""
+        `author(s)`: "Lead reviewer", "Reviewer"), and the child's date of birth; `other_children`, the
+        names of the children whose rows ingest rejected as another child's (`IngestReport.other_children`)
+        that case.yml does not list, are "Another child"."""
         people = dict(case.people)
+        for name in other_children:
+            if name and name != case.child_name:
+                people.setdefault(str(name), OTHER_CHILD_PSEUDONYM)
         for name, shown in (getattr(case, "reviewers", None) or {}).items():
             people.setdefault(name, shown)  # the reviewer named in case.yml: "Lead reviewer"
         pseudonym = str((case.raw or {}).get("child_pseudonym") or DEFAULT_CHILD_PSEUDONYM)

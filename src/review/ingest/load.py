@@ -54,6 +54,8 @@ from .headers import (
     normalise_header,
     profile_mismatch,
 )
+from .identity import identity_columns, read_identity
+from .identity import summary as other_child_summary
 from .plausibility import check_date_plausibility, check_duplicate_rows
 from .readers import read_tables
 from .report import FileReport, IngestReport
@@ -112,6 +114,7 @@ def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataF
             for table in read_tables(path, spec, case):
                 report.files.append(batch.add(table, spec, profile))
         contacts = batch.finish()
+    report.other_children = list(batch.other_names)
     report.notes += _unlisted_files(case)
     return contacts, report
 
@@ -322,6 +325,9 @@ class _CaseBatch:
         #: file -> (sheet, header row cells) of its last Word table read with a header
         self.word_headers: dict[str, tuple[str, list]] = {}
         self.agency_headers: list[str | None] = []  # each of `checks`' tables: its Agency column's header
+        #: file -> [its first sheet's report, rows of another child, {that child's label: rows}]
+        self.other_children: dict[str, list] = {}
+        self.other_names: dict[str, None] = {}  # their names as written, in order (the redactor's)
 
     def add(self, table: RawTable, spec: FileSpec, profile: Profile) -> FileReport:
         """Read one sheet into the batch; return its FileReport."""
@@ -435,6 +441,8 @@ class _CaseBatch:
                 return report
 
         data = _reject_uncached_formulas(table, data, match, report)
+        if len(data):
+            data = self._reject_other_children(table, cells, data, match, report)
         accepted = 0
         if len(data):
             builder = _ColumnBuilder(table, spec, profile, self.case, self.vocab, match, report, cells, self.caches)
@@ -449,6 +457,39 @@ class _CaseBatch:
             self.keys.append((PurePosixPath(table.file).as_posix(), table.sheet))
         self.size += accepted
         return report
+
+    def _reject_other_children(self, table: RawTable, cells: np.ndarray, data: np.ndarray, match: HeaderMatch,
+                               report: FileReport) -> np.ndarray:
+        """`data` without the rows of another child (`review.ingest.identity`), each rejected with the
+        cell that shows it; the columns that identify the child are named in a note, and no longer listed
+        as not analysed (their values stay in `extra`)."""
+        used = set(match.columns.values()).union(*match.also.values())
+        columns = identity_columns(match.headers, used)
+        if not columns:
+            return data
+        headers = [match.headers[c] or column_letter(c) for c in range(len(match.headers))]
+        row_numbers = [table.row_numbers[i] for i in data.tolist()]
+        identity = read_identity(cells, data, columns, headers, self.case, row_numbers, _rows_named)
+        read = {c: kind for c, kind in columns.items() if c not in identity.skipped}
+        said = {"name": "the child's name", "date_of_birth": "the child's date of birth", "nhs_number": "the child's NHS number"}
+        if read:
+            report.notes.append("read as identifying the child of each row (another child's rows are rejected): "
+                                + ", ".join(f"{headers[c]!r} ({said[kind]})" for c, kind in read.items()))
+        shown = {match.unmapped[c] for c in read if c in match.unmapped}
+        report.unmapped_columns = [c for c in report.unmapped_columns if c not in shown]
+        report.notes += identity.notes
+        for row, column, message in identity.warnings:
+            report.warn(row, column, message)
+        if not identity.reasons:
+            return data
+        self.other_names.update(dict.fromkeys(identity.names))
+        seen = self.other_children.setdefault(table.file, [report, 0, {}])
+        for row, column, reason in identity.reasons:
+            report.reject(row, column, reason)
+        seen[1] += len(identity.reasons)
+        for label, rows in identity.children.items():
+            seen[2][label] = seen[2].get(label, 0) + rows
+        return data[~identity.reject]
 
     def _continued_word_table(self, table: RawTable, profile: Profile):
         """(the table with the header it continues put above its rows as row 0, that header's match,
@@ -518,6 +559,8 @@ class _CaseBatch:
                 check_rows(part, report, self.case)
         for report, row, column, message in lookalikes:
             report.warn(row, column, message)
+        for file, (report, rows, children) in self.other_children.items():
+            report.warn(None, None, other_child_summary(PurePosixPath(file).name, rows, children))
         if blocks is not None:
             return contacts
         return contacts.sort_values(SORT_KEYS, kind="stable").reset_index(drop=True)

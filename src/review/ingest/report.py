@@ -101,6 +101,9 @@ class IngestReport:
     files: list[FileReport] = field(default_factory=list)
     #: observations about the case folder rather than one file (a chronology there that case.yml does not list)
     notes: list[str] = field(default_factory=list)
+    #: the names of the other children whose rows were rejected (`review.ingest.identity`), as written: the
+    #: anonymised view replaces them like case.yml's `people`
+    other_children: list[str] = field(default_factory=list)
 
     @property
     def rows_read(self) -> int:

@@ -1,0 +1,349 @@
+"""Rows of another child: one case is one child, and a sheet that names the child on each row (a family's
+health visiting record with a "Child" and a "Date of birth" column, a GP's "Patient" column) may hold a
+sibling's contacts too. Those rows are rejected, each with the cell that shows it, never merged into the
+case's child's chronology (a sibling's bruise at 4 months is not the case's child's at 23 months).
+
+Columns are recognised by their header (profiles.yml `child_identity`), whether or not the sheet's profile
+maps anything else. Each distinct value is read once (a column of a million rows holds a few names) and
+given a verdict; a row is rejected when one of its identifying cells names another child and none names the
+case's child. A cell that is close to the child's but not the same (a misspelt name, a date of birth with
+day and month swapped, a partial or unreadable date) is kept, with a warning: when in doubt, the row stays.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from ..config import package_data
+from .dates import DateParseError, parse_date
+from .headers import normalise_header
+
+#: the verdicts on one identifying cell, as codes (the row's verdict combines its cells'): ADULT is a name of
+#: one of the family's adults, whose row is no other child's whatever its date of birth
+NEUTRAL, SAME, DOUBT, OTHER, ADULT = 0, 1, 2, 3, 4
+#: a date of birth this many years or more before the child's is an adult's (a parent's), not a sibling's:
+#: kept with a warning
+ADULT_YEARS_OLDER = 16
+#: which kind of column decides a rejection's column and reason first: the date of birth and the NHS
+#: number are exact, a name less so
+KINDS = ("date_of_birth", "nhs_number", "name")
+#: bare headers that may name someone other than the child (a "Name" column of the worker): a column
+#: under one of them where no row names the case's child is not read as the child's name (its differing
+#: values are warned about, not rejected)
+AMBIGUOUS_HEADERS = frozenset({"name", "subject"})
+#: words of a name cell that name no one in particular ("Baby Grant", "Unborn Grant", "N/K")
+NAME_FILLERS = frozenset({"baby", "unborn", "infant", "child", "master", "miss", "mr", "mrs", "ms", "mx",
+                          "n", "a", "na", "nk", "k", "unknown", "not", "known", "none", "tbc", "yes", "no", "y"})
+#: words of a case.yml `people` role that make the person a child ("Sibling", "Half-brother", "Baby"):
+#: anyone else listed there is an adult of the family, whose named rows are no other child's
+CHILD_ROLES = frozenset({"child", "sibling", "siblings", "brother", "sister", "half", "son", "daughter", "baby",
+                         "twin", "infant", "stepbrother", "stepsister", "cousin", "pupil", "unborn"})
+#: a cell of more words is a sentence, not a name, and not compared
+MAX_NAME_WORDS = 5
+#: distinct doubtful values warned about one by one per column; the others are counted in one warning
+MAX_DOUBTS_WARNED = 10
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+
+@lru_cache(maxsize=1)
+def identity_headers() -> dict[str, str]:
+    """{normalised header: kind} of the headers that identify the child a row is about (profiles.yml
+    `child_identity`: name, date_of_birth, nhs_number)."""
+    data = (package_data("profiles.yml") or {}).get("child_identity") or {}
+    return {normalise_header(str(h)): kind for kind in KINDS for h in (data.get(kind) or ())
+            if normalise_header(str(h))}
+
+
+def identity_columns(headers, used) -> dict[int, str]:
+    """{column index: kind} of the sheet's columns whose header identifies the child, left to right; a
+    column read as another field (`used`: a profile's `columns:` naming "Name" as the worker's role) is
+    left to that field."""
+    known = identity_headers()
+    return {i: known[key] for i, h in enumerate(headers)
+            if i not in used and (key := normalise_header(h)) in known}
+
+
+def name_words(value) -> tuple[str, ...]:
+    """The words of a name as compared ("Leo GRANT (sibling)" -> ('leo', 'grant')); bracketed notes and
+    the words that name no one ("Baby", "Miss", "N/K") are left out."""
+    if value is None:
+        return ()
+    text = _BRACKETS.sub(" ", str(value)).casefold()
+    return tuple(w for w in _WORD.findall(text) if w not in NAME_FILLERS)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether `a` and `b` are one letter apart (a slip: "Mya" for "Mia", "Mila" for "Mia")."""
+    if a == b or abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 3:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1 or any(
+            a[:i] + a[i + 1] + a[i] + a[i + 2:] == b for i in range(len(a) - 1))
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    code: int
+    why: str = ""  # the reason, for OTHER and DOUBT ("DOB 15/10/2020 differs from the case's 01/03/2019")
+    label: str = ""  # how the summary names the other child ("Leo", "DOB 15/10/2020")
+
+
+def name_verdict(value, reference: tuple[str, ...], shown: str, adults: tuple[tuple[str, ...], ...] = ()) -> Verdict:
+    """A name cell against the child's name words (`reference`, its given name first); `shown` is how
+    messages write the child's name. A name of one of the family's adults (`adults`, the name words of
+    case.yml `people` whose role is no child's: "Tara Grant: Mother") is no other child: a GP's family
+    record lists the mother's consultations on purpose."""
+    words = name_words(value)
+    if not words or not reference or len(words) > MAX_NAME_WORDS:
+        return Verdict(NEUTRAL)  # nothing, or a sentence rather than a name
+    given = reference[0]
+    written = " ".join(str(value).split())
+    if given in words:
+        return Verdict(SAME)  # "Mia", "Mia Smith", "GRANT, Mia"
+    if set(words) <= set(reference):
+        return Verdict(NEUTRAL)  # the surname alone ("Grant"), or a middle name: no one else named
+    if any(adult[0] in words for adult in adults if adult):
+        return Verdict(ADULT)
+    if any(_one_edit(w, given) for w in words):
+        return Verdict(DOUBT, f"name {written!r} is close to the case's child's ({shown}) but not the same")
+    first = next((w for w in _WORD.findall(_BRACKETS.sub(" ", str(value))) if w.casefold() not in NAME_FILLERS), written)
+    return Verdict(OTHER, f"name {written!r} differs from the case's child's ({shown})", first)
+
+
+def _day(value: dt.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def _years_before(day: dt.date, dob: dt.date) -> int:
+    return dob.year - day.year - ((dob.month, dob.day) < (day.month, day.day))
+
+
+def dob_verdict(value, dob: dt.date) -> Verdict:
+    """A date-of-birth cell against the case's date of birth."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return Verdict(NEUTRAL)
+    written = " ".join(str(value).split()) if isinstance(value, str) else None
+    try:
+        parsed = parse_date(value)
+    except (DateParseError, ValueError, TypeError, OverflowError):
+        return Verdict(DOUBT, f"date of birth {written or value!r} cannot be read as a date")
+    day = parsed.date.date()
+    if parsed.precision == "day":
+        if day == dob:
+            return Verdict(SAME)
+        shown = _day(day)
+        if _years_before(day, dob) >= ADULT_YEARS_OLDER:
+            return Verdict(DOUBT, f"DOB {shown} is {ADULT_YEARS_OLDER} years or more before the case's {_day(dob)}, "
+                                  "an adult's (a parent's?) rather than another child's")
+        if day.day <= 12 and (day.month, day.day) == (dob.day, dob.month) and day.year == dob.year:
+            return Verdict(DOUBT, f"DOB {shown} is the case's {_day(dob)} with day and month swapped")
+        return Verdict(OTHER, f"DOB {shown} differs from the case's {_day(dob)}", f"DOB {shown}")
+    # a month or a year: another child only when it cannot be the case's child's
+    same = day.year == dob.year and (parsed.precision == "year" or day.month == dob.month)
+    if same:
+        return Verdict(NEUTRAL)
+    shown = written or parsed.text
+    return Verdict(OTHER, f"DOB {shown} differs from the case's {_day(dob)}", f"DOB {shown}")
+
+
+def nhs_verdict(value, number: str) -> Verdict:
+    """An NHS number cell against the case's (digits only; a cell that is no 10-digit number is doubtful)."""
+    if value is None:
+        return Verdict(NEUTRAL)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    digits = re.sub(r"\D", "", str(value))
+    if not digits:
+        return Verdict(NEUTRAL)
+    if digits == number:
+        return Verdict(SAME)
+    if len(digits) != 10:
+        return Verdict(DOUBT, f"NHS number {str(value).strip()!r} is not a 10-digit number")
+    return Verdict(OTHER, f"NHS number {digits[:3]} {digits[3:6]} {digits[6:]} differs from the case's",
+                   f"NHS number {digits[:3]} {digits[3:6]} {digits[6:]}")
+
+
+@dataclass
+class Identity:
+    """The verdicts on one sheet's rows (`rows`, positions in the sheet's data rows)."""
+
+    reject: np.ndarray  # bool per row: another child's
+    reasons: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, reason) of each row rejected
+    children: dict[str, int] = field(default_factory=dict)  # the other children's labels -> rows rejected
+    warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, message)
+    notes: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # the other children's names, as written (for redaction)
+    skipped: set[int] = field(default_factory=set)  # identifying columns not compared (no reference to compare with)
+
+
+def case_reference(case) -> tuple[tuple[str, ...], str, str, tuple[tuple[str, ...], ...]]:
+    """(the child's name words, the name as written, the NHS number's digits, the name words of the
+    family's adults: case.yml `people` whose role names no child) from case.yml."""
+    name = getattr(case, "child_name", None)
+    words = name_words(name) if name else ()
+    raw = getattr(case, "raw", None) or {}
+    number = re.sub(r"\D", "", str(raw.get("nhs_number") or ""))
+    adults = tuple(name_words(person) for person, role in (getattr(case, "people", None) or {}).items()
+                   if not CHILD_ROLES & set(re.findall(r"[^\W\d_]+", str(role).casefold())) and name_words(person))
+    return words, (" ".join(str(name).split()) if name else ""), number, adults
+
+
+def _column_reference(values: list) -> tuple[tuple[str, ...], str]:
+    """The sheet's majority name (words, as written) when case.yml names no child: the name more than
+    half of the named rows give; ((), "") when none does."""
+    keys = [name_words(v) for v in values]
+    counts = pd.Series([k for k in keys if k], dtype=object).value_counts()
+    if not len(counts) or counts.iloc[0] * 2 <= counts.sum():
+        return (), ""
+    top = counts.index[0]
+    written = next(v for v, k in zip(values, keys) if k == top)
+    return top, " ".join(str(written).split())
+
+
+def read_identity(cells: np.ndarray, rows: np.ndarray, columns: dict[int, str], headers, case,
+                  row_numbers: list[int], rows_named) -> Identity:
+    """The rows of another child among `rows` (positions in `cells`) by the identifying `columns`
+    ({index: kind}); each distinct value read once, then the rows combined column by column."""
+    n = len(rows)
+    words, shown, number, adults = case_reference(case)
+    dob = case.date_of_birth
+    codes: dict[int, np.ndarray] = {}
+    verdicts: dict[int, list[Verdict]] = {}
+    inverse: dict[int, np.ndarray] = {}
+    uniques_of: dict[int, list] = {}
+    notes, warnings, skipped = [], [], set()
+    for column, kind in columns.items():
+        values = cells[rows, column].tolist()
+        index, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+        uniques = list(uniques)
+        if kind == "name":
+            reference, said = (words, shown) if words else _column_reference(values)
+            if not reference:
+                notes.append(f"column {headers[column]!r} names the child on each row, but case.yml has no "
+                             "`child_name` and no name is on most rows: not compared")
+                skipped.add(column)
+                continue
+            found = [name_verdict(v, reference, said, adults) for v in uniques]
+            if not any(v.code == SAME for v in found):
+                # no row names the case's child: a name sharing the child's surname is a sibling's, but any other may
+                # be the worker's ("Name") or a misread column, and is not rejected on
+                surname = reference[-1] if len(reference) > 1 else None
+                sibling = [v.code == OTHER and surname in name_words(u) for v, u in zip(found, uniques)]
+                if normalise_header(headers[column]) in AMBIGUOUS_HEADERS or not any(sibling):
+                    table = np.fromiter((v.code == OTHER for v in found), dtype=bool, count=len(found))
+                    differ = np.flatnonzero(table[np.maximum(index, 0)] & (index >= 0)) if len(found) else []
+                    skipped.add(column)
+                    if len(differ):
+                        warnings.append((None, headers[column], (
+                            f"column {headers[column]!r} names no row of the case's child ({said}), so it is not "
+                            "read as the child's name (it may name a worker or an adult): no row rejected on it; if "
+                            f"it does name the child of each row, {rows_named([row_numbers[k] for k in differ])} "
+                            "are another child's")))
+                    continue
+                found = [Verdict(DOUBT, v.why) if v.code == OTHER and not is_sibling else v
+                         for v, is_sibling in zip(found, sibling)]
+            elif normalise_header(headers[column]) in AMBIGUOUS_HEADERS and len(reference) > 1:
+                # "Subject" or "Name" may hold a topic or a worker beside the child's name: only a name
+                # sharing the child's surname is read as a sibling's; the others are not compared
+                loose = [k for k, (v, u) in enumerate(zip(found, uniques))
+                         if v.code in (OTHER, DOUBT) and reference[-1] not in name_words(u)]
+                for k in loose:
+                    found[k] = Verdict(NEUTRAL)
+                if loose:
+                    notes.append(f"column {headers[column]!r}: {len(loose)} value(s) that name neither the case's "
+                                 "child nor anyone with the child's surname not compared (it may also name workers or topics)")
+        elif kind == "date_of_birth":
+            found = [dob_verdict(v, dob) for v in uniques]
+        else:
+            if not number:
+                skipped.add(column)
+                continue
+            found = [nhs_verdict(v, number) for v in uniques]
+        table = np.fromiter((v.code for v in found), dtype=np.int8, count=len(found))
+        codes[column] = np.where(index >= 0, table[np.maximum(index, 0)] if len(table) else 0, NEUTRAL)
+        verdicts[column], inverse[column], uniques_of[column] = found, index, uniques
+    identity = Identity(reject=np.zeros(n, dtype=bool), notes=notes, warnings=warnings, skipped=skipped)
+    if not codes:
+        return identity
+    stacked = np.vstack(list(codes.values()))
+    other = (stacked == OTHER).any(axis=0)
+    same = (stacked == SAME).any(axis=0)
+    adult = (stacked == ADULT).any(axis=0)
+    identity.reject = other & ~same & ~adult
+    other &= ~adult  # an adult's row, with the adult's date of birth: neither rejected nor in conflict
+    ordered = sorted(codes, key=lambda c: (KINDS.index(columns[c]), c))
+    by_name = sorted(codes, key=lambda c: (("name",) + KINDS).index(columns[c]))
+    marked = np.flatnonzero(other)
+    if len(marked):
+        # the rows of another child (or in conflict) read per distinct combination of their cells' values
+        combos, which = np.unique(np.vstack([inverse[c][marked] for c in ordered]).T, axis=0, return_inverse=True)
+        which = which.reshape(-1)
+        reasons, conflicts = {}, {}
+        for u, combo in enumerate(combos.tolist()):
+            cell = dict(zip(ordered, combo))
+            found = {c: verdicts[c][cell[c]] for c in ordered if cell[c] >= 0}
+            column = next(c for c in ordered if c in found and found[c].code == OTHER)
+            if any(v.code == SAME for v in found.values()):
+                conflicts[u] = column
+                continue
+            labels = [found[c].label for c in by_name if c in found and found[c].code == OTHER and found[c].label]
+            reasons[u] = (headers[column], f"record of another child: {found[column].why}", ", ".join(labels))
+            for c in by_name:
+                if columns[c] == "name" and c in found and found[c].code == OTHER:
+                    name = " ".join(_BRACKETS.sub(" ", str(uniques_of[c][cell[c]])).split())
+                    if name and name not in identity.names:
+                        identity.names.append(name)
+        counts = np.bincount(which, minlength=len(combos))
+        for u, (_, _, label) in reasons.items():
+            identity.children[label] = identity.children.get(label, 0) + int(counts[u])
+        rows_of: dict[int, list[int]] = {}
+        for k, u in zip(marked.tolist(), which.tolist()):
+            if u in reasons:
+                column, reason, _ = reasons[u]
+                identity.reasons.append((row_numbers[k], column, reason))
+            else:
+                rows_of.setdefault(u, []).append(row_numbers[k])
+        for u, numbers in rows_of.items():
+            column = conflicts[u]
+            cell = dict(zip(ordered, combos[u].tolist()))
+            agree = next(c for c in ordered if cell[c] >= 0 and verdicts[c][cell[c]].code == SAME)
+            identity.warnings.append((numbers[0], headers[column], (
+                f"{verdicts[column][cell[column]].why}, but column {headers[agree]!r} names the case's child: kept "
+                f"as the case's child's ({rows_named(numbers)}); check which child the record is about")))
+    for column in ordered:
+        doubtful = np.flatnonzero((codes[column] == DOUBT) & ~identity.reject & ~adult)
+        if not len(doubtful):
+            continue
+        by_value: dict[int, list[int]] = {}
+        for k in doubtful.tolist():
+            by_value.setdefault(int(inverse[column][k]), []).append(row_numbers[k])
+        for shown_values, (u, numbers) in enumerate(by_value.items()):
+            if shown_values == MAX_DOUBTS_WARNED:
+                more = sum(len(r) for r in list(by_value.values())[MAX_DOUBTS_WARNED:])
+                identity.warnings.append((numbers[0], headers[column], (
+                    f"{len(by_value) - MAX_DOUBTS_WARNED} more value(s) of the column ({more} row(s)) may "
+                    "not be the case's child's: kept")))
+                break
+            identity.warnings.append((numbers[0], headers[column], (
+                f"{verdicts[column][u].why}: kept as the case's child's ({rows_named(numbers)}); if the "
+                "record is about another child, remove it or build a case for that child")))
+    return identity
+
+
+def summary(file: str, rows: int, children: dict[str, int]) -> str:
+    """The per-file warning: "hv_family.xlsx: 3 rows are of another child (Leo, DOB 15/10/2020):
+    rejected; build a case for that child"."""
+    named = "; ".join(label for label in children if label)
+    many = len(children) > 1
+    whose = "other children" if many else "another child"
+    return (f"{file}: {rows} row{'s are' if rows != 1 else ' is'} of {whose}{f' ({named})' if named else ''}: "
+            f"rejected; build a case for {'each' if many else 'that'} child")
