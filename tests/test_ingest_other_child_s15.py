@@ -73,7 +73,7 @@ def test_a_siblings_rows_in_a_family_sheet_are_rejected_with_file_sheet_row_colu
         for row in (3, 4, 5)
     ]
     assert [w.message for w in sheet.warnings] == [
-        "hv_family.xlsx: 3 rows are of another child (Leo, DOB 15/10/2020): rejected; build a case for that child"
+        "3 rows are of another child (Leo, DOB 15/10/2020): rejected; build a case for that child"
     ]
     # the identifying columns are read, so no longer listed as "not analysed"; their values stay in `extra`
     assert sheet.unmapped_columns == [] and '"Child": "Mia Grant"' in contacts["extra"].iloc[0]
@@ -112,7 +112,7 @@ def test_the_case_childs_rows_are_kept_under_any_spelling_of_her_name_in_a_csv(t
     assert (11, "name 'Mya Grant' is close to the case's child's (Mia Grant) but not the same: kept as the case's "
                 "child's (row 11); if the record is about another child, remove it or build a case for that child") \
         in messages
-    assert (None, "gp.csv: 1 row is of another child (Leo): rejected; build a case for that child") in messages
+    assert (None, "1 row is of another child (Leo): rejected; build a case for that child") in messages
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -155,7 +155,7 @@ def test_cells_that_disagree_keep_the_row_with_a_warning(tmp_path):
         "case's child's (row 2); check which child the record is about")
     assert warned[(3, "Date of birth")].startswith("DOB 03/01/2019 is the case's 01/03/2019 with day and month swapped: kept")
     # the summary names no child it does not know: the row has a date of birth only
-    assert "hv.xlsx: 1 row is of another child (DOB 15/10/2020): rejected; build a case for that child" in warned.values()
+    assert "1 row is of another child (DOB 15/10/2020): rejected; build a case for that child" in warned.values()
 
 
 def test_nhs_number_compared_only_when_case_yml_gives_one(tmp_path):
@@ -206,7 +206,7 @@ def test_validate_lists_the_rejections_and_exits_non_zero(tmp_path, capsys):
     out = capsys.readouterr().out
     assert ("hv_family.xlsx, sheet 'Chronology', row 3, column 'Date of birth': record of another child: DOB "
             "15/10/2020 differs from the case's 01/03/2019") in out
-    assert "hv_family.xlsx: 3 rows are of another child (Leo, DOB 15/10/2020)" in out
+    assert "3 rows are of another child (Leo, DOB 15/10/2020)" in out
     assert "Columns not analysed" not in out
 
 

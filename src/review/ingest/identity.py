@@ -340,10 +340,10 @@ def read_identity(cells: np.ndarray, rows: np.ndarray, columns: dict[int, str], 
 
 
 def summary(file: str, rows: int, children: dict[str, int]) -> str:
-    """The per-file warning: "hv_family.xlsx: 3 rows are of another child (Leo, DOB 15/10/2020):
-    rejected; build a case for that child"."""
+    """The per-file warning: "3 rows are of another child (Leo, DOB 15/10/2020): rejected; build a case for
+    that child" (the warning's location names `file` and its sheet, so the text does not repeat it)."""
     named = "; ".join(label for label in children if label)
     many = len(children) > 1
     whose = "other children" if many else "another child"
-    return (f"{file}: {rows} row{'s are' if rows != 1 else ' is'} of {whose}{f' ({named})' if named else ''}: "
+    return (f"{rows} row{'s are' if rows != 1 else ' is'} of {whose}{f' ({named})' if named else ''}: "
             f"rejected; build a case for {'each' if many else 'that'} child")
