@@ -101,3 +101,7 @@ def test_the_minimum_age_is_a_parameter_and_the_baseline_reads_it_alike():
     rules["rules"][RULE]["params"]["min_age_years"] = 5
     assert len(detect(make_timeline(young), None, rules, only=[RULE])) == 1
     assert len([f for f in baseline_flags(young, rules) if f["rule_id"] == RULE]) == 1
+
+
+def test_a_parent_telling_of_a_missing_child_is_still_the_childs():
+    assert "missing" in tags("mother says she is missing since yesterday")

@@ -44,7 +44,11 @@ Matching rules:
 * Whose self-harm, missing episode or relationship abuse (`adults_concerns`, `Vocabulary._adults_concern`): read
   as an injury is; an adult's is read as the tags listed ("Mum has history of self-harm" is
   parental_mental_health, "father missing from home since Tuesday" no concern, "Mother said boyfriend hit her"
-  domestic_abuse). `adults_only_keywords` are a concern only when an adult's: "Mum had an argument with her
+  domestic_abuse), as is one told of an adult who is the clause's subject (`Vocabulary._adult_subject`: "Sian
+  seen, overdose last week" with Sian a parent in case.yml, "Mum says she self-harmed"); the cuts an adult's
+  self-harm leaves are the adult's too ("..., cuts to arms": `self_harm_injury_words`). A blow told of in the young
+  person's own relationship (relationship_abuse) with no injury recorded is not non_accidental ("Jayden says
+  Tanya pushed him. Abusive relationship."). `adults_only_keywords` are a concern only when an adult's: "Mum had an argument with her
   boyfriend" is domestic_abuse, a teenager's "argument with boyfriend" none (an argument alone is no abuse).
 * Keyword exceptions (`keyword_exceptions`) contain a keyword but are not one: their words match nothing
   ("DNA" is did not attend, "paternity DNA test" is not).
@@ -826,14 +830,15 @@ class Vocabulary:
             kept.append(k)
         return kept
 
-    def _adult_subject(self, tokens: list, start: int) -> bool:
+    def _adult_subject(self, tokens: list, start: int, end: int) -> bool:
         """Is the concern keyword at `start` told of an adult who is the subject of its clause, though the
         person named nearest before it is no adult's word? Two forms: the adult seen (one of
         `adults_concern_patient_words` straight after them) in the clause's first comma part, the keyword
         opening the next ("Sian seen, overdose last week": the commas cut the name off from the words about
         her); and a subject pronoun agreeing with the adult straight after the adult's report word, "that" or
         an auxiliary between or not ("Mum says she self-harmed", "Father said that he has self harmed": "she"
-        after a parent subject is the parent)."""
+        after a parent subject is the parent), not for a concern with no adult's reading ("mother says she is
+        missing" tells of the child)."""
         if not start:
             return False
         adults = self.injury_adults
@@ -847,6 +852,9 @@ class Vocabulary:
                         and part[1] in self.adults_concern_patients \
                         and self.injury_child_words.isdisjoint(part):
                     return True
+        if self.adults_concern_keywords.get(" ".join(tokens[start:end]), None) == ():
+            # a concern with no adult's reading (missing): "mother says she is missing" tells of the child
+            return False
         k = start - 1
         if k > 0 and tokens[k] in _AUXILIARIES:
             k -= 1
@@ -879,7 +887,7 @@ class Vocabulary:
             gender = self.injury_adults.get(speaker) or self.injury_adult_possessives.get(speaker)
             if gender is not None:
                 return gender in _PRONOUN_GENDERS["her" if struck == "her" else "his"]
-        return self._adults_injury(tokens, start, end) or self._adult_subject(tokens, start)
+        return self._adults_injury(tokens, start, end) or self._adult_subject(tokens, start, end)
 
     def _disclosed_hit(self, tokens: list) -> bool:
         """Does the text record a child's disclosure of being hit (vocab.yml, disclosure_hits after a
