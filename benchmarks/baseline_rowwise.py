@@ -889,9 +889,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                                and _text(x.get("agency")) == c_agency and esc_held(x, q["referral_escalations"])
                                for x in tl)))
                 pairs.append((c, tags, reached))
-            known = {t for c, tags, reached in pairs if reached for t in tags}
+            same = q.get("same_concern") or {}
+            known = {same.get(t, t) for c, tags, reached in pairs if reached for t in tags}
             for c, tags, reached in pairs:
-                if c["_exact"] and _text(c.get("agency")) != d_agency and any(t not in known for t in tags):
+                if c["_exact"] and _text(c.get("agency")) != d_agency and any(same.get(t, t) not in known for t in tags):
                     first_decision.setdefault((c["_pos"], d_agency), d)
         for (pos, d_agency), d in sorted(first_decision.items()):
             flags.append(_flag("information_not_shared", tl[pos], d["_day"], None, d_agency))
@@ -1061,9 +1062,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     # self_harm_not_referred -------------------------------------------------------------------------
     if "self_harm_not_referred" in p:
         q = p["self_harm_not_referred"]
-        limit = q.get("max_age_years")
+        limit, least = q.get("max_age_years"), q.get("min_age_years")
         episodes = _first_per_group([r for r in tl if r["_exact"] and tag_in(r, q["self_harm_tags"]) and not (
-            limit is not None and r["age_days"] is not None and r["age_days"] >= float(limit) * 365.25)])
+            limit is not None and r["age_days"] is not None and r["age_days"] >= float(limit) * 365.25) and not (
+            least is not None and r["age_days"] is not None and r["age_days"] < float(least) * 365.25)])
         window = dt.timedelta(days=q["repeat_window_days"])
         repeated = {id(x) for x in episodes
                     if sum(1 for y in episodes if x["_day"] - window <= y["_day"] <= x["_day"]) >= q["repeat_min_episodes"]}

@@ -54,8 +54,13 @@ def test_other_patterns_and_cases_are_as_before(synth):
     exploited = set(truth.loc[truth["rule_id"] == "exploitation_not_referred", "case_id"])
     assert sorted(exploited) == ["C000034", "C000043", "C000046", "C000047", "C000057"] and not exploited & late
     harmed = set(truth.loc[truth["rule_id"] == "self_harm_not_referred", "case_id"])
-    assert len(harmed) == 9 and not harmed & (late | exploited)
-    rest = contacts[~contacts["case_id"].isin(late | exploited | harmed)]
+    assert sorted(harmed) == ["C000041"] and not harmed & (late | exploited)
+    # (s15b: self_harm_not_referred is planted in children of 8 or over only, its min_age_years; the cases
+    # that held it before, babies and young children, are left out of the digest as theirs was; the digest
+    # of the other 59 cases is the main branch's generator's for the same cases)
+    harmed_before = {"C000007", "C000011", "C000012", "C000017", "C000018", "C000036", "C000048", "C000049",
+                     "C000072"}
+    rest = contacts[~contacts["case_id"].isin(late | exploited | harmed | harmed_before)]
     text = "\n".join("|".join(map(str, r)) for r in rest[
         ["event_id", "date", "contact_type", "concerns", "escalation", "description", "child_seen",
          "child_seen_alone"]].itertuples(index=False))
@@ -63,7 +68,7 @@ def test_other_patterns_and_cases_are_as_before(synth):
     # to completion), where it had said "started": with that one sentence as it was, the digest is as before
     text = text.replace("Single assessment completed by allocated social worker.",
                         "Single assessment started by allocated social worker.")
-    assert len(rest) == 6000 and hashlib.sha1(text.encode()).hexdigest() == "be884395a533cc4333e7ca49819b70a19065b8eb"
+    assert len(rest) == 5900 and hashlib.sha1(text.encode()).hexdigest() == "c6c6863c60c60c56083fceb96cd83b835a7a1d2c"
 
 
 def test_rules_find_the_planted_pattern_and_only_there(synth):

@@ -503,10 +503,19 @@ def synth_contacts(n_cases: int, seed: int, contacts_per_case: int = 100, *, mis
     before = (service.copy(), seen.copy(), date.copy())
     texts_of_rows: list[tuple[np.ndarray, np.ndarray]] = []  # (rows, their descriptions' endings)
     for rule, (steps, trig) in _PLANTED_LATE.items():
-        sel = np.flatnonzero(~planted & (late_rng.random(n) < missed_rate / 2))
+        draw = late_rng.random(n)
         span = steps[-1][0] + 2
+        if rule == "self_harm_not_referred":
+            # a child who is 8 or over (NICE NG225's scope, the rule's min_age_years) early enough in the review
+            # window: fewer cases can hold the pattern, so each that can is chosen more often
+            older = (window_start - dob).astype(int) + (window_len * 0.7).astype(int) - span > 8 * 366
+            sel = np.flatnonzero(~planted & older & (draw < missed_rate * 2))
+        else:
+            sel = np.flatnonzero(~planted & (draw < missed_rate / 2))
         lo = (window_start[sel] - dob[sel]).astype(int)
         hi = lo + (window_len[sel] * 0.7).astype(int) - span
+        if rule == "self_harm_not_referred":  # a child of 8 or over (NICE NG225's scope, the rule's min_age_years)
+            lo = np.maximum(lo, 8 * 366)
         ok = hi > lo
         sel, lo, hi = sel[ok], lo[ok], hi[ok]
         if not len(sel):

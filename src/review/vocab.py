@@ -44,7 +44,11 @@ Matching rules:
 * Whose self-harm, missing episode or relationship abuse (`adults_concerns`, `Vocabulary._adults_concern`): read
   as an injury is; an adult's is read as the tags listed ("Mum has history of self-harm" is
   parental_mental_health, "father missing from home since Tuesday" no concern, "Mother said boyfriend hit her"
-  domestic_abuse). `adults_only_keywords` are a concern only when an adult's: "Mum had an argument with her
+  domestic_abuse), as is one told of an adult who is the clause's subject (`Vocabulary._adult_subject`: "Sian
+  seen, overdose last week" with Sian a parent in case.yml, "Mum says she self-harmed"); the cuts an adult's
+  self-harm leaves are the adult's too ("..., cuts to arms": `self_harm_injury_words`). A blow told of in the young
+  person's own relationship (relationship_abuse) with no injury recorded is not non_accidental ("Jayden says
+  Tanya pushed him. Abusive relationship."). `adults_only_keywords` are a concern only when an adult's: "Mum had an argument with her
   boyfriend" is domestic_abuse, a teenager's "argument with boyfriend" none (an argument alone is no abuse).
 * Keyword exceptions (`keyword_exceptions`) contain a keyword but are not one: their words match nothing
   ("DNA" is did not attend, "paternity DNA test" is not).
@@ -321,6 +325,7 @@ class Vocabulary:
     label_tails: frozenset = frozenset()  # words that may follow such an answer ("none seen *on* examination")
     escalation_label_negations: Phrases = field(default_factory=Phrases)  # such answers after an escalation
     finding_keywords: frozenset = frozenset()  # concern keywords naming a finding seen on the body (finding_concerns)
+    finding_tags: frozenset = frozenset()  # finding_concerns: the injuries
     finding_words: Phrases = field(default_factory=Phrases)  # words naming one without being a concern ("marks")
     finding_negations: Phrases = field(default_factory=Phrases)  # answers denying one straight after ("not seen")
     finding_earlier: frozenset = frozenset()  # words after such an answer naming an earlier occasion ("last")
@@ -336,6 +341,10 @@ class Vocabulary:
     # whose self-harm or missing episode (`_adults_concern`): concern keyword -> the tags an adult's is read as
     adults_concern_keywords: dict = field(default_factory=dict)
     adults_only_keywords: frozenset = frozenset()  # concern keywords that are one only when an adult's
+    adults_concern_patients: frozenset = frozenset()  # "seen", "reviewed": "Sian seen, overdose ..." (`_adult_subject`)
+    # injuries an adult's self-harm leaves ("cuts", "lacerations"): after the adult's self-harm in its sentence
+    # they are the adult's too ("Mum says she self-harmed last night, cuts to arms"; `_adults_self_harm_injury`)
+    self_harm_injuries: frozenset = frozenset()
     disclosure_cues: Phrases = field(default_factory=Phrases)  # "said", "disclosed" (`_disclosed_hit`)
     disclosure_hits: Phrases = field(default_factory=Phrases)  # "hit him", "slapped her"
     disclosure_peers: frozenset = frozenset()  # "child", "brother": a blow by another child is no abuse by a carer
@@ -488,6 +497,7 @@ class Vocabulary:
         if unknown:
             raise ConfigError(f"vocabulary finding_concerns: unknown concern tags {sorted(unknown)}")
         out.finding_keywords = frozenset(k for k, tags in out.concern_tags.items() if finding_concerns.intersection(tags))
+        out.finding_tags = frozenset(finding_concerns)
         out.finding_words = Phrases(_as_list(vocab.get("finding_words"), "finding_words"))
         out.finding_negations = Phrases(_as_list(vocab.get("finding_negations"), "finding_negations"))
         out.finding_earlier = frozenset(normalise_text(w) for w in _as_list(vocab.get("finding_earlier_words"),
@@ -521,6 +531,8 @@ class Vocabulary:
                 if tag in tags and keyword not in kept and keyword not in out.finding_keywords and len(tags) == 1:
                     out.adults_concern_keywords[keyword] = instead
         out.adults_only_keywords = _word_set(vocab, "adults_only_keywords")
+        out.adults_concern_patients = _word_set(vocab, "adults_concern_patient_words")
+        out.self_harm_injuries = _word_set(vocab, "self_harm_injury_words")
         unknown = sorted(out.adults_only_keywords - set(out.concern_tags))
         if unknown:
             raise ConfigError(f"vocabulary adults_only_keywords: not concern keywords {unknown}")
@@ -730,6 +742,8 @@ class Vocabulary:
                     if own:
                         attributed.extend(own)
                         found = [k for k in found if k not in own]
+                        if self.self_harm_injuries and not self.self_harm_injuries.isdisjoint(k[2] for k in found):
+                            found = self._adults_self_harm_injuries(tokens, found, own)
             if found and self.adults_only_keywords and not self.adults_only_keywords.isdisjoint(k[2] for k in found):
                 # a concern only when an adult's ("Mum had an argument with her boyfriend" is a domestic incident;
                 # a teenager's "argument with boyfriend" alone is no abuse)
@@ -798,6 +812,63 @@ class Vocabulary:
             i -= 1
         return False
 
+    def _adults_self_harm_injuries(self, tokens: list, found: list, own: list) -> list:
+        """`found` without the injuries an adult's self-harm leaves (`self_harm_injury_words`: "cuts to",
+        "lacerations") that follow the adult's self-harm keyword (one of `own` read as parental_mental_health)
+        in its sentence, commas between or not and no person word who may be the child: "Mum says she
+        self-harmed last night, cuts to arms" is no injury of the child's; "Mum self-harmed, baby has cuts to
+        face" still is."""
+        starts = [k[1] for k in own if "parental_mental_health" in self.adults_concern_keywords.get(k[2], ())]
+        if not starts:
+            return found
+        kept = []
+        for k in found:
+            if k[2] in self.self_harm_injuries and any(
+                    e <= k[0] and not any(_marks_clause(t) or t in self.injury_child_words for t in tokens[e:k[0]])
+                    for e in starts):
+                continue
+            kept.append(k)
+        return kept
+
+    def _adult_subject(self, tokens: list, start: int, end: int) -> bool:
+        """Is the concern keyword at `start` told of an adult who is the subject of its clause, though the
+        person named nearest before it is no adult's word? Two forms: the adult seen (one of
+        `adults_concern_patient_words` straight after them) in the clause's first comma part, the keyword
+        opening the next ("Sian seen, overdose last week": the commas cut the name off from the words about
+        her); and a subject pronoun agreeing with the adult straight after the adult's report word, "that" or
+        an auxiliary between or not ("Mum says she self-harmed", "Father said that he has self harmed": "she"
+        after a parent subject is the parent), not for a concern with no adult's reading ("mother says she is
+        missing" tells of the child)."""
+        if not start:
+            return False
+        adults = self.injury_adults
+        if tokens[start - 1] == "," and self.adults_concern_patients:
+            part_start = start - 1
+            while part_start > 0 and not _marks_clause(tokens[part_start - 1]):
+                part_start -= 1
+            part = tokens[part_start:start - 1]
+            # the keyword opens the clause's second comma part, not a later one
+            if "," not in part and len(part) >= 2 and part[0] in adults \
+                        and part[1] in self.adults_concern_patients \
+                        and self.injury_child_words.isdisjoint(part):
+                    return True
+        if self.adults_concern_keywords.get(" ".join(tokens[start:end]), None) == ():
+            # a concern with no adult's reading (missing): "mother says she is missing" tells of the child
+            return False
+        k = start - 1
+        if k > 0 and tokens[k] in _AUXILIARIES:
+            k -= 1
+        pronoun = tokens[k]
+        if pronoun not in ("she", "he") or k < 2:
+            return False
+        k -= 1
+        if tokens[k] == "that" and k > 1:
+            k -= 1
+        if tokens[k] not in self.injury_report_words:
+            return False
+        gender = adults.get(tokens[k - 1])
+        return gender is not None and gender in _PRONOUN_GENDERS["her" if pronoun == "she" else "his"]
+
     def _adults_concern(self, tokens: list, start: int, end: int) -> bool:
         """Is the self-harm or missing keyword `tokens[start:end]` an adult's, as `_adults_injury` reads an
         injury ("Mum has history of self-harm", "mother's overdose", "father missing from home since Tuesday")?
@@ -816,7 +887,7 @@ class Vocabulary:
             gender = self.injury_adults.get(speaker) or self.injury_adult_possessives.get(speaker)
             if gender is not None:
                 return gender in _PRONOUN_GENDERS["her" if struck == "her" else "his"]
-        return self._adults_injury(tokens, start, end)
+        return self._adults_injury(tokens, start, end) or self._adult_subject(tokens, start, end)
 
     def _disclosed_hit(self, tokens: list) -> bool:
         """Does the text record a child's disclosure of being hit (vocab.yml, disclosure_hits after a
@@ -1782,7 +1853,11 @@ def tag_concerns(text, vocab) -> list[str]:
         tags.update(v.concern_tags[keyword])
     for _, _, keyword in adults:
         tags.update(v.adults_concern_keywords[keyword])
-    if v.disclosure_hits and "non_accidental" not in tags:
+    # a blow told of in the young person's own relationship is relationship_abuse (read by age as domestic abuse
+    # or child abuse), no non-accidental injury unless an injury is recorded ("Jayden says Tanya pushed him.
+    # Abusive relationship."; "girlfriend hit him, bruise to cheek" is still one)
+    own_relationship = "relationship_abuse" in tags and tags.isdisjoint(v.finding_tags)
+    if v.disclosure_hits and "non_accidental" not in tags and not own_relationship:
         tokens = v.tokens(text)
         if not v.disclosure_hits._by_first.keys().isdisjoint(tokens) and v._disclosed_hit(tokens):
             tags.add("non_accidental")  # "said his dad hit him": a child's disclosure of being hit

@@ -489,10 +489,14 @@ def _not_escalated(ctx: Context, params: dict, triggers: pd.DataFrame, high: np.
 
     out = deadline_rows(t, r, "referral to children's social care or to MARAC (police domestic abuse notification shared)")
     # a trigger group recording only abuse in the young person's own relationship (16 or 17) is no abuse in the
-    # household ("boyfriend hit her")
+    # household ("boyfriend hit her"), nor a row of it whose domestic abuse words only name the risk assessment
+    # of that relationship ("girlfriend hit him. DASH: High": relationship_abuse, and domestic_abuse for the DASH)
     gcode = ctx.timeline["_gcode"].to_numpy()
     household = np.zeros(int(gcode.max()) + 1 if len(gcode) else 1, dtype=bool)
-    household[gcode[ctx.tags(params["abuse_tags"]).to_numpy(dtype=bool)]] = True
+    in_household = ctx.tags(params["abuse_tags"]).to_numpy(dtype=bool, copy=True)
+    if params.get("relationship_abuse_tags"):
+        in_household &= ~ctx.tags(params["relationship_abuse_tags"]).to_numpy(dtype=bool)
+    household[gcode[in_household]] = True
     where = np.where(household[gcode[pos]], "domestic abuse in the child's household",
                      "abuse in the young person's own relationship (teenage relationship abuse)")
     out["evidence_event_ids"] = evidence.array

@@ -135,9 +135,12 @@ def _word_pattern(keyword: str):
     return re.compile(r"(?<!\w)" + r"\W+".join(re.escape(w) for w in keyword.split()) + tail + r"(?!\w)", re.I)
 
 
-def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, referral_reaches_kinds) -> pd.DataFrame:
+def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, referral_reaches_kinds,
+                    families: dict | None = None) -> pd.DataFrame:
     """One row per (decision, earlier concern row, concern tag): d_index and c_index (timeline index),
-    tag, known (the concern had reached the deciding agency), c_agency, d_agency."""
+    tag, known (the concern had reached the deciding agency), c_agency, d_agency. `families` ({tag: tag}):
+    tags read as the one they map to when asking what reached the agency (relationship_abuse: domestic_abuse,
+    the same concern whichever of the two each agency's words gave it)."""
     tl = ctx.timeline
     decisions = rows_of(ctx, decision_mask(ctx), ["_case", "_day", "_agency", "agency", "agency_kind"])
     cols = ["d_index", "c_index", "tag", "known", "c_agency", "d_agency"]
@@ -195,8 +198,9 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
     )
     long = _explode_tags(long, tags)
     # a tag is known to the deciding agency when any record of it had reached the agency (its own included)
-    known = long.loc[long["reached"], ["d_index", "tag"]].drop_duplicates().assign(tag_known=True)
-    long = long.merge(known, on=["d_index", "tag"], how="left")
+    long["family"] = long["tag"].map(families).fillna(long["tag"]) if families else long["tag"]
+    known = long.loc[long["reached"], ["d_index", "family"]].drop_duplicates().assign(tag_known=True)
+    long = long.merge(known, on=["d_index", "family"], how="left")
     long["known"] = long["tag_known"].fillna(False).astype(bool)
     return long[cols].reset_index(drop=True)
 

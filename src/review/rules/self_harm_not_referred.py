@@ -9,8 +9,9 @@ Working Together to Safeguard Children 2023, chapter 1-2: repeated self-harm is 
 early help or a referral to children's social care to be considered.
 
 A trigger is an exact-date row tagged with one of `self_harm_tags` (ingest reads whose self-harm it is: a
-parent's is parental_mental_health), in a child under `max_age_years` (or of unknown age), one per event group
-at its first such row. Two expectations, each its own flag (its variant):
+parent's is parental_mental_health), in a child aged `min_age_years` (NICE NG225's scope: 8 and over; a
+self-harm reading about a baby or young child is a parent's) to under `max_age_years` (or of unknown age), one
+per event group at its first such row. Two expectations, each its own flag (its variant):
 
 * ``mental_health``: a row whose text mentions one of `mental_health_keywords` (a referral to CAMHS, a
   psychosocial or mental health assessment, seen by liaison psychiatry or the crisis team), not negated
@@ -79,6 +80,11 @@ def self_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
     if params.get("max_age_years") is not None and harmed.any():
         age = tl["_age_days"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
         harmed &= ~(age >= float(params["max_age_years"]) * _YEAR_DAYS)  # unknown age: still a child
+    if params.get("min_age_years") is not None and harmed.any():
+        # NICE NG225 covers people aged 8 and over: a self-harm reading in a baby or young child is a parent's
+        # the words did not name (ingest reads "Mum says she self-harmed" as parental_mental_health)
+        age = tl["_age_days"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+        harmed &= ~(age < float(params["min_age_years"]) * _YEAR_DAYS)  # unknown age: still a trigger
     episodes = first_per_group(rows_of(ctx, harmed, _COLUMNS))
     if episodes.empty:
         return episodes.iloc[:0]

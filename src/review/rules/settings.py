@@ -121,6 +121,8 @@ def _check_type(default, value, what: str, origin) -> object:
     elif isinstance(default, dict):
         if not isinstance(value, dict):
             raise ConfigError(f"{what} must be a mapping, got {value!r}", file=origin)
+        if _key(what) == "same_concern":  # concern tag: the concern tag it is read as
+            _check_choices([*value, *value.values()], what, origin, "concern_tags")
     elif isinstance(default, str):
         if not isinstance(value, str):
             raise ConfigError(f"{what} must be text, got {value!r}", file=origin)
