@@ -37,3 +37,11 @@ def test_capitals_words_in_a_mixed_case_cell_are_kept(text):
 
 def test_a_listed_name_in_capitals_in_ordinary_text_keeps_the_pseudonym_as_written():
     assert _redactor().text("Officers spoke to JAYDEN at home") == "Officers spoke to Child at home"
+
+
+def test_a_value_in_capitals_quoted_in_a_problem_message_is_read_as_a_line_in_capitals():
+    # (the t2 repro's rejection: a line break in a csv cell left "MICHELLE FROM CAMHS PRESENT" as a date; the
+    # report's rejections table showed the name)
+    redactor = _redactor()
+    assert redactor._message("unreadable date 'MICHELLE FROM CAMHS PRESENT'") == "unreadable date '[name] FROM CAMHS PRESENT'"
+    assert redactor._message("unreadable date 'sometime'") == "unreadable date 'sometime'"

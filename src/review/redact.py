@@ -162,6 +162,8 @@ AUTHOR_COLUMNS = frozenset({"author", "decided_by"})
 #: the columns of problem and warning messages, which may name a decision's author (`Redactor._message`)
 MESSAGE_COLUMNS = frozenset({"problem", "message", "reason", "note", "warning"})
 _UNKNOWN_AUTHOR = re.compile(r"(\bauthor )'([^']*)'( is not one of the reviewers)")
+#: a value quoted in a problem message, as `repr` quotes it ("unreadable date 'sometime'")
+_QUOTED_VALUE = re.compile(r"(?<![\w'])'([^'\r\n]+)'(?![\w'])")
 #: an author written as a role, kept in the anonymised view ("Lead reviewer", "Panel", "SCR panel chair")
 _ROLE_WORDS = re.compile(r"(?i:\b(?:reviewers?|panel|chair|lead|team|board|group|partnership|author|"
                          r"practitioners?|manager|unknown)\b|\[(?:name|reviewer|initials)\])")
@@ -1133,6 +1135,10 @@ class Redactor:
         a decision's author: a name case.yml does not list is no name the text redaction knows."""
         if isinstance(value, str) and _UNKNOWN_AUTHOR.search(value):
             value = _UNKNOWN_AUTHOR.sub(lambda m: m.group(1) + repr(str(self.author(m.group(2)))) + m.group(3), value)
+        if isinstance(value, str) and "'" in value:
+            # a cell's value quoted in the message ("unreadable date 'MICHELLE FROM CAMHS PRESENT'") is read as the
+            # cell was: a line in capitals there is one, though the message around it is in ordinary text
+            value = _QUOTED_VALUE.sub(lambda m: "'" + self.text(m.group(1)) + "'", value)
         return self.text(value)
 
     def _role(self, value):
