@@ -490,7 +490,48 @@ def _injury_nodes(tl: list[dict], tags, settings: dict, not_record=None) -> dict
         node["dates"] |= set(dates)
     for node in nodes.values():
         node["dates"] = set(sorted(node["dates"])[:4])
+    # each group's episode so far: its tags and those of the latest earlier group it follows up, read against
+    # that group's episode in turn (in (day, position) order, so each earlier episode is complete)
+    s = settings.get("injury_episodes") or {}
+    for node in sorted(nodes.values(), key=lambda x: (x["first"]["_day"], x["first"]["_pos"])):
+        found = _followed_up(node, nodes, s)
+        node["episode_tags"] = set(node["tags"]) | (found["episode_tags"] if found is not None else set())
     return nodes
+
+
+def _plain_followup(node: dict, other: dict, s: dict) -> bool:
+    """Is group `node` a follow-up of the earlier group `other` (the same injury word family as its episode,
+    `episode_tags`), by a follow-up cue or its date, or at the same body region in plainer words?"""
+    follow = int(s.get("followup_window_days", 0) or 0)
+    same_site = int(s.get("same_site_window_days", 0) or 0) if s.get("same_site_window_days") else -1
+    first, p = node["first"], other["first"]
+    gap = (first["_day"] - p["_day"]).days
+    family = node["tags"] <= other["episode_tags"]
+    ok = (gap <= follow and family and (node["cue"] or (p["_day"].day * 100 + p["_day"].month) in node["dates"]))
+    # the same injury at the same body region (both name one, sharing a region), shortly after, in plainer words
+    return bool(ok or (gap <= same_site and family and node["sites"] & other["sites"] and node["plain"]))
+
+
+def _may_follow(node: dict, other: dict) -> bool:
+    """The conditions of every join of `node` to an earlier group `other`: before it, naming no new injury,
+    no body region unless one `other` names, `other` a record."""
+    first, p = node["first"], other["first"]
+    if (p["_day"], p["_pos"]) >= (first["_day"], first["_pos"]) or node["new"] or not node["tags"] \
+            or not other.get("record", True):
+        return False
+    gap = (first["_day"] - p["_day"]).days
+    return gap >= 0 and bool(node["sites"] == 0 or other["sites"] == 0 or node["sites"] & other["sites"])
+
+
+def _followed_up(node: dict, nodes: dict, s: dict):
+    """The latest earlier group that `node` follows up (`_plain_followup`), or None."""
+    best = None
+    for other in nodes.values():
+        if "episode_tags" not in other or not _may_follow(node, other) or not _plain_followup(node, other, s):
+            continue
+        if best is None or (other["first"]["_day"], other["first"]["_pos"]) > (best["first"]["_day"], best["first"]["_pos"]):
+            best = other
+    return best
 
 
 def _earlier_injury(tl: list[dict], r: dict, tags, settings: dict, esc_held, *, escalation_kinds=(), record_kinds=(),
@@ -508,23 +549,17 @@ def _earlier_injury(tl: list[dict], r: dict, tags, settings: dict, esc_held, *, 
     if node is None:
         return None
     s = settings.get("injury_episodes") or {}
-    follow = int(s.get("followup_window_days", 0) or 0)
-    same_site = int(s.get("same_site_window_days", 0) or 0) if s.get("same_site_window_days") else -1
     first = node["first"]
     key = (first["_day"], first["_pos"])
     best = None
     for other in nodes.values():
         p = other["first"]
-        if (p["_day"], p["_pos"]) >= key or node["new"] or not node["tags"] or not other.get("record", True):
+        if not _may_follow(node, other):
             continue
         gap = (first["_day"] - p["_day"]).days
-        if gap < 0 or not (node["sites"] == 0 or other["sites"] == 0 or node["sites"] & other["sites"]):
-            continue
-        ok = (gap <= follow and node["tags"] <= other["tags"]
-              and (node["cue"] or (p["_day"].day * 100 + p["_day"].month) in node["dates"]))
-        # the same injury at the same body region (both name one, sharing a region), shortly after, in plainer words
-        ok = ok or (gap <= same_site and node["tags"] <= other["tags"] and node["sites"] & other["sites"]
-                    and node["plain"])
+        # a follow-up, or the same injury at the same body region in plainer words, of the earlier record's
+        # episode (a chain of follow-ups counts from its latest record)
+        ok = _plain_followup(node, other, s)
         if escalation_kinds:
             ok = ok or (esc_held(r, escalation_kinds) and gap <= int(escalation_window_days or 0))
             if (record_kinds or meeting_types) and not ok and gap <= int(episode_window_days or 0) and (

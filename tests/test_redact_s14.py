@@ -30,7 +30,8 @@ def _sample(**extra: str) -> Redactor:
     ("DEAN THUMPS KAI AND MUM", "MOTHER'S PARTNER THUMPS CHILD AND MUM"),
     ("SEEN BY KERRY HIT KAI", "SEEN BY [name] HIT CHILD"),  # an unlisted name: HIT is not part of it
     # a sentence in capitals in ordinary text is read as a line in capitals (was "Mother rang. [name] Child.")
-    ("Mother rang. DEAN HIT KAI. Police called", "Mother rang. Mother's partner HIT Child. Police called"),
+    # (and the pseudonyms are written in capitals there, as in a line in capitals: s15 QA pass 2)
+    ("Mother rang. DEAN HIT KAI. Police called", "Mother rang. MOTHER'S PARTNER HIT CHILD. Police called"),
     ("DEAN ARRESTED by police", "Mother's partner ARRESTED by police"),
     ("DEAN SMITH attended", "[name] attended"),
 ])

@@ -865,6 +865,7 @@ def apply_decisions(flags: pd.DataFrame, decisions: pd.DataFrame | None, timelin
         if timeline is not None and len(timeline):
             dates = timeline.drop_duplicates("event_id").set_index("event_id")["date"]
             new["trigger_date"] = new["trigger_event_id"].map(dates)
+            new["agencies"] = _added_agencies(new, timeline)
         if rules:
             settings = rules.get("rules", {})
             for name in ("severity", "failing_category"):
@@ -882,6 +883,22 @@ def apply_decisions(flags: pd.DataFrame, decisions: pd.DataFrame | None, timelin
     for name in ("decision", "rationale", "decided_by"):
         out[name] = out[name].astype("string").fillna("")
     out["decided_on"] = out["decided_on"].astype("datetime64[ns]")
+    return out
+
+
+def _added_agencies(added: pd.DataFrame, timeline: pd.DataFrame) -> list[str]:
+    """The agencies involved in each finding the reviewers added, as a rule's flag names them (`agencies`):
+    those of its trigger contact and its evidence contacts in the timeline, distinct and sorted, joined by
+    `MULTI_SEP` ("" where none is in the timeline). Each event id is looked up once."""
+    if "agency" not in timeline.columns:
+        return [""] * len(added)
+    agency_of = timeline.drop_duplicates("event_id").set_index("event_id")["agency"].astype("string").fillna("")
+    lookup = agency_of[agency_of != ""].to_dict()
+    out = []
+    for trigger, evidence in zip(added["trigger_event_id"].astype("string").fillna(""),
+                                 added["evidence_event_ids"].astype("string").fillna("")):
+        ids = [trigger.strip(), *split_multi(evidence)]
+        out.append(MULTI_SEP.join(sorted({lookup[i] for i in ids if i in lookup})))
     return out
 
 

@@ -163,6 +163,8 @@ AUTHOR_COLUMNS = frozenset({"author", "decided_by"})
 #: the columns of problem and warning messages, which may name a decision's author (`Redactor._message`)
 MESSAGE_COLUMNS = frozenset({"problem", "message", "reason", "note", "warning"})
 _UNKNOWN_AUTHOR = re.compile(r"(\bauthor )'([^']*)'( is not one of the reviewers)")
+#: a value quoted in a problem message, as `repr` quotes it ("unreadable date 'sometime'")
+_QUOTED_VALUE = re.compile(r"(?<![\w'])'([^'\r\n]+)'(?![\w'])")
 #: an author written as a role, kept in the anonymised view ("Lead reviewer", "Panel", "SCR panel chair")
 _ROLE_WORDS = re.compile(r"(?i:\b(?:reviewers?|panel|chair|lead|team|board|group|partnership|author|"
                          r"practitioners?|manager|unknown)\b|\[(?:name|reviewer|initials)\])")
@@ -764,7 +766,7 @@ class Redactor:
         capitalised ("Seen by Kerry and Mother", "Mum and Kyle Smith present", "spoke to Kelly at home" is
         not: "to" after no verb of a contact)."""
         out, changed = [], False
-        for line in _LINES.split(text):
+        for line in (_LINES if mixed else _SENTENCES).split(text):
             if not line or line in ("\r\n", "\n", "\r") or \
                     bool(_LOWER_LETTERS.search(_PLACEHOLDER.sub("", line))) != mixed:
                 out.append(line)
@@ -846,11 +848,11 @@ class Redactor:
         for match in _GIVEN_NAME_IN_CAPITALS.finditer(text):
             if spans and match.start() < spans[-1][1]:
                 continue
-            starts = max(text.rfind("\n", 0, match.start()), text.rfind("\r", 0, match.start())) + 1
-            ends = min((i for i in (text.find("\n", match.end()), text.find("\r", match.end())) if i >= 0),
-                       default=len(text))
+            starts, ends = _capitals_run(text, match.start(), match.end())
             if _LOWER_LETTERS.search(_PLACEHOLDER.sub("", text[starts:ends])):
-                continue  # a line in ordinary text
+                continue  # a sentence in ordinary text
+            if len(_CAPITALS_TOKEN.findall(text, starts, ends)) < 2 and _LOWER_LETTERS.search(text):
+                continue  # a word alone in capitals in ordinary text, no sentence in capitals ("Seen. WILL.")
             if not self._may_be_a_capitals_name(match.group(0), known_name=True):
                 continue
             end = match.end()
@@ -1144,6 +1146,10 @@ class Redactor:
         a decision's author: a name case.yml does not list is no name the text redaction knows."""
         if isinstance(value, str) and _UNKNOWN_AUTHOR.search(value):
             value = _UNKNOWN_AUTHOR.sub(lambda m: m.group(1) + repr(str(self.author(m.group(2)))) + m.group(3), value)
+        if isinstance(value, str) and "'" in value:
+            # a cell's value quoted in the message ("unreadable date 'MICHELLE FROM CAMHS PRESENT'") is read as the
+            # cell was: a line in capitals there is one, though the message around it is in ordinary text
+            value = _QUOTED_VALUE.sub(lambda m: "'" + self.text(m.group(1)) + "'", value)
         return self.text(value)
 
     def _role(self, value):
@@ -1461,16 +1467,28 @@ def _line_in_capitals(match: re.Match) -> bool:
     return not any(c.islower() for c in text[start:end])
 
 
+def _capitals_run(text: str, start: int, end: int) -> tuple[int, int]:
+    """The bounds of the sentence of `text[start:end]` within its line: from the last line break or sentence end
+    (".", "!", "?", ";" or ":" before a space) before `start` to the first after `end`. A line in ordinary text
+    may hold a sentence written in capitals ("Return to school. KERRY MET WITH DSL"), read as a line in
+    capitals."""
+    at = 0
+    for boundary in _SENTENCE_BOUNDARY.finditer(text, 0, start):
+        at = boundary.end()
+    after = _SENTENCE_BOUNDARY.search(text, end)
+    return at, after.start() if after is not None else len(text)
+
+
 def _in_capitals(match: re.Match) -> bool:
-    """Whether the name is written in capitals within a line written in capitals ("REFERRAL RE KAI
-    ASHDOWN"): the pseudonym is then written in capitals too. A name in capitals in ordinary text
-    ("Officers spoke to FOWLER") takes the pseudonym as it is."""
+    """Whether the name is written in capitals within a sentence written in capitals ("REFERRAL RE KAI
+    ASHDOWN", "Return to school. KAI MET WITH DSL"; `_capitals_run`): the pseudonym is then written in
+    capitals too. A name in capitals in ordinary text ("Officers spoke to FOWLER") takes the pseudonym as it
+    is."""
     name = match.group("name")
     if not any(c.isalpha() for c in name) or name != name.upper():
         return False
     text = match.string
-    start = max(text.rfind("\n", 0, match.start()), text.rfind("\r", 0, match.start())) + 1
-    end = min((i for i in (text.find("\n", match.end()), text.find("\r", match.end())) if i >= 0), default=len(text))
+    start, end = _capitals_run(text, match.start(), match.end())
     around = text[start:match.start()] + " " + text[match.end():end]
     letters = [c for c in around if c.isalpha()]
     return len(letters) >= 2 and not any(c.islower() for c in letters)
@@ -2862,6 +2880,10 @@ _NOT_A_PROFESSIONALS_NAME = frozenset("""
 
 # Names in a line in capitals (`Redactor._capitals_names`).
 _LINES = re.compile(r"(\r\n|\r|\n)")
+#: a line break or a sentence's end (`_capitals_run`); `_SENTENCES` splits a text into its sentences, keeping
+#: the breaks
+_SENTENCE_BOUNDARY = re.compile(r"\r\n|\r|\n|(?<=[.!?;:])[^\S\r\n]+")
+_SENTENCES = re.compile(r"(\r\n|\r|\n|(?<=[.!?;:])[^\S\r\n]+)")
 _PLACEHOLDER = re.compile(r"\[(?:name|initials)\]")
 _LOWER_LETTERS = re.compile(r"[^\W\d_A-Z]")
 _CAPITALS_TOKEN = re.compile(r"\[(?:name|initials)\]|&|(?<![\w'\u2019\-])[A-Z][A-Z'\u2019\-]*[A-Z](?![\w'\u2019\-])")

@@ -329,7 +329,8 @@ def sightings_by_agency_kind(timeline: pd.DataFrame) -> pd.DataFrame:
                              na_position="last").reset_index(drop=True)
 
 
-def sightings_by_case(timeline: pd.DataFrame, *, cases: pd.Series | list | None = None) -> pd.DataFrame:
+def sightings_by_case(timeline: pd.DataFrame, *, cases: pd.Series | list | None = None,
+                      deaths=None) -> pd.DataFrame:
     """Per case: how often, and how long apart, any agency saw the child.
 
     Columns: case_id, contacts, seen (contacts with the child seen, recorded or read: `review.sightings.
@@ -341,8 +342,11 @@ def sightings_by_case(timeline: pd.DataFrame, *, cases: pd.Series | list | None 
     rules read a sighting (`review.rules.child_not_seen`): a gap runs from the latest day the period before
     it could end on to the earliest day the next could start on, so it is never longer than certain.
     first_contact / last_contact are the case's earliest and latest dates as recorded. `cases`: every case id
-    to list, those without dated contacts too (0 contacts, the rest empty). Sorted by longest_unseen_days,
-    longest first.
+    to list, those without dated contacts too (0 contacts, the rest empty). `deaths`: each case's date of
+    death (case.yml `date_of_death`; a mapping or Series by case id, NaT / missing for none): no period in which
+    the child could have been seen runs past it, so the span of contacts closes there (a contact after the
+    death, a GP letter, a post-mortem report, is no time unseen); last_contact stays as recorded. Sorted by
+    longest_unseen_days, longest first.
     """
     from .rules.base import _period_bounds
     from .sightings import seen_mask
@@ -364,6 +368,14 @@ def sightings_by_case(timeline: pd.DataFrame, *, cases: pd.Series | list | None 
     dated = frame[frame["date"].notna()]
     ends = dated.groupby("case_id").agg(first_contact=("date", "min"), last_contact=("date", "max"),
                                         opens=("end", "min"), closes=("start", "max"))
+    if deaths is not None and len(ends):
+        deaths = pd.Series(deaths, dtype=object).rename(index=str)
+        death = pd.to_datetime(deaths[~deaths.index.duplicated()].reindex(ends.index.astype(str))
+                               ).to_numpy(dtype="datetime64[ns]")
+        closes = ends["closes"].to_numpy(dtype="datetime64[ns]")
+        # (a case whose every contact came after the death: no span, closed where it opens)
+        bound = np.maximum(np.minimum(closes, death), ends["opens"].to_numpy(dtype="datetime64[ns]"))
+        ends["closes"] = np.where(np.isnat(death), closes, bound)
     # the anchors of a case, as (earliest, latest day): its contacts' span opening on the first day a contact
     # is certain and closing on the last day one could start, and every sighting; a gap runs from the latest
     # day of every anchor before it (a running maximum) to the earliest day of the next
@@ -439,12 +451,13 @@ def counted_flags(flags: pd.DataFrame, include_rejected: bool = False,
 
 def thematic_tables(flags: pd.DataFrame, timeline: pd.DataFrame, response_latency: pd.DataFrame, *,
                     include_rejected: bool = False, cases: pd.Series | list | None = None,
-                    min_contacts: int = MIN_CONTACTS_FOR_RATE) -> dict[str, pd.DataFrame]:
+                    min_contacts: int = MIN_CONTACTS_FOR_RATE, deaths=None) -> dict[str, pd.DataFrame]:
     """Every thematic table, keyed by the name `review thematic` writes it under. Flags the reviewers
     rejected, and findings they added on contacts the case does not have, are not counted (the rejected
     ones are with `include_rejected`; `counted_flags`). `cases`: every case id of the review (the store's
     case table), so that a case without an accepted contact is ranked too, with 0 contacts. `min_contacts`:
-    the fewest contacts a rate is given over (`flag_rates`).
+    the fewest contacts a rate is given over (`flag_rates`). `deaths`: each case's date of death, by case id
+    (`sightings_by_case`).
 
     With a timeline that says whether the child was seen (`has_sightings`: child_seen, and the timeline's
     reading of a blank cell, child_seen_inferred, when present), also who saw the child:
@@ -455,7 +468,7 @@ def thematic_tables(flags: pd.DataFrame, timeline: pd.DataFrame, response_latenc
     tables["cases_ranked"] = rank_cases(response_latency, flags, timeline, cases=cases)
     if has_sightings(timeline):
         tables["sightings_by_agency_kind"] = sightings_by_agency_kind(timeline)
-        tables["sightings_by_case"] = sightings_by_case(timeline, cases=cases)
+        tables["sightings_by_case"] = sightings_by_case(timeline, cases=cases, deaths=deaths)
     return tables
 
 

@@ -220,7 +220,8 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
     timeline = thematic_contacts(store_dir)
     flags = read_store(store_dir, "flags")
     latency = read_store(store_dir, "response_latency")
-    case_ids = read_store(store_dir, "cases", columns=["case_id"])["case_id"]
+    case_table = read_store(store_dir, "cases", columns=["case_id", "date_of_death"])
+    case_ids = case_table["case_id"]
     names = {}
     if redact:  # before any table is made: their order (ties broken by case id) must not follow the real ids
         seen = pd.concat([frame["case_id"].astype("string") for frame in (timeline, flags, latency)
@@ -229,9 +230,12 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
         timeline, flags, latency = (_pseudonymised(f, names) for f in (timeline, flags, latency))
         case_ids = case_ids.astype("string").map(lambda c: names.get(c, c) if isinstance(c, str) else c)
         inputs = {names.get(c, c): v for c, v in inputs.items()}
+    # each case's date of death: no period unseen runs past it (`sightings_by_case`)
+    deaths = pd.Series(pd.to_datetime(case_table["date_of_death"]).to_numpy(dtype="datetime64[ns]"),
+                       index=case_ids.astype("string").to_numpy())
     counted = counted_flags(flags, include_rejected, timeline)
     tables = thematic_tables(flags, timeline, latency, include_rejected=include_rejected, cases=case_ids,
-                             min_contacts=min_contacts)
+                             min_contacts=min_contacts, deaths=deaths)
     if redact:  # a case's own dates (its first and last contacts) could tell which case is which: to the month
         for name, date_columns in REDACTED_MONTH_COLUMNS.items():
             if name in tables:

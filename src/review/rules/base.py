@@ -1164,6 +1164,7 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     # (`censor_after_death`)
     last = tl.groupby("_case")["_end"].max().reindex(range(len(case_ids)))
     deaths = np.full(len(case_ids), np.datetime64("NaT"), dtype="datetime64[ns]")
+    reviews = np.full(len(case_ids), np.datetime64("NaT"), dtype="datetime64[ns]")  # case.yml review_date
     if case is not None:
         ends = []
         last_days = last.to_numpy(dtype="datetime64[ns]")  # positional reads, not one .iloc per case
@@ -1183,6 +1184,8 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
             death = stamp(_case_attr(case, case_id, "date_of_death"))
             if death is not None:
                 deaths[code] = death.to_datetime64()
+            if review is not None:
+                reviews[code] = review.to_datetime64()
             fixed = [d for d in (review, death) if d is not None]
             ends.append(min(fixed) if fixed else last_days[code])
         last = pd.Series(ends, dtype="datetime64[ns]")
@@ -1217,7 +1220,8 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     # about the child's mobility (`review.timeline.child_mobile_recorded`); explanations name it
     mobile_froms = [_case_attr(case, cid, "mobile_from") for cid in case_ids] if case is not None else []
     return Context(timeline=tl, settings=settings, case_ids=ids,
-                   extra={"deaths": pd.Series(deaths, index=ids), "concern_windows": windows,
+                   extra={"deaths": pd.Series(deaths, index=ids), "review_dates": pd.Series(reviews, index=ids),
+                          "concern_windows": windows,
                           "vocab_keys": vocab_keys, "order": order, "mobile_froms": mobile_froms})
 
 
@@ -1248,6 +1252,7 @@ def late_referral(ctx: Context, t: pd.DataFrame, found: pd.DataFrame, params: di
     r = cap_response(found[~found["timely"]], t["_day"], cap, death)
     none_text = ("; none is recorded within " + str(int(cap)) + " days of " + fmt_date(t["_day"]) + "."
                  ).to_numpy(dtype=object) if cap is not None else "; none is recorded."
+    none_text = review_end_outcome_text(none_text, review_end_bound(ctx, t, t["_day"], cap, death), "none is recorded")
     return r, death_outcome_text(none_text, death, "none is recorded")
 
 
@@ -2123,6 +2128,42 @@ def death_bound(ctx: Context, frame: pd.DataFrame, days: pd.Series, max_days) ->
     return pd.Series(out, index=index, dtype="datetime64[ns]")
 
 
+def review_end_bound(ctx: Context, frame: pd.DataFrame, days: pd.Series, max_days,
+                     death: pd.Series | None = None) -> pd.Series:
+    """The case's review date (case.yml `review_date`, the end of the period under review) of each row of
+    `frame` (its ``_case``) where it comes before `max_days` after the trigger's day (`days`) ran out and
+    before the child's death (`death`, `death_bound`): NaT elsewhere, and for every row with no cap. The
+    records end there, so the explanation says none is recorded before the end of the review period, not
+    within `max_days` of the trigger (`review_end_outcome_text`)."""
+    index = frame.index
+    reviews = ctx.extra.get("review_dates")
+    out = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
+    if max_days is None or reviews is None or not len(frame) or not reviews.notna().any():
+        return pd.Series(out, index=index, dtype="datetime64[ns]")
+    review = reviews.to_numpy(dtype="datetime64[ns]")[frame["_case"].to_numpy(dtype="int64")]
+    limit = pd.Series(days, index=index).to_numpy(dtype="datetime64[ns]") + np.timedelta64(int(max_days), "D")
+    early = review < limit  # (NaT compares False)
+    if death is not None:
+        died = pd.Series(death, index=index).to_numpy(dtype="datetime64[ns]")
+        early &= ~(died <= review)  # the death came first: its own text (`death_outcome_text`)
+    out = np.where(early, review, np.datetime64("NaT"))
+    return pd.Series(out, index=index, dtype="datetime64[ns]")
+
+
+def review_end_outcome_text(none_text, end: pd.Series | None, none: str) -> np.ndarray:
+    """`none_text` (the end of an explanation with no response), or where the review period ended before the
+    cap ran out (`end`, NaT elsewhere: `review_end_bound`) '; <none> before the end of the review period on
+    31 Dec 2021.'"""
+    if end is None or not len(end):
+        return none_text
+    out = np.broadcast_to(np.asarray(none_text, dtype=object), (len(end),)).copy()
+    ended = end.notna().to_numpy(dtype=bool)
+    if ended.any():
+        out[ended] = "; " + none + " before the end of the review period on " \
+            + _date_texts(pd.Series(end.to_numpy(dtype="datetime64[ns]")[ended])) + "."
+    return out
+
+
 def cap_response(response: pd.DataFrame, days: pd.Series, max_days, death: pd.Series | None = None) -> pd.DataFrame:
     """`first_response`'s table without the late actions that began more than `max_days` calendar days after
     the trigger's day (`days`, aligned with it): an escalation by any agency that long after a concern is
@@ -2191,7 +2232,8 @@ def censor_at_death(ctx: Context, t: pd.DataFrame, response: pd.DataFrame, none_
 def unlinked_outcome_text(ctx: Context, action_id: pd.Series, action_date: pd.Series, delay: pd.Series,
                           action_pos, kinds, *, what: str = "the next escalation by any agency",
                           about: str = "this concern", max_days=None, since: str = "it",
-                          none: str = "none by any agency is recorded", death: pd.Series | None = None) -> pd.Series:
+                          none: str = "none by any agency is recorded", death: pd.Series | None = None,
+                          review_end: pd.Series | None = None) -> pd.Series:
     """The end of an explanation whose late action is the next escalation by any agency, which nothing in
     the records links to the trigger: '; the next escalation by any agency came on 25 Jan 2024 (CP
     conference, Eastborough Children's Social Care), 7 calendar days after the deadline; nothing in the
@@ -2199,7 +2241,9 @@ def unlinked_outcome_text(ctx: Context, action_id: pd.Series, action_date: pd.Se
     deadline (date not exact); ...'; with none (within `max_days` of the trigger, `cap_response`) '; none by
     any agency is recorded within 90 days of the injury.' (`since`; `none`), else '; none by any agency is
     recorded.'; where the child's death came first (`death`, aligned, NaT elsewhere: `death_bound`) '; none
-    by any agency is recorded before the child's death on 3 Jun 2023.'."""
+    by any agency is recorded before the child's death on 3 Jun 2023.'; where the review period ended before
+    `max_days` ran out (`review_end`, aligned, NaT elsewhere: `review_end_bound`) '; none by any agency is
+    recorded before the end of the review period on 31 Dec 2021.'."""
     index = action_id.index
     pos = np.asarray(action_pos, dtype="int64")
     delay = pd.Series(delay, index=index).astype("Float64")
@@ -2217,6 +2261,8 @@ def unlinked_outcome_text(ctx: Context, action_id: pd.Series, action_date: pd.Se
     missing = action_id.to_numpy(dtype=object, na_value="") == ""
     none_text = ("; " + none + " within " + str(int(max_days)) + " days of " + since + "."
                  if max_days is not None else "; " + none + ".")
+    if review_end is not None:
+        none_text = review_end_outcome_text(none_text, pd.Series(review_end, index=index), none)
     if death is not None:
         none_text = death_outcome_text(none_text, pd.Series(death, index=index), none)
     return pd.Series(np.where(missing, none_text, text), index=index, dtype="string")

@@ -72,7 +72,8 @@ def text_reading(text: str, cues: tuple, new_cues: tuple, regions: tuple,
     word of regions[i], the last word possibly plural: `region_words`; a plain word is a region of its own); the day-month numbers (day * 100 +
     month) of the dates it names, "13/10", "13.10.23", "13/10/2023", sorted; does it read as a follow-up in
     plainer words, `near` = (cues, (about, nouns)): one of the cues ("scabbed", "reviewed") or one of about
-    at most two words before one of the nouns ("seen re the burn"))."""
+    at most two words before one of the nouns ("seen re the burn"), body-region words between them not
+    counted ("seen re the distal radius fracture"))."""
     lowered = re.sub(r"['’‘]", "", str(text).lower())
     cue = _found(_phrase_regex(cues), lowered)
     new = _found(_new_regex(*new_cues), lowered)
@@ -83,6 +84,11 @@ def text_reading(text: str, cues: tuple, new_cues: tuple, regions: tuple,
     dates = sorted({int(d) * 100 + int(m or n) for d, m, n in _DATE_REF.findall(lowered)
                     if 1 <= int(d) <= 31 and 1 <= int(m or n) <= 12})
     plain = _found(_phrase_regex(tuple(near[0])), lowered) or _found(_new_regex(*near[1]), lowered)
+    if not plain and bits and near[1][0]:
+        # body-region words between "re" and the noun do not count as its two words ("seen re the distal
+        # radius fracture", "regarding the left upper arm bruise"): read again without them
+        places = _phrase_regex(tuple(w for words in regions[:62] for w in ((words,) if isinstance(words, str) else words)), True)
+        plain = _found(_new_regex(*near[1]), places.sub(" ", lowered))
     return cue, new, bits, tuple(dates[:_MAX_DATES]), plain
 
 
@@ -301,6 +307,94 @@ def _order_keys(ctx: Context, case: np.ndarray, day: np.ndarray, pos: np.ndarray
     return (case * 200_000 + (day - lo)) * n + pos
 
 
+def _earlier_pairs(ctx: Context, g: dict, own: np.ndarray, t_key: np.ndarray, window: int):
+    """(r, p): every pair of a trigger (its injury group `own[r]`, ordering key `t_key[r]`) and an injury group
+    `p` before it in (case, day, timeline) order, at most `window` days before it (a superset: the same case
+    and the gap are checked by the caller)."""
+    p_key = _order_keys(ctx, g["case"], g["day"], g["first"])
+    order = np.argsort(p_key, kind="stable")
+    sorted_keys = p_key[order]
+    case, day = g["case"][own], g["day"][own]
+    hi = np.searchsorted(sorted_keys, t_key, side="left")  # strictly before the trigger
+    lo = np.searchsorted(sorted_keys, _order_keys(ctx, case, day - window, np.zeros(len(case), "int64")), side="left")
+    counts = np.maximum(hi - lo, 0)
+    r = np.repeat(np.arange(len(own)), counts)
+    p = order[np.repeat(lo, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))]
+    return r, p
+
+
+def _plain_joins(g: dict, rg: np.ndarray, p: np.ndarray, base: np.ndarray, episode_tags: np.ndarray,
+                 follow_window: int, same_window: int) -> tuple[np.ndarray, np.ndarray]:
+    """(joined, near) per pair (trigger group `rg`, earlier group `p`, `base` their common conditions): a
+    follow-up of the earlier group's injury, or (near) the same injury at the same body region in plainer
+    words. The same injury word family is read against the earlier group's episode (`episode_tags`: its
+    tags and those of the records it follows up, `_episode_tags`): a review of a wrist fracture after a
+    fracture clinic that followed up "swollen wrist, buckle fracture" may name the swelling too."""
+    gap = g["day"][rg] - g["day"][p]
+    p_ddmm = g["ddmm"][p]
+    dated = (g["dates"][rg] == p_ddmm[:, None]).any(axis=1)
+    family = (g["tags"][rg] & ~episode_tags[p]) == 0
+    joined = base & (gap <= follow_window) & family & (g["cue"][rg] | dated)
+    near = base & (gap <= same_window) & family & ((g["sites"][rg] & g["sites"][p]) != 0) & g["plain"][rg] & ~joined
+    return joined | near, near
+
+
+def _base_pairs(ctx: Context, g: dict, rg: np.ndarray, p: np.ndarray, injury_tags, not_records) -> np.ndarray:
+    """The conditions every join of a trigger group `rg` to an earlier group `p` shares: the same case, not
+    before it, naming no new injury, and no body region unless one the earlier names; with `not_records`, an
+    earlier group with an injury row that is a record (`earlier_injury`)."""
+    tl = ctx.timeline
+    gap = g["day"][rg] - g["day"][p]
+    same_case = g["case"][p] == g["case"][rg]
+    sites_ok = (g["sites"][rg] == 0) | (g["sites"][p] == 0) | ((g["sites"][rg] & g["sites"][p]) != 0)
+    base = same_case & (gap >= 0) & ~g["new"][rg] & sites_ok & (g["tags"][rg] != 0)
+    if not_records is not None:
+        excluded = np.asarray(not_records, dtype=bool)
+        records = (ctx.tags(list(injury_tags)) & tl["_exact"]).to_numpy(dtype=bool) & ~excluded
+        base &= np.isin(g["gcode"][p], tl["_gcode"].to_numpy()[records])
+    return base
+
+
+def _episode_tags(ctx: Context, g: dict, injury_tags, not_records, follow_window: int, same_window: int) -> np.ndarray:
+    """Per injury group of `g`: the bit set of the injury tags of its episode so far, its own and those of the
+    earlier records it follows up (a fracture clinic review of "swollen wrist, buckle fracture" carries the
+    swelling's tag too), the chain followed back: each group joined to the latest earlier group it follows up
+    (`_plain_joins`), read against that group's episode in turn, until nothing changes (one vectorised pass
+    per link of the longest chain of records that only the episode joins)."""
+    n = len(g["first"])
+    tags = g["tags"].copy()
+    window = max(follow_window, same_window)
+    if n == 0 or window < 0:
+        return tags
+    key = ("injury episode tags", tuple(injury_tags), follow_window, same_window, id(g),
+           None if not_records is None else np.packbits(np.asarray(not_records, dtype=bool)).tobytes())
+    if key in ctx.extra:
+        return ctx.extra[key]
+    own = np.arange(n)
+    r, p = _earlier_pairs(ctx, g, own, _order_keys(ctx, g["case"], g["day"], g["first"]), window)
+    base = _base_pairs(ctx, g, own[r], p, injury_tags, not_records)
+    r, p = r[base], p[base]
+    parent = np.full(n, -1, dtype="int64")
+    for _ in range(n + 1):
+        joined, _near = _plain_joins(g, r, p, np.ones(len(r), dtype=bool), tags, follow_window, same_window)
+        rj, pj = r[joined], p[joined]
+        latest = np.full(n, -1, dtype="int64")
+        if len(rj):  # pairs are in (trigger, earlier key) order: the last of each trigger is its latest
+            last = np.r_[rj[1:] != rj[:-1], True]
+            latest[rj[last]] = pj[last]
+        if np.array_equal(latest, parent):
+            break
+        parent = latest
+        # the episode's tags: OR along each chain (pointer doubling)
+        tags, up = g["tags"].copy(), parent.copy()
+        while (up >= 0).any():
+            has = up >= 0
+            tags[has] |= tags[up[has]]
+            up = np.where(has, up[np.maximum(up, 0)], -1)
+    ctx.extra[key] = tags
+    return tags
+
+
 def earlier_injury(ctx: Context, triggers: pd.DataFrame, injury_tags, *, escalation_kinds=(), record_kinds=(),
                    meeting_types=(), escalation_window_days=None, episode_window_days=None, detail=False,
                    not_records=None):
@@ -355,8 +449,6 @@ def earlier_injury(ctx: Context, triggers: pd.DataFrame, injury_tags, *, escalat
     case, day = g["case"][own], g["day"][own]
     t_key = _order_keys(ctx, case, day, g["first"][own])
     p_key = _order_keys(ctx, g["case"], g["day"], g["first"])
-    order = np.argsort(p_key, kind="stable")
-    sorted_keys = p_key[order]
     follow_window = int(settings.get("followup_window_days", 0) or 0)
     same_window = int(settings.get("same_site_window_days", 0) or 0) if settings.get("same_site_window_days") else -1
     esc_window = int(escalation_window_days or 0) if escalation_kinds else -1
@@ -364,30 +456,17 @@ def earlier_injury(ctx: Context, triggers: pd.DataFrame, injury_tags, *, escalat
     window = max(follow_window, same_window, esc_window, ep_window)
     if window < 0:
         return result()
-    hi = np.searchsorted(sorted_keys, t_key, side="left")  # strictly before the trigger
-    lo = np.searchsorted(sorted_keys, _order_keys(ctx, case, day - window, np.zeros(len(case), "int64")), side="left")
-    counts = np.maximum(hi - lo, 0)
-    if not counts.any():
+    r, p = _earlier_pairs(ctx, g, own, t_key, window)
+    if not len(r):
         return result()
-    r = np.repeat(np.arange(len(t_pos)), counts)
-    p = order[np.repeat(lo, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))]
     rg = own[r]
     gap = g["day"][rg] - g["day"][p]
-    same_case = g["case"][p] == g["case"][rg]
-    sites_ok = (g["sites"][rg] == 0) | (g["sites"][p] == 0) | ((g["sites"][rg] & g["sites"][p]) != 0)
-    base = same_case & (gap >= 0) & ~g["new"][rg] & sites_ok & (g["tags"][rg] != 0)
-    if not_records is not None:
-        excluded = np.asarray(not_records, dtype=bool)
-        records = (ctx.tags(list(injury_tags)) & tl["_exact"]).to_numpy(dtype=bool) & ~excluded
-        base &= np.isin(g["gcode"][p], tl["_gcode"].to_numpy()[records])
-    # a follow-up of the same injury
-    p_ddmm = g["ddmm"][p]
-    dated = (g["dates"][rg] == p_ddmm[:, None]).any(axis=1)
-    family = (g["tags"][rg] & ~g["tags"][p]) == 0
-    joined = base & (gap <= follow_window) & family & (g["cue"][rg] | dated)
-    # the same injury at the same body region, shortly after, in plainer words ("seen re the burn on his hand")
-    near = base & (gap <= same_window) & family & ((g["sites"][rg] & g["sites"][p]) != 0) & g["plain"][rg] & ~joined
-    joined |= near
+    base = _base_pairs(ctx, g, rg, p, injury_tags, not_records)
+    # a follow-up of the same injury, or the same injury at the same body region, shortly after, in plainer
+    # words ("seen re the burn on his hand"), read against the earlier record's episode: a chain of follow-ups
+    # counts from its latest record (`_episode_tags`)
+    episode = _episode_tags(ctx, g, injury_tags, not_records, follow_window, same_window)
+    joined, near = _plain_joins(g, rg, p, base, episode, follow_window, same_window)
     if escalation_kinds:
         kinds = list(escalation_kinds)
         held = held_escalations(ctx, kinds).to_numpy(dtype=bool)

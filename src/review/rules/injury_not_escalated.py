@@ -26,6 +26,7 @@ from .base import (
     Context,
     cap_response,
     death_bound,
+    review_end_bound,
     deadline_rows,
     first_per_group,
     first_response,
@@ -102,7 +103,8 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         + fmt_date(t["deadline"]) + ")"
         + unlinked_outcome_text(ctx, r["action_event_id"], r["action_date"], out["delay_days"], r["action_pos"],
                                 params["escalations"], about="this injury", max_days=params.get("response_max_days"),
-                                since="the injury", death=death)
+                                since="the injury", death=death,
+                                review_end=review_end_bound(ctx, t, t["_day"], params.get("response_max_days"), death))
     )
     if len(followed):
         # the records read as this injury's because they name its body region within the same-site window

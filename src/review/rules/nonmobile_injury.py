@@ -26,6 +26,7 @@ from .base import (
     cap_response,
     column_at,
     death_bound,
+    review_end_bound,
     delay_from,
     escalation_names,
     first_per_group,
@@ -77,6 +78,8 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
     # (nor one after the child's death: `death_bound`)
     death = death_bound(ctx, t, t["_day"], cap)
     referral, medical = cap_response(referral, t["_day"], cap, death), cap_response(medical, t["_day"], cap, death)
+    # (and the records end at the review date: `review_end_bound`)
+    review_end = review_end_bound(ctx, t, t["_day"], cap, death)
 
     # the requirement was met when the last missing part arrived (if it ever did)
     both_found = (referral["action_event_id"] != "") & (medical["action_event_id"] != "")
@@ -94,13 +97,16 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
                                     list(params["referral_escalations"]) + list(params["assessment_escalations"]),
                                     what="the later of the next referral and the next CP medical by any agency",
                                     none="neither a referral nor a CP medical by any agency is recorded",
-                                    about="this injury", max_days=cap, since="the injury", death=death)
+                                    about="this injury", max_days=cap, since="the injury", death=death,
+                                    review_end=review_end)
     # one part found and not the other: say which came and which is missing (not "no referral and CP
     # medical are both recorded", which reads as no referral when one was made)
     outcome = outcome.mask(~both_found & (referral["action_event_id"] != ""),
-                           _one_part(ctx, referral, params["referral_escalations"], "referral", "CP medical", cap, death))
+                           _one_part(ctx, referral, params["referral_escalations"], "referral", "CP medical", cap, death,
+                                    review_end))
     outcome = outcome.mask(~both_found & (medical["action_event_id"] != ""),
-                           _one_part(ctx, medical, params["assessment_escalations"], "CP medical", "referral", cap, death))
+                           _one_part(ctx, medical, params["assessment_escalations"], "CP medical", "referral", cap, death,
+                                    review_end))
     explanation = (
         t["agency"] + " recorded " + fmt_tags(t["concerns"]) + " on " + fmt_date(t["_day"]) + " in a child aged "
         + fmt_age(t) + " who was not independently mobile (" + mobility_source(ctx, t, params) + "), with no same-day "
@@ -167,7 +173,7 @@ def mobility_source(ctx: Context, t: pd.DataFrame, params: dict) -> pd.Series:
 
 
 def _one_part(ctx: Context, response: pd.DataFrame, kinds, found: str, other: str, cap,
-              death: pd.Series | None = None) -> pd.Series:
+              death: pd.Series | None = None, review_end: pd.Series | None = None) -> pd.Series:
     """'; the next referral by any agency came on 12 Sep 2019 (strategy discussion, Westmere Children's
     Social Care), but no CP medical by any agency is recorded within 90 days of the injury.': the end of
     the explanation when only one of the two parts (`response`, `first_response`'s table after
@@ -184,6 +190,11 @@ def _one_part(ctx: Context, response: pd.DataFrame, kinds, found: str, other: st
     when = action_when(ctx, pos, index).astype(str).to_numpy(dtype=object)
     came = np.where(response["action_exact"].to_numpy(dtype=bool), " came on " + when, " is recorded for " + when)
     within = np.full(len(index), f" within {int(cap)} days of the injury" if cap is not None else "", dtype=object)
+    if review_end is not None:  # the review period ended first (`review_end_bound`)
+        ended = pd.Series(review_end, index=index).notna().to_numpy(dtype=bool)
+        if ended.any():
+            within[ended] = " before the end of the review period on " \
+                + fmt_date(pd.Series(review_end, index=index)[ended]).to_numpy(dtype=object)
     if death is not None:
         died = pd.Series(death, index=index).notna().to_numpy(dtype=bool)
         if died.any():

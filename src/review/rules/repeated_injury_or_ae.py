@@ -20,6 +20,7 @@ from .base import (
     Context,
     cap_response,
     death_bound,
+    review_end_bound,
     column_at,
     delay_from,
     first_per_group,
@@ -176,6 +177,8 @@ def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, pa
     # one after the child's death (`death_bound`)
     triggers["_death_bound"] = death_bound(ctx, triggers, triggers["_day"], params.get("response_max_days"))
     response = cap_response(response, triggers["_day"], params.get("response_max_days"), triggers["_death_bound"])
+    triggers["_review_end_bound"] = review_end_bound(ctx, triggers, triggers["_day"], params.get("response_max_days"),
+                                                     triggers["_death_bound"])
     triggers = triggers.join(response)
     triggers = triggers[~triggers["timely"]]
     if triggers.empty:
@@ -230,7 +233,7 @@ def repeated_injury_or_ae(ctx: Context, params: dict) -> pd.DataFrame:
             + unlinked_outcome_text(ctx, t["action_event_id"], t["action_date"], delay, t["action_pos"],
                                     params["escalations"], about="this pattern",
                                     max_days=params.get("response_max_days"), since="the latest",
-                                    death=t["_death_bound"])
+                                    death=t["_death_bound"], review_end=t["_review_end_bound"])
         )
         # one frame from its columns (aligned on t's index, as setting them one by one on an empty
         # frame would, at a fraction of the cost)
