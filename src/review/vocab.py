@@ -403,6 +403,7 @@ class Vocabulary:
     _token_cache: dict = field(default_factory=dict)
     _agency_cache: dict = field(default_factory=dict)
     _type_cache: dict = field(default_factory=dict)
+    _letter_rank: int = -1  # the position of the `letter` contact type (-1 without one)
 
     @classmethod
     def from_dict(cls, vocab: Mapping) -> Vocabulary:
@@ -439,6 +440,7 @@ class Vocabulary:
                 out.contact_type_rank.setdefault(normalise_text(word), rank)
         out.contact_type_rank.pop("", None)
         out.contact_type_keywords = Phrases(out.contact_type_rank)
+        out._letter_rank = out.contact_types.index("letter") if "letter" in out.contact_types else -1
         out.contact_type_cell_words = frozenset(
             w for w in map(normalise_text, _as_list(vocab.get("contact_type_cell_words"), "contact_type_cell_words")) if w)
         out.contact_type_context_cues = Phrases(
@@ -1817,29 +1819,50 @@ def description_contact_type(description, vocab) -> str:
     `letter` keyword ("A&E letter re buckle fracture", "discharge letter": a letter); one inside a longer
     keyword of another type ("discharge summary": a letter)."""
     v = compile_vocab(vocab)
-    tokens = v.tokens(description)
+    return _description_type(v, v.tokens(description))
+
+
+def _description_type(v: Vocabulary, tokens: list[str]) -> str:
+    """`description_contact_type` of a description's `tokens` (`Vocabulary.tokens`)."""
     by_first = v.contact_type_keywords._by_first
     if by_first.keys().isdisjoint(tokens):  # most descriptions name no type word: a check in C
         return ""
     hits = []  # (start, end, rank)
+    rank_of, cell_words = v.contact_type_rank, v.contact_type_cell_words
     for i, token in enumerate(tokens):
-        for words in by_first.get(token, ()):
-            k = len(words)
-            if k == 1 or tuple(tokens[i : i + k]) == words:
-                keyword = " ".join(words)
-                if keyword not in v.contact_type_cell_words:
-                    hits.append((i, i + k, v.contact_type_rank[keyword]))
+        candidates = by_first.get(token)
+        if candidates:
+            for words in candidates:
+                k = len(words)
+                if k == 1 or tuple(tokens[i : i + k]) == words:
+                    keyword = " ".join(words)
+                    if keyword not in cell_words:
+                        hits.append((i, i + k, rank_of[keyword]))
     if not hits:
         return ""
-    if len(hits) > 1 or v.contact_type_context_cues:
-        hits = _contact_hits(v, tokens, hits)
+    cued = not v.contact_type_context_cues._by_first.keys().isdisjoint(tokens)
+    if cued or (len(hits) > 1 and _may_drop(v, hits)):
+        hits = _contact_hits(v, tokens, hits, cued)
     return v.contact_types[min(rank for _, _, rank in hits)] if hits else ""
 
 
-def _contact_hits(v: Vocabulary, tokens: list[str], hits: list) -> list:
-    """`hits` (start, end, rank) less those naming another event than the contact (`description_contact_type`)."""
-    cue_ends = [end for _, end, _ in v.contact_type_context_cues.find(tokens)]
-    letter = v.contact_types.index("letter") if "letter" in v.contact_types else -1
+def _may_drop(v: Vocabulary, hits: list) -> bool:
+    """Whether `_contact_hits` could drop one of `hits` (in order of start) without a context cue: two of them
+    overlap (one inside a longer one), or one is a letter's ("A&E letter")."""
+    letter = v._letter_rank
+    end = -1
+    for start, stop, rank in hits:
+        if start < end or rank == letter:
+            return True
+        end = stop
+    return False
+
+
+def _contact_hits(v: Vocabulary, tokens: list[str], hits: list, cued: bool) -> list:
+    """`hits` (start, end, rank) less those naming another event than the contact (`description_contact_type`);
+    `cued`: whether a word of `tokens` begins a context cue."""
+    cue_ends = [end for _, end, _ in v.contact_type_context_cues.find(tokens)] if cued else []
+    letter = v._letter_rank
     letter_starts = {s for s, _, rank in hits if rank == letter}
     subjects = v.contact_type_letter_subjects
     hits.sort()
