@@ -1234,8 +1234,9 @@ def read_chronology_rowwise(path, vocab: dict) -> list[dict]:
             written = cell(record, "organisation")
             agency, kind, organisation = normalise_agency(cell(record, "agency") or written or stem, vocab)
             type_text = cell(record, "type of contact")
+            # typed by the type cell, else (blank, or naming no type the vocabulary knows) by the description
             contact_type = type_text if type_text in CONTACT_TYPES else classify_contact_type(
-                type_text, "" if type_text else description, vocab)
+                type_text, description, vocab)
             informed = cell(record, "information shared with")
             listed = parse_informed_agencies(informed, vocab) if informed else []
             seen = parse_yes_no(record.get("child seen"))

@@ -52,7 +52,7 @@ def test_validate_lists_the_future_dated_row(tmp_path, capsys):
 def test_flags_show_the_future_dated_decision_and_list_its_problem(tmp_path, capsys):
     case = tmp_path / "sample"
     shutil.copytree(SAMPLE, case)
-    flag_id = "injury_not_escalated-d887680e896a"
+    flag_id = "injury_not_escalated-6c36c0b5a668"
     (case / "decisions.csv").write_text(HEADER + f"{flag_id},rejected,Covered by flag 2,Jane Okafor,2042-08-01\n",
                                         encoding="utf-8")
     assert main(["flags", str(case)]) == 0

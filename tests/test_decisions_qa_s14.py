@@ -27,7 +27,7 @@ def case(tmp_path) -> Path:
 
 
 # --- decisions.csv saved by Excel as "CSV (Comma delimited)": cp1252, CRLF ------------------------------
-def _excel_cp1252(path: Path, flag_id: str = "injury_not_escalated-d887680e896a") -> None:
+def _excel_cp1252(path: Path, flag_id: str = "injury_not_escalated-6c36c0b5a668") -> None:
     text = (f"{HEADER}\r\n{flag_id},accepted,Head injury never referred \u2013 Bront\u00eb Court,Jane Okafor,"
             "01/08/2024,,,\r\n")
     path.write_bytes(text.encode("cp1252"))
@@ -118,7 +118,7 @@ def test_flags_csv_is_readable_by_the_team_and_says_which_folders_it_created(tmp
 def test_an_author_case_yml_does_not_name_is_a_problem_and_a_known_one_is_spelt_as_case_yml_does(case, capsys):
     (case / DECISIONS_FILE).write_text(
         f"{HEADER}\n"
-        "injury_not_escalated-d887680e896a,rejected,Covered by flag 2,jane  OKAFOR,2024-08-01,,,\n"
+        "injury_not_escalated-6c36c0b5a668,rejected,Covered by flag 2,jane  OKAFOR,2024-08-01,,,\n"
         "injury_not_escalated-6d6b3d32dbd9,accepted,Never referred,Bob,2024-08-02,,,\n", encoding="utf-8")
     decisions, problems = load_decisions(case)
     assert decisions["author"].tolist() == ["Jane Okafor", "Bob"]

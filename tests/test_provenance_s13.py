@@ -148,11 +148,11 @@ def test_decide_records_the_flags_rule_and_contacts(tmp_path):
     done = _review("decide", case, "1", "--reject", "--rationale", "Same bruising as flag 2", "--date", "2026-12-05")
     assert done.returncode == 0, done.stderr
     lines = (case / "decisions.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert lines[1] == ("injury_not_escalated-d887680e896a,rejected,Same bruising as flag 2,Jane Okafor,2026-12-05,"
+    assert lines[1] == ("injury_not_escalated-6c36c0b5a668,rejected,Same bruising as flag 2,Jane Okafor,2026-12-05,"
                         "injury_not_escalated,E5faf224ab5bc,E5faf224ab5bc")  # was "...,2026-12-05,,,"
     # an older row with the cells blank is still read, and the workbook shows it from the flag
     with (case / "decisions.csv").open("a", encoding="utf-8") as fh:
-        fh.write("nonmobile_injury-d887680e896a,accepted,written before,Jane Okafor,2026-12-01,,,\n")
+        fh.write("nonmobile_injury-6c36c0b5a668,accepted,written before,Jane Okafor,2026-12-01,,,\n")
     from review.decisions import load_decisions, read_decisions_file
 
     rows = read_decisions_file(case / "decisions.csv")
@@ -172,8 +172,8 @@ def test_decide_records_the_flags_rule_and_contacts(tmp_path):
     assert done.returncode == 0, done.stderr
     migrated = _rows(case / "decisions.csv")
     assert [(r["flag_id"], r["rule_id"], r["trigger_event_id"]) for r in migrated] == [
-        ("injury_not_escalated-d887680e896a", "injury_not_escalated", "E5faf224ab5bc"),
-        ("nonmobile_injury-d887680e896a", "", "")]
+        ("injury_not_escalated-6c36c0b5a668", "injury_not_escalated", "E5faf224ab5bc"),
+        ("nonmobile_injury-6c36c0b5a668", "", "")]
     decisions, problems = load_decisions(case)
     assert len(decisions) == 2 and not len(problems)
 
@@ -198,7 +198,7 @@ def test_agency_knowledge_counts_decisions_by_event(analysis):
     from review.charts import plot_agency_knowledge
 
     fig = plot_agency_knowledge(analysis.knowledge, timeline=analysis.timeline)
-    title = fig._suptitle.get_text()
+    title = " ".join(fig._suptitle.get_text().split())  # wrapped to the figure width (s15b)
     assert title.endswith("4 of 9 decisions (17 agency records) made without concerns known elsewhere"), title
     assert "Dot plot of 9 decision points (17 agency records)" in fig.review_alt_text
     # no timeline: each row its own decision, as before
@@ -210,7 +210,7 @@ def test_response_latency_counts_concerns_by_event(analysis):
     from review.charts import plot_response_latency
 
     fig = plot_response_latency(analysis.response_latency, timeline=analysis.timeline)
-    title = fig._suptitle.get_text()
+    title = " ".join(fig._suptitle.get_text().split())  # wrapped to the figure width (s15b)
     assert title.endswith("(of 40 concerns; 51 records)"), title
     # counted by event; since the s13 90-day limit a concern whose next escalation came later reads never
     # escalated (8), no longer late

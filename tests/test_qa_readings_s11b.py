@@ -46,7 +46,8 @@ def row(date, type_text, text, who):
 
 # -- 2. an assessment started is the decision on the referral -------------------------------------------------------
 STARTED = [
-    ("Contact", "Initial assessment started following GP referral"),  # typed referral
+    # typed assessment: "Contact" is no type, and the referral it follows is another event (s15)
+    ("Contact", "Initial assessment started following GP referral"),
     ("Phone call", "Initial assessment"),
     ("Home visit", "Initial assessment visit"),
     ("Contact", "Child and family assessment commenced following referral"),
@@ -68,7 +69,7 @@ def referral_then(type_text, text):
 
 def test_2_the_rows_are_typed_as_ingest_types_them():
     kinds = [row("2024-03-05", t, x, CSC)["contact_type"] for t, x in STARTED]
-    assert kinds == ["referral", "phone_call", "home_visit", "referral", "phone_call"]
+    assert kinds == ["assessment", "phone_call", "home_visit", "assessment", "phone_call"]
 
 
 @pytest.mark.parametrize("type_text,text", STARTED)

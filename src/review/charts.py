@@ -142,7 +142,21 @@ def alt_text(fig: Figure) -> str:
     if text:
         return text
     title = fig._suptitle.get_text() if fig._suptitle is not None else ""
-    return title or "Chart"
+    return " ".join(title.split()) or "Chart"  # a long title is wrapped over lines (`_suptitle`)
+
+
+#: the average width of a character of the house font (DejaVu Sans) in ems, a little over, so that a wrapped
+#: title fits whatever its letters
+_CHAR_WIDTH_EM = 0.62
+
+
+def _suptitle(fig: Figure, text: str) -> None:
+    """Set the figure's title, wrapped at word boundaries to the figure's width: a long one (the response
+    latency chart's counts) ran past both edges, centred, and was clipped. By character count, never by
+    measuring the rendered text: the same title wraps the same way on every machine."""
+    size = mpl.font_manager.FontProperties(size=mpl.rcParams["figure.titlesize"]).get_size_in_points()
+    width = max(20, int(fig.get_figwidth() * 72 * 0.96 / (size * _CHAR_WIDTH_EM)))
+    fig.suptitle(textwrap.fill(text, width=width, break_long_words=False, break_on_hyphens=False))
 
 
 def _label(identifier: str) -> str:
@@ -286,7 +300,7 @@ def _empty_figure(title: str, message: str, figsize=(8, 3)) -> Figure:
     ax = fig.add_subplot()
     ax.set_axis_off()
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes)
-    fig.suptitle(title)
+    _suptitle(fig, title)
     fig.review_alt_text = f"{title}: {message}"
     return fig
 
@@ -591,7 +605,7 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
         n_contacts, n_agencies = len(order), len(lanes)
         n_rejected = sum(1 for *_, rejected in flag_rows if rejected)
         flag_count = _plural(len(flag_rows), "flag") + (f", {n_rejected} rejected by the reviewers" if n_rejected else "")
-        fig.suptitle(f"{title} ({_plural(n_contacts, 'contact')}, {_plural(n_agencies, 'agency', 'agencies')}, "
+        _suptitle(fig, f"{title} ({_plural(n_contacts, 'contact')}, {_plural(n_agencies, 'agency', 'agencies')}, "
                      f"{flag_count})")
 
         handles = [Line2D([], [], marker=CONTACT_MARKERS.get(c, "o"), linestyle="", color=NEUTRAL, markersize=5, label=_label(c))
@@ -791,7 +805,7 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
         unsure = f", {n_unknown} escalated at a time the dates cannot place" if n_unknown else ""
         unsure += f", {n_died} {died_count}" if n_died else ""
         of = f"(of {n})" if n_events == n else f"(of {_plural(n_events, 'concern')}; {n} records)"
-        fig.suptitle(f"{title}: {n_late} later than expected, {n_never} {never_count}{unsure} {of}")
+        _suptitle(fig, f"{title}: {n_late} later than expected, {n_never} {never_count}{unsure} {of}")
         fig.legend(
             handles=[
                 Patch(facecolor=OK, label="escalated within the expected time"),
@@ -918,7 +932,7 @@ def plot_agency_knowledge(knowledge: pd.DataFrame, *, date_resolution: str = "da
         n_events = int(groups.nunique())
         n_gap = int(groups[gap].nunique())
         records = "" if n_events == n else f" ({n} agency records)"
-        fig.suptitle(f"{title}: {n_gap} of {n_events} decisions{records} made without concerns known elsewhere")
+        _suptitle(fig, f"{title}: {n_gap} of {n_events} decisions{records} made without concerns known elsewhere")
         fig.review_alt_text = (
             f"Dot plot of {n_events} decision points{records} comparing the concerns known to the deciding agency with "
             f"those known to any agency; {n_gap} decision{'s were' if n_gap != 1 else ' was'} made without concerns "
@@ -1015,7 +1029,7 @@ def plot_contact_density(timeline: pd.DataFrame) -> Figure:
         ax_bars.set_title("Was the child seen?", loc="left", fontsize=8)
         ax_bars.legend(loc="upper left", ncol=3, frameon=False)
         ax_bars.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
-        fig.suptitle(f"{title} and whether the child was seen ({_plural(len(timeline), 'contact')}, "
+        _suptitle(fig, f"{title} and whether the child was seen ({_plural(len(timeline), 'contact')}, "
                      f"{_plural(n_months, 'month')})")
         total_seen = int(by_status.loc[SEEN].sum())
         total_not = int(by_status.loc[NOT_SEEN].sum())

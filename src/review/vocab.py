@@ -10,8 +10,11 @@ Matching rules:
   ("children's" = "childrens"), any other punctuation a space, whitespace collapsed. Keywords match whole
   words or phrases only ("burn" does not match "Burnley"); at one position the longest keyword wins
   ("head injury" is `head_injury`, not also `other_injury`).
-* Contact types: the type column first, the description only when the type column says nothing; the
-  first contact type *in vocabulary order* with a matching keyword wins, else "other".
+* Contact types: the type column first, the description only when the type column is blank or names no
+  type the vocabulary knows ("Meeting"); the first contact type *in vocabulary order* with a matching
+  keyword wins, else "other". A description's words about another event than the contact itself are not
+  read for its type (`description_contact_type`: "checks his phone", "after hospital admission", "A&E
+  letter").
 * Concern tags are negated (not a concern) when, in the same clause, a negation cue comes before the
   keyword with at most `negation_window` other words between ("no bruising seen", "no evidence of
   injury", "denies drug use", "nil concerns re neglect"), or a post-negation cue follows it closely
@@ -121,6 +124,8 @@ __all__ = [
     "tokenise",
     "normalise_agency",
     "classify_contact_type",
+    "description_contact_type",
+    "type_cell_contact_type",
     "tag_concerns",
     "detect_escalation",
     "detect_escalations",
@@ -306,6 +311,11 @@ class Vocabulary:
     contact_types: list[str] = field(default_factory=list)  # vocabulary order
     contact_type_keywords: Phrases = field(default_factory=Phrases)
     contact_type_rank: dict[str, int] = field(default_factory=dict)  # keyword -> first type's position
+    # the reading of a description's type (`_description_contact_type`): the keywords read in a type cell only,
+    # the cues after which a keyword names another event, and the types a following letter keyword is about
+    contact_type_cell_words: frozenset = frozenset()
+    contact_type_context_cues: Phrases = field(default_factory=Phrases)
+    contact_type_letter_subjects: frozenset = frozenset()
     concerns: Phrases = field(default_factory=Phrases)
     concern_tags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # normalised keyword -> tags
     escalations: Phrases = field(default_factory=Phrases)
@@ -402,6 +412,7 @@ class Vocabulary:
     _token_cache: dict = field(default_factory=dict)
     _agency_cache: dict = field(default_factory=dict)
     _type_cache: dict = field(default_factory=dict)
+    _letter_rank: int = -1  # the position of the `letter` contact type (-1 without one)
 
     @classmethod
     def from_dict(cls, vocab: Mapping) -> Vocabulary:
@@ -438,6 +449,16 @@ class Vocabulary:
                 out.contact_type_rank.setdefault(normalise_text(word), rank)
         out.contact_type_rank.pop("", None)
         out.contact_type_keywords = Phrases(out.contact_type_rank)
+        out._letter_rank = out.contact_types.index("letter") if "letter" in out.contact_types else -1
+        out.contact_type_cell_words = frozenset(
+            w for w in map(normalise_text, _as_list(vocab.get("contact_type_cell_words"), "contact_type_cell_words")) if w)
+        out.contact_type_context_cues = Phrases(
+            _as_list(vocab.get("contact_type_context_cues"), "contact_type_context_cues"))
+        subjects = _as_list(vocab.get("contact_type_letter_subjects"), "contact_type_letter_subjects")
+        for name in subjects:
+            if name not in CONTACT_TYPES:
+                raise ConfigError(f"vocabulary contact_type_letter_subjects: unknown contact type {name!r}")
+        out.contact_type_letter_subjects = frozenset(subjects)
 
         concern_tags: dict[str, set[str]] = {}
         for tag, words in (vocab.get("concerns") or {}).items():
@@ -1823,25 +1844,126 @@ def normalise_agency(name, vocab, default=None) -> tuple[str, str, str]:
 
 
 def classify_contact_type(type_text, description, vocab) -> str:
-    """The contact type id: from the type column, else the description, else "other"."""
+    """The contact type id: from the type column, else (the cell blank, or naming no type the vocabulary
+    knows: "Meeting") the description (`description_contact_type`), else "other"."""
     v = compile_vocab(vocab)
     if not _blank(type_text):
         key = str(type_text)
         found = v._type_cache.get(key)
         if found is None:
-            found = _first_contact_type(v, v._except(normalise_text(key).split()))
+            found = type_cell_contact_type(key, v)
             if len(v._type_cache) > 10_000:
                 v._type_cache.clear()
             v._type_cache[key] = found
         if found:
             return found
-    return _first_contact_type(v, v.tokens(description)) or "other"
+    return description_contact_type(description, v) or "other"
+
+
+def type_cell_contact_type(type_text, vocab) -> str:
+    """The contact type a type cell names (its first in vocabulary order), else "" (blank, or not recognised:
+    "CP conference" before the vocabulary knew it, "Meeting")."""
+    if _blank(type_text):
+        return ""
+    v = compile_vocab(vocab)
+    return _first_contact_type(v, v._except(normalise_text(str(type_text)).split()))
 
 
 def _first_contact_type(v: Vocabulary, tokens: list[str]) -> str:
     """The first contact type in vocabulary order with a keyword in `tokens`, else ""."""
     ranks = [v.contact_type_rank[k] for k in v.contact_type_keywords.every(tokens)]
     return v.contact_types[min(ranks)] if ranks else ""
+
+
+_CLAUSE_TOKENS = frozenset({"|", ",", _COLON, _DASH, _BREAK})
+#: how many words may stand between a context cue and the type keyword it is about ("after his hospital admission")
+_CONTEXT_GAP = 2
+
+
+def description_contact_type(description, vocab) -> str:
+    """The contact type a description names, else "": the first in vocabulary order of the keywords that name
+    the contact itself. Not read from a description (a type cell still is): a keyword of
+    `contact_type_cell_words` ("checks his phone", "hit him with phone": a bare "phone" is no phone call); one
+    at most two words after one of `contact_type_context_cues` in its clause, which names another event, past
+    or written about ("Return to school after hospital admission", "discharged from ward", "history of A&E
+    attendances", "letter re A&E attendance"); one of `contact_type_letter_subjects` straight followed by a
+    `letter` keyword ("A&E letter re buckle fracture", "discharge letter": a letter); one inside a longer
+    keyword of another type ("discharge summary": a letter)."""
+    v = compile_vocab(vocab)
+    return _description_type(v, v.tokens(description))
+
+
+def _description_type(v: Vocabulary, tokens: list[str]) -> str:
+    """`description_contact_type` of a description's `tokens` (`Vocabulary.tokens`)."""
+    by_first = v.contact_type_keywords._by_first
+    if by_first.keys().isdisjoint(tokens):  # most descriptions name no type word: a check in C
+        return ""
+    hits = []  # (start, end, rank)
+    rank_of, cell_words = v.contact_type_rank, v.contact_type_cell_words
+    for i, token in enumerate(tokens):
+        candidates = by_first.get(token)
+        if candidates:
+            for words in candidates:
+                k = len(words)
+                if k == 1 or tuple(tokens[i : i + k]) == words:
+                    keyword = " ".join(words)
+                    if keyword not in cell_words:
+                        hits.append((i, i + k, rank_of[keyword]))
+    if not hits:
+        return ""
+    cued = not v.contact_type_context_cues._by_first.keys().isdisjoint(tokens)
+    if cued or (len(hits) > 1 and _may_drop(v, hits)):
+        hits = _contact_hits(v, tokens, hits, cued)
+    return v.contact_types[min(rank for _, _, rank in hits)] if hits else ""
+
+
+def _may_drop(v: Vocabulary, hits: list) -> bool:
+    """Whether `_contact_hits` could drop one of `hits` (in order of start) without a context cue: two of them
+    overlap (one inside a longer one), or one is a letter's ("A&E letter")."""
+    letter = v._letter_rank
+    end = -1
+    for start, stop, rank in hits:
+        if start < end or rank == letter:
+            return True
+        end = stop
+    return False
+
+
+def _contact_hits(v: Vocabulary, tokens: list[str], hits: list, cued: bool) -> list:
+    """`hits` (start, end, rank) less those naming another event than the contact (`description_contact_type`);
+    `cued`: whether a word of `tokens` begins a context cue."""
+    cue_ends = [end for _, end, _ in v.contact_type_context_cues.find(tokens)] if cued else []
+    letter = v._letter_rank
+    letter_starts = {s for s, _, rank in hits if rank == letter}
+    subjects = v.contact_type_letter_subjects
+    hits.sort()
+    other_event = set()
+    for cue in cue_ends:
+        # the first keyword after the cue, with those of its type straight after it ("following her admission
+        # to ward"), names the other event; a keyword of another type after them is the contact's own ("post
+        # discharge home visit")
+        first, reach = None, cue
+        for hit in hits:
+            start, end, rank = hit
+            if start < cue:
+                continue
+            if start < reach or (start <= reach + _CONTEXT_GAP and (first is None or rank == first)
+                                 and _CLAUSE_TOKENS.isdisjoint(tokens[reach:start])):
+                other_event.add(hit)
+                first, reach = rank if first is None else first, max(reach, end)
+            else:
+                break
+    kept = []
+    for hit in hits:
+        start, end, rank = hit
+        if hit in other_event:
+            continue  # "after hospital admission": another event
+        if any(s <= start and end <= e and e - s > end - start and r != rank for s, e, r in hits):
+            continue  # inside a longer keyword of another type
+        if end in letter_starts and v.contact_types[rank] in subjects:
+            continue  # "A&E letter": a letter about the attendance
+        kept.append(hit)
+    return kept
 
 
 def tag_concerns(text, vocab) -> list[str]:

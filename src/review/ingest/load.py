@@ -1209,7 +1209,8 @@ class _ColumnBuilder:
         # one recorded on the contact's day
         narrative = ["\n".join(filter(None, parts)) for parts in zip(description, action)]
         agency, agency_kind, organisation = self._agencies(rows)
-        contact_type = self._contact_types(self.texts("contact_type", rows), description)
+        type_texts = self.texts("contact_type", rows)
+        contact_type, unrecognised = self._contact_types(type_texts, description)
         concerns = self._concerns(narrative, self.texts("concerns", rows))
         escalation = self.map(
             "escalation",
@@ -1223,6 +1224,8 @@ class _ColumnBuilder:
             informed_texts,
         )
         self._warn_unknown_agencies(agency, row_numbers)
+        if unrecognised:
+            self._warn_unknown_types(type_texts, unrecognised, row_numbers)
         self._warn_unknown_recipients(informed_texts, informed, row_numbers)
         # sharing written in the narrative ("Info shared with allocated SW by phone", "copy sent to GP") names
         # its recipient as a `sharing_recipients` label, added to the column's agencies; each distinct text read once
@@ -1259,7 +1262,7 @@ class _ColumnBuilder:
             "source_file": [self.source_file] * n,
             "source_sheet": [sheet] * n,
             "source_row": row_numbers,
-            "extra": self._extra(rows),
+            "extra": self._extra(rows, type_texts if unrecognised else None, unrecognised),
         }
         for name, values in fields.items():
             out[name] += values
@@ -1490,22 +1493,49 @@ class _ColumnBuilder:
         agency, kind, organisation = (list(column) for column in zip(*triples))
         return agency, kind, organisation
 
-    def _contact_types(self, type_texts: list[str], descriptions: list[str]) -> list[str]:
-        def classify(key):
-            type_text, description = key
+    def _contact_types(self, type_texts: list[str], descriptions: list[str]) -> tuple[list[str], set[str]]:
+        """(the rows' contact types, the type cells naming no type the vocabulary knows). A row is typed by its
+        type cell, else (the cell blank, or not recognised: "Meeting") by its description
+        (`review.vocab.description_contact_type`), else "other"; each distinct cell and description read once."""
+
+        def by_cell(type_text):
             if type_text in CONTACT_TYPES:  # an id already (a profile's value map, or a column of ids)
                 return type_text
-            return vocabulary.classify_contact_type(type_text, description, self.vocab)
+            return vocabulary.type_cell_contact_type(type_text, self.vocab)
 
-        # `type_texts` went through the profile's value map; the description only counts without a type.
-        # Keyed by the type text alone when there is one (no tuple per row), else by the description.
-        by_type = self.caches.setdefault("contact_type", {})
+        def by_text(description):
+            return vocabulary.description_contact_type(description, self.vocab) or "other"
+
+        # `type_texts` went through the profile's value map. Keyed by the type text alone (no tuple per row);
+        # the descriptions of the rows whose cell gives no type, by the description
+        by_type = self.caches.setdefault("contact_type/cell", {})
         by_description = self.caches.setdefault("contact_type/description", {})
-        typed = [t for t in type_texts if t]
-        untyped = [d for t, d in zip(type_texts, descriptions) if not t]
-        _cached_map(lambda t: classify((t, "")), typed, by_type)
-        _cached_map(lambda d: classify(("", d)), untyped, by_description)
-        return [by_type[t] if t else by_description[d] for t, d in zip(type_texts, descriptions)]
+        typed = _cached_map(by_cell, type_texts, by_type)
+        untyped = [d for t, d in zip(typed, descriptions) if not t]
+        if not untyped:
+            return typed, set()
+        read = iter(_cached_map(by_text, untyped, by_description))
+        unrecognised = {t for t in dict.fromkeys(type_texts) if t and not by_type[t]}
+        return [t or next(read) for t in typed], unrecognised
+
+    def _warn_unknown_types(self, type_texts: list[str], unrecognised: set[str], row_numbers: list[int]) -> None:
+        """One warning per file naming the type cells that name no type the vocabulary knows and their rows:
+        those rows are typed by their description, and the cell is kept in `extra` (shown as another column)."""
+        warned = self.caches.setdefault("warned unknown contact type", set())
+        values = sorted(t for t in unrecognised if (self.case.case_id, self.source_file, t) not in warned)
+        if not values:
+            return
+        warned.update((self.case.case_id, self.source_file, t) for t in values)
+        rows = _rows_of(type_texts, values, row_numbers)
+        shown = values[:MAX_NAMES_WARNED]
+        more = f" and {len(values) - len(shown)} more" if len(values) > len(shown) else ""
+        self.report.warn(
+            rows[0], self.match.header_of("contact_type"),
+            f"contact type(s) {', '.join(map(repr, shown))}{more} ({_rows_named(rows)}) name no type the vocabulary "
+            f"knows: those rows are typed from their description (else 'other'), the cell kept as another column; "
+            f"to read such a cell as a type, add it under `contact_types:` in the case's vocab.yml (or map it in "
+            f"the profile's `values:`)",
+        )
 
     def _concerns(self, narratives: list[str], columns: list[str]) -> list[str]:
         if "concerns" not in self.match.columns:
@@ -1558,15 +1588,24 @@ class _ColumnBuilder:
             out.append(pd.NA if number is None else number)
         return out
 
-    def _extra(self, rows: np.ndarray) -> list[str]:
-        if not self.match.unmapped:
+    def _extra(self, rows: np.ndarray, type_texts: list[str] | None = None, unrecognised=frozenset()) -> list[str]:
+        """The unmapped cells of each row as a JSON object, and the type cell of a row whose type cell names no
+        type the vocabulary knows (`unrecognised`: the row is typed from its description, the cell stays in view)."""
+        columns = dict(self.match.unmapped)
+        typed_at = self.match.columns.get("contact_type") if type_texts is not None else None
+        if typed_at is not None:
+            columns[typed_at] = self.match.header_of("contact_type") or "contact type"
+        if not columns:
             return [""] * len(rows)
-        keys = list(self.match.unmapped.values())
-        block = self.cells[np.ix_(rows, list(self.match.unmapped))].tolist()
+        order = sorted(columns)  # the sheet's column order (left to right), as the agency wrote them: never sorted by name
+        keys = [columns[c] for c in order]
+        block = self.cells[np.ix_(rows, order)].tolist()
+        at = order.index(typed_at) if typed_at is not None else -1
         out = []
-        for values in block:
-            extra = {k: _json_value(v) for k, v in zip(keys, values) if v is not None}
-            # in the sheet's column order (left to right), as the agency wrote them: never sorted
+        for k, values in enumerate(block):
+            if at >= 0 and type_texts[k] not in unrecognised:
+                values[at] = None  # a type cell read as a type: a field, not another column
+            extra = {key: _json_value(v) for key, v in zip(keys, values) if v is not None}
             out.append(json.dumps(extra, ensure_ascii=False) if extra else "")
         return out
 
