@@ -70,6 +70,36 @@ def _days(n: int) -> str:
     return str(n) + " day" + ("s" if n != 1 else "")
 
 
+def _unanswered(ctx: Context, episodes: pd.DataFrame, days: np.ndarray, response: dict, params: dict, *,
+                variant: str, severity: np.ndarray, what: np.ndarray, expected: str, missing: str,
+                next_record: str) -> pd.DataFrame | None:
+    """The flags of `variant`: the `episodes` (aligned with `days`, `severity` and `what`, the episode's words in
+    the explanation) with no response (`referral_response` with the `response` parameters) within their
+    `days`; None when every episode was answered. A late response is `late_referral`'s (not one after the
+    child's death, nor one beyond `response_max_days`)."""
+    t = episodes.copy()
+    t["anchor"] = t["_day"]
+    t["deadline"] = t["_day"] + pd.to_timedelta(days, unit="D")
+    found = referral_response(ctx, t, response)
+    late = ~found["timely"].to_numpy(dtype=bool)
+    if not late.any():
+        return None
+    late_t = t[late]
+    r, none_text = late_referral(ctx, late_t, found, params)
+    out = deadline_rows(late_t, r, expected)
+    out["variant"] = variant
+    out["severity"] = np.asarray(severity, dtype=object)[late]
+    out["explanation"] = (
+        late_t["agency"] + " recorded " + pd.Series(np.asarray(what, dtype=object)[late], index=late_t.index)
+        + " on " + fmt_date(late_t["_day"]) + " and " + missing + " is recorded within "
+        + pd.Series([_days(int(d)) for d in np.asarray(days)[late]], index=late_t.index)
+        + " (by " + fmt_date(late_t["deadline"]) + ")"
+        + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], next_record,
+                       action_when(ctx, r["action_pos"], late_t.index), none_text)
+    )
+    return out
+
+
 @register("self_harm_not_referred")
 def self_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
     """A child's self-harm with no CAMHS / mental health referral or assessment within `within_days` (a
@@ -93,58 +123,33 @@ def self_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
     frames = []
 
     # 1. the mental health response (NICE NG225), every episode
-    t = episodes.copy()
     days = np.where(presentation, int(params["presentation_within_days"]), int(params["within_days"]))
-    t["anchor"] = t["_day"]
-    t["deadline"] = t["_day"] + pd.to_timedelta(days, unit="D")
     mental = dict(params, escalations=[], response_contact_types=[],
                   response_keywords=params["mental_health_keywords"])
-    found = referral_response(ctx, t, mental)
-    late = ~found["timely"].to_numpy(dtype=bool)
-    if late.any():
-        late_t = t[late]
-        r, none_text = late_referral(ctx, late_t, found, params)
-        out = deadline_rows(late_t, r, "a referral to CAMHS or a psychosocial (mental health) assessment")
-        out["variant"] = "mental_health"
-        out["severity"] = np.where(presentation[late] | repeat[late], "high", "medium")
-        what = np.where(presentation[late], "a self-harm presentation to hospital", "self-harm")
-        what = np.where(repeat[late], pd.Series(what, index=late_t.index) + ", repeated ("
-                        + str(int(params["repeat_min_episodes"])) + " or more episodes within "
-                        + str(int(params["repeat_window_days"])) + " days)", what)
-        out["explanation"] = (
-            late_t["agency"] + " recorded " + pd.Series(what, index=late_t.index) + " on " + fmt_date(late_t["_day"])
-            + " and no referral to CAMHS nor a psychosocial or mental health assessment is recorded within "
-            + pd.Series([_days(int(d)) for d in days[late]], index=late_t.index)
-            + " (by " + fmt_date(late_t["deadline"]) + ")"
-            + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next such record by any agency",
-                           action_when(ctx, r["action_pos"], late_t.index), none_text)
-        )
-        frames.append(out)
+    what = np.where(presentation, "a self-harm presentation to hospital", "self-harm")
+    what = np.where(repeat, pd.Series(what, index=episodes.index) + ", repeated ("
+                    + str(int(params["repeat_min_episodes"])) + " or more episodes within "
+                    + str(int(params["repeat_window_days"])) + " days)", what)
+    frames.append(_unanswered(
+        ctx, episodes, days, mental, params, variant="mental_health",
+        severity=np.where(presentation | repeat, "high", "medium"), what=what,
+        expected="a referral to CAMHS or a psychosocial (mental health) assessment",
+        missing="no referral to CAMHS nor a psychosocial or mental health assessment",
+        next_record="the next such record by any agency"))
 
     # 2. repeated self-harm: a referral to children's social care or early help (Working Together 2023)
     if repeat.any():
-        t = episodes[repeat].copy()
-        n = int(params["repeat_within_days"])
-        t["anchor"] = t["_day"]
-        t["deadline"] = t["_day"] + pd.Timedelta(days=n)
-        social = dict(params, response_keywords=params["social_care_keywords"])
-        found = referral_response(ctx, t, social)
-        late = ~found["timely"].to_numpy(dtype=bool)
-        if late.any():
-            late_t = t[late]
-            r, none_text = late_referral(ctx, late_t, found, params)
-            out = deadline_rows(late_t, r, "a referral to children's social care or early help (repeated self-harm)")
-            out["variant"] = "repeated"
-            out["severity"] = "high"
-            out["explanation"] = (
-                late_t["agency"] + " recorded repeated self-harm (" + str(int(params["repeat_min_episodes"]))
-                + " or more episodes within " + str(int(params["repeat_window_days"])) + " days) on "
-                + fmt_date(late_t["_day"]) + " and no referral to children's social care or early help is recorded within "
-                + _days(n) + " (by " + fmt_date(late_t["deadline"]) + ")"
-                + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next such referral by any agency",
-                               action_when(ctx, r["action_pos"], late_t.index), none_text)
-            )
-            frames.append(out)
+        frames.append(_unanswered(
+            ctx, episodes[repeat], np.full(int(repeat.sum()), int(params["repeat_within_days"])),
+            dict(params, response_keywords=params["social_care_keywords"]), params, variant="repeated",
+            severity=np.full(int(repeat.sum()), "high", dtype=object),
+            what=np.full(int(repeat.sum()), "repeated self-harm (" + str(int(params["repeat_min_episodes"]))
+                         + " or more episodes within " + str(int(params["repeat_window_days"])) + " days)",
+                         dtype=object),
+            expected="a referral to children's social care or early help (repeated self-harm)",
+            missing="no referral to children's social care or early help",
+            next_record="the next such referral by any agency"))
+    frames = [f for f in frames if f is not None]
     if not frames:
         return episodes.iloc[:0]
     return pd.concat(frames) if len(frames) > 1 else frames[0]
