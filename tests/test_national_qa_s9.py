@@ -73,7 +73,7 @@ def test_a_standard_no_rule_evidences_has_no_rate_and_is_not_plotted_at_zero(tmp
     # s14: neither is drawn: the evidenced one has no flags (a zero the table keeps, which would only pad the
     # chart at 0), and the title says so
     fig = plot_assurance(result.reset_index())
-    assert fig._suptitle.get_text() == "Declared compliance against evidence of failings (1 with no flags not shown)"
+    assert fig._suptitle.get_text().replace("\n", " ") == "Declared compliance against evidence of failings (1 with no flags not shown)"
     assert not fig.axes[0].axison and not fig.axes[0].lines  # the empty chart: nothing drawn
     assert fig.review_alt_text.endswith("No declaration has flags to set beside it.")
 
@@ -120,12 +120,12 @@ def test_a_flag_rate_chart_showing_only_the_top_groups_says_so():
     rates = pd.DataFrame({"organisation": [f"Org {i:02d}" for i in range(40)], "flags": 1, "cases": 1,
                           "contacts": 50, "flags_per_100_contacts": 2.0})
     fig = plot_flag_rates(rates, "organisation")
-    assert fig._suptitle.get_text() == "Flags per 100 contacts by organisation (top 25 of 40)"
+    assert fig._suptitle.get_text().replace("\n", " ") == "Flags per 100 contacts by organisation (top 25 of 40)"
     assert len(fig.axes[0].get_yticklabels()) == 25
     small = pd.concat([rates.head(3), rates.tail(2).assign(contacts=5)], ignore_index=True)
-    assert plot_flag_rates(small, "organisation")._suptitle.get_text() == (
+    assert plot_flag_rates(small, "organisation")._suptitle.get_text().replace("\n", " ") == (
         "Flags per 100 contacts by organisation (2 with fewer than 20 contacts not shown)")
-    assert plot_flag_rates(rates.head(3), "organisation")._suptitle.get_text() == (
+    assert plot_flag_rates(rates.head(3), "organisation")._suptitle.get_text().replace("\n", " ") == (
         "Flags per 100 contacts by organisation")
     # the assurance chart draws 30 declarations of thousands: its title says which
     assurance = pd.DataFrame({"organisation": [f"Org {i:02d}" for i in range(40)], "year": 2020,
@@ -133,9 +133,9 @@ def test_a_flag_rate_chart_showing_only_the_top_groups_says_so():
                               "flags": 1, "flags_per_100_contacts": 0.5, "disagreement": False,
                               "threshold_per_100": 1.0})
     fig = plot_assurance(assurance)
-    assert fig._suptitle.get_text() == ("Declared compliance against evidence of failings (30 of 40 with flags: "
+    assert fig._suptitle.get_text().replace("\n", " ") == ("Declared compliance against evidence of failings (30 of 40 with flags: "
                                         "disagreements first, then highest rate)")
-    assert plot_assurance(assurance.head(5))._suptitle.get_text() == "Declared compliance against evidence of failings"
+    assert plot_assurance(assurance.head(5))._suptitle.get_text().replace("\n", " ") == "Declared compliance against evidence of failings"
 
 
 def test_dask_response_latency_rows_do_not_depend_on_which_cases_share_a_partition(tmp_path):
@@ -246,5 +246,5 @@ def test_the_case_ranking_chart_says_top_20_only_when_it_leaves_cases_out():
 
     ranking = pd.DataFrame({"rank": range(1, 26), "case_id": [f"C{i:02d}" for i in range(25)],
                             "unescalated_concerns": 1, "flags": 1})
-    assert plot_case_ranking(ranking)._suptitle.get_text() == "Cases with most unescalated concerns (top 20 of 25)"
-    assert plot_case_ranking(ranking.head(2))._suptitle.get_text() == "Cases with most unescalated concerns"
+    assert plot_case_ranking(ranking)._suptitle.get_text().replace("\n", " ") == "Cases with most unescalated concerns (top 20 of 25)"
+    assert plot_case_ranking(ranking.head(2))._suptitle.get_text().replace("\n", " ") == "Cases with most unescalated concerns"

@@ -75,7 +75,7 @@ def test_the_rate_chart_draws_only_groups_with_flags_and_a_rate(flags, timeline)
     fig = plot_flag_rates(rates, "organisation")
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["Big Trust"]  # before: Tiny Clinic at 133 and Quiet Council at 0 drawn too
-    assert fig._suptitle.get_text() == ("Flags per 100 contacts by organisation (1 with fewer than 20 contacts "
+    assert fig._suptitle.get_text().replace("\n", " ") == ("Flags per 100 contacts by organisation (1 with fewer than 20 contacts "
                                         "not shown; 1 with no flags not shown)")
     # the failing categories without flags fill no chart either (the table lists them, at 0)
     categories = flag_rates(flags, timeline, "failing_category")
@@ -116,7 +116,7 @@ def test_assurance_keeps_a_zero_only_where_it_is_evidence_and_no_rate_over_too_f
     fig = plot_assurance(result)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["Big Trust 2022 · Escalation and child protection procedures"]
-    assert fig._suptitle.get_text() == "Declared compliance against evidence of failings (2 with no flags not shown)"
+    assert fig._suptitle.get_text().replace("\n", " ") == "Declared compliance against evidence of failings (2 with no flags not shown)"
     # with a lower minimum the tiny clinic is judged
     lower = assurance_vs_evidence(_declarations(), flags, timeline, min_contacts=3).set_index("organisation")
     assert lower.loc["Tiny Clinic", "assessment"] == "disagree: declared compliant, failings found"
