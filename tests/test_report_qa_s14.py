@@ -44,9 +44,10 @@ def test_the_input_files_table_lists_every_input_with_its_hash(built):
 
 def test_the_period_starts_at_the_first_contacts_precision(built):
     text = _text((built / "report.html").read_text(encoding="utf-8"))
-    assert "Period under review: 2019 to 30/06/2020." in text
-    assert "between 2019 and 03/02/2020" in text
-    assert "01/01/2019" not in text
+    # s15: "Spring 2019" is a season (March to May), no longer the whole year
+    assert "Period under review: Spring 2019 to 30/06/2020." in text
+    assert "between Spring 2019 and 03/02/2020" in text
+    assert "01/01/2019" not in text and "01/03/2019" not in text
     with zipfile.ZipFile(built / "chronology.docx") as z:
         doc = _text(z.read("word/document.xml").decode("utf-8"))
-    assert "2019 to 30/06/2020" in doc and "01/01/2019" not in doc
+    assert "Spring 2019 to 30/06/2020" in doc and "01/01/2019" not in doc and "01/03/2019" not in doc

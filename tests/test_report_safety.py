@@ -156,7 +156,9 @@ def test_a_rebuild_keeps_the_users_files_and_drops_the_old_outputs(own_report, c
 @pytest.mark.parametrize("where", ["under_a_file", "proc"])
 def test_an_impossible_output_location_is_one_clean_error_exit_2(report, tmp_path, capsys, where):
     case, _ = report
-    out = case / "case.yml" / "x" if where == "under_a_file" else Path("/proc/review-test-out")
+    # a file outside the case folder (one inside it is refused first, as inside the case folder: s15)
+    (tmp_path / "a_file").write_text("not a folder", encoding="utf-8")
+    out = tmp_path / "a_file" / "x" if where == "under_a_file" else Path("/proc/review-test-out")
     assert main(["build", str(case), "--out", str(out), "--no-progress"]) == 2
     err = capsys.readouterr().err
     assert "cannot write the report there" in err and "internal error" not in err

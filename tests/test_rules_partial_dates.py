@@ -30,9 +30,14 @@ def test_partial_date_injury_is_never_a_trigger(precision):
     assert detect(timeline, None, RULES).empty
 
 
-def test_escalation_known_only_to_the_month_of_the_deadline_may_have_been_in_time():
+def test_escalation_known_only_to_the_month_of_the_concern_cannot_be_placed_after_it():
+    # s15: a partial-date response answers a concern only when its whole period lies on or after it
+    # (rules.base.first_response): a referral in "Mar 2023" may have come before the injury of 10 Mar; the
+    # flag stays, for the reviewer, and names the referral it could not place (it used to be suppressed)
     rows = [injury("2023-03-10", **OLD), referral("2023-03-01", "month")]
-    assert flags_of("injury_not_escalated", [{**rows[0], "age_days": 400}, rows[1]]).empty
+    flags = flags_of("injury_not_escalated", [{**rows[0], "age_days": 400}, rows[1]])
+    assert len(flags) == 1
+    assert "dated only 'Mar 2023' cannot be placed after this concern" in flags.iloc[0].explanation
 
 
 def test_escalation_known_only_to_a_later_month_is_late_with_no_made_up_delay():
@@ -45,9 +50,13 @@ def test_escalation_known_only_to_a_later_month_is_late_with_no_made_up_delay():
     assert "date not exact" in flag.explanation
 
 
-def test_escalation_known_only_to_the_year_overlapping_the_window_suppresses_the_flag():
+def test_escalation_known_only_to_the_year_overlapping_the_window_no_longer_suppresses_the_flag():
+    # s15: a year-only referral ("2023") cannot be placed after a concern of 10 Mar 2023 (a "Spring 2021"
+    # strategy discussion used to silence every flag of its year)
     rows = [injury("2023-03-10", age_days=400, child_mobile=True), referral("2023-01-01", "year")]
-    assert flags_of("injury_not_escalated", rows).empty
+    flags = flags_of("injury_not_escalated", rows)
+    assert len(flags) == 1
+    assert "dated only '2023' cannot be placed after this concern" in flags.iloc[0].explanation
 
 
 @pytest.mark.parametrize("earlier, flagged", [("2023-01-01", True), ("2023-03-01", False)])
