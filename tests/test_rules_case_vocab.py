@@ -49,12 +49,16 @@ def test_vocab_key_ignores_agencies_only():
     assert json.loads(base.vocab_key({"agencies": {}, "negation_cues": ["nae"]})) == {"negation_cues": ["nae"]}
 
 
-def test_the_sample_case_reads_with_the_package_vocabulary():
-    """The sample's vocab.yml names agencies only: its texts are read with the package vocabulary, compiled
-    once for all such cases."""
+def test_the_sample_case_reads_with_the_package_vocabulary_and_its_own_type_cells():
+    """The sample's vocab.yml names agencies, which do not make a vocabulary of the case's own (a case whose
+    vocab.yml names agencies only is read with the package vocabulary, compiled once for all such cases), and,
+    since s15, what its agencies mean by four type cells the package does not know ("Case note"): those do."""
+    import json
+
     sample = Path(__file__).resolve().parents[1] / "data" / "cases" / "sample"
     assert (sample / "vocab.yml").exists()
-    assert base.case_vocab_key(CaseConfig(case_dir=sample, case_id="sample", date_of_birth=None), "sample") == ""
+    key = base.case_vocab_key(CaseConfig(case_dir=sample, case_id="sample", date_of_birth=None), "sample")
+    assert set(json.loads(key)) == {"contact_types"}
 
 
 def test_types_held_reads_each_case_with_its_vocabulary(tmp_path):
