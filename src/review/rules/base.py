@@ -238,6 +238,26 @@ def _open_ended(words: str) -> bool:
     return len(last) >= _OPEN_ENDED_MIN and last.isalpha()
 
 
+@functools.lru_cache(maxsize=256)
+def _keyword_patterns(keywords: tuple, whole_words: bool) -> tuple[tuple, frozenset, frozenset]:
+    """What `_mentioned` searches the joined tokens with for `keywords`: per keyword, the compiled pattern
+    finding it (from the start of a word; its last word possibly longer, `_open_ended`, unless
+    `whole_words`); with `whole_words`, the normalised keywords that are labels (ending in a colon) and
+    those that are not."""
+    patterns, labels, plain = [], set(), set()
+    for keyword in keywords:
+        words = normalise_text(keyword)
+        if not words:
+            continue
+        if whole_words and keyword.rstrip().endswith(":"):
+            labels.add(words)
+        else:
+            plain.add(words)
+        patterns.append(re.compile(r"(?<!\S)" + re.escape(words) + (
+            r"\S*" if _open_ended(words) and not whole_words else r"(?!\S)")))
+    return tuple(patterns), frozenset(labels), frozenset(plain)
+
+
 def _mentioned(text: str, keywords: list, negations: tuple, others: tuple = (), vocab: str = "",
                whole_words: bool = False) -> bool:
     """Does `text` mention one of `keywords` (normalised: whole words, the last one from its start when it
@@ -253,20 +273,14 @@ def _mentioned(text: str, keywords: list, negations: tuple, others: tuple = (), 
     vocab = _negating_vocab(negations, vocab)
     tokens = vocab.tokens(text)
     joined = " ".join(tokens)
-    found, labels = set(), set()
-    for keyword in keywords:
-        words = normalise_text(keyword)
-        if not words:
-            continue
-        if whole_words and str(keyword).rstrip().endswith(":"):
-            labels.add(words)
-        found.update(re.findall(r"(?<!\S)" + re.escape(words) + (
-            r"\S*" if _open_ended(words) and not whole_words else r"(?!\S)"), joined))
+    patterns, labels, plain = _keyword_patterns(tuple(map(str, keywords)), whole_words)
+    found = set()
+    for pattern in patterns:
+        found.update(pattern.findall(joined))
     if not found:
         return False
     spans = vocab.find_spans(tokens, Phrases(found))
     if labels:  # a label's words only where its colon follows them (the tokens keep a colon as "|:")
-        plain = {normalise_text(k) for k in keywords if not str(k).rstrip().endswith(":")}
         spans = [k for k in spans if k[2] not in labels or k[2] in plain
                  or (k[1] < len(tokens) and tokens[k[1]] == "|:")]
     if spans and others:

@@ -26,6 +26,7 @@ _DENIALS = frozenset({"not", "no", "nor", "never", "hardly", "barely", "isnt", "
 
 
 @functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=1024)
 def _phrase_regex(phrases: tuple, plural: bool = False) -> re.Pattern | None:
     """Whole-word, case-folded alternation of `phrases` (words joined by any run of non-letters), the last
     word optionally plural with `plural`."""
@@ -78,9 +79,11 @@ def text_reading(text: str, cues: tuple, new_cues: tuple, regions: tuple,
     cue = _found(_phrase_regex(cues), lowered)
     new = _found(_new_regex(*new_cues), lowered)
     bits = 0
-    for i, words in enumerate(regions[:62]):
-        if _found(_phrase_regex((words,) if isinstance(words, str) else tuple(words), True), lowered):
-            bits |= 1 << i
+    if regions:
+        tokens = set(_WORD.findall(lowered))
+        for i, firsts, pattern in _region_patterns(regions):
+            if not tokens.isdisjoint(firsts) and pattern.search(lowered):
+                bits |= 1 << i
     dates = sorted({int(d) * 100 + int(m or n) for d, m, n in _DATE_REF.findall(lowered)
                     if 1 <= int(d) <= 31 and 1 <= int(m or n) <= 12})
     plain = _found(_phrase_regex(tuple(near[0])), lowered) or _found(_new_regex(*near[1]), lowered)
@@ -90,6 +93,34 @@ def text_reading(text: str, cues: tuple, new_cues: tuple, regions: tuple,
         places = _phrase_regex(tuple(w for words in regions[:62] for w in ((words,) if isinstance(words, str) else words)), True)
         plain = _found(_new_regex(*near[1]), places.sub(" ", lowered))
     return cue, new, bits, tuple(dates[:_MAX_DATES]), plain
+
+
+#: a word as `_phrase_regex` bounds one: a run of a-z, 0-9 and &
+_WORD = re.compile(r"[a-z0-9&]+")
+
+
+@functools.lru_cache(maxsize=64)
+def _region_patterns(regions: tuple) -> tuple:
+    """Per body region of `regions` (the first 62, as `text_reading` takes them) that names a word: (its
+    bit, the words one of which a text must hold for the region's pattern to find something in it, the
+    pattern). A phrase's pattern finds it only where its first word stands whole (`_phrase_regex`: no
+    letter, digit or & either side of it) or, a one-word phrase, with the plural "s": the text's words (`_WORD`)
+    are checked for those first, and only a text holding one is searched."""
+    out = []
+    for i, words in enumerate(regions[:62]):
+        phrases = (words,) if isinstance(words, str) else tuple(words)
+        pattern = _phrase_regex(phrases, True)
+        if pattern is None:
+            continue
+        firsts = set()
+        for phrase in phrases:
+            split = _WORD.findall(str(phrase).lower())
+            if split:
+                firsts.add(split[0])
+                if len(split) == 1:
+                    firsts.add(split[0] + "s")
+        out.append((i, frozenset(firsts), pattern))
+    return tuple(out)
 
 
 #: where `explained_text` splits a text into the parts whose injuries it reads apart: a sentence's end, a
