@@ -354,12 +354,14 @@ def _negation_prefilter(words: tuple, key: str = "") -> tuple[str, ...]:
 _NEGATION_SEARCH_FROM = 200
 
 
-def _may_hold(uniques: np.ndarray, words: tuple, used: np.ndarray | None = None) -> np.ndarray:
+def _may_hold(uniques: np.ndarray, words: tuple, used: np.ndarray | None = None,
+              arrow: dict | None = None) -> np.ndarray:
     """Which of the distinct texts `uniques` a whole-word search finds one of `words` in (a superset of
     those `_names` finds one in: `review.rules.base._keyword_prefilter`, which takes any character but a-z
     and 0-9 for a word's end); only those at the positions `used` are searched, when given (the rest
-    False)."""
-    from .rules.base import _keyword_prefilter, _prefiltered_caseless
+    False). `arrow`: a dict kept by the caller for these `uniques`, in which their Arrow array and which of
+    them are ASCII are kept for the next search (made once, not per search)."""
+    from .rules.base import _ascii_mask, _keyword_prefilter, _prefiltered_caseless
 
     out = np.zeros(len(uniques), dtype=bool)
     if used is None:
@@ -367,8 +369,17 @@ def _may_hold(uniques: np.ndarray, words: tuple, used: np.ndarray | None = None)
     used = used[(used >= 0) & (used < len(uniques))]
     if not words or not len(used):
         return out
-    column = pa.array(uniques[used], type=pa.large_string())
-    out[used] = _prefiltered_caseless(column, _keyword_prefilter(words))
+    if arrow is None:
+        column = pa.array(uniques[used], type=pa.large_string())
+        out[used] = _prefiltered_caseless(column, _keyword_prefilter(words))
+        return out
+    if "texts" not in arrow:
+        arrow["texts"] = pa.array(uniques, type=pa.large_string())
+        arrow["ascii"] = _ascii_mask(arrow["texts"])
+    column, ascii_ = arrow["texts"], arrow["ascii"]
+    if len(used) != len(uniques):
+        column, ascii_ = column.take(pa.array(used)), ascii_[used]
+    out[used] = _prefiltered_caseless(column, _keyword_prefilter(words), ascii_)
     return out
 
 
@@ -453,10 +464,12 @@ def _inferred(frame: pd.DataFrame, key: str) -> pd.arrays.BooleanArray:
     value[denied] = 0
     # the texts searched for a cue: those of the combinations not denied by their tag; for a remote word:
     # those of the combinations of a present type (code -1, a blank text, is no position: nothing to find)
-    cue_d, cue_a = _may_hold(d_uniques, cues, np.unique(c_d[~denied])), _may_hold(a_uniques, cues, np.unique(c_a[~denied]))
+    d_arrow, a_arrow = {}, {}  # each column's texts made an Arrow array once, for both searches
+    cue_d = _may_hold(d_uniques, cues, np.unique(c_d[~denied]), d_arrow)
+    cue_a = _may_hold(a_uniques, cues, np.unique(c_a[~denied]), a_arrow)
     typed = ~denied & present_type[c_ct]
-    remote_d = _may_hold(d_uniques, remote, np.unique(c_d[typed]))
-    remote_a = _may_hold(a_uniques, remote, np.unique(c_a[typed]))
+    remote_d = _may_hold(d_uniques, remote, np.unique(c_d[typed]), d_arrow)
+    remote_a = _may_hold(a_uniques, remote, np.unique(c_a[typed]), a_arrow)
     ask = ~denied & (cue_d[c_d] | cue_a[c_a])
     value[ask & _read(c_d, c_a, ask, d_uniques, a_uniques, cues, key, subject=True)] = 1
     open_ = value == -1

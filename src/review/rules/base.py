@@ -336,7 +336,8 @@ def _keyword_prefilter(keywords) -> str:
     return "(?:^|[^a-z0-9])(?:" + "|".join(alternatives) + ")"
 
 
-def _texts_matching(texts: np.ndarray, pattern: str, prefilter: str | None = None) -> np.ndarray:
+def _texts_matching(texts: np.ndarray, pattern: str, prefilter: str | None = None,
+                    ascii_: np.ndarray | None = None) -> np.ndarray:
     """Which of `texts` (an object array of str, or an Arrow string array) `pattern` (`_keyword_regex`)
     finds something in, searched by Arrow's regex engine over the whole array at once; only among those
     `prefilter` (`_keyword_prefilter` of the same keywords) finds something in, when given.
@@ -348,7 +349,7 @@ def _texts_matching(texts: np.ndarray, pattern: str, prefilter: str | None = Non
         return np.zeros(0, dtype=bool)
     column = texts if isinstance(texts, pa.Array) else pa.array(texts, type=pa.large_string())
     if prefilter is not None and len(texts) >= _CASELESS_FROM:
-        out = _prefiltered_caseless(column, prefilter)
+        out = _prefiltered_caseless(column, prefilter, ascii_)
         if not out.any():
             return out
         column = pc.utf8_lower(column.filter(pa.array(out)))
@@ -369,12 +370,14 @@ def _texts_matching(texts: np.ndarray, pattern: str, prefilter: str | None = Non
 _CASELESS_FROM = 20_000
 
 
-def _prefiltered_caseless(column: pa.Array, prefilter: str) -> np.ndarray:
+def _prefiltered_caseless(column: pa.Array, prefilter: str, ascii_: np.ndarray | None = None) -> np.ndarray:
     """`match_substring_regex(utf8_lower(column), prefilter)` (nulls False): the ASCII texts searched as
-    they are with case ignored, the rest lower-cased first."""
-    ascii_ = pc.fill_null(pc.string_is_ascii(column), True)
+    they are with case ignored, the rest lower-cased first. `ascii_`: which texts are ASCII (a null as
+    ASCII), when known (`_arrow_ascii`)."""
+    if ascii_ is None:
+        ascii_ = _ascii_mask(column)
     out = np.array(pc.fill_null(pc.match_substring_regex(column, prefilter, ignore_case=True), False), dtype=bool)
-    other = np.flatnonzero(~np.asarray(ascii_, dtype=bool))
+    other = np.flatnonzero(~ascii_)
     if len(other):
         lowered = pc.utf8_lower(column.take(pa.array(other)))
         out[other] = np.array(pc.fill_null(pc.match_substring_regex(lowered, prefilter), False), dtype=bool)
@@ -419,6 +422,21 @@ def _arrow_texts(ctx: Context, column: str) -> pa.Array:
     return ctx.extra[key]
 
 
+def _ascii_mask(column: pa.Array) -> np.ndarray:
+    """Which texts of `column` are ASCII (a null counting as one)."""
+    return np.asarray(pc.fill_null(pc.string_is_ascii(column), True), dtype=bool)
+
+
+def _arrow_ascii(ctx: Context, column: str) -> np.ndarray:
+    """`_ascii_mask` of `_arrow_texts(ctx, column)`, kept in the context: each search of many texts
+    (`_prefiltered_caseless`) takes its texts' part of it rather than testing them again."""
+    key = ("arrow ascii", column)
+    if key not in ctx.extra:
+        ctx.extra[key] = _ascii_mask(_arrow_texts(ctx, column))
+        ctx.extra[key].flags.writeable = False
+    return ctx.extra[key]
+
+
 def _rows_matching(ctx: Context, pos: np.ndarray, keywords) -> np.ndarray:
     """Which of the timeline rows at positions `pos` have a description or an action in which
     `_keyword_regex(keywords)` finds something: each distinct text of those rows searched once."""
@@ -435,9 +453,10 @@ def _rows_matching(ctx: Context, pos: np.ndarray, keywords) -> np.ndarray:
         # Arrow uniques, not turned from Python strings into Arrow again
         if len(used) >= _ARROW_TEXTS_FROM:
             used = used[used < len(uniques) - 1]  # not the "" for NA, in which no keyword is found
-            texts = _arrow_texts(ctx, column)
-            texts = texts if len(used) == len(texts) else texts.take(pa.array(used))  # used is sorted
-            hit[used] = _texts_matching(texts, pattern, prefilter)
+            texts, ascii_ = _arrow_texts(ctx, column), _arrow_ascii(ctx, column)
+            if len(used) != len(texts):
+                texts, ascii_ = texts.take(pa.array(used)), ascii_[used]  # used is sorted
+            hit[used] = _texts_matching(texts, pattern, prefilter, ascii_)
         else:
             hit[used] = _texts_matching(uniques[used], pattern, prefilter)
         maybe |= hit[codes]
