@@ -29,6 +29,9 @@ import pyarrow.compute as pc
 from ..config import CaseConfig
 from .report import FileReport, RowWarning
 
+#: a pregnancy's length in days (40 weeks): contacts dated in it before the child's birth are antenatal
+PREGNANCY_DAYS = 280
+
 
 def check_rows(contacts: pd.DataFrame, report: FileReport, case: CaseConfig) -> list[RowWarning]:
     """Add a RowWarning to `report` for every problem in the rows of one table; return those added.
@@ -53,8 +56,9 @@ def check_rows(contacts: pd.DataFrame, report: FileReport, case: CaseConfig) -> 
       same date is reported. A table written newest first (most steps go back in time) gets one
       table-level warning (row None) and its rows are checked in that direction instead.
     - end before start: `date_end` earlier than `date`.
-    - before birth: the whole period is before the child's date of birth (antenatal contacts are
-      legitimate, hence a warning).
+    - before birth: the whole period is before the child's date of birth. Antenatal contacts are
+      legitimate: those starting in the 40 weeks before the birth (`PREGNANCY_DAYS`) get one warning for
+      the table, naming their rows; an earlier one is warned of on its row (a wrong year, a wrong column).
     - after death / after the review date: the period starts after `date_of_death` / `review_date`.
     - missing Source of Information, when the table has that column (the chronology template makes it
       mandatory).
@@ -73,6 +77,7 @@ def check_rows(contacts: pd.DataFrame, report: FileReport, case: CaseConfig) -> 
         found.setdefault(position, []).append(RowWarning(row_numbers[position], column, message))
 
     table_note = _check_order(rows, start, end, precision, header, warn, row_numbers, shown)
+    table_warnings: list[RowWarning] = []
 
     if "date_end" in rows.columns:
         date_end = _datetime64(rows["date_end"])
@@ -81,9 +86,21 @@ def check_rows(contacts: pd.DataFrame, report: FileReport, case: CaseConfig) -> 
                  f"ends ({_show(date_end[position])}) before it starts ({_show(start[position])})")
     if case.date_of_birth is not None:
         dob = pd.Timestamp(case.date_of_birth)
-        for position in _positions(end < dob.to_datetime64()):
+        before = end < dob.to_datetime64()
+        # a pregnancy's contacts (midwifery, a pre-birth assessment) are expected: one warning for them all
+        antenatal = before & (start >= (dob - pd.Timedelta(days=PREGNANCY_DAYS)).to_datetime64())
+        for position in _positions(before & ~antenatal):
             warn(position, header["date"],
                  f"dated {shown[position]}, before the child's date of birth ({_show(dob)})")
+        pregnancy = _positions(antenatal)
+        if pregnancy:
+            numbers = [str(row_numbers[p]) for p in pregnancy]
+            listed = ", ".join(numbers[:10]) + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
+            table_warnings.append(RowWarning(
+                None, header["date"],
+                f"{len(numbers)} row(s) dated in the {PREGNANCY_DAYS // 7} weeks before the child's date of birth "
+                f"({_show(dob)}): read as antenatal or pre-birth contacts (row{'s' if len(numbers) > 1 else ''} "
+                f"{listed})"))
     for limit, what in ((case.date_of_death, "after the child's date of death"),
                         (case.review_date, "after the end of the review period")):
         if limit is not None:
@@ -97,7 +114,7 @@ def check_rows(contacts: pd.DataFrame, report: FileReport, case: CaseConfig) -> 
             warn(position, header["source_of_information"],
                  "no Source of Information (mandatory in the chronology template)")
 
-    added = ([table_note] if table_note else []) + [w for p in sorted(found) for w in found[p]]
+    added = ([table_note] if table_note else []) + table_warnings + [w for p in sorted(found) for w in found[p]]
     report.warnings.extend(added)
     return added
 

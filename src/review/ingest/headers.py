@@ -546,10 +546,28 @@ def _match_row(table: RawTable, index: int, lookup: dict[str, tuple[str, int]]) 
         name, priority = hit
         if name not in chosen or priority < chosen[name][0]:
             chosen[name] = (priority, column)
-    columns = {name: column for name, (_, column) in chosen.items()}
+    columns = _concern_as_narrative({name: column for name, (_, column) in chosen.items()}, chosen, headers)
     also = _further_narrative_columns(headers, columns, lookup)
     return HeaderMatch(index, table.row_numbers[index], headers, columns, _unmapped(headers, columns, also),
                        also=also)
+
+
+#: headers naming the concerns column that, in a sheet with no description column, hold its narrative (a
+#: school's concern log: "Date of entry | Logged by | Concern | Actions")
+CONCERN_NARRATIVES = frozenset({"concern", "concerns"})
+
+
+def _concern_as_narrative(columns: dict[str, int], chosen: dict[str, tuple[int, int]], headers) -> dict[str, int]:
+    """`columns`, with a "Concern" column read as the description when no column is the description and the
+    profile did not declare that column the concerns (a school's concern log, whose Concern column is what
+    was seen and said): its text is read for concerns all the same, as every description is."""
+    if "description" in columns or "concerns" not in columns or chosen["concerns"][0] < 0:
+        return columns
+    if normalise_header(headers[columns["concerns"]]) not in CONCERN_NARRATIVES:
+        return columns
+    out = dict(columns)
+    out["description"] = out.pop("concerns")
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -629,7 +647,7 @@ def _two_row_header(table: RawTable, match: HeaderMatch, lookup: dict[str, tuple
                     break
         if "date" not in chosen or len(chosen) <= len(match.columns):
             continue
-        columns = {name: column for name, (_, column) in chosen.items()}
+        columns = _concern_as_narrative({name: column for name, (_, column) in chosen.items()}, chosen, headers)
         also = _further_narrative_columns(headers, columns, lookup)
         return HeaderMatch(lower, table.row_numbers[lower], tuple(headers), columns,
                            _unmapped(headers, columns, also), top=upper, also=also)

@@ -631,10 +631,15 @@ class _CaseBatch:
         series = pd.Series(agencies, dtype=object)  # the rows are counted only for a case with such a pair
         counts = series.value_counts().to_dict()
         like: dict[str, str] = {}  # the rarer name -> the commoner one it looks like (the commonest such)
+        declared = {str(spec.agency).strip() for spec in self.case.files if spec.agency}
         for a, b in pairs:
             rare, common = sorted((a, b), key=lambda n: (counts[n], n in known, n))
+            if rare in known or rare in declared:
+                continue  # the name is declared (vocab.yml `agencies:`, case.yml `agency`): an agency of its own
             if rare not in like or (counts[common], common) > (counts[like[rare]], like[rare]):
                 like[rare] = common
+        if not like:
+            return []
         positions = np.flatnonzero(series.isin(list(like)).to_numpy())
         tables = np.searchsorted(starts, positions, side="right") - 1
         first: dict[tuple[int, str], int] = {}
@@ -647,7 +652,8 @@ class _CaseBatch:
                 self.checks[table][0], self.columns["source_row"][i], self.agency_headers[table],
                 f"agency {rare!r} ({counts[rare]} row(s)) looks like {common!r} ({counts[common]} row(s)) "
                 f"misspelt: read as written, as another agency; if they are one agency, add "
-                f"{rare!r} to the aliases of {common!r} under `agencies:` in the case's vocab.yml",
+                f"{rare!r} to the aliases of {common!r} under `agencies:` in the case's vocab.yml (if they are "
+                f"two agencies, declare {rare!r} there as an agency of its own, and this warning goes)",
             ))
         return out
 

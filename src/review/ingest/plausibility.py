@@ -201,7 +201,12 @@ def check_date_plausibility(raw_dates: list, contacts: pd.DataFrame, report: Fil
             after = pd.Timestamp(end) + pd.Timedelta(days=1)
             checks.append((dates > after.to_datetime64(), f"after {what} ({end:%d/%m/%Y})"))
         if dob is not None:
-            checks.append((dates < pd.Timestamp(dob).to_datetime64(), f"before the child's date of birth ({dob:%d/%m/%Y})"))
+            # a pregnancy's contacts are expected: only dates before it count
+            from .checks import PREGNANCY_DAYS
+
+            conceived = pd.Timestamp(dob) - pd.Timedelta(days=PREGNANCY_DAYS)
+            checks.append((dates < conceived.to_datetime64(),
+                           f"before the child's date of birth ({dob:%d/%m/%Y}) and the 40 weeks before it"))
         for mask, what in checks:
             count = int(mask.sum())
             if n and count >= MIN_ROWS and count >= SHARE * n:
