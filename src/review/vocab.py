@@ -1862,17 +1862,14 @@ def classify_contact_type(type_text, description, vocab) -> str:
 
 def type_cell_contact_type(type_text, vocab) -> str:
     """The contact type a type cell names (its first in vocabulary order), else "" (blank, or not recognised:
-    "CP conference" before the vocabulary knew it, "Meeting")."""
+    "CP conference" before the vocabulary knew it, "Meeting"). Read as a description is (`_type_hits`: "A&E
+    letter", "Notification of A&E attendance" are letters), but the `contact_type_cell_words` are read too
+    ("Phone", "Ward")."""
     if _blank(type_text):
         return ""
     v = compile_vocab(vocab)
-    return _first_contact_type(v, v._except(normalise_text(str(type_text)).split()))
-
-
-def _first_contact_type(v: Vocabulary, tokens: list[str]) -> str:
-    """The first contact type in vocabulary order with a keyword in `tokens`, else ""."""
-    ranks = [v.contact_type_rank[k] for k in v.contact_type_keywords.every(tokens)]
-    return v.contact_types[min(ranks)] if ranks else ""
+    hits = _type_hits(v, v._except(normalise_text(str(type_text)).split()), cell=True)
+    return v.contact_types[min(rank for _, _, rank in hits)] if hits else ""
 
 
 _CLAUSE_TOKENS = frozenset({"|", ",", _COLON, _DASH, _BREAK})
@@ -1895,11 +1892,20 @@ def description_contact_type(description, vocab) -> str:
 
 def _description_type(v: Vocabulary, tokens: list[str]) -> str:
     """`description_contact_type` of a description's `tokens` (`Vocabulary.tokens`)."""
+    hits = _type_hits(v, tokens)
+    return v.contact_types[min(rank for _, _, rank in hits)] if hits else ""
+
+
+def _type_hits(v: Vocabulary, tokens: list[str], *, cell: bool = False) -> list:
+    """The type keywords of `tokens` that name the contact itself, as (start, end, rank): the one reading of
+    a text's types (`description_contact_type`; a type cell's, `type_cell_contact_type`, which reads
+    `contact_type_cell_words` too; `names_type`, `records_under_way`). Not those about another event (after
+    a context cue, a letter's subject, inside a longer keyword of another type: `_contact_hits`)."""
     by_first = v.contact_type_keywords._by_first
     if by_first.keys().isdisjoint(tokens):  # most descriptions name no type word: a check in C
-        return ""
+        return []
     hits = []  # (start, end, rank)
-    rank_of, cell_words = v.contact_type_rank, v.contact_type_cell_words
+    rank_of, cell_words = v.contact_type_rank, (frozenset() if cell else v.contact_type_cell_words)
     for i, token in enumerate(tokens):
         candidates = by_first.get(token)
         if candidates:
@@ -1910,11 +1916,11 @@ def _description_type(v: Vocabulary, tokens: list[str]) -> str:
                     if keyword not in cell_words:
                         hits.append((i, i + k, rank_of[keyword]))
     if not hits:
-        return ""
+        return hits
     cued = not v.contact_type_context_cues._by_first.keys().isdisjoint(tokens)
     if cued or (len(hits) > 1 and _may_drop(v, hits)):
         hits = _contact_hits(v, tokens, hits, cued)
-    return v.contact_types[min(rank for _, _, rank in hits)] if hits else ""
+    return hits
 
 
 def _may_drop(v: Vocabulary, hits: list) -> bool:
@@ -2072,22 +2078,24 @@ def records_under_way(name, text, vocab) -> bool:
     `affirmations`; not one of `affirmation_exceptions`), and `denies` does not read the text as saying it
     did not happen? "Single assessment started", "Assessment commenced", "Single assessment opened" record
     an assessment (`records_type` of a text that names it this way); "Referral for assessment",
-    "Assessment to be completed by 5/4", "Assessment not started" do not."""
+    "Assessment to be completed by 5/4", "Assessment not started" do not, nor one about another event
+    ("following assessment started last week": the keywords read as a description's type, `_type_hits`)."""
     v = compile_vocab(vocab)
     tokens = v.tokens(text)
     affirmations = v.name_affirmations.get(name, v.affirmations)
-    for _, end, keyword in v.contact_type_keywords.find(tokens):
-        if v.contact_types[v.contact_type_rank[keyword]] == name and affirmations.at(tokens, end) \
-                and not v._not_affirming(tokens, end):
+    for _, end, rank in _type_hits(v, tokens):  # the types the text names as it reads them for its own type
+        if v.contact_types[rank] == name and affirmations.at(tokens, end) and not v._not_affirming(tokens, end):
             return not denies(name, text, v)
     return False
 
 
 def names_type(name, text, vocab) -> bool:
     """Is one of the keywords of the contact type `name` (`contact_types`) in the words of `text`, negated or
-    not (`records_type` without its `denies`)?"""
+    not (`records_type` without its `denies`)? Read as a description's type is (`_type_hits`): not a bare
+    "phone" ("checks his phone"), nor a type about another event ("after hospital admission", "A&E letter re
+    buckle fracture", "Notified of A&E attendance")."""
     v = compile_vocab(vocab)
-    return any(v.contact_types[v.contact_type_rank[k]] == name for k in v.contact_type_keywords.every(v.tokens(text)))
+    return any(v.contact_types[rank] == name for _, _, rank in _type_hits(v, v.tokens(text)))
 
 
 def detect_escalation(contact_type, text, vocab) -> str:

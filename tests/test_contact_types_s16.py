@@ -1,0 +1,129 @@
+"""Contact types read from text (s16): a bare "ward" in a description is no admission; a notification received
+about an A&E attendance is a letter, not an attendance (nor counted as one by repeated_injury_or_ae); and every
+reading of types from text (`description_contact_type`, `type_cell_contact_type`, `names_type`,
+`records_type`, `records_under_way`, the rules' `types_recorded`) drops the same incidental words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from review.config import load_vocab
+from review.vocab import (
+    classify_contact_type, description_contact_type, names_type, records_type, records_under_way,
+    type_cell_contact_type,
+)
+
+VOCAB = load_vocab()
+
+
+def make_case(folder: Path, files: dict[str, tuple[str, str]]) -> Path:
+    """A case folder with csv chronologies `files`: name -> (agency, text)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    config = {"case_id": "T", "date_of_birth": "2022-06-01", "review_date": "2024-06-30",
+              "files": [{"path": name, "agency": agency} for name, (agency, _) in files.items()]}
+    (folder / "case.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    for name, (_, text) in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+# -- a bare "ward" ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["Ward round", "ward clerk phoned", "Ward 5 nurse called HV",
+                                  "Ward staff report mother visiting daily"])
+def test_a_bare_ward_in_a_description_is_no_admission(text):
+    assert classify_contact_type("", text, VOCAB) != "admission"
+    assert not names_type("admission", text, VOCAB)
+
+
+@pytest.mark.parametrize("text", ["Admitted to ward for observations", "admitted to ward", "Seen on the ward by physio",
+                                  "Transferred to the ward from ED", "Remains on ward, feeding well"])
+def test_an_inpatient_on_the_ward_is_an_admission(text):
+    assert classify_contact_type("", text, VOCAB) == "admission"
+
+
+@pytest.mark.parametrize("cell", ["Ward", "Ward round", "Ward admission"])
+def test_a_ward_type_cell_is_still_an_admission(cell):
+    assert type_cell_contact_type(cell, VOCAB) == "admission"
+
+
+def test_ward_clerk_phoned_is_a_phone_call():
+    assert classify_contact_type("", "Ward clerk phoned HV to say Kai is going home", VOCAB) == "phone_call"
+
+
+# -- a notification received about an attendance ----------------------------------------------------------------
+@pytest.mark.parametrize("type_cell, text", [
+    ("", "Notified of A&E attendance 3/4, head injury"),
+    ("", "Notification of A&E attendance on 3/4: head injury"),
+    ("Notification of A&E attendance", "Head injury 3/4"),
+    ("A&E notification", "Head injury 3/4"),
+    ("A&E letter", "Fall from sofa"),
+])
+def test_a_notification_of_an_attendance_is_a_letter(type_cell, text):
+    assert classify_contact_type(type_cell, text, VOCAB) == "letter"
+
+
+def test_a_notification_is_not_counted_as_an_attendance(tmp_path):
+    """Two A&E attendances and the GP's and health visitor's notifications of them are two attendances, not
+    four: repeated_injury_or_ae (3 in 365 days) raises no A&E pattern. Before, a type cell "Notification of
+    A&E attendance" was read as an A&E attendance (its first type in vocabulary order) and made the third."""
+    from review.pipeline import analyse, load_case
+
+    ed = ("Date,Type of contact,Details\n"
+          "01/02/2024,A&E attendance,Fall from sofa. Head injury.\n"
+          "03/04/2024,A&E attendance,Head injury after fall from bed.\n")
+    gp = ("Date,Type of contact,Details\n"
+          "05/02/2024,Notification of A&E attendance,Head injury 1/2.\n"
+          "04/04/2024,,Notified of A&E attendance 3/4, head injury\n")
+    case = make_case(tmp_path, {"ed.csv": ("Northgate University Hospital", ed), "gp.csv": ("Larkfield Surgery", gp)})
+    analysis = analyse(load_case(case))
+    types = analysis.timeline.sort_values(["source_file", "source_row"])["contact_type"].tolist()
+    assert types == ["ae_attendance", "ae_attendance", "letter", "letter"]
+    flags = analysis.flags[analysis.flags["rule_id"] == "repeated_injury_or_ae"]
+    assert not flags["explanation"].str.contains("A&E attendances").any()
+
+
+# -- one reading of types in text --------------------------------------------------------------------------------
+@pytest.mark.parametrize("name, text", [
+    ("phone_call", "States girlfriend is controlling, checks his phone"),
+    ("admission", "Return to school after hospital admission"),
+    ("ae_attendance", "A&E letter re buckle fracture right wrist"),
+    ("ae_attendance", "Notified of A&E attendance 3/4, head injury"),
+    ("assessment", "Home visit following assessment last week"),
+])
+def test_names_type_drops_the_incidental_words(name, text):
+    assert not names_type(name, text, VOCAB)
+    assert not records_type(name, text, VOCAB)
+    assert description_contact_type(text, VOCAB) != name
+
+
+@pytest.mark.parametrize("name, text", [
+    ("phone_call", "Phone call from mum about the rash"),
+    ("admission", "Admitted to paeds ward after overdose"),
+    ("ae_attendance", "Attended A&E after a fall"),
+    ("assessment", "Initial assessment started following GP referral"),
+])
+def test_names_type_still_reads_the_contact_itself(name, text):
+    assert names_type(name, text, VOCAB)
+    assert records_type(name, text, VOCAB)
+
+
+def test_records_under_way_drops_a_type_about_another_event():
+    assert records_under_way("assessment", "Single assessment started", VOCAB)
+    assert not records_under_way("assessment", "Home visit following assessment started last week", VOCAB)
+
+
+def test_the_referral_rule_reads_no_decision_from_an_earlier_assessment(tmp_path):
+    """`types_recorded` (referral_no_decision's decision in the text) reads the text as `names_type` does: "Referral
+    received following assessment completed last month" records no decision on the referral received."""
+    from review.pipeline import analyse, load_case
+
+    csc = ("Date,Type of contact,Details\n"
+           "01/02/2024,Referral,Referral received from HV re bruising following assessment completed last month.\n")
+    hv = ("Date,Type of contact,Details\n"
+          "31/01/2024,Home visit,Bruise to cheek seen. Referral to CSC made.\n")
+    case = make_case(tmp_path, {"csc.csv": ("Children's Social Care", csc), "hv.csv": ("Health visiting", hv)})
+    flags = analyse(load_case(case)).flags
+    assert (flags["rule_id"] == "referral_no_decision").any()
