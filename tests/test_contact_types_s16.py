@@ -1,7 +1,8 @@
 """Contact types read from text (s16): a bare "ward" in a description is no admission; a notification received
 about an A&E attendance is a letter, not an attendance (nor counted as one by repeated_injury_or_ae); and every
 reading of types from text (`description_contact_type`, `type_cell_contact_type`, `names_type`,
-`records_type`, `records_under_way`, the rules' `types_recorded`) drops the same incidental words."""
+`records_type`, `records_under_way`, the rules' `types_recorded`) drops the same incidental words; an emergency
+department's row with no type cell is an A&E attendance unless its text says otherwise."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from review.config import load_vocab
+from review.config import load_case_config, load_vocab
+from review.ingest.load import load_contacts
 from review.vocab import (
-    classify_contact_type, description_contact_type, names_type, records_type, records_under_way,
-    type_cell_contact_type,
+    agency_contact_type, classify_contact_type, description_contact_type, names_type, records_type,
+    records_under_way, type_cell_contact_type,
 )
 
 VOCAB = load_vocab()
@@ -127,3 +129,122 @@ def test_the_referral_rule_reads_no_decision_from_an_earlier_assessment(tmp_path
     case = make_case(tmp_path, {"csc.csv": ("Children's Social Care", csc), "hv.csv": ("Health visiting", hv)})
     flags = analyse(load_case(case)).flags
     assert (flags["rule_id"] == "referral_no_decision").any()
+
+
+# -- an emergency department's rows with no type cell ---------------------------------------------------------------
+ED_ROWS = [  # (details, outcome, type)
+    ("Fall from sofa, bruise to forehead.", "Discharged home. Letter to GP.", "ae_attendance"),
+    ("Brought by mother with a burn to the hand.", "", "ae_attendance"),
+    ("Paediatric review: bump on head.", "", "ae_attendance"),
+    ("Discharged home with advice.", "", "ae_attendance"),
+    ("Telephone call to HV re the attendance.", "", "phone_call"),
+    ("Letter sent to GP.", "", "letter"),
+    ("Notification sent to HV.", "", "letter"),
+    ("Referral to CSC made re bruising.", "", "referral"),
+    ("Fracture clinic follow-up.", "DNA", "was_not_brought"),
+]
+
+
+def _ed_csv(rows) -> str:
+    return "Date,Details,Outcome\n" + "".join(f"{k + 1:02d}/03/2024,{d},{o}\n" for k, (d, o, _) in enumerate(rows))
+
+
+@pytest.mark.parametrize("agency", ["Northgate Paediatric ED", "St Brendan's A&E", "Emergency Department",
+                                    "Riverside Accident and Emergency"])
+def test_an_emergency_department_row_with_no_type_cell_is_an_attendance(tmp_path, agency):
+    """Before, all but the phone call, letters and referral were 'other' (the description named no type) or a
+    'discharge' / 'clinic_appointment' ("Discharged home", "Paediatric review")."""
+    case = make_case(tmp_path, {"ed.csv": (agency, _ed_csv(ED_ROWS))})
+    contacts, _ = load_contacts(load_case_config(case))
+    assert contacts.sort_values("source_row")["contact_type"].tolist() == [t for _, _, t in ED_ROWS]
+
+
+def test_another_agency_with_no_type_cell_is_typed_as_ever(tmp_path):
+    case = make_case(tmp_path, {"gp.csv": ("Larkfield Surgery", _ed_csv(ED_ROWS))})
+    contacts, _ = load_contacts(load_case_config(case))
+    assert contacts.sort_values("source_row")["contact_type"].tolist() == [
+        "other", "other", "clinic_appointment", "discharge", "phone_call", "letter", "letter", "referral",
+        "clinic_appointment"]
+
+
+def test_the_agency_cell_and_a_type_cell_are_read(tmp_path):
+    """The agency read from the Agency cell, row by row; a type cell still wins."""
+    text = ("Date,Agency,Type of contact,Details\n"
+            "01/03/2024,St Brendan's A&E,,Bump on head.\n"
+            "02/03/2024,St Brendan's Paediatrics,,Bump on head.\n"
+            "03/03/2024,St Brendan's A&E,Home visit,Bump on head.\n"
+            "04/03/2024,St Brendan's A&E,Meeting,Bump on head.\n")
+    case = make_case(tmp_path, {"sb.csv": ("St Brendan's Hospital", text)})
+    contacts, _ = load_contacts(load_case_config(case))
+    # a type cell the vocabulary does not know ("Meeting") is read from the description, as before
+    assert contacts.sort_values("source_row")["contact_type"].tolist() == ["ae_attendance", "other", "home_visit", "other"]
+
+
+@pytest.mark.parametrize("name, expected", [("Northgate ED", "ae_attendance"), ("Paediatric Emergency Department",
+                                            "ae_attendance"), ("Northgate University Hospital", ""), ("Education", ""),
+                                           ("Fred's surgery", "")])
+def test_agency_contact_type(name, expected):
+    assert agency_contact_type(name, VOCAB) == expected
+
+
+def test_an_emergency_departments_attendances_make_the_pattern(tmp_path):
+    """Three attendances of an emergency department whose chronology has no type column: repeated_injury_or_ae's
+    A&E pattern (3 in 365 days). Before, they were 'other' and no A&E attendance was counted."""
+    from review.pipeline import analyse, load_case
+
+    text = ("Date,Details,Outcome\n"
+            "01/02/2024,Brought by mother: vomiting.,Home with advice.\n"
+            "01/03/2024,Brought by mother: rash.,Home with advice.\n"
+            "01/04/2024,Brought by mother: cough.,Home with advice.\n")
+    case = make_case(tmp_path, {"ed.csv": ("Northgate Emergency Department", text)})
+    analysis = analyse(load_case(case))
+    assert analysis.timeline["contact_type"].tolist() == ["ae_attendance"] * 3
+    flags = analysis.flags[analysis.flags["rule_id"] == "repeated_injury_or_ae"]
+    assert flags["explanation"].str.contains("A&E attendances").any()
+
+
+# -- the generic profile's Plan and Attended columns -----------------------------------------------------------------
+CAMHS = ("Date,Type of contact,Details,Plan,Attended\n"
+         "01/03/2024,Appointment,Initial CAMHS appointment with mother.,Follow up in 4 weeks,Yes\n"
+         "29/03/2024,Appointment,Follow up appointment.,Rebook,No\n"
+         "26/04/2024,Appointment,Follow up appointment.,Plan: discharged to GP after 2 DNAs,DNA\n"
+         "27/04/2024,Letter,Letter to GP re discharge.,,No\n"
+         "30/04/2024,Appointment,Follow up appointment.,,Cancelled by clinic\n"
+         "02/05/2024,,Telephone call from mother.,,WNB\n"
+         "03/05/2024,,Follow up.,,Was not brought\n")
+
+
+def test_plan_is_the_action_and_attended_a_missed_appointment(tmp_path):
+    """Before, "Plan" and "Attended" were unmapped: warned of, kept under Other columns and not analysed (every
+    row a clinic appointment, letter or 'other', the plans unread)."""
+    case = make_case(tmp_path, {"camhs.csv": ("Eastborough CAMHS", CAMHS)})
+    contacts, report = load_contacts(load_case_config(case))
+    contacts = contacts.sort_values("source_row")
+    assert contacts["contact_type"].tolist() == [
+        "clinic_appointment", "was_not_brought", "was_not_brought", "letter", "clinic_appointment", "phone_call",
+        "was_not_brought"]
+    assert contacts["action"].tolist()[:3] == ["Follow up in 4 weeks", "Rebook", "Plan: discharged to GP after 2 DNAs"]
+    (file,) = report.files
+    assert file.unmapped_columns == []
+    assert file.columns["action"] == "Plan" and file.columns["attended"] == "Attended"
+    # a value read neither way stays in view, with one warning naming file row and column
+    assert contacts["extra"].tolist() == [""] * 4 + ['{"Attended": "Cancelled by clinic"}', "", ""]
+    (warning,) = [w for w in file.warnings if "attendance value" in w.message]
+    assert warning.row == 6 and warning.column == "Attended" and "'Cancelled by clinic'" in warning.message
+
+
+def test_the_missed_appointments_raise_was_not_brought(tmp_path):
+    from review.pipeline import analyse, load_case
+
+    case = make_case(tmp_path, {"camhs.csv": ("Eastborough CAMHS", CAMHS)})
+    flags = analyse(load_case(case)).flags
+    assert (flags["rule_id"] == "was_not_brought").any()
+
+
+def test_a_plan_beside_an_outcome_follows_it(tmp_path):
+    text = ("Date,Details,Outcome,Plan\n"
+            "01/03/2024,Seen in clinic.,Weight checked.,Review in 2 weeks\n")
+    case = make_case(tmp_path, {"gp.csv": ("Larkfield Surgery", text)})
+    contacts, report = load_contacts(load_case_config(case))
+    assert contacts["action"].tolist() == ["Weight checked.\nPlan: Review in 2 weeks"]
+    assert report.files[0].unmapped_columns == []
