@@ -1234,9 +1234,12 @@ def read_chronology_rowwise(path, vocab: dict) -> list[dict]:
             written = cell(record, "organisation")
             agency, kind, organisation = normalise_agency(cell(record, "agency") or written or stem, vocab)
             type_text = cell(record, "type of contact")
-            # typed by the type cell, else (blank, or naming no type the vocabulary knows) by the description
+            # typed by the type cell, else (blank, or naming no type the vocabulary knows) by the description; a
+            # blank cell of an agency whose name says what its contacts are (an emergency department's) by that,
+            # unless the description or outcome says otherwise
+            named = cell(record, "agency") or written or stem
             contact_type = type_text if type_text in CONTACT_TYPES else classify_contact_type(
-                type_text, description, vocab)
+                type_text, description, vocab, action=action, agency=(named, written, normalise_agency(named, vocab)[0]))
             informed = cell(record, "information shared with")
             listed = parse_informed_agencies(informed, vocab) if informed else []
             seen = parse_yes_no(record.get("child seen"))

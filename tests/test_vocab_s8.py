@@ -199,9 +199,13 @@ def _short_single_words(section):
 
 @pytest.mark.parametrize("keyword, contact_type", _short_single_words("contact_types"))
 def test_every_short_contact_type_keyword_is_a_whole_word(keyword, contact_type):
-    assert classify_contact_type("", keyword, VOCAB) == contact_type
-    assert classify_contact_type("", keyword + "xq", VOCAB) != contact_type
-    assert classify_contact_type("", "xq" + keyword, VOCAB) != contact_type
+    # a word read in a type cell only ("Ward": a bare "ward" in a description is no admission) is read as a cell
+    cell_only = normalise_text(keyword) in package_data("vocab.yml")["contact_type_cell_words"]
+    def classify(text):
+        return classify_contact_type(text, "", VOCAB) if cell_only else classify_contact_type("", text, VOCAB)
+    assert classify(keyword) == contact_type
+    assert classify(keyword + "xq") != contact_type
+    assert classify("xq" + keyword) != contact_type
 
 
 @pytest.mark.parametrize("keyword, tag", _short_single_words("concerns"))

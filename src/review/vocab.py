@@ -12,9 +12,12 @@ Matching rules:
   ("head injury" is `head_injury`, not also `other_injury`).
 * Contact types: the type column first, the description only when the type column is blank or names no
   type the vocabulary knows ("Meeting"); the first contact type *in vocabulary order* with a matching
-  keyword wins, else "other". A description's words about another event than the contact itself are not
-  read for its type (`description_contact_type`: "checks his phone", "after hospital admission", "A&E
-  letter").
+  keyword wins, else "other". A text's words about another event than the contact itself are not read for
+  its type (`_type_hits`, the one reading of types in text: a description's, a type cell's, `names_type`,
+  `records_type`, `records_under_way`: "after hospital admission", "A&E letter", "Notified of A&E
+  attendance"); a bare "phone" or "ward" is read in a type cell only ("checks his phone", "Ward round"). A
+  row with a blank type cell of an agency whose name says what its contacts are (an emergency department's)
+  is of that type unless its text says otherwise (`untyped_contact_type`: a phone call, a letter).
 * Concern tags are negated (not a concern) when, in the same clause, a negation cue comes before the
   keyword with at most `negation_window` other words between ("no bruising seen", "no evidence of
   injury", "denies drug use", "nil concerns re neglect"), or a post-negation cue follows it closely
@@ -123,9 +126,11 @@ __all__ = [
     "normalise_text",
     "tokenise",
     "normalise_agency",
+    "agency_contact_type",
     "classify_contact_type",
     "description_contact_type",
     "type_cell_contact_type",
+    "untyped_contact_type",
     "tag_concerns",
     "detect_escalation",
     "detect_escalations",
@@ -316,6 +321,10 @@ class Vocabulary:
     contact_type_cell_words: frozenset = frozenset()
     contact_type_context_cues: Phrases = field(default_factory=Phrases)
     contact_type_letter_subjects: frozenset = frozenset()
+    # an agency whose name says what its contacts are (`agency_contact_types`): (type, its agency words, the types
+    # its rows' descriptions name that are read as that type, the types its outcome is read for)
+    agency_contact_types: list = field(default_factory=list)
+    missed_attendance_types: frozenset = frozenset()  # the types an Attended "No" makes a missed appointment
     concerns: Phrases = field(default_factory=Phrases)
     concern_tags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # normalised keyword -> tags
     escalations: Phrases = field(default_factory=Phrases)
@@ -459,6 +468,25 @@ class Vocabulary:
             if name not in CONTACT_TYPES:
                 raise ConfigError(f"vocabulary contact_type_letter_subjects: unknown contact type {name!r}")
         out.contact_type_letter_subjects = frozenset(subjects)
+        missed = _as_list(vocab.get("missed_attendance_types"), "missed_attendance_types")
+        for name in missed:
+            if name not in CONTACT_TYPES:
+                raise ConfigError(f"vocabulary missed_attendance_types: unknown contact type {name!r}")
+        out.missed_attendance_types = frozenset(missed)
+        for contact_type, entry in (vocab.get("agency_contact_types") or {}).items():
+            where = f"agency_contact_types.{contact_type}"
+            if not isinstance(entry, Mapping):
+                raise ConfigError(f"vocabulary {where} must be a mapping (agencies, within, outcomes)")
+            named = [contact_type]
+            for key in ("within", "outcomes"):
+                named += _as_list(entry.get(key), f"{where}.{key}")
+            for name in named:
+                if name not in CONTACT_TYPES:
+                    raise ConfigError(f"vocabulary {where}: unknown contact type {name!r}")
+            out.agency_contact_types.append((
+                contact_type, Phrases(_as_list(entry.get("agencies"), f"{where}.agencies")),
+                frozenset(_as_list(entry.get("within"), f"{where}.within")),
+                frozenset(_as_list(entry.get("outcomes"), f"{where}.outcomes"))))
 
         concern_tags: dict[str, set[str]] = {}
         for tag, words in (vocab.get("concerns") or {}).items():
@@ -1843,36 +1871,70 @@ def normalise_agency(name, vocab, default=None) -> tuple[str, str, str]:
     return result
 
 
-def classify_contact_type(type_text, description, vocab) -> str:
+def classify_contact_type(type_text, description, vocab, *, action="", agency=()) -> str:
     """The contact type id: from the type column, else (the cell blank, or naming no type the vocabulary
-    knows: "Meeting") the description (`description_contact_type`), else "other"."""
+    knows: "Meeting") the description (`description_contact_type`), else "other". A row with a blank type
+    cell of an agency whose name says what its contacts are (`agency`: the names the row's agency is written
+    under; `agency_contact_type`: "Northgate ED", "St Brendan's A&E" are an emergency department) is of that
+    type unless its description says otherwise (`untyped_contact_type`, which reads the `action` too)."""
     v = compile_vocab(vocab)
-    if not _blank(type_text):
-        key = str(type_text)
-        found = v._type_cache.get(key)
-        if found is None:
-            found = type_cell_contact_type(key, v)
-            if len(v._type_cache) > 10_000:
-                v._type_cache.clear()
-            v._type_cache[key] = found
-        if found:
-            return found
-    return description_contact_type(description, v) or "other"
+    if _blank(type_text):
+        return untyped_contact_type(description, action, agency_contact_type(agency, v), v)
+    key = str(type_text)
+    found = v._type_cache.get(key)
+    if found is None:
+        found = type_cell_contact_type(key, v)
+        if len(v._type_cache) > 10_000:
+            v._type_cache.clear()
+        v._type_cache[key] = found
+    return found or description_contact_type(description, v) or "other"
+
+
+def agency_contact_type(agency, vocab) -> str:
+    """The contact type an agency's name says its contacts are (`agency_contact_types`: an "Emergency
+    Department", "St Brendan's A&E", "Paediatric ED" are A&E attendances), else "". `agency`: a name, or the
+    names the agency is written under (the agency cell or the file's agency, the organisation), read in turn."""
+    v = compile_vocab(vocab)
+    if not v.agency_contact_types:
+        return ""
+    for name in ((agency,) if isinstance(agency, str) else agency):
+        if _blank(name):
+            continue
+        tokens = normalise_text(str(name)).split()
+        for contact_type, words, _, _ in v.agency_contact_types:
+            if words.find(tokens):
+                return contact_type
+    return ""
+
+
+def untyped_contact_type(description, action, agency_type, vocab) -> str:
+    """The contact type of a row whose type cell is blank: its description's (`description_contact_type`), else
+    "other"; for a row of an agency whose contacts are of `agency_type` (`agency_contact_type`), that type
+    unless the description names another contact (`agency_contact_types`: a phone call, a letter or
+    notification, a referral; but not one of `within`, which an attendance's own record names: "Discharged
+    home", "Reviewed by paediatric registrar") or the `action` (the outcome) says the contact did not take place
+    (one of `outcomes`: "DNA", "Did not attend", "Not brought")."""
+    v = compile_vocab(vocab)
+    found = description_contact_type(description, v)
+    if not agency_type:
+        return found or "other"
+    entry = next(e for e in v.agency_contact_types if e[0] == agency_type)
+    if found and found != agency_type and found not in entry[2]:
+        return found
+    outcome = description_contact_type(action, v) if entry[3] and not _blank(action) else ""
+    return outcome if outcome in entry[3] else agency_type
 
 
 def type_cell_contact_type(type_text, vocab) -> str:
     """The contact type a type cell names (its first in vocabulary order), else "" (blank, or not recognised:
-    "CP conference" before the vocabulary knew it, "Meeting")."""
+    "CP conference" before the vocabulary knew it, "Meeting"). Read as a description is (`_type_hits`: "A&E
+    letter", "Notification of A&E attendance" are letters), but the `contact_type_cell_words` are read too
+    ("Phone", "Ward")."""
     if _blank(type_text):
         return ""
     v = compile_vocab(vocab)
-    return _first_contact_type(v, v._except(normalise_text(str(type_text)).split()))
-
-
-def _first_contact_type(v: Vocabulary, tokens: list[str]) -> str:
-    """The first contact type in vocabulary order with a keyword in `tokens`, else ""."""
-    ranks = [v.contact_type_rank[k] for k in v.contact_type_keywords.every(tokens)]
-    return v.contact_types[min(ranks)] if ranks else ""
+    hits = _type_hits(v, v._except(normalise_text(str(type_text)).split()), cell=True)
+    return v.contact_types[min(rank for _, _, rank in hits)] if hits else ""
 
 
 _CLAUSE_TOKENS = frozenset({"|", ",", _COLON, _DASH, _BREAK})
@@ -1895,11 +1957,20 @@ def description_contact_type(description, vocab) -> str:
 
 def _description_type(v: Vocabulary, tokens: list[str]) -> str:
     """`description_contact_type` of a description's `tokens` (`Vocabulary.tokens`)."""
+    hits = _type_hits(v, tokens)
+    return v.contact_types[min(rank for _, _, rank in hits)] if hits else ""
+
+
+def _type_hits(v: Vocabulary, tokens: list[str], *, cell: bool = False) -> list:
+    """The type keywords of `tokens` that name the contact itself, as (start, end, rank): the one reading of
+    a text's types (`description_contact_type`; a type cell's, `type_cell_contact_type`, which reads
+    `contact_type_cell_words` too; `names_type`, `records_under_way`). Not those about another event (after
+    a context cue, a letter's subject, inside a longer keyword of another type: `_contact_hits`)."""
     by_first = v.contact_type_keywords._by_first
     if by_first.keys().isdisjoint(tokens):  # most descriptions name no type word: a check in C
-        return ""
+        return []
     hits = []  # (start, end, rank)
-    rank_of, cell_words = v.contact_type_rank, v.contact_type_cell_words
+    rank_of, cell_words = v.contact_type_rank, (frozenset() if cell else v.contact_type_cell_words)
     for i, token in enumerate(tokens):
         candidates = by_first.get(token)
         if candidates:
@@ -1910,11 +1981,11 @@ def _description_type(v: Vocabulary, tokens: list[str]) -> str:
                     if keyword not in cell_words:
                         hits.append((i, i + k, rank_of[keyword]))
     if not hits:
-        return ""
+        return hits
     cued = not v.contact_type_context_cues._by_first.keys().isdisjoint(tokens)
     if cued or (len(hits) > 1 and _may_drop(v, hits)):
         hits = _contact_hits(v, tokens, hits, cued)
-    return v.contact_types[min(rank for _, _, rank in hits)] if hits else ""
+    return hits
 
 
 def _may_drop(v: Vocabulary, hits: list) -> bool:
@@ -2072,22 +2143,24 @@ def records_under_way(name, text, vocab) -> bool:
     `affirmations`; not one of `affirmation_exceptions`), and `denies` does not read the text as saying it
     did not happen? "Single assessment started", "Assessment commenced", "Single assessment opened" record
     an assessment (`records_type` of a text that names it this way); "Referral for assessment",
-    "Assessment to be completed by 5/4", "Assessment not started" do not."""
+    "Assessment to be completed by 5/4", "Assessment not started" do not, nor one about another event
+    ("following assessment started last week": the keywords read as a description's type, `_type_hits`)."""
     v = compile_vocab(vocab)
     tokens = v.tokens(text)
     affirmations = v.name_affirmations.get(name, v.affirmations)
-    for _, end, keyword in v.contact_type_keywords.find(tokens):
-        if v.contact_types[v.contact_type_rank[keyword]] == name and affirmations.at(tokens, end) \
-                and not v._not_affirming(tokens, end):
+    for _, end, rank in _type_hits(v, tokens):  # the types the text names as it reads them for its own type
+        if v.contact_types[rank] == name and affirmations.at(tokens, end) and not v._not_affirming(tokens, end):
             return not denies(name, text, v)
     return False
 
 
 def names_type(name, text, vocab) -> bool:
     """Is one of the keywords of the contact type `name` (`contact_types`) in the words of `text`, negated or
-    not (`records_type` without its `denies`)?"""
+    not (`records_type` without its `denies`)? Read as a description's type is (`_type_hits`): not a bare
+    "phone" ("checks his phone"), nor a type about another event ("after hospital admission", "A&E letter re
+    buckle fracture", "Notified of A&E attendance")."""
     v = compile_vocab(vocab)
-    return any(v.contact_types[v.contact_type_rank[k]] == name for k in v.contact_type_keywords.every(v.tokens(text)))
+    return any(v.contact_types[rank] == name for _, _, rank in _type_hits(v, v.tokens(text)))
 
 
 def detect_escalation(contact_type, text, vocab) -> str:

@@ -39,6 +39,7 @@ FIELDS = (
     "analysis",
     "child_seen",
     "child_seen_alone",
+    "attended",  # whether the child attended (was brought): a "No" or "DNA" is a missed appointment
     "informed_agencies",
     "concerns",
     "sequence",

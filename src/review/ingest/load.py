@@ -1216,7 +1216,9 @@ class _ColumnBuilder:
         narrative = ["\n".join(filter(None, parts)) for parts in zip(description, action)]
         agency, agency_kind, organisation = self._agencies(rows)
         type_texts = self.texts("contact_type", rows)
-        contact_type, unrecognised = self._contact_types(type_texts, description)
+        contact_type, unrecognised = self._contact_types(type_texts, description, action, rows)
+        attended_texts = self.texts("attended", rows)
+        contact_type, unread_attended = self._attendance(contact_type, attended_texts, row_numbers)
         concerns = self._concerns(narrative, self.texts("concerns", rows))
         escalation = self.map(
             "escalation",
@@ -1268,7 +1270,7 @@ class _ColumnBuilder:
             "source_file": [self.source_file] * n,
             "source_sheet": [sheet] * n,
             "source_row": row_numbers,
-            "extra": self._extra(rows, type_texts if unrecognised else None, unrecognised),
+            "extra": self._extra(rows, type_texts if unrecognised else None, unrecognised, unread_attended),
         }
         for name, values in fields.items():
             out[name] += values
@@ -1499,10 +1501,32 @@ class _ColumnBuilder:
         agency, kind, organisation = (list(column) for column in zip(*triples))
         return agency, kind, organisation
 
-    def _contact_types(self, type_texts: list[str], descriptions: list[str]) -> tuple[list[str], set[str]]:
+    def _agency_types(self, rows: np.ndarray) -> list[str]:
+        """The contact type each row's agency says its contacts are (`review.vocab.agency_contact_type`: an
+        emergency department's are A&E attendances), read from the agency as written (its Agency cell, else the
+        file's agency, else its Organisation cell, else the file name; the Organisation cell; the agency it
+        normalises to), else ""; once per distinct (agency cell, organisation cell) of the file."""
+        if not vocabulary.compile_vocab(self.vocab).agency_contact_types:
+            return [""] * len(rows)
+        declared, stem = self.declared_agency, self.file_stem
+
+        def read(key: tuple[str, str]) -> str:
+            cell, written = key
+            name = cell or declared or written or stem
+            return vocabulary.agency_contact_type(
+                (name, written, vocabulary.normalise_agency(name, self.vocab)[0]), self.vocab)
+
+        return self.map(f"agency type/{declared}/{stem}", read,
+                        list(zip(self.texts("agency", rows), self.texts("organisation", rows))))
+
+    def _contact_types(self, type_texts: list[str], descriptions: list[str], actions: list[str],
+                       rows: np.ndarray) -> tuple[list[str], set[str]]:
         """(the rows' contact types, the type cells naming no type the vocabulary knows). A row is typed by its
         type cell, else (the cell blank, or not recognised: "Meeting") by its description
-        (`review.vocab.description_contact_type`), else "other"; each distinct cell and description read once."""
+        (`review.vocab.description_contact_type`), else "other"; a row with a blank type cell of an agency whose
+        name says what its contacts are (an emergency department's) is of that type unless its description or
+        outcome says otherwise (`review.vocab.untyped_contact_type`). Each distinct cell and description (with
+        its outcome and agency's type, for such an agency) read once."""
 
         def by_cell(type_text):
             if type_text in CONTACT_TYPES:  # an id already (a profile's value map, or a column of ids)
@@ -1517,12 +1541,62 @@ class _ColumnBuilder:
         by_type = self.caches.setdefault("contact_type/cell", {})
         by_description = self.caches.setdefault("contact_type/description", {})
         typed = _cached_map(by_cell, type_texts, by_type)
+        if all(typed):
+            return typed, set()
+        unrecognised = {t for t in dict.fromkeys(type_texts) if t and not by_type[t]}
+        agency_types = self._agency_types(rows)
+        if any(agency_types):  # a blank cell of such an agency's row: its type unless the text says otherwise
+            by_agency = self.caches.setdefault("contact_type/agency", {})
+            keys = [(a, d, o) for t, cell, a, d, o in zip(typed, type_texts, agency_types, descriptions, actions)
+                    if not t and a and not cell.strip()]
+            read_agency = iter(_cached_map(
+                lambda key: vocabulary.untyped_contact_type(key[1], key[2], key[0], self.vocab), keys, by_agency))
+            typed = [t or (next(read_agency) if a and not cell.strip() else "")
+                     for t, cell, a in zip(typed, type_texts, agency_types)]
         untyped = [d for t, d in zip(typed, descriptions) if not t]
         if not untyped:
-            return typed, set()
+            return typed, unrecognised
         read = iter(_cached_map(by_text, untyped, by_description))
-        unrecognised = {t for t in dict.fromkeys(type_texts) if t and not by_type[t]}
         return [t or next(read) for t in typed], unrecognised
+
+    def _attendance(self, contact_type: list[str], attended: list[str], row_numbers: list[int]) -> tuple[list[str], list | None]:
+        """(the rows' contact types, which rows' Attended cells were not read): a row whose Attended cell says the
+        child did not attend ("No", "DNA", "WNB", "Was not brought", "Did not attend") is a missed appointment,
+        was_not_brought, when its type is one of vocab.yml `missed_attendance_types` (an appointment, a visit, no
+        type: not a letter or a phone call with "No" beside it); "Yes", "Attended" change nothing. A cell read
+        neither way ("Cancelled by clinic") is kept as another column, with one warning per file naming its
+        values and rows."""
+        if "attended" not in self.match.columns:
+            return contact_type, None
+        missed_types = vocabulary.compile_vocab(self.vocab).missed_attendance_types
+        readings = self.map("attended", self._attended_reading, attended)
+        contact_type = ["was_not_brought" if r is False and t in missed_types else t
+                        for t, r in zip(contact_type, readings)]
+        unread = [r == "" for r in readings]
+        values = sorted({a for a, u in zip(attended, unread) if u})
+        if values:
+            rows = _rows_of(attended, values, row_numbers)
+            shown = values[:MAX_NAMES_WARNED]
+            more = f" and {len(values) - len(shown)} more" if len(values) > len(shown) else ""
+            self.report.warn(
+                rows[0], self.match.header_of("attended"),
+                f"attendance value(s) {', '.join(map(repr, shown))}{more} ({_rows_named(rows)}) say neither that the "
+                f"child attended nor that the child did not (read: Yes/No, Attended, DNA, WNB, Was not brought): "
+                f"those rows are not read as missed appointments, the cell kept as another column")
+        return contact_type, (unread if values else None)
+
+    def _attended_reading(self, text: str):
+        """True (attended), False (did not attend: "No", "DNA", "WNB", "Was not brought"), None (blank) or ""
+        (read neither way) of an Attended cell."""
+        if not text.strip():
+            return None
+        answer = vocabulary.parse_yes_no(text)
+        if answer is not None:
+            return answer
+        if vocabulary.type_cell_contact_type(text, self.vocab) == "was_not_brought":
+            return False
+        words = vocabulary.normalise_text(text).split()
+        return True if words and words[0] in _ATTENDED else ""  # "Attended with mother"
 
     def _warn_unknown_types(self, type_texts: list[str], unrecognised: set[str], row_numbers: list[int]) -> None:
         """One warning per file naming the type cells that name no type the vocabulary knows and their rows:
@@ -1594,23 +1668,31 @@ class _ColumnBuilder:
             out.append(pd.NA if number is None else number)
         return out
 
-    def _extra(self, rows: np.ndarray, type_texts: list[str] | None = None, unrecognised=frozenset()) -> list[str]:
+    def _extra(self, rows: np.ndarray, type_texts: list[str] | None = None, unrecognised=frozenset(),
+               unread_attended: list[bool] | None = None) -> list[str]:
         """The unmapped cells of each row as a JSON object, and the type cell of a row whose type cell names no
-        type the vocabulary knows (`unrecognised`: the row is typed from its description, the cell stays in view)."""
+        type the vocabulary knows (`unrecognised`: the row is typed from its description, the cell stays in view),
+        and the Attended cell of a row where it was read neither way (`unread_attended`, per row)."""
         columns = dict(self.match.unmapped)
         typed_at = self.match.columns.get("contact_type") if type_texts is not None else None
         if typed_at is not None:
             columns[typed_at] = self.match.header_of("contact_type") or "contact type"
+        attended_at = self.match.columns.get("attended") if unread_attended is not None else None
+        if attended_at is not None:
+            columns[attended_at] = self.match.header_of("attended") or "attended"
         if not columns:
             return [""] * len(rows)
         order = sorted(columns)  # the sheet's column order (left to right), as the agency wrote them: never sorted by name
         keys = [columns[c] for c in order]
         block = self.cells[np.ix_(rows, order)].tolist()
         at = order.index(typed_at) if typed_at is not None else -1
+        attended = order.index(attended_at) if attended_at is not None else -1
         out = []
         for k, values in enumerate(block):
             if at >= 0 and type_texts[k] not in unrecognised:
                 values[at] = None  # a type cell read as a type: a field, not another column
+            if attended >= 0 and not unread_attended[k]:
+                values[attended] = None  # an Attended cell read: a field
             extra = {key: _json_value(v) for key, v in zip(keys, values) if v is not None}
             out.append(json.dumps(extra, ensure_ascii=False) if extra else "")
         return out
@@ -1630,6 +1712,10 @@ def _string_array(values: list) -> pd.api.extensions.ExtensionArray:
 
 _STRING = pd.StringDtype()
 
+
+
+#: the first words of Attended cells that say the child attended, besides a yes (`review.vocab.parse_yes_no`)
+_ATTENDED = frozenset({"attended", "brought", "arrived"})
 
 
 def _cached_map(function, values: list, cache: dict) -> list:
