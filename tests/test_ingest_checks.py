@@ -135,8 +135,10 @@ def test_dates_before_birth_after_death_and_after_the_review_period_are_reported
         CASE,
     )
     found = messages(rep)
+    # the antenatal row (in the 40 weeks before the birth) is named in one warning for the table, not on its
+    # row (sixteenth session: a pregnancy's contacts are expected)
     assert [(row, "birth" in m, "death" in m, "review" in m) for row, _, m in found] == [
-        (2, True, False, False),
+        (None, True, False, False),
         (5, False, True, False),
         (6, False, True, False),
         (6, False, False, True),
