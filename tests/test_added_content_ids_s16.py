@@ -52,3 +52,17 @@ def test_a_finding_on_a_contact_not_in_the_chronology_is_reported(tmp_path, caps
     cells = dict(zip(header.split(","), row.split(",")))
     assert cells["trigger_content_id"] == "" and cells["trigger_event_id"] == "E000000000000"
     assert analyse(load_case(folder)).decision_problems["problem"].str.contains("E000000000000").any()
+
+
+def test_review_decide_on_an_added_finding_records_its_content_ids(tmp_path, capsys):
+    folder = _case(tmp_path / "oak", ROWS)
+    _record(folder, analyse(load_case(folder)).timeline)
+    _, added = _added(folder)
+    assert main(["decide", str(folder), added["flag_id"], "--accept", "--rationale", "Agreed at panel",
+                 "--reviewer", "Jane Okafor", "--date", "2024-08-02"]) == 0
+    capsys.readouterr()
+    lines = (folder / DECISIONS_FILE).read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    finding, decision = (dict(zip(header, line.split(","))) for line in lines[1:])
+    assert decision["decision"] == "accepted" and len(decision["trigger_content_id"]) == 16
+    assert decision["trigger_content_id"] == finding["trigger_content_id"]

@@ -869,9 +869,10 @@ def record_decision(
     blank — a stable ``added:<rule_id>:<hash>`` id is made — and `rule_id`, `trigger_event_id` and
     `evidence_event_ids` describe the finding; for an accept or reject they are the flag's (`flag_details`:
     `review decide` gives them, so that the row says which rule and contacts it was about). `date` defaults to today. Returns the flag_id recorded.
-    With `timeline` (the case's, as analysed), an added finding also records its contacts by their content
-    (`CONTENT_COLUMNS`, `contact_content_ids`), so that it still names them after a resubmission moves their
-    rows (`added_contacts`); the columns are added to the file's header the first time.
+    With `timeline` (the case's, as analysed), an added finding, or an accept or reject on one, also records
+    its contacts by their content (`CONTENT_COLUMNS`, `contact_content_ids`), so that it still names them after
+    a resubmission moves their rows (`added_contacts`); the columns are added to the file's header the first
+    time.
     Raises DecisionError for an invalid decision, a blank rationale or author.
     """
     path = case_file(case_dir, DECISIONS_FILE)
@@ -894,7 +895,9 @@ def record_decision(
 
     values = dict(zip(DECISION_FILE_COLUMNS, [flag_id, decision, rationale, author, date_text, rule_id or "",
                                               trigger_event_id or "", evidence_event_ids or ""]))
-    if decision == "added" and timeline is not None and str(trigger_event_id or "").strip():
+    # (a caller gives `timeline` for an added finding and for an accept or reject on one: a rule's flag
+    # is found again by its id, made from its trigger's content, `current_contacts`)
+    if timeline is not None and str(trigger_event_id or "").strip():
         contents = contact_content_ids(timeline)
         values["trigger_content_id"] = contents.get(str(trigger_event_id).strip(), "")
         # ("-": a contact the timeline does not hold, so that the ids stay aligned with evidence_event_ids)
