@@ -161,7 +161,8 @@ def test_migrate_rewrites_earlier_ids_keeps_every_decision_and_is_idempotent(tmp
     decisions, problems = load_decisions(case, FLAGS)
     assert sum(EARLIER_ID_NOTE.split("{")[0] in p for p in problems["problem"]) == 2
     summary = migrate_decisions(case, decisions, FLAGS)
-    assert summary == {"rows": 5, "moved": 2, "not_raised": 1, "refreshed": 0, "changed": True}
+    assert summary == {"rows": 5, "moved": 2, "not_raised": 1, "refreshed": 0, "changed": True, "content_filled": 0,
+                       "content_unknown": []}
     after = pd.read_csv(case / "decisions.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert after["flag_id"].tolist()[:3] == ["r1-aaaaaaaaaaaa", "r2-bbbbbbbbbbbb", "r3-cccccccccccc"]
     assert after["flag_id"].iloc[4] == "r1-aaaaaaaaaaaa"

@@ -25,7 +25,7 @@ import pandas as pd
 
 from . import __version__
 from .config import CASE_FILE, code_fingerprint, file_sha256, load_case_config, load_yaml
-from .decisions import load_decisions
+from .decisions import carried_over, future_dated, load_decisions
 from .errors import ConfigError, ReviewError, VerifyError
 from .export import (
     canonical_json,
@@ -151,14 +151,16 @@ ANALYSIS_FIELDS = ("timeline", "periods", "flags", "response_latency", "knowledg
                    "decision_problems", "health_summary")
 
 
-def _load_and_analyse(case_dir: Path):
-    """(case, analysis) from `review.pipeline`."""
+def _load_and_analyse(case_dir: Path, decisions_as_of=None):
+    """(case, analysis) from `review.pipeline` (`decisions_as_of`: `review.pipeline.analyse`'s)."""
     try:
         pipeline = importlib.import_module("review.pipeline")
     except ImportError as exc:
         raise ReviewError(f"the analysis pipeline (review.pipeline) is not available: {exc}") from None
     case = pipeline.load_case(case_dir)
-    return case, pipeline.analyse(case)
+    if decisions_as_of is None:
+        return case, pipeline.analyse(case)
+    return case, pipeline.analyse(case, decisions_as_of=decisions_as_of)
 
 
 def _redactor(config, redact: bool, report=None):
@@ -406,7 +408,7 @@ def default_out_dir(config) -> Path:
 
 
 def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool = True,
-                 source_date_epoch: int | None = None) -> dict:
+                 source_date_epoch: int | None = None, decisions_as_of: str | dt.date | None = None) -> dict:
     """Build the whole report for one case and return its manifest.
 
     Parameters
@@ -418,6 +420,10 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
     source_date_epoch : the date stamped into file metadata (seconds since 1970); default the
         SOURCE_DATE_EPOCH environment variable, else the case's review date. `verify` passes the
         manifest's value so a rebuild stamps the same date.
+    decisions_as_of : the date a reviewer's decision dated after it is listed as future-dated against
+        (a likely typo, `review.decisions.load_decisions`); default today. The manifest records it
+        (``decisions_as_of``) when a decision is dated after it, and `verify` passes it back, so that a
+        rebuild on a later day lists the same decision problems.
 
     Returns
     -------
@@ -451,7 +457,10 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
             bar.set_postfix_str(name, refresh=False)
 
         step("load and analyse")
-        case, analysis = _load_and_analyse(case_dir)
+        as_of = (dt.date.fromisoformat(str(decisions_as_of)[:10]) if decisions_as_of is not None
+                 else dt.date.today())
+        case, analysis = (_load_and_analyse(case_dir) if decisions_as_of is None
+                          else _load_and_analyse(case_dir, as_of.isoformat()))
         config = getattr(case, "config", config)
         report = getattr(case, "report", None)
         redactor = _redactor(config, redact, report)
@@ -538,6 +547,11 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         step("manifest")
         manifest = _manifest(config, case_dir, inputs, redact, redactor, epoch, view, staging)
         manifest["counts"]["rows_rejected"] = int(getattr(report, "rows_rejected", 0) or 0)
+        if future_dated(getattr(analysis, "decisions", None), as_of):
+            # a decision dated after the day it was judged on: which rows are "in the future" depends on
+            # that day, so it is recorded, for `verify` to judge against again (no such row: the same
+            # findings on any later day, and the manifest stays as it was)
+            manifest["decisions_as_of"] = as_of.isoformat()
         # the sheets read without a description column, as `review build` prints them (redacted like text)
         manifest["columns_not_analysed"] = [redactor.text(w) if redactor is not None else w for w in unread]
         manifest["counts"]["sheets_with_columns_not_analysed"] = len(
@@ -625,7 +639,7 @@ def _manifest(config, case_dir: Path, inputs: dict, redact: bool, redactor, epoc
         if rel != MANIFEST:
             outputs[rel] = {"bytes": path.stat().st_size, "sha256": sha256_file(path)}
     flags = view.flags if view.flags is not None else pd.DataFrame()
-    return {
+    manifest = {
         "manifest_version": MANIFEST_VERSION,
         "kind": MANIFEST_KIND,
         "case_id": config.case_id,
@@ -649,6 +663,12 @@ def _manifest(config, case_dir: Path, inputs: dict, redact: bool, redactor, epoc
         },
         "outputs": outputs,
     }
+    # the decisions carried over from a flag's earlier id (its trigger's contact type is read differently now):
+    # recorded only when there are any, so that the manifests of other builds stay as they were
+    carried = carried_over(getattr(view, "decision_problems", None))
+    if carried:
+        manifest["decisions_carried_over"] = carried
+    return manifest
 
 
 def manifest_tables(manifest: dict) -> dict[str, pd.DataFrame]:
@@ -805,7 +825,8 @@ def verify_report(report_dir, *, case_dir=None, progress: bool = False) -> Verif
             target = Path(tmp) / "report"
             try:
                 build_report(case_dir, target, redact=bool(manifest.get("options", {}).get("redact")), progress=progress,
-                             source_date_epoch=manifest.get("source_date_epoch"))
+                             source_date_epoch=manifest.get("source_date_epoch"),
+                             decisions_as_of=manifest.get("decisions_as_of"))
             except ReviewError as exc:
                 result.error = f"the rebuild failed: {exc} (nothing was rebuilt)"
             else:

@@ -290,7 +290,8 @@ def _validate_record(raw: dict, *, path, row) -> dict:
 
 def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
                    timeline: pd.DataFrame | None = None,
-                   reviewers: dict | list | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   reviewers: dict | list | None = None,
+                   as_of: dt.date | str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The case's decisions (every row, file order) and the problems found with them.
 
     Returns ``(decisions, problems)``. `decisions` has DECISION_COLUMNS: the file's columns plus ``row``
@@ -310,7 +311,10 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
     `reviewer(s)`, `author(s)`), an author among them (ignoring letter case and spacing) is returned as
     case.yml spells the name, and an author not among them — whom `review decide --reviewer` would refuse —
     is listed as a problem (the decision still applies, as one without an author does). A row dated after
-    today (written by hand: `review decide --date` refuses it) is listed as a problem too, and still applies.
+    `as_of` (default today; written by hand: `review decide --date` refuses it) is listed as a problem too, and
+    still applies: a build records the date it judged against in its manifest when that matters
+    (``decisions_as_of``), and `review verify` judges against it again, so that a rebuild on a later day,
+    when the row's date is no longer in the future, lists the same problems.
     No decisions file: both tables are empty.
 
     Raises DecisionError (naming the file and row) for an unknown decision value, a missing rationale, a
@@ -332,11 +336,13 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
     if raised is not None:  # a reviewer may later accept or reject a finding added earlier
         known = raised | set(decisions.loc[decisions["decision"] == "added", "flag_id"].astype(str))
         decisions, problems = _earlier_ids(decisions, flags, known)
+        decisions, carried = _carried_over(decisions, flags, timeline, known)
+        problems = problems + carried
         decisions = current_contacts(decisions, flags)
     if timeline is not None and (decisions["decision"] == "added").any():
         decisions, moved = added_contacts(decisions, recorded_contents(path), timeline)
         problems = problems + moved
-    today = dt.date.today()
+    today = _as_date(as_of, path=path, row=None).date() if as_of is not None else dt.date.today()
     for record in decisions.itertuples(index=False):  # a decisions file is small: one row per reviewer act
         if raised is not None and record.decision == "added" and record.flag_id in raised:
             problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
@@ -377,6 +383,15 @@ FUTURE_DATE_PROBLEM = ("dated in the future: a decision is dated the day it is m
 #: contact's text was edited on resubmission, or the rules changed): kept, shown in full, in force for no flag
 NOT_RAISED_PROBLEM = ("no flag with this id in the current analysis (rules or data changed?): the decision applies "
                       "to no current flag and is not in force")
+
+
+def future_dated(decisions: pd.DataFrame | None, as_of: dt.date) -> bool:
+    """Whether any row of `decisions` (`load_decisions`) is dated after `as_of`: only then does the date a
+    build judged the decisions against change what it lists (a date in the past stays in the past)."""
+    if decisions is None or not len(decisions) or "date" not in decisions:
+        return False
+    dates = pd.to_datetime(decisions["date"], errors="coerce")
+    return bool((dates > pd.Timestamp(as_of)).any())
 
 
 def orphaned_rows(problems: pd.DataFrame | None) -> set[int]:
@@ -471,6 +486,136 @@ def _earlier_ids(decisions: pd.DataFrame, flags: pd.DataFrame, known: set) -> tu
     out.loc[moved, "flag_id"] = new.to_numpy()
     out["current"] = ~out["flag_id"].duplicated(keep="last")
     return conform(out, DECISION_COLUMNS)[list(DECISION_COLUMNS)], notes
+
+
+#: the note `load_decisions` lists for a decision carried over to its flag's new id: the flag's trigger contact
+#: (the same file, sheet, row and text) is read as another contact type than when the decision was recorded (a
+#: better type reading in a new release), and the id, made from the contact's content, changed with it
+CARRIED_NOTE = ("decision recorded on flag {old}, which the rules no longer raise under that id: its trigger contact "
+                "({event}) is the same, read as another contact type (now {type}), which changed the flag's id: "
+                "carried over to flag {new}")
+#: the problem `load_decisions` lists when a decision's earlier id could be that of several current flags
+AMBIGUOUS_NOTE = ("decision recorded on flag {old}, which the rules no longer raise under that id: read as another "
+                  "contact type, its trigger contact could be that of each of flags {candidates}: not carried over "
+                  "(the right flag cannot be told): decide that flag again")
+
+_RULE_FLAG_ID = re.compile(r"(?P<rule>[a-z][a-z0-9_]*)-[0-9a-f]{12}")
+_CARRIED = re.compile(r"decision recorded on flag (?P<old>\S+), .* carried over to flag (?P<new>\S+)")
+
+
+def carried_over(problems: pd.DataFrame | None) -> list[dict]:
+    """[{row, from, to}]: the decisions `load_decisions` carried over from a flag's earlier id to its current one
+    (CARRIED_NOTE), from the problems it listed (also once a view has anonymised the ids), in row order."""
+    if problems is None or not len(problems) or "problem" not in problems or "row" not in problems:
+        return []
+    out = []
+    for row, text in zip(problems["row"], problems["problem"].astype("string").fillna("")):
+        match = _CARRIED.fullmatch(str(text))
+        if match:
+            out.append({"row": None if pd.isna(row) else int(row), "from": match["old"], "to": match["new"]})
+    return sorted(out, key=lambda c: (c["row"] is None, c["row"] or 0))
+
+
+def _carried_over(decisions: pd.DataFrame, flags: pd.DataFrame, timeline: pd.DataFrame | None,
+                  known: set) -> tuple[pd.DataFrame, list[dict]]:
+    """`decisions` with each accept or reject on a flag id the rules no longer raise carried over to the flag
+    it was recorded on, when that flag's id changed only because its trigger contact's type is read
+    differently now; and the notes (CARRIED_NOTE, AMBIGUOUS_NOTE), listed with the decision problems.
+
+    A flag id is the hash of the rule, the variant and the trigger's content, contact type included
+    (`review.rules.base.flag_id`): an earlier id is matched by making each current flag's id again with
+    every other contact type (`_retyped_ids`) — the same rule, variant, case, agency, date, description and
+    action, the contact's own text, so an edited text is never matched. A decision whose
+    trigger_event_id names the trigger's file, sheet and row picks the flag on that contact when several
+    match; when several still do, nothing is guessed: AMBIGUOUS_NOTE lists them and the decision stays on
+    its earlier id (in force for no flag). `flags` needs ``flag_variant`` (`detect(..., legacy_ids=True)`)."""
+    if (timeline is None or not len(decisions) or not len(flags) or "flag_variant" not in flags
+            or "event_id" not in timeline.columns):
+        return decisions, []
+    ids = decisions["flag_id"].astype("string").fillna("").astype(str)
+    lost = (decisions["decision"].astype("string").fillna("") != "added").to_numpy(dtype=bool) \
+        & ~ids.isin(known).to_numpy(dtype=bool)
+    rules = {m["rule"] for old in ids[lost] if (m := _RULE_FLAG_ID.fullmatch(old))}
+    if not rules:
+        return decisions, []
+    candidates = flags[flags["rule_id"].astype("string").isin(rules).to_numpy(dtype=bool)]
+    retyped = _retyped_ids(candidates, timeline)
+    if not retyped:
+        return decisions, []
+    recorded = decisions["trigger_event_id"].astype("string").fillna("").str.strip().to_numpy(dtype=object)
+    out_ids = ids.to_numpy(dtype=object).copy()
+    notes = []
+    for i in np.flatnonzero(lost):
+        matches = retyped.get(out_ids[i], {})
+        if len(matches) > 1 and recorded[i]:  # the same file, sheet and row as recorded
+            same = {new: m for new, m in matches.items() if m[0] == recorded[i]}
+            matches = same or matches
+        row = decisions["row"].iloc[i]
+        if len(matches) == 1:
+            (new, (event, kind)), = matches.items()
+            notes.append({"file": DECISIONS_FILE, "row": row, "flag_id": new,
+                          "problem": CARRIED_NOTE.format(old=out_ids[i], event=event, type=kind or "none", new=new)})
+            out_ids[i] = new
+        elif matches:
+            notes.append({"file": DECISIONS_FILE, "row": row, "flag_id": out_ids[i],
+                          "problem": AMBIGUOUS_NOTE.format(old=out_ids[i], candidates=", ".join(sorted(matches)))})
+    if (out_ids == ids.to_numpy(dtype=object)).all():
+        return decisions, notes
+    out = decisions.copy()
+    out["flag_id"] = pd.array(out_ids, dtype="string")
+    out["current"] = ~out["flag_id"].duplicated(keep="last")
+    return conform(out, DECISION_COLUMNS)[list(DECISION_COLUMNS)], notes
+
+
+def _retyped_ids(flags: pd.DataFrame, timeline: pd.DataFrame) -> dict[str, dict[str, tuple[str, str]]]:
+    """{id: {flag id: (trigger event id, its contact type now)}}: for each of `flags`, the ids it would have
+    had with its trigger contact read as each other contact type (`review.schema.CONTACT_TYPES`, or none), at
+    each occurrence its content could then have had among the case's contacts (`content_anchor`). Only the
+    contacts on the triggers' days are read."""
+    from .rules.base import content_anchor, content_key, flag_id
+    from .schema import CONTACT_TYPES
+
+    if not len(flags) or "trigger_event_id" not in flags:
+        return {}
+    triggers = flags["trigger_event_id"].astype("string").fillna("").astype(str)
+    events = timeline["event_id"].astype("string").fillna("").astype(str)
+    rows = timeline.loc[events.isin(set(triggers)).to_numpy(dtype=bool)].drop_duplicates("event_id")
+    if not len(rows):
+        return {}
+    parts = ("case_id", "agency", "date", "date_precision", "contact_type", "description", "action")
+
+    def values(frame, name):
+        return frame[name].tolist() if name in frame.columns else [None] * len(frame)
+
+    def untyped(found):  # the content key without the type: the contacts that could share an anchor
+        return content_key(*found[:4], "", *found[5:])
+
+    # identical contacts (but for the type) are numbered in source order: how many there are on each day
+    same_day = timeline.loc[timeline["date"].isin(set(rows["date"].dropna())).to_numpy(dtype=bool)] \
+        if "date" in timeline.columns else timeline
+    counts: dict[str, int] = {}
+    for found in zip(*(values(same_day, c) for c in parts)):
+        key = untyped(found)
+        counts[key] = counts.get(key, 0) + 1
+    contact = {str(e): k for e, k in zip(values(rows, "event_id"), zip(*(values(rows, c) for c in parts)))}
+    types = ("", *CONTACT_TYPES)
+    out: dict[str, dict[str, tuple[str, str]]] = {}
+    for new, rule, trigger, variant in zip(flags["flag_id"].astype(str), flags["rule_id"].astype(str), triggers,
+                                           flags["flag_variant"].astype("string").fillna("").astype(str)):
+        found = contact.get(trigger)
+        if found is None:
+            continue
+        base = untyped(found)
+        now = "" if found[4] is None or found[4] is pd.NA else str(found[4])
+        for kind in types:
+            if kind == now:
+                continue
+            key = content_key(*found[:4], kind, *found[5:])
+            for occurrence in range(1, max(counts.get(base, 1), 1) + 1):
+                old = flag_id(rule, content_anchor(key, occurrence), variant)
+                if old != new:
+                    out.setdefault(old, {})[new] = (trigger, now)
+    return out
 
 
 #: the columns of a decision row that name the flag's contacts by their event id (file, sheet and row)
@@ -724,9 +869,10 @@ def record_decision(
     blank — a stable ``added:<rule_id>:<hash>`` id is made — and `rule_id`, `trigger_event_id` and
     `evidence_event_ids` describe the finding; for an accept or reject they are the flag's (`flag_details`:
     `review decide` gives them, so that the row says which rule and contacts it was about). `date` defaults to today. Returns the flag_id recorded.
-    With `timeline` (the case's, as analysed), an added finding also records its contacts by their content
-    (`CONTENT_COLUMNS`, `contact_content_ids`), so that it still names them after a resubmission moves their
-    rows (`added_contacts`); the columns are added to the file's header the first time.
+    With `timeline` (the case's, as analysed), an added finding, or an accept or reject on one, also records
+    its contacts by their content (`CONTENT_COLUMNS`, `contact_content_ids`), so that it still names them after
+    a resubmission moves their rows (`added_contacts`); the columns are added to the file's header the first
+    time.
     Raises DecisionError for an invalid decision, a blank rationale or author.
     """
     path = case_file(case_dir, DECISIONS_FILE)
@@ -749,7 +895,9 @@ def record_decision(
 
     values = dict(zip(DECISION_FILE_COLUMNS, [flag_id, decision, rationale, author, date_text, rule_id or "",
                                               trigger_event_id or "", evidence_event_ids or ""]))
-    if decision == "added" and timeline is not None and str(trigger_event_id or "").strip():
+    # (a caller gives `timeline` for an added finding and for an accept or reject on one: a rule's flag
+    # is found again by its id, made from its trigger's content, `current_contacts`)
+    if timeline is not None and str(trigger_event_id or "").strip():
         contents = contact_content_ids(timeline)
         values["trigger_content_id"] = contents.get(str(trigger_event_id).strip(), "")
         # ("-": a contact the timeline does not hold, so that the ids stay aligned with evidence_event_ids)
@@ -821,8 +969,8 @@ def apply_decisions(flags: pd.DataFrame, decisions: pd.DataFrame | None, timelin
     failing category, so that it is counted with the rule's own flags. Flag order is kept.
     """
     flags = conform(flags if flags is not None else pd.DataFrame(), FLAG_COLUMNS).reset_index(drop=True)
-    flags = flags.drop(columns=[c for c in ("decision", "rationale", "decided_by", "decided_on", "legacy_flag_id")
-                                if c in flags])
+    flags = flags.drop(columns=[c for c in ("decision", "rationale", "decided_by", "decided_on", "legacy_flag_id",
+                                            "flag_variant") if c in flags])
     if decisions is None or decisions.empty:  # most cases: every flag pending, nothing added
         out = flags.copy()
         n = len(out)
@@ -912,7 +1060,8 @@ MIGRATION_NOTE_COLUMN = "migration_note"
 NOT_RAISED_NOTE = "flag not raised by the current analysis (kept as history)"
 
 
-def migrate_decisions(case_dir: str | Path, decisions: pd.DataFrame, flags: pd.DataFrame) -> dict:
+def migrate_decisions(case_dir: str | Path, decisions: pd.DataFrame, flags: pd.DataFrame,
+                      timeline: pd.DataFrame | None = None) -> dict:
     """Rewrite the case's decisions.csv to the flags' current ids: each accept or reject row recorded
     against a flag's earlier, row-based id (`decisions`, from `load_decisions(case_dir, flags)` with the
     ``legacy_flag_id`` column, holds it under the current id) gets the current id in ``flag_id`` and the
@@ -924,10 +1073,18 @@ def migrate_decisions(case_dir: str | Path, decisions: pd.DataFrame, flags: pd.D
     row is dropped, reordered or otherwise changed (every other cell, extra columns too, is kept as
     written); an earlier ``earlier_flag_id`` is kept. The output is a function of the file and the flags
     only (no date): migrating again changes nothing. Returns {"rows", "moved", "not_raised", "refreshed",
-    "changed"} (refreshed: rows whose contacts were rewritten to the flag's current ones).
-    No decisions.csv: nothing is written."""
+    "changed", "content_filled", "content_unknown"} (refreshed: rows whose contacts were rewritten to the
+    flag's current ones).
+    With `timeline` (the case's, as analysed), an added finding recorded before content ids were kept (or by
+    hand), and an accept or reject row on an added finding, gets the content ids of the contacts it names
+    (`CONTENT_COLUMNS`, `contact_content_ids`; its own event ids, else the finding's), so that it follows a
+    later resubmission (`added_contacts`): ``content_filled`` counts them, ``content_unknown`` lists the rows
+    whose trigger contact is not in the timeline (none can be filled: the row is left as it is). An added
+    finding's blank flag_id is written as the id it is read under, which its trigger_event_id, once
+    refreshed, would no longer give. No decisions.csv: nothing is written."""
     path = case_file(case_dir, DECISIONS_FILE)
-    summary = {"rows": 0, "moved": 0, "not_raised": 0, "refreshed": 0, "changed": False}
+    summary = {"rows": 0, "moved": 0, "not_raised": 0, "refreshed": 0, "changed": False, "content_filled": 0,
+               "content_unknown": []}
     if not path.exists():
         return summary
     read_decisions_file(path)  # an invalid file is refused before anything is written
@@ -938,6 +1095,13 @@ def migrate_decisions(case_dir: str | Path, decisions: pd.DataFrame, flags: pd.D
     header = [restore(h).strip().lower() for h in next(reader)]
     columns = list(DECISION_FILE_COLUMNS) + [c for c in header if c not in DECISION_FILE_COLUMNS
                                              and c not in (EARLIER_ID_COLUMN, MIGRATION_NOTE_COLUMN)]
+    added_ids = set(decisions.loc[decisions["decision"] == "added", "flag_id"].astype(str)) if len(decisions) else set()
+    contents = contact_content_ids(timeline) if timeline is not None and added_ids else {}
+    if contents:
+        columns += [c for c in CONTENT_COLUMNS if c not in columns]
+        finding = {str(f): (str(t or "").strip(), str(e or "").strip()) for f, d, t, e in zip(
+            decisions["flag_id"], decisions["decision"], decisions["trigger_event_id"].fillna(""),
+            decisions["evidence_event_ids"].fillna("")) if d == "added"}
     columns += [EARLIER_ID_COLUMN, MIGRATION_NOTE_COLUMN]
     by_row = {int(r): (str(f), str(d)) for r, f, d in zip(decisions["row"], decisions["flag_id"], decisions["decision"])}
     contacts = {int(r): {c: ("" if pd.isna(v) else str(v).strip()) for c, v in zip(CONTACT_COLUMNS, values)}
@@ -981,6 +1145,18 @@ def migrate_decisions(case_dir: str | Path, decisions: pd.DataFrame, flags: pd.D
                 for column in moved:
                     record[column] = now[column]
                 summary["refreshed"] += 1
+        if decision == "added" and not old and current:  # (its id, made from the trigger_event_id recorded)
+            record["flag_id"] = current
+        if contents and current in added_ids and not any(record.get(c, "").strip() for c in CONTENT_COLUMNS):
+            trigger = record.get("trigger_event_id", "").strip() or finding.get(current, ("", ""))[0]
+            evidence = record.get("evidence_event_ids", "").strip() if record.get("trigger_event_id", "").strip() \
+                else finding.get(current, ("", ""))[1]
+            if trigger in contents:
+                record["trigger_content_id"] = contents[trigger]
+                record["evidence_content_ids"] = MULTI_SEP.join(contents.get(e, "-") for e in split_multi(evidence))
+                summary["content_filled"] += 1
+            else:
+                summary["content_unknown"].append(row)
         record[MIGRATION_NOTE_COLUMN] = note
         out.append(_csv_line([record.get(c, "") for c in columns], terminator))
     text = BOM + "".join(out)

@@ -94,13 +94,15 @@ def timeline_options(config: CaseConfig) -> dict:
     return options
 
 
-def analyse(case: Case, rules: dict | None = None) -> Analysis:
+def analyse(case: Case, rules: dict | None = None, *, decisions_as_of=None) -> Analysis:
     """Timeline, periods, flags with the reviewers' decisions, response latency, agency knowledge and
     the agency summary of a loaded case. `rules`: from `review.rules.load_rules` (default: the package
     rules merged with the case's rules.yml).
 
     Raises DecisionError when the case's decisions.csv is invalid; decisions on flags the rules no
-    longer produce are kept and listed in `decision_problems`.
+    longer produce are kept and listed in `decision_problems`. `decisions_as_of`: the date a decision
+    dated after it is listed as future-dated against (default today; `review.build` passes the one its
+    manifest records).
     """
     from .rules import agency_knowledge, detect, load_rules, response_latency
     from .rules.base import held_escalation_column
@@ -113,7 +115,7 @@ def analyse(case: Case, rules: dict | None = None) -> Analysis:
     flags = detect(timeline, config, rules, legacy_ids=True)  # (the earlier ids: for old decisions)
     latency = response_latency(timeline, flags, rules, config)
     knowledge = agency_knowledge(timeline, rules, config)
-    decided, decisions, problems = decide(flags, timeline, config.case_dir, rules)
+    decided, decisions, problems = decide(flags, timeline, config.case_dir, rules, as_of=decisions_as_of)
     held = held_escalation_column(timeline, rules, config)  # the escalations that took place, read once
     return Analysis(
         timeline=timeline,
@@ -131,13 +133,14 @@ def analyse(case: Case, rules: dict | None = None) -> Analysis:
 
 
 def decide(flags: pd.DataFrame, timeline: pd.DataFrame, case_dir,
-           rules: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+           rules: dict | None = None, *, as_of=None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(the flags with the reviewers' decisions from the case's decisions.csv, in (trigger date, rule,
     flag id) order; every decision row; the problems found with them), as `analyse` gives them. `rules`:
-    those the flags were raised with (an added finding under a rule takes its severity and category)."""
+    those the flags were raised with (an added finding under a rule takes its severity and category);
+    `as_of`: `load_decisions`' (default today)."""
     from .decisions import apply_decisions, load_decisions
 
-    decisions, problems = load_decisions(case_dir, flags, timeline)
+    decisions, problems = load_decisions(case_dir, flags, timeline, as_of=as_of)
     decided = apply_decisions(flags, decisions, timeline, rules)
     decided = decided.sort_values(["trigger_date", "rule_id", "flag_id"], kind="mergesort", na_position="last")
     return decided.reset_index(drop=True), decisions, problems

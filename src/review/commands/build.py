@@ -44,6 +44,10 @@ def run(args) -> int:
         print(f"  {plural(problems, 'problem')} with the reviewers' decisions (a decision on a flag the rules no longer raise, "
               "an added finding on an unknown contact, ...): see 'Decision problems' in chronology.xlsx and "
               "report.html", file=sys.stdout)
+    for carried in manifest.get("decisions_carried_over") or []:
+        print(f"  decision carried over: decisions.csv, row {carried['row']}: {carried['from']} -> {carried['to']} (the "
+              "flag's trigger contact is read as another contact type now, which changed its id; "
+              "`review decisions migrate` writes the new id to the file)", file=sys.stdout)
     kept = foreign_files(out, manifest["outputs"])
     if kept:
         print(f"  kept {plural(len(kept), 'file')} in {out} that review did not write (review verify lists them as "

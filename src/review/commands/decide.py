@@ -56,7 +56,8 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from ..config import case_file, load_case_config
-    from ..decisions import DECISIONS_FILE, flag_details, load_decisions, read_decisions_file, record_decision
+    from ..decisions import (ADDED_SOURCE, DECISIONS_FILE, flag_details, load_decisions, read_decisions_file,
+                             record_decision)
     from ..errors import ReviewError
     from ..pipeline import analyse, load_case
 
@@ -102,8 +103,12 @@ def run(args) -> int:
 
     path = case_file(config.case_dir, DECISIONS_FILE)
     # the flag's rule, trigger and evidence contacts beside the decision (the row says what it was about)
+    # a finding the reviewers added is found by its contacts: the decision on it keeps them by their content
+    # too (`record_decision` with the timeline), so that it follows a resubmission as the finding does
+    on_added = str(flag.get("source") or "") == ADDED_SOURCE
     record_decision(config.case_dir, flag_id, args.decision, rationale, author,
-                    when if when is not None else dt.date.today(), **flag_details(flag))
+                    when if when is not None else dt.date.today(), **flag_details(flag),
+                    timeline=analysis.timeline if on_added else None)
     written = read_decisions_file(path).iloc[-1]
     print(f"recorded in {path}, row {written['row']}: flag #{number} {flag_id} ({flag['rule_id']}, "
           f"{_day(flag['trigger_date'])}) {describe(written)}")

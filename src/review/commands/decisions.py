@@ -44,9 +44,9 @@ def run(args) -> int:
 
         with tempfile.TemporaryDirectory() as tmp:
             shutil.copy(path, Path(tmp) / DECISIONS_FILE)
-            summary = migrate_decisions(tmp, decisions, flags)
+            summary = migrate_decisions(tmp, decisions, flags, analysis.timeline)
     else:
-        summary = migrate_decisions(config.case_dir, decisions, flags)
+        summary = migrate_decisions(config.case_dir, decisions, flags, analysis.timeline)
     verb = "would rewrite" if args.dry_run else "rewrote"
     if not summary["changed"]:
         print(f"{path}: already on the current flag ids ({summary['rows']} row(s)); nothing changed")
@@ -57,6 +57,13 @@ def run(args) -> int:
         print(f"  {summary['refreshed']} decision(s) whose trigger_event_id / evidence_event_ids named the contacts' "
               "earlier rows (the chronology was resubmitted): "
               + ("would be set" if args.dry_run else "set") + " to the flag's current contacts")
+    if summary.get("content_filled"):
+        print(f"  {summary['content_filled']} row(s) on a finding the reviewers added "
+              + ("would get" if args.dry_run else "got") + " the content ids of the contacts they name "
+              "(trigger_content_id, evidence_content_ids), so that they follow a resubmission")
+    for row in summary.get("content_unknown") or []:
+        print(f"  {path}, row {row}: a row on a finding the reviewers added names a trigger contact that is not in "
+              "the chronology: its content ids cannot be recorded (check the finding's contacts)")
     if summary["not_raised"]:
         print(f"  {summary['not_raised']} decision(s) on a flag the rules no longer raise: kept, marked in migration_note")
     return 0

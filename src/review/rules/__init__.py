@@ -80,14 +80,15 @@ def detect(timeline: pd.DataFrame, case=None, rules: dict | None = None, *, only
     frames = [f for f in frames if not f.empty]
     if not frames:
         empty = empty_frame(FLAG_TABLE_COLUMNS)
-        return empty.assign(legacy_flag_id=pd.Series([], dtype="string")) if legacy_ids else empty
+        return empty.assign(legacy_flag_id=pd.Series([], dtype="string"),
+                            flag_variant=pd.Series([], dtype="string")) if legacy_ids else empty
     # every rule's flags already conform (finish_flags): conform skips the no-op casts
     flags = conform(pd.concat(frames, ignore_index=True), FLAG_TABLE_COLUMNS)
     return sort_flags(flags)
 
 
 def run_rule(ctx: Context, rule_id: str, spec: dict, *, legacy_ids: bool = False) -> pd.DataFrame:
-    """One rule's flags (FLAG_COLUMNS + case_id; + legacy_flag_id with `legacy_ids`)."""
+    """One rule's flags (FLAG_COLUMNS + case_id; + legacy_flag_id and flag_variant with `legacy_ids`)."""
     from .base import censor_after_death, finish_flags, unplaced_text
 
     ctx.extra["unplaced"] = {}  # trigger event id -> a response `first_response` could not place after it

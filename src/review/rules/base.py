@@ -1971,7 +1971,8 @@ def finish_flags(rule_id: str, spec: dict, rows: pd.DataFrame, ctx: Context | No
     The flag ids (`flag_id`) are anchored on the trigger contacts' content (`trigger_anchors`, read from
     `ctx`'s timeline); without `ctx`, on the trigger's event id (the earlier, row-based `legacy_flag_id`).
     `legacy`: also a ``legacy_flag_id`` column (the row-based id each flag had before), which
-    `review.decisions.load_decisions` matches decisions recorded against it with.
+    `review.decisions.load_decisions` matches decisions recorded against it with, and ``flag_variant`` (the
+    variant the id was made with).
 
     `rows` needs trigger_event_id, trigger_date, expected_action, expected_by, explanation, and may have
     variant, case_id, evidence_event_ids, actual_action_event_id, actual_action_date, delay_days, agencies,
@@ -2035,6 +2036,11 @@ def finish_flags(rule_id: str, spec: dict, rows: pd.DataFrame, ctx: Context | No
         earlier = [legacy_flag_id(rule_id, t, v) for t, v in zip(triggers, variant)]
         out["legacy_flag_id"] = pd.array(earlier if keep is None else [e for e, k in zip(earlier, keep) if k],
                                          dtype=_STRING)
+        # the variant the id was made with: `review.decisions` recomputes a flag's id with another reading of
+        # its trigger's contact type, to carry a decision recorded on that earlier id over to the flag
+        variants = list(variant)
+        out["flag_variant"] = pd.array(variants if keep is None else [v for v, k in zip(variants, keep) if k],
+                                       dtype=_STRING)
     return pd.DataFrame(out, index=index)
 
 
