@@ -764,9 +764,13 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 continue
             if q["closure_ends_requirement"]:
                 closed = _first(tl, r["_day"], lambda x: x.get("agency_kind") == "social care" and (
-                    _held(x, ["case_closure"]) or x.get("contact_type") != "case_closure" and _mentioned(
+                    _held(x, ["case_closure"]) or x.get("contact_type") != "case_closure" and (_mentioned(
                         _text(x.get("description")) + " . " + _text(x.get("action")),
-                        q["closure_keywords"], tuple(q["closure_negations"]), tuple(q["closure_other_agency_words"]))))
+                        q["closure_keywords"], tuple(q["closure_negations"]), tuple(q["closure_other_agency_words"]))
+                        # a decision against S47, whoever its sentence names ("S47 not agreed by police")
+                        or bool(q.get("s47_outcome_keywords")) and _mentioned(
+                            _text(x.get("description")) + " . " + _text(x.get("action")),
+                            q["s47_outcome_keywords"], tuple(q["closure_negations"])))))
                 if closed is not None and closed["_day"] <= deadline:
                     continue
             flags.append(_flag("strategy_no_conference", r, deadline, _capped(action, r["_day"], None, death)))
