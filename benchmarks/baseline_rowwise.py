@@ -48,6 +48,8 @@ from review.config import package_data
 from review.rules.base import _mentioned  # a keyword mentioned and not negated, in one text
 from review.rules.base import content_anchor, content_key, source_order_key  # a contact's anchor, one row
 from review.rules.base import referral_text_day  # the day one referral row's text dates its referral on
+from review.rules.base import agency_named  # does one agency name name one of some words (CAMHS)
+from review.rules.self_harm_not_referred import reported_child_self_harm  # "Mum says she self-harmed" (one text)
 from review.rules.episodes import explained_text, reading_args, text_reading  # one text's injury-episode readings
 from review.rules.domestic_abuse_not_escalated import dash_score  # a DASH score written in one text
 from review.rules.domestic_abuse_not_escalated import high_risk, lives_elsewhere  # DA high risk, child's residence (one text)
@@ -1102,9 +1104,19 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     if "self_harm_not_referred" in p:
         q = p["self_harm_not_referred"]
         limit, least = q.get("max_age_years"), q.get("min_age_years")
-        episodes = _first_per_group([r for r in tl if r["_exact"] and tag_in(r, q["self_harm_tags"]) and not (
+        sex = {"female": "female", "male": "male"}.get(str(case.get("child_sex") or "").strip().lower())
+
+        def told(r):
+            # "Mum says she self-harmed last night" in a child of 8 to 17 (known) whose sex agrees or is not known
+            return (bool(q.get("parent_report_tags")) and limit is not None and least is not None
+                    and tag_in(r, q["parent_report_tags"]) and r["age_days"] is not None
+                    and float(least) * 365.25 <= r["age_days"] < float(limit) * 365.25
+                    and reported_child_self_harm(_text(r.get("description")) + " . " + _text(r.get("action")),
+                                                 tuple(q.get("parent_own_words") or ()), sex))
+
+        episodes = _first_per_group([r for r in tl if r["_exact"] and (tag_in(r, q["self_harm_tags"]) and not (
             limit is not None and r["age_days"] is not None and r["age_days"] >= float(limit) * 365.25) and not (
-            least is not None and r["age_days"] is not None and r["age_days"] < float(least) * 365.25)])
+            least is not None and r["age_days"] is not None and r["age_days"] < float(least) * 365.25) or told(r))])
         window = dt.timedelta(days=q["repeat_window_days"])
         repeated = {id(x) for x in episodes
                     if sum(1 for y in episodes if x["_day"] - window <= y["_day"] <= x["_day"]) >= q["repeat_min_episodes"]}
@@ -1112,7 +1124,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         social = dict(q, response_keywords=q["social_care_keywords"])
 
         def assessed(x):
-            return referral_answers(x, mental)
+            # or any contact by CAMHS that took place (not a missed one), whatever its text names
+            return referral_answers(x, mental) or (
+                agency_named(x.get("agency"), q.get("mental_health_agencies") or ())
+                and x.get("contact_type") != "was_not_brought" and "was_not_brought" not in x["_tags"])
 
         def referred(x):
             return referral_answers(x, social)
@@ -1181,6 +1196,7 @@ def rows_and_cases(contacts, cases) -> tuple[list[dict], dict[str, dict]]:
         info[r["case_id"]] = {"date_of_birth": day(r.get("date_of_birth")), "mobile_from": day(r.get("mobile_from")),
                               "review_date": day(r.get("review_date")), "date_of_death": day(r.get("date_of_death")),
                               "concern_window_days": window(r.get("timeline_options")),
+                              "child_sex": r.get("child_sex") if isinstance(r.get("child_sex"), str) else None,
                               # a store's case table keeps the given name alone (child_given_name)
                               "child_name": next((v for v in (r.get("child_name"), r.get("child_given_name"))
                                                   if isinstance(v, str) and v.strip()), None)}
