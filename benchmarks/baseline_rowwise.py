@@ -480,9 +480,14 @@ def _injury_nodes(tl: list[dict], tags, settings: dict, not_record=None) -> dict
         own = [t for t in tags if t in r["_tags"]]
         if not own or not r["_exact"]:
             continue
-        cue, new, sites, dates, plain = text_reading(f"{_text(r.get('description'))} . {_text(r.get('action'))}", *args)
+        cue, new, sites, dates, plain, swollen = text_reading(
+            f"{_text(r.get('description'))} . {_text(r.get('action'))}", *args)
         node = nodes.setdefault(r["_gcode"], {"first": r, "tags": set(), "cue": False, "new": False, "sites": 0,
-                                              "dates": set(), "plain": False, "record": False})
+                                              "dates": set(), "plain": False, "record": False,
+                                              "swollen": False, "not_swollen": False})
+        # its swelling-tag rows naming swelling only, or another injury of the tag too
+        if (settings.get("injury_episodes") or {}).get("swelling_tag") in own:
+            node["swollen" if swollen else "not_swollen"] = True
         node["record"] |= not_record is None or not not_record(r)
         node["tags"] |= set(own)
         node["cue"] |= cue
@@ -492,6 +497,7 @@ def _injury_nodes(tl: list[dict], tags, settings: dict, not_record=None) -> dict
         node["dates"] |= set(dates)
     for node in nodes.values():
         node["dates"] = set(sorted(node["dates"])[:4])
+        node["swelling"] = node["swollen"] and not node["not_swollen"]
     # each group's episode so far: its tags and those of the latest earlier group it follows up, read against
     # that group's episode in turn (in (day, position) order, so each earlier episode is complete)
     s = settings.get("injury_episodes") or {}
@@ -511,7 +517,14 @@ def _plain_followup(node: dict, other: dict, s: dict) -> bool:
     family = node["tags"] <= other["episode_tags"]
     ok = (gap <= follow and family and (node["cue"] or (p["_day"].day * 100 + p["_day"].month) in node["dates"]))
     # the same injury at the same body region (both name one, sharing a region), shortly after, in plainer words
-    return bool(ok or (gap <= same_site and family and node["sites"] & other["sites"] and node["plain"]))
+    ok = ok or (gap <= same_site and family and node["sites"] & other["sites"] and node["plain"])
+    # a fracture's swelling at the same body region within the same-site window, whichever came first
+    fracture, swelling = set(s.get("fracture_tags") or ()), s.get("swelling_tag")
+    if fracture and swelling and not ok and not family and gap <= same_site and node["sites"] & other["sites"]:
+        allowed = (fracture if other["swelling"] else set()) | (
+            {swelling} if node["swelling"] and other["episode_tags"] & fracture else set())
+        ok = (node["tags"] - other["episode_tags"]) <= allowed
+    return bool(ok)
 
 
 def _may_follow(node: dict, other: dict) -> bool:
@@ -679,9 +692,16 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 reading_args(settings.get("injury_episodes") or {}, _package_vocab())[2])}
             calm -= {r["_gcode"] for r in tl if tag_in(r, q["high_severity_tags"])}
             trig = [r for r in trig if r["_gcode"] not in calm]
+        else:
+            calm = set()
         nodes = _injury_nodes(tl, q["injury_tags"], settings)
+        fracture = set((settings.get("injury_episodes") or {}).get("fracture_tags") or ())
         for r in _first_per_group(trig):
-            if _earlier_injury(tl, r, q["injury_tags"], settings, esc_held, nodes=nodes) is not None:
+            found = _earlier_injury(tl, r, q["injury_tags"], settings, esc_held, nodes=nodes)
+            if found is not None and not (
+                    # a fracture found after a swelling recorded as explained is a trigger
+                    found["_gcode"] in calm and fracture & nodes[r["_gcode"]]["tags"]
+                    and not fracture & nodes[found["_gcode"]]["tags"]):
                 continue  # a follow-up of an injury already recorded
             deadline = r["_day"] + dt.timedelta(days=q["within_days"])
             action = _first(tl, r["_day"], lambda x: esc_held(x, q["escalations"]))
