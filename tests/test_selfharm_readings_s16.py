@@ -155,3 +155,19 @@ def test_a_late_camhs_contact_is_named_as_the_late_response():
 def test_her_own_after_the_adult_is_the_adults(text, tag):
     found = tag_concerns(text, package_data("vocab.yml"))
     assert tag in found and not ({"self_harm", "parental_mental_health"} - {tag}) & set(found)
+
+
+def test_the_store_keeps_child_sex(tmp_path):
+    """A case analysed again from the store reads "Mum says she self-harmed" with its case.yml child_sex."""
+    from review.store import case_configs, process_case_folder
+
+    case = tmp_path / "case"
+    case_flags(tmp_path, ["Mum says she self-harmed last night"], "2009-03-01", "male")  # writes the folder
+    tables = process_case_folder(case)
+    assert tables["cases"]["child_sex"].tolist() == ["male"]
+    configs = case_configs(tables["cases"])
+    assert configs["C1"].child_sex == "male"
+    flags = detect(tables["timeline"], configs, RULES, only=[RULE])
+    assert flags.empty  # a boy: the mother's, as the case's own build reads it
+    configs = case_configs(tables["cases"].assign(child_sex=None))  # an older store: not given
+    assert len(detect(tables["timeline"], configs, RULES, only=[RULE])) == 1
