@@ -48,6 +48,8 @@ from review.config import package_data
 from review.rules.base import _mentioned  # a keyword mentioned and not negated, in one text
 from review.rules.base import content_anchor, content_key, source_order_key  # a contact's anchor, one row
 from review.rules.base import referral_text_day  # the day one referral row's text dates its referral on
+from review.rules.base import agency_named  # does one agency name name one of some words (CAMHS)
+from review.rules.self_harm_not_referred import reported_child_self_harm  # "Mum says she self-harmed" (one text)
 from review.rules.episodes import explained_text, reading_args, text_reading  # one text's injury-episode readings
 from review.rules.domestic_abuse_not_escalated import dash_score  # a DASH score written in one text
 from review.rules.domestic_abuse_not_escalated import high_risk, lives_elsewhere  # DA high risk, child's residence (one text)
@@ -478,9 +480,14 @@ def _injury_nodes(tl: list[dict], tags, settings: dict, not_record=None) -> dict
         own = [t for t in tags if t in r["_tags"]]
         if not own or not r["_exact"]:
             continue
-        cue, new, sites, dates, plain = text_reading(f"{_text(r.get('description'))} . {_text(r.get('action'))}", *args)
+        cue, new, sites, dates, plain, swollen = text_reading(
+            f"{_text(r.get('description'))} . {_text(r.get('action'))}", *args)
         node = nodes.setdefault(r["_gcode"], {"first": r, "tags": set(), "cue": False, "new": False, "sites": 0,
-                                              "dates": set(), "plain": False, "record": False})
+                                              "dates": set(), "plain": False, "record": False,
+                                              "swollen": False, "not_swollen": False})
+        # its swelling-tag rows naming swelling only, or another injury of the tag too
+        if (settings.get("injury_episodes") or {}).get("swelling_tag") in own:
+            node["swollen" if swollen else "not_swollen"] = True
         node["record"] |= not_record is None or not not_record(r)
         node["tags"] |= set(own)
         node["cue"] |= cue
@@ -490,6 +497,7 @@ def _injury_nodes(tl: list[dict], tags, settings: dict, not_record=None) -> dict
         node["dates"] |= set(dates)
     for node in nodes.values():
         node["dates"] = set(sorted(node["dates"])[:4])
+        node["swelling"] = node["swollen"] and not node["not_swollen"]
     # each group's episode so far: its tags and those of the latest earlier group it follows up, read against
     # that group's episode in turn (in (day, position) order, so each earlier episode is complete)
     s = settings.get("injury_episodes") or {}
@@ -509,7 +517,14 @@ def _plain_followup(node: dict, other: dict, s: dict) -> bool:
     family = node["tags"] <= other["episode_tags"]
     ok = (gap <= follow and family and (node["cue"] or (p["_day"].day * 100 + p["_day"].month) in node["dates"]))
     # the same injury at the same body region (both name one, sharing a region), shortly after, in plainer words
-    return bool(ok or (gap <= same_site and family and node["sites"] & other["sites"] and node["plain"]))
+    ok = ok or (gap <= same_site and family and node["sites"] & other["sites"] and node["plain"])
+    # a fracture's swelling at the same body region within the same-site window, whichever came first
+    fracture, swelling = set(s.get("fracture_tags") or ()), s.get("swelling_tag")
+    if fracture and swelling and not ok and not family and gap <= same_site and node["sites"] & other["sites"]:
+        allowed = (fracture if other["swelling"] else set()) | (
+            {swelling} if node["swelling"] and other["episode_tags"] & fracture else set())
+        ok = (node["tags"] - other["episode_tags"]) <= allowed
+    return bool(ok)
 
 
 def _may_follow(node: dict, other: dict) -> bool:
@@ -677,9 +692,16 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 reading_args(settings.get("injury_episodes") or {}, _package_vocab())[2])}
             calm -= {r["_gcode"] for r in tl if tag_in(r, q["high_severity_tags"])}
             trig = [r for r in trig if r["_gcode"] not in calm]
+        else:
+            calm = set()
         nodes = _injury_nodes(tl, q["injury_tags"], settings)
+        fracture = set((settings.get("injury_episodes") or {}).get("fracture_tags") or ())
         for r in _first_per_group(trig):
-            if _earlier_injury(tl, r, q["injury_tags"], settings, esc_held, nodes=nodes) is not None:
+            found = _earlier_injury(tl, r, q["injury_tags"], settings, esc_held, nodes=nodes)
+            if found is not None and not (
+                    # a fracture found after a swelling recorded as explained is a trigger
+                    found["_gcode"] in calm and fracture & nodes[r["_gcode"]]["tags"]
+                    and not fracture & nodes[found["_gcode"]]["tags"]):
                 continue  # a follow-up of an injury already recorded
             deadline = r["_day"] + dt.timedelta(days=q["within_days"])
             action = _first(tl, r["_day"], lambda x: esc_held(x, q["escalations"]))
@@ -764,9 +786,13 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 continue
             if q["closure_ends_requirement"]:
                 closed = _first(tl, r["_day"], lambda x: x.get("agency_kind") == "social care" and (
-                    _held(x, ["case_closure"]) or x.get("contact_type") != "case_closure" and _mentioned(
+                    _held(x, ["case_closure"]) or x.get("contact_type") != "case_closure" and (_mentioned(
                         _text(x.get("description")) + " . " + _text(x.get("action")),
-                        q["closure_keywords"], tuple(q["closure_negations"]), tuple(q["closure_other_agency_words"]))))
+                        q["closure_keywords"], tuple(q["closure_negations"]), tuple(q["closure_other_agency_words"]))
+                        # a decision against S47, whoever its sentence names ("S47 not agreed by police")
+                        or bool(q.get("s47_outcome_keywords")) and _mentioned(
+                            _text(x.get("description")) + " . " + _text(x.get("action")),
+                            q["s47_outcome_keywords"], tuple(q["closure_negations"])))))
                 if closed is not None and closed["_day"] <= deadline:
                     continue
             flags.append(_flag("strategy_no_conference", r, deadline, _capped(action, r["_day"], None, death)))
@@ -1098,9 +1124,19 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     if "self_harm_not_referred" in p:
         q = p["self_harm_not_referred"]
         limit, least = q.get("max_age_years"), q.get("min_age_years")
-        episodes = _first_per_group([r for r in tl if r["_exact"] and tag_in(r, q["self_harm_tags"]) and not (
+        sex = {"female": "female", "male": "male"}.get(str(case.get("child_sex") or "").strip().lower())
+
+        def told(r):
+            # "Mum says she self-harmed last night" in a child of 8 to 17 (known) whose sex agrees or is not known
+            return (bool(q.get("parent_report_tags")) and limit is not None and least is not None
+                    and tag_in(r, q["parent_report_tags"]) and r["age_days"] is not None
+                    and float(least) * 365.25 <= r["age_days"] < float(limit) * 365.25
+                    and reported_child_self_harm(_text(r.get("description")) + " . " + _text(r.get("action")),
+                                                 tuple(q.get("parent_own_words") or ()), sex))
+
+        episodes = _first_per_group([r for r in tl if r["_exact"] and (tag_in(r, q["self_harm_tags"]) and not (
             limit is not None and r["age_days"] is not None and r["age_days"] >= float(limit) * 365.25) and not (
-            least is not None and r["age_days"] is not None and r["age_days"] < float(least) * 365.25)])
+            least is not None and r["age_days"] is not None and r["age_days"] < float(least) * 365.25) or told(r))])
         window = dt.timedelta(days=q["repeat_window_days"])
         repeated = {id(x) for x in episodes
                     if sum(1 for y in episodes if x["_day"] - window <= y["_day"] <= x["_day"]) >= q["repeat_min_episodes"]}
@@ -1108,7 +1144,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         social = dict(q, response_keywords=q["social_care_keywords"])
 
         def assessed(x):
-            return referral_answers(x, mental)
+            # or any contact by CAMHS that took place (not a missed one), whatever its text names
+            return referral_answers(x, mental) or (
+                agency_named(x.get("agency"), q.get("mental_health_agencies") or ())
+                and x.get("contact_type") != "was_not_brought" and "was_not_brought" not in x["_tags"])
 
         def referred(x):
             return referral_answers(x, social)
@@ -1177,6 +1216,7 @@ def rows_and_cases(contacts, cases) -> tuple[list[dict], dict[str, dict]]:
         info[r["case_id"]] = {"date_of_birth": day(r.get("date_of_birth")), "mobile_from": day(r.get("mobile_from")),
                               "review_date": day(r.get("review_date")), "date_of_death": day(r.get("date_of_death")),
                               "concern_window_days": window(r.get("timeline_options")),
+                              "child_sex": r.get("child_sex") if isinstance(r.get("child_sex"), str) else None,
                               # a store's case table keeps the given name alone (child_given_name)
                               "child_name": next((v for v in (r.get("child_name"), r.get("child_given_name"))
                                                   if isinstance(v, str) and v.strip()), None)}

@@ -51,6 +51,9 @@ class CaseConfig:
     date_of_death: dt.date | None = None
     review_date: dt.date | None = None  # end of the period under review; default: last contact
     child_name: str | None = None
+    # the child's sex, "female" or "male" (case.yml `child_sex`; None: not given): whose self-harm "Mum says she
+    # self-harmed" tells of (review.rules.self_harm_not_referred)
+    child_sex: str | None = None
     people: dict[str, str] = field(default_factory=dict)  # name -> pseudonym ("Mother", "Partner")
     addresses: tuple[str, ...] = ()  # the family's addresses, as the chronologies write them ("[address]")
     # the review's own people (case.yml `reviewer`, `reviewers`, `lead_reviewer`, `author(s)`): name ->
@@ -215,6 +218,7 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
         date_of_death=_as_date(raw.get("date_of_death"), "date_of_death", case_file),
         review_date=_as_date(raw.get("review_date"), "review_date", case_file),
         child_name=raw.get("child_name"),
+        child_sex=_child_sex(raw.get("child_sex"), case_file),
         people={str(k): str(v) for k, v in people.items()},
         addresses=addresses,
         reviewers=reviewers,
@@ -225,10 +229,25 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
     )
 
 
+#: the words case.yml's `child_sex` may be written with, and the sex each means
+CHILD_SEXES = {"female": "female", "f": "female", "girl": "female", "male": "male", "m": "male", "boy": "male"}
+
+
+def _child_sex(value, case_file: Path) -> str | None:
+    """case.yml's `child_sex` as "female" or "male" (None when not given); another value is a ConfigError."""
+    if value is None or str(value).strip() == "":
+        return None
+    sex = CHILD_SEXES.get(str(value).strip().lower())
+    if sex is None:
+        raise ConfigError(f"child_sex {value!r} is neither female nor male (leave it out when not known)",
+                          file=case_file)
+    return sex
+
+
 #: the keys case.yml is read for (README "A case folder"); a key a letter or two from one of them is a typing
 #: slip that would otherwise be ignored in silence (`reveiw_date:`: no review period end; `file:`: every
 #: spreadsheet in the folder read with no agency declared)
-CASE_KEYS = ("case_id", "date_of_birth", "mobile_from", "date_of_death", "review_date", "child_name",
+CASE_KEYS = ("case_id", "date_of_birth", "mobile_from", "date_of_death", "review_date", "child_name", "child_sex",
              "nhs_number", "child_pseudonym", "people", "addresses", "files", "max_file_mb", "timeline",
              "lead_reviewer", "lead_reviewers", "independent_reviewer", "reviewer", "reviewers", "author",
              "authors")

@@ -81,7 +81,10 @@ CASE_TABLE_COLUMNS = {"case_id": "string", "date_of_birth": "datetime64[ns]", "m
                       # the child's given name alone (case.yml child_name's first word, never the full
                       # name), which the sightings reading takes as "child" ("Maisie seen"): a case analysed
                       # again from the store reads its texts as its own build did; empty in older stores
-                      "child_given_name": "string"}
+                      "child_given_name": "string",
+                      # case.yml child_sex ("female", "male"; empty: not given or an older store), which
+                      # self_harm_not_referred reads ("Mum says she self-harmed" in a girl of 8 to 17)
+                      "child_sex": "string"}
 #: the ingest report of each case, one row per file and sheet (IngestReport.to_frame)
 INGEST_TABLE_COLUMNS = {"case_id": "string", "file": "string", "sheet": "string", "hidden": "boolean",
                         "header_row": "Int64", "rows_read": "Int64", "rows_accepted": "Int64",
@@ -862,6 +865,7 @@ def _store_tables(case, analysis: dict[str, pd.DataFrame], case_dir: Path, rules
                           "date_of_death": [day(config.date_of_death)], "rules": [config_json(rules)],
                           "timeline_options": [config_json(options)], "vocab": [vocab_json(case_dir)],
                           "child_given_name": [given_name(config.child_name) or pd.NA],
+                          "child_sex": [getattr(config, "child_sex", None) or pd.NA],
                           "folder": [Path(case_dir).name]})
     ingest = report.to_frame()
     ingest.insert(0, "case_id", case_id)
@@ -1529,7 +1533,7 @@ def case_configs(cases: pd.DataFrame) -> dict:
     vocab.yml, its CaseConfig's ``vocab``: the rules read the case's texts with it, `review.rules.base.
     case_vocab_key`; {} (the package vocabulary, never a vocab.yml of the working directory) when the
     table has none; and child_given_name, its CaseConfig's ``child_name``: the sightings reading takes it
-    as "child", as the case's own build did with case.yml's child_name)."""
+    as "child", as the case's own build did with case.yml's child_name; and child_sex, its ``child_sex``)."""
     from .config import CaseConfig
 
     def dates(column):
@@ -1560,13 +1564,15 @@ def case_configs(cases: pd.DataFrame) -> dict:
     options = cases["timeline_options"] if "timeline_options" in cases else [None] * len(cases)
     own = cases["vocab"] if "vocab" in cases else [None] * len(cases)
     given = cases["child_given_name"] if "child_given_name" in cases else [None] * len(cases)
+    sexes = cases["child_sex"] if "child_sex" in cases else [None] * len(cases)
     root = Path(".")
     return {str(cid): CaseConfig(case_dir=root, case_id=str(cid), date_of_birth=dob, mobile_from=mobile,
                                  review_date=review, date_of_death=death, raw=raw(text), vocab=vocab(words),
-                                 child_name=name if isinstance(name, str) and name.strip() else None)
-            for cid, dob, mobile, review, death, text, words, name in zip(
+                                 child_name=name if isinstance(name, str) and name.strip() else None,
+                                 child_sex=sex if sex in ("female", "male") else None)
+            for cid, dob, mobile, review, death, text, words, name, sex in zip(
                 cases["case_id"], dates("date_of_birth"), dates("mobile_from"), dates("review_date"),
-                dates("date_of_death"), options, own, given)}
+                dates("date_of_death"), options, own, given, sexes)}
 
 
 def timeline_many(contacts: pd.DataFrame, cases: pd.DataFrame, **options) -> pd.DataFrame:

@@ -936,7 +936,21 @@ class Vocabulary:
             gender = self.injury_adults.get(speaker) or self.injury_adult_possessives.get(speaker)
             if gender is not None:
                 return gender in _PRONOUN_GENDERS["her" if struck == "her" else "his"]
-        return self._adults_injury(tokens, start, end) or self._adult_subject(tokens, start, end)
+        return (self._adults_injury(tokens, start, end) or self._adult_subject(tokens, start, end)
+                or self._adults_own(tokens, start))
+
+    def _adults_own(self, tokens: list, start: int) -> bool:
+        """Does "her own" / "his own" stand before the keyword at `start` in its clause, the person named
+        nearest before the pronoun an adult it agrees with ("Mum disclosed her own history of self-harm": the
+        mother's own, though "her" alone may be the child's)?"""
+        i = start - 1
+        while i > 0 and not _marks_clause(tokens[i]):
+            if tokens[i] == "own" and tokens[i - 1] in ("her", "his"):
+                speaker = self._speaker(tokens, i - 1)
+                gender = self.injury_adults.get(speaker) or self.injury_adult_possessives.get(speaker)
+                return gender is not None and gender in _PRONOUN_GENDERS[tokens[i - 1]]
+            i -= 1
+        return False
 
     def _disclosed_hit(self, tokens: list) -> bool:
         """Does the text record a child's disclosure of being hit (vocab.yml, disclosure_hits after a

@@ -1034,6 +1034,14 @@ def _case_attr(case, case_id: str, name: str):
     return None if config is None else getattr(config, name, None)
 
 
+def child_sex(case, case_id: str) -> str | None:
+    """The child's sex of one case, "female" or "male" (case.yml `child_sex`, or a mapping's "child_sex"), else
+    None (not known)."""
+    config = _case_config(case, case_id)
+    value = config.get("child_sex") if isinstance(config, dict) else getattr(config, "child_sex", None)
+    return {"female": "female", "male": "male"}.get(str(value).strip().lower()) if value is not None else None
+
+
 def concern_window_days(case, case_id: str) -> int:
     """The concern window the timeline of one case was built with: its case.yml ``timeline:
     concern_window_days`` (as `review.pipeline.timeline_options` reads it), else the timeline's default
@@ -1252,10 +1260,13 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     # each case's case.yml mobile_from (None when not given), by case code: it wins over the records' words
     # about the child's mobility (`review.timeline.child_mobile_recorded`); explanations name it
     mobile_froms = [_case_attr(case, cid, "mobile_from") for cid in case_ids] if case is not None else []
+    # each case's case.yml child_sex ("female", "male", None), by case code (self_harm_not_referred)
+    child_sexes = [child_sex(case, cid) for cid in case_ids] if case is not None else []
     return Context(timeline=tl, settings=settings, case_ids=ids,
                    extra={"deaths": pd.Series(deaths, index=ids), "review_dates": pd.Series(reviews, index=ids),
                           "concern_windows": windows,
-                          "vocab_keys": vocab_keys, "order": order, "mobile_froms": mobile_froms})
+                          "vocab_keys": vocab_keys, "order": order, "mobile_froms": mobile_froms,
+                          "child_sexes": child_sexes})
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1312,6 +1323,30 @@ def referral_receipts(ctx: Context) -> np.ndarray:
     return ctx.extra["referral_receipts"]
 
 
+def agency_named(agency, words) -> bool:
+    """Does the agency name `agency` name one of `words` (whole words, case-insensitive, any run of characters
+    other than letters and digits between them): "Eastborough CAMHS" and "Child and Adolescent Mental Health
+    Service" name [camhs, child and adolescent mental health]."""
+    words = [w for w in (normalise_text(w) for w in words or ()) if w]
+    if not words or agency is None:
+        return False
+    return bool(_agency_regex(tuple(words)).search(normalise_text(str(agency))))
+
+
+@functools.lru_cache(maxsize=64)
+def _agency_regex(words: tuple) -> re.Pattern:
+    return re.compile(r"(?<!\S)(?:" + "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+                      + r")(?!\S)")
+
+
+def agencies_named(ctx: Context, words) -> np.ndarray:
+    """Per timeline row: is it by an agency whose name names one of `words` (`agency_named`)? Each distinct
+    agency name read once."""
+    codes, uniques = ctx._coded("agency")
+    hit = np.append(np.array([agency_named(u, words) for u in uniques], dtype=bool), False)  # NA: none
+    return hit[codes]
+
+
 def referral_response(ctx: Context, triggers: pd.DataFrame, params: dict) -> pd.DataFrame:
     """`first_response` of `triggers` among the rows that answer a concern by referral, read in the cases with a
     trigger only (domestic_abuse_not_escalated, exploitation_not_referred): an escalation of
@@ -1320,10 +1355,15 @@ def referral_response(ctx: Context, triggers: pd.DataFrame, params: dict) -> pd.
     `response_keywords` (not negated by `response_negations`, not in a sentence with
     `response_not_in_sentence_with`: `text_mentions`); with `receipts_answer`, social care's record of
     receiving a referral or notification (`referral_receipts`: the referral was made no later than its day,
-    so a receipt that is itself a trigger answers itself)."""
+    so a receipt that is itself a trigger answers itself); with `response_agency_names`, any contact that took
+    place (not a missed one: of type or tag was_not_brought) by an agency whose name names one of them
+    (`agencies_named`: a CAMHS appointment is CAMHS's response, whatever its text says)."""
     tl = ctx.timeline
     in_cases = np.isin(tl["_case"].to_numpy(), np.unique(triggers["_case"].to_numpy()))
     response = held_escalations(ctx, params["escalations"]).to_numpy(dtype=bool, copy=True) & in_cases
+    if params.get("response_agency_names"):
+        missed = (ctx.types(["was_not_brought"]) | ctx.tags(["was_not_brought"])).to_numpy(dtype=bool)
+        response |= agencies_named(ctx, params["response_agency_names"]) & ~missed & in_cases
     if params.get("receipts_answer"):
         response |= referral_receipts(ctx) & in_cases
     if params.get("response_contact_types"):

@@ -65,7 +65,7 @@ def _new_regex(cues: tuple, nouns: tuple) -> re.Pattern | None:
 
 @functools.lru_cache(maxsize=200_000)
 def text_reading(text: str, cues: tuple, new_cues: tuple, regions: tuple,
-                 near: tuple = ((), ((), ()))) -> tuple[bool, bool, int, tuple, bool]:
+                 near: tuple = ((), ((), ())), signs: tuple = ((), ())) -> tuple[bool, bool, int, tuple, bool, bool]:
     """One record's text (description " . " action) read for `earlier_injury`: (does it name a follow-up of
     an injury, one of `cues` ("fracture clinic", "healing well", "discharge letter"); does it call an injury
     new, `new_cues` = (cues, nouns): one of the cues at most two words before one of the nouns ("new bruise",
@@ -74,7 +74,9 @@ def text_reading(text: str, cues: tuple, new_cues: tuple, regions: tuple,
     month) of the dates it names, "13/10", "13.10.23", "13/10/2023", sorted; does it read as a follow-up in
     plainer words, `near` = (cues, (about, nouns)): one of the cues ("scabbed", "reviewed") or one of about
     at most two words before one of the nouns ("seen re the burn"), body-region words between them not
-    counted ("seen re the distal radius fracture"))."""
+    counted ("seen re the distal radius fracture"); does it name swelling only, `signs` = (swelling words,
+    the swelling tag's other words): one of the first and none of the others ("swollen left wrist", not
+    "swollen lip, laceration"))."""
     lowered = re.sub(r"['’‘]", "", str(text).lower())
     cue = _found(_phrase_regex(cues), lowered)
     new = _found(_new_regex(*new_cues), lowered)
@@ -92,7 +94,8 @@ def text_reading(text: str, cues: tuple, new_cues: tuple, regions: tuple,
         # radius fracture", "regarding the left upper arm bruise"): read again without them
         places = _phrase_regex(tuple(w for words in regions[:62] for w in ((words,) if isinstance(words, str) else words)), True)
         plain = _found(_new_regex(*near[1]), places.sub(" ", lowered))
-    return cue, new, bits, tuple(dates[:_MAX_DATES]), plain
+    swelling = _found(_phrase_regex(tuple(signs[0])), lowered) and not _found(_phrase_regex(tuple(signs[1])), lowered)
+    return cue, new, bits, tuple(dates[:_MAX_DATES]), plain, swelling
 
 
 #: a word as `_phrase_regex` bounds one: a run of a-z, 0-9 and &
@@ -209,9 +212,16 @@ def reading_args(settings: dict, vocab: dict | None = None) -> tuple:
     words = (lambda key: tuple(map(str, settings.get(key) or ())))
     raw = package_data("vocab.yml") if vocab is None else vocab
     nouns = words("new_injury_nouns")
+    # the swelling tag's words but the swelling words (the package's concerns, and the case's own)
+    swelling, tag = words("swelling_words"), settings.get("swelling_tag")
+    concern_words = [] if not tag else list((package_data("vocab.yml").get("concerns") or {}).get(tag) or ())
+    if vocab is not None and tag:
+        concern_words += [w for w in ((vocab.get("concerns") or {}).get(tag) or ()) if w not in concern_words]
+    plain_swelling = {" ".join(re.findall(r"[a-z0-9&]+", w.lower())) for w in swelling}
+    others = tuple(str(w) for w in concern_words if " ".join(re.findall(r"[a-z0-9&]+", str(w).lower())) not in plain_swelling)
     return (words("followup_cues"), (words("new_injury_cues"), nouns),
             region_words(words("body_sites"), raw.get("body_regions")),
-            (words("same_site_cues"), (words("same_site_about"), nouns)))
+            (words("same_site_cues"), (words("same_site_about"), nouns)), (swelling if tag else (), others))
 
 
 def _pair_codes(ctx: Context, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -292,6 +302,15 @@ def _group_readings(ctx: Context, injury_tags) -> dict:
     new = np.array([r[1] for r in readings], dtype=bool)[inverse] if readings else np.zeros(0, dtype=bool)
     sites = np.array([r[2] for r in readings], dtype="int64")[inverse] if readings else np.zeros(0, dtype="int64")
     plain = np.array([r[4] for r in readings], dtype=bool)[inverse] if readings else np.zeros(0, dtype=bool)
+    swollen = np.array([r[5] for r in readings], dtype=bool)[inverse] if readings else np.zeros(0, dtype=bool)
+    # the bits of the swelling tag and the fracture tags (settings.injury_episodes), and per row whether its
+    # swelling tag is its swelling only ("swollen left wrist") or names another injury too
+    bit_of = {str(tag): np.int64(1) << np.int64(i) for i, tag in enumerate(injury_tags)}
+    swelling_bit = bit_of.get(str(settings.get("swelling_tag")), np.int64(0))
+    fracture_bits = np.int64(0)
+    for tag in settings.get("fracture_tags") or ():
+        fracture_bits |= bit_of.get(str(tag), np.int64(0))
+    has_swelling_tag = (tags & swelling_bit) != 0
     dates = np.full((len(readings), _MAX_DATES), -1, dtype="int64")
     for i, r in enumerate(readings):
         dates[i, :len(r[3])] = r[3]
@@ -301,6 +320,10 @@ def _group_readings(ctx: Context, injury_tags) -> dict:
         "tags": np.zeros(n, dtype="int64"), "sites": np.zeros(n, dtype="int64"),
         "cue": np.bincount(group, weights=cue, minlength=n) > 0, "new": np.bincount(group, weights=new, minlength=n) > 0,
         "plain": np.bincount(group, weights=plain, minlength=n) > 0,
+        # a group whose swelling-tag rows name swelling only (one at least): a fracture's swelling
+        "swelling": (np.bincount(group, weights=has_swelling_tag & swollen, minlength=n) > 0)
+        & ~(np.bincount(group, weights=has_swelling_tag & ~swollen, minlength=n) > 0),
+        "swelling_bit": swelling_bit, "fracture_bits": fracture_bits,
     }
     np.bitwise_or.at(out["tags"], group, tags)
     np.bitwise_or.at(out["sites"], group, sites)
@@ -360,13 +383,24 @@ def _plain_joins(g: dict, rg: np.ndarray, p: np.ndarray, base: np.ndarray, episo
     follow-up of the earlier group's injury, or (near) the same injury at the same body region in plainer
     words. The same injury word family is read against the earlier group's episode (`episode_tags`: its
     tags and those of the records it follows up, `_episode_tags`): a review of a wrist fracture after a
-    fracture clinic that followed up "swollen wrist, buckle fracture" may name the swelling too."""
+    fracture clinic that followed up "swollen wrist, buckle fracture" may name the swelling too. A fracture's
+    swelling (near) joins a fracture at the same body region within the same-site window whichever came first
+    ("swollen left wrist", then "X-ray: fracture of distal radius, left"), with no words of a follow-up."""
     gap = g["day"][rg] - g["day"][p]
     p_ddmm = g["ddmm"][p]
     dated = (g["dates"][rg] == p_ddmm[:, None]).any(axis=1)
     family = (g["tags"][rg] & ~episode_tags[p]) == 0
     joined = base & (gap <= follow_window) & family & (g["cue"][rg] | dated)
-    near = base & (gap <= same_window) & family & ((g["sites"][rg] & g["sites"][p]) != 0) & g["plain"][rg] & ~joined
+    shared = (g["sites"][rg] & g["sites"][p]) != 0
+    near = base & (gap <= same_window) & family & shared & g["plain"][rg] & ~joined
+    # a fracture's swelling, whichever came first: the fracture found after the swelling at its body region,
+    # or the swelling recorded after the fracture (no follow-up words needed)
+    fracture, swelling_bit = g.get("fracture_bits", 0), g.get("swelling_bit", 0)
+    if fracture and swelling_bit:
+        allowed = (np.where(g["swelling"][p], fracture, 0)
+                   | np.where(g["swelling"][rg] & ((episode_tags[p] & fracture) != 0), swelling_bit, 0))
+        extra = g["tags"][rg] & ~episode_tags[p]
+        near |= base & (gap <= same_window) & ~family & shared & ((extra & ~allowed) == 0) & ~joined
     return joined | near, near
 
 
@@ -443,7 +477,10 @@ def earlier_injury(ctx: Context, triggers: pd.DataFrame, injury_tags, *, escalat
       * it is a **same-site follow-up**: dated 0..`same_site_window_days` after it, the same injury word
         family, both naming a body region and sharing one (vocab.yml `body_regions`: "burn to hand", "the
         burn on his hand"), reading as a follow-up in plainer words (`same_site_cues`, or `same_site_about`
-        before an injury noun: "seen re the burn", "burn to hand, scabbed over"); or
+        before an injury noun: "seen re the burn", "burn to hand, scabbed over"); or, whichever came first,
+        a fracture and a swelling only (`swelling_words`, `swelling_tag`, `fracture_tags`) at the same body
+        region within `same_site_window_days` ("swollen left wrist", then "X-ray: fracture of distal radius,
+        left"); or
       * (with `escalation_kinds`) it is itself one of `escalation_kinds` that took place, dated
         0..`escalation_window_days` after it (any injury tag: the CP medical that examined the bruise); or
       * (with `record_kinds`/`meeting_types`) it is one of `record_kinds` or `meeting_types` that took

@@ -60,6 +60,7 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         mask |= (ctx.tags(params["any_age_tags"]) & tl["_exact"] & (tl["_age_days"] >= 0).fillna(False)).to_numpy(
             dtype=bool)
     mask = pd.Series(mask, index=tl.index)
+    calm_groups = np.zeros(0, dtype=tl["_gcode"].to_numpy().dtype)
     if params.get("explained_cues") and params.get("unconcerned_cues"):
         # a mobile child's injury recorded as explained and of no safeguarding concern (NICE CG89: consider
         # maltreatment when the explanation is absent, unsuitable or inconsistent); never a non-mobile baby's
@@ -77,6 +78,18 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     # a follow-up of an injury already recorded (fracture clinic, dressing, discharge letter) is that
     # injury's record: its first record's flag covers it (`episodes.earlier_injury`)
     earlier, same_site = earlier_injury(ctx, triggers, params["injury_tags"], detail=True)
+    fracture_tags = list((ctx.settings.get("injury_episodes") or {}).get("fracture_tags") or ())
+    if len(calm_groups) and fracture_tags and (earlier >= 0).any():
+        # a fracture found after a swelling recorded as explained (a fracture's swelling: one episode) is no
+        # follow-up of an explained injury: the explanation did not know of the fracture, its record is a trigger
+        gcode = tl["_gcode"].to_numpy()
+        fractured = np.unique(gcode[(ctx.tags(fracture_tags) & tl["_exact"]).to_numpy(dtype=bool)])
+        joined = earlier >= 0
+        before = gcode[np.where(joined, earlier, 0)]
+        found = joined & np.isin(before, calm_groups) & ~np.isin(before, fractured) \
+            & np.isin(triggers["_gcode"].to_numpy(), fractured)
+        earlier = np.where(found, -1, earlier)
+        same_site = same_site & ~found
     followed = _same_site_followups(triggers, earlier, same_site)
     triggers = triggers[earlier < 0]
     if triggers.empty:
@@ -115,7 +128,8 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         out.loc[has, "explanation"] = (
             text + np.where(text.str.endswith("."), "", ".") + " Read as follow-ups of this injury, not new"
             " injuries: " + dates[has].astype(str) + " (the same injury at the same body region within " + str(window)
-            + " days, in words of a follow-up: settings.injury_episodes.same_site_window_days).")
+            + " days, in words of a follow-up, or a fracture and its swelling: settings.injury_episodes."
+            "same_site_window_days).")
     return out
 
 

@@ -11,12 +11,18 @@ early help or a referral to children's social care to be considered.
 A trigger is an exact-date row tagged with one of `self_harm_tags` (ingest reads whose self-harm it is: a
 parent's is parental_mental_health), in a child aged `min_age_years` (NICE NG225's scope: 8 and over; a
 self-harm reading about a baby or young child is a parent's) to under `max_age_years` (or of unknown age), one
-per event group at its first such row. Two expectations, each its own flag (its variant):
+per event group at its first such row. In a child of those ages (known), a row of `parent_report_tags` whose
+text has a parent report self-harm with a pronoun that may be the child's ("Mum says she self-harmed last
+night": ingest reads "she" as the mother) is the child's self-harm too when the child's sex (case.yml
+`child_sex`) agrees with the pronoun or is not known, and the clause names none of `parent_own_words` ("Mum
+says she has self-harmed in the past herself" stays the mother's; `reported_child_self_harm`). Two expectations, each its own flag (its variant):
 
 * ``mental_health``: a row whose text mentions one of `mental_health_keywords` (a referral to CAMHS, a
   psychosocial or mental health assessment, seen by liaison psychiatry or the crisis team), not negated
   (`response_negations`) and not in a sentence that only plans, weighs or signposts it
-  (`response_not_in_sentence_with`), by any agency from the trigger's day to `within_days` calendar days after
+  (`response_not_in_sentence_with`), or any contact that took place (not a missed appointment) by an agency
+  whose name names one of `mental_health_agencies` (CAMHS, child and adolescent mental health: its contact
+  is the response whatever its text says), by any agency from the trigger's day to `within_days` calendar days after
   it, `presentation_within_days` when the trigger row is a hospital presentation (`presentation_contact_types`).
   High when a presentation or a repeated episode, else medium.
 * ``repeated``: an episode with at least `repeat_min_episodes` episodes (event groups, itself included) within
@@ -32,11 +38,16 @@ other referral rules do.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
+from ..vocab import _AUXILIARIES, normalise_text, tokenise
+
 from .base import (
     Context,
+    _distinct_texts,
     action_when,
     day_numbers,
     deadline_rows,
@@ -52,6 +63,78 @@ from .base import (
 _COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "_start", "_end", "agency", "contact_type",
             "_age_days"]
 _YEAR_DAYS = 365.25
+#: the subject pronoun of a parent's report and the sex of a child it may also name
+_PRONOUN_SEX = {"she": "female", "he": "male"}
+
+
+@functools.lru_cache(maxsize=8)
+def _report_words(vocab_key: str = "") -> tuple:
+    """(adult word -> "female" / "male", report words, self-harm keywords as word tuples) of the package
+    vocabulary (vocab.yml injury_adults, injury_report_words, concerns.self_harm)."""
+    from ..config import package_data
+
+    vocab = package_data("vocab.yml")
+    adults = {}
+    for sex in ("female", "male"):
+        for word in (vocab.get("injury_adults") or {}).get(sex) or ():
+            adults[normalise_text(word)] = sex
+    reports = frozenset(normalise_text(w) for w in vocab.get("injury_report_words") or ())
+    keywords = tuple(sorted({tuple(normalise_text(w).split()) for w in (vocab.get("concerns") or {}).get("self_harm") or ()
+                             if normalise_text(w)}, key=len, reverse=True))
+    return adults, reports, keywords
+
+
+def reported_child_self_harm(text: str, own_words, sex: str | None = None) -> bool:
+    """Does `text` tell of a parent reporting self-harm with a pronoun that may be the child's: "<adult> <report
+    word> [that] she|he [auxiliary] <self-harm keyword>" ("Mum says she self-harmed last night", "Father said
+    that he has self harmed"), the pronoun agreeing with the adult and with the child's `sex` ("female" /
+    "male"; None: unknown, either), and its clause naming none of `own_words` (the parent's own: "herself",
+    "her own")? Ingest reads these as the parent's (parental_mental_health); in a child of NICE NG225's ages
+    (8 to 17) the parent is more likely reporting the child's self-harm. Words of the package vocabulary."""
+    adults, reports, keywords = _report_words()
+    tokens = tokenise(text)
+    own = [tuple(normalise_text(w).split()) for w in own_words or () if normalise_text(w)]
+    for i, token in enumerate(tokens):
+        pronoun_sex = _PRONOUN_SEX.get(token)
+        if pronoun_sex is None or (sex is not None and sex != pronoun_sex) or i < 2:
+            continue
+        j = i - 1
+        if tokens[j] == "that" and j > 1:
+            j -= 1
+        if tokens[j] not in reports or adults.get(tokens[j - 1]) != pronoun_sex:
+            continue
+        k = i + 1
+        while k < len(tokens) and tokens[k] in _AUXILIARIES:
+            k += 1
+        if not any(tuple(tokens[k:k + len(w)]) == w for w in keywords):
+            continue
+        end = k
+        while end < len(tokens) and not tokens[end].startswith("|"):
+            end += 1
+        clause = tokens[j - 1:end]
+        if any(tuple(clause[m:m + len(w)]) == w for w in own for m in range(len(clause))):
+            continue
+        return True
+    return False
+
+
+def _reported_by_parent(ctx: Context, mask: np.ndarray, params: dict) -> np.ndarray:
+    """Per timeline row of `mask` (a parent's self-harm as ingest read it, in a child of the rule's ages):
+    `reported_child_self_harm` of its description and action with its case's `child_sex` (case.yml), each
+    distinct (case sex, description, action) read once."""
+    out = np.zeros(len(ctx.timeline), dtype=bool)
+    pos = np.flatnonzero(mask)
+    if not len(pos):
+        return out
+    sexes = list(ctx.extra.get("child_sexes") or []) or [None] * len(ctx.case_ids)
+    numbers = np.array([{"female": 1, "male": 2}.get(x, 0) for x in sexes] + [0], dtype="int64")[
+        ctx.timeline["_case"].to_numpy(dtype="int64")]
+    inverse, first, v, row_text = _distinct_texts(ctx, pos, numbers)
+    own = tuple(params.get("parent_own_words") or ())
+    hits = np.array([reported_child_self_harm(row_text(i), own, (None, "female", "male")[int(v[i])]) for i in first],
+                    dtype=bool)
+    out[pos] = hits[inverse]
+    return out
 
 
 def repeated_episodes(episodes: pd.DataFrame, minimum: int, window: int) -> np.ndarray:
@@ -115,6 +198,17 @@ def self_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
         # the words did not name (ingest reads "Mum says she self-harmed" as parental_mental_health)
         age = tl["_age_days"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
         harmed &= ~(age < float(params["min_age_years"]) * _YEAR_DAYS)  # unknown age: still a trigger
+    if params.get("parent_report_tags") and params.get("min_age_years") is not None \
+            and params.get("max_age_years") is not None:
+        # "Mum says she self-harmed last night" (ingest: the mother's, parental_mental_health) in a child of 8 to
+        # 17 whose sex agrees with the pronoun (or is not known) is read as the mother reporting the child's
+        # self-harm; not "Mum says she has self-harmed in the past herself" (`parent_own_words`), not of a boy
+        age = tl["_age_days"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+        of_age = (age >= float(params["min_age_years"]) * _YEAR_DAYS) & (age < float(params["max_age_years"]) * _YEAR_DAYS)
+        told = ctx.tags(params["parent_report_tags"]).to_numpy(dtype=bool) & tl["_exact"].to_numpy(dtype=bool) \
+            & of_age & ~harmed
+        if told.any():
+            harmed = harmed | _reported_by_parent(ctx, told, params)
     episodes = first_per_group(rows_of(ctx, harmed, _COLUMNS))
     if episodes.empty:
         return episodes.iloc[:0]
@@ -124,8 +218,11 @@ def self_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
 
     # 1. the mental health response (NICE NG225), every episode
     days = np.where(presentation, int(params["presentation_within_days"]), int(params["within_days"]))
+    # a contact by CAMHS itself answers too, whatever its text names ("Appointment: seen with mum, low mood,
+    # safety plan agreed" by "Child and Adolescent Mental Health Service")
     mental = dict(params, escalations=[], response_contact_types=[],
-                  response_keywords=params["mental_health_keywords"])
+                  response_keywords=params["mental_health_keywords"],
+                  response_agency_names=params.get("mental_health_agencies") or [])
     what = np.where(presentation, "a self-harm presentation to hospital", "self-harm")
     what = np.where(repeat, pd.Series(what, index=episodes.index) + ", repeated ("
                     + str(int(params["repeat_min_episodes"])) + " or more episodes within "

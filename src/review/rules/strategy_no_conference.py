@@ -8,7 +8,8 @@ ends the requirement (the enquiry concluded that no conference was needed): a ro
 (not one whose text says the case was not closed: "case not closed", "closure deferred", "NFA not agreed":
 `base.types_held`), or a social care row whose text records social care's no further action (not negated:
 "NFA not agreed" is not one; not another agency's: "Police: no further action on the criminal
-investigation" is not one).
+investigation" is not one), or a decision against a section 47 enquiry, whoever its sentence names ("S47 not
+agreed by police", "Police did not agree S47": `s47_outcome_keywords`, not negated).
 
 A strategy discussion or a conference is a row of that contact type or escalation; a row of the type whose
 text says it did not take place ("Strategy discussion not held", "strategy meeting cancelled", "ICPC
@@ -71,8 +72,13 @@ def strategy_no_conference(ctx: Context, params: dict) -> pd.DataFrame:
         # only the texts of cases with a trigger still missed can end a requirement: at scale the free
         # text is the costly part
         open_case = tl["_case"].isin(triggers.loc[missed.to_numpy(), "_case"].unique())
-        nfa = text_mentions(ctx, social_care & open_case & ~ctx.types(["case_closure"]), params["closure_keywords"],
+        readable = social_care & open_case & ~ctx.types(["case_closure"])
+        nfa = text_mentions(ctx, readable, params["closure_keywords"],
                             params["closure_negations"], params["closure_other_agency_words"])
+        if params.get("s47_outcome_keywords"):
+            # a decision against a section 47 enquiry is the strategy discussion's whoever the sentence names
+            # ("S47 not agreed by police", "Police did not agree S47"): read without the other agencies' words
+            nfa |= text_mentions(ctx, readable & ~nfa, params["s47_outcome_keywords"], params["closure_negations"])
         # a row typed as the closure whose text says the case was not closed ("case not closed", "closure
         # deferred", "NFA not agreed") ends nothing (`types_held`)
         closed = first_response(ctx, triggers, social_care & (types_held(ctx, ["case_closure"]) | nfa))
