@@ -651,11 +651,24 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 flags.append(_flag("nonmobile_injury", r, deadline, action))
 
     # injury_not_escalated ---------------------------------------------------------------------------
+    def answer(rows, anchor, kinds, receipts):
+        # the first escalation of `kinds` from `anchor`; with receipts, social care's record of receiving a
+        # referral when it came strictly earlier (review.rules.base.first_response_or)
+        action = _first(rows, anchor, lambda x: esc_held(x, kinds))
+        if receipts:
+            got = _first(rows, anchor, lambda x: receipt(x) and not esc_held(x, kinds))
+            if got is not None and (action is None or got["_day"] < action["_day"]):
+                action = got
+        return action
+
     if "injury_not_escalated" in p:
         q = p["injury_not_escalated"]
+        receipts = bool(q.get("receipts_answer"))  # social care's receipt of the referral: no trigger, no record
         trig = []
         for r in tl:
             if not (r["_exact"] and r["age_days"] is not None and r["age_days"] >= 0):
+                continue
+            if receipts and receipt(r):
                 continue
             if tag_in(r, q.get("any_age_tags") or []):  # a harm said to be inflicted, at any age
                 trig.append(r)
@@ -677,12 +690,12 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 reading_args(settings.get("injury_episodes") or {}, _package_vocab())[2])}
             calm -= {r["_gcode"] for r in tl if tag_in(r, q["high_severity_tags"])}
             trig = [r for r in trig if r["_gcode"] not in calm]
-        nodes = _injury_nodes(tl, q["injury_tags"], settings)
+        nodes = _injury_nodes(tl, q["injury_tags"], settings, receipt if receipts else None)
         for r in _first_per_group(trig):
             if _earlier_injury(tl, r, q["injury_tags"], settings, esc_held, nodes=nodes) is not None:
                 continue  # a follow-up of an injury already recorded
             deadline = r["_day"] + dt.timedelta(days=q["within_days"])
-            action = _first(tl, r["_day"], lambda x: esc_held(x, q["escalations"]))
+            action = answer(tl, r["_day"], q["escalations"], receipts)
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 flags.append(_flag("injury_not_escalated", r, deadline, action))
@@ -690,13 +703,15 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     # repeated_injury_or_ae --------------------------------------------------------------------------
     if "repeated_injury_or_ae" in p:
         q = p["repeated_injury_or_ae"]
+        receipts = bool(q.get("receipts_answer"))  # social care's receipt of the referral: no injury of its own
         for variant, is_event, min_count, window in (
-            ("injury", lambda x: tag_in(x, q["injury_tags"]), q["min_injuries"], q["injury_window_days"]),
+            ("injury", lambda x: tag_in(x, q["injury_tags"]) and not (receipts and receipt(x)), q["min_injuries"],
+             q["injury_window_days"]),
             ("ae", lambda x: x.get("contact_type") == "ae_attendance", q["min_ae_attendances"], q["ae_window_days"]),
         ):
             rows = [r for r in tl if is_event(r)]
             events = _first_per_group(rows)
-            nodes = _injury_nodes(tl, q["injury_tags"], settings)
+            nodes = _injury_nodes(tl, q["injury_tags"], settings, receipt if receipts else None)
             episode = _injury_episodes(rows, q, lambda r: _earlier_injury(tl, r, q["injury_tags"], settings, esc_held,
                                                                           nodes=nodes)) \
                 if variant == "injury" else {e["_gcode"]: e["_gcode"] for e in events}
@@ -714,7 +729,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     continue
                 deadline = r["_day"] + dt.timedelta(days=q["within_days"])
                 # not the escalation of a row's own type that did not take place ("ICPC cancelled")
-                action = _first(tl, r["_day"], lambda x: esc_held(x, q["escalations"]))
+                action = answer(tl, r["_day"], q["escalations"], receipts)
                 if action is not None and action["_day"] <= deadline:
                     continue
                 lo = r["_day"] - dt.timedelta(days=window)

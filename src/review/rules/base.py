@@ -1305,6 +1305,30 @@ def referral_response(ctx: Context, triggers: pd.DataFrame, params: dict) -> pd.
     return first_response(ctx, triggers, pd.Series(response, index=tl.index))
 
 
+def first_response_or(ctx: Context, triggers: pd.DataFrame, mask, other, **kwargs) -> pd.DataFrame:
+    """`first_response` of `mask`, where a row of `other` (per timeline row; None: none) answers too, but is
+    taken as the response only when it came strictly before the first of `mask` (or none of `mask` came): the
+    injury rules' escalations, then social care's receipt of a referral (`referral_receipts`), so that the
+    referring agency's own referral, not its receipt recorded the same day, is the response named."""
+    found = first_response(ctx, triggers, mask, **kwargs)
+    if other is None:
+        return found
+    other = np.asarray(other, dtype=bool) & ~np.asarray(mask, dtype=bool)
+    if not other.any():
+        return found
+    alt = first_response(ctx, triggers, pd.Series(other, index=ctx.timeline.index), **kwargs)
+    pos, alt_pos = found["action_pos"].to_numpy(), alt["action_pos"].to_numpy()
+    use = (alt_pos >= 0) & ((pos < 0) | (alt["action_date"].to_numpy() < found["action_date"].to_numpy()))
+    out = found.copy()
+    for column in ("action_event_id", "action_date", "action_exact", "action_pos"):
+        out[column] = out[column].where(~use, alt[column])
+    out["timely"] = found["timely"].to_numpy() | alt["timely"].to_numpy()
+    unplaced = np.where(found["unplaced_pos"].to_numpy() >= 0, found["unplaced_pos"].to_numpy(),
+                        alt["unplaced_pos"].to_numpy())
+    out["unplaced_pos"] = np.where(out["timely"].to_numpy(), -1, unplaced)
+    return out
+
+
 def first_response(
     ctx: Context,
     triggers: pd.DataFrame,
@@ -2233,7 +2257,7 @@ def unlinked_outcome_text(ctx: Context, action_id: pd.Series, action_date: pd.Se
                           action_pos, kinds, *, what: str = "the next escalation by any agency",
                           about: str = "this concern", max_days=None, since: str = "it",
                           none: str = "none by any agency is recorded", death: pd.Series | None = None,
-                          review_end: pd.Series | None = None) -> pd.Series:
+                          review_end: pd.Series | None = None, receipts=None) -> pd.Series:
     """The end of an explanation whose late action is the next escalation by any agency, which nothing in
     the records links to the trigger: '; the next escalation by any agency came on 25 Jan 2024 (CP
     conference, Eastborough Children's Social Care), 7 calendar days after the deadline; nothing in the
@@ -2243,12 +2267,17 @@ def unlinked_outcome_text(ctx: Context, action_id: pd.Series, action_date: pd.Se
     recorded.'; where the child's death came first (`death`, aligned, NaT elsewhere: `death_bound`) '; none
     by any agency is recorded before the child's death on 3 Jun 2023.'; where the review period ended before
     `max_days` ran out (`review_end`, aligned, NaT elsewhere: `review_end_bound`) '; none by any agency is
-    recorded before the end of the review period on 31 Dec 2021.'."""
+    recorded before the end of the review period on 31 Dec 2021.'. With `receipts` (per timeline row: social
+    care's record of receiving a referral, `referral_receipts`), such a row holding none of `kinds` is named
+    '(referral received, Eastborough Children's Social Care)'."""
     index = action_id.index
     pos = np.asarray(action_pos, dtype="int64")
     delay = pd.Series(delay, index=index).astype("Float64")
     inexact = delay.isna().to_numpy(dtype=bool)
     names = escalation_names(ctx, pos, kinds, index).to_numpy(dtype=object)
+    if receipts is not None and len(pos):  # social care's record of receiving the referral (`referral_receipts`)
+        received = np.asarray(receipts, dtype=bool)[np.maximum(pos, 0)] & (pos >= 0) & (names == "")
+        names = np.where(received, "referral received", names).astype(object)
     agency = column_at(ctx, "agency", np.maximum(pos, 0), index).astype(object).fillna("").to_numpy(dtype=object)
     detail = np.where(names == "", "", " (" + names + ", " + agency + ")")
     detail = np.where((names == "") & (agency != ""), " (" + agency + ")", detail)
