@@ -742,19 +742,47 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     # referral_no_decision ---------------------------------------------------------------------------
     if "referral_no_decision" in p:
         q = p["referral_no_decision"]
-        for r in _first_per_group([r for r in tl if esc_held(r, ["referral_to_csc"]) and r["_exact"]]):
+
+        def decision(x):
+            return (x.get("agency_kind") in q["decision_agency_kinds"]
+                    and (_held(x, q["decision_contact_types"]) or (
+                        q.get("decision_in_text", True) and any(records_type(t, _text(x.get("description")) + " . " + _text(x.get("action")),
+                                                                 _package_vocab()) for t in q["decision_contact_types"])))
+                    or q.get("decision_in_text", True) and compile_vocab(_package_vocab()).declines_referral(
+                        _text(x.get("description")) + " . " + _text(x.get("action"))))
+
+        referrals = _first_per_group([r for r in tl if esc_held(r, ["referral_to_csc"]) and r["_exact"]])
+        made = []  # (case, the day a referral trigger counts from, its first decision or None)
+        for r in referrals:
             # a referral its text dates on a later day ("Referral to MASH sent 22.02.21"): counted from that day
-            referred = referral_text_day(r.get("description"), r.get("action"), r["_day"], review_end) or r["_day"]
-            deadline = _add_working_days(referred, int(q["within_working_days"]))
-            action = _first(tl, referred, lambda x: x.get("agency_kind") in q["decision_agency_kinds"]
-                            and (_held(x, q["decision_contact_types"]) or (
-                                q.get("decision_in_text", True) and any(records_type(t, _text(x.get("description")) + " . " + _text(x.get("action")),
-                                                     _package_vocab()) for t in q["decision_contact_types"])))
-                or q.get("decision_in_text", True) and compile_vocab(_package_vocab()).declines_referral(
-                    _text(x.get("description")) + " . " + _text(x.get("action"))))
+            r["_referred"] = referral_text_day(r.get("description"), r.get("action"), r["_day"], review_end) or r["_day"]
+            r["_decision"] = _first(tl, r["_referred"], decision)
+            made.append(r)
+        if q.get("receipts_trigger"):
+            # social care's record of receiving a referral: a trigger of its own (variant receipt), from its day,
+            # unless in a referral's group, or the receipt of the latest referral made up to
+            # receipt_referral_window_days before it and not decided before its day
+            groups = {r["_gcode"] for r in referrals}
+            window = q.get("receipt_referral_window_days")
+            for r in _first_per_group([r for r in tl if r["_exact"] and receipt(r)
+                                       and not esc_held(r, ["referral_to_csc"])]):
+                if r["_gcode"] in groups or (q.get("receipts_not_on_cp_plan") and r.get("on_cp_plan") is True):
+                    continue  # (a notification about a child on a plan goes to the lead social worker)
+                before = [m for m in made if m["_referred"] <= r["_day"]]
+                latest = max(before, key=lambda m: (m["_referred"], m["_pos"]), default=None)
+                if (window is not None and latest is not None and (r["_day"] - latest["_referred"]).days <= int(window)
+                        and (latest["_decision"] is None or latest["_decision"]["_day"] >= r["_day"])):
+                    continue
+                r["_referred"], r["_variant"] = r["_day"], "receipt"
+                r["_decision"] = _first(tl, r["_day"], decision)
+                referrals.append(r)
+        for r in sorted(referrals, key=lambda x: x["_pos"]):
+            deadline = _add_working_days(r["_referred"], int(q["within_working_days"]))
+            action = r["_decision"]
             if action is None or action["_day"] > deadline:
                 # a decision after the child's death is none (review.rules.base.censor_at_death)
-                flags.append(_flag("referral_no_decision", r, deadline, _capped(action, referred, None, death)))
+                flags.append(_flag("referral_no_decision", r, deadline, _capped(action, r["_referred"], None, death),
+                                   r.get("_variant", "")))
 
     # strategy_no_conference -------------------------------------------------------------------------
     if "strategy_no_conference" in p:
