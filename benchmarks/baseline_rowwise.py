@@ -617,6 +617,32 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     and _mentioned(text, q["response_keywords"], tuple(q.get("response_negations") or ()),
                                    tuple(q.get("response_not_in_sentence_with") or ()))))
 
+    def answered_from(x, q):
+        # the day a row answering by referral answers from (review.rules.base.referral_response): a referral to
+        # children's social care its text dates later ("Referral to MASH sent 22.02.21", as referral_no_decision
+        # reads it) from that day, unless the row answers otherwise too
+        kinds = list(q.get("escalations") or [])
+        if not (x["_exact"] and "referral_to_csc" in kinds and esc_held(x, ["referral_to_csc"])):
+            return x["_day"]
+        if (esc_held(x, [k for k in kinds if k != "referral_to_csc"]) or (bool(q.get("receipts_answer")) and receipt(x))
+                or (x.get("agency_kind") in (q.get("response_agency_kinds") or [x.get("agency_kind")])
+                    and _held(x, q.get("response_contact_types") or []))):
+            return x["_day"]
+        return referral_text_day(x.get("description"), x.get("action"), x["_day"], review_end) or x["_day"]
+
+    def first_answer(anchor, q):
+        # `_first` of the rows answering by referral, each from the day it answers from (`answered_from`)
+        best = None
+        for x in tl:
+            if x["_day"] is None or (x["_day"] < anchor and not (x["_exact"] and esc_held(x, ["referral_to_csc"]))):
+                continue
+            if not referral_answers(x, q):
+                continue
+            day = answered_from(x, q)
+            if day >= anchor and (best is None or day < best["_day"]):
+                best = x if day == x["_day"] else dict(x, _day=day)
+        return best
+
     # nonmobile_injury -------------------------------------------------------------------------------
     if "nonmobile_injury" in p:
         q = p["nonmobile_injury"]
@@ -1068,12 +1094,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     and not (q.get("residence_verbs") and lives_elsewhere(text, q)):  # the child lives elsewhere
                 trig.append(r)
 
-        def responded(x):
-            return referral_answers(x, q)
-
         for r in _first_per_group(trig):
             deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
-            action = _first(tl, r["_day"], responded)
+            action = first_answer(r["_day"], q)
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 flags.append(_flag("domestic_abuse_not_escalated", r, deadline, action))
@@ -1123,12 +1146,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         exploited_groups = {r["_gcode"] for r in exploited}
         trigger_ids = {id(r) for r in exploited + missing}
 
-        def referred(x):
-            return referral_answers(x, q)
-
         for r in _first_per_group([r for r in tl if id(r) in trigger_ids]):
             deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
-            action = _first(tl, r["_day"], referred)
+            action = first_answer(r["_day"], q)
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 variant = ("relationship_abuse" if r["_gcode"] in own_groups
@@ -1150,17 +1170,11 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         mental = dict(q, escalations=[], response_contact_types=[], response_keywords=q["mental_health_keywords"])
         social = dict(q, response_keywords=q["social_care_keywords"])
 
-        def assessed(x):
-            return referral_answers(x, mental)
-
-        def referred(x):
-            return referral_answers(x, social)
-
         for r in episodes:
             presentation = r.get("contact_type") in (q.get("presentation_contact_types") or [])
             days = q["presentation_within_days"] if presentation else q["within_days"]
             deadline = r["_day"] + dt.timedelta(days=int(days))
-            action = _first(tl, r["_day"], assessed)
+            action = first_answer(r["_day"], mental)
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 flag = _flag("self_harm_not_referred", r, deadline, action, "mental_health")
@@ -1168,7 +1182,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 flags.append(flag)
             if id(r) in repeated:
                 deadline = r["_day"] + dt.timedelta(days=int(q["repeat_within_days"]))
-                action = _first(tl, r["_day"], referred)
+                action = first_answer(r["_day"], social)
                 if action is None or action["_day"] > deadline:
                     action = _capped(action, r["_day"], q.get("response_max_days"), death)
                     flag = _flag("self_harm_not_referred", r, deadline, action, "repeated")
