@@ -626,11 +626,41 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         # with receipts_answer, social care's record of receiving a referral
         text = _text(x.get("description")) + " . " + _text(x.get("action"))
         return (esc_held(x, q["escalations"]) or (bool(q.get("receipts_answer")) and receipt(x))
+                or (bool(q.get("response_agency_names")) and agency_named(x.get("agency"), q["response_agency_names"])
+                    and x.get("contact_type") != "was_not_brought" and "was_not_brought" not in x["_tags"])
                 or (x.get("agency_kind") in (q.get("response_agency_kinds") or [x.get("agency_kind")])
                     and _held(x, q.get("response_contact_types") or []))
                 or (bool(q.get("response_keywords"))
                     and _mentioned(text, q["response_keywords"], tuple(q.get("response_negations") or ()),
                                    tuple(q.get("response_not_in_sentence_with") or ()))))
+
+    def answered_from(x, q):
+        # the day a row answering by referral answers from (review.rules.base.referral_response): a referral to
+        # children's social care its text dates later ("Referral to MASH sent 22.02.21", as referral_no_decision
+        # reads it) from that day, unless the row answers otherwise too
+        kinds = list(q.get("escalations") or [])
+        if not (x["_exact"] and "referral_to_csc" in kinds and esc_held(x, ["referral_to_csc"])):
+            return x["_day"]
+        if (esc_held(x, [k for k in kinds if k != "referral_to_csc"]) or (bool(q.get("receipts_answer")) and receipt(x))
+                or (bool(q.get("response_agency_names")) and agency_named(x.get("agency"), q["response_agency_names"])
+                    and x.get("contact_type") != "was_not_brought" and "was_not_brought" not in x["_tags"])
+                or (x.get("agency_kind") in (q.get("response_agency_kinds") or [x.get("agency_kind")])
+                    and _held(x, q.get("response_contact_types") or []))):
+            return x["_day"]
+        return referral_text_day(x.get("description"), x.get("action"), x["_day"], review_end) or x["_day"]
+
+    def first_answer(anchor, q):
+        # `_first` of the rows answering by referral, each from the day it answers from (`answered_from`)
+        best = None
+        for x in tl:
+            if x["_day"] is None or (x["_day"] < anchor and not (x["_exact"] and esc_held(x, ["referral_to_csc"]))):
+                continue
+            if not referral_answers(x, q):
+                continue
+            day = answered_from(x, q)
+            if day >= anchor and (best is None or day < best["_day"]):
+                best = x if day == x["_day"] else dict(x, _day=day)
+        return best
 
     # nonmobile_injury -------------------------------------------------------------------------------
     if "nonmobile_injury" in p:
@@ -666,11 +696,24 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 flags.append(_flag("nonmobile_injury", r, deadline, action))
 
     # injury_not_escalated ---------------------------------------------------------------------------
+    def answer(rows, anchor, kinds, receipts):
+        # the first escalation of `kinds` from `anchor`; with receipts, social care's record of receiving a
+        # referral when it came strictly earlier (review.rules.base.first_response_or)
+        action = _first(rows, anchor, lambda x: esc_held(x, kinds))
+        if receipts:
+            got = _first(rows, anchor, lambda x: receipt(x) and not esc_held(x, kinds))
+            if got is not None and (action is None or got["_day"] < action["_day"]):
+                action = got
+        return action
+
     if "injury_not_escalated" in p:
         q = p["injury_not_escalated"]
+        receipts = bool(q.get("receipts_answer"))  # social care's receipt of the referral: no trigger, no record
         trig = []
         for r in tl:
             if not (r["_exact"] and r["age_days"] is not None and r["age_days"] >= 0):
+                continue
+            if receipts and receipt(r):
                 continue
             if tag_in(r, q.get("any_age_tags") or []):  # a harm said to be inflicted, at any age
                 trig.append(r)
@@ -694,7 +737,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             trig = [r for r in trig if r["_gcode"] not in calm]
         else:
             calm = set()
-        nodes = _injury_nodes(tl, q["injury_tags"], settings)
+        nodes = _injury_nodes(tl, q["injury_tags"], settings, receipt if receipts else None)
         fracture = set((settings.get("injury_episodes") or {}).get("fracture_tags") or ())
         for r in _first_per_group(trig):
             found = _earlier_injury(tl, r, q["injury_tags"], settings, esc_held, nodes=nodes)
@@ -704,7 +747,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     and not fracture & nodes[found["_gcode"]]["tags"]):
                 continue  # a follow-up of an injury already recorded
             deadline = r["_day"] + dt.timedelta(days=q["within_days"])
-            action = _first(tl, r["_day"], lambda x: esc_held(x, q["escalations"]))
+            action = answer(tl, r["_day"], q["escalations"], receipts)
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 flags.append(_flag("injury_not_escalated", r, deadline, action))
@@ -712,13 +755,15 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     # repeated_injury_or_ae --------------------------------------------------------------------------
     if "repeated_injury_or_ae" in p:
         q = p["repeated_injury_or_ae"]
+        receipts = bool(q.get("receipts_answer"))  # social care's receipt of the referral: no injury of its own
         for variant, is_event, min_count, window in (
-            ("injury", lambda x: tag_in(x, q["injury_tags"]), q["min_injuries"], q["injury_window_days"]),
+            ("injury", lambda x: tag_in(x, q["injury_tags"]) and not (receipts and receipt(x)), q["min_injuries"],
+             q["injury_window_days"]),
             ("ae", lambda x: x.get("contact_type") == "ae_attendance", q["min_ae_attendances"], q["ae_window_days"]),
         ):
             rows = [r for r in tl if is_event(r)]
             events = _first_per_group(rows)
-            nodes = _injury_nodes(tl, q["injury_tags"], settings)
+            nodes = _injury_nodes(tl, q["injury_tags"], settings, receipt if receipts else None)
             episode = _injury_episodes(rows, q, lambda r: _earlier_injury(tl, r, q["injury_tags"], settings, esc_held,
                                                                           nodes=nodes)) \
                 if variant == "injury" else {e["_gcode"]: e["_gcode"] for e in events}
@@ -736,7 +781,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     continue
                 deadline = r["_day"] + dt.timedelta(days=q["within_days"])
                 # not the escalation of a row's own type that did not take place ("ICPC cancelled")
-                action = _first(tl, r["_day"], lambda x: esc_held(x, q["escalations"]))
+                action = answer(tl, r["_day"], q["escalations"], receipts)
                 if action is not None and action["_day"] <= deadline:
                     continue
                 lo = r["_day"] - dt.timedelta(days=window)
@@ -749,19 +794,47 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     # referral_no_decision ---------------------------------------------------------------------------
     if "referral_no_decision" in p:
         q = p["referral_no_decision"]
-        for r in _first_per_group([r for r in tl if esc_held(r, ["referral_to_csc"]) and r["_exact"]]):
+
+        def decision(x):
+            return (x.get("agency_kind") in q["decision_agency_kinds"]
+                    and (_held(x, q["decision_contact_types"]) or (
+                        q.get("decision_in_text", True) and any(records_type(t, _text(x.get("description")) + " . " + _text(x.get("action")),
+                                                                 _package_vocab()) for t in q["decision_contact_types"])))
+                    or q.get("decision_in_text", True) and compile_vocab(_package_vocab()).declines_referral(
+                        _text(x.get("description")) + " . " + _text(x.get("action"))))
+
+        referrals = _first_per_group([r for r in tl if esc_held(r, ["referral_to_csc"]) and r["_exact"]])
+        made = []  # (case, the day a referral trigger counts from, its first decision or None)
+        for r in referrals:
             # a referral its text dates on a later day ("Referral to MASH sent 22.02.21"): counted from that day
-            referred = referral_text_day(r.get("description"), r.get("action"), r["_day"], review_end) or r["_day"]
-            deadline = _add_working_days(referred, int(q["within_working_days"]))
-            action = _first(tl, referred, lambda x: x.get("agency_kind") in q["decision_agency_kinds"]
-                            and (_held(x, q["decision_contact_types"]) or (
-                                q.get("decision_in_text", True) and any(records_type(t, _text(x.get("description")) + " . " + _text(x.get("action")),
-                                                     _package_vocab()) for t in q["decision_contact_types"])))
-                or q.get("decision_in_text", True) and compile_vocab(_package_vocab()).declines_referral(
-                    _text(x.get("description")) + " . " + _text(x.get("action"))))
+            r["_referred"] = referral_text_day(r.get("description"), r.get("action"), r["_day"], review_end) or r["_day"]
+            r["_decision"] = _first(tl, r["_referred"], decision)
+            made.append(r)
+        if q.get("receipts_trigger"):
+            # social care's record of receiving a referral: a trigger of its own (variant receipt), from its day,
+            # unless in a referral's group, or the receipt of the latest referral made up to
+            # receipt_referral_window_days before it and not decided before its day
+            groups = {r["_gcode"] for r in referrals}
+            window = q.get("receipt_referral_window_days")
+            for r in _first_per_group([r for r in tl if r["_exact"] and receipt(r)
+                                       and not esc_held(r, ["referral_to_csc"])]):
+                if r["_gcode"] in groups or (q.get("receipts_not_on_cp_plan") and r.get("on_cp_plan") is True):
+                    continue  # (a notification about a child on a plan goes to the lead social worker)
+                before = [m for m in made if m["_referred"] <= r["_day"]]
+                latest = max(before, key=lambda m: (m["_referred"], m["_pos"]), default=None)
+                if (window is not None and latest is not None and (r["_day"] - latest["_referred"]).days <= int(window)
+                        and (latest["_decision"] is None or latest["_decision"]["_day"] >= r["_day"])):
+                    continue
+                r["_referred"], r["_variant"] = r["_day"], "receipt"
+                r["_decision"] = _first(tl, r["_day"], decision)
+                referrals.append(r)
+        for r in sorted(referrals, key=lambda x: x["_pos"]):
+            deadline = _add_working_days(r["_referred"], int(q["within_working_days"]))
+            action = r["_decision"]
             if action is None or action["_day"] > deadline:
                 # a decision after the child's death is none (review.rules.base.censor_at_death)
-                flags.append(_flag("referral_no_decision", r, deadline, _capped(action, referred, None, death)))
+                flags.append(_flag("referral_no_decision", r, deadline, _capped(action, r["_referred"], None, death),
+                                   r.get("_variant", "")))
 
     # strategy_no_conference -------------------------------------------------------------------------
     if "strategy_no_conference" in p:
@@ -1051,12 +1124,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     and not (q.get("residence_verbs") and lives_elsewhere(text, q)):  # the child lives elsewhere
                 trig.append(r)
 
-        def responded(x):
-            return referral_answers(x, q)
-
         for r in _first_per_group(trig):
             deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
-            action = _first(tl, r["_day"], responded)
+            action = first_answer(r["_day"], q)
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 flags.append(_flag("domestic_abuse_not_escalated", r, deadline, action))
@@ -1106,12 +1176,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         exploited_groups = {r["_gcode"] for r in exploited}
         trigger_ids = {id(r) for r in exploited + missing}
 
-        def referred(x):
-            return referral_answers(x, q)
-
         for r in _first_per_group([r for r in tl if id(r) in trigger_ids]):
             deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
-            action = _first(tl, r["_day"], referred)
+            action = first_answer(r["_day"], q)
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 variant = ("relationship_abuse" if r["_gcode"] in own_groups
@@ -1140,23 +1207,15 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         window = dt.timedelta(days=q["repeat_window_days"])
         repeated = {id(x) for x in episodes
                     if sum(1 for y in episodes if x["_day"] - window <= y["_day"] <= x["_day"]) >= q["repeat_min_episodes"]}
-        mental = dict(q, escalations=[], response_contact_types=[], response_keywords=q["mental_health_keywords"])
+        mental = dict(q, escalations=[], response_contact_types=[], response_keywords=q["mental_health_keywords"],
+                      response_agency_names=q.get("mental_health_agencies") or [])
         social = dict(q, response_keywords=q["social_care_keywords"])
-
-        def assessed(x):
-            # or any contact by CAMHS that took place (not a missed one), whatever its text names
-            return referral_answers(x, mental) or (
-                agency_named(x.get("agency"), q.get("mental_health_agencies") or ())
-                and x.get("contact_type") != "was_not_brought" and "was_not_brought" not in x["_tags"])
-
-        def referred(x):
-            return referral_answers(x, social)
 
         for r in episodes:
             presentation = r.get("contact_type") in (q.get("presentation_contact_types") or [])
             days = q["presentation_within_days"] if presentation else q["within_days"]
             deadline = r["_day"] + dt.timedelta(days=int(days))
-            action = _first(tl, r["_day"], assessed)
+            action = first_answer(r["_day"], mental)
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 flag = _flag("self_harm_not_referred", r, deadline, action, "mental_health")
@@ -1164,7 +1223,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 flags.append(flag)
             if id(r) in repeated:
                 deadline = r["_day"] + dt.timedelta(days=int(q["repeat_within_days"]))
-                action = _first(tl, r["_day"], referred)
+                action = first_answer(r["_day"], social)
                 if action is None or action["_day"] > deadline:
                     action = _capped(action, r["_day"], q.get("response_max_days"), death)
                     flag = _flag("self_harm_not_referred", r, deadline, action, "repeated")

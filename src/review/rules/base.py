@@ -1357,25 +1357,86 @@ def referral_response(ctx: Context, triggers: pd.DataFrame, params: dict) -> pd.
     receiving a referral or notification (`referral_receipts`: the referral was made no later than its day,
     so a receipt that is itself a trigger answers itself); with `response_agency_names`, any contact that took
     place (not a missed one: of type or tag was_not_brought) by an agency whose name names one of them
-    (`agencies_named`: a CAMHS appointment is CAMHS's response, whatever its text says)."""
+    (`agencies_named`: a CAMHS appointment is CAMHS's response, whatever its text says).
+
+    A referral to children's social care (a held `referral_to_csc` of `escalations`) whose record's text dates
+    it on a later day ("Referral to MASH sent 22.02.21" on the police's record of 19 Feb 2021: `referral_text_days`,
+    as referral_no_decision reads it) answers from that day, unless the row answers otherwise too (another
+    escalation held, a response contact type, a receipt, a contact by a named agency): the response's
+    ``action_date`` is then that day and `referral_dated_text` words it for the explanation."""
     tl = ctx.timeline
     in_cases = np.isin(tl["_case"].to_numpy(), np.unique(triggers["_case"].to_numpy()))
-    response = held_escalations(ctx, params["escalations"]).to_numpy(dtype=bool, copy=True) & in_cases
+    kinds = [str(k) for k in params["escalations"]]
+    referral = held_escalations(ctx, ["referral_to_csc"]).to_numpy(dtype=bool) & in_cases \
+        if "referral_to_csc" in kinds else np.zeros(len(tl), dtype=bool)
+    other = held_escalations(ctx, [k for k in kinds if k != "referral_to_csc"]).to_numpy(dtype=bool, copy=True) & in_cases
     if params.get("response_agency_names"):
         missed = (ctx.types(["was_not_brought"]) | ctx.tags(["was_not_brought"])).to_numpy(dtype=bool)
-        response |= agencies_named(ctx, params["response_agency_names"]) & ~missed & in_cases
+        other |= agencies_named(ctx, params["response_agency_names"]) & ~missed & in_cases
     if params.get("receipts_answer"):
-        response |= referral_receipts(ctx) & in_cases
+        other |= referral_receipts(ctx) & in_cases
     if params.get("response_contact_types"):
         typed = types_held(ctx, params["response_contact_types"]).to_numpy(dtype=bool, copy=True)
         if params.get("response_agency_kinds"):
             typed &= ctx.kinds(params["response_agency_kinds"]).to_numpy(dtype=bool)
-        response |= typed & in_cases
+        other |= typed & in_cases
+    response = referral | other
     if params.get("response_keywords"):
         response |= text_mentions(ctx, in_cases & ~response, params["response_keywords"],
                                   params.get("response_negations", ()),
                                   params.get("response_not_in_sentence_with", ())).to_numpy(dtype=bool)
-    return first_response(ctx, triggers, pd.Series(response, index=tl.index))
+    dated = referral & ~other & tl["_exact"].to_numpy(dtype=bool)
+    starts = None
+    if dated.any():
+        # every held referral's text day, read once per prepared timeline (the rules ask up to four times)
+        if "referral_text_days" not in ctx.extra:
+            every = held_escalations(ctx, ["referral_to_csc"]).to_numpy(dtype=bool) & tl["_exact"].to_numpy(dtype=bool)
+            ctx.extra["referral_text_days"] = referral_text_days(ctx, every)
+        starts = np.where(dated, ctx.extra["referral_text_days"], np.datetime64("NaT", "ns"))
+    return first_response(ctx, triggers, pd.Series(response, index=tl.index), starts=starts)
+
+
+def referral_dated_text(ctx: Context, response: pd.DataFrame, index: pd.Index) -> np.ndarray:
+    """Per response (`first_response`'s table, aligned with `index`): ' (referral dated 22 Feb 2021 in the
+    record's text of 19 Feb 2021)' where the response is an exact-dated row answering from a later day than its
+    own (its text dates the referral: `referral_response`), '' elsewhere; an explanation puts it after the
+    response's date."""
+    pos = response["action_pos"].to_numpy(dtype="int64")
+    out = np.full(len(pos), "", dtype=object)
+    if not len(pos):
+        return out
+    own = column_at(ctx, "_day", np.maximum(pos, 0), index).to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    when = response["action_date"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    dated = (pos >= 0) & response["action_exact"].to_numpy(dtype=bool) & ~np.isnat(when) & (when != own)
+    if dated.any():
+        out[dated] = (" (referral dated " + fmt_date(pd.Series(response["action_date"].to_numpy()[dated])).astype(str)
+                      + " in the record's text of "
+                      + fmt_date(pd.Series(own[dated].astype("datetime64[ns]"))).astype(str) + ")").to_numpy(dtype=object)
+    return out
+
+
+def first_response_or(ctx: Context, triggers: pd.DataFrame, mask, other, **kwargs) -> pd.DataFrame:
+    """`first_response` of `mask`, where a row of `other` (per timeline row; None: none) answers too, but is
+    taken as the response only when it came strictly before the first of `mask` (or none of `mask` came): the
+    injury rules' escalations, then social care's receipt of a referral (`referral_receipts`), so that the
+    referring agency's own referral, not its receipt recorded the same day, is the response named."""
+    found = first_response(ctx, triggers, mask, **kwargs)
+    if other is None:
+        return found
+    other = np.asarray(other, dtype=bool) & ~np.asarray(mask, dtype=bool)
+    if not other.any():
+        return found
+    alt = first_response(ctx, triggers, pd.Series(other, index=ctx.timeline.index), **kwargs)
+    pos, alt_pos = found["action_pos"].to_numpy(), alt["action_pos"].to_numpy()
+    use = (alt_pos >= 0) & ((pos < 0) | (alt["action_date"].to_numpy() < found["action_date"].to_numpy()))
+    out = found.copy()
+    for column in ("action_event_id", "action_date", "action_exact", "action_pos"):
+        out[column] = out[column].where(~use, alt[column])
+    out["timely"] = found["timely"].to_numpy() | alt["timely"].to_numpy()
+    unplaced = np.where(found["unplaced_pos"].to_numpy() >= 0, found["unplaced_pos"].to_numpy(),
+                        alt["unplaced_pos"].to_numpy())
+    out["unplaced_pos"] = np.where(out["timely"].to_numpy(), -1, unplaced)
+    return out
 
 
 def first_response(
@@ -1386,6 +1447,7 @@ def first_response(
     anchor: str = "anchor",
     deadline: str = "deadline",
     same_agency: bool = False,
+    starts=None,
 ) -> pd.DataFrame:
     """For each trigger, whether a response (a timeline row in `mask`) came in the window [anchor,
     deadline] (calendar days, inclusive), and the first response from `anchor` on.
@@ -1395,7 +1457,9 @@ def first_response(
     starts by the deadline. One whose period begins before `anchor` and runs on past it cannot be placed
     after the concern: it is not the response; the first such row of each trigger without a timely
     response is noted (``unplaced_pos``, and `unplaced_text` for the explanation, added by `run_rule`).
-    `triggers` needs ``_case`` (and ``_agency`` when `same_agency`).
+    `triggers` needs ``_case`` (and ``_agency`` when `same_agency`). `starts` (per timeline row, datetime64, NaT
+    for the row's own day; None: every row's own) moves an exact-dated response to another day: a referral its
+    record's text dates later than the record (`referral_response`).
     Returns, aligned with `triggers`: timely (bool), action_event_id, action_date, action_exact, action_pos,
     unplaced_pos. Vectorised with binary searches per precision level over (case or agency, day) keys.
     """
@@ -1414,6 +1478,12 @@ def first_response(
         r_start = tl["_sd"].to_numpy()[r_pos]
         r_end = tl["_ed"].to_numpy()[r_pos]
         r_prec = tl["_prec"].to_numpy()[r_pos]
+        if starts is not None:  # a response dated on another day than its row's (exact rows only)
+            moved = np.asarray(starts, dtype="datetime64[ns]")[r_pos]
+            at = ~np.isnat(moved) & (r_prec == 0)
+            if at.any():
+                r_start = r_start.copy()
+                r_start[at] = day_numbers(moved[at])
         t_group = triggers[group_col].to_numpy().astype("int64")
         t_anchor = day_numbers(triggers[anchor])
         t_deadline = day_numbers(triggers[deadline])
@@ -2126,17 +2196,21 @@ def action_when(ctx: Context, pos, index: pd.Index) -> pd.Series:
 
 
 def outcome_text(action_id: pd.Series, action_date: pd.Series, delay: pd.Series, what: str = "it",
-                 when: pd.Series | None = None, none_text="; none is recorded.") -> pd.Series:
+                 when: pd.Series | None = None, none_text="; none is recorded.", dated=None) -> pd.Series:
     """'; it came on 9 Mar 2023, 3 calendar days late.' or '; none is recorded.' (the end of an explanation;
     the delay is in calendar days whatever the deadline's unit, as `delay_days` is). A late
     action whose date is not exact (delay NA) is shown as `when` gives it (`action_when`: '; it is
     recorded for Apr 2023, after the deadline (date not exact).'), else at its period's first day. With no
-    action: `none_text` (one text, or one per row: '; none is recorded within 90 days of 1 Mar 2023.')."""
+    action: `none_text` (one text, or one per row: '; none is recorded within 90 days of 1 Mar 2023.'). `dated`
+    (one text per row, or None: `referral_dated_text`) follows the action's date."""
     index = action_id.index
     delay = pd.Series(delay, index=index).astype("Float64")
     inexact = delay.isna().to_numpy(dtype=bool)
     late = np.where(inexact, " (date not exact).", ", " + calendar_day_texts(delay) + " late.")
     came = " came on " + _date_texts(pd.Series(action_date, index=index).astype("datetime64[ns]")) + late
+    if dated is not None:
+        came = " came on " + _date_texts(pd.Series(action_date, index=index).astype("datetime64[ns]")) \
+            + np.asarray(dated, dtype=object) + late
     if when is not None and inexact.any():
         partial = " is recorded for " + pd.Series(when, index=index).astype(str).to_numpy(dtype=object) \
             + ", after the deadline (date not exact)."
@@ -2312,7 +2386,7 @@ def unlinked_outcome_text(ctx: Context, action_id: pd.Series, action_date: pd.Se
                           action_pos, kinds, *, what: str = "the next escalation by any agency",
                           about: str = "this concern", max_days=None, since: str = "it",
                           none: str = "none by any agency is recorded", death: pd.Series | None = None,
-                          review_end: pd.Series | None = None) -> pd.Series:
+                          review_end: pd.Series | None = None, receipts=None) -> pd.Series:
     """The end of an explanation whose late action is the next escalation by any agency, which nothing in
     the records links to the trigger: '; the next escalation by any agency came on 25 Jan 2024 (CP
     conference, Eastborough Children's Social Care), 7 calendar days after the deadline; nothing in the
@@ -2322,12 +2396,17 @@ def unlinked_outcome_text(ctx: Context, action_id: pd.Series, action_date: pd.Se
     recorded.'; where the child's death came first (`death`, aligned, NaT elsewhere: `death_bound`) '; none
     by any agency is recorded before the child's death on 3 Jun 2023.'; where the review period ended before
     `max_days` ran out (`review_end`, aligned, NaT elsewhere: `review_end_bound`) '; none by any agency is
-    recorded before the end of the review period on 31 Dec 2021.'."""
+    recorded before the end of the review period on 31 Dec 2021.'. With `receipts` (per timeline row: social
+    care's record of receiving a referral, `referral_receipts`), such a row holding none of `kinds` is named
+    '(referral received, Eastborough Children's Social Care)'."""
     index = action_id.index
     pos = np.asarray(action_pos, dtype="int64")
     delay = pd.Series(delay, index=index).astype("Float64")
     inexact = delay.isna().to_numpy(dtype=bool)
     names = escalation_names(ctx, pos, kinds, index).to_numpy(dtype=object)
+    if receipts is not None and len(pos):  # social care's record of receiving the referral (`referral_receipts`)
+        received = np.asarray(receipts, dtype=bool)[np.maximum(pos, 0)] & (pos >= 0) & (names == "")
+        names = np.where(received, "referral received", names).astype(object)
     agency = column_at(ctx, "agency", np.maximum(pos, 0), index).astype(object).fillna("").to_numpy(dtype=object)
     detail = np.where(names == "", "", " (" + names + ", " + agency + ")")
     detail = np.where((names == "") & (agency != ""), " (" + agency + ")", detail)

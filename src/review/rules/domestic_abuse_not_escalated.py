@@ -62,6 +62,7 @@ from ..workdays import add_working_days
 from ..vocab import normalise_text
 from .base import (
     late_referral,
+    referral_dated_text,
     referral_response,
     Context,
     _first_of_each,
@@ -505,7 +506,8 @@ def _not_escalated(ctx: Context, params: dict, triggers: pd.DataFrame, high: np.
         + pd.Series(reasons, index=t.index) + ") and no referral to children's social care or to MARAC is recorded within "
         + str(n) + " working day" + ("s" if n != 1 else "") + " (by " + fmt_date(t["deadline"]) + ")"
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next such referral by any agency",
-                       action_when(ctx, r["action_pos"], t.index), none_text)
+                       action_when(ctx, r["action_pos"], t.index), none_text,
+                       dated=referral_dated_text(ctx, r, t.index))
     )
     return out
 

@@ -15,6 +15,11 @@ read as follow-ups of its injury at the same body region (settings.injury_episod
 A meeting or escalation that did not take place ("Strategy discussion not held", "CP medical declined by
 mother": a row of that contact type whose text says so, even with its escalation cell filled by hand or by a
 profile) is no escalation (`base.held_escalations`).
+
+With `receipts_answer`, social care's record of receiving a referral ("Referral from ED re cheek bruise, 4-month-old",
+`base.referral_receipts`) is the escalation of the injury the referring agency saw: it is no trigger of its own
+nor an earlier record of the injury, and it answers the referring agency's record as its referral (where no
+escalation came earlier).
 """
 from __future__ import annotations
 
@@ -29,11 +34,12 @@ from .base import (
     review_end_bound,
     deadline_rows,
     first_per_group,
-    first_response,
+    first_response_or,
     fmt_age,
     fmt_date,
     fmt_tags,
     held_escalations,
+    referral_receipts,
     register,
     rows_of,
     unlinked_outcome_text,
@@ -59,6 +65,12 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     if params.get("any_age_tags"):  # a harm said to be inflicted, at any age ("said his dad hit him")
         mask |= (ctx.tags(params["any_age_tags"]) & tl["_exact"] & (tl["_age_days"] >= 0).fillna(False)).to_numpy(
             dtype=bool)
+    # social care's record of receiving the referral about an injury ("Referral from ED re cheek bruise") is the
+    # escalation of the injury the referring agency saw: no trigger of its own, no record of another injury
+    # (`base.referral_receipts`), and the referral that answers the referring agency's record
+    receipts = referral_receipts(ctx) if params.get("receipts_answer") else None
+    if receipts is not None:
+        mask &= ~receipts
     mask = pd.Series(mask, index=tl.index)
     calm_groups = np.zeros(0, dtype=tl["_gcode"].to_numpy().dtype)
     if params.get("explained_cues") and params.get("unconcerned_cues"):
@@ -77,7 +89,7 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     triggers = first_per_group(rows_of(ctx, mask, _COLUMNS))
     # a follow-up of an injury already recorded (fracture clinic, dressing, discharge letter) is that
     # injury's record: its first record's flag covers it (`episodes.earlier_injury`)
-    earlier, same_site = earlier_injury(ctx, triggers, params["injury_tags"], detail=True)
+    earlier, same_site = earlier_injury(ctx, triggers, params["injury_tags"], detail=True, not_records=receipts)
     fracture_tags = list((ctx.settings.get("injury_episodes") or {}).get("fracture_tags") or ())
     if len(calm_groups) and fracture_tags and (earlier >= 0).any():
         # a fracture found after a swelling recorded as explained (a fracture's swelling: one episode) is no
@@ -96,7 +108,7 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         return triggers
     triggers["anchor"] = triggers["_day"]
     triggers["deadline"] = triggers["_day"] + params["within_days"] * DAY
-    response = first_response(ctx, triggers, held_escalations(ctx, params["escalations"]))
+    response = first_response_or(ctx, triggers, held_escalations(ctx, params["escalations"]), receipts)
     t = triggers[~response["timely"].to_numpy()]
     # an escalation by any agency more than response_max_days after the injury is not its late response, nor
     # one after the child's death (`death_bound`)
@@ -117,7 +129,8 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         + unlinked_outcome_text(ctx, r["action_event_id"], r["action_date"], out["delay_days"], r["action_pos"],
                                 params["escalations"], about="this injury", max_days=params.get("response_max_days"),
                                 since="the injury", death=death,
-                                review_end=review_end_bound(ctx, t, t["_day"], params.get("response_max_days"), death))
+                                review_end=review_end_bound(ctx, t, t["_day"], params.get("response_max_days"), death),
+                                receipts=receipts)
     )
     if len(followed):
         # the records read as this injury's because they name its body region within the same-site window

@@ -33,12 +33,14 @@ from .base import (
     Context,
     action_when,
     censor_at_death,
+    day_numbers,
     deadline_rows,
     first_per_group,
     first_response,
     fmt_date,
     held_escalations,
     outcome_text,
+    referral_receipts,
     referral_text_days,
     referrals_declined,
     register,
@@ -60,7 +62,7 @@ def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
     # referral row), whatever its escalation cell says (`held_escalations`)
     mask = held_escalations(ctx, ["referral_to_csc"]) & tl["_exact"]
     triggers = first_per_group(rows_of(ctx, mask, _COLUMNS))
-    if triggers.empty:
+    if triggers.empty and not (params.get("receipts_trigger") and referral_receipts(ctx).any()):
         return triggers
     n = int(params["within_working_days"])
     # a referral its record's text dates on a later day ("Referral to MASH sent 22.02.21" on the police's
@@ -81,21 +83,79 @@ def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
         # the referral"), whoever wrote it: a decision (no further action) on a referral made
         decisions |= referrals_declined(ctx, (~decisions).to_numpy())
     response = first_response(ctx, triggers, decisions)
+    if params.get("receipts_trigger"):
+        # social care's record of receiving a referral or notification ("Police notification of DA incident",
+        # "Referral from Hillcrest Academy re CSE"): the referral received, counted from its day
+        triggers, response = _with_receipts(ctx, params, mask.to_numpy(dtype=bool), triggers, response, decisions)
+        if triggers.empty:
+            return triggers
+    else:
+        triggers["_receipt"] = False
     t = triggers[~response["timely"].to_numpy()]
     # a decision after the child's death is not the decision on the referral: censored at the death
     r, none_text = censor_at_death(ctx, t, response[~response["timely"]], "; none is recorded.",
                                    "no decision is recorded", "the referral")
 
     out = deadline_rows(t, r, "decision on the referral by children's social care")
+    received = t["_receipt"].to_numpy(dtype=bool)
+    out["variant"] = np.where(received, "receipt", "")
     dated = (t["_referred"] != t["_day"]).to_numpy(dtype=bool)
     in_text = pd.Series(np.where(dated, " (referral dated " + fmt_date(t["_referred"]).astype(str)
                                  + " in the record's text of " + fmt_date(t["_day"]).astype(str) + ")", ""),
                         index=t.index)
+    referred = pd.Series(np.where(received, " recorded receiving a referral or notification about the child on ",
+                                  " referred the child to children's social care on "), index=t.index)
     out["explanation"] = (
-        t["agency"] + " referred the child to children's social care on " + fmt_date(t["_referred"]) + in_text
+        t["agency"] + referred + fmt_date(t["_referred"]) + in_text
         + " and no decision by children's social care is recorded within " + str(n) + " working day"
         + ("s" if n != 1 else "") + " (by " + fmt_date(t["deadline"]) + ")"
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "a decision",
                        action_when(ctx, r["action_pos"], t.index), none_text)
     )
     return out
+
+
+def _with_receipts(ctx: Context, params: dict, referrals: np.ndarray, triggers: pd.DataFrame, response: pd.DataFrame,
+                   decisions: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(`triggers`, `response`) with social care's exact-dated records of receiving a referral or notification
+    (`base.referral_receipts`, one per event group) added, in timeline order, each flagged ``_receipt`` and
+    counted from its own day (Working Together 2023: "within one working day of a referral being received"); with
+    `receipts_not_on_cp_plan`, none of a day the child was on a child protection plan (timeline ``on_cp_plan``).
+    Not a receipt in an event group with a referral trigger, nor the receipt of a referral already a trigger:
+    one made (its counted day, `_referred`) in the same case 0..`receipt_referral_window_days` days before the
+    receipt, the latest such, whose first decision did not come before the receipt's day (that referral's flag,
+    dated from when it was made, covers it)."""
+    tl = ctx.timeline
+    triggers = triggers.assign(_receipt=False)
+    received = referral_receipts(ctx) & tl["_exact"].to_numpy(dtype=bool) & ~referrals
+    if params.get("receipts_not_on_cp_plan"):
+        # a notification about a child on a child protection plan goes to the lead social worker and the core
+        # group: no referral awaiting a decision on next steps
+        received &= ~tl["on_cp_plan"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    if not received.any():
+        return triggers, response
+    extra = first_per_group(rows_of(ctx, received, _COLUMNS))
+    taken = pd.MultiIndex.from_frame(triggers[["_case", "_gcode"]])
+    extra = extra[~pd.MultiIndex.from_frame(extra[["_case", "_gcode"]]).isin(taken)]
+    window = params.get("receipt_referral_window_days")
+    if len(extra) and len(triggers) and window is not None:
+        # the latest referral trigger of the case made on or before the receipt's day (key order: case, day)
+        big = np.int64(1) << np.int64(32)
+        made = triggers["_case"].to_numpy().astype("int64") * big + day_numbers(triggers["_referred"])
+        order = np.argsort(made, kind="stable")
+        day = day_numbers(extra["_day"])
+        keys = extra["_case"].to_numpy().astype("int64") * big + day
+        at = np.searchsorted(made[order], keys, side="right") - 1
+        found = order[np.maximum(at, 0)]
+        near = (at >= 0) & (made[found] // big == keys // big) & (keys - made[found] <= int(window))
+        decided = day_numbers(response["action_date"])[found]
+        pending = (response["action_pos"].to_numpy()[found] < 0) | (decided >= day)
+        extra = extra[~(near & pending)]
+    if extra.empty:
+        return triggers, response
+    n = int(params["within_working_days"])
+    extra = extra.assign(_referred=extra["_day"], anchor=extra["_day"], deadline=add_working_days(extra["_day"], n),
+                         _receipt=True)
+    triggers = pd.concat([triggers, extra]).sort_index()
+    response = pd.concat([response, first_response(ctx, extra, decisions)]).loc[triggers.index]
+    return triggers, response

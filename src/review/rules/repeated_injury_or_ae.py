@@ -5,6 +5,10 @@ episodes (`injury_episodes`): one injury recorded by several agencies, or twice,
 Source: NICE CG89 *When to suspect child maltreatment* (repeated injuries and frequent presentations);
 Working Together to Safeguard Children 2023 (cumulative harm: look at the pattern, not single events).
 
+With `receipts_answer`, social care's record of receiving a referral ("Referral from ED re cheek bruise",
+`base.referral_receipts`) is no injury of its own (the injury is the referring agency's record), and it answers
+the pattern as its referral where no escalation came earlier.
+
 A meeting or escalation that did not take place ("Strategy discussion not held", "ICPC cancelled": a row of
 that contact type whose text says so, `base.types_held`) is neither a response to the pattern nor a meeting
 that discusses an injury (`injury_episodes`).
@@ -24,10 +28,11 @@ from .base import (
     column_at,
     delay_from,
     first_per_group,
-    first_response,
+    first_response_or,
     fmt_date,
     held_escalations,
     joined,
+    referral_receipts,
     register,
     rows_of,
     types_held,
@@ -144,7 +149,9 @@ def injury_episodes(ctx: Context, rows: pd.DataFrame, params: dict) -> np.ndarra
     lefts.append(joined_escalations)
     rights.append(joins[joined_escalations])
     # a follow-up joins the earlier record of its injury (the fracture clinic the A&E attendance)
-    earlier = earlier_injury(ctx, pd.DataFrame(index=at_rows[first]), params["injury_tags"])
+    # (social care's receipt of the referral about an injury is no record of it: `base.referral_receipts`)
+    receipts = referral_receipts(ctx) if params.get("receipts_answer") else None
+    earlier = earlier_injury(ctx, pd.DataFrame(index=at_rows[first]), params["injury_tags"], not_records=receipts)
     followups = np.flatnonzero(earlier >= 0)
     if len(followups):
         target = pd.Index(codes).get_indexer(ctx.timeline["_gcode"].to_numpy()[earlier[followups]])
@@ -155,7 +162,7 @@ def injury_episodes(ctx: Context, rows: pd.DataFrame, params: dict) -> np.ndarra
 
 
 def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, params: dict, variant: str,
-             episodes=None):
+             episodes=None, receipts=None):
     """Exact-date rows of `mask` that complete a pattern of `min_count` distinct events in the window
     and were not escalated in time. An event is an event group, or with `episodes` (a function of the
     rows, `injury_episodes`) an episode of several; the trigger is each episode's first row."""
@@ -172,7 +179,8 @@ def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, pa
     triggers["anchor"] = triggers["_day"]
     triggers["deadline"] = triggers["_day"] + params["within_days"] * DAY
     triggers["lo"] = triggers["_day"] - window_days * DAY
-    response = first_response(ctx, triggers, held_escalations(ctx, params["escalations"]))
+    # (with `receipts`: social care's record of receiving a referral answers too, `base.first_response_or`)
+    response = first_response_or(ctx, triggers, held_escalations(ctx, params["escalations"]), receipts)
     # an escalation by any agency more than response_max_days after the trigger is not its late response, nor
     # one after the child's death (`death_bound`)
     triggers["_death_bound"] = death_bound(ctx, triggers, triggers["_day"], params.get("response_max_days"))
@@ -211,12 +219,20 @@ def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, pa
 @register("repeated_injury_or_ae")
 def repeated_injury_or_ae(ctx: Context, params: dict) -> pd.DataFrame:
     """2+ injuries in 90 days or 3+ A&E attendances in 365 days, no escalation in 2 days (NICE CG89)."""
+    # social care's record of receiving the referral about an injury ("Referral from ED re cheek bruise") is the
+    # escalation of the injury another agency saw, not another injury (`base.referral_receipts`); it answers
+    # the pattern as a referral
+    receipts = referral_receipts(ctx) if params.get("receipts_answer") else None
+    injured = ctx.tags(params["injury_tags"])
+    if receipts is not None:
+        injured = injured & ~pd.Series(receipts, index=injured.index)
     injuries = _pattern(
-        ctx, ctx.tags(params["injury_tags"]), params["min_injuries"], params["injury_window_days"], params, "injury",
-        episodes=injury_episodes,
+        ctx, injured, params["min_injuries"], params["injury_window_days"], params, "injury",
+        episodes=injury_episodes, receipts=receipts,
     )
     attendances = _pattern(
-        ctx, ctx.types(["ae_attendance"]), params["min_ae_attendances"], params["ae_window_days"], params, "ae"
+        ctx, ctx.types(["ae_attendance"]), params["min_ae_attendances"], params["ae_window_days"], params, "ae",
+        receipts=receipts,
     )
     parts = []
     for t, noun, window in (
@@ -233,7 +249,7 @@ def repeated_injury_or_ae(ctx: Context, params: dict) -> pd.DataFrame:
             + unlinked_outcome_text(ctx, t["action_event_id"], t["action_date"], delay, t["action_pos"],
                                     params["escalations"], about="this pattern",
                                     max_days=params.get("response_max_days"), since="the latest",
-                                    death=t["_death_bound"], review_end=t["_review_end_bound"])
+                                    death=t["_death_bound"], review_end=t["_review_end_bound"], receipts=receipts)
         )
         # one frame from its columns (aligned on t's index, as setting them one by one on an empty
         # frame would, at a fraction of the cost)

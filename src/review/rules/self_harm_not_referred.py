@@ -55,6 +55,7 @@ from .base import (
     fmt_date,
     late_referral,
     outcome_text,
+    referral_dated_text,
     referral_response,
     register,
     rows_of,
@@ -178,7 +179,8 @@ def _unanswered(ctx: Context, episodes: pd.DataFrame, days: np.ndarray, response
         + pd.Series([_days(int(d)) for d in np.asarray(days)[late]], index=late_t.index)
         + " (by " + fmt_date(late_t["deadline"]) + ")"
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], next_record,
-                       action_when(ctx, r["action_pos"], late_t.index), none_text)
+                       action_when(ctx, r["action_pos"], late_t.index), none_text,
+                       dated=referral_dated_text(ctx, r, late_t.index))
     )
     return out
 
