@@ -109,6 +109,26 @@ def _as_date(value, key: str, origin: Path) -> dt.date | None:
         raise ConfigError(f"{key} must be an ISO date (YYYY-MM-DD), got {value!r}", file=origin) from None
 
 
+#: case.yml `mobile_from: never`: a child who will never be independently mobile (a disabled child: NICE CG89
+#: treats bruising in a child not independently mobile as an alerting feature at any age). Held as a date
+#: after every record (the last month datetime64[ns] holds, so case stores keep it), read everywhere as the
+#: date the child became mobile: never within a review; like any mobile_from, the records' words do not
+#: change it (`review.rules.nonmobile_injury` names it in its explanations).
+NEVER_MOBILE = dt.date(2262, 4, 1)
+_NEVER_WORDS = frozenset({"never", "never mobile", "not mobile", "non-mobile", "nonmobile"})
+
+
+def _mobile_from(value, origin: Path) -> dt.date | None:
+    """case.yml `mobile_from`: an ISO date, or `never` (`NEVER_MOBILE`) for a child never independently mobile."""
+    if isinstance(value, str) and " ".join(value.lower().split()) in _NEVER_WORDS:
+        return NEVER_MOBILE
+    try:
+        return _as_date(value, "mobile_from", origin)
+    except ConfigError:
+        raise ConfigError(f"mobile_from must be an ISO date (YYYY-MM-DD) or never (a child who will never be "
+                          f"independently mobile), got {value!r}", file=origin) from None
+
+
 #: libyaml's safe loader when PyYAML was built with it (its wheels are): the same documents as
 #: `yaml.SafeLoader`, parsed ~10x faster (vocab.yml: ~40 ms in pure Python)
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -159,7 +179,7 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
         if raw.get(key) is None or raw.get(key) == "":  # `case_id: 0` is an id
             raise ConfigError(f"missing required key {key!r}", file=case_file)
     dob = _as_date(raw["date_of_birth"], "date_of_birth", case_file)
-    mobile_from = _as_date(raw.get("mobile_from"), "mobile_from", case_file)
+    mobile_from = _mobile_from(raw.get("mobile_from"), case_file)
     if mobile_from is not None and dob is not None and mobile_from < dob:
         # (a year typed wrongly would make a new-born baby count as mobile, and hide non-mobile injuries)
         raise ConfigError(f"mobile_from ({mobile_from}) is before date_of_birth ({dob})", file=case_file)

@@ -14,7 +14,14 @@ Read conservatively, one distinct text at a time (`mobility_statement`, cached):
   list and not a "mobile phone" (`MOBILE_NOT_AFTER`). A text stating both ("crawling, not yet walking")
   states mobility;
 * a clause (split at . ; : and newlines) naming another person before the words ("Mum not mobile since her
-  operation", "dad walking the dog") says nothing about the child (`OTHER_PERSONS`).
+  operation", "dad walking the dog", "Class went walking to the park", "staff walked with J") says nothing
+  about the child (`OTHER_PERSONS`);
+* a mobile word moved by equipment or full support ("mobile in powered wheelchair", "mobilising in his
+  wheelchair", "walks with full support": the word, at most five words, one of `AIDED_LINKS`, at most two
+  words, one of `AIDED_WORDS`) is no independent mobility, nor a "mobile hoist" (`MOBILE_NOT_AFTER`).
+
+A child who will never be independently mobile is best stated in case.yml (`mobile_from: never`,
+`review.config.NEVER_MOBILE`): no record's words change that.
 
 The word lists are the package vocab.yml's `mobility` section (documented there; a case's vocab.yml does not
 change them), read once into this module's constants: they are the reading the timeline, the rules and the
@@ -47,6 +54,9 @@ MOBILE_NOT_AFTER = _words("mobile_not_after")
 #: other people: a clause naming one before the words is about them, not the child
 OTHER_PERSONS = _words("other_persons")
 NEGATIONS = _words("negations")
+#: a mobile word followed by one of these, then one of AIDED_WORDS, is moved by equipment or support
+AIDED_LINKS = _words("aided_links")
+AIDED_WORDS = _words("aided_words")
 
 NOT_MOBILE, NO_STATEMENT, MOBILE = -1, 0, 1
 
@@ -63,6 +73,10 @@ _NEGATED_LIST = re.compile(
 _DECISIVE = re.compile(rf"\b(?:{_alternation(NONMOBILE_MILESTONES)})\b")
 _NONMOBILE_WORD = re.compile(r"\b(?:non[\s-]?mobile|immobile)\b")
 _MOBILE = re.compile(rf"\b(?:{_alternation(MOBILE_WORDS)})\b(?!\s+(?:{_alternation(MOBILE_NOT_AFTER)})\b)")
+#: what follows a mobile word moved by equipment or full support ("mobile *in powered wheelchair*", "walks *with
+#: full support*"): at most five words, a link, at most two words, the aid; no comma between
+_AIDED_AFTER = re.compile(rf"(?:[^\w,]+\w+){{0,5}}?[^\w,]+(?:{_alternation(AIDED_LINKS)})"
+                          rf"(?:[^\w,]+\w+){{0,2}}?[^\w,]+(?:{_alternation(AIDED_WORDS)})\b")
 _OTHER = re.compile(rf"\b(?:{_alternation(OTHER_PERSONS)})(?:'s)?\b")
 _CLAUSES = re.compile(r"[.;:\n]+")
 #: the start of every word the readings look for ("visit" is no "sit", "understanding" no "standing"); also
@@ -87,8 +101,11 @@ def _clause_statement(clause: str) -> int:
     rest = " ".join(kept)
     not_mobile |= bool(_NONMOBILE_WORD.search(rest))
     rest = _NONMOBILE_WORD.sub(" ", rest)
-    if _MOBILE.search(rest):
-        return MOBILE
+    found = list(_MOBILE.finditer(rest))
+    for i, match in enumerate(found):
+        # each mobile word up to the next one: moved by equipment or full support, it states no mobility
+        if not _AIDED_AFTER.match(rest, match.end(), found[i + 1].start() if i + 1 < len(found) else len(rest)):
+            return MOBILE
     return NOT_MOBILE if not_mobile else NO_STATEMENT
 
 

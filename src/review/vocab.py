@@ -46,7 +46,11 @@ Matching rules:
   bruise to his cheek" are the child's. Adults named only by their names are not known ("Lisa Wren has facial
   injury" stays tagged). A child's disclosure of being hit ("said his dad hit him with a belt";
   `disclosure_hits` after `disclosure_cues`, `Vocabulary._disclosed_hit`) is non_accidental; an adult's
-  account of a blow to themselves ("Mother said partner hit her", "she said he pushed her") is not.
+  account of a blow to themselves ("Mother said partner hit her", "she said he pushed her") is not: an adult's of
+  injury_adults or case.yml's people is domestic_abuse ("Chantelle (17) said he pushed her", Chantelle the
+  mother; a bracketed age after a name is read as absent). An adult who discloses or admits an injury with a
+  pronoun agreeing with her after it tells of her own (`injury_self_report_words`: "Chantelle disclosed
+  superficial cuts to her forearm"; still the child's: "Mother reports bruise to her cheek").
 * Whose self-harm, missing episode or relationship abuse (`adults_concerns`, `Vocabulary._adults_concern`): read
   as an injury is; an adult's is read as the tags listed ("Mum has history of self-harm" is
   parental_mental_health, "father missing from home since Tuesday" no concern, "Mother said boyfriend hit her"
@@ -289,6 +293,10 @@ _NON_ASCII_PUNCTUATION = re.compile(r"[^\w\s|,]+|_+")
 # what `Vocabulary.tokens` keeps apart from tokenise's "|": a colon, and a dash that tokenise makes a clause
 # break (" - ", an en or em dash)
 _MARKS = re.compile(r"(:| - |[–—])")
+#: a person's age in brackets after their name ("Chantelle (17) said he pushed her", "Mother (aged 17) states"):
+#: read as if absent (`Vocabulary.tokens`), so the brackets do not cut the name off from what it says
+_AGE_BRACKET = re.compile(r"(?<=[^\W\d_])\s*\(\s*(?:aged?\s*)?\d{1,2}\s*(?:y(?:ea)?rs?|yo|y/o)?(?:\s*old)?\s*\)",
+                          re.IGNORECASE)
 
 
 def tokenise(text) -> list[str]:
@@ -357,6 +365,7 @@ class Vocabulary:
     injury_adult_possessives: dict = field(default_factory=dict)  # "mothers" (mother's) -> "female"
     injury_child_words: frozenset = frozenset()  # person words that may be the child ("baby", "he", "her")
     injury_report_words: frozenset = frozenset()  # "reports", "brought": the adult tells of the injury
+    injury_self_report_words: frozenset = frozenset()  # "disclosed", "admitted": the adult tells of her own
     # whose self-harm or missing episode (`_adults_concern`): concern keyword -> the tags an adult's is read as
     adults_concern_keywords: dict = field(default_factory=dict)
     adults_only_keywords: frozenset = frozenset()  # concern keywords that are one only when an adult's
@@ -566,6 +575,7 @@ class Vocabulary:
         out.injury_adult_possessives = {word + "s": gender for word, gender in out.injury_adults.items()}
         out.injury_child_words = _word_set(vocab, "injury_child_words")
         out.injury_report_words = _word_set(vocab, "injury_report_words")
+        out.injury_self_report_words = _word_set(vocab, "injury_self_report_words")
         owned = vocab.get("adults_concerns") or {}
         if not isinstance(owned, Mapping):
             raise ConfigError(f"vocabulary adults_concerns must be a mapping (concern tag: [tags an adult's is read as]), got {owned!r}")
@@ -706,6 +716,9 @@ class Vocabulary:
             cached = self._token_cache.get(text)
             if cached is not None:
                 return cached
+        source = text
+        if isinstance(text, str) and "(" in text:
+            text = _AGE_BRACKET.sub("", text)
         if isinstance(text, str) and (" - " in text or "–" in text or "—" in text):
             # tokenise makes a colon or a dash "|"; keep them apart
             tokens = []
@@ -725,10 +738,10 @@ class Vocabulary:
         for start, end, _ in self.breaks.find(tokens):
             tokens[start:end] = [_BREAK] * (end - start)
         self._except(tokens)
-        if isinstance(text, str):
+        if isinstance(source, str):
             if len(self._token_cache) >= 20_000:
                 self._token_cache.clear()
-            self._token_cache[text] = tokens
+            self._token_cache[source] = tokens
         return tokens
 
     def _except(self, tokens: list[str]) -> list[str]:
@@ -836,8 +849,9 @@ class Vocabulary:
                     j + 1 < n and tokens[j + 1] in self.injury_child_words):  # not "injury to mother's baby"
                 return True
         # the person named nearest before it in its clause, an agent ("by partner") passed over
-        pronoun = tokens[end + 1] if end + 1 < n and tokens[end] in _INJURY_LINKS else ""
-        comma = reported = False
+        pronoun = tokens[end + 1] if end + 1 < n and tokens[end] in _INJURY_LINKS else \
+            tokens[end] if end < n and tokens[end - 1] in _INJURY_LINKS else ""  # "cuts to her forearm"
+        comma = reported = disclosed = False
         i = start - 1
         while i >= 0 and not _marks_clause(tokens[i]):
             token = tokens[i]
@@ -855,7 +869,11 @@ class Vocabulary:
                     return False
                 gender = adults.get(token) or possessives.get(token)
                 agrees = pronoun in _PRONOUN_GENDERS and gender in _PRONOUN_GENDERS[pronoun]
-                return agrees if (comma or pronoun in _PRONOUN_GENDERS) else True
+                return agrees if (comma or disclosed or pronoun in _PRONOUN_GENDERS) else True
+            elif token in self.injury_self_report_words:
+                # the adult discloses an injury of her own when the pronoun after it agrees ("Chantelle disclosed
+                # superficial cuts to her forearm"); without one, who was hurt the words do not say: the child's
+                disclosed = True
             elif token in self.injury_report_words:
                 reported = True
             i -= 1
@@ -952,10 +970,12 @@ class Vocabulary:
             i -= 1
         return False
 
-    def _disclosed_hit(self, tokens: list) -> bool:
+    def _disclosed_hit(self, tokens: list, adults: list | None = None) -> bool:
         """Does the text record a child's disclosure of being hit (vocab.yml, disclosure_hits after a
         disclosure cue: "said his dad hit him with a belt"), not an adult's account of a blow to themselves
-        ("Mother said partner hit her")?"""
+        ("Mother said partner hit her", "Chantelle (17) said he pushed her" with Chantelle the mother in case.yml)?
+        Such an account, by a person of injury_adults (or of the case's people) whom the blow's object agrees
+        with, is appended to `adults` (a list) when given: domestic abuse of the adult, not of the child."""
         hits = self.find_spans(tokens, self.disclosure_hits)
         if not hits:
             return False
@@ -978,6 +998,8 @@ class Vocabulary:
                 if gender is None or not (struck == "me" or gender in _PRONOUN_GENDERS.get(
                         "her" if struck == "her" else "his", ())):
                     return True
+                if adults is not None:
+                    adults.append((start, end, phrase))  # the adult's own account of a blow to them
         return False
 
     def _speaker(self, tokens: list, at: int) -> str:
@@ -2066,8 +2088,14 @@ def tag_concerns(text, vocab) -> list[str]:
     own_relationship = "relationship_abuse" in tags and tags.isdisjoint(v.finding_tags)
     if v.disclosure_hits and "non_accidental" not in tags and not own_relationship:
         tokens = v.tokens(text)
-        if not v.disclosure_hits._by_first.keys().isdisjoint(tokens) and v._disclosed_hit(tokens):
-            tags.add("non_accidental")  # "said his dad hit him": a child's disclosure of being hit
+        if not v.disclosure_hits._by_first.keys().isdisjoint(tokens):
+            blows: list = []
+            if v._disclosed_hit(tokens, blows):
+                tags.add("non_accidental")  # "said his dad hit him": a child's disclosure of being hit
+            elif blows:
+                # an adult's account of a blow to themselves ("Mother said partner hit her", "Chantelle said he
+                # pushed her", Chantelle the mother): domestic abuse in the household, no injury of the child's
+                tags.add("domestic_abuse")
     return sorted(tags)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..config import NEVER_MOBILE
 from .base import (
     DAY,
     Context,
@@ -132,7 +133,7 @@ def mobility_source(ctx: Context, t: pd.DataFrame, params: dict) -> pd.Series:
     """Per trigger, whose judgement it is that the child was not independently mobile: 'recorded by Oakfield
     Health Visiting on 8 Aug 2023' (the latest row of the case up to the trigger stating it:
     `review.timeline.recorded_mobility`, the timeline's reading), 'before the mobile_from date in case.yml,
-    1 Sep 2023', or 'by age: under 6 months'. Only the rows of the triggers' cases are read."""
+    1 Sep 2023', 'case.yml mobile_from: never', or 'by age: under 6 months'. Only the rows of the triggers' cases are read."""
     from ..timeline import recorded_mobility, recorded_mobility_source
 
     out = pd.Series("by age: under " + f"{params['nonmobile_below_age_months']:g}" + " months", index=t.index,
@@ -147,6 +148,9 @@ def mobility_source(ctx: Context, t: pd.DataFrame, params: dict) -> pd.Series:
         dates = pd.Series([pd.Timestamp(froms[c]) if g else pd.NaT for c, g in zip(case_codes, given)],
                           index=t.index, dtype="datetime64[ns]")
         out = out.mask(given, "before the mobile_from date in case.yml, " + fmt_date(dates))
+        never = given & (dates >= pd.Timestamp(NEVER_MOBILE)).to_numpy(dtype=bool)
+        if never.any():  # case.yml `mobile_from: never`
+            out = out.mask(never, "case.yml mobile_from: never")
     all_case = tl["_case"].to_numpy(dtype="int64")
     rows = np.flatnonzero(np.isin(all_case, case_codes[~given]))
     if not len(rows):
