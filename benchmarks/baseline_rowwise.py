@@ -149,6 +149,21 @@ def _has_word(text: str, word: str) -> bool:
     return re.search(r"\b" + re.escape(word) + r"\b", text, re.IGNORECASE) is not None
 
 
+def _says(text: str, words: str) -> bool:
+    """Does `text` name `words` as review.rules.base._keyword_regex finds them: lower-cased, apostrophes
+    dropped, from the start of a word, any run of other characters than letters and digits between its
+    words, the last possibly longer unless short (`_open_ended`)?"""
+    from review.rules.base import _open_ended
+    from review.vocab import normalise_text
+
+    words = normalise_text(words)
+    if not words:
+        return False
+    text = re.sub(r"['\u2019]", "", text.lower())
+    pattern = r"[^\w]+".join(re.escape(w) for w in words.split()) + ("" if _open_ended(words) else r"(?![^\W_])")
+    return re.search(r"(?<![^\W_])" + pattern, text) is not None
+
+
 def _concern_window(case: dict) -> int:
     """The case's concern window (its case.yml `timeline: concern_window_days`), else the default."""
     window = case.get("concern_window_days")
@@ -772,6 +787,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             flags.append(_flag("strategy_no_conference", r, deadline, _capped(action, r["_day"], None, death)))
 
     # was_not_brought --------------------------------------------------------------------------------
+    wnb_groups = set()  # the event groups of its flags' missed contacts (child_not_seen leaves them to it)
     if "was_not_brought" in p:
         q = p["was_not_brought"]
 
@@ -780,6 +796,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 and x.get("agency_kind") in q["agency_kinds"] and not _seen(x)
 
         events = _first_per_group([r for r in tl if is_missed(r)])
+        flagged = []  # (trigger, deadline, action) of each missed contact past the threshold, unanswered
         for r in events:
             if not r["_exact"]:
                 continue
@@ -800,7 +817,24 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if years is not None and years >= q["no_flag_age_years"] and not other:
                 continue
             if len(groups) >= q["min_missed"]:
-                flags.append(_flag("was_not_brought", r, deadline, _capped(action, r["_day"], None, death)))
+                flagged.append((r, deadline, action, groups))
+        # one pattern, one flag: a trigger at most window_days after the previous one of its agency, which had
+        # no follow-up before it, continues that one's pattern (its missed contacts are that flag's evidence)
+        previous, pattern, patterns = {}, {}, []
+        for r, deadline, action, groups in sorted(flagged, key=lambda f: (f[0]["_day"], f[0]["event_id"])):
+            who = r.get("agency") if q["same_agency"] else None
+            last = previous.get(who)
+            previous[who] = (r, action)
+            if last is not None and (r["_day"] - last[0]["_day"]).days <= q["window_days"] and (
+                    last[1] is None or last[1]["_day"] >= r["_day"]):
+                pattern[who][1].update(groups)
+                continue
+            flags.append(_flag("was_not_brought", r, deadline, _capped(action, r["_day"], None, death)))
+            pattern[who] = (flags[-1], set(groups))
+            patterns.append(pattern[who])
+        # the missed contacts of a flag (not one censored at the death) are its, not child_not_seen's visits'
+        wnb_groups = {g for f, groups in patterns if death is None or (
+            f["trigger_date"] <= death and f["expected_by"] <= death) for g in groups}
 
     # child_not_seen ---------------------------------------------------------------------------------
     if "child_not_seen" in p:
@@ -876,15 +910,29 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 if running and (review_end - clock).days > max_days and clock not in alive_clocks:
                     flags.append(_flag("child_not_seen", tl[exact[-1]], clock + dt.timedelta(days=max_days), None,
                                        variant + "_at_review_end"))
+        def no_access(x):  # a missed contact whose text says no one answered: a visit, whatever its type
+            return (x.get("contact_type") == "was_not_brought" or "was_not_brought" in x["_tags"]) and any(
+                _says(_text(x.get(c)), w) for c in ("description", "action") for w in q.get("no_access_words") or ())
+
+        unseen = []
         for r in tl:
-            if (r.get("contact_type") in q["visit_contact_types"] and r.get("agency_kind") in q["visit_agency_kinds"]
+            if ((r.get("contact_type") in q["visit_contact_types"] or no_access(r))
+                    and r.get("agency_kind") in q["visit_agency_kinds"]
                     and _seen(r) is False and (r["on_cp_plan"] is True or r["_case_open"])
-                    and r["_exact"]):
+                    and r["_exact"] and r["_gcode"] not in wnb_groups):  # a was_not_brought flag's: its own
                 deadline = r["_day"] + dt.timedelta(days=q["revisit_within_days"])
                 action = _first(tl, r["_day"], lambda x: _seen(x) and x.get("agency") == r.get("agency"))
                 if action is None or action["_day"] > deadline:
-                    flags.append(_flag("child_not_seen", r, deadline, _capped(action, r["_day"], None, death),
-                                       "visit_not_seen"))
+                    unseen.append((r, deadline, action))
+        # one pattern, one flag: an unseen visit within the return-visit time of the agency's previous one flagged
+        last_visit = {}
+        for r, deadline, action in sorted(unseen, key=lambda f: (f[0]["_day"], f[0]["event_id"])):
+            last = last_visit.get(r.get("agency"))
+            last_visit[r.get("agency")] = r
+            if last is not None and (r["_day"] - last["_day"]).days <= q["revisit_within_days"]:
+                continue
+            flags.append(_flag("child_not_seen", r, deadline, _capped(action, r["_day"], None, death),
+                               "visit_not_seen"))
 
     # information_not_shared -------------------------------------------------------------------------
     if "information_not_shared" in p:
