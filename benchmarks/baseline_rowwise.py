@@ -369,16 +369,28 @@ def _capped(action, day, max_days, death=None):
     return None
 
 
-def _flag(rule_id, row, deadline=None, action=None, variant="", exact_delay=True) -> dict:
+def _cut(death, day, max_days):
+    """The child's date of death where it ended the search for a response (before `max_days` after `day`
+    ran out; None: no cap), else None (review.rules.base.death_bound)."""
+    if death is None or (max_days is not None and death >= day + dt.timedelta(days=int(max_days))):
+        return None
+    return death
+
+
+def _flag(rule_id, row, deadline=None, action=None, variant="", exact_delay=True, cut=None) -> dict:
     delay = None
     if action is not None and deadline is not None and exact_delay and action["_exact"]:
         delay = float((action["_day"] - deadline).days)
+    # none before the child's death (`cut`, `_cut`), which ended the search: at least the days to the death
+    censored = action is None and cut is not None and deadline is not None
+    if censored:
+        delay = float((cut - deadline).days)
     # the id is anchored on the trigger's content (`_anchors`), as review.rules.base.flag_id
     digest = hashlib.sha1(f"{row['_anchor']}|{variant}".encode("utf-8")).hexdigest()[:12]
     return {"case_id": row["case_id"], "rule_id": rule_id, "flag_id": f"{rule_id}-{digest}",
             "trigger_event_id": row["event_id"], "trigger_date": row["_day"], "variant": variant,
             "expected_by": deadline, "actual_action_event_id": action["event_id"] if action else "",
-            "delay_days": delay}
+            "delay_days": delay, "delay_censored": censored}
 
 
 def _anchors(rows: list[dict]) -> None:
@@ -663,7 +675,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 action = None
                 if ref is not None and med is not None:
                     action = med if med["_day"] >= ref["_day"] else ref
-                flags.append(_flag("nonmobile_injury", r, deadline, action))
+                flags.append(_flag("nonmobile_injury", r, deadline, action,
+                                   cut=_cut(death, r["_day"], q.get("response_max_days"))))
 
     # injury_not_escalated ---------------------------------------------------------------------------
     if "injury_not_escalated" in p:
@@ -700,7 +713,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             action = _first(tl, r["_day"], lambda x: esc_held(x, q["escalations"]))
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
-                flags.append(_flag("injury_not_escalated", r, deadline, action))
+                flags.append(_flag("injury_not_escalated", r, deadline, action,
+                                   cut=_cut(death, r["_day"], q.get("response_max_days"))))
 
     # repeated_injury_or_ae --------------------------------------------------------------------------
     if "repeated_injury_or_ae" in p:
@@ -737,7 +751,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                           and lo <= e["_day"] <= r["_day"] and not (e["_exact"] and e["_pos"] > r["_pos"])}
                 if len(groups) >= min_count:
                     action = _capped(action, r["_day"], q.get("response_max_days"), death)
-                    flags.append(_flag("repeated_injury_or_ae", r, deadline, action, variant))
+                    flags.append(_flag("repeated_injury_or_ae", r, deadline, action, variant,
+                                       cut=_cut(death, r["_day"], q.get("response_max_days"))))
 
     # referral_no_decision ---------------------------------------------------------------------------
     if "referral_no_decision" in p:
@@ -754,7 +769,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     _text(x.get("description")) + " . " + _text(x.get("action"))))
             if action is None or action["_day"] > deadline:
                 # a decision after the child's death is none (review.rules.base.censor_at_death)
-                flags.append(_flag("referral_no_decision", r, deadline, _capped(action, referred, None, death)))
+                flags.append(_flag("referral_no_decision", r, deadline, _capped(action, referred, None, death), cut=death))
 
     # strategy_no_conference -------------------------------------------------------------------------
     if "strategy_no_conference" in p:
@@ -784,7 +799,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                         q["closure_keywords"], tuple(q["closure_negations"]), tuple(q["closure_other_agency_words"]))))
                 if closed is not None and closed["_day"] <= deadline:
                     continue
-            flags.append(_flag("strategy_no_conference", r, deadline, _capped(action, r["_day"], None, death)))
+            flags.append(_flag("strategy_no_conference", r, deadline, _capped(action, r["_day"], None, death), cut=death))
 
     # was_not_brought --------------------------------------------------------------------------------
     wnb_groups = set()  # the event groups of its flags' missed contacts (child_not_seen leaves them to it)
@@ -829,7 +844,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     last[1] is None or last[1]["_day"] >= r["_day"]):
                 pattern[who][1].update(groups)
                 continue
-            flags.append(_flag("was_not_brought", r, deadline, _capped(action, r["_day"], None, death)))
+            flags.append(_flag("was_not_brought", r, deadline, _capped(action, r["_day"], None, death), cut=death))
             pattern[who] = (flags[-1], set(groups))
             patterns.append(pattern[who])
         # the missed contacts of a flag (not one censored at the death) are its, not child_not_seen's visits'
@@ -885,7 +900,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                         clocks.add(clock)
                         deadline = clock + dt.timedelta(days=max_days)
                         action = _capped(_first(tl, clock + dt.timedelta(days=1), lambda x: _seen(x)), r["_day"], None, death)
-                        flags.append(_flag("child_not_seen", r, deadline, action, variant))
+                        flags.append(_flag("child_not_seen", r, deadline, action, variant, cut=death))
             # a stretch still running at the end of the review, unseen past the limit: censored at the end,
             # triggered by the stretch's last exact-date contact before the end, or its last contact when it
             # has only partial dates (unless a contact already flagged it)
@@ -932,7 +947,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if last is not None and (r["_day"] - last["_day"]).days <= q["revisit_within_days"]:
                 continue
             flags.append(_flag("child_not_seen", r, deadline, _capped(action, r["_day"], None, death),
-                               "visit_not_seen"))
+                               "visit_not_seen", cut=death))
 
     # information_not_shared -------------------------------------------------------------------------
     if "information_not_shared" in p:
@@ -1043,7 +1058,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     for t in q["done_contact_types"]))) and not (completion and started_only(x))
                 or completion_recorded(x))
             if action is None or action["_day"] > deadline:
-                flags.append(_flag("assessment_wait", r, deadline, _capped(action, r["_day"], None, death)))
+                flags.append(_flag("assessment_wait", r, deadline, _capped(action, r["_day"], None, death), cut=death))
 
     # domestic_abuse_not_escalated -------------------------------------------------------------------
     if "domestic_abuse_not_escalated" in p:
@@ -1081,7 +1096,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             action = _first(tl, r["_day"], responded)
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
-                flags.append(_flag("domestic_abuse_not_escalated", r, deadline, action))
+                flags.append(_flag("domestic_abuse_not_escalated", r, deadline, action,
+                                   cut=_cut(death, r["_day"], q.get("response_max_days"))))
 
         # variant nfa_decision: social care's NFA / early help on a high-risk notification, child under nfa_max_age_months
         nfa_kinds = q.get("nfa_agency_kinds") or []
@@ -1102,7 +1118,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     _held(x, overturned) or esc_held(x, overturned)))
                 if action is None or action["_day"] > deadline:
                     action = _capped(action, r["_day"], q.get("response_max_days"), death)
-                    flags.append(_flag("domestic_abuse_not_escalated", r, deadline, action, "nfa_decision"))
+                    flags.append(_flag("domestic_abuse_not_escalated", r, deadline, action, "nfa_decision",
+                                       cut=_cut(death, r["_day"], q.get("response_max_days"))))
 
     # exploitation_not_referred ----------------------------------------------------------------------
     if "exploitation_not_referred" in p:
@@ -1138,7 +1155,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 variant = ("relationship_abuse" if r["_gcode"] in own_groups
                            else "exploitation" if r["_gcode"] in exploited_groups else "missing")
-                flag = _flag("exploitation_not_referred", r, deadline, action, variant)
+                flag = _flag("exploitation_not_referred", r, deadline, action, variant,
+                             cut=_cut(death, r["_day"], q.get("response_max_days")))
                 flag["severity"] = "high" if variant == "exploitation" or r["_gcode"] in repeat_groups else "medium"
                 flags.append(flag)
 
@@ -1168,7 +1186,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             action = _first(tl, r["_day"], assessed)
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
-                flag = _flag("self_harm_not_referred", r, deadline, action, "mental_health")
+                flag = _flag("self_harm_not_referred", r, deadline, action, "mental_health",
+                             cut=_cut(death, r["_day"], q.get("response_max_days")))
                 flag["severity"] = "high" if presentation or id(r) in repeated else "medium"
                 flags.append(flag)
             if id(r) in repeated:
@@ -1176,7 +1195,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 action = _first(tl, r["_day"], referred)
                 if action is None or action["_day"] > deadline:
                     action = _capped(action, r["_day"], q.get("response_max_days"), death)
-                    flag = _flag("self_harm_not_referred", r, deadline, action, "repeated")
+                    flag = _flag("self_harm_not_referred", r, deadline, action, "repeated",
+                                 cut=_cut(death, r["_day"], q.get("response_max_days")))
                     flag["severity"] = "high"
                     flags.append(flag)
 

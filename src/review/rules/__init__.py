@@ -96,10 +96,12 @@ def detect(timeline: pd.DataFrame, case=None, rules: dict | None = None, *, only
 
 def run_rule(ctx: Context, rule_id: str, spec: dict, *, legacy_ids: bool = False) -> pd.DataFrame:
     """One rule's flags (FLAG_COLUMNS + case_id; + legacy_flag_id with `legacy_ids`)."""
-    from .base import censor_after_death, finish_flags, unplaced_text
+    from .base import censor_after_death, censor_delays, finish_flags, unplaced_text
 
     ctx.extra["unplaced"] = {}  # trigger event id -> a response `first_response` could not place after it
+    ctx.extra["censored"] = {}  # (trigger event id, deadline) -> the death that cut its search short
     rows = REGISTRY[rule_id].function(ctx, spec["params"])
+    rows = censor_delays(rows, ctx.extra.pop("censored"))  # "at least N days" where the death cut it short
     noted = ctx.extra.pop("unplaced")
     if noted and rows is not None and not rows.empty and "explanation" in rows.columns:
         # the explanation says which partial-date response could not be placed after the concern
