@@ -112,3 +112,11 @@ def test_the_latency_table_and_chart_give_the_lower_bound():
 def test_no_death_no_lower_bound_in_latency(death):
     latency = response_latency(make_timeline(ROWS, dob="2022-01-01"), rules=RULES, case=case(death))
     assert latency["latency_at_least_days"].isna().all()
+
+
+def test_review_flags_prints_the_lower_bound():
+    from review.commands.flags import format_flags
+
+    text = format_flags(flags_of())
+    assert ">= 24 d late" in text and ">= 45 d late" in text
+    assert ">= " not in format_flags(flags_of(death=None))
