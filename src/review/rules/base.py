@@ -2262,8 +2262,9 @@ def censor_delays(rows: pd.DataFrame, noted: dict) -> pd.DataFrame:
     if noted:
         none = rows["actual_action_event_id"].astype(object).fillna("").to_numpy(dtype=object) == "" \
             if "actual_action_event_id" in rows.columns else np.ones(len(rows), dtype=bool)
-        deaths = np.array([noted.get((str(e), pd.Timestamp(d)) if not pd.isna(d) else None, pd.NaT)
-                           for e, d in zip(rows["trigger_event_id"], rows["expected_by"])], dtype="datetime64[ns]")
+        deaths = pd.to_datetime(pd.Series([noted.get((str(e), pd.Timestamp(d)) if not pd.isna(d) else None)
+                                           for e, d in zip(rows["trigger_event_id"], rows["expected_by"])],
+                                          dtype=object)).to_numpy(dtype="datetime64[ns]")
         censored = none & ~np.isnat(deaths)
         if censored.any():
             expected = rows["expected_by"].to_numpy(dtype="datetime64[ns]")
