@@ -151,6 +151,21 @@ def _has_word(text: str, word: str) -> bool:
     return re.search(r"\b" + re.escape(word) + r"\b", text, re.IGNORECASE) is not None
 
 
+def _says(text: str, words: str) -> bool:
+    """Does `text` name `words` as review.rules.base._keyword_regex finds them: lower-cased, apostrophes
+    dropped, from the start of a word, any run of other characters than letters and digits between its
+    words, the last possibly longer unless short (`_open_ended`)?"""
+    from review.rules.base import _open_ended
+    from review.vocab import normalise_text
+
+    words = normalise_text(words)
+    if not words:
+        return False
+    text = re.sub(r"['\u2019]", "", text.lower())
+    pattern = r"[^\w]+".join(re.escape(w) for w in words.split()) + ("" if _open_ended(words) else r"(?![^\W_])")
+    return re.search(r"(?<![^\W_])" + pattern, text) is not None
+
+
 def _concern_window(case: dict) -> int:
     """The case's concern window (its case.yml `timeline: concern_window_days`), else the default."""
     window = case.get("concern_window_days")
@@ -356,16 +371,28 @@ def _capped(action, day, max_days, death=None):
     return None
 
 
-def _flag(rule_id, row, deadline=None, action=None, variant="", exact_delay=True) -> dict:
+def _cut(death, day, max_days):
+    """The child's date of death where it ended the search for a response (before `max_days` after `day`
+    ran out; None: no cap), else None (review.rules.base.death_bound)."""
+    if death is None or (max_days is not None and death >= day + dt.timedelta(days=int(max_days))):
+        return None
+    return death
+
+
+def _flag(rule_id, row, deadline=None, action=None, variant="", exact_delay=True, cut=None) -> dict:
     delay = None
     if action is not None and deadline is not None and exact_delay and action["_exact"]:
         delay = float((action["_day"] - deadline).days)
+    # none before the child's death (`cut`, `_cut`), which ended the search: at least the days to the death
+    censored = action is None and cut is not None and deadline is not None
+    if censored:
+        delay = float((cut - deadline).days)
     # the id is anchored on the trigger's content (`_anchors`), as review.rules.base.flag_id
     digest = hashlib.sha1(f"{row['_anchor']}|{variant}".encode("utf-8")).hexdigest()[:12]
     return {"case_id": row["case_id"], "rule_id": rule_id, "flag_id": f"{rule_id}-{digest}",
             "trigger_event_id": row["event_id"], "trigger_date": row["_day"], "variant": variant,
             "expected_by": deadline, "actual_action_event_id": action["event_id"] if action else "",
-            "delay_days": delay}
+            "delay_days": delay, "delay_censored": censored}
 
 
 def _anchors(rows: list[dict]) -> None:
@@ -693,7 +720,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 action = None
                 if ref is not None and med is not None:
                     action = med if med["_day"] >= ref["_day"] else ref
-                flags.append(_flag("nonmobile_injury", r, deadline, action))
+                flags.append(_flag("nonmobile_injury", r, deadline, action,
+                                   cut=_cut(death, r["_day"], q.get("response_max_days"))))
 
     # injury_not_escalated ---------------------------------------------------------------------------
     def answer(rows, anchor, kinds, receipts):
@@ -750,7 +778,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             action = answer(tl, r["_day"], q["escalations"], receipts)
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
-                flags.append(_flag("injury_not_escalated", r, deadline, action))
+                flags.append(_flag("injury_not_escalated", r, deadline, action,
+                                   cut=_cut(death, r["_day"], q.get("response_max_days"))))
 
     # repeated_injury_or_ae --------------------------------------------------------------------------
     if "repeated_injury_or_ae" in p:
@@ -789,7 +818,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                           and lo <= e["_day"] <= r["_day"] and not (e["_exact"] and e["_pos"] > r["_pos"])}
                 if len(groups) >= min_count:
                     action = _capped(action, r["_day"], q.get("response_max_days"), death)
-                    flags.append(_flag("repeated_injury_or_ae", r, deadline, action, variant))
+                    flags.append(_flag("repeated_injury_or_ae", r, deadline, action, variant,
+                                       cut=_cut(death, r["_day"], q.get("response_max_days"))))
 
     # referral_no_decision ---------------------------------------------------------------------------
     if "referral_no_decision" in p:
@@ -834,7 +864,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if action is None or action["_day"] > deadline:
                 # a decision after the child's death is none (review.rules.base.censor_at_death)
                 flags.append(_flag("referral_no_decision", r, deadline, _capped(action, r["_referred"], None, death),
-                                   r.get("_variant", "")))
+                                   r.get("_variant", ""), cut=death))
 
     # strategy_no_conference -------------------------------------------------------------------------
     if "strategy_no_conference" in p:
@@ -868,9 +898,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                             q["s47_outcome_keywords"], tuple(q["closure_negations"])))))
                 if closed is not None and closed["_day"] <= deadline:
                     continue
-            flags.append(_flag("strategy_no_conference", r, deadline, _capped(action, r["_day"], None, death)))
+            flags.append(_flag("strategy_no_conference", r, deadline, _capped(action, r["_day"], None, death), cut=death))
 
     # was_not_brought --------------------------------------------------------------------------------
+    wnb_groups = set()  # the event groups of its flags' missed contacts (child_not_seen leaves them to it)
     if "was_not_brought" in p:
         q = p["was_not_brought"]
 
@@ -879,6 +910,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 and x.get("agency_kind") in q["agency_kinds"] and not _seen(x)
 
         events = _first_per_group([r for r in tl if is_missed(r)])
+        flagged = []  # (trigger, deadline, action) of each missed contact past the threshold, unanswered
         for r in events:
             if not r["_exact"]:
                 continue
@@ -899,7 +931,24 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if years is not None and years >= q["no_flag_age_years"] and not other:
                 continue
             if len(groups) >= q["min_missed"]:
-                flags.append(_flag("was_not_brought", r, deadline, _capped(action, r["_day"], None, death)))
+                flagged.append((r, deadline, action, groups))
+        # one pattern, one flag: a trigger at most window_days after the previous one of its agency, which had
+        # no follow-up before it, continues that one's pattern (its missed contacts are that flag's evidence)
+        previous, pattern, patterns = {}, {}, []
+        for r, deadline, action, groups in sorted(flagged, key=lambda f: (f[0]["_day"], f[0]["event_id"])):
+            who = r.get("agency") if q["same_agency"] else None
+            last = previous.get(who)
+            previous[who] = (r, action)
+            if last is not None and (r["_day"] - last[0]["_day"]).days <= q["window_days"] and (
+                    last[1] is None or last[1]["_day"] >= r["_day"]):
+                pattern[who][1].update(groups)
+                continue
+            flags.append(_flag("was_not_brought", r, deadline, _capped(action, r["_day"], None, death), cut=death))
+            pattern[who] = (flags[-1], set(groups))
+            patterns.append(pattern[who])
+        # the missed contacts of a flag (not one censored at the death) are its, not child_not_seen's visits'
+        wnb_groups = {g for f, groups in patterns if death is None or (
+            f["trigger_date"] <= death and f["expected_by"] <= death) for g in groups}
 
     # child_not_seen ---------------------------------------------------------------------------------
     if "child_not_seen" in p:
@@ -950,7 +999,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                         clocks.add(clock)
                         deadline = clock + dt.timedelta(days=max_days)
                         action = _capped(_first(tl, clock + dt.timedelta(days=1), lambda x: _seen(x)), r["_day"], None, death)
-                        flags.append(_flag("child_not_seen", r, deadline, action, variant))
+                        flags.append(_flag("child_not_seen", r, deadline, action, variant, cut=death))
             # a stretch still running at the end of the review, unseen past the limit: censored at the end,
             # triggered by the stretch's last exact-date contact before the end, or its last contact when it
             # has only partial dates (unless a contact already flagged it)
@@ -975,15 +1024,29 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 if running and (review_end - clock).days > max_days and clock not in alive_clocks:
                     flags.append(_flag("child_not_seen", tl[exact[-1]], clock + dt.timedelta(days=max_days), None,
                                        variant + "_at_review_end"))
+        def no_access(x):  # a missed contact whose text says no one answered: a visit, whatever its type
+            return (x.get("contact_type") == "was_not_brought" or "was_not_brought" in x["_tags"]) and any(
+                _says(_text(x.get(c)), w) for c in ("description", "action") for w in q.get("no_access_words") or ())
+
+        unseen = []
         for r in tl:
-            if (r.get("contact_type") in q["visit_contact_types"] and r.get("agency_kind") in q["visit_agency_kinds"]
+            if ((r.get("contact_type") in q["visit_contact_types"] or no_access(r))
+                    and r.get("agency_kind") in q["visit_agency_kinds"]
                     and _seen(r) is False and (r["on_cp_plan"] is True or r["_case_open"])
-                    and r["_exact"]):
+                    and r["_exact"] and r["_gcode"] not in wnb_groups):  # a was_not_brought flag's: its own
                 deadline = r["_day"] + dt.timedelta(days=q["revisit_within_days"])
                 action = _first(tl, r["_day"], lambda x: _seen(x) and x.get("agency") == r.get("agency"))
                 if action is None or action["_day"] > deadline:
-                    flags.append(_flag("child_not_seen", r, deadline, _capped(action, r["_day"], None, death),
-                                       "visit_not_seen"))
+                    unseen.append((r, deadline, action))
+        # one pattern, one flag: an unseen visit within the return-visit time of the agency's previous one flagged
+        last_visit = {}
+        for r, deadline, action in sorted(unseen, key=lambda f: (f[0]["_day"], f[0]["event_id"])):
+            last = last_visit.get(r.get("agency"))
+            last_visit[r.get("agency")] = r
+            if last is not None and (r["_day"] - last["_day"]).days <= q["revisit_within_days"]:
+                continue
+            flags.append(_flag("child_not_seen", r, deadline, _capped(action, r["_day"], None, death),
+                               "visit_not_seen", cut=death))
 
     # information_not_shared -------------------------------------------------------------------------
     if "information_not_shared" in p:
@@ -1094,7 +1157,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     for t in q["done_contact_types"]))) and not (completion and started_only(x))
                 or completion_recorded(x))
             if action is None or action["_day"] > deadline:
-                flags.append(_flag("assessment_wait", r, deadline, _capped(action, r["_day"], None, death)))
+                flags.append(_flag("assessment_wait", r, deadline, _capped(action, r["_day"], None, death), cut=death))
 
     # domestic_abuse_not_escalated -------------------------------------------------------------------
     if "domestic_abuse_not_escalated" in p:
@@ -1129,7 +1192,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             action = first_answer(r["_day"], q)
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
-                flags.append(_flag("domestic_abuse_not_escalated", r, deadline, action))
+                flags.append(_flag("domestic_abuse_not_escalated", r, deadline, action,
+                                   cut=_cut(death, r["_day"], q.get("response_max_days"))))
 
         # variant nfa_decision: social care's NFA / early help on a high-risk notification, child under nfa_max_age_months
         nfa_kinds = q.get("nfa_agency_kinds") or []
@@ -1150,7 +1214,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     _held(x, overturned) or esc_held(x, overturned)))
                 if action is None or action["_day"] > deadline:
                     action = _capped(action, r["_day"], q.get("response_max_days"), death)
-                    flags.append(_flag("domestic_abuse_not_escalated", r, deadline, action, "nfa_decision"))
+                    flags.append(_flag("domestic_abuse_not_escalated", r, deadline, action, "nfa_decision",
+                                       cut=_cut(death, r["_day"], q.get("response_max_days"))))
 
     # exploitation_not_referred ----------------------------------------------------------------------
     if "exploitation_not_referred" in p:
@@ -1183,7 +1248,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 variant = ("relationship_abuse" if r["_gcode"] in own_groups
                            else "exploitation" if r["_gcode"] in exploited_groups else "missing")
-                flag = _flag("exploitation_not_referred", r, deadline, action, variant)
+                flag = _flag("exploitation_not_referred", r, deadline, action, variant,
+                             cut=_cut(death, r["_day"], q.get("response_max_days")))
                 flag["severity"] = "high" if variant == "exploitation" or r["_gcode"] in repeat_groups else "medium"
                 flags.append(flag)
 
@@ -1218,7 +1284,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             action = first_answer(r["_day"], mental)
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
-                flag = _flag("self_harm_not_referred", r, deadline, action, "mental_health")
+                flag = _flag("self_harm_not_referred", r, deadline, action, "mental_health",
+                             cut=_cut(death, r["_day"], q.get("response_max_days")))
                 flag["severity"] = "high" if presentation or id(r) in repeated else "medium"
                 flags.append(flag)
             if id(r) in repeated:
@@ -1226,7 +1293,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 action = first_answer(r["_day"], social)
                 if action is None or action["_day"] > deadline:
                     action = _capped(action, r["_day"], q.get("response_max_days"), death)
-                    flag = _flag("self_harm_not_referred", r, deadline, action, "repeated")
+                    flag = _flag("self_harm_not_referred", r, deadline, action, "repeated",
+                                 cut=_cut(death, r["_day"], q.get("response_max_days")))
                     flag["severity"] = "high"
                     flags.append(flag)
 

@@ -233,7 +233,9 @@ C04 = ("03/07/2023,Riverside Surgery GP,GP appointment,8 week baby check and 1st
 
 def test_a_baby_is_still_not_brought_and_missed_appointments_open_no_case(tmp_path):
     flags = case_flags(tmp_path, C04, "2023-05-02", "was_not_brought")
-    assert flags["severity"].tolist() == ["medium", "medium"]
+    # three missed appointments, one pattern: one flag (s16), its evidence all three
+    assert flags["severity"].tolist() == ["medium"]
+    assert flags["evidence_event_ids"].iloc[0].count(";") == 2
     assert flags["explanation"].str.startswith("The child was not brought to").all()
     assert case_flags(tmp_path, C04, "2023-05-02", "child_not_seen").empty
 

@@ -67,7 +67,9 @@ def test_referral_decision_after_death_is_none():
     assert alive.actual_action_event_id == "C1-e002" and alive.delay_days == 23
     assert alive.explanation.endswith("a decision came on 25 May 2023, 23 calendar days late.")
     dead = flags(rows, "referral_no_decision", "2023-05-15").iloc[0]
-    assert dead.actual_action_event_id == "" and pd.isna(dead.delay_days) and pd.isna(dead.actual_action_date)
+    assert dead.actual_action_event_id == "" and pd.isna(dead.actual_action_date)
+    # s16: a lower bound, the days from the deadline (2 May) to the death (15 May)
+    assert dead.delay_days == 13 and bool(dead.delay_censored)
     assert dead.explanation.endswith(
         "; no decision is recorded before the child's death on 15 May 2023, 14 days after the referral.")
     assert baseline(rows, "referral_no_decision", "2023-05-15") == pairs(flags(rows, "referral_no_decision", "2023-05-15")) \
@@ -85,7 +87,7 @@ def test_conference_after_death_is_none():
     alive = flags(rows, "strategy_no_conference").iloc[0]
     assert alive.actual_action_event_id == "C1-e002" and alive.delay_days == 20
     dead = flags(rows, "strategy_no_conference", "2023-06-01").iloc[0]
-    assert dead.actual_action_event_id == "" and pd.isna(dead.delay_days)
+    assert dead.actual_action_event_id == "" and dead.delay_days == 9 and bool(dead.delay_censored)  # 23 May -> 1 Jun
     assert dead.explanation.endswith(
         "; no conference is recorded before the child's death on 1 Jun 2023, 31 days after the strategy discussion.")
     assert baseline(rows, "strategy_no_conference", "2023-06-01") == [("C1-e001", "")]
@@ -101,7 +103,7 @@ def test_assessment_after_death_is_none():
     alive = flags(rows, "assessment_wait")
     assert list(alive["actual_action_event_id"]) == ["C1-e002"]
     dead = flags(rows, "assessment_wait", "2023-03-01").iloc[0]
-    assert dead.actual_action_event_id == "" and pd.isna(dead.delay_days)
+    assert dead.actual_action_event_id == "" and dead.delay_days == 16 and bool(dead.delay_censored)  # 13 Feb -> 1 Mar
     assert dead.explanation.endswith(
         "; nor is one recorded before the child's death on 1 Mar 2023, 58 days after the request.")
     assert baseline(rows, "assessment_wait", "2023-03-01") == pairs(flags(rows, "assessment_wait", "2023-03-01"))
@@ -119,7 +121,7 @@ def test_visit_not_seen_sighting_after_death_is_none():
     assert alive.loc["C1-e002", "actual_action_event_id"] == "C1-e003" and alive.loc["C1-e002", "delay_days"] == 24
     dead = flags(rows, "child_not_seen", "2023-05-20")
     dead = dead[dead["explanation"].str.contains("visited on")].iloc[0]  # (and the plan's stretch open at the death)
-    assert dead.actual_action_event_id == "" and pd.isna(dead.delay_days)
+    assert dead.actual_action_event_id == "" and dead.delay_days == 12 and bool(dead.delay_censored)  # 8 -> 20 May
     assert dead.explanation.endswith(
         "; no sighting is recorded before the child's death on 20 May 2023, 19 days after the visit.")
     assert baseline(rows, "child_not_seen", "2023-05-20") == pairs(flags(rows, "child_not_seen", "2023-05-20"))
@@ -134,7 +136,8 @@ def test_was_not_brought_follow_up_after_death_is_none():
     alive = flags(rows, "was_not_brought").set_index("trigger_event_id")
     assert alive.loc["C1-e002", "actual_action_event_id"] == "C1-e003"
     dead = flags(rows, "was_not_brought", "2023-06-10").set_index("trigger_event_id")
-    assert dead.loc["C1-e002", "actual_action_event_id"] == "" and pd.isna(dead.loc["C1-e002", "delay_days"])
+    assert dead.loc["C1-e002", "actual_action_event_id"] == ""
+    assert dead.loc["C1-e002", "delay_days"] == 12 and bool(dead.loc["C1-e002", "delay_censored"])  # 29 May -> 10 Jun
     assert dead.loc["C1-e002", "explanation"].endswith(
         "; no follow-up is recorded before the child's death on 10 Jun 2023, 26 days after the missed appointment.")
     assert baseline(rows, "was_not_brought", "2023-06-10") == pairs(flags(rows, "was_not_brought", "2023-06-10"))

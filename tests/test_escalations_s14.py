@@ -87,7 +87,8 @@ def test_1_injury_response_after_death_is_none():
     alive = flags(rows, only=["injury_not_escalated"]).iloc[0]
     assert alive.actual_action_event_id == "C1-e002" and alive.delay_days == 48  # before: also with the death
     dead = flags(rows, "2023-06-10", only=["injury_not_escalated"]).iloc[0]
-    assert dead.actual_action_event_id == "" and pd.isna(dead.delay_days) and pd.isna(dead.actual_action_date)
+    assert dead.actual_action_event_id == "" and pd.isna(dead.actual_action_date)
+    assert dead.delay_days == 38 and bool(dead.delay_censored)  # s16: a lower bound, 3 May -> 10 Jun
     assert dead.explanation.endswith("none by any agency is recorded before the child's death on 10 Jun 2023.")
     # the same in the row-by-row baseline
     for rule in ("injury_not_escalated", "nonmobile_injury"):
@@ -245,7 +246,8 @@ def test_end_to_end_awaited_and_declined_referrals_and_a_response_after_death(tm
     assert DA not in flags_.index and "referral_no_decision" not in flags_.index
     # 1: the referral of 20 Jun came after the child's death (10 Jun): the bruise of 2 May had no response
     injury = flags_.loc["injury_not_escalated"]
-    assert injury["actual_action_event_id"] == "" and pd.isna(injury["delay_days"])
+    assert injury["actual_action_event_id"] == ""
+    assert injury["delay_days"] == 37 and bool(injury["delay_censored"])  # s16: at least 37 days, to the death
     assert injury["explanation"].endswith("none by any agency is recorded before the child's death on 10 Jun 2023.")
     latency = result.response_latency.set_index("date")
     assert latency.loc[pd.Timestamp("2023-05-02"), "first_escalation_event_id"] == ""

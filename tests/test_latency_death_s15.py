@@ -46,7 +46,9 @@ def test_latency_chart_labels_died_not_never():
     fig = plot_response_latency(dead, max_days=max_days)
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts.count(f"no escalation within {max_days} days") == 1  # before: 2
-    assert texts.count(f"child died within {max_days} days, no escalation before") == 1
+    # with its lower bound, the days from the concern to the death (s16): "... no escalation before (at least N days)"
+    died = [t for t in texts if t.startswith(f"child died within {max_days} days, no escalation before")]
+    assert len(died) == 1 and died[0].endswith(f"(at least {int(dead['latency_at_least_days'].iloc[1])} days)")
     gids = sorted(p.get_gid() for p in fig.axes[0].patches if p.get_gid())
     assert gids == ["latency:C1-e001:never", "latency:C1-e002:died"]
     title = " ".join(fig._suptitle.get_text().split())  # wrapped to the figure width (s15b)

@@ -2,6 +2,7 @@
 young person's missed appointment "did not attend" in every rule's words."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from review.config import load_vocab
@@ -49,8 +50,9 @@ BABY_HV = (
 
 def test_repeated_no_access_raises_was_not_brought_in_its_own_words(tmp_path):
     flags = case_flags(tmp_path, BABY_HV, "2022-01-10", "was_not_brought")
-    last = flags[flags["trigger_date"] == "2022-05-18"]
-    assert len(last) == 1
+    # one pattern, one flag (s16): raised where it first went unanswered (26 Apr), the 18 May visit its evidence
+    assert flags["trigger_date"].tolist() == [pd.Timestamp("2022-04-26")]
+    last = flags
     text = last["explanation"].iloc[0]
     assert text.startswith("The child was not brought to 1 appointment and no access was gained at 2 home visits "
                            "with Riverside Health Visiting within 90 days (12 Apr 2022, 26 Apr 2022, 18 May 2022)")

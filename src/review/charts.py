@@ -647,6 +647,22 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
 # ---------------------------------------------------------------------------------------------------
 # 2. Response latency ("not fast enough")
 # ---------------------------------------------------------------------------------------------------
+def _bound_column(table: pd.DataFrame, column: str) -> pd.Series:
+    """`table`'s lower bounds `column` as floats (NaN where none, or a table written before it had the column)."""
+    if column not in table.columns:
+        return pd.Series(np.nan, index=table.index, dtype="float64")
+    return pd.to_numeric(table[column], errors="coerce").astype("float64")
+
+
+def _at_least(value, in_months: bool) -> str:
+    """' (at least 38 days)' / ' (at least 1 month)' of a latency's lower bound; '' when there is none."""
+    if value is None or pd.isna(value):
+        return ""
+    n = int(value)
+    unit = ("month" if n == 1 else "months") if in_months else ("day" if n == 1 else "days")
+    return f" (at least {n} {unit})"
+
+
 def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: str = "day",
                           timeline: pd.DataFrame | None = None, max_days: int | None = None) -> Figure:
     """For each recorded concern, the days until the next escalation by any agency against the expected time.
@@ -656,8 +672,9 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
     ``settings.response_latency.response_max_days``, which `response_latency` applied: no escalation counted
     more than that after a concern), a concern with none is labelled "no escalation within N days"; one
     with none before the child's death, which came before those N days had passed (``died_before_window``),
-    is labelled "child died within N days, no escalation before" instead: censored at the death, it is not
-    counted with those never escalated.
+    is labelled "child died within N days, no escalation before" instead, with its lower bound
+    (``latency_at_least_days``, months in the anonymised view: "(at least 38 days)"): censored at the death, it
+    is not counted with those never escalated.
 
     One row per concern contact (oldest at the top). The bar is the time to the next escalation; the
     black tick is the expected time. Bars later than expected — the "not fast enough" ones — are
@@ -710,6 +727,9 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
         # never escalated: no first escalation (a latency of NA with one is a month/year date: escalated)
         never = ~escalated_mask(table)
         died = never & table["died_before_window"].fillna(False).astype(bool).to_numpy(dtype=bool)
+        # its lower bound ("at least 38 days"): the days (the anonymised view: months) from the concern to the death
+        bound = "latency_at_least_months" if in_months else "latency_at_least_days"
+        at_least = _bound_column(table, bound)
         never = never & ~died
         unknown_time = (~never) & (~died) & latency.isna().to_numpy()
         within_given = table["within_expected"].astype("boolean")
@@ -744,7 +764,8 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
                 # censored at the death: late only when its expected time had passed while the child was alive
                 colour = NEUTRAL if within_given.fillna(True).iloc[i] else ALERT
                 bar = ax.barh(i, x_max, height=0.6, facecolor="white", edgecolor=colour, hatch="...", linewidth=0.8)
-                ax.text(x_max * 0.99, i, died_text, ha="right", va="center", fontsize=6.5, color=colour,
+                ax.text(x_max * 0.99, i, died_text + _at_least(at_least.iloc[i], in_months), ha="right",
+                        va="center", fontsize=6.5, color=colour,
                         bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none"))
                 status = "died"
             elif unknown_time[i]:

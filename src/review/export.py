@@ -244,6 +244,8 @@ FLAGS_EXPORT = [
     ("actual_action_event_id", "Actual action (event id)"),
     ("actual_action_date", "Actual action date"),
     ("delay_days", "Delay (calendar days)"),
+    # the delay is a lower bound ("at least N days"): no action before the child's death, which ended the search
+    ("delay_censored", "Delay at least (no action before the child's death)"),
     ("failing_category", "Failing category"),
     ("decision", "Reviewer decision"),
     ("rationale", "Rationale"),
@@ -285,6 +287,8 @@ SHEET_HEADERS: dict[str, dict[str, str]] = {
         "first_escalation": "Next escalation by any agency", "latency_days": "Latency (days)",
         "latency_months": "Latency (months)", "within_expected": "Within expected time", "flagged": "Flagged",
         "died_before_window": "Child died before the response window ended", "case_id": "Case id",
+        "latency_at_least_days": "Latency at least (days; no escalation before the child's death)",
+        "latency_at_least_months": "Latency at least (months; no escalation before the child's death)",
     },
     "Agency knowledge": {
         "decision_event_id": "Decision (event id)", "date": "Date", "deciding_agency": "Deciding agency",
@@ -466,6 +470,16 @@ def _decisions_frame(decisions) -> pd.DataFrame:
     return frame
 
 
+def delay_texts(delay: pd.Series, censored: pd.Series) -> pd.Series:
+    """The flags' delays as shown in a report: the number of calendar days ("24"), "at least 24" where the
+    delay is a lower bound (``delay_censored``, "yes" or True: no action before the child's death), "" for none."""
+    yes = censored.astype(object).map(lambda v: v is True or v == "yes" or v is np.True_).to_numpy(dtype=bool)
+    number = pd.to_numeric(delay, errors="coerce")
+    text = number.map(lambda v: "" if pd.isna(v) else f"{int(round(v))}")
+    return pd.Series(np.where(yes & number.notna().to_numpy(), "at least " + text.astype(str), text), index=delay.index,
+                     dtype=object)
+
+
 def flags_table(flags: pd.DataFrame, decisions=None) -> pd.DataFrame:
     """Flags in the order given, numbered from 1 (the swimlane's callout numbers), with reviewer decisions.
 
@@ -482,6 +496,7 @@ def flags_table(flags: pd.DataFrame, decisions=None) -> pd.DataFrame:
         out = flags.merge(_decisions_frame(decisions), on="flag_id", how="left", sort=False)
     out.insert(0, "n", np.arange(1, len(out) + 1))
     out["decision"] = out["decision"].astype("string").fillna("pending").replace("", "pending")
+    out["delay_censored"] = _yes_no(out["delay_censored"])
     return out[[c for c, _ in FLAGS_EXPORT]]
 
 
@@ -1466,6 +1481,8 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
         recorded = trigger_sources(table, timeline)
         table["trigger_source"] = [source_label(f, s, r) for f, s, r in zip(
             recorded["trigger_source_file"], recorded["trigger_source_sheet"], recorded["trigger_source_row"])]
+        # a delay the child's death cut short is a lower bound: "at least 24"
+        table["delay_days"] = delay_texts(table["delay_days"], table["delay_censored"])
         shown = table[["n", "trigger_date", "rule_id", "severity", "agencies", "trigger_description",
                        "trigger_source", "explanation", "expected_action", "expected_by", "delay_days",
                        "failing_category", "decision", "rationale", "source"]]

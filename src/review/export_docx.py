@@ -397,7 +397,7 @@ def _flags_table(document, flags, seq_of_event: dict[str, int], redactor: Redact
                 is not None else _fmt_day(_value(get("trigger_date")), redactor.months, trigger_precision[number - 1]),
                 cited,
                 t(_text(get("agencies"))),
-                _fmt_delay(get("delay_days")),
+                _fmt_delay(get("delay_days"), get("delay_censored")),
                 explanation,
                 decision,
             ],
@@ -516,12 +516,17 @@ def _fmt_event_date(date, precision, time_known, text=None) -> str:
     return text
 
 
-def _fmt_delay(delay) -> str:
+def _fmt_delay(delay, censored=None) -> str:
+    """'3 calendar days'; 'at least 24 calendar days (no action before the child's death)' for a delay the
+    child's death cut short (``delay_censored``: "yes"); 'no action recorded' for none."""
     delay = _value(delay)
     if delay is None:
         return "no action recorded"
     days = int(round(float(delay)))
-    return f"{days} calendar day" if days == 1 else f"{days} calendar days"
+    text = f"{days} calendar day" if days == 1 else f"{days} calendar days"
+    if _value(censored) in (True, "yes"):
+        return f"at least {text} (no action before the child's death)"
+    return text
 
 
 def _provenance(file, sheet, row) -> str:

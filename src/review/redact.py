@@ -3070,7 +3070,8 @@ def month_table(frame: pd.DataFrame) -> pd.DataFrame:
     if "age_display" in out.columns:
         out["age_display"] = out["age_display"].map(month_age).astype(out["age_display"].dtype)
     for days, months in (("days_since_previous_contact", "months_since_previous_contact"),
-                         ("days_since_child_seen", "months_since_child_seen"), ("latency_days", "latency_months")):
+                         ("days_since_child_seen", "months_since_child_seen"), ("latency_days", "latency_months"),
+                         ("latency_at_least_days", "latency_at_least_months")):
         if days in out.columns:
             out.insert(out.columns.get_loc(days), months, _whole_months(out[days]))
             out = out.drop(columns=days)

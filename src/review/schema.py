@@ -150,6 +150,9 @@ FLAG_COLUMNS: dict[str, str] = {
     "actual_action_event_id": "string",  # "" when none
     "actual_action_date": "datetime64[ns]",
     "delay_days": "Float64",  # NA when no action at all (censored at review end: see rules docs)
+    # the delay is a lower bound: no action is recorded before the child's death, which ended the search for
+    # one (delay_days: the days from the deadline to the death, "at least N days"; docs/rules.md)
+    "delay_censored": "boolean",
     "agencies": "string",
     "failing_category": "string",
     "explanation": "string",
@@ -172,6 +175,9 @@ RESPONSE_LATENCY_COLUMNS: dict[str, str] = {
     # no escalation is recorded before the child's death, which came before the response window
     # (response_max_days after the concern) ended: censored at the death, not "no escalation within 90 days"
     "died_before_window": "boolean",
+    # of those (died_before_window), a lower bound on the latency: the days from the concern (its latest possible
+    # day) to the child's death, "at least N days" (NA elsewhere; latency_days stays NA: none was measured)
+    "latency_at_least_days": "Float64",
 }
 
 

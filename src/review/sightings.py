@@ -19,6 +19,12 @@ The reading of one row (`read_sighting`; vocab.yml, package vocabulary), first t
    about the child (`_about_child`: not "Sibling seen and examined", "Mother seen alone", "Baby's brother
    observed playing", "Child at home and mother seen alone", where a cue not naming the child has someone
    else, `sighting_other_subjects`, for its nearest subject) -> True;
+2b. speaking to the child face to face: a `sighting_spoken_cues` phrase ("Spoke to Ellie about school"), not
+   negated, on a row of a `sighting_in_person_types` type (home visit, clinic appointment...) or whose text
+   says it was face to face (`sighting_in_person_words`: "at school", "in person", "alone in her room"), and
+   neither of a `sighting_at_a_distance_types` type (phone call, letter) nor worded as one
+   (`sighting_at_a_distance_words`: "telephone call, spoke to Ellie", "texted") -> True (a phone call says
+   "spoke to Ellie" as well);
 3. tagged or typed ``was_not_brought`` ("was not brought", "did not attend", "DNA") -> False;
 4. of a `sighting_contact_types` type (A&E attendance, admission, child protection medical) whose text
    neither says someone else was seen and not the child (a cue about someone else, not negated, and none
@@ -105,18 +111,37 @@ def sighting_words(key: str = "") -> tuple[frozenset, tuple, tuple]:
     the case vocabulary `key` (`review.rules.base.vocab_key`; "" the package's alone). A cue naming the child
     ("child seen", "observed the child") is also a cue with each of the child's names in its place
     (sighting_child_names: "maisie seen", "observed the maisie"), so the vectorised search finds it too."""
-    from .vocab import normalise_text
-
     raw = _raw_vocab(key)
-    cues = tuple(str(w) for w in raw.get("sighting_cues") or ())
-    names = _child_names(raw)
-    if names:
-        named = [" ".join(name if t == "child" else t for t in normalise_text(cue).split())
-                 for cue in cues if "child" in normalise_text(cue).split() for name in names]
-        cues += tuple(w for w in dict.fromkeys(named) if w not in cues)
+    cues = _named_cues(tuple(str(w) for w in raw.get("sighting_cues") or ()), _child_names(raw))
     return (frozenset(str(t) for t in raw.get("sighting_contact_types") or ()),
             cues,
             tuple(str(w) for w in raw.get("sighting_remote_words") or ()))
+
+
+def _named_cues(cues: tuple, names: tuple) -> tuple:
+    """`cues`, and each naming the child ("spoke to child") also with each of the child's `names` in its place."""
+    from .vocab import normalise_text
+
+    if not names:
+        return cues
+    named = [" ".join(name if t == "child" else t for t in normalise_text(cue).split())
+             for cue in cues if "child" in normalise_text(cue).split() for name in names]
+    return cues + tuple(w for w in dict.fromkeys(named) if w not in cues)
+
+
+@functools.lru_cache(maxsize=64)
+def spoken_words(key: str = "") -> tuple[tuple, frozenset, tuple, frozenset, tuple]:
+    """(sighting_spoken_cues, sighting_in_person_types, sighting_in_person_words, sighting_at_a_distance_types,
+    sighting_at_a_distance_words) of the vocabulary `key`: speaking to the child ("Spoke to Ellie", the child's
+    names read as "child" is in the cues) is a sighting only face to face (`_spoken_in_person`)."""
+    raw = _raw_vocab(key)
+
+    def words(name):
+        return tuple(str(w) for w in raw.get(name) or ())
+
+    return (_named_cues(words("sighting_spoken_cues"), _child_names(raw)),
+            frozenset(words("sighting_in_person_types")), words("sighting_in_person_words"),
+            frozenset(words("sighting_at_a_distance_types")), words("sighting_at_a_distance_words"))
 
 
 @functools.lru_cache(maxsize=64)
@@ -283,6 +308,8 @@ def _decide(contact_type: str, tags: set, text: str, may_cue: bool = True, may_r
         return False
     if may_cue and _names(text, cues, key, subject=True):
         return True
+    if _spoken_in_person(contact_type, text, key):
+        return True
     if NOT_BROUGHT in tags or contact_type == NOT_BROUGHT:
         return False
     if contact_type in types:
@@ -292,6 +319,20 @@ def _decide(contact_type: str, tags: set, text: str, may_cue: bool = True, may_r
             return None
         return None if _denied(contact_type, text, key) else True
     return None
+
+
+def _spoken_in_person(contact_type: str, text: str, key: str = "") -> bool:
+    """Does the row record speaking to the child face to face? One of `sighting_spoken_cues` ("Spoke to Ellie
+    about school"), not negated, on a row of a type held in person (`sighting_in_person_types`: a home visit)
+    or whose text says it was (`sighting_in_person_words`: "at school", "in person", "alone in her room"), and
+    neither typed nor worded as a contact at a distance (`sighting_at_a_distance_types` / `_words`: "telephone
+    call, spoke to Ellie"): a phone call says the same words."""
+    spoken, in_types, in_words, far_types, far_words = spoken_words(key)
+    if not spoken or contact_type in far_types or not _names(text, spoken, key):
+        return False
+    if _names(text, far_words, key):
+        return False
+    return contact_type in in_types or _names(text, in_words, key)
 
 
 def _denied(contact_type: str, text: str, key: str = "") -> bool:
@@ -472,6 +513,25 @@ def _inferred(frame: pd.DataFrame, key: str) -> pd.arrays.BooleanArray:
     remote_a = _may_hold(a_uniques, remote, np.unique(c_a[typed]), a_arrow)
     ask = ~denied & (cue_d[c_d] | cue_a[c_a])
     value[ask & _read(c_d, c_a, ask, d_uniques, a_uniques, cues, key, subject=True)] = 1
+    # speaking to the child face to face ("Spoke to Ellie at school"; not "telephone call, spoke to Ellie")
+    spoken, in_types, in_words, far_types, far_words = spoken_words(key)
+    if spoken:
+        far_type = np.array([str(t) in far_types for t in ct_uniques] + [False], dtype=bool)
+        near_type = np.array([str(t) in in_types for t in ct_uniques] + [False], dtype=bool)
+        ask = (value == -1) & ~denied & ~far_type[c_ct]
+        spoken_d = _may_hold(d_uniques, spoken, np.unique(c_d[ask]))
+        spoken_a = _may_hold(a_uniques, spoken, np.unique(c_a[ask]))
+        ask &= spoken_d[c_d] | spoken_a[c_a]
+        ask &= _read(c_d, c_a, ask, d_uniques, a_uniques, spoken, key)
+        if ask.any():
+            far = _may_hold(d_uniques, far_words, np.unique(c_d[ask]))[c_d] | _may_hold(
+                a_uniques, far_words, np.unique(c_a[ask]))[c_a]
+            ask &= ~(far & ask & _read(c_d, c_a, ask & far, d_uniques, a_uniques, far_words, key))
+            near = _may_hold(d_uniques, in_words, np.unique(c_d[ask]))[c_d] | _may_hold(
+                a_uniques, in_words, np.unique(c_a[ask]))[c_a]
+            in_person = near_type[c_ct] | (near & _read(c_d, c_a, ask & near & ~near_type[c_ct], d_uniques,
+                                                          a_uniques, in_words, key))
+            value[ask & in_person] = 1
     open_ = value == -1
     value[open_ & ~denied & (not_brought_tag[c_tag] | brought_type[c_ct])] = 0
     open_ = (value == -1) & ~denied & present_type[c_ct]

@@ -198,6 +198,8 @@ def format_flags(flags, case_id: str = "", width: int | None = None, numbers=Non
         if _cell(delay) == "":
             delay_text = "no action" if not _cell(getattr(flag, "actual_action_event_id")) else "late (date inexact)"
             delay_text = "-" if flag.rule_id in ("information_not_shared", "closure_with_open_concerns") else delay_text
+        elif str(getattr(flag, "delay_censored", "")) in ("True", "yes"):  # none before the child's death: a lower bound
+            delay_text = f">= {float(delay):.0f} d late"
         else:
             delay_text = f"{float(delay):.0f} d late"
         rows.append([str(i), flag.rule_id, _cell(flag.trigger_date, months, shown), flag.severity, _cell(flag.agencies), delay_text,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..schema import FLAG_COLUMNS, conform, empty_frame
+from ..schema import FLAG_COLUMNS, conform, empty_frame, split_multi
 from . import (  # noqa: F401  (importing a rule module registers it)
     assessment_wait,
     child_not_seen,
@@ -59,6 +59,11 @@ def sort_flags(flags: pd.DataFrame) -> pd.DataFrame:
     return flags.sort_values(["trigger_date", "rule_id", "flag_id"], kind="mergesort").reset_index(drop=True)
 
 
+#: the rules whose flags' evidence a later rule reads (`Context.extra["evidence"]`): child_not_seen leaves the
+#: missed contacts of a was_not_brought flag (no-access home visits) to it, one pattern being one flag
+_EVIDENCE_READ_LATER = frozenset({"was_not_brought"})
+
+
 def detect(timeline: pd.DataFrame, case=None, rules: dict | None = None, *, only=None,
            legacy_ids: bool = False) -> pd.DataFrame:
     """Run every enabled rule over `timeline` (one case or many) and return the flags.
@@ -77,6 +82,9 @@ def detect(timeline: pd.DataFrame, case=None, rules: dict | None = None, *, only
         if not spec or not spec.get("enabled", True) or (only is not None and rule_id not in only):
             continue
         frames.append(run_rule(ctx, rule_id, spec, legacy_ids=legacy_ids))
+        if rule_id in _EVIDENCE_READ_LATER:  # for a later rule that must not flag the same pattern again
+            ctx.extra.setdefault("evidence", {})[rule_id] = frozenset(
+                e for value in frames[-1]["evidence_event_ids"].astype(str) for e in split_multi(value))
     frames = [f for f in frames if not f.empty]
     if not frames:
         empty = empty_frame(FLAG_TABLE_COLUMNS)
@@ -89,10 +97,12 @@ def detect(timeline: pd.DataFrame, case=None, rules: dict | None = None, *, only
 
 def run_rule(ctx: Context, rule_id: str, spec: dict, *, legacy_ids: bool = False) -> pd.DataFrame:
     """One rule's flags (FLAG_COLUMNS + case_id; + legacy_flag_id and flag_variant with `legacy_ids`)."""
-    from .base import censor_after_death, finish_flags, unplaced_text
+    from .base import censor_after_death, censor_delays, finish_flags, unplaced_text
 
     ctx.extra["unplaced"] = {}  # trigger event id -> a response `first_response` could not place after it
+    ctx.extra["censored"] = {}  # (trigger event id, deadline) -> the death that cut its search short
     rows = REGISTRY[rule_id].function(ctx, spec["params"])
+    rows = censor_delays(rows, ctx.extra.pop("censored"))  # "at least N days" where the death cut it short
     noted = ctx.extra.pop("unplaced")
     if noted and rows is not None and not rows.empty and "explanation" in rows.columns:
         # the explanation says which partial-date response could not be placed after the concern

@@ -1294,6 +1294,7 @@ def late_referral(ctx: Context, t: pd.DataFrame, found: pd.DataFrame, params: di
     cap = params.get("response_max_days")
     death = death_bound(ctx, t, t["_day"], cap)
     r = cap_response(found[~found["timely"]], t["_day"], cap, death)
+    note_death_cut(ctx, t, death, r["action_event_id"])
     none_text = ("; none is recorded within " + str(int(cap)) + " days of " + fmt_date(t["_day"]) + "."
                  ).to_numpy(dtype=object) if cap is not None else "; none is recorded."
     none_text = review_end_outcome_text(none_text, review_end_bound(ctx, t, t["_day"], cap, death), "none is recorded")
@@ -2378,8 +2379,55 @@ def censor_at_death(ctx: Context, t: pd.DataFrame, response: pd.DataFrame, none_
     date of death `none_text` becomes '; <none> before the child's death on 3 Jun 2023, 12 days after <since>.'
     (`death_outcome_text`; without `since`, no days); elsewhere it stays as it is."""
     death = death_bound(ctx, t, t["_day"], None)
-    return (cap_response(response, t["_day"], None, death),
-            death_outcome_text(none_text, death, none, t["_day"] if since else None, since or ""))
+    capped = cap_response(response, t["_day"], None, death)
+    note_death_cut(ctx, t, death, capped["action_event_id"])
+    return (capped, death_outcome_text(none_text, death, none, t["_day"] if since else None, since or ""))
+
+
+def note_death_cut(ctx: Context, t: pd.DataFrame, death: pd.Series, action_id) -> None:
+    """Note, for `run_rule` (`censor_delays`), the triggers `t` (with ``event_id`` and ``deadline``) whose search
+    for a response the child's death ended with none found (`death`: `death_bound`, aligned, NaT elsewhere;
+    `action_id`: the response's event id, "" for none): their delay is a lower bound, "at least" the days from
+    the deadline to the death. Keyed by (trigger event id, deadline)."""
+    if not len(t) or "deadline" not in t.columns:
+        return
+    ids = pd.Series(action_id, index=t.index) if not isinstance(action_id, pd.Series) else action_id.reindex(t.index)
+    cut = pd.Series(death, index=t.index).notna().to_numpy(dtype=bool) & (
+        ids.astype(object).fillna("").to_numpy(dtype=object) == "")
+    if not cut.any():
+        return
+    noted = ctx.extra.setdefault("censored", {})
+    for event, deadline, day in zip(t["event_id"].astype(str).to_numpy()[cut],
+                                    t["deadline"].to_numpy(dtype="datetime64[ns]")[cut],
+                                    pd.Series(death, index=t.index).to_numpy(dtype="datetime64[ns]")[cut]):
+        noted[(event, pd.Timestamp(deadline))] = pd.Timestamp(day)
+
+
+def censor_delays(rows: pd.DataFrame, noted: dict) -> pd.DataFrame:
+    """A rule's flag rows with the delays the child's death cut short (`noted` by `censor_at_death`: (trigger
+    event id, deadline) -> date of death) as lower bounds: ``delay_days`` the calendar days from the deadline
+    to the death ("at least N days"; a flag due after the death is none, `censor_after_death`), and
+    ``delay_censored`` True; False elsewhere."""
+    if rows is None or rows.empty:
+        return rows
+    rows = rows.copy()
+    censored = np.zeros(len(rows), dtype=bool)
+    if noted:
+        none = rows["actual_action_event_id"].astype(object).fillna("").to_numpy(dtype=object) == "" \
+            if "actual_action_event_id" in rows.columns else np.ones(len(rows), dtype=bool)
+        deaths = pd.to_datetime(pd.Series([noted.get((str(e), pd.Timestamp(d)) if not pd.isna(d) else None)
+                                           for e, d in zip(rows["trigger_event_id"], rows["expected_by"])],
+                                          dtype=object)).to_numpy(dtype="datetime64[ns]")
+        censored = none & ~np.isnat(deaths)
+        if censored.any():
+            expected = rows["expected_by"].to_numpy(dtype="datetime64[ns]")
+            delay = rows["delay_days"].astype("Float64").to_numpy(dtype=object, na_value=pd.NA) \
+                if "delay_days" in rows.columns else np.full(len(rows), pd.NA, dtype=object)
+            days = (deaths - expected) / np.timedelta64(1, "D")
+            delay[censored] = days[censored]
+            rows["delay_days"] = pd.array(delay, dtype="Float64")
+    rows["delay_censored"] = pd.array(censored, dtype="boolean")
+    return rows
 
 
 def unlinked_outcome_text(ctx: Context, action_id: pd.Series, action_date: pd.Series, delay: pd.Series,

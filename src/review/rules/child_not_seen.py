@@ -41,6 +41,7 @@ from .base import (
     register,
     row_vocabs,
     rows_of,
+    _rows_matching,
 )
 
 
@@ -393,6 +394,67 @@ def open_case_concerns(ctx: Context, params: dict) -> tuple[np.ndarray, np.ndarr
     return open_, carriers
 
 
+def _no_access_visits(ctx: Context, params: dict, where: np.ndarray) -> np.ndarray:
+    """Per timeline row, a visit at which no one answered ("No access visit - no reply at the door"): a missed
+    contact (was_not_brought, its type or tag) whose description or action names one of `no_access_words`, of
+    the rows `where`. Ingest types such a row was_not_brought, not home_visit: it is a visit all the same."""
+    out = np.zeros(len(ctx.timeline), dtype=bool)
+    words = params.get("no_access_words") or ()
+    missed = (ctx.types(["was_not_brought"]) | ctx.tags(["was_not_brought"])).to_numpy(dtype=bool) & where
+    pos = np.flatnonzero(missed)
+    if len(words) and len(pos):
+        out[pos] = _rows_matching(ctx, pos, words)
+    return out
+
+
+def _left_to_was_not_brought(ctx: Context) -> np.ndarray:
+    """Per timeline row, a record of an event that is evidence of a was_not_brought flag of this run
+    (`review.rules.detect` keeps its flags' evidence): a pattern of missed contacts, no-access visits among
+    them, is was_not_brought's one flag, not also a visit_not_seen flag per visit."""
+    tl = ctx.timeline
+    ids = (ctx.extra.get("evidence") or {}).get("was_not_brought")
+    if not ids:
+        return np.zeros(len(tl), dtype=bool)
+    groups = tl["_gcode"].to_numpy()
+    return np.isin(groups, groups[tl["event_id"].isin(ids).to_numpy(dtype=bool)])
+
+
+def _visit_patterns(t: pd.DataFrame, r: pd.DataFrame, within_days) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The flagged visits `t` (and their responses `r`) without those continuing an earlier one's pattern: an
+    unseen visit by the same agency at most `within_days` after the previous flagged one (its failed return
+    visit: had the agency seen the child in between, the previous one would not be flagged). Also, per first
+    visit of a pattern of several, its ``evidence`` (every visit's event id) and ``text`` (", nor at the return
+    visits on 3 Feb 2023 and 9 Feb 2023")."""
+    none = pd.DataFrame({"evidence": pd.Series(dtype=object), "text": pd.Series(dtype=object)})
+    if len(t) < 2:
+        return t, r, none
+    order = t.sort_values(["_case", "_agency", "_day", "event_id"], kind="mergesort")
+    day = order["_day"].to_numpy(dtype="datetime64[ns]")
+    same = (order["_case"].to_numpy()[1:] == order["_case"].to_numpy()[:-1]) & (
+        order["_agency"].to_numpy()[1:] == order["_agency"].to_numpy()[:-1])
+    starts = np.r_[True, ~(same & ((day[1:] - day[:-1]) <= np.timedelta64(int(within_days), "D")))]
+    if starts.all():
+        return t, r, none
+    index = order.index.to_numpy()
+    leader = index[np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))]
+    follows = ~starts
+    later = order[follows]
+    dates = fmt_date(later["_day"]).astype(str).to_numpy(dtype=object)
+    rows = {}
+    for lead, event, date in zip(leader[follows], later["event_id"].astype(str), dates):
+        rows.setdefault(lead, ([str(order.at[lead, "event_id"])], []))
+        rows[lead][0].append(event)
+        rows[lead][1].append(date)
+    extra = pd.DataFrame({
+        "evidence": pd.Series({k: "; ".join(v[0]) for k, v in rows.items()}, dtype=object),
+        "text": pd.Series({k: ", nor at the return visit" + ("s" if len(v[1]) > 1 else "") + " on "
+                           + (" and ".join([", ".join(v[1][:-1]), v[1][-1]]) if len(v[1]) > 1 else v[1][0])
+                           for k, v in rows.items()}, dtype=object),
+    })
+    keep = ~t.index.isin(later.index)
+    return t[keep], r[keep], extra
+
+
 @register("child_not_seen")
 def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
     """Child not seen > 14 days on a CP plan / > 42 days with concerns open; visits not seeing the child."""
@@ -409,25 +471,30 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
               carriers),
     ]
 
-    visits = (
-        ctx.types(params["visit_contact_types"]) & ctx.kinds(params["visit_agency_kinds"])
-        & not_seen_mask(tl)
-        & (on_plan | case_open) & tl["_exact"]
-    )
-    t = rows_of(ctx, visits, _COLUMNS)
+    kinds = ctx.kinds(params["visit_agency_kinds"]).to_numpy(dtype=bool)
+    exact = tl["_exact"].to_numpy(dtype=bool)
+    visits = (ctx.types(params["visit_contact_types"]).to_numpy(dtype=bool) | _no_access_visits(ctx, params, kinds & exact))
+    visits &= kinds & not_seen_mask(tl) & (on_plan | case_open).to_numpy(dtype=bool) & exact
+    visits &= ~_left_to_was_not_brought(ctx)
+    t = rows_of(ctx, pd.Series(visits, index=tl.index), _COLUMNS)
     if not t.empty:
         t["anchor"] = t["_day"]
         t["deadline"] = t["_day"] + params["revisit_within_days"] * DAY
         r = first_response(ctx, t, seen, same_agency=True)
         t, r = t[~r["timely"].to_numpy()], r[~r["timely"]]
+        # one pattern, one flag: an unseen visit by the agency within the return-visit time of one flagged
+        # (no sighting by it in between) is that visit's failed return visit, evidence of its flag
+        t, r, later = _visit_patterns(t, r, params["revisit_within_days"])
         r, none_text = censor_at_death(ctx, t, r, "; none is recorded.", "no sighting is recorded", "the visit")
         status = pd.Series(np.where(on_plan[t.index], "on a child protection plan", "with concerns open"), index=t.index)
         out = deadline_rows(t, r, "return visit by " + t["agency"] + " at which the child is seen")
+        out["evidence_event_ids"] = later["evidence"].reindex(t.index).fillna(t["event_id"]).astype("string")
         out["variant"] = "visit_not_seen"
         out["severity"] = "medium"
         out["explanation"] = (
             t["agency"] + " visited on " + fmt_date(t["_day"]) + " and did not see the child (" + status
-            + "), and recorded no sighting of the child within " + str(params["revisit_within_days"]) + " days"
+            + ")" + later["text"].reindex(t.index).fillna("").astype("string")
+            + ", and recorded no sighting of the child within " + str(params["revisit_within_days"]) + " days"
             + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next sighting recorded by " + t["agency"],
                            action_when(ctx, r["action_pos"], t.index), none_text)
         )

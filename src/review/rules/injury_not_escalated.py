@@ -31,6 +31,7 @@ from .base import (
     Context,
     cap_response,
     death_bound,
+    note_death_cut,
     review_end_bound,
     deadline_rows,
     first_per_group,
@@ -114,6 +115,7 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     # one after the child's death (`death_bound`)
     death = death_bound(ctx, t, t["_day"], params.get("response_max_days"))
     r = cap_response(response[~response["timely"]], t["_day"], params.get("response_max_days"), death)
+    note_death_cut(ctx, t, death, r["action_event_id"])  # none before the death: "at least N days" late
 
     # high severity when any record of the same event gives an inconsistent explanation / non-accidental
     high_rows = ctx.tags(params["high_severity_tags"]).to_numpy()

@@ -24,7 +24,9 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
     expected time had not run out at the end of the review. flagged: the row is the trigger or evidence
     of a flag. died_before_window: no escalation is recorded before the child's date of death, which came
     before the response window (`response_max_days` after the concern's latest possible day; none: any
-    death) ended: the concern is censored at the death, not "no escalation within 90 days". The escalations: `held_escalations` (not "ICPC cancelled", whatever its escalation cell says;
+    death) ended: the concern is censored at the death, not "no escalation within 90 days"; its
+    latency_at_least_days is then the lower bound, the days from the concern's latest possible day to the
+    death ("at least N days"; NA elsewhere). The escalations: `held_escalations` (not "ICPC cancelled", whatever its escalation cell says;
     not a MARAC referral, about the adult victim: `review.schema.ADULT_ESCALATIONS`);
     first_escalation: the responding row's escalations that took place (`held_escalation_cells`:
     "referral_to_csc" of a "Referred to MASH; strategy discussion cancelled" row of type strategy_discussion
@@ -102,6 +104,8 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
         if settings.get("response_max_days") is not None else None
     died = ~found & death.notna() & ((death < window_end) if window_end is not None else True)
     died = died.fillna(False).astype(bool)
+    # its latency is a lower bound: at least the days from the concern's latest possible day to the death
+    at_least = ((death - rows["_end"]) / DAY).astype("Float64").where(died)
 
     flagged_ids: set[str] = set()
     if flags is not None and len(flags):
@@ -128,6 +132,7 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
             "within_expected": within,
             "flagged": rows["event_id"].isin(flagged_ids),
             "died_before_window": died,
+            "latency_at_least_days": at_least,
             "case_id": rows["case_id"],
         }
     )

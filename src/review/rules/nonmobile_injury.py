@@ -27,6 +27,7 @@ from .base import (
     cap_response,
     column_at,
     death_bound,
+    note_death_cut,
     review_end_bound,
     delay_from,
     escalation_names,
@@ -89,6 +90,7 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
     action_date = referral["action_date"].where(~later_is_medical, medical["action_date"]).where(both_found)
     action_exact = (referral["action_exact"] & medical["action_exact"]) & both_found
     action_pos = referral["action_pos"].where(~later_is_medical, medical["action_pos"]).where(both_found, -1)
+    note_death_cut(ctx, t, death, action_id)  # not both before the death: "at least N days" late
     missing = pd.Series("referral to children's social care and no child protection medical", index=t.index)
     missing = missing.mask(referral["timely"], "child protection medical")
     missing = missing.mask(medical["timely"], "referral to children's social care")

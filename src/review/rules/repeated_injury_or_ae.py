@@ -24,6 +24,7 @@ from .base import (
     Context,
     cap_response,
     death_bound,
+    note_death_cut,
     review_end_bound,
     column_at,
     delay_from,
@@ -191,6 +192,7 @@ def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, pa
     triggers = triggers[~triggers["timely"]]
     if triggers.empty:
         return None
+    note_death_cut(ctx, triggers, triggers["_death_bound"], triggers["action_event_id"])  # "at least N days" late
     ev = events[["_case", "_episode", "_opens", "_start", "_end", "_exact", "event_id", "_day", "date_precision", "_shown"]]
     ev = ev.assign(pos=events.index)
     pairs = window_pairs(ctx, triggers[["_case", "lo", "_day"]], ev, "lo", "_day")

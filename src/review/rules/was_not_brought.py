@@ -86,8 +86,18 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     t, years, other = t[keep], years[keep], other[keep]
     if t.empty:
         return t
-    young = (years >= params["young_person_age_years"]).fillna(False).to_numpy(dtype=bool)
+    # one pattern of missed contacts, one flag: a flagged trigger whose window reaches back to the previous one's
+    # (same case and agency), with no follow-up by the agency in between, continues that pattern; its missed
+    # contacts join the first trigger's evidence (the flag is raised where the pattern first went unanswered)
     pairs = pairs[pairs["t_index"].isin(t.index)]
+    leader = _patterns(t, keys, params["window_days"])
+    follows = leader != t.index.to_numpy()
+    if follows.any():
+        pairs = pairs.assign(t_index=pd.Series(leader, index=t.index).reindex(pairs["t_index"]).to_numpy())
+        pairs = pairs.drop_duplicates(["t_index", "e_pos"]).sort_values(["t_index", "e__start", "e_pos"],
+                                                                         kind="mergesort")
+        t, years, other = t[~follows], years[~follows], other[~follows]
+    young = (years >= params["young_person_age_years"]).fillna(False).to_numpy(dtype=bool)
     evidence = joined(pairs["e_event_id"], pairs["t_index"]).reindex(t.index)
     dates = pairs.assign(d=fmt_date(pairs["e__day"], pairs["e__shown"]).to_numpy()).sort_values(["t_index", "e__start"])
     # ", ".join per trigger over numpy slices of the sorted pairs (a groupby agg calls back per group)
@@ -106,9 +116,13 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     delay = delay_from(t["deadline"], t["action_date"], t["action_exact"])
     age = years.astype("Int64").astype("string").fillna("")
     who = pd.Series("the child", index=t.index, dtype="string").mask(young, "the young person")
+    # a pattern longer than the window (each missed contact within it of the one before): its whole span
+    span = (pairs.groupby("t_index")["e__day"].max() - pairs.groupby("t_index")["e__day"].min()).reindex(t.index) / DAY
+    over = pd.Series("within " + str(params["window_days"]) + " days", index=t.index, dtype="string").mask(
+        (span > params["window_days"]).fillna(False), "over " + span.fillna(0).astype("int64").astype(str) + " days")
     explanation = (
-        _missed_text(ctx, pairs, t.index, young, age, params.get("no_access_words") or ()) + " with " + agencies + " within "
-        + str(params["window_days"]) + " days (" + date_list + ") and " + t["agency"]
+        _missed_text(ctx, pairs, t.index, young, age, params.get("no_access_words") or ()) + " with " + agencies + " "
+        + over + " (" + date_list + ") and " + t["agency"]
         + " did not see " + who + " or escalate within " + str(params["follow_up_within_days"]) + " days of "
         + fmt_date(t["_day"]) + outcome_text(t["action_event_id"], t["action_date"], delay, "follow-up",
                                        action_when(ctx, t["action_pos"], t.index), none_text)
@@ -129,6 +143,28 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
         "agencies": agencies,
         "explanation": explanation,
     }, index=t.index)
+
+
+def _patterns(t: pd.DataFrame, keys, window_days) -> np.ndarray:
+    """Per flagged trigger of `t` (aligned), the index of the first trigger of its pattern: triggers of the same
+    `keys` (case, agency) in date order continue the previous one's pattern when they are at most `window_days`
+    after it (the later window holds the earlier missed contact) and the earlier had no follow-up before the
+    later (``action_date``: none, or on or after the later's day). The first of a pattern is its own."""
+    if len(t) < 2:
+        return t.index.to_numpy()
+    order = t.sort_values([*keys, "_day", "event_id"], kind="mergesort")
+    day = order["_day"].to_numpy(dtype="datetime64[ns]")
+    action = order["action_date"].to_numpy(dtype="datetime64[ns]")
+    same = np.ones(len(order) - 1, dtype=bool)
+    for key in keys:
+        column = order[key].to_numpy()
+        same &= column[1:] == column[:-1]
+    near = (day[1:] - day[:-1]) <= np.timedelta64(int(window_days), "D")
+    unanswered = np.isnat(action[:-1]) | (action[:-1] >= day[1:])
+    starts = np.r_[True, ~(same & near & unanswered)]
+    index = order.index.to_numpy()
+    first = index[np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))]
+    return pd.Series(first, index=index).reindex(t.index).to_numpy()
 
 
 def _plural(count: pd.Series, noun: str) -> pd.Series:
