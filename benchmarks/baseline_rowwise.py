@@ -1,4 +1,4 @@
-"""A plain row-by-row Python reference of the timeline and the eleven rules, for the benchmarks.
+"""A plain row-by-row Python reference of the timeline and the rules, for the benchmarks.
 
 This is the implementation an analyst would write in a script without pandas: rows as dicts, one case
 at a time, and for every trigger row a loop over the case's rows. It implements the SAME timeline and
@@ -1297,6 +1297,37 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                                  cut=_cut(death, r["_day"], q.get("response_max_days")))
                     flag["severity"] = "high"
                     flags.append(flag)
+
+    # transfer_in_conference_late --------------------------------------------------------------------
+    if "transfer_in_conference_late" in p:
+        q = p["transfer_in_conference_late"]
+
+        def is_conference(x):
+            return esc_held(x, ["cp_conference"]) or _held(x, ["cp_conference"])
+
+        def notified(x):
+            # the receiving social care's record of a transfer-in notification (not the sending one's "sent
+            # to"), of a child on a plan: one open on its day, or its text says so
+            if not (x.get("agency_kind") in q["agency_kinds"] and x["_exact"] and not is_conference(x)
+                    and x.get("contact_type") != "cp_conference"):
+                return False
+            text = _text(x.get("description")) + " . " + _text(x.get("action"))
+            return _mentioned(text, q["transfer_keywords"], tuple(q["transfer_negations"]), tuple(q["sending_words"])) \
+                and (bool(x.get("on_cp_plan")) or _mentioned(text, q["plan_keywords"], ()))
+
+        last_response = {}  # agency -> the first conference after its previous notification (None: none)
+        for r in _first_per_group([r for r in tl if notified(r)]):
+            deadline = _add_working_days(r["_day"], int(q["working_days"]))
+            action = _first(tl, r["_day"], lambda x: x.get("agency") == r.get("agency") and is_conference(x))
+            agency = r.get("agency")
+            # a later notification with no conference of its agency's between is the same transfer
+            repeat = agency in last_response and last_response[agency] is action
+            last_response[agency] = action
+            if repeat or (action is not None and action["_day"] <= deadline):
+                continue
+            if review_end is None or not deadline < review_end:
+                continue
+            flags.append(_flag("transfer_in_conference_late", r, deadline, _capped(action, r["_day"], None, death)))
 
     # one flag per flag id, like the package; none triggered, or due, after the child's death
     out, ids = [], set()

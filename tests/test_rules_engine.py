@@ -62,7 +62,8 @@ def test_the_fixture_exercises_most_rules(flags):
     assert set(flags["rule_id"]) >= set(RULE_IDS) - {"repeated_injury_or_ae", "injury_not_escalated",
                                                    "domestic_abuse_not_escalated",  # (s12: no domestic abuse here)
                                                    "exploitation_not_referred",  # (s14: nor exploitation)
-                                                   "self_harm_not_referred"}  # (s15: nor self-harm)
+                                                   "self_harm_not_referred",  # (s15: nor self-harm)
+                                                   "transfer_in_conference_late"}  # (s16: nor a move between authorities)
 
 
 def test_identical_across_runs(timeline, flags):

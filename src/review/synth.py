@@ -318,12 +318,24 @@ _PLANTED_LATE = {
         (45, "health_visiting", "home_visit", "", "", True, ""),
         (80, "health_visiting", "home_visit", "", "", True, ""),
     ], 0),
+    # (s16) a child on a child protection plan moves in: the receiving social care records the transfer-in
+    # notification and holds the transfer-in conference about 45 days later (some 30 working days: late, past
+    # twice the 15 working days). The conference's outcome makes no plan (the synthetic conferences' text), so
+    # no plan period starts and no other rule reads it
+    "transfer_in_conference_late": ([
+        (0, "childrens_social_care", "letter", "", "", None, ALL),
+        (10, "childrens_social_care", "home_visit", "", "", True, ""),
+        (45, "childrens_social_care", "cp_conference", "", "cp_conference", None, ALL),
+        (80, "childrens_social_care", "home_visit", "", "", True, ""),
+    ], 0),
 }
 #: what the planted call-outs' descriptions say after the type's sentence and the concern phrase (step ->
 #: ending); a pair is chosen per case (high risk, or medium risk: the repeat threshold alone)
 _LATE_TEXT = {
     "domestic_abuse_not_escalated": {0: " DASH completed: standard risk.", 2: " DASH completed: standard risk.",
                                      4: (" DASH completed: high risk.", " DASH completed: medium risk.")},
+    "transfer_in_conference_late": {0: " Transfer-in notification received from the previous local authority:"
+                                       " child subject to a child protection plan."},
 }
 PLANTED_RULES = tuple(_PLANTED) + tuple(_PLANTED_LATE)
 _HANDLED_P = {"injury_chain": 0.25, "single_wnb": 0.3, "admission": 0.15, "referral_assessed": 0.2}

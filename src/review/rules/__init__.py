@@ -28,6 +28,7 @@ from . import (  # noqa: F401  (importing a rule module registers it)
     repeated_injury_or_ae,
     self_harm_not_referred,
     strategy_no_conference,
+    transfer_in_conference_late,
     was_not_brought,
 )
 from .base import REGISTRY, Context, prepare
@@ -49,6 +50,7 @@ RULE_IDS = (
     "domestic_abuse_not_escalated",
     "exploitation_not_referred",
     "self_harm_not_referred",
+    "transfer_in_conference_late",
 )
 
 FLAG_TABLE_COLUMNS = {**FLAG_COLUMNS, "case_id": "string"}

@@ -1,0 +1,107 @@
+"""Rule `transfer_in_conference_late`: a child subject to a child protection plan moves into another local
+authority, and the receiving authority holds no transfer-in child protection conference within 15 working
+days of being notified.
+
+Source: Working Together to Safeguard Children 2023, chapter 4 (children subject to a plan moving between
+local authorities) and the inter-authority transfer procedures (e.g. the London Safeguarding Children
+Procedures, "Children subject to a child protection plan moving between authorities"): the receiving
+authority holds a transfer-in conference within 15 working days of the notification; until then the sending
+authority keeps the plan (its closing the case first is closure_with_open_concerns' to flag).
+
+The trigger is the receiving social care's record of the notification: a row of `agency_kinds` whose text
+mentions `transfer_keywords` ("Transfer-in notification from Eastshire received", "notification of
+transfer"), not negated ("transfer-in request declined") and not in a sentence saying it was sent
+(`sending_words`: the sending authority's "Transfer-in notification sent to Westshire" is no notification
+received), for a child on a plan: a plan is open on its day (`on_cp_plan`), or its text says so
+(`plan_keywords`, not negated). A conference row is no notification. The requirement: a child protection
+conference (a row of the type or escalation that took place, `types_held` / `held_escalations`; "transfer-in
+conference" is read as one) recorded by the same agency. A later notification by the same agency before
+that agency's next conference is the same transfer: one flag, from the first.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..workdays import add_working_days, working_days_between
+from .base import (
+    Context,
+    _day_texts,
+    action_when,
+    censor_at_death,
+    deadline_rows,
+    first_per_group,
+    first_response,
+    fmt_date,
+    held_escalations,
+    outcome_text,
+    register,
+    rows_of,
+    text_mentions,
+    types_held,
+)
+
+#: the timeline columns the rule reads from its rows (selected before the rows are)
+_COLUMNS = ["event_id", "case_id", "_case", "_agency", "_gcode", "_day", "_review_end", "agency", "on_cp_plan"]
+
+
+@register("transfer_in_conference_late")
+def transfer_in_conference_late(ctx: Context, params: dict) -> pd.DataFrame:
+    """Transfer-in notification of a child on a CP plan, no transfer-in conference within 15 working days."""
+    tl = ctx.timeline
+    conference = held_escalations(ctx, ["cp_conference"]) | types_held(ctx, ["cp_conference"])
+    # the receiving social care's record of the notification; the text is read only on its rows, dated to
+    # the day (a deadline is anchored on a day), that are no conference: free text is the costly part at scale
+    candidates = ctx.kinds(params["agency_kinds"]) & tl["_exact"] & ~conference & ~ctx.types(["cp_conference"])
+    notified = text_mentions(ctx, candidates, params["transfer_keywords"], params["transfer_negations"],
+                             params["sending_words"])
+    if not notified.any():
+        return rows_of(ctx, notified, _COLUMNS)
+    # a child on a plan: one open on the day, or the notification says so ("CP plans (neglect)")
+    on_plan = tl["on_cp_plan"].fillna(False).to_numpy(dtype=bool)
+    says_plan = text_mentions(ctx, notified & ~on_plan, params["plan_keywords"]).to_numpy(dtype=bool)
+    triggers = first_per_group(rows_of(ctx, notified.to_numpy(dtype=bool) & (on_plan | says_plan), _COLUMNS))
+    if triggers.empty:
+        return triggers
+    n = int(params["working_days"])
+    triggers["anchor"] = triggers["_day"]
+    triggers["deadline"] = add_working_days(triggers["_day"], n)
+    response = first_response(ctx, triggers, conference, same_agency=True)
+    # a later notification by the same agency with no conference of its own between is the same transfer
+    # (the sending authority's reminder, one per sibling, the request then its acceptance): the first counts
+    order = np.argsort(triggers["_agency"].to_numpy(), kind="stable")  # each agency's, in timeline order
+    agency = triggers["_agency"].to_numpy()[order]
+    pos = response["action_pos"].to_numpy()[order]
+    repeat = np.zeros(len(triggers), dtype=bool)
+    repeat[order[1:]] = (agency[1:] == agency[:-1]) & (pos[1:] == pos[:-1])
+    # a notification still inside its time when the review period ends is not (yet) a missed point
+    ended = (triggers["deadline"] < triggers["_review_end"]).to_numpy(dtype=bool)
+    missed = ~response["timely"].to_numpy(dtype=bool) & ~repeat & ended
+    t = triggers[missed]
+    end = t["_review_end"]
+    review_end_text = "; none is recorded by the end of the review period on " + fmt_date(end) + "."
+    # a conference after the child's death is not the one the transfer needed: censored at the death
+    r, none_text = censor_at_death(ctx, t, response[missed], review_end_text.to_numpy(dtype=object),
+                                   "no conference is recorded", "the notification")
+    out = deadline_rows(t, r, "transfer-in child protection conference by the receiving authority")
+    # the gap in working days: to the conference, else to the end of the search (the review end: the review
+    # date or the child's death, whichever is earlier)
+    found = r["action_event_id"].fillna("").to_numpy(dtype=object) != ""
+    until = pd.Series(np.where(found, r["action_date"].to_numpy(dtype="datetime64[ns]"),
+                               end.to_numpy(dtype="datetime64[ns]")), index=t.index)
+    gap = working_days_between(t["_day"], until)
+    # high when the gap is more than twice the window; else the rule's severity (rules.yml)
+    out["severity"] = pd.Series(np.where(gap.fillna(0).to_numpy(dtype="int64") > 2 * n, "high", None),
+                                index=t.index, dtype="string")
+    after = " (" + pd.Series(_day_texts(gap.astype("Float64")), index=t.index).str.replace(
+        "day", "working day", regex=False) + " after the notification)"
+    outcome = outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the conference",
+                           action_when(ctx, r["action_pos"], t.index), none_text)
+    outcome = outcome.where(~pd.Series(found, index=t.index),
+                            outcome.str.replace(r"\.$", "", regex=True) + after + ".")
+    out["explanation"] = (
+        t["agency"] + " recorded the notification of the transfer in of a child subject to a child protection plan on "
+        + fmt_date(t["_day"]) + " and held no transfer-in child protection conference within " + str(n)
+        + " working days (by " + fmt_date(t["deadline"]) + ")" + outcome
+    )
+    return out
