@@ -647,6 +647,15 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
 # ---------------------------------------------------------------------------------------------------
 # 2. Response latency ("not fast enough")
 # ---------------------------------------------------------------------------------------------------
+def _open_bar_label(ax, x_max: float, row: int, text: str, colour: str, *, bold: bool = False) -> None:
+    """The label of a bar that runs to the right edge (no escalation; the child died first): right-aligned a
+    fixed 12 pt inside the bar's end, on a padded white box, so that it never touches the bar's end however
+    long the time axis (at 1% of the axis, "child died within 90 days, no escalation before" sat on it)."""
+    ax.annotate(text, xy=(x_max, row), xytext=(-12, 0), textcoords="offset points", ha="right", va="center",
+                fontsize=6.5, color=colour, fontweight="bold" if bold else "normal", annotation_clip=False,
+                bbox=dict(boxstyle="square,pad=0.4", fc="white", ec="none"))
+
+
 def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: str = "day",
                           timeline: pd.DataFrame | None = None, max_days: int | None = None) -> Figure:
     """For each recorded concern, the days until the next escalation by any agency against the expected time.
@@ -737,15 +746,13 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
             eid = str(row["event_id"])
             if never[i]:
                 bar = ax.barh(i, x_max, height=0.6, facecolor="white", edgecolor=ALERT, hatch="xxx", linewidth=0.8)
-                ax.text(x_max * 0.99, i, never_text, ha="right", va="center", fontsize=6.5, color=ALERT,
-                        fontweight="bold", bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none"))
+                _open_bar_label(ax, x_max, i, never_text, ALERT, bold=True)
                 status = "never"
             elif died[i]:
                 # censored at the death: late only when its expected time had passed while the child was alive
                 colour = NEUTRAL if within_given.fillna(True).iloc[i] else ALERT
                 bar = ax.barh(i, x_max, height=0.6, facecolor="white", edgecolor=colour, hatch="...", linewidth=0.8)
-                ax.text(x_max * 0.99, i, died_text, ha="right", va="center", fontsize=6.5, color=colour,
-                        bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none"))
+                _open_bar_label(ax, x_max, i, died_text, colour)
                 status = "died"
             elif unknown_time[i]:
                 status = "late" if late[i] else ("unknown" if unknown[i] else "ok")
