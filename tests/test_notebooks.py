@@ -15,6 +15,9 @@ from review.notebooks import SUITE, run_notebooks
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 SAMPLE = ROOT / "data" / "cases" / "sample"
+#: the package the kernel imports, given explicitly: the kernel runs in notebooks/, where a relative
+#: PYTHONPATH ("src") names nothing, and it would import another checkout's editable install instead
+SRC = ROOT / "src"
 ALL = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
 
 
@@ -68,6 +71,7 @@ def executed(tmp_path_factory):
         parameters={"03_missed_escalations": {"record": record}},
         progress=False,
         cell_timeout=300,  # a hung kernel fails the test instead of the CI run's time limit
+        package_dir=SRC,
     )
     return {p.stem: nbformat.read(p, as_version=4) for p in paths}, case_dir, out_dir
 
@@ -118,7 +122,7 @@ def test_missed_escalations_notebook_records_an_added_finding(tmp_path):
               "rationale": "No strategy discussion after the second injury.", "author": "Test reviewer"}
     paths = run_notebooks(case_dir, tmp_path / "report", notebooks_dir=NOTEBOOKS, names=["03_missed_escalations"],
                           parameters={"03_missed_escalations": {"record": record}}, progress=False, html=False,
-                          cell_timeout=300)
+                          cell_timeout=300, package_dir=SRC)
     decisions, problems = load_decisions(case_dir)
     row = decisions.iloc[-1]
     assert (row["decision"], row["rule_id"], row["trigger_event_id"], row["evidence_event_ids"]) == (
@@ -152,6 +156,7 @@ def test_thematic_notebook_compares_cases_and_declarations(tmp_path):
         parameters={"05_thematic_review": {"cases_dir": str(cases_dir), "synth_cases": 12, "seed": 3,
                                            "declarations": str(declarations)}},
         progress=False,
+        package_dir=SRC,
     )
     nb = nbformat.read(path, as_version=4)
     text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)

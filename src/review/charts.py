@@ -663,6 +663,15 @@ def _at_least(value, in_months: bool) -> str:
     return f" (at least {n} {unit})"
 
 
+def _open_bar_label(ax, x_max: float, row: int, text: str, colour: str, *, bold: bool = False) -> None:
+    """The label of a bar that runs to the right edge (no escalation; the child died first): right-aligned a
+    fixed 12 pt inside the bar's end, on a padded white box, so that it never touches the bar's end however
+    long the time axis (at 1% of the axis, "child died within 90 days, no escalation before" sat on it)."""
+    ax.annotate(text, xy=(x_max, row), xytext=(-12, 0), textcoords="offset points", ha="right", va="center",
+                fontsize=6.5, color=colour, fontweight="bold" if bold else "normal", annotation_clip=False,
+                bbox=dict(boxstyle="square,pad=0.4", fc="white", ec="none"))
+
+
 def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: str = "day",
                           timeline: pd.DataFrame | None = None, max_days: int | None = None) -> Figure:
     """For each recorded concern, the days until the next escalation by any agency against the expected time.
@@ -757,16 +766,13 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
             eid = str(row["event_id"])
             if never[i]:
                 bar = ax.barh(i, x_max, height=0.6, facecolor="white", edgecolor=ALERT, hatch="xxx", linewidth=0.8)
-                ax.text(x_max * 0.99, i, never_text, ha="right", va="center", fontsize=6.5, color=ALERT,
-                        fontweight="bold", bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none"))
+                _open_bar_label(ax, x_max, i, never_text, ALERT, bold=True)
                 status = "never"
             elif died[i]:
                 # censored at the death: late only when its expected time had passed while the child was alive
                 colour = NEUTRAL if within_given.fillna(True).iloc[i] else ALERT
                 bar = ax.barh(i, x_max, height=0.6, facecolor="white", edgecolor=colour, hatch="...", linewidth=0.8)
-                ax.text(x_max * 0.99, i, died_text + _at_least(at_least.iloc[i], in_months), ha="right",
-                        va="center", fontsize=6.5, color=colour,
-                        bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none"))
+                _open_bar_label(ax, x_max, i, died_text + _at_least(at_least.iloc[i], in_months), colour)
                 status = "died"
             elif unknown_time[i]:
                 status = "late" if late[i] else ("unknown" if unknown[i] else "ok")
@@ -965,6 +971,23 @@ def plot_agency_knowledge(knowledge: pd.DataFrame, *, date_resolution: str = "da
 # ---------------------------------------------------------------------------------------------------
 # 4. Contact density
 # ---------------------------------------------------------------------------------------------------
+#: the most blocks the density chart's colour bar has (a month's counts are binned beyond it)
+_MAX_COUNT_BLOCKS = 40
+
+
+def _count_scale(most: int) -> tuple[mpl.colors.ListedColormap, mpl.colors.BoundaryNorm]:
+    """The density heatmap's colours: a count of k contacts is the light-to-dark blue ramp at k / `most` (0 is
+    not drawn), one colour per whole count up to `_MAX_COUNT_BLOCKS` counts, else per bin of counts (the
+    bin's top count's colour), so that its colour bar is a few blocks, not a gradient."""
+    import seaborn as sns
+
+    most = max(int(most), 1)
+    tops = np.unique(np.round(np.linspace(0, most, min(most, _MAX_COUNT_BLOCKS) + 1)))[1:]
+    ramp = sns.light_palette(OKABE_ITO["blue"], as_cmap=True)
+    cmap = mpl.colors.ListedColormap(ramp(tops / most), name="contacts")
+    return cmap, mpl.colors.BoundaryNorm(np.concatenate([[0.5], tops + 0.5]), cmap.N)
+
+
 def plot_contact_density(timeline: pd.DataFrame) -> Figure:
     """Contacts per agency per month (heatmap), and per month whether the child was seen (bars).
 
@@ -977,7 +1000,8 @@ def plot_contact_density(timeline: pd.DataFrame) -> Figure:
     -------
     matplotlib.figure.Figure
         Two panels sharing the month axis. The heatmap uses a single-hue light-to-dark ramp (reads in
-        greyscale) with the count written in every non-empty cell; its ``gid`` is ``density``. The bars
+        greyscale) with the count written in every non-empty cell, and a colour bar of a block per whole
+        count (`_count_scale`), all vector shapes; its ``gid`` is ``density``. The bars
         are stacked seen / seen read / not seen / not seen read / unknown (`review.sightings.sighting_status`:
         "read" where no Child seen is recorded and the timeline read the row, child_seen_inferred; a read
         status no row has is left out) with gids ``seen:<status>:<YYYY-MM>``.
@@ -1011,15 +1035,18 @@ def plot_contact_density(timeline: pd.DataFrame) -> Figure:
         ax_heat = fig.add_subplot(grid[0, 0])
         ax_cbar = fig.add_subplot(grid[0, 1])
         ax_bars = fig.add_subplot(grid[1, 0], sharex=ax_heat)
-        cmap = sns.light_palette(OKABE_ITO["blue"], as_cmap=True)
+        cmap, norm = _count_scale(int(counts.to_numpy().max()))
         annot = counts.where(counts > 0).map(lambda v: "" if pd.isna(v) else f"{int(v)}").to_numpy()
         sns.heatmap(
-            counts, ax=ax_heat, cbar_ax=ax_cbar, cmap=cmap, vmin=0, mask=counts.to_numpy() == 0, linewidths=0.4, linecolor="white",
-            annot=annot if n_months * n_rows <= 600 else False, fmt="", annot_kws={"fontsize": 6},
-            cbar_kws={"label": "contacts"},
+            counts, ax=ax_heat, cbar_ax=ax_cbar, cmap=cmap, norm=norm, mask=counts.to_numpy() == 0, linewidths=0.4,
+            linecolor="white", annot=annot if n_months * n_rows <= 600 else False, fmt="", annot_kws={"fontsize": 6},
+            cbar_kws={"label": "contacts", "spacing": "proportional"},
         )
-        # whole contacts only on the colour bar (a month never has 0.4 of a contact)
-        ax_cbar.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+        # a block per whole contact (a month never has 0.4 of a contact), drawn as vector shapes: matplotlib
+        # makes a colour bar of 50 colours or more a PNG inside the SVG, which the report's
+        # Content-Security-Policy would have to allow as a data: image
+        ax_heat.collections[0].colorbar.solids.set_rasterized(False)
+        ax_cbar.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True, min_n_ticks=1))
         ax_heat.collections[0].set_gid("density")
         ax_heat.set_ylabel("")
         ax_heat.set_xlabel("")

@@ -16,6 +16,7 @@ most one slice. Timeouts mean what they meant: `Empty` when nothing came within 
 from __future__ import annotations
 
 import math
+import os
 import time
 from queue import Empty
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 from jupyter_client.asynchronous.client import AsyncKernelClient
 from jupyter_client.channels import AsyncZMQSocketChannel
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import DottedObjectName, Type
+from traitlets import DottedObjectName, Type, Unicode
 
 #: the longest a message can sit unread in a socket's queue (seconds)
 POLL_SECONDS = 0.5
@@ -61,3 +62,11 @@ class PolledKernelManager(AsyncKernelManager):
     client_class = DottedObjectName("review.kernel_client.PolledKernelClient")
     # what `client()` builds: AsyncKernelManager declares its own default, so both are set
     client_factory = Type(PolledKernelClient, klass=AsyncKernelClient)
+    #: the kernel's PYTHONPATH when not empty (`review.notebooks.kernel_pythonpath`: the `review` being run
+    #: first, every entry absolute), in place of the one it would inherit
+    python_path = Unicode("", help="PYTHONPATH of the kernel process (empty: inherited)").tag(config=True)
+
+    async def _async_pre_start_kernel(self, **kw: Any):  # type: ignore[override]
+        if self.python_path:
+            kw["env"] = {**(kw.get("env") or os.environ), "PYTHONPATH": self.python_path}
+        return await super()._async_pre_start_kernel(**kw)

@@ -6,6 +6,7 @@ notebook (05) `cases_dir` and `out_dir`. A notebook is given only the parameters
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .errors import ConfigError, ReviewError
@@ -69,6 +70,31 @@ def declared_parameters(name: str, notebooks_dir: str | Path | None = None) -> d
     return pm.inspect_notebook(str(source))
 
 
+def installed_package_dir() -> Path:
+    """The folder the running `review` package was imported from (``src`` of a checkout or an editable
+    install, or site-packages)."""
+    return Path(__file__).resolve().parents[1]
+
+
+def kernel_pythonpath(package_dir: str | Path | None, environ=None, cwd: str | Path | None = None) -> str:
+    """The PYTHONPATH a notebook kernel runs with: `package_dir` (absolute) first, so the kernel imports
+    the `review` being run (tested), then this process's PYTHONPATH entries made absolute against `cwd`
+    (default the working directory). The kernel runs in the notebooks folder: a relative entry
+    ("PYTHONPATH=src") would name a folder there that does not exist, and the kernel would import
+    whichever `review` is installed instead (another checkout's editable install). Without
+    `package_dir`, only the inherited entries; "" when there are none."""
+    environ = os.environ if environ is None else environ
+    base = Path(cwd) if cwd is not None else Path.cwd()
+    entries = [str(Path(package_dir).resolve())] if package_dir is not None else []
+    inherited = str(environ.get("PYTHONPATH") or "")
+    for entry in inherited.split(os.pathsep) if inherited else []:
+        # an empty entry is the working directory: kept as the one `review` was run from
+        absolute = str((base / entry).resolve())
+        if absolute not in entries:
+            entries.append(absolute)
+    return os.pathsep.join(entries)
+
+
 #: the modules that define ReviewError's subclasses (a notebook cell's error is known by its class name)
 ERROR_MODULES = ("review.errors", "review.store", "review.thematic")
 
@@ -96,6 +122,7 @@ def run_notebooks(
     html: bool = True,
     progress: bool = True,
     cell_timeout: float | None = CELL_TIMEOUT,
+    package_dir: str | Path | None = None,
 ) -> list[Path]:
     """Execute the suite (or `names`) on a case; return the executed notebooks' paths.
 
@@ -108,6 +135,11 @@ def run_notebooks(
     PapermillExecutionError naming the notebook and cell. A cell still running after `cell_timeout`
     seconds fails the same way (None: wait for ever), so that a hung kernel cannot hold the run for ever.
 
+    The kernel imports `review` from `package_dir` (put first on its PYTHONPATH as an absolute path, with
+    the inherited entries made absolute: `kernel_pythonpath`); by default the folder this `review` was
+    imported from, unless that is site-packages (already on the kernel's path), so that the notebooks run
+    the code that runs them, not another checkout's install.
+
     The kernel's messages are read by `review.kernel_client.PolledKernelClient`, which looks at the
     sockets' queues at least twice a second. nbclient's own client can miss the wake-up for a reply that
     has arrived, and then waits out the whole `cell_timeout` before reading it: the suite's intermittent
@@ -115,6 +147,7 @@ def run_notebooks(
     """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
+    from traitlets.config import Config
 
     from .kernel_client import PolledKernelManager
 
@@ -136,6 +169,9 @@ def run_notebooks(
         params = {key: value for key, value in (("case_dir", str(case_dir)), ("out_dir", str(out_dir)))
                   if key in declared}
         plan.append((name, {**params, **given.get(name, {})}))
+    if package_dir is None and installed_package_dir().name not in ("site-packages", "dist-packages"):
+        package_dir = installed_package_dir()
+    kernel_config = Config({"PolledKernelManager": {"python_path": kernel_pythonpath(package_dir)}})
     target_dir = out_dir / "notebooks"
     target_dir.mkdir(parents=True, exist_ok=True)
     executed = []
@@ -152,6 +188,7 @@ def run_notebooks(
                 execution_timeout=cell_timeout,
                 kernel_manager_class=PolledKernelManager,
                 extra_arguments=list(KERNEL_ARGUMENTS),
+                config=kernel_config,
             )
         except PapermillExecutionError as exc:
             error = _review_error(exc, name)

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from .charts import (_READ_NOT_SEEN, _READ_SEEN, ALERT, KIND_COLOURS, NEUTRAL, OK, OKABE_ITO, _empty_figure, _label,
-                     house_style)
+                     _suptitle, house_style)
 from .errors import ReviewError
 from .schema import FAILING_CATEGORIES, escalated_mask
 from .sightings import SIGHTING_STATUSES, sighting_status
@@ -1119,7 +1119,7 @@ def plot_flag_rates(rates: pd.DataFrame, by: str, *, top: int = 25,
         ax.set_yticks(y, labels)
         ax.set_xlabel("flags per 100 contacts (label: flags / contacts)")
         ax.margins(x=0.15)
-        fig.suptitle(title)
+        _suptitle(fig, title)
     fig.review_alt_text = f"{title}: " + "; ".join(
         f"{label} {rate:.2f}" for label, rate in zip(labels, data["flags_per_100_contacts"].astype(float)))
     return fig
@@ -1166,7 +1166,7 @@ def plot_latency_by_agency_kind(response_latency: pd.DataFrame) -> Figure:
         ax.set_yticks(y, labels)
         ax.set_xlabel("days from concern to first escalation (escalated concerns only; the never escalated are "
                       "counted in the labels)")
-        fig.suptitle(title)
+        _suptitle(fig, title)
     fig.review_alt_text = title + ": " + "; ".join(
         f"{k} median {np.median(d):.0f} days" if len(d)
         else (f"{k} no latency in days (dates to the month or year)"
@@ -1193,7 +1193,7 @@ def plot_case_ranking(ranking: pd.DataFrame, *, top: int = 20) -> Figure:
         ax.set_yticks(y, data["case_id"].astype(str))
         ax.set_xlabel("count")
         ax.legend(loc="lower right")
-        fig.suptitle(title)
+        _suptitle(fig, title)
     fig.review_alt_text = title + ": " + "; ".join(
         f"{r.case_id} {r.unescalated_concerns} unescalated, {r.flags} flags" for r in data.itertuples())
     return fig
@@ -1247,7 +1247,7 @@ def plot_sightings_by_agency_kind(table: pd.DataFrame) -> Figure:
         ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
         ax.set_xlabel("share of the agency kind's contacts (label: child seen / contacts)")
         fig.legend(loc="outside lower center", ncols=3, frameon=False)
-        fig.suptitle(title)
+        _suptitle(fig, title)
     face = data["face_to_face_seen_share"] if "face_to_face_seen_share" in data else pd.Series(pd.NA, index=data.index)
     fig.review_alt_text = f"{title}: " + "; ".join(
         f"{k} saw the child at {s:,} of {n:,} contacts ({s / n:.0%})"
@@ -1280,7 +1280,7 @@ def plot_longest_unseen(table: pd.DataFrame, *, top: int = 20) -> Figure:
         ax.set_yticks(y, data["case_id"].astype(str))
         ax.set_xlabel("days without any agency seeing the child (between its first and last contacts)")
         ax.legend(loc="lower right")
-        fig.suptitle(title)
+        _suptitle(fig, title)
     fig.review_alt_text = title + ": " + "; ".join(
         f"{r.case_id} {int(r.longest_unseen_days)} days" + (" (never seen)" if r.seen == 0 else "")
         for r in data.itertuples())
@@ -1341,7 +1341,7 @@ def plot_assurance(assurance: pd.DataFrame, *, top: int = 30) -> Figure:
         handles.append(Line2D([], [], color=NEUTRAL, linestyle="--"))
         names.append(f"threshold ({threshold:g})")
         fig.legend(handles, names, loc="outside lower center", ncols=len(names))
-        fig.suptitle(title)
+        _suptitle(fig, title)
     fig.review_alt_text = f"{title}: {int(dis.sum())} of {len(data)} declarations shown disagree with the evidence"
     return fig
 
