@@ -3048,8 +3048,8 @@ def _whole_months(series: pd.Series) -> pd.Series:
 
 def month_table(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of `frame` with every date given to the month (the first day of its month, no time), and,
-    where the table has them: `date_precision` "month" (or "year", when coarser); `date_text` the month
-    ("Feb 2023"); the child's age (`age_display`) in whole months, `age_days` dropped; the intervals
+    where the table has them: `date_precision` "month" (or "year" or "season", when coarser); `date_text`
+    the month ("Feb 2023"), the year ("2023") or the season ("Spring 2021", "Winter 2020/21"); the child's age (`age_display`) in whole months, `age_days` dropped; the intervals
     `days_since_previous_contact`, `days_since_child_seen` and `latency_days` replaced by whole months
     of 30.4 days (`months_since_previous_contact`, `months_since_child_seen`, `latency_months`). The
     flags' `delay_days` are kept. Text is not changed here (`Redactor.text` gives its dates to the
@@ -3060,10 +3060,19 @@ def month_table(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = _month_start(out[column])
     if "date_precision" in out.columns:
         precision = out["date_precision"].astype("string")
-        out["date_precision"] = precision.where(precision.isna() | (precision == "year") | (precision == ""), MONTH)
+        # a season ("Spring 2021", three months from its first day) and a year are coarser than a month:
+        # they keep their precision and are shown as such, redacted or not
+        coarse = precision.isna() | precision.isin(["year", "season", ""]).fillna(False)
+        out["date_precision"] = precision.where(coarse, MONTH)
         if "date" in out.columns and "date_text" in out.columns:
             dates = pd.to_datetime(out["date"])
             text = dates.dt.strftime("%b %Y").where(precision.fillna("") != "year", dates.dt.strftime("%Y"))
+            season = (precision.fillna("") == "season") & dates.notna()
+            if season.any():  # "Spring 2021", "Winter 2020/21", once per distinct date
+                from .ingest.dates import season_label
+
+                text = text.astype(object)
+                text[season] = dates[season].map({d: season_label(d) for d in dates[season].unique()})
             out["date_text"] = text.astype("string").fillna("").where(dates.notna(), out["date_text"].astype("string"))
     if "time_known" in out.columns:
         out["time_known"] = pd.array([False if pd.notna(v) else pd.NA for v in out["time_known"]], dtype="boolean")
