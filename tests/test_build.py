@@ -68,7 +68,9 @@ def test_manifest_records_inputs_rules_versions_and_every_output(two_builds):
         assert meta["sha256"] == build.sha256_file(a / name)
     text = (a / "manifest.json").read_text(encoding="utf-8")
     assert list(json.loads(text)) == sorted(json.loads(text))  # sorted keys
-    assert manifest["case_dir"] == case_dir.resolve().as_posix()
+    # relative to the report folder (s16): the same case and report elsewhere write the same manifest
+    assert manifest["case_dir"] == "../" + case_dir.resolve().relative_to(a.resolve().parent).as_posix()
+    assert (a / manifest["case_dir"]).resolve() == case_dir.resolve()
 
 
 def test_default_out_dir_and_a_failed_build_leaves_the_previous_report_intact(fake_pipeline, tmp_path, monkeypatch):

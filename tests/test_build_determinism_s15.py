@@ -1,7 +1,7 @@
 """Two builds of the sample case in two processes (another hash seed, another time zone, the case copied
 to another folder) write the same bytes: workbook, Word chronology, report.html (its inline charts),
-CSVs and figures; the manifest differs only in where the case folder was (`case_dir`, which `review
-verify` re-runs from)."""
+CSVs, figures and the manifest, which records the case folder relative to the report folder (`case_dir`,
+which `review verify` re-runs from; before s16 an absolute path, the one byte difference)."""
 from __future__ import annotations
 
 import json
@@ -26,16 +26,19 @@ def _build(case_dir: Path, out: Path, seed: str, tz: str) -> None:
 
 
 def test_two_processes_build_the_same_bytes(tmp_path):
-    first, second = tmp_path / "one" / "sample", tmp_path / "two" / "elsewhere" / "sample"
+    # the same project (case folder and report beside it) in two places, as on two machines
+    first, second = tmp_path / "one" / "cases" / "sample", tmp_path / "two" / "elsewhere" / "cases" / "sample"
     for case_dir in (first, second):
         shutil.copytree(SAMPLE, case_dir)
-    _build(first, tmp_path / "a", "1", "UTC")
-    _build(second, tmp_path / "b", "2", "America/New_York")
-    files = sorted(p.relative_to(tmp_path / "a").as_posix() for p in (tmp_path / "a").rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(tmp_path / "b").as_posix() for p in (tmp_path / "b").rglob("*") if p.is_file())
+    a, b = tmp_path / "one" / "reports" / "sample", tmp_path / "two" / "elsewhere" / "reports" / "sample"
+    _build(first, a, "1", "UTC")
+    _build(second, b, "2", "America/New_York")
+    files = sorted(p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file())
     assert {"chronology.xlsx", "chronology.docx", "report.html", "manifest.json"} <= set(files)
-    differ = [f for f in files if (tmp_path / "a" / f).read_bytes() != (tmp_path / "b" / f).read_bytes()]
-    assert differ == ["manifest.json"]
-    manifests = [json.loads((tmp_path / out / "manifest.json").read_text(encoding="utf-8")) for out in ("a", "b")]
-    assert [m.pop("case_dir") for m in manifests] == [first.resolve().as_posix(), second.resolve().as_posix()]
+    # every output, manifest.json included (s16: it records the case folder relative to the report's)
+    differ = [f for f in files if (a / f).read_bytes() != (b / f).read_bytes()]
+    assert differ == []
+    manifests = [json.loads((out / "manifest.json").read_text(encoding="utf-8")) for out in (a, b)]
+    assert [m["case_dir"] for m in manifests] == ["../../cases/sample"] * 2
     assert manifests[0] == manifests[1]

@@ -167,7 +167,8 @@ def test_nhs_number_compared_only_when_case_yml_gives_one(tmp_path):
     contacts, report = _load(with_number)
     assert contacts["source_row"].tolist() == [2, 3]
     assert [(r.row, r.column, r.reason) for r in report.files[0].rejections] == [
-        (4, "NHS No.", "record of another child: NHS number 401 023 2137 differs from the case's")]
+        # s16: an NHS number alone does not say the record is a child's (a family's GP record holds the parents')
+        (4, "NHS No.", "record of another person, not the case's child: NHS number 401 023 2137 differs from the case's")]
     without = _case(tmp_path / "b")
     _csv(without / "gp.csv", header, rows)
     contacts, report = _load(without)

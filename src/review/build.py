@@ -545,7 +545,7 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         bar.update()
 
         step("manifest")
-        manifest = _manifest(config, case_dir, inputs, redact, redactor, epoch, view, staging)
+        manifest = _manifest(config, case_dir, inputs, redact, redactor, epoch, view, staging, out_dir)
         manifest["counts"]["rows_rejected"] = int(getattr(report, "rows_rejected", 0) or 0)
         if future_dated(getattr(analysis, "decisions", None), as_of):
             # a decision dated after the day it was judged on: which rows are "in the future" depends on
@@ -630,7 +630,28 @@ def rejected_rows_note(rejected: int) -> str:
             f"{'is' if rejected == 1 else 'are'} not in this chronology")
 
 
-def _manifest(config, case_dir: Path, inputs: dict, redact: bool, redactor, epoch: int, view, staging: Path) -> dict:
+def manifest_case_dir(case_dir, out_dir) -> str:
+    """The case folder as a manifest records it: relative to the report folder (`out_dir`, where
+    manifest.json is), in POSIX form ("../../data/cases/sample"), so that the same case built from another
+    folder, or on another machine, with its report beside it as here, writes the same manifest;
+    `review verify` reads it from the report folder (`recorded_case_dir`). Absolute only when no
+    relative path joins the two (another drive on Windows)."""
+    case, out = Path(case_dir).resolve(), Path(out_dir).resolve()
+    try:
+        return Path(os.path.relpath(case, out)).as_posix()
+    except ValueError:
+        return case.as_posix()
+
+
+def recorded_case_dir(report_dir, recorded: str) -> Path:
+    """The case folder a manifest's ``case_dir`` names: relative to the report folder (`manifest_case_dir`),
+    or absolute (a manifest written before paths were recorded relative)."""
+    path = Path(recorded)
+    return path if path.is_absolute() else Path(report_dir) / path
+
+
+def _manifest(config, case_dir: Path, inputs: dict, redact: bool, redactor, epoch: int, view, staging: Path,
+              out_dir: Path) -> dict:
     rules = effective_rules(case_dir)
     case_file = config.case_dir / CASE_FILE
     outputs = {}
@@ -644,7 +665,7 @@ def _manifest(config, case_dir: Path, inputs: dict, redact: bool, redactor, epoc
         "kind": MANIFEST_KIND,
         "case_id": config.case_id,
         # an anonymised report does not record where its case is: the path could name the child
-        "case_dir": None if redact else Path(case_dir).resolve().as_posix(),
+        "case_dir": None if redact else manifest_case_dir(case_dir, out_dir),
         "options": {"redact": bool(redact)},
         "view": redactor.describe() if redactor is not None and hasattr(redactor, "describe") else {"view": "named"},
         "source_date_epoch": epoch,
@@ -766,8 +787,9 @@ def read_manifest(report_dir) -> dict:
 def verify_report(report_dir, *, case_dir=None, progress: bool = False) -> VerifyResult:
     """Rebuild the report in `report_dir` from its manifest and compare every output by SHA-256.
 
-    The rebuild reads the case folder the manifest records (or `case_dir`, which an anonymised report's
-    manifest requires: it records no path), with the same options and
+    The rebuild reads the case folder the manifest records (relative to `report_dir`: `recorded_case_dir`;
+    or `case_dir`, which an anonymised report's manifest requires: it records no path), with the same
+    options and
     metadata date, into a temporary folder. Each output gets a status: ``identical``, ``DIFFERENT`` (the
     rebuild, or the file in `report_dir`, does not match the recorded hash) or ``missing`` (not in the
     rebuild or not in `report_dir`); outputs the rebuild makes that the manifest does not list are
@@ -784,7 +806,7 @@ def verify_report(report_dir, *, case_dir=None, progress: bool = False) -> Verif
     if case_dir is None and manifest["case_dir"] is None:
         raise VerifyError("this anonymised report does not record its case folder (the path could name the "
                           "child): give it with --case CASE_DIR", file=report_dir)
-    case_dir = Path(case_dir) if case_dir is not None else Path(manifest["case_dir"])
+    case_dir = Path(case_dir) if case_dir is not None else recorded_case_dir(report_dir, manifest["case_dir"])
 
     # causes first: what differs in what went in
     try:

@@ -646,9 +646,15 @@ def standing_rows(timeline: pd.DataFrame, flags: pd.DataFrame | None, decisions=
 
 #: how the workbook shows a date known only to the month or the year
 _COARSE_FORMATS = {"month": MONTH_FORMAT, "year": "yyyy"}
-#: a season's number format names the season (its date is the season's first day): "Spring 2021"
-_SEASON_FORMATS = {"spring": '"Spring "yyyy', "summer": '"Summer "yyyy', "autumn": '"Autumn "yyyy',
-                   "winter": '"Winter from Dec "yyyy'}
+def _season_format(value) -> str:
+    """A season's number format, showing its label (`season_label`) from the season's first day kept in
+    the cell (it sorts and filters as a date): '"Spring "yyyy'; a winter's following year is written in,
+    since a number format cannot add one to a year: '"Winter "yyyy"/21"' for December 2020."""
+    day = pd.Timestamp(value)
+    name = season_label(day).split()[0]
+    if day.month == 12:
+        return f'"{name} "yyyy"/{(day.year + 1) % 100:02d}"'
+    return f'"{name} "yyyy'
 #: how it shows an approximate date ("c. 12/03/2007"), and an approximate month ("c. Jun 2007", "early June
 #: 2007"): the real date in the cell (it sorts and filters as a date), shown as report.html and the Word
 #: export show it, so that no reader takes it for an exact day
@@ -686,17 +692,20 @@ def deadline_precisions(trigger_precisions: Sequence, trigger_texts: Sequence | 
     return out
 
 
-def precision_format(precision, months: bool = False, text=None) -> str | None:
+def precision_format(precision, months: bool = False, text=None, value=None) -> str | None:
     """The workbook's number format for a contact's date known to `precision` (None for a date known to
     the day: the sheet's own format): "yyyy" for a year, "mmm yyyy" for a month, '"c. "dd/mm/yyyy' for an
     approximate date and '"c. "mmm yyyy' for an approximate month (its date as written, `text`, says so:
-    "c. Jun 2007", "early June 2007"), as `_event_date` shows them; with `months` (the anonymised view,
-    every date to its month) an approximate date is its month, as there."""
+    "c. Jun 2007", "early June 2007"), and a season's label for a season starting on `value` ('"Spring
+    2021"', '"Winter 2020/21"'), as `_event_date` shows them, in both views (a season is coarser than
+    the anonymised view's month); with `months` (the anonymised view, every date to its month) an
+    approximate date is its month, as there."""
     if precision in _COARSE_FORMATS:
         return _COARSE_FORMATS[precision]
-    if precision == "season":  # the season its date as written names ("Spring 2021"), else its first month
-        named = [f for name, f in _SEASON_FORMATS.items() if isinstance(text, str) and name in text.lower()]
-        return named[0] if named else MONTH_FORMAT
+    if precision == "season":
+        if value is None or _is_missing(value):
+            raise ValueError("a season's number format needs its date (precision_format(..., value=))")
+        return _season_format(value)
     if precision in _DEADLINE_FORMATS:  # a deadline counted from a trigger not known to the day
         return MONTH_FORMAT if months and precision == "approximate month" else _DEADLINE_FORMATS[precision]
     if precision == "approximate":
@@ -725,7 +734,8 @@ def write_csv(path: str | Path, frame: pd.DataFrame, headers: Sequence[str] | No
     formula-like text cell made inert.
 
     `precisions` ({date column: precision per row}, e.g. `flag_date_precisions`) shows those dates to
-    their precision in both views: "2023" when known to the year, "2023-03" to the month. A "date" column
+    their precision in both views: "2023" when known to the year, "2023-03" to the month, "Spring 2021"
+    ("Winter 2020/21") to the season. A "date" column
     beside a "date_precision" column (the chronology, which keeps its precision in a column of its own)
     shows a date known to the year as its year in the anonymised view."""
     path = Path(path)
@@ -736,9 +746,11 @@ def write_csv(path: str | Path, frame: pd.DataFrame, headers: Sequence[str] | No
     for column, precision in _precisions(frame, precisions).items():
         if column not in given and not months:
             continue  # the named chronology.csv: ISO days, with the precision in its own column
+        dates = frame[column].tolist()
         out[column] = [v[:4] if isinstance(v, str) and p == "year" else
-                       v[:7] if isinstance(v, str) and p == "month" and len(v) >= 7 else v
-                       for v, p in zip(out[column].tolist(), precision)]
+                       v[:7] if isinstance(v, str) and p == "month" and len(v) >= 7 else
+                       season_label(d) if isinstance(v, str) and v and p == "season" and column in given else v
+                       for v, p, d in zip(out[column].tolist(), precision, dates)]
     out.columns = [inert(h) for h in (headers or list(frame.columns))]
     # quote every text field: a bare CR inside a cell would otherwise split the row for many readers
     out.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
@@ -846,12 +858,16 @@ def _write_sheet(wb, title: str, frame: pd.DataFrame, headers: Sequence[str] | N
                 with_time = bool(time_known[i]) if time_known is not None and not _is_missing(time_known[i]) else False
                 cell.number_format = MONTH_FORMAT if months else DATETIME_FORMAT if with_time else DATE_FORMAT
                 if j in coarse and coarse[j][i] in _SHOWN_PARTIAL:
-                    key = (coarse[j][i], written[j][i] if j in written and coarse[j][i] == "approximate" else None)
+                    key = (coarse[j][i], written[j][i] if j in written and coarse[j][i] == "approximate" else
+                           value if coarse[j][i] == "season" else None)
                     if key not in formats:
-                        formats[key] = precision_format(key[0], months, key[1])
+                        formats[key] = (precision_format(key[0], months, value=value) if key[0] == "season"
+                                        else precision_format(key[0], months, key[1]))
                     cell.number_format = formats[key]
                     if key[0].startswith("approximate") and not months:
                         widths[j] = max(widths[j], 14)
+                    if key[0] == "season":  # "Winter 2020/21"
+                        widths[j] = max(widths[j], 15)
                 widths[j] = max(widths[j], 16 if with_time else 11)
             elif isinstance(value, (list, dict, tuple)):
                 cell.value = inert(json.dumps(value, sort_keys=True, default=str))

@@ -336,7 +336,8 @@ def _chronology_table(document, timeline, flag_numbers: dict[str, list[int]], re
         get = row._asdict().get
         seq = _value(get("seq"))
         number = str(int(seq)) if seq is not None else str(position)
-        date = t(_fmt_event_date(get("date"), "month" if redactor.months and _text(get("date_precision")) != "year"
+        precision = _text(get("date_precision"))  # a year and a season are coarser than the anonymised month
+        date = t(_fmt_event_date(get("date"), "month" if redactor.months and precision not in ("year", "season")
                                  else get("date_precision"), get("time_known"), get("date_text")))
         agency = [t(_text(get("agency"))), (t(_text(get("role"))), "grey")]
         provenance = _provenance(get("source_file"), get("source_sheet"), get("source_row"))

@@ -110,8 +110,12 @@ Decisions:
   A common given name (`GIVEN_NAMES`, data/given_names.csv: those that are also everyday words, "MAY",
   "WILL", "HOPE", "AMBER", are not in it) the case does not list is "[name]" anywhere in a line in
   capitals, with the names after it ("KERRY PRESENT", "KERRY JONES ATTENDED WITH CHILD" -> "[name] PRESENT",
-  "[name] ATTENDED WITH CHILD"; `Redactor._capitals_given_names`); an uncommon name alone there ("ZEPHYR
-  PRESENT") is a known limit.
+  "[name] ATTENDED WITH CHILD"; `Redactor._capitals_given_names`), except in a well-known phrase that names
+  no one (data/not_names_in_capitals.csv: "BOUGHT AT JOHN LEWIS", "PETER PAN COLLAR", "ST JOHN AMBULANCE"
+  stay) unless the word after the phrase is a person's ("JOHN LEWIS PRESENT" -> "[name] PRESENT"). An
+  uncommon name alone at the start of a sentence in capitals, before a word that makes it a person's
+  (`_NAME_CONTEXT_WORDS`: PRESENT, ATTENDED, SAID, STATED, ...), is "[name]" too ("ZEPHYR PRESENT" -> "[name]
+  PRESENT"; `Redactor._capitals_context_names`; "MOTHER PRESENT", "NO ONE PRESENT", "HE SAID" stay).
 - initials: a listed person's ("KB" for Kerry Brook) become the pseudonym; anyone else's become
   "[initials]" where the text shows they are a person's ("seen by SW JB", "Mother (AB) said", "KL (HV)",
   "discussed with JB and KL", "J.B."); known abbreviations ("SW", "HV", "NFA", "BMI") are left
@@ -596,6 +600,8 @@ class Redactor:
             out = self._capitals_names(out)
         if _GIVEN_NAME_IN_CAPITALS.search(out):
             out = self._capitals_given_names(out)
+        if _MAY_BE_NAME_IN_CONTEXT.search(out):
+            out = self._capitals_context_names(out)
         if _MAY_BE_MIXED_CASE_NAME.search(out):
             out = self._capitals_names(out, mixed=True)
         if _MAY_BE_RELATION_THEN_NAME.search(out):
@@ -845,9 +851,15 @@ class Redactor:
         only a word `_may_be_a_capitals_name` does not know as no name: a listed person's pseudonym, a role, an
         abbreviation or an everyday word of such lines stays ("HOME VISIT", "NFA", "MASH", "A&E")."""
         spans: list[tuple[int, int]] = []
+        phrases = None  # the spans of the phrases that name no one ("JOHN LEWIS"), found on the first name
         for match in _GIVEN_NAME_IN_CAPITALS.finditer(text):
             if spans and match.start() < spans[-1][1]:
                 continue
+            if phrases is None:
+                phrases = [(m.start(), m.end()) for m in _PHRASES_NOT_NAMES.finditer(text)]
+            phrase = next(((a, b) for a, b in phrases if a <= match.start() < b), None)
+            if phrase is not None and not _NAME_CONTEXT.match(text, phrase[1]):
+                continue  # "BOUGHT AT JOHN LEWIS", "PETER PAN COLLAR": a shop, a collar (not "JOHN LEWIS PRESENT")
             starts, ends = _capitals_run(text, match.start(), match.end())
             if _LOWER_LETTERS.search(_PLACEHOLDER.sub("", text[starts:ends])):
                 continue  # a sentence in ordinary text
@@ -872,6 +884,36 @@ class Redactor:
         for start, end in spans:
             suffix = re.search(r"['\u2019]S$", text[start:end])
             pieces += [text[at:start], AMBIGUOUS + (suffix.group(0) if suffix else "")]
+            at = end
+        return "".join(pieces) + text[at:]
+
+    def _capitals_context_names(self, text: str) -> str:
+        """`text` with a name the case does not list and `GIVEN_NAMES` does not know ("ZEPHYR"), alone at the
+        start of a sentence (or clause) in capitals and followed by a word that makes it a person's
+        (`_NAME_CONTEXT_WORDS`), hidden: "ZEPHYR PRESENT" -> "[name] PRESENT", "HOME VISIT. ZEPHYR HOLT
+        ATTENDED" -> "HOME VISIT. [name] ATTENDED". One or two words, each one `_may_be_a_capitals_name`
+        does not know as no name and not `_NOT_NAMES_IN_CONTEXT` ("MOTHER PRESENT", "POLICE ATTENDED", "NO
+        ONE PRESENT", "HE SAID", "BRUISE PRESENT" stay)."""
+        spans: list[tuple[int, int]] = []
+        for context in _NAME_CONTEXT.finditer(text):
+            starts, ends = _capitals_run(text, context.start(), context.end())
+            if _LOWER_LETTERS.search(_PLACEHOLDER.sub("", text[starts:ends])):
+                continue  # a sentence in ordinary text
+            clause = max(starts, text.rfind(",", starts, context.start()) + 1)
+            tokens = list(_CAPITALS_TOKEN.finditer(text, clause, context.start()))
+            if not 1 <= len(tokens) <= 2 or text[clause:tokens[0].start()].strip() \
+                    or any(text[a.end():b.start()].strip(" \t") for a, b in zip(tokens, tokens[1:])):
+                continue  # not one or two words alone before the context word
+            if any(t.group(0).startswith("[") or self._capitals_person(t.group(0))
+                   or re.sub(r"['\u2019]S$", "", t.group(0)).casefold() in _NOT_NAMES_IN_CONTEXT
+                   or not self._may_be_a_capitals_name(t.group(0)) for t in tokens):
+                continue
+            spans.append((tokens[0].start(), tokens[-1].end()))
+        if not spans:
+            return text
+        pieces, at = [], 0
+        for start, end in spans:
+            pieces += [text[at:start], AMBIGUOUS]
             at = end
         return "".join(pieces) + text[at:]
 
@@ -2906,6 +2948,50 @@ _GIVEN_NAME_IN_CAPITALS = re.compile(
     r"(?<![\w'\u2019\-])(?:" + "|".join(sorted((re.escape(n.upper()) for n in GIVEN_NAMES), key=len, reverse=True))
     + r")(?:['\u2019]S)?(?![\w'\u2019\-])")
 _MAY_BE_CAPITALS_NAME = re.compile(r"(?-i:[A-Z\]][^\S\r\n]+(?:AND|&|BY|WITH|TO)[^\S\r\n]+[A-Z\[])")
+
+
+def _phrases_not_names() -> re.Pattern:
+    """The phrases of data/not_names_in_capitals.csv ("JOHN LEWIS", "PETER PAN", "ST JOHN"), in capitals, as
+    one pattern of whole words (its spaces any run of spaces; lines starting "#" are comments)."""
+    from importlib import resources
+
+    text = resources.files("review").joinpath("data", "not_names_in_capitals.csv").read_text(encoding="utf-8")
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    phrases = sorted({" ".join(line.upper().split()) for line in lines[1:]}, key=len, reverse=True)
+    body = "|".join(r"[^\S\r\n]+".join(re.escape(w) for w in p.split()) for p in phrases)
+    return re.compile(r"(?<![\w'\u2019\-])(?:" + body + r")(?![\w'\u2019\-])")
+
+
+#: well-known phrases holding a common given name that name no person (a shop, a brand, a charity: "BOUGHT
+#: AT JOHN LEWIS", "PETER PAN COLLAR"): `Redactor._capitals_given_names` leaves them unless the word after
+#: them is a person's (`_NAME_CONTEXT_WORDS`: "JOHN LEWIS PRESENT")
+_PHRASES_NOT_NAMES = _phrases_not_names()
+#: words after which the word(s) before are a person's, in a sentence in capitals ("ZEPHYR PRESENT", "JOHN
+#: LEWIS SAID"): verbs whose subject is a person in a chronology (not "REFUSED", "CONFIRMED", "DENIED": "ACCESS
+#: REFUSED", "DATE CONFIRMED", "ENTRY DENIED")
+_NAME_CONTEXT_WORDS = ("PRESENT", "ATTENDED", "SAID", "STATED", "DISCLOSED", "ARRESTED", "SPOKE", "PHONED", "RANG",
+                       "EXPLAINED")
+_NAME_CONTEXT = re.compile(r"(?-i:[^\S\r\n]+(?:" + "|".join(_NAME_CONTEXT_WORDS) + r")(?![\w'\u2019\-]))")
+#: (the gate of `Redactor._capitals_context_names`: a word in capitals, then a context word)
+_MAY_BE_NAME_IN_CONTEXT = re.compile(r"(?-i:[A-Z][^\S\r\n]+(?:" + "|".join(_NAME_CONTEXT_WORDS)
+                                     + r")(?![\w'\u2019\-]))")
+#: words in capitals before a context word that are no name, besides those `Redactor._may_be_a_capitals_name`
+#: knows: pronouns and determiners ("HE SAID", "NO ONE PRESENT", "ALSO PRESENT") and things a chronology says
+#: are present ("DAMP AND MOULD PRESENT", "LETTER STATED")
+_NOT_NAMES_IN_CONTEXT = frozenset("""
+    i he she we they you it this that these those who which what there here one ones someone somebody anyone
+    anybody everyone everybody nobody noone no not also still now then already late early only just again
+    never always both all none nil nothing something everything each either neither another others other
+    mould damp smell smells odour odours rash lice nits fever pain temperature signs sign symptoms symptom
+    food drink beer cans cigarettes needles syringes weapons evidence hazards hazard clutter rubbish dirt
+    faeces urine vomit mess letter letters email emails text texts message messages note notes record records
+    file files sign form forms document documents documentation leaflet card cards court order abuse neglect
+    history records alarm alarms smoke fire water heating electricity gas power
+    patient patients suspect suspects offender offenders perpetrator perpetrators victim victims caller callers
+    witness witnesses informant complainant applicant pupil pupils student students client clients resident
+    residents occupant occupants owner owners driver drivers passenger passengers member members manager
+    managers parent parents guardian guardians host everybody teacher teachers nobody
+""".split())
 #: (the same in ordinary text: a capitalised word beside "and" or "&", or after "by", "with" or "to")
 _MAY_BE_MIXED_CASE_NAME = re.compile(r"(?-i:[A-Z][a-z'\u2019]+[^\S\r\n]+(?:and|&)[^\S\r\n]+[A-Za-z\[]"
                                      r"|[\w\]][^\S\r\n]+(?:and|&|by|with|to)[^\S\r\n]+[A-Z][a-z])")
@@ -3048,8 +3134,8 @@ def _whole_months(series: pd.Series) -> pd.Series:
 
 def month_table(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of `frame` with every date given to the month (the first day of its month, no time), and,
-    where the table has them: `date_precision` "month" (or "year", when coarser); `date_text` the month
-    ("Feb 2023"); the child's age (`age_display`) in whole months, `age_days` dropped; the intervals
+    where the table has them: `date_precision` "month" (or "year" or "season", when coarser); `date_text`
+    the month ("Feb 2023"), the year ("2023") or the season ("Spring 2021", "Winter 2020/21"); the child's age (`age_display`) in whole months, `age_days` dropped; the intervals
     `days_since_previous_contact`, `days_since_child_seen` and `latency_days` replaced by whole months
     of 30.4 days (`months_since_previous_contact`, `months_since_child_seen`, `latency_months`). The
     flags' `delay_days` are kept. Text is not changed here (`Redactor.text` gives its dates to the
@@ -3060,10 +3146,19 @@ def month_table(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = _month_start(out[column])
     if "date_precision" in out.columns:
         precision = out["date_precision"].astype("string")
-        out["date_precision"] = precision.where(precision.isna() | (precision == "year") | (precision == ""), MONTH)
+        # a season ("Spring 2021", three months from its first day) and a year are coarser than a month:
+        # they keep their precision and are shown as such, redacted or not
+        coarse = precision.isna() | precision.isin(["year", "season", ""]).fillna(False)
+        out["date_precision"] = precision.where(coarse, MONTH)
         if "date" in out.columns and "date_text" in out.columns:
             dates = pd.to_datetime(out["date"])
             text = dates.dt.strftime("%b %Y").where(precision.fillna("") != "year", dates.dt.strftime("%Y"))
+            season = (precision.fillna("") == "season") & dates.notna()
+            if season.any():  # "Spring 2021", "Winter 2020/21", once per distinct date
+                from .ingest.dates import season_label
+
+                text = text.astype(object)
+                text[season] = dates[season].map({d: season_label(d) for d in dates[season].unique()})
             out["date_text"] = text.astype("string").fillna("").where(dates.notna(), out["date_text"].astype("string"))
     if "time_known" in out.columns:
         out["time_known"] = pd.array([False if pd.notna(v) else pd.NA for v in out["time_known"]], dtype="boolean")

@@ -2,8 +2,9 @@
 
 The same pandas functions run per partition (consecutive part files of the store holding about
 `--partition-rows` contacts, whole cases each) on a local cluster of `--workers` processes, or on an existing Dask cluster given with `--address tcp://host:8786`. Writes
-flags.csv (with the reviewers' decisions the store keeps) and response_latency.csv (formula-safe) to the
-output folder, which must be new, empty or an earlier `dask-rules` output (a folder holding only those
+flags.csv (with the reviewers' decisions the store keeps) and response_latency.csv (formula-safe; a date
+taken from a contact known only to the year, month or season written as such: "2023", "2023-05", "Spring
+2021") to the output folder, which must be new, empty or an earlier `dask-rules` output (a folder holding only those
 two files): a case report or any other folder is refused before the cluster starts. An `--address` where
 no scheduler answers (unknown host, refused port, no answer within a few seconds, or something else
 listening there) is one ConfigError naming it (`review.distributed.check_scheduler_reachable`).
@@ -39,8 +40,9 @@ def run(args) -> int:
                            partition_rows=args.partition_rows or PARTITION_ROWS)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    precisions = _date_precisions(args.store, tables)
     for name, table in tables.items():
-        write_csv(out / f"{name}.csv", table)
+        write_csv(out / f"{name}.csv", table, precisions=precisions.get(name))
     flags = tables["flags"]
     where = args.address or f"a local cluster of {args.workers} workers"
     from ..store import complete_cases, failures_table
@@ -54,6 +56,41 @@ def run(args) -> int:
         print(f"{len(failed)} case(s) of the store failed on their last build and are not analysed: {shown} (the "
               "store's failures.csv says why; `review build-all` again once fixed)")
     return 0
+
+
+#: each table's dates taken from a contact, with the column naming that contact
+_CONTACT_DATES = {"flags": {"trigger_date": "trigger_event_id", "actual_action_date": "actual_action_event_id"},
+                  "response_latency": {"date": "event_id", "first_escalation_date": "first_escalation_event_id"}}
+
+
+def _date_precisions(store, tables: dict) -> dict[str, dict[str, list]]:
+    """{table: {date column: its contact's date precision per row}} for `write_csv`, so that a date known
+    only to the year, the month or the season is written as such ("2023", "2023-05", "Spring 2021"), as
+    the case build's flags.csv writes it, not as the first day it stands for. The precisions are read
+    from the store's contacts (two columns), only for the contacts the tables name."""
+    import pandas as pd
+
+    from ..store import read_store
+
+    wanted = set()
+    for name, columns in _CONTACT_DATES.items():
+        table = tables.get(name)
+        for ids in columns.values():
+            if table is not None and ids in table.columns:
+                wanted.update(table[ids].dropna().astype(str))
+    if not wanted:
+        return {}
+    contacts = read_store(store, "contacts", columns=["event_id", "date_precision"])
+    contacts = contacts[contacts["event_id"].astype(str).isin(wanted)].drop_duplicates("event_id")
+    precision = pd.Series(contacts["date_precision"].astype(object).to_numpy(), index=contacts["event_id"].astype(str))
+    out: dict[str, dict[str, list]] = {}
+    for name, columns in _CONTACT_DATES.items():
+        table = tables.get(name)
+        if table is None:
+            continue
+        out[name] = {date: table[ids].astype(object).map(precision).where(lambda p: p.notna(), None).tolist()
+                     for date, ids in columns.items() if date in table.columns and ids in table.columns}
+    return out
 
 
 def check_out_dir(out) -> None:

@@ -95,13 +95,33 @@ class Verdict:
     code: int
     why: str = ""  # the reason, for OTHER and DOUBT ("DOB 15/10/2020 differs from the case's 01/03/2019")
     label: str = ""  # how the summary names the other child ("Leo", "DOB 15/10/2020")
+    #: whom an OTHER (or an adult's DOUBT) cell shows the row is about: CHILD (a child's date of birth, a
+    #: name noted "(sibling)" or in a "Child" column), ADULT (a date of birth an adult's) or PERSON (a name
+    #: or an NHS number alone: someone not the case's child, whether a child or an adult)
+    who: str = ""
 
 
-def name_verdict(value, reference: tuple[str, ...], shown: str, adults: tuple[tuple[str, ...], ...] = ()) -> Verdict:
+#: whom a rejected row is about (`Verdict.who`), and how its rejection and the file's summary word it
+CHILD, ADULT_BY_DOB, PERSON = "child", "adult", "person"
+WHO_TEXT = {CHILD: "another child", ADULT_BY_DOB: "an adult, by date of birth, not the case's child",
+            PERSON: "another person, not the case's child"}
+
+
+def _noted_child(value) -> bool:
+    """Whether a name cell's bracketed note names a child's role ("Leo Grant (sibling)")."""
+    notes = " ".join(_BRACKETS.findall(str(value))).casefold()
+    return bool(CHILD_ROLES & set(re.findall(r"[^\W\d_]+", notes)))
+
+
+def name_verdict(value, reference: tuple[str, ...], shown: str, adults: tuple[tuple[str, ...], ...] = (),
+                 child_column: bool = False) -> Verdict:
     """A name cell against the child's name words (`reference`, its given name first); `shown` is how
     messages write the child's name. A name of one of the family's adults (`adults`, the name words of
     case.yml `people` whose role is no child's: "Tara Grant: Mother") is no other child: a GP's family
-    record lists the mother's consultations on purpose."""
+    record lists the mother's consultations on purpose. Another name is a child's (`Verdict.who`) when
+    the column names a child (`child_column`: "Child name") or its note does ("(sibling)"); otherwise,
+    in a "Patient" column of a family's record, it may be an adult's ("Sian Jones (mother)"): another
+    person."""
     words = name_words(value)
     if not words or not reference or len(words) > MAX_NAME_WORDS:
         return Verdict(NEUTRAL)  # nothing, or a sentence rather than a name
@@ -116,7 +136,8 @@ def name_verdict(value, reference: tuple[str, ...], shown: str, adults: tuple[tu
     if any(_one_edit(w, given) for w in words):
         return Verdict(DOUBT, f"name {written!r} is close to the case's child's ({shown}) but not the same")
     first = next((w for w in _WORD.findall(_BRACKETS.sub(" ", str(value))) if w.casefold() not in NAME_FILLERS), written)
-    return Verdict(OTHER, f"name {written!r} differs from the case's child's ({shown})", first)
+    who = CHILD if child_column or _noted_child(value) else PERSON
+    return Verdict(OTHER, f"name {written!r} differs from the case's child's ({shown})", first, who)
 
 
 def _day(value: dt.date) -> str:
@@ -143,16 +164,17 @@ def dob_verdict(value, dob: dt.date) -> Verdict:
         shown = _day(day)
         if _years_before(day, dob) >= ADULT_YEARS_OLDER:
             return Verdict(DOUBT, f"DOB {shown} is {ADULT_YEARS_OLDER} years or more before the case's {_day(dob)}, "
-                                  "an adult's (a parent's?) rather than another child's")
+                                  "an adult's (a parent's?) rather than another child's", f"DOB {shown}", ADULT_BY_DOB)
         if day.day <= 12 and (day.month, day.day) == (dob.day, dob.month) and day.year == dob.year:
             return Verdict(DOUBT, f"DOB {shown} is the case's {_day(dob)} with day and month swapped")
-        return Verdict(OTHER, f"DOB {shown} differs from the case's {_day(dob)}", f"DOB {shown}")
+        return Verdict(OTHER, f"DOB {shown} differs from the case's {_day(dob)}", f"DOB {shown}", CHILD)
     # a month or a year: another child only when it cannot be the case's child's
     same = day.year == dob.year and (parsed.precision == "year" or day.month == dob.month)
     if same:
         return Verdict(NEUTRAL)
     shown = written or parsed.text
-    return Verdict(OTHER, f"DOB {shown} differs from the case's {_day(dob)}", f"DOB {shown}")
+    return Verdict(OTHER, f"DOB {shown} differs from the case's {_day(dob)}", f"DOB {shown}",
+                   ADULT_BY_DOB if dob.year - day.year > ADULT_YEARS_OLDER else CHILD)
 
 
 def nhs_verdict(value, number: str) -> Verdict:
@@ -169,7 +191,7 @@ def nhs_verdict(value, number: str) -> Verdict:
     if len(digits) != 10:
         return Verdict(DOUBT, f"NHS number {str(value).strip()!r} is not a 10-digit number")
     return Verdict(OTHER, f"NHS number {digits[:3]} {digits[3:6]} {digits[6:]} differs from the case's",
-                   f"NHS number {digits[:3]} {digits[3:6]} {digits[6:]}")
+                   f"NHS number {digits[:3]} {digits[3:6]} {digits[6:]}", PERSON)
 
 
 @dataclass
@@ -178,7 +200,8 @@ class Identity:
 
     reject: np.ndarray  # bool per row: another child's
     reasons: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, reason) of each row rejected
-    children: dict[str, int] = field(default_factory=dict)  # the other children's labels -> rows rejected
+    children: dict[str, int] = field(default_factory=dict)  # the other people's labels -> rows rejected
+    who: dict[str, str] = field(default_factory=dict)  # the other people's labels -> CHILD, ADULT_BY_DOB or PERSON
     warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, message)
     notes: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # the other children's names, as written (for redaction)
@@ -232,7 +255,8 @@ def read_identity(cells: np.ndarray, rows: np.ndarray, columns: dict[int, str], 
                              "`child_name` and no name is on most rows: not compared")
                 skipped.add(column)
                 continue
-            found = [name_verdict(v, reference, said, adults) for v in uniques]
+            child_column = "child" in normalise_header(headers[column]).split()
+            found = [name_verdict(v, reference, said, adults, child_column) for v in uniques]
             if not any(v.code == SAME for v in found):
                 # no row names the case's child: a name sharing the child's surname is a sibling's, but any other may
                 # be the worker's ("Name") or a misread column, and is not rejected on
@@ -296,19 +320,24 @@ def read_identity(cells: np.ndarray, rows: np.ndarray, columns: dict[int, str], 
                 conflicts[u] = column
                 continue
             labels = [found[c].label for c in by_name if c in found and found[c].code == OTHER and found[c].label]
-            reasons[u] = (headers[column], f"record of another child: {found[column].why}", ", ".join(labels))
+            who = _who(found.values())
+            why = found[column].why
+            if who == ADULT_BY_DOB and found[column].who != ADULT_BY_DOB:  # the date of birth that says so
+                why += "; " + next(v.why for v in found.values() if v.who == ADULT_BY_DOB)
+            reasons[u] = (headers[column], f"record of {WHO_TEXT[who]}: {why}", ", ".join(labels), who)
             for c in by_name:
                 if columns[c] == "name" and c in found and found[c].code == OTHER:
                     name = " ".join(_BRACKETS.sub(" ", str(uniques_of[c][cell[c]])).split())
                     if name and name not in identity.names:
                         identity.names.append(name)
         counts = np.bincount(which, minlength=len(combos))
-        for u, (_, _, label) in reasons.items():
+        for u, (_, _, label, who) in reasons.items():
             identity.children[label] = identity.children.get(label, 0) + int(counts[u])
+            identity.who[label] = combined_who(identity.who.get(label), who)
         rows_of: dict[int, list[int]] = {}
         for k, u in zip(marked.tolist(), which.tolist()):
             if u in reasons:
-                column, reason, _ = reasons[u]
+                column, reason, _, _ = reasons[u]
                 identity.reasons.append((row_numbers[k], column, reason))
             else:
                 rows_of.setdefault(u, []).append(row_numbers[k])
@@ -339,11 +368,35 @@ def read_identity(cells: np.ndarray, rows: np.ndarray, columns: dict[int, str], 
     return identity
 
 
-def summary(file: str, rows: int, children: dict[str, int]) -> str:
+def _who(verdicts) -> str:
+    """Whom a rejected row is about, from its cells' verdicts: an adult when a date of birth says so,
+    else a child when a cell says so (a child's date of birth, a sibling's name), else another person."""
+    whos = {v.who for v in verdicts if v.code in (OTHER, DOUBT)}
+    return ADULT_BY_DOB if ADULT_BY_DOB in whos else CHILD if CHILD in whos else PERSON
+
+
+def combined_who(before: str | None, now: str) -> str:
+    """One label's `who` over several rows: a child only when every row says so."""
+    return now if before in (None, now) else PERSON
+
+
+def summary(file: str, rows: int, children: dict[str, int], who: dict[str, str] | None = None) -> str:
     """The per-file warning: "3 rows are of another child (Leo, DOB 15/10/2020): rejected; build a case for
-    that child" (the warning's location names `file` and its sheet, so the text does not repeat it)."""
+    that child" (the warning's location names `file` and its sheet, so the text does not repeat it). Rows
+    whose cells do not show a child (`who`: a "Patient" named "Sian Jones (mother)", an adult's date of
+    birth) are "of another person, not the case's child", with no case to build."""
+    who = who or {}
     named = "; ".join(label for label in children if label)
     many = len(children) > 1
-    whose = "other children" if many else "another child"
-    return (f"{rows} row{'s are' if rows != 1 else ' is'} of {whose}{f' ({named})' if named else ''}: "
-            f"rejected; build a case for {'each' if many else 'that'} child")
+    kinds = {who.get(label, CHILD) for label in children} or {CHILD}
+    rows_are = f"{rows} row{'s are' if rows != 1 else ' is'}"
+    shown = f" ({named})" if named else ""
+    if kinds == {CHILD}:
+        whose = "other children" if many else "another child"
+        return f"{rows_are} of {whose}{shown}: rejected; build a case for {'each' if many else 'that'} child"
+    if kinds == {ADULT_BY_DOB}:
+        whose = "other adults" if many else "an adult"
+        return f"{rows_are} of {whose} (by date of birth), not the case's child{shown}: rejected"
+    whose = "other people" if many else "another person"
+    return (f"{rows_are} of {whose}, not the case's child{shown}: rejected (build a case for any other child "
+            "among them)")

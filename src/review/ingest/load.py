@@ -54,7 +54,8 @@ from .headers import (
     normalise_header,
     profile_mismatch,
 )
-from .identity import identity_columns, read_identity
+from .identity import CHILD, identity_columns, read_identity
+from .identity import combined_who as other_who
 from .identity import summary as other_child_summary
 from .plausibility import check_date_plausibility, check_duplicate_rows
 from .readers import read_tables
@@ -325,7 +326,8 @@ class _CaseBatch:
         #: file -> (sheet, header row cells) of its last Word table read with a header
         self.word_headers: dict[str, tuple[str, list]] = {}
         self.agency_headers: list[str | None] = []  # each of `checks`' tables: its Agency column's header
-        #: file -> [its first sheet's report, rows of another child, {that child's label: rows}]
+        #: file -> [its first sheet's report, rows of another child (or person), {their label: rows},
+        #: {their label: whom the rows are about (`identity.Verdict.who`)}]
         self.other_children: dict[str, list] = {}
         self.other_names: dict[str, None] = {}  # their names as written, in order (the redactor's)
 
@@ -483,12 +485,13 @@ class _CaseBatch:
         if not identity.reasons:
             return data
         self.other_names.update(dict.fromkeys(identity.names))
-        seen = self.other_children.setdefault(table.file, [report, 0, {}])
+        seen = self.other_children.setdefault(table.file, [report, 0, {}, {}])
         for row, column, reason in identity.reasons:
             report.reject(row, column, reason)
         seen[1] += len(identity.reasons)
         for label, rows in identity.children.items():
             seen[2][label] = seen[2].get(label, 0) + rows
+            seen[3][label] = other_who(seen[3].get(label), identity.who.get(label, CHILD))
         return data[~identity.reject]
 
     def _continued_word_table(self, table: RawTable, profile: Profile):
@@ -559,8 +562,8 @@ class _CaseBatch:
                 check_rows(part, report, self.case)
         for report, row, column, message in lookalikes:
             report.warn(row, column, message)
-        for file, (report, rows, children) in self.other_children.items():
-            report.warn(None, None, other_child_summary(PurePosixPath(file).name, rows, children))
+        for file, (report, rows, children, who) in self.other_children.items():
+            report.warn(None, None, other_child_summary(PurePosixPath(file).name, rows, children, who))
         if blocks is not None:
             return contacts
         return contacts.sort_values(SORT_KEYS, kind="stable").reset_index(drop=True)
