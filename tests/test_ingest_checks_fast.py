@@ -64,7 +64,7 @@ def table(rows: list[tuple], as_ingest: bool = False, **extra) -> pd.DataFrame:
 
 
 ROWS = [
-    ("2016-03-01", "day", 1, "GP"),  # before birth
+    ("2015-03-01", "day", 1, "GP"),  # before birth (and before the pregnancy: a pregnancy's rows get one table warning)
     ("2016-05-01", "month", 2, "GP"),  # the month of birth: not before it
     ("2016-01-01", "year", 3, "GP"),  # the year of birth: neither before birth nor out of order
     ("2016-06-01 09:00", "day", 2, "GP"),
@@ -81,7 +81,7 @@ ROWS = [
 def test_period_edges_times_sequences_and_blank_sources_on_both_column_types(as_ingest):
     added = check_rows(table(ROWS, as_ingest), report(), CASE)
     assert [(row, column, message.split(",")[0].split(" (")[0]) for row, column, message in messages(added)] == [
-        (2, "Date", "dated 01/03/2016"),
+        (2, "Date", "dated 01/03/2015"),
         (6, "Date", "out of order: dated 01/06/2016"),
         (6, "Seq", "out of order: sequence 1 after sequence 2 on the same day"),
         (6, "Source", "no Source of Information"),
