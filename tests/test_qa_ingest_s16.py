@@ -112,3 +112,23 @@ def test_a_transfer_in_conference_is_a_child_protection_conference(tmp_path):
     contacts, _ = load_contacts(load_case_config(tmp_path))
     assert contacts.iloc[0]["contact_type"] == "cp_conference"
     assert yaml.safe_load((tmp_path / "case.yml").read_text())["case_id"] == "C1"
+
+
+def test_an_emergency_department_by_its_short_name_is_health():
+    assert normalise_agency("Westshire ED", load_vocab())[1] == "health"
+    assert normalise_agency("Ed Smith Children's Social Care", load_vocab())[1] == "social care"
+
+
+def test_the_longest_unseen_period_is_given_in_days_without_a_time():
+    import pandas as pd
+
+    from review.thematic import sightings_by_case
+
+    timeline = pd.DataFrame({
+        "case_id": ["C1"] * 3, "date": pd.to_datetime(["2023-01-02 10:30", "2023-03-05 14:15", "2023-07-20 02:15"]),
+        "date_precision": ["day"] * 3, "child_seen": pd.array([True, False, True], dtype="boolean"),
+    })
+    table = sightings_by_case(timeline).set_index("case_id")
+    assert str(table.loc["C1", "longest_unseen_from"]) == "2023-01-02 00:00:00"
+    assert str(table.loc["C1", "longest_unseen_to"]) == "2023-07-20 00:00:00"
+    assert table.loc["C1", "longest_unseen_days"] == 199

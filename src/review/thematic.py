@@ -361,7 +361,8 @@ def sightings_by_case(timeline: pd.DataFrame, *, cases: pd.Series | list | None 
     # first_contact / last_contact are days (a contact's time of day is dropped), as the other date columns
     # of the thematic tables: not "2020-09-07" beside "2021-10-24 01:30:00"
     frame = pd.DataFrame({"case_id": timeline["case_id"].astype("string").to_numpy(), "date": day.dt.normalize().to_numpy(),
-                          "start": first_day.to_numpy(), "end": last_day.to_numpy(),
+                          # whole days: a period's days are counted between dates, a contact's time of day dropped
+                          "start": first_day.dt.normalize().to_numpy(), "end": last_day.dt.normalize().to_numpy(),
                           "seen": seen_mask(timeline) if len(timeline) else np.zeros(0, dtype=bool)})
     contacts = frame.groupby("case_id").size()
     seen = frame.groupby("case_id")["seen"].sum()
@@ -397,8 +398,9 @@ def sightings_by_case(timeline: pd.DataFrame, *, cases: pd.Series | list | None 
         table = table.reindex(table.index.union(ids))
     table = table.join(ends[["first_contact", "last_contact"]])
     table["longest_unseen_days"] = gaps["days"]
-    table["longest_unseen_from"] = gaps["from"]
-    table["longest_unseen_to"] = gaps["start"]
+    # days, as first_contact and last_contact (a contact's time of day dropped: not "2023-07-20 02:15:00")
+    table["longest_unseen_from"] = pd.to_datetime(gaps["from"]).dt.normalize()
+    table["longest_unseen_to"] = pd.to_datetime(gaps["start"]).dt.normalize()
     measured = table.index.isin(ends.index) & table["longest_unseen_days"].isna().to_numpy()
     table.loc[measured, "longest_unseen_days"] = 0  # one day only (or every day seen): no period
     table["contacts"] = table["contacts"].fillna(0).astype("int64")
