@@ -585,15 +585,25 @@ def _case_values(config, redactor) -> dict:
     return values
 
 
-def _redacted_value(value, redactor):
+#: the keys of case.yml whose values are files' paths or names (a file entry's `path`, its `profile`: a profile is
+#: often named after its agency, a school that places the family's home)
+_PATH_KEYS = frozenset({"path", "profile"})
+
+
+def _redacted_path(value: str, redactor) -> str:
+    """A file's path or a profile's name as the anonymised view shows it (`Redactor.path`)."""
+    return redactor.path(value) if hasattr(redactor, "path") else redactor.text(value)
+
+
+def _redacted_value(value, redactor, key=None):
     if isinstance(value, str):
-        return redactor.text(value)
+        return _redacted_path(value, redactor) if key in _PATH_KEYS else redactor.text(value)
     if isinstance(value, (dt.date, dt.datetime)):  # a date case.yml gives unquoted
         return f"{value:%Y-%m}" if getattr(redactor, "months", False) else value.isoformat()
     if isinstance(value, dict):
-        return {redactor.text(k) if isinstance(k, str) else k: _redacted_value(v, redactor) for k, v in value.items()}
+        return {redactor.text(k) if isinstance(k, str) else k: _redacted_value(v, redactor, k) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_redacted_value(v, redactor) for v in value]
+        return [_redacted_value(v, redactor, key) for v in value]
     return value
 
 
@@ -604,7 +614,7 @@ def redacted_inputs(inputs: dict[str, dict], redactor) -> dict[str, dict]:
         return inputs
     out: dict[str, dict] = {}
     for rel, meta in sorted(inputs.items()):
-        name = redactor.text(rel)
+        name = _redacted_path(rel, redactor)
         unique, n = name, 1
         while unique in out:
             n += 1

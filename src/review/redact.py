@@ -460,6 +460,11 @@ class Redactor:
         for key, pseudonym in self._replacements.items():
             loose.setdefault(_loose_key(key), set()).add(pseudonym)
         self._loose = {k: (next(iter(v)) if len(v) == 1 else AMBIGUOUS) for k, v in loose.items()}
+        # a word of a file's name that is a listed person's given name or surname, whatever else it could mean
+        # ("health_visiting_poppy.xlsx": "poppy" is a word too, but a file is named after the person): by the word
+        # with its apostrophes and hyphens dropped (`_loose_key`), as the name alone is replaced in text
+        self._file_name_words = {_loose_key(key): pseudonym for key, pseudonym in self._replacements.items()
+                                 if key in partial and key not in NEVER_ALONE}
         self._targets = sorted(
             (_Target(key, pattern, tokens) for key, (pattern, tokens, _) in forms.items()),
             key=lambda t: (-t.tokens, -len(t.key), t.key),
@@ -592,6 +597,8 @@ class Redactor:
                 out = _DROPPED.sub("", out)
             if _DROP_APPOSED in out:
                 out = _APPOSED.sub("", out).replace(_DROP_APPOSED, AMBIGUOUS)  # (never left: hidden all the same)
+        if self._file_name_words and "." in out and _MAY_BE_FILE_NAME.search(out):
+            out = _FILE_NAME_IN_TEXT.sub(self._file_name_replacement, out)
         if _MAY_BE_PROFESSIONAL_NAME.search(out):
             out = _PROFESSIONAL_NAME.sub(self._professional_name_replacement, out)
         if _MAY_BE_TITLED_NAME.search(out):
@@ -1001,6 +1008,41 @@ class Redactor:
                 label = shown
         return re.sub(r"[^a-z0-9]+", "_", label.casefold().replace("'", "")).strip("_")
 
+    def _file_name_replacement(self, match: re.Match) -> str:
+        """A file's name with each word of its stem that is a listed person's given name or surname replaced by
+        the pseudonym, in any case and whatever else the word means ("health_visiting_poppy.xlsx" ->
+        "health_visiting_Sibling.xlsx"); the extension is kept."""
+        stem, dot, extension = match.group(0).rpartition(".")
+        return self._file_stem(stem) + dot + extension
+
+    def _file_stem(self, stem: str) -> str:
+        """A file's name without its extension (or a profile's name) with each word that is a listed person's
+        given name or surname replaced by the pseudonym (`_file_name_words`)."""
+        words = re.split(r"([_\-.]+)", stem)
+        for i in range(0, len(words), 2):
+            shown = self._file_name_words.get(_loose_key(_norm(words[i]))) if words[i] else None
+            if shown is not None:
+                words[i] = shown
+        return "".join(words)
+
+    def path(self, value):
+        """A file's path or name (an input file, a profile's name or file) as the anonymised view shows it: as
+        `text` redacts it, a school or place the case names written as in a file's name ("meadowbank",
+        "profiles/meadowbank.yml" -> "primary_school", "profiles/primary_school.yml"), and a listed person's
+        name as a word of it, whatever else the word means ("poppy_notes" -> "Sibling_notes")."""
+        if not self.active or not isinstance(value, str) or not value:
+            return value
+        out = self.text(value)
+        if self._place_files_re is not None:
+            out = self._place_files_re.sub(self._place_file_replacement, out)
+        if self._file_name_words:
+            parts = re.split(r"([/\\]+)", out)
+            for i in range(0, len(parts), 2):
+                stem, dot, extension = parts[i].rpartition(".") if "." in parts[i] else (parts[i], "", "")
+                parts[i] = self._file_stem(stem) + dot + extension
+            out = "".join(parts)
+        return out
+
     def _place_replacement(self, match: re.Match) -> str:
         written = match.group("place")
         if not written[:1].isupper():
@@ -1274,6 +1316,11 @@ def _place_regex(name: str, gap: str = r"\s+") -> str:
 #: a file's name, as the timeline's `source_file` gives it ("oakfield_primary_school.csv")
 _FILE_NAME = re.compile(r"[^\s/\\]+\.(?i:xlsx|xlsm|xls|csv|tsv|docx|doc|ods|odt|rtf|txt|pdf|html?|json|xml)")
 _LOWER_WORDS = frozenset("of and the de la le".split())
+#: a file's name in a text (the case's own files too: "profiles/meadowbank.yml"), and a quick test for one
+_FILE_EXTENSIONS = r"(?i:xlsx|xlsm|xls|csv|tsv|docx|doc|ods|odt|rtf|txt|pdf|html?|json|xml|ya?ml)"
+_FILE_NAME_IN_TEXT = re.compile(rf"(?<![^\s/\\(\[\"'])[^\s/\\\"']+\.{_FILE_EXTENSIONS}(?![A-Za-z0-9])")
+_MAY_BE_FILE_NAME = re.compile(rf"\.{_FILE_EXTENSIONS}(?![A-Za-z0-9])")
+
 
 
 def _file_words(stem: str) -> str:

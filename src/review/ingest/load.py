@@ -43,6 +43,7 @@ from .checks import check_rows
 from .dates import _SERIAL_TEXT, DateParseError, is_unknown_time, parse_date, season_note
 from .headers import (
     FIELDS,
+    MAX_HEADER_CHARS,
     HeaderMatch,
     Profile,
     ProfileColumnsMissing,
@@ -50,6 +51,7 @@ from .headers import (
     cover_labels,
     detect_header,
     footer_words,
+    header_hit,
     load_profile,
     normalise_header,
     profile_mismatch,
@@ -338,6 +340,12 @@ class _CaseBatch:
         )
         if not table.rows:
             return report
+        self._read(table, spec, profile, report)
+        return report
+
+    def _read(self, table: RawTable, spec: FileSpec, profile: Profile, report: FileReport, part: bool = False) -> None:
+        """Read `table` (a sheet, or with `part` a second table of it, from its own header down) into the batch
+        and into `report` (the sheet's: counts add up over its tables)."""
         mismatch = None
         try:
             match = detect_header(table, profile)
@@ -366,23 +374,42 @@ class _CaseBatch:
 
         if match is None:
             data = np.flatnonzero(~blank_row)
-            report.rows_read = len(data)
-            report.rows_skipped = len(table.rows) - len(data)
+            report.rows_read += len(data)
+            report.rows_skipped += len(table.rows) - len(data)
             if (mismatch is not None or spec.profile is not None) and len(data):
                 # a declared profile whose columns the sheet does not have (a renamed header): one error
                 # for the sheet, naming the column, the header row and the closest header, not one per row
                 mismatch = mismatch or profile_mismatch(table, profile)
                 report.reject_rows([row_numbers[i] for i in data.tolist()], mismatch.row,
                                    mismatch.column, mismatch.message(profile))
-                return report
+                return
             for i in data:
                 report.reject(row_numbers[i], None, NO_HEADER_REASON)
             if len(data):
                 report.notes.append(_no_header_note(table, data))
-            return report
+            return
 
-        report.header_row = None if continued is not None else match.row
-        report.columns = {name: match.headers[match.columns[name]] for name in FIELDS if name in match.columns}
+        # the rows below the header whose date cell is text (a header's, a heading's): per distinct value, once
+        below = match.index + 1 + np.flatnonzero(~blank_row[match.index + 1 :])
+        text_dated = _text_date_rows(cells, below, match.columns["date"])
+        # a second table below this one, with its own header ("Hospital | Date of attendance | Outcome | ..."
+        # under a GP's table): each table is read with its own header's columns, into the sheet's report
+        own = replace(profile, header_row=None, columns={})
+        second = _second_header(cells, text_dated, match, own.lookup()) if len(text_dated) else None
+        if second is not None:
+            self._read(_table_rows(table, 0, second), spec, profile, report, part)
+            self._read(_table_rows(table, second, len(table.rows)), spec, own, report, True)
+            return
+
+        fields = {name: match.headers[match.columns[name]] for name in FIELDS if name in match.columns}
+        if part:
+            report.notes.append(
+                f"the sheet holds a second table from row {match.row}, with its own header: its rows are read with "
+                f"its columns ({', '.join(f'{name}: {header!r}' for name, header in fields.items())})"
+            )
+        else:
+            report.header_row = None if continued is not None else match.row
+            report.columns = fields
         for name, further in match.also.items():
             report.notes.append(
                 f"column(s) {', '.join(repr(match.headers[c]) for c in further)} also name {name} "
@@ -399,7 +426,7 @@ class _CaseBatch:
         titles = len(above) - len(dated)
         if titles:
             report.notes.append(f"{titles} title row(s) above the header (row {table.row_numbers[first]}) skipped")
-        candidates = match.index + 1 + np.flatnonzero(~blank_row[match.index + 1 :])
+        candidates = below
         footers = _footer_rows(cells, blank, candidates, match)
         if footers:
             # a signature or closing line under the last contact: skipped, each named in a warning (not a
@@ -415,7 +442,8 @@ class _CaseBatch:
         not_data = []
         for kind, found in (
             ("merged-row continuation", _continuations(table, candidates)),
-            ("repeated header", _repeated_headers(cells, candidates, match)),
+            ("repeated header", _repeated_headers(cells, text_dated[text_dated <= candidates[-1]] if len(candidates)
+                                                  else text_dated[:0], match)),
             ("section heading", _section_headings(cells, blank, candidates, match)),
         ):
             found = [i for i in found if i not in not_data] if not_data else found
@@ -424,15 +452,14 @@ class _CaseBatch:
                 report.notes.append(f"{len(found)} {kind} row(s) skipped{why} ({_rows_named([row_numbers[i] for i in found])})")
                 not_data += found
         data = np.setdiff1d(candidates, not_data) if not_data else candidates
-        report.rows_read = len(data) + len(dated)
-        report.rows_skipped = len(table.rows) - 1 - len(data) - len(dated)
+        report.rows_read += len(data) + len(dated)
+        report.rows_skipped += len(table.rows) - 1 - len(data) - len(dated)
         for i, column, reason in dated:
             report.reject(row_numbers[i], column, reason)
-        report.unmapped_columns = [
-            key for col, key in match.unmapped.items() if match.headers[col] or not blank[data, col].all()
-        ]
+        unmapped = [key for col, key in match.unmapped.items() if match.headers[col] or not blank[data, col].all()]
+        report.unmapped_columns += [key for key in unmapped if key not in report.unmapped_columns]
         if not len(data):
-            return report
+            return
 
         if table.record_widths is not None:
             _check_record_widths(table, cells, blank, data, match, report)
@@ -440,7 +467,7 @@ class _CaseBatch:
             count = _summary_count_column(table, cells, blank, data, match)
             if count is not None:
                 _reject_summary(table, data, match, count, report)
-                return report
+                return
 
         data = _reject_uncached_formulas(table, data, match, report)
         if len(data):
@@ -449,16 +476,16 @@ class _CaseBatch:
         if len(data):
             builder = _ColumnBuilder(table, spec, profile, self.case, self.vocab, match, report, cells, self.caches)
             accepted = builder.build(data, blank, self.columns)
-        report.rows_accepted = accepted
+        report.rows_accepted += accepted
         check_duplicate_rows(cells[data].tolist(), [row_numbers[i] for i in data], report)
         self.checks.append((report, self.size, self.size + accepted, cells[data, match.columns["date"]].tolist()))
         self.agency_headers.append(match.header_of("agency") if "agency" in match.columns else None)
         if accepted:
             rows = self.columns["source_row"][self.size :]
             self.in_order = self.in_order and all(a < b for a, b in pairwise(rows))
-            self.keys.append((PurePosixPath(table.file).as_posix(), table.sheet))
+            # (a second table of a sheet comes after the first: its key sorts after the sheet's)
+            self.keys.append((PurePosixPath(table.file).as_posix(), table.sheet) + ((match.row,) if part else ()))
         self.size += accepted
-        return report
 
     def _reject_other_children(self, table: RawTable, cells: np.ndarray, data: np.ndarray, match: HeaderMatch,
                                report: FileReport) -> np.ndarray:
@@ -1073,6 +1100,50 @@ def _continuations(table: RawTable, candidates: np.ndarray) -> list[int]:
     if not table.continuation_rows:
         return []
     return [i for i in candidates.tolist() if i in table.continuation_rows]
+
+
+def _text_date_rows(cells: np.ndarray, rows: np.ndarray, date_col: int) -> np.ndarray:
+    """The rows of `rows` whose date cell is text starting with a letter ("Date" repeated, a second table's
+    header, "unknown"), found per distinct value of the column: the few rows a header could be."""
+    if not len(rows):
+        return rows
+    column = cells[rows, date_col]
+    uniques = pd.unique(column)
+    texts = [v for v in uniques if isinstance(v, str) and v[:1].isalpha()]
+    if not texts:
+        return rows[:0]
+    if len(texts) == len(uniques):
+        return rows
+    return rows[pd.Series(column, dtype=object).isin(texts).to_numpy()]
+
+
+def _second_header(cells: np.ndarray, rows: np.ndarray, match: HeaderMatch, lookup: dict) -> int | None:
+    """The first of `rows` (below the header, their date cell text: `_text_date_rows`) that is the header of
+    a second table on the sheet: its cells name a date field and at least one other (`header_hit`), and at
+    least half its filled cells are header texts ("Hospital | Date of attendance | Outcome | Presenting
+    complaint"). A row repeating the sheet's header is not one (`_repeated_headers`)."""
+    repeated = set(_repeated_headers(cells, rows, match))
+    for i in rows.tolist():
+        if i in repeated:
+            continue
+        filled = [v for v in cells[i].tolist() if isinstance(v, str) and v.strip()]
+        if any(len(v) > MAX_HEADER_CHARS for v in filled):
+            continue
+        hits = [hit for v in filled if (hit := header_hit(lookup, v)) is not None]
+        names = {name for name, _ in hits}
+        if "date" in names and len(names) >= 2 and len(hits) * 2 >= len(filled):
+            return i
+    return None
+
+
+def _table_rows(table: RawTable, start: int, stop: int) -> RawTable:
+    """Rows `start` to `stop` of `table` (positions in `rows`) as a table of their own, with their row numbers,
+    merged cells, continuation rows and record widths (the sheet's reader notes stay with its report)."""
+    merged = tuple(((a - start, b), (c - start, d)) for (a, b), (c, d) in table.merged_ranges if start <= a and c < stop)
+    return replace(table, rows=table.rows[start:stop], row_numbers=list(table.row_numbers[start:stop]), notes=[],
+                   continuation_rows=frozenset(i - start for i in table.continuation_rows if start <= i < stop),
+                   merged_ranges=merged,
+                   record_widths=None if table.record_widths is None else table.record_widths[start:stop])
 
 
 def _repeated_headers(cells: np.ndarray, candidates: np.ndarray, match: HeaderMatch) -> list[int]:
