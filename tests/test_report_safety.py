@@ -251,11 +251,13 @@ def test_verify_names_files_the_build_did_not_write_and_fails(own_report, capsys
 
 
 def test_verify_detects_an_edited_manifest(own_report):
-    _, out = own_report
+    case, out = own_report
     manifest = json.loads((out / "manifest.json").read_text())
     manifest["counts"]["flags"] += 3
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
-    result = verify_report(out)
+    # the copy sits elsewhere than the report built beside the case: the manifest's case_dir is relative to
+    # the report (sixteenth session), so the case is named
+    result = verify_report(out, case_dir=case)
     assert not result.ok
     assert ("manifest.json", "DIFFERENT") in [(f, s) for f, s, *_ in result.files]
     assert any("counts.flags" in cause for cause in result.causes)
