@@ -91,7 +91,8 @@ def test_a_misspelt_agency_is_kept_as_written_and_warned_about(tmp_path):
     assert (3, "Agency", "agency 'Westshire Health Visting' (1 row(s)) looks like 'Westshire Health Visiting' "
             "(2 row(s)) misspelt: read as written, as another agency; if they are one agency, add "
             "'Westshire Health Visting' to the aliases of 'Westshire Health Visiting' under `agencies:` in the "
-            "case's vocab.yml") in warnings
+            "case's vocab.yml (if they are two agencies, declare 'Westshire Health Visting' there as an agency of "
+            "its own, and this warning goes)") in warnings
 
 
 def test_the_alias_the_warning_names_merges_the_agency(tmp_path):
