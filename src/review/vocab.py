@@ -1965,7 +1965,8 @@ def type_cell_contact_type(type_text, vocab) -> str:
     """The contact type a type cell names (its first in vocabulary order), else "" (blank, or not recognised:
     "CP conference" before the vocabulary knew it, "Meeting"). Read as a description is (`_type_hits`: "A&E
     letter", "Notification of A&E attendance" are letters), but the `contact_type_cell_words` are read too
-    ("Phone", "Ward")."""
+    ("Phone", "Ward"), and a cell whose every type keyword reads as another event's is still of their type
+    ("Post discharge visit" is a discharge, "Previous A&E attendance" an A&E attendance)."""
     if _blank(type_text):
         return ""
     v = compile_vocab(vocab)
@@ -2020,7 +2021,11 @@ def _type_hits(v: Vocabulary, tokens: list[str], *, cell: bool = False) -> list:
         return hits
     cued = not v.contact_type_context_cues._by_first.keys().isdisjoint(tokens)
     if cued or (len(hits) > 1 and _may_drop(v, hits)):
-        hits = _contact_hits(v, tokens, hits, cued)
+        kept = _contact_hits(v, tokens, list(hits), cued)
+        # a type cell names the contact's type: when every keyword in it reads as another event's ("Post
+        # discharge visit", "Previous A&E attendance"), they are still the cell's type, as before the cell was
+        # read as a description is; one the cell names beside them still wins ("A&E letter": a letter)
+        hits = kept if kept or not cell else hits
     return hits
 
 
