@@ -17,7 +17,11 @@ Matching rules:
   `records_type`, `records_under_way`: "after hospital admission", "A&E letter", "Notified of A&E
   attendance"); a bare "phone" or "ward" is read in a type cell only ("checks his phone", "Ward round"). A
   row with a blank type cell of an agency whose name says what its contacts are (an emergency department's)
-  is of that type unless its text says otherwise (`untyped_contact_type`: a phone call, a letter).
+  is of that type unless its text says otherwise (`untyped_contact_type`: a phone call, a letter). A type cell
+  that names no type but is its agency's own word for its contacts is of that type (`agency_type_cells`,
+  `agency_cell_contact_type`: "Majors", "Resus" of an emergency department; "Domestic", "Missing person" of a
+  police force); a type cell whose every type keyword reads as another event's keeps their type ("Post
+  discharge visit").
 * Concern tags are negated (not a concern) when, in the same clause, a negation cue comes before the
   keyword with at most `negation_window` other words between ("no bruising seen", "no evidence of
   injury", "denies drug use", "nil concerns re neglect"), or a post-negation cue follows it closely
@@ -130,6 +134,7 @@ __all__ = [
     "normalise_text",
     "tokenise",
     "normalise_agency",
+    "agency_cell_contact_type",
     "agency_contact_type",
     "classify_contact_type",
     "description_contact_type",
@@ -332,6 +337,9 @@ class Vocabulary:
     # an agency whose name says what its contacts are (`agency_contact_types`): (type, its agency words, the types
     # its rows' descriptions name that are read as that type, the types its outcome is read for)
     agency_contact_types: list = field(default_factory=list)
+    # an agency's own words for its contacts in a type cell (`agency_type_cells`): (type, its agency words, its
+    # agency kinds, the cell words)
+    agency_type_cells: list = field(default_factory=list)
     missed_attendance_types: frozenset = frozenset()  # the types an Attended "No" makes a missed appointment
     concerns: Phrases = field(default_factory=Phrases)
     concern_tags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # normalised keyword -> tags
@@ -496,6 +504,19 @@ class Vocabulary:
                 contact_type, Phrases(_as_list(entry.get("agencies"), f"{where}.agencies")),
                 frozenset(_as_list(entry.get("within"), f"{where}.within")),
                 frozenset(_as_list(entry.get("outcomes"), f"{where}.outcomes"))))
+        for contact_type, entry in (vocab.get("agency_type_cells") or {}).items():
+            where = f"agency_type_cells.{contact_type}"
+            if not isinstance(entry, Mapping):
+                raise ConfigError(f"vocabulary {where} must be a mapping (agencies, kinds, cells)")
+            if contact_type not in CONTACT_TYPES:
+                raise ConfigError(f"vocabulary {where}: unknown contact type {contact_type!r}")
+            kinds = _as_list(entry.get("kinds"), f"{where}.kinds")
+            for kind in kinds:
+                if kind not in AGENCY_KINDS:
+                    raise ConfigError(f"vocabulary {where}.kinds: unknown kind {kind!r} (one of {', '.join(AGENCY_KINDS)})")
+            out.agency_type_cells.append((
+                contact_type, Phrases(_as_list(entry.get("agencies"), f"{where}.agencies")), frozenset(kinds),
+                Phrases(_as_list(entry.get("cells"), f"{where}.cells"))))
 
         concern_tags: dict[str, set[str]] = {}
         for tag, words in (vocab.get("concerns") or {}).items():
@@ -1909,8 +1930,10 @@ def normalise_agency(name, vocab, default=None) -> tuple[str, str, str]:
 
 def classify_contact_type(type_text, description, vocab, *, action="", agency=()) -> str:
     """The contact type id: from the type column, else (the cell blank, or naming no type the vocabulary
-    knows: "Meeting") the description (`description_contact_type`), else "other". A row with a blank type
-    cell of an agency whose name says what its contacts are (`agency`: the names the row's agency is written
+    knows: "Meeting") the description (`description_contact_type`), else "other". A type cell naming no type
+    the vocabulary knows that is the row's agency's own word for its contacts is of that type
+    (`agency_cell_contact_type`: "Majors" of an emergency department, "Domestic" of a police force). A row with
+    a blank type cell of an agency whose name says what its contacts are (`agency`: the names the row's agency is written
     under; `agency_contact_type`: "Northgate ED", "St Brendan's A&E" are an emergency department) is of that
     type unless its description says otherwise (`untyped_contact_type`, which reads the `action` too)."""
     v = compile_vocab(vocab)
@@ -1923,7 +1946,30 @@ def classify_contact_type(type_text, description, vocab, *, action="", agency=()
         if len(v._type_cache) > 10_000:
             v._type_cache.clear()
         v._type_cache[key] = found
-    return found or description_contact_type(description, v) or "other"
+    return (found or agency_cell_contact_type(key, agency, v) or description_contact_type(description, v)
+            or "other")
+
+
+def agency_cell_contact_type(type_text, agency, vocab) -> str:
+    """The contact type a type cell naming no type the vocabulary knows (`type_cell_contact_type`) is in a row of
+    an agency whose own word for its contacts it is (`agency_type_cells`: "Majors", "Resus", "Triage" of an
+    emergency department are A&E attendances; "Domestic", "Concern for welfare", "Missing person" of a police
+    force are call-outs), else "". `agency`: a name, or the names the row's agency is written under (the agency
+    cell or the file's agency, the organisation, the agency it normalises to), read as `agency_contact_type`
+    reads them, or by their agency kind (`normalise_agency`)."""
+    v = compile_vocab(vocab)
+    if not v.agency_type_cells or _blank(type_text):
+        return ""
+    tokens = v._except(normalise_text(str(type_text)).split())
+    names = [str(name) for name in ((agency,) if isinstance(agency, str) else agency) if not _blank(name)]
+    for contact_type, words, kinds, cells in v.agency_type_cells:
+        if not cells.find(tokens):
+            continue
+        for name in names:
+            if (words and words.find(normalise_text(name).split())) or (
+                    kinds and normalise_agency(name, v)[1] in kinds):
+                return contact_type
+    return ""
 
 
 def agency_contact_type(agency, vocab) -> str:
@@ -1965,7 +2011,8 @@ def type_cell_contact_type(type_text, vocab) -> str:
     """The contact type a type cell names (its first in vocabulary order), else "" (blank, or not recognised:
     "CP conference" before the vocabulary knew it, "Meeting"). Read as a description is (`_type_hits`: "A&E
     letter", "Notification of A&E attendance" are letters), but the `contact_type_cell_words` are read too
-    ("Phone", "Ward")."""
+    ("Phone", "Ward"), and a cell whose every type keyword reads as another event's is still of their type
+    ("Post discharge visit" is a discharge, "Previous A&E attendance" an A&E attendance)."""
     if _blank(type_text):
         return ""
     v = compile_vocab(vocab)
@@ -2020,7 +2067,11 @@ def _type_hits(v: Vocabulary, tokens: list[str], *, cell: bool = False) -> list:
         return hits
     cued = not v.contact_type_context_cues._by_first.keys().isdisjoint(tokens)
     if cued or (len(hits) > 1 and _may_drop(v, hits)):
-        hits = _contact_hits(v, tokens, hits, cued)
+        kept = _contact_hits(v, tokens, list(hits), cued)
+        # a type cell names the contact's type: when every keyword in it reads as another event's ("Post
+        # discharge visit", "Previous A&E attendance"), they are still the cell's type, as before the cell was
+        # read as a description is; one the cell names beside them still wins ("A&E letter": a letter)
+        hits = kept if kept or not cell else hits
     return hits
 
 

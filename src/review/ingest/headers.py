@@ -5,8 +5,9 @@ built-in `generic` profile (data/profiles.yml) knows the common chronology templ
 own in `profiles/<name>.yml` for unusual layouts (explicit header row, columns, value maps, default
 agency, sheets). Matching ignores case, punctuation and bracketed notes ("Date (dd/mm/yyyy)" is "date").
 
-Agency vs Organisation vs Source: "Agency" is the reporting agency; "Organisation" / "Trust" / "Service"
-fill `organisation` verbatim. A row's agency is its Agency cell, else the file's agency declared in
+Agency vs Organisation vs Source: "Agency" is the reporting agency, as are "Provider" and "Hospital" (the
+row's hospital or department: "Westshire ED"); "Organisation" / "Trust" / "Service" / "Team" / "Site" fill
+`organisation` verbatim. A row's agency is its Agency cell, else the file's agency declared in
 case.yml (or the profile), else its Organisation cell, else the file name: a declared agency is the
 reviewer's word and beats a Service column that names a department. "Source" is
 `source_of_information` (records, a call), never the agency.

@@ -1618,6 +1618,8 @@ class _ColumnBuilder:
         if all(typed):
             return typed, set()
         unrecognised = {t for t in dict.fromkeys(type_texts) if t and not by_type[t]}
+        if unrecognised and vocabulary.compile_vocab(self.vocab).agency_type_cells:
+            typed, unrecognised = self._agency_cell_types(typed, type_texts, unrecognised, rows)
         agency_types = self._agency_types(rows)
         if any(agency_types):  # a blank cell of such an agency's row: its type unless the text says otherwise
             by_agency = self.caches.setdefault("contact_type/agency", {})
@@ -1632,6 +1634,29 @@ class _ColumnBuilder:
             return typed, unrecognised
         read = iter(_cached_map(by_text, untyped, by_description))
         return [t or next(read) for t in typed], unrecognised
+
+    def _agency_cell_types(self, typed: list[str], type_texts: list[str], unrecognised: set[str],
+                           rows: np.ndarray) -> tuple[list[str], set[str]]:
+        """(`typed` with the type cells that name no type the vocabulary knows read as their agency's own words for
+        its contacts, `review.vocab.agency_cell_contact_type`: "Majors" of an emergency department, "Domestic" of
+        a police force; the cells still naming no type in some row). Once per distinct (cell, agency cell,
+        organisation cell) of the file."""
+        declared, stem = self.declared_agency, self.file_stem
+
+        def read(key: tuple[str, str, str]) -> str:
+            cell, named, written = key
+            name = named or declared or written or stem
+            return vocabulary.agency_cell_contact_type(
+                cell, (name, written, vocabulary.normalise_agency(name, self.vocab)[0]), self.vocab)
+
+        at = [k for k, cell in enumerate(type_texts) if cell in unrecognised]
+        agencies, organisations = self.texts("agency", rows[at]), self.texts("organisation", rows[at])
+        found = self.map(f"agency cell type/{declared}/{stem}", read,
+                         [(type_texts[k], a, o) for k, a, o in zip(at, agencies, organisations)])
+        typed = list(typed)
+        for k, contact_type in zip(at, found):
+            typed[k] = contact_type
+        return typed, {type_texts[k] for k, contact_type in zip(at, found) if not contact_type}
 
     def _attendance(self, contact_type: list[str], attended: list[str], row_numbers: list[int]) -> tuple[list[str], list | None]:
         """(the rows' contact types, which rows' Attended cells were not read): a row whose Attended cell says the
