@@ -718,3 +718,60 @@ def sighting_status(frame: pd.DataFrame) -> np.ndarray:
         out[has & r] = SEEN_READ
         out[has & ~r] = NOT_SEEN_READ
     return out
+
+
+@functools.lru_cache(maxsize=8)
+def setting_presence_words(key: str = "") -> tuple[frozenset, frozenset, tuple, frozenset, tuple]:
+    """(setting_presence_agency_kinds, setting_presence_types, setting_presence_words, setting_presence_tags,
+    sighting_at_a_distance_words) of the vocabulary `key`: `present_in_setting` reads a school's or a nursery's
+    own record of the child in its setting with them."""
+    raw = _raw_vocab(key)
+
+    def words(name):
+        return tuple(str(w) for w in raw.get(name) or ())
+
+    return (frozenset(words("setting_presence_agency_kinds")), frozenset(words("setting_presence_types")),
+            words("setting_presence_words"), frozenset(words("setting_presence_tags")),
+            words("sighting_at_a_distance_words"))
+
+
+def present_in_setting(frame: pd.DataFrame, key: str = "") -> np.ndarray:
+    """Per row of a table with agency_kind, contact_type, description (and action, concerns, child_seen,
+    child_seen_inferred when there), whether it is a school's or a nursery's record of the child in its setting
+    (vocab.yml setting_presence_*): a row of one of `setting_presence_agency_kinds` and `setting_presence_types`
+    (a school's `other`) whose description is no contact at a distance (`sighting_at_a_distance_words`: "Phone
+    call to mum re attendance", "Letter home re head lice") and that records or reads the child seen
+    (`seen_mask`: "Tyler arrived hungry", "Ellie said ..."), names one of `setting_presence_words` in its
+    description or action, not negated ("in class", "seen in school", "bruise noticed by TA", "Body map"), or
+    logs a concern seen on the child (`setting_presence_tags`: bruising, neglect). Each distinct description
+    (and action) is read once, those a vectorised search finds no word in not at all."""
+    kinds, types, words, tags, far_words = setting_presence_words(key)
+    out = np.zeros(len(frame), dtype=bool)
+    if not len(frame) or not kinds or not {"agency_kind", "contact_type", "description"} <= set(frame.columns):
+        return out
+    rows = np.flatnonzero((frame["agency_kind"].astype("string").isin(list(kinds))
+                           & frame["contact_type"].astype("string").isin(list(types))).fillna(False).to_numpy(dtype=bool))
+    if not len(rows):
+        return out
+    part = frame.iloc[rows]
+    d_codes, d_uniques = _factorised(part["description"])
+    arrow: dict = {}
+    far = _may_hold(d_uniques, far_words, np.unique(d_codes), arrow)
+    far[far] = [_names(str(t), far_words, key) for t in d_uniques[far]]
+    present = _may_hold(d_uniques, words, np.unique(d_codes), arrow)
+    if "action" in part.columns:
+        a_codes, a_uniques = _factorised(part["action"])
+        in_action = _may_hold(a_uniques, words, np.unique(a_codes))[a_codes]
+    else:
+        a_codes, a_uniques, in_action = np.zeros(len(rows), dtype="int64"), np.array([""], dtype=object), \
+            np.zeros(len(rows), dtype=bool)
+    ask = ~far[d_codes] & (present[d_codes] | in_action)
+    said = _read(d_codes, a_codes, ask, d_uniques, a_uniques, words, key)
+    if "concerns" in part.columns and tags:
+        t_codes, t_uniques = _factorised(part["concerns"])
+        logged = np.array([bool(_tags(t) & tags) for t in t_uniques], dtype=bool)[t_codes]
+    else:
+        logged = np.zeros(len(rows), dtype=bool)
+    seen = seen_mask(part) if "child_seen" in part.columns else np.zeros(len(rows), dtype=bool)
+    out[rows] = ~far[d_codes] & (seen | said | logged)
+    return out
