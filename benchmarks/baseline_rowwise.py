@@ -640,6 +640,13 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         # sent"), as the rules' held_escalations
         return any(e in kinds and not _esc_denied(r, e) for e in esc(r))
 
+    def missed_contact(x):
+        # a missed contact (review.rules.base.missed_contacts): typed was_not_brought, or tagged it and of one of
+        # settings.missed_contact_types (not a letter or a discharge reporting earlier ones)
+        return x.get("contact_type") == "was_not_brought" or (
+            "was_not_brought" in x["_tags"]
+            and x.get("contact_type") in (settings.get("missed_contact_types") or ()))
+
     def receipt(x):
         # social care's record of receiving a referral or notification (settings.receipt_*): the referral was
         # made no later than its day (the package's `referral_receipts`)
@@ -654,7 +661,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         text = _text(x.get("description")) + " . " + _text(x.get("action"))
         return (esc_held(x, q["escalations"]) or (bool(q.get("receipts_answer")) and receipt(x))
                 or (bool(q.get("response_agency_names")) and agency_named(x.get("agency"), q["response_agency_names"])
-                    and x.get("contact_type") != "was_not_brought" and "was_not_brought" not in x["_tags"])
+                    and not missed_contact(x))
                 or (x.get("agency_kind") in (q.get("response_agency_kinds") or [x.get("agency_kind")])
                     and _held(x, q.get("response_contact_types") or []))
                 or (bool(q.get("response_keywords"))
@@ -670,7 +677,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             return x["_day"]
         if (esc_held(x, [k for k in kinds if k != "referral_to_csc"]) or (bool(q.get("receipts_answer")) and receipt(x))
                 or (bool(q.get("response_agency_names")) and agency_named(x.get("agency"), q["response_agency_names"])
-                    and x.get("contact_type") != "was_not_brought" and "was_not_brought" not in x["_tags"])
+                    and not missed_contact(x))
                 or (x.get("agency_kind") in (q.get("response_agency_kinds") or [x.get("agency_kind")])
                     and _held(x, q.get("response_contact_types") or []))):
             return x["_day"]
@@ -906,8 +913,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         q = p["was_not_brought"]
 
         def is_missed(x):
-            return (x.get("contact_type") == "was_not_brought" or "was_not_brought" in x["_tags"]) \
-                and x.get("agency_kind") in q["agency_kinds"] and not _seen(x)
+            return missed_contact(x) and x.get("agency_kind") in q["agency_kinds"] and not _seen(x)
 
         events = _first_per_group([r for r in tl if is_missed(r)])
         flagged = []  # (trigger, deadline, action) of each missed contact past the threshold, unanswered
@@ -1025,7 +1031,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     flags.append(_flag("child_not_seen", tl[exact[-1]], clock + dt.timedelta(days=max_days), None,
                                        variant + "_at_review_end"))
         def no_access(x):  # a missed contact whose text says no one answered: a visit, whatever its type
-            return (x.get("contact_type") == "was_not_brought" or "was_not_brought" in x["_tags"]) and any(
+            return missed_contact(x) and any(
                 _says(_text(x.get(c)), w) for c in ("description", "action") for w in q.get("no_access_words") or ())
 
         unseen = []
@@ -1076,6 +1082,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 tags = [t for t in c["_tags"] if t in q["concern_tags"]]
                 if not tags:
                     continue
+                # a row reporting earlier missed contacts is knowledge of them, not a concern of its own
+                own = [t for t in tags if t != "was_not_brought" or missed_contact(c)]
                 c_agency = _text(c.get("agency"))
                 reached = (c_agency == d_agency
                            or (c["_gcode"], d_agency) in group_agencies
@@ -1085,11 +1093,11 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                                x["_day"] is not None and c["_day"] <= x["_day"] <= d["_day"]
                                and _text(x.get("agency")) == c_agency and esc_held(x, q["referral_escalations"])
                                for x in tl)))
-                pairs.append((c, tags, reached))
+                pairs.append((c, tags, own, reached))
             same = q.get("same_concern") or {}
-            known = {same.get(t, t) for c, tags, reached in pairs if reached for t in tags}
-            for c, tags, reached in pairs:
-                if c["_exact"] and _text(c.get("agency")) != d_agency and any(same.get(t, t) not in known for t in tags):
+            known = {same.get(t, t) for c, tags, own, reached in pairs if reached for t in tags}
+            for c, tags, own, reached in pairs:
+                if c["_exact"] and _text(c.get("agency")) != d_agency and any(same.get(t, t) not in known for t in own):
                     first_decision.setdefault((c["_pos"], d_agency), d)
         for (pos, d_agency), d in sorted(first_decision.items()):
             flags.append(_flag("information_not_shared", tl[pos], d["_day"], None, d_agency))

@@ -19,6 +19,9 @@ The reading of one row (`read_sighting`; vocab.yml, package vocabulary), first t
    about the child (`_about_child`: not "Sibling seen and examined", "Mother seen alone", "Baby's brother
    observed playing", "Child at home and mother seen alone", where a cue not naming the child has someone
    else, `sighting_other_subjects`, for its nearest subject) -> True;
+2a. the child seen among others: a `sighting_group_cues` phrase ("seen", "were seen"), not negated, whose
+   people named just before it include the child (`_group_names_child`: "Tyler and Poppy seen", "Poppy and
+   Tyler seen", "All children seen"; not "Poppy seen", "Poppy seen, Tyler at school") -> True;
 2b. speaking to the child face to face: a `sighting_spoken_cues` phrase ("Spoke to Ellie about school"), not
    negated, on a row of a `sighting_in_person_types` type (home visit, clinic appointment...) or whose text
    says it was face to face (`sighting_in_person_words`: "at school", "in person", "alone in her room"), and
@@ -58,6 +61,8 @@ NOT_SEEN_TAG = "child_not_seen"
 NOT_BROUGHT = "was_not_brought"
 #: the `subject` of `_names` asking for a cue about someone other than the child
 OTHER = "other"
+#: the `subject` of `_names` asking for a group cue ("seen") whose people named just before it include the child
+GROUP = "group"
 
 
 def _raw_vocab(key: str = "") -> dict:
@@ -142,6 +147,55 @@ def spoken_words(key: str = "") -> tuple[tuple, frozenset, tuple, frozenset, tup
     return (_named_cues(words("sighting_spoken_cues"), _child_names(raw)),
             frozenset(words("sighting_in_person_types")), words("sighting_in_person_words"),
             frozenset(words("sighting_at_a_distance_types")), words("sighting_at_a_distance_words"))
+
+
+@functools.lru_cache(maxsize=64)
+def group_words(key: str = "") -> tuple[tuple, tuple]:
+    """(sighting_group_cues, the words naming the child) of the vocabulary `key`: a group cue ("seen", "were
+    seen") is a sighting only where the people named just before it include the child (`_group_names_child`:
+    "Tyler and Poppy seen", "children seen"), so a text may hold one only where it names the child too (the
+    vectorised search asks for both)."""
+    raw = _raw_vocab(key)
+    child, _ = _subjects(key)
+    return tuple(str(w) for w in raw.get("sighting_group_cues") or ()), tuple(sorted(child))
+
+
+#: words that, in the people named before a group cue, say the cue is denied ("Tyler and Poppy not seen")
+_NOT = frozenset({"not", "no", "never", "nil", "none", "unable", "cannot", "cant", "without"})
+
+
+def _group_names_child(tokens: list, start: int, end: int, key: str = "") -> bool:
+    """Do the people named just before the cue at `start` include the child? Walking back from the cue within
+    its clause: one word (a name, "children", "Poppy"), maybe with person words or determiners before it ("his
+    sister", "baby Poppy"), then, after a joining word (and, &, with, plus), the next, and so on: "Tyler and
+    Poppy seen", "Poppy and Tyler seen", "all children seen" are; "Poppy seen" (a sibling alone), "Poppy seen,
+    Tyler at school" (the child in another part), "Tyler's sister seen" (a possessive), a label ("Child seen:
+    no", whose answer the cues read) are not."""
+    from .vocab import _LABEL_MARKS
+
+    if end < len(tokens) and tokens[end] in _LABEL_MARKS:  # a label ("Children seen: no"): its answer decides
+        return False
+    child, others = _subjects(key)
+    group = []
+    member = True  # the next word back starts a member of the group
+    i = start - 1
+    while i >= 0 and not _boundary(tokens[i]):
+        token = tokens[i]
+        if token in _NOT:  # "children not seen" (the negation reads only "not" before "seen" as no denial)
+            return False
+        if member:
+            if token in _JOINING:
+                break
+            group.append(token)
+            member = False
+        elif token in _JOINING:
+            member = True
+        elif token in child or token in others or token in _DETERMINERS:
+            group.append(token)
+        else:
+            break
+        i -= 1
+    return any(t in child for t in group)
 
 
 @functools.lru_cache(maxsize=64)
@@ -267,6 +321,8 @@ def _subject_read(tokens: list, spans, key: str, subject) -> bool:
         return bool(spans)
     if subject == OTHER:
         return any(not _about_child(tokens, s, e, key) for s, e, *_ in spans)
+    if subject == GROUP:
+        return any(_group_names_child(tokens, s, e, key) for s, e, *_ in spans)
     return any(_about_child(tokens, s, e, key) for s, e, *_ in spans)
 
 
@@ -308,6 +364,8 @@ def _decide(contact_type: str, tags: set, text: str, may_cue: bool = True, may_r
         return False
     if may_cue and _names(text, cues, key, subject=True):
         return True
+    if _group_seen(text, key):
+        return True
     if _spoken_in_person(contact_type, text, key):
         return True
     if NOT_BROUGHT in tags or contact_type == NOT_BROUGHT:
@@ -319,6 +377,13 @@ def _decide(contact_type: str, tags: set, text: str, may_cue: bool = True, may_r
             return None
         return None if _denied(contact_type, text, key) else True
     return None
+
+
+def _group_seen(text: str, key: str = "") -> bool:
+    """Does the row say the child was seen among others ("Tyler and Poppy seen", "children seen": a
+    `sighting_group_cues` phrase, not negated, `_group_names_child`)?"""
+    group, _ = group_words(key)
+    return bool(group) and _names(text, group, key, subject=GROUP)
 
 
 def _spoken_in_person(contact_type: str, text: str, key: str = "") -> bool:
@@ -513,6 +578,17 @@ def _inferred(frame: pd.DataFrame, key: str) -> pd.arrays.BooleanArray:
     remote_a = _may_hold(a_uniques, remote, np.unique(c_a[typed]), a_arrow)
     ask = ~denied & (cue_d[c_d] | cue_a[c_a])
     value[ask & _read(c_d, c_a, ask, d_uniques, a_uniques, cues, key, subject=True)] = 1
+    # the child seen among others ("Tyler and Poppy seen", "children seen"): only texts naming the child as well
+    group, child_words = group_words(key)
+    if group:
+        ask = (value == -1) & ~denied
+        group_d = _may_hold(d_uniques, group, np.unique(c_d[ask]), d_arrow)
+        group_a = _may_hold(a_uniques, group, np.unique(c_a[ask]), a_arrow)
+        ask &= group_d[c_d] | group_a[c_a]
+        named_d = _may_hold(d_uniques, child_words, np.unique(c_d[ask]), d_arrow)
+        named_a = _may_hold(a_uniques, child_words, np.unique(c_a[ask]), a_arrow)
+        ask &= named_d[c_d] | named_a[c_a]
+        value[ask & _read(c_d, c_a, ask, d_uniques, a_uniques, group, key, subject=GROUP)] = 1
     # speaking to the child face to face ("Spoke to Ellie at school"; not "telephone call, spoke to Ellie")
     spoken, in_types, in_words, far_types, far_words = spoken_words(key)
     if spoken:
@@ -641,4 +717,61 @@ def sighting_status(frame: pd.DataFrame) -> np.ndarray:
         r = read.to_numpy(dtype=bool, na_value=False)
         out[has & r] = SEEN_READ
         out[has & ~r] = NOT_SEEN_READ
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def setting_presence_words(key: str = "") -> tuple[frozenset, frozenset, tuple, frozenset, tuple]:
+    """(setting_presence_agency_kinds, setting_presence_types, setting_presence_words, setting_presence_tags,
+    sighting_at_a_distance_words) of the vocabulary `key`: `present_in_setting` reads a school's or a nursery's
+    own record of the child in its setting with them."""
+    raw = _raw_vocab(key)
+
+    def words(name):
+        return tuple(str(w) for w in raw.get(name) or ())
+
+    return (frozenset(words("setting_presence_agency_kinds")), frozenset(words("setting_presence_types")),
+            words("setting_presence_words"), frozenset(words("setting_presence_tags")),
+            words("sighting_at_a_distance_words"))
+
+
+def present_in_setting(frame: pd.DataFrame, key: str = "") -> np.ndarray:
+    """Per row of a table with agency_kind, contact_type, description (and action, concerns, child_seen,
+    child_seen_inferred when there), whether it is a school's or a nursery's record of the child in its setting
+    (vocab.yml setting_presence_*): a row of one of `setting_presence_agency_kinds` and `setting_presence_types`
+    (a school's `other`) whose description is no contact at a distance (`sighting_at_a_distance_words`: "Phone
+    call to mum re attendance", "Letter home re head lice") and that records or reads the child seen
+    (`seen_mask`: "Tyler arrived hungry", "Ellie said ..."), names one of `setting_presence_words` in its
+    description or action, not negated ("in class", "seen in school", "bruise noticed by TA", "Body map"), or
+    logs a concern seen on the child (`setting_presence_tags`: bruising, neglect). Each distinct description
+    (and action) is read once, those a vectorised search finds no word in not at all."""
+    kinds, types, words, tags, far_words = setting_presence_words(key)
+    out = np.zeros(len(frame), dtype=bool)
+    if not len(frame) or not kinds or not {"agency_kind", "contact_type", "description"} <= set(frame.columns):
+        return out
+    rows = np.flatnonzero((frame["agency_kind"].astype("string").isin(list(kinds))
+                           & frame["contact_type"].astype("string").isin(list(types))).fillna(False).to_numpy(dtype=bool))
+    if not len(rows):
+        return out
+    part = frame.iloc[rows]
+    d_codes, d_uniques = _factorised(part["description"])
+    arrow: dict = {}
+    far = _may_hold(d_uniques, far_words, np.unique(d_codes), arrow)
+    far[far] = [_names(str(t), far_words, key) for t in d_uniques[far]]
+    present = _may_hold(d_uniques, words, np.unique(d_codes), arrow)
+    if "action" in part.columns:
+        a_codes, a_uniques = _factorised(part["action"])
+        in_action = _may_hold(a_uniques, words, np.unique(a_codes))[a_codes]
+    else:
+        a_codes, a_uniques, in_action = np.zeros(len(rows), dtype="int64"), np.array([""], dtype=object), \
+            np.zeros(len(rows), dtype=bool)
+    ask = ~far[d_codes] & (present[d_codes] | in_action)
+    said = _read(d_codes, a_codes, ask, d_uniques, a_uniques, words, key)
+    if "concerns" in part.columns and tags:
+        t_codes, t_uniques = _factorised(part["concerns"])
+        logged = np.array([bool(_tags(t) & tags) for t in t_uniques], dtype=bool)[t_codes]
+    else:
+        logged = np.zeros(len(rows), dtype=bool)
+    seen = seen_mask(part) if "child_seen" in part.columns else np.zeros(len(rows), dtype=bool)
+    out[rows] = ~far[d_codes] & (seen | said | logged)
     return out

@@ -21,7 +21,7 @@ from .charts import (_READ_NOT_SEEN, _READ_SEEN, ALERT, KIND_COLOURS, NEUTRAL, O
                      _suptitle, house_style)
 from .errors import ReviewError
 from .schema import FAILING_CATEGORIES, escalated_mask
-from .sightings import SIGHTING_STATUSES, sighting_status
+from .sightings import SIGHTING_STATUSES, present_in_setting, sighting_status
 from .synth import STANDARD_CATEGORIES
 
 FLAG_GROUPINGS = ("rule_id", "failing_category", "agency_kind", "organisation")
@@ -291,7 +291,8 @@ def sightings_by_agency_kind(timeline: pd.DataFrame) -> pd.DataFrame:
     Columns: agency_kind, contacts, the five counts (`SIGHTING_COUNTS`), seen_share (seen, recorded or
     read, per contact), recorded_share (contacts with a Child seen cell filled, yes or no, per contact:
     how often the agency wrote down whether it saw the child at all), face_to_face (contacts of a type at
-    which the child is there to be seen, `FACE_TO_FACE_TYPES`: not a phone call or a letter),
+    which the child is there to be seen, `FACE_TO_FACE_TYPES`: not a phone call or a letter; and a school's
+    or a nursery's record of the child in its setting, `review.sightings.present_in_setting`),
     face_to_face_seen_share (of those, the share with the child seen; NA without a contact_type column or
     such contacts), cases. Every kind with a contact is listed, sorted by face_to_face_seen_share, then
     seen_share, lowest first (the kinds that least often saw the child when it was there to be seen at the
@@ -314,6 +315,9 @@ def sightings_by_agency_kind(timeline: pd.DataFrame) -> pd.DataFrame:
     table["recorded_share"] = ((table["seen_recorded"] + table["not_seen_recorded"]) / table["contacts"]).astype("Float64")
     if "contact_type" in timeline.columns:
         in_person = timeline["contact_type"].astype("string").isin(FACE_TO_FACE_TYPES).fillna(False).to_numpy(dtype=bool)
+        # a school's or a nursery's record of the child in its setting, typed `other` ("Tyler arrived hungry",
+        # "bruise noticed in class"), not its phone calls or letters (`review.sightings.present_in_setting`)
+        in_person = in_person | present_in_setting(timeline)
         seen_there = in_person & status.isin(["seen_recorded", "seen_read"]).to_numpy()
         table["face_to_face"] = pd.Series(in_person.astype("int64"), index=timeline.index).groupby(kind).sum()
         there = pd.Series(seen_there.astype("int64"), index=timeline.index).groupby(kind).sum()

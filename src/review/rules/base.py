@@ -660,6 +660,20 @@ def referral_text_days(ctx: Context, mask) -> np.ndarray:
 ESCALATION_OWN_TYPES = {"referral_to_csc": ("referral",)}
 
 
+#: settings.missed_contact_types when a case's settings lack it: the types a row tagged was_not_brought is a
+#: missed contact of
+MISSED_CONTACT_TYPES = ("clinic_appointment", "home_visit", "other")
+
+
+def missed_contacts(ctx: Context) -> pd.Series:
+    """Rows that are a missed contact (the child not brought, no access): typed was_not_brought, or tagged it
+    and of one of settings.missed_contact_types (an untyped `other` row "DNA", an appointment row "WNB"). A
+    letter, a discharge or closure, a phone call, a referral tagged was_not_brought reports earlier missed
+    contacts ("Discharged following 3 WNB", "Letter from dental: not brought twice"): it is not one itself."""
+    types = ctx.settings.get("missed_contact_types", MISSED_CONTACT_TYPES)
+    return ctx.types(["was_not_brought"]) | (ctx.tags(["was_not_brought"]) & ctx.types(list(types)))
+
+
 def held_escalations(ctx: Context, kinds=None) -> pd.Series:
     """Rows that were an escalation of any of `kinds` (`Context.escalations`; when None, any escalation for the
     child: not one of `review.schema.ADULT_ESCALATIONS`, a MARAC referral, about the adult victim), not
@@ -1372,7 +1386,7 @@ def referral_response(ctx: Context, triggers: pd.DataFrame, params: dict) -> pd.
         if "referral_to_csc" in kinds else np.zeros(len(tl), dtype=bool)
     other = held_escalations(ctx, [k for k in kinds if k != "referral_to_csc"]).to_numpy(dtype=bool, copy=True) & in_cases
     if params.get("response_agency_names"):
-        missed = (ctx.types(["was_not_brought"]) | ctx.tags(["was_not_brought"])).to_numpy(dtype=bool)
+        missed = missed_contacts(ctx).to_numpy(dtype=bool)
         other |= agencies_named(ctx, params["response_agency_names"]) & ~missed & in_cases
     if params.get("receipts_answer"):
         other |= referral_receipts(ctx) & in_cases

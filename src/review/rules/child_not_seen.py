@@ -37,6 +37,7 @@ from .base import (
     first_response,
     fmt_date,
     fmt_days,
+    missed_contacts,
     outcome_text,
     register,
     row_vocabs,
@@ -400,7 +401,7 @@ def _no_access_visits(ctx: Context, params: dict, where: np.ndarray) -> np.ndarr
     the rows `where`. Ingest types such a row was_not_brought, not home_visit: it is a visit all the same."""
     out = np.zeros(len(ctx.timeline), dtype=bool)
     words = params.get("no_access_words") or ()
-    missed = (ctx.types(["was_not_brought"]) | ctx.tags(["was_not_brought"])).to_numpy(dtype=bool) & where
+    missed = missed_contacts(ctx).to_numpy(dtype=bool) & where
     pos = np.flatnonzero(missed)
     if len(words) and len(pos):
         out[pos] = _rows_matching(ctx, pos, words)

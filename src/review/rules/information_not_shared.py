@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .base import Context, fmt_date, fmt_tags, joined, register, take_rows, young_people
+from .base import Context, fmt_date, fmt_tags, joined, missed_contacts, register, take_rows, young_people
 from .knowledge import decision_label, knowledge_pairs
 
 
@@ -26,6 +26,11 @@ def information_not_shared(ctx: Context, params: dict) -> pd.DataFrame:
         params["referral_reaches_kinds"], params.get("same_concern"),
     )
     unknown = long[~long["known"].astype(bool) & (long["c_agency"] != long["d_agency"])]
+    # a row reporting earlier missed contacts (a letter, a discharge "following 3 WNB") is no missed appointment
+    # of its own to share: its agency's knowledge of them (`known` above), not a concern recorded on its day
+    missed = missed_contacts(ctx).to_numpy(dtype=bool)
+    unknown = unknown[~((unknown["tag"] == "was_not_brought").to_numpy(dtype=bool)
+                        & ~missed[unknown["c_index"].to_numpy(dtype="int64")])]
     unknown = unknown[tl.loc[unknown["c_index"], "_exact"].to_numpy(dtype=bool)] if params["trigger"] == "concern" else unknown
     if unknown.empty:
         return pd.DataFrame()

@@ -47,6 +47,7 @@ CHOICES = {
     "referral_escalations": ESCALATIONS,
     "assessment_escalations": ESCALATIONS,
     "decision_contact_types": CONTACT_TYPES,
+    "missed_contact_types": CONTACT_TYPES,
     "request_contact_types": CONTACT_TYPES,
     "closure_contact_types": CONTACT_TYPES,
     "visit_contact_types": CONTACT_TYPES,

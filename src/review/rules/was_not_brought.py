@@ -34,6 +34,7 @@ from .base import (
     fmt_date,
     held_escalations,
     joined,
+    missed_contacts,
     outcome_text,
     register,
     rows_of,
@@ -55,7 +56,8 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     seen = pd.Series(seen_mask(tl), index=tl.index)  # recorded, else read from the row (review.sightings)
     # a contact at which the child was seen is not a missed appointment, whatever its text mentions (an
     # earlier one it follows up, a "DNA test"): it can be the follow-up
-    missed = (ctx.types(["was_not_brought"]) | ctx.tags(["was_not_brought"])) & ctx.kinds(params["agency_kinds"]) & ~seen
+    # (a row reporting earlier missed contacts, "Discharged following 3 WNB", a letter, is none: `missed_contacts`)
+    missed = missed_contacts(ctx) & ctx.kinds(params["agency_kinds"]) & ~seen
     events = first_per_group(rows_of(ctx, missed, _COLUMNS))
     triggers = events[events["_exact"]].copy()
     if triggers.empty:
