@@ -572,7 +572,7 @@ class Redactor:
         if "@" in out:
             out = _EMAIL.sub(EMAIL, out)
         if self._address_re is not None:
-            out = self._address_re.sub(ADDRESS, out)
+            out = self._address_re.sub(_address_replacement, out)
         out = _HOUSE_ADDRESS.sub(_house_address_replacement, out)
         out = _NHS_NUMBER.sub(_nhs_replacement, out)
         out = _PHONE.sub(_phone_replacement, out)
@@ -1612,6 +1612,70 @@ def _addresses_regex(addresses) -> re.Pattern | None:
     alternatives = [r"(?:\.?[\s,]+)".join(_address_word(w, first=i == 0) for i, w in enumerate(words))
                     for words in ordered]
     return re.compile(rf"{_WORD_BEFORE}(?:{'|'.join(alternatives)}){_WORD_AFTER}", re.IGNORECASE)
+
+
+#: an organisation named after a street ("Mill Lane Medical Practice", "Mill Lane Surgery", "Mill Lane Primary"):
+#: the words after the street, capitalised as a name's ("Mill Lane surgery" is read as the address). A noun
+#: alone, or a modifier and a noun ("Health Centre", "Children's Centre", "Police Station")
+_ORGANISATION_NOUNS = frozenset("""
+    surgery practice clinic pharmacy chemist gp primary infants juniors school academy nursery pre-school preschool
+    playgroup college library church mosque chapel temple gurdwara synagogue
+""".split())
+_ORGANISATION_MODIFIERS = frozenset("""
+    medical health dental community children's childrens children’s family leisure sports police fire day
+    baptist methodist catholic
+""".split())
+_ORGANISATION_PAIRED = frozenset("practice surgery centre center clinic station hub group".split())
+_ORGANISATION_WORD = re.compile(r"[^\S\r\n]+(?P<word>[A-Za-z][\w'\u2019\-]*)")
+#: a school's kinds: the organisation is then left to `school_text` ("[primary school]"), which places the
+#: family's home as the street would
+_SCHOOL_NOUNS = frozenset("primary infants juniors school academy nursery pre-school preschool playgroup college".split())
+_SCHOOL_CENTRES = frozenset({"children's centre", "childrens centre", "family centre"})
+#: words before a street that make it the family's address whatever follows ("lives at", "address:", "moved to")
+_RESIDENCE_CUE = re.compile(r"(?i:\b(?:lives?|living|lived|resides?|residing|resided|moved|moving|move|address(?:es)?|"
+                            r"home|staying|stays|tenancy)\b[^\S\r\n]*(?:at|on|in|to|is|was|:)?[^\S\r\n]*(?:the[^\S\r\n]+)?$)")
+
+
+def _organisation_after(text: str, end: int) -> str | None:
+    """The organisation's kind ("surgery", "primary", "medical practice", "children's centre"), casefolded, when
+    the words at `end`, capitalised as a name's, make what comes before them an organisation's name ("Medical
+    Practice", "Surgery", "Primary"), else None."""
+    first = _ORGANISATION_WORD.match(text, end)
+    if first is None:
+        return None
+    word = first.group("word")
+    if not (word[:1].isupper() and (word[1:].islower() or word.isupper())):
+        return None
+    key = word.casefold()
+    if key in _ORGANISATION_NOUNS:
+        return key
+    if key in _ORGANISATION_MODIFIERS:
+        second = _ORGANISATION_WORD.match(text, first.end())
+        if second is not None and second.group("word")[:1].isupper() \
+                and second.group("word").casefold() in _ORGANISATION_PAIRED:
+            return f"{key.replace(chr(0x2019), chr(39))} {second.group('word').casefold()}"
+    return None
+
+
+def _address_replacement(match: re.Match) -> str:
+    """A listed address ("[address]"), but not a street's name that begins an organisation's ("Mill Lane
+    Medical Practice", "Mill Lane Surgery"): that is the organisation, and left as an agency's name is, a
+    school's to `school_text` ("Mill Lane Primary" -> "[primary school]"). With a house number ("7 Mill Lane
+    Surgery") or after words that say it is where the family lives ("lives at", "address:", "moved to") it is
+    the address; and a school's name the school reading does not take is the address too (a leak is worse
+    than a word too many hidden)."""
+    written = match.group(0)
+    if _HOUSE_NUMBER.match(written):
+        return ADDRESS
+    text = match.string
+    kind = _organisation_after(text, match.end())
+    if kind is None or _RESIDENCE_CUE.search(text, max(0, match.start() - 30), match.start()):
+        return ADDRESS
+    if kind in _SCHOOL_NOUNS or kind in _SCHOOL_CENTRES:
+        line_end = text.find("\n", match.end())
+        if not school_text(text[match.start():line_end if line_end >= 0 else len(text)]).startswith("["):
+            return ADDRESS  # no school the school reading takes whole: the street stays hidden
+    return written
 
 
 #: the kinds of street, full and abbreviated as agencies write them: a listed "Acacia Avenue" is also
