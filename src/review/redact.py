@@ -558,6 +558,10 @@ class Redactor:
         self._initials_re = (re.compile(r"(?<![\w\[&/.])(?:" + "|".join(sorted(self._initials, key=len, reverse=True))
                                         + r")(?![\w&\]]|/\w|\.\w)") if self._initials else None)
         self._pseudonym_words = frozenset(w.upper() for p in self.people.values() for w in re.findall(r"[A-Za-z]+", p))
+        # the pseudonyms that are a family member's role ("Mother", "Mother's partner", "Maternal grandmother"):
+        # after another role word they are put in brackets (`_name_replacement`)
+        self._role_pseudonyms = frozenset(p for p in self.people.values() if p not in self._professionals and any(
+            _RELATION_WORD.fullmatch(w) for w in re.findall(r"[A-Za-z\-]+", re.sub(r"['\u2019]s\b", "", p))))
 
     # -- use ------------------------------------------------------------------------------------------
     def text(self, value):
@@ -908,8 +912,17 @@ class Redactor:
                 continue  # a sentence in ordinary text
             clause = max(starts, text.rfind(",", starts, context.start()) + 1)
             tokens = list(_CAPITALS_TOKEN.finditer(text, clause, context.start()))
-            if not 1 <= len(tokens) <= 2 or text[clause:tokens[0].start()].strip() \
+            if not tokens or text[clause:tokens[0].start()].strip() \
                     or any(text[a.end():b.start()].strip(" \t") for a, b in zip(tokens, tokens[1:])):
+                continue  # not words alone before the context word
+            if 2 <= len(tokens) <= 3 and self._capitals_person(tokens[-1].group(0)) \
+                    and not tokens[-1].group(0).startswith("["):
+                # "ZEPHYR'S MUM PRESENT", "ZEPHYR HOLT'S DAD ATTENDED": a name's possessive before a family member
+                owner = self._capitals_owner(tokens[:-1])
+                if owner is not None:
+                    spans.append(owner)
+                continue
+            if not 1 <= len(tokens) <= 2:
                 continue  # not one or two words alone before the context word
             if any(t.group(0).startswith("[") or self._capitals_person(t.group(0))
                    or re.sub(r"['\u2019]S$", "", t.group(0)).casefold() in _NOT_NAMES_IN_CONTEXT
@@ -923,6 +936,24 @@ class Redactor:
             pieces += [text[at:start], AMBIGUOUS]
             at = end
         return "".join(pieces) + text[at:]
+
+    def _capitals_owner(self, tokens: list[re.Match]) -> tuple[int, int] | None:
+        """The span of the name in `tokens`, one or two words in capitals whose last is a possessive ("ZEPHYR'S",
+        "ZEPHYR HOLT'S", or "ZEPHYRS" typed without its apostrophe), before a family member's word: the name
+        without its "'S" (kept, so that the line reads "[name]'S MUM PRESENT"), or None when a word of it is no
+        name ("HIS MUM", "CHILD'S MUM", "PATIENT'S MUM", "MOTHER'S PARTNER", "PARENTS MUM")."""
+        last = tokens[-1].group(0)
+        possessive = re.search(r"['\u2019]S$", last)
+        ending = len(possessive.group(0)) if possessive else 1 if last.endswith("S") and len(last) > 3 else 0
+        if not ending:
+            return None
+        words = [t.group(0) for t in tokens[:-1]] + [last[:-ending]]
+        if any(w.startswith("[") or self._capitals_person(w) or w.casefold() in _NOT_NAMES_IN_CONTEXT
+               or not self._may_be_a_capitals_name(w) for w in words):
+            return None
+        if not possessive and not self._may_be_a_capitals_name(last):
+            return None  # "PARENTS", "OTHERS": a plural, not a possessive without its apostrophe
+        return tokens[0].start(), tokens[-1].end() - ending
 
     def _capitals_person(self, word: str) -> bool:
         """Whether a word of a line in capitals is a person: a name already hidden ("[name]"), a pseudonym's word
@@ -1170,10 +1201,19 @@ class Redactor:
                     # "Mother's partner, Dean, was present" -> "Mother's partner was present": the commas or
                     # brackets go with the name (`_APPOSED`)
                     return _DROP_APPOSED
-        return self._pseudonym_for(match, name, written, pseudonym, match.start("name") if not
-                                          (prof or title) else
-                                          match.start("prof") if match.group("prof") else
-                                          match.start("lprof") if lower else match.start("title"))
+        shown = self._pseudonym_for(match, name, written, pseudonym, match.start("name") if not
+                                    (prof or title) else
+                                    match.start("prof") if match.group("prof") else
+                                    match.start("lprof") if lower else match.start("title"))
+        if not title and not prof and match.group("after") is None and pseudonym in self._role_pseudonyms:
+            relation = _RELATION_BEFORE.search(match.string, max(0, match.start() - 30), match.start())
+            if relation is not None and not _REPORTED_TO.search(match.string, max(0, relation.start() - 40),
+                                                                 relation.start()):
+                # "assaulted partner Donna" (Donna: "Mother") -> "assaulted partner (Mother)", not "partner Mother": a
+                # role word before a role reads as one person's two roles ("told mother Dean was drunk" is two
+                # people: as it was)
+                return f"({shown})"
+        return shown
 
     def _alone_after(self, match: re.Match, start: int) -> str:
         """What comes before `start` in the match, as written, and the match from `start` read again."""
@@ -1507,6 +1547,10 @@ _RELATION_WORDS = (
     r"mum|son|daughter)|grandmother|grandfather|grandma|grandad|granddad|grandpa|great[\-\s]grandmother|nan|nana|"
     r"nanna|gran|father|mother|dad|daddy|mum|mummy|mom|carer|babysitter|childminder|relative|associate)"
 )
+_RELATION_WORD = re.compile(_RELATION_WORDS, re.IGNORECASE)
+#: a word for a family member just before a name ("assaulted partner Donna", "her sister Kerry"), read before
+#: the name's position (`Redactor._name_replacement`)
+_RELATION_BEFORE = re.compile(rf"{_WORD_BEFORE}{_RELATION_WORDS}[^\S\r\n]+$", re.IGNORECASE)
 #: a capitalised name: "Dean", "O'Brien", "McDonald", "Keane-Smith", "KYLE", "O'BRIEN"
 _APPOSED_WORD = (r"(?-i:[A-Z](?:[a-z]+|['\u2019][A-Z][a-z]+)(?:[A-Z][a-z]+)?(?:-[A-Z](?:[a-z]+|['\u2019][A-Z][a-z]+))?"
                  r"|(?:[A-Z]['\u2019])?[A-Z]{3,}(?:-[A-Z]{2,})?)")
