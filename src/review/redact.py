@@ -145,7 +145,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -336,6 +336,10 @@ def _token_regex(token: str, *, capitalised_only: bool) -> str:
 
 #: how the anonymised view names a child whose rows were rejected as another child's (not in case.yml `people`)
 OTHER_CHILD_PSEUDONYM = "Another child"
+#: how the anonymised view names the other people whose rows ingest rejected, by whom the rows are about
+#: (`review.ingest.identity.Verdict.who`): a child, an adult by date of birth, or a person the cells do not
+#: show to be a child (a family adult case.yml does not list, under "Patient")
+OTHER_PERSON_PSEUDONYMS = {"child": OTHER_CHILD_PSEUDONYM, "adult": "Another adult", "person": "Another person"}
 
 
 @dataclass
@@ -370,16 +374,19 @@ class Redactor:
     # -- construction ---------------------------------------------------------------------------------
     @classmethod
     def from_case(cls, case: CaseConfig, *, active: bool = True, date_resolution: str = MONTH,
-                  other_children: Iterable[str] = ()) -> Redactor:
+                  other_children: Iterable[str] | Mapping[str, str] = ()) -> Redactor:
         """The redactor for a case: `people` from case.yml plus the child (pseudonym "Child A", or
         case.yml `child_pseudonym`), the reviewers case.yml names (`lead_reviewer`, `reviewer(s)`,
         `author(s)`: "Lead reviewer", "Reviewer"), and the child's date of birth; `other_children`, the
         names of the children whose rows ingest rejected as another child's (`IngestReport.other_children`)
-        that case.yml does not list, are "Another child"."""
+        that case.yml does not list, are "Another child"; given as {name: whom} (`IngestReport.other_people`:
+        "child", "adult" or "person"), an adult's is "Another adult" and a person's not shown to be a child
+        (a family adult under "Patient") "Another person"."""
         people = dict(case.people)
-        for name in other_children:
+        whom = other_children if isinstance(other_children, Mapping) else dict.fromkeys(other_children, "child")
+        for name, who in whom.items():
             if name and name != case.child_name:
-                people.setdefault(str(name), OTHER_CHILD_PSEUDONYM)
+                people.setdefault(str(name), OTHER_PERSON_PSEUDONYMS.get(who, OTHER_PERSON_PSEUDONYMS["person"]))
         for name, shown in (getattr(case, "reviewers", None) or {}).items():
             people.setdefault(name, shown)  # the reviewer named in case.yml: "Lead reviewer"
         pseudonym = str((case.raw or {}).get("child_pseudonym") or DEFAULT_CHILD_PSEUDONYM)
