@@ -81,7 +81,9 @@ Decisions:
   words its pseudonym ends with is dropped ("her partner Dean" -> "her partner", not "her partner
   Mother's partner"; "Mum Chloe" -> "Mum"), with the commas or brackets that set it off ("partner, Dean,
   was" -> "partner was"); the person's own role words in brackets or commas after their name go too
-  ("Dean Fowler (partner)" -> "Mother's partner"). A listed first name before another surname is
+  ("Dean Fowler (partner)" -> "Mother's partner"). After another family role word the pseudonym is in brackets
+  ("assaulted partner Donna" -> "assaulted partner (Mother)"; not after a reporting verb: "told mother Dean was
+  drunk" -> "told mother Mother's partner was drunk"). A listed first name before another surname is
   somebody else ("SW (Dean Smith)", "Dean Ashdown" -> "[name]"; a person listed by first name alone has
   no known surname, so any is another's; `_another_surname`). Lower-case titles count ("the nurse
   Chloe", "social worker Dean"; not after a reporting verb, `_REPORTED_TO`).
@@ -115,7 +117,8 @@ Decisions:
   stay) unless the word after the phrase is a person's ("JOHN LEWIS PRESENT" -> "[name] PRESENT"). An
   uncommon name alone at the start of a sentence in capitals, before a word that makes it a person's
   (`_NAME_CONTEXT_WORDS`: PRESENT, ATTENDED, SAID, STATED, ...), is "[name]" too ("ZEPHYR PRESENT" -> "[name]
-  PRESENT"; `Redactor._capitals_context_names`; "MOTHER PRESENT", "NO ONE PRESENT", "HE SAID" stay).
+  PRESENT"; `Redactor._capitals_context_names`; "MOTHER PRESENT", "NO ONE PRESENT", "HE SAID" stay), and a
+  name's possessive before a family member ("ZEPHYR'S MUM PRESENT" -> "[name]'S MUM PRESENT").
 - initials: a listed person's ("KB" for Kerry Brook) become the pseudonym; anyone else's become
   "[initials]" where the text shows they are a person's ("seen by SW JB", "Mother (AB) said", "KL (HV)",
   "discussed with JB and KL", "J.B."); known abbreviations ("SW", "HV", "NFA", "BMI") are left
@@ -124,7 +127,9 @@ Decisions:
   like `people` ("Lead reviewer", "Reviewer"), and a decision's author is a pseudonym, a role or
   "[reviewer]" (`Redactor.author`).
 - addresses: case.yml `addresses` as written and with the kind of street abbreviated or spelt out
-  ("12 Acacia Avenue" also matches "12, Acacia Ave."); postcodes in any case and spacing ("n1 9gu"); a
+  ("12 Acacia Avenue" also matches "12, Acacia Ave."), but not a street beginning an organisation's name
+  ("Mill Lane Medical Practice": the organisation, left as an agency's name is; a school's is its kind,
+  `_address_replacement`); postcodes in any case and spacing ("n1 9gu"); a
   house number and a street the case does not list ("22 Elm Road" -> "[address]", `_HOUSE_ADDRESS`; "2
   Family Court hearings" left; a street with no number or one word, "27 Kingsway", is a known limit); a
   named refuge or hostel ("Hope House refuge" -> "[refuge]") and a named house where the family lives
