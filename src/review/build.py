@@ -165,14 +165,16 @@ def _load_and_analyse(case_dir: Path, decisions_as_of=None):
 
 def _redactor(config, redact: bool, report=None):
     """The anonymised view's redactor (None for the named view); the children whose rows ingest rejected as
-    another child's (`report.other_children`) are replaced too."""
+    another child's or person's (`report.other_people`) are replaced too ("Another child", "Another adult",
+    "Another person")."""
     if not redact:
         return None
     try:
         from .redact import Redactor
     except ImportError:
         raise ReviewError("--redact needs review.redact, which is not available") from None
-    return Redactor.from_case(config, other_children=getattr(report, "other_children", None) or ())
+    return Redactor.from_case(config, other_children=getattr(report, "other_people", None)
+                              or getattr(report, "other_children", None) or ())
 
 
 def _view(analysis, redactor) -> SimpleNamespace:

@@ -81,7 +81,9 @@ Decisions:
   words its pseudonym ends with is dropped ("her partner Dean" -> "her partner", not "her partner
   Mother's partner"; "Mum Chloe" -> "Mum"), with the commas or brackets that set it off ("partner, Dean,
   was" -> "partner was"); the person's own role words in brackets or commas after their name go too
-  ("Dean Fowler (partner)" -> "Mother's partner"). A listed first name before another surname is
+  ("Dean Fowler (partner)" -> "Mother's partner"). After another family role word the pseudonym is in brackets
+  ("assaulted partner Donna" -> "assaulted partner (Mother)"; not after a reporting verb: "told mother Dean was
+  drunk" -> "told mother Mother's partner was drunk"). A listed first name before another surname is
   somebody else ("SW (Dean Smith)", "Dean Ashdown" -> "[name]"; a person listed by first name alone has
   no known surname, so any is another's; `_another_surname`). Lower-case titles count ("the nurse
   Chloe", "social worker Dean"; not after a reporting verb, `_REPORTED_TO`).
@@ -115,7 +117,8 @@ Decisions:
   stay) unless the word after the phrase is a person's ("JOHN LEWIS PRESENT" -> "[name] PRESENT"). An
   uncommon name alone at the start of a sentence in capitals, before a word that makes it a person's
   (`_NAME_CONTEXT_WORDS`: PRESENT, ATTENDED, SAID, STATED, ...), is "[name]" too ("ZEPHYR PRESENT" -> "[name]
-  PRESENT"; `Redactor._capitals_context_names`; "MOTHER PRESENT", "NO ONE PRESENT", "HE SAID" stay).
+  PRESENT"; `Redactor._capitals_context_names`; "MOTHER PRESENT", "NO ONE PRESENT", "HE SAID" stay), and a
+  name's possessive before a family member ("ZEPHYR'S MUM PRESENT" -> "[name]'S MUM PRESENT").
 - initials: a listed person's ("KB" for Kerry Brook) become the pseudonym; anyone else's become
   "[initials]" where the text shows they are a person's ("seen by SW JB", "Mother (AB) said", "KL (HV)",
   "discussed with JB and KL", "J.B."); known abbreviations ("SW", "HV", "NFA", "BMI") are left
@@ -124,7 +127,9 @@ Decisions:
   like `people` ("Lead reviewer", "Reviewer"), and a decision's author is a pseudonym, a role or
   "[reviewer]" (`Redactor.author`).
 - addresses: case.yml `addresses` as written and with the kind of street abbreviated or spelt out
-  ("12 Acacia Avenue" also matches "12, Acacia Ave."); postcodes in any case and spacing ("n1 9gu"); a
+  ("12 Acacia Avenue" also matches "12, Acacia Ave."), but not a street beginning an organisation's name
+  ("Mill Lane Medical Practice": the organisation, left as an agency's name is; a school's is its kind,
+  `_address_replacement`); postcodes in any case and spacing ("n1 9gu"); a
   house number and a street the case does not list ("22 Elm Road" -> "[address]", `_HOUSE_ADDRESS`; "2
   Family Court hearings" left; a street with no number or one word, "27 Kingsway", is a known limit); a
   named refuge or hostel ("Hope House refuge" -> "[refuge]") and a named house where the family lives
@@ -145,7 +150,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -336,6 +341,10 @@ def _token_regex(token: str, *, capitalised_only: bool) -> str:
 
 #: how the anonymised view names a child whose rows were rejected as another child's (not in case.yml `people`)
 OTHER_CHILD_PSEUDONYM = "Another child"
+#: how the anonymised view names the other people whose rows ingest rejected, by whom the rows are about
+#: (`review.ingest.identity.Verdict.who`): a child, an adult by date of birth, or a person the cells do not
+#: show to be a child (a family adult case.yml does not list, under "Patient")
+OTHER_PERSON_PSEUDONYMS = {"child": OTHER_CHILD_PSEUDONYM, "adult": "Another adult", "person": "Another person"}
 
 
 @dataclass
@@ -370,16 +379,19 @@ class Redactor:
     # -- construction ---------------------------------------------------------------------------------
     @classmethod
     def from_case(cls, case: CaseConfig, *, active: bool = True, date_resolution: str = MONTH,
-                  other_children: Iterable[str] = ()) -> Redactor:
+                  other_children: Iterable[str] | Mapping[str, str] = ()) -> Redactor:
         """The redactor for a case: `people` from case.yml plus the child (pseudonym "Child A", or
         case.yml `child_pseudonym`), the reviewers case.yml names (`lead_reviewer`, `reviewer(s)`,
         `author(s)`: "Lead reviewer", "Reviewer"), and the child's date of birth; `other_children`, the
         names of the children whose rows ingest rejected as another child's (`IngestReport.other_children`)
-        that case.yml does not list, are "Another child"."""
+        that case.yml does not list, are "Another child"; given as {name: whom} (`IngestReport.other_people`:
+        "child", "adult" or "person"), an adult's is "Another adult" and a person's not shown to be a child
+        (a family adult under "Patient") "Another person"."""
         people = dict(case.people)
-        for name in other_children:
+        whom = other_children if isinstance(other_children, Mapping) else dict.fromkeys(other_children, "child")
+        for name, who in whom.items():
             if name and name != case.child_name:
-                people.setdefault(str(name), OTHER_CHILD_PSEUDONYM)
+                people.setdefault(str(name), OTHER_PERSON_PSEUDONYMS.get(who, OTHER_PERSON_PSEUDONYMS["person"]))
         for name, shown in (getattr(case, "reviewers", None) or {}).items():
             people.setdefault(name, shown)  # the reviewer named in case.yml: "Lead reviewer"
         pseudonym = str((case.raw or {}).get("child_pseudonym") or DEFAULT_CHILD_PSEUDONYM)
@@ -558,6 +570,10 @@ class Redactor:
         self._initials_re = (re.compile(r"(?<![\w\[&/.])(?:" + "|".join(sorted(self._initials, key=len, reverse=True))
                                         + r")(?![\w&\]]|/\w|\.\w)") if self._initials else None)
         self._pseudonym_words = frozenset(w.upper() for p in self.people.values() for w in re.findall(r"[A-Za-z]+", p))
+        # the pseudonyms that are a family member's role ("Mother", "Mother's partner", "Maternal grandmother"):
+        # after another role word they are put in brackets (`_name_replacement`)
+        self._role_pseudonyms = frozenset(p for p in self.people.values() if p not in self._professionals and any(
+            _RELATION_WORD.fullmatch(w) for w in re.findall(r"[A-Za-z\-]+", re.sub(r"['\u2019]s\b", "", p))))
 
     # -- use ------------------------------------------------------------------------------------------
     def text(self, value):
@@ -572,7 +588,7 @@ class Redactor:
         if "@" in out:
             out = _EMAIL.sub(EMAIL, out)
         if self._address_re is not None:
-            out = self._address_re.sub(ADDRESS, out)
+            out = self._address_re.sub(_address_replacement, out)
         out = _HOUSE_ADDRESS.sub(_house_address_replacement, out)
         out = _NHS_NUMBER.sub(_nhs_replacement, out)
         out = _PHONE.sub(_phone_replacement, out)
@@ -908,8 +924,17 @@ class Redactor:
                 continue  # a sentence in ordinary text
             clause = max(starts, text.rfind(",", starts, context.start()) + 1)
             tokens = list(_CAPITALS_TOKEN.finditer(text, clause, context.start()))
-            if not 1 <= len(tokens) <= 2 or text[clause:tokens[0].start()].strip() \
+            if not tokens or text[clause:tokens[0].start()].strip() \
                     or any(text[a.end():b.start()].strip(" \t") for a, b in zip(tokens, tokens[1:])):
+                continue  # not words alone before the context word
+            if 2 <= len(tokens) <= 3 and self._capitals_person(tokens[-1].group(0)) \
+                    and not tokens[-1].group(0).startswith("["):
+                # "ZEPHYR'S MUM PRESENT", "ZEPHYR HOLT'S DAD ATTENDED": a name's possessive before a family member
+                owner = self._capitals_owner(tokens[:-1])
+                if owner is not None:
+                    spans.append(owner)
+                continue
+            if not 1 <= len(tokens) <= 2:
                 continue  # not one or two words alone before the context word
             if any(t.group(0).startswith("[") or self._capitals_person(t.group(0))
                    or re.sub(r"['\u2019]S$", "", t.group(0)).casefold() in _NOT_NAMES_IN_CONTEXT
@@ -923,6 +948,24 @@ class Redactor:
             pieces += [text[at:start], AMBIGUOUS]
             at = end
         return "".join(pieces) + text[at:]
+
+    def _capitals_owner(self, tokens: list[re.Match]) -> tuple[int, int] | None:
+        """The span of the name in `tokens`, one or two words in capitals whose last is a possessive ("ZEPHYR'S",
+        "ZEPHYR HOLT'S", or "ZEPHYRS" typed without its apostrophe), before a family member's word: the name
+        without its "'S" (kept, so that the line reads "[name]'S MUM PRESENT"), or None when a word of it is no
+        name ("HIS MUM", "CHILD'S MUM", "PATIENT'S MUM", "MOTHER'S PARTNER", "PARENTS MUM")."""
+        last = tokens[-1].group(0)
+        possessive = re.search(r"['\u2019]S$", last)
+        ending = len(possessive.group(0)) if possessive else 1 if last.endswith("S") and len(last) > 3 else 0
+        if not ending:
+            return None
+        words = [t.group(0) for t in tokens[:-1]] + [last[:-ending]]
+        if any(w.startswith("[") or self._capitals_person(w) or w.casefold() in _NOT_NAMES_IN_CONTEXT
+               or not self._may_be_a_capitals_name(w) for w in words):
+            return None
+        if not possessive and not self._may_be_a_capitals_name(last):
+            return None  # "PARENTS", "OTHERS": a plural, not a possessive without its apostrophe
+        return tokens[0].start(), tokens[-1].end() - ending
 
     def _capitals_person(self, word: str) -> bool:
         """Whether a word of a line in capitals is a person: a name already hidden ("[name]"), a pseudonym's word
@@ -1170,10 +1213,19 @@ class Redactor:
                     # "Mother's partner, Dean, was present" -> "Mother's partner was present": the commas or
                     # brackets go with the name (`_APPOSED`)
                     return _DROP_APPOSED
-        return self._pseudonym_for(match, name, written, pseudonym, match.start("name") if not
-                                          (prof or title) else
-                                          match.start("prof") if match.group("prof") else
-                                          match.start("lprof") if lower else match.start("title"))
+        shown = self._pseudonym_for(match, name, written, pseudonym, match.start("name") if not
+                                    (prof or title) else
+                                    match.start("prof") if match.group("prof") else
+                                    match.start("lprof") if lower else match.start("title"))
+        if not title and not prof and match.group("after") is None and pseudonym in self._role_pseudonyms:
+            relation = _RELATION_BEFORE.search(match.string, max(0, match.start() - 30), match.start())
+            if relation is not None and not _REPORTED_TO.search(match.string, max(0, relation.start() - 40),
+                                                                 relation.start()):
+                # "assaulted partner Donna" (Donna: "Mother") -> "assaulted partner (Mother)", not "partner Mother": a
+                # role word before a role reads as one person's two roles ("told mother Dean was drunk" is two
+                # people: as it was)
+                return f"({shown})"
+        return shown
 
     def _alone_after(self, match: re.Match, start: int) -> str:
         """What comes before `start` in the match, as written, and the match from `start` read again."""
@@ -1507,6 +1559,10 @@ _RELATION_WORDS = (
     r"mum|son|daughter)|grandmother|grandfather|grandma|grandad|granddad|grandpa|great[\-\s]grandmother|nan|nana|"
     r"nanna|gran|father|mother|dad|daddy|mum|mummy|mom|carer|babysitter|childminder|relative|associate)"
 )
+_RELATION_WORD = re.compile(_RELATION_WORDS, re.IGNORECASE)
+#: a word for a family member just before a name ("assaulted partner Donna", "her sister Kerry"), read before
+#: the name's position (`Redactor._name_replacement`)
+_RELATION_BEFORE = re.compile(rf"{_WORD_BEFORE}{_RELATION_WORDS}[^\S\r\n]+$", re.IGNORECASE)
 #: a capitalised name: "Dean", "O'Brien", "McDonald", "Keane-Smith", "KYLE", "O'BRIEN"
 _APPOSED_WORD = (r"(?-i:[A-Z](?:[a-z]+|['\u2019][A-Z][a-z]+)(?:[A-Z][a-z]+)?(?:-[A-Z](?:[a-z]+|['\u2019][A-Z][a-z]+))?"
                  r"|(?:[A-Z]['\u2019])?[A-Z]{3,}(?:-[A-Z]{2,})?)")
@@ -1612,6 +1668,70 @@ def _addresses_regex(addresses) -> re.Pattern | None:
     alternatives = [r"(?:\.?[\s,]+)".join(_address_word(w, first=i == 0) for i, w in enumerate(words))
                     for words in ordered]
     return re.compile(rf"{_WORD_BEFORE}(?:{'|'.join(alternatives)}){_WORD_AFTER}", re.IGNORECASE)
+
+
+#: an organisation named after a street ("Mill Lane Medical Practice", "Mill Lane Surgery", "Mill Lane Primary"):
+#: the words after the street, capitalised as a name's ("Mill Lane surgery" is read as the address). A noun
+#: alone, or a modifier and a noun ("Health Centre", "Children's Centre", "Police Station")
+_ORGANISATION_NOUNS = frozenset("""
+    surgery practice clinic pharmacy chemist gp primary infants juniors school academy nursery pre-school preschool
+    playgroup college library church mosque chapel temple gurdwara synagogue
+""".split())
+_ORGANISATION_MODIFIERS = frozenset("""
+    medical health dental community children's childrens children’s family leisure sports police fire day
+    baptist methodist catholic
+""".split())
+_ORGANISATION_PAIRED = frozenset("practice surgery centre center clinic station hub group".split())
+_ORGANISATION_WORD = re.compile(r"[^\S\r\n]+(?P<word>[A-Za-z][\w'\u2019\-]*)")
+#: a school's kinds: the organisation is then left to `school_text` ("[primary school]"), which places the
+#: family's home as the street would
+_SCHOOL_NOUNS = frozenset("primary infants juniors school academy nursery pre-school preschool playgroup college".split())
+_SCHOOL_CENTRES = frozenset({"children's centre", "childrens centre", "family centre"})
+#: words before a street that make it the family's address whatever follows ("lives at", "address:", "moved to")
+_RESIDENCE_CUE = re.compile(r"(?i:\b(?:lives?|living|lived|resides?|residing|resided|moved|moving|move|address(?:es)?|"
+                            r"home|staying|stays|tenancy)\b[^\S\r\n]*(?:at|on|in|to|is|was|:)?[^\S\r\n]*(?:the[^\S\r\n]+)?$)")
+
+
+def _organisation_after(text: str, end: int) -> str | None:
+    """The organisation's kind ("surgery", "primary", "medical practice", "children's centre"), casefolded, when
+    the words at `end`, capitalised as a name's, make what comes before them an organisation's name ("Medical
+    Practice", "Surgery", "Primary"), else None."""
+    first = _ORGANISATION_WORD.match(text, end)
+    if first is None:
+        return None
+    word = first.group("word")
+    if not (word[:1].isupper() and (word[1:].islower() or word.isupper())):
+        return None
+    key = word.casefold()
+    if key in _ORGANISATION_NOUNS:
+        return key
+    if key in _ORGANISATION_MODIFIERS:
+        second = _ORGANISATION_WORD.match(text, first.end())
+        if second is not None and second.group("word")[:1].isupper() \
+                and second.group("word").casefold() in _ORGANISATION_PAIRED:
+            return f"{key.replace(chr(0x2019), chr(39))} {second.group('word').casefold()}"
+    return None
+
+
+def _address_replacement(match: re.Match) -> str:
+    """A listed address ("[address]"), but not a street's name that begins an organisation's ("Mill Lane
+    Medical Practice", "Mill Lane Surgery"): that is the organisation, and left as an agency's name is, a
+    school's to `school_text` ("Mill Lane Primary" -> "[primary school]"). With a house number ("7 Mill Lane
+    Surgery") or after words that say it is where the family lives ("lives at", "address:", "moved to") it is
+    the address; and a school's name the school reading does not take is the address too (a leak is worse
+    than a word too many hidden)."""
+    written = match.group(0)
+    if _HOUSE_NUMBER.match(written):
+        return ADDRESS
+    text = match.string
+    kind = _organisation_after(text, match.end())
+    if kind is None or _RESIDENCE_CUE.search(text, max(0, match.start() - 30), match.start()):
+        return ADDRESS
+    if kind in _SCHOOL_NOUNS or kind in _SCHOOL_CENTRES:
+        line_end = text.find("\n", match.end())
+        if not school_text(text[match.start():line_end if line_end >= 0 else len(text)]).startswith("["):
+            return ADDRESS  # no school the school reading takes whole: the street stays hidden
+    return written
 
 
 #: the kinds of street, full and abbreviated as agencies write them: a listed "Acacia Avenue" is also

@@ -57,7 +57,8 @@ def run(args) -> int:
 
         # as the build's: the children whose rows were rejected as another child's are replaced too
         report = getattr(case, "report", None)
-        redactor = Redactor.from_case(case.config, other_children=getattr(report, "other_children", None) or ())
+        redactor = Redactor.from_case(case.config, other_children=getattr(report, "other_people", None)
+                                      or getattr(report, "other_children", None) or ())
         analysis = _view(analysis, redactor)  # the build's anonymised tables: names, dates to the month, ids
         case_id, months = redactor.text(case.case_id), redactor.months
     # numbered before filtering: flag #12 is #12 in the report, on the swimlane and here

@@ -205,6 +205,9 @@ class Identity:
     warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, message)
     notes: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # the other children's names, as written (for redaction)
+    #: each of `names` -> whom its rows are about (CHILD, ADULT_BY_DOB or PERSON, `combined_who` over its rows):
+    #: the anonymised view names a child "Another child", anyone else "Another adult" / "Another person"
+    name_who: dict[str, str] = field(default_factory=dict)
     skipped: set[int] = field(default_factory=set)  # identifying columns not compared (no reference to compare with)
 
 
@@ -330,6 +333,8 @@ def read_identity(cells: np.ndarray, rows: np.ndarray, columns: dict[int, str], 
                     name = " ".join(_BRACKETS.sub(" ", str(uniques_of[c][cell[c]])).split())
                     if name and name not in identity.names:
                         identity.names.append(name)
+                    if name:
+                        identity.name_who[name] = combined_who(identity.name_who.get(name), who)
         counts = np.bincount(which, minlength=len(combos))
         for u, (_, _, label, who) in reasons.items():
             identity.children[label] = identity.children.get(label, 0) + int(counts[u])

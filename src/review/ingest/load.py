@@ -118,6 +118,7 @@ def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataF
                 report.files.append(batch.add(table, spec, profile))
         contacts = batch.finish()
     report.other_children = list(batch.other_names)
+    report.other_people = dict(batch.other_names)
     report.notes += _unlisted_files(case)
     return contacts, report
 
@@ -331,7 +332,8 @@ class _CaseBatch:
         #: file -> [its first sheet's report, rows of another child (or person), {their label: rows},
         #: {their label: whom the rows are about (`identity.Verdict.who`)}]
         self.other_children: dict[str, list] = {}
-        self.other_names: dict[str, None] = {}  # their names as written, in order (the redactor's)
+        #: their names as written, in order (the redactor's) -> whom their rows are about (`identity.Verdict.who`)
+        self.other_names: dict[str, str] = {}
 
     def add(self, table: RawTable, spec: FileSpec, profile: Profile) -> FileReport:
         """Read one sheet into the batch; return its FileReport."""
@@ -511,7 +513,8 @@ class _CaseBatch:
             report.warn(row, column, message)
         if not identity.reasons:
             return data
-        self.other_names.update(dict.fromkeys(identity.names))
+        for name in identity.names:
+            self.other_names[name] = other_who(self.other_names.get(name), identity.name_who.get(name, CHILD))
         seen = self.other_children.setdefault(table.file, [report, 0, {}, {}])
         for row, column, reason in identity.reasons:
             report.reject(row, column, reason)

@@ -104,6 +104,10 @@ class IngestReport:
     #: the names of the other children whose rows were rejected (`review.ingest.identity`), as written: the
     #: anonymised view replaces them like case.yml's `people`
     other_children: list[str] = field(default_factory=list)
+    #: the same names -> whom their rows are about ("child", "adult" by date of birth, or "person": a family
+    #: adult case.yml does not list, under "Patient"), so that the anonymised view calls them "Another child",
+    #: "Another adult" or "Another person" (`review.redact.Redactor.from_case`)
+    other_people: dict[str, str] = field(default_factory=dict)
 
     @property
     def rows_read(self) -> int:
