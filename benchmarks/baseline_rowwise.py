@@ -1312,7 +1312,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     and x.get("contact_type") != "cp_conference"):
                 return False
             text = _text(x.get("description")) + " . " + _text(x.get("action"))
-            return _mentioned(text, q["transfer_keywords"], tuple(q["transfer_negations"]), tuple(q["sending_words"])) \
+            return _mentioned(text, q["transfer_keywords"], tuple(q["transfer_negations"]),
+                              tuple(q["sending_words"]) + tuple(q.get("refusal_words") or ())) \
                 and (bool(x.get("on_cp_plan")) or _mentioned(text, q["plan_keywords"], ()))
 
         last_response = {}  # agency -> the first conference after its previous notification (None: none)
