@@ -1022,8 +1022,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                              and x["_day"] <= review_end]
                 clock = max([starts[within[-1]], *seen_days])
                 if running and (review_end - clock).days > max_days and clock not in alive_clocks:
+                    # a review ending at the child's death: the death cut the search short ("at least")
                     flags.append(_flag("child_not_seen", tl[exact[-1]], clock + dt.timedelta(days=max_days), None,
-                                       variant + "_at_review_end"))
+                                       variant + "_at_review_end",
+                                       cut=death if death is not None and review_end == death else None))
         def no_access(x):  # a missed contact whose text says no one answered: a visit, whatever its type
             return (x.get("contact_type") == "was_not_brought" or "was_not_brought" in x["_tags"]) and any(
                 _says(_text(x.get(c)), w) for c in ("description", "action") for w in q.get("no_access_words") or ())
