@@ -909,20 +909,26 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             return (x.get("contact_type") == "was_not_brought" or "was_not_brought" in x["_tags"]) \
                 and x.get("agency_kind") in q["agency_kinds"] and not _seen(x)
 
+        def is_follow_up(x):  # the child seen, or an escalation that took place (not a MARAC referral)
+            return _seen(x) or esc_held(x, [e for e in esc(x) if e not in ADULT_ESCALATIONS])
+
         events = _first_per_group([r for r in tl if is_missed(r)])
         flagged = []  # (trigger, deadline, action) of each missed contact past the threshold, unanswered
         for r in events:
             if not r["_exact"]:
                 continue
             deadline = r["_day"] + dt.timedelta(days=q["follow_up_within_days"])
-            action = _first(tl, r["_day"], lambda x: x.get("agency") == r.get("agency") and (
-                _seen(x) or esc_held(x, [e for e in esc(x) if e not in ADULT_ESCALATIONS])))  # not a MARAC referral
+            action = _first(tl, r["_day"], lambda x: x.get("agency") == r.get("agency") and is_follow_up(x))
             if action is not None and action["_day"] <= deadline:
                 continue
             lo = r["_day"] - dt.timedelta(days=q["window_days"])
+            # a follow-up by the agency (timely or late) before the trigger ends the pattern: only the missed
+            # contacts after the latest one count
+            since = max((x["_pos"] for x in tl[:r["_pos"]] if x["_exact"] and x.get("agency") == r.get("agency")
+                         and is_follow_up(x)), default=-1)
             groups = {e["_gcode"] for e in events if e["_day"] is not None and lo <= e["_day"] <= r["_day"]
                       and (not q["same_agency"] or e.get("agency") == r.get("agency"))
-                      and not (e["_exact"] and e["_pos"] > r["_pos"])}
+                      and not (e["_exact"] and e["_pos"] > r["_pos"]) and e["_pos"] > since}
             # a young person from no_flag_age_years (16) who may consent or refuse: only with other concerns open
             dob = case.get("date_of_birth")
             years = None if dob is None else r["_day"].year - dob.year - (
