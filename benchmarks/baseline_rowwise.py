@@ -49,6 +49,7 @@ from review.rules.base import _mentioned  # a keyword mentioned and not negated,
 from review.rules.base import content_anchor, content_key, source_order_key  # a contact's anchor, one row
 from review.rules.base import referral_text_day  # the day one referral row's text dates its referral on
 from review.rules.base import agency_named  # does one agency name name one of some words (CAMHS)
+from review.rules.knowledge import names_sender  # does one text record information sent by one agency
 from review.rules.self_harm_not_referred import reported_child_self_harm  # "Mum says she self-harmed" (one text)
 from review.rules.episodes import explained_text, reading_args, text_reading  # one text's injury-episode readings
 from review.rules.domestic_abuse_not_escalated import dash_score  # a DASH score written in one text
@@ -1092,7 +1093,11 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                            or (d.get("agency_kind") in q["referral_reaches_kinds"] and any(
                                x["_day"] is not None and c["_day"] <= x["_day"] <= d["_day"]
                                and _text(x.get("agency")) == c_agency and esc_held(x, q["referral_escalations"])
-                               for x in tl)))
+                               for x in tl))
+                           # c's row records the information sent by the deciding agency ("notification from")
+                           or names_sender(_text(c.get("description")) + " . " + _text(c.get("action")), d_agency,
+                                           _text(d.get("agency_kind")), _text(c.get("agency_kind")),
+                                           tuple(q.get("sender_cues") or ())))
                 pairs.append((c, tags, reached))
             same = q.get("same_concern") or {}
             known = {same.get(t, t) for c, tags, reached in pairs if reached for t in tags}
