@@ -54,7 +54,7 @@ from review.rules.self_harm_not_referred import reported_child_self_harm  # "Mum
 from review.rules.episodes import explained_text, reading_args, text_reading  # one text's injury-episode readings
 from review.rules.domestic_abuse_not_escalated import dash_score  # a DASH score written in one text
 from review.rules.domestic_abuse_not_escalated import high_risk, lives_elsewhere  # DA high risk, child's residence (one text)
-from review.mobility import NOT_MOBILE, NO_STATEMENT, row_statement  # what one row says of the child's mobility
+from review.mobility import NOT_MOBILE, NO_STATEMENT, child_identity, row_statement  # what one row says of the child's mobility
 from review.sightings import read_sighting, with_child_names  # a row with no Child seen cell read as a sighting or not
 from review.schema import ADULT_ESCALATIONS, CONTACT_COLUMNS
 from review.timeline import APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held
@@ -227,7 +227,8 @@ def build_timeline(rows: list[dict], case: dict) -> list[dict]:
                 r["child_mobile"] = None
         # the records' own words: from a row stating the child is not (yet) mobile, not mobile until a row
         # states mobility (no case.yml mobile_from: it wins); a dated row only
-        statement = row_statement(r.get("description"), r.get("action"))
+        statement = row_statement(r.get("description"), r.get("action"),
+                                  child_identity(case.get("child_name"), case.get("child_sex")))
         if statement != NO_STATEMENT:
             recorded = statement
         if day is not None and not case.get("mobile_from") and recorded == NOT_MOBILE:
