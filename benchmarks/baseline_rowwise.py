@@ -49,11 +49,12 @@ from review.rules.base import _mentioned  # a keyword mentioned and not negated,
 from review.rules.base import content_anchor, content_key, source_order_key  # a contact's anchor, one row
 from review.rules.base import referral_text_day  # the day one referral row's text dates its referral on
 from review.rules.base import agency_named  # does one agency name name one of some words (CAMHS)
+from review.rules.knowledge import names_sender  # does one text record information sent by one agency
 from review.rules.self_harm_not_referred import reported_child_self_harm  # "Mum says she self-harmed" (one text)
 from review.rules.episodes import explained_text, reading_args, text_reading  # one text's injury-episode readings
 from review.rules.domestic_abuse_not_escalated import dash_score  # a DASH score written in one text
 from review.rules.domestic_abuse_not_escalated import high_risk, lives_elsewhere  # DA high risk, child's residence (one text)
-from review.mobility import NOT_MOBILE, NO_STATEMENT, row_statement  # what one row says of the child's mobility
+from review.mobility import NOT_MOBILE, NO_STATEMENT, child_identity, row_statement  # what one row says of the child's mobility
 from review.sightings import read_sighting, with_child_names  # a row with no Child seen cell read as a sighting or not
 from review.schema import ADULT_ESCALATIONS, CONTACT_COLUMNS
 from review.timeline import APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held
@@ -226,7 +227,8 @@ def build_timeline(rows: list[dict], case: dict) -> list[dict]:
                 r["child_mobile"] = None
         # the records' own words: from a row stating the child is not (yet) mobile, not mobile until a row
         # states mobility (no case.yml mobile_from: it wins); a dated row only
-        statement = row_statement(r.get("description"), r.get("action"))
+        statement = row_statement(r.get("description"), r.get("action"),
+                                  child_identity(case.get("child_name"), case.get("child_sex")))
         if statement != NO_STATEMENT:
             recorded = statement
         if day is not None and not case.get("mobile_from") and recorded == NOT_MOBILE:
@@ -915,20 +917,26 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         def is_missed(x):
             return missed_contact(x) and x.get("agency_kind") in q["agency_kinds"] and not _seen(x)
 
+        def is_follow_up(x):  # the child seen, or an escalation that took place (not a MARAC referral)
+            return _seen(x) or esc_held(x, [e for e in esc(x) if e not in ADULT_ESCALATIONS])
+
         events = _first_per_group([r for r in tl if is_missed(r)])
         flagged = []  # (trigger, deadline, action) of each missed contact past the threshold, unanswered
         for r in events:
             if not r["_exact"]:
                 continue
             deadline = r["_day"] + dt.timedelta(days=q["follow_up_within_days"])
-            action = _first(tl, r["_day"], lambda x: x.get("agency") == r.get("agency") and (
-                _seen(x) or esc_held(x, [e for e in esc(x) if e not in ADULT_ESCALATIONS])))  # not a MARAC referral
+            action = _first(tl, r["_day"], lambda x: x.get("agency") == r.get("agency") and is_follow_up(x))
             if action is not None and action["_day"] <= deadline:
                 continue
             lo = r["_day"] - dt.timedelta(days=q["window_days"])
+            # a follow-up by the agency (timely or late) before the trigger ends the pattern: only the missed
+            # contacts after the latest one count
+            since = max((x["_pos"] for x in tl[:r["_pos"]] if x["_exact"] and x.get("agency") == r.get("agency")
+                         and is_follow_up(x)), default=-1)
             groups = {e["_gcode"] for e in events if e["_day"] is not None and lo <= e["_day"] <= r["_day"]
                       and (not q["same_agency"] or e.get("agency") == r.get("agency"))
-                      and not (e["_exact"] and e["_pos"] > r["_pos"])}
+                      and not (e["_exact"] and e["_pos"] > r["_pos"]) and e["_pos"] > since}
             # a young person from no_flag_age_years (16) who may consent or refuse: only with other concerns open
             dob = case.get("date_of_birth")
             years = None if dob is None else r["_day"].year - dob.year - (
@@ -1028,8 +1036,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                              and x["_day"] <= review_end]
                 clock = max([starts[within[-1]], *seen_days])
                 if running and (review_end - clock).days > max_days and clock not in alive_clocks:
+                    # a review ending at the child's death: the death cut the search short ("at least")
                     flags.append(_flag("child_not_seen", tl[exact[-1]], clock + dt.timedelta(days=max_days), None,
-                                       variant + "_at_review_end"))
+                                       variant + "_at_review_end",
+                                       cut=death if death is not None and review_end == death else None))
         def no_access(x):  # a missed contact whose text says no one answered: a visit, whatever its type
             return missed_contact(x) and any(
                 _says(_text(x.get(c)), w) for c in ("description", "action") for w in q.get("no_access_words") or ())
@@ -1092,7 +1102,11 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                            or (d.get("agency_kind") in q["referral_reaches_kinds"] and any(
                                x["_day"] is not None and c["_day"] <= x["_day"] <= d["_day"]
                                and _text(x.get("agency")) == c_agency and esc_held(x, q["referral_escalations"])
-                               for x in tl)))
+                               for x in tl))
+                           # c's row records the information sent by the deciding agency ("notification from")
+                           or names_sender(_text(c.get("description")) + " . " + _text(c.get("action")), d_agency,
+                                           _text(d.get("agency_kind")), _text(c.get("agency_kind")),
+                                           tuple(q.get("sender_cues") or ())))
                 pairs.append((c, tags, own, reached))
             same = q.get("same_concern") or {}
             known = {same.get(t, t) for c, tags, own, reached in pairs if reached for t in tags}
@@ -1320,7 +1334,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     and x.get("contact_type") != "cp_conference"):
                 return False
             text = _text(x.get("description")) + " . " + _text(x.get("action"))
-            return _mentioned(text, q["transfer_keywords"], tuple(q["transfer_negations"]), tuple(q["sending_words"])) \
+            return _mentioned(text, q["transfer_keywords"], tuple(q["transfer_negations"]),
+                              tuple(q["sending_words"]) + tuple(q.get("refusal_words") or ())) \
                 and (bool(x.get("on_cp_plan")) or _mentioned(text, q["plan_keywords"], ()))
 
         last_response = {}  # agency -> the first conference after its previous notification (None: none)

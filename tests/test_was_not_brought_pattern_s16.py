@@ -55,9 +55,12 @@ def test_a_pattern_longer_than_the_window_says_its_span():
 
 
 def test_a_follow_up_between_two_triggers_ends_the_pattern():
-    flags = flags_of([missed("2023-01-10"), missed("2023-02-10"), seen("2023-03-01"), missed("2023-03-10")])
-    assert list(flags["trigger_event_id"]) == ["C1-e002", "C1-e004"]
+    flags = flags_of([missed("2023-01-10"), missed("2023-02-10"), seen("2023-03-01"), missed("2023-03-10"),
+                      missed("2023-03-20")])
+    assert list(flags["trigger_event_id"]) == ["C1-e002", "C1-e005"]
     assert flags.iloc[0].delay_days == 5  # the late follow-up answers the first pattern
+    # the pattern after the follow-up counts only the missed contacts after it (s16: no shared evidence)
+    assert list(flags["evidence_event_ids"]) == ["C1-e001; C1-e002", "C1-e004; C1-e005"]
 
 
 def test_another_services_missed_contacts_are_its_own_pattern():

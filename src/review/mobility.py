@@ -15,7 +15,11 @@ Read conservatively, one distinct text at a time (`mobility_statement`, cached):
   states mobility;
 * a clause (split at . ; : and newlines) naming another person before the words ("Mum not mobile since her
   operation", "dad walking the dog", "Class went walking to the park", "staff walked with J") says nothing
-  about the child (`OTHER_PERSONS`);
+  about the child (`OTHER_PERSONS`), unless the person reports and the child is the subject (`REPORT_WORDS`,
+  then the child's given name, or "he" / "she" agreeing with the child's sex when known and not the
+  reporter's own: "Mum says he is crawling" in a boy, "staff report Jayden walking"): the words after the
+  subject are the child's (`child`, the case's (given name, sex); without it, nothing is the child's; "Mum
+  says she is walking" may be mum's own: only the girl's name makes it hers);
 * a mobile word moved by equipment or full support ("mobile in powered wheelchair", "mobilising in his
   wheelchair", "walks with full support": the word, at most five words, one of `AIDED_LINKS`, at most two
   words, one of `AIDED_WORDS`) is no independent mobility, nor a "mobile hoist" (`MOBILE_NOT_AFTER`).
@@ -57,6 +61,8 @@ NEGATIONS = _words("negations")
 #: a mobile word followed by one of these, then one of AIDED_WORDS, is moved by equipment or support
 AIDED_LINKS = _words("aided_links")
 AIDED_WORDS = _words("aided_words")
+#: a report by another person whose subject is the child ("Mum says he is crawling") is the child's statement
+REPORT_WORDS = _words("report_words")
 
 NOT_MOBILE, NO_STATEMENT, MOBILE = -1, 0, 1
 
@@ -79,6 +85,24 @@ _AIDED_AFTER = re.compile(rf"(?:[^\w,]+\w+){{0,5}}?[^\w,]+(?:{_alternation(AIDED
                           rf"(?:[^\w,]+\w+){{0,2}}?[^\w,]+(?:{_alternation(AIDED_WORDS)})\b")
 _OTHER = re.compile(rf"\b(?:{_alternation(OTHER_PERSONS)})(?:'s)?\b")
 _CLAUSES = re.compile(r"[.;:\n]+")
+#: at another person: "<person>['s] [a word] <report word> [that] <subject>", the subject in its group
+_REPORTED = re.compile(rf"(?:{_alternation(OTHER_PERSONS)})(?:'s)?\s+(?:\w+\s+)?(?:{_alternation(REPORT_WORDS)})"
+                       rf"\s+(?:that\s+)?(?P<subject>\w+)(?:'s)?\b")
+_PRONOUN_SEX = {"he": "male", "she": "female"}
+#: the vectorised prefilter (RE2, case ignored) of the texts `_REPORTED` may find something in: another person,
+#: then a report word within two words (`review.timeline.recorded_mobility`)
+REPORTED_PATTERN = (rf"\b(?:{_alternation(OTHER_PERSONS)})\b[^.;:\n]{{0,40}}?\b(?:{_alternation(REPORT_WORDS)})\b")
+
+
+def _adult_sexes() -> dict:
+    """Adult word -> "female" / "male" (the package vocab.yml's injury_adults): "Mum says she ..." may be mum's."""
+    from .config import package_data
+
+    adults = package_data("vocab.yml").get("injury_adults") or {}
+    return {str(w).lower(): sex for sex in ("female", "male") for w in adults.get(sex) or ()}
+
+
+_ADULT_SEX = _adult_sexes()
 #: the start of every word the readings look for ("visit" is no "sit", "understanding" no "standing"); also
 #: the vectorised prefilter over a column's distinct texts (RE2, `review.timeline.recorded_mobility`)
 ANY_WORD_PATTERN = (r"\b(?:" + _alternation(NONMOBILE_MILESTONES + OTHER_MILESTONES + MOBILE_WORDS)
@@ -86,8 +110,33 @@ ANY_WORD_PATTERN = (r"\b(?:" + _alternation(NONMOBILE_MILESTONES + OTHER_MILESTO
 _ANY_WORD = re.compile(ANY_WORD_PATTERN)
 
 
-def _clause_statement(clause: str) -> int:
+def _is_child(subject: str, reporter: str, child: tuple) -> bool:
+    """Is `subject` (lower-cased), after `reporter`'s report word, the child of `child` (given name
+    lower-cased or "", sex or None)? The given name; or "he" / "she" of the child's sex (known) when the
+    reporter is of the other sex (injury_adults): "Mum says he is crawling" in a boy, but "Mum says she is
+    walking" may be mum's own and "staff report he is walking" anyone's."""
+    name, sex = child
+    if name and subject == name:
+        return True
+    pronoun = _PRONOUN_SEX.get(subject)
+    reporter_sex = _ADULT_SEX.get(reporter.removesuffix("'s"))
+    return sex is not None and pronoun == sex and reporter_sex is not None and reporter_sex != pronoun
+
+
+def _combine(found) -> int:
+    found = set(found)
+    return MOBILE if MOBILE in found else NOT_MOBILE if NOT_MOBILE in found else NO_STATEMENT
+
+
+def _clause_statement(clause: str, child: tuple = ("", None)) -> int:
     other = _OTHER.search(clause)
+    if other is not None and child != ("", None):
+        reported = _REPORTED.match(clause, other.start())
+        if reported is not None and _is_child(reported.group("subject"), other.group(0), child):
+            # "Mum says he is crawling": the words after the subject are the child's (another person after
+            # them is read as any clause's)
+            return _combine((_clause_statement(clause[:other.start()]),
+                             _clause_statement(clause[reported.end():], child)))
     limit = other.start() if other else len(clause)  # words after another person are about them
     clause = clause[:limit]
     not_mobile = False
@@ -109,24 +158,30 @@ def _clause_statement(clause: str) -> int:
     return NOT_MOBILE if not_mobile else NO_STATEMENT
 
 
+def child_identity(name, sex) -> tuple:
+    """The child as the readings take it: (the given name, the first word of case.yml child_name, lower-cased,
+    or ""; case.yml child_sex "female" / "male", or None)."""
+    given = str(name).strip().split()[0].lower().replace("\u2019", "'") if isinstance(name, str) and name.strip() else ""
+    return (given, sex if sex in ("female", "male") else None)
+
+
+#: no child named nor sex given: the words after another person are never the child's
+NO_CHILD = ("", None)
+
+
 @lru_cache(maxsize=65536)
-def mobility_statement(text: str) -> int:
+def mobility_statement(text: str, child: tuple = NO_CHILD) -> int:
     """MOBILE (1) when `text` states the child is mobile, NOT_MOBILE (-1) when it states the child is not
-    (yet) independently mobile, NO_STATEMENT (0) otherwise; a text stating both states mobility."""
+    (yet) independently mobile, NO_STATEMENT (0) otherwise; a text stating both states mobility. `child`
+    (`child_identity`): whose report, after another person, is the child's ("Mum says he is crawling")."""
     if not text:
         return NO_STATEMENT
     lowered = str(text).lower().replace("\u2019", "'")
     if not _ANY_WORD.search(lowered):
         return NO_STATEMENT  # the usual text: no milestone word at all (one cheap search)
-    found = [_clause_statement(clause) for clause in _CLAUSES.split(lowered) if _ANY_WORD.search(clause)]
-    if MOBILE in found:
-        return MOBILE
-    return NOT_MOBILE if NOT_MOBILE in found else NO_STATEMENT
+    return _combine(_clause_statement(clause, child) for clause in _CLAUSES.split(lowered) if _ANY_WORD.search(clause))
 
 
-def row_statement(description, action) -> int:
+def row_statement(description, action, child: tuple = NO_CHILD) -> int:
     """A row's statement: its description's and action's, the mobile one winning (`mobility_statement`)."""
-    found = {mobility_statement("" if d is None else str(d)) for d in (description, action)}
-    if MOBILE in found:
-        return MOBILE
-    return NOT_MOBILE if NOT_MOBILE in found else NO_STATEMENT
+    return _combine(mobility_statement("" if d is None else str(d), child) for d in (description, action))

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, utils
 from rapidfuzz.process import cpdist
 
 from .config import CaseConfig
-from .mobility import ANY_WORD_PATTERN, MOBILE, NO_STATEMENT, NOT_MOBILE, mobility_statement
+from .mobility import ANY_WORD_PATTERN, MOBILE, NO_CHILD, NO_STATEMENT, NOT_MOBILE, child_identity, mobility_statement
 from .schema import CONTACT_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame
 from .sightings import inferred_sightings, seen_mask
 
@@ -721,7 +721,8 @@ def _case_dates(case, case_uniques) -> dict[str, np.ndarray]:
     def dates(config) -> tuple:
         ends = [d for d in (config.date_of_death, config.review_date) if d]
         return (day(config.date_of_birth), mobility_threshold(config), day(min(ends) if ends else None),
-                bool(getattr(config, "mobile_from", None)))
+                bool(getattr(config, "mobile_from", None)),
+                child_identity(getattr(config, "child_name", None), getattr(config, "child_sex", None)))
 
     if isinstance(case, CaseDates):
         return case.take(case_uniques)
@@ -729,10 +730,19 @@ def _case_dates(case, case_uniques) -> dict[str, np.ndarray]:
         rows = [dates(_config(case[c])) for c in case_uniques]
     else:
         rows = [dates(_config(case))] * len(case_uniques)
-    columns = list(zip(*rows)) if rows else [(), (), (), ()]
+    columns = list(zip(*rows)) if rows else [(), (), (), (), ()]
     out = {name: np.array(values, dtype="datetime64[D]")
            for name, values in zip(("date_of_birth", "mobile_from", "review_end"), columns)}
     out["mobile_from_given"] = np.array(columns[3], dtype=bool)  # case.yml mobile_from (it wins over records)
+    out["child"] = _identities(columns[4])  # (given name, sex): whose report is the child's (`recorded_mobility`)
+    return out
+
+
+def _identities(values) -> np.ndarray:
+    """An object array of `review.mobility.child_identity` tuples (not split into a 2-d array)."""
+    out = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):
+        out[i] = v
     return out
 
 
@@ -787,6 +797,10 @@ class CaseDates:
             # the earlier of the two when both are known (np.fmin ignores NaT, as min of the known dates)
             "review_end": np.fmin(death, review),
             "mobile_from_given": ~np.isnat(mobile_from),  # case.yml mobile_from (it wins over records)
+            # (given name, sex), as `_case_dates` reads case.yml child_name and child_sex
+            "child": _identities([child_identity(n, x if isinstance(x, str) else None) for n, x in zip(
+                self._given_names, cases["child_sex"].to_numpy(dtype=object)[keep] if "child_sex" in cases
+                else np.full(len(self._ids), None, dtype=object))]),
         }
 
     def vocab_keys(self, case_uniques) -> np.ndarray:
@@ -852,10 +866,12 @@ def child_mobile(days: np.ndarray, threshold, precision: pd.Series | None = None
     return pd.arrays.BooleanArray(valid & (days >= threshold) & ~unknown, unknown)
 
 
-def recorded_mobility(description: pd.Series, action: pd.Series) -> np.ndarray:
+def recorded_mobility(description: pd.Series, action: pd.Series, children=None) -> np.ndarray:
     """Per row, what its description and action state about the child's mobility
     (`review.mobility.row_statement`: 1 mobile, -1 not mobile, 0 nothing), read once per distinct
-    (description, action) pair."""
+    (description, action) pair. `children`: per row, its case's `review.mobility.child_identity` (None: no
+    child known), whose report after another person is the child's ("Mum says he is crawling"): a text with
+    such a report is read again once per distinct (text, child)."""
     n = len(description)
     if not n:
         return np.zeros(0, dtype="int8")
@@ -864,10 +880,43 @@ def recorded_mobility(description: pd.Series, action: pd.Series) -> np.ndarray:
     # candidates'): a pair states what its texts state
     d_codes, _ = _factorize(description, sort=False) if len(description) >= _SMALL else _codes(description, sort=False)
     a_codes, _ = _factorize(action, sort=False) if len(action) >= _SMALL else _codes(action, sort=False)
-    d = _statements(_arrow_uniques(description, sort=False))[d_codes]
-    a = _statements(_arrow_uniques(action, sort=False))[a_codes]
+    d_uniques, a_uniques = _arrow_uniques(description, sort=False), _arrow_uniques(action, sort=False)
+    d = _statements(d_uniques)[d_codes]
+    a = _statements(a_uniques)[a_codes]
+    if children is not None:
+        d = _child_statements(d, d_codes, d_uniques, children)
+        a = _child_statements(a, a_codes, a_uniques, children)
     return np.where((d == MOBILE) | (a == MOBILE), MOBILE,
                     np.where((d == NOT_MOBILE) | (a == NOT_MOBILE), NOT_MOBILE, NO_STATEMENT)).astype("int8")
+
+
+def _child_statements(statements: np.ndarray, codes: np.ndarray, uniques, children) -> np.ndarray:
+    """`statements` (per row) with the rows whose text reports the words of another person (`review.mobility`
+    ``REPORTED_PATTERN``) read again with their case's child (`children`, per row), each distinct (text,
+    child) once."""
+    from .mobility import REPORTED_PATTERN
+
+    if not len(uniques):
+        return statements
+    texts = uniques if isinstance(uniques, (pa.Array, pa.ChunkedArray)) else \
+        pa.array([str(t) for t in uniques], type=pa.large_string())
+    found = pc.match_substring_regex(texts, REPORTED_PATTERN, ignore_case=True)
+    found = np.asarray(found.to_numpy(zero_copy_only=False) if isinstance(found, pa.Array)
+                       else found.combine_chunks().to_numpy(zero_copy_only=False), dtype=object)
+    hit = np.append(found == True, False)  # noqa: E712 (nulls are None); code -1 (NA): none
+    if not (isinstance(children, np.ndarray) and children.ndim == 1):  # a list of tuples: not a 2-d array
+        children = _identities(list(children))
+    rows = np.flatnonzero(hit[codes] & np.array([c is not None and c != NO_CHILD for c in children], dtype=bool)
+                          ) if hit.any() else np.zeros(0, dtype="int64")
+    if not len(rows):
+        return statements
+    out = statements.copy()
+    keys = pd.Series(list(zip(codes[rows].tolist(), children[rows].tolist())))
+    inverse, distinct = pd.factorize(keys)
+    read = np.array([mobility_statement(str(texts[int(code)].as_py() or ""), child) for code, child in distinct],
+                    dtype="int8")
+    out[rows] = read[inverse]
+    return out
 
 
 def _statements(uniques) -> np.ndarray:
@@ -1701,7 +1750,7 @@ def build_timeline(
                                            frame["date_text"] if "date_text" in frame.columns else None)
     new["child_mobile"] = child_mobile_recorded(
         child_mobile(days, per_case["mobile_from"][case_codes], frame["date_precision"]),
-        recorded_mobility(frame["description"], frame["action"]), starts, days,
+        recorded_mobility(frame["description"], frame["action"], per_case["child"][case_codes]), starts, days,
         per_case["mobile_from_given"][case_codes])
     links = candidate_links(frame, threshold=link_threshold, window_days=link_window_days, factorised=factorised,
                             in_order=True)

@@ -1048,6 +1048,15 @@ def _case_attr(case, case_id: str, name: str):
     return None if config is None else getattr(config, name, None)
 
 
+def _child_name(case, case_id: str):
+    """case.yml child_name of one case (a mapping's "child_name", else its "child_given_name"), or None."""
+    config = _case_config(case, case_id)
+    if isinstance(config, dict):
+        return next((v for v in (config.get("child_name"), config.get("child_given_name"))
+                     if isinstance(v, str) and v.strip()), None)
+    return getattr(config, "child_name", None)
+
+
 def child_sex(case, case_id: str) -> str | None:
     """The child's sex of one case, "female" or "male" (case.yml `child_sex`, or a mapping's "child_sex"), else
     None (not known)."""
@@ -1276,11 +1285,17 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     mobile_froms = [_case_attr(case, cid, "mobile_from") for cid in case_ids] if case is not None else []
     # each case's case.yml child_sex ("female", "male", None), by case code (self_harm_not_referred)
     child_sexes = [child_sex(case, cid) for cid in case_ids] if case is not None else []
+    # each case's child as the timeline's mobility reading takes it (`review.mobility.child_identity`), by case
+    # code: nonmobile_injury names the row the timeline read the child as not mobile from
+    from ..mobility import child_identity
+
+    children = [child_identity(_child_name(case, cid), sex) for cid, sex in zip(case_ids, child_sexes)] \
+        if case is not None else []
     return Context(timeline=tl, settings=settings, case_ids=ids,
                    extra={"deaths": pd.Series(deaths, index=ids), "review_dates": pd.Series(reviews, index=ids),
                           "concern_windows": windows,
                           "vocab_keys": vocab_keys, "order": order, "mobile_froms": mobile_froms,
-                          "child_sexes": child_sexes})
+                          "child_sexes": child_sexes, "children": children})
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -34,10 +34,12 @@ from .base import (
     column_at,
     day_numbers,
     deadline_rows,
+    death_bound,
     first_response,
     fmt_date,
     fmt_days,
     missed_contacts,
+    note_death_cut,
     outcome_text,
     register,
     row_vocabs,
@@ -305,7 +307,8 @@ def _gap_rows(ctx, pick, max_days, seen, variant, what, since, seen_day, seen_at
 def _open_rows(ctx, pick, end, max_days, variant, what, since, seen_day, seen_at, clock, gap,
                since_at) -> pd.DataFrame:
     """Flags for stretches still running at the end of the review, unseen past the limit: censored at the
-    end (no action, delay NA); the trigger is the stretch's last exact-date contact before the end, or its
+    end (no action, delay NA; where the end is the child's death, at least the days from the deadline to it,
+    `delay_censored`); the trigger is the stretch's last exact-date contact before the end, or its
     last contact when it has only partial dates (`_open_at_end`).
 
     A partial date is never shown as a made-up day: the last sighting, the start of the stretch and the last
@@ -321,6 +324,10 @@ def _open_rows(ctx, pick, end, max_days, variant, what, since, seen_day, seen_at
                          "action_exact": np.zeros(len(t), dtype=bool)}, index=t.index)
     out = deadline_rows(t, none, f"child seen at least every {max_days} days {what}")
     out["variant"] = variant + "_at_review_end"
+    # where the review ends at the child's death, the death ended the search for a sighting: the delay is at
+    # least the days from the deadline to the death (`censor_delays`), as the other rules' searches it cut
+    death = death_bound(ctx, t, t["_day"], None)
+    note_death_cut(ctx, t, death.where(death == _dates(end, t.index)), none["action_event_id"])
     if variant == "open_concerns":
         out["severity"] = "medium"
     index = t.index

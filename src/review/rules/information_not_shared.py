@@ -1,7 +1,9 @@
 """Rule `information_not_shared`: agency A recorded a concern and, within 90 days, agency B made a
 decision about the child (conference, discharge, closure, no further action, return home, referral
 decision) with no record that the concern had reached B — B had not recorded it itself, A's row does not
-list B among the agencies informed, and no linked record (event_group) joins them. Tags of one concern family
+list B among the agencies informed, no linked record (event_group) joins them, and A's row does not record
+the information coming from B (`sender_cues`: "Transfer-in notification from Eastshire received" by Westshire's
+social care means Eastshire's social care held it; `knowledge.names_sender`). Tags of one concern family
 (`same_concern`: relationship abuse and domestic abuse) are one concern: a police record of a young person's
 relationship abuse had reached social care when social care recorded the domestic abuse notification.
 
@@ -23,7 +25,7 @@ def information_not_shared(ctx: Context, params: dict) -> pd.DataFrame:
     tl = ctx.timeline
     long = knowledge_pairs(
         ctx, int(params["window_days"]), params["concern_tags"], params["referral_escalations"],
-        params["referral_reaches_kinds"], params.get("same_concern"),
+        params["referral_reaches_kinds"], params.get("same_concern"), params.get("sender_cues") or (),
     )
     unknown = long[~long["known"].astype(bool) & (long["c_agency"] != long["d_agency"])]
     # a row reporting earlier missed contacts (a letter, a discharge "following 3 WNB") is no missed appointment

@@ -27,7 +27,9 @@ from .base import (
     _mentioned,
     _negating_vocab,
     _open_ended,
+    _first_of_each,
     _rows_matching,
+    _texts,
     first_response,
     held_escalations,
     joined,
@@ -135,12 +137,69 @@ def _word_pattern(keyword: str):
     return re.compile(r"(?<!\w)" + r"\W+".join(re.escape(w) for w in keyword.split()) + tail + r"(?!\w)", re.I)
 
 
+#: words of an agency's name that say nothing of which agency it is
+_NAME_FILLERS = frozenset({"the", "of", "and", "for"})
+
+
+def names_sender(text, agency, kind, receiver_kind, cues, vocab=None) -> bool:
+    """Does `text`, a row of an agency of `receiver_kind`, record information sent to it by `agency` (of
+    `kind`)? One of `cues` (a message or its receipt: "notification", "email", "referral", "received"), at
+    most three words before "from" in its sentence, then, from the word after "from" ("the" skipped), a run of
+    words of the agency's name: "Email from Kingsway Academy re hunger" names Kingsway Academy. A run that is
+    not the whole name ("Transfer-in notification from Eastshire received") names the agency when a
+    `sharing_recipients` word straight after it reaches the agency ("from Eastshire CSC": Eastshire
+    Children's Social Care), or, with none, when the agency is of the receiving agency's kind (an authority
+    naming its counterpart: Westshire social care's "from Eastshire" is Eastshire's social care, not its
+    police). A run with no word of the name names nothing: a bare "from school" or "from police" is not read as
+    one particular agency. `vocab`: compiled, or None for the package vocabulary."""
+    if not text or not agency:
+        return False
+    v = _negating_vocab((), "") if vocab is None else vocab
+    tokens = v.tokens(str(text))
+    if "from" not in tokens:
+        return False
+    name = set(normalise_text(str(agency)).split()) - _NAME_FILLERS
+    cues = {normalise_text(str(c)) for c in cues} - {""}
+    if not name or not cues:
+        return False
+    for i, token in enumerate(tokens):
+        if token != "from":
+            continue
+        before = tokens[max(i - 3, 0):i]
+        marks = [k for k, w in enumerate(before) if w.startswith("|")]
+        if marks:  # the cue in the same sentence as "from"
+            before = before[marks[-1] + 1:]
+        if cues.isdisjoint(before):
+            continue
+        j = i + 1
+        if j < len(tokens) and tokens[j] == "the":
+            j += 1
+        start = j
+        while j < len(tokens) and tokens[j] in name:
+            j += 1
+        run = set(tokens[start:j])
+        if not run:
+            continue
+        if name <= run:
+            return True
+        words = [(a, word) for a, _, word in v._sharing_words.find(tokens[j:j + 4]) if a == 0]
+        if words:
+            if any(informed_reaches(v.sharing_recipients[w], str(agency), str(kind or ""), v) for _, w in words):
+                return True
+            continue
+        if kind and kind == receiver_kind:
+            return True
+    return False
+
+
 def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, referral_reaches_kinds,
-                    families: dict | None = None) -> pd.DataFrame:
+                    families: dict | None = None, sender_cues=()) -> pd.DataFrame:
     """One row per (decision, earlier concern row, concern tag): d_index and c_index (timeline index),
     tag, known (the concern had reached the deciding agency), c_agency, d_agency. `families` ({tag: tag}):
     tags read as the one they map to when asking what reached the agency (relationship_abuse: domestic_abuse,
-    the same concern whichever of the two each agency's words gave it)."""
+    the same concern whichever of the two each agency's words gave it). `sender_cues`: a concern row whose
+    text records the information coming from the deciding agency (`names_sender`: "Transfer-in notification
+    from Eastshire received") reached it: the agency held it."""
     tl = ctx.timeline
     decisions = rows_of(ctx, decision_mask(ctx), ["_case", "_day", "_agency", "agency", "agency_kind"])
     cols = ["d_index", "c_index", "tag", "known", "c_agency", "d_agency"]
@@ -183,6 +242,9 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
         hit = first_response(ctx, probe, held_escalations(ctx, referral_escalations), same_agency=True)["timely"]
         referred[to_kind] = hit.to_numpy()
     reached = same.to_numpy() | linked | told.to_numpy() | referred.to_numpy()
+    # 5. A's row records the information sent to it by the deciding agency (a receipt, a notification from it)
+    if len(sender_cues) and (~reached).any():
+        reached |= _sent_by_decider(ctx, pairs, ~reached, tuple(str(c) for c in sender_cues))
 
     long = pd.DataFrame(
         {
@@ -203,6 +265,37 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
     long = long.merge(known, on=["d_index", "family"], how="left")
     long["known"] = long["tag_known"].fillna(False).astype(bool)
     return long[cols].reset_index(drop=True)
+
+
+def _sent_by_decider(ctx: Context, pairs: pd.DataFrame, open_: np.ndarray, cues: tuple) -> np.ndarray:
+    """Per pair of `pairs` (among `open_`): does the concern row's text record its information sent by the
+    deciding agency (`names_sender`)? Only the rows whose text says "from" are read, each distinct
+    (description, action, deciding agency and kind, the concern row's kind) once."""
+    tl = ctx.timeline
+    out = np.zeros(len(pairs), dtype=bool)
+    c_pos = pairs["e_pos"].to_numpy(dtype="int64")
+    rows = np.unique(c_pos[open_])
+    rows = rows[_rows_matching(ctx, rows, ["from"])]
+    maybe = open_ & np.isin(c_pos, rows)
+    if not maybe.any():
+        return out
+    (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
+    kinds = tl["agency_kind"].astype(object).fillna("").to_numpy(dtype=object)
+    at = c_pos[maybe]
+    keys = pd.DataFrame({"d": d_codes[at], "a": a_codes[at],
+                         "agency": pairs["agency"].astype(object).fillna("").to_numpy(dtype=object)[maybe],
+                         "kind": pairs["agency_kind"].astype(object).fillna("").to_numpy(dtype=object)[maybe],
+                         "receiver": kinds[at]})
+    group = keys.groupby(["d", "a", "agency", "kind", "receiver"], sort=False).ngroup().to_numpy()
+    first = _first_of_each(group)
+    vocab = _negating_vocab((), "")
+    hits = np.array([
+        names_sender(str(d_uniques[keys["d"].iat[i]]) + " . " + str(a_uniques[keys["a"].iat[i]]),
+                     keys["agency"].iat[i], keys["kind"].iat[i], keys["receiver"].iat[i], cues, vocab)
+        for i in first
+    ], dtype=bool)
+    out[maybe] = hits[group]
+    return out
 
 
 def _informed(informed: pd.Series, agency: pd.Series, kind: pd.Series | None = None) -> np.ndarray:
@@ -289,7 +382,7 @@ def agency_knowledge(timeline: pd.DataFrame, rules: dict | None = None, case=Non
     )
     long = knowledge_pairs(
         ctx, int(rules["settings"]["knowledge_window_days"]), params["concern_tags"],
-        params["referral_escalations"], params["referral_reaches_kinds"],
+        params["referral_escalations"], params["referral_reaches_kinds"], sender_cues=params.get("sender_cues") or (),
     )
     if long.empty:  # no concern before any decision: the pairs table has no columns
         long = pd.DataFrame({"d_index": pd.Series(dtype="int64"), "c_index": pd.Series(dtype="int64"),

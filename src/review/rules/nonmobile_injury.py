@@ -157,7 +157,9 @@ def mobility_source(ctx: Context, t: pd.DataFrame, params: dict) -> pd.Series:
     rows = np.flatnonzero(np.isin(all_case, case_codes[~given]))
     if not len(rows):
         return out
-    statements = recorded_mobility(tl["description"].iloc[rows], tl["action"].iloc[rows])
+    children = ctx.extra.get("children") or []
+    statements = recorded_mobility(tl["description"].iloc[rows], tl["action"].iloc[rows],
+                                   [children[c] for c in all_case[rows]] if children else None)
     sub_case = all_case[rows]
     first = np.r_[True, sub_case[1:] != sub_case[:-1]]
     starts = np.maximum.accumulate(np.where(first, np.arange(len(rows)), 0))

@@ -12,7 +12,8 @@ The trigger is the receiving social care's record of the notification: a row of 
 mentions `transfer_keywords` ("Transfer-in notification from Eastshire received", "notification of
 transfer"), not negated ("transfer-in request declined") and not in a sentence saying it was sent
 (`sending_words`: the sending authority's "Transfer-in notification sent to Westshire" is no notification
-received), for a child on a plan: a plan is open on its day (`on_cp_plan`), or its text says so
+received) nor one refusing or calling it off (`refusal_words`, anywhere in the sentence: "Transfer-in request
+from Eastshire declined", "family did not move"), for a child on a plan: a plan is open on its day (`on_cp_plan`), or its text says so
 (`plan_keywords`, not negated). A conference row is no notification. The requirement: a child protection
 conference (a row of the type or escalation that took place, `types_held` / `held_escalations`; "transfer-in
 conference" is read as one) recorded by the same agency. A later notification by the same agency before
@@ -53,8 +54,10 @@ def transfer_in_conference_late(ctx: Context, params: dict) -> pd.DataFrame:
     # the receiving social care's record of the notification; the text is read only on its rows, dated to
     # the day (a deadline is anchored on a day), that are no conference: free text is the costly part at scale
     candidates = ctx.kinds(params["agency_kinds"]) & tl["_exact"] & ~conference & ~ctx.types(["cp_conference"])
+    # not in a sentence saying it was sent, or that the transfer was refused or called off: a refusal is
+    # often written further along ("Transfer-in request from Eastshire declined")
     notified = text_mentions(ctx, candidates, params["transfer_keywords"], params["transfer_negations"],
-                             params["sending_words"])
+                             [*params["sending_words"], *(params.get("refusal_words") or ())])
     if not notified.any():
         return rows_of(ctx, notified, _COLUMNS)
     # a child on a plan: one open on the day, or the notification says so ("CP plans (neglect)")

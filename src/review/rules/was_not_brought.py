@@ -1,6 +1,7 @@
 """Rule `was_not_brought`: two or more missed health appointments (was not brought / did not attend)
 within 90 days with no follow-up by that agency — a contact at which the child was seen, or an
-escalation — within 14 days of the latest.
+escalation — within 14 days of the latest. A follow-up, timely or late, ends a pattern: the missed contacts
+counted at a trigger are those after the agency's latest follow-up before it.
 
 Source: local was-not-brought protocols (a child who is not brought is a child at risk: the service
 follows up, reviews the pattern and escalates); NICE CG89 (failure to attend appointments as an alerting
@@ -78,6 +79,10 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     ev = events[["_case", "_agency", "_gcode", "_start", "_end", "_exact", "event_id", "_day", "_shown"]].assign(pos=events.index)
     pairs = window_pairs(ctx, triggers[list(keys) + ["lo", "_day"]], ev, "lo", "_day", keys=keys)
     pairs = pairs[~(pairs["e__exact"] & (pairs["e_pos"] > pairs["t_index"]))]
+    # a follow-up by the trigger's agency (timely or late) ends the pattern before it: only the missed contacts
+    # after the agency's latest follow-up before the trigger count, so two patterns never share a missed contact
+    since = _last_follow_up(ctx, follow_up, pairs["t_index"].to_numpy(dtype="int64"))
+    pairs = pairs[pairs["e_pos"].to_numpy(dtype="int64") > since]
     count = pairs.groupby("t_index")["e__gcode"].nunique()
     t = triggers[triggers.index.isin(count[count >= params["min_missed"]].index)].copy()
     # a young person: "did not attend"; from no_flag_age_years, flagged only with other concerns open
@@ -145,6 +150,22 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
         "agencies": agencies,
         "explanation": explanation,
     }, index=t.index)
+
+
+def _last_follow_up(ctx: Context, follow_up: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """Per timeline position of `rows`, the position of the latest exact-date row of `follow_up` by the same
+    agency of the same case before it in the timeline (-1: none). One binary search over the follow-ups'
+    (agency, position) keys."""
+    tl = ctx.timeline
+    agency = tl["_agency"].to_numpy().astype("int64")
+    n = len(tl) + 1
+    fu = np.flatnonzero(np.asarray(follow_up, dtype=bool) & tl["_exact"].to_numpy(dtype=bool))
+    fu_keys = np.sort(agency[fu] * n + fu)
+    wanted = agency[rows] * n + rows
+    at = np.searchsorted(fu_keys, wanted, side="left") - 1
+    found = fu_keys[np.maximum(at, 0)] if len(fu_keys) else np.zeros(len(rows), dtype="int64")
+    ok = (at >= 0) & (found // n == agency[rows]) if len(fu_keys) else np.zeros(len(rows), dtype=bool)
+    return np.where(ok, found % n, -1)
 
 
 def _patterns(t: pd.DataFrame, keys, window_days) -> np.ndarray:
