@@ -44,7 +44,8 @@ def test_other_patterns_and_cases_are_as_before(synth):
     # (s14: the exploitation_not_referred pattern, planted after this one in cases with no other planted
     # pattern, is left out as this one is; the digests of the rest are the main branch's generator's too)
     # (s15: so is the self_harm_not_referred pattern, planted after both in cases of its own)
-    late_rules = [RULE, "exploitation_not_referred", "self_harm_not_referred"]
+    # (s16: so is the transfer_in_conference_late pattern, planted last)
+    late_rules = [RULE, "exploitation_not_referred", "self_harm_not_referred", "transfer_in_conference_late"]
     other = truth[~truth["rule_id"].isin(late_rules)]
     late = set(truth.loc[truth["rule_id"] == RULE, "case_id"])
     assert sorted(late) == ["C000016", "C000023", "C000031", "C000042", "C000059", "C000061"]
@@ -60,7 +61,10 @@ def test_other_patterns_and_cases_are_as_before(synth):
     # of the other 59 cases is the main branch's generator's for the same cases)
     harmed_before = {"C000007", "C000011", "C000012", "C000017", "C000018", "C000036", "C000048", "C000049",
                      "C000072"}
-    rest = contacts[~contacts["case_id"].isin(late | exploited | harmed | harmed_before)]
+    # (s16: the transfer_in_conference_late pattern rewrites a few rows of its cases: they are left out too; the
+    # digest of the other 54 cases is the s15 generator's (d948244) for the same cases)
+    transferred = set(truth.loc[truth["rule_id"] == "transfer_in_conference_late", "case_id"])
+    rest = contacts[~contacts["case_id"].isin(late | exploited | harmed | harmed_before | transferred)]
     text = "\n".join("|".join(map(str, r)) for r in rest[
         ["event_id", "date", "contact_type", "concerns", "escalation", "description", "child_seen",
          "child_seen_alone"]].itertuples(index=False))
@@ -68,7 +72,7 @@ def test_other_patterns_and_cases_are_as_before(synth):
     # to completion), where it had said "started": with that one sentence as it was, the digest is as before
     text = text.replace("Single assessment completed by allocated social worker.",
                         "Single assessment started by allocated social worker.")
-    assert len(rest) == 5900 and hashlib.sha1(text.encode()).hexdigest() == "c6c6863c60c60c56083fceb96cd83b835a7a1d2c"
+    assert len(rest) == 5400 and hashlib.sha1(text.encode()).hexdigest() == "349060e42c1dd965dbbe11672147bf183416fb02"
 
 
 def test_rules_find_the_planted_pattern_and_only_there(synth):

@@ -127,7 +127,9 @@ def test_docx_flags_column_marks_the_rows_the_other_exports_mark(built):
     in_word = {int(r.cells[0].text): sorted(int(x) for x in r.cells[-1].text.split(", "))
                for r in table.rows[1:] if r.cells[-1].text.strip()}
     assert in_word == marked
-    assert 24 not in in_word  # flag 1's first action (was marked "1" in Word only)
+    # flag 1's first action (was marked "1" in Word only); row 24, the GP's own referral of the burn, is now in
+    # flag 8's evidence where social care's receipt of it was (s16: a receipt is no injury record)
+    assert 1 not in in_word.get(24, []) and in_word.get(24) == [8]
     assert in_word[62] == [6, 9, 13, 15]  # was "6, 7, 8, 9, 13, 15, 16, 17, 18"
     # the flags table still cites an action, labelled as such (flag 1's referral 118 days later is no longer its
     # action since the s13 90-day limit: a flag whose next escalation falls within it)

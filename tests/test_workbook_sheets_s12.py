@@ -55,7 +55,8 @@ def test_each_sheet_names_its_columns_in_the_chronologys_words(built):
         "Event id", "Date", "Date precision", "Agency", "Agency kind", "Concerns", "Expected within (days)",
         "Next escalation by any agency (event id)", "Next escalation date", "Next escalation date precision",
         "Next escalation by any agency", "Latency (days)", "Within expected time", "Flagged",
-        "Child died before the response window ended", "Case id"]
+        "Child died before the response window ended",
+        "Latency at least (days; no escalation before the child's death)", "Case id"]
     assert _header(_sheet(built, "Agency knowledge")) == [
         "Decision (event id)", "Date", "Date precision", "Deciding agency", "Decision (contact type)",
         "Concerns known to the deciding agency", "Concerns known to any agency",
