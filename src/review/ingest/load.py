@@ -744,6 +744,13 @@ def _rows_of(values: list, wanted: list, row_numbers: list[int]) -> list[int]:
     return [row_numbers[k] for k in found] + [None] * (total - len(found))
 
 
+def _values_named(values: list) -> str:
+    """"'a', 'b'" quoting at most MAX_NAMES_WARNED of `values`, and how many more, for a warning."""
+    shown = values[:MAX_NAMES_WARNED]
+    more = f" and {len(values) - len(shown)} more" if len(values) > len(shown) else ""
+    return ", ".join(map(repr, shown)) + more
+
+
 def _rows_named(numbers: list) -> str:
     """"row 5", or "rows 5, 7, ..." naming at most MAX_ROWS_IN_NOTE of them and how many more, for a note."""
     shown = ", ".join(map(str, numbers[:MAX_ROWS_IN_NOTE]))
@@ -1678,11 +1685,9 @@ class _ColumnBuilder:
         values = sorted({a for a, u in zip(attended, unread) if u})
         if values:
             rows = _rows_of(attended, values, row_numbers)
-            shown = values[:MAX_NAMES_WARNED]
-            more = f" and {len(values) - len(shown)} more" if len(values) > len(shown) else ""
             self.report.warn(
                 rows[0], self.match.header_of("attended"),
-                f"attendance value(s) {', '.join(map(repr, shown))}{more} ({_rows_named(rows)}) say neither that the "
+                f"attendance value(s) {_values_named(values)} ({_rows_named(rows)}) say neither that the "
                 f"child attended nor that the child did not (read: Yes/No, Attended, DNA, WNB, Was not brought): "
                 f"those rows are not read as missed appointments, the cell kept as another column")
         return contact_type, (unread if values else None)
@@ -1709,11 +1714,9 @@ class _ColumnBuilder:
             return
         warned.update((self.case.case_id, self.source_file, t) for t in values)
         rows = _rows_of(type_texts, values, row_numbers)
-        shown = values[:MAX_NAMES_WARNED]
-        more = f" and {len(values) - len(shown)} more" if len(values) > len(shown) else ""
         self.report.warn(
             rows[0], self.match.header_of("contact_type"),
-            f"contact type(s) {', '.join(map(repr, shown))}{more} ({_rows_named(rows)}) name no type the vocabulary "
+            f"contact type(s) {_values_named(values)} ({_rows_named(rows)}) name no type the vocabulary "
             f"knows: those rows are typed from their description (else 'other'), the cell kept as another column; "
             f"to read such a cell as a type, add it under `contact_types:` in the case's vocab.yml (or map it in "
             f"the profile's `values:`)",
