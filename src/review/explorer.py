@@ -123,6 +123,19 @@ def _filter_day(value, name: str) -> pd.Timestamp | None:
                       "(day first)")
 
 
+def flags_headline(flags: pd.DataFrame, decisions=None) -> str:
+    """The flags counted as `review build` counts them: "23 flags (1 rejected by the reviewers); 1 finding
+    added" (every flag, the findings the reviewers added among them; the parts in brackets and after the
+    semicolon only when there are any)."""
+    from .decisions import ADDED_SOURCE
+    from .export import decision_counts, plural
+
+    rejected = decision_counts(flags, decisions).get("rejected", 0) if len(flags) else 0
+    added = int((flags["source"].astype("string").fillna("") == ADDED_SOURCE).sum()) if "source" in flags else 0
+    return (plural(len(flags), "flag") + (f" ({rejected} rejected by the reviewers)" if rejected else "")
+            + (f"; {plural(added, 'finding')} added" if added else ""))
+
+
 def filter_timeline(
     timeline: pd.DataFrame,
     *,
@@ -397,7 +410,8 @@ class DecisionForm:
         self.case_dir = case_dir
         self._flags = flags
         self._timeline = timeline  # an added finding records its contact's content too (`record_decision`)
-        self.flag = w.Dropdown(options=[("(new finding)", "")] + [(fid, fid) for fid in flags["flag_id"]], description="Flag")
+        self.flag = w.Dropdown(options=[("(new finding)", "")] + flag_options(flags, timeline), description="Flag",
+                               layout=w.Layout(width="90%"))
         self.decision = w.ToggleButtons(options=["accepted", "rejected", "added"], description="Decision")
         self.rule = w.Dropdown(options=list(RULE_IDS) + [self.OTHER_RULE], value=self.OTHER_RULE, description="Rule")
         if timeline is not None and len(timeline):
@@ -406,14 +420,16 @@ class DecisionForm:
         else:
             self.event = w.Text(description="Event id", placeholder="the contact's event_id")
         self.rationale = w.Textarea(description="Rationale", placeholder="why (required)")
-        self.author = w.Text(description="Author", value=author)
+        self.author = w.Text(description="Author", value=author, placeholder="one of the reviewers case.yml names")
+        # a flag that already has a decision keeps it unless this is ticked (as `review decide --replace`)
+        self.replace = w.Checkbox(description="Replace the flag's decision in force", value=False)
         self.save = w.Button(description="Record decision", button_style="primary")
         self.out = w.Output()
         self.save.on_click(self._save)
         self.decision.observe(self._show_finding_controls, names="value")
         self._show_finding_controls()
         self.widget = w.VBox([self.flag, self.decision, self.rule, self.event, self.rationale, self.author,
-                              self.save, self.out])
+                              self.replace, self.save, self.out])
 
     def _show_finding_controls(self, _change=None) -> None:
         display = "" if self.decision.value == "added" else "none"
@@ -432,18 +448,11 @@ class DecisionForm:
             return f"choose the flag to mark {self.decision.value}"
         return None
 
-    def _flag_details(self, flag_id) -> dict:
-        """The decided flag's rule, trigger and evidence contacts, recorded beside the decision."""
-        from .decisions import flag_details
-
-        flags = getattr(self, "_flags", None)
-        if flags is None or "flag_id" not in flags or not flag_id:
-            return {}
-        rows = flags[flags["flag_id"].astype(str) == str(flag_id)]
-        return flag_details(rows.iloc[0]) if len(rows) else {}
-
     def _save(self, _button) -> None:
-        from .decisions import record_decision
+        """Record the form's decision with the checks `review decide` makes (`review.decisions.decide`): the
+        author one of case.yml's reviewers (recorded as case.yml spells it), a flag's decision in force kept
+        unless "Replace" is ticked, an added finding not added twice."""
+        from .decisions import decide
         from .errors import ReviewError
 
         self.out.clear_output()
@@ -455,18 +464,40 @@ class DecisionForm:
             added = self.decision.value == "added"
             event = str(self.event.value or "").strip() if added else ""
             try:
-                flag_id = record_decision(
+                checked = decide(
                     self.case_dir,
                     self.flag.value,
                     self.decision.value,
                     self.rationale.value,
                     self.author.value,
-                    **({"rule_id": self.rule.value, "trigger_event_id": event, "evidence_event_ids": event,
-                        "timeline": self._timeline} if added else self._flag_details(self.flag.value)),
+                    replace=bool(self.replace.value),
+                    analysis=self._analysis(),
+                    replace_hint='tick "Replace" to record this one in its place',
+                    ask_author="give the author",
+                    **({"rule_id": self.rule.value, "trigger_event_id": event, "evidence_event_ids": event}
+                       if added else {}),
                 )
-                print(f"Recorded: {self.decision.value} {flag_id}")
             except ReviewError as exc:
                 print(f"Not recorded: {exc}")
+                return
+            if checked.unchanged:
+                print(f"Unchanged: flag #{checked.number} {checked.flag_id} already has this decision")
+            else:
+                number = f"#{checked.number} " if checked.number else ""
+                print(f"Recorded: {self.decision.value} {number}{checked.flag_id} by {checked.author}")
+
+    def _analysis(self):
+        """The case as the checks need it: the form's flags and timeline with the decisions as decisions.csv
+        holds them now (a decision recorded since the form was built counts); None without a timeline (the
+        case is then read and analysed)."""
+        from types import SimpleNamespace
+
+        from .decisions import load_decisions
+
+        if self._timeline is None:
+            return None
+        decisions, _ = load_decisions(self.case_dir, self._flags, self._timeline)
+        return SimpleNamespace(flags=self._flags, timeline=self._timeline, decisions=decisions)
 
 
 def _event_options(timeline: pd.DataFrame, width: int = 70) -> list[tuple[str, str]]:
