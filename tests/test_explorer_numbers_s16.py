@@ -151,3 +151,13 @@ def test_flag_evidence_takes_a_flag_number(sample):
         assert flag_evidence(analysis.timeline, analysis.flags, given).equals(expected)
     with pytest.raises(KeyError, match="#1 to #"):
         flag_evidence(analysis.timeline, analysis.flags, len(analysis.flags) + 1)
+
+
+def test_date_span_follows_the_contacts_precision():
+    from review.explorer import date_span
+
+    t = pd.DataFrame({"seq": [1, 2, 3], "date": pd.to_datetime(["2023-03-01", "2024-07-15", "2023-06-02"]),
+                      "date_precision": ["season", "day", "day"], "agency": ["A", "B", "C"],
+                      "description": ["x", "y", "z"]})
+    assert date_span(t) == "Spring 2023 to 15/07/2024"
+    assert date_span(t.assign(date=pd.NaT)) == "no dated contacts"

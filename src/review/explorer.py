@@ -67,6 +67,17 @@ def chronology_view(timeline: pd.DataFrame) -> pd.DataFrame:
     return view
 
 
+def date_span(timeline: pd.DataFrame) -> str:
+    """"first to last": the earliest and latest contacts' dates as the chronology shows them, to the precision
+    the agency gave ("Spring 2023 to 15/07/2024"), "no dated contacts" when none is dated."""
+    dated = timeline[pd.to_datetime(timeline["date"]).notna()] if "date" in timeline.columns else timeline.iloc[:0]
+    if not len(dated):
+        return "no dated contacts"
+    days = pd.to_datetime(dated["date"])
+    ends = chronology_view(dated.loc[[days.idxmin(), days.idxmax()]])["date"].tolist()
+    return f"{ends[0]} to {ends[-1]}"
+
+
 def flags_view(flags: pd.DataFrame) -> pd.DataFrame:
     """The flags numbered 1..n as on the swimlane callouts, with the columns a reviewer reads."""
     numbered = flags.reset_index(drop=True).copy()
