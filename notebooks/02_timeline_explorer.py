@@ -33,7 +33,7 @@ import pandas as pd
 from IPython.display import display
 
 from review.charts import plot_swimlane
-from review.explorer import TimelineExplorer, chronology_view, flags_view
+from review.explorer import TimelineExplorer, chronology_view, date_span, flags_view
 from review.export import plural
 from review.pipeline import analyse, load_case
 
@@ -41,8 +41,9 @@ pd.set_option("display.max_colwidth", 80)
 case = load_case(case_dir)
 analysis = analyse(case)
 timeline = analysis.timeline
+# (the first and last dates to the precision the agencies gave them: "Spring 2023", not 01/03/2023)
 print(f"{plural(len(timeline), 'contact')} from {plural(timeline['agency'].nunique(), 'agency', 'agencies')}, "
-      f"{timeline['date'].min():%d/%m/%Y} to {timeline['date'].max():%d/%m/%Y}")
+      f"{date_span(timeline)}")
 
 # %% [markdown]
 # ## Who was in contact with the child

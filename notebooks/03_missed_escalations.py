@@ -25,10 +25,11 @@
 # %% tags=["parameters"]
 case_dir = "../data/cases/sample"
 out_dir = "../reports/sample"
-# a decision to record when the notebook runs, e.g.
-# {"flag_no": 1, "decision": "accepted", "rationale": "...", "author": "Lead reviewer"}, or a finding
+# a decision to record when the notebook runs, checked as `review decide` checks it, e.g.
+# {"flag_no": 1, "decision": "accepted", "rationale": "...", "author": "Jane Okafor"} (the author one of the
+# reviewers case.yml names; "replace": True to supersede the flag's decision in force), or a finding
 # no rule raised: {"decision": "added", "rule_id": "strategy_no_conference", "trigger_event_id": "E...",
-# "rationale": "...", "author": "Lead reviewer"}
+# "rationale": "...", "author": "Jane Okafor"}
 record = None
 
 # %%
@@ -38,15 +39,16 @@ import pandas as pd
 from IPython.display import display
 
 from review.charts import plot_agency_knowledge, plot_response_latency
-from review.decisions import flag_details, record_decision
-from review.explorer import DecisionForm, flag_evidence, flags_view
+from review.decisions import record_parameter
+from review.explorer import DecisionForm, flag_evidence, flags_headline, flags_view
 from review.pipeline import analyse, load_case
 
 pd.set_option("display.max_colwidth", 120)
 case = load_case(case_dir)
 analysis = analyse(case)
 flags = analysis.flags
-print(f"{len(flags)} candidate missed escalation points from {flags['rule_id'].nunique()} rules")
+# counted as `review build` counts them: every flag, those the reviewers rejected, the findings they added
+print(flags_headline(flags, analysis.decisions))
 
 # %% [markdown]
 # ## The flags
@@ -97,24 +99,18 @@ display(analysis.decision_problems)
 # %% [markdown]
 # Record a decision: set `record` in the parameters, or from the command line with
 # `review notebooks CASE_DIR --only 03_missed_escalations --param 'record={flag_no: 1, decision: accepted,
-# rationale: "...", author: Lead reviewer}'` (or use the form below in JupyterLab). The
+# rationale: "...", author: Jane Okafor}'` (or use the form below in JupyterLab). The
 # decision is written to the case folder's `decisions.csv` through `review.decisions`. To add a
 # finding no rule raised, choose "added": the form then asks for the rule it falls under and the
 # contact it is about.
 
 # %%
 if record:
-    if "flag_no" in record:
-        flag_id = flags["flag_id"].iloc[int(record["flag_no"]) - 1]
-    else:
-        flag_id = record.get("flag_id", "")
-    # a decision on a flag records the flag's rule, trigger and evidence contacts beside it
-    decided = flags[flags["flag_id"] == flag_id]
-    details = flag_details(decided.iloc[0]) if record["decision"] != "added" and len(decided) else {
-        "rule_id": record.get("rule_id", ""), "trigger_event_id": record.get("trigger_event_id", ""),
-        "evidence_event_ids": record.get("evidence_event_ids", record.get("trigger_event_id", "")),
-        "timeline": analysis.timeline}  # an added finding keeps its contacts by their content too (a resubmission moves rows)
-    record_decision(case_dir, flag_id, record["decision"], record["rationale"], record["author"], **details)
+    # the checks `review decide` makes (the flag, the author, a decision already in force, a finding added
+    # twice); a mistake stops the run with one line (a ReviewError), not a traceback
+    decided = record_parameter(case_dir, record, analysis)
+    print(f"recorded: {decided.decision} {decided.flag_id} by {decided.author}" if not decided.unchanged
+          else f"unchanged: {decided.flag_id} already has this decision")
     analysis = analyse(load_case(case_dir))
     display(flags_view(analysis.flags))
 

@@ -65,11 +65,16 @@ def test_widgets_build_headless_and_follow_their_controls(sample, tmp_path):
     assert set(explorer.filtered()["agency"]) == {"Eastborough Police"}
     explorer.search.value = "strategy"
     assert len(explorer.filtered()) >= 1
-    form = DecisionForm(tmp_path, analysis.flags, author="Reviewer")
+    import shutil
+
+    # (a decision is checked against the case, as `review decide` checks it: the form writes into a case folder)
+    case_dir = tmp_path / "case"
+    shutil.copytree(SAMPLE, case_dir)
+    form = DecisionForm(case_dir, analysis.flags, author="Reviewer")
     form.flag.value = analysis.flags["flag_id"].iloc[0]
     form.rationale.value = "Agreed: no referral was made."
     form._save(None)
-    assert "Agreed: no referral was made." in (tmp_path / "decisions.csv").read_text(encoding="utf-8")
+    assert "Agreed: no referral was made." in (case_dir / "decisions.csv").read_text(encoding="utf-8")
 
 
 def test_decision_form_adds_a_finding_with_its_rule_and_contact(sample, tmp_path, capsys):
@@ -108,8 +113,12 @@ def test_decision_form_adds_a_finding_with_its_rule_and_contact(sample, tmp_path
 
 
 def test_decision_form_refuses_what_it_cannot_record(sample, tmp_path):
+    import shutil
+
     _, analysis = sample
-    form = DecisionForm(tmp_path, analysis.flags, author="Reviewer")  # no timeline: the event id is typed
+    case_dir = tmp_path / "case"
+    shutil.copytree(SAMPLE, case_dir)
+    form = DecisionForm(case_dir, analysis.flags, author="Reviewer")  # no timeline: the event id is typed
     form.rationale.value = "why"
     form.decision.value = "rejected"
     assert form.problem() == "choose the flag to mark rejected"
@@ -122,7 +131,7 @@ def test_decision_form_refuses_what_it_cannot_record(sample, tmp_path):
     form.event.value = analysis.timeline["event_id"].iloc[0]
     assert form.problem() is None
     form._save(None)
-    assert (tmp_path / "decisions.csv").exists()
+    assert (case_dir / "decisions.csv").exists()
 
 
 def test_a_partial_date_is_shown_to_its_precision_and_kept_by_an_overlapping_range():

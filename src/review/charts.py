@@ -383,8 +383,29 @@ def _held_escalations(timeline: pd.DataFrame, escalations, config) -> np.ndarray
 # ---------------------------------------------------------------------------------------------------
 # 1. Swimlane
 # ---------------------------------------------------------------------------------------------------
+def _callout_numbers(flags: pd.DataFrame, flag_numbers=None) -> list[int]:
+    """The number each row of `flags` shows on the swimlane: `flag_numbers` (one per row, or {flag_id:
+    number}), else its ``flag_no`` column, else its 1-based row."""
+    from .errors import ReviewError
+
+    if flag_numbers is None and "flag_no" in flags.columns:
+        flag_numbers = flags["flag_no"].tolist()
+    if flag_numbers is None:
+        return list(range(1, len(flags) + 1))
+    if isinstance(flag_numbers, dict):
+        ids = flags["flag_id"].astype(str).tolist() if "flag_id" in flags.columns else []
+        missing = [fid for fid in ids if fid not in flag_numbers]
+        if missing or len(ids) != len(flags):
+            raise ReviewError(f"plot_swimlane: flag_numbers gives no number for flag {', '.join(missing[:3]) or '(no flag_id)'}")
+        return [int(flag_numbers[fid]) for fid in ids]
+    numbers = [int(n) for n in list(flag_numbers)]
+    if len(numbers) != len(flags):
+        raise ReviewError(f"plot_swimlane: flag_numbers has {len(numbers)} numbers for {len(flags)} flags")
+    return numbers
+
+
 def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataFrame, case, *,
-                  date_resolution: str = "day", escalations=None) -> Figure:
+                  date_resolution: str = "day", escalations=None, flag_numbers=None) -> Figure:
     """Draw the integrated chronology as one lane per agency, grouped by agency kind.
 
     Time runs left to right with the child's age (in months) on a secondary axis at the top. Each contact
@@ -392,8 +413,10 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
     near-same-day) contacts in a lane are stacked so none is hidden. Contacts that recorded a concern
     get a vermillion ring; escalations get an upward arrow. Child-protection-plan and hospital periods
     are shaded with distinct hatches. Every flag is a numbered callout pointing at its trigger contact;
-    the number is the flag's 1-based row in `flags` (in the order given), so the chart and the flags
-    table read together. Callouts that would overlap are staggered over several heights.
+    the number is the flag's number in the whole case's flags table (`flag_numbers`, else a ``flag_no``
+    column of `flags`, else its 1-based row in `flags` in the order given), so the chart and the flags table
+    read together however the flags drawn were chosen. Callouts that would overlap are staggered over
+    several heights.
 
     Parameters
     ----------
@@ -415,6 +438,10 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
         drawn with the whole case's reading), or per row of `timeline` in its order, held cells or booleans
         (`review.rules.base.held_escalation_mask`). When None they are read here from `timeline` with the
         package rules and the case's vocabulary.
+    flag_numbers : the number each flag's callout shows, when `flags` is a subset of the case's flags (a
+        filtered view): a sequence with one number per row of `flags`, or a mapping {flag_id: number}
+        (`review.explorer.flag_numbers(analysis.flags)`). When None, a ``flag_no`` column of `flags` (as
+        `review.explorer.flags_view` and `shown_flags` give it) is used, else the row order.
 
     Returns
     -------
@@ -539,7 +566,7 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
         # flag callouts: numbered as the flags table's rows, staggered above the lanes
         pos = {eid: (xi, yi) for eid, xi, yi in zip(order["event_id"].astype(str), x, y)}
         flag_rows = []
-        for n, row in enumerate(flags.itertuples(index=False), start=1):
+        for n, row in zip(_callout_numbers(flags, flag_numbers), flags.itertuples(index=False)):
             eid = str(getattr(row, "trigger_event_id", "") or "")
             if eid in pos:
                 fx, fy = pos[eid]
@@ -555,11 +582,12 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
             flag_rows.append((n, fx, fy, str(getattr(row, "flag_id", n)), str(getattr(row, "severity", "")), rejected))
         max_levels = 4
         callout_gap = days_per_inch * 0.2  # a callout circle is ~0.16 in wide
-        by_x = sorted(flag_rows, key=lambda r: (r[1], r[0]))
-        placement = dict(zip([r[0] for r in by_x], _stagger_callouts([r[1] for r in by_x], callout_gap, max_levels)))
+        # (placed by position in flag_rows: the numbers shown need not be 1..n)
+        by_x = sorted(range(len(flag_rows)), key=lambda i: (flag_rows[i][1], flag_rows[i][0]))
+        placement = dict(zip(by_x, _stagger_callouts([flag_rows[i][1] for i in by_x], callout_gap, max_levels)))
         used_levels = max(lvl for lvl, _ in placement.values()) + 1 if placement else 0
-        for n, fx, fy, flag_id, severity, rejected in flag_rows:
-            level, tx = placement[n]
+        for i, (n, fx, fy, flag_id, severity, rejected) in enumerate(flag_rows):
+            level, tx = placement[i]
             ty = -0.95 - level * 0.6
             high = severity == "high" and not rejected
             edge = REJECTED_FLAG if rejected else ALERT  # a flag the reviewers rejected is greyed, not alarming

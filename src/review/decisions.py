@@ -17,6 +17,7 @@ import io
 import os
 import re
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -1164,3 +1165,259 @@ def migrate_decisions(case_dir: str | Path, decisions: pd.DataFrame, flags: pd.D
         _atomic_write(path, text)
         summary["changed"] = True
     return summary
+
+
+# ---------------------------------------------------------------------------------------------------
+# The checks a decision passes before it is recorded: one set for `review decide`, the notebook's
+# `record` parameter and the decision form (`decide`)
+# ---------------------------------------------------------------------------------------------------
+#: a flag given by its number in `review flags` (the "#" column), not its id
+_FLAG_NUMBER = re.compile(r"#?\s*[0-9]+")
+
+#: how much of an earlier decision's rationale an error message quotes
+QUOTED = 160
+
+
+def decision_author(name: str | None, reviewers, previous=(), *, ask: str = "give --reviewer NAME") -> str:
+    """The author to record: `name` as case.yml spells it (matched ignoring case and spacing) when case.yml
+    names its reviewers, and refused when it is not one of them; else `name` as an earlier decision spells
+    it (`previous`: the authors in decisions.csv), else as given. Without `name`, the one reviewer case.yml
+    names. `ask` says how to give a name (the command's option, the notebook's parameter)."""
+    from .errors import ReviewError
+
+    known = list(reviewers or {})
+    if name is None or not str(name).strip():
+        if len(known) == 1:
+            return known[0]
+        if known:
+            raise ReviewError(f"{ask}: case.yml names {len(known)} reviewers ({', '.join(known)})")
+        raise ReviewError(f"{ask}: every decision needs an author (case.yml names no reviewer: "
+                          "lead_reviewer, reviewers or authors)")
+    name = " ".join(str(name).split())
+    if not known:  # no list to check against: one spelling per person in the file
+        for candidate in previous:
+            if " ".join(str(candidate).split()).casefold() == name.casefold():
+                return candidate
+        return name
+    for candidate in known:
+        if " ".join(candidate.split()).casefold() == name.casefold():
+            return candidate
+    raise ReviewError(f"reviewer {name!r} is not one of the reviewers case.yml names ({', '.join(known)}): add them "
+                      "to case.yml (lead_reviewer, reviewers or authors), or give one of these names")
+
+
+def in_force(decisions, flag_id: str):
+    """The accept or reject decision in force for `flag_id` (a row of `load_decisions`), or None. A finding
+    the reviewers added has its "added" row in force until it is accepted or rejected: that is no decision
+    on it yet."""
+    if decisions is None or not len(decisions):
+        return None
+    rows = decisions[(decisions["flag_id"] == flag_id) & decisions["current"].fillna(False)]
+    if not len(rows) or rows.iloc[-1]["decision"] not in ("accepted", "rejected"):
+        return None
+    return rows.iloc[-1]
+
+
+def describe(decision, limit: int | None = None) -> str:
+    """'rejected by A. Reviewer on 2024-05-01: "the rationale"' (the rationale cut to `limit` characters)."""
+    rationale = str(decision["rationale"])
+    if limit is not None:
+        rationale = shorten(rationale, limit)
+    who = f" by {decision['author']}" if str(decision["author"] or "") else ""
+    day = day_text(decision["date"])
+    return f"{decision['decision']}{who}{f' on {day}' if day else ''}: \"{rationale}\""
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` on one line, cut at a word to at most `limit` characters with "…" when longer."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def day_text(value) -> str:
+    if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+@dataclass
+class CheckedDecision:
+    """A decision that passed `check_decision`, ready for `record_checked`."""
+
+    flag_id: str  # "" for a finding to add (its id is made when it is recorded)
+    number: int | None  # the flag's number in `review flags` (None for a finding to add)
+    flag: pd.Series | None
+    decision: str
+    rationale: str
+    author: str  # as case.yml spells it
+    date: pd.Timestamp | None
+    earlier: pd.Series | None  # the decision in force it replaces
+    unchanged: bool  # replacing the decision in force by the same one: nothing to write
+    details: dict = field(default_factory=dict)  # record_decision's keyword arguments
+
+
+def check_decision(case_dir, analysis, flag, decision: str, rationale: str, author: str | None, *,
+                   replace: bool = False, date=None, rule_id: str = "", trigger_event_id: str = "",
+                   evidence_event_ids: str = "", reviewers=None, replace_hint: str = "set replace to record this one "
+                   "in its place", ask_author: str = "give the author") -> CheckedDecision:
+    """Check a decision as `review decide` does, before anything is written: the decision is accepted,
+    rejected or added; the rationale is not blank; the author is one of the reviewers case.yml names (and
+    recorded as case.yml spells it; without one, the one reviewer it names); `flag` (its id, or its number
+    N / "#N" as `review flags` prints it) is one of the case's current flags (`analysis`, the case as
+    analysed); a flag that already has a decision in force keeps it unless `replace` (recording the same
+    decision again with `replace` is `unchanged`); an added finding names a known rule and a contact of the
+    timeline, and is not one the reviewers already added (same rule and contact). Raises ReviewError
+    (DecisionError) saying what is wrong."""
+    from .config import load_case_config
+    from .errors import ReviewError
+    from .rules import RULE_IDS
+
+    decision = str(decision or "").strip().lower()
+    if decision not in DECISION_VALUES:
+        raise DecisionError(f"decision must be one of {', '.join(DECISION_VALUES)}, got {decision!r}")
+    rationale = str(rationale or "").strip()
+    if not rationale:
+        raise DecisionError(f"the rationale is empty: every decision needs a rationale (why the flag is {decision})")
+    config = load_case_config(case_dir)
+    decisions = analysis.decisions
+    previous = ([] if decisions is None or "author" not in getattr(decisions, "columns", ())
+                else decisions["author"].dropna().astype(str).tolist())
+    author = decision_author(author, config.reviewers if reviewers is None else reviewers, previous, ask=ask_author)
+    when = None if date is None else _as_date(date, path=case_file(config.case_dir, DECISIONS_FILE), row=None)
+    flags = analysis.flags.reset_index(drop=True)
+    ids = flags["flag_id"].astype(str).tolist()
+    given = "" if flag is None or (not isinstance(flag, str) and pd.isna(flag)) else str(flag).strip()
+
+    if decision == "added":
+        if given:
+            raise DecisionError(f"an added finding is a new flag: give no flag (got {given!r}), but its rule and "
+                                "contact")
+        rule_id = str(rule_id or "").strip()
+        trigger = str(trigger_event_id or "").strip()
+        known_rules = [*RULE_IDS, "reviewer_finding"]
+        if rule_id not in known_rules:
+            raise DecisionError(f"an added finding needs its rule: one of {', '.join(known_rules)} (got {rule_id!r})")
+        events = set(analysis.timeline["event_id"].astype(str))
+        if trigger not in events:
+            raise DecisionError(f"an added finding needs the contact it is about: {trigger!r} is not an event_id of "
+                                f"case {config.case_id}'s timeline")
+        evidence = str(evidence_event_ids or "").strip() or trigger
+        unknown = [e for e in split_multi(evidence) if e not in events]
+        if unknown:
+            raise DecisionError(f"evidence contact(s) {', '.join(unknown)} not in case {config.case_id}'s timeline")
+        added = flags[(flags.get("source", pd.Series("", index=flags.index)).astype("string").fillna("") == ADDED_SOURCE)
+                      & (flags["rule_id"].astype(str) == rule_id) & (flags["trigger_event_id"].astype(str) == trigger)]
+        if not len(added) and decisions is not None and len(decisions):  # recorded since `analysis` was made
+            current = decisions["current"].fillna(False).astype(bool) if "current" in decisions else True
+            rows = decisions[current & (decisions["decision"].astype(str) == "added")
+                             & (decisions["rule_id"].astype("string").fillna("") == rule_id)
+                             & (decisions["trigger_event_id"].astype("string").fillna("") == trigger)]
+            if len(rows):
+                raise DecisionError(f"the reviewers already added this finding: {rows['flag_id'].iloc[-1]} ({rule_id} "
+                                    f"on contact {trigger}, {DECISIONS_FILE} row {rows['row'].iloc[-1]}); accept or "
+                                    "reject that flag instead")
+        if len(added):
+            number = int(added.index[0]) + 1
+            raise DecisionError(f"the reviewers already added this finding: flag #{number} {added['flag_id'].iloc[0]} "
+                                f"({rule_id} on contact {trigger}); accept or reject that flag instead")
+        return CheckedDecision("", None, None, decision, rationale, author, when, None, False,
+                               {"rule_id": rule_id, "trigger_event_id": trigger, "evidence_event_ids": evidence,
+                                "timeline": analysis.timeline})
+
+    if not given:
+        raise DecisionError(f"a decision to mark a flag {decision} needs the flag: its id or its number")
+    if _FLAG_NUMBER.fullmatch(given) and given not in ids:
+        shown = int(given.lstrip("#").strip())
+        if not 1 <= shown <= len(ids):
+            raise ReviewError(f"no flag #{shown} in case {config.case_id}: `review flags {case_dir}` numbers its "
+                              f"{len(ids)} flag{'' if len(ids) == 1 else 's'} "
+                              + (f"#1 to #{len(ids)}" if ids else "(it has none)"))
+        given = ids[shown - 1]
+    if given not in ids:
+        import difflib
+
+        close = difflib.get_close_matches(given, ids, n=3, cutoff=0.6)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise ReviewError(f"no flag {given!r} in case {config.case_id}'s current flags{hint}: "
+                          f"`review flags {case_dir}` lists the ids")
+    number = ids.index(given) + 1
+    row = flags.iloc[number - 1]
+    earlier = in_force(decisions, given)
+    unchanged = False
+    if earlier is not None:
+        if not replace:
+            raise ReviewError(f"flag {given} already has a decision: {describe(earlier, QUOTED)} "
+                              f"({DECISIONS_FILE}, row {earlier['row']}); {replace_hint}")
+        unchanged = (earlier["decision"] == decision and earlier["rationale"] == rationale
+                     and earlier["author"] == author and (when is None or earlier["date"] == when))
+    # the flag's rule, trigger and evidence contacts beside the decision (the row says what it was about); a
+    # finding the reviewers added keeps them by their content too, so that it follows a resubmission
+    on_added = str(row.get("source") or "") == ADDED_SOURCE
+    details = {**flag_details(row), "timeline": analysis.timeline if on_added else None}
+    return CheckedDecision(given, number, row, decision, rationale, author, when, earlier, unchanged, details)
+
+
+def record_checked(case_dir, checked: CheckedDecision) -> str:
+    """Record a decision `check_decision` passed (nothing when it is `unchanged`); returns its flag_id."""
+    if checked.unchanged:
+        return checked.flag_id
+    return record_decision(case_dir, checked.flag_id, checked.decision, checked.rationale, checked.author,
+                           checked.date.date() if checked.date is not None else dt.date.today(), **checked.details)
+
+
+def decide(case_dir, flag, decision: str, rationale: str, author: str | None = None, *, replace: bool = False,
+           date=None, analysis=None, rule_id: str = "", trigger_event_id: str = "", evidence_event_ids: str = "",
+           replace_hint: str = "set replace to record this one in its place",
+           ask_author: str = "give the author") -> CheckedDecision:
+    """Check a decision as `review decide` does (`check_decision`) and record it (`record_checked`): the
+    notebook's `record` parameter and the decision form record through this. `analysis` is the case as
+    analysed (read and analysed here when not given)."""
+    if analysis is None:
+        from .pipeline import analyse, load_case
+
+        analysis = analyse(load_case(case_dir))
+    checked = check_decision(case_dir, analysis, flag, decision, rationale, author, replace=replace, date=date,
+                             rule_id=rule_id, trigger_event_id=trigger_event_id,
+                             evidence_event_ids=evidence_event_ids, replace_hint=replace_hint, ask_author=ask_author)
+    checked.flag_id = record_checked(case_dir, checked)
+    return checked
+
+
+#: the keys notebook 03's `record` parameter takes
+RECORD_KEYS = ("flag_no", "flag_id", "decision", "rationale", "author", "replace", "date", "rule_id",
+               "trigger_event_id", "evidence_event_ids")
+
+
+def record_parameter(case_dir, record, analysis=None) -> CheckedDecision:
+    """Record notebook 03's `record` parameter ({flag_no or flag_id, decision, rationale, author, replace,
+    ...}) with `review decide`'s checks (`decide`). A mistake (not a mapping, an unknown key, no such flag,
+    a missing or unknown author, a decision already in force without `replace`) raises a ReviewError saying
+    what to change, which `review notebooks` reports in one line with its exit code."""
+    if not isinstance(record, dict):
+        raise DecisionError(f"record must be a mapping such as {{flag_no: 1, decision: accepted, rationale: ..., "
+                            f"author: ...}}, got {record!r}")
+    unknown = sorted(str(key) for key in record if key not in RECORD_KEYS)
+    if unknown:
+        raise DecisionError(f"record: unknown key(s) {', '.join(unknown)} (it takes {', '.join(RECORD_KEYS)})")
+    if "flag_no" in record and "flag_id" in record:
+        raise DecisionError("record: give flag_no or flag_id, not both")
+    flag = record.get("flag_no", record.get("flag_id", ""))
+    if "flag_no" in record:
+        number = record["flag_no"]
+        if isinstance(number, bool) or not (isinstance(number, int) or _FLAG_NUMBER.fullmatch(str(number).strip())):
+            raise DecisionError(f"record: flag_no must be the flag's number in the flags table, got {number!r}")
+        flag = str(number).strip().lstrip("#")
+    replace = record.get("replace", False)
+    if not isinstance(replace, bool):
+        raise DecisionError(f"record: replace must be true or false, got {replace!r}")
+    return decide(case_dir, flag, record.get("decision", ""), record.get("rationale", ""), record.get("author"),
+                  replace=replace, date=record.get("date"), analysis=analysis,
+                  rule_id=str(record.get("rule_id") or ""), trigger_event_id=str(record.get("trigger_event_id") or ""),
+                  evidence_event_ids=str(record.get("evidence_event_ids") or ""),
+                  replace_hint="add replace: true to the record to put this one in its place",
+                  ask_author="record: give the author")

@@ -8,6 +8,7 @@ and charts before them, so an executed copy is complete without a live kernel.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -66,12 +67,84 @@ def chronology_view(timeline: pd.DataFrame) -> pd.DataFrame:
     return view
 
 
+def date_span(timeline: pd.DataFrame) -> str:
+    """"first to last": the earliest and latest contacts' dates as the chronology shows them, to the precision
+    the agency gave ("Spring 2023 to 15/07/2024"), "no dated contacts" when none is dated."""
+    dated = timeline[pd.to_datetime(timeline["date"]).notna()] if "date" in timeline.columns else timeline.iloc[:0]
+    if not len(dated):
+        return "no dated contacts"
+    days = pd.to_datetime(dated["date"])
+    ends = chronology_view(dated.loc[[days.idxmin(), days.idxmax()]])["date"].tolist()
+    return f"{ends[0]} to {ends[-1]}"
+
+
 def flags_view(flags: pd.DataFrame) -> pd.DataFrame:
     """The flags numbered 1..n as on the swimlane callouts, with the columns a reviewer reads."""
     numbered = flags.reset_index(drop=True).copy()
     numbered.insert(0, "flag_no", range(1, len(numbered) + 1))
     extra = [c for c in ("decision", "rationale", "decided_by") if c in numbered.columns]
     return numbered[[c for c in FLAG_VIEW if c in numbered.columns] + extra]
+
+
+def flag_numbers(flags: pd.DataFrame) -> dict[str, int]:
+    """{flag_id: its number}: the 1-based row of the whole case's flags, as the flags table, the report and
+    `review flags` number them; a filtered view keeps these numbers."""
+    return {str(fid): n for n, fid in enumerate(flags["flag_id"].tolist(), start=1)}
+
+
+def shown_flags(rows: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
+    """The flags (of the whole case, `flags`) whose trigger contact is among `rows` (a filtered timeline), each
+    with its ``flag_no`` in the whole case's flags, so that `charts.plot_swimlane` numbers its callouts as the
+    flags table does however the rows were filtered."""
+    numbered = flags.reset_index(drop=True)
+    numbered = numbered.assign(flag_no=range(1, len(numbered) + 1))
+    return numbered[numbered["trigger_event_id"].isin(rows["event_id"])]
+
+
+def _as_values(value) -> list:
+    """A filter's values: a single string is one value ("neglect"), not its characters."""
+    if isinstance(value, str):
+        return [value]
+    return list(value)
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?")
+_UK_DAY = re.compile(r"(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})")
+
+
+def _filter_day(value, name: str) -> pd.Timestamp | None:
+    """`start`/`end` as a day: a date, a Timestamp, or text written YYYY-MM-DD or day first as in the UK
+    (01/03/2023 is 1 March 2023, never 3 January); other text is refused rather than guessed."""
+    from .errors import ConfigError
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if not isinstance(value, str):
+        return pd.Timestamp(value)
+    text = value.strip()
+    uk = _UK_DAY.fullmatch(text)
+    try:
+        if uk:
+            return pd.Timestamp(dt.date(int(uk["y"]), int(uk["m"]), int(uk["d"])))
+        if _ISO_DAY.fullmatch(text):
+            return pd.Timestamp(text)
+    except ValueError:
+        raise ConfigError(f"filter_timeline: {name}={value!r} is not a date (day {text})") from None
+    raise ConfigError(f"filter_timeline: {name}={value!r}: give a date, or text as YYYY-MM-DD or DD/MM/YYYY "
+                      "(day first)")
+
+
+def flags_headline(flags: pd.DataFrame, decisions=None) -> str:
+    """The flags counted as `review build` counts them: "23 flags (1 rejected by the reviewers); 1 finding
+    added" (every flag, the findings the reviewers added among them; the parts in brackets and after the
+    semicolon only when there are any)."""
+    from .decisions import ADDED_SOURCE
+    from .export import decision_counts, plural
+
+    rejected = decision_counts(flags, decisions).get("rejected", 0) if len(flags) else 0
+    added = int((flags["source"].astype("string").fillna("") == ADDED_SOURCE).sum()) if "source" in flags else 0
+    return (plural(len(flags), "flag") + (f" ({rejected} rejected by the reviewers)" if rejected else "")
+            + (f"; {plural(added, 'finding')} added" if added else ""))
 
 
 def filter_timeline(
@@ -88,15 +161,17 @@ def filter_timeline(
 ) -> pd.DataFrame:
     """Rows of the timeline that match every given filter (None or empty means no filter).
 
-    `start` / `end` (inclusive days) keep a row whose date could fall in the range: a row dated only to its
+    `start` / `end` (inclusive days: dates, or text as YYYY-MM-DD or DD/MM/YYYY, day first) keep a row whose date could fall in the range: a row dated only to its
     month or year is kept when that period overlaps the range.
 
-    `concerns` keeps rows carrying any of the tags; `search` is a case-insensitive substring over the
+    `agencies`, `contact_types` and `concerns` take a list of values or one value as a string; `concerns`
+    keeps rows carrying any of the tags; `search` is a case-insensitive substring over the
     description, action and analysis; `flagged_event_ids` keeps only those events; `child_seen` True keeps
     the rows where the child was seen, False those where not, as the rules read it (`review.sightings.
     seen_mask` / `not_seen_mask`: recorded, or read from the row where no Child seen is recorded).
     """
     keep = pd.Series(True, index=timeline.index)
+    start, end = _filter_day(start, "start"), _filter_day(end, "end")
     if start is not None or end is not None:
         # a row dated only to its month or year ("Mar 2024"; "approximate": a month either side) is kept when its
         # period overlaps the range: it may fall inside it
@@ -108,16 +183,16 @@ def filter_timeline(
                      if "date_precision" in timeline.columns else pd.Series("day", index=timeline.index))
         first, last = _period_bounds(day, precision, APPROXIMATE_SPAN_DAYS)
         if start is not None:
-            keep &= last >= pd.Timestamp(start)
+            keep &= last >= start
         if end is not None:
             # an end date includes the whole of that day
-            keep &= first < pd.Timestamp(end) + pd.Timedelta(days=1)
+            keep &= first < end + pd.Timedelta(days=1)
     if agencies:
-        keep &= timeline["agency"].isin(list(agencies))
+        keep &= timeline["agency"].isin(_as_values(agencies))
     if contact_types:
-        keep &= timeline["contact_type"].isin(list(contact_types))
+        keep &= timeline["contact_type"].isin(_as_values(contact_types))
     if concerns:
-        wanted = set(concerns)
+        wanted = set(_as_values(concerns))
         keep &= timeline["concerns"].map(lambda value: bool(wanted & set(split_multi(value))))
     if search:
         needle = search.strip().lower()
@@ -131,7 +206,7 @@ def filter_timeline(
             ).str.lower()
             keep &= text.str.contains(needle, regex=False)
     if flagged_event_ids is not None:
-        keep &= timeline["event_id"].isin(list(flagged_event_ids))
+        keep &= timeline["event_id"].isin(_as_values(flagged_event_ids))
     if child_seen is not None:
         from .sightings import not_seen_mask, seen_mask
 
@@ -139,11 +214,12 @@ def filter_timeline(
     return timeline[keep.astype(bool)]
 
 
-def flag_evidence(timeline: pd.DataFrame, flags: pd.DataFrame, flag_id: str) -> pd.DataFrame:
-    """The timeline rows a flag cites: its trigger, its evidence and the late action if any."""
+def flag_evidence(timeline: pd.DataFrame, flags: pd.DataFrame, flag_id) -> pd.DataFrame:
+    """The timeline rows a flag cites: its trigger, its evidence and the late action if any. `flag_id` is the
+    flag's id, or its number as `review decide` takes it (``3``, ``"3"`` or ``"#3"``: its 1-based row in
+    `flags`, the whole case's flags table)."""
+    flag_id = resolve_flag(flags, flag_id)
     match = flags[flags["flag_id"] == flag_id]
-    if match.empty:
-        raise KeyError(f"no flag {flag_id!r}")
     flag = match.iloc[0]
     ids = [flag["trigger_event_id"], *split_multi(flag["evidence_event_ids"])]
     if flag.get("actual_action_event_id"):
@@ -156,6 +232,64 @@ def flag_evidence(timeline: pd.DataFrame, flags: pd.DataFrame, flag_id: str) -> 
     view = chronology_view(rows)
     view.insert(0, "role", rows["event_id"].map(role).to_numpy())
     return view
+
+
+_FLAG_NUMBER = re.compile(r"#?\s*[0-9]+")
+
+
+def resolve_flag(flags: pd.DataFrame, flag) -> str:
+    """The id of the flag given by its id or by its number (``3``, ``"3"``, ``"#3"``: its 1-based row in
+    `flags`, as `review flags` and the flags table number it). Raises KeyError for no such flag."""
+    ids = flags["flag_id"].astype(str).tolist()
+    text = str(flag).strip() if flag is not None else ""
+    if not isinstance(flag, bool) and (isinstance(flag, int) or _FLAG_NUMBER.fullmatch(text)) and text not in ids:
+        number = int(text.lstrip("#").strip())
+        if not 1 <= number <= len(ids):
+            raise KeyError(f"no flag #{number}: the case's flags are numbered "
+                           + (f"#1 to #{len(ids)}" if ids else "(it has none)"))
+        return ids[number - 1]
+    if text not in ids:
+        raise KeyError(f"no flag {flag!r}")
+    return text
+
+
+def _contact_dates(timeline: pd.DataFrame) -> dict[str, str]:
+    """{event_id: its date as the chronology shows it}, to the precision the agency gave ("Mar 2023",
+    "Spring 2023", "c. May 2023", 22/05/2023)."""
+    if timeline is None or not len(timeline) or "event_id" not in timeline.columns:
+        return {}
+    view = chronology_view(timeline)
+    return dict(zip(timeline["event_id"].astype(str), view["date"].fillna("no date").astype(str)))
+
+
+def flag_options(flags: pd.DataFrame, timeline: pd.DataFrame | None = None, rows: pd.DataFrame | None = None
+                 ) -> list[tuple[str, str]]:
+    """(label, flag_id) per flag, "N. rule - date - agency (decision)": N its number in the whole case's
+    flags (`flags`), the date its trigger contact's as the chronology shows it (to its precision), the
+    agency the trigger contact's, and the reviewers' decision when there is one. With `rows` (a filtered
+    timeline), only the flags whose trigger contact is among them."""
+    if timeline is not None and len(timeline):  # only the trigger contacts' dates are shown
+        timeline = timeline[timeline["event_id"].astype(str).isin(set(flags["trigger_event_id"].astype(str)))]
+    dates = _contact_dates(timeline)
+    agency_of = ({} if timeline is None or "agency" not in getattr(timeline, "columns", ()) else
+                 dict(zip(timeline["event_id"].astype(str), timeline["agency"].astype("string").fillna("").astype(str))))
+    wanted = None if rows is None else set(rows["event_id"].astype(str))
+    out = []
+    for number, flag in enumerate(flags.to_dict("records"), start=1):
+        trigger = str(flag.get("trigger_event_id") or "")
+        if wanted is not None and trigger not in wanted:
+            continue
+        when = dates.get(trigger)
+        if when is None:
+            day = flag.get("trigger_date")
+            when = "no date" if day is None or pd.isna(day) else f"{pd.Timestamp(day):%d/%m/%Y}"
+        agencies = split_multi(flag.get("agencies"))
+        agency = agency_of.get(trigger) or (agencies[0] if agencies else "")
+        decision = flag.get("decision")
+        decided = f" ({decision})" if isinstance(decision, str) and decision.strip() else ""
+        label = " - ".join(part for part in (f"{number}. {flag.get('rule_id', '')}", when, agency) if part)
+        out.append((label + decided, str(flag["flag_id"])))
+    return out
 
 
 @dataclass
@@ -194,11 +328,8 @@ class TimelineExplorer:
         tags = sorted({tag for value in timeline["concerns"] for tag in split_multi(value)})
         self.concerns = w.SelectMultiple(options=tags, description="Concern", rows=6)
         self.search = w.Text(description="Search", placeholder="words in the description")
-        flag_options = [("(no flag selected)", "")] + [
-            (f"{i}. {row.rule_id} — {pd.Timestamp(row.trigger_date):%d/%m/%Y}", row.flag_id)
-            for i, row in enumerate(analysis.flags.itertuples(index=False), start=1)
-        ]
-        self.flag = w.Dropdown(options=flag_options, description="Flag", layout=w.Layout(width="60%"))
+        self.flag = w.Dropdown(options=[("(no flag selected)", "")] + flag_options(analysis.flags, timeline),
+                               description="Flag", layout=w.Layout(width="60%"))
         self.table_out = w.Output()
         self.chart_out = w.Output()
         self.evidence_out = w.Output()
@@ -239,7 +370,14 @@ class TimelineExplorer:
         from .charts import plot_swimlane
 
         rows = self.filtered()
-        shown_flags = self.analysis.flags[self.analysis.flags["trigger_event_id"].isin(rows["event_id"])]
+        # numbered as the whole case's flags table, however filtered
+        shown = shown_flags(rows, self.analysis.flags)
+        # the flag dropdown lists the flags of the rows shown (a flag chosen stays chosen while it is among them)
+        options = [("(no flag selected)", "")] + flag_options(self.analysis.flags, self.analysis.timeline, rows)
+        if list(self.flag.options) != options:
+            chosen = self.flag.value
+            self.flag.options = options
+            self.flag.value = chosen if chosen in {value for _, value in options} else ""
         self.table_out.clear_output(wait=True)
         with self.table_out:
             print(f"{len(rows)} of {len(self.analysis.timeline)} contacts")
@@ -247,7 +385,7 @@ class TimelineExplorer:
         self.chart_out.clear_output(wait=True)
         with self.chart_out:
             if len(rows):
-                fig = plot_swimlane(rows, shown_flags, self.analysis.periods, self.case,
+                fig = plot_swimlane(rows, shown, self.analysis.periods, self.case,
                                     escalations=getattr(self.analysis, "held_escalations", None))
                 display(fig)
                 plt.close(fig)
@@ -283,7 +421,8 @@ class DecisionForm:
         self.case_dir = case_dir
         self._flags = flags
         self._timeline = timeline  # an added finding records its contact's content too (`record_decision`)
-        self.flag = w.Dropdown(options=[("(new finding)", "")] + [(fid, fid) for fid in flags["flag_id"]], description="Flag")
+        self.flag = w.Dropdown(options=[("(new finding)", "")] + flag_options(flags, timeline), description="Flag",
+                               layout=w.Layout(width="90%"))
         self.decision = w.ToggleButtons(options=["accepted", "rejected", "added"], description="Decision")
         self.rule = w.Dropdown(options=list(RULE_IDS) + [self.OTHER_RULE], value=self.OTHER_RULE, description="Rule")
         if timeline is not None and len(timeline):
@@ -292,14 +431,16 @@ class DecisionForm:
         else:
             self.event = w.Text(description="Event id", placeholder="the contact's event_id")
         self.rationale = w.Textarea(description="Rationale", placeholder="why (required)")
-        self.author = w.Text(description="Author", value=author)
+        self.author = w.Text(description="Author", value=author, placeholder="one of the reviewers case.yml names")
+        # a flag that already has a decision keeps it unless this is ticked (as `review decide --replace`)
+        self.replace = w.Checkbox(description="Replace the flag's decision in force", value=False)
         self.save = w.Button(description="Record decision", button_style="primary")
         self.out = w.Output()
         self.save.on_click(self._save)
         self.decision.observe(self._show_finding_controls, names="value")
         self._show_finding_controls()
         self.widget = w.VBox([self.flag, self.decision, self.rule, self.event, self.rationale, self.author,
-                              self.save, self.out])
+                              self.replace, self.save, self.out])
 
     def _show_finding_controls(self, _change=None) -> None:
         display = "" if self.decision.value == "added" else "none"
@@ -318,18 +459,11 @@ class DecisionForm:
             return f"choose the flag to mark {self.decision.value}"
         return None
 
-    def _flag_details(self, flag_id) -> dict:
-        """The decided flag's rule, trigger and evidence contacts, recorded beside the decision."""
-        from .decisions import flag_details
-
-        flags = getattr(self, "_flags", None)
-        if flags is None or "flag_id" not in flags or not flag_id:
-            return {}
-        rows = flags[flags["flag_id"].astype(str) == str(flag_id)]
-        return flag_details(rows.iloc[0]) if len(rows) else {}
-
     def _save(self, _button) -> None:
-        from .decisions import record_decision
+        """Record the form's decision with the checks `review decide` makes (`review.decisions.decide`): the
+        author one of case.yml's reviewers (recorded as case.yml spells it), a flag's decision in force kept
+        unless "Replace" is ticked, an added finding not added twice."""
+        from .decisions import decide
         from .errors import ReviewError
 
         self.out.clear_output()
@@ -341,29 +475,53 @@ class DecisionForm:
             added = self.decision.value == "added"
             event = str(self.event.value or "").strip() if added else ""
             try:
-                flag_id = record_decision(
+                checked = decide(
                     self.case_dir,
                     self.flag.value,
                     self.decision.value,
                     self.rationale.value,
                     self.author.value,
-                    **({"rule_id": self.rule.value, "trigger_event_id": event, "evidence_event_ids": event,
-                        "timeline": self._timeline} if added else self._flag_details(self.flag.value)),
+                    replace=bool(self.replace.value),
+                    analysis=self._analysis(),
+                    replace_hint='tick "Replace" to record this one in its place',
+                    ask_author="give the author",
+                    **({"rule_id": self.rule.value, "trigger_event_id": event, "evidence_event_ids": event}
+                       if added else {}),
                 )
-                print(f"Recorded: {self.decision.value} {flag_id}")
             except ReviewError as exc:
                 print(f"Not recorded: {exc}")
+                return
+            if checked.unchanged:
+                print(f"Unchanged: flag #{checked.number} {checked.flag_id} already has this decision")
+            else:
+                number = f"#{checked.number} " if checked.number else ""
+                print(f"Recorded: {self.decision.value} {number}{checked.flag_id} by {checked.author}")
+
+    def _analysis(self):
+        """The case as the checks need it: the form's flags and timeline with the decisions as decisions.csv
+        holds them now (a decision recorded since the form was built counts); None without a timeline (the
+        case is then read and analysed)."""
+        from types import SimpleNamespace
+
+        from .decisions import load_decisions
+
+        if self._timeline is None:
+            return None
+        decisions, _ = load_decisions(self.case_dir, self._flags, self._timeline)
+        return SimpleNamespace(flags=self._flags, timeline=self._timeline, decisions=decisions)
 
 
 def _event_options(timeline: pd.DataFrame, width: int = 70) -> list[tuple[str, str]]:
-    """(label, event_id) per contact, in timeline order: "seq. dd/mm/yyyy - agency - description"."""
+    """(label, event_id) per contact, in timeline order: "seq. date - agency - description", the date as the
+    chronology shows it (to the precision the agency gave: "Mar 2023", "Spring 2023")."""
     out = []
     rows = timeline.drop_duplicates("event_id")
+    dates = _contact_dates(rows)
     seqs = rows["seq"].tolist() if "seq" in rows else range(1, len(rows) + 1)
     for seq, date, agency, description, event_id in zip(
         seqs, rows["date"], rows["agency"], rows["description"], rows["event_id"]
     ):
-        when = f"{date:%d/%m/%Y}" if pd.notna(date) else "no date"
+        when = dates.get(str(event_id)) or (f"{date:%d/%m/%Y}" if pd.notna(date) else "no date")
         text = "" if pd.isna(description) else " ".join(str(description).split())
         text = text if len(text) <= width else text[: width - 1] + "…"
         out.append((f"{seq}. {when} - {'' if pd.isna(agency) else agency} - {text}", str(event_id)))

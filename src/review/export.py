@@ -1208,9 +1208,17 @@ def save_figure(fig, stem: str, out_dir: str | Path, formats: Sequence[str] = FI
     """Save `fig` as `<out_dir>/<stem>.png|svg|pdf` (300 dpi PNG), byte-identical across runs.
 
     The stem is sanitised so a figure is never written outside `out_dir`. Returns the paths written.
+    `formats` is a list of formats or one as a string ("png"); every format is checked before anything is
+    written (nor `out_dir` made): an unsupported one raises ValueError naming it and the supported ones.
     """
     from .charts import house_style
 
+    formats = [formats] if isinstance(formats, str) else list(formats)
+    unsupported = [fmt for fmt in formats if fmt not in _SAVE_METADATA]
+    if unsupported:
+        raise ValueError(f"unsupported figure format{'s' if len(unsupported) > 1 else ''} "
+                         f"{', '.join(repr(f) for f in unsupported)} (supported: {', '.join(_SAVE_METADATA)}): "
+                         "nothing written")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = safe_name(stem, "figure")
@@ -1219,8 +1227,6 @@ def save_figure(fig, stem: str, out_dir: str | Path, formats: Sequence[str] = FI
     try:
         with house_style():
             for fmt in formats:
-                if fmt not in _SAVE_METADATA:
-                    raise ValueError(f"unsupported figure format {fmt!r}")
                 path = out_dir / f"{stem}.{fmt}"
                 if fmt == "svg":  # the dotted hatching as a small tile (`compact_hatches`)
                     buffer = io.BytesIO()

@@ -25,16 +25,11 @@ the same.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import re
 
 HELP = "record a reviewer's decision on a flag (--accept or --reject, with --rationale) in the case's decisions.csv"
 
 #: how much of an earlier decision's rationale an error message quotes
 QUOTED = 160
-
-#: a flag given by its number in `review flags` (the "#" column), not its id
-_NUMBER = re.compile(r"#?\s*[0-9]+")
 
 
 def add_arguments(parser) -> None:
@@ -56,12 +51,11 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from ..config import case_file, load_case_config
-    from ..decisions import (ADDED_SOURCE, DECISIONS_FILE, flag_details, load_decisions, read_decisions_file,
-                             record_decision)
+    from ..decisions import (DECISIONS_FILE, check_decision, describe, load_decisions, read_decisions_file,
+                             record_checked)
     from ..errors import ReviewError
     from ..pipeline import analyse, load_case
 
-    flag_id = str(args.flag_id or "").strip()
     rationale = str(args.rationale or "").strip()
     if not rationale:
         raise ReviewError("--rationale is empty: every decision needs a rationale (why the flag is "
@@ -69,46 +63,23 @@ def run(args) -> int:
     when = _date(args.date)
     config = load_case_config(args.case_dir)
     decisions, _ = load_decisions(config.case_dir)  # an invalid decisions.csv stops here, before the chronologies
-    author = reviewer(args.reviewer, config.reviewers, previous=decisions["author"].dropna().astype(str).tolist())
+    # (the author is checked before the chronologies are read: a typo is told at once)
+    reviewer(args.reviewer, config.reviewers, previous=decisions["author"].dropna().astype(str).tolist())
 
     analysis = analyse(load_case(args.case_dir))
-    flags = analysis.flags.reset_index(drop=True)
-    ids = flags["flag_id"].astype(str).tolist()
-    if _NUMBER.fullmatch(flag_id):  # the number `review flags` shows in front of the flag ("3" or "#3")
-        shown = int(flag_id.lstrip("#"))
-        if not 1 <= shown <= len(ids):
-            raise ReviewError(f"no flag #{shown} in case {config.case_id}: `review flags {args.case_dir}` numbers its "
-                              f"{len(ids)} flag{'' if len(ids) == 1 else 's'} "
-                              + (f"#1 to #{len(ids)}" if ids else "(it has none)"))
-        flag_id = ids[shown - 1]
-    if flag_id not in ids:
-        close = difflib.get_close_matches(flag_id, ids, n=3, cutoff=0.6)
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise ReviewError(f"no flag {flag_id!r} in case {config.case_id}'s current flags{hint}: "
-                          f"`review flags {args.case_dir}` lists the ids")
-    number = ids.index(flag_id) + 1
-    flag = flags.iloc[number - 1]
-
-    earlier = in_force(analysis.decisions, flag_id)
-    if earlier is not None:
-        same = (earlier["decision"] == args.decision and earlier["rationale"] == rationale
-                and earlier["author"] == author and (when is None or earlier["date"] == when))
-        if not args.replace:
-            raise ReviewError(f"flag {flag_id} already has a decision: {describe(earlier, QUOTED)} "
-                              f"({DECISIONS_FILE}, row {earlier['row']}); give --replace to record this one in its place")
-        if same:
-            print(f"unchanged: flag #{number} {flag_id} is already {describe(earlier)} "
-                  f"({DECISIONS_FILE}, row {earlier['row']})")
-            return 0
+    # the same checks as the notebook's `record` and the decision form (`review.decisions.check_decision`)
+    checked = check_decision(args.case_dir, analysis, str(args.flag_id or "").strip(), args.decision, rationale,
+                             args.reviewer, replace=args.replace, date=when,
+                             replace_hint="give --replace to record this one in its place",
+                             ask_author="give --reviewer NAME")
+    flag_id, number, flag, earlier = checked.flag_id, checked.number, checked.flag, checked.earlier
+    if checked.unchanged:
+        print(f"unchanged: flag #{number} {flag_id} is already {describe(earlier)} "
+              f"({DECISIONS_FILE}, row {earlier['row']})")
+        return 0
 
     path = case_file(config.case_dir, DECISIONS_FILE)
-    # the flag's rule, trigger and evidence contacts beside the decision (the row says what it was about)
-    # a finding the reviewers added is found by its contacts: the decision on it keeps them by their content
-    # too (`record_decision` with the timeline), so that it follows a resubmission as the finding does
-    on_added = str(flag.get("source") or "") == ADDED_SOURCE
-    record_decision(config.case_dir, flag_id, args.decision, rationale, author,
-                    when if when is not None else dt.date.today(), **flag_details(flag),
-                    timeline=analysis.timeline if on_added else None)
+    record_checked(config.case_dir, checked)
     written = read_decisions_file(path).iloc[-1]
     print(f"recorded in {path}, row {written['row']}: flag #{number} {flag_id} ({flag['rule_id']}, "
           f"{_day(flag['trigger_date'])}) {describe(written)}")
@@ -118,64 +89,17 @@ def run(args) -> int:
 
 
 def reviewer(name: str | None, reviewers: dict, previous=()) -> str:
-    """The author to record: `name` as case.yml spells it (matched ignoring case and spacing) when case.yml
-    names its reviewers, and refused when it is not one of them; else `name` as an earlier decision spells
-    it (`previous`: the authors in decisions.csv), else as given. Without `name`, the one reviewer case.yml
-    names."""
-    from ..errors import ReviewError
+    """The author to record (`review.decisions.decision_author`, asking for --reviewer NAME)."""
+    from ..decisions import decision_author
 
-    known = list(reviewers or {})
-    if name is None or not str(name).strip():
-        if len(known) == 1:
-            return known[0]
-        if known:
-            raise ReviewError(f"give --reviewer NAME: case.yml names {len(known)} reviewers ({', '.join(known)})")
-        raise ReviewError("give --reviewer NAME: every decision needs an author (case.yml names no reviewer: "
-                          "lead_reviewer, reviewers or authors)")
-    name = " ".join(str(name).split())
-    if not known:  # no list to check against: one spelling per person in the file
-        for candidate in previous:
-            if " ".join(candidate.split()).casefold() == name.casefold():
-                return candidate
-        return name
-    for candidate in known:
-        if " ".join(candidate.split()).casefold() == name.casefold():
-            return candidate
-    raise ReviewError(f"reviewer {name!r} is not one of the reviewers case.yml names ({', '.join(known)}): add them "
-                      "to case.yml (lead_reviewer, reviewers or authors), or give one of these names")
-
-
-def in_force(decisions, flag_id: str):
-    """The accept or reject decision in force for `flag_id` (a row of `load_decisions`), or None. A finding
-    the reviewers added has its "added" row in force until it is accepted or rejected: that is no decision
-    on it yet."""
-    if decisions is None or not len(decisions):
-        return None
-    rows = decisions[(decisions["flag_id"] == flag_id) & decisions["current"].fillna(False)]
-    if not len(rows) or rows.iloc[-1]["decision"] not in ("accepted", "rejected"):
-        return None
-    return rows.iloc[-1]
-
-
-def describe(decision, limit: int | None = None) -> str:
-    """'rejected by A. Reviewer on 2024-05-01: "the rationale"' (the rationale cut to `limit` characters)."""
-    rationale = str(decision["rationale"])
-    if limit is not None:
-        rationale = shorten(rationale, limit)
-    who = f" by {decision['author']}" if str(decision["author"] or "") else ""
-    day = _day(decision["date"])
-    return f"{decision['decision']}{who}{f' on {day}' if day else ''}: \"{rationale}\""
+    return decision_author(name, reviewers, previous, ask="give --reviewer NAME")
 
 
 def shorten(text: str, limit: int) -> str:
-    """`text` on one line, cut at a word to at most `limit` characters with "…" when longer."""
-    text = " ".join(str(text).split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut[limit // 2:]:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:.") + "…"
+    """`text` on one line, cut at a word to at most `limit` characters (`review.decisions.shorten`)."""
+    from ..decisions import shorten as cut
+
+    return cut(text, limit)
 
 
 def _date(text: str | None):

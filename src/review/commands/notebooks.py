@@ -25,7 +25,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
                         help="set a parameter of every notebook in the run that declares it (repeatable); the "
                              "value is read as YAML: --param synth_cases=0, --param 'record={flag_no: 1, "
-                             "decision: accepted, rationale: Seen late, author: Lead reviewer}'")
+                             "decision: accepted, rationale: Seen late, author: Jane Okafor}'")
     parser.add_argument("--no-html", action="store_true", help="do not write the .html copies")
     parser.add_argument("--no-progress", action="store_true",
                         help="no progress bars (they are shown only on a terminal anyway)")
