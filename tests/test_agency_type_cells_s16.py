@@ -5,29 +5,18 @@ these cells named no type (an unknown-type warning, the row typed by its descrip
 row the cell still names no type, and a description is never read for these words."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
-import yaml
 
 from review.config import load_case_config, load_vocab
 from review.ingest.load import load_contacts
 from review.vocab import agency_cell_contact_type, classify_contact_type
 
+from test_contact_types_s16 import make_case  # a case folder of csv chronologies
+
 VOCAB = load_vocab()
 ED_CELLS = ["Majors", "Minors", "Resus", "Triage", "Paeds ED", "UTC", "See and treat"]
 POLICE_CELLS = ["Domestic", "Domestic incident", "Concern for welfare", "Missing person"]
-
-
-def make_case(folder: Path, files: dict[str, tuple[str, str]]) -> Path:
-    """A case folder with csv chronologies `files`: name -> (agency, text)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    config = {"case_id": "T", "date_of_birth": "2022-06-01", "review_date": "2024-06-30",
-              "files": [{"path": name, "agency": agency} for name, (agency, _) in files.items()]}
-    (folder / "case.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    for name, (_, text) in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
 
 
 @pytest.mark.parametrize("cell", ED_CELLS)

@@ -5,27 +5,16 @@ incidental-word exclusions of descriptions stay."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
-import yaml
 
 from review.config import load_case_config, load_vocab
 from review.ingest.load import load_contacts
 from review.vocab import classify_contact_type, description_contact_type, type_cell_contact_type
 
+from test_contact_types_s16 import make_case  # a case folder of csv chronologies
+
 VOCAB = load_vocab()
-
-
-def make_case(folder: Path, files: dict[str, tuple[str, str]]) -> Path:
-    """A case folder with csv chronologies `files`: name -> (agency, text)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    config = {"case_id": "T", "date_of_birth": "2022-06-01", "review_date": "2024-06-30",
-              "files": [{"path": name, "agency": agency} for name, (agency, _) in files.items()]}
-    (folder / "case.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    for name, (_, text) in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
 
 
 @pytest.mark.parametrize("cell, expected", [
