@@ -719,7 +719,12 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                                episode_window_days=q.get("episode_window_days")) is not None:
                 continue
             deadline = r["_day"] + dt.timedelta(days=q["within_days"])
-            ref = _first(tl, r["_day"], lambda x: esc_held(x, q["referral_escalations"]) or (receipts and receipt(x)))
+            # a receipt answers only when it came strictly before the first referral escalation (first_response_or)
+            ref = _first(tl, r["_day"], lambda x: esc_held(x, q["referral_escalations"]))
+            if receipts:
+                got = _first(tl, r["_day"], lambda x: receipt(x) and not esc_held(x, q["referral_escalations"]))
+                if got is not None and (ref is None or got["_day"] < ref["_day"]):
+                    ref = got
             med = _first(tl, r["_day"], lambda x: esc_held(x, q["assessment_escalations"]))
             ref_ok = ref is not None and ref["_day"] <= deadline
             med_ok = med is not None and med["_day"] <= deadline

@@ -33,6 +33,7 @@ from .base import (
     escalation_names,
     first_per_group,
     first_response,
+    first_response_or,
     fmt_age,
     fmt_date,
     fmt_tags,
@@ -67,10 +68,9 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
         return triggers
     triggers["anchor"] = triggers["_day"]
     triggers["deadline"] = triggers["_day"] + params["within_days"] * DAY
-    referred = held_escalations(ctx, params["referral_escalations"])
-    if receipts is not None:
-        referred = referred | receipts
-    referral = first_response(ctx, triggers, referred)
+    # social care's receipt of the referral answers too, but a referral by the referring agency itself (any
+    # agency's referral escalation) of the same day or earlier is the one named (`base.first_response_or`)
+    referral = first_response_or(ctx, triggers, held_escalations(ctx, params["referral_escalations"]), receipts)
     medical = first_response(ctx, triggers, held_escalations(ctx, params["assessment_escalations"]))
     missed = ~(referral["timely"] & medical["timely"])
     t = triggers[missed.to_numpy()]
