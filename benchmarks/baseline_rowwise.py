@@ -51,6 +51,7 @@ from review.rules.base import referral_text_day  # the day one referral row's te
 from review.rules.base import agency_named  # does one agency name name one of some words (CAMHS)
 from review.rules.knowledge import names_sender  # does one text record information sent by one agency
 from review.rules.self_harm_not_referred import reported_child_self_harm  # "Mum says she self-harmed" (one text)
+from review.rules.transfer_in_conference_late import local_authority  # the authority a social care name names
 from review.rules.episodes import explained_text, reading_args, text_reading  # one text's injury-episode readings
 from review.rules.domestic_abuse_not_escalated import dash_score  # a DASH score written in one text
 from review.rules.domestic_abuse_not_escalated import high_risk, lives_elsewhere  # DA high risk, child's residence (one text)
@@ -1343,12 +1344,19 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                               tuple(q["sending_words"]) + tuple(q.get("refusal_words") or ())) \
                 and (bool(x.get("on_cp_plan")) or _mentioned(text, q["plan_keywords"], ()))
 
-        last_response = {}  # agency -> the first conference after its previous notification (None: none)
+        def authority(x):
+            # the receiving local authority: an agency of agency_kinds by the authority its name names ("Westshire
+            # Children's Services", "Westshire CSC"), any other by its name (the package's `local_authority`)
+            if x.get("agency_kind") in q["agency_kinds"]:
+                return ("la", local_authority(x.get("agency"), q.get("authority_words") or ()))
+            return ("agency", x.get("agency"))
+
+        last_response = {}  # authority -> the first conference after its previous notification (None: none)
         for r in _first_per_group([r for r in tl if notified(r)]):
             deadline = _add_working_days(r["_day"], int(q["working_days"]))
-            action = _first(tl, r["_day"], lambda x: x.get("agency") == r.get("agency") and is_conference(x))
-            agency = r.get("agency")
-            # a later notification with no conference of its agency's between is the same transfer
+            agency = authority(r)
+            action = _first(tl, r["_day"], lambda x: is_conference(x) and authority(x) == agency)
+            # a later notification with no conference of its authority's between is the same transfer
             repeat = agency in last_response and last_response[agency] is action
             last_response[agency] = action
             if repeat or (action is not None and action["_day"] <= deadline):

@@ -3,11 +3,17 @@
 
 * nonmobile_injury names the referring agency's own referral, not social care's receipt of it recorded the same
   day, as its response;
+* transfer_in_conference_late takes the receiving local authority's conference recorded under another of its
+  social care names ("Westshire Children's Services" notified, "Westshire CSC" conference), not another
+  authority's, and a refusal ("refused") anywhere in the notification's sentence stops it, as "declined" did;
 """
 from __future__ import annotations
 
 
+import pytest
+
 from review.rules import detect, load_rules
+from review.rules.transfer_in_conference_late import local_authority
 from review.rules.testing import make_timeline
 
 from _baseline import baseline_flags
@@ -76,3 +82,73 @@ def test_nonmobile_injury_the_referral_is_named_when_only_the_medical_is_missing
     assert ("the next referral by any agency came on 3 Apr 2023 (referral to children's social care, Riverside "
             "General Hospital)") in flag.explanation
     assert _pairs(flags) == _baseline_pairs(rows, "nonmobile_injury")
+
+
+# transfer_in_conference_late: the same local authority under another name; "refused" anywhere ------------------
+TRANSFER = "transfer_in_conference_late"
+AUTHORITY_WORDS = RULES["rules"][TRANSFER]["params"]["authority_words"]
+
+
+def _transfer_rows(conference_agency, kind="social care", text="Transfer-in notification from Eastshire received: "
+                   "Tyler, CP plan (neglect)."):
+    return [
+        {"date": "2037-10-10", "agency": "Westshire Children's Services", "agency_kind": "social care",
+         "contact_type": "letter", "description": text},
+        {"date": "2037-10-24", "agency": conference_agency, "agency_kind": kind, "contact_type": "cp_conference",
+         "description": "Transfer-in child protection conference held, CP plan continued."},
+        {"date": "2038-02-20", "agency": "GP", "agency_kind": "health", "contact_type": "clinic_appointment"},
+    ]
+
+
+@pytest.mark.parametrize("name, authority", [
+    ("Westshire Children's Services", "westshire"),
+    ("Westshire Children's Social Care", "westshire"),
+    ("Westshire CSC", "westshire"),
+    ("Westshire County Council Childrens Services", "westshire"),
+    ("London Borough of Westshire", "westshire"),
+    ("North Westshire CSC", "north westshire"),
+    ("Eastshire CSC", "eastshire"),
+    ("Children's Social Care", "childrens social care"),  # no authority named: only itself
+])
+def test_local_authority_of_a_social_care_name(name, authority):
+    assert local_authority(name, AUTHORITY_WORDS) == authority
+
+
+@pytest.mark.parametrize("conference_agency, kind, answered", [
+    ("Westshire Children's Services", "social care", True),    # the same name, as before
+    ("Westshire Children's Social Care", "social care", True),  # before s17: flagged, "none is recorded"
+    ("Westshire CSC", "social care", True),
+    ("Eastshire CSC", "social care", False),       # the sending authority's review conference
+    ("North Westshire CSC", "social care", False),  # another authority
+    ("Westshire Police", "police", False),          # not of the social care kind
+])
+def test_a_conference_by_the_same_local_authority_under_another_name_answers(conference_agency, kind, answered):
+    rows = _transfer_rows(conference_agency, kind)
+    flags = _flags(rows, TRANSFER, dob="2030-01-01")
+    assert flags.empty == answered
+    assert _pairs(flags) == _baseline_pairs(rows, TRANSFER)
+
+
+def test_a_later_notification_under_another_name_of_the_same_authority_is_the_same_transfer():
+    rows = _transfer_rows("Westshire CSC")
+    rows[1] = {**rows[0], "date": "2037-10-12", "agency": "Westshire CSC",
+               "description": "Transfer-in request from Eastshire: chased, CP plan."}
+    rows.insert(2, {**_transfer_rows("Westshire CSC")[1], "date": "2037-12-01"})
+    flags = _flags(rows, TRANSFER, dob="2030-01-01")
+    assert flags["trigger_event_id"].tolist() == ["C1-e001"]  # one late conference: the first notification's flag
+    assert flags.iloc[0].actual_action_event_id == "C1-e003"
+    assert _pairs(flags) == _baseline_pairs(rows, TRANSFER)
+
+
+@pytest.mark.parametrize("text, notified", [
+    ("Transfer-in request from Eastshire refused, CP plan (neglect).", False),  # before s17: a notification
+    ("Transfer-in request from Eastshire for Tyler, CP plan: refused by Westshire.", False),
+    ("Transfer-in request refused, CP plan.", False),  # straight after the keyword, as before
+    ("Transfer-in notification from Eastshire received: Tyler, CP plan. Mother refused entry at first visit.", True),
+])
+def test_refused_anywhere_in_the_notification_s_sentence_is_no_notification(text, notified):
+    rows = _transfer_rows("Westshire CSC", text=text)
+    rows[1] = {**rows[1], "date": "2038-01-20"}  # late: a notification is flagged
+    flags = _flags(rows, TRANSFER, dob="2030-01-01")
+    assert (not flags.empty) == notified
+    assert _pairs(flags) == _baseline_pairs(rows, TRANSFER)

@@ -1478,6 +1478,7 @@ def first_response(
     deadline: str = "deadline",
     same_agency: bool = False,
     starts=None,
+    groups=None,
 ) -> pd.DataFrame:
     """For each trigger, whether a response (a timeline row in `mask`) came in the window [anchor,
     deadline] (calendar days, inclusive), and the first response from `anchor` on.
@@ -1489,7 +1490,10 @@ def first_response(
     response is noted (``unplaced_pos``, and `unplaced_text` for the explanation, added by `run_rule`).
     `triggers` needs ``_case`` (and ``_agency`` when `same_agency`). `starts` (per timeline row, datetime64, NaT
     for the row's own day; None: every row's own) moves an exact-dated response to another day: a referral its
-    record's text dates later than the record (`referral_response`).
+    record's text dates later than the record (`referral_response`). `groups` (per timeline row, int64; None:
+    the case, or the agency with `same_agency`): a response answers the triggers of its own group only, a
+    trigger's group being its row's (`triggers`' labels are timeline positions: transfer_in_conference_late's
+    local authorities).
     Returns, aligned with `triggers`: timely (bool), action_event_id, action_date, action_exact, action_pos,
     unplaced_pos. Vectorised with binary searches per precision level over (case or agency, day) keys.
     """
@@ -1504,7 +1508,9 @@ def first_response(
     if n:
         # positions once, then integer gathers: cheaper than a boolean pass over every row per column
         r_pos = np.flatnonzero(np.asarray(mask, dtype=bool))
-        r_group = tl[group_col].to_numpy()[r_pos].astype("int64")
+        if groups is not None:
+            groups = np.asarray(groups, dtype="int64")
+        r_group = (tl[group_col].to_numpy() if groups is None else groups)[r_pos].astype("int64")
         r_start = tl["_sd"].to_numpy()[r_pos]
         r_end = tl["_ed"].to_numpy()[r_pos]
         r_prec = tl["_prec"].to_numpy()[r_pos]
@@ -1514,7 +1520,8 @@ def first_response(
             if at.any():
                 r_start = r_start.copy()
                 r_start[at] = day_numbers(moved[at])
-        t_group = triggers[group_col].to_numpy().astype("int64")
+        t_group = (triggers[group_col].to_numpy() if groups is None
+                   else groups[triggers.index.to_numpy()]).astype("int64")
         t_anchor = day_numbers(triggers[anchor])
         t_deadline = day_numbers(triggers[deadline])
         valid = t_anchor != _NAT_DAY

@@ -16,13 +16,20 @@ received) nor one refusing or calling it off (`refusal_words`, anywhere in the s
 from Eastshire declined", "family did not move"), for a child on a plan: a plan is open on its day (`on_cp_plan`), or its text says so
 (`plan_keywords`, not negated). A conference row is no notification. The requirement: a child protection
 conference (a row of the type or escalation that took place, `types_held` / `held_escalations`; "transfer-in
-conference" is read as one) recorded by the same agency. A later notification by the same agency before
-that agency's next conference is the same transfer: one flag, from the first.
+conference" is read as one) recorded by the same local authority: the notification's agency, or an agency of
+`agency_kinds` whose name names the same authority once the words naming its service are set aside
+(`authority_words`, `local_authority`: "Westshire Children's Services", "Westshire Children's Social Care" and
+"Westshire CSC" are Westshire; Eastshire's are not). A later notification by the same authority before that
+authority's next conference is the same transfer: one flag, from the first.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
+
+from ..vocab import normalise_text
 
 from ..workdays import add_working_days, working_days_between
 from .base import (
@@ -44,6 +51,50 @@ from .base import (
 
 #: the timeline columns the rule reads from its rows (selected before the rows are)
 _COLUMNS = ["event_id", "case_id", "_case", "_agency", "_gcode", "_day", "_review_end", "agency", "on_cp_plan"]
+#: words of an agency's name that are no part of its authority's name ("the", "of": "London Borough of Westshire")
+_FILLERS = frozenset({"the", "of", "and", "for"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _authority(agency: str, words: tuple) -> str:
+    tokens = normalise_text(agency).split()
+    phrases = sorted({tuple(normalise_text(w).split()) for w in words if normalise_text(w)}, key=len, reverse=True)
+    kept, i = [], 0
+    while i < len(tokens):
+        phrase = next((p for p in phrases if tuple(tokens[i:i + len(p)]) == p), None)
+        if phrase is not None:
+            i += len(phrase)
+            continue
+        if tokens[i] not in _FILLERS:
+            kept.append(tokens[i])
+        i += 1
+    return " ".join(kept) if kept else " ".join(tokens)
+
+
+def local_authority(agency, words) -> str:
+    """The local authority a social care agency's name names: the name normalised (`review.vocab.normalise_text`)
+    without the phrases of `words` (those naming the service: "children's services", "social care", "CSC",
+    "county council") nor "the", "of", "and", "for": "Westshire Children's Social Care", "Westshire CSC" and
+    "Westshire County Council Children's Services" are all "westshire". A name of nothing but such words
+    ("Children's Social Care") is its whole normalised name: it matches only itself. "" for no name."""
+    if agency is None or agency is pd.NA or (isinstance(agency, float) and agency != agency):
+        return ""
+    return _authority(str(agency), tuple(str(w) for w in words or ()))
+
+
+def _authority_codes(ctx: Context, kinds, words) -> np.ndarray:
+    """Per timeline row, an int64 code equal for the rows of one case whose agency is the same local authority:
+    an agency of `kinds` by `local_authority` of its name, any other by its name alone. Each distinct agency
+    name is read once."""
+    tl = ctx.timeline
+    codes, uniques = ctx._coded("agency")
+    of_kind = ctx.kinds(kinds).to_numpy(dtype=bool)
+    names = np.append(np.asarray(uniques, dtype=object), None)  # code -1 (no agency): None
+    authorities = np.array(["la:" + local_authority(u, words) if u is not None else "" for u in names], dtype=object)
+    own = np.array(["ag:" + str(u) if u is not None else "" for u in names], dtype=object)
+    keys = np.where(of_kind, authorities[codes], own[codes])
+    key_codes, distinct = pd.factorize(keys)
+    return tl["_case"].to_numpy(dtype="int64") * np.int64(len(distinct) + 1) + key_codes.astype("int64")
 
 
 @register("transfer_in_conference_late")
@@ -69,11 +120,15 @@ def transfer_in_conference_late(ctx: Context, params: dict) -> pd.DataFrame:
     n = int(params["working_days"])
     triggers["anchor"] = triggers["_day"]
     triggers["deadline"] = add_working_days(triggers["_day"], n)
-    response = first_response(ctx, triggers, conference, same_agency=True)
-    # a later notification by the same agency with no conference of its own between is the same transfer
+    # the conference by the same local authority: the notification's agency or another of its social care
+    # agencies by the authority's name ("Westshire Children's Services" notified, "Westshire CSC" conference)
+    authority = _authority_codes(ctx, params["agency_kinds"], params.get("authority_words") or ())
+    response = first_response(ctx, triggers, conference, groups=authority)
+    # a later notification by the same authority with no conference of its own between is the same transfer
     # (the sending authority's reminder, one per sibling, the request then its acceptance): the first counts
-    order = np.argsort(triggers["_agency"].to_numpy(), kind="stable")  # each agency's, in timeline order
-    agency = triggers["_agency"].to_numpy()[order]
+    trigger_authority = authority[triggers.index.to_numpy()]  # the prepared timeline's labels are its positions
+    order = np.argsort(trigger_authority, kind="stable")  # each authority's, in timeline order
+    agency = trigger_authority[order]
     pos = response["action_pos"].to_numpy()[order]
     repeat = np.zeros(len(triggers), dtype=bool)
     repeat[order[1:]] = (agency[1:] == agency[:-1]) & (pos[1:] == pos[:-1])
