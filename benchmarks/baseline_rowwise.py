@@ -48,6 +48,8 @@ from review.config import package_data
 from review.rules.base import _mentioned  # a keyword mentioned and not negated, in one text
 from review.rules.base import content_anchor, content_key, source_order_key  # a contact's anchor, one row
 from review.rules.base import referral_text_day  # the day one referral row's text dates its referral on
+from review.rules.base import keyword_referral_day  # the day one row's words date the (CAMHS) referral it records on
+from review.rules.base import agency_declined_text  # a CAMHS record of the referral going nowhere (one text)
 from review.rules.base import agency_named  # does one agency name name one of some words (CAMHS)
 from review.rules.knowledge import names_sender  # does one text record information sent by one agency
 from review.rules.self_harm_not_referred import reported_child_self_harm  # "Mum says she self-harmed" (one text)
@@ -657,40 +659,64 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 and _mentioned(_text(x.get("description")) + " . " + _text(x.get("action")), settings["receipt_keywords"],
                                tuple(settings.get("receipt_negations") or ())))
 
-    def referral_answers(x, q):
-        # a row answering a concern by referral (domestic_abuse_not_escalated, exploitation_not_referred): an
-        # escalation of q's that took place, a row of its response types by its agency kinds, or its keywords;
-        # with receipts_answer, social care's record of receiving a referral
-        text = _text(x.get("description")) + " . " + _text(x.get("action"))
-        return (esc_held(x, q["escalations"]) or (bool(q.get("receipts_answer")) and receipt(x))
-                or (bool(q.get("response_agency_names")) and agency_named(x.get("agency"), q["response_agency_names"])
-                    and not missed_contact(x))
+    def agency_answers(x, q):
+        # (None, declined) for a row by no agency of q's response_agency_names; else (answers, declined): a
+        # contact by the named agency (CAMHS) that took place answers, unless its text records the referral
+        # going nowhere (`base.agency_declined`), which then answers by its words neither
+        if not (q.get("response_agency_names") and agency_named(x.get("agency"), q["response_agency_names"])):
+            return None, False
+        declined = bool(q.get("response_agency_declines")) and agency_declined_text(
+            _text(x.get("description")) + " . " + _text(x.get("action")), q["response_agency_declines"],
+            q.get("response_agency_assessed") or (), q.get("response_agency_not_assessed") or ())
+        return not declined and not missed_contact(x), declined
+
+    def answers_otherwise(x, q, kinds):
+        # a row answering by one of `kinds` of escalation held, a receipt, a contact by a named agency, or a row
+        # of q's response types by its agency kinds
+        return (esc_held(x, kinds) or (bool(q.get("receipts_answer")) and receipt(x)) or bool(agency_answers(x, q)[0])
                 or (x.get("agency_kind") in (q.get("response_agency_kinds") or [x.get("agency_kind")])
-                    and _held(x, q.get("response_contact_types") or []))
-                or (bool(q.get("response_keywords"))
-                    and _mentioned(text, q["response_keywords"], tuple(q.get("response_negations") or ()),
-                                   tuple(q.get("response_not_in_sentence_with") or ()))))
+                    and _held(x, q.get("response_contact_types") or [])))
+
+    def worded(x, q):
+        # a row answering by its words alone (q's response_keywords), not a named agency's record of the
+        # referral going nowhere
+        text = _text(x.get("description")) + " . " + _text(x.get("action"))
+        return (bool(q.get("response_keywords")) and not agency_answers(x, q)[1]
+                and _mentioned(text, q["response_keywords"], tuple(q.get("response_negations") or ()),
+                               tuple(q.get("response_not_in_sentence_with") or ())))
+
+    def referral_answers(x, q):
+        # a row answering a concern by referral (domestic_abuse_not_escalated, exploitation_not_referred,
+        # self_harm_not_referred): an escalation of q's that took place, a row of its response types by its agency
+        # kinds, a contact by one of its named agencies, or its keywords; with receipts_answer, social care's
+        # record of receiving a referral
+        return answers_otherwise(x, q, q["escalations"]) or worded(x, q)
 
     def answered_from(x, q):
         # the day a row answering by referral answers from (review.rules.base.referral_response): a referral to
         # children's social care its text dates later ("Referral to MASH sent 22.02.21", as referral_no_decision
-        # reads it) from that day, unless the row answers otherwise too
+        # reads it) from that day, unless the row answers otherwise too; with keyword_referrals_dated, a row
+        # answering by its words alone that dates the referral it records ("Referral to CAMHS sent 03/04/2021")
         kinds = list(q.get("escalations") or [])
-        if not (x["_exact"] and "referral_to_csc" in kinds and esc_held(x, ["referral_to_csc"])):
+        if not x["_exact"]:
             return x["_day"]
-        if (esc_held(x, [k for k in kinds if k != "referral_to_csc"]) or (bool(q.get("receipts_answer")) and receipt(x))
-                or (bool(q.get("response_agency_names")) and agency_named(x.get("agency"), q["response_agency_names"])
-                    and not missed_contact(x))
-                or (x.get("agency_kind") in (q.get("response_agency_kinds") or [x.get("agency_kind")])
-                    and _held(x, q.get("response_contact_types") or []))):
-            return x["_day"]
-        return referral_text_day(x.get("description"), x.get("action"), x["_day"], review_end) or x["_day"]
+        if "referral_to_csc" in kinds and esc_held(x, ["referral_to_csc"]):
+            if answers_otherwise(x, q, [k for k in kinds if k != "referral_to_csc"]):
+                return x["_day"]
+            return referral_text_day(x.get("description"), x.get("action"), x["_day"], review_end) or x["_day"]
+        if q.get("keyword_referrals_dated") and not answers_otherwise(x, q, kinds):
+            return keyword_referral_day(x.get("description"), x.get("action"), x["_day"], review_end,
+                                        q["response_keywords"], tuple(q.get("response_negations") or ()),
+                                        tuple(q.get("response_not_in_sentence_with") or ())) or x["_day"]
+        return x["_day"]
 
     def first_answer(anchor, q):
-        # `_first` of the rows answering by referral, each from the day it answers from (`answered_from`)
+        # `_first` of the rows answering by referral, each from the day it answers from (`answered_from`): a row
+        # before the anchor may answer from a day its text dates on or after it
         best = None
         for x in tl:
-            if x["_day"] is None or (x["_day"] < anchor and not (x["_exact"] and esc_held(x, ["referral_to_csc"]))):
+            if x["_day"] is None or (x["_day"] < anchor and not (x["_exact"] and (
+                    esc_held(x, ["referral_to_csc"]) or q.get("keyword_referrals_dated")))):
                 continue
             if not referral_answers(x, q):
                 continue
@@ -1302,7 +1328,11 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         repeated = {id(x) for x in episodes
                     if sum(1 for y in episodes if x["_day"] - window <= y["_day"] <= x["_day"]) >= q["repeat_min_episodes"]}
         mental = dict(q, escalations=[], response_contact_types=[], response_keywords=q["mental_health_keywords"],
-                      response_agency_names=q.get("mental_health_agencies") or [])
+                      response_agency_names=q.get("mental_health_agencies") or [],
+                      response_agency_declines=q.get("mental_health_agency_declines") or [],
+                      response_agency_assessed=q.get("mental_health_agency_assessed") or [],
+                      response_agency_not_assessed=q.get("mental_health_agency_not_assessed") or [],
+                      keyword_referrals_dated=bool(q.get("mental_health_referrals_dated")))
         social = dict(q, response_keywords=q["social_care_keywords"])
 
         for r in episodes:

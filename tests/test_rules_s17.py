@@ -6,6 +6,9 @@
 * transfer_in_conference_late takes the receiving local authority's conference recorded under another of its
   social care names ("Westshire Children's Services" notified, "Westshire CSC" conference), not another
   authority's, and a refusal ("refused") anywhere in the notification's sentence stops it, as "declined" did;
+* self_harm_not_referred: a CAMHS contact recording the referral going nowhere ("Referral declined", "does not
+  meet threshold, signposted back to GP") is no response, but the flag's evidence; a CAMHS referral its record's
+  text dates ("Referral to CAMHS sent 20/03/2037") answers from that day, as a referral to social care does;
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from __future__ import annotations
 import pytest
 
 from review.rules import detect, load_rules
+from review.rules.base import keyword_referral_day, referral_text_dates
 from review.rules.transfer_in_conference_late import local_authority
 from review.rules.testing import make_timeline
 
@@ -152,3 +156,122 @@ def test_refused_anywhere_in_the_notification_s_sentence_is_no_notification(text
     flags = _flags(rows, TRANSFER, dob="2030-01-01")
     assert (not flags.empty) == notified
     assert _pairs(flags) == _baseline_pairs(rows, TRANSFER)
+
+
+# self_harm_not_referred: a CAMHS record of the referral going nowhere is no response -----------------------------
+SELF_HARM = "self_harm_not_referred"
+GP = {"agency": "Riverside GP", "agency_kind": "health", "contact_type": "clinic_appointment"}
+CAMHS = {"agency": "Eastborough CAMHS", "agency_kind": "health", "contact_type": "clinic_appointment"}
+CAMHS_LONG = {"agency": "Child and Adolescent Mental Health Service", "agency_kind": "health", "contact_type": "letter"}
+# the baseline's case C1 is born 1 Jan 2023: a teenager's rows are 14 years on; a later row keeps the review open
+LATER = {"date": "2037-09-01", **GP, "description": "Routine review."}
+
+
+def self_harm(date="2037-03-01", action="Advice given."):
+    return {"date": date, **GP, "concerns": "self_harm", "description": "Self-harmed last night, cuts to forearm.",
+            "action": action}
+
+
+def camhs(text, date="2037-03-04", who=CAMHS):
+    return {"date": date, **who, "description": text, "action": ""}
+
+
+@pytest.mark.parametrize("text, who, answered", [
+    # the referral went nowhere: no response (before s17 each answered the self-harm, "whatever its text")
+    ("Referral declined - does not meet threshold, signposted back to GP.", CAMHS, False),
+    ("Referral not accepted.", CAMHS, False),
+    ("Referral received. Did not meet the threshold for CAMHS; returned to referrer.", CAMHS_LONG, False),
+    ("Referral declined, not seen by CAMHS clinician.", CAMHS, False),
+    ("Eastborough CAMHS: referral declined, signposted to Kooth.", CAMHS, False),  # naming CAMHS by its words too
+    # assessed, or seen: the response, as before
+    ("Seen by CAMHS duty worker: does not meet threshold for ongoing input, signposted to school counsellor.",
+     CAMHS, True),
+    ("Assessed in clinic, no further CAMHS input, signposted to GP.", CAMHS, True),
+    ("CAMHS assessment", CAMHS, True),
+    ("Seen with mum, low mood, safety plan agreed", CAMHS, True),
+    ("Referral accepted, choice appointment booked.", CAMHS, True),
+])
+def test_a_camhs_record_of_the_referral_going_nowhere_is_no_response(text, who, answered):
+    rows = [self_harm(), camhs(text, who=who), LATER]
+    flags = _flags(rows, SELF_HARM)
+    assert flags.empty == answered
+    assert _pairs(flags) == _baseline_pairs(rows, SELF_HARM)
+
+
+def test_the_declined_camhs_record_is_the_flag_s_evidence_and_named():
+    rows = [self_harm(), camhs("Referral declined - does not meet threshold, signposted back to GP."), LATER]
+    flag = _flags(rows, SELF_HARM).iloc[0]
+    assert flag.trigger_event_id == "C1-e001" and flag.actual_action_event_id == ""
+    assert flag.evidence_event_ids == "C1-e001; C1-e002"
+    assert flag.explanation.endswith("none is recorded within 90 days of 1 Mar 2037. Eastborough CAMHS recorded on "
+                                     "4 Mar 2037 that the referral was not taken up, with no assessment: no response.")
+
+
+def test_a_declined_camhs_record_then_a_late_assessment():
+    rows = [self_harm(), camhs("Referral declined."), camhs("Seen by CAMHS after GP re-referral.", date="2037-03-20"),
+            LATER]
+    flag = _flags(rows, SELF_HARM).iloc[0]
+    assert flag.actual_action_event_id == "C1-e003" and flag.delay_days == 12
+    assert flag.evidence_event_ids == "C1-e001; C1-e002"
+    assert _pairs(_flags(rows, SELF_HARM)) == _baseline_pairs(rows, SELF_HARM)
+
+
+# self_harm_not_referred: a CAMHS referral its record's text dates answers from that day --------------------------
+@pytest.mark.parametrize("text, days", [
+    ("Referral to CAMHS sent 20/03/2037.", ["2037-03-20"]),
+    ("CAMHS referral sent 20/03/2037", ["2037-03-20"]),
+    ("Referred to CAMHS on 20/03/37", ["2037-03-20"]),
+    ("Referral to MASH sent 20.03.37.", ["2037-03-20"]),  # (any referral: a full stop may end the sentence)
+])
+def test_referral_text_dates(text, days):
+    assert [str(d) for d in referral_text_dates(text)] == days
+
+
+@pytest.mark.parametrize("text, about, found", [
+    ("Referral to CAMHS sent 20/03/2037.", True, True),
+    ("CAMHS: referral sent 20/03/2037", True, True),
+    ("Seen by CAMHS, referral to MASH sent 20/03/2037.", True, False),  # another clause's referral: MASH's
+    ("Referral to MASH sent 20/03/2037.", True, False),
+])
+def test_referral_text_dates_about_camhs(text, about, found):
+    keywords = RULES["rules"][SELF_HARM]["params"]["mental_health_keywords"]
+    assert bool(referral_text_dates(text, keywords if about else None)) == found
+
+
+def test_keyword_referral_day_is_none_when_the_rest_of_the_text_answers_on_its_own_day():
+    import datetime as dt
+
+    keywords = RULES["rules"][SELF_HARM]["params"]["mental_health_keywords"]
+    day, last = dt.date(2037, 3, 1), dt.date(2037, 12, 31)
+    assert keyword_referral_day("Referral to CAMHS sent 20/03/2037.", "", day, last, keywords) == dt.date(2037, 3, 20)
+    assert keyword_referral_day("Seen by CAMHS liaison in ED; referral to CAMHS community team sent 20/03/2037.", "",
+                                day, last, keywords) is None
+    assert keyword_referral_day("Referral to CAMHS sent 20/02/2037.", "", day, last, keywords) is None  # before
+
+
+@pytest.mark.parametrize("action, late_by", [
+    ("Referral to CAMHS sent 20/03/2037.", 12),   # before s17: answered on 1 Mar (the record's day), no flag
+    ("CAMHS referral sent 20/03/2037", 12),
+    ("Referred to CAMHS on 20/03/37", 12),
+    ("Referral to CAMHS sent 05/03/2037.", None),  # within the 7 days: no flag
+    ("Referral to CAMHS sent.", None),             # no date: the record's own day, as before
+    ("Seen by CAMHS liaison; referral to CAMHS community team sent 20/03/2037.", None),  # seen on its own day
+    ("Seen by CAMHS liaison, referral to MASH sent 20/03/2037.", None),
+])
+def test_a_camhs_referral_dated_in_its_text_answers_from_that_day(action, late_by):
+    rows = [self_harm(action=action), LATER]
+    flags = _flags(rows, SELF_HARM)
+    assert len(flags) == (late_by is not None)
+    if late_by is not None:
+        flag = flags.iloc[0]
+        assert flag.actual_action_event_id == "C1-e001" and flag.delay_days == late_by
+        assert "(referral dated 20 Mar 2037 in the record's text of 1 Mar 2037), 12 calendar days late." \
+            in flag.explanation
+    assert _pairs(flags) == _baseline_pairs(rows, SELF_HARM)
+
+
+def test_an_earlier_record_of_a_camhs_referral_dated_after_the_self_harm_answers_it():
+    rows = [{"date": "2037-02-27", **GP, "description": "Referral to CAMHS made on 3 March 2037 (low mood).",
+             "action": ""}, self_harm(), LATER]
+    assert _flags(rows, SELF_HARM).empty  # before s17: flagged, the record of 27 Feb being before the self-harm
+    assert _baseline_pairs(rows, SELF_HARM) == []

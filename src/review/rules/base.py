@@ -583,23 +583,49 @@ def referrals_declined(ctx: Context, mask) -> pd.Series:
 #: (`held_escalations`)
 #: a referral its record's text dates explicitly (lower-cased text): "Referral to MASH sent 22.02.21",
 #: "referral made on 3 March 2021", "referred to children's social care on 24/02/2021", "referred on 1/3/21";
-#: the words between "referral" and its verb, or "referred to" and "on", stay in one sentence
+#: the words between "referral" and its verb, or "referred to" and "on", stay in one sentence; a full stop may
+#: end the sentence straight after the date ("Referral to CAMHS sent 03/04/2021."; before s17 such a date was
+#: not read), not go on into more digits ("22.02.21.5")
 _REFERRAL_TEXT_DATE = re.compile(
     r"\b(?:referral\b[^.;:!?\n]{0,60}?\b(?:sent|made|submitted|faxed|emailed|e-mailed)\s+(?:on\s+)?"
     r"|referred\b(?:\s+to\b[^.;:!?\n]{0,60}?)?\s+on\s+)"
-    r"(?P<date>\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?![\d./-])|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?,?\s+\d{4}(?!\d))")
+    r"(?P<date>\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?![\d/-]|\.\d)|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?,?\s+\d{4}(?!\d))")
 #: the texts `referral_text_day` may find a date in (an RE2 pre-filter, lower-cased text)
 _REFERRAL_TEXT_PREFILTER = r"referr(?:al|ed)[^\n]*\d"
 
 
-def referral_text_dates(text) -> list[dt.date]:
+#: what ends the clause a dated referral names its recipient in ("Seen by CAMHS, referral to MASH sent 25.02.21":
+#: the referral is MASH's); not a colon ("CAMHS: referral sent 03/04/2021")
+_CLAUSE_MARKS = ".;!?\n,"
+
+
+def _referral_clauses(text: str, about) -> list[tuple[int, int, re.Match]]:
+    """(start, end, match) of each dated referral of the lower-cased `text` (`_REFERRAL_TEXT_DATE`), the span from
+    the start of its clause (`_CLAUSE_MARKS`) to the end of its date; with `about` (keywords), only those whose
+    span names one of them (whole words from their start, as `_mentioned` reads a keyword: "CAMHS referral sent
+    03/04/2021", "referred to CAMHS on 3/4/21")."""
+    out = []
+    patterns = _keyword_patterns(tuple(str(w) for w in about), False)[0] if about is not None else ()
+    for m in _REFERRAL_TEXT_DATE.finditer(text):
+        start = max(text.rfind(c, 0, m.start()) for c in _CLAUSE_MARKS) + 1
+        if about is not None:
+            span = normalise_text(text[start:m.end()])
+            if not any(p.search(span) for p in patterns):
+                continue
+        out.append((start, m.end(), m))
+    return out
+
+
+def referral_text_dates(text, about=None) -> list[dt.date]:
     """The days `text` dates a referral on, explicitly ("Referral to MASH sent 22.02.21", "referred to
     children's social care on 24/02/2021"), each read by ingest's UK day-first `parse_date` (a whole day only:
-    not a month, nor a mistyped date it reads as approximate)."""
+    not a month, nor a mistyped date it reads as approximate). With `about` (keywords), only a referral whose
+    clause names one of them ("Referral to CAMHS sent 03/04/2021" with about=[camhs]; not "Seen by CAMHS,
+    referral to MASH sent 25.02.21": `_referral_clauses`)."""
     from ..ingest.dates import DateParseError, parse_date
 
     out = []
-    for m in _REFERRAL_TEXT_DATE.finditer(str(text).lower()):
+    for _, _, m in _referral_clauses(str(text).lower(), about):
         try:
             parsed = parse_date(m.group("date"))
         except DateParseError:
@@ -609,15 +635,41 @@ def referral_text_dates(text) -> list[dt.date]:
     return out
 
 
-def referral_text_day(description, action, day: dt.date, last: dt.date | None) -> dt.date | None:
-    """The day a referral row's description or action dates its referral on (`referral_text_dates`), when
-    they name one day only from the row's own `day` to `last` (the end of the review): a date before the row
-    or after the review is ignored, and two different days are ambiguous (None). One text at a time: the
-    rules read it once per distinct text (`referral_text_days`)."""
+def referral_text_day(description, action, day: dt.date, last: dt.date | None, about=None) -> dt.date | None:
+    """The day a referral row's description or action dates its referral on (`referral_text_dates`; with
+    `about`, a referral naming one of those keywords), when they name one day only from the row's own `day` to
+    `last` (the end of the review): a date before the row or after the review is ignored, and two different
+    days are ambiguous (None). One text at a time: the rules read it once per distinct text
+    (`referral_text_days`)."""
     day, last = (v.date() if isinstance(v, dt.datetime) else v for v in (day, last))
     days = {d for text in (description, action) if isinstance(text, str) and text
-            for d in referral_text_dates(text) if d >= day and (last is None or d <= last)}
+            for d in referral_text_dates(text, about) if d >= day and (last is None or d <= last)}
     return days.pop() if len(days) == 1 else None
+
+
+def keyword_referral_day(description, action, day: dt.date, last: dt.date | None, keywords, negations=(),
+                         others=(), vocab: str = "") -> dt.date | None:
+    """The day a row answering a concern by its words alone (one of `keywords`, read as `_mentioned` reads them
+    with `negations` and `others`) dates the referral it records on: `referral_text_day` of the referrals
+    naming one of `keywords` ("Referral to CAMHS sent 03/04/2021" on a GP's record of 28 Mar 2021 is a CAMHS
+    referral of 3 Apr 2021), unless the rest of its text, without those referrals' clauses, mentions one of
+    `keywords` too ("Seen by CAMHS liaison in ED; referral to CAMHS community team sent 03/04/2021": the
+    assessment of the row's own day answers). None: the row answers from its own day. One text at a time: the
+    rules read it once per distinct text (`keyword_referral_days`); the row-by-row baseline calls it per row."""
+    when = referral_text_day(description, action, day, last, about=keywords)
+    if when is None:
+        return None
+    rest = []
+    for text in (description, action):
+        text = str(text).lower() if isinstance(text, str) else ""
+        kept, at = [], 0
+        for start, end, _ in _referral_clauses(text, keywords):
+            kept.append(text[at:start])
+            at = end
+        rest.append("".join(kept) + text[at:])
+    if _mentioned(" . ".join(rest), list(keywords), tuple(negations), tuple(others), vocab):
+        return None
+    return when
 
 
 def referral_text_days(ctx: Context, mask) -> np.ndarray:
@@ -625,6 +677,23 @@ def referral_text_days(ctx: Context, mask) -> np.ndarray:
     row is in `mask` and of a whole day (`referral_text_day`: "Referral to MASH sent 22.02.21" on a row of 19
     Feb 2021 is a referral on 22 Feb 2021). A vectorised search picks the distinct descriptions and actions
     that may name one; each distinct (description, action, day, end of review) among their rows is read once."""
+    return _text_days(ctx, mask, lambda d, a, day, end, vocab: referral_text_day(d, a, day, end))
+
+
+def keyword_referral_days(ctx: Context, mask, keywords, negations=(), others=()) -> np.ndarray:
+    """`referral_text_days` of rows answering by their words alone (`keyword_referral_day` with `keywords`,
+    `negations`, `others`, each row's case vocabulary): "Referral to CAMHS sent 03/04/2021" answers from 3 Apr
+    2021. Each distinct (description, action, day, end of review, vocabulary) among the rows the vectorised
+    search picks is read once."""
+    keywords, negations, others = list(map(str, keywords)), tuple(negations), tuple(map(str, others))
+    return _text_days(ctx, mask, lambda d, a, day, end, vocab: keyword_referral_day(
+        d, a, day, end, keywords, negations, others, vocab), by_vocab=True)
+
+
+def _text_days(ctx: Context, mask, read, *, by_vocab: bool = False) -> np.ndarray:
+    """Per timeline row, `read(description, action, day, end of review, vocab key)` (a date or None) for the
+    exact rows of `mask` whose description or action may date a referral (`_REFERRAL_TEXT_PREFILTER`), NaT
+    elsewhere; each distinct (description, action, day, end[, vocabulary with `by_vocab`]) read once."""
     tl = ctx.timeline
     out = np.full(len(tl), np.datetime64("NaT"), dtype="datetime64[ns]")
     pos = np.flatnonzero(np.asarray(mask, dtype=bool) & tl["_exact"].to_numpy(dtype=bool))
@@ -645,12 +714,13 @@ def referral_text_days(ctx: Context, mask) -> np.ndarray:
     (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
     days = tl["_day"].to_numpy(dtype="datetime64[ns]")[pos]
     ends = tl["_review_end"].to_numpy(dtype="datetime64[ns]")[pos]
-    keys = pd.MultiIndex.from_arrays([d_codes[pos], a_codes[pos], days, ends])
+    numbers, vocab_keys = row_vocabs(ctx) if by_vocab else (np.zeros(len(tl), dtype="int64"), [""])
+    keys = pd.MultiIndex.from_arrays([d_codes[pos], a_codes[pos], days, ends, numbers[pos]])
     inverse, distinct = pd.factorize(keys)
     found = np.full(len(distinct), np.datetime64("NaT"), dtype="datetime64[ns]")
-    for i, (d, a, day, end) in enumerate(distinct):
-        when = referral_text_day(d_uniques[d], a_uniques[a], pd.Timestamp(day).date(),
-                                 None if pd.isna(end) else pd.Timestamp(end).date())
+    for i, (d, a, day, end, v) in enumerate(distinct):
+        when = read(d_uniques[d], a_uniques[a], pd.Timestamp(day).date(),
+                    None if pd.isna(end) else pd.Timestamp(end).date(), vocab_keys[v])
         if when is not None:
             found[i] = np.datetime64(when, "ns")
     out[pos] = found[inverse]
@@ -1387,22 +1457,35 @@ def referral_response(ctx: Context, triggers: pd.DataFrame, params: dict) -> pd.
     receiving a referral or notification (`referral_receipts`: the referral was made no later than its day,
     so a receipt that is itself a trigger answers itself); with `response_agency_names`, any contact that took
     place (not a missed one: of type or tag was_not_brought) by an agency whose name names one of them
-    (`agencies_named`: a CAMHS appointment is CAMHS's response, whatever its text says).
+    (`agencies_named`: a CAMHS appointment is CAMHS's response, whatever its text says), but for one whose text
+    records the referral going nowhere, with `response_agency_declines` (`agency_declined`, with
+    `response_agency_assessed` and `response_agency_not_assessed`: "Referral declined, does not meet
+    threshold"), which is no response by its words either.
 
     A referral to children's social care (a held `referral_to_csc` of `escalations`) whose record's text dates
     it on a later day ("Referral to MASH sent 22.02.21" on the police's record of 19 Feb 2021: `referral_text_days`,
     as referral_no_decision reads it) answers from that day, unless the row answers otherwise too (another
     escalation held, a response contact type, a receipt, a contact by a named agency): the response's
-    ``action_date`` is then that day and `referral_dated_text` words it for the explanation."""
+    ``action_date`` is then that day and `referral_dated_text` words it for the explanation. With
+    `keyword_referrals_dated`, a row answering by its words alone (`response_keywords`) that dates the
+    referral it records answers from that day too (`keyword_referral_days`: "Referral to CAMHS sent 03/04/2021")."""
     tl = ctx.timeline
     in_cases = np.isin(tl["_case"].to_numpy(), np.unique(triggers["_case"].to_numpy()))
     kinds = [str(k) for k in params["escalations"]]
     referral = held_escalations(ctx, ["referral_to_csc"]).to_numpy(dtype=bool) & in_cases \
         if "referral_to_csc" in kinds else np.zeros(len(tl), dtype=bool)
     other = held_escalations(ctx, [k for k in kinds if k != "referral_to_csc"]).to_numpy(dtype=bool, copy=True) & in_cases
+    declined = np.zeros(len(tl), dtype=bool)
     if params.get("response_agency_names"):
         missed = missed_contacts(ctx).to_numpy(dtype=bool)
-        other |= agencies_named(ctx, params["response_agency_names"]) & ~missed & in_cases
+        named = agencies_named(ctx, params["response_agency_names"]) & in_cases
+        if params.get("response_agency_declines"):
+            # the named agency's record of the referral going nowhere ("Referral declined", "does not meet
+            # threshold, signposted back to GP": the child not assessed) is no response, nor by its words
+            declined = agency_declined(ctx, named, params["response_agency_declines"],
+                                       params.get("response_agency_assessed") or (),
+                                       params.get("response_agency_not_assessed") or ())
+        other |= named & ~missed & ~declined
     if params.get("receipts_answer"):
         other |= referral_receipts(ctx) & in_cases
     if params.get("response_contact_types"):
@@ -1411,19 +1494,49 @@ def referral_response(ctx: Context, triggers: pd.DataFrame, params: dict) -> pd.
             typed &= ctx.kinds(params["response_agency_kinds"]).to_numpy(dtype=bool)
         other |= typed & in_cases
     response = referral | other
+    worded = np.zeros(len(tl), dtype=bool)
     if params.get("response_keywords"):
-        response |= text_mentions(ctx, in_cases & ~response, params["response_keywords"],
-                                  params.get("response_negations", ()),
-                                  params.get("response_not_in_sentence_with", ())).to_numpy(dtype=bool)
-    dated = referral & ~other & tl["_exact"].to_numpy(dtype=bool)
+        worded = text_mentions(ctx, in_cases & ~response & ~declined, params["response_keywords"],
+                               params.get("response_negations", ()),
+                               params.get("response_not_in_sentence_with", ())).to_numpy(dtype=bool)
+        response |= worded
+    exact = tl["_exact"].to_numpy(dtype=bool)
+    dated = referral & ~other & exact
     starts = None
     if dated.any():
         # every held referral's text day, read once per prepared timeline (the rules ask up to four times)
         if "referral_text_days" not in ctx.extra:
-            every = held_escalations(ctx, ["referral_to_csc"]).to_numpy(dtype=bool) & tl["_exact"].to_numpy(dtype=bool)
+            every = held_escalations(ctx, ["referral_to_csc"]).to_numpy(dtype=bool) & exact
             ctx.extra["referral_text_days"] = referral_text_days(ctx, every)
         starts = np.where(dated, ctx.extra["referral_text_days"], np.datetime64("NaT", "ns"))
+    if params.get("keyword_referrals_dated") and (worded & exact).any():
+        # a row answering by its words alone that dates the referral it records ("Referral to CAMHS sent
+        # 03/04/2021"): from that day (`keyword_referral_days`), as a referral to social care above
+        days = keyword_referral_days(ctx, worded & exact, params["response_keywords"],
+                                     params.get("response_negations", ()),
+                                     params.get("response_not_in_sentence_with", ()))
+        starts = days if starts is None else np.where(np.isnat(starts), days, starts)
     return first_response(ctx, triggers, pd.Series(response, index=tl.index), starts=starts)
+
+
+def agency_declined(ctx: Context, mask, declines, assessed=(), not_assessed=()) -> np.ndarray:
+    """Per timeline row: does the row of `mask` (a contact by an agency that answers by itself: CAMHS) record
+    the referral going nowhere, the child not assessed? Its description or action mentions one of `declines`
+    ("Referral declined", "not accepted", "does not meet threshold", "signposted back to GP"; not negated), and
+    none of `assessed` ("assessed", "seen by", "assessment completed") outside a sentence naming one of
+    `not_assessed` ("not seen", "without assessment"): "Seen by CAMHS: does not meet threshold for ongoing
+    input, signposted to school counsellor" was an assessment. `text_mentions`, each distinct text read once;
+    `agency_declined_text` reads one text alike."""
+    out = text_mentions(ctx, mask, declines).to_numpy(dtype=bool, copy=True)
+    if out.any() and assessed:
+        out &= ~text_mentions(ctx, out, assessed, (), not_assessed).to_numpy(dtype=bool)
+    return out
+
+
+def agency_declined_text(text: str, declines, assessed=(), not_assessed=(), vocab: str = "") -> bool:
+    """`agency_declined` of one text (description " . " action): the row-by-row baseline's reading."""
+    return _mentioned(text, list(map(str, declines)), ()) and not (
+        bool(assessed) and _mentioned(text, list(map(str, assessed)), (), tuple(map(str, not_assessed)), vocab))
 
 
 def referral_dated_text(ctx: Context, response: pd.DataFrame, index: pd.Index) -> np.ndarray:

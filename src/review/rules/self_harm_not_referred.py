@@ -22,8 +22,12 @@ says she has self-harmed in the past herself" stays the mother's; `reported_chil
   (`response_negations`) and not in a sentence that only plans, weighs or signposts it
   (`response_not_in_sentence_with`), or any contact that took place (not a missed appointment) by an agency
   whose name names one of `mental_health_agencies` (CAMHS, child and adolescent mental health: its contact
-  is the response whatever its text says), by any agency from the trigger's day to `within_days` calendar days after
+  is the response whatever its text says, but for one recording the referral going nowhere, the child not
+  assessed, `mental_health_agency_declines`: "Referral declined, does not meet threshold", which is no response
+  and the flag's evidence), by any agency from the trigger's day to `within_days` calendar days after
   it, `presentation_within_days` when the trigger row is a hospital presentation (`presentation_contact_types`).
+  A CAMHS referral its record's text dates ("Referral to CAMHS sent 20/03/2037") answers from that day
+  (`mental_health_referrals_dated`, `base.keyword_referral_day`).
   High when a presentation or a repeated episode, else medium.
 * ``repeated``: an episode with at least `repeat_min_episodes` episodes (event groups, itself included) within
   `repeat_window_days` up to its day, and no referral to children's social care or early help within
@@ -45,13 +49,18 @@ import pandas as pd
 
 from ..vocab import _AUXILIARIES, normalise_text, tokenise
 
+from ..schema import MULTI_SEP
 from .base import (
     Context,
     _distinct_texts,
     action_when,
+    agencies_named,
+    agency_declined,
+    column_at,
     day_numbers,
     deadline_rows,
     first_per_group,
+    first_response,
     fmt_date,
     late_referral,
     outcome_text,
@@ -62,7 +71,7 @@ from .base import (
 )
 
 _COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "_start", "_end", "agency", "contact_type",
-            "_age_days"]
+            "_age_days", "_review_end"]
 _YEAR_DAYS = 365.25
 #: the subject pronoun of a parent's report and the sex of a child it may also name
 _PRONOUN_SEX = {"she": "female", "he": "male"}
@@ -154,6 +163,47 @@ def _days(n: int) -> str:
     return str(n) + " day" + ("s" if n != 1 else "")
 
 
+def _declined_rows(ctx: Context, response: dict, cases) -> np.ndarray:
+    """Per timeline row: a contact dated to the day by one of the agencies that answer by themselves
+    (`response_agency_names`: CAMHS) in `cases` (case codes) whose text records the referral going nowhere, the
+    child not assessed (`base.agency_declined`): no response, but the evidence of why none came."""
+    tl = ctx.timeline
+    if not (response.get("response_agency_names") and response.get("response_agency_declines")):
+        return np.zeros(len(tl), dtype=bool)
+    named = agencies_named(ctx, response["response_agency_names"]) & tl["_exact"].to_numpy(dtype=bool) \
+        & np.isin(tl["_case"].to_numpy(), np.unique(np.asarray(cases)))
+    return agency_declined(ctx, named, response["response_agency_declines"],
+                           response.get("response_agency_assessed") or (),
+                           response.get("response_agency_not_assessed") or ())
+
+
+def _declined_text(ctx: Context, late_t: pd.DataFrame, r: pd.DataFrame, declined: np.ndarray,
+                   max_days) -> tuple[np.ndarray, np.ndarray]:
+    """(per late trigger, the event id of the first record by CAMHS of the referral going nowhere (`declined`)
+    from the trigger's day to `max_days` after it (the end of the review at the latest), not after the late
+    response named in `r`, "" for none; and the words the explanation ends with: ' Eastborough CAMHS recorded
+    on 4 Mar 2037 that the referral was not taken up, with no assessment: no response.')."""
+    n = len(late_t)
+    ids, text = np.full(n, "", dtype=object), np.full(n, "", dtype=object)
+    if not n or not declined.any():
+        return ids, text
+    until = late_t["_day"] + pd.to_timedelta(int(max_days) if max_days is not None else 36525, unit="D")
+    until = until.where(until <= late_t["_review_end"], late_t["_review_end"]) if "_review_end" in late_t else until
+    found = first_response(ctx, late_t.assign(anchor=late_t["_day"], deadline=until),
+                           pd.Series(declined, index=ctx.timeline.index))
+    has = found["timely"].to_numpy(dtype=bool, copy=True)
+    response_date = r["action_date"].to_numpy(dtype="datetime64[ns]")
+    has &= np.isnat(response_date) | (found["action_date"].to_numpy(dtype="datetime64[ns]") <= response_date)
+    if has.any():
+        pos = found["action_pos"].to_numpy(dtype="int64")[has]
+        index = late_t.index[has]
+        ids[has] = found["action_event_id"].to_numpy(dtype=object)[has]
+        agency = column_at(ctx, "agency", pos, index).astype(object).fillna("").astype(str)
+        text[has] = (" " + agency + " recorded on " + fmt_date(column_at(ctx, "_day", pos, index))
+                     + " that the referral was not taken up, with no assessment: no response.").to_numpy(dtype=object)
+    return ids, text
+
+
 def _unanswered(ctx: Context, episodes: pd.DataFrame, days: np.ndarray, response: dict, params: dict, *,
                 variant: str, severity: np.ndarray, what: np.ndarray, expected: str, missing: str,
                 next_record: str) -> pd.DataFrame | None:
@@ -173,6 +223,13 @@ def _unanswered(ctx: Context, episodes: pd.DataFrame, days: np.ndarray, response
     out = deadline_rows(late_t, r, expected)
     out["variant"] = variant
     out["severity"] = np.asarray(severity, dtype=object)[late]
+    # CAMHS's record that the referral went nowhere, the child not assessed, is no response but the evidence
+    # of why none came: in the flag's evidence and its explanation
+    declined_ids, declined_text = _declined_text(ctx, late_t, r, _declined_rows(ctx, response, late_t["_case"]),
+                                                 params.get("response_max_days"))
+    out["evidence_event_ids"] = pd.Series(
+        [e if not d else MULTI_SEP.join(sorted({e, d})) for e, d in zip(late_t["event_id"].astype(str), declined_ids)],
+        index=late_t.index, dtype="string")
     out["explanation"] = (
         late_t["agency"] + " recorded " + pd.Series(np.asarray(what, dtype=object)[late], index=late_t.index)
         + " on " + fmt_date(late_t["_day"]) + " and " + missing + " is recorded within "
@@ -181,6 +238,7 @@ def _unanswered(ctx: Context, episodes: pd.DataFrame, days: np.ndarray, response
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], next_record,
                        action_when(ctx, r["action_pos"], late_t.index), none_text,
                        dated=referral_dated_text(ctx, r, late_t.index))
+        + pd.Series(declined_text, index=late_t.index)
     )
     return out
 
@@ -222,9 +280,15 @@ def self_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
     days = np.where(presentation, int(params["presentation_within_days"]), int(params["within_days"]))
     # a contact by CAMHS itself answers too, whatever its text names ("Appointment: seen with mum, low mood,
     # safety plan agreed" by "Child and Adolescent Mental Health Service")
+    # (not one recording the referral going nowhere: "Referral declined, does not meet threshold", the child not
+    # assessed, `base.agency_declined`); a CAMHS referral its record's text dates answers from that day
     mental = dict(params, escalations=[], response_contact_types=[],
                   response_keywords=params["mental_health_keywords"],
-                  response_agency_names=params.get("mental_health_agencies") or [])
+                  response_agency_names=params.get("mental_health_agencies") or [],
+                  response_agency_declines=params.get("mental_health_agency_declines") or [],
+                  response_agency_assessed=params.get("mental_health_agency_assessed") or [],
+                  response_agency_not_assessed=params.get("mental_health_agency_not_assessed") or [],
+                  keyword_referrals_dated=bool(params.get("mental_health_referrals_dated")))
     what = np.where(presentation, "a self-harm presentation to hospital", "self-harm")
     what = np.where(repeat, pd.Series(what, index=episodes.index) + ", repeated ("
                     + str(int(params["repeat_min_episodes"])) + " or more episodes within "
