@@ -52,7 +52,7 @@ from review.rules.base import keyword_referral_day  # the day one row's words da
 from review.rules.base import agency_declined_text  # a CAMHS record of the referral going nowhere (one text)
 from review.rules.base import agency_named  # does one agency name name one of some words (CAMHS)
 from review.rules.knowledge import names_sender  # does one text record information sent by one agency
-from review.rules.self_harm_not_referred import reported_child_self_harm  # "Mum says she self-harmed" (one text)
+from review.rules.self_harm_not_referred import case_reporters, reported_child_self_harm  # "Mum says she self-harmed"
 from review.rules.transfer_in_conference_late import local_authority  # the authority a social care name names
 from review.rules.episodes import explained_text, reading_args, text_reading  # one text's injury-episode readings
 from review.rules.domestic_abuse_not_escalated import dash_score  # a DASH score written in one text
@@ -1312,6 +1312,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         q = p["self_harm_not_referred"]
         limit, least = q.get("max_age_years"), q.get("min_age_years")
         sex = {"female": "female", "male": "male"}.get(str(case.get("child_sex") or "").strip().lower())
+        # the case's adults (case.yml people: "Sian Wren: Mother") and the child's name, as ingest read them
+        adults, child = case_reporters(case.get("people"), case.get("child_name"))
 
         def told(r):
             # "Mum says she self-harmed last night" in a child of 8 to 17 (known) whose sex agrees or is not known
@@ -1319,7 +1321,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     and tag_in(r, q["parent_report_tags"]) and r["age_days"] is not None
                     and float(least) * 365.25 <= r["age_days"] < float(limit) * 365.25
                     and reported_child_self_harm(_text(r.get("description")) + " . " + _text(r.get("action")),
-                                                 tuple(q.get("parent_own_words") or ()), sex))
+                                                 tuple(q.get("parent_own_words") or ()), sex, adults, child))
 
         episodes = _first_per_group([r for r in tl if r["_exact"] and (tag_in(r, q["self_harm_tags"]) and not (
             limit is not None and r["age_days"] is not None and r["age_days"] >= float(limit) * 365.25) and not (

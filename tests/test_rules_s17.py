@@ -9,18 +9,23 @@
 * self_harm_not_referred: a CAMHS contact recording the referral going nowhere ("Referral declined", "does not
   meet threshold, signposted back to GP") is no response, but the flag's evidence; a CAMHS referral its record's
   text dates ("Referral to CAMHS sent 20/03/2037") answers from that day, as a referral to social care does;
+* self_harm_not_referred reads a parent's report of self-harm with the case's own people (case.yml `people`:
+  "Sian says she self-harmed", Sian the mother) and the child's own name ("Jade says she self-harmed"), as
+  ingest reads whose it is.
 """
 from __future__ import annotations
 
 
+import pandas as pd
 import pytest
 
 from review.rules import detect, load_rules
 from review.rules.base import keyword_referral_day, referral_text_dates
+from review.rules.self_harm_not_referred import case_reporters, reported_child_self_harm
 from review.rules.transfer_in_conference_late import local_authority
 from review.rules.testing import make_timeline
 
-from _baseline import baseline_flags
+from _baseline import baseline_flags, baseline_rowwise
 
 RULES = load_rules()
 CSC = {"agency": "Eastborough Children's Social Care", "agency_kind": "social care"}
@@ -275,3 +280,103 @@ def test_an_earlier_record_of_a_camhs_referral_dated_after_the_self_harm_answers
              "action": ""}, self_harm(), LATER]
     assert _flags(rows, SELF_HARM).empty  # before s17: flagged, the record of 27 Feb being before the self-harm
     assert _baseline_pairs(rows, SELF_HARM) == []
+
+
+# self_harm_not_referred: a parent's report read with the case's people and the child's name --------------------
+OWN = tuple(RULES["rules"][SELF_HARM]["params"]["parent_own_words"])
+PEOPLE = {"Sian Wren": "Mother", "Gary Wren": "Father", "Sophie Wren": "Sister", "Alex Hart": "Mother's partner",
+          "Alex Wren": "Paternal grandmother"}
+
+
+def test_case_reporters_are_the_adults_ingest_reads():
+    adults, child = case_reporters(PEOPLE, "Jade Wren")
+    assert dict(adults) == {"sian": "female", "gary": "male", "alex": "either"}  # not Sophie: no adult's role
+    assert child == "jade"
+    assert case_reporters(None, None) == ((), "")
+
+
+@pytest.mark.parametrize("text, sex, childs", [
+    ("Sian says she self-harmed last night", "female", True),     # before s17: not read (Sian not in the vocabulary)
+    ("Sian says she self-harmed last night", None, True),
+    ("Sian says she self-harmed last night", "male", False),      # a boy: "she" is Sian
+    ("Sian says she has self-harmed in the past herself", "female", False),
+    ("Gary said that he has self harmed", "male", True),
+    ("Gary said that he has self harmed", "female", False),
+    ("Alex reports he self-harmed", "male", True),                # a name of both genders agrees with either
+    ("Sian says he self-harmed", "male", False),                  # "he" after the mother: not read
+    ("Jade says she self-harmed last night", "female", True),     # the child's own name
+    ("Jade says she self-harmed herself", None, True),            # the child's, whatever words follow
+    ("Jade says he self-harmed", "female", False),                # "he" is no girl
+    ("Mum says she self-harmed last night", "female", True),      # the package's words, as before
+    ("Lisa says she self-harmed last night", "female", False),    # a name case.yml does not list: no adult
+])
+def test_a_report_by_the_case_s_people_or_the_child(text, sex, childs):
+    adults, child = case_reporters(PEOPLE, "Jade Wren")
+    assert reported_child_self_harm(text + " . ", OWN, sex, adults, child) is childs
+
+
+def test_without_the_case_s_people_sian_is_not_read():
+    assert reported_child_self_harm("Sian says she self-harmed last night . ", OWN, "female") is False
+
+
+def _case_folder(tmp_path, text, sex="female", people=PEOPLE):
+    import textwrap
+
+    case = tmp_path / "case"
+    case.mkdir(exist_ok=True)
+    lines = "".join(f"  {name}: {role}\n" for name, role in people.items())
+    (case / "case.yml").write_text(textwrap.dedent("""\
+        case_id: C1
+        child_name: Jade Wren
+        date_of_birth: '2009-03-01'
+        review_date: '2023-12-31'
+        """) + f"child_sex: {sex}\n" + ("people:\n" + lines if people else ""), encoding="utf-8")
+    (case / "chronology.csv").write_text(
+        "Date,Agency,Type of contact,Details,Action / outcome,Child seen\n"
+        f'12/06/2023,Riverside GP,Appointment,"{text}",Advice given.,Yes\n'
+        "01/09/2023,Riverside GP,Appointment,Routine review.,,Yes\n", encoding="utf-8")
+    return case
+
+
+@pytest.mark.parametrize("text, sex, flagged", [
+    ("Sian says she self-harmed last night", "female", True),   # before s17: no flag (the mother's, unread)
+    ("Sian says she self-harmed last night", "male", False),
+    ("Sian says she has self-harmed in the past herself", "female", False),
+    ("Gary says he self-harmed last night", "male", True),
+    ("Jade says she self-harmed last night", "female", True),   # ingest: the child's (self_harm), as before
+])
+def test_a_report_by_a_parent_named_in_case_yml_in_a_case(tmp_path, text, sex, flagged):
+    from review.pipeline import analyse, load_case
+
+    analysis = analyse(load_case(_case_folder(tmp_path, text, sex)))
+    flags = analysis.flags[analysis.flags["rule_id"] == SELF_HARM]
+    assert (len(flags) == 1) == flagged
+    tags = analysis.timeline["concerns"].iloc[0]
+    # ingest reads the words with the case's people: Sian's and Gary's words are the parent's, Jade's the child's
+    assert ("self_harm" in tags) == text.startswith("Jade")
+
+
+def test_the_baseline_reads_the_case_s_people_alike():
+    import datetime as dt
+
+    rows = [{"date": "2037-03-01", **GP, "concerns": "parental_mental_health",
+             "description": "Sian says she self-harmed last night", "action": "Advice given."}, LATER]
+    timeline = make_timeline(rows)
+    base_rows = []
+    for r in timeline.astype(object).where(timeline.notna(), None).to_dict("records"):
+        r["date"] = pd.Timestamp(r["date"]).to_pydatetime()
+        base_rows.append(r)
+    info = {"date_of_birth": dt.date(2023, 1, 1), "review_date": None, "child_sex": "female", "people": PEOPLE,
+            "child_name": "Jade Wren"}
+    _, base = baseline_rowwise.run(base_rows, {"C1": info}, RULES)
+    base = sorted(f["flag_id"] for f in base if f["rule_id"] == SELF_HARM)
+
+    from review.config import CaseConfig
+
+    config = CaseConfig(case_dir=".", case_id="C1", date_of_birth=dt.date(2023, 1, 1), child_sex="female",
+                        people=PEOPLE, child_name="Jade Wren")
+    package = detect(timeline, config, RULES, only=[SELF_HARM])
+    assert len(base) == 1 and sorted(package["flag_id"]) == base
+    # without the case's people neither reads Sian as the mother reporting the child's self-harm
+    assert detect(timeline, CaseConfig(case_dir=".", case_id="C1", date_of_birth=dt.date(2023, 1, 1),
+                                       child_sex="female"), RULES, only=[SELF_HARM]).empty

@@ -194,22 +194,19 @@ def _load_vocab(case_dir) -> dict:
 _PEOPLE_VOCABS: dict = {}
 
 
-def _with_people(vocab: dict, case) -> dict:
-    """`vocab` with the given names of the case's adults (case.yml `people`, whose role names an adult of
-    injury_adults: "Mother", "Mother's partner", "Maternal grandmother") added to injury_adults by the role's
-    gender, so that "Sian assaulted by partner, injury to her lip" or "Sian's black eye" is the mother's
-    injury, not the child's (`Vocabulary._adults_injury`), and "Sian said Connor hit her" is no disclosure
-    by the child. Only a given name (a surname is often the child's too), never the child's own
-    (`child_name`) nor one of a person whose role is not an adult's ("Sibling"). The same mapping for the
-    same vocabulary and names, as `review.vocab.compile_vocab` caches by identity; `vocab` itself when the
-    case names no adult."""
-    people = getattr(case, "people", None) or {}
+def adult_given_names(vocab: dict, people, child_name=None) -> dict[str, str]:
+    """{given name: "female" / "male" / "either"} of the case's adults as ingest reads them (`_with_people`):
+    case.yml `people` ({name: role}) whose role's last word is an adult of `vocab`'s injury_adults ("Mother",
+    "Mother's partner", "Maternal grandmother"), by the role's gender ("either" for a given name two roles of
+    both genders share); only a given name, never the child's own (`child_name`), a word of injury_child_words
+    or an adult word itself. {} when the case names no adult. The rules read a parent's report with the same
+    names (`review.rules.self_harm_not_referred.reported_child_self_harm`)."""
     adults = vocab.get("injury_adults") or {}
-    if not people or not isinstance(adults, dict):
-        return vocab
+    if not people or not isinstance(people, dict) or not isinstance(adults, dict):
+        return {}
     gender_of = {vocabulary.normalise_text(w): g for g, words in adults.items() for w in (words or ())}
     child_words = {vocabulary.normalise_text(w) for w in vocab.get("injury_child_words") or ()}
-    child = vocabulary.normalise_text(str(getattr(case, "child_name", "") or "")).split()[:1]
+    child = vocabulary.normalise_text(str(child_name or "")).split()[:1]
     added: dict[str, str] = {}
     for name, role in people.items():
         words = vocabulary.normalise_text(str(name)).split()
@@ -221,6 +218,20 @@ def _with_people(vocab: dict, case) -> dict:
         if gender is None or given in child or given in child_words or given in gender_of:
             continue
         added[given] = gender if added.get(given, gender) == gender else "either"
+    return added
+
+
+def _with_people(vocab: dict, case) -> dict:
+    """`vocab` with the given names of the case's adults (case.yml `people`, whose role names an adult of
+    injury_adults: "Mother", "Mother's partner", "Maternal grandmother") added to injury_adults by the role's
+    gender, so that "Sian assaulted by partner, injury to her lip" or "Sian's black eye" is the mother's
+    injury, not the child's (`Vocabulary._adults_injury`), and "Sian said Connor hit her" is no disclosure
+    by the child. Only a given name (a surname is often the child's too), never the child's own
+    (`child_name`) nor one of a person whose role is not an adult's ("Sibling"). The same mapping for the
+    same vocabulary and names, as `review.vocab.compile_vocab` caches by identity; `vocab` itself when the
+    case names no adult."""
+    adults = vocab.get("injury_adults") or {}
+    added = adult_given_names(vocab, getattr(case, "people", None), getattr(case, "child_name", None))
     if not added:
         return vocab
     key = (id(vocab), tuple(sorted(added.items())))

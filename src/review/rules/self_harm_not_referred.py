@@ -43,6 +43,7 @@ other referral rules do.
 from __future__ import annotations
 
 import functools
+import json
 
 import numpy as np
 import pandas as pd
@@ -77,13 +78,12 @@ _YEAR_DAYS = 365.25
 _PRONOUN_SEX = {"she": "female", "he": "male"}
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=64)
 def _report_words(vocab_key: str = "") -> tuple:
     """(adult word -> "female" / "male", report words, self-harm keywords as word tuples) of the package
-    vocabulary (vocab.yml injury_adults, injury_report_words, concerns.self_harm)."""
-    from ..config import package_data
-
-    vocab = package_data("vocab.yml")
+    vocabulary (vocab.yml injury_adults, injury_report_words, concerns.self_harm), extended by a case's own
+    vocab.yml (`vocab_key`, `base.vocab_key`: "" for none), as ingest read the case's texts."""
+    vocab = _vocabulary(vocab_key)
     adults = {}
     for sex in ("female", "male"):
         for word in (vocab.get("injury_adults") or {}).get(sex) or ():
@@ -94,14 +94,41 @@ def _report_words(vocab_key: str = "") -> tuple:
     return adults, reports, keywords
 
 
-def reported_child_self_harm(text: str, own_words, sex: str | None = None) -> bool:
+@functools.lru_cache(maxsize=64)
+def _vocabulary(vocab_key: str = "") -> dict:
+    """The package vocabulary, merged with a case's own vocab.yml (`vocab_key`) as `review.config.load_vocab`
+    merges it."""
+    from ..config import deep_merge, package_data
+
+    vocab = package_data("vocab.yml")
+    return deep_merge(vocab, json.loads(vocab_key)) if vocab_key else vocab
+
+
+def case_reporters(people, child_name=None, vocab_key: str = "") -> tuple[tuple, str]:
+    """Who else in a case may report self-harm with a pronoun, as ingest reads the case: (the given names of
+    its adults, case.yml `people` with an adult's role, as (name, "female" / "male" / "either") pairs sorted
+    (`review.ingest.load.adult_given_names`: "Sian Wren: Mother" is ("sian", "female")), and the child's given
+    name, case.yml `child_name`'s first word normalised, "" when not given)."""
+    from ..ingest.load import adult_given_names
+
+    adults = adult_given_names(_vocabulary(vocab_key), people, child_name) if people else {}
+    child = normalise_text(str(child_name or "")).split()[:1]
+    return tuple(sorted(adults.items())), child[0] if child else ""
+
+
+def reported_child_self_harm(text: str, own_words, sex: str | None = None, adults=(), child: str = "",
+                             vocab_key: str = "") -> bool:
     """Does `text` tell of a parent reporting self-harm with a pronoun that may be the child's: "<adult> <report
     word> [that] she|he [auxiliary] <self-harm keyword>" ("Mum says she self-harmed last night", "Father said
     that he has self harmed"), the pronoun agreeing with the adult and with the child's `sex` ("female" /
     "male"; None: unknown, either), and its clause naming none of `own_words` (the parent's own: "herself",
     "her own")? Ingest reads these as the parent's (parental_mental_health); in a child of NICE NG225's ages
-    (8 to 17) the parent is more likely reporting the child's self-harm. Words of the package vocabulary."""
-    adults, reports, keywords = _report_words()
+    (8 to 17) the parent is more likely reporting the child's self-harm. Words of the package vocabulary and
+    the case's own (`vocab_key`); the adults also the case's (`adults`, `case_reporters`: "Sian says she
+    self-harmed" with Sian the mother in case.yml people, "either" agreeing with both pronouns). The child's own
+    given name (`child`) reporting it ("Jade says she self-harmed") is the child's too, whatever words follow."""
+    words, reports, keywords = _report_words(vocab_key)
+    people = dict(adults or ())
     tokens = tokenise(text)
     own = [tuple(normalise_text(w).split()) for w in own_words or () if normalise_text(w)]
     for i, token in enumerate(tokens):
@@ -111,13 +138,19 @@ def reported_child_self_harm(text: str, own_words, sex: str | None = None) -> bo
         j = i - 1
         if tokens[j] == "that" and j > 1:
             j -= 1
-        if tokens[j] not in reports or adults.get(tokens[j - 1]) != pronoun_sex:
+        if tokens[j] not in reports:
+            continue
+        reporter = tokens[j - 1]
+        by_child = bool(child) and reporter == child
+        if not by_child and words.get(reporter, people.get(reporter)) not in (pronoun_sex, "either"):
             continue
         k = i + 1
         while k < len(tokens) and tokens[k] in _AUXILIARIES:
             k += 1
         if not any(tuple(tokens[k:k + len(w)]) == w for w in keywords):
             continue
+        if by_child:
+            return True
         end = k
         while end < len(tokens) and not tokens[end].startswith("|"):
             end += 1
@@ -130,19 +163,31 @@ def reported_child_self_harm(text: str, own_words, sex: str | None = None) -> bo
 
 def _reported_by_parent(ctx: Context, mask: np.ndarray, params: dict) -> np.ndarray:
     """Per timeline row of `mask` (a parent's self-harm as ingest read it, in a child of the rule's ages):
-    `reported_child_self_harm` of its description and action with its case's `child_sex` (case.yml), each
-    distinct (case sex, description, action) read once."""
+    `reported_child_self_harm` of its description and action with its case's `child_sex`, adults and child's
+    name (case.yml `people`, `child_name`: `case_reporters`) and vocabulary, each distinct (case reading,
+    description, action) read once."""
     out = np.zeros(len(ctx.timeline), dtype=bool)
     pos = np.flatnonzero(mask)
     if not len(pos):
         return out
-    sexes = list(ctx.extra.get("child_sexes") or []) or [None] * len(ctx.case_ids)
-    numbers = np.array([{"female": 1, "male": 2}.get(x, 0) for x in sexes] + [0], dtype="int64")[
-        ctx.timeline["_case"].to_numpy(dtype="int64")]
-    inverse, first, v, row_text = _distinct_texts(ctx, pos, numbers)
+    n_cases = len(ctx.case_ids)
+    sexes = list(ctx.extra.get("child_sexes") or []) or [None] * n_cases
+    people = list(ctx.extra.get("people") or []) or [None] * n_cases
+    names = list(ctx.extra.get("child_names") or []) or [None] * n_cases
+    keys = list(ctx.extra.get("vocab_keys") or []) or [""] * n_cases
+    # each case's reading: (sex, adults, child's name, vocabulary), numbered; most cases share the first
+    readings = [({"female": "female", "male": "male"}.get(x), *case_reporters(p, c, k), k)
+                for x, p, c, k in zip(sexes, people, names, keys)]
+    numbered: dict = {}
+    codes = np.array([numbered.setdefault(r, len(numbered)) for r in readings], dtype="int64")
+    distinct = list(numbered)
+    per_row = np.zeros(len(ctx.timeline), dtype="int64")
+    if len(codes):
+        per_row[pos] = codes[ctx.timeline["_case"].to_numpy(dtype="int64")[pos]]
+    inverse, first, v, row_text = _distinct_texts(ctx, pos, per_row)
     own = tuple(params.get("parent_own_words") or ())
-    hits = np.array([reported_child_self_harm(row_text(i), own, (None, "female", "male")[int(v[i])]) for i in first],
-                    dtype=bool)
+    hits = np.array([reported_child_self_harm(row_text(i), own, *distinct[int(v[i])][:3], vocab_key=distinct[int(v[i])][3])
+                     for i in first], dtype=bool)
     out[pos] = hits[inverse]
     return out
 
