@@ -11,7 +11,9 @@
   text dates ("Referral to CAMHS sent 20/03/2037") answers from that day, as a referral to social care does;
 * self_harm_not_referred reads a parent's report of self-harm with the case's own people (case.yml `people`:
   "Sian says she self-harmed", Sian the mother) and the child's own name ("Jade says she self-harmed"), as
-  ingest reads whose it is.
+  ingest reads whose it is;
+* information_not_shared: checked, its explanation names no end of the review where the child died (nothing to
+  change: its flags carry no search for an action that a death could cut short).
 """
 from __future__ import annotations
 
@@ -380,3 +382,24 @@ def test_the_baseline_reads_the_case_s_people_alike():
     # without the case's people neither reads Sian as the mother reporting the child's self-harm
     assert detect(timeline, CaseConfig(case_dir=".", case_id="C1", date_of_birth=dt.date(2023, 1, 1),
                                        child_sex="female"), RULES, only=[SELF_HARM]).empty
+
+
+# information_not_shared: no "end of the review" to replace by the death ---------------------------------------
+def test_information_not_shared_names_no_end_of_the_review_when_the_child_died():
+    import datetime as dt
+
+    from review.config import CaseConfig
+
+    rows = [
+        {"date": "2023-03-01", "agency": "Police", "agency_kind": "police", "contact_type": "other",
+         "concerns": "domestic_abuse", "description": "DA incident at home, child present"},
+        {"date": "2023-03-12", **CSC, "contact_type": "case_closure", "description": "Case closed, NFA"},
+    ]
+    for death in (None, dt.date(2023, 3, 20)):
+        config = CaseConfig(case_dir=".", case_id="C1", date_of_birth=dt.date(2022, 1, 1), date_of_death=death,
+                            review_date=dt.date(2023, 12, 31))
+        flags = detect(make_timeline(rows, dob="2022-01-01"), config, RULES, only=["information_not_shared"])
+        assert flags["explanation"].tolist() == [
+            "Police recorded domestic abuse on 1 Mar 2023 and there is no record it reached Eastborough Children's "
+            "Social Care before its decision (case closure) on 12 Mar 2023."]
+        assert flags["delay_days"].isna().all() and not flags["delay_censored"].any()
