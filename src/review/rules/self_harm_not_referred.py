@@ -48,9 +48,8 @@ import json
 import numpy as np
 import pandas as pd
 
-from ..vocab import _AUXILIARIES, normalise_text, tokenise
-
 from ..schema import MULTI_SEP
+from ..vocab import _AUXILIARIES, normalise_text, tokenise
 from .base import (
     Context,
     _distinct_texts,
