@@ -154,11 +154,17 @@ def wrapped(table: pd.DataFrame, columns=None, *, width_em: int = 60):
     display.max_colwidth cut a rejection's reason at 80 characters. Missing values are blank."""
     if columns is None:
         columns = [c for c in table.columns if table[c].dtype == object or pd.api.types.is_string_dtype(table[c])]
-    style = {"white-space": "pre-wrap", "text-align": "left", "max-width": f"{width_em}em",
-             "overflow-wrap": "anywhere"}
-    styler = table.style.format(na_rep="")
+    import hashlib
+
+    columns = [c for c in columns if c in table.columns]
+    props = [("white-space", "pre-wrap"), ("text-align", "left"), ("max-width", f"{width_em}em"),
+             ("overflow-wrap", "anywhere")]
+    # one CSS rule per column (not one per cell), under an id made from the columns, not a random one: an
+    # executed notebook's output is the same every run
+    key = "\x1f".join(map(str, [*table.columns, "|", *columns, width_em]))
+    styler = table.style.format(na_rep="").set_uuid("wrapped_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10])
     if columns:
-        styler = styler.set_properties(subset=list(columns), **style)
+        styler = styler.set_table_styles({c: [{"selector": "td", "props": props}] for c in columns}, overwrite=False)
     return styler
 
 
