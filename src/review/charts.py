@@ -431,8 +431,9 @@ def _callout_numbers(flags: pd.DataFrame, flag_numbers=None, all_flags: pd.DataF
         ids = flags["flag_id"].astype(str).tolist() if "flag_id" in flags.columns else []
         missing = [fid for fid in ids if fid not in flag_numbers]
         if missing or len(ids) != len(flags):
-            given = "all_flags holds" if all_flags is not None else "flag_numbers gives"
-            raise ReviewError(f"plot_swimlane: {given} no number for flag {', '.join(missing[:3]) or '(no flag_id)'}")
+            which = ", ".join(missing[:3]) or "(no flag_id)"
+            raise ReviewError(f"plot_swimlane: all_flags does not hold flag {which}" if all_flags is not None
+                              else f"plot_swimlane: flag_numbers gives no number for flag {which}")
         return [int(flag_numbers[fid]) for fid in ids]
     numbers = [int(n) for n in list(flag_numbers)]
     if len(numbers) != len(flags):
