@@ -28,6 +28,7 @@ out_dir = "../reports/sample"
 # %%
 import pandas as pd
 
+from review.explorer import rejections_view, table_or_sentence, wrapped
 from review.pipeline import load_case
 
 pd.set_option("display.max_colwidth", 80)
@@ -45,13 +46,14 @@ case.report.to_frame()
 
 # %% [markdown]
 # ## Rejected rows and warnings
-# Each line names the file, sheet, row (as the spreadsheet shows it) and column. To fix a rejected row,
+# Each line names the file, sheet, row (as the spreadsheet shows it) and column, and gives the reason in
+# full. To fix a rejected row,
 # correct the cell in the agency's file (or ask the agency), or declare a mapping profile in
 # `profiles/<name>.yml` when a whole column was not recognised, then run this notebook again.
 
 # %%
-problems = case.report.rejections_frame()
-problems if len(problems) else "No rejected rows and no warnings."
+problems = rejections_view(case.report.rejections_frame())  # rows as whole numbers
+table_or_sentence(wrapped(problems, ["reason"]), "No rejected rows and no warnings.")
 
 # %% [markdown]
 # ## The canonical contact table

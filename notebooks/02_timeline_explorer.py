@@ -33,7 +33,7 @@ import pandas as pd
 from IPython.display import display
 
 from review.charts import plot_swimlane
-from review.explorer import TimelineExplorer, chronology_view, date_span, flags_view
+from review.explorer import TimelineExplorer, chronology_view, date_span, flags_view, table_or_sentence
 from review.export import plural
 from review.pipeline import analyse, load_case
 
@@ -49,7 +49,7 @@ print(f"{plural(len(timeline), 'contact')} from {plural(timeline['agency'].nuniq
 # ## Who was in contact with the child
 
 # %%
-analysis.agency_summary
+table_or_sentence(analysis.agency_summary, "No contacts.")
 
 # %% [markdown]
 # ## Swimlane timeline
@@ -66,14 +66,14 @@ plt.close(fig)
 
 # %%
 with pd.option_context("display.max_rows", None):  # every row, also in the headless HTML copy
-    display(chronology_view(timeline))
+    display(table_or_sentence(chronology_view(timeline), "No contacts."))
 
 # %% [markdown]
 # ## Candidate missed escalation points
 
 # %%
 with pd.option_context("display.max_rows", None):
-    display(flags_view(analysis.flags))
+    display(table_or_sentence(flags_view(analysis.flags), "No flags were raised."))
 
 # %% [markdown]
 # ## Explore

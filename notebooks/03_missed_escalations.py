@@ -40,7 +40,7 @@ from IPython.display import display
 
 from review.charts import plot_agency_knowledge, plot_response_latency
 from review.decisions import record_parameter
-from review.explorer import DecisionForm, flag_evidence, flags_headline, flags_view
+from review.explorer import DecisionForm, flag_evidence, flags_headline, flags_view, table_or_sentence
 from review.pipeline import analyse, load_case
 
 pd.set_option("display.max_colwidth", 120)
@@ -54,7 +54,7 @@ print(flags_headline(flags, analysis.decisions))
 # ## The flags
 
 # %%
-flags_view(flags)
+table_or_sentence(flags_view(flags), "No flags were raised.")
 
 # %% [markdown]
 # ## Why each was raised
@@ -74,7 +74,7 @@ if len(flags):
 # ## Not fast enough: time from each concern to the first escalation by any agency
 
 # %%
-display(analysis.response_latency)
+display(table_or_sentence(analysis.response_latency, "No concerns recorded."))
 fig = plot_response_latency(analysis.response_latency, timeline=analysis.timeline)
 display(fig)
 plt.close(fig)
@@ -83,7 +83,7 @@ plt.close(fig)
 # ## Not smart enough: what the deciding agency knew at each decision point
 
 # %%
-display(analysis.knowledge)
+display(table_or_sentence(analysis.knowledge, "No decision points."))
 fig = plot_agency_knowledge(analysis.knowledge, timeline=analysis.timeline)
 display(fig)
 plt.close(fig)
@@ -93,8 +93,8 @@ plt.close(fig)
 # Decisions already recorded for this case, and any that name a flag the rules no longer raise.
 
 # %%
-display(analysis.decisions)
-display(analysis.decision_problems)
+display(table_or_sentence(analysis.decisions, "No decisions recorded yet."))
+display(table_or_sentence(analysis.decision_problems, "No problems with the reviewers' decisions."))
 
 # %% [markdown]
 # Record a decision: set `record` in the parameters, or from the command line with
@@ -112,7 +112,7 @@ if record:
     print(f"recorded: {decided.decision} {decided.flag_id} by {decided.author}" if not decided.unchanged
           else f"unchanged: {decided.flag_id} already has this decision")
     analysis = analyse(load_case(case_dir))
-    display(flags_view(analysis.flags))
+    display(table_or_sentence(flags_view(analysis.flags), "No flags were raised."))
 
 # %%
 DecisionForm(case_dir, flags, analysis.timeline).widget

@@ -179,7 +179,9 @@ def test_contact_density_counts_every_contact(analysis):
 
 def test_palette_is_okabe_ito_and_markers_are_distinct():
     assert set(charts.KIND_COLOURS.values()) <= set(charts.OKABE_ITO.values())
-    assert len(set(charts.CONTACT_MARKERS.values())) == len(charts.CONTACT_MARKERS)
+    # a marker is its shape and its fill: a conference is the home visit's square drawn hollow
+    styles = {(m, t in charts.HOLLOW_CONTACT_TYPES) for t, m in charts.CONTACT_MARKERS.items()}
+    assert len(styles) == len(charts.CONTACT_MARKERS)
 
 
 def test_dollar_signs_in_agency_text_are_shown_literally(analysis):

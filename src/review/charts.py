@@ -40,6 +40,7 @@ __all__ = [
     "OKABE_ITO",
     "KIND_COLOURS",
     "CONTACT_MARKERS",
+    "HOLLOW_CONTACT_TYPES",
     "HOUSE_RC",
     "house_style",
     "alt_text",
@@ -87,14 +88,19 @@ KIND_COLOURS = {
     "other": OKABE_ITO["grey"],
 }
 
-#: one marker shape per contact type, so the type reads without colour
+#: one marker per contact type, its shape here and its fill (`HOLLOW_CONTACT_TYPES`), so the type reads without
+#: colour. A child protection conference and a core group are a square and a diamond drawn hollow (white, with a
+#: thick edge in the agency kind's colour): as a hexagon and an octagon they read as the clinic appointment's
+#: circle at the swimlane's marker size.
 CONTACT_MARKERS = dict(
     zip(
         CONTACT_TYPES,
-        ["s", "o", "D", "P", "X", ">", "<", "h", "*", "p", "d", "H", "8", "v", "1", "2", "^", "|", "x", "+"],
+        ["s", "o", "D", "P", "X", ">", "<", "h", "*", "p", "d", "s", "D", "v", "1", "2", "^", "|", "x", "+"],
         strict=True,
     )
 )
+#: the contact types whose marker is drawn hollow (each a shape another type has filled)
+HOLLOW_CONTACT_TYPES = frozenset({"cp_conference", "core_group"})
 
 FLAG_MARK = "\u2691 "  # the flag sign (in DejaVu Sans) before labels of flagged rows
 
@@ -246,6 +252,30 @@ def _month_ticks(months) -> list[int]:
     return picked or [0]
 
 
+#: the most date ticks the swimlane's axis labels (A4 landscape, labels two lines of ~8 characters)
+_MAX_DATE_TICKS = 14
+
+
+def _date_axis(span_days: float, *, by_month: bool = False) -> tuple[mdates.DateLocator, mdates.DateFormatter]:
+    """The swimlane's date ticks and their labels, never the same label twice: for a span over 150 days (or
+    `by_month`, the anonymised view: a tick on a day would suggest the contacts' days) the first day of every
+    1, 2, 3 or 6 months on calendar boundaries ("Jan 2023", "Apr 2023", ...), or of every 1, 2, 5, 10, ... years
+    for a long span ("2010"); for a shorter span (too few month starts to read it by) days labelled with the
+    day and the month ("15 Mar 2023").
+    (`AutoDateLocator` put ticks on the 1st and the 15th of each month over 3 to 7 months, which the month
+    labels showed as the same month twice.)"""
+    months = span_days / 30.44
+    if by_month or span_days > 150:
+        step = next((k for k in (1, 2, 3, 6) if months / k <= _MAX_DATE_TICKS), None)
+        if step is not None:
+            return (mdates.MonthLocator(bymonth=range(1, 13, step), bymonthday=1),
+                    mdates.DateFormatter("%b\n%Y"))
+        years = months / 12
+        base = next((k for k in (1, 2, 5, 10, 20, 50, 100) if years / k <= _MAX_DATE_TICKS), 100)
+        return mdates.YearLocator(base=base, month=1, day=1), mdates.DateFormatter("%Y")
+    return mdates.AutoDateLocator(minticks=6, maxticks=_MAX_DATE_TICKS), mdates.DateFormatter("%d %b\n%Y")
+
+
 def _precision_of(timeline: pd.DataFrame | None) -> dict[str, str]:
     """{event id: the precision its date is shown to} ("day", "month", "year", "approximate", and
     "approximate month" for an approximate date written as a month: "c. June 2007", "mid June 2007")."""
@@ -383,11 +413,16 @@ def _held_escalations(timeline: pd.DataFrame, escalations, config) -> np.ndarray
 # ---------------------------------------------------------------------------------------------------
 # 1. Swimlane
 # ---------------------------------------------------------------------------------------------------
-def _callout_numbers(flags: pd.DataFrame, flag_numbers=None) -> list[int]:
+def _callout_numbers(flags: pd.DataFrame, flag_numbers=None, all_flags: pd.DataFrame | None = None) -> list[int]:
     """The number each row of `flags` shows on the swimlane: `flag_numbers` (one per row, or {flag_id:
-    number}), else its ``flag_no`` column, else its 1-based row."""
+    number}), else the position of its ``flag_id`` in `all_flags` (the whole case's flags, numbered 1..n as
+    the flags table), else its ``flag_no`` column, else its 1-based row."""
     from .errors import ReviewError
 
+    if flag_numbers is None and all_flags is not None:
+        if "flag_id" not in all_flags.columns:
+            raise ReviewError("plot_swimlane: all_flags has no flag_id column")
+        flag_numbers = {str(fid): n for n, fid in enumerate(all_flags["flag_id"].tolist(), start=1)}
     if flag_numbers is None and "flag_no" in flags.columns:
         flag_numbers = flags["flag_no"].tolist()
     if flag_numbers is None:
@@ -396,7 +431,9 @@ def _callout_numbers(flags: pd.DataFrame, flag_numbers=None) -> list[int]:
         ids = flags["flag_id"].astype(str).tolist() if "flag_id" in flags.columns else []
         missing = [fid for fid in ids if fid not in flag_numbers]
         if missing or len(ids) != len(flags):
-            raise ReviewError(f"plot_swimlane: flag_numbers gives no number for flag {', '.join(missing[:3]) or '(no flag_id)'}")
+            which = ", ".join(missing[:3]) or "(no flag_id)"
+            raise ReviewError(f"plot_swimlane: all_flags does not hold flag {which}" if all_flags is not None
+                              else f"plot_swimlane: flag_numbers gives no number for flag {which}")
         return [int(flag_numbers[fid]) for fid in ids]
     numbers = [int(n) for n in list(flag_numbers)]
     if len(numbers) != len(flags):
@@ -405,7 +442,8 @@ def _callout_numbers(flags: pd.DataFrame, flag_numbers=None) -> list[int]:
 
 
 def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataFrame, case, *,
-                  date_resolution: str = "day", escalations=None, flag_numbers=None) -> Figure:
+                  date_resolution: str = "day", escalations=None, flag_numbers=None,
+                  all_flags: pd.DataFrame | None = None) -> Figure:
     """Draw the integrated chronology as one lane per agency, grouped by agency kind.
 
     Time runs left to right with the child's age (in months) on a secondary axis at the top. Each contact
@@ -413,10 +451,15 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
     near-same-day) contacts in a lane are stacked so none is hidden. Contacts that recorded a concern
     get a vermillion ring; escalations get an upward arrow. Child-protection-plan and hospital periods
     are shaded with distinct hatches. Every flag is a numbered callout pointing at its trigger contact;
-    the number is the flag's number in the whole case's flags table (`flag_numbers`, else a ``flag_no``
-    column of `flags`, else its 1-based row in `flags` in the order given), so the chart and the flags table
-    read together however the flags drawn were chosen. Callouts that would overlap are staggered over
-    several heights.
+    the number is the flag's number in the whole case's flags table (`flag_numbers`, else its flag id's
+    position in `all_flags`, else a ``flag_no`` column of `flags`, else its 1-based row in `flags` in the
+    order given), so the chart and the flags table read together however the flags drawn were chosen. A
+    bare subset of the flags (no ``flag_no``, no `flag_numbers`, no `all_flags`) cannot know the numbers
+    of the flags left out: it is numbered 1..n in its own order, which the flags table does not show; give
+    `all_flags` (or `flag_numbers`) with a subset. Callouts that would overlap are staggered over several
+    heights. Only the flags drawn are numbered and counted in the title: a flag whose trigger contact is
+    not in `timeline` is placed at its trigger date on its agency's lane, and left out when that date is
+    outside the chart's dates or none of its agencies has a lane (the timeline was filtered).
 
     Parameters
     ----------
@@ -440,8 +483,10 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
         package rules and the case's vocabulary.
     flag_numbers : the number each flag's callout shows, when `flags` is a subset of the case's flags (a
         filtered view): a sequence with one number per row of `flags`, or a mapping {flag_id: number}
-        (`review.explorer.flag_numbers(analysis.flags)`). When None, a ``flag_no`` column of `flags` (as
-        `review.explorer.flags_view` and `shown_flags` give it) is used, else the row order.
+        (`review.explorer.flag_numbers(analysis.flags)`). When None, `all_flags`, else a ``flag_no`` column of
+        `flags` (as `review.explorer.flags_view` and `shown_flags` give it) is used, else the row order.
+    all_flags : the whole case's flags table (``analysis.flags``), in the flags table's order: each flag of
+        `flags` is numbered by its ``flag_id``'s position in it (a ReviewError names a flag it does not hold).
 
     Returns
     -------
@@ -547,12 +592,16 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
             sel = ctypes == ctype
             marker = CONTACT_MARKERS.get(ctype, "o")
             filled = marker not in ("1", "2", "3", "4", "|", "x", "+")
-            sc = ax.scatter(
-                x[sel], y[sel], s=size, marker=marker,
-                c=colours[sel] if filled else None,
-                color=None if filled else colours[sel],
-                edgecolors="white" if filled else None, linewidths=0.4 if filled else 1.0, zorder=4,
-            )
+            if ctype in HOLLOW_CONTACT_TYPES:  # white inside a thick edge in the agency kind's colour
+                sc = ax.scatter(x[sel], y[sel], s=size, marker=marker, facecolors="white", edgecolors=colours[sel],
+                                linewidths=1.1, zorder=4)
+            else:
+                sc = ax.scatter(
+                    x[sel], y[sel], s=size, marker=marker,
+                    c=colours[sel] if filled else None,
+                    color=None if filled else colours[sel],
+                    edgecolors="white" if filled else None, linewidths=0.4 if filled else 1.0, zorder=4,
+                )
             sc.set_gid(f"contacts:{ctype}")
             sc.set_label(_label(ctype))
 
@@ -566,7 +615,7 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
         # flag callouts: numbered as the flags table's rows, staggered above the lanes
         pos = {eid: (xi, yi) for eid, xi, yi in zip(order["event_id"].astype(str), x, y)}
         flag_rows = []
-        for n, row in zip(_callout_numbers(flags, flag_numbers), flags.itertuples(index=False)):
+        for n, row in zip(_callout_numbers(flags, flag_numbers, all_flags), flags.itertuples(index=False)):
             eid = str(getattr(row, "trigger_event_id", "") or "")
             if eid in pos:
                 fx, fy = pos[eid]
@@ -574,10 +623,12 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
                 fx = _dates_to_num([getattr(row, "trigger_date", pd.NaT)])[0]
                 if months:
                     fx += _month_days([getattr(row, "trigger_date", pd.NaT)])[0] / 2
-                agencies = [a for a in split_multi(getattr(row, "agencies", "")) if a in lane_of]
-                fy = lane_of[agencies[0]] if agencies else 0
-                if np.isnan(fx):
+                named = split_multi(getattr(row, "agencies", ""))
+                agencies = [a for a in named if a in lane_of]
+                # not drawn (nor counted): outside the chart's dates, or on no lane shown (a filtered timeline)
+                if np.isnan(fx) or not x_min - pad <= fx <= x_max + pad or (named and not agencies):
                     continue
+                fy = lane_of[agencies[0]] if agencies else 0
             rejected = str(getattr(row, "decision", "") or "") == "rejected"
             flag_rows.append((n, fx, fy, str(getattr(row, "flag_id", n)), str(getattr(row, "severity", "")), rejected))
         max_levels = 4
@@ -609,12 +660,9 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
             tick.set_color(KIND_COLOURS.get(kind, NEUTRAL) if kind != "other" else NEUTRAL)
         ax.tick_params(axis="y", length=0)
         ax.set_xlim(x_min - pad, x_max + pad)
-        if months:  # month ticks only: a tick on a day would suggest the contacts' days
-            locator = mdates.MonthLocator(interval=max(1, math.ceil(span / 30.44 / 12)))
-        else:
-            locator = mdates.AutoDateLocator(minticks=6, maxticks=14)
+        locator, formatter = _date_axis(span + 2 * pad, by_month=months)
         ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y") if span > 90 or months else mdates.DateFormatter("%d %b\n%Y"))
+        ax.xaxis.set_major_formatter(formatter)
         ax.set_xlabel("Date of contact")
         ax.grid(axis="x", color="#DDDDDD", lw=0.4, zorder=0.1)
         ax.spines["left"].set_visible(False)
@@ -636,7 +684,8 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
         _suptitle(fig, f"{title} ({_plural(n_contacts, 'contact')}, {_plural(n_agencies, 'agency', 'agencies')}, "
                      f"{flag_count})")
 
-        handles = [Line2D([], [], marker=CONTACT_MARKERS.get(c, "o"), linestyle="", color=NEUTRAL, markersize=5, label=_label(c))
+        handles = [Line2D([], [], marker=CONTACT_MARKERS.get(c, "o"), linestyle="", color=NEUTRAL, markersize=5, label=_label(c),
+                          **({"markerfacecolor": "white", "markeredgewidth": 1.1} if c in HOLLOW_CONTACT_TYPES else {}))
                    for c in [c for c in CONTACT_TYPES if c in set(ctypes)] + sorted(set(ctypes) - set(CONTACT_TYPES))]
         handles += [Patch(facecolor=KIND_COLOURS.get(k, NEUTRAL), label=k) for k in kinds_in_order]
         handles += [
@@ -698,6 +747,37 @@ def _open_bar_label(ax, x_max: float, row: int, text: str, colour: str, *, bold:
     ax.annotate(text, xy=(x_max, row), xytext=(-12, 0), textcoords="offset points", ha="right", va="center",
                 fontsize=6.5, color=colour, fontweight="bold" if bold else "normal", annotation_clip=False,
                 bbox=dict(boxstyle="square,pad=0.4", fc="white", ec="none"))
+
+
+#: the response latency chart's rows: 0.24 in each when they fit, shrinking to fit an A4 landscape page down to
+#: 0.125 in (9 pt, for labels of 7 pt); a case with more concerns than fit shows `_LATENCY_MAX_ROWS` of them
+_LATENCY_ROW_IN = 0.24
+_LATENCY_MIN_ROW_IN = 0.125
+#: the title, the axis label and the legend (inches)
+_LATENCY_OVERHEAD_IN = 1.8
+_LATENCY_MAX_ROWS = int((A4_LANDSCAPE[1] - _LATENCY_OVERHEAD_IN) / _LATENCY_MIN_ROW_IN)
+
+
+def _latency_rows_shown(wanted: np.ndarray, most: int) -> np.ndarray:
+    """The rows (positions, in the table's order) the response latency chart draws: every row when there are
+    at most `most`, else the `wanted` rows (not escalated in time, or flagged) first by date, then the others
+    first by date, up to `most`, in the table's order."""
+    wanted = np.asarray(wanted, dtype=bool)
+    if len(wanted) <= most:
+        return np.arange(len(wanted))
+    first = np.flatnonzero(wanted)[:most]
+    rest = np.flatnonzero(~wanted)[: most - len(first)]
+    return np.sort(np.concatenate([first, rest]))
+
+
+def _latency_note(shown: int, total: int, wanted: int) -> str:
+    """The response latency chart's note when it leaves concerns out (its title counts them all)."""
+    if wanted >= shown:
+        which = f"the first {shown} by date of the {wanted} not escalated in time or flagged"
+    else:
+        which = (f"every one not escalated in time or flagged ({wanted}) and the first {shown - wanted} by date of "
+                 f"those escalated in time")
+    return f"{shown} of {total} concerns drawn ({which}); the title counts them all, the response latency table lists them"
 
 
 def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: str = "day",
@@ -782,41 +862,48 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
         x_max = max(x_max, 5.0)
 
         n = len(table)
-        fig = Figure(figsize=(A4_LANDSCAPE[0], min(max(3.0, 0.24 * n + 1.8), 40.0)), layout="constrained")
+        # at most a page's rows, each at least _LATENCY_MIN_ROW_IN tall: a long case keeps the concerns that
+        # were not escalated in time or are flagged, and says how many it leaves out
+        drawn = _latency_rows_shown(late | never | died | unknown | flagged, _LATENCY_MAX_ROWS)
+        m = len(drawn)
+        row_in = min(_LATENCY_ROW_IN, max(_LATENCY_MIN_ROW_IN, (A4_LANDSCAPE[1] - _LATENCY_OVERHEAD_IN) / max(m, 1)))
+        height = max(3.0, row_in * m + _LATENCY_OVERHEAD_IN) + (0.25 if m < n else 0.0)
+        fig = Figure(figsize=(A4_LANDSCAPE[0], height), layout="constrained")
         ax = fig.add_subplot()
         labels = []
         precision = _precision_of(timeline)
-        for i, row in table.iterrows():
+        for y, i in enumerate(drawn):
+            row = table.iloc[i]
             date = _date_label(row["date"], precision.get(str(row["event_id"])), shown)
             concerns = ", ".join(_label(c) for c in split_multi(row["concerns"]))
             mark = FLAG_MARK if flagged[i] else ""
             labels.append(mark + _truncate(f"{date} · {row['agency']} · {concerns}", 70))
             eid = str(row["event_id"])
             if never[i]:
-                bar = ax.barh(i, x_max, height=0.6, facecolor="white", edgecolor=ALERT, hatch="xxx", linewidth=0.8)
-                _open_bar_label(ax, x_max, i, never_text, ALERT, bold=True)
+                bar = ax.barh(y, x_max, height=0.6, facecolor="white", edgecolor=ALERT, hatch="xxx", linewidth=0.8)
+                _open_bar_label(ax, x_max, y, never_text, ALERT, bold=True)
                 status = "never"
             elif died[i]:
                 # censored at the death: late only when its expected time had passed while the child was alive
                 colour = NEUTRAL if within_given.fillna(True).iloc[i] else ALERT
-                bar = ax.barh(i, x_max, height=0.6, facecolor="white", edgecolor=colour, hatch="...", linewidth=0.8)
-                _open_bar_label(ax, x_max, i, died_text + _at_least(at_least.iloc[i], in_months), colour)
+                bar = ax.barh(y, x_max, height=0.6, facecolor="white", edgecolor=colour, hatch="...", linewidth=0.8)
+                _open_bar_label(ax, x_max, y, died_text + _at_least(at_least.iloc[i], in_months), colour)
                 status = "died"
             elif unknown_time[i]:
                 status = "late" if late[i] else ("unknown" if unknown[i] else "ok")
                 colour = {"late": ALERT, "ok": OK, "unknown": NEUTRAL}[status]
-                bar = ax.barh(i, x_max * 0.004, height=0.6, facecolor=colour, edgecolor=colour, linewidth=0.4)
+                bar = ax.barh(y, x_max * 0.004, height=0.6, facecolor=colour, edgecolor=colour, linewidth=0.4)
                 what = ", ".join(_label(e) for e in split_multi(row["first_escalation"])) or "escalated"
                 when = row.get("first_escalation_date")
                 on = (f" {_date_label(pd.Timestamp(when), precision.get(str(row.get('first_escalation_event_id', ''))), shown)}"
                       if not pd.isna(when) else "")
-                ax.text(x_max * 0.01, i, f"{what}{on}: time not known (date to the month or year)", ha="left",
+                ax.text(x_max * 0.01, y, f"{what}{on}: time not known (date to the month or year)", ha="left",
                         va="center", fontsize=6.5, color=ALERT if late[i] else NEUTRAL,
                         fontweight="bold" if late[i] else "normal")
             else:
                 value = float(latency.iloc[i])
                 status = "late" if late[i] else "ok"
-                bar = ax.barh(i, max(value, x_max * 0.004), height=0.6,
+                bar = ax.barh(y, max(value, x_max * 0.004), height=0.6,
                               facecolor=ALERT if late[i] else OK, hatch="////" if late[i] else None,
                               edgecolor="white" if not late[i] else "black", linewidth=0.4)
                 what = ", ".join(_label(e) for e in split_multi(row["first_escalation"])) or "escalated"
@@ -824,21 +911,25 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
                     amount = "under 1 month" if value == 0 else f"{value:g} month{'s' if value != 1 else ''}"
                 else:
                     amount = f"{value:g} d"
-                ax.text(value + x_max * 0.01, i, f"{amount} ({what})", ha="left", va="center", fontsize=6.5,
+                ax.text(value + x_max * 0.01, y, f"{amount} ({what})", ha="left", va="center", fontsize=6.5,
                         fontweight="bold" if late[i] else "normal")
             bar.patches[0].set_gid(f"latency:{eid}:{status}")
             if not pd.isna(expected.iloc[i]):
-                tick = ax.plot([float(expected.iloc[i])] * 2, [i - 0.42, i + 0.42], color="black", lw=1.6,
+                tick = ax.plot([float(expected.iloc[i])] * 2, [y - 0.42, y + 0.42], color="black", lw=1.6,
                                solid_capstyle="butt", zorder=5)[0]
                 tick.set_gid(f"expected:{eid}")
-        ax.set_yticks(range(n), labels)
-        for tick, is_late, is_never, is_flagged in zip(ax.get_yticklabels(), late, never, flagged):
+        ax.set_yticks(range(m), labels)
+        for tick, is_late, is_never, is_flagged in zip(ax.get_yticklabels(), late[drawn], never[drawn], flagged[drawn]):
             if is_late or is_never:
                 tick.set_color(ALERT)
             if is_flagged:
                 tick.set_fontweight("bold")
-        ax.set_ylim(n - 0.5, -0.5)
+        ax.set_ylim(m - 0.5, -0.5)
         ax.set_xlim(0, x_max)
+        left_out = n - m
+        if left_out:
+            ax.set_title(textwrap.fill(_latency_note(m, n, int((late | never | died | unknown | flagged).sum())), 150),
+                         loc="left", fontsize=7, fontweight="normal", color=NEUTRAL)
         ax.set_xlabel(("Whole months" if in_months else "Days") + " from the concern to the next escalation by any "
                       "agency, not necessarily about it (black tick: expected within)")
         ax.grid(axis="x", color="#DDDDDD", lw=0.4)
@@ -884,6 +975,7 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
             + (f", {n_never} {never_count} and {n_unknown} escalated at a time the month or year dates cannot "
                f"place against it." if n_unknown else f" and {n_never} {never_count}.")
             + (f" {n_died} {died_count}." if n_died else "")
+            + (f" {_latency_note(m, n, int((late | never | died | unknown | flagged).sum()))}" if left_out else "")
         )
     return fig
 

@@ -79,9 +79,12 @@ def date_span(timeline: pd.DataFrame) -> str:
 
 
 def flags_view(flags: pd.DataFrame) -> pd.DataFrame:
-    """The flags numbered 1..n as on the swimlane callouts, with the columns a reviewer reads."""
+    """The flags numbered 1..n as on the swimlane callouts, with the columns a reviewer reads. Flags that
+    carry their ``flag_no`` already (`shown_flags`: the flags of a filtered timeline) keep it: the number in
+    the whole case's flags table."""
     numbered = flags.reset_index(drop=True).copy()
-    numbered.insert(0, "flag_no", range(1, len(numbered) + 1))
+    if "flag_no" not in numbered.columns:
+        numbered.insert(0, "flag_no", range(1, len(numbered) + 1))
     extra = [c for c in ("decision", "rationale", "decided_by") if c in numbered.columns]
     return numbered[[c for c in FLAG_VIEW if c in numbered.columns] + extra]
 
@@ -99,6 +102,70 @@ def shown_flags(rows: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
     numbered = flags.reset_index(drop=True)
     numbered = numbered.assign(flag_no=range(1, len(numbered) + 1))
     return numbered[numbered["trigger_event_id"].isin(rows["event_id"])]
+
+
+class Sentence:
+    """A plain sentence shown where a table would be empty: a notebook shows its text (and a paragraph in
+    HTML), never pandas' "Empty DataFrame / Columns: [...] / Index: []"."""
+
+    def __init__(self, text: str):
+        self.text = str(text)
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sentence) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<p>{html.escape(self.text)}</p>"
+
+
+def table_or_sentence(table, sentence: str):
+    """`table` when it has rows, else `sentence` as a `Sentence`: in a notebook,
+    ``display(table_or_sentence(flags_view(shown), "No flags in this range."))``. `table` may be a DataFrame
+    or a pandas Styler (`wrapped`); None counts as empty."""
+    data = getattr(table, "data", table)  # a Styler's table
+    if data is None or not len(data):
+        return Sentence(sentence)
+    return table
+
+
+def rejections_view(rejections: pd.DataFrame) -> pd.DataFrame:
+    """The ingest report's rejected rows and warnings (`IngestReport.rejections_frame`) as a reviewer reads
+    them: the row as a whole number (nullable Int64: a warning about the whole sheet has none, which made the
+    others 4.0), every reason in full (`wrapped` shows it wrapped in a notebook)."""
+    view = rejections.reset_index(drop=True).copy()
+    if "row" in view.columns:
+        view["row"] = pd.to_numeric(view["row"], errors="coerce").round().astype("Int64")
+    return view
+
+
+def wrapped(table: pd.DataFrame, columns=None, *, width_em: int = 60):
+    """`table` as a pandas Styler for a notebook, its text `columns` (default: the object and string ones)
+    shown in full and wrapped within their cells, left-aligned, at most `width_em` ems wide: the notebooks'
+    display.max_colwidth cut a rejection's reason at 80 characters. Missing values are blank."""
+    if columns is None:
+        columns = [c for c in table.columns if table[c].dtype == object or pd.api.types.is_string_dtype(table[c])]
+    import hashlib
+
+    columns = [c for c in columns if c in table.columns]
+    props = [("white-space", "pre-wrap"), ("text-align", "left"), ("max-width", f"{width_em}em"),
+             ("overflow-wrap", "anywhere")]
+    # one CSS rule per column (not one per cell), under an id made from the columns, not a random one: an
+    # executed notebook's output is the same every run
+    key = "\x1f".join(map(str, [*table.columns, "|", *columns, width_em]))
+    styler = table.style.format(na_rep="").set_uuid("wrapped_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10])
+    if columns:
+        styler = styler.set_table_styles({c: [{"selector": "td", "props": props}] for c in columns}, overwrite=False)
+    return styler
 
 
 def _as_values(value) -> list:
@@ -381,7 +448,9 @@ class TimelineExplorer:
         self.table_out.clear_output(wait=True)
         with self.table_out:
             print(f"{len(rows)} of {len(self.analysis.timeline)} contacts")
-            display(chronology_view(rows).head(self.max_rows))
+            display(table_or_sentence(chronology_view(rows).head(self.max_rows), "No contacts in this range."))
+            # the flags of the contacts shown, numbered as in the whole case's flags table
+            display(table_or_sentence(flags_view(shown), "No flags in this range."))
         self.chart_out.clear_output(wait=True)
         with self.chart_out:
             if len(rows):
