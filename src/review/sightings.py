@@ -20,8 +20,10 @@ The reading of one row (`read_sighting`; vocab.yml, package vocabulary), first t
    observed playing", "Child at home and mother seen alone", where a cue not naming the child has someone
    else, `sighting_other_subjects`, for its nearest subject) -> True;
 2a. the child seen among others: a `sighting_group_cues` phrase ("seen", "were seen"), not negated, whose
-   people named just before it include the child (`_group_names_child`: "Tyler and Poppy seen", "Poppy and
-   Tyler seen", "All children seen"; not "Poppy seen", "Poppy seen, Tyler at school") -> True;
+   people named just before it (or after it, answering it as a label) include the child (`_group_names_child`:
+   "Tyler and Poppy seen", "Tyler, Poppy and Jade seen", "Poppy, Tyler seen together", "Seen: Tyler, Poppy",
+   "All children seen"; not "Poppy seen", "Poppy seen, Tyler at school", "Tyler and baby Poppy seen" when the
+   child is Jade) -> True;
 2b. speaking to the child face to face: a `sighting_spoken_cues` phrase ("Spoke to Ellie about school"), not
    negated, on a row of a `sighting_in_person_types` type (home visit, clinic appointment...) or whose text
    says it was face to face (`sighting_in_person_words`: "at school", "in person", "alone in her room"), and
@@ -165,37 +167,78 @@ _NOT = frozenset({"not", "no", "never", "nil", "none", "unable", "cannot", "cant
 
 
 def _group_names_child(tokens: list, start: int, end: int, key: str = "") -> bool:
-    """Do the people named just before the cue at `start` include the child? Walking back from the cue within
-    its clause: one word (a name, "children", "Poppy"), maybe with person words or determiners before it ("his
-    sister", "baby Poppy"), then, after a joining word (and, &, with, plus), the next, and so on: "Tyler and
-    Poppy seen", "Poppy and Tyler seen", "all children seen" are; "Poppy seen" (a sibling alone), "Poppy seen,
-    Tyler at school" (the child in another part), "Tyler's sister seen" (a possessive), a label ("Child seen:
-    no", whose answer the cues read) are not."""
+    """Do the people named with the group cue at `start` include the child? Walking back from the cue within
+    its clause: one person (a name, "children", "Poppy"), maybe with person words or determiners before it
+    ("his sister", "baby Poppy": the person is Poppy, "baby" describes her), then, after a joining word (and, &,
+    with, plus) or a comma, the next, and so on: "Tyler and Poppy seen", "Poppy and Tyler seen", "Tyler, Poppy
+    and Jade seen", "Poppy, Tyler seen together", "all children seen" are when Tyler is the child; "Poppy seen"
+    (a sibling alone), "Tyler and baby Poppy seen" when the child is Jade, "Poppy seen, Tyler at school" (the
+    child in another part), "Visited Tyler, Poppy seen" (a person after a comma that does not start the list
+    is the clause before's), "Tyler's sister seen" (a possessive) are not. A label ("Seen: Tyler, Poppy") is
+    answered by the people after it, read alike forward (`_answer_names_child`); "Children seen: no" is
+    not."""
     from .vocab import _LABEL_MARKS
 
-    if end < len(tokens) and tokens[end] in _LABEL_MARKS:  # a label ("Children seen: no"): its answer decides
-        return False
     child, others = _subjects(key)
-    group = []
+    names = frozenset(_child_names(_raw_vocab(key)))
+    if end < len(tokens) and tokens[end] in _LABEL_MARKS:  # a label: the people after it answer it
+        return _answer_names_child(tokens, end + 1, child, others, names)
+    people = []
     member = True  # the next word back starts a member of the group
+    via_comma = False  # the member being read was reached over a comma
     i = start - 1
-    while i >= 0 and not _boundary(tokens[i]):
+    while i >= 0 and tokens[i][0] != "|":
         token = tokens[i]
         if token in _NOT:  # "children not seen" (the negation reads only "not" before "seen" as no denial)
             return False
         if member:
-            if token in _JOINING:
+            if token in _JOINING or token == ",":
                 break
-            group.append(token)
+            people.append(token)
             member = False
-        elif token in _JOINING:
-            member = True
-        elif token in child or token in others or token in _DETERMINERS:
-            group.append(token)
+        elif token in _JOINING or token == ",":
+            member, via_comma = True, token == ","
+        elif _describes(token, child, others, names):
+            pass  # "baby Poppy", "his sister": the person is the word after it
         else:
+            if via_comma:  # "Visited Tyler, Poppy seen": "Tyler" ends the clause before, no member of the list
+                people.pop()
             break
         i -= 1
-    return any(t in child for t in group)
+    return any(t in child for t in people)
+
+
+def _describes(token: str, child: frozenset, others: frozenset, names: frozenset) -> bool:
+    """Is `token`, before a person of a group, a word describing that person ("baby Poppy", "his sister", "the
+    children"), not a person of its own (a name)?"""
+    return token in _DETERMINERS or ((token in child or token in others) and token not in names)
+
+
+def _answer_names_child(tokens: list, i: int, child: frozenset, others: frozenset, names: frozenset) -> bool:
+    """Do the people answering a label at `tokens[i:]` ("Seen: Tyler, Poppy", "Seen - baby Poppy and Tyler")
+    include the child? Up to the end of the clause, each person (its describing words before it) after a
+    comma or a joining word; the list ends at a person followed by any other word ("Seen: Poppy at home,
+    Tyler at school" is Poppy alone); a negation ("Seen: no", "Seen: not Tyler") is no answer naming anyone."""
+    people = []
+    member = True
+    while i < len(tokens) and tokens[i][0] != "|":
+        token = tokens[i]
+        if token in _NOT:
+            return False
+        if member:
+            if token in _JOINING or token == ",":
+                break
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else "|"
+            if not (_describes(token, child, others, names) and nxt[0] != "|" and nxt != ","
+                    and nxt not in _JOINING):
+                people.append(token)
+                member = False
+        elif token in _JOINING or token == ",":
+            member = True
+        else:
+            break
+        i += 1
+    return any(t in child for t in people)
 
 
 @functools.lru_cache(maxsize=64)
