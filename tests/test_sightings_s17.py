@@ -62,3 +62,60 @@ def test_a_long_column_of_lists_reads_as_each_row_alone(key):
     expected = [read_sighting("home_visit", "", t, vocab=key) for t in texts]
     assert [None if v is pd.NA else bool(v) for v in got] == expected
     assert expected.count(True) == 40 * sum(key in whose for _, whose in GROUPS)
+
+
+# (2) "Jade has not seen a social worker since March" in a school's record is a concern about the social worker's
+# visits (child_not_visited), not a record that the child was unseen at this contact (child_not_seen): the school
+# saw her that day. The information-sharing rule still reads it as a concern to share.
+
+def write_school_case(tmp_path, text):
+    import textwrap
+
+    (tmp_path / "case.yml").write_text(textwrap.dedent("""\
+        case_id: S1
+        child_name: Jade Mason
+        date_of_birth: '2015-01-10'
+        review_date: '2024-01-31'
+        files:
+        - path: school.csv
+          agency: Hillside Primary School
+        """), encoding="utf-8")
+    (tmp_path / "school.csv").write_text(
+        f'Date,Type,Details\n12/06/2023,Other,"{text}"\n', encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("text", [
+    "Jade has not seen a social worker since March.",
+    "Jade says she has not seen her social worker since March.",
+    "DSL note: Jade has not seen her SW since Easter.",
+    "Jade has not yet seen a social worker.",
+])
+def test_not_seen_a_social_worker_is_a_concern_about_visits_not_the_child_unseen(tmp_path, text):
+    from review.config import package_data
+    from review.pipeline import analyse, load_case
+    from review.vocab import tag_concerns
+
+    assert tag_concerns(text, package_data("vocab.yml")) == ["child_not_visited"]  # was ["child_not_seen"]
+    assert read_sighting("other", "child_not_visited", text, vocab=JADE) is not False
+    row = analyse(load_case(write_school_case(tmp_path, text))).timeline.iloc[0]
+    assert row["concerns"] == "child_not_visited"
+    # was False, "not seen (read from the text)"; now unknown ("Jade says ...": the school spoke to her, seen)
+    seen = row["child_seen_inferred"]
+    assert (seen is pd.NA) if "says" not in text else bool(seen) is True
+
+
+@pytest.mark.parametrize("text", ["Home visit. Child not seen, asleep upstairs.",
+                                  "Jade has not seen her social worker since March. Jade not seen today."])
+def test_the_child_not_seen_at_the_contact_is_still_child_not_seen(text):
+    from review.config import package_data
+    from review.vocab import tag_concerns
+
+    assert "child_not_seen" in tag_concerns(text, package_data("vocab.yml"))
+
+
+def test_the_visits_concern_is_still_one_the_information_sharing_rule_reads():
+    from review.rules import load_rules
+
+    rules = load_rules()["rules"]
+    assert "child_not_visited" in rules["information_not_shared"]["params"]["concern_tags"]
