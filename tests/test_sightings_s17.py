@@ -119,3 +119,73 @@ def test_the_visits_concern_is_still_one_the_information_sharing_rule_reads():
 
     rules = load_rules()["rules"]
     assert "child_not_visited" in rules["information_not_shared"]["params"]["concern_tags"]
+
+
+# (3) A generic profile's "Attended" column: "Yes" at a face-to-face health or clinic appointment is the child
+# brought and seen (child_seen True where the row has no Child seen cell); not beside a phone call or a letter,
+# nor at an appointment about a parent; "No" / "DNA" stays a missed appointment.
+
+CLINIC_ROWS = [
+    # date, type, details, attended, child seen cell, expected child_seen
+    ("12/06/2023", "Clinic appointment", "Orthopaedic fracture clinic review.", "Yes", "", True),
+    ("13/06/2023", "Clinic appointment", "Telephone consultation with mum re results.", "Yes", "", None),
+    ("14/06/2023", "Clinic appointment", "Mum attended re her low mood.", "Yes", "", None),
+    ("15/06/2023", "Clinic appointment", "Follow-up appointment.", "No", "", None),
+    ("16/06/2023", "Phone call", "Phoned mum re appointment.", "Yes", "", None),
+    ("17/06/2023", "Clinic appointment", "Follow-up appointment.", "DNA", "", None),
+    ("18/06/2023", "Letter", "Letter re appointment sent.", "Yes", "", None),
+    ("19/06/2023", "Clinic appointment", "Mum brought Kai to clinic, weight checked.", "Attended", "", True),
+    ("20/06/2023", "Clinic appointment", "Review appointment.", "Yes", "No", False),  # the recorded cell wins
+    ("21/06/2023", "Clinic appointment", "Virtual clinic review.", "Yes", "", None),
+]
+
+
+def write_clinic_case(tmp_path, with_seen_column=True):
+    import textwrap
+
+    (tmp_path / "case.yml").write_text(textwrap.dedent("""\
+        case_id: A1
+        child_name: Kai Ashdown
+        date_of_birth: '2023-01-10'
+        review_date: '2024-01-31'
+        files:
+        - path: clinic.csv
+          agency: Northgate Paediatric Clinic
+        """), encoding="utf-8")
+    header = "Date,Type,Details,Attended" + (",Child seen" if with_seen_column else "")
+    lines = [header] + [f'{d},{t},"{text}",{a}' + (f",{seen}" if with_seen_column else "")
+                        for d, t, text, a, seen, _ in CLINIC_ROWS if with_seen_column or not seen]
+    (tmp_path / "clinic.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("with_seen_column", [True, False])
+def test_attended_yes_at_a_clinic_appointment_is_the_child_seen(tmp_path, with_seen_column):
+    from review.pipeline import load_case
+
+    case = load_case(write_clinic_case(tmp_path, with_seen_column))
+    contacts = case.contacts.sort_values("date")
+    expected = [e for *_, seen, e in CLINIC_ROWS if with_seen_column or not seen]
+    got = [None if v is pd.NA else bool(v) for v in contacts["child_seen"]]
+    assert got == expected  # before: only the recorded "No" was read, every Attended "Yes" left blank
+    types = contacts["contact_type"].tolist()
+    assert types[3] == types[5] == "was_not_brought"  # "No", "DNA": still missed appointments
+    notes = [n for f in case.report.files for n in f.notes if "Attended" in n]
+    assert notes == ["2 row(s) say in column 'Attended' that the child attended a clinic appointment in person and "
+                     "have no Child seen cell (rows 2, 9): read as the child seen"]
+
+
+@pytest.mark.parametrize("contact_type, description, expected", [
+    ("clinic_appointment", "Orthopaedic fracture clinic review.", True),
+    ("clinic_appointment", "Developmental review, seen with mother.", True),
+    ("clinic_appointment", "Mother's postnatal check.", False),
+    ("clinic_appointment", "Appointment for dad re back pain.", False),
+    ("clinic_appointment", "Telephone consultation.", False),
+    ("phone_call", "Clinic follow-up.", False),
+    ("letter", "Clinic appointment letter.", False),
+    ("home_visit", "Visit.", False),
+])
+def test_the_attended_seen_rule(contact_type, description, expected):
+    from review.sightings import attended_seen
+
+    assert attended_seen(contact_type, "", description, "", with_child_names("", "Kai Ashdown")) is expected

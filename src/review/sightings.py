@@ -719,6 +719,71 @@ def _type_denied(seen: np.ndarray, by_type: np.ndarray, ct: np.ndarray, d: np.nd
     return out
 
 
+@functools.lru_cache(maxsize=64)
+def attended_words(key: str = "") -> tuple[frozenset, tuple]:
+    """(attended_seen_types, the words of a contact at a distance: sighting_at_a_distance_words and
+    attended_at_a_distance_words) of the vocabulary `key`: `attended_seen` reads an Attended "Yes" with them."""
+    raw = _raw_vocab(key)
+
+    def words(name):
+        return tuple(str(w) for w in raw.get(name) or ())
+
+    return (frozenset(words("attended_seen_types")),
+            tuple(dict.fromkeys(words("sighting_at_a_distance_words") + words("attended_at_a_distance_words"))))
+
+
+def attended_seen(contact_type, concerns, description, action="", key: str = "") -> bool:
+    """Does an Attended cell saying Yes on this row say the child was brought and seen? Only at a face-to-face
+    health or clinic appointment (vocab.yml `attended_seen_types`): not tagged child_not_seen or was_not_brought,
+    its description not worded as a contact at a distance ("Telephone consultation", "Virtual clinic": not
+    negated, `attended_words`), and not about someone else (`_about_someone_else`: "Mum attended re low mood",
+    "Mother's postnatal check"). Ingest sets such a row's child_seen True when its Child seen cell is blank
+    (`review.ingest.load`); a "No" or "DNA" is a missed appointment there. `key`: the case's vocabulary key
+    (`review.rules.base.case_vocab_key`, with the child's name)."""
+    types, far = attended_words(key)
+    ct = "" if contact_type is None or contact_type is pd.NA else str(contact_type)
+    if ct not in types:
+        return False
+    tags = _tags(concerns)
+    if NOT_SEEN_TAG in tags or NOT_BROUGHT in tags:
+        return False
+    if far and _names(_row_text(description, ""), far, key):
+        return False
+    return not _about_someone_else(_row_text(description, action), key)
+
+
+def _about_someone_else(text: str, key: str = "") -> bool:
+    """Is the row about someone other than the child? It names neither the child's word nor its name
+    (`sighting_child_words`, the child's names: "Mum brought Kai", "Mum attended with baby" are the child's), and
+    a clause opens with another person (`sighting_other_subjects`, or their possessive: "Mum attended re low
+    mood", "Mother's postnatal check") or the text says the appointment is for one ("Appointment for dad")."""
+    from .rules.base import _negating_vocab
+
+    child, others = _subjects(key)
+    tokens = _negating_vocab((), key).tokens(text)
+    if any(t in child for t in tokens):
+        return False
+
+    def other(token):
+        return token in others or (token.endswith("s") and token[:-1] in others)
+
+    opening = True  # the next word opens a clause
+    for i, token in enumerate(tokens):
+        if token[0] == "|":
+            opening = True
+            continue
+        if opening and token in _DETERMINERS:
+            continue
+        if opening and other(token):
+            return True
+        if token == "for":
+            after = next((t for t in tokens[i + 1:] if t not in _DETERMINERS), "")
+            if other(after):
+                return True
+        opening = False
+    return False
+
+
 def seen_mask(frame: pd.DataFrame) -> np.ndarray:
     """Rows recording the child seen: child_seen True, or blank and child_seen_inferred True."""
     return _reading(frame).to_numpy(dtype=bool, na_value=False)
