@@ -4,12 +4,15 @@
 seen together", "Tyler and baby Poppy seen") or answering a label ("Seen: Tyler, Poppy") is a sighting of the
 child when it names the child (case.yml child_name); a list of other names without the child is not, and a word
 describing a sibling ("baby Poppy") names the sibling, not the child. The table reading (vectorised) agrees with
-the row reading."""
+the row reading. (2) "Jade has not seen a social worker since March" is child_not_visited, not child_not_seen.
+(3) An Attended "Yes" at a face-to-face clinic appointment is the child seen. (4) "Mum says she is walking" is the
+girl's mobility unless marked as the reporter's own."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
+from review.mobility import MOBILE, NO_STATEMENT, NOT_MOBILE, child_identity, mobility_statement, row_statement
 from review.sightings import inferred_sightings, read_sighting, with_child_names
 
 TYLER, POPPY, JADE = (with_child_names("", name) for name in ("Tyler Mason", "Poppy Mason", "Jade Mason"))
@@ -189,3 +192,81 @@ def test_the_attended_seen_rule(contact_type, description, expected):
     from review.sightings import attended_seen
 
     assert attended_seen(contact_type, "", description, "", with_child_names("", "Kai Ashdown")) is expected
+
+
+# (4) Mobility: "she" of a girl (case.yml child_sex: female) after a reporter's report word is the child, whoever
+# reports (Mum, Dad, carer, nursery staff), unless the text marks it as the reporter's own ("herself", "her own",
+# "she herself"; not "walking by herself" / "on her own", the child unaided); "he" of a boy alike.
+
+GIRL, BOY, NO_SEX = child_identity("Amy Price", "female"), child_identity("Jayden Price", "male"), \
+    child_identity("Amy Price", None)
+
+
+@pytest.mark.parametrize("text, child, expected", [
+    ("Mum says she is walking", GIRL, MOBILE),  # was NO_STATEMENT
+    ("Mum reports that she is crawling now", GIRL, MOBILE),
+    ("Dad says she is cruising", GIRL, MOBILE),
+    ("Carer reports she is walking", GIRL, MOBILE),
+    ("Nursery staff report she is walking", GIRL, MOBILE),
+    ("Mum says she is not yet rolling or sitting", GIRL, NOT_MOBILE),
+    ("Mum says she is walking by herself", GIRL, MOBILE),
+    ("Mum says she is walking on her own now", GIRL, MOBILE),
+    ("Dad says he is walking", BOY, MOBILE),  # mirrored: was NO_STATEMENT (Dad's own sex)
+    # the reporter's own
+    ("Mum says she herself is walking again", GIRL, NO_STATEMENT),
+    ("Mum says she has her own walking frame", GIRL, NO_STATEMENT),
+    ("Mum says she is walking herself to the clinic", GIRL, NO_STATEMENT),
+    ("Dad says he himself is walking again", BOY, NO_STATEMENT),
+    ("Dad says he is walking to work", BOY, NO_STATEMENT),
+    # not the child's: the other sex's pronoun, or no child_sex
+    ("Mum says he is crawling", GIRL, NO_STATEMENT),
+    ("Mum says she is walking", NO_SEX, NO_STATEMENT),
+    ("Mum says she is walking", BOY, NO_STATEMENT),
+])
+def test_she_after_a_report_word_is_the_girl_unless_marked_the_reporters_own(text, child, expected):
+    assert mobility_statement(text, child) == expected
+    assert row_statement(text, None, child) == expected
+
+
+def test_the_timeline_and_the_baseline_read_mums_report_of_the_girl_walking(tmp_path):
+    import datetime as dt
+    import sys
+    import textwrap
+    from pathlib import Path
+
+    from review.pipeline import analyse, load_case
+    from review.rules import load_rules
+
+    (tmp_path / "case.yml").write_text(textwrap.dedent("""\
+        case_id: M2
+        child_name: Amy Price
+        child_sex: female
+        date_of_birth: '2023-01-10'
+        review_date: '2024-01-31'
+        files:
+        - path: hv.csv
+          agency: Oakfield Health Visiting
+        """), encoding="utf-8")
+    (tmp_path / "hv.csv").write_text(textwrap.dedent("""\
+        Date,Details
+        12/06/2023,"Developmental check: not yet rolling or sitting, not independently mobile."
+        20/12/2023,"Home visit. Mum says she is walking."
+        10/01/2024,"Bruise to left cheek noted at home visit."
+        """), encoding="utf-8")
+    analysis = analyse(load_case(tmp_path))
+    # was [False, False, False]: the bruise read as in a non-mobile child
+    assert analysis.timeline["child_mobile"].tolist() == [False, True, True]
+    assert analysis.flags[analysis.flags["rule_id"] == "nonmobile_injury"].empty
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import baseline_rowwise
+
+    timeline = analysis.timeline
+    rows = []
+    for r in timeline.astype(object).where(timeline.notna(), None).to_dict("records"):
+        r["date"] = pd.Timestamp(r["date"]).to_pydatetime()
+        rows.append(r)
+    info = {"M2": {"date_of_birth": dt.date(2023, 1, 10), "review_date": dt.date(2024, 1, 31),
+                   "child_name": "Amy Price", "child_sex": "female"}}
+    base, _ = baseline_rowwise.run(rows, info, load_rules())
+    assert [r["child_mobile"] for r in base] == [False, True, True]
