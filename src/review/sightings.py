@@ -180,7 +180,7 @@ def _group_names_child(tokens: list, start: int, end: int, key: str = "") -> boo
     from .vocab import _LABEL_MARKS
 
     child, others = _subjects(key)
-    names = frozenset(_child_names(_raw_vocab(key)))
+    names = _own_names(key)
     if end < len(tokens) and tokens[end] in _LABEL_MARKS:  # a label: the people after it answer it
         return _answer_names_child(tokens, end + 1, child, others, names)
     people = []
@@ -206,6 +206,12 @@ def _group_names_child(tokens: list, start: int, end: int, key: str = "") -> boo
             break
         i -= 1
     return any(t in child for t in people)
+
+
+@functools.lru_cache(maxsize=64)
+def _own_names(key: str = "") -> frozenset:
+    """The child's own names (`_child_names`) of the vocabulary `key`, as a set."""
+    return frozenset(_child_names(_raw_vocab(key)))
 
 
 def _describes(token: str, child: frozenset, others: frozenset, names: frozenset) -> bool:
