@@ -270,3 +270,16 @@ def test_the_timeline_and_the_baseline_read_mums_report_of_the_girl_walking(tmp_
                    "child_name": "Amy Price", "child_sex": "female"}}
     base, _ = baseline_rowwise.run(rows, info, load_rules())
     assert [r["child_mobile"] for r in base] == [False, True, True]
+
+
+def test_an_appointment_of_a_parent_named_in_case_yml_is_not_the_childs(tmp_path):
+    from review.pipeline import load_case
+
+    write_clinic_case(tmp_path)
+    (tmp_path / "case.yml").write_text((tmp_path / "case.yml").read_text(encoding="utf-8")
+                                       + "people:\n  Sian Ashdown: Mother\n", encoding="utf-8")
+    (tmp_path / "clinic.csv").write_text(
+        'Date,Type,Details,Attended\n12/06/2023,Clinic appointment,"Sian attended re low mood.",Yes\n'
+        '13/06/2023,Clinic appointment,"Sian brought Kai, weighed.",Yes\n', encoding="utf-8")
+    seen = load_case(tmp_path).contacts.sort_values("date")["child_seen"].tolist()
+    assert seen[0] is pd.NA and seen[1] is True

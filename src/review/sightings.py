@@ -738,14 +738,15 @@ def attended_words(key: str = "") -> tuple[frozenset, tuple]:
             tuple(dict.fromkeys(words("sighting_at_a_distance_words") + words("attended_at_a_distance_words"))))
 
 
-def attended_seen(contact_type, concerns, description, action="", key: str = "") -> bool:
+def attended_seen(contact_type, concerns, description, action="", key: str = "", adults: frozenset = frozenset()) -> bool:
     """Does an Attended cell saying Yes on this row say the child was brought and seen? Only at a face-to-face
     health or clinic appointment (vocab.yml `attended_seen_types`): not tagged child_not_seen or was_not_brought,
     its description not worded as a contact at a distance ("Telephone consultation", "Virtual clinic": not
     negated, `attended_words`), and not about someone else (`_about_someone_else`: "Mum attended re low mood",
     "Mother's postnatal check"). Ingest sets such a row's child_seen True when its Child seen cell is blank
     (`review.ingest.load`); a "No" or "DNA" is a missed appointment there. `key`: the case's vocabulary key
-    (`review.rules.base.case_vocab_key`, with the child's name)."""
+    (`review.rules.base.case_vocab_key`, with the child's name); `adults`: the given names of the case's adults
+    (case.yml `people`: "Sian attended re low mood", Sian the mother, is hers), normalised."""
     types, far = attended_words(key)
     ct = "" if contact_type is None or contact_type is pd.NA else str(contact_type)
     if ct not in types:
@@ -755,10 +756,10 @@ def attended_seen(contact_type, concerns, description, action="", key: str = "")
         return False
     if far and _names(_row_text(description, ""), far, key):
         return False
-    return not _about_someone_else(_row_text(description, action), key)
+    return not _about_someone_else(_row_text(description, action), key, adults)
 
 
-def _about_someone_else(text: str, key: str = "") -> bool:
+def _about_someone_else(text: str, key: str = "", adults: frozenset = frozenset()) -> bool:
     """Is the row about someone other than the child? It names neither the child's word nor its name
     (`sighting_child_words`, the child's names: "Mum brought Kai", "Mum attended with baby" are the child's), and
     a clause opens with another person (`sighting_other_subjects`, or their possessive: "Mum attended re low
@@ -766,6 +767,7 @@ def _about_someone_else(text: str, key: str = "") -> bool:
     from .rules.base import _negating_vocab
 
     child, others = _subjects(key)
+    others = others | adults
     tokens = _negating_vocab((), key).tokens(text)
     if any(t in child for t in tokens):
         return False

@@ -1712,8 +1712,11 @@ class _ColumnBuilder:
         key = self.caches.get("sighting vocab key")
         if key is None:
             key = self.caches["sighting vocab key"] = case_vocab_key(self.case, self.case.case_id)
-        seen = self.map("attended seen", lambda row: attended_seen(*row[:4], key=row[4]),
-                        [(contact_type[k], concerns[k], description[k], action[k], key) for k in ask])
+        # the case's adults by given name (case.yml people, as `_with_people` adds them): "Sian attended re low mood"
+        adults = frozenset(vocabulary.normalise_text(str(w)) for words in (self.vocab.get("injury_adults") or {}).values()
+                           for w in words or ())
+        seen = self.map("attended seen", lambda row: attended_seen(*row[:4], key=row[4], adults=row[5]),
+                        [(contact_type[k], concerns[k], description[k], action[k], key, adults) for k in ask])
         read = [k for k, yes in zip(ask, seen) if yes]
         if not read:
             return child_seen
