@@ -1,8 +1,8 @@
 """Mobility (s16): another person's words are about that person ("Mum not mobile since her operation"), but
 when the person reports and the child is the subject — the child's given name, or "he" / "she" of the child's
-sex (case.yml child_sex) when it is not the reporter's own — the words are the child's: "Mum says he is
-crawling" in a boy, "staff report Jayden walking". "Mum says she is walking" may be mum's own: only the girl's
-name makes it hers; with no child_sex no pronoun is read. The timeline, nonmobile_injury's explanation and
+sex (case.yml child_sex) when the text does not mark it as the reporter's own — the words are the child's: "Mum
+says he is crawling" in a boy, "staff report Jayden walking"; since s17 also "Mum says she is walking" in a girl
+(not "Mum says she herself is walking again"); with no child_sex no pronoun is read. The timeline, nonmobile_injury's explanation and
 the row-by-row baseline read alike."""
 from __future__ import annotations
 
@@ -27,7 +27,10 @@ BOY, GIRL, NAMED_ONLY = child_identity("Jayden Price", "male"), child_identity("
     ("Mum says Amy is walking", GIRL, MOBILE),
     # not the child's: a pronoun of the other sex, the reporter's own, a pronoun with no sex given, another name
     ("Mum says he is crawling", GIRL, NO_STATEMENT),
-    ("Mum says she is walking", GIRL, NO_STATEMENT),
+    # s17: "she" of a girl is the child's whoever reports (was NO_STATEMENT: "may be mum's own"), unless the
+    # text marks it as the reporter's own (tests/test_sightings_s17.py)
+    ("Mum says she is walking", GIRL, MOBILE),
+    ("Mum says she herself is walking again", GIRL, NO_STATEMENT),
     ("Dad says he is walking to work", BOY, NO_STATEMENT),
     ("Mum says he is crawling", NAMED_ONLY, NO_STATEMENT),
     ("staff report Kyle walking", BOY, NO_STATEMENT),

@@ -16,10 +16,12 @@ Read conservatively, one distinct text at a time (`mobility_statement`, cached):
 * a clause (split at . ; : and newlines) naming another person before the words ("Mum not mobile since her
   operation", "dad walking the dog", "Class went walking to the park", "staff walked with J") says nothing
   about the child (`OTHER_PERSONS`), unless the person reports and the child is the subject (`REPORT_WORDS`,
-  then the child's given name, or "he" / "she" agreeing with the child's sex when known and not the
-  reporter's own: "Mum says he is crawling" in a boy, "staff report Jayden walking"): the words after the
-  subject are the child's (`child`, the case's (given name, sex); without it, nothing is the child's; "Mum
-  says she is walking" may be mum's own: only the girl's name makes it hers);
+  then the child's given name, or "he" / "she" agreeing with the child's sex when known, whoever reports,
+  unless the words after it mark it as the reporter's own, `REPORTER_OWN_WORDS`: "Mum says he is crawling" in
+  a boy, "Mum says she is walking", "nursery staff report she is cruising" in a girl, but not "Mum says she
+  herself is walking again"; "walking by herself", "on her own" are the child unaided; "staff report Jayden
+  walking"): the words after the subject are the child's (`child`, the case's (given name, sex); without it,
+  nothing is the child's: with no child_sex no pronoun is read);
 * a mobile word moved by equipment or full support ("mobile in powered wheelchair", "mobilising in his
   wheelchair", "walks with full support": the word, at most five words, one of `AIDED_LINKS`, at most two
   words, one of `AIDED_WORDS`) is no independent mobility, nor a "mobile hoist" (`MOBILE_NOT_AFTER`).
@@ -94,15 +96,12 @@ _PRONOUN_SEX = {"he": "male", "she": "female"}
 REPORTED_PATTERN = (rf"\b(?:{_alternation(OTHER_PERSONS)})\b[^.;:\n]{{0,40}}?\b(?:{_alternation(REPORT_WORDS)})\b")
 
 
-def _adult_sexes() -> dict:
-    """Adult word -> "female" / "male" (the package vocab.yml's injury_adults): "Mum says she ..." may be mum's."""
-    from .config import package_data
-
-    adults = package_data("vocab.yml").get("injury_adults") or {}
-    return {str(w).lower(): sex for sex in ("female", "male") for w in adults.get(sex) or ()}
-
-
-_ADULT_SEX = _adult_sexes()
+#: words after a reported pronoun making it the reporter's own ("Mum says she herself is walking again"), but not
+#: straight after REPORTER_OWN_NOT_AFTER ("walking by herself", "on her own": the child walks unaided)
+REPORTER_OWN_WORDS = _words("reporter_own_words")
+REPORTER_OWN_NOT_AFTER = _words("reporter_own_not_after")
+_REPORTERS_OWN = re.compile("".join(rf"(?<!\b{re.escape(w)}\s)" for w in REPORTER_OWN_NOT_AFTER)
+                            + rf"\b(?:{_alternation(REPORTER_OWN_WORDS)})\b") if REPORTER_OWN_WORDS else None
 #: the start of every word the readings look for ("visit" is no "sit", "understanding" no "standing"); also
 #: the vectorised prefilter over a column's distinct texts (RE2, `review.timeline.recorded_mobility`)
 ANY_WORD_PATTERN = (r"\b(?:" + _alternation(NONMOBILE_MILESTONES + OTHER_MILESTONES + MOBILE_WORDS)
@@ -110,17 +109,18 @@ ANY_WORD_PATTERN = (r"\b(?:" + _alternation(NONMOBILE_MILESTONES + OTHER_MILESTO
 _ANY_WORD = re.compile(ANY_WORD_PATTERN)
 
 
-def _is_child(subject: str, reporter: str, child: tuple) -> bool:
-    """Is `subject` (lower-cased), after `reporter`'s report word, the child of `child` (given name
-    lower-cased or "", sex or None)? The given name; or "he" / "she" of the child's sex (known) when the
-    reporter is of the other sex (injury_adults): "Mum says he is crawling" in a boy, but "Mum says she is
-    walking" may be mum's own and "staff report he is walking" anyone's."""
+def _is_child(subject: str, rest: str, child: tuple) -> bool:
+    """Is `subject` (lower-cased), after another person's report word, the child of `child` (given name
+    lower-cased or "", sex or None)? The given name; or "he" / "she" of the child's sex (known), whoever reports
+    ("Mum says he is crawling" in a boy, "Mum says she is walking", "nursery staff report she is cruising" in a
+    girl), unless the words after it, `rest`, mark it as the reporter's own (REPORTER_OWN_WORDS: "Mum says she
+    herself is walking again"; not "walking by herself", "on her own")."""
     name, sex = child
     if name and subject == name:
         return True
-    pronoun = _PRONOUN_SEX.get(subject)
-    reporter_sex = _ADULT_SEX.get(reporter.removesuffix("'s"))
-    return sex is not None and pronoun == sex and reporter_sex is not None and reporter_sex != pronoun
+    if sex is None or _PRONOUN_SEX.get(subject) != sex:
+        return False
+    return _REPORTERS_OWN is None or _REPORTERS_OWN.search(rest) is None
 
 
 def _combine(found) -> int:
@@ -132,7 +132,7 @@ def _clause_statement(clause: str, child: tuple = ("", None)) -> int:
     other = _OTHER.search(clause)
     if other is not None and child != ("", None):
         reported = _REPORTED.match(clause, other.start())
-        if reported is not None and _is_child(reported.group("subject"), other.group(0), child):
+        if reported is not None and _is_child(reported.group("subject"), clause[reported.end():], child):
             # "Mum says he is crawling": the words after the subject are the child's (another person after
             # them is read as any clause's)
             return _combine((_clause_statement(clause[:other.start()]),

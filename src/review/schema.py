@@ -66,6 +66,7 @@ CONCERN_TAGS = (
     "exploitation",
     "missing",
     "relationship_abuse",
+    "child_not_visited",
 )
 
 INJURY_TAGS = ("bruising", "head_injury", "fracture", "burn", "other_injury")

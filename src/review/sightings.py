@@ -20,8 +20,10 @@ The reading of one row (`read_sighting`; vocab.yml, package vocabulary), first t
    observed playing", "Child at home and mother seen alone", where a cue not naming the child has someone
    else, `sighting_other_subjects`, for its nearest subject) -> True;
 2a. the child seen among others: a `sighting_group_cues` phrase ("seen", "were seen"), not negated, whose
-   people named just before it include the child (`_group_names_child`: "Tyler and Poppy seen", "Poppy and
-   Tyler seen", "All children seen"; not "Poppy seen", "Poppy seen, Tyler at school") -> True;
+   people named just before it (or after it, answering it as a label) include the child (`_group_names_child`:
+   "Tyler and Poppy seen", "Tyler, Poppy and Jade seen", "Poppy, Tyler seen together", "Seen: Tyler, Poppy",
+   "All children seen"; not "Poppy seen", "Poppy seen, Tyler at school", "Tyler and baby Poppy seen" when the
+   child is Jade) -> True;
 2b. speaking to the child face to face: a `sighting_spoken_cues` phrase ("Spoke to Ellie about school"), not
    negated, on a row of a `sighting_in_person_types` type (home visit, clinic appointment...) or whose text
    says it was face to face (`sighting_in_person_words`: "at school", "in person", "alone in her room"), and
@@ -165,37 +167,84 @@ _NOT = frozenset({"not", "no", "never", "nil", "none", "unable", "cannot", "cant
 
 
 def _group_names_child(tokens: list, start: int, end: int, key: str = "") -> bool:
-    """Do the people named just before the cue at `start` include the child? Walking back from the cue within
-    its clause: one word (a name, "children", "Poppy"), maybe with person words or determiners before it ("his
-    sister", "baby Poppy"), then, after a joining word (and, &, with, plus), the next, and so on: "Tyler and
-    Poppy seen", "Poppy and Tyler seen", "all children seen" are; "Poppy seen" (a sibling alone), "Poppy seen,
-    Tyler at school" (the child in another part), "Tyler's sister seen" (a possessive), a label ("Child seen:
-    no", whose answer the cues read) are not."""
+    """Do the people named with the group cue at `start` include the child? Walking back from the cue within
+    its clause: one person (a name, "children", "Poppy"), maybe with person words or determiners before it
+    ("his sister", "baby Poppy": the person is Poppy, "baby" describes her), then, after a joining word (and, &,
+    with, plus) or a comma, the next, and so on: "Tyler and Poppy seen", "Poppy and Tyler seen", "Tyler, Poppy
+    and Jade seen", "Poppy, Tyler seen together", "all children seen" are when Tyler is the child; "Poppy seen"
+    (a sibling alone), "Tyler and baby Poppy seen" when the child is Jade, "Poppy seen, Tyler at school" (the
+    child in another part), "Visited Tyler, Poppy seen" (a person after a comma that does not start the list
+    is the clause before's), "Tyler's sister seen" (a possessive) are not. A label ("Seen: Tyler, Poppy") is
+    answered by the people after it, read alike forward (`_answer_names_child`); "Children seen: no" is
+    not."""
     from .vocab import _LABEL_MARKS
 
-    if end < len(tokens) and tokens[end] in _LABEL_MARKS:  # a label ("Children seen: no"): its answer decides
-        return False
     child, others = _subjects(key)
-    group = []
+    names = _own_names(key)
+    if end < len(tokens) and tokens[end] in _LABEL_MARKS:  # a label: the people after it answer it
+        return _answer_names_child(tokens, end + 1, child, others, names)
+    people = []
     member = True  # the next word back starts a member of the group
+    via_comma = False  # the member being read was reached over a comma
     i = start - 1
-    while i >= 0 and not _boundary(tokens[i]):
+    while i >= 0 and tokens[i][0] != "|":
         token = tokens[i]
         if token in _NOT:  # "children not seen" (the negation reads only "not" before "seen" as no denial)
             return False
         if member:
-            if token in _JOINING:
+            if token in _JOINING or token == ",":
                 break
-            group.append(token)
+            people.append(token)
             member = False
-        elif token in _JOINING:
-            member = True
-        elif token in child or token in others or token in _DETERMINERS:
-            group.append(token)
+        elif token in _JOINING or token == ",":
+            member, via_comma = True, token == ","
+        elif _describes(token, child, others, names):
+            pass  # "baby Poppy", "his sister": the person is the word after it
         else:
+            if via_comma:  # "Visited Tyler, Poppy seen": "Tyler" ends the clause before, no member of the list
+                people.pop()
             break
         i -= 1
-    return any(t in child for t in group)
+    return any(t in child for t in people)
+
+
+@functools.lru_cache(maxsize=64)
+def _own_names(key: str = "") -> frozenset:
+    """The child's own names (`_child_names`) of the vocabulary `key`, as a set."""
+    return frozenset(_child_names(_raw_vocab(key)))
+
+
+def _describes(token: str, child: frozenset, others: frozenset, names: frozenset) -> bool:
+    """Is `token`, before a person of a group, a word describing that person ("baby Poppy", "his sister", "the
+    children"), not a person of its own (a name)?"""
+    return token in _DETERMINERS or ((token in child or token in others) and token not in names)
+
+
+def _answer_names_child(tokens: list, i: int, child: frozenset, others: frozenset, names: frozenset) -> bool:
+    """Do the people answering a label at `tokens[i:]` ("Seen: Tyler, Poppy", "Seen - baby Poppy and Tyler")
+    include the child? Up to the end of the clause, each person (its describing words before it) after a
+    comma or a joining word; the list ends at a person followed by any other word ("Seen: Poppy at home,
+    Tyler at school" is Poppy alone); a negation ("Seen: no", "Seen: not Tyler") is no answer naming anyone."""
+    people = []
+    member = True
+    while i < len(tokens) and tokens[i][0] != "|":
+        token = tokens[i]
+        if token in _NOT:
+            return False
+        if member:
+            if token in _JOINING or token == ",":
+                break
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else "|"
+            if not (_describes(token, child, others, names) and nxt[0] != "|" and nxt != ","
+                    and nxt not in _JOINING):
+                people.append(token)
+                member = False
+        elif token in _JOINING or token == ",":
+            member = True
+        else:
+            break
+        i += 1
+    return any(t in child for t in people)
 
 
 @functools.lru_cache(maxsize=64)
@@ -674,6 +723,73 @@ def _type_denied(seen: np.ndarray, by_type: np.ndarray, ct: np.ndarray, d: np.nd
         hits[at[maybe]] = [_denied(name, t, key) for t in texts[at[maybe]]]
     out[pos] = hits[inverse]
     return out
+
+
+@functools.lru_cache(maxsize=64)
+def attended_words(key: str = "") -> tuple[frozenset, tuple]:
+    """(attended_seen_types, the words of a contact at a distance: sighting_at_a_distance_words and
+    attended_at_a_distance_words) of the vocabulary `key`: `attended_seen` reads an Attended "Yes" with them."""
+    raw = _raw_vocab(key)
+
+    def words(name):
+        return tuple(str(w) for w in raw.get(name) or ())
+
+    return (frozenset(words("attended_seen_types")),
+            tuple(dict.fromkeys(words("sighting_at_a_distance_words") + words("attended_at_a_distance_words"))))
+
+
+def attended_seen(contact_type, concerns, description, action="", key: str = "", adults: frozenset = frozenset()) -> bool:
+    """Does an Attended cell saying Yes on this row say the child was brought and seen? Only at a face-to-face
+    health or clinic appointment (vocab.yml `attended_seen_types`): not tagged child_not_seen or was_not_brought,
+    its description not worded as a contact at a distance ("Telephone consultation", "Virtual clinic": not
+    negated, `attended_words`), and not about someone else (`_about_someone_else`: "Mum attended re low mood",
+    "Mother's postnatal check"). Ingest sets such a row's child_seen True when its Child seen cell is blank
+    (`review.ingest.load`); a "No" or "DNA" is a missed appointment there. `key`: the case's vocabulary key
+    (`review.rules.base.case_vocab_key`, with the child's name); `adults`: the given names of the case's adults
+    (case.yml `people`: "Sian attended re low mood", Sian the mother, is hers), normalised."""
+    types, far = attended_words(key)
+    ct = "" if contact_type is None or contact_type is pd.NA else str(contact_type)
+    if ct not in types:
+        return False
+    tags = _tags(concerns)
+    if NOT_SEEN_TAG in tags or NOT_BROUGHT in tags:
+        return False
+    if far and _names(_row_text(description, ""), far, key):
+        return False
+    return not _about_someone_else(_row_text(description, action), key, adults)
+
+
+def _about_someone_else(text: str, key: str = "", adults: frozenset = frozenset()) -> bool:
+    """Is the row about someone other than the child? It names neither the child's word nor its name
+    (`sighting_child_words`, the child's names: "Mum brought Kai", "Mum attended with baby" are the child's), and
+    a clause opens with another person (`sighting_other_subjects`, or their possessive: "Mum attended re low
+    mood", "Mother's postnatal check") or the text says the appointment is for one ("Appointment for dad")."""
+    from .rules.base import _negating_vocab
+
+    child, others = _subjects(key)
+    others = others | adults
+    tokens = _negating_vocab((), key).tokens(text)
+    if any(t in child for t in tokens):
+        return False
+
+    def other(token):
+        return token in others or (token.endswith("s") and token[:-1] in others)
+
+    opening = True  # the next word opens a clause
+    for i, token in enumerate(tokens):
+        if token[0] == "|":
+            opening = True
+            continue
+        if opening and token in _DETERMINERS:
+            continue
+        if opening and other(token):
+            return True
+        if token == "for":
+            after = next((t for t in tokens[i + 1:] if t not in _DETERMINERS), "")
+            if other(after):
+                return True
+        opening = False
+    return False
 
 
 def seen_mask(frame: pd.DataFrame) -> np.ndarray:

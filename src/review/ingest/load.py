@@ -1315,6 +1315,8 @@ class _ColumnBuilder:
         attended_texts = self.texts("attended", rows)
         contact_type, unread_attended = self._attendance(contact_type, attended_texts, row_numbers)
         concerns = self._concerns(narrative, self.texts("concerns", rows))
+        child_seen = self._seen_attending(self._yes_no("child_seen", rows), attended_texts, contact_type, concerns,
+                                          description, action, row_numbers)
         escalation = self.map(
             "escalation",
             lambda key: vocabulary.detect_escalation(key[0], key[1], self.vocab) or "",
@@ -1353,7 +1355,7 @@ class _ColumnBuilder:
             "organisation": organisation,
             "role": self.texts("role", rows),
             "contact_type": contact_type,
-            "child_seen": self._yes_no("child_seen", rows),
+            "child_seen": child_seen,
             "child_seen_alone": self._yes_no("child_seen_alone", rows),
             "description": description,
             "action": action,
@@ -1702,6 +1704,41 @@ class _ColumnBuilder:
                 f"child attended nor that the child did not (read: Yes/No, Attended, DNA, WNB, Was not brought): "
                 f"those rows are not read as missed appointments, the cell kept as another column")
         return contact_type, (unread if values else None)
+
+    def _seen_attending(self, child_seen: list, attended: list[str], contact_type: list[str], concerns: list[str],
+                        description: list[str], action: list[str], row_numbers: list[int]) -> list:
+        """`child_seen` with True where the Child seen cell is blank (or there is no such column) and the Attended
+        cell says the child attended a face-to-face health or clinic appointment (`review.sightings.attended_seen`:
+        vocab.yml attended_seen_types, not a phone call, a letter or a contact about a parent): the child was
+        brought and seen. One note per file names the rows so read."""
+        if "attended" not in self.match.columns:
+            return child_seen
+        readings = self.map("attended", self._attended_reading, attended)
+        ask = [k for k, (r, seen) in enumerate(zip(readings, child_seen)) if r is True and seen is pd.NA]
+        if not ask:
+            return child_seen
+        from ..rules.base import case_vocab_key
+        from ..sightings import attended_seen
+
+        key = self.caches.get("sighting vocab key")
+        if key is None:
+            key = self.caches["sighting vocab key"] = case_vocab_key(self.case, self.case.case_id)
+        # the case's adults by given name (case.yml people, as `_with_people` adds them): "Sian attended re low mood"
+        adults = frozenset(vocabulary.normalise_text(str(w)) for words in (self.vocab.get("injury_adults") or {}).values()
+                           for w in words or ())
+        seen = self.map("attended seen", lambda row: attended_seen(*row[:4], key=row[4], adults=row[5]),
+                        [(contact_type[k], concerns[k], description[k], action[k], key, adults) for k in ask])
+        read = [k for k, yes in zip(ask, seen) if yes]
+        if not read:
+            return child_seen
+        child_seen = list(child_seen)
+        for k in read:
+            child_seen[k] = True
+        self.report.notes.append(
+            f"{len(read)} row(s) say in column {self.match.header_of('attended')!r} that the child attended a "
+            f"clinic appointment in person and have no Child seen cell ({_rows_named([row_numbers[k] for k in read])}):"
+            f" read as the child seen")
+        return child_seen
 
     def _attended_reading(self, text: str):
         """True (attended), False (did not attend: "No", "DNA", "WNB", "Was not brought"), None (blank) or ""
