@@ -1398,6 +1398,20 @@ def record_parameter(case_dir, record, analysis=None) -> CheckedDecision:
     ...}) with `review decide`'s checks (`decide`). A mistake (not a mapping, an unknown key, no such flag,
     a missing or unknown author, a decision already in force without `replace`) raises a ReviewError saying
     what to change, which `review notebooks` reports in one line with its exit code."""
+    flag, options = _record_arguments(record)
+    return decide(case_dir, flag, analysis=analysis, **options)
+
+
+def check_record_parameter(case_dir, record, analysis) -> CheckedDecision:
+    """`record_parameter`'s checks, nothing written: `review notebooks` runs them before any notebook, so that
+    a mistake in notebook 03's `record` stops the run before notebooks 01 and 02 have run (same error)."""
+    flag, options = _record_arguments(record)
+    return check_decision(case_dir, analysis, flag, **options)
+
+
+def _record_arguments(record) -> tuple[str, dict]:
+    """(flag, `check_decision`'s other arguments) from notebook 03's `record` parameter; a mistake in its shape
+    raises DecisionError."""
     if not isinstance(record, dict):
         raise DecisionError(f"record must be a mapping such as {{flag_no: 1, decision: accepted, rationale: ..., "
                             f"author: ...}}, got {record!r}")
@@ -1415,9 +1429,10 @@ def record_parameter(case_dir, record, analysis=None) -> CheckedDecision:
     replace = record.get("replace", False)
     if not isinstance(replace, bool):
         raise DecisionError(f"record: replace must be true or false, got {replace!r}")
-    return decide(case_dir, flag, record.get("decision", ""), record.get("rationale", ""), record.get("author"),
-                  replace=replace, date=record.get("date"), analysis=analysis,
-                  rule_id=str(record.get("rule_id") or ""), trigger_event_id=str(record.get("trigger_event_id") or ""),
-                  evidence_event_ids=str(record.get("evidence_event_ids") or ""),
-                  replace_hint="add replace: true to the record to put this one in its place",
-                  ask_author="record: give the author")
+    return flag, dict(decision=record.get("decision", ""), rationale=record.get("rationale", ""),
+                      author=record.get("author"), replace=replace, date=record.get("date"),
+                      rule_id=str(record.get("rule_id") or ""),
+                      trigger_event_id=str(record.get("trigger_event_id") or ""),
+                      evidence_event_ids=str(record.get("evidence_event_ids") or ""),
+                      replace_hint="add replace: true to the record to put this one in its place",
+                      ask_author="record: give the author")
