@@ -96,3 +96,124 @@ def test_a_finding_added_in_the_form_joins_the_flag_list(tmp_path):
 
     fresh = _analysed(case)
     assert list(form.flag.options)[1:] == flag_options(fresh.flags, fresh.timeline)
+
+
+# --- 1. one as-of day for future-dated decisions ---------------------------------------------------------------
+import datetime as dt  # noqa: E402
+import json  # noqa: E402
+import types  # noqa: E402
+
+import yaml  # noqa: E402
+
+import review.build  # noqa: E402
+import review.decisions  # noqa: E402
+import review.store  # noqa: E402
+from review.decisions import FUTURE_DATE_PROBLEM, decisions_as_of  # noqa: E402
+
+LATER = dt.date(2043, 1, 1)  # a day after the decision's date (2042-08-01)
+
+
+def _small_case(folder: Path, date: str = "2042-08-01") -> Path:
+    folder.mkdir(parents=True)
+    (folder / "case.yml").write_text(yaml.safe_dump({"case_id": "C9", "date_of_birth": "2022-06-01"}), encoding="utf-8")
+    (folder / "gp.csv").write_text("Date,Agency,Details\n01/02/2023,GP,Visit\n", encoding="utf-8")
+    (folder / "decisions.csv").write_text(f"flag_id,decision,rationale,author,date\nF1,accepted,typo,QA,{date}\n",
+                                          encoding="utf-8")
+    return folder
+
+
+def _clock(monkeypatch, today: dt.date) -> None:
+    """`review.decisions`, `review.build` and `review.store` see `today` as the date."""
+    class Day(dt.date):
+        @classmethod
+        def today(cls):
+            return cls(today.year, today.month, today.day)
+
+    clock = types.ModuleType("datetime")
+    clock.__dict__.update(dt.__dict__)
+    clock.date = Day
+    for module in (review.decisions, review.build, review.store):
+        monkeypatch.setattr(module, "dt", clock)
+
+
+def _built_today(tmp_path, monkeypatch, capsys) -> Path:
+    """The small case built into reports/C9/ (the build's default folder, from tmp_path) today: its manifest
+    records the day the decision dated 2042-08-01 was judged against."""
+    monkeypatch.chdir(tmp_path)
+    case = _small_case(tmp_path / "cases" / "c9")
+    assert main(["build", str(case), "--no-progress"]) == 0
+    manifest = json.loads((tmp_path / "reports" / "C9" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["decisions_as_of"] == dt.date.today().isoformat()
+    capsys.readouterr()
+    return case
+
+
+def test_flags_on_a_later_day_judge_against_the_builds_day(tmp_path, monkeypatch, capsys):
+    case = _built_today(tmp_path, monkeypatch, capsys)
+    _clock(monkeypatch, LATER)
+    assert main(["flags", str(case)]) == 0
+    out = capsys.readouterr().out
+    # before: on 2043-01-01 `review flags` no longer listed the decision as dated in the future (verify did)
+    assert FUTURE_DATE_PROBLEM in out
+    assert (f"(decisions dated after {dt.date.today().isoformat()} (the day the case's build judged them on, "
+            "reports/C9/manifest.json) are listed as dated in the future)") in out
+
+
+def test_validate_on_a_later_day_judges_against_the_builds_day(tmp_path, monkeypatch, capsys):
+    case = _built_today(tmp_path, monkeypatch, capsys)
+    _clock(monkeypatch, LATER)
+    main(["validate", str(case), "--json"])
+    decisions = json.loads(capsys.readouterr().out)["decisions"]
+    assert [p["problem"] for p in decisions["problems"]] == [FUTURE_DATE_PROBLEM]
+    assert (decisions["as_of"], decisions["as_of_source"]) == (dt.date.today().isoformat(), "manifest")
+    main(["validate", str(case)])
+    assert FUTURE_DATE_PROBLEM in capsys.readouterr().out
+
+
+def test_the_store_on_a_later_day_judges_against_the_builds_day(tmp_path, monkeypatch, capsys):
+    from review.store import build_all
+
+    built_on = dt.date.today()
+    _built_today(tmp_path, monkeypatch, capsys)
+    _clock(monkeypatch, LATER)
+    summary = build_all(tmp_path / "cases", tmp_path / "store", progress=False)
+    # before: built on 2043-01-01 the store listed no problem (the decision's date was past)
+    # (F1 is no flag of the case: also listed as not raised)
+    assert FUTURE_DATE_PROBLEM in [p[-1] for p in summary.decision_problems]
+    assert summary.decisions_as_of == LATER.isoformat() and built_on <= LATER
+    assert "listed as dated in the future" in str(summary)
+    stored = review.store.read_store(tmp_path / "store", "decision_problems")
+    assert FUTURE_DATE_PROBLEM in stored["problem"].tolist()
+
+
+def test_the_store_takes_one_given_day(tmp_path, monkeypatch):
+    from review.store import build_all
+
+    _small_case(tmp_path / "cases" / "c9")
+    monkeypatch.chdir(tmp_path)
+    summary = build_all(tmp_path / "cases", tmp_path / "store", progress=False, as_of="2042-08-02")
+    assert FUTURE_DATE_PROBLEM not in [p[-1] for p in summary.decision_problems]
+    assert summary.to_dict()["decisions_as_of"] == "2042-08-02"
+    summary = build_all(tmp_path / "cases", tmp_path / "store2", progress=False, as_of=dt.date(2042, 7, 31))
+    assert FUTURE_DATE_PROBLEM in [p[-1] for p in summary.decision_problems]
+    assert summary.to_dict()["decisions_as_of_source"] == "given"
+
+
+def test_without_a_build_the_day_is_today_or_the_one_given(tmp_path, monkeypatch, capsys):
+    case = _small_case(tmp_path / "c9")
+    monkeypatch.chdir(tmp_path)
+    assert decisions_as_of(case).source == "today" and decisions_as_of(case).day == dt.date.today()
+    assert str(decisions_as_of(case, "2042-07-31")) == "2042-07-31 (given)"
+    assert main(["flags", str(case), "--as-of", "2042-07-31"]) == 0
+    out = capsys.readouterr().out
+    assert FUTURE_DATE_PROBLEM in out and "(decisions dated after 2042-07-31 (given) are listed" in out
+    assert main(["flags", str(case), "--as-of", "2042-08-01"]) == 0
+    assert FUTURE_DATE_PROBLEM not in capsys.readouterr().out
+    assert main(["validate", str(case), "--as-of", "31/07/2042"]) == 2
+    assert "--as-of: expected a date as YYYY-MM-DD, got '31/07/2042'" in capsys.readouterr().err
+
+
+def test_another_cases_build_is_not_taken(tmp_path, monkeypatch, capsys):
+    _built_today(tmp_path, monkeypatch, capsys)
+    other = _small_case(tmp_path / "elsewhere" / "c9")  # same case id, another folder
+    assert decisions_as_of(other, today=LATER).source == "today"

@@ -395,6 +395,76 @@ def future_dated(decisions: pd.DataFrame | None, as_of: dt.date) -> bool:
     return bool((dates > pd.Timestamp(as_of)).any())
 
 
+@dataclass(frozen=True)
+class AsOf:
+    """The day the reviewers' decisions are judged against (a decision dated after it is listed as
+    future-dated) and where that day comes from (`decisions_as_of`)."""
+
+    day: dt.date
+    #: "given" (--as-of), "manifest" (the case's build recorded it: `manifest`), or "today"
+    source: str
+    manifest: str | None = None
+
+    def __str__(self) -> str:
+        if self.source == "manifest":
+            return f"{self.day.isoformat()} (the day the case's build judged them on, {self.manifest})"
+        return f"{self.day.isoformat()} ({'given' if self.source == 'given' else 'today'})"
+
+    def note(self) -> str:
+        """The line `review flags`, `review validate` and `review build-all` print when the day matters."""
+        return f"decisions dated after {self} are listed as dated in the future"
+
+
+def given_day(as_of) -> dt.date:
+    """`--as-of`'s day: a date, or YYYY-MM-DD (ConfigError naming the option otherwise)."""
+    from .errors import ConfigError
+
+    if isinstance(as_of, dt.datetime):
+        return as_of.date()
+    if isinstance(as_of, dt.date):
+        return as_of
+    try:
+        return dt.date.fromisoformat(str(as_of).strip())
+    except ValueError:
+        raise ConfigError(f"--as-of: expected a date as YYYY-MM-DD, got {as_of!r}") from None
+
+
+def decisions_as_of(case_dir, as_of=None, *, report_dir=None, today: dt.date | None = None, config=None) -> AsOf:
+    """The day to judge `case_dir`'s decisions against (`load_decisions`' `as_of`), one answer for `review
+    flags`, `review validate` and the store (`review build-all`), so that what they list does not change with
+    the day they run: `as_of` when given (a date or YYYY-MM-DD; ConfigError when unreadable); else the day the
+    case's build judged them on, ``decisions_as_of`` in its manifest (`report_dir`, default the build's
+    default folder ``reports/<case_id>/``, when its manifest names this case folder), which `review verify`
+    judges against too; else `today` (default the date now), the day reported with the results. `config`: the
+    case's, when already read (`review.config.load_case_config`).
+
+    A build records its day only when a decision is dated after it: a build without it listed no such
+    decision, and a decision dated after today was dated after that build's day too."""
+    import json
+
+    from .errors import ReviewError
+
+    if as_of is not None and as_of != "":
+        return AsOf(given_day(as_of), "given")
+    fallback = AsOf(today if today is not None else dt.date.today(), "today")
+    try:
+        from .build import MANIFEST, default_out_dir, recorded_case_dir
+        from .config import load_case_config
+
+        folder = Path(report_dir) if report_dir is not None else default_out_dir(config or load_case_config(case_dir))
+        path = folder / MANIFEST
+        if not path.is_file():
+            return fallback
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        recorded, day = manifest.get("case_dir"), manifest.get("decisions_as_of")
+        if not recorded or not day or recorded_case_dir(folder, recorded).resolve() != Path(case_dir).resolve():
+            return fallback  # another case's build, an anonymised one (no case folder), or no day recorded
+        return AsOf(dt.date.fromisoformat(str(day)[:10]), "manifest", path.as_posix())
+    except (OSError, ValueError, TypeError, AttributeError, ReviewError):
+        # no readable build (or a case.yml the command itself will report): the run's day, reported
+        return fallback
+
+
 def orphaned_rows(problems: pd.DataFrame | None) -> set[int]:
     """The decisions.csv rows (`load_decisions`' ``row``) that decide a flag the rules no longer raise, from the
     problems `load_decisions` listed (also once the report's view has pseudonymised both tables)."""
