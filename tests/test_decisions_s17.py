@@ -217,3 +217,121 @@ def test_another_cases_build_is_not_taken(tmp_path, monkeypatch, capsys):
     _built_today(tmp_path, monkeypatch, capsys)
     other = _small_case(tmp_path / "elsewhere" / "c9")  # same case id, another folder
     assert decisions_as_of(other, today=LATER).source == "today"
+
+
+# --- 2. decisions carried over by their trigger's row when the agency or date reading changes -----------------
+from review.decisions import (DECISIONS_FILE, NOT_RAISED_PROBLEM, ROW_NOT_CARRIED_NOTE, _carried_over,  # noqa: E402
+                              migrate_decisions, read_decisions_file, record_decision)
+
+HV_NOW = "  Eastborough Health Visiting:\n    aliases:\n"
+#: an earlier reading of the health visitors' agency cell: the service's name under the trust's community arm
+HV_BEFORE = "  Eastborough Community Health:\n    aliases:\n    - Eastborough Health Visiting\n"
+RULE = "injury_not_escalated"
+
+
+def _decided_on_the_old_agency_reading(tmp_path: Path, *, trigger: bool = True) -> tuple[Path, str, str]:
+    """The sample with a rejection recorded while the health visitors' agency was read as 'Eastborough Community
+    Health' (an earlier vocabulary), then the case read as it is now; (case, the id decided, the trigger)."""
+    case = _sample(tmp_path, reviewer=False)
+    vocab = (case / "vocab.yml").read_text(encoding="utf-8")
+    (case / "vocab.yml").write_text(vocab.replace(HV_NOW, HV_BEFORE), encoding="utf-8")
+    flags = _analysed(case).flags
+    flag = flags[(flags["rule_id"] == RULE) & flags["agencies"].str.contains("Community Health")].iloc[0]
+    record_decision(case, flag["flag_id"], "rejected", "Same bruising as the non-mobile injury flag", "Jane Okafor",
+                    "2024-08-01", rule_id=RULE, trigger_event_id=flag["trigger_event_id"] if trigger else "",
+                    evidence_event_ids=flag["evidence_event_ids"])
+    (case / "vocab.yml").write_text(vocab, encoding="utf-8")
+    return case, flag["flag_id"], flag["trigger_event_id"]
+
+
+def test_a_decision_on_the_id_of_the_earlier_agency_reading_follows_its_row(tmp_path, capsys):
+    case, old, trigger = _decided_on_the_old_agency_reading(tmp_path)
+    analysis = _analysed(case)
+    assert len(analysis.timeline) == 99 and (analysis.flags["source"] != "reviewer").sum() == 26
+    assert old not in set(analysis.flags["flag_id"])  # the agency reading changed the id
+    flag = analysis.flags[(analysis.flags["rule_id"] == RULE) & (analysis.flags["trigger_event_id"] == trigger)]
+    assert len(flag) == 1
+    new = flag["flag_id"].iloc[0]
+    # before: the rejection was listed as on a flag the rules no longer raise, and flag `new` was pending
+    assert flag["decision"].iloc[0] == "rejected" and flag["decided_by"].iloc[0] == "Jane Okafor"
+    problems = analysis.decision_problems
+    assert not problems["problem"].str.startswith(NOT_RAISED_PROBLEM[:40]).any()
+    text = problems.loc[problems["problem"].str.contains("carried over", regex=False), "problem"].tolist()
+    assert text == [f"decision recorded on flag {old}, which the rules no longer raise under that id: its trigger "
+                    f"contact ({trigger}: the same file, sheet and row, the same text) is read differently now "
+                    "(agency 'Eastborough Community Health', now 'Eastborough Health Visiting'), which changed the "
+                    f"flag's id: carried over to flag {new}"]
+    # the build reports it, and migrate writes the current id with the earlier one beside it
+    out = tmp_path / "report"
+    assert main(["build", str(case), "--out", str(out), "--no-progress"]) == 0
+    assert f"decision carried over: decisions.csv, row 2: {old} -> {new}" in capsys.readouterr().out
+    summary = migrate_decisions(case, analysis.decisions, analysis.flags)
+    assert summary["moved"] == 1 and summary["not_raised"] == 0
+    assert read_decisions_file(case / DECISIONS_FILE)["flag_id"].tolist() == [new]
+    assert migrate_decisions(case, _analysed(case).decisions, _analysed(case).flags)["changed"] is False
+
+
+def test_an_edited_text_on_the_same_row_is_not_carried_over(tmp_path):
+    case, old, trigger = _decided_on_the_old_agency_reading(tmp_path)
+    path = case / "health_visiting.csv"
+    path.write_bytes(path.read_bytes().replace(b"Small bruise (approx 1 cm)", b"Small bruise (approx 2 cm)"))
+    analysis = _analysed(case)
+    assert not (analysis.flags["decision"] == "rejected").any()
+    problems = analysis.decision_problems["problem"]
+    assert problems.str.startswith(NOT_RAISED_PROBLEM[:40]).sum() == 1
+    assert not problems.str.contains("carried over to", regex=False).any()
+    new = analysis.flags.loc[(analysis.flags["rule_id"] == RULE) & (analysis.flags["trigger_event_id"] == trigger),
+                             "flag_id"].iloc[0]
+    # the flag on the row is named, for the reviewers to decide again
+    assert ROW_NOT_CARRIED_NOTE.format(old=old, event=trigger, candidates=new) in problems.tolist()
+
+
+def test_without_the_recorded_row_nothing_is_guessed(tmp_path):
+    case, old, _ = _decided_on_the_old_agency_reading(tmp_path, trigger=False)
+    analysis = _analysed(case)
+    assert not (analysis.flags["decision"] == "rejected").any()
+    assert analysis.decision_problems["problem"].str.startswith(NOT_RAISED_PROBLEM[:40]).sum() == 1
+
+
+def _row_twins(tmp_path: Path, old_date: str):
+    """One contact (row E1) triggering two flags of one rule (two variants); a decision on the id the first had
+    when its date was read as `old_date`."""
+    import pandas as pd
+
+    from review.rules.base import content_anchor, content_key, flag_id
+
+    row = dict(case_id="C9", event_id="E1", agency="Eastborough Health Visiting", date=pd.Timestamp("2023-05-07"),
+               date_precision="day", contact_type="home_visit", description="Small bruise on his left cheek.",
+               action="None", source_file="hv.csv", source_sheet="", source_row=2, date_text="07/05/2023")
+    timeline = pd.DataFrame([row])
+    now = content_key(*(row[c] for c in ("case_id", "agency", "date", "date_precision", "contact_type",
+                                          "description", "action")))
+    flags = pd.DataFrame({"flag_id": [flag_id(RULE, content_anchor(now, 1), v) for v in ("", "b")],
+                          "rule_id": RULE, "trigger_event_id": "E1", "flag_variant": ["", "b"]})
+    before = now.replace("2023-05-07T00:00:00", old_date)
+    old = flag_id(RULE, content_anchor(before, 1), "")
+    path = tmp_path / DECISIONS_FILE
+    path.write_text(f"flag_id,decision,rationale,author,date,rule_id,trigger_event_id,evidence_event_ids\n"
+                    f"{old},accepted,missed,QA,2024-01-02,{RULE},E1,\n", encoding="utf-8")
+    return read_decisions_file(path), flags, timeline, old
+
+
+def test_a_date_read_month_first_earlier_picks_the_flag_of_its_variant(tmp_path):
+    decisions, flags, timeline, old = _row_twins(tmp_path, "2023-07-05T00:00:00")
+    out, notes = _carried_over(decisions, flags, timeline, set(flags["flag_id"]))
+    new = flags["flag_id"].iloc[0]
+    assert out["flag_id"].tolist() == [new]
+    assert [n["problem"] for n in notes] == [
+        f"decision recorded on flag {old}, which the rules no longer raise under that id: its trigger contact (E1: the "
+        "same file, sheet and row, the same text) is read differently now (date 2023-07-05 (day), now 2023-05-07 "
+        f"(day)), which changed the flag's id: carried over to flag {new}"]
+
+
+def test_a_row_triggering_flags_the_earlier_id_cannot_be_told_from_is_reported(tmp_path):
+    import pandas as pd
+
+    decisions, flags, timeline, old = _row_twins(tmp_path, "2023-07-05T00:00:00")
+    flags = pd.concat([flags, flags.iloc[[0]].assign(flag_id=f"{RULE}-000000000000")], ignore_index=True)
+    out, notes = _carried_over(decisions, flags, timeline, set(flags["flag_id"]))  # two flags of variant ""
+    assert out["flag_id"].tolist() == [old]
+    assert len(notes) == 1 and "cannot be told" in notes[0]["problem"] and flags["flag_id"].iloc[0] in notes[0]["problem"]
