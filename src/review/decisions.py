@@ -729,7 +729,7 @@ def _reread_ids(old: str, rule: str, variant: str, event: str, timeline: pd.Data
     of the case, any name or alias of its vocabulary), date (as read, at the start of its month or year, day and month swapped, its date text read
     day or month first, none), date precision or contact type is read: only its text is taken as it is, so
     a contact whose text was edited is never matched. Runs for a decision stranded on an earlier id only."""
-    from .rules.base import anchor_text, content_anchor, content_key, flag_id
+    from .rules.base import ANCHOR_SEP, anchor_date, anchor_text, content_anchor, content_key, flag_id
 
     rows = timeline[(timeline["event_id"].astype("string") == event).to_numpy(dtype=bool)]
     if not len(rows):
@@ -781,12 +781,14 @@ def _reread_ids(old: str, rule: str, variant: str, event: str, timeline: pd.Data
                                    for values in [column.unique()])
         descriptions, actions = cache["texts"]
         same = max(int(((descriptions == text[0]) & (actions == text[1])).sum()), 1)
-    case_id = cell("case_id")
+    # `content_key`'s parts, each read once: the case, then agency, date, precision and type tried, then the text
+    case_id = content_key(cell("case_id"), "", None, "", "", "", "").split(ANCHOR_SEP)[0]
+    days = [(date, anchor_date(date)) for date in dates]
     for agency in agencies:
-        for date in dates:
+        for date, day in days:
             for precision in precisions:
                 for kind in kinds:
-                    key = content_key(case_id, agency, date, precision, kind, cell("description"), cell("action"))
+                    key = ANCHOR_SEP.join((case_id, agency, day, precision, kind, *text))
                     for occurrence in range(1, same + 1):
                         if flag_id(rule, content_anchor(key, occurrence), variant) == old:
                             return _reading_changes(row, agency, date, precision, kind)
