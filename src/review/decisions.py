@@ -337,7 +337,7 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
     if raised is not None:  # a reviewer may later accept or reject a finding added earlier
         known = raised | set(decisions.loc[decisions["decision"] == "added", "flag_id"].astype(str))
         decisions, problems = _earlier_ids(decisions, flags, known)
-        decisions, carried = _carried_over(decisions, flags, timeline, known)
+        decisions, carried = _carried_over(decisions, flags, timeline, known, case_dir)
         problems = problems + carried
         decisions = current_contacts(decisions, flags)
     if timeline is not None and (decisions["decision"] == "added").any():
@@ -393,6 +393,76 @@ def future_dated(decisions: pd.DataFrame | None, as_of: dt.date) -> bool:
         return False
     dates = pd.to_datetime(decisions["date"], errors="coerce")
     return bool((dates > pd.Timestamp(as_of)).any())
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """The day the reviewers' decisions are judged against (a decision dated after it is listed as
+    future-dated) and where that day comes from (`decisions_as_of`)."""
+
+    day: dt.date
+    #: "given" (--as-of), "manifest" (the case's build recorded it: `manifest`), or "today"
+    source: str
+    manifest: str | None = None
+
+    def __str__(self) -> str:
+        if self.source == "manifest":
+            return f"{self.day.isoformat()} (the day the case's build judged them on, {self.manifest})"
+        return f"{self.day.isoformat()} ({'given' if self.source == 'given' else 'today'})"
+
+    def note(self) -> str:
+        """The line `review flags`, `review validate` and `review build-all` print when the day matters."""
+        return f"decisions dated after {self} are listed as dated in the future"
+
+
+def given_day(as_of) -> dt.date:
+    """`--as-of`'s day: a date, or YYYY-MM-DD (ConfigError naming the option otherwise)."""
+    from .errors import ConfigError
+
+    if isinstance(as_of, dt.datetime):
+        return as_of.date()
+    if isinstance(as_of, dt.date):
+        return as_of
+    try:
+        return dt.date.fromisoformat(str(as_of).strip())
+    except ValueError:
+        raise ConfigError(f"--as-of: expected a date as YYYY-MM-DD, got {as_of!r}") from None
+
+
+def decisions_as_of(case_dir, as_of=None, *, report_dir=None, today: dt.date | None = None, config=None) -> AsOf:
+    """The day to judge `case_dir`'s decisions against (`load_decisions`' `as_of`), one answer for `review
+    flags`, `review validate` and the store (`review build-all`), so that what they list does not change with
+    the day they run: `as_of` when given (a date or YYYY-MM-DD; ConfigError when unreadable); else the day the
+    case's build judged them on, ``decisions_as_of`` in its manifest (`report_dir`, default the build's
+    default folder ``reports/<case_id>/``, when its manifest names this case folder), which `review verify`
+    judges against too; else `today` (default the date now), the day reported with the results. `config`: the
+    case's, when already read (`review.config.load_case_config`).
+
+    A build records its day only when a decision is dated after it: a build without it listed no such
+    decision, and a decision dated after today was dated after that build's day too."""
+    import json
+
+    from .errors import ReviewError
+
+    if as_of is not None and as_of != "":
+        return AsOf(given_day(as_of), "given")
+    fallback = AsOf(today if today is not None else dt.date.today(), "today")
+    try:
+        from .build import MANIFEST, default_out_dir, recorded_case_dir
+        from .config import load_case_config
+
+        folder = Path(report_dir) if report_dir is not None else default_out_dir(config or load_case_config(case_dir))
+        path = folder / MANIFEST
+        if not path.is_file():
+            return fallback
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        recorded, day = manifest.get("case_dir"), manifest.get("decisions_as_of")
+        if not recorded or not day or recorded_case_dir(folder, recorded).resolve() != Path(case_dir).resolve():
+            return fallback  # another case's build, an anonymised one (no case folder), or no day recorded
+        return AsOf(dt.date.fromisoformat(str(day)[:10]), "manifest", path.as_posix())
+    except (OSError, ValueError, TypeError, AttributeError, ReviewError):
+        # no readable build (or a case.yml the command itself will report): the run's day, reported
+        return fallback
 
 
 def orphaned_rows(problems: pd.DataFrame | None) -> set[int]:
@@ -500,6 +570,25 @@ AMBIGUOUS_NOTE = ("decision recorded on flag {old}, which the rules no longer ra
                   "contact type, its trigger contact could be that of each of flags {candidates}: not carried over "
                   "(the right flag cannot be told): decide that flag again")
 
+#: the note `load_decisions` lists for a decision carried over by its trigger's row: the flag of the same rule
+#: whose trigger is the row the decision recorded (file, sheet, row), its text as it was (the earlier id is
+#: made again from it), its agency or date read differently now (a new release's reading), which changed the id
+ROW_CARRIED_NOTE = ("decision recorded on flag {old}, which the rules no longer raise under that id: its trigger "
+                    "contact ({event}: the same file, sheet and row, the same text) is read differently now "
+                    "({changed}), which changed the flag's id: carried over to flag {new}")
+#: the problem `load_decisions` lists when the row a decision recorded triggers several flags of its rule that
+#: its earlier id could be
+ROW_AMBIGUOUS_NOTE = ("decision recorded on flag {old}, which the rules no longer raise under that id: its trigger "
+                      "contact ({event}) is read differently now, and it triggers each of flags {candidates}, which "
+                      "it could be: not carried over (the right flag cannot be told): decide that flag again")
+#: the problem `load_decisions` lists when the row a decision recorded triggers a flag of its rule whose id the
+#: earlier one cannot be made from, however its agency, date or type is read: its text was edited (or read
+#: in a way not tried): the decision stays where it was, for the reviewers to look at again
+ROW_NOT_CARRIED_NOTE = ("decision recorded on flag {old}, which the rules no longer raise under that id: its trigger "
+                        "contact's row ({event}) now triggers flag {candidates}, but the earlier id cannot be made "
+                        "from that contact as it reads now (its text was edited?): the decision stays on its earlier "
+                        "id; if it is the same contact, decide that flag again")
+
 _RULE_FLAG_ID = re.compile(r"(?P<rule>[a-z][a-z0-9_]*)-[0-9a-f]{12}")
 _CARRIED = re.compile(r"decision recorded on flag (?P<old>\S+), .* carried over to flag (?P<new>\S+)")
 
@@ -518,7 +607,7 @@ def carried_over(problems: pd.DataFrame | None) -> list[dict]:
 
 
 def _carried_over(decisions: pd.DataFrame, flags: pd.DataFrame, timeline: pd.DataFrame | None,
-                  known: set) -> tuple[pd.DataFrame, list[dict]]:
+                  known: set, case_dir=None) -> tuple[pd.DataFrame, list[dict]]:
     """`decisions` with each accept or reject on a flag id the rules no longer raise carried over to the flag
     it was recorded on, when that flag's id changed only because its trigger contact's type is read
     differently now; and the notes (CARRIED_NOTE, AMBIGUOUS_NOTE), listed with the decision problems.
@@ -529,7 +618,16 @@ def _carried_over(decisions: pd.DataFrame, flags: pd.DataFrame, timeline: pd.Dat
     action, the contact's own text, so an edited text is never matched. A decision whose
     trigger_event_id names the trigger's file, sheet and row picks the flag on that contact when several
     match; when several still do, nothing is guessed: AMBIGUOUS_NOTE lists them and the decision stays on
-    its earlier id (in force for no flag). `flags` needs ``flag_variant`` (`detect(..., legacy_ids=True)`)."""
+    its earlier id (in force for no flag).
+
+    A decision whose earlier id no contact-type reading gives, and that recorded its trigger_event_id (the
+    trigger's file, sheet and row), is carried over by that row (`_by_row`, ROW_CARRIED_NOTE) when the row is
+    now the trigger of a flag of the same rule whose id the earlier one is made from again with the contact's
+    text as it is and its agency, date or date precision read another way (the agency or date reading
+    changed); when several such flags could be the one, ROW_AMBIGUOUS_NOTE; when the row's flag cannot give
+    the earlier id however it is read (its text was edited), ROW_NOT_CARRIED_NOTE, and the decision stays.
+    `flags` needs ``flag_variant`` (`detect(..., legacy_ids=True)`); `case_dir`: the case whose vocabulary's agency
+    names and aliases are tried as the agency's earlier readings too."""
     if (timeline is None or not len(decisions) or not len(flags) or "flag_variant" not in flags
             or "event_id" not in timeline.columns):
         return decisions, []
@@ -541,11 +639,10 @@ def _carried_over(decisions: pd.DataFrame, flags: pd.DataFrame, timeline: pd.Dat
         return decisions, []
     candidates = flags[flags["rule_id"].astype("string").isin(rules).to_numpy(dtype=bool)]
     retyped = _retyped_ids(candidates, timeline)
-    if not retyped:
-        return decisions, []
     recorded = decisions["trigger_event_id"].astype("string").fillna("").str.strip().to_numpy(dtype=object)
     out_ids = ids.to_numpy(dtype=object).copy()
     notes = []
+    cache: dict = {}  # what `_reread_ids` reads of the case once (its agency names, texts)
     for i in np.flatnonzero(lost):
         matches = retyped.get(out_ids[i], {})
         if len(matches) > 1 and recorded[i]:  # the same file, sheet and row as recorded
@@ -560,12 +657,161 @@ def _carried_over(decisions: pd.DataFrame, flags: pd.DataFrame, timeline: pd.Dat
         elif matches:
             notes.append({"file": DECISIONS_FILE, "row": row, "flag_id": out_ids[i],
                           "problem": AMBIGUOUS_NOTE.format(old=out_ids[i], candidates=", ".join(sorted(matches)))})
+        elif recorded[i]:  # the same row, read differently (agency, date): `_reread_ids`
+            new, note = _by_row(out_ids[i], recorded[i], candidates, timeline, case_dir, cache)
+            if note:
+                notes.append({"file": DECISIONS_FILE, "row": row, "flag_id": new or out_ids[i], "problem": note})
+            if new:
+                out_ids[i] = new
     if (out_ids == ids.to_numpy(dtype=object)).all():
         return decisions, notes
     out = decisions.copy()
     out["flag_id"] = pd.array(out_ids, dtype="string")
     out["current"] = ~out["flag_id"].duplicated(keep="last")
     return conform(out, DECISION_COLUMNS)[list(DECISION_COLUMNS)], notes
+
+
+def _by_row(old: str, event: str, flags: pd.DataFrame, timeline: pd.DataFrame, case_dir=None,
+            cache: dict | None = None) -> tuple[str | None, str | None]:
+    """(the flag id a decision on `old` is carried over to, or None; the note to list, or None) for a decision
+    recorded on the contact of row `event` (its trigger_event_id, the hash of its file, sheet and row): the
+    flags of `old`'s rule triggered by that row, kept when `old` is made again from the contact's text as it
+    is now and its agency, date, date precision or type read another way (`_reread_ids`)."""
+    rule = _RULE_FLAG_ID.fullmatch(old)
+    if rule is None or not len(flags):
+        return None, None
+    on_row = flags[((flags["rule_id"].astype("string") == rule["rule"])
+                    & (flags["trigger_event_id"].astype("string") == event)).to_numpy(dtype=bool)]
+    if not len(on_row):
+        return None, None
+    found = {}
+    for new, variant in zip(on_row["flag_id"].astype(str), on_row["flag_variant"].astype("string").fillna("").astype(str)):
+        changed = _reread_ids(old, rule["rule"], variant, event, timeline, case_dir,
+                              cache if cache is not None else {})
+        if changed is not None and new != old:
+            found[new] = changed
+    if len(found) == 1:
+        (new, changed), = found.items()
+        return new, ROW_CARRIED_NOTE.format(old=old, event=event, changed=changed, new=new)
+    if found:
+        return None, ROW_AMBIGUOUS_NOTE.format(old=old, event=event, candidates=", ".join(sorted(found)))
+    return None, ROW_NOT_CARRIED_NOTE.format(old=old, event=event,
+                                             candidates=", ".join(sorted(on_row["flag_id"].astype(str))))
+
+
+#: the date precisions `_reread_ids` tries besides those of the case's contacts
+_PRECISIONS = ("", "day", "month", "year", "season", "approximate", "unknown")
+
+
+def _agency_names(case_dir) -> list[str]:
+    """Every agency name and alias of the case's vocabulary (the package's and its vocab.yml), as written."""
+    from .ingest.load import _load_vocab
+    from .errors import ReviewError
+
+    try:
+        agencies = (_load_vocab(case_dir) or {}).get("agencies") or {}
+    except (ReviewError, OSError):
+        return []
+    names = []
+    for name, entry in agencies.items():
+        names.append(" ".join(str(name).split()))
+        aliases = (entry or {}).get("aliases") if isinstance(entry, dict) else None
+        names += [" ".join(str(a).split()) for a in (aliases if isinstance(aliases, list) else [])]
+        if isinstance(entry, dict) and entry.get("organisation"):
+            names.append(" ".join(str(entry["organisation"]).split()))
+    return names
+
+
+def _reread_ids(old: str, rule: str, variant: str, event: str, timeline: pd.DataFrame, case_dir=None,
+                cache: dict | None = None) -> str | None:
+    """How contact `event` was read when the id `old` was made from it ("agency 'X' (now 'Y'), date ..."), or
+    None when `old` is not its flag's id (`rule`, `variant`) however its agency (any agency or organisation
+    of the case, any name or alias of its vocabulary), date (as read, at the start of its month or year, day and month swapped, its date text read
+    day or month first, none), date precision or contact type is read: only its text is taken as it is, so
+    a contact whose text was edited is never matched. Runs for a decision stranded on an earlier id only."""
+    from .rules.base import ANCHOR_SEP, anchor_date, anchor_text, content_anchor, content_key, flag_id
+
+    rows = timeline[(timeline["event_id"].astype("string") == event).to_numpy(dtype=bool)]
+    if not len(rows):
+        return None
+    row = rows.iloc[0]
+
+    def cell(name):
+        value = row.get(name) if name in rows.columns else None
+        return None if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)) else value
+
+    def distinct(name):
+        return [str(v) for v in pd.unique(timeline[name].dropna().astype(str))] if name in timeline.columns else []
+
+    cache = cache if cache is not None else {}
+    if "agencies" not in cache:
+        cache["agencies"] = list(dict.fromkeys([*distinct("agency"), *distinct("organisation"), *_agency_names(case_dir),
+                                                ""]))
+    agencies = list(dict.fromkeys([str(cell("agency") or ""), *cache["agencies"]]))
+    dates = [cell("date")]
+    if dates[0] is not None:
+        day = pd.Timestamp(dates[0])
+        dates += [day.normalize(), day.replace(day=1).normalize(), day.replace(month=1, day=1).normalize()]
+        if day.day <= 12:
+            dates.append(day.replace(month=day.day, day=day.month).normalize())
+    if cell("date_end") is not None:
+        dates.append(pd.Timestamp(cell("date_end")))
+    if cell("date_text") is not None:
+        import warnings
+
+        for dayfirst in (True, False):
+            try:
+                with warnings.catch_warnings():  # (pandas warns when the text reads only one way)
+                    warnings.simplefilter("ignore")
+                    dates.append(pd.Timestamp(pd.to_datetime(str(cell("date_text")), dayfirst=dayfirst)))
+            except (ValueError, TypeError, OverflowError):
+                pass
+    dates.append(None)
+    dates = list({content_key("", "", d, "", "", "", ""): d for d in dates}.values())  # distinct readings
+    precisions = list(dict.fromkeys([str(cell("date_precision") or ""), *distinct("date_precision"), *_PRECISIONS]))
+    kinds = list(dict.fromkeys([str(cell("contact_type") or ""), ""]))  # (another type alone: `_retyped_ids`)
+    text = (anchor_text(cell("description")), anchor_text(cell("action")))
+    # the occurrences the earlier key could have had: the contacts of the case with the same text
+    same = 1
+    if {"description", "action"} <= set(timeline.columns):
+        if "texts" not in cache:  # each contact's text as the anchor reads it, read once per distinct text
+            cache["texts"] = tuple(column.map(dict(zip(values, (anchor_text(v) for v in values))))
+                                   for column in (timeline["description"].astype("string").fillna(""),
+                                                  timeline["action"].astype("string").fillna(""))
+                                   for values in [column.unique()])
+        descriptions, actions = cache["texts"]
+        same = max(int(((descriptions == text[0]) & (actions == text[1])).sum()), 1)
+    # `content_key`'s parts, each read once: the case, then agency, date, precision and type tried, then the text
+    case_id = content_key(cell("case_id"), "", None, "", "", "", "").split(ANCHOR_SEP)[0]
+    days = [(date, anchor_date(date)) for date in dates]
+    for agency in agencies:
+        for date, day in days:
+            for precision in precisions:
+                for kind in kinds:
+                    key = ANCHOR_SEP.join((case_id, agency, day, precision, kind, *text))
+                    for occurrence in range(1, same + 1):
+                        if flag_id(rule, content_anchor(key, occurrence), variant) == old:
+                            return _reading_changes(row, agency, date, precision, kind)
+    return None
+
+
+def _reading_changes(row, agency, date, precision, kind) -> str:
+    """What differs between the earlier reading of a contact and `row` as read now, for ROW_CARRIED_NOTE."""
+    from .rules.base import anchor_date
+
+    def text(value):
+        return "none" if value is None or value == "" or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+    out = []
+    if text(agency) != text(row.get("agency")):
+        out.append(f"agency {text(agency)!r}, now {text(row.get('agency'))!r}")
+    if anchor_date(date) != anchor_date(row.get("date")) or text(precision) != text(row.get("date_precision")):
+        before = f"{anchor_date(date)[:10] or 'none'} ({text(precision)})"
+        now = f"{anchor_date(row.get('date'))[:10] or 'none'} ({text(row.get('date_precision'))})"
+        out.append(f"date {before}, now {now}")
+    if text(kind) != text(row.get("contact_type")):
+        out.append(f"contact type {text(kind)}, now {text(row.get('contact_type'))}")
+    return "; ".join(out) or "read the same"
 
 
 def _retyped_ids(flags: pd.DataFrame, timeline: pd.DataFrame) -> dict[str, dict[str, tuple[str, str]]]:
@@ -1398,6 +1644,20 @@ def record_parameter(case_dir, record, analysis=None) -> CheckedDecision:
     ...}) with `review decide`'s checks (`decide`). A mistake (not a mapping, an unknown key, no such flag,
     a missing or unknown author, a decision already in force without `replace`) raises a ReviewError saying
     what to change, which `review notebooks` reports in one line with its exit code."""
+    flag, options = _record_arguments(record)
+    return decide(case_dir, flag, analysis=analysis, **options)
+
+
+def check_record_parameter(case_dir, record, analysis) -> CheckedDecision:
+    """`record_parameter`'s checks, nothing written: `review notebooks` runs them before any notebook, so that
+    a mistake in notebook 03's `record` stops the run before notebooks 01 and 02 have run (same error)."""
+    flag, options = _record_arguments(record)
+    return check_decision(case_dir, analysis, flag, **options)
+
+
+def _record_arguments(record) -> tuple[str, dict]:
+    """(flag, `check_decision`'s other arguments) from notebook 03's `record` parameter; a mistake in its shape
+    raises DecisionError."""
     if not isinstance(record, dict):
         raise DecisionError(f"record must be a mapping such as {{flag_no: 1, decision: accepted, rationale: ..., "
                             f"author: ...}}, got {record!r}")
@@ -1415,9 +1675,10 @@ def record_parameter(case_dir, record, analysis=None) -> CheckedDecision:
     replace = record.get("replace", False)
     if not isinstance(replace, bool):
         raise DecisionError(f"record: replace must be true or false, got {replace!r}")
-    return decide(case_dir, flag, record.get("decision", ""), record.get("rationale", ""), record.get("author"),
-                  replace=replace, date=record.get("date"), analysis=analysis,
-                  rule_id=str(record.get("rule_id") or ""), trigger_event_id=str(record.get("trigger_event_id") or ""),
-                  evidence_event_ids=str(record.get("evidence_event_ids") or ""),
-                  replace_hint="add replace: true to the record to put this one in its place",
-                  ask_author="record: give the author")
+    return flag, dict(decision=record.get("decision", ""), rationale=record.get("rationale", ""),
+                      author=record.get("author"), replace=replace, date=record.get("date"),
+                      rule_id=str(record.get("rule_id") or ""),
+                      trigger_event_id=str(record.get("trigger_event_id") or ""),
+                      evidence_event_ids=str(record.get("evidence_event_ids") or ""),
+                      replace_hint="add replace: true to the record to put this one in its place",
+                      ask_author="record: give the author")

@@ -565,6 +565,29 @@ class DecisionForm:
             else:
                 number = f"#{checked.number} " if checked.number else ""
                 print(f"Recorded: {self.decision.value} {number}{checked.flag_id} by {checked.author}")
+                self.refresh()
+
+    def refresh(self) -> None:
+        """The flags with the decisions decisions.csv holds now (`review.pipeline.decide`: numbered and ordered
+        as the report numbers them, a finding just added among them), and the flag list's labels with them,
+        the flag chosen kept chosen: after a save the flag just decided shows its decision."""
+        from .decisions import ADDED_SOURCE
+        from .errors import ReviewError
+        from .pipeline import decide
+        from .rules import load_rules
+
+        flags = self._flags
+        if "source" in flags.columns:  # the reviewers' added findings: appended again from decisions.csv
+            flags = flags[(flags["source"].astype("string").fillna("") != ADDED_SOURCE).to_numpy(dtype=bool)]
+        try:
+            rules = load_rules(self.case_dir)
+        except ReviewError:  # (an added finding's severity and category only: the labels do not show them)
+            rules = None
+        self._flags, _, _ = decide(flags.reset_index(drop=True), self._timeline, self.case_dir, rules)
+        chosen = self.flag.value
+        options = [("(new finding)", "")] + flag_options(self._flags, self._timeline)
+        self.flag.options = options
+        self.flag.value = chosen if chosen in {value for _, value in options} else ""
 
     def _analysis(self):
         """The case as the checks need it: the form's flags and timeline with the decisions as decisions.csv

@@ -722,7 +722,8 @@ def process_case_folder(case_dir: Path) -> dict[str, pd.DataFrame]:
 BATCH_CASES = 32
 
 
-def process_case_folders(case_dirs: list[Path]) -> list[dict[str, pd.DataFrame] | Exception]:
+def process_case_folders(case_dirs: list[Path], *, as_of=None,
+                         today: dt.date | None = None) -> list[dict[str, pd.DataFrame] | Exception]:
     """`process_case_folder` for each of `case_dirs`, in order: its tables, or the exception it raised
     (with ``review_stage = "analyse"`` when ingest succeeded).
 
@@ -730,10 +731,15 @@ def process_case_folders(case_dirs: list[Path]) -> list[dict[str, pd.DataFrame] 
     ``timeline:``) are then analysed together, one `build_timeline`, `detect` and `response_latency` call
     over all their contacts, and the tables are split by case: the same tables as one call per case
     (tests/test_store_batch.py checks that), at a fraction of the rules' fixed cost per call (~0.1 s).
-    The reviewers' decisions are applied case by case. When analysing a group together raises, its cases
+    The reviewers' decisions are applied case by case, judged against the day `decisions_as_of` gives each
+    case (`as_of` when given, else the day its build judged them on, else `today`, default the date now): a
+    decision dated after it is listed as dated in the future. When analysing a group together raises, its cases
     are analysed one by one, so that the error is reported for the case that has it."""
+    from .decisions import decisions_as_of
     from .pipeline import load_case, timeline_options
     from .rules import load_rules
+
+    today = today if today is not None else dt.date.today()  # one day for the whole batch
 
     outcomes: list = [None] * len(case_dirs)
     groups: list[tuple[tuple, list[int]]] = []  # ((rules, timeline options), indices), first seen first
@@ -751,7 +757,7 @@ def process_case_folders(case_dirs: list[Path]) -> list[dict[str, pd.DataFrame] 
             exc.review_stage, exc.review_case_id = "analyse", case.config.case_id
             outcomes[i] = exc
             continue
-        loaded[i] = (case, rules)
+        loaded[i] = (case, rules, decisions_as_of(case.config.case_dir, as_of, today=today, config=case.config).day)
         for group_key, members in groups:
             if group_key == key:
                 members.append(i)
@@ -775,9 +781,9 @@ def process_case_folders(case_dirs: list[Path]) -> list[dict[str, pd.DataFrame] 
         else:
             alone = members
         for i in alone:
-            case, rules = loaded[i]
+            case, rules, day = loaded[i]
             try:
-                outcomes[i] = _store_tables(case, _analyse_one(case, rules), case_dirs[i], rules, options)
+                outcomes[i] = _store_tables(case, _analyse_one(case, rules, day), case_dirs[i], rules, options)
             except Exception as exc:  # noqa: BLE001
                 exc.review_stage, exc.review_case_id = "analyse", case.config.case_id
                 outcomes[i] = exc
@@ -790,32 +796,35 @@ def _stored_case_id(case) -> str | None:
     return case.config.case_id if len(ids) and (ids == case.config.case_id).all() else None
 
 
-def _analyse_one(case, rules: dict) -> dict[str, pd.DataFrame]:
-    """The tables the store keeps of one case, from `pipeline.analyse`."""
+def _analyse_one(case, rules: dict, as_of: dt.date | None = None) -> dict[str, pd.DataFrame]:
+    """The tables the store keeps of one case, from `pipeline.analyse` (`as_of`: the day its decisions are
+    judged against, `process_case_folders`')."""
     from .pipeline import analyse
 
-    analysis = analyse(case, rules)
+    analysis = analyse(case, rules, decisions_as_of=as_of)
     return {"timeline": analysis.timeline, "flags": analysis.flags, "response_latency": analysis.response_latency,
             "decisions": analysis.decisions, "decision_problems": analysis.decision_problems}
 
 
 def _analyse_together(members: list[tuple], options: dict) -> list[dict[str, pd.DataFrame]]:
-    """The tables `_analyse_one` gives each of `members` ((case, rules) sharing rules and timeline
+    """The tables `_analyse_one` gives each of `members` ((case, rules, as-of day) sharing rules and timeline
     options, with distinct case ids), from one timeline, rules and latency call over all of them."""
     from .pipeline import decide
     from .rules import detect, response_latency
     from .timeline import build_timeline
 
     rules = members[0][1]
-    configs = {case.config.case_id: case.config for case, _ in members}
-    contacts = pd.concat([case.contacts for case, _ in members], ignore_index=True)
+    configs = {case.config.case_id: case.config for case, *_ in members}
+    days = {case.config.case_id: day for case, _, day in members}
+    contacts = pd.concat([case.contacts for case, *_ in members], ignore_index=True)
     timeline = build_timeline(contacts, configs, **options)
     flags = detect(timeline, configs, rules, legacy_ids=True)  # (the earlier ids: for old decisions)
     latency = response_latency(timeline, flags, rules, configs)
     timelines, flag_sets, latencies = (_split_by_case(t, configs) for t in (timeline, flags, latency))
     out = []
     for case_id, config in configs.items():
-        decided, history, problems = decide(flag_sets[case_id], timelines[case_id], config.case_dir, rules)
+        decided, history, problems = decide(flag_sets[case_id], timelines[case_id], config.case_dir, rules,
+                                            as_of=days[case_id])
         out.append({"timeline": timelines[case_id], "flags": decided, "response_latency": latencies[case_id],
                     "decisions": history, "decision_problems": problems})
     return out
@@ -964,7 +973,8 @@ def _each_case(process_case: Callable[[Path], dict[str, pd.DataFrame]], folders:
     return out
 
 
-def stage_case_folders(store_dir: Path, staging_root: Path, case_dirs: list[Path]) -> list[StagedCase | Exception]:
+def stage_case_folders(store_dir: Path, staging_root: Path, case_dirs: list[Path], *, as_of=None,
+                       today: dt.date | None = None) -> list[StagedCase | Exception]:
     """`process_case_folders`, then the cases' tables staged (`stage_part`) under `staging_root` as one
     part: what a task of `build_all` does, so that worker processes also write the Parquet files (the
     writing process would otherwise be the bottleneck) and send back only where they are.
@@ -974,7 +984,7 @@ def stage_case_folders(store_dir: Path, staging_root: Path, case_dirs: list[Path
     table, not thousands. A case id repeated in the task is staged in a part of its own (`build_all`
     refuses all but the first). When staging the part fails, each case is staged on its own, so that
     the error (``review_stage = "store"``, the case id as ``review_case_id``) is its case's."""
-    return stage_outcomes(store_dir, staging_root, process_case_folders(case_dirs))
+    return stage_outcomes(store_dir, staging_root, process_case_folders(case_dirs, as_of=as_of, today=today))
 
 
 def stage_outcomes(store_dir: Path, staging_root: Path, outcomes: list) -> list[StagedCase | Exception]:
@@ -1053,6 +1063,11 @@ class BuildSummary:
     decision_problems: list[tuple] = field(default_factory=list)
     no_contacts: list[str] = field(default_factory=list)  # cases built without any accepted contact
     rows_rejected: dict[str, int] = field(default_factory=dict)  # case id -> rows rejected (cases built)
+    #: the day the decisions of the cases built were judged against (YYYY-MM-DD; a case whose build recorded
+    #: its own day, ``decisions_as_of`` in its manifest, was judged against that one unless it was given) and
+    #: where it came from: "given" (`as_of`) or "today" (the day the run started)
+    decisions_as_of: str | None = None
+    decisions_as_of_source: str | None = None
 
     def to_dict(self) -> dict:
         return {"store": self.store_dir, "cases_found": self.cases_found, "built": len(self.built),
@@ -1065,7 +1080,8 @@ class BuildSummary:
                 "no_longer_counted": [{"case_id": c, "case": f} for c, f in self.no_longer_counted],
                 "decision_problems": [{"case_id": c, "case": f, "row": r, "flag_id": i, "problem": p}
                                       for c, f, r, i, p in self.decision_problems],
-                "no_contacts": list(self.no_contacts), "rows_rejected": dict(self.rows_rejected)}
+                "no_contacts": list(self.no_contacts), "rows_rejected": dict(self.rows_rejected),
+                "decisions_as_of": self.decisions_as_of, "decisions_as_of_source": self.decisions_as_of_source}
 
     def __str__(self) -> str:
         text = (f"{self.cases_found} case folders: {len(self.built)} built, {len(self.skipped)} already "
@@ -1102,6 +1118,13 @@ class BuildSummary:
                 text += f"\n  {c} (folder {f}) decisions.csv{where} {flag_id}: {problem}"
             if len(self.decision_problems) > 10:
                 text += f"\n  and {len(self.decision_problems) - 10} more (--json lists them all)"
+            from .decisions import FUTURE_DATE_PROBLEM
+
+            if self.decisions_as_of and any(p == FUTURE_DATE_PROBLEM for *_, p in self.decision_problems):
+                source = "given" if self.decisions_as_of_source == "given" else "the day of this run"
+                text += (f"\n  (decisions dated after {self.decisions_as_of} ({source}) are listed as dated in the "
+                         "future" + ("" if source == "given" else "; a case whose build recorded the day it judged them "
+                                     "on, in reports/<case_id>/manifest.json, against that day") + ")")
         return text
 
 
@@ -1121,7 +1144,7 @@ def _failure_where(exc: BaseException, case_dir: Path) -> str:
 
 def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = True, *,
               process_case: Callable[[Path], dict[str, pd.DataFrame]] | None = None,
-              force: bool = False, workers: int = 1, prune: bool = False) -> BuildSummary:
+              force: bool = False, workers: int = 1, prune: bool = False, as_of=None) -> BuildSummary:
     """Run every case folder under `cases_dir` through the pipeline into the store at `store_dir`.
 
     Resumable: a case already complete with the same input hash is skipped (``force`` rebuilds it).
@@ -1137,7 +1160,15 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
     A case the store holds whose folder is no longer under `cases_dir` (withdrawn, renamed) stays in the
     store, and is named in ``summary.without_folder``; with `prune` it is taken out (readers no longer
     see it, and the part files no case is read from are removed) and named in ``summary.removed``.
+
+    The reviewers' decisions of each case built are judged against one day (`review.decisions.decisions_as_of`):
+    `as_of` (a date or YYYY-MM-DD) when given, else the day the case's build judged them on (its manifest in
+    ``reports/<case_id>/``), else the day the run started, the same for every case and worker; the summary
+    reports it (``decisions_as_of``), and a decision dated after it is listed as dated in the future.
     """
+    from .decisions import given_day
+
+    as_of = given_day(as_of) if as_of is not None else None  # an unreadable day stops here, before anything
     store_dir = Path(store_dir)
     folders = find_case_folders(cases_dir)  # before creating anything: a wrong path leaves no empty store
     if not folders and (Path(cases_dir) / CASE_FILE).exists():
@@ -1155,14 +1186,15 @@ def build_all(cases_dir: str | Path, store_dir: str | Path, progress: bool = Tru
                          file=store_dir)
     store_dir.mkdir(parents=True, exist_ok=True)
     with store_lock(store_dir, "review build-all"):
-        summary = _build_all(folders, store_dir, progress, process_case, force, workers, prune)
+        summary = _build_all(folders, store_dir, progress, process_case, force, workers, prune,
+                             as_of=as_of)
     summary.not_cases = not_case_folders(cases_dir, store_dir)
     return summary
 
 
 def _build_all(folders: list[Path], store_dir: Path, progress: bool,
                process_case: Callable[[Path], dict[str, pd.DataFrame]] | None, force: bool,
-               workers: int, prune: bool = False) -> BuildSummary:
+               workers: int, prune: bool = False, as_of: dt.date | None = None) -> BuildSummary:
     """`build_all`, the store's lock held.
 
     The ledger names the folder each case was stored from. A folder holds one case: when it now gives
@@ -1171,7 +1203,10 @@ def _build_all(folders: list[Path], store_dir: Path, progress: bool,
     fails is recorded under the id it was stored with (its case.yml may be what failed), so that the
     store no longer counts its last good version, whatever its folder is called."""
     (store_dir / LEDGER).touch()
-    summary = BuildSummary(cases_found=len(folders), store_dir=str(store_dir))
+    today = dt.date.today()  # the day every case's decisions are judged against, unless `as_of` or its build's
+    summary = BuildSummary(cases_found=len(folders), store_dir=str(store_dir),
+                           decisions_as_of=(as_of or today).isoformat(),
+                           decisions_as_of_source="given" if as_of is not None else "today")
     state = read_ledger(store_dir)
     present = {folder.name for folder in folders}
     #: folder name -> {case id: latest entry} of the cases complete or failing from that folder
@@ -1240,7 +1275,9 @@ def _build_all(folders: list[Path], store_dir: Path, progress: bool,
         # workers busy, a chunk is analysed in several smaller tasks and this process stages its part
         # from their tables: the same part, byte for byte, whatever the number of tasks
         split = workers > 1 and size < BATCH_CASES
-        run_batch = process_case_folders if split else partial(stage_case_folders, store_dir, staging_root)
+        days = {"as_of": as_of, "today": today}
+        run_batch = partial(process_case_folders, **days) if split else partial(stage_case_folders, store_dir,
+                                                                                 staging_root, **days)
     else:
         run_batch, size, split = partial(_each_case, process_case), 1, False
         batches = [[case] for case in todo]

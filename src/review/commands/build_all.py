@@ -2,7 +2,8 @@
 
 Resumable: cases already stored with the same inputs are skipped. Cases that fail are listed (case,
 file, error) and kept in the store's failures.csv; the exit code is 1 when any case failed. Cases the
-store holds whose folder has gone are named; --prune takes them out.
+store holds whose folder has gone are named; --prune takes them out. The reviewers' decisions are judged
+against one day (--as-of, else each case's build's day, else the day the run started), reported with them.
 """
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ def add_arguments(parser) -> None:
                              "when CASES_DIR holds no case folder at all: a wrong path would empty the store)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD", dest="as_of",
+                        help="judge every case's decisions against this day (a decision dated after it is listed as "
+                             "dated in the future; default: the day its build judged them on, else today)")
 
 
 def run(args) -> int:
@@ -30,7 +34,7 @@ def run(args) -> int:
     from ..store import build_all
 
     summary = build_all(args.cases_dir, args.store, progress=not args.no_progress, force=args.force,
-                        workers=args.workers, prune=args.prune)
+                        workers=args.workers, prune=args.prune, as_of=args.as_of)
     if args.json:
         print(json.dumps(summary.to_dict(), indent=2, default=str))
         return 1 if len(summary.failed) else 0

@@ -14,6 +14,10 @@ carriage return) get a leading quote.
 redaction of the same tables (`review.build._view`), so names become the case's pseudonyms, the child's
 date of birth, the listed addresses, NHS numbers and postcodes are replaced, every date is given to the
 month (the trigger dates as YYYY-MM), and the flag ids are the anonymised view's; the delays stay in days.
+
+A decision dated after the day it is judged on is listed as dated in the future; that day is `--as-of`, else
+the day the case's build (reports/<case_id>/manifest.json) judged the decisions on, as `review verify` does,
+else today, and it is printed when it changes what is listed (`review.decisions.decisions_as_of`).
 """
 from __future__ import annotations
 
@@ -35,6 +39,14 @@ def add_arguments(parser) -> None:
                         help="only these rules' flags, numbered as in the report (repeatable)")
     parser.add_argument("--redact", action="store_true",
                         help="the anonymised view, as `review build --redact`: pseudonyms for names, dates to the month")
+    add_as_of_argument(parser)
+
+
+def add_as_of_argument(parser) -> None:
+    """`--as-of DATE`: the day the reviewers' decisions are judged against (`review.decisions.decisions_as_of`)."""
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD", dest="as_of",
+                        help="list the decisions dated after this day as dated in the future (default: the day the "
+                             "case's build in reports/<case_id>/ judged them on, as `review verify` does; else today)")
 
 
 def run(args) -> int:
@@ -48,8 +60,11 @@ def run(args) -> int:
             raise ConfigError(f"unknown rule id(s) {unknown} (known: {', '.join(RULE_IDS)})")
     if args.csv:  # a bad path stops here, before the chronologies are read
         check_csv_path(args.csv, args.case_dir)
+    from ..decisions import decisions_as_of, future_dated
+
+    as_of = decisions_as_of(args.case_dir, getattr(args, "as_of", None))  # a bad --as-of stops here too
     case = load_case(args.case_dir)
-    analysis = analyse(case)
+    analysis = analyse(case, decisions_as_of=as_of.day)
     case_id, months = case.case_id, False
     if getattr(args, "redact", False):
         from ..build import _view
@@ -74,6 +89,8 @@ def run(args) -> int:
     problems = format_problems(analysis.decision_problems, getattr(analysis, "decisions", None), months=months)
     if problems:
         print(problems)
+    if future_dated(getattr(analysis, "decisions", None), as_of.day):  # only then does the day change the list
+        print(f"  ({as_of.note()})")
     if args.csv:
         created = missing_folders(args.csv)
         write_csv(flags, args.csv, numbers=numbers, months=months, timeline=analysis.timeline)

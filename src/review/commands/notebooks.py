@@ -78,7 +78,8 @@ def run(args) -> int:
     if on_the_case:
         # what notebooks 01-04 would fail on, found before any of them runs or writes
         _check_out_dir(out_dir, Path(args.case_dir))
-        analyse(load_case(args.case_dir))
+        analysis = analyse(load_case(args.case_dir))
+        check_records(args.case_dir, parameters, analysis)
     ignored = [name for name in names if "case_dir" not in declared[name]]
     for name in ignored:
         print(f"note: {name} does not read CASE_DIR (it takes: {', '.join(declared[name])}); "
@@ -95,3 +96,20 @@ def run(args) -> int:
     for path in executed:
         print(f"executed {path}")
     return 0
+
+
+def check_records(case_dir, parameters: dict[str, dict], analysis) -> None:
+    """Check each notebook's `record` parameter (notebook 03's decision to record) as the notebook will, before
+    any notebook runs: a mistake stops the run with the error the notebook would raise ("notebook NAME: ..."),
+    not after notebooks 01 and 02 have run and written their copies. Nothing is recorded here."""
+    from ..decisions import check_record_parameter
+    from ..errors import ReviewError
+
+    for name, values in parameters.items():
+        record = values.get("record")
+        if not record:  # the notebook records nothing either
+            continue
+        try:
+            check_record_parameter(case_dir, record, analysis)
+        except ReviewError as exc:
+            raise type(exc)(f"notebook {name}: {exc}") from None

@@ -7,7 +7,9 @@ decisions.csv's columns, decision values, rationales, flag ids of accepted and r
 quoting; no decisions.yml beside it; rows without an author are listed as warnings). Whether each
 decision's flag is still raised is known only to `review build` / `review flags`; with accepted or rejected
 decisions, a note in the text report says so and names `review decisions migrate`, which rewrites a decisions.csv recorded
-against earlier (row-based) flag ids to the current ones.
+against earlier (row-based) flag ids to the current ones. A decision dated after the day it is judged on
+(`--as-of`, else the day the case's build judged them on, else today: `review.decisions.decisions_as_of`, as
+`review flags`) is listed as dated in the future, and the day is printed with it.
 
 Exit code 0 when every row was accepted, 1 when some were rejected; a file or case that cannot be read at
 all is an error (exit 2+). An invalid decisions.csv, or a decisions.yml in the case folder, is exit 7 with
@@ -26,42 +28,50 @@ HELP = ("read a case's agency files and decisions.csv and report every rejected 
 def add_arguments(parser) -> None:
     parser.add_argument("case_dir", metavar="CASE_DIR", help="the case folder (holding case.yml)")
     parser.add_argument("--json", action="store_true", help="print the ingest report as JSON")
+    from .flags import add_as_of_argument
+
+    add_as_of_argument(parser)
 
 
 def run(args) -> int:
     from ..config import load_case_config
-    from ..decisions import DECISIONS_FILE, load_decisions
+    from ..decisions import DECISIONS_FILE, decisions_as_of, load_decisions
     from ..errors import DecisionError
     from ..ingest.load import load_contacts
 
     case = load_case_config(args.case_dir)
+    as_of = decisions_as_of(case.case_dir, getattr(args, "as_of", None))
     decisions = problems = error = None
     try:  # as `review build` checks them before reading the chronologies
-        decisions, problems = load_decisions(case.case_dir)
+        decisions, problems = load_decisions(case.case_dir, as_of=as_of.day)
     except DecisionError as exc:
         error = exc
     _, report = load_contacts(case)
     exists = error is not None or (case.case_dir / DECISIONS_FILE).exists()
     if args.json:
         out = report.to_dict()
-        out["decisions"] = _decisions_dict(decisions, problems, error) if exists else None
+        out["decisions"] = _decisions_dict(decisions, problems, error, as_of) if exists else None
         print(json.dumps(out, indent=2, ensure_ascii=False, default=str))
     else:
         print(format_report(report))
         if exists and error is None:
-            print("\n" + format_decisions(decisions, problems))
+            print("\n" + format_decisions(decisions, problems, as_of))
     if error is not None:
         raise error  # one line on stderr, exit 7, as `review build` stops
     return 1 if report.rows_rejected else 0
 
 
-def format_decisions(decisions, problems) -> str:
-    """What `run` found in a valid decisions.csv: its rows, and the problems listed as warnings."""
-    from ..decisions import DECISIONS_FILE
+def format_decisions(decisions, problems, as_of=None) -> str:
+    """What `run` found in a valid decisions.csv: its rows, and the problems listed as warnings; with `as_of`
+    (`review.decisions.decisions_as_of`), the day a decision dated after it is listed as dated in the future,
+    when there is such a decision."""
+    from ..decisions import DECISIONS_FILE, future_dated
 
     lines = [f"Decisions ({DECISIONS_FILE}): {len(decisions)} row(s) read, {int(decisions['current'].sum())} in force "
              "(whether each flag is still raised is checked by review build and review flags)"]
     lines += [f"  {p.file}, row {p.row}: {p.problem}" for p in problems.itertuples(index=False)]
+    if as_of is not None and future_dated(decisions, as_of.day):
+        lines.append(f"  ({as_of.note()})")
     if (decisions["decision"] != "added").any():
         lines.append(f"  note: {MIGRATE_HINT}")
     return "\n".join(lines)
@@ -75,16 +85,20 @@ MIGRATE_HINT = ("flag ids are not checked here (the rules are not run): a decisi
                 "`review decisions migrate CASE_DIR` rewrites decisions.csv to the current ids")
 
 
-def _decisions_dict(decisions, problems, error) -> dict:
-    """The ``decisions`` entry of `review validate --json`: rows read and in force and the problems, or
-    the error (file, row, column, message) that stops a build."""
-    from ..decisions import DECISIONS_FILE
+def _decisions_dict(decisions, problems, error, as_of=None) -> dict:
+    """The ``decisions`` entry of `review validate --json`: rows read and in force, the problems and the day
+    they were judged on when a decision is dated after it (``as_of``, ``as_of_source``: given, manifest or
+    today), or the error (file, row, column, message) that stops a build."""
+    from ..decisions import DECISIONS_FILE, future_dated
 
     if error is not None:
         return {"file": Path(error.file).name if error.file else None, "row": error.row, "column": error.column, "error": error.message}
-    return {"file": DECISIONS_FILE, "rows": len(decisions), "current": int(decisions["current"].sum()),
-            "problems": [{"row": int(p.row), "flag_id": p.flag_id, "problem": p.problem}
-                         for p in problems.itertuples(index=False)]}
+    out = {"file": DECISIONS_FILE, "rows": len(decisions), "current": int(decisions["current"].sum()),
+           "problems": [{"row": int(p.row), "flag_id": p.flag_id, "problem": p.problem}
+                        for p in problems.itertuples(index=False)]}
+    if as_of is not None and future_dated(decisions, as_of.day):  # (as a build's manifest: only when it matters)
+        out.update(as_of=as_of.day.isoformat(), as_of_source=as_of.source)
+    return out
 
 
 def format_report(report) -> str:
