@@ -1,0 +1,94 @@
+"""Ingest readings (s17): the agency word "ED" only as an emergency department, never a person called Ed; the
+emergency department's words written once in vocab.yml; a "Site" column of a body map kept as the injury's site,
+not read as the organisation; a second table on a sheet found when its header starts in another column or its
+date column cell is blank."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from review.config import CaseConfig, FileSpec, load_vocab
+from review.ingest.headers import load_profile
+from review.ingest.load import contacts_from_table
+from review.ingest.tables import RawTable
+from review.vocab import Vocabulary, agency_cell_contact_type, agency_contact_type, normalise_agency
+
+CASE = CaseConfig(case_dir=Path("."), case_id="T-S17", child_name="Mia Grant", date_of_birth=dt.date(2024, 1, 29))
+VOCAB = load_vocab()
+
+
+def _read(rows, agency=None, vocab=VOCAB):
+    table = RawTable(file="chronology.xlsx", sheet="Contacts", rows=rows, row_numbers=list(range(1, len(rows) + 1)))
+    return contacts_from_table(table, FileSpec(path="chronology.xlsx", agency=agency), load_profile(None), CASE, vocab)
+
+
+# -- 1. "ED" is an emergency department, "Ed" a person --------------------------------------------------------
+@pytest.mark.parametrize("name", ["Westshire ED", "ED (Westshire General)", "Emergency Department", "WESTSHIRE ED",
+                                  "ED (WESTSHIRE GENERAL)", "Paediatric Ed", "Westshire General Ed", "ED Majors"])
+def test_an_emergency_department_by_its_short_name_is_one(name):
+    assert normalise_agency(name, VOCAB)[1] == "health"
+    assert agency_contact_type(name, VOCAB) == "ae_attendance"
+    assert agency_cell_contact_type("Majors", name, VOCAB) == "ae_attendance"
+
+
+@pytest.mark.parametrize("name, kind", [("Dr Ed Jones", "other"), ("DR ED JONES", "other"), ("Dr. Ed Jones", "other"),
+                                        ("Jones, Ed", "other"), ("Ed", "other"), ("Ed Smith GP", "health"),
+                                        ("ED SMITH GP", "health"), ("Ed Brown (Housing)", "housing"),
+                                        ("Ed Smith Social Care", "social care")])
+def test_a_person_called_ed_is_no_emergency_department(name, kind):
+    # before: each was read as an emergency department ("ed", a whole word): its blank-typed rows A&E attendances,
+    # "Dr Ed Jones", "Jones, Ed" and "Ed" of kind health
+    assert normalise_agency(name, VOCAB)[1] == kind
+    assert agency_contact_type(name, VOCAB) == ""
+    assert agency_cell_contact_type("Majors", name, VOCAB) == ""
+
+
+def test_a_row_of_dr_ed_jones_without_a_type_cell_is_no_ae_attendance():
+    contacts, report = _read([
+        ["Date", "Agency", "Details"],
+        ["01/02/2024", "Dr Ed Jones", "Mother concerned about rash, advice given."],
+        ["02/02/2024", "Ed Smith GP", "Baby seen with cough."],
+        ["03/02/2024", "Westshire ED", "Baby seen with cough."],
+        ["04/02/2024", "ED (Westshire General)", "Head injury, fell from sofa."],
+    ])
+    assert contacts["agency"].tolist() == ["Dr Ed Jones", "Ed Smith GP", "Westshire ED", "ED (Westshire General)"]
+    # before: ["ae_attendance", "ae_attendance", "ae_attendance", "ae_attendance"], and Dr Ed Jones of kind health
+    assert contacts["contact_type"].tolist() == ["other", "other", "ae_attendance", "ae_attendance"]
+    assert contacts["agency_kind"].tolist() == ["other", "health", "health", "health"]
+    # Dr Ed Jones, in no vocabulary and of no kind, is warned about with its file, sheet, row and column
+    warned = [w for w in report.warnings if "Dr Ed Jones" in w.message]
+    assert warned and warned[0].row == 2 and warned[0].column == "Agency"
+
+
+def test_a_type_cell_of_dr_ed_jones_is_not_read_as_an_emergency_departments_word():
+    contacts, report = _read([
+        ["Date", "Agency", "Type", "Details"],
+        ["01/02/2024", "Dr Ed Jones", "Triage", "Seen."],
+        ["02/02/2024", "Westshire ED", "Triage", "Seen."],
+    ])
+    assert contacts["contact_type"].tolist() == ["other", "ae_attendance"]
+
+
+# -- 2. the emergency department's words, written once ---------------------------------------------------------
+def test_the_type_cells_agency_words_are_the_agency_contact_types_ones_and_more():
+    raw = dict(VOCAB)
+    assert "ed" not in raw["agency_type_cells"]["ae_attendance"]["agencies"]
+    v = Vocabulary.from_dict(raw)
+    (_, cell_words, _, _), = [e for e in v.agency_type_cells if e[0] == "ae_attendance"]
+    (_, agency_words, _, _), = [e for e in v.agency_contact_types if e[0] == "ae_attendance"]
+    for name in ["Northgate ED", "St Brendan's A&E", "Paediatric Emergency Department", "Westshire Casualty"]:
+        assert agency_words.find(v.agency_tokens(name)) and cell_words.find(v.agency_tokens(name))
+    # the type cells' own: an urgent care centre's "Triage" is an A&E attendance, its blank cell is not
+    assert cell_words.find(v.agency_tokens("Eastfield Urgent Care Centre"))
+    assert not agency_words.find(v.agency_tokens("Eastfield Urgent Care Centre"))
+
+
+def test_a_case_adding_an_emergency_departments_word_adds_it_to_both_readings():
+    raw = dict(VOCAB)
+    raw["agency_contact_types"] = {**raw["agency_contact_types"], "ae_attendance": {
+        **raw["agency_contact_types"]["ae_attendance"],
+        "agencies": [*raw["agency_contact_types"]["ae_attendance"]["agencies"], "paeds front door"]}}
+    assert agency_contact_type("Westshire Paeds Front Door", raw) == "ae_attendance"
+    assert agency_cell_contact_type("Majors", "Westshire Paeds Front Door", raw) == "ae_attendance"
