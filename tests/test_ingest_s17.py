@@ -92,3 +92,52 @@ def test_a_case_adding_an_emergency_departments_word_adds_it_to_both_readings():
         "agencies": [*raw["agency_contact_types"]["ae_attendance"]["agencies"], "paeds front door"]}}
     assert agency_contact_type("Westshire Paeds Front Door", raw) == "ae_attendance"
     assert agency_cell_contact_type("Majors", "Westshire Paeds Front Door", raw) == "ae_attendance"
+
+
+# -- 4. a second table on a sheet whose header starts in another column ----------------------------------------
+GP = [["Date", "Agency", "Details", "Outcome", None],
+      ["12/03/2024", "GP", "Seen, bruise to arm.", "No action", None],
+      ["20/03/2024", "GP", "Routine immunisations.", "Given", None],
+      [None, None, None, None, None]]
+
+
+def test_a_second_table_whose_header_starts_in_the_next_column_is_read_with_its_own_header():
+    contacts, report = _read(GP + [
+        [None, "Date of attendance", "Hospital", "Presenting complaint", "Outcome"],
+        [None, "25/03/2024", "Westshire ED", "Fractured femur, baby not mobile.", "Discharged home"],
+        [None, "28/03/2024", "Westshire ED", "Reattendance: vomiting", "Discharged"],
+    ], agency="Orchard Surgery")
+    # before: rows 5-7 rejected (no date in column 'Date'), the hospital's contacts lost
+    assert not report.rejections, report.rejections
+    assert (report.rows_read, report.rows_accepted) == (4, 4)
+    hospital = contacts[contacts["source_row"] >= 6]
+    assert hospital["date"].dt.date.tolist() == [dt.date(2024, 3, 25), dt.date(2024, 3, 28)]
+    assert hospital["agency"].tolist() == ["Westshire ED", "Westshire ED"]
+    assert hospital["description"].tolist() == ["Fractured femur, baby not mobile.", "Reattendance: vomiting"]
+    assert hospital["contact_type"].tolist() == ["ae_attendance", "ae_attendance"]
+    assert any("second table from row 5" in n and "'Date of attendance'" in n for n in report.notes), report.notes
+    assert contacts[contacts["source_row"] < 5]["description"].tolist() == ["Seen, bruise to arm.",
+                                                                             "Routine immunisations."]
+
+
+def test_a_second_table_with_a_blank_date_column_cell_and_its_date_column_further_right():
+    contacts, report = _read(GP + [
+        [None, "Hospital", "Presenting complaint", "Outcome", "Arrival date"],
+        [None, "Westshire ED", "Head injury, fell from sofa.", "Discharged", "02/04/2024"],
+    ], agency="Orchard Surgery")
+    assert not report.rejections, report.rejections
+    assert contacts["source_row"].tolist() == [2, 3, 6]
+    assert contacts["date"].dt.date.tolist()[-1] == dt.date(2024, 4, 2)
+    assert contacts["description"].tolist()[-1] == "Head injury, fell from sofa."
+
+
+def test_a_signature_block_with_a_date_header_is_no_second_table():
+    contacts, report = _read(GP + [
+        [None, "Name", "Designation", "Date", None],
+        [None, "J Smith", "Named nurse", "01/08/2024", None],
+    ], agency="Orchard Surgery")
+    assert not any("second table" in n for n in report.notes), report.notes
+    assert contacts["source_row"].tolist() == [2, 3]
+    # its rows are still rejected, each with its file, sheet, row and column (not read as contacts)
+    assert sorted(r.row for r in report.rejections) == [5, 6]
+    assert all(r.column == "Date" for r in report.rejections)

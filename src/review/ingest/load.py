@@ -397,7 +397,12 @@ class _CaseBatch:
         # a second table below this one, with its own header ("Hospital | Date of attendance | Outcome | ..."
         # under a GP's table): each table is read with its own header's columns, into the sheet's report
         own = replace(profile, header_row=None, columns={})
-        second = _second_header(cells, text_dated, match, own.lookup()) if len(text_dated) else None
+        own_lookup = own.lookup()
+        # ... or one whose header starts in another column, or leaves the date column blank ("| Date of attendance
+        # | Hospital | Outcome" under a table dated in column A): a row with a blank date cell and a date header
+        blank_dated = _blank_dated_header_rows(cells, blank, below, match.columns["date"], own_lookup)
+        maybe = np.union1d(text_dated, blank_dated) if len(blank_dated) else text_dated
+        second = _second_header(cells, maybe, match, own_lookup, set(blank_dated.tolist())) if len(maybe) else None
         if second is not None:
             self._read(_table_rows(table, 0, second), spec, profile, report, part)
             self._read(_table_rows(table, second, len(table.rows)), spec, own, report, True)
@@ -1127,11 +1132,19 @@ def _text_date_rows(cells: np.ndarray, rows: np.ndarray, date_col: int) -> np.nd
     return rows[pd.Series(column, dtype=object).isin(texts).to_numpy()]
 
 
-def _second_header(cells: np.ndarray, rows: np.ndarray, match: HeaderMatch, lookup: dict) -> int | None:
-    """The first of `rows` (below the header, their date cell text: `_text_date_rows`) that is the header of
-    a second table on the sheet: its cells name a date field and at least one other (`header_hit`), and at
-    least half its filled cells are header texts ("Hospital | Date of attendance | Outcome | Presenting
-    complaint"). A row repeating the sheet's header is not one (`_repeated_headers`)."""
+#: the fields one of which a second table's header with a blank date column cell must name besides its date: a
+#: signature block under the table ("| Name | Designation | Date") names a date and a role, but no contact
+_SECOND_TABLE_FIELDS = frozenset({"description", "action", "contact_type", "agency"})
+
+
+def _second_header(cells: np.ndarray, rows: np.ndarray, match: HeaderMatch, lookup: dict,
+                   blank_dated: set[int] = frozenset()) -> int | None:
+    """The first of `rows` (below the header, their date cell text: `_text_date_rows`, or blank:
+    `_blank_dated_header_rows`) that is the header of a second table on the sheet: its cells name a date field
+    and at least one other (`header_hit`), and at least half its filled cells are header texts ("Hospital |
+    Date of attendance | Outcome | Presenting complaint"); one of `blank_dated` (its date cell blank: the header
+    starts in another column) names a contact's field too (`_SECOND_TABLE_FIELDS`). A row repeating the sheet's
+    header is not one (`_repeated_headers`)."""
     repeated = set(_repeated_headers(cells, rows, match))
     for i in rows.tolist():
         if i in repeated:
@@ -1141,9 +1154,30 @@ def _second_header(cells: np.ndarray, rows: np.ndarray, match: HeaderMatch, look
             continue
         hits = [hit for v in filled if (hit := header_hit(lookup, v)) is not None]
         names = {name for name, _ in hits}
-        if "date" in names and len(names) >= 2 and len(hits) * 2 >= len(filled):
+        if "date" in names and len(names) >= 2 and len(hits) * 2 >= len(filled) and (
+                i not in blank_dated or not _SECOND_TABLE_FIELDS.isdisjoint(names)):
             return i
     return None
+
+
+def _blank_dated_header_rows(cells: np.ndarray, blank: np.ndarray, rows: np.ndarray, date_col: int,
+                             lookup: dict) -> np.ndarray:
+    """The rows of `rows` whose date cell is blank and another cell a header naming the date field ("Date of
+    attendance" in column B of a second table whose header starts there): the few rows such a header could be.
+    Each column's distinct values read once."""
+    rows = rows[blank[rows, date_col]]
+    if not len(rows):
+        return rows
+    found = np.zeros(len(rows), dtype=bool)
+    for column in range(cells.shape[1]):
+        if column == date_col:
+            continue
+        values = cells[rows, column]
+        dates = [v for v in pd.unique(values) if isinstance(v, str) and len(v) <= MAX_HEADER_CHARS and v[:1].isalpha()
+                 and (hit := header_hit(lookup, v)) is not None and hit[0] == "date"]
+        if dates:
+            found |= pd.Series(values, dtype=object).isin(dates).to_numpy()
+    return rows[found]
 
 
 def _table_rows(table: RawTable, start: int, stop: int) -> RawTable:
