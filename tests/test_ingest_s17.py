@@ -141,3 +141,44 @@ def test_a_signature_block_with_a_date_header_is_no_second_table():
     # its rows are still rejected, each with its file, sheet, row and column (not read as contacts)
     assert sorted(r.row for r in report.rejections) == [5, 6]
     assert all(r.column == "Date" for r in report.rejections)
+
+
+# -- 3. a body map's "Site" is the injury's site, not the organisation -----------------------------------------
+def test_a_site_column_beside_an_injury_column_is_the_injurys_site():
+    contacts, report = _read([
+        ["Date", "Details", "Injury", "Site"],
+        ["01/02/2024", "Body map completed at nursery.", "Bruise 2cm", "Left cheek"],
+        ["03/02/2024", "Body map completed.", "Scratch", "Eastfield"],
+    ], agency="Oakfield Nursery")
+    # before: 'Site' was the organisation, so the rows' organisation was "Left cheek"
+    assert "organisation" not in report.columns
+    assert contacts["organisation"].tolist() == ["Oakfield Nursery", "Oakfield Nursery"]
+    assert contacts["description"].tolist()[0].endswith("Site: Left cheek")
+    assert any("'Site' is read as the site of an injury" in n and "'Injury'" in n for n in report.notes), report.notes
+
+
+def test_a_site_column_of_body_regions_is_the_injurys_site_and_another_organisation_column_is_read():
+    contacts, report = _read([
+        ["Date", "Team", "Details", "Site"],
+        ["01/02/2024", "0-19 team", "Bruise seen on body map.", "L forearm"],
+        ["02/02/2024", "0-19 team", "Two bruises, body map done.", "Upper arms"],
+    ], agency="Westshire Health Visiting")
+    assert report.columns["organisation"] == "Team"
+    assert contacts["organisation"].tolist() == ["0-19 team", "0-19 team"]
+    assert contacts["description"].tolist() == ["Bruise seen on body map.\nSite: L forearm",
+                                                "Two bruises, body map done.\nSite: Upper arms"]
+    assert not contacts["extra"].str.contains("forearm").any()
+    assert any("'L forearm'" in n for n in report.notes), report.notes
+
+
+@pytest.mark.parametrize("sites", [["Eastfield site", "Northgate"], ["Back Lane Clinic", "Back Lane Clinic"],
+                                   ["Hand Road Health Centre", "Eastfield"]])
+def test_a_site_column_of_places_is_still_the_organisation(sites):
+    contacts, report = _read([
+        ["Date", "Site", "Details"],
+        ["01/02/2024", sites[0], "Home visit."],
+        ["02/02/2024", sites[1], "Clinic appointment."],
+    ], agency="Northgate University Hospital")
+    assert report.columns["organisation"] == "Site"
+    assert contacts["organisation"].tolist() == sites
+    assert contacts["description"].tolist() == ["Home visit.", "Clinic appointment."]

@@ -417,7 +417,17 @@ class _CaseBatch:
         else:
             report.header_row = None if continued is not None else match.row
             report.columns = fields
-        for name, further in match.also.items():
+        site = None if match.body_site is None else match.body_site[0]
+        if site is not None:
+            report.notes.append(
+                f"column {match.headers[site]!r} is read as the site of an injury on the body, not as the organisation "
+                f"({match.body_site[1]}): "
+                + (f"its text follows the description ({match.header_of('description')!r}), under its header"
+                   if site in match.also.get("description", ()) else "kept under Other columns")
+            )
+        for name, further in ((n, tuple(c for c in f if c != site)) for n, f in match.also.items()):
+            if not further:
+                continue
             report.notes.append(
                 f"column(s) {', '.join(repr(match.headers[c]) for c in further)} also name {name} "
                 f"(read from {match.headers[match.columns[name]]!r}): their text follows it, under their header"
