@@ -153,8 +153,25 @@ def test_a_site_column_beside_an_injury_column_is_the_injurys_site():
     # before: 'Site' was the organisation, so the rows' organisation was "Left cheek"
     assert "organisation" not in report.columns
     assert contacts["organisation"].tolist() == ["Oakfield Nursery", "Oakfield Nursery"]
-    assert contacts["description"].tolist()[0].endswith("Site: Left cheek")
+    # the body map's injury and its site are read after the description (before: the Injury column under Other
+    # columns, read by no rule, and no concern on the row)
+    assert contacts["description"].tolist() == ["Body map completed at nursery.\nInjury: Bruise 2cm\nSite: Left cheek",
+                                                "Body map completed.\nInjury: Scratch\nSite: Eastfield"]
+    assert "bruising" in contacts["concerns"].tolist()[0]
+    assert not contacts["extra"].str.contains("Bruise").any()
     assert any("'Site' is read as the site of an injury" in n and "'Injury'" in n for n in report.notes), report.notes
+
+
+def test_a_body_map_under_a_two_row_header_is_read_so_too():
+    contacts, report = _read([
+        ["Date", "Details", "Body map", "Body map"],
+        [None, None, "Mark", "Site"],
+        ["01/02/2024", "Seen at clinic.", "Bruise", "Right forearm"],
+    ], agency="Oakfield Clinic")
+    assert "organisation" not in report.columns
+    assert contacts["description"].tolist()[0].startswith("Seen at clinic.\n")
+    assert "Right forearm" in contacts["description"].tolist()[0]
+    assert contacts["organisation"].tolist() == ["Oakfield Clinic"]
 
 
 def test_a_site_column_of_body_regions_is_the_injurys_site_and_another_organisation_column_is_read():

@@ -417,15 +417,16 @@ class _CaseBatch:
         else:
             report.header_row = None if continued is not None else match.row
             report.columns = fields
-        site = None if match.body_site is None else match.body_site[0]
-        if site is not None:
+        body = () if match.body_site is None else (match.body_site[0], *match.body_site[2])
+        if body:
+            others = "".join(f", with {match.headers[c]!r}" for c in body[1:])
             report.notes.append(
-                f"column {match.headers[site]!r} is read as the site of an injury on the body, not as the organisation "
-                f"({match.body_site[1]}): "
-                + (f"its text follows the description ({match.header_of('description')!r}), under its header"
-                   if site in match.also.get("description", ()) else "kept under Other columns")
+                f"column {match.headers[body[0]]!r} is read as the site of an injury on the body, not as the "
+                f"organisation ({match.body_site[1]}): "
+                + (f"its text{others} follows the description ({match.header_of('description')!r}), under its header"
+                   if body[0] in match.also.get("description", ()) else "kept under Other columns")
             )
-        for name, further in ((n, tuple(c for c in f if c != site)) for n, f in match.also.items()):
+        for name, further in ((n, tuple(c for c in f if c not in body)) for n, f in match.also.items()):
             if not further:
                 continue
             report.notes.append(
