@@ -199,3 +199,34 @@ def test_a_site_column_of_places_is_still_the_organisation(sites):
     assert report.columns["organisation"] == "Site"
     assert contacts["organisation"].tolist() == sites
     assert contacts["description"].tolist() == ["Home visit.", "Clinic appointment."]
+
+
+# -- 5. an emergency department's type cell "ED", and "Emergency Dept" -----------------------------------------
+def test_an_emergency_departments_type_cell_ed_is_an_ae_attendance_and_emergency_dept_anywhere():
+    contacts, report = _read([
+        ["Date", "Agency", "Type", "Details"],
+        ["01/02/2024", "Westshire ED", "ED", "Head injury, fell from sofa."],
+        ["02/02/2024", "Larkfield GP", "ED", "Seen."],
+        ["03/02/2024", "Larkfield GP", "Emergency Dept", "Seen with rash."],
+    ])
+    # before: "other", "other", "other", and the cells "ED" and "Emergency Dept" warned of as naming no type
+    assert contacts["contact_type"].tolist() == ["ae_attendance", "other", "ae_attendance"]
+    # the GP's "ED" still names no type: warned of, with its file, sheet, row and column
+    warned = [w for w in report.warnings if "'ED'" in w.message]
+    assert warned and warned[0].row == 3 and warned[0].column == "Type"
+    assert not any("Emergency Dept" in w.message for w in report.warnings)
+
+
+def test_a_type_cell_its_agency_reads_is_not_warned_of_in_that_row():
+    contacts, report = _read([
+        ["Date", "Agency", "Type", "Details"],
+        ["01/02/2024", "Westshire ED", "Triage", "Head injury."],
+        ["02/02/2024", "Larkfield GP", "Triage", "Phone call with mother about a rash."],
+    ])
+    assert contacts["contact_type"].tolist() == ["ae_attendance", "phone_call"]
+    warned = [w for w in report.warnings if "'Triage'" in w.message]
+    # before: "contact type(s) 'Triage' (rows 2, 3) name no type ...", row 2 (the ED's, read) named first, and
+    # the ED's row kept its cell under Other columns as unread
+    assert len(warned) == 1 and warned[0].row == 3 and warned[0].column == "Type"
+    assert "(row 3)" in warned[0].message and "row 2" not in warned[0].message
+    assert "Triage" not in contacts["extra"].tolist()[0] and "Triage" in contacts["extra"].tolist()[1]

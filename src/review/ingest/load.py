@@ -1345,7 +1345,11 @@ class _ColumnBuilder:
         narrative = ["\n".join(filter(None, parts)) for parts in zip(description, action)]
         agency, agency_kind, organisation = self._agencies(rows)
         type_texts = self.texts("contact_type", rows)
-        contact_type, unrecognised = self._contact_types(type_texts, description, action, rows)
+        contact_type, unrecognised, agency_read = self._contact_types(type_texts, description, action, rows)
+        if agency_read:  # a cell its row's agency read ("Triage" of an ED) is neither warned of nor kept as unread
+            type_texts = list(type_texts)
+            for k in agency_read:
+                type_texts[k] = ""
         attended_texts = self.texts("attended", rows)
         contact_type, unread_attended = self._attendance(contact_type, attended_texts, row_numbers)
         concerns = self._concerns(narrative, self.texts("concerns", rows))
@@ -1649,9 +1653,9 @@ class _ColumnBuilder:
                         list(zip(self.texts("agency", rows), self.texts("organisation", rows))))
 
     def _contact_types(self, type_texts: list[str], descriptions: list[str], actions: list[str],
-                       rows: np.ndarray) -> tuple[list[str], set[str]]:
-        """(the rows' contact types, the type cells naming no type the vocabulary knows). A row is typed by its
-        type cell, else (the cell blank, or not recognised: "Meeting") by its description
+                       rows: np.ndarray) -> tuple[list[str], set[str], list[int]]:
+        """(the rows' contact types, the type cells naming no type the vocabulary knows in some row, the positions of
+        the rows whose such cell their agency read: `_agency_cell_types`). A row is typed by its type cell, else (the cell blank, or not recognised: "Meeting") by its description
         (`review.vocab.description_contact_type`), else "other"; a row with a blank type cell of an agency whose
         name says what its contacts are (an emergency department's) is of that type unless its description or
         outcome says otherwise (`review.vocab.untyped_contact_type`). Each distinct cell and description (with
@@ -1671,10 +1675,11 @@ class _ColumnBuilder:
         by_description = self.caches.setdefault("contact_type/description", {})
         typed = _cached_map(by_cell, type_texts, by_type)
         if all(typed):
-            return typed, set()
+            return typed, set(), []
         unrecognised = {t for t in dict.fromkeys(type_texts) if t and not by_type[t]}
+        agency_read: list[int] = []
         if unrecognised and vocabulary.compile_vocab(self.vocab).agency_type_cells:
-            typed, unrecognised = self._agency_cell_types(typed, type_texts, unrecognised, rows)
+            typed, unrecognised, agency_read = self._agency_cell_types(typed, type_texts, unrecognised, rows)
         agency_types = self._agency_types(rows)
         if any(agency_types):  # a blank cell of such an agency's row: its type unless the text says otherwise
             by_agency = self.caches.setdefault("contact_type/agency", {})
@@ -1686,15 +1691,15 @@ class _ColumnBuilder:
                      for t, cell, a in zip(typed, type_texts, agency_types)]
         untyped = [d for t, d in zip(typed, descriptions) if not t]
         if not untyped:
-            return typed, unrecognised
+            return typed, unrecognised, agency_read
         read = iter(_cached_map(by_text, untyped, by_description))
-        return [t or next(read) for t in typed], unrecognised
+        return [t or next(read) for t in typed], unrecognised, agency_read
 
     def _agency_cell_types(self, typed: list[str], type_texts: list[str], unrecognised: set[str],
-                           rows: np.ndarray) -> tuple[list[str], set[str]]:
+                           rows: np.ndarray) -> tuple[list[str], set[str], list[int]]:
         """(`typed` with the type cells that name no type the vocabulary knows read as their agency's own words for
         its contacts, `review.vocab.agency_cell_contact_type`: "Majors" of an emergency department, "Domestic" of
-        a police force; the cells still naming no type in some row). Once per distinct (cell, agency cell,
+        a police force; the cells still naming no type in some row; the positions of the rows so read). Once per distinct (cell, agency cell,
         organisation cell) of the file."""
         declared, stem = self.declared_agency, self.file_stem
 
@@ -1711,7 +1716,8 @@ class _ColumnBuilder:
         typed = list(typed)
         for k, contact_type in zip(at, found):
             typed[k] = contact_type
-        return typed, {type_texts[k] for k, contact_type in zip(at, found) if not contact_type}
+        return (typed, {type_texts[k] for k, contact_type in zip(at, found) if not contact_type},
+                [k for k, contact_type in zip(at, found) if contact_type])
 
     def _attendance(self, contact_type: list[str], attended: list[str], row_numbers: list[int]) -> tuple[list[str], list | None]:
         """(the rows' contact types, which rows' Attended cells were not read): a row whose Attended cell says the
