@@ -154,6 +154,7 @@ __all__ = [
 
 _APOSTROPHES = re.compile(r"['’‘]")
 _NON_WORD = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\W_]+")
 _LIST_JOINERS = frozenset({"and", "or", "nor"})
 _DEFAULT_WINDOW = 4
 _POST_WINDOW = 2
@@ -212,9 +213,10 @@ def _blank(value) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def _word_set(vocab: dict, key: str) -> frozenset:
-    """The words of the vocabulary's list `key`, normalised (`normalise_text`), blanks left out."""
-    return frozenset(w for w in map(normalise_text, _as_list(vocab.get(key), key)) if w)
+def _word_set(vocab: dict, key: str, where: str = "") -> frozenset:
+    """The words of the vocabulary's list `key` (named `where` + `key` in an error), normalised
+    (`normalise_text`), blanks left out."""
+    return frozenset(w for w in map(normalise_text, _as_list(vocab.get(key), where + key)) if w)
 
 
 def _as_list(value, where: str) -> list[str]:
@@ -340,6 +342,10 @@ class Vocabulary:
     # an agency's own words for its contacts in a type cell (`agency_type_cells`): (type, its agency words, its
     # agency kinds, the cell words)
     agency_type_cells: list = field(default_factory=list)
+    # words of agency names that are also people's names ("ED", but "Ed Smith GP"), and the titles before a
+    # person's name (`agency_name_people`; `agency_tokens`)
+    agency_people_words: frozenset = frozenset()
+    agency_people_titles: frozenset = frozenset()
     missed_attendance_types: frozenset = frozenset()  # the types an Attended "No" makes a missed appointment
     concerns: Phrases = field(default_factory=Phrases)
     concern_tags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # normalised keyword -> tags
@@ -445,6 +451,11 @@ class Vocabulary:
         if not isinstance(vocab, Mapping):
             raise ConfigError("a vocabulary must be a mapping (vocab.yml)")
         out = cls(raw=vocab)
+        people = vocab.get("agency_name_people") or {}
+        if not isinstance(people, Mapping):
+            raise ConfigError("vocabulary agency_name_people must be a mapping (words, titles)")
+        out.agency_people_words = _word_set(people, "words", "agency_name_people.")
+        out.agency_people_titles = _word_set(people, "titles", "agency_name_people.")
 
         for kind, words in (vocab.get("agency_kinds") or {}).items():
             if kind not in AGENCY_KINDS:
@@ -514,9 +525,13 @@ class Vocabulary:
             for kind in kinds:
                 if kind not in AGENCY_KINDS:
                     raise ConfigError(f"vocabulary {where}.kinds: unknown kind {kind!r} (one of {', '.join(AGENCY_KINDS)})")
+            # the agency words of agency_contact_types' entry of the same type are this entry's too: written once
+            own = (vocab.get("agency_contact_types") or {}).get(contact_type)
+            shared = _as_list(own.get("agencies"), f"agency_contact_types.{contact_type}.agencies") \
+                if isinstance(own, Mapping) else []
             out.agency_type_cells.append((
-                contact_type, Phrases(_as_list(entry.get("agencies"), f"{where}.agencies")), frozenset(kinds),
-                Phrases(_as_list(entry.get("cells"), f"{where}.cells"))))
+                contact_type, Phrases(shared + _as_list(entry.get("agencies"), f"{where}.agencies")),
+                frozenset(kinds), Phrases(_as_list(entry.get("cells"), f"{where}.cells"))))
 
         concern_tags: dict[str, set[str]] = {}
         for tag, words in (vocab.get("concerns") or {}).items():
@@ -718,13 +733,50 @@ class Vocabulary:
     # -- agencies -----------------------------------------------------------------------------------
     def _kind_of(self, name: str) -> str:
         """The agency kind whose keyword match is longest (ties: vocabulary order), else "other"."""
-        tokens = normalise_text(name).split()
+        tokens = self.agency_tokens(name)
         best, best_len = "other", 0
         for kind, phrases in self.agency_kinds:
             for start, end, phrase in phrases.find(tokens):
                 if len(phrase) > best_len:
                     best, best_len = kind, len(phrase)
         return best
+
+    def agency_tokens(self, name) -> list[str]:
+        """The words of an agency name as written (`normalise_text`), with each word of `agency_people_words`
+        that is a person's name there made a word that matches no keyword ("Ed" in "Ed Smith GP", "Dr Ed
+        Jones", "Jones, Ed"; vocab.yml `agency_name_people`). Such a word stays when written in capitals in a
+        name with small letters ("Westshire ED", "ED (Westshire General)"), or when it ends the name or its
+        part (a bracket, a dash, a comma... after it) and is in capitals or follows another word but a comma
+        ("WESTSHIRE ED", "Westshire General Ed"); never straight after one of `agency_people_titles` ("Dr")."""
+        tokens = normalise_text(name).split()
+        words = self.agency_people_words
+        if not words or words.isdisjoint(tokens):
+            return tokens
+        raw = _APOSTROPHES.sub("", str(name))
+        spans = [m.span() for m in _WORD.finditer(raw)]
+        if len(spans) != len(tokens) or any(raw[a:b].lower() != t for (a, b), t in zip(spans, tokens)):
+            # lower-casing changed the words (a rare letter): read them without their case
+            raw, spans = " ".join(tokens).upper(), []
+            for t in tokens:
+                start = spans[-1][1] + 1 if spans else 0
+                spans.append((start, start + len(t)))
+        small = any(c.islower() for c in raw)
+        out = list(tokens)
+        for i, token in enumerate(tokens):
+            if token not in words:
+                continue
+            capitals = raw[spans[i][0]:spans[i][1]].isupper()
+            before = raw[spans[i - 1][1]:spans[i][0]] if i else None
+            ends = i + 1 == len(tokens) or bool(raw[spans[i][1]:spans[i + 1][0]].strip())
+            if i and tokens[i - 1] in self.agency_people_titles:
+                kept = False
+            elif capitals and small:
+                kept = True
+            else:
+                kept = ends and (capitals or (before is not None and "," not in before))
+            if not kept:
+                out[i] = _EXCEPTED
+        return out
 
     # -- keyword matching with negation -------------------------------------------------------------
     def tokens(self, text) -> list[str]:
@@ -1966,7 +2018,7 @@ def agency_cell_contact_type(type_text, agency, vocab) -> str:
         if not cells.find(tokens):
             continue
         for name in names:
-            if (words and words.find(normalise_text(name).split())) or (
+            if (words and words.find(v.agency_tokens(name))) or (
                     kinds and normalise_agency(name, v)[1] in kinds):
                 return contact_type
     return ""
@@ -1982,7 +2034,7 @@ def agency_contact_type(agency, vocab) -> str:
     for name in ((agency,) if isinstance(agency, str) else agency):
         if _blank(name):
             continue
-        tokens = normalise_text(str(name)).split()
+        tokens = v.agency_tokens(str(name))
         for contact_type, words, _, _ in v.agency_contact_types:
             if words.find(tokens):
                 return contact_type

@@ -138,6 +138,9 @@ class HeaderMatch:
     unmapped: dict[int, str]  # column index -> key used in `extra` (header, or "column C" when blank)
     top: int | None = None  # a two-row header: the position of its upper row (`index` is the lower)
     also: dict[str, tuple[int, ...]] = field(default_factory=dict)  # narrative field -> its further columns
+    # a body map's "Site" column (the injury's place on the body, not the organisation: `_body_site`), why, and
+    # the body map's other columns read after the description with it ("Injury", "Size")
+    body_site: tuple[int, str, tuple[int, ...]] | None = None
 
     def header_of(self, name: str) -> str | None:
         index = self.columns.get(name)
@@ -550,8 +553,111 @@ def _match_row(table: RawTable, index: int, lookup: dict[str, tuple[str, int]]) 
             chosen[name] = (priority, column)
     columns = _concern_as_narrative({name: column for name, (_, column) in chosen.items()}, chosen, headers)
     also = _further_narrative_columns(headers, columns, lookup)
+    columns, also, body_site = _with_body_site(table, index, headers, columns, also, lookup)
     return HeaderMatch(index, table.row_numbers[index], headers, columns, _unmapped(headers, columns, also),
-                       also=also)
+                       also=also, body_site=body_site)
+
+
+def _with_body_site(table: RawTable, index: int, headers, columns: dict[str, int], also: dict[str, tuple[int, ...]],
+                    lookup):
+    """(`columns`, `also`, `HeaderMatch.body_site`): a body map's Site column (`_body_site`) not read as the
+    organisation but after the description, with the body map's other columns no field maps (`body_map_headers`:
+    "Injury", "Size"); unchanged when the sheet has none, or the profile declares the Site column (`columns:`)."""
+    found = _body_site(table, index, headers)
+    if found is None or (header_hit(lookup, headers[found[0]]) or ("", 0))[1] < 0:
+        return columns, also, None
+    site, why = found
+    body_headers = _body_map_words()[1]
+    used = set(columns.values()).union(*also.values())
+    others = tuple(c for c, h in enumerate(headers)
+                   if c != site and c not in used and _body_header(normalise_header(h), body_headers))
+    columns, also = _site_as_narrative(site, headers, columns, also, lookup, others)
+    return columns, also, (site, why, others if "description" in columns else ())
+
+
+@lru_cache(maxsize=1)
+def _body_map_words():
+    """(site headers, body map headers, body region words, place words) of profiles.yml `site_headers`,
+    `body_map_headers`, `site_place_words` and the package vocab.yml's `body_regions` and `agency_kinds`."""
+    from ..vocab import Phrases
+
+    data = package_data("profiles.yml") or {}
+    vocab = package_data("vocab.yml") or {}
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(filter(None, (normalise_header(str(v)) for v in data.get(key) or ())))
+
+    regions = Phrases(str(w) for ws in (vocab.get("body_regions") or {}).values() for w in ws or ())
+    places = Phrases([*(str(w) for w in data.get("site_place_words") or ()),
+                      *(str(w) for ws in (vocab.get("agency_kinds") or {}).values() for w in ws or ())])
+    return words("site_headers"), words("body_map_headers"), regions, places
+
+
+#: distinct values of a Site column, and rows under its header, looked at to tell a body map's sites from places
+#: (the first ones: a sheet of a million rows is not read twice for it)
+_SITE_VALUES = 500
+_SITE_ROWS = 5_000
+
+
+def _body_site(table: RawTable, index: int, headers) -> tuple[int, str] | None:
+    """(the column, why) of a "Site" column (profiles.yml `site_headers`) that is a body map's (the injury's
+    place on the body: the sheet has a column of the injury, `body_map_headers`, or most of the column's
+    distinct values name a body region and no place or kind of agency, `site_place_words`); else None."""
+    site_words, body_headers, regions, places = _body_map_words()
+    keys = [normalise_header(h) for h in headers]
+    # "Site", or a two-row header's "Body map Site" (`_two_row_header`)
+    sites = [c for c, key in enumerate(keys)
+             if key in site_words or (key.rsplit(" ", 1)[-1] in site_words and _body_header(key, body_headers))]
+    if not sites:
+        return None
+    column = sites[0]
+    injury = [headers[c] for c, key in enumerate(keys) if _body_header(key, body_headers)]
+    if injury:
+        return column, f"the sheet has a column of the injury ({injury[0]!r})"
+    values: dict[str, None] = {}
+    for row in table.rows[index + 1:index + 1 + _SITE_ROWS]:
+        value = row[column] if column < len(row) else None
+        if isinstance(value, str) and value.strip():
+            values[value] = None
+            if len(values) >= _SITE_VALUES:
+                break
+    body = []
+    for value in values:
+        tokens = value.casefold().replace("'", "").split()
+        tokens = [t.strip(".,;:()[]-/") for t in tokens]
+        singular = [t[:-1] if len(t) > 3 and t.endswith("s") else t for t in tokens]
+        if (regions.find(tokens) or regions.find(singular)) and not places.find(tokens):
+            body.append(value)
+    if body and len(body) * 2 > len(values):
+        return column, f"its values name parts of the body ({body[0]!r})"
+    return None
+
+
+def _body_header(key: str, body_headers: frozenset[str]) -> bool:
+    """Does the normalised header `key` name a body map's column (`body_map_headers`): as a whole, or its first or
+    last words (a two-row header's "Body map Mark", "Injury Size")?"""
+    if key in body_headers:
+        return True
+    words = key.split()
+    return any(" ".join(words[:k]) in body_headers or " ".join(words[k:]) in body_headers for k in range(1, len(words)))
+
+
+def _site_as_narrative(site: int, headers, columns: dict[str, int], also: dict[str, tuple[int, ...]],
+                       lookup, others: tuple[int, ...] = ()) -> tuple[dict[str, int], dict[str, tuple[int, ...]]]:
+    """(`columns`, `also`) with a body map's Site column (and its `others`) read after the description, under
+    its header, and not as the organisation (another organisation column is, if the sheet has one)."""
+    columns = dict(columns)
+    if columns.get("organisation") == site:
+        del columns["organisation"]
+        organisations = [(hit[1], c) for c, h in enumerate(headers)
+                         if c != site and h and (hit := header_hit(lookup, h)) is not None and hit[0] == "organisation"]
+        if organisations:
+            columns["organisation"] = min(organisations)[1]
+    also = {name: tuple(c for c in cols if c != site) for name, cols in also.items()}
+    also = {name: cols for name, cols in also.items() if cols}
+    if "description" in columns and columns["description"] != site:
+        also["description"] = tuple(sorted((*also.get("description", ()), site, *others)))
+    return columns, also
 
 
 #: headers naming the concerns column that, in a sheet with no description column, hold its narrative (a
@@ -651,8 +757,9 @@ def _two_row_header(table: RawTable, match: HeaderMatch, lookup: dict[str, tuple
             continue
         columns = _concern_as_narrative({name: column for name, (_, column) in chosen.items()}, chosen, headers)
         also = _further_narrative_columns(headers, columns, lookup)
+        columns, also, body_site = _with_body_site(table, lower, headers, columns, also, lookup)
         return HeaderMatch(lower, table.row_numbers[lower], tuple(headers), columns,
-                           _unmapped(headers, columns, also), top=upper, also=also)
+                           _unmapped(headers, columns, also), top=upper, also=also, body_site=body_site)
     return None
 
 

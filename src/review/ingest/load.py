@@ -408,7 +408,12 @@ class _CaseBatch:
         # a second table below this one, with its own header ("Hospital | Date of attendance | Outcome | ..."
         # under a GP's table): each table is read with its own header's columns, into the sheet's report
         own = replace(profile, header_row=None, columns={})
-        second = _second_header(cells, text_dated, match, own.lookup()) if len(text_dated) else None
+        own_lookup = own.lookup()
+        # ... or one whose header starts in another column, or leaves the date column blank ("| Date of attendance
+        # | Hospital | Outcome" under a table dated in column A): a row with a blank date cell and a date header
+        blank_dated = _blank_dated_header_rows(cells, blank, below, match.columns["date"], own_lookup)
+        maybe = np.union1d(text_dated, blank_dated) if len(blank_dated) else text_dated
+        second = _second_header(cells, maybe, match, own_lookup, set(blank_dated.tolist())) if len(maybe) else None
         if second is not None:
             self._read(_table_rows(table, 0, second), spec, profile, report, part)
             self._read(_table_rows(table, second, len(table.rows)), spec, own, report, True)
@@ -423,7 +428,18 @@ class _CaseBatch:
         else:
             report.header_row = None if continued is not None else match.row
             report.columns = fields
-        for name, further in match.also.items():
+        body = () if match.body_site is None else (match.body_site[0], *match.body_site[2])
+        if body:
+            others = "".join(f", with {match.headers[c]!r}" for c in body[1:])
+            report.notes.append(
+                f"column {match.headers[body[0]]!r} is read as the site of an injury on the body, not as the "
+                f"organisation ({match.body_site[1]}): "
+                + (f"its text{others} follows the description ({match.header_of('description')!r}), under its header"
+                   if body[0] in match.also.get("description", ()) else "kept under Other columns")
+            )
+        for name, further in ((n, tuple(c for c in f if c not in body)) for n, f in match.also.items()):
+            if not further:
+                continue
             report.notes.append(
                 f"column(s) {', '.join(repr(match.headers[c]) for c in further)} also name {name} "
                 f"(read from {match.headers[match.columns[name]]!r}): their text follows it, under their header"
@@ -1138,11 +1154,19 @@ def _text_date_rows(cells: np.ndarray, rows: np.ndarray, date_col: int) -> np.nd
     return rows[pd.Series(column, dtype=object).isin(texts).to_numpy()]
 
 
-def _second_header(cells: np.ndarray, rows: np.ndarray, match: HeaderMatch, lookup: dict) -> int | None:
-    """The first of `rows` (below the header, their date cell text: `_text_date_rows`) that is the header of
-    a second table on the sheet: its cells name a date field and at least one other (`header_hit`), and at
-    least half its filled cells are header texts ("Hospital | Date of attendance | Outcome | Presenting
-    complaint"). A row repeating the sheet's header is not one (`_repeated_headers`)."""
+#: the fields one of which a second table's header with a blank date column cell must name besides its date: a
+#: signature block under the table ("| Name | Designation | Date") names a date and a role, but no contact
+_SECOND_TABLE_FIELDS = frozenset({"description", "action", "contact_type", "agency"})
+
+
+def _second_header(cells: np.ndarray, rows: np.ndarray, match: HeaderMatch, lookup: dict,
+                   blank_dated: set[int] = frozenset()) -> int | None:
+    """The first of `rows` (below the header, their date cell text: `_text_date_rows`, or blank:
+    `_blank_dated_header_rows`) that is the header of a second table on the sheet: its cells name a date field
+    and at least one other (`header_hit`), and at least half its filled cells are header texts ("Hospital |
+    Date of attendance | Outcome | Presenting complaint"); one of `blank_dated` (its date cell blank: the header
+    starts in another column) names a contact's field too (`_SECOND_TABLE_FIELDS`). A row repeating the sheet's
+    header is not one (`_repeated_headers`)."""
     repeated = set(_repeated_headers(cells, rows, match))
     for i in rows.tolist():
         if i in repeated:
@@ -1152,9 +1176,30 @@ def _second_header(cells: np.ndarray, rows: np.ndarray, match: HeaderMatch, look
             continue
         hits = [hit for v in filled if (hit := header_hit(lookup, v)) is not None]
         names = {name for name, _ in hits}
-        if "date" in names and len(names) >= 2 and len(hits) * 2 >= len(filled):
+        if "date" in names and len(names) >= 2 and len(hits) * 2 >= len(filled) and (
+                i not in blank_dated or not _SECOND_TABLE_FIELDS.isdisjoint(names)):
             return i
     return None
+
+
+def _blank_dated_header_rows(cells: np.ndarray, blank: np.ndarray, rows: np.ndarray, date_col: int,
+                             lookup: dict) -> np.ndarray:
+    """The rows of `rows` whose date cell is blank and another cell a header naming the date field ("Date of
+    attendance" in column B of a second table whose header starts there): the few rows such a header could be.
+    Each column's distinct values read once."""
+    rows = rows[blank[rows, date_col]]
+    if not len(rows):
+        return rows
+    found = np.zeros(len(rows), dtype=bool)
+    for column in range(cells.shape[1]):
+        if column == date_col:
+            continue
+        values = cells[rows, column]
+        dates = [v for v in pd.unique(values) if isinstance(v, str) and len(v) <= MAX_HEADER_CHARS and v[:1].isalpha()
+                 and (hit := header_hit(lookup, v)) is not None and hit[0] == "date"]
+        if dates:
+            found |= pd.Series(values, dtype=object).isin(dates).to_numpy()
+    return rows[found]
 
 
 def _table_rows(table: RawTable, start: int, stop: int) -> RawTable:
@@ -1311,7 +1356,11 @@ class _ColumnBuilder:
         narrative = ["\n".join(filter(None, parts)) for parts in zip(description, action)]
         agency, agency_kind, organisation = self._agencies(rows)
         type_texts = self.texts("contact_type", rows)
-        contact_type, unrecognised = self._contact_types(type_texts, description, action, rows)
+        contact_type, unrecognised, agency_read = self._contact_types(type_texts, description, action, rows)
+        if agency_read:  # a cell its row's agency read ("Triage" of an ED) is neither warned of nor kept as unread
+            type_texts = list(type_texts)
+            for k in agency_read:
+                type_texts[k] = ""
         attended_texts = self.texts("attended", rows)
         contact_type, unread_attended = self._attendance(contact_type, attended_texts, row_numbers)
         concerns = self._concerns(narrative, self.texts("concerns", rows))
@@ -1617,9 +1666,9 @@ class _ColumnBuilder:
                         list(zip(self.texts("agency", rows), self.texts("organisation", rows))))
 
     def _contact_types(self, type_texts: list[str], descriptions: list[str], actions: list[str],
-                       rows: np.ndarray) -> tuple[list[str], set[str]]:
-        """(the rows' contact types, the type cells naming no type the vocabulary knows). A row is typed by its
-        type cell, else (the cell blank, or not recognised: "Meeting") by its description
+                       rows: np.ndarray) -> tuple[list[str], set[str], list[int]]:
+        """(the rows' contact types, the type cells naming no type the vocabulary knows in some row, the positions of
+        the rows whose such cell their agency read: `_agency_cell_types`). A row is typed by its type cell, else (the cell blank, or not recognised: "Meeting") by its description
         (`review.vocab.description_contact_type`), else "other"; a row with a blank type cell of an agency whose
         name says what its contacts are (an emergency department's) is of that type unless its description or
         outcome says otherwise (`review.vocab.untyped_contact_type`). Each distinct cell and description (with
@@ -1639,10 +1688,11 @@ class _ColumnBuilder:
         by_description = self.caches.setdefault("contact_type/description", {})
         typed = _cached_map(by_cell, type_texts, by_type)
         if all(typed):
-            return typed, set()
+            return typed, set(), []
         unrecognised = {t for t in dict.fromkeys(type_texts) if t and not by_type[t]}
+        agency_read: list[int] = []
         if unrecognised and vocabulary.compile_vocab(self.vocab).agency_type_cells:
-            typed, unrecognised = self._agency_cell_types(typed, type_texts, unrecognised, rows)
+            typed, unrecognised, agency_read = self._agency_cell_types(typed, type_texts, unrecognised, rows)
         agency_types = self._agency_types(rows)
         if any(agency_types):  # a blank cell of such an agency's row: its type unless the text says otherwise
             by_agency = self.caches.setdefault("contact_type/agency", {})
@@ -1654,15 +1704,15 @@ class _ColumnBuilder:
                      for t, cell, a in zip(typed, type_texts, agency_types)]
         untyped = [d for t, d in zip(typed, descriptions) if not t]
         if not untyped:
-            return typed, unrecognised
+            return typed, unrecognised, agency_read
         read = iter(_cached_map(by_text, untyped, by_description))
-        return [t or next(read) for t in typed], unrecognised
+        return [t or next(read) for t in typed], unrecognised, agency_read
 
     def _agency_cell_types(self, typed: list[str], type_texts: list[str], unrecognised: set[str],
-                           rows: np.ndarray) -> tuple[list[str], set[str]]:
+                           rows: np.ndarray) -> tuple[list[str], set[str], list[int]]:
         """(`typed` with the type cells that name no type the vocabulary knows read as their agency's own words for
         its contacts, `review.vocab.agency_cell_contact_type`: "Majors" of an emergency department, "Domestic" of
-        a police force; the cells still naming no type in some row). Once per distinct (cell, agency cell,
+        a police force; the cells still naming no type in some row; the positions of the rows so read). Once per distinct (cell, agency cell,
         organisation cell) of the file."""
         declared, stem = self.declared_agency, self.file_stem
 
@@ -1679,7 +1729,8 @@ class _ColumnBuilder:
         typed = list(typed)
         for k, contact_type in zip(at, found):
             typed[k] = contact_type
-        return typed, {type_texts[k] for k, contact_type in zip(at, found) if not contact_type}
+        return (typed, {type_texts[k] for k, contact_type in zip(at, found) if not contact_type},
+                [k for k, contact_type in zip(at, found) if contact_type])
 
     def _attendance(self, contact_type: list[str], attended: list[str], row_numbers: list[int]) -> tuple[list[str], list | None]:
         """(the rows' contact types, which rows' Attended cells were not read): a row whose Attended cell says the
