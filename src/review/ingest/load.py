@@ -368,8 +368,11 @@ class _CaseBatch:
         if match is not None and _is_word_table(table):
             self.word_headers[table.file] = (table.sheet, table.rows[match.index])
         cells = _cell_array(table.rows)
+        # whether each row of `cells` holds the very cells of its row list (one width, nothing undone)
+        cells_are_rows = len(cells) == 0 or all(len(row) == cells.shape[1] for row in table.rows)
         if match is not None and table.merged_ranges:
             _unfill_across_fields(table, cells, match, report)
+            cells_are_rows = False
         blank = pd.isna(cells)
         blank_row = blank.all(axis=1)
         row_numbers = table.row_numbers
@@ -479,7 +482,8 @@ class _CaseBatch:
             builder = _ColumnBuilder(table, spec, profile, self.case, self.vocab, match, report, cells, self.caches)
             accepted = builder.build(data, blank, self.columns)
         report.rows_accepted += accepted
-        check_duplicate_rows(cells[data].tolist(), [row_numbers[i] for i in data], report)
+        data_rows = [table.rows[i] for i in data.tolist()] if cells_are_rows else cells[data].tolist()
+        check_duplicate_rows(data_rows, [row_numbers[i] for i in data], report)
         self.checks.append((report, self.size, self.size + accepted, cells[data, match.columns["date"]].tolist()))
         self.agency_headers.append(match.header_of("agency") if "agency" in match.columns else None)
         if accepted:
