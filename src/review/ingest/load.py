@@ -13,6 +13,7 @@ import datetime as dt
 import gc
 import hashlib
 import json
+import operator
 import os
 import posixpath
 import re
@@ -21,7 +22,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from dataclasses import replace
 from importlib import resources
-from itertools import chain, combinations, islice, pairwise
+from itertools import chain, combinations, islice
 from pathlib import Path, PurePosixPath
 
 import numpy as np
@@ -369,7 +370,7 @@ class _CaseBatch:
             self.word_headers[table.file] = (table.sheet, table.rows[match.index])
         cells = _cell_array(table.rows)
         # whether each row of `cells` holds the very cells of its row list (one width, nothing undone)
-        cells_are_rows = len(cells) == 0 or all(len(row) == cells.shape[1] for row in table.rows)
+        cells_are_rows = set(map(len, table.rows)) == {cells.shape[1]}
         if match is not None and table.merged_ranges:
             _unfill_across_fields(table, cells, match, report)
             cells_are_rows = False
@@ -482,13 +483,14 @@ class _CaseBatch:
             builder = _ColumnBuilder(table, spec, profile, self.case, self.vocab, match, report, cells, self.caches)
             accepted = builder.build(data, blank, self.columns)
         report.rows_accepted += accepted
-        data_rows = [table.rows[i] for i in data.tolist()] if cells_are_rows else cells[data].tolist()
-        check_duplicate_rows(data_rows, [row_numbers[i] for i in data], report)
+        positions = data.tolist()
+        data_rows = [table.rows[i] for i in positions] if cells_are_rows else cells[data].tolist()
+        check_duplicate_rows(data_rows, [row_numbers[i] for i in positions], report)
         self.checks.append((report, self.size, self.size + accepted, cells[data, match.columns["date"]].tolist()))
         self.agency_headers.append(match.header_of("agency") if "agency" in match.columns else None)
         if accepted:
             rows = self.columns["source_row"][self.size :]
-            self.in_order = self.in_order and all(a < b for a, b in pairwise(rows))
+            self.in_order = self.in_order and all(map(operator.lt, rows, rows[1:]))  # ascending
             # (a second table of a sheet comes after the first: its key sorts after the sheet's)
             self.keys.append((PurePosixPath(table.file).as_posix(), table.sheet) + ((match.row,) if part else ()))
         self.size += accepted
