@@ -13,6 +13,7 @@ import datetime as dt
 import gc
 import hashlib
 import json
+import operator
 import os
 import posixpath
 import re
@@ -21,7 +22,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from dataclasses import replace
 from importlib import resources
-from itertools import combinations, islice, pairwise
+from itertools import chain, combinations, islice
 from pathlib import Path, PurePosixPath
 
 import numpy as np
@@ -379,8 +380,11 @@ class _CaseBatch:
         if match is not None and _is_word_table(table):
             self.word_headers[table.file] = (table.sheet, table.rows[match.index])
         cells = _cell_array(table.rows)
+        # whether each row of `cells` holds the very cells of its row list (one width, nothing undone)
+        cells_are_rows = set(map(len, table.rows)) == {cells.shape[1]}
         if match is not None and table.merged_ranges:
             _unfill_across_fields(table, cells, match, report)
+            cells_are_rows = False
         blank = pd.isna(cells)
         blank_row = blank.all(axis=1)
         row_numbers = table.row_numbers
@@ -506,12 +510,14 @@ class _CaseBatch:
             builder = _ColumnBuilder(table, spec, profile, self.case, self.vocab, match, report, cells, self.caches)
             accepted = builder.build(data, blank, self.columns)
         report.rows_accepted += accepted
-        check_duplicate_rows(cells[data].tolist(), [row_numbers[i] for i in data], report)
+        positions = data.tolist()
+        data_rows = [table.rows[i] for i in positions] if cells_are_rows else cells[data].tolist()
+        check_duplicate_rows(data_rows, [row_numbers[i] for i in positions], report)
         self.checks.append((report, self.size, self.size + accepted, cells[data, match.columns["date"]].tolist()))
         self.agency_headers.append(match.header_of("agency") if "agency" in match.columns else None)
         if accepted:
             rows = self.columns["source_row"][self.size :]
-            self.in_order = self.in_order and all(a < b for a, b in pairwise(rows))
+            self.in_order = self.in_order and all(map(operator.lt, rows, rows[1:]))  # ascending
             # (a second table of a sheet comes after the first: its key sorts after the sheet's)
             self.keys.append((PurePosixPath(table.file).as_posix(), table.sheet) + ((match.row,) if part else ()))
         self.size += accepted
@@ -734,11 +740,16 @@ class _CaseBatch:
         for name, dtype in CONTACT_COLUMNS.items():
             values = self.columns[name]
             if dtype == "datetime64[ns]":
-                columns[name] = pd.DatetimeIndex(values).as_unit("ns")
+                if values.count(pd.NaT) == len(values):  # a column no sheet has (date_end, mostly)
+                    columns[name] = pd.DatetimeIndex(np.full(len(values), np.datetime64("NaT", "ns")))
+                else:
+                    columns[name] = pd.DatetimeIndex(values).as_unit("ns")
             elif dtype == "string":
                 columns[name] = _string_array(values)
             elif all(v is pd.NA for v in values):  # a column no sheet has (sequence, child seen)
                 columns[name] = pd.array([pd.NA], dtype=dtype).repeat(len(values))
+            elif dtype == "boolean" and all(v.__class__ is bool for v in values):  # none missing (time_known)
+                columns[name] = pd.arrays.BooleanArray(np.array(values, dtype=bool), np.zeros(len(values), dtype=bool))
             else:
                 columns[name] = pd.array(values, dtype=dtype)
         return pd.DataFrame(columns)
@@ -935,9 +946,9 @@ def _cell_array(rows: list[list[object]]) -> np.ndarray:
     widths = set(map(len, rows))
     width = max(widths)
     if len(widths) == 1 and width:
-        cells = np.empty((len(rows), width), dtype=object)
-        cells[:] = rows
-        return cells
+        # one pass over the cells in C; `cells[:] = rows` first finds the nesting of the list (twice as slow)
+        cells = np.fromiter(chain.from_iterable(rows), dtype=object, count=len(rows) * width)
+        return cells.reshape(len(rows), width)
     cells = np.empty((len(rows), width), dtype=object)
     for i, row in enumerate(rows):
         cells[i, : len(row)] = row
@@ -1353,7 +1364,7 @@ class _ColumnBuilder:
         # never from the analysis column: the review author's commentary ("In hindsight a referral to
         # children's social care should have been made") is no escalation, and a concern it names is not
         # one recorded on the contact's day
-        narrative = ["\n".join(filter(None, parts)) for parts in zip(description, action)]
+        narrative = [f"{d}\n{a}" if d and a else d or a for d, a in zip(description, action)]
         agency, agency_kind, organisation = self._agencies(rows)
         type_texts = self.texts("contact_type", rows)
         contact_type, unrecognised, agency_read = self._contact_types(type_texts, description, action, rows)
@@ -1897,6 +1908,9 @@ class _ColumnBuilder:
                 values[at] = None  # a type cell read as a type: a field, not another column
             if attended >= 0 and not unread_attended[k]:
                 values[attended] = None  # an Attended cell read: a field
+            if values.count(None) == len(values):  # most rows: nothing beyond the fields
+                out.append("")
+                continue
             extra = {key: _json_value(v) for key, v in zip(keys, values) if v is not None}
             out.append(json.dumps(extra, ensure_ascii=False) if extra else "")
         return out
