@@ -49,6 +49,7 @@ __all__ = [
     "write_workbook",
     "save_figure",
     "figure_svg_for_html",
+    "check_inline_charts",
     "inline_svg",
     "figure_svg",
     "compact_hatches",
@@ -667,13 +668,31 @@ _PARTIAL = ("month", "season", "year", "approximate")
 #: ("c. Jul 2007", "c. 2007"; a trigger known to about the day: "c. 12/07/2007"), never as an exact day
 APPROXIMATE_YEAR_FORMAT = '"c. "yyyy'
 _DEADLINE_FORMATS = {"approximate month": APPROXIMATE_MONTH_FORMAT, "approximate year": APPROXIMATE_YEAR_FORMAT}
-_SHOWN_PARTIAL = (*_PARTIAL, *_DEADLINE_FORMATS)
+#: a deadline counted from a trigger known only to its season ("Spring 2021"): the season the deadline falls in,
+#: approximately ("c. Spring 2021"), as the trigger is shown to its season, not to the year
+APPROXIMATE_SEASON = "approximate season"
+_SHOWN_PARTIAL = (*_PARTIAL, *_DEADLINE_FORMATS, APPROXIMATE_SEASON)
+
+
+def season_of(value) -> str:
+    """The label of the season a date falls in, whatever its day ("Spring 2021" for 15 Apr 2021; "Winter
+    2020/21" for December 2020 to February 2021), as `season_label` writes a season from its first day."""
+    day = pd.Timestamp(value)
+    first = {12: 12, 1: 12, 2: 12}.get(day.month, 3 * (day.month // 3))
+    return season_label(pd.Timestamp(day.year - (day.month < 3), first, 1))
+
+
+def _approximate_season_format(value) -> str:
+    """The workbook's number format of a deadline counted from a season-precision trigger: its season's label
+    written in as text ('"c. Spring 2021"'), the date kept in the cell so that it sorts and filters as one."""
+    return '"c. ' + season_of(value) + '"'
 
 
 def deadline_precisions(trigger_precisions: Sequence, trigger_texts: Sequence | None = None) -> list:
     """How to show each flag's deadline (`expected_by`) given its trigger's date precision and its date as
     written (`flag_date_precisions`, `flag_date_texts`): a deadline counted from a trigger known only to the
-    month is shown "c. Jul 2007" ("approximate month"), to the year "c. 2007" ("approximate year"), and from an
+    month is shown "c. Jul 2007" ("approximate month"), to the season "c. Spring 2021" (`APPROXIMATE_SEASON`: the
+    season the deadline falls in, as the trigger is shown), to the year "c. 2007" ("approximate year"), and from an
     approximate trigger approximately to that trigger's unit ("c. Jul 2007" for "mid July 2007", "c. 12/07/2007"
     for "c. 02/07/2007": "approximate"); None (an exact day) when the trigger is known to the day."""
     texts = list(trigger_texts) if trigger_texts is not None else [None] * len(trigger_precisions)
@@ -681,7 +700,9 @@ def deadline_precisions(trigger_precisions: Sequence, trigger_texts: Sequence | 
     for precision, text in zip(trigger_precisions, texts):
         if precision == "month":
             out.append("approximate month")
-        elif precision in ("year", "season"):
+        elif precision == "season":
+            out.append(APPROXIMATE_SEASON)
+        elif precision == "year":
             out.append("approximate year")
         elif precision == "approximate":
             unit = approximate_unit(text)
@@ -702,10 +723,10 @@ def precision_format(precision, months: bool = False, text=None, value=None) -> 
     approximate date is its month, as there."""
     if precision in _COARSE_FORMATS:
         return _COARSE_FORMATS[precision]
-    if precision == "season":
+    if precision in ("season", APPROXIMATE_SEASON):
         if value is None or _is_missing(value):
             raise ValueError("a season's number format needs its date (precision_format(..., value=))")
-        return _season_format(value)
+        return _season_format(value) if precision == "season" else _approximate_season_format(value)
     if precision in _DEADLINE_FORMATS:  # a deadline counted from a trigger not known to the day
         return MONTH_FORMAT if months and precision == "approximate month" else _DEADLINE_FORMATS[precision]
     if precision == "approximate":
@@ -858,15 +879,16 @@ def _write_sheet(wb, title: str, frame: pd.DataFrame, headers: Sequence[str] | N
                 with_time = bool(time_known[i]) if time_known is not None and not _is_missing(time_known[i]) else False
                 cell.number_format = MONTH_FORMAT if months else DATETIME_FORMAT if with_time else DATE_FORMAT
                 if j in coarse and coarse[j][i] in _SHOWN_PARTIAL:
+                    seasonal = coarse[j][i] in ("season", APPROXIMATE_SEASON)
                     key = (coarse[j][i], written[j][i] if j in written and coarse[j][i] == "approximate" else
-                           value if coarse[j][i] == "season" else None)
+                           (season_of(value) if coarse[j][i] == APPROXIMATE_SEASON else value) if seasonal else None)
                     if key not in formats:
-                        formats[key] = (precision_format(key[0], months, value=value) if key[0] == "season"
+                        formats[key] = (precision_format(key[0], months, value=value) if seasonal
                                         else precision_format(key[0], months, key[1]))
                     cell.number_format = formats[key]
                     if key[0].startswith("approximate") and not months:
                         widths[j] = max(widths[j], 14)
-                    if key[0] == "season":  # "Winter 2020/21"
+                    if seasonal:  # "Winter 2020/21", "c. Winter 2020/21"
                         widths[j] = max(widths[j], 15)
                 widths[j] = max(widths[j], 16 if with_time else 11)
             elif isinstance(value, (list, dict, tuple)):
@@ -1204,6 +1226,30 @@ def inline_svg(svg: bytes | str, prefix: str, label: str = "") -> str:
     return text.replace("<svg ", f"<svg role=\"img\" aria-label=\"{html.escape(label, quote=True)}\" ", 1).rstrip()
 
 
+#: an SVG element that draws a raster image (matplotlib writes one for ``imshow``, a colour bar's gradient and
+#: any ``rasterized=True`` artist: a base64 data: URI in ``<image>``); the report's Content-Security-Policy
+#: (``default-src 'none'``: no data: image) blocks it
+_SVG_IMAGE = re.compile(r"<(?:image|feImage)(?=[\s/>])", re.IGNORECASE)
+
+
+def check_inline_charts(charts: Sequence[tuple[str, bytes, str]]) -> None:
+    """Refuse charts the HTML report could not show: raise ValueError naming each chart (its number and
+    caption) whose SVG holds a raster image (`_SVG_IMAGE`), which the report's Content-Security-Policy would
+    block silently, leaving a blank chart. The remedy is in the chart: draw it as vector shapes (``pcolormesh``
+    or patches, not ``imshow``)."""
+    bad = []
+    for i, chart in enumerate(charts, 1):
+        caption, svg = chart[0], chart[1]
+        text = svg.decode("utf-8", errors="replace") if isinstance(svg, bytes) else str(svg)
+        if _SVG_IMAGE.search(text):
+            bad.append(f"chart {i} ({caption!r})")
+    if bad:
+        raise ValueError(
+            f"{', '.join(bad)}: the SVG holds an <image> element (a rasterised part: imshow, a colour bar, "
+            "rasterized=True), which the HTML report's Content-Security-Policy blocks (no data: images), so the "
+            "chart would show blank; draw it as vector shapes: the report was not written")
+
+
 def save_figure(fig, stem: str, out_dir: str | Path, formats: Sequence[str] = FIGURE_FORMATS, *, dpi: int = 300) -> list[Path]:
     """Save `fig` as `<out_dir>/<stem>.png|svg|pdf` (300 dpi PNG), byte-identical across runs.
 
@@ -1294,20 +1340,23 @@ def _event_date(value, precision, months: bool = False, text=None) -> str:
         return value.strftime("%Y")
     if precision == "season":  # "Spring 2021" (also in the anonymised view: no finer than a month)
         return season_label(value)
+    # a deadline counted from a trigger known only to its season or year: coarser than the anonymised month too
+    if precision == APPROXIMATE_SEASON:
+        return "c. " + season_of(value)
+    if precision == "approximate year":
+        return "c. " + value.strftime("%Y")
     if months or precision == "month":
         return value.strftime("%b %Y")
     if precision == "approximate":
         return "c. " + value.strftime("%b %Y" if approximate_unit(text) == "month" else "%d/%m/%Y")
     if precision == "approximate month":  # a deadline counted from a trigger known only to the month
         return "c. " + value.strftime("%b %Y")
-    if precision == "approximate year":
-        return "c. " + value.strftime("%Y")
     return value.strftime("%d/%m/%Y")
 
 
 #: date precisions from the most to the least exact (`period_bound_text` shows the most exact at a bound)
-_PRECISION_RANK = {"day": 0, "": 0, "approximate": 1, "month": 2, "approximate month": 3, "season": 4, "year": 5,
-                   "approximate year": 6}
+_PRECISION_RANK = {"day": 0, "": 0, "approximate": 1, "month": 2, "approximate month": 3, "season": 4,
+                   APPROXIMATE_SEASON: 4, "year": 5, "approximate year": 6}
 
 
 def period_bound_text(timeline: pd.DataFrame, which: str = "first", months: bool = False) -> str:
@@ -1502,8 +1551,11 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
 
     Every piece of text is escaped with `html.escape`, so an agency's "<script>" is shown, not run; a
     Content-Security-Policy forbids scripts and any network access even so, and any image but the inline
-    SVG charts (no data: image: the charts are vector shapes throughout).
+    SVG charts (no data: image: the charts are vector shapes throughout). A chart whose SVG holds an image
+    (a rasterised element: ``imshow``, a colour bar's gradient, ``rasterized=True``), which that policy would
+    block and leave blank without a word, is refused before anything is written (`check_inline_charts`).
     """
+    check_inline_charts(charts)  # before anything is written: a chart the page would not show is refused
     config = _config(case)
     case_id = getattr(config, "case_id", "")
     months = date_resolution == MONTH
