@@ -215,3 +215,56 @@ def test_a_chart_with_an_image_is_refused_naming_it_and_nothing_is_written(tmp_p
         export.write_html(path, case, analysis, charts)
     assert not path.exists()
     export.check_inline_charts(charts[:1])  # vector shapes only: accepted
+
+
+# -- 5. the PDF's dotted hatch as a small tile, as the SVG's ---------------------------------------------
+def _hatched(hatch: str) -> Figure:
+    from review.charts import house_style
+
+    with house_style():
+        fig = Figure(figsize=(4, 2))
+        fig.add_subplot().axvspan(0.2, 0.6, facecolor="#56B4E9", hatch=hatch, edgecolor="#555555", linewidth=0)
+    return fig
+
+
+def _patterns(pdf: bytes) -> list[tuple[bytes, bytes]]:
+    import re
+    import zlib
+
+    return [(m.group(1), zlib.decompress(m.group(2)))
+            for m in re.finditer(rb"/Type /Pattern.*?/BBox \[ ([^\]]*) \].*?stream\n(.*?)endstream", pdf, re.DOTALL)]
+
+
+def test_the_pdfs_dotted_hatch_is_a_small_tile_of_the_same_dots(tmp_path):
+    import io
+
+    from review.charts import house_style
+
+    fig = _hatched("...")
+    path = export.save_figure(fig, "dots", tmp_path, "pdf")[0]
+    [(bbox, stream)] = _patterns(path.read_bytes())
+    # "..." is 18 rows of dots 4 pt apart: one step wide, two high (before: the 72 pt tile of 352 dots)
+    assert bbox.split() == [b"0", b"0", b"4", b"8"]
+    assert stream.count(b" m\n") == 5
+    buffer = io.BytesIO()
+    with house_style():
+        fig.savefig(buffer, format="pdf", metadata={"CreationDate": None, "ModDate": None})
+    assert _patterns(buffer.getvalue())[0][1].count(b" m\n") == 19 * 10 + 9 * 18  # matplotlib's own tile
+    assert path.stat().st_size < len(buffer.getvalue()) / 3
+    again = export.save_figure(_hatched("..."), "again", tmp_path, "pdf")[0]
+    assert again.read_bytes() == path.read_bytes()  # byte-deterministic
+
+
+@pytest.mark.parametrize("hatch", ["////", "xx", "/."])
+def test_other_pdf_hatches_are_written_as_matplotlib_writes_them(tmp_path, hatch):
+    import io
+
+    from review.charts import house_style
+
+    fig = _hatched(hatch)
+    ours = _patterns(export.save_figure(fig, "h", tmp_path, "pdf")[0].read_bytes())
+    buffer = io.BytesIO()
+    with house_style():
+        fig.savefig(buffer, format="pdf", metadata={"CreationDate": None, "ModDate": None, "Creator": "review"})
+    assert ours == _patterns(buffer.getvalue())
+    assert ours[0][0].split() == [b"0", b"0", b"72", b"72"]

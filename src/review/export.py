@@ -9,6 +9,7 @@ string in the HTML report is escaped.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import functools
@@ -1128,11 +1129,24 @@ def _dot_lattice(d: str) -> tuple[int, float] | None:
         if not sub.lstrip().startswith("M") or "z" not in sub or set(re.sub(r"[-\d.e\s]", "", sub)) - {"M", "C", "z"}:
             return None
         numbers = [float(v) for v in _PATH_NUMBER.findall(sub)]
-        xs, ys = numbers[0::2], numbers[1::2]
-        width, height = max(xs) - min(xs), max(ys) - min(ys)
-        if abs(width - height) > 1e-3:
+        dot = _dot(numbers[0::2], numbers[1::2])
+        if dot is None:
             return None
-        dots.append((round((max(xs) + min(xs)) / 2, 2), round((max(ys) + min(ys)) / 2, 2), round(width / 2, 3)))
+        dots.append(dot)
+    return _lattice_of(dots)
+
+
+def _dot(xs, ys) -> tuple[float, float, float] | None:
+    """(centre x, centre y, radius) of a circle's outline given its points' coordinates; None when not round."""
+    width, height = max(xs) - min(xs), max(ys) - min(ys)
+    if abs(width - height) > 1e-3:
+        return None
+    return round((max(xs) + min(xs)) / 2, 2), round((max(ys) + min(ys)) / 2, 2), round(width / 2, 3)
+
+
+def _lattice_of(dots: list) -> tuple[int, float] | None:
+    """(rows, radius) when `dots` ((x, y, radius), y down from the tile's top as SVG has it) are exactly
+    matplotlib's dotted hatch lattice in its 72 pt tile (`_dot_lattice`), else None."""
     if not dots or len({r for *_, r in dots}) != 1:
         return None
     rows = len({y for _, y, _ in dots}) - 1
@@ -1152,15 +1166,101 @@ def _compact_tile(match: re.Match) -> str:
         return match.group(0)
     rows, r = lattice
     step = 72 / rows
-    # one step wide, two high: the four corner dots (each a quarter in this tile, the rest in its neighbours)
-    # and the shifted row's dot in the middle; 72 pt is a whole number of such tiles, so the dots fall
-    # where the 72 pt tile had them
-    centres = [(0, 0), (step, 0), (step / 2, step), (0, 2 * step), (step, 2 * step)]
+    centres = _small_tile_centres(step)
     d = " ".join(f"M {_number(x + r)} {_number(y)} A {_number(r)} {_number(r)} 0 1 0 {_number(x - r)} {_number(y)} "
                  f"A {_number(r)} {_number(r)} 0 1 0 {_number(x + r)} {_number(y)} z" for x, y in centres)
     return (f'{match.group(1)} width="{_number(step)}" height="{_number(2 * step)}">'
             f'{match.group(2)} width="{_number(step + 1)}" height="{_number(2 * step + 1)}"'
             f'{match.group(3)}{d}{match.group(5)}')
+
+
+def _small_tile_centres(step: float) -> list[tuple[float, float]]:
+    # one step wide, two high: the four corner dots (each a quarter in this tile, the rest in its neighbours)
+    # and the shifted row's dot in the middle; 72 pt is a whole number of such tiles (an even number of rows),
+    # so the dots fall where the 72 pt tile had them
+    return [(0, 0), (step, 0), (step / 2, step), (0, 2 * step), (step, 2 * step)]
+
+
+def _pdf_dot_lattice(hatch: str) -> tuple[int, float] | None:
+    """(rows, radius) of a dotted hatch ("...") as the PDF backend draws it in its 72 pt tile (the lattice
+    `_lattice_of` reads), else None (any other hatch, or a mixed one)."""
+    from matplotlib.path import Path as MplPath
+
+    if not hatch or set(hatch) != {"."}:
+        return None
+    path = MplPath.hatch(hatch)
+    if path is None or path.codes is None:
+        return None
+    starts = np.flatnonzero(path.codes == MplPath.MOVETO).tolist() + [len(path.codes)]
+    dots = []
+    for a, b in zip(starts, starts[1:]):
+        xy = path.vertices[a:b] * 72.0
+        dot = _dot(xy[:, 0].tolist(), (72.0 - xy[:, 1]).tolist())  # y down, as `_lattice_of` reads it
+        if dot is None:
+            return None
+        dots.append(dot)
+    return _lattice_of(dots)
+
+
+def _write_compact_pdf_hatches(self) -> None:
+    """`matplotlib.backends.backend_pdf.PdfFile.writeHatches` with a dotted hatch ("...") written as a small
+    tile (`_small_tile_centres`), as `compact_hatches` does in SVG: the same dots in the same places, not a
+    72 pt tile of ~600 dots (~23 kB a chart, compressed). Any other hatch is written as matplotlib writes it."""
+    from matplotlib.backends.backend_pdf import Name, Op
+    from matplotlib.path import Path as MplPath
+    from matplotlib.transforms import Affine2D
+
+    hatch_dict = {}
+    for hatch_style, name in self._hatch_patterns.items():
+        stroke_rgb, fill_rgb, hatch, lw = hatch_style
+        lattice = _pdf_dot_lattice(hatch)
+        ob = self.reserveObject("hatch pattern")
+        hatch_dict[name] = ob
+        step = 72.0 / lattice[0] if lattice else 72.0
+        width, height = (step, 2 * step) if lattice else (72.0, 72.0)
+        self.beginStream(ob.id, None, {
+            "Type": Name("Pattern"), "PatternType": 1, "PaintType": 1, "TilingType": 1,
+            "BBox": [0, 0, width, height], "XStep": width, "YStep": height,
+            "Resources": {"Procsets": [Name(x) for x in "PDF Text ImageB ImageC ImageI".split()]},
+            "Matrix": [1, 0, 0, 1, 0, self.height * 72]})  # (the origin at the top left, as matplotlib's)
+        self.output(stroke_rgb[0], stroke_rgb[1], stroke_rgb[2], Op.setrgb_stroke)
+        if fill_rgb is not None:
+            self.output(fill_rgb[0], fill_rgb[1], fill_rgb[2], Op.setrgb_nonstroke, 0, 0, width, height,
+                        Op.rectangle, Op.fill)
+        self.output(stroke_rgb[0], stroke_rgb[1], stroke_rgb[2], Op.setrgb_nonstroke)
+        self.output(lw, Op.setlinewidth)
+        if lattice:
+            radius = lattice[1]
+            path = MplPath.make_compound_path(*(MplPath.circle((x, y), radius) for x, y in _small_tile_centres(step)))
+            self.output(*self.pathOperations(path, Affine2D(), simplify=False))
+        else:
+            self.output(*self.pathOperations(MplPath.hatch(hatch), Affine2D().scale(72.0), simplify=False))
+        self.output(Op.fill_stroke)
+        self.endStream()
+    self.writeObject(self.hatchObject, hatch_dict)
+
+
+@contextlib.contextmanager
+def _compact_pdf_hatches():
+    """Within the block, PDFs are written with dotted hatches as a small tile (`_write_compact_pdf_hatches`)
+    when each hatch style is as the matplotlib this was written against has it (stroke colour, fill colour,
+    hatch, line width); else as matplotlib writes them. (The PDF writer offers no hook for its hatch tile: its
+    method is replaced for the block, and put back.)"""
+    from matplotlib.backends import backend_pdf
+
+    original = backend_pdf.PdfFile.writeHatches
+
+    def write_hatches(self) -> None:
+        if all(isinstance(style, tuple) and len(style) == 4 for style in self._hatch_patterns):
+            _write_compact_pdf_hatches(self)
+        else:  # another matplotlib's hatch styles: written as it writes them
+            original(self)
+
+    backend_pdf.PdfFile.writeHatches = write_hatches
+    try:
+        yield
+    finally:
+        backend_pdf.PdfFile.writeHatches = original
 
 
 def compact_hatches(svg: str) -> str:
@@ -1278,6 +1378,9 @@ def save_figure(fig, stem: str, out_dir: str | Path, formats: Sequence[str] = FI
                     buffer = io.BytesIO()
                     fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_SAVE_METADATA[fmt])
                     path.write_bytes(compact_hatches(buffer.getvalue().decode("utf-8")).encode("utf-8"))
+                elif fmt == "pdf":  # the dotted hatching as a small tile here too (`_compact_pdf_hatches`)
+                    with _compact_pdf_hatches():
+                        fig.savefig(path, format=fmt, dpi=dpi, metadata=_SAVE_METADATA[fmt])
                 else:
                     fig.savefig(path, format=fmt, dpi=dpi, metadata=_SAVE_METADATA[fmt])
                 written.append(path)
