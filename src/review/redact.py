@@ -118,7 +118,9 @@ Decisions:
   uncommon name alone at the start of a sentence in capitals, before a word that makes it a person's
   (`_NAME_CONTEXT_WORDS`: PRESENT, ATTENDED, SAID, STATED, ...), is "[name]" too ("ZEPHYR PRESENT" -> "[name]
   PRESENT"; `Redactor._capitals_context_names`; "MOTHER PRESENT", "NO ONE PRESENT", "HE SAID" stay), and a
-  name's possessive before a family member ("ZEPHYR'S MUM PRESENT" -> "[name]'S MUM PRESENT").
+  name's possessive before a family member ("ZEPHYR'S MUM PRESENT" -> "[name]'S MUM PRESENT"), capitalised,
+  in any text ("Zephyr's mum present", "with Zephyr Holt's Dad" -> "[name]'s mum present", "with [name]'s Dad";
+  `_OWNER_THEN_FAMILY`; "Today's mum", "Monday's visit", "Doctor's mum", "Mum's partner" stay).
 - initials: a listed person's ("KB" for Kerry Brook) become the pseudonym; anyone else's become
   "[initials]" where the text shows they are a person's ("seen by SW JB", "Mother (AB) said", "KL (HV)",
   "discussed with JB and KL", "J.B."); known abbreviations ("SW", "HV", "NFA", "BMI") are left
