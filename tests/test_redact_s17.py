@@ -61,10 +61,20 @@ def test_an_unlisted_names_possessive_before_a_family_member_is_hidden_in_any_te
     "Mum's", "Mother's partner present", "It's mum who calls", "That's mum's house", "Everyone's mum came",
     "Child's mum", "Patient's mum", "Baby's dad", "GP's mum", "Tonight's partner", "Yesterday's mum",
     "Christmas's", "Where's mum?", "Sunday's child", "Children's Centre", "Zephyr's mumble",
+    "Couple's son", "Lady's husband", "Newborn's mum", "Youngster's mum", "England's child", "Trust's partner",
     "zephyr's mum present",  # a name not capitalised cannot be told from a word
 ])
 def test_ordinary_words_before_a_family_member_are_left(text):
     assert _redactor().text(text) == text
+
+
+def test_a_word_of_an_agencys_name_before_a_family_member_is_left():
+    from types import SimpleNamespace
+
+    case = CaseConfig(case_dir=Path("."), case_id="c1", date_of_birth=dt.date(2016, 5, 22), child_name="Alfie Brook",
+                      files=[SimpleNamespace(agency="Eastborough Police")])
+    redactor = Redactor.from_case(case)
+    assert redactor.text("Eastborough's children and Zephyr's mum") == "Eastborough's children and [name]'s mum"
 
 
 # -- 2. an organisation named after the family's street -----------------------------------------------------

@@ -3270,6 +3270,10 @@ _NOT_OWNERS = frozenset("""
     weeks months years season spring summer autumn winter christmas xmas easter new last next previous first
     second third god lord let lets everyone everybody someone somebody anyone anybody nobody noone one
     world country nation city town village county borough council government state king queen nhs
+    england britain scotland wales ireland london europe trust trusts service authority department team unit
+    centre center practice surgery academy college charity church
+    couple couples lady ladies gentleman gentlemen newborn newborns individual individuals youngster youngsters
+    teenager teenagers toddler toddlers person people family household
 """.split())
 #: a family member's word after a name's possessive (`_OWNER_THEN_FAMILY`), in any case
 _OWNER_FAMILY = (r"(?i:(?:ex[\-\s]?|step[\-\s]?|half[\-\s]?)?(?:" + "|".join(sorted(
