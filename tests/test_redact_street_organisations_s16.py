@@ -21,12 +21,13 @@ def _redactor(addresses=("7 Mill Lane",)) -> Redactor:
 
 
 @pytest.mark.parametrize("text, expected", [
-    # before: "Seen at [address] Medical Practice"
-    ("Seen at Mill Lane Medical Practice", "Seen at Mill Lane Medical Practice"),
-    ("Mill Lane Surgery phoned Mum", "Mill Lane Surgery phoned Mum"),
-    ("MILL LANE SURGERY", "MILL LANE SURGERY"),
-    ("Referred to Mill Lane Health Centre", "Referred to Mill Lane Health Centre"),
-    ("registered with Mill Lane GP", "registered with Mill Lane GP"),
+    # s16 left these as written; s17: named after the family's street, the organisation is its kind, as a school
+    # is (tests/test_redact_s17.py)
+    ("Seen at Mill Lane Medical Practice", "Seen at [medical practice]"),
+    ("Mill Lane Surgery phoned Mum", "[surgery] phoned Mum"),
+    ("MILL LANE SURGERY", "[surgery]"),
+    ("Referred to Mill Lane Health Centre", "Referred to [health centre]"),
+    ("registered with Mill Lane GP", "registered with [GP practice]"),
     # a school places the home: its kind, as any school's name (before: "attends [address] Primary")
     ("attends Mill Lane Primary", "attends [primary school]"),
     ("Mill Lane Nursery said Alfie was tired", "[nursery] said Child A was tired"),
@@ -55,14 +56,15 @@ def test_the_street_is_still_the_address_where_it_is_one(text, expected):
 def test_an_organisation_the_case_lists_among_its_addresses_is_hidden():
     redactor = _redactor(addresses=("7 Mill Lane", "Mill Lane Surgery"))
     assert redactor.text("Mill Lane Surgery phoned") == "[address] phoned"
-    assert redactor.text("Seen at Mill Lane Medical Practice") == "Seen at Mill Lane Medical Practice"
+    assert redactor.text("Seen at Mill Lane Medical Practice") == "Seen at [medical practice]"
 
 
-def test_an_agency_named_after_the_street_keeps_its_name_in_the_agency_column():
+def test_an_agency_named_after_the_street_is_its_kind_in_the_agency_column():
+    # s17: as a school agency is ("Little Acorns Children's Centre" -> "[children's centre]"); s16 kept the name
     import pandas as pd
 
     frame = pd.DataFrame({"agency": ["Mill Lane Medical Practice", "Eastborough Police"],
                           "description": ["Seen at 7 Mill Lane", "Visit to Mill Lane"]})
     out = _redactor().frame(frame)
-    assert out["agency"].tolist() == ["Mill Lane Medical Practice", "Eastborough Police"]
+    assert out["agency"].tolist() == ["[medical practice]", "Eastborough Police"]
     assert out["description"].tolist() == ["Seen at [address]", "Visit to [address]"]

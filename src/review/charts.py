@@ -319,6 +319,24 @@ def _date_label(date, precision, shown: str) -> str:
     return date.strftime("%b %Y" if precision == "month" else shown)
 
 
+#: date precisions from the most to the least exact: of several contacts on a chart's first (or last) date, the
+#: most exact one's is shown (`_bound_label`)
+_PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "approximate month": 3, "season": 4, "year": 5}
+
+
+def _bound_label(order: pd.DataFrame, which: str, shown: str) -> str:
+    """The first (`which` "first") or last contact date of `order` as the tables show it, to its precision
+    ("Spring 2023", "2023", "Mar 2023", "c. Mar 2023", else as `shown`): never a day the data does not give
+    (a season's first day, "01 Mar 2023"); of several contacts on that date, the most exact one's."""
+    dates = order["date"]
+    at = dates.min() if which == "first" else dates.max()
+    rows = order[dates == at]
+    precision = _precision_of(rows)
+    best = min((precision.get(str(e), "day") for e in rows["event_id"]), key=lambda p: _PRECISION_RANK.get(p, 0),
+               default="day")
+    return _date_label(at, best, shown)
+
+
 def _truncate(text: str, width: int) -> str:
     text = " ".join(str(text).split())
     text = text if len(text) <= width else text[: width - 1] + "…"
@@ -709,7 +727,7 @@ def plot_swimlane(timeline: pd.DataFrame, flags: pd.DataFrame, periods: pd.DataF
         fig.review_alt_text = (
             f"Swimlane chart of {n_contacts} contacts by {n_agencies} agencies "
             f"({', '.join(f'{sum(1 for k, _ in lanes if k == kind)} {kind}' for kind in kinds_in_order)}) "
-            f"from {mdates.num2date(x_min).strftime(shown)} to {mdates.num2date(np.nanmax(x)).strftime(shown)}; "
+            f"from {_bound_label(order, 'first', shown)} to {_bound_label(order, 'last', shown)}; "
             f"of the contacts, {concern_count} recorded a concern and "
             f"{escalation_count} {'was an escalation' if escalation_count == 1 else 'were escalations'} "
             f"(counted apart: a contact may be both), "

@@ -9,6 +9,7 @@ string in the HTML report is escaped.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import functools
@@ -49,6 +50,7 @@ __all__ = [
     "write_workbook",
     "save_figure",
     "figure_svg_for_html",
+    "check_inline_charts",
     "inline_svg",
     "figure_svg",
     "compact_hatches",
@@ -667,13 +669,31 @@ _PARTIAL = ("month", "season", "year", "approximate")
 #: ("c. Jul 2007", "c. 2007"; a trigger known to about the day: "c. 12/07/2007"), never as an exact day
 APPROXIMATE_YEAR_FORMAT = '"c. "yyyy'
 _DEADLINE_FORMATS = {"approximate month": APPROXIMATE_MONTH_FORMAT, "approximate year": APPROXIMATE_YEAR_FORMAT}
-_SHOWN_PARTIAL = (*_PARTIAL, *_DEADLINE_FORMATS)
+#: a deadline counted from a trigger known only to its season ("Spring 2021"): the season the deadline falls in,
+#: approximately ("c. Spring 2021"), as the trigger is shown to its season, not to the year
+APPROXIMATE_SEASON = "approximate season"
+_SHOWN_PARTIAL = (*_PARTIAL, *_DEADLINE_FORMATS, APPROXIMATE_SEASON)
+
+
+def season_of(value) -> str:
+    """The label of the season a date falls in, whatever its day ("Spring 2021" for 15 Apr 2021; "Winter
+    2020/21" for December 2020 to February 2021), as `season_label` writes a season from its first day."""
+    day = pd.Timestamp(value)
+    first = {12: 12, 1: 12, 2: 12}.get(day.month, 3 * (day.month // 3))
+    return season_label(pd.Timestamp(day.year - (day.month < 3), first, 1))
+
+
+def _approximate_season_format(value) -> str:
+    """The workbook's number format of a deadline counted from a season-precision trigger: its season's label
+    written in as text ('"c. Spring 2021"'), the date kept in the cell so that it sorts and filters as one."""
+    return '"c. ' + season_of(value) + '"'
 
 
 def deadline_precisions(trigger_precisions: Sequence, trigger_texts: Sequence | None = None) -> list:
     """How to show each flag's deadline (`expected_by`) given its trigger's date precision and its date as
     written (`flag_date_precisions`, `flag_date_texts`): a deadline counted from a trigger known only to the
-    month is shown "c. Jul 2007" ("approximate month"), to the year "c. 2007" ("approximate year"), and from an
+    month is shown "c. Jul 2007" ("approximate month"), to the season "c. Spring 2021" (`APPROXIMATE_SEASON`: the
+    season the deadline falls in, as the trigger is shown), to the year "c. 2007" ("approximate year"), and from an
     approximate trigger approximately to that trigger's unit ("c. Jul 2007" for "mid July 2007", "c. 12/07/2007"
     for "c. 02/07/2007": "approximate"); None (an exact day) when the trigger is known to the day."""
     texts = list(trigger_texts) if trigger_texts is not None else [None] * len(trigger_precisions)
@@ -681,7 +701,9 @@ def deadline_precisions(trigger_precisions: Sequence, trigger_texts: Sequence | 
     for precision, text in zip(trigger_precisions, texts):
         if precision == "month":
             out.append("approximate month")
-        elif precision in ("year", "season"):
+        elif precision == "season":
+            out.append(APPROXIMATE_SEASON)
+        elif precision == "year":
             out.append("approximate year")
         elif precision == "approximate":
             unit = approximate_unit(text)
@@ -702,10 +724,10 @@ def precision_format(precision, months: bool = False, text=None, value=None) -> 
     approximate date is its month, as there."""
     if precision in _COARSE_FORMATS:
         return _COARSE_FORMATS[precision]
-    if precision == "season":
+    if precision in ("season", APPROXIMATE_SEASON):
         if value is None or _is_missing(value):
             raise ValueError("a season's number format needs its date (precision_format(..., value=))")
-        return _season_format(value)
+        return _season_format(value) if precision == "season" else _approximate_season_format(value)
     if precision in _DEADLINE_FORMATS:  # a deadline counted from a trigger not known to the day
         return MONTH_FORMAT if months and precision == "approximate month" else _DEADLINE_FORMATS[precision]
     if precision == "approximate":
@@ -858,15 +880,16 @@ def _write_sheet(wb, title: str, frame: pd.DataFrame, headers: Sequence[str] | N
                 with_time = bool(time_known[i]) if time_known is not None and not _is_missing(time_known[i]) else False
                 cell.number_format = MONTH_FORMAT if months else DATETIME_FORMAT if with_time else DATE_FORMAT
                 if j in coarse and coarse[j][i] in _SHOWN_PARTIAL:
+                    seasonal = coarse[j][i] in ("season", APPROXIMATE_SEASON)
                     key = (coarse[j][i], written[j][i] if j in written and coarse[j][i] == "approximate" else
-                           value if coarse[j][i] == "season" else None)
+                           (season_of(value) if coarse[j][i] == APPROXIMATE_SEASON else value) if seasonal else None)
                     if key not in formats:
-                        formats[key] = (precision_format(key[0], months, value=value) if key[0] == "season"
+                        formats[key] = (precision_format(key[0], months, value=value) if seasonal
                                         else precision_format(key[0], months, key[1]))
                     cell.number_format = formats[key]
                     if key[0].startswith("approximate") and not months:
                         widths[j] = max(widths[j], 14)
-                    if key[0] == "season":  # "Winter 2020/21"
+                    if seasonal:  # "Winter 2020/21", "c. Winter 2020/21"
                         widths[j] = max(widths[j], 15)
                 widths[j] = max(widths[j], 16 if with_time else 11)
             elif isinstance(value, (list, dict, tuple)):
@@ -1106,11 +1129,24 @@ def _dot_lattice(d: str) -> tuple[int, float] | None:
         if not sub.lstrip().startswith("M") or "z" not in sub or set(re.sub(r"[-\d.e\s]", "", sub)) - {"M", "C", "z"}:
             return None
         numbers = [float(v) for v in _PATH_NUMBER.findall(sub)]
-        xs, ys = numbers[0::2], numbers[1::2]
-        width, height = max(xs) - min(xs), max(ys) - min(ys)
-        if abs(width - height) > 1e-3:
+        dot = _dot(numbers[0::2], numbers[1::2])
+        if dot is None:
             return None
-        dots.append((round((max(xs) + min(xs)) / 2, 2), round((max(ys) + min(ys)) / 2, 2), round(width / 2, 3)))
+        dots.append(dot)
+    return _lattice_of(dots)
+
+
+def _dot(xs, ys) -> tuple[float, float, float] | None:
+    """(centre x, centre y, radius) of a circle's outline given its points' coordinates; None when not round."""
+    width, height = max(xs) - min(xs), max(ys) - min(ys)
+    if abs(width - height) > 1e-3:
+        return None
+    return round((max(xs) + min(xs)) / 2, 2), round((max(ys) + min(ys)) / 2, 2), round(width / 2, 3)
+
+
+def _lattice_of(dots: list) -> tuple[int, float] | None:
+    """(rows, radius) when `dots` ((x, y, radius), y down from the tile's top as SVG has it) are exactly
+    matplotlib's dotted hatch lattice in its 72 pt tile (`_dot_lattice`), else None."""
     if not dots or len({r for *_, r in dots}) != 1:
         return None
     rows = len({y for _, y, _ in dots}) - 1
@@ -1130,15 +1166,101 @@ def _compact_tile(match: re.Match) -> str:
         return match.group(0)
     rows, r = lattice
     step = 72 / rows
-    # one step wide, two high: the four corner dots (each a quarter in this tile, the rest in its neighbours)
-    # and the shifted row's dot in the middle; 72 pt is a whole number of such tiles, so the dots fall
-    # where the 72 pt tile had them
-    centres = [(0, 0), (step, 0), (step / 2, step), (0, 2 * step), (step, 2 * step)]
+    centres = _small_tile_centres(step)
     d = " ".join(f"M {_number(x + r)} {_number(y)} A {_number(r)} {_number(r)} 0 1 0 {_number(x - r)} {_number(y)} "
                  f"A {_number(r)} {_number(r)} 0 1 0 {_number(x + r)} {_number(y)} z" for x, y in centres)
     return (f'{match.group(1)} width="{_number(step)}" height="{_number(2 * step)}">'
             f'{match.group(2)} width="{_number(step + 1)}" height="{_number(2 * step + 1)}"'
             f'{match.group(3)}{d}{match.group(5)}')
+
+
+def _small_tile_centres(step: float) -> list[tuple[float, float]]:
+    # one step wide, two high: the four corner dots (each a quarter in this tile, the rest in its neighbours)
+    # and the shifted row's dot in the middle; 72 pt is a whole number of such tiles (an even number of rows),
+    # so the dots fall where the 72 pt tile had them
+    return [(0, 0), (step, 0), (step / 2, step), (0, 2 * step), (step, 2 * step)]
+
+
+def _pdf_dot_lattice(hatch: str) -> tuple[int, float] | None:
+    """(rows, radius) of a dotted hatch ("...") as the PDF backend draws it in its 72 pt tile (the lattice
+    `_lattice_of` reads), else None (any other hatch, or a mixed one)."""
+    from matplotlib.path import Path as MplPath
+
+    if not hatch or set(hatch) != {"."}:
+        return None
+    path = MplPath.hatch(hatch)
+    if path is None or path.codes is None:
+        return None
+    starts = np.flatnonzero(path.codes == MplPath.MOVETO).tolist() + [len(path.codes)]
+    dots = []
+    for a, b in zip(starts, starts[1:]):
+        xy = path.vertices[a:b] * 72.0
+        dot = _dot(xy[:, 0].tolist(), (72.0 - xy[:, 1]).tolist())  # y down, as `_lattice_of` reads it
+        if dot is None:
+            return None
+        dots.append(dot)
+    return _lattice_of(dots)
+
+
+def _write_compact_pdf_hatches(self) -> None:
+    """`matplotlib.backends.backend_pdf.PdfFile.writeHatches` with a dotted hatch ("...") written as a small
+    tile (`_small_tile_centres`), as `compact_hatches` does in SVG: the same dots in the same places, not a
+    72 pt tile of ~600 dots (~23 kB a chart, compressed). Any other hatch is written as matplotlib writes it."""
+    from matplotlib.backends.backend_pdf import Name, Op
+    from matplotlib.path import Path as MplPath
+    from matplotlib.transforms import Affine2D
+
+    hatch_dict = {}
+    for hatch_style, name in self._hatch_patterns.items():
+        stroke_rgb, fill_rgb, hatch, lw = hatch_style
+        lattice = _pdf_dot_lattice(hatch)
+        ob = self.reserveObject("hatch pattern")
+        hatch_dict[name] = ob
+        step = 72.0 / lattice[0] if lattice else 72.0
+        width, height = (step, 2 * step) if lattice else (72.0, 72.0)
+        self.beginStream(ob.id, None, {
+            "Type": Name("Pattern"), "PatternType": 1, "PaintType": 1, "TilingType": 1,
+            "BBox": [0, 0, width, height], "XStep": width, "YStep": height,
+            "Resources": {"Procsets": [Name(x) for x in "PDF Text ImageB ImageC ImageI".split()]},
+            "Matrix": [1, 0, 0, 1, 0, self.height * 72]})  # (the origin at the top left, as matplotlib's)
+        self.output(stroke_rgb[0], stroke_rgb[1], stroke_rgb[2], Op.setrgb_stroke)
+        if fill_rgb is not None:
+            self.output(fill_rgb[0], fill_rgb[1], fill_rgb[2], Op.setrgb_nonstroke, 0, 0, width, height,
+                        Op.rectangle, Op.fill)
+        self.output(stroke_rgb[0], stroke_rgb[1], stroke_rgb[2], Op.setrgb_nonstroke)
+        self.output(lw, Op.setlinewidth)
+        if lattice:
+            radius = lattice[1]
+            path = MplPath.make_compound_path(*(MplPath.circle((x, y), radius) for x, y in _small_tile_centres(step)))
+            self.output(*self.pathOperations(path, Affine2D(), simplify=False))
+        else:
+            self.output(*self.pathOperations(MplPath.hatch(hatch), Affine2D().scale(72.0), simplify=False))
+        self.output(Op.fill_stroke)
+        self.endStream()
+    self.writeObject(self.hatchObject, hatch_dict)
+
+
+@contextlib.contextmanager
+def _compact_pdf_hatches():
+    """Within the block, PDFs are written with dotted hatches as a small tile (`_write_compact_pdf_hatches`)
+    when each hatch style is as the matplotlib this was written against has it (stroke colour, fill colour,
+    hatch, line width); else as matplotlib writes them. (The PDF writer offers no hook for its hatch tile: its
+    method is replaced for the block, and put back.)"""
+    from matplotlib.backends import backend_pdf
+
+    original = backend_pdf.PdfFile.writeHatches
+
+    def write_hatches(self) -> None:
+        if all(isinstance(style, tuple) and len(style) == 4 for style in self._hatch_patterns):
+            _write_compact_pdf_hatches(self)
+        else:  # another matplotlib's hatch styles: written as it writes them
+            original(self)
+
+    backend_pdf.PdfFile.writeHatches = write_hatches
+    try:
+        yield
+    finally:
+        backend_pdf.PdfFile.writeHatches = original
 
 
 def compact_hatches(svg: str) -> str:
@@ -1204,6 +1326,30 @@ def inline_svg(svg: bytes | str, prefix: str, label: str = "") -> str:
     return text.replace("<svg ", f"<svg role=\"img\" aria-label=\"{html.escape(label, quote=True)}\" ", 1).rstrip()
 
 
+#: an SVG element that draws a raster image (matplotlib writes one for ``imshow``, a colour bar's gradient and
+#: any ``rasterized=True`` artist: a base64 data: URI in ``<image>``); the report's Content-Security-Policy
+#: (``default-src 'none'``: no data: image) blocks it
+_SVG_IMAGE = re.compile(r"<(?:image|feImage)(?=[\s/>])", re.IGNORECASE)
+
+
+def check_inline_charts(charts: Sequence[tuple[str, bytes, str]]) -> None:
+    """Refuse charts the HTML report could not show: raise ValueError naming each chart (its number and
+    caption) whose SVG holds a raster image (`_SVG_IMAGE`), which the report's Content-Security-Policy would
+    block silently, leaving a blank chart. The remedy is in the chart: draw it as vector shapes (``pcolormesh``
+    or patches, not ``imshow``)."""
+    bad = []
+    for i, chart in enumerate(charts, 1):
+        caption, svg = chart[0], chart[1]
+        text = svg.decode("utf-8", errors="replace") if isinstance(svg, bytes) else str(svg)
+        if _SVG_IMAGE.search(text):
+            bad.append(f"chart {i} ({caption!r})")
+    if bad:
+        raise ValueError(
+            f"{', '.join(bad)}: the SVG holds an <image> element (a rasterised part: imshow, a colour bar, "
+            "rasterized=True), which the HTML report's Content-Security-Policy blocks (no data: images), so the "
+            "chart would show blank; draw it as vector shapes: the report was not written")
+
+
 def save_figure(fig, stem: str, out_dir: str | Path, formats: Sequence[str] = FIGURE_FORMATS, *, dpi: int = 300) -> list[Path]:
     """Save `fig` as `<out_dir>/<stem>.png|svg|pdf` (300 dpi PNG), byte-identical across runs.
 
@@ -1232,6 +1378,9 @@ def save_figure(fig, stem: str, out_dir: str | Path, formats: Sequence[str] = FI
                     buffer = io.BytesIO()
                     fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_SAVE_METADATA[fmt])
                     path.write_bytes(compact_hatches(buffer.getvalue().decode("utf-8")).encode("utf-8"))
+                elif fmt == "pdf":  # the dotted hatching as a small tile here too (`_compact_pdf_hatches`)
+                    with _compact_pdf_hatches():
+                        fig.savefig(path, format=fmt, dpi=dpi, metadata=_SAVE_METADATA[fmt])
                 else:
                     fig.savefig(path, format=fmt, dpi=dpi, metadata=_SAVE_METADATA[fmt])
                 written.append(path)
@@ -1294,20 +1443,23 @@ def _event_date(value, precision, months: bool = False, text=None) -> str:
         return value.strftime("%Y")
     if precision == "season":  # "Spring 2021" (also in the anonymised view: no finer than a month)
         return season_label(value)
+    # a deadline counted from a trigger known only to its season or year: coarser than the anonymised month too
+    if precision == APPROXIMATE_SEASON:
+        return "c. " + season_of(value)
+    if precision == "approximate year":
+        return "c. " + value.strftime("%Y")
     if months or precision == "month":
         return value.strftime("%b %Y")
     if precision == "approximate":
         return "c. " + value.strftime("%b %Y" if approximate_unit(text) == "month" else "%d/%m/%Y")
     if precision == "approximate month":  # a deadline counted from a trigger known only to the month
         return "c. " + value.strftime("%b %Y")
-    if precision == "approximate year":
-        return "c. " + value.strftime("%Y")
     return value.strftime("%d/%m/%Y")
 
 
 #: date precisions from the most to the least exact (`period_bound_text` shows the most exact at a bound)
-_PRECISION_RANK = {"day": 0, "": 0, "approximate": 1, "month": 2, "approximate month": 3, "season": 4, "year": 5,
-                   "approximate year": 6}
+_PRECISION_RANK = {"day": 0, "": 0, "approximate": 1, "month": 2, "approximate month": 3, "season": 4,
+                   APPROXIMATE_SEASON: 4, "year": 5, "approximate year": 6}
 
 
 def period_bound_text(timeline: pd.DataFrame, which: str = "first", months: bool = False) -> str:
@@ -1502,8 +1654,11 @@ def write_html(path: str | Path, case, analysis, charts: Sequence[tuple[str, byt
 
     Every piece of text is escaped with `html.escape`, so an agency's "<script>" is shown, not run; a
     Content-Security-Policy forbids scripts and any network access even so, and any image but the inline
-    SVG charts (no data: image: the charts are vector shapes throughout).
+    SVG charts (no data: image: the charts are vector shapes throughout). A chart whose SVG holds an image
+    (a rasterised element: ``imshow``, a colour bar's gradient, ``rasterized=True``), which that policy would
+    block and leave blank without a word, is refused before anything is written (`check_inline_charts`).
     """
+    check_inline_charts(charts)  # before anything is written: a chart the page would not show is refused
     config = _config(case)
     case_id = getattr(config, "case_id", "")
     months = date_resolution == MONTH

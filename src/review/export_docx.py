@@ -358,7 +358,7 @@ def _chronology_table(document, timeline, flag_numbers: dict[str, list[int]], re
 
 
 def _flags_table(document, flags, seq_of_event: dict[str, int], redactor: Redactor, timeline=None) -> None:
-    from .export import flag_date_precisions, flag_date_texts
+    from .export import _event_date, deadline_precisions, flag_date_precisions, flag_date_texts
 
     table, widths = _new_table(document, FLAG_TABLE_COLUMNS)
     t = redactor.text
@@ -366,6 +366,9 @@ def _flags_table(document, flags, seq_of_event: dict[str, int], redactor: Redact
     # a flag on a contact known only to its month or year shows that month or year, as the chronology does
     trigger_precision = flag_date_precisions(flags, timeline).get("trigger_date", [None] * len(flags))
     trigger_text = flag_date_texts(flags, timeline)
+    # a deadline counted from such a trigger shown approximately to its unit ("c. Jul 2007", "c. Spring 2021"), as
+    # report.html and the workbook show it, never as a day the trigger does not give
+    deadline_shown = deadline_precisions(trigger_precision, trigger_text)
     rationale_column = next((c for c in ("rationale", "decision_rationale") if c in flags.columns), None)
     for number, row in enumerate(flags.itertuples(index=False), start=1):
         get = row._asdict().get
@@ -385,7 +388,9 @@ def _flags_table(document, flags, seq_of_event: dict[str, int], redactor: Redact
         expected = _text(get("expected_action"))
         if expected:
             expected_by = _value(get("expected_by"))
-            by = f" by {day(expected_by)}" if expected_by is not None else ""
+            shown_by = (_event_date(expected_by, deadline_shown[number - 1], redactor.months)
+                        if expected_by is not None and deadline_shown[number - 1] else day(expected_by))
+            by = f" by {shown_by}" if expected_by is not None else ""
             explanation.append((t(f"Expected: {expected}{by}"), "grey"))
         _add_row(
             table,

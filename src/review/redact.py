@@ -118,7 +118,9 @@ Decisions:
   uncommon name alone at the start of a sentence in capitals, before a word that makes it a person's
   (`_NAME_CONTEXT_WORDS`: PRESENT, ATTENDED, SAID, STATED, ...), is "[name]" too ("ZEPHYR PRESENT" -> "[name]
   PRESENT"; `Redactor._capitals_context_names`; "MOTHER PRESENT", "NO ONE PRESENT", "HE SAID" stay), and a
-  name's possessive before a family member ("ZEPHYR'S MUM PRESENT" -> "[name]'S MUM PRESENT").
+  name's possessive before a family member ("ZEPHYR'S MUM PRESENT" -> "[name]'S MUM PRESENT"), capitalised,
+  in any text ("Zephyr's mum present", "with Zephyr Holt's Dad" -> "[name]'s mum present", "with [name]'s Dad";
+  `_OWNER_THEN_FAMILY`; "Today's mum", "Monday's visit", "Doctor's mum", "Mum's partner" stay).
 - initials: a listed person's ("KB" for Kerry Brook) become the pseudonym; anyone else's become
   "[initials]" where the text shows they are a person's ("seen by SW JB", "Mother (AB) said", "KL (HV)",
   "discussed with JB and KL", "J.B."); known abbreviations ("SW", "HV", "NFA", "BMI") are left
@@ -127,9 +129,10 @@ Decisions:
   like `people` ("Lead reviewer", "Reviewer"), and a decision's author is a pseudonym, a role or
   "[reviewer]" (`Redactor.author`).
 - addresses: case.yml `addresses` as written and with the kind of street abbreviated or spelt out
-  ("12 Acacia Avenue" also matches "12, Acacia Ave."), but not a street beginning an organisation's name
-  ("Mill Lane Medical Practice": the organisation, left as an agency's name is; a school's is its kind,
-  `_address_replacement`); postcodes in any case and spacing ("n1 9gu"); a
+  ("12 Acacia Avenue" also matches "12, Acacia Ave."); a listed street beginning an organisation's name is
+  the organisation, shown as its kind as a school is, since it places the family's home as a school's name
+  does ("Mill Lane Medical Practice" -> "[medical practice]", "Mill Lane Surgery" -> "[surgery]", also as an
+  agency's name; "Mill Lane Primary" -> "[primary school]", `_address_replacement`); postcodes in any case and spacing ("n1 9gu"); a
   house number and a street the case does not list ("22 Elm Road" -> "[address]", `_HOUSE_ADDRESS`; "2
   Family Court hearings" left; a street with no number or one word, "27 Kingsway", is a known limit); a
   named refuge or hostel ("Hope House refuge" -> "[refuge]") and a named house where the family lives
@@ -588,7 +591,7 @@ class Redactor:
         if "@" in out:
             out = _EMAIL.sub(EMAIL, out)
         if self._address_re is not None:
-            out = self._address_re.sub(_address_replacement, out)
+            out = _address_text(self._address_re, out)
         out = _HOUSE_ADDRESS.sub(_house_address_replacement, out)
         out = _NHS_NUMBER.sub(_nhs_replacement, out)
         out = _PHONE.sub(_phone_replacement, out)
@@ -631,6 +634,8 @@ class Redactor:
             out = _RELATION_THEN_NAME.sub(self._apposed_name_replacement, out)
         if _MAY_BE_NAME_THEN_RELATION.search(out):
             out = _NAME_THEN_RELATION.sub(self._apposed_name_replacement, out)
+        if ("'" in out or "\u2019" in out) and _MAY_BE_OWNER.search(out):
+            out = _OWNER_THEN_FAMILY.sub(self._owner_replacement, out)
         if _MAY_BE_INITIALS.search(out):
             out = self._initials_text(out)
         return out
@@ -966,6 +971,33 @@ class Redactor:
         if not possessive and not self._may_be_a_capitals_name(last):
             return None  # "PARENTS", "OTHERS": a plural, not a possessive without its apostrophe
         return tokens[0].start(), tokens[-1].end() - ending
+
+    def _owner_replacement(self, match: re.Match) -> str:
+        """A capitalised name the case does not list, with its possessive, before a family member's word in any
+        text and any case ("Zephyr's mum present", "with Zephyr Holt's Dad", "ZEPHYR'S MUM"): "[name]'s", the
+        possessive kept. A word that is no name keeps the text (`_may_be_an_owner`: "Today's mum", "Mum's
+        partner", "Doctor's mum", "Everyone's mum", "Mother's partner", "It's mum"); a word before the name that
+        is no name stays outside it ("Saw Holt's dad" -> "Saw [name]'s dad")."""
+        name, first = match.group("name"), match.group("first")
+        if not self._may_be_an_owner(name):
+            return match.group(0)
+        kept = ""
+        if first is not None and not self._may_be_an_owner(first):
+            kept = match.group(0)[:match.start("name") - match.start()]
+        return kept + AMBIGUOUS + match.group("s")
+
+    def _may_be_an_owner(self, word: str) -> bool:
+        """Whether a capitalised word before a possessive and a family member's word may be a person's name:
+        one `_may_be_a_capitals_name` does not know as no name (an abbreviation, a role, a pseudonym's word, a
+        family member's, a professional's, an agency's, a month, a day, an everyday word, an English word by
+        its ending; a known given name is never an English word), nor a pronoun, determiner or the words for
+        a person (`_NOT_NAMES_IN_CONTEXT`: "Everyone's", "Patient's"), nor a time (`_NOT_OWNERS`: "Today's")."""
+        key = _norm(word)
+        if key in _NOT_NAMES_IN_CONTEXT or key in _NOT_OWNERS or key.replace("'", "") in _NOT_OWNERS:
+            return False
+        if word.isupper() and len(word) <= 3 and key not in GIVEN_NAMES:
+            return False  # "GP's", "SW's", "JB's": an abbreviation or initials (`_initials_in_context`)
+        return self._may_be_a_capitals_name(word.upper(), known_name=key in GIVEN_NAMES)
 
     def _capitals_person(self, word: str) -> bool:
         """Whether a word of a line in capitals is a person: a name already hidden ("[name]"), a pseudonym's word
@@ -1692,10 +1724,10 @@ _RESIDENCE_CUE = re.compile(r"(?i:\b(?:lives?|living|lived|resides?|residing|res
                             r"home|staying|stays|tenancy)\b[^\S\r\n]*(?:at|on|in|to|is|was|:)?[^\S\r\n]*(?:the[^\S\r\n]+)?$)")
 
 
-def _organisation_after(text: str, end: int) -> str | None:
-    """The organisation's kind ("surgery", "primary", "medical practice", "children's centre"), casefolded, when
-    the words at `end`, capitalised as a name's, make what comes before them an organisation's name ("Medical
-    Practice", "Surgery", "Primary"), else None."""
+def _organisation_after(text: str, end: int) -> tuple[str, int] | None:
+    """The organisation's kind ("surgery", "primary", "medical practice", "children's centre"), casefolded, and
+    where its words end, when the words at `end`, capitalised as a name's, make what comes before them an
+    organisation's name ("Medical Practice", "Surgery", "Primary"), else None."""
     first = _ORGANISATION_WORD.match(text, end)
     if first is None:
         return None
@@ -1704,34 +1736,57 @@ def _organisation_after(text: str, end: int) -> str | None:
         return None
     key = word.casefold()
     if key in _ORGANISATION_NOUNS:
-        return key
+        return key, first.end()
     if key in _ORGANISATION_MODIFIERS:
         second = _ORGANISATION_WORD.match(text, first.end())
         if second is not None and second.group("word")[:1].isupper() \
                 and second.group("word").casefold() in _ORGANISATION_PAIRED:
-            return f"{key.replace(chr(0x2019), chr(39))} {second.group('word').casefold()}"
+            return f"{key.replace(chr(0x2019), chr(39))} {second.group('word').casefold()}", second.end()
     return None
 
 
-def _address_replacement(match: re.Match) -> str:
-    """A listed address ("[address]"), but not a street's name that begins an organisation's ("Mill Lane
-    Medical Practice", "Mill Lane Surgery"): that is the organisation, and left as an agency's name is, a
-    school's to `school_text` ("Mill Lane Primary" -> "[primary school]"). With a house number ("7 Mill Lane
-    Surgery") or after words that say it is where the family lives ("lives at", "address:", "moved to") it is
-    the address; and a school's name the school reading does not take is the address too (a leak is worse
-    than a word too many hidden)."""
+#: how an organisation named after the family's street is shown: its kind, as a school's is ("Mill Lane Surgery"
+#: -> "[surgery]", "Mill Lane Medical Practice" -> "[medical practice]"); "GP" alone is the practice
+_ORGANISATION_LABELS = {"gp": "[GP practice]", "childrens centre": "[children's centre]",
+                        "children\u2019s centre": "[children's centre]", "center": "[centre]"}
+
+
+def _address_text(pattern: re.Pattern, text: str) -> str:
+    """`text` with the listed addresses (`pattern`, `_addresses_regex`) replaced (`_address_replacement`)."""
+    pieces, at = [], 0
+    for match in pattern.finditer(text):
+        if match.start() < at:
+            continue  # (inside an organisation's name already shown as its kind)
+        shown, end = _address_replacement(match)
+        pieces += [text[at:match.start()], shown]
+        at = end
+    if not pieces:
+        return text
+    return "".join(pieces) + text[at:]
+
+
+def _address_replacement(match: re.Match) -> tuple[str, int]:
+    """What a listed address is shown as, and where what it replaces ends: "[address]"; but a street's name
+    that begins an organisation's ("Mill Lane Medical Practice", "Mill Lane Surgery") is the organisation, shown
+    as its kind with the organisation's words ("[medical practice]", "[surgery]"): named after the family's
+    street, it would place their home, as a school's name would, and a school's is left to `school_text` ("Mill
+    Lane Primary" -> "[primary school]"). With a house number ("7 Mill Lane Surgery") or after words that say it
+    is where the family lives ("lives at", "address:", "moved to") it is the address; and a school's name the
+    school reading does not take is the address too (a leak is worse than a word too many hidden)."""
     written = match.group(0)
     if _HOUSE_NUMBER.match(written):
-        return ADDRESS
+        return ADDRESS, match.end()
     text = match.string
-    kind = _organisation_after(text, match.end())
-    if kind is None or _RESIDENCE_CUE.search(text, max(0, match.start() - 30), match.start()):
-        return ADDRESS
+    found = _organisation_after(text, match.end())
+    if found is None or _RESIDENCE_CUE.search(text, max(0, match.start() - 30), match.start()):
+        return ADDRESS, match.end()
+    kind, end = found
     if kind in _SCHOOL_NOUNS or kind in _SCHOOL_CENTRES:
         line_end = text.find("\n", match.end())
         if not school_text(text[match.start():line_end if line_end >= 0 else len(text)]).startswith("["):
-            return ADDRESS  # no school the school reading takes whole: the street stays hidden
-    return written
+            return ADDRESS, match.end()  # no school the school reading takes whole: the street stays hidden
+        return written, match.end()
+    return _ORGANISATION_LABELS.get(kind, f"[{kind}]"), end
 
 
 #: the kinds of street, full and abbreviated as agencies write them: a listed "Acacia Avenue" is also
@@ -3206,6 +3261,38 @@ _ENGLISH_ENDING = re.compile(
     r"|^.{4,}(?:ics|ology|iatry)$"
     r"|^.{4,}ed$(?<!ammed)(?<!fred)|(?:ally|edly|ously|ively|ently|antly|fully|ingly|ately)$|^.{5,}(?:ent|ant)$|^.{4,}ive$")
 
+
+#: capitalised words before a possessive and a family member's word that are no name, besides those
+#: `Redactor._may_be_an_owner` knows: times ("Today's mum", "Last night's partner"), places and contractions
+#: ("It's mum", "Let's", "God's")
+_NOT_OWNERS = frozenset("""
+    today tomorrow yesterday tonight morning afternoon evening night week weekend fortnight month year day days
+    weeks months years season spring summer autumn winter christmas xmas easter new last next previous first
+    second third god lord let lets everyone everybody someone somebody anyone anybody nobody noone one
+    world country nation city town village county borough council government state king queen nhs
+    england britain scotland wales ireland london europe trust trusts service authority department team unit
+    centre center practice surgery academy college charity church
+    couple couples lady ladies gentleman gentlemen newborn newborns individual individuals youngster youngsters
+    teenager teenagers toddler toddlers person people family household
+""".split())
+#: a family member's word after a name's possessive (`_OWNER_THEN_FAMILY`), in any case
+_OWNER_FAMILY = (r"(?i:(?:ex[\-\s]?|step[\-\s]?|half[\-\s]?)?(?:" + "|".join(sorted(
+    _FAMILY_WORDS | {"friend", "carer", "babysitter", "childminder", "lodger", "neighbour", "neighbor", "fiance",
+                     "fiancee", "fianc\u00e9", "fianc\u00e9e", "mom", "nanny", "granny", "grandparent", "relative",
+                     "stepfather", "stepmother", "stepdad", "stepmum", "sisters", "brothers", "kids", "children"},
+    key=lambda w: (-len(w), w))) + r"))(?:['\u2019][sS])?(?![\w\-'\u2019])")
+#: a capitalised word, or one in capitals, as a name may be written ("Zephyr", "O'Brien", "McDonald", "Keane-Jones",
+#: "ZEPHYR")
+_OWNER_WORD = (r"(?-i:[A-Z](?:[a-z]+|['\u2019][A-Z][a-z]+)(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
+               r"|(?:[A-Z]['\u2019])?[A-Z]{2,}(?:-[A-Z]{2,})?)")
+#: a name's possessive before a family member's word, in any text and any case ("Zephyr's mum present", "seen with
+#: Zephyr Holt's dad", "ZEPHYR'S MUM", "James' partner"): the name (one word, or two: "Zephyr Holt") is read by
+#: `Redactor._owner_replacement`
+_OWNER_THEN_FAMILY = re.compile(
+    rf"(?<![\w'\u2019\-\]&])(?:(?P<first>{_OWNER_WORD})[^\S\r\n]+)?(?P<name>{_OWNER_WORD})"
+    rf"(?P<s>['\u2019][sS]|(?<=[sS])['\u2019])(?=[^\S\r\n]+{_OWNER_FAMILY})")
+#: (its gate: a capital, a possessive, a space and a family word)
+_MAY_BE_OWNER = re.compile(rf"[A-Z][\w'\u2019\-]*['\u2019][sS]?[^\S\r\n]+{_OWNER_FAMILY}")
 
 #: a role just after initials ("and LM SW", "and JT (HV)")
 _BEFORE_A_ROLE = re.compile(rf"(?:\s*,\s*|\s*/\s*|\s*\(\s*|\s+)(?:{_ROLE_ALT})(?![\w&])")
