@@ -2384,3 +2384,64 @@ def parse_yes_no(value) -> bool | None:
     if first in ("no", "n", "not"):
         return False
     return None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A partner's age as a record states it ("boyfriend 'Jay' aged 19", "boyfriend is 18", "an older male (looked
+# about 20)", "two adult males aged 19 and 23", "19 year old boyfriend"): exploitation_not_referred reads a child
+# under 16's sexual activity with a partner that much older (variant underage_sexual_activity). The word lists
+# are the package vocab.yml's `partner_age` (read from the package vocabulary only, as `review.mobility`'s).
+# ---------------------------------------------------------------------------------------------------------------
+
+_PARTNER_AGE_RE: list = []
+
+
+def _partner_age_patterns() -> tuple:
+    if not _PARTNER_AGE_RE:
+        from .config import package_data
+
+        spec = package_data("vocab.yml").get("partner_age") or {}
+
+        def alternation(key: str) -> str:
+            words = _as_list(spec.get(key) or [], f"partner_age.{key}")
+            words = sorted({normalise_text(w) for w in words if normalise_text(w)}, key=len, reverse=True)
+            if not words:
+                raise ConfigError(f"vocab.yml partner_age.{key} must list at least one word")
+            return "|".join(re.escape(w).replace(r"\ ", " ") for w in words)
+
+        persons, links, approx = alternation("persons"), alternation("links"), alternation("approximately")
+        units = alternation("not_ages")
+        between = int(spec.get("words_between", 5))
+        age = rf"(\d{{1,2}})(?! (?:{units})\b)"
+        after = re.compile(
+            rf"\b(?:{persons})\b(?: [^ .]+){{0,{between}}}? (?:{links}) (?:(?:{approx}) )?{age}"
+            rf"(?: (?:and|or|to) {age})?\b")
+        before = re.compile(rf"\b(\d{{1,2}}) ?(?:year old|years old|yr old|yrs old|yo|y o) (?:{persons})\b")
+        _PARTNER_AGE_RE.extend([after, before])
+    return tuple(_PARTNER_AGE_RE)
+
+
+def _clean_for_ages(text) -> str:
+    """Lower-cased words and numbers, clause marks kept as " . " (a sentence bounds the reading)."""
+    text = re.sub(r"[.;:!?\n]", " . ", str(text).lower())  # brackets are no break: "male (looked about 20)"
+    text = re.sub(r"[^a-z0-9. ]+", " ", text)
+    return re.sub(r" +", " ", text).strip()
+
+
+def stated_partner_age(text) -> int | None:
+    """The oldest age (10 to 99) `text` states of a partner or an adult the child is with (vocab.yml
+    partner_age: one of its `persons`, at most `words_between` words in its sentence, one of its `links`, a
+    number not followed by a unit: "boyfriend 'Jay' aged 19", "boyfriend is 18", "older male (looked about 20)",
+    "adult males aged 19 and 23"; or "19 year old boyfriend"), else None. One text at a time: callers read
+    each distinct text once."""
+    if _blank(text) or not any(ch.isdigit() for ch in str(text)):
+        return None
+    clean = _clean_for_ages(text)
+    after, before = _partner_age_patterns()
+    ages = []
+    for m in after.finditer(clean):
+        ages += [int(g) for g in m.groups() if g]
+    for m in before.finditer(clean):
+        ages.append(int(m.group(1)))
+    ages = [a for a in ages if 10 <= a <= 99]
+    return max(ages) if ages else None
