@@ -119,3 +119,36 @@ def test_a_sign_of_exploitation_in_a_school_log_is_an_exploitation_trigger():
     got, _ = variants(rows)
     assert got == [("C1-e001", "exploitation")]
     assert baseline_pairs(rows, "exploitation_not_referred") == package_pairs(rows, "exploitation_not_referred")
+
+
+# --- 2. self-harm by cutting or tablets ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Superficial cutting of forearms for 2 months, low mood, drinking at weekends.",
+    "Kayleigh disclosed she has been cutting her arms and took 12 paracetamol two weeks ago.",
+    "Fresh cuts seen on forearm.",
+    "Took 12 paracetamol two weeks ago.",
+    "Had taken 20 tablets, not presented to hospital.",
+    "Paracetamol overdose last month.",
+])
+def test_self_harm_wordings_are_the_childs_self_harm(text):
+    tags = tag_concerns(text, VOCAB)
+    assert "self_harm" in tags and "parental_mental_health" not in tags
+
+
+@pytest.mark.parametrize("text", [
+    "Mum has been cutting her arms.",
+    "Mother took 20 tablets last night.",
+    "Mum took 12 paracetamol.",
+])
+def test_a_parents_own_self_harm_stays_the_parents(text):
+    tags = tag_concerns(text, VOCAB)
+    assert "self_harm" not in tags and "parental_mental_health" in tags
+
+
+def test_a_dose_of_tablets_is_no_overdose():
+    assert "self_harm" not in tag_concerns("Took 2 paracetamol for headache.", VOCAB)
+
+
+def test_fresh_cuts_stay_an_injury_too():
+    assert {"self_harm", "other_injury"} <= set(tag_concerns("Fresh cuts seen on forearm.", VOCAB))

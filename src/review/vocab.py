@@ -438,6 +438,7 @@ class Vocabulary:
     _token_cache: dict = field(default_factory=dict)
     _agency_cache: dict = field(default_factory=dict)
     _type_cache: dict = field(default_factory=dict)
+    _tablets: tuple | None = None  # (min, verbs, objects) of self_harm_tablets (`counted_tablets`)
     _letter_rank: int = -1  # the position of the `letter` contact type (-1 without one)
 
     @classmethod
@@ -764,6 +765,30 @@ class Vocabulary:
                 self._token_cache.clear()
             self._token_cache[source] = tokens
         return tokens
+
+    def counted_tablets(self, tokens: list[str]) -> list[str]:
+        """`tokens` with a number of tablets taken ("took 12 paracetamol", "had taken 20 tablets": one of
+        self_harm_tablets' `verbs`, a whole number at least its `min`, one of its `objects`) read as "an
+        overdose" ("took an overdose": self_harm's, or "Mum took an overdose", the parent's, as written); a new
+        list only when one is found (the cached tokens stay as they are). "Took 2 paracetamol" is a dose."""
+        if self._tablets is None:
+            spec = self.raw.get("self_harm_tablets") or {}
+            verbs = frozenset(normalise_text(w) for w in _as_list(spec.get("verbs") or [], "self_harm_tablets.verbs"))
+            objects = frozenset(normalise_text(w) for w in _as_list(spec.get("objects") or [], "self_harm_tablets.objects"))
+            self._tablets = (int(spec.get("min", 0) or 0), verbs, objects)
+        least, verbs, objects = self._tablets
+        if not least or not verbs or not any(t.isdigit() for t in tokens):
+            return tokens
+        out, i = [], 0
+        while i < len(tokens):
+            if (0 < i < len(tokens) - 1 and tokens[i].isdigit() and tokens[i - 1] in verbs
+                    and tokens[i + 1] in objects and int(tokens[i]) >= least):
+                out += ["an", "overdose"]
+                i += 2
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out if len(out) != len(tokens) or out != tokens else tokens
 
     def _except(self, tokens: list[str]) -> list[str]:
         """Blank (in place) the words of keyword exceptions, which contain a keyword but are not one."""
@@ -2129,7 +2154,7 @@ def tag_concerns(text, vocab) -> list[str]:
     v = compile_vocab(vocab)
     tags = set()
     adults: list = []  # an adult's self-harm or missing episode (adults_concerns): read as the parent's
-    for _, _, keyword in v.find_spans(v.tokens(text), v.concerns, adults):
+    for _, _, keyword in v.find_spans(v.counted_tablets(v.tokens(text)), v.concerns, adults):
         tags.update(v.concern_tags[keyword])
     for _, _, keyword in adults:
         tags.update(v.adults_concern_keywords[keyword])
