@@ -152,3 +152,42 @@ def test_a_dose_of_tablets_is_no_overdose():
 
 def test_fresh_cuts_stay_an_injury_too():
     assert {"self_harm", "other_injury"} <= set(tag_concerns("Fresh cuts seen on forearm.", VOCAB))
+
+
+# --- 3. the police's notification to social care is a referral; social care's record of it a receipt -----------
+
+@pytest.mark.parametrize("action", [
+    "Returned home. PPN submitted to MASH. Intelligence submitted re REED and address.",
+    "Information shared with CSC by email. Intel submitted.",
+])
+def test_a_police_notification_to_social_care_answers_a_missing_episode(action):
+    rows = [row("2037-03-27", POLICE, "Third missing episode this month. Located at flat of adult male.", action,
+                contact_type="police_callout")]
+    assert package_pairs(rows, "exploitation_not_referred") == []
+    assert baseline_pairs(rows, "exploitation_not_referred") == []
+
+
+def test_intelligence_alone_is_still_no_referral():
+    rows = [row("2037-03-14", POLICE, "Kayleigh reported missing by mother. Returned of own accord.",
+                "RHI requested via Compass. Intel submitted.", contact_type="police_callout")]
+    assert package_pairs(rows, "exploitation_not_referred") == [("C1-e001", "")]
+    assert baseline_pairs(rows, "exploitation_not_referred") == [("C1-e001", "")]
+
+
+@pytest.mark.parametrize("description", [
+    "PPN: third missing episode in March, found intoxicated at flat of adult male known for drug supply.",
+    "Police email: missing 15-16/05, found in adult male's car, intoxicated, taken to ED. CSE risk high.",
+])
+def test_social_care_is_never_expected_to_refer_to_itself(description):
+    rows = [row("2037-03-30", CSC, description, "Allocated to duty worker.", contact_type="letter")]
+    assert package_pairs(rows, "exploitation_not_referred") == []
+    assert baseline_pairs(rows, "exploitation_not_referred") == []
+
+
+def test_social_cares_record_of_the_notification_answers_the_police_record():
+    rows = [row("2037-05-18", POLICE, "Kayleigh missing overnight, found in car with adult male. CSE risk high.",
+                "Intel submitted.", contact_type="police_callout"),
+            row("2037-05-19", CSC, "Police email: missing 17-18/05, found in adult male's car. CSE risk high.",
+                "Threshold met for strategy discussion.", contact_type="letter")]
+    assert package_pairs(rows, "exploitation_not_referred") == []
+    assert baseline_pairs(rows, "exploitation_not_referred") == []
