@@ -1081,7 +1081,11 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             # a return home: no decision by those agency kinds (the police), nor on a missing episode's row
             home = (bool(home_words) and d.get("agency_kind") not in home_not_kinds
                     and not tag_in(d, home_not_tags) and _mentioned(text, home_words, negations))
-            if not d["_exact"] or not (_held(d, decision_types) or home or (bool(keywords) and _mentioned(
+            # a health row filing correspondence ("Noted. No further action.") is no decision by its words
+            filing = (d.get("agency_kind") in (settings.get("decision_filing_agency_kinds") or ())
+                      and bool(settings.get("decision_filing_words"))
+                      and _mentioned(text, settings["decision_filing_words"], ()))
+            if not d["_exact"] or not (_held(d, decision_types) or home or (bool(keywords) and not filing and _mentioned(
                     text, keywords, negations))):
                 continue
             d_agency = _text(d.get("agency"))

@@ -11,7 +11,7 @@ from _baseline import baseline_flags, baseline_pairs, package_pairs
 from review.pipeline import load_vocab
 from review.rules import detect, load_rules
 from review.rules.testing import make_timeline
-from review.vocab import stated_partner_age, tag_concerns
+from review.vocab import classify_contact_type, stated_partner_age, tag_concerns
 
 VOCAB = load_vocab()
 RULES = load_rules()
@@ -191,3 +191,66 @@ def test_social_cares_record_of_the_notification_answers_the_police_record():
                 "Threshold met for strategy discussion.", contact_type="letter")]
     assert package_pairs(rows, "exploitation_not_referred") == []
     assert baseline_pairs(rows, "exploitation_not_referred") == []
+
+
+# --- 4. and 7. a school closing is no case closure; a clinic's partner notification is no letter --------------
+
+@pytest.mark.parametrize("cell, description, expected", [
+    ("", "School closed to most pupils (national lockdown). Weekly welfare calls planned.", "other"),
+    ("", "Nursery closed to all pupils due to flooding.", "other"),
+    ("", "Case closed to social care.", "case_closure"),  # a case closed, as before
+    ("", "Closed to CAMHS, discharged to GP.", "case_closure"),
+    ("Walk-in (young people)", "Returned for results: chlamydia positive. Declined to give partner details for "
+     "partner notification.", "other"),
+    ("", "Notification of A&E attendance received.", "letter"),  # a notification, as before
+])
+def test_contact_types(cell, description, expected):
+    assert classify_contact_type(cell, description, VOCAB) == expected
+
+
+# --- 5. NFA is a decision; a GP filing a letter is none ---------------------------------------------------------
+
+GP = {"agency": "Harbourside Medical Practice", "agency_kind": "health"}
+
+
+def test_nfa_by_social_care_is_a_decision_made_without_the_police_concern():
+    rows = [row("2037-03-14", POLICE, "Kayleigh reported missing. CSE risk assessment completed: medium.",
+                "RHI requested.", contact_type="police_callout"),
+            row("2037-03-30", CSC, "Contact from school re attendance.", "NFA for CSC - passed to Early Help.")]
+    flags = detect(make_timeline(rows), None, RULES, only=["information_not_shared"])
+    assert flags["trigger_event_id"].tolist() == ["C1-e001"]
+    assert "before its decision (no further action) on" in flags["explanation"].iloc[0]
+    assert baseline_pairs(rows, "information_not_shared") == package_pairs(rows, "information_not_shared")
+
+
+@pytest.mark.parametrize("action", ["Noted. No further action.", "Filed. NFA."])
+def test_a_gp_filing_a_letter_is_no_decision(action):
+    rows = [row("2037-03-14", POLICE, "Kayleigh reported missing. CSE risk assessment completed: medium.",
+                "RHI requested.", contact_type="police_callout"),
+            row("2037-05-15", GP, "Letter from CAMHS: referral not accepted, signposted to Kooth.", action,
+                contact_type="letter")]
+    assert package_pairs(rows, "information_not_shared") == []
+    assert baseline_pairs(rows, "information_not_shared") == []
+
+
+def test_a_gp_decision_not_filing_a_letter_still_is_one():
+    rows = [row("2037-03-14", POLICE, "Kayleigh reported missing. CSE risk assessment completed: medium.",
+                "RHI requested.", contact_type="police_callout"),
+            row("2037-05-15", GP, "Seen with mum, low mood.", "No further action.", contact_type="clinic_appointment")]
+    assert [t for t, _ in package_pairs(rows, "information_not_shared")] == ["C1-e001"]
+    assert baseline_pairs(rows, "information_not_shared") == package_pairs(rows, "information_not_shared")
+
+
+# --- 6. "not s47": no conference expected ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("outcome, expected", [
+    ("Agreed single assessment, not s47.", []),
+    ("Single assessment rather than section 47 enquiries.", []),
+    ("S47 agreed, not a single assessment.", [("C1-e001", "")]),
+])
+def test_a_strategy_discussion_against_s47_expects_no_conference(outcome, expected):
+    rows = [row("2037-06-10", CSC, "Strategy discussion (CSC, police). Kayleigh at risk of CSE. " + outcome,
+                "CSE screening tool to be completed.", contact_type="strategy_discussion",
+                escalation="strategy_discussion")]
+    assert package_pairs(rows, "strategy_no_conference") == expected
+    assert baseline_pairs(rows, "strategy_no_conference") == expected
