@@ -62,6 +62,7 @@ from review.sightings import read_sighting, with_child_names  # a row with no Ch
 from review.schema import ADULT_ESCALATIONS, CONTACT_COLUMNS
 from review.timeline import APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held
 from review.vocab import compile_vocab, denies, informed_reaches, records_type, records_under_way
+from review.vocab import stated_partner_age  # the oldest partner's age one text states
 
 PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "season": 3, "year": 4}
 LINK_THRESHOLD = 85.0
@@ -1112,7 +1113,11 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             # a return home: no decision by those agency kinds (the police), nor on a missing episode's row
             home = (bool(home_words) and d.get("agency_kind") not in home_not_kinds
                     and not tag_in(d, home_not_tags) and _mentioned(text, home_words, negations))
-            if not d["_exact"] or not (_held(d, decision_types) or home or (bool(keywords) and _mentioned(
+            # a health row filing correspondence ("Noted. No further action.") is no decision by its words
+            filing = (d.get("agency_kind") in (settings.get("decision_filing_agency_kinds") or ())
+                      and bool(settings.get("decision_filing_words"))
+                      and _mentioned(text, settings["decision_filing_words"], ()))
+            if not d["_exact"] or not (_held(d, decision_types) or home or (bool(keywords) and not filing and _mentioned(
                     text, keywords, negations))):
                 continue
             d_agency = _text(d.get("agency"))
@@ -1285,9 +1290,30 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         own = [r for r in tl if r["_exact"] and bool(q.get("relationship_abuse_tags"))
                and tag_in(r, q["relationship_abuse_tags"])
                and not (r["age_days"] is not None and r["age_days"] >= float(below) * 365.25)]
-        own_groups = {r["_gcode"] for r in own} - {r["_gcode"] for r in exploited}
-        exploited = exploited + own
-        missing = [r for r in tl if r["_exact"] and tag_in(r, q["missing_tags"])]
+        # a child's sexual activity by age at the contact: under 13 always, from 13 under 16 with a partner at
+        # least older_partner_min_gap_years older (variant underage_sexual_activity)
+        sexual, partner_of = [], {}
+        for r in tl:
+            years = None if r["age_days"] is None else (r["age_days"] // 365.25)
+            if not (r["_exact"] and bool(q.get("sexual_activity_tags")) and tag_in(r, q["sexual_activity_tags"])
+                    and years is not None and q["sexual_activity_min_age_years"] <= years < q["sexual_activity_below_age_years"]):
+                continue
+            partner = stated_partner_age(_text(r.get("description")) + " . " + _text(r.get("action")))
+            if partner is not None:
+                partner_of[id(r)] = partner
+            if years < q["sexual_activity_always_below_age_years"] or (
+                    partner is not None and partner - years >= q["older_partner_min_gap_years"]):
+                sexual.append(r)
+        # social care's own record is no concern needing a referral to itself
+        not_kinds = set(q.get("trigger_not_agency_kinds") or ())
+        exploited = [r for r in exploited if r.get("agency_kind") not in not_kinds]
+        own = [r for r in own if r.get("agency_kind") not in not_kinds]
+        sexual = [r for r in sexual if r.get("agency_kind") not in not_kinds]
+        sexual_groups = {r["_gcode"] for r in sexual} - {r["_gcode"] for r in exploited}
+        own_groups = {r["_gcode"] for r in own} - {r["_gcode"] for r in exploited} - sexual_groups
+        exploited = exploited + own + sexual
+        missing = [r for r in tl if r["_exact"] and tag_in(r, q["missing_tags"])
+                   and r.get("agency_kind") not in not_kinds]
         episodes = _first_per_group(missing)
         window = dt.timedelta(days=q["repeat_window_days"])
         repeat_groups = {x["_gcode"] for x in episodes
@@ -1300,11 +1326,13 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             action = first_answer(r["_day"], q)
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
-                variant = ("relationship_abuse" if r["_gcode"] in own_groups
+                variant = ("underage_sexual_activity" if r["_gcode"] in sexual_groups
+                           else "relationship_abuse" if r["_gcode"] in own_groups
                            else "exploitation" if r["_gcode"] in exploited_groups else "missing")
                 flag = _flag("exploitation_not_referred", r, deadline, action, variant,
                              cut=_cut(death, r["_day"], q.get("response_max_days")))
-                flag["severity"] = "high" if variant == "exploitation" or r["_gcode"] in repeat_groups else "medium"
+                flag["severity"] = ("high" if variant in ("exploitation", "underage_sexual_activity") or r["_gcode"] in repeat_groups
+                                    else "medium")
                 flags.append(flag)
 
     # self_harm_not_referred -------------------------------------------------------------------------

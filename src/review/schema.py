@@ -67,6 +67,9 @@ CONCERN_TAGS = (
     "missing",
     "relationship_abuse",
     "child_not_visited",
+    # sexual activity, contraception, a sexually transmitted infection: a concern by the child's age (under 16:
+    # exploitation_not_referred's underage_sexual_activity)
+    "sexual_activity",
 )
 
 INJURY_TAGS = ("bruising", "head_injury", "fracture", "burn", "other_injury")

@@ -444,6 +444,7 @@ class Vocabulary:
     _token_cache: dict = field(default_factory=dict)
     _agency_cache: dict = field(default_factory=dict)
     _type_cache: dict = field(default_factory=dict)
+    _tablets: tuple | None = None  # (min, verbs, objects) of self_harm_tablets (`counted_tablets`)
     _letter_rank: int = -1  # the position of the `letter` contact type (-1 without one)
 
     @classmethod
@@ -816,6 +817,30 @@ class Vocabulary:
                 self._token_cache.clear()
             self._token_cache[source] = tokens
         return tokens
+
+    def counted_tablets(self, tokens: list[str]) -> list[str]:
+        """`tokens` with a number of tablets taken ("took 12 paracetamol", "had taken 20 tablets": one of
+        self_harm_tablets' `verbs`, a whole number at least its `min`, one of its `objects`) read as "an
+        overdose" ("took an overdose": self_harm's, or "Mum took an overdose", the parent's, as written); a new
+        list only when one is found (the cached tokens stay as they are). "Took 2 paracetamol" is a dose."""
+        if self._tablets is None:
+            spec = self.raw.get("self_harm_tablets") or {}
+            verbs = frozenset(normalise_text(w) for w in _as_list(spec.get("verbs") or [], "self_harm_tablets.verbs"))
+            objects = frozenset(normalise_text(w) for w in _as_list(spec.get("objects") or [], "self_harm_tablets.objects"))
+            self._tablets = (int(spec.get("min", 0) or 0), verbs, objects)
+        least, verbs, objects = self._tablets
+        if not least or not verbs or not any(t.isdigit() for t in tokens):
+            return tokens
+        out, i = [], 0
+        while i < len(tokens):
+            if (0 < i < len(tokens) - 1 and tokens[i].isdigit() and tokens[i - 1] in verbs
+                    and tokens[i + 1] in objects and int(tokens[i]) >= least):
+                out += ["an", "overdose"]
+                i += 2
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out if len(out) != len(tokens) or out != tokens else tokens
 
     def _except(self, tokens: list[str]) -> list[str]:
         """Blank (in place) the words of keyword exceptions, which contain a keyword but are not one."""
@@ -2181,7 +2206,7 @@ def tag_concerns(text, vocab) -> list[str]:
     v = compile_vocab(vocab)
     tags = set()
     adults: list = []  # an adult's self-harm or missing episode (adults_concerns): read as the parent's
-    for _, _, keyword in v.find_spans(v.tokens(text), v.concerns, adults):
+    for _, _, keyword in v.find_spans(v.counted_tablets(v.tokens(text)), v.concerns, adults):
         tags.update(v.concern_tags[keyword])
     for _, _, keyword in adults:
         tags.update(v.adults_concern_keywords[keyword])
@@ -2436,3 +2461,64 @@ def parse_yes_no(value) -> bool | None:
     if first in ("no", "n", "not"):
         return False
     return None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A partner's age as a record states it ("boyfriend 'Jay' aged 19", "boyfriend is 18", "an older male (looked
+# about 20)", "two adult males aged 19 and 23", "19 year old boyfriend"): exploitation_not_referred reads a child
+# under 16's sexual activity with a partner that much older (variant underage_sexual_activity). The word lists
+# are the package vocab.yml's `partner_age` (read from the package vocabulary only, as `review.mobility`'s).
+# ---------------------------------------------------------------------------------------------------------------
+
+_PARTNER_AGE_RE: list = []
+
+
+def _partner_age_patterns() -> tuple:
+    if not _PARTNER_AGE_RE:
+        from .config import package_data
+
+        spec = package_data("vocab.yml").get("partner_age") or {}
+
+        def alternation(key: str) -> str:
+            words = _as_list(spec.get(key) or [], f"partner_age.{key}")
+            words = sorted({normalise_text(w) for w in words if normalise_text(w)}, key=len, reverse=True)
+            if not words:
+                raise ConfigError(f"vocab.yml partner_age.{key} must list at least one word")
+            return "|".join(re.escape(w).replace(r"\ ", " ") for w in words)
+
+        persons, links, approx = alternation("persons"), alternation("links"), alternation("approximately")
+        units = alternation("not_ages")
+        between = int(spec.get("words_between", 5))
+        age = rf"(\d{{1,2}})(?! (?:{units})\b)"
+        after = re.compile(
+            rf"\b(?:{persons})\b(?: [^ .]+){{0,{between}}}? (?:{links}) (?:(?:{approx}) )?{age}"
+            rf"(?: (?:and|or|to) {age})?\b")
+        before = re.compile(rf"\b(\d{{1,2}}) ?(?:year old|years old|yr old|yrs old|yo|y o) (?:{persons})\b")
+        _PARTNER_AGE_RE.extend([after, before])
+    return tuple(_PARTNER_AGE_RE)
+
+
+def _clean_for_ages(text) -> str:
+    """Lower-cased words and numbers, clause marks kept as " . " (a sentence bounds the reading)."""
+    text = re.sub(r"[.;:!?\n]", " . ", str(text).lower())  # brackets are no break: "male (looked about 20)"
+    text = re.sub(r"[^a-z0-9. ]+", " ", text)
+    return re.sub(r" +", " ", text).strip()
+
+
+def stated_partner_age(text) -> int | None:
+    """The oldest age (10 to 99) `text` states of a partner or an adult the child is with (vocab.yml
+    partner_age: one of its `persons`, at most `words_between` words in its sentence, one of its `links`, a
+    number not followed by a unit: "boyfriend 'Jay' aged 19", "boyfriend is 18", "older male (looked about 20)",
+    "adult males aged 19 and 23"; or "19 year old boyfriend"), else None. One text at a time: callers read
+    each distinct text once."""
+    if _blank(text) or not any(ch.isdigit() for ch in str(text)):
+        return None
+    clean = _clean_for_ages(text)
+    after, before = _partner_age_patterns()
+    ages = []
+    for m in after.finditer(clean):
+        ages += [int(g) for g in m.groups() if g]
+    for m in before.finditer(clean):
+        ages.append(int(m.group(1)))
+    ages = [a for a in ages if 10 <= a <= 99]
+    return max(ages) if ages else None

@@ -67,6 +67,11 @@ def _decision_mask(ctx: Context) -> pd.Series:
     if len(pos) and (keywords or home):
         candidates[pos[_rows_matching(ctx, pos, keywords + home)]] = True
     by_words = text_mentions(ctx, candidates, keywords, _decision_negations(settings))
+    filing_kinds, filing_words = settings.get("decision_filing_agency_kinds"), settings.get("decision_filing_words")
+    if filing_kinds and filing_words and by_words.any():
+        # a health row filing correspondence ("Noted. No further action.") decides nothing about the child
+        filing = by_words.to_numpy(dtype=bool) & ctx.kinds(filing_kinds).to_numpy(dtype=bool)
+        by_words &= ~text_mentions(ctx, filing, filing_words)
     # a return home only where it can be a decision about the child's care (`_return_home_rows`): not a
     # missing child found and returned home, nor the police's record of one
     by_words |= text_mentions(ctx, _return_home_rows(ctx) & candidates, home, _decision_negations(settings))
@@ -113,6 +118,8 @@ def decision_label(ctx: Context, rows: pd.DataFrame, positions=None) -> pd.Serie
         # place ("ICPC postponed; child returned home" decided the return home)
         by_type = types_held(ctx, settings["decision_contact_types"]).to_numpy(dtype=bool)
         keyword_only = pd.Series(~by_type[np.asarray(where, dtype="int64")], index=rows.index)
+        # an abbreviation decided what its words say: "NFA" is no further action
+        found = found.replace({"nfa": "no further action", "nfad": "no further action", "n.f.a.": "no further action"})
         label = label.mask(keyword_only & found.notna(), found.str.lower().str.replace(" ", "_"))
     return label
 

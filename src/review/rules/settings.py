@@ -41,6 +41,8 @@ CHOICES = {
     "missing_tags": CONCERN_TAGS,
     "self_harm_tags": CONCERN_TAGS,
     "relationship_abuse_tags": CONCERN_TAGS,
+    "sexual_activity_tags": CONCERN_TAGS,
+    "trigger_not_agency_kinds": AGENCY_KINDS,
     "presentation_contact_types": CONTACT_TYPES,
     "by_tag": CONCERN_TAGS,  # its keys
     "escalations": ESCALATIONS,
@@ -59,6 +61,7 @@ CHOICES = {
     "assessed_by": CONTACT_TYPES + ESCALATIONS,
     "agency_kinds": AGENCY_KINDS,
     "receipt_agency_kinds": AGENCY_KINDS,
+    "decision_filing_agency_kinds": AGENCY_KINDS,
     "return_home_not_agency_kinds": AGENCY_KINDS,
     "return_home_not_with_tags": CONCERN_TAGS,
     "nfa_agency_kinds": AGENCY_KINDS,
