@@ -278,7 +278,9 @@ def test_missing_date_column_rejects_every_row_naming_file_and_row(tmp_path, cap
     code, report = validate_json(tmp_path, capsys)
     assert code == 1 and report["rows_read"] == 3 and report["rows_rejected"] == 3  # the would-be header too
     code, output = validate(tmp_path, capsys)
-    assert "gp.csv, row 2: no header row found" in output and "gp.csv, row 3: no header row found" in output
+    # once for the file, with its rows (s17: it was one line per row)
+    assert "gp.csv, row 1: no header row found" in output and "rows 1-3 (3 rows) rejected" in output
+    assert output.count("no header row found") == 1
     assert "no date column; the first row holds 'Contact', 'Details'" in output
 
 

@@ -246,7 +246,7 @@ def test_rejections_view_rows_are_whole_numbers_and_reasons_in_full():
     frame = pd.DataFrame([["gp.xlsx", "Chronology", 4, "Date", "rejected", reason],
                           ["gp.xlsx", "Chronology", None, None, "warning", "1 row(s) above the header skipped"]],
                          columns=["file", "sheet", "row", "column", "kind", "reason"])
-    assert frame["row"].dtype == "float64"  # as `rejections_frame` gives it: 4.0
+    assert frame["row"].dtype == "float64"  # as a frame of float rows gives it (`rejections_frame` did before s17): 4.0
     view = rejections_view(frame)
     assert str(view["row"].dtype) == "Int64"
     assert view["row"].iloc[0] == 4 and pd.isna(view["row"].iloc[1])

@@ -44,6 +44,7 @@ from .checks import check_rows
 from .dates import _SERIAL_TEXT, DateParseError, is_unknown_time, parse_date, season_note
 from .headers import (
     FIELDS,
+    HEADER_SCAN_ROWS,
     MAX_HEADER_CHARS,
     HeaderMatch,
     Profile,
@@ -115,8 +116,9 @@ def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataF
             profile = profiles[spec.profile]
             if profile.sheets and not spec.sheets and path.suffix.lower() in WORKBOOK_SUFFIXES:
                 spec = replace(spec, sheets=profile.sheets)  # a profile's sheets are a workbook's
-            for table in read_tables(path, spec, case):
-                report.files.append(batch.add(table, spec, profile))
+            sheets = [batch.add(table, spec, profile) for table in read_tables(path, spec, case)]
+            batch.advise_sheets(spec, sheets)
+            report.files += sheets
         contacts = batch.finish()
     report.other_children = list(batch.other_names)
     report.other_people = dict(batch.other_names)
@@ -273,38 +275,69 @@ def contacts_from_table(
 _DATE_HEADER_WORDS = frozenset({"date", "dated", "dates", "time", "when", "day", "dob", "datetime"})
 
 
-def _no_header_note(table: RawTable, data: np.ndarray) -> str:
-    """The note on a sheet whose header was not recognised (no row names a date column): the first row's
-    cells, and what to do. The cause is always that no date column was found, so the advice is a profile
-    naming it (`columns: {date: ...}`, the header of the column holding dates below the first row, else
-    one saying date or time); a workbook's sheet that is not a chronology (a key, a cover sheet) is left
-    out with `sheets:`, which a csv does not have."""
-    first = [str(v) for v in table.rows[data[0]] if v is not None][:8]
-    headers = [(i, " ".join(str(v).split())) for i, v in enumerate(table.rows[data[0]])
-               if isinstance(v, str) and v.strip()]
+def _no_header_note(table: RawTable, data: np.ndarray, other_sheets: tuple[str, ...] = (),
+                    entry: FileSpec | None = None) -> str:
+    """The note on a sheet whose header was not recognised (no row names a date column): the row most like
+    a header (`_likely_header`: not a title row above it), its cells, and what to do. The cause is always
+    that no date column was found, so the advice is a profile naming it (`columns: {date: ...}`, the header
+    of the column holding dates below that row, else one saying date or time); a workbook's sheet that is
+    not a chronology (a key, a cover sheet) is left out with `sheets:`, which a csv does not have. When
+    `other_sheets` of the workbook were read with their own header, a profile for the whole file would not
+    fit them: the advice is to list the file a second time, with `sheets:` naming this sheet and its profile."""
+    position = _likely_header(table, data)
+    header_row = table.rows[data[position]]
+    below = data[position + 1:position + 6]
+    first = [str(v) for v in header_row if v is not None][:8]
+    headers = [(i, " ".join(str(v).split())) for i, v in enumerate(header_row) if isinstance(v, str) and v.strip()]
     dated = [i for i, _ in headers
-             if any(i < len(table.rows[r]) and _cell_reads_as_date(table.rows[r][i]) for r in data[1:6])]
+             if any(i < len(table.rows[r]) and _cell_reads_as_date(table.rows[r][i]) for r in below)]
     worded = [i for i, h in headers if _DATE_HEADER_WORDS & set(normalise_header(h).split())]
     column = next(iter(dated or worded), None)
     date = next((h for i, h in headers if i == column), None)
     # a header row names a date column and one more field: the narrative, the column with the longest texts
-    length = {i: sum(len(str(table.rows[r][i])) for r in data[1:6] if i < len(table.rows[r])
+    length = {i: sum(len(str(table.rows[r][i])) for r in below if i < len(table.rows[r])
                      and table.rows[r][i] is not None) for i, _ in headers if i != column}
     text = max(length, key=lambda i: (length[i], -i)) if length and max(length.values()) else None
     details = next((h for i, h in headers if i == text), None)
     mapping = ", ".join((f"date: {date!r}" if date else "date: <the header of its date column>",
                          f"description: {details!r}" if details else "description: <the header of its narrative>"))
     name = re.sub(r"[^a-z0-9]+", "_", PurePosixPath(table.file).stem.casefold()).strip("_") or "agency"
+    holds = ", ".join(map(repr, first))
+    where = (f"the first row holds {holds}" if position == 0 else
+             f"row {table.row_numbers[data[position]]}, the row most like a header (under "
+             f"{position} title row(s)), holds {holds}")
+    said = f"no header row recognised (no date column; {where}): every row rejected; "
+    if table.sheet and other_sheets:
+        # a profile for the whole file would be applied to its other sheets too, which have their own header
+        name = f"{name}_{re.sub(r'[^a-z0-9]+', '_', table.sheet.casefold()).strip('_') or 'sheet'}"
+        path = entry.path if entry is not None else table.file
+        listed = (f"give this sheet a profile of its own, the file's other sheet(s) ({', '.join(map(repr, other_sheets))}) "
+                  f"being read with their header: list the file a second time under `files:` in case.yml, "
+                  f"`- {{path: {path}, sheets: [{table.sheet}], profile: {name}}}`, with `columns: {{{mapping}}}` in "
+                  f"profiles/{name}.yml in the case folder, and `sheets:` naming the other sheet(s) on its first entry")
+        return said + listed + "; or, if the sheet holds no contacts, leave it out of the `sheets:` there"
     profile = (f"give the file a profile naming its date column and its narrative: `columns: {{{mapping}}}` in profiles/{name}.yml "
                f"in the case folder, and `profile: {name}` on its entry under `files:` in case.yml")
-    said = (f"no header row recognised (no date column; the first row holds {', '.join(map(repr, first))}): "
-            "every row rejected; ")
     if not table.sheet:  # a csv: one table, no sheets to choose
         return said + profile
     if date:
         return said + profile + "; or, if the sheet holds no contacts, name the sheets to read under `sheets:` there"
     return (said + "if the sheet holds no contacts (a key, a cover sheet), name the sheets to read under "
             f"`sheets:` in case.yml; if it does, {profile}")
+
+
+def _likely_header(table: RawTable, data: np.ndarray) -> int:
+    """The position in `data` (the sheet's filled rows) of the row most like a header, of the first
+    HEADER_SCAN_ROWS: the one with the most short text cells, none a date or a number (a title row above the
+    header has one), the earliest on a tie; 0 when no row has two such cells."""
+    best, found = 1, 0
+    for position, i in enumerate(data[:HEADER_SCAN_ROWS].tolist()):
+        cells = [v for v in table.rows[i] if v is not None and not (isinstance(v, str) and not v.strip())]
+        if not all(isinstance(v, str) and len(v) <= MAX_HEADER_CHARS and not _cell_reads_as_date(v) for v in cells):
+            continue
+        if len(cells) > best:
+            best, found = len(cells), position
+    return found
 
 
 def _cell_reads_as_date(value: object) -> bool:
@@ -346,6 +379,20 @@ class _CaseBatch:
         self.other_children: dict[str, list] = {}
         #: their names as written, in order (the redactor's) -> whom their rows are about (`identity.Verdict.who`)
         self.other_names: dict[str, str] = {}
+        #: the sheets of the file being read with no header recognised: (report, its note's position, table, filled
+        #: rows), for `advise_sheets` once the file's other sheets are read
+        self.no_header: list[tuple[FileReport, int, RawTable, np.ndarray]] = []
+
+    def advise_sheets(self, spec: FileSpec, reports: list[FileReport]) -> None:
+        """Once a file's sheets (`reports`) are read: the note on each with no header recognised advises
+        listing the file a second time with `sheets:` and a profile of its own when another sheet of the file
+        was read with its header (a profile for the whole file would not fit that sheet)."""
+        read = tuple(r.sheet for r in reports if r.header_row is not None or r.columns)
+        for report, position, table, data in self.no_header:
+            others = tuple(sheet for sheet in read if sheet != table.sheet)
+            if others:
+                report.notes[position] = _no_header_note(table, data, others, spec)
+        self.no_header = []
 
     def add(self, table: RawTable, spec: FileSpec, profile: Profile) -> FileReport:
         """Read one sheet into the batch; return its FileReport."""
@@ -400,10 +447,12 @@ class _CaseBatch:
                 report.reject_rows([row_numbers[i] for i in data.tolist()], mismatch.row,
                                    mismatch.column, mismatch.message(profile))
                 return
-            for i in data:
-                report.reject(row_numbers[i], None, NO_HEADER_REASON)
             if len(data):
+                # one rejection for the sheet, naming its rows (not one line per row: the cause is the sheet's)
+                report.reject_rows([row_numbers[i] for i in data.tolist()], row_numbers[data[_likely_header(table, data)]],
+                                   None, NO_HEADER_REASON)
                 report.notes.append(_no_header_note(table, data))
+                self.no_header.append((report, len(report.notes) - 1, table, data))
             return
 
         # the rows below the header whose date cell is text (a header's, a heading's): per distinct value, once
@@ -486,7 +535,9 @@ class _CaseBatch:
                 not_data += found
         data = np.setdiff1d(candidates, not_data) if not_data else candidates
         report.rows_read += len(data) + len(dated)
-        report.rows_skipped += len(table.rows) - 1 - len(data) - len(dated)
+        # the sheet's header is counted by itself (`header_row`); a second table's header is a row skipped, so that
+        # the header, the rows read and the rows skipped add up to the sheet's rows
+        report.rows_skipped += len(table.rows) - (0 if part else 1) - len(data) - len(dated)
         for i, column, reason in dated:
             report.reject(row_numbers[i], column, reason)
         unmapped = [key for col, key in match.unmapped.items() if match.headers[col] or not blank[data, col].all()]

@@ -176,12 +176,16 @@ class IngestReport:
         return pd.DataFrame({"note": pd.Series(list(self.notes), dtype=object)})
 
     def rejections_frame(self) -> pd.DataFrame:
-        """Every rejection and row warning: file, sheet, row, column, kind, reason."""
+        """Every rejection and row warning: file, sheet, row (nullable Int64: NA for a warning about the whole
+        sheet), column, kind, reason."""
         rows = []
         for f in self.files:
             rows += [[f.file, f.sheet, r.row, r.column, "rejected", r.reason] for r in f.rejections]
             rows += [[f.file, f.sheet, w.row, w.column, "warning", w.message] for w in f.warnings]
-        return pd.DataFrame(rows, columns=["file", "sheet", "row", "column", "kind", "reason"])
+        frame = pd.DataFrame(rows, columns=["file", "sheet", "row", "column", "kind", "reason"])
+        # whole row numbers, NA for a warning about the whole sheet (not 4.0 beside a NaN)
+        frame["row"] = pd.array([None if r[2] is None else int(r[2]) for r in rows], dtype="Int64")
+        return frame
 
 
 def _rejection_dict(rejection: Rejection) -> dict:
