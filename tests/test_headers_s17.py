@@ -126,3 +126,124 @@ def test_rejection_rows_are_whole_numbers():
     assert frame["row"].tolist()[0] == 4 and pd.isna(frame["row"].iloc[1]) and frame["row"].iloc[2] == 7
     assert "4.0" not in frame.to_string()
     assert str(IngestReport(case_id="C1").rejections_frame()["row"].dtype) == "Int64"  # empty too
+    from review.explorer import rejections_view  # notebook 01's view of it
+
+    view = rejections_view(frame)
+    assert str(view["row"].dtype) == "Int64" and view["row"].tolist()[::2] == [4, 7]
+
+
+# --- the generic profile's headers of the Kayleigh case --------------------------------------------------
+def _read_vocab(rows, agency="Westmoor Academy", file="f.xlsx"):
+    from review.config import load_vocab
+
+    table = RawTable(file=file, sheet="S", rows=[list(r) for r in rows], row_numbers=list(range(1, len(rows) + 1)))
+    return contacts_from_table(table, FileSpec(path=file, agency=agency), load_profile(None), CASE, load_vocab())
+
+
+def test_a_dsl_concern_log_is_read_with_the_generic_profile():
+    contacts, report = _read_vocab([
+        ["Westmoor Academy - DSL concern log (CPOMS export)", None, None, None, None],
+        ["Date raised", "Raised by", "Concern", "DSL action", "Outcome"],
+        ["24/01/2020", "Form tutor", "Kayleigh seen getting into a car with an older male at the school gate.",
+         "Logged. Spoke to Kayleigh. Monitor.", "Open"],
+    ])
+    assert report.header_row == 2 and report.rows_accepted == 1 and not report.rejections  # was: every row rejected
+    assert report.columns["date"] == "Date raised" and report.columns["role"] == "Raised by"
+    row = contacts.iloc[0]
+    assert row["date"].date() == dt.date(2020, 1, 24)
+    assert row["description"] == "Kayleigh seen getting into a car with an older male at the school gate."
+    # "DSL action" is a narrative-like column: it follows the action ("Outcome"), under its header
+    assert row["action"] == "Open\nDSL action: Logged. Spoke to Kayleigh. Monitor."
+    assert "DSL action" not in report.unmapped_columns
+    assert any("column 'DSL action' is read as narrative" in n and "narrative_like_words" in n for n in report.notes)
+
+
+def test_a_return_home_interview_log_is_dated_by_its_date_of_rhi():
+    contacts, report = _read_vocab([
+        ["Date of RHI", "Episode date", "Worker", "Summary", "Actions"],
+        ["02/04/2020", "27/03/2020", "Compass worker", "Return home interview by phone. Says her boyfriend is 19.",
+         "Report emailed to Early Help worker."],
+    ], agency="Compass Return Home Service")
+    assert report.columns["date"] == "Date of RHI" and report.rows_accepted == 1  # was: no header row found
+    assert contacts["date"].dt.date.tolist() == [dt.date(2020, 4, 2)]
+    assert report.unmapped_columns == ["Episode date"]
+
+
+def test_consultation_headers_are_the_description():
+    clinic, report = _read_vocab([
+        ["Attendance date", "Clinic", "Clinician", "Consultation notes", "Plan"],
+        ["18/02/20", "Walk-in", "Nurse AB", "14 year old attended alone requesting emergency contraception.", "EHC given."],
+    ], agency="Westmoor Sexual Health", file="clinic.csv")
+    assert report.columns["description"] == "Consultation notes"  # was: no description column
+    assert clinic["description"].tolist() == ["14 year old attended alone requesting emergency contraception."]
+    gp, report = _read_vocab([["Date", "Consultation", "Outcome"],
+                              ["12/11/2019", "Seen with mum. Low mood, poor sleep.", "Review 2/52."]],
+                             agency="Harbourside Medical Practice")
+    assert report.columns["description"] == "Consultation" and gp["action"].tolist() == ["Review 2/52."]
+
+
+def test_an_eds_clinical_notes_follow_the_presenting_complaint_and_disposal_is_the_action():
+    contacts, report = _read_vocab([
+        ["Arrival", "Presenting complaint", "Clinical notes", "Disposal"],
+        [dt.datetime(2020, 5, 16, 4, 5), "Alcohol intoxication",
+         "Brought by police. Found in a car with an adult male. Heavily intoxicated.", "Discharged to mother."],
+    ], agency="Westmoor General Hospital ED")
+    row = contacts.iloc[0]
+    # was: 'Clinical notes' and 'Disposal' kept in `extra`, unread
+    assert row["description"] == ("Alcohol intoxication\nClinical notes: Brought by police. Found in a car with an "
+                                  "adult male. Heavily intoxicated.")
+    assert row["action"] == "Discharged to mother." and report.columns["action"] == "Disposal"
+    assert not report.unmapped_columns and row["contact_type"] == "ae_attendance"
+
+
+def test_a_narrative_like_column_beside_the_description_is_read_into_it():
+    contacts, report = _read_vocab([
+        ["Date", "Presenting complaint", "Triage notes", "Notes ref", "Outcome"],
+        ["16/05/2020", "Intoxication", "Says her boyfriend is 19 and gives her vodka.", "TN-44", "Discharged."],
+    ], agency="Westmoor General Hospital ED")
+    row = contacts.iloc[0]
+    assert row["description"] == "Intoxication\nTriage notes: Says her boyfriend is 19 and gives her vodka."
+    assert report.unmapped_columns == ["Notes ref"]  # ends with no narrative word: kept under Other columns
+    (note,) = [n for n in report.notes if "'Triage notes'" in n]
+    assert "its text follows the description ('Presenting complaint')" in note
+
+
+def test_a_narrative_like_column_is_the_description_of_a_sheet_without_one():
+    contacts, report = _read_vocab([["Date", "Nursing notes", "Outcome"],
+                                    ["16/05/2020", "Seen with mum, low mood.", "GP letter."]],
+                                   agency="Westmoor General Hospital")
+    assert report.columns["description"] == "Nursing notes"  # was: no description column
+    assert contacts["description"].tolist() == ["Seen with mum, low mood."]
+
+
+def test_a_free_text_concern_column_beside_the_description_is_narrative():
+    contacts, report = _read_vocab([
+        ["Date", "Concern", "Details", "Action"],
+        ["24/01/2020", "Seen getting into a car with an older male at the school gate.", "Reported by tutor.", "Monitor."],
+        ["11/02/2020", "Told friends her boyfriend is 19 and has a flat.", "Reported by PE teacher.", "DSL informed."],
+    ])
+    assert "concerns" not in report.columns
+    assert contacts["description"].tolist()[0] == ("Reported by tutor.\nConcern: Seen getting into a car with an older "
+                                                  "male at the school gate.")
+    assert any("column 'Concern' is read as narrative (its values are free text" in n for n in report.notes)
+
+
+def test_a_concern_column_of_categories_stays_the_concerns_column():
+    contacts, report = _read_vocab([
+        ["Date", "Concern", "Details"],
+        ["24/01/2020", "Neglect", "Home conditions poor."],
+        ["11/02/2020", "CSE", "Seen with older males."],
+    ])
+    assert report.columns["concerns"] == "Concern"
+    assert contacts["description"].tolist() == ["Home conditions poor.", "Seen with older males."]
+
+
+def test_a_camhs_activity_column_is_the_contact_type():
+    contacts, report = _read_vocab([
+        ["Date", "Activity", "Clinician", "Notes", "Outcome"],
+        ["02/06/2020", "Referral received", "SPA triage", "GP referral: low mood.", "Referral declined."],
+        ["26/10/2020", "Choice appointment", "CAMHS practitioner", "Seen with mum.", "Allocate to core CAMHS."],
+    ], agency="Westmoor CAMHS")
+    assert report.columns["contact_type"] == "Activity"  # was: kept in `extra`, the type read from the text
+    assert contacts["contact_type"].tolist() == ["referral", "clinic_appointment"]
+    assert not report.unmapped_columns and not report.warnings

@@ -90,13 +90,15 @@ def test_renamed_column_with_a_profile_of_synonyms_only_suggests_the_closest_hea
     assert "reads its date from 'date'" in rejection.reason and "did you mean 'Date of entry'?" in rejection.reason
 
 
-def test_a_sheet_without_a_header_and_no_declared_profile_keeps_a_rejection_per_row(tmp_path):
+def test_a_sheet_without_a_header_and_no_declared_profile_is_one_rejection_of_its_rows(tmp_path):
     make_case(tmp_path, [{"path": "gp.xlsx", "agency": "GP"}])
-    # s15: "Date of entry" is a generic date header now (it read these rows); "Logged on" is none
-    write_xlsx(tmp_path / "gp.xlsx", [["Logged on", "Notes"], *[[r[0], r[1]] for r in ROWS]])
+    # s15: "Date of entry" is a generic date header now (it read these rows); s17: so is "Logged on"; "When
+    # logged" is none. s17: the sheet's rows are one rejection naming them (it was one per row)
+    write_xlsx(tmp_path / "gp.xlsx", [["When logged", "Notes"], *[[r[0], r[1]] for r in ROWS]])
     _, report = load_contacts(load_case_config(tmp_path))
     sheet = report.files[0]
-    assert sheet.rows_rejected == 4 and [r.count for r in sheet.rejections] == [1, 1, 1, 1]
+    assert sheet.rows_rejected == 4 and [r.count for r in sheet.rejections] == [4]
+    assert sheet.rejections[0].reason.endswith("rows 1-4 (4 rows) rejected")
 
 
 def test_profile_with_an_explicit_header_row_suggests_the_renamed_column(tmp_path):

@@ -141,6 +141,9 @@ class HeaderMatch:
     # a body map's "Site" column (the injury's place on the body, not the organisation: `_body_site`), why, and
     # the body map's other columns read after the description with it ("Injury", "Size")
     body_site: tuple[int, str, tuple[int, ...]] | None = None
+    # the columns read as narrative by what they are, not by a synonym: (column, why), why "narrative-like"
+    # (`narrative_like_words`: "Triage notes", "DSL action") or "free text" (a Concern column of sentences)
+    narrative_like: tuple[tuple[int, str], ...] = ()
 
     def header_of(self, name: str) -> str | None:
         index = self.columns.get(name)
@@ -553,9 +556,10 @@ def _match_row(table: RawTable, index: int, lookup: dict[str, tuple[str, int]]) 
             chosen[name] = (priority, column)
     columns = _concern_as_narrative({name: column for name, (_, column) in chosen.items()}, chosen, headers)
     also = _further_narrative_columns(headers, columns, lookup)
+    columns, also, narrative = _narrative_by_kind(table, index, headers, columns, also, chosen, lookup)
     columns, also, body_site = _with_body_site(table, index, headers, columns, also, lookup)
     return HeaderMatch(index, table.row_numbers[index], headers, columns, _unmapped(headers, columns, also),
-                       also=also, body_site=body_site)
+                       also=also, body_site=body_site, narrative_like=narrative)
 
 
 def _with_body_site(table: RawTable, index: int, headers, columns: dict[str, int], also: dict[str, tuple[int, ...]],
@@ -699,6 +703,73 @@ def _further_narrative_columns(headers, columns: dict[str, int], lookup) -> dict
     return {name: tuple(cols) for name, cols in also.items()}
 
 
+@lru_cache(maxsize=1)
+def narrative_like_words() -> dict[str, frozenset[str]]:
+    """{narrative field: the last words of a header that make a column no field maps read as that field's
+    narrative} (profiles.yml `narrative_like_words`: "Triage notes", "Discharge summary", "DSL action"),
+    normalised as headers are."""
+    data = package_data("profiles.yml") or {}
+    return {name: frozenset(filter(None, (normalise_header(str(v)) for v in words or ())))
+            for name, words in (data.get("narrative_like_words") or {}).items() if name in NARRATIVE_FIELDS}
+
+
+#: a Concern column is free text (what was seen and said, not a category) when most of its distinct values,
+#: of the first ones (`_SITE_VALUES`, `_SITE_ROWS`), have this many words or more
+FREE_TEXT_WORDS = 6
+
+
+def _narrative_by_kind(table: RawTable, index: int, headers, columns: dict[str, int],
+                       also: dict[str, tuple[int, ...]], chosen: dict[str, tuple[int, int]], lookup):
+    """(`columns`, `also`, `HeaderMatch.narrative_like`) with the columns read as narrative by what they are:
+
+    * narrative-like columns: a column no field maps whose header ends with a word of `narrative_like_words`
+      ("Triage notes", "Clinical summary" beside "Presenting complaint"; "DSL action" beside "Outcome") is read
+      into that field after its column, under its header; the leftmost is the field's column when the sheet has
+      none (so that the text is analysed, not kept in `extra` silently);
+    * a free-text Concern column (`CONCERN_NARRATIVES`, not the profile's declared concerns column) beside a
+      description: its values are sentences (`FREE_TEXT_WORDS`), not categories ("Neglect"), so its text follows
+      the description's, where it is read for concerns, escalations and the rest, as a description is (without a
+      description it is the description: `_concern_as_narrative`)."""
+    words = narrative_like_words()
+    used = set(columns.values()).union(*also.values())
+    found: list[tuple[int, str]] = []
+    columns, extra = dict(columns), {name: list(cols) for name, cols in also.items()}
+    for column, header in enumerate(headers):
+        if not header or column in used or header_hit(lookup, header) is not None:
+            continue
+        last = normalise_header(header).rsplit(" ", 1)[-1]
+        name = next((name for name in NARRATIVE_FIELDS if last in words.get(name, ())), None)
+        if name is None:
+            continue
+        if name in columns:
+            extra.setdefault(name, []).append(column)
+        else:
+            columns[name] = column
+        found.append((column, "narrative-like"))
+    concern = columns.get("concerns")
+    if (concern is not None and "description" in columns and chosen.get("concerns", (0,))[0] >= 0
+            and chosen.get("concerns", (0, concern))[1] == concern
+            and normalise_header(headers[concern]) in CONCERN_NARRATIVES and _free_text(table, index, concern)):
+        del columns["concerns"]
+        extra.setdefault("description", []).append(concern)
+        found.append((concern, "free text"))
+    return columns, {name: tuple(sorted(cols)) for name, cols in extra.items() if cols}, tuple(sorted(found))
+
+
+def _free_text(table: RawTable, index: int, column: int) -> bool:
+    """Are most of the first distinct values under the header (row `index`) in `column` sentences of
+    FREE_TEXT_WORDS words or more?"""
+    values: dict[str, None] = {}
+    for row in table.rows[index + 1:index + 1 + _SITE_ROWS]:
+        value = row[column] if column < len(row) else None
+        if isinstance(value, str) and value.strip():
+            values[value] = None
+            if len(values) >= _SITE_VALUES:
+                break
+    long = sum(len(value.split()) >= FREE_TEXT_WORDS for value in values)
+    return bool(values) and long * 2 > len(values)
+
+
 def _unmapped(headers, columns: dict[str, int], also: dict[str, tuple[int, ...]] | None = None) -> dict[int, str]:
     """{column index: the key its values go under in `extra`} for the columns no field maps."""
     used = set(columns.values()).union(*(also or {}).values())
@@ -757,9 +828,11 @@ def _two_row_header(table: RawTable, match: HeaderMatch, lookup: dict[str, tuple
             continue
         columns = _concern_as_narrative({name: column for name, (_, column) in chosen.items()}, chosen, headers)
         also = _further_narrative_columns(headers, columns, lookup)
+        columns, also, narrative = _narrative_by_kind(table, lower, headers, columns, also, chosen, lookup)
         columns, also, body_site = _with_body_site(table, lower, headers, columns, also, lookup)
         return HeaderMatch(lower, table.row_numbers[lower], tuple(headers), columns,
-                           _unmapped(headers, columns, also), top=upper, also=also, body_site=body_site)
+                           _unmapped(headers, columns, also), top=upper, also=also, body_site=body_site,
+                           narrative_like=narrative)
     return None
 
 

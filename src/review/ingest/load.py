@@ -490,12 +490,23 @@ class _CaseBatch:
                 + (f"its text{others} follows the description ({match.header_of('description')!r}), under its header"
                    if body[0] in match.also.get("description", ()) else "kept under Other columns")
             )
-        for name, further in ((n, tuple(c for c in f if c not in body)) for n, f in match.also.items()):
+        by_kind = dict(match.narrative_like)
+        for name, further in ((n, tuple(c for c in f if c not in body and c not in by_kind)) for n, f in match.also.items()):
             if not further:
                 continue
             report.notes.append(
                 f"column(s) {', '.join(repr(match.headers[c]) for c in further)} also name {name} "
                 f"(read from {match.headers[match.columns[name]]!r}): their text follows it, under their header"
+            )
+        for column, why in match.narrative_like:
+            name = next(n for n in ("description", "action", "analysis")
+                        if match.columns.get(n) == column or column in match.also.get(n, ()))
+            kind = ("its header ends with a narrative word (profiles.yml `narrative_like_words`)" if why == "narrative-like"
+                    else "its values are free text, not categories of concern")
+            report.notes.append(
+                f"column {match.headers[column]!r} is read as narrative ({kind}): "
+                + (f"it is the {name}" if match.columns.get(name) == column else
+                   f"its text follows the {name} ({match.headers[match.columns[name]]!r}), under its header")
             )
         first = match.index if match.top is None else match.top
         if match.top is not None:
