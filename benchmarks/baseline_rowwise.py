@@ -1502,6 +1502,14 @@ def read_chronology_rowwise(path, vocab: dict) -> list[dict]:
             return str(int(value))
         return value if isinstance(value, str) else str(value)
 
+    from review.ingest.headers import narrative_like_words, normalise_header
+
+    # the layout's own headers (review.synth.GENERIC_HEADERS, lowered); a column of another header ending with a
+    # narrative word ("Triage notes", "DSL action": profiles.yml `narrative_like_words`) follows the description
+    # or the action, under its header, as ingest reads a narrative-like column
+    known = {"date", "time", "agency", "organisation", "practitioner role", "type of contact", "child seen",
+             "child seen alone", "details", "action / outcome", "analysis", "information shared with"}
+    words = narrative_like_words()
     wb = load_workbook(path, read_only=True, data_only=True)
     stem = Path(path).stem
     rows = []
@@ -1512,6 +1520,10 @@ def read_chronology_rowwise(path, vocab: dict) -> list[dict]:
                 lowered = [str(v).strip().lower() if v is not None else "" for v in cells]
                 if "date" in lowered:
                     header = lowered
+                    written = [" ".join(str(v).split()) if v is not None else "" for v in cells]
+                    further = {name: [(c, written[c]) for c, h in enumerate(lowered) if h and h not in known
+                                      and normalise_header(h).rsplit(" ", 1)[-1] in words.get(name, ())]
+                               for name in ("description", "action")}
                 continue
             if not any(v is not None and str(v).strip() for v in cells):
                 continue
@@ -1523,6 +1535,14 @@ def read_chronology_rowwise(path, vocab: dict) -> list[dict]:
             except DateParseError:
                 continue
             description, action = (cell(record, k) for k in ("details", "action / outcome"))
+            for name, columns in further.items():
+                for column, written_header in columns:
+                    value = cells[column] if column < len(cells) else None
+                    more = "" if value is None else str(value).strip()
+                    if more:
+                        text = description if name == "description" else action
+                        text = f"{text}\n{written_header}: {more}" if text else f"{written_header}: {more}"
+                        description, action = (text, action) if name == "description" else (description, text)
             # concerns and escalations from what was recorded at the time: never the analysis column
             narrative = "\n".join(t for t in (description, action) if t)
             written = cell(record, "organisation")

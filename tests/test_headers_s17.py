@@ -247,3 +247,35 @@ def test_a_camhs_activity_column_is_the_contact_type():
     assert report.columns["contact_type"] == "Activity"  # was: kept in `extra`, the type read from the text
     assert contacts["contact_type"].tolist() == ["referral", "clinic_appointment"]
     assert not report.unmapped_columns and not report.warnings
+
+
+def test_the_row_by_row_baseline_reads_a_narrative_like_column_as_ingest_does(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import baseline_rowwise
+
+    from review.config import load_vocab
+    from review.synth import GENERIC_HEADERS
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([*GENERIC_HEADERS, "Triage notes", "DSL action"])
+    blank = [None] * len(GENERIC_HEADERS)
+    for date, details, notes, dsl in (("16/05/2020", "Intoxicated.", "Found in a car with an adult male.", None),
+                                      ("17/05/2020", None, "Says her boyfriend is 19.", "Referred to MASH."),
+                                      ("18/05/2020", "Seen at home.", None, None)):
+        row = list(blank)
+        row[0], row[1], row[7] = date, "Westmoor General Hospital", details
+        ws.append([*row, notes, dsl])
+    wb.save(tmp_path / "all.xlsx")
+    (tmp_path / "case.yml").write_text("case_id: C1\ndate_of_birth: 2005-11-02\nfiles:\n  - path: all.xlsx\n",
+                                       encoding="utf-8")
+    loaded, _ = load_contacts(load_case_config(tmp_path))
+    base = baseline_rowwise.read_chronology_rowwise(tmp_path / "all.xlsx", load_vocab())
+    assert [r["description"] for r in base] == loaded.sort_values("source_row")["description"].tolist() == [
+        "Intoxicated.\nTriage notes: Found in a car with an adult male.", "Triage notes: Says her boyfriend is 19.",
+        "Seen at home."]
+    for column in ("concerns", "escalation", "contact_type"):
+        assert [r[column] for r in base] == loaded.sort_values("source_row")[column].astype(object).tolist(), column
+    assert loaded.sort_values("source_row")["action"].tolist()[1] == "DSL action: Referred to MASH."
