@@ -128,3 +128,13 @@ def test_a_listed_siblings_row_is_rejected_with_its_file_sheet_row_and_column(tm
     assert "Tyler Marsh" in report.other_children
     # the brother's "No further action" is no decision about the case's child: it is not in the chronology
     assert not contacts["action"].astype(str).str.contains("Words of advice to mother").any()
+
+
+def test_the_brothers_no_further_action_is_no_police_decision_about_the_child(tmp_path):
+    from review.pipeline import analyse, load_case
+
+    analysis = analyse(load_case(_case(tmp_path / "k")))
+    timeline = analysis.timeline
+    assert not timeline["description"].astype(str).str.startswith("Tyler Marsh").any()
+    shared = analysis.flags[analysis.flags["rule_id"] == "information_not_shared"] if len(analysis.flags) else []
+    assert not len(shared)  # before s17 the brother's "No further action" was a police decision about Kayleigh
