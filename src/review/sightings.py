@@ -30,6 +30,10 @@ The reading of one row (`read_sighting`; vocab.yml, package vocabulary), first t
    neither of a `sighting_at_a_distance_types` type (phone call, letter) nor worded as one
    (`sighting_at_a_distance_words`: "telephone call, spoke to Ellie", "texted") -> True (a phone call says
    "spoke to Ellie" as well);
+2c. what the child said (s17): a `sighting_said_cues` phrase ("Kayleigh said ..."), not negated, on a row neither
+   typed nor worded at a distance ("Return home interview by phone. Kayleigh said ..." is none) -> True;
+2d. the child at home at a police attendance (s17): a `sighting_presence_cues` phrase ("Attended, Kayleigh at
+   home with mother"), not negated, on a row of a `sighting_presence_types` type, not worded at a distance -> True;
 3. tagged or typed ``was_not_brought`` ("was not brought", "did not attend", "DNA") -> False;
 4. of a `sighting_contact_types` type (A&E attendance, admission, child protection medical) whose text
    neither says someone else was seen and not the child (a cue about someone else, not negated, and none
@@ -43,6 +47,8 @@ may list known-as names (sighting_child_names; `with_child_names` puts them in t
 every cache keyed by it reads each case with its own child): "NBV day 12. Maisie seen." is a sighting.
 The word lists are the package vocab.yml's, extended by a case's own vocab.yml (as `review.config.load_vocab`
 merges them; `inferred_sightings` reads each case with its own, one group of rows per distinct vocabulary).
+A time written between "found" / "located" and its place is read as if not there (`untimed`: "Located 02:15 on
+04/03 in a car" is "Located in a car"), in the row's reading and the table's alike.
 The work is done once per distinct (contact type, concerns, description, action) of the rows with a blank
 cell, with a vectorised whole-word search picking the texts that may hold a cue before any is read.
 """
@@ -417,6 +423,10 @@ def _decide(contact_type: str, tags: set, text: str, may_cue: bool = True, may_r
         return True
     if _spoken_in_person(contact_type, text, key):
         return True
+    if _said_in_person(contact_type, text, key):
+        return True
+    if _present_at_attendance(contact_type, text, key):
+        return True
     if NOT_BROUGHT in tags or contact_type == NOT_BROUGHT:
         return False
     if contact_type in types:
@@ -449,6 +459,82 @@ def _spoken_in_person(contact_type: str, text: str, key: str = "") -> bool:
     return contact_type in in_types or _names(text, in_words, key)
 
 
+@functools.lru_cache(maxsize=64)
+def said_words(key: str = "") -> tuple[tuple, tuple, frozenset]:
+    """(sighting_said_cues, sighting_presence_cues, sighting_presence_types) of the vocabulary `key`, the cues
+    naming the child also with each of the child's names in its place ("kayleigh said", "kayleigh at home")."""
+    raw = _raw_vocab(key)
+
+    def words(name):
+        return tuple(str(w) for w in raw.get(name) or ())
+
+    names = _child_names(raw)
+    return (_named_cues(words("sighting_said_cues"), names), _named_cues(words("sighting_presence_cues"), names),
+            frozenset(words("sighting_presence_types")))
+
+
+def _said_in_person(contact_type: str, text: str, key: str = "") -> bool:
+    """Does the row record what the child said or described ("Ellie describes debts": `sighting_said_cues`, not
+    negated), neither typed nor worded as a contact at a distance (`sighting_at_a_distance_types` / `_words`:
+    "Return home interview by phone. Kayleigh said ...")? A phone call hears the child without seeing her."""
+    said, _, _ = said_words(key)
+    _, _, _, far_types, far_words = spoken_words(key)
+    if not said or contact_type in far_types or not _names(text, said, key, subject=True):
+        return False
+    return not _names(text, far_words, key)
+
+
+def _present_at_attendance(contact_type, text: str, key: str = "") -> bool:
+    """Does a police attendance (`sighting_presence_types`) record the child at home or at the address
+    ("Attended, Kayleigh at home with mother": `sighting_presence_cues`, not negated), not worded as a contact
+    at a distance?"""
+    _, presence, types = said_words(key)
+    _, _, _, _, far_words = spoken_words(key)
+    if not presence or contact_type not in types or not _names(text, presence, key, subject=True):
+        return False
+    return not _names(text, far_words, key)
+
+
+#: a time, and a date after it, written between a found/located cue and its place ("Located 02:15 on 04/03 in a
+#: car", "Found at 03:30 in REED's car", "Located 2350hrs near the station"): `untimed` leaves the verb alone
+_TIMED = re.compile(
+    r"\b(found|located|traced)\s+(?:at\s+|approx(?:imately|\.)?\s+|about\s+|around\s+)?"
+    r"(?:\d{1,2}[:.]\d{2}(?:\s*(?:hrs|hours|am|pm))?|\d{3,4}\s*(?:hrs|hours)|\d{1,2}\s*(?:am|pm))"
+    r"(?:\s+(?:on\s+)?\d{1,2}(?:st|nd|rd|th)?[/.\-]\d{1,2}(?:[/.\-]\d{2,4})?)?(?=[\s,;]|$)",
+    re.IGNORECASE | re.ASCII)
+#: an RE2 pattern finding (at least) every text `_TIMED` finds something in, for a vectorised search
+_TIMED_PREFILTER = (r"(?:^|[^a-z0-9])(?:found|located|traced)[^a-z0-9]+"
+                    r"(?:(?:at|approx|approximately|about|around)[^a-z0-9]+)?[0-9]")
+
+
+def untimed(text) -> str:
+    """`text` with a time (and a date after it) between "found" / "located" and the place it names left out
+    ("Located 02:15 on 04/03 in a car" -> "Located in a car"), so that the sighting cues ("located in") read
+    it; a blank cell ""."""
+    if text is None or text is pd.NA or (isinstance(text, float) and text != text):
+        return ""
+    return _TIMED.sub(r"\1", str(text))
+
+
+def _untimed_uniques(uniques: np.ndarray, used: np.ndarray) -> np.ndarray:
+    """`uniques` with `untimed` applied to those at the positions `used` in which a vectorised search finds a
+    found/located cue followed by a time (a copy when one changes; the others as they are)."""
+    from .rules.base import _prefiltered_caseless
+
+    used = used[(used >= 0) & (used < len(uniques))]
+    if not len(used):
+        return uniques
+    hit = _prefiltered_caseless(pa.array(uniques[used], type=pa.large_string()), _TIMED_PREFILTER)
+    out = uniques
+    for i in used[hit].tolist():
+        text = untimed(uniques[i])
+        if text != uniques[i]:
+            if out is uniques:
+                out = uniques.copy()
+            out[i] = text
+    return out
+
+
 def _denied(contact_type: str, text: str, key: str = "") -> bool:
     """Does the row's text say its own type did not take place ("CP medical cancelled", "Admission
     postponed": `review.vocab.denies`, as the rules read a type held)? Then the type is no sighting."""
@@ -471,7 +557,7 @@ def read_sighting(contact_type, concerns, description, action="", vocab: str = "
     package vocabulary). The row-by-row reading (benchmarks/baseline_rowwise.py reads every row with it);
     `inferred_sightings` gives the same for a table."""
     ct = "" if contact_type is None or contact_type is pd.NA else str(contact_type)
-    return _decide(ct, _tags(concerns), _row_text(description, action), key=vocab)
+    return _decide(ct, _tags(concerns), _row_text(untimed(description), untimed(action)), key=vocab)
 
 
 def _found(text: str, words: tuple, key: str = "", subject: bool = False) -> bool:
@@ -605,6 +691,9 @@ def _inferred(frame: pd.DataFrame, key: str) -> pd.arrays.BooleanArray:
                         a_codes, len(a_uniques))
     inverse, _ = pd.factorize(combined, sort=False)
     first = np.unique(inverse, return_index=True)[1]  # a row of each distinct combination, in code order
+    # "Located 02:15 on 04/03 in a car" read as "Located in a car", as `read_sighting` reads it
+    d_uniques = _untimed_uniques(d_uniques, np.unique(d_codes[first]))
+    a_uniques = _untimed_uniques(a_uniques, np.unique(a_codes[first]))
     types, cues, remote = sighting_words(key)
     tag_sets = [_tags(t) for t in tag_uniques]
     not_seen_tag = np.array([NOT_SEEN_TAG in t for t in tag_sets] + [False], dtype=bool)
@@ -657,6 +746,24 @@ def _inferred(frame: pd.DataFrame, key: str) -> pd.arrays.BooleanArray:
             in_person = near_type[c_ct] | (near & _read(c_d, c_a, ask & near & ~near_type[c_ct], d_uniques,
                                                           a_uniques, in_words, key))
             value[ask & in_person] = 1
+    # what the child said ("Kayleigh said ..."), not at a distance; the child at home when the police attend
+    said, presence, presence_types = said_words(key)
+    _, _, _, far_types, far_words = spoken_words(key)
+    far_type = np.array([str(t) in far_types for t in ct_uniques] + [False], dtype=bool)
+    presence_type = np.array([str(t) in presence_types for t in ct_uniques] + [False], dtype=bool)
+    for words, allowed in ((said, ~far_type[c_ct]), (presence, presence_type[c_ct])):
+        if not words:
+            continue
+        ask = (value == -1) & ~denied & allowed
+        hold_d = _may_hold(d_uniques, words, np.unique(c_d[ask]), d_arrow)
+        hold_a = _may_hold(a_uniques, words, np.unique(c_a[ask]), a_arrow)
+        ask &= hold_d[c_d] | hold_a[c_a]
+        ask &= _read(c_d, c_a, ask, d_uniques, a_uniques, words, key, subject=True)
+        if ask.any():
+            far = _may_hold(d_uniques, far_words, np.unique(c_d[ask]), d_arrow)[c_d] | _may_hold(
+                a_uniques, far_words, np.unique(c_a[ask]), a_arrow)[c_a]
+            ask &= ~(far & ask & _read(c_d, c_a, ask & far, d_uniques, a_uniques, far_words, key))
+            value[ask] = 1
     open_ = value == -1
     value[open_ & ~denied & (not_brought_tag[c_tag] | brought_type[c_ct])] = 0
     open_ = (value == -1) & ~denied & present_type[c_ct]

@@ -405,3 +405,170 @@ def summary(file: str, rows: int, children: dict[str, int], who: dict[str, str] 
     whose = "other people" if many else "another person"
     return (f"{rows_are} of {whose}, not the case's child{shown}: rejected (build a case for any other child "
             "among them)")
+
+
+# ---------------------------------------------------------------------------------------------------
+# A row whose description opens with another child as its subject (s17): a chronology without identifying
+# columns (a police log) may still hold a sibling's incident, "Tyler Marsh (aged 7, brother) found home alone".
+# ---------------------------------------------------------------------------------------------------
+#: words of a bracketed note that only qualify the role ("(aged 7, half brother)", "(younger sibling)")
+_NOTE_FILLERS = frozenset({"aged", "age", "years", "year", "yrs", "yr", "y", "yo", "old", "months", "month",
+                           "younger", "older", "elder", "eldest", "youngest", "little", "big", "baby", "the",
+                           "her", "his", "their", "of"})
+#: the roles of a bracketed note that make its person another child ("(aged 7, brother)")
+_NOTE_ROLES = CHILD_ROLES - {"child", "pupil", "baby", "unborn"}
+#: words after the subject that make the row the other child's account ("Tyler said mum hit Kayleigh"): such a
+#: row may be about the case's child, and is kept, with a warning
+REPORT_VERBS = frozenset({"said", "says", "told", "tells", "disclosed", "discloses", "reported", "reports", "alleged",
+                          "alleges", "stated", "states", "described", "describes", "explained", "explains",
+                          "witnessed", "called", "rang", "phoned", "asked", "asks"})
+#: words joining another person to the subject ("Tyler and Kayleigh found ...")
+_JOINS = frozenset({"and", "&", "with", "plus"})
+#: given names that are everyday words opening a sentence ("May be at risk", "Will attend"): a sibling of such
+#: a name is read as the subject only with a further word of the name or a bracketed note after it
+EVERYDAY_NAMES = frozenset({"may", "june", "april", "august", "will", "hope", "grace", "joy", "faith", "mark",
+                            "bill", "rose", "dawn", "pat", "sunny", "amber", "violet", "iris", "hazel", "penny",
+                            "miles", "max", "sue", "don", "ward", "dale", "glen", "cliff", "robin", "angel",
+                            "christian", "noel", "india", "mason", "chase", "ash", "star", "sky", "honey",
+                            "precious", "blessing", "summer", "autumn", "river", "brook", "ruby", "jack"})
+_LEAD = re.compile(r"\s*(?P<words>[^\W\d_]+(?:['’\-][^\W\d_]+)*(?:[ \t]+[^\W\d_]+(?:['’\-][^\W\d_]+)*){0,3})"
+                   r"(?P<rest>.*)", re.S)
+_LEAD_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_NOTE = re.compile(r"\s*\((?P<note>[^()]{1,60})\)")
+#: an RE2 pattern finding (at least) every description `subject_other_child` reads as another child's: one
+#: that opens with a word and has a bracket, or opens with a listed child's given name (`_subject_prefilter`)
+_BRACKET_PREFILTER = r"^\s*[^\s(]+(?:[ \t]+[^\s(]+){0,3}\s*\("
+
+
+@dataclass(frozen=True)
+class OtherChild:
+    """A child of the family other than the case's child (case.yml `people` with a child's role)."""
+
+    words: tuple[str, ...]  # the name's words, as compared (`name_words`)
+    written: str  # the name as case.yml writes it
+    role: str  # the role case.yml gives ("Brother")
+
+
+def other_children(case) -> tuple[OtherChild, ...]:
+    """The family's other children listed in case.yml `people` ("Tyler Marsh: Brother"): a role naming a child
+    (`CHILD_ROLES`), a name that is not the case's child's (its given name not among the child's name's words)."""
+    words, _, _, _ = case_reference(case)
+    given = words[0] if words else None
+    out = []
+    for person, role in (getattr(case, "people", None) or {}).items():
+        person_words = name_words(person)
+        if not person_words or not CHILD_ROLES & set(re.findall(r"[^\W\d_]+", str(role).casefold())):
+            continue
+        if given is not None and given in person_words:
+            continue
+        if given is None and str(role).strip().casefold() == "child":
+            continue  # the case's child, unnamed in child_name
+        out.append(OtherChild(person_words, " ".join(str(person).split()), " ".join(str(role).split())))
+    return tuple(out)
+
+
+def subject_prefilter(children: tuple[OtherChild, ...]) -> str:
+    """An RE2 pattern (to search the texts with case ignored) finding every description `subject_other_child`
+    may read as another child's."""
+    names = sorted({re.escape(c.words[0]) for c in children})
+    alternatives = [_BRACKET_PREFILTER] + ([r"^[^a-z0-9]*(?:" + "|".join(names) + r")(?:[^a-z0-9]|$)"] if names else [])
+    return "|".join(f"(?:{a})" for a in alternatives)
+
+
+def _note_role(note: str) -> str | None:
+    """The child's role a bracketed note gives ("aged 7, brother" -> "brother"; "brother present" -> None): the
+    note's words are only ages, role qualifiers and at least one child's role."""
+    words = [w for w in re.findall(r"[^\W\d_]+", note.casefold())]
+    roles = [w for w in words if w in _NOTE_ROLES or (w.startswith("half") and w[4:] in _NOTE_ROLES)
+             or (w.startswith("step") and w[4:] in _NOTE_ROLES)]
+    if not roles or any(w not in _NOTE_FILLERS and w not in roles and w != "half" and w != "step" for w in words):
+        return None
+    return roles[-1]
+
+
+def subject_other_child(text, children: tuple[OtherChild, ...], child_words: tuple[str, ...]) -> tuple | None:
+    """Whether a description opens with another child as its subject: (how the row names that child, as written,
+    the reason, whether the row is kept: the child's own account, "Tyler said ...") or None.
+
+    Another child is a listed child of the family (`other_children`: its given name first, with a capital
+    unless its full name follows; an everyday word's name, "Will", only with its surname or a note; its given
+    name alone, "Tyler found home alone", is kept, with a warning: when in doubt, the row stays), or a name
+    of capitalised words followed by a note giving a child's role ("Jayden (aged 4, half-brother)"), neither
+    naming the case's child (`child_words`). Not when the name is a possessive ("Tyler's school"), is joined
+    to the case's child ("Tyler and Kayleigh found ..."), or the note says nothing of a child."""
+    if text is None or not isinstance(text, str):
+        return None
+    match = _LEAD.match(text)
+    if match is None:
+        return None
+    lead = _LEAD_WORD.findall(match.group("words"))
+    folded = [w.casefold() for w in lead]
+    given = child_words[0] if child_words else None
+    found = None
+    for other in children:
+        if not folded or folded[0] != other.words[0]:
+            continue
+        size = 1
+        while size < len(folded) and folded[size] in other.words[1:]:
+            size += 1
+        found = (other, size)
+        break
+    taken = found[1] if found else 0
+    # the rest of the text after the name's words
+    rest_start = match.start("words")
+    for word in lead[:taken] if found else ():
+        rest_start = text.index(word, rest_start) + len(word)
+    if found is None:
+        # an unlisted child: capitalised words (up to 3) and a note giving a child's role
+        if given is None:
+            return None
+        size = 0
+        for word in lead[:3]:
+            if not word[0].isupper():
+                break
+            size += 1
+        if not size:
+            return None
+        pos = match.start("words")
+        for word in lead[:size]:
+            pos = text.index(word, pos) + len(word)
+        note = _NOTE.match(text, pos)
+        if note is None or any(w.casefold() in child_words for w in lead[:size]) or not _note_role(note.group("note")):
+            return None
+        if any(w.casefold() in CHILD_ROLES | NAME_FILLERS for w in lead[:size]):
+            return None  # "Sibling (brother)": no name
+        written = " ".join(lead[:size])
+        role = _note_role(note.group("note"))
+        after = text[note.end():]
+        why = f"the description opens with {written!r} ({note.group('note').strip()}), a {role} by its note"
+        return _subject_reading(written, why, after, given)
+    other, size = found
+    written = " ".join(lead[:size])
+    note = _NOTE.match(text, rest_start)
+    if size == 1 and not note:
+        if not lead[0][0].isupper() or other.words[0] in EVERYDAY_NAMES:
+            return None
+    after = text[note.end():] if note else text[rest_start:]
+    if after[:1] in ("'", "’"):
+        return None  # a possessive: "Tyler's school"
+    shown = f"{written!r}" + (f" ({note.group('note').strip()})" if note else "")
+    why = f"the description opens with {shown}, listed in case.yml as {other.role} ({other.written})"
+    reading = _subject_reading(written, why, after, given)
+    if reading is not None and size == 1 and not note and len(other.words) > 1:
+        # the given name alone ("Poppy seen at home with Donna"): when in doubt, the row stays (with a warning)
+        return written, why, True
+    return reading
+
+
+def _subject_reading(written: str, why: str, after: str, given: str | None) -> tuple | None:
+    """(written, reason, kept) of a description opening with another child `written`, from the words `after`
+    the name (and its note): joined to the case's child ("and Kayleigh") -> None; the child's account ("said")
+    -> kept."""
+    following = [w.casefold() for w in _LEAD_WORD.findall(after)[:4]]
+    symbols = after.lstrip()[:1]
+    if following and (following[0] in _JOINS or symbols == "&"):
+        if given is not None and given in following[:3]:
+            return None
+    if following and following[0] in REPORT_VERBS:
+        return written, why, True
+    return written, why, False

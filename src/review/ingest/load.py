@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import vocab as vocabulary
 from ..config import OWN_FILES, SPREADSHEET_SUFFIXES, WORKBOOK_SUFFIXES, CaseConfig, FileSpec, load_vocab
@@ -58,7 +59,8 @@ from .headers import (
     normalise_header,
     profile_mismatch,
 )
-from .identity import CHILD, identity_columns, read_identity
+from .identity import CHILD, case_reference, identity_columns, other_children, read_identity, subject_other_child
+from .identity import subject_prefilter
 from .identity import combined_who as other_who
 from .identity import summary as other_child_summary
 from .plausibility import check_date_plausibility, check_duplicate_rows
@@ -567,6 +569,8 @@ class _CaseBatch:
         data = _reject_uncached_formulas(table, data, match, report)
         if len(data):
             data = self._reject_other_children(table, cells, data, match, report)
+        if len(data):
+            data = self._reject_other_subjects(table, cells, data, match, report)
         accepted = 0
         if len(data):
             builder = _ColumnBuilder(table, spec, profile, self.case, self.vocab, match, report, cells, self.caches)
@@ -618,6 +622,58 @@ class _CaseBatch:
             seen[2][label] = seen[2].get(label, 0) + rows
             seen[3][label] = other_who(seen[3].get(label), identity.who.get(label, CHILD))
         return data[~identity.reject]
+
+    def _reject_other_subjects(self, table: RawTable, cells: np.ndarray, data: np.ndarray, match: HeaderMatch,
+                               report: FileReport) -> np.ndarray:
+        """`data` without the rows whose description opens with another child as its subject (s17,
+        `review.ingest.identity.subject_other_child`: "Tyler Marsh (aged 7, brother) found home alone", Tyler
+        listed in case.yml as Brother), each rejected as another child's row is (its file, sheet, row and
+        description column, and the file's summary); one opening with that child's account ("Tyler said ...")
+        or the child's given name alone ("Tyler found home alone") is kept with a warning. Each distinct description read once, those a vectorised search finds no such
+        opening in not at all."""
+        if "description" not in match.columns:
+            return data
+        children = other_children(self.case)
+        child_words = case_reference(self.case)[0]
+        if not children and not child_words:
+            return data
+        column = match.columns["description"]
+        header = match.headers[column] or column_letter(column)
+        values = pd.Series(cells[data, column], dtype=object)
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        texts = np.array([u if isinstance(u, str) else "" for u in uniques], dtype=object)
+        if not len(texts):
+            return data
+        hit = np.array(pc.fill_null(pc.match_substring_regex(pa.array(texts, type=pa.large_string()),
+                                                             subject_prefilter(children), ignore_case=True),
+                                    False), dtype=bool)
+        readings = {int(u): subject_other_child(texts[u], children, child_words) for u in np.flatnonzero(hit)}
+        readings = {u: r for u, r in readings.items() if r is not None}
+        if not readings:
+            return data
+        reject = np.zeros(len(data), dtype=bool)
+        seen = None
+        kept_rows: dict[int, list[int]] = {}
+        for k in np.flatnonzero(np.isin(codes, np.fromiter(readings, dtype=codes.dtype))).tolist():
+            written, why, kept = readings[int(codes[k])]
+            row = table.row_numbers[int(data[k])]
+            if kept:
+                kept_rows.setdefault(int(codes[k]), []).append(row)
+                continue
+            reject[k] = True
+            report.reject(row, header, f"record of another child: {why}")
+            if seen is None:
+                seen = self.other_children.setdefault(table.file, [report, 0, {}, {}])
+            seen[1] += 1
+            label = written.split()[0]
+            seen[2][label] = seen[2].get(label, 0) + 1
+            seen[3][label] = other_who(seen[3].get(label), CHILD)
+            self.other_names[written] = other_who(self.other_names.get(written), CHILD)
+        for code, rows in kept_rows.items():  # one warning per distinct description
+            report.warn(rows[0], header, f"{readings[code][1]}: kept as the case's child's record (their given name "
+                                         f"alone, or their own account: {_rows_named(rows)}); check which child the "
+                                         "record is about")
+        return data[~reject]
 
     def _continued_word_table(self, table: RawTable, profile: Profile):
         """(the table with the header it continues put above its rows as row 0, that header's match,
