@@ -77,3 +77,89 @@ def test_ingest_warns_naming_file_sheet_row_and_column_and_keeps_the_date(tmp_pa
     w = warnings[0]
     assert (w.row, w.column) == (2, "Date")
     assert "'Tues 4th March 2020'" in w.message
+
+
+# --- 7. notebooks 02/03 and the decision form judge decisions on the build's day, as `review flags` ----------
+
+def _cells(name: str) -> list[str]:
+    """The code cells of a py:percent notebook, in order (markdown cells left out)."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "notebooks" / f"{name}.py").read_text(encoding="utf-8")
+    cells = text.split("\n# %%")[1:]
+    return [cell.split("\n", 1)[1] for cell in cells if not cell.startswith(" [markdown]")]
+
+
+@pytest.fixture(scope="module")
+def judged_case(tmp_path_factory):
+    """A copy of the sample whose build (its manifest) judged the decisions on 2025-01-01, with a decision dated
+    2025-06-01: after the build's day, before today."""
+    import json
+    import shutil
+    from pathlib import Path
+
+    from review.pipeline import analyse, load_case
+
+    root = tmp_path_factory.mktemp("judged")
+    case = root / "sample"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "data" / "cases" / "sample", case)
+    flag = analyse(load_case(case)).flags["flag_id"].iloc[0]
+    (case / "decisions.csv").write_text(
+        f"flag_id,decision,rationale,author,date\n{flag},rejected,Covered by another flag,Jane Okafor,2025-06-01\n",
+        encoding="utf-8")
+    out = root / "out"
+    out.mkdir()
+    (out / "manifest.json").write_text(json.dumps({"case_dir": str(case), "decisions_as_of": "2025-01-01"}),
+                                       encoding="utf-8")
+    return case, out, flag
+
+
+def test_notebook_03_lists_a_decision_dated_after_the_builds_day(judged_case, capsys):
+    from review.decisions import FUTURE_DATE_PROBLEM
+
+    case, out, _ = judged_case
+    scope = {"__name__": "nb03"}
+    cells = _cells("03_missed_escalations")
+    exec(cells[0], scope)  # the parameters
+    scope.update(case_dir=str(case), out_dir=str(out))
+    exec(cells[1].replace("# %matplotlib inline", ""), scope)  # load and analyse
+    problems = scope["analysis"].decision_problems
+    assert problems["problem"].astype(str).str.startswith(FUTURE_DATE_PROBLEM[:30]).any()
+    assert "decisions dated after 2025-01-01" in capsys.readouterr().out
+    assert scope["as_of"].day.isoformat() == "2025-01-01" and scope["as_of"].source == "manifest"
+
+
+def test_notebook_02_judges_on_the_builds_day_too(judged_case):
+    from review.decisions import FUTURE_DATE_PROBLEM
+
+    case, out, _ = judged_case
+    scope = {"__name__": "nb02"}
+    cells = _cells("02_timeline_explorer")
+    exec(cells[0], scope)
+    scope.update(case_dir=str(case), out_dir=str(out))
+    exec(cells[1].replace("# %matplotlib inline", ""), scope)
+    assert scope["analysis"].decision_problems["problem"].astype(str).str.startswith(FUTURE_DATE_PROBLEM[:30]).any()
+
+
+def test_the_decision_form_reads_decisions_as_of_its_day(judged_case, monkeypatch):
+    import datetime as dt
+
+    import review.decisions as decisions
+    from review.explorer import DecisionForm
+    from review.pipeline import analyse, load_case
+
+    case, _, flag = judged_case
+    analysis = analyse(load_case(case), decisions_as_of=dt.date(2025, 1, 1))
+    days = []
+    real = decisions.load_decisions
+
+    def spy(*args, **kwargs):
+        days.append(kwargs.get("as_of"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(decisions, "load_decisions", spy)
+    form = DecisionForm(case, analysis.flags, analysis.timeline, as_of=dt.date(2025, 1, 1))
+    form.refresh()
+    form._analysis()
+    assert days == [dt.date(2025, 1, 1)] * 2
+    assert dict(zip(form._flags["flag_id"], form._flags["decision"]))[flag] == "rejected"
