@@ -163,3 +163,80 @@ def test_the_decision_form_reads_decisions_as_of_its_day(judged_case, monkeypatc
     form._analysis()
     assert days == [dt.date(2025, 1, 1)] * 2
     assert dict(zip(form._flags["flag_id"], form._flags["decision"]))[flag] == "rejected"
+
+
+# --- 4. a young person's sexual activity from 16 is no concern to the closure rule or response latency --------
+# (the test case's child is born 1 January 2023: 17 in 2040, 14 in 2037)
+
+def _rows_closed_after(date, description, closed):
+    from review.pipeline import load_vocab
+    from review.vocab import tag_concerns
+
+    vocab = load_vocab()
+    clinic = {"agency": "Westmoor Integrated Sexual Health Service", "agency_kind": "health"}
+    csc = {"agency": "Westmoor Children's Social Care", "agency_kind": "social care"}
+    return [
+        {"date": date, **clinic, "contact_type": "clinic_appointment", "description": description, "action": "",
+         "concerns": "; ".join(sorted(tag_concerns(description, vocab))), "escalation": ""},
+        {"date": closed, **csc, "contact_type": "case_closure", "description": "Case closed.", "action": "",
+         "concerns": "", "escalation": ""},
+    ]
+
+
+@pytest.mark.parametrize("date, closed, flagged", [
+    ("2040-03-02", "2040-03-12", False),  # 17: contraception is no concern left open
+    ("2039-03-02", "2039-03-12", False),  # 16
+    ("2037-03-02", "2037-03-12", True),  # 14: it is
+])
+def test_closure_counts_sexual_activity_only_under_16(date, closed, flagged):
+    from _baseline import baseline_pairs, package_pairs
+
+    rows = _rows_closed_after(date, "Attended for contraception. Pill started.", closed)
+    assert "sexual_activity" in rows[0]["concerns"]
+    got = package_pairs(rows, "closure_with_open_concerns")
+    assert got == ([("C1-e002", "")] if flagged else [])
+    assert baseline_pairs(rows, "closure_with_open_concerns") == got
+
+
+def test_closure_at_17_still_counts_the_other_concerns_and_names_only_them():
+    from _baseline import baseline_pairs, package_pairs
+    from review.rules import detect, load_rules
+    from review.rules.testing import make_timeline
+
+    rows = _rows_closed_after("2040-03-02", "Attended for contraception. Disclosed self-harm, cutting her arms.",
+                              "2040-03-12")
+    assert {"sexual_activity", "self_harm"} <= set(rows[0]["concerns"].split("; "))
+    assert package_pairs(rows, "closure_with_open_concerns") == [("C1-e002", "")]
+    assert baseline_pairs(rows, "closure_with_open_concerns") == [("C1-e002", "")]
+    explanation = detect(make_timeline(rows), None, load_rules(), only=["closure_with_open_concerns"])["explanation"][0]
+    assert "self harm" in explanation and "sexual activity" not in explanation
+
+
+def test_response_latency_counts_sexual_activity_only_under_16():
+    from review.rules import load_rules, response_latency
+    from review.rules.testing import make_timeline
+
+    rules = load_rules()
+    at_17 = _rows_closed_after("2040-03-02", "Attended for contraception. Pill started.", "2040-03-12")
+    assert response_latency(make_timeline(at_17), None, rules).empty
+    at_14 = _rows_closed_after("2037-03-02", "Attended for contraception. Pill started.", "2037-03-12")
+    latency = response_latency(make_timeline(at_14), None, rules)
+    assert latency["event_id"].tolist() == ["C1-e001"] and latency["concerns"].tolist() == ["sexual_activity"]
+    both = _rows_closed_after("2040-03-02", "Attended for contraception. Disclosed self-harm, cutting her arms.",
+                              "2040-03-12")
+    latency = response_latency(make_timeline(both), None, rules)
+    assert latency["concerns"].tolist() == ["self_harm"]  # the concerns counted, shown
+    assert latency["expected_days"].tolist() == [14]
+
+
+def test_the_ages_are_settings_a_case_may_change(tmp_path):
+    from review.errors import ConfigError
+    from review.rules import load_rules, response_latency
+    from review.rules.settings import merge_rules
+    from review.rules.testing import make_timeline
+
+    rules = merge_rules(load_rules(), {"settings": {"age_bound_below_years": 18}}, tmp_path / "rules.yml")
+    at_17 = _rows_closed_after("2040-03-02", "Attended for contraception. Pill started.", "2040-03-12")
+    assert response_latency(make_timeline(at_17), None, rules)["event_id"].tolist() == ["C1-e001"]
+    with pytest.raises(ConfigError, match="age_bound_tags"):
+        merge_rules(load_rules(), {"settings": {"age_bound_tags": ["sex"]}}, tmp_path / "rules.yml")
