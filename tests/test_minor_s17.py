@@ -240,3 +240,50 @@ def test_the_ages_are_settings_a_case_may_change(tmp_path):
     assert response_latency(make_timeline(at_17), None, rules)["event_id"].tolist() == ["C1-e001"]
     with pytest.raises(ConfigError, match="age_bound_tags"):
         merge_rules(load_rules(), {"settings": {"age_bound_tags": ["sex"]}}, tmp_path / "rules.yml")
+
+
+# --- 5. a parent's own disclosure of cutting herself is the parent's ----------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Mum disclosed cutting her arms.",
+    "Mum disclosed cutting herself.",
+    "Mum disclosed she has been cutting her arms.",
+    "Mother disclosed a history of cutting her wrists.",
+    "Dad admitted cutting himself last year.",
+])
+def test_a_parents_own_disclosure_of_cutting_is_the_parents(text):
+    from review.pipeline import load_vocab
+    from review.vocab import tag_concerns
+
+    tags = tag_concerns(text, load_vocab())
+    assert "self_harm" not in tags and "parental_mental_health" in tags
+
+
+@pytest.mark.parametrize("text", [
+    "Mum disclosed Kayleigh has been cutting her arms.",  # the child named
+    "Mum disclosed that Kayleigh has been cutting her arms.",
+    "Mum disclosed self-harm.",  # whose, the words do not say
+    "Mum reports cutting her arms.",  # a report, not a disclosure of her own
+    "Dad disclosed cutting her arms.",  # "her" is not the father
+    "Kayleigh disclosed cutting her arms.",
+])
+def test_a_disclosure_naming_the_child_or_not_the_parents_stays_the_childs(text):
+    from review.pipeline import load_vocab
+    from review.vocab import tag_concerns
+
+    assert "self_harm" in tag_concerns(text, load_vocab())
+
+
+def test_a_parent_named_in_case_yml_disclosing_her_own_cutting_is_hers(tmp_path):
+    from review.pipeline import load_case
+
+    (tmp_path / "case.yml").write_text(
+        "case_id: SH1\ndate_of_birth: 2006-01-01\nchild_name: Kayleigh Marsh\n"
+        "people:\n  - {name: Donna Marsh, role: Mother}\n", encoding="utf-8")
+    (tmp_path / "gp.csv").write_text(
+        "Date,Agency,Details\n04/03/2020,Harbourside GP,Donna disclosed cutting her arms. Low mood.\n"
+        "05/03/2020,Harbourside GP,Mum disclosed Kayleigh has been cutting her arms.\n", encoding="utf-8")
+    contacts = load_case(tmp_path).contacts.sort_values("source_row")
+    concerns = [set(c.split("; ")) for c in contacts["concerns"].fillna("")]
+    assert "self_harm" not in concerns[0] and "parental_mental_health" in concerns[0]
+    assert "self_harm" in concerns[1]
