@@ -287,3 +287,52 @@ def test_a_parent_named_in_case_yml_disclosing_her_own_cutting_is_hers(tmp_path)
     concerns = [set(c.split("; ")) for c in contacts["concerns"].fillna("")]
     assert "self_harm" not in concerns[0] and "parental_mental_health" in concerns[0]
     assert "self_harm" in concerns[1]
+
+
+# --- 6. the agency-knowledge chart fits a page ---------------------------------------------------------------
+
+def _knowledge(n: int):
+    import pandas as pd
+
+    return pd.DataFrame([{
+        "decision_event_id": f"E{i:03d}", "date": pd.Timestamp("2020-01-01") + pd.Timedelta(days=7 * i),
+        "deciding_agency": "Westmoor Children's Social Care", "decision": "case_closure",
+        "concerns_known_to_agency": "missing",
+        "concerns_known_anywhere": "missing; exploitation" if i % 3 == 0 else "missing",
+        "missing_concerns": "exploitation" if i % 3 == 0 else ""} for i in range(n)])
+
+
+def test_a_long_knowledge_table_is_capped_to_a_page_the_gaps_first():
+    import matplotlib.pyplot as plt
+
+    from review import charts
+
+    big = _knowledge(200)  # before: 0.28 in a row, a chart 40 in tall
+    fig = charts.plot_agency_knowledge(big)
+    try:
+        height = fig.get_size_inches()[1]
+        drawn = {line.get_gid().split(":")[1] for line in fig.axes[0].lines if (line.get_gid() or "").startswith("knowledge:")}
+        note = fig.axes[0].get_title(loc="left")
+        title = fig._suptitle.get_text()
+    finally:
+        plt.close(fig)
+    assert height < 9.0
+    assert len(drawn) == charts._KNOWLEDGE_MAX_ROWS < len(big)
+    gaps = big.loc[big["missing_concerns"] != "", "decision_event_id"].tolist()
+    assert drawn == set(gaps[: charts._KNOWLEDGE_MAX_ROWS])  # more gaps than fit: only they, the earliest first
+    assert f"{charts._KNOWLEDGE_MAX_ROWS} of 200 decisions drawn" in " ".join(note.split())
+    assert "67 of 200 decisions" in title  # the title still counts every decision
+
+
+def test_a_short_knowledge_table_draws_every_row_with_no_note():
+    import matplotlib.pyplot as plt
+
+    from review import charts
+
+    fig = charts.plot_agency_knowledge(_knowledge(10))
+    try:
+        drawn = [line for line in fig.axes[0].lines if (line.get_gid() or "").startswith("knowledge:")]
+        assert len(drawn) == 10 and fig.axes[0].get_title(loc="left") == ""
+        assert abs(fig.get_size_inches()[1] - (0.28 * 10 + 1.8)) < 1e-9
+    finally:
+        plt.close(fig)
