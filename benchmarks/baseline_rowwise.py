@@ -19,7 +19,9 @@ rules as the package (review.timeline, review.rules.*) with the same rules.yml p
   package's `review.vocab.denies`; and an escalation cell naming the row's own type on such a row (a
   referral row's for referral_to_csc), or naming an escalation the row's text denies ("Referral to MASH not
   made"), is no escalation, as the package's `held_escalations`), windows,
-  responses (the first response on or after the anchor), working days with England bank holidays (the
+  responses (the first response on or after the anchor), a concern by the child's age alone (settings.age_bound_tags:
+  sexual_activity) counted by closure_with_open_concerns only from age_bound_min_years and under
+  age_bound_below_years, working days with England bank holidays (the
   `holidays` package, one day at a time), one flag per event group, the same delay_days and the same
   flag ids (rule, trigger contact's content anchor, variant).
 
