@@ -533,7 +533,9 @@ def weekday_note(text, two_digit_pivot: int = 70) -> str:
         return ""
     if base != "day" or day.weekday() == written:
         return ""
-    return (f"{shown!r}: {day:%d/%m/%Y} was a {_WEEKDAY_NAMES[day.weekday()]}, not a {_WEEKDAY_NAMES[written]}: "
+    # the date's weekday beside it, not the one written: the anonymised view's message ("'March 2020': ... (Mar
+    # 2020)") then names no weekday, which with the month would narrow the day (`review.redact`)
+    return (f"{shown!r}: the weekday written is not the date's ({_WEEKDAY_NAMES[day.weekday()]} {day:%d/%m/%Y}): "
             "the date is kept; check the day or the date in the file")
 
 
