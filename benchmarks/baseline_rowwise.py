@@ -19,7 +19,9 @@ rules as the package (review.timeline, review.rules.*) with the same rules.yml p
   package's `review.vocab.denies`; and an escalation cell naming the row's own type on such a row (a
   referral row's for referral_to_csc), or naming an escalation the row's text denies ("Referral to MASH not
   made"), is no escalation, as the package's `held_escalations`), windows,
-  responses (the first response on or after the anchor), working days with England bank holidays (the
+  responses (the first response on or after the anchor), a concern by the child's age alone (settings.age_bound_tags:
+  sexual_activity) counted by closure_with_open_concerns only from age_bound_min_years and under
+  age_bound_below_years, working days with England bank holidays (the
   `holidays` package, one day at a time), one flag per event group, the same delay_days and the same
   flag ids (rule, trigger contact's content anchor, variant).
 
@@ -1156,12 +1158,20 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     # closure_with_open_concerns ---------------------------------------------------------------------
     if "closure_with_open_concerns" in p:
         q = p["closure_with_open_concerns"]
+        bound_tags = set(settings.get("age_bound_tags") or ())
+
+        def counted_tags(x) -> list:  # a concern by the child's age alone (sexual_activity) only at those ages
+            years = None if x["age_days"] is None else (x["age_days"] // 365.25)
+            in_age = years is not None and settings.get("age_bound_min_years", 0) <= years < settings.get(
+                "age_bound_below_years", float("inf"))
+            return [t for t in x["_tags"] if in_age or t not in bound_tags]
+
         for r in tl:
             if not (_held(r, q["closure_contact_types"]) and r["_exact"]):
                 continue
             lo = r["_day"] - dt.timedelta(days=q["window_days"])
             for c in tl:
-                if (c["_day"] is None or not c["_tags"] or not (lo <= c["_day"] <= r["_day"])
+                if (c["_day"] is None or not counted_tags(c) or not (lo <= c["_day"] <= r["_day"])
                         or c["_pos"] >= r["_pos"] or c["_gcode"] == r["_gcode"]):
                     continue
                 assessed = any(x["_day"] is not None and c["_day"] <= x["_day"] <= r["_day"]

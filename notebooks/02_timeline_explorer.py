@@ -33,13 +33,19 @@ import pandas as pd
 from IPython.display import display
 
 from review.charts import plot_swimlane
+from review.decisions import decisions_as_of, future_dated
 from review.explorer import TimelineExplorer, chronology_view, date_span, flags_view, table_or_sentence
 from review.export import plural
 from review.pipeline import analyse, load_case
 
 pd.set_option("display.max_colwidth", 80)
 case = load_case(case_dir)
-analysis = analyse(case)
+# the reviewers' decisions judged against the day `review flags` judges them on: the one this case's build in
+# out_dir recorded (its manifest's decisions_as_of), else today; a decision dated after it is listed as a problem
+as_of = decisions_as_of(case_dir, report_dir=out_dir)
+analysis = analyse(case, decisions_as_of=as_of.day)
+if future_dated(analysis.decisions, as_of.day):
+    print(f"({as_of.note()})")
 timeline = analysis.timeline
 # (the first and last dates to the precision the agencies gave them: "Spring 2023", not 01/03/2023)
 print(f"{plural(len(timeline), 'contact')} from {plural(timeline['agency'].nunique(), 'agency', 'agencies')}, "

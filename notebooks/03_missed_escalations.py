@@ -39,13 +39,18 @@ import pandas as pd
 from IPython.display import display
 
 from review.charts import plot_agency_knowledge, plot_response_latency
-from review.decisions import record_parameter
+from review.decisions import decisions_as_of, future_dated, record_parameter
 from review.explorer import DecisionForm, flag_evidence, flags_headline, flags_view, table_or_sentence
 from review.pipeline import analyse, load_case
 
 pd.set_option("display.max_colwidth", 120)
 case = load_case(case_dir)
-analysis = analyse(case)
+# the reviewers' decisions judged against the day `review flags` judges them on: the one this case's build in
+# out_dir recorded (its manifest's decisions_as_of), else today; a decision dated after it is listed as a problem
+as_of = decisions_as_of(case_dir, report_dir=out_dir)
+analysis = analyse(case, decisions_as_of=as_of.day)
+if future_dated(analysis.decisions, as_of.day):
+    print(f"({as_of.note()})")
 flags = analysis.flags
 # counted as `review build` counts them: every flag, those the reviewers rejected, the findings they added
 print(flags_headline(flags, analysis.decisions))
@@ -111,8 +116,8 @@ if record:
     decided = record_parameter(case_dir, record, analysis)
     print(f"recorded: {decided.decision} {decided.flag_id} by {decided.author}" if not decided.unchanged
           else f"unchanged: {decided.flag_id} already has this decision")
-    analysis = analyse(load_case(case_dir))
+    analysis = analyse(load_case(case_dir), decisions_as_of=as_of.day)
     display(table_or_sentence(flags_view(analysis.flags), "No flags were raised."))
 
 # %%
-DecisionForm(case_dir, flags, analysis.timeline).widget
+DecisionForm(case_dir, flags, analysis.timeline, as_of=as_of.day).widget

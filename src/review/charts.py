@@ -1019,6 +1019,26 @@ def _tags(value) -> list[str]:
     return split_multi(value)
 
 
+#: the agency-knowledge chart's rows: 0.28 in each when they fit, shrinking to fit an A4 landscape page down to
+#: 0.18 in (two lines of the 6.5 pt list of concerns known elsewhere); a case with more decisions than fit shows
+#: `_KNOWLEDGE_MAX_ROWS` of them, those made without concerns known elsewhere first (`_latency_rows_shown`)
+_KNOWLEDGE_ROW_IN = 0.28
+_KNOWLEDGE_MIN_ROW_IN = 0.18
+_KNOWLEDGE_OVERHEAD_IN = 1.8
+_KNOWLEDGE_MAX_ROWS = int((A4_LANDSCAPE[1] - _KNOWLEDGE_OVERHEAD_IN) / _KNOWLEDGE_MIN_ROW_IN)
+
+
+def _knowledge_note(shown: int, total: int, wanted: int) -> str:
+    """The agency-knowledge chart's note when it leaves decisions out (its title counts them all)."""
+    if wanted >= shown:
+        which = f"the first {shown} by date of the {wanted} made without concerns known elsewhere"
+    else:
+        which = (f"every one made without concerns known elsewhere ({wanted}) and the first {shown - wanted} by date "
+                 "of the others")
+    return (f"{shown} of {total} decisions drawn ({which}); the title counts them all, the agency knowledge table "
+            "lists them")
+
+
 def plot_agency_knowledge(knowledge: pd.DataFrame, *, date_resolution: str = "day",
                           timeline: pd.DataFrame | None = None) -> Figure:
     """At each decision point, the concerns the deciding agency knew against those known anywhere.
@@ -1026,7 +1046,10 @@ def plot_agency_knowledge(knowledge: pd.DataFrame, *, date_resolution: str = "da
     One row per decision (oldest at the top): a filled blue circle for the concerns known to the deciding
     agency, an open vermillion square for the concerns known to any agency by that date, and a line
     between them. A gap — information that existed but did not reach the decision — is the "not smart
-    enough" pattern; the missing concern tags are written beside the row.
+    enough" pattern; the missing concern tags are written beside the row. The chart fits an A4 landscape page:
+    with more decisions than `_KNOWLEDGE_MAX_ROWS` rows of at least 0.18 in, it draws those made without
+    concerns known elsewhere first (the earliest first), then the others by date, and a note above the rows says
+    how many it drew; the title counts every decision.
 
     Parameters
     ----------
@@ -1050,15 +1073,28 @@ def plot_agency_knowledge(knowledge: pd.DataFrame, *, date_resolution: str = "da
         # dates to the month (the anonymised view): the table's own order (the chronology's) within a month
         by = ["date"] if date_resolution == "month" else ["date", "decision_event_id"]
         table = table.sort_values(by, kind="mergesort").reset_index(drop=True)
-        n = len(table)
-        known = np.array([_count(v) for v in table.get("concerns_known_to_agency", [0] * n)])
-        anywhere = np.array([_count(v) for v in table.get("concerns_known_anywhere", [0] * n)])
+        n_all = len(table)
+        known = np.array([_count(v) for v in table.get("concerns_known_to_agency", [0] * n_all)], dtype="int64")
+        anywhere = np.array([_count(v) for v in table.get("concerns_known_anywhere", [0] * n_all)], dtype="int64")
         anywhere = np.maximum(anywhere, known)
+        gap_all = anywhere > known
+        # counted by event, not row: one conference five agencies attended is one decision (made without
+        # concerns known elsewhere when one of its agencies lacked them); every decision, drawn or not
+        groups = pd.Series(_event_groups(table.get("decision_event_id", pd.Series([None] * n_all)).tolist(), timeline))
+        n_events = int(groups.nunique())
+        n_gap = int(groups[gap_all].nunique())
+        # at most a page's rows, each at least _KNOWLEDGE_MIN_ROW_IN tall: a long case keeps the decisions made
+        # without concerns known elsewhere (the earliest first), and says how many it leaves out
+        drawn = _latency_rows_shown(gap_all, _KNOWLEDGE_MAX_ROWS)
+        table = table.iloc[drawn].reset_index(drop=True)
+        known, anywhere, gap = known[drawn], anywhere[drawn], gap_all[drawn]
+        n = len(table)
         missing_col = table.get("missing_concerns", pd.Series([""] * n))
         missing = [_tags(v) for v in missing_col]
-        gap = anywhere > known
 
-        fig = Figure(figsize=(A4_LANDSCAPE[0], min(max(3.0, 0.28 * n + 1.8), 40.0)), layout="constrained")
+        row_in = min(_KNOWLEDGE_ROW_IN, max(_KNOWLEDGE_MIN_ROW_IN, (A4_LANDSCAPE[1] - _KNOWLEDGE_OVERHEAD_IN) / max(n, 1)))
+        height = max(3.0, row_in * n + _KNOWLEDGE_OVERHEAD_IN) + (0.25 if n < n_all else 0.0)
+        fig = Figure(figsize=(A4_LANDSCAPE[0], height), layout="constrained")
         ax, ax_missing = fig.subplots(1, 2, sharey=True, gridspec_kw={"width_ratios": [3, 2], "wspace": 0.01})
         ax_missing.set_axis_off()
         ax_missing.set_title("Known elsewhere, not to the deciding agency", loc="left", fontsize=7.5, color=ALERT)
@@ -1091,17 +1127,15 @@ def plot_agency_knowledge(knowledge: pd.DataFrame, *, date_resolution: str = "da
         ax.grid(axis="x", color="#DDDDDD", lw=0.4)
         ax.set_axisbelow(True)
         fig.legend(loc="outside lower center", ncol=2)
-        # counted by event, not row: one conference five agencies attended is one decision (made without
-        # concerns known elsewhere when one of its agencies lacked them)
-        groups = pd.Series(_event_groups(table.get("decision_event_id", pd.Series([None] * n)).tolist(), timeline))
-        n_events = int(groups.nunique())
-        n_gap = int(groups[gap].nunique())
-        records = "" if n_events == n else f" ({n} agency records)"
+        note = _knowledge_note(n, n_all, int(gap_all.sum())) if n < n_all else ""
+        if note:
+            ax.set_title(textwrap.fill(note, 110), loc="left", fontsize=7, fontweight="normal", color=NEUTRAL)
+        records = "" if n_events == n_all else f" ({n_all} agency records)"
         _suptitle(fig, f"{title}: {n_gap} of {n_events} decisions{records} made without concerns known elsewhere")
         fig.review_alt_text = (
             f"Dot plot of {n_events} decision points{records} comparing the concerns known to the deciding agency with "
             f"those known to any agency; {n_gap} decision{'s were' if n_gap != 1 else ' was'} made without concerns "
-            "another agency held."
+            "another agency held." + (f" {note}" if note else "")
         )
     return fig
 

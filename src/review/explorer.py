@@ -482,12 +482,16 @@ class DecisionForm:
     #: the rule of an added finding that no rule covers
     OTHER_RULE = "reviewer_finding"
 
-    def __init__(self, case_dir, flags: pd.DataFrame, timeline: pd.DataFrame | None = None, *, author: str = ""):
+    def __init__(self, case_dir, flags: pd.DataFrame, timeline: pd.DataFrame | None = None, *, author: str = "",
+                 as_of=None):
         import ipywidgets as w
 
         from .rules import RULE_IDS
 
         self.case_dir = case_dir
+        # the day decisions.csv's rows are judged against (`review.decisions.decisions_as_of`, as `review flags`
+        # judges them): None, today
+        self.as_of = as_of
         self._flags = flags
         self._timeline = timeline  # an added finding records its contact's content too (`record_decision`)
         self.flag = w.Dropdown(options=[("(new finding)", "")] + flag_options(flags, timeline), description="Flag",
@@ -583,7 +587,7 @@ class DecisionForm:
             rules = load_rules(self.case_dir)
         except ReviewError:  # (an added finding's severity and category only: the labels do not show them)
             rules = None
-        self._flags, _, _ = decide(flags.reset_index(drop=True), self._timeline, self.case_dir, rules)
+        self._flags, _, _ = decide(flags.reset_index(drop=True), self._timeline, self.case_dir, rules, as_of=self.as_of)
         chosen = self.flag.value
         options = [("(new finding)", "")] + flag_options(self._flags, self._timeline)
         self.flag.options = options
@@ -599,7 +603,7 @@ class DecisionForm:
 
         if self._timeline is None:
             return None
-        decisions, _ = load_decisions(self.case_dir, self._flags, self._timeline)
+        decisions, _ = load_decisions(self.case_dir, self._flags, self._timeline, as_of=self.as_of)
         return SimpleNamespace(flags=self._flags, timeline=self._timeline, decisions=decisions)
 
 

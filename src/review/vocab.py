@@ -190,6 +190,10 @@ _PARTING = frozenset({"|:", "|-", "|b"})
 #: a speaker pronoun and the object pronoun naming the speaker ("she said he pushed her": her own account)
 _SELF = {"she": "her", "he": "him", "i": "me"}
 _JOINERS = frozenset({"and", "&", "plus"})
+#: a pronoun inside a self-harm keyword ("cutting her arms", "cut himself") and whose it makes it (`_adults_disclosed`)
+_REFLEXIVE_OWNER = {"her": "her", "herself": "her", "his": "his", "himself": "his"}
+#: a subject pronoun and the owner pronoun agreeing with it
+_SELF_OWNER = {"she": "her", "he": "his"}
 
 
 def normalise_text(s) -> str:
@@ -380,6 +384,9 @@ class Vocabulary:
     injury_child_words: frozenset = frozenset()  # person words that may be the child ("baby", "he", "her")
     injury_report_words: frozenset = frozenset()  # "reports", "brought": the adult tells of the injury
     injury_self_report_words: frozenset = frozenset()  # "disclosed", "admitted": the adult tells of her own
+    # the words that may stand between an adult's disclosure word and a self-harm keyword she discloses as her own
+    # ("Mum disclosed she has been cutting her arms": `_adults_disclosed`); a name (the child's) is none of them
+    self_report_between: frozenset = frozenset()
     # whose self-harm or missing episode (`_adults_concern`): concern keyword -> the tags an adult's is read as
     adults_concern_keywords: dict = field(default_factory=dict)
     adults_only_keywords: frozenset = frozenset()  # concern keywords that are one only when an adult's
@@ -613,6 +620,7 @@ class Vocabulary:
         out.injury_child_words = _word_set(vocab, "injury_child_words")
         out.injury_report_words = _word_set(vocab, "injury_report_words")
         out.injury_self_report_words = _word_set(vocab, "injury_self_report_words")
+        out.self_report_between = _word_set(vocab, "adults_self_report_between")
         owned = vocab.get("adults_concerns") or {}
         if not isinstance(owned, Mapping):
             raise ConfigError(f"vocabulary adults_concerns must be a mapping (concern tag: [tags an adult's is read as]), got {owned!r}")
@@ -1053,7 +1061,30 @@ class Vocabulary:
             if gender is not None:
                 return gender in _PRONOUN_GENDERS["her" if struck == "her" else "his"]
         return (self._adults_injury(tokens, start, end) or self._adult_subject(tokens, start, end)
-                or self._adults_own(tokens, start))
+                or self._adults_own(tokens, start) or self._adults_disclosed(tokens, start, end))
+
+    def _adults_disclosed(self, tokens: list, start: int, end: int) -> bool:
+        """Does an adult disclose the self-harm keyword `tokens[start:end]` as her own: the keyword's own pronoun
+        ("cutting her arms", "cutting herself") agreeing with the adult straight before a disclosure word
+        (`injury_self_report_words`: "disclosed", "admitted"), only `self_report_between` words between, a
+        subject pronoun among them agreeing too ("Mum disclosed cutting her arms", "Mum disclosed she has been
+        cutting herself")? Not when the child is named between ("Mum disclosed Kayleigh has been cutting her
+        arms": a name is no such word), nor without a pronoun ("Mum disclosed self-harm": whose, the words do not
+        say; the child's), nor after a report word ("Mum reports cutting her arms" tells of the child)."""
+        if not self.injury_self_report_words or start < 2:
+            return False
+        owner = next((_REFLEXIVE_OWNER[t] for t in tokens[start:end] if t in _REFLEXIVE_OWNER), None)
+        if owner is None:
+            return False
+        i = start - 1
+        while i > 0 and tokens[i] in self.self_report_between:
+            if tokens[i] in _SELF_OWNER and _SELF_OWNER[tokens[i]] != owner:  # "Mum disclosed he has been cutting his arms"
+                return False
+            i -= 1
+        if i < 1 or tokens[i] not in self.injury_self_report_words:
+            return False
+        gender = self.injury_adults.get(tokens[i - 1])
+        return gender is not None and gender in _PRONOUN_GENDERS[owner]
 
     def _adults_own(self, tokens: list, start: int) -> bool:
         """Does "her own" / "his own" stand before the keyword at `start` in its clause, the person named

@@ -19,9 +19,12 @@ def add_arguments(parser) -> None:
                         help="report folder (default reports/<case_id>/): new, empty or a report folder, as for "
                              "review build; the executed copies go to its notebooks/")
     parser.add_argument("--notebooks", metavar="DIR", help="folder of the suite (default ./notebooks)")
-    parser.add_argument("--only", nargs="+", metavar="NAME",
+    # extend, not store: "--only 02_timeline_explorer --only 03_missed_escalations" runs both (a second
+    # --only replaced the first, silently)
+    parser.add_argument("--only", nargs="+", action="extend", metavar="NAME",
                         help="run only these notebooks (names without .ipynb), e.g. 03_missed_escalations or "
-                             "05_thematic_review (not in the default suite 01-04)")
+                             "05_thematic_review (not in the default suite 01-04); repeatable, and a notebook "
+                             "named twice runs once")
     parser.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
                         help="set a parameter of every notebook in the run that declares it (repeatable); the "
                              "value is read as YAML: --param synth_cases=0, --param 'record={flag_no: 1, "
@@ -59,7 +62,7 @@ def run(args) -> int:
     from ..notebooks import SUITE, declared_parameters, find_notebooks_dir, is_path_parameter, run_notebooks
     from ..pipeline import analyse, load_case
 
-    names = list(args.only or SUITE)
+    names = list(dict.fromkeys(args.only or SUITE))  # in the order given, each once
     notebooks_dir = find_notebooks_dir(Path(args.notebooks) if args.notebooks else None)
     declared = {name: declared_parameters(name, notebooks_dir) for name in names}
     given = parse_params(args.param)

@@ -50,7 +50,8 @@ Rules (the contract ingest and the tests rely on):
   the week, so it is not a range (`end` is an event's duration: an admission); ``approximate`` (the
   date +- 31 days) holds the whole week. An approximate month (``c. June 2007``, ``early June 2007``) is
   shown "c. Jun 2007" (`approximate_unit`).
-* A leading weekday (``Tue 05/04/2007``) is ignored; it is not checked against the date.
+* A leading weekday (``Tue 05/04/2007``) is read past; ingest checks it against the date (`weekday_note`):
+  ``Tues 4th March 2020`` (4 March 2020 was a Wednesday) keeps its date, with a warning naming the cell.
 * **Times** may follow the date in the same cell (``05/04/2007 14:30``, ``2.30pm``, ``1430hrs``) or come
   from a separate time column (`time_value`). A time needs a day: a time with a month or year is an
   error, and so are two different times for the same row. A time column saying the time is not known
@@ -91,7 +92,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-__all__ = ["ParsedDate", "DateParseError", "approximate_unit", "season_label", "season_note", "is_unknown_time", "parse_date", "parse_time", "YEAR_MIN", "YEAR_MAX"]
+__all__ = ["ParsedDate", "DateParseError", "approximate_unit", "season_label", "season_note", "weekday_note", "is_unknown_time", "parse_date", "parse_time", "YEAR_MIN", "YEAR_MAX"]
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # serial 61 = 1900-03-01; serials 1..59 are one day later
@@ -503,6 +504,39 @@ def season_note(text) -> str:
             f"February {start.year + 1}, the winter whose January falls in {start.year + 1}); if December "
             f"{start.year + 1} to February {start.year + 2} is meant, write 'Winter {start.year + 1}/"
             f"{(start.year + 2) % 100:02d}'")
+
+
+_WEEKDAY_NUMBERS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def weekday_note(text, two_digit_pivot: int = 70) -> str:
+    """Why the weekday written before a date may be wrong, "" when it agrees or there is none: "Tues 4th March
+    2020" reads 4 March 2020, a Wednesday. The date is kept (`parse_date` reads past the weekday): which of the
+    two was mistyped the cell does not say. Only a date with a day is checked (the weekday of "Mon March 2020"
+    says nothing), the date as written (a time in another zone may move the contact's UK day, not the day
+    the weekday names); a range's start only."""
+    if not isinstance(text, str) or not text:
+        return ""
+    s = " ".join(text.lower().split()).rstrip(",;")
+    m = _APPROX_PREFIX.match(s)
+    if m and m.end() < len(s):
+        s = s[m.end():]
+    m = _WEEKDAY.match(s)
+    if m is None or m.end() >= len(s):
+        return ""
+    written = _WEEKDAY_NUMBERS[m.group(0)[:3]]
+    shown = text.strip()
+    try:
+        day, base, _, _ = _date_part(s[m.end():], shown, two_digit_pivot)
+    except DateParseError:
+        return ""
+    if base != "day" or day.weekday() == written:
+        return ""
+    # the date's weekday beside it, not the one written: the anonymised view's message ("'March 2020': ... (Mar
+    # 2020)") then names no weekday, which with the month would narrow the day (`review.redact`)
+    return (f"{shown!r}: the weekday written is not the date's ({_WEEKDAY_NAMES[day.weekday()]} {day:%d/%m/%Y}): "
+            "the date is kept; check the day or the date in the file")
 
 
 def season_label(day) -> str:

@@ -42,7 +42,7 @@ from ..schema import (
     split_multi,
 )
 from .checks import check_rows
-from .dates import _SERIAL_TEXT, DateParseError, is_unknown_time, parse_date, season_note
+from .dates import _SERIAL_TEXT, DateParseError, is_unknown_time, parse_date, season_note, weekday_note
 from .headers import (
     FIELDS,
     HEADER_SCAN_ROWS,
@@ -884,6 +884,27 @@ def _serial_texts(values: list) -> set:
     return {v for v in distinct if v.__class__ is str and _SERIAL_TEXT.fullmatch(v.strip())}
 
 
+def _weekday_texts(values: list, cache: dict) -> dict:
+    """{text: note} for the distinct texts among `values` whose written weekday disagrees with their date
+    (`weekday_note`), each distinct text read once (`cache`: text -> note, kept across sheets)."""
+    try:
+        distinct = set(values)
+    except TypeError:  # an unhashable cell: not one a reader gives
+        distinct = {v for v in values if v.__class__ is str}
+    if str not in set(map(type, distinct)):  # a workbook's date column: dates, no text (checked in C)
+        return {}
+    out = {}
+    for value in distinct:
+        if value.__class__ is not str:
+            continue
+        note = cache.get(value)
+        if note is None:
+            note = cache[value] = weekday_note(value)
+        if note:
+            out[value] = note
+    return out
+
+
 def _rows_of(values: list, wanted: list, row_numbers: list[int]) -> list[int]:
     """The row numbers where `values` holds one of `wanted`: the first MAX_ROWS_IN_NOTE, found by
     `list.count` and `list.index`, then a None for each further row (what `_rows_named` shows: "and 12
@@ -1441,12 +1462,14 @@ class _ColumnBuilder:
         date_header, time_header = match.header_of("date"), match.header_of("time")
         dates = self.cells[data, match.columns["date"]].tolist()
         times = self.values("time", data)
-        parsed = self._parse_dates(self.values("date", data), times)
+        date_values = self.values("date", data)
+        parsed = self._parse_dates(date_values, times)
         not_details = {match.columns.get(n) for n in NOT_DETAILS}
         detail_columns = [c for c in range(self.cells.shape[1]) if c not in not_details]
         has_details = (~blank[np.ix_(data, detail_columns)]).any(axis=1) if detail_columns else np.zeros(len(data), bool)
         rejected = [isinstance(result, str) for result in parsed]  # no date (None) or unreadable
         serials_seen = _serial_texts(dates)
+        weekdays_wrong = _weekday_texts(date_values, self.caches.setdefault("weekday notes", {}))
         if any(rejected) or not has_details.all():
             keep = []
             for k, (value, result) in enumerate(zip(dates, parsed)):
@@ -1517,6 +1540,8 @@ class _ColumnBuilder:
         if serials_seen:
             self._warn_serial_texts(rows, row_numbers, parsed)
         self._warn_season_notes(row_numbers, parsed)
+        if weekdays_wrong:
+            self._warn_weekday_notes(rows, row_numbers, weekdays_wrong)
         case_id, sheet = self.case.case_id, self.table.sheet
         fields = {
             "case_id": [case_id] * n,
@@ -1673,6 +1698,14 @@ class _ColumnBuilder:
                     f"{value.strip()!r} read as the Excel date serial {value.strip()} = {result.date:%d/%m/%Y}: "
                     "check the date in the file (a date cell saved as a number, or a reference number?)",
                 )
+
+    def _warn_weekday_notes(self, rows: np.ndarray, row_numbers: list[int], notes: dict) -> None:
+        """A warning for each date cell whose written weekday disagrees with its date (`weekday_note`: "Tues 4th
+        March 2020", a Wednesday); the date is kept. `notes`: the distinct texts with a note (`_weekday_texts`)."""
+        header = self.match.header_of("date")
+        for value, row in zip(self.values("date", rows), row_numbers):
+            if value.__class__ is str and value in notes:
+                self.report.warn(row, header, notes[value])
 
     def _warn_season_notes(self, row_numbers: list[int], parsed: list) -> None:
         """A warning for each date read as a season that could be another one (`season_note`: "Winter 2021")."""

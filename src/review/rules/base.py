@@ -1923,6 +1923,39 @@ def fmt_tags(concerns: pd.Series, young=None) -> pd.Series:
     return missed.str.replace("_", " ", regex=False)
 
 
+def counted_concerns(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, uniques) of each timeline row's concerns as closure_with_open_concerns and response latency count
+    them: a tag of settings.age_bound_tags (sexual_activity) left out where the child's age at the contact (whole
+    years) is not from settings.age_bound_min_years and under age_bound_below_years, or is not known ("Pill
+    check" at 17 is no concern; at 14 it is). Code -1 is no concern. Each distinct concerns value is split
+    once; the rows are a look-up."""
+    if "counted concerns" in ctx.extra:
+        return ctx.extra["counted concerns"]
+    codes, uniques = ctx._coded("concerns")
+    uniques = np.asarray(uniques, dtype=object)
+    tags = [str(t) for t in (ctx.settings.get("age_bound_tags") or ())]
+    bound = ctx.tags(tags).to_numpy(dtype=bool) if tags else np.zeros(len(codes), dtype=bool)
+    if bound.any():
+        age = ctx.timeline["_age_days"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+        years = np.floor(age / 365.25)
+        with np.errstate(invalid="ignore"):
+            in_age = (years >= float(ctx.settings.get("age_bound_min_years", 0))) \
+                & (years < float(ctx.settings.get("age_bound_below_years", np.inf)))
+        bound = bound & ~in_age
+    if bound.any():
+        left_out = set(tags)
+        wanted = np.unique(codes[bound])
+        wanted = wanted[wanted >= 0]
+        stripped = ["; ".join(t for t in split_multi(uniques[c]) if t not in left_out) for c in wanted]
+        uniques = np.append(uniques, np.array(stripped, dtype=object))
+        new_code = np.full(len(uniques) - len(stripped), -1, dtype="int64")
+        new_code[wanted] = np.arange(len(uniques) - len(stripped), len(uniques))
+        codes = codes.astype("int64", copy=True)
+        codes[bound] = new_code[codes[bound]]
+    ctx.extra["counted concerns"] = (codes, uniques)
+    return codes, uniques
+
+
 def young_people(ctx: Context, day: pd.Series, dob: pd.Series) -> np.ndarray:
     """Was the child a young person on `day` (aged settings.young_person_age_years, 13, or more: a child
     who attends, or not, rather than one who is brought), per row; False without a date of birth."""

@@ -7,7 +7,9 @@ an assessment of all the information held, with management oversight); local ste
 The closure is a row of a `closure_contact_types` contact type, and a concern is assessed by a row of an
 `assessed_by` escalation or contact type; a row of such a type whose text says it did not take place ("Case
 not closed", "closure deferred", "Strategy discussion not held", "ICPC postponed", "assessment not started":
-the vocabulary's escalation negation cues, `base.types_held`) closed nothing and assessed nothing.
+the vocabulary's escalation negation cues, `base.types_held`) closed nothing and assessed nothing. A concern
+by the child's age alone (settings.age_bound_tags: sexual_activity) is counted only at those ages (under 16):
+a 17-year-old's contraception visit leaves no concern open (`base.counted_concerns`).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import pandas as pd
 from .base import (
     DAY,
     Context,
+    counted_concerns,
     first_response,
     fmt_age,
     fmt_date,
@@ -44,10 +47,13 @@ def closure_with_open_concerns(ctx: Context, params: dict) -> pd.DataFrame:
     if closures.empty:
         return closures
     closures["lo"] = closures["_day"] - params["window_days"] * DAY
-    codes, uniques = ctx._coded("concerns")  # rows with any concern: a look-up on the distinct values
+    # rows with any concern: a look-up on the distinct values; a young person's sexual activity from 16 is none
+    # (settings.age_bound_tags: `counted_concerns`)
+    codes, uniques = counted_concerns(ctx)
     any_concern = np.append(uniques != "", False)[codes]
-    concerns = rows_of(ctx, any_concern, ["_case", "_start", "_end", "_exact", "_gcode", "agency", "event_id", "concerns", "date_precision"])
-    concerns = concerns.assign(pos=concerns.index)
+    concerns = rows_of(ctx, any_concern, ["_case", "_start", "_end", "_exact", "_gcode", "agency", "event_id", "date_precision"])
+    concerns = concerns.assign(pos=concerns.index,
+                               concerns=pd.array(uniques[codes[np.flatnonzero(any_concern)]], dtype="string"))
     pairs = window_pairs(ctx, closures[["_case", "lo", "_day", "_gcode"]], concerns, "lo", "_day")
     before = np.where(pairs["e__exact"], pairs["e_pos"] < pairs["t_index"], pairs["e__end"] < pairs["_day"])
     pairs = pairs[before & (pairs["e__gcode"] != pairs["_gcode"]).to_numpy()]

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import RESPONSE_LATENCY_COLUMNS, conform, split_multi
-from .base import DAY, cap_response, first_response, held_escalation_cells, held_escalations, prepare
+from .base import DAY, cap_response, counted_concerns, first_response, held_escalation_cells, held_escalations, prepare
 
 
 def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, rules: dict | None = None, case=None) -> pd.DataFrame:
@@ -38,16 +38,27 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
     ctx = prepare(timeline, case, rules["settings"])
     settings = rules["settings"]["response_latency"]
     tl = ctx.timeline
-    has = (tl["concerns"].fillna("") != "").to_numpy()
+    # a concern by the child's age alone (settings.age_bound_tags: sexual_activity) only at those ages (under 16):
+    # a 17-year-old's contraception visit awaits no escalation (`counted_concerns`)
+    codes, uniques = counted_concerns(ctx)
+    has = np.append(uniques != "", False)[codes]
     rows = tl.loc[has].copy()
+    # the rows a tag was left out of (their code is one `counted_concerns` added), shown with the concerns counted
+    dropped = np.flatnonzero(has & (codes != ctx._coded("concerns")[0]))
+    if len(dropped):
+        rows["concerns"] = rows["concerns"].astype("string")
+        rows.loc[tl.index[dropped], "concerns"] = uniques[codes[dropped]]
     columns = {**RESPONSE_LATENCY_COLUMNS, "case_id": "string"}
     if rows.empty:
         return conform(pd.DataFrame(columns=list(columns)), columns)
 
     expected = pd.Series(np.inf, index=rows.index)
     known = pd.Series(False, index=rows.index)
+    left_out = frozenset(rules["settings"].get("age_bound_tags") or ())
     for tag, days in settings.get("by_tag", {}).items():
         hit = ctx.tags([tag], rows)
+        if tag in left_out and len(dropped):  # not where the child's age left it out
+            hit &= ~rows.index.isin(tl.index[dropped])
         expected = expected.mask(hit, np.minimum(expected, float(days)))
         known |= hit
     expected = expected.mask(~known | np.isinf(expected), float(settings["default_days"]))

@@ -42,6 +42,7 @@ CHOICES = {
     "self_harm_tags": CONCERN_TAGS,
     "relationship_abuse_tags": CONCERN_TAGS,
     "sexual_activity_tags": CONCERN_TAGS,
+    "age_bound_tags": CONCERN_TAGS,
     "trigger_not_agency_kinds": AGENCY_KINDS,
     "presentation_contact_types": CONTACT_TYPES,
     "by_tag": CONCERN_TAGS,  # its keys
