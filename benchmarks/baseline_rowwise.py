@@ -1350,7 +1350,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             variant = ("underage_sexual_activity" if r["_gcode"] in sexual_groups
                        else "relationship_abuse" if r["_gcode"] in own_groups
                        else "exploitation" if r["_gcode"] in exploited_groups else "missing")
-            # a repeated missing episode: a strategy discussion expected (repeat_expected), a referral no answer
+            # a repeated missing episode: a strategy discussion expected (repeat_expected_escalations), a referral no answer
             sd = variant == "missing" and r["_gcode"] in repeat_groups and q_repeat is not None
             answer_q = q_repeat if sd else q
             deadline = _add_working_days(r["_day"], int(answer_q["within_working_days"]))

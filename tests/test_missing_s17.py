@@ -178,7 +178,7 @@ def test_a_strategy_discussion_in_time_answers_a_repeat_episode():
 
 def test_without_repeat_expected_a_referral_answers_a_repeat_episode():
     rules = json.loads(json.dumps(RULES, default=str))
-    rules["rules"][RULE]["params"].pop("repeat_expected")
+    rules["rules"][RULE]["params"]["repeat_expected_escalations"] = []
     flags = detect(make_timeline(REFERRED), None, rules, only=[RULE])
     assert flags.empty
     assert [f for f in baseline_flags(REFERRED, rules) if f["rule_id"] == RULE] == []
