@@ -65,6 +65,8 @@ from review.schema import ADULT_ESCALATIONS, CONTACT_COLUMNS
 from review.timeline import APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held
 from review.vocab import compile_vocab, denies, informed_reaches, records_type, records_under_way
 from review.vocab import stated_partner_age  # the oldest partner's age one text states
+from review.rules.exploitation_not_referred import episode_named_day  # the missing episode's day one row names
+from review.rules.exploitation_not_referred import _repeat_params  # a repeated episode's expected strategy discussion
 
 PRECISION_RANK = {"day": 0, "approximate": 1, "month": 2, "season": 3, "year": 4}
 LINK_THRESHOLD = 85.0
@@ -1324,21 +1326,47 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         exploited = exploited + own + sexual
         missing = [r for r in tl if r["_exact"] and tag_in(r, q["missing_tags"])
                    and r.get("agency_kind") not in not_kinds]
+        # count episodes, not records (the package's missing_episodes): learning of past episodes is none; a row
+        # naming the episode's day is that episode, no new one when an earlier row is dated from that day to
+        # episode_link_days after it or names the same day; the return-home-interview service's is no trigger
+        cues = q.get("not_new_episode_keywords") or ()
+
+        def learned(x):
+            text = _text(x.get("description")) + " . " + _text(x.get("action"))
+            return bool(cues) and _mentioned(text, cues, ()) and not _mentioned(text, q.get("episode_words") or (), (), tuple(cues))
+
+        missing = [r for r in missing if not learned(r)]
+        for r in missing:
+            named = (episode_named_day(_text(r.get("description")), _text(r.get("action")), _text(r.get("extra")), r["_day"],
+                                       q["episode_named_max_days"], q.get("episode_words") or (),
+                                       q.get("episode_date_columns") or ()) if q.get("episode_named_max_days") else None)
+            r["_named"], r["_episode"] = named, named or r["_day"]
+        firsts = sorted(_first_per_group(missing), key=lambda x: x["_day"])  # stable: chronology order within a day
+        link = dt.timedelta(days=int(q.get("episode_link_days") or 0))
+        linked = {id(r) for i, r in enumerate(firsts) if r["_named"] is not None and any(
+            r["_episode"] <= x["_day"] <= r["_episode"] + link or x["_episode"] == r["_episode"] for x in firsts[:i])}
+        missing = [r for r in missing if not any(id(x) in linked for x in firsts if x["_gcode"] == r["_gcode"])]
         episodes = _first_per_group(missing)
         window = dt.timedelta(days=q["repeat_window_days"])
         repeat_groups = {x["_gcode"] for x in episodes
-                         if sum(1 for y in episodes if x["_day"] - window <= y["_day"] <= x["_day"]) >= q["repeat_missing_min"]}
+                         if sum(1 for y in episodes if x["_episode"] - window <= y["_episode"] <= x["_episode"]) >= q["repeat_missing_min"]}
+        service = set(q.get("episode_response_keywords") or ())
+        missing = [r for r in missing if not (service and _mentioned(_text(r.get("description")), list(service), ()))]
+        q_repeat = _repeat_params(q)
         exploited_groups = {r["_gcode"] for r in exploited}
         trigger_ids = {id(r) for r in exploited + missing}
 
         for r in _first_per_group([r for r in tl if id(r) in trigger_ids]):
-            deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
-            action = first_answer(r["_day"], q)
+            variant = ("underage_sexual_activity" if r["_gcode"] in sexual_groups
+                       else "relationship_abuse" if r["_gcode"] in own_groups
+                       else "exploitation" if r["_gcode"] in exploited_groups else "missing")
+            # a repeated missing episode: a strategy discussion expected (repeat_expected_escalations), a referral no answer
+            sd = variant == "missing" and r["_gcode"] in repeat_groups and q_repeat is not None
+            answer_q = q_repeat if sd else q
+            deadline = _add_working_days(r["_day"], int(answer_q["within_working_days"]))
+            action = first_answer(r["_day"], answer_q)
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
-                variant = ("underage_sexual_activity" if r["_gcode"] in sexual_groups
-                           else "relationship_abuse" if r["_gcode"] in own_groups
-                           else "exploitation" if r["_gcode"] in exploited_groups else "missing")
                 flag = _flag("exploitation_not_referred", r, deadline, action, variant,
                              cut=_cut(death, r["_day"], q.get("response_max_days")))
                 flag["severity"] = ("high" if variant in ("exploitation", "underage_sexual_activity") or r["_gcode"] in repeat_groups

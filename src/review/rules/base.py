@@ -1154,6 +1154,7 @@ USED_COLUMNS = (
     "case_id", "event_id", "date", "date_precision", "agency", "agency_kind", "contact_type", "child_seen",
     "child_seen_inferred", "description", "action", "concerns", "escalation", "informed_agencies", "source_file", "source_sheet",
     "source_row", "seq", "age_days", "age_display", "child_mobile", "event_group", "open_concerns", "on_cp_plan",
+    "extra",  # an agency's other columns (JSON): exploitation_not_referred's Episode date
 )
 
 _LAST: dict = {}

@@ -1,6 +1,8 @@
 """Response latency: for every concern recorded by any agency (flagged or not), the time to the next
 escalation by any agency, against the time expected for that kind of concern (rules.yml settings
-`response_latency`). Nothing links that escalation to the concern (it may be about another injury, or the
+`response_latency`). With `receipts_answer`, social care's record of receiving a referral is the escalation
+it records (`base.referral_receipts`), and so is a row answering one of the `response_keywords_of` rules by its
+words ("PPN submitted to MASH"), as the rules read them. Nothing links that escalation to the concern (it may be about another injury, or the
 review conference that ended a plan); one more than `response_max_days` after the concern is not counted.
 """
 from __future__ import annotations
@@ -9,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from ..schema import RESPONSE_LATENCY_COLUMNS, conform, split_multi
-from .base import DAY, cap_response, counted_concerns, first_response, held_escalation_cells, held_escalations, prepare
+from .base import (DAY, cap_response, counted_concerns, first_response_or, held_escalation_cells, held_escalations,
+                   prepare, referral_receipts, text_mentions)
 
 
 def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, rules: dict | None = None, case=None) -> pd.DataFrame:
@@ -88,7 +91,26 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
     probe["anchor"] = rows["_start"]
     probe["deadline"] = rows["_end"] + pd.to_timedelta(longest, unit="D")
     # an escalation that did not take place ("ICPC cancelled", its escalation cell filled anyway) is none
-    first = first_response(ctx, probe, held_escalations(ctx))
+    escalated = held_escalations(ctx)
+    worded = np.zeros(len(tl), dtype=bool)
+    for rule_id in settings.get("response_keywords_of") or ():
+        spec = rules["rules"].get(rule_id) or {}
+        params = spec.get("params") or {}
+        if not spec.get("enabled", True) or not params.get("response_keywords"):
+            continue
+        # a row answering that rule by its words alone ("PPN submitted to MASH"): a referral, as the rule reads it
+        worded |= text_mentions(ctx, ~escalated.to_numpy(dtype=bool) & ~worded, params["response_keywords"],
+                                params.get("response_negations", ()),
+                                params.get("response_not_in_sentence_with", ())).to_numpy(dtype=bool)
+    escalated = escalated | pd.Series(worded, index=escalated.index)
+    receipts = None
+    if settings.get("receipts_answer"):
+        # social care's record of receiving the referral proves it was made by then: the rules' response reading
+        # (`referral_receipts`, their receipts_answer), so the sheet and the flags agree on the day it came; as
+        # the rules take it (`first_response_or`), only when it came on a day before any escalation, so that the
+        # referring agency's own referral, not its receipt recorded the same day, is the escalation named
+        receipts = referral_receipts(ctx) & ~escalated.to_numpy(dtype=bool)
+    first = first_response_or(ctx, probe, escalated, receipts)
     # the next escalation by any agency need not be about this concern: one more than response_max_days after
     # the concern (its latest possible day) is not counted as its response (`cap_response`): "never escalated"
     # nor one after the child's death: a response after the child died is none (the concern is then unescalated,
@@ -127,7 +149,10 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
     # the responding row's escalations that took place ("referral_to_csc", not the strategy discussion its
     # text says was cancelled: `held_escalation_cells`)
     pos = first["action_pos"].to_numpy(dtype="int64")
-    first_escalation = np.where(pos >= 0, np.append(held_escalation_cells(ctx).to_numpy(), "")[pos], "")
+    cells = held_escalation_cells(ctx).to_numpy(dtype=object, copy=True)
+    # a referral in words, or a receipt: the referral it records
+    cells[worded | (receipts if receipts is not None else False)] = "referral_to_csc"
+    first_escalation = np.where(pos >= 0, np.append(cells, "")[pos], "")
     out = pd.DataFrame(
         {
             "event_id": rows["event_id"],
