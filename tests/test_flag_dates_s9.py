@@ -116,7 +116,7 @@ def test_review_flags_prints_and_writes_a_trigger_date_to_its_precision(built, t
     import review.pipeline as pipeline
 
     analyse = pipeline.analyse
-    monkeypatch.setattr(pipeline, "analyse", lambda case: _with_flags(lambda _: (case, analyse(case)))(None)[1])
+    monkeypatch.setattr(pipeline, "analyse", lambda case, **kw: _with_flags(lambda _: (case, analyse(case, **kw)))(None)[1])
     for redact, expected in (([], ["2023", "2023-05", "2023-04-10"]), (["--redact"], ["2023", "2023-05", "2023-04"])):
         out = tmp_path / f"flags{len(redact)}.csv"
         assert main(["flags", str(built / "case"), "--csv", str(out), *redact]) == 0

@@ -302,7 +302,7 @@ def test_4_review_flags_csv_writes_the_same_columns(built, tmp_path, monkeypatch
     import review.pipeline as pipeline
 
     analyse = pipeline.analyse
-    monkeypatch.setattr(pipeline, "analyse", lambda case: _with_deadlines(lambda _: (case, analyse(case)))(None)[1])
+    monkeypatch.setattr(pipeline, "analyse", lambda case, **kw: _with_deadlines(lambda _: (case, analyse(case, **kw)))(None)[1])
     out = tmp_path / "flags.csv"
     assert main(["flags", str(built / "case"), "--csv", str(out)]) == 0
     header = next(csv.reader(out.open(encoding="utf-8-sig")))
