@@ -618,13 +618,7 @@ def _body_site(table: RawTable, index: int, headers) -> tuple[int, str] | None:
     injury = [headers[c] for c, key in enumerate(keys) if _body_header(key, body_headers)]
     if injury:
         return column, f"the sheet has a column of the injury ({injury[0]!r})"
-    values: dict[str, None] = {}
-    for row in table.rows[index + 1:index + 1 + _SITE_ROWS]:
-        value = row[column] if column < len(row) else None
-        if isinstance(value, str) and value.strip():
-            values[value] = None
-            if len(values) >= _SITE_VALUES:
-                break
+    values = _first_values(table, index, column)
     body = []
     for value in values:
         tokens = value.casefold().replace("'", "").split()
@@ -756,9 +750,10 @@ def _narrative_by_kind(table: RawTable, index: int, headers, columns: dict[str, 
     return columns, {name: tuple(sorted(cols)) for name, cols in extra.items() if cols}, tuple(sorted(found))
 
 
-def _free_text(table: RawTable, index: int, column: int) -> bool:
-    """Are most of the first distinct values under the header (row `index`) in `column` sentences of
-    FREE_TEXT_WORDS words or more?"""
+
+def _first_values(table: RawTable, index: int, column: int) -> dict[str, None]:
+    """The first _SITE_VALUES distinct non-blank texts in `column` of the _SITE_ROWS rows under the header
+    (row `index`), in order."""
     values: dict[str, None] = {}
     for row in table.rows[index + 1:index + 1 + _SITE_ROWS]:
         value = row[column] if column < len(row) else None
@@ -766,6 +761,12 @@ def _free_text(table: RawTable, index: int, column: int) -> bool:
             values[value] = None
             if len(values) >= _SITE_VALUES:
                 break
+    return values
+
+def _free_text(table: RawTable, index: int, column: int) -> bool:
+    """Are most of the first distinct values under the header (row `index`) in `column` sentences of
+    FREE_TEXT_WORDS words or more?"""
+    values = _first_values(table, index, column)
     long = sum(len(value.split()) >= FREE_TEXT_WORDS for value in values)
     return bool(values) and long * 2 > len(values)
 
