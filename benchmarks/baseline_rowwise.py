@@ -20,7 +20,7 @@ rules as the package (review.timeline, review.rules.*) with the same rules.yml p
   referral row's for referral_to_csc), or naming an escalation the row's text denies ("Referral to MASH not
   made"), is no escalation, as the package's `held_escalations`), windows,
   responses (the first response on or after the anchor), a concern by the child's age alone (settings.age_bound_tags:
-  sexual_activity) counted by closure_with_open_concerns only from age_bound_min_years and under
+  sexual_activity) counted by closure_with_open_concerns and information_not_shared only from age_bound_min_years and under
   age_bound_below_years, working days with England bank holidays (the
   `holidays` package, one day at a time), one flag per event group, the same delay_days and the same
   flag ids (rule, trigger contact's content anchor, variant).
@@ -641,6 +641,14 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     def tag_in(r, tags):
         return any(t in tags for t in r["_tags"])
 
+    bound_tags = set(settings.get("age_bound_tags") or ())
+
+    def counted_tags(x) -> list:  # a concern by the child's age alone (sexual_activity) only at those ages
+        years = None if x["age_days"] is None else (x["age_days"] // 365.25)
+        in_age = years is not None and settings.get("age_bound_min_years", 0) <= years < settings.get(
+            "age_bound_below_years", float("inf"))
+        return [t for t in x["_tags"] if in_age or t not in bound_tags]
+
     def esc(r):
         return r["_esc"]
 
@@ -1130,7 +1138,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             for c in tl:
                 if c["_day"] is None or not (lo <= c["_day"] <= d["_day"]) or c["_pos"] > d["_pos"]:
                     continue
-                tags = [t for t in c["_tags"] if t in q["concern_tags"]]
+                tags = [t for t in counted_tags(c) if t in q["concern_tags"]]  # sexual_activity only at its ages
                 if not tags:
                     continue
                 # a row reporting earlier missed contacts is knowledge of them, not a concern of its own
@@ -1160,14 +1168,6 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     # closure_with_open_concerns ---------------------------------------------------------------------
     if "closure_with_open_concerns" in p:
         q = p["closure_with_open_concerns"]
-        bound_tags = set(settings.get("age_bound_tags") or ())
-
-        def counted_tags(x) -> list:  # a concern by the child's age alone (sexual_activity) only at those ages
-            years = None if x["age_days"] is None else (x["age_days"] // 365.25)
-            in_age = years is not None and settings.get("age_bound_min_years", 0) <= years < settings.get(
-                "age_bound_below_years", float("inf"))
-            return [t for t in x["_tags"] if in_age or t not in bound_tags]
-
         for r in tl:
             if not (_held(r, q["closure_contact_types"]) and r["_exact"]):
                 continue

@@ -344,7 +344,11 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
         decisions, moved = added_contacts(decisions, recorded_contents(path), timeline)
         problems = problems + moved
     today = _as_date(as_of, path=path, row=None).date() if as_of is not None else dt.date.today()
+    duplicated = _added_raised_by_rules(decisions, flags) if raised is not None else {}
     for record in decisions.itertuples(index=False):  # a decisions file is small: one row per reviewer act
+        if record.row in duplicated:
+            problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
+                             "problem": duplicated[record.row]})
         if raised is not None and record.decision == "added" and record.flag_id in raised:
             problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
                              "problem": "an added finding with the id of a flag the rules raised: ignored (to agree "
@@ -372,6 +376,36 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
         decisions = decisions.copy()
         decisions.loc[decisions["row"].isin(orphaned).to_numpy(dtype=bool), "current"] = False
     return decisions, _problems(problems)
+
+
+def _added_raised_by_rules(decisions: pd.DataFrame, flags: pd.DataFrame) -> dict[int, str]:
+    """{row: problem} for each added finding (in force: not rejected by a later row) that a flag of `flags`
+    duplicates: the same rule on the same trigger contact (the finding's trigger_event_id as `added_contacts`
+    read it). The rules now raise what the reviewer added by hand (the rules or the data changed since): both
+    are kept and shown, and the reviewers are asked to choose. Nothing is deleted or ignored."""
+    if flags is None or flags.empty or not {"rule_id", "trigger_event_id", "flag_id"} <= set(flags.columns):
+        return {}
+    added = decisions[(decisions["decision"] == "added").to_numpy(dtype=bool)]
+    if added.empty:
+        return {}
+    latest = decisions.drop_duplicates("flag_id", keep="last").set_index("flag_id")["decision"]
+    by_contact: dict[tuple[str, str], list[str]] = {}
+    for rule, trigger, fid in zip(flags["rule_id"].astype(str), flags["trigger_event_id"].astype(str),
+                                  flags["flag_id"].astype(str)):
+        by_contact.setdefault((rule, trigger), []).append(fid)
+    out = {}
+    for record in added.itertuples(index=False):
+        if latest.get(record.flag_id) == "rejected":
+            continue  # the reviewers already chose the rules' flag
+        same = by_contact.get((str(record.rule_id), str(record.trigger_event_id)))
+        if not same:
+            continue
+        ids = ", ".join(sorted(dict.fromkeys(same)))
+        out[record.row] = (f"an added finding the rules now raise as flag {ids} (same rule {record.rule_id}, same "
+                           f"trigger contact {record.trigger_event_id}): consider rejecting the added one, or "
+                           f"accepting the rules' flag with the added one's rationale; both are kept and shown "
+                           f"until then")
+    return out
 
 
 #: the problem `load_decisions` lists for a row dated after the day it is read (typed by hand: `review decide

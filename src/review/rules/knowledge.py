@@ -20,6 +20,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..schema import split_multi
 from ..vocab import informed_reaches, normalise_text
 from .base import (
     DAY,
@@ -30,6 +31,7 @@ from .base import (
     _first_of_each,
     _rows_matching,
     _texts,
+    counted_concerns,
     first_response,
     held_escalations,
     joined,
@@ -213,9 +215,13 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
     if decisions.empty:
         return pd.DataFrame(columns=cols)
     decisions["lo"] = decisions["_day"] - window_days * DAY
-    has = ctx.tags(tags)
+    # a concern by the child's age alone (settings.age_bound_tags: sexual_activity) only at those ages
+    # (`counted_concerns`): a 17-year-old's contraception visit is no concern an agency deciding had to know
+    has, counted = _counted_tag_rows(ctx, tags)
     concerns = rows_of(ctx, has, ["_case", "_start", "_end", "_exact", "_gcode", "_agency", "agency", "escalation", "informed_agencies", "concerns"])
     concerns = concerns.assign(pos=concerns.index)
+    if counted is not None:
+        concerns["concerns"] = pd.array(counted[np.flatnonzero(has)], dtype="string")
     pairs = window_pairs(ctx, decisions, concerns, "lo", "_day")
     before = np.where(pairs["e__exact"], pairs["e_pos"] <= pairs["t_index"], pairs["e__end"] < pairs["_day"])
     pairs = pairs[before]
@@ -272,6 +278,19 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
     long = long.merge(known, on=["d_index", "family"], how="left")
     long["known"] = long["tag_known"].fillna(False).astype(bool)
     return long[cols].reset_index(drop=True)
+
+
+def _counted_tag_rows(ctx: Context, tags) -> tuple[np.ndarray, np.ndarray | None]:
+    """(per timeline row: do its concerns, as `base.counted_concerns` counts them, include any of `tags`; per
+    timeline row those concerns, or None when no tag of `tags` is age-bound and the rows' own concerns serve).
+    Each distinct concerns value is split once."""
+    bound = {str(t) for t in (ctx.settings.get("age_bound_tags") or ())}
+    if bound.isdisjoint(str(t) for t in tags):
+        return ctx.tags(tags).to_numpy(dtype=bool), None
+    codes, uniques = counted_concerns(ctx)
+    wanted = {str(t) for t in tags}
+    hit = np.array([not wanted.isdisjoint(split_multi(u)) for u in uniques] + [False], dtype=bool)
+    return hit[codes], np.append(np.asarray(uniques, dtype=object), "")[codes]
 
 
 def _sent_by_decider(ctx: Context, pairs: pd.DataFrame, open_: np.ndarray, cues: tuple) -> np.ndarray:
