@@ -1305,10 +1305,15 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         # a child's sexual activity by age at the contact: under 13 always, from 13 under 16 with a partner at
         # least older_partner_min_gap_years older (variant underage_sexual_activity)
         sexual, partner_of = [], {}
+        # the ages: the rule's own in a case's rules.yml, else (null) settings.age_bound_min_years / below_years
+        sexual_min = settings["age_bound_min_years"] if q.get("sexual_activity_min_age_years") is None \
+            else q["sexual_activity_min_age_years"]
+        sexual_below = settings["age_bound_below_years"] if q.get("sexual_activity_below_age_years") is None \
+            else q["sexual_activity_below_age_years"]
         for r in tl:
             years = None if r["age_days"] is None else (r["age_days"] // 365.25)
             if not (r["_exact"] and bool(q.get("sexual_activity_tags")) and tag_in(r, q["sexual_activity_tags"])
-                    and years is not None and q["sexual_activity_min_age_years"] <= years < q["sexual_activity_below_age_years"]):
+                    and years is not None and sexual_min <= years < sexual_below):
                 continue
             partner = stated_partner_age(_text(r.get("description")) + " . " + _text(r.get("action")))
             if partner is not None:

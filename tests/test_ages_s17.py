@@ -121,3 +121,49 @@ def test_no_problem_for_another_rule_or_contact_or_once_the_added_one_is_rejecte
     (tmp_path / "decisions.csv").write_text(HEADER + ADDED + rejected, encoding="utf-8")
     decisions, problems = load_decisions(tmp_path, _flags(), as_of="2024-02-01")
     assert len(decisions) == 2 and problems.empty
+
+
+# --- one source for the ages: settings.age_bound_*, which exploitation_not_referred reads -------------------
+
+def _sexual_activity_at_17():
+    return [{"date": "2040-03-02", "agency": "Westmoor Integrated Sexual Health Service", "agency_kind": "health",
+             "contact_type": "clinic_appointment", "description": "Unprotected sex with boyfriend aged 22.",
+             "action": "", "concerns": "sexual_activity", "escalation": ""}]
+
+
+def test_the_package_default_of_the_rules_ages_is_the_settings():
+    rules = load_rules()
+    params = rules["rules"]["exploitation_not_referred"]["params"]
+    assert params["sexual_activity_min_age_years"] is None and params["sexual_activity_below_age_years"] is None
+    from review.rules.settings import param_or_setting
+
+    assert param_or_setting(params, rules["settings"], "sexual_activity_below_age_years") == 16
+    assert param_or_setting(params, rules["settings"], "sexual_activity_min_age_years") == 10
+
+
+def test_a_case_moving_the_setting_moves_exploitation_not_referred_too(tmp_path):
+    from review.rules.settings import merge_rules
+
+    rows = _sexual_activity_at_17()
+    assert detect(make_timeline(rows), None, load_rules(), only=["exploitation_not_referred"]).empty
+    rules = merge_rules(load_rules(), {"settings": {"age_bound_below_years": 18}}, tmp_path / "rules.yml")
+    flags = detect(make_timeline(rows), None, rules, only=["exploitation_not_referred"])
+    assert flags["trigger_event_id"].tolist() == ["C1-e001"]
+    assert "sexual activity of a child aged 17 with a partner aged 22" in flags["explanation"].iloc[0]
+    base = [f["trigger_event_id"] for f in baseline_flags(rows, rules) if f["rule_id"] == "exploitation_not_referred"]
+    assert base == ["C1-e001"]
+
+
+def test_the_rules_own_age_applies_to_it_alone_and_is_checked(tmp_path):
+    from review.errors import ConfigError
+    from review.rules.settings import merge_rules
+
+    rules = merge_rules(load_rules(), {"rules": {"exploitation_not_referred": {"sexual_activity_below_age_years": 18}}},
+                        tmp_path / "rules.yml")
+    assert rules["settings"]["age_bound_below_years"] == 16
+    rows = _sexual_activity_at_17()
+    assert len(detect(make_timeline(rows), None, rules, only=["exploitation_not_referred"])) == 1
+    assert [f["rule_id"] for f in baseline_flags(rows, rules)].count("exploitation_not_referred") == 1
+    with pytest.raises(ConfigError, match="sexual_activity_below_age_years must be a number"):
+        merge_rules(load_rules(), {"rules": {"exploitation_not_referred": {"sexual_activity_below_age_years": "x"}}},
+                    tmp_path / "rules.yml")

@@ -75,6 +75,20 @@ CHOICES = {
 }
 
 
+#: rule parameters whose package default is null: the setting named here is their value, the one source of a
+#: number several rules read; a case's rules.yml may still give the rule its own
+FROM_SETTINGS = {
+    "sexual_activity_min_age_years": "age_bound_min_years",
+    "sexual_activity_below_age_years": "age_bound_below_years",
+}
+
+
+def param_or_setting(params: dict, settings: dict, name: str):
+    """`params[name]`, or when it is null (absent) the setting FROM_SETTINGS names for it."""
+    value = params.get(name)
+    return settings[FROM_SETTINGS[name]] if value is None else value
+
+
 def _key(what: str) -> str:
     return what.rsplit(".", 1)[-1]
 
@@ -109,7 +123,10 @@ def _check_choices(values, what: str, origin, key: str | None = None) -> None:
 
 def _check_type(default, value, what: str, origin) -> object:
     """Overrides keep the type of the default (lists stay lists; numbers see `_check_number`) and, for the
-    settings in CHOICES, stay within their vocabulary."""
+    settings in CHOICES, stay within their vocabulary. A parameter of FROM_SETTINGS (default null: the setting)
+    is null or a number."""
+    if default is None and _key(what) in FROM_SETTINGS:
+        return None if value is None else _check_number(value, what, origin)
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise ConfigError(f"{what} must be true or false, got {value!r}", file=origin)
