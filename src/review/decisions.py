@@ -393,10 +393,13 @@ def _added_raised_by_rules(decisions: pd.DataFrame, flags: pd.DataFrame) -> dict
     for rule, trigger, fid in zip(flags["rule_id"].astype(str), flags["trigger_event_id"].astype(str),
                                   flags["flag_id"].astype(str)):
         by_contact.setdefault((rule, trigger), []).append(fid)
+    raised = set(flags["flag_id"].astype(str))
     out = {}
     for record in added.itertuples(index=False):
         if latest.get(record.flag_id) == "rejected":
             continue  # the reviewers already chose the rules' flag
+        if str(record.flag_id) in raised:
+            continue  # an added row under a rule flag's own id: its own problem ("id of a flag the rules raised")
         same = by_contact.get((str(record.rule_id), str(record.trigger_event_id)))
         if not same:
             continue
