@@ -1533,8 +1533,8 @@ def read_chronology_rowwise(path, vocab: dict) -> list[dict]:
     from review.ingest.dates import DateParseError, parse_date
     from review.schema import CONTACT_TYPES, join_multi
     from review.vocab import (
-        classify_contact_type, detect_escalation, normalise_agency, parse_informed_agencies, parse_yes_no, shared_in_text,
-        informed_reaches, tag_concerns,
+        classify_contact_type, detect_escalation, file_name_agency, informed_reaches, missed_appointment_type,
+        normalise_agency, parse_informed_agencies, parse_yes_no, shared_in_text, tag_concerns,
     )
 
     def cell(record, name) -> str:
@@ -1594,16 +1594,21 @@ def read_chronology_rowwise(path, vocab: dict) -> list[dict]:
             # typed by the type cell, else (blank, or naming no type the vocabulary knows) by the description; a
             # blank cell of an agency whose name says what its contacts are (an emergency department's) by that,
             # unless the description or outcome says otherwise
+            # (the file's name too: "ed_redvale_general.xlsx" is an emergency department's chronology)
             named = cell(record, "agency") or written or stem
             contact_type = type_text if type_text in CONTACT_TYPES else classify_contact_type(
-                type_text, description, vocab, action=action, agency=(named, written, normalise_agency(named, vocab)[0]))
+                type_text, description, vocab, action=action,
+                agency=(named, written, normalise_agency(named, vocab)[0], file_name_agency(stem, vocab)))
+            concerns = join_multi(tag_concerns(narrative, vocab) if narrative else [])
+            # an appointment (or no type) whose text says the child was not brought is the missed appointment
+            contact_type = missed_appointment_type(contact_type, concerns, vocab)
             informed = cell(record, "information shared with")
             listed = parse_informed_agencies(informed, vocab) if informed else []
             seen = parse_yes_no(record.get("child seen"))
             rows.append({"date": parsed.date, "date_precision": parsed.precision, "agency": agency,
                          "agency_kind": kind, "organisation": written or organisation or "",
                          "contact_type": contact_type, "child_seen": seen,
-                         "concerns": join_multi(tag_concerns(narrative, vocab) if narrative else []),
+                         "concerns": concerns,
                          "escalation": detect_escalation(contact_type, narrative, vocab) or "",
                          "informed_agencies": join_multi(listed + [
                              label for label in shared_in_text(narrative, vocab) if not any(
