@@ -1594,11 +1594,14 @@ def read_chronology_rowwise(path, vocab: dict) -> list[dict]:
             # typed by the type cell, else (blank, or naming no type the vocabulary knows) by the description; a
             # blank cell of an agency whose name says what its contacts are (an emergency department's) by that,
             # unless the description or outcome says otherwise
-            # (the file's name too: "ed_redvale_general.xlsx" is an emergency department's chronology)
+            # (the file's name too, for a row with no Agency cell: "ed_redvale_general.xlsx" is an emergency
+            # department's chronology)
             named = cell(record, "agency") or written or stem
+            names = (named, written, normalise_agency(named, vocab)[0])
+            if not cell(record, "agency"):
+                names += (file_name_agency(stem, vocab),)
             contact_type = type_text if type_text in CONTACT_TYPES else classify_contact_type(
-                type_text, description, vocab, action=action,
-                agency=(named, written, normalise_agency(named, vocab)[0], file_name_agency(stem, vocab)))
+                type_text, description, vocab, action=action, agency=names)
             concerns = join_multi(tag_concerns(narrative, vocab) if narrative else [])
             # an appointment (or no type) whose text says the child was not brought is the missed appointment
             contact_type = missed_appointment_type(contact_type, concerns, vocab)

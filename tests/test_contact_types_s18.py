@@ -254,3 +254,17 @@ def test_missed_appointment_type():
     assert missed_appointment_type("clinic_appointment", "self_harm", VOCAB) == "clinic_appointment"
     assert missed_appointment_type("home_visit", "was_not_brought", VOCAB) == "home_visit"
     assert missed_appointment_type("phone_call", "was_not_brought", VOCAB) == "phone_call"
+
+
+def test_a_combined_files_name_does_not_type_another_agencys_rows(tmp_path):
+    text = ("Date,Agency,Type of contact,Details\n"
+            "01/03/2024,,,Head injury after a fall.\n"
+            "02/03/2024,Larkfield Surgery,,Seen with mother re rash.\n"
+            "03/03/2024,Redvale General Hospital,,Seen with mother re rash.\n")
+    (tmp_path / "ed_and_gp.csv").write_text(text, encoding="utf-8")
+    (tmp_path / "case.yml").write_text("case_id: C1\ndate_of_birth: 2022-06-01\nfiles:\n  - path: ed_and_gp.csv\n"
+                                       "    agency: Redvale General Hospital\n", encoding="utf-8")
+    contacts, _ = load_contacts(load_case_config(tmp_path))
+    # the file's own agency's rows (no Agency cell, or naming it) are its ED's; the GP's row, named in its Agency
+    # cell, is typed by its text
+    assert contacts.sort_values("source_row")["contact_type"].tolist() == ["ae_attendance", "other", "ae_attendance"]

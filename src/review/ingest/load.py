@@ -1813,11 +1813,16 @@ class _ColumnBuilder:
     def _agency_names(self, cell: str, written: str) -> tuple[str, ...]:
         """The names a row's agency is written under, as `review.vocab.agency_contact_type` reads them: its Agency
         cell, else the file's agency, else its Organisation cell, else the file name; the Organisation cell; the
-        agency it normalises to; and the file's name (`review.vocab.file_name_agency`: "ed_redvale_general.csv" of
-        the agency "Redvale General Hospital" is its emergency department's chronology)."""
+        agency it normalises to; and, for a row of the file's own agency (its Agency cell blank, or naming the
+        agency case.yml gives the file), the file's name (`review.vocab.file_name_agency`: "ed_redvale_general.csv"
+        of the agency "Redvale General Hospital" is its emergency department's chronology; a row of another agency
+        named in a combined file is not described by it)."""
         name = cell or self.declared_agency or written or self.file_stem
-        return (name, written, vocabulary.normalise_agency(name, self.vocab)[0],
-                vocabulary.file_name_agency(self.file_stem, self.vocab))
+        agency = vocabulary.normalise_agency(name, self.vocab)[0]
+        names = (name, written, agency)
+        if cell and not (self.declared_agency and agency == vocabulary.normalise_agency(self.declared_agency, self.vocab)[0]):
+            return names
+        return (*names, vocabulary.file_name_agency(self.file_stem, self.vocab))
 
     def _agency_types(self, rows: np.ndarray) -> list[str]:
         """The contact type each row's agency says its contacts are (`review.vocab.agency_contact_type`: an
