@@ -915,7 +915,7 @@ def _child_statements(statements: np.ndarray, codes: np.ndarray, uniques, childr
         children = _identities(list(children))
     # another person's report; or (s18) a case's adult named by her given name ("Sian not mobile since her
     # operation", case.yml people), which the reading with the case's child takes as another person
-    names = sorted({n for c in children if c is not None and len(c) > 2 for n in c[2]})
+    names = sorted({n for c in set(children.tolist()) if c is not None and len(c) > 2 for n in c[2]})  # per case
     # (the names as substrings: RE2's \\b is ASCII-only, and a wider search only reads a few more texts again)
     pattern = REPORTED_PATTERN if not names else \
         rf"(?:{REPORTED_PATTERN})|(?:{'|'.join(re.escape(n) for n in names)})"
