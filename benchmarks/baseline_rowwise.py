@@ -236,7 +236,7 @@ def build_timeline(rows: list[dict], case: dict) -> list[dict]:
         # the records' own words: from a row stating the child is not (yet) mobile, not mobile until a row
         # states mobility (no case.yml mobile_from: it wins); a dated row only
         statement = row_statement(r.get("description"), r.get("action"),
-                                  child_identity(case.get("child_name"), case.get("child_sex")))
+                                  child_identity(case.get("child_name"), case.get("child_sex"), case.get("people")))
         if statement != NO_STATEMENT:
             recorded = statement
         if day is not None and not case.get("mobile_from") and recorded == NOT_MOBILE:
@@ -1356,7 +1356,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         repeat_groups = {x["_gcode"] for x in episodes
                          if sum(1 for y in episodes if x["_episode"] - window <= y["_episode"] <= x["_episode"]) >= q["repeat_missing_min"]}
         service = set(q.get("episode_response_keywords") or ())
-        missing = [r for r in missing if not (service and _mentioned(_text(r.get("description")), list(service), ()))]
+        # (s18) the service also by its agency's name ("Compass Return Home Service", "RHI team")
+        service_names = list(q.get("episode_response_agency_names") or ())
+        missing = [r for r in missing if not (service and _mentioned(_text(r.get("description")), list(service), ()))
+                   and not (service_names and agency_named(r.get("agency"), service_names))]
         q_repeat = _repeat_params(q)
         exploited_groups = {r["_gcode"] for r in exploited}
         trigger_ids = {id(r) for r in exploited + missing}
@@ -1398,8 +1401,19 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             limit is not None and r["age_days"] is not None and r["age_days"] >= float(limit) * 365.25) and not (
             least is not None and r["age_days"] is not None and r["age_days"] < float(least) * 365.25) or told(r))])
         window = dt.timedelta(days=q["repeat_window_days"])
-        repeated = {id(x) for x in episodes
-                    if sum(1 for y in episodes if x["_day"] - window <= y["_day"] <= x["_day"]) >= q["repeat_min_episodes"]}
+
+        def received(x):
+            # (s18) a record of receiving another agency's referral of the self-harm (social care's receipt, or
+            # CAMHS's: "GP referral: 14F, superficial cutting ..."): that agency's episode again, not counted
+            return bool(q.get("receipts_not_repeat_episodes")) and (receipt(x) or (
+                bool(settings.get("receipt_keywords")) and bool(q.get("mental_health_agencies"))
+                and agency_named(x.get("agency"), q["mental_health_agencies"])
+                and _mentioned(_text(x.get("description")) + " . " + _text(x.get("action")), settings["receipt_keywords"],
+                               tuple(settings.get("receipt_negations") or ()))))
+
+        counted = [x for x in episodes if not received(x)]
+        repeated = {id(x) for x in counted
+                    if sum(1 for y in counted if x["_day"] - window <= y["_day"] <= x["_day"]) >= q["repeat_min_episodes"]}
         mental = dict(q, escalations=[], response_contact_types=[], response_keywords=q["mental_health_keywords"],
                       response_agency_names=q.get("mental_health_agencies") or [],
                       response_agency_declines=q.get("mental_health_agency_declines") or [],
@@ -1514,6 +1528,8 @@ def rows_and_cases(contacts, cases) -> tuple[list[dict], dict[str, dict]]:
                               "review_date": day(r.get("review_date")), "date_of_death": day(r.get("date_of_death")),
                               "concern_window_days": window(r.get("timeline_options")),
                               "child_sex": r.get("child_sex") if isinstance(r.get("child_sex"), str) else None,
+                              # the case's adults by given name and role (the store's people, s18)
+                              "people": json.loads(r["people"]) if isinstance(r.get("people"), str) and r["people"] else None,
                               # a store's case table keeps the given name alone (child_given_name)
                               "child_name": next((v for v in (r.get("child_name"), r.get("child_given_name"))
                                                   if isinstance(v, str) and v.strip()), None)}

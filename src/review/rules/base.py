@@ -1360,11 +1360,11 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     # code: nonmobile_injury names the row the timeline read the child as not mobile from
     from ..mobility import child_identity
 
-    children = [child_identity(_child_name(case, cid), sex) for cid, sex in zip(case_ids, child_sexes)] \
-        if case is not None else []
     # each case's case.yml people ({name: role}) and child_name, by case code: whose report of self-harm a
     # parent's words are (self_harm_not_referred, as ingest read them: `review.ingest.load._with_people`)
     people = [_case_attr(case, cid, "people") or None for cid in case_ids] if case is not None else []
+    children = [child_identity(_child_name(case, cid), sex, who) for cid, sex, who in zip(case_ids, child_sexes, people)] \
+        if case is not None else []
     child_names = [_child_name(case, cid) for cid in case_ids] if case is not None else []
     return Context(timeline=tl, settings=settings, case_ids=ids,
                    extra={"deaths": pd.Series(deaths, index=ids), "review_dates": pd.Series(reviews, index=ids),
