@@ -84,7 +84,11 @@ CASE_TABLE_COLUMNS = {"case_id": "string", "date_of_birth": "datetime64[ns]", "m
                       "child_given_name": "string",
                       # case.yml child_sex ("female", "male"; empty: not given or an older store), which
                       # self_harm_not_referred reads ("Mum says she self-harmed" in a girl of 8 to 17)
-                      "child_sex": "string"}
+                      "child_sex": "string",
+                      # the case's organisations built on the family's street or names, as its anonymised view
+                      # shows them (JSON {name: shown}, `review.redact.organisations_shown`; "" for none or an
+                      # older store): what `review thematic --redact` shows of them
+                      "organisations_shown": "string"}
 #: the ingest report of each case, one row per file and sheet (IngestReport.to_frame)
 INGEST_TABLE_COLUMNS = {"case_id": "string", "file": "string", "sheet": "string", "hidden": "boolean",
                         "header_row": "Int64", "rows_read": "Int64", "rows_accepted": "Int64",
@@ -856,6 +860,22 @@ def vocab_json(case_dir) -> str:
     return "" if own is None else json.dumps(own, default=str, ensure_ascii=False, separators=(",", ":"))
 
 
+def organisations_shown_json(case, analysis: dict[str, pd.DataFrame]) -> str:
+    """The store's ``organisations_shown`` of a loaded case: JSON {organisation: as its anonymised view shows it}
+    (`review.redact.organisations_shown`) of the organisations its contacts and timeline name, "" for none."""
+    from .redact import organisations_shown
+
+    timeline = analysis.get("timeline")
+    names = set()
+    for frame in (case.contacts, timeline):
+        for column in ("organisation", "agency"):
+            if frame is not None and column in frame.columns:
+                names.update(v for v in pd.unique(frame[column].dropna()) if isinstance(v, str))
+    shown = organisations_shown(case.config, names, *(t for t in (timeline, analysis.get("flags")) if t is not None),
+                                other_people=getattr(case.report, "other_people", None))
+    return json.dumps(shown, sort_keys=True, ensure_ascii=False) if shown else ""
+
+
 def _store_tables(case, analysis: dict[str, pd.DataFrame], case_dir: Path, rules: dict,
                   options: dict) -> dict[str, pd.DataFrame]:
     """A case's tables keyed by store table name, from its loaded `case`, its analysis tables and the
@@ -875,6 +895,7 @@ def _store_tables(case, analysis: dict[str, pd.DataFrame], case_dir: Path, rules
                           "timeline_options": [config_json(options)], "vocab": [vocab_json(case_dir)],
                           "child_given_name": [given_name(config.child_name) or pd.NA],
                           "child_sex": [getattr(config, "child_sex", None) or pd.NA],
+                          "organisations_shown": [organisations_shown_json(case, analysis)],
                           "folder": [Path(case_dir).name]})
     ingest = report.to_frame()
     ingest.insert(0, "case_id", case_id)
