@@ -90,7 +90,11 @@ CASE_TABLE_COLUMNS = {"case_id": "string", "date_of_birth": "datetime64[ns]", "m
                       # never a surname, nor a child's or another person's entry); self_harm_not_referred
                       # ("Sian says she self-harmed") and the mobility reading ("Sian says she is walking")
                       # read them; empty: none named, or an older store
-                      "people": "string"}
+                      "people": "string",
+                      # the case's organisations built on the family's street or names, as its anonymised view
+                      # shows them (JSON {name: shown}, `review.redact.organisations_shown`; "" for none or an
+                      # older store): what `review thematic --redact` shows of them
+                      "organisations_shown": "string"}
 #: the ingest report of each case, one row per file and sheet (IngestReport.to_frame)
 INGEST_TABLE_COLUMNS = {"case_id": "string", "file": "string", "sheet": "string", "hidden": "boolean",
                         "header_row": "Int64", "rows_read": "Int64", "rows_accepted": "Int64",
@@ -896,6 +900,22 @@ def people_of(text) -> dict:
     return {str(k): str(v) for k, v in json.loads(text).items()}
 
 
+def organisations_shown_json(case, analysis: dict[str, pd.DataFrame]) -> str:
+    """The store's ``organisations_shown`` of a loaded case: JSON {organisation: as its anonymised view shows it}
+    (`review.redact.organisations_shown`) of the organisations its contacts and timeline name, "" for none."""
+    from .redact import organisations_shown
+
+    timeline = analysis.get("timeline")
+    names = set()
+    for frame in (case.contacts, timeline):
+        for column in ("organisation", "agency"):
+            if frame is not None and column in frame.columns:
+                names.update(v for v in pd.unique(frame[column].dropna()) if isinstance(v, str))
+    shown = organisations_shown(case.config, names, *(t for t in (timeline, analysis.get("flags")) if t is not None),
+                                other_people=getattr(case.report, "other_people", None))
+    return json.dumps(shown, sort_keys=True, ensure_ascii=False) if shown else ""
+
+
 def _store_tables(case, analysis: dict[str, pd.DataFrame], case_dir: Path, rules: dict,
                   options: dict) -> dict[str, pd.DataFrame]:
     """A case's tables keyed by store table name, from its loaded `case`, its analysis tables and the
@@ -916,6 +936,7 @@ def _store_tables(case, analysis: dict[str, pd.DataFrame], case_dir: Path, rules
                           "child_given_name": [given_name(config.child_name) or pd.NA],
                           "child_sex": [getattr(config, "child_sex", None) or pd.NA],
                           "people": [people_json(config, case_dir) or pd.NA],
+                          "organisations_shown": [organisations_shown_json(case, analysis)],
                           "folder": [Path(case_dir).name]})
     ingest = report.to_frame()
     ingest.insert(0, "case_id", case_id)

@@ -120,6 +120,61 @@ def _pseudonymised(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     return out
 
 
+def shown_organisations(cases: pd.DataFrame, names: dict[str, str]) -> dict[tuple[str, str], str]:
+    """{(case id, organisation): the name `review thematic --redact` shows} of the organisations a case's
+    anonymised view redacts (the store's cases table, its ``organisations_shown``: "Tanner Street Surgery" on the
+    family's street): the case's label with the case's pseudonym (`names`), "[surgery] (case 02)", since one
+    case's "[surgery]" is not another's. Other organisations keep their names."""
+    out = {}
+    for case_id, shown in zip(cases["case_id"].astype(str), cases["organisations_shown"].fillna("").astype(str)):
+        for name, label in (json.loads(shown) if shown else {}).items():
+            out[(case_id, name)] = f"{label} ({names.get(case_id, case_id)})"
+    return out
+
+
+def _redact_organisations(timeline: pd.DataFrame, shown: dict[tuple[str, str], str]) -> pd.DataFrame:
+    """`timeline` (real case ids) with each case's organisations as `shown_organisations` gives them."""
+    if not shown or "organisation" not in timeline.columns:
+        return timeline
+    cases = {case_id for case_id, _ in shown}
+    rows = timeline["case_id"].astype("string").isin(cases).fillna(False).to_numpy()
+    if not rows.any():
+        return timeline
+    out = timeline.copy()
+    pairs = zip(out.loc[rows, "case_id"].astype(str), out.loc[rows, "organisation"].astype(object))
+    values = out["organisation"].astype(object).to_numpy(copy=True)
+    values[rows] = [shown.get((c, o), o) if isinstance(o, str) else o for c, o in pairs]
+    out["organisation"] = pd.array(values, dtype=timeline["organisation"].dtype)
+    return out
+
+
+def _redact_assurance_organisations(assurance: pd.DataFrame, shown: dict[tuple[str, str], str]) -> pd.DataFrame:
+    """The assurance table (counted with the names as the cases write them, so that its numbers are the named
+    report's) with an organisation some case's anonymised view redacts shown as there ("[surgery] (case 02)"),
+    in its columns and in its unmatched names' closest names."""
+    from .thematic import organisation_key
+
+    if not shown:
+        return assurance
+    by_key: dict[str, set[str]] = {}
+    for (_, name), label in shown.items():
+        by_key.setdefault(organisation_key(name), set()).add(label)
+
+    def show(name):
+        labels = by_key.get(organisation_key(name)) if isinstance(name, str) and name else None
+        return "; ".join(sorted(labels)) if labels else name
+
+    out = assurance.copy()
+    for column in ("organisation", "organisation_in_cases"):
+        if column in out.columns:
+            out[column] = out[column].map(show, na_action="ignore").astype(assurance[column].dtype)
+    out.attrs = dict(assurance.attrs)
+    if isinstance(out.attrs.get("unmatched"), dict):
+        out.attrs["unmatched"] = {show(k): [show(n) for n in v] if isinstance(v, (list, tuple)) else v
+                                  for k, v in out.attrs["unmatched"].items()}
+    return out
+
+
 def thematic_contacts(store_dir: str | Path, stores: dict | None = None) -> pd.DataFrame:
     """The contacts the thematic tables count (`THEMATIC_CONTACT_COLUMNS`), with the timeline's reading of
     whether the child was seen where no Child seen is recorded (child_seen_inferred, by case and event id;
@@ -194,7 +249,10 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
     the summary returned
     (``no_contacts``; ``failed`` and ``interrupted``, not in the store's complete cases, are left out:
     their count is ``failed_count`` and ``interrupted_count``). Organisation names and agency kinds stay:
-    they are what a thematic review compares."""
+    they are what a thematic review compares; but an organisation built on a family's street or name is
+    shown as that case's anonymised report shows it, with the case's pseudonym ("[surgery] (case 02)",
+    `shown_organisations`), in every table and chart; the assurance comparison is counted with the names as
+    the cases write them."""
     import matplotlib.pyplot as plt
 
     from .build import _publish
@@ -223,10 +281,18 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
     case_table = read_store(store_dir, "cases", columns=["case_id", "date_of_death"])
     case_ids = case_table["case_id"]
     names = {}
+    named_timeline = None  # (with --redact: the organisations as the cases write them, for the assurance counts)
+    organisations = {}
     if redact:  # before any table is made: their order (ties broken by case id) must not follow the real ids
         seen = pd.concat([frame["case_id"].astype("string") for frame in (timeline, flags, latency)
                           if "case_id" in frame.columns] + [case_ids.astype("string")])
         names = case_pseudonyms(inputs, seen.dropna().unique())
+        # each case's organisations built on the family's street or names, as its anonymised report shows them
+        organisations = shown_organisations(read_store(store_dir, "cases", columns=["case_id", "organisations_shown"]),
+                                            names)
+        if organisations:
+            named_timeline = _pseudonymised(timeline, names)
+            timeline = _redact_organisations(timeline, organisations)
         timeline, flags, latency = (_pseudonymised(f, names) for f in (timeline, flags, latency))
         case_ids = case_ids.astype("string").map(lambda c: names.get(c, c) if isinstance(c, str) else c)
         inputs = {names.get(c, c): v for c, v in inputs.items()}
@@ -242,8 +308,10 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
                 tables[name] = _to_month(tables[name], date_columns)
     assurance = None
     if declared is not None:
-        assurance = assurance_vs_evidence(declared, flags, timeline, threshold_per_100=threshold,
-                                          include_rejected=include_rejected, min_contacts=min_contacts)
+        assurance = assurance_vs_evidence(declared, flags, timeline if named_timeline is None else named_timeline,
+                                          threshold_per_100=threshold, include_rejected=include_rejected,
+                                          min_contacts=min_contacts)
+        assurance = _redact_assurance_organisations(assurance, organisations)
         tables["assurance_vs_evidence"] = assurance
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))

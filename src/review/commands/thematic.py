@@ -27,7 +27,9 @@ def add_arguments(parser) -> None:
                         help="count the flags reviewers rejected too (by default they are left out)")
     parser.add_argument("--redact", action="store_true",
                         help="case ids as 'case 01', 'case 02', ... in every table, chart and the manifest "
-                             "(a case id can name the family); organisation names and agency kinds stay")
+                             "(a case id can name the family); organisation names and agency kinds stay, but one "
+                             "built on a family's street or name is shown as its case's anonymised report shows "
+                             "it ('[surgery] (case 02)')")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
     parser.add_argument("--formats", default="png,svg", help="figure formats, comma-separated (default png,svg)")
 
