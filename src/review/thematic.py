@@ -1015,17 +1015,19 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
 
 def assurance_summary(assurance: pd.DataFrame, *, shown: int = 10) -> list[str]:
     """What `review thematic` says of an `assurance_vs_evidence` table, one line each (notebook 05 shows
-    the same): how many declarations disagree, the declared standards no rule evidences (not assessed)
+    the same): how many declarations disagree of those that could be assessed (a rate to judge by: "0 of 0
+    assessable ... (37 declared; not assessable: 37 fewer than 20 contacts that year (no rate))"), the declared
+    standards no rule evidences (not assessed)
     and the declared organisations no case names, with the closest names the cases use (the first
     `shown`, then how many more)."""
 
     def first(names: list[str]) -> str:
         return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
 
-    assessed = len(assurance)
+    declared = len(assurance)
     disagree = int(assurance["disagreement"].astype("boolean").fillna(False).sum())
-    line = f"{disagree} of {assessed} declarations disagree with the evidence"
-    if "assessment" in assurance.columns and assessed:
+    apart: list[tuple[int, str]] = []
+    if "assessment" in assurance.columns and declared:
         # the declarations with nothing to set beside them, so that "0 of 200" is not read as 200 assessed
         said = assurance["assessment"].astype("string").fillna("")
         too_few = said.str.startswith(TOO_FEW_CONTACTS)
@@ -1038,9 +1040,16 @@ def assurance_summary(assurance: pd.DataFrame, *, shown: int = 10) -> list[str]:
             ("standard not evidenced by the rules", "standard no rule evidences"))]
         apart.insert(2, (int(too_few.sum()), fewest))
         apart = [(n, words) for n, words in apart if n]
-        if apart:
-            line += (f" ({assessed - sum(n for n, _ in apart)} could be set beside evidence; "
-                     + ", ".join(f"{n} {words}" for n, words in apart) + ")")
+        assessable = declared - sum(n for n, _ in apart)
+    else:  # a table without assessments: those judged either way
+        assessable = int(assurance["disagreement"].notna().sum())
+    # the denominator is what could be assessed (a rate to judge by), not every declaration: "0 of 37 disagree"
+    # read as 37 borne out when none of the 37 had enough contacts for a rate
+    line = f"{disagree} of {assessable} assessable declarations disagree with the evidence"
+    if not assessable and declared:
+        line += ": none could be assessed"
+    if apart:
+        line += (f" ({declared} declared; not assessable: " + ", ".join(f"{n} {words}" for n, words in apart) + ")")
     lines = [line]
     unmapped = assurance.attrs.get("unmapped_standards", [])
     if unmapped:
