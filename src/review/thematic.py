@@ -183,8 +183,9 @@ def latency_by_agency_kind(response_latency: pd.DataFrame) -> pd.DataFrame:
     days: a concern or escalation dated only to the month, "Jul 2023", was escalated but has none);
     never_escalated (no escalation by any agency within the rules' response window: censored, their
     latency is unknown and at least the window, so they are counted here and are in no quantile);
-    died_before_window (of never_escalated, those with none before the child's death, which came before the
-    window ended: censored at the death, not "no escalation within 90 days");
+    died_before_window (no escalation before the child's death, which came before the window ended:
+    censored at the death, not "no escalation within 90 days", so not in never_escalated either: the chart's
+    "child died first"); concerns = escalated + never_escalated + died_before_window;
     within_expected_share (of every concern); escalated_median_days, escalated_p75_days,
     escalated_p90_days, escalated_max_days (`LATENCY_QUANTILE_COLUMNS`: over the escalated_with_days
     concerns only, never over the never-escalated ones; empty when there are none). A kind where most
@@ -201,7 +202,8 @@ def latency_by_agency_kind(response_latency: pd.DataFrame) -> pd.DataFrame:
         rows.append({
             "agency_kind": kind, "concerns": len(group), "escalated": int(group["_escalated"].sum()),
             "escalated_with_days": len(days),
-            "never_escalated": int((~group["_escalated"]).sum()),
+            # the concerns the child's death censored are counted apart, as the chart labels them
+            "never_escalated": int((~group["_escalated"] & ~group["_died"]).sum()),
             "died_before_window": int((~group["_escalated"] & group["_died"]).sum()),
             "within_expected_share": float(within.fillna(False).mean()) if len(group) else np.nan,
             "escalated_median_days": days.median() if len(days) else np.nan,
@@ -229,15 +231,24 @@ def rank_cases(response_latency: pd.DataFrame, flags: pd.DataFrame, timeline: pd
     """Cases ranked by unescalated concerns (then by flags, then high-severity flags).
 
     unescalated_concerns: concerns with no first escalation (`review.schema.escalated_mask`; a concern
-    dated "Jul 2023" and escalated on 3 Jul 2023 has no latency in days but was escalated).
+    dated "Jul 2023" and escalated on 3 Jul 2023 has no latency in days but was escalated), but those the
+    child's death censored; died_before_window: the concerns with no escalation before the child died, the
+    death coming before the expected action was due (`latency_by_agency_kind`'s column): no missed
+    escalation that can be shown, so counted apart and not ranked on. concerns = escalated_concerns +
+    unescalated_concerns + died_before_window: the denominator beside the counts, as contacts is for flags.
 
-    Columns: rank, case_id, contacts (when `timeline` is given), concerns, unescalated_concerns,
-    flags, high_severity_flags. `cases`: every case id to rank, those without contacts too (0 contacts);
+    Columns: rank, case_id, contacts (when `timeline` is given), concerns, escalated_concerns,
+    unescalated_concerns, died_before_window, flags, high_severity_flags. `cases`: every case id to rank, those without contacts too (0 contacts);
     by default the cases of `timeline`.
     """
-    latency = response_latency.assign(_unescalated=~escalated_mask(response_latency)).groupby("case_id").agg(
+    escalated = np.asarray(escalated_mask(response_latency), dtype=bool)
+    died = _died_before_window(response_latency).to_numpy(dtype=bool)
+    latency = response_latency.assign(_escalated=escalated, _unescalated=~escalated & ~died,
+                                      _died=~escalated & died).groupby("case_id").agg(
         concerns=("event_id", "size"),
-        unescalated_concerns=("_unescalated", "sum"))
+        escalated_concerns=("_escalated", "sum"),
+        unescalated_concerns=("_unescalated", "sum"),
+        died_before_window=("_died", "sum"))
     flagged = flags.groupby("case_id").agg(
         flags=("rule_id", "size"),
         high_severity_flags=("severity", lambda s: int((s == "high").sum())))
@@ -1191,26 +1202,42 @@ def plot_latency_by_agency_kind(response_latency: pd.DataFrame) -> Figure:
 
 
 def plot_case_ranking(ranking: pd.DataFrame, *, top: int = 20) -> Figure:
-    """The `top` cases by unescalated concerns (bars) with their flags (diamonds)."""
+    """The `top` cases by unescalated concerns (bars) with their flags (diamonds); the concerns the child's death
+    censored (died_before_window) stacked after them in grey, apart; each case's label gives the denominators:
+    "3/11 concerns unescalated · 13 contacts" (and "1 child died first")."""
     title = "Cases with most unescalated concerns"
     if len(ranking) > top:  # "top 20" only when some are not drawn, and of how many
         title += f" (top {top} of {len(ranking)})"
     data = ranking.head(top)
     if data.empty:
         return _empty_figure(title, "No cases.")
+    died = (data["died_before_window"] if "died_before_window" in data
+            else pd.Series(0, index=data.index)).astype("int64")
     with house_style():
-        fig = Figure(figsize=(8, 1.2 + 0.28 * len(data)), layout="constrained")
+        fig = Figure(figsize=(8, 1.2 + 0.42 * len(data)), layout="constrained")
         ax = fig.add_subplot()
         y = np.arange(len(data))[::-1]
         ax.barh(y, data["unescalated_concerns"], color=ALERT, hatch="///", edgecolor="black", linewidth=0.4,
                 label="unescalated concerns", gid="bars:unescalated")
+        if died.any():
+            ax.barh(y, died, left=data["unescalated_concerns"], color="#BBBBBB", hatch="....", edgecolor="black",
+                    linewidth=0.4, label="not escalated before the child died (censored)", gid="bars:died")
         ax.plot(data["flags"], y, linestyle="none", marker="D", color=OK, markersize=5, label="flags", gid="points:flags")
-        ax.set_yticks(y, data["case_id"].astype(str))
-        ax.set_xlabel("count")
+        labels = []
+        for row, d in zip(data.itertuples(), died):
+            of = f"/{row.concerns}" if "concerns" in data else ""
+            label = f"{row.case_id}\n{row.unescalated_concerns}{of} concerns unescalated"
+            if "contacts" in data:
+                label += f" · {row.contacts:,} contacts"
+            labels.append(label + (f", {d} child died first" if d else ""))
+        ax.set_yticks(y, labels)
+        ax.set_xlabel("count (label: unescalated / concerns · contacts)")
         ax.legend(loc="lower right")
         _suptitle(fig, title)
     fig.review_alt_text = title + ": " + "; ".join(
-        f"{r.case_id} {r.unescalated_concerns} unescalated, {r.flags} flags" for r in data.itertuples())
+        f"{r.case_id} {r.unescalated_concerns}" + (f" of {r.concerns}" if "concerns" in data else "") + " concerns unescalated"
+        + (f" ({d} not escalated before the child died)" if d else "") + f", {r.flags} flags"
+        for r, d in zip(data.itertuples(), died))
     return fig
 
 
