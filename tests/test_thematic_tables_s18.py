@@ -81,3 +81,66 @@ def test_latency_csv_and_chart_agree_on_the_concerns_the_death_censored():
     labels = [t.get_text() for t in plot_latency_by_agency_kind(latency).axes[0].get_yticklabels()]
     assert labels == ["health\n1/4 never escalated, 1 child died first",
                       "social care\n1/2 never escalated, 1 child died first"]
+
+
+def test_generic_organisation_names_say_the_kind_not_the_organisation():
+    from review.thematic import generic_organisation
+
+    for name in ("gp", "health_visiting", "social_care", "Social Care", "Police", "hv_log", "GP chronology 2023",
+                 "Children's Social Care", "school", "ED"):
+        assert generic_organisation(name), name
+    for name in ("Hartwick Council", "Ashcombe Medical Practice", "Westshire Police", "Redvale Health Visiting",
+                 "gp_tanner_street_surgery", "Calby Nursery 2", "", "(unknown)"):
+        assert not generic_organisation(name), name
+
+
+def _two_cases_named_by_their_files():
+    """Cases A and B without `files:`: each has gp.csv (organisation "gp") and a named trust."""
+    timeline = pd.DataFrame({
+        "case_id": ["A"] * 6 + ["B"] * 4,
+        "event_id": [f"a{i}" for i in range(6)] + [f"b{i}" for i in range(4)],
+        "date": pd.to_datetime(["2023-05-01"] * 10),
+        "agency_kind": ["health"] * 10,
+        "organisation": ["gp", "gp", "gp", "Brook NHS Trust", "Brook NHS Trust", "GP"] + ["gp", "gp", "Brook NHS Trust",
+                                                                                           "Brook NHS Trust"],
+        "source_file": ["gp.csv", "gp.csv", "gp.csv", "trust.xlsx", "trust.xlsx", "gp.csv",
+                        "gp.xlsx", "gp.xlsx", "trust.xlsx", "trust.xlsx"],
+    })
+    flags = pd.DataFrame({"case_id": ["A", "A", "B"], "trigger_event_id": ["a0", "a1", "b0"],
+                          "rule_id": ["r1", "r1", "r1"], "failing_category": ["escalation"] * 3,
+                          "severity": ["high"] * 3})
+    return timeline, flags
+
+
+def test_an_organisation_named_only_by_its_file_is_one_per_case_not_pooled_across_cases():
+    from review.thematic import flag_rates, organisations_apart_notes
+
+    timeline, flags = _two_cases_named_by_their_files()
+    table = flag_rates(flags, timeline, "organisation", min_contacts=1).set_index("organisation")
+    # before: one "gp" of 6 contacts, 3 flags, 2 cases
+    assert table.loc[["gp (case A)", "gp (case B)"], ["flags", "cases", "contacts"]].values.tolist() == [[2, 1, 4],
+                                                                                                   [1, 1, 2]]
+    assert table.loc["Brook NHS Trust", ["flags", "cases", "contacts"]].tolist() == [0, 0, 4]  # a real one: pooled
+    assert "gp" not in table.index and "GP" not in table.index
+    kinds = flag_rates(flags, timeline, "agency_kind", min_contacts=1).set_index("agency_kind")
+    assert kinds.loc["health", ["flags", "contacts"]].tolist() == [3, 10]  # the agency-kind table counts them
+    [note] = organisations_apart_notes(table.attrs["organisations_apart"])
+    assert note.startswith("organisation 'gp' is only a generic agency word (taken from the file name), not one "
+                           "organisation across cases: counted apart per case in flags_by_organisation.csv and the "
+                           "assurance comparison, as 'gp (case A)' (A: gp.csv, 4 contacts; B: gp.xlsx, 2 contacts)")
+
+
+def test_the_assurance_comparison_does_not_match_a_declared_generic_name_to_the_cases_pooled():
+    from review.thematic import assurance_vs_evidence
+
+    timeline, flags = _two_cases_named_by_their_files()
+    declared = pd.DataFrame({"organisation": ["GP", "Brook NHS Trust"], "year": ["2023", "2023"],
+                             "standard": ["Escalation and child protection procedures"] * 2,
+                             "declared_status": ["compliant", "compliant"], "source_sheet": "", "source_row": [2, 3]})
+    result = assurance_vs_evidence(declared, flags, timeline, min_contacts=1).set_index("organisation")
+    # before: "GP" matched the pooled "gp" of both cases: 3 flags of 6 contacts, "disagree"
+    assert result.loc["GP", "assessment"] == "organisation not in the cases" and pd.isna(result.loc["GP", "flags"])
+    assert result.loc["Brook NHS Trust", ["contacts", "flags"]].tolist() == [4, 0]
+    lines = assurance_summary(result)
+    assert ("declared organisation 'GP' is only a generic agency word: the cases' 'GP' are kept apart per case "
+            "(gp (case A), gp (case B)), none of them is the one declared") in lines

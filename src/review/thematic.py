@@ -76,6 +76,119 @@ def _attribute_flags(flags: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# ---------------------------------------------------------------------------------------------------
+# Organisations named only by a generic agency word ("gp" of gp.xlsx): one per case, not one across cases
+# ---------------------------------------------------------------------------------------------------
+#: words an agency's name or a chronology's file name holds beside its kind's keywords (vocab.yml agency_kinds)
+#: and still names no organisation: "health_visiting_log", "HV chronology", "Children's social care 2023"
+GENERIC_AGENCY_WORDS = frozenset("""
+    health social care police education housing voluntary youth justice children childrens child family families
+    service services team teams department dept unit agency agencies provider local authority community public
+    hv hvs csc cs sc ae nhs gps visitor visitors visiting nurse nurses nursing paeds paed
+    log logs chronology chronologies chron records record notes note entries entry data export extract imr imrs
+    report contacts contact timeline sheet copy final draft redacted version v and the of for by to in
+    """.split())
+
+
+def generic_organisation(name) -> bool:
+    """Whether an organisation's name is only generic agency words ("gp", "health_visiting", "Social care",
+    "Police", "hv_log"): every word is one of the package vocabulary's agency-kind keywords (vocab.yml
+    agency_kinds: "gp", "health visiting", "school") or of `GENERIC_AGENCY_WORDS` ("log", "chronology", "team"),
+    or a number. Such a name, most often taken from a chronology's file name in a case without `files:`
+    (gp.xlsx -> "gp"), says what kind of agency it is, not which one: the "gp" of two cases are two practices.
+    "Hartwick Council", "Ashcombe Medical Practice", "Westshire Police" name one organisation."""
+    from .config import load_vocab
+    from .vocab import compile_vocab, normalise_text
+
+    key = normalise_text(name)
+    if not key:
+        return False
+    found = _GENERIC_NAMES.get(key)
+    if found is None:
+        tokens = key.split()
+        vocab = compile_vocab(_package_vocab(load_vocab))
+        covered = [t.isdigit() or t in GENERIC_AGENCY_WORDS for t in tokens]
+        for _kind, phrases in vocab.agency_kinds:
+            for start, end, _phrase in phrases.find(tokens):
+                covered[start:end] = [True] * (end - start)
+        found = all(covered) and key not in vocab.agencies  # a vocabulary's own agency ("NMUH") is one
+        if len(_GENERIC_NAMES) > 10_000:
+            _GENERIC_NAMES.clear()
+        _GENERIC_NAMES[key] = found
+    return found
+
+
+_GENERIC_NAMES: dict[str, bool] = {}
+_VOCAB: list = []
+
+
+def _package_vocab(load_vocab):
+    if not _VOCAB:
+        _VOCAB.append(load_vocab())
+    return _VOCAB[0]
+
+
+def organisations_apart(timeline: pd.DataFrame) -> tuple[pd.Series, list[dict]]:
+    """(each contact's organisation as the thematic tables group it, the organisations kept apart per case).
+
+    An organisation whose name is only a generic agency word (`generic_organisation`: "gp" from gp.xlsx in a
+    case without `files:`) is not pooled across cases: it is named with its case, "gp (case C000001)", so the
+    "gp" of one case and the "gp" of another stay two organisations in flags_by_organisation and the assurance
+    comparison; the agency-kind tables count them as before. Every other name is as written (contacts without
+    one: "(unknown)"). Each item of the list: organisation (as written), case_id, label, contacts, files (the
+    chronologies it came from, `source_file`, when the table has it), from_file_name (whether the name is
+    its file's name: "gp" of gp.xlsx). One look at each distinct name, the labels made on its rows only."""
+    names = timeline["organisation"].astype("string").fillna("(unknown)") if "organisation" in timeline \
+        else pd.Series("(unknown)", index=timeline.index, dtype="string")
+    distinct = names.unique()
+    generic = {str(n) for n in distinct if n != "(unknown)" and generic_organisation(n)}
+    if not generic or not len(timeline):
+        return names, []
+    apart = names.isin(generic).to_numpy(dtype=bool)
+    case_ids = timeline["case_id"].astype("string").fillna("")
+    spelling = organisation_names(names[apart])  # "GP" and "gp" of one case are one, under its commoner spelling
+    shown = names[apart].map(spelling).astype("string")
+    labels = names.copy()
+    labels[apart] = shown + " (case " + case_ids[apart] + ")"
+    items = []
+    rows = pd.DataFrame({"organisation": shown, "case_id": case_ids[apart], "label": labels[apart],
+                         "file": (timeline.loc[apart, "source_file"].astype("string").fillna("")
+                                  if "source_file" in timeline else pd.Series("", index=shown.index, dtype="string"))})
+    for (organisation, case_id, label), group in rows.groupby(["organisation", "case_id", "label"], sort=True):
+        files = sorted({f for f in group["file"].astype(str) if f})
+        items.append({"organisation": str(organisation), "case_id": str(case_id), "label": str(label),
+                      "contacts": len(group), "files": files,
+                      "from_file_name": bool(files) and all(
+                          organisation_key(Path(f).stem) == organisation_key(str(organisation)) for f in files)})
+    return labels, items
+
+
+def organisations_apart_notes(items: list[dict], *, redact: bool = False, shown: int = 10) -> list[str]:
+    """One warning per organisation name kept apart per case (`organisations_apart`), naming its cases and
+    their files: "organisation 'gp' is only a generic agency word (taken from the file name), not one
+    organisation across cases: counted apart per case in flags_by_organisation.csv and the assurance comparison,
+    as 'gp (case C000001)' (C000001: gp.xlsx, 12 contacts; C000002: gp.xlsx, 9 contacts); the agency-kind tables
+    count them as before. Name the organisation in case.yml (files: agency) or an Organisation column". With
+    `redact` a file is named only when its name is the organisation's (gp.xlsx: it says no more than "gp")."""
+    by_name: dict[str, list[dict]] = {}
+    for item in items:
+        by_name.setdefault(item["organisation"], []).append(item)
+    lines = []
+    for name, group in sorted(by_name.items()):
+        cases = []
+        for item in group[:shown]:
+            files = [f for f in item["files"] if not redact or organisation_key(Path(f).stem) == organisation_key(name)]
+            cases.append(f"{item['case_id']}: " + (", ".join(files) + ", " if files else "")
+                         + f"{item['contacts']} contact{'s' if item['contacts'] != 1 else ''}")
+        more = f"; and {len(group) - shown} more case(s)" if len(group) > shown else ""
+        origin = " (taken from the file name)" if all(i["from_file_name"] for i in group) else ""
+        lines.append(f"organisation {name!r} is only a generic agency word{origin}, not one organisation across "
+                     f"cases: counted apart per case in flags_by_organisation.csv and the assurance comparison, as "
+                     f"{group[0]['label']!r} ({'; '.join(cases)}{more}); the agency-kind tables count them as "
+                     "before. Name the organisation in case.yml (files: agency) or an Organisation column")
+    return lines
+
+
 #: the group of flags without a rule or a failing category (findings reviewers added under no rule)
 UNLABELLED = {"rule_id": "(no rule)", "failing_category": "(not categorised)"}
 
@@ -121,7 +234,9 @@ def flag_rates(flags: pd.DataFrame, timeline: pd.DataFrame, by: str, *,
     organisation). For agency kind and organisation a flag counts against the agency whose contact
     triggered it and the denominator is that group's own contacts; for rule and failing category the
     denominator is every contact. Organisations whose names differ only in case, spacing, punctuation
-    or "&" / "and" are one, under their most frequent spelling (`organisation_names`).
+    or "&" / "and" are one, under their most frequent spelling (`organisation_names`); a name that is only a
+    generic agency word ("gp" of gp.xlsx) is one organisation per case, "gp (case C000001)"
+    (`organisations_apart`, listed in ``attrs["organisations_apart"]``).
 
     Which zeros are listed: a row is listed only where its zero is evidence. Every agency kind and
     organisation with contacts is listed, 0 flags included (its contacts were read by the rules and
@@ -138,6 +253,11 @@ def flag_rates(flags: pd.DataFrame, timeline: pd.DataFrame, by: str, *,
     if by not in FLAG_GROUPINGS:
         raise ValueError(f"by must be one of {FLAG_GROUPINGS}, got {by!r}")
     min_contacts = check_min_contacts(min_contacts)
+    apart: list[dict] = []
+    if by == "organisation":  # a generic name ("gp" of gp.xlsx) one organisation per case, not across cases
+        labels, apart = organisations_apart(timeline)
+        if apart:
+            timeline = timeline.assign(organisation=labels)
     if by in ("agency_kind", "organisation"):
         attributed = _attribute_flags(flags, timeline)
         # contacts with no agency kind / organisation are counted in "(unknown)", as their flags are
@@ -167,8 +287,11 @@ def flag_rates(flags: pd.DataFrame, timeline: pd.DataFrame, by: str, *,
     table.index.name = by
     table = table.reset_index()[[by, "flags", "cases", "contacts", "flags_per_100_contacts", "note"]]
     table[by] = table[by].astype("string")
-    return table.sort_values(["flags_per_100_contacts", by], ascending=[False, True], kind="stable",
-                             na_position="last").reset_index(drop=True)
+    table = table.sort_values(["flags_per_100_contacts", by], ascending=[False, True], kind="stable",
+                              na_position="last").reset_index(drop=True)
+    if by == "organisation":
+        table.attrs["organisations_apart"] = apart
+    return table
 
 
 #: `latency_by_agency_kind`'s latency columns: quantiles over the escalated concerns only (named so in the csv)
@@ -956,6 +1079,9 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
             raise DeclarationsError(f"a declaration{where} {what} (e.g. 2023, or 2023/24 for a financial year)")
         periods[value] = period
 
+    labels, apart = organisations_apart(timeline)  # "gp" of two cases: two organisations, "gp (case ...)"
+    if apart:
+        timeline = timeline.assign(organisation=labels)
     evidence = _attribute_flags(counted_flags(flags, include_rejected, timeline), timeline)
     evidence["org_key"] = [organisation_key(o) for o in evidence["organisation"].astype(str)]
     flag_dates = evidence.get("trigger_date", evidence.get("event_date"))
@@ -1017,10 +1143,17 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
                           na_position="last").drop(columns=["_first_year", "_financial"]).reset_index(drop=True)
     import difflib
 
+    out.attrs["organisations_apart"] = apart
     out.attrs["unmapped_standards"] = sorted(set(out.loc[out["failing_category"].isna(), "standard"].astype(str)))
     out.attrs["unmatched"] = {
         name: [known[k] for k in difflib.get_close_matches(organisation_key(name), list(known), n=2, cutoff=0.6)]
         for name in sorted(set(out.loc[out["organisation_in_cases"] == "", "organisation"].astype(str)))}
+    # a declared name that is a generic agency word the cases use too ("gp"): the cases' are kept apart per case
+    # ("gp (case C000001)"), none of them is the declared one
+    out.attrs["unmatched_generic"] = {
+        name: sorted({i["label"] for i in apart if organisation_key(i["organisation"]) == organisation_key(name)})
+        for name in out.attrs["unmatched"]
+        if any(organisation_key(i["organisation"]) == organisation_key(name) for i in apart)}
     return out
 
 
@@ -1067,7 +1200,12 @@ def assurance_summary(assurance: pd.DataFrame, *, shown: int = 10) -> list[str]:
         lines.append(f"{len(unmapped)} declared standard(s) no rule evidences (not assessed): "
                      f"{first([repr(s) for s in unmapped])}")
     unmatched = assurance.attrs.get("unmatched", {})
+    generic = assurance.attrs.get("unmatched_generic", {})
     for name, closest in list(unmatched.items())[:shown]:
+        if generic.get(name):
+            lines.append(f"declared organisation {name!r} is only a generic agency word: the cases' {name!r} are "
+                         f"kept apart per case ({first(generic[name])}), none of them is the one declared")
+            continue
         hint = f" (closest in the cases: {', '.join(closest)})" if closest else ""
         lines.append(f"declared organisation {name!r} is not in the cases{hint}")
     if len(unmatched) > shown:

@@ -28,7 +28,7 @@ FIGURE_FORMATS = ("png", "svg")
 MAX_NAMED = 10
 #: the columns of the store's contacts the thematic tables read
 THEMATIC_CONTACT_COLUMNS = ["case_id", "event_id", "date", "date_precision", "agency_kind", "organisation",
-                            "contact_type", "child_seen"]
+                            "contact_type", "child_seen", "source_file"]
 #: the thematic tables' columns of dates (a case's own days): given to the month with --redact
 REDACTED_MONTH_COLUMNS = {"sightings_by_case": ("first_contact", "last_contact", "longest_unseen_from",
                                                 "longest_unseen_to")}
@@ -202,7 +202,8 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
     from .export import _SAVE_METADATA, save_figure, sha256_bytes
     from .store import failures_table, read_ledger, read_store
     from .thematic import (MIN_CONTACTS_FOR_RATE, assurance_vs_evidence, check_min_contacts, check_threshold,
-                           counted_flags, read_declarations, thematic_figures, thematic_tables)
+                           counted_flags, organisations_apart_notes, read_declarations, thematic_figures,
+                           thematic_tables)
 
     store_dir, out = Path(store_dir), Path(out_dir)
     unknown = [f for f in formats if f not in _SAVE_METADATA]
@@ -295,7 +296,10 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
             "failed": failed if not redact else [],
             # cases a run was writing when it stopped (killed, or still running): not counted either
             "interrupted": interrupted if not redact else [],
-            "failed_count": len(failed), "interrupted_count": len(interrupted), "redact": bool(redact)}
+            "failed_count": len(failed), "interrupted_count": len(interrupted), "redact": bool(redact),
+            # organisations named only by a generic agency word ("gp" of gp.xlsx), kept apart per case
+            "organisations_apart": organisations_apart_notes(
+                tables["flags_by_organisation"].attrs.get("organisations_apart", []), redact=redact)}
 
 
 def thematic_file_names() -> set[str]:

@@ -91,6 +91,8 @@ def run(args) -> int:
 
         print(f"kept {plural(len(done['kept']), 'file')} in {args.out} that review did not write (review verify "
               f"lists them as unexpected): {_first(done['kept'])}")
+    for line in done.get("organisations_apart", []):
+        print(f"warning: {line}")
     if done["rejected"]:
         print(f"{done['rejected']} flag(s) the reviewers rejected are not counted (--include-rejected counts them)")
     if done["unknown_contact"]:
