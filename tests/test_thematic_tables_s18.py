@@ -144,3 +144,69 @@ def test_the_assurance_comparison_does_not_match_a_declared_generic_name_to_the_
     lines = assurance_summary(result)
     assert ("declared organisation 'GP' is only a generic agency word: the cases' 'GP' are kept apart per case "
             "(gp (case A), gp (case B)), none of them is the one declared") in lines
+
+
+def test_shares_follow_the_small_number_rule_of_the_rates():
+    from review.thematic import sightings_by_agency_kind, small_number_shares, SHARE_DENOMINATORS
+
+    # health: 25 contacts, 20 seen, 4 face to face (all seen); police: 2 contacts, 1 seen
+    timeline = pd.DataFrame({
+        "case_id": ["A"] * 27, "event_id": [f"e{i}" for i in range(27)],
+        "date": pd.to_datetime(["2023-01-01"] * 27),
+        "agency_kind": ["health"] * 25 + ["police"] * 2,
+        "contact_type": ["home_visit"] * 4 + ["phone_call"] * 21 + ["phone_call"] * 2,
+        "child_seen": pd.array([True] * 20 + [False] * 5 + [True, False], dtype="boolean"),
+    })
+    table = small_number_shares(sightings_by_agency_kind(timeline), SHARE_DENOMINATORS["sightings_by_agency_kind"],
+                                min_contacts=20).set_index("agency_kind")
+    assert table.loc["health", "seen_share"] == 0.8 and table.loc["health", "face_to_face"] == 4
+    # before: police 1 of 2 seen was "0.5", and health's 4 face-to-face contacts a share of 1.0
+    assert pd.isna(table.loc["police", "seen_share"]) and pd.isna(table.loc["police", "recorded_share"])
+    assert table.loc["police", ["contacts", "seen_recorded", "not_seen_recorded"]].tolist() == [2, 1, 1]
+    assert table.loc["police", "note"] == ("too few for a share (fewer than 20): seen_share, recorded_share")
+    assert pd.isna(table.loc["health", "face_to_face_seen_share"])
+    assert table.loc["health", "note"] == "too few for a share (fewer than 20): face_to_face_seen_share"
+    loose = small_number_shares(sightings_by_agency_kind(timeline), SHARE_DENOMINATORS["sightings_by_agency_kind"],
+                                min_contacts=1).set_index("agency_kind")
+    assert loose.loc["police", "seen_share"] == 0.5 and loose.loc["police", "note"] == ""
+
+
+def test_csv_rates_and_shares_are_rounded_to_a_stated_precision():
+    from review.thematic import rounded_for_csv
+
+    table = pd.DataFrame({"group": ["a", "b", "c"],
+                          "flags_per_100_contacts": pd.array([100 / 3, 12.25, None], dtype="Float64"),
+                          "seen_share": [0.4264705882352941, 0.0625, 2 / 3],
+                          "escalated_p90_days": [10.199999999999994, 0.05, 86.0],
+                          "threshold_per_100": [1.2345, 1.2345, 1.2345], "flags": [1, 2, 3]})
+    out = rounded_for_csv(table)
+    # before: 33.333333333333336, 0.4264705882352941, 10.199999999999994 in the csvs
+    assert out["flags_per_100_contacts"].tolist()[:2] == [33.3, 12.3] and pd.isna(out["flags_per_100_contacts"][2])
+    assert out["seen_share"].tolist() == [0.426, 0.063, 0.667]  # half up: 0.0625 -> 0.063
+    assert out["escalated_p90_days"].tolist() == [10.2, 0.1, 86.0]
+    assert out["threshold_per_100"].tolist() == [1.2345] * 3 and out["flags"].tolist() == [1, 2, 3]
+    assert table["seen_share"][0] == 0.4264705882352941  # the table itself keeps every digit
+
+
+def test_the_charts_show_n_beside_every_rate_and_share_and_leave_small_numbers_out():
+    from review.thematic import plot_assurance, plot_sightings_by_agency_kind
+
+    assurance = pd.DataFrame({"organisation": ["Big Trust", "Small Trust"], "year": ["2023", "2023"],
+                              "standard": ["Escalation"] * 2, "declared_status": ["compliant"] * 2,
+                              "contacts": [40, 30], "flags": pd.array([6, 1], dtype="Int64"),
+                              "flags_per_100_contacts": pd.array([15.0, 100 / 30], dtype="Float64"),
+                              "disagreement": pd.array([True, True], dtype="boolean"), "threshold_per_100": 1.0})
+    texts = [t.get_text() for t in plot_assurance(assurance).axes[0].texts]
+    assert texts == ["  6 / 40", "  1 / 30"]  # before: no n beside the rates
+    sightings = pd.DataFrame({"agency_kind": ["health", "police"], "contacts": [25, 2], "seen_recorded": [20, 1],
+                              "seen_read": [0, 0], "not_seen_recorded": [5, 1], "not_seen_read": [0, 0],
+                              "unknown": [0, 0], "seen_share": [0.8, 0.5], "recorded_share": [1.0, 1.0],
+                              "face_to_face": pd.array([20, 2], dtype="Int64"),
+                              "face_to_face_seen_share": pd.array([0.9, 1.0], dtype="Float64"), "cases": [1, 1]})
+    fig = plot_sightings_by_agency_kind(sightings, min_contacts=20)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["health"]  # police: 2 contacts, not drawn
+    assert [t.get_text() for t in fig.axes[0].texts] == ["20 / 25; ◆ 18 / 20"]
+    assert fig._suptitle.get_text().replace("\n", " ") == ("Was the child seen? Contacts by agency kind (1 with fewer "
+                                                           "than 20 contacts not shown)")
+    both = plot_sightings_by_agency_kind(sightings, min_contacts=1)
+    assert [t.get_text() for t in both.axes[0].texts] == ["20 / 25; ◆ 18 / 20", "1 / 2; ◆ 2 / 2"]

@@ -226,6 +226,73 @@ def too_few_note(min_contacts: int) -> str:
     return f"{TOO_FEW_CONTACTS} (fewer than {min_contacts})"
 
 
+#: each share column of the thematic tables -> the count it is a share of: the small-number rule for rates
+#: (`min_contacts`) applies to shares too, over that count (`small_number_shares`)
+SHARE_DENOMINATORS = {
+    "latency_by_agency_kind": {"within_expected_share": "concerns"},
+    "sightings_by_agency_kind": {"seen_share": "contacts", "recorded_share": "contacts",
+                                 "face_to_face_seen_share": "face_to_face"},
+    "sightings_by_case": {"seen_share": "contacts"},
+}
+#: the note on a row whose share(s) are left empty: their count is below the minimum
+TOO_FEW_FOR_SHARE = "too few for a share"
+
+
+def small_number_shares(table: pd.DataFrame, shares: dict[str, str], *,
+                        min_contacts: int = MIN_CONTACTS_FOR_RATE) -> pd.DataFrame:
+    """`table` with each share of `shares` ({share column: the count column it is a share of}) left empty where
+    that count is above 0 but below `min_contacts`, as `flag_rates` leaves a rate over too few contacts: 1 seen of
+    2 contacts is not "50% seen". The counts stay; a ``note`` column (added, or extended) names the shares left
+    empty: "too few for a share (fewer than 20): seen_share, recorded_share". A count of 0 leaves the share
+    empty already (no note)."""
+    min_contacts = check_min_contacts(min_contacts)
+    out = table.copy()
+    blanked = []
+    for share, count in shares.items():
+        if share not in out.columns or count not in out.columns:
+            continue
+        n = pd.to_numeric(out[count], errors="coerce").fillna(0).to_numpy(dtype="float64")
+        few = (n > 0) & (n < min_contacts)
+        out[share] = out[share].astype("Float64").mask(few)
+        blanked.append((share, few))
+    said = [", ".join(share for share, few in blanked if few[k]) for k in range(len(out))]
+    note = [f"{TOO_FEW_FOR_SHARE} (fewer than {min_contacts}): {cols}" if cols else "" for cols in said]
+    if "note" in out.columns:
+        earlier = out["note"].astype("string").fillna("").tolist()
+        note = ["; ".join(t for t in (e, n) if t) for e, n in zip(earlier, note)]
+    out["note"] = pd.array(note, dtype="string")
+    return out
+
+
+#: decimal places of the thematic csvs' rates per 100 contacts and latencies in days, and of their shares (a share
+#: is a fraction: 3 places are a percentage to 1 place, 0.427 = 42.7%), rounded half up (`rounded_for_csv`)
+RATE_DECIMALS = 1
+SHARE_DECIMALS = 3
+
+
+def rounded_for_csv(table: pd.DataFrame) -> pd.DataFrame:
+    """`table` with its rates (flags_per_100_contacts) and latencies in days (`LATENCY_QUANTILE_COLUMNS`) to
+    `RATE_DECIMALS` places and its shares (…_share) to `SHARE_DECIMALS` (a percentage to 1 place), rounded half
+    up from the number as Python writes it, so that 33.333333333333336 is 33.3 and 0.125 is 0.13 on every
+    machine (a threshold the user gave is left as given). What `review thematic` writes; the tables in memory
+    (and the charts) keep every digit."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    out = table.copy()
+    for column in out.columns:
+        places = (RATE_DECIMALS if column == "flags_per_100_contacts" or column in LATENCY_QUANTILE_COLUMNS
+                  else SHARE_DECIMALS if str(column).endswith("_share") else None)
+        if places is None or not (pd.api.types.is_float_dtype(out[column]) or str(out[column].dtype) == "Float64"):
+            continue
+        step = Decimal(1).scaleb(-places)
+        values = out[column].astype("Float64")
+        distinct = {v: float(Decimal(repr(float(v))).quantize(step, rounding=ROUND_HALF_UP))
+                    for v in pd.unique(values.dropna().astype("float64")) if np.isfinite(v)}
+        out[column] = values.map(lambda v: distinct.get(float(v), v) if pd.notna(v) else v,
+                                 na_action="ignore").astype("Float64")
+    return out
+
+
 def flag_rates(flags: pd.DataFrame, timeline: pd.DataFrame, by: str, *,
                min_contacts: int = MIN_CONTACTS_FOR_RATE) -> pd.DataFrame:
     """Flags per 100 contacts, grouped by `by` (rule_id, failing_category, agency_kind or organisation).
@@ -596,7 +663,9 @@ def thematic_tables(flags: pd.DataFrame, timeline: pd.DataFrame, response_latenc
     rejected, and findings they added on contacts the case does not have, are not counted (the rejected
     ones are with `include_rejected`; `counted_flags`). `cases`: every case id of the review (the store's
     case table), so that a case without an accepted contact is ranked too, with 0 contacts. `min_contacts`:
-    the fewest contacts a rate is given over (`flag_rates`). `deaths`: each case's date of death, by case id
+    the fewest contacts a rate is given over (`flag_rates`), and the fewest contacts (face-to-face contacts,
+    concerns) a share is given over (`small_number_shares`, `SHARE_DENOMINATORS`: the row keeps its counts and
+    its ``note`` says which shares are left empty). `deaths`: each case's date of death, by case id
     (`sightings_by_case`).
 
     With a timeline that says whether the child was seen (`has_sightings`: child_seen, and the timeline's
@@ -609,6 +678,14 @@ def thematic_tables(flags: pd.DataFrame, timeline: pd.DataFrame, response_latenc
     if has_sightings(timeline):
         tables["sightings_by_agency_kind"] = sightings_by_agency_kind(timeline)
         tables["sightings_by_case"] = sightings_by_case(timeline, cases=cases, deaths=deaths)
+    # the small-number rule of the rates applies to the shares too (`small_number_shares`)
+    for name, shares in SHARE_DENOMINATORS.items():
+        if name in tables:
+            tables[name] = small_number_shares(tables[name], shares, min_contacts=min_contacts)
+    if "sightings_by_agency_kind" in tables:  # its order, by the shares as shown: those left empty last
+        tables["sightings_by_agency_kind"] = tables["sightings_by_agency_kind"].sort_values(
+            ["face_to_face_seen_share", "seen_share", "agency_kind"], kind="stable", na_position="last"
+        ).reset_index(drop=True)
     return tables
 
 
@@ -1390,14 +1467,25 @@ _SIGHTING_STYLES = (
 )
 
 
-def plot_sightings_by_agency_kind(table: pd.DataFrame) -> Figure:
+def plot_sightings_by_agency_kind(table: pd.DataFrame, *, min_contacts: int | None = None) -> Figure:
     """Stacked horizontal bars: each agency kind's contacts by whether the child was seen (a
     `sightings_by_agency_kind` table), as shares of its contacts, the kinds that least often saw the child
-    at the top; the label gives seen / contacts."""
+    at the top; the label gives seen / contacts, and the face-to-face share's seen / face-to-face contacts.
+
+    The small-number rule of the rates (`small_number_shares`), with `min_contacts` (`thematic_figures` gives the
+    run's, `review thematic --min-contacts`): a kind with fewer contacts is not drawn (the title says how many),
+    and its face-to-face share only over at least as many face-to-face contacts (a table from `thematic_tables`
+    has such a share left empty already). None: every kind is drawn."""
     title = "Was the child seen? Contacts by agency kind"  # the table's order: least seen face to face first
-    data = table[table["contacts"] > 0]
+    if min_contacts is None:
+        min_contacts = 1
+    present = table[table["contacts"] > 0]
+    data = present[present["contacts"] >= min_contacts]
+    if len(data) < len(present):
+        title += f" ({len(present) - len(data)} with fewer than {min_contacts} contacts not shown)"
     if data.empty:
-        return _empty_figure(title, "No contacts.")
+        return _empty_figure(title, "No agency kind with enough contacts for a share." if len(present)
+                             else "No contacts.")
     with house_style():
         fig = Figure(figsize=(8, 1.6 + 0.4 * len(data)), layout="constrained")
         ax = fig.add_subplot()
@@ -1413,27 +1501,52 @@ def plot_sightings_by_agency_kind(table: pd.DataFrame) -> Figure:
             for bar, kind in zip(bars.patches, data["agency_kind"]):
                 bar.set_gid(f"sighting:{column}:{kind}")
             left += share
-        if "face_to_face_seen_share" in data and data["face_to_face_seen_share"].notna().any():
+        face = _face_share(data, min_contacts)
+        if face.notna().any():
             # where the child was there to be seen: the sort's key, a diamond on the bar
-            ax.plot(data["face_to_face_seen_share"].astype("float64").to_numpy(), y, linestyle="none", marker="D",
+            ax.plot(face.astype("float64").to_numpy(), y, linestyle="none", marker="D",
                     markersize=6, markerfacecolor="white", markeredgecolor="black",
                     label="seen at its face-to-face contacts (not calls or letters)", gid="points:face_to_face",
                     clip_on=False, zorder=5)
         seen = (data["seen_recorded"] + data["seen_read"]).to_numpy()
-        for yi, s, n in zip(y, seen, data["contacts"]):
-            ax.text(1.01, yi, f"{s:,} / {n:,}", va="center", fontsize=6, color=NEUTRAL)
+        there = _face_counts(data)
+        for yi, s, n, f, (fs, fn) in zip(y, seen, data["contacts"], face, there):
+            label = f"{s:,} / {n:,}" + (f"; ◆ {fs:,} / {fn:,}" if pd.notna(f) else "")
+            ax.text(1.01, yi, label, va="center", fontsize=6, color=NEUTRAL)
         ax.set_yticks(y, data["agency_kind"].astype(str))
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
-        ax.set_xlabel("share of the agency kind's contacts (label: child seen / contacts)")
+        ax.set_xlabel("share of the agency kind's contacts (label: child seen / contacts; ◆ seen / face-to-face)")
         fig.legend(loc="outside lower center", ncols=3, frameon=False)
         _suptitle(fig, title)
-    face = data["face_to_face_seen_share"] if "face_to_face_seen_share" in data else pd.Series(pd.NA, index=data.index)
     fig.review_alt_text = f"{title}: " + "; ".join(
         f"{k} saw the child at {s:,} of {n:,} contacts ({s / n:.0%})"
         + (f", {f:.0%} of its face-to-face contacts" if pd.notna(f) else "")
         for k, s, n, f in zip(data["agency_kind"], seen, data["contacts"], face))
     return fig
+
+
+def _face_share(data: pd.DataFrame, min_contacts: int) -> pd.Series:
+    """The face-to-face seen share of each row of a sightings table, left empty over fewer than `min_contacts`
+    face-to-face contacts."""
+    if "face_to_face_seen_share" not in data:
+        return pd.Series(pd.NA, index=data.index, dtype="Float64")
+    share = data["face_to_face_seen_share"].astype("Float64")
+    if "face_to_face" in data:
+        share = share.mask(pd.to_numeric(data["face_to_face"], errors="coerce").fillna(0) < min_contacts)
+    return share
+
+
+def _face_counts(data: pd.DataFrame) -> list[tuple[int, int]]:
+    """(seen face to face, face-to-face contacts) of each row, from its share (the table has no count of the
+    first): the n beside the chart's face-to-face diamond."""
+    if "face_to_face" not in data or "face_to_face_seen_share" not in data:
+        return [(0, 0)] * len(data)
+    out = []
+    for share, n in zip(data["face_to_face_seen_share"], data["face_to_face"]):
+        n = 0 if pd.isna(n) else int(n)
+        out.append((0 if pd.isna(share) else int(round(float(share) * n)), n))
+    return out
 
 
 def plot_longest_unseen(table: pd.DataFrame, *, top: int = 20) -> Figure:
@@ -1512,11 +1625,16 @@ def plot_assurance(assurance: pd.DataFrame, *, top: int = 30) -> Figure:
         if dis.any():
             ax.plot(x[dis], y[dis], linestyle="none", marker="o", markersize=12, markerfacecolor="none",
                     markeredgecolor=ALERT, markeredgewidth=1.5, label="disagreement", gid="disagreement")
+        if {"flags", "contacts"} <= set(data.columns):  # n beside every rate
+            for xi, yi, flagged, contacts in zip(x, y, data["flags"], data["contacts"]):
+                ax.text(xi, yi, f"  {int(flagged):,} / {int(contacts):,}", va="center", fontsize=6, color=NEUTRAL)
+        ax.margins(x=0.15)
         threshold = float(data["threshold_per_100"].iloc[0]) if "threshold_per_100" in data else 1.0
         ax.axvline(threshold, color=NEUTRAL, linestyle="--", linewidth=0.8)
         labels = [f"{r.organisation} {r.year} · {r.standard}" for r in data.itertuples()]
         ax.set_yticks(y, [lab if len(lab) < 70 else lab[:69] + "…" for lab in labels])
-        ax.set_xlabel("flags of the standard's failing category per 100 of the organisation's contacts that year")
+        ax.set_xlabel("flags of the standard's failing category per 100 of the organisation's contacts that year "
+                      "(label: flags / contacts)")
         handles, names = ax.get_legend_handles_labels()
         handles.append(Line2D([], [], color=NEUTRAL, linestyle="--"))
         names.append(f"threshold ({threshold:g})")
@@ -1536,7 +1654,8 @@ def thematic_figures(tables: dict[str, pd.DataFrame], response_latency: pd.DataF
     figures["latency_by_agency_kind"] = plot_latency_by_agency_kind(response_latency)
     figures["cases_ranked"] = plot_case_ranking(tables["cases_ranked"])
     if "sightings_by_agency_kind" in tables:
-        figures["sightings_by_agency_kind"] = plot_sightings_by_agency_kind(tables["sightings_by_agency_kind"])
+        figures["sightings_by_agency_kind"] = plot_sightings_by_agency_kind(tables["sightings_by_agency_kind"],
+                                                                            min_contacts=min_contacts)
     if "sightings_by_case" in tables:
         figures["sightings_by_case"] = plot_longest_unseen(tables["sightings_by_case"])
     if assurance is not None:

@@ -202,8 +202,8 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
     from .export import _SAVE_METADATA, save_figure, sha256_bytes
     from .store import failures_table, read_ledger, read_store
     from .thematic import (MIN_CONTACTS_FOR_RATE, assurance_vs_evidence, check_min_contacts, check_threshold,
-                           counted_flags, organisations_apart_notes, read_declarations, thematic_figures,
-                           thematic_tables)
+                           counted_flags, organisations_apart_notes, read_declarations, rounded_for_csv,
+                           thematic_figures, thematic_tables)
 
     store_dir, out = Path(store_dir), Path(out_dir)
     unknown = [f for f in formats if f not in _SAVE_METADATA]
@@ -252,7 +252,7 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
         written = []
         for name, table in tables.items():
             path = staging / f"{name}.csv"
-            _inert(table).to_csv(path, index=False)
+            _inert(rounded_for_csv(table)).to_csv(path, index=False)  # rates to 1 place, shares to 3 (42.7%)
             written.append(path)
         if assurance is not None:  # how the declarations were read: in the report, not only on the console
             path = staging / ASSURANCE_NOTES
@@ -297,6 +297,7 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
             # cases a run was writing when it stopped (killed, or still running): not counted either
             "interrupted": interrupted if not redact else [],
             "failed_count": len(failed), "interrupted_count": len(interrupted), "redact": bool(redact),
+            "min_contacts": int(min_contacts),
             # organisations named only by a generic agency word ("gp" of gp.xlsx), kept apart per case
             "organisations_apart": organisations_apart_notes(
                 tables["flags_by_organisation"].attrs.get("organisations_apart", []), redact=redact)}

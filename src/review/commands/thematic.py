@@ -22,7 +22,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--min-contacts", type=_min_contacts, default=None, metavar="N",
                         help="the fewest contacts a rate per 100 contacts is given over (default 20): a group or "
                              "declaration with fewer keeps its counts, has no rate ('too few contacts for a rate') "
-                             "and is not drawn in the rate charts")
+                             "and is not drawn in the rate charts; a share (seen, within expected) likewise over "
+                             "fewer contacts or concerns ('too few for a share')")
     parser.add_argument("--include-rejected", action="store_true",
                         help="count the flags reviewers rejected too (by default they are left out)")
     parser.add_argument("--redact", action="store_true",
@@ -57,7 +58,6 @@ def _min_contacts(text: str) -> int:
 
 
 def run(args) -> int:
-    import pandas as pd
 
     from ..thematic_report import write_thematic
 
@@ -100,16 +100,22 @@ def run(args) -> int:
               "counted (`review build` of the case lists them)")
     sightings = done["tables"].get("sightings_by_agency_kind")
     if sightings is not None and len(sightings):
-        least = sightings.iloc[0]  # the kind that least often saw the child where it was there to be seen
-        share = least["face_to_face_seen_share"]
-        if share is not None and share is not pd.NA and share == share:
+        # the kind that least often saw the child where it was there to be seen, of those with enough contacts
+        # for a share (the small-number rule: a share over fewer is left empty in the table)
+        face = sightings[sightings["face_to_face_seen_share"].notna()]
+        overall = sightings[sightings["seen_share"].notna()]
+        if len(face):
+            least = face.iloc[0]
             said = (f"{least['agency_kind']} recorded the child seen at the lowest share of its face-to-face contacts "
-                    f"(visits, appointments, attendances; not calls or letters), {share:.0%} of "
-                    f"{int(least['face_to_face'])}")
-        else:
+                    f"(visits, appointments, attendances; not calls or letters), {least['face_to_face_seen_share']:.0%} "
+                    f"of {int(least['face_to_face'])}")
+        elif len(overall):
+            least = overall.sort_values(["seen_share", "agency_kind"], kind="stable").iloc[0]
             seen = int(least["seen_recorded"] + least["seen_read"])
             said = (f"{least['agency_kind']} recorded the child seen at the lowest share of its contacts, {seen} of "
                     f"{int(least['contacts'])}")
+        else:
+            said = f"no agency kind had enough contacts for a share (fewer than {done['min_contacts']})"
         print(f"who saw the child: {said}; "
               "sightings_by_agency_kind.csv and sightings_by_case.csv (the longest period no agency saw the child)")
     if assurance is not None:
