@@ -58,7 +58,6 @@ def _min_contacts(text: str) -> int:
 
 
 def run(args) -> int:
-
     from ..thematic_report import write_thematic
 
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
