@@ -210,3 +210,41 @@ def test_the_charts_show_n_beside_every_rate_and_share_and_leave_small_numbers_o
                                                            "than 20 contacts not shown)")
     both = plot_sightings_by_agency_kind(sightings, min_contacts=1)
     assert [t.get_text() for t in both.axes[0].texts] == ["20 / 25; ◆ 18 / 20", "1 / 2; ◆ 2 / 2"]
+
+
+def _ledger(store, entries):
+    import json
+
+    store.mkdir(exist_ok=True)
+    with (store / "ledger.jsonl").open("a", encoding="utf-8") as fh:
+        for case_id, part, status in entries:
+            entry = {"case_id": case_id, "part": part, "status": status}
+            if status == "complete":
+                entry["input_hash"] = f"hash-{case_id}"
+            fh.write(json.dumps(entry) + "\n")
+
+
+def test_redacted_case_numbers_stay_when_cases_are_added_fail_or_go(tmp_path):
+    from review.thematic_report import case_pseudonyms
+
+    store = tmp_path / "store"
+    first = [f"CSPR-{n}-2024" for n in ("Ashdown", "Brook", "Cole", "Dean", "Evans", "Fox")]
+    _ledger(store, [(c, "batch-1", "writing") for c in first] + [(c, "batch-1", "complete") for c in first])
+    inputs = {c: f"hash-{c}" for c in first}
+    before = case_pseudonyms(inputs, store_dir=store)
+    assert sorted(before.values()) == [f"case {n:02d}" for n in range(1, 7)]
+    assert [before[c] for c in first] != sorted(before.values())  # not in the ids' alphabetical order
+    # a case that failed (no "complete" line), then a new one stored after, then one of the first rebuilt
+    _ledger(store, [("AAA-Failed", "batch-2", "writing"), ("CSPR-Abbot-2025", "batch-3", "writing"),
+                    ("CSPR-Abbot-2025", "batch-3", "complete"), ("CSPR-Cole-2024", "batch-4", "complete")])
+    after = case_pseudonyms({**inputs, "CSPR-Abbot-2025": "hash-CSPR-Abbot-2025"}, store_dir=store)
+    # before s18 (numbered by a hash of every case's inputs) adding Abbot renumbered the others
+    assert {c: after[c] for c in first} == before
+    assert after["CSPR-Abbot-2025"] == "case 07"
+    # a case taken out (failed on a rebuild) leaves its number unused: none moves up
+    without = case_pseudonyms({c: h for c, h in inputs.items() if c != "CSPR-Brook-2024"}, store_dir=store)
+    assert {c: without[c] for c in first if c != "CSPR-Brook-2024"} == {c: before[c] for c in first
+                                                                        if c != "CSPR-Brook-2024"}
+    # the failed case, once it builds, takes the next number
+    _ledger(store, [("AAA-Failed", "batch-5", "complete")])
+    assert case_pseudonyms(inputs, store_dir=store)["AAA-Failed"] == "case 08"

@@ -6,7 +6,8 @@ kind and by case; with --declarations,
 assurance against evidence, and assurance_vs_evidence_notes.txt: how the declarations file was read),
 one png + svg per chart, and manifest.json (`review.thematic_report`), from
 which `review verify` runs it again and compares every file. `--redact` writes the case ids as "case 01",
-"case 02", ... (`review.thematic_report.case_pseudonyms`).
+"case 02", ... (`review.thematic_report.case_pseudonyms`: numbered in the order the store first stored
+each case, so adding a case renumbers none).
 """
 from __future__ import annotations
 
