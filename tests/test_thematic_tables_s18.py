@@ -197,7 +197,7 @@ def test_the_charts_show_n_beside_every_rate_and_share_and_leave_small_numbers_o
                               "flags_per_100_contacts": pd.array([15.0, 100 / 30], dtype="Float64"),
                               "disagreement": pd.array([True, True], dtype="boolean"), "threshold_per_100": 1.0})
     texts = [t.get_text() for t in plot_assurance(assurance).axes[0].texts]
-    assert texts == ["  6 / 40", "  1 / 30"]  # before: no n beside the rates
+    assert texts == ["6 / 40", "1 / 30"]  # before: no n beside the rates
     sightings = pd.DataFrame({"agency_kind": ["health", "police"], "contacts": [25, 2], "seen_recorded": [20, 1],
                               "seen_read": [0, 0], "not_seen_recorded": [5, 1], "not_seen_read": [0, 0],
                               "unknown": [0, 0], "seen_share": [0.8, 0.5], "recorded_share": [1.0, 1.0],

@@ -1627,13 +1627,14 @@ def plot_assurance(assurance: pd.DataFrame, *, top: int = 30) -> Figure:
                     markeredgecolor=ALERT, markeredgewidth=1.5, label="disagreement", gid="disagreement")
         if {"flags", "contacts"} <= set(data.columns):  # n beside every rate
             for xi, yi, flagged, contacts in zip(x, y, data["flags"], data["contacts"]):
-                ax.text(xi, yi, f"  {int(flagged):,} / {int(contacts):,}", va="center", fontsize=6, color=NEUTRAL)
+                ax.annotate(f"{int(flagged):,} / {int(contacts):,}", (xi, yi), xytext=(9, 0), textcoords="offset points",
+                            va="center", fontsize=6, color=NEUTRAL)  # clear of the disagreement's ring
         ax.margins(x=0.15)
         threshold = float(data["threshold_per_100"].iloc[0]) if "threshold_per_100" in data else 1.0
         ax.axvline(threshold, color=NEUTRAL, linestyle="--", linewidth=0.8)
         labels = [f"{r.organisation} {r.year} · {r.standard}" for r in data.itertuples()]
         ax.set_yticks(y, [lab if len(lab) < 70 else lab[:69] + "…" for lab in labels])
-        ax.set_xlabel("flags of the standard's failing category per 100 of the organisation's contacts that year "
+        ax.set_xlabel("flags of the standard's failing category per 100 of the organisation's contacts that year\n"
                       "(label: flags / contacts)")
         handles, names = ax.get_legend_handles_labels()
         handles.append(Line2D([], [], color=NEUTRAL, linestyle="--"))
