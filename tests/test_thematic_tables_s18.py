@@ -248,3 +248,13 @@ def test_redacted_case_numbers_stay_when_cases_are_added_fail_or_go(tmp_path):
     # the failed case, once it builds, takes the next number
     _ledger(store, [("AAA-Failed", "batch-5", "complete")])
     assert case_pseudonyms(inputs, store_dir=store)["AAA-Failed"] == "case 08"
+
+
+def test_a_redacted_case_is_named_once_in_the_organisation_kept_apart():
+    from review.thematic import organisations_apart
+
+    timeline, _ = _two_cases_named_by_their_files()
+    labels, items = organisations_apart(timeline.assign(case_id=timeline["case_id"].map({"A": "case 02", "B": "case 01"})))
+    assert sorted(set(labels)) == ["Brook NHS Trust", "gp (case 01)", "gp (case 02)"]  # not "gp (case case 01)"
+    assert [(i["label"], i["contacts"], i["files"]) for i in items] == [("gp (case 01)", 2, ["gp.xlsx"]),
+                                                                        ("gp (case 02)", 4, ["gp.csv"])]

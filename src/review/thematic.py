@@ -149,7 +149,9 @@ def organisations_apart(timeline: pd.DataFrame) -> tuple[pd.Series, list[dict]]:
     spelling = organisation_names(names[apart])  # "GP" and "gp" of one case are one, under its commoner spelling
     shown = names[apart].map(spelling).astype("string")
     labels = names.copy()
-    labels[apart] = shown + " (case " + case_ids[apart] + ")"
+    # "gp (case C000001)"; a redacted review's ids are "case 03" already: "gp (case 03)"
+    cases = case_ids[apart]
+    labels[apart] = shown + " (" + cases.where(cases.str.startswith("case "), "case " + cases) + ")"
     items = []
     rows = pd.DataFrame({"organisation": shown, "case_id": case_ids[apart], "label": labels[apart],
                          "file": (timeline.loc[apart, "source_file"].astype("string").fillna("")
