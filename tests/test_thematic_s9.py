@@ -254,7 +254,7 @@ def test_assurance_summary_names_the_first_ones_then_how_many_more():
     assurance.attrs["unmapped_standards"] = ["A", "B", "C"]
     assurance.attrs["unmatched"] = {"X": ["Y"], "Z": [], "W": []}
     lines = assurance_summary(assurance, shown=2)
-    assert lines == ["0 of 3 declarations disagree with the evidence",
+    assert lines == ["0 of 3 assessable declarations disagree with the evidence",
                      "3 declared standard(s) no rule evidences (not assessed): 'A', 'B' and 1 more",
                      "declared organisation 'X' is not in the cases (closest in the cases: Y)",
                      "declared organisation 'Z' is not in the cases",
@@ -287,6 +287,6 @@ def test_notebook_05_shows_unassessed_standards_and_organisations_not_in_the_cas
                            progress=False, package_dir=ROOT / "src")  # the kernel imports the review under test
     nb = nbformat.read(path, as_version=4)
     text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-    assert "0 of 2 declarations disagree with the evidence" in text
+    assert "0 of 0 assessable declarations disagree with the evidence: none could be assessed (2 declared; " in text
     assert "1 declared standard(s) no rule evidences (not assessed): 'Leadership and culture'" in text
     assert "declared organisation 'Nowhere NHS Trust' is not in the cases" in text
