@@ -52,6 +52,7 @@ from review.rules.base import content_anchor, content_key, source_order_key  # a
 from review.rules.base import referral_text_day  # the day one referral row's text dates its referral on
 from review.rules.base import keyword_referral_day  # the day one row's words date the (CAMHS) referral it records on
 from review.rules.base import agency_declined_text  # a CAMHS record of the referral going nowhere (one text)
+from review.rules.base import public_referrer_cell, public_referrer_text  # a receipt of a relative's or the public's referral (one text, one cell)
 from review.rules.base import agency_named  # does one agency name name one of some words (CAMHS)
 from review.rules.knowledge import names_sender  # does one text record information sent by one agency
 from review.rules.self_harm_not_referred import case_reporters, reported_child_self_harm  # "Mum says she self-harmed"
@@ -665,12 +666,25 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             "was_not_brought" in x["_tags"]
             and x.get("contact_type") in (settings.get("missed_contact_types") or ()))
 
-    def receipt(x):
-        # social care's record of receiving a referral or notification (settings.receipt_*): the referral was
-        # made no later than its day (the package's `referral_receipts`)
+    def any_receipt(x):
+        # social care's record of receiving a referral or notification (settings.receipt_*), whoever made it (the
+        # package's `all_referral_receipts`): a referral awaiting social care's decision
         return (bool(settings.get("receipt_keywords")) and x.get("agency_kind") in (settings.get("receipt_agency_kinds") or [])
                 and _mentioned(_text(x.get("description")) + " . " + _text(x.get("action")), settings["receipt_keywords"],
                                tuple(settings.get("receipt_negations") or ())))
+
+    def public_receipt(x):
+        # ... made by a member of the public or the family (the package's `public_referral_receipts`)
+        referrers = settings.get("receipt_public_referrers") or ()
+        return bool(referrers) and any_receipt(x) and (
+            public_referrer_text(_text(x.get("description")) + " . " + _text(x.get("action")), referrers,
+                                 settings.get("receipt_referrer_words") or ())
+            or public_referrer_cell(x.get("source_of_information"), referrers))
+
+    def receipt(x):
+        # an agency's referral received: the referral was made no later than its day (the package's
+        # `referral_receipts`); a relative's or the public's answers no agency's duty to escalate
+        return any_receipt(x) and not public_receipt(x)
 
     def agency_answers(x, q):
         # (None, declined) for a row by no agency of q's response_agency_names; else (answers, declined): a
@@ -900,7 +914,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             # receipt_referral_window_days before it and not decided before its day
             groups = {r["_gcode"] for r in referrals}
             window = q.get("receipt_referral_window_days")
-            for r in _first_per_group([r for r in tl if r["_exact"] and receipt(r)
+            for r in _first_per_group([r for r in tl if r["_exact"] and any_receipt(r)
                                        and not esc_held(r, ["referral_to_csc"])]):
                 if r["_gcode"] in groups or (q.get("receipts_not_on_cp_plan") and r.get("on_cp_plan") is True):
                     continue  # (a notification about a child on a plan goes to the lead social worker)
