@@ -1196,6 +1196,58 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     flags.append(_flag("closure_with_open_concerns", r, r["_day"]))
                     break
 
+    # repeat_referrals_closed ------------------------------------------------------------------------
+    if "repeat_referrals_closed" in p:
+        q = p["repeat_referrals_closed"]
+
+        def social(x):
+            return x.get("agency_kind") in q["agency_kinds"] and x["_exact"]
+
+        def row_text(x):
+            return _text(x.get("description")) + " . " + _text(x.get("action"))
+
+        def is_referral(x):
+            # a referral row that took place, social care's receipt of one (the family's too), or its words
+            return social(x) and (_held(x, q["referral_contact_types"]) or any_receipt(x) or (
+                bool(q.get("referral_keywords")) and _mentioned(row_text(x), q["referral_keywords"], ())))
+
+        def is_closure(x):
+            # the package's `social_care_closures`
+            return social(x) and (_held(x, q["closure_contact_types"]) or (
+                bool(q.get("closure_keywords")) and _mentioned(row_text(x), q["closure_keywords"],
+                                                               tuple(q.get("closure_negations") or ()),
+                                                               tuple(q.get("closure_other_agency_words") or ()))))
+
+        def is_escalated(x):
+            return esc_held(x, q["protective"]) or _held(x, q["protective"])
+
+        def is_protective(x):
+            # a strategy discussion, s47 enquiry or conference, or the child seen alone (the cell or the words)
+            return is_escalated(x) or x.get("child_seen_alone") is True or (
+                bool(q.get("seen_alone_keywords")) and _mentioned(row_text(x), q["seen_alone_keywords"], (),
+                                                                  tuple(q.get("seen_alone_not_with") or ())))
+
+        referrals = _first_per_group([r for r in tl if is_referral(r)])
+        kept = []
+        for i, r in enumerate(referrals):
+            nxt = referrals[i + 1]["_pos"] if i + 1 < len(referrals) else None
+            closure = _first(tl, r["_day"], is_closure)
+            if (closure is None or closure["_pos"] < r["_pos"] or (nxt is not None and closure["_pos"] >= nxt)
+                    or closure["_day"] > r["_day"] + dt.timedelta(days=int(q["closure_within_days"]))):
+                continue
+            guard = _first(tl, r["_day"], is_protective)
+            if guard is not None and guard["_day"] <= closure["_day"]:
+                continue
+            kept.append((r, closure))
+        for r, closure in kept:
+            lo = r["_day"] - dt.timedelta(days=int(q["window_days"]))
+            n = sum(1 for k, _ in kept if lo <= k["_day"] <= r["_day"] and k["_pos"] <= r["_pos"])
+            if n < int(q["min_referrals"]):
+                continue
+            action = _first(tl, r["_day"], is_escalated)
+            flags.append(_flag("repeat_referrals_closed", r, closure["_day"], _capped(action, r["_day"], None, death),
+                               cut=death))
+
     # assessment_wait --------------------------------------------------------------------------------
     if "assessment_wait" in p:
         q = p["assessment_wait"]

@@ -1454,24 +1454,33 @@ def public_referral_receipts(ctx: Context) -> np.ndarray:
     neighbour"), or its source of information cell does ("Maternal grandmother (Patricia Lowe)":
     `public_referrer_cell`). Each distinct text and cell read once."""
     if "public_referral_receipts" not in ctx.extra:
-        received = all_referral_receipts(ctx)
-        out = np.zeros(len(ctx.timeline), dtype=bool)
-        settings = ctx.settings
-        referrers, cues = settings.get("receipt_public_referrers") or (), settings.get("receipt_referrer_words") or ()
-        pos = np.flatnonzero(received)
-        if len(pos) and referrers:
-            numbers = np.zeros(len(ctx.timeline), dtype="int64")  # the words are the settings', not a vocabulary's
-            inverse, first, _, row_text = _distinct_texts(ctx, pos, numbers)
-            hits = np.array([public_referrer_text(row_text(i), referrers, cues) for i in first], dtype=bool)
-            out[pos] = hits[inverse]
-            if "source_of_information" in ctx.timeline.columns:
-                cells = ctx.timeline["source_of_information"].to_numpy(dtype=object)[pos]
-                codes, uniques = pd.factorize(pd.Series(cells, dtype=object).fillna(""))
-                named = np.array([public_referrer_cell(u, referrers) for u in uniques], dtype=bool)
-                out[pos] |= named[codes] if len(uniques) else False
+        out = public_referrers(ctx, all_referral_receipts(ctx))
         out.flags.writeable = False
         ctx.extra["public_referral_receipts"] = out
     return ctx.extra["public_referral_receipts"]
+
+
+def public_referrers(ctx: Context, mask) -> np.ndarray:
+    """Per timeline row: of the rows of `mask`, does its text name a member of the public or the family as the
+    one who made the referral or contact it records (`public_referrer_text`, settings.receipt_public_referrers
+    and receipt_referrer_words), or its source of information cell name one first (`public_referrer_cell`)?
+    Each distinct text and cell read once."""
+    out = np.zeros(len(ctx.timeline), dtype=bool)
+    settings = ctx.settings
+    referrers, cues = settings.get("receipt_public_referrers") or (), settings.get("receipt_referrer_words") or ()
+    pos = np.flatnonzero(np.asarray(mask, dtype=bool))
+    if not len(pos) or not referrers:
+        return out
+    numbers = np.zeros(len(ctx.timeline), dtype="int64")  # the words are the settings', not a vocabulary's
+    inverse, first, _, row_text = _distinct_texts(ctx, pos, numbers)
+    hits = np.array([public_referrer_text(row_text(i), referrers, cues) for i in first], dtype=bool)
+    out[pos] = hits[inverse]
+    if "source_of_information" in ctx.timeline.columns:
+        cells = ctx.timeline["source_of_information"].to_numpy(dtype=object)[pos]
+        codes, uniques = pd.factorize(pd.Series(cells, dtype=object).fillna(""))
+        if len(uniques):
+            out[pos] |= np.array([public_referrer_cell(u, referrers) for u in uniques], dtype=bool)[codes]
+    return out
 
 
 #: words that may stand between "from"/"by" and the referrer it names ("from the maternal aunt")
