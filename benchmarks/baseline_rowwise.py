@@ -52,6 +52,7 @@ from review.rules.base import content_anchor, content_key, source_order_key  # a
 from review.rules.base import referral_text_day  # the day one referral row's text dates its referral on
 from review.rules.base import keyword_referral_day  # the day one row's words date the (CAMHS) referral it records on
 from review.rules.base import agency_declined_text  # a CAMHS record of the referral going nowhere (one text)
+from review.rules.base import public_referrer_cell, public_referrer_text  # a receipt of a relative's or the public's referral (one text, one cell)
 from review.rules.base import agency_named  # does one agency name name one of some words (CAMHS)
 from review.rules.knowledge import names_sender  # does one text record information sent by one agency
 from review.rules.self_harm_not_referred import case_reporters, reported_child_self_harm  # "Mum says she self-harmed"
@@ -665,12 +666,25 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             "was_not_brought" in x["_tags"]
             and x.get("contact_type") in (settings.get("missed_contact_types") or ()))
 
-    def receipt(x):
-        # social care's record of receiving a referral or notification (settings.receipt_*): the referral was
-        # made no later than its day (the package's `referral_receipts`)
+    def any_receipt(x):
+        # social care's record of receiving a referral or notification (settings.receipt_*), whoever made it (the
+        # package's `all_referral_receipts`): a referral awaiting social care's decision
         return (bool(settings.get("receipt_keywords")) and x.get("agency_kind") in (settings.get("receipt_agency_kinds") or [])
                 and _mentioned(_text(x.get("description")) + " . " + _text(x.get("action")), settings["receipt_keywords"],
                                tuple(settings.get("receipt_negations") or ())))
+
+    def public_receipt(x):
+        # ... made by a member of the public or the family (the package's `public_referral_receipts`)
+        referrers = settings.get("receipt_public_referrers") or ()
+        return bool(referrers) and any_receipt(x) and (
+            public_referrer_text(_text(x.get("description")) + " . " + _text(x.get("action")), referrers,
+                                 settings.get("receipt_referrer_words") or ())
+            or public_referrer_cell(x.get("source_of_information"), referrers))
+
+    def receipt(x):
+        # an agency's referral received: the referral was made no later than its day (the package's
+        # `referral_receipts`); a relative's or the public's answers no agency's duty to escalate
+        return any_receipt(x) and not public_receipt(x)
 
     def agency_answers(x, q):
         # (None, declined) for a row by no agency of q's response_agency_names; else (answers, declined): a
@@ -900,7 +914,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             # receipt_referral_window_days before it and not decided before its day
             groups = {r["_gcode"] for r in referrals}
             window = q.get("receipt_referral_window_days")
-            for r in _first_per_group([r for r in tl if r["_exact"] and receipt(r)
+            for r in _first_per_group([r for r in tl if r["_exact"] and any_receipt(r)
                                        and not esc_held(r, ["referral_to_csc"])]):
                 if r["_gcode"] in groups or (q.get("receipts_not_on_cp_plan") and r.get("on_cp_plan") is True):
                     continue  # (a notification about a child on a plan goes to the lead social worker)
@@ -1181,6 +1195,58 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 if not assessed:
                     flags.append(_flag("closure_with_open_concerns", r, r["_day"]))
                     break
+
+    # repeat_referrals_closed ------------------------------------------------------------------------
+    if "repeat_referrals_closed" in p:
+        q = p["repeat_referrals_closed"]
+
+        def social(x):
+            return x.get("agency_kind") in q["agency_kinds"] and x["_exact"]
+
+        def row_text(x):
+            return _text(x.get("description")) + " . " + _text(x.get("action"))
+
+        def is_referral(x):
+            # a referral row that took place, social care's receipt of one (the family's too), or its words
+            return social(x) and (_held(x, q["referral_contact_types"]) or any_receipt(x) or (
+                bool(q.get("referral_keywords")) and _mentioned(row_text(x), q["referral_keywords"], ())))
+
+        def is_closure(x):
+            # the package's `social_care_closures`
+            return social(x) and (_held(x, q["closure_contact_types"]) or (
+                bool(q.get("closure_keywords")) and _mentioned(row_text(x), q["closure_keywords"],
+                                                               tuple(q.get("closure_negations") or ()),
+                                                               tuple(q.get("closure_other_agency_words") or ()))))
+
+        def is_escalated(x):
+            return esc_held(x, q["protective"]) or _held(x, q["protective"])
+
+        def is_protective(x):
+            # a strategy discussion, s47 enquiry or conference, or the child seen alone (the cell or the words)
+            return is_escalated(x) or x.get("child_seen_alone") is True or (
+                bool(q.get("seen_alone_keywords")) and _mentioned(row_text(x), q["seen_alone_keywords"], (),
+                                                                  tuple(q.get("seen_alone_not_with") or ())))
+
+        referrals = _first_per_group([r for r in tl if is_referral(r)])
+        kept = []
+        for i, r in enumerate(referrals):
+            nxt = referrals[i + 1]["_pos"] if i + 1 < len(referrals) else None
+            closure = _first(tl, r["_day"], is_closure)
+            if (closure is None or closure["_pos"] < r["_pos"] or (nxt is not None and closure["_pos"] >= nxt)
+                    or closure["_day"] > r["_day"] + dt.timedelta(days=int(q["closure_within_days"]))):
+                continue
+            guard = _first(tl, r["_day"], is_protective)
+            if guard is not None and guard["_day"] <= closure["_day"]:
+                continue
+            kept.append((r, closure))
+        for r, closure in kept:
+            lo = r["_day"] - dt.timedelta(days=int(q["window_days"]))
+            n = sum(1 for k, _ in kept if lo <= k["_day"] <= r["_day"] and k["_pos"] <= r["_pos"])
+            if n < int(q["min_referrals"]):
+                continue
+            action = _first(tl, r["_day"], is_escalated)
+            flags.append(_flag("repeat_referrals_closed", r, closure["_day"], _capped(action, r["_day"], None, death),
+                               cut=death))
 
     # assessment_wait --------------------------------------------------------------------------------
     if "assessment_wait" in p:

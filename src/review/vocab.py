@@ -56,7 +56,12 @@ Matching rules:
   injury_adults or case.yml's people is domestic_abuse ("Chantelle (17) said he pushed her", Chantelle the
   mother; a bracketed age after a name is read as absent). An adult who discloses or admits an injury with a
   pronoun agreeing with her after it tells of her own (`injury_self_report_words`: "Chantelle disclosed
-  superficial cuts to her forearm"; still the child's: "Mother reports bruise to her cheek").
+  superficial cuts to her forearm"; still the child's: "Mother reports bruise to her cheek"). A relative who
+  passes on photographs of an injury, or from whom a referral or call came, tells of the child's
+  (`injury_evidence_words`, `injury_source_words`, s18): "Referral from maternal aunt with photographs of bruises
+  to both upper arms", "Grandmother sent photos of bruising to left cheek", "Call from grandmother with bruising
+  to cheek" are the child's bruises; "aunt has bruising to her face" and "Mother assaulted by partner, photos of
+  injuries to her face" (a comma parting the adult from the photographs) stay the adult's.
 * Whose self-harm, missing episode or relationship abuse (`adults_concerns`, `Vocabulary._adults_concern`): read
   as an injury is; an adult's is read as the tags listed ("Mum has history of self-harm" is
   parental_mental_health, "father missing from home since Tuesday" no concern, "Mother said boyfriend hit her"
@@ -195,6 +200,8 @@ _PARTING = frozenset({"|:", "|-", "|b"})
 #: a speaker pronoun and the object pronoun naming the speaker ("she said he pushed her": her own account)
 _SELF = {"she": "her", "he": "him", "i": "me"}
 _JOINERS = frozenset({"and", "&", "plus"})
+#: which side of the family a relative is on ("maternal aunt"): passed over as a determiner is (`_adults_injury`)
+_KIN_SIDES = frozenset({"maternal", "paternal", "great"})
 #: a pronoun inside a self-harm keyword ("cutting her arms", "cut himself") and whose it makes it (`_adults_disclosed`)
 _REFLEXIVE_OWNER = {"her": "her", "herself": "her", "his": "his", "himself": "his"}
 #: a subject pronoun and the owner pronoun agreeing with it
@@ -393,6 +400,12 @@ class Vocabulary:
     injury_child_words: frozenset = frozenset()  # person words that may be the child ("baby", "he", "her")
     injury_report_words: frozenset = frozenset()  # "reports", "brought": the adult tells of the injury
     injury_self_report_words: frozenset = frozenset()  # "disclosed", "admitted": the adult tells of her own
+    # the adult passes on evidence of the injury ("aunt with photographs of bruises", "grandmother sent photos of
+    # bruising"): tells of it, as a report word does, unless a comma parts them (`_adults_injury`)
+    injury_evidence_words: frozenset = frozenset()
+    # what an adult "from" the referral or call is the source of ("referral from maternal aunt with bruises"):
+    # the adult tells of the injury (`_adults_injury`)
+    injury_source_words: frozenset = frozenset()
     # the words that may stand between an adult's disclosure word and a self-harm keyword she discloses as her own
     # ("Mum disclosed she has been cutting her arms": `_adults_disclosed`); a name (the child's) is none of them
     self_report_between: frozenset = frozenset()
@@ -639,6 +652,8 @@ class Vocabulary:
         out.injury_child_words = _word_set(vocab, "injury_child_words")
         out.injury_report_words = _word_set(vocab, "injury_report_words")
         out.injury_self_report_words = _word_set(vocab, "injury_self_report_words")
+        out.injury_evidence_words = _word_set(vocab, "injury_evidence_words")
+        out.injury_source_words = _word_set(vocab, "injury_source_words")
         out.self_report_between = _word_set(vocab, "adults_self_report_between")
         owned = vocab.get("adults_concerns") or {}
         if not isinstance(owned, Mapping):
@@ -976,21 +991,29 @@ class Vocabulary:
         # the person named nearest before it in its clause, an agent ("by partner") passed over
         pronoun = tokens[end + 1] if end + 1 < n and tokens[end] in _INJURY_LINKS else \
             tokens[end] if end < n and tokens[end - 1] in _INJURY_LINKS else ""  # "cuts to her forearm"
-        comma = reported = disclosed = False
+        comma = reported = disclosed = evidence = parted = False
         i = start - 1
         while i >= 0 and not _marks_clause(tokens[i]):
             token = tokens[i]
             if token == ",":
                 comma = True
+                parted = evidence  # a comma between the adult and the evidence word
             elif token in adults or token in possessives or token in self.injury_child_words:
                 k = i - 1  # back over the people joined to it ("by mother and her partner", "by mother's partner")
                 while k >= 0 and (tokens[k] in _INJURY_DETERMINERS or tokens[k] in _JOINERS
-                                  or tokens[k] in adults or tokens[k] in possessives):
+                                  or tokens[k] in adults or tokens[k] in possessives
+                                  or tokens[k] in _KIN_SIDES):
                     k -= 1
                 if k >= 0 and tokens[k] == "by":  # "assaulted by partner": who struck, not who was struck
                     i = k - 1
                     continue
-                if token in self.injury_child_words or reported:
+                if token in self.injury_child_words or reported or (evidence and not parted):
+                    # the adult tells of it, or passes on photographs of it ("Grandmother sent photos of
+                    # bruising to left cheek"): the child's
+                    return False
+                if k >= 1 and tokens[k] == "from" and tokens[k - 1] in self.injury_source_words:
+                    # the adult the referral or call came from ("Referral from maternal aunt with bruises to
+                    # both upper arms", "call from mother's neighbour re bruise"): the child's
                     return False
                 gender = adults.get(token) or possessives.get(token)
                 agrees = pronoun in _PRONOUN_GENDERS and gender in _PRONOUN_GENDERS[pronoun]
@@ -1001,6 +1024,8 @@ class Vocabulary:
                 disclosed = True
             elif token in self.injury_report_words:
                 reported = True
+            elif token in self.injury_evidence_words:
+                evidence = True
             i -= 1
         return False
 
