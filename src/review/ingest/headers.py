@@ -735,7 +735,11 @@ def _narrative_by_kind(table: RawTable, index: int, headers, columns: dict[str, 
         name = next((name for name in NARRATIVE_FIELDS if last in words.get(name, ())), None)
         if name is None:
             continue
-        if name in columns:
+        if name == "action" and name in columns and last in _ACTION_WORDS and _outcome_only(headers[columns[name]]):
+            # "DSL action" beside "Outcome": what was done is the action, its outcome follows it
+            extra.setdefault(name, []).append(columns[name])
+            columns[name] = column
+        elif name in columns:
             extra.setdefault(name, []).append(column)
         else:
             columns[name] = column
@@ -749,6 +753,16 @@ def _narrative_by_kind(table: RawTable, index: int, headers, columns: dict[str, 
         found.append((concern, "free text"))
     return columns, {name: tuple(sorted(cols)) for name, cols in extra.items() if cols}, tuple(sorted(found))
 
+
+
+#: the last words of a narrative-like action column that names an action, not an outcome ("DSL action")
+_ACTION_WORDS = frozenset({"action", "actions"})
+
+
+def _outcome_only(header: str) -> bool:
+    """Does the header name an outcome and no action ("Outcome", "Referral outcome"; not "Action / outcome")?"""
+    words = set(normalise_header(header).split())
+    return bool(words & {"outcome", "outcomes"}) and not words & _ACTION_WORDS
 
 
 def _first_values(table: RawTable, index: int, column: int) -> dict[str, None]:

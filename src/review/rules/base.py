@@ -528,6 +528,49 @@ def types_recorded(ctx: Context, contact_types, mask, *, under_way: bool = False
     return pd.Series(out, index=tl.index)
 
 
+def closures_in_action(ctx: Context) -> np.ndarray:
+    """Per timeline row (read-only; kept in the context): does its action or outcome cell record its case
+    closed, whatever the row's own type? A row by one of the `closure_in_action_agency_kinds` setting
+    (children's social care) whose action names a case closure and does not deny it (`review.vocab.records_type`
+    of `case_closure` with the row's case's vocabulary: "No concerns. Mother's explanation plausible. Case closed
+    - NFA." of a home visit, "Closed - no further action", "NFA"; not "Case not closed", "NFA not agreed"). Social
+    care's outcome column records its decision on the contact it closes (a referral, a home visit): the closure
+    rule, referral_no_decision and the decision points read such a row as a closure, while it keeps its own
+    contact type. Only the action is read: a description's "asking why the case was closed" closes nothing, and
+    another agency's "No further action by victim" or a GP's "Noted. NFA." closes no social care case. The
+    candidates are picked by a vectorised whole-word search of the distinct actions for the type's keywords;
+    each distinct (vocabulary, action) of them is read once."""
+    key = "closures in action"
+    if key in ctx.extra:
+        return ctx.extra[key]
+    from ..vocab import records_type
+
+    tl = ctx.timeline
+    out = np.zeros(len(tl), dtype=bool)
+    kinds = ctx.settings.get("closure_in_action_agency_kinds") or ()
+    codes, uniques = _texts(ctx, "action")
+    pos = np.flatnonzero(ctx.kinds(kinds).to_numpy(dtype=bool) & (codes >= 0)) if kinds else np.zeros(0, dtype="int64")
+    numbers, keys = row_vocabs(ctx)
+    vocabs = [_negating_vocab((), k) for k in keys]
+    keywords = sorted({k for v in vocabs for k, rank in v.contact_type_rank.items()
+                       if v.contact_types[rank] == "case_closure"})
+    if len(pos) and keywords:
+        # the distinct actions of these rows naming a closure's keywords, by one search over them
+        used = np.unique(codes[pos])
+        named = np.zeros(len(uniques), dtype=bool)
+        named[used] = _texts_matching(uniques[used], _keyword_regex(keywords), _keyword_prefilter(keywords))
+        pos = pos[named[codes[pos]]]
+    if len(pos):
+        a, v = codes[pos].astype("int64"), numbers[pos]
+        inverse, _ = pd.factorize(v * (len(uniques) + 1) + a)
+        first = _first_of_each(inverse)
+        read = np.array([records_type("case_closure", str(uniques[a[i]]), vocabs[v[i]]) for i in first], dtype=bool)
+        out[pos] = read[inverse]
+    out.flags.writeable = False
+    ctx.extra[key] = out
+    return out
+
+
 def _distinct_texts(ctx: Context, pos: np.ndarray, numbers: np.ndarray):
     """The rows `pos` by distinct (case vocabulary number, description, action): (inverse: each row's group,
     first: a row of each group in code order, v: the rows' vocabulary numbers, row_text(i): the description
