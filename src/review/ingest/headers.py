@@ -677,6 +677,15 @@ def _concern_as_narrative(columns: dict[str, int], chosen: dict[str, tuple[int, 
 
 
 @lru_cache(maxsize=1)
+def week_date_headers() -> frozenset[str]:
+    """The date headers whose column holds the week of the contact ("Week commencing", "w/c", "Week ending"),
+    profiles.yml `week_date_headers`, normalised as headers are: its dates are approximate, as a cell "w/c
+    04/05/2020" is."""
+    data = package_data("profiles.yml") or {}
+    return frozenset(filter(None, (normalise_header(str(v)) for v in data.get("week_date_headers") or ())))
+
+
+@lru_cache(maxsize=1)
 def narrative_fallbacks() -> frozenset[str]:
     """The narrative headers that name their field only when the sheet has no other column for it
     (profiles.yml `narrative_fallbacks`: "Occurrence", "Entry", "Record"), normalised as headers are."""
