@@ -57,9 +57,9 @@ def test_a_home_visit_whose_outcome_closes_the_case_is_a_closure_with_open_conce
     rows = [referral("2023-09-12"), visit("2023-09-16", action)]
     # was: no flag (the closure was in the outcome cell, the row typed home_visit)
     assert both(rows, "closure_with_open_concerns") == [("C1-e002", "")]
-    timeline = make_timeline(rows)
-    assert list(timeline["contact_type"]) == ["referral", "home_visit"]  # the row keeps its own type
-    assert list(closures_in_action(prepare(timeline, None, RULES["settings"]))) == [False, True]
+    ctx = prepare(make_timeline(rows), None, RULES["settings"])
+    assert list(ctx.timeline["contact_type"]) == ["referral", "home_visit"]  # the row keeps its own type
+    assert list(closures_in_action(ctx)) == [False, True]
 
 
 @pytest.mark.parametrize("action", OPEN)
@@ -145,3 +145,18 @@ def test_strat_disc_types_a_description():
     from review.vocab import description_contact_type
 
     assert description_contact_type("Strat disc with police and health", VOCAB) == "strategy_discussion"
+
+
+def test_many_distinct_outcomes_read_as_each_alone():
+    # from _DENIAL_SEARCH_FROM distinct texts on, `denies` is read only where a negation cue may reach the words
+    from review.rules.base import _DENIAL_SEARCH_FROM
+    from review.vocab import records_type
+
+    kinds = ["Case closed - NFA.", "Case not closed.", "NFA not agreed by manager.", "Closed - no further action.",
+             "Visit done.", "Case closure deferred.", "Stepped down to early help."]
+    actions = [f"Visit {i}. {kinds[i % len(kinds)]}" for i in range(_DENIAL_SEARCH_FROM + 50)]
+    rows = [visit(f"2023-{1 + i % 12:02d}-{1 + i % 28:02d}", action) for i, action in enumerate(actions)]
+    ctx = prepare(make_timeline(rows), None, RULES["settings"])
+    read = closures_in_action(ctx)  # in the prepared timeline's row order
+    expected = [records_type("case_closure", a, VOCAB) for a in ctx.timeline["action"]]
+    assert list(read) == expected and 0 < sum(expected) < len(expected)

@@ -443,24 +443,30 @@ def _rows_matching(ctx: Context, pos: np.ndarray, keywords) -> np.ndarray:
     pattern, prefilter = _keyword_regex(keywords), _keyword_prefilter(keywords)
     maybe = np.zeros(len(pos), dtype=bool)
     for column in ("description", "action"):
-        codes, uniques = _texts(ctx, column)
-        codes = codes[pos]
-        seen = np.zeros(len(uniques), dtype=bool)
-        seen[codes] = True  # code -1 (NA): the last, ""
-        used = np.flatnonzero(seen)  # the distinct texts of these rows only
-        hit = np.zeros(len(uniques), dtype=bool)
-        # many distinct texts (a rule reading every row of real chronologies) are taken from the column's
-        # Arrow uniques, not turned from Python strings into Arrow again
-        if len(used) >= _ARROW_TEXTS_FROM:
-            used = used[used < len(uniques) - 1]  # not the "" for NA, in which no keyword is found
-            texts, ascii_ = _arrow_texts(ctx, column), _arrow_ascii(ctx, column)
-            if len(used) != len(texts):
-                texts, ascii_ = texts.take(pa.array(used)), ascii_[used]  # used is sorted
-            hit[used] = _texts_matching(texts, pattern, prefilter, ascii_)
-        else:
-            hit[used] = _texts_matching(uniques[used], pattern, prefilter)
-        maybe |= hit[codes]
+        maybe |= _column_matching(ctx, column, pos, pattern, prefilter)
     return maybe
+
+
+def _column_matching(ctx: Context, column: str, pos: np.ndarray, pattern: str, prefilter: str) -> np.ndarray:
+    """Which of the timeline rows at positions `pos` have a text in `column` (description or action) in which
+    `pattern` finds something: each distinct text of those rows searched once (`_rows_matching`)."""
+    codes, uniques = _texts(ctx, column)
+    codes = codes[pos]
+    seen = np.zeros(len(uniques), dtype=bool)
+    seen[codes] = True  # code -1 (NA): the last, ""
+    used = np.flatnonzero(seen)  # the distinct texts of these rows only
+    hit = np.zeros(len(uniques), dtype=bool)
+    # many distinct texts (a rule reading every row of real chronologies) are taken from the column's
+    # Arrow uniques, not turned from Python strings into Arrow again
+    if len(used) >= _ARROW_TEXTS_FROM:
+        used = used[used < len(uniques) - 1]  # not the "" for NA, in which no keyword is found
+        texts, ascii_ = _arrow_texts(ctx, column), _arrow_ascii(ctx, column)
+        if len(used) != len(texts):
+            texts, ascii_ = texts.take(pa.array(used)), ascii_[used]  # used is sorted
+        hit[used] = _texts_matching(texts, pattern, prefilter, ascii_)
+    else:
+        hit[used] = _texts_matching(uniques[used], pattern, prefilter)
+    return hit[codes]
 
 
 def types_held(ctx: Context, contact_types) -> pd.Series:
@@ -543,8 +549,6 @@ def closures_in_action(ctx: Context) -> np.ndarray:
     key = "closures in action"
     if key in ctx.extra:
         return ctx.extra[key]
-    from ..vocab import records_type
-
     tl = ctx.timeline
     out = np.zeros(len(tl), dtype=bool)
     kinds = ctx.settings.get("closure_in_action_agency_kinds") or ()
@@ -554,20 +558,40 @@ def closures_in_action(ctx: Context) -> np.ndarray:
     vocabs = [_negating_vocab((), k) for k in keys]
     keywords = sorted({k for v in vocabs for k, rank in v.contact_type_rank.items()
                        if v.contact_types[rank] == "case_closure"})
-    if len(pos) and keywords:
-        # the distinct actions of these rows naming a closure's keywords, by one search over them
-        used = np.unique(codes[pos])
-        named = np.zeros(len(uniques), dtype=bool)
-        named[used] = _texts_matching(uniques[used], _keyword_regex(keywords), _keyword_prefilter(keywords))
-        pos = pos[named[codes[pos]]]
+    if not keywords:
+        pos = pos[:0]
+    elif len(pos):
+        # the rows whose action names a closure's keywords, by one search over their distinct actions
+        pos = pos[_column_matching(ctx, "action", pos, _keyword_regex(keywords), _keyword_prefilter(keywords))]
     if len(pos):
         a, v = codes[pos].astype("int64"), numbers[pos]
         inverse, _ = pd.factorize(v * (len(uniques) + 1) + a)
         first = _first_of_each(inverse)
-        read = np.array([records_type("case_closure", str(uniques[a[i]]), vocabs[v[i]]) for i in first], dtype=bool)
+        read = np.zeros(len(first), dtype=bool)
+        for number in np.unique(v[first]):  # the texts read with each vocabulary
+            at = np.flatnonzero(v[first] == number)
+            read[at] = _records_closure(uniques[a[first[at]]], vocabs[number])
         out[pos] = read[inverse]
     out.flags.writeable = False
     ctx.extra[key] = out
+    return out
+
+
+def _records_closure(texts: np.ndarray, vocab) -> np.ndarray:
+    """`review.vocab.records_type("case_closure", text)` of each of `texts` (distinct actions): `denies` read only
+    where a negation cue may reach the words when they are many (`_may_deny`, as `types_recorded` reads them)."""
+    from ..vocab import denies, names_type
+
+    texts = np.asarray(texts, dtype=object)
+    named = np.flatnonzero(np.array([names_type("case_closure", str(t), vocab) for t in texts], dtype=bool))
+    maybe = np.ones(len(named), dtype=bool)
+    if len(named) >= _DENIAL_SEARCH_FROM:
+        maybe = _may_deny(texts[named], _denial_prefilter(vocab.denial_words("case_closure"),
+                                                          _negation_phrases(vocab, "case_closure")))
+    denied = np.zeros(len(named), dtype=bool)
+    denied[maybe] = [denies("case_closure", str(t), vocab) for t in texts[named[maybe]]]
+    out = np.zeros(len(texts), dtype=bool)
+    out[named[~denied]] = True
     return out
 
 
