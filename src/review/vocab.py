@@ -344,6 +344,9 @@ class Vocabulary:
     raw: Mapping
     agencies: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # normalised alias -> triple
     agency_kinds: list[tuple[str, Phrases]] = field(default_factory=list)
+    # agency_kinds keywords that name the body an agency belongs to, not what it does ("local authority",
+    # "council"): they give a name its kind only when no other keyword is in it (`agency_kind_generic`)
+    agency_kind_generic: frozenset = frozenset()
     contact_types: list[str] = field(default_factory=list)  # vocabulary order
     contact_type_keywords: Phrases = field(default_factory=Phrases)
     contact_type_rank: dict[str, int] = field(default_factory=dict)  # keyword -> first type's position
@@ -494,6 +497,7 @@ class Vocabulary:
             if kind not in AGENCY_KINDS:
                 raise ConfigError(f"vocabulary agency_kinds: unknown kind {kind!r} (one of {', '.join(AGENCY_KINDS)})")
             out.agency_kinds.append((kind, Phrases(_as_list(words, f"agency_kinds.{kind}"))))
+        out.agency_kind_generic = _word_set(vocab, "agency_kind_generic")
 
         for name, entry in (vocab.get("agencies") or {}).items():
             entry = entry or {}
@@ -782,14 +786,22 @@ class Vocabulary:
 
     # -- agencies -----------------------------------------------------------------------------------
     def _kind_of(self, name: str) -> str:
-        """The agency kind whose keyword match is longest (ties: vocabulary order), else "other"."""
+        """The agency kind whose keyword match is longest (ties: vocabulary order), else "other". A keyword of
+        `agency_kind_generic` ("local authority", "council": the body a service belongs to) counts only when
+        the name has no other: "Local Authority Elective Home Education Team" is education, "Council Housing"
+        housing, "Westshire Council" alone social care."""
         tokens = self.agency_tokens(name)
+        generic = self.agency_kind_generic
         best, best_len = "other", 0
+        fallback, fallback_len = "other", 0
         for kind, phrases in self.agency_kinds:
             for start, end, phrase in phrases.find(tokens):
-                if len(phrase) > best_len:
+                if phrase in generic:
+                    if len(phrase) > fallback_len:
+                        fallback, fallback_len = kind, len(phrase)
+                elif len(phrase) > best_len:
                     best, best_len = kind, len(phrase)
-        return best
+        return best if best_len else fallback
 
     def agency_tokens(self, name) -> list[str]:
         """The words of an agency name as written (`normalise_text`), with each word of `agency_people_words`

@@ -144,7 +144,7 @@ _VOCABS: dict = {}  # (case vocabulary key, extra post-negation cues) -> (the vo
 
 #: vocab.yml keys the rules' reading of texts never uses (agency names and kinds: ingest's alone). A case
 #: whose vocab.yml holds only these reads its texts with the package vocabulary, compiled once for all
-RULES_IGNORE_VOCAB = ("agencies", "agency_kinds")
+RULES_IGNORE_VOCAB = ("agencies", "agency_kinds", "agency_kind_generic")
 
 
 def _negating_vocab(negations: tuple, key: str = ""):
