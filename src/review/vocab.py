@@ -354,6 +354,8 @@ class Vocabulary:
     # the cues after which a keyword names another event, and the types a following letter keyword is about
     contact_type_cell_words: frozenset = frozenset()
     contact_type_context_cues: Phrases = field(default_factory=Phrases)
+    # the cues after which every keyword of the clause is an event another agency told of (`contact_type_reported_cues`)
+    contact_type_reported_cues: Phrases = field(default_factory=Phrases)
     contact_type_letter_subjects: frozenset = frozenset()
     # an agency whose name says what its contacts are (`agency_contact_types`): (type, its agency words, the types
     # its rows' descriptions name that are read as that type, the types its outcome is read for)
@@ -528,6 +530,8 @@ class Vocabulary:
             w for w in map(normalise_text, _as_list(vocab.get("contact_type_cell_words"), "contact_type_cell_words")) if w)
         out.contact_type_context_cues = Phrases(
             _as_list(vocab.get("contact_type_context_cues"), "contact_type_context_cues"))
+        out.contact_type_reported_cues = Phrases(
+            _as_list(vocab.get("contact_type_reported_cues"), "contact_type_reported_cues"))
         subjects = _as_list(vocab.get("contact_type_letter_subjects"), "contact_type_letter_subjects")
         for name in subjects:
             if name not in CONTACT_TYPES:
@@ -2277,7 +2281,8 @@ def _type_hits(v: Vocabulary, tokens: list[str], *, cell: bool = False) -> list:
                         hits.append((i, i + k, rank_of[keyword]))
     if not hits:
         return hits
-    cued = not v.contact_type_context_cues._by_first.keys().isdisjoint(tokens)
+    cued = not (v.contact_type_context_cues._by_first.keys().isdisjoint(tokens)
+                and v.contact_type_reported_cues._by_first.keys().isdisjoint(tokens))
     if cued or (len(hits) > 1 and _may_drop(v, hits)):
         kept = _contact_hits(v, tokens, list(hits), cued)
         # a type cell names the contact's type: when every keyword in it reads as another event's ("Post
@@ -2303,11 +2308,17 @@ def _contact_hits(v: Vocabulary, tokens: list[str], hits: list, cued: bool) -> l
     """`hits` (start, end, rank) less those naming another event than the contact (`description_contact_type`);
     `cued`: whether a word of `tokens` begins a context cue."""
     cue_ends = [end for _, end, _ in v.contact_type_context_cues.find(tokens)] if cued else []
+    # "Told by social care that assessment closed and stepped down to early help": every keyword after a
+    # reported cue, to the end of its clause, is another agency's event the row records being told of
+    reported = []
+    for _, end, _ in (v.contact_type_reported_cues.find(tokens) if cued else ()):
+        stop = next((k for k in range(end, len(tokens)) if tokens[k] in _CLAUSE_TOKENS), len(tokens))
+        reported.append((end, stop))
     letter = v._letter_rank
     letter_starts = {s for s, _, rank in hits if rank == letter}
     subjects = v.contact_type_letter_subjects
     hits.sort()
-    other_event = set()
+    other_event = {hit for hit in hits if any(lo <= hit[0] < hi for lo, hi in reported)}
     for cue in cue_ends:
         # the first keyword after the cue, with those of its type straight after it ("following her admission
         # to ward"), names the other event; a keyword of another type after them is the contact's own ("post
