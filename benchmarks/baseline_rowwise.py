@@ -1151,9 +1151,12 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             filing = (d.get("agency_kind") in (settings.get("decision_filing_agency_kinds") or ())
                       and bool(settings.get("decision_filing_words"))
                       and _mentioned(text, settings["decision_filing_words"], ()))
-            if not d["_exact"] or not (_held(d, decision_types) or _closed_in_action(d, settings) or home or (
-                    bool(keywords) and not filing and _mentioned(
-                    text, keywords, negations))):
+            # an elective home education team's judgement that the education at home is suitable
+            suitable = (d.get("agency_kind") in (settings.get("suitability_decision_agency_kinds") or ())
+                        and bool(settings.get("suitability_decision_keywords"))
+                        and _mentioned(text, settings["suitability_decision_keywords"], negations))
+            if not d["_exact"] or not (_held(d, decision_types) or _closed_in_action(d, settings) or home or suitable
+                                       or (bool(keywords) and not filing and _mentioned(text, keywords, negations))):
                 continue
             d_agency = _text(d.get("agency"))
             lo = d["_day"] - dt.timedelta(days=int(q["window_days"]))

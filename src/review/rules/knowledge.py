@@ -78,6 +78,11 @@ def _decision_mask(ctx: Context) -> pd.Series:
     # a return home only where it can be a decision about the child's care (`_return_home_rows`): not a
     # missing child found and returned home, nor the police's record of one
     by_words |= text_mentions(ctx, _return_home_rows(ctx) & candidates, home, _decision_negations(settings))
+    # an elective home education team's judgement that the education at home is suitable ("Provision deemed
+    # 'suitable' provisionally"): a decision about the child, by an education agency only (`_suitability`)
+    suit_rows, suit_words = _suitability(ctx)
+    if suit_words:
+        by_words |= text_mentions(ctx, suit_rows & exact, suit_words, _decision_negations(settings))
     # a social care row whose action or outcome records the case closed ("No concerns. Case closed." of a home
     # visit), whatever its own type (`closures_in_action`)
     return (by_type | by_words | closures_in_action(ctx)) & tl["_exact"]
@@ -97,6 +102,23 @@ def _return_home_rows(ctx: Context) -> np.ndarray:
     return out
 
 
+def _suitability(ctx: Context) -> tuple[np.ndarray, list]:
+    """(the rows whose `suitability_decision_keywords` are a decision: those by one of the
+    `suitability_decision_agency_kinds` setting, the keywords). An elective home education team deciding the
+    education a parent provides is suitable decides about the child; a parent's or a school's "suitable" does
+    not."""
+    settings = ctx.settings
+    kinds = settings.get("suitability_decision_agency_kinds") or ()
+    words = [str(w) for w in settings.get("suitability_decision_keywords") or [] if normalise_text(w)]
+    if not kinds or not words:
+        return np.zeros(len(ctx.timeline), dtype=bool), []
+    return ctx.kinds(kinds).to_numpy(dtype=bool), words
+
+
+#: the label of a decision by one of the `suitability_decision_keywords` (`decision_label`)
+SUITABILITY_LABEL = "education_deemed_suitable"
+
+
 def _decision_negations(settings: dict) -> tuple:
     return tuple(str(w) for w in settings.get("decision_negations", []))
 
@@ -109,7 +131,8 @@ def decision_label(ctx: Context, rows: pd.DataFrame, positions=None) -> pd.Serie
     label = rows["contact_type"].astype("string")
     keywords = [str(w) for w in settings.get("decision_keywords", []) if normalise_text(w)]
     home = [str(w) for w in settings.get("return_home_keywords") or [] if normalise_text(w)]
-    if keywords or home:
+    suit_rows, suit_words = _suitability(ctx)
+    if keywords or home or suit_words:
         text = (rows["description"].fillna("").astype(str) + " . " + rows["action"].fillna("").astype(str))
         where = rows.index if positions is None else positions
         numbers, keys = row_vocabs(ctx)
@@ -117,8 +140,12 @@ def decision_label(ctx: Context, rows: pd.DataFrame, positions=None) -> pd.Serie
         negations = _decision_negations(settings)
         # a return home's words only where they can be a decision (`_return_home_rows`)
         homely = _return_home_rows(ctx)[np.asarray(where, dtype="int64")] if home else np.zeros(len(rows), dtype=bool)
-        found = pd.Series([_first_decision_word(t, keywords + home if h else keywords, negations, v)
-                           for t, v, h in zip(text, vocab, homely)], index=rows.index, dtype=object)
+        suited = suit_rows[np.asarray(where, dtype="int64")] if suit_words else np.zeros(len(rows), dtype=bool)
+        found = pd.Series([_first_decision_word(t, (keywords + home if h else keywords) + (suit_words if s else []),
+                                                negations, v)
+                           for t, v, h, s in zip(text, vocab, homely, suited)], index=rows.index, dtype=object)
+        # a home education team's judgement is labelled as one, whichever of its words it used
+        found = found.where(~found.isin([w.lower() for w in suit_words]), SUITABILITY_LABEL)
         # a decision by its words only: not of a decision type, or of one whose text says it did not take
         # place ("ICPC postponed; child returned home" decided the return home)
         by_type = types_held(ctx, settings["decision_contact_types"]).to_numpy(dtype=bool)
