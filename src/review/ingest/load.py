@@ -434,7 +434,7 @@ class _CaseBatch:
         if match is not None and table.merged_ranges:
             _unfill_across_fields(table, cells, match, report)
             cells_are_rows = False
-        blank = pd.isna(cells)
+        blank = np.equal(cells, None) if table.only_none_missing else pd.isna(cells)
         blank_row = blank.all(axis=1)
         row_numbers = table.row_numbers
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 import re
 import struct
@@ -866,7 +867,7 @@ def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec, parts: _Xlsx
                 if merge_fallback is None:
                     merge_fallback = _openpyxl_merged_ranges(path, rel) if kind == "xlsx" else _ods_merged_ranges(path, rel)
                 ranges = merge_fallback.get(meta.name)
-            rows = _blank_cells_to_none(rows)
+            rows, only_none_missing = _cleaned_cells(rows)
             recovered = None
             if kind == "ods":
                 if untyped is None:
@@ -874,7 +875,8 @@ def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec, parts: _Xlsx
                 recovered = _fill_untyped(rows, untyped.get(meta.name))
                 if recovered:
                     used_columns = _used_columns(rows)
-            table = RawTable(rel, meta.name, rows, list(range(1, len(rows) + 1)), hidden=hidden)
+            table = RawTable(rel, meta.name, rows, list(range(1, len(rows) + 1)), hidden=hidden,
+                             only_none_missing=only_none_missing)  # merged and untyped cells copy or add text
             if recovered:
                 shown = ", ".join(map(str, recovered[:10])) + (f" and {len(recovered) - 10} more" if len(recovered) > 10 else "")
                 table.notes.append(
@@ -913,7 +915,19 @@ _FEW_BLANK_TEXTS = 4
 
 
 def _blank_cells_to_none(rows: list[list[object]]) -> list[list[object]]:
-    """Blank ('') and whitespace-only text cells become None; every other value stays as it is.
+    """Blank ('') and whitespace-only text cells become None; every other value stays as it is
+    (`_cleaned_cells`, without saying whether any other cell is missing)."""
+    return _cleaned_cells(rows)[0]
+
+
+#: the classes of the cell values calamine gives that are never a missing value (a float is, when NaN)
+_PRESENT_CELL_CLASSES = frozenset({str, int, bool, dt.date, dt.datetime, dt.time, dt.timedelta})
+
+
+def _cleaned_cells(rows: list[list[object]]) -> tuple[list[list[object]], bool]:
+    """(the rows with blank ('') and whitespace-only text cells made None, every other value as it is;
+    whether every other value is present: none is a float NaN or of a class `pd.isna` might read as
+    missing, for `RawTable.only_none_missing`).
 
     The same as ``[[None if v == "" or (v.__class__ is str and v.isspace()) else v for v in row] for
     row in rows]`` for the values calamine gives (str, int, float, bool, date, datetime, time,
@@ -926,19 +940,23 @@ def _blank_cells_to_none(rows: list[list[object]]) -> list[list[object]]:
         distinct = set(chain.from_iterable(rows))
     except TypeError:  # an unhashable value: not one calamine gives
         distinct = None
-    if distinct is not None:
-        blanks = [v for v in distinct if v.__class__ is str and (not v or v.isspace())]
-        if len(blanks) <= _FEW_BLANK_TEXTS:
-            for blank in blanks:
-                for row in rows:
-                    count = row.count(blank)
-                    at = -1
-                    while count:
-                        at = row.index(blank, at + 1)
-                        row[at] = None
-                        count -= 1
-            return rows
-    return [[None if v == "" or (v.__class__ is str and v.isspace()) else v for v in row] for row in rows]
+    if distinct is None:
+        return [[None if v == "" or (v.__class__ is str and v.isspace()) else v for v in row] for row in rows], False
+    # per distinct value: a NaN is never equal to itself
+    present = all(v is None or v.__class__ in _PRESENT_CELL_CLASSES or (v.__class__ is float and v == v)
+                  for v in distinct)
+    blanks = [v for v in distinct if v.__class__ is str and (not v or v.isspace())]
+    if len(blanks) > _FEW_BLANK_TEXTS:
+        return [[None if v == "" or (v.__class__ is str and v.isspace()) else v for v in row] for row in rows], present
+    for blank in blanks:
+        for row in rows:
+            count = row.count(blank)
+            at = -1
+            while count:
+                at = row.index(blank, at + 1)
+                row[at] = None
+                count -= 1
+    return rows, present
 
 
 #: a note names at most this many merged ranges ("D11:E11, A20:A21 and 3 more")
@@ -1210,7 +1228,8 @@ def read_csv(path: Path, rel: str) -> RawTable:
             "a stray value far to the right? Delete it and save again",
             file=rel,
         )
-    return RawTable(rel, "", rows, list(range(1, len(rows) + 1)), notes=notes, record_widths=widths)
+    return RawTable(rel, "", rows, list(range(1, len(rows) + 1)), notes=notes, record_widths=widths,
+                    only_none_missing=True)  # text or None only
 
 
 def _check_unclosed_quotes(rows: list[list[str | None]], text: str, delimiter: str, rel: str) -> None:
