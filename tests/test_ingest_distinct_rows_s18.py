@@ -108,4 +108,3 @@ def test_few_rows_read_alike_either_way(tmp_path, monkeypatch, count):
     plain, plain_report, _ = read(case, monkeypatch, 1.5)
     pd.testing.assert_frame_equal(contacts, plain)
     assert dataclasses.asdict(report) == dataclasses.asdict(plain_report)
-

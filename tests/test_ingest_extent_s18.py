@@ -1,4 +1,6 @@
 """The far-cell search of the xlsx checks (s18: "r=" found as 16-bit values) answers as its regex does."""
+
+
 def test_the_far_cell_search_answers_as_the_regex_does_in_longer_xml():
     # the array search reads "r=" as one 16-bit value at even and odd offsets and leaves the last bytes to
     # the regex: samples long enough for both, with references at every offset and at the very end
