@@ -934,8 +934,8 @@ def _blank_cells_to_none(rows: list[list[object]]) -> list[list[object]]:
     return _cleaned_cells(rows)[0]
 
 
-#: the classes of the cell values calamine gives that are never a missing value (a float is, when NaN)
-_PRESENT_CELL_CLASSES = frozenset({str, int, bool, dt.date, dt.datetime, dt.time, dt.timedelta})
+#: the classes of the cell values calamine gives that are never a missing value (a float is, when NaN), and None
+_PRESENT_CELL_CLASSES = frozenset({str, int, bool, dt.date, dt.datetime, dt.time, dt.timedelta, type(None)})
 
 
 def _cleaned_cells(rows: list[list[object]]) -> tuple[list[list[object]], bool]:
@@ -956,9 +956,9 @@ def _cleaned_cells(rows: list[list[object]]) -> tuple[list[list[object]], bool]:
         distinct = None
     if distinct is None:
         return [[None if v == "" or (v.__class__ is str and v.isspace()) else v for v in row] for row in rows], False
-    # per distinct value: a NaN is never equal to itself
-    present = all(v is None or v.__class__ in _PRESENT_CELL_CLASSES or (v.__class__ is float and v == v)
-                  for v in distinct)
+    classes = set(map(type, distinct))  # in C
+    present = classes <= _PRESENT_CELL_CLASSES or (
+        classes <= _PRESENT_CELL_CLASSES | {float} and all(v == v for v in distinct if v.__class__ is float))  # NaN != NaN
     blanks = [v for v in distinct if v.__class__ is str and (not v or v.isspace())]
     if len(blanks) > _FEW_BLANK_TEXTS:
         return [[None if v == "" or (v.__class__ is str and v.isspace()) else v for v in row] for row in rows], present
