@@ -127,8 +127,9 @@ def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataF
             batch.advise_sheets(spec, sheets)
             report.files += sheets
         contacts = batch.finish()
-    report.other_children = list(batch.other_names)
-    report.other_people = dict(batch.other_names)
+        report.other_children = list(batch.other_names)
+        report.other_people = dict(batch.other_names)
+        del batch  # its column lists freed now: the collector, once resumed, would walk them for nothing
     report.notes += _unlisted_files(case)
     return contacts, report
 
