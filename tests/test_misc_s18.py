@@ -106,3 +106,35 @@ def test_the_contact_density_legend_is_above_the_bars(tmp_path):
     legend_box = bars_ax.get_legend().get_window_extent(renderer)
     axes_box = bars_ax.get_window_extent(renderer)
     assert legend_box.y0 >= axes_box.y1 - 1  # above the plotting area, so it covers no bar
+
+
+# -- a row about another child, named after "Contact re" (QA pass 3, CSC row 14) ---------------------------------
+def _jayden_case(case_dir: Path) -> Path:
+    import yaml
+
+    case_dir.mkdir(parents=True)
+    raw = {"case_id": "amara", "child_name": "Amara Hale", "date_of_birth": "2019-01-10", "review_date": "2020-06-30",
+           "people": {"Amara Hale": "Child", "Leanne Hale": "Mother", "Jayden Hale": "Partner's son"}}
+    (case_dir / "case.yml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+    lines = ["Date,Agency,Type,Details,Outcome",
+             '28/01/2020,Westbridge CSC,Contact,"Grandmother rang: bruise to Amara\'s cheek.","Home visit booked"',
+             '03/02/2020,Westbridge CSC,Contact,"Contact re Jayden Hale (aged 6, partner\'s son from a previous '
+             'relationship) - his school reports poor attendance.","Passed to Eastvale. NFA here."',
+             '04/02/2020,Westbridge CSC,Contact,"Referral regarding Jayden Hale: frightened at dad\'s house.","NFA"',
+             '05/02/2020,Westbridge CSC,Contact,"Contact re Amara - aunt sent photos of bruising.","Visit booked"',
+             '06/02/2020,Westbridge CSC,Contact,"Contact regarding Jayden and Amara: both seen at home.","Noted"']
+    (case_dir / "csc.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return case_dir
+
+
+def test_a_row_about_a_listed_child_after_contact_re_is_rejected_naming_file_row_and_column(tmp_path):
+    from review.config import load_case_config
+    from review.ingest import load_contacts
+
+    contacts, report = load_contacts(load_case_config(_jayden_case(tmp_path / "a")))
+    sheet = report.files[0]
+    assert contacts["source_row"].tolist() == [2, 5, 6]  # Amara's, and the row about both children, are kept
+    assert [(r.row, r.column) for r in sheet.rejections] == [(3, "Details"), (4, "Details")]
+    assert all(r.reason.startswith("record of another child: the description opens with 'Jayden Hale'")
+               for r in sheet.rejections)
+    assert sheet.file.endswith("csc.csv")
