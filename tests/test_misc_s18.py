@@ -138,3 +138,50 @@ def test_a_row_about_a_listed_child_after_contact_re_is_rejected_naming_file_row
     assert all(r.reason.startswith("record of another child: the description opens with 'Jayden Hale'")
                for r in sheet.rejections)
     assert sheet.file.endswith("csc.csv")
+
+
+# -- information_not_shared: one flag per concern, not per duplicate row (QA pass 3, nursery 'Concerns log') --------
+def _nursery_rows(grouped: bool):
+    import datetime as dt  # noqa: F401
+
+    nursery = {"agency": "Little Stars Day Nursery", "agency_kind": "education", "contact_type": "other"}
+    text = "Bruise to Amara's forehead noticed at drop off. Mum said she fell."
+    rows = [
+        {"date": "2019-11-18", "description": text, "concerns": "bruising", "event_id": "C1-e001", **nursery},
+        {"date": "2019-11-18", "description": text, "concerns": "bruising", "event_id": "C1-e002", **nursery},
+        {"date": "2019-12-02", "contact_type": "case_closure", "description": "Case closed. NFA.",
+         "agency": "Westbridge Children's Social Care", "agency_kind": "social care", "event_id": "C1-e003"},
+    ]
+    if grouped:
+        rows[0]["event_group"] = rows[1]["event_group"] = "C1-e001"
+    return rows
+
+
+@pytest.mark.parametrize("grouped, expected", [(True, ["C1-e001"]), (False, ["C1-e001", "C1-e002"])])
+def test_the_same_entry_recorded_twice_is_one_concern_not_shared(grouped, expected):
+    import datetime as dt
+    import sys
+
+    from review.config import CaseConfig
+    from review.rules import detect, load_rules
+    from review.rules.testing import make_timeline
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import baseline_rowwise
+
+    rules = load_rules()
+    timeline = make_timeline(_nursery_rows(grouped), dob="2019-01-10")
+    case = CaseConfig(case_dir=".", case_id="C1", date_of_birth=dt.date(2019, 1, 10), review_date=dt.date(2020, 6, 30))
+    flags = detect(timeline, case, rules, only=["information_not_shared"])
+    assert flags["trigger_event_id"].tolist() == expected
+    if grouped:  # both rows are the flag's evidence
+        assert set(flags["evidence_event_ids"].iloc[0].split("; ")) >= {"C1-e001", "C1-e002"}
+    if not grouped:
+        return  # (the baseline links the two identical rows itself, as the timeline would)
+    plain = []
+    for r in timeline.astype(object).where(timeline.notna(), None).to_dict("records"):
+        r["date"] = pd.Timestamp(r["date"]).to_pydatetime()
+        plain.append(r)
+    _, base = baseline_rowwise.run(plain, {"C1": {"date_of_birth": dt.date(2019, 1, 10),
+                                                  "review_date": dt.date(2020, 6, 30)}}, rules)
+    assert [f["trigger_event_id"] for f in base if f["rule_id"] == "information_not_shared"] == expected
