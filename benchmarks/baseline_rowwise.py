@@ -1140,7 +1140,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         home_not_kinds = settings.get("return_home_not_agency_kinds") or []
         home_not_tags = settings.get("return_home_not_with_tags") or []
         group_agencies = {(x["_gcode"], _text(x.get("agency"))) for x in tl}
-        first_decision = {}  # (concern row pos, deciding agency) -> first decision without the concern
+        # (concern's event group, its agency, deciding agency) -> (first concern row pos, first decision without
+        # it): the same entry recorded twice by one agency is one concern
+        first_decision = {}
         for d in tl:
             text = _text(d.get("description")) + " . " + _text(d.get("action"))
             negations = tuple(settings.get("decision_negations", []))
@@ -1184,8 +1186,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             known = {same.get(t, t) for c, tags, own, reached in pairs if reached for t in tags}
             for c, tags, own, reached in pairs:
                 if c["_exact"] and _text(c.get("agency")) != d_agency and any(same.get(t, t) not in known for t in own):
-                    first_decision.setdefault((c["_pos"], d_agency), d)
-        for (pos, d_agency), d in sorted(first_decision.items()):
+                    first_decision.setdefault((c["_gcode"], _text(c.get("agency")), d_agency), (c["_pos"], d))
+        firsts = sorted(((pos, d_agency), d) for (_, _, d_agency), (pos, d) in first_decision.items())
+        for (pos, d_agency), d in firsts:
             flags.append(_flag("information_not_shared", tl[pos], d["_day"], None, d_agency))
 
     # closure_with_open_concerns ---------------------------------------------------------------------
