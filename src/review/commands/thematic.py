@@ -101,9 +101,12 @@ def run(args) -> int:
         least = sightings.iloc[0]  # the kind that least often saw the child where it was there to be seen
         share = least["face_to_face_seen_share"]
         if share is not None and share is not pd.NA and share == share:
+            missed = least.get("face_to_face_missed")
+            missed = 0 if missed is None or missed is pd.NA or missed != missed else int(missed)
             said = (f"{least['agency_kind']} recorded the child seen at the lowest share of its face-to-face contacts "
-                    f"(visits, appointments, attendances; not calls or letters), {share:.0%} of "
-                    f"{int(least['face_to_face'])}")
+                    f"(visits, appointments, attendances, and those missed: not brought, no access; not calls or "
+                    f"letters), {share:.0%} of {int(least['face_to_face'])}"
+                    + (f" ({missed} missed)" if missed else ""))
         else:
             seen = int(least["seen_recorded"] + least["seen_read"])
             said = (f"{least['agency_kind']} recorded the child seen at the lowest share of its contacts, {seen} of "
