@@ -1090,7 +1090,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 # child was not seen (exact-date ones first); none: no agency had a contact in it, no flag
                 last_seen = max((x["_day"] for x in tl if _seen(x) and x["_day"] is not None
                                  and x["_day"] <= review_end), default=None)
-                candidates = [i for i in range(stretch, within[-1] + 1) if (not _seen(tl[i]) or holder(tl[i], variant))
+                candidates = [i for i in range(stretch, within[-1] + 1) if tl[i]["_day"] is not None
+                              and (not _seen(tl[i]) or holder(tl[i], variant))
                               and (death is None or tl[i]["_day"] < death)
                               and (last_seen is None or tl[i]["_day"] >= last_seen)]
                 exact = [i for i in candidates if tl[i]["_exact"]] or candidates
