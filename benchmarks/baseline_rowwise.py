@@ -52,6 +52,7 @@ from review.rules.base import content_anchor, content_key, source_order_key  # a
 from review.rules.base import referral_text_day  # the day one referral row's text dates its referral on
 from review.rules.base import keyword_referral_day  # the day one row's words date the (CAMHS) referral it records on
 from review.rules.base import agency_declined_text  # a CAMHS record of the referral going nowhere (one text)
+from review.rules.base import public_referrer_cell, public_referrer_text  # a receipt of a relative's or the public's referral (one text, one cell)
 from review.rules.base import agency_named  # does one agency name name one of some words (CAMHS)
 from review.rules.knowledge import names_sender  # does one text record information sent by one agency
 from review.rules.self_harm_not_referred import case_reporters, reported_child_self_harm  # "Mum says she self-harmed"
@@ -236,7 +237,7 @@ def build_timeline(rows: list[dict], case: dict) -> list[dict]:
         # the records' own words: from a row stating the child is not (yet) mobile, not mobile until a row
         # states mobility (no case.yml mobile_from: it wins); a dated row only
         statement = row_statement(r.get("description"), r.get("action"),
-                                  child_identity(case.get("child_name"), case.get("child_sex")))
+                                  child_identity(case.get("child_name"), case.get("child_sex"), case.get("people")))
         if statement != NO_STATEMENT:
             recorded = statement
         if day is not None and not case.get("mobile_from") and recorded == NOT_MOBILE:
@@ -675,12 +676,25 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             "was_not_brought" in x["_tags"]
             and x.get("contact_type") in (settings.get("missed_contact_types") or ()))
 
-    def receipt(x):
-        # social care's record of receiving a referral or notification (settings.receipt_*): the referral was
-        # made no later than its day (the package's `referral_receipts`)
+    def any_receipt(x):
+        # social care's record of receiving a referral or notification (settings.receipt_*), whoever made it (the
+        # package's `all_referral_receipts`): a referral awaiting social care's decision
         return (bool(settings.get("receipt_keywords")) and x.get("agency_kind") in (settings.get("receipt_agency_kinds") or [])
                 and _mentioned(_text(x.get("description")) + " . " + _text(x.get("action")), settings["receipt_keywords"],
                                tuple(settings.get("receipt_negations") or ())))
+
+    def public_receipt(x):
+        # ... made by a member of the public or the family (the package's `public_referral_receipts`)
+        referrers = settings.get("receipt_public_referrers") or ()
+        return bool(referrers) and any_receipt(x) and (
+            public_referrer_text(_text(x.get("description")) + " . " + _text(x.get("action")), referrers,
+                                 settings.get("receipt_referrer_words") or ())
+            or public_referrer_cell(x.get("source_of_information"), referrers))
+
+    def receipt(x):
+        # an agency's referral received: the referral was made no later than its day (the package's
+        # `referral_receipts`); a relative's or the public's answers no agency's duty to escalate
+        return any_receipt(x) and not public_receipt(x)
 
     def agency_answers(x, q):
         # (None, declined) for a row by no agency of q's response_agency_names; else (answers, declined): a
@@ -910,7 +924,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             # receipt_referral_window_days before it and not decided before its day
             groups = {r["_gcode"] for r in referrals}
             window = q.get("receipt_referral_window_days")
-            for r in _first_per_group([r for r in tl if r["_exact"] and receipt(r)
+            for r in _first_per_group([r for r in tl if r["_exact"] and any_receipt(r)
                                        and not esc_held(r, ["referral_to_csc"])]):
                 if r["_gcode"] in groups or (q.get("receipts_not_on_cp_plan") and r.get("on_cp_plan") is True):
                     continue  # (a notification about a child on a plan goes to the lead social worker)
@@ -1208,6 +1222,58 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     flags.append(_flag("closure_with_open_concerns", r, r["_day"]))
                     break
 
+    # repeat_referrals_closed ------------------------------------------------------------------------
+    if "repeat_referrals_closed" in p:
+        q = p["repeat_referrals_closed"]
+
+        def social(x):
+            return x.get("agency_kind") in q["agency_kinds"] and x["_exact"]
+
+        def row_text(x):
+            return _text(x.get("description")) + " . " + _text(x.get("action"))
+
+        def is_referral(x):
+            # a referral row that took place, social care's receipt of one (the family's too), or its words
+            return social(x) and (_held(x, q["referral_contact_types"]) or any_receipt(x) or (
+                bool(q.get("referral_keywords")) and _mentioned(row_text(x), q["referral_keywords"], ())))
+
+        def is_closure(x):
+            # the package's `social_care_closures`
+            return social(x) and (_held(x, q["closure_contact_types"]) or (
+                bool(q.get("closure_keywords")) and _mentioned(row_text(x), q["closure_keywords"],
+                                                               tuple(q.get("closure_negations") or ()),
+                                                               tuple(q.get("closure_other_agency_words") or ()))))
+
+        def is_escalated(x):
+            return esc_held(x, q["protective"]) or _held(x, q["protective"])
+
+        def is_protective(x):
+            # a strategy discussion, s47 enquiry or conference, or the child seen alone (the cell or the words)
+            return is_escalated(x) or x.get("child_seen_alone") is True or (
+                bool(q.get("seen_alone_keywords")) and _mentioned(row_text(x), q["seen_alone_keywords"], (),
+                                                                  tuple(q.get("seen_alone_not_with") or ())))
+
+        referrals = _first_per_group([r for r in tl if is_referral(r)])
+        kept = []
+        for i, r in enumerate(referrals):
+            nxt = referrals[i + 1]["_pos"] if i + 1 < len(referrals) else None
+            closure = _first(tl, r["_day"], is_closure)
+            if (closure is None or closure["_pos"] < r["_pos"] or (nxt is not None and closure["_pos"] >= nxt)
+                    or closure["_day"] > r["_day"] + dt.timedelta(days=int(q["closure_within_days"]))):
+                continue
+            guard = _first(tl, r["_day"], is_protective)
+            if guard is not None and guard["_day"] <= closure["_day"]:
+                continue
+            kept.append((r, closure))
+        for r, closure in kept:
+            lo = r["_day"] - dt.timedelta(days=int(q["window_days"]))
+            n = sum(1 for k, _ in kept if lo <= k["_day"] <= r["_day"] and k["_pos"] <= r["_pos"])
+            if n < int(q["min_referrals"]):
+                continue
+            action = _first(tl, r["_day"], is_escalated)
+            flags.append(_flag("repeat_referrals_closed", r, closure["_day"], _capped(action, r["_day"], None, death),
+                               cut=death))
+
     # assessment_wait --------------------------------------------------------------------------------
     if "assessment_wait" in p:
         q = p["assessment_wait"]
@@ -1382,7 +1448,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         repeat_groups = {x["_gcode"] for x in episodes
                          if sum(1 for y in episodes if x["_episode"] - window <= y["_episode"] <= x["_episode"]) >= q["repeat_missing_min"]}
         service = set(q.get("episode_response_keywords") or ())
-        missing = [r for r in missing if not (service and _mentioned(_text(r.get("description")), list(service), ()))]
+        # (s18) the service also by its agency's name ("Compass Return Home Service", "RHI team")
+        service_names = list(q.get("episode_response_agency_names") or ())
+        missing = [r for r in missing if not (service and _mentioned(_text(r.get("description")), list(service), ()))
+                   and not (service_names and agency_named(r.get("agency"), service_names))]
         q_repeat = _repeat_params(q)
         exploited_groups = {r["_gcode"] for r in exploited}
         trigger_ids = {id(r) for r in exploited + missing}
@@ -1424,8 +1493,19 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             limit is not None and r["age_days"] is not None and r["age_days"] >= float(limit) * 365.25) and not (
             least is not None and r["age_days"] is not None and r["age_days"] < float(least) * 365.25) or told(r))])
         window = dt.timedelta(days=q["repeat_window_days"])
-        repeated = {id(x) for x in episodes
-                    if sum(1 for y in episodes if x["_day"] - window <= y["_day"] <= x["_day"]) >= q["repeat_min_episodes"]}
+
+        def received(x):
+            # (s18) a record of receiving another agency's referral of the self-harm (social care's receipt, or
+            # CAMHS's: "GP referral: 14F, superficial cutting ..."): that agency's episode again, not counted
+            return bool(q.get("receipts_not_repeat_episodes")) and (receipt(x) or (
+                bool(settings.get("receipt_keywords")) and bool(q.get("mental_health_agencies"))
+                and agency_named(x.get("agency"), q["mental_health_agencies"])
+                and _mentioned(_text(x.get("description")) + " . " + _text(x.get("action")), settings["receipt_keywords"],
+                               tuple(settings.get("receipt_negations") or ()))))
+
+        counted = [x for x in episodes if not received(x)]
+        repeated = {id(x) for x in counted
+                    if sum(1 for y in counted if x["_day"] - window <= y["_day"] <= x["_day"]) >= q["repeat_min_episodes"]}
         mental = dict(q, escalations=[], response_contact_types=[], response_keywords=q["mental_health_keywords"],
                       response_agency_names=q.get("mental_health_agencies") or [],
                       response_agency_declines=q.get("mental_health_agency_declines") or [],
@@ -1542,6 +1622,8 @@ def rows_and_cases(contacts, cases) -> tuple[list[dict], dict[str, dict]]:
                               "review_date": day(r.get("review_date")), "date_of_death": day(r.get("date_of_death")),
                               "concern_window_days": window(r.get("timeline_options")),
                               "child_sex": r.get("child_sex") if isinstance(r.get("child_sex"), str) else None,
+                              # the case's adults by given name and role (the store's people, s18)
+                              "people": json.loads(r["people"]) if isinstance(r.get("people"), str) and r["people"] else None,
                               # a store's case table keeps the given name alone (child_given_name)
                               "child_name": next((v for v in (r.get("child_name"), r.get("child_given_name"))
                                                   if isinstance(v, str) and v.strip()), None)}
@@ -1561,8 +1643,8 @@ def read_chronology_rowwise(path, vocab: dict) -> list[dict]:
     from review.ingest.dates import DateParseError, parse_date
     from review.schema import CONTACT_TYPES, join_multi
     from review.vocab import (
-        classify_contact_type, detect_escalation, normalise_agency, parse_informed_agencies, parse_yes_no, shared_in_text,
-        informed_reaches, tag_concerns,
+        classify_contact_type, detect_escalation, file_name_agency, informed_reaches, missed_appointment_type,
+        normalise_agency, parse_informed_agencies, parse_yes_no, shared_in_text, tag_concerns,
     )
 
     def cell(record, name) -> str:
@@ -1622,16 +1704,24 @@ def read_chronology_rowwise(path, vocab: dict) -> list[dict]:
             # typed by the type cell, else (blank, or naming no type the vocabulary knows) by the description; a
             # blank cell of an agency whose name says what its contacts are (an emergency department's) by that,
             # unless the description or outcome says otherwise
+            # (the file's name too, for a row with no Agency cell: "ed_redvale_general.xlsx" is an emergency
+            # department's chronology)
             named = cell(record, "agency") or written or stem
+            names = (named, written, normalise_agency(named, vocab)[0])
+            if not cell(record, "agency"):
+                names += (file_name_agency(stem, vocab),)
             contact_type = type_text if type_text in CONTACT_TYPES else classify_contact_type(
-                type_text, description, vocab, action=action, agency=(named, written, normalise_agency(named, vocab)[0]))
+                type_text, description, vocab, action=action, agency=names)
+            concerns = join_multi(tag_concerns(narrative, vocab) if narrative else [])
+            # an appointment (or no type) whose text says the child was not brought is the missed appointment
+            contact_type = missed_appointment_type(contact_type, concerns, vocab)
             informed = cell(record, "information shared with")
             listed = parse_informed_agencies(informed, vocab) if informed else []
             seen = parse_yes_no(record.get("child seen"))
             rows.append({"date": parsed.date, "date_precision": parsed.precision, "agency": agency,
                          "agency_kind": kind, "organisation": written or organisation or "",
                          "contact_type": contact_type, "child_seen": seen,
-                         "concerns": join_multi(tag_concerns(narrative, vocab) if narrative else []),
+                         "concerns": concerns,
                          "escalation": detect_escalation(contact_type, narrative, vocab) or "",
                          "informed_agencies": join_multi(listed + [
                              label for label in shared_in_text(narrative, vocab) if not any(

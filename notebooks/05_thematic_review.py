@@ -39,8 +39,8 @@ from IPython.display import display
 
 from review.store import build_all, read_store, read_stores, write_store_from_synth
 from review.synth import synth_declarations
-from review.thematic import (assurance_summary, assurance_vs_evidence, counted_flags, plot_assurance,
-                             read_declarations, thematic_figures, thematic_tables)
+from review.thematic import (assurance_summary, assurance_vs_evidence, counted_flags, organisations_apart_notes,
+                             plot_assurance, read_declarations, thematic_figures, thematic_tables)
 from review.thematic_report import thematic_contacts
 
 store = Path(out_dir) / "store"
@@ -86,18 +86,24 @@ if synth_cases:
 # left empty and its `note` says "too few contacts for a rate", and the charts leave it out. A group is listed
 # at 0 flags only where the zero is evidence (an organisation or agency kind with contacts, a rule or failing
 # category the rules evaluated); the charts draw only the groups with flags, and their titles say how many
-# are not shown.
+# are not shown. An organisation named only by a generic agency word ("gp" of gp.xlsx, in a case without
+# `files:`) is one per case, "gp (case C000001)", not one across cases (a warning names the cases and files).
 
 # %%
 for by in ("rule_id", "failing_category", "agency_kind"):
     display(tables[f"flags_by_{by}"])
 display(tables["flags_by_organisation"].head(15))
+for line in organisations_apart_notes(tables["flags_by_organisation"].attrs.get("organisations_apart", [])):
+    print("warning:", line)
 
 # %% [markdown]
 # ## Response latency by agency kind, and the cases with most unescalated concerns
 # The `escalated_*_days` quantiles are over the escalated concerns with a latency in days
 # (`escalated_with_days`) only; the concerns never escalated within the rules' window are censored (their
-# latency is unknown) and counted in `never_escalated`, in no quantile: read the two together.
+# latency is unknown) and counted in `never_escalated`, in no quantile: read the two together. Those with no
+# escalation before the child died, within the window, are counted apart in `died_before_window`, in the
+# cases ranked too (not as unescalated). A share over fewer than `min_contacts` contacts (or concerns) is left
+# empty, as a rate is, and the row's `note` says so.
 
 # %%
 display(tables["latency_by_agency_kind"])

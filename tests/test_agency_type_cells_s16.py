@@ -24,7 +24,12 @@ def test_an_emergency_departments_area_is_an_ae_attendance(cell):
     assert agency_cell_contact_type(cell, "Westshire ED", VOCAB) == "ae_attendance"
     assert classify_contact_type(cell, "Seen by nurse.", VOCAB,
                                  agency=("Westshire General Hospital", "Paediatric Emergency Department")) == "ae_attendance"
-    # another agency's cell of the same words names no type: the row is typed by its description
+    # another agency's cell of the same words names no type: the row is typed by its description; but a cell
+    # naming the department itself ("Paeds ED") is the child's A&E attendance in any agency's row (s18,
+    # `any_agency_cells`: tests/test_contact_types_s18.py)
+    if cell == "Paeds ED":
+        assert agency_cell_contact_type(cell, "Larkfield Medical Practice", VOCAB) == "ae_attendance"
+        return
     assert agency_cell_contact_type(cell, "Larkfield Medical Practice", VOCAB) == ""
     assert classify_contact_type(cell, "Telephone call to mother.", VOCAB, agency="Larkfield Medical Practice") == "phone_call"
 

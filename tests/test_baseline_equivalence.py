@@ -58,9 +58,11 @@ def test_flags_equal(both, rule_id):
 
 
 def test_some_of_every_rule(both):
-    """The comparison means something only if the synthetic store raises flags of every rule."""
+    """The comparison means something only if the synthetic store raises flags of every rule; but
+    repeat_referrals_closed (s18), which the synthetic store plants no pattern of (a new planted pattern changes
+    the benchmark's store): tests/test_repeat_referrals_s18.py compares it with the baseline on its own cases."""
     _, flags, _, _ = both
-    assert set(flags["rule_id"]) == set(RULE_IDS)
+    assert set(flags["rule_id"]) == set(RULE_IDS) - {"repeat_referrals_closed"}
 
 
 def test_ingest_baseline_reads_the_same_rows(tmp_path):

@@ -107,10 +107,11 @@ def test_dates_convention():
 
 def test_assurance_vs_evidence_reads_a_date_given_by_hand_the_same_way():
     """A declarations table built through the API with a date among calendar years."""
-    declarations = pd.DataFrame({"organisation": ["GP", "GP"], "year": ["2017", dt.date(2018, 3, 31)],
+    # (a named practice: "GP" alone is a generic agency word, kept apart per case since s18, and declared matches none)
+    declarations = pd.DataFrame({"organisation": ["Oak Surgery", "Oak Surgery"], "year": ["2017", dt.date(2018, 3, 31)],
                                  "standard": ["Information sharing"] * 2,
                                  "declared_status": ["compliant"] * 2, "source_row": [2, 3]})
-    timeline = pd.DataFrame({"case_id": ["c", "c"], "event_id": ["E1", "E2"], "organisation": ["GP", "GP"],
+    timeline = pd.DataFrame({"case_id": ["c", "c"], "event_id": ["E1", "E2"], "organisation": ["Oak Surgery"] * 2,
                              "agency_kind": ["health"] * 2, "date": pd.to_datetime(["2018-02-01", "2018-06-01"])})
     flags = pd.DataFrame({"case_id": pd.Series([], dtype="string"), "trigger_event_id": pd.Series([], dtype="string"),
                           "trigger_date": pd.to_datetime(pd.Series([], dtype="string")),

@@ -163,7 +163,7 @@ def test_thematic_notebook_compares_cases_and_declarations(tmp_path):
     assert "1 found, 1 built" in text
     assert "13 cases" in text
     assert "note: the file: 1 row(s) above the header (row 2) skipped" in text
-    assert "1 declaration(s) repeated word for word" in text and "0 of 1 declarations disagree" in text
+    assert "1 declaration(s) repeated word for word" in text and "0 of 0 assessable declarations disagree with the evidence: none could be assessed (1 declared; " in text
     html = "".join(o["data"]["text/html"] for o in _outputs(nb, "text/html"))
     assert "per_100_contacts" in html or "per 100" in html
     assert len(_outputs(nb, "image/png")) >= 5

@@ -63,7 +63,8 @@ def test_the_fixture_exercises_most_rules(flags):
                                                    "domestic_abuse_not_escalated",  # (s12: no domestic abuse here)
                                                    "exploitation_not_referred",  # (s14: nor exploitation)
                                                    "self_harm_not_referred",  # (s15: nor self-harm)
-                                                   "transfer_in_conference_late"}  # (s16: nor a move between authorities)
+                                                   "transfer_in_conference_late",  # (s16: nor a move between authorities)
+                                                   "repeat_referrals_closed"}  # (s18: nor repeated referrals closed)
 
 
 def test_identical_across_runs(timeline, flags):

@@ -69,7 +69,8 @@ def test_the_csv_leaves_the_missing_disagreement_blank():
 
 def test_the_summary_chart_and_notebook_selection_cope_with_a_missing_disagreement():
     result = _assurance()
-    assert assurance_summary(result)[0].startswith("1 of 5 declarations disagree with the evidence")
+    assert assurance_summary(result)[0].startswith("1 of ")
+    assert "assessable declarations disagree with the evidence (5 declared" in assurance_summary(result)[0]
     fig = plot_assurance(result)
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [
         "Big Trust 2022 · Escalation and child protection procedures"]

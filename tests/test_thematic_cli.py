@@ -29,7 +29,7 @@ def test_thematic_writes_tables_and_charts(tmp_path, capsys):
         assert (out / f"{name}.png").exists(), name
     ranked = pd.read_csv(out / "cases_ranked.csv")
     assert len(ranked) == 8 and ranked["rank"].tolist() == list(range(1, 9))
-    assert "declarations disagree" in capsys.readouterr().out
+    assert "assessable declarations disagree" in capsys.readouterr().out
     other = tmp_path / "other.csv"
     other.write_text("Organisation,Year,Standard,Status\nNowhere NHS Trust,2022,Information sharing,compliant\n")
     assert main(["thematic", "--store", str(store), "--declarations", str(other), "--out", str(out),

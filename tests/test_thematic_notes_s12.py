@@ -48,7 +48,7 @@ def test_the_notes_on_the_declarations_are_a_file_of_the_report(store, tmp_path)
     assert "How the declarations file was read (declarations.csv):\n" \
            "- years declared: calendar year(s) 2016, 2017 (January - December)\n" in text
     # and what the console says of the comparison
-    assert "declarations disagree with the evidence" in text
+    assert "assessable declarations disagree with the evidence" in text
     assert ASSURANCE_NOTES in done["manifest"]["outputs"]
     assert ASSURANCE_NOTES in thematic_file_names()
 

@@ -110,8 +110,8 @@ def test_assurance_keeps_a_zero_only_where_it_is_evidence_and_no_rate_over_too_f
     assert gone["assessment"] == "no evidence (no contacts)"
     assert (result["min_contacts"] == 20).all()
     assert assurance_summary(result)[0] == (
-        "1 of 5 declarations disagree with the evidence (3 could be set beside evidence; 1 no contacts that year, "
-        "1 fewer than 20 contacts that year (no rate))")
+        "1 of 3 assessable declarations disagree with the evidence (5 declared; not assessable: 1 no contacts that "
+        "year, 1 fewer than 20 contacts that year (no rate))")
     # the chart: the declarations with flags and a rate; the zero-flag ones are counted in the title
     fig = plot_assurance(result)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]

@@ -191,7 +191,7 @@ def test_flags_by_rule_id_lists_every_rule_of_the_rule_set(flags, timeline):
 
     table = flag_rates(flags, timeline, "rule_id", min_contacts=1).set_index("rule_id")
     assert set(package_rules()["rules"]) == set(rule_ids()) <= set(table.index)
-    assert len(rule_ids()) == 14  # domestic_abuse_not_escalated added in s12, exploitation_not_referred in s14, self_harm_not_referred in s15, transfer_in_conference_late in s16
+    assert len(rule_ids()) == 15  # domestic_abuse_not_escalated added in s12, exploitation_not_referred in s14, self_harm_not_referred in s15, transfer_in_conference_late in s16, repeat_referrals_closed in s18
     assert table.loc["child_not_seen", "flags"] == 4
     silent = table.drop(index="child_not_seen")
     assert (silent["flags"] == 0).all() and (silent["cases"] == 0).all() and (silent["contacts"] == len(timeline)).all()
@@ -200,7 +200,7 @@ def test_flags_by_rule_id_lists_every_rule_of_the_rule_set(flags, timeline):
     # and in the tables `review thematic` writes, as the failing categories are
     latency = pd.DataFrame({"case_id": [], "event_id": [], "agency_kind": [], "latency_days": [], "within_expected": []})
     tables = thematic_tables(flags, timeline, latency)
-    assert len(tables["flags_by_rule_id"]) == 14 and tables["flags_by_rule_id"]["flags"].sum() == 4
+    assert len(tables["flags_by_rule_id"]) == 15 and tables["flags_by_rule_id"]["flags"].sum() == 4
 
 
 # 4. --threshold --------------------------------------------------------------------------------------
@@ -254,7 +254,7 @@ def test_assurance_summary_names_the_first_ones_then_how_many_more():
     assurance.attrs["unmapped_standards"] = ["A", "B", "C"]
     assurance.attrs["unmatched"] = {"X": ["Y"], "Z": [], "W": []}
     lines = assurance_summary(assurance, shown=2)
-    assert lines == ["0 of 3 declarations disagree with the evidence",
+    assert lines == ["0 of 3 assessable declarations disagree with the evidence",
                      "3 declared standard(s) no rule evidences (not assessed): 'A', 'B' and 1 more",
                      "declared organisation 'X' is not in the cases (closest in the cases: Y)",
                      "declared organisation 'Z' is not in the cases",
@@ -287,6 +287,6 @@ def test_notebook_05_shows_unassessed_standards_and_organisations_not_in_the_cas
                            progress=False, package_dir=ROOT / "src")  # the kernel imports the review under test
     nb = nbformat.read(path, as_version=4)
     text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-    assert "0 of 2 declarations disagree with the evidence" in text
+    assert "0 of 0 assessable declarations disagree with the evidence: none could be assessed (2 declared; " in text
     assert "1 declared standard(s) no rule evidences (not assessed): 'Leadership and culture'" in text
     assert "declared organisation 'Nowhere NHS Trust' is not in the cases" in text

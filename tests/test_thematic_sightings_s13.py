@@ -191,5 +191,6 @@ def test_the_assurance_headline_says_how_many_declarations_had_nothing_to_set_be
                               "assessment": ["disagree: declared compliant, failings found", "consistent",
                                              "organisation not in the cases", "organisation not in the cases",
                                              "no evidence (no contacts)"]})
-    assert assurance_summary(assurance)[0] == ("1 of 5 declarations disagree with the evidence (2 could be set beside "
-                                               "evidence; 2 organisation not in the cases, 1 no contacts that year)")
+    assert assurance_summary(assurance)[0] == ("1 of 2 assessable declarations disagree with the evidence (5 declared; "
+                                               "not assessable: 2 organisation not in the cases, 1 no contacts that "
+                                               "year)")

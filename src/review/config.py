@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -96,17 +97,56 @@ def case_file(case_dir: str | Path, name: str) -> Path:
     return safe_join(Path(case_dir), name, origin=Path(case_dir) / name)
 
 
-def _as_date(value, key: str, origin: Path) -> dt.date | None:
+#: the form a case.yml date is written in, as its messages name it
+ISO_DATE_FORM = "an ISO date (YYYY-MM-DD, e.g. 2024-02-29)"
+
+
+def _as_date(value, key: str, origin: Path, expected: str = ISO_DATE_FORM) -> dt.date | None:
+    """case.yml's date `key` (an ISO date, as YAML gives it or as text); anything else is a ConfigError naming
+    the file, the key's line, the value as written and the form expected ("2024-13-01": no such month)."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
+    text = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        return dt.date.fromisoformat(text)
     except ValueError:
-        raise ConfigError(f"{key} must be an ISO date (YYYY-MM-DD), got {value!r}", file=origin) from None
+        pass
+    raise ConfigError(f"{key} must be {expected}, got {value!r}{_no_such_day(text) or ''}",
+                      file=origin, row=key_row(origin, key)) from None
+
+
+#: a date written the ISO way, year first ("2024-13-01", "2024-02-30 10:00"), whatever its numbers
+_ISO_LIKE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[ Tt])")
+
+
+def _no_such_day(text: str) -> str | None:
+    """Why an ISO-looking date is no date ("2024-13-01": ": there is no month 13"), else None."""
+    found = _ISO_LIKE.match(text)
+    if found is None:
+        return None
+    year, month, day = map(int, found.groups())
+    if not 1 <= month <= 12:
+        return f": there is no month {month}"
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return f": {dt.date(year, month, 1):%B %Y} has no day {day}"
+    return None
+
+
+def key_row(path: Path, key: str) -> int | None:
+    """The line (1-based) of the top-level `key:` in the YAML file `path`, for a message; None when it
+    cannot be told (the file unreadable, the key not written at the start of a line)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = re.search(rf"^['\"]?{re.escape(key)}['\"]?[ \t]*:", text, flags=re.MULTILINE)
+    return None if found is None else text.count("\n", 0, found.start()) + 1
 
 
 #: case.yml `mobile_from: never`: a child who will never be independently mobile (a disabled child: NICE CG89
@@ -122,11 +162,8 @@ def _mobile_from(value, origin: Path) -> dt.date | None:
     """case.yml `mobile_from`: an ISO date, or `never` (`NEVER_MOBILE`) for a child never independently mobile."""
     if isinstance(value, str) and " ".join(value.lower().split()) in _NEVER_WORDS:
         return NEVER_MOBILE
-    try:
-        return _as_date(value, "mobile_from", origin)
-    except ConfigError:
-        raise ConfigError(f"mobile_from must be an ISO date (YYYY-MM-DD) or never (a child who will never be "
-                          f"independently mobile), got {value!r}", file=origin) from None
+    return _as_date(value, "mobile_from", origin, f"{ISO_DATE_FORM} or never (a child who will never be "
+                    "independently mobile)")
 
 
 #: libyaml's safe loader when PyYAML was built with it (its wheels are): the same documents as
@@ -134,9 +171,25 @@ def _mobile_from(value, origin: Path) -> dt.date | None:
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class _Loader(_SAFE_LOADER):
+    """The safe loader, but a date YAML reads as one and that is no day of the calendar (`2024-13-01`,
+    `2024-02-30`) is kept as the text written, not a ValueError out of PyYAML's timestamp constructor:
+    the key that reads it refuses it by name (`_as_date`: the file, the key, the value, the form expected)."""
+
+
+def _timestamp_or_text(loader, node):
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
 def parse_yaml(stream) -> Any:
-    """`yaml.safe_load`, through libyaml when available."""
-    return yaml.load(stream, Loader=_SAFE_LOADER)  # noqa: S506  a safe loader, C or Python
+    """`yaml.safe_load`, through libyaml when available; a date that is no day is kept as its text."""
+    return yaml.load(stream, Loader=_Loader)  # noqa: S506  a safe loader, C or Python
 
 
 def load_yaml(path: Path) -> Any:

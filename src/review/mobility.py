@@ -21,7 +21,10 @@ Read conservatively, one distinct text at a time (`mobility_statement`, cached):
   a boy, "Mum says she is walking", "nursery staff report she is cruising" in a girl, but not "Mum says she
   herself is walking again"; "walking by herself", "on her own" are the child unaided; "staff report Jayden
   walking"): the words after the subject are the child's (`child`, the case's (given name, sex); without it,
-  nothing is the child's: with no child_sex no pronoun is read);
+  nothing is the child's: with no child_sex no pronoun is read); the case's adults named by their given name
+  (case.yml `people`, "Sian Wren: Mother", as ingest and the self-harm reading take them) are other persons too
+  (s18: "Sian says she is walking" is read as "Mum says she is walking", "Sian not mobile since her operation"
+  is hers);
 * a mobile word moved by equipment or full support ("mobile in powered wheelchair", "mobilising in his
   wheelchair", "walks with full support": the word, at most five words, one of `AIDED_LINKS`, at most two
   words, one of `AIDED_WORDS`) is no independent mobility, nor a "mobile hoist" (`MOBILE_NOT_AFTER`).
@@ -109,13 +112,26 @@ ANY_WORD_PATTERN = (r"\b(?:" + _alternation(NONMOBILE_MILESTONES + OTHER_MILESTO
 _ANY_WORD = re.compile(ANY_WORD_PATTERN)
 
 
+@lru_cache(maxsize=256)
+def _person_patterns(adults: tuple) -> tuple:
+    """(`_OTHER`, `_REPORTED`) with the given names of a case's adults (`adults`, case.yml `people`:
+    `child_identity`) among the other persons: "Sian says she is walking", "Sian not mobile since her
+    operation" with Sian the mother are read as "Mum says ...", "Mum not mobile ..." are."""
+    if not adults:
+        return _OTHER, _REPORTED
+    persons = _alternation(OTHER_PERSONS + tuple(adults))
+    return (re.compile(rf"\b(?:{persons})(?:'s)?\b"),
+            re.compile(rf"(?:{persons})(?:'s)?\s+(?:\w+\s+)?(?:{_alternation(REPORT_WORDS)})"
+                       rf"\s+(?:that\s+)?(?P<subject>\w+)(?:'s)?\b"))
+
+
 def _is_child(subject: str, rest: str, child: tuple) -> bool:
     """Is `subject` (lower-cased), after another person's report word, the child of `child` (given name
     lower-cased or "", sex or None)? The given name; or "he" / "she" of the child's sex (known), whoever reports
     ("Mum says he is crawling" in a boy, "Mum says she is walking", "nursery staff report she is cruising" in a
     girl), unless the words after it, `rest`, mark it as the reporter's own (REPORTER_OWN_WORDS: "Mum says she
     herself is walking again"; not "walking by herself", "on her own")."""
-    name, sex = child
+    name, sex = child[:2]
     if name and subject == name:
         return True
     if sex is None or _PRONOUN_SEX.get(subject) != sex:
@@ -128,10 +144,11 @@ def _combine(found) -> int:
     return MOBILE if MOBILE in found else NOT_MOBILE if NOT_MOBILE in found else NO_STATEMENT
 
 
-def _clause_statement(clause: str, child: tuple = ("", None)) -> int:
-    other = _OTHER.search(clause)
-    if other is not None and child != ("", None):
-        reported = _REPORTED.match(clause, other.start())
+def _clause_statement(clause: str, child: tuple = ("", None, ())) -> int:
+    other_pattern, reported_pattern = _person_patterns(tuple(child[2]) if len(child) > 2 else ())
+    other = other_pattern.search(clause)
+    if other is not None and tuple(child[:2]) != ("", None):
+        reported = reported_pattern.match(clause, other.start())
         if reported is not None and _is_child(reported.group("subject"), clause[reported.end():], child):
             # "Mum says he is crawling": the words after the subject are the child's (another person after
             # them is read as any clause's)
@@ -158,22 +175,43 @@ def _clause_statement(clause: str, child: tuple = ("", None)) -> int:
     return NOT_MOBILE if not_mobile else NO_STATEMENT
 
 
-def child_identity(name, sex) -> tuple:
+def child_identity(name, sex, people=None) -> tuple:
     """The child as the readings take it: (the given name, the first word of case.yml child_name, lower-cased,
-    or ""; case.yml child_sex "female" / "male", or None)."""
+    or ""; case.yml child_sex "female" / "male", or None; the given names of the case's adults, case.yml
+    `people` whose role is an adult's as the self-harm reading takes them, `adult_names`, sorted: "Sian says she
+    is walking" is a report by the mother, "Sian not mobile since her operation" about her)."""
     given = str(name).strip().split()[0].lower().replace("\u2019", "'") if isinstance(name, str) and name.strip() else ""
-    return (given, sex if sex in ("female", "male") else None)
+    return (given, sex if sex in ("female", "male") else None, adult_names(people, name))
 
 
-#: no child named nor sex given: the words after another person are never the child's
-NO_CHILD = ("", None)
+@lru_cache(maxsize=1024)
+def _adult_names(people: tuple, name) -> tuple:
+    from .config import package_data
+    from .ingest.load import adult_given_names
+
+    return tuple(sorted(adult_given_names(package_data("vocab.yml"), dict(people), name)))
+
+
+def adult_names(people, name=None) -> tuple:
+    """The given names of the adults of case.yml `people` ({name: role}; a role naming an adult of the package
+    vocab.yml injury_adults: "Sian Wren: Mother"), never the child's own (`name`, case.yml child_name), sorted:
+    `review.ingest.load.adult_given_names`, as ingest and the self-harm reading take them. () for none."""
+    if not people or not isinstance(people, dict):
+        return ()
+    return _adult_names(tuple((str(k), str(v)) for k, v in people.items()),
+                        name if isinstance(name, str) else None)
+
+
+#: no child named nor sex given, no adult named: the words after another person are never the child's
+NO_CHILD = ("", None, ())
 
 
 @lru_cache(maxsize=65536)
 def mobility_statement(text: str, child: tuple = NO_CHILD) -> int:
     """MOBILE (1) when `text` states the child is mobile, NOT_MOBILE (-1) when it states the child is not
     (yet) independently mobile, NO_STATEMENT (0) otherwise; a text stating both states mobility. `child`
-    (`child_identity`): whose report, after another person, is the child's ("Mum says he is crawling")."""
+    (`child_identity`): whose report, after another person, is the child's ("Mum says he is crawling"), and the
+    case's adults by name, other persons ("Sian says she is walking" as "Mum says she is walking")."""
     if not text:
         return NO_STATEMENT
     lowered = str(text).lower().replace("\u2019", "'")

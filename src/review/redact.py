@@ -377,6 +377,9 @@ class Redactor:
         self._places_re: re.Pattern | None = None  # schools named without their kind, places of residence
         self._place_files_re: re.Pattern | None = None  # the same in files' names ("little_acorns_...")
         self._places: dict[str, str] = {}  # a place's name, normalised -> label (`learn_schools`)
+        # (street, kind) -> label of the organisations named after a listed street, numbered by `learn_schools`
+        # when two of one kind are ("[surgery 1]", "[surgery 2]")
+        self._street_organisations: dict[tuple[str, str], str] = {}
         self._build()
 
     # -- construction ---------------------------------------------------------------------------------
@@ -559,6 +562,8 @@ class Redactor:
             self._name_re = None
         self._dob_re = _date_of_birth_regex(self.date_of_birth)
         self._address_re = _addresses_regex(self.addresses)
+        # the same addresses in a file's name, their words joined by "_", "-" or "." ("gp_tanner_street_surgery.xlsx")
+        self._address_files_re = _addresses_regex(self.addresses, in_file_names=True)
         # a listed person's initials ("KB", "K.B.", "KAB" for Kerry Ann Brook) -> their pseudonym; initials two
         # people share, or that are a known abbreviation ("SW" for Sam Wood), are left to `_initials_in_context`
         by_initials: dict[str, set[str]] = {}
@@ -591,7 +596,9 @@ class Redactor:
         if "@" in out:
             out = _EMAIL.sub(EMAIL, out)
         if self._address_re is not None:
-            out = _address_text(self._address_re, out)
+            if "." in out and _MAY_BE_FILE_NAME.search(out):
+                out = _FILE_NAME_IN_TEXT.sub(self._address_file_name, out)
+            out = _address_text(self._address_re, out, self._street_organisations)
         out = _HOUSE_ADDRESS.sub(_house_address_replacement, out)
         out = _NHS_NUMBER.sub(_nhs_replacement, out)
         out = _PHONE.sub(_phone_replacement, out)
@@ -656,6 +663,8 @@ class Redactor:
         # stay those of the texts' first appearances)
         texts += [t for source in sources for t in _file_name_schools(source) if t not in texts]
         self._school_labels = school_labels(texts)
+        if self._address_re is not None:  # the organisations named after the family's streets, numbered likewise
+            self._street_organisations = street_organisation_labels(self._street_organisations_in(sources))
         # the words that name something else ("Eastborough" of "Eastborough Police", a listed person's name):
         # no school's name alone
         agencies = set(self.agencies)
@@ -688,6 +697,27 @@ class Redactor:
         else:
             self._places_re = self._place_files_re = None
         return self
+
+    def _street_organisations_in(self, sources) -> list[tuple[str, str]]:
+        """The organisations named after a listed street in `sources` (`learn_schools`), in the order they are
+        read, as (street, kind) keys (`_street_key`, `_kind_key`): in the texts as `text` reads them, and in
+        files' names ("gp_tanner_street_surgery.xlsx")."""
+        def gate(value: str) -> bool:
+            return bool(self._address_re.search(value)) or (
+                "." in value and bool(_MAY_BE_FILE_NAME.search(value)) and bool(self._address_files_re.search(value)))
+
+        found = []
+        for text in _texts_in_order(list(sources), gate):
+            for match in self._address_re.finditer(text):
+                organisation = _street_organisation(match)
+                if organisation is not None:
+                    found.append((_street_key(match.group(0)), _kind_key(organisation[0])))
+            for name in _FILE_NAME_IN_TEXT.finditer(text) if "." in text else ():
+                for match in self._address_files_re.finditer(name.group(0)):
+                    if match.group("kind") and not _HOUSE_NUMBER.match(match.group("street")):
+                        kind = " ".join(w for w in re.split(r"[_\-.]+", match.group("kind").casefold()) if w)
+                        found.append((_street_key(match.group("street")), kind))
+        return found
 
     def _apposed_name_replacement(self, match: re.Match) -> str:
         """A name the case does not list, set off by commas or brackets beside a word for a family member or
@@ -1083,6 +1113,23 @@ class Redactor:
                 label = shown
         return re.sub(r"[^a-z0-9]+", "_", label.casefold().replace("'", "")).strip("_")
 
+    def _address_file_name(self, match: re.Match) -> str:
+        """A file's name in a text with the listed addresses in it replaced (`_address_in_file_name`)."""
+        return self._address_files_re.sub(self._address_in_file_name, match.group(0))
+
+    def _address_in_file_name(self, match: re.Match) -> str:
+        """A listed address in a file's name as the name shows it: a street followed by an organisation's kind,
+        that kind as `text` shows the organisation, written as a file's name is ("gp_tanner_street_surgery.xlsx"
+        -> "gp_surgery.xlsx"; "gp_surgery_1.xlsx" when two surgeries are named after the family's streets);
+        else "address" ("14_tanner_street_notes.csv" -> "address_notes.csv")."""
+        kind = match.group("kind")
+        if not kind or _HOUSE_NUMBER.match(match.group("street")):
+            return "address" + (kind or "")
+        key = " ".join(w for w in re.split(r"[_\-.]+", kind.casefold()) if w)
+        label = self._street_organisations.get((_street_key(match.group("street")), key),
+                                               _ORGANISATION_LABELS.get(key, f"[{key}]"))
+        return re.sub(r"[^a-z0-9]+", "_", label.casefold().replace("'", "")).strip("_")
+
     def _file_name_replacement(self, match: re.Match) -> str:
         """A file's name with each word of its stem that is a listed person's given name or surname replaced by
         the pseudonym, in any case and whatever else the word means ("health_visiting_poppy.xlsx" ->
@@ -1108,6 +1155,8 @@ class Redactor:
         if not self.active or not isinstance(value, str) or not value:
             return value
         out = self.text(value)
+        if self._address_files_re is not None:
+            out = self._address_files_re.sub(self._address_in_file_name, out)
         if self._place_files_re is not None:
             out = self._place_files_re.sub(self._place_file_replacement, out)
         if self._file_name_words:
@@ -1318,7 +1367,12 @@ class Redactor:
             # a cell's value quoted in the message ("unreadable date 'MICHELLE FROM CAMHS PRESENT'") is read as the
             # cell was: a line in capitals there is one, though the message around it is in ordinary text
             value = _QUOTED_VALUE.sub(lambda m: "'" + self.text(m.group(1)) + "'", value)
-        return self.text(value)
+        shown = self.text(value)
+        if self.months and isinstance(shown, str) and _MAY_BE_TIME.search(shown):
+            # a message is about a contact's date and time cells: the view drops the time as its date columns do
+            # ("the date 'Mar 2024' has time [time] but the time column says [time]")
+            shown = _TIME_OF_DAY.sub(TIME, shown)
+        return shown
 
     def _role(self, value):
         """A practitioner's role cell: redacted as any text, and a cell that is only initials ("JB") too."""
@@ -1450,12 +1504,16 @@ def _file_name_schools(source) -> list[str]:
     return found
 
 
-def _texts_in_order(source) -> list[str]:
+def _texts_in_order(source, gate=None) -> list[str]:
     """The texts that may name a school or a place of residence in a table (row by row in `seq` order when it has one, its
     columns left to right), a text, or a list of texts, in the order they are read. Per unique text: the
-    first row a text is in places it."""
+    first row a text is in places it. `gate`: which texts are kept (default: those that may name a school or a
+    place of residence)."""
     if isinstance(source, str):
-        return [source]
+        return [source] if gate is None or gate(source) else []  # (a text given alone is read whole)
+    if gate is None:
+        def gate(value: str) -> bool:
+            return bool(_MAY_BE_SCHOOL.search(value)) or _may_be_residence(value)
     if isinstance(source, pd.DataFrame):
         frame = source.sort_values("seq", kind="mergesort") if "seq" in source.columns else source
         found: list[tuple[int, int, str]] = []
@@ -1468,11 +1526,11 @@ def _texts_in_order(source) -> list[str]:
             except TypeError:  # unhashable cells (lists): no text to read
                 continue
             values = values[values.map(lambda v: isinstance(v, str))]
-            gate = values.map(lambda v: bool(_MAY_BE_SCHOOL.search(v)) or _may_be_residence(v))
-            found += [(row, column_number, text) for row, text in values[gate].items()]
+            kept = values.map(gate).astype(bool)
+            found += [(row, column_number, text) for row, text in values[kept].items()]
         return [text for _, _, text in sorted(found, key=lambda f: (f[0], f[1]))]
     if isinstance(source, (list, tuple)):
-        return [t for item in source for t in _texts_in_order(item)]
+        return [t for item in source for t in _texts_in_order(item, gate)]
     return []
 
 
@@ -1678,11 +1736,13 @@ def _in_capitals(match: re.Match) -> bool:
 _HOUSE_NUMBER = re.compile(r"^(?:(?:flat|apartment|apt\.?|unit|room)\s+\w+\s*,?\s*|\d+[a-z]?\s*,?\s+)", re.IGNORECASE)
 
 
-def _addresses_regex(addresses) -> re.Pattern | None:
+def _addresses_regex(addresses, *, in_file_names: bool = False) -> re.Pattern | None:
     """case.yml `addresses`, each as written and its first lines alone ("12 Acacia Avenue, Eastborough
     EB1 2XY" also matches "12 Acacia Avenue"), with and without the house or flat number ("Acacia
     Avenue"), in any case, accents and spacing optional ("Flat 3, Brontë Court" matches "BRONTE COURT").
-    A town alone (a last line) is not matched: agencies are named after towns."""
+    A town alone (a last line) is not matched: agencies are named after towns. `in_file_names`: the addresses as a
+    file's name writes them, their words joined by "_", "-" or "." ("tanner_street"), as group ``street``, with an
+    organisation's kind after them as group ``kind`` ("_surgery", "-medical-practice": `_ORGANISATION_NOUNS`)."""
     forms = set()
     for address in addresses or ():
         lines = [" ".join(part.split()) for part in str(address).split(",") if part.strip()]
@@ -1696,9 +1756,13 @@ def _addresses_regex(addresses) -> re.Pattern | None:
     if not forms:
         return None
     ordered = sorted(forms, key=lambda words: (-len(words), words))
-    # between words: spaces, a comma, or an abbreviation's dot ("12, Acacia Ave., Eastborough")
-    alternatives = [r"(?:\.?[\s,]+)".join(_address_word(w, first=i == 0) for i, w in enumerate(words))
-                    for words in ordered]
+    # between words: spaces, a comma, or an abbreviation's dot ("12, Acacia Ave., Eastborough"); in a file's name
+    # "_", "-" or "."
+    gap = r"[_\-.]+" if in_file_names else r"(?:\.?[\s,]+)"
+    alternatives = [gap.join(_address_word(w, first=i == 0) for i, w in enumerate(words)) for words in ordered]
+    if in_file_names:
+        return re.compile(rf"{_WORD_BEFORE}(?P<street>{'|'.join(alternatives)})(?P<kind>{_KIND_IN_FILE_NAME})?{_WORD_AFTER}",
+                          re.IGNORECASE)
     return re.compile(rf"{_WORD_BEFORE}(?:{'|'.join(alternatives)}){_WORD_AFTER}", re.IGNORECASE)
 
 
@@ -1715,6 +1779,11 @@ _ORGANISATION_MODIFIERS = frozenset("""
 """.split())
 _ORGANISATION_PAIRED = frozenset("practice surgery centre center clinic station hub group".split())
 _ORGANISATION_WORD = re.compile(r"[^\S\r\n]+(?P<word>[A-Za-z][\w'\u2019\-]*)")
+#: an organisation's kind after a street in a file's name ("_surgery", "-medical-practice", "_childrens_centre")
+_KIND_IN_FILE_NAME = (r"[_\-.]+(?:(?:" + "|".join(sorted({m.replace("'", "").replace("\u2019", "")
+                                                          for m in _ORGANISATION_MODIFIERS}, key=len, reverse=True))
+                      + r")[_\-.]+(?:" + "|".join(sorted(_ORGANISATION_PAIRED, key=len, reverse=True)) + r")|"
+                      + "|".join(re.escape(n) for n in sorted(_ORGANISATION_NOUNS, key=len, reverse=True)) + ")")
 #: a school's kinds: the organisation is then left to `school_text` ("[primary school]"), which places the
 #: family's home as the street would
 _SCHOOL_NOUNS = frozenset("primary infants juniors school academy nursery pre-school preschool playgroup college".split())
@@ -1748,16 +1817,18 @@ def _organisation_after(text: str, end: int) -> tuple[str, int] | None:
 #: how an organisation named after the family's street is shown: its kind, as a school's is ("Mill Lane Surgery"
 #: -> "[surgery]", "Mill Lane Medical Practice" -> "[medical practice]"); "GP" alone is the practice
 _ORGANISATION_LABELS = {"gp": "[GP practice]", "childrens centre": "[children's centre]",
-                        "children\u2019s centre": "[children's centre]", "center": "[centre]"}
+                        "children\u2019s centre": "[children's centre]", "center": "[centre]",
+                        "childrens center": "[children's centre]"}
 
 
-def _address_text(pattern: re.Pattern, text: str) -> str:
-    """`text` with the listed addresses (`pattern`, `_addresses_regex`) replaced (`_address_replacement`)."""
+def _address_text(pattern: re.Pattern, text: str, labels: Mapping[tuple[str, str], str] | None = None) -> str:
+    """`text` with the listed addresses (`pattern`, `_addresses_regex`) replaced (`_address_replacement`;
+    `labels`: the organisations' numbered labels, `Redactor.learn_schools`)."""
     pieces, at = [], 0
     for match in pattern.finditer(text):
         if match.start() < at:
             continue  # (inside an organisation's name already shown as its kind)
-        shown, end = _address_replacement(match)
+        shown, end = _address_replacement(match, labels)
         pieces += [text[at:match.start()], shown]
         at = end
     if not pieces:
@@ -1765,19 +1836,71 @@ def _address_text(pattern: re.Pattern, text: str) -> str:
     return "".join(pieces) + text[at:]
 
 
-def _address_replacement(match: re.Match) -> tuple[str, int]:
+def _street_organisation(match: re.Match) -> tuple[str, int] | None:
+    """The kind of the organisation a listed street's name begins (`_organisation_after`) and where its words end,
+    when `_address_replacement` shows it as its kind (not a school's, which `school_text` shows), else None."""
+    text = match.string
+    if _HOUSE_NUMBER.match(match.group(0)) or _RESIDENCE_CUE.search(text, max(0, match.start() - 30), match.start()):
+        return None
+    found = _organisation_after(text, _street_end(match))
+    if found is None or found[0] in _SCHOOL_NOUNS or found[0] in _SCHOOL_CENTRES:
+        return None
+    return found
+
+
+def _street_end(match: re.Match) -> int:
+    """Where a listed street's name ends, with the dot of an abbreviated kind of street ("Tanner St. Surgery")."""
+    end = match.end()
+    if match.string.startswith(".", end):
+        last = _fold(re.split(r"[\s,]+", match.group(0))[-1]).casefold()
+        if last in _STREET_KIND and _STREET_KIND[last][0] != last:
+            return end + 1
+    return end
+
+
+def _street_key(written: str) -> str:
+    """A listed street as written in a text or a file's name, as one key however it is written ("Tanner St",
+    "TANNER STREET", "tanner_street" -> "tanner street"; the house number dropped)."""
+    words = [_fold(w).rstrip(".").casefold() for w in re.split(r"[\s,_\-.]+", _HOUSE_NUMBER.sub("", written)) if w]
+    return " ".join(_STREET_KIND[w][0] if i and w in _STREET_KIND else w for i, w in enumerate(words))
+
+
+def _kind_key(kind: str) -> str:
+    """An organisation's kind as one key however it is written ("children's centre", "childrens centre")."""
+    return kind.replace("'", "").replace("\u2019", "")
+
+
+def street_organisation_labels(found: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """{(street, kind): label} of the organisations named after the family's streets, `found` in the order the
+    case names them ((`_street_key`, `_kind_key`) pairs): the kind's label ("[surgery]"), numbered in that
+    order when the case names two or more of one kind ("[surgery 1]", "[surgery 2]"), as schools are."""
+    order: dict[str, list[str]] = {}
+    for street, kind in found:
+        streets = order.setdefault(kind, [])
+        if street not in streets:
+            streets.append(street)
+    labels = {}
+    for kind, streets in order.items():
+        label = _ORGANISATION_LABELS.get(kind, f"[{kind}]")
+        for n, street in enumerate(streets, start=1):
+            labels[(street, kind)] = label if len(streets) == 1 else f"{label[:-1]} {n}]"
+    return labels
+
+
+def _address_replacement(match: re.Match, labels: Mapping[tuple[str, str], str] | None = None) -> tuple[str, int]:
     """What a listed address is shown as, and where what it replaces ends: "[address]"; but a street's name
     that begins an organisation's ("Mill Lane Medical Practice", "Mill Lane Surgery") is the organisation, shown
     as its kind with the organisation's words ("[medical practice]", "[surgery]"): named after the family's
     street, it would place their home, as a school's name would, and a school's is left to `school_text` ("Mill
     Lane Primary" -> "[primary school]"). With a house number ("7 Mill Lane Surgery") or after words that say it
     is where the family lives ("lives at", "address:", "moved to") it is the address; and a school's name the
-    school reading does not take is the address too (a leak is worse than a word too many hidden)."""
+    school reading does not take is the address too (a leak is worse than a word too many hidden). `labels`: the
+    organisations' labels numbered by `street_organisation_labels` ("[surgery 1]", "[surgery 2]")."""
     written = match.group(0)
     if _HOUSE_NUMBER.match(written):
         return ADDRESS, match.end()
     text = match.string
-    found = _organisation_after(text, match.end())
+    found = _organisation_after(text, _street_end(match))
     if found is None or _RESIDENCE_CUE.search(text, max(0, match.start() - 30), match.start()):
         return ADDRESS, match.end()
     kind, end = found
@@ -1786,7 +1909,11 @@ def _address_replacement(match: re.Match) -> tuple[str, int]:
         if not school_text(text[match.start():line_end if line_end >= 0 else len(text)]).startswith("["):
             return ADDRESS, match.end()  # no school the school reading takes whole: the street stays hidden
         return written, match.end()
-    return _ORGANISATION_LABELS.get(kind, f"[{kind}]"), end
+    if labels:
+        shown = labels.get((_street_key(written), _kind_key(kind)))
+        if shown is not None:
+            return shown, end
+    return _ORGANISATION_LABELS.get(_kind_key(kind), f"[{kind}]"), end
 
 
 #: the kinds of street, full and abbreviated as agencies write them: a listed "Acacia Avenue" is also
@@ -1876,6 +2003,14 @@ _REFERENCE_SHAPE = re.compile(r"[A-Z0-9][/\-][A-Z0-9]+[/\-]|[A-Z]{2}\d{2}[A-Z]\d
 
 
 _A_DIGIT = re.compile(r"\d")
+#: a date and time as software writes them ("2024-03-14T10:30:00"), which the reference shape would otherwise take
+_ISO_DATE_TIME = re.compile(r"\d{4}-\d{1,2}-\d{1,2}T\d{1,2}$")
+#: a time of day in a message (a rejected row's reason, a warning: "has time 10:30:00", "unreadable time '25:61'",
+#: "'10:30pm'", "10.30 am"), which the anonymised view shows as TIME
+TIME = "[time]"
+_TIME_OF_DAY = re.compile(r"(?<![\w:.+\-])\d{1,2}(?::\d{2}(?::\d{2}(?:\.\d+)?)?(?:[^\S\r\n]?(?i:[ap]\.?m\b\.?))?"
+                          r"|\.\d{2}[^\S\r\n]?(?i:[ap]\.?m\b\.?)|[^\S\r\n]?(?i:[ap]\.?m\b\.?))(?![\w:])")
+_MAY_BE_TIME = re.compile(r"\d[:.]\d\d|\d[^\S\r\n]?(?i:[ap]\.?m)\b")
 
 
 def _may_be_reference(text: str) -> bool:
@@ -1887,6 +2022,8 @@ def _may_be_reference(text: str) -> bool:
 
 def _reference_replacement(match: re.Match) -> str:
     ref = match.group("ref")
+    if _ISO_DATE_TIME.match(ref) and match.string.startswith(":", match.end()):
+        return ref  # "2024-03-14T10:30:00": a date and time, given to the month by `month_text`
     if _REFERENCE_SHAPED.fullmatch(ref) and (sum(c.isdigit() for c in ref) >= 4 or "/" not in ref and "-" not in ref):
         return REFERENCE  # "CA/2023/0456", a court's "LS23C00456"
     if sum(c.isalnum() for c in ref) < 5 or not re.search(r"\d.*\d|\d[A-Za-z]|[A-Za-z]\d", ref):
@@ -3565,3 +3702,29 @@ class Identifiers:
             if changed:
                 out[column] = series.map(lambda v, m=changed: m.get(v, v) if isinstance(v, str) else v).astype(series.dtype)
         return out
+
+
+def organisations_shown(case: CaseConfig, organisations: Iterable, *sources, other_people=None) -> dict[str, str]:
+    """{organisation: as the case's anonymised view shows it} for each of `organisations` (the names of the case's
+    organisations, as its timeline writes them) that is built on the family's street or one of its names and that
+    the case's redaction changes ("Tanner Street Surgery" -> "[surgery]" when the family lives on Tanner Street,
+    "Harlow Family Centre" -> "[family centre]" for the Harlow family): what `review thematic --redact` shows
+    of the case's organisations (`review.store` keeps it with the case). `sources`: the case's tables, read for
+    the labels' numbers as `Redactor.learn_schools` reads them ("[surgery 1]", "[surgery 2]"), as the case's own
+    anonymised report numbers them; `other_people`: `Redactor.from_case`'s `other_children`.
+
+    Only a name that shares a word with case.yml's addresses or people is redacted (cheap: most cases have none,
+    and no redactor is built for them); other organisations keep their names, which a thematic review compares."""
+    names = sorted({o for o in organisations if isinstance(o, str) and o.strip()})
+    words = set()
+    for text in [*(getattr(case, "addresses", ()) or ()), *(getattr(case, "people", {}) or {}),
+                 getattr(case, "child_name", None) or ""]:
+        words.update(w for w in _norm(str(text)).replace("'", "").split() if len(w) >= 3 and not w.isdigit()
+                     and w not in _STREET_KIND)
+    if not words:
+        return {}
+    built_on = [n for n in names if words & set(_norm(n).replace("'", "").split())]
+    if not built_on:
+        return {}
+    redactor = Redactor.from_case(case, other_children=other_people or ()).learn_schools(*sources)
+    return {name: shown for name in built_on if (shown := redactor.text(name)) != name}

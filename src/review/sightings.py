@@ -39,7 +39,8 @@ The reading of one row (`read_sighting`; vocab.yml, package vocabulary), first t
    neither says someone else was seen and not the child (a cue about someone else, not negated, and none
    about the child: "Sibling seen and examined") nor says it did not take place ("CP medical cancelled": `review.vocab.denies`) nor says it is a record
    at a distance (`sighting_remote_words`: "Letter from A&E", "Notification of
-   admission received") -> True;
+   admission received") nor that the child was not there (s18, `sighting_absent_cues`: "Mum attended without
+   Kayleigh") -> True;
 5. else unknown (NA), not a sighting.
 
 The child's own names count as "child" does: case.yml's child_name gives its given name, a case's vocab.yml
@@ -120,15 +121,20 @@ def _child_names(raw: dict) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=64)
 def sighting_words(key: str = "") -> tuple[frozenset, tuple, tuple]:
-    """(sighting_contact_types, sighting_cues, sighting_remote_words) of the package vocab.yml extended by
-    the case vocabulary `key` (`review.rules.base.vocab_key`; "" the package's alone). A cue naming the child
-    ("child seen", "observed the child") is also a cue with each of the child's names in its place
-    (sighting_child_names: "maisie seen", "observed the maisie"), so the vectorised search finds it too."""
+    """(sighting_contact_types, sighting_cues, sighting_remote_words and sighting_absent_cues) of the package
+    vocab.yml extended by the case vocabulary `key` (`review.rules.base.vocab_key`; "" the package's alone). A cue
+    naming the child ("child seen", "observed the child") is also a cue with each of the child's names in its
+    place (sighting_child_names: "maisie seen", "observed the maisie"), so the vectorised search finds it too. The
+    child absent ("Mum attended without Kayleigh", `sighting_absent_cues`, named alike) keeps a contact type from
+    reading a sighting as a record at a distance does, so it is read with the remote words."""
     raw = _raw_vocab(key)
-    cues = _named_cues(tuple(str(w) for w in raw.get("sighting_cues") or ()), _child_names(raw))
+    names = _child_names(raw)
+    cues = _named_cues(tuple(str(w) for w in raw.get("sighting_cues") or ()), names)
+    absent = _named_cues(tuple(str(w) for w in raw.get("sighting_absent_cues") or ()), names)
+    remote = tuple(str(w) for w in raw.get("sighting_remote_words") or ())
     return (frozenset(str(t) for t in raw.get("sighting_contact_types") or ()),
             cues,
-            tuple(str(w) for w in raw.get("sighting_remote_words") or ()))
+            remote + tuple(w for w in absent if w not in remote))
 
 
 def _named_cues(cues: tuple, names: tuple) -> tuple:
@@ -835,14 +841,17 @@ def _type_denied(seen: np.ndarray, by_type: np.ndarray, ct: np.ndarray, d: np.nd
 @functools.lru_cache(maxsize=64)
 def attended_words(key: str = "") -> tuple[frozenset, tuple]:
     """(attended_seen_types, the words of a contact at a distance: sighting_at_a_distance_words and
-    attended_at_a_distance_words) of the vocabulary `key`: `attended_seen` reads an Attended "Yes" with them."""
+    attended_at_a_distance_words, and of the child absent: sighting_absent_cues with the child's names, "Mum
+    attended without Kayleigh") of the vocabulary `key`: `attended_seen` reads an Attended "Yes" with them."""
     raw = _raw_vocab(key)
 
     def words(name):
         return tuple(str(w) for w in raw.get(name) or ())
 
+    absent = _named_cues(words("sighting_absent_cues"), _child_names(raw))
     return (frozenset(words("attended_seen_types")),
-            tuple(dict.fromkeys(words("sighting_at_a_distance_words") + words("attended_at_a_distance_words"))))
+            tuple(dict.fromkeys(words("sighting_at_a_distance_words") + words("attended_at_a_distance_words")
+                                + absent)))
 
 
 def attended_seen(contact_type, concerns, description, action="", key: str = "", adults: frozenset = frozenset()) -> bool:

@@ -84,7 +84,17 @@ CASE_TABLE_COLUMNS = {"case_id": "string", "date_of_birth": "datetime64[ns]", "m
                       "child_given_name": "string",
                       # case.yml child_sex ("female", "male"; empty: not given or an older store), which
                       # self_harm_not_referred reads ("Mum says she self-harmed" in a girl of 8 to 17)
-                      "child_sex": "string"}
+                      "child_sex": "string",
+                      # (s18) the case's adults as the readings take them from case.yml people: each one's given
+                      # name alone and role, as case.yml gives them (JSON {"Sian": "Mother"}, `people_json`;
+                      # never a surname, nor a child's or another person's entry); self_harm_not_referred
+                      # ("Sian says she self-harmed") and the mobility reading ("Sian says she is walking")
+                      # read them; empty: none named, or an older store
+                      "people": "string",
+                      # the case's organisations built on the family's street or names, as its anonymised view
+                      # shows them (JSON {name: shown}, `review.redact.organisations_shown`; "" for none or an
+                      # older store): what `review thematic --redact` shows of them
+                      "organisations_shown": "string"}
 #: the ingest report of each case, one row per file and sheet (IngestReport.to_frame)
 INGEST_TABLE_COLUMNS = {"case_id": "string", "file": "string", "sheet": "string", "hidden": "boolean",
                         "header_row": "Int64", "rows_read": "Int64", "rows_accepted": "Int64",
@@ -856,6 +866,56 @@ def vocab_json(case_dir) -> str:
     return "" if own is None else json.dumps(own, default=str, ensure_ascii=False, separators=(",", ":"))
 
 
+def people_json(config, case_dir=None) -> str:
+    """The case's adults as the store keeps them (its case table's ``people``): {given name: role} of case.yml
+    `people` whose role names an adult of the case's vocabulary (injury_adults: "Sian Wren: Mother" is
+    {"Sian": "Mother"}), as `review.ingest.load.adult_given_names` reads them; the given name as written,
+    never a surname; a second adult of the same given name is kept as "Sam (2)" (the readings take the first
+    word). "" when the case names no adult. Read back by `people_of`."""
+    from .config import load_vocab
+    from .ingest.load import adult_given_names
+
+    people = getattr(config, "people", None)
+    if not people or not isinstance(people, dict):
+        return ""
+    child_name = getattr(config, "child_name", None)
+    vocab = load_vocab(case_dir) if case_dir is not None else load_vocab(None)
+    out: dict[str, str] = {}
+    for name, role in people.items():
+        if not adult_given_names(vocab, {name: role}, child_name):
+            continue
+        given = str(name).split()[0]
+        key, n = given, 1
+        while key in out:
+            n += 1
+            key = f"{given} ({n})"
+        out[key] = str(role)
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":")) if out else ""
+
+
+def people_of(text) -> dict:
+    """The case.yml `people` a case table's ``people`` (`people_json`) gives back ({} for none, an older store)."""
+    if not isinstance(text, str) or not text:
+        return {}
+    return {str(k): str(v) for k, v in json.loads(text).items()}
+
+
+def organisations_shown_json(case, analysis: dict[str, pd.DataFrame]) -> str:
+    """The store's ``organisations_shown`` of a loaded case: JSON {organisation: as its anonymised view shows it}
+    (`review.redact.organisations_shown`) of the organisations its contacts and timeline name, "" for none."""
+    from .redact import organisations_shown
+
+    timeline = analysis.get("timeline")
+    names = set()
+    for frame in (case.contacts, timeline):
+        for column in ("organisation", "agency"):
+            if frame is not None and column in frame.columns:
+                names.update(v for v in pd.unique(frame[column].dropna()) if isinstance(v, str))
+    shown = organisations_shown(case.config, names, *(t for t in (timeline, analysis.get("flags")) if t is not None),
+                                other_people=getattr(case.report, "other_people", None))
+    return json.dumps(shown, sort_keys=True, ensure_ascii=False) if shown else ""
+
+
 def _store_tables(case, analysis: dict[str, pd.DataFrame], case_dir: Path, rules: dict,
                   options: dict) -> dict[str, pd.DataFrame]:
     """A case's tables keyed by store table name, from its loaded `case`, its analysis tables and the
@@ -875,6 +935,8 @@ def _store_tables(case, analysis: dict[str, pd.DataFrame], case_dir: Path, rules
                           "timeline_options": [config_json(options)], "vocab": [vocab_json(case_dir)],
                           "child_given_name": [given_name(config.child_name) or pd.NA],
                           "child_sex": [getattr(config, "child_sex", None) or pd.NA],
+                          "people": [people_json(config, case_dir) or pd.NA],
+                          "organisations_shown": [organisations_shown_json(case, analysis)],
                           "folder": [Path(case_dir).name]})
     ingest = report.to_frame()
     ingest.insert(0, "case_id", case_id)
@@ -1570,7 +1632,8 @@ def case_configs(cases: pd.DataFrame) -> dict:
     vocab.yml, its CaseConfig's ``vocab``: the rules read the case's texts with it, `review.rules.base.
     case_vocab_key`; {} (the package vocabulary, never a vocab.yml of the working directory) when the
     table has none; and child_given_name, its CaseConfig's ``child_name``: the sightings reading takes it
-    as "child", as the case's own build did with case.yml's child_name; and child_sex, its ``child_sex``)."""
+    as "child", as the case's own build did with case.yml's child_name; and child_sex, its ``child_sex``; and
+    people, its ``people``: the case's adults by given name and role, `people_of`)."""
     from .config import CaseConfig
 
     def dates(column):
@@ -1602,14 +1665,16 @@ def case_configs(cases: pd.DataFrame) -> dict:
     own = cases["vocab"] if "vocab" in cases else [None] * len(cases)
     given = cases["child_given_name"] if "child_given_name" in cases else [None] * len(cases)
     sexes = cases["child_sex"] if "child_sex" in cases else [None] * len(cases)
+    people = cases["people"] if "people" in cases else [None] * len(cases)
     root = Path(".")
     return {str(cid): CaseConfig(case_dir=root, case_id=str(cid), date_of_birth=dob, mobile_from=mobile,
                                  review_date=review, date_of_death=death, raw=raw(text), vocab=vocab(words),
                                  child_name=name if isinstance(name, str) and name.strip() else None,
-                                 child_sex=sex if sex in ("female", "male") else None)
-            for cid, dob, mobile, review, death, text, words, name, sex in zip(
+                                 child_sex=sex if sex in ("female", "male") else None,
+                                 people=people_of(who))
+            for cid, dob, mobile, review, death, text, words, name, sex, who in zip(
                 cases["case_id"], dates("date_of_birth"), dates("mobile_from"), dates("review_date"),
-                dates("date_of_death"), options, own, given, sexes)}
+                dates("date_of_death"), options, own, given, sexes, people)}
 
 
 def timeline_many(contacts: pd.DataFrame, cases: pd.DataFrame, **options) -> pd.DataFrame:

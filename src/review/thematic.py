@@ -76,6 +76,121 @@ def _attribute_flags(flags: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# ---------------------------------------------------------------------------------------------------
+# Organisations named only by a generic agency word ("gp" of gp.xlsx): one per case, not one across cases
+# ---------------------------------------------------------------------------------------------------
+#: words an agency's name or a chronology's file name holds beside its kind's keywords (vocab.yml agency_kinds)
+#: and still names no organisation: "health_visiting_log", "HV chronology", "Children's social care 2023"
+GENERIC_AGENCY_WORDS = frozenset("""
+    health social care police education housing voluntary youth justice children childrens child family families
+    service services team teams department dept unit agency agencies provider local authority community public
+    hv hvs csc cs sc ae nhs gps visitor visitors visiting nurse nurses nursing paeds paed
+    log logs chronology chronologies chron records record notes note entries entry data export extract imr imrs
+    report contacts contact timeline sheet copy final draft redacted version v and the of for by to in
+    """.split())
+
+
+def generic_organisation(name) -> bool:
+    """Whether an organisation's name is only generic agency words ("gp", "health_visiting", "Social care",
+    "Police", "hv_log"): every word is one of the package vocabulary's agency-kind keywords (vocab.yml
+    agency_kinds: "gp", "health visiting", "school") or of `GENERIC_AGENCY_WORDS` ("log", "chronology", "team"),
+    or a number. Such a name, most often taken from a chronology's file name in a case without `files:`
+    (gp.xlsx -> "gp"), says what kind of agency it is, not which one: the "gp" of two cases are two practices.
+    "Hartwick Council", "Ashcombe Medical Practice", "Westshire Police" name one organisation."""
+    from .config import load_vocab
+    from .vocab import compile_vocab, normalise_text
+
+    key = normalise_text(name)
+    if not key:
+        return False
+    found = _GENERIC_NAMES.get(key)
+    if found is None:
+        tokens = key.split()
+        vocab = compile_vocab(_package_vocab(load_vocab))
+        covered = [t.isdigit() or t in GENERIC_AGENCY_WORDS for t in tokens]
+        for _kind, phrases in vocab.agency_kinds:
+            for start, end, _phrase in phrases.find(tokens):
+                covered[start:end] = [True] * (end - start)
+        found = all(covered) and key not in vocab.agencies  # a vocabulary's own agency ("NMUH") is one
+        if len(_GENERIC_NAMES) > 10_000:
+            _GENERIC_NAMES.clear()
+        _GENERIC_NAMES[key] = found
+    return found
+
+
+_GENERIC_NAMES: dict[str, bool] = {}
+_VOCAB: list = []
+
+
+def _package_vocab(load_vocab):
+    if not _VOCAB:
+        _VOCAB.append(load_vocab())
+    return _VOCAB[0]
+
+
+def organisations_apart(timeline: pd.DataFrame) -> tuple[pd.Series, list[dict]]:
+    """(each contact's organisation as the thematic tables group it, the organisations kept apart per case).
+
+    An organisation whose name is only a generic agency word (`generic_organisation`: "gp" from gp.xlsx in a
+    case without `files:`) is not pooled across cases: it is named with its case, "gp (case C000001)", so the
+    "gp" of one case and the "gp" of another stay two organisations in flags_by_organisation and the assurance
+    comparison; the agency-kind tables count them as before. Every other name is as written (contacts without
+    one: "(unknown)"). Each item of the list: organisation (as written), case_id, label, contacts, files (the
+    chronologies it came from, `source_file`, when the table has it), from_file_name (whether the name is
+    its file's name: "gp" of gp.xlsx). One look at each distinct name, the labels made on its rows only."""
+    names = timeline["organisation"].astype("string").fillna("(unknown)") if "organisation" in timeline \
+        else pd.Series("(unknown)", index=timeline.index, dtype="string")
+    distinct = names.unique()
+    generic = {str(n) for n in distinct if n != "(unknown)" and generic_organisation(n)}
+    if not generic or not len(timeline):
+        return names, []
+    apart = names.isin(generic).to_numpy(dtype=bool)
+    case_ids = timeline["case_id"].astype("string").fillna("")
+    spelling = organisation_names(names[apart])  # "GP" and "gp" of one case are one, under its commoner spelling
+    shown = names[apart].map(spelling).astype("string")
+    labels = names.copy()
+    # "gp (case C000001)"; a redacted review's ids are "case 03" already: "gp (case 03)"
+    cases = case_ids[apart]
+    labels[apart] = shown + " (" + cases.where(cases.str.startswith("case "), "case " + cases) + ")"
+    items = []
+    rows = pd.DataFrame({"organisation": shown, "case_id": case_ids[apart], "label": labels[apart],
+                         "file": (timeline.loc[apart, "source_file"].astype("string").fillna("")
+                                  if "source_file" in timeline else pd.Series("", index=shown.index, dtype="string"))})
+    for (organisation, case_id, label), group in rows.groupby(["organisation", "case_id", "label"], sort=True):
+        files = sorted({f for f in group["file"].astype(str) if f})
+        items.append({"organisation": str(organisation), "case_id": str(case_id), "label": str(label),
+                      "contacts": len(group), "files": files,
+                      "from_file_name": bool(files) and all(
+                          organisation_key(Path(f).stem) == organisation_key(str(organisation)) for f in files)})
+    return labels, items
+
+
+def organisations_apart_notes(items: list[dict], *, redact: bool = False, shown: int = 10) -> list[str]:
+    """One warning per organisation name kept apart per case (`organisations_apart`), naming its cases and
+    their files: "organisation 'gp' is only a generic agency word (taken from the file name), not one
+    organisation across cases: counted apart per case in flags_by_organisation.csv and the assurance comparison,
+    as 'gp (case C000001)' (C000001: gp.xlsx, 12 contacts; C000002: gp.xlsx, 9 contacts); the agency-kind tables
+    count them as before. Name the organisation in case.yml (files: agency) or an Organisation column". With
+    `redact` a file is named only when its name is the organisation's (gp.xlsx: it says no more than "gp")."""
+    by_name: dict[str, list[dict]] = {}
+    for item in items:
+        by_name.setdefault(item["organisation"], []).append(item)
+    lines = []
+    for name, group in sorted(by_name.items()):
+        cases = []
+        for item in group[:shown]:
+            files = [f for f in item["files"] if not redact or organisation_key(Path(f).stem) == organisation_key(name)]
+            cases.append(f"{item['case_id']}: " + (", ".join(files) + ", " if files else "")
+                         + f"{item['contacts']} contact{'s' if item['contacts'] != 1 else ''}")
+        more = f"; and {len(group) - shown} more case(s)" if len(group) > shown else ""
+        origin = " (taken from the file name)" if all(i["from_file_name"] for i in group) else ""
+        lines.append(f"organisation {name!r} is only a generic agency word{origin}, not one organisation across "
+                     f"cases: counted apart per case in flags_by_organisation.csv and the assurance comparison, as "
+                     f"{group[0]['label']!r} ({'; '.join(cases)}{more}); the agency-kind tables count them as "
+                     "before. Name the organisation in case.yml (files: agency) or an Organisation column")
+    return lines
+
+
 #: the group of flags without a rule or a failing category (findings reviewers added under no rule)
 UNLABELLED = {"rule_id": "(no rule)", "failing_category": "(not categorised)"}
 
@@ -113,6 +228,73 @@ def too_few_note(min_contacts: int) -> str:
     return f"{TOO_FEW_CONTACTS} (fewer than {min_contacts})"
 
 
+#: each share column of the thematic tables -> the count it is a share of: the small-number rule for rates
+#: (`min_contacts`) applies to shares too, over that count (`small_number_shares`)
+SHARE_DENOMINATORS = {
+    "latency_by_agency_kind": {"within_expected_share": "concerns"},
+    "sightings_by_agency_kind": {"seen_share": "contacts", "recorded_share": "contacts",
+                                 "face_to_face_seen_share": "face_to_face"},
+    "sightings_by_case": {"seen_share": "contacts"},
+}
+#: the note on a row whose share(s) are left empty: their count is below the minimum
+TOO_FEW_FOR_SHARE = "too few for a share"
+
+
+def small_number_shares(table: pd.DataFrame, shares: dict[str, str], *,
+                        min_contacts: int = MIN_CONTACTS_FOR_RATE) -> pd.DataFrame:
+    """`table` with each share of `shares` ({share column: the count column it is a share of}) left empty where
+    that count is above 0 but below `min_contacts`, as `flag_rates` leaves a rate over too few contacts: 1 seen of
+    2 contacts is not "50% seen". The counts stay; a ``note`` column (added, or extended) names the shares left
+    empty: "too few for a share (fewer than 20): seen_share, recorded_share". A count of 0 leaves the share
+    empty already (no note)."""
+    min_contacts = check_min_contacts(min_contacts)
+    out = table.copy()
+    blanked = []
+    for share, count in shares.items():
+        if share not in out.columns or count not in out.columns:
+            continue
+        n = pd.to_numeric(out[count], errors="coerce").fillna(0).to_numpy(dtype="float64")
+        few = (n > 0) & (n < min_contacts)
+        out[share] = out[share].astype("Float64").mask(few)
+        blanked.append((share, few))
+    said = [", ".join(share for share, few in blanked if few[k]) for k in range(len(out))]
+    note = [f"{TOO_FEW_FOR_SHARE} (fewer than {min_contacts}): {cols}" if cols else "" for cols in said]
+    if "note" in out.columns:
+        earlier = out["note"].astype("string").fillna("").tolist()
+        note = ["; ".join(t for t in (e, n) if t) for e, n in zip(earlier, note)]
+    out["note"] = pd.array(note, dtype="string")
+    return out
+
+
+#: decimal places of the thematic csvs' rates per 100 contacts and latencies in days, and of their shares (a share
+#: is a fraction: 3 places are a percentage to 1 place, 0.427 = 42.7%), rounded half up (`rounded_for_csv`)
+RATE_DECIMALS = 1
+SHARE_DECIMALS = 3
+
+
+def rounded_for_csv(table: pd.DataFrame) -> pd.DataFrame:
+    """`table` with its rates (flags_per_100_contacts) and latencies in days (`LATENCY_QUANTILE_COLUMNS`) to
+    `RATE_DECIMALS` places and its shares (…_share) to `SHARE_DECIMALS` (a percentage to 1 place), rounded half
+    up from the number as Python writes it, so that 33.333333333333336 is 33.3 and 0.125 is 0.13 on every
+    machine (a threshold the user gave is left as given). What `review thematic` writes; the tables in memory
+    (and the charts) keep every digit."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    out = table.copy()
+    for column in out.columns:
+        places = (RATE_DECIMALS if column == "flags_per_100_contacts" or column in LATENCY_QUANTILE_COLUMNS
+                  else SHARE_DECIMALS if str(column).endswith("_share") else None)
+        if places is None or not (pd.api.types.is_float_dtype(out[column]) or str(out[column].dtype) == "Float64"):
+            continue
+        step = Decimal(1).scaleb(-places)
+        values = out[column].astype("Float64")
+        distinct = {v: float(Decimal(repr(float(v))).quantize(step, rounding=ROUND_HALF_UP))
+                    for v in pd.unique(values.dropna().astype("float64")) if np.isfinite(v)}
+        out[column] = values.map(lambda v: distinct.get(float(v), v) if pd.notna(v) else v,
+                                 na_action="ignore").astype("Float64")
+    return out
+
+
 def flag_rates(flags: pd.DataFrame, timeline: pd.DataFrame, by: str, *,
                min_contacts: int = MIN_CONTACTS_FOR_RATE) -> pd.DataFrame:
     """Flags per 100 contacts, grouped by `by` (rule_id, failing_category, agency_kind or organisation).
@@ -121,7 +303,9 @@ def flag_rates(flags: pd.DataFrame, timeline: pd.DataFrame, by: str, *,
     organisation). For agency kind and organisation a flag counts against the agency whose contact
     triggered it and the denominator is that group's own contacts; for rule and failing category the
     denominator is every contact. Organisations whose names differ only in case, spacing, punctuation
-    or "&" / "and" are one, under their most frequent spelling (`organisation_names`).
+    or "&" / "and" are one, under their most frequent spelling (`organisation_names`); a name that is only a
+    generic agency word ("gp" of gp.xlsx) is one organisation per case, "gp (case C000001)"
+    (`organisations_apart`, listed in ``attrs["organisations_apart"]``).
 
     Which zeros are listed: a row is listed only where its zero is evidence. Every agency kind and
     organisation with contacts is listed, 0 flags included (its contacts were read by the rules and
@@ -138,6 +322,11 @@ def flag_rates(flags: pd.DataFrame, timeline: pd.DataFrame, by: str, *,
     if by not in FLAG_GROUPINGS:
         raise ValueError(f"by must be one of {FLAG_GROUPINGS}, got {by!r}")
     min_contacts = check_min_contacts(min_contacts)
+    apart: list[dict] = []
+    if by == "organisation":  # a generic name ("gp" of gp.xlsx) one organisation per case, not across cases
+        labels, apart = organisations_apart(timeline)
+        if apart:
+            timeline = timeline.assign(organisation=labels)
     if by in ("agency_kind", "organisation"):
         attributed = _attribute_flags(flags, timeline)
         # contacts with no agency kind / organisation are counted in "(unknown)", as their flags are
@@ -167,8 +356,11 @@ def flag_rates(flags: pd.DataFrame, timeline: pd.DataFrame, by: str, *,
     table.index.name = by
     table = table.reset_index()[[by, "flags", "cases", "contacts", "flags_per_100_contacts", "note"]]
     table[by] = table[by].astype("string")
-    return table.sort_values(["flags_per_100_contacts", by], ascending=[False, True], kind="stable",
-                             na_position="last").reset_index(drop=True)
+    table = table.sort_values(["flags_per_100_contacts", by], ascending=[False, True], kind="stable",
+                              na_position="last").reset_index(drop=True)
+    if by == "organisation":
+        table.attrs["organisations_apart"] = apart
+    return table
 
 
 #: `latency_by_agency_kind`'s latency columns: quantiles over the escalated concerns only (named so in the csv)
@@ -183,8 +375,9 @@ def latency_by_agency_kind(response_latency: pd.DataFrame) -> pd.DataFrame:
     days: a concern or escalation dated only to the month, "Jul 2023", was escalated but has none);
     never_escalated (no escalation by any agency within the rules' response window: censored, their
     latency is unknown and at least the window, so they are counted here and are in no quantile);
-    died_before_window (of never_escalated, those with none before the child's death, which came before the
-    window ended: censored at the death, not "no escalation within 90 days");
+    died_before_window (no escalation before the child's death, which came before the window ended:
+    censored at the death, not "no escalation within 90 days", so not in never_escalated either: the chart's
+    "child died first"); concerns = escalated + never_escalated + died_before_window;
     within_expected_share (of every concern); escalated_median_days, escalated_p75_days,
     escalated_p90_days, escalated_max_days (`LATENCY_QUANTILE_COLUMNS`: over the escalated_with_days
     concerns only, never over the never-escalated ones; empty when there are none). A kind where most
@@ -201,7 +394,8 @@ def latency_by_agency_kind(response_latency: pd.DataFrame) -> pd.DataFrame:
         rows.append({
             "agency_kind": kind, "concerns": len(group), "escalated": int(group["_escalated"].sum()),
             "escalated_with_days": len(days),
-            "never_escalated": int((~group["_escalated"]).sum()),
+            # the concerns the child's death censored are counted apart, as the chart labels them
+            "never_escalated": int((~group["_escalated"] & ~group["_died"]).sum()),
             "died_before_window": int((~group["_escalated"] & group["_died"]).sum()),
             "within_expected_share": float(within.fillna(False).mean()) if len(group) else np.nan,
             "escalated_median_days": days.median() if len(days) else np.nan,
@@ -229,15 +423,24 @@ def rank_cases(response_latency: pd.DataFrame, flags: pd.DataFrame, timeline: pd
     """Cases ranked by unescalated concerns (then by flags, then high-severity flags).
 
     unescalated_concerns: concerns with no first escalation (`review.schema.escalated_mask`; a concern
-    dated "Jul 2023" and escalated on 3 Jul 2023 has no latency in days but was escalated).
+    dated "Jul 2023" and escalated on 3 Jul 2023 has no latency in days but was escalated), but those the
+    child's death censored; died_before_window: the concerns with no escalation before the child died, the
+    death coming before the expected action was due (`latency_by_agency_kind`'s column): no missed
+    escalation that can be shown, so counted apart and not ranked on. concerns = escalated_concerns +
+    unescalated_concerns + died_before_window: the denominator beside the counts, as contacts is for flags.
 
-    Columns: rank, case_id, contacts (when `timeline` is given), concerns, unescalated_concerns,
-    flags, high_severity_flags. `cases`: every case id to rank, those without contacts too (0 contacts);
+    Columns: rank, case_id, contacts (when `timeline` is given), concerns, escalated_concerns,
+    unescalated_concerns, died_before_window, flags, high_severity_flags. `cases`: every case id to rank, those without contacts too (0 contacts);
     by default the cases of `timeline`.
     """
-    latency = response_latency.assign(_unescalated=~escalated_mask(response_latency)).groupby("case_id").agg(
+    escalated = np.asarray(escalated_mask(response_latency), dtype=bool)
+    died = _died_before_window(response_latency).to_numpy(dtype=bool)
+    latency = response_latency.assign(_escalated=escalated, _unescalated=~escalated & ~died,
+                                      _died=~escalated & died).groupby("case_id").agg(
         concerns=("event_id", "size"),
-        unescalated_concerns=("_unescalated", "sum"))
+        escalated_concerns=("_escalated", "sum"),
+        unescalated_concerns=("_unescalated", "sum"),
+        died_before_window=("_died", "sum"))
     flagged = flags.groupby("case_id").agg(
         flags=("rule_id", "size"),
         high_severity_flags=("severity", lambda s: int((s == "high").sum())))
@@ -497,7 +700,9 @@ def thematic_tables(flags: pd.DataFrame, timeline: pd.DataFrame, response_latenc
     rejected, and findings they added on contacts the case does not have, are not counted (the rejected
     ones are with `include_rejected`; `counted_flags`). `cases`: every case id of the review (the store's
     case table), so that a case without an accepted contact is ranked too, with 0 contacts. `min_contacts`:
-    the fewest contacts a rate is given over (`flag_rates`). `deaths`: each case's date of death, by case id
+    the fewest contacts a rate is given over (`flag_rates`), and the fewest contacts (face-to-face contacts,
+    concerns) a share is given over (`small_number_shares`, `SHARE_DENOMINATORS`: the row keeps its counts and
+    its ``note`` says which shares are left empty). `deaths`: each case's date of death, by case id
     (`sightings_by_case`).
 
     With a timeline that says whether the child was seen (`has_sightings`: child_seen, and the timeline's
@@ -510,6 +715,14 @@ def thematic_tables(flags: pd.DataFrame, timeline: pd.DataFrame, response_latenc
     if has_sightings(timeline):
         tables["sightings_by_agency_kind"] = sightings_by_agency_kind(timeline)
         tables["sightings_by_case"] = sightings_by_case(timeline, cases=cases, deaths=deaths)
+    # the small-number rule of the rates applies to the shares too (`small_number_shares`)
+    for name, shares in SHARE_DENOMINATORS.items():
+        if name in tables:
+            tables[name] = small_number_shares(tables[name], shares, min_contacts=min_contacts)
+    if "sightings_by_agency_kind" in tables:  # its order, by the shares as shown: those left empty last
+        tables["sightings_by_agency_kind"] = tables["sightings_by_agency_kind"].sort_values(
+            ["face_to_face_seen_share", "seen_share", "agency_kind"], kind="stable", na_position="last"
+        ).reset_index(drop=True)
     return tables
 
 
@@ -980,6 +1193,9 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
             raise DeclarationsError(f"a declaration{where} {what} (e.g. 2023, or 2023/24 for a financial year)")
         periods[value] = period
 
+    labels, apart = organisations_apart(timeline)  # "gp" of two cases: two organisations, "gp (case ...)"
+    if apart:
+        timeline = timeline.assign(organisation=labels)
     evidence = _attribute_flags(counted_flags(flags, include_rejected, timeline), timeline)
     evidence["org_key"] = [organisation_key(o) for o in evidence["organisation"].astype(str)]
     flag_dates = evidence.get("trigger_date", evidence.get("event_date"))
@@ -1041,26 +1257,35 @@ def assurance_vs_evidence(declarations: pd.DataFrame, flags: pd.DataFrame, timel
                           na_position="last").drop(columns=["_first_year", "_financial"]).reset_index(drop=True)
     import difflib
 
+    out.attrs["organisations_apart"] = apart
     out.attrs["unmapped_standards"] = sorted(set(out.loc[out["failing_category"].isna(), "standard"].astype(str)))
     out.attrs["unmatched"] = {
         name: [known[k] for k in difflib.get_close_matches(organisation_key(name), list(known), n=2, cutoff=0.6)]
         for name in sorted(set(out.loc[out["organisation_in_cases"] == "", "organisation"].astype(str)))}
+    # a declared name that is a generic agency word the cases use too ("gp"): the cases' are kept apart per case
+    # ("gp (case C000001)"), none of them is the declared one
+    out.attrs["unmatched_generic"] = {
+        name: sorted({i["label"] for i in apart if organisation_key(i["organisation"]) == organisation_key(name)})
+        for name in out.attrs["unmatched"]
+        if any(organisation_key(i["organisation"]) == organisation_key(name) for i in apart)}
     return out
 
 
 def assurance_summary(assurance: pd.DataFrame, *, shown: int = 10) -> list[str]:
     """What `review thematic` says of an `assurance_vs_evidence` table, one line each (notebook 05 shows
-    the same): how many declarations disagree, the declared standards no rule evidences (not assessed)
+    the same): how many declarations disagree of those that could be assessed (a rate to judge by: "0 of 0
+    assessable ... (37 declared; not assessable: 37 fewer than 20 contacts that year (no rate))"), the declared
+    standards no rule evidences (not assessed)
     and the declared organisations no case names, with the closest names the cases use (the first
     `shown`, then how many more)."""
 
     def first(names: list[str]) -> str:
         return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
 
-    assessed = len(assurance)
+    declared = len(assurance)
     disagree = int(assurance["disagreement"].astype("boolean").fillna(False).sum())
-    line = f"{disagree} of {assessed} declarations disagree with the evidence"
-    if "assessment" in assurance.columns and assessed:
+    apart: list[tuple[int, str]] = []
+    if "assessment" in assurance.columns and declared:
         # the declarations with nothing to set beside them, so that "0 of 200" is not read as 200 assessed
         said = assurance["assessment"].astype("string").fillna("")
         too_few = said.str.startswith(TOO_FEW_CONTACTS)
@@ -1073,16 +1298,28 @@ def assurance_summary(assurance: pd.DataFrame, *, shown: int = 10) -> list[str]:
             ("standard not evidenced by the rules", "standard no rule evidences"))]
         apart.insert(2, (int(too_few.sum()), fewest))
         apart = [(n, words) for n, words in apart if n]
-        if apart:
-            line += (f" ({assessed - sum(n for n, _ in apart)} could be set beside evidence; "
-                     + ", ".join(f"{n} {words}" for n, words in apart) + ")")
+        assessable = declared - sum(n for n, _ in apart)
+    else:  # a table without assessments: those judged either way
+        assessable = int(assurance["disagreement"].notna().sum())
+    # the denominator is what could be assessed (a rate to judge by), not every declaration: "0 of 37 disagree"
+    # read as 37 borne out when none of the 37 had enough contacts for a rate
+    line = f"{disagree} of {assessable} assessable declarations disagree with the evidence"
+    if not assessable and declared:
+        line += ": none could be assessed"
+    if apart:
+        line += (f" ({declared} declared; not assessable: " + ", ".join(f"{n} {words}" for n, words in apart) + ")")
     lines = [line]
     unmapped = assurance.attrs.get("unmapped_standards", [])
     if unmapped:
         lines.append(f"{len(unmapped)} declared standard(s) no rule evidences (not assessed): "
                      f"{first([repr(s) for s in unmapped])}")
     unmatched = assurance.attrs.get("unmatched", {})
+    generic = assurance.attrs.get("unmatched_generic", {})
     for name, closest in list(unmatched.items())[:shown]:
+        if generic.get(name):
+            lines.append(f"declared organisation {name!r} is only a generic agency word: the cases' {name!r} are "
+                         f"kept apart per case ({first(generic[name])}), none of them is the one declared")
+            continue
         hint = f" (closest in the cases: {', '.join(closest)})" if closest else ""
         lines.append(f"declared organisation {name!r} is not in the cases{hint}")
     if len(unmatched) > shown:
@@ -1217,26 +1454,42 @@ def plot_latency_by_agency_kind(response_latency: pd.DataFrame) -> Figure:
 
 
 def plot_case_ranking(ranking: pd.DataFrame, *, top: int = 20) -> Figure:
-    """The `top` cases by unescalated concerns (bars) with their flags (diamonds)."""
+    """The `top` cases by unescalated concerns (bars) with their flags (diamonds); the concerns the child's death
+    censored (died_before_window) stacked after them in grey, apart; each case's label gives the denominators:
+    "3/11 concerns unescalated · 13 contacts" (and "1 child died first")."""
     title = "Cases with most unescalated concerns"
     if len(ranking) > top:  # "top 20" only when some are not drawn, and of how many
         title += f" (top {top} of {len(ranking)})"
     data = ranking.head(top)
     if data.empty:
         return _empty_figure(title, "No cases.")
+    died = (data["died_before_window"] if "died_before_window" in data
+            else pd.Series(0, index=data.index)).astype("int64")
     with house_style():
-        fig = Figure(figsize=(8, 1.2 + 0.28 * len(data)), layout="constrained")
+        fig = Figure(figsize=(8, 1.2 + 0.42 * len(data)), layout="constrained")
         ax = fig.add_subplot()
         y = np.arange(len(data))[::-1]
         ax.barh(y, data["unescalated_concerns"], color=ALERT, hatch="///", edgecolor="black", linewidth=0.4,
                 label="unescalated concerns", gid="bars:unescalated")
+        if died.any():
+            ax.barh(y, died, left=data["unescalated_concerns"], color="#BBBBBB", hatch="....", edgecolor="black",
+                    linewidth=0.4, label="not escalated before the child died (censored)", gid="bars:died")
         ax.plot(data["flags"], y, linestyle="none", marker="D", color=OK, markersize=5, label="flags", gid="points:flags")
-        ax.set_yticks(y, data["case_id"].astype(str))
-        ax.set_xlabel("count")
+        labels = []
+        for row, d in zip(data.itertuples(), died):
+            of = f"/{row.concerns}" if "concerns" in data else ""
+            label = f"{row.case_id}\n{row.unescalated_concerns}{of} concerns unescalated"
+            if "contacts" in data:
+                label += f" · {row.contacts:,} contacts"
+            labels.append(label + (f", {d} child died first" if d else ""))
+        ax.set_yticks(y, labels)
+        ax.set_xlabel("count (label: unescalated / concerns · contacts)")
         ax.legend(loc="lower right")
         _suptitle(fig, title)
     fig.review_alt_text = title + ": " + "; ".join(
-        f"{r.case_id} {r.unescalated_concerns} unescalated, {r.flags} flags" for r in data.itertuples())
+        f"{r.case_id} {r.unescalated_concerns}" + (f" of {r.concerns}" if "concerns" in data else "") + " concerns unescalated"
+        + (f" ({d} not escalated before the child died)" if d else "") + f", {r.flags} flags"
+        for r, d in zip(data.itertuples(), died))
     return fig
 
 
@@ -1251,14 +1504,25 @@ _SIGHTING_STYLES = (
 )
 
 
-def plot_sightings_by_agency_kind(table: pd.DataFrame) -> Figure:
+def plot_sightings_by_agency_kind(table: pd.DataFrame, *, min_contacts: int | None = None) -> Figure:
     """Stacked horizontal bars: each agency kind's contacts by whether the child was seen (a
     `sightings_by_agency_kind` table), as shares of its contacts, the kinds that least often saw the child
-    at the top; the label gives seen / contacts."""
+    at the top; the label gives seen / contacts, and the face-to-face share's seen / face-to-face contacts.
+
+    The small-number rule of the rates (`small_number_shares`), with `min_contacts` (`thematic_figures` gives the
+    run's, `review thematic --min-contacts`): a kind with fewer contacts is not drawn (the title says how many),
+    and its face-to-face share only over at least as many face-to-face contacts (a table from `thematic_tables`
+    has such a share left empty already). None: every kind is drawn."""
     title = "Was the child seen? Contacts by agency kind"  # the table's order: least seen face to face first
-    data = table[table["contacts"] > 0]
+    if min_contacts is None:
+        min_contacts = 1
+    present = table[table["contacts"] > 0]
+    data = present[present["contacts"] >= min_contacts]
+    if len(data) < len(present):
+        title += f" ({len(present) - len(data)} with fewer than {min_contacts} contacts not shown)"
     if data.empty:
-        return _empty_figure(title, "No contacts.")
+        return _empty_figure(title, "No agency kind with enough contacts for a share." if len(present)
+                             else "No contacts.")
     with house_style():
         fig = Figure(figsize=(8, 1.6 + 0.4 * len(data)), layout="constrained")
         ax = fig.add_subplot()
@@ -1274,23 +1538,25 @@ def plot_sightings_by_agency_kind(table: pd.DataFrame) -> Figure:
             for bar, kind in zip(bars.patches, data["agency_kind"]):
                 bar.set_gid(f"sighting:{column}:{kind}")
             left += share
-        if "face_to_face_seen_share" in data and data["face_to_face_seen_share"].notna().any():
+        face = _face_share(data, min_contacts)
+        if face.notna().any():
             # where the child was there to be seen: the sort's key, a diamond on the bar
-            ax.plot(data["face_to_face_seen_share"].astype("float64").to_numpy(), y, linestyle="none", marker="D",
+            ax.plot(face.astype("float64").to_numpy(), y, linestyle="none", marker="D",
                     markersize=6, markerfacecolor="white", markeredgecolor="black",
                     label="seen at its face-to-face contacts (missed ones, not brought or no access, as not seen; "
                           "not calls or letters)", gid="points:face_to_face",
                     clip_on=False, zorder=5)
         seen = (data["seen_recorded"] + data["seen_read"]).to_numpy()
-        for yi, s, n in zip(y, seen, data["contacts"]):
-            ax.text(1.01, yi, f"{s:,} / {n:,}", va="center", fontsize=6, color=NEUTRAL)
+        there = _face_counts(data)
+        for yi, s, n, f, (fs, fn) in zip(y, seen, data["contacts"], face, there):
+            label = f"{s:,} / {n:,}" + (f"; ◆ {fs:,} / {fn:,}" if pd.notna(f) else "")
+            ax.text(1.01, yi, label, va="center", fontsize=6, color=NEUTRAL)
         ax.set_yticks(y, data["agency_kind"].astype(str))
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
-        ax.set_xlabel("share of the agency kind's contacts (label: child seen / contacts)")
+        ax.set_xlabel("share of the agency kind's contacts (label: child seen / contacts; ◆ seen / face-to-face)")
         fig.legend(loc="outside lower center", ncols=3, frameon=False)
         _suptitle(fig, title)
-    face = data["face_to_face_seen_share"] if "face_to_face_seen_share" in data else pd.Series(pd.NA, index=data.index)
     missed = data["face_to_face_missed"] if "face_to_face_missed" in data else pd.Series(pd.NA, index=data.index)
     fig.review_alt_text = f"{title}: " + "; ".join(
         f"{k} saw the child at {s:,} of {n:,} contacts ({s / n:.0%})"
@@ -1298,6 +1564,29 @@ def plot_sightings_by_agency_kind(table: pd.DataFrame) -> Figure:
         + (f" ({int(m):,} of them missed: not brought, no access)" if pd.notna(f) and pd.notna(m) and m else "")
         for k, s, n, f, m in zip(data["agency_kind"], seen, data["contacts"], face, missed))
     return fig
+
+
+def _face_share(data: pd.DataFrame, min_contacts: int) -> pd.Series:
+    """The face-to-face seen share of each row of a sightings table, left empty over fewer than `min_contacts`
+    face-to-face contacts."""
+    if "face_to_face_seen_share" not in data:
+        return pd.Series(pd.NA, index=data.index, dtype="Float64")
+    share = data["face_to_face_seen_share"].astype("Float64")
+    if "face_to_face" in data:
+        share = share.mask(pd.to_numeric(data["face_to_face"], errors="coerce").fillna(0) < min_contacts)
+    return share
+
+
+def _face_counts(data: pd.DataFrame) -> list[tuple[int, int]]:
+    """(seen face to face, face-to-face contacts) of each row, from its share (the table has no count of the
+    first): the n beside the chart's face-to-face diamond."""
+    if "face_to_face" not in data or "face_to_face_seen_share" not in data:
+        return [(0, 0)] * len(data)
+    out = []
+    for share, n in zip(data["face_to_face_seen_share"], data["face_to_face"]):
+        n = 0 if pd.isna(n) else int(n)
+        out.append((0 if pd.isna(share) else int(round(float(share) * n)), n))
+    return out
 
 
 def plot_longest_unseen(table: pd.DataFrame, *, top: int = 20) -> Figure:
@@ -1376,11 +1665,17 @@ def plot_assurance(assurance: pd.DataFrame, *, top: int = 30) -> Figure:
         if dis.any():
             ax.plot(x[dis], y[dis], linestyle="none", marker="o", markersize=12, markerfacecolor="none",
                     markeredgecolor=ALERT, markeredgewidth=1.5, label="disagreement", gid="disagreement")
+        if {"flags", "contacts"} <= set(data.columns):  # n beside every rate
+            for xi, yi, flagged, contacts in zip(x, y, data["flags"], data["contacts"]):
+                ax.annotate(f"{int(flagged):,} / {int(contacts):,}", (xi, yi), xytext=(9, 0), textcoords="offset points",
+                            va="center", fontsize=6, color=NEUTRAL)  # clear of the disagreement's ring
+        ax.margins(x=0.15)
         threshold = float(data["threshold_per_100"].iloc[0]) if "threshold_per_100" in data else 1.0
         ax.axvline(threshold, color=NEUTRAL, linestyle="--", linewidth=0.8)
         labels = [f"{r.organisation} {r.year} · {r.standard}" for r in data.itertuples()]
         ax.set_yticks(y, [lab if len(lab) < 70 else lab[:69] + "…" for lab in labels])
-        ax.set_xlabel("flags of the standard's failing category per 100 of the organisation's contacts that year")
+        ax.set_xlabel("flags of the standard's failing category per 100 of the organisation's contacts that year\n"
+                      "(label: flags / contacts)")
         handles, names = ax.get_legend_handles_labels()
         handles.append(Line2D([], [], color=NEUTRAL, linestyle="--"))
         names.append(f"threshold ({threshold:g})")
@@ -1400,7 +1695,8 @@ def thematic_figures(tables: dict[str, pd.DataFrame], response_latency: pd.DataF
     figures["latency_by_agency_kind"] = plot_latency_by_agency_kind(response_latency)
     figures["cases_ranked"] = plot_case_ranking(tables["cases_ranked"])
     if "sightings_by_agency_kind" in tables:
-        figures["sightings_by_agency_kind"] = plot_sightings_by_agency_kind(tables["sightings_by_agency_kind"])
+        figures["sightings_by_agency_kind"] = plot_sightings_by_agency_kind(tables["sightings_by_agency_kind"],
+                                                                            min_contacts=min_contacts)
     if "sightings_by_case" in tables:
         figures["sightings_by_case"] = plot_longest_unseen(tables["sightings_by_case"])
     if assurance is not None:

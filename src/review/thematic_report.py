@@ -28,7 +28,7 @@ FIGURE_FORMATS = ("png", "svg")
 MAX_NAMED = 10
 #: the columns of the store's contacts the thematic tables read
 THEMATIC_CONTACT_COLUMNS = ["case_id", "event_id", "date", "date_precision", "agency_kind", "organisation",
-                            "contact_type", "child_seen",
+                            "contact_type", "child_seen", "source_file",
                             # a visit or an appointment tagged was_not_brought is a missed face-to-face contact
                             # (`review.thematic.missed_face_to_face`)
                             "concerns"]
@@ -91,22 +91,72 @@ def _digest(inputs: dict[str, str]) -> str:
     return hashlib.sha256("".join(f"{k}\0{v}\n" for k, v in sorted(inputs.items())).encode()).hexdigest()
 
 
-def case_pseudonyms(inputs: dict[str, str], case_ids=()) -> dict[str, str]:
+def case_pseudonyms(inputs: dict[str, str], case_ids=(), *, store_dir: str | Path | None = None) -> dict[str, str]:
     """{case id: "case 01", "case 02", ...} for `review thematic --redact`: case ids can name the child or
-    the family ("CSPR-Ashdown-2024"). The cases are numbered in an order drawn from what each was built
-    from (`store_inputs`: a hash of its input files) and its id, not from the ids alone, so that the
-    numbers do not follow the ids' alphabetical order (a reader who knows which cases a review holds
-    cannot tell which is "case 01"); the same store always gives the same numbers. A case rebuilt from
-    other inputs, or a case added or taken out, can renumber the others. `case_ids`: ids found in the
-    tables that `inputs` does not list (numbered after them the same way)."""
-    def order(case_id: str) -> str:
-        return hashlib.sha256(f"thematic-pseudonym\0{inputs.get(case_id, '')}\0{case_id}".encode()).hexdigest()
+    the family ("CSPR-Ashdown-2024").
 
-    known = sorted(inputs, key=lambda c: (order(c), c))
-    extra = sorted({str(c) for c in case_ids if not _is_missing(c)} - set(inputs), key=lambda c: (order(c), c))
-    ids = known + extra
-    width = max(2, len(str(len(ids))))
-    return {case_id: f"case {n:0{width}d}" for n, case_id in enumerate(ids, start=1)}
+    With `store_dir` (what `review thematic` gives) the numbers are the store's own and stable: a case's number
+    is its place in the order the store first stored each case (its first "complete" line in the store's
+    ledger, which is only ever appended to, `stored_case_order`), every case the store has ever held counted,
+    so that a case added later (a new one, or one whose build failed until now) takes the next number and
+    renumbers none, and a case that fails or is taken out leaves its number unused rather than moving the
+    others up (a number missing from a report is a case not counted in it). Within the cases first stored
+    together (one part: a build-all batch, a `review synth --store`) the order is drawn from what each was
+    first built from (its input hash) and its id, not from the ids' alphabetical order, so a reader who knows
+    which cases a review holds cannot tell which is "case 01" (only, from their numbers, which were stored
+    later). The numbers are as wide as the largest ("case 07"; "case 107" once a store has held 100 cases and
+    more, the others then written "case 007").
+
+    Without `store_dir` (a store without a ledger), the cases of `inputs` (`store_inputs`) are numbered in an
+    order drawn from what each was built from and its id: the same store gives the same numbers, but adding a
+    case can renumber the others. `case_ids`: ids found in the tables that neither lists (numbered after
+    them the same way)."""
+    def order(case_id: str, built_from: str) -> str:
+        return hashlib.sha256(f"thematic-pseudonym\0{built_from}\0{case_id}".encode()).hexdigest()
+
+    numbers: dict[str, int] = {}
+    if store_dir is not None:
+        for batch in stored_case_order(store_dir):
+            for case_id, _ in sorted(batch, key=lambda item: (order(item[0], item[1]), item[0])):
+                numbers.setdefault(case_id, len(numbers) + 1)
+    known = sorted((c for c in inputs if c not in numbers), key=lambda c: (order(c, inputs.get(c, "")), c))
+    for case_id in known:
+        numbers[case_id] = len(numbers) + 1
+    extra = sorted({str(c) for c in case_ids if not _is_missing(c)} - set(numbers), key=lambda c: (order(c, ""), c))
+    for case_id in extra:
+        numbers[case_id] = len(numbers) + 1
+    width = max(2, len(str(len(numbers))))
+    return {case_id: f"case {n:0{width}d}" for case_id, n in numbers.items()}
+
+
+def stored_case_order(store_dir: str | Path) -> list[list[tuple[str, str]]]:
+    """The cases a store has ever held, in the order it first stored them: a list of batches (the cases whose first
+    "complete" line in the ledger names the same part, in the order of those lines), each a list of (case id,
+    what it was first built from: its input hash, or for a case written without one the part). The ledger is only
+    appended to (a rebuild, a compaction or a failure adds lines), so this order only ever grows at its end."""
+    from .store import LEDGER
+
+    path = Path(store_dir) / LEDGER
+    batches: dict[str, list[tuple[str, str]]] = {}
+    seen: set[str] = set()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # an interrupted append
+        if not isinstance(entry, dict) or entry.get("status") != "complete" or "case_id" not in entry:
+            continue
+        case_id = str(entry["case_id"])
+        if case_id in seen:
+            continue
+        seen.add(case_id)
+        part = str(entry.get("part", ""))
+        batches.setdefault(part, []).append((case_id, entry.get("input_hash") or f"part:{part}"))
+    return list(batches.values())
 
 
 def _is_missing(value) -> bool:
@@ -120,6 +170,61 @@ def _pseudonymised(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     out = frame.copy()
     out["case_id"] = out["case_id"].map(lambda c: c if _is_missing(c) else names.get(str(c), str(c))).astype(
         frame["case_id"].dtype if str(frame["case_id"].dtype) != "category" else "string")
+    return out
+
+
+def shown_organisations(cases: pd.DataFrame, names: dict[str, str]) -> dict[tuple[str, str], str]:
+    """{(case id, organisation): the name `review thematic --redact` shows} of the organisations a case's
+    anonymised view redacts (the store's cases table, its ``organisations_shown``: "Tanner Street Surgery" on the
+    family's street): the case's label with the case's pseudonym (`names`), "[surgery] (case 02)", since one
+    case's "[surgery]" is not another's. Other organisations keep their names."""
+    out = {}
+    for case_id, shown in zip(cases["case_id"].astype(str), cases["organisations_shown"].fillna("").astype(str)):
+        for name, label in (json.loads(shown) if shown else {}).items():
+            out[(case_id, name)] = f"{label} ({names.get(case_id, case_id)})"
+    return out
+
+
+def _redact_organisations(timeline: pd.DataFrame, shown: dict[tuple[str, str], str]) -> pd.DataFrame:
+    """`timeline` (real case ids) with each case's organisations as `shown_organisations` gives them."""
+    if not shown or "organisation" not in timeline.columns:
+        return timeline
+    cases = {case_id for case_id, _ in shown}
+    rows = timeline["case_id"].astype("string").isin(cases).fillna(False).to_numpy()
+    if not rows.any():
+        return timeline
+    out = timeline.copy()
+    pairs = zip(out.loc[rows, "case_id"].astype(str), out.loc[rows, "organisation"].astype(object))
+    values = out["organisation"].astype(object).to_numpy(copy=True)
+    values[rows] = [shown.get((c, o), o) if isinstance(o, str) else o for c, o in pairs]
+    out["organisation"] = pd.array(values, dtype=timeline["organisation"].dtype)
+    return out
+
+
+def _redact_assurance_organisations(assurance: pd.DataFrame, shown: dict[tuple[str, str], str]) -> pd.DataFrame:
+    """The assurance table (counted with the names as the cases write them, so that its numbers are the named
+    report's) with an organisation some case's anonymised view redacts shown as there ("[surgery] (case 02)"),
+    in its columns and in its unmatched names' closest names."""
+    from .thematic import organisation_key
+
+    if not shown:
+        return assurance
+    by_key: dict[str, set[str]] = {}
+    for (_, name), label in shown.items():
+        by_key.setdefault(organisation_key(name), set()).add(label)
+
+    def show(name):
+        labels = by_key.get(organisation_key(name)) if isinstance(name, str) and name else None
+        return "; ".join(sorted(labels)) if labels else name
+
+    out = assurance.copy()
+    for column in ("organisation", "organisation_in_cases"):
+        if column in out.columns:
+            out[column] = out[column].map(show, na_action="ignore").astype(assurance[column].dtype)
+    out.attrs = dict(assurance.attrs)
+    if isinstance(out.attrs.get("unmatched"), dict):
+        out.attrs["unmatched"] = {show(k): [show(n) for n in v] if isinstance(v, (list, tuple)) else v
+                                  for k, v in out.attrs["unmatched"].items()}
     return out
 
 
@@ -197,7 +302,10 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
     the summary returned
     (``no_contacts``; ``failed`` and ``interrupted``, not in the store's complete cases, are left out:
     their count is ``failed_count`` and ``interrupted_count``). Organisation names and agency kinds stay:
-    they are what a thematic review compares."""
+    they are what a thematic review compares; but an organisation built on a family's street or name is
+    shown as that case's anonymised report shows it, with the case's pseudonym ("[surgery] (case 02)",
+    `shown_organisations`), in every table and chart; the assurance comparison is counted with the names as
+    the cases write them."""
     import matplotlib.pyplot as plt
 
     from .build import _publish
@@ -205,7 +313,8 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
     from .export import _SAVE_METADATA, save_figure, sha256_bytes
     from .store import failures_table, read_ledger, read_store
     from .thematic import (MIN_CONTACTS_FOR_RATE, assurance_vs_evidence, check_min_contacts, check_threshold,
-                           counted_flags, read_declarations, thematic_figures, thematic_tables)
+                           counted_flags, organisations_apart_notes, read_declarations, rounded_for_csv,
+                           thematic_figures, thematic_tables)
 
     store_dir, out = Path(store_dir), Path(out_dir)
     unknown = [f for f in formats if f not in _SAVE_METADATA]
@@ -226,10 +335,18 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
     case_table = read_store(store_dir, "cases", columns=["case_id", "date_of_death"])
     case_ids = case_table["case_id"]
     names = {}
+    named_timeline = None  # (with --redact: the organisations as the cases write them, for the assurance counts)
+    organisations = {}
     if redact:  # before any table is made: their order (ties broken by case id) must not follow the real ids
         seen = pd.concat([frame["case_id"].astype("string") for frame in (timeline, flags, latency)
                           if "case_id" in frame.columns] + [case_ids.astype("string")])
-        names = case_pseudonyms(inputs, seen.dropna().unique())
+        names = case_pseudonyms(inputs, seen.dropna().unique(), store_dir=store_dir)
+        # each case's organisations built on the family's street or names, as its anonymised report shows them
+        organisations = shown_organisations(read_store(store_dir, "cases", columns=["case_id", "organisations_shown"]),
+                                            names)
+        if organisations:
+            named_timeline = _pseudonymised(timeline, names)
+            timeline = _redact_organisations(timeline, organisations)
         timeline, flags, latency = (_pseudonymised(f, names) for f in (timeline, flags, latency))
         case_ids = case_ids.astype("string").map(lambda c: names.get(c, c) if isinstance(c, str) else c)
         inputs = {names.get(c, c): v for c, v in inputs.items()}
@@ -245,8 +362,10 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
                 tables[name] = _to_month(tables[name], date_columns)
     assurance = None
     if declared is not None:
-        assurance = assurance_vs_evidence(declared, flags, timeline, threshold_per_100=threshold,
-                                          include_rejected=include_rejected, min_contacts=min_contacts)
+        assurance = assurance_vs_evidence(declared, flags, timeline if named_timeline is None else named_timeline,
+                                          threshold_per_100=threshold, include_rejected=include_rejected,
+                                          min_contacts=min_contacts)
+        assurance = _redact_assurance_organisations(assurance, organisations)
         tables["assurance_vs_evidence"] = assurance
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
@@ -254,7 +373,7 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
         written = []
         for name, table in tables.items():
             path = staging / f"{name}.csv"
-            _inert(table).to_csv(path, index=False)
+            _inert(rounded_for_csv(table)).to_csv(path, index=False)  # rates to 1 place, shares to 3 (42.7%)
             written.append(path)
         if assurance is not None:  # how the declarations were read: in the report, not only on the console
             path = staging / ASSURANCE_NOTES
@@ -298,7 +417,11 @@ def write_thematic(store_dir: str | Path, out_dir: str | Path, *, declarations: 
             "failed": failed if not redact else [],
             # cases a run was writing when it stopped (killed, or still running): not counted either
             "interrupted": interrupted if not redact else [],
-            "failed_count": len(failed), "interrupted_count": len(interrupted), "redact": bool(redact)}
+            "failed_count": len(failed), "interrupted_count": len(interrupted), "redact": bool(redact),
+            "min_contacts": int(min_contacts),
+            # organisations named only by a generic agency word ("gp" of gp.xlsx), kept apart per case
+            "organisations_apart": organisations_apart_notes(
+                tables["flags_by_organisation"].attrs.get("organisations_apart", []), redact=redact)}
 
 
 def thematic_file_names() -> set[str]:
@@ -380,7 +503,7 @@ def verify_thematic(report_dir: str | Path, *, store_dir: str | Path | None = No
     else:
         before, now = manifest["store"].get("inputs", {}), store_inputs(store)
         if manifest.get("options", {}).get("redact"):  # the manifest lists the cases under their pseudonyms
-            now = {case_pseudonyms(now).get(c, c): v for c, v in now.items()}
+            now = {case_pseudonyms(now, store_dir=store).get(c, c): v for c, v in now.items()}
         added = sorted(set(now) - set(before))
         removed = sorted(set(before) - set(now))
         changed = sorted(c for c in set(before) & set(now) if before[c] != now[c])

@@ -10,6 +10,7 @@ Everything works on numpy arrays of the table sorted by ``case_id``: one call ca
 from __future__ import annotations
 
 import json
+import re
 import weakref
 from pathlib import Path
 
@@ -722,7 +723,8 @@ def _case_dates(case, case_uniques) -> dict[str, np.ndarray]:
         ends = [d for d in (config.date_of_death, config.review_date) if d]
         return (day(config.date_of_birth), mobility_threshold(config), day(min(ends) if ends else None),
                 bool(getattr(config, "mobile_from", None)),
-                child_identity(getattr(config, "child_name", None), getattr(config, "child_sex", None)))
+                child_identity(getattr(config, "child_name", None), getattr(config, "child_sex", None),
+                               getattr(config, "people", None)))
 
     if isinstance(case, CaseDates):
         return case.take(case_uniques)
@@ -734,8 +736,14 @@ def _case_dates(case, case_uniques) -> dict[str, np.ndarray]:
     out = {name: np.array(values, dtype="datetime64[D]")
            for name, values in zip(("date_of_birth", "mobile_from", "review_end"), columns)}
     out["mobile_from_given"] = np.array(columns[3], dtype=bool)  # case.yml mobile_from (it wins over records)
-    out["child"] = _identities(columns[4])  # (given name, sex): whose report is the child's (`recorded_mobility`)
+    out["child"] = _identities(columns[4])  # (given name, sex, adults): whose report is the child's (`recorded_mobility`)
     return out
+
+
+def _people_of(text) -> dict:
+    from .store import people_of
+
+    return people_of(text) if isinstance(text, str) else {}
 
 
 def _identities(values) -> np.ndarray:
@@ -797,9 +805,12 @@ class CaseDates:
             # the earlier of the two when both are known (np.fmin ignores NaT, as min of the known dates)
             "review_end": np.fmin(death, review),
             "mobile_from_given": ~np.isnat(mobile_from),  # case.yml mobile_from (it wins over records)
-            # (given name, sex), as `_case_dates` reads case.yml child_name and child_sex
-            "child": _identities([child_identity(n, x if isinstance(x, str) else None) for n, x in zip(
+            # (given name, sex, adults), as `_case_dates` reads case.yml child_name, child_sex and people (the
+            # store's people: `review.store.people_of`)
+            "child": _identities([child_identity(n, x if isinstance(x, str) else None, _people_of(w)) for n, x, w in zip(
                 self._given_names, cases["child_sex"].to_numpy(dtype=object)[keep] if "child_sex" in cases
+                else np.full(len(self._ids), None, dtype=object),
+                cases["people"].to_numpy(dtype=object)[keep] if "people" in cases
                 else np.full(len(self._ids), None, dtype=object))]),
         }
 
@@ -900,12 +911,18 @@ def _child_statements(statements: np.ndarray, codes: np.ndarray, uniques, childr
         return statements
     texts = uniques if isinstance(uniques, (pa.Array, pa.ChunkedArray)) else \
         pa.array([str(t) for t in uniques], type=pa.large_string())
-    found = pc.match_substring_regex(texts, REPORTED_PATTERN, ignore_case=True)
+    if not (isinstance(children, np.ndarray) and children.ndim == 1):  # a list of tuples: not a 2-d array
+        children = _identities(list(children))
+    # another person's report; or (s18) a case's adult named by her given name ("Sian not mobile since her
+    # operation", case.yml people), which the reading with the case's child takes as another person
+    names = sorted({n for c in set(children.tolist()) if c is not None and len(c) > 2 for n in c[2]})  # per case
+    # (the names as substrings: RE2's \\b is ASCII-only, and a wider search only reads a few more texts again)
+    pattern = REPORTED_PATTERN if not names else \
+        rf"(?:{REPORTED_PATTERN})|(?:{'|'.join(re.escape(n) for n in names)})"
+    found = pc.match_substring_regex(texts, pattern, ignore_case=True)
     found = np.asarray(found.to_numpy(zero_copy_only=False) if isinstance(found, pa.Array)
                        else found.combine_chunks().to_numpy(zero_copy_only=False), dtype=object)
     hit = np.append(found == True, False)  # noqa: E712 (nulls are None); code -1 (NA): none
-    if not (isinstance(children, np.ndarray) and children.ndim == 1):  # a list of tuples: not a 2-d array
-        children = _identities(list(children))
     rows = np.flatnonzero(hit[codes] & np.array([c is not None and c != NO_CHILD for c in children], dtype=bool)
                           ) if hit.any() else np.zeros(0, dtype="int64")
     if not len(rows):

@@ -16,12 +16,14 @@ Matching rules:
   its type (`_type_hits`, the one reading of types in text: a description's, a type cell's, `names_type`,
   `records_type`, `records_under_way`: "after hospital admission", "A&E letter", "Notified of A&E
   attendance"); a bare "phone" or "ward" is read in a type cell only ("checks his phone", "Ward round"). A
-  row with a blank type cell of an agency whose name says what its contacts are (an emergency department's)
-  is of that type unless its text says otherwise (`untyped_contact_type`: a phone call, a letter). A type cell
-  that names no type but is its agency's own word for its contacts is of that type (`agency_type_cells`,
-  `agency_cell_contact_type`: "Majors", "Resus" of an emergency department; "Domestic", "Missing person" of a
-  police force); a type cell whose every type keyword reads as another event's keeps their type ("Post
-  discharge visit").
+  row with a blank type cell of an agency whose name (or its file's name, `file_name_agency`:
+  "ed_redvale_general.csv") says what its contacts are (an emergency department's) is of that type unless its
+  text says otherwise (`untyped_contact_type`: a phone call, a letter). A type cell that names no type but is its
+  agency's own word for its contacts is of that type (`agency_type_cells`, `agency_cell_contact_type`: "Majors",
+  "Resus" of an emergency department; "Domestic", "Missing person" of a police force; "ED" of any agency but a
+  mental health service's); a type cell whose every type keyword reads as another event's keeps their type ("Post
+  discharge visit"). "Cardiac arrest" is an A&E attendance, "Telephone consultation" a phone call: the longer
+  keyword wins. An appointment tagged was_not_brought is the missed appointment (`missed_appointment_type`).
 * Concern tags are negated (not a concern) when, in the same clause, a negation cue comes before the
   keyword with at most `negation_window` other words between ("no bruising seen", "no evidence of
   injury", "denies drug use", "nil concerns re neglect"), or a post-negation cue follows it closely
@@ -54,7 +56,12 @@ Matching rules:
   injury_adults or case.yml's people is domestic_abuse ("Chantelle (17) said he pushed her", Chantelle the
   mother; a bracketed age after a name is read as absent). An adult who discloses or admits an injury with a
   pronoun agreeing with her after it tells of her own (`injury_self_report_words`: "Chantelle disclosed
-  superficial cuts to her forearm"; still the child's: "Mother reports bruise to her cheek").
+  superficial cuts to her forearm"; still the child's: "Mother reports bruise to her cheek"). A relative who
+  passes on photographs of an injury, or from whom a referral or call came, tells of the child's
+  (`injury_evidence_words`, `injury_source_words`, s18): "Referral from maternal aunt with photographs of bruises
+  to both upper arms", "Grandmother sent photos of bruising to left cheek", "Call from grandmother with bruising
+  to cheek" are the child's bruises; "aunt has bruising to her face" and "Mother assaulted by partner, photos of
+  injuries to her face" (a comma parting the adult from the photographs) stay the adult's.
 * Whose self-harm, missing episode or relationship abuse (`adults_concerns`, `Vocabulary._adults_concern`): read
   as an injury is; an adult's is read as the tags listed ("Mum has history of self-harm" is
   parental_mental_health, "father missing from home since Tuesday" no concern, "Mother said boyfriend hit her"
@@ -125,7 +132,7 @@ from typing import Mapping
 import pandas as pd
 
 from .errors import ConfigError
-from .schema import ADULT_ESCALATIONS, AGENCY_KINDS, CONCERN_TAGS, CONTACT_TYPES, ESCALATIONS, join_multi
+from .schema import ADULT_ESCALATIONS, AGENCY_KINDS, CONCERN_TAGS, CONTACT_TYPES, ESCALATIONS, join_multi, split_multi
 
 __all__ = [
     "Vocabulary",
@@ -138,6 +145,9 @@ __all__ = [
     "agency_contact_type",
     "classify_contact_type",
     "description_contact_type",
+    "file_name_agency",
+    "missed_appointment_type",
+    "not_brought_tagged",
     "type_cell_contact_type",
     "untyped_contact_type",
     "tag_concerns",
@@ -190,6 +200,8 @@ _PARTING = frozenset({"|:", "|-", "|b"})
 #: a speaker pronoun and the object pronoun naming the speaker ("she said he pushed her": her own account)
 _SELF = {"she": "her", "he": "him", "i": "me"}
 _JOINERS = frozenset({"and", "&", "plus"})
+#: which side of the family a relative is on ("maternal aunt"): passed over as a determiner is (`_adults_injury`)
+_KIN_SIDES = frozenset({"maternal", "paternal", "great"})
 #: a pronoun inside a self-harm keyword ("cutting her arms", "cut himself") and whose it makes it (`_adults_disclosed`)
 _REFLEXIVE_OWNER = {"her": "her", "herself": "her", "his": "his", "himself": "his"}
 #: a subject pronoun and the owner pronoun agreeing with it
@@ -346,11 +358,15 @@ class Vocabulary:
     # an agency's own words for its contacts in a type cell (`agency_type_cells`): (type, its agency words, its
     # agency kinds, the cell words)
     agency_type_cells: list = field(default_factory=list)
+    # cells of a type in any agency's row (`agency_type_cells`' `any_agency_cells`: "ED" of a GP's row): (type, the
+    # cell words, the words of the agencies whose rows they are not read in)
+    any_agency_type_cells: list = field(default_factory=list)
     # words of agency names that are also people's names ("ED", but "Ed Smith GP"), and the titles before a
     # person's name (`agency_name_people`; `agency_tokens`)
     agency_people_words: frozenset = frozenset()
     agency_people_titles: frozenset = frozenset()
     missed_attendance_types: frozenset = frozenset()  # the types an Attended "No" makes a missed appointment
+    missed_appointment_types: frozenset = frozenset()  # the types a was_not_brought tag makes a missed appointment
     concerns: Phrases = field(default_factory=Phrases)
     concern_tags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # normalised keyword -> tags
     escalations: Phrases = field(default_factory=Phrases)
@@ -384,6 +400,12 @@ class Vocabulary:
     injury_child_words: frozenset = frozenset()  # person words that may be the child ("baby", "he", "her")
     injury_report_words: frozenset = frozenset()  # "reports", "brought": the adult tells of the injury
     injury_self_report_words: frozenset = frozenset()  # "disclosed", "admitted": the adult tells of her own
+    # the adult passes on evidence of the injury ("aunt with photographs of bruises", "grandmother sent photos of
+    # bruising"): tells of it, as a report word does, unless a comma parts them (`_adults_injury`)
+    injury_evidence_words: frozenset = frozenset()
+    # what an adult "from" the referral or call is the source of ("referral from maternal aunt with bruises"):
+    # the adult tells of the injury (`_adults_injury`)
+    injury_source_words: frozenset = frozenset()
     # the words that may stand between an adult's disclosure word and a self-harm keyword she discloses as her own
     # ("Mum disclosed she has been cutting her arms": `_adults_disclosed`); a name (the child's) is none of them
     self_report_between: frozenset = frozenset()
@@ -509,6 +531,11 @@ class Vocabulary:
             if name not in CONTACT_TYPES:
                 raise ConfigError(f"vocabulary missed_attendance_types: unknown contact type {name!r}")
         out.missed_attendance_types = frozenset(missed)
+        missed = _as_list(vocab.get("missed_appointment_types"), "missed_appointment_types")
+        for name in missed:
+            if name not in CONTACT_TYPES:
+                raise ConfigError(f"vocabulary missed_appointment_types: unknown contact type {name!r}")
+        out.missed_appointment_types = frozenset(missed)
         for contact_type, entry in (vocab.get("agency_contact_types") or {}).items():
             where = f"agency_contact_types.{contact_type}"
             if not isinstance(entry, Mapping):
@@ -540,6 +567,11 @@ class Vocabulary:
             out.agency_type_cells.append((
                 contact_type, Phrases(shared + _as_list(entry.get("agencies"), f"{where}.agencies")),
                 frozenset(kinds), Phrases(_as_list(entry.get("cells"), f"{where}.cells"))))
+            anywhere = _as_list(entry.get("any_agency_cells"), f"{where}.any_agency_cells")
+            if anywhere:
+                out.any_agency_type_cells.append((
+                    contact_type, Phrases(anywhere),
+                    Phrases(_as_list(entry.get("any_agency_except"), f"{where}.any_agency_except"))))
 
         concern_tags: dict[str, set[str]] = {}
         for tag, words in (vocab.get("concerns") or {}).items():
@@ -620,6 +652,8 @@ class Vocabulary:
         out.injury_child_words = _word_set(vocab, "injury_child_words")
         out.injury_report_words = _word_set(vocab, "injury_report_words")
         out.injury_self_report_words = _word_set(vocab, "injury_self_report_words")
+        out.injury_evidence_words = _word_set(vocab, "injury_evidence_words")
+        out.injury_source_words = _word_set(vocab, "injury_source_words")
         out.self_report_between = _word_set(vocab, "adults_self_report_between")
         owned = vocab.get("adults_concerns") or {}
         if not isinstance(owned, Mapping):
@@ -957,21 +991,29 @@ class Vocabulary:
         # the person named nearest before it in its clause, an agent ("by partner") passed over
         pronoun = tokens[end + 1] if end + 1 < n and tokens[end] in _INJURY_LINKS else \
             tokens[end] if end < n and tokens[end - 1] in _INJURY_LINKS else ""  # "cuts to her forearm"
-        comma = reported = disclosed = False
+        comma = reported = disclosed = evidence = parted = False
         i = start - 1
         while i >= 0 and not _marks_clause(tokens[i]):
             token = tokens[i]
             if token == ",":
                 comma = True
+                parted = evidence  # a comma between the adult and the evidence word
             elif token in adults or token in possessives or token in self.injury_child_words:
                 k = i - 1  # back over the people joined to it ("by mother and her partner", "by mother's partner")
                 while k >= 0 and (tokens[k] in _INJURY_DETERMINERS or tokens[k] in _JOINERS
-                                  or tokens[k] in adults or tokens[k] in possessives):
+                                  or tokens[k] in adults or tokens[k] in possessives
+                                  or tokens[k] in _KIN_SIDES):
                     k -= 1
                 if k >= 0 and tokens[k] == "by":  # "assaulted by partner": who struck, not who was struck
                     i = k - 1
                     continue
-                if token in self.injury_child_words or reported:
+                if token in self.injury_child_words or reported or (evidence and not parted):
+                    # the adult tells of it, or passes on photographs of it ("Grandmother sent photos of
+                    # bruising to left cheek"): the child's
+                    return False
+                if k >= 1 and tokens[k] == "from" and tokens[k - 1] in self.injury_source_words:
+                    # the adult the referral or call came from ("Referral from maternal aunt with bruises to
+                    # both upper arms", "call from mother's neighbour re bruise"): the child's
                     return False
                 gender = adults.get(token) or possessives.get(token)
                 agrees = pronoun in _PRONOUN_GENDERS and gender in _PRONOUN_GENDERS[pronoun]
@@ -982,6 +1024,8 @@ class Vocabulary:
                 disclosed = True
             elif token in self.injury_report_words:
                 reported = True
+            elif token in self.injury_evidence_words:
+                evidence = True
             i -= 1
         return False
 
@@ -2066,7 +2110,7 @@ def agency_cell_contact_type(type_text, agency, vocab) -> str:
     cell or the file's agency, the organisation, the agency it normalises to), read as `agency_contact_type`
     reads them, or by their agency kind (`normalise_agency`)."""
     v = compile_vocab(vocab)
-    if not v.agency_type_cells or _blank(type_text):
+    if not (v.agency_type_cells or v.any_agency_type_cells) or _blank(type_text):
         return ""
     tokens = v._except(normalise_text(str(type_text)).split())
     names = [str(name) for name in ((agency,) if isinstance(agency, str) else agency) if not _blank(name)]
@@ -2077,7 +2121,48 @@ def agency_cell_contact_type(type_text, agency, vocab) -> str:
             if (words and words.find(v.agency_tokens(name))) or (
                     kinds and normalise_agency(name, v)[1] in kinds):
                 return contact_type
+    for contact_type, cells, excepted in v.any_agency_type_cells:
+        # read as an agency name's words are: "ED", "Paeds ED", not "Ed" (a person) nor "ed"
+        if cells.find(v._except(v.agency_tokens(str(type_text)))) and not (
+                excepted and any(excepted.find(v.agency_tokens(name)) for name in names)):
+            return contact_type
     return ""
+
+
+def not_brought_tagged(concerns) -> bool:
+    """Whether a row's `concerns` (tags joined with "; ") hold was_not_brought: with a contact type of vocab.yml
+    `missed_appointment_types` ("Choice appointment" with "DNA" in its notes), the row is the missed appointment,
+    typed was_not_brought (`missed_appointment_type`)."""
+    return "was_not_brought" in split_multi(concerns)
+
+
+def missed_appointment_type(contact_type, concerns, vocab) -> str:
+    """`contact_type`, or was_not_brought when it is one of vocab.yml `missed_appointment_types` (an appointment,
+    no type) and the row's `concerns` hold was_not_brought: "Choice appointment" whose notes say "DNA" is the
+    missed appointment, as its text would be typed without the cell."""
+    v = compile_vocab(vocab)
+    if contact_type in v.missed_appointment_types and not_brought_tagged(concerns):
+        return "was_not_brought"
+    return contact_type
+
+
+def file_name_agency(file_name, vocab) -> str:
+    """An agency's name as a file's name (its stem) writes it ("ed_redvale_general", "Redvale_ED_attendances"), to be
+    read as agency names are (`agency_contact_type`, `agency_cell_contact_type`): the words joined by "_", "-", "."
+    apart, and a word of `agency_people_words` ("ed") taken for the agency's word (written "ED") when the file name
+    has no capital letter or writes it in capitals, unless straight after a title ("dr_ed_jones"); in a file name
+    with capitals, "Ed" is a person's ("Ed_Smith_GP")."""
+    v = compile_vocab(vocab)
+    name = str(file_name)
+    parts = [p for p in re.split(r"[\s_.\-]+", name) if p]
+    lower = not any(c.isupper() for c in name)
+    out = []
+    for i, part in enumerate(parts):
+        word = part.lower()
+        agency_word = word in v.agency_people_words and (lower or part.isupper()) and not (
+            i and parts[i - 1].lower() in v.agency_people_titles)
+        out.append(part.upper() if agency_word else word)
+    return " ".join(out)
 
 
 def agency_contact_type(agency, vocab) -> str:

@@ -6,7 +6,8 @@ kind and by case; with --declarations,
 assurance against evidence, and assurance_vs_evidence_notes.txt: how the declarations file was read),
 one png + svg per chart, and manifest.json (`review.thematic_report`), from
 which `review verify` runs it again and compares every file. `--redact` writes the case ids as "case 01",
-"case 02", ... (`review.thematic_report.case_pseudonyms`).
+"case 02", ... (`review.thematic_report.case_pseudonyms`: numbered in the order the store first stored
+each case, so adding a case renumbers none).
 """
 from __future__ import annotations
 
@@ -22,12 +23,15 @@ def add_arguments(parser) -> None:
     parser.add_argument("--min-contacts", type=_min_contacts, default=None, metavar="N",
                         help="the fewest contacts a rate per 100 contacts is given over (default 20): a group or "
                              "declaration with fewer keeps its counts, has no rate ('too few contacts for a rate') "
-                             "and is not drawn in the rate charts")
+                             "and is not drawn in the rate charts; a share (seen, within expected) likewise over "
+                             "fewer contacts or concerns ('too few for a share')")
     parser.add_argument("--include-rejected", action="store_true",
                         help="count the flags reviewers rejected too (by default they are left out)")
     parser.add_argument("--redact", action="store_true",
                         help="case ids as 'case 01', 'case 02', ... in every table, chart and the manifest "
-                             "(a case id can name the family); organisation names and agency kinds stay")
+                             "(a case id can name the family); organisation names and agency kinds stay, but one "
+                             "built on a family's street or name is shown as its case's anonymised report shows "
+                             "it ('[surgery] (case 02)')")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
     parser.add_argument("--formats", default="png,svg", help="figure formats, comma-separated (default png,svg)")
 
@@ -57,8 +61,6 @@ def _min_contacts(text: str) -> int:
 
 
 def run(args) -> int:
-    import pandas as pd
-
     from ..thematic_report import write_thematic
 
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
@@ -91,6 +93,8 @@ def run(args) -> int:
 
         print(f"kept {plural(len(done['kept']), 'file')} in {args.out} that review did not write (review verify "
               f"lists them as unexpected): {_first(done['kept'])}")
+    for line in done.get("organisations_apart", []):
+        print(f"warning: {line}")
     if done["rejected"]:
         print(f"{done['rejected']} flag(s) the reviewers rejected are not counted (--include-rejected counts them)")
     if done["unknown_contact"]:
@@ -98,19 +102,25 @@ def run(args) -> int:
               "counted (`review build` of the case lists them)")
     sightings = done["tables"].get("sightings_by_agency_kind")
     if sightings is not None and len(sightings):
-        least = sightings.iloc[0]  # the kind that least often saw the child where it was there to be seen
-        share = least["face_to_face_seen_share"]
-        if share is not None and share is not pd.NA and share == share:
+        # the kind that least often saw the child where it was there to be seen, of those with enough contacts
+        # for a share (the small-number rule: a share over fewer is left empty in the table)
+        face = sightings[sightings["face_to_face_seen_share"].notna()]
+        overall = sightings[sightings["seen_share"].notna()]
+        if len(face):
+            least = face.iloc[0]
             missed = least.get("face_to_face_missed")
-            missed = 0 if missed is None or missed is pd.NA or missed != missed else int(missed)
+            missed = 0 if missed is None or _isna(missed) else int(missed)
             said = (f"{least['agency_kind']} recorded the child seen at the lowest share of its face-to-face contacts "
                     f"(visits, appointments, attendances, and those missed: not brought, no access; not calls or "
-                    f"letters), {share:.0%} of {int(least['face_to_face'])}"
+                    f"letters), {least['face_to_face_seen_share']:.0%} of {int(least['face_to_face'])}"
                     + (f" ({missed} missed)" if missed else ""))
-        else:
+        elif len(overall):
+            least = overall.sort_values(["seen_share", "agency_kind"], kind="stable").iloc[0]
             seen = int(least["seen_recorded"] + least["seen_read"])
             said = (f"{least['agency_kind']} recorded the child seen at the lowest share of its contacts, {seen} of "
                     f"{int(least['contacts'])}")
+        else:
+            said = f"no agency kind had enough contacts for a share (fewer than {done['min_contacts']})"
         print(f"who saw the child: {said}; "
               "sightings_by_agency_kind.csv and sightings_by_case.csv (the longest period no agency saw the child)")
     if assurance is not None:
@@ -127,3 +137,9 @@ SHOWN = 10
 
 def _first(names: list[str]) -> str:
     return ", ".join(names[:SHOWN]) + (f" and {len(names) - SHOWN} more" if len(names) > SHOWN else "")
+
+
+def _isna(value) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))

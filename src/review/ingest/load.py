@@ -1516,6 +1516,7 @@ class _ColumnBuilder:
         attended_texts = self.texts("attended", rows)
         contact_type, unread_attended = self._attendance(contact_type, attended_texts, row_numbers)
         concerns = self._concerns(narrative, self.texts("concerns", rows))
+        contact_type = self._missed_appointments(contact_type, concerns)
         child_seen = self._seen_attending(self._yes_no("child_seen", rows), attended_texts, contact_type, concerns,
                                           description, action, row_numbers)
         escalation = self.map(
@@ -1809,20 +1810,31 @@ class _ColumnBuilder:
         agency, kind, organisation = (list(column) for column in zip(*triples))
         return agency, kind, organisation
 
+    def _agency_names(self, cell: str, written: str) -> tuple[str, ...]:
+        """The names a row's agency is written under, as `review.vocab.agency_contact_type` reads them: its Agency
+        cell, else the file's agency, else its Organisation cell, else the file name; the Organisation cell; the
+        agency it normalises to; and, for a row of the file's own agency (its Agency cell blank, or naming the
+        agency case.yml gives the file), the file's name (`review.vocab.file_name_agency`: "ed_redvale_general.csv"
+        of the agency "Redvale General Hospital" is its emergency department's chronology; a row of another agency
+        named in a combined file is not described by it)."""
+        name = cell or self.declared_agency or written or self.file_stem
+        agency = vocabulary.normalise_agency(name, self.vocab)[0]
+        names = (name, written, agency)
+        if cell and not (self.declared_agency and agency == vocabulary.normalise_agency(self.declared_agency, self.vocab)[0]):
+            return names
+        return (*names, vocabulary.file_name_agency(self.file_stem, self.vocab))
+
     def _agency_types(self, rows: np.ndarray) -> list[str]:
         """The contact type each row's agency says its contacts are (`review.vocab.agency_contact_type`: an
-        emergency department's are A&E attendances), read from the agency as written (its Agency cell, else the
-        file's agency, else its Organisation cell, else the file name; the Organisation cell; the agency it
-        normalises to), else ""; once per distinct (agency cell, organisation cell) of the file."""
+        emergency department's are A&E attendances), read from the names the agency is written under
+        (`_agency_names`, the file's name among them), else ""; once per distinct (agency cell, organisation
+        cell) of the file."""
         if not vocabulary.compile_vocab(self.vocab).agency_contact_types:
             return [""] * len(rows)
         declared, stem = self.declared_agency, self.file_stem
 
         def read(key: tuple[str, str]) -> str:
-            cell, written = key
-            name = cell or declared or written or stem
-            return vocabulary.agency_contact_type(
-                (name, written, vocabulary.normalise_agency(name, self.vocab)[0]), self.vocab)
+            return vocabulary.agency_contact_type(self._agency_names(*key), self.vocab)
 
         return self.map(f"agency type/{declared}/{stem}", read,
                         list(zip(self.texts("agency", rows), self.texts("organisation", rows))))
@@ -1853,7 +1865,8 @@ class _ColumnBuilder:
             return typed, set(), []
         unrecognised = {t for t in dict.fromkeys(type_texts) if t and not by_type[t]}
         agency_read: list[int] = []
-        if unrecognised and vocabulary.compile_vocab(self.vocab).agency_type_cells:
+        compiled = vocabulary.compile_vocab(self.vocab)
+        if unrecognised and (compiled.agency_type_cells or compiled.any_agency_type_cells):
             typed, unrecognised, agency_read = self._agency_cell_types(typed, type_texts, unrecognised, rows)
         agency_types = self._agency_types(rows)
         if any(agency_types):  # a blank cell of such an agency's row: its type unless the text says otherwise
@@ -1880,9 +1893,7 @@ class _ColumnBuilder:
 
         def read(key: tuple[str, str, str]) -> str:
             cell, named, written = key
-            name = named or declared or written or stem
-            return vocabulary.agency_cell_contact_type(
-                cell, (name, written, vocabulary.normalise_agency(name, self.vocab)[0]), self.vocab)
+            return vocabulary.agency_cell_contact_type(cell, self._agency_names(named, written), self.vocab)
 
         at = [k for k, cell in enumerate(type_texts) if cell in unrecognised]
         agencies, organisations = self.texts("agency", rows[at]), self.texts("organisation", rows[at])
@@ -1917,6 +1928,19 @@ class _ColumnBuilder:
                 f"child attended nor that the child did not (read: Yes/No, Attended, DNA, WNB, Was not brought): "
                 f"those rows are not read as missed appointments, the cell kept as another column")
         return contact_type, (unread if values else None)
+
+    def _missed_appointments(self, contact_type: list[str], concerns: list[str]) -> list[str]:
+        """`contact_type` with each row of one of vocab.yml `missed_appointment_types` (an appointment: "Choice
+        appointment", "Clinic") tagged was_not_brought ("DNA. Mother phoned - Kayleigh refused to come.", an
+        outcome "WNB") typed was_not_brought, the missed appointment, as its text would type it without the cell
+        (`review.vocab.missed_appointment_type`). Once per distinct concerns value of the file."""
+        types = vocabulary.compile_vocab(self.vocab).missed_appointment_types
+        if not types:
+            return contact_type
+        missed = self.map("missed appointment", vocabulary.not_brought_tagged, concerns)
+        if not any(missed):
+            return contact_type
+        return ["was_not_brought" if m and t in types else t for t, m in zip(contact_type, missed)]
 
     def _seen_attending(self, child_seen: list, attended: list[str], contact_type: list[str], concerns: list[str],
                         description: list[str], action: list[str], row_numbers: list[int]) -> list:

@@ -25,6 +25,7 @@ from . import (  # noqa: F401  (importing a rule module registers it)
     injury_not_escalated,
     nonmobile_injury,
     referral_no_decision,
+    repeat_referrals_closed,
     repeated_injury_or_ae,
     self_harm_not_referred,
     strategy_no_conference,
@@ -51,6 +52,7 @@ RULE_IDS = (
     "exploitation_not_referred",
     "self_harm_not_referred",
     "transfer_in_conference_late",
+    "repeat_referrals_closed",
 )
 
 FLAG_TABLE_COLUMNS = {**FLAG_COLUMNS, "case_id": "string"}

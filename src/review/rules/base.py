@@ -1155,6 +1155,8 @@ USED_COLUMNS = (
     "child_seen_inferred", "description", "action", "concerns", "escalation", "informed_agencies", "source_file", "source_sheet",
     "source_row", "seq", "age_days", "age_display", "child_mobile", "event_group", "open_concerns", "on_cp_plan",
     "extra",  # an agency's other columns (JSON): exploitation_not_referred's Episode date
+    "source_of_information",  # who made a referral social care received (`public_referral_receipts`)
+    "child_seen_alone",  # repeat_referrals_closed: a referral closed after the child was seen alone is not counted
 )
 
 _LAST: dict = {}
@@ -1360,11 +1362,11 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     # code: nonmobile_injury names the row the timeline read the child as not mobile from
     from ..mobility import child_identity
 
-    children = [child_identity(_child_name(case, cid), sex) for cid, sex in zip(case_ids, child_sexes)] \
-        if case is not None else []
     # each case's case.yml people ({name: role}) and child_name, by case code: whose report of self-harm a
     # parent's words are (self_harm_not_referred, as ingest read them: `review.ingest.load._with_people`)
     people = [_case_attr(case, cid, "people") or None for cid in case_ids] if case is not None else []
+    children = [child_identity(_child_name(case, cid), sex, who) for cid, sex, who in zip(case_ids, child_sexes, people)] \
+        if case is not None else []
     child_names = [_child_name(case, cid) for cid in case_ids] if case is not None else []
     return Context(timeline=tl, settings=settings, case_ids=ids,
                    extra={"deaths": pd.Series(deaths, index=ids), "review_dates": pd.Series(reviews, index=ids),
@@ -1406,16 +1408,16 @@ def late_referral(ctx: Context, t: pd.DataFrame, found: pd.DataFrame, params: di
     return r, death_outcome_text(none_text, death, "none is recorded")
 
 
-def referral_receipts(ctx: Context) -> np.ndarray:
+def all_referral_receipts(ctx: Context) -> np.ndarray:
     """Per timeline row (read-only; kept in the context): does it record children's social care (or MASH)
-    receiving a referral or notification? A row by one of the `receipt_agency_kinds` setting whose
-    description or action mentions one of `receipt_keywords` ("Referral from Hillcrest Academy re CSE",
-    "Police notification of DA incident 10/05", "Police referral re missing episode received") not negated
-    (the vocabulary's cues, and `receipt_negations` after the words: "No referral received", "referral from
-    school awaited": `text_mentions`, each distinct text read once). Such a row proves the referral was made
-    no later than its day: it answers the referring agency's concern, and it is no concern of social care's
-    needing a referral to itself (the rules' `receipts_answer`)."""
-    if "referral_receipts" not in ctx.extra:
+    receiving a referral or notification, whoever made it? A row by one of the `receipt_agency_kinds` setting
+    whose description or action mentions one of `receipt_keywords` ("Referral from Hillcrest Academy re CSE",
+    "Police notification of DA incident 10/05", "Police referral re missing episode received", "Referral from
+    maternal aunt") not negated (the vocabulary's cues, and `receipt_negations` after the words: "No referral
+    received", "referral from school awaited": `text_mentions`, each distinct text read once). Every such row is
+    a referral awaiting social care's decision (referral_no_decision's `receipts_trigger`); only an agency's
+    answers another agency's concern (`referral_receipts`)."""
+    if "all_referral_receipts" not in ctx.extra:
         settings = ctx.settings
         kinds, keywords = settings.get("receipt_agency_kinds") or (), settings.get("receipt_keywords") or ()
         out = np.zeros(len(ctx.timeline), dtype=bool)
@@ -1425,8 +1427,110 @@ def referral_receipts(ctx: Context) -> np.ndarray:
                 out = text_mentions(ctx, mask, keywords, tuple(str(w) for w in settings.get("receipt_negations") or ())
                                     ).to_numpy(dtype=bool, copy=True)
         out.flags.writeable = False
+        ctx.extra["all_referral_receipts"] = out
+    return ctx.extra["all_referral_receipts"]
+
+
+def referral_receipts(ctx: Context) -> np.ndarray:
+    """Per timeline row (read-only; kept in the context): does it record children's social care (or MASH)
+    receiving a referral or notification from an agency (`all_referral_receipts` but those from a member of the
+    public or the family: `public_referral_receipts`)? Such a row proves the referral was made no later than
+    its day: it answers the referring agency's concern, and it is no concern of social care's needing a
+    referral to itself (the rules' `receipts_answer`). A grandmother's or a neighbour's referral answers no
+    agency's duty to escalate what it saw: it is social care's own record of the concern, which social care
+    must act on (a strategy discussion, the child seen alone) like any other."""
+    if "referral_receipts" not in ctx.extra:
+        out = all_referral_receipts(ctx) & ~public_referral_receipts(ctx)
+        out.flags.writeable = False
         ctx.extra["referral_receipts"] = out
     return ctx.extra["referral_receipts"]
+
+
+def public_referral_receipts(ctx: Context) -> np.ndarray:
+    """Per timeline row (read-only; kept in the context): is it a receipt (`all_referral_receipts`) of a
+    referral made by a member of the public or the family? Its text names such a referrer first
+    (`public_referrer_text`: "Referral from maternal aunt with photographs of bruises", "Third referral from
+    maternal grandmother", "referred by neighbour"; not "Referral from police following a call from a
+    neighbour"), or its source of information cell does ("Maternal grandmother (Patricia Lowe)":
+    `public_referrer_cell`). Each distinct text and cell read once."""
+    if "public_referral_receipts" not in ctx.extra:
+        out = public_referrers(ctx, all_referral_receipts(ctx))
+        out.flags.writeable = False
+        ctx.extra["public_referral_receipts"] = out
+    return ctx.extra["public_referral_receipts"]
+
+
+def public_referrers(ctx: Context, mask) -> np.ndarray:
+    """Per timeline row: of the rows of `mask`, does its text name a member of the public or the family as the
+    one who made the referral or contact it records (`public_referrer_text`, settings.receipt_public_referrers
+    and receipt_referrer_words), or its source of information cell name one first (`public_referrer_cell`)?
+    Each distinct text and cell read once."""
+    out = np.zeros(len(ctx.timeline), dtype=bool)
+    settings = ctx.settings
+    referrers, cues = settings.get("receipt_public_referrers") or (), settings.get("receipt_referrer_words") or ()
+    pos = np.flatnonzero(np.asarray(mask, dtype=bool))
+    if not len(pos) or not referrers:
+        return out
+    numbers = np.zeros(len(ctx.timeline), dtype="int64")  # the words are the settings', not a vocabulary's
+    inverse, first, _, row_text = _distinct_texts(ctx, pos, numbers)
+    hits = np.array([public_referrer_text(row_text(i), referrers, cues) for i in first], dtype=bool)
+    out[pos] = hits[inverse]
+    if "source_of_information" in ctx.timeline.columns:
+        cells = ctx.timeline["source_of_information"].to_numpy(dtype=object)[pos]
+        codes, uniques = pd.factorize(pd.Series(cells, dtype=object).fillna(""))
+        if len(uniques):
+            out[pos] |= np.array([public_referrer_cell(u, referrers) for u in uniques], dtype=bool)[codes]
+    return out
+
+
+#: words that may stand between "from"/"by" and the referrer it names ("from the maternal aunt")
+_REFERRER_MODIFIERS = ("the", "a", "an", "her", "his", "their", "childs", "maternal", "paternal", "great",
+                       "concerned", "worried", "local", "anonymous", "another", "elderly", "older")
+
+
+#: words after a referrer word that make it a service's name ("parent support worker", "Public Protection Unit")
+_REFERRER_SERVICES = ("support", "worker", "workers", "liaison", "practitioner", "advocate", "service", "services",
+                      "health", "protection", "unit", "team", "officer", "nurse", "partnership", "hub", "centre")
+
+
+@functools.lru_cache(maxsize=16)
+def _referrer_patterns(referrers: tuple, cues: tuple) -> tuple[re.Pattern, re.Pattern]:
+    """(the pattern finding each "<cue> from|by <words>" in a normalised text, its group 1 the words after;
+    the pattern matching a referrer at the start of such words, modifiers before it or not)."""
+    cue_words = sorted({normalise_text(c) for c in cues if normalise_text(c)}, key=len, reverse=True)
+    names = sorted({normalise_text(r) for r in referrers if normalise_text(r)}, key=len, reverse=True)
+    phrase = re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, cue_words)) + r")(?: received| made)?"
+                        r" (?:from|by) ((?:\S+ ?){1,6})") if cue_words else re.compile(r"(?!x)x")
+    public = re.compile(r"(?:(?:" + "|".join(_REFERRER_MODIFIERS) + r") ){0,3}(?:"
+                        + "|".join(map(re.escape, names)) + r")(?![a-z0-9])(?! (?:" + "|".join(_REFERRER_SERVICES) + r")(?![a-z0-9]))")
+    return phrase, public
+
+
+def public_referrer_text(text: str, referrers, cues) -> bool:
+    """Does `text` (a receipt's description " . " action) name a member of the public or the family as the
+    referrer: the first "<cue> from|by <referrer>" it holds (a cue of `cues`: "referral", "call", "contact",
+    "referred"; normalised text) names one of `referrers` ("maternal aunt", "grandmother", "neighbour", "member of
+    the public"), "the"/"maternal" and the like between or not? The first referrer named decides: "Referral from
+    police following a call from a neighbour" is the police's."""
+    phrase, public = _referrer_patterns(tuple(map(str, referrers)), tuple(map(str, cues)))
+    text = normalise_text(text)
+    found = phrase.search(text)
+    if found is None:  # "Anonymous referral received re neglect": no referrer named after it
+        return _ANONYMOUS.search(text) is not None
+    return public.match(found.group(1)) is not None
+
+
+_ANONYMOUS = re.compile(r"(?<![a-z0-9])anonymous (?:referral|referrer|call|caller|contact|report|concern)")
+
+
+def public_referrer_cell(cell, referrers) -> bool:
+    """Does a source of information cell ("Maternal grandmother (Patricia Lowe)", "Neighbour") name a member of
+    the public or the family first (one of `referrers`, "maternal" and the like before it or not)?"""
+    text = normalise_text(cell)
+    if not text:
+        return False
+    _, public = _referrer_patterns(tuple(map(str, referrers)), ())
+    return public.match(text) is not None
 
 
 def agency_named(agency, words) -> bool:

@@ -40,7 +40,7 @@ from .base import (
     fmt_date,
     held_escalations,
     outcome_text,
-    referral_receipts,
+    all_referral_receipts,
     referral_text_days,
     referrals_declined,
     register,
@@ -62,7 +62,7 @@ def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
     # referral row), whatever its escalation cell says (`held_escalations`)
     mask = held_escalations(ctx, ["referral_to_csc"]) & tl["_exact"]
     triggers = first_per_group(rows_of(ctx, mask, _COLUMNS))
-    if triggers.empty and not (params.get("receipts_trigger") and referral_receipts(ctx).any()):
+    if triggers.empty and not (params.get("receipts_trigger") and all_referral_receipts(ctx).any()):
         return triggers
     n = int(params["within_working_days"])
     # a referral its record's text dates on a later day ("Referral to MASH sent 22.02.21" on the police's
@@ -118,7 +118,7 @@ def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
 def _with_receipts(ctx: Context, params: dict, referrals: np.ndarray, triggers: pd.DataFrame, response: pd.DataFrame,
                    decisions: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(`triggers`, `response`) with social care's exact-dated records of receiving a referral or notification
-    (`base.referral_receipts`, one per event group) added, in timeline order, each flagged ``_receipt`` and
+    (`base.all_referral_receipts`, one per event group, whoever made the referral) added, in timeline order, each flagged ``_receipt`` and
     counted from its own day (Working Together 2023: "within one working day of a referral being received"); with
     `receipts_not_on_cp_plan`, none of a day the child was on a child protection plan (timeline ``on_cp_plan``).
     Not a receipt in an event group with a referral trigger, nor the receipt of a referral already a trigger:
@@ -127,7 +127,8 @@ def _with_receipts(ctx: Context, params: dict, referrals: np.ndarray, triggers: 
     dated from when it was made, covers it)."""
     tl = ctx.timeline
     triggers = triggers.assign(_receipt=False)
-    received = referral_receipts(ctx) & tl["_exact"].to_numpy(dtype=bool) & ~referrals
+    # every receipt, a family's or the public's referral too: each awaits social care's decision
+    received = all_referral_receipts(ctx) & tl["_exact"].to_numpy(dtype=bool) & ~referrals
     if params.get("receipts_not_on_cp_plan"):
         # a notification about a child on a child protection plan goes to the lead social worker and the core
         # group: no referral awaiting a decision on next steps

@@ -30,7 +30,9 @@ says she has self-harmed in the past herself" stays the mother's; `reported_chil
   (`mental_health_referrals_dated`, `base.keyword_referral_day`).
   High when a presentation or a repeated episode, else medium.
 * ``repeated``: an episode with at least `repeat_min_episodes` episodes (event groups, itself included) within
-  `repeat_window_days` up to its day, and no referral to children's social care or early help within
+  `repeat_window_days` up to its day (with `receipts_not_repeat_episodes`, s18, a record of receiving another
+  agency's referral of it, "GP referral: superficial cutting ..." by CAMHS or a referral social care received,
+  is that agency's episode again: not counted, nor itself repeated; `_received`), and no referral to children's social care or early help within
   `repeat_within_days`: a held escalation of `escalations`, a row of `response_contact_types` by
   `response_agency_kinds` that took place, or a text mentioning `social_care_keywords` (an early help referral)
   as above. High.
@@ -65,9 +67,11 @@ from .base import (
     late_referral,
     outcome_text,
     referral_dated_text,
+    referral_receipts,
     referral_response,
     register,
     rows_of,
+    text_mentions,
 )
 
 _COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "_start", "_end", "agency", "contact_type",
@@ -79,9 +83,10 @@ _PRONOUN_SEX = {"she": "female", "he": "male"}
 
 @functools.lru_cache(maxsize=64)
 def _report_words(vocab_key: str = "") -> tuple:
-    """(adult word -> "female" / "male", report words, self-harm keywords as word tuples) of the package
-    vocabulary (vocab.yml injury_adults, injury_report_words, concerns.self_harm), extended by a case's own
-    vocab.yml (`vocab_key`, `base.vocab_key`: "" for none), as ingest read the case's texts."""
+    """(adult word -> "female" / "male", report words, self-harm keywords as word tuples, disclosure words) of the
+    package vocabulary (vocab.yml injury_adults, injury_report_words, concerns.self_harm,
+    injury_self_report_words), extended by a case's own vocab.yml (`vocab_key`, `base.vocab_key`: "" for none), as
+    ingest read the case's texts."""
     vocab = _vocabulary(vocab_key)
     adults = {}
     for sex in ("female", "male"):
@@ -90,7 +95,8 @@ def _report_words(vocab_key: str = "") -> tuple:
     reports = frozenset(normalise_text(w) for w in vocab.get("injury_report_words") or ())
     keywords = tuple(sorted({tuple(normalise_text(w).split()) for w in (vocab.get("concerns") or {}).get("self_harm") or ()
                              if normalise_text(w)}, key=len, reverse=True))
-    return adults, reports, keywords
+    disclosures = frozenset(normalise_text(w) for w in vocab.get("injury_self_report_words") or ())
+    return adults, reports, keywords, disclosures
 
 
 @functools.lru_cache(maxsize=64)
@@ -125,8 +131,12 @@ def reported_child_self_harm(text: str, own_words, sex: str | None = None, adult
     (8 to 17) the parent is more likely reporting the child's self-harm. Words of the package vocabulary and
     the case's own (`vocab_key`); the adults also the case's (`adults`, `case_reporters`: "Sian says she
     self-harmed" with Sian the mother in case.yml people, "either" agreeing with both pronouns). The child's own
-    given name (`child`) reporting it ("Jade says she self-harmed") is the child's too, whatever words follow."""
-    words, reports, keywords = _report_words(vocab_key)
+    given name (`child`) reporting it ("Jade says she self-harmed") is the child's too, whatever words follow.
+    (s18) An adult's disclosure (a disclosure word, vocab.yml injury_self_report_words: "Mum disclosed she has been
+    cutting her arms", "Sian admitted she self-harmed") tells of her own self-harm, as ingest reads it: no re-reading
+    (the child named instead of the pronoun, "Mum disclosed Kayleigh has been cutting her arms", ingest reads as the
+    child's)."""
+    words, reports, keywords, disclosures = _report_words(vocab_key)
     people = dict(adults or ())
     tokens = tokenise(text)
     own = [tuple(normalise_text(w).split()) for w in own_words or () if normalise_text(w)]
@@ -143,6 +153,8 @@ def reported_child_self_harm(text: str, own_words, sex: str | None = None, adult
         by_child = bool(child) and reporter == child
         if not by_child and words.get(reporter, people.get(reporter)) not in (pronoun_sex, "either"):
             continue
+        if not by_child and tokens[j] in disclosures:
+            continue  # "Mum disclosed she has been cutting her arms": the mother's own disclosure
         k = i + 1
         while k < len(tokens) and tokens[k] in _AUXILIARIES:
             k += 1
@@ -188,6 +200,23 @@ def _reported_by_parent(ctx: Context, mask: np.ndarray, params: dict) -> np.ndar
     hits = np.array([reported_child_self_harm(row_text(i), own, *distinct[int(v[i])][:3], vocab_key=distinct[int(v[i])][3])
                      for i in first], dtype=bool)
     out[pos] = hits[inverse]
+    return out
+
+
+def _received(ctx: Context, mask: np.ndarray, params: dict) -> np.ndarray:
+    """Per timeline row of `mask`: a record of receiving another agency's referral or notification: social
+    care's (`base.referral_receipts`), or one by an agency whose name names one of `mental_health_agencies`
+    (CAMHS) whose description or action mentions one of the `receipt_keywords` setting, not negated (the
+    vocabulary's cues and `receipt_negations` after the words: "GP referral: 14F, superficial cutting of
+    forearms", "Re-referral from school DSL", "Referral received from GP"), as social care's is read."""
+    settings = ctx.settings
+    out = referral_receipts(ctx) & mask
+    keywords = settings.get("receipt_keywords") or ()
+    if keywords and params.get("mental_health_agencies") and mask.any():
+        camhs = mask & agencies_named(ctx, params["mental_health_agencies"])
+        if camhs.any():
+            out = out | text_mentions(ctx, camhs, keywords,
+                                      tuple(str(w) for w in settings.get("receipt_negations") or ())).to_numpy(dtype=bool)
     return out
 
 
@@ -316,7 +345,13 @@ def self_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
     episodes = first_per_group(rows_of(ctx, harmed, _COLUMNS))
     if episodes.empty:
         return episodes.iloc[:0]
-    repeat = repeated_episodes(episodes, params["repeat_min_episodes"], int(params["repeat_window_days"]))
+    repeat = np.zeros(len(episodes), dtype=bool)
+    counted = ~_received(ctx, harmed, params)[episodes.index.to_numpy()] \
+        if params.get("receipts_not_repeat_episodes") else np.ones(len(episodes), dtype=bool)
+    # (s18) a record of receiving another agency's referral of the self-harm ("GP referral: 14F, superficial
+    # cutting ..." by CAMHS) is that agency's episode again, not one more: not counted, nor itself repeated
+    repeat[counted] = repeated_episodes(episodes[counted], params["repeat_min_episodes"],
+                                        int(params["repeat_window_days"]))
     presentation = episodes["contact_type"].isin(list(params.get("presentation_contact_types") or [])).to_numpy(dtype=bool)
     frames = []
 

@@ -60,6 +60,8 @@ CHOICES = {
     # rows of these contact types or escalations count (assessment_wait, closure_with_open_concerns)
     "done_contact_types": CONTACT_TYPES + ESCALATIONS,
     "assessed_by": CONTACT_TYPES + ESCALATIONS,
+    "protective": CONTACT_TYPES + ESCALATIONS,  # repeat_referrals_closed
+    "referral_contact_types": CONTACT_TYPES,
     "agency_kinds": AGENCY_KINDS,
     "receipt_agency_kinds": AGENCY_KINDS,
     "decision_filing_agency_kinds": AGENCY_KINDS,
