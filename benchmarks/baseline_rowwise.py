@@ -132,6 +132,14 @@ def _held(r: dict, contact_types) -> bool:
         kind, _text(r.get("description")) + " . " + _text(r.get("action")), _package_vocab())
 
 
+def _closed_in_action(r: dict, settings: dict) -> bool:
+    """The row's action or outcome cell records its case closed ("Case closed - NFA." of a home visit): a row by
+    one of the `closure_in_action_agency_kinds` setting whose action alone records a case_closure (`records_type`),
+    as the rules' `closures_in_action`."""
+    return (r.get("agency_kind") in (settings.get("closure_in_action_agency_kinds") or ())
+            and records_type("case_closure", _text(r.get("action")), _package_vocab()))
+
+
 def _esc_denied(r: dict, kind: str) -> bool:
     """The row's text names the escalation `kind` only to say it did not take place, or the row is of the
     kind's own type (`ESCALATION_OWN_TYPES`: referral for referral_to_csc) and says that did not."""
@@ -905,7 +913,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
 
         def decision(x):
             return (x.get("agency_kind") in q["decision_agency_kinds"]
-                    and (_held(x, q["decision_contact_types"]) or (
+                    and (_held(x, q["decision_contact_types"]) or _closed_in_action(x, settings) or (
                         q.get("decision_in_text", True) and any(records_type(t, _text(x.get("description")) + " . " + _text(x.get("action")),
                                                                  _package_vocab()) for t in q["decision_contact_types"])))
                     or q.get("decision_in_text", True) and compile_vocab(_package_vocab()).declines_referral(
@@ -1169,7 +1177,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             filing = (d.get("agency_kind") in (settings.get("decision_filing_agency_kinds") or ())
                       and bool(settings.get("decision_filing_words"))
                       and _mentioned(text, settings["decision_filing_words"], ()))
-            if not d["_exact"] or not (_held(d, decision_types) or home or (bool(keywords) and not filing and _mentioned(
+            if not d["_exact"] or not (_held(d, decision_types) or _closed_in_action(d, settings) or home or (
+                    bool(keywords) and not filing and _mentioned(
                     text, keywords, negations))):
                 continue
             d_agency = _text(d.get("agency"))
@@ -1209,7 +1218,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     if "closure_with_open_concerns" in p:
         q = p["closure_with_open_concerns"]
         for r in tl:
-            if not (_held(r, q["closure_contact_types"]) and r["_exact"]):
+            # the row's type, or its action recording the case closed (a home visit's "Case closed - NFA.")
+            closed = _held(r, q["closure_contact_types"]) or (q.get("closure_in_action", True)
+                                                              and _closed_in_action(r, settings))
+            if not (closed and r["_exact"]):
                 continue
             lo = r["_day"] - dt.timedelta(days=q["window_days"])
             for c in tl:

@@ -152,8 +152,9 @@ def test_a_dsl_concern_log_is_read_with_the_generic_profile():
     row = contacts.iloc[0]
     assert row["date"].date() == dt.date(2020, 1, 24)
     assert row["description"] == "Kayleigh seen getting into a car with an older male at the school gate."
-    # "DSL action" is a narrative-like column: it follows the action ("Outcome"), under its header
-    assert row["action"] == "Open\nDSL action: Logged. Spoke to Kayleigh. Monitor."
+    # "DSL action" is a narrative-like column naming the action beside an outcome ("Outcome"): it is the action and
+    # the outcome follows it, under its header (s18: was "Open\nDSL action: Logged. ...", the outcome first)
+    assert row["action"] == "Logged. Spoke to Kayleigh. Monitor.\nOutcome: Open"
     assert "DSL action" not in report.unmapped_columns
     assert any("column 'DSL action' is read as narrative" in n and "narrative_like_words" in n for n in report.notes)
 

@@ -807,39 +807,50 @@ def _reread_ids(old: str, rule: str, variant: str, event: str, timeline: pd.Data
     dates = list({content_key("", "", d, "", "", "", ""): d for d in dates}.values())  # distinct readings
     precisions = list(dict.fromkeys([str(cell("date_precision") or ""), *distinct("date_precision"), *_PRECISIONS]))
     kinds = list(dict.fromkeys([str(cell("contact_type") or ""), ""]))  # (another type alone: `_retyped_ids`)
-    text = (anchor_text(cell("description")), anchor_text(cell("action")))
-    # the occurrences the earlier key could have had: the contacts of the case with the same text
-    same = 1
-    if {"description", "action"} <= set(timeline.columns):
-        if "texts" not in cache:  # each contact's text as the anchor reads it, read once per distinct text
-            cache["texts"] = tuple(column.map(dict(zip(values, (anchor_text(v) for v in values))))
-                                   for column in (timeline["description"].astype("string").fillna(""),
-                                                  timeline["action"].astype("string").fillna(""))
-                                   for values in [column.unique()])
-        descriptions, actions = cache["texts"]
-        same = max(int(((descriptions == text[0]) & (actions == text[1])).sum()), 1)
+    description, action = str(cell("description") or ""), str(cell("action") or "")
+    # the action as an earlier release read it: none (its column, "Contact / Referral outcome", was read by no
+    # field), or its first column's text alone (a further column now follows it under its header, "...\nOutcome:
+    # Open"); the description as it is
+    actions = list(dict.fromkeys([action, "", action.split("\n", 1)[0]]))
+    texts = [(anchor_text(description), anchor_text(a), a) for a in actions]
+    if {"description", "action"} <= set(timeline.columns) and "texts" not in cache:
+        # each contact's text as the anchor reads it, read once per distinct text
+        cache["texts"] = tuple(column.map(dict(zip(values, (anchor_text(v) for v in values))))
+                               for column in (timeline["description"].astype("string").fillna(""),
+                                              timeline["action"].astype("string").fillna(""))
+                               for values in [column.unique()])
     # `content_key`'s parts, each read once: the case, then agency, date, precision and type tried, then the text
     case_id = content_key(cell("case_id"), "", None, "", "", "", "").split(ANCHOR_SEP)[0]
     days = [(date, anchor_date(date)) for date in dates]
-    for agency in agencies:
-        for date, day in days:
-            for precision in precisions:
-                for kind in kinds:
-                    key = ANCHOR_SEP.join((case_id, agency, day, precision, kind, *text))
-                    for occurrence in range(1, same + 1):
-                        if flag_id(rule, content_anchor(key, occurrence), variant) == old:
-                            return _reading_changes(row, agency, date, precision, kind)
+    for text_d, text_a, written in texts:
+        # the occurrences the earlier key could have had: the contacts of the case with the same text
+        same = 1
+        if "texts" in cache:
+            descriptions, actions_read = cache["texts"]
+            same = max(int(((descriptions == text_d) & (actions_read == text_a)).sum()), 1)
+        for agency in agencies:
+            for date, day in days:
+                for precision in precisions:
+                    for kind in kinds:
+                        key = ANCHOR_SEP.join((case_id, agency, day, precision, kind, text_d, text_a))
+                        for occurrence in range(1, same + 1):
+                            if flag_id(rule, content_anchor(key, occurrence), variant) == old:
+                                return _reading_changes(row, agency, date, precision, kind,
+                                                        None if written == action else written)
     return None
 
 
-def _reading_changes(row, agency, date, precision, kind) -> str:
-    """What differs between the earlier reading of a contact and `row` as read now, for ROW_CARRIED_NOTE."""
+def _reading_changes(row, agency, date, precision, kind, action=None) -> str:
+    """What differs between the earlier reading of a contact and `row` as read now, for ROW_CARRIED_NOTE
+    (`action`: the action as read then, when it was read otherwise)."""
     from .rules.base import anchor_date
 
     def text(value):
         return "none" if value is None or value == "" or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
     out = []
+    if action is not None:
+        out.append(f"action {_short(action)}, now {_short(row.get('action'))}")
     if text(agency) != text(row.get("agency")):
         out.append(f"agency {text(agency)!r}, now {text(row.get('agency'))!r}")
     if anchor_date(date) != anchor_date(row.get("date")) or text(precision) != text(row.get("date_precision")):
@@ -849,6 +860,14 @@ def _reading_changes(row, agency, date, precision, kind) -> str:
     if text(kind) != text(row.get("contact_type")):
         out.append(f"contact type {text(kind)}, now {text(row.get('contact_type'))}")
     return "; ".join(out) or "read the same"
+
+
+def _short(value, limit: int = 40) -> str:
+    """A cell's text for a note: "none" when blank, else quoted, cut to `limit` characters."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or not str(value).strip():
+        return "none"
+    value = " ".join(str(value).split())
+    return repr(value if len(value) <= limit else value[:limit - 3] + "...")
 
 
 def _retyped_ids(flags: pd.DataFrame, timeline: pd.DataFrame) -> dict[str, dict[str, tuple[str, str]]]:
@@ -969,6 +988,37 @@ def contact_content_ids(timeline: pd.DataFrame) -> dict[str, str]:
     return out
 
 
+def _earlier_content_ids(timeline: pd.DataFrame, event: str) -> set[str]:
+    """The content ids (`contact_content_ids`) contact `event` had when an earlier release read its action
+    otherwise: none (its column, "Contact / Referral outcome", was read by no field) or its first column's text
+    alone (a further column now follows it under its header), at each occurrence its content could have had:
+    the same contact, read more now, not one edited on resubmission."""
+    from .rules.base import content_anchor, content_key
+
+    if timeline is None or "event_id" not in timeline.columns or not event:
+        return set()
+    rows = timeline[(timeline["event_id"].astype("string") == event).to_numpy(dtype=bool)]
+    if not len(rows):
+        return set()
+    row = rows.iloc[0]
+
+    def cell(name):
+        value = row.get(name) if name in rows.columns else None
+        return None if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)) else value
+
+    action = str(cell("action") or "")
+    same = int((timeline["description"].astype("string").fillna("") == str(cell("description") or "")).sum()) \
+        if "description" in timeline.columns else 1
+    out = set()
+    for earlier in dict.fromkeys(["", action.split("\n", 1)[0]]):
+        if earlier == action:
+            continue
+        key = content_key(cell("case_id"), cell("agency"), cell("date"), cell("date_precision"), cell("contact_type"),
+                          cell("description"), earlier)
+        out |= {hashlib.sha256(content_anchor(key, k).encode("utf-8")).hexdigest()[:16] for k in range(1, max(same, 1) + 1)}
+    return out
+
+
 def recorded_contents(path: str | Path) -> dict[int, dict[str, str]]:
     """{row: {trigger_content_id, evidence_content_ids}} of the rows of a decisions file that record them
     (`CONTENT_COLUMNS`); {} for a file without the columns."""
@@ -1015,14 +1065,14 @@ def added_contacts(decisions: pd.DataFrame, contents: dict[int, dict[str, str]],
             if now.get(str(trigger[i]).strip()) != content:
                 if content in where:
                     trigger[i] = where[content]
-                else:
+                elif content not in _earlier_content_ids(timeline, str(trigger[i]).strip()):
                     lost.append(str(trigger[i]).strip())
         ids = split_multi(evidence[i])
         wanted = split_multi(recorded.get("evidence_content_ids", ""))
         if ids and len(wanted) == len(ids):
             moved = []
             for event, content in zip(ids, wanted):
-                if content in ("", "-") or now.get(event) == content:
+                if content in ("", "-") or now.get(event) == content or content in _earlier_content_ids(timeline, event):
                     moved.append(event)
                 elif content in where:
                     moved.append(where[content])

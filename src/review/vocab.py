@@ -372,6 +372,9 @@ class Vocabulary:
     escalations: Phrases = field(default_factory=Phrases)
     escalation_keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
     escalation_types: list[tuple[str, frozenset]] = field(default_factory=list)
+    # (escalation, its `recorded_keywords`): words recording it taking place unless the text denies it (vocab.yml
+    # escalations: "Strategy discussion with CSC" on an arrest row)
+    recorded_escalations: tuple[tuple[str, "Phrases"], ...] = ()
     cues: Phrases = field(default_factory=Phrases)
     post_cues: Phrases = field(default_factory=Phrases)
     pseudo: Phrases = field(default_factory=Phrases)
@@ -593,6 +596,10 @@ class Vocabulary:
             if unknown:
                 raise ConfigError(f"vocabulary escalations.{escalation}: unknown contact types {sorted(unknown)}")
             out.escalation_types.append((escalation, types))
+            recorded = [w for w in map(normalise_text, _as_list(entry.get("recorded_keywords"),
+                                                                f"escalations.{escalation}.recorded_keywords")) if w]
+            if recorded:
+                out.recorded_escalations += ((escalation, Phrases(recorded)),)
             for word in _as_list(entry.get("keywords"), f"escalations.{escalation}.keywords"):
                 if normalise_text(word):
                     escalation_keywords.setdefault(normalise_text(word), set()).add(escalation)
@@ -2366,7 +2373,28 @@ def detect_escalations(contact_type, text, vocab) -> list[str]:
         # the rules' question about a row of the type (`denies`, `review.rules.base.types_held`), read alike
         if contact_type in types and escalation not in named and not denies(escalation, text, v):
             named.add(escalation)
+    # words recording the escalation taking place wherever they stand, unless the text says it did not (the
+    # police's "Strategy discussion with children's social care." on an arrest row): `recorded_keywords`
+    for escalation, words in v.recorded_escalations:
+        if escalation not in named and _records_now(escalation, words, text, v):
+            named.add(escalation)
     return sorted(named)
+
+
+def _records_now(name, words, text, v) -> bool:
+    """Does `text` hold one of `words` (an escalation's `recorded_keywords`) outside a clause written with
+    hindsight ("In hindsight, a strategy discussion with police was needed"), and `denies` not read it as saying
+    the escalation `name` did not happen ("Strategy discussion with police - DS unable to attend, rearranged")?"""
+    tokens = v.tokens(text)
+    if words._by_first.keys().isdisjoint(tokens):  # most texts name none of them: a check in C
+        return False
+    hits = [start for start, _, _ in words.find(tokens)]
+    if not hits:
+        return False
+    spans = v.hindsight_clauses(tokens)
+    if spans and all(any(lo <= start < hi for lo, hi in spans) for start in hits):
+        return False
+    return not denies(name, text, v)
 
 
 #: `denies`: the most words between a negation cue and the words it negates before them. A row of the type

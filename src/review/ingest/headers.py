@@ -677,6 +677,15 @@ def _concern_as_narrative(columns: dict[str, int], chosen: dict[str, tuple[int, 
 
 
 @lru_cache(maxsize=1)
+def week_date_headers() -> frozenset[str]:
+    """The date headers whose column holds the week of the contact ("Week commencing", "w/c", "Week ending"),
+    profiles.yml `week_date_headers`, normalised as headers are: its dates are approximate, as a cell "w/c
+    04/05/2020" is."""
+    data = package_data("profiles.yml") or {}
+    return frozenset(filter(None, (normalise_header(str(v)) for v in data.get("week_date_headers") or ())))
+
+
+@lru_cache(maxsize=1)
 def narrative_fallbacks() -> frozenset[str]:
     """The narrative headers that name their field only when the sheet has no other column for it
     (profiles.yml `narrative_fallbacks`: "Occurrence", "Entry", "Record"), normalised as headers are."""
@@ -735,7 +744,11 @@ def _narrative_by_kind(table: RawTable, index: int, headers, columns: dict[str, 
         name = next((name for name in NARRATIVE_FIELDS if last in words.get(name, ())), None)
         if name is None:
             continue
-        if name in columns:
+        if name == "action" and name in columns and last in _ACTION_WORDS and _outcome_only(headers[columns[name]]):
+            # "DSL action" beside "Outcome": what was done is the action, its outcome follows it
+            extra.setdefault(name, []).append(columns[name])
+            columns[name] = column
+        elif name in columns:
             extra.setdefault(name, []).append(column)
         else:
             columns[name] = column
@@ -749,6 +762,16 @@ def _narrative_by_kind(table: RawTable, index: int, headers, columns: dict[str, 
         found.append((concern, "free text"))
     return columns, {name: tuple(sorted(cols)) for name, cols in extra.items() if cols}, tuple(sorted(found))
 
+
+
+#: the last words of a narrative-like action column that names an action, not an outcome ("DSL action")
+_ACTION_WORDS = frozenset({"action", "actions"})
+
+
+def _outcome_only(header: str) -> bool:
+    """Does the header name an outcome and no action ("Outcome", "Referral outcome"; not "Action / outcome")?"""
+    words = set(normalise_header(header).split())
+    return bool(words & {"outcome", "outcomes"}) and not words & _ACTION_WORDS
 
 
 def _first_values(table: RawTable, index: int, column: int) -> dict[str, None]:

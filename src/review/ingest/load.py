@@ -58,6 +58,7 @@ from .headers import (
     load_profile,
     normalise_header,
     profile_mismatch,
+    week_date_headers,
 )
 from .identity import CHILD, case_reference, identity_columns, other_children, read_identity, subject_other_child
 from .identity import subject_prefilter
@@ -286,26 +287,34 @@ def _no_header_note(table: RawTable, data: np.ndarray, other_sheets: tuple[str, 
     not a chronology (a key, a cover sheet) is left out with `sheets:`, which a csv does not have. When
     `other_sheets` of the workbook were read with their own header, a profile for the whole file would not
     fit them: the advice is to list the file a second time, with `sheets:` naming this sheet and its profile."""
-    position = _likely_header(table, data)
+    position = _likely_header(table, data, found_only=True)
+    header_like = position is not None
+    position = position or 0
     header_row = table.rows[data[position]]
     below = data[position + 1:position + 6]
     first = [str(v) for v in header_row if v is not None][:8]
-    headers = [(i, " ".join(str(v).split())) for i, v in enumerate(header_row) if isinstance(v, str) and v.strip()]
+    # no row like a header (a junk sheet: "see scanned pdf", "p.2 missing", "??"): no column to name from it
+    headers = [(i, " ".join(str(v).split())) for i, v in enumerate(header_row)
+               if header_like and isinstance(v, str) and v.strip()]
     dated = [i for i, _ in headers
              if any(i < len(table.rows[r]) and _cell_reads_as_date(table.rows[r][i]) for r in below)]
     worded = [i for i, h in headers if _DATE_HEADER_WORDS & set(normalise_header(h).split())]
     column = next(iter(dated or worded), None)
     date = next((h for i, h in headers if i == column), None)
-    # a header row names a date column and one more field: the narrative, the column with the longest texts
+    # a header row names a date column and one more field: the narrative, the column with the longest texts; not
+    # one of numbers ("Sessions booked": 3, 3, 0), which holds no narrative, nor one under a cell no header is
+    # ("p.2 missing", "??": a junk sheet's text)
     length = {i: sum(len(str(table.rows[r][i])) for r in below if i < len(table.rows[r])
-                     and table.rows[r][i] is not None) for i, _ in headers if i != column}
+                     and table.rows[r][i] is not None)
+              for i, h in headers if i != column and _header_like(h) and not _mostly_numbers(table, below, i)}
     text = max(length, key=lambda i: (length[i], -i)) if length and max(length.values()) else None
     details = next((h for i, h in headers if i == text), None)
     mapping = ", ".join((f"date: {date!r}" if date else "date: <the header of its date column>",
                          f"description: {details!r}" if details else "description: <the header of its narrative>"))
     name = re.sub(r"[^a-z0-9]+", "_", PurePosixPath(table.file).stem.casefold()).strip("_") or "agency"
     holds = ", ".join(map(repr, first))
-    where = (f"the first row holds {holds}" if position == 0 else
+    where = (f"no row is like a header; the first row holds {holds}" if not header_like else
+             f"the first row holds {holds}" if position == 0 else
              f"row {table.row_numbers[data[position]]}, the row most like a header (under "
              f"{position} title row(s)), holds {holds}")
     said = f"no header row recognised (no date column; {where}): every row rejected; "
@@ -317,29 +326,58 @@ def _no_header_note(table: RawTable, data: np.ndarray, other_sheets: tuple[str, 
                   f"being read with their header: list the file a second time under `files:` in case.yml, "
                   f"`- {{path: {path}, sheets: [{table.sheet}], profile: {name}}}`, with `columns: {{{mapping}}}` in "
                   f"profiles/{name}.yml in the case folder, and `sheets:` naming the other sheet(s) on its first entry")
+        if not date and not details:
+            # neither a date column nor a narrative to name: most likely no chronology (a note, a damaged page)
+            return (said + f"it has no column of dates nor of narrative: if it holds no contacts, leave it out: "
+                    f"`sheets: [{', '.join(other_sheets)}]` on the file's entry under `files:` in case.yml; if it does, "
+                    + listed)
         return said + listed + "; or, if the sheet holds no contacts, leave it out of the `sheets:` there"
     profile = (f"give the file a profile naming its date column and its narrative: `columns: {{{mapping}}}` in profiles/{name}.yml "
                f"in the case folder, and `profile: {name}` on its entry under `files:` in case.yml")
     if not table.sheet:  # a csv: one table, no sheets to choose
         return said + profile
-    if date:
+    if date and details:
         return said + profile + "; or, if the sheet holds no contacts, name the sheets to read under `sheets:` there"
     return (said + "if the sheet holds no contacts (a key, a cover sheet), name the sheets to read under "
             f"`sheets:` in case.yml; if it does, {profile}")
 
 
-def _likely_header(table: RawTable, data: np.ndarray) -> int:
+def _likely_header(table: RawTable, data: np.ndarray, *, found_only: bool = False) -> int | None:
     """The position in `data` (the sheet's filled rows) of the row most like a header, of the first
     HEADER_SCAN_ROWS: the one with the most short text cells, none a date or a number (a title row above the
-    header has one), the earliest on a tie; 0 when no row has two such cells."""
-    best, found = 1, 0
+    header has one) and each like a header (`_header_like`: not "p.2 missing", "??"), the earliest on a tie; 0
+    (with `found_only`, None) when no row has two such cells."""
+    best, found = 1, None if found_only else 0
     for position, i in enumerate(data[:HEADER_SCAN_ROWS].tolist()):
         cells = [v for v in table.rows[i] if v is not None and not (isinstance(v, str) and not v.strip())]
-        if not all(isinstance(v, str) and len(v) <= MAX_HEADER_CHARS and not _cell_reads_as_date(v) for v in cells):
+        if not all(isinstance(v, str) and len(v) <= MAX_HEADER_CHARS and not _cell_reads_as_date(v)
+                   and _header_like(v) for v in cells):
             continue
         if len(cells) > best:
             best, found = len(cells), position
     return found
+
+
+#: a header names a column in a few words: longer texts are a title or a note ("Westbridge Children's Services -
+#: single agency chronology", "see scanned pdf for page 2")
+_HEADER_WORDS_MAX = 6
+
+
+def _header_like(text: str) -> bool:
+    """Could the cell `text` be a column's header: a few words (`_HEADER_WORDS_MAX`), none a bare number (bracketed
+    notes aside: "Date (dd/mm/yyyy)"; "S47 outcome" is one), at least one of two letters or more? Not "p.2
+    missing", "??", "####REF!" nor a sentence-long title."""
+    words = normalise_header(text).split()
+    return 0 < len(words) <= _HEADER_WORDS_MAX and not any(w.isdigit() for w in words) and any(len(w) > 1 for w in words)
+
+
+def _mostly_numbers(table: RawTable, rows: np.ndarray, column: int) -> bool:
+    """Are most of the filled cells of `column` in `rows` numbers ("3", 0, "2.5"): a count, not a narrative?"""
+    values = [table.rows[r][column] for r in rows if column < len(table.rows[r])]
+    values = [v for v in values if v is not None and not (isinstance(v, str) and not v.strip())]
+    numbers = sum(isinstance(v, (int, float)) and not isinstance(v, bool)
+                  or isinstance(v, str) and re.fullmatch(r"\s*[-+]?\d+(?:[.,]\d+)?\s*", v) is not None for v in values)
+    return bool(values) and numbers * 2 > len(values)
 
 
 def _cell_reads_as_date(value: object) -> bool:
@@ -1464,6 +1502,10 @@ class _ColumnBuilder:
         times = self.values("time", data)
         date_values = self.values("date", data)
         parsed = self._parse_dates(date_values, times)
+        if normalise_header(date_header) in week_date_headers():
+            # a "Week commencing" column: each date is a day of the contact's week, approximate as "w/c 04/05/2020"
+            parsed = [replace(p, precision="approximate") if not isinstance(p, str) and p.precision == "day" else p
+                      for p in parsed]
         not_details = {match.columns.get(n) for n in NOT_DETAILS}
         detail_columns = [c for c in range(self.cells.shape[1]) if c not in not_details]
         has_details = (~blank[np.ix_(data, detail_columns)]).any(axis=1) if detail_columns else np.zeros(len(data), bool)

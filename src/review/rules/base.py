@@ -443,24 +443,30 @@ def _rows_matching(ctx: Context, pos: np.ndarray, keywords) -> np.ndarray:
     pattern, prefilter = _keyword_regex(keywords), _keyword_prefilter(keywords)
     maybe = np.zeros(len(pos), dtype=bool)
     for column in ("description", "action"):
-        codes, uniques = _texts(ctx, column)
-        codes = codes[pos]
-        seen = np.zeros(len(uniques), dtype=bool)
-        seen[codes] = True  # code -1 (NA): the last, ""
-        used = np.flatnonzero(seen)  # the distinct texts of these rows only
-        hit = np.zeros(len(uniques), dtype=bool)
-        # many distinct texts (a rule reading every row of real chronologies) are taken from the column's
-        # Arrow uniques, not turned from Python strings into Arrow again
-        if len(used) >= _ARROW_TEXTS_FROM:
-            used = used[used < len(uniques) - 1]  # not the "" for NA, in which no keyword is found
-            texts, ascii_ = _arrow_texts(ctx, column), _arrow_ascii(ctx, column)
-            if len(used) != len(texts):
-                texts, ascii_ = texts.take(pa.array(used)), ascii_[used]  # used is sorted
-            hit[used] = _texts_matching(texts, pattern, prefilter, ascii_)
-        else:
-            hit[used] = _texts_matching(uniques[used], pattern, prefilter)
-        maybe |= hit[codes]
+        maybe |= _column_matching(ctx, column, pos, pattern, prefilter)
     return maybe
+
+
+def _column_matching(ctx: Context, column: str, pos: np.ndarray, pattern: str, prefilter: str) -> np.ndarray:
+    """Which of the timeline rows at positions `pos` have a text in `column` (description or action) in which
+    `pattern` finds something: each distinct text of those rows searched once (`_rows_matching`)."""
+    codes, uniques = _texts(ctx, column)
+    codes = codes[pos]
+    seen = np.zeros(len(uniques), dtype=bool)
+    seen[codes] = True  # code -1 (NA): the last, ""
+    used = np.flatnonzero(seen)  # the distinct texts of these rows only
+    hit = np.zeros(len(uniques), dtype=bool)
+    # many distinct texts (a rule reading every row of real chronologies) are taken from the column's
+    # Arrow uniques, not turned from Python strings into Arrow again
+    if len(used) >= _ARROW_TEXTS_FROM:
+        used = used[used < len(uniques) - 1]  # not the "" for NA, in which no keyword is found
+        texts, ascii_ = _arrow_texts(ctx, column), _arrow_ascii(ctx, column)
+        if len(used) != len(texts):
+            texts, ascii_ = texts.take(pa.array(used)), ascii_[used]  # used is sorted
+        hit[used] = _texts_matching(texts, pattern, prefilter, ascii_)
+    else:
+        hit[used] = _texts_matching(uniques[used], pattern, prefilter)
+    return hit[codes]
 
 
 def types_held(ctx: Context, contact_types) -> pd.Series:
@@ -526,6 +532,67 @@ def types_recorded(ctx: Context, contact_types, mask, *, under_way: bool = False
         hits[at] = found
     out[pos] = hits[inverse]
     return pd.Series(out, index=tl.index)
+
+
+def closures_in_action(ctx: Context) -> np.ndarray:
+    """Per timeline row (read-only; kept in the context): does its action or outcome cell record its case
+    closed, whatever the row's own type? A row by one of the `closure_in_action_agency_kinds` setting
+    (children's social care) whose action names a case closure and does not deny it (`review.vocab.records_type`
+    of `case_closure` with the row's case's vocabulary: "No concerns. Mother's explanation plausible. Case closed
+    - NFA." of a home visit, "Closed - no further action", "NFA"; not "Case not closed", "NFA not agreed"). Social
+    care's outcome column records its decision on the contact it closes (a referral, a home visit): the closure
+    rule, referral_no_decision and the decision points read such a row as a closure, while it keeps its own
+    contact type. Only the action is read: a description's "asking why the case was closed" closes nothing, and
+    another agency's "No further action by victim" or a GP's "Noted. NFA." closes no social care case. The
+    candidates are picked by a vectorised whole-word search of the distinct actions for the type's keywords;
+    each distinct (vocabulary, action) of them is read once."""
+    key = "closures in action"
+    if key in ctx.extra:
+        return ctx.extra[key]
+    tl = ctx.timeline
+    out = np.zeros(len(tl), dtype=bool)
+    kinds = ctx.settings.get("closure_in_action_agency_kinds") or ()
+    codes, uniques = _texts(ctx, "action")
+    pos = np.flatnonzero(ctx.kinds(kinds).to_numpy(dtype=bool) & (codes >= 0)) if kinds else np.zeros(0, dtype="int64")
+    numbers, keys = row_vocabs(ctx)
+    vocabs = [_negating_vocab((), k) for k in keys]
+    keywords = sorted({k for v in vocabs for k, rank in v.contact_type_rank.items()
+                       if v.contact_types[rank] == "case_closure"})
+    if not keywords:
+        pos = pos[:0]
+    elif len(pos):
+        # the rows whose action names a closure's keywords, by one search over their distinct actions
+        pos = pos[_column_matching(ctx, "action", pos, _keyword_regex(keywords), _keyword_prefilter(keywords))]
+    if len(pos):
+        a, v = codes[pos].astype("int64"), numbers[pos]
+        inverse, _ = pd.factorize(v * (len(uniques) + 1) + a)
+        first = _first_of_each(inverse)
+        read = np.zeros(len(first), dtype=bool)
+        for number in np.unique(v[first]):  # the texts read with each vocabulary
+            at = np.flatnonzero(v[first] == number)
+            read[at] = _records_closure(uniques[a[first[at]]], vocabs[number])
+        out[pos] = read[inverse]
+    out.flags.writeable = False
+    ctx.extra[key] = out
+    return out
+
+
+def _records_closure(texts: np.ndarray, vocab) -> np.ndarray:
+    """`review.vocab.records_type("case_closure", text)` of each of `texts` (distinct actions): `denies` read only
+    where a negation cue may reach the words when they are many (`_may_deny`, as `types_recorded` reads them)."""
+    from ..vocab import denies, names_type
+
+    texts = np.asarray(texts, dtype=object)
+    named = np.flatnonzero(np.array([names_type("case_closure", str(t), vocab) for t in texts], dtype=bool))
+    maybe = np.ones(len(named), dtype=bool)
+    if len(named) >= _DENIAL_SEARCH_FROM:
+        maybe = _may_deny(texts[named], _denial_prefilter(vocab.denial_words("case_closure"),
+                                                          _negation_phrases(vocab, "case_closure")))
+    denied = np.zeros(len(named), dtype=bool)
+    denied[maybe] = [denies("case_closure", str(t), vocab) for t in texts[named[maybe]]]
+    out = np.zeros(len(texts), dtype=bool)
+    out[named[~denied]] = True
+    return out
 
 
 def _distinct_texts(ctx: Context, pos: np.ndarray, numbers: np.ndarray):

@@ -4,7 +4,9 @@ concerns had been recorded by any agency in the preceding 30 days and not assess
 Source: Working Together to Safeguard Children 2023, chapter 2 (decisions to close or step down rest on
 an assessment of all the information held, with management oversight); local step-down procedures.
 
-The closure is a row of a `closure_contact_types` contact type, and a concern is assessed by a row of an
+The closure is a row of a `closure_contact_types` contact type, or (`closure_in_action`) a row of social care
+(settings.closure_in_action_agency_kinds) whose action or outcome cell records the case closed ("No concerns.
+Mother's explanation plausible. Case closed - NFA." of a home visit; not "Case not closed": `base.closures_in_action`), and a concern is assessed by a row of an
 `assessed_by` escalation or contact type; a row of such a type whose text says it did not take place ("Case
 not closed", "closure deferred", "Strategy discussion not held", "ICPC postponed", "assessment not started":
 the vocabulary's escalation negation cues, `base.types_held`) closed nothing and assessed nothing. A concern
@@ -19,6 +21,7 @@ import pandas as pd
 from .base import (
     DAY,
     Context,
+    closures_in_action,
     counted_concerns,
     first_response,
     fmt_age,
@@ -43,7 +46,12 @@ def closure_with_open_concerns(ctx: Context, params: dict) -> pd.DataFrame:
     """Closure / step-down / NFA with unassessed concerns from the last 30 days (WT 2023)."""
     tl = ctx.timeline
     # a row typed as the closure whose text says the case was not closed ("closure deferred") closed nothing
-    closures = rows_of(ctx, types_held(ctx, params["closure_contact_types"]) & tl["_exact"], _COLUMNS)
+    closed = types_held(ctx, params["closure_contact_types"])
+    if params.get("closure_in_action", True):
+        # a row whose action or outcome records the case closed ("Case closed - NFA." of social care's home
+        # visit), whatever its own type (`closures_in_action`)
+        closed |= closures_in_action(ctx)
+    closures = rows_of(ctx, closed & tl["_exact"], _COLUMNS)
     if closures.empty:
         return closures
     closures["lo"] = closures["_day"] - params["window_days"] * DAY

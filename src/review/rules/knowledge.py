@@ -31,6 +31,7 @@ from .base import (
     _first_of_each,
     _rows_matching,
     _texts,
+    closures_in_action,
     counted_concerns,
     first_response,
     held_escalations,
@@ -77,7 +78,9 @@ def _decision_mask(ctx: Context) -> pd.Series:
     # a return home only where it can be a decision about the child's care (`_return_home_rows`): not a
     # missing child found and returned home, nor the police's record of one
     by_words |= text_mentions(ctx, _return_home_rows(ctx) & candidates, home, _decision_negations(settings))
-    return (by_type | by_words) & tl["_exact"]
+    # a social care row whose action or outcome records the case closed ("No concerns. Case closed." of a home
+    # visit), whatever its own type (`closures_in_action`)
+    return (by_type | by_words | closures_in_action(ctx)) & tl["_exact"]
 
 
 def _return_home_rows(ctx: Context) -> np.ndarray:
@@ -123,6 +126,14 @@ def decision_label(ctx: Context, rows: pd.DataFrame, positions=None) -> pd.Serie
         # an abbreviation decided what its words say: "NFA" is no further action
         found = found.replace({"nfa": "no further action", "nfad": "no further action", "n.f.a.": "no further action"})
         label = label.mask(keyword_only & found.notna(), found.str.lower().str.replace(" ", "_"))
+    # a row that is a decision by its action recording the case closed, and by no type or keyword: a closure
+    # ("No concerns. Case closed." of a home visit decided the case's closure, not a home visit)
+    at = np.asarray(rows.index if positions is None else positions, dtype="int64")
+    closed = closures_in_action(ctx)[at]
+    if closed.any():
+        by_type = types_held(ctx, settings["decision_contact_types"]).to_numpy(dtype=bool)[at]
+        plain = closed & ~by_type & (label == rows["contact_type"].astype("string")).fillna(True).to_numpy(dtype=bool)
+        label = label.mask(pd.Series(plain, index=rows.index), "case_closure")
     return label
 
 

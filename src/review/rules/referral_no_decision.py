@@ -10,7 +10,8 @@ The decision is a social care row of a `decision_contact_types` contact type; a 
 text says it did not take place ("strategy meeting cancelled", "assessment not started", "ICPC postponed":
 the vocabulary's escalation negation cues, `base.types_held`) is no decision. With `decision_in_text` (the
 default), so is a social care row of another type whose text records one of those types taking place (its
-keywords, not denied: `base.types_recorded`): "Initial assessment started following GP referral" (typed
+keywords, not denied: `base.types_recorded`), and a social care row whose action records the case closed
+(`base.closures_in_action`: "Case closed - NFA." of a home visit, whatever `decision_in_text` says): "Initial assessment started following GP referral" (typed
 referral, the first contact type in order), "Initial assessment" of a phone call. Starting an assessment is
 a decision on the type of response the referral needs (Working Together 2023, chapter 2). A row whose text says the
 referral was not made ("Referral to MASH not made", "referral not sent" of type referral) is no referral,
@@ -33,6 +34,7 @@ from .base import (
     Context,
     action_when,
     censor_at_death,
+    closures_in_action,
     day_numbers,
     deadline_rows,
     first_per_group,
@@ -75,6 +77,9 @@ def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
     # cancelled", "assessment not started") is no decision (`types_held`)
     social_care = ctx.kinds(params["decision_agency_kinds"])
     decisions = social_care & types_held(ctx, params["decision_contact_types"])
+    # a social care row whose action or outcome records the case closed ("Case closed - NFA." of a home visit):
+    # a decision (no further action), whatever its own type (`closures_in_action`)
+    decisions |= social_care & closures_in_action(ctx)
     if params.get("decision_in_text", True):
         # a row of another type whose text records one ("Initial assessment started following GP referral",
         # typed referral; "Initial assessment" of a phone call): `types_recorded`

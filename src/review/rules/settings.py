@@ -65,6 +65,7 @@ CHOICES = {
     "agency_kinds": AGENCY_KINDS,
     "receipt_agency_kinds": AGENCY_KINDS,
     "decision_filing_agency_kinds": AGENCY_KINDS,
+    "closure_in_action_agency_kinds": AGENCY_KINDS,
     "return_home_not_agency_kinds": AGENCY_KINDS,
     "return_home_not_with_tags": CONCERN_TAGS,
     "nfa_agency_kinds": AGENCY_KINDS,
