@@ -667,6 +667,16 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         # sent"), as the rules' held_escalations
         return any(e in kinds and not _esc_denied(r, e) for e in esc(r))
 
+    def same_agency(x, r):
+        # the same agency, a local authority under another name the same (settings.authority_agency_kinds,
+        # authority_words: "Westshire CSC" is "Westshire Children's Services"; the package's `same_agency_codes`)
+        def key(y):
+            if y.get("agency_kind") in (settings.get("authority_agency_kinds") or ()):
+                return ("la", local_authority(y.get("agency"), settings.get("authority_words") or ()))
+            return ("agency", y.get("agency"))
+
+        return key(x) == key(r)
+
     def missed_contact(x):
         # a missed contact (review.rules.base.missed_contacts): typed was_not_brought, or tagged it and of one of
         # settings.missed_contact_types (not a letter or a discharge reporting earlier ones)
@@ -993,13 +1003,13 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if not r["_exact"]:
                 continue
             deadline = r["_day"] + dt.timedelta(days=q["follow_up_within_days"])
-            action = _first(tl, r["_day"], lambda x: x.get("agency") == r.get("agency") and is_follow_up(x))
+            action = _first(tl, r["_day"], lambda x: same_agency(x, r) and is_follow_up(x))
             if action is not None and action["_day"] <= deadline:
                 continue
             lo = r["_day"] - dt.timedelta(days=q["window_days"])
             # a follow-up by the agency (timely or late) before the trigger ends the pattern: only the missed
             # contacts after the latest one count
-            since = max((x["_pos"] for x in tl[:r["_pos"]] if x["_exact"] and x.get("agency") == r.get("agency")
+            since = max((x["_pos"] for x in tl[:r["_pos"]] if x["_exact"] and same_agency(x, r)
                          and is_follow_up(x)), default=-1)
             groups = {e["_gcode"] for e in events if e["_day"] is not None and lo <= e["_day"] <= r["_day"]
                       and (not q["same_agency"] or e.get("agency") == r.get("agency"))
@@ -1046,6 +1056,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             return x["_day"] is not None and any(t not in ignore for t in x["_tags"]) and not (
                 q.get("hospital_contact_types") and 2 * hospital_rows[x.get("agency")] >= rows_of_agency[x.get("agency")])
 
+        def holder(x, variant):  # on a plan, the plan's holder (social care) may trigger where it saw the child
+            return variant == "cp_plan" and x.get("agency_kind") in (q.get("plan_holder_kinds") or ())
+
         last_carrier = None
         for x in tl:
             if carrier(x):
@@ -1069,6 +1082,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 starts[i] = run_start
                 if not r["_exact"]:
                     continue
+                # a contact that saw the child, or one on the day of its death, triggers no flag: the flag
+                # belongs to an agency that had contact and did not see the living child
+                if (_seen(r) and not holder(r, variant)) or (death is not None and r["_day"] >= death):
+                    continue
                 seen_days = [x["_day"] for x in tl if _seen(x) and x["_day"] is not None
                              and x["_day"] < r["_day"]]
                 clock = max(seen_days) if seen_days else run_start
@@ -1091,7 +1108,15 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 stretch = within[-1]
                 while stretch > 0 and on(tl[stretch - 1]):
                     stretch -= 1
-                exact = [i for i in range(stretch, within[-1] + 1) if tl[i]["_exact"]] or [within[-1]]
+                # the trigger: a contact of the stretch after the last sighting, before the death, at which the
+                # child was not seen (exact-date ones first); none: no agency had a contact in it, no flag
+                last_seen = max((x["_day"] for x in tl if _seen(x) and x["_day"] is not None
+                                 and x["_day"] <= review_end), default=None)
+                candidates = [i for i in range(stretch, within[-1] + 1) if tl[i]["_day"] is not None
+                              and (not _seen(tl[i]) or holder(tl[i], variant))
+                              and (death is None or tl[i]["_day"] < death)
+                              and (last_seen is None or tl[i]["_day"] >= last_seen)]
+                exact = [i for i in candidates if tl[i]["_exact"]] or candidates
                 if variant == "cp_plan":
                     running = not any(
                         x["_day"] == last["_day"] and x.get("contact_type") == "cp_conference" and cp_plan_marker(
@@ -1102,7 +1127,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 seen_days = [x["_day"] for x in tl if _seen(x) and x["_day"] is not None
                              and x["_day"] <= review_end]
                 clock = max([starts[within[-1]], *seen_days])
-                if running and (review_end - clock).days > max_days and clock not in alive_clocks:
+                if running and exact and (review_end - clock).days > max_days and clock not in alive_clocks:
                     # a review ending at the child's death: the death cut the search short ("at least")
                     flags.append(_flag("child_not_seen", tl[exact[-1]], clock + dt.timedelta(days=max_days), None,
                                        variant + "_at_review_end",
@@ -1118,14 +1143,15 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     and _seen(r) is False and (r["on_cp_plan"] is True or r["_case_open"])
                     and r["_exact"] and r["_gcode"] not in wnb_groups):  # a was_not_brought flag's: its own
                 deadline = r["_day"] + dt.timedelta(days=q["revisit_within_days"])
-                action = _first(tl, r["_day"], lambda x: _seen(x) and x.get("agency") == r.get("agency"))
+                action = _first(tl, r["_day"], lambda x: _seen(x) and same_agency(x, r))
                 if action is None or action["_day"] > deadline:
                     unseen.append((r, deadline, action))
         # one pattern, one flag: an unseen visit within the return-visit time of the agency's previous one flagged
         last_visit = {}
         for r, deadline, action in sorted(unseen, key=lambda f: (f[0]["_day"], f[0]["event_id"])):
-            last = last_visit.get(r.get("agency"))
-            last_visit[r.get("agency")] = r
+            who = next((k for k in last_visit if same_agency(last_visit[k], r)), r.get("agency"))
+            last = last_visit.get(who)
+            last_visit[who] = r
             if last is not None and (r["_day"] - last["_day"]).days <= q["revisit_within_days"]:
                 continue
             flags.append(_flag("child_not_seen", r, deadline, _capped(action, r["_day"], None, death),
@@ -1546,7 +1572,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             # the receiving local authority: an agency of agency_kinds by the authority its name names ("Westshire
             # Children's Services", "Westshire CSC"), any other by its name (the package's `local_authority`)
             if x.get("agency_kind") in q["agency_kinds"]:
-                return ("la", local_authority(x.get("agency"), q.get("authority_words") or ()))
+                # (null: settings.authority_words, as the package's `param_or_setting`)
+                words = settings.get("authority_words") if q.get("authority_words") is None else q["authority_words"]
+                return ("la", local_authority(x.get("agency"), words or ()))
             return ("agency", x.get("agency"))
 
         last_response = {}  # authority -> the first conference after its previous notification (None: none)
