@@ -1107,3 +1107,48 @@ def present_in_setting(frame: pd.DataFrame, key: str = "") -> np.ndarray:
     out[rows] = ~far[d_codes] & (seen | said | logged)
     return out
 
+
+def sighting_conflicts(timeline: pd.DataFrame) -> pd.DataFrame:
+    """Data-quality warnings on the events several rows report (one ``event_group``, as `review.timeline` links
+    them) whose rows disagree on whether the child was seen: one recording or reading the child seen
+    (`seen_mask`), another not seen (`not_seen_mask`). Both records are kept as each agency made them (neither
+    overwrites the other, and each row's own reading is what the rules use): each such row gets a warning naming
+    the other rows of its event with what each says (file, sheet, row, agency), for the reviewer to check which is
+    right. Columns as `review.ingest.report.IngestReport.rejections_frame`'s: file, sheet, row, column, kind
+    ("warning"), reason; in the timeline's order. Only the few conflicting groups are read row by row."""
+    columns = ["file", "sheet", "row", "column", "kind", "reason"]
+    empty = pd.DataFrame({c: pd.Series(dtype="Int64" if c == "row" else object) for c in columns})
+    if not len(timeline) or "event_group" not in timeline.columns or "child_seen" not in timeline.columns:
+        return empty
+    groups = timeline["event_group"].astype("string").fillna("").to_numpy(dtype=object)
+    codes, uniques = pd.factorize(groups, sort=False)
+    seen = np.bincount(codes, weights=seen_mask(timeline), minlength=len(uniques)) > 0
+    unseen = np.bincount(codes, weights=not_seen_mask(timeline), minlength=len(uniques)) > 0
+    conflicting = seen & unseen
+    if not conflicting.any():
+        return empty
+    rows = np.flatnonzero(conflicting[codes])
+    status = sighting_status(timeline.iloc[rows])
+
+    def cell(name, i):
+        value = timeline[name].iloc[i] if name in timeline.columns else None
+        return "" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else str(value)
+
+    def where(i):
+        sheet = cell("source_sheet", i)
+        return (f"{cell('source_file', i)}" + (f", sheet {sheet!r}" if sheet else "")
+                + f", row {cell('source_row', i)} ({cell('agency', i)})")
+
+    out = []
+    for k, i in enumerate(rows):
+        others = [(j, status[m]) for m, j in enumerate(rows) if j != i and codes[j] == codes[i]]
+        told = "; ".join(f"{where(j)} says {said!r}" for j, said in others)
+        row = cell("source_row", i)
+        out.append([cell("source_file", i), cell("source_sheet", i), int(row) if row.isdigit() else None, "Child seen",
+                    "warning",
+                    f"reports the same event as another agency's record (event group {groups[i]}), but they disagree "
+                    f"whether the child was seen: this row says {status[k]!r}, {told}. Both records are kept as each "
+                    "agency made them; check which is right"])
+    frame = pd.DataFrame(out, columns=columns)
+    frame["row"] = pd.array([r[2] for r in out], dtype="Int64")
+    return frame
