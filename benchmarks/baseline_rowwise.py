@@ -7,7 +7,8 @@ rules as the package (review.timeline, review.rules.*) with the same rules.yml p
 * timeline: the same sort keys, seq, age, mobility (case.mobile_from, else 6 months of age, else not mobile
   from a row stating so until one states mobility: `review.mobility.row_statement`), gaps, last
   seen, open concerns (the case's concern_window_days, else 90 days), event linking (rapidfuzz token_set_ratio >= 85 per candidate pair, same
-  LINK_GROUPS, different agencies, dates <= 1 day apart; or one agency's rows equal in every cell but
+  LINK_GROUPS (or one of them untyped, "other", and the texts sharing LINK_UNTYPED_SHARED_WORDS words), different
+  agencies, dates <= 1 day apart; or one agency's rows equal in every cell but
   the provenance; linked transitively, group = smallest event_id),
   child protection plan periods (each conference's outcome read by the package's `cp_plan_marker`, as
   ingest's vocabularies are the package's) and hospital periods (a discharge that did not happen, read by
@@ -63,7 +64,8 @@ from review.rules.domestic_abuse_not_escalated import high_risk, lives_elsewhere
 from review.mobility import NOT_MOBILE, NO_STATEMENT, child_identity, row_statement  # what one row says of the child's mobility
 from review.sightings import read_sighting, with_child_names  # a row with no Child seen cell read as a sighting or not
 from review.schema import ADULT_ESCALATIONS, CONTACT_COLUMNS
-from review.timeline import APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held
+from review.timeline import (APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINK_UNTYPED, LINK_UNTYPED_SHARED_WORDS,
+                             LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held)
 from review.vocab import compile_vocab, denies, informed_reaches, records_type, records_under_way
 from review.vocab import stated_partner_age  # the oldest partner's age one text states
 from review.rules.exploitation_not_referred import episode_named_day  # the missing episode's day one row names
@@ -303,10 +305,15 @@ def _link_events(rows: list[dict]) -> None:
                 if all(_same(a.get(c), b.get(c)) for c in RECORDED_COLUMNS):
                     parent[root(i)] = root(j)
                 continue
-            group = GROUP_OF_TYPE.get(_text(a.get("contact_type")))
-            if group is None or group != GROUP_OF_TYPE.get(_text(b.get("contact_type"))):
+            type_a, type_b = _text(a.get("contact_type")), _text(b.get("contact_type"))
+            group = GROUP_OF_TYPE.get(type_a)
+            untyped = LINK_UNTYPED in (type_a, type_b) and all(
+                t == LINK_UNTYPED or t in GROUP_OF_TYPE for t in (type_a, type_b))
+            if not untyped and (group is None or group != GROUP_OF_TYPE.get(type_b)):
                 continue
-            if fuzz.token_set_ratio(tb, ta, processor=utils.default_process) >= LINK_THRESHOLD:
+            if fuzz.token_set_ratio(tb, ta, processor=utils.default_process) >= LINK_THRESHOLD and (
+                    not untyped or len(set(utils.default_process(ta).split()) & set(utils.default_process(tb).split()))
+                    >= LINK_UNTYPED_SHARED_WORDS):
                 parent[root(i)] = root(j)
     smallest = {}
     for i, r in enumerate(rows):

@@ -27,6 +27,7 @@ from . import __version__
 from .config import CASE_FILE, code_fingerprint, file_sha256, load_case_config, load_yaml
 from .decisions import carried_over, future_dated, load_decisions
 from .errors import ConfigError, ReviewError, VerifyError
+from .sightings import sighting_conflicts
 from .export import (
     canonical_json,
     chronology_export,
@@ -472,6 +473,11 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         case_notes = _case_notes(report)
         if redactor is not None:
             files, rejections, case_notes = redactor.frame(files), redactor.frame(rejections), redactor.frame(case_notes)
+        # the events two agencies report that disagree whether the child was seen: a warning on each row, read
+        # from the view's timeline (the anonymised view's own event ids, never the named ones)
+        conflicts = sighting_conflicts(view.timeline)
+        if len(conflicts):
+            rejections = pd.concat([rejections, conflicts], ignore_index=True) if len(rejections) else conflicts
         quality = (files, rejections, case_notes)
         inputs = redacted_inputs(case_inputs(config), redactor)
         sources = [{"file": rel, **meta} for rel, meta in inputs.items()]
@@ -549,6 +555,8 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         step("manifest")
         manifest = _manifest(config, case_dir, inputs, redact, redactor, epoch, view, staging, out_dir)
         manifest["counts"]["rows_rejected"] = int(getattr(report, "rows_rejected", 0) or 0)
+        if len(conflicts):  # (only when there are: the manifests of other cases stay as they were)
+            manifest["counts"]["sighting_conflicts"] = len(conflicts)
         if future_dated(getattr(analysis, "decisions", None), as_of):
             # a decision dated after the day it was judged on: which rows are "in the future" depends on
             # that day, so it is recorded, for `verify` to judge against again (no such row: the same
