@@ -55,7 +55,9 @@ from review.rules.base import keyword_referral_day  # the day one row's words da
 from review.rules.base import agency_declined_text  # a CAMHS record of the referral going nowhere (one text)
 from review.rules.base import public_referrer_cell, public_referrer_text  # a receipt of a relative's or the public's referral (one text, one cell)
 from review.rules.base import agency_named  # does one agency name name one of some words (CAMHS)
+from review.rules.base import informed_reach_kinds  # does one informed-agencies cell name an agency of some kinds
 from review.rules.knowledge import names_sender  # does one text record information sent by one agency
+from review.rules.knowledge import decides  # one text's decision words not in a victim's-choice sentence
 from review.rules.self_harm_not_referred import case_reporters, reported_child_self_harm  # "Mum says she self-harmed"
 from review.rules.transfer_in_conference_late import local_authority  # the authority a social care name names
 from review.rules.episodes import explained_text, reading_args, text_reading  # one text's injury-episode readings
@@ -727,7 +729,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         # of q's response types by its agency kinds
         return (esc_held(x, kinds) or (bool(q.get("receipts_answer")) and receipt(x)) or bool(agency_answers(x, q)[0])
                 or (x.get("agency_kind") in (q.get("response_agency_kinds") or [x.get("agency_kind")])
-                    and _held(x, q.get("response_contact_types") or [])))
+                    and _held(x, q.get("response_contact_types") or []))
+                # informed agencies naming an agency of response_informed_kinds (the DA notification variant's)
+                or (bool(q.get("response_informed_kinds")) and informed_reach_kinds(
+                    _text(x.get("informed_agencies")), q["response_informed_kinds"], _package_vocab())))
 
     def worded(x, q):
         # a row answering by its words alone (q's response_keywords), not a named agency's record of the
@@ -1186,9 +1191,11 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             filing = (d.get("agency_kind") in (settings.get("decision_filing_agency_kinds") or ())
                       and bool(settings.get("decision_filing_words"))
                       and _mentioned(text, settings["decision_filing_words"], ()))
+            # (nor a decision keyword in a sentence naming the victim's choice: "No further action by victim")
+            others = tuple(settings.get("decision_not_in_sentence_with") or ())
             if not d["_exact"] or not (_held(d, decision_types) or _closed_in_action(d, settings) or home or (
-                    bool(keywords) and not filing and _mentioned(
-                    text, keywords, negations))):
+                    bool(keywords) and not filing and _mentioned(text, keywords, negations)
+                    and decides(text, keywords, negations, others))):
                 continue
             d_agency = _text(d.get("agency"))
             lo = d["_day"] - dt.timedelta(days=int(q["window_days"]))
@@ -1379,6 +1386,25 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 flags.append(_flag("domestic_abuse_not_escalated", r, deadline, action,
                                    cut=_cut(death, r["_day"], q.get("response_max_days"))))
+
+        # variant notification: a police domestic abuse incident at any DASH level (no trigger above in its event
+        # group, the child not living elsewhere) with no notification to children's social care: the responses
+        # above, or a row whose informed agencies name an agency of notification_informed_kinds
+        if q.get("notification_agency_kinds") and q.get("notification_contact_types"):
+            trigger_groups = {r["_gcode"] for r in trig}
+            qn = dict(q, response_informed_kinds=list(q.get("notification_informed_kinds") or []))
+            incidents_n = [
+                r for r in tl if r["_exact"] and abused(r) and r.get("agency_kind") in q["notification_agency_kinds"]
+                and r.get("contact_type") in q["notification_contact_types"] and r["_gcode"] not in trigger_groups
+                and not (q.get("residence_verbs") and lives_elsewhere(
+                    _text(r.get("description")) + " . " + _text(r.get("action")), q))]
+            for r in _first_per_group(incidents_n):
+                deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
+                action = first_answer(r["_day"], qn)
+                if action is None or action["_day"] > deadline:
+                    action = _capped(action, r["_day"], q.get("response_max_days"), death)
+                    flags.append(_flag("domestic_abuse_not_escalated", r, deadline, action, "notification",
+                                       cut=_cut(death, r["_day"], q.get("response_max_days"))))
 
         # variant nfa_decision: social care's NFA / early help on a high-risk notification, child under nfa_max_age_months
         nfa_kinds = q.get("nfa_agency_kinds") or []

@@ -69,6 +69,9 @@ CHOICES = {
     "return_home_not_agency_kinds": AGENCY_KINDS,
     "return_home_not_with_tags": CONCERN_TAGS,
     "nfa_agency_kinds": AGENCY_KINDS,
+    "notification_agency_kinds": AGENCY_KINDS,
+    "notification_contact_types": CONTACT_TYPES,
+    "notification_informed_kinds": AGENCY_KINDS,
     "nfa_overturned_by": CONTACT_TYPES + ESCALATIONS,
     "decision_agency_kinds": AGENCY_KINDS,
     "visit_agency_kinds": AGENCY_KINDS,
@@ -161,6 +164,15 @@ def _check_type(default, value, what: str, origin) -> object:
             raise ConfigError(f"{what} must be a mapping, got {value!r}", file=origin)
         if _key(what) == "same_concern":  # concern tag: the concern tag it is read as
             _check_choices([*value, *value.values()], what, origin, "concern_tags")
+        if _key(what) == "notification_severity":  # a DASH level below high: the flag's severity
+            levels = tuple(default)
+            for level, severity in value.items():
+                if level not in levels:
+                    raise ConfigError(f"{what}: unknown level {level!r} (one of {', '.join(levels)})", file=origin)
+                if severity not in SEVERITIES:
+                    raise ConfigError(f"{what}.{level}: unknown severity {severity!r} (one of {', '.join(SEVERITIES)})",
+                                      file=origin)
+            value = {**default, **value}  # a level not given keeps its default
     elif isinstance(default, str):
         if not isinstance(value, str):
             raise ConfigError(f"{what} must be text, got {value!r}", file=origin)
