@@ -44,6 +44,7 @@ def test_neglect_and_malnutrition_are_concerns(text, tags):
     "Reading age dropped from 25th to 9th percentile band.",
     "Lost 2 teeth this term.",
     "Thin hair noted.",
+    "Referred to under weight management service.",
 ])
 def test_negated_or_unrelated_mentions_are_not_neglect(text):
     assert not {"neglect", "weight_loss"} & set(tag_concerns(text, VOCAB))
