@@ -9,6 +9,7 @@ effective rules configuration, package versions) and the SHA-256 of everything t
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import datetime as dt
 import importlib
 import importlib.metadata
@@ -753,6 +754,7 @@ class VerifyResult:
     causes: list[str] = field(default_factory=list)
     error: str | None = None
     on_disk: dict[str, str] = field(default_factory=dict)  # file -> SHA-256 in the folder, when edited
+    notes: list[str] = field(default_factory=list)  # how a file was compared, when not byte for byte
 
     @property
     def ok(self) -> bool:
@@ -945,10 +947,24 @@ def _compare_manifests(stored: Path, rebuilt: Path, result: VerifyResult) -> Non
 
     before = json.loads(stored.read_text(encoding="utf-8"))
     after = json.loads(rebuilt.read_text(encoding="utf-8"))
-    before.pop("case_dir", None)
-    after.pop("case_dir", None)
+    stored_sha, rebuilt_sha = sha256_file(stored), sha256_file(rebuilt)
+    paths = before.pop("case_dir", None), after.pop("case_dir", None)
     same = canonical_json(before) == canonical_json(after)
-    result.files.append((MANIFEST, "identical" if same else "DIFFERENT", sha256_file(stored), sha256_file(rebuilt)))
+    if stored_sha == rebuilt_sha:
+        result.files.append((MANIFEST, "identical", stored_sha, rebuilt_sha))
+    else:
+        # the rebuild is made in a temporary folder, so the case folder's path relative to the report differs
+        # nearly always: the line shows the hashes of what was compared (the manifest without `case_dir`),
+        # which agree when the status says identical, and a note says so, with the files' own hashes
+        compared = [hashlib.sha256(canonical_json(m).encode("utf-8")).hexdigest() for m in (before, after)]
+        result.files.append((MANIFEST, "identical" if same else "DIFFERENT", *compared))
+        where = (f"case_dir {paths[0]!r} (report) vs {paths[1]!r} (rebuild)" if paths[0] != paths[1]
+                 else "the JSON's layout")
+        result.notes.append(f"{MANIFEST} is compared without case_dir (the case folder's path relative to the report "
+                            f"folder, which a rebuild in a temporary folder cannot share): the hashes shown are of the "
+                            f"rest{', which is identical' if same else ''}; the files differ "
+                            f"{'only ' if same else ''}in {where}{'' if same else ' too'} "
+                            f"(file sha256 {stored_sha[:12]} in the report, {rebuilt_sha[:12]} rebuilt)")
     if not same:
         # outputs and inputs differ whenever a file does (named on their own lines): name the rest
         changed = [(key, a, b) for key, a, b in _diff_values(before, after)

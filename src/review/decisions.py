@@ -1655,8 +1655,13 @@ def check_decision(case_dir, analysis, flag, decision: str, rationale: str, auth
             raise DecisionError(f"an added finding needs its rule: one of {', '.join(known_rules)} (got {rule_id!r})")
         events = set(analysis.timeline["event_id"].astype(str))
         if trigger not in events:
+            import difflib
+
+            close = difflib.get_close_matches(trigger, sorted(events), n=3, cutoff=0.7)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
             raise DecisionError(f"an added finding needs the contact it is about: {trigger!r} is not an event_id of "
-                                f"case {config.case_id}'s timeline")
+                                f"case {config.case_id}'s timeline{hint}: the build's chronology.csv gives each "
+                                "contact's event id in its column 'Event id'")
         evidence = str(evidence_event_ids or "").strip() or trigger
         unknown = [e for e in split_multi(evidence) if e not in events]
         if unknown:

@@ -218,6 +218,13 @@ _LOWER_PROFESSIONAL_TITLES = (r"(?i:social[^\S\r\n]+worker|health[^\S\r\n]+visit
                               r"key[^\S\r\n]*worker|school[^\S\r\n]+nurse|police[^\S\r\n]+officer|community[^\S\r\n]+nurse)|"
                               r"(?-i:nurse|midwife|doctor|dr|paediatrician|consultant|teacher|officer|sergeant|constable|"
                               r"detective|registrar|therapist|practitioner)")
+#: roles written as their abbreviation before a name in social care, health and police chronologies ("TM S Rowe": a
+#: team manager, "ATM", "SSW" senior, "PSW" principal, "ASW"/"CSW" social workers, "CMW" community midwife, "ANP"
+#: advanced nurse practitioner, "HCA", "SHO", "AMHP", "IDVA", "ISVA", "LADO"): read as `_PROFESSIONAL_TITLES` are.
+#: Only abbreviations that are no time or everyday word before a capitalised word: not "PM" (a time), "TA", "OT",
+#: "PA", "HT", "EDT" (a team)
+_ROLE_ABBREVIATION_TITLES = r"(?-i:TM|ATM|SSW|PSW|ASW|CSW|CMW|ANP|HCA|SHO|AMHP|IDVA|ISVA|LADO)\.?"
+_PROFESSIONAL_TITLES = rf"(?:{_PROFESSIONAL_TITLES}|{_ROLE_ABBREVIATION_TITLES})"
 _REPORTED_TO = re.compile(r"(?i:\b(?:told|tells|telling|informed|informs|advised|advises|reassured|assured|asked|asks|"
                           r"reminded|updated|explained\s+to|reported\s+to|said\s+to|disclosed\s+to|confirmed\s+to))"
                           r"[^\S\r\n]+(?:(?i:the|her|his|their|a)[^\S\r\n]+)?$")

@@ -131,6 +131,7 @@ from typing import Mapping
 
 import pandas as pd
 
+from .config import unknown_name_message
 from .errors import ConfigError
 from .schema import ADULT_ESCALATIONS, AGENCY_KINDS, CONCERN_TAGS, CONTACT_TYPES, ESCALATIONS, join_multi, split_multi
 
@@ -518,7 +519,7 @@ class Vocabulary:
 
         for rank, (contact_type, words) in enumerate((vocab.get("contact_types") or {}).items()):
             if contact_type not in CONTACT_TYPES:
-                raise ConfigError(f"vocabulary contact_types: unknown contact type {contact_type!r}")
+                raise ConfigError(f"vocabulary contact_types: {unknown_name_message(contact_type, 'contact type', CONTACT_TYPES)}")
             out.contact_types.append(contact_type)
             for word in _as_list(words, f"contact_types.{contact_type}"):
                 out.contact_type_rank.setdefault(normalise_text(word), rank)
@@ -532,17 +533,17 @@ class Vocabulary:
         subjects = _as_list(vocab.get("contact_type_letter_subjects"), "contact_type_letter_subjects")
         for name in subjects:
             if name not in CONTACT_TYPES:
-                raise ConfigError(f"vocabulary contact_type_letter_subjects: unknown contact type {name!r}")
+                raise ConfigError(f"vocabulary contact_type_letter_subjects: {unknown_name_message(name, 'contact type', CONTACT_TYPES)}")
         out.contact_type_letter_subjects = frozenset(subjects)
         missed = _as_list(vocab.get("missed_attendance_types"), "missed_attendance_types")
         for name in missed:
             if name not in CONTACT_TYPES:
-                raise ConfigError(f"vocabulary missed_attendance_types: unknown contact type {name!r}")
+                raise ConfigError(f"vocabulary missed_attendance_types: {unknown_name_message(name, 'contact type', CONTACT_TYPES)}")
         out.missed_attendance_types = frozenset(missed)
         missed = _as_list(vocab.get("missed_appointment_types"), "missed_appointment_types")
         for name in missed:
             if name not in CONTACT_TYPES:
-                raise ConfigError(f"vocabulary missed_appointment_types: unknown contact type {name!r}")
+                raise ConfigError(f"vocabulary missed_appointment_types: {unknown_name_message(name, 'contact type', CONTACT_TYPES)}")
         out.missed_appointment_types = frozenset(missed)
         for contact_type, entry in (vocab.get("agency_contact_types") or {}).items():
             where = f"agency_contact_types.{contact_type}"
@@ -553,7 +554,7 @@ class Vocabulary:
                 named += _as_list(entry.get(key), f"{where}.{key}")
             for name in named:
                 if name not in CONTACT_TYPES:
-                    raise ConfigError(f"vocabulary {where}: unknown contact type {name!r}")
+                    raise ConfigError(f"vocabulary {where}: {unknown_name_message(name, 'contact type', CONTACT_TYPES)}")
             out.agency_contact_types.append((
                 contact_type, Phrases(_as_list(entry.get("agencies"), f"{where}.agencies")),
                 frozenset(_as_list(entry.get("within"), f"{where}.within")),
@@ -563,7 +564,7 @@ class Vocabulary:
             if not isinstance(entry, Mapping):
                 raise ConfigError(f"vocabulary {where} must be a mapping (agencies, kinds, cells)")
             if contact_type not in CONTACT_TYPES:
-                raise ConfigError(f"vocabulary {where}: unknown contact type {contact_type!r}")
+                raise ConfigError(f"vocabulary {where}: {unknown_name_message(contact_type, 'contact type', CONTACT_TYPES)}")
             kinds = _as_list(entry.get("kinds"), f"{where}.kinds")
             for kind in kinds:
                 if kind not in AGENCY_KINDS:
@@ -584,7 +585,7 @@ class Vocabulary:
         concern_tags: dict[str, set[str]] = {}
         for tag, words in (vocab.get("concerns") or {}).items():
             if tag not in CONCERN_TAGS:
-                raise ConfigError(f"vocabulary concerns: unknown concern tag {tag!r}")
+                raise ConfigError(f"vocabulary concerns: {unknown_name_message(tag, 'concern tag', CONCERN_TAGS)}")
             for word in _as_list(words, f"concerns.{tag}"):
                 if normalise_text(word):
                     concern_tags.setdefault(normalise_text(word), set()).add(tag)
@@ -594,7 +595,7 @@ class Vocabulary:
         escalation_keywords: dict[str, set[str]] = {}
         for escalation, entry in (vocab.get("escalations") or {}).items():
             if escalation not in ESCALATIONS:
-                raise ConfigError(f"vocabulary escalations: unknown escalation {escalation!r}")
+                raise ConfigError(f"vocabulary escalations: {unknown_name_message(escalation, 'escalation', ESCALATIONS)}")
             entry = entry or {}
             types = frozenset(_as_list(entry.get("contact_types"), f"escalations.{escalation}.contact_types"))
             unknown = types - set(CONTACT_TYPES)
