@@ -262,8 +262,15 @@ def _check_year(year: int, shown: str) -> None:
 def _real_date(year: int, month: int, day: int, shown: str) -> dt.date:
     _check_year(year, shown)
     if not 1 <= month <= 12:
+        try:  # a US date (mm/dd/yyyy): say what it would be, so the reviewer can correct it
+            if not 1 <= day <= 12:
+                raise ValueError
+            swapped = dt.date(year, day, month)
+            also = f"; {swapped.day} {swapped:%B %Y} if month-first"
+        except ValueError:
+            also = ""
         raise DateParseError(
-            f"{shown} is not a real date (month {month}; dates are read day-first, dd/mm/yyyy)", shown
+            f"{shown} is not a real date (month {month}; dates are read day-first, dd/mm/yyyy{also})", shown
         )
     try:
         return dt.date(year, month, day)

@@ -64,7 +64,7 @@ from .identity import CHILD, case_reference, identity_columns, other_children, r
 from .identity import subject_prefilter
 from .identity import combined_who as other_who
 from .identity import summary as other_child_summary
-from .plausibility import check_date_plausibility, check_duplicate_rows
+from .plausibility import check_ambiguous_dates, check_date_plausibility, check_duplicate_rows
 from .readers import read_tables
 from .report import FileReport, IngestReport
 from .tables import RawTable
@@ -617,7 +617,9 @@ class _CaseBatch:
         positions = data.tolist()
         data_rows = [table.rows[i] for i in positions] if cells_are_rows else cells[data].tolist()
         check_duplicate_rows(data_rows, [row_numbers[i] for i in positions], report)
-        self.checks.append((report, self.size, self.size + accepted, cells[data, match.columns["date"]].tolist()))
+        raw_dates = cells[data, match.columns["date"]].tolist()
+        check_ambiguous_dates(raw_dates, [row_numbers[i] for i in positions], report)
+        self.checks.append((report, self.size, self.size + accepted, raw_dates))
         self.agency_headers.append(match.header_of("agency") if "agency" in match.columns else None)
         if accepted:
             rows = self.columns["source_row"][self.size :]

@@ -1,0 +1,88 @@
+"""s18 (QA4): dates a reviewer's files write that ingest misread or rejected.
+
+A US-dated file's ambiguous dates are warned of one by one; school terms are dates; common letter and
+clinic date headers are read; "no date" rejections quote the row.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from review.cli import main
+from review.ingest.dates import parse_date
+
+
+def make_case(folder: Path, **config) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    values = {"case_id": "C1", "date_of_birth": "2012-05-01", "review_date": "2023-12-31", **config}
+    (folder / "case.yml").write_text(yaml.safe_dump(values), encoding="utf-8")
+    return folder
+
+
+def write_csv(path: Path, rows) -> Path:
+    path.write_text("\n".join(",".join("" if v is None else str(v) for v in row) for row in rows) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def validate(case_dir: Path, capsys) -> tuple[int, str]:
+    code = main(["validate", str(case_dir)])
+    captured = capsys.readouterr()
+    output = captured.out + captured.err
+    assert "Traceback" not in output, output
+    return code, output
+
+
+# ---------------------------------------------------------------------------------------------------
+# (12) a US-dated file: its ambiguous dates are warned of, row by row
+# ---------------------------------------------------------------------------------------------------
+DENTAL = [["Appointment date", "Clinic", "Notes"],
+          ["14/09/2021", "Dental", "Check-up. Multiple caries."],
+          ["01/13/2022", "Dental", "Pre-assessment cancelled by parent."],
+          ["02/24/2022", "Dental", "Was not brought."],
+          ["03/04/2022", "Dental", "Was not brought. Second WNB."],
+          ["05/05/2022", "Dental", "Seen."]]
+
+
+def test_an_ambiguous_date_in_a_sheet_with_month_first_only_dates_is_warned_of_with_both_readings(tmp_path, capsys):
+    make_case(tmp_path)
+    write_csv(tmp_path / "dental.csv", DENTAL)
+    code, output = validate(tmp_path, capsys)
+    assert code == 1  # 01/13/2022 and 02/24/2022 are still rejected, never guessed
+    warnings = [line.strip() for line in output.splitlines() if "ambiguous date" in line]
+    assert len(warnings) == 1, output  # 05/05/2022 reads the same either way; 14/09/2021 only day-first
+    assert warnings[0].startswith("dental.csv, row 5, column 'Appointment date': ambiguous date '03/04/2022': "
+                                  "read day-first as 3 April 2022, but month-first it is 4 March 2022")
+    assert "'01/13/2022', '02/24/2022', rejected" in warnings[0]
+    assert "no setting to read a file month-first" in warnings[0]
+    # the rejection says what the date would be month-first
+    assert ("dental.csv, row 3, column 'Appointment date': 01/13/2022 is not a real date (month 13; dates are "
+            "read day-first, dd/mm/yyyy; 13 January 2022 if month-first)") in output
+
+
+def test_the_ambiguous_date_is_still_read_day_first(tmp_path):
+    from review.config import load_case_config
+    from review.ingest.load import load_contacts
+
+    make_case(tmp_path, files=[{"path": "dental.csv", "agency": "Dental"}])
+    write_csv(tmp_path / "dental.csv", DENTAL)
+    contacts, report = load_contacts(load_case_config(tmp_path))
+    dates = sorted(contacts["date"].dt.strftime("%Y-%m-%d"))
+    assert dates == ["2021-09-14", "2022-04-03", "2022-05-05"]
+
+
+def test_a_sheet_with_no_month_first_only_date_gets_no_ambiguity_warning(tmp_path, capsys):
+    make_case(tmp_path)
+    write_csv(tmp_path / "gp.csv", [["Date", "Details"], ["14/09/2021", "Seen"], ["03/04/2022", "Seen"]])
+    code, output = validate(tmp_path, capsys)
+    assert "ambiguous date" not in output and code == 0, output
+
+
+def test_a_month_above_12_that_cannot_be_month_first_either_says_nothing_more():
+    try:
+        parse_date("13/13/2022")
+    except ValueError as error:
+        assert "if month-first" not in str(error)
+    else:
+        raise AssertionError("13/13/2022 read")
