@@ -86,3 +86,49 @@ def test_a_month_above_12_that_cannot_be_month_first_either_says_nothing_more():
         assert "if month-first" not in str(error)
     else:
         raise AssertionError("13/13/2022 read")
+
+
+# ---------------------------------------------------------------------------------------------------
+# (13) school terms are dates, with a season's precision
+# ---------------------------------------------------------------------------------------------------
+def test_school_terms_are_read_as_three_months_of_the_term():
+    import datetime as dt
+
+    from review.ingest.dates import season_end, season_label
+
+    expected = {"Autumn term 2021": (dt.date(2021, 9, 1), "Autumn 2021", dt.date(2021, 11, 30)),
+                "Autumn 2021 term": (dt.date(2021, 9, 1), "Autumn 2021", dt.date(2021, 11, 30)),
+                "Spring term 2022": (dt.date(2022, 1, 1), "Spring term 2022", dt.date(2022, 3, 31)),
+                "spring Term, 22": (dt.date(2022, 1, 1), "Spring term 2022", dt.date(2022, 3, 31)),
+                "Summer term 2022": (dt.date(2022, 5, 1), "Summer term 2022", dt.date(2022, 7, 31))}
+    import pandas as pd
+
+    for text, (start, label, end) in expected.items():
+        parsed = parse_date(text)
+        assert pd.Timestamp(parsed.date).date() == start and parsed.precision == "season", text
+        assert season_label(pd.Timestamp(start)) == label
+        assert season_end(pd.Timestamp(start)).date() == end
+    # the seasons themselves are as they were
+    assert pd.Timestamp(parse_date("Spring 2022").date).month == 3
+    assert season_label(pd.Timestamp(2022, 3, 1)) == "Spring 2022"
+
+
+def test_a_winter_term_is_rejected_with_the_terms_named():
+    try:
+        parse_date("Winter term 2021")
+    except ValueError as error:
+        assert "school terms are the autumn, spring and summer terms" in str(error)
+    else:
+        raise AssertionError("Winter term 2021 read")
+
+
+def test_a_term_dated_row_is_accepted_and_the_workbook_shows_its_term(tmp_path, capsys):
+    make_case(tmp_path)
+    write_csv(tmp_path / "school.csv", [["Date", "Details"], ["Autumn term 2021", "Concerns about weight"],
+                                        ["Spring term 2022", "Attendance 60%"]])
+    code, output = validate(tmp_path, capsys)
+    assert "unreadable date" not in output and "Rejected rows" not in output, output
+    from review.export import _season_format
+
+    assert _season_format("2022-01-01") == '"Spring term "yyyy'
+    assert _season_format("2020-12-01") == '"Winter "yyyy"/21"'
