@@ -132,3 +132,29 @@ def test_a_term_dated_row_is_accepted_and_the_workbook_shows_its_term(tmp_path, 
 
     assert _season_format("2022-01-01") == '"Spring term "yyyy'
     assert _season_format("2020-12-01") == '"Winter "yyyy"/21"'
+
+
+# ---------------------------------------------------------------------------------------------------
+# (14) a letter's or a clinic's date header is a date header
+# ---------------------------------------------------------------------------------------------------
+def test_letter_and_clinic_date_headers_are_read_as_the_date(tmp_path, capsys):
+    for header in ("Date of letter", "Letter date", "Date of clinic", "Clinic date", "Date of appointment",
+                   "Appointment date", "Date seen"):
+        folder = make_case(tmp_path / header.replace(" ", "_"))
+        write_csv(folder / "letters.csv", [[header, "Clinician", "Letter summary"],
+                                           ["02/11/2021", "Dr A Mensah", "New referral re weight loss"],
+                                           ["23/11/2021", "Dr A Mensah", "Not brought to clinic"]])
+        code, output = validate(folder, capsys)
+        assert "no header row" not in output, (header, output)
+        assert "2 row(s) read, 2 accepted, 0 rejected" in output, (header, output)
+
+
+def test_a_clinic_date_beside_the_letter_date_dates_the_contact(tmp_path):
+    from review.config import load_case_config
+    from review.ingest.load import load_contacts
+
+    make_case(tmp_path)
+    write_csv(tmp_path / "letters.csv", [["Date of letter", "Date of clinic", "Clinician", "Letter summary"],
+                                         ["30/11/2021", "23/11/2021", "Dr A Mensah", "Not brought to clinic"]])
+    contacts, _ = load_contacts(load_case_config(tmp_path))
+    assert contacts["date"].dt.strftime("%Y-%m-%d").tolist() == ["2021-11-23"]
