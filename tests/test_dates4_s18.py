@@ -158,3 +158,46 @@ def test_a_clinic_date_beside_the_letter_date_dates_the_contact(tmp_path):
                                          ["30/11/2021", "23/11/2021", "Dr A Mensah", "Not brought to clinic"]])
     contacts, _ = load_contacts(load_case_config(tmp_path))
     assert contacts["date"].dt.strftime("%Y-%m-%d").tolist() == ["2021-11-23"]
+
+
+# ---------------------------------------------------------------------------------------------------
+# (20) a "no date" rejection quotes the row's text; the anonymised view redacts the quote
+# ---------------------------------------------------------------------------------------------------
+def _no_date_case(folder: Path) -> Path:
+    make_case(folder, child_name="Jordan Pryce", people={"Kerry Pryce": "Mother"})
+    write_csv(folder / "school.csv", [["Date", "Staff", "Details"],
+                                      ["14/09/2021", "DSL", "Concerns about weight"],
+                                      ["", "DSL", "Safeguarding file not sent - no receiving school"],
+                                      ["", "DSL", "Kerry Pryce rang to say Jordan Pryce will be home educated from "
+                                                  "Monday and that no visit is needed"],
+                                      ["", "", ""]])
+    return folder
+
+
+def test_a_no_date_rejection_quotes_the_rows_description(tmp_path, capsys):
+    _no_date_case(tmp_path)
+    code, output = validate(tmp_path, capsys)
+    assert code == 1
+    assert ("school.csv, row 3, column 'Date': no date: 'Safeguarding file not sent - no receiving school'"
+            in output), output
+    # at most 60 characters of it, then "..."
+    assert ("school.csv, row 4, column 'Date': no date: 'Kerry Pryce rang to say Jordan Pryce will be home "
+            "educated...'") in output, output
+
+
+def test_the_quote_is_in_the_workbook_rejections_and_redacted_in_the_anonymised_view(tmp_path):
+    from review.config import load_case_config
+    from review.ingest.load import load_contacts
+    from review.redact import Redactor
+
+    case = load_case_config(_no_date_case(tmp_path))
+    _, report = load_contacts(case)
+    frame = report.rejections_frame()
+    reasons = frame.loc[frame["kind"] == "rejected", "reason"].tolist()
+    assert "no date: 'Safeguarding file not sent - no receiving school'" in reasons
+    quoted = [r for r in reasons if "Kerry" in r]
+    assert len(quoted) == 1 and "Jordan Pryce" in quoted[0]
+    shown = Redactor.from_case(case).frame(frame)
+    redacted = " ".join(shown["reason"].astype(str))
+    assert "Kerry" not in redacted and "Jordan" not in redacted and "Pryce" not in redacted
+    assert "no date: 'Mother rang to say Child A" in redacted, redacted

@@ -1518,7 +1518,8 @@ class _ColumnBuilder:
             keep = []
             for k, (value, result) in enumerate(zip(dates, parsed)):
                 if value is None:
-                    report.reject(int(row_numbers[k]), date_header, NO_DATE_REASON)
+                    report.reject(int(row_numbers[k]), date_header,
+                                  _quoting_row(NO_DATE_REASON, self.cells[data[k]], match, detail_columns))
                 elif rejected[k]:
                     column = time_header if isinstance(result, _TimeReason) else date_header
                     report.reject(int(row_numbers[k]), column, result)
@@ -2203,6 +2204,30 @@ def _event_ids(case_id: str, source_file: str, source_sheet: str, source_rows: l
         digest.update(str(row).encode())
         out.append("E" + digest.hexdigest()[:12])
     return out
+
+
+#: how much of a rejected row's text its rejection quotes
+QUOTED_CHARACTERS = 60
+
+
+def _quoting_row(reason: str, cells, match, detail_columns: list[int]) -> str:
+    """`reason` and a short quote of the rejected row's text, so that the reviewer sees what was lost: "no date:
+    'Safeguarding file not sent - no receiving school'" (its description, else its action, else its first filled
+    column that is no date, time or sequence; at most QUOTED_CHARACTERS characters, cut at a word's end). `reason` alone when the row
+    has no such text. The quote is in quotes as a cell's value is in other messages: the anonymised view redacts
+    it as it redacts the row's text (`review.redact.Redactor._message`)."""
+    order = [match.columns[n] for n in ("description", "action") if n in match.columns] + list(detail_columns)
+    for column in order:
+        if column >= len(cells):
+            continue
+        text = " ".join(_text(cells[column]).split())
+        if text:
+            if len(text) > QUOTED_CHARACTERS:
+                cut = text[:QUOTED_CHARACTERS]
+                space = cut.rfind(" ")
+                text = (cut[:space] if space > QUOTED_CHARACTERS // 2 else cut).rstrip() + "..."  # at a word's end
+            return f"{reason}: {text!r}"
+    return reason
 
 
 def _text(value) -> str:
