@@ -201,3 +201,33 @@ def test_the_quote_is_in_the_workbook_rejections_and_redacted_in_the_anonymised_
     redacted = " ".join(shown["reason"].astype(str))
     assert "Kerry" not in redacted and "Jordan" not in redacted and "Pryce" not in redacted
     assert "no date: 'Mother rang to say Child A" in redacted, redacted
+
+
+# ---------------------------------------------------------------------------------------------------
+# (19) a sheet of figures beside the chronology: the advice is to leave it out
+# ---------------------------------------------------------------------------------------------------
+def test_an_attendance_sheet_of_figures_is_advised_to_be_left_out_first(tmp_path):
+    import openpyxl
+
+    from review.config import load_case_config
+    from review.ingest.load import load_contacts
+
+    make_case(tmp_path, date_of_birth="2013-03-04", review_date="2022-09-30")
+    wb = openpyxl.Workbook()
+    log = wb.active
+    log.title = "Pastoral log"
+    for row in [["Date", "Recorded by", "Details"], ["06/09/2021", "Class teacher", "Looks much thinner"],
+                ["20/09/2021", "DSL", "Asked for extra toast"]]:
+        log.append(row)
+    attendance = wb.create_sheet("Attendance")
+    for row in [["Term", "Sessions possible", "Sessions attended", "Attendance %"], ["Summer 2021", 124, 115, "92.7%"],
+                ["Autumn 2021", 142, 115, 0.81], ["Spring 2022 (to 10/01)", 10, 6, 0.6]]:
+        attendance.append(row)
+    wb.save(tmp_path / "school.xlsx")
+    _, report = load_contacts(load_case_config(tmp_path))
+    (sheet,) = [f for f in report.files if f.sheet == "Attendance"]
+    note = next(n for n in sheet.notes if "no header row recognised" in n)
+    advice = note.split("every row rejected; ", 1)[1]
+    assert advice.startswith("'Term' may hold its dates, but no column holds narrative"), advice
+    assert "leave it out: `sheets: [Pastoral log]` on the file's entry under `files:` in case.yml" in advice
+    assert "description: 'Sessions" not in note and "description: 'Attendance" not in note

@@ -331,6 +331,13 @@ def _no_header_note(table: RawTable, data: np.ndarray, other_sheets: tuple[str, 
             return (said + f"it has no column of dates nor of narrative: if it holds no contacts, leave it out: "
                     f"`sheets: [{', '.join(other_sheets)}]` on the file's entry under `files:` in case.yml; if it does, "
                     + listed)
+        if not details:
+            # a column of dates and the others of numbers ("Term | Sessions possible | Attendance %"): a table of
+            # figures, with no narrative to read as a contact's description
+            return (said + f"{date!r} may hold its dates, but no column holds narrative (the others hold numbers "
+                    "or nothing: a table of figures, such as attendance, not contacts): leave it out: "
+                    f"`sheets: [{', '.join(other_sheets)}]` on the file's entry under `files:` in case.yml (its "
+                    "figures can be quoted in the review's text); if it does hold contacts, " + listed)
         return said + listed + "; or, if the sheet holds no contacts, leave it out of the `sheets:` there"
     profile = (f"give the file a profile naming its date column and its narrative: `columns: {{{mapping}}}` in profiles/{name}.yml "
                f"in the case folder, and `profile: {name}` on its entry under `files:` in case.yml")
