@@ -64,7 +64,7 @@ from .identity import CHILD, case_reference, identity_columns, other_children, r
 from .identity import subject_prefilter
 from .identity import combined_who as other_who
 from .identity import summary as other_child_summary
-from .plausibility import check_date_plausibility, check_duplicate_rows
+from .plausibility import check_ambiguous_dates, check_date_plausibility, check_duplicate_rows
 from .readers import read_tables
 from .report import FileReport, IngestReport
 from .tables import RawTable
@@ -337,6 +337,13 @@ def _no_header_note(table: RawTable, data: np.ndarray, other_sheets: tuple[str, 
             return (said + f"it has no column of dates nor of narrative: if it holds no contacts, leave it out: "
                     f"`sheets: [{', '.join(other_sheets)}]` on the file's entry under `files:` in case.yml; if it does, "
                     + listed)
+        if not details:
+            # a column of dates and the others of numbers ("Term | Sessions possible | Attendance %"): a table of
+            # figures, with no narrative to read as a contact's description
+            return (said + f"{date!r} may hold its dates, but no column holds narrative (the others hold numbers "
+                    "or nothing: a table of figures, such as attendance, not contacts): leave it out: "
+                    f"`sheets: [{', '.join(other_sheets)}]` on the file's entry under `files:` in case.yml (its "
+                    "figures can be quoted in the review's text); if it does hold contacts, " + listed)
         return said + listed + "; or, if the sheet holds no contacts, leave it out of the `sheets:` there"
     profile = (f"give the file a profile naming its date column and its narrative: `columns: {{{mapping}}}` in profiles/{name}.yml "
                f"in the case folder, and `profile: {name}` on its entry under `files:` in case.yml")
@@ -623,7 +630,9 @@ class _CaseBatch:
         positions = data.tolist()
         data_rows = [table.rows[i] for i in positions] if cells_are_rows else cells[data].tolist()
         check_duplicate_rows(data_rows, [row_numbers[i] for i in positions], report)
-        self.checks.append((report, self.size, self.size + accepted, cells[data, match.columns["date"]].tolist()))
+        raw_dates = cells[data, match.columns["date"]].tolist()
+        check_ambiguous_dates(raw_dates, [row_numbers[i] for i in positions], report)
+        self.checks.append((report, self.size, self.size + accepted, raw_dates))
         self.agency_headers.append(match.header_of("agency") if "agency" in match.columns else None)
         if accepted:
             rows = self.columns["source_row"][self.size :]
@@ -1523,7 +1532,8 @@ class _ColumnBuilder:
             keep = []
             for k, (value, result) in enumerate(zip(dates, parsed)):
                 if value is None:
-                    report.reject(int(row_numbers[k]), date_header, NO_DATE_REASON)
+                    report.reject(int(row_numbers[k]), date_header,
+                                  _quoting_row(NO_DATE_REASON, self.cells[data[k]], match, detail_columns))
                 elif rejected[k]:
                     column = time_header if isinstance(result, _TimeReason) else date_header
                     report.reject(int(row_numbers[k]), column, result)
@@ -2249,6 +2259,30 @@ def _event_ids(case_id: str, source_file: str, source_sheet: str, source_rows: l
         digest.update(str(row).encode())
         out.append("E" + digest.hexdigest()[:12])
     return out
+
+
+#: how much of a rejected row's text its rejection quotes
+QUOTED_CHARACTERS = 60
+
+
+def _quoting_row(reason: str, cells, match, detail_columns: list[int]) -> str:
+    """`reason` and a short quote of the rejected row's text, so that the reviewer sees what was lost: "no date:
+    'Safeguarding file not sent - no receiving school'" (its description, else its action, else its first filled
+    column that is no date, time or sequence; at most QUOTED_CHARACTERS characters, cut at a word's end). `reason` alone when the row
+    has no such text. The quote is in quotes as a cell's value is in other messages: the anonymised view redacts
+    it as it redacts the row's text (`review.redact.Redactor._message`)."""
+    order = [match.columns[n] for n in ("description", "action") if n in match.columns] + list(detail_columns)
+    for column in order:
+        if column >= len(cells):
+            continue
+        text = " ".join(_text(cells[column]).split())
+        if text:
+            if len(text) > QUOTED_CHARACTERS:
+                cut = text[:QUOTED_CHARACTERS]
+                space = cut.rfind(" ")
+                text = (cut[:space] if space > QUOTED_CHARACTERS // 2 else cut).rstrip() + "..."  # at a word's end
+            return f"{reason}: {text!r}"
+    return reason
 
 
 def _text(value) -> str:
