@@ -7,7 +7,8 @@ rules as the package (review.timeline, review.rules.*) with the same rules.yml p
 * timeline: the same sort keys, seq, age, mobility (case.mobile_from, else 6 months of age, else not mobile
   from a row stating so until one states mobility: `review.mobility.row_statement`), gaps, last
   seen, open concerns (the case's concern_window_days, else 90 days), event linking (rapidfuzz token_set_ratio >= 85 per candidate pair, same
-  LINK_GROUPS, different agencies, dates <= 1 day apart; or one agency's rows equal in every cell but
+  LINK_GROUPS (or one of them untyped, "other", and the texts sharing LINK_UNTYPED_SHARED_WORDS words), different
+  agencies, dates <= 1 day apart; or one agency's rows equal in every cell but
   the provenance; linked transitively, group = smallest event_id),
   child protection plan periods (each conference's outcome read by the package's `cp_plan_marker`, as
   ingest's vocabularies are the package's) and hospital periods (a discharge that did not happen, read by
@@ -54,7 +55,9 @@ from review.rules.base import keyword_referral_day  # the day one row's words da
 from review.rules.base import agency_declined_text  # a CAMHS record of the referral going nowhere (one text)
 from review.rules.base import public_referrer_cell, public_referrer_text  # a receipt of a relative's or the public's referral (one text, one cell)
 from review.rules.base import agency_named  # does one agency name name one of some words (CAMHS)
+from review.rules.base import informed_reach_kinds  # does one informed-agencies cell name an agency of some kinds
 from review.rules.knowledge import names_sender  # does one text record information sent by one agency
+from review.rules.knowledge import decides  # one text's decision words not in a victim's-choice sentence
 from review.rules.self_harm_not_referred import case_reporters, reported_child_self_harm  # "Mum says she self-harmed"
 from review.rules.transfer_in_conference_late import local_authority  # the authority a social care name names
 from review.rules.episodes import explained_text, reading_args, text_reading  # one text's injury-episode readings
@@ -63,7 +66,8 @@ from review.rules.domestic_abuse_not_escalated import high_risk, lives_elsewhere
 from review.mobility import NOT_MOBILE, NO_STATEMENT, child_identity, row_statement  # what one row says of the child's mobility
 from review.sightings import read_sighting, with_child_names  # a row with no Child seen cell read as a sighting or not
 from review.schema import ADULT_ESCALATIONS, CONTACT_COLUMNS
-from review.timeline import APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held
+from review.timeline import (APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINK_UNTYPED, LINK_UNTYPED_SHARED_WORDS,
+                             LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held)
 from review.vocab import compile_vocab, denies, informed_reaches, records_type, records_under_way
 from review.vocab import stated_partner_age  # the oldest partner's age one text states
 from review.rules.exploitation_not_referred import episode_named_day  # the missing episode's day one row names
@@ -303,10 +307,15 @@ def _link_events(rows: list[dict]) -> None:
                 if all(_same(a.get(c), b.get(c)) for c in RECORDED_COLUMNS):
                     parent[root(i)] = root(j)
                 continue
-            group = GROUP_OF_TYPE.get(_text(a.get("contact_type")))
-            if group is None or group != GROUP_OF_TYPE.get(_text(b.get("contact_type"))):
+            type_a, type_b = _text(a.get("contact_type")), _text(b.get("contact_type"))
+            group = GROUP_OF_TYPE.get(type_a)
+            untyped = LINK_UNTYPED in (type_a, type_b) and all(
+                t == LINK_UNTYPED or t in GROUP_OF_TYPE for t in (type_a, type_b))
+            if not untyped and (group is None or group != GROUP_OF_TYPE.get(type_b)):
                 continue
-            if fuzz.token_set_ratio(tb, ta, processor=utils.default_process) >= LINK_THRESHOLD:
+            if fuzz.token_set_ratio(tb, ta, processor=utils.default_process) >= LINK_THRESHOLD and (
+                    not untyped or len(set(utils.default_process(ta).split()) & set(utils.default_process(tb).split()))
+                    >= LINK_UNTYPED_SHARED_WORDS):
                 parent[root(i)] = root(j)
     smallest = {}
     for i, r in enumerate(rows):
@@ -667,6 +676,16 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         # sent"), as the rules' held_escalations
         return any(e in kinds and not _esc_denied(r, e) for e in esc(r))
 
+    def same_agency(x, r):
+        # the same agency, a local authority under another name the same (settings.authority_agency_kinds,
+        # authority_words: "Westshire CSC" is "Westshire Children's Services"; the package's `same_agency_codes`)
+        def key(y):
+            if y.get("agency_kind") in (settings.get("authority_agency_kinds") or ()):
+                return ("la", local_authority(y.get("agency"), settings.get("authority_words") or ()))
+            return ("agency", y.get("agency"))
+
+        return key(x) == key(r)
+
     def missed_contact(x):
         # a missed contact (review.rules.base.missed_contacts): typed was_not_brought, or tagged it and of one of
         # settings.missed_contact_types (not a letter or a discharge reporting earlier ones)
@@ -710,7 +729,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         # of q's response types by its agency kinds
         return (esc_held(x, kinds) or (bool(q.get("receipts_answer")) and receipt(x)) or bool(agency_answers(x, q)[0])
                 or (x.get("agency_kind") in (q.get("response_agency_kinds") or [x.get("agency_kind")])
-                    and _held(x, q.get("response_contact_types") or [])))
+                    and _held(x, q.get("response_contact_types") or []))
+                # informed agencies naming an agency of response_informed_kinds (the DA notification variant's)
+                or (bool(q.get("response_informed_kinds")) and informed_reach_kinds(
+                    _text(x.get("informed_agencies")), q["response_informed_kinds"], _package_vocab())))
 
     def worded(x, q):
         # a row answering by its words alone (q's response_keywords), not a named agency's record of the
@@ -993,13 +1015,13 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if not r["_exact"]:
                 continue
             deadline = r["_day"] + dt.timedelta(days=q["follow_up_within_days"])
-            action = _first(tl, r["_day"], lambda x: x.get("agency") == r.get("agency") and is_follow_up(x))
+            action = _first(tl, r["_day"], lambda x: same_agency(x, r) and is_follow_up(x))
             if action is not None and action["_day"] <= deadline:
                 continue
             lo = r["_day"] - dt.timedelta(days=q["window_days"])
             # a follow-up by the agency (timely or late) before the trigger ends the pattern: only the missed
             # contacts after the latest one count
-            since = max((x["_pos"] for x in tl[:r["_pos"]] if x["_exact"] and x.get("agency") == r.get("agency")
+            since = max((x["_pos"] for x in tl[:r["_pos"]] if x["_exact"] and same_agency(x, r)
                          and is_follow_up(x)), default=-1)
             groups = {e["_gcode"] for e in events if e["_day"] is not None and lo <= e["_day"] <= r["_day"]
                       and (not q["same_agency"] or e.get("agency") == r.get("agency"))
@@ -1046,6 +1068,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             return x["_day"] is not None and any(t not in ignore for t in x["_tags"]) and not (
                 q.get("hospital_contact_types") and 2 * hospital_rows[x.get("agency")] >= rows_of_agency[x.get("agency")])
 
+        def holder(x, variant):  # on a plan, the plan's holder (social care) may trigger where it saw the child
+            return variant == "cp_plan" and x.get("agency_kind") in (q.get("plan_holder_kinds") or ())
+
         last_carrier = None
         for x in tl:
             if carrier(x):
@@ -1069,6 +1094,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 starts[i] = run_start
                 if not r["_exact"]:
                     continue
+                # a contact that saw the child, or one on the day of its death, triggers no flag: the flag
+                # belongs to an agency that had contact and did not see the living child
+                if (_seen(r) and not holder(r, variant)) or (death is not None and r["_day"] >= death):
+                    continue
                 seen_days = [x["_day"] for x in tl if _seen(x) and x["_day"] is not None
                              and x["_day"] < r["_day"]]
                 clock = max(seen_days) if seen_days else run_start
@@ -1091,7 +1120,15 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 stretch = within[-1]
                 while stretch > 0 and on(tl[stretch - 1]):
                     stretch -= 1
-                exact = [i for i in range(stretch, within[-1] + 1) if tl[i]["_exact"]] or [within[-1]]
+                # the trigger: a contact of the stretch after the last sighting, before the death, at which the
+                # child was not seen (exact-date ones first); none: no agency had a contact in it, no flag
+                last_seen = max((x["_day"] for x in tl if _seen(x) and x["_day"] is not None
+                                 and x["_day"] <= review_end), default=None)
+                candidates = [i for i in range(stretch, within[-1] + 1) if tl[i]["_day"] is not None
+                              and (not _seen(tl[i]) or holder(tl[i], variant))
+                              and (death is None or tl[i]["_day"] < death)
+                              and (last_seen is None or tl[i]["_day"] >= last_seen)]
+                exact = [i for i in candidates if tl[i]["_exact"]] or candidates
                 if variant == "cp_plan":
                     running = not any(
                         x["_day"] == last["_day"] and x.get("contact_type") == "cp_conference" and cp_plan_marker(
@@ -1102,7 +1139,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 seen_days = [x["_day"] for x in tl if _seen(x) and x["_day"] is not None
                              and x["_day"] <= review_end]
                 clock = max([starts[within[-1]], *seen_days])
-                if running and (review_end - clock).days > max_days and clock not in alive_clocks:
+                if running and exact and (review_end - clock).days > max_days and clock not in alive_clocks:
                     # a review ending at the child's death: the death cut the search short ("at least")
                     flags.append(_flag("child_not_seen", tl[exact[-1]], clock + dt.timedelta(days=max_days), None,
                                        variant + "_at_review_end",
@@ -1118,14 +1155,15 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     and _seen(r) is False and (r["on_cp_plan"] is True or r["_case_open"])
                     and r["_exact"] and r["_gcode"] not in wnb_groups):  # a was_not_brought flag's: its own
                 deadline = r["_day"] + dt.timedelta(days=q["revisit_within_days"])
-                action = _first(tl, r["_day"], lambda x: _seen(x) and x.get("agency") == r.get("agency"))
+                action = _first(tl, r["_day"], lambda x: _seen(x) and same_agency(x, r))
                 if action is None or action["_day"] > deadline:
                     unseen.append((r, deadline, action))
         # one pattern, one flag: an unseen visit within the return-visit time of the agency's previous one flagged
         last_visit = {}
         for r, deadline, action in sorted(unseen, key=lambda f: (f[0]["_day"], f[0]["event_id"])):
-            last = last_visit.get(r.get("agency"))
-            last_visit[r.get("agency")] = r
+            who = next((k for k in last_visit if same_agency(last_visit[k], r)), r.get("agency"))
+            last = last_visit.get(who)
+            last_visit[who] = r
             if last is not None and (r["_day"] - last["_day"]).days <= q["revisit_within_days"]:
                 continue
             flags.append(_flag("child_not_seen", r, deadline, _capped(action, r["_day"], None, death),
@@ -1140,7 +1178,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         home_not_kinds = settings.get("return_home_not_agency_kinds") or []
         home_not_tags = settings.get("return_home_not_with_tags") or []
         group_agencies = {(x["_gcode"], _text(x.get("agency"))) for x in tl}
-        first_decision = {}  # (concern row pos, deciding agency) -> first decision without the concern
+        # (concern's event group, its agency, deciding agency) -> (first concern row pos, first decision without
+        # it): the same entry recorded twice by one agency is one concern
+        first_decision = {}
         for d in tl:
             text = _text(d.get("description")) + " . " + _text(d.get("action"))
             negations = tuple(settings.get("decision_negations", []))
@@ -1155,8 +1195,11 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             suitable = (d.get("agency_kind") in (settings.get("suitability_decision_agency_kinds") or ())
                         and bool(settings.get("suitability_decision_keywords"))
                         and _mentioned(text, settings["suitability_decision_keywords"], negations))
+            # (nor a decision keyword in a sentence naming the victim's choice: "No further action by victim")
+            others = tuple(settings.get("decision_not_in_sentence_with") or ())
             if not d["_exact"] or not (_held(d, decision_types) or _closed_in_action(d, settings) or home or suitable
-                                       or (bool(keywords) and not filing and _mentioned(text, keywords, negations))):
+                                       or (bool(keywords) and not filing and _mentioned(text, keywords, negations)
+                                           and decides(text, keywords, negations, others))):
                 continue
             d_agency = _text(d.get("agency"))
             lo = d["_day"] - dt.timedelta(days=int(q["window_days"]))
@@ -1187,8 +1230,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             known = {same.get(t, t) for c, tags, own, reached in pairs if reached for t in tags}
             for c, tags, own, reached in pairs:
                 if c["_exact"] and _text(c.get("agency")) != d_agency and any(same.get(t, t) not in known for t in own):
-                    first_decision.setdefault((c["_pos"], d_agency), d)
-        for (pos, d_agency), d in sorted(first_decision.items()):
+                    first_decision.setdefault((c["_gcode"], _text(c.get("agency")), d_agency), (c["_pos"], d))
+        firsts = sorted(((pos, d_agency), d) for (_, _, d_agency), (pos, d) in first_decision.items())
+        for (pos, d_agency), d in firsts:
             flags.append(_flag("information_not_shared", tl[pos], d["_day"], None, d_agency))
 
     # closure_with_open_concerns ---------------------------------------------------------------------
@@ -1346,6 +1390,25 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 flags.append(_flag("domestic_abuse_not_escalated", r, deadline, action,
                                    cut=_cut(death, r["_day"], q.get("response_max_days"))))
+
+        # variant notification: a police domestic abuse incident at any DASH level (no trigger above in its event
+        # group, the child not living elsewhere) with no notification to children's social care: the responses
+        # above, or a row whose informed agencies name an agency of notification_informed_kinds
+        if q.get("notification_agency_kinds") and q.get("notification_contact_types"):
+            trigger_groups = {r["_gcode"] for r in trig}
+            qn = dict(q, response_informed_kinds=list(q.get("notification_informed_kinds") or []))
+            incidents_n = [
+                r for r in tl if r["_exact"] and abused(r) and r.get("agency_kind") in q["notification_agency_kinds"]
+                and r.get("contact_type") in q["notification_contact_types"] and r["_gcode"] not in trigger_groups
+                and not (q.get("residence_verbs") and lives_elsewhere(
+                    _text(r.get("description")) + " . " + _text(r.get("action")), q))]
+            for r in _first_per_group(incidents_n):
+                deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
+                action = first_answer(r["_day"], qn)
+                if action is None or action["_day"] > deadline:
+                    action = _capped(action, r["_day"], q.get("response_max_days"), death)
+                    flags.append(_flag("domestic_abuse_not_escalated", r, deadline, action, "notification",
+                                       cut=_cut(death, r["_day"], q.get("response_max_days"))))
 
         # variant nfa_decision: social care's NFA / early help on a high-risk notification, child under nfa_max_age_months
         nfa_kinds = q.get("nfa_agency_kinds") or []
@@ -1546,7 +1609,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             # the receiving local authority: an agency of agency_kinds by the authority its name names ("Westshire
             # Children's Services", "Westshire CSC"), any other by its name (the package's `local_authority`)
             if x.get("agency_kind") in q["agency_kinds"]:
-                return ("la", local_authority(x.get("agency"), q.get("authority_words") or ()))
+                # (null: settings.authority_words, as the package's `param_or_setting`)
+                words = settings.get("authority_words") if q.get("authority_words") is None else q["authority_words"]
+                return ("la", local_authority(x.get("agency"), words or ()))
             return ("agency", x.get("agency"))
 
         last_response = {}  # authority -> the first conference after its previous notification (None: none)

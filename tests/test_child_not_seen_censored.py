@@ -140,21 +140,33 @@ def concern(date, child_seen=True):
             "open_concerns": "neglect", "on_cp_plan": False, **GP}
 
 
+def unseen_call(date):  # a health visitor's phone call: a contact at which the child was not seen
+    return {"date": date, "contact_type": "phone_call", "child_seen": False, "open_concerns": "neglect",
+            "on_cp_plan": False, "agency": "Health Visiting", "agency_kind": "health"}
+
+
 @pytest.mark.parametrize("review, flagged", [("2024-06-12", False), ("2024-06-13", True)])
 def test_open_concerns_at_the_end_of_the_review_boundary(review, flagged):
-    flags = flags_of([concern("2024-05-01")], config(review=review))
+    flags = flags_of([concern("2024-05-01"), unseen_call("2024-05-10")], config(review=review))
     assert (len(flags) == 1) is flagged
     if flagged:
         flag = flags.iloc[0]
         assert flag.severity == "medium" and flag.expected_by == pd.Timestamp("2024-06-12")
-        assert flag.legacy_flag_id == legacy_flag_id("child_not_seen", "C1-e001", "open_concerns_at_review_end")
+        # (s18) the health visitor's call, at which the child went unseen, not the GP's sighting that began it
+        assert flag.legacy_flag_id == legacy_flag_id("child_not_seen", "C1-e002", "open_concerns_at_review_end")
         assert "the child with concerns open is recorded between the last sighting on 1 May 2024" in flag.explanation
+
+
+def test_open_concerns_with_no_contact_missing_the_child_are_no_agencys_failing():
+    # (s18) the GP saw the child; no agency had a contact after it: no contact of an agency that did not see the
+    # child to flag (the GP's sighting is no failing of the GP's)
+    assert flags_of([concern("2024-05-01")], config(review="2024-06-13")).empty
 
 
 def test_concerns_lapsed_before_the_end_of_the_review_are_not_running():
     # concerns stay open 90 days after they were last recorded (the timeline's window): lapsed by 30 Jun 2024
-    assert flags_of([concern("2024-03-01")]).empty
-    assert len(flags_of([concern("2024-04-01")])) == 1
+    assert flags_of([concern("2024-03-01"), unseen_call("2024-03-10")]).empty
+    assert len(flags_of([concern("2024-04-01"), unseen_call("2024-04-10")])) == 1
 
 
 # --- partial dates ----------------------------------------------------------------------------------------
@@ -165,7 +177,9 @@ def test_partial_sighting_counts_at_the_latest_day_of_its_period(review, flagged
     assert (len(at_end(flags)) == 1) is flagged
     if flagged:
         flag = at_end(flags).iloc[0]
-        assert flag.trigger_event_id == "C1-e001"  # the stretch's last exact-date row, not the partial one
+        # (s18) the plan holder's contact of January 2024, at which the gap begins: the conference of 1 Dec 2023
+        # came before that sighting, outside the unseen stretch
+        assert flag.trigger_event_id == "C1-e002"
         assert flag.expected_by == pd.Timestamp("2024-02-14")
         assert ("last sighting, recorded for Jan 2024 (a partial date: counted from its latest possible day, "
                 "31 Jan 2024)") in flag.explanation

@@ -62,7 +62,7 @@ def test_json_shape(tmp_path, capsys):
     (sheet,) = report["files"]
     assert {"file", "sheet", "rows_read", "rows_accepted", "rows_rejected", "rejections", "warnings"} <= set(sheet)
     assert sheet["file"] == "hv.xlsx" and sheet["sheet"] == "Chronology" and sheet["header_row"] == 2
-    assert sheet["rejections"][1] == {"row": 5, "column": "Date of contact", "reason": "no date"}
+    assert sheet["rejections"][1] == {"row": 5, "column": "Date of contact", "reason": "no date: 'No date'"}
     assert set(sheet["rejections"][0]) == {"row", "column", "reason"}
 
 

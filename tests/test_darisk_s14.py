@@ -70,8 +70,13 @@ def test_a_dash_label_high_with_no_referral_is_flagged_by_package_and_baseline(t
 @pytest.mark.parametrize("text", NOT_HIGH)
 def test_no_flag_for_a_single_incident_not_high(text):
     rows = [incident("2023-09-13", "Domestic incident, child present. " + text)]
-    assert package_pairs(rows, DA) == []
-    assert [f for f in baseline_flags(rows) if f["rule_id"] == DA] == []
+    # (s18) no high-risk flag; the incident, not notified to children's social care, is the variant notification's
+    # (any DASH level: tests/test_domestic_abuse_notification_s18.py), by the package and the baseline alike
+    flags = detect(make_timeline(rows), None, RULES, only=[DA])
+    assert len(flags) == 1 and "high risk recorded" not in flags.iloc[0].explanation
+    assert "no notification to children's social care" in flags.iloc[0].explanation
+    assert package_pairs(rows, DA) == [("C1-e001", "")]
+    assert [f["variant"] for f in baseline_flags(rows) if f["rule_id"] == DA] == ["notification"]
 
 
 def test_a_marac_referral_next_day_answers_a_dash_label_high():

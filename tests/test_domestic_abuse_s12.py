@@ -14,8 +14,19 @@ POLICE = {"agency": "Police", "agency_kind": "police", "contact_type": "police_c
 CSC = {"agency": "Children's Social Care", "agency_kind": "social care"}
 
 
-def flags_of(rows, rules=RULES):
+#: (s18) the variant notification flags any police incident not notified to children's social care, at any DASH
+#: level (tests/test_domestic_abuse_notification_s18.py): its explanation says so
+NOTIFICATION = "no notification to children's social care"
+
+
+def all_flags_of(rows, rules=RULES):
     return detect(make_timeline(rows), None, rules, only=[RULE])
+
+
+def flags_of(rows, rules=RULES):
+    """The flags of the high-risk, DASH score and repeat readings (not the variant notification's)."""
+    flags = all_flags_of(rows, rules)
+    return flags[~flags["explanation"].str.contains(NOTIFICATION, regex=False)] if len(flags) else flags
 
 
 def incident(date, description="Police attended a domestic incident, child present.", action="", **kw):
@@ -57,6 +68,9 @@ def test_high_risk_with_no_referral_is_flagged(text):
 ])
 def test_standard_or_negated_risk_is_not_flagged(text):
     assert flags_of([incident("2023-03-01", text)]).empty
+    # (s18) but the police incident, not notified to children's social care, is the variant notification's
+    flags = all_flags_of([incident("2023-03-01", text)])
+    assert len(flags) == 1 and NOTIFICATION in flags.iloc[0].explanation
 
 
 def test_high_risk_words_without_domestic_abuse_are_not_flagged():

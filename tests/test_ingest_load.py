@@ -259,7 +259,7 @@ def test_xlsx_layout_end_to_end(tmp_path, load_contacts):
     assert [(r.row, r.column) for r in chronology.rejections] == [(8, "Date"), (9, None), (10, "Date")]
     assert "31/02/2023" in chronology.rejections[0].reason
     assert chronology.rejections[1].reason.startswith("no details")
-    assert chronology.rejections[2].reason == "no date"
+    assert chronology.rejections[2].reason == "no date: 'No date at all'"  # s18: the row's text quoted
     assert chronology.columns["description"] == "Details" and chronology.unmapped_columns == ["Local ref"]
     assert hidden.hidden and hidden.rows_read == 0 and "hidden sheet" in hidden.notes[0]
     assert second.rows_accepted == 1
@@ -331,7 +331,7 @@ def test_section_heading_rows_are_skipped_not_rejected(tmp_path, load_contacts):
     (sheet,) = report.files
     assert list(contacts["source_row"]) == [3, 5] and list(contacts["description"]) == ["Visit", "Call"]
     assert sheet.rows_skipped == 2 and any("2 section heading row(s) skipped (rows 2, 4)" in n for n in sheet.notes)
-    assert [(r.row, r.reason) for r in sheet.rejections] == [(6, "no date")]
+    assert [(r.row, r.reason) for r in sheet.rejections] == [(6, "no date: 'continued: mother to ring back'")]
 
 
 def test_unmapped_columns_are_kept_in_extra_as_json(tmp_path, load_contacts):

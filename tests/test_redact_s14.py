@@ -81,7 +81,7 @@ def test_a_listed_name_is_its_pseudonym_in_any_case_and_position(listed, text, e
     ("Dr Khan, Dr Patel and Nurse Lee", "Dr [name], Dr [name] and Nurse [name]"),
     ("DR KHAN ATTENDED", "DR [name] ATTENDED"),
     ("PC SMITH AND SGT JONES ATTENDED", "PC [name] AND SGT [name] ATTENDED"),
-    ("PC 1234 Smith attended", "PC 1234 [name] attended"),  # a collar number kept
+    ("PC 1234 Smith attended", "PC [collar number] [name] attended"),  # s18: the collar number names the officer too
     ("DC van der Berg", "DC [name]"),
     ("DC Jones-Smith", "DC [name]"),
     ("GP Registrar Smith", "GP Registrar [name]"),

@@ -97,7 +97,8 @@ def test_nonmobile_injury_the_referral_is_named_when_only_the_medical_is_missing
 
 # transfer_in_conference_late: the same local authority under another name; "refused" anywhere ------------------
 TRANSFER = "transfer_in_conference_late"
-AUTHORITY_WORDS = RULES["rules"][TRANSFER]["params"]["authority_words"]
+# (s18) the one list: settings.authority_words (the rule's own authority_words is null, read as it)
+AUTHORITY_WORDS = RULES["settings"]["authority_words"]
 
 
 def _transfer_rows(conference_agency, kind="social care", text="Transfer-in notification from Eastshire received: "

@@ -63,7 +63,9 @@ def concern_config(review: str, window: int | None) -> CaseConfig:
 
 
 def neglect_seen(date: str) -> dict:
-    return {"date": date, "contact_type": "clinic_appointment", "child_seen": True, "concerns": "neglect",
+    # (s18) the child not seen at the GP's contact: a stretch whose only contact saw the child is flagged at no
+    # contact (the GP's sighting is no failing of the GP's: tests/test_child_not_seen_attribution_s18.py)
+    return {"date": date, "contact_type": "clinic_appointment", "child_seen": False, "concerns": "neglect",
             "open_concerns": "neglect", "on_cp_plan": False, **GP}
 
 
@@ -96,7 +98,7 @@ def test_concern_window_days_reads_case_yml_timeline_options():
 
 def test_case_folder_concern_window_reaches_the_censored_flag_as_it_reaches_the_timeline(tmp_path):
     """End to end: case.yml's window makes the timeline's open concerns and the censored flag agree."""
-    rows = [["01/01/2024", "GP", "GP appointment", "Neglect: child unkempt, nappy rash", "", "", "Yes"]]
+    rows = [["01/01/2024", "GP", "GP appointment", "Neglect: child unkempt, nappy rash", "", "", "No"]]  # (s18)
     default = analyse_folder(write_case(tmp_path / "default", rows, review_date="2024-04-20"))
     longer = analyse_folder(write_case(tmp_path / "longer", rows, review_date="2024-04-20",
                                        extra="timeline:\n  concern_window_days: 120\n"))
@@ -127,8 +129,8 @@ def test_store_case_configs_carry_the_timeline_options():
 
 def test_baseline_uses_the_case_concern_window():
     rows = [{"case_id": "C1", "event_id": "C1-e001", "date": dt.datetime(2024, 1, 1), "date_precision": "day",
-             "agency": "GP", "agency_kind": "health", "contact_type": "clinic_appointment", "child_seen": True,
-             "concerns": "neglect", "escalation": "", "description": "", "action": "", "source_row": 2}]
+             "agency": "GP", "agency_kind": "health", "contact_type": "clinic_appointment", "child_seen": False,
+             "concerns": "neglect", "escalation": "", "description": "", "action": "", "source_row": 2}]  # (s18)
     for window, review, expected in ((None, dt.date(2024, 4, 20), 0), (120, dt.date(2024, 4, 20), 1),
                                      (30, dt.date(2024, 3, 15), 0)):
         case = {"date_of_birth": dt.date(2020, 1, 1), "review_date": review, "concern_window_days": window}
@@ -354,8 +356,9 @@ def test_year_and_approximate_dates_count_from_their_latest_day(precision, date,
 
 @pytest.mark.parametrize("review, flagged", [("2007-05-12", False), ("2007-05-13", True)])
 def test_open_concerns_recorded_only_as_a_month(review, flagged):
+    # (s18) not seen at it: a stretch whose only contact saw the child is flagged at no contact
     concern = {"date": "2007-03-01", "date_precision": "month", "contact_type": "clinic_appointment",
-               "child_seen": True, "concerns": "neglect", "open_concerns": "neglect", "on_cp_plan": False, **GP}
+               "child_seen": False, "concerns": "neglect", "open_concerns": "neglect", "on_cp_plan": False, **GP}
     flags = seen_flags([concern], review)
     assert (len(flags) == 1) is flagged
     if flagged:

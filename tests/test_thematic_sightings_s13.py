@@ -37,7 +37,8 @@ ROWS = [
 def test_sightings_by_agency_kind_counts_each_contact_once_by_its_status():
     table = sightings_by_agency_kind(_timeline(ROWS)).set_index("agency_kind")
     assert list(table.reset_index().columns) == ["agency_kind", "contacts", *SIGHTING_COUNTS, "seen_share",
-                                                 "recorded_share", "face_to_face", "face_to_face_seen_share", "cases"]
+                                                 "recorded_share", "face_to_face", "face_to_face_missed",
+                                                 "face_to_face_seen_share", "cases"]
     assert table["face_to_face"].isna().all()  # no contact_type column: not known
     health = table.loc["health"]
     assert (health["contacts"], health["seen_recorded"], health["seen_read"], health["unknown"]) == (3, 2, 1, 0)

@@ -9,6 +9,7 @@ effective rules configuration, package versions) and the SHA-256 of everything t
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import datetime as dt
 import importlib
 import importlib.metadata
@@ -27,6 +28,7 @@ from . import __version__
 from .config import CASE_FILE, code_fingerprint, file_sha256, load_case_config, load_yaml
 from .decisions import carried_over, future_dated, load_decisions
 from .errors import ConfigError, ReviewError, VerifyError
+from .sightings import sighting_conflicts
 from .export import (
     canonical_json,
     chronology_export,
@@ -472,6 +474,11 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         case_notes = _case_notes(report)
         if redactor is not None:
             files, rejections, case_notes = redactor.frame(files), redactor.frame(rejections), redactor.frame(case_notes)
+        # the events two agencies report that disagree whether the child was seen: a warning on each row, read
+        # from the view's timeline (the anonymised view's own event ids, never the named ones)
+        conflicts = sighting_conflicts(view.timeline)
+        if len(conflicts):
+            rejections = pd.concat([rejections, conflicts], ignore_index=True) if len(rejections) else conflicts
         quality = (files, rejections, case_notes)
         inputs = redacted_inputs(case_inputs(config), redactor)
         sources = [{"file": rel, **meta} for rel, meta in inputs.items()]
@@ -549,6 +556,8 @@ def build_report(case_dir, out_dir=None, *, redact: bool = False, progress: bool
         step("manifest")
         manifest = _manifest(config, case_dir, inputs, redact, redactor, epoch, view, staging, out_dir)
         manifest["counts"]["rows_rejected"] = int(getattr(report, "rows_rejected", 0) or 0)
+        if len(conflicts):  # (only when there are: the manifests of other cases stay as they were)
+            manifest["counts"]["sighting_conflicts"] = len(conflicts)
         if future_dated(getattr(analysis, "decisions", None), as_of):
             # a decision dated after the day it was judged on: which rows are "in the future" depends on
             # that day, so it is recorded, for `verify` to judge against again (no such row: the same
@@ -745,6 +754,7 @@ class VerifyResult:
     causes: list[str] = field(default_factory=list)
     error: str | None = None
     on_disk: dict[str, str] = field(default_factory=dict)  # file -> SHA-256 in the folder, when edited
+    notes: list[str] = field(default_factory=list)  # how a file was compared, when not byte for byte
 
     @property
     def ok(self) -> bool:
@@ -937,10 +947,24 @@ def _compare_manifests(stored: Path, rebuilt: Path, result: VerifyResult) -> Non
 
     before = json.loads(stored.read_text(encoding="utf-8"))
     after = json.loads(rebuilt.read_text(encoding="utf-8"))
-    before.pop("case_dir", None)
-    after.pop("case_dir", None)
+    stored_sha, rebuilt_sha = sha256_file(stored), sha256_file(rebuilt)
+    paths = before.pop("case_dir", None), after.pop("case_dir", None)
     same = canonical_json(before) == canonical_json(after)
-    result.files.append((MANIFEST, "identical" if same else "DIFFERENT", sha256_file(stored), sha256_file(rebuilt)))
+    if stored_sha == rebuilt_sha:
+        result.files.append((MANIFEST, "identical", stored_sha, rebuilt_sha))
+    else:
+        # the rebuild is made in a temporary folder, so the case folder's path relative to the report differs
+        # nearly always: the line shows the hashes of what was compared (the manifest without `case_dir`),
+        # which agree when the status says identical, and a note says so, with the files' own hashes
+        compared = [hashlib.sha256(canonical_json(m).encode("utf-8")).hexdigest() for m in (before, after)]
+        result.files.append((MANIFEST, "identical" if same else "DIFFERENT", *compared))
+        where = (f"case_dir {paths[0]!r} (report) vs {paths[1]!r} (rebuild)" if paths[0] != paths[1]
+                 else "the JSON's layout")
+        result.notes.append(f"{MANIFEST} is compared without case_dir (the case folder's path relative to the report "
+                            f"folder, which a rebuild in a temporary folder cannot share): the hashes shown are of the "
+                            f"rest{', which is identical' if same else ''}; the files differ "
+                            f"{'only ' if same else ''}in {where}{'' if same else ' too'} "
+                            f"(file sha256 {stored_sha[:12]} in the report, {rebuilt_sha[:12]} rebuilt)")
     if not same:
         # outputs and inputs differ whenever a file does (named on their own lines): name the rest
         changed = [(key, a, b) for key, a, b in _diff_values(before, after)

@@ -1247,7 +1247,8 @@ def plot_contact_density(timeline: pd.DataFrame) -> Figure:
         ax_bars.set_xticks(positions[ticks], [f"{months[i]:%b}\n{months[i]:%Y}" for i in ticks], rotation=0)
         ax_bars.set_ylabel("contacts")
         ax_bars.set_title("Was the child seen?", loc="left", fontsize=8)
-        ax_bars.legend(loc="upper left", ncol=3, frameon=False)
+        # above the bars, right-aligned opposite the title: inside the axes it covered the tallest bars
+        ax_bars.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=5, frameon=False, borderaxespad=0.2)
         ax_bars.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
         _suptitle(fig, f"{title} and whether the child was seen ({_plural(len(timeline), 'contact')}, "
                      f"{_plural(n_months, 'month')})")

@@ -495,6 +495,7 @@ def own_vocab(case_dir: str | Path, package: dict | None = None) -> dict | None:
         return None
     own = load_yaml(case_vocab) or {}
     _check_vocab_shape(package_data("vocab.yml") if package is None else package, own, case_vocab)
+    _check_vocab_names(own, case_vocab)
     return own
 
 
@@ -512,6 +513,73 @@ def _check_vocab_shape(package: Any, own: Any, origin: Path, key: str = "") -> N
                 _check_vocab_shape(package[name], value, origin, f"{key}.{name}" if key else str(name))
     elif isinstance(package, list) and not (own is None or isinstance(own, (list, str))):
         raise ConfigError(f"{key} must be a list of words ([...]), got {own!r}", file=origin)
+
+
+def _check_vocab_names(own: dict, origin: Path) -> None:
+    """The contact types, concern tags and escalations a case's vocab.yml names must be the package's: else
+    compiling the merged vocabulary fails deep in ingest with a message that names neither the file nor
+    the valid names ("unknown contact type 'appointment'"). One error naming the file, the key, its line
+    and the names it may be (`unknown_name_message`)."""
+    from .schema import CONCERN_TAGS, CONTACT_TYPES, ESCALATIONS
+
+    def refuse(key: str, name, kind: str, known) -> None:
+        path = key.split(".")
+        raise ConfigError(f"{key}: {unknown_name_message(name, kind, known)}", file=origin,
+                          row=_nested_key_row(origin, path + [str(name)] if path[-1] != str(name) else path))
+
+    def names(value) -> list:
+        return [value] if isinstance(value, str) else list(value) if isinstance(value, list) else []
+
+    for key, known, kind in (("contact_types", CONTACT_TYPES, "contact type"),
+                             ("agency_contact_types", CONTACT_TYPES, "contact type"),
+                             ("agency_type_cells", CONTACT_TYPES, "contact type"),
+                             ("concerns", CONCERN_TAGS, "concern tag"),
+                             ("escalations", ESCALATIONS, "escalation")):
+        for name, entry in (own.get(key) or {}).items() if isinstance(own.get(key), dict) else ():
+            if name not in known:
+                refuse(f"{key}.{name}", name, kind, known)
+            if key == "agency_contact_types" and isinstance(entry, dict):
+                for sub in ("within", "outcomes"):
+                    for other in names(entry.get(sub)):
+                        if other not in CONTACT_TYPES:
+                            refuse(f"{key}.{name}.{sub}", other, "contact type", CONTACT_TYPES)
+    for key in ("contact_type_letter_subjects", "missed_attendance_types", "missed_appointment_types"):
+        for name in names(own.get(key)):
+            if name not in CONTACT_TYPES:
+                refuse(key, name, "contact type", CONTACT_TYPES)
+
+
+def unknown_name_message(name, kind: str, known) -> str:
+    """"unknown contact type 'appointment' (did you mean 'clinic_appointment'?); the contact types are
+    home_visit, clinic_appointment, ...": a vocabulary's unknown name, with the names it may be."""
+    import difflib
+
+    close = difflib.get_close_matches(str(name), list(known), n=1, cutoff=0.6)
+    if not close:
+        close = [k for k in known if str(name).lower() in k.split("_")][:1]
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown {kind} {name!r}{hint}; the {kind}s are {', '.join(known)}"
+
+
+def _nested_key_row(path: Path, keys: list[str]) -> int | None:
+    """The line (1-based) of `keys` (["contact_types", "appointment"]) in the block YAML file `path`, each key
+    looked for after the one before it, indented; None when it cannot be told (a flow mapping, a quoted key
+    split over lines)."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    at, row = 0, None
+    for depth, key in enumerate(keys):
+        indent = r"[ \t]+" if depth else ""
+        pattern = re.compile(rf"^{indent}['\"]?{re.escape(key)}['\"]?[ \t]*:")
+        for i in range(at, len(lines)):
+            if pattern.match(lines[i]):
+                at, row = i + 1, i + 1
+                break
+        else:
+            return row  # (the innermost key that could be found: a list item is no key)
+    return row
 
 
 def file_sha256(path: str | Path) -> str:

@@ -1368,6 +1368,24 @@ def apply_decisions(flags: pd.DataFrame, decisions: pd.DataFrame | None, timelin
     return out
 
 
+#: the order of a case's decided flags, which is also their numbering (`review flags`, `review decide`, the
+#: report, notebook 03): the rules' flags by (trigger date, rule, flag id), then the findings reviewers added in
+#: the same order. Added findings come last so that adding one never renumbers the rules' flags: a number read
+#: from an earlier listing still names the same flag.
+DECIDED_SORT = ["trigger_date", "rule_id", "flag_id"]
+
+
+def order_decided(decided: pd.DataFrame, by: list[str] | tuple = ()) -> pd.DataFrame:
+    """`decided` (flags with their decisions, `apply_decisions`) in numbering order: grouped by the columns
+    `by` (e.g. ``["case_id"]``), then the rules' flags before the findings reviewers added (source
+    ``reviewer``), each by (trigger date, rule, flag id), stably. The index is reset."""
+    added = (decided["source"].astype("string") == ADDED_SOURCE).fillna(False).to_numpy() \
+        if "source" in decided.columns else False
+    keyed = decided.assign(_added_last=added)
+    keyed = keyed.sort_values([*by, "_added_last", *DECIDED_SORT], kind="mergesort", na_position="last")
+    return keyed.drop(columns="_added_last").reset_index(drop=True)
+
+
 def _added_agencies(added: pd.DataFrame, timeline: pd.DataFrame) -> list[str]:
     """The agencies involved in each finding the reviewers added, as a rule's flag names them (`agencies`):
     those of its trigger contact and its evidence contacts in the timeline, distinct and sorted, joined by
@@ -1637,8 +1655,13 @@ def check_decision(case_dir, analysis, flag, decision: str, rationale: str, auth
             raise DecisionError(f"an added finding needs its rule: one of {', '.join(known_rules)} (got {rule_id!r})")
         events = set(analysis.timeline["event_id"].astype(str))
         if trigger not in events:
+            import difflib
+
+            close = difflib.get_close_matches(trigger, sorted(events), n=3, cutoff=0.7)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
             raise DecisionError(f"an added finding needs the contact it is about: {trigger!r} is not an event_id of "
-                                f"case {config.case_id}'s timeline")
+                                f"case {config.case_id}'s timeline{hint}: the build's chronology.csv gives each "
+                                "contact's event id in its column 'Event id'")
         evidence = str(evidence_event_ids or "").strip() or trigger
         unknown = [e for e in split_multi(evidence) if e not in events]
         if unknown:

@@ -308,10 +308,6 @@ def _flags_partition(timeline: pd.DataFrame, cases: pd.DataFrame, rules: dict | 
                        for rows, configs, group_rules in _rule_groups(timeline, cases, rules)])
 
 
-#: the order of a case's flags in the store (`pipeline.decide`), cases in case_id order
-DECIDED_ORDER = ["case_id", "trigger_date", "rule_id", "flag_id"]
-
-
 def _decided_partition(flags: pd.DataFrame, timeline: pd.DataFrame, stored: pd.DataFrame, history: pd.DataFrame,
                        cases: pd.DataFrame, rules: dict | None) -> pd.DataFrame:
     """The partition's flags with the reviewers' decisions, as `build_all` stored them (`pipeline.decide`).
@@ -323,8 +319,9 @@ def _decided_partition(flags: pd.DataFrame, timeline: pd.DataFrame, stored: pd.D
     other rules are given), and keeps the findings reviewers added as stored: what a store written before
     the decision rows were kept holds. A case whose part's flags have no decision columns (a generated
     store: ``cases["decisions_kept"]`` False) leaves them empty, as its stored flags have them.
-    Each case's flags in (trigger date, rule, flag id) order, cases in case id order."""
-    from .decisions import ADDED_SOURCE, PENDING, apply_decisions
+    Each case's flags in (trigger date, rule, flag id) order, the findings reviewers added last, cases in case
+    id order."""
+    from .decisions import ADDED_SOURCE, PENDING, apply_decisions, order_decided
 
     contract = {**CONTRACTS["flags"], **DECIDED_COLUMNS}
     if timeline.empty:
@@ -358,7 +355,7 @@ def _decided_partition(flags: pd.DataFrame, timeline: pd.DataFrame, stored: pd.D
     if not frames:
         return empty_frame(contract)
     out = conform(pd.concat(frames, ignore_index=True), contract)
-    return out.sort_values(DECIDED_ORDER, kind="mergesort", na_position="last").reset_index(drop=True)
+    return order_decided(out, by=["case_id"])
 
 
 def _latency_partition(timeline: pd.DataFrame, flags: pd.DataFrame, cases: pd.DataFrame,

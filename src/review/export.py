@@ -653,7 +653,7 @@ def _season_format(value) -> str:
     the cell (it sorts and filters as a date): '"Spring "yyyy'; a winter's following year is written in,
     since a number format cannot add one to a year: '"Winter "yyyy"/21"' for December 2020."""
     day = pd.Timestamp(value)
-    name = season_label(day).split()[0]
+    name = season_label(day).rsplit(" ", 1)[0]  # "Spring", "Winter", "Spring term"
     if day.month == 12:
         return f'"{name} "yyyy"/{(day.year + 1) % 100:02d}"'
     return f'"{name} "yyyy'

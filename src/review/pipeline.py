@@ -134,13 +134,12 @@ def analyse(case: Case, rules: dict | None = None, *, decisions_as_of=None) -> A
 
 def decide(flags: pd.DataFrame, timeline: pd.DataFrame, case_dir,
            rules: dict | None = None, *, as_of=None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(the flags with the reviewers' decisions from the case's decisions.csv, in (trigger date, rule,
-    flag id) order; every decision row; the problems found with them), as `analyse` gives them. `rules`:
+    """(the flags with the reviewers' decisions from the case's decisions.csv, the rules' flags in (trigger
+    date, rule, flag id) order then the findings reviewers added (`decisions.order_decided`); every decision row; the problems found with them), as `analyse` gives them. `rules`:
     those the flags were raised with (an added finding under a rule takes its severity and category);
     `as_of`: `load_decisions`' (default today)."""
-    from .decisions import apply_decisions, load_decisions
+    from .decisions import apply_decisions, load_decisions, order_decided
 
     decisions, problems = load_decisions(case_dir, flags, timeline, as_of=as_of)
-    decided = apply_decisions(flags, decisions, timeline, rules)
-    decided = decided.sort_values(["trigger_date", "rule_id", "flag_id"], kind="mergesort", na_position="last")
-    return decided.reset_index(drop=True), decisions, problems
+    decided = order_decided(apply_decisions(flags, decisions, timeline, rules))
+    return decided, decisions, problems

@@ -88,9 +88,11 @@ Decisions:
   no known surname, so any is another's; `_another_surname`). Lower-case titles count ("the nurse
   Chloe", "social worker Dean"; not after a reporting verb, `_REPORTED_TO`).
 - professionals the case does not list: published reviews name them by their role, so a name after a
-  professional's title or role is "Dr [name]", the title, the role and a collar number kept ("Dr Khan",
-  "PC 1234 Smith", "HV Sarah Jones", "SW J. Brown", "DR KHAN", "GP Registrar Smith", "SW: Jane Smith",
-  "social worker Jane Smith" -> "SW [name]", ...; `_PROFESSIONAL_NAME`). Its words are read one by one and
+  professional's title or role is "Dr [name]", the title and the role kept ("Dr Khan", "HV Sarah Jones", "SW J.
+  Brown", "DR KHAN", "GP Registrar Smith", "SW: Jane Smith", "DSL R Patel", "social worker Jane Smith" -> "SW
+  [name]", ...; `_PROFESSIONAL_NAME`), and so is a name alone in brackets after the role ("DSL (R Patel)",
+  "Key worker (Chloe)" -> "DSL ([name])"). A police officer's collar number names the officer as surely:
+  "PC 2231" -> "PC [collar number]", "PC 1234 Smith" -> "PC [collar number] [name]" (`_COLLAR`). Its words are read one by one and
   it ends at the first that is no name ("PC [name] Attended"); a title with no name after it is left ("HV
   Team", "GP Practice", "GP Larkfield Medical Practice"), initials after it are "[initials]" ("SW JB"), and
   after a colon only a first name and a surname are a name ("GP: Examined Mother" is left). A place named
@@ -208,7 +210,7 @@ _TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?"
 #: a professional's title or role written before a name ("Dr Ryan", "PC Keane", "Nurse Chloe", "SW Dean"): the
 #: name after it is a professional's, not the listed family member's who shares it (`Redactor._name_replacement`)
 _PROFESSIONAL_TITLES = (r"(?-i:Dr|DR|Doctor|DOCTOR|Prof|PROF|Professor|Nurse|NURSE|Midwife|MIDWIFE|PC|DC|DS|DI|DCI|"
-                        r"PCSO|Sgt|SGT|Sergeant|Det|Insp|Inspector|Cllr|SW|HV|GP|MW|CPN|SN)\.?")
+                        r"PCSO|Sgt|SGT|Sergeant|Det|Insp|Inspector|Cllr|SW|HV|GP|MW|CPN|SN|DSL|DDSL|IRO|FSW|SENCO|SENCo)\.?")
 #: a professional's role written in lower case before a name ("the nurse Chloe", "social worker Dean", "health
 #: visitor Chloe"): read as `_PROFESSIONAL_TITLES` are, unless a reporting verb comes before it ("Mother told the
 #: health visitor Kai had a rash": the name is the subject of what was told, `_REPORTED_TO`)
@@ -216,6 +218,13 @@ _LOWER_PROFESSIONAL_TITLES = (r"(?i:social[^\S\r\n]+worker|health[^\S\r\n]+visit
                               r"key[^\S\r\n]*worker|school[^\S\r\n]+nurse|police[^\S\r\n]+officer|community[^\S\r\n]+nurse)|"
                               r"(?-i:nurse|midwife|doctor|dr|paediatrician|consultant|teacher|officer|sergeant|constable|"
                               r"detective|registrar|therapist|practitioner)")
+#: roles written as their abbreviation before a name in social care, health and police chronologies ("TM S Rowe": a
+#: team manager, "ATM", "SSW" senior, "PSW" principal, "ASW"/"CSW" social workers, "CMW" community midwife, "ANP"
+#: advanced nurse practitioner, "HCA", "SHO", "AMHP", "IDVA", "ISVA", "LADO"): read as `_PROFESSIONAL_TITLES` are.
+#: Only abbreviations that are no time or everyday word before a capitalised word: not "PM" (a time), "TA", "OT",
+#: "PA", "HT", "EDT" (a team)
+_ROLE_ABBREVIATION_TITLES = r"(?-i:TM|ATM|SSW|PSW|ASW|CSW|CMW|ANP|HCA|SHO|AMHP|IDVA|ISVA|LADO)\.?"
+_PROFESSIONAL_TITLES = rf"(?:{_PROFESSIONAL_TITLES}|{_ROLE_ABBREVIATION_TITLES})"
 _REPORTED_TO = re.compile(r"(?i:\b(?:told|tells|telling|informed|informs|advised|advises|reassured|assured|asked|asks|"
                           r"reminded|updated|explained\s+to|reported\s+to|said\s+to|disclosed\s+to|confirmed\s+to))"
                           r"[^\S\r\n]+(?:(?i:the|her|his|their|a)[^\S\r\n]+)?$")
@@ -625,6 +634,8 @@ class Redactor:
                 out = _APPOSED.sub("", out).replace(_DROP_APPOSED, AMBIGUOUS)  # (never left: hidden all the same)
         if self._file_name_words and "." in out and _MAY_BE_FILE_NAME.search(out):
             out = _FILE_NAME_IN_TEXT.sub(self._file_name_replacement, out)
+        if _MAY_BE_COLLAR.search(out):
+            out = _COLLAR.sub(lambda m: m.group("rank") + COLLAR_NUMBER, out)
         if _MAY_BE_PROFESSIONAL_NAME.search(out):
             out = _PROFESSIONAL_NAME.sub(self._professional_name_replacement, out)
         if _MAY_BE_TITLED_NAME.search(out):
@@ -785,6 +796,10 @@ class Redactor:
             taken += 1
             surname = True
         if not surname:
+            return match.group(0)
+        if match.group("bracket") and not re.match(r"[^\S\r\n]*\)", match.string[match.start("name") + words[taken - 1].end():]):
+            # "DSL (R Patel)", "Key worker (Chloe)": in brackets the name is all there is; "GP (Larkfield
+            # Medical Practice)" or "HV (Jones visiting)" is left
             return match.group(0)
         if match.group("colon") and (taken < 2 or any(_ENGLISH_ENDING.search(_norm(w.group(0))) for w in words[:taken])):
             # "SW: Jane Smith", but after a colon a sentence may start ("GP: Examined Kai"): a first name and a
@@ -3229,6 +3244,17 @@ _PROFESSIONAL_ROLE = (
     r"police|pc|dc|ds|sgt|inspector|health[^\S\r\n]+visiting|social[^\S\r\n]+care|school)"
     rf"|(?-i:{_ROLE_ALT}))"
 )
+#: what a police officer's collar (shoulder) number becomes: it names the officer as surely as their name does
+#: ("PC 2231" -> "PC [collar number]", "PC 1234 Smith" -> "PC [collar number] [name]")
+COLLAR_NUMBER = "[collar number]"
+COLLAR_NUMBER_PATTERN = re.escape(COLLAR_NUMBER)
+#: a collar number after a police rank ("PC 2231", "DC 4455", "PCSO 7781", "Sgt. 120"): two to six digits, as a
+#: word (not "PC 2231/19", a reference, nor "DS 2" in "DS 2 days")
+_COLLAR = re.compile(r"(?<![\w\-'\u2019])(?P<rank>(?-i:PC|DC|DS|PCSO|Sgt|SGT|Sergeant|Constable|Insp|Inspector)\.?"
+                     r"[^\S\r\n]*(?:no\.?[^\S\r\n]*)?)(?P<number>\d{2,6})(?![\w/\-.]|\.\d)")
+_MAY_BE_COLLAR = re.compile(r"(?-i:PC|DC|DS|PCSO|Sgt|SGT|Sergeant|Constable|Insp)\.?[^\S\r\n]*(?:no\.?[^\S\r\n]*)?\d")
+
+
 _PROFESSIONAL_AFTER = re.compile(rf"[^\S\r\n]*(?:[(,:\-\u2013][^\S\r\n]*)?(?:(?i:the|a|duty|named|allocated)[^\S\r\n]+)?"
                                  rf"{_PROFESSIONAL_ROLE}(?![\w])")
 
@@ -3246,15 +3272,16 @@ _ANY_TITLE = (rf"(?:{_PROFESSIONAL_TITLES}|(?-i:Mr|Mrs|Ms|Miss|Mx|Master|MR|MRS|
               r"(?![\w'\u2019\-])")
 _PROFESSIONAL_NAME_WORD = re.compile(rf"\[name\]|(?-i:[A-Z])\.?(?![\w'\u2019\-])|{_A_SURNAME}")
 _PROFESSIONAL_NAME = re.compile(
-    rf"(?<![\w\-'\u2019\[])(?P<lead>(?:{_PROFESSIONAL_TITLES}|{_LOWER_PROFESSIONAL_TITLES})(?P<colon>[^\S\r\n]*:)?"
-    r"[^\S\r\n]+(?:\d{2,6}[^\S\r\n]+(?=[A-Z]))?"  # a police officer's collar number: "PC 1234 Smith"
+    rf"(?<![\w\-'\u2019\[])(?P<lead>(?:{_PROFESSIONAL_TITLES}|{_LOWER_PROFESSIONAL_TITLES})"
+    r"(?:(?P<colon>[^\S\r\n]*:)?[^\S\r\n]+|[^\S\r\n]*(?P<bracket>\()[^\S\r\n]*)"  # "DSL (R Patel)", "Key worker (Chloe)"
+    rf"(?:(?:\d{{2,6}}|{COLLAR_NUMBER_PATTERN})[^\S\r\n]+(?=[A-Z]))?"  # a police officer's collar number: "PC 1234 Smith"
     rf"(?:{_ROLE_AFTER_A_TITLE}[^\S\r\n]+){{0,2}})"  # the role's other words: "GP Registrar Smith"
     rf"(?!{_ANY_TITLE})(?P<name>(?:{_PROFESSIONAL_NAME_WORD.pattern})"
     rf"(?:[^\S\r\n]+(?!{_ANY_TITLE})(?:{_PROFESSIONAL_NAME_WORD.pattern})){{0,3}})"
 )
 _MAY_BE_PROFESSIONAL_NAME = re.compile(
-    rf"(?<![\w\-'\u2019\[])(?:{_PROFESSIONAL_TITLES}|{_LOWER_PROFESSIONAL_TITLES})[^\S\r\n]*:?[^\S\r\n]+(?:\d|(?-i:[A-Z\[])|"
-    rf"{_SURNAME_PARTICLES})")
+    rf"(?<![\w\-'\u2019\[])(?:{_PROFESSIONAL_TITLES}|{_LOWER_PROFESSIONAL_TITLES})(?:[^\S\r\n]*:?[^\S\r\n]+|[^\S\r\n]*\([^\S\r\n]*)"
+    rf"(?:\d|(?-i:[A-Z\[])|{_SURNAME_PARTICLES})")
 #: a possessive after a professional's name ("Dr Khan's letter" -> "Dr [name]'s letter")
 _PROFESSIONAL_POSSESSIVE = re.compile(r"['\u2019][sS]?(?![\w])")
 #: a place named after a person, after the name ("Dr Gray's Hospital", "Dr Khan Surgery", "Dr Smith Medical Centre"):

@@ -31,7 +31,10 @@ The reading of one row (`read_sighting`; vocab.yml, package vocabulary), first t
    (`sighting_at_a_distance_words`: "telephone call, spoke to Ellie", "texted") -> True (a phone call says
    "spoke to Ellie" as well);
 2c. what the child said (s17): a `sighting_said_cues` phrase ("Kayleigh said ..."), not negated, on a row neither
-   typed nor worded at a distance ("Return home interview by phone. Kayleigh said ..." is none) -> True;
+   typed nor worded at a distance ("Return home interview by phone. Kayleigh said ..." is none) -> True; read
+   alike, what someone saw on or did for the child in person (s18, `sighting_observed_cues`: "Bruise to Amara's
+   forehead at drop off", "noticed at nappy change", "12 month development review at home"; not "Mum said at
+   drop off ...", nor "Mum phoned: bruise noticed at nappy change") -> True;
 2d. the child at home at a police attendance (s17): a `sighting_presence_cues` phrase ("Attended, Kayleigh at
    home with mother"), not negated, on a row of a `sighting_presence_types` type, not worded at a distance -> True;
 3. tagged or typed ``was_not_brought`` ("was not brought", "did not attend", "DNA") -> False;
@@ -39,8 +42,9 @@ The reading of one row (`read_sighting`; vocab.yml, package vocabulary), first t
    neither says someone else was seen and not the child (a cue about someone else, not negated, and none
    about the child: "Sibling seen and examined") nor says it did not take place ("CP medical cancelled": `review.vocab.denies`) nor says it is a record
    at a distance (`sighting_remote_words`: "Letter from A&E", "Notification of
-   admission received") nor that the child was not there (s18, `sighting_absent_cues`: "Mum attended without
-   Kayleigh") -> True;
+   admission received"; not a communication the agency sent on, `sighting_sent_words`: an A&E attendance that
+   ends "Letter to GP and HV" is still the attendance) nor that the child was not there (s18,
+   `sighting_absent_cues`: "Mum attended without Kayleigh") -> True;
 5. else unknown (NA), not a sighting.
 
 The child's own names count as "child" does: case.yml's child_name gives its given name, a case's vocab.yml
@@ -48,7 +52,8 @@ may list known-as names (sighting_child_names; `with_child_names` puts them in t
 every cache keyed by it reads each case with its own child): "NBV day 12. Maisie seen." is a sighting.
 The word lists are the package vocab.yml's, extended by a case's own vocab.yml (as `review.config.load_vocab`
 merges them; `inferred_sightings` reads each case with its own, one group of rows per distinct vocabulary).
-A time written between "found" / "located" and its place is read as if not there (`untimed`: "Located 02:15 on
+The labels ingest writes before a further narrative column's text ("\nDischarge summary: ", `unlabelled`) are read
+as if not there: a column's header is not the agency's words. A time written between "found" / "located" and its place is read as if not there (`untimed`: "Located 02:15 on
 04/03 in a car" is "Located in a car"), in the row's reading and the table's alike.
 The work is done once per distinct (contact type, concerns, description, action) of the rows with a blank
 cell, with a vectorised whole-word search picking the texts that may hold a cue before any is read.
@@ -438,7 +443,7 @@ def _decide(contact_type: str, tags: set, text: str, may_cue: bool = True, may_r
     if contact_type in types:
         if may_cue and _names(text, cues, key, subject=OTHER):  # "Sibling seen and examined": not the child
             return None
-        if may_remote and _names(text, remote, key):
+        if may_remote and _remote(text, key):
             return None
         return None if _denied(contact_type, text, key) else True
     return None
@@ -449,6 +454,38 @@ def _group_seen(text: str, key: str = "") -> bool:
     `sighting_group_cues` phrase, not negated, `_group_names_child`)?"""
     group, _ = group_words(key)
     return bool(group) and _names(text, group, key, subject=GROUP)
+
+
+@functools.lru_cache(maxsize=64)
+def sent_words(key: str = "") -> tuple:
+    """`sighting_sent_words` of the vocabulary `key`: a communication the recording agency sent on ("Letter to GP
+    and HV", "Discharge summary sent to GP"), which says nothing of the row being a record at a distance."""
+    return tuple(str(w) for w in _raw_vocab(key).get("sighting_sent_words") or ())
+
+
+def _remote(text: str, key: str = "") -> bool:
+    """Is the row a record at a distance of its type: a `sighting_remote_words` mention, not negated, that is no
+    part of a `sighting_sent_words` mention ("Letter from A&E received" is; "Seen in ED ... Letter to GP and HV"
+    is not: the attending agency's letter sent after the attendance, examination or treatment)?"""
+    from .rules.base import _negating_vocab, _phrases
+
+    _, _, remote = sighting_words(key)
+    if not _names(text, remote, key):
+        return False
+    sent = sent_words(key)
+    tokens = _negating_vocab((), key).tokens(text)
+    sent_found = _found_keys(tokens, sent)
+    if not sent_found:
+        return True
+    onward = _phrases(sent_found).find(tokens)
+    spans = _negating_vocab((), key).find_spans(tokens, _phrases(_found_keys(tokens, remote)))
+    return any(not any(s <= start and end <= e for s, e, _ in onward) for start, end, _ in spans)
+
+
+def _found_keys(tokens: list, words: tuple) -> tuple:
+    """The keywords of `words` (as `_pattern` finds them: a long last word possibly longer) in `tokens`."""
+    pattern = _pattern(words)
+    return tuple(sorted(set(pattern.findall(" ".join(tokens))))) if pattern is not None else ()
 
 
 def _spoken_in_person(contact_type: str, text: str, key: str = "") -> bool:
@@ -467,15 +504,19 @@ def _spoken_in_person(contact_type: str, text: str, key: str = "") -> bool:
 
 @functools.lru_cache(maxsize=64)
 def said_words(key: str = "") -> tuple[tuple, tuple, frozenset]:
-    """(sighting_said_cues, sighting_presence_cues, sighting_presence_types) of the vocabulary `key`, the cues
-    naming the child also with each of the child's names in its place ("kayleigh said", "kayleigh at home")."""
+    """(sighting_said_cues and sighting_observed_cues, sighting_presence_cues, sighting_presence_types) of the
+    vocabulary `key`, the cues naming the child also with each of the child's names in its place ("kayleigh said",
+    "kayleigh at home"). What someone saw on or did for the child in person ("noticed at nappy change", "12 month
+    development review at home") is read as what the child said is: about the child, not at a distance."""
     raw = _raw_vocab(key)
 
     def words(name):
         return tuple(str(w) for w in raw.get(name) or ())
 
     names = _child_names(raw)
-    return (_named_cues(words("sighting_said_cues"), names), _named_cues(words("sighting_presence_cues"), names),
+    said = words("sighting_said_cues") + tuple(w for w in words("sighting_observed_cues")
+                                               if w not in words("sighting_said_cues"))
+    return (_named_cues(said, names), _named_cues(words("sighting_presence_cues"), names),
             frozenset(words("sighting_presence_types")))
 
 
@@ -541,6 +582,49 @@ def _untimed_uniques(uniques: np.ndarray, used: np.ndarray) -> np.ndarray:
     return out
 
 
+#: a label at the start of the text or of a line ("\nDischarge summary: "): what ingest writes before a further
+#: narrative column's text, under its header (`review.ingest.load`); read as one only when its words are a
+#: narrative header (`review.ingest.headers.is_narrative_label`); a sentence's end is no part of one ("Burn.
+#: Discharge summary: ..." is the agency's own words)
+_LABEL = re.compile(r"(^|\n)[ \t]*([^\n:.;!?]{1,80}?)[ \t]*:[ \t]*")
+#: an RE2 pattern finding (at least) every text `_LABEL` finds a label in, for a vectorised search
+_LABEL_PREFILTER = r"(?:^|\n)[^\n:.;!?]{1,80}:"
+
+
+def unlabelled(text) -> str:
+    """`text` with the labels ingest writes before a further narrative column's text left out ("Burn to right
+    hand\nDischarge summary: Dressing applied" -> "Burn to right hand\nDressing applied": the line break stays,
+    a clause mark), so that no reading takes a column's header for the agency's words ("discharge summary" is a
+    record at a distance); an agency's own label ("Child seen: no") stays. A blank cell ""."""
+    if text is None or text is pd.NA or (isinstance(text, float) and text != text):
+        return ""
+    text = str(text)
+    if ":" not in text:
+        return text
+    from .ingest.headers import is_narrative_label
+
+    return _LABEL.sub(lambda m: m.group(1) if is_narrative_label(m.group(2)) else m.group(0), text)
+
+
+def _unlabelled_uniques(uniques: np.ndarray, used: np.ndarray) -> np.ndarray:
+    """`uniques` with `unlabelled` applied to those at the positions `used` in which a vectorised search finds
+    a label at a line's start (a copy when one changes; the others as they are)."""
+    from .rules.base import _prefiltered_caseless
+
+    used = used[(used >= 0) & (used < len(uniques))]
+    if not len(used):
+        return uniques
+    hit = _prefiltered_caseless(pa.array(uniques[used], type=pa.large_string()), _LABEL_PREFILTER)
+    out = uniques
+    for i in used[hit].tolist():
+        text = unlabelled(uniques[i])
+        if text != uniques[i]:
+            if out is uniques:
+                out = uniques.copy()
+            out[i] = text
+    return out
+
+
 def _denied(contact_type: str, text: str, key: str = "") -> bool:
     """Does the row's text say its own type did not take place ("CP medical cancelled", "Admission
     postponed": `review.vocab.denies`, as the rules read a type held)? Then the type is no sighting."""
@@ -563,7 +647,8 @@ def read_sighting(contact_type, concerns, description, action="", vocab: str = "
     package vocabulary). The row-by-row reading (benchmarks/baseline_rowwise.py reads every row with it);
     `inferred_sightings` gives the same for a table."""
     ct = "" if contact_type is None or contact_type is pd.NA else str(contact_type)
-    return _decide(ct, _tags(concerns), _row_text(untimed(description), untimed(action)), key=vocab)
+    return _decide(ct, _tags(concerns), _row_text(unlabelled(untimed(description)), unlabelled(untimed(action))),
+                   key=vocab)
 
 
 def _found(text: str, words: tuple, key: str = "", subject: bool = False) -> bool:
@@ -700,6 +785,9 @@ def _inferred(frame: pd.DataFrame, key: str) -> pd.arrays.BooleanArray:
     # "Located 02:15 on 04/03 in a car" read as "Located in a car", as `read_sighting` reads it
     d_uniques = _untimed_uniques(d_uniques, np.unique(d_codes[first]))
     a_uniques = _untimed_uniques(a_uniques, np.unique(a_codes[first]))
+    # ingest's labels before a further column's text ("Discharge summary: ...") left out, as `read_sighting` does
+    d_uniques = _unlabelled_uniques(d_uniques, np.unique(d_codes[first]))
+    a_uniques = _unlabelled_uniques(a_uniques, np.unique(a_codes[first]))
     types, cues, remote = sighting_words(key)
     tag_sets = [_tags(t) for t in tag_uniques]
     not_seen_tag = np.array([NOT_SEEN_TAG in t for t in tag_sets] + [False], dtype=bool)
@@ -777,7 +865,14 @@ def _inferred(frame: pd.DataFrame, key: str) -> pd.arrays.BooleanArray:
     ask = open_ & (cue_d[c_d] | cue_a[c_a])  # someone else seen, the child not: the type implies no sighting
     value[ask & _read(c_d, c_a, ask, d_uniques, a_uniques, cues, key, subject=OTHER)] = -1
     ask = open_ & (value == 1) & (remote_d[c_d] | remote_a[c_a])
-    value[ask & _read(c_d, c_a, ask, d_uniques, a_uniques, remote, key)] = -1
+    ask &= _read(c_d, c_a, ask, d_uniques, a_uniques, remote, key)
+    sent = sent_words(key)
+    if sent and ask.any():  # "Letter to GP and HV": only where a sent phrase may hold the remote word is it read again
+        onward = ask & (_may_hold(d_uniques, sent, np.unique(c_d[ask]), d_arrow)[c_d]
+                        | _may_hold(a_uniques, sent, np.unique(c_a[ask]), a_arrow)[c_a])
+        if onward.any():
+            ask[onward] = _read_each(c_d, c_a, onward, d_uniques, a_uniques, lambda t: _remote(t, key))[onward]
+    value[ask] = -1
     value[_type_denied(value == 1, open_, c_ct, c_d, c_a, ct_uniques, d_uniques, a_uniques, key)] = -1
     read = value[inverse]
     known = read >= 0
@@ -807,6 +902,19 @@ def _read(d: np.ndarray, a: np.ndarray, ask: np.ndarray, d_uniques, a_uniques, w
         maybe = _may_deny(texts, _negation_prefilter(words, key))
         hits[~maybe] = [_found(t, words, key, subject) for t in texts[~maybe]]
     hits[maybe] = [_names(t, words, key, subject) for t in texts[maybe]]
+    out[pos] = hits[inverse]
+    return out
+
+
+def _read_each(d: np.ndarray, a: np.ndarray, ask: np.ndarray, d_uniques, a_uniques, reading) -> np.ndarray:
+    """`reading(text)` of the description + action of the combinations `ask`, each distinct pair read once."""
+    out = np.zeros(len(d), dtype=bool)
+    pos = np.flatnonzero(ask)
+    if not len(pos):
+        return out
+    inverse, _ = pd.factorize(d[pos] * (len(a_uniques) + 1) + a[pos], sort=False)
+    first = np.unique(inverse, return_index=True)[1]
+    hits = np.array([reading(_row_text(d_uniques[d[pos[i]]], a_uniques[a[pos[i]]])) for i in first], dtype=bool)
     out[pos] = hits[inverse]
     return out
 
@@ -1007,3 +1115,49 @@ def present_in_setting(frame: pd.DataFrame, key: str = "") -> np.ndarray:
     seen = seen_mask(part) if "child_seen" in part.columns else np.zeros(len(rows), dtype=bool)
     out[rows] = ~far[d_codes] & (seen | said | logged)
     return out
+
+
+def sighting_conflicts(timeline: pd.DataFrame) -> pd.DataFrame:
+    """Data-quality warnings on the events several rows report (one ``event_group``, as `review.timeline` links
+    them) whose rows disagree on whether the child was seen: one recording or reading the child seen
+    (`seen_mask`), another not seen (`not_seen_mask`). Both records are kept as each agency made them (neither
+    overwrites the other, and each row's own reading is what the rules use): each such row gets a warning naming
+    the other rows of its event with what each says (file, sheet, row, agency), for the reviewer to check which is
+    right. Columns as `review.ingest.report.IngestReport.rejections_frame`'s: file, sheet, row, column, kind
+    ("warning"), reason; in the timeline's order. Only the few conflicting groups are read row by row."""
+    columns = ["file", "sheet", "row", "column", "kind", "reason"]
+    empty = pd.DataFrame({c: pd.Series(dtype="Int64" if c == "row" else object) for c in columns})
+    if not len(timeline) or "event_group" not in timeline.columns or "child_seen" not in timeline.columns:
+        return empty
+    groups = timeline["event_group"].astype("string").fillna("").to_numpy(dtype=object)
+    codes, uniques = pd.factorize(groups, sort=False)
+    seen = np.bincount(codes, weights=seen_mask(timeline), minlength=len(uniques)) > 0
+    unseen = np.bincount(codes, weights=not_seen_mask(timeline), minlength=len(uniques)) > 0
+    conflicting = seen & unseen
+    if not conflicting.any():
+        return empty
+    rows = np.flatnonzero(conflicting[codes])
+    status = sighting_status(timeline.iloc[rows])
+
+    def cell(name, i):
+        value = timeline[name].iloc[i] if name in timeline.columns else None
+        return "" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else str(value)
+
+    def where(i):
+        sheet = cell("source_sheet", i)
+        return (f"{cell('source_file', i)}" + (f", sheet {sheet!r}" if sheet else "")
+                + f", row {cell('source_row', i)} ({cell('agency', i)})")
+
+    out = []
+    for k, i in enumerate(rows):
+        others = [(j, status[m]) for m, j in enumerate(rows) if j != i and codes[j] == codes[i]]
+        told = "; ".join(f"{where(j)} says {said!r}" for j, said in others)
+        row = cell("source_row", i)
+        out.append([cell("source_file", i), cell("source_sheet", i), int(row) if row.isdigit() else None, "Child seen",
+                    "warning",
+                    f"reports the same event as another agency's record (event group {groups[i]}), but they disagree "
+                    f"whether the child was seen: this row says {status[k]!r}, {told}. Both records are kept as each "
+                    "agency made them; check which is right"])
+    frame = pd.DataFrame(out, columns=columns)
+    frame["row"] = pd.array([r[2] for r in out], dtype="Int64")
+    return frame

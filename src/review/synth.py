@@ -263,7 +263,10 @@ _PLANTED = {
         (45, "childrens_social_care", "home_visit", "child_not_seen", "", False, ALL),
     ], 0),
     "information_not_shared": ([
-        (0, "police", "police_callout", "domestic_abuse; substance_misuse", "", True, ""),
+        # (s18: the police notify children's social care of the incident, as they must of every domestic abuse
+        # incident where a child lives, at any risk level: domestic_abuse_not_escalated's variant notification;
+        # the planted failure is the health services' decisions made without it)
+        (0, "police", "police_callout", "domestic_abuse; substance_misuse", "", True, CSC),
         (10, "health_visiting", "home_visit", "", "", True, ""),
         (18, "paediatrics", "admission", "", "", True, ""),
         (21, "paediatrics", "discharge", "", "", True, "GP; Health Visiting"),

@@ -477,6 +477,29 @@ FACE_TO_FACE_TYPES = ("home_visit", "clinic_appointment", "ae_attendance", "admi
                       "cp_medical", "police_callout", "arrest")
 
 
+def missed_face_to_face(timeline: pd.DataFrame, missed_types=None) -> np.ndarray:
+    """Per row of a timeline (contact_type; concerns when there), whether it is a planned face-to-face contact
+    that did not take place: the child not brought, no access at a visit. As the rules read a missed contact
+    (`review.rules.base.missed_contacts`): typed was_not_brought ("Attended: No" types a no-access visit so),
+    or tagged was_not_brought and of one of `missed_types` (settings.missed_contact_types, default
+    `review.rules.base.MISSED_CONTACT_TYPES`: an appointment "DNA", a home visit "no access", an untyped
+    `other` row); not a letter, a phone call, a discharge reporting earlier missed contacts. Each distinct
+    concerns cell is read once."""
+    from .rules.base import MISSED_CONTACT_TYPES
+
+    if "contact_type" not in timeline.columns or not len(timeline):
+        return np.zeros(len(timeline), dtype=bool)
+    types = timeline["contact_type"].astype("string")
+    out = (types == "was_not_brought").fillna(False).to_numpy(dtype=bool)
+    if "concerns" in timeline.columns:
+        codes, uniques = pd.factorize(timeline["concerns"].astype(object).fillna("").to_numpy(dtype=object))
+        tagged = np.array(["was_not_brought" in {t.strip() for t in str(u).split(";")} for u in uniques]
+                          + [False], dtype=bool)[codes]
+        of_type = types.isin(list(MISSED_CONTACT_TYPES if missed_types is None else missed_types)).fillna(False)
+        out |= tagged & of_type.to_numpy(dtype=bool)
+    return out
+
+
 def has_sightings(timeline: pd.DataFrame) -> bool:
     """Whether `timeline` holds what the sighting tables need: case_id, agency_kind, date and child_seen
     (child_seen_inferred, the timeline's reading of a blank cell, is used when it is there)."""
@@ -494,16 +517,19 @@ def sightings_by_agency_kind(timeline: pd.DataFrame) -> pd.DataFrame:
     Columns: agency_kind, contacts, the five counts (`SIGHTING_COUNTS`), seen_share (seen, recorded or
     read, per contact), recorded_share (contacts with a Child seen cell filled, yes or no, per contact:
     how often the agency wrote down whether it saw the child at all), face_to_face (contacts of a type at
-    which the child is there to be seen, `FACE_TO_FACE_TYPES`: not a phone call or a letter; and a school's
-    or a nursery's record of the child in its setting, `review.sightings.present_in_setting`),
-    face_to_face_seen_share (of those, the share with the child seen; NA without a contact_type column or
-    such contacts), cases. Every kind with a contact is listed, sorted by face_to_face_seen_share, then
+    which the child is there to be seen, `FACE_TO_FACE_TYPES`: not a phone call or a letter; a school's
+    or a nursery's record of the child in its setting, `review.sightings.present_in_setting`; and a planned
+    face-to-face contact that did not take place, `missed_face_to_face`), face_to_face_missed (of those, the
+    missed ones: the child not brought, no access at a visit; counted as contacts at which the child was not
+    seen, whether an "Attended: No" typed the row was_not_brought or a "Child seen: No" left it a home
+    visit), face_to_face_seen_share (of the face-to-face contacts, missed ones included, the share with the
+    child seen; NA without a contact_type column or such contacts), cases. Every kind with a contact is listed, sorted by face_to_face_seen_share, then
     seen_share, lowest first (the kinds that least often saw the child when it was there to be seen at the
     top; a kind's phone calls and letters do not pull it up the list); contacts with no agency kind count
     under "(unknown)".
     """
     columns = ["agency_kind", "contacts", *SIGHTING_COUNTS, "seen_share", "recorded_share", "face_to_face",
-               "face_to_face_seen_share", "cases"]
+               "face_to_face_missed", "face_to_face_seen_share", "cases"]
     if timeline.empty:
         return pd.DataFrame({c: pd.Series(dtype="string" if c == "agency_kind" else
                                           "Float64" if c.endswith("share") else "int64") for c in columns})
@@ -521,13 +547,22 @@ def sightings_by_agency_kind(timeline: pd.DataFrame) -> pd.DataFrame:
         # a school's or a nursery's record of the child in its setting, typed `other` ("Tyler arrived hungry",
         # "bruise noticed in class"), not its phone calls or letters (`review.sightings.present_in_setting`)
         in_person = in_person | present_in_setting(timeline)
-        seen_there = in_person & status.isin(["seen_recorded", "seen_read"]).to_numpy()
-        table["face_to_face"] = pd.Series(in_person.astype("int64"), index=timeline.index).groupby(kind).sum()
-        there = pd.Series(seen_there.astype("int64"), index=timeline.index).groupby(kind).sum()
-        table["face_to_face_seen_share"] = (there / table["face_to_face"].where(table["face_to_face"] > 0)).astype("Float64")
+        seen_at = status.isin(["seen_recorded", "seen_read"]).to_numpy()
+        # a visit or an appointment that did not take place (not brought, no access) is a face-to-face contact
+        # at which the child was not seen: left out, an agency whose babies went unseen read as seeing them
+        missed = missed_face_to_face(timeline) & ~seen_at
+        in_person = in_person | missed
+        seen_there = in_person & seen_at
+        by_kind = pd.DataFrame({"face_to_face": in_person.astype("int64"), "missed": missed.astype("int64"),
+                                "there": seen_there.astype("int64")}, index=timeline.index).groupby(kind).sum()
+        table["face_to_face"] = by_kind["face_to_face"]
+        table["face_to_face_missed"] = by_kind["missed"].astype("Int64")
+        table["face_to_face_seen_share"] = (by_kind["there"] / table["face_to_face"].where(table["face_to_face"] > 0)
+                                            ).astype("Float64")
         table["face_to_face"] = table["face_to_face"].astype("Int64")
     else:
         table["face_to_face"] = pd.array([pd.NA] * len(table), dtype="Int64")
+        table["face_to_face_missed"] = pd.array([pd.NA] * len(table), dtype="Int64")
         table["face_to_face_seen_share"] = pd.array([pd.NA] * len(table), dtype="Float64")
     table.index.name = "agency_kind"
     table = table.reset_index()[columns]
@@ -1508,7 +1543,8 @@ def plot_sightings_by_agency_kind(table: pd.DataFrame, *, min_contacts: int | No
             # where the child was there to be seen: the sort's key, a diamond on the bar
             ax.plot(face.astype("float64").to_numpy(), y, linestyle="none", marker="D",
                     markersize=6, markerfacecolor="white", markeredgecolor="black",
-                    label="seen at its face-to-face contacts (not calls or letters)", gid="points:face_to_face",
+                    label="seen at its face-to-face contacts (missed ones, not brought or no access, as not seen; "
+                          "not calls or letters)", gid="points:face_to_face",
                     clip_on=False, zorder=5)
         seen = (data["seen_recorded"] + data["seen_read"]).to_numpy()
         there = _face_counts(data)
@@ -1521,10 +1557,12 @@ def plot_sightings_by_agency_kind(table: pd.DataFrame, *, min_contacts: int | No
         ax.set_xlabel("share of the agency kind's contacts (label: child seen / contacts; ◆ seen / face-to-face)")
         fig.legend(loc="outside lower center", ncols=3, frameon=False)
         _suptitle(fig, title)
+    missed = data["face_to_face_missed"] if "face_to_face_missed" in data else pd.Series(pd.NA, index=data.index)
     fig.review_alt_text = f"{title}: " + "; ".join(
         f"{k} saw the child at {s:,} of {n:,} contacts ({s / n:.0%})"
         + (f", {f:.0%} of its face-to-face contacts" if pd.notna(f) else "")
-        for k, s, n, f in zip(data["agency_kind"], seen, data["contacts"], face))
+        + (f" ({int(m):,} of them missed: not brought, no access)" if pd.notna(f) and pd.notna(m) and m else "")
+        for k, s, n, f, m in zip(data["agency_kind"], seen, data["contacts"], face, missed))
     return fig
 
 

@@ -28,7 +28,10 @@ FIGURE_FORMATS = ("png", "svg")
 MAX_NAMED = 10
 #: the columns of the store's contacts the thematic tables read
 THEMATIC_CONTACT_COLUMNS = ["case_id", "event_id", "date", "date_precision", "agency_kind", "organisation",
-                            "contact_type", "child_seen", "source_file"]
+                            "contact_type", "child_seen", "source_file",
+                            # a visit or an appointment tagged was_not_brought is a missed face-to-face contact
+                            # (`review.thematic.missed_face_to_face`)
+                            "concerns"]
 #: the thematic tables' columns of dates (a case's own days): given to the month with --redact
 REDACTED_MONTH_COLUMNS = {"sightings_by_case": ("first_contact", "last_contact", "longest_unseen_from",
                                                 "longest_unseen_to")}

@@ -63,6 +63,13 @@ LINK_GROUPS: dict[str, tuple[str, ...]] = {
     "phone_call": ("phone_call",),
     "letter": ("letter",),
 }
+#: the contact type of a row whose type cell and text named no type: it has no type family, so it may report the
+#: same event as another agency's row of any family (social care's "Police welfare check completed by PC 2231:
+#: Amara seen asleep in her cot", typed other, beside the police's own record of the welfare check) when their
+#: texts are alike and, no type saying they are one kind of contact, share at least LINK_UNTYPED_SHARED_WORDS words
+LINK_UNTYPED = "other"
+#: the distinct words (rapidfuzz's default processing) an untyped row's text shares with the other's at least, to link
+LINK_UNTYPED_SHARED_WORDS = 8
 #: only rows dated to a day (or approximately to a day) are linked; month/year dates are too vague
 LINKABLE_PRECISIONS = ("day", "approximate")
 #: columns that say where a row was read from, not what the agency recorded: two rows of one agency equal
@@ -1140,7 +1147,9 @@ def candidate_links(
 
     Two rows of different agencies link when: same case; dates (day or approximate precision) at most
     `window_days` apart; contact types in the same LINK_GROUPS group; and rapidfuzz token_set_ratio of
-    their texts (description, else action) >= `threshold`. Two rows of the same agency link (score 100)
+    their texts (description, else action) >= `threshold`. A row of no type family (`LINK_UNTYPED`, "other")
+    links so to another agency's row of any family or none when its text also shares at least
+    `LINK_UNTYPED_SHARED_WORDS` distinct words with the other's (`_untyped_pairs`). Two rows of the same agency link (score 100)
     only when they are one record entered twice: same case, dates of day or approximate precision, and
     equal in every column but the provenance (`_identical_pairs`). Blank texts never link. Blocking on
     (case, group, day) keeps the comparison near-linear in the number of rows. `case_codes`: one integer
@@ -1167,6 +1176,9 @@ def candidate_links(
     agency_codes = factorise("agency")[0][dated]
     same_left, same_right = _identical_pairs(timeline, dated, text, case_codes, agency_codes, in_order=in_order)
 
+    untyped_left, untyped_right, untyped_scores = _untyped_pairs(
+        factorise("contact_type"), group, days, dated, text, table, case_codes, agency_codes, threshold, window_days)
+
     in_group = group[dated] >= 0  # the rows another agency's report may link to
     pos, text = dated[in_group], text[in_group]
     case_codes, agency_codes = case_codes[in_group], agency_codes[in_group]
@@ -1179,11 +1191,44 @@ def candidate_links(
     else:
         scores = np.zeros(0)
     keep = scores >= threshold
-    left = np.concatenate([left[keep], same_left])
-    right = np.concatenate([right[keep], same_right])
-    scores = np.concatenate([scores[keep], np.full(len(same_left), 100.0)])
+    left = np.concatenate([left[keep], untyped_left, same_left])
+    right = np.concatenate([right[keep], untyped_right, same_right])
+    scores = np.concatenate([scores[keep], untyped_scores, np.full(len(same_left), 100.0)])
     order = np.lexsort((right, left))
     return pd.DataFrame({"left": left[order], "right": right[order], "score": scores[order]})
+
+
+def _untyped_pairs(types: tuple[np.ndarray, np.ndarray], group: np.ndarray, days: np.ndarray, dated: np.ndarray,
+                   text: np.ndarray, table: np.ndarray, case_codes: np.ndarray, agency_codes: np.ndarray,
+                   threshold: float, window_days: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`candidate_links`' pairs (left < right, positions in the timeline; scores) of which one row or both are of no
+    type family (`LINK_UNTYPED`) and the other of a family or none: same case, other agencies, dates at most
+    `window_days` apart, token_set_ratio >= `threshold` and `LINK_UNTYPED_SHARED_WORDS` distinct words shared.
+    `dated`, `text`, `case_codes`, `agency_codes`: `candidate_links`' rows with a date and a text, and theirs."""
+    empty = np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64"), np.zeros(0)
+    codes, uniques = types
+    untyped_code = np.flatnonzero(np.asarray(uniques, dtype=object) == LINK_UNTYPED)
+    if not len(untyped_code) or not len(dated):
+        return empty
+    untyped = codes[dated] == untyped_code[0]
+    if not untyped.any():
+        return empty
+    near = untyped | (group[dated] >= 0)  # an untyped row, or one of a family
+    pos = dated[near]
+    i, j = _pairs_within(case_codes[near], days[pos].astype("int64"), agency_codes[near], window_days)
+    keep = untyped[near][i] | untyped[near][j]  # the pairs of two families are `candidate_links`' own
+    i, j = i[keep], j[keep]
+    if not len(i):
+        return empty
+    a, b = table[text[near][i]], table[text[near][j]]
+    scores = np.asarray(cpdist(a, b, scorer=fuzz.token_set_ratio, processor=utils.default_process, workers=1),
+                        dtype="float64")
+    alike = np.flatnonzero(scores >= threshold)
+    shared = np.array([len(set(utils.default_process(a[k]).split()) & set(utils.default_process(b[k]).split()))
+                       >= LINK_UNTYPED_SHARED_WORDS for k in alike], dtype=bool)
+    alike = alike[shared] if len(alike) else alike
+    left, right = pos[i[alike]], pos[j[alike]]
+    return np.minimum(left, right), np.maximum(left, right), scores[alike]
 
 
 def link_events(

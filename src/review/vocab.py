@@ -131,6 +131,7 @@ from typing import Mapping
 
 import pandas as pd
 
+from .config import unknown_name_message
 from .errors import ConfigError
 from .schema import ADULT_ESCALATIONS, AGENCY_KINDS, CONCERN_TAGS, CONTACT_TYPES, ESCALATIONS, join_multi, split_multi
 
@@ -188,6 +189,8 @@ _BREAK = "|b"
 _NOT_AFFIRMING = frozenset({"be", "being", "to", "will", "would", "shall", "not", "never", "no", "if", "unless",
                             "whether", "should", "could", "may", "might", "cannot", "cant", "unable", "yet"})
 _EXCEPTED = "|x"  # a word inside a keyword exception ("DNA test"): a word, but never a keyword
+#: the marks that end a sentence for `Vocabulary._meeting_absences` (not a dash, a colon or a comma)
+_SENTENCE_MARKS = frozenset({"|", _BREAK})
 #: injury_adults' genders; a pronoun after an injury ("injury to her lip") and the genders it may refer to
 _GENDERS = ("female", "male", "either")
 _PRONOUN_GENDERS = {"her": ("female", "either"), "his": ("male", "either"), "their": _GENDERS}
@@ -482,6 +485,9 @@ class Vocabulary:
     _agency_cache: dict = field(default_factory=dict)
     _type_cache: dict = field(default_factory=dict)
     _tablets: tuple | None = None  # (min, verbs, objects) of self_harm_tablets (`counted_tablets`)
+    _weight_drop: tuple | None = None  # (words as token tuples, units) of weight_drop (`stated_weight_drop`)
+    _explained: tuple | None = None  # (keywords, injury tags) of self_inflicted_explanations (`_explained_self_inflicted`)
+    _meeting_absence: tuple | None = None  # (absences, meetings) of parent_meeting_absences (`_meeting_absences`)
     _letter_rank: int = -1  # the position of the `letter` contact type (-1 without one)
 
     @classmethod
@@ -519,7 +525,7 @@ class Vocabulary:
 
         for rank, (contact_type, words) in enumerate((vocab.get("contact_types") or {}).items()):
             if contact_type not in CONTACT_TYPES:
-                raise ConfigError(f"vocabulary contact_types: unknown contact type {contact_type!r}")
+                raise ConfigError(f"vocabulary contact_types: {unknown_name_message(contact_type, 'contact type', CONTACT_TYPES)}")
             out.contact_types.append(contact_type)
             for word in _as_list(words, f"contact_types.{contact_type}"):
                 out.contact_type_rank.setdefault(normalise_text(word), rank)
@@ -535,17 +541,17 @@ class Vocabulary:
         subjects = _as_list(vocab.get("contact_type_letter_subjects"), "contact_type_letter_subjects")
         for name in subjects:
             if name not in CONTACT_TYPES:
-                raise ConfigError(f"vocabulary contact_type_letter_subjects: unknown contact type {name!r}")
+                raise ConfigError(f"vocabulary contact_type_letter_subjects: {unknown_name_message(name, 'contact type', CONTACT_TYPES)}")
         out.contact_type_letter_subjects = frozenset(subjects)
         missed = _as_list(vocab.get("missed_attendance_types"), "missed_attendance_types")
         for name in missed:
             if name not in CONTACT_TYPES:
-                raise ConfigError(f"vocabulary missed_attendance_types: unknown contact type {name!r}")
+                raise ConfigError(f"vocabulary missed_attendance_types: {unknown_name_message(name, 'contact type', CONTACT_TYPES)}")
         out.missed_attendance_types = frozenset(missed)
         missed = _as_list(vocab.get("missed_appointment_types"), "missed_appointment_types")
         for name in missed:
             if name not in CONTACT_TYPES:
-                raise ConfigError(f"vocabulary missed_appointment_types: unknown contact type {name!r}")
+                raise ConfigError(f"vocabulary missed_appointment_types: {unknown_name_message(name, 'contact type', CONTACT_TYPES)}")
         out.missed_appointment_types = frozenset(missed)
         for contact_type, entry in (vocab.get("agency_contact_types") or {}).items():
             where = f"agency_contact_types.{contact_type}"
@@ -556,7 +562,7 @@ class Vocabulary:
                 named += _as_list(entry.get(key), f"{where}.{key}")
             for name in named:
                 if name not in CONTACT_TYPES:
-                    raise ConfigError(f"vocabulary {where}: unknown contact type {name!r}")
+                    raise ConfigError(f"vocabulary {where}: {unknown_name_message(name, 'contact type', CONTACT_TYPES)}")
             out.agency_contact_types.append((
                 contact_type, Phrases(_as_list(entry.get("agencies"), f"{where}.agencies")),
                 frozenset(_as_list(entry.get("within"), f"{where}.within")),
@@ -566,7 +572,7 @@ class Vocabulary:
             if not isinstance(entry, Mapping):
                 raise ConfigError(f"vocabulary {where} must be a mapping (agencies, kinds, cells)")
             if contact_type not in CONTACT_TYPES:
-                raise ConfigError(f"vocabulary {where}: unknown contact type {contact_type!r}")
+                raise ConfigError(f"vocabulary {where}: {unknown_name_message(contact_type, 'contact type', CONTACT_TYPES)}")
             kinds = _as_list(entry.get("kinds"), f"{where}.kinds")
             for kind in kinds:
                 if kind not in AGENCY_KINDS:
@@ -587,7 +593,7 @@ class Vocabulary:
         concern_tags: dict[str, set[str]] = {}
         for tag, words in (vocab.get("concerns") or {}).items():
             if tag not in CONCERN_TAGS:
-                raise ConfigError(f"vocabulary concerns: unknown concern tag {tag!r}")
+                raise ConfigError(f"vocabulary concerns: {unknown_name_message(tag, 'concern tag', CONCERN_TAGS)}")
             for word in _as_list(words, f"concerns.{tag}"):
                 if normalise_text(word):
                     concern_tags.setdefault(normalise_text(word), set()).add(tag)
@@ -597,7 +603,7 @@ class Vocabulary:
         escalation_keywords: dict[str, set[str]] = {}
         for escalation, entry in (vocab.get("escalations") or {}).items():
             if escalation not in ESCALATIONS:
-                raise ConfigError(f"vocabulary escalations: unknown escalation {escalation!r}")
+                raise ConfigError(f"vocabulary escalations: {unknown_name_message(escalation, 'escalation', ESCALATIONS)}")
             entry = entry or {}
             types = frozenset(_as_list(entry.get("contact_types"), f"escalations.{escalation}.contact_types"))
             unknown = types - set(CONTACT_TYPES)
@@ -876,6 +882,7 @@ class Vocabulary:
             tokens = tokenise(text)
         for start, end, _ in self.breaks.find(tokens):
             tokens[start:end] = [_BREAK] * (end - start)
+        self._meeting_absences(tokens)  # before the exceptions, which may blank a meeting's words ("EHCP review")
         self._except(tokens)
         if isinstance(source, str):
             if len(self._token_cache) >= 20_000:
@@ -906,6 +913,71 @@ class Vocabulary:
                 out.append(tokens[i])
                 i += 1
         return out if len(out) != len(tokens) or out != tokens else tokens
+
+    def stated_weight_drop(self, tokens: list[str]) -> list[str]:
+        """`tokens` with a weight stated as dropped or lost ("22.1kg, drop from 26.4kg", "lost 3kg": one of
+        weight_drop's `words` straight before a number and a unit of its `units`, as one token "4kg" or two)
+        read as "weight loss" (weight_loss's, negated as ever: "no drop from 26kg"); a new list only when one is
+        found (the cached tokens stay as they are). "Dropped from 25th centile" is no weight."""
+        if self._weight_drop is None:
+            spec = self.raw.get("weight_drop") or {}
+            words = tuple(sorted({tuple(normalise_text(w).split()) for w in _as_list(spec.get("words") or [], "weight_drop.words")}
+                                 - {()}, key=len, reverse=True))
+            units = tuple(normalise_text(w) for w in _as_list(spec.get("units") or [], "weight_drop.units"))
+            self._weight_drop = (words, re.compile(r"\d*(?:" + "|".join(map(re.escape, units)) + r")") if units else None)
+        words, unit = self._weight_drop
+        if not words or unit is None or not any(t[:1].isdigit() for t in tokens):
+            return tokens
+        out, i, n = [], 0, len(tokens)
+        while i < n:
+            for w in words:
+                j = i + len(w)
+                if tuple(tokens[i:j]) != w or j >= n or not tokens[j][:1].isdigit():
+                    continue
+                # "26.4kg" is "26", "4kg"; "3kg" one token; "3 kg" two
+                if unit.fullmatch(tokens[j]) and tokens[j][0].isdigit():
+                    end = j + 1
+                elif tokens[j].isdigit() and j + 1 < n and unit.fullmatch(tokens[j + 1]):
+                    end = j + 2
+                else:
+                    continue
+                out += ["weight", "loss"]
+                i = end
+                break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out if out != tokens else tokens
+
+    def _meeting_absences(self, tokens: list[str]) -> list[str]:
+        """Blank (in place, as `_except` does) a parent's absence from a meeting: one of
+        parent_meeting_absences' `absences` ("did not attend", "DNA") straight after an adult (injury_adults,
+        or a person of case.yml), one of its `meetings` in the same sentence (a dash or a colon between or not):
+        "EHCP annual review meeting - mum did not attend, meeting not held", "Mum did not attend the core group"
+        is no missed appointment of the child's (was_not_brought). "Mum did not attend clinic with baby" stays one."""
+        if self._meeting_absence is None:
+            spec = self.raw.get("parent_meeting_absences") or {}
+            self._meeting_absence = (
+                Phrases(normalise_text(w) for w in _as_list(spec.get("absences") or [], "parent_meeting_absences.absences")),
+                Phrases(normalise_text(w) for w in _as_list(spec.get("meetings") or [], "parent_meeting_absences.meetings")))
+        absences, meetings = self._meeting_absence
+        if not absences or not meetings or absences._by_first.keys().isdisjoint(tokens) \
+                or meetings._by_first.keys().isdisjoint(tokens):
+            return tokens
+        adults = self.injury_adults
+        found = [(a, b) for a, b, _ in absences.find(tokens) if a and tokens[a - 1] in adults]
+        if not found:
+            return tokens
+        held = [a for a, _, _ in meetings.find(tokens)]
+        for a, b in found:
+            first, last = a, b
+            while first > 0 and tokens[first - 1] not in _SENTENCE_MARKS:
+                first -= 1
+            while last < len(tokens) and tokens[last] not in _SENTENCE_MARKS:
+                last += 1
+            if any(first <= m < last for m in held):
+                tokens[a:b] = [_EXCEPTED] * (b - a)
+        return tokens
 
     def _except(self, tokens: list[str]) -> list[str]:
         """Blank (in place) the words of keyword exceptions, which contain a keyword but are not one."""
@@ -969,6 +1041,11 @@ class Vocabulary:
                         found = [k for k in found if k not in own]
                         if self.self_harm_injuries and not self.self_harm_injuries.isdisjoint(k[2] for k in found):
                             found = self._adults_self_harm_injuries(tokens, found, own)
+            if found and self._explained_keywords() and not self._explained[0].isdisjoint(k[2] for k in found):
+                # an adult's explanation of the child's injury as self-inflicted ("Mum says bruises self-inflicted
+                # during meltdowns") is the adult's account of the injury, not the child's self-harm
+                found = [k for k in found if k[2] not in self._explained[0]
+                         or not self._explained_self_inflicted(tokens, k[0], found)]
             if found and self.adults_only_keywords and not self.adults_only_keywords.isdisjoint(k[2] for k in found):
                 # a concern only when an adult's ("Mum had an argument with her boyfriend" is a domestic incident;
                 # a teenager's "argument with boyfriend" alone is no abuse)
@@ -976,6 +1053,41 @@ class Vocabulary:
             if found and self.injury_judgements and not self.injury_judged_words.isdisjoint(k[2] for k in found):
                 found = [k for k in found if k[2] not in self.injury_judged_words or not self._judged_injury(tokens, k[0])]
         return found
+
+    def _explained_keywords(self) -> frozenset:
+        """self_inflicted_explanations' keywords (normalised), read once."""
+        if self._explained is None:
+            spec = self.raw.get("self_inflicted_explanations") or {}
+            self._explained = (
+                frozenset(normalise_text(w) for w in _as_list(spec.get("keywords") or [], "self_inflicted_explanations.keywords")),
+                frozenset(_as_list(spec.get("injuries") or [], "self_inflicted_explanations.injuries")))
+        return self._explained[0]
+
+    def _explained_self_inflicted(self, tokens: list, start: int, found: list) -> bool:
+        """Is the keyword at `start` (one of self_inflicted_explanations' keywords, "self-inflicted") an adult's
+        explanation of an injury: an injury keyword of its `injuries` (bruising, a burn, a fracture, a head
+        injury) before it in its clause, and before that injury an adult (injury_adults or a person of case.yml)
+        and a report word after the adult (injury_report_words: "Mum says bruises self-inflicted during
+        meltdowns", "Mother explained the burn as self-inflicted")? Not when the child tells it ("Jordan says
+        bruises self-inflicted"), nor for cuts ("Mum says cuts self-inflicted": a self-harm told of, read as
+        ever), which no injury of `injuries` names."""
+        injuries = self._explained[1]
+        first = next((k[0] for k in found if k[0] < start and injuries.intersection(self.concern_tags.get(k[2], ()))
+                      and not any(_marks_clause(t) for t in tokens[k[0]:start])), None)
+        if first is None:
+            return False
+        reported = False
+        i = first - 1
+        while i >= 0 and not _marks_clause(tokens[i]):
+            token = tokens[i]
+            if token in self.injury_report_words:
+                reported = True
+            elif token in self.injury_child_words:
+                return False  # "Mum says he said the bruises were self-inflicted": the child's account
+            elif reported and (token in self.injury_adults or token in self.injury_adult_possessives):
+                return True
+            i -= 1
+        return False
 
     def _judged_injury(self, tokens: list, start: int) -> bool:
         """Is the injury word at `start` (one of injury_judged_words) only what something is judged consistent
@@ -2352,7 +2464,7 @@ def tag_concerns(text, vocab) -> list[str]:
     v = compile_vocab(vocab)
     tags = set()
     adults: list = []  # an adult's self-harm or missing episode (adults_concerns): read as the parent's
-    for _, _, keyword in v.find_spans(v.counted_tablets(v.tokens(text)), v.concerns, adults):
+    for _, _, keyword in v.find_spans(v.stated_weight_drop(v.counted_tablets(v.tokens(text))), v.concerns, adults):
         tags.update(v.concern_tags[keyword])
     for _, _, keyword in adults:
         tags.update(v.adults_concern_keywords[keyword])

@@ -33,6 +33,10 @@ def run(args) -> int:
 
         print(f"  {rejected_rows_note(rejected)}: see 'Data quality' in report.html and in "
               "chronology.xlsx (`review validate` lists them with the reason)", file=sys.stdout)
+    conflicts = int(counts.get("sighting_conflicts", 0) or 0)
+    if conflicts:
+        print(f"  {plural(conflicts, 'row')} of events two agencies report disagree whether the child was seen (both "
+              "kept as recorded): see the warnings under 'Data quality' in report.html and chronology.xlsx", file=sys.stdout)
     for warning in manifest.get("columns_not_analysed") or []:
         print(f"  warning: {warning}", file=sys.stdout)
     unmapped = int(counts.get("sheets_with_columns_not_analysed", 0) or 0)

@@ -108,9 +108,12 @@ def run(args) -> int:
         overall = sightings[sightings["seen_share"].notna()]
         if len(face):
             least = face.iloc[0]
+            missed = least.get("face_to_face_missed")
+            missed = 0 if missed is None or _isna(missed) else int(missed)
             said = (f"{least['agency_kind']} recorded the child seen at the lowest share of its face-to-face contacts "
-                    f"(visits, appointments, attendances; not calls or letters), {least['face_to_face_seen_share']:.0%} "
-                    f"of {int(least['face_to_face'])}")
+                    f"(visits, appointments, attendances, and those missed: not brought, no access; not calls or "
+                    f"letters), {least['face_to_face_seen_share']:.0%} of {int(least['face_to_face'])}"
+                    + (f" ({missed} missed)" if missed else ""))
         elif len(overall):
             least = overall.sort_values(["seen_share", "agency_kind"], kind="stable").iloc[0]
             seen = int(least["seen_recorded"] + least["seen_read"])
@@ -134,3 +137,9 @@ SHOWN = 10
 
 def _first(names: list[str]) -> str:
     return ", ".join(names[:SHOWN]) + (f" and {len(names) - SHOWN} more" if len(names) > SHOWN else "")
+
+
+def _isna(value) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))

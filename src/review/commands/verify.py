@@ -26,6 +26,8 @@ def run(args) -> int:
     else:
         result = verify_report(args.report_dir, case_dir=args.case, progress=args.progress)
     print(result.table())
+    for note in getattr(result, "notes", ()):
+        print(f"  note: {note}")
     if result.error:
         print(f"\nerror: {result.error}")
     if result.causes:

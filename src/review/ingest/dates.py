@@ -37,6 +37,10 @@ Rules (the contract ingest and the tests rely on):
   January and February fall in 2008 (December 2007 to February 2008, as the Met Office names its winters),
   and ingest warns that it could be December 2008 to February 2009 (`season_note`). A season was read as
   its whole year before: a response "Spring 2021" then seemed to answer an injury in October 2021.
+* **School terms** (``Autumn term 2021``, ``Spring Term 2022``, ``Summer 2022 term``) have the precision of a
+  season, three months from its first day: the autumn term September-November (its December weeks are
+  left out), the spring term January-March (to Easter), the summer term May-July (from after Easter);
+  shown "Autumn 2021", "Spring term 2022", "Summer term 2022" (`TERM_FIRST_MONTH`).
 * **Christmas**: ``Christmas 2007`` / ``Xmas 07`` is the Christmas period, read as "late December 2007"
   (21 December, precision ``approximate``, shown "c. Dec 2007"); ``Christmas Day 2007``, ``Christmas Eve
   2007`` and ``Boxing Day 2007`` are those days.
@@ -152,8 +156,15 @@ _NUMERIC_MYY = re.compile(r"(?P<m>\d{1,2})\s*/\s*(?P<y>\d{2})(?![\d./\\-])")
 _SEASON = re.compile(r"(?P<season>spring|summer|autumn|winter)(?![a-z])(?:\s+of)?[\s,-]*")
 SEASON_FIRST_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
 SEASON_NAMES = {month: name.capitalize() for name, month in SEASON_FIRST_MONTH.items()}
+SEASON_NAMES.update({1: "Spring term", 5: "Summer term"})  # the autumn term starts when autumn does
 #: a season's year: four digits, or two by the pivot rule ("Summer 07", "Autumn '07"), as "Mar 07"
 _SEASON_YEAR = re.compile(r"['\u2019]?(?P<y>\d{4}|\d{2})")
+#: a school term: "Autumn term 2021", "Spring Term, 2022", "Summer 2022 term" (what follows the season's name)
+_TERM_YEAR = re.compile(r"term[\s,-]*['\u2019]?(?P<y>\d{4}|\d{2})|['\u2019]?(?P<y2>\d{4}|\d{2})[\s,-]*term")
+#: a school term's first month, read as three months (the precision "season"): the autumn term (September to
+#: December) from September, the spring term (January to Easter) from January, the summer term (after Easter to
+#: July) from May; the weeks outside those three months (December, April) are not held by the date
+TERM_FIRST_MONTH = {"autumn": 9, "spring": 1, "summer": 5}
 #: a winter's two years ("Winter 2020/21", "Winter 20/21", "winter 2020-2021"): December of the first
 _WINTER_YEARS = re.compile(r"['\u2019]?(?P<y>\d{4}|\d{2})\s*[/-]\s*['\u2019]?(?P<y2>\d{4}|\d{2})")
 #: Christmas: the day itself, its eve, Boxing Day (days), or the Christmas period ("Xmas 2007": late December)
@@ -262,8 +273,15 @@ def _check_year(year: int, shown: str) -> None:
 def _real_date(year: int, month: int, day: int, shown: str) -> dt.date:
     _check_year(year, shown)
     if not 1 <= month <= 12:
+        try:  # a US date (mm/dd/yyyy): say what it would be, so the reviewer can correct it
+            if not 1 <= day <= 12:
+                raise ValueError
+            swapped = dt.date(year, day, month)
+            also = f"; {swapped.day} {swapped:%B %Y} if month-first"
+        except ValueError:
+            also = ""
         raise DateParseError(
-            f"{shown} is not a real date (month {month}; dates are read day-first, dd/mm/yyyy)", shown
+            f"{shown} is not a real date (month {month}; dates are read day-first, dd/mm/yyyy{also})", shown
         )
     try:
         return dt.date(year, month, day)
@@ -476,9 +494,18 @@ def _season(name: str, rest: str, pivot: int, shown: str, value) -> tuple[dt.dat
                     f"not into {second}", value)
             _check_year(second, shown)
             return dt.date(first, 12, 1), "season", "season"
+    term = _TERM_YEAR.fullmatch(rest)
+    if term is not None:
+        if name not in TERM_FIRST_MONTH:
+            raise DateParseError(f"unreadable date {shown!r} (school terms are the autumn, spring and summer terms: "
+                                 "'Autumn term 2021')", value)
+        number = _year(term["y"] or term["y2"], pivot, shown)
+        _check_year(number, shown)
+        return dt.date(number, TERM_FIRST_MONTH[name], 1), "season", "season"
     year = _SEASON_YEAR.fullmatch(rest)
     if year is None:
-        raise DateParseError(f"unreadable date {shown!r} (a season is followed by a year: '{name} 2007')", value)
+        raise DateParseError(f"unreadable date {shown!r} (a season is followed by a year: '{name} 2007', "
+                             f"or a school term: '{name} term 2007')", value)
     number = _year(year["y"], pivot, shown)
     _check_year(number, shown)
     if name == "winter":

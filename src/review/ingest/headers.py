@@ -884,3 +884,26 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+@lru_cache(maxsize=4096)
+def is_narrative_label(header: str) -> bool:
+    """Is `header` one ingest may write as a label before a further narrative column's text ("Burn to right
+    hand\\nDischarge summary: Dressing applied", `review.ingest.load` `texts`)? A header the generic profile
+    reads as a narrative field (whole, or its "/" parts: "Triage notes", "Outcome", "Clinical notes"), one ending
+    with a word of `narrative_like_words` ("Discharge summary", "DSL action") or a free-text Concern column's.
+    The readings of a row's text (`review.sightings.unlabelled`) leave such a label out: it is ingest's, not the
+    agency's words. A case profile's own headers are not known here."""
+    key = normalise_header(header)
+    if not key:
+        return False
+    hit = header_hit(_generic_lookup(), header)
+    if hit is not None and hit[0] in NARRATIVE_FIELDS:
+        return True
+    last = key.rsplit(" ", 1)[-1]
+    return key in CONCERN_NARRATIVES or any(last in words for words in narrative_like_words().values())
+
+
+@lru_cache(maxsize=1)
+def _generic_lookup() -> dict[str, tuple[str, int]]:
+    return load_profile(None).lookup()

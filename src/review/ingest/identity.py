@@ -435,9 +435,16 @@ _LEAD = re.compile(r"\s*(?P<words>[^\W\d_]+(?:['’\-][^\W\d_]+)*(?:[ \t]+[^\W\d
                    r"(?P<rest>.*)", re.S)
 _LEAD_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _NOTE = re.compile(r"\s*\((?P<note>[^()]{1,60})\)")
+#: words that say whom a row is about before naming them ("Contact re Jayden Hale (aged 6, ...)", "Referral
+#: regarding Tyler", "Re: Tyler Marsh"): `subject_other_child` reads the name after them as the row's subject
+_ABOUT = re.compile(r"\s*(?:(?:(?:telephone|phone|email|e-mail)\s+)?(?:contact|referral|call|enquiry|notification|"
+                    r"information|concerns?|letter)\s+)?(?:re|regarding|concerning)\b(?:\s*[:\-]\s*|\s+)", re.I)
 #: an RE2 pattern finding (at least) every description `subject_other_child` reads as another child's: one
 #: that opens with a word and has a bracket, or opens with a listed child's given name (`_subject_prefilter`)
 _BRACKET_PREFILTER = r"^\s*[^\s(]+(?:[ \t]+[^\s(]+){0,3}\s*\("
+#: (the same for a description opening with `_ABOUT`'s words: "Telephone contact re Jayden Hale (")
+_ABOUT_PREFILTER = (r"^\s*(?:(?:(?:telephone|phone|email|e-mail)\s+)?(?:contact|referral|call|enquiry|notification|"
+                    r"information|concerns?|letter)\s+)?(?:re|regarding|concerning)(?:\s*[:\-]\s*|\s+)")
 
 
 @dataclass(frozen=True)
@@ -471,7 +478,8 @@ def subject_prefilter(children: tuple[OtherChild, ...]) -> str:
     """An RE2 pattern (to search the texts with case ignored) finding every description `subject_other_child`
     may read as another child's."""
     names = sorted({re.escape(c.words[0]) for c in children})
-    alternatives = [_BRACKET_PREFILTER] + ([r"^[^a-z0-9]*(?:" + "|".join(names) + r")(?:[^a-z0-9]|$)"] if names else [])
+    alternatives = [_BRACKET_PREFILTER, _ABOUT_PREFILTER] + (
+        [r"^[^a-z0-9]*(?:" + "|".join(names) + r")(?:[^a-z0-9]|$)"] if names else [])
     return "|".join(f"(?:{a})" for a in alternatives)
 
 
@@ -495,9 +503,15 @@ def subject_other_child(text, children: tuple[OtherChild, ...], child_words: tup
     name alone, "Tyler found home alone", is kept, with a warning: when in doubt, the row stays), or a name
     of capitalised words followed by a note giving a child's role ("Jayden (aged 4, half-brother)"), neither
     naming the case's child (`child_words`). Not when the name is a possessive ("Tyler's school"), is joined
-    to the case's child ("Tyler and Kayleigh found ..."), or the note says nothing of a child."""
+    to the case's child ("Tyler and Kayleigh found ..."), or the note says nothing of a child. Words saying whom
+    the row is about come first at times ("Contact re Jayden Hale (aged 6, ...)", "Referral regarding Tyler
+    Marsh", "Re: Tyler"): the name after them is read as the subject (`_ABOUT`)."""
     if text is None or not isinstance(text, str):
         return None
+    about = _ABOUT.match(text)
+    if about is not None and about.end() < len(text):
+        # "Contact re Jayden Hale (aged 6, partner's son)": the row is about the child named after the words
+        return subject_other_child(text[about.end():], children, child_words)
     match = _LEAD.match(text)
     if match is None:
         return None

@@ -64,7 +64,7 @@ from .identity import CHILD, case_reference, identity_columns, other_children, r
 from .identity import subject_prefilter
 from .identity import combined_who as other_who
 from .identity import summary as other_child_summary
-from .plausibility import check_date_plausibility, check_duplicate_rows
+from .plausibility import check_ambiguous_dates, check_date_plausibility, check_duplicate_rows
 from .readers import read_tables
 from .report import FileReport, IngestReport
 from .tables import RawTable
@@ -81,6 +81,11 @@ _NUMBERS = re.compile(r"\d+")
 NOT_DETAILS = ("date", "time", "date_end", "time_end", "sequence")
 SORT_KEYS = ["source_file", "source_sheet", "source_row"]
 MAX_ROWS_IN_NOTE = 10
+#: a sheet's fields other than the dates are read per distinct row content when at least this share of
+#: its rows repeat an earlier row's (`_ColumnBuilder._distinct_content`), else row by row
+DISTINCT_CONTENT_SHARE = 0.5
+#: the classes of the content cells that make a key equal only to the same cells (numbers do not: 1 == 1.0 == True)
+_CONTENT_KEY_CLASSES = frozenset({str, dt.date, dt.datetime, dt.time, dt.timedelta})
 #: a sheet's agency names (or shared-with recipients) in no vocabulary warned about one by one: the
 #: others are named in one note (a column of free text would otherwise give a warning per distinct value)
 MAX_NAMES_WARNED = 10
@@ -123,8 +128,9 @@ def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataF
             batch.advise_sheets(spec, sheets)
             report.files += sheets
         contacts = batch.finish()
-    report.other_children = list(batch.other_names)
-    report.other_people = dict(batch.other_names)
+        report.other_children = list(batch.other_names)
+        report.other_people = dict(batch.other_names)
+        del batch  # its column lists freed now: the collector, once resumed, would walk them for nothing
     report.notes += _unlisted_files(case)
     return contacts, report
 
@@ -331,6 +337,13 @@ def _no_header_note(table: RawTable, data: np.ndarray, other_sheets: tuple[str, 
             return (said + f"it has no column of dates nor of narrative: if it holds no contacts, leave it out: "
                     f"`sheets: [{', '.join(other_sheets)}]` on the file's entry under `files:` in case.yml; if it does, "
                     + listed)
+        if not details:
+            # a column of dates and the others of numbers ("Term | Sessions possible | Attendance %"): a table of
+            # figures, with no narrative to read as a contact's description
+            return (said + f"{date!r} may hold its dates, but no column holds narrative (the others hold numbers "
+                    "or nothing: a table of figures, such as attendance, not contacts): leave it out: "
+                    f"`sheets: [{', '.join(other_sheets)}]` on the file's entry under `files:` in case.yml (its "
+                    "figures can be quoted in the review's text); if it does hold contacts, " + listed)
         return said + listed + "; or, if the sheet holds no contacts, leave it out of the `sheets:` there"
     profile = (f"give the file a profile naming its date column and its narrative: `columns: {{{mapping}}}` in profiles/{name}.yml "
                f"in the case folder, and `profile: {name}` on its entry under `files:` in case.yml")
@@ -472,7 +485,7 @@ class _CaseBatch:
         if match is not None and table.merged_ranges:
             _unfill_across_fields(table, cells, match, report)
             cells_are_rows = False
-        blank = pd.isna(cells)
+        blank = np.equal(cells, None) if table.only_none_missing else pd.isna(cells)
         blank_row = blank.all(axis=1)
         row_numbers = table.row_numbers
 
@@ -617,7 +630,9 @@ class _CaseBatch:
         positions = data.tolist()
         data_rows = [table.rows[i] for i in positions] if cells_are_rows else cells[data].tolist()
         check_duplicate_rows(data_rows, [row_numbers[i] for i in positions], report)
-        self.checks.append((report, self.size, self.size + accepted, cells[data, match.columns["date"]].tolist()))
+        raw_dates = cells[data, match.columns["date"]].tolist()
+        check_ambiguous_dates(raw_dates, [row_numbers[i] for i in positions], report)
+        self.checks.append((report, self.size, self.size + accepted, raw_dates))
         self.agency_headers.append(match.header_of("agency") if "agency" in match.columns else None)
         if accepted:
             rows = self.columns["source_row"][self.size :]
@@ -1463,6 +1478,7 @@ class _ColumnBuilder:
         self.caches = caches
         self._dates = _parsed_dates()
         self.ranges = False  # a date cell of this sheet holds a range (never cached: see _parse_date)
+        self.codes: np.ndarray | None = None  # each row's distinct content (`_distinct_content`)
 
     def values(self, name: str, rows: np.ndarray) -> list:
         """The cells of field `name` in `rows` (after the profile's value map), or Nones."""
@@ -1516,7 +1532,8 @@ class _ColumnBuilder:
             keep = []
             for k, (value, result) in enumerate(zip(dates, parsed)):
                 if value is None:
-                    report.reject(int(row_numbers[k]), date_header, NO_DATE_REASON)
+                    report.reject(int(row_numbers[k]), date_header,
+                                  _quoting_row(NO_DATE_REASON, self.cells[data[k]], match, detail_columns))
                 elif rejected[k]:
                     column = time_header if isinstance(result, _TimeReason) else date_header
                     report.reject(int(row_numbers[k]), column, result)
@@ -1542,40 +1559,47 @@ class _ColumnBuilder:
             rows, row_numbers = data, row_numbers.tolist()
         n = len(rows)
 
-        description, action, analysis = (self.texts(name, rows) for name in ("description", "action", "analysis"))
+        # the fields read from a row's other cells (all but its date, time and sequence) are read once per
+        # distinct such row (`content`), then given to every row (`self._all_rows`): agency chronologies
+        # repeat the same agency, worker, type and standard wording row after row
+        content = self._distinct_content(rows)
+        description, action, analysis = (self.texts(name, content) for name in ("description", "action", "analysis"))
         # concerns and escalations are read from what the agency recorded at the time (description, action),
         # never from the analysis column: the review author's commentary ("In hindsight a referral to
         # children's social care should have been made") is no escalation, and a concern it names is not
         # one recorded on the contact's day
         narrative = [f"{d}\n{a}" if d and a else d or a for d, a in zip(description, action)]
-        agency, agency_kind, organisation = self._agencies(rows)
-        type_texts = self.texts("contact_type", rows)
-        contact_type, unrecognised, agency_read = self._contact_types(type_texts, description, action, rows)
+        agency, agency_kind, organisation = self._agencies(content)
+        type_texts = self.texts("contact_type", content)
+        contact_type, unrecognised, agency_read = self._contact_types(type_texts, description, action, content)
         if agency_read:  # a cell its row's agency read ("Triage" of an ED) is neither warned of nor kept as unread
             type_texts = list(type_texts)
             for k in agency_read:
                 type_texts[k] = ""
-        attended_texts = self.texts("attended", rows)
+        attended_texts = self.texts("attended", content)
         contact_type, unread_attended = self._attendance(contact_type, attended_texts, row_numbers)
-        concerns = self._concerns(narrative, self.texts("concerns", rows))
+        concerns = self._concerns(narrative, self.texts("concerns", content))
         contact_type = self._missed_appointments(contact_type, concerns)
-        child_seen = self._seen_attending(self._yes_no("child_seen", rows), attended_texts, contact_type, concerns,
+        child_seen = self._seen_attending(self._yes_no("child_seen", content), attended_texts, contact_type, concerns,
                                           description, action, row_numbers)
         escalation = self.map(
             "escalation",
             lambda key: vocabulary.detect_escalation(key[0], key[1], self.vocab) or "",
             list(zip(contact_type, narrative)),
         )
-        informed_texts = self.texts("informed_agencies", rows)
+        informed_texts = self.texts("informed_agencies", content)
         informed = self.map(
             "informed",
             lambda text: join_multi(vocabulary.parse_informed_agencies(text, self.vocab)) if text else "",
             informed_texts,
         )
+        every = self._all_rows
+        agency = every(agency)
         self._warn_unknown_agencies(agency, row_numbers)
         if unrecognised:
-            self._warn_unknown_types(type_texts, unrecognised, row_numbers)
-        self._warn_unknown_recipients(informed_texts, informed, row_numbers)
+            self._warn_unknown_types(every(type_texts), unrecognised, row_numbers)
+        if "informed_agencies" in self.match.columns:
+            self._warn_unknown_recipients(every(informed), row_numbers)
         # sharing written in the narrative ("Info shared with allocated SW by phone", "copy sent to GP") names
         # its recipient as a `sharing_recipients` label, added to the column's agencies; each distinct text read once
         in_text = self.map("shared in text", lambda text: vocabulary.shared_in_text(text, self.vocab), narrative)
@@ -1597,27 +1621,59 @@ class _ColumnBuilder:
             "date_text": [p.text for p in parsed],
             "sequence": self._sequence(rows, row_numbers),
             "agency": agency,
-            "agency_kind": agency_kind,
-            "organisation": organisation,
-            "role": self.texts("role", rows),
-            "contact_type": contact_type,
-            "child_seen": child_seen,
-            "child_seen_alone": self._yes_no("child_seen_alone", rows),
-            "description": description,
-            "action": action,
-            "analysis": analysis,
-            "concerns": concerns,
-            "escalation": escalation,
-            "informed_agencies": informed,
-            "source_of_information": self.texts("source_of_information", rows),
+            "agency_kind": every(agency_kind),
+            "organisation": every(organisation),
+            "role": every(self.texts("role", content)),
+            "contact_type": every(contact_type),
+            "child_seen": every(child_seen),
+            "child_seen_alone": every(self._yes_no("child_seen_alone", content)),
+            "description": every(description),
+            "action": every(action),
+            "analysis": every(analysis),
+            "concerns": every(concerns),
+            "escalation": every(escalation),
+            "informed_agencies": every(informed),
+            "source_of_information": every(self.texts("source_of_information", content)),
             "source_file": [self.source_file] * n,
             "source_sheet": [sheet] * n,
             "source_row": row_numbers,
-            "extra": self._extra(rows, type_texts if unrecognised else None, unrecognised, unread_attended),
+            "extra": every(self._extra(content, type_texts if unrecognised else None, unrecognised, unread_attended)),
         }
         for name, values in fields.items():
             out[name] += values
         return n
+
+    def _distinct_content(self, rows: np.ndarray) -> np.ndarray:
+        """The first of `rows` with each distinct content (every cell but the date, time, end date and time,
+        and sequence: what the other fields are read from), in row order; `self.codes` is set to each row's
+        place among them (`_all_rows`), or None when every row is read on its own: when fewer than
+        DISTINCT_CONTENT_SHARE of the rows repeat an earlier row's content, or a content cell is a number
+        (1, 1.0 and True are equal keys but read differently) or cannot be a key."""
+        self.codes = None
+        per_row = {self.match.columns[name] for name in NOT_DETAILS if name in self.match.columns}
+        columns = [c for c in range(self.cells.shape[1]) if c not in per_row]
+        if len(rows) < 2 or not columns:
+            return rows
+        keys = list(zip(*(self.cells[rows, c].tolist() for c in columns)))  # each row's, built column by column in C
+        places: dict[tuple, int] = {}
+        try:
+            codes = [places.setdefault(key, len(places)) for key in keys]
+        except TypeError:  # an unhashable cell: not one a reader gives
+            return rows
+        if len(places) > len(keys) * (1 - DISTINCT_CONTENT_SHARE):
+            return rows
+        # a key equal to its first row's is the same cells when none is a number (per distinct key)
+        if not all(v is None or v.__class__ in _CONTENT_KEY_CLASSES for key in places for v in key):
+            return rows
+        self.codes = np.asarray(codes, dtype=np.intp)
+        firsts = np.unique(self.codes, return_index=True)[1]  # codes number the keys in order of first row
+        return rows[firsts]
+
+    def _all_rows(self, values: list) -> list:
+        """A field read per distinct content (`_distinct_content`) given to every row."""
+        if self.codes is None:
+            return values
+        return np.fromiter(values, dtype=object, count=len(values))[self.codes].tolist()
 
     # -- warnings about what was read -----------------------------------------------------------------
     def _unknown(self, name: str) -> bool:
@@ -1673,8 +1729,9 @@ class _ColumnBuilder:
                 f"`aliases:`, or as an alias of the known agency)",
             )
 
-    def _warn_unknown_recipients(self, texts: list[str], informed: list[str], row_numbers: list[int]) -> None:
-        """One warning per "shared with" recipient in no vocabulary, per file (which rows name it)."""
+    def _warn_unknown_recipients(self, informed: list[str], row_numbers: list[int]) -> None:
+        """One warning per "shared with" recipient in no vocabulary, per file (which rows name it): `informed`,
+        each row's "shared with" column as read."""
         if "informed_agencies" not in self.match.columns:
             return
         per_text = self.caches.setdefault("unknown recipients", {})
@@ -1963,7 +2020,7 @@ class _ColumnBuilder:
         unread = [r == "" for r in readings]
         values = sorted({a for a, u in zip(attended, unread) if u})
         if values:
-            rows = _rows_of(attended, values, row_numbers)
+            rows = _rows_of(self._all_rows(attended), values, row_numbers)
             self.report.warn(
                 rows[0], self.match.header_of("attended"),
                 f"attendance value(s) {_values_named(values)} ({_rows_named(rows)}) say neither that the "
@@ -2013,6 +2070,7 @@ class _ColumnBuilder:
         child_seen = list(child_seen)
         for k in read:
             child_seen[k] = True
+        read = read if self.codes is None else np.flatnonzero(np.isin(self.codes, read)).tolist()  # every such row
         self.report.notes.append(
             f"{len(read)} row(s) say in column {self.match.header_of('attended')!r} that the child attended a "
             f"clinic appointment in person and have no Child seen cell ({_rows_named([row_numbers[k] for k in read])}):"
@@ -2201,6 +2259,30 @@ def _event_ids(case_id: str, source_file: str, source_sheet: str, source_rows: l
         digest.update(str(row).encode())
         out.append("E" + digest.hexdigest()[:12])
     return out
+
+
+#: how much of a rejected row's text its rejection quotes
+QUOTED_CHARACTERS = 60
+
+
+def _quoting_row(reason: str, cells, match, detail_columns: list[int]) -> str:
+    """`reason` and a short quote of the rejected row's text, so that the reviewer sees what was lost: "no date:
+    'Safeguarding file not sent - no receiving school'" (its description, else its action, else its first filled
+    column that is no date, time or sequence; at most QUOTED_CHARACTERS characters, cut at a word's end). `reason` alone when the row
+    has no such text. The quote is in quotes as a cell's value is in other messages: the anonymised view redacts
+    it as it redacts the row's text (`review.redact.Redactor._message`)."""
+    order = [match.columns[n] for n in ("description", "action") if n in match.columns] + list(detail_columns)
+    for column in order:
+        if column >= len(cells):
+            continue
+        text = " ".join(_text(cells[column]).split())
+        if text:
+            if len(text) > QUOTED_CHARACTERS:
+                cut = text[:QUOTED_CHARACTERS]
+                space = cut.rfind(" ")
+                text = (cut[:space] if space > QUOTED_CHARACTERS // 2 else cut).rstrip() + "..."  # at a word's end
+            return f"{reason}: {text!r}"
+    return reason
 
 
 def _text(value) -> str:

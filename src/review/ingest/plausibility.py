@@ -36,7 +36,7 @@ import pandas as pd
 from .checks import _datetime64
 from .report import FileReport, RowWarning
 
-__all__ = ["MONTH_FIRST_NOTE", "check_date_plausibility", "check_duplicate_rows"]
+__all__ = ["MONTH_FIRST_NOTE", "check_ambiguous_dates", "check_date_plausibility", "check_duplicate_rows"]
 
 #: two numeric parts then a year: 03/04/2023, 3.4.23, 03-04-2023 (an optional time after it)
 _NUMERIC = re.compile(r"^\s*(\d{1,2})\s*([/.\-\\])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})(?:[\sT].*)?$")
@@ -218,6 +218,55 @@ def check_date_plausibility(raw_dates: list, contacts: pd.DataFrame, report: Fil
                 ))
     report.warnings.extend(added)
     return added
+
+
+def check_ambiguous_dates(raw_dates: list, row_numbers: list, report: FileReport) -> list[RowWarning]:
+    """Warn on every ambiguous date (03/04/2022: 3 April day-first, 4 March month-first) of a sheet that
+    has a date only valid month-first (01/13/2022, rejected).
+
+    Such a sheet was probably written month-first, so its dates that read either way are probably
+    misread: each gets a warning naming its row, the date column and both readings. Dates are still
+    read day-first (there is no option to read a file month-first): the reviewer checks and corrects
+    them. Only text cells are looked at (a real date cell holds its date), once per distinct text.
+
+    Parameters
+    ----------
+    raw_dates : the date cell of every data row of the sheet (accepted and rejected), in row order.
+    row_numbers : each of those rows' number in the sheet.
+    report : the sheet's FileReport; `report.columns["date"]` names the date column.
+    """
+    readings = {text: _readings(text) for text in {v for v in raw_dates if isinstance(v, str)}}
+    month_first_only = sorted(
+        (text for text, reading in readings.items()
+         if reading is not None and reading[0] is None and reading[1] is not None),
+        key=lambda text: (readings[text][1], text))
+    if not month_first_only:
+        return []
+    ambiguous = {text: reading for text, reading in readings.items()
+                 if reading is not None and None not in reading and reading[0] != reading[1]}
+    if not ambiguous:
+        return []
+    column = report.columns.get("date") or "date"
+    proof = ", ".join(repr(t.strip()) for t in month_first_only[:3]) + (
+        f" and {len(month_first_only) - 3} more" if len(month_first_only) > 3 else "")
+    added = []
+    for value, row in zip(raw_dates, row_numbers):
+        reading = ambiguous.get(value) if isinstance(value, str) else None
+        if reading is None:
+            continue
+        day_first, month_first = reading
+        added.append(RowWarning(
+            row, column,
+            f"ambiguous date {value.strip()!r}: read day-first as {_long(day_first)}, but month-first it is "
+            f"{_long(month_first)}, and this sheet has dates only valid month-first ({proof}, rejected). "
+            "Dates are read day-first (there is no setting to read a file month-first): check this date and "
+            "correct it (dd/mm/yyyy) if the sheet is month-first"))
+    report.warnings.extend(added)
+    return added
+
+
+def _long(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 def _rows_of(frame: pd.DataFrame) -> str:

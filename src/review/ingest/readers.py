@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 import re
 import struct
@@ -684,14 +685,21 @@ _NEAR_ROWS, _NEAR_COLUMNS = 9_999, 702
 def _has_far_cell(xml: bytes) -> bool:
     """Whether `_FAR_CELL` matches anywhere in `xml` (the same answer as ``_FAR_CELL.search(xml)``).
 
-    Array operations over the bytes, with numpy: every '=' preceded by "r" and followed by a quote
-    starts a candidate; the few with a letter first and then a letter third or a digit sixth (what
-    each of the pattern's forms AAA, A12345 and AA12345 has) get the whole pattern. The regex engine
-    tests the literal `r="` at every byte, at about 1 GB/s (0.7 ms for a 1,000-row sheet); the '='s
-    of a sheet are far fewer than its bytes."""
+    Array operations over the bytes, with numpy: every "r=" (found as one 16-bit value, at even and at
+    odd offsets) followed by a quote starts a candidate; the few with a letter first and then a letter
+    third or a digit sixth (what each of the pattern's forms AAA, A12345 and AA12345 has) get the whole
+    pattern. The regex engine tests the literal `r="` at every byte, at about 1 GB/s (0.7 ms for a
+    1,000-row sheet); the "r="s of a sheet are far fewer than its bytes (one per cell). A reference
+    starting in the last few bytes, where the pattern would reach past the end, is left to the regex."""
     import numpy as np
 
-    data = np.frombuffer(xml + b"\0" * 8, dtype=np.uint8)  # zero padding: no byte past the end matches
+    size = len(xml)
+    if size < 16:
+        return bool(_FAR_CELL.search(xml))
+    last = size - 10  # the last "r" whose pattern (r="AA12345) fits in the bytes
+    if _FAR_CELL.search(xml, last + 1):
+        return True
+    data = np.frombuffer(xml, dtype=np.uint8)
 
     def letter(at):
         return (data[at] - np.uint8(ord("A"))) < 26  # wraps around below "A"
@@ -699,8 +707,11 @@ def _has_far_cell(xml: bytes) -> bool:
     def digit(at):
         return (data[at] - np.uint8(ord("0"))) < 10
 
-    at = np.flatnonzero(data[1:-8] == ord("=")) + 1  # "=", with a byte before it and 8 after
-    at = at[(data[at - 1] == ord("r")) & (data[at + 1] == ord('"'))] + 2  # each reference's first byte
+    pairs_even = np.frombuffer(xml, dtype="<u2", count=size // 2)
+    pairs_odd = np.frombuffer(xml, dtype="<u2", count=(size - 1) // 2, offset=1)
+    at = np.concatenate((np.flatnonzero(pairs_even == _R_EQUALS) * 2, np.flatnonzero(pairs_odd == _R_EQUALS) * 2 + 1))
+    at = at[at <= last]
+    at = at[data[at + 2] == ord('"')] + 3  # each reference's first byte
     at = at[letter(at) & (letter(at + 2) | digit(at + 5))]
     if not len(at):
         return False
@@ -709,6 +720,10 @@ def _has_far_cell(xml: bytes) -> bool:
     far |= digit(at + 1) & digit(at + 2) & digit(at + 3) & digit(at + 4) & digit(at + 5)  # A12345
     far |= second & digit(at + 2) & digit(at + 3) & digit(at + 4) & digit(at + 5) & digit(at + 6)  # AA12345
     return bool(far.any())
+
+
+#: "r=" read as one little-endian 16-bit value
+_R_EQUALS = ord("r") | ord("=") << 8
 
 
 def _sheet_extent(xml: bytes) -> tuple[int, int, str] | None:
@@ -866,7 +881,7 @@ def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec, parts: _Xlsx
                 if merge_fallback is None:
                     merge_fallback = _openpyxl_merged_ranges(path, rel) if kind == "xlsx" else _ods_merged_ranges(path, rel)
                 ranges = merge_fallback.get(meta.name)
-            rows = _blank_cells_to_none(rows)
+            rows, only_none_missing = _cleaned_cells(rows)
             recovered = None
             if kind == "ods":
                 if untyped is None:
@@ -874,7 +889,8 @@ def _read_workbook(path: Path, rel: str, kind: str, spec: FileSpec, parts: _Xlsx
                 recovered = _fill_untyped(rows, untyped.get(meta.name))
                 if recovered:
                     used_columns = _used_columns(rows)
-            table = RawTable(rel, meta.name, rows, list(range(1, len(rows) + 1)), hidden=hidden)
+            table = RawTable(rel, meta.name, rows, list(range(1, len(rows) + 1)), hidden=hidden,
+                             only_none_missing=only_none_missing)  # merged and untyped cells copy or add text
             if recovered:
                 shown = ", ".join(map(str, recovered[:10])) + (f" and {len(recovered) - 10} more" if len(recovered) > 10 else "")
                 table.notes.append(
@@ -913,7 +929,19 @@ _FEW_BLANK_TEXTS = 4
 
 
 def _blank_cells_to_none(rows: list[list[object]]) -> list[list[object]]:
-    """Blank ('') and whitespace-only text cells become None; every other value stays as it is.
+    """Blank ('') and whitespace-only text cells become None; every other value stays as it is
+    (`_cleaned_cells`, without saying whether any other cell is missing)."""
+    return _cleaned_cells(rows)[0]
+
+
+#: the classes of the cell values calamine gives that are never a missing value (a float is, when NaN), and None
+_PRESENT_CELL_CLASSES = frozenset({str, int, bool, dt.date, dt.datetime, dt.time, dt.timedelta, type(None)})
+
+
+def _cleaned_cells(rows: list[list[object]]) -> tuple[list[list[object]], bool]:
+    """(the rows with blank ('') and whitespace-only text cells made None, every other value as it is;
+    whether every other value is present: none is a float NaN or of a class `pd.isna` might read as
+    missing, for `RawTable.only_none_missing`).
 
     The same as ``[[None if v == "" or (v.__class__ is str and v.isspace()) else v for v in row] for
     row in rows]`` for the values calamine gives (str, int, float, bool, date, datetime, time,
@@ -926,19 +954,23 @@ def _blank_cells_to_none(rows: list[list[object]]) -> list[list[object]]:
         distinct = set(chain.from_iterable(rows))
     except TypeError:  # an unhashable value: not one calamine gives
         distinct = None
-    if distinct is not None:
-        blanks = [v for v in distinct if v.__class__ is str and (not v or v.isspace())]
-        if len(blanks) <= _FEW_BLANK_TEXTS:
-            for blank in blanks:
-                for row in rows:
-                    count = row.count(blank)
-                    at = -1
-                    while count:
-                        at = row.index(blank, at + 1)
-                        row[at] = None
-                        count -= 1
-            return rows
-    return [[None if v == "" or (v.__class__ is str and v.isspace()) else v for v in row] for row in rows]
+    if distinct is None:
+        return [[None if v == "" or (v.__class__ is str and v.isspace()) else v for v in row] for row in rows], False
+    classes = set(map(type, distinct))  # in C
+    present = classes <= _PRESENT_CELL_CLASSES or (
+        classes <= _PRESENT_CELL_CLASSES | {float} and all(v == v for v in distinct if v.__class__ is float))  # NaN != NaN
+    blanks = [v for v in distinct if v.__class__ is str and (not v or v.isspace())]
+    if len(blanks) > _FEW_BLANK_TEXTS:
+        return [[None if v == "" or (v.__class__ is str and v.isspace()) else v for v in row] for row in rows], present
+    for blank in blanks:
+        for row in rows:
+            count = row.count(blank)
+            at = -1
+            while count:
+                at = row.index(blank, at + 1)
+                row[at] = None
+                count -= 1
+    return rows, present
 
 
 #: a note names at most this many merged ranges ("D11:E11, A20:A21 and 3 more")
@@ -1210,7 +1242,8 @@ def read_csv(path: Path, rel: str) -> RawTable:
             "a stray value far to the right? Delete it and save again",
             file=rel,
         )
-    return RawTable(rel, "", rows, list(range(1, len(rows) + 1)), notes=notes, record_widths=widths)
+    return RawTable(rel, "", rows, list(range(1, len(rows) + 1)), notes=notes, record_widths=widths,
+                    only_none_missing=True)  # text or None only
 
 
 def _check_unclosed_quotes(rows: list[list[str | None]], text: str, delimiter: str, rel: str) -> None:

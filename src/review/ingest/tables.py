@@ -29,3 +29,8 @@ class RawTable:
     #: a csv's number of fields in each record as written (before blank trailing fields are cut), or
     #: None: load warns about a record with fewer or more fields than its header
     record_widths: list[int] | None = None
+    #: every cell is None or a value that is not missing (text, a number other than NaN, a bool, a date,
+    #: datetime, time or duration: no NaN, NaT or pd.NA), as the spreadsheet and csv readers check:
+    #: load then finds the blank cells by comparing with None instead of `pd.isna`, which tests each cell
+    #: for every kind of missing value
+    only_none_missing: bool = False

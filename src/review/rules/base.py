@@ -1624,13 +1624,44 @@ def agencies_named(ctx: Context, words) -> np.ndarray:
     return hit[codes]
 
 
+def informed_reach_kinds(listed, kinds, vocab) -> bool:
+    """Does a row's informed agencies cell `listed` (its ";"-separated names) name an agency of one of `kinds`:
+    a name whose kind is one of them ("Children's Social Care", "Westbridge MASH": `normalise_agency`), or a
+    `sharing_recipients` label reaching that kind ("Children's social care", read from "Result passed to
+    MASH")? `vocab`: a vocabulary mapping or compiled."""
+    from ..vocab import normalise_agency
+
+    if listed is None or not isinstance(listed, str) or not listed.strip():
+        return False
+    v = compile_vocab(vocab)
+    wanted = frozenset(str(k) for k in kinds)
+    for name in listed.split(MULTI_SEP.strip() or ";"):
+        name = name.strip()
+        if not name:
+            continue
+        reach = v.sharing_reach.get(name)
+        if (reach is not None and not wanted.isdisjoint(reach[0])) or normalise_agency(name, v)[1] in wanted:
+            return True
+    return False
+
+
+def informed_kinds(ctx: Context, kinds) -> np.ndarray:
+    """Per timeline row: do its informed agencies name an agency of one of `kinds` (`informed_reach_kinds`,
+    the package vocabulary)? Each distinct informed_agencies value read once."""
+    codes, uniques = ctx._coded("informed_agencies")
+    vocab = _negating_vocab((), "")
+    hit = np.append(np.array([informed_reach_kinds(u, kinds, vocab) for u in uniques], dtype=bool), False)
+    return hit[codes]
+
+
 def referral_response(ctx: Context, triggers: pd.DataFrame, params: dict) -> pd.DataFrame:
     """`first_response` of `triggers` among the rows that answer a concern by referral, read in the cases with a
     trigger only (domestic_abuse_not_escalated, exploitation_not_referred): an escalation of
     `params["escalations"]` that took place (`held_escalations`), a row of `response_contact_types` that took
     place (by an agency of `response_agency_kinds`, when given), or a row whose text mentions one of
     `response_keywords` (not negated by `response_negations`, not in a sentence with
-    `response_not_in_sentence_with`: `text_mentions`); with `receipts_answer`, social care's record of
+    `response_not_in_sentence_with`: `text_mentions`); with `response_informed_kinds`, a row whose informed
+    agencies name an agency of those kinds (`informed_kinds`: a notification sent); with `receipts_answer`, social care's record of
     receiving a referral or notification (`referral_receipts`: the referral was made no later than its day,
     so a receipt that is itself a trigger answers itself); with `response_agency_names`, any contact that took
     place (not a missed one: of type or tag was_not_brought) by an agency whose name names one of them
@@ -1665,6 +1696,10 @@ def referral_response(ctx: Context, triggers: pd.DataFrame, params: dict) -> pd.
         other |= named & ~missed & ~declined
     if params.get("receipts_answer"):
         other |= referral_receipts(ctx) & in_cases
+    if params.get("response_informed_kinds"):
+        # a row whose informed agencies name an agency of these kinds (the police's "Shared with: Children's
+        # Social Care", "Result passed to MASH": the notification sent; `informed_kinds`)
+        other |= informed_kinds(ctx, params["response_informed_kinds"]) & in_cases
     if params.get("response_contact_types"):
         typed = types_held(ctx, params["response_contact_types"]).to_numpy(dtype=bool, copy=True)
         if params.get("response_agency_kinds"):

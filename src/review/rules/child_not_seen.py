@@ -2,7 +2,14 @@
 protection plan, or more than 42 days while concerns were open (at the first contact past the limit, or,
 for a stretch still running at the end of the review with no contact past it, at the end: censored, also
 for a stretch recorded only with partial dates when even their latest possible days leave the gap past the
-limit); and home visits at which the child was not seen, with no return visit by that agency within 7 days.
+limit); and home visits at which the child was not seen, with no return visit by that agency (or the same
+local authority under another name: `same_agency_codes`) within 7 days.
+
+The flag belongs to an agency that failed to see the child (s18, `_may_trigger`): an unseen stretch is flagged at
+a contact at which the child was not seen, never at another agency's contact that saw the child (a late
+sighting ends the stretch) nor at one on the day of the child's death (the arrival of a child who has died); on
+a plan the plan's holder (`plan_holder_kinds`, social care) owes the child its visits, and its own contact,
+seen or not, may be the trigger.
 
 Source: Working Together to Safeguard Children 2023, chapter 2 (children on a child protection plan are
 seen, and seen alone, at the frequency the plan sets); local practice standards for open cases.
@@ -23,6 +30,7 @@ import pandas as pd
 
 from ..sightings import not_seen_mask, seen_mask
 from ..timeline import CP_PLAN_CONTACT_TYPES, cp_plan_marker
+from .transfer_in_conference_late import same_agency_codes
 from .base import (
     _BIG,
     _NAT_DAY,
@@ -146,13 +154,17 @@ def _plan_ended_on(ctx: Context, pos: np.ndarray) -> np.ndarray:
 
 
 def _open_at_end(ctx: Context, on: np.ndarray, variant: str, run_start: np.ndarray,
-                 concern_rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 concern_rows: np.ndarray | None = None, may_trigger: np.ndarray | None = None,
+                 seen: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The stretches still running at the end of the review, one per case at most: the timeline position
     of the case's last dated row on or before the end (in the stretch), of the flag's trigger, and the end
-    of the review as a day number. The trigger is the stretch's last exact-date row on or before the end;
-    a stretch recorded only with partial dates ("March 2023") has none, and its last row is the trigger
-    (the flag holds whatever day it fell on: the gap is counted from the latest day each partial row could
-    have been). `run_start`: `_run_since`'s first row of each row's run.
+    of the review as a day number. The trigger is the stretch's last exact-date row on or before the end
+    of `may_trigger` (a contact at which the child was not seen, before the day of death: `_may_trigger`)
+    after the case's last sighting (`seen`) up to the end; a stretch with no such exact-date row has its
+    last such row of any precision ("March 2023": the flag holds whatever day it fell on, the gap counted
+    from the latest day each partial row could have been) for its trigger, and one with none is not flagged:
+    no agency had a contact in it at which it did not see the child. `run_start`: `_run_since`'s first row
+    of each row's run.
 
     The end is `_review_end` (the date of death or the review date, whichever is earlier); a case with
     neither ends at its last contact, taken at the earliest day it could have been (a partial-date last
@@ -177,13 +189,21 @@ def _open_at_end(ctx: Context, on: np.ndarray, variant: str, run_start: np.ndarr
     end_row = np.repeat(end, np.diff(np.r_[starts, len(case)]))
     within = dated & (day <= end_row)
     last = _last_where(within, starts)
-    trigger = _last_where(within & tl["_exact"].to_numpy(dtype=bool), starts)
+    # a trigger: a contact at which the child was not seen, before the death, after the last sighting
+    eligible = within.copy()
+    if may_trigger is not None:
+        eligible &= may_trigger
+    if seen is not None:
+        sighted = np.maximum.reduceat(np.where(within & seen, sd, _NAT_DAY), starts)
+        eligible &= sd >= np.repeat(sighted, np.diff(np.r_[starts, len(case)]))
+    trigger = _last_where(eligible & tl["_exact"].to_numpy(dtype=bool), starts)
     running = (last >= 0) & (end != _NAT_DAY)
     running[running] = on[last[running]]
     # the trigger is a row of the stretch: its last exact-date row, else (partial dates only) its last row
     in_stretch = running.copy()
     in_stretch[running] = trigger[running] >= run_start[last[running]]
-    trigger = np.where(in_stretch, trigger, last)
+    trigger = np.where(in_stretch, trigger, _last_where(eligible, starts))
+    running[running] = trigger[running] >= run_start[last[running]]  # none in it: no agency missed the child
     if variant == "cp_plan":
         running[running] = ~_plan_ended_on(ctx, last[running])
     else:
@@ -197,16 +217,40 @@ def _open_at_end(ctx: Context, on: np.ndarray, variant: str, run_start: np.ndarr
     return last[running], trigger[running], end[running]
 
 
+def _may_trigger(ctx: Context, seen: pd.Series, holders: np.ndarray | None = None) -> np.ndarray:
+    """Per timeline row, whether it may trigger an unseen-stretch flag: a contact at which the child was not
+    seen (the flag belongs to an agency that had contact and did not see the child; another agency's contact
+    that saw the child, late, ends the stretch and is no failing of that agency's), or one of `holders` (the
+    plan's holder, `plan_holder_kinds`: children's social care, whose statutory visits a child on a plan is
+    owed: its own late visit, or the conference it made the plan at and then did not visit under, is its
+    failing), that came before the day of the child's death (the ambulance's or the hospital's arrival with a
+    child who has died, the police's attendance, the day's records of the death: no agency failing to see a
+    living child)."""
+    tl = ctx.timeline
+    death = day_numbers(tl["_death"])
+    alive = (death == _NAT_DAY) | (tl["_sd"].to_numpy() < death)
+    unseen = ~seen.to_numpy(dtype=bool)
+    if holders is not None:
+        unseen = unseen | holders
+    return unseen & alive
+
+
 def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: str, what: str,
-          concern_rows: np.ndarray | None = None) -> pd.DataFrame:
-    """The unseen stretches longer than `max_days`: a flag at the first contact past the limit, and one for
-    a stretch still running at the end of the review with no sighting since the limit passed (censored at
-    the end; triggered by the stretch's last exact-date contact before the end, else its last contact)."""
+          concern_rows: np.ndarray | None = None, holders: np.ndarray | None = None) -> pd.DataFrame:
+    """The unseen stretches longer than `max_days`: a flag at the first contact past the limit at which the
+    child was not seen (`_may_trigger`), and one for a stretch still running at the end of the review with no
+    sighting since the limit passed (censored at the end; triggered by the stretch's last exact-date contact
+    before the end at which the child was not seen, else its last such contact). A stretch ended by a sighting
+    with no such contact past the limit, or running to the end with none in it, is not flagged at a contact:
+    no agency had one at which it did not see the child. `holders` (per timeline row; the plan's stretches:
+    children's social care's rows) may trigger where the child was seen (`_may_trigger`)."""
     tl = ctx.timeline
     on = on.fillna(False).astype(bool)
-    rows = np.flatnonzero((on & tl["_exact"]).to_numpy(dtype=bool))
+    may_trigger = _may_trigger(ctx, seen, holders)
+    rows = np.flatnonzero((on & tl["_exact"]).to_numpy(dtype=bool) & may_trigger)
     run_since, since_at, run_start = _run_since(ctx, on)
-    last, trigger, end = _open_at_end(ctx, on.to_numpy(dtype=bool), variant, run_start, concern_rows)
+    last, trigger, end = _open_at_end(ctx, on.to_numpy(dtype=bool), variant, run_start, concern_rows, may_trigger,
+                                      seen.to_numpy(dtype=bool))
     if not len(rows) and not len(last):
         return pd.DataFrame()
     case = tl["_case"].to_numpy()
@@ -474,7 +518,10 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
     case_open = pd.Series(case_open, index=tl.index)
     open_concerns = case_open & ~on_plan
     parts = [
-        _gaps(ctx, on_plan, params["cp_plan_max_days"], seen, "cp_plan", "on a child protection plan"),
+        # the plan's holder (children's social care) owes the child its visits: its own contact may be the
+        # trigger where the child was seen at it (its late visit, the conference it then did not visit under)
+        _gaps(ctx, on_plan, params["cp_plan_max_days"], seen, "cp_plan", "on a child protection plan",
+              holders=ctx.kinds(params.get("plan_holder_kinds") or ()).to_numpy(dtype=bool)),
         _gaps(ctx, open_concerns, params["open_concerns_max_days"], seen, "open_concerns", "with concerns open",
               carriers),
     ]
@@ -488,11 +535,16 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
     if not t.empty:
         t["anchor"] = t["_day"]
         t["deadline"] = t["_day"] + params["revisit_within_days"] * DAY
-        r = first_response(ctx, t, seen, same_agency=True)
+        # the return visit by the same agency, a local authority under another name the same ("Westshire CSC"
+        # for "Westshire Children's Services": `same_agency_codes`)
+        agency_codes = same_agency_codes(ctx)
+        r = first_response(ctx, t, seen, groups=agency_codes)
         t, r = t[~r["timely"].to_numpy()], r[~r["timely"]]
         # one pattern, one flag: an unseen visit by the agency within the return-visit time of one flagged
         # (no sighting by it in between) is that visit's failed return visit, evidence of its flag
-        t, r, later = _visit_patterns(t, r, params["revisit_within_days"])
+        grouped, r, later = _visit_patterns(t.assign(_agency=agency_codes[t.index.to_numpy()]), r,
+                                            params["revisit_within_days"])
+        t = t.loc[grouped.index]
         r, none_text = censor_at_death(ctx, t, r, "; none is recorded.", "no sighting is recorded", "the visit")
         status = pd.Series(np.where(on_plan[t.index], "on a child protection plan", "with concerns open"), index=t.index)
         out = deadline_rows(t, r, "return visit by " + t["agency"] + " at which the child is seen")

@@ -1,5 +1,8 @@
 """Rule `domestic_abuse_not_escalated`: high-risk domestic abuse in the child's household with no referral to
-children's social care and no MARAC referral within one working day.
+children's social care and no MARAC referral within one working day; and (variant notification, `_not_notified`)
+a domestic abuse incident the police attended, at any DASH level, with no notification to children's social care
+(Domestic Abuse Act 2021 s.3: the child a victim in their own right; Operation Encompass and police child
+notification practice), its severity by the DASH level (`risk_level`, `notification_severity`).
 
 Source: SafeLives DASH risk identification checklist (DASH RIC) and MARAC guidance: a case is referred to
 MARAC when the DASH scores 14 or more "yes" answers (visible high risk), on professional judgement, or on
@@ -265,6 +268,33 @@ def high_risk(text: str, params: dict, vocab: str = "") -> bool:
     return False
 
 
+#: the DASH levels below high `risk_level` reads, highest first: (level, its keywords' parameter)
+_LEVELS = (("medium", "medium_risk_keywords"), ("standard", "standard_risk_keywords"))
+
+
+def risk_level(text: str, params: dict, vocab: str = "") -> str:
+    """The DASH risk level below high that `text` (a domestic abuse row's description and action) records:
+    "medium" when it names one of `medium_risk_keywords` ("DASH completed: medium risk", "DASH - M"), else
+    "standard" for one of `standard_risk_keywords` ("DASH: standard risk", "low risk"), else "" (no level
+    recorded). Read as `high_risk` reads its own words: not negated (the vocabulary's cues and
+    `high_risk_negations`), a label read with its value ("Risk level: Medium" is "risk level medium"), not a
+    past grading ("previously medium risk": `high_risk_earlier_words`) nor a risk to the person themselves
+    ("Risk: medium (to self)"). `vocab`: the `vocab_key` of the case's vocabulary ("": the package's)."""
+    keywords = {key: tuple(str(w) for w in params.get(key) or ()) for _, key in _LEVELS}
+    if not any(keywords.values()):
+        return ""
+    r = _read(params)
+    v = _negating_vocab(r["high_risk_negations"], vocab)
+    tokens = _label_tokens(v.tokens(text), r["high_risk_label_heads_set"])
+    if not tokens:
+        return ""
+    for name, key in _LEVELS:
+        if keywords[key] and _own_risk(_spans(tokens, v, keywords[key]), tokens, r["high_risk_earlier_words_set"],
+                                       r["exceptions"]):
+            return name
+    return ""
+
+
 def lives_elsewhere(text: str, params: dict, vocab: str = "") -> bool:
     """Does `text` say, explicitly, that the child does not live in the household (where the abuse happened)?
 
@@ -371,6 +401,22 @@ def _read_pairs(ctx: Context, mask: np.ndarray, keywords, reader, params: dict) 
     return out
 
 
+def _levels(ctx: Context, pos: np.ndarray, params: dict) -> np.ndarray:
+    """The DASH level (`risk_level`: "medium", "standard" or "") of the timeline rows at `pos`, each distinct
+    (case vocabulary, description, action) read once."""
+    if not len(pos):
+        return np.zeros(0, dtype=object)
+    (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
+    d, a = d_codes[pos].astype("int64"), a_codes[pos].astype("int64")
+    numbers, keys = row_vocabs(ctx)
+    vn = numbers[pos]
+    inverse, _ = pd.factorize((vn * (len(d_uniques) + 1) + d) * (len(a_uniques) + 1) + a)
+    first = _first_of_each(inverse)
+    found = np.array([risk_level(str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]), params, keys[vn[i]])
+                      for i in first], dtype=object)
+    return found[inverse]
+
+
 def _scored(ctx: Context, mask: np.ndarray, minimum: int) -> np.ndarray:
     """Rows of `mask` whose description or action (read together) gives a DASH score of at least `minimum`:
     each distinct (description, action) pair read once."""
@@ -442,13 +488,82 @@ def domestic_abuse_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     if params.get("residence_verbs") and is_trigger.any():
         is_trigger &= ~_read_pairs(ctx, is_trigger, params["residence_verbs"], lives_elsewhere, params)
     nfa = _nfa_decisions(ctx, params, is_trigger & (high | scored), high)
+    notification = _not_notified(ctx, params, abuse, is_trigger)
     triggers = first_per_group(rows_of(ctx, is_trigger, _COLUMNS))
-    if triggers.empty:
-        return nfa if nfa is not None else triggers
-    escalation = _not_escalated(ctx, params, triggers, high, scored, repeat, incidents)
-    if nfa is None or nfa.empty:
-        return escalation
-    return nfa if escalation.empty else pd.concat([escalation, nfa])
+    parts = [] if triggers.empty else [_not_escalated(ctx, params, triggers, high, scored, repeat, incidents)]
+    parts += [f for f in (nfa, notification) if f is not None and not f.empty]
+    if not parts:
+        return rows_of(ctx, is_trigger, _COLUMNS).iloc[:0]
+    return parts[0] if len(parts) == 1 else pd.concat(parts)
+
+
+#: how the notification variant's explanation names each DASH level (`risk_level`)
+_LEVEL_TEXT = {"medium": "DASH: medium risk", "standard": "DASH: standard risk", "": "no DASH risk level recorded"}
+
+
+def _not_notified(ctx: Context, params: dict, abuse: np.ndarray, is_trigger: np.ndarray) -> pd.DataFrame | None:
+    """Variant notification: a domestic abuse incident the police attended (an exact-date row of `abuse` of
+    `notification_contact_types` by `notification_agency_kinds`), at any DASH level, in an event group with no
+    trigger of the rule's other readings (high risk, a DASH score, repeat incidents: flagged as those), the
+    child not said to live elsewhere (`lives_elsewhere`), with no notification to children's social care from
+    its day to the `within_working_days`-th working day after: the rule's responses (`referral_response`: a
+    referral, a MARAC referral, social care's receipt of the notification, "notification sent to MASH") or a
+    row whose informed agencies name an agency of `notification_informed_kinds` ("Shared with: Children's
+    Social Care", "Result passed to MASH"). A child who sees, hears or experiences the effects of domestic
+    abuse is a victim of it in their own right (Domestic Abuse Act 2021, s.3), and the police notify
+    children's social care (and the school: Operation Encompass) of every incident where a child is present
+    or lives, whatever its risk level (Working Together 2023 ch. 2). The flag's severity is
+    `notification_severity`'s for the level the row records (`risk_level`: medium, standard, not_recorded).
+    One flag per event group; None when the variant is switched off (no `notification_agency_kinds`)."""
+    kinds = list(params.get("notification_agency_kinds") or ())
+    types = list(params.get("notification_contact_types") or ())
+    if not kinds or not types:
+        return None
+    tl = ctx.timeline
+    mask = abuse & ctx.kinds(kinds).to_numpy(dtype=bool) & ctx.types(types).to_numpy(dtype=bool)
+    if not mask.any():
+        return None
+    # an event group with a trigger of the other readings is flagged (or answered) as that
+    gcode = tl["_gcode"].to_numpy()
+    mask &= ~np.isin(gcode, np.unique(gcode[is_trigger]))
+    if params.get("residence_verbs") and mask.any():
+        mask &= ~_read_pairs(ctx, mask, params["residence_verbs"], lives_elsewhere, params)
+    t = first_per_group(rows_of(ctx, mask, _COLUMNS))
+    if t.empty:
+        return None
+    n = int(params["within_working_days"])
+    t["anchor"] = t["_day"]
+    t["deadline"] = add_working_days(t["_day"], n)
+    answers = dict(params, response_informed_kinds=list(params.get("notification_informed_kinds") or ()))
+    found = referral_response(ctx, t, answers)
+    t = t[~found["timely"].to_numpy()]
+    if t.empty:
+        return None
+    r, none_text = late_referral(ctx, t, found, params)
+    pos = t.index.to_numpy()
+    levels = _levels(ctx, pos, params)
+    severity = params.get("notification_severity") or {}
+    out = deadline_rows(t, r, "notification to children's social care of the domestic abuse incident (police child "
+                              "notification; Operation Encompass)")
+    out["variant"] = "notification"
+    out["severity"] = pd.array([severity.get(v or "not_recorded") for v in levels], dtype="string")
+    household = ctx.tags(params["abuse_tags"]).to_numpy(dtype=bool, copy=True)
+    if params.get("relationship_abuse_tags"):
+        household &= ~ctx.tags(params["relationship_abuse_tags"]).to_numpy(dtype=bool)
+    in_household = np.zeros(int(gcode.max()) + 1 if len(gcode) else 1, dtype=bool)
+    in_household[gcode[household]] = True
+    where = np.where(in_household[gcode[pos]], "a domestic abuse incident in the child's household",
+                     "abuse in the young person's own relationship (teenage relationship abuse)")
+    level_text = np.array([_LEVEL_TEXT[v] for v in levels], dtype=object)
+    out["explanation"] = (
+        t["agency"] + " recorded " + pd.Series(where, index=t.index) + " on " + fmt_date(t["_day"]) + " ("
+        + pd.Series(level_text, index=t.index) + ") and no notification to children's social care is recorded within " + str(n) + " working day"
+        + ("s" if n != 1 else "") + " (by " + fmt_date(t["deadline"]) + ")"
+        + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next referral or notification by any agency",
+                       action_when(ctx, r["action_pos"], t.index), none_text,
+                       dated=referral_dated_text(ctx, r, t.index))
+    )
+    return out
 
 
 def _not_escalated(ctx: Context, params: dict, triggers: pd.DataFrame, high: np.ndarray, scored: np.ndarray,

@@ -5,7 +5,9 @@ list B among the agencies informed, no linked record (event_group) joins them, a
 the information coming from B (`sender_cues`: "Transfer-in notification from Eastshire received" by Westshire's
 social care means Eastshire's social care held it; `knowledge.names_sender`). Tags of one concern family
 (`same_concern`: relationship abuse and domestic abuse) are one concern: a police record of a young person's
-relationship abuse had reached social care when social care recorded the domestic abuse notification.
+relationship abuse had reached social care when social care recorded the domestic abuse notification. One
+flag per concern and deciding agency: the rows of one agency in one event group (the same entry recorded twice)
+are one concern, triggered by the earliest.
 
 Source: Working Together to Safeguard Children 2023, chapter 1, and *Information sharing: advice for
 practitioners providing safeguarding services* (HM Government): share information in a timely way with
@@ -40,10 +42,15 @@ def information_not_shared(ctx: Context, params: dict) -> pd.DataFrame:
     if by_decision:
         key = unknown["d_index"]
     else:
-        # one flag per concern row and deciding agency: at the first decision that agency made without it
-        first = unknown.groupby(["c_index", "d_agency"])["d_index"].transform("min")
-        unknown = unknown[unknown["d_index"] == first]
-        key = unknown["c_index"].astype(str) + "|" + unknown["d_agency"].astype(str)
+        # one flag per concern and deciding agency, at the first decision that agency made without it: a
+        # concern is an event group's rows of one agency (the same entry recorded twice is one concern; its
+        # earliest row triggers, both are evidence)
+        group = tl["_gcode"].to_numpy()[unknown["c_index"].to_numpy(dtype="int64")]
+        concern = pd.Series(group, index=unknown.index).astype(str) + "|" + unknown["c_agency"].astype(str)
+        first = unknown.groupby([concern, unknown["d_agency"]])["d_index"].transform("min")
+        keep = (unknown["d_index"] == first).to_numpy()
+        unknown, concern = unknown[keep], concern[keep]
+        key = concern + "|" + unknown["d_agency"].astype(str)
     unknown = unknown.assign(key=key.to_numpy())
     g = unknown.groupby("key", sort=True)
     flags = g.agg(c_index=("c_index", "min"), d_index=("d_index", "min"))

@@ -9,7 +9,10 @@ B's, or A's row was a referral / strategy discussion / conference and B is child
 A decision point is an exact-date row of a decision contact type or whose text mentions a decision keyword
 (a return home's words not on a police row nor one recording a missing episode: `_return_home_rows`)
 without a negation ("return home not agreed", "No further action not supported": `base.text_mentions` with
-the `decision_negations` setting after the keyword); a row of a decision type whose text says it did not take place ("ICPC postponed", "case not closed", "discharge
+the `decision_negations` setting after the keyword), and not in a sentence naming the victim's choice not to
+support a prosecution or the prosecution's outcome (`decision_not_in_sentence_with`: "No further action by
+victim" is a criminal justice disposal about the adults, no decision about the child); a health visitor's
+level of service ("Universal service", "Universal plus") is one of the keywords; a row of a decision type whose text says it did not take place ("ICPC postponed", "case not closed", "discharge
 postponed": the vocabulary's escalation negation cues, `base.types_held`) is none by its type.
 """
 from __future__ import annotations
@@ -28,6 +31,7 @@ from .base import (
     _mentioned,
     _negating_vocab,
     _open_ended,
+    _phrases,
     _first_of_each,
     _rows_matching,
     _texts,
@@ -70,6 +74,11 @@ def _decision_mask(ctx: Context) -> pd.Series:
     if len(pos) and (keywords or home):
         candidates[pos[_rows_matching(ctx, pos, keywords + home)]] = True
     by_words = text_mentions(ctx, candidates, keywords, _decision_negations(settings))
+    # not in a sentence naming a criminal justice disposal about the adults ("No further action by victim":
+    # `decision_not_in_sentence_with`, `decides`): only the rows naming one of those words are read again
+    others = _decision_others(settings)
+    if others and by_words.any():
+        by_words &= _decided(ctx, by_words.to_numpy(dtype=bool), keywords, _decision_negations(settings), others)
     filing_kinds, filing_words = settings.get("decision_filing_agency_kinds"), settings.get("decision_filing_words")
     if filing_kinds and filing_words and by_words.any():
         # a health row filing correspondence ("Noted. No further action.") decides nothing about the child
@@ -105,8 +114,8 @@ def _return_home_rows(ctx: Context) -> np.ndarray:
 def _suitability(ctx: Context) -> tuple[np.ndarray, list]:
     """(the rows whose `suitability_decision_keywords` are a decision: those by one of the
     `suitability_decision_agency_kinds` setting, the keywords). An elective home education team deciding the
-    education a parent provides is suitable decides about the child; a parent's or a school's "suitable" does
-    not."""
+    education a parent provides is suitable decides about the child; a health agency's "considered suitable"
+    (equipment, a room) does not."""
     settings = ctx.settings
     kinds = settings.get("suitability_decision_agency_kinds") or ()
     words = [str(w) for w in settings.get("suitability_decision_keywords") or [] if normalise_text(w)]
@@ -119,8 +128,55 @@ def _suitability(ctx: Context) -> tuple[np.ndarray, list]:
 SUITABILITY_LABEL = "education_deemed_suitable"
 
 
+#: a spaced dash ("NFA - victim declined to support a prosecution"), read as a comma by `decides`
+_SPACED_DASH = re.compile(r"\s+[-\u2013\u2014]+\s+")
+
+
+def decides(text: str, keywords, negations: tuple, others: tuple, vocab: str = "") -> bool:
+    """Does `text` mention one of the decision `keywords`, not negated (`negations` after it), and not in a
+    sentence naming one of `others` (`base._mentioned`)? For `others`, a spaced dash joins the keyword's clause
+    to what follows: "NFA - victim declined to support a prosecution" is the victim's choice, as "No further
+    action by victim" is. `vocab`: the `vocab_key` of the case's vocabulary ("": the package's)."""
+    keywords = list(keywords)
+    if not _mentioned(text, keywords, negations, (), vocab):
+        return False
+    if not others:
+        return True
+    text = _SPACED_DASH.sub(", ", text)
+    if not _phrases(tuple(others)).find(_negating_vocab(negations, vocab).tokens(text)):
+        return True  # none of them named: the reading above stands (a dash read as it is)
+    return _mentioned(text, keywords, negations, others, vocab)
+
+
+def _decided(ctx: Context, mask: np.ndarray, keywords, negations: tuple, others: tuple) -> np.ndarray:
+    """Per timeline row: True, but for a row of `mask` naming one of `others` (`base._rows_matching`) whose
+    text `decides` nothing; each distinct (case vocabulary, description, action) of those read once."""
+    tl = ctx.timeline
+    out = np.ones(len(tl), dtype=bool)
+    pos = np.flatnonzero(mask)
+    pos = pos[_rows_matching(ctx, pos, list(others))] if len(pos) else pos
+    if not len(pos):
+        return out
+    (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
+    d, a = d_codes[pos].astype("int64"), a_codes[pos].astype("int64")
+    numbers, keys = row_vocabs(ctx)
+    vn = numbers[pos]
+    inverse, _ = pd.factorize((vn * (len(d_uniques) + 1) + d) * (len(a_uniques) + 1) + a)
+    first = _first_of_each(inverse)
+    hits = np.array([decides(str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]), keywords, negations, others,
+                             keys[vn[i]]) for i in first], dtype=bool)
+    out[pos] = hits[inverse]
+    return out
+
+
 def _decision_negations(settings: dict) -> tuple:
     return tuple(str(w) for w in settings.get("decision_negations", []))
+
+
+def _decision_others(settings: dict) -> tuple:
+    """The `decision_not_in_sentence_with` setting: words whose sentence's decision keywords are no decision about
+    the child (the victim's choice not to support a prosecution: "No further action by victim")."""
+    return tuple(str(w) for w in settings.get("decision_not_in_sentence_with") or ())
 
 
 def decision_label(ctx: Context, rows: pd.DataFrame, positions=None) -> pd.Series:
@@ -137,12 +193,13 @@ def decision_label(ctx: Context, rows: pd.DataFrame, positions=None) -> pd.Serie
         where = rows.index if positions is None else positions
         numbers, keys = row_vocabs(ctx)
         vocab = [keys[v] for v in numbers[np.asarray(where, dtype="int64")]]
-        negations = _decision_negations(settings)
+        negations, others = _decision_negations(settings), _decision_others(settings)
         # a return home's words only where they can be a decision (`_return_home_rows`)
         homely = _return_home_rows(ctx)[np.asarray(where, dtype="int64")] if home else np.zeros(len(rows), dtype=bool)
         suited = suit_rows[np.asarray(where, dtype="int64")] if suit_words else np.zeros(len(rows), dtype=bool)
+        # (a home education team's judgement is read as the mask reads it: not filtered by `others`)
         found = pd.Series([_first_decision_word(t, (keywords + home if h else keywords) + (suit_words if s else []),
-                                                negations, v)
+                                                negations, v, others, frozenset(home) | frozenset(suit_words))
                            for t, v, h, s in zip(text, vocab, homely, suited)], index=rows.index, dtype=object)
         # a home education team's judgement is labelled as one, whichever of its words it used
         found = found.where(~found.isin([w.lower() for w in suit_words]), SUITABILITY_LABEL)
@@ -164,13 +221,16 @@ def decision_label(ctx: Context, rows: pd.DataFrame, positions=None) -> pd.Serie
     return label
 
 
-def _first_decision_word(text: str, keywords: list, negations: tuple, vocab: str):
+def _first_decision_word(text: str, keywords: list, negations: tuple, vocab: str, others: tuple = (),
+                         home: frozenset = frozenset()):
     """The decision keyword (lower-cased) that `text` mentions first among those it mentions without a
-    negation (`base._mentioned`, with the case's vocabulary `vocab`), else None."""
+    negation and, but for a return home's words (`home`), not in a sentence naming one of `others`
+    (`base._mentioned`, with the case's vocabulary `vocab`), else None."""
     best = None
     for keyword in keywords:
         match = _word_pattern(keyword).search(text)
-        if match and (best is None or match.start() < best[0]) and _mentioned(text, [keyword], negations, (), vocab):
+        if match and (best is None or match.start() < best[0]) and decides(
+                text, [keyword], negations, () if keyword in home else others, vocab):
             best = (match.start(), keyword.lower())
     return None if best is None else best[1]
 

@@ -70,9 +70,14 @@ CHOICES = {
     "return_home_not_agency_kinds": AGENCY_KINDS,
     "return_home_not_with_tags": CONCERN_TAGS,
     "nfa_agency_kinds": AGENCY_KINDS,
+    "notification_agency_kinds": AGENCY_KINDS,
+    "notification_contact_types": CONTACT_TYPES,
+    "notification_informed_kinds": AGENCY_KINDS,
     "nfa_overturned_by": CONTACT_TYPES + ESCALATIONS,
     "decision_agency_kinds": AGENCY_KINDS,
     "visit_agency_kinds": AGENCY_KINDS,
+    "authority_agency_kinds": AGENCY_KINDS,
+    "plan_holder_kinds": AGENCY_KINDS,
     "social_care_agency_kinds": AGENCY_KINDS,
     "social_care_escalations": ESCALATIONS,
     "referral_reaches_kinds": AGENCY_KINDS,
@@ -84,7 +89,10 @@ CHOICES = {
 FROM_SETTINGS = {
     "sexual_activity_min_age_years": "age_bound_min_years",
     "sexual_activity_below_age_years": "age_bound_below_years",
+    "authority_words": "authority_words",
 }
+#: the parameters of FROM_SETTINGS whose value is a list of words (the others are numbers)
+WORDS_FROM_SETTINGS = frozenset({"authority_words"})
 
 
 def param_or_setting(params: dict, settings: dict, name: str):
@@ -130,7 +138,15 @@ def _check_type(default, value, what: str, origin) -> object:
     settings in CHOICES, stay within their vocabulary. A parameter of FROM_SETTINGS (default null: the setting)
     is null or a number."""
     if default is None and _key(what) in FROM_SETTINGS:
-        return None if value is None else _check_number(value, what, origin)
+        if value is None:
+            return None
+        if _key(what) in WORDS_FROM_SETTINGS:
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{what} must be a list of words, got {value!r}", file=origin)
+            return copy.deepcopy(value)
+        return _check_number(value, what, origin)
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise ConfigError(f"{what} must be true or false, got {value!r}", file=origin)
@@ -149,6 +165,15 @@ def _check_type(default, value, what: str, origin) -> object:
             raise ConfigError(f"{what} must be a mapping, got {value!r}", file=origin)
         if _key(what) == "same_concern":  # concern tag: the concern tag it is read as
             _check_choices([*value, *value.values()], what, origin, "concern_tags")
+        if _key(what) == "notification_severity":  # a DASH level below high: the flag's severity
+            levels = tuple(default)
+            for level, severity in value.items():
+                if level not in levels:
+                    raise ConfigError(f"{what}: unknown level {level!r} (one of {', '.join(levels)})", file=origin)
+                if severity not in SEVERITIES:
+                    raise ConfigError(f"{what}.{level}: unknown severity {severity!r} (one of {', '.join(SEVERITIES)})",
+                                      file=origin)
+            value = {**default, **value}  # a level not given keeps its default
     elif isinstance(default, str):
         if not isinstance(value, str):
             raise ConfigError(f"{what} must be text, got {value!r}", file=origin)

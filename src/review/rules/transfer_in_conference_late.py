@@ -32,6 +32,7 @@ import pandas as pd
 from ..vocab import normalise_text
 
 from ..workdays import add_working_days, working_days_between
+from .settings import param_or_setting
 from .base import (
     Context,
     _day_texts,
@@ -82,6 +83,20 @@ def local_authority(agency, words) -> str:
     return _authority(str(agency), tuple(str(w) for w in words or ()))
 
 
+def same_agency_codes(ctx: Context) -> np.ndarray:
+    """Per timeline row, an int64 code equal for the rows of one case by the same agency, a local authority under
+    another name being the same (settings.authority_agency_kinds, settings.authority_words: "Westshire CSC" is
+    "Westshire Children's Services"): the follow-up "by the same agency" was_not_brought and child_not_seen's
+    visits look for, as transfer_in_conference_late's conference by the same authority (`_authority_codes`).
+    Kept in the context (read-only)."""
+    if "same_agency_codes" not in ctx.extra:
+        codes = _authority_codes(ctx, ctx.settings.get("authority_agency_kinds") or (),
+                                 ctx.settings.get("authority_words") or ())
+        codes.flags.writeable = False
+        ctx.extra["same_agency_codes"] = codes
+    return ctx.extra["same_agency_codes"]
+
+
 def _authority_codes(ctx: Context, kinds, words) -> np.ndarray:
     """Per timeline row, an int64 code equal for the rows of one case whose agency is the same local authority:
     an agency of `kinds` by `local_authority` of its name, any other by its name alone. Each distinct agency
@@ -122,7 +137,8 @@ def transfer_in_conference_late(ctx: Context, params: dict) -> pd.DataFrame:
     triggers["deadline"] = add_working_days(triggers["_day"], n)
     # the conference by the same local authority: the notification's agency or another of its social care
     # agencies by the authority's name ("Westshire Children's Services" notified, "Westshire CSC" conference)
-    authority = _authority_codes(ctx, params["agency_kinds"], params.get("authority_words") or ())
+    authority = _authority_codes(ctx, params["agency_kinds"], param_or_setting(params, ctx.settings, "authority_words")
+                                 or ())
     response = first_response(ctx, triggers, conference, groups=authority)
     # a later notification by the same authority with no conference of its own between is the same transfer
     # (the sending authority's reminder, one per sibling, the request then its acceptance): the first counts

@@ -1,7 +1,8 @@
 """Rule `was_not_brought`: two or more missed health appointments (was not brought / did not attend)
 within 90 days with no follow-up by that agency — a contact at which the child was seen, or an
 escalation — within 14 days of the latest. A follow-up, timely or late, ends a pattern: the missed contacts
-counted at a trigger are those after the agency's latest follow-up before it.
+counted at a trigger are those after the agency's latest follow-up before it. "That agency" is also the same local
+authority under another name (s18, `same_agency_codes`: "Westshire CSC" for "Westshire Children's Services").
 
 Source: local was-not-brought protocols (a child who is not brought is a child at risk: the service
 follows up, reviews the pattern and escalates); NICE CG89 (failure to attend appointments as an alerting
@@ -23,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..sightings import seen_mask
+from .transfer_in_conference_late import same_agency_codes
 from .base import (
     DAY,
     Context,
@@ -70,7 +72,10 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     # an escalation that did not take place ("Strategy discussion cancelled", its escalation cell filled by
     # hand or by a profile) is no follow-up (`held_escalations`)
     follow_up = seen | held_escalations(ctx)
-    response = first_response(ctx, triggers, follow_up, same_agency=True)
+    # the follow-up by the same agency, a local authority under another name the same ("Westshire CSC" for
+    # "Westshire Children's Services": `same_agency_codes`)
+    agency_codes = same_agency_codes(ctx)
+    response = first_response(ctx, triggers, follow_up, groups=agency_codes)
     triggers = triggers.join(response)
     triggers = triggers[~triggers["timely"]]
     if triggers.empty:
@@ -81,7 +86,7 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     pairs = pairs[~(pairs["e__exact"] & (pairs["e_pos"] > pairs["t_index"]))]
     # a follow-up by the trigger's agency (timely or late) ends the pattern before it: only the missed contacts
     # after the agency's latest follow-up before the trigger count, so two patterns never share a missed contact
-    since = _last_follow_up(ctx, follow_up, pairs["t_index"].to_numpy(dtype="int64"))
+    since = _last_follow_up(ctx, follow_up, pairs["t_index"].to_numpy(dtype="int64"), agency_codes)
     pairs = pairs[pairs["e_pos"].to_numpy(dtype="int64") > since]
     count = pairs.groupby("t_index")["e__gcode"].nunique()
     t = triggers[triggers.index.isin(count[count >= params["min_missed"]].index)].copy()
@@ -152,12 +157,13 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     }, index=t.index)
 
 
-def _last_follow_up(ctx: Context, follow_up: pd.Series, rows: np.ndarray) -> np.ndarray:
+def _last_follow_up(ctx: Context, follow_up: pd.Series, rows: np.ndarray, agency_codes=None) -> np.ndarray:
     """Per timeline position of `rows`, the position of the latest exact-date row of `follow_up` by the same
-    agency of the same case before it in the timeline (-1: none). One binary search over the follow-ups'
-    (agency, position) keys."""
+    agency of the same case before it in the timeline (-1: none). `agency_codes` (per timeline row; None: the
+    agency's own, ``_agency``): which rows are one agency's (`same_agency_codes`). One binary search over the
+    follow-ups' (agency, position) keys."""
     tl = ctx.timeline
-    agency = tl["_agency"].to_numpy().astype("int64")
+    agency = (tl["_agency"].to_numpy() if agency_codes is None else np.asarray(agency_codes)).astype("int64")
     n = len(tl) + 1
     fu = np.flatnonzero(np.asarray(follow_up, dtype=bool) & tl["_exact"].to_numpy(dtype=bool))
     fu_keys = np.sort(agency[fu] * n + fu)
