@@ -563,23 +563,29 @@ def untimed(text) -> str:
     return _TIMED.sub(r"\1", str(text))
 
 
-def _untimed_uniques(uniques: np.ndarray, used: np.ndarray) -> np.ndarray:
-    """`uniques` with `untimed` applied to those at the positions `used` in which a vectorised search finds a
-    found/located cue followed by a time (a copy when one changes; the others as they are)."""
+def _rewritten_uniques(uniques: np.ndarray, used: np.ndarray, prefilter: str, rewrite) -> np.ndarray:
+    """`uniques` with `rewrite` applied to those at the positions `used` in which a vectorised search finds
+    `prefilter` (an RE2 pattern, case ignored): a copy when one changes, the others as they are."""
     from .rules.base import _prefiltered_caseless
 
     used = used[(used >= 0) & (used < len(uniques))]
     if not len(used):
         return uniques
-    hit = _prefiltered_caseless(pa.array(uniques[used], type=pa.large_string()), _TIMED_PREFILTER)
+    hit = _prefiltered_caseless(pa.array(uniques[used], type=pa.large_string()), prefilter)
     out = uniques
     for i in used[hit].tolist():
-        text = untimed(uniques[i])
+        text = rewrite(uniques[i])
         if text != uniques[i]:
             if out is uniques:
                 out = uniques.copy()
             out[i] = text
     return out
+
+
+def _untimed_uniques(uniques: np.ndarray, used: np.ndarray) -> np.ndarray:
+    """`uniques` with `untimed` applied to those at the positions `used` in which a vectorised search finds a
+    found/located cue followed by a time (a copy when one changes; the others as they are)."""
+    return _rewritten_uniques(uniques, used, _TIMED_PREFILTER, untimed)
 
 
 #: a label at the start of the text or of a line ("\nDischarge summary: "): what ingest writes before a further
@@ -609,20 +615,7 @@ def unlabelled(text) -> str:
 def _unlabelled_uniques(uniques: np.ndarray, used: np.ndarray) -> np.ndarray:
     """`uniques` with `unlabelled` applied to those at the positions `used` in which a vectorised search finds
     a label at a line's start (a copy when one changes; the others as they are)."""
-    from .rules.base import _prefiltered_caseless
-
-    used = used[(used >= 0) & (used < len(uniques))]
-    if not len(used):
-        return uniques
-    hit = _prefiltered_caseless(pa.array(uniques[used], type=pa.large_string()), _LABEL_PREFILTER)
-    out = uniques
-    for i in used[hit].tolist():
-        text = unlabelled(uniques[i])
-        if text != uniques[i]:
-            if out is uniques:
-                out = uniques.copy()
-            out[i] = text
-    return out
+    return _rewritten_uniques(uniques, used, _LABEL_PREFILTER, unlabelled)
 
 
 def _denied(contact_type: str, text: str, key: str = "") -> bool:

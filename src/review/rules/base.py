@@ -394,6 +394,21 @@ def _texts(ctx: Context, column: str) -> tuple[np.ndarray, np.ndarray]:
     return ctx.extra[key]
 
 
+def read_row_texts(ctx: Context, pos: np.ndarray, read, dtype=object) -> np.ndarray:
+    """``read(text, vocabulary key)`` for each timeline row at `pos`, where text is its description and action
+    read together ("description . action"): each distinct (case vocabulary, description, action) read once."""
+    if not len(pos):
+        return np.zeros(0, dtype=dtype)
+    (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
+    d, a = d_codes[pos].astype("int64"), a_codes[pos].astype("int64")
+    numbers, keys = row_vocabs(ctx)
+    vn = numbers[pos]
+    inverse, _ = pd.factorize((vn * (len(d_uniques) + 1) + d) * (len(a_uniques) + 1) + a)
+    found = np.array([read(str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]), keys[vn[i]])
+                      for i in _first_of_each(inverse)], dtype=dtype)
+    return found[inverse]
+
+
 def _first_of_each(inverse: np.ndarray) -> np.ndarray:
     """The position of the first occurrence of each code of `inverse` (codes numbered in order of first
     appearance, as `pd.factorize` numbers them), in code order: ``np.unique(inverse, return_index=True)[1]``

@@ -83,8 +83,8 @@ from .base import (
     fmt_date,
     joined,
     outcome_text,
+    read_row_texts,
     register,
-    row_vocabs,
     rows_of,
     window_pairs,
 )
@@ -389,32 +389,14 @@ def _read_pairs(ctx: Context, mask: np.ndarray, keywords, reader, params: dict) 
     pos = pos[_rows_matching(ctx, pos, keywords)]
     if not len(pos):
         return out
-    (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
-    d, a = d_codes[pos].astype("int64"), a_codes[pos].astype("int64")
-    numbers, keys = row_vocabs(ctx)
-    vn = numbers[pos]
-    inverse, _ = pd.factorize((vn * (len(d_uniques) + 1) + d) * (len(a_uniques) + 1) + a)
-    first = _first_of_each(inverse)
-    hits = np.array([reader(str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]), params, keys[vn[i]]) for i in first],
-                    dtype=bool)
-    out[pos] = hits[inverse]
+    out[pos] = read_row_texts(ctx, pos, lambda text, vocab: reader(text, params, vocab), dtype=bool)
     return out
 
 
 def _levels(ctx: Context, pos: np.ndarray, params: dict) -> np.ndarray:
     """The DASH level (`risk_level`: "medium", "standard" or "") of the timeline rows at `pos`, each distinct
     (case vocabulary, description, action) read once."""
-    if not len(pos):
-        return np.zeros(0, dtype=object)
-    (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
-    d, a = d_codes[pos].astype("int64"), a_codes[pos].astype("int64")
-    numbers, keys = row_vocabs(ctx)
-    vn = numbers[pos]
-    inverse, _ = pd.factorize((vn * (len(d_uniques) + 1) + d) * (len(a_uniques) + 1) + a)
-    first = _first_of_each(inverse)
-    found = np.array([risk_level(str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]), params, keys[vn[i]])
-                      for i in first], dtype=object)
-    return found[inverse]
+    return read_row_texts(ctx, pos, lambda text, vocab: risk_level(text, params, vocab))
 
 
 def _scored(ctx: Context, mask: np.ndarray, minimum: int) -> np.ndarray:

@@ -41,6 +41,7 @@ from .base import (
     held_escalations,
     joined,
     prepare,
+    read_row_texts,
     row_vocabs,
     rows_of,
     text_mentions,
@@ -157,15 +158,8 @@ def _decided(ctx: Context, mask: np.ndarray, keywords, negations: tuple, others:
     pos = pos[_rows_matching(ctx, pos, list(others))] if len(pos) else pos
     if not len(pos):
         return out
-    (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
-    d, a = d_codes[pos].astype("int64"), a_codes[pos].astype("int64")
-    numbers, keys = row_vocabs(ctx)
-    vn = numbers[pos]
-    inverse, _ = pd.factorize((vn * (len(d_uniques) + 1) + d) * (len(a_uniques) + 1) + a)
-    first = _first_of_each(inverse)
-    hits = np.array([decides(str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]), keywords, negations, others,
-                             keys[vn[i]]) for i in first], dtype=bool)
-    out[pos] = hits[inverse]
+    out[pos] = read_row_texts(ctx, pos, lambda text, vocab: decides(text, keywords, negations, others, vocab),
+                              dtype=bool)
     return out
 
 
