@@ -165,8 +165,9 @@ def neglect_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     if t.empty:
         return t
     r, none_text = late_referral(ctx, t, found[late], params)
-    young = _under_months(tl, np.isin(np.arange(len(tl)), t.index.to_numpy()),
-                          params.get("high_severity_below_age_months"))[t.index.to_numpy()]
+    at = np.zeros(len(tl), dtype=bool)
+    at[t.index.to_numpy()] = True  # the triggers' rows (rows_of keeps the timeline's positions as the index)
+    young = _under_months(tl, at, params.get("high_severity_below_age_months"))[t.index.to_numpy()]
     high = young | suspect | (count >= int(params["high_severity_min_episodes"]))
 
     out = deadline_rows(t, r, "referral to children's social care (or a strategy discussion, section 47 enquiry or"
