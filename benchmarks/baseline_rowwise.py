@@ -1628,6 +1628,59 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 continue
             flags.append(_flag("transfer_in_conference_late", r, deadline, _capped(action, r["_day"], None, death)))
 
+    # neglect_not_escalated (s19) --------------------------------------------------------------------
+    if "neglect_not_escalated" in p:
+        q = p["neglect_not_escalated"]
+
+        def text_of(x):
+            return _text(x.get("description")) + " . " + _text(x.get("action"))
+
+        def under(x, months):
+            # the child under `months` months at the contact (before that birthday; unknown age: no)
+            if months is None or x["age_days"] is None or x["age_days"] < 0:
+                return False
+            return x["_day"] < _add_months(x["_day"] - dt.timedelta(days=x["age_days"]), int(months))
+
+        def neglect_row(x):
+            # an agency's record of neglect or weight loss (not social care's, not a letter, not on a plan, not a
+            # record of receiving another agency's concern)
+            return (x["_exact"] and tag_in(x, q["neglect_tags"])
+                    and x.get("agency_kind") not in (q.get("trigger_not_agency_kinds") or ())
+                    and x.get("contact_type") not in (q.get("trigger_not_contact_types") or ())
+                    and not (q.get("not_on_cp_plan") and x.get("on_cp_plan") is True)
+                    and not (q.get("received_keywords") and _mentioned(
+                        text_of(x), q["received_keywords"], tuple(q.get("received_negations") or ()))))
+
+        # an event group injury_not_escalated reads (an injury under 2, a harm said to be inflicted) is its
+        injured = {x["_gcode"] for x in tl if x["_exact"] and (
+            (tag_in(x, q.get("injury_any_age_tags") or ()) and x["age_days"] is not None and x["age_days"] >= 0)
+            or (tag_in(x, q.get("injury_tags") or ()) and under(x, q.get("injury_below_age_months"))))}
+        rows = [x for x in tl if neglect_row(x) and x["_gcode"] not in injured]
+        episodes = _first_per_group(rows)
+        suspect_groups = {x["_gcode"] for x in rows if q.get("suspect_keywords") and _mentioned(
+            text_of(x), q["suspect_keywords"], tuple(q.get("suspect_negations") or ()))}
+        window = dt.timedelta(days=int(q["repeat_window_days"]))
+        open_kinds = list(q.get("open_enquiry_escalations") or ())
+        for r in episodes:
+            count = sum(1 for y in episodes if r["_day"] - window <= y["_day"] <= r["_day"])
+            suspect = r["_gcode"] in suspect_groups
+            if not (suspect or count >= int(q["repeat_min_episodes"])):
+                continue
+            deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
+            action = first_answer(r["_day"], q)
+            if action is not None and action["_day"] <= deadline:
+                continue
+            # an enquiry already under way: a held strategy discussion, s47 enquiry or conference in the days before
+            if open_kinds and q.get("open_enquiry_days") is not None and any(
+                    x["_exact"] and r["_day"] - dt.timedelta(days=int(q["open_enquiry_days"])) <= x["_day"] <= r["_day"]
+                    and esc_held(x, open_kinds) for x in tl):
+                continue
+            flag = _flag("neglect_not_escalated", r, deadline, _capped(action, r["_day"], q.get("response_max_days"), death),
+                         cut=_cut(death, r["_day"], q.get("response_max_days")))
+            flag["severity"] = ("high" if suspect or count >= int(q["high_severity_min_episodes"])
+                                or under(r, q.get("high_severity_below_age_months")) else "medium")
+            flags.append(flag)
+
     # one flag per flag id, like the package; none triggered, or due, after the child's death
     out, ids = [], set()
     for f in flags:
