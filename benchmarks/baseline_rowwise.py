@@ -1238,19 +1238,46 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     # closure_with_open_concerns ---------------------------------------------------------------------
     if "closure_with_open_concerns" in p:
         q = p["closure_with_open_concerns"]
+
+        def by_service(x):
+            # a health service holding the child's case (school nursing, health visiting, CAMHS): the package's
+            # `service_agencies`
+            return (bool(q.get("service_closure_agencies")) and x.get("agency_kind") in (q.get("service_closure_agency_kinds") or ())
+                    and agency_named(x.get("agency"), q["service_closure_agencies"]))
+
+        def is_closure(x):
+            # the row's type, or its action recording the case closed (a home visit's "Case closed - NFA."), or a
+            # health service's action closing its case ("Case closed": the package's `service_closures`)
+            return x["_exact"] and (
+                _held(x, q["closure_contact_types"])
+                or (q.get("closure_in_action", True) and _closed_in_action(x, settings))
+                or (by_service(x) and bool(q.get("service_closure_keywords")) and _mentioned(
+                    _text(x.get("action")), q["service_closure_keywords"], tuple(q.get("service_closure_negations") or ()))))
+
+        def assesses(x):
+            return esc_held(x, q["assessed_by"]) or _held(x, q["assessed_by"])
+
+        def meeting(x):  # a multi-agency meeting held on a closing row (`assessed_at_closure`)
+            kinds = q.get("assessed_at_closure") or ()
+            return esc_held(x, kinds) or _held(x, kinds)
+
+        closing = [is_closure(x) for x in tl]
+        # the events recording a referral (a row of closing_referral_types, or social care's receipt of one)
+        referral_events = {x["_gcode"] for x in tl
+                           if x.get("contact_type") in (q.get("closing_referral_types") or ()) or any_receipt(x)}
         for r in tl:
-            # the row's type, or its action recording the case closed (a home visit's "Case closed - NFA.")
-            closed = _held(r, q["closure_contact_types"]) or (q.get("closure_in_action", True)
-                                                              and _closed_in_action(r, settings))
-            if not (closed and r["_exact"]):
+            if not closing[r["_pos"]]:
                 continue
             lo = r["_day"] - dt.timedelta(days=q["window_days"])
             for c in tl:
+                own = c["_gcode"] == r["_gcode"]
                 if (c["_day"] is None or not counted_tags(c) or not (lo <= c["_day"] <= r["_day"])
-                        or c["_pos"] >= r["_pos"] or c["_gcode"] == r["_gcode"]):
+                        or (own and r["_gcode"] not in referral_events) or (not own and c["_pos"] >= r["_pos"])):
                     continue
-                assessed = any(x["_day"] is not None and c["_day"] <= x["_day"] <= r["_day"]
-                               and (esc_held(x, q["assessed_by"]) or _held(x, q["assessed_by"])) for x in tl)
+                # a closing row assesses only its own concerns, unless it records a multi-agency meeting held
+                assessed = assesses(c) or any(
+                    x["_day"] is not None and c["_day"] <= x["_day"] <= r["_day"] and assesses(x)
+                    and (own or not closing[x["_pos"]] or meeting(x)) for x in tl)
                 if not assessed:
                     flags.append(_flag("closure_with_open_concerns", r, r["_day"]))
                     break
