@@ -1085,6 +1085,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             clocks = set()
             alive_clocks = set()  # clocks of gaps past the limit at a contact the child's death leaves
             starts = {}
+            late = {}  # clock -> the first contact past the limit when it is a sighting by a non-holder
             for i, r in enumerate(tl):
                 if not on(r):
                     run_start = None
@@ -1094,14 +1095,20 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 starts[i] = run_start
                 if not r["_exact"]:
                     continue
-                # a contact that saw the child, or one on the day of its death, triggers no flag: the flag
-                # belongs to an agency that had contact and did not see the living child
-                if (_seen(r) and not holder(r, variant)) or (death is not None and r["_day"] >= death):
+                # one on the day of its death triggers no flag: the arrival of a child who has died
+                if death is not None and r["_day"] >= death:
                     continue
                 seen_days = [x["_day"] for x in tl if _seen(x) and x["_day"] is not None
                              and x["_day"] < r["_day"]]
                 clock = max(seen_days) if seen_days else run_start
                 clock = max(clock, run_start)
+                # a contact that saw the child triggers no flag (the flag belongs to an agency that had contact
+                # and did not see the child), but the first past the limit of a stretch with no such contact past
+                # it, ended by that sighting, is flagged against the case's holders below
+                if _seen(r) and not holder(r, variant):
+                    if (r["_day"] - clock).days > max_days:
+                        late.setdefault(clock, r)
+                    continue
                 if (r["_day"] - clock).days > max_days:
                     if case.get("date_of_death") is None or r["_day"] <= case["date_of_death"]:
                         alive_clocks.add(clock)
@@ -1110,6 +1117,13 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                         deadline = clock + dt.timedelta(days=max_days)
                         action = _capped(_first(tl, clock + dt.timedelta(days=1), lambda x: _seen(x)), r["_day"], None, death)
                         flags.append(_flag("child_not_seen", r, deadline, action, variant, cut=death))
+            # a stretch past the limit with no unseen contact past it, ended by another agency's sighting: at the
+            # sighting (the package's variant ..._seen_late), the agencies holding the case named in its text
+            for clock, r in late.items():
+                if clock not in clocks:
+                    action = _capped(_first(tl, clock + dt.timedelta(days=1), lambda x: _seen(x)), r["_day"], None, death)
+                    flags.append(_flag("child_not_seen", r, clock + dt.timedelta(days=max_days), action,
+                                       variant + "_seen_late", cut=death))
             # a stretch still running at the end of the review, unseen past the limit: censored at the end,
             # triggered by the stretch's last exact-date contact before the end, or its last contact when it
             # has only partial dates (unless a contact already flagged it)
