@@ -68,7 +68,9 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     frames = [f for f in frames if f is not None and not f.empty]
     if len(frames) < 2:
         return frames[0] if frames else events.iloc[0:0]
-    return pd.concat(frames)
+    flags = pd.concat(frames)
+    # an agency's own flag has no variant: its id stays the one it had before the variant was added
+    return flags.assign(variant=flags["variant"].astype(object).where(flags["variant"].notna(), ""))
 
 
 def _per_agency(ctx: Context, params: dict, events: pd.DataFrame, seen: pd.Series) -> pd.DataFrame:
