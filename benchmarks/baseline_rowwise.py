@@ -1359,6 +1359,45 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             flags.append(_flag("repeat_referrals_closed", r, closure["_day"], _capped(action, r["_day"], None, death),
                                cut=death))
 
+    # withdrawn_with_concerns (s19) ------------------------------------------------------------------
+    if "withdrawn_with_concerns" in p:
+        q = p["withdrawn_with_concerns"]
+        ignored = set(q.get("ignore_tags") or ())
+
+        def setting_key(x):  # the setting, a local authority under another name the same (`same_agency_codes`)
+            if x.get("agency_kind") in (settings.get("authority_agency_kinds") or ()):
+                return ("la", local_authority(x.get("agency"), settings.get("authority_words") or ()))
+            return ("agency", x.get("agency"))
+
+        def leaves(x):  # a setting's row recording the child leaving it (its words, not negated)
+            return (x.get("agency_kind") in q["setting_agency_kinds"] and x["_exact"] and _mentioned(
+                _text(x.get("description")) + " . " + _text(x.get("action")), q["leaving_keywords"],
+                tuple(q.get("leaving_negations") or ())))
+
+        leavings = _first_per_group([r for r in tl if leaves(r)])
+        n_days = int(q["within_working_days"])
+        kept, previous = [], None
+        # the same leaving recorded twice by the setting within the notification time of the first is one
+        for r in sorted(leavings, key=lambda x: (setting_key(x), x["_day"], x["_pos"])):
+            deadline = _add_working_days(r["_day"], n_days)
+            again = previous is not None and setting_key(previous[0]) == setting_key(r) and r["_day"] <= previous[1]
+            previous = (r, deadline)
+            if not again:
+                kept.append((r, deadline))
+        for r, deadline in sorted(kept, key=lambda f: f[0]["_pos"]):
+            lo = r["_day"] - dt.timedelta(days=int(q["concern_window_days"]))
+            held = {c["_gcode"] for c in tl if c["_day"] is not None and lo <= c["_day"] <= r["_day"]
+                    and not (c["_exact"] and c["_pos"] > r["_pos"])
+                    and c.get("agency_kind") in q["setting_agency_kinds"] and setting_key(c) == setting_key(r)
+                    and [t for t in counted_tags(c) if t not in ignored]}
+            if len(held) < int(q["min_concerns"]):
+                continue
+            action = first_answer(r["_day"], q)
+            if action is None or action["_day"] > deadline:
+                action = _capped(action, r["_day"], q.get("response_max_days"), death)
+                flags.append(_flag("withdrawn_with_concerns", r, deadline, action,
+                                   cut=_cut(death, r["_day"], q.get("response_max_days"))))
+
     # assessment_wait --------------------------------------------------------------------------------
     if "assessment_wait" in p:
         q = p["assessment_wait"]

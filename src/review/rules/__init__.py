@@ -31,6 +31,7 @@ from . import (  # noqa: F401  (importing a rule module registers it)
     strategy_no_conference,
     transfer_in_conference_late,
     was_not_brought,
+    withdrawn_with_concerns,
 )
 from .base import REGISTRY, Context, prepare
 from .knowledge import agency_knowledge
@@ -53,6 +54,7 @@ RULE_IDS = (
     "self_harm_not_referred",
     "transfer_in_conference_late",
     "repeat_referrals_closed",
+    "withdrawn_with_concerns",
 )
 
 FLAG_TABLE_COLUMNS = {**FLAG_COLUMNS, "case_id": "string"}
