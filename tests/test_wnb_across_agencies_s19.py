@@ -169,3 +169,14 @@ def test_case_yml_additional_needs(tmp_path, written, read):
 def test_case_yml_additional_needs_of_another_kind_is_an_error(tmp_path):
     with pytest.raises(ConfigError, match="additional_needs must be a text or a list of texts"):
         load_case(_case_yml(tmp_path, "additional_needs: {autism: yes}\n"))
+
+
+def test_the_anonymised_manifest_does_not_name_the_childs_needs(tmp_path):
+    from types import SimpleNamespace
+
+    from review.build import _case_values
+
+    config = load_case(_case_yml(tmp_path, "additional_needs: [autism, EHCP]\n"))
+    plain = SimpleNamespace(text=lambda s: s, path=lambda s: s)
+    assert _case_values(config, None)["additional_needs"] == ["autism", "EHCP"]
+    assert _case_values(config, plain)["additional_needs"] == "[redacted]"
