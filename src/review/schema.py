@@ -70,6 +70,11 @@ CONCERN_TAGS = (
     # sexual activity, contraception, a sexually transmitted infection: a concern by the child's age (under 16:
     # exploitation_not_referred's underage_sexual_activity)
     "sexual_activity",
+    # (s19) child sexual abuse disclosed, alleged or suspected; sexualised behaviour beyond the child's age; an
+    # adult in the child's life who poses a risk to children (a registered sex offender, "Schedule 1 offender")
+    "sexual_abuse",
+    "sexualised_behaviour",
+    "risk_to_children",
 )
 
 INJURY_TAGS = ("bruising", "head_injury", "fracture", "burn", "other_injury")
