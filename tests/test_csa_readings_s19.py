@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from review.config import load_vocab
+from review.sightings import read_sighting
 from review.vocab import tag_concerns
 
 
@@ -40,3 +41,11 @@ def test_child_sexual_abuse_and_its_signs_are_concerns(vocab, text, tag):
 ])
 def test_negated_and_adults_readings_are_none(vocab, text, tag):
     assert tag not in tag_concerns(text, vocab)
+
+
+def test_not_seen_alone_is_a_child_seen(vocab):
+    text = "Leah attended with mother. Cutting 3 times a week. Not seen alone."
+    assert "child_not_seen" not in tag_concerns(text, vocab)  # was: child_not_seen ("not seen" inside it)
+    assert read_sighting("clinic_appointment", "", "Child not seen alone.") is True  # was: False
+    assert "child_not_seen" in tag_concerns("Home visit. Child not seen.", vocab)  # unchanged
+    assert read_sighting("home_visit", "", "Mother not seen alone.") is None  # someone else: unknown

@@ -388,6 +388,9 @@ class Vocabulary:
     pseudo: Phrases = field(default_factory=Phrases)
     breaks: Phrases = field(default_factory=Phrases)
     exceptions: Phrases = field(default_factory=Phrases)
+    # phrases that contain a concern keyword but name no concern ("not seen alone": the child was seen),
+    # blanked for the concern search only (`concern_keyword_exceptions`; a sighting cue may still read them)
+    concern_exceptions: Phrases = field(default_factory=Phrases)
     escalation_cues: Phrases = field(default_factory=Phrases)  # negation_cues + escalation_negation_cues
     escalation_post_cues: Phrases = field(default_factory=Phrases)
     escalation_next_cues: Phrases = field(default_factory=Phrases)  # straight after the keyword only
@@ -625,6 +628,8 @@ class Vocabulary:
         out.pseudo = Phrases(_as_list(vocab.get("negation_pseudo"), "negation_pseudo"))
         out.breaks = Phrases(_as_list(vocab.get("negation_breaks"), "negation_breaks"))
         out.exceptions = Phrases(_as_list(vocab.get("keyword_exceptions"), "keyword_exceptions"))
+        out.concern_exceptions = Phrases(_as_list(vocab.get("concern_keyword_exceptions") or [],
+                                                  "concern_keyword_exceptions"))
         out.escalation_cues = Phrases(
             _as_list(vocab.get("negation_cues"), "negation_cues")
             + _as_list(vocab.get("escalation_negation_cues"), "escalation_negation_cues")
@@ -2464,7 +2469,14 @@ def tag_concerns(text, vocab) -> list[str]:
     v = compile_vocab(vocab)
     tags = set()
     adults: list = []  # an adult's self-harm or missing episode (adults_concerns): read as the parent's
-    for _, _, keyword in v.find_spans(v.stated_weight_drop(v.counted_tablets(v.tokens(text))), v.concerns, adults):
+    tokens = v.tokens(text)
+    if v.concern_exceptions and not v.concern_exceptions._by_first.keys().isdisjoint(tokens):
+        excepted = v.concern_exceptions.find(tokens)
+        if excepted:
+            tokens = list(tokens)  # the cached tokens are shared (`Vocabulary.tokens`): read-only
+            for start, end, _ in excepted:
+                tokens[start:end] = [_EXCEPTED] * (end - start)
+    for _, _, keyword in v.find_spans(v.stated_weight_drop(v.counted_tablets(tokens)), v.concerns, adults):
         tags.update(v.concern_tags[keyword])
     for _, _, keyword in adults:
         tags.update(v.adults_concern_keywords[keyword])
