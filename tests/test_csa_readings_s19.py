@@ -28,6 +28,8 @@ def vocab():
     ("Home visit to Gary Holt (MAPPA category 1, RSO).", "risk_to_children"),
     ("PNC: convicted 2017 of making indecent images of children.", "risk_to_children"),
     ("Mother's new partner is a Schedule 1 offender.", "risk_to_children"),
+    ("Leah Corrigan (13), pregnant.", "sexual_activity"),
+    ("Leah told a friend she might be pregnant.", "sexual_activity"),
 ])
 def test_child_sexual_abuse_and_its_signs_are_concerns(vocab, text, tag):
     assert tag in tag_concerns(text, vocab)  # was: no tag
@@ -38,6 +40,8 @@ def test_child_sexual_abuse_and_its_signs_are_concerns(vocab, text, tag):
     ("No concerns of sexual abuse.", "sexual_abuse"),
     ("Mother was sexually abused as a child.", "sexual_abuse"),  # the mother's own history
     ("Mum has a history of childhood sexual abuse.", "sexual_abuse"),
+    ("Mother is 30 weeks pregnant.", "sexual_activity"),  # the mother's pregnancy (adults_concerns)
+    ("Mum pregnant with third child.", "sexual_activity"),
 ])
 def test_negated_and_adults_readings_are_none(vocab, text, tag):
     assert tag not in tag_concerns(text, vocab)
