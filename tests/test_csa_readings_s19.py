@@ -9,7 +9,7 @@ import pytest
 
 from review.config import load_vocab
 from review.sightings import read_sighting
-from review.vocab import tag_concerns
+from review.vocab import description_contact_type, tag_concerns
 
 
 @pytest.fixture(scope="module")
@@ -53,3 +53,15 @@ def test_not_seen_alone_is_a_child_seen(vocab):
     assert read_sighting("clinic_appointment", "", "Child not seen alone.") is True  # was: False
     assert "child_not_seen" in tag_concerns("Home visit. Child not seen.", vocab)  # unchanged
     assert read_sighting("home_visit", "", "Mother not seen alone.") is None  # someone else: unknown
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ABE interview not progressed as Leah has retracted. No CP medical as no physical signs reported.", ""),  # was cp_medical
+    ("No home visit this week.", ""),
+    ("CP medical arranged.", "cp_medical"),
+    ("Home visit - no concerns.", "home_visit"),
+    ("Mother not at home for home visit.", "home_visit"),
+    ("Nil concerns at home visit.", "home_visit"),
+])
+def test_a_negated_contact_type_in_a_description_is_not_the_contact(vocab, text, expected):
+    assert description_contact_type(text, vocab) == expected

@@ -2398,6 +2398,12 @@ def _type_hits(v: Vocabulary, tokens: list[str], *, cell: bool = False) -> list:
                         hits.append((i, i + k, rank_of[keyword]))
     if not hits:
         return hits
+    if not cell and not v.cues._by_first.keys().isdisjoint(tokens):
+        # (s19) a type keyword a negation cue stands straight before names no contact ("No CP medical as no
+        # physical signs", "no home visit this week"): not this row's type
+        hits = _not_negated_types(v, tokens, hits)
+        if not hits:
+            return hits
     cued = not (v.contact_type_context_cues._by_first.keys().isdisjoint(tokens)
                 and v.contact_type_reported_cues._by_first.keys().isdisjoint(tokens))
     if cued or (len(hits) > 1 and _may_drop(v, hits)):
@@ -2407,6 +2413,24 @@ def _type_hits(v: Vocabulary, tokens: list[str], *, cell: bool = False) -> list:
         # read as a description is; one the cell names beside them still wins ("A&E letter": a letter)
         hits = kept if kept or not cell else hits
     return hits
+
+
+#: the most words between a negation cue and the type keyword it denies in a description ("No CP medical", "no
+#: formal strategy discussion"; not "Not at home for the home visit": the visit was made)
+_TYPE_NEGATION_WINDOW = 1
+
+
+def _not_negated_types(v: Vocabulary, tokens: list[str], hits: list) -> list:
+    """`hits` (start, end, rank) less those a negation cue (`negation_cues`, not inside a keyword or a concern
+    keyword: "did not attend", "child not seen" negate nothing) stands before with at most
+    `_TYPE_NEGATION_WINDOW` words between, in its clause."""
+    keywords = [(s, e, v.contact_types[r]) for s, e, r in hits]
+    scope = Scope(v, tokens, keywords)
+    pre = scope.cues(v.cues)
+    if not pre:
+        return hits
+    return [h for h in hits
+            if not any(c[1] <= h[0] and scope.reaches(c[1], h[0], _TYPE_NEGATION_WINDOW, True) for c in pre)]
 
 
 def _may_drop(v: Vocabulary, hits: list) -> bool:
