@@ -20,7 +20,10 @@ MULTI_SEP = "; "
 
 DATE_PRECISIONS = ("day", "month", "year", "approximate", "season")
 
-AGENCY_KINDS = ("health", "social care", "police", "youth justice", "education", "housing", "voluntary", "other")
+#: (s19) probation: the Probation Service (National Probation Service, community rehabilitation companies), a
+#: statutory safeguarding partner and, with the police and prisons, a MAPPA responsible authority
+AGENCY_KINDS = ("health", "social care", "police", "youth justice", "probation", "education", "housing", "voluntary",
+                "other")
 
 #: contact types (ids); labels for display are in vocab.yml
 CONTACT_TYPES = (
