@@ -50,6 +50,7 @@ from rapidfuzz import fuzz, utils
 from review.config import package_data
 from review.rules.base import _mentioned  # a keyword mentioned and not negated, in one text
 from review.rules.base import content_anchor, content_key, source_order_key  # a contact's anchor, one row
+from review.rules.base import plans_as_records  # the vocabulary a planned decision is read with
 from review.rules.base import referral_text_day  # the day one referral row's text dates its referral on
 from review.rules.base import keyword_referral_day  # the day one row's words date the (CAMHS) referral it records on
 from review.rules.base import agency_declined_text  # a CAMHS record of the referral going nowhere (one text)
@@ -154,6 +155,16 @@ def _esc_denied(r: dict, kind: str) -> bool:
 
 
 _VOCAB: list = []
+
+
+_PLANNED: dict = {}
+
+
+def _planned_vocab(cues: tuple) -> dict:
+    """The package vocabulary with `cues` out of its plan cues (review.rules.base.plans_as_records)."""
+    if cues not in _PLANNED:
+        _PLANNED[cues] = plans_as_records(_package_vocab(), cues)
+    return _PLANNED[cues]
 
 
 def _package_vocab() -> dict:
@@ -929,7 +940,12 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                         q.get("decision_in_text", True) and any(records_type(t, _text(x.get("description")) + " . " + _text(x.get("action")),
                                                                  _package_vocab()) for t in q["decision_contact_types"])))
                     or q.get("decision_in_text", True) and compile_vocab(_package_vocab()).declines_referral(
-                        _text(x.get("description")) + " . " + _text(x.get("action"))))
+                        _text(x.get("description")) + " . " + _text(x.get("action")))
+                    # a social care row arranging the response ("Strategy discussion to be arranged")
+                    or x.get("agency_kind") in q["decision_agency_kinds"] and q.get("decision_in_text", True)
+                    and q.get("decision_plan_cues") and any(records_type(
+                        t, _text(x.get("description")) + " . " + _text(x.get("action")), _planned_vocab(
+                            tuple(q["decision_plan_cues"]))) for t in q.get("decision_planned_types") or ()))
 
         referrals = _first_per_group([r for r in tl if esc_held(r, ["referral_to_csc"]) and r["_exact"]])
         made = []  # (case, the day a referral trigger counts from, its first decision or None)
@@ -938,6 +954,14 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             r["_referred"] = referral_text_day(r.get("description"), r.get("action"), r["_day"], review_end) or r["_day"]
             r["_decision"] = _first(tl, r["_referred"], decision)
             made.append(r)
+        if q.get("one_referral_per_agency_day", True):
+            # an agency's rows counted from the same day are one referral (the first row's)
+            kept, seen_days = [], set()
+            for r in referrals:
+                if (r.get("agency"), r["_referred"]) not in seen_days:
+                    seen_days.add((r.get("agency"), r["_referred"]))
+                    kept.append(r)
+            referrals, made = kept, list(kept)
         if q.get("receipts_trigger"):
             # social care's record of receiving a referral: a trigger of its own (variant receipt), from its day,
             # unless in a referral's group, or the receipt of the latest referral made up to

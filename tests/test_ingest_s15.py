@@ -130,28 +130,29 @@ def test_header_row_past_the_end_still_stops_the_case(tmp_path):
 def test_other_columns_keep_the_sheets_column_order(tmp_path):
     make_case(tmp_path, [{"path": "police.xlsx", "agency": "Police"}])
     write_xlsx(tmp_path / "police.xlsx", [
-        ["Date", "Zulu ref", "Details", "Officer", "Beat", "Action"],
+        # (s19: "Officer" names the practitioner now, profiles.yml role; "Shift" is a column no field names)
+        ["Date", "Zulu ref", "Details", "Shift", "Beat", "Action"],
         ["01/02/2023", "Z-1", "Call to the address, child present", "PC 1234", "B7", "none"],
         ["02/02/2023", None, "Follow-up visit", "DS Okoro", "A2", "none"],
     ])
     contacts, report = load_contacts(load_case_config(tmp_path))
-    assert list(json.loads(contacts["extra"].iloc[0])) == ["Zulu ref", "Officer", "Beat"]
-    assert contacts["extra"].iloc[0] == '{"Zulu ref": "Z-1", "Officer": "PC 1234", "Beat": "B7"}'
-    assert other_columns_text(contacts["extra"].iloc[1]) == "Officer: DS Okoro; Beat: A2"
-    assert report.files[0].unmapped_columns == ["Zulu ref", "Officer", "Beat"]
+    assert list(json.loads(contacts["extra"].iloc[0])) == ["Zulu ref", "Shift", "Beat"]
+    assert contacts["extra"].iloc[0] == '{"Zulu ref": "Z-1", "Shift": "PC 1234", "Beat": "B7"}'
+    assert other_columns_text(contacts["extra"].iloc[1]) == "Shift: DS Okoro; Beat: A2"
+    assert report.files[0].unmapped_columns == ["Zulu ref", "Shift", "Beat"]
 
 
 def test_the_built_chronology_shows_other_columns_in_the_sheets_order(tmp_path, capsys):
     make_case(tmp_path / "case", [{"path": "police.xlsx", "agency": "Police"}])
     write_xlsx(tmp_path / "case" / "police.xlsx", [
-        ["Date", "Details", "Occurrence number", "Attending officer", "Area"],
+        ["Date", "Details", "Occurrence number", "Attending unit", "Area"],  # (s19: "Attending officer" is the role)
         ["01/02/2023", "Call to the address", "OC-77", "PC 1234", "North"],
     ])
     assert main(["build", str(tmp_path / "case"), "--out", str(tmp_path / "out")]) in (0, 1)
     import csv
     with open(tmp_path / "out" / "chronology.csv", encoding="utf-8-sig", newline="") as handle:
         (row,) = list(csv.DictReader(handle))
-    assert row["Other columns"] == "Occurrence number: OC-77; Attending officer: PC 1234; Area: North"
+    assert row["Other columns"] == "Occurrence number: OC-77; Attending unit: PC 1234; Area: North"
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -76,7 +76,7 @@ def test_the_type_cells_agency_words_are_the_agency_contact_types_ones_and_more(
     raw = dict(VOCAB)
     assert "ed" not in raw["agency_type_cells"]["ae_attendance"]["agencies"]
     v = Vocabulary.from_dict(raw)
-    (_, cell_words, _, _), = [e for e in v.agency_type_cells if e[0] == "ae_attendance"]
+    (_, cell_words, *_), = [e for e in v.agency_type_cells if e[0] == "ae_attendance"]
     (_, agency_words, _, _), = [e for e in v.agency_contact_types if e[0] == "ae_attendance"]
     for name in ["Northgate ED", "St Brendan's A&E", "Paediatric Emergency Department", "Westshire Casualty"]:
         assert agency_words.find(v.agency_tokens(name)) and cell_words.find(v.agency_tokens(name))

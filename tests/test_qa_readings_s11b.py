@@ -55,9 +55,15 @@ STARTED = [
 ]
 NOT_STARTED = [
     ("Phone call", "Initial assessment not started"),
+    # (s19) a wait is still no decision
+    ("Phone call", "Awaiting strategy discussion"),
+    ("Phone call", "Spoke to mother about the referral"),
+]
+#: (s19) social care arranging the response decides the next steps and the type of response (Working Together
+#: 2023, ch. 2; rules.yml referral_no_decision.decision_plan_cues): these were no decision before s19
+PLANNED = [
     ("Contact", "Referral received from GP, assessment to be completed"),
     ("Phone call", "Strategy discussion to be arranged"),
-    ("Phone call", "Spoke to mother about the referral"),
 ]
 
 
@@ -74,6 +80,11 @@ def test_2_the_rows_are_typed_as_ingest_types_them():
 
 @pytest.mark.parametrize("type_text,text", STARTED)
 def test_2_an_assessment_started_the_day_after_is_a_timely_decision(type_text, text):
+    assert both(referral_then(type_text, text), "referral_no_decision") == []
+
+
+@pytest.mark.parametrize("type_text,text", PLANNED)
+def test_2_social_care_arranging_the_response_is_a_timely_decision(type_text, text):
     assert both(referral_then(type_text, text), "referral_no_decision") == []
 
 

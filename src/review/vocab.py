@@ -360,6 +360,11 @@ class Vocabulary:
     # the cues after which every keyword of the clause is an event another agency told of (`contact_type_reported_cues`)
     contact_type_reported_cues: Phrases = field(default_factory=Phrases)
     contact_type_letter_subjects: frozenset = frozenset()
+    # a letter or report another agency sent (`received_letter_*`): the escalations its description names are the
+    # sender's (`detect_escalations`)
+    received_letter_types: frozenset = frozenset()
+    received_letter_cues: Phrases = field(default_factory=Phrases)
+    received_letter_within: int = 3
     # an agency whose name says what its contacts are (`agency_contact_types`): (type, its agency words, the types
     # its rows' descriptions name that are read as that type, the types its outcome is read for)
     agency_contact_types: list = field(default_factory=list)
@@ -541,6 +546,15 @@ class Vocabulary:
             _as_list(vocab.get("contact_type_context_cues"), "contact_type_context_cues"))
         out.contact_type_reported_cues = Phrases(
             _as_list(vocab.get("contact_type_reported_cues"), "contact_type_reported_cues"))
+        out.received_letter_types = frozenset(_as_list(vocab.get("received_letter_types"), "received_letter_types"))
+        for name in out.received_letter_types:
+            if name not in CONTACT_TYPES:
+                raise ConfigError(f"vocabulary received_letter_types: {unknown_name_message(name, 'contact type', CONTACT_TYPES)}")
+        out.received_letter_cues = Phrases(_as_list(vocab.get("received_letter_cues"), "received_letter_cues"))
+        within = vocab.get("received_letter_within", 3)
+        if not isinstance(within, int) or isinstance(within, bool) or within < 0:
+            raise ConfigError(f"vocabulary received_letter_within must be a whole number >= 0, got {within!r}")
+        out.received_letter_within = within
         subjects = _as_list(vocab.get("contact_type_letter_subjects"), "contact_type_letter_subjects")
         for name in subjects:
             if name not in CONTACT_TYPES:
@@ -586,7 +600,9 @@ class Vocabulary:
                 if isinstance(own, Mapping) else []
             out.agency_type_cells.append((
                 contact_type, Phrases(shared + _as_list(entry.get("agencies"), f"{where}.agencies")),
-                frozenset(kinds), Phrases(_as_list(entry.get("cells"), f"{where}.cells"))))
+                frozenset(kinds), Phrases(_as_list(entry.get("cells"), f"{where}.cells")),
+                frozenset(" ".join(w.split()) for w in map(normalise_text, _as_list(
+                    entry.get("whole_cells"), f"{where}.whole_cells")) if w)))
             anywhere = _as_list(entry.get("any_agency_cells"), f"{where}.any_agency_cells")
             if anywhere:
                 out.any_agency_type_cells.append((
@@ -1668,6 +1684,16 @@ class Vocabulary:
             return Phrases()
         return self.denial_phrases(sorted(self.plan_escalation_types)[0])
 
+    def received_letter(self, description: str) -> bool:
+        """Does a description open with one of `received_letter_cues` (starting within its first
+        `received_letter_within` words): a letter or report another agency sent ("Letter from Westshire Sexual
+        Health: ...", "Copy of letter from paediatrician", "Discharge summary from Westshire General")?"""
+        cues = self.received_letter_cues
+        if not cues:
+            return False
+        tokens = self.tokens(description)[:self.received_letter_within + 4]
+        return any(start <= self.received_letter_within for start, _, _ in cues.find(tokens))
+
     def received_referral(self, text: str) -> bool:
         """Does `text` record a referral coming in: "received" or "receipt" in it, or a referral's words
         followed by "from" ("Referral from HV received", "Referral received from school", "Receipt of referral
@@ -2254,8 +2280,9 @@ def agency_cell_contact_type(type_text, agency, vocab) -> str:
         return ""
     tokens = v._except(normalise_text(str(type_text)).split())
     names = [str(name) for name in ((agency,) if isinstance(agency, str) else agency) if not _blank(name)]
-    for contact_type, words, kinds, cells in v.agency_type_cells:
-        if not cells.find(tokens):
+    for contact_type, words, kinds, cells, whole in v.agency_type_cells:
+        # `whole_cells`: the whole cell only ("Contact" of social care; not "Supervised contact")
+        if not cells.find(tokens) and " ".join(tokens) not in whole:
             continue
         for name in names:
             if (words and words.find(v.agency_tokens(name))) or (
@@ -2527,9 +2554,16 @@ def detect_escalations(contact_type, text, vocab) -> list[str]:
     say it did not happen ("CP medical declined by mother")."""
     v = compile_vocab(vocab)
     named = set()
+    # the type's own escalation and its denial are read in the whole text; what the text names, in the text of
+    # the row's agency: not the description of a letter or report another agency sent (`received_letter`)
+    own = text
+    if contact_type in v.received_letter_types and isinstance(text, str):
+        description, _, action = text.partition("\n")
+        if v.received_letter(description):
+            own = action
     # a clause written with hindsight ("In hindsight, a referral to MASH was needed") names no escalation;
     # its concerns are still read (`tag_concerns`), and the contact type's own escalation stands
-    for keyword in v._scan_escalations(text, v.escalations, hindsight=True)[0]:
+    for keyword in v._scan_escalations(own, v.escalations, hindsight=True)[0]:
         named.update(v.escalation_keywords[keyword])
     # a referral its recipient declined was made, to social care, though its words name no destination
     # ("Referral declined by CSC", "CSC declined the referral")
@@ -2538,7 +2572,7 @@ def detect_escalations(contact_type, text, vocab) -> list[str]:
     # decision is no referral by social care
     # (to social care: not a MARAC referral, `review.schema.ADULT_ESCALATIONS`, which plan_escalations hold too)
     declined_kinds = {k for k in v.plan_escalations if k not in ADULT_ESCALATIONS}
-    if declined_kinds and not declined_kinds <= named and v.declines_referral(text) and not v.received_referral(text):
+    if declined_kinds and not declined_kinds <= named and v.declines_referral(own) and not v.received_referral(own):
         named.update(declined_kinds)
     for escalation, types in v.escalation_types:
         # the rules' question about a row of the type (`denies`, `review.rules.base.types_held`), read alike
@@ -2547,7 +2581,7 @@ def detect_escalations(contact_type, text, vocab) -> list[str]:
     # words recording the escalation taking place wherever they stand, unless the text says it did not (the
     # police's "Strategy discussion with children's social care." on an arrest row): `recorded_keywords`
     for escalation, words in v.recorded_escalations:
-        if escalation not in named and _records_now(escalation, words, text, v):
+        if escalation not in named and _records_now(escalation, words, own, v):
             named.add(escalation)
     return sorted(named)
 

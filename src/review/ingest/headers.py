@@ -554,6 +554,7 @@ def _match_row(table: RawTable, index: int, lookup: dict[str, tuple[str, int]]) 
         name, priority = hit
         if name not in chosen or priority < chosen[name][0]:
             chosen[name] = (priority, column)
+    _type_by_values(table, index, headers, chosen)
     columns, as_text = _concern_as_narrative({name: column for name, (_, column) in chosen.items()}, chosen, headers,
                                              table, index)
     also = _further_narrative_columns(headers, columns, lookup)
@@ -561,6 +562,43 @@ def _match_row(table: RawTable, index: int, lookup: dict[str, tuple[str, int]]) 
     columns, also, body_site = _with_body_site(table, index, headers, columns, also, lookup)
     return HeaderMatch(index, table.row_numbers[index], headers, columns, _unmapped(headers, columns, also),
                        also=also, body_site=body_site, narrative_like=tuple(sorted((*narrative, *as_text))))
+
+
+#: distinct values of a column `_type_by_values` reads, at most (the first ones)
+_TYPE_VALUES = 50
+
+
+@lru_cache(maxsize=1)
+def _type_value_headers() -> frozenset[str]:
+    """profiles.yml `contact_type_by_values`, normalised."""
+    data = package_data("profiles.yml") or {}
+    return frozenset(filter(None, (normalise_header(str(v)) for v in data.get("contact_type_by_values") or ())))
+
+
+def _type_by_values(table: RawTable, index: int, headers, chosen: dict[str, tuple[int, int]]) -> None:
+    """A sheet with no contact type column: the first column no field names whose header is one of
+    `contact_type_by_values` ("Contact", "Attendance") is its contact type column (added to `chosen`, last in
+    priority) when at least half of its first distinct values are contact types as a type cell is read (the package
+    vocabulary's `type_cell_contact_type`: "Telephone", "Home visit", "Drop-in"), and none holds a digit or an "@"
+    (a phone number, an address, a percentage: "Contact: 01632 960000", "Attendance 92%"). A "Contact" of people
+    ("Mother", "Dr Shah") or an "Attendance" of "Yes"/"No" stays under Other columns."""
+    if "contact_type" in chosen:
+        return
+    wanted = _type_value_headers()
+    used = {column for _, column in chosen.values()}
+    for column, header in enumerate(headers):
+        if column in used or normalise_header(header) not in wanted:
+            continue
+        values = list(_first_values(table, index, column))[:_TYPE_VALUES]
+        if not values or any(ch.isdigit() or ch == "@" for value in values for ch in value):
+            continue
+        from ..vocab import type_cell_contact_type
+
+        vocab = package_data("vocab.yml")
+        typed = sum(bool(type_cell_contact_type(value, vocab)) for value in values)
+        if typed * 2 >= len(values):
+            chosen["contact_type"] = (1 << 30, column)
+            return
 
 
 def _with_body_site(table: RawTable, index: int, headers, columns: dict[str, int], also: dict[str, tuple[int, ...]],
@@ -859,6 +897,7 @@ def _two_row_header(table: RawTable, match: HeaderMatch, lookup: dict[str, tuple
                     break
         if "date" not in chosen or len(chosen) <= len(match.columns):
             continue
+        _type_by_values(table, lower, headers, chosen)
         columns, as_text = _concern_as_narrative({name: column for name, (_, column) in chosen.items()}, chosen,
                                                  headers, table, lower)
         also = _further_narrative_columns(headers, columns, lookup)

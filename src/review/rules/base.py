@@ -162,6 +162,31 @@ def _negating_vocab(negations: tuple, key: str = ""):
     return _VOCABS[(key, negations)][1]
 
 
+_PLAN_KEYS = ("plan_cues", "plan_post_cues", "plan_next_cues", "plan_last_cues")
+
+
+def plans_as_records(raw: dict, cues) -> dict:
+    """The raw vocabulary `raw` with `cues` taken out of its plan cues (`plan_cues`, `plan_post_cues`,
+    `plan_next_cues`, `plan_last_cues`): read with it, a text that arranges a meeting or an assessment with one of
+    `cues` records it ("Strategy discussion to be arranged"), as a decision to hold it is recorded; the other plan
+    cues ("awaiting", "pending") and the escalation negation cues ("cancelled", "not held") still deny it."""
+    drop = {normalise_text(c) for c in cues}
+    out = dict(raw)
+    for key in _PLAN_KEYS:
+        out[key] = [c for c in (raw.get(key) or []) if normalise_text(c) not in drop]
+    return out
+
+
+def _planning_vocab(cues: tuple, key: str = ""):
+    """`_negating_vocab((), key)` with `cues` taken out of its plan cues (`plans_as_records`). Compiled once per
+    (key, cues) in a process."""
+    if (key, "planned", cues) not in _VOCABS:
+        _negating_vocab((), key)
+        raw = _VOCABS[(key, ())][0]
+        _VOCABS[(key, "planned", cues)] = (None, compile_vocab(plans_as_records(raw, cues)))
+    return _VOCABS[(key, "planned", cues)][1]
+
+
 def vocab_key(own) -> str:
     """What of a case's own vocab.yml (`own`, as parsed; None or {} for none) the rules read, as a text
     (JSON, in the file's order): "" when nothing (no vocab.yml, or one naming only agencies), the package
@@ -501,7 +526,7 @@ def types_held(ctx: Context, contact_types) -> pd.Series:
     return pd.Series(out, index=tl.index)
 
 
-def types_recorded(ctx: Context, contact_types, mask, *, under_way: bool = False) -> pd.Series:
+def types_recorded(ctx: Context, contact_types, mask, *, under_way: bool = False, planned=()) -> pd.Series:
     """Rows of `mask` whose description or action records one of `contact_types` taking place whatever the
     row's own type (`review.vocab.records_type` with the row's case's vocabulary: "Initial assessment started
     following GP referral", typed referral, records an assessment; not "Assessment not started"). With
@@ -509,7 +534,8 @@ def types_recorded(ctx: Context, contact_types, mask, *, under_way: bool = False
     (`review.vocab.records_under_way`: "Single assessment started"; not "Referral for assessment"). The
     candidates are picked by a vectorised whole-word search for the types' keywords (`_rows_matching`, which
     finds every place the tokens can hold one); each distinct (vocabulary, description, action) of them is
-    read once."""
+    read once. With `planned` (plan cues), a text that arranges the type with one of them records it too
+    (`plans_as_records`: "Strategy discussion to be arranged"; still not "Awaiting strategy discussion")."""
     from ..vocab import denies, names_type, records_under_way
 
     tl = ctx.timeline
@@ -517,7 +543,8 @@ def types_recorded(ctx: Context, contact_types, mask, *, under_way: bool = False
     names = list(dict.fromkeys(str(t) for t in contact_types))
     pos = np.flatnonzero(np.asarray(mask, dtype=bool))
     numbers, keys = row_vocabs(ctx)
-    vocabs = [_negating_vocab((), key) for key in keys]
+    planned = tuple(sorted({str(c) for c in planned}))
+    vocabs = [_planning_vocab(planned, key) if planned else _negating_vocab((), key) for key in keys]
     keywords = sorted({k for v in vocabs for k, rank in v.contact_type_rank.items() if v.contact_types[rank] in names})
     if not names or not keywords or not len(pos):
         return pd.Series(out, index=tl.index)
@@ -668,10 +695,15 @@ def referrals_declined(ctx: Context, mask) -> pd.Series:
 #: the words between "referral" and its verb, or "referred to" and "on", stay in one sentence; a full stop may
 #: end the sentence straight after the date ("Referral to CAMHS sent 03/04/2021."; before s17 such a date was
 #: not read), not go on into more digits ("22.02.21.5")
+#: (s19) the means a referral was made by stands for its verb ("Referral to children's social care by phone 22/09"),
+#: and a day and month without a year is the first such day on or after the record's own (`referral_text_dates`
+#: with `on`: "by phone 22/09" on a record of 21 Sep 2022 is 22 Sep 2022)
 _REFERRAL_TEXT_DATE = re.compile(
-    r"\b(?:referral\b[^.;:!?\n]{0,60}?\b(?:sent|made|submitted|faxed|emailed|e-mailed)\s+(?:on\s+)?"
+    r"\b(?:referral\b[^.;:!?\n]{0,60}?\b(?:sent|made|submitted|faxed|emailed|e-mailed"
+    r"|by\s+(?:tele)?phone|by\s+e-?mail|by\s+fax|by\s+letter)\s+(?:on\s+)?"
     r"|referred\b(?:\s+to\b[^.;:!?\n]{0,60}?)?\s+on\s+)"
-    r"(?P<date>\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?![\d/-]|\.\d)|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?,?\s+\d{4}(?!\d))")
+    r"(?:(?P<date>\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?![\d/-]|\.\d)|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?,?\s+\d{4}(?!\d))"
+    r"|(?P<day>\d{1,2})[./](?P<month>\d{1,2})(?![\d/-]|\.\d))")
 #: the texts `referral_text_day` may find a date in (an RE2 pre-filter, lower-cased text)
 _REFERRAL_TEXT_PREFILTER = r"referr(?:al|ed)[^\n]*\d"
 
@@ -698,7 +730,7 @@ def _referral_clauses(text: str, about) -> list[tuple[int, int, re.Match]]:
     return out
 
 
-def referral_text_dates(text, about=None) -> list[dt.date]:
+def referral_text_dates(text, about=None, on: dt.date | None = None) -> list[dt.date]:
     """The days `text` dates a referral on, explicitly ("Referral to MASH sent 22.02.21", "referred to
     children's social care on 24/02/2021"), each read by ingest's UK day-first `parse_date` (a whole day only:
     not a month, nor a mistyped date it reads as approximate). With `about` (keywords), only a referral whose
@@ -708,6 +740,11 @@ def referral_text_dates(text, about=None) -> list[dt.date]:
 
     out = []
     for _, _, m in _referral_clauses(str(text).lower(), about):
+        if m.group("date") is None:  # a day and month: the first such day on or after `on` (none without it)
+            when = _day_month_from(int(m.group("day")), int(m.group("month")), on)
+            if when is not None:
+                out.append(when)
+            continue
         try:
             parsed = parse_date(m.group("date"))
         except DateParseError:
@@ -715,6 +752,21 @@ def referral_text_dates(text, about=None) -> list[dt.date]:
         if parsed.precision == "day":
             out.append(parsed.date.date())
     return out
+
+
+def _day_month_from(day: int, month: int, on: dt.date | None) -> dt.date | None:
+    """The first `day`/`month` on or after `on` (this year's, else next year's); None without `on` or for no such
+    day ("31/02")."""
+    if on is None:
+        return None
+    for year in (on.year, on.year + 1):
+        try:
+            when = dt.date(year, month, day)
+        except ValueError:
+            return None
+        if when >= on:
+            return when
+    return None
 
 
 def referral_text_day(description, action, day: dt.date, last: dt.date | None, about=None) -> dt.date | None:
@@ -725,7 +777,7 @@ def referral_text_day(description, action, day: dt.date, last: dt.date | None, a
     (`referral_text_days`)."""
     day, last = (v.date() if isinstance(v, dt.datetime) else v for v in (day, last))
     days = {d for text in (description, action) if isinstance(text, str) and text
-            for d in referral_text_dates(text, about) if d >= day and (last is None or d <= last)}
+            for d in referral_text_dates(text, about, on=day) if d >= day and (last is None or d <= last)}
     return days.pop() if len(days) == 1 else None
 
 

@@ -16,13 +16,21 @@ referral, the first contact type in order), "Initial assessment" of a phone call
 a decision on the type of response the referral needs (Working Together 2023, chapter 2). A row whose text says the
 referral was not made ("Referral to MASH not made", "referral not sent" of type referral) is no referral,
 whatever its escalation cell says (`base.held_escalations`), nor one whose text says it was withdrawn after it
-was sent ("Referral to MASH sent 14/3, withdrawn 15/3"). A row whose text says children's social care declined
+was sent ("Referral to MASH sent 14/3, withdrawn 15/3"). A social care row that arranges one of
+`decision_planned_types` with one of `decision_plan_cues` ("Strategy discussion to be arranged", "Section 47
+enquiry to be held") records the decision on next steps too, with `decision_in_text` (`base.types_recorded` with
+`planned`); one that only awaits it ("Awaiting strategy discussion") or cancels it does not. A row whose text
+says children's social care declined
 the referral ("Referral declined by CSC", "CSC declined the referral", `base.referrals_declined`) records a
 referral made and, whoever wrote it, social care's decision on it (no further action), with `decision_in_text`.
 A referral its record's text dates explicitly on a later day than the record ("Referral to MASH sent
 22.02.21" on the police's record of 19 Feb 2021; "referred to children's social care on 24/02/2021": one day
 only, from the record's day to the end of the review, `base.referral_text_days`) is counted from that day,
-and the explanation says so ("referral dated 22 Feb 2021 in the record's text of 19 Feb 2021").
+and the explanation says so ("referral dated 22 Feb 2021 in the record's text of 19 Feb 2021"); a day and
+month with no year is the first such day from the record's ("Referral to children's social care by phone 22/09"
+of 21 Sep 2022: 22 Sep 2022). With `one_referral_per_agency_day` (the default), an agency's rows counted from
+the same day are one referral, one flag (the assessment that says the referral goes by phone tomorrow and the
+phone referral's own record).
 """
 from __future__ import annotations
 
@@ -71,6 +79,11 @@ def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
     # record of 19 Feb) is counted from that day (`referral_text_days`)
     text_day = pd.Series(referral_text_days(ctx, mask)[triggers.index.to_numpy()], index=triggers.index)
     triggers["_referred"] = text_day.fillna(triggers["_day"])
+    if params.get("one_referral_per_agency_day", True):
+        # (s19) an agency's records of one referral are one referral: rows of the same agency counted from the same
+        # day ("Referral to children's social care by phone 22/09" of 21 Sep, and the phone referral of 22 Sep)
+        # raise one flag, the first's
+        triggers = triggers[~triggers.duplicated(["_case", "agency", "_referred"], keep="first")]
     triggers["anchor"] = triggers["_referred"]
     triggers["deadline"] = add_working_days(triggers["_referred"], n)
     # a row typed as the meeting / assessment whose text says it did not take place ("strategy meeting
@@ -87,6 +100,11 @@ def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
         # a row whose text says social care declined the referral ("Referral declined by CSC", "CSC declined
         # the referral"), whoever wrote it: a decision (no further action) on a referral made
         decisions |= referrals_declined(ctx, (~decisions).to_numpy())
+        if params.get("decision_plan_cues") and params.get("decision_planned_types"):
+            # (s19) a social care row that arranges the response ("Strategy discussion to be arranged", "s47 to be
+            # convened", "Single assessment to be completed"): the decision on next steps, whatever its own type
+            decisions |= types_recorded(ctx, params["decision_planned_types"], (social_care & ~decisions).to_numpy(),
+                                        planned=params["decision_plan_cues"])
     response = first_response(ctx, triggers, decisions)
     if params.get("receipts_trigger"):
         # social care's record of receiving a referral or notification ("Police notification of DA incident",
