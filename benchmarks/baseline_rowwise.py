@@ -724,6 +724,19 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         # injury's follow-up by social care answers: review.rules.episodes._referral_followups)
         return esc_held(x, ["referral_to_csc"]) or any_receipt(x)
 
+    def public_incoming(x, q):
+        # a receipt, or a social care row of q's public_receipt_contact_types or mentioning its
+        # public_receipt_keywords, naming a relative or the public as the referrer (injury_not_escalated's
+        # `_public_receipts`)
+        text = _text(x.get("description")) + " . " + _text(x.get("action"))
+        incoming = any_receipt(x) or (x.get("agency_kind") in (settings.get("receipt_agency_kinds") or ()) and (
+            x.get("contact_type") in (q.get("public_receipt_contact_types") or ())
+            or (bool(q.get("public_receipt_keywords")) and _mentioned(text, q["public_receipt_keywords"], ()))))
+        referrers = settings.get("receipt_public_referrers") or ()
+        return bool(incoming and referrers) and (
+            public_referrer_text(text, referrers, settings.get("receipt_referrer_words") or ())
+            or public_referrer_cell(x.get("source_of_information"), referrers))
+
     def receipt(x):
         # an agency's referral received: the referral was made no later than its day (the package's
         # `referral_receipts`); a relative's or the public's answers no agency's duty to escalate
@@ -857,6 +870,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 continue
             if receipts and receipt(r):
                 continue
+            if not q.get("public_receipts_trigger", True) and public_incoming(r, q):
+                continue  # a relative's referral: no agency failed to refer
             if tag_in(r, q.get("any_age_tags") or []):  # a harm said to be inflicted, at any age
                 trig.append(r)
                 continue
