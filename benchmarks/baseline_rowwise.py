@@ -970,7 +970,11 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
 
         def decision(x):
             return (x.get("agency_kind") in q["decision_agency_kinds"]
-                    and (_held(x, q["decision_contact_types"]) or _closed_in_action(x, settings) or (
+                    and (_held(x, q["decision_contact_types"]) or _closed_in_action(x, settings)
+                         # the referral accepted or the response planned (decision_keywords)
+                         or (bool(q.get("decision_keywords")) and _mentioned(
+                             _text(x.get("description")) + " . " + _text(x.get("action")), q["decision_keywords"], ()))
+                         or (
                         q.get("decision_in_text", True) and any(records_type(t, _text(x.get("description")) + " . " + _text(x.get("action")),
                                                                  _package_vocab()) for t in q["decision_contact_types"])))
                     or q.get("decision_in_text", True) and compile_vocab(_package_vocab()).declines_referral(

@@ -23,6 +23,10 @@ A referral its record's text dates explicitly on a later day than the record ("R
 22.02.21" on the police's record of 19 Feb 2021; "referred to children's social care on 24/02/2021": one day
 only, from the record's day to the end of the review, `base.referral_text_days`) is counted from that day,
 and the explanation says so ("referral dated 22 Feb 2021 in the record's text of 19 Feb 2021").
+
+A social care row whose text records the referral accepted or the response planned (`decision_keywords`, not
+negated: "Contact accepted as a referral. Announced home visit to be arranged", "Referral - announced home visit
+arranged") is a decision too (s19), whatever `decision_in_text` says: often the receipt's own outcome, the same day.
 """
 from __future__ import annotations
 
@@ -47,6 +51,7 @@ from .base import (
     referrals_declined,
     register,
     rows_of,
+    text_mentions,
     types_held,
     types_recorded,
 )
@@ -87,6 +92,11 @@ def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
         # a row whose text says social care declined the referral ("Referral declined by CSC", "CSC declined
         # the referral"), whoever wrote it: a decision (no further action) on a referral made
         decisions |= referrals_declined(ctx, (~decisions).to_numpy())
+    if params.get("decision_keywords"):
+        # a social care row whose text records the referral accepted or the response planned ("Contact accepted as
+        # a referral. Announced home visit to be arranged", "Referral - announced home visit arranged"): the
+        # decision on next steps, often the receipt's own outcome
+        decisions |= text_mentions(ctx, (social_care & ~decisions).to_numpy(), params["decision_keywords"])
     response = first_response(ctx, triggers, decisions)
     if params.get("receipts_trigger"):
         # social care's record of receiving a referral or notification ("Police notification of DA incident",
