@@ -1445,7 +1445,15 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         # above, or a row whose informed agencies name an agency of notification_informed_kinds
         if q.get("notification_agency_kinds") and q.get("notification_contact_types"):
             trigger_groups = {r["_gcode"] for r in trig}
-            qn = dict(q, response_informed_kinds=list(q.get("notification_informed_kinds") or []))
+            informed_of = list(q.get("notification_informed_kinds") or [])
+
+            def informed_answer(r):
+                # a row whose informed agencies name an agency of notification_informed_kinds, the incident's own
+                # agency's or about domestic abuse (review.rules.domestic_abuse_not_escalated._not_notified); it
+                # is the response only when strictly before the others
+                return _first(tl, r["_day"], lambda x: bool(informed_of) and informed_reach_kinds(
+                    _text(x.get("informed_agencies")), informed_of, _package_vocab())
+                    and (_text(x.get("agency")) == _text(r.get("agency")) or abused(x)))
             incidents_n = [
                 r for r in tl if r["_exact"] and abused(r) and r.get("agency_kind") in q["notification_agency_kinds"]
                 and r.get("contact_type") in q["notification_contact_types"] and r["_gcode"] not in trigger_groups
@@ -1453,7 +1461,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     _text(r.get("description")) + " . " + _text(r.get("action")), q))]
             for r in _first_per_group(incidents_n):
                 deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
-                action = first_answer(r["_day"], qn)
+                action = first_answer(r["_day"], q)
+                told = informed_answer(r)
+                if told is not None and (action is None or told["_day"] < action["_day"]):
+                    action = told
                 if action is None or action["_day"] > deadline:
                     action = _capped(action, r["_day"], q.get("response_max_days"), death)
                     flags.append(_flag("domestic_abuse_not_escalated", r, deadline, action, "notification",
