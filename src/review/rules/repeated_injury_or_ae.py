@@ -275,9 +275,9 @@ def repeated_injury_or_ae(ctx: Context, params: dict) -> pd.DataFrame:
         receipts=receipts,
     )
     parts = []
-    for t, noun, window in (
-        (injuries, "injuries", params["injury_window_days"]),
-        (attendances, "A&E attendances", params["ae_window_days"]),
+    for t, noun, one, window in (
+        (injuries, "injuries", "injury", params["injury_window_days"]),
+        (attendances, "A&E attendances", "A&E attendance", params["ae_window_days"]),
     ):
         if t is None:
             continue
@@ -290,9 +290,11 @@ def repeated_injury_or_ae(ctx: Context, params: dict) -> pd.DataFrame:
             t["n"].astype(int).astype(str) + " " + noun + ", each within " + str(window) + " days of one before it ("
             + t["first_date"] + " to " + latest + ", recorded by " + t["all_agencies"] + "): "
             + t["_n_first"].astype(int).astype(str) + " by " + fmt_date(t["_day"]) + ", when the pattern was complete,"
-            " and no agency escalated within " + str(params["within_days"]) + " days of then or of any of the "
-            + (t["_members"].astype(int) - 1).astype(str) + " later " + noun + " that continued it (the latest on "
-            + latest + ")",
+            " and no agency escalated within " + str(params["within_days"]) + " days of then or of "
+            + pd.Series(np.where(t["_members"].to_numpy() == 2, "the one later " + one,
+                                 "any of the " + (t["_members"].astype(int) - 1).astype(str) + " later " + noun),
+                        index=t.index)
+            + " that continued it (the latest on " + latest + ")",
             t["n"].astype(int).astype(str) + " " + noun + " within " + str(window) + " days ("
             + t["first_date"] + " to " + fmt_date(t["_day"]) + ", recorded by " + t["all_agencies"]
             + ") and no agency escalated within " + str(params["within_days"]) + " days of the latest"), index=t.index)
