@@ -535,11 +535,14 @@ def _injury_episodes(rows: list[dict], q: dict, earlier=None) -> dict:
     return {x["first"]["_gcode"]: root(x)["n"] for x in nodes}
 
 
-def _injury_nodes(tl: list[dict], tags, settings: dict, not_record=None) -> dict:
+def _injury_nodes(tl: list[dict], tags, settings: dict, not_record=None, referral=None, receipt=None) -> dict:
     """Per event group with an exact-dated injury row (of `tags`), as review.rules.episodes reads it: its
     first such row, its injury tags, whether a row names a follow-up or a new injury, the body sites (bits)
     and the dates (day * 100 + month, the first four distinct) its rows name; with `not_record` (a row's
-    predicate: social care's receipt of a referral), whether a row of it is no such row (`record`)."""
+    predicate: social care's receipt of a referral), whether a row of it is no such row (`record`); with
+    `referral` and `receipt` (a row's predicates: a referral to social care or its receipt, whoever made it; a
+    receipt), whether an injury row of it is social care's and no receipt (`responder`) and whether a row of its
+    event group records a referral (`referred`), as review.rules.episodes._referral_followups."""
     args = reading_args(settings.get("injury_episodes") or {}, _package_vocab())
     nodes = {}
     for r in tl:
@@ -555,13 +558,17 @@ def _injury_nodes(tl: list[dict], tags, settings: dict, not_record=None) -> dict
         if (settings.get("injury_episodes") or {}).get("swelling_tag") in own:
             node["swollen" if swollen else "not_swollen"] = True
         node["record"] |= not_record is None or not not_record(r)
+        node["responder"] = node.get("responder", False) or (
+            receipt is not None and r.get("agency_kind") in (settings.get("receipt_agency_kinds") or ()) and not receipt(r))
         node["tags"] |= set(own)
         node["cue"] |= cue
         node["plain"] |= plain
         node["new"] |= new
         node["sites"] |= sites
         node["dates"] |= set(dates)
+    referred = {x["_gcode"] for x in tl if referral(x)} if referral is not None else set()
     for node in nodes.values():
+        node["referred"] = node["first"]["_gcode"] in referred
         node["dates"] = set(sorted(node["dates"])[:4])
         node["swelling"] = node["swollen"] and not node["not_swollen"]
     # each group's episode so far: its tags and those of the latest earlier group it follows up, read against
@@ -641,6 +648,10 @@ def _earlier_injury(tl: list[dict], r: dict, tags, settings: dict, esc_held, *, 
         # a follow-up, or the same injury at the same body region in plainer words, of the earlier record's
         # episode (a chain of follow-ups counts from its latest record)
         ok = _plain_followup(node, other, s)
+        # social care's visit after a referral about the injury, of the same injury kind (referral_followup_window_days)
+        ref_window = int(s.get("referral_followup_window_days") or 0) if s.get("referral_followup_window_days") else -1
+        ok = ok or bool(gap <= ref_window and node.get("responder") and other.get("referred")
+                        and node["tags"] <= other["episode_tags"])
         if escalation_kinds:
             ok = ok or (esc_held(r, escalation_kinds) and gap <= int(escalation_window_days or 0))
             if (record_kinds or meeting_types) and not ok and gap <= int(episode_window_days or 0) and (
@@ -717,6 +728,24 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         return bool(referrers) and any_receipt(x) and (
             public_referrer_text(_text(x.get("description")) + " . " + _text(x.get("action")), referrers,
                                  settings.get("receipt_referrer_words") or ())
+            or public_referrer_cell(x.get("source_of_information"), referrers))
+
+    def referral(x):
+        # a referral to children's social care that took place, or its receipt, whoever made it (the referral an
+        # injury's follow-up by social care answers: review.rules.episodes._referral_followups)
+        return esc_held(x, ["referral_to_csc"]) or any_receipt(x)
+
+    def public_incoming(x, q):
+        # a receipt, or a social care row of q's public_receipt_contact_types or mentioning its
+        # public_receipt_keywords, naming a relative or the public as the referrer (injury_not_escalated's
+        # `_public_receipts`)
+        text = _text(x.get("description")) + " . " + _text(x.get("action"))
+        incoming = any_receipt(x) or (x.get("agency_kind") in (settings.get("receipt_agency_kinds") or ()) and (
+            x.get("contact_type") in (q.get("public_receipt_contact_types") or ())
+            or (bool(q.get("public_receipt_keywords")) and _mentioned(text, q["public_receipt_keywords"], ()))))
+        referrers = settings.get("receipt_public_referrers") or ()
+        return bool(incoming and referrers) and (
+            public_referrer_text(text, referrers, settings.get("receipt_referrer_words") or ())
             or public_referrer_cell(x.get("source_of_information"), referrers))
 
     def receipt(x):
@@ -804,7 +833,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         trig = _first_per_group(trig)
         kinds = list(q["referral_escalations"]) + list(q["assessment_escalations"])
         window = q.get("escalation_window_days")
-        nodes = _injury_nodes(tl, q["injury_tags"], settings, receipt if receipts else None)
+        nodes = _injury_nodes(tl, q["injury_tags"], settings, receipt if receipts else None, referral, any_receipt)
         for r in trig:
             # a record of an injury already recorded (an escalation of it, a conference of an injury already
             # escalated, a follow-up): the first record's flag covers it
@@ -852,6 +881,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 continue
             if receipts and receipt(r):
                 continue
+            if not q.get("public_receipts_trigger", True) and public_incoming(r, q):
+                continue  # a relative's referral: no agency failed to refer
             if tag_in(r, q.get("any_age_tags") or []):  # a harm said to be inflicted, at any age
                 trig.append(r)
                 continue
@@ -874,7 +905,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             trig = [r for r in trig if r["_gcode"] not in calm]
         else:
             calm = set()
-        nodes = _injury_nodes(tl, q["injury_tags"], settings, receipt if receipts else None)
+        nodes = _injury_nodes(tl, q["injury_tags"], settings, receipt if receipts else None, referral, any_receipt)
         fracture = set((settings.get("injury_episodes") or {}).get("fracture_tags") or ())
         for r in _first_per_group(trig):
             found = _earlier_injury(tl, r, q["injury_tags"], settings, esc_held, nodes=nodes)
@@ -901,7 +932,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         ):
             rows = [r for r in tl if is_event(r)]
             events = _first_per_group(rows)
-            nodes = _injury_nodes(tl, q["injury_tags"], settings, receipt if receipts else None)
+            nodes = _injury_nodes(tl, q["injury_tags"], settings, receipt if receipts else None, referral, any_receipt)
             episode = _injury_episodes(rows, q, lambda r: _earlier_injury(tl, r, q["injury_tags"], settings, esc_held,
                                                                           nodes=nodes)) \
                 if variant == "injury" else {e["_gcode"]: e["_gcode"] for e in events}
@@ -910,7 +941,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 if episode[e["_gcode"]] not in seen_episodes:
                     seen_episodes.add(episode[e["_gcode"]])
                     opening.add(id(e))
-            started = set()
+            started, found = set(), []  # found: (trigger, its deadline, its first response however late, window start)
             for r in events:
                 if episode[r["_gcode"]] in started:  # one trigger per episode: its first row
                     continue
@@ -926,9 +957,23 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 groups = {episode[e["_gcode"]] for e in events if id(e) in opening and e["_day"] is not None
                           and lo <= e["_day"] <= r["_day"] and not (e["_exact"] and e["_pos"] > r["_pos"])}
                 if len(groups) >= min_count:
-                    action = _capped(action, r["_day"], q.get("response_max_days"), death)
-                    flags.append(_flag("repeated_injury_or_ae", r, deadline, action, variant,
-                                       cut=_cut(death, r["_day"], q.get("response_max_days"))))
+                    found.append((r, deadline, action, lo))
+            # one flag per unanswered pattern: a trigger continues the previous one's when that one is in its
+            # window and no response came between them (review.rules.repeated_injury_or_ae._chains); the flag is
+            # the pattern's first trigger's, with its last trigger's response
+            chains = []
+            for r, deadline, action, lo in sorted(found, key=lambda f: (f[0]["_day"], f[0]["_pos"])):
+                if chains:
+                    prev, prev_action = chains[-1][-1][0], chains[-1][-1][2]
+                    if lo <= prev["_day"] and (prev_action is None or prev_action["_day"] > r["_day"]):
+                        chains[-1].append((r, deadline, action, lo))
+                        continue
+                chains.append([(r, deadline, action, lo)])
+            for chain in chains:
+                (r, deadline, _, _), (last, _, action, _) = chain[0], chain[-1]
+                action = _capped(action, last["_day"], q.get("response_max_days"), death)
+                flags.append(_flag("repeated_injury_or_ae", r, deadline, action, variant,
+                                   cut=_cut(death, last["_day"], q.get("response_max_days"))))
 
     # referral_no_decision ---------------------------------------------------------------------------
     if "referral_no_decision" in p:
@@ -936,7 +981,11 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
 
         def decision(x):
             return (x.get("agency_kind") in q["decision_agency_kinds"]
-                    and (_held(x, q["decision_contact_types"]) or _closed_in_action(x, settings) or (
+                    and (_held(x, q["decision_contact_types"]) or _closed_in_action(x, settings)
+                         # the referral accepted or the response planned (decision_keywords)
+                         or (bool(q.get("decision_keywords")) and _mentioned(
+                             _text(x.get("description")) + " . " + _text(x.get("action")), q["decision_keywords"], ()))
+                         or (
                         q.get("decision_in_text", True) and any(records_type(t, _text(x.get("description")) + " . " + _text(x.get("action")),
                                                                  _package_vocab()) for t in q["decision_contact_types"])))
                     or q.get("decision_in_text", True) and compile_vocab(_package_vocab()).declines_referral(
@@ -1552,7 +1601,15 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         # above, or a row whose informed agencies name an agency of notification_informed_kinds
         if q.get("notification_agency_kinds") and q.get("notification_contact_types"):
             trigger_groups = {r["_gcode"] for r in trig}
-            qn = dict(q, response_informed_kinds=list(q.get("notification_informed_kinds") or []))
+            informed_of = list(q.get("notification_informed_kinds") or [])
+
+            def informed_answer(r):
+                # a row whose informed agencies name an agency of notification_informed_kinds, the incident's own
+                # agency's or about domestic abuse (review.rules.domestic_abuse_not_escalated._not_notified); it
+                # is the response only when strictly before the others
+                return _first(tl, r["_day"], lambda x: bool(informed_of) and informed_reach_kinds(
+                    _text(x.get("informed_agencies")), informed_of, _package_vocab())
+                    and (_text(x.get("agency")) == _text(r.get("agency")) or abused(x)))
             incidents_n = [
                 r for r in tl if r["_exact"] and abused(r) and r.get("agency_kind") in q["notification_agency_kinds"]
                 and r.get("contact_type") in q["notification_contact_types"] and r["_gcode"] not in trigger_groups
@@ -1560,7 +1617,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     _text(r.get("description")) + " . " + _text(r.get("action")), q))]
             for r in _first_per_group(incidents_n):
                 deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
-                action = first_answer(r["_day"], qn)
+                action = first_answer(r["_day"], q)
+                told = informed_answer(r)
+                if told is not None and (action is None or told["_day"] < action["_day"]):
+                    action = told
                 if action is None or action["_day"] > deadline:
                     action = _capped(action, r["_day"], q.get("response_max_days"), death)
                     flags.append(_flag("domestic_abuse_not_escalated", r, deadline, action, "notification",

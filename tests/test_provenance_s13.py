@@ -30,7 +30,7 @@ def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("prov") / "report"
     done = _review("build", SAMPLE, "--out", out)
     assert done.returncode == 0, done.stderr
-    assert "99 contacts, 26 flags" in done.stdout
+    assert "99 contacts, 25 flags" in done.stdout
     return out
 
 

@@ -1853,6 +1853,12 @@ def first_response_or(ctx: Context, triggers: pd.DataFrame, mask, other, **kwarg
     if not other.any():
         return found
     alt = first_response(ctx, triggers, pd.Series(other, index=ctx.timeline.index), **kwargs)
+    return earlier_response(found, alt)
+
+
+def earlier_response(found: pd.DataFrame, alt: pd.DataFrame) -> pd.DataFrame:
+    """Two `first_response` tables of the same triggers as one: `alt`'s response where it came strictly before
+    `found`'s (or `found` has none), timely when either is."""
     pos, alt_pos = found["action_pos"].to_numpy(), alt["action_pos"].to_numpy()
     use = (alt_pos >= 0) & ((pos < 0) | (alt["action_date"].to_numpy() < found["action_date"].to_numpy()))
     out = found.copy()

@@ -77,9 +77,11 @@ from .base import (
     action_when,
     day_numbers,
     deadline_rows,
+    earlier_response,
     first_per_group,
     first_response,
     fmt_age,
+    informed_kinds,
     fmt_date,
     joined,
     outcome_text,
@@ -93,7 +95,7 @@ from .base import (
 #: days in a year of age (as the timeline's ages in years: review.rules.base)
 YEAR_DAYS = 365.25
 
-_COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "_start", "_end", "agency"]
+_COLUMNS = ["event_id", "case_id", "_case", "_agency", "_gcode", "_day", "_start", "_end", "agency"]
 
 # A DASH score as chronologies write it, in one clause (no . ; ! ? or newline between): "DASH score 16",
 # "DASH score: 15", "DASH scored 14", "DASH completed, score of 15", "DASH 15/27", "DASH - 16 out of 27",
@@ -491,7 +493,8 @@ def _not_notified(ctx: Context, params: dict, abuse: np.ndarray, is_trigger: np.
     its day to the `within_working_days`-th working day after: the rule's responses (`referral_response`: a
     referral, a MARAC referral, social care's receipt of the notification, "notification sent to MASH") or a
     row whose informed agencies name an agency of `notification_informed_kinds` ("Shared with: Children's
-    Social Care", "Result passed to MASH"). A child who sees, hears or experiences the effects of domestic
+    Social Care", "Result passed to MASH") that is the incident's own agency's (the police's) or about domestic
+    abuse (a row of `abuse`), not another agency's call to MASH about another matter (s19). A child who sees, hears or experiences the effects of domestic
     abuse is a victim of it in their own right (Domestic Abuse Act 2021, s.3), and the police notify
     children's social care (and the school: Operation Encompass) of every incident where a child is present
     or lives, whatever its risk level (Working Together 2023 ch. 2). The flag's severity is
@@ -516,8 +519,19 @@ def _not_notified(ctx: Context, params: dict, abuse: np.ndarray, is_trigger: np.
     n = int(params["within_working_days"])
     t["anchor"] = t["_day"]
     t["deadline"] = add_working_days(t["_day"], n)
-    answers = dict(params, response_informed_kinds=list(params.get("notification_informed_kinds") or ()))
-    found = referral_response(ctx, t, answers)
+    found = referral_response(ctx, t, params)
+    informed_of = list(params.get("notification_informed_kinds") or ())
+    if informed_of:
+        # a row whose informed agencies name social care ("Result passed to MASH", "Shared with: Children's Social
+        # Care") is the notification of this incident when it is the incident's own agency's (the police's PPN),
+        # or any agency's about domestic abuse: not another agency's call to MASH about another matter (the
+        # nursery's "DSL rang MASH for advice" about a black eye)
+        in_cases = np.isin(tl["_case"].to_numpy(), np.unique(t["_case"].to_numpy()))
+        informed = informed_kinds(ctx, informed_of) & in_cases
+        if informed.any():
+            found = earlier_response(found, first_response(ctx, t, pd.Series(informed & abuse, index=tl.index)))
+            found = earlier_response(found, first_response(ctx, t, pd.Series(informed, index=tl.index),
+                                                           same_agency=True))
     t = t[~found["timely"].to_numpy()]
     if t.empty:
         return None

@@ -316,6 +316,7 @@ def _group_readings(ctx: Context, injury_tags) -> dict:
         dates[i, :len(r[3])] = r[3]
     dates = dates[inverse] if readings else np.zeros((0, _MAX_DATES), dtype="int64")
     out = {
+        "rows": pos,  # the exact-dated injury rows
         "first": pos[np.unique(group, return_index=True)[1]] if n else np.zeros(0, dtype="int64"),
         "tags": np.zeros(n, dtype="int64"), "sites": np.zeros(n, dtype="int64"),
         "cue": np.bincount(group, weights=cue, minlength=n) > 0, "new": np.bincount(group, weights=new, minlength=n) > 0,
@@ -460,6 +461,28 @@ def _episode_tags(ctx: Context, g: dict, injury_tags, not_records, follow_window
     return tags
 
 
+def _referral_followups(ctx: Context, g: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(responder, referred) per injury group of `g`: has it an injury row by an agency that receives referrals
+    (settings.receipt_agency_kinds: children's social care, MASH) that is no receipt of a referral itself; has it a row recording a referral to children's
+    social care (a `referral_to_csc` that took place) or its receipt (`base.all_referral_receipts`, whoever made
+    it: a grandmother's photographs of the bruises too)?"""
+    from .base import all_referral_receipts, held_escalations
+
+    key = ("injury referral followups", id(g))
+    if key not in ctx.extra:
+        tl = ctx.timeline
+        gcode = tl["_gcode"].to_numpy()
+        kinds = list(ctx.settings.get("receipt_agency_kinds") or ())
+        own = ctx.kinds(kinds).to_numpy(dtype=bool) if kinds else np.zeros(len(tl), dtype=bool)
+        injured = np.zeros(len(tl), dtype=bool)
+        injured[g["rows"]] = True
+        receipts = all_referral_receipts(ctx)
+        referral = held_escalations(ctx, ["referral_to_csc"]).to_numpy(dtype=bool) | receipts
+        # (a referral coming in is a report of its own, not social care's follow-up: a relative's new photographs)
+        ctx.extra[key] = (np.isin(g["gcode"], gcode[own & injured & ~receipts]), np.isin(g["gcode"], gcode[referral]))
+    return ctx.extra[key]
+
+
 def earlier_injury(ctx: Context, triggers: pd.DataFrame, injury_tags, *, escalation_kinds=(), record_kinds=(),
                    meeting_types=(), escalation_window_days=None, episode_window_days=None, detail=False,
                    not_records=None):
@@ -521,7 +544,9 @@ def earlier_injury(ctx: Context, triggers: pd.DataFrame, injury_tags, *, escalat
     same_window = int(settings.get("same_site_window_days", 0) or 0) if settings.get("same_site_window_days") else -1
     esc_window = int(escalation_window_days or 0) if escalation_kinds else -1
     ep_window = int(episode_window_days or 0) if (record_kinds or meeting_types) else -1
-    window = max(follow_window, same_window, esc_window, ep_window)
+    ref_window = int(settings.get("referral_followup_window_days") or 0) \
+        if settings.get("referral_followup_window_days") else -1
+    window = max(follow_window, same_window, esc_window, ep_window, ref_window)
     if window < 0:
         return result()
     r, p = _earlier_pairs(ctx, g, own, t_key, window)
@@ -535,6 +560,12 @@ def earlier_injury(ctx: Context, triggers: pd.DataFrame, injury_tags, *, escalat
     # counts from its latest record (`_episode_tags`)
     episode = _episode_tags(ctx, g, injury_tags, not_records, follow_window, same_window)
     joined, near = _plain_joins(g, rg, p, base, episode, follow_window, same_window)
+    if ref_window >= 0:
+        # social care's visit or assessment after a referral about the injury, naming the same injury word
+        # family: its record of the referred injury ("Mum says bruises self-inflicted" a week after the
+        # school's referral about the bruises), not a new one (`_referral_followups`)
+        responder, referred = _referral_followups(ctx, g)
+        joined |= base & responder[rg] & referred[p] & (gap <= ref_window) & ((g["tags"][rg] & ~episode[p]) == 0)
     if escalation_kinds:
         kinds = list(escalation_kinds)
         held = held_escalations(ctx, kinds).to_numpy(dtype=bool)

@@ -19,7 +19,10 @@ profile) is no escalation (`base.held_escalations`).
 With `receipts_answer`, social care's record of receiving a referral ("Referral from ED re cheek bruise, 4-month-old",
 `base.referral_receipts`) is the escalation of the injury the referring agency saw: it is no trigger of its own
 nor an earlier record of the injury, and it answers the referring agency's record as its referral (where no
-escalation came earlier).
+escalation came earlier). With `public_receipts_trigger` false, social care's receipt of a relative's or the
+public's referral ("Referral from maternal aunt with photographs of bruises", `base.public_referral_receipts`) is
+no trigger either: no agency failed to refer, and social care's response to it is what referral_no_decision,
+repeat_referrals_closed and closure_with_open_concerns look at. It stays a record of the injury.
 """
 from __future__ import annotations
 
@@ -40,9 +43,12 @@ from .base import (
     fmt_date,
     fmt_tags,
     held_escalations,
+    all_referral_receipts,
+    public_referrers,
     referral_receipts,
     register,
     rows_of,
+    text_mentions,
     unlinked_outcome_text,
 )
 from .episodes import earlier_injury, explained
@@ -72,6 +78,10 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     receipts = referral_receipts(ctx) if params.get("receipts_answer") else None
     if receipts is not None:
         mask &= ~receipts
+    if not params.get("public_receipts_trigger", True):
+        # nor its receipt of a relative's or the public's referral: no agency failed to refer; what may be missing
+        # is social care's response (referral_no_decision, repeat_referrals_closed, closure_with_open_concerns)
+        mask &= ~_public_receipts(ctx, mask, params)
     mask = pd.Series(mask, index=tl.index)
     calm_groups = np.zeros(0, dtype=tl["_gcode"].to_numpy().dtype)
     if params.get("explained_cues") and params.get("unconcerned_cues"):
@@ -146,6 +156,24 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
             + " days, in words of a follow-up, or a fracture and its swelling: settings.injury_episodes."
             "same_site_window_days).")
     return out
+
+
+def _public_receipts(ctx: Context, mask: np.ndarray, params: dict) -> np.ndarray:
+    """Per timeline row (of `mask`): is it social care's record of a referral or contact coming in from a relative
+    or a member of the public? A receipt (`base.all_referral_receipts`), or a row by an agency of
+    settings.receipt_agency_kinds of `public_receipt_contact_types` or whose text mentions `public_receipt_keywords`
+    ("Contact from maternal grandmother by phone"), whose text names such a referrer first, or whose source of
+    information cell does (`base.public_referrers`). Each distinct text read once."""
+    mask = np.asarray(mask, dtype=bool)
+    kinds = list(ctx.settings.get("receipt_agency_kinds") or ())
+    incoming = all_referral_receipts(ctx) & mask
+    if kinds:
+        own = ctx.kinds(kinds).to_numpy(dtype=bool) & mask & ~incoming
+        if params.get("public_receipt_contact_types"):
+            incoming = incoming | (own & ctx.types(params["public_receipt_contact_types"]).to_numpy(dtype=bool))
+        if params.get("public_receipt_keywords") and own.any():
+            incoming = incoming | text_mentions(ctx, own, params["public_receipt_keywords"]).to_numpy(dtype=bool)
+    return public_referrers(ctx, incoming)
 
 
 def _same_site_followups(candidates: pd.DataFrame, earlier: np.ndarray, same_site: np.ndarray) -> pd.Series:

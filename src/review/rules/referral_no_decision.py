@@ -31,6 +31,10 @@ month with no year is the first such day from the record's ("Referral to childre
 of 21 Sep 2022: 22 Sep 2022). With `one_referral_per_agency_day` (the default), an agency's rows counted from
 the same day are one referral, one flag (the assessment that says the referral goes by phone tomorrow and the
 phone referral's own record).
+
+A social care row whose text records the referral accepted or the response planned (`decision_keywords`, not
+negated: "Contact accepted as a referral. Announced home visit to be arranged", "Referral - announced home visit
+arranged") is a decision too (s19), whatever `decision_in_text` says: often the receipt's own outcome, the same day.
 """
 from __future__ import annotations
 
@@ -55,6 +59,7 @@ from .base import (
     referrals_declined,
     register,
     rows_of,
+    text_mentions,
     types_held,
     types_recorded,
 )
@@ -105,6 +110,11 @@ def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
             # convened", "Single assessment to be completed"): the decision on next steps, whatever its own type
             decisions |= types_recorded(ctx, params["decision_planned_types"], (social_care & ~decisions).to_numpy(),
                                         planned=params["decision_plan_cues"])
+    if params.get("decision_keywords"):
+        # a social care row whose text records the referral accepted or the response planned ("Contact accepted as
+        # a referral. Announced home visit to be arranged", "Referral - announced home visit arranged"): the
+        # decision on next steps, often the receipt's own outcome
+        decisions |= text_mentions(ctx, (social_care & ~decisions).to_numpy(), params["decision_keywords"])
     response = first_response(ctx, triggers, decisions)
     if params.get("receipts_trigger"):
         # social care's record of receiving a referral or notification ("Police notification of DA incident",

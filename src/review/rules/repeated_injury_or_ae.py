@@ -185,6 +185,8 @@ def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, pa
     # an escalation by any agency more than response_max_days after the trigger is not its late response, nor
     # one after the child's death (`death_bound`)
     triggers["_death_bound"] = death_bound(ctx, triggers, triggers["_day"], params.get("response_max_days"))
+    # the first response however late: a later trigger before it continues this trigger's pattern (`_chains`)
+    triggers["_next_day"] = response["action_date"].to_numpy(dtype="datetime64[ns]")
     response = cap_response(response, triggers["_day"], params.get("response_max_days"), triggers["_death_bound"])
     triggers["_review_end_bound"] = review_end_bound(ctx, triggers, triggers["_day"], params.get("response_max_days"),
                                                      triggers["_death_bound"])
@@ -208,14 +210,50 @@ def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, pa
     # began before the window is not evidence of this pattern)
     keys = pd.MultiIndex.from_arrays([counted["t_index"], counted["e__episode"]])
     pairs = pairs[pd.MultiIndex.from_arrays([pairs["t_index"], pairs["e__episode"]]).isin(keys)]
-    t["n"] = count.reindex(t.index)
-    t["evidence"] = joined(pairs["e_event_id"], pairs["t_index"]).reindex(t.index)
-    first = counted.sort_values(["t_index", "e__start"]).drop_duplicates("t_index").set_index("t_index")
-    t["first_date"] = fmt_date(first["e__day"], first["e__shown"]).reindex(t.index)
-    all_agencies = joined(column_at(ctx, "agency", pairs["e_pos"], pairs.index), pairs["t_index"])
-    t["all_agencies"] = all_agencies.reindex(t.index)
-    t["variant"] = variant
-    return t
+    t["_n_first"] = count.reindex(t.index)
+    # one flag per unanswered pattern: the triggers that continue one are read as its later events
+    chain = _chains(t)
+    t["_chain"] = chain
+    head = t[~chain.duplicated(keep="first")].copy()
+    last = t[~chain.duplicated(keep="last")].set_index("_chain")
+    by = head["_chain"]
+    # the response, its bounds and the latest event: the pattern's last trigger's (no response came before it)
+    for column in ("action_event_id", "action_date", "action_exact", "action_pos", "_death_bound", "_review_end_bound"):
+        head[column] = last[column].reindex(by).to_numpy()
+    head["_latest"] = last["_day"].reindex(by).to_numpy()
+    head["_members"] = chain.value_counts().reindex(by).to_numpy()
+    merged = head["_members"].to_numpy() > 1
+    if merged.any():  # the death may cut the search short from the latest trigger on ("at least N days")
+        note_death_cut(ctx, head[merged], head.loc[merged, "_death_bound"], head.loc[merged, "action_event_id"])
+    c_chain = pd.Series(chain.reindex(counted["t_index"]).to_numpy(), index=counted.index)
+    p_chain = pd.Series(chain.reindex(pairs["t_index"]).to_numpy(), index=pairs.index)
+    head["n"] = counted.groupby(c_chain)["e__episode"].nunique().reindex(by).to_numpy()
+    head["evidence"] = joined(pairs["e_event_id"], p_chain).reindex(by).to_numpy()
+    first = counted.assign(_chain=c_chain).sort_values(["_chain", "e__start"]).drop_duplicates("_chain").set_index("_chain")
+    head["first_date"] = fmt_date(first["e__day"], first["e__shown"]).reindex(by).to_numpy()
+    all_agencies = joined(column_at(ctx, "agency", pairs["e_pos"], pairs.index), p_chain)
+    head["all_agencies"] = all_agencies.reindex(by).to_numpy()
+    head["variant"] = variant
+    return head
+
+
+def _chains(t: pd.DataFrame) -> pd.Series:
+    """Per flagged trigger of `t` (a pattern complete with no timely response): the number of the unanswered
+    pattern it belongs to. A trigger continues the pattern of the case's previous flagged trigger when that one
+    is in its window (`lo`: its event is among this one's) and no response came between them (`_next_day`, the
+    first response to the previous one however late, is after this one's day, or none came): the later injury
+    is one more of a pattern no agency has answered yet, not a new one. A pattern starts again after a response
+    answered the last one, or when a window holds no event of it."""
+    order = np.lexsort((t.index.to_numpy(), t["_day"].to_numpy(dtype="datetime64[ns]"), t["_case"].to_numpy()))
+    s = t.iloc[order]
+    case = s["_case"].to_numpy()
+    day = s["_day"].to_numpy(dtype="datetime64[ns]")
+    lo = s["lo"].to_numpy(dtype="datetime64[ns]")
+    nxt = s["_next_day"].to_numpy(dtype="datetime64[ns]")
+    cont = np.zeros(len(s), dtype=bool)
+    if len(s) > 1:
+        cont[1:] = (case[1:] == case[:-1]) & (lo[1:] <= day[:-1]) & (np.isnat(nxt[:-1]) | (nxt[:-1] > day[1:]))
+    return pd.Series(np.cumsum(~cont), index=s.index).reindex(t.index)
 
 
 @register("repeated_injury_or_ae")
@@ -237,17 +275,31 @@ def repeated_injury_or_ae(ctx: Context, params: dict) -> pd.DataFrame:
         receipts=receipts,
     )
     parts = []
-    for t, noun, window in (
-        (injuries, "injuries", params["injury_window_days"]),
-        (attendances, "A&E attendances", params["ae_window_days"]),
+    for t, noun, one, window in (
+        (injuries, "injuries", "injury", params["injury_window_days"]),
+        (attendances, "A&E attendances", "A&E attendance", params["ae_window_days"]),
     ):
         if t is None:
             continue
         delay = delay_from(t["deadline"], t["action_date"], t["action_exact"])
-        explanation = (
+        # a pattern the later triggers continued (`_chains`): all its events, from the day it was complete
+        merged = t["_members"].to_numpy() > 1
+        latest = fmt_date(t["_latest"])
+        opening = pd.Series(np.where(
+            merged,
+            t["n"].astype(int).astype(str) + " " + noun + ", each within " + str(window) + " days of one before it ("
+            + t["first_date"] + " to " + latest + ", recorded by " + t["all_agencies"] + "): "
+            + t["_n_first"].astype(int).astype(str) + " by " + fmt_date(t["_day"]) + ", when the pattern was complete,"
+            " and no agency escalated within " + str(params["within_days"]) + " days of then or of "
+            + pd.Series(np.where(t["_members"].to_numpy() == 2, "the one later " + one,
+                                 "any of the " + (t["_members"].astype(int) - 1).astype(str) + " later " + noun),
+                        index=t.index)
+            + " that continued it (the latest on " + latest + ")",
             t["n"].astype(int).astype(str) + " " + noun + " within " + str(window) + " days ("
             + t["first_date"] + " to " + fmt_date(t["_day"]) + ", recorded by " + t["all_agencies"]
-            + ") and no agency escalated within " + str(params["within_days"]) + " days of the latest"
+            + ") and no agency escalated within " + str(params["within_days"]) + " days of the latest"), index=t.index)
+        explanation = (
+            opening
             + unlinked_outcome_text(ctx, t["action_event_id"], t["action_date"], delay, t["action_pos"],
                                     params["escalations"], about="this pattern",
                                     max_days=params.get("response_max_days"), since="the latest",
