@@ -1963,7 +1963,7 @@ def read_chronology_rowwise(path, vocab: dict) -> list[dict]:
     `parse_informed_agencies` — with no caching of repeated values."""
     from openpyxl import load_workbook
 
-    from review.ingest.dates import DateParseError, parse_date
+    from review.ingest.dates import DateParseError, parse_date, school_term
     from review.schema import CONTACT_TYPES, join_multi
     from review.vocab import (
         classify_contact_type, detect_escalation, file_name_agency, informed_reaches, missed_appointment_type,
@@ -2041,7 +2041,9 @@ def read_chronology_rowwise(path, vocab: dict) -> list[dict]:
             informed = cell(record, "information shared with")
             listed = parse_informed_agencies(informed, vocab) if informed else []
             seen = parse_yes_no(record.get("child seen"))
-            rows.append({"date": parsed.date, "date_precision": parsed.precision, "agency": agency,
+            # a season in a school's own chronology is its term ("Spring 2021": January to Easter), as ingest reads it
+            date = school_term(parsed.date) if parsed.precision == "season" and kind == "education" else parsed.date
+            rows.append({"date": date, "date_precision": parsed.precision, "agency": agency,
                          "agency_kind": kind, "organisation": written or organisation or "",
                          "contact_type": contact_type, "child_seen": seen,
                          "concerns": concerns,

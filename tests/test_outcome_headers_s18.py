@@ -86,7 +86,9 @@ def test_a_dsl_log_reads_its_dsl_action_before_its_outcome():
 
 
 # --- 2. week headers -----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("header", ["Week commencing", "w/c", "Week beginning", "Week ending", "W/C date"])
+# (s19: "Week ending" left out: these dates are Mondays, which end no week, so they are read to the day; the week
+# ending's own case is in tests/test_dates_weeks_terms_s19.py)
+@pytest.mark.parametrize("header", ["Week commencing", "w/c", "Week beginning", "W/C date"])
 def test_a_week_header_is_the_date_and_its_dates_are_approximate(header):
     contacts, report = _read([[header, "Sessions booked", "Sessions attended", "Attended", "Reason"],
                               ["24/02/2020", 3, 0, "No", "Unwell per mum"],

@@ -31,7 +31,9 @@ Decisions:
 - a name the case does not list, set off by commas or brackets beside a family member's role word ("Spoke
   to partner, Dean said", "Mum's boyfriend, Kyle, was present", "the lodger (Gary) answered", "Kyle (mum's
   boyfriend)") is "[name]" (`_RELATION_THEN_NAME`, `_NAME_THEN_RELATION`); pseudonyms, roles, agencies'
-  words, known abbreviations and everyday words are left ("partner, Mother said", "father (NFA)").
+  words, known abbreviations and everyday words are left ("partner, Mother said", "father (NFA)", "Mother's
+  partner (RSO)"; three capitals in ordinary text are an abbreviation or initials, "partner (XYZ)" -> "partner
+  ([initials])").
 - capitals: a listed first name before another capitalised surname in ordinary text ("DEAN SMITH
   attended", "Dean O'BRIEN") is "[name]"; in a line in capitals the word after it is a surname unless it
   is an everyday word of such lines ("DEAN SMITH ARRESTED" -> "[name] ARRESTED", "DEAN ARRESTED" ->
@@ -74,14 +76,16 @@ Decisions:
   "[primary school 2]"; `Redactor.learn_schools`), the same in every output; a school named without its
   kind after the case named it with it ("attends Hillside") and one school written two ways ("Oakfield
   High School", "Oakfield Academy") take its label (`school_names`). Children's and family centres
-  likewise ("Little Acorns Children's Centre" -> "[children's centre]").
+  likewise ("Little Acorns Children's Centre" -> "[children's centre]"). A service named after schools ("Westmere
+  School Nursing", "Eastborough School Health") is an agency, left as agencies' names are (`_SCHOOL_SERVICE_AFTER`).
 - professionals: a name after a professional's title ("Dr Ryan", "PC Keane", "SW Dean", "Nurse Chloe")
   is "Dr [name]", never the family member who shares it (unless the listed person's pseudonym is a
   professional's, "GP 1"); "Mr Ryan" with a listed first name is "Mr [name]". A name after the role
   words its pseudonym ends with is dropped ("her partner Dean" -> "her partner", not "her partner
   Mother's partner"; "Mum Chloe" -> "Mum"), with the commas or brackets that set it off ("partner, Dean,
   was" -> "partner was"); the person's own role words in brackets or commas after their name go too
-  ("Dean Fowler (partner)" -> "Mother's partner"). After another family role word the pseudonym is in brackets
+  ("Dean Fowler (partner)" -> "Mother's partner"); a name said to be its own role is "[name]" ("Gary Holt is
+  mother's partner" -> "[name] is mother's partner", `Redactor._named_as_own_role`). After another family role word the pseudonym is in brackets
   ("assaulted partner Donna" -> "assaulted partner (Mother)"; not after a reporting verb: "told mother Dean was
   drunk" -> "told mother Mother's partner was drunk"). A listed first name before another surname is
   somebody else ("SW (Dean Smith)", "Dean Ashdown" -> "[name]"; a person listed by first name alone has
@@ -91,7 +95,8 @@ Decisions:
   professional's title or role is "Dr [name]", the title and the role kept ("Dr Khan", "HV Sarah Jones", "SW J.
   Brown", "DR KHAN", "GP Registrar Smith", "SW: Jane Smith", "DSL R Patel", "social worker Jane Smith" -> "SW
   [name]", ...; `_PROFESSIONAL_NAME`), and so is a name alone in brackets after the role ("DSL (R Patel)",
-  "Key worker (Chloe)" -> "DSL ([name])"). A police officer's collar number names the officer as surely:
+  "Key worker (Chloe)" -> "DSL ([name])"); probation and youth justice too ("PO Dunn", "OM Reid", "PSO", "YOT
+  worker", "offender manager"). A police officer's collar number names the officer as surely:
   "PC 2231" -> "PC [collar number]", "PC 1234 Smith" -> "PC [collar number] [name]" (`_COLLAR`). Its words are read one by one and
   it ends at the first that is no name ("PC [name] Attended"); a title with no name after it is left ("HV
   Team", "GP Practice", "GP Larkfield Medical Practice"), initials after it are "[initials]" ("SW JB"), and
@@ -210,12 +215,16 @@ _TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?"
 #: a professional's title or role written before a name ("Dr Ryan", "PC Keane", "Nurse Chloe", "SW Dean"): the
 #: name after it is a professional's, not the listed family member's who shares it (`Redactor._name_replacement`)
 _PROFESSIONAL_TITLES = (r"(?-i:Dr|DR|Doctor|DOCTOR|Prof|PROF|Professor|Nurse|NURSE|Midwife|MIDWIFE|PC|DC|DS|DI|DCI|"
-                        r"PCSO|Sgt|SGT|Sergeant|Det|Insp|Inspector|Cllr|SW|HV|GP|MW|CPN|SN|DSL|DDSL|IRO|FSW|SENCO|SENCo)\.?")
+                        r"PCSO|Sgt|SGT|Sergeant|Det|Insp|Inspector|Cllr|SW|HV|GP|MW|CPN|SN|DSL|DDSL|IRO|FSW|SENCO|SENCo|"
+                        # probation and youth justice: a probation officer ("PO Dunn"), a probation services officer,
+                        # an offender manager ("OM Reid")
+                        r"PO|PSO|OM)\.?")
 #: a professional's role written in lower case before a name ("the nurse Chloe", "social worker Dean", "health
 #: visitor Chloe"): read as `_PROFESSIONAL_TITLES` are, unless a reporting verb comes before it ("Mother told the
 #: health visitor Kai had a rash": the name is the subject of what was told, `_REPORTED_TO`)
 _LOWER_PROFESSIONAL_TITLES = (r"(?i:social[^\S\r\n]+worker|health[^\S\r\n]+visitor|(?:family[^\S\r\n]+)?support[^\S\r\n]+worker|"
-                              r"key[^\S\r\n]*worker|school[^\S\r\n]+nurse|police[^\S\r\n]+officer|community[^\S\r\n]+nurse)|"
+                              r"key[^\S\r\n]*worker|school[^\S\r\n]+nurse|police[^\S\r\n]+officer|community[^\S\r\n]+nurse|"
+                              r"offender[^\S\r\n]+manager|probation[^\S\r\n]+officer|(?:YOT|YOS|YJS|probation)[^\S\r\n]+(?:case[^\S\r\n]+)?(?:worker|manager))|"
                               r"(?-i:nurse|midwife|doctor|dr|paediatrician|consultant|teacher|officer|sergeant|constable|"
                               r"detective|registrar|therapist|practitioner)")
 #: roles written as their abbreviation before a name in social care, health and police chronologies ("TM S Rowe": a
@@ -741,6 +750,10 @@ class Redactor:
         words = name.split()
         if words[-1] == AMBIGUOUS and len(words) > 1:
             words = words[:-1]  # "Kyle [name]": the first name goes with the surname hidden already
+        if len(words) == 1 and re.fullmatch(r"[A-Z]{3}", words[0]) and not _in_capitals(match):
+            # three capitals in ordinary text are an abbreviation or initials, not a name in capitals: "partner
+            # (RSO)" is kept, "partner (XYZ)" left to the initials (`_initials_in_context`: "partner ([initials])")
+            return match.group(0)
         if not self._may_be_a_name(words[0]):
             return match.group(0)
         if len(words) > 1 and not self._may_be_a_name(words[1]):
@@ -1309,6 +1322,11 @@ class Redactor:
                     # "Mother's partner, Dean, was present" -> "Mother's partner was present": the commas or
                     # brackets go with the name (`_APPOSED`)
                     return _DROP_APPOSED
+        if not title and not prof and not written and match.group("after") is None and pseudonym in self._role_words \
+                and self._named_as_own_role(match, pseudonym):
+            # "Gary Holt is mother's partner" -> "[name] is mother's partner", not "Mother's partner is mother's
+            # partner": the sentence gives the person's role, so the name is hidden without it
+            return AMBIGUOUS
         shown = self._pseudonym_for(match, name, written, pseudonym, match.start("name") if not
                                     (prof or title) else
                                     match.start("prof") if match.group("prof") else
@@ -1322,6 +1340,23 @@ class Redactor:
                 # people: as it was)
                 return f"({shown})"
         return shown
+
+    def _named_as_own_role(self, match: re.Match, pseudonym: str) -> bool:
+        """Whether the text says that the listed person at `match` is what their pseudonym says, with "is" or
+        "was" between the name and the pseudonym's role words ("Gary Holt is mother's partner", "Kerry is
+        Leah's mother", "Her partner is Gary"; `_COPULA_AFTER`, `_COPULA_BEFORE`)."""
+        roles, fillers = self._role_words[pseudonym], self._role_after[pseudonym]
+
+        after = _COPULA_AFTER.match(match.string, match.end())
+        if after is not None:
+            words = after.group("words").split() + [after.group("rest").strip()]
+            for i, role in enumerate(words[:-1]):
+                if role.casefold() in roles:
+                    # (the role itself: "is mother's partner.", not "is partner of", "is partner to")
+                    return words[i + 1].casefold() not in ("of", "to") and all(
+                        w.casefold() in fillers or re.fullmatch(r"[A-Za-z]+['\u2019]s", w) for w in words[:i])
+        before = _COPULA_BEFORE.search(match.string, max(0, match.start() - 40), match.start())
+        return before is not None and before.group("role").casefold() in roles
 
     def _alone_after(self, match: re.Match, start: int) -> str:
         """What comes before `start` in the match, as written, and the match from `start` read again."""
@@ -1665,7 +1700,11 @@ _RELATION_WORDS = (
     r"nanna|gran|father|mother|dad|daddy|mum|mummy|mom|carer|babysitter|childminder|relative|associate)"
 )
 _RELATION_WORD = re.compile(_RELATION_WORDS, re.IGNORECASE)
-#: a word for a family member just before a name ("assaulted partner Donna", "her sister Kerry"), read before
+#: a person's role said of their name with "is" or "was", after it ("Gary Holt is mother's partner") or before it
+#: ("Her partner is Gary"), up to three words before the role word (`Redactor._named_as_own_role`)
+_COPULA_AFTER = re.compile(r"[^\S\r\n]+(?i:is|was)[^\S\r\n]+(?P<words>[A-Za-z'\u2019]+(?:[^\S\r\n]+[A-Za-z'\u2019]+){0,3})"
+                           r"(?P<rest>[^\S\r\n]*[\w\-]*)")
+_COPULA_BEFORE = re.compile(r"(?<![\w'\u2019])(?P<role>[A-Za-z]+)[^\S\r\n]+(?i:is|was)[^\S\r\n]+$")#: a word for a family member just before a name ("assaulted partner Donna", "her sister Kerry"), read before
 #: the name's position (`Redactor._name_replacement`)
 _RELATION_BEFORE = re.compile(rf"{_WORD_BEFORE}{_RELATION_WORDS}[^\S\r\n]+$", re.IGNORECASE)
 #: a capitalised name: "Dean", "O'Brien", "McDonald", "Keane-Smith", "KYLE", "O'BRIEN"
@@ -2939,9 +2978,14 @@ _SCHOOL_KINDS = (r"(?:School|Academy|Nursery|Pre-?[Ss]chool|Playgroup|College|SC
 _BARE_SCHOOL_KINDS = r"(?:Primary|Secondary|Infants|Juniors)"
 _MAY_BE_SCHOOL = re.compile(rf"(?-i:{_SCHOOL_KINDS}|{_BARE_SCHOOL_KINDS})(?![a-z])")
 _SCHOOL_WORD = r"(?:St\.?|Saint|[A-Z][\w\u2019'\-]*\.?|C\s+of\s+E|CofE)"
+#: a service named after schools, capitalised after the kind ("Westmere School Nursing", "Eastborough School Health
+#: Service", "Oakshire School Admissions"): an agency's name, the area's service, not a school's, and left as agencies'
+#: names are ("Westmere CAMHS"); the school's own nurse stays the school's ("Hillside School Nurse" -> "[school] Nurse")
+_SCHOOL_SERVICE_AFTER = (r"(?![^\S\r\n]+(?-i:Nursing|NURSING|Health|HEALTH|Admissions|ADMISSIONS|"
+                         r"Transport|TRANSPORT|Improvement|Effectiveness|Services?|SERVICES?)(?![\w\-]))")
 _SCHOOL_NAME = re.compile(
     rf"(?<![\w\[])(?P<name>{_SCHOOL_WORD}(?:\s+(?:(?:of|and|&|the|de|la|le)\s+)?{_SCHOOL_WORD})*?)"
-    rf"\s+(?:(?P<kind>{_SCHOOL_KINDS})(?![\w\-])"
+    rf"\s+(?:(?P<kind>{_SCHOOL_KINDS})(?![\w\-]){_SCHOOL_SERVICE_AFTER}"
     rf"|(?P<bare>{_BARE_SCHOOL_KINDS})(?:\s+(?P<lower>school|academy))?(?![\w\-]|['\u2019](?!s\b))"
     rf"(?!\s*(?:[A-Z][a-z]|to\b|care\b|mental\b|health\b|schools\b|education\b|phase\b|age\b|years?\b)))"
 )
@@ -3193,11 +3237,12 @@ KNOWN_ABBREVIATIONS = frozenset("""
     SVD NVD LSCS ELCS EMCS PV PR PPH PND PPD GAD FII GDD NN CG CID BTP GMP WMP MPS YAS UTC NAA RHI RHA
     ABH GBH RUI BWV PNC CIS SBR CRT GUM SM BBA ARM
     DASH RIC CAD OIC DVPN DVPO DVDS PPN BCU
+    RSO RSHO SOPO SHPO SRO SOR VISOR MOSOVO OMU PPU PPIU CSODS OM PSO ISP
     A&E A&amp;E N/A
 """.split())
 _ROLES = frozenset("""
     SW HV GP PC DC DS DI DCI PCSO MW CMW SN PN OT SLT SALT IRO FSW SSW TM PSW ASW CSW CPN FNP ANP HCA TA DSL
-    EDT SENCO HT DHT AHT SHO REG CNS RN RGN RMN DHT FW LADO IDVA ISVA AMHP SPR NN
+    EDT SENCO HT DHT AHT SHO REG CNS RN RGN RMN DHT FW LADO IDVA ISVA AMHP SPR NN PO PSO OM
 """.split())
 _CAPS = r"[A-Z]{2,3}"
 _MAY_BE_INITIALS = re.compile(r"(?<![A-Za-z])[A-Z]{2,3}(?![A-Za-z])|\b[A-Z]\.\s?[A-Z]\.")
@@ -3294,7 +3339,7 @@ _PLACE_AFTER_A_NAME = re.compile(
 #: capitalised words after a professional's title that name a service, a team or a kind of contact, not a person
 #: ("HV Team", "GP Practice", "SW Assessment", "Nurse Practitioner", "Dr Registrar")
 _NOT_A_PROFESSIONALS_NAME = frozenset("""
-    team teams unit units service services practice practices surgery surgeries clinic clinics centre center ward
+    box team teams unit units service services practice practices surgery surgeries clinic clinics centre center ward
     wards department dept office hub duty triage assessment assessments booking bookings visit visits review reviews
     appointment appointments appt letter letters report reports referral referrals record records notes note
     led liaison ooh locum bank agency on-call oncall trainee student students registrar practitioner practitioners

@@ -37,7 +37,9 @@ Rules (the contract ingest and the tests rely on):
   January and February fall in 2008 (December 2007 to February 2008, as the Met Office names its winters),
   and ingest warns that it could be December 2008 to February 2009 (`season_note`). A season was read as
   its whole year before: a response "Spring 2021" then seemed to answer an injury in October 2021.
-* **School terms** (``Autumn term 2021``, ``Spring Term 2022``, ``Summer 2022 term``) have the precision of a
+* **School terms** (``Autumn term 2021``, ``Spring Term 2022``, ``Summer 2022 term``; in a school's academic year,
+  ``Spring 2020/21``, ``Autumn term 2020-2021``: the autumn term in its first year, spring and summer in its second;
+  a season in a school's own chronology is its term, `review.ingest.load`) have the precision of a
   season, three months from its first day: the autumn term September-November (its December weeks are
   left out), the spring term January-March (to Easter), the summer term May-July (from after Easter);
   shown "Autumn 2021", "Spring term 2022", "Summer term 2022" (`TERM_FIRST_MONTH`).
@@ -50,7 +52,9 @@ Rules (the contract ingest and the tests rely on):
 * **Uncertain** dates (``c.``, ``ca.``, ``circa``, ``approx.``, ``approximately``, ``about``,
   ``around``, ``~``, a leading or trailing ``?``) keep their date and get precision ``approximate``;
   so do "week commencing" / "week beginning" / ``w/c`` / ``wc`` / ``w/b`` (the date is the first day of the
-  week) and "week ending" / ``w/e`` (its last day). The contact was on one day of that week, not over
+  week) and "week ending" / ``w/e`` (its last day). (A date in a column headed "Week commencing" is read so only
+  when it falls on a week's first day, Monday or Sunday, or for "Week ending" its last, Friday to Sunday; any
+  other day is the contact's own day: `review.ingest.load`.) The contact was on one day of that week, not over
   the week, so it is not a range (`end` is an event's duration: an admission); ``approximate`` (the
   date +- 31 days) holds the whole week. An approximate month (``c. June 2007``, ``early June 2007``) is
   shown "c. Jun 2007" (`approximate_unit`).
@@ -96,7 +100,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-__all__ = ["ParsedDate", "DateParseError", "approximate_unit", "season_label", "season_note", "weekday_note", "is_unknown_time", "parse_date", "parse_time", "YEAR_MIN", "YEAR_MAX"]
+__all__ = ["ParsedDate", "DateParseError", "approximate_unit", "season_label", "school_term", "season_note", "weekday_note", "is_unknown_time", "parse_date", "parse_time", "YEAR_MIN", "YEAR_MAX"]
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # serial 61 = 1900-03-01; serials 1..59 are one day later
@@ -166,6 +170,9 @@ _TERM_YEAR = re.compile(r"term[\s,-]*['\u2019]?(?P<y>\d{4}|\d{2})|['\u2019]?(?P<
 #: July) from May; the weeks outside those three months (December, April) are not held by the date
 TERM_FIRST_MONTH = {"autumn": 9, "spring": 1, "summer": 5}
 #: a winter's two years ("Winter 2020/21", "Winter 20/21", "winter 2020-2021"): December of the first
+#: a school's academic year after a term's name: "Spring 2020/21", "Summer 2020/2021", "Autumn term 2020-21",
+#: "Spring 2020/21 term" (`_season`)
+_ACADEMIC_YEAR = re.compile(r"(?:term[\s,-]*)?['\u2019]?(?P<y>\d{4})\s*[/-]\s*['\u2019]?(?P<y2>\d{4}|\d{2})(?:[\s,-]*term)?")
 _WINTER_YEARS = re.compile(r"['\u2019]?(?P<y>\d{4}|\d{2})\s*[/-]\s*['\u2019]?(?P<y2>\d{4}|\d{2})")
 #: Christmas: the day itself, its eve, Boxing Day (days), or the Christmas period ("Xmas 2007": late December)
 _CHRISTMAS = re.compile(
@@ -494,6 +501,16 @@ def _season(name: str, rest: str, pivot: int, shown: str, value) -> tuple[dt.dat
                     f"not into {second}", value)
             _check_year(second, shown)
             return dt.date(first, 12, 1), "season", "season"
+    academic = _ACADEMIC_YEAR.fullmatch(rest) if name in TERM_FIRST_MONTH else None
+    if academic is not None:
+        # "Spring 2020/21", "Autumn term 2020-2021": a term of a school's academic year, September to July; the
+        # autumn term is in its first year, the spring and summer terms in its second
+        first, second = _year(academic["y"], pivot, shown), _year(academic["y2"], pivot, shown)
+        if second != first + 1:
+            raise DateParseError(f"{shown!r}: a school year runs from September into the next year "
+                                 f"({first}/{(first + 1) % 100:02d}), not into {second}", value)
+        _check_year(second, shown)
+        return dt.date(first if name == "autumn" else second, TERM_FIRST_MONTH[name], 1), "season", "season"
     term = _TERM_YEAR.fullmatch(rest)
     if term is not None:
         if name not in TERM_FIRST_MONTH:
@@ -512,6 +529,18 @@ def _season(name: str, rest: str, pivot: int, shown: str, value) -> tuple[dt.dat
         _check_year(number - 1, shown)
         return dt.date(number - 1, 12, 1), "season", "season"
     return dt.date(number, SEASON_FIRST_MONTH[name], 1), "season", "season"
+
+
+#: {a meteorological season's first month: the first month of the school term of that name} (spring, summer, autumn)
+_TERM_OF_SEASON = {SEASON_FIRST_MONTH[name]: month for name, month in TERM_FIRST_MONTH.items()}
+
+
+def school_term(day):
+    """The first day of the school term named as the season that starts on `day` ("Spring 2021", 1 March 2021 ->
+    the spring term, 1 January 2021; summer -> 1 May, autumn -> 1 September), for a season in a school's own
+    chronology, which counts its year in terms; `day` itself when it starts no such season (a winter, a term)."""
+    month = _TERM_OF_SEASON.get(day.month)
+    return day if month is None else day.replace(month=month)
 
 
 def season_note(text) -> str:

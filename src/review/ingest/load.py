@@ -42,7 +42,8 @@ from ..schema import (
     split_multi,
 )
 from .checks import check_rows
-from .dates import _SERIAL_TEXT, DateParseError, is_unknown_time, parse_date, season_note, weekday_note
+from .dates import (_SERIAL_TEXT, DateParseError, is_unknown_time, parse_date, school_term, season_note,
+                    weekday_note)
 from .headers import (
     FIELDS,
     HEADER_SCAN_ROWS,
@@ -926,6 +927,15 @@ class _CaseBatch:
         return pd.DataFrame(columns)
 
 
+def _week_bound_days(header: str) -> frozenset[int]:
+    """The weekdays (Monday 0) a date under a week's header (`week_date_headers`) may be the week's bound on: a
+    week begins on a Monday or a Sunday ("Week commencing", "w/c"), and ends on a Friday, a Saturday or a Sunday
+    ("Week ending", "w/e"); a date on another day ("Week commencing 12/01/2021", a Tuesday) is the day the contact
+    was recorded on, read to the day."""
+    key = normalise_header(header)
+    return frozenset({4, 5, 6}) if "ending" in key.split() or key.startswith("w e") else frozenset({0, 6})
+
+
 def _serial_texts(values: list) -> set:
     """The distinct texts among `values` that `parse_date` reads as an Excel serial ("45222")."""
     try:
@@ -1474,6 +1484,9 @@ class _ColumnBuilder:
         self.match, self.report, self.cells = match, report, cells
         self.source_file = PurePosixPath(table.file).as_posix()
         self.declared_agency = spec.agency or profile.agency or ""
+        # a school's, nursery's or college's own chronology (its declared agency's kind): its seasons are its terms
+        self.school_file = bool(self.declared_agency) and \
+            vocabulary.normalise_agency(self.declared_agency, self.vocab)[1] == "education"
         self.file_stem = PurePosixPath(table.file).stem
         self.caches = caches
         self._dates = _parsed_dates()
@@ -1519,8 +1532,17 @@ class _ColumnBuilder:
         date_values = self.values("date", data)
         parsed = self._parse_dates(date_values, times)
         if normalise_header(date_header) in week_date_headers():
-            # a "Week commencing" column: each date is a day of the contact's week, approximate as "w/c 04/05/2020"
-            parsed = [replace(p, precision="approximate") if not isinstance(p, str) and p.precision == "day" else p
+            # a "Week commencing" column: each date is a day of the contact's week, approximate as "w/c 04/05/2020";
+            # a date that can begin (or end) no week is the contact's own day, recorded under the week's header
+            # (`_week_bound_days`)
+            bounds = _week_bound_days(date_header)
+            parsed = [replace(p, precision="approximate")
+                      if not isinstance(p, str) and p.precision == "day" and p.date.weekday() in bounds else p
+                      for p in parsed]
+        if self.school_file and any(not isinstance(p, str) and p.precision == "season" for p in parsed):
+            # a school's own chronology counts its year in terms: "Spring 2021" is the spring term (January to
+            # Easter), not the meteorological spring (March to May), as "Spring term 2021" reads
+            parsed = [replace(p, date=school_term(p.date)) if not isinstance(p, str) and p.precision == "season" else p
                       for p in parsed]
         not_details = {match.columns.get(n) for n in NOT_DETAILS}
         detail_columns = [c for c in range(self.cells.shape[1]) if c not in not_details]
