@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..sightings import not_seen_mask, seen_mask
+from ..schema import MULTI_SEP
 from ..timeline import CP_PLAN_CONTACT_TYPES, cp_plan_marker
 from .transfer_in_conference_late import same_agency_codes
 from .base import (
@@ -60,16 +61,45 @@ from .base import (
 _COLUMNS = ["event_id", "case_id", "_case", "_agency", "_day", "agency"]
 
 
+def hospital_stays(ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The child's hospital stays (`review.timeline.hospital_stays`, s19: an admission typed so or written in a
+    hospital's record, to its discharge, else to the child's next recorded whereabouts, else to the end of the
+    review), as (case code, first day number, last day number, timeline position of the admission): a child on
+    a ward is seen every day, so the days of a stay are no days unseen. Made once per prepared timeline."""
+    if "hospital_stays" not in ctx.extra:
+        from ..timeline import hospital_stays as stays_of
+
+        tl = ctx.timeline
+        stays = stays_of(tl, ctx.extra.get("case"))
+        if len(stays):
+            codes = ctx.case_ids.get_indexer(stays["case_id"].astype(object))
+            first = stays["evidence_event_ids"].astype(str).str.split(MULTI_SEP).str[0]
+            pos = pd.Index(tl["event_id"].astype(object)).get_indexer(first.astype(object))
+            keep = (codes >= 0) & (pos >= 0)
+            start, end = day_numbers(stays["start"])[keep], day_numbers(stays["end"])[keep]
+            end = np.where(end == _NAT_DAY, start, end)
+            ctx.extra["hospital_stays"] = (codes[keep].astype("int64"), start, end, pos[keep].astype("int64"))
+        else:
+            empty = np.zeros(0, dtype="int64")
+            ctx.extra["hospital_stays"] = (empty, empty, empty, empty)
+    return ctx.extra["hospital_stays"]
+
+
 def _last_seen(ctx: Context, r_case: np.ndarray, r_day: np.ndarray, seen: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """For queries (case code `r_case`, day number `r_day`), the latest day number before the query day on
     which the child could have been seen (a partial-date sighting counts at the latest day of its period,
-    so a gap is never longer than certain), the NaT sentinel when never seen before; and the timeline
-    position of that sighting (-1 when none)."""
+    so a gap is never longer than certain; a hospital stay, s19, at its last day: `hospital_stays`), the NaT
+    sentinel when never seen before; and the timeline position of that sighting (the stay's admission; -1
+    when none)."""
     tl = ctx.timeline
     m = np.flatnonzero(seen.to_numpy(dtype=bool))  # positions once, then integer gathers
     s_case = tl["_case"].to_numpy()[m]
     s_start = tl["_sd"].to_numpy()[m]
     s_end = tl["_ed"].to_numpy()[m]
+    h_case, h_start, h_end, h_pos = hospital_stays(ctx)
+    if len(h_case):
+        m = np.r_[m, h_pos]
+        s_case, s_start, s_end = np.r_[s_case, h_case], np.r_[s_start, h_start], np.r_[s_end, h_end]
     keys = s_case * _BIG + s_start + _OFFSET
     if len(keys) < 2 or bool((keys[1:] >= keys[:-1]).all()):
         order = np.arange(len(keys))  # already in (case, start) order: the stable sort would not move a row
@@ -295,10 +325,22 @@ def _last_text(ctx: Context, t: pd.DataFrame, since, seen_day, seen_at, variant:
     at = np.maximum(seen_at, 0)
     seen_text = fmt_date(column_at(ctx, "_day", at, t.index), column_at(ctx, "_shown", at, t.index))
     opened = "the plan started" if variant == "cp_plan" else "concerns were open"
-    last = pd.Series("last recorded sighting " + seen_text, index=t.index)
+    last = pd.Series("last recorded sighting " + seen_text, index=t.index) + _stay_text(ctx, seen_day, seen_at, t.index)
     never = (seen_at < 0) | (seen_day == _NAT_DAY) | (seen_day < since)
     return last.mask(pd.Series(never, index=t.index), "no sighting recorded since " + opened + ", counted from "
                      + fmt_date(_dates(since, t.index)))
+
+
+def _stay_text(ctx: Context, seen_day: np.ndarray, seen_at: np.ndarray, index: pd.Index) -> pd.Series:
+    """" (admitted; in hospital until 2 Aug 2022)" where the last sighting is a hospital stay's (`hospital_stays`:
+    the gap counted from the stay's last day, after the admission's own day), else ""."""
+    at = np.maximum(seen_at, 0)
+    own_end = ctx.timeline["_ed"].to_numpy()[at] if len(at) else np.zeros(0, dtype="int64")
+    stay = (seen_at >= 0) & (seen_day != _NAT_DAY) & (seen_day > own_end)
+    out = pd.Series("", index=index, dtype=object)
+    if stay.any():
+        out[stay] = (" (admitted; in hospital until " + fmt_date(_dates(seen_day, index))[stay] + ")").to_numpy()
+    return out
 
 
 def _gap_rows(ctx, pick, max_days, seen, variant, what, since, seen_day, seen_at, clock, gap,
@@ -384,6 +426,7 @@ def _open_rows(ctx, pick, end, max_days, variant, what, since, seen_day, seen_at
                + ")")
     opened = "the start of the plan" if variant == "cp_plan" else "the start of the open concerns"
     sighting = ("the last sighting on " + source_text).mask(partial, "the last sighting, recorded for " + source_text + counted)
+    sighting = sighting + _stay_text(ctx, seen_day, seen_at, index).where(~pd.Series(never, index=index), "")
     opening = (opened + " (counted from " + fmt_date(_dates(since, index)) + ")").mask(
         partial, opened + " (recorded for " + source_text + ", a partial date: counted from its latest possible day, "
         + fmt_date(_dates(since, index)) + ")")
