@@ -108,6 +108,17 @@ def test_without_admitted_in_the_text_there_is_no_stay():
     assert (stays["kind"] == "hospital").sum() == 0
 
 
+def test_a_discharge_or_a_conference_saying_admitted_starts_no_stay():
+    frame = contacts(
+        contact("d1", "2022-07-22", PAEDS, "discharge", "Discharge summary: admitted for observation 3 days.",
+                "Discharged home"),
+        contact("k1", "2022-08-01", CSC, "cp_conference", "Conference. Mum admitted to ward staff she had hit him.",
+                "Admitted."),
+    )
+    stays = periods(build_timeline(frame, CASE), CASE)
+    assert (stays["kind"] == "hospital").sum() == 0
+
+
 def unseen_flags(frame):
     flags = detect(build_timeline(frame, CASE), CASE, RULES, only=["child_not_seen"])
     return flags[flags["rule_id"] == "child_not_seen"]

@@ -1702,7 +1702,8 @@ def _hospital_periods(cols: dict, case=None) -> pd.DataFrame:
     # s19: a hospital's, a paediatrician's or an ED's record whose text says the child was admitted ("Seen on the
     # children's ward ... Admitted.") starts a stay as a row typed admission does (`_period_columns` took only
     # those whose text may say so; each distinct text read once, with its case's vocabulary)
-    by_text = np.flatnonzero(~admitted & dated)
+    text_types, _, _ = admission_text_words("")  # (a discharge's "admitted for observation 2 days" starts none)
+    by_text = np.flatnonzero(~admitted & dated & np.isin(cols["contact_type"], list(text_types)))
     if len(by_text):
         admitted[by_text] = [admitted_in_text(f"{d} . {a}", k) for d, a, k in
                              zip(cols["description"][by_text], cols["action"][by_text], cols["vocab"][by_text])]
