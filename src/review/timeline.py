@@ -1741,15 +1741,20 @@ def _hospital_periods(cols: dict, case=None) -> pd.DataFrame:
     end = np.where(has_own, own_end, end)
     open_ = np.flatnonzero(np.isnat(end))
     if len(open_):
-        end[open_] = _stay_default_ends(cols, cols["case_id"][adm][open_], days[adm][open_], case)
+        end[open_] = _stay_default_ends(cols, cols["case_id"][adm][open_], days[adm][open_], case,
+                                        cols.get("review_ends"))
     discharge_ids = cols["event_id"][dis[order][found_at]] if len(dis_key) else np.full(len(adm), "", dtype=object)
     evidence = [a if own or not f else f"{a}{MULTI_SEP}{d}"
                 for a, own, f, d in zip(cols["event_id"][adm], has_own, found, discharge_ids)]
-    return _period_arrays(cols["case_id"][adm], ["hospital"] * len(adm), days[adm], end, cols["agency"][adm],
+    out = _period_arrays(cols["case_id"][adm], ["hospital"] * len(adm), days[adm], end, cols["agency"][adm],
                          evidence)
+    if "row" in cols:  # the admissions' positions in the table read (`hospital_stay_rows`)
+        out["row"] = cols["row"][adm]
+    return out
 
 
-def _stay_default_ends(cols: dict, case_ids: np.ndarray, days: np.ndarray, case=None) -> np.ndarray:
+def _stay_default_ends(cols: dict, case_ids: np.ndarray, days: np.ndarray, case=None,
+                       review_ends: dict | None = None) -> np.ndarray:
     """The end of stays whose admission has neither its own end date nor a discharge recorded (s19): the day
     before the next day after the admission on which a row of the case records the child seen or not seen
     (``all_known``: the child's whereabouts recorded again, as a sighting at a visit, a school or a clinic, or a
@@ -1768,7 +1773,7 @@ def _stay_default_ends(cols: dict, case_ids: np.ndarray, days: np.ndarray, case=
     found = (at < len(keys)) & (stay_codes >= 0)
     nxt = keys[np.minimum(at, max(len(keys) - 1, 0))] if len(keys) else np.zeros(len(wanted), dtype="int64")
     found &= (nxt // shift) == stay_codes
-    close = _end_of_review(cols["all_case"], all_day, case)
+    close = review_ends if review_ends is not None else _end_of_review(cols["all_case"], all_day, case)
     review_end = np.array([close.get(c, np.datetime64("NaT")) for c in case_ids], dtype="datetime64[D]")
     out = np.where(found, (nxt - stay_codes * shift - base) - 1, review_end.astype("int64")).astype("datetime64[D]")
     return np.where(np.isnat(out) | (out < days), days, out)
@@ -1791,6 +1796,7 @@ def _period_columns(timeline: pd.DataFrame, factorised: dict | None = None, know
         cols = {name: timeline[name].to_numpy(dtype=object, na_value="")[rows] for name in names}
     else:
         cols = {name: _take_strings(timeline[name], rows) for name in names}
+    cols["row"] = rows
     cols["day"] = _days_of(timeline["date"].iloc[rows])
     cols["date_end"] = _days_of(timeline["date_end"].iloc[rows])
     cols["all_case"] = timeline["case_id"]
@@ -1837,11 +1843,28 @@ def periods(timeline: pd.DataFrame, case=None) -> pd.DataFrame:
     return _periods_of_sorted(_period_columns(timeline.take(order)), case)
 
 
-def hospital_stays(timeline: pd.DataFrame, case=None) -> pd.DataFrame:
+def hospital_stays(timeline: pd.DataFrame, case=None, *, vocab_keys: dict | None = None,
+                   review_ends: dict | None = None) -> pd.DataFrame:
     """The hospital periods `periods` finds in `timeline` (kind hospital: PERIOD_COLUMNS), its rows in any order
-    (a stay is found per organisation, by day: no row order is read). `case` as `periods` takes it."""
-    cols = _with_vocab(_period_columns(timeline), case)
-    return _period_table([_hospital_periods(cols, case)])
+    (a stay is found per organisation, by day: no row order is read). `case` as `periods` takes it; or, made
+    already by the caller (the rules' prepared timeline has them), `vocab_keys` (case_id -> its
+    `review.rules.base.vocab_key`) and `review_ends` (case_id -> `_end_of_review`'s day, datetime64[D])."""
+    return _period_table([hospital_stay_rows(timeline, case, vocab_keys=vocab_keys, review_ends=review_ends)])
+
+
+def hospital_stay_rows(timeline: pd.DataFrame, case=None, *, vocab_keys: dict | None = None,
+                       review_ends: dict | None = None) -> dict:
+    """`hospital_stays` as arrays (PERIOD_FIELDS, unsorted), with ``row``: each admission's position in
+    `timeline`."""
+    cols = _period_columns(timeline)
+    if vocab_keys is None:
+        cols = _with_vocab(cols, case)
+    else:
+        cols["vocab"] = np.array([vocab_keys.get(c, "") for c in cols["case_id"]], dtype=object)
+    cols["review_ends"] = review_ends
+    stays = _hospital_periods(cols, case)
+    stays.setdefault("row", np.zeros(0, dtype="int64"))
+    return stays
 
 
 def _periods_of_sorted(cols: dict, case=None) -> pd.DataFrame:

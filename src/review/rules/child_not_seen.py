@@ -29,7 +29,6 @@ import numpy as np
 import pandas as pd
 
 from ..sightings import not_seen_mask, seen_mask
-from ..schema import MULTI_SEP
 from ..timeline import CP_PLAN_CONTACT_TYPES, cp_plan_marker
 from .transfer_in_conference_late import same_agency_codes
 from .base import (
@@ -67,18 +66,32 @@ def hospital_stays(ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     review), as (case code, first day number, last day number, timeline position of the admission): a child on
     a ward is seen every day, so the days of a stay are no days unseen. Made once per prepared timeline."""
     if "hospital_stays" not in ctx.extra:
-        from ..timeline import hospital_stays as stays_of
+        from ..timeline import hospital_stay_rows
 
         tl = ctx.timeline
-        stays = stays_of(tl, ctx.extra.get("case"))
-        if len(stays):
-            codes = ctx.case_ids.get_indexer(stays["case_id"].astype(object))
-            first = stays["evidence_event_ids"].astype(str).str.split(MULTI_SEP).str[0]
-            pos = pd.Index(tl["event_id"].astype(object)).get_indexer(first.astype(object))
-            keep = (codes >= 0) & (pos >= 0)
-            start, end = day_numbers(stays["start"])[keep], day_numbers(stays["end"])[keep]
+        # the cases' vocabularies and ends of review as the timeline's periods read them, from the prepared
+        # timeline (not made again per case): the date of death or the review date, whichever is earlier, else
+        # the case's last dated contact
+        ids = ctx.case_ids.astype(object)
+        keys = ctx.extra.get("vocab_keys") or []
+        vocab_keys = dict(zip(ids, keys)) if len(keys) == len(ids) else None
+        fixed = np.fmin(ctx.extra["deaths"].to_numpy(dtype="datetime64[ns]"),
+                        ctx.extra["review_dates"].to_numpy(dtype="datetime64[ns]")).astype("datetime64[D]")
+        last = np.full(len(ids), np.datetime64("NaT"), dtype="datetime64[D]")
+        day = tl["_day"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+        dated = ~np.isnat(day)
+        if dated.any():
+            codes = tl["_case"].to_numpy()[dated]
+            latest = pd.Series(day[dated].astype("int64")).groupby(codes).max()
+            last[latest.index.to_numpy()] = latest.to_numpy().astype("datetime64[D]")
+        ends = dict(zip(ids, np.where(np.isnat(fixed), last, fixed)))
+        stays = hospital_stay_rows(tl, ctx.extra.get("case"), vocab_keys=vocab_keys, review_ends=ends)
+        if len(stays["row"]):
+            pos = np.asarray(stays["row"], dtype="int64")
+            codes = tl["_case"].to_numpy()[pos].astype("int64")
+            start, end = day_numbers(stays["start"]), day_numbers(stays["end"])
             end = np.where(end == _NAT_DAY, start, end)
-            ctx.extra["hospital_stays"] = (codes[keep].astype("int64"), start, end, pos[keep].astype("int64"))
+            ctx.extra["hospital_stays"] = (codes, start, end, pos)
         else:
             empty = np.zeros(0, dtype="int64")
             ctx.extra["hospital_stays"] = (empty, empty, empty, empty)
