@@ -1101,6 +1101,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             clocks = set()
             alive_clocks = set()  # clocks of gaps past the limit at a contact the child's death leaves
             starts = {}
+            late = {}  # clock -> the first contact past the limit when it is a sighting by a non-holder
             for i, r in enumerate(tl):
                 if not on(r):
                     run_start = None
@@ -1110,9 +1111,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 starts[i] = run_start
                 if not r["_exact"]:
                     continue
-                # a contact that saw the child, or one on the day of its death, triggers no flag: the flag
-                # belongs to an agency that had contact and did not see the living child
-                if (_seen(r) and not holder(r, variant)) or (death is not None and r["_day"] >= death):
+                # one on the day of its death triggers no flag: the arrival of a child who has died
+                if death is not None and r["_day"] >= death:
                     continue
                 seen_days = [x["_day"] for x in tl if _seen(x) and x["_day"] is not None
                              and x["_day"] < r["_day"]]
@@ -1120,6 +1120,13 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 seen_days += [min(e, r["_day"] - dt.timedelta(days=1)) for s_, e in stays if s_ < r["_day"]]
                 clock = max(seen_days) if seen_days else run_start
                 clock = max(clock, run_start)
+                # a contact that saw the child triggers no flag (the flag belongs to an agency that had contact
+                # and did not see the child), but the first past the limit of a stretch with no such contact past
+                # it, ended by that sighting, is flagged against the case's holders below
+                if _seen(r) and not holder(r, variant):
+                    if (r["_day"] - clock).days > max_days:
+                        late.setdefault(clock, r)
+                    continue
                 if (r["_day"] - clock).days > max_days:
                     if case.get("date_of_death") is None or r["_day"] <= case["date_of_death"]:
                         alive_clocks.add(clock)
@@ -1128,6 +1135,13 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                         deadline = clock + dt.timedelta(days=max_days)
                         action = _capped(_first(tl, clock + dt.timedelta(days=1), lambda x: _seen(x)), r["_day"], None, death)
                         flags.append(_flag("child_not_seen", r, deadline, action, variant, cut=death))
+            # a stretch past the limit with no unseen contact past it, ended by another agency's sighting: at the
+            # sighting (the package's variant ..._seen_late), the agencies holding the case named in its text
+            for clock, r in late.items():
+                if clock not in clocks:
+                    action = _capped(_first(tl, clock + dt.timedelta(days=1), lambda x: _seen(x)), r["_day"], None, death)
+                    flags.append(_flag("child_not_seen", r, clock + dt.timedelta(days=max_days), action,
+                                       variant + "_seen_late", cut=death))
             # a stretch still running at the end of the review, unseen past the limit: censored at the end,
             # triggered by the stretch's last exact-date contact before the end, or its last contact when it
             # has only partial dates (unless a contact already flagged it)
@@ -1257,19 +1271,46 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     # closure_with_open_concerns ---------------------------------------------------------------------
     if "closure_with_open_concerns" in p:
         q = p["closure_with_open_concerns"]
+
+        def by_service(x):
+            # a health service holding the child's case (school nursing, health visiting, CAMHS): the package's
+            # `service_agencies`
+            return (bool(q.get("service_closure_agencies")) and x.get("agency_kind") in (q.get("service_closure_agency_kinds") or ())
+                    and agency_named(x.get("agency"), q["service_closure_agencies"]))
+
+        def is_closure(x):
+            # the row's type, or its action recording the case closed (a home visit's "Case closed - NFA."), or a
+            # health service's action closing its case ("Case closed": the package's `service_closures`)
+            return x["_exact"] and (
+                _held(x, q["closure_contact_types"])
+                or (q.get("closure_in_action", True) and _closed_in_action(x, settings))
+                or (by_service(x) and bool(q.get("service_closure_keywords")) and _mentioned(
+                    _text(x.get("action")), q["service_closure_keywords"], tuple(q.get("service_closure_negations") or ()))))
+
+        def assesses(x):
+            return esc_held(x, q["assessed_by"]) or _held(x, q["assessed_by"])
+
+        def meeting(x):  # a multi-agency meeting held on a closing row (`assessed_at_closure`)
+            kinds = q.get("assessed_at_closure") or ()
+            return esc_held(x, kinds) or _held(x, kinds)
+
+        closing = [is_closure(x) for x in tl]
+        # the events recording a referral (a row of closing_referral_types, or social care's receipt of one)
+        referral_events = {x["_gcode"] for x in tl
+                           if x.get("contact_type") in (q.get("closing_referral_types") or ()) or any_receipt(x)}
         for r in tl:
-            # the row's type, or its action recording the case closed (a home visit's "Case closed - NFA.")
-            closed = _held(r, q["closure_contact_types"]) or (q.get("closure_in_action", True)
-                                                              and _closed_in_action(r, settings))
-            if not (closed and r["_exact"]):
+            if not closing[r["_pos"]]:
                 continue
             lo = r["_day"] - dt.timedelta(days=q["window_days"])
             for c in tl:
+                own = c["_gcode"] == r["_gcode"]
                 if (c["_day"] is None or not counted_tags(c) or not (lo <= c["_day"] <= r["_day"])
-                        or c["_pos"] >= r["_pos"] or c["_gcode"] == r["_gcode"]):
+                        or (own and r["_gcode"] not in referral_events) or (not own and c["_pos"] >= r["_pos"])):
                     continue
-                assessed = any(x["_day"] is not None and c["_day"] <= x["_day"] <= r["_day"]
-                               and (esc_held(x, q["assessed_by"]) or _held(x, q["assessed_by"])) for x in tl)
+                # a closing row assesses only its own concerns, unless it records a multi-agency meeting held
+                assessed = assesses(c) or any(
+                    x["_day"] is not None and c["_day"] <= x["_day"] <= r["_day"] and assesses(x)
+                    and (own or not closing[x["_pos"]] or meeting(x)) for x in tl)
                 if not assessed:
                     flags.append(_flag("closure_with_open_concerns", r, r["_day"]))
                     break
@@ -1646,6 +1687,59 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if review_end is None or not deadline < review_end:
                 continue
             flags.append(_flag("transfer_in_conference_late", r, deadline, _capped(action, r["_day"], None, death)))
+
+    # neglect_not_escalated (s19) --------------------------------------------------------------------
+    if "neglect_not_escalated" in p:
+        q = p["neglect_not_escalated"]
+
+        def text_of(x):
+            return _text(x.get("description")) + " . " + _text(x.get("action"))
+
+        def under(x, months):
+            # the child under `months` months at the contact (before that birthday; unknown age: no)
+            if months is None or x["age_days"] is None or x["age_days"] < 0:
+                return False
+            return x["_day"] < _add_months(x["_day"] - dt.timedelta(days=x["age_days"]), int(months))
+
+        def neglect_row(x):
+            # an agency's record of neglect or weight loss (not social care's, not a letter, not on a plan, not a
+            # record of receiving another agency's concern)
+            return (x["_exact"] and tag_in(x, q["neglect_tags"])
+                    and x.get("agency_kind") not in (q.get("trigger_not_agency_kinds") or ())
+                    and x.get("contact_type") not in (q.get("trigger_not_contact_types") or ())
+                    and not (q.get("not_on_cp_plan") and x.get("on_cp_plan") is True)
+                    and not (q.get("received_keywords") and _mentioned(
+                        text_of(x), q["received_keywords"], tuple(q.get("received_negations") or ()))))
+
+        # an event group injury_not_escalated reads (an injury under 2, a harm said to be inflicted) is its
+        injured = {x["_gcode"] for x in tl if x["_exact"] and (
+            (tag_in(x, q.get("injury_any_age_tags") or ()) and x["age_days"] is not None and x["age_days"] >= 0)
+            or (tag_in(x, q.get("injury_tags") or ()) and under(x, q.get("injury_below_age_months"))))}
+        rows = [x for x in tl if neglect_row(x) and x["_gcode"] not in injured]
+        episodes = _first_per_group(rows)
+        suspect_groups = {x["_gcode"] for x in rows if q.get("suspect_keywords") and _mentioned(
+            text_of(x), q["suspect_keywords"], tuple(q.get("suspect_negations") or ()))}
+        window = dt.timedelta(days=int(q["repeat_window_days"]))
+        open_kinds = list(q.get("open_enquiry_escalations") or ())
+        for r in episodes:
+            count = sum(1 for y in episodes if r["_day"] - window <= y["_day"] <= r["_day"])
+            suspect = r["_gcode"] in suspect_groups
+            if not (suspect or count >= int(q["repeat_min_episodes"])):
+                continue
+            deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
+            action = first_answer(r["_day"], q)
+            if action is not None and action["_day"] <= deadline:
+                continue
+            # an enquiry already under way: a held strategy discussion, s47 enquiry or conference in the days before
+            if open_kinds and q.get("open_enquiry_days") is not None and any(
+                    x["_exact"] and r["_day"] - dt.timedelta(days=int(q["open_enquiry_days"])) <= x["_day"] <= r["_day"]
+                    and esc_held(x, open_kinds) for x in tl):
+                continue
+            flag = _flag("neglect_not_escalated", r, deadline, _capped(action, r["_day"], q.get("response_max_days"), death),
+                         cut=_cut(death, r["_day"], q.get("response_max_days")))
+            flag["severity"] = ("high" if suspect or count >= int(q["high_severity_min_episodes"])
+                                or under(r, q.get("high_severity_below_age_months")) else "medium")
+            flags.append(flag)
 
     # one flag per flag id, like the package; none triggered, or due, after the child's death
     out, ids = [], set()

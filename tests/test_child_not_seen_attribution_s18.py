@@ -2,7 +2,8 @@
 in the row-by-row baseline:
 
 - an unseen stretch's flag is triggered at a contact at which the child was not seen, never at another agency's
-  contact that saw the child (it ended the stretch; a GP's late sighting is no failing of the GP's), nor at a
+  contact that saw the child (it ended the stretch; a GP's late sighting is no failing of the GP's; s19: a stretch
+  with no such contact past the limit is flagged at that sighting against the agencies holding the case), nor at a
   contact on the day of the child's death (the hospital's arrival with a child who has died); on a child
   protection plan the plan's holder, children's social care, owes the child its visits: its own late visit is
   still its failing;
@@ -74,10 +75,14 @@ OPENED = row("2024-03-12", HV, True, "Lily seen. Weight dropped. Neglect concern
 
 
 def test_a_gp_that_saw_the_child_late_is_not_flagged_for_the_gap():
-    # the QA Harlow case: the GP's 8-week check on day 43 saw the child; no contact missed the child past the limit
+    # the QA Harlow case: the GP's 8-week check on day 43 saw the child; no contact missed the child past the limit.
+    # s18: no flag at all; s19 (QA5): the stretch is flagged at the GP's sighting, against the health visitor who
+    # held the case (tests/test_child_not_seen_holders_s19.py), never against the GP
     rows = [OPENED, row("2024-04-24", GP, True, "8 week check. Lily seen.", "clinic_appointment")]
-    assert flags_of(rows).empty
-    assert baseline_of(rows) == []
+    flags = flags_of(rows)
+    assert list(flags["agencies"]) == ["Redvale Health Visiting"]
+    assert "Ashcombe Medical Practice saw the child" in flags.iloc[0]["explanation"]
+    assert baseline_of(rows) == [("C1-e002", "open_concerns_seen_late")]
 
 
 def test_the_agency_that_missed_the_child_past_the_limit_is_flagged_not_the_one_that_then_saw_it():
@@ -125,11 +130,12 @@ def test_on_a_plan_social_cares_own_late_visit_is_still_its_failing():
 
 
 def test_on_a_plan_another_agencys_late_sighting_is_not_its_failing():
+    # s18: no flag; s19 (QA5): the stretch is flagged at the GP's sighting against the plan's holder, not the GP
     rows = [plan_row("2024-03-01", CSC, True, ICPC, "cp_conference"),
             plan_row("2024-03-25", GP, True, "Noah seen.", "clinic_appointment"),
             plan_row("2024-03-30", CSC, True, "Statutory visit. Noah seen.")]
-    assert flags_of(rows, review="2024-04-05").empty
-    assert baseline_of(rows, review="2024-04-05") == []
+    assert list(flags_of(rows, review="2024-04-05")["agencies"]) == ["Westshire Children's Services"]
+    assert baseline_of(rows, review="2024-04-05") == [("C1-e002", "cp_plan_seen_late")]
 
 
 # --- the same local authority under another name -------------------------------------------------------

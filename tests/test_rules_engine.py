@@ -64,7 +64,8 @@ def test_the_fixture_exercises_most_rules(flags):
                                                    "exploitation_not_referred",  # (s14: nor exploitation)
                                                    "self_harm_not_referred",  # (s15: nor self-harm)
                                                    "transfer_in_conference_late",  # (s16: nor a move between authorities)
-                                                   "repeat_referrals_closed"}  # (s18: nor repeated referrals closed)
+                                                   "repeat_referrals_closed",  # (s18: nor repeated referrals closed)
+                                                   "neglect_not_escalated"}  # (s19: nor neglect left unreferred)
 
 
 def test_identical_across_runs(timeline, flags):

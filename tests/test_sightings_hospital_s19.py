@@ -77,7 +77,7 @@ MEDICAL = "Seen on children's ward after police concern for welfare. Malnourishe
 
 def jordan_like(action="Admitted. Discussed with children's social care.", later=()):
     return contacts(
-        contact("s1", "2022-06-01", SCHOOL, description="Jordan very thin, eating from bins at lunchtime.",
+        contact("s1", "2022-06-20", SCHOOL, description="Jordan very thin, eating from bins at lunchtime.",
                 child_seen=True, concerns="neglect; weight_loss"),
         contact("p1", "2022-07-19", PAEDS, "cp_medical", MEDICAL, action, concerns="neglect"),
         contact("c1", "2022-07-20", CSC, "strategy_discussion", "Strategy discussion with police and paediatrics.",

@@ -23,6 +23,7 @@ from . import (  # noqa: F401  (importing a rule module registers it)
     exploitation_not_referred,
     information_not_shared,
     injury_not_escalated,
+    neglect_not_escalated,
     nonmobile_injury,
     referral_no_decision,
     repeat_referrals_closed,
@@ -53,6 +54,7 @@ RULE_IDS = (
     "self_harm_not_referred",
     "transfer_in_conference_late",
     "repeat_referrals_closed",
+    "neglect_not_escalated",
 )
 
 FLAG_TABLE_COLUMNS = {**FLAG_COLUMNS, "case_id": "string"}

@@ -9,7 +9,9 @@ The flag belongs to an agency that failed to see the child (s18, `_may_trigger`)
 a contact at which the child was not seen, never at another agency's contact that saw the child (a late
 sighting ends the stretch) nor at one on the day of the child's death (the arrival of a child who has died); on
 a plan the plan's holder (`plan_holder_kinds`, social care) owes the child its visits, and its own contact,
-seen or not, may be the trigger.
+seen or not, may be the trigger. A stretch with no such contact past the limit, ended by another agency's
+sighting, is flagged at that sighting against the agencies that held the case when the limit passed (s19,
+variants ``..._seen_late``: `_holders`), the sighting's own agency not blamed.
 
 Source: Working Together to Safeguard Children 2023, chapter 2 (children on a child protection plan are
 seen, and seen alone, at the frequency the plan sets); local practice standards for open cases.
@@ -45,6 +47,8 @@ from .base import (
     death_bound,
     first_response,
     fmt_date,
+    joined,
+    window_pairs,
     fmt_days,
     missed_contacts,
     note_death_cut,
@@ -279,18 +283,24 @@ def _may_trigger(ctx: Context, seen: pd.Series, holders: np.ndarray | None = Non
 
 
 def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: str, what: str,
-          concern_rows: np.ndarray | None = None, holders: np.ndarray | None = None) -> pd.DataFrame:
+          concern_rows: np.ndarray | None = None, holders: np.ndarray | None = None,
+          case_holders: np.ndarray | None = None) -> pd.DataFrame:
     """The unseen stretches longer than `max_days`: a flag at the first contact past the limit at which the
     child was not seen (`_may_trigger`), and one for a stretch still running at the end of the review with no
     sighting since the limit passed (censored at the end; triggered by the stretch's last exact-date contact
     before the end at which the child was not seen, else its last such contact). A stretch ended by a sighting
     with no such contact past the limit, or running to the end with none in it, is not flagged at a contact:
     no agency had one at which it did not see the child. `holders` (per timeline row; the plan's stretches:
-    children's social care's rows) may trigger where the child was seen (`_may_trigger`)."""
+    children's social care's rows) may trigger where the child was seen (`_may_trigger`). A stretch past the limit
+    ended by another agency's sighting with no such contact past the limit is flagged at that sighting (s19),
+    against the agencies of `case_holders` holding the case when the limit passed (`_holders`)."""
     tl = ctx.timeline
     on = on.fillna(False).astype(bool)
     may_trigger = _may_trigger(ctx, seen, holders)
-    rows = np.flatnonzero((on & tl["_exact"]).to_numpy(dtype=bool) & may_trigger)
+    # every contact of the stretches before the day of death: one at which the child was not seen triggers; a
+    # stretch past the limit with none such past it, ended by another agency's sighting, is flagged at that
+    # sighting against the agencies holding the case (`_holders`, s19)
+    rows = np.flatnonzero((on & tl["_exact"]).to_numpy(dtype=bool) & _may_trigger(ctx, pd.Series(False, index=tl.index)))
     run_since, since_at, run_start = _run_since(ctx, on)
     last, trigger, end = _open_at_end(ctx, on.to_numpy(dtype=bool), variant, run_start, concern_rows, may_trigger,
                                       seen.to_numpy(dtype=bool))
@@ -306,19 +316,30 @@ def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: 
     gap = np.r_[day[rows], end] - clock
     over = gap > max_days
     first = over.copy()
-    if over[:n].any():  # one flag per unseen stretch: the first contact past the limit
-        keys = pd.DataFrame({"case": case[rows][over[:n]], "clock": clock[:n][over[:n]]})
-        first[:n][over[:n]] = ~keys.duplicated().to_numpy()
+    late = np.zeros(n, dtype=bool)  # a stretch's first contact past the limit is a sighting that ended it
+    if over[:n].any():  # one flag per unseen stretch: the first contact past the limit at which the child was
+        # not seen; none such: the first contact past it (another agency's sighting, which ended the stretch)
+        at = np.flatnonzero(over[:n])
+        trig = may_trigger[rows[at]]
+        keys = pd.DataFrame({"case": case[rows][at], "clock": clock[:n][at]})
+        has_trig = pd.Series(trig).groupby([keys["case"], keys["clock"]]).transform("any").to_numpy(dtype=bool)
+        pick = np.where(has_trig, trig, True)
+        chosen = np.zeros(len(at), dtype=bool)
+        chosen[pick] = ~keys[pick].duplicated().to_numpy()
+        first[:n][at] = chosen
+        late[at] = chosen & ~trig
     if over[n:].any():  # a stretch already flagged at a contact (one the child's death leaves) is not flagged again
         death = day_numbers(tl["_death"].iloc[rows])
-        flagged = over[:n] & ((death == _NAT_DAY) | (day[rows] <= death))
+        flagged = first[:n] & ((death == _NAT_DAY) | (day[rows] <= death))
         flagged_keys = case[rows][flagged].astype("int64") * _BIG + clock[:n][flagged]
         first[n:] &= ~np.isin(case[last].astype("int64") * _BIG + clock[n:], flagged_keys)
     parts = []
-    if first[:n].any():
-        parts.append(_gap_rows(ctx, rows[first[:n]], max_days, seen, variant, what, since[:n][first[:n]],
-                               seen_day[:n][first[:n]], seen_at[:n][first[:n]], clock[:n][first[:n]],
-                               gap[:n][first[:n]], since_at[rows][first[:n]]))
+    for sel, kind in ((first[:n] & ~late, variant), (late, variant + "_seen_late")):
+        if sel.any():
+            parts.append(_gap_rows(ctx, rows[sel], max_days, seen, kind, what, since[:n][sel], seen_day[:n][sel],
+                                   seen_at[:n][sel], clock[:n][sel], gap[:n][sel], since_at[rows][sel],
+                                   _holders(ctx, rows[sel], clock[:n][sel] + max_days, since[:n][sel], variant,
+                                            case_holders) if kind != variant else None))
     if first[n:].any():
         parts.append(_open_rows(ctx, trigger[first[n:]], end[first[n:]], max_days, variant, what,
                                 since[n:][first[n:]], seen_day[n:][first[n:]], seen_at[n:][first[n:]],
@@ -356,12 +377,46 @@ def _stay_text(ctx: Context, seen_day: np.ndarray, seen_at: np.ndarray, index: p
     return out
 
 
+def _holders(ctx: Context, pos: np.ndarray, deadline: np.ndarray, since: np.ndarray, variant: str,
+             rows: np.ndarray | None) -> np.ndarray:
+    """For stretches flagged at the rows `pos` (timeline positions, in order) whose limit passed on day number
+    `deadline`, the agencies that held the child's case that day ("; "-joined, sorted; "" when none), by their
+    rows `rows`: on a plan, the plan's holder (plan_holder_kinds, children's social care) with a record from the
+    start of the stretch (`since`) to that day; with concerns open, the agencies whose concerns made the case
+    open (`open_case_concerns`' carriers: not a hospital, not a missed appointment alone) among those that see
+    children (visit_agency_kinds: social care, health, education; not the police), recorded within the case's
+    concern window up to that day. Each is an agency expected to have seen the child."""
+    tl = ctx.timeline
+    out = np.full(len(pos), "", dtype=object)
+    if rows is None or not len(pos):
+        return out
+    case = tl["_case"].to_numpy()
+    if variant == "open_concerns":
+        lo = deadline - ctx.extra["concern_windows"][case[pos]]
+    else:
+        lo = since
+    dated = np.asarray(rows, dtype=bool) & (day_numbers(tl["_day"]) != _NAT_DAY)
+    events = rows_of(ctx, dated, ["_case", "_start", "_end", "agency"])
+    if events.empty:
+        return out
+    index = pd.RangeIndex(len(pos))
+    triggers = pd.DataFrame({"_case": case[pos], "lo": _dates(np.asarray(lo, dtype="int64"), index),
+                             "hi": _dates(np.asarray(deadline, dtype="int64"), index)})
+    pairs = window_pairs(ctx, triggers, events, "lo", "hi")
+    if pairs.empty:
+        return out
+    named = joined(pairs["e_agency"].astype("string"), pairs["t_index"]).reindex(triggers.index).fillna("")
+    return named.to_numpy(dtype=object)
+
+
 def _gap_rows(ctx, pick, max_days, seen, variant, what, since, seen_day, seen_at, clock, gap,
-              since_at) -> pd.DataFrame:
+              since_at, holders=None) -> pd.DataFrame:
     """Flags at the first contact past the limit; late action: the next sighting. When the gap is counted
     from a partial date (a sighting, or the row that opened the stretch, known only to the month: its
     latest possible day, `_last_seen` / `_run_since`), the explanation says so and the gap is a minimum
-    ("at least 61 days"), as `_open_rows` says it."""
+    ("at least 61 days"), as `_open_rows` says it. `holders` (per flag, the agencies holding the case:
+    `_holders`): a stretch ended by another agency's sighting (variant ``..._seen_late``), flagged at that
+    sighting, named against the agencies expected to see the child."""
     picked = np.zeros(len(ctx.timeline), dtype=bool)
     picked[pick] = True
     t = rows_of(ctx, picked, _COLUMNS)
@@ -371,11 +426,16 @@ def _gap_rows(ctx, pick, max_days, seen, variant, what, since, seen_day, seen_at
     # a sighting recorded after the child's death is none: censored at the death
     r, none_text = censor_at_death(ctx, t, first_response(ctx, t, seen), "; none is recorded.",
                                    "no sighting is recorded", "that contact")
-    out = deadline_rows(t, r, f"child seen at least every {max_days} days {what}")
+    expected = f"child seen at least every {max_days} days {what}"
+    if holders is not None:  # the agencies holding the case, expected to see the child
+        held = pd.Series(holders, index=t.index, dtype=object)
+        expected = (expected + " by the agencies holding the case (" + held + ")").mask(held == "", expected)
+    out = deadline_rows(t, r, expected)
     out["variant"] = variant
-    if variant == "open_concerns":
+    base_variant = variant.removesuffix("_seen_late")
+    if base_variant == "open_concerns":
         out["severity"] = "medium"
-    last = _last_text(ctx, t, since, seen_day, seen_at, variant)
+    last = _last_text(ctx, t, since, seen_day, seen_at, base_variant)
     # the row the gap is counted from (the last sighting, or the row the stretch is counted from): a partial
     # date is counted from its latest possible day, and the explanation says so
     never = (seen_at < 0) | (seen_day == _NAT_DAY) | (seen_day < since)
@@ -385,12 +445,24 @@ def _gap_rows(ctx, pick, max_days, seen, variant, what, since, seen_day, seen_at
         source_text = fmt_date(column_at(ctx, "_day", source, t.index),
                                column_at(ctx, "_shown", source, t.index))
         counted = ", a partial date: counted from its latest possible day, " + fmt_date(_dates(clock, t.index))
-        opened = "the plan started" if variant == "cp_plan" else "concerns were open"
+        opened = "the plan started" if base_variant == "cp_plan" else "concerns were open"
         from_partial = ("last recorded sighting " + source_text + counted).mask(
             pd.Series(never, index=t.index), "no sighting recorded since " + opened + ", recorded for " + source_text
             + counted)
         last = last.mask(partial, from_partial)
     at_least = pd.Series(np.where(partial, "at least ", ""), index=t.index)
+    if holders is not None:
+        # the stretch ended at another agency's sighting: the failing is the case holders', named
+        held = pd.Series(holders, index=t.index, dtype=object)
+        by = ("; the agencies holding the case (" + held + ") were expected to see the child by "
+              + fmt_date(t["deadline"]) + ".").mask(held == "", "; a sighting was due by " + fmt_date(t["deadline"]) + ".")
+        out["agencies"] = held.mask(held == "", t["agency"]).astype("string")
+        out["explanation"] = (
+            "No agency had recorded seeing the child " + what + " for " + at_least + fmt_days(t["gap"]) + " ("
+            + last + "; standard " + str(max_days) + " days) when " + t["agency"] + " saw the child on "
+            + fmt_date(t["_day"]) + by
+        )
+        return out
     out["explanation"] = (
         # what is known is what was recorded: a contact that does not record a sighting (a nursery's "attended
         # with grandmother") may still have been one
@@ -573,13 +645,16 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
     case_open, carriers = open_case_concerns(ctx, params)
     case_open = pd.Series(case_open, index=tl.index)
     open_concerns = case_open & ~on_plan
+    plan_holders = ctx.kinds(params.get("plan_holder_kinds") or ()).to_numpy(dtype=bool)
     parts = [
         # the plan's holder (children's social care) owes the child its visits: its own contact may be the
         # trigger where the child was seen at it (its late visit, the conference it then did not visit under)
         _gaps(ctx, on_plan, params["cp_plan_max_days"], seen, "cp_plan", "on a child protection plan",
-              holders=ctx.kinds(params.get("plan_holder_kinds") or ()).to_numpy(dtype=bool)),
+              holders=plan_holders, case_holders=plan_holders),
+        # a stretch ended by another agency's sighting: against the agencies whose concerns kept the case open,
+        # of those that see children (visit_agency_kinds)
         _gaps(ctx, open_concerns, params["open_concerns_max_days"], seen, "open_concerns", "with concerns open",
-              carriers),
+              carriers, case_holders=carriers & ctx.kinds(params["visit_agency_kinds"]).to_numpy(dtype=bool)),
     ]
 
     kinds = ctx.kinds(params["visit_agency_kinds"]).to_numpy(dtype=bool)

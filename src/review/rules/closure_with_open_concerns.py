@@ -2,7 +2,14 @@
 concerns had been recorded by any agency in the preceding 30 days and not assessed since.
 
 Source: Working Together to Safeguard Children 2023, chapter 2 (decisions to close or step down rest on
-an assessment of all the information held, with management oversight); local step-down procedures.
+an assessment of all the information held, with management oversight); local step-down procedures; for a
+health service, the intercollegiate roles and competences for health care staff (2019).
+
+s19 (QA5): the closing row is the decision checked, no assessment of the concerns it closes on (but a
+multi-agency meeting held on it: `assessed_at_closure`); the closing event's own concerns count when it records
+the referral it closes (`closing_referral_types`, social care's receipts: a referral closed the day it came in);
+a health service holding the child's case (school nursing, health visiting, CAMHS: `service_closure_*`) closing
+it ("Case closed") is a closure too, with its own expected action (`service_expected_action`).
 
 The closure is a row of a `closure_contact_types` contact type, or (`closure_in_action`) a row of social care
 (settings.closure_in_action_agency_kinds) whose action or outcome cell records the case closed ("No concerns.
@@ -21,6 +28,14 @@ import pandas as pd
 from .base import (
     DAY,
     Context,
+    _column_matching,
+    _first_of_each,
+    _keyword_prefilter,
+    _keyword_regex,
+    _mentioned,
+    _texts,
+    agencies_named,
+    all_referral_receipts,
     closures_in_action,
     counted_concerns,
     first_response,
@@ -30,6 +45,7 @@ from .base import (
     held_escalations,
     joined,
     register,
+    row_vocabs,
     rows_of,
     types_held,
     young_people,
@@ -46,12 +62,16 @@ def closure_with_open_concerns(ctx: Context, params: dict) -> pd.DataFrame:
     """Closure / step-down / NFA with unassessed concerns from the last 30 days (WT 2023)."""
     tl = ctx.timeline
     # a row typed as the closure whose text says the case was not closed ("closure deferred") closed nothing
-    closed = types_held(ctx, params["closure_contact_types"])
+    closed = types_held(ctx, params["closure_contact_types"]).to_numpy(dtype=bool, copy=True)
     if params.get("closure_in_action", True):
         # a row whose action or outcome records the case closed ("Case closed - NFA." of social care's home
         # visit), whatever its own type (`closures_in_action`)
         closed |= closures_in_action(ctx)
-    closures = rows_of(ctx, closed & tl["_exact"], _COLUMNS)
+    # a health service holding the child's case that closed it ("Case closed" of school nursing)
+    by_service = service_agencies(ctx, params)
+    closed |= service_closures(ctx, params, by_service)
+    closing = closed & tl["_exact"].to_numpy(dtype=bool)
+    closures = rows_of(ctx, closing, _COLUMNS)
     if closures.empty:
         return closures
     closures["lo"] = closures["_day"] - params["window_days"] * DAY
@@ -64,16 +84,33 @@ def closure_with_open_concerns(ctx: Context, params: dict) -> pd.DataFrame:
                                concerns=pd.array(uniques[codes[np.flatnonzero(any_concern)]], dtype="string"))
     pairs = window_pairs(ctx, closures[["_case", "lo", "_day", "_gcode"]], concerns, "lo", "_day")
     before = np.where(pairs["e__exact"], pairs["e_pos"] < pairs["t_index"], pairs["e__end"] < pairs["_day"])
-    pairs = pairs[before & (pairs["e__gcode"] != pairs["_gcode"]).to_numpy()]
+    # the closing event's own concerns count when it records the referral it closes (a referral closed the day
+    # it came in: `referral_events`); another closure's words are its account of what it closes on
+    own = (pairs["e__gcode"] == pairs["_gcode"]).to_numpy(dtype=bool)
+    gcode = tl["_gcode"].to_numpy()
+    referral = referral_events(ctx, params, gcode)
+    pairs = pairs[(before & ~own) | (own & referral[pairs["_gcode"].to_numpy(dtype="int64")])]
+    own = (pairs["e__gcode"] == pairs["_gcode"]).to_numpy(dtype=bool)
     if pairs.empty:
         return pd.DataFrame()
     # a concern assessed between its recording and the closure is not "open"; a row typed as the meeting or
     # assessment whose text says it did not take place ("Strategy discussion not held") assessed nothing
-    # assessment ("Strategy discussion not held" with its escalation cell filled by hand: `held_escalations`)
-    assessed_mask = held_escalations(ctx, params["assessed_by"]) | types_held(ctx, params["assessed_by"])
+    # ("Strategy discussion not held" with its escalation cell filled by hand: `held_escalations`)
+    assessing = (held_escalations(ctx, params["assessed_by"]) | types_held(ctx, params["assessed_by"])).to_numpy(dtype=bool)
+    # ... and a closing row is the decision the rule checks, not an assessment of the concerns it closes on
+    # ("Child and Family assessment completed ... Closed - step down to early help"), unless it records a
+    # multi-agency meeting held (`assessed_at_closure`: a strategy discussion or conference deciding the
+    # closure rests on the agencies' information); the concerns a row records itself it assessed when it
+    # records an assessment, closing or not
+    meeting = (held_escalations(ctx, params.get("assessed_at_closure") or ())
+               | types_held(ctx, params.get("assessed_at_closure") or ())).to_numpy(dtype=bool)
+    other = assessing & ~(closing & ~meeting)
     probe = pd.DataFrame({"_case": pairs["_case"], "anchor": pairs["e__start"], "deadline": pairs["_day"]})
-    assessed = first_response(ctx, probe, assessed_mask)
-    pairs = pairs[~assessed["timely"].to_numpy()]
+    assessed = assessing[pairs["e_pos"].to_numpy(dtype="int64")]
+    assessed |= first_response(ctx, probe, pd.Series(other, index=tl.index))["timely"].to_numpy(dtype=bool)
+    if own.any():  # the closing event's own concerns: its own assessment too
+        assessed[own] |= first_response(ctx, probe[own], pd.Series(assessing, index=tl.index))["timely"].to_numpy(dtype=bool)
+    pairs = pairs[~assessed]
     if pairs.empty:
         return pd.DataFrame()
     t = closures.loc[pairs["t_index"].unique()]
@@ -82,6 +119,9 @@ def closure_with_open_concerns(ctx: Context, params: dict) -> pd.DataFrame:
     agencies = joined(pairs["e_agency"], pairs["t_index"]).reindex(t.index)
     evidence = joined(pairs["e_event_id"], pairs["t_index"]).reindex(t.index)
     n = pairs.groupby("t_index")["e_event_id"].nunique().reindex(t.index)
+    # a health service's closure: its own wording and expected action
+    service = by_service[t.index.to_numpy()]
+    closed_text = np.where(service, " closed its case on ", " closed the case / stepped down on ")
 
     # one frame from its columns (aligned on t's index, as setting them one by one would)
     return pd.DataFrame({
@@ -89,16 +129,66 @@ def closure_with_open_concerns(ctx: Context, params: dict) -> pd.DataFrame:
         "trigger_event_id": t["event_id"],
         "trigger_date": t["_day"],
         "evidence_event_ids": t["event_id"] + "; " + evidence,
-        "expected_action": "case kept open (or concerns assessed) before closure / step-down",
+        "expected_action": np.where(service, params.get("service_expected_action") or _EXPECTED, _EXPECTED),
         "expected_by": t["_day"],
         "actual_action_event_id": "",
         "actual_action_date": pd.NaT,
         "delay_days": pd.NA,
         "agencies": ["; ".join(sorted({*a.split("; "), b})) for a, b in zip(agencies, t["agency"].astype(str))],
         "explanation": (
-            t["agency"] + " closed the case / stepped down on " + fmt_date(t["_day"]) + " (child aged " + fmt_age(t)
+            t["agency"] + closed_text + fmt_date(t["_day"]) + " (child aged " + fmt_age(t)
             + ") although " + fmt_tags(tags, young_people(ctx, t["_day"], t["_dob"])) + " had been recorded by " + agencies + " in the previous "
             + str(params["window_days"]) + " days (" + n.astype(int).astype(str) + " record"
             + np.where(n == 1, "", "s") + ") with no assessment since."
         ),
     }, index=t.index)
+
+
+#: the expected action of a closure (a health service's: rules.yml's service_expected_action)
+_EXPECTED = "case kept open (or concerns assessed) before closure / step-down"
+
+
+def referral_events(ctx: Context, params: dict, gcode: np.ndarray) -> np.ndarray:
+    """Per event group code: does the event record a referral or notification (a row of one of
+    `closing_referral_types`, or social care's receipt of one: `all_referral_receipts`)? A closure in such an
+    event closes the referral the day it came in, on the concerns it brought."""
+    rows = ctx.types(params.get("closing_referral_types") or ()).to_numpy(dtype=bool) | all_referral_receipts(ctx)
+    out = np.zeros(int(gcode.max()) + 1 if len(gcode) else 0, dtype=bool)
+    out[gcode[rows]] = True
+    return out
+
+
+def service_agencies(ctx: Context, params: dict) -> np.ndarray:
+    """Per timeline row: is it by a health service that holds a child's case (a caseload: school nursing,
+    health visiting, CAMHS, community paediatrics): an agency of `service_closure_agency_kinds` whose name names
+    one of `service_closure_agencies` (`agencies_named`)?"""
+    names, kinds = params.get("service_closure_agencies") or (), params.get("service_closure_agency_kinds") or ()
+    if not names or not kinds:
+        return np.zeros(len(ctx.timeline), dtype=bool)
+    return ctx.kinds(kinds).to_numpy(dtype=bool) & agencies_named(ctx, names)
+
+
+def service_closures(ctx: Context, params: dict, by_service: np.ndarray) -> np.ndarray:
+    """Per timeline row: of the rows `by_service` (`service_agencies`), does its action / outcome cell record the
+    service closing its case: one of `service_closure_keywords` ("Case closed", "Discharged from caseload"), not
+    negated (the vocabulary's cues and `service_closure_negations` after the words: "Case closure deferred")?
+    Not the no-further-action words of social care's closures: a health visitor's "No further action" on a
+    notification is a decision about it, no closure of the child's case. Only the action is read, as
+    `closures_in_action` reads social care's; each distinct (vocabulary, action) of the candidates once."""
+    out = np.zeros(len(ctx.timeline), dtype=bool)
+    keywords = [str(k) for k in params.get("service_closure_keywords") or () if str(k).strip()]
+    codes, uniques = _texts(ctx, "action")
+    pos = np.flatnonzero(by_service & (codes >= 0))
+    if not keywords or not len(pos):
+        return out
+    pos = pos[_column_matching(ctx, "action", pos, _keyword_regex(keywords), _keyword_prefilter(keywords))]
+    if not len(pos):
+        return out
+    numbers, keys = row_vocabs(ctx)
+    a, v = codes[pos].astype("int64"), numbers[pos]
+    inverse, _ = pd.factorize(v * (len(uniques) + 1) + a)
+    first = _first_of_each(inverse)
+    negations = tuple(str(w) for w in params.get("service_closure_negations") or ())
+    read = np.array([_mentioned(str(uniques[a[i]]), keywords, negations, (), keys[v[i]]) for i in first], dtype=bool)
+    out[pos] = read[inverse]
+    return out

@@ -40,6 +40,11 @@ CHOICES = {
     "exploitation_tags": CONCERN_TAGS,
     "missing_tags": CONCERN_TAGS,
     "self_harm_tags": CONCERN_TAGS,
+    "neglect_tags": CONCERN_TAGS,  # neglect_not_escalated (s19)
+    "injury_any_age_tags": CONCERN_TAGS,
+    "trigger_not_contact_types": CONTACT_TYPES,
+    "open_enquiry_escalations": ESCALATIONS,
+    "response_informed_kinds": AGENCY_KINDS,
     "relationship_abuse_tags": CONCERN_TAGS,
     "sexual_activity_tags": CONCERN_TAGS,
     "age_bound_tags": CONCERN_TAGS,

@@ -1,0 +1,191 @@
+"""Rule `neglect_not_escalated` (s19): neglect, faltering growth or weight loss recorded by an agency other than
+children's social care, persistent or of a level to suspect neglect, with no referral to children's social care
+(nor a strategy discussion, section 47 enquiry, conference or CP medical) by any agency within
+`within_working_days` working days.
+
+Source: NICE CG89 *When to suspect child maltreatment* (neglect: "consider" a single feature such as a child
+persistently smelly and dirty or faltering growth, looking for others and reviewing; "suspect" it when it
+persists or combines with others, or the child is deprived of food; suspecting maltreatment means referring
+to children's social care); Working Together to Safeguard Children 2023, chapter 2 (a practitioner with
+concerns about a child's welfare refers to the local authority's children's social care; cumulative harm:
+look at the pattern, not single events).
+
+A trigger is an exact-date row tagged with one of `neglect_tags` (vocab.yml neglect, weight_loss: "eating
+food from bins", "mum locks the fridge", "dropped from 25th to below 2nd centile") by an agency not of
+`trigger_not_agency_kinds` (social care's own record needs no referral to itself), not of
+`trigger_not_contact_types` (a letter or discharge reports another record), not one whose text records
+receiving the concern from another agency (`received_keywords`: "New referral from GP re weight loss": the
+referrer's record is the trigger), not on a day the child is on a child protection plan (timeline
+``on_cp_plan``: the plan's core group holds the neglect), and not in an event group that injury_not_escalated
+reads (`injury_tags` in a child under `injury_below_age_months`, or `injury_any_age_tags` at any age: one
+concern, one flag). One per event group, at its first such row, and only when
+
+* it is *persistent*: at least `repeat_min_episodes` such episodes (event groups, itself included, by any
+  agency but those set aside above) within `repeat_window_days` up to its day (a first "looks thin" is a
+  "consider": the flag waits for a second record), or
+* its text mentions one of `suspect_keywords`, not negated (food withheld or scavenged, malnourished, below
+  the 2nd centile: a level to suspect neglect on its own).
+
+The response, from the trigger's day to the `within_working_days`-th working day after it, is
+exploitation_not_referred's (`base.referral_response`): a held escalation of `escalations`, a row of
+`response_contact_types` by `response_agency_kinds` that took place, social care's record of receiving a
+referral (`receipts_answer`), or a text mentioning `response_keywords` not negated and not only planned.
+An enquiry already under way answers too: an exact-date held escalation of `open_enquiry_escalations` (a
+strategy discussion, section 47 enquiry, conference) in the case from `open_enquiry_days` before the
+trigger's day to it. A late response is the next such referral by any agency (`base.late_referral`: not
+one more than `response_max_days` after the trigger, nor one after the child's death).
+
+Severity high for a child under `high_severity_below_age_months`, for a text of `suspect_keywords`, or with
+at least `high_severity_min_episodes` episodes within `repeat_window_days`; medium otherwise.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..workdays import add_working_days
+from .base import (
+    Context,
+    action_when,
+    day_numbers,
+    deadline_rows,
+    first_per_group,
+    fmt_age,
+    fmt_date,
+    fmt_tags,
+    held_escalations,
+    late_referral,
+    outcome_text,
+    referral_dated_text,
+    referral_response,
+    register,
+    rows_of,
+    text_mentions,
+)
+
+_COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "_start", "_end", "agency", "concerns", "age_display",
+            "_age_days", "_dob"]
+_MONTH_DAYS = 30.4375
+
+
+def _under_months(tl: pd.DataFrame, mask: np.ndarray, months) -> np.ndarray:
+    """Per timeline row of `mask`: the child under `months` months at the contact (before that birthday, as
+    injury_not_escalated reads its max_age_months; of unknown age: no)."""
+    out = np.zeros(len(tl), dtype=bool)
+    if months is None or not mask.any():
+        return out
+    rows = tl.loc[mask, ["_dob", "_day", "_age_days"]]
+    birthday = rows["_dob"] + pd.DateOffset(months=int(months))
+    young = (rows["_day"] < birthday).fillna(False) & (rows["_age_days"] >= 0).fillna(False)
+    out[np.flatnonzero(mask)] = young.astype(bool).to_numpy()
+    return out
+
+
+def _counts_in_window(episodes: pd.DataFrame, window: int) -> np.ndarray:
+    """Per episode (first rows of event groups): the episodes of its case within `window` days up to its day,
+    itself included."""
+    if episodes.empty:
+        return np.zeros(0, dtype="int64")
+    big = np.int64(1) << np.int64(32)
+    keys = episodes["_case"].to_numpy().astype("int64") * big + day_numbers(episodes["_day"])
+    ordered = np.sort(keys, kind="stable")
+    return np.searchsorted(ordered, keys, side="right") - np.searchsorted(ordered, keys - int(window), side="left")
+
+
+def _enquiry_open(ctx: Context, t: pd.DataFrame, params: dict) -> np.ndarray:
+    """Per trigger: an exact-date held escalation of `open_enquiry_escalations` in its case from
+    `open_enquiry_days` before its day to its day (social care already enquiring)."""
+    kinds = params.get("open_enquiry_escalations") or ()
+    days = params.get("open_enquiry_days")
+    if not kinds or days is None or t.empty:
+        return np.zeros(len(t), dtype=bool)
+    tl = ctx.timeline
+    held = held_escalations(ctx, kinds).to_numpy(dtype=bool) & tl["_exact"].to_numpy(dtype=bool)
+    if not held.any():
+        return np.zeros(len(t), dtype=bool)
+    big = np.int64(1) << np.int64(32)
+    keys = np.sort(tl["_case"].to_numpy().astype("int64")[held] * big + day_numbers(tl["_day"].to_numpy()[held]))
+    mine = t["_case"].to_numpy().astype("int64") * big + day_numbers(t["_day"])
+    return np.searchsorted(keys, mine, side="right") > np.searchsorted(keys, mine - int(days), side="left")
+
+
+@register("neglect_not_escalated")
+def neglect_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
+    """Persistent or suspected neglect / weight loss recorded by an agency, no referral to children's social
+    care within `within_working_days` working days (NICE CG89; WT 2023 ch. 2)."""
+    tl = ctx.timeline
+    exact = tl["_exact"].to_numpy(dtype=bool)
+    neglect = ctx.tags(params["neglect_tags"]).to_numpy(dtype=bool) & exact
+    if params.get("trigger_not_agency_kinds"):
+        neglect &= ~ctx.kinds(params["trigger_not_agency_kinds"]).to_numpy(dtype=bool)
+    if params.get("trigger_not_contact_types"):
+        neglect &= ~tl["contact_type"].astype("string").fillna("").isin(
+            [str(c) for c in params["trigger_not_contact_types"]]).to_numpy(dtype=bool)
+    if params.get("not_on_cp_plan"):
+        neglect &= ~tl["on_cp_plan"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    if params.get("received_keywords") and neglect.any():
+        # another agency's concern received ("New referral from GP re weight loss"): the referrer's to refer
+        neglect &= ~text_mentions(ctx, neglect, params["received_keywords"],
+                                  tuple(params.get("received_negations") or ())).to_numpy(dtype=bool)
+    gcode = tl["_gcode"].to_numpy()
+    if neglect.any() and (params.get("injury_tags") or params.get("injury_any_age_tags")):
+        # injury_not_escalated's rows (an injury under 2, a harm said to be inflicted): its flag covers the group
+        injured = np.zeros(len(tl), dtype=bool)
+        if params.get("injury_any_age_tags"):
+            injured |= ctx.tags(params["injury_any_age_tags"]).to_numpy(dtype=bool) & exact \
+                & (tl["_age_days"] >= 0).fillna(False).to_numpy(dtype=bool)
+        if params.get("injury_tags"):
+            injured |= _under_months(tl, ctx.tags(params["injury_tags"]).to_numpy(dtype=bool) & exact,
+                                     params.get("injury_below_age_months"))
+        if injured.any():
+            neglect &= ~np.isin(gcode, np.unique(gcode[injured]))
+    episodes = first_per_group(rows_of(ctx, neglect, _COLUMNS))
+    if episodes.empty:
+        return episodes
+    window = int(params["repeat_window_days"])
+    count = _counts_in_window(episodes, window)
+    suspect = np.zeros(len(episodes), dtype=bool)
+    if params.get("suspect_keywords"):
+        # a group's words to suspect neglect on any of its trigger rows
+        said = text_mentions(ctx, neglect, params["suspect_keywords"],
+                             tuple(params.get("suspect_negations") or ())).to_numpy(dtype=bool)
+        if said.any():
+            suspect = np.isin(episodes["_gcode"].to_numpy(), np.unique(gcode[said]))
+    keep = suspect | (count >= int(params["repeat_min_episodes"]))
+    t = episodes[keep].copy()
+    count, suspect = count[keep], suspect[keep]
+    if t.empty:
+        return t
+    n = int(params["within_working_days"])
+    t["anchor"] = t["_day"]
+    t["deadline"] = add_working_days(t["_day"], n)
+    found = referral_response(ctx, t, params)
+    late = ~found["timely"].to_numpy(dtype=bool) & ~_enquiry_open(ctx, t, params)
+    t, count, suspect = t[late], count[late], suspect[late]
+    if t.empty:
+        return t
+    r, none_text = late_referral(ctx, t, found[late], params)
+    at = np.zeros(len(tl), dtype=bool)
+    at[t.index.to_numpy()] = True  # the triggers' rows (rows_of keeps the timeline's positions as the index)
+    young = _under_months(tl, at, params.get("high_severity_below_age_months"))[t.index.to_numpy()]
+    high = young | suspect | (count >= int(params["high_severity_min_episodes"]))
+
+    out = deadline_rows(t, r, "referral to children's social care (or a strategy discussion, section 47 enquiry or"
+                              " CP medical)")
+    out["severity"] = np.where(high, "high", "medium")
+    why = np.where(suspect, ", in words enough to suspect neglect (rules.yml suspect_keywords)", "")
+    pattern = np.where(count >= 2, pd.Series(", one of " + pd.Series(count, index=t.index).astype(str)
+                                             + " records of neglect or weight loss by agencies within "
+                                             + str(window) + " days up to it", index=t.index), "")
+    out["explanation"] = (
+        t["agency"] + " recorded " + fmt_tags(t["concerns"]) + " on " + fmt_date(t["_day"]) + " in a child aged "
+        + fmt_age(t) + pd.Series(pattern, index=t.index) + pd.Series(why, index=t.index)
+        + ", and no referral to children's social care (nor a strategy discussion, section 47 enquiry or CP medical)"
+        " is recorded within " + str(n) + " working day" + ("s" if n != 1 else "") + " (by " + fmt_date(t["deadline"])
+        + ")"
+        + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next such referral by any agency",
+                       action_when(ctx, r["action_pos"], t.index), none_text,
+                       dated=referral_dated_text(ctx, r, t.index))
+    )
+    return out
+
