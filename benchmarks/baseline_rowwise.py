@@ -1064,6 +1064,58 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             flags.append(_flag("was_not_brought", r, deadline, _capped(action, r["_day"], None, death), cut=death))
             pattern[who] = (flags[-1], set(groups))
             patterns.append(pattern[who])
+        # variant across_agencies: missed health contacts across agencies (3, 2 for a child with additional
+        # needs, by 2+ agencies) within window_days, no escalation by any agency nor a health agency seeing the child
+        least = q.get("across_agencies_min_missed") or 0
+        if least > 0 and q["same_agency"]:
+            if case.get("additional_needs"):
+                least = q.get("additional_needs_min_missed") or least
+
+            def answers(x):  # a health contact that saw the child, or an escalation for the child by any agency
+                return (_seen(x) and x.get("agency_kind") in q["agency_kinds"]) or esc_held(
+                    x, [e for e in esc(x) if e not in ADULT_ESCALATIONS])
+
+            def who(x):  # the agency, a local authority under another name the same (as same_agency)
+                if x.get("agency_kind") in (settings.get("authority_agency_kinds") or ()):
+                    return ("la", local_authority(x.get("agency"), settings.get("authority_words") or ()))
+                return ("agency", x.get("agency"))
+
+            # the missed contacts of the agencies' own flags: a pattern across agencies has one more at least
+            own_groups = {g for f, groups in patterns for g in groups}
+            across = []
+            for r in events:
+                if not r["_exact"]:
+                    continue
+                deadline = r["_day"] + dt.timedelta(days=q["follow_up_within_days"])
+                action = _first(tl, r["_day"], answers)
+                if action is not None and action["_day"] <= deadline:
+                    continue
+                lo = r["_day"] - dt.timedelta(days=q["window_days"])
+                since = max((x["_pos"] for x in tl[:r["_pos"]] if x["_exact"] and answers(x)), default=-1)
+                within = [e for e in events if e["_day"] is not None and lo <= e["_day"] <= r["_day"]
+                          and not (e["_exact"] and e["_pos"] > r["_pos"]) and e["_pos"] > since]
+                dob = case.get("date_of_birth")
+                years = None if dob is None else r["_day"].year - dob.year - (
+                    (r["_day"].month, r["_day"].day) < (dob.month, dob.day))
+                other = any(t.strip() and t.strip() != "was_not_brought"
+                            for t in _text(r.get("open_concerns")).split(";"))
+                if years is not None and years >= q["no_flag_age_years"] and not other:
+                    continue
+                if (len({e["_gcode"] for e in within}) >= least and {e["_gcode"] for e in within} - own_groups
+                        and len({who(e) for e in within}) >= (q.get("across_agencies_min_agencies") or 2)):
+                    across.append((r, deadline, action, {e["_gcode"] for e in within}))
+            last = current = None
+            for r, deadline, action, groups in sorted(across, key=lambda f: (f[0]["_day"], f[0]["event_id"])):
+                if last is not None and (r["_day"] - last[0]["_day"]).days <= q["window_days"] and (
+                        last[1] is None or last[1]["_day"] >= r["_day"]):
+                    current[1].update(groups)
+                    last = (r, action)
+                    continue
+                last = (r, action)
+                flags.append(_flag("was_not_brought", r, deadline, _capped(action, r["_day"], None, death),
+                                   "across_agencies", cut=death))
+                current = (flags[-1], set(groups))
+                patterns.append(current)
         # the missed contacts of a flag (not one censored at the death) are its, not child_not_seen's visits'
         wnb_groups = {g for f, groups in patterns if death is None or (
             f["trigger_date"] <= death and f["expected_by"] <= death) for g in groups}
@@ -1366,6 +1418,45 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             action = _first(tl, r["_day"], is_escalated)
             flags.append(_flag("repeat_referrals_closed", r, closure["_day"], _capped(action, r["_day"], None, death),
                                cut=death))
+
+    # withdrawn_with_concerns (s19) ------------------------------------------------------------------
+    if "withdrawn_with_concerns" in p:
+        q = p["withdrawn_with_concerns"]
+        ignored = set(q.get("ignore_tags") or ())
+
+        def setting_key(x):  # the setting, a local authority under another name the same (`same_agency_codes`)
+            if x.get("agency_kind") in (settings.get("authority_agency_kinds") or ()):
+                return ("la", local_authority(x.get("agency"), settings.get("authority_words") or ()))
+            return ("agency", x.get("agency"))
+
+        def leaves(x):  # a setting's row recording the child leaving it (its words, not negated)
+            return (x.get("agency_kind") in q["setting_agency_kinds"] and x["_exact"] and _mentioned(
+                _text(x.get("description")) + " . " + _text(x.get("action")), q["leaving_keywords"],
+                tuple(q.get("leaving_negations") or ())))
+
+        leavings = _first_per_group([r for r in tl if leaves(r)])
+        n_days = int(q["within_working_days"])
+        kept, previous = [], None
+        # the same leaving recorded twice by the setting within the notification time of the first is one
+        for r in sorted(leavings, key=lambda x: (setting_key(x), x["_day"], x["_pos"])):
+            deadline = _add_working_days(r["_day"], n_days)
+            again = previous is not None and setting_key(previous[0]) == setting_key(r) and r["_day"] <= previous[1]
+            previous = (r, deadline)
+            if not again:
+                kept.append((r, deadline))
+        for r, deadline in sorted(kept, key=lambda f: f[0]["_pos"]):
+            lo = r["_day"] - dt.timedelta(days=int(q["concern_window_days"]))
+            held = {c["_gcode"] for c in tl if c["_day"] is not None and lo <= c["_day"] <= r["_day"]
+                    and not (c["_exact"] and c["_pos"] > r["_pos"])
+                    and c.get("agency_kind") in q["setting_agency_kinds"] and setting_key(c) == setting_key(r)
+                    and [t for t in counted_tags(c) if t not in ignored]}
+            if len(held) < int(q["min_concerns"]):
+                continue
+            action = first_answer(r["_day"], q)
+            if action is None or action["_day"] > deadline:
+                action = _capped(action, r["_day"], q.get("response_max_days"), death)
+                flags.append(_flag("withdrawn_with_concerns", r, deadline, action,
+                                   cut=_cut(death, r["_day"], q.get("response_max_days"))))
 
     # assessment_wait --------------------------------------------------------------------------------
     if "assessment_wait" in p:
@@ -1787,6 +1878,8 @@ def rows_and_cases(contacts, cases) -> tuple[list[dict], dict[str, dict]]:
                               "review_date": day(r.get("review_date")), "date_of_death": day(r.get("date_of_death")),
                               "concern_window_days": window(r.get("timeline_options")),
                               "child_sex": r.get("child_sex") if isinstance(r.get("child_sex"), str) else None,
+                              # whether case.yml stated the child's additional needs (the store's boolean, s19)
+                              "additional_needs": r.get("additional_needs") is True,
                               # the case's adults by given name and role (the store's people, s18)
                               "people": json.loads(r["people"]) if isinstance(r.get("people"), str) and r["people"] else None,
                               # a store's case table keeps the given name alone (child_given_name)

@@ -589,7 +589,8 @@ def _case_values(config, redactor) -> dict:
     if redactor is not None:
         from .config import REVIEWER_KEYS
 
-        for key in ("child_name", "people", "date_of_birth", "addresses", *REVIEWER_KEYS):
+        # (additional_needs: the child's health, s19; the anonymised view says only that some were stated)
+        for key in ("child_name", "people", "date_of_birth", "addresses", "additional_needs", *REVIEWER_KEYS):
             if key in values:
                 values[key] = "[redacted]"
         values = _redacted_value(values, redactor)  # case_id, file paths, notes can name people too

@@ -82,6 +82,8 @@ KIND_COLOURS = {
     # the palette has no ninth colour readable as text on white (yellow is not): youth justice is drawn as the
     # police are, the other criminal-justice agency, its lane named apart
     "youth justice": OKABE_ITO["black"],
+    # probation likewise (s19), the other criminal-justice agency of the adults
+    "probation": OKABE_ITO["black"],
     "education": OKABE_ITO["bluish_green"],
     "housing": OKABE_ITO["reddish_purple"],
     "voluntary": OKABE_ITO["sky_blue"],

@@ -56,6 +56,10 @@ class CaseConfig:
     # self-harmed" tells of (review.rules.self_harm_not_referred)
     child_sex: str | None = None
     people: dict[str, str] = field(default_factory=dict)  # name -> pseudonym ("Mother", "Partner")
+    # the child's disability or additional health needs, as the reviewers write them (case.yml
+    # `additional_needs`: "autism (ASD)", "EHCP", "epilepsy"; empty: none stated): a disabled child, or one with
+    # additional health needs, is more vulnerable to missed care (was_not_brought's lower threshold)
+    additional_needs: tuple[str, ...] = ()
     addresses: tuple[str, ...] = ()  # the family's addresses, as the chronologies write them ("[address]")
     # the review's own people (case.yml `reviewer`, `reviewers`, `lead_reviewer`, `author(s)`): name ->
     # pseudonym ("Lead reviewer", "Reviewer"); the anonymised view replaces them like `people`
@@ -292,6 +296,7 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
         review_date=_as_date(raw.get("review_date"), "review_date", case_file),
         child_name=raw.get("child_name"),
         child_sex=_child_sex(raw.get("child_sex"), case_file),
+        additional_needs=_additional_needs(raw.get("additional_needs"), case_file),
         people={str(k): str(v) for k, v in people.items()},
         addresses=addresses,
         reviewers=reviewers,
@@ -317,11 +322,26 @@ def _child_sex(value, case_file: Path) -> str | None:
     return sex
 
 
+def _additional_needs(value, case_file: Path) -> tuple[str, ...]:
+    """case.yml's `additional_needs` as a tuple of texts: one text ("autism, EHCP"), or a list of them; nothing,
+    or `false` / `none`, for none. Another value (a number, a mapping) is a ConfigError."""
+    if value is None or value is False or (isinstance(value, str) and value.strip().lower() in ("", "none", "no")):
+        return ()
+    if value is True:
+        return ("yes",)
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+        raise ConfigError(f"additional_needs must be a text or a list of texts (the child's disability or additional "
+                          f"health needs, e.g. [autism, EHCP]), got {value!r}", file=case_file,
+                          row=key_row(case_file, "additional_needs"))
+    return tuple(v.strip() for v in items if v.strip())
+
+
 #: the keys case.yml is read for (README "A case folder"); a key a letter or two from one of them is a typing
 #: slip that would otherwise be ignored in silence (`reveiw_date:`: no review period end; `file:`: every
 #: spreadsheet in the folder read with no agency declared)
 CASE_KEYS = ("case_id", "date_of_birth", "mobile_from", "date_of_death", "review_date", "child_name", "child_sex",
-             "nhs_number", "child_pseudonym", "people", "addresses", "files", "max_file_mb", "timeline",
+             "additional_needs", "nhs_number", "child_pseudonym", "people", "addresses", "files", "max_file_mb", "timeline",
              "lead_reviewer", "lead_reviewers", "independent_reviewer", "reviewer", "reviewers", "author",
              "authors")
 FILE_ENTRY_KEYS = ("path", "agency", "profile", "sheets")

@@ -1575,7 +1575,7 @@ def headline_counts(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, d
         lines.append(f"{plural(n, 'contact')} recorded by {plural(timeline['agency'].nunique(), 'agency', 'agencies')} between "
                      f"{period_bound_text(timeline, 'first', months)} and {period_bound_text(timeline, 'last', months)}")
     nouns = {"health": "health professionals", "social care": "children's social care", "police": "the police",
-             "youth justice": "youth justice services",
+             "youth justice": "youth justice services", "probation": "probation services",
              "education": "education settings", "housing": "housing services", "voluntary": "voluntary organisations",
              "other": "other agencies"}
     for kind, group in timeline.groupby("agency_kind", sort=True):

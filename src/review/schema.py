@@ -20,7 +20,10 @@ MULTI_SEP = "; "
 
 DATE_PRECISIONS = ("day", "month", "year", "approximate", "season")
 
-AGENCY_KINDS = ("health", "social care", "police", "youth justice", "education", "housing", "voluntary", "other")
+#: (s19) probation: the Probation Service (National Probation Service, community rehabilitation companies), a
+#: statutory safeguarding partner and, with the police and prisons, a MAPPA responsible authority
+AGENCY_KINDS = ("health", "social care", "police", "youth justice", "probation", "education", "housing", "voluntary",
+                "other")
 
 #: contact types (ids); labels for display are in vocab.yml
 CONTACT_TYPES = (
@@ -70,6 +73,11 @@ CONCERN_TAGS = (
     # sexual activity, contraception, a sexually transmitted infection: a concern by the child's age (under 16:
     # exploitation_not_referred's underage_sexual_activity)
     "sexual_activity",
+    # (s19) child sexual abuse disclosed, alleged or suspected; sexualised behaviour beyond the child's age; an
+    # adult in the child's life who poses a risk to children (a registered sex offender, "Schedule 1 offender")
+    "sexual_abuse",
+    "sexualised_behaviour",
+    "risk_to_children",
 )
 
 INJURY_TAGS = ("bruising", "head_injury", "fracture", "burn", "other_injury")

@@ -94,7 +94,11 @@ CASE_TABLE_COLUMNS = {"case_id": "string", "date_of_birth": "datetime64[ns]", "m
                       # the case's organisations built on the family's street or names, as its anonymised view
                       # shows them (JSON {name: shown}, `review.redact.organisations_shown`; "" for none or an
                       # older store): what `review thematic --redact` shows of them
-                      "organisations_shown": "string"}
+                      "organisations_shown": "string",
+                      # (s19) whether case.yml states the child's additional needs (`additional_needs`: a disabled
+                      # child, or one with additional health needs), never what they are: was_not_brought's lower
+                      # threshold across health agencies; empty in older stores (read as not stated)
+                      "additional_needs": "boolean"}
 #: the ingest report of each case, one row per file and sheet (IngestReport.to_frame)
 INGEST_TABLE_COLUMNS = {"case_id": "string", "file": "string", "sheet": "string", "hidden": "boolean",
                         "header_row": "Int64", "rows_read": "Int64", "rows_accepted": "Int64",
@@ -937,6 +941,8 @@ def _store_tables(case, analysis: dict[str, pd.DataFrame], case_dir: Path, rules
                           "child_sex": [getattr(config, "child_sex", None) or pd.NA],
                           "people": [people_json(config, case_dir) or pd.NA],
                           "organisations_shown": [organisations_shown_json(case, analysis)],
+                          "additional_needs": pd.array([bool(getattr(config, "additional_needs", ()))],
+                                                       dtype="boolean"),
                           "folder": [Path(case_dir).name]})
     ingest = report.to_frame()
     ingest.insert(0, "case_id", case_id)
@@ -1633,7 +1639,8 @@ def case_configs(cases: pd.DataFrame) -> dict:
     case_vocab_key`; {} (the package vocabulary, never a vocab.yml of the working directory) when the
     table has none; and child_given_name, its CaseConfig's ``child_name``: the sightings reading takes it
     as "child", as the case's own build did with case.yml's child_name; and child_sex, its ``child_sex``; and
-    people, its ``people``: the case's adults by given name and role, `people_of`)."""
+    people, its ``people``: the case's adults by given name and role, `people_of`; and additional_needs, whether
+    its case.yml stated any)."""
     from .config import CaseConfig
 
     def dates(column):
@@ -1666,15 +1673,19 @@ def case_configs(cases: pd.DataFrame) -> dict:
     given = cases["child_given_name"] if "child_given_name" in cases else [None] * len(cases)
     sexes = cases["child_sex"] if "child_sex" in cases else [None] * len(cases)
     people = cases["people"] if "people" in cases else [None] * len(cases)
+    needs = cases["additional_needs"].astype("boolean").fillna(False).to_numpy(dtype=bool) \
+        if "additional_needs" in cases else [False] * len(cases)
     root = Path(".")
     return {str(cid): CaseConfig(case_dir=root, case_id=str(cid), date_of_birth=dob, mobile_from=mobile,
                                  review_date=review, date_of_death=death, raw=raw(text), vocab=vocab(words),
                                  child_name=name if isinstance(name, str) and name.strip() else None,
                                  child_sex=sex if sex in ("female", "male") else None,
-                                 people=people_of(who))
-            for cid, dob, mobile, review, death, text, words, name, sex, who in zip(
+                                 people=people_of(who),
+                                 # the store keeps whether they were stated, not what they are
+                                 additional_needs=("stated",) if need else ())
+            for cid, dob, mobile, review, death, text, words, name, sex, who, need in zip(
                 cases["case_id"], dates("date_of_birth"), dates("mobile_from"), dates("review_date"),
-                dates("date_of_death"), options, own, given, sexes, people)}
+                dates("date_of_death"), options, own, given, sexes, people, needs)}
 
 
 def timeline_many(contacts: pd.DataFrame, cases: pd.DataFrame, **options) -> pd.DataFrame:

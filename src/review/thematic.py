@@ -82,7 +82,7 @@ def _attribute_flags(flags: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
 #: words an agency's name or a chronology's file name holds beside its kind's keywords (vocab.yml agency_kinds)
 #: and still names no organisation: "health_visiting_log", "HV chronology", "Children's social care 2023"
 GENERIC_AGENCY_WORDS = frozenset("""
-    health social care police education housing voluntary youth justice children childrens child family families
+    health social care police education housing voluntary youth justice probation children childrens child family families
     service services team teams department dept unit agency agencies provider local authority community public
     hv hvs csc cs sc ae nhs gps visitor visitors visiting nurse nurses nursing paeds paed
     log logs chronology chronologies chron records record notes note entries entry data export extract imr imrs

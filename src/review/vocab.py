@@ -388,6 +388,9 @@ class Vocabulary:
     pseudo: Phrases = field(default_factory=Phrases)
     breaks: Phrases = field(default_factory=Phrases)
     exceptions: Phrases = field(default_factory=Phrases)
+    # phrases that contain a concern keyword but name no concern ("not seen alone": the child was seen),
+    # blanked for the concern search only (`concern_keyword_exceptions`; a sighting cue may still read them)
+    concern_exceptions: Phrases = field(default_factory=Phrases)
     escalation_cues: Phrases = field(default_factory=Phrases)  # negation_cues + escalation_negation_cues
     escalation_post_cues: Phrases = field(default_factory=Phrases)
     escalation_next_cues: Phrases = field(default_factory=Phrases)  # straight after the keyword only
@@ -625,6 +628,8 @@ class Vocabulary:
         out.pseudo = Phrases(_as_list(vocab.get("negation_pseudo"), "negation_pseudo"))
         out.breaks = Phrases(_as_list(vocab.get("negation_breaks"), "negation_breaks"))
         out.exceptions = Phrases(_as_list(vocab.get("keyword_exceptions"), "keyword_exceptions"))
+        out.concern_exceptions = Phrases(_as_list(vocab.get("concern_keyword_exceptions") or [],
+                                                  "concern_keyword_exceptions"))
         out.escalation_cues = Phrases(
             _as_list(vocab.get("negation_cues"), "negation_cues")
             + _as_list(vocab.get("escalation_negation_cues"), "escalation_negation_cues")
@@ -2393,6 +2398,12 @@ def _type_hits(v: Vocabulary, tokens: list[str], *, cell: bool = False) -> list:
                         hits.append((i, i + k, rank_of[keyword]))
     if not hits:
         return hits
+    if not cell and not v.cues._by_first.keys().isdisjoint(tokens):
+        # (s19) a type keyword a negation cue stands straight before names no contact ("No CP medical as no
+        # physical signs", "no home visit this week"): not this row's type
+        hits = _not_negated_types(v, tokens, hits)
+        if not hits:
+            return hits
     cued = not (v.contact_type_context_cues._by_first.keys().isdisjoint(tokens)
                 and v.contact_type_reported_cues._by_first.keys().isdisjoint(tokens))
     if cued or (len(hits) > 1 and _may_drop(v, hits)):
@@ -2402,6 +2413,24 @@ def _type_hits(v: Vocabulary, tokens: list[str], *, cell: bool = False) -> list:
         # read as a description is; one the cell names beside them still wins ("A&E letter": a letter)
         hits = kept if kept or not cell else hits
     return hits
+
+
+#: the most words between a negation cue and the type keyword it denies in a description ("No CP medical", "no
+#: formal strategy discussion"; not "Not at home for the home visit": the visit was made)
+_TYPE_NEGATION_WINDOW = 1
+
+
+def _not_negated_types(v: Vocabulary, tokens: list[str], hits: list) -> list:
+    """`hits` (start, end, rank) less those a negation cue (`negation_cues`, not inside a keyword or a concern
+    keyword: "did not attend", "child not seen" negate nothing) stands before with at most
+    `_TYPE_NEGATION_WINDOW` words between, in its clause."""
+    keywords = [(s, e, v.contact_types[r]) for s, e, r in hits]
+    scope = Scope(v, tokens, keywords)
+    pre = scope.cues(v.cues)
+    if not pre:
+        return hits
+    return [h for h in hits
+            if not any(c[1] <= h[0] and scope.reaches(c[1], h[0], _TYPE_NEGATION_WINDOW, True) for c in pre)]
 
 
 def _may_drop(v: Vocabulary, hits: list) -> bool:
@@ -2464,7 +2493,14 @@ def tag_concerns(text, vocab) -> list[str]:
     v = compile_vocab(vocab)
     tags = set()
     adults: list = []  # an adult's self-harm or missing episode (adults_concerns): read as the parent's
-    for _, _, keyword in v.find_spans(v.stated_weight_drop(v.counted_tablets(v.tokens(text))), v.concerns, adults):
+    tokens = v.tokens(text)
+    if v.concern_exceptions and not v.concern_exceptions._by_first.keys().isdisjoint(tokens):
+        excepted = v.concern_exceptions.find(tokens)
+        if excepted:
+            tokens = list(tokens)  # the cached tokens are shared (`Vocabulary.tokens`): read-only
+            for start, end, _ in excepted:
+                tokens[start:end] = [_EXCEPTED] * (end - start)
+    for _, _, keyword in v.find_spans(v.stated_weight_drop(v.counted_tablets(tokens)), v.concerns, adults):
         tags.update(v.concern_tags[keyword])
     for _, _, keyword in adults:
         tags.update(v.adults_concern_keywords[keyword])

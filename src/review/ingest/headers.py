@@ -554,12 +554,13 @@ def _match_row(table: RawTable, index: int, lookup: dict[str, tuple[str, int]]) 
         name, priority = hit
         if name not in chosen or priority < chosen[name][0]:
             chosen[name] = (priority, column)
-    columns = _concern_as_narrative({name: column for name, (_, column) in chosen.items()}, chosen, headers)
+    columns, as_text = _concern_as_narrative({name: column for name, (_, column) in chosen.items()}, chosen, headers,
+                                             table, index)
     also = _further_narrative_columns(headers, columns, lookup)
     columns, also, narrative = _narrative_by_kind(table, index, headers, columns, also, chosen, lookup)
     columns, also, body_site = _with_body_site(table, index, headers, columns, also, lookup)
     return HeaderMatch(index, table.row_numbers[index], headers, columns, _unmapped(headers, columns, also),
-                       also=also, body_site=body_site, narrative_like=narrative)
+                       also=also, body_site=body_site, narrative_like=tuple(sorted((*narrative, *as_text))))
 
 
 def _with_body_site(table: RawTable, index: int, headers, columns: dict[str, int], also: dict[str, tuple[int, ...]],
@@ -663,17 +664,25 @@ def _site_as_narrative(site: int, headers, columns: dict[str, int], also: dict[s
 CONCERN_NARRATIVES = frozenset({"concern", "concerns"})
 
 
-def _concern_as_narrative(columns: dict[str, int], chosen: dict[str, tuple[int, int]], headers) -> dict[str, int]:
-    """`columns`, with a "Concern" column read as the description when no column is the description and the
-    profile did not declare that column the concerns (a school's concern log, whose Concern column is what
-    was seen and said): its text is read for concerns all the same, as every description is."""
+def _concern_as_narrative(columns: dict[str, int], chosen: dict[str, tuple[int, int]], headers,
+                          table: RawTable | None = None, index: int = 0) -> tuple[dict[str, int], tuple]:
+    """(`columns`, the columns so read as (column, "free text")): a concerns column read as the description when
+    no column is the description and the profile did not declare that column the concerns (a school's concern
+    log, whose Concern column is what was seen and said): a "Concern" column (`CONCERN_NARRATIVES`) always, any
+    other header naming the concerns ("Nature of concern", "Concern details") when its values are free text
+    (`_free_text`), not categories. Its text is read for concerns all the same, as every description is."""
     if "description" in columns or "concerns" not in columns or chosen["concerns"][0] < 0:
-        return columns
-    if normalise_header(headers[columns["concerns"]]) not in CONCERN_NARRATIVES:
-        return columns
+        return columns, ()
+    column = columns["concerns"]
+    if normalise_header(headers[column]) not in CONCERN_NARRATIVES:
+        if table is None or not _free_text(table, index, column):
+            return columns, ()
+        found = ((column, "free text"),)
+    else:
+        found = ()
     out = dict(columns)
     out["description"] = out.pop("concerns")
-    return out
+    return out, found
 
 
 @lru_cache(maxsize=1)
@@ -729,8 +738,8 @@ def _narrative_by_kind(table: RawTable, index: int, headers, columns: dict[str, 
       ("Triage notes", "Clinical summary" beside "Presenting complaint"; "DSL action" beside "Outcome") is read
       into that field after its column, under its header; the leftmost is the field's column when the sheet has
       none (so that the text is analysed, not kept in `extra` silently);
-    * a free-text Concern column (`CONCERN_NARRATIVES`, not the profile's declared concerns column) beside a
-      description: its values are sentences (`FREE_TEXT_WORDS`), not categories ("Neglect"), so its text follows
+    * a free-text concerns column ("Concern", "Nature of concern": any header naming the concerns, not the
+      profile's declared concerns column) beside a description: its values are sentences (`FREE_TEXT_WORDS`), not categories ("Neglect"), so its text follows
       the description's, where it is read for concerns, escalations and the rest, as a description is (without a
       description it is the description: `_concern_as_narrative`)."""
     words = narrative_like_words()
@@ -756,7 +765,7 @@ def _narrative_by_kind(table: RawTable, index: int, headers, columns: dict[str, 
     concern = columns.get("concerns")
     if (concern is not None and "description" in columns and chosen.get("concerns", (0,))[0] >= 0
             and chosen.get("concerns", (0, concern))[1] == concern
-            and normalise_header(headers[concern]) in CONCERN_NARRATIVES and _free_text(table, index, concern)):
+            and _free_text(table, index, concern)):
         del columns["concerns"]
         extra.setdefault("description", []).append(concern)
         found.append((concern, "free text"))
@@ -850,13 +859,14 @@ def _two_row_header(table: RawTable, match: HeaderMatch, lookup: dict[str, tuple
                     break
         if "date" not in chosen or len(chosen) <= len(match.columns):
             continue
-        columns = _concern_as_narrative({name: column for name, (_, column) in chosen.items()}, chosen, headers)
+        columns, as_text = _concern_as_narrative({name: column for name, (_, column) in chosen.items()}, chosen,
+                                                 headers, table, lower)
         also = _further_narrative_columns(headers, columns, lookup)
         columns, also, narrative = _narrative_by_kind(table, lower, headers, columns, also, chosen, lookup)
         columns, also, body_site = _with_body_site(table, lower, headers, columns, also, lookup)
         return HeaderMatch(lower, table.row_numbers[lower], tuple(headers), columns,
                            _unmapped(headers, columns, also), top=upper, also=also, body_site=body_site,
-                           narrative_like=narrative)
+                           narrative_like=tuple(sorted((*narrative, *as_text))))
     return None
 
 
@@ -898,7 +908,7 @@ def is_narrative_label(header: str) -> bool:
     if not key:
         return False
     hit = header_hit(_generic_lookup(), header)
-    if hit is not None and hit[0] in NARRATIVE_FIELDS:
+    if hit is not None and (hit[0] in NARRATIVE_FIELDS or hit[0] == "concerns"):  # a free-text concerns column's
         return True
     last = key.rsplit(" ", 1)[-1]
     return key in CONCERN_NARRATIVES or any(last in words for words in narrative_like_words().values())

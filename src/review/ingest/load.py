@@ -1578,9 +1578,19 @@ class _ColumnBuilder:
                 type_texts[k] = ""
         attended_texts = self.texts("attended", content)
         contact_type, unread_attended = self._attendance(contact_type, attended_texts, row_numbers)
-        concerns = self._concerns(narrative, self.texts("concerns", content))
+        concern_texts = self.texts("concerns", content)
+        concerns = self._concerns(narrative, concern_texts)
+        # a concerns cell not wholly read as concerns ("Bullying", "Neglect; online safety") stays in view under
+        # Other columns: nothing of an input is lost silently
+        unread = {"concerns": self.map("concerns_unread", self._concerns_unread, concern_texts)} \
+            if "concerns" in self.match.columns else {}
         contact_type = self._missed_appointments(contact_type, concerns)
-        child_seen = self._seen_attending(self._yes_no("child_seen", content), attended_texts, contact_type, concerns,
+        seen_cells, seen_alone = self._yes_no("child_seen", content), self._yes_no("child_seen_alone", content)
+        for name, read in (("child_seen", seen_cells), ("child_seen_alone", seen_alone)):
+            if name in self.match.columns:  # a cell read neither yes nor no ("Seen with mum") stays in view
+                unread[name] = [value is pd.NA and bool(text.strip())
+                                for value, text in zip(read, self.texts(name, content))]
+        child_seen = self._seen_attending(seen_cells, attended_texts, contact_type, concerns,
                                           description, action, row_numbers, agency_kind)
         escalation = self.map(
             "escalation",
@@ -1626,7 +1636,7 @@ class _ColumnBuilder:
             "role": every(self.texts("role", content)),
             "contact_type": every(contact_type),
             "child_seen": every(child_seen),
-            "child_seen_alone": every(self._yes_no("child_seen_alone", content)),
+            "child_seen_alone": every(seen_alone),
             "description": every(description),
             "action": every(action),
             "analysis": every(analysis),
@@ -1637,7 +1647,8 @@ class _ColumnBuilder:
             "source_file": [self.source_file] * n,
             "source_sheet": [sheet] * n,
             "source_row": row_numbers,
-            "extra": every(self._extra(content, type_texts if unrecognised else None, unrecognised, unread_attended)),
+            "extra": every(self._extra(content, type_texts if unrecognised else None, unrecognised, unread_attended,
+                                       unread)),
         }
         for name, values in fields.items():
             out[name] += values
@@ -2137,6 +2148,12 @@ class _ColumnBuilder:
                 tags.add(tag)
         return sorted(tags)
 
+    def _concerns_unread(self, text: str) -> bool:
+        """Is a part of the Concerns cell `text` (its parts split at ";", ",", "/" and line ends) read as no
+        concern (neither a tag id nor words of one)? Such a cell is kept under Other columns as well."""
+        parts = [p for p in text.replace(",", ";").replace("/", ";").replace("\n", ";").split(";") if p.strip()]
+        return any(not self._concerns_column(part) for part in parts)
+
     def _yes_no(self, name: str, rows: np.ndarray) -> list:
         index = self.match.columns.get(name)
         if index is None:
@@ -2169,10 +2186,12 @@ class _ColumnBuilder:
         return out
 
     def _extra(self, rows: np.ndarray, type_texts: list[str] | None = None, unrecognised=frozenset(),
-               unread_attended: list[bool] | None = None) -> list[str]:
+               unread_attended: list[bool] | None = None, unread: dict[str, list[bool]] | None = None) -> list[str]:
         """The unmapped cells of each row as a JSON object, and the type cell of a row whose type cell names no
         type the vocabulary knows (`unrecognised`: the row is typed from its description, the cell stays in view),
-        and the Attended cell of a row where it was read neither way (`unread_attended`, per row)."""
+        the Attended cell of a row where it was read neither way (`unread_attended`, per row) and, per field of
+        `unread` (field -> per row), its cell where the row's flag is set: a Concerns cell a part of which is read
+        as no concern, a Child seen cell read neither yes nor no."""
         columns = dict(self.match.unmapped)
         typed_at = self.match.columns.get("contact_type") if type_texts is not None else None
         if typed_at is not None:
@@ -2180,6 +2199,10 @@ class _ColumnBuilder:
         attended_at = self.match.columns.get("attended") if unread_attended is not None else None
         if attended_at is not None:
             columns[attended_at] = self.match.header_of("attended") or "attended"
+        unread_at = {self.match.columns[name]: flags for name, flags in (unread or {}).items()
+                     if name in self.match.columns and any(flags)}
+        for column in unread_at:
+            columns[column] = self.match.headers[column] or f"column {column_letter(column)}"
         if not columns:
             return [""] * len(rows)
         order = sorted(columns)  # the sheet's column order (left to right), as the agency wrote them: never sorted by name
@@ -2187,12 +2210,16 @@ class _ColumnBuilder:
         block = self.cells[np.ix_(rows, order)].tolist()
         at = order.index(typed_at) if typed_at is not None else -1
         attended = order.index(attended_at) if attended_at is not None else -1
+        unread_places = [(order.index(column), flags) for column, flags in unread_at.items()]
         out = []
         for k, values in enumerate(block):
             if at >= 0 and type_texts[k] not in unrecognised:
                 values[at] = None  # a type cell read as a type: a field, not another column
             if attended >= 0 and not unread_attended[k]:
                 values[attended] = None  # an Attended cell read: a field
+            for place, flags in unread_places:
+                if not flags[k]:
+                    values[place] = None  # a cell read: a field
             if values.count(None) == len(values):  # most rows: nothing beyond the fields
                 out.append("")
                 continue

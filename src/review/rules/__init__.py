@@ -32,6 +32,7 @@ from . import (  # noqa: F401  (importing a rule module registers it)
     strategy_no_conference,
     transfer_in_conference_late,
     was_not_brought,
+    withdrawn_with_concerns,
 )
 from .base import REGISTRY, Context, prepare
 from .knowledge import agency_knowledge
@@ -55,6 +56,7 @@ RULE_IDS = (
     "transfer_in_conference_late",
     "repeat_referrals_closed",
     "neglect_not_escalated",
+    "withdrawn_with_concerns",
 )
 
 FLAG_TABLE_COLUMNS = {**FLAG_COLUMNS, "case_id": "string"}

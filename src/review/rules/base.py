@@ -1451,12 +1451,16 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     children = [child_identity(_child_name(case, cid), sex, who) for cid, sex, who in zip(case_ids, child_sexes, people)] \
         if case is not None else []
     child_names = [_child_name(case, cid) for cid in case_ids] if case is not None else []
+    # each case's case.yml additional_needs stated (a disabled child, or one with additional health needs), by
+    # case code: was_not_brought's lower threshold across health agencies
+    needs = np.array([bool(_case_attr(case, cid, "additional_needs")) for cid in case_ids] if case is not None
+                     else [False] * len(case_ids), dtype=bool)
     return Context(timeline=tl, settings=settings, case_ids=ids,
                    extra={"deaths": pd.Series(deaths, index=ids), "review_dates": pd.Series(reviews, index=ids),
                           "concern_windows": windows,
                           "vocab_keys": vocab_keys, "order": order, "mobile_froms": mobile_froms,
                           "child_sexes": child_sexes, "children": children, "people": people,
-                          "child_names": child_names, "case": case})
+                          "child_names": child_names, "additional_needs": needs, "case": case})
 
 
 # ---------------------------------------------------------------------------------------------------

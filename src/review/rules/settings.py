@@ -66,6 +66,8 @@ CHOICES = {
     "done_contact_types": CONTACT_TYPES + ESCALATIONS,
     "assessed_by": CONTACT_TYPES + ESCALATIONS,
     "protective": CONTACT_TYPES + ESCALATIONS,  # repeat_referrals_closed
+    "setting_agency_kinds": AGENCY_KINDS,  # withdrawn_with_concerns
+    "ignore_tags": CONCERN_TAGS,  # withdrawn_with_concerns
     "referral_contact_types": CONTACT_TYPES,
     "agency_kinds": AGENCY_KINDS,
     "receipt_agency_kinds": AGENCY_KINDS,

@@ -54,7 +54,8 @@ _COLUMNS = [
 
 @register("was_not_brought")
 def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
-    """2+ WNB to health in 90 days, no follow-up by that agency in 14 days (local WNB protocols)."""
+    """2+ WNB to health in 90 days, no follow-up by that agency in 14 days (local WNB protocols); and (variant
+    across_agencies) 3+ across health agencies, 2+ for a child with additional needs, none collated."""
     tl = ctx.timeline
     seen = pd.Series(seen_mask(tl), index=tl.index)  # recorded, else read from the row (review.sightings)
     # a contact at which the child was seen is not a missed appointment, whatever its text mentions (an
@@ -62,6 +63,18 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     # (a row reporting earlier missed contacts, "Discharged following 3 WNB", a letter, is none: `missed_contacts`)
     missed = missed_contacts(ctx) & ctx.kinds(params["agency_kinds"]) & ~seen
     events = first_per_group(rows_of(ctx, missed, _COLUMNS))
+    own = _per_agency(ctx, params, events, seen)
+    frames = [own, _across_agencies(ctx, params, events, seen, missed, _evidence_groups(ctx, own))]
+    frames = [f for f in frames if f is not None and not f.empty]
+    if len(frames) < 2:
+        return frames[0] if frames else events.iloc[0:0]
+    flags = pd.concat(frames)
+    # an agency's own flag has no variant: its id stays the one it had before the variant was added
+    return flags.assign(variant=flags["variant"].astype(object).where(flags["variant"].notna(), ""))
+
+
+def _per_agency(ctx: Context, params: dict, events: pd.DataFrame, seen: pd.Series) -> pd.DataFrame:
+    """The rule's flags by one agency's pattern of missed contacts (`same_agency`), its follow-up by that agency."""
     triggers = events[events["_exact"]].copy()
     if triggers.empty:
         return triggers
@@ -155,6 +168,181 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
         "agencies": agencies,
         "explanation": explanation,
     }, index=t.index)
+
+
+def _evidence_groups(ctx: Context, flags: pd.DataFrame) -> np.ndarray:
+    """The event groups (``_gcode``) of the evidence of `flags` (an agency's own patterns), sorted."""
+    if flags is None or flags.empty or "evidence_event_ids" not in flags:
+        return np.array([], dtype="int64")
+    ids = {e.strip() for value in flags["evidence_event_ids"].dropna().astype(str) for e in value.split(";")}
+    tl = ctx.timeline
+    return np.unique(tl["_gcode"].to_numpy()[tl["event_id"].isin(ids).to_numpy(dtype=bool)]).astype("int64")
+
+
+def _across_agencies(ctx: Context, params: dict, events: pd.DataFrame, seen: pd.Series,
+                     missed: pd.Series, covered: np.ndarray) -> pd.DataFrame | None:
+    """Variant across_agencies: at least `across_agencies_min_missed` missed health contacts (event groups;
+    `additional_needs_min_missed` for a child whose case.yml states `additional_needs`) within `window_days`,
+    by at least `across_agencies_min_agencies` agencies, one of them at least not evidence of an agency's own
+    flag (`covered`: the event groups of those; when each agency's own count flagged all its missed contacts,
+    each agency's flag has them), with no follow-up within `follow_up_within_days` of
+    the latest: no agency escalated and no health agency (`agency_kinds`) saw the child. A follow-up, timely
+    or late, ends a pattern (the missed contacts counted are those after the case's latest follow-up); one
+    pattern is one flag, raised where it first went unanswered, whose evidence is every missed contact of the
+    pattern and every report of missed contacts a health agency filed over its span (a discharge letter
+    after the third WNB: evidence, never a missed contact itself, `missed_contacts`). Expected: the child's
+    GP, as the holder of the health record (an agency of the case named by `record_holder_words`), collates
+    them and considers neglect and a referral to children's social care (NICE CG89; RCPCH / NSPCC "was not
+    brought" guidance). None when switched off (`across_agencies_min_missed` 0 or not given, or `same_agency`
+    false: the rule's own count is then across agencies)."""
+    least = int(params.get("across_agencies_min_missed") or 0)
+    if least <= 0 or not params["same_agency"]:  # (same_agency false: the rule itself counts across agencies)
+        return None
+    tl = ctx.timeline
+    triggers = events[events["_exact"]].copy()
+    if triggers.empty:
+        return None
+    health = ctx.kinds(params["agency_kinds"])
+    # the pattern is answered by an escalation for the child by any agency, or a health contact at which the
+    # child was seen (the missed care caught up)
+    follow_up = (seen & health) | held_escalations(ctx)
+    triggers["anchor"] = triggers["_day"]
+    triggers["deadline"] = triggers["_day"] + params["follow_up_within_days"] * DAY
+    triggers["lo"] = triggers["_day"] - params["window_days"] * DAY
+    response = first_response(ctx, triggers, follow_up)
+    triggers = triggers.join(response)
+    triggers = triggers[~triggers["timely"]]
+    if triggers.empty:
+        return None
+    agency_codes = np.asarray(same_agency_codes(ctx), dtype="int64")
+    ev = events[["_case", "_agency", "_gcode", "_start", "_end", "_exact", "event_id", "_day", "_shown"]].assign(
+        pos=events.index)
+    pairs = window_pairs(ctx, triggers[["_case", "lo", "_day"]], ev, "lo", "_day", keys=("_case",))
+    pairs = pairs[~(pairs["e__exact"] & (pairs["e_pos"] > pairs["t_index"]))]
+    since = _last_follow_up(ctx, follow_up, pairs["t_index"].to_numpy(dtype="int64"), tl["_case"].to_numpy())
+    pairs = pairs[pairs["e_pos"].to_numpy(dtype="int64") > since]
+    pairs = pairs.assign(e_who=agency_codes[pairs["e_pos"].to_numpy(dtype="int64")])
+    count = pairs.groupby("t_index")["e__gcode"].nunique()
+    agencies_n = pairs.groupby("t_index")["e_who"].nunique()
+    needs = np.asarray(ctx.extra.get("additional_needs", np.zeros(len(ctx.case_ids), dtype=bool)), dtype=bool)
+    need = needs[triggers["_case"].to_numpy(dtype="int64")] if len(needs) else np.zeros(len(triggers), dtype=bool)
+    threshold = pd.Series(np.where(need, int(params.get("additional_needs_min_missed") or least), least),
+                          index=triggers.index)
+    # a missed contact no agency's own flag has: the pattern across the agencies shows more than each agency's
+    fresh = pairs.assign(fresh=~np.isin(pairs["e__gcode"].to_numpy(dtype="int64"), covered)).groupby(
+        "t_index")["fresh"].any()
+    ok = (count.reindex(triggers.index).fillna(0) >= threshold) & (
+        agencies_n.reindex(triggers.index).fillna(0) >= int(params.get("across_agencies_min_agencies") or 2)) & (
+        fresh.reindex(triggers.index).fillna(False).astype(bool))
+    t = triggers[ok.to_numpy(dtype=bool)].copy()
+    years = age_in_years(t["_day"], t["_dob"])
+    other = other_concerns_open(t["open_concerns"])
+    keep = ~(years >= params["no_flag_age_years"]).fillna(False).to_numpy(dtype=bool) | other
+    t, years, other = t[keep], years[keep], other[keep]
+    if t.empty:
+        return None
+    # one pattern, one flag (`_patterns`, by case)
+    pairs = pairs[pairs["t_index"].isin(t.index)]
+    leader = _patterns(t, ("_case",), params["window_days"])
+    follows = leader != t.index.to_numpy()
+    if follows.any():
+        pairs = pairs.assign(t_index=pd.Series(leader, index=t.index).reindex(pairs["t_index"]).to_numpy())
+        pairs = pairs.drop_duplicates(["t_index", "e_pos"])
+        t, years, other = t[~follows], years[~follows], other[~follows]
+    pairs = pairs.sort_values(["t_index", "e__start", "e_pos"], kind="mergesort")
+    young = (years >= params["young_person_age_years"]).fillna(False).to_numpy(dtype=bool)
+    need = needs[t["_case"].to_numpy(dtype="int64")] if len(needs) else np.zeros(len(t), dtype=bool)
+    # the reports of missed contacts a health agency filed over the pattern's span (letters, discharges)
+    first_day = pairs.groupby("t_index")["e__day"].min().reindex(t.index)
+    last_day = pairs.groupby("t_index")["e__day"].max().reindex(t.index)
+    reported = ctx.tags(["was_not_brought"]) & health & ~missed
+    reports = rows_of(ctx, reported, ["_case", "_start", "_end", "_day", "_shown", "event_id", "agency"])
+    reports = reports.assign(pos=reports.index)
+    span = t[["_case"]].assign(first=first_day, last=last_day)
+    report_pairs = window_pairs(ctx, span, reports, "first", "last") if len(reports) else None
+    counted = pairs.groupby("t_index")["e__gcode"].nunique().reindex(t.index).fillna(0).astype(int)
+    evidence_ids = pd.concat([pairs[["t_index", "e_event_id"]]] + (
+        [report_pairs[["t_index", "e_event_id"]]] if report_pairs is not None else []))
+    evidence = joined(evidence_ids["e_event_id"], evidence_ids["t_index"]).reindex(t.index)
+    dates = fmt_date(pairs["e__day"], pairs["e__shown"]).to_numpy(dtype=object)
+    who = column_at(ctx, "agency", pairs["e_pos"], pairs.index).astype(str).to_numpy(dtype=object)
+    listed = pd.Series([f"{d} {w}" for d, w in zip(dates, who)], index=pairs.index)
+    date_list = listed.groupby(pairs["t_index"].to_numpy(), sort=False).agg(", ".join).reindex(t.index)
+    agencies = joined(column_at(ctx, "agency", pairs["e_pos"], pairs.index), pairs["t_index"]).reindex(t.index)
+    n_agencies = pairs.groupby("t_index")["e_who"].nunique().reindex(t.index).fillna(0).astype(int)
+    if report_pairs is not None and len(report_pairs):
+        # "; reports of missed appointments were filed by Brookside Surgery (24 Nov 2021, 17 Mar 2022)"
+        rp = report_pairs.sort_values(["t_index", "e__start", "e_pos"], kind="mergesort").assign(
+            d=fmt_date(report_pairs["e__day"], report_pairs["e__shown"]).to_numpy(dtype=object))
+        rp["e_agency"] = rp["e_agency"].astype(str)
+        pieces = rp.groupby(["t_index", "e_agency"], sort=True)["d"].agg(", ".join)
+        text = pd.Series(pieces.index.get_level_values(1) + " (" + pieces.to_numpy() + ")",
+                         index=pieces.index.get_level_values(0))
+        report_text = ("; reports of missed appointments were filed by " + text.groupby(level=0).agg(", ".join)
+                       ).reindex(t.index).fillna("")
+    else:
+        report_text = pd.Series("", index=t.index)
+    holder = _record_holders(ctx, t, health, params.get("record_holder_words") or ())
+    response = t[["action_event_id", "action_date", "action_exact", "action_pos"]]
+    response, none_text = censor_at_death(ctx, t, response, "; none is recorded.", "no follow-up is recorded",
+                                          "the missed appointment")
+    t = t.assign(**{c: response[c] for c in response.columns})
+    delay = delay_from(t["deadline"], t["action_date"], t["action_exact"])
+    age = years.astype("Int64").astype("string").fillna("")
+    brought = pd.Series("The child was not brought to ", index=t.index, dtype="string").mask(
+        young, "The young person (aged " + age + ") did not attend ")
+    needs_text = pd.Series("", index=t.index, dtype="string").mask(
+        need, " (a child with additional needs, case.yml additional_needs: threshold "
+        + str(int(params.get("additional_needs_min_missed") or least)) + ")")
+    days = ((last_day - first_day) / DAY).fillna(0).astype("int64")
+    over = pd.Series("within " + str(params["window_days"]) + " days", index=t.index, dtype="string").mask(
+        days > params["window_days"], "over " + days.astype(str) + " days")
+    explanation = (
+        brought + _plural(counted, "health appointment") + " with " + n_agencies.astype(str) + " agencies " + over
+        + " (" + date_list + ")" + needs_text + report_text + "; no agency escalated and no health agency saw "
+        + pd.Series("the child", index=t.index, dtype="string").mask(young, "the young person") + " within "
+        + str(params["follow_up_within_days"]) + " days of " + fmt_date(t["_day"]) + outcome_text(t["action_event_id"], t["action_date"], delay, "follow-up",
+                                                      action_when(ctx, t["action_pos"], t.index), none_text)
+    )
+    severity = pd.Series(pd.NA, index=t.index, dtype="string").mask(young & ~other, params["young_person_severity"])
+    return pd.DataFrame({
+        "severity": severity,
+        "case_id": t["case_id"],
+        "trigger_event_id": t["event_id"],
+        "trigger_date": t["_day"],
+        "evidence_event_ids": evidence,
+        "expected_action": "the missed health appointments collated by " + holder
+        + " (holder of the health record) and neglect and a referral to children's social care considered",
+        "expected_by": t["deadline"],
+        "actual_action_event_id": t["action_event_id"],
+        "actual_action_date": t["action_date"],
+        "delay_days": delay,
+        "agencies": agencies,
+        "explanation": explanation,
+        "variant": "across_agencies",
+    }, index=t.index)
+
+
+def _record_holders(ctx: Context, t: pd.DataFrame, health: pd.Series, words) -> pd.Series:
+    """Per flagged trigger of `t`, who holds the child's health record: the case's health agency whose name says
+    it is a general practice (`words`: "Brookside Surgery", "Northgate Medical Centre"; the first by name when
+    several), else "the child's GP". Each distinct agency name is read once."""
+    tl = ctx.timeline
+    default = pd.Series("the child's GP", index=t.index, dtype="string")
+    if not len(words):
+        return default
+    names = tl.loc[health.to_numpy(dtype=bool), ["_case", "agency"]].dropna().drop_duplicates()
+    if names.empty:
+        return default
+    import re
+
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(str(w).lower()) for w in words) + r")\b")
+    distinct = pd.unique(names["agency"].astype(str).to_numpy(dtype=object))
+    is_gp = {name: bool(pattern.search(name.lower())) for name in distinct}
+    gp = names[names["agency"].astype(str).map(is_gp).to_numpy(dtype=bool)].sort_values(["_case", "agency"])
+    first = gp.drop_duplicates("_case").set_index("_case")["agency"].astype("string")
+    return pd.Series(first.reindex(t["_case"].to_numpy()).to_numpy(), index=t.index, dtype="string").fillna(
+        "the child's GP")
 
 
 def _last_follow_up(ctx: Context, follow_up: pd.Series, rows: np.ndarray, agency_codes=None) -> np.ndarray:
