@@ -155,7 +155,7 @@ def test_a_nursery_register_yes_is_a_sighting_by_the_setting():
     assert not attended_seen("other", "", "Telephone call re attendance", "", agency_kind="education")
 
 
-def write_register(tmp_path, attended=("Yes", "No", "Present")):
+def write_register(tmp_path, attended=("Yes", "No", "Present", "Absent")):
     (tmp_path / "case.yml").write_text(textwrap.dedent("""\
         case_id: N1
         child_name: Amara Lowe
@@ -165,7 +165,7 @@ def write_register(tmp_path, attended=("Yes", "No", "Present")):
         - path: nursery.csv
           agency: Little Stars Day Nursery
         """), encoding="utf-8")
-    rows = "".join(f"{d},3,{a}\n" for d, a in zip(("30/09/2019", "07/10/2019", "14/10/2019"), attended))
+    rows = "".join(f"{d},3,{a}\n" for d, a in zip(("30/09/2019", "07/10/2019", "14/10/2019", "21/10/2019"), attended))
     (tmp_path / "nursery.csv").write_text("Date,Sessions booked,Attended\n" + rows, encoding="utf-8")
     return tmp_path
 
@@ -176,10 +176,11 @@ def test_an_attendance_register_read_from_a_case_folder(tmp_path):
     case = load_case(write_register(tmp_path))
     timeline = analyse(case).timeline.sort_values("date")
     assert (timeline["agency_kind"] == "education").all()
-    # was: Yes weeks blank (not a sighting), No weeks missed and not seen; "Present" reads as "Yes"
-    assert [None if v is pd.NA else bool(v) for v in timeline["child_seen"]] == [True, None, True]
-    assert sighting_status(timeline).tolist() == ["seen", "not seen (read from the text)", "seen"]
-    assert timeline["contact_type"].tolist()[1] == "was_not_brought"
+    # was: Yes weeks blank (not a sighting), No weeks missed and not seen; "Present" reads as "Yes", "Absent" as "No"
+    assert [None if v is pd.NA else bool(v) for v in timeline["child_seen"]] == [True, None, True, None]
+    assert sighting_status(timeline).tolist() == ["seen", "not seen (read from the text)", "seen",
+                                                  "not seen (read from the text)"]
+    assert timeline["contact_type"].tolist()[1::2] == ["was_not_brought", "was_not_brought"]
 
 
 # --- 3. someone else's "not seen"; a PPN ----------------------------------------------------------------

@@ -2035,7 +2035,8 @@ class _ColumnBuilder:
             self.report.warn(
                 rows[0], self.match.header_of("attended"),
                 f"attendance value(s) {_values_named(values)} ({_rows_named(rows)}) say neither that the "
-                f"child attended nor that the child did not (read: Yes/No, Attended, DNA, WNB, Was not brought): "
+                f"child attended nor that the child did not (read: Yes/No, Attended, Present/Absent, DNA, WNB, "
+                f"Was not brought): "
                 f"those rows are not read as missed appointments, the cell kept as another column")
         return contact_type, (unread if values else None)
 
@@ -2109,6 +2110,8 @@ class _ColumnBuilder:
         if vocabulary.type_cell_contact_type(text, self.vocab) == "was_not_brought":
             return False
         words = vocabulary.normalise_text(text).split()
+        if words == ["absent"]:  # a register's "Absent" (s19), as its "No"
+            return False
         return True if words and words[0] in _ATTENDED else ""  # "Attended with mother"
 
     def _warn_unknown_types(self, type_texts: list[str], unrecognised: set[str], row_numbers: list[int]) -> None:
