@@ -68,7 +68,8 @@ from review.mobility import NOT_MOBILE, NO_STATEMENT, child_identity, row_statem
 from review.sightings import read_sighting, with_child_names  # a row with no Child seen cell read as a sighting or not
 from review.schema import ADULT_ESCALATIONS, CONTACT_COLUMNS
 from review.timeline import (APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINK_UNTYPED, LINK_UNTYPED_SHARED_WORDS,
-                             LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held)
+                             LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held,
+                             admission_text_words, admitted_in_text)
 from review.vocab import compile_vocab, denies, informed_reaches, records_type, records_under_way
 from review.vocab import stated_partner_age  # the oldest partner's age one text states
 from review.rules.exploitation_not_referred import episode_named_day  # the missing episode's day one row names
@@ -357,8 +358,15 @@ def _periods(rows: list[dict], case: dict) -> None:
     if start is not None:
         spans.append((start, review_end))
     hospital = []
+    text_types, text_kinds, _ = admission_text_words("")
     for i, r in enumerate(rows):
-        if r["_day"] is None or r.get("contact_type") != "admission":
+        if r["_day"] is None:
+            continue
+        # s19: a hospital's, a paediatrician's or an ED's record whose text says the child was admitted is an
+        # admission as a row typed so is ("Seen on the children's ward ... Admitted.")
+        if r.get("contact_type") != "admission" and not (
+                r.get("contact_type") in text_types and (not text_kinds or r.get("agency_kind") in text_kinds)
+                and admitted_in_text(f"{_text(r.get('description'))} . {_text(r.get('action'))}")):
             continue
         place = _text(r.get("organisation")) or _text(r.get("agency"))
         end = _day(r.get("date_end"))
@@ -374,7 +382,14 @@ def _periods(rows: list[dict], case: dict) -> None:
                           and discharge_held(f"{_text(x.get('description'))} . {_text(x.get('action'))}")]
             if discharges and (next_admission is None or min(discharges) <= next_admission):
                 end = min(discharges)
+        if end is None:  # no discharge: the day before the child's next recorded whereabouts, else the review's end
+            after = min((x["_day"] for x in rows if x["_day"] is not None and x["_day"] > r["_day"]
+                         and _seen(x) is not None), default=None)
+            end = after - dt.timedelta(days=1) if after is not None else review_end
+            end = max(end or r["_day"], r["_day"])
         hospital.append((r["_day"], end or r["_day"]))
+    for r in rows:
+        r["_hospital"] = hospital  # child_not_seen: the days of a stay are no days unseen
     for r in rows:
         d = r["_day"]
         r["on_cp_plan"] = None if d is None else any(s <= d <= (e or s) for s, e in spans)
@@ -1196,6 +1211,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         def holder(x, variant):  # on a plan, the plan's holder (social care) may trigger where it saw the child
             return variant == "cp_plan" and x.get("agency_kind") in (q.get("plan_holder_kinds") or ())
 
+        stays = tl[0].get("_hospital", []) if tl else []  # the case's hospital stays (`_periods`)
         last_carrier = None
         for x in tl:
             if carrier(x):
@@ -1225,6 +1241,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     continue
                 seen_days = [x["_day"] for x in tl if _seen(x) and x["_day"] is not None
                              and x["_day"] < r["_day"]]
+                # a hospital stay (s19): the child seen every day of it, up to the day before the contact
+                seen_days += [min(e, r["_day"] - dt.timedelta(days=1)) for s_, e in stays if s_ < r["_day"]]
                 clock = max(seen_days) if seen_days else run_start
                 clock = max(clock, run_start)
                 # a contact that saw the child triggers no flag (the flag belongs to an agency that had contact
@@ -1277,6 +1295,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                         days=_concern_window(case)) <= x["_day"] <= review_end for x in tl)
                 seen_days = [x["_day"] for x in tl if _seen(x) and x["_day"] is not None
                              and x["_day"] <= review_end]
+                seen_days += [min(e, review_end) for s_, e in stays if s_ <= review_end]
                 clock = max([starts[within[-1]], *seen_days])
                 if running and exact and (review_end - clock).days > max_days and clock not in alive_clocks:
                     # a review ending at the child's death: the death cut the search short ("at least")

@@ -228,9 +228,11 @@ def test_admission_own_date_end_and_unmatched_discharge():
     )
     result = periods(build_timeline(frame, CASE))
     assert result["end"].tolist()[0] == pd.Timestamp("2023-03-04")
-    assert pd.isna(result["end"].tolist()[1])
+    # s19: no discharge by the same organisation and no later record of the child seen or not seen: the stay
+    # runs to the end of the review (here the case's last contact), no longer a stay of one day (NaT)
+    assert result["end"].tolist()[1] == pd.Timestamp("2023-05-09")
     timeline = build_timeline(frame, CASE).set_index("event_id")
-    assert timeline.loc["b", "in_hospital"] and not timeline.loc["c", "in_hospital"]
+    assert timeline.loc["b", "in_hospital"] and timeline.loc["c", "in_hospital"]
 
 
 def test_agency_summary_and_health_headline():

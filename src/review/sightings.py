@@ -426,7 +426,7 @@ def _decide(contact_type: str, tags: set, text: str, may_cue: bool = True, may_r
     """`read_sighting`, told whether the text may hold a cue / a remote word at all (a vectorised search
     found one of their words: when not, `_names` would find none)."""
     types, cues, remote = sighting_words(key)
-    if NOT_SEEN_TAG in tags:
+    if NOT_SEEN_TAG in tags and not _not_seen_reported(text, key):  # not "neighbour: not seen for months"
         return False
     if may_cue and _names(text, cues, key, subject=True):
         return True
@@ -440,6 +440,8 @@ def _decide(contact_type: str, tags: set, text: str, may_cue: bool = True, may_r
         return True
     if NOT_BROUGHT in tags or contact_type == NOT_BROUGHT:
         return False
+    if _examined_at_clinic(contact_type, text, key):
+        return True
     if contact_type in types:
         if may_cue and _names(text, cues, key, subject=OTHER):  # "Sibling seen and examined": not the child
             return None
@@ -447,6 +449,91 @@ def _decide(contact_type: str, tags: set, text: str, may_cue: bool = True, may_r
             return None
         return None if _denied(contact_type, text, key) else True
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def not_seen_report_words(key: str = "") -> tuple[tuple, frozenset, tuple]:
+    """(the child_not_seen concern keywords, sighting_not_seen_reporters, sighting_not_seen_durations) of the
+    vocabulary `key`, normalised: `_not_seen_reported` reads a "not seen" with them."""
+    from .vocab import normalise_text
+
+    raw = _raw_vocab(key)
+
+    def words(values):
+        return tuple(w for w in dict.fromkeys(normalise_text(str(v)) for v in values or ()) if w)
+
+    return (words((raw.get("concerns") or {}).get(NOT_SEEN_TAG)),
+            frozenset(words(raw.get("sighting_not_seen_reporters"))), words(raw.get("sighting_not_seen_durations")))
+
+
+def _not_seen_reported(text: str, key: str = "") -> bool:
+    """Is every "not seen" the text holds (the child_not_seen concern keywords) someone else's report or a past
+    time, not this contact's own failure to see the child (s19)? A mention followed by a time
+    (`sighting_not_seen_durations`: "not seen for months", "not seen since March", "not seen for 3 weeks") or
+    after a reporter in its sentence (`sighting_not_seen_reporters`: "Call from neighbour: boy not seen",
+    "Caller reports child not seen"; a label's colon does not end the sentence). Then the row's child_not_seen tag
+    says nothing of this contact: its own words are read ("Officers attended. Jordan found in bedroom" is a
+    sighting). A text with no such mention: False."""
+    from .rules.base import _negating_vocab, _phrases
+
+    keywords, reporters, durations = not_seen_report_words(key)
+    if not keywords:
+        return False
+    tokens = _negating_vocab((), key).tokens(text)
+    mentions = _phrases(keywords).find(tokens)
+    if not mentions:
+        return False
+    after_words = [d.split() for d in durations]
+
+    def reported(start: int, end: int) -> bool:
+        rest = tokens[end:end + 4]
+        if len(rest) >= 2 and rest[0] == "for" and rest[1][:1].isdigit():  # "not seen for 3 weeks"
+            return True
+        if any(rest[:len(w)] == w for w in after_words):
+            return True
+        i = start - 1
+        while i >= 0 and (tokens[i][0] != "|" or tokens[i] in ("|:", "|-")):
+            if tokens[i] in reporters:
+                return True
+            i -= 1
+        return False
+
+    return all(reported(start, end) for start, end, *_ in mentions)
+
+
+@functools.lru_cache(maxsize=64)
+def examination_words(key: str = "") -> tuple[frozenset, tuple, tuple]:
+    """(sighting_examination_types, sighting_examination_words, the words of a contact at a distance or without
+    the child: sighting_at_a_distance_words, attended_at_a_distance_words and sighting_absent_cues with the
+    child's names) of the vocabulary `key`: `_examined_at_clinic` reads a clinic's observation with them."""
+    raw = _raw_vocab(key)
+
+    def words(name):
+        return tuple(str(w) for w in raw.get(name) or ())
+
+    _, far = attended_words(key)
+    return frozenset(words("sighting_examination_types")), words("sighting_examination_words"), far
+
+
+def _examined_at_clinic(contact_type: str, text: str, key: str = "") -> bool:
+    """Does a face-to-face clinic appointment (s19: `sighting_examination_types`, a GP's, a dentist's or a
+    clinic's appointment or check-up, a phone consultation being typed phone_call) record an examination or an
+    observation of the child (`sighting_examination_words`, not negated: "Looks thin", "Check-up. Multiple
+    caries", "O/E chest clear", "weighed")? Not one worded at a distance or without the child ("Telephone
+    consultation", "Mum attended without Kai": `attended_words`), nor one about someone else ("Mum attended re
+    low mood. Looks tired": `_about_someone_else`)."""
+    types, _, _ = examination_words(key)
+    return contact_type in types and _examination_read(text, key)
+
+
+def _examination_read(text: str, key: str = "") -> bool:
+    """`_examined_at_clinic` of the text of a row of one of `sighting_examination_types`."""
+    _, words, far = examination_words(key)
+    if not words or not _names(text, words, key):
+        return False
+    if far and _names(text, far, key):
+        return False
+    return not _about_someone_else(text, key)
 
 
 def _group_seen(text: str, key: str = "") -> bool:
@@ -792,6 +879,15 @@ def _inferred(frame: pd.DataFrame, key: str) -> pd.arrays.BooleanArray:
     c_ct, c_tag, c_d, c_a = ct_codes[first], tag_codes[first], d_codes[first], a_codes[first]
     value = np.full(len(first), -1, dtype="int8")  # -1 unknown, 0 not seen, 1 seen
     denied = not_seen_tag[c_tag]
+    # a "not seen" that is someone else's report or a past time ("Call from neighbour: boy not seen for months") is
+    # no denial: read only where a vectorised search finds a reporter or a time word (`_not_seen_reported`)
+    _, reporters, durations = not_seen_report_words(key)
+    if denied.any() and (reporters or durations):
+        report_words = tuple(reporters) + durations + ("for",)
+        ask = denied & (_may_hold(d_uniques, report_words, np.unique(c_d[denied]))[c_d]
+                        | _may_hold(a_uniques, report_words, np.unique(c_a[denied]))[c_a])
+        if ask.any():
+            denied = denied & ~_read_each(c_d, c_a, ask, d_uniques, a_uniques, lambda t: _not_seen_reported(t, key))
     value[denied] = 0
     # the texts searched for a cue: those of the combinations not denied by their tag; for a remote word:
     # those of the combinations of a present type (code -1, a blank text, is no position: nothing to find)
@@ -853,6 +949,18 @@ def _inferred(frame: pd.DataFrame, key: str) -> pd.arrays.BooleanArray:
             value[ask] = 1
     open_ = value == -1
     value[open_ & ~denied & (not_brought_tag[c_tag] | brought_type[c_ct])] = 0
+    # an examination or an observation of the child at a face-to-face clinic appointment ("Looks thin", "Check-up.
+    # Multiple caries"): only texts of such a type a vectorised search finds one of the words in
+    exam_types, exam_words, _ = examination_words(key)
+    if exam_words and exam_types:
+        exam_type = np.array([str(t) in exam_types for t in ct_uniques] + [False], dtype=bool)
+        ask = (value == -1) & ~denied & exam_type[c_ct]
+        if ask.any():
+            ask &= (_may_hold(d_uniques, exam_words, np.unique(c_d[ask]), d_arrow)[c_d]
+                    | _may_hold(a_uniques, exam_words, np.unique(c_a[ask]), a_arrow)[c_a])
+            if ask.any():
+                ask &= _read_each(c_d, c_a, ask, d_uniques, a_uniques, lambda t: _examination_read(t, key))
+                value[ask] = 1
     open_ = (value == -1) & ~denied & present_type[c_ct]
     value[open_] = 1
     ask = open_ & (cue_d[c_d] | cue_a[c_a])  # someone else seen, the child not: the type implies no sighting
@@ -955,9 +1063,22 @@ def attended_words(key: str = "") -> tuple[frozenset, tuple]:
                                 + absent)))
 
 
-def attended_seen(contact_type, concerns, description, action="", key: str = "", adults: frozenset = frozenset()) -> bool:
+@functools.lru_cache(maxsize=64)
+def attended_setting_words(key: str = "") -> tuple[frozenset, frozenset]:
+    """(attended_seen_agency_kinds, sighting_at_a_distance_types) of the vocabulary `key`: an Attended "Yes" in
+    a nursery's or a school's register is the child in its setting (`attended_seen`, s19)."""
+    raw = _raw_vocab(key)
+    return (frozenset(str(w) for w in raw.get("attended_seen_agency_kinds") or ()),
+            frozenset(str(w) for w in raw.get("sighting_at_a_distance_types") or ()))
+
+
+def attended_seen(contact_type, concerns, description, action="", key: str = "", adults: frozenset = frozenset(),
+                  agency_kind: str = "") -> bool:
     """Does an Attended cell saying Yes on this row say the child was brought and seen? Only at a face-to-face
-    health or clinic appointment (vocab.yml `attended_seen_types`): not tagged child_not_seen or was_not_brought,
+    health or clinic appointment (vocab.yml `attended_seen_types`), or (s19) on a row of a nursery's or a school's
+    (`attended_seen_agency_kinds`: an attendance register's week or day, "Attended: Yes", "Present") of any type
+    but one at a distance (`sighting_at_a_distance_types`: a phone call, a letter): not tagged child_not_seen or
+    was_not_brought,
     its description not worded as a contact at a distance ("Telephone consultation", "Virtual clinic": not
     negated, `attended_words`), and not about someone else (`_about_someone_else`: "Mum attended re low mood",
     "Mother's postnatal check"). Ingest sets such a row's child_seen True when its Child seen cell is blank
@@ -966,7 +1087,9 @@ def attended_seen(contact_type, concerns, description, action="", key: str = "",
     (case.yml `people`: "Sian attended re low mood", Sian the mother, is hers), normalised."""
     types, far = attended_words(key)
     ct = "" if contact_type is None or contact_type is pd.NA else str(contact_type)
-    if ct not in types:
+    kinds, far_types = attended_setting_words(key)
+    in_setting = bool(agency_kind) and str(agency_kind) in kinds and ct not in far_types
+    if ct not in types and not in_setting:
         return False
     tags = _tags(concerns)
     if NOT_SEEN_TAG in tags or NOT_BROUGHT in tags:

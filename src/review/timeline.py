@@ -9,6 +9,7 @@ Everything works on numpy arrays of the table sorted by ``case_id``: one call ca
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 import weakref
@@ -24,7 +25,7 @@ from rapidfuzz.process import cpdist
 from .config import CaseConfig
 from .mobility import ANY_WORD_PATTERN, MOBILE, NO_CHILD, NO_STATEMENT, NOT_MOBILE, child_identity, mobility_statement
 from .schema import CONTACT_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame
-from .sightings import inferred_sightings, seen_mask
+from .sightings import inferred_sightings, not_seen_mask, seen_mask
 
 # ---------------------------------------------------------------------------------------------------
 # Parameters (defaults; every function takes them as keyword arguments)
@@ -129,7 +130,7 @@ PERIOD_COLUMNS: dict[str, str] = {
     "case_id": "string",
     "kind": "string",  # cp_plan | hospital
     "start": "datetime64[ns]",
-    "end": "datetime64[ns]",  # NaT: end unknown (a hospital admission with no discharge found)
+    "end": "datetime64[ns]",  # a stay with no discharge found: `_stay_default_ends`
     "agency": "string",
     "evidence_event_ids": "string",
 }
@@ -1487,6 +1488,92 @@ def _discharges_held(texts: list[str], keys) -> np.ndarray:
     held = np.ones(len(texts), dtype=bool)
     held[maybe] = [discharge_held(t, k) for t, k in zip(texts[maybe], keys[maybe])]
     return held
+@functools.lru_cache(maxsize=64)
+def admission_text_words(vocab: str = "") -> tuple[frozenset, frozenset, tuple]:
+    """(admission_text_types, admission_text_agency_kinds, admission_text_words) of the case vocabulary `vocab`
+    (`review.rules.base.vocab_key`, "": the package's): the records whose text may record the child admitted
+    (`admitted_in_text`)."""
+    raw = _case_vocabulary(vocab)
+
+    def words(name):
+        return tuple(str(w) for w in raw.get(name) or ())
+
+    return (frozenset(words("admission_text_types")), frozenset(words("admission_text_agency_kinds")),
+            words("admission_text_words"))
+
+
+#: words after an admission that say it did not happen ("Admission to ward not required"), added to the case's
+#: vocabulary's negation post cues for `admitted_in_text`
+ADMISSION_NEGATION_POST_CUES = ("not required", "not needed", "not necessary", "not indicated", "not warranted",
+                                "declined", "refused", "not agreed")
+#: an RE2 pattern finding (at least) every text `admitted_in_text` reads an admission in, for a vectorised search
+ADMISSION_TEXT_PREFILTER = r"admi|kept"
+
+
+def admitted_in_text(text: str, vocab: str = "") -> bool:
+    """Does the text (description . action) of a hospital's, a paediatrician's or an ED's record (s19: vocab.yml
+    `admission_text_types` of `admission_text_agency_kinds`) record the child admitted to a ward? One of
+    `admission_text_words`, not negated ("Admitted to ward 4", "admitted for observation", "kept in overnight"; not
+    "not admitted", "admission not required"), or a clause that is the word "admitted" alone (an outcome
+    "Admitted."); not "admitted to the mother" nor "Mum admitted hitting him" (admitted to no ward: a
+    confession). Read once per (text, vocabulary)."""
+    key = (vocab, text)
+    held = _ADMITTED.get(key)
+    if held is None:
+        held = _admitted_in_text(str(text), vocab)
+        if len(_ADMITTED) >= 20_000:
+            _ADMITTED.clear()
+        _ADMITTED[key] = held
+    return held
+
+
+_ADMITTED: dict[tuple[str, str], bool] = {}
+
+
+def _admitted_in_text(text: str, vocab: str) -> bool:
+    from .rules.base import _mentioned, _negating_vocab
+
+    _, _, words = admission_text_words(vocab)
+    if words and _mentioned(text, list(words), ADMISSION_NEGATION_POST_CUES, vocab=vocab):
+        return True
+    clause: list = []
+    for token in _negating_vocab((), vocab).tokens(text) + ["|"]:
+        if token[0] == "|":
+            if clause == ["admitted"]:
+                return True
+            clause = []
+        else:
+            clause.append(token)
+    return False
+
+
+def _text_admission_rows(timeline: pd.DataFrame, contact_types: tuple) -> np.ndarray:
+    """Positions of the rows of `timeline` that may record an admission in their text (`admitted_in_text`): of
+    one of the package's `admission_text_types` and `admission_text_agency_kinds`, whose description or action a
+    vectorised search finds a word of one in (`ADMISSION_TEXT_PREFILTER`); each distinct text searched once."""
+    from .rules.base import _prefiltered_caseless
+
+    types, kinds, _ = admission_text_words("")
+    if not types or not len(timeline):
+        return np.zeros(0, dtype="int64")
+    rows = np.flatnonzero(_map_codes(*contact_types, {t: True for t in types}, False))
+    if len(rows) and kinds:
+        rows = rows[_map_codes(*_codes(timeline["agency_kind"], sort=False), {k: True for k in kinds}, False)[rows]]
+    if not len(rows):
+        return rows
+    hit = np.zeros(len(rows), dtype=bool)
+    for name in ("description", "action"):
+        codes, uniques = _codes(timeline[name], sort=False)
+        used = np.unique(codes[rows])
+        used = used[(used >= 0) & (used < len(uniques))]
+        found = np.zeros(len(uniques) + 1, dtype=bool)
+        if len(used):
+            found[used] = _prefiltered_caseless(pa.array(uniques[used], type=pa.large_string()),
+                                                ADMISSION_TEXT_PREFILTER)
+        hit |= found[codes[rows]]
+    return rows[hit]
+
+
 _DISCHARGE_VOCABS: dict = {}  # vocabulary key -> (the raw mapping, kept alive, its compiled form)
 
 
@@ -1608,10 +1695,19 @@ def _cp_plan_periods(cols: dict, case=None) -> pd.DataFrame:
                          cols["agency"][begins], evidence)
 
 
-def _hospital_periods(cols: dict) -> pd.DataFrame:
+def _hospital_periods(cols: dict, case=None) -> pd.DataFrame:
     days = cols["day"]
     dated = ~np.isnat(days)
-    adm = np.flatnonzero(np.isin(cols["contact_type"], HOSPITAL_ADMISSION_TYPES) & dated)
+    admitted = np.isin(cols["contact_type"], HOSPITAL_ADMISSION_TYPES)
+    # s19: a hospital's, a paediatrician's or an ED's record whose text says the child was admitted ("Seen on the
+    # children's ward ... Admitted.") starts a stay as a row typed admission does (`_period_columns` took only
+    # those whose text may say so; each distinct text read once, with its case's vocabulary)
+    text_types, _, _ = admission_text_words("")  # (a discharge's "admitted for observation 2 days" starts none)
+    by_text = np.flatnonzero(~admitted & dated & np.isin(cols["contact_type"], list(text_types)))
+    if len(by_text):
+        admitted[by_text] = [admitted_in_text(f"{d} . {a}", k) for d, a, k in
+                             zip(cols["description"][by_text], cols["action"][by_text], cols["vocab"][by_text])]
+    adm = np.flatnonzero(admitted & dated)
     if len(adm) == 0:
         return _NO_PERIODS
     dis = np.flatnonzero(np.isin(cols["contact_type"], HOSPITAL_DISCHARGE_TYPES) & dated)
@@ -1643,29 +1739,74 @@ def _hospital_periods(cols: dict) -> pd.DataFrame:
     has_own = ~np.isnat(own_end)
     end = np.where(found, match_day, np.iinfo("int64").min).astype("datetime64[D]")  # int64 min is NaT
     end = np.where(has_own, own_end, end)
+    open_ = np.flatnonzero(np.isnat(end))
+    if len(open_):
+        end[open_] = _stay_default_ends(cols, cols["case_id"][adm][open_], days[adm][open_], case,
+                                        cols.get("review_ends"))
     discharge_ids = cols["event_id"][dis[order][found_at]] if len(dis_key) else np.full(len(adm), "", dtype=object)
     evidence = [a if own or not f else f"{a}{MULTI_SEP}{d}"
                 for a, own, f, d in zip(cols["event_id"][adm], has_own, found, discharge_ids)]
-    return _period_arrays(cols["case_id"][adm], ["hospital"] * len(adm), days[adm], end, cols["agency"][adm],
+    out = _period_arrays(cols["case_id"][adm], ["hospital"] * len(adm), days[adm], end, cols["agency"][adm],
                          evidence)
+    if "row" in cols:  # the admissions' positions in the table read (`hospital_stay_rows`)
+        out["row"] = cols["row"][adm]
+    return out
 
 
-def _period_columns(timeline: pd.DataFrame, factorised: dict | None = None) -> dict:
-    """The arrays the period finders need, for the rows that can start or end a period only (plus every
-    row's case and day, for the end of review). `timeline` is sorted by case then seq. `factorised`:
-    `_codes` of contact_type already made by the caller, if any."""
+def _stay_default_ends(cols: dict, case_ids: np.ndarray, days: np.ndarray, case=None,
+                       review_ends: dict | None = None) -> np.ndarray:
+    """The end of stays whose admission has neither its own end date nor a discharge recorded (s19): the day
+    before the next day after the admission on which a row of the case records the child seen or not seen
+    (``all_known``: the child's whereabouts recorded again, as a sighting at a visit, a school or a clinic, or a
+    visit at which the child was not seen: the child had left the ward), else the end of the review
+    (`_end_of_review`: the records never say the child left the ward). Never before the admission day."""
+    codes, uniques = _codes(cols["all_case"], sort=False)
+    index = {c: i for i, c in enumerate(uniques)}
+    all_day = cols["all_day"]
+    mask = cols["all_known"] & ~np.isnat(all_day)
+    shift = np.int64(1) << np.int64(32)
+    base = np.int64(1) << np.int64(31)
+    keys = np.sort(codes[mask].astype("int64") * shift + all_day[mask].astype("int64") + base)
+    stay_codes = np.array([index.get(c, -1) for c in case_ids], dtype="int64")
+    wanted = stay_codes * shift + days.astype("int64") + 1 + base
+    at = np.searchsorted(keys, wanted, side="left")
+    found = (at < len(keys)) & (stay_codes >= 0)
+    nxt = keys[np.minimum(at, max(len(keys) - 1, 0))] if len(keys) else np.zeros(len(wanted), dtype="int64")
+    found &= (nxt // shift) == stay_codes
+    close = review_ends if review_ends is not None else _end_of_review(cols["all_case"], all_day, case)
+    review_end = np.array([close.get(c, np.datetime64("NaT")) for c in case_ids], dtype="datetime64[D]")
+    out = np.where(found, (nxt - stay_codes * shift - base) - 1, review_end.astype("int64")).astype("datetime64[D]")
+    return np.where(np.isnat(out) | (out < days), days, out)
+
+
+def _period_columns(timeline: pd.DataFrame, factorised: dict | None = None, known: np.ndarray | None = None) -> dict:
+    """The arrays the period finders need, for the rows that can start or end a period only (typed so, or a
+    record whose text may say the child was admitted: `_text_admission_rows`), plus every row's case and day
+    (for the end of review) and which rows record the child seen or not seen (`known`, per row of `timeline`;
+    default: read from its child_seen and child_seen_inferred, `review.sightings`), where an admission with no
+    discharge recorded ends. `timeline` is sorted by case then seq. `factorised`: `_codes` of contact_type
+    already made by the caller, if any."""
     relevant = CP_PLAN_CONTACT_TYPES + HOSPITAL_ADMISSION_TYPES + HOSPITAL_DISCHARGE_TYPES
     contact_types = (factorised or {}).get("contact_type") or _codes(timeline["contact_type"], sort=False)
-    rows = np.flatnonzero(_map_codes(*contact_types, {t: True for t in relevant}, False))
+    typed = _map_codes(*contact_types, {t: True for t in relevant}, False)
+    typed[_text_admission_rows(timeline, contact_types)] = True
+    rows = np.flatnonzero(typed)
     names = ("case_id", "event_id", "contact_type", "agency", "organisation", "description", "action")
     if len(timeline) < _SMALL:
         cols = {name: timeline[name].to_numpy(dtype=object, na_value="")[rows] for name in names}
     else:
         cols = {name: _take_strings(timeline[name], rows) for name in names}
+    cols["row"] = rows
     cols["day"] = _days_of(timeline["date"].iloc[rows])
     cols["date_end"] = _days_of(timeline["date_end"].iloc[rows])
     cols["all_case"] = timeline["case_id"]
     cols["all_day"] = _days_of(timeline["date"])
+    if known is None:
+        if "child_seen" in timeline.columns:
+            known = seen_mask(timeline) | not_seen_mask(timeline)
+        else:
+            known = np.zeros(len(timeline), dtype=bool)
+    cols["all_known"] = np.asarray(known, dtype=bool)
     return cols
 
 
@@ -1686,9 +1827,11 @@ def periods(timeline: pd.DataFrame, case=None) -> pd.DataFrame:
       the child is no longer subject ends it (CP_PLAN_KEYWORDS, `cp_plan_marker`). A plan still open at
       the end closes at the child's date of death or the review date when `case` (a CaseConfig, or a
       mapping case_id -> CaseConfig) gives them, else the case's last dated contact. Evidence: the start, every conference confirming the plan, and the end.
-    * hospital: an admission lasts until its own ``date_end``, else the next discharge recorded by the same
-      organisation (agency when no organisation) on or after it and not after that organisation's next
-      admission; ``end`` is NaT when no discharge is found.
+    * hospital: an admission (a row typed admission, or s19 a hospital's, a paediatrician's or an ED's record
+      whose text says the child was admitted: `admitted_in_text`) lasts until its own ``date_end``, else the
+      next discharge recorded by the same organisation (agency when no organisation) on or after it and not
+      after that organisation's next admission, else (no discharge recorded) the day before the next day a row
+      of the case records the child seen or not seen, else the end of the review (`_stay_default_ends`).
 
     Dates are calendar days (time of day dropped). Sorted by case_id, kind, start, agency.
     """
@@ -1700,9 +1843,33 @@ def periods(timeline: pd.DataFrame, case=None) -> pd.DataFrame:
     return _periods_of_sorted(_period_columns(timeline.take(order)), case)
 
 
+def hospital_stays(timeline: pd.DataFrame, case=None, *, vocab_keys: dict | None = None,
+                   review_ends: dict | None = None) -> pd.DataFrame:
+    """The hospital periods `periods` finds in `timeline` (kind hospital: PERIOD_COLUMNS), its rows in any order
+    (a stay is found per organisation, by day: no row order is read). `case` as `periods` takes it; or, made
+    already by the caller (the rules' prepared timeline has them), `vocab_keys` (case_id -> its
+    `review.rules.base.vocab_key`) and `review_ends` (case_id -> `_end_of_review`'s day, datetime64[D])."""
+    return _period_table([hospital_stay_rows(timeline, case, vocab_keys=vocab_keys, review_ends=review_ends)])
+
+
+def hospital_stay_rows(timeline: pd.DataFrame, case=None, *, vocab_keys: dict | None = None,
+                       review_ends: dict | None = None) -> dict:
+    """`hospital_stays` as arrays (PERIOD_FIELDS, unsorted), with ``row``: each admission's position in
+    `timeline`."""
+    cols = _period_columns(timeline)
+    if vocab_keys is None:
+        cols = _with_vocab(cols, case)
+    else:
+        cols["vocab"] = np.array([vocab_keys.get(c, "") for c in cols["case_id"]], dtype=object)
+    cols["review_ends"] = review_ends
+    stays = _hospital_periods(cols, case)
+    stays.setdefault("row", np.zeros(0, dtype="int64"))
+    return stays
+
+
 def _periods_of_sorted(cols: dict, case=None) -> pd.DataFrame:
     cols = _with_vocab(cols, case)
-    return _period_table([_cp_plan_periods(cols, case), _hospital_periods(cols)])
+    return _period_table([_cp_plan_periods(cols, case), _hospital_periods(cols, case)])
 
 
 def _within(case_codes: np.ndarray, case_uniques: np.ndarray, days: np.ndarray, spans: pd.DataFrame) -> pd.arrays.BooleanArray:
@@ -1824,13 +1991,14 @@ def build_timeline(
     case_keys = _vocab_keys(case, case_uniques)  # a case's own vocab.yml may add to the sighting words
     new["child_seen_inferred"] = inferred_sightings(
         frame, case_keys[case_codes] if len(set(case_keys.tolist())) > 1 else (case_keys[0] if len(case_keys) else ""))
-    seen = seen_mask(frame.assign(child_seen_inferred=new["child_seen_inferred"]))
+    sighted = frame.assign(child_seen_inferred=new["child_seen_inferred"])
+    seen = seen_mask(sighted)
     last_seen = _last_where(seen, starts, inclusive=False)
     new["days_since_child_seen"] = _float_days(days, np.where(last_seen >= 0, days[np.maximum(last_seen, 0)],
                                                               np.datetime64("NaT")))
     new["open_concerns"] = _open_concerns(frame["concerns"], days, starts, concern_window_days)
 
-    spans = _periods_of_sorted(_period_columns(frame, factorised), case)
+    spans = _periods_of_sorted(_period_columns(frame, factorised, seen | not_seen_mask(sighted)), case)
     kind = _strings(spans, "kind")
     new["on_cp_plan"] = _within(case_codes, case_uniques, days, spans[kind == "cp_plan"])
     new["in_hospital"] = _within(case_codes, case_uniques, days, spans[kind == "hospital"])

@@ -1613,7 +1613,7 @@ class _ColumnBuilder:
                 unread[name] = [value is pd.NA and bool(text.strip())
                                 for value, text in zip(read, self.texts(name, content))]
         child_seen = self._seen_attending(seen_cells, attended_texts, contact_type, concerns,
-                                          description, action, row_numbers)
+                                          description, action, row_numbers, agency_kind)
         escalation = self.map(
             "escalation",
             lambda key: vocabulary.detect_escalation(key[0], key[1], self.vocab) or "",
@@ -2057,7 +2057,8 @@ class _ColumnBuilder:
             self.report.warn(
                 rows[0], self.match.header_of("attended"),
                 f"attendance value(s) {_values_named(values)} ({_rows_named(rows)}) say neither that the "
-                f"child attended nor that the child did not (read: Yes/No, Attended, DNA, WNB, Was not brought): "
+                f"child attended nor that the child did not (read: Yes/No, Attended, Present/Absent, DNA, WNB, "
+                f"Was not brought): "
                 f"those rows are not read as missed appointments, the cell kept as another column")
         return contact_type, (unread if values else None)
 
@@ -2075,11 +2076,13 @@ class _ColumnBuilder:
         return ["was_not_brought" if m and t in types else t for t, m in zip(contact_type, missed)]
 
     def _seen_attending(self, child_seen: list, attended: list[str], contact_type: list[str], concerns: list[str],
-                        description: list[str], action: list[str], row_numbers: list[int]) -> list:
+                        description: list[str], action: list[str], row_numbers: list[int],
+                        agency_kind: list[str] | None = None) -> list:
         """`child_seen` with True where the Child seen cell is blank (or there is no such column) and the Attended
         cell says the child attended a face-to-face health or clinic appointment (`review.sightings.attended_seen`:
-        vocab.yml attended_seen_types, not a phone call, a letter or a contact about a parent): the child was
-        brought and seen. One note per file names the rows so read."""
+        vocab.yml attended_seen_types, not a phone call, a letter or a contact about a parent), or (s19) a
+        nursery's or a school's setting (its register's "Attended: Yes", "Present": attended_seen_agency_kinds,
+        `agency_kind` per row): the child was brought and seen. One note per file names the rows so read."""
         if "attended" not in self.match.columns:
             return child_seen
         readings = self.map("attended", self._attended_reading, attended)
@@ -2087,7 +2090,7 @@ class _ColumnBuilder:
         if not ask:
             return child_seen
         from ..rules.base import case_vocab_key
-        from ..sightings import attended_seen
+        from ..sightings import attended_seen, attended_words
 
         key = self.caches.get("sighting vocab key")
         if key is None:
@@ -2095,19 +2098,27 @@ class _ColumnBuilder:
         # the case's adults by given name (case.yml people, as `_with_people` adds them): "Sian attended re low mood"
         adults = frozenset(vocabulary.normalise_text(str(w)) for words in (self.vocab.get("injury_adults") or {}).values()
                            for w in words or ())
-        seen = self.map("attended seen", lambda row: attended_seen(*row[:4], key=row[4], adults=row[5]),
-                        [(contact_type[k], concerns[k], description[k], action[k], key, adults) for k in ask])
+        kinds = agency_kind if agency_kind is not None else [""] * len(contact_type)
+        seen = self.map("attended seen", lambda row: attended_seen(*row[:4], key=row[4], adults=row[5],
+                                                                    agency_kind=row[6]),
+                        [(contact_type[k], concerns[k], description[k], action[k], key, adults, kinds[k] or "")
+                         for k in ask])
         read = [k for k, yes in zip(ask, seen) if yes]
         if not read:
             return child_seen
+        clinic_types, _ = attended_words(key)
+        in_clinic = any(contact_type[k] in clinic_types for k in read)
+        in_setting = any(contact_type[k] not in clinic_types for k in read)  # a nursery's or a school's register
+        where = " or ".join(w for w, yes in (("a clinic appointment in person", in_clinic),
+                                             ("its setting (a nursery's or a school's register)", in_setting)) if yes)
         child_seen = list(child_seen)
         for k in read:
             child_seen[k] = True
         read = read if self.codes is None else np.flatnonzero(np.isin(self.codes, read)).tolist()  # every such row
         self.report.notes.append(
-            f"{len(read)} row(s) say in column {self.match.header_of('attended')!r} that the child attended a "
-            f"clinic appointment in person and have no Child seen cell ({_rows_named([row_numbers[k] for k in read])}):"
-            f" read as the child seen")
+            f"{len(read)} row(s) say in column {self.match.header_of('attended')!r} that the child attended "
+            f"{where} and have no Child seen cell ({_rows_named([row_numbers[k] for k in read])}): read as the "
+            f"child seen")
         return child_seen
 
     def _attended_reading(self, text: str):
@@ -2121,6 +2132,8 @@ class _ColumnBuilder:
         if vocabulary.type_cell_contact_type(text, self.vocab) == "was_not_brought":
             return False
         words = vocabulary.normalise_text(text).split()
+        if words == ["absent"]:  # a register's "Absent" (s19), as its "No"
+            return False
         return True if words and words[0] in _ATTENDED else ""  # "Attended with mother"
 
     def _warn_unknown_types(self, type_texts: list[str], unrecognised: set[str], row_numbers: list[int]) -> None:
@@ -2257,7 +2270,7 @@ _STRING = pd.StringDtype()
 
 
 #: the first words of Attended cells that say the child attended, besides a yes (`review.vocab.parse_yes_no`)
-_ATTENDED = frozenset({"attended", "brought", "arrived"})
+_ATTENDED = frozenset({"attended", "brought", "arrived", "present"})  # "Present" in a register (s19)
 
 
 def _cached_map(function, values: list, cache: dict) -> list:

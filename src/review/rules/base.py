@@ -1291,6 +1291,7 @@ USED_COLUMNS = (
     "extra",  # an agency's other columns (JSON): exploitation_not_referred's Episode date
     "source_of_information",  # who made a referral social care received (`public_referral_receipts`)
     "child_seen_alone",  # repeat_referrals_closed: a referral closed after the child was seen alone is not counted
+    "organisation", "date_end",  # child_not_seen: the hospital stays (`review.timeline.hospital_stays`)
 )
 
 _LAST: dict = {}
@@ -1511,7 +1512,7 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
                           "concern_windows": windows,
                           "vocab_keys": vocab_keys, "order": order, "mobile_froms": mobile_froms,
                           "child_sexes": child_sexes, "children": children, "people": people,
-                          "child_names": child_names, "additional_needs": needs})
+                          "child_names": child_names, "additional_needs": needs, "case": case})
 
 
 # ---------------------------------------------------------------------------------------------------

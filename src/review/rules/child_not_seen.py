@@ -64,16 +64,59 @@ from .base import (
 _COLUMNS = ["event_id", "case_id", "_case", "_agency", "_day", "agency"]
 
 
+def hospital_stays(ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The child's hospital stays (`review.timeline.hospital_stays`, s19: an admission typed so or written in a
+    hospital's record, to its discharge, else to the child's next recorded whereabouts, else to the end of the
+    review), as (case code, first day number, last day number, timeline position of the admission): a child on
+    a ward is seen every day, so the days of a stay are no days unseen. Made once per prepared timeline."""
+    if "hospital_stays" not in ctx.extra:
+        from ..timeline import hospital_stay_rows
+
+        tl = ctx.timeline
+        # the cases' vocabularies and ends of review as the timeline's periods read them, from the prepared
+        # timeline (not made again per case): the date of death or the review date, whichever is earlier, else
+        # the case's last dated contact
+        ids = ctx.case_ids.astype(object)
+        keys = ctx.extra.get("vocab_keys") or []
+        vocab_keys = dict(zip(ids, keys)) if len(keys) == len(ids) else None
+        fixed = np.fmin(ctx.extra["deaths"].to_numpy(dtype="datetime64[ns]"),
+                        ctx.extra["review_dates"].to_numpy(dtype="datetime64[ns]")).astype("datetime64[D]")
+        last = np.full(len(ids), np.datetime64("NaT"), dtype="datetime64[D]")
+        day = tl["_day"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+        dated = ~np.isnat(day)
+        if dated.any():
+            codes = tl["_case"].to_numpy()[dated]
+            latest = pd.Series(day[dated].astype("int64")).groupby(codes).max()
+            last[latest.index.to_numpy()] = latest.to_numpy().astype("datetime64[D]")
+        ends = dict(zip(ids, np.where(np.isnat(fixed), last, fixed)))
+        stays = hospital_stay_rows(tl, ctx.extra.get("case"), vocab_keys=vocab_keys, review_ends=ends)
+        if len(stays["row"]):
+            pos = np.asarray(stays["row"], dtype="int64")
+            codes = tl["_case"].to_numpy()[pos].astype("int64")
+            start, end = day_numbers(stays["start"]), day_numbers(stays["end"])
+            end = np.where(end == _NAT_DAY, start, end)
+            ctx.extra["hospital_stays"] = (codes, start, end, pos)
+        else:
+            empty = np.zeros(0, dtype="int64")
+            ctx.extra["hospital_stays"] = (empty, empty, empty, empty)
+    return ctx.extra["hospital_stays"]
+
+
 def _last_seen(ctx: Context, r_case: np.ndarray, r_day: np.ndarray, seen: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """For queries (case code `r_case`, day number `r_day`), the latest day number before the query day on
     which the child could have been seen (a partial-date sighting counts at the latest day of its period,
-    so a gap is never longer than certain), the NaT sentinel when never seen before; and the timeline
-    position of that sighting (-1 when none)."""
+    so a gap is never longer than certain; a hospital stay, s19, at its last day: `hospital_stays`), the NaT
+    sentinel when never seen before; and the timeline position of that sighting (the stay's admission; -1
+    when none)."""
     tl = ctx.timeline
     m = np.flatnonzero(seen.to_numpy(dtype=bool))  # positions once, then integer gathers
     s_case = tl["_case"].to_numpy()[m]
     s_start = tl["_sd"].to_numpy()[m]
     s_end = tl["_ed"].to_numpy()[m]
+    h_case, h_start, h_end, h_pos = hospital_stays(ctx)
+    if len(h_case):
+        m = np.r_[m, h_pos]
+        s_case, s_start, s_end = np.r_[s_case, h_case], np.r_[s_start, h_start], np.r_[s_end, h_end]
     keys = s_case * _BIG + s_start + _OFFSET
     if len(keys) < 2 or bool((keys[1:] >= keys[:-1]).all()):
         order = np.arange(len(keys))  # already in (case, start) order: the stable sort would not move a row
@@ -316,10 +359,22 @@ def _last_text(ctx: Context, t: pd.DataFrame, since, seen_day, seen_at, variant:
     at = np.maximum(seen_at, 0)
     seen_text = fmt_date(column_at(ctx, "_day", at, t.index), column_at(ctx, "_shown", at, t.index))
     opened = "the plan started" if variant == "cp_plan" else "concerns were open"
-    last = pd.Series("last recorded sighting " + seen_text, index=t.index)
+    last = pd.Series("last recorded sighting " + seen_text, index=t.index) + _stay_text(ctx, seen_day, seen_at, t.index)
     never = (seen_at < 0) | (seen_day == _NAT_DAY) | (seen_day < since)
     return last.mask(pd.Series(never, index=t.index), "no sighting recorded since " + opened + ", counted from "
                      + fmt_date(_dates(since, t.index)))
+
+
+def _stay_text(ctx: Context, seen_day: np.ndarray, seen_at: np.ndarray, index: pd.Index) -> pd.Series:
+    """" (admitted; in hospital until 2 Aug 2022)" where the last sighting is a hospital stay's (`hospital_stays`:
+    the gap counted from the stay's last day, after the admission's own day), else ""."""
+    at = np.maximum(seen_at, 0)
+    own_end = ctx.timeline["_ed"].to_numpy()[at] if len(at) else np.zeros(0, dtype="int64")
+    stay = (seen_at >= 0) & (seen_day != _NAT_DAY) & (seen_day > own_end)
+    out = pd.Series("", index=index, dtype=object)
+    if stay.any():
+        out[stay] = (" (admitted; in hospital until " + fmt_date(_dates(seen_day, index))[stay] + ")").to_numpy()
+    return out
 
 
 def _holders(ctx: Context, pos: np.ndarray, deadline: np.ndarray, since: np.ndarray, variant: str,
@@ -456,6 +511,7 @@ def _open_rows(ctx, pick, end, max_days, variant, what, since, seen_day, seen_at
                + ")")
     opened = "the start of the plan" if variant == "cp_plan" else "the start of the open concerns"
     sighting = ("the last sighting on " + source_text).mask(partial, "the last sighting, recorded for " + source_text + counted)
+    sighting = sighting + _stay_text(ctx, seen_day, seen_at, index).where(~pd.Series(never, index=index), "")
     opening = (opened + " (counted from " + fmt_date(_dates(since, index)) + ")").mask(
         partial, opened + " (recorded for " + source_text + ", a partial date: counted from its latest possible day, "
         + fmt_date(_dates(since, index)) + ")")
