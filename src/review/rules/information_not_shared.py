@@ -5,9 +5,11 @@ list B among the agencies informed, no linked record (event_group) joins them, a
 the information coming from B (`sender_cues`: "Transfer-in notification from Eastshire received" by Westshire's
 social care means Eastshire's social care held it; `knowledge.names_sender`). Tags of one concern family
 (`same_concern`: relationship abuse and domestic abuse) are one concern: a police record of a young person's
-relationship abuse had reached social care when social care recorded the domestic abuse notification. One
-flag per concern and deciding agency: the rows of one agency in one event group (the same entry recorded twice)
-are one concern, triggered by the earliest.
+relationship abuse had reached social care when social care recorded the domestic abuse notification. A concern
+that is an event (`event_tags`: an injury, a missed appointment) is known per record, not by its tag: social care's
+own record of one bruise is no record of the nursery's (`knowledge.knowledge_pairs`). Each concern counts once per
+deciding agency, at its first decision without it (the rows of one agency in one event group, the same entry
+recorded twice, are one concern), and one flag per decision lists them all, triggered by the earliest.
 
 Source: Working Together to Safeguard Children 2023, chapter 1, and *Information sharing: advice for
 practitioners providing safeguarding services* (HM Government): share information in a timely way with

@@ -2,9 +2,12 @@
 further action, return home, referral decision), the concerns known to the deciding agency against all
 the concerns recorded by any agency in the window before it.
 
-A concern recorded by agency A is taken to have reached agency B when B recorded the same concern tag
-itself, A's row lists B among its informed agencies, A's row is linked (same event_group) to a row of
-B's, or A's row was a referral / strategy discussion / conference and B is children's social care.
+A concern recorded by agency A is taken to have reached agency B when A's record did: B made it, A's row
+lists B among its informed agencies, A's row is linked (same event_group) to a row of B's, A's row was
+followed by a referral / strategy discussion / conference and B is children's social care, or B recorded
+receiving it or (an injury) the same injury. A concern that is an event (an injury, a missed appointment)
+is known per record; a condition (neglect, domestic abuse) when any record of it reached B, B's own
+included (`knowledge_pairs`).
 
 A decision point is an exact-date row of a decision contact type or whose text mentions a decision keyword
 (a return home's words not on a police row nor one recording a missing episode: `_return_home_rows`)
