@@ -1223,6 +1223,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if x["_day"] is not None:
                 a = _text(x.get("agency"))
                 first_record[a] = min(first_record.get(a, x["_day"]), x["_day"])
+        from_rows = {}  # agency -> its rows whose text says "from" (a receipt may name its sender)
+        for x in tl:
+            if _has_word(_text(x.get("description")) + " . " + _text(x.get("action")), "from"):
+                from_rows.setdefault(_text(x.get("agency")), []).append(x)
         deciders = {}  # event group -> its agencies and their kinds, first row of each agency
         for x in tl:
             if all(a != _text(x.get("agency")) for a, _ in deciders.get(x["_gcode"], [])):
@@ -1294,15 +1298,14 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                             or episode_rows.get((episode_of.get(c["_gcode"]), agency), len(tl)) <= d["_pos"]
                             # or recorded receiving it: a row naming c's agency as its sender, a concern in common
                             or (bool(event_tags) and bool(q.get("sender_cues")) and any(
-                                _text(x.get("agency")) == agency and x["_day"] is not None
+                                x["_day"] is not None
                                 and c["_day"] <= x["_day"] and x["_pos"] <= d["_pos"] and x is not c
                                 and {same.get(t, t) for t in x["_tags"] if t in q["concern_tags"]}
                                 & {same.get(t, t) for t in c["_tags"] if t in q["concern_tags"]}
-                                and _has_word(_text(x.get("description")) + " . " + _text(x.get("action")), "from")
                                 and names_sender(_text(x.get("description")) + " . " + _text(x.get("action")),
                                                  c_agency, _text(c.get("agency_kind")), _text(x.get("agency_kind")),
                                                  tuple(q.get("sender_cues") or ()))
-                                for x in tl)))
+                                for x in from_rows.get(agency, ()))))
 
                 same = q.get("same_concern") or {}
                 # a decision several agencies recorded (one event group: a conference): what any of them held
