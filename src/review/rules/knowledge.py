@@ -327,11 +327,11 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
         return pd.DataFrame(columns=cols)
     # a decision several agencies recorded (a conference, each agency's record of it in one event group): what
     # any of them held was before the meeting. Each of the others is asked as a decider too (`_own` False)
-    decisions = _with_co_deciders(ctx, decisions)
     decisions["lo"] = decisions["_day"] - window_days * DAY
     decisions["hi"] = decisions["_day"]
     if new_agency_days is not None:
         decisions = _with_first_record_windows(ctx, decisions, window_days, int(new_agency_days))
+    decisions = _with_co_deciders(ctx, decisions)
     # a concern by the child's age alone (settings.age_bound_tags: sexual_activity) only at those ages
     # (`counted_concerns`): a 17-year-old's contraception visit is no concern an agency deciding had to know
     has, counted = _counted_tag_rows(ctx, tags)
@@ -440,8 +440,8 @@ def _with_first_record_windows(ctx: Context, decisions: pd.DataFrame, window_day
 
 def _with_co_deciders(ctx: Context, decisions: pd.DataFrame) -> pd.DataFrame:
     """`decisions` with ``_own`` True, then, for each decision in an event group with rows of other agencies, a
-    row per other agency (its ``_agency``, agency and agency_kind; the decision's index, case and day) with
-    ``_own`` False."""
+    row per other agency (its ``_agency``, agency and agency_kind; the decision's index and other columns, its
+    window included) with ``_own`` False."""
     tl = ctx.timeline
     decisions = decisions.assign(_own=True)
     several = group_sizes(ctx)[decisions["_gcode"].to_numpy()] > 1
@@ -453,8 +453,9 @@ def _with_co_deciders(ctx: Context, decisions: pd.DataFrame) -> pd.DataFrame:
                             "agency": tl["agency"].to_numpy()[at], "agency_kind": tl["agency_kind"].to_numpy()[at]}
                            ).drop_duplicates(["_gcode", "_agency"])
     d = decisions[several]
-    ext = pd.DataFrame({"t": d.index.to_numpy(), "_case": d["_case"].to_numpy(), "_day": d["_day"].to_numpy(),
-                        "_gcode": d["_gcode"].to_numpy(), "own_agency": d["_agency"].to_numpy()}).merge(members, on="_gcode")
+    ext = pd.DataFrame({"t": d.index.to_numpy(), "own_agency": d["_agency"].to_numpy(),
+                        **{c: d[c].to_numpy() for c in d.columns if c not in ("_agency", "agency", "agency_kind", "_own")}}
+                       ).merge(members, on="_gcode")
     ext = ext[ext["_agency"].to_numpy() != ext["own_agency"].to_numpy()]
     if ext.empty:
         return decisions
