@@ -678,6 +678,46 @@ def _earlier_injury(tl: list[dict], r: dict, tags, settings: dict, esc_held, *, 
     return best
 
 
+def _same_injury_episodes(tl: list[dict], q: dict, settings: dict, esc_held) -> dict:
+    """{event group: its injury episode} for the injury records (information_not_shared's injury_tags) joined
+    to another as the same injury, as review.rules.knowledge.same_injury_episodes: one a record of the other
+    (`_earlier_injury`), or both at most same_injury_days apart with an injury tag in common and a body region
+    in common (or one naming none); chains of them one episode."""
+    tags = q["injury_tags"]
+    nodes = _injury_nodes(tl, tags, settings)
+    parent = {}
+
+    def root(x):
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    def union(a, b):
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    within = q.get("same_injury_days")
+    kinds = list(q.get("episode_escalations") or ())
+    window = q.get("episode_escalation_window_days")
+    for code, node in nodes.items():
+        # an escalation (a referral's receipt, a CP medical) or a meeting (the conference) recording the injury
+        earlier = _earlier_injury(tl, node["first"], tags, settings, esc_held,
+                                  escalation_kinds=kinds if window is not None else (), record_kinds=kinds,
+                                  meeting_types=list(q.get("episode_meeting_types") or ()),
+                                  escalation_window_days=window, episode_window_days=q.get("episode_window_days"),
+                                  nodes=nodes)
+        if earlier is not None:
+            union(code, earlier["_gcode"])
+        for other_code, other in nodes.items():
+            a, b = node["first"], other["first"]
+            if (within is not None and other_code != code and a["case_id"] == b["case_id"]
+                    and abs((a["_day"] - b["_day"]).days) <= int(within) and node["tags"] & other["tags"]
+                    and (not node["sites"] or not other["sites"] or node["sites"] & other["sites"])):
+                union(code, other_code)
+    return {code: root(code) for code in parent}
+
+
 def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     """The eleven rules over one case's timeline, each a loop over the rows with a scan per trigger."""
     p = {rule_id: spec.get("params", {}) for rule_id, spec in rules["rules"].items() if spec.get("enabled", True)}
@@ -1336,6 +1376,26 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         home_not_kinds = settings.get("return_home_not_agency_kinds") or []
         home_not_tags = settings.get("return_home_not_with_tags") or []
         group_agencies = {(x["_gcode"], _text(x.get("agency"))) for x in tl}
+        first_record = {}  # agency -> the day of its first record of the child
+        for x in tl:
+            if x["_day"] is not None:
+                a = _text(x.get("agency"))
+                first_record[a] = min(first_record.get(a, x["_day"]), x["_day"])
+        from_rows = {}  # agency -> its rows whose text says "from" (a receipt may name its sender)
+        for x in tl:
+            if _has_word(_text(x.get("description")) + " . " + _text(x.get("action")), "from"):
+                from_rows.setdefault(_text(x.get("agency")), []).append(x)
+        deciders = {}  # event group -> its agencies and their kinds, first row of each agency
+        for x in tl:
+            if all(a != _text(x.get("agency")) for a, _ in deciders.get(x["_gcode"], [])):
+                deciders.setdefault(x["_gcode"], []).append((_text(x.get("agency")), _text(x.get("agency_kind"))))
+        event_tags = set(q.get("event_tags") or ())
+        episode_of = _same_injury_episodes(tl, q, settings, esc_held) if event_tags and q.get("injury_tags") else {}
+        # (injury episode, agency) -> the position of the agency's first row in it
+        episode_rows = {}
+        for x in tl:
+            if x["_gcode"] in episode_of:
+                episode_rows.setdefault((episode_of[x["_gcode"]], _text(x.get("agency"))), x["_pos"])
         # (concern's event group, its agency, deciding agency) -> (first concern row pos, first decision without
         # it): the same entry recorded twice by one agency is one concern
         first_decision = {}
@@ -1361,9 +1421,17 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 continue
             d_agency = _text(d.get("agency"))
             lo = d["_day"] - dt.timedelta(days=int(q["window_days"]))
+            # a decision soon after the agency's first record of the child: also the window before that record
+            before_first = None
+            if q.get("new_agency_days") is not None:
+                first = first_record.get(d_agency)
+                if first is not None and (d["_day"] - first).days <= int(q["new_agency_days"]):
+                    before_first = (first - dt.timedelta(days=int(q["window_days"])), first)
             pairs = []
             for c in tl:
-                if c["_day"] is None or not (lo <= c["_day"] <= d["_day"]) or c["_pos"] > d["_pos"]:
+                if c["_day"] is None or c["_pos"] > d["_pos"] or not (
+                        lo <= c["_day"] <= d["_day"]
+                        or (before_first is not None and before_first[0] <= c["_day"] < before_first[1])):
                     continue
                 tags = [t for t in counted_tags(c) if t in q["concern_tags"]]  # sexual_activity only at its ages
                 if not tags:
@@ -1371,26 +1439,49 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 # a row reporting earlier missed contacts is knowledge of them, not a concern of its own
                 own = [t for t in tags if t != "was_not_brought" or missed_contact(c)]
                 c_agency = _text(c.get("agency"))
-                reached = (c_agency == d_agency
-                           or (c["_gcode"], d_agency) in group_agencies
-                           or any(informed_reaches(a.strip(), d_agency, _text(d.get("agency_kind")), _package_vocab())
-                                  for a in _text(c.get("informed_agencies")).split(";"))
-                           or (d.get("agency_kind") in q["referral_reaches_kinds"] and any(
-                               x["_day"] is not None and c["_day"] <= x["_day"] <= d["_day"]
-                               and _text(x.get("agency")) == c_agency and esc_held(x, q["referral_escalations"])
-                               for x in tl))
-                           # c's row records the information sent by the deciding agency ("notification from")
-                           or names_sender(_text(c.get("description")) + " . " + _text(c.get("action")), d_agency,
-                                           _text(d.get("agency_kind")), _text(c.get("agency_kind")),
-                                           tuple(q.get("sender_cues") or ())))
+
+                def reached_by(agency, kind):
+                    return (c_agency == agency
+                            or (c["_gcode"], agency) in group_agencies
+                            or any(informed_reaches(a.strip(), agency, kind, _package_vocab())
+                                   for a in _text(c.get("informed_agencies")).split(";"))
+                            or (kind in q["referral_reaches_kinds"] and any(
+                                x["_day"] is not None and c["_day"] <= x["_day"] <= d["_day"]
+                                and _text(x.get("agency")) == c_agency and esc_held(x, q["referral_escalations"])
+                                for x in tl))
+                            # c's row records the information sent by the deciding agency ("notification from")
+                            or names_sender(_text(c.get("description")) + " . " + _text(c.get("action")), agency,
+                                            kind, _text(c.get("agency_kind")), tuple(q.get("sender_cues") or ()))
+                            # the deciding agency recorded the same injury itself (an injury episode of its own)
+                            or episode_rows.get((episode_of.get(c["_gcode"]), agency), len(tl)) <= d["_pos"]
+                            # or recorded receiving it: a row naming c's agency as its sender, a concern in common
+                            or (bool(event_tags) and bool(q.get("sender_cues")) and any(
+                                x["_day"] is not None
+                                and c["_day"] <= x["_day"] and x["_pos"] <= d["_pos"] and x is not c
+                                and {same.get(t, t) for t in x["_tags"] if t in q["concern_tags"]}
+                                & {same.get(t, t) for t in c["_tags"] if t in q["concern_tags"]}
+                                and names_sender(_text(x.get("description")) + " . " + _text(x.get("action")),
+                                                 c_agency, _text(c.get("agency_kind")), _text(x.get("agency_kind")),
+                                                 tuple(q.get("sender_cues") or ()))
+                                for x in from_rows.get(agency, ()))))
+
+                same = q.get("same_concern") or {}
+                # a decision several agencies recorded (one event group: a conference): what any of them held
+                reached = any(reached_by(agency, kind) for agency, kind in deciders[d["_gcode"]])
                 pairs.append((c, tags, own, reached))
             same = q.get("same_concern") or {}
             known = {same.get(t, t) for c, tags, own, reached in pairs if reached for t in tags}
             for c, tags, own, reached in pairs:
-                if c["_exact"] and _text(c.get("agency")) != d_agency and any(same.get(t, t) not in known for t in own):
+                # an event (event_tags) is known when its own record reached the agency; a condition when any did
+                if c["_exact"] and _text(c.get("agency")) != d_agency and any(
+                        (not reached) if t in event_tags else same.get(t, t) not in known for t in own):
                     first_decision.setdefault((c["_gcode"], _text(c.get("agency")), d_agency), (c["_pos"], d))
-        firsts = sorted(((pos, d_agency), d) for (_, _, d_agency), (pos, d) in first_decision.items())
-        for (pos, d_agency), d in firsts:
+        # one flag per decision: its trigger the earliest concern that had not reached it
+        per_decision = {}
+        for (_, _, d_agency), (pos, d) in first_decision.items():
+            per_decision[d["_pos"]] = min(per_decision.get(d["_pos"], (pos, d_agency, d)), (pos, d_agency, d),
+                                          key=lambda x: x[0])
+        for pos, d_agency, d in sorted(per_decision.values(), key=lambda x: x[0]):
             flags.append(_flag("information_not_shared", tl[pos], d["_day"], None, d_agency))
 
     # closure_with_open_concerns ---------------------------------------------------------------------

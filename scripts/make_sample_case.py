@@ -520,7 +520,10 @@ MISSED = [
          note="Police domestic incident on 18/11/2023 (partner drunk and arrested; flat dirty, smelt of cannabis) was "
               "shared with social care only; 12 days later Northgate discharged Kai home to mother and that partner "
               "without knowing of it."),
+    # M12, M13 and M14 had not reached the same decision (the review conference): one flag lists them all,
+    # triggered by the earliest of them (M13's head injury)
     dict(id="M12", rule_id="information_not_shared", trigger="hb_ae_arm", decision="csc_rcpc",
+         also_triggers=["ha_ae_head"],
          expected_action="St Brendan's A&E attendance (bruising, vague explanation) shared with social care before the "
                          "review conference",
          note="St Brendan's told only the GP (who filed the letter); the review conference 9 days later ended the child "
@@ -530,11 +533,11 @@ MISSED = [
          note="Northgate sent its letters to the GP and health visitor only; social care ended the plan without knowing "
               "of the head injury."),
     dict(id="M14", rule_id="information_not_shared", trigger="cdc_wnb_2", decision="csc_rcpc",
-         also_triggers=["cdc_wnb_1"],
+         also_triggers=["cdc_wnb_1", "ha_ae_head"],
          expected_action="missed CDC appointments of a child on a CP plan shared with social care before the review "
                          "conference",
          note="The child development centre wrote only to the GP and health visitor about two missed appointments "
-              "(06/12/2023 and 03/01/2024); each missed appointment row is a trigger for the same decision."),
+              "(06/12/2023 and 03/01/2024); both are listed in the review conference's one flag."),
     dict(id="M15", rule_id="injury_not_escalated", trigger="cc_bruise_ear", also=["repeated_injury_or_ae"],
          expected_action="referral to children's social care within 2 days",
          note="Bruise to the ear and neck scratches in a 1-year-old with an explanation not consistent with the marks; "

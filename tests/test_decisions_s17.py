@@ -35,7 +35,7 @@ def test_a_bad_record_stops_the_run_before_notebook_01_runs(tmp_path, capsys, mo
     lines = [line for line in err.splitlines() if line.startswith("review:")]
     # the message notebook 03 gave when it ran, now before notebook 01 has run (before: 01 ran first)
     assert lines == [f"review: error: notebook 03_missed_escalations: no flag #99 in case sample: `review flags {case}` "
-                     "numbers its 25 flags #1 to #25"]
+                     "numbers its 22 flags #1 to #22"]
     assert not list(out.rglob("*.ipynb")) and not (case / "decisions.csv").exists()
 
 
@@ -89,7 +89,7 @@ def test_a_finding_added_in_the_form_joins_the_flag_list(tmp_path):
     form.rationale.value = "Strategy discussion never held"
     form._save(None)
     labels = [label for label, _ in form.flag.options]
-    assert len(labels) == 1 + 26 and sum(label.endswith("(added)") for label in labels) == 1
+    assert len(labels) == 1 + 23 and sum(label.endswith("(added)") for label in labels) == 1
     assert form.flag.value == ""
     # the numbers are the report's: the same as a fresh analysis gives
     from review.explorer import flag_options
@@ -247,7 +247,7 @@ def _decided_on_the_old_agency_reading(tmp_path: Path, *, trigger: bool = True) 
 def test_a_decision_on_the_id_of_the_earlier_agency_reading_follows_its_row(tmp_path, capsys):
     case, old, trigger = _decided_on_the_old_agency_reading(tmp_path)
     analysis = _analysed(case)
-    assert len(analysis.timeline) == 99 and (analysis.flags["source"] != "reviewer").sum() == 25
+    assert len(analysis.timeline) == 99 and (analysis.flags["source"] != "reviewer").sum() == 22
     assert old not in set(analysis.flags["flag_id"])  # the agency reading changed the id
     flag = analysis.flags[(analysis.flags["rule_id"] == RULE) & (analysis.flags["trigger_event_id"] == trigger)]
     assert len(flag) == 1

@@ -205,11 +205,11 @@ def test_a_health_visitors_level_of_service_is_a_decision():
     assert set(hv.iloc[0]["missing_concerns"].split("; ")) == {"bruising", "domestic_abuse"}
     flags = detect(make_timeline(rows), None, RULES, only=["information_not_shared"])
     explained = sorted(flags["explanation"])
+    # one flag per decision (s19), naming each concern that had not reached it
     assert explained == [
-        "Little Stars Day Nursery recorded bruising on 18 Nov 2023 and there is no record it reached Westbridge "
-        "Health Visiting Service before its decision (universal service) on 14 Jan 2024.",
-        "Westbridge Police recorded domestic abuse on 14 Dec 2023 and there is no record it reached Westbridge "
-        "Health Visiting Service before its decision (universal service) on 14 Jan 2024.",
+        "There is no record that these concerns reached Westbridge Health Visiting Service before its decision "
+        "(universal service) on 14 Jan 2024: Little Stars Day Nursery recorded bruising on 18 Nov 2023; Westbridge "
+        "Police recorded domestic abuse on 14 Dec 2023.",
     ]
     assert package_pairs(rows, "information_not_shared") == baseline_pairs(rows, "information_not_shared")
 

@@ -171,7 +171,7 @@ def test_sample_escalations_all_held(tmp_path):
     shutil.copytree(SAMPLE, case_dir)
     case = load_case(case_dir)
     analysis = analyse(case)
-    assert len(analysis.timeline) == 99 and len(analysis.flags) == 25
+    assert len(analysis.timeline) == 99 and len(analysis.flags) == 22
     cells = analysis.timeline["escalation"].astype(str).to_numpy()
     assert (analysis.held_escalations.to_numpy(dtype=object) == cells).all()
     fig = plot_swimlane(analysis.timeline, analysis.flags, analysis.periods, case.config,

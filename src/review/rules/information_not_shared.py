@@ -5,9 +5,11 @@ list B among the agencies informed, no linked record (event_group) joins them, a
 the information coming from B (`sender_cues`: "Transfer-in notification from Eastshire received" by Westshire's
 social care means Eastshire's social care held it; `knowledge.names_sender`). Tags of one concern family
 (`same_concern`: relationship abuse and domestic abuse) are one concern: a police record of a young person's
-relationship abuse had reached social care when social care recorded the domestic abuse notification. One
-flag per concern and deciding agency: the rows of one agency in one event group (the same entry recorded twice)
-are one concern, triggered by the earliest.
+relationship abuse had reached social care when social care recorded the domestic abuse notification. A concern
+that is an event (`event_tags`: an injury, a missed appointment) is known per record, not by its tag: social care's
+own record of one bruise is no record of the nursery's (`knowledge.knowledge_pairs`). Each concern counts once per
+deciding agency, at its first decision without it (the rows of one agency in one event group, the same entry
+recorded twice, are one concern), and one flag per decision lists them all, triggered by the earliest.
 
 Source: Working Together to Safeguard Children 2023, chapter 1, and *Information sharing: advice for
 practitioners providing safeguarding services* (HM Government): share information in a timely way with
@@ -18,7 +20,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .base import Context, fmt_date, fmt_tags, joined, missed_contacts, register, take_rows, young_people
-from .knowledge import decision_label, knowledge_pairs
+from .knowledge import decision_label, event_knowledge, knowledge_pairs
 
 
 @register("information_not_shared")
@@ -28,6 +30,7 @@ def information_not_shared(ctx: Context, params: dict) -> pd.DataFrame:
     long = knowledge_pairs(
         ctx, int(params["window_days"]), params["concern_tags"], params["referral_escalations"],
         params["referral_reaches_kinds"], params.get("same_concern"), params.get("sender_cues") or (),
+        **event_knowledge(params),
     )
     unknown = long[~long["known"].astype(bool) & (long["c_agency"] != long["d_agency"])]
     # a row reporting earlier missed contacts (a letter, a discharge "following 3 WNB") is no missed appointment
@@ -39,19 +42,17 @@ def information_not_shared(ctx: Context, params: dict) -> pd.DataFrame:
     if unknown.empty:
         return pd.DataFrame()
     by_decision = params["trigger"] == "decision"
-    if by_decision:
-        key = unknown["d_index"]
-    else:
-        # one flag per concern and deciding agency, at the first decision that agency made without it: a
-        # concern is an event group's rows of one agency (the same entry recorded twice is one concern; its
-        # earliest row triggers, both are evidence)
-        group = tl["_gcode"].to_numpy()[unknown["c_index"].to_numpy(dtype="int64")]
-        concern = pd.Series(group, index=unknown.index).astype(str) + "|" + unknown["c_agency"].astype(str)
+    # a concern is an event group's rows of one agency (the same entry recorded twice is one concern)
+    group = tl["_gcode"].to_numpy()[unknown["c_index"].to_numpy(dtype="int64")]
+    concern = pd.Series(group, index=unknown.index).astype(str) + "|" + unknown["c_agency"].astype(str)
+    if not by_decision:
+        # each concern once per deciding agency, at the first decision that agency made without it
         first = unknown.groupby([concern, unknown["d_agency"]])["d_index"].transform("min")
         keep = (unknown["d_index"] == first).to_numpy()
         unknown, concern = unknown[keep], concern[keep]
-        key = concern + "|" + unknown["d_agency"].astype(str)
-    unknown = unknown.assign(key=key.to_numpy())
+    # one flag per decision (and so per deciding agency), listing the concerns that had not reached it
+    key = unknown["d_index"].astype("int64")
+    unknown = unknown.assign(key=key.to_numpy(), concern=concern.to_numpy())
     g = unknown.groupby("key", sort=True)
     flags = g.agg(c_index=("c_index", "min"), d_index=("d_index", "min"))
     flags["tags"] = joined(unknown["tag"], unknown["key"])
@@ -68,7 +69,19 @@ def information_not_shared(ctx: Context, params: dict) -> pd.DataFrame:
     d = pd.DataFrame({name: take_rows(tl[name], flags["d_index"].to_numpy()) for name in cols}, index=flags.index)
     decision = decision_label(ctx, d, flags["d_index"].to_numpy()).str.replace("_", " ")
     trig = d if by_decision else c
-    # a missed appointment of a young person "did not attend" (as was_not_brought says), at the concern's date
+    # each concern as "<agency> recorded <tags> on <date>" (a missed appointment of a young person "did not
+    # attend", as was_not_brought says), in the order they were recorded
+    per = unknown.assign(first=unknown.groupby(["key", "concern"])["c_index"].transform("min"))
+    items = per.groupby(["key", "first"], sort=True).agg(tags=("tag", lambda t: "; ".join(sorted(set(t)))),
+                                                          agency=("c_agency", "first")).reset_index()
+    at = items["first"].to_numpy(dtype="int64")
+    day = pd.Series(take_rows(tl["_day"], at), index=items.index)
+    young = young_people(ctx, day, pd.Series(take_rows(tl["_dob"], at), index=items.index))
+    items["text"] = (items["agency"].astype(str) + " recorded " + fmt_tags(items["tags"], young) + " on "
+                     + fmt_date(day))
+    listed = items.groupby("key", sort=True)["text"].agg(list)
+    several = listed.str.len().reindex(flags.index).fillna(1).to_numpy() > 1
+    concerns_text = pd.Series(["; ".join(x) for x in listed.reindex(flags.index)], index=flags.index, dtype="string")
     young = young_people(ctx, c["_day"], c["_dob"])
 
     if by_decision:
@@ -83,6 +96,10 @@ def information_not_shared(ctx: Context, params: dict) -> pd.DataFrame:
             + " and there is no record it reached " + d["agency"] + " before its decision (" + decision + ") on "
             + fmt_date(d["_day"]) + "."
         )
+        # several concerns that had not reached the same decision: one flag, each named
+        explanation = explanation.mask(pd.Series(several, index=flags.index), (
+            "There is no record that these concerns reached " + d["agency"] + " before its decision (" + decision
+            + ") on " + fmt_date(d["_day"]) + ": " + concerns_text + "."))
     # one frame from its columns (aligned on the flags' index, as setting them one by one would)
     return pd.DataFrame({
         "case_id": trig["case_id"],

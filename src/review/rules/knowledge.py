@@ -2,9 +2,12 @@
 further action, return home, referral decision), the concerns known to the deciding agency against all
 the concerns recorded by any agency in the window before it.
 
-A concern recorded by agency A is taken to have reached agency B when B recorded the same concern tag
-itself, A's row lists B among its informed agencies, A's row is linked (same event_group) to a row of
-B's, or A's row was a referral / strategy discussion / conference and B is children's social care.
+A concern recorded by agency A is taken to have reached agency B when A's record did: B made it, A's row
+lists B among its informed agencies, A's row is linked (same event_group) to a row of B's, A's row was
+followed by a referral / strategy discussion / conference and B is children's social care, or B recorded
+receiving it or (an injury) the same injury. A concern that is an event (an injury, a missed appointment)
+is known per record; a condition (neglect, domestic abuse) when any record of it reached B, B's own
+included (`knowledge_pairs`).
 
 A decision point is an exact-date row of a decision contact type or whose text mentions a decision keyword
 (a return home's words not on a police row nor one recording a missing episode: `_return_home_rows`)
@@ -294,19 +297,41 @@ def names_sender(text, agency, kind, receiver_kind, cues, vocab=None) -> bool:
 
 
 def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, referral_reaches_kinds,
-                    families: dict | None = None, sender_cues=()) -> pd.DataFrame:
+                    families: dict | None = None, sender_cues=(), event_tags=(), injury_tags=(),
+                    same_injury_days=None, injury_episode=None, new_agency_days=None) -> pd.DataFrame:
     """One row per (decision, earlier concern row, concern tag): d_index and c_index (timeline index),
     tag, known (the concern had reached the deciding agency), c_agency, d_agency. `families` ({tag: tag}):
     tags read as the one they map to when asking what reached the agency (relationship_abuse: domestic_abuse,
     the same concern whichever of the two each agency's words gave it). `sender_cues`: a concern row whose
     text records the information coming from the deciding agency (`names_sender`: "Transfer-in notification
-    from Eastshire received") reached it: the agency held it."""
+    from Eastshire received") reached it: the agency held it.
+
+    `event_tags`: concerns that are events (an injury, a missed appointment, a missing episode): one is known
+    to the deciding agency only when that record reached it (its own record, a linked record of the same
+    event, its informed agencies, a referral, a sender) or, a record of one of `injury_tags`, when the agency
+    recorded the same injury itself (`same_injury_rows`): not when it recorded another injury with the same
+    tag. The other tags are conditions (neglect, domestic abuse, a parent's mental health): known when any
+    record of the tag (or of its family) reached the agency, its own included. `injury_episode`: the
+    escalations and meetings that are records of an injury already recorded (`same_injury_links`).
+
+    A decision recorded by several agencies (the conference each attending agency recorded, linked in one
+    event group) is made with what any of them held: a concern that had reached one of them had reached it.
+
+    `new_agency_days`: a decision made at most this many days after the deciding agency's first record of the
+    child (a new referral, a transfer in, a child withdrawn to home education) is asked about the `window_days`
+    before that first record too: what was known when the agency took the child on is what it had to be told."""
     tl = ctx.timeline
-    decisions = rows_of(ctx, decision_mask(ctx), ["_case", "_day", "_agency", "agency", "agency_kind"])
+    decisions = rows_of(ctx, decision_mask(ctx), ["_case", "_day", "_agency", "agency", "agency_kind", "_gcode"])
     cols = ["d_index", "c_index", "tag", "known", "c_agency", "d_agency"]
     if decisions.empty:
         return pd.DataFrame(columns=cols)
+    # a decision several agencies recorded (a conference, each agency's record of it in one event group): what
+    # any of them held was before the meeting. Each of the others is asked as a decider too (`_own` False)
     decisions["lo"] = decisions["_day"] - window_days * DAY
+    decisions["hi"] = decisions["_day"]
+    if new_agency_days is not None:
+        decisions = _with_first_record_windows(ctx, decisions, window_days, int(new_agency_days))
+    decisions = _with_co_deciders(ctx, decisions)
     # a concern by the child's age alone (settings.age_bound_tags: sexual_activity) only at those ages
     # (`counted_concerns`): a 17-year-old's contraception visit is no concern an agency deciding had to know
     has, counted = _counted_tag_rows(ctx, tags)
@@ -314,7 +339,7 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
     concerns = concerns.assign(pos=concerns.index)
     if counted is not None:
         concerns["concerns"] = pd.array(counted[np.flatnonzero(has)], dtype="string")
-    pairs = window_pairs(ctx, decisions, concerns, "lo", "_day")
+    pairs = window_pairs(ctx, decisions, concerns, "lo", "hi")
     before = np.where(pairs["e__exact"], pairs["e_pos"] <= pairs["t_index"], pairs["e__end"] < pairs["_day"])
     pairs = pairs[before]
     if pairs.empty:
@@ -351,6 +376,22 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
     if len(sender_cues) and (~reached).any():
         reached |= _sent_by_decider(ctx, pairs, ~reached, tuple(str(c) for c in sender_cues))
 
+    # 6. an injury the deciding agency recorded itself: the same injury in other words (`same_injury_rows`)
+    if len(event_tags) and len(injury_tags) and (~reached).any():
+        reached |= _same_injury(ctx, pairs, ~reached, injury_tags, same_injury_days, injury_episode)
+    # 7. the deciding agency recorded receiving it: a row of its own, from the concern's day to the decision,
+    # naming the concern's agency as its sender and a concern of the same kind ("Letter from community dental
+    # service: was not brought"; `names_sender`)
+    if len(event_tags) and len(sender_cues) and (~reached).any():
+        reached |= _received_from(ctx, pairs, ~reached, tags, families, tuple(str(c) for c in sender_cues))
+    # what reached any agency at the decision reached the decision; then one row per (decision, concern row)
+    own = pairs["_own"].to_numpy(dtype=bool)
+    if not own.all():
+        key = pairs["t_index"].to_numpy(dtype="int64") * (len(tl) + 1) + pairs["e_pos"].to_numpy(dtype="int64")
+        codes, _ = pd.factorize(key)
+        reached = (np.bincount(codes, weights=reached, minlength=int(codes.max()) + 1) > 0)[codes]
+        pairs, reached = pairs[own], reached[own]
+
     long = pd.DataFrame(
         {
             "d_index": pairs["t_index"].to_numpy(),
@@ -364,12 +405,217 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
         }
     )
     long = _explode_tags(long, tags)
-    # a tag is known to the deciding agency when any record of it had reached the agency (its own included)
+    # a condition is known to the deciding agency when any record of it had reached the agency (its own
+    # included); an event (`event_tags`) when that record had
     long["family"] = long["tag"].map(families).fillna(long["tag"]) if families else long["tag"]
     known = long.loc[long["reached"], ["d_index", "family"]].drop_duplicates().assign(tag_known=True)
     long = long.merge(known, on=["d_index", "family"], how="left")
     long["known"] = long["tag_known"].fillna(False).astype(bool)
+    if len(event_tags):
+        event = long["tag"].isin([str(t) for t in event_tags]).to_numpy(dtype=bool)
+        long["known"] = np.where(event, long["reached"].to_numpy(dtype=bool), long["known"].to_numpy(dtype=bool))
     return long[cols].reset_index(drop=True)
+
+
+def _with_first_record_windows(ctx: Context, decisions: pd.DataFrame, window_days: int,
+                               new_agency_days: int) -> pd.DataFrame:
+    """`decisions` (window ``lo``..``hi``) and, for each decision made at most `new_agency_days` after the
+    deciding agency's first record of the child (its earliest day in the case), a second row (the same index)
+    whose window is the `window_days` before that first record, up to the day before it or before the
+    decision's own window: the concerns known when the agency took the child on."""
+    tl = ctx.timeline
+    first = pd.DataFrame({"_case": tl["_case"].to_numpy(), "_agency": tl["_agency"].to_numpy(),
+                          "first": tl["_day"].to_numpy()}).groupby(["_case", "_agency"], sort=False)["first"].min()
+    at = pd.MultiIndex.from_arrays([decisions["_case"].to_numpy(), decisions["_agency"].to_numpy()])
+    start = pd.Series(first.reindex(at).to_numpy(), index=decisions.index).astype(decisions["_day"].dtype)
+    new = ((decisions["_day"] - start) <= new_agency_days * DAY).fillna(False).to_numpy(dtype=bool, copy=True)
+    lo = start - window_days * DAY
+    hi = pd.concat([start, decisions["lo"]], axis=1).min(axis=1) - DAY
+    new &= (hi >= lo).fillna(False).to_numpy(dtype=bool)
+    if not new.any():
+        return decisions
+    extra = decisions[new].assign(lo=lo[new].to_numpy(), hi=hi[new].to_numpy())
+    return pd.concat([decisions, extra])
+
+
+def _with_co_deciders(ctx: Context, decisions: pd.DataFrame) -> pd.DataFrame:
+    """`decisions` with ``_own`` True, then, for each decision in an event group with rows of other agencies, a
+    row per other agency (its ``_agency``, agency and agency_kind; the decision's index and other columns, its
+    window included) with ``_own`` False."""
+    tl = ctx.timeline
+    decisions = decisions.assign(_own=True)
+    several = group_sizes(ctx)[decisions["_gcode"].to_numpy()] > 1
+    if not several.any():
+        return decisions
+    gcode = tl["_gcode"].to_numpy()
+    at = np.flatnonzero(np.isin(gcode, decisions["_gcode"].to_numpy()[several]))
+    members = pd.DataFrame({"_gcode": gcode[at], "_agency": tl["_agency"].to_numpy()[at],
+                            "agency": tl["agency"].to_numpy()[at], "agency_kind": tl["agency_kind"].to_numpy()[at]}
+                           ).drop_duplicates(["_gcode", "_agency"])
+    d = decisions[several]
+    ext = pd.DataFrame({"t": d.index.to_numpy(), "own_agency": d["_agency"].to_numpy(),
+                        **{c: d[c].to_numpy() for c in d.columns if c not in ("_agency", "agency", "agency_kind", "_own")}}
+                       ).merge(members, on="_gcode")
+    ext = ext[ext["_agency"].to_numpy() != ext["own_agency"].to_numpy()]
+    if ext.empty:
+        return decisions
+    others = pd.DataFrame({c: ext[c].to_numpy() for c in decisions.columns if c != "_own"},
+                          index=pd.Index(ext["t"].to_numpy(), name=decisions.index.name)).assign(_own=False)
+    for c in decisions.columns:
+        others[c] = others[c].astype(decisions[c].dtype)
+    return pd.concat([decisions, others])
+
+
+def same_injury_links(ctx: Context, injury_tags, within_days, injury_episode=None) -> np.ndarray:
+    """(k, 2) event group codes of the pairs of injury records (exact-dated event groups with a row of
+    `injury_tags`, `episodes._group_readings`) that record the same injury: one a record of the other as the
+    injury rules read it (`episodes.earlier_injury`: a follow-up, "fading", its date, the same body region in
+    plainer words), or both dated at most `within_days` apart with an injury tag in common and a body region
+    in common, or one naming none ("small bruise to left cheek" and "bruising L cheek" by two agencies on the
+    same day). Each pair once, (earlier, later); kept in the context."""
+    from .episodes import _group_readings, earlier_injury
+
+    episode = dict(injury_episode or {})
+    key = ("same injury links", tuple(map(str, injury_tags)), within_days, repr(sorted(episode.items())))
+    if key in ctx.extra:
+        return ctx.extra[key]
+    g = _group_readings(ctx, [str(t) for t in injury_tags])
+    n = len(g["first"])
+    links = [np.zeros((0, 2), dtype="int64")]
+    if n:
+        kinds = list(episode.get("escalations") or ())
+        window = episode.get("escalation_window_days")
+        earlier = earlier_injury(ctx, pd.DataFrame(index=g["first"]), [str(t) for t in injury_tags],
+                                 escalation_kinds=kinds if window is not None else (), record_kinds=kinds,
+                                 meeting_types=list(episode.get("meeting_types") or ()),
+                                 escalation_window_days=window, episode_window_days=episode.get("window_days"))
+        has = earlier >= 0
+        gcode = ctx.timeline["_gcode"].to_numpy()
+        links.append(np.stack([gcode[earlier[has]], g["gcode"][has]], axis=1).astype("int64"))
+    if n and within_days is not None and int(within_days) >= 0:
+        w = int(within_days)
+        span = int(g["day"].max() - g["day"].min()) + w + 1 if n else 1
+        key_day = g["case"].astype("int64") * span + (g["day"] - g["day"].min())
+        order = np.argsort(key_day, kind="stable")
+        sorted_key = key_day[order]
+        hi = np.searchsorted(sorted_key, sorted_key + w, side="right")
+        counts = hi - np.arange(n) - 1
+        i = np.repeat(np.arange(n), counts)
+        j = i + 1 + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+        a, b = order[i], order[j]
+        sites_a, sites_b = g["sites"][a], g["sites"][b]
+        same = (((g["tags"][a] & g["tags"][b]) != 0)
+                & ((sites_a == 0) | (sites_b == 0) | ((sites_a & sites_b) != 0)))
+        a, b = a[same], b[same]
+        # (earlier, later) by (day, first row)
+        swap = (g["day"][b] < g["day"][a]) | ((g["day"][b] == g["day"][a]) & (g["first"][b] < g["first"][a]))
+        first, second = np.where(swap, b, a), np.where(swap, a, b)
+        links.append(np.stack([g["gcode"][first], g["gcode"][second]], axis=1).astype("int64"))
+    out = np.unique(np.concatenate(links), axis=0)
+    out = out[out[:, 0] != out[:, 1]]
+    ctx.extra[key] = out
+    return out
+
+
+def same_injury_episodes(ctx: Context, injury_tags, within_days, injury_episode=None) -> tuple[np.ndarray, np.ndarray]:
+    """(event group codes, their episode): the injury records joined by `same_injury_links`, a chain of them
+    one injury (connected components: the grandmother's photos of a black eye, social care's visit seeing
+    "bruising to eye fading", the nursery's "fading black eye" three days on). Sorted by group code; only
+    the groups joined to another."""
+    from ..timeline import connected_components
+
+    key = ("same injury episodes", tuple(map(str, injury_tags)), within_days, repr(sorted((injury_episode or {}).items())))
+    if key not in ctx.extra:
+        links = same_injury_links(ctx, injury_tags, within_days, injury_episode)
+        groups, inverse = np.unique(links.reshape(-1), return_inverse=True)
+        inverse = inverse.reshape(-1, 2)
+        labels = connected_components(len(groups), inverse[:, 0], inverse[:, 1]) if len(groups) else inverse[:0, 0]
+        ctx.extra[key] = (groups.astype("int64"), np.asarray(labels, dtype="int64"))
+    return ctx.extra[key]
+
+
+def _same_injury(ctx: Context, pairs: pd.DataFrame, open_: np.ndarray, injury_tags, within_days,
+                 injury_episode=None) -> np.ndarray:
+    """Per pair of `pairs` (among `open_`): had the deciding agency recorded the concern row's injury itself
+    by the decision (`same_injury_episodes`)? Its earliest row in a group of the concern's episode at or
+    before the decision's row."""
+    tl = ctx.timeline
+    out = np.zeros(len(pairs), dtype=bool)
+    groups, episode = same_injury_episodes(ctx, injury_tags, within_days, injury_episode)
+    if not len(groups):
+        return out
+    gcode = tl["_gcode"].to_numpy().astype("int64")
+    at = np.flatnonzero(np.isin(gcode, groups))
+    rows = pd.DataFrame({"episode": episode[np.searchsorted(groups, gcode[at])],
+                         "_agency": tl["_agency"].to_numpy()[at], "x_pos": at})
+    rows = rows.groupby(["episode", "_agency"], sort=False, as_index=False)["x_pos"].min()
+    c_group = pairs["e__gcode"].to_numpy().astype("int64")
+    where = np.minimum(np.searchsorted(groups, c_group), len(groups) - 1)
+    joined = open_ & (groups[where] == c_group)
+    if not joined.any():
+        return out
+    probe = pd.DataFrame({"episode": episode[where[joined]], "_agency": pairs["_agency"].to_numpy()[joined]})
+    found = probe.merge(rows, on=["episode", "_agency"], how="left")["x_pos"].to_numpy(dtype="float64")
+    d_pos = pairs["t_index"].to_numpy(dtype="float64")[joined]
+    out[joined] = ~np.isnan(found) & (found <= d_pos)
+    return out
+
+
+def event_knowledge(params: dict) -> dict:
+    """`knowledge_pairs`' keyword arguments for the concerns that are events, from information_not_shared's
+    params (`event_tags`, `injury_tags`, `same_injury_days`)."""
+    return {"event_tags": tuple(map(str, params.get("event_tags") or ())),
+            "injury_tags": tuple(map(str, params.get("injury_tags") or ())),
+            "same_injury_days": params.get("same_injury_days"),
+            "new_agency_days": params.get("new_agency_days"),
+            "injury_episode": {"escalations": tuple(map(str, params.get("episode_escalations") or ())),
+                               "escalation_window_days": params.get("episode_escalation_window_days"),
+                               "meeting_types": tuple(map(str, params.get("episode_meeting_types") or ())),
+                               "window_days": params.get("episode_window_days")}}
+
+
+def _received_from(ctx: Context, pairs: pd.DataFrame, open_: np.ndarray, tags, families, cues: tuple) -> np.ndarray:
+    """Per pair of `pairs` (among `open_`): has the deciding agency a row, from the concern row's day to the
+    decision's row, naming the concern's agency as the sender of what it records (`names_sender`, its text
+    saying "from") and one of the concern row's `tags` (read as their `families`)? Each distinct (text,
+    sender, its kind, the receiving row's kind) read once."""
+    tl = ctx.timeline
+    out = np.zeros(len(pairs), dtype=bool)
+    family = {str(t): str((families or {}).get(t, t)) for t in tags}
+    names = sorted(set(family.values()))
+    bits = np.zeros(len(tl), dtype="int64")
+    for t in tags:
+        bits |= ctx.tags([t]).to_numpy(dtype=bool).astype("int64") << names.index(family[str(t)])
+    days = tl["_day"].to_numpy(dtype="datetime64[D]")
+    cand = np.flatnonzero((bits != 0) & ~np.isnat(days))
+    cand = cand[_rows_matching(ctx, cand, ["from"])] if len(cand) else cand
+    c_pos = pairs["e_pos"].to_numpy(dtype="int64")
+    at = np.flatnonzero(open_ & (bits[c_pos] != 0))
+    if not len(cand) or not len(at):
+        return out
+    received = pd.DataFrame({"_case": tl["_case"].to_numpy()[cand], "_agency": tl["_agency"].to_numpy()[cand],
+                             "x_pos": cand})
+    probe = pd.DataFrame({"i": at, "_case": pairs["_case"].to_numpy()[at], "_agency": pairs["_agency"].to_numpy()[at],
+                          "c_pos": c_pos[at], "d_pos": pairs["t_index"].to_numpy(dtype="int64")[at]})
+    m = probe.merge(received, on=["_case", "_agency"])
+    x, c = m["x_pos"].to_numpy(dtype="int64"), m["c_pos"].to_numpy(dtype="int64")
+    m = m[(days[x] >= days[c]) & (x <= m["d_pos"].to_numpy(dtype="int64")) & (x != c) & ((bits[x] & bits[c]) != 0)]
+    if m.empty:
+        return out
+    x, c = m["x_pos"].to_numpy(dtype="int64"), m["c_pos"].to_numpy(dtype="int64")
+    (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
+    agency = tl["agency"].astype(object).fillna("").to_numpy(dtype=object)
+    kinds = tl["agency_kind"].astype(object).fillna("").to_numpy(dtype=object)
+    keys = pd.DataFrame({"d": d_codes[x], "a": a_codes[x], "agency": agency[c], "kind": kinds[c], "receiver": kinds[x]})
+    group = keys.groupby(["d", "a", "agency", "kind", "receiver"], sort=False).ngroup().to_numpy()
+    vocab = _negating_vocab((), "")
+    hits = np.array([
+        names_sender(str(d_uniques[keys["d"].iat[i]]) + " . " + str(a_uniques[keys["a"].iat[i]]),
+                     keys["agency"].iat[i], keys["kind"].iat[i], keys["receiver"].iat[i], cues, vocab)
+        for i in _first_of_each(group)
+    ], dtype=bool)
+    out[m["i"].to_numpy()[hits[group]]] = True
+    return out
 
 
 def _counted_tag_rows(ctx: Context, tags) -> tuple[np.ndarray, np.ndarray | None]:
@@ -501,15 +747,16 @@ def agency_knowledge(timeline: pd.DataFrame, rules: dict | None = None, case=Non
     long = knowledge_pairs(
         ctx, int(rules["settings"]["knowledge_window_days"]), params["concern_tags"],
         params["referral_escalations"], params["referral_reaches_kinds"], sender_cues=params.get("sender_cues") or (),
+        **event_knowledge(params),
     )
     if long.empty:  # no concern before any decision: the pairs table has no columns
         long = pd.DataFrame({"d_index": pd.Series(dtype="int64"), "c_index": pd.Series(dtype="int64"),
                              "tag": pd.Series(dtype="string"), "c_agency": pd.Series(dtype="string"),
                              "known": pd.Series(dtype=bool)})
     known = long.loc[long["known"].astype(bool)]
-    known_tags = known[["d_index", "tag"]].drop_duplicates().assign(k=True)
-    missing_tags = long.merge(known_tags, on=["d_index", "tag"], how="left")
-    missing_tags = missing_tags[missing_tags["k"].isna()]
+    # the records that had not reached the agency: a condition (neglect) none of whose records had, an event
+    # (an injury) whose own record had not, though the agency knew of another of its kind
+    missing_tags = long.loc[~long["known"].astype(bool)]
     out["concerns_known_to_agency"] = joined(known["tag"], known["d_index"]).reindex(out.index).fillna("")
     out["concerns_known_anywhere"] = joined(long["tag"], long["d_index"]).reindex(out.index).fillna("")
     out["missing_concerns"] = joined(missing_tags["tag"], missing_tags["d_index"]).reindex(out.index).fillna("")
