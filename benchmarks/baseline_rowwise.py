@@ -1229,6 +1229,41 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                                    "across_agencies", cut=death))
                 current = (flags[-1], set(groups))
                 patterns.append(current)
+        # variant discharged: a discharge by a health agency (its row tagged was_not_brought naming discharge_words)
+        # after min_missed missed contacts with it within window_days, whatever was attended in between, other
+        # concerns open, no escalation by the agency within follow_up_within_days; not where the latest missed
+        # contact is an own flag's; one flag per pattern (a later discharge sharing missed contacts: none)
+        words = q.get("discharge_words") or ()
+        if words:
+            own_groups = {g for f, groups in patterns if f["variant"] == "" for g in groups}
+            kept = {}
+            for r in tl:
+                if not (r["_exact"] and "was_not_brought" in r["_tags"] and r.get("agency_kind") in q["agency_kinds"]
+                        and any(_says(_text(r.get(c)), w) for c in ("description", "action") for w in words)):
+                    continue
+                if not any(t.strip() and t.strip() != "was_not_brought"
+                           for t in _text(r.get("open_concerns")).split(";")):
+                    continue
+                deadline = r["_day"] + dt.timedelta(days=q["follow_up_within_days"])
+                action = _first(tl, r["_day"], lambda x: same_agency(x, r) and esc_held(
+                    x, [e for e in esc(x) if e not in ADULT_ESCALATIONS]))
+                if action is not None and action["_day"] <= deadline:
+                    continue
+                lo = r["_day"] - dt.timedelta(days=q["window_days"])
+                within = [e for e in events if e["_day"] is not None and lo <= e["_day"] <= r["_day"]
+                          and e.get("agency") == r.get("agency") and not (e["_exact"] and e["_pos"] > r["_pos"])]
+                if len({e["_gcode"] for e in within}) < q["min_missed"]:
+                    continue
+                if max(within, key=lambda e: e["_pos"])["_gcode"] in own_groups:
+                    continue
+                first = min(e["_pos"] for e in within)
+                last = kept.get(r.get("agency"))
+                if last is not None and first <= last["_pos"]:
+                    continue
+                kept[r.get("agency")] = r
+                flags.append(_flag("was_not_brought", r, deadline, _capped(action, r["_day"], None, death),
+                                   "discharged", cut=death))
+                patterns.append((flags[-1], {e["_gcode"] for e in within}))
         # the missed contacts of a flag (not one censored at the death) are its, not child_not_seen's visits'
         wnb_groups = {g for f, groups in patterns if death is None or (
             f["trigger_date"] <= death and f["expected_by"] <= death) for g in groups}

@@ -975,28 +975,45 @@ class Vocabulary:
         parent_meeting_absences' `absences` ("did not attend", "DNA") straight after an adult (injury_adults,
         or a person of case.yml), one of its `meetings` in the same sentence (a dash or a colon between or not):
         "EHCP annual review meeting - mum did not attend, meeting not held", "Mum did not attend the core group"
-        is no missed appointment of the child's (was_not_brought). "Mum did not attend clinic with baby" stays one."""
+        is no missed appointment of the child's (was_not_brought). A bare absence, the last words of its sentence,
+        refers to what the sentence before it named: "Attendance meeting offered; mother did not attend". And
+        anyone's absence from one of its `open_sessions` ("did not attend follow-up drop-in"), at most 3 words after
+        it in its sentence: a drop-in has no appointment anyone is brought to. "Mum did not attend clinic with baby" stays one."""
         if self._meeting_absence is None:
             spec = self.raw.get("parent_meeting_absences") or {}
             self._meeting_absence = (
                 Phrases(normalise_text(w) for w in _as_list(spec.get("absences") or [], "parent_meeting_absences.absences")),
-                Phrases(normalise_text(w) for w in _as_list(spec.get("meetings") or [], "parent_meeting_absences.meetings")))
-        absences, meetings = self._meeting_absence
-        if not absences or not meetings or absences._by_first.keys().isdisjoint(tokens) \
-                or meetings._by_first.keys().isdisjoint(tokens):
+                Phrases(normalise_text(w) for w in _as_list(spec.get("meetings") or [], "parent_meeting_absences.meetings")),
+                Phrases(normalise_text(w) for w in _as_list(spec.get("open_sessions") or [],
+                                                            "parent_meeting_absences.open_sessions")))
+        absences, meetings, sessions = self._meeting_absence
+        if not absences or absences._by_first.keys().isdisjoint(tokens):
+            return tokens
+        has_meeting = bool(meetings) and not meetings._by_first.keys().isdisjoint(tokens)
+        has_session = bool(sessions) and not sessions._by_first.keys().isdisjoint(tokens)
+        if not has_meeting and not has_session:
             return tokens
         adults = self.injury_adults
-        found = [(a, b) for a, b, _ in absences.find(tokens) if a and tokens[a - 1] in adults]
-        if not found:
-            return tokens
-        held = [a for a, _, _ in meetings.find(tokens)]
-        for a, b in found:
+        found = absences.find(tokens)
+        held = [a for a, _, _ in meetings.find(tokens)] if has_meeting else []
+        open_sessions = [a for a, _, _ in sessions.find(tokens)] if has_session else []
+        for a, b, _ in found:
             first, last = a, b
             while first > 0 and tokens[first - 1] not in _SENTENCE_MARKS:
                 first -= 1
             while last < len(tokens) and tokens[last] not in _SENTENCE_MARKS:
                 last += 1
-            if any(first <= m < last for m in held):
+            if any(b <= m < min(last, b + 4) for m in open_sessions):  # its object: at most 3 words between
+                tokens[a:b] = [_EXCEPTED] * (b - a)
+                continue
+            if not (a and tokens[a - 1] in adults) or not held:
+                continue
+            before = first
+            if last == b and first > 0:  # a bare absence: the sentence before it too
+                before = first - 1
+                while before > 0 and tokens[before - 1] not in _SENTENCE_MARKS:
+                    before -= 1
+            if any(before <= m < last for m in held):
                 tokens[a:b] = [_EXCEPTED] * (b - a)
         return tokens
 

@@ -64,7 +64,9 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     missed = missed_contacts(ctx) & ctx.kinds(params["agency_kinds"]) & ~seen
     events = first_per_group(rows_of(ctx, missed, _COLUMNS))
     own = _per_agency(ctx, params, events, seen)
-    frames = [own, _across_agencies(ctx, params, events, seen, missed, _evidence_groups(ctx, own))]
+    covered = _evidence_groups(ctx, own)
+    frames = [own, _across_agencies(ctx, params, events, seen, missed, covered),
+              _discharged(ctx, params, events, covered)]
     frames = [f for f in frames if f is not None and not f.empty]
     if len(frames) < 2:
         return frames[0] if frames else events.iloc[0:0]
@@ -320,6 +322,115 @@ def _across_agencies(ctx: Context, params: dict, events: pd.DataFrame, seen: pd.
         "agencies": agencies,
         "explanation": explanation,
         "variant": "across_agencies",
+    }, index=t.index)
+
+
+def _discharged(ctx: Context, params: dict, events: pd.DataFrame, covered: np.ndarray) -> pd.DataFrame | None:
+    """Variant discharged: a health agency discharges (or closes the case of) a child after at least
+    `min_missed` missed contacts with it within `window_days` (whatever was attended in between: the
+    appointment seen between two missed ones does not answer the discharge), while concerns other than the
+    missed appointments are open (self-harm, sexual abuse, neglect...: ``open_concerns``), and does not escalate
+    (an escalation that took place: a referral to children's social care, a strategy discussion...) within
+    `follow_up_within_days` of the discharge. The discharge: a row of the agency tagged was_not_brought (the
+    missed appointment itself, or a letter reporting missed ones) whose description or action names one of
+    `discharge_words`. Not raised where the missed contacts' latest is evidence of the agency's own flag
+    (`covered`): that pattern is flagged already. One discharge of a pattern, one flag (the first). NICE CG89;
+    RCPCH / NSPCC "was not brought": a child is not discharged for missed appointments without the reasons
+    considered and the referrer, the GP and, with safeguarding concerns, children's social care told.
+    None when `discharge_words` is empty."""
+    words = tuple(params.get("discharge_words") or ())
+    if not words:
+        return None
+    tl = ctx.timeline
+    health = ctx.kinds(params["agency_kinds"])
+    candidate = (ctx.tags(["was_not_brought"]) & health).to_numpy(dtype=bool) & tl["_exact"].to_numpy(dtype=bool)
+    pos = np.flatnonzero(candidate)
+    if not len(pos) or events.empty:
+        return None
+    pos = pos[_rows_matching(ctx, pos, words)]
+    if not len(pos):
+        return None
+    triggers = rows_of(ctx, pd.Series(np.isin(np.arange(len(tl)), pos), index=tl.index), _COLUMNS)
+    other = other_concerns_open(triggers["open_concerns"])
+    triggers = triggers[other].copy()
+    if triggers.empty:
+        return None
+    triggers["anchor"] = triggers["_day"]
+    triggers["deadline"] = triggers["_day"] + params["follow_up_within_days"] * DAY
+    triggers["lo"] = triggers["_day"] - params["window_days"] * DAY
+    agency_codes = same_agency_codes(ctx)
+    response = first_response(ctx, triggers, held_escalations(ctx), groups=agency_codes)
+    triggers = triggers.join(response)
+    triggers = triggers[~triggers["timely"]]
+    if triggers.empty:
+        return None
+    keys = ("_case", "_agency")
+    ev = events[["_case", "_agency", "_gcode", "_start", "_end", "_exact", "event_id", "_day", "_shown"]].assign(
+        pos=events.index)
+    pairs = window_pairs(ctx, triggers[list(keys) + ["lo", "_day"]], ev, "lo", "_day", keys=keys)
+    pairs = pairs[~(pairs["e__exact"] & (pairs["e_pos"] > pairs["t_index"]))]
+    if pairs.empty:
+        return None
+    count = pairs.groupby("t_index")["e__gcode"].nunique()
+    # the latest missed contact of the pattern (by position) evidence of the agency's own flag: flagged already
+    latest = pairs.sort_values(["t_index", "e_pos"], kind="mergesort").drop_duplicates("t_index", keep="last")
+    flagged = latest.loc[np.isin(latest["e__gcode"].to_numpy(dtype="int64"), covered), "t_index"]
+    first = pairs.groupby("t_index")["e_pos"].min()
+    ok = (count.reindex(triggers.index).fillna(0) >= params["min_missed"]) & ~triggers.index.isin(flagged)
+    t = triggers[ok.to_numpy(dtype=bool)]
+    if t.empty:
+        return None
+    # one pattern, one flag: a later discharge of the agency whose missed contacts reach back to an earlier
+    # flagged one's is the same pattern (a discharge letter after the discharge recorded at the appointment)
+    t = t.assign(_first=first.reindex(t.index).to_numpy(), _pos=t.index.to_numpy()).sort_values(
+        ["_case", "_agency", "_day", "event_id"], kind="mergesort")
+    keep, last = [], {}
+    for index, case, agency, lo_pos in zip(t.index, t["_case"], t["_agency"], t["_first"]):
+        if (case, agency) in last and lo_pos <= last[(case, agency)]:
+            continue
+        keep.append(index)
+        last[(case, agency)] = index
+    t = t.loc[sorted(keep)]
+    pairs = pairs[pairs["t_index"].isin(t.index)].sort_values(["t_index", "e__start", "e_pos"], kind="mergesort")
+    years = age_in_years(t["_day"], t["_dob"])
+    young = (years >= params["young_person_age_years"]).fillna(False).to_numpy(dtype=bool)
+    age = years.astype("Int64").astype("string").fillna("")
+    evidence = joined(pairs["e_event_id"], pairs["t_index"]).reindex(t.index)
+    listed = pd.Series(fmt_date(pairs["e__day"], pairs["e__shown"]).to_numpy(dtype=object), index=pairs.index)
+    date_list = listed.groupby(pairs["t_index"].to_numpy(), sort=False).agg(", ".join).reindex(t.index)
+    counted = count.reindex(t.index).fillna(0).astype(int)
+    concerns = t["open_concerns"].astype(object).fillna("").map(
+        lambda c: ", ".join(x.strip().replace("_", " ") for x in str(c).split(";")
+                            if x.strip() and x.strip() != "was_not_brought"))
+    response, none_text = censor_at_death(ctx, t, t[list(response.columns)], "; none is recorded.",
+                                          "no escalation is recorded", "the discharge")
+    t = t.assign(**{c: response[c] for c in response.columns})
+    delay = delay_from(t["deadline"], t["action_date"], t["action_exact"])
+    brought = pd.Series("the child was not brought to ", index=t.index, dtype="string").mask(
+        young, "the young person (aged " + age + ") did not attend ")
+    explanation = (
+        t["agency"] + " discharged the child (or closed the case) on " + fmt_date(t["_day"]) + " after "
+        + brought + _plural(counted, "appointment") + " within " + str(params["window_days"]) + " days ("
+        + date_list + "), with concerns open (" + concerns.astype("string") + "), and did not escalate (children's"
+        " social care told) within " + str(params["follow_up_within_days"]) + " days"
+        + outcome_text(t["action_event_id"], t["action_date"], delay, "escalation",
+                       action_when(ctx, t["action_pos"], t.index), none_text)
+    )
+    return pd.DataFrame({
+        "severity": pd.Series(pd.NA, index=t.index, dtype="string"),
+        "case_id": t["case_id"],
+        "trigger_event_id": t["event_id"],
+        "trigger_date": t["_day"],
+        "evidence_event_ids": evidence,
+        "expected_action": "before discharge after missed appointments, the reasons considered and, with concerns "
+        "open, children's social care informed by " + t["agency"],
+        "expected_by": t["deadline"],
+        "actual_action_event_id": t["action_event_id"],
+        "actual_action_date": t["action_date"],
+        "delay_days": delay,
+        "agencies": t["agency"].astype("string"),
+        "explanation": explanation,
+        "variant": "discharged",
     }, index=t.index)
 
 
