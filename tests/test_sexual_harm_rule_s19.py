@@ -104,3 +104,18 @@ def test_injury_not_escalated_words_a_disclosure_of_sexual_abuse_as_a_concern_no
     bruise = dict(disclosure, concerns="bruising; sexual_abuse", description="Bruise to thigh; touches me.")
     flags = detect(make_timeline([bruise]), None, RULES, only=["injury_not_escalated"])
     assert flags.iloc[0].explanation.endswith("within 90 days of the injury.")
+
+
+def test_a_case_may_give_its_own_working_days_but_not_an_unknown_tag(tmp_path):
+    import pytest
+
+    from review.errors import ConfigError
+    from review.rules.settings import merge_rules, package_rules
+
+    rules = merge_rules(package_rules(), {"rules": {RULE: {"params": {"working_days_by_tag": {
+        "sexualised_behaviour": 5}}}}}, tmp_path / "rules.yml")
+    assert rules["rules"][RULE]["params"]["working_days_by_tag"] == {"sexualised_behaviour": 5}
+    assert _flags([DRAWING], rules).iloc[0].expected_by == pd.Timestamp("2033-01-17")
+    with pytest.raises(ConfigError, match="sexualized_behaviour"):
+        merge_rules(package_rules(), {"rules": {RULE: {"params": {"working_days_by_tag": {
+            "sexualized_behaviour": 2}}}}}, tmp_path / "rules.yml")
