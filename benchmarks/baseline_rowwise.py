@@ -2042,6 +2042,59 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                                 or under(r, q.get("high_severity_below_age_months")) else "medium")
             flags.append(flag)
 
+    # sexual_harm_not_referred (s19, QA6) --------------------------------------------------------------
+    if "sexual_harm_not_referred" in p:
+        q = p["sexual_harm_not_referred"]
+        by_tag = {str(k): int(v) for k, v in (q.get("working_days_by_tag") or {}).items()}
+
+        def sh_text(x):
+            return _text(x.get("description")) + " . " + _text(x.get("action"))
+
+        def sh_period(x):
+            # the row's period (review.rules.base._period_bounds): its day, month, season, year or day +/- span
+            day, precision = x["_day"], _text(x.get("date_precision"))
+            if precision == "approximate":
+                return day - dt.timedelta(days=APPROXIMATE_SPAN_DAYS), day + dt.timedelta(days=APPROXIMATE_SPAN_DAYS)
+            if precision in ("month", "season", "year"):
+                first = dt.date(day.year, 1, 1) if precision == "year" else dt.date(day.year, day.month, 1)
+                return first, _add_months(first, {"year": 12, "season": 3}.get(precision, 1)) - dt.timedelta(days=1)
+            return day, day
+
+        def sh_row(x):
+            # an agency's record of a tag of working_days_by_tag, any date precision (not social care's, not a
+            # letter, not on a plan, not a record of receiving another agency's concern)
+            return (x["_day"] is not None and tag_in(x, list(by_tag))
+                    and x.get("agency_kind") not in (q.get("trigger_not_agency_kinds") or ())
+                    and x.get("contact_type") not in (q.get("trigger_not_contact_types") or ())
+                    and not (q.get("not_on_cp_plan") and x.get("on_cp_plan") is True)
+                    and not (q.get("received_keywords") and _mentioned(
+                        sh_text(x), q["received_keywords"], tuple(q.get("received_negations") or ()))))
+
+        # an event group injury_not_escalated reads at any age (a disclosure of sexual abuse) is its
+        injured = {x["_gcode"] for x in tl if x["_exact"] and tag_in(x, q.get("injury_any_age_tags") or ())
+                   and x["age_days"] is not None and x["age_days"] >= 0}
+        rows = [x for x in tl if sh_row(x) and x["_gcode"] not in injured]
+        open_kinds = list(q.get("open_enquiry_escalations") or ())
+        for r in _first_per_group(rows):
+            tags = {t for x in rows if x["_gcode"] == r["_gcode"] for t in by_tag if tag_in(x, [t])}
+            start, end = sh_period(r) if not r["_exact"] else (r["_day"], r["_day"])
+            deadline = _add_working_days(end, min(by_tag[t] for t in tags))
+            action = first_answer(start, q)
+            if action is not None and action["_day"] <= deadline:
+                continue
+            if open_kinds and q.get("open_enquiry_days") is not None and any(
+                    x["_exact"] and r["_day"] - dt.timedelta(days=int(q["open_enquiry_days"])) <= x["_day"] <= r["_day"]
+                    and esc_held(x, open_kinds) for x in tl):
+                continue
+            flag = _flag("sexual_harm_not_referred", r, deadline,
+                         _capped(action, r["_day"], q.get("response_max_days"), death),
+                         cut=_cut(death, r["_day"], q.get("response_max_days")))
+            young = (q.get("high_severity_below_age_months") is not None and r["age_days"] is not None
+                     and r["age_days"] >= 0 and r["_day"] < _add_months(r["_day"] - dt.timedelta(days=r["age_days"]),
+                                                                       int(q["high_severity_below_age_months"])))
+            flag["severity"] = "high" if young or tags & set(q.get("high_severity_tags") or ()) else rules["rules"]["sexual_harm_not_referred"].get("severity", "medium")
+            flags.append(flag)
+
     # one flag per flag id, like the package; none triggered, or due, after the child's death
     out, ids = [], set()
     for f in flags:

@@ -59,14 +59,15 @@ def test_flags_equal(both, rule_id):
 
 def test_some_of_every_rule(both):
     """The comparison means something only if the synthetic store raises flags of every rule; but
-    repeat_referrals_closed (s18), neglect_not_escalated and withdrawn_with_concerns (s19), which the synthetic
-    store plants no pattern of (a new planted pattern changes the benchmark's store; its one neglect record, the
+    repeat_referrals_closed (s18), neglect_not_escalated, withdrawn_with_concerns and sexual_harm_not_referred
+    (s19), which the synthetic store plants no pattern of (a new planted pattern changes the benchmark's store; its one neglect record, the
     health visitor's shared with every agency, is answered, and no child leaves a school):
-    tests/test_repeat_referrals_s18.py, tests/test_neglect_rule_s19.py and tests/test_withdrawn_with_concerns_s19.py
+    tests/test_repeat_referrals_s18.py, tests/test_neglect_rule_s19.py, tests/test_withdrawn_with_concerns_s19.py and
+    tests/test_sexual_harm_rule_s19.py
     compare them with the baseline on their own cases."""
     _, flags, _, _ = both
     assert set(flags["rule_id"]) == set(RULE_IDS) - {"repeat_referrals_closed", "neglect_not_escalated",
-                                                     "withdrawn_with_concerns"}
+                                                     "withdrawn_with_concerns", "sexual_harm_not_referred"}
 
 
 def test_ingest_baseline_reads_the_same_rows(tmp_path):

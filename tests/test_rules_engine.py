@@ -66,7 +66,8 @@ def test_the_fixture_exercises_most_rules(flags):
                                                    "transfer_in_conference_late",  # (s16: nor a move between authorities)
                                                    "repeat_referrals_closed",  # (s18: nor repeated referrals closed)
                                                    "neglect_not_escalated",  # (s19: nor neglect left unreferred)
-                                                   "withdrawn_with_concerns"}  # (s19: nor a child leaving a school)
+                                                   "withdrawn_with_concerns",  # (s19: nor a child leaving a school)
+                                                   "sexual_harm_not_referred"}  # (s19: nor sexual harm unreferred)
 
 
 def test_identical_across_runs(timeline, flags):

@@ -29,6 +29,7 @@ from . import (  # noqa: F401  (importing a rule module registers it)
     repeat_referrals_closed,
     repeated_injury_or_ae,
     self_harm_not_referred,
+    sexual_harm_not_referred,
     strategy_no_conference,
     transfer_in_conference_late,
     was_not_brought,
@@ -57,6 +58,7 @@ RULE_IDS = (
     "repeat_referrals_closed",
     "neglect_not_escalated",
     "withdrawn_with_concerns",
+    "sexual_harm_not_referred",
 )
 
 FLAG_TABLE_COLUMNS = {**FLAG_COLUMNS, "case_id": "string"}

@@ -58,6 +58,25 @@ from .episodes import earlier_injury, explained
 _COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "agency", "concerns", "age_display", "_age_days"]
 
 
+def _outcome(ctx: Context, t: pd.DataFrame, r: pd.DataFrame, out: pd.DataFrame, params: dict, death, receipts):
+    """The explanation's end: '... within 90 days of the injury.', or for a record of sexual abuse with no injury
+    (an any_age_tags' sexual_abuse: "does things to me") '... of the concern of sexual abuse.'."""
+    def text(about, since):
+        return unlinked_outcome_text(
+            ctx, r["action_event_id"], r["action_date"], out["delay_days"], r["action_pos"], params["escalations"],
+            about=about, max_days=params.get("response_max_days"), since=since, death=death,
+            review_end=review_end_bound(ctx, t, t["_day"], params.get("response_max_days"), death), receipts=receipts)
+
+    injury = text("this injury", "the injury")
+    if "sexual_abuse" not in (params.get("any_age_tags") or ()):
+        return injury
+    at = t.index.to_numpy()  # the triggers' timeline positions
+    sexual = (ctx.tags(["sexual_abuse"]).to_numpy(dtype=bool)[at] & ~ctx.tags(params["injury_tags"]).to_numpy(dtype=bool)[at])
+    if not sexual.any():
+        return injury
+    return injury.where(~sexual, text("this concern of sexual abuse", "the concern of sexual abuse"))
+
+
 @register("injury_not_escalated")
 def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     """Injury under 24 months, no escalation by any agency within 2 days (NICE CG89; WT 2023)."""
@@ -138,11 +157,7 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         t["agency"] + " recorded " + fmt_tags(t["concerns"]) + " on " + fmt_date(t["_day"]) + " in a child aged "
         + fmt_age(t) + " and no agency escalated within " + str(params["within_days"]) + " days (by "
         + fmt_date(t["deadline"]) + ")"
-        + unlinked_outcome_text(ctx, r["action_event_id"], r["action_date"], out["delay_days"], r["action_pos"],
-                                params["escalations"], about="this injury", max_days=params.get("response_max_days"),
-                                since="the injury", death=death,
-                                review_end=review_end_bound(ctx, t, t["_day"], params.get("response_max_days"), death),
-                                receipts=receipts)
+        + _outcome(ctx, t, r, out, params, death, receipts)
     )
     if len(followed):
         # the records read as this injury's because they name its body region within the same-site window

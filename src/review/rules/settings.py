@@ -172,6 +172,9 @@ def _check_type(default, value, what: str, origin) -> object:
             raise ConfigError(f"{what} must be a mapping, got {value!r}", file=origin)
         if _key(what) == "same_concern":  # concern tag: the concern tag it is read as
             _check_choices([*value, *value.values()], what, origin, "concern_tags")
+        if _key(what) == "working_days_by_tag":  # sexual_harm_not_referred (s19): concern tag -> working days
+            _check_choices(list(value), what, origin, "concern_tags")
+            value = {str(k): _check_number(v, f"{what}.{k}", origin) for k, v in value.items()}
         if _key(what) == "notification_severity":  # a DASH level below high: the flag's severity
             levels = tuple(default)
             for level, severity in value.items():

@@ -1,0 +1,143 @@
+"""Rule `sexual_harm_not_referred` (s19, QA6): an agency other than children's social care records a child's
+sexualised behaviour, or an adult posing a risk to children in the child's life (a registered sex offender, a
+conviction for indecent images), and no referral to children's social care (nor a strategy discussion, section 47
+enquiry, conference or CP medical) by any agency follows within the tag's working days.
+
+Source: NICE NG76 *Child abuse and neglect* and CG89 *When to suspect child maltreatment* (sexualised behaviour
+beyond the child's age or development: an alerting feature of sexual abuse; suspecting maltreatment means
+referring to children's social care); Working Together to Safeguard Children 2023, chapter 2, and the MAPPA
+Guidance 2024 (a person posing a risk to children who lives with, or has contact with, a child: the information
+is shared with children's social care).
+
+neglect_not_escalated's machinery with its own settings (not a variant of it: a flag quotes its rule's source, and
+NICE CG89's neglect is not the guidance for a registered sex offender in the household; rule ids are what
+reviewers' decisions are recorded against, so neglect's stay as they are). A trigger is an exact-date row tagged
+with one of the keys of `working_days_by_tag` (vocab.yml sexualised_behaviour, risk_to_children), set aside as
+neglect_not_escalated sets them aside (`trigger_not_agency_kinds`, `trigger_not_contact_types`, `not_on_cp_plan`,
+`received_keywords`, an event group injury_not_escalated reads: `injury_any_age_tags`, its sexual_abuse), one per
+event group, at its first such row. Every record is one to suspect (no persistence test): its deadline is the
+fewest working days of its group's tags (`working_days_by_tag`) after its day. A partial-date record (a week,
+month, season) is a trigger too (an agency's "No referral made" is seldom dated to the day): the response is read
+from the start of its period and its deadline runs from the end of it, so it is flagged only when no response
+came in time whatever its day. The response and the late action are
+neglect_not_escalated's (`base.referral_response`, an enquiry already open, `base.late_referral`).
+
+Severity high for a group tagged one of `high_severity_tags` (an adult posing a risk to children), or a child
+under `high_severity_below_age_months`; the rule's severity otherwise.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..workdays import add_working_days
+from .base import (
+    Context,
+    action_when,
+    deadline_rows,
+    first_per_group,
+    fmt_age,
+    fmt_date,
+    late_referral,
+    outcome_text,
+    referral_dated_text,
+    referral_response,
+    register,
+    rows_of,
+    text_mentions,
+)
+from .neglect_not_escalated import _COLUMNS, _enquiry_open, _under_months
+
+#: the explanation's words per tag, in this order when a group has several
+_WORDS = {
+    "sexualised_behaviour": "sexualised behaviour",
+    "risk_to_children": "that an adult posing a risk to children is in the child's life",
+}
+
+
+def _what(tags: list) -> str:
+    said = [_WORDS.get(tag, str(tag).replace("_", " ")) for tag in tags]
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+
+
+def _when(t: pd.DataFrame) -> pd.Series:
+    """' on 3 Feb 2020', ' on c. 13 Jul 2020 (a partial date)', ' in Mar 2021 (a partial date)'."""
+    shown = fmt_date(t["_day"], t["_shown"])
+    exact = t["_exact"].astype(bool)
+    on_day = shown.str.match(r"^(c\. )?\d")
+    return (pd.Series(np.where(on_day, " on ", " in "), index=t.index) + shown
+            + pd.Series(np.where(exact, "", " (a partial date)"), index=t.index))
+
+
+@register("sexual_harm_not_referred")
+def sexual_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
+    """Sexualised behaviour, or an adult posing a risk to children, recorded by an agency, no referral to
+    children's social care within the tag's working days (NICE NG76/CG89; WT 2023 ch. 2; MAPPA Guidance 2024)."""
+    tl = ctx.timeline
+    by_tag = {str(k): int(v) for k, v in (params.get("working_days_by_tag") or {}).items()}
+    if not by_tag:
+        return rows_of(ctx, np.zeros(len(tl), dtype=bool), _COLUMNS).iloc[0:0]
+    exact = tl["_exact"].to_numpy(dtype=bool)
+    # a partial-date record too ("w/c 13/07/2020 ... No referral made", police intelligence of "Mar 2021"): its
+    # deadline runs from the end of its period, so it is flagged only when no response came in time whatever its day
+    tagged = {tag: ctx.tags([tag]).to_numpy(dtype=bool) for tag in by_tag}
+    hit = np.zeros(len(tl), dtype=bool)
+    for mask in tagged.values():
+        hit |= mask
+    if params.get("trigger_not_agency_kinds"):
+        hit &= ~ctx.kinds(params["trigger_not_agency_kinds"]).to_numpy(dtype=bool)
+    if params.get("trigger_not_contact_types"):
+        hit &= ~tl["contact_type"].astype("string").fillna("").isin(
+            [str(c) for c in params["trigger_not_contact_types"]]).to_numpy(dtype=bool)
+    if params.get("not_on_cp_plan"):
+        hit &= ~tl["on_cp_plan"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    if params.get("received_keywords") and hit.any():
+        hit &= ~text_mentions(ctx, hit, params["received_keywords"],
+                              tuple(params.get("received_negations") or ())).to_numpy(dtype=bool)
+    gcode = tl["_gcode"].to_numpy()
+    if hit.any() and params.get("injury_any_age_tags"):
+        # a disclosure of sexual abuse in the group: injury_not_escalated's flag covers it (one concern, one flag)
+        injured = ctx.tags(params["injury_any_age_tags"]).to_numpy(dtype=bool) & exact \
+            & (tl["_age_days"] >= 0).fillna(False).to_numpy(dtype=bool)
+        if injured.any():
+            hit &= ~np.isin(gcode, np.unique(gcode[injured]))
+    t = first_per_group(rows_of(ctx, hit, _COLUMNS + ["_exact", "_shown"]))
+    if t.empty:
+        return t
+    t = t.copy()
+    groups = t["_gcode"].to_numpy()
+    # the group's tags (on any of its trigger rows), in `working_days_by_tag`'s order; its deadline the fewest days
+    has = {tag: np.isin(groups, np.unique(gcode[mask & hit])) for tag, mask in tagged.items()}
+    days = np.full(len(t), np.iinfo("int64").max, dtype="int64")
+    for tag, yes in has.items():
+        days = np.where(yes, np.minimum(days, by_tag[tag]), days)
+    names = [[tag for tag in by_tag if has[tag][i]] for i in range(len(t))]
+    t["anchor"] = t["_start"].where(~t["_exact"].astype(bool), t["_day"])
+    t["deadline"] = add_working_days(t["_end"].where(~t["_exact"].astype(bool), t["_day"]), days)
+    found = referral_response(ctx, t, params)
+    late = ~found["timely"].to_numpy(dtype=bool) & ~_enquiry_open(ctx, t, params)
+    t, days = t[late], days[late]
+    names = [n for n, keep in zip(names, late) if keep]
+    if t.empty:
+        return t
+    r, none_text = late_referral(ctx, t, found[late], params)
+    at = np.zeros(len(tl), dtype=bool)
+    at[t.index.to_numpy()] = True  # the triggers' rows (rows_of keeps the timeline's positions as the index)
+    high = _under_months(tl, at, params.get("high_severity_below_age_months"))[t.index.to_numpy()]
+    high_tags = {str(x) for x in params.get("high_severity_tags") or ()}
+    high |= np.array([bool(high_tags.intersection(n)) for n in names], dtype=bool)
+
+    out = deadline_rows(t, r, "referral to children's social care (or a strategy discussion, section 47 enquiry or"
+                              " CP medical)")
+    out["severity"] = pd.Series(np.where(high, "high", None), index=out.index, dtype=object)  # else the rule's
+    within = pd.Series([f"{d} working day" + ("s" if d != 1 else "") for d in days], index=t.index)
+    out["explanation"] = (
+        t["agency"] + " recorded " + pd.Series([_what(n) for n in names], index=t.index) + _when(t)
+        + " in a child aged " + fmt_age(t)
+        + ", and no referral to children's social care (nor a strategy discussion, section 47 enquiry or CP medical)"
+        " is recorded within " + within + " (by " + fmt_date(t["deadline"]) + ")"
+        + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next such referral by any agency",
+                       action_when(ctx, r["action_pos"], t.index), none_text,
+                       dated=referral_dated_text(ctx, r, t.index))
+    )
+    return out
