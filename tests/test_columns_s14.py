@@ -1,4 +1,5 @@
 """Columns no field maps are kept and shown, and a sheet read without a description column is warned of;
+# (s19: "Officer" is read as the practitioner now, so the unmapped column these tests keep is "Station")
 the header names agencies use for their date and narrative are recognised; and a sheet whose header is
 not recognised gets advice that fits it (a csv has no sheets to name)."""
 from __future__ import annotations
@@ -34,7 +35,7 @@ def write_case(folder: Path, files: dict[str, str], entries: str | None = None) 
 
 
 def police_case(folder: Path, narrative_header: str) -> Path:
-    text = "\n".join([f"Date,{narrative_header},Officer,Action taken", *POLICE_ROWS]) + "\n"
+    text = "\n".join([f"Date,{narrative_header},Station,Action taken", *POLICE_ROWS]) + "\n"
     return write_case(folder, {"police.csv": text})
 
 
@@ -49,7 +50,7 @@ def test_a_narrative_under_these_headers_is_the_description(tmp_path, header):
     (sheet,) = report.files
     assert sheet.columns["description"] == header
     assert contacts["description"].tolist()[0].startswith("Neighbour reported shouting")
-    assert sheet.unmapped_columns == ["Officer"]
+    assert sheet.unmapped_columns == ["Station"]
     assert "domestic_abuse" in contacts["concerns"].iloc[0]  # read by the rules now
 
 
@@ -133,8 +134,8 @@ def test_a_workbook_sheet_without_a_date_column_gets_both_kinds_of_advice(tmp_pa
 
 # --- other columns in the outputs ----------------------------------------------------------------
 def test_other_columns_text_is_readable():
-    assert other_columns_text('{"Occurrence": "smashed  phone\\nBaby present", "Officer": "PC 1"}') == \
-        "Occurrence: smashed phone Baby present; Officer: PC 1"
+    assert other_columns_text('{"Occurrence": "smashed  phone\\nBaby present", "Station": "PC 1"}') == \
+        "Occurrence: smashed phone Baby present; Station: PC 1"
     assert other_columns_text("") == "" and other_columns_text(pd.NA) == "" and other_columns_text(None) == ""
     assert other_columns_text("not json") == "not json"
     assert other_columns_text('{"Seen": null, "Ward": 4}') == "Ward: 4"
@@ -153,7 +154,7 @@ def test_build_shows_and_warns_of_a_narrative_no_rule_reads(tmp_path, capsys):
     assert main(["build", str(case_dir), "--out", str(out), "--no-progress"]) == 0
     printed = capsys.readouterr().out
     warning = ("police.csv: no description column, so no concern or escalation is read from its narrative; "
-               "not analysed: 'Log text', 'Officer'")
+               "not analysed: 'Log text', 'Station'")
     assert f"  warning: {warning}" in printed
     assert "1 sheet with columns no rule reads" in printed
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -163,8 +164,8 @@ def test_build_shows_and_warns_of_a_narrative_no_rule_reads(tmp_path, capsys):
     chronology = pd.read_csv(out / "chronology.csv", dtype=str, keep_default_na=False)
     assert "Other columns" in chronology.columns
     assert chronology["Other columns"].tolist() == [
-        "Log text: Neighbour reported shouting; partner smashed phone. Baby present.; Officer: PC 1234 Reeve",
-        "Log text: Call from hospital re injured baby; Officer: DS Okoro",
+        "Log text: Neighbour reported shouting; partner smashed phone. Baby present.; Station: PC 1234 Reeve",
+        "Log text: Call from hospital re injured baby; Station: DS Okoro",
     ]
     wb = openpyxl.load_workbook(out / "chronology.xlsx")
     rows = list(wb["Integrated chronology"].iter_rows(values_only=True))
@@ -172,7 +173,7 @@ def test_build_shows_and_warns_of_a_narrative_no_rule_reads(tmp_path, capsys):
     assert rows[1][column].startswith("Log text: Neighbour reported shouting")
     quality = list(wb["Data quality"].iter_rows(values_only=True))
     assert "Columns not analysed" in quality[0]
-    assert quality[1][quality[0].index("Columns not analysed")] == "'Log text', 'Officer'; no description column"
+    assert quality[1][quality[0].index("Columns not analysed")] == "'Log text', 'Station'; no description column"
 
     html = (out / "report.html").read_text(encoding="utf-8")
     summary = html[html.index('<section id="summary">'):html.index("</section>", html.index('<section id="summary">'))]
@@ -204,11 +205,11 @@ def test_a_sheet_with_a_description_column_is_not_warned_of(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["build", str(case_dir), "--out", str(out), "--no-progress"]) == 0
     printed = capsys.readouterr().out
-    assert "warning:" not in printed and "1 sheet with columns no rule reads" in printed  # Officer
+    assert "warning:" not in printed and "1 sheet with columns no rule reads" in printed  # Station
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["columns_not_analysed"] == []
     chronology = pd.read_csv(out / "chronology.csv", dtype=str, keep_default_na=False)
-    assert chronology["Other columns"].tolist() == ["Officer: PC 1234 Reeve", "Officer: DS Okoro"]
+    assert chronology["Other columns"].tolist() == ["Station: PC 1234 Reeve", "Station: DS Okoro"]
     assert chronology["Description"].iloc[0].startswith("Neighbour reported shouting")
 
 
