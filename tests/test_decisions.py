@@ -193,7 +193,7 @@ def test_a_case_with_an_added_finding_is_analysed_with_its_case_id(tmp_path, rul
     added = flags[flags["flag_id"] == flag_id]
     assert len(added) == 1 and added["decision"].iloc[0] == "added" and added["source"].iloc[0] == "reviewer"
     assert (flags["case_id"] == case.config.case_id).all()
-    assert len(flags) == rule_flags + 1 and rule_flags == (0 if rules_off else 23)
+    assert len(flags) == rule_flags + 1 and rule_flags == (0 if rules_off else 22)
 
 
 def test_an_added_finding_on_a_contact_not_in_the_timeline_is_reported(tmp_path):

@@ -169,7 +169,11 @@ def _amara_rows():
 
 
 def test_no_further_action_by_the_victim_is_no_decision_about_the_child():
+    # (s19: the police's "Child present - no referral made to children's services" is a decision not to refer, read
+    # as one since "No referral made" became a decision keyword: test_the_police_no_referral_made_is_a_decision)
     rows = _amara_rows()[:2]
+    rows[1] = police("2023-12-14", AMARA_DESCRIPTION, AMARA_ACTION.replace(
+        " Child present - no referral made to children's services.", ""))
     flags = detect(make_timeline(rows), None, RULES, only=["information_not_shared"])
     # before: "Little Stars Day Nursery recorded bruising on 18 Nov 2023 and there is no record it reached
     # Westbridge Police before its decision (no further action) on 14 Dec 2023"
@@ -177,6 +181,19 @@ def test_no_further_action_by_the_victim_is_no_decision_about_the_child():
     assert package_pairs(rows, "information_not_shared") == baseline_pairs(rows, "information_not_shared") == []
     knowledge = agency_knowledge(make_timeline(rows), RULES)
     assert "Westbridge Police" not in set(knowledge["deciding_agency"])
+
+
+def test_the_police_no_referral_made_is_a_decision():
+    """(s19) "Child present - no referral made to children's services" is the police's decision not to refer the
+    child, not the victim's choice: the nursery's bruising had not reached it."""
+    rows = _amara_rows()[:2]
+    knowledge = agency_knowledge(make_timeline(rows), RULES)
+    assert list(knowledge["deciding_agency"]) == ["Westbridge Police"]
+    flags = detect(make_timeline(rows), None, RULES, only=["information_not_shared"])
+    assert list(flags["explanation"]) == [
+        "Little Stars Day Nursery recorded bruising on 18 Nov 2023 and there is no record it reached Westbridge Police "
+        "before its decision (no referral made) on 14 Dec 2023."]
+    assert package_pairs(rows, "information_not_shared") == baseline_pairs(rows, "information_not_shared")
 
 
 @pytest.mark.parametrize("action", [
@@ -207,6 +224,8 @@ def test_a_health_visitors_level_of_service_is_a_decision():
     explained = sorted(flags["explanation"])
     # one flag per decision (s19), naming each concern that had not reached it
     assert explained == [
+        "Little Stars Day Nursery recorded bruising on 18 Nov 2023 and there is no record it reached Westbridge Police "
+        "before its decision (no referral made) on 14 Dec 2023.",
         "There is no record that these concerns reached Westbridge Health Visiting Service before its decision "
         "(universal service) on 14 Jan 2024: Little Stars Day Nursery recorded bruising on 18 Nov 2023; Westbridge "
         "Police recorded domestic abuse on 14 Dec 2023.",
