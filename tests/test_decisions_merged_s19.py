@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from review.cli import main
-from review.decisions import (DECISIONS_FILE, MERGED_NOTE, NOT_RAISED_PROBLEM, _merged_into, carried_over,
+from review.decisions import (DECISIONS_FILE, MERGED_NOTE, MERGED_REJECT_NOTE, NOT_RAISED_PROBLEM, _merged_into, carried_over,
                               migrate_decisions, read_decisions_file, record_decision)
 from review.pipeline import analyse, load_case
 from review.rules.base import content_anchor, content_key, flag_id
@@ -50,13 +50,13 @@ def _problems(analysis, row: int) -> list[str]:
 
 
 def test_a_decision_on_a_merged_away_flag_is_carried_to_the_flag_it_joined(tmp_path, capsys):
-    case = _case(tmp_path, (FIRST, "rejected"))
+    case = _case(tmp_path, (FIRST, "accepted"))
     analysis = analyse(load_case(case))
     assert len(analysis.timeline) == 99 and (analysis.flags["source"] != "reviewer").sum() == 22
     flag = analysis.flags.set_index("flag_id").loc[KEPT]
-    # before: pending, and the rejection listed as "a decision on a flag the rules no longer raise"
-    assert flag["decision"] == "rejected" and flag["decided_by"] == "Jane Okafor"
-    assert (analysis.flags["decision"] == "rejected").sum() == 1
+    # before: pending, and the acceptance listed as "a decision on a flag the rules no longer raise"
+    assert flag["decision"] == "accepted" and flag["decided_by"] == "Jane Okafor"
+    assert (analysis.flags["decision"] == "accepted").sum() == 1
     [problem] = _problems(analysis, 2)
     assert problem == MERGED_NOTE.format(old=FIRST, event=MERGED[FIRST][0], new=KEPT)
     assert carried_over(analysis.decision_problems) == [{"row": 2, "from": FIRST, "to": KEPT}]
@@ -64,7 +64,7 @@ def test_a_decision_on_a_merged_away_flag_is_carried_to_the_flag_it_joined(tmp_p
     out = tmp_path / "report"
     assert main(["build", str(case), "--out", str(out), "--no-progress"]) == 0
     printed = capsys.readouterr().out
-    assert "22 flags (1 rejected by the reviewers)" in printed
+    assert "22 flags" in printed
     assert f"decision carried over: decisions.csv, row 2: {FIRST} -> {KEPT}" in printed
     assert "one flag where it raised several" in printed
 
@@ -73,7 +73,19 @@ def test_a_decision_on_a_merged_away_flag_is_carried_to_the_flag_it_joined(tmp_p
     assert read_decisions_file(case / DECISIONS_FILE)["flag_id"].tolist() == [KEPT]
     assert f",{FIRST}," in (case / DECISIONS_FILE).read_text(encoding="utf-8-sig")  # earlier_flag_id kept
     again = analyse(load_case(case))  # migrated: the decision is on the flag, nothing to report
-    assert again.flags.set_index("flag_id").loc[KEPT, "decision"] == "rejected"
+    assert again.flags.set_index("flag_id").loc[KEPT, "decision"] == "accepted"
+
+
+def test_a_rejection_is_listed_not_carried(tmp_path):
+    """A rejection weighed one concern; the flag it joined lists others too: it is listed, the flag pending."""
+    case = _case(tmp_path, (FIRST, "rejected"))
+    analysis = analyse(load_case(case))
+    assert analysis.flags.set_index("flag_id").loc[KEPT, "decision"] == "pending"
+    assert (analysis.flags["decision"] == "rejected").sum() == 0
+    problems = _problems(analysis, 2)
+    assert MERGED_REJECT_NOTE.format(old=FIRST, event=MERGED[FIRST][0], new=KEPT) in problems
+    assert carried_over(analysis.decision_problems) == []
+    assert analysis.decisions.set_index("row").loc[2, "flag_id"] == FIRST
 
 
 def test_the_flag_keeps_its_own_decision(tmp_path):
@@ -104,10 +116,10 @@ def test_merged_decisions_that_disagree_are_neither_applied(tmp_path):
 
 
 def test_merged_decisions_that_agree_are_both_carried(tmp_path):
-    case = _case(tmp_path, (FIRST, "rejected"), (SECOND, "rejected"))
+    case = _case(tmp_path, (FIRST, "accepted"), (SECOND, "accepted"))
     analysis = analyse(load_case(case))
     flag = analysis.flags.set_index("flag_id").loc[KEPT]
-    assert flag["decision"] == "rejected" and flag["rationale"] == f"rejected on review of {SECOND}"  # the latest
+    assert flag["decision"] == "accepted" and flag["rationale"] == f"accepted on review of {SECOND}"  # the latest
     assert carried_over(analysis.decision_problems) == [{"row": 2, "from": FIRST, "to": KEPT},
                                                         {"row": 3, "from": SECOND, "to": KEPT}]
 
@@ -158,11 +170,11 @@ def test_hand_made_the_id_is_made_again_from_the_evidence_contact():
     timeline = _timeline()
     flags = _flags(timeline)
     old = flag_id("demo_rule", _anchor(timeline, 1), "v")
-    out, notes = _merged_into(_decisions((old, "rejected", "E2")), flags, timeline, set(flags["flag_id"]))
+    out, notes = _merged_into(_decisions((old, "accepted", "E2")), flags, timeline, set(flags["flag_id"]))
     assert out["flag_id"].tolist() == flags["flag_id"].tolist() and [n["row"] for n in notes] == [2]
     # another variant (another deciding agency, an A&E pattern) is another flag: not this one
     other = flag_id("demo_rule", _anchor(timeline, 1), "w")
-    out, notes = _merged_into(_decisions((other, "rejected", "E2")), flags, timeline, set(flags["flag_id"]))
+    out, notes = _merged_into(_decisions((other, "accepted", "E2")), flags, timeline, set(flags["flag_id"]))
     assert out["flag_id"].tolist() == [other] and notes == []
 
 
@@ -181,10 +193,10 @@ def test_hand_made_a_contact_whose_identical_twin_comes_first_is_its_own_occurre
     timeline = pd.concat([twin, timeline], ignore_index=True)
     flags = _flags(timeline.iloc[1:].reset_index(drop=True))
     first = flag_id("demo_rule", _anchor(timeline, 0), "v")  # the twin's id, E2's no longer
-    out, _ = _merged_into(_decisions((first, "rejected", "E2")), flags, timeline, set(flags["flag_id"]))
+    out, _ = _merged_into(_decisions((first, "accepted", "E2")), flags, timeline, set(flags["flag_id"]))
     assert out["flag_id"].tolist() == [first]
     key = timeline.iloc[2]
     second = flag_id("demo_rule", content_anchor(content_key(*key[["case_id", "agency", "date", "date_precision",
                                                                     "contact_type", "description", "action"]]), 2), "v")
-    out, _ = _merged_into(_decisions((second, "rejected", "E2")), flags, timeline, set(flags["flag_id"]))
+    out, _ = _merged_into(_decisions((second, "accepted", "E2")), flags, timeline, set(flags["flag_id"]))
     assert out["flag_id"].tolist() == flags["flag_id"].tolist()

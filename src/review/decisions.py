@@ -935,6 +935,11 @@ MERGED_NOTE = ("decision recorded on flag {old}, which the rules no longer raise
                "({event}) is now evidence of flag {new} of the same rule, which the rules raise in its place (one "
                "flag where there were several: check the decision holds for the flag's other evidence too): "
                "carried over to flag {new}")
+#: the problem listed instead for a rejection: the flag now lists other concerns or injuries it did not weigh
+MERGED_REJECT_NOTE = ("rejection recorded on flag {old}, which the rules no longer raise under that id: its trigger "
+                      "contact ({event}) is now evidence of flag {new} of the same rule (one flag where there were "
+                      "several), which lists other evidence too: a rejection is not carried over to it (an "
+                      "acceptance is): decide flag {new} again")
 #: the problem listed instead when the flag it merged into has its own decision: that one is kept
 MERGED_OWN_NOTE = ("decision recorded on flag {old}, which the rules no longer raise under that id: its trigger "
                    "contact ({event}) is now evidence of flag {new} of the same rule (one flag where there were "
@@ -953,9 +958,10 @@ MERGED_AMBIGUOUS_NOTE = ("decision recorded on flag {old}, which the rules no lo
 
 def _merged_into(decisions: pd.DataFrame, flags: pd.DataFrame, timeline: pd.DataFrame | None,
                  known: set) -> tuple[pd.DataFrame, list[dict]]:
-    """`decisions` with each accept or reject still on a flag id the rules no longer raise (after
-    `_earlier_ids` and `_carried_over`) carried over to the flag of the same rule that its flag was merged into,
-    and the notes (MERGED_NOTE, or why not: MERGED_OWN_NOTE, MERGED_DISAGREE_NOTE, MERGED_AMBIGUOUS_NOTE).
+    """`decisions` with each acceptance still on a flag id the rules no longer raise (after `_earlier_ids` and
+    `_carried_over`) carried over to the flag of the same rule that its flag was merged into, and the notes
+    (MERGED_NOTE, or why not: MERGED_REJECT_NOTE, MERGED_OWN_NOTE, MERGED_DISAGREE_NOTE, MERGED_AMBIGUOUS_NOTE).
+    A rejection is listed, not carried: it weighed one concern or injury, and the flag now lists others too.
 
     A rule that raised one flag per trigger may now raise one flag where it raised several (repeated_injury_or_ae:
     one per unanswered pattern; information_not_shared: one per decision): the flag kept has its own trigger
@@ -1013,6 +1019,10 @@ def _merged_into(decisions: pd.DataFrame, flags: pd.DataFrame, timeline: pd.Data
             elif len(verdicts) > 1:
                 others = "; ".join(f"{kinds[j]} on {o} ({DECISIONS_FILE} row {rows[j]})" for o, j in latest.items())
                 problem = MERGED_DISAGREE_NOTE.format(old=old, event=event, new=new, others=others)
+            elif kinds[i] == "rejected":
+                # a rejection of one concern or injury is no rejection of the others the flag now lists: listed,
+                # not applied (an acceptance holds: the missed escalation point it accepted is in the flag)
+                problem = MERGED_REJECT_NOTE.format(old=old, event=event, new=new)
             else:
                 problem = MERGED_NOTE.format(old=old, event=event, new=new)
                 out_ids[i] = new
