@@ -338,7 +338,12 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
         known = raised | set(decisions.loc[decisions["decision"] == "added", "flag_id"].astype(str))
         decisions, problems = _earlier_ids(decisions, flags, known)
         decisions, carried = _carried_over(decisions, flags, timeline, known, case_dir)
-        problems = problems + carried
+        decisions, merged = _merged_into(decisions, flags, timeline, known)
+        if merged:  # a row carried to (or stopped at) the flag its own joined says why, not "text edited?"
+            explained = {note["row"] for note in merged}
+            carried = [note for note in carried
+                       if not (note["row"] in explained and _ROW_NOT_CARRIED_TEXT in note["problem"])]
+        problems = problems + carried + merged
         decisions = current_contacts(decisions, flags)
     if timeline is not None and (decisions["decision"] == "added").any():
         decisions, moved = added_contacts(decisions, recorded_contents(path), timeline)
@@ -626,6 +631,7 @@ ROW_NOT_CARRIED_NOTE = ("decision recorded on flag {old}, which the rules no lon
                         "from that contact as it reads now (its text was edited?): the decision stays on its earlier "
                         "id; if it is the same contact, decide that flag again")
 
+_ROW_NOT_CARRIED_TEXT = "but the earlier id cannot be made from that contact as it reads now"
 _RULE_FLAG_ID = re.compile(r"(?P<rule>[a-z][a-z0-9_]*)-[0-9a-f]{12}")
 _CARRIED = re.compile(r"decision recorded on flag (?P<old>\S+), .* carried over to flag (?P<new>\S+)")
 
@@ -918,6 +924,161 @@ def _retyped_ids(flags: pd.DataFrame, timeline: pd.DataFrame) -> dict[str, dict[
                 old = flag_id(rule, content_anchor(key, occurrence), variant)
                 if old != new:
                     out.setdefault(old, {})[new] = (trigger, now)
+    return out
+
+
+#: the note `load_decisions` lists for a decision carried over to the flag its own was merged into: the rule now
+#: raises one flag where it raised several (one per unanswered pattern, one per decision), which keeps the id of
+#: one of them and lists the others' triggers as its evidence; the earlier id is made again from that evidence
+#: contact and the flag's variant, so the contact is the same one, read the same
+MERGED_NOTE = ("decision recorded on flag {old}, which the rules no longer raise under that id: its trigger contact "
+               "({event}) is now evidence of flag {new} of the same rule, which the rules raise in its place (one "
+               "flag where there were several: check the decision holds for the flag's other evidence too): "
+               "carried over to flag {new}")
+#: the problem listed instead for a rejection: the flag now lists other concerns or injuries it did not weigh
+MERGED_REJECT_NOTE = ("rejection recorded on flag {old}, which the rules no longer raise under that id: its trigger "
+                      "contact ({event}) is now evidence of flag {new} of the same rule (one flag where there were "
+                      "several), which lists other evidence too: a rejection is not carried over to it (an "
+                      "acceptance is): decide flag {new} again")
+#: the problem listed instead when the flag it merged into has its own decision: that one is kept
+MERGED_OWN_NOTE = ("decision recorded on flag {old}, which the rules no longer raise under that id: its trigger "
+                   "contact ({event}) is now evidence of flag {new} of the same rule (one flag where there were "
+                   "several), which has its own decision ({own}, {file} row {own_row}){agree}: not carried over, "
+                   "the flag keeps its own decision")
+#: the problem listed instead when decisions on several flags merged into one disagree: none is carried over
+MERGED_DISAGREE_NOTE = ("decision recorded on flag {old}, which the rules no longer raise under that id: its trigger "
+                        "contact ({event}) is now evidence of flag {new} of the same rule (one flag where there were "
+                        "several), to which decisions on other flags merged into it would be carried too, and they "
+                        "disagree ({others}): none is carried over, the flag is pending: decide it again")
+#: the problem listed instead when the earlier id is made again from the evidence of several flags of its rule
+MERGED_AMBIGUOUS_NOTE = ("decision recorded on flag {old}, which the rules no longer raise under that id: its trigger "
+                         "contact is now evidence of each of flags {candidates} of the same rule, which it could be: "
+                         "not carried over (the right flag cannot be told): decide that flag again")
+
+
+def _merged_into(decisions: pd.DataFrame, flags: pd.DataFrame, timeline: pd.DataFrame | None,
+                 known: set) -> tuple[pd.DataFrame, list[dict]]:
+    """`decisions` with each acceptance still on a flag id the rules no longer raise (after `_earlier_ids` and
+    `_carried_over`) carried over to the flag of the same rule that its flag was merged into, and the notes
+    (MERGED_NOTE, or why not: MERGED_REJECT_NOTE, MERGED_OWN_NOTE, MERGED_DISAGREE_NOTE, MERGED_AMBIGUOUS_NOTE).
+    A rejection is listed, not carried: it weighed one concern or injury, and the flag now lists others too.
+
+    A rule that raised one flag per trigger may now raise one flag where it raised several (repeated_injury_or_ae:
+    one per unanswered pattern; information_not_shared: one per decision): the flag kept has its own trigger
+    and id, and the others' triggers are its evidence. The earlier id is found by making each current flag's id
+    again from each of its evidence contacts (`review.rules.base.flag_id` of the rule, the contact's content
+    anchor, the flag's variant): the contact's text as it is now, so an edited text is never matched. When
+    several flags give it, the one with the decision's recorded trigger_event_id among its evidence is kept;
+    when several still do, nothing is guessed. A flag that has its own decision keeps it (the carried one is
+    listed, not applied); decisions carried to one flag from several flags that disagree (accepted and
+    rejected) are none of them applied, and listed: the reviewers decide the flag again. Decisions that agree
+    are all carried (the latest in file order is in force, as for any flag)."""
+    if timeline is None or not len(decisions) or not len(flags) or "flag_variant" not in flags \
+            or "evidence_event_ids" not in flags or "event_id" not in timeline.columns:
+        return decisions, []
+    ids = decisions["flag_id"].astype("string").fillna("").astype(str)
+    lost = ((decisions["decision"].astype("string").fillna("") != "added").to_numpy(dtype=bool)
+            & ~ids.isin(known).to_numpy(dtype=bool))
+    rules = {m["rule"] for old in ids[lost] if (m := _RULE_FLAG_ID.fullmatch(old))}
+    if not rules:
+        return decisions, []
+    candidates = flags[flags["rule_id"].astype("string").isin(rules).to_numpy(dtype=bool)]
+    earlier = _evidence_ids(candidates, timeline)  # {earlier id: {flag id: evidence event}}
+    recorded = decisions["trigger_event_id"].astype("string").fillna("").str.strip().to_numpy(dtype=object)
+    target: dict[int, tuple[str, str]] = {}  # position -> (flag id, the evidence contact)
+    notes = []
+    for i in np.flatnonzero(lost):
+        matches = earlier.get(ids.iloc[i], {})
+        if len(matches) > 1 and recorded[i]:
+            matches = {new: e for new, e in matches.items() if e == recorded[i]} or matches
+        if len(matches) == 1:
+            target[i] = next(iter(matches.items()))
+        elif matches:
+            notes.append({"file": DECISIONS_FILE, "row": decisions["row"].iloc[i], "flag_id": ids.iloc[i],
+                          "problem": MERGED_AMBIGUOUS_NOTE.format(old=ids.iloc[i], candidates=", ".join(sorted(matches)))})
+    if not target:
+        return decisions, notes
+    kinds = decisions["decision"].astype("string").fillna("").astype(str).to_numpy(dtype=object)
+    rows = decisions["row"].to_numpy()
+    out_ids = ids.to_numpy(dtype=object).copy()
+    by_flag: dict[str, list[int]] = {}
+    for i, (new, _) in target.items():
+        by_flag.setdefault(new, []).append(i)
+    for new, positions in by_flag.items():
+        own = np.flatnonzero((ids.to_numpy(dtype=object) == new) & (kinds != "added"))
+        # each earlier flag's decision in force (its latest row), in file order
+        latest = {ids.iloc[i]: i for i in sorted(positions)}
+        verdicts = {kinds[i] for i in latest.values()}
+        for i in positions:
+            old, event = ids.iloc[i], target[i][1]
+            if len(own):
+                j = own[-1]
+                agree = " (the same decision)" if kinds[j] == kinds[i] else f" (this one {kinds[i]})"
+                problem = MERGED_OWN_NOTE.format(old=old, event=event, new=new, own=kinds[j], file=DECISIONS_FILE,
+                                                 own_row=rows[j], agree=agree)
+            elif len(verdicts) > 1:
+                others = "; ".join(f"{kinds[j]} on {o} ({DECISIONS_FILE} row {rows[j]})" for o, j in latest.items())
+                problem = MERGED_DISAGREE_NOTE.format(old=old, event=event, new=new, others=others)
+            elif kinds[i] == "rejected":
+                # a rejection of one concern or injury is no rejection of the others the flag now lists: listed,
+                # not applied (an acceptance holds: the missed escalation point it accepted is in the flag)
+                problem = MERGED_REJECT_NOTE.format(old=old, event=event, new=new)
+            else:
+                problem = MERGED_NOTE.format(old=old, event=event, new=new)
+                out_ids[i] = new
+            notes.append({"file": DECISIONS_FILE, "row": rows[i], "flag_id": out_ids[i], "problem": problem})
+    notes.sort(key=lambda n: int(n["row"]))
+    if (out_ids == ids.to_numpy(dtype=object)).all():
+        return decisions, notes
+    out = decisions.copy()
+    out["flag_id"] = pd.array(out_ids, dtype="string")
+    out["current"] = ~out["flag_id"].duplicated(keep="last")
+    return conform(out, DECISION_COLUMNS)[list(DECISION_COLUMNS)], notes
+
+
+def _evidence_ids(flags: pd.DataFrame, timeline: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """{id: {flag id: evidence event id}}: for each of `flags`, the id it would have had with each of its
+    evidence contacts (its trigger aside) as its trigger — the rule, the contact's content anchor (its content
+    key and its occurrence among the case's identical contacts in source order, `content_anchor`), the flag's
+    variant. Only the contacts on the evidence contacts' days are read."""
+    from .rules.base import content_anchor, content_key, flag_id, source_order_key
+
+    evidence = [split_multi(e) for e in flags["evidence_event_ids"].astype("string").fillna("")]
+    wanted = {e for ids in evidence for e in ids}
+    if not wanted:
+        return {}
+    events = timeline["event_id"].astype("string").fillna("").astype(str)
+    rows = timeline.loc[events.isin(wanted).to_numpy(dtype=bool)]
+    if "date" in timeline.columns:  # a content key holds the date: identical contacts share a day
+        days = set(rows["date"].dropna())
+        near = timeline.loc[(timeline["date"].isin(days) | timeline["date"].isna()).to_numpy(dtype=bool)]
+    else:
+        near = timeline
+
+    def column(name):
+        return near[name].tolist() if name in near.columns else [None] * len(near)
+
+    keys = [content_key(*r) for r in zip(*(column(c) for c in ("case_id", "agency", "date", "date_precision",
+                                                                "contact_type", "description", "action")))]
+    order_parts = [column(c) for c in ("source_file", "source_sheet", "source_row", "event_id")]
+    order = sorted(range(len(keys)), key=lambda i: source_order_key(*(c[i] for c in order_parts)))
+    near_events = [str(e) for e in column("event_id")]
+    seen: dict[str, int] = {}
+    anchor: dict[str, str] = {}
+    for i in order:
+        seen[keys[i]] = seen.get(keys[i], 0) + 1
+        if near_events[i] in wanted and near_events[i] not in anchor:
+            anchor[near_events[i]] = content_anchor(keys[i], seen[keys[i]])
+    out: dict[str, dict[str, str]] = {}
+    for new, rule, trigger, variant, ids in zip(flags["flag_id"].astype(str), flags["rule_id"].astype(str),
+                                                flags["trigger_event_id"].astype("string").fillna("").astype(str),
+                                                flags["flag_variant"].astype("string").fillna("").astype(str), evidence):
+        for event in ids:
+            if event == trigger or event not in anchor:
+                continue
+            old = flag_id(rule, anchor[event], variant)
+            if old != new:
+                out.setdefault(old, {})[new] = event
     return out
 
 
