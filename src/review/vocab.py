@@ -443,6 +443,9 @@ class Vocabulary:
     sharing_post_cues: Phrases = field(default_factory=Phrases)  # "SW informed", "GP made aware"
     sharing_negations: frozenset = frozenset()  # "not", "unable": "not shared with", "unable to share"
     sharing_stops: frozenset = frozenset()  # "that", "about": the recipients named before them ("informed mum that HV ...")
+    # "school", "surgery": recipient words that may name another agency of the row's own kind ("shared with new
+    # school"), read as a recipient even in that kind's own records (`shared_in_text`'s `own`)
+    sharing_other_agency_words: frozenset = frozenset()
     sharing_recipients: dict = field(default_factory=dict)  # recipient word -> its label ("sw" -> "Children's social care")
     _sharing_words: Phrases = field(default_factory=Phrases)  # the recipient words
     sharing_reach: dict = field(default_factory=dict)  # label -> (agency kinds, agency name words) it reaches
@@ -724,6 +727,7 @@ class Vocabulary:
         out.sharing_post_cues = Phrases(_as_list(vocab.get("sharing_post_cues"), "sharing_post_cues"))
         out.sharing_negations = _word_set(vocab, "sharing_negations")
         out.sharing_stops = _word_set(vocab, "sharing_stops")
+        out.sharing_other_agency_words = _word_set(vocab, "sharing_other_agency_words")
         recipients = vocab.get("sharing_recipients") or {}
         if not isinstance(recipients, Mapping):
             raise ConfigError(f"vocabulary sharing_recipients must be a mapping of a label to its words, got {recipients!r}")
@@ -2807,7 +2811,7 @@ def informed_reaches(listed: str, agency: str, kind: str, vocab) -> bool:
 _SHARING_REACH = 6
 
 
-def shared_in_text(text, vocab) -> list[str]:
+def shared_in_text(text, vocab, own: tuple | None = None) -> list[str]:
     """The recipients a contact's narrative says the information was shared with, as the labels of
     `sharing_recipients` (vocab.yml), sorted and unique: "Info shared with allocated SW by phone" ->
     ["Children's social care"], "copy sent to GP", "discussed with HV", "emailed MASH", "SW informed".
@@ -2817,7 +2821,12 @@ def shared_in_text(text, vocab) -> list[str]:
     mum that HV will visit" shared with mum only), or straight before one of `sharing_post_cues`
     ("GP informed", "HV made aware"). A cue with one of `sharing_negations` among the three words before it
     shares nothing ("not shared with SW", "unable to share", "info to be passed to GP"); "consent to share
-    refused" names no cue. Read once per distinct text at ingest (`ingest.load`)."""
+    refused" names no cue. Read once per distinct text at ingest (`ingest.load`).
+
+    `own`: the (agency, kind) of the row (s19). A recipient that is a part of that agency is no other agency
+    shared with: a school's "DSL informed" (its own designated safeguarding lead), the police's "OIC updated",
+    a GP practice's "discussed with GP" (a label reaching the agency, `informed_reaches`), unless the word may
+    name another agency of its kind (`sharing_other_agency_words`: a school's "shared with new school")."""
     v = compile_vocab(vocab)
     if not v.sharing_recipients or _blank(text):
         return []
@@ -2826,6 +2835,11 @@ def shared_in_text(text, vocab) -> list[str]:
         return []
     found = set()
     negations = v.sharing_negations
+
+    def internal(word: str) -> bool:  # a part of the row's own agency (`own`)
+        return (own is not None and word not in v.sharing_other_agency_words
+                and informed_reaches(v.sharing_recipients[word], own[0], own[1], v))
+
     for start, end, _ in v.sharing_cues.find(tokens):
         if negations and not negations.isdisjoint(tokens[max(start - 3, 0):start]):
             continue
@@ -2836,12 +2850,13 @@ def shared_in_text(text, vocab) -> list[str]:
                 and tokens[stop] not in v.sharing_stops:
             stop += 1
         for _, _, word in v._sharing_words.find(tokens[end:stop]):
-            found.add(v.sharing_recipients[word])
+            if not internal(word):
+                found.add(v.sharing_recipients[word])
     for start, end, _ in v.sharing_post_cues.find(tokens):
         if negations and not negations.isdisjoint(tokens[start:min(end + 1, len(tokens))] + tokens[max(start - 4, 0):start]):
             continue
         for s_, e_, word in v._sharing_words.find(tokens[max(start - 3, 0):start]):
-            if e_ == start - max(start - 3, 0):  # straight before the cue
+            if e_ == start - max(start - 3, 0) and not internal(word):  # straight before the cue
                 found.add(v.sharing_recipients[word])
     return sorted(found)
 
