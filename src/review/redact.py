@@ -798,11 +798,18 @@ class Redactor:
         person ("Dr Gray's Hospital", "Dr Khan Surgery": an institution, as an agency's name is)."""
         words = list(_PROFESSIONAL_NAME_WORD.finditer(match.group("name")))
         taken, surname = 0, False
+        # after a person's title ("DI", "PC", "Sgt", "Dr", "PO"), a capitalised word that is also an everyday,
+        # colour or nationality word is their surname ("DI White", "DS J. Black", "PC Sarah Long": `_SURNAMES_TOO`)
+        personal = _PERSONAL_TITLE.fullmatch(match.group("lead").strip(" \t:(")) is not None
         for word in words:
             written = word.group(0)
             if written == AMBIGUOUS or re.fullmatch(r"[A-Z]\.?", written):
                 taken += 1  # "HV Sarah [name]", "SW J. Brown": an initial or a name hidden already
                 surname = surname or written == AMBIGUOUS
+                continue
+            if personal and _surname_too(written, taken, match.string, match.start("name") + word.end()):
+                taken += 1
+                surname = True
                 continue
             if not self._may_be_a_professionals_name(written):
                 break
@@ -3315,6 +3322,38 @@ _ROLE_AFTER_A_TITLE = (r"(?-i:Registrar|Practitioner|Consultant|Paediatrician|Sp
                        r"Nurse|Visitor|Worker|Officer|Social|Health|Support|Family|School)(?![\w'\u2019\-])")
 _ANY_TITLE = (rf"(?:{_PROFESSIONAL_TITLES}|(?-i:Mr|Mrs|Ms|Miss|Mx|Master|MR|MRS|MS|MISS|MX|MASTER)\.?)"
               r"(?![\w'\u2019\-])")
+#: the titles of a person, not of a role or a service, before a surname ("DI White", "PC Long", "Dr Young", "PO
+#: Bell"): the capitalised word after one is a surname whatever else it means (`_surname_too`); not "GP", "HV", "SW",
+#: "DSL" ("GP May appointment", "SW White British family")
+_PERSONAL_TITLE = re.compile(r"(?-i:Dr|DR|Doctor|DOCTOR|Prof|PROF|Professor|PC|DC|DS|DI|DCI|DSI|PCSO|Sgt|SGT|Sergeant|"
+                             r"Det|Insp|Inspector|Cllr|PO|PSO|OM)\.?")
+#: words that are surnames as well as everyday, colour, nationality or calendar words ("White", "Black", "English",
+#: "Welsh", "Young", "May"): a surname after a person's title (`_PERSONAL_TITLE`); in a line in capitals only the
+#: colour and nationality words and the adjectives ("DI WHITE", not "PC WILL ATTEND", "DC MAY ATTEND")
+_SURNAMES_TOO = (COMMON_WORDS | frozenset(_MONTHS) | frozenset("white black brown green grey gray english welsh irish "
+                                                               "scott french german holland england wales".split()))
+_SURNAMES_TOO_IN_CAPITALS = frozenset("white black brown green grey gray english welsh irish scott french long short "
+                                      "young little rich noble hardy early wise".split())
+#: everyday words of `_SURNAMES_TOO` that are verbs or modals after a first name or an initial ("Dr Khan will
+#: review"): a surname only right after the title
+_SURNAMES_TOO_NOT_AFTER_A_NAME = frozenset("will may mark chase drew read rob bill frank hope win".split())
+
+
+def _surname_too(written: str, position: int, text: str, end: int) -> bool:
+    """Whether `written`, a capitalised word after a person's title (`_PERSONAL_TITLE`) and `position` words of
+    their name, is their surname though it is also an everyday word ("DI White", "DS J. Black", "DC May"): a
+    word of `_SURNAMES_TOO`, not before a number ("Dr May 2021" is a date), not a verb or modal after a first
+    name ("Dr Khan Will ..." is left to the other readings)."""
+    key = written.casefold()
+    if key not in _SURNAMES_TOO or re.match(r"[^\S\r\n]*\d", text[end:]):
+        return False
+    if written.isupper() and len(written) > 1:
+        return key in _SURNAMES_TOO_IN_CAPITALS
+    if not written[0].isupper():
+        return False
+    return position == 0 or key not in _SURNAMES_TOO_NOT_AFTER_A_NAME
+
+
 _PROFESSIONAL_NAME_WORD = re.compile(rf"\[name\]|(?-i:[A-Z])\.?(?![\w'\u2019\-])|{_A_SURNAME}")
 _PROFESSIONAL_NAME = re.compile(
     rf"(?<![\w\-'\u2019\[])(?P<lead>(?:{_PROFESSIONAL_TITLES}|{_LOWER_PROFESSIONAL_TITLES})"

@@ -443,6 +443,9 @@ class Vocabulary:
     sharing_post_cues: Phrases = field(default_factory=Phrases)  # "SW informed", "GP made aware"
     sharing_negations: frozenset = frozenset()  # "not", "unable": "not shared with", "unable to share"
     sharing_stops: frozenset = frozenset()  # "that", "about": the recipients named before them ("informed mum that HV ...")
+    # "school", "surgery": recipient words that may name another agency of the row's own kind ("shared with new
+    # school"), read as a recipient even in that kind's own records (`shared_in_text`'s `own`)
+    sharing_other_agency_words: frozenset = frozenset()
     sharing_recipients: dict = field(default_factory=dict)  # recipient word -> its label ("sw" -> "Children's social care")
     _sharing_words: Phrases = field(default_factory=Phrases)  # the recipient words
     sharing_reach: dict = field(default_factory=dict)  # label -> (agency kinds, agency name words) it reaches
@@ -724,6 +727,7 @@ class Vocabulary:
         out.sharing_post_cues = Phrases(_as_list(vocab.get("sharing_post_cues"), "sharing_post_cues"))
         out.sharing_negations = _word_set(vocab, "sharing_negations")
         out.sharing_stops = _word_set(vocab, "sharing_stops")
+        out.sharing_other_agency_words = _word_set(vocab, "sharing_other_agency_words")
         recipients = vocab.get("sharing_recipients") or {}
         if not isinstance(recipients, Mapping):
             raise ConfigError(f"vocabulary sharing_recipients must be a mapping of a label to its words, got {recipients!r}")
@@ -2532,6 +2536,46 @@ def _contact_hits(v: Vocabulary, tokens: list[str], hits: list, cued: bool) -> l
     return kept
 
 
+def _not_seen_report_words(v: Vocabulary) -> tuple[frozenset, tuple]:
+    """(sighting_not_seen_reporters, sighting_not_seen_durations) of the vocabulary `v`, normalised (cached on it)."""
+    cached = getattr(v, "_not_seen_report_words", None)
+    if cached is None:
+        def words(values):
+            return tuple(w for w in dict.fromkeys(normalise_text(str(x)) for x in values or ()) if w)
+
+        cached = (frozenset(words(v.raw.get("sighting_not_seen_reporters"))),
+                  words(v.raw.get("sighting_not_seen_durations")))
+        v._not_seen_report_words = cached
+    return cached
+
+
+def not_seen_mentions_reported(tokens: list, mentions: list, reporters: frozenset, durations: tuple) -> bool:
+    """Is every "not seen" of `mentions` ((first token, end token, ...) in `tokens`, `Vocabulary.tokens`)
+    someone else's report or a past time, not this contact's own failure to see the child? A mention followed
+    by a time (`sighting_not_seen_durations`: "not seen for months", "not seen since March", "for" and a number:
+    "not seen for 3 weeks") or after a reporter in its sentence (`sighting_not_seen_reporters`: "Call from
+    neighbour: boy not seen", "Caller reports child not seen"; a label's colon does not end the sentence). Read
+    alike by the concern tag (`tag_concerns`) and the sighting (`review.sightings._not_seen_reported`)."""
+    if not mentions or not (reporters or durations):
+        return False
+    after_words = [d.split() for d in durations]
+
+    def reported(start: int, end: int) -> bool:
+        rest = tokens[end:end + 4]
+        if len(rest) >= 2 and rest[0] == "for" and rest[1][:1].isdigit():  # "not seen for 3 weeks"
+            return True
+        if any(rest[:len(w)] == w for w in after_words):
+            return True
+        i = start - 1
+        while i >= 0 and (tokens[i][0] != "|" or tokens[i] in ("|:", "|-")):
+            if tokens[i] in reporters:
+                return True
+            i -= 1
+        return False
+
+    return all(reported(start, end) for start, end, *_ in mentions)
+
+
 def tag_concerns(text, vocab) -> list[str]:
     """Sorted unique concern tags found in `text`, skipping negated mentions (see module docstring)."""
     v = compile_vocab(vocab)
@@ -2544,8 +2588,17 @@ def tag_concerns(text, vocab) -> list[str]:
             tokens = list(tokens)  # the cached tokens are shared (`Vocabulary.tokens`): read-only
             for start, end, _ in excepted:
                 tokens[start:end] = [_EXCEPTED] * (end - start)
-    for _, _, keyword in v.find_spans(v.stated_weight_drop(v.counted_tablets(tokens)), v.concerns, adults):
+    read = v.stated_weight_drop(v.counted_tablets(tokens))
+    unseen = []  # the spans of the keywords tagging child_not_seen
+    for start, end, keyword in v.find_spans(read, v.concerns, adults):
         tags.update(v.concern_tags[keyword])
+        if "child_not_seen" in v.concern_tags[keyword]:
+            unseen.append((start, end, keyword))
+    # (s19) a "not seen" that is someone else's report or a past time ("Call from neighbour: boy not seen for
+    # months") is no concern of this contact's unseen child: the decision `review.sightings` takes for the
+    # sighting (`not_seen_mentions_reported`), so the tag and the row's sighting agree
+    if unseen and not_seen_mentions_reported(read, unseen, *_not_seen_report_words(v)):
+        tags.discard("child_not_seen")
     for _, _, keyword in adults:
         tags.update(v.adults_concern_keywords[keyword])
     # a blow told of in the young person's own relationship is relationship_abuse (read by age as domestic abuse
@@ -2758,7 +2811,7 @@ def informed_reaches(listed: str, agency: str, kind: str, vocab) -> bool:
 _SHARING_REACH = 6
 
 
-def shared_in_text(text, vocab) -> list[str]:
+def shared_in_text(text, vocab, own: tuple | None = None) -> list[str]:
     """The recipients a contact's narrative says the information was shared with, as the labels of
     `sharing_recipients` (vocab.yml), sorted and unique: "Info shared with allocated SW by phone" ->
     ["Children's social care"], "copy sent to GP", "discussed with HV", "emailed MASH", "SW informed".
@@ -2768,7 +2821,12 @@ def shared_in_text(text, vocab) -> list[str]:
     mum that HV will visit" shared with mum only), or straight before one of `sharing_post_cues`
     ("GP informed", "HV made aware"). A cue with one of `sharing_negations` among the three words before it
     shares nothing ("not shared with SW", "unable to share", "info to be passed to GP"); "consent to share
-    refused" names no cue. Read once per distinct text at ingest (`ingest.load`)."""
+    refused" names no cue. Read once per distinct text at ingest (`ingest.load`).
+
+    `own`: the (agency, kind) of the row (s19). A recipient that is a part of that agency is no other agency
+    shared with: a school's "DSL informed" (its own designated safeguarding lead), the police's "OIC updated",
+    a GP practice's "discussed with GP" (a label reaching the agency, `informed_reaches`), unless the word may
+    name another agency of its kind (`sharing_other_agency_words`: a school's "shared with new school")."""
     v = compile_vocab(vocab)
     if not v.sharing_recipients or _blank(text):
         return []
@@ -2777,6 +2835,11 @@ def shared_in_text(text, vocab) -> list[str]:
         return []
     found = set()
     negations = v.sharing_negations
+
+    def internal(word: str) -> bool:  # a part of the row's own agency (`own`)
+        return (own is not None and word not in v.sharing_other_agency_words
+                and informed_reaches(v.sharing_recipients[word], own[0], own[1], v))
+
     for start, end, _ in v.sharing_cues.find(tokens):
         if negations and not negations.isdisjoint(tokens[max(start - 3, 0):start]):
             continue
@@ -2787,12 +2850,13 @@ def shared_in_text(text, vocab) -> list[str]:
                 and tokens[stop] not in v.sharing_stops:
             stop += 1
         for _, _, word in v._sharing_words.find(tokens[end:stop]):
-            found.add(v.sharing_recipients[word])
+            if not internal(word):
+                found.add(v.sharing_recipients[word])
     for start, end, _ in v.sharing_post_cues.find(tokens):
         if negations and not negations.isdisjoint(tokens[start:min(end + 1, len(tokens))] + tokens[max(start - 4, 0):start]):
             continue
         for s_, e_, word in v._sharing_words.find(tokens[max(start - 3, 0):start]):
-            if e_ == start - max(start - 3, 0):  # straight before the cue
+            if e_ == start - max(start - 3, 0) and not internal(word):  # straight before the cue
                 found.add(v.sharing_recipients[word])
     return sorted(found)
 

@@ -1626,6 +1626,7 @@ class _ColumnBuilder:
             informed_texts,
         )
         every = self._all_rows
+        own = list(zip(agency, agency_kind))  # per distinct content, as `narrative`
         agency = every(agency)
         self._warn_unknown_agencies(agency, row_numbers)
         if unrecognised:
@@ -1634,7 +1635,9 @@ class _ColumnBuilder:
             self._warn_unknown_recipients(every(informed), row_numbers)
         # sharing written in the narrative ("Info shared with allocated SW by phone", "copy sent to GP") names
         # its recipient as a `sharing_recipients` label, added to the column's agencies; each distinct text read once
-        in_text = self.map("shared in text", lambda text: vocabulary.shared_in_text(text, self.vocab), narrative)
+        # (a recipient that is a part of the row's own agency is none: a school's "DSL informed")
+        in_text = self.map("shared in text/own", lambda key: vocabulary.shared_in_text(key[0], self.vocab, own=key[1:]),
+                           [(text, *agency_own) for text, agency_own in zip(narrative, own)])
         informed = [self._with_recipients(listed, found) if found else listed for listed, found in zip(informed, in_text)]
         if serials_seen:
             self._warn_serial_texts(rows, row_numbers, parsed)
