@@ -12,13 +12,13 @@ import review.ingest.load as load
 from review.config import load_case_config
 from review.ingest.load import load_contacts
 
-HEADER = ["Date", "Agency", "Type of contact", "Attended", "Child seen", "Details", "Outcome", "Shared with", "Officer"]
+HEADER = ["Date", "Agency", "Type of contact", "Attended", "Child seen", "Details", "Outcome", "Shared with", "Station"]
 #: rows that repeat (the same content on other dates), with an agency and a recipient in no vocabulary, a type
 #: cell no type, Attended cells read neither way and cells saying the child attended a clinic appointment
 CONTENT = [
     ["Westmere Health Visiting", "Clinic appointment", "Attended", "", "Weighed and measured", "", "", ""],
     ["Eastborough Youth Offending Service", "Meeting", "", "Yes", "Meeting about school", "Plan agreed",
-     "Brightwater Trust", "Officer 12"],
+     "Brightwater Trust", "Station 12"],
     ["Westmere Health Visiting", "Clinic appointment", "Cancelled by clinic", "", "Clinic cancelled", "", "", ""],
     ["Westmere Health Visiting", "Home visit", "", "Yes", "Visit to the home", "Referral to children's social care",
      "Children's social care", ""],
@@ -89,13 +89,13 @@ def test_fields_read_per_distinct_content_are_those_read_row_by_row(tmp_path, mo
 
 
 def test_a_number_among_the_content_cells_reads_every_row_on_its_own(tmp_path, monkeypatch):
-    # 1 and True are equal keys but read differently (Officer "1" and "True"): the sheet is read row by row
+    # 1 and True are equal keys but read differently (Station "1" and "True"): the sheet is read row by row
     body = [[dt.datetime(2019, 2, 1 + k), "Westmere Police", "Home visit", "", "Yes", "Visit to the home", "", "",
              1 if k % 2 else True] for k in range(10)]
     case = write_case(tmp_path / "case", {"police.xlsx": body})
     contacts, report, used = read(case, monkeypatch, 0.0)
     assert used == [False]
-    assert contacts["extra"].tolist() == ['{"Officer": true}', '{"Officer": 1}'] * 5
+    assert contacts["extra"].tolist() == ['{"Station": true}', '{"Station": 1}'] * 5
     plain, plain_report, _ = read(case, monkeypatch, 1.5)
     pd.testing.assert_frame_equal(contacts, plain)
     assert dataclasses.asdict(report) == dataclasses.asdict(plain_report)
