@@ -79,7 +79,8 @@ def test_a_short_csv_record_is_warned_about_naming_row_and_missing_columns(tmp_p
     )
     contacts, report = load_contacts(_case(tmp_path, [{"path": "hv.csv", "agency": "NMUH"}]))
     assert len(contacts) == 2
-    (warning,) = _warnings(report)
+    # (s19: a "Contact" column whose values are contact types is read as the type, and its unknown 'Visit' warned of)
+    (warning,) = [w for w in _warnings(report) if w[3] != "Contact"]
     assert warning[:4] == ("hv.csv", "", 3, "Details")
     assert "row 3 has 2 of the header's 4 columns" in warning[4] and "read as blank" in warning[4]
     assert "'Details', 'Outcome'" in warning[4]
