@@ -201,7 +201,7 @@ def test_social_cares_record_of_the_notification_answers_the_police_record():
     ("", "Case closed to social care.", "case_closure"),  # a case closed, as before
     ("", "Closed to CAMHS, discharged to GP.", "case_closure"),
     ("Walk-in (young people)", "Returned for results: chlamydia positive. Declined to give partner details for "
-     "partner notification.", "other"),
+     "partner notification.", "clinic_appointment"),  # no letter; (s19) a walk-in type cell is a clinic contact
     ("", "Notification of A&E attendance received.", "letter"),  # a notification, as before
 ])
 def test_contact_types(cell, description, expected):
