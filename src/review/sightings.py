@@ -475,13 +475,30 @@ def _not_seen_reported(text: str, key: str = "") -> bool:
     says nothing of this contact: its own words are read ("Officers attended. Jordan found in bedroom" is a
     sighting). A text with no such mention: False."""
     from .rules.base import _negating_vocab, _phrases
-    from .vocab import not_seen_mentions_reported
 
     keywords, reporters, durations = not_seen_report_words(key)
     if not keywords:
         return False
     tokens = _negating_vocab((), key).tokens(text)
-    return not_seen_mentions_reported(tokens, _phrases(keywords).find(tokens), reporters, durations)
+    mentions = _phrases(keywords).find(tokens)
+    if not mentions:
+        return False
+    after_words = [d.split() for d in durations]
+
+    def reported(start: int, end: int) -> bool:
+        rest = tokens[end:end + 4]
+        if len(rest) >= 2 and rest[0] == "for" and rest[1][:1].isdigit():  # "not seen for 3 weeks"
+            return True
+        if any(rest[:len(w)] == w for w in after_words):
+            return True
+        i = start - 1
+        while i >= 0 and (tokens[i][0] != "|" or tokens[i] in ("|:", "|-")):
+            if tokens[i] in reporters:
+                return True
+            i -= 1
+        return False
+
+    return all(reported(start, end) for start, end, *_ in mentions)
 
 
 @functools.lru_cache(maxsize=64)
