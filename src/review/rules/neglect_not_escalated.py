@@ -109,24 +109,34 @@ def _enquiry_open(ctx: Context, t: pd.DataFrame, params: dict) -> np.ndarray:
     return np.searchsorted(keys, mine, side="right") > np.searchsorted(keys, mine - int(days), side="left")
 
 
+def _recorded_here(ctx: Context, params: dict, mask: np.ndarray) -> np.ndarray:
+    """`mask` less the rows a "not referred" rule does not trigger on: an agency of `trigger_not_agency_kinds`
+    (social care's own record), a row of `trigger_not_contact_types` (a letter reports another agency's record), a
+    day on a child protection plan (`not_on_cp_plan`), a record of another agency's concern received
+    (`received_keywords`, not negated by `received_negations`: "New referral from GP re weight loss": the
+    referrer's to refer). Shared with sexual_harm_not_referred."""
+    tl = ctx.timeline
+    mask = mask.copy()
+    if params.get("trigger_not_agency_kinds"):
+        mask &= ~ctx.kinds(params["trigger_not_agency_kinds"]).to_numpy(dtype=bool)
+    if params.get("trigger_not_contact_types"):
+        mask &= ~tl["contact_type"].astype("string").fillna("").isin(
+            [str(c) for c in params["trigger_not_contact_types"]]).to_numpy(dtype=bool)
+    if params.get("not_on_cp_plan"):
+        mask &= ~tl["on_cp_plan"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    if params.get("received_keywords") and mask.any():
+        mask &= ~text_mentions(ctx, mask, params["received_keywords"],
+                               tuple(params.get("received_negations") or ())).to_numpy(dtype=bool)
+    return mask
+
+
 @register("neglect_not_escalated")
 def neglect_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     """Persistent or suspected neglect / weight loss recorded by an agency, no referral to children's social
     care within `within_working_days` working days (NICE CG89; WT 2023 ch. 2)."""
     tl = ctx.timeline
     exact = tl["_exact"].to_numpy(dtype=bool)
-    neglect = ctx.tags(params["neglect_tags"]).to_numpy(dtype=bool) & exact
-    if params.get("trigger_not_agency_kinds"):
-        neglect &= ~ctx.kinds(params["trigger_not_agency_kinds"]).to_numpy(dtype=bool)
-    if params.get("trigger_not_contact_types"):
-        neglect &= ~tl["contact_type"].astype("string").fillna("").isin(
-            [str(c) for c in params["trigger_not_contact_types"]]).to_numpy(dtype=bool)
-    if params.get("not_on_cp_plan"):
-        neglect &= ~tl["on_cp_plan"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-    if params.get("received_keywords") and neglect.any():
-        # another agency's concern received ("New referral from GP re weight loss"): the referrer's to refer
-        neglect &= ~text_mentions(ctx, neglect, params["received_keywords"],
-                                  tuple(params.get("received_negations") or ())).to_numpy(dtype=bool)
+    neglect = _recorded_here(ctx, params, ctx.tags(params["neglect_tags"]).to_numpy(dtype=bool) & exact)
     gcode = tl["_gcode"].to_numpy()
     if neglect.any() and (params.get("injury_tags") or params.get("injury_any_age_tags")):
         # injury_not_escalated's rows (an injury under 2, a harm said to be inflicted): its flag covers the group

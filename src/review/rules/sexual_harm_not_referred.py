@@ -44,9 +44,8 @@ from .base import (
     referral_response,
     register,
     rows_of,
-    text_mentions,
 )
-from .neglect_not_escalated import _COLUMNS, _enquiry_open, _under_months
+from .neglect_not_escalated import _COLUMNS, _enquiry_open, _recorded_here, _under_months
 
 #: the explanation's words per tag, in this order when a group has several
 _WORDS = {
@@ -84,16 +83,7 @@ def sexual_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
     hit = np.zeros(len(tl), dtype=bool)
     for mask in tagged.values():
         hit |= mask
-    if params.get("trigger_not_agency_kinds"):
-        hit &= ~ctx.kinds(params["trigger_not_agency_kinds"]).to_numpy(dtype=bool)
-    if params.get("trigger_not_contact_types"):
-        hit &= ~tl["contact_type"].astype("string").fillna("").isin(
-            [str(c) for c in params["trigger_not_contact_types"]]).to_numpy(dtype=bool)
-    if params.get("not_on_cp_plan"):
-        hit &= ~tl["on_cp_plan"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-    if params.get("received_keywords") and hit.any():
-        hit &= ~text_mentions(ctx, hit, params["received_keywords"],
-                              tuple(params.get("received_negations") or ())).to_numpy(dtype=bool)
+    hit = _recorded_here(ctx, params, hit)
     gcode = tl["_gcode"].to_numpy()
     if hit.any() and params.get("injury_any_age_tags"):
         # a disclosure of sexual abuse in the group: injury_not_escalated's flag covers it (one concern, one flag)
