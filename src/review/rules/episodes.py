@@ -180,6 +180,63 @@ def explained_text(text: str, consistent: tuple, unconcerned: tuple, injury_tags
     return all(bits & ~covered == 0 for bits in left)
 
 
+#: where `sentinel_sites_text` splits a text into the sentences it reads apart: a sentence's end, a semicolon, a
+#: new line (not a comma: "Bruise, left cheek" is one injury at one place)
+_SENTENCES = re.compile(r"(?:\.(?:\s|$)|[;\n\r]|\s\.\s)+")
+
+
+@functools.lru_cache(maxsize=200_000)
+def sentinel_sites_text(text: str, tags: tuple, regions: tuple) -> int:
+    """The bit set of the body regions of `regions` (as `text_reading` takes them; bit i: regions[i]) named in a
+    sentence of `text` (`_SENTENCES`) that names a concern of `tags` (as ingest reads them: the package
+    vocabulary's `tag_concerns`, negations skipped): "Small bruise below left eye; mother said she fell off the
+    sofa" names the eye, "Bruise to shin. Mum to keep an eye on it." does not."""
+    if not tags or not regions:
+        return 0
+    from ..vocab import tag_concerns
+    from .base import _negating_vocab
+
+    lowered = re.sub(r"['’‘]", "", str(text).lower())
+    vocab = _negating_vocab((), "")
+    wanted = set(tags)
+    bits = 0
+    for part in _SENTENCES.split(lowered):
+        if part.strip() and wanted.intersection(tag_concerns(part, vocab)):
+            bits |= text_reading(part, (), ((), ()), regions)[2]
+    return bits
+
+
+def sentinel_regions(body_regions, names, words=()) -> tuple[tuple, tuple]:
+    """(the regions `sentinel_sites_text` reads, their names): the regions of vocab.yml `body_regions` named in
+    `names` (rules.yml injury_not_escalated sentinel_regions: the TEN-4-FACESp sites), each a region of its own
+    less the words of the regions before it, then each of `words` (sentinel_words: "frenulum", "subconjunctival") as a region of its own, named by itself."""
+    regions, labels, placed = [], [], set()
+    body_regions = body_regions or {}
+    for name in names or ():
+        found = body_regions.get(name)
+        if isinstance(found, str):
+            found = [found]
+        # a word of an earlier region is that region's ("face" of the eye's words is the face's)
+        kept = tuple(dict.fromkeys(w for w in (str(w).strip().lower() for w in (found or ()) if w is not None)
+                                   if w and w not in placed))
+        if kept:
+            regions.append(kept)
+            labels.append(str(name))
+            placed.update(kept)
+    for word in words or ():
+        word = str(word).strip().lower()
+        if word and word not in placed:
+            regions.append((word,))
+            labels.append(word)
+            placed.add(word)
+    return tuple(regions[:62]), tuple(labels[:62])
+
+
+def region_names(bits: int, labels: tuple) -> str:
+    """The names of the regions of the bit set `bits` (`sentinel_regions`' labels), joined by ", "."""
+    return ", ".join(label for i, label in enumerate(labels) if bits >> i & 1)
+
+
 def _settings(ctx: Context) -> dict:
     return dict(ctx.settings.get("injury_episodes") or {})
 

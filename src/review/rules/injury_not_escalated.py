@@ -33,6 +33,7 @@ from .base import (
     DAY,
     Context,
     cap_response,
+    day_numbers,
     death_bound,
     note_death_cut,
     review_end_bound,
@@ -103,6 +104,7 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         mask &= ~_public_receipts(ctx, mask, params)
     mask = pd.Series(mask, index=tl.index)
     calm_groups = np.zeros(0, dtype=tl["_gcode"].to_numpy().dtype)
+    reasons: dict = {}
     if params.get("explained_cues") and params.get("unconcerned_cues"):
         # a mobile child's injury recorded as explained and of no safeguarding concern (NICE CG89: consider
         # maltreatment when the explanation is absent, unsuitable or inconsistent); never a non-mobile baby's
@@ -111,7 +113,10 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         # each injury it names explained, where it names several in different sentences or clauses
         calm = explained(ctx, mask.to_numpy() & mobile, params["explained_cues"], params["unconcerned_cues"],
                          params["injury_tags"])
-        calm_groups = np.unique(tl["_gcode"].to_numpy()[calm])
+        # ...but not a bruise at a TEN-4-FACESp site in a young child, nor an injury after earlier ones: the
+        # explanation does not set those aside (`_not_set_aside`); the flag says why
+        unset, reasons = _not_set_aside(ctx, calm, params)
+        calm_groups = np.setdiff1d(np.unique(tl["_gcode"].to_numpy()[calm]), np.unique(tl["_gcode"].to_numpy()[unset]))
         worrying = np.unique(tl["_gcode"].to_numpy()[ctx.tags(params["high_severity_tags"]).to_numpy()])
         calm_groups = np.setdiff1d(calm_groups, worrying)
         if len(calm_groups):
@@ -159,6 +164,13 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         + fmt_date(t["deadline"]) + ")"
         + _outcome(ctx, t, r, out, params, death, receipts)
     )
+    if reasons:
+        # an injury recorded as explained that the explanation did not set aside: why
+        why = pd.Series([reasons.get(g, "") for g in t["_gcode"].to_numpy()], index=t.index, dtype=object)
+        has = (why != "").to_numpy()
+        if has.any():
+            text = out.loc[has, "explanation"].astype(str).str.rstrip()
+            out.loc[has, "explanation"] = text + np.where(text.str.endswith("."), "", ".") + why[has]
     if len(followed):
         # the records read as this injury's because they name its body region within the same-site window
         window = int((ctx.settings.get("injury_episodes") or {}).get("same_site_window_days") or 0)
@@ -171,6 +183,80 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
             + " days, in words of a follow-up, or a fracture and its swelling: settings.injury_episodes."
             "same_site_window_days).")
     return out
+
+
+def _years_or_months(months: int) -> str:
+    return (str(months // 12) + " year" + ("s" if months != 12 else "")) if months % 12 == 0 else (
+        str(months) + " months")
+
+
+def _not_set_aside(ctx: Context, calm: np.ndarray, params: dict) -> tuple[np.ndarray, dict]:
+    """(per timeline row of `calm` — an injury recorded as explained and of no safeguarding concern — is it one
+    the explanation does not set aside; per event group of such a row, the sentence saying why). Such a row is
+
+    * a bruise at a TEN-4-FACESp site (Pierce et al. 2010, 2021: torso, ears, neck, frenulum, angle of jaw,
+      cheeks, eyelids, subconjunctival) in a child under `sentinel_below_age_months`: a sentence of its text naming
+      a concern of `sentinel_tags` and a body region of `sentinel_regions` (vocab.yml body_regions) or one of
+      `sentinel_words` (`episodes.sentinel_sites_text`, each distinct text read once), or
+    * an injury after earlier ones: exact-date records of `injury_tags` in the case on at least
+      `earlier_injury_min_days` distinct days in the `earlier_injury_window_days` days before its day."""
+    tl = ctx.timeline
+    calm = np.asarray(calm, dtype=bool)
+    unset = np.zeros(len(tl), dtype=bool)
+    pos = np.flatnonzero(calm)
+    if not len(pos):
+        return unset, {}
+    site_text = np.full(len(pos), "", dtype=object)
+    names, words = tuple(params.get("sentinel_regions") or ()), tuple(params.get("sentinel_words") or ())
+    tags = tuple(map(str, params.get("sentinel_tags") or ()))
+    months = params.get("sentinel_below_age_months")
+    if (names or words) and tags and months is not None:
+        from ..sightings import _raw_vocab
+        from .episodes import _row_texts, _vocab_pairs, region_names, sentinel_regions, sentinel_sites_text
+
+        dob = pd.Series(tl["_dob"].to_numpy()[pos])
+        day = pd.Series(tl["_day"].to_numpy()[pos])
+        young = ((day < dob + pd.DateOffset(months=int(months))).fillna(False)
+                 & (pd.Series(tl["_age_days"].to_numpy()[pos]) >= 0).fillna(False)).to_numpy(dtype=bool)
+        at = np.flatnonzero(young)
+        if len(at):
+            inverse, first, d, a, vn, keys = _vocab_pairs(ctx, pos[at])
+            args = [sentinel_regions(_raw_vocab(str(k)).get("body_regions"), names, words) for k in keys]
+            named = [region_names(sentinel_sites_text(text, tags, args[vn[i]][0]), args[vn[i]][1])
+                     for text, i in zip(_row_texts(ctx, d, a, first), first)]
+            sites = np.array(named, dtype=object)[inverse]
+            site_text[at] = np.where(sites != "", "a bruise at a TEN-4-FACESp site (" + sites.astype(str)
+                                     + ") in a child under " + _years_or_months(int(months)), "")
+    earlier_text = np.full(len(pos), "", dtype=object)
+    window = params.get("earlier_injury_window_days")
+    if window is not None:
+        injured = (ctx.tags(params["injury_tags"]) & tl["_exact"]).to_numpy(dtype=bool)
+        big = np.int64(1) << np.int64(32)
+        cases = tl["_case"].to_numpy().astype("int64")
+        days = day_numbers(tl["_day"].to_numpy())
+        keys = np.unique(cases[injured] * big + days[injured])
+        mine = cases[pos] * big + days[pos]
+        hi = np.searchsorted(keys, mine, side="left")  # the days before its own
+        count = hi - np.searchsorted(keys, mine - int(window), side="left")
+        hit = count >= max(1, int(params.get("earlier_injury_min_days") or 1))
+        if hit.any():
+            last = pd.Series(pd.to_datetime((keys[hi[hit] - 1] - cases[pos[hit]] * big), unit="D"))
+            earlier_text[hit] = ("injuries recorded on " + pd.Series(count[hit]).astype(str).to_numpy(dtype=object)
+                                 + " earlier day" + np.where(count[hit] != 1, "s", "") + " within " + str(int(window))
+                                 + " days, the last on " + fmt_date(last).to_numpy(dtype=object))
+    both = np.where((site_text != "") & (earlier_text != ""), " and ", "")
+    why = site_text + both + earlier_text
+    found = why != ""
+    unset[pos[found]] = True
+    if not found.any():
+        return unset, {}
+    groups = tl["_gcode"].to_numpy()[pos[found]]
+    sentences = (" The record gives an explanation and no safeguarding concerns, but that does not set the injury"
+                 " aside: " + why[found].astype(str) + " (rules.yml sentinel_regions, earlier_injury_window_days).")
+    reasons: dict = {}
+    for g, sentence in zip(groups.tolist(), sentences.tolist()):
+        reasons.setdefault(g, sentence)
+    return unset, reasons
 
 
 def _public_receipts(ctx: Context, mask: np.ndarray, params: dict) -> np.ndarray:
