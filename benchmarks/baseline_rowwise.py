@@ -61,7 +61,7 @@ from review.rules.knowledge import names_sender  # does one text record informat
 from review.rules.knowledge import decides  # one text's decision words not in a victim's-choice sentence
 from review.rules.self_harm_not_referred import case_reporters, reported_child_self_harm  # "Mum says she self-harmed"
 from review.rules.transfer_in_conference_late import local_authority  # the authority a social care name names
-from review.rules.episodes import explained_text, reading_args, text_reading  # one text's injury-episode readings
+from review.rules.episodes import explained_text, reading_args, sentinel_regions, sentinel_sites_text, text_reading  # one text's injury-episode readings
 from review.rules.domestic_abuse_not_escalated import dash_score  # a DASH score written in one text
 from review.rules.domestic_abuse_not_escalated import high_risk, lives_elsewhere  # DA high risk, child's residence (one text)
 from review.mobility import NOT_MOBILE, NO_STATEMENT, child_identity, row_statement  # what one row says of the child's mobility
@@ -950,12 +950,33 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             # a mobile child's injury recorded as explained and of no safeguarding concern: not its group's
             # rows, unless a row of the group has a high-severity tag
             months = q.get("nonmobile_below_age_months", 6) * 30.4375
-            calm = {r["_gcode"] for r in trig if (r["child_mobile"] is True or (
+            calm_rows = [r for r in trig if (r["child_mobile"] is True or (
                 r["child_mobile"] is None and not r["age_days"] < months)) and explained_text(
                 f"{_text(r.get('description'))} . {_text(r.get('action'))}",
                 tuple(map(str, q["explained_cues"])), tuple(map(str, q["unconcerned_cues"])),
                 tuple(map(str, q["injury_tags"])),
-                reading_args(settings.get("injury_episodes") or {}, _package_vocab())[2])}
+                reading_args(settings.get("injury_episodes") or {}, _package_vocab())[2])]
+            # ...but not a bruise at a TEN-4-FACESp site in a young child, nor an injury after earlier injuries
+            sentinel = sentinel_regions(_package_vocab().get("body_regions"), q.get("sentinel_regions") or (),
+                                        q.get("sentinel_words") or ())[0]
+            injury_days = defaultdict(set)
+            for x in tl:
+                if x["_exact"] and tag_in(x, q["injury_tags"]):
+                    injury_days[x["case_id"]].add(x["_day"])
+
+            def not_set_aside(r):
+                if q.get("sentinel_below_age_months") is not None and q.get("sentinel_tags") and sentinel and (
+                        r["_day"] < _add_months(r["_day"] - dt.timedelta(days=r["age_days"]),
+                                                int(q["sentinel_below_age_months"]))) and sentinel_sites_text(
+                        f"{_text(r.get('description'))} . {_text(r.get('action'))}",
+                        tuple(map(str, q["sentinel_tags"])), sentinel):
+                    return True
+                window = q.get("earlier_injury_window_days")
+                return window is not None and sum(
+                    1 for d in injury_days[r["case_id"]] if r["_day"] - dt.timedelta(days=int(window)) <= d < r["_day"]
+                ) >= max(1, int(q.get("earlier_injury_min_days") or 1))
+
+            calm = {r["_gcode"] for r in calm_rows} - {r["_gcode"] for r in calm_rows if not_set_aside(r)}
             calm -= {r["_gcode"] for r in tl if tag_in(r, q["high_severity_tags"])}
             trig = [r for r in trig if r["_gcode"] not in calm]
         else:

@@ -47,6 +47,7 @@ from ..workdays import add_working_days
 from .base import (
     Context,
     action_when,
+    closures_in_action,
     day_numbers,
     deadline_rows,
     first_per_group,
@@ -54,6 +55,7 @@ from .base import (
     fmt_date,
     fmt_tags,
     held_escalations,
+    informed_kinds,
     late_referral,
     outcome_text,
     referral_dated_text,
@@ -107,6 +109,77 @@ def _enquiry_open(ctx: Context, t: pd.DataFrame, params: dict) -> np.ndarray:
     keys = np.sort(tl["_case"].to_numpy().astype("int64")[held] * big + day_numbers(tl["_day"].to_numpy()[held]))
     mine = t["_case"].to_numpy().astype("int64") * big + day_numbers(t["_day"])
     return np.searchsorted(keys, mine, side="right") > np.searchsorted(keys, mine - int(days), side="left")
+
+
+def _assessment_open(ctx: Context, t: pd.DataFrame, params: dict) -> np.ndarray:
+    """Per trigger: the day children's social care's open assessment was opened, its first opening row after the
+    last closure before it (NaT: none open). Open from the
+    last exact-date row by an agency of `open_assessment_agency_kinds` of `open_assessment_contact_types`, or whose
+    text mentions `open_assessment_keywords`, in its case from `open_assessment_days` before the trigger's day to
+    it, with no closure by such an agency (a `case_closure` row or an action recording the case closed:
+    `base.closures_in_action`) on or after that row's day up to the trigger's day."""
+    out = np.full(len(t), np.datetime64("NaT", "ns"))
+    kinds, days = params.get("open_assessment_agency_kinds"), params.get("open_assessment_days")
+    types, keywords = params.get("open_assessment_contact_types"), params.get("open_assessment_keywords")
+    if not kinds or days is None or not (types or keywords) or t.empty:
+        return out
+    tl = ctx.timeline
+    own = ctx.kinds(kinds).to_numpy(dtype=bool) & tl["_exact"].to_numpy(dtype=bool) \
+        & np.isin(tl["_case"].to_numpy(), np.unique(t["_case"].to_numpy()))
+    if not own.any():
+        return out
+    closed = own & (ctx.types(["case_closure"]).to_numpy(dtype=bool) | closures_in_action(ctx))
+    opened = own & ~closed & (ctx.types(list(types)).to_numpy(dtype=bool) if types else False)
+    if keywords and (own & ~closed & ~opened).any():
+        opened |= text_mentions(ctx, own & ~closed & ~opened, keywords).to_numpy(dtype=bool)
+    if not opened.any():
+        return out
+    big = np.int64(1) << np.int64(32)
+    cases, daynum = tl["_case"].to_numpy().astype("int64"), day_numbers(tl["_day"].to_numpy())
+    open_keys = np.sort(cases[opened] * big + daynum[opened])
+    mine = t["_case"].to_numpy().astype("int64") * big + day_numbers(t["_day"])
+    at = np.searchsorted(open_keys, mine, side="right") - 1  # the last opening up to the trigger's day
+    last = np.where(at >= 0, open_keys[np.maximum(at, 0)], np.int64(-1))
+    has = (at >= 0) & (last >= mine - int(days)) & (last >> np.int64(32) == mine >> np.int64(32))
+    case_start = mine >> np.int64(32) << np.int64(32)
+    before = case_start - 1  # the last closure before the opening, in its case (none: the case's start)
+    if closed.any():
+        close_keys = np.sort(cases[closed] * big + daynum[closed])
+        # a closure from the opening's day to the trigger's day closes it
+        has &= np.searchsorted(close_keys, mine, side="right") == np.searchsorted(close_keys, last, side="left")
+        at_close = np.searchsorted(close_keys, last, side="left") - 1
+        prior = close_keys[np.maximum(at_close, 0)]
+        before = np.where((at_close >= 0) & (prior >= case_start), prior, before)
+    # open since its first opening after the last closure before it
+    first = open_keys[np.minimum(np.searchsorted(open_keys, before, side="right"), len(open_keys) - 1)]
+    out[has] = ((first[has] - case_start[has]) * 86_400_000_000_000).astype("datetime64[ns]")
+    return out
+
+
+def _shared_by_agency(ctx: Context, t: pd.DataFrame, params: dict) -> np.ndarray:
+    """Per trigger: a row of its own agency in its case from its day to its deadline that shares the record with
+    children's social care: its informed agencies name an agency of `response_informed_kinds` (`informed_kinds`),
+    or its text mentions `open_assessment_share_keywords`, not negated by `response_negations`."""
+    out = np.zeros(len(t), dtype=bool)
+    if t.empty:
+        return out
+    tl = ctx.timeline
+    in_cases = np.isin(tl["_case"].to_numpy(), np.unique(t["_case"].to_numpy()))
+    shares = np.zeros(len(tl), dtype=bool)
+    if params.get("response_informed_kinds"):
+        shares |= informed_kinds(ctx, params["response_informed_kinds"]) & in_cases
+    if params.get("open_assessment_share_keywords"):
+        shares |= text_mentions(ctx, in_cases & ~shares, params["open_assessment_share_keywords"],
+                                tuple(params.get("response_negations") or ())).to_numpy(dtype=bool)
+    if not shares.any():
+        return out
+    rows = tl.loc[shares, ["_case", "agency", "_day"]]
+    mine = t[["_case", "agency", "_day", "deadline"]].reset_index(drop=True)
+    mine["_t"] = np.arange(len(mine))
+    pairs = mine.merge(rows, on=["_case", "agency"], suffixes=("", "_share"))
+    hit = (pairs["_day_share"] >= pairs["_day"]) & (pairs["_day_share"] <= pairs["deadline"])
+    out[pairs.loc[hit, "_t"].to_numpy(dtype="int64")] = True
+    return out
 
 
 def _recorded_here(ctx: Context, params: dict, mask: np.ndarray) -> np.ndarray:
@@ -170,8 +243,12 @@ def neglect_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     t["anchor"] = t["_day"]
     t["deadline"] = add_working_days(t["_day"], n)
     found = referral_response(ctx, t, params)
-    late = ~found["timely"].to_numpy(dtype=bool) & ~_enquiry_open(ctx, t, params)
-    t, count, suspect = t[late], count[late], suspect[late]
+    # social care's assessment already open: the record shared with it by the agency answers (`_shared_by_agency`)
+    opened = _assessment_open(ctx, t, params)
+    assessing = ~np.isnat(opened)
+    shared = _shared_by_agency(ctx, t, params) if assessing.any() else np.zeros(len(t), dtype=bool)
+    late = ~found["timely"].to_numpy(dtype=bool) & ~_enquiry_open(ctx, t, params) & ~(assessing & shared)
+    t, count, suspect, opened, assessing = t[late], count[late], suspect[late], opened[late], assessing[late]
     if t.empty:
         return t
     r, none_text = late_referral(ctx, t, found[late], params)
@@ -180,8 +257,11 @@ def neglect_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     young = _under_months(tl, at, params.get("high_severity_below_age_months"))[t.index.to_numpy()]
     high = young | suspect | (count >= int(params["high_severity_min_episodes"]))
 
-    out = deadline_rows(t, r, "referral to children's social care (or a strategy discussion, section 47 enquiry or"
-                              " CP medical)")
+    expected = pd.Series(np.where(
+        assessing, "record shared with children's social care's open assessment (the allocated social worker)",
+        "referral to children's social care (or a strategy discussion, section 47 enquiry or CP medical)"),
+        index=t.index)
+    out = deadline_rows(t, r, expected)
     out["severity"] = np.where(high, "high", "medium")
     why = np.where(suspect, ", in words enough to suspect neglect (rules.yml suspect_keywords)", "")
     pattern = np.where(count >= 2, pd.Series(", one of " + pd.Series(count, index=t.index).astype(str)
@@ -190,8 +270,14 @@ def neglect_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     out["explanation"] = (
         t["agency"] + " recorded " + fmt_tags(t["concerns"]) + " on " + fmt_date(t["_day"]) + " in a child aged "
         + fmt_age(t) + pd.Series(pattern, index=t.index) + pd.Series(why, index=t.index)
-        + ", and no referral to children's social care (nor a strategy discussion, section 47 enquiry or CP medical)"
-        " is recorded within " + str(n) + " working day" + ("s" if n != 1 else "") + " (by " + fmt_date(t["deadline"])
+        + pd.Series(np.where(
+            assessing,
+            pd.Series(", while children's social care's assessment was open (since ", index=t.index)
+            + fmt_date(pd.Series(opened, index=t.index)) + "), and it was not shared with children's social care's"
+            " open assessment (the allocated social worker), nor any referral or enquiry recorded,",
+            ", and no referral to children's social care (nor a strategy discussion, section 47 enquiry or CP medical)"
+            " is recorded"), index=t.index)
+        + " within " + str(n) + " working day" + ("s" if n != 1 else "") + " (by " + fmt_date(t["deadline"])
         + ")"
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next such referral by any agency",
                        action_when(ctx, r["action_pos"], t.index), none_text,

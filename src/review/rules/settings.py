@@ -44,6 +44,9 @@ CHOICES = {
     "injury_any_age_tags": CONCERN_TAGS,
     "trigger_not_contact_types": CONTACT_TYPES,
     "open_enquiry_escalations": ESCALATIONS,
+    "open_assessment_contact_types": CONTACT_TYPES,  # neglect_not_escalated (s20)
+    "open_assessment_agency_kinds": AGENCY_KINDS,
+    "sentinel_tags": CONCERN_TAGS,  # injury_not_escalated (s20)
     "response_informed_kinds": AGENCY_KINDS,
     "relationship_abuse_tags": CONCERN_TAGS,
     "sexual_activity_tags": CONCERN_TAGS,
