@@ -56,6 +56,7 @@ from review.rules.base import keyword_referral_day  # the day one row's words da
 from review.rules.base import agency_declined_text  # a CAMHS record of the referral going nowhere (one text)
 from review.rules.base import public_referrer_cell, public_referrer_text  # a receipt of a relative's or the public's referral (one text, one cell)
 from review.rules.base import agency_named  # does one agency name name one of some words (CAMHS)
+from review.rules.neglect_not_escalated import findings_only  # a text read as neglect only through findings
 from review.rules.base import informed_reach_kinds  # does one informed-agencies cell name an agency of some kinds
 from review.rules.knowledge import names_sender  # does one text record information sent by one agency
 from review.rules.knowledge import decides  # one text's decision words not in a victim's-choice sentence
@@ -2031,7 +2032,15 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     and x.get("contact_type") not in (q.get("trigger_not_contact_types") or ())
                     and not (q.get("not_on_cp_plan") and x.get("on_cp_plan") is True)
                     and not (q.get("received_keywords") and _mentioned(
-                        text_of(x), q["received_keywords"], tuple(q.get("received_negations") or ()))))
+                        text_of(x), q["received_keywords"], tuple(q.get("received_negations") or ())))
+                    and not care_sought(x))
+
+        def care_sought(x):
+            # a finding the agency arranged the care for itself (s20: the dentist's caries, "Referred for GA list")
+            return (bool(q.get("care_sought_findings")) and bool(q.get("care_sought_keywords"))
+                    and _mentioned(text_of(x), q["care_sought_keywords"], tuple(q.get("care_sought_negations") or ()))
+                    and findings_only(text_of(x), tuple(map(str, q["care_sought_findings"])),
+                                      tuple(map(str, q["neglect_tags"])), ""))
 
         # an event group injury_not_escalated reads (an injury under 2, a harm said to be inflicted) is its
         injured = {x["_gcode"] for x in tl if x["_exact"] and (
@@ -2043,6 +2052,27 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             text_of(x), q["suspect_keywords"], tuple(q.get("suspect_negations") or ()))}
         window = dt.timedelta(days=int(q["repeat_window_days"]))
         open_kinds = list(q.get("open_enquiry_escalations") or ())
+
+        def social_care_row(x, r):
+            return (x["_exact"] and x["case_id"] == r["case_id"]
+                    and x.get("agency_kind") in (q.get("open_assessment_agency_kinds") or ()))
+
+        def closes(x):
+            return x.get("contact_type") == "case_closure" or _closed_in_action(x, settings)
+
+        def assessment_open(r):
+            # an opening row (open_assessment_contact_types or _keywords) by social care in the open_assessment_days
+            # up to the trigger's day, and no closure by it from the last one's day to the trigger's day
+            if q.get("open_assessment_days") is None or not q.get("open_assessment_agency_kinds"):
+                return False
+            types, keywords = q.get("open_assessment_contact_types") or (), q.get("open_assessment_keywords") or ()
+            start = r["_day"] - dt.timedelta(days=int(q["open_assessment_days"]))
+            days = [x["_day"] for x in tl if social_care_row(x, r) and start <= x["_day"] <= r["_day"] and not closes(x)
+                    and (x.get("contact_type") in types or (bool(keywords) and _mentioned(text_of(x), keywords, ())))]
+            if not days:
+                return False
+            return not any(social_care_row(x, r) and closes(x) and max(days) <= x["_day"] <= r["_day"] for x in tl)
+
         for r in episodes:
             count = sum(1 for y in episodes if r["_day"] - window <= y["_day"] <= r["_day"])
             suspect = r["_gcode"] in suspect_groups
@@ -2056,6 +2086,16 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if open_kinds and q.get("open_enquiry_days") is not None and any(
                     x["_exact"] and r["_day"] - dt.timedelta(days=int(q["open_enquiry_days"])) <= x["_day"] <= r["_day"]
                     and esc_held(x, open_kinds) for x in tl):
+                continue
+            # social care's assessment open (s20): the agency's own record shared with social care answers
+            if assessment_open(r) and any(
+                    x["case_id"] == r["case_id"] and x.get("agency") == r.get("agency") and x["_day"] is not None
+                    and r["_day"] <= x["_day"] <= deadline and (
+                        (bool(q.get("response_informed_kinds")) and informed_reach_kinds(
+                            _text(x.get("informed_agencies")), q["response_informed_kinds"], _package_vocab()))
+                        or (bool(q.get("open_assessment_share_keywords")) and _mentioned(
+                            text_of(x), q["open_assessment_share_keywords"], tuple(q.get("response_negations") or ()))))
+                    for x in tl):
                 continue
             flag = _flag("neglect_not_escalated", r, deadline, _capped(action, r["_day"], q.get("response_max_days"), death),
                          cut=_cut(death, r["_day"], q.get("response_max_days")))

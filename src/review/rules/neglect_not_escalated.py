@@ -40,6 +40,9 @@ at least `high_severity_min_episodes` episodes within `repeat_window_days`; medi
 """
 from __future__ import annotations
 
+import functools
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -58,6 +61,7 @@ from .base import (
     informed_kinds,
     late_referral,
     outcome_text,
+    read_row_texts,
     referral_dated_text,
     referral_response,
     register,
@@ -182,6 +186,42 @@ def _shared_by_agency(ctx: Context, t: pd.DataFrame, params: dict) -> np.ndarray
     return out
 
 
+@functools.lru_cache(maxsize=100_000)
+def findings_only(text: str, findings: tuple, tags: tuple, key: str = "") -> bool:
+    """Does `text` read a concern of `tags` only through `findings` ("Multiple caries, poor oral hygiene"): with
+    their words taken out (whole words, case-insensitive) it reads none (`review.vocab.tag_concerns`, the
+    vocabulary of `key`)?"""
+    from ..vocab import tag_concerns
+    from .base import _negating_vocab
+
+    words = sorted({" ".join(re.findall(r"[a-z0-9&']+", str(f).lower())) for f in findings} - {""}, key=len,
+                   reverse=True)
+    if not words:
+        return False
+    pattern = r"(?<![a-z0-9&])(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in words) + r")(?![a-z0-9&])"
+    rest = re.sub(pattern, " ", str(text).lower())
+    return not set(tags).intersection(tag_concerns(rest, _negating_vocab((), key)))
+
+
+def _care_sought(ctx: Context, mask: np.ndarray, params: dict) -> np.ndarray:
+    """Per timeline row of `mask`: an agency's finding for which it arranged the care itself (NICE CG89: dental
+    neglect is a carer failing to obtain treatment for the child's caries; caries treated or treatment arranged
+    by the dentist who found them is care obtained): its text mentions `care_sought_keywords` (not negated by
+    `care_sought_negations`: "Referred for GA list"), and its `neglect_tags` come only from
+    `care_sought_findings` ("Multiple caries, poor oral hygiene": `findings_only`). Each distinct text read once."""
+    findings, keywords = params.get("care_sought_findings"), params.get("care_sought_keywords")
+    mask = np.asarray(mask, dtype=bool)
+    if not findings or not keywords or not mask.any():
+        return np.zeros(len(mask), dtype=bool)
+    said = text_mentions(ctx, mask, keywords, tuple(params.get("care_sought_negations") or ())).to_numpy(
+        dtype=bool, copy=True)
+    pos = np.flatnonzero(said)
+    if len(pos):
+        findings, tags = tuple(map(str, findings)), tuple(map(str, params["neglect_tags"]))
+        said[pos] = read_row_texts(ctx, pos, lambda text, key: findings_only(text, findings, tags, key), dtype=bool)
+    return said
+
+
 def _recorded_here(ctx: Context, params: dict, mask: np.ndarray) -> np.ndarray:
     """`mask` less the rows a "not referred" rule does not trigger on: an agency of `trigger_not_agency_kinds`
     (social care's own record), a row of `trigger_not_contact_types` (a letter reports another agency's record), a
@@ -210,6 +250,9 @@ def neglect_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     tl = ctx.timeline
     exact = tl["_exact"].to_numpy(dtype=bool)
     neglect = _recorded_here(ctx, params, ctx.tags(params["neglect_tags"]).to_numpy(dtype=bool) & exact)
+    # a finding the agency arranged the care for itself (the dentist's caries, treatment arranged): no neglect
+    # record, neither a trigger nor counted in another's pattern
+    neglect &= ~_care_sought(ctx, neglect, params)
     gcode = tl["_gcode"].to_numpy()
     if neglect.any() and (params.get("injury_tags") or params.get("injury_any_age_tags")):
         # injury_not_escalated's rows (an injury under 2, a harm said to be inflicted): its flag covers the group
