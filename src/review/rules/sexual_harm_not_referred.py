@@ -44,6 +44,7 @@ from .base import (
     referral_response,
     register,
     rows_of,
+    text_mentions,
 )
 from .neglect_not_escalated import _COLUMNS, _enquiry_open, _recorded_here, _under_months
 
@@ -54,9 +55,28 @@ _WORDS = {
 }
 
 
-def _what(tags: list) -> str:
-    said = [_WORDS.get(tag, str(tag).replace("_", " ")) for tag in tags]
+#: the words of a risk_to_children record whose adult denies that children live with him or are in his life
+_DENIED = ("an adult posing a risk to children who denied that any children live at the address or are in contact"
+           " with him (rules.yml denial_keywords)")
+
+
+def _what(tags: list, denied: bool = False) -> str:
+    said = [_DENIED if denied and tag == "risk_to_children" else _WORDS.get(tag, str(tag).replace("_", " "))
+            for tag in tags]
     return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+
+
+def _denied(ctx: Context, t: pd.DataFrame, risk: np.ndarray, params: dict) -> np.ndarray:
+    """Per trigger: does a risk_to_children row of its event group (`risk`) record the adult denying that
+    children live with him or are in contact with him (its text mentions `denial_keywords`, not negated: "Denies
+    any children live at the address")? A denial is what the adult says, no verification: the flag stands, and
+    says the denial was not checked with children's social care. Each distinct text read once."""
+    if not params.get("denial_keywords") or t.empty or not risk.any():
+        return np.zeros(len(t), dtype=bool)
+    said = text_mentions(ctx, risk, params["denial_keywords"]).to_numpy(dtype=bool)
+    if not said.any():
+        return np.zeros(len(t), dtype=bool)
+    return np.isin(t["_gcode"].to_numpy(), np.unique(ctx.timeline["_gcode"].to_numpy()[said]))
 
 
 def _when(t: pd.DataFrame) -> pd.Series:
@@ -117,15 +137,25 @@ def sexual_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
     high_tags = {str(x) for x in params.get("high_severity_tags") or ()}
     high |= np.array([bool(high_tags.intersection(n)) for n in names], dtype=bool)
 
-    out = deadline_rows(t, r, "referral to children's social care (or a strategy discussion, section 47 enquiry or"
-                              " CP medical)")
+    # an adult posing a risk who denies that children live with him: a denial is no verification (`_denied`)
+    denied = _denied(ctx, t, hit & tagged.get("risk_to_children", np.zeros(len(tl), dtype=bool)), params)
+    expected = pd.Series(np.where(
+        denied, "the denial checked with children's social care (a referral or the information shared with it), or a"
+        " strategy discussion, section 47 enquiry or CP medical",
+        "referral to children's social care (or a strategy discussion, section 47 enquiry or CP medical)"),
+        index=t.index)
+    out = deadline_rows(t, r, expected)
     out["severity"] = pd.Series(np.where(high, "high", None), index=out.index, dtype=object)  # else the rule's
     within = pd.Series([f"{d} working day" + ("s" if d != 1 else "") for d in days], index=t.index)
     out["explanation"] = (
-        t["agency"] + " recorded " + pd.Series([_what(n) for n in names], index=t.index) + _when(t)
+        t["agency"] + " recorded " + pd.Series([_what(n, d) for n, d in zip(names, denied)], index=t.index) + _when(t)
         + " in a child aged " + fmt_age(t)
-        + ", and no referral to children's social care (nor a strategy discussion, section 47 enquiry or CP medical)"
-        " is recorded within " + within + " (by " + fmt_date(t["deadline"]) + ")"
+        + pd.Series(np.where(
+            denied, ", and the denial was not verified: not checked with children's social care (no referral, strategy"
+            " discussion, section 47 enquiry or CP medical is recorded)",
+            ", and no referral to children's social care (nor a strategy discussion, section 47 enquiry or CP medical)"
+            " is recorded"), index=t.index)
+        + " within " + within + " (by " + fmt_date(t["deadline"]) + ")"
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next such referral by any agency",
                        action_when(ctx, r["action_pos"], t.index), none_text,
                        dated=referral_dated_text(ctx, r, t.index))
