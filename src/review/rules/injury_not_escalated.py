@@ -9,7 +9,9 @@ A follow-up of an injury already recorded (a fracture clinic review, a dressing,
 13/10": `episodes.earlier_injury`) is no new injury. In a mobile child, an injury whose record says the
 explanation is consistent and there are no safeguarding concerns is not flagged (`explained_cues`,
 `unconcerned_cues`, of each injury it names where it names several in different sentences or clauses; never
-in a child not independently mobile, nor with an inconsistent explanation). The flag names the later records
+in a child not independently mobile, nor with an inconsistent explanation; nor (s20) for a bruise at a TEN-4-FACESp
+site in a child under 4, `sentinel_*`, nor for an injury after earlier injuries within 90 days,
+`earlier_injury_*`: the flag then says why the explanation did not set it aside). The flag names the later records
 read as follow-ups of its injury at the same body region (settings.injury_episodes.same_site_window_days).
 
 A meeting or escalation that did not take place ("Strategy discussion not held", "CP medical declined by

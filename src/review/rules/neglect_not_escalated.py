@@ -32,7 +32,11 @@ exploitation_not_referred's (`base.referral_response`): a held escalation of `es
 referral (`receipts_answer`), or a text mentioning `response_keywords` not negated and not only planned.
 An enquiry already under way answers too: an exact-date held escalation of `open_enquiry_escalations` (a
 strategy discussion, section 47 enquiry, conference) in the case from `open_enquiry_days` before the
-trigger's day to it. A late response is the next such referral by any agency (`base.late_referral`: not
+trigger's day to it. (s20) While social care's assessment is open (`_assessment_open`: an
+`open_assessment_contact_types` row or `open_assessment_keywords` text by social care in the `open_assessment_days`
+before, no closure since), the expected action is to share the record with it: a row of the trigger's own agency
+sharing it with social care answers too (`_shared_by_agency`), and the flag is worded so. A finding the agency
+arranged the care for itself (`care_sought_*`: the dentist's caries, "Referred for GA list") is no record at all. A late response is the next such referral by any agency (`base.late_referral`: not
 one more than `response_max_days` after the trigger, nor one after the child's death).
 
 Severity high for a child under `high_severity_below_age_months`, for a text of `suspect_keywords`, or with

@@ -22,6 +22,9 @@ from the start of its period and its deadline runs from the end of it, so it is 
 came in time whatever its day. The response and the late action are
 neglect_not_escalated's (`base.referral_response`, an enquiry already open, `base.late_referral`).
 
+(s20) A risk_to_children record whose adult denies that children live with him (`denial_keywords`: "Denies any
+children live at the address") is flagged as a denial not verified with children's social care (`_denied`).
+
 Severity high for a group tagged one of `high_severity_tags` (an adult posing a risk to children), or a child
 under `high_severity_below_age_months`; the rule's severity otherwise.
 """
