@@ -8,8 +8,10 @@ not arrived ("Child protection file not received", "CP file awaited").
 Source: Keeping Children Safe in Education 2024, Part two, "Child protection files" / "Information sharing": where
 children leave the school or college, the designated safeguarding lead ensures their child protection file is
 transferred to the new school or college as soon as possible, within 5 days for an in-year transfer or within the
-first 5 days of the start of a new term, transferred separately from the main pupil file, with confirmation of
-receipt; the receiving designated safeguarding lead should be alert to a file not arriving and request it. The
+first 5 days of the start of a new term, ensuring secure transit, with confirmation of receipt, and for schools
+separately from the main pupil file; receiving schools ensure key staff are aware (local safeguarding
+partnerships' file transfer guidance: the receiving DSL asks for a file that has not arrived). "5 days" is read as
+working days (weekends and bank holidays not counted; school closure days are not known). The
 Education (Pupil Information) (England) Regulations 2005: the common transfer file (the pupil file) within 15
 school days; a pupil file sent is not the child protection file ("Pupil records sent to Hillcrest Academy").
 
