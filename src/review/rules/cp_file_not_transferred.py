@@ -260,12 +260,14 @@ def _leavers(ctx: Context, triggers: pd.DataFrame, codes: np.ndarray, params: di
     held = ("it held concerns: " + tags + " recorded by it in the previous " + str(window) + " days ("
             + n_concerns.astype(str) + " record" + plural + ": " + _dates(concerns).reindex(t.index).fillna("") + ")")
     # one date once ("25 Feb 2020": social care's and the police's strategy discussion of that day)
-    inv_dates = _dates(involved).reindex(t.index).fillna("").map(lambda v: ", ".join(dict.fromkeys(v.split(", "))))
-    inv = "children's social care was involved (" + inv_dates + ")"
-    plan = pd.Series(on_plan[keep], index=t.index)
-    parts = pd.DataFrame({"held": held.where(n_concerns > 0, ""), "inv": inv.where(n_involved > 0, ""),
-                          "plan": pd.Series("the child was on a child protection plan", index=t.index).where(plan, "")})
-    t["held_text"] = parts.apply(lambda p: "; ".join(v for v in p if v), axis=1) if len(parts) else ""
+    inv_dates = _dates(involved.drop_duplicates(["t_index", "e__day"])).reindex(t.index).fillna("")
+    inv = ("children's social care was involved (" + inv_dates + ")").where(n_involved > 0, "")
+    plan = pd.Series("the child was on a child protection plan", index=t.index).where(
+        pd.Series(on_plan[keep], index=t.index), "")
+    text = held.where(n_concerns > 0, "")
+    for part in (inv, plan):  # "; " between the parts there are
+        text = text + pd.Series(np.where((text != "") & (part != ""), "; ", ""), index=t.index) + part
+    t["held_text"] = text
     evidence = joined(pd.concat([concerns["e_event_id"], involved["e_event_id"]]),
                       pd.concat([concerns["t_index"], involved["t_index"]]))
     t["evidence"] = evidence.reindex(t.index).fillna("")
