@@ -61,6 +61,7 @@ from review.rules.base import informed_reach_kinds  # does one informed-agencies
 from review.rules.knowledge import names_sender  # does one text record information sent by one agency
 from review.rules.knowledge import decides  # one text's decision words not in a victim's-choice sentence
 from review.rules.self_harm_not_referred import case_reporters, reported_child_self_harm  # "Mum says she self-harmed"
+from review.rules.cp_file_not_transferred import file_sent_day  # the day one row's text dates the CP file's sending on
 from review.rules.transfer_in_conference_late import local_authority  # the authority a social care name names
 from review.rules.episodes import explained_text, reading_args, sentinel_regions, sentinel_sites_text, text_reading  # one text's injury-episode readings
 from review.rules.domestic_abuse_not_escalated import dash_score  # a DASH score written in one text
@@ -2155,6 +2156,98 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                                                                        int(q["high_severity_below_age_months"])))
             flag["severity"] = "high" if young or tags & set(q.get("high_severity_tags") or ()) else rules["rules"]["sexual_harm_not_referred"].get("severity", "medium")
             flags.append(flag)
+
+    # cp_file_not_transferred (s20, QA7) ------------------------------------------------------------
+    if "cp_file_not_transferred" in p:
+        q = p["cp_file_not_transferred"]
+        ignored = set(q.get("ignore_tags") or ())
+        n_days = int(q["within_working_days"])
+
+        def cp_text(x):
+            return _text(x.get("description")) + " . " + _text(x.get("action"))
+
+        def cp_setting(x):
+            return x.get("agency_kind") in q["setting_agency_kinds"]
+
+        def cp_period(x):  # the row's period (review.rules.base._period_bounds)
+            day, precision = x["_day"], _text(x.get("date_precision"))
+            if precision == "approximate":
+                return day - dt.timedelta(days=APPROXIMATE_SPAN_DAYS), day + dt.timedelta(days=APPROXIMATE_SPAN_DAYS)
+            if precision in ("month", "season", "year"):
+                first = dt.date(day.year, 1, 1) if precision == "year" else dt.date(day.year, day.month, 1)
+                return first, _add_months(first, {"year": 12, "season": 3}.get(precision, 1)) - dt.timedelta(days=1)
+            return day, day
+
+        def cp_leaves(x):  # a setting's row recording the child leaving it for another school
+            return (cp_setting(x) and x["_exact"]
+                    and not _mentioned(cp_text(x), q.get("no_school_keywords") or [], ())
+                    and not _mentioned(cp_text(x), q.get("arrival_keywords") or [], ())
+                    and _mentioned(cp_text(x), q["leaving_keywords"], tuple(q.get("leaving_negations") or ())))
+
+        def cp_not_received(x):  # a setting's record of the file not arrived
+            return cp_setting(x) and x["_exact"] and _mentioned(cp_text(x), q["not_received_keywords"], ())
+
+        def cp_sent_from(x):  # the day a row records the file sent or received from (its text's date), or None
+            if x["_day"] is None or not _mentioned(cp_text(x), q["file_sent_keywords"],
+                                                   tuple(q.get("file_sent_negations") or ())):
+                return None
+            if x["_exact"]:
+                when = file_sent_day(x.get("description"), x.get("action"), x["_day"], review_end)
+                if when is not None:
+                    return when
+            return cp_period(x)[0]
+
+        def cp_first_sent(anchor):
+            best, best_day = None, None
+            for x in tl:
+                day = cp_sent_from(x)
+                if day is not None and day >= anchor and (best is None or day < best_day):
+                    best, best_day = x, day
+            return None if best is None else dict(best, _day=best_day)
+
+        def cp_term_start(day):  # the next term's start when `day` falls in a school holiday (term_breaks)
+            md = day.month * 100 + day.day
+            for holiday, term in (q.get("term_breaks") or {}).items():
+                h = int(holiday[:2]) * 100 + int(holiday[3:])
+                sm, sd = int(term[:2]), int(term[3:])
+                s_ = sm * 100 + sd
+                if h <= s_ and h <= md < s_:
+                    return dt.date(day.year, sm, sd)
+                if h > s_ and (md >= h or md < s_):
+                    return dt.date(day.year + 1 if md >= h else day.year, sm, sd)
+            return None
+
+        covered = set()
+        for r in _first_per_group([x for x in tl if cp_leaves(x)]):
+            lo = r["_day"] - dt.timedelta(days=int(q["concern_window_days"]))
+
+            def in_window(c):
+                first, last = cp_period(c)
+                return lo <= first and last <= r["_day"] and not (c["_exact"] and c["_pos"] > r["_pos"])
+
+            held = {c["_gcode"] for c in tl if c["_day"] is not None and in_window(c) and cp_setting(c)
+                    and same_agency(c, r) and [t for t in counted_tags(c) if t not in ignored]}
+            involved = [c for c in tl if c["_day"] is not None and in_window(c)
+                        and esc_held(c, q.get("involvement_escalations") or ())]
+            if len(held) < int(q["min_concerns"]) and not involved and r.get("on_cp_plan") is not True:
+                continue
+            term = cp_term_start(r["_day"])
+            deadline = _add_working_days(term or r["_day"], n_days)
+            action = cp_first_sent(r["_day"] - dt.timedelta(days=int(q.get("sent_before_days") or 0)))
+            if action is not None and action["_day"] <= deadline:
+                continue
+            for x in tl:
+                if (cp_not_received(x) and r["_day"] <= x["_day"] <= r["_day"] + dt.timedelta(days=int(q["pair_days"]))
+                        and not same_agency(x, r)):
+                    covered.add(x["_pos"])
+            flags.append(_flag("cp_file_not_transferred", r, deadline,
+                               _capped(action, r["_day"], q.get("response_max_days"), death),
+                               cut=_cut(death, r["_day"], q.get("response_max_days"))))
+        for r in _first_per_group([x for x in tl if cp_not_received(x) and x["_pos"] not in covered]):
+            action = cp_first_sent(r["_day"])
+            flags.append(_flag("cp_file_not_transferred", r, r["_day"],
+                               _capped(action, r["_day"], q.get("response_max_days"), death), variant="not_received",
+                               cut=_cut(death, r["_day"], q.get("response_max_days"))))
 
     # one flag per flag id, like the package; none triggered, or due, after the child's death
     out, ids = [], set()

@@ -19,6 +19,7 @@ from . import (  # noqa: F401  (importing a rule module registers it)
     assessment_wait,
     child_not_seen,
     closure_with_open_concerns,
+    cp_file_not_transferred,
     domestic_abuse_not_escalated,
     exploitation_not_referred,
     information_not_shared,
@@ -59,6 +60,7 @@ RULE_IDS = (
     "neglect_not_escalated",
     "withdrawn_with_concerns",
     "sexual_harm_not_referred",
+    "cp_file_not_transferred",
 )
 
 FLAG_TABLE_COLUMNS = {**FLAG_COLUMNS, "case_id": "string"}

@@ -10,6 +10,7 @@ rule's choices such as `trigger`).
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import math
 from pathlib import Path
 
@@ -71,6 +72,7 @@ CHOICES = {
     "protective": CONTACT_TYPES + ESCALATIONS,  # repeat_referrals_closed
     "setting_agency_kinds": AGENCY_KINDS,  # withdrawn_with_concerns
     "ignore_tags": CONCERN_TAGS,  # withdrawn_with_concerns
+    "involvement_escalations": ESCALATIONS,  # cp_file_not_transferred (s20)
     "referral_contact_types": CONTACT_TYPES,
     "agency_kinds": AGENCY_KINDS,
     "receipt_agency_kinds": AGENCY_KINDS,
@@ -178,6 +180,8 @@ def _check_type(default, value, what: str, origin) -> object:
         if _key(what) == "working_days_by_tag":  # sexual_harm_not_referred (s19): concern tag -> working days
             _check_choices(list(value), what, origin, "concern_tags")
             value = {str(k): _check_number(v, f"{what}.{k}", origin) for k, v in value.items()}
+        if _key(what) == "term_breaks":  # cp_file_not_transferred (s20): holiday's first day -> next term's, MM-DD
+            value = {_month_day(k, f"{what}", origin): _month_day(v, f"{what}.{k}", origin) for k, v in value.items()}
         if _key(what) == "notification_severity":  # a DASH level below high: the flag's severity
             levels = tuple(default)
             for level, severity in value.items():
@@ -192,6 +196,17 @@ def _check_type(default, value, what: str, origin) -> object:
             raise ConfigError(f"{what} must be text, got {value!r}", file=origin)
         _check_choices([value], what, origin)
     return copy.deepcopy(value)
+
+
+def _month_day(value, what: str, origin) -> str:
+    """A month and day "MM-DD" (cp_file_not_transferred's term_breaks), checked to be a day of the year."""
+    text = str(value).strip()
+    try:
+        month, day = (int(v) for v in text.split("-"))
+        dt.date(2000, month, day)
+    except (ValueError, TypeError):
+        raise ConfigError(f"{what}: {value!r} is not a month and day (MM-DD)", file=origin) from None
+    return f"{month:02d}-{day:02d}"
 
 
 def _merge_settings(base: dict, override: dict, origin, prefix: str = "settings") -> dict:
