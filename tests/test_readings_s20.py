@@ -124,6 +124,9 @@ def test_cuts_to_her_forearms_read_both_tags_and_an_adults_are_none():
     assert tags("Contact from Northfield Academy: Leah (12) has cuts to her forearms, low mood.") \
         == {"other_injury", "self_harm"}
     assert not tags("Mum has cuts to her forearms") & {"other_injury", "self_harm"}
+    # an adult disclosing cuts to her own forearms (the pronoun inside the keyword agreeing): hers, not the child's
+    assert not tags("Mum disclosed cuts to her forearms") & {"other_injury", "self_harm"}
+    assert tags("Dad disclosed cuts to her forearms") == {"other_injury", "self_harm"}  # "her": the child's
 
 
 @pytest.mark.parametrize("date, closed, named, not_named", [

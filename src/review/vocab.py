@@ -1181,6 +1181,9 @@ class Vocabulary:
         # the person named nearest before it in its clause, an agent ("by partner") passed over
         pronoun = tokens[end + 1] if end + 1 < n and tokens[end] in _INJURY_LINKS else \
             tokens[end] if end < n and tokens[end - 1] in _INJURY_LINKS else ""  # "cuts to her forearm"
+        if not pronoun:  # (s20) the pronoun inside a keyword naming it ("cuts to her forearms")
+            pronoun = next((tokens[k + 1] for k in range(start, end - 1)
+                            if tokens[k] in _INJURY_LINKS and tokens[k + 1] in _PRONOUN_GENDERS), "")
         comma = reported = disclosed = evidence = parted = False
         i = start - 1
         while i >= 0 and not _marks_clause(tokens[i]):
