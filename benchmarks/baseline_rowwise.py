@@ -740,11 +740,20 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
 
     bound_tags = set(settings.get("age_bound_tags") or ())
 
+    bounds = {t: (settings.get("age_bound_min_years", 0), settings.get("age_bound_below_years", float("inf")))
+              for t in bound_tags}
+    bounds.update({t: (0, below) for t, below in (settings.get("age_bound_below_by_tag") or {}).items()})
+    over_injury = set(settings.get("self_harm_over_injury_tags") or ())
+    over_by = set(settings.get("self_harm_over_injury_by") or ())
+    over_age = settings.get("self_harm_over_injury_from_age_years", float("inf"))
+
     def counted_tags(x) -> list:  # a concern by the child's age alone (sexual_activity) only at those ages
         years = None if x["age_days"] is None else (x["age_days"] // 365.25)
-        in_age = years is not None and settings.get("age_bound_min_years", 0) <= years < settings.get(
-            "age_bound_below_years", float("inf"))
-        return [t for t in x["_tags"] if in_age or t not in bound_tags]
+        # (s20) anogenital_symptoms under its own age; the cuts of a child old enough tagged self-harm no injury
+        self_harm = years is not None and years >= over_age and any(t in over_by for t in x["_tags"])
+        return [t for t in x["_tags"]
+                if (t not in bounds or (years is not None and bounds[t][0] <= years < bounds[t][1]))
+                and not (self_harm and t in over_injury)]
 
     def esc(r):
         return r["_esc"]

@@ -78,6 +78,11 @@ CONCERN_TAGS = (
     "sexual_abuse",
     "sexualised_behaviour",
     "risk_to_children",
+    # (s20) the child's own words of fear of an adult at home or of being punished or deprived by a carer
+    # (Working Together 2023: emotional abuse); genito-urinary symptoms NICE CG89 lists as "consider" sexual
+    # abuse in a young child (recurrent dysuria or UTIs, vaginal discharge or soreness), a concern by age
+    "emotional_abuse",
+    "anogenital_symptoms",
 )
 
 INJURY_TAGS = ("bruising", "head_injury", "fracture", "burn", "other_injury")

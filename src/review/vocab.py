@@ -439,6 +439,11 @@ class Vocabulary:
     disclosure_hits: Phrases = field(default_factory=Phrases)  # "hit him", "slapped her"
     disclosure_peers: frozenset = frozenset()  # "child", "brother": a blow by another child is no abuse by a carer
     disclosure_objects: frozenset = frozenset()  # "toy", "door": a blow by a thing is an account of an accident
+    # (s20) a child's words of fear of an adult ("scared of Gary", "frightened of mum's boyfriend"): the fear
+    # words, the words allowed between them and the adult, and the concern tag it is read as (`_fear_of_adult`)
+    fear_words: Phrases = field(default_factory=Phrases)
+    fear_between: frozenset = frozenset()
+    fear_tag: str = ""
     sharing_cues: Phrases = field(default_factory=Phrases)  # "shared with", "info passed to" (`shared_in_text`)
     sharing_post_cues: Phrases = field(default_factory=Phrases)  # "SW informed", "GP made aware"
     sharing_negations: frozenset = frozenset()  # "not", "unable": "not shared with", "unable to share"
@@ -723,6 +728,14 @@ class Vocabulary:
         out.disclosure_hits = Phrases(_as_list(vocab.get("disclosure_hits"), "disclosure_hits"))
         out.disclosure_peers = _word_set(vocab, "disclosure_peers")
         out.disclosure_objects = _word_set(vocab, "disclosure_objects")
+        fear = vocab.get("fear_of_adult") or {}
+        if not isinstance(fear, dict):
+            raise ConfigError(f"vocabulary fear_of_adult must be a mapping (words, between, tag), got {fear!r}")
+        out.fear_words = Phrases(_as_list(fear.get("words") or [], "fear_of_adult.words"))
+        out.fear_between = frozenset(map(normalise_text, _as_list(fear.get("between") or [], "fear_of_adult.between")))
+        out.fear_tag = str(fear.get("tag") or "")
+        if out.fear_words and out.fear_tag not in set(t for tags in out.concern_tags.values() for t in tags):
+            raise ConfigError(f"vocabulary fear_of_adult.tag: not a concern tag {out.fear_tag!r}")
         out.sharing_cues = Phrases(_as_list(vocab.get("sharing_cues"), "sharing_cues"))
         out.sharing_post_cues = Phrases(_as_list(vocab.get("sharing_post_cues"), "sharing_post_cues"))
         out.sharing_negations = _word_set(vocab, "sharing_negations")
@@ -1168,6 +1181,9 @@ class Vocabulary:
         # the person named nearest before it in its clause, an agent ("by partner") passed over
         pronoun = tokens[end + 1] if end + 1 < n and tokens[end] in _INJURY_LINKS else \
             tokens[end] if end < n and tokens[end - 1] in _INJURY_LINKS else ""  # "cuts to her forearm"
+        if not pronoun:  # (s20) the pronoun inside a keyword naming it ("cuts to her forearms")
+            pronoun = next((tokens[k + 1] for k in range(start, end - 1)
+                            if tokens[k] in _INJURY_LINKS and tokens[k + 1] in _PRONOUN_GENDERS), "")
         comma = reported = disclosed = evidence = parted = False
         i = start - 1
         while i >= 0 and not _marks_clause(tokens[i]):
@@ -1350,6 +1366,20 @@ class Vocabulary:
                     return True
                 if adults is not None:
                     adults.append((start, end, phrase))  # the adult's own account of a blow to them
+        return False
+
+    def _fear_of_adult(self, tokens: list) -> bool:
+        """(s20) Does the text tell of the child's fear of an adult: one of `fear_words` not negated ("scared of",
+        "frightened of"), at most two of `fear_between` after it ("her", "mum's", "the"), then an adult
+        (injury_adults, with case.yml people's given names: "scared of Gary", "frightened of mum's boyfriend",
+        "afraid of her stepdad"); not an adult's own fear (`_adults_concern`: "Mum is frightened of her
+        partner"), nor a fear of anything else ("scared of the dark", "frightened of dogs")."""
+        for start, end, _ in self.find_spans(tokens, self.fear_words):
+            k = end
+            while k < len(tokens) and k - end < 2 and tokens[k] in self.fear_between:
+                k += 1
+            if k < len(tokens) and tokens[k] in self.injury_adults and not self._adults_concern(tokens, start, end):
+                return True
         return False
 
     def _speaker(self, tokens: list, at: int) -> str:
@@ -2422,7 +2452,24 @@ def description_contact_type(description, vocab) -> str:
 def _description_type(v: Vocabulary, tokens: list[str]) -> str:
     """`description_contact_type` of a description's `tokens` (`Vocabulary.tokens`)."""
     hits = _type_hits(v, tokens)
+    if len(hits) > 1 and v._letter_rank >= 0 and v.received_letter_cues and _opens_received_letter(v, tokens, hits):
+        return v.contact_types[v._letter_rank]
     return v.contact_types[min(rank for _, _, rank in hits)] if hits else ""
+
+
+def _opens_received_letter(v: Vocabulary, tokens: list[str], hits: list) -> bool:
+    """(s20) Does the description open (within `received_letter_within` words) with one of `received_letter_cues`
+    that holds a `letter` keyword ("Notification from police: Amara brought to hospital in cardiac arrest and has
+    died. Mother and partner arrested.", "Email from school: ..."): the row is that letter or notification
+    received, and the attendance, the arrest or the visit it tells of are the sender's, not the row's type."""
+    letters = [(s, e) for s, e, rank in hits if rank == v._letter_rank and s <= v.received_letter_within]
+    if not letters:
+        return False
+    head = tokens[:v.received_letter_within + 4]
+    first = min(s for s, _, _ in hits)  # nothing named before the cue ("Home visit. Letter from GP discussed")
+    return any(start <= v.received_letter_within and start <= first
+               and any(start <= s and e <= end for s, e in letters)
+               for start, end, _ in v.received_letter_cues.find(head))
 
 
 def _type_hits(v: Vocabulary, tokens: list[str], *, cell: bool = False) -> list:
@@ -2555,6 +2602,9 @@ def tag_concerns(text, vocab) -> list[str]:
     # a blow told of in the young person's own relationship is relationship_abuse (read by age as domestic abuse
     # or child abuse), no non-accidental injury unless an injury is recorded ("Jayden says Tanya pushed him.
     # Abusive relationship."; "girlfriend hit him, bruise to cheek" is still one)
+    if v.fear_words and v.fear_tag not in tags and v.injury_adults \
+            and not v.fear_words._by_first.keys().isdisjoint(tokens) and v._fear_of_adult(tokens):
+        tags.add(v.fear_tag)  # "Leah said she is scared of Gary": the child's fear of an adult
     own_relationship = "relationship_abuse" in tags and tags.isdisjoint(v.finding_tags)
     if v.disclosure_hits and "non_accidental" not in tags and not own_relationship:
         tokens = v.tokens(text)

@@ -2208,35 +2208,81 @@ def fmt_tags(concerns: pd.Series, young=None) -> pd.Series:
     return missed.str.replace("_", " ", regex=False)
 
 
+def age_bounds(settings: dict) -> dict:
+    """{tag: (min years, below years)} of the concerns counted by the child's age alone: settings.age_bound_tags
+    (sexual_activity: from age_bound_min_years, under age_bound_below_years) and, with their own ages,
+    settings.age_bound_below_by_tag (s20, anogenital_symptoms: under 13, from 0)."""
+    bounds = {str(t): (float(settings.get("age_bound_min_years", 0)),
+                       float(settings.get("age_bound_below_years", np.inf)))
+              for t in (settings.get("age_bound_tags") or ())}
+    for tag, below in (settings.get("age_bound_below_by_tag") or {}).items():
+        bounds[str(tag)] = (0.0, float(below))
+    return bounds
+
+
+def self_harm_over_injury(settings: dict) -> tuple[frozenset, frozenset, float]:
+    """(injury tags, self-harm tags, from age in years) of settings.self_harm_over_injury_*: (s20) a row tagged
+    one of the self-harm tags in a child aged at least that many whole years (known) counts none of the injury
+    tags ("Leah (12) has cuts to her forearms, low mood": the cuts are her self-harm, not an injury to explain;
+    in a baby "cuts to her forearm" stays an injury)."""
+    injury = frozenset(str(t) for t in (settings.get("self_harm_over_injury_tags") or ()))
+    over = frozenset(str(t) for t in (settings.get("self_harm_over_injury_by") or ()))
+    return injury, over, float(settings.get("self_harm_over_injury_from_age_years", np.inf))
+
+
+def counted_tag_names(settings: dict) -> frozenset:
+    """The tags `counted_concerns` may leave out of a row (the age-bound ones and the injuries self-harm wins
+    over): where none of a rule's tags is one, the rows' own concerns serve."""
+    injury, over, _ = self_harm_over_injury(settings)
+    return frozenset(age_bounds(settings)) | (injury if over else frozenset())
+
+
 def counted_concerns(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
     """(codes, uniques) of each timeline row's concerns as closure_with_open_concerns and response latency count
     them: a tag of settings.age_bound_tags (sexual_activity) left out where the child's age at the contact (whole
     years) is not from settings.age_bound_min_years and under age_bound_below_years, or is not known ("Pill
-    check" at 17 is no concern; at 14 it is). Code -1 is no concern. Each distinct concerns value is split
-    once; the rows are a look-up."""
+    check" at 17 is no concern; at 14 it is); a tag of settings.age_bound_below_by_tag (s20, anogenital_symptoms)
+    left out where the age is not under its own limit, or is not known; and an injury tag of
+    settings.self_harm_over_injury_tags (other_injury) left out of a row tagged self-harm in a child old enough
+    (`self_harm_over_injury`). Code -1 is no concern. Each distinct concerns value is split once; the rows are
+    a look-up."""
     if "counted concerns" in ctx.extra:
         return ctx.extra["counted concerns"]
     codes, uniques = ctx._coded("concerns")
     uniques = np.asarray(uniques, dtype=object)
-    tags = [str(t) for t in (ctx.settings.get("age_bound_tags") or ())]
-    bound = ctx.tags(tags).to_numpy(dtype=bool) if tags else np.zeros(len(codes), dtype=bool)
-    if bound.any():
+    bounds = age_bounds(ctx.settings)
+    injury, over, from_age = self_harm_over_injury(ctx.settings)
+    candidates = sorted(set(bounds) | (injury if over else set()))
+    drop = np.zeros(len(codes), dtype="int64")  # per row, a bit per candidate tag left out
+    if candidates and ctx.tags(candidates).to_numpy(dtype=bool).any():
         age = ctx.timeline["_age_days"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
         years = np.floor(age / 365.25)
-        with np.errstate(invalid="ignore"):
-            in_age = (years >= float(ctx.settings.get("age_bound_min_years", 0))) \
-                & (years < float(ctx.settings.get("age_bound_below_years", np.inf)))
-        bound = bound & ~in_age
-    if bound.any():
-        left_out = set(tags)
-        wanted = np.unique(codes[bound])
-        wanted = wanted[wanted >= 0]
-        stripped = ["; ".join(t for t in split_multi(uniques[c]) if t not in left_out) for c in wanted]
+        for k, tag in enumerate(candidates):
+            has = ctx.tags([tag]).to_numpy(dtype=bool)
+            if not has.any():
+                continue
+            out = np.zeros(len(codes), dtype=bool)
+            if tag in bounds:
+                low, below = bounds[tag]
+                with np.errstate(invalid="ignore"):
+                    out |= ~((years >= low) & (years < below))  # NaN (unknown age): out
+            if tag in injury and over:
+                with np.errstate(invalid="ignore"):
+                    out |= ctx.tags(sorted(over)).to_numpy(dtype=bool) & (years >= from_age)
+            drop[has & out] |= np.int64(1) << k
+    dropped = (drop != 0) & (codes >= 0)
+    if dropped.any():
+        keys = codes[dropped].astype("int64") * (np.int64(1) << len(candidates)) + drop[dropped]
+        wanted, inverse = np.unique(keys, return_inverse=True)
+        stripped = []
+        for key in wanted.tolist():
+            code, bits = divmod(key, 1 << len(candidates))
+            left_out = {t for k, t in enumerate(candidates) if bits >> k & 1}
+            stripped.append("; ".join(t for t in split_multi(uniques[code]) if t not in left_out))
+        base = len(uniques)
         uniques = np.append(uniques, np.array(stripped, dtype=object))
-        new_code = np.full(len(uniques) - len(stripped), -1, dtype="int64")
-        new_code[wanted] = np.arange(len(uniques) - len(stripped), len(uniques))
         codes = codes.astype("int64", copy=True)
-        codes[bound] = new_code[codes[bound]]
+        codes[dropped] = base + inverse.reshape(-1)
     ctx.extra["counted concerns"] = (codes, uniques)
     return codes, uniques
 

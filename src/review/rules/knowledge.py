@@ -40,6 +40,7 @@ from .base import (
     _texts,
     closures_in_action,
     counted_concerns,
+    counted_tag_names,
     first_response,
     held_escalations,
     joined,
@@ -622,7 +623,7 @@ def _counted_tag_rows(ctx: Context, tags) -> tuple[np.ndarray, np.ndarray | None
     """(per timeline row: do its concerns, as `base.counted_concerns` counts them, include any of `tags`; per
     timeline row those concerns, or None when no tag of `tags` is age-bound and the rows' own concerns serve).
     Each distinct concerns value is split once."""
-    bound = {str(t) for t in (ctx.settings.get("age_bound_tags") or ())}
+    bound = counted_tag_names(ctx.settings)
     if bound.isdisjoint(str(t) for t in tags):
         return ctx.tags(tags).to_numpy(dtype=bool), None
     codes, uniques = counted_concerns(ctx)

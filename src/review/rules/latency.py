@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import RESPONSE_LATENCY_COLUMNS, conform, split_multi
-from .base import (DAY, cap_response, counted_concerns, first_response_or, held_escalation_cells, held_escalations,
+from .base import (DAY, cap_response, counted_concerns, counted_tag_names, first_response_or, held_escalation_cells, held_escalations,
                    prepare, referral_receipts, text_mentions)
 
 
@@ -57,11 +57,14 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
 
     expected = pd.Series(np.inf, index=rows.index)
     known = pd.Series(False, index=rows.index)
-    left_out = frozenset(rules["settings"].get("age_bound_tags") or ())
+    left_out = counted_tag_names(rules["settings"])
+    if len(dropped):  # the concerns counted, split once per distinct value
+        row_codes = codes[has]
+        parts = {c: frozenset(split_multi(uniques[c])) for c in np.unique(row_codes).tolist()}
     for tag, days in settings.get("by_tag", {}).items():
         hit = ctx.tags([tag], rows)
-        if tag in left_out and len(dropped):  # not where the child's age left it out
-            hit &= ~rows.index.isin(tl.index[dropped])
+        if tag in left_out and len(dropped):  # not where the child's age (or a self-harm) left it out
+            hit &= np.array([tag in parts[c] for c in row_codes.tolist()], dtype=bool)
         expected = expected.mask(hit, np.minimum(expected, float(days)))
         known |= hit
     expected = expected.mask(~known | np.isinf(expected), float(settings["default_days"]))

@@ -52,6 +52,9 @@ CHOICES = {
     "relationship_abuse_tags": CONCERN_TAGS,
     "sexual_activity_tags": CONCERN_TAGS,
     "age_bound_tags": CONCERN_TAGS,
+    "age_bound_below_by_tag": CONCERN_TAGS,  # its keys (s20)
+    "self_harm_over_injury_tags": CONCERN_TAGS,
+    "self_harm_over_injury_by": CONCERN_TAGS,
     "trigger_not_agency_kinds": AGENCY_KINDS,
     "presentation_contact_types": CONTACT_TYPES,
     "by_tag": CONCERN_TAGS,  # its keys
