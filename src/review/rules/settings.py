@@ -43,6 +43,7 @@ CHOICES = {
     "neglect_tags": CONCERN_TAGS,  # neglect_not_escalated (s19)
     "suspect_tags": CONCERN_TAGS,  # information_not_shared (s20)
     "meeting_escalations": ESCALATIONS,  # information_not_shared (s20)
+    "first_record_not_asked_kinds": AGENCY_KINDS,  # information_not_shared (s20)
     "injury_any_age_tags": CONCERN_TAGS,
     "trigger_not_contact_types": CONTACT_TYPES,
     "open_enquiry_escalations": ESCALATIONS,
