@@ -10,6 +10,10 @@ that is an event (`event_tags`: an injury, a missed appointment) is known per re
 own record of one bruise is no record of the nursery's (`knowledge.knowledge_pairs`). Each concern counts once per
 deciding agency, at its first decision without it (the rows of one agency in one event group, the same entry
 recorded twice, are one concern), and one flag per decision lists them all, triggered by the earliest.
+(s20) A record in words to suspect neglect is an event too; a record saying its information is still to come
+("PNC/ViSOR information to follow") reached no one until a later record sent it, and the flag names the promise;
+a strategy discussion shares its participants' records; a police decision by its words on the police's first
+day with the child is not asked (`first_record_not_asked_kinds`).
 
 Source: Working Together to Safeguard Children 2023, chapter 1, and *Information sharing: advice for
 practitioners providing safeguarding services* (HM Government): share information in a timely way with

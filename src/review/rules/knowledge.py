@@ -7,7 +7,9 @@ lists B among its informed agencies, A's row is linked (same event_group) to a r
 followed by a referral / strategy discussion / conference and B is children's social care, or B recorded
 receiving it or (an injury) the same injury. A concern that is an event (an injury, a missed appointment)
 is known per record; a condition (neglect, domestic abuse) when any record of it reached B, B's own
-included (`knowledge_pairs`).
+included (`knowledge_pairs`), but a record in words to suspect neglect, or one whose information is still to
+come ("to follow", "awaited": reaching B only when a later record sends it), is known per record too; a
+strategy discussion shares what had reached its participants (s20).
 
 A decision point is an exact-date row of a decision contact type or whose text mentions a decision keyword
 (a return home's words not on a police row nor one recording a missing episode: `_return_home_rows`)
