@@ -59,6 +59,7 @@ from review.rules.base import agency_named  # does one agency name name one of s
 from review.rules.neglect_not_escalated import findings_only  # a text read as neglect only through findings
 from review.rules.base import informed_reach_kinds  # does one informed-agencies cell name an agency of some kinds
 from review.rules.knowledge import names_sender  # does one text record information sent by one agency
+from review.rules.knowledge import promised  # one text's sentence saying its information is still to come
 from review.rules.knowledge import decides  # one text's decision words not in a victim's-choice sentence
 from review.rules.self_harm_not_referred import case_reporters, reported_child_self_harm  # "Mum says she self-harmed"
 from review.rules.cp_file_not_transferred import file_sent_day  # the day one row's text dates the CP file's sending on
@@ -1457,6 +1458,21 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if all(a != _text(x.get("agency")) for a, _ in deciders.get(x["_gcode"], [])):
                 deciders.setdefault(x["_gcode"], []).append((_text(x.get("agency")), _text(x.get("agency_kind"))))
         event_tags = set(q.get("event_tags") or ())
+        sender_cues = tuple(q.get("sender_cues") or ())
+
+        def row_text(x):
+            return _text(x.get("description")) + " . " + _text(x.get("action"))
+
+        # a record whose information is still to come ("PNC/ViSOR information to follow"): a row with a concern
+        pending = {x["_pos"] for x in tl if _text(x.get("concerns")) and promised(
+            row_text(x), q.get("pending_cues") or (), q.get("pending_information_words") or ())}
+        # a record of suspect_tags in words to suspect neglect (neglect_not_escalated's suspect_keywords)
+        suspect_tags = set(q.get("suspect_tags") or ())
+        suspect = {x["_pos"] for x in tl if suspect_tags and q.get("suspect_keywords") and tag_in(x, suspect_tags)
+                   and _mentioned(row_text(x), q["suspect_keywords"], tuple(q.get("suspect_negations") or ()))}
+        meeting_kinds = list(q.get("meeting_escalations") or ())
+        meetings = [x for x in tl if meeting_kinds and x["_exact"] and esc_held(x, meeting_kinds)]
+        first_not_asked = set(q.get("first_record_not_asked_kinds") or ())
         episode_of = _same_injury_episodes(tl, q, settings, esc_held) if event_tags and q.get("injury_tags") else {}
         # (injury episode, agency) -> the position of the agency's first row in it
         episode_rows = {}
@@ -1487,7 +1503,18 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                                            and decides(text, keywords, negations, others))):
                 continue
             d_agency = _text(d.get("agency"))
+            # a police decision on its first day with the child: not asked (first_record_not_asked_kinds)
+            if (d.get("agency_kind") in first_not_asked and first_record.get(d_agency) == d["_day"]
+                    and not _held(d, decision_types)):
+                continue
             lo = d["_day"] - dt.timedelta(days=int(q["window_days"]))
+            # the meetings the deciding agency held in its window: the other agencies holding one the same day
+            met = {}
+            for m in meetings:
+                if _text(m.get("agency")) == d_agency and lo <= m["_day"] <= d["_day"] and m["_pos"] <= d["_pos"]:
+                    for y in meetings:
+                        if y["_day"] == m["_day"] and _text(y.get("agency")) != d_agency:
+                            met.setdefault((_text(y.get("agency")), _text(y.get("agency_kind"))), set()).add(m["_day"])
             # a decision soon after the agency's first record of the child: also the window before that record
             before_first = None
             if q.get("new_agency_days") is not None:
@@ -1507,15 +1534,40 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 own = [t for t in tags if t != "was_not_brought" or missed_contact(c)]
                 c_agency = _text(c.get("agency"))
 
-                def reached_by(agency, kind):
-                    return (c_agency == agency
-                            or (c["_gcode"], agency) in group_agencies
-                            or any(informed_reaches(a.strip(), agency, kind, _package_vocab())
-                                   for a in _text(c.get("informed_agencies")).split(";"))
-                            or (kind in q["referral_reaches_kinds"] and any(
-                                x["_day"] is not None and c["_day"] <= x["_day"] <= d["_day"]
-                                and _text(x.get("agency")) == c_agency and esc_held(x, q["referral_escalations"])
-                                for x in tl))
+                promise = c["_pos"] in pending
+
+                def delivered(agency, kind, deadline):
+                    # a promise met: a later record (no promise itself, not of c's event group) of c's agency
+                    # informing the agency or (social care) a referral escalation, or the agency's receipt of it
+                    for x in tl:
+                        if (x["_day"] is None or x["_pos"] in pending or x["_gcode"] == c["_gcode"]
+                                or not c["_day"] <= x["_day"] <= deadline or x["_pos"] > d["_pos"]):
+                            continue
+                        if _text(x.get("agency")) == c_agency and (
+                                any(informed_reaches(a.strip(), agency, kind, _package_vocab())
+                                    for a in _text(x.get("informed_agencies")).split(";") if _text(x.get("informed_agencies")))
+                                or (kind in q["referral_reaches_kinds"] and esc_held(x, q["referral_escalations"]))):
+                            return True
+                        if (_text(x.get("agency")) == agency and sender_cues and _has_word(row_text(x), "from")
+                                and names_sender(row_text(x), c_agency, _text(c.get("agency_kind")),
+                                                 _text(x.get("agency_kind")), sender_cues)):
+                            return True
+                    return False
+
+                def reached_by(agency, kind, own=True, deadline=None, meeting=False):
+                    deadline = d["_day"] if deadline is None else deadline
+                    # (a meeting's participant holds, of a referrer's records, the one its referral was made on)
+                    referral_until = c["_day"] if meeting else deadline
+                    return ((c_agency == agency and (own or not promise))
+                            or (not promise and (
+                                (c["_gcode"], agency) in group_agencies
+                                or any(informed_reaches(a.strip(), agency, kind, _package_vocab())
+                                       for a in _text(c.get("informed_agencies")).split(";"))
+                                or (kind in q["referral_reaches_kinds"] and any(
+                                    x["_day"] is not None and c["_day"] <= x["_day"] <= referral_until
+                                    and _text(x.get("agency")) == c_agency and esc_held(x, q["referral_escalations"])
+                                    for x in tl))))
+                            or (promise and delivered(agency, kind, deadline))
                             # c's row records the information sent by the deciding agency ("notification from")
                             or names_sender(_text(c.get("description")) + " . " + _text(c.get("action")), agency,
                                             kind, _text(c.get("agency_kind")), tuple(q.get("sender_cues") or ()))
@@ -1534,14 +1586,21 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
 
                 same = q.get("same_concern") or {}
                 # a decision several agencies recorded (one event group: a conference): what any of them held
-                reached = any(reached_by(agency, kind) for agency, kind in deciders[d["_gcode"]])
+                reached = any(reached_by(agency, kind, agency == d_agency) for agency, kind in deciders[d["_gcode"]])
+                # a meeting the deciding agency held: what had reached another participant by its day
+                reached = reached or any(
+                    reached_by(agency, kind, False, day, True)
+                    for (agency, kind), days in met.items() for day in days if lo <= c["_day"] <= day)
                 pairs.append((c, tags, own, reached))
             same = q.get("same_concern") or {}
             known = {same.get(t, t) for c, tags, own, reached in pairs if reached for t in tags}
             for c, tags, own, reached in pairs:
                 # an event (event_tags) is known when its own record reached the agency; a condition when any did
+                # (a promise, and a record of words to suspect neglect for its suspect tags, are events too)
                 if c["_exact"] and _text(c.get("agency")) != d_agency and any(
-                        (not reached) if t in event_tags else same.get(t, t) not in known for t in own):
+                        (not reached) if (t in event_tags or c["_pos"] in pending
+                                          or (t in suspect_tags and c["_pos"] in suspect))
+                        else same.get(t, t) not in known for t in own):
                     first_decision.setdefault((c["_gcode"], _text(c.get("agency")), d_agency), (c["_pos"], d))
         # one flag per decision: its trigger the earliest concern that had not reached it
         per_decision = {}

@@ -10,6 +10,10 @@ that is an event (`event_tags`: an injury, a missed appointment) is known per re
 own record of one bruise is no record of the nursery's (`knowledge.knowledge_pairs`). Each concern counts once per
 deciding agency, at its first decision without it (the rows of one agency in one event group, the same entry
 recorded twice, are one concern), and one flag per decision lists them all, triggered by the earliest.
+(s20) A record in words to suspect neglect is an event too; a record saying its information is still to come
+("PNC/ViSOR information to follow") reached no one until a later record sent it, and the flag names the promise;
+a strategy discussion shares its participants' records; a police decision by its words on the police's first
+day with the child is not asked (`first_record_not_asked_kinds`).
 
 Source: Working Together to Safeguard Children 2023, chapter 1, and *Information sharing: advice for
 practitioners providing safeguarding services* (HM Government): share information in a timely way with
@@ -17,10 +21,25 @@ the agencies making decisions about the child.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from .base import Context, fmt_date, fmt_tags, joined, missed_contacts, register, take_rows, young_people
-from .knowledge import decision_label, event_knowledge, knowledge_pairs
+from .base import (Context, fmt_date, fmt_tags, joined, missed_contacts, register, take_rows, types_held,
+                   young_people)
+from .knowledge import decision_label, event_knowledge, knowledge_pairs, promised_text
+
+
+def _first_day_decisions(ctx: Context, kinds) -> np.ndarray:
+    """Per timeline row: is it by an agency of one of `kinds`, dated its agency's first day with the child (its
+    earliest day in the case), and a decision by its words only, not by its contact type (a conference the
+    police attend is a decision they take with what was brought to it)?"""
+    tl = ctx.timeline
+    if not kinds:
+        return np.zeros(len(tl), dtype=bool)
+    first = tl.groupby("_agency", sort=False)["_day"].transform("min")
+    by_type = types_held(ctx, ctx.settings["decision_contact_types"]).to_numpy(dtype=bool)
+    return (ctx.kinds(list(kinds)).to_numpy(dtype=bool) & (tl["_day"] == first).fillna(False).to_numpy(dtype=bool)
+            & ~by_type)
 
 
 @register("information_not_shared")
@@ -39,6 +58,11 @@ def information_not_shared(ctx: Context, params: dict) -> pd.DataFrame:
     unknown = unknown[~((unknown["tag"] == "was_not_brought").to_numpy(dtype=bool)
                         & ~missed[unknown["c_index"].to_numpy(dtype="int64")])]
     unknown = unknown[tl.loc[unknown["c_index"], "_exact"].to_numpy(dtype=bool)] if params["trigger"] == "concern" else unknown
+    # a decision by its words of an agency of first_record_not_asked_kinds (the police) on its first day with the
+    # child (a call-out's "no referral made") is not asked: no agency had any record of its involvement to send it anything; its
+    # not referring is the escalation rules' (domestic_abuse_not_escalated)
+    unknown = unknown[~_first_day_decisions(ctx, params.get("first_record_not_asked_kinds") or ())[
+        unknown["d_index"].to_numpy(dtype="int64")]]
     if unknown.empty:
         return pd.DataFrame()
     by_decision = params["trigger"] == "decision"
@@ -73,12 +97,26 @@ def information_not_shared(ctx: Context, params: dict) -> pd.DataFrame:
     # attend", as was_not_brought says), in the order they were recorded
     per = unknown.assign(first=unknown.groupby(["key", "concern"])["c_index"].transform("min"))
     items = per.groupby(["key", "first"], sort=True).agg(tags=("tag", lambda t: "; ".join(sorted(set(t)))),
-                                                          agency=("c_agency", "first")).reset_index()
+                                                          agency=("c_agency", "first"),
+                                                          pending=("pending", "any")).reset_index()
     at = items["first"].to_numpy(dtype="int64")
     day = pd.Series(take_rows(tl["_day"], at), index=items.index)
     young = young_people(ctx, day, pd.Series(take_rows(tl["_dob"], at), index=items.index))
     items["text"] = (items["agency"].astype(str) + " recorded " + fmt_tags(items["tags"], young) + " on "
                      + fmt_date(day))
+    # a record whose information was still to come: the promise in its words, and how long it had been
+    # outstanding at the decision
+    promise = items["pending"].to_numpy(dtype=bool)
+    if promise.any():
+        words = promised_text(ctx, at[promise], params.get("pending_cues") or (),
+                              params.get("pending_information_words") or ())
+        decided = pd.Series(take_rows(tl["_day"], items["key"].to_numpy(dtype="int64")), index=items.index)
+        waited = (decided - day).dt.days.astype("Int64").astype(str)
+        items["promise"] = (" with the information still to come (\"" + pd.Series(
+            words, index=items.index[promise], dtype=object).reindex(items.index).fillna("") + "\")")
+        items["waited"] = waited
+        items.loc[promise, "text"] = (items["text"] + items["promise"] + ", not recorded as sent in the "
+                                      + waited + " days to the decision")[promise]
     listed = items.groupby("key", sort=True)["text"].agg(list)
     several = listed.str.len().reindex(flags.index).fillna(1).to_numpy() > 1
     concerns_text = pd.Series(["; ".join(x) for x in listed.reindex(flags.index)], index=flags.index, dtype="string")
@@ -96,6 +134,16 @@ def information_not_shared(ctx: Context, params: dict) -> pd.DataFrame:
             + " and there is no record it reached " + d["agency"] + " before its decision (" + decision + ") on "
             + fmt_date(d["_day"]) + "."
         )
+        # a single promise that had not been kept: its words and how long it had been outstanding
+        pending_one = (items.groupby("key", sort=True)["pending"].any().reindex(flags.index).fillna(False)
+                       .to_numpy(dtype=bool) & ~several)
+        if pending_one.any():
+            one = items.groupby("key", sort=True)[["promise", "waited"]].first().reindex(flags.index).fillna("")
+            explanation = explanation.mask(pd.Series(pending_one, index=flags.index), (
+                c["agency"] + " recorded " + fmt_tags(flags["tags"], young) + " on " + fmt_date(c["_day"])
+                + one["promise"].astype("string") + "; there is no record that it reached " + d["agency"] + " in the "
+                + one["waited"].astype("string") + " days before its decision (" + decision + ") on "
+                + fmt_date(d["_day"]) + "."))
         # several concerns that had not reached the same decision: one flag, each named
         explanation = explanation.mask(pd.Series(several, index=flags.index), (
             "There is no record that these concerns reached " + d["agency"] + " before its decision (" + decision

@@ -7,7 +7,9 @@ lists B among its informed agencies, A's row is linked (same event_group) to a r
 followed by a referral / strategy discussion / conference and B is children's social care, or B recorded
 receiving it or (an injury) the same injury. A concern that is an event (an injury, a missed appointment)
 is known per record; a condition (neglect, domestic abuse) when any record of it reached B, B's own
-included (`knowledge_pairs`).
+included (`knowledge_pairs`), but a record in words to suspect neglect, or one whose information is still to
+come ("to follow", "awaited": reaching B only when a later record sends it), is known per record too; a
+strategy discussion shares what had reached its participants (s20).
 
 A decision point is an exact-date row of a decision contact type or whose text mentions a decision keyword
 (a return home's words not on a police row nor one recording a missing episode: `_return_home_rows`)
@@ -299,7 +301,8 @@ def names_sender(text, agency, kind, receiver_kind, cues, vocab=None) -> bool:
 
 def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, referral_reaches_kinds,
                     families: dict | None = None, sender_cues=(), event_tags=(), injury_tags=(),
-                    same_injury_days=None, injury_episode=None, new_agency_days=None) -> pd.DataFrame:
+                    same_injury_days=None, injury_episode=None, new_agency_days=None, suspect=None,
+                    pending=None, meeting_escalations=()) -> pd.DataFrame:
     """One row per (decision, earlier concern row, concern tag): d_index and c_index (timeline index),
     tag, known (the concern had reached the deciding agency), c_agency, d_agency. `families` ({tag: tag}):
     tags read as the one they map to when asking what reached the agency (relationship_abuse: domestic_abuse,
@@ -320,10 +323,28 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
 
     `new_agency_days`: a decision made at most this many days after the deciding agency's first record of the
     child (a new referral, a transfer in, a child withdrawn to home education) is asked about the `window_days`
-    before that first record too: what was known when the agency took the child on is what it had to be told."""
+    before that first record too: what was known when the agency took the child on is what it had to be told.
+
+    `suspect` ({"tags", "keywords", "negations"}): a record of one of those tags whose words reach the level to
+    suspect neglect (neglect_not_escalated's `suspect_keywords`: "eating food from bins", "below the 2nd
+    centile") is an event for those tags: known only when that record reached the agency, not because the
+    agency had recorded the tag before ("weight loss, hunger" in its referral a month earlier).
+
+    `pending` ({"cues", "words"}, `pending_rows`): a record saying its information is still to come ("PNC/ViSOR
+    information to follow to CSC", "checks awaited") is an event (each of its tags), and it did not reach
+    another agency by itself, its link, its informed agencies or its own escalation (the strategy discussion it
+    records): only by a later record sending it (its agency's later row informing the agency, or a referral
+    escalation of it reaching social care) or the agency's record of receiving it (`names_sender`), by the
+    decision (`_delivered`). Column ``pending``: the concern row is such a record.
+
+    `meeting_escalations` (strategy_discussion): a meeting shares its participants' records among them. A
+    deciding agency that held one of these (held, exact-dated) from its window's start to the decision knew
+    what had reached any other agency holding one the same day, by the meeting's day: that agency's own
+    records and those sent to it (linked, informed, sent, received, an escalation on the record itself; not an
+    earlier record of a referrer that its later referral did not carry, `_with_meetings`)."""
     tl = ctx.timeline
     decisions = rows_of(ctx, decision_mask(ctx), ["_case", "_day", "_agency", "agency", "agency_kind", "_gcode"])
-    cols = ["d_index", "c_index", "tag", "known", "c_agency", "d_agency"]
+    cols = ["d_index", "c_index", "tag", "known", "c_agency", "d_agency", "pending"]
     if decisions.empty:
         return pd.DataFrame(columns=cols)
     # a decision several agencies recorded (a conference, each agency's record of it in one event group): what
@@ -333,6 +354,7 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
     if new_agency_days is not None:
         decisions = _with_first_record_windows(ctx, decisions, window_days, int(new_agency_days))
     decisions = _with_co_deciders(ctx, decisions)
+    decisions = _with_meetings(ctx, decisions, meeting_escalations)
     # a concern by the child's age alone (settings.age_bound_tags: sexual_activity) only at those ages
     # (`counted_concerns`): a 17-year-old's contraception visit is no concern an agency deciding had to know
     has, counted = _counted_tag_rows(ctx, tags)
@@ -345,8 +367,14 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
     pairs = pairs[before]
     if pairs.empty:
         return pd.DataFrame(columns=cols)
-    # 1. the deciding agency's own record (any of its rows in the window carrying the tag: see below)
-    same = pairs["e__agency"] == pairs["_agency"]
+    # a record whose information is still to come ("PNC/ViSOR information to follow"): see `pending` above
+    promising = pending_rows(ctx, **(pending or {}))
+    pend = promising[pairs["e_pos"].to_numpy(dtype="int64")]
+    own = pairs["_own"].to_numpy(dtype=bool)
+    meeting = pairs["_meeting"].to_numpy(dtype=bool)
+    # 1. the deciding agency's own record (any of its rows in the window carrying the tag: see below); a
+    # promise of its own is no information it gave another agency deciding with it (a conference, a meeting)
+    same = (pairs["e__agency"] == pairs["_agency"]) & ~pd.Series(pend & ~own, index=pairs.index)
     # 2. linked event: A's row's event group has a row of the deciding agency's. A group with one row
     # holds only A's row itself (linked exactly when A is the deciding agency); only the rows of groups
     # with several members need the (case, group, agency) look-up.
@@ -365,14 +393,18 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
     to_kind = pairs["agency_kind"].isin(list(referral_reaches_kinds)).to_numpy()
     referred = pd.Series(False, index=pairs.index)
     if to_kind.any():
+        # (a participant of a meeting holds, of a referrer's records, the one its referral was made on: the
+        # referral on the record's own day, `_with_meetings`)
+        deadline = pairs["_day"].where(~meeting, pairs["e__start"])
         probe = pd.DataFrame(
-            {"_case": pairs["_case"], "_agency": pairs["e__agency"], "anchor": pairs["e__start"], "deadline": pairs["_day"]}
+            {"_case": pairs["_case"], "_agency": pairs["e__agency"], "anchor": pairs["e__start"], "deadline": deadline}
         )[to_kind]
         # a strategy discussion / conference that did not take place ("Strategy discussion cancelled", its
         # escalation cell filled anyway) took nothing to social care (`held_escalations`)
         hit = first_response(ctx, probe, held_escalations(ctx, referral_escalations), same_agency=True)["timely"]
         referred[to_kind] = hit.to_numpy()
-    reached = same.to_numpy() | linked | told.to_numpy() | referred.to_numpy()
+    # a promise is not the information: its own link, informed agencies and escalation did not carry it
+    reached = same.to_numpy() | (~pend & (linked | told.to_numpy() | referred.to_numpy()))
     # 5. A's row records the information sent to it by the deciding agency (a receipt, a notification from it)
     if len(sender_cues) and (~reached).any():
         reached |= _sent_by_decider(ctx, pairs, ~reached, tuple(str(c) for c in sender_cues))
@@ -385,13 +417,16 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
     # service: was not brought"; `names_sender`)
     if len(event_tags) and len(sender_cues) and (~reached).any():
         reached |= _received_from(ctx, pairs, ~reached, tags, families, tuple(str(c) for c in sender_cues))
+    # 8. a promise is met by a later record sending it or the agency's record of receiving it (`_delivered`)
+    if pend.any() and (pend & ~reached).any():
+        reached |= _delivered(ctx, pairs, pend & ~reached, promising, referral_escalations, referral_reaches_kinds,
+                              tuple(str(c) for c in sender_cues))
     # what reached any agency at the decision reached the decision; then one row per (decision, concern row)
-    own = pairs["_own"].to_numpy(dtype=bool)
     if not own.all():
         key = pairs["t_index"].to_numpy(dtype="int64") * (len(tl) + 1) + pairs["e_pos"].to_numpy(dtype="int64")
         codes, _ = pd.factorize(key)
         reached = (np.bincount(codes, weights=reached, minlength=int(codes.max()) + 1) > 0)[codes]
-        pairs, reached = pairs[own], reached[own]
+        pairs, reached, pend = pairs[own], reached[own], pend[own]
 
     long = pd.DataFrame(
         {
@@ -403,6 +438,7 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
             "c_agency": pairs["e_agency"].to_numpy(),
             "d_agency": pairs["agency"].to_numpy(),
             "_case": pairs["_case"].to_numpy(),
+            "pending": pend,
         }
     )
     long = _explode_tags(long, tags)
@@ -412,10 +448,183 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
     known = long.loc[long["reached"], ["d_index", "family"]].drop_duplicates().assign(tag_known=True)
     long = long.merge(known, on=["d_index", "family"], how="left")
     long["known"] = long["tag_known"].fillna(False).astype(bool)
-    if len(event_tags):
-        event = long["tag"].isin([str(t) for t in event_tags]).to_numpy(dtype=bool)
+    # a record of its own (`suspect`: words to suspect neglect; `pending`: information still to come) is an
+    # event too: known when that record had reached the agency
+    event = long["tag"].isin([str(t) for t in event_tags]).to_numpy(dtype=bool) | long["pending"].to_numpy(dtype=bool)
+    if suspect and suspect.get("keywords") and suspect.get("tags"):
+        said = suspect_rows(ctx, **suspect)[long["c_index"].to_numpy(dtype="int64")]
+        event |= said & long["tag"].isin([str(t) for t in suspect["tags"]]).to_numpy(dtype=bool)
+    if event.any():
         long["known"] = np.where(event, long["reached"].to_numpy(dtype=bool), long["known"].to_numpy(dtype=bool))
     return long[cols].reset_index(drop=True)
+
+
+#: where a sentence of a row's text ends, for `promised` (its description and action are read as
+#: "description . action")
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+|\n+|\s+[-\u2013\u2014]+\s+")
+
+
+def promised(text: str, cues, words, vocab=None) -> str:
+    """The first sentence of `text` saying information is still to come: one of `cues` ("to follow",
+    "awaited", "will be sent") and one of `words` (information, checks, report) in one sentence ("PNC/ViSOR
+    information to follow to CSC"; not "Return home interview requested", "ABE interview to be arranged"),
+    stripped of its closing stop, else "". `vocab`: compiled, or None for the package vocabulary."""
+    cues, words = tuple(str(c) for c in cues or ()), tuple(str(w) for w in words or ())
+    if not text or not cues or not words:
+        return ""
+    v = _negating_vocab((), "") if vocab is None else vocab
+    for sentence in _SENTENCE_END.split(str(text)):
+        tokens = v.tokens(sentence)
+        if _phrases(cues).find(tokens) and _phrases(words).find(tokens):
+            return sentence.strip().rstrip(" .;").strip()
+    return ""
+
+
+def pending_rows(ctx: Context, cues=(), words=()) -> np.ndarray:
+    """Per timeline row: does its text say its information is still to come (`promised`)? Only rows with a
+    concern are read, each distinct (case vocabulary, description, action) once; kept in the context."""
+    key = ("pending rows", tuple(map(str, cues or ())), tuple(map(str, words or ())))
+    if key not in ctx.extra:
+        out = np.zeros(len(ctx.timeline), dtype=bool)
+        if cues and words:
+            pos = np.flatnonzero(ctx.timeline["concerns"].notna().to_numpy(dtype=bool))
+            pos = pos[_rows_matching(ctx, pos, list(map(str, cues)))] if len(pos) else pos
+            if len(pos):
+                out[pos] = read_row_texts(ctx, pos, lambda text, v: bool(promised(text, cues, words,
+                                                                                 _negating_vocab((), v))),
+                                          dtype=bool)
+        ctx.extra[key] = out
+    return ctx.extra[key]
+
+
+def promised_text(ctx: Context, positions, cues=(), words=()) -> list[str]:
+    """`promised` of the timeline rows at `positions` (their description and action, their case's vocabulary)."""
+    pos = np.asarray(positions, dtype="int64")
+    if not len(pos):
+        return []
+    return list(read_row_texts(ctx, pos, lambda text, v: promised(text, cues, words, _negating_vocab((), v))))
+
+
+def suspect_rows(ctx: Context, tags=(), keywords=(), negations=()) -> np.ndarray:
+    """Per timeline row: is it tagged one of `tags` and does its text mention one of `keywords` (not negated,
+    `negations` after them), as neglect_not_escalated reads its `suspect_keywords`? Kept in the context."""
+    key = ("suspect rows", tuple(map(str, tags or ())), tuple(map(str, keywords or ())),
+           tuple(map(str, negations or ())))
+    if key not in ctx.extra:
+        out = np.zeros(len(ctx.timeline), dtype=bool)
+        if tags and keywords:
+            out = text_mentions(ctx, ctx.tags(list(tags)).to_numpy(dtype=bool), list(keywords),
+                                tuple(map(str, negations or ()))).to_numpy(dtype=bool)
+        ctx.extra[key] = out
+    return ctx.extra[key]
+
+
+def _delivered(ctx: Context, pairs: pd.DataFrame, open_: np.ndarray, promising: np.ndarray, referral_escalations,
+               referral_reaches_kinds, cues: tuple) -> np.ndarray:
+    """Per pair of `pairs` (among `open_`, their concern row a promise: `pending_rows`): was the promised
+    information sent to the pair's agency, from the promise's day to the decision (its row; a meeting's day
+    for a meeting's participant), by a record that is no promise itself? A later row of the promising agency
+    whose informed agencies reach the agency, or (the agency of `referral_reaches_kinds`) that is a held
+    escalation of `referral_escalations`; or a row of the agency naming the promising agency as the sender
+    of what it records (`names_sender`, `cues`)."""
+    tl = ctx.timeline
+    out = np.zeros(len(pairs), dtype=bool)
+    at = np.flatnonzero(open_)
+    if not len(at):
+        return out
+    days = tl["_day"].to_numpy(dtype="datetime64[D]")
+    dated = ~np.isnat(days) & ~promising
+    c_pos = pairs["e_pos"].to_numpy(dtype="int64")[at]
+    probe = pd.DataFrame({"i": at, "_case": pairs["_case"].to_numpy()[at], "c_pos": c_pos,
+                          "c_gcode": tl["_gcode"].to_numpy()[c_pos],
+                          "d_pos": pairs["t_index"].to_numpy(dtype="int64")[at],
+                          "deadline": pairs["_day"].to_numpy(dtype="datetime64[D]")[at],
+                          "from_agency": pairs["e__agency"].to_numpy()[at], "to_agency": pairs["_agency"].to_numpy()[at],
+                          "to_name": pairs["agency"].astype(object).fillna("").to_numpy(dtype=object)[at],
+                          "to_kind": pairs["agency_kind"].astype(object).fillna("").to_numpy(dtype=object)[at]})
+
+    def candidates(mask, on):
+        rows = np.flatnonzero(mask & dated)
+        found = probe.merge(pd.DataFrame({"_case": tl["_case"].to_numpy()[rows], on: tl["_agency"].to_numpy()[rows],
+                                          "x_pos": rows}), on=["_case", on])
+        x = found["x_pos"].to_numpy(dtype="int64")
+        keep = ((days[x] >= days[found["c_pos"].to_numpy(dtype="int64")]) & (days[x] <= found["deadline"].to_numpy())
+                & (x <= found["d_pos"].to_numpy(dtype="int64"))
+                & (tl["_gcode"].to_numpy()[x] != found["c_gcode"].to_numpy()))
+        return found[keep]
+
+    # a later record of the promising agency sending it: informed agencies, or a referral reaching social care
+    informed = tl["informed_agencies"].notna().to_numpy(dtype=bool)
+    escalated = held_escalations(ctx, referral_escalations).to_numpy(dtype=bool)
+    sent = candidates(informed | escalated, "from_agency")
+    if not sent.empty:
+        x = sent["x_pos"].to_numpy(dtype="int64")
+        hit = _informed(pd.Series(tl["informed_agencies"].to_numpy()[x], dtype=object),
+                        pd.Series(sent["to_name"].to_numpy(), dtype=object),
+                        pd.Series(sent["to_kind"].to_numpy(), dtype=object))
+        hit |= escalated[x] & np.isin(sent["to_kind"].to_numpy(), list(map(str, referral_reaches_kinds or ())))
+        out[np.unique(sent["i"].to_numpy()[hit])] = True
+    # the agency's record of receiving it from the promising agency ("PNC information received from Westmere
+    # Police")
+    if cues and (open_ & ~out).any():
+        said_from = np.zeros(len(tl), dtype=bool)
+        rows = np.flatnonzero(dated)
+        said_from[rows[_rows_matching(ctx, rows, ["from"])]] = True
+        got = candidates(said_from, "to_agency")
+        got = got[~out[got["i"].to_numpy()]]
+        if not got.empty:
+            x = got["x_pos"].to_numpy(dtype="int64")
+            c = got["c_pos"].to_numpy(dtype="int64")
+            agency = tl["agency"].astype(object).fillna("").to_numpy(dtype=object)
+            kinds = tl["agency_kind"].astype(object).fillna("").to_numpy(dtype=object)
+            vocab = _negating_vocab((), "")
+            texts = read_row_texts(ctx, x, lambda text, v: text)
+            hit = np.array([names_sender(t, a, k, r, cues, vocab)
+                            for t, a, k, r in zip(texts, agency[c], kinds[c], kinds[x])], dtype=bool)
+            out[np.unique(got["i"].to_numpy()[hit])] = True
+    return out
+
+
+def _with_meetings(ctx: Context, decisions: pd.DataFrame, kinds) -> pd.DataFrame:
+    """`decisions` and, for each decision whose agency held a meeting (a held, exact-dated escalation of
+    `kinds`: a strategy discussion) from its window's start to the decision's row, a row per other agency
+    holding one in the same case the same day (its ``_agency``, agency and agency_kind; window up to the
+    meeting's day, ``_day`` the meeting's day) with ``_own`` False and ``_meeting`` True: what had reached a
+    participant by the meeting reached the deciding agency."""
+    tl = ctx.timeline
+    kinds = [str(k) for k in kinds or ()]
+    if not kinds:
+        return decisions
+    held = held_escalations(ctx, kinds).to_numpy(dtype=bool) & tl["_exact"].to_numpy(dtype=bool)
+    rows = np.flatnonzero(held)
+    if not len(rows):
+        return decisions
+    meetings = pd.DataFrame({"_case": tl["_case"].to_numpy()[rows], "m_day": tl["_day"].to_numpy()[rows],
+                             "_agency": tl["_agency"].to_numpy()[rows], "m_pos": rows})
+    own = decisions[decisions["_own"].to_numpy(dtype=bool)]
+    mine = pd.DataFrame({"t": own.index.to_numpy(), "_case": own["_case"].to_numpy(), "_agency": own["_agency"].to_numpy(),
+                         "lo": own["lo"].to_numpy(), "hi": own["hi"].to_numpy()}).merge(meetings, on=["_case", "_agency"])
+    mine = mine[(mine["m_day"] >= mine["lo"]) & (mine["m_day"] <= mine["hi"])
+                & (mine["m_pos"].to_numpy() <= mine["t"].to_numpy())]
+    if mine.empty:
+        return decisions
+    others = meetings.assign(agency=tl["agency"].to_numpy()[rows], agency_kind=tl["agency_kind"].to_numpy()[rows])
+    others = others.drop(columns="m_pos").drop_duplicates(["_case", "m_day", "_agency"])
+    ext = mine.drop(columns=["m_pos", "_agency"]).drop_duplicates(["t", "m_day"]).merge(
+        others, on=["_case", "m_day"])
+    deciding = own["_agency"][~own.index.duplicated()]
+    ext = ext[ext["_agency"].to_numpy() != deciding.reindex(ext["t"].to_numpy()).to_numpy()]
+    if ext.empty:
+        return decisions
+    base = decisions.loc[ext["t"].to_numpy()]
+    base = base[base["_own"].to_numpy(dtype=bool)]
+    base = base[~base.index.duplicated()].reindex(ext["t"].to_numpy())
+    extra = base.assign(_agency=ext["_agency"].to_numpy(), agency=ext["agency"].to_numpy(),
+                        agency_kind=ext["agency_kind"].to_numpy(), hi=ext["m_day"].to_numpy(),
+                        _day=ext["m_day"].to_numpy(), _own=False, _meeting=True)
+    for c in decisions.columns:
+        extra[c] = extra[c].astype(decisions[c].dtype)
+    return pd.concat([decisions, extra])
 
 
 def _with_first_record_windows(ctx: Context, decisions: pd.DataFrame, window_days: int,
@@ -444,7 +653,7 @@ def _with_co_deciders(ctx: Context, decisions: pd.DataFrame) -> pd.DataFrame:
     row per other agency (its ``_agency``, agency and agency_kind; the decision's index and other columns, its
     window included) with ``_own`` False."""
     tl = ctx.timeline
-    decisions = decisions.assign(_own=True)
+    decisions = decisions.assign(_own=True, _meeting=False)
     several = group_sizes(ctx)[decisions["_gcode"].to_numpy()] > 1
     if not several.any():
         return decisions
@@ -455,13 +664,15 @@ def _with_co_deciders(ctx: Context, decisions: pd.DataFrame) -> pd.DataFrame:
                            ).drop_duplicates(["_gcode", "_agency"])
     d = decisions[several]
     ext = pd.DataFrame({"t": d.index.to_numpy(), "own_agency": d["_agency"].to_numpy(),
-                        **{c: d[c].to_numpy() for c in d.columns if c not in ("_agency", "agency", "agency_kind", "_own")}}
+                        **{c: d[c].to_numpy() for c in d.columns
+                           if c not in ("_agency", "agency", "agency_kind", "_own", "_meeting")}}
                        ).merge(members, on="_gcode")
     ext = ext[ext["_agency"].to_numpy() != ext["own_agency"].to_numpy()]
     if ext.empty:
         return decisions
-    others = pd.DataFrame({c: ext[c].to_numpy() for c in decisions.columns if c != "_own"},
-                          index=pd.Index(ext["t"].to_numpy(), name=decisions.index.name)).assign(_own=False)
+    others = pd.DataFrame({c: ext[c].to_numpy() for c in decisions.columns if c not in ("_own", "_meeting")},
+                          index=pd.Index(ext["t"].to_numpy(), name=decisions.index.name)).assign(_own=False,
+                                                                                                _meeting=False)
     for c in decisions.columns:
         others[c] = others[c].astype(decisions[c].dtype)
     return pd.concat([decisions, others])
@@ -564,7 +775,8 @@ def _same_injury(ctx: Context, pairs: pd.DataFrame, open_: np.ndarray, injury_ta
 
 def event_knowledge(params: dict) -> dict:
     """`knowledge_pairs`' keyword arguments for the concerns that are events, from information_not_shared's
-    params (`event_tags`, `injury_tags`, `same_injury_days`)."""
+    params (`event_tags`, `injury_tags`, `same_injury_days`, the `suspect_*` words, the `pending_*` words),
+    and the meetings that share what their participants held (`meeting_escalations`)."""
     return {"event_tags": tuple(map(str, params.get("event_tags") or ())),
             "injury_tags": tuple(map(str, params.get("injury_tags") or ())),
             "same_injury_days": params.get("same_injury_days"),
@@ -572,7 +784,13 @@ def event_knowledge(params: dict) -> dict:
             "injury_episode": {"escalations": tuple(map(str, params.get("episode_escalations") or ())),
                                "escalation_window_days": params.get("episode_escalation_window_days"),
                                "meeting_types": tuple(map(str, params.get("episode_meeting_types") or ())),
-                               "window_days": params.get("episode_window_days")}}
+                               "window_days": params.get("episode_window_days")},
+            "suspect": {"tags": tuple(map(str, params.get("suspect_tags") or ())),
+                        "keywords": tuple(map(str, params.get("suspect_keywords") or ())),
+                        "negations": tuple(map(str, params.get("suspect_negations") or ()))},
+            "pending": {"cues": tuple(map(str, params.get("pending_cues") or ())),
+                        "words": tuple(map(str, params.get("pending_information_words") or ()))},
+            "meeting_escalations": tuple(map(str, params.get("meeting_escalations") or ()))}
 
 
 def _received_from(ctx: Context, pairs: pd.DataFrame, open_: np.ndarray, tags, families, cues: tuple) -> np.ndarray:

@@ -42,6 +42,9 @@ CHOICES = {
     "missing_tags": CONCERN_TAGS,
     "self_harm_tags": CONCERN_TAGS,
     "neglect_tags": CONCERN_TAGS,  # neglect_not_escalated (s19)
+    "suspect_tags": CONCERN_TAGS,  # information_not_shared (s20)
+    "meeting_escalations": ESCALATIONS,  # information_not_shared (s20)
+    "first_record_not_asked_kinds": AGENCY_KINDS,  # information_not_shared (s20)
     "injury_any_age_tags": CONCERN_TAGS,
     "trigger_not_contact_types": CONTACT_TYPES,
     "open_enquiry_escalations": ESCALATIONS,
@@ -276,7 +279,7 @@ def merge_rules(base: dict, override: dict, origin) -> dict:
             raise ConfigError(f"unknown rule id {rule_id!r} (known: {known})", file=origin)
         out["rules"][rule_id] = _merge_rule(base["rules"][rule_id], rule_override, rule_id, origin)
     out["files"] = list(base.get("files", [])) + [str(origin)]
-    return out
+    return _shared_params(out)
 
 
 def package_rules() -> dict:
@@ -288,7 +291,25 @@ def package_rules() -> dict:
         spec.setdefault("enabled", True)
         spec.setdefault("params", {})
         rules[rule_id] = spec
-    return {"settings": raw["settings"], "rules": rules, "files": ["review/data/rules.yml"]}
+    return _shared_params({"settings": raw["settings"], "rules": rules, "files": ["review/data/rules.yml"]})
+
+
+def _shared_params(rules: dict) -> dict:
+    """`rules` with each rule's `suspect_keywords_of` resolved: its suspect_keywords and suspect_negations are
+    those of the rule it names (information_not_shared reads neglect_not_escalated's words to suspect neglect:
+    one list, a case's override of it read by both). A name that is no rule is a `ConfigError`."""
+    for rule_id, spec in rules["rules"].items():
+        source = (spec.get("params") or {}).get("suspect_keywords_of")
+        if not source:
+            continue
+        params = spec["params"] = dict(spec["params"])
+        if source not in rules["rules"]:
+            raise ConfigError(f"rule {rule_id}: suspect_keywords_of names no rule ({source!r})",
+                              file=(rules.get("files") or ["rules.yml"])[-1])
+        other = rules["rules"][source].get("params") or {}
+        params["suspect_keywords"] = list(other.get("suspect_keywords") or [])
+        params["suspect_negations"] = list(other.get("suspect_negations") or [])
+    return rules
 
 
 def load_rules(case_dir: str | Path | None = None) -> dict:
