@@ -20,6 +20,7 @@ from . import (  # noqa: F401  (importing a rule module registers it)
     child_not_seen,
     closure_with_open_concerns,
     domestic_abuse_not_escalated,
+    enquiry_incomplete,
     exploitation_not_referred,
     information_not_shared,
     injury_not_escalated,
@@ -59,6 +60,7 @@ RULE_IDS = (
     "neglect_not_escalated",
     "withdrawn_with_concerns",
     "sexual_harm_not_referred",
+    "enquiry_incomplete",
 )
 
 FLAG_TABLE_COLUMNS = {**FLAG_COLUMNS, "case_id": "string"}

@@ -42,6 +42,12 @@ CHOICES = {
     "self_harm_tags": CONCERN_TAGS,
     "neglect_tags": CONCERN_TAGS,  # neglect_not_escalated (s19)
     "injury_any_age_tags": CONCERN_TAGS,
+    "abe_and_medical_tags": CONCERN_TAGS,  # enquiry_incomplete (s20)
+    "medical_only_tags": CONCERN_TAGS,
+    "no_health_severity": SEVERITIES,
+    "closure_severity": SEVERITIES,
+    "health_agency_kinds": AGENCY_KINDS,
+    "closure_agency_kinds": AGENCY_KINDS,
     "trigger_not_contact_types": CONTACT_TYPES,
     "open_enquiry_escalations": ESCALATIONS,
     "response_informed_kinds": AGENCY_KINDS,
