@@ -67,7 +67,8 @@ def test_the_fixture_exercises_most_rules(flags):
                                                    "repeat_referrals_closed",  # (s18: nor repeated referrals closed)
                                                    "neglect_not_escalated",  # (s19: nor neglect left unreferred)
                                                    "withdrawn_with_concerns",  # (s19: nor a child leaving a school)
-                                                   "sexual_harm_not_referred"}  # (s19: nor sexual harm unreferred)
+                                                   "sexual_harm_not_referred",  # (s19: nor sexual harm unreferred)
+                                                   "enquiry_incomplete"}  # (s20: nor an enquiry left incomplete)
 
 
 def test_identical_across_runs(timeline, flags):

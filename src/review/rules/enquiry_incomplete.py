@@ -215,9 +215,10 @@ def _closed_incomplete(ctx: Context, params: dict, strategy: np.ndarray, exact: 
         missing = " and ".join(m for m, on in (("no child protection medical", no_medical[i]),
                                                  ("no Achieving Best Evidence (visually recorded) or joint interview",
                                                   no_abe[i])) if on)
-        text = (f"{agency[pos]} closed on {fmt_date(pd.Series([tl['_day'].iloc[pos]])).iloc[0]} the enquiry about "
-                f"{what} begun on {fmt_date(pd.Series([tl['_day'].iloc[begun]])).iloc[0]} ({agency[begun]}) with "
-                f"{missing} recorded by any agency since the concern.")
+        closed_on, begun_on = tl["_day"].iloc[pos], tl["_day"].iloc[begun]
+        text = (f"{agency[pos]} closed on {fmt_date(pd.Series([closed_on])).iloc[0]} the enquiry about {what} begun "
+                f"on {fmt_date(pd.Series([begun_on])).iloc[0]} ({agency[begun]}, {(closed_on - begun_on).days} days "
+                f"before) with {missing} recorded by any agency since the concern.")
         if retracted[pos]:
             text += (" The closing record gives the child's retraction as its reason; a retraction is not on its"
                      " own a reason to end an enquiry.")
