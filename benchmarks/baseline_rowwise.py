@@ -1554,9 +1554,14 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if not closing[r["_pos"]]:
                 continue
             lo = r["_day"] - dt.timedelta(days=q["window_days"])
+            # a health service's closure weighs its own records over service_own_window_days (s20)
+            own_days = q.get("service_own_window_days")
+            own_lo = (r["_day"] - dt.timedelta(days=int(own_days))
+                      if own_days is not None and int(own_days) > int(q["window_days"]) and by_service(r) else lo)
             for c in tl:
                 own = c["_gcode"] == r["_gcode"]
-                if (c["_day"] is None or not counted_tags(c) or not (lo <= c["_day"] <= r["_day"])
+                start = own_lo if c.get("agency") == r.get("agency") else lo
+                if (c["_day"] is None or not counted_tags(c) or not (start <= c["_day"] <= r["_day"])
                         or (own and r["_gcode"] not in referral_events) or (not own and c["_pos"] >= r["_pos"])):
                     continue
                 # a closing row assesses only its own concerns, unless it records a multi-agency meeting held
