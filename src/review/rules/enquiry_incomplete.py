@@ -21,7 +21,9 @@ Two expectations, each its own flag (its variant):
   closure), with no child protection medical (`medical_keywords`, or a held cp_medical type / escalation) or no
   ABE / joint interview (`abe_keywords`) recorded by any agency in that span. Rows tagged one of
   `medical_only_tags` expect the medical alone. The flag says when the closing row gives the child's retraction
-  as its reason (`retraction_keywords`).
+  as its reason (`retraction_keywords`), and names the rows of the enquiry's agencies (`outstanding_agency_kinds`)
+  in the span recording something still awaited ("Police checks awaited", "information to follow":
+  `outstanding_keywords`).
 """
 from __future__ import annotations
 
@@ -202,6 +204,12 @@ def _closed_incomplete(ctx: Context, params: dict, strategy: np.ndarray, exact: 
     if not flagged.any():
         return None
     retracted = text_mentions(ctx, closing, params.get("retraction_keywords") or ()).to_numpy(dtype=bool)
+    # what the enquiry's agencies recorded as still to come ("Police checks awaited", "information to follow")
+    outstanding = text_mentions(ctx, open_case & ctx.kinds(params.get("outstanding_agency_kinds") or ()).to_numpy(dtype=bool),
+                                params.get("outstanding_keywords") or ()).to_numpy(dtype=bool)
+    pending = _sorted_rows(ctx, outstanding)
+    pend_a, pend_b = _between(pending, tcase, lo, hi)
+    dates = fmt_date(tl["_day"]).to_numpy()
     ids = tl["event_id"].astype(str).to_numpy()
     agency = tl["agency"].astype(str).to_numpy()
     rows = []
@@ -210,7 +218,8 @@ def _closed_incomplete(ctx: Context, params: dict, strategy: np.ndarray, exact: 
         begun = int(pairs.loc[pos])
         concern_pos = np.concatenate([abe_rows[0][abe_a[i]:abe_b[i]], med_rows[0][med_a[i]:med_b[i]]])
         concern_pos = np.unique(concern_pos)
-        evidence = [ids[pos]] + [ids[p] for p in sorted({begun, *concern_pos.tolist()}) if p != pos]
+        waiting = [int(p) for p in pending[0][pend_a[i]:pend_b[i]] if p != pos]
+        evidence = [ids[pos]] + [ids[p] for p in sorted({begun, *concern_pos.tolist(), *waiting}) if p != pos]
         what = ("sexual abuse" if wants_abe[i] else "a physical injury")
         missing = " and ".join(m for m, on in (("no child protection medical", no_medical[i]),
                                                  ("no Achieving Best Evidence (visually recorded) or joint interview",
@@ -219,6 +228,9 @@ def _closed_incomplete(ctx: Context, params: dict, strategy: np.ndarray, exact: 
         text = (f"{agency[pos]} closed on {fmt_date(pd.Series([closed_on])).iloc[0]} the enquiry about {what} begun "
                 f"on {fmt_date(pd.Series([begun_on])).iloc[0]} ({agency[begun]}, {(closed_on - begun_on).days} days "
                 f"before) with {missing} recorded by any agency since the concern.")
+        if waiting:
+            text += (" Recorded as still awaited or to follow before the closure: "
+                     + "; ".join(f"{dates[p]} ({agency[p]})" for p in waiting) + ".")
         if retracted[pos]:
             text += (" The closing record gives the child's retraction as its reason; a retraction is not on its"
                      " own a reason to end an enquiry.")
@@ -232,7 +244,7 @@ def _closed_incomplete(ctx: Context, params: dict, strategy: np.ndarray, exact: 
             "actual_action_event_id": "",
             "actual_action_date": pd.NaT,
             "delay_days": pd.NA,
-            "agencies": "; ".join(sorted({agency[p] for p in [pos, begun, *concern_pos.tolist()]})),
+            "agencies": "; ".join(sorted({agency[p] for p in [pos, begun, *concern_pos.tolist(), *waiting]})),
             "variant": "closed_without_medical_or_abe",
             "severity": params.get("closure_severity") or "high",
             "explanation": text,

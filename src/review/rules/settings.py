@@ -48,6 +48,7 @@ CHOICES = {
     "closure_severity": SEVERITIES,
     "health_agency_kinds": AGENCY_KINDS,
     "closure_agency_kinds": AGENCY_KINDS,
+    "outstanding_agency_kinds": AGENCY_KINDS,
     "trigger_not_contact_types": CONTACT_TYPES,
     "open_enquiry_escalations": ESCALATIONS,
     "response_informed_kinds": AGENCY_KINDS,
