@@ -60,6 +60,7 @@ from review.rules.neglect_not_escalated import findings_only  # a text read as n
 from review.rules.base import informed_reach_kinds  # does one informed-agencies cell name an agency of some kinds
 from review.rules.knowledge import names_sender  # does one text record information sent by one agency
 from review.rules.knowledge import promised  # one text's sentence saying its information is still to come
+from review.rules.enquiry_incomplete import health_missing_from_list  # an attendee list without health (one text)
 from review.rules.knowledge import decides  # one text's decision words not in a victim's-choice sentence
 from review.rules.self_harm_not_referred import case_reporters, reported_child_self_harm  # "Mum says she self-harmed"
 from review.rules.cp_file_not_transferred import file_sent_day  # the day one row's text dates the CP file's sending on
@@ -722,7 +723,7 @@ def _same_injury_episodes(tl: list[dict], q: dict, settings: dict, esc_held) -> 
 
 
 def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
-    """The eleven rules over one case's timeline, each a loop over the rows with a scan per trigger."""
+    """The rules over one case's timeline, each a loop over the rows with a scan per trigger."""
     p = {rule_id: spec.get("params", {}) for rule_id, spec in rules["rules"].items() if spec.get("enabled", True)}
     settings = rules["settings"]
     tl = timeline
@@ -1644,9 +1645,14 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if not closing[r["_pos"]]:
                 continue
             lo = r["_day"] - dt.timedelta(days=q["window_days"])
+            # a health service's closure weighs its own records over service_own_window_days (s20)
+            own_days = q.get("service_own_window_days")
+            own_lo = (r["_day"] - dt.timedelta(days=int(own_days))
+                      if own_days is not None and int(own_days) > int(q["window_days"]) and by_service(r) else lo)
             for c in tl:
                 own = c["_gcode"] == r["_gcode"]
-                if (c["_day"] is None or not counted_tags(c) or not (lo <= c["_day"] <= r["_day"])
+                start = own_lo if c.get("agency") == r.get("agency") else lo
+                if (c["_day"] is None or not counted_tags(c) or not (start <= c["_day"] <= r["_day"])
                         or (own and r["_gcode"] not in referral_events) or (not own and c["_pos"] >= r["_pos"])):
                     continue
                 # a closing row assesses only its own concerns, unless it records a multi-agency meeting held
@@ -2316,6 +2322,69 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             flags.append(_flag("cp_file_not_transferred", r, r["_day"],
                                _capped(action, r["_day"], q.get("response_max_days"), death), variant="not_received",
                                cut=_cut(death, r["_day"], q.get("response_max_days"))))
+
+    # enquiry_incomplete (s20) -------------------------------------------------------------------------------
+    if "enquiry_incomplete" in p:
+        q = p["enquiry_incomplete"]
+
+        def text_of(x):
+            return _text(x.get("description")) + " . " + _text(x.get("action"))
+
+        def is_held_strategy(x):
+            return x["_exact"] and (esc_held(x, ["strategy_discussion"]) or _held(x, ["strategy_discussion"]))
+
+        # a strategy discussion recorded with health absent, or an attendee list without health, unless a health
+        # agency recorded the day's strategy discussion itself
+        health_days = {x["_day"] for x in tl if is_held_strategy(x)
+                       and x.get("agency_kind") in (q.get("health_agency_kinds") or ())}
+        days_done = set()
+        for r in tl:
+            if not is_held_strategy(r) or r["_day"] in days_done:
+                continue
+            text = text_of(r)
+            if not (_mentioned(text, q.get("health_absent_keywords") or (), ())
+                    or health_missing_from_list(text, q.get("attendee_list_cues") or (), q.get("health_attendee_words") or ())):
+                continue
+            days_done.add(r["_day"])
+            if r["_day"] not in health_days:
+                flags.append(_flag("enquiry_incomplete", r, r["_day"], None, variant="no_health_at_strategy"))
+
+        # social care's first closure after a strategy discussion / s47 enquiry about sexual abuse (or an injury),
+        # with no CP medical or ABE interview recorded by any agency since the concern
+        abe_tags, med_tags = list(q.get("abe_and_medical_tags") or ()), list(q.get("medical_only_tags") or ())
+        done_neg = tuple(q.get("done_negations") or ())
+
+        def closes(x):
+            if not x["_exact"] or x.get("agency_kind") not in (q.get("closure_agency_kinds") or ["social care"]):
+                return False
+            return (_held(x, ["case_closure"]) or _closed_in_action(x, settings) or _mentioned(
+                text_of(x), q["closure_keywords"], tuple(q.get("closure_negations") or ()),
+                tuple(q.get("closure_other_agency_words") or ())))
+
+        starts, start_days = [], set()
+        for r in tl:
+            if r["_exact"] and r["_day"] not in start_days and (
+                    is_held_strategy(r) or esc_held(r, ["s47_enquiry"]) or _held(r, ["s47_enquiry"])):
+                start_days.add(r["_day"])
+                starts.append(r)
+        ended = {}  # closure event id -> (closure row, the earliest enquiry start it ends)
+        for r in starts:
+            closure = _first(tl, r["_day"], closes)
+            if closure is None or closure["_day"] > r["_day"] + dt.timedelta(days=int(q["enquiry_window_days"])):
+                continue
+            if closure["event_id"] not in ended or r["_day"] < ended[closure["event_id"]][1]["_day"]:
+                ended[closure["event_id"]] = (closure, r)
+        for closure, r in ended.values():
+            lo = r["_day"] - dt.timedelta(days=int(q["concern_lookback_days"]))
+            span = [x for x in tl if x["_day"] is not None and lo <= x["_day"] <= closure["_day"]]
+            wants_abe = any(tag_in(x, abe_tags) for x in span)
+            wants_medical = wants_abe or any(tag_in(x, med_tags) for x in span)
+            medical = any(esc_held(x, ["cp_medical"]) or _held(x, ["cp_medical"])
+                          or _mentioned(text_of(x), q["medical_keywords"], done_neg) for x in span)
+            abe = any(_mentioned(text_of(x), q["abe_keywords"], done_neg) for x in span)
+            if (wants_medical and not medical) or (wants_abe and not abe):
+                flags.append(_flag("enquiry_incomplete", closure, closure["_day"], None,
+                                   variant="closed_without_medical_or_abe"))
 
     # one flag per flag id, like the package; none triggered, or due, after the child's death
     out, ids = [], set()

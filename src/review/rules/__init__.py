@@ -21,6 +21,7 @@ from . import (  # noqa: F401  (importing a rule module registers it)
     closure_with_open_concerns,
     cp_file_not_transferred,
     domestic_abuse_not_escalated,
+    enquiry_incomplete,
     exploitation_not_referred,
     information_not_shared,
     injury_not_escalated,
@@ -61,6 +62,7 @@ RULE_IDS = (
     "withdrawn_with_concerns",
     "sexual_harm_not_referred",
     "cp_file_not_transferred",
+    "enquiry_incomplete",
 )
 
 FLAG_TABLE_COLUMNS = {**FLAG_COLUMNS, "case_id": "string"}

@@ -54,7 +54,7 @@ from .base import (
 
 
 #: the timeline columns the rule reads from its rows (selected before the rows are)
-_COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "_dob", "agency", "age_display", "_age_days"]
+_COLUMNS = ["event_id", "case_id", "_case", "_agency", "_gcode", "_day", "_dob", "agency", "age_display", "_age_days"]
 
 
 @register("closure_with_open_concerns")
@@ -75,14 +75,32 @@ def closure_with_open_concerns(ctx: Context, params: dict) -> pd.DataFrame:
     if closures.empty:
         return closures
     closures["lo"] = closures["_day"] - params["window_days"] * DAY
+    # a health service closing its own case weighs the concerns it recorded itself over a longer window (s20,
+    # QA7: school nursing's "Case closed" 84 days after its own weight-loss / hunger record)
+    own_days = params.get("service_own_window_days")
+    service_rows = by_service[closures.index.to_numpy()]
+    own_window = own_days is not None and int(own_days) > int(params["window_days"]) and service_rows.any()
     # rows with any concern: a look-up on the distinct values; a young person's sexual activity from 16 is none
     # (settings.age_bound_tags: `counted_concerns`)
     codes, uniques = counted_concerns(ctx)
     any_concern = np.append(uniques != "", False)[codes]
-    concerns = rows_of(ctx, any_concern, ["_case", "_start", "_end", "_exact", "_gcode", "agency", "event_id", "date_precision"])
+    concerns = rows_of(ctx, any_concern, ["_case", "_agency", "_start", "_end", "_exact", "_gcode", "agency", "event_id",
+                                          "date_precision"])
     concerns = concerns.assign(pos=concerns.index,
                                concerns=pd.array(uniques[codes[np.flatnonzero(any_concern)]], dtype="string"))
     pairs = window_pairs(ctx, closures[["_case", "lo", "_day", "_gcode"]], concerns, "lo", "_day")
+    pairs["older"] = False
+    if own_window:
+        # the service's own records in its longer window (same agency of the case), beyond the common window
+        by = closures.loc[service_rows, ["_case", "_agency", "_day", "_gcode"]]
+        by["lo"] = by["_day"] - int(own_days) * DAY
+        own_pairs = window_pairs(ctx, by[["_case", "_agency", "lo", "_day", "_gcode"]], concerns, "lo", "_day",
+                                 keys=("_case", "_agency")).drop(columns=["_agency"])
+        own_pairs["lo"] = closures.loc[own_pairs["t_index"].to_numpy(), "lo"].to_numpy()
+        own_pairs["older"] = True
+        pairs = pd.concat([pairs, own_pairs[pairs.columns]], ignore_index=True)
+        # a record in both windows is the common window's
+        pairs = pairs[~pairs.duplicated(["t_index", "e_pos"], keep="first")].reset_index(drop=True)
     before = np.where(pairs["e__exact"], pairs["e_pos"] < pairs["t_index"], pairs["e__end"] < pairs["_day"])
     # the closing event's own concerns count when it records the referral it closes (a referral closed the day
     # it came in: `referral_events`); another closure's words are its account of what it closes on
@@ -114,9 +132,7 @@ def closure_with_open_concerns(ctx: Context, params: dict) -> pd.DataFrame:
     if pairs.empty:
         return pd.DataFrame()
     t = closures.loc[pairs["t_index"].unique()]
-    tags = pairs["e_concerns"].str.split("; ").explode()
-    tags = joined(tags, pairs.loc[tags.index, "t_index"]).reindex(t.index)
-    agencies = joined(pairs["e_agency"], pairs["t_index"]).reindex(t.index)
+    all_agencies = joined(pairs["e_agency"], pairs["t_index"]).reindex(t.index)
     evidence = joined(pairs["e_event_id"], pairs["t_index"]).reindex(t.index)
     n = pairs.groupby("t_index")["e_event_id"].nunique().reindex(t.index)
     # a health service's closure: its own wording and expected action
@@ -134,14 +150,40 @@ def closure_with_open_concerns(ctx: Context, params: dict) -> pd.DataFrame:
         "actual_action_event_id": "",
         "actual_action_date": pd.NaT,
         "delay_days": pd.NA,
-        "agencies": ["; ".join(sorted({*a.split("; "), b})) for a, b in zip(agencies, t["agency"].astype(str))],
+        "agencies": ["; ".join(sorted({*a.split("; "), b})) for a, b in zip(all_agencies, t["agency"].astype(str))],
         "explanation": (
             t["agency"] + closed_text + fmt_date(t["_day"]) + " (child aged " + fmt_age(t)
-            + ") although " + fmt_tags(tags, young_people(ctx, t["_day"], t["_dob"])) + " had been recorded by " + agencies + " in the previous "
-            + str(params["window_days"]) + " days (" + n.astype(int).astype(str) + " record"
+            + ") although " + _recorded_by(ctx, t, pairs, params) + " (" + n.astype(int).astype(str) + " record"
             + np.where(n == 1, "", "s") + ") with no assessment since."
         ),
     }, index=t.index)
+
+
+def _recorded_by(ctx: Context, t: pd.DataFrame, pairs: pd.DataFrame, params: dict) -> pd.Series:
+    """What was recorded before each closure of `t`, by whom and when: "<concerns> had been recorded by <agencies>
+    in the previous 30 days"; for a service's closure with its own records older than that
+    (`service_own_window_days`), "..., and <concerns> by <the service> itself in the previous 180 days" (or that
+    alone when no other record falls in the 30 days)."""
+    young = young_people(ctx, t["_day"], t["_dob"])
+
+    def said(rows):  # (concerns, agencies) per closure of t, "" where it has none of `rows`
+        tags = rows["e_concerns"].str.split("; ").explode()
+        tags = joined(tags, rows.loc[tags.index, "t_index"]).reindex(t.index)
+        return (fmt_tags(tags.fillna(""), young).where(tags.notna(), ""),
+                joined(rows["e_agency"], rows["t_index"]).reindex(t.index))
+
+    older = pairs["older"].to_numpy(dtype=bool)
+    tags, agencies = said(pairs[~older])
+    common = tags + " had been recorded by " + agencies.fillna("") + " in the previous " + str(params["window_days"]) + " days"
+    if not older.any():
+        return common
+    own_tags, _ = said(pairs[older])
+    by_itself = (" by " + t["agency"].astype(str) + " itself in the previous " + str(params.get("service_own_window_days"))
+                 + " days")
+    has_common, has_own = agencies.notna().to_numpy(), (own_tags != "").to_numpy()
+    text = np.where(has_own, np.where(has_common, common + ", and " + own_tags + by_itself,
+                                      own_tags + " had been recorded" + by_itself), common)
+    return pd.Series(text, index=t.index)
 
 
 #: the expected action of a closure (a health service's: rules.yml's service_expected_action)

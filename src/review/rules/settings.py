@@ -46,6 +46,13 @@ CHOICES = {
     "meeting_escalations": ESCALATIONS,  # information_not_shared (s20)
     "first_record_not_asked_kinds": AGENCY_KINDS,  # information_not_shared (s20)
     "injury_any_age_tags": CONCERN_TAGS,
+    "abe_and_medical_tags": CONCERN_TAGS,  # enquiry_incomplete (s20)
+    "medical_only_tags": CONCERN_TAGS,
+    "no_health_severity": SEVERITIES,
+    "closure_severity": SEVERITIES,
+    "health_agency_kinds": AGENCY_KINDS,
+    "closure_agency_kinds": AGENCY_KINDS,
+    "outstanding_agency_kinds": AGENCY_KINDS,
     "trigger_not_contact_types": CONTACT_TYPES,
     "open_enquiry_escalations": ESCALATIONS,
     "open_assessment_contact_types": CONTACT_TYPES,  # neglect_not_escalated (s20)
