@@ -1917,8 +1917,28 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                                tuple(settings.get("receipt_negations") or ()))))
 
         counted = [x for x in episodes if not received(x)]
-        repeated = {id(x) for x in counted
-                    if sum(1 for y in counted if x["_day"] - window <= y["_day"] <= x["_day"]) >= q["repeat_min_episodes"]}
+        # (s20) one self-harm episode's records: each counted record joins the latest earlier counted one of the
+        # case within episode_link_days whose method agrees (both name one in common, or either none);
+        # review.rules.self_harm_not_referred.self_harm_episodes
+        methods = {id(x): frozenset(
+            k for k, words in (q.get("episode_methods") or {}).items()
+            if words and _mentioned(_text(x.get("description")) + " . " + _text(x.get("action")), list(words), ()))
+            for x in counted}
+        start = {id(x): x for x in episodes}  # each record's episode's first record
+        link = q.get("episode_link_days")
+        for i, x in enumerate(counted):
+            if link is None or int(link) < 0:
+                break
+            for y in reversed(counted[:i]):
+                if y["_day"] < x["_day"] - dt.timedelta(days=int(link)):
+                    break
+                if y["_day"] <= x["_day"] and (methods[id(x)] & methods[id(y)] or not methods[id(x)]
+                                               or not methods[id(y)]):
+                    start[id(x)] = start[id(y)]
+                    break
+        opening = [x for x in counted if start[id(x)] is x]
+        repeated = {id(x) for x in opening
+                    if sum(1 for y in opening if x["_day"] - window <= y["_day"] <= x["_day"]) >= q["repeat_min_episodes"]}
         mental = dict(q, escalations=[], response_contact_types=[], response_keywords=q["mental_health_keywords"],
                       response_agency_names=q.get("mental_health_agencies") or [],
                       response_agency_declines=q.get("mental_health_agency_declines") or [],
@@ -1931,16 +1951,17 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             presentation = r.get("contact_type") in (q.get("presentation_contact_types") or [])
             days = q["presentation_within_days"] if presentation else q["within_days"]
             deadline = r["_day"] + dt.timedelta(days=int(days))
-            action = first_answer(r["_day"], mental)
+            began = start[id(r)]["_day"]  # a response from the episode's first record on answers
+            action = first_answer(began, mental)
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 flag = _flag("self_harm_not_referred", r, deadline, action, "mental_health",
                              cut=_cut(death, r["_day"], q.get("response_max_days")))
-                flag["severity"] = "high" if presentation or id(r) in repeated else "medium"
+                flag["severity"] = "high" if presentation or id(start[id(r)]) in repeated else "medium"
                 flags.append(flag)
             if id(r) in repeated:
                 deadline = r["_day"] + dt.timedelta(days=int(q["repeat_within_days"]))
-                action = first_answer(r["_day"], social)
+                action = first_answer(began, social)
                 if action is None or action["_day"] > deadline:
                     action = _capped(action, r["_day"], q.get("response_max_days"), death)
                     flag = _flag("self_harm_not_referred", r, deadline, action, "repeated",
