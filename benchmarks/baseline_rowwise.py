@@ -1609,12 +1609,20 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if guard is not None and guard["_day"] <= closure["_day"]:
                 continue
             kept.append((r, closure))
+        previous = None  # the previous flagged referral and its first response (however late)
         for r, closure in kept:
             lo = r["_day"] - dt.timedelta(days=int(q["window_days"]))
             n = sum(1 for k, _ in kept if lo <= k["_day"] <= r["_day"] and k["_pos"] <= r["_pos"])
             if n < int(q["min_referrals"]):
                 continue
             action = _first(tl, r["_day"], is_escalated)
+            # (s20) one flag per unanswered pattern: a referral continuing the previous flagged one's (in its
+            # window, no response before its day) is one more of that flag's (review.rules.repeated_injury_or_ae._chains)
+            continues = previous is not None and lo <= previous[0]["_day"] and (
+                previous[1] is None or previous[1]["_day"] > r["_day"])
+            previous = (r, action)
+            if continues:
+                continue
             flags.append(_flag("repeat_referrals_closed", r, closure["_day"], _capped(action, r["_day"], None, death),
                                cut=death))
 
