@@ -1662,6 +1662,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             action = first_answer(r["_day"], q)
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
+                # (s20) a late notification is the setting's own or social care's receipt of one: another
+                # agency's record informing social care is none
+                if action is not None and setting_key(action) != setting_key(r) and not receipt(action):
+                    action = None
                 flags.append(_flag("withdrawn_with_concerns", r, deadline, action,
                                    cut=_cut(death, r["_day"], q.get("response_max_days"))))
 
