@@ -471,7 +471,19 @@ def _first_per_group(rows):
     return out
 
 
-def _injury_episodes(rows: list[dict], q: dict, earlier=None) -> dict:
+def _row_period(x: dict) -> tuple:
+    """(first day, last day) of a dated row's period (review.rules.base._period_bounds): its day, month, season,
+    year, or day +/- APPROXIMATE_SPAN_DAYS."""
+    day, precision = x["_day"], _text(x.get("date_precision"))
+    if precision == "approximate":
+        return day - dt.timedelta(days=APPROXIMATE_SPAN_DAYS), day + dt.timedelta(days=APPROXIMATE_SPAN_DAYS)
+    if precision in ("month", "season", "year"):
+        first = dt.date(day.year, 1, 1) if precision == "year" else dt.date(day.year, day.month, 1)
+        return first, _add_months(first, {"year": 12, "season": 3}.get(precision, 1)) - dt.timedelta(days=1)
+    return day, day
+
+
+def _injury_episodes(rows: list[dict], q: dict, earlier=None, settings: dict | None = None) -> dict:
     """The injury episode of each event group of `rows` (injury rows, timeline order), as
     review.rules.repeated_injury_or_ae.injury_episodes: groups joined when exact-dated on the same day
     with a shared injury tag (neither correspondence nor a meeting), a correspondence group joined to the
@@ -485,6 +497,7 @@ def _injury_episodes(rows: list[dict], q: dict, earlier=None) -> dict:
         node = nodes.setdefault(r["_gcode"], {"first": r, "tags": set(), "written": True, "meeting": False,
                                               "n": len(nodes)})
         node["tags"] |= tags & set(r["_tags"])
+        node.setdefault("rows", []).append(r)
         # a meeting that did not take place ("ICPC cancelled") is read as any other record
         held = _held(r, meetings)
         node["written"] = node["written"] and (r.get("contact_type") in letters or held)
@@ -547,6 +560,45 @@ def _injury_episodes(rows: list[dict], q: dict, earlier=None) -> dict:
             found = earlier(a["first"])
             if found is not None and found["_gcode"] in by_code:
                 union(a, by_code[found["_gcode"]])
+    # (s20) one injury recorded again (review.rules.episodes.same_injury): a later group naming no new injury, its
+    # tags among the earlier exact group's, both naming a body region and sharing one; exact and 0..
+    # same_injury_window_days after it, or (partial_followups) a period wholly within followup_window_days after
+    # it naming a follow-up. The latest such earlier group
+    window, partial = q.get("same_injury_window_days"), bool(q.get("partial_followups"))
+    if settings is not None and (window is not None or partial):
+        s = settings.get("injury_episodes") or {}
+        args = reading_args(s, _package_vocab())
+        follow = dt.timedelta(days=int(s.get("followup_window_days", 0) or 0))
+        for x in nodes:
+            readings = [text_reading(f"{_text(r.get('description'))} . {_text(r.get('action'))}", *args) for r in x["rows"]]
+            x["sites"] = 0
+            for reading in readings:
+                x["sites"] |= reading[2]
+            x["new"] = any(reading[1] for reading in readings)
+            x["followup"] = any(reading[0] or reading[4] for reading in readings)
+        for a in nodes:
+            f = a["first"]
+            if not a["tags"] or not a["sites"] or a["new"]:
+                continue
+            if f["_exact"] and window is not None:
+                lo, hi = f["_day"] - dt.timedelta(days=int(window)), f["_day"]
+            elif not f["_exact"] and partial and a["followup"] and f["_day"] is not None:
+                start, end = _row_period(f)
+                lo, hi = end - follow, start
+            else:
+                continue
+            best = None
+            for b in nodes:
+                g = b["first"]
+                if (b is a or not g["_exact"] or not b["tags"] or not b["sites"] or not a["tags"] <= b["tags"]
+                        or not (a["sites"] & b["sites"]) or not (lo <= g["_day"] <= hi)):
+                    continue
+                if f["_exact"] and not (g["_day"] < f["_day"] or (g["_day"] == f["_day"] and b["n"] < a["n"])):
+                    continue
+                if best is None or (g["_day"], b["n"]) > (best["first"]["_day"], best["n"]):
+                    best = b
+            if best is not None:
+                union(a, best)
     return {x["first"]["_gcode"]: root(x)["n"] for x in nodes}
 
 
@@ -989,7 +1041,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             events = _first_per_group(rows)
             nodes = _injury_nodes(tl, q["injury_tags"], settings, receipt if receipts else None, referral, any_receipt)
             episode = _injury_episodes(rows, q, lambda r: _earlier_injury(tl, r, q["injury_tags"], settings, esc_held,
-                                                                          nodes=nodes)) \
+                                                                          nodes=nodes), settings) \
                 if variant == "injury" else {e["_gcode"]: e["_gcode"] for e in events}
             opening, seen_episodes = set(), set()  # each episode's first event: where the episode is counted
             for e in events:
