@@ -1988,11 +1988,15 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             k for k, words in (q.get("episode_methods") or {}).items()
             if words and _mentioned(_text(x.get("description")) + " . " + _text(x.get("action")), list(words), ()))
             for x in counted}
+        fresh = {id(x) for x in counted if q.get("episode_new_words") and _mentioned(
+            _text(x.get("description")) + " . " + _text(x.get("action")), list(q["episode_new_words"]), ())}
         start = {id(x): x for x in episodes}  # each record's episode's first record
         link = q.get("episode_link_days")
         for i, x in enumerate(counted):
             if link is None or int(link) < 0:
                 break
+            if id(x) in fresh:  # a new act ("cut her arms again last night"): an episode of its own
+                continue
             for y in reversed(counted[:i]):
                 if y["_day"] < x["_day"] - dt.timedelta(days=int(link)):
                     break

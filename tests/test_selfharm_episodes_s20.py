@@ -121,3 +121,13 @@ def test_records_within_the_window_count_once(days):
     second = (pd.Timestamp("2023-11-04") + pd.Timedelta(days=days)).date().isoformat()
     rows = [LEAH[0], {**LEAH[1], "date": second}]
     assert both(rows) == ([], [])
+
+
+def test_a_record_of_a_new_act_is_an_episode_of_its_own():
+    # five days after the GP's record of the cutting, "cut her arms again last night": a new act, repeated
+    rows = [LEAH[1], row("2023-11-15", GP, "Seen in clinic: cut her arms again last night.", "Safety plan.")]
+    package, base = both(rows)
+    assert ("C1-e002", "repeated", "") in package and package == base
+    # a follow-up "seen again" is no new act
+    rows = [LEAH[1], row("2023-11-15", GP, "Seen again re the cuts to her forearms, healing.", "Safety plan.")]
+    assert both(rows) == ([], [])

@@ -237,9 +237,10 @@ def self_harm_episodes(ctx: Context, episodes: pd.DataFrame, counted: np.ndarray
     the first record of its self-harm episode (s20). A counted record (`counted`: not a receipt of another
     agency's referral) is a later record of the episode of the latest earlier counted record of its case dated
     at most `episode_link_days` before it whose method agrees (the methods each names, `episode_methods` words
-    in its description or action, not negated: both name one in common, or either names none): the school's
-    "cuts seen on her forearms" and the GP's "cutting forearms for 3 months" six days later are one episode;
-    an overdose three days after cutting is another. Chains join: each record to the latest such one."""
+    in its description or action, not negated: both name one in common, or either names none) and that names
+    no new act (`episode_new_words`: "cut her arms again last night"): the school's "cuts seen on her forearms"
+    and the GP's "cutting forearms for 3 months" six days later are one episode; an overdose three days after
+    cutting is another. Chains join: each record to the latest such one."""
     n = len(episodes)
     out = np.arange(n)
     link_days = params.get("episode_link_days")
@@ -252,6 +253,9 @@ def self_harm_episodes(ctx: Context, episodes: pd.DataFrame, counted: np.ndarray
     for i, words in enumerate((params.get("episode_methods") or {}).values()):
         if words:
             methods |= text_mentions(ctx, mask, list(words)).to_numpy(dtype=bool)[pos].astype("int64") << i
+    # a record of a new act ("cut her arms again last night") begins an episode of its own
+    fresh = text_mentions(ctx, mask, list(params.get("episode_new_words") or ())).to_numpy(dtype=bool)[pos] \
+        if params.get("episode_new_words") else np.zeros(n, dtype=bool)
     case = episodes["_case"].to_numpy().astype("int64")
     day = day_numbers(episodes["_day"])
     keep = np.flatnonzero(np.asarray(counted, dtype=bool))
@@ -266,7 +270,7 @@ def self_harm_episodes(ctx: Context, episodes: pd.DataFrame, counted: np.ndarray
     counts = np.maximum(hi - lo, 0)
     r = np.repeat(keep, counts)
     e = order[np.repeat(lo, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))]
-    agree = ((methods[r] & methods[e]) != 0) | (methods[r] == 0) | (methods[e] == 0)
+    agree = (((methods[r] & methods[e]) != 0) | (methods[r] == 0) | (methods[e] == 0)) & ~fresh[r]
     r, e = r[agree], e[agree]
     if not len(r):
         return out
