@@ -475,7 +475,19 @@ def _first_per_group(rows):
     return out
 
 
-def _injury_episodes(rows: list[dict], q: dict, earlier=None) -> dict:
+def _row_period(x: dict) -> tuple:
+    """(first day, last day) of a dated row's period (review.rules.base._period_bounds): its day, month, season,
+    year, or day +/- APPROXIMATE_SPAN_DAYS."""
+    day, precision = x["_day"], _text(x.get("date_precision"))
+    if precision == "approximate":
+        return day - dt.timedelta(days=APPROXIMATE_SPAN_DAYS), day + dt.timedelta(days=APPROXIMATE_SPAN_DAYS)
+    if precision in ("month", "season", "year"):
+        first = dt.date(day.year, 1, 1) if precision == "year" else dt.date(day.year, day.month, 1)
+        return first, _add_months(first, {"year": 12, "season": 3}.get(precision, 1)) - dt.timedelta(days=1)
+    return day, day
+
+
+def _injury_episodes(rows: list[dict], q: dict, earlier=None, settings: dict | None = None) -> dict:
     """The injury episode of each event group of `rows` (injury rows, timeline order), as
     review.rules.repeated_injury_or_ae.injury_episodes: groups joined when exact-dated on the same day
     with a shared injury tag (neither correspondence nor a meeting), a correspondence group joined to the
@@ -489,6 +501,7 @@ def _injury_episodes(rows: list[dict], q: dict, earlier=None) -> dict:
         node = nodes.setdefault(r["_gcode"], {"first": r, "tags": set(), "written": True, "meeting": False,
                                               "n": len(nodes)})
         node["tags"] |= tags & set(r["_tags"])
+        node.setdefault("rows", []).append(r)
         # a meeting that did not take place ("ICPC cancelled") is read as any other record
         held = _held(r, meetings)
         node["written"] = node["written"] and (r.get("contact_type") in letters or held)
@@ -551,6 +564,45 @@ def _injury_episodes(rows: list[dict], q: dict, earlier=None) -> dict:
             found = earlier(a["first"])
             if found is not None and found["_gcode"] in by_code:
                 union(a, by_code[found["_gcode"]])
+    # (s20) one injury recorded again (review.rules.episodes.same_injury): a later group naming no new injury, its
+    # tags among the earlier exact group's, both naming a body region and sharing one; exact and 0..
+    # same_injury_window_days after it, or (partial_followups) a period wholly within followup_window_days after
+    # it naming a follow-up. The latest such earlier group
+    window, partial = q.get("same_injury_window_days"), bool(q.get("partial_followups"))
+    if settings is not None and (window is not None or partial):
+        s = settings.get("injury_episodes") or {}
+        args = reading_args(s, _package_vocab())
+        follow = dt.timedelta(days=int(s.get("followup_window_days", 0) or 0))
+        for x in nodes:
+            readings = [text_reading(f"{_text(r.get('description'))} . {_text(r.get('action'))}", *args) for r in x["rows"]]
+            x["sites"] = 0
+            for reading in readings:
+                x["sites"] |= reading[2]
+            x["new"] = any(reading[1] for reading in readings)
+            x["followup"] = any(reading[0] or reading[4] for reading in readings)
+        for a in nodes:
+            f = a["first"]
+            if not a["tags"] or not a["sites"] or a["new"]:
+                continue
+            if f["_exact"] and window is not None:
+                lo, hi = f["_day"] - dt.timedelta(days=int(window)), f["_day"]
+            elif not f["_exact"] and partial and a["followup"] and f["_day"] is not None:
+                start, end = _row_period(f)
+                lo, hi = end - follow, start
+            else:
+                continue
+            best = None
+            for b in nodes:
+                g = b["first"]
+                if (b is a or not g["_exact"] or not b["tags"] or not b["sites"] or not a["tags"] <= b["tags"]
+                        or not (a["sites"] & b["sites"]) or not (lo <= g["_day"] <= hi)):
+                    continue
+                if f["_exact"] and not (g["_day"] < f["_day"] or (g["_day"] == f["_day"] and b["n"] < a["n"])):
+                    continue
+                if best is None or (g["_day"], b["n"]) > (best["first"]["_day"], best["n"]):
+                    best = b
+            if best is not None:
+                union(a, best)
     return {x["first"]["_gcode"]: root(x)["n"] for x in nodes}
 
 
@@ -1023,7 +1075,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             events = _first_per_group(rows)
             nodes = _injury_nodes(tl, q["injury_tags"], settings, receipt if receipts else None, referral, any_receipt)
             episode = _injury_episodes(rows, q, lambda r: _earlier_injury(tl, r, q["injury_tags"], settings, esc_held,
-                                                                          nodes=nodes)) \
+                                                                          nodes=nodes), settings) \
                 if variant == "injury" else {e["_gcode"]: e["_gcode"] for e in events}
             opening, seen_episodes = set(), set()  # each episode's first event: where the episode is counted
             for e in events:
@@ -1706,12 +1758,20 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if guard is not None and guard["_day"] <= closure["_day"]:
                 continue
             kept.append((r, closure))
+        previous = None  # the previous flagged referral and its first response (however late)
         for r, closure in kept:
             lo = r["_day"] - dt.timedelta(days=int(q["window_days"]))
             n = sum(1 for k, _ in kept if lo <= k["_day"] <= r["_day"] and k["_pos"] <= r["_pos"])
             if n < int(q["min_referrals"]):
                 continue
             action = _first(tl, r["_day"], is_escalated)
+            # (s20) one flag per unanswered pattern: a referral continuing the previous flagged one's (in its
+            # window, no response before its day) is one more of that flag's (review.rules.repeated_injury_or_ae._chains)
+            continues = previous is not None and lo <= previous[0]["_day"] and (
+                previous[1] is None or previous[1]["_day"] > r["_day"])
+            previous = (r, action)
+            if continues:
+                continue
             flags.append(_flag("repeat_referrals_closed", r, closure["_day"], _capped(action, r["_day"], None, death),
                                cut=death))
 
@@ -1751,6 +1811,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             action = first_answer(r["_day"], q)
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
+                # (s20) a late notification is the setting's own or social care's receipt of one: another
+                # agency's record informing social care is none
+                if action is not None and setting_key(action) != setting_key(r) and not receipt(action):
+                    action = None
                 flags.append(_flag("withdrawn_with_concerns", r, deadline, action,
                                    cut=_cut(death, r["_day"], q.get("response_max_days"))))
 
@@ -2014,8 +2078,32 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                                tuple(settings.get("receipt_negations") or ()))))
 
         counted = [x for x in episodes if not received(x)]
-        repeated = {id(x) for x in counted
-                    if sum(1 for y in counted if x["_day"] - window <= y["_day"] <= x["_day"]) >= q["repeat_min_episodes"]}
+        # (s20) one self-harm episode's records: each counted record joins the latest earlier counted one of the
+        # case within episode_link_days whose method agrees (both name one in common, or either none);
+        # review.rules.self_harm_not_referred.self_harm_episodes
+        methods = {id(x): frozenset(
+            k for k, words in (q.get("episode_methods") or {}).items()
+            if words and _mentioned(_text(x.get("description")) + " . " + _text(x.get("action")), list(words), ()))
+            for x in counted}
+        fresh = {id(x) for x in counted if q.get("episode_new_words") and _mentioned(
+            _text(x.get("description")) + " . " + _text(x.get("action")), list(q["episode_new_words"]), ())}
+        start = {id(x): x for x in episodes}  # each record's episode's first record
+        link = q.get("episode_link_days")
+        for i, x in enumerate(counted):
+            if link is None or int(link) < 0:
+                break
+            if id(x) in fresh:  # a new act ("cut her arms again last night"): an episode of its own
+                continue
+            for y in reversed(counted[:i]):
+                if y["_day"] < x["_day"] - dt.timedelta(days=int(link)):
+                    break
+                if y["_day"] <= x["_day"] and (methods[id(x)] & methods[id(y)] or not methods[id(x)]
+                                               or not methods[id(y)]):
+                    start[id(x)] = start[id(y)]
+                    break
+        opening = [x for x in counted if start[id(x)] is x]
+        repeated = {id(x) for x in opening
+                    if sum(1 for y in opening if x["_day"] - window <= y["_day"] <= x["_day"]) >= q["repeat_min_episodes"]}
         mental = dict(q, escalations=[], response_contact_types=[], response_keywords=q["mental_health_keywords"],
                       response_agency_names=q.get("mental_health_agencies") or [],
                       response_agency_declines=q.get("mental_health_agency_declines") or [],
@@ -2028,16 +2116,17 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             presentation = r.get("contact_type") in (q.get("presentation_contact_types") or [])
             days = q["presentation_within_days"] if presentation else q["within_days"]
             deadline = r["_day"] + dt.timedelta(days=int(days))
-            action = first_answer(r["_day"], mental)
+            began = start[id(r)]["_day"]  # a response from the episode's first record on answers
+            action = first_answer(began, mental)
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 flag = _flag("self_harm_not_referred", r, deadline, action, "mental_health",
                              cut=_cut(death, r["_day"], q.get("response_max_days")))
-                flag["severity"] = "high" if presentation or id(r) in repeated else "medium"
+                flag["severity"] = "high" if presentation or id(start[id(r)]) in repeated else "medium"
                 flags.append(flag)
             if id(r) in repeated:
                 deadline = r["_day"] + dt.timedelta(days=int(q["repeat_within_days"]))
-                action = first_answer(r["_day"], social)
+                action = first_answer(began, social)
                 if action is None or action["_day"] > deadline:
                     action = _capped(action, r["_day"], q.get("response_max_days"), death)
                     flag = _flag("self_harm_not_referred", r, deadline, action, "repeated",

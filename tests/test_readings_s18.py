@@ -226,6 +226,9 @@ def test_the_receipt_switch_can_be_turned_off():
 
     rules = copy.deepcopy(RULES)
     rules["rules"][SELF_HARM]["params"]["receipts_not_repeat_episodes"] = False
+    # (s20) and the episode linking, which now also reads the GP's record and CAMHS's of the same cutting five
+    # days on as one episode (tests/test_selfharm_episodes_s20.py)
+    rules["rules"][SELF_HARM]["params"]["episode_link_days"] = None
     flags = detect(make_timeline(_gp_then_camhs("GP referral: 14F, superficial cutting of forearms.")), None, rules,
                    only=[SELF_HARM])
     assert _variants(flags) == ["mental_health", "repeated"]  # the reading before s18

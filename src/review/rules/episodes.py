@@ -647,3 +647,78 @@ def earlier_injury(ctx: Context, triggers: pd.DataFrame, injury_tags, *, escalat
     out[rows_at[r[last]]] = g["first"][p[last]]
     same_site[rows_at[r[last]]] = near[last]
     return result()
+
+
+def same_injury(ctx: Context, rows: pd.DataFrame, group: np.ndarray, first: np.ndarray, injury_tags,
+                params: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(later, earlier): pairs of event groups of `rows` (injury rows in timeline order, `group` their group
+    numbers, `first` each group's first row in `rows`) that are one injury recorded again (s20,
+    repeated_injury_or_ae's count): the later group names no new injury (`new_injury_cues`), every injury tag of
+    it is one of the earlier's, both name a body region and share one (vocab.yml `body_regions`, as
+    `text_reading` reads them), the earlier is dated to the day, and
+      * the later is dated to the day, 0..`same_injury_window_days` days after it (the health visitor's "small
+        bruise below left eye" and the grandmother's photographs of the black eye the next day); or
+      * with `partial_followups`, the later is dated to a period only (a month: a scanned note) lying wholly
+        within `followup_window_days` (settings.injury_episodes) after it and names a follow-up (a
+        `followup_cues` or `same_site_cues` word: "small burn on her hand ..., already healing" in March after
+        the aunt's report of the burn to her hand on 25 February).
+    The latest such earlier group per later group. Each distinct (text pair, vocabulary) read once."""
+    from ..sightings import _raw_vocab
+    from .base import day_numbers
+
+    empty = (np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64"))
+    window = params.get("same_injury_window_days")
+    partial = bool(params.get("partial_followups"))
+    n = len(first)
+    if n < 2 or (window is None and not partial):
+        return empty
+    settings = _settings(ctx)
+    at_rows = rows.index.to_numpy(dtype="int64")
+    inverse, first_of_pair, d, a, vn, keys = _vocab_pairs(ctx, at_rows)
+    args = [reading_args(settings, _raw_vocab(str(k))) for k in keys]
+    readings = [text_reading(t, *args[vn[i]]) for t, i in zip(_row_texts(ctx, d, a, first_of_pair), first_of_pair)]
+    new = np.array([r[1] for r in readings], dtype=bool)[inverse]
+    sites = np.array([r[2] for r in readings], dtype="int64")[inverse]
+    cue = np.array([r[0] or r[4] for r in readings], dtype=bool)[inverse]
+    tags = np.zeros(len(at_rows), dtype="int64")
+    for i, tag in enumerate(injury_tags):
+        tags |= ctx.tags([tag]).to_numpy(dtype=bool)[at_rows].astype("int64") << i
+    g_tags, g_sites = np.zeros(n, dtype="int64"), np.zeros(n, dtype="int64")
+    np.bitwise_or.at(g_tags, group, tags)
+    np.bitwise_or.at(g_sites, group, sites)
+    g_new = np.bincount(group, weights=new, minlength=n) > 0
+    g_cue = np.bincount(group, weights=cue, minlength=n) > 0
+    case = rows["_case"].to_numpy(dtype="int64")[first]
+    exact = rows["_exact"].to_numpy(dtype=bool)[first]
+    day = day_numbers(rows["_day"].to_numpy()[first])
+    start = day_numbers(rows["_start"].to_numpy()[first])
+    end = day_numbers(rows["_end"].to_numpy()[first])
+    follow = int(settings.get("followup_window_days", 0) or 0)
+    # the later groups that may be a record again, and the days their earlier one may fall on
+    ok = (g_tags != 0) & (g_sites != 0) & ~g_new
+    same_day = ok & exact if window is not None else np.zeros(n, dtype=bool)
+    later_partial = ok & ~exact & g_cue if partial else np.zeros(n, dtype=bool)
+    b = np.flatnonzero(same_day | later_partial)
+    if not len(b):
+        return empty
+    lo = np.where(exact[b], day[b] - (int(window) if window is not None else 0), end[b] - follow)
+    hi = np.where(exact[b], day[b], start[b])
+    # candidate earlier groups: the exact ones with an injury and a body region, in (case, day, group) order
+    cand = np.flatnonzero(exact & (g_tags != 0) & (g_sites != 0))
+    big = np.int64(1) << np.int64(32)
+    order = cand[np.lexsort((cand, day[cand], case[cand]))]
+    key = case[order] * big + day[order]
+    lo_i = np.searchsorted(key, case[b] * big + lo, side="left")
+    hi_i = np.searchsorted(key, case[b] * big + hi, side="right")
+    counts = np.maximum(hi_i - lo_i, 0)
+    later = np.repeat(b, counts)
+    earlier = order[np.repeat(lo_i, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))]
+    keep = (earlier != later) & ((g_tags[later] & ~g_tags[earlier]) == 0) & ((g_sites[later] & g_sites[earlier]) != 0)
+    # an exact later group: the earlier before it (the same day: before it in the timeline)
+    keep &= ~exact[later] | (day[earlier] < day[later]) | ((day[earlier] == day[later]) & (earlier < later))
+    later, earlier = later[keep], earlier[keep]
+    if not len(later):
+        return empty
+    # the latest earlier group per later group: pairs are in (later, earlier's order) order
+    last = np.r_[later[1:] != later[:-1], True]
+    return later[last], earlier[last]

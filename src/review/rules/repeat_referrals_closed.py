@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .repeated_injury_or_ae import _chains
 from .base import (
     DAY,
     Context,
@@ -129,10 +130,30 @@ def repeat_referrals_closed(ctx: Context, params: dict) -> pd.DataFrame:
     pairs = pairs[(pairs["e_pos"].to_numpy() <= pairs["t_index"].to_numpy())]
     n = pairs.groupby("t_index").size()
     t = q.loc[n.index[n.to_numpy() >= minimum]]
+    first_n = n.reindex(t.index)  # each flagged referral's count when it was closed
     if t.empty:
         return pd.DataFrame()
     pairs = pairs[pairs["t_index"].isin(t.index).to_numpy()]
-    n = n.reindex(t.index).astype(int)
+
+    t = t.assign(anchor=t["_day"], deadline=t["_closure_day"], lo=t["_day"] - window * DAY)
+    # the strategy discussion (or enquiry, or conference) that came after the closure, if any
+    response = first_response(ctx, t, pd.Series(escalated, index=tl.index))
+    # (s20) one flag per unanswered pattern, as repeated_injury_or_ae raises (`_chains`): a closed referral that
+    # continues the pattern of the case's previous flagged one (in its window, no strategy discussion or enquiry
+    # between them) is one more of it, not a flag of its own. The flag is the pattern's first flagged referral
+    # (its id, its closure's deadline and its response: none came before the later ones), listing every
+    # referral and closure of the pattern, with one count
+    chain = _chains(t.assign(_next_day=response["action_date"].to_numpy(dtype="datetime64[ns]")))
+    head_mask = ~chain.duplicated(keep="first").to_numpy(dtype=bool)
+    by = chain[head_mask]
+    last = t.assign(_chain=chain.to_numpy())[~chain.duplicated(keep="last").to_numpy(dtype=bool)].set_index("_chain")
+    members = chain.value_counts().reindex(by.to_numpy()).to_numpy()
+    p_chain = pd.Series(chain.reindex(pairs["t_index"]).to_numpy(), index=pairs.index)
+    pairs = pairs.assign(_chain=p_chain.to_numpy()).drop_duplicates(["_chain", "e_pos"])
+    t, response = t[head_mask], response[head_mask]
+    heads = pd.Series(t.index, index=by.to_numpy())  # chain -> its flag's trigger
+    pairs = pairs.assign(t_index=heads.reindex(pairs["_chain"].to_numpy()).to_numpy())
+    n = pairs.groupby("t_index").size().reindex(t.index).astype(int)
     # the referrals' days in date order (few rows: the flagged referrals' windows)
     ordered = pairs.sort_values(["t_index", "e_pos"], kind="mergesort")
     days = pd.Series(fmt_date(ordered["e__day"]).to_numpy(dtype=object), index=ordered["t_index"].to_numpy()
@@ -140,10 +161,11 @@ def repeat_referrals_closed(ctx: Context, params: dict) -> pd.DataFrame:
     evidence = joined(pd.concat([pairs["e_event_id"], pairs["e__closure_id"]]),
                       pd.concat([pairs["t_index"], pairs["t_index"]])).reindex(t.index)
     public = pairs.groupby("t_index")["e_public"].sum().reindex(t.index).astype(int)
+    n_first = pd.Series(first_n.reindex(t.index).to_numpy(), index=t.index).astype(int)
+    latest_day = pd.Series(last["_day"].reindex(by.to_numpy()).to_numpy(), index=t.index)
+    latest_closure = pd.Series(last["_closure_day"].reindex(by.to_numpy()).to_numpy(), index=t.index)
+    members = pd.Series(members, index=t.index).astype(int)
 
-    t = t.assign(anchor=t["_day"], deadline=t["_closure_day"])
-    # the strategy discussion (or enquiry, or conference) that came after the closure, if any
-    response = first_response(ctx, t, pd.Series(escalated, index=tl.index))
     r, none_text = censor_at_death(ctx, t, response, "; none is recorded.", "no strategy discussion is recorded",
                                    "the closure")
     out = deadline_rows(t, r, "strategy discussion (and the child seen alone) before closing a repeat referral")
@@ -153,11 +175,21 @@ def repeat_referrals_closed(ctx: Context, params: dict) -> pd.DataFrame:
         young = (t["_day"] < t["_dob"] + pd.DateOffset(months=int(months))).fillna(False).to_numpy(dtype=bool)
         out["severity"] = np.where(young, "high", None)
     from_public = np.where(public > 0, "; " + public.astype(str) + " from family or the public", "")
+    merged = (members > 1).to_numpy(dtype=bool)
+    more = members - 1
+    continued = pd.Series(np.where(
+        merged,
+        ": " + n_first.astype(str) + " by this closure, when the pattern was complete, and " + more.astype(str)
+        + " more since with none in between (the latest, the referral of " + fmt_date(latest_day)
+        + ", closed on " + fmt_date(latest_closure) + ")",
+        ""), index=t.index)
     out["explanation"] = (
         t["agency"] + " closed the referral of " + fmt_date(t["_day"]) + " on " + fmt_date(t["_closure_day"])
         + " (child aged " + fmt_age(t) + ") with no strategy discussion, section 47 enquiry or the child seen alone: "
-        + n.astype(str) + " referrals about the child within " + str(window) + " days were each so closed ("
-        + days + from_public + ")"
+        + n.astype(str) + " referrals about the child" + pd.Series(np.where(
+            merged, ", each within " + str(window) + " days of one before it,", " within " + str(window) + " days"),
+            index=t.index)
+        + " were each so closed (" + days + from_public + ")" + continued
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "a strategy discussion",
                        action_when(ctx, r["action_pos"], t.index), none_text)
     )

@@ -40,7 +40,7 @@ from .base import (
     unlinked_outcome_text,
     window_pairs,
 )
-from .episodes import earlier_injury
+from .episodes import earlier_injury, same_injury
 
 #: the timeline columns `_pattern` reads from its rows (selected before the rows are)
 _COLUMNS = ["event_id", "case_id", "_case", "_agency", "_gcode", "_day", "_start", "_end", "_exact", "date_precision", "_shown"]
@@ -159,6 +159,11 @@ def injury_episodes(ctx: Context, rows: pd.DataFrame, params: dict) -> np.ndarra
         ok = target >= 0
         lefts.append(followups[ok])
         rights.append(target[ok])
+    # (s20) one injury recorded again by another agency a day or two on, or a follow-up dated to a month only
+    # (`episodes.same_injury`: the black eye the health visitor saw and the grandmother photographed the next day)
+    later, before = same_injury(ctx, rows, group, first, params["injury_tags"], params)
+    lefts.append(later)
+    rights.append(before)
     return connected_components(n, np.concatenate(lefts), np.concatenate(rights))[group]
 
 

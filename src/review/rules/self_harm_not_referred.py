@@ -232,6 +232,57 @@ def repeated_episodes(episodes: pd.DataFrame, minimum: int, window: int) -> np.n
     return count >= int(minimum)
 
 
+def self_harm_episodes(ctx: Context, episodes: pd.DataFrame, counted: np.ndarray, params: dict) -> np.ndarray:
+    """Per record of `episodes` (first rows of event groups, in timeline order): the position in `episodes` of
+    the first record of its self-harm episode (s20). A counted record (`counted`: not a receipt of another
+    agency's referral) is a later record of the episode of the latest earlier counted record of its case dated
+    at most `episode_link_days` before it whose method agrees (the methods each names, `episode_methods` words
+    in its description or action, not negated: both name one in common, or either names none) and that names
+    no new act (`episode_new_words`: "cut her arms again last night"): the school's "cuts seen on her forearms"
+    and the GP's "cutting forearms for 3 months" six days later are one episode; an overdose three days after
+    cutting is another. Chains join: each record to the latest such one."""
+    n = len(episodes)
+    out = np.arange(n)
+    link_days = params.get("episode_link_days")
+    if n < 2 or link_days is None or int(link_days) < 0:
+        return out
+    pos = episodes.index.to_numpy(dtype="int64")
+    mask = np.zeros(len(ctx.timeline), dtype=bool)
+    mask[pos] = True
+    methods = np.zeros(n, dtype="int64")
+    for i, words in enumerate((params.get("episode_methods") or {}).values()):
+        if words:
+            methods |= text_mentions(ctx, mask, list(words)).to_numpy(dtype=bool)[pos].astype("int64") << i
+    # a record of a new act ("cut her arms again last night") begins an episode of its own
+    fresh = text_mentions(ctx, mask, list(params.get("episode_new_words") or ())).to_numpy(dtype=bool)[pos] \
+        if params.get("episode_new_words") else np.zeros(n, dtype=bool)
+    case = episodes["_case"].to_numpy().astype("int64")
+    day = day_numbers(episodes["_day"])
+    keep = np.flatnonzero(np.asarray(counted, dtype=bool))
+    # candidate earlier records: the counted ones of the same case within the link window (few per record)
+    order = keep[np.lexsort((keep, day[keep], case[keep]))]
+    key = case[order] * (np.int64(1) << np.int64(32)) + day[order]
+    t_key = case[keep] * (np.int64(1) << np.int64(32)) + day[keep]
+    rank = np.empty(n, dtype="int64")
+    rank[order] = np.arange(len(order))
+    lo = np.searchsorted(key, t_key - int(link_days), side="left")
+    hi = rank[keep]  # strictly before it in (case, day, timeline) order
+    counts = np.maximum(hi - lo, 0)
+    r = np.repeat(keep, counts)
+    e = order[np.repeat(lo, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))]
+    agree = (((methods[r] & methods[e]) != 0) | (methods[r] == 0) | (methods[e] == 0)) & ~fresh[r]
+    r, e = r[agree], e[agree]
+    if not len(r):
+        return out
+    # the latest earlier record per record: pairs come in (record, earlier order) order
+    last = np.r_[r[1:] != r[:-1], True]
+    from ..timeline import connected_components
+
+    label = connected_components(n, r[last], e[last])
+    # the component's smallest position is its first record (timeline order within a case)
+    return label
+
+
 def _days(n: int) -> str:
     return str(n) + " day" + ("s" if n != 1 else "")
 
@@ -279,13 +330,13 @@ def _declined_text(ctx: Context, late_t: pd.DataFrame, r: pd.DataFrame, declined
 
 def _unanswered(ctx: Context, episodes: pd.DataFrame, days: np.ndarray, response: dict, params: dict, *,
                 variant: str, severity: np.ndarray, what: np.ndarray, expected: str, missing: str,
-                next_record: str) -> pd.DataFrame | None:
+                next_record: str, anchors=None) -> pd.DataFrame | None:
     """The flags of `variant`: the `episodes` (aligned with `days`, `severity` and `what`, the episode's words in
     the explanation) with no response (`referral_response` with the `response` parameters) within their
     `days`; None when every episode was answered. A late response is `late_referral`'s (not one after the
     child's death, nor one beyond `response_max_days`)."""
     t = episodes.copy()
-    t["anchor"] = t["_day"]
+    t["anchor"] = t["_day"] if anchors is None else anchors
     t["deadline"] = t["_day"] + pd.to_timedelta(days, unit="D")
     found = referral_response(ctx, t, response)
     late = ~found["timely"].to_numpy(dtype=bool)
@@ -350,8 +401,14 @@ def self_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
         if params.get("receipts_not_repeat_episodes") else np.ones(len(episodes), dtype=bool)
     # (s18) a record of receiving another agency's referral of the self-harm ("GP referral: 14F, superficial
     # cutting ..." by CAMHS) is that agency's episode again, not one more: not counted, nor itself repeated
-    repeat[counted] = repeated_episodes(episodes[counted], params["repeat_min_episodes"],
-                                        int(params["repeat_window_days"]))
+    # (s20) records of one self-harm episode (`self_harm_episodes`: the school's and the GP's records of the same
+    # cutting days apart) count once, where the episode began; its later records are no repeat of it, and a
+    # response to it by any agency from its first record on answers each of its records
+    first = self_harm_episodes(ctx, episodes, counted, params)
+    opens = counted & (first == np.arange(len(episodes)))
+    repeat[opens] = repeated_episodes(episodes[opens], params["repeat_min_episodes"],
+                                      int(params["repeat_window_days"]))
+    episode_start = episodes["_day"].to_numpy()[first]
     presentation = episodes["contact_type"].isin(list(params.get("presentation_contact_types") or [])).to_numpy(dtype=bool)
     frames = []
 
@@ -369,15 +426,16 @@ def self_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
                   response_agency_not_assessed=params.get("mental_health_agency_not_assessed") or [],
                   keyword_referrals_dated=bool(params.get("mental_health_referrals_dated")))
     what = np.where(presentation, "a self-harm presentation to hospital", "self-harm")
-    what = np.where(repeat, pd.Series(what, index=episodes.index) + ", repeated ("
+    in_repeat = repeat[first]  # a later record of a repeated episode is of a repeated self-harm too
+    what = np.where(in_repeat, pd.Series(what, index=episodes.index) + ", repeated ("
                     + str(int(params["repeat_min_episodes"])) + " or more episodes within "
                     + str(int(params["repeat_window_days"])) + " days)", what)
     frames.append(_unanswered(
         ctx, episodes, days, mental, params, variant="mental_health",
-        severity=np.where(presentation | repeat, "high", "medium"), what=what,
+        severity=np.where(presentation | in_repeat, "high", "medium"), what=what,
         expected="a referral to CAMHS or a psychosocial (mental health) assessment",
         missing="no referral to CAMHS nor a psychosocial or mental health assessment",
-        next_record="the next such record by any agency"))
+        next_record="the next such record by any agency", anchors=episode_start))
 
     # 2. repeated self-harm: a referral to children's social care or early help (Working Together 2023)
     if repeat.any():
@@ -390,7 +448,7 @@ def self_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
                          dtype=object),
             expected="a referral to children's social care or early help (repeated self-harm)",
             missing="no referral to children's social care or early help",
-            next_record="the next such referral by any agency"))
+            next_record="the next such referral by any agency", anchors=episode_start[repeat]))
     frames = [f for f in frames if f is not None]
     if not frames:
         return episodes.iloc[:0]

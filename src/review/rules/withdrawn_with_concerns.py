@@ -33,6 +33,7 @@ from .base import (
     DAY,
     Context,
     action_when,
+    column_at,
     counted_concerns,
     deadline_rows,
     first_per_group,
@@ -42,6 +43,7 @@ from .base import (
     late_referral,
     missed_contacts,
     outcome_text,
+    referral_receipts,
     referral_response,
     register,
     rows_of,
@@ -96,10 +98,37 @@ def withdrawn_with_concerns(ctx: Context, params: dict) -> pd.DataFrame:
     if t.empty:
         return pd.DataFrame()
     r, none_text = late_referral(ctx, t, found, params)
+    # (s20) a late notification is the setting's own (or social care's record of receiving one): another
+    # agency's record informing social care weeks later (the police's welfare check "Result passed to MASH") is
+    # no notification of the child's leaving, and is named as such
+    late_pos = r["action_pos"].to_numpy(dtype="int64")
+    has = late_pos >= 0
+    safe = np.maximum(late_pos, 0)
+    others = has & (codes[safe] != t["_agency"].to_numpy(dtype="int64")) & ~referral_receipts(ctx)[safe]
+    if others.any():
+        other_agency = column_at(ctx, "agency", late_pos[others], t.index[others]).astype(object).fillna("").astype(str)
+        other_day = fmt_date(r["action_date"][others])
+        r = r.copy()
+        r.loc[others, "action_event_id"] = ""
+        r.loc[others, "action_date"] = pd.NaT
+        r.loc[others, "action_exact"] = False
+        r.loc[others, "action_pos"] = -1
+        none_text = pd.Series(none_text, index=t.index, dtype=object).to_numpy(dtype=object, copy=True)
+        cap = params.get("response_max_days")
+        none_text[others] = ("; none by " + t["agency"][others].astype(str) + " is recorded"
+                             + ("" if cap is None else " within " + str(int(cap)) + " days of "
+                                + fmt_date(t["_day"][others]))
+                             + " (the next record informing children's social care, " + other_agency + "'s of "
+                             + other_day.to_numpy(dtype=object) + ", is another agency's, not a notification of "
+                             "the child's leaving).").to_numpy(dtype=object)
     pairs = pairs[pairs["t_index"].isin(t.index)]
     # the setting's absences before the leaving (its missed contacts in the window): the attendance drop
-    # (by the day each gives: a register's week "c. 24 Feb" before a leaving on 2 Mar is one)
+    # (by the day each gives: a register's week "c. 24 Feb" before a leaving on 2 Mar is one; (s20) not one
+    # dated on the leaving's day or after it: the week of the withdrawal, "c. 2 Mar", is the leaving itself)
     absences = _pairs(ctx, t, missed_contacts(ctx).to_numpy(dtype=bool) & setting, codes, nominal=True)
+    if len(absences):
+        absences = absences[(absences["e__day"].to_numpy(dtype="datetime64[ns]")
+                             < t["_day"].reindex(absences["t_index"].to_numpy()).to_numpy(dtype="datetime64[ns]"))]
 
     tags = column_tags(pairs, c_codes, uniques, ignore).reindex(t.index).fillna("concerns")
     concern_dates = _dates(pairs).reindex(t.index)
