@@ -128,3 +128,27 @@ def test_the_timeline_reads_the_police_row_and_the_gp_consultation(tmp_path):
 ])
 def test_a_clinic_subject_is_read_with_its_negation(description, expected):
     assert _both("clinic_appointment", "", description, "") is expected
+
+
+# --- child_not_seen: a stretch ended by a sighting, with no agency holding the case ---------------------
+def test_a_stretch_no_agency_held_is_not_flagged_at_the_sighting_that_ended_it():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from test_child_not_seen_attribution_s18 import GP, HV, OPENED, baseline_of, flags_of, row
+
+    police = {"agency": "Redvale Police", "agency_kind": "police"}
+    # the police's concern alone kept the case open (the police see no child on a caseload): the GP's sighting on
+    # day 43 ended the stretch; no agency failed to see the child, and the GP that saw it is not blamed (QA7 Leah
+    # #7: was a flag at the GP's consultation naming the GP)
+    opened = row("2024-03-12", police, True, "Domestic incident, child present.", "police_callout",
+                 concerns="domestic_abuse")
+    rows = [opened, row("2024-04-24", GP, True, "8 week check. Lily seen.", "clinic_appointment")]
+    assert flags_of(rows).empty
+    assert baseline_of(rows) == []
+    # with the health visitor's concern (an agency holding the case) the stretch is still flagged, against it
+    rows = [OPENED, row("2024-04-24", GP, True, "8 week check. Lily seen.", "clinic_appointment")]
+    flags = flags_of(rows)
+    assert list(flags["agencies"]) == [HV["agency"]]
+    assert baseline_of(rows) == [("C1-e002", "open_concerns_seen_late")]
