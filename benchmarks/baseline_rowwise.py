@@ -1388,6 +1388,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             alive_clocks = set()  # clocks of gaps past the limit at a contact the child's death leaves
             starts = {}
             late = {}  # clock -> the first contact past the limit when it is a sighting by a non-holder
+            late_starts = {}  # clock -> the start of that contact's stretch
             for i, r in enumerate(tl):
                 if not on(r):
                     run_start = None
@@ -1412,6 +1413,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 if _seen(r) and not holder(r, variant):
                     if (r["_day"] - clock).days > max_days:
                         late.setdefault(clock, r)
+                        late_starts.setdefault(clock, run_start)
                     continue
                 if (r["_day"] - clock).days > max_days:
                     if case.get("date_of_death") is None or r["_day"] <= case["date_of_death"]:
@@ -1424,6 +1426,20 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             # a stretch past the limit with no unseen contact past it, ended by another agency's sighting: at the
             # sighting (the package's variant ..._seen_late), the agencies holding the case named in its text
             for clock, r in late.items():
+                # (s20) only against an agency holding the case when the limit passed: on a plan the plan's holder
+                # with a record from the stretch's start; with concerns open an agency that sees children whose
+                # concern kept the case open, within the concern window; none: no flag
+                deadline = clock + dt.timedelta(days=max_days)
+                if variant == "cp_plan":
+                    lo = late_starts[clock]
+                    holds = [x for x in tl if x["_day"] is not None and lo <= x["_day"] <= deadline
+                             and x.get("agency_kind") in (q.get("plan_holder_kinds") or ())]
+                else:
+                    lo = deadline - dt.timedelta(days=_concern_window(case))
+                    holds = [x for x in tl if x["_day"] is not None and lo <= x["_day"] <= deadline and carrier(x)
+                             and x.get("agency_kind") in (q.get("visit_agency_kinds") or ())]
+                if not holds:
+                    continue
                 if clock not in clocks:
                     action = _capped(_first(tl, clock + dt.timedelta(days=1), lambda x: _seen(x)), r["_day"], None, death)
                     flags.append(_flag("child_not_seen", r, clock + dt.timedelta(days=max_days), action,

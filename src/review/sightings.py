@@ -452,7 +452,7 @@ def _decide(contact_type: str, tags: set, text: str, may_cue: bool = True, may_r
 
 
 @functools.lru_cache(maxsize=64)
-def not_seen_report_words(key: str = "") -> tuple[tuple, frozenset, tuple]:
+def not_seen_report_words(key: str = "") -> tuple[tuple, tuple, tuple]:
     """(the child_not_seen concern keywords, sighting_not_seen_reporters, sighting_not_seen_durations) of the
     vocabulary `key`, normalised: `_not_seen_reported` reads a "not seen" with them."""
     from .vocab import normalise_text
@@ -463,42 +463,28 @@ def not_seen_report_words(key: str = "") -> tuple[tuple, frozenset, tuple]:
         return tuple(w for w in dict.fromkeys(normalise_text(str(v)) for v in values or ()) if w)
 
     return (words((raw.get("concerns") or {}).get(NOT_SEEN_TAG)),
-            frozenset(words(raw.get("sighting_not_seen_reporters"))), words(raw.get("sighting_not_seen_durations")))
+            words(raw.get("sighting_not_seen_reporters")), words(raw.get("sighting_not_seen_durations")))
 
 
 def _not_seen_reported(text: str, key: str = "") -> bool:
     """Is every "not seen" the text holds (the child_not_seen concern keywords) someone else's report or a past
     time, not this contact's own failure to see the child (s19)? A mention followed by a time
     (`sighting_not_seen_durations`: "not seen for months", "not seen since March", "not seen for 3 weeks") or
-    after a reporter in its sentence (`sighting_not_seen_reporters`: "Call from neighbour: boy not seen",
-    "Caller reports child not seen"; a label's colon does not end the sentence). Then the row's child_not_seen tag
-    says nothing of this contact: its own words are read ("Officers attended. Jordan found in bedroom" is a
-    sighting). A text with no such mention: False."""
+    after a reporter in its sentence (`sighting_not_seen_reporters`, the people whose report it is: "Call from
+    neighbour: boy not seen", "Caller reports child not seen"; a label's colon does not end the sentence; no verb
+    of speech, s20: "Mother said Kai was asleep upstairs: child not seen" is the visit's own). Then the row's
+    child_not_seen tag says nothing of this contact: its own words are read ("Officers attended. Jordan found in
+    bedroom" is a sighting). A text with no such mention: False. The decision `review.vocab.tag_concerns` takes
+    too (`review.vocab.not_seen_mentions_reported`): ingest tags no such row child_not_seen."""
     from .rules.base import _negating_vocab, _phrases
+
+    from .vocab import not_seen_mentions_reported
 
     keywords, reporters, durations = not_seen_report_words(key)
     if not keywords:
         return False
     tokens = _negating_vocab((), key).tokens(text)
-    mentions = _phrases(keywords).find(tokens)
-    if not mentions:
-        return False
-    after_words = [d.split() for d in durations]
-
-    def reported(start: int, end: int) -> bool:
-        rest = tokens[end:end + 4]
-        if len(rest) >= 2 and rest[0] == "for" and rest[1][:1].isdigit():  # "not seen for 3 weeks"
-            return True
-        if any(rest[:len(w)] == w for w in after_words):
-            return True
-        i = start - 1
-        while i >= 0 and (tokens[i][0] != "|" or tokens[i] in ("|:", "|-")):
-            if tokens[i] in reporters:
-                return True
-            i -= 1
-        return False
-
-    return all(reported(start, end) for start, end, *_ in mentions)
+    return not_seen_mentions_reported(tokens, _phrases(keywords).find(tokens), reporters, durations)
 
 
 @functools.lru_cache(maxsize=64)
@@ -515,13 +501,56 @@ def examination_words(key: str = "") -> tuple[frozenset, tuple, tuple]:
     return frozenset(words("sighting_examination_types")), words("sighting_examination_words"), far
 
 
+@functools.lru_cache(maxsize=64)
+def clinic_subject_words(key: str = "") -> tuple[tuple, tuple]:
+    """(sighting_clinic_subject_links, normalised, as token lists; the words naming the child: sighting_child_words
+    and the child's names) of the vocabulary `key`: `_clinic_subject` reads a clinic record opening with the child."""
+    from .vocab import normalise_text
+
+    links = tuple(tuple(w.split()) for w in dict.fromkeys(
+        normalise_text(str(x)) for x in _raw_vocab(key).get("sighting_clinic_subject_links") or ()) if w)
+    child, _ = _subjects(key)
+    return links, tuple(sorted(child))
+
+
+def _clinic_subject(text: str, key: str = "") -> bool:
+    """(s20) Does a clause of the text open with the child (its word or one of its names, after determiners) and go
+    on with one of `sighting_clinic_subject_links` ("Leah (11) with vaginal discharge", "Leah presents with a rash",
+    "Leah attended drop-in alone": an age in brackets is read as if not there)? Read only on a face-to-face clinic
+    appointment (`_examined_at_clinic`): the patient the record opens with is the one in the room. Not "Discussed
+    Leah with mother" (the child is no clause's first word), "Leah's mum attended" (a possessive), "Leah not
+    brought" (no link straight after the name), "Leah attended: no" (negated, as a cue is)."""
+    from .rules.base import _negating_vocab
+
+    links, child = clinic_subject_words(key)
+    if not links or not child:
+        return False
+    child = frozenset(child)
+    tokens = _negating_vocab((), key).tokens(text)
+    opening = True
+    found = []  # the phrases (the child's word or name and a link) opening a clause
+    for i, token in enumerate(tokens):
+        if token[0] == "|":
+            opening = True
+            continue
+        if opening and token in _DETERMINERS:
+            continue
+        if opening and token in child:
+            found += [" ".join((token,) + w) for w in links if tuple(tokens[i + 1:i + 1 + len(w)]) == w]
+        opening = False
+    # not negated, as every cue is read ("Leah attended: no")
+    return bool(found) and _names(text, tuple(dict.fromkeys(found)), key)
+
+
 def _examined_at_clinic(contact_type: str, text: str, key: str = "") -> bool:
     """Does a face-to-face clinic appointment (s19: `sighting_examination_types`, a GP's, a dentist's or a
     clinic's appointment or check-up, a phone consultation being typed phone_call) record an examination or an
     observation of the child (`sighting_examination_words`, not negated: "Looks thin", "Check-up. Multiple
-    caries", "O/E chest clear", "weighed")? Not one worded at a distance or without the child ("Telephone
-    consultation", "Mum attended without Kai": `attended_words`), nor one about someone else ("Mum attended re
-    low mood. Looks tired": `_about_someone_else`)."""
+    caries", "O/E chest clear", "weighed", s20: "Swab taken", "Dipstick positive"), or open a clause with the child
+    as its patient (s20, `_clinic_subject`: "Leah (11) with vaginal discharge", "Leah attended drop-in alone")? Not
+    one worded at a distance or without the child ("Telephone consultation", "Mum attended without Kai":
+    `attended_words`), nor one about someone else ("Mum attended re low mood. Looks tired": `_about_someone_else`;
+    a parent present with the child, "Mum and mum's partner present", is no such opening: `sighting_companion_words`)."""
     types, _, _ = examination_words(key)
     return contact_type in types and _examination_read(text, key)
 
@@ -529,7 +558,7 @@ def _examined_at_clinic(contact_type: str, text: str, key: str = "") -> bool:
 def _examination_read(text: str, key: str = "") -> bool:
     """`_examined_at_clinic` of the text of a row of one of `sighting_examination_types`."""
     _, words, far = examination_words(key)
-    if not words or not _names(text, words, key):
+    if not ((words and _names(text, words, key)) or _clinic_subject(text, key)):
         return False
     if far and _names(text, far, key):
         return False
@@ -952,12 +981,22 @@ def _inferred(frame: pd.DataFrame, key: str) -> pd.arrays.BooleanArray:
     # an examination or an observation of the child at a face-to-face clinic appointment ("Looks thin", "Check-up.
     # Multiple caries"): only texts of such a type a vectorised search finds one of the words in
     exam_types, exam_words, _ = examination_words(key)
-    if exam_words and exam_types:
+    links, child_words = clinic_subject_words(key)
+    if (exam_words or (links and child_words)) and exam_types:
         exam_type = np.array([str(t) in exam_types for t in ct_uniques] + [False], dtype=bool)
         ask = (value == -1) & ~denied & exam_type[c_ct]
         if ask.any():
-            ask &= (_may_hold(d_uniques, exam_words, np.unique(c_d[ask]), d_arrow)[c_d]
-                    | _may_hold(a_uniques, exam_words, np.unique(c_a[ask]), a_arrow)[c_a])
+            hold = np.zeros(len(ask), dtype=bool)
+            if exam_words:
+                hold |= (_may_hold(d_uniques, exam_words, np.unique(c_d[ask]), d_arrow)[c_d]
+                         | _may_hold(a_uniques, exam_words, np.unique(c_a[ask]), a_arrow)[c_a])
+            if links and child_words:  # a clause opening with the child and a link (`_clinic_subject`)
+                link_words = tuple(" ".join(w) for w in links)
+                named = ask & ~hold & (_may_hold(d_uniques, child_words, np.unique(c_d[ask & ~hold]), d_arrow)[c_d]
+                                       | _may_hold(a_uniques, child_words, np.unique(c_a[ask & ~hold]), a_arrow)[c_a])
+                hold |= named & (_may_hold(d_uniques, link_words, np.unique(c_d[named]), d_arrow)[c_d]
+                                 | _may_hold(a_uniques, link_words, np.unique(c_a[named]), a_arrow)[c_a])
+            ask &= hold
             if ask.any():
                 ask &= _read_each(c_d, c_a, ask, d_uniques, a_uniques, lambda t: _examination_read(t, key))
                 value[ask] = 1
@@ -1099,11 +1138,23 @@ def attended_seen(contact_type, concerns, description, action="", key: str = "",
     return not _about_someone_else(_row_text(description, action), key, adults)
 
 
+@functools.lru_cache(maxsize=64)
+def companion_words(key: str = "") -> tuple:
+    """`sighting_companion_words` of the vocabulary `key`, normalised, as token tuples: what says the people a
+    clause opens with were there with the child ("Mother present", "Mum and partner in attendance")."""
+    from .vocab import normalise_text
+
+    return tuple(tuple(w.split()) for w in dict.fromkeys(
+        normalise_text(str(x)) for x in _raw_vocab(key).get("sighting_companion_words") or ()) if w)
+
+
 def _about_someone_else(text: str, key: str = "", adults: frozenset = frozenset()) -> bool:
     """Is the row about someone other than the child? It names neither the child's word nor its name
     (`sighting_child_words`, the child's names: "Mum brought Kai", "Mum attended with baby" are the child's), and
     a clause opens with another person (`sighting_other_subjects`, or their possessive: "Mum attended re low
-    mood", "Mother's postnatal check") or the text says the appointment is for one ("Appointment for dad")."""
+    mood", "Mother's postnatal check"), not one saying they were there with the child (s20,
+    `sighting_companion_words`: "Mum and mum's partner present"), or the text says the appointment is for one
+    ("Appointment for dad")."""
     from .rules.base import _negating_vocab
 
     child, others = _subjects(key)
@@ -1115,6 +1166,16 @@ def _about_someone_else(text: str, key: str = "", adults: frozenset = frozenset(
     def other(token):
         return token in others or (token.endswith("s") and token[:-1] in others)
 
+    companions = companion_words(key)
+
+    def accompanying(i: int) -> bool:
+        """Does the group of people opening a clause at `i` go on with a companion word ("Mum and mum's partner
+        present": there with the child, not the appointment's subject)?"""
+        j = i
+        while j < len(tokens) and (other(tokens[j]) or tokens[j] in _DETERMINERS or tokens[j] in _JOINING):
+            j += 1
+        return any(tuple(tokens[j:j + len(w)]) == w for w in companions)
+
     opening = True  # the next word opens a clause
     for i, token in enumerate(tokens):
         if token[0] == "|":
@@ -1122,7 +1183,7 @@ def _about_someone_else(text: str, key: str = "", adults: frozenset = frozenset(
             continue
         if opening and token in _DETERMINERS:
             continue
-        if opening and other(token):
+        if opening and other(token) and not (companions and accompanying(i)):
             return True
         if token == "for":
             after = next((t for t in tokens[i + 1:] if t not in _DETERMINERS), "")

@@ -2583,6 +2583,51 @@ def _contact_hits(v: Vocabulary, tokens: list[str], hits: list, cued: bool) -> l
     return kept
 
 
+def _not_seen_report_words(v: "Vocabulary") -> tuple[tuple, tuple]:
+    """(sighting_not_seen_reporters, sighting_not_seen_durations) of the vocabulary `v`, normalised (cached on it)."""
+    cached = getattr(v, "_not_seen_report_words", None)
+    if cached is None:
+        def words(values):
+            return tuple(w for w in dict.fromkeys(normalise_text(str(x)) for x in values or ()) if w)
+
+        cached = (words(v.raw.get("sighting_not_seen_reporters")), words(v.raw.get("sighting_not_seen_durations")))
+        v._not_seen_report_words = cached
+    return cached
+
+
+def not_seen_mentions_reported(tokens: list, mentions: list, reporters: tuple, durations: tuple) -> bool:
+    """Is every "not seen" of `mentions` ((first token, end token, ...) in `tokens`, `Vocabulary.tokens`)
+    someone else's report or a past time, not this contact's own failure to see the child (s19, s20)? A mention
+    followed by a time (`durations`, sighting_not_seen_durations: "not seen for months", "not seen since March";
+    or "for" and a number: "not seen for 3 weeks"), or after one of `reporters` (sighting_not_seen_reporters,
+    normalised phrases: the people whose report it is, "Call from neighbour: boy not seen", "Caller reports child
+    not seen") in its sentence, a label's colon or a dash not ending it. No verb of speech is a reporter: "Mother
+    said Kai was asleep upstairs: child not seen" is the visit's own. Read alike by the concern tag
+    (`tag_concerns`) and the sighting (`review.sightings._not_seen_reported`). No mention: False."""
+    if not mentions or not (reporters or durations):
+        return False
+    after_words = [d.split() for d in durations]
+    people = [r.split() for r in reporters]
+
+    def reporter_ends_at(i: int) -> bool:
+        return any(tokens[i - len(w) + 1:i + 1] == w for w in people if i - len(w) + 1 >= 0)
+
+    def reported(start: int, end: int) -> bool:
+        rest = tokens[end:end + 4]
+        if len(rest) >= 2 and rest[0] == "for" and rest[1][:1].isdigit():  # "not seen for 3 weeks"
+            return True
+        if any(rest[:len(w)] == w for w in after_words):
+            return True
+        i = start - 1
+        while i >= 0 and (tokens[i][0] != "|" or tokens[i] in ("|:", "|-")):
+            if reporter_ends_at(i):
+                return True
+            i -= 1
+        return False
+
+    return all(reported(start, end) for start, end, *_ in mentions)
+
+
 def tag_concerns(text, vocab) -> list[str]:
     """Sorted unique concern tags found in `text`, skipping negated mentions (see module docstring)."""
     v = compile_vocab(vocab)
@@ -2595,8 +2640,18 @@ def tag_concerns(text, vocab) -> list[str]:
             tokens = list(tokens)  # the cached tokens are shared (`Vocabulary.tokens`): read-only
             for start, end, _ in excepted:
                 tokens[start:end] = [_EXCEPTED] * (end - start)
-    for _, _, keyword in v.find_spans(v.stated_weight_drop(v.counted_tablets(tokens)), v.concerns, adults):
+    read = v.stated_weight_drop(v.counted_tablets(tokens))
+    unseen = []  # the mentions tagging child_not_seen
+    for start, end, keyword in v.find_spans(read, v.concerns, adults):
         tags.update(v.concern_tags[keyword])
+        if "child_not_seen" in v.concern_tags[keyword]:
+            unseen.append((start, end, keyword))
+    # (s20) a "not seen" that is someone else's report or a past time ("Call from neighbour: boy at address not seen
+    # for months") is no concern of this contact's unseen child: the decision `review.sightings` takes for the
+    # sighting (`not_seen_mentions_reported`); a parent's explanation ("Mother said Kai was asleep upstairs: child
+    # not seen") is no one else's report
+    if unseen and not_seen_mentions_reported(read, unseen, *_not_seen_report_words(v)):
+        tags.discard("child_not_seen")
     for _, _, keyword in adults:
         tags.update(v.adults_concern_keywords[keyword])
     # a blow told of in the young person's own relationship is relationship_abuse (read by age as domestic abuse

@@ -293,7 +293,8 @@ def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: 
     no agency had one at which it did not see the child. `holders` (per timeline row; the plan's stretches:
     children's social care's rows) may trigger where the child was seen (`_may_trigger`). A stretch past the limit
     ended by another agency's sighting with no such contact past the limit is flagged at that sighting (s19),
-    against the agencies of `case_holders` holding the case when the limit passed (`_holders`)."""
+    against the agencies of `case_holders` holding the case when the limit passed (`_holders`); with none holding
+    it, not at all (s20: no agency failed to see the child, and the one that saw it is never blamed)."""
     tl = ctx.timeline
     on = on.fillna(False).astype(bool)
     may_trigger = _may_trigger(ctx, seen, holders)
@@ -335,11 +336,18 @@ def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: 
         first[n:] &= ~np.isin(case[last].astype("int64") * _BIG + clock[n:], flagged_keys)
     parts = []
     for sel, kind in ((first[:n] & ~late, variant), (late, variant + "_seen_late")):
+        held = None
+        if sel.any() and kind != variant:
+            held = _holders(ctx, rows[sel], clock[:n][sel] + max_days, since[:n][sel], variant, case_holders)
+            # (s20) no agency holding the case when the limit passed: no one failed to see the child, and the
+            # agency that then saw it is never blamed (QA7 Leah: the GP's consultation of 15 Sep 2020)
+            kept = held != ""
+            sel = sel.copy()
+            sel[np.flatnonzero(sel)[~kept]] = False
+            held = held[kept]
         if sel.any():
             parts.append(_gap_rows(ctx, rows[sel], max_days, seen, kind, what, since[:n][sel], seen_day[:n][sel],
-                                   seen_at[:n][sel], clock[:n][sel], gap[:n][sel], since_at[rows][sel],
-                                   _holders(ctx, rows[sel], clock[:n][sel] + max_days, since[:n][sel], variant,
-                                            case_holders) if kind != variant else None))
+                                   seen_at[:n][sel], clock[:n][sel], gap[:n][sel], since_at[rows][sel], held))
     if first[n:].any():
         parts.append(_open_rows(ctx, trigger[first[n:]], end[first[n:]], max_days, variant, what,
                                 since[n:][first[n:]], seen_day[n:][first[n:]], seen_at[n:][first[n:]],
