@@ -1979,6 +1979,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 _text(x.get("description")) + " . " + _text(x.get("action")), q["not_risk_keywords"], ())
 
         exploited = [r for r in tl if r["_exact"] and tag_in(r, q["exploitation_tags"]) and not not_risk(r)]
+        # (s20) a risk of exploitation on record by any agency: a missing episode within the days after it is high
+        on_record = [r["_day"] for r in exploited]
+        known_days = q.get("missing_high_exploitation_known_days")
         # abuse in the child's own relationship under 16 (or of unknown age): variant relationship_abuse
         below = q.get("relationship_abuse_below_age_years")
         own = [r for r in tl if r["_exact"] and bool(q.get("relationship_abuse_tags"))
@@ -2059,8 +2062,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 flag = _flag("exploitation_not_referred", r, deadline, action, variant,
                              cut=_cut(death, r["_day"], q.get("response_max_days")))
+                known = known_days is not None and any(
+                    r["_day"] - dt.timedelta(days=int(known_days)) <= d <= r["_day"] for d in on_record)
                 flag["severity"] = ("high" if variant in ("exploitation", "underage_sexual_activity") or r["_gcode"] in repeat_groups
-                                    else "medium")
+                                    or (variant == "missing" and known) else "medium")
                 flags.append(flag)
 
     # self_harm_not_referred -------------------------------------------------------------------------
