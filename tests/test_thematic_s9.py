@@ -200,7 +200,7 @@ def test_flags_by_rule_id_lists_every_rule_of_the_rule_set(flags, timeline):
     # and in the tables `review thematic` writes, as the failing categories are
     latency = pd.DataFrame({"case_id": [], "event_id": [], "agency_kind": [], "latency_days": [], "within_expected": []})
     tables = thematic_tables(flags, timeline, latency)
-    assert len(tables["flags_by_rule_id"]) == 19 and tables["flags_by_rule_id"]["flags"].sum() == 4
+    assert len(tables["flags_by_rule_id"]) == 20 and tables["flags_by_rule_id"]["flags"].sum() == 4
 
 
 # 4. --threshold --------------------------------------------------------------------------------------
