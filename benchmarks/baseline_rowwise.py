@@ -2068,6 +2068,61 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                                     or (variant == "missing" and known) else "medium")
                 flags.append(flag)
 
+    # return_interview_or_nrm_late (s20) -----------------------------------------------------------------
+    if "return_interview_or_nrm_late" in p:
+        q = p["return_interview_or_nrm_late"]
+
+        def says(x, keywords, negations=(), others=()):
+            return bool(keywords) and _mentioned(_text(x.get("description")) + " . " + _text(x.get("action")),
+                                                 list(keywords), tuple(negations), tuple(others))
+
+        if q.get("return_interview_enabled", True):
+            # a missing child's return, no return home interview within 72 hours (DfE 2014)
+            not_kinds = set(q.get("trigger_not_agency_kinds") or ())
+            names = list(q.get("interview_agency_names") or ())
+
+            def interviewed(x):
+                return says(x, q["interview_keywords"], q.get("interview_negations") or (),
+                            q.get("interview_not_in_sentence_with") or ()) or bool(names) and agency_named(x.get("agency"), names)
+
+            trig = sorted(_first_per_group([r for r in tl if r["_exact"] and tag_in(r, q["missing_tags"])
+                                            and r.get("agency_kind") not in not_kinds
+                                            and says(r, q["return_keywords"], q.get("return_negations") or ())]),
+                          key=lambda x: x["_day"])
+            for i, r in enumerate(trig):
+                deadline = r["_day"] + dt.timedelta(days=int(q["within_days"]))
+                action = _first(tl, r["_day"], interviewed)
+                if action is not None and action["_day"] <= deadline:
+                    continue
+                # an interview after the child's next return is that return's
+                if action is not None and i + 1 < len(trig) and action["_day"] > trig[i + 1]["_day"]:
+                    action = None
+                flags.append(_flag("return_interview_or_nrm_late", r, deadline,
+                                   _capped(action, r["_day"], q.get("response_max_days"), death), "return_interview",
+                                   cut=_cut(death, r["_day"], q.get("response_max_days"))))
+        if q.get("nrm_enabled", True):
+            # a first responder's record of exploitation, no NRM referral (Modern Slavery Act 2015 s.52)
+            def referred(x):
+                return says(x, q["nrm_referral_keywords"], q.get("nrm_negations") or (), q.get("nrm_not_in_sentence_with") or ())
+
+            first_ref = min((x["_day"] for x in tl if x["_exact"] and referred(x)), default=None)
+            seen_agencies, trig = set(), []
+            for r in tl:
+                if (r["_exact"] and tag_in(r, q["exploitation_tags"]) and r.get("agency_kind") in q["nrm_first_responder_kinds"]
+                        and not says(r, q.get("not_risk_keywords") or ()) and r.get("agency") not in seen_agencies):
+                    seen_agencies.add(r.get("agency"))
+                    trig.append(r)
+            for r in trig:
+                if first_ref is not None and r["_day"] > first_ref:
+                    continue
+                deadline = r["_day"] + dt.timedelta(days=int(q["nrm_within_days"]))
+                action = _first(tl, r["_day"], referred)
+                if action is not None and action["_day"] <= deadline:
+                    continue
+                flags.append(_flag("return_interview_or_nrm_late", r, deadline,
+                                   _capped(action, r["_day"], q.get("nrm_response_max_days"), death), "nrm",
+                                   cut=_cut(death, r["_day"], q.get("nrm_response_max_days"))))
+
     # self_harm_not_referred -------------------------------------------------------------------------
     if "self_harm_not_referred" in p:
         q = p["self_harm_not_referred"]

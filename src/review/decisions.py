@@ -618,6 +618,12 @@ AMBIGUOUS_NOTE = ("decision recorded on flag {old}, which the rules no longer ra
 ROW_CARRIED_NOTE = ("decision recorded on flag {old}, which the rules no longer raise under that id: its trigger "
                     "contact ({event}: the same file, sheet and row, the same text) is read differently now "
                     "({changed}), which changed the flag's id: carried over to flag {new}")
+#: (s20, QA8) ROW_CARRIED_NOTE for a contact whose description is newly read (a profile maps its column, which no
+#: field read when the decision was recorded): the rest of its text the same
+ROW_DESCRIBED_NOTE = ("decision recorded on flag {old}, which the rules no longer raise under that id: its trigger "
+                      "contact ({event}: the same file, sheet and row, the rest of its text the same) now has a "
+                      "description read from a column no field read before (a profile naming it?): {changed}, which "
+                      "changed the flag's id: carried over to flag {new}")
 #: the problem `load_decisions` lists when the row a decision recorded triggers several flags of its rule that
 #: its earlier id could be
 ROW_AMBIGUOUS_NOTE = ("decision recorded on flag {old}, which the rules no longer raise under that id: its trigger "
@@ -735,7 +741,8 @@ def _by_row(old: str, event: str, flags: pd.DataFrame, timeline: pd.DataFrame, c
             found[new] = changed
     if len(found) == 1:
         (new, changed), = found.items()
-        return new, ROW_CARRIED_NOTE.format(old=old, event=event, changed=changed, new=new)
+        note = ROW_DESCRIBED_NOTE if changed.startswith("description ") else ROW_CARRIED_NOTE
+        return new, note.format(old=old, event=event, changed=changed, new=new)
     if found:
         return None, ROW_AMBIGUOUS_NOTE.format(old=old, event=event, candidates=", ".join(sorted(found)))
     return None, ROW_NOT_CARRIED_NOTE.format(old=old, event=event,
@@ -818,7 +825,13 @@ def _reread_ids(old: str, rule: str, variant: str, event: str, timeline: pd.Data
     # field), or its first column's text alone (a further column now follows it under its header, "...\nOutcome:
     # Open"); the description as it is
     actions = list(dict.fromkeys([action, "", action.split("\n", 1)[0]]))
-    texts = [(anchor_text(description), anchor_text(a), a) for a in actions]
+    # (s20, QA8) the description as read before its column was (a profile now maps "Detail", which no field
+    # read: the text was kept among the other columns): none, the contact's text otherwise as it is
+    descriptions = list(dict.fromkeys([description, ""]))
+    texts = [(anchor_text(d), anchor_text(a), d, a) for d in descriptions for a in actions]
+    # without its description the contact's type may have been read otherwise (from the other text): any type of
+    # the case's contacts is tried with a description newly read
+    unread_kinds = list(dict.fromkeys([*kinds, "other", *distinct("contact_type")]))
     if {"description", "action"} <= set(timeline.columns) and "texts" not in cache:
         # each contact's text as the anchor reads it, read once per distinct text
         cache["texts"] = tuple(column.map(dict(zip(values, (anchor_text(v) for v in values))))
@@ -828,7 +841,7 @@ def _reread_ids(old: str, rule: str, variant: str, event: str, timeline: pd.Data
     # `content_key`'s parts, each read once: the case, then agency, date, precision and type tried, then the text
     case_id = content_key(cell("case_id"), "", None, "", "", "", "").split(ANCHOR_SEP)[0]
     days = [(date, anchor_date(date)) for date in dates]
-    for text_d, text_a, written in texts:
+    for text_d, text_a, written_d, written in texts:
         # the occurrences the earlier key could have had: the contacts of the case with the same text
         same = 1
         if "texts" in cache:
@@ -837,24 +850,27 @@ def _reread_ids(old: str, rule: str, variant: str, event: str, timeline: pd.Data
         for agency in agencies:
             for date, day in days:
                 for precision in precisions:
-                    for kind in kinds:
+                    for kind in (unread_kinds if written_d != description else kinds):
                         key = ANCHOR_SEP.join((case_id, agency, day, precision, kind, text_d, text_a))
                         for occurrence in range(1, same + 1):
                             if flag_id(rule, content_anchor(key, occurrence), variant) == old:
                                 return _reading_changes(row, agency, date, precision, kind,
-                                                        None if written == action else written)
+                                                        None if written == action else written,
+                                                        None if written_d == description else written_d)
     return None
 
 
-def _reading_changes(row, agency, date, precision, kind, action=None) -> str:
+def _reading_changes(row, agency, date, precision, kind, action=None, description=None) -> str:
     """What differs between the earlier reading of a contact and `row` as read now, for ROW_CARRIED_NOTE
-    (`action`: the action as read then, when it was read otherwise)."""
+    (`action`, `description`: the action or description as read then, when it was read otherwise)."""
     from .rules.base import anchor_date
 
     def text(value):
         return "none" if value is None or value == "" or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
     out = []
+    if description is not None:  # (s20) a description column newly read (a profile naming it)
+        out.append(f"description {_short(description)}, now {_short(row.get('description'))}")
     if action is not None:
         out.append(f"action {_short(action)}, now {_short(row.get('action'))}")
     if text(agency) != text(row.get("agency")):

@@ -50,9 +50,10 @@ def run(args) -> int:
               "report.html", file=sys.stdout)
     for carried in manifest.get("decisions_carried_over") or []:
         print(f"  decision carried over: decisions.csv, row {carried['row']}: {carried['from']} -> {carried['to']} (the "
-              "flag's id changed: its trigger contact is read differently now (its contact type, agency, date or "
-              "action), or the rule now raises one flag where it raised several: see 'Decision problems'; "
-              "`review decisions migrate` writes the new id to the file)", file=sys.stdout)
+              "flag's id changed: its trigger contact is read differently now (its contact type, agency, date, "
+              "action, or a description column a profile now reads), or the rule now raises one flag where it "
+              "raised several: see 'Decision problems'; `review decisions migrate` writes the new id to the file)",
+              file=sys.stdout)
     kept = foreign_files(out, manifest["outputs"])
     if kept:
         print(f"  kept {plural(len(kept), 'file')} in {out} that review did not write (review verify lists them as "

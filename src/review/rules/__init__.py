@@ -30,6 +30,7 @@ from . import (  # noqa: F401  (importing a rule module registers it)
     referral_no_decision,
     repeat_referrals_closed,
     repeated_injury_or_ae,
+    return_interview_or_nrm_late,
     self_harm_not_referred,
     sexual_harm_not_referred,
     strategy_no_conference,
@@ -63,6 +64,7 @@ RULE_IDS = (
     "sexual_harm_not_referred",
     "cp_file_not_transferred",
     "enquiry_incomplete",
+    "return_interview_or_nrm_late",
 )
 
 FLAG_TABLE_COLUMNS = {**FLAG_COLUMNS, "case_id": "string"}

@@ -1,0 +1,196 @@
+"""Rule `return_interview_or_nrm_late` (s20, QA8): the missing-children and modern-slavery timescales.
+
+Variant ``return_interview``. Source: *Statutory guidance on children who run away or go missing from home or
+care* (DfE 2014): when a child is found, an independent return home interview is offered within 72 hours of
+the child's return. A trigger is an exact-date row tagged with one of `missing_tags` whose description or
+action mentions the child's return (`return_keywords`: "returned home", "located", "found by", not negated),
+by an agency not of `trigger_not_agency_kinds` (social care's record of the police's notification — "Police
+notification: missing 27-30/09, found in Hartsford" — is that return learned of, not another one), one per
+event group. The response is a row mentioning a return home interview held or offered (`interview_keywords`,
+not negated by `interview_negations` — "RHI requested", "RHI not offered", "RHI to be offered" are none — and
+not in a sentence with `interview_not_in_sentence_with`: "request", "plan"), or any row by an agency named as
+the return home service (exploitation_not_referred's `episode_response_agency_names`), from the trigger's day
+to `within_days` calendar days after it (72 hours: 3 days). A late interview is reported with its delay when it
+came before the next return (it is that episode's, not the next one's) and within `response_max_days`;
+otherwise "none is recorded".
+
+Variant ``nrm``. Source: Modern Slavery Act 2015 s.52 and the *Modern Slavery: statutory guidance for England
+and Wales* (Home Office; National Referral Mechanism): a first responder organisation — the police, a local
+authority's children's social care — that encounters a child who may be a victim of trafficking or
+exploitation (child criminal or sexual exploitation, county lines) refers the child to the NRM; a child's
+consent is not needed. A trigger is the first exact-date row of each agency of `nrm_first_responder_kinds`
+(police, social care) tagged with one of `exploitation_tags` (not only ruling the risk out:
+`not_risk_keywords`), unless an NRM referral was already recorded for the child by then. The response is a row by
+any agency mentioning an NRM referral made (`nrm_referral_keywords`, not negated by `nrm_negations` —
+"NRM referral to be considered", "NRM referral agreed" are none — and not in a sentence with
+`nrm_not_in_sentence_with`: "ask CSC about an NRM referral") within `nrm_within_days` calendar days (the
+guidance sets no number: a review's choice). The rows that mention the NRM without a referral
+(`nrm_evidence_keywords`: "NRM referral to be considered", "NRM referral agreed", "no NRM decision") from the
+trigger up to the referral (or the review's end) are the flag's evidence and are named in its explanation.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .base import (
+    Context,
+    _aligned,
+    action_when,
+    agencies_named,
+    deadline_rows,
+    first_per_group,
+    first_response,
+    fmt_date,
+    late_referral,
+    outcome_text,
+    register,
+    rows_of,
+    text_mentions,
+)
+from ..schema import MULTI_SEP
+
+_COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "agency"]
+
+
+def _days(values) -> np.ndarray:
+    return pd.Series(values).to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype("int64")
+
+
+def _return_interview(ctx: Context, params: dict) -> pd.DataFrame:
+    tl = ctx.timeline
+    not_kinds = ctx.kinds(params.get("trigger_not_agency_kinds") or []).to_numpy(dtype=bool)
+    candidate = ctx.tags(params["missing_tags"]).to_numpy(dtype=bool) & tl["_exact"].to_numpy(dtype=bool) & ~not_kinds
+    returned = text_mentions(ctx, candidate, params["return_keywords"], params.get("return_negations") or ())
+    triggers = first_per_group(rows_of(ctx, returned, _COLUMNS))
+    if triggers.empty:
+        return triggers
+    n = int(params["within_days"])
+    triggers["anchor"] = triggers["_day"]
+    triggers["deadline"] = triggers["_day"] + pd.Timedelta(days=n)
+    interview = text_mentions(ctx, np.ones(len(tl), dtype=bool), params["interview_keywords"],
+                              params.get("interview_negations") or (), params.get("interview_not_in_sentence_with") or ())
+    names = params.get("interview_agency_names") or ()
+    if names:
+        interview = interview | pd.Series(agencies_named(ctx, list(names)), index=tl.index)
+    found = first_response(ctx, triggers, interview)
+    # an interview after the child's next return is that return's: none for this one
+    case = triggers["_case"].to_numpy()
+    day = _days(triggers["_day"])
+    order = np.lexsort((day, case))
+    nxt = np.full(len(triggers), np.iinfo("int64").max, dtype="int64")
+    same = case[order][1:] == case[order][:-1]
+    nxt_sorted = np.where(same, day[order][1:], np.iinfo("int64").max)
+    nxt[order[:-1]] = nxt_sorted
+    later = found["action_event_id"].to_numpy(dtype=object, na_value="") != ""
+    after_next = later & ~found["timely"].to_numpy(dtype=bool) & (
+        found["action_date"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype("int64") > nxt)
+    if after_next.any():
+        found = found.copy()
+        found.loc[after_next, "action_event_id"] = ""
+        found.loc[after_next, "action_date"] = pd.NaT
+        found.loc[after_next, "action_exact"] = False
+        found.loc[after_next, "action_pos"] = -1
+    late = ~found["timely"].to_numpy(dtype=bool)
+    t = triggers[late]
+    if t.empty:
+        return t
+    r, none_text = late_referral(ctx, t, found, params)
+    out = deadline_rows(t, r, "an independent return home interview within " + str(n * 24) + " hours of the return")
+    out["variant"] = "return_interview"
+    out["severity"] = str(params.get("return_interview_severity") or "medium")
+    out["explanation"] = (
+        t["agency"] + " recorded the child's return from a missing episode on " + fmt_date(t["_day"])
+        + " and no return home interview is recorded within " + str(n) + " days (" + str(n * 24)
+        + " hours, by " + fmt_date(t["deadline"]) + ")"
+        + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next return home interview",
+                       action_when(ctx, r["action_pos"], t.index), none_text)
+    )
+    return out
+
+
+def _nrm(ctx: Context, params: dict) -> pd.DataFrame:
+    tl = ctx.timeline
+    exact = tl["_exact"].to_numpy(dtype=bool)
+    responders = ctx.kinds(params["nrm_first_responder_kinds"]).to_numpy(dtype=bool)
+    exploited = ctx.tags(params["exploitation_tags"]).to_numpy(dtype=bool) & exact & responders
+    if params.get("not_risk_keywords") and exploited.any():
+        exploited &= ~text_mentions(ctx, exploited, params["not_risk_keywords"]).to_numpy(dtype=bool)
+    if not exploited.any():
+        return rows_of(ctx, exploited, _COLUMNS).iloc[:0]
+    everywhere = np.ones(len(tl), dtype=bool)
+    referral = text_mentions(ctx, everywhere, params["nrm_referral_keywords"], params.get("nrm_negations") or (),
+                             params.get("nrm_not_in_sentence_with") or ()).to_numpy(dtype=bool)
+    # the first exploitation record of each first-responder agency, unless the child was already referred
+    triggers = first_per_group(rows_of(ctx, exploited, _COLUMNS), ["_case", "agency"])
+    case_codes = tl["_case"].to_numpy().astype("int64")
+    first_ref = np.full(int(case_codes.max()) + 1 if len(case_codes) else 1, np.iinfo("int64").max, dtype="int64")
+    ref_pos = np.flatnonzero(referral & exact)
+    if len(ref_pos):
+        np.minimum.at(first_ref, case_codes[ref_pos], _days(tl["_day"].to_numpy()[ref_pos]))
+    t_case = triggers["_case"].to_numpy().astype("int64")
+    triggers = triggers[_days(triggers["_day"]) <= first_ref[t_case]]
+    if triggers.empty:
+        return triggers
+    n = int(params["nrm_within_days"])
+    triggers["anchor"] = triggers["_day"]
+    triggers["deadline"] = triggers["_day"] + pd.Timedelta(days=n)
+    found = first_response(ctx, triggers, pd.Series(referral, index=tl.index))
+    late = ~found["timely"].to_numpy(dtype=bool)
+    t = triggers[late]
+    if t.empty:
+        return t
+    r, none_text = late_referral(ctx, t, found, {"response_max_days": params.get("nrm_response_max_days")})
+    out = deadline_rows(t, r, "a National Referral Mechanism (NRM) referral by a first responder")
+    out["variant"] = "nrm"
+    out["severity"] = str(params.get("nrm_severity") or "high")
+    # the rows that mention the NRM without a referral made ("to be considered", "agreed"), from the
+    # trigger's day to the referral (or the review's end): the flag's evidence
+    mention = text_mentions(ctx, exact & ~referral, params["nrm_evidence_keywords"]).to_numpy(dtype=bool)
+    said = pd.Series("", index=t.index, dtype=object)
+    evidence = pd.Series("", index=t.index, dtype=object)
+    m_pos = np.flatnonzero(mention)
+    if len(m_pos):
+        rows = pd.DataFrame({"_case": case_codes[m_pos], "m_day": _days(tl["_day"].to_numpy()[m_pos]),
+                             "m_id": np.asarray(tl["event_id"].to_numpy()[m_pos], dtype=object),
+                             "m_agency": np.asarray(tl["agency"].to_numpy()[m_pos], dtype=object),
+                             "m_date": tl["_day"].to_numpy()[m_pos], "m_pos": m_pos})
+        end = np.where(r["action_event_id"].to_numpy(dtype=object, na_value="") != "",
+                       _days(r["action_date"].fillna(pd.Timestamp("2262-01-01"))), np.iinfo("int64").max)
+        trig = pd.DataFrame({"key": t.index, "_case": t["_case"].to_numpy().astype("int64"),
+                             "t_day": _days(t["_day"]), "end": end})
+        pairs = trig.merge(rows, on="_case")
+        pairs = pairs[(pairs["m_day"] >= pairs["t_day"]) & (pairs["m_day"] <= pairs["end"])]
+        if len(pairs):
+            pairs = pairs.sort_values(["key", "m_day", "m_pos"], kind="stable")
+            pairs["text"] = pairs["m_agency"] + " on " + fmt_date(pd.Series(pairs["m_date"].to_numpy(), index=pairs.index))
+            by = pairs.groupby("key", sort=False)
+            evidence = evidence.add(by["m_id"].agg(MULTI_SEP.join).reindex(t.index).fillna(""), fill_value="")
+            said = said.add(("; the NRM is mentioned with no referral made by " + by["text"].agg("; by ".join)
+                             ).reindex(t.index).fillna(""), fill_value="")
+    out["evidence_event_ids"] = np.where(evidence.to_numpy(dtype=object) != "",
+                                         t["event_id"].astype(object).to_numpy() + MULTI_SEP + evidence.to_numpy(dtype=object),
+                                         t["event_id"].astype(object).to_numpy())
+    out["explanation"] = (
+        t["agency"] + ", a first responder, recorded a risk of child exploitation on " + fmt_date(t["_day"])
+        + " and no National Referral Mechanism referral is recorded within " + str(n) + " days (by "
+        + fmt_date(t["deadline"]) + ")" + pd.Series(_aligned(said, t.index), index=t.index)
+        + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the NRM referral",
+                       action_when(ctx, r["action_pos"], t.index), none_text)
+    )
+    return out
+
+
+@register("return_interview_or_nrm_late")
+def return_interview_or_nrm_late(ctx: Context, params: dict) -> pd.DataFrame:
+    """A return home interview not within 72 hours of a missing child's return (DfE 2014); a first
+    responder's record of exploitation with no NRM referral (Modern Slavery Act 2015 s.52)."""
+    frames = []
+    if params.get("return_interview_enabled", True):
+        frames.append(_return_interview(ctx, params))
+    if params.get("nrm_enabled", True):
+        frames.append(_nrm(ctx, params))
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return rows_of(ctx, np.zeros(len(ctx.timeline), dtype=bool), _COLUMNS)
+    return pd.concat(frames) if len(frames) > 1 else frames[0]
