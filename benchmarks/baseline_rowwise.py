@@ -1651,9 +1651,14 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             return ("agency", x.get("agency"))
 
         def leaves(x):  # a setting's row recording the child leaving it (its words, not negated)
-            return (x.get("agency_kind") in q["setting_agency_kinds"] and x["_exact"] and _mentioned(
-                _text(x.get("description")) + " . " + _text(x.get("action")), q["leaving_keywords"],
-                tuple(q.get("leaving_negations") or ())))
+            text = _text(x.get("description")) + " . " + _text(x.get("action"))
+            if not (x.get("agency_kind") in q["setting_agency_kinds"] and x["_exact"] and _mentioned(
+                    text, q["leaving_keywords"], tuple(q.get("leaving_negations") or ()))):
+                return False
+            # (s20) a move to a known destination (another school, a PRU) is no child missing education
+            return not (bool(q.get("known_destination_keywords")) and _mentioned(text, q["known_destination_keywords"], ())
+                        and not (bool(q.get("unknown_destination_keywords"))
+                                 and _mentioned(text, q["unknown_destination_keywords"], ())))
 
         leavings = _first_per_group([r for r in tl if leaves(r)])
         n_days = int(q["within_working_days"])
