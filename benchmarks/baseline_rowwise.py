@@ -73,6 +73,7 @@ from review.timeline import (APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINK_UNTYPED, L
                              admission_text_words, admitted_in_text)
 from review.vocab import compile_vocab, denies, informed_reaches, records_type, records_under_way
 from review.vocab import stated_partner_age  # the oldest partner's age one text states
+from review.vocab import shared_in_text  # the recipients a text says it was shared with / sent to
 from review.rules.exploitation_not_referred import episode_named_day  # the missing episode's day one row names
 from review.rules.exploitation_not_referred import _repeat_params  # a repeated episode's expected strategy discussion
 
@@ -828,7 +829,14 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     and _held(x, q.get("response_contact_types") or []))
                 # informed agencies naming an agency of response_informed_kinds (the DA notification variant's)
                 or (bool(q.get("response_informed_kinds")) and informed_reach_kinds(
-                    _text(x.get("informed_agencies")), q["response_informed_kinds"], _package_vocab())))
+                    _text(x.get("informed_agencies")), q["response_informed_kinds"], _package_vocab()))
+                # (s20) a row, not of those kinds, whose text says it was sent to an agency of
+                # response_shared_in_text_kinds ("RHI request sent to Brackmoor CSC")
+                or (bool(q.get("response_shared_in_text_kinds"))
+                    and x.get("agency_kind") not in q["response_shared_in_text_kinds"]
+                    and informed_reach_kinds("; ".join(shared_in_text(
+                        _text(x.get("description")) + " . " + _text(x.get("action")), _package_vocab())),
+                        q["response_shared_in_text_kinds"], _package_vocab())))
 
     def worded(x, q):
         # a row answering by its words alone (q's response_keywords), not a named agency's record of the

@@ -142,21 +142,26 @@ def test_a_notification_sent_to_the_councils_csc_answers_a_missing_episode(tmp_p
     assert bool(raised) == flagged
 
 
-def test_the_baseline_reads_the_informed_agencies_as_the_package_does():
+@pytest.mark.parametrize("action, informed, flagged", [
+    ("RHI request sent to Brackmoor CSC.", "", False),  # its text says it was sent
+    ("RHI request to be sent to Brackmoor CSC.", "", True),
+    # an "Information shared with" cell alone (the synthetic store's record shared with every agency) is no referral
+    ("Missing episode closed.", "Children's social care", True),
+])
+def test_the_baseline_reads_a_notification_sent_to_csc_as_the_package_does(action, informed, flagged):
     police = dict(agency="Westshire Police", agency_kind="police", contact_type="police_callout", concerns="missing",
                   description="Tyrese reported missing by mother.")
-    for informed in ("Children's social care", ""):
-        timeline = make_timeline([dict(police, date="2022-12-03", action="RHI request sent to Brackmoor CSC.",
-                                       informed_agencies=informed)], dob="2008-06-14")
-        package = detect(timeline, None, RULES, only=["exploitation_not_referred"])
-        rows = []
-        for r in timeline.astype(object).where(timeline.notna(), None).to_dict("records"):
-            r["date"] = pd.Timestamp(r["date"]).to_pydatetime()
-            rows.append(r)
-        _, base = baseline_rowwise.run(rows, {"C1": {"date_of_birth": dt.date(2008, 6, 14), "review_date": None}}, RULES)
-        base = [f for f in base if f["rule_id"] == "exploitation_not_referred"]
-        assert sorted(package["flag_id"] if len(package) else []) == sorted(f["flag_id"] for f in base)
-        assert (len(base) == 0) == bool(informed)
+    timeline = make_timeline([dict(police, date="2022-12-03", action=action, informed_agencies=informed)],
+                             dob="2008-06-14")
+    package = detect(timeline, None, RULES, only=["exploitation_not_referred"])
+    rows = []
+    for r in timeline.astype(object).where(timeline.notna(), None).to_dict("records"):
+        r["date"] = pd.Timestamp(r["date"]).to_pydatetime()
+        rows.append(r)
+    _, base = baseline_rowwise.run(rows, {"C1": {"date_of_birth": dt.date(2008, 6, 14), "review_date": None}}, RULES)
+    base = [f for f in base if f["rule_id"] == "exploitation_not_referred"]
+    assert sorted(package["flag_id"] if len(package) else []) == sorted(f["flag_id"] for f in base)
+    assert bool(len(base)) == flagged
 
 
 # -- D10: CAMHS discharging to the GP after a DNA ----------------------------------------------------------------
