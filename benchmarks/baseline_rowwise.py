@@ -76,6 +76,7 @@ from review.timeline import (APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINK_UNTYPED, L
                              admission_text_words, admitted_in_text)
 from review.vocab import compile_vocab, denies, informed_reaches, records_type, records_under_way
 from review.vocab import stated_partner_age  # the oldest partner's age one text states
+from review.vocab import shared_in_text  # the recipients a text says it was shared with / sent to
 from review.rules.exploitation_not_referred import episode_named_day  # the missing episode's day one row names
 from review.rules.exploitation_not_referred import _repeat_params  # a repeated episode's expected strategy discussion
 
@@ -892,7 +893,14 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     and _held(x, q.get("response_contact_types") or []))
                 # informed agencies naming an agency of response_informed_kinds (the DA notification variant's)
                 or (bool(q.get("response_informed_kinds")) and informed_reach_kinds(
-                    _text(x.get("informed_agencies")), q["response_informed_kinds"], _package_vocab())))
+                    _text(x.get("informed_agencies")), q["response_informed_kinds"], _package_vocab()))
+                # (s20) a row, not of those kinds, whose text says it was sent to an agency of
+                # response_shared_in_text_kinds ("RHI request sent to Brackmoor CSC")
+                or (bool(q.get("response_shared_in_text_kinds"))
+                    and x.get("agency_kind") not in q["response_shared_in_text_kinds"]
+                    and informed_reach_kinds("; ".join(shared_in_text(
+                        _text(x.get("description")) + " . " + _text(x.get("action")), _package_vocab())),
+                        q["response_shared_in_text_kinds"], _package_vocab())))
 
     def worded(x, q):
         # a row answering by its words alone (q's response_keywords), not a named agency's record of the
@@ -1802,9 +1810,14 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             return ("agency", x.get("agency"))
 
         def leaves(x):  # a setting's row recording the child leaving it (its words, not negated)
-            return (x.get("agency_kind") in q["setting_agency_kinds"] and x["_exact"] and _mentioned(
-                _text(x.get("description")) + " . " + _text(x.get("action")), q["leaving_keywords"],
-                tuple(q.get("leaving_negations") or ())))
+            text = _text(x.get("description")) + " . " + _text(x.get("action"))
+            if not (x.get("agency_kind") in q["setting_agency_kinds"] and x["_exact"] and _mentioned(
+                    text, q["leaving_keywords"], tuple(q.get("leaving_negations") or ()))):
+                return False
+            # (s20) a move to a known destination (another school, a PRU) is no child missing education
+            return not (bool(q.get("known_destination_keywords")) and _mentioned(text, q["known_destination_keywords"], ())
+                        and not (bool(q.get("unknown_destination_keywords"))
+                                 and _mentioned(text, q["unknown_destination_keywords"], ())))
 
         leavings = _first_per_group([r for r in tl if leaves(r)])
         n_days = int(q["within_working_days"])

@@ -107,6 +107,10 @@ Decisions:
   "Mr J. Jones", "MR JONES") is "Mr [name]" (`_TITLED_NAME`), a professional's too, their role kept ("Mr
   Smith (social worker)" -> "Mr [name] (social worker)", "class teacher Mrs Patel" -> "class teacher Mrs
   [name]").
+- (s20) nicknames and street names: a name in quotes after "known as", "street name", "nicknamed", "alias",
+  "aka", "goes by", or "called"/"named" after a word for a person ("made to hold drugs by a man called 'Dee'",
+  "known as \"Trapz\"") is "[name]", listed or not (`_NICKNAME`); "a game called 'Fortnite'" is left. A nickname
+  the text does not quote nor introduce so is not found: list it in case.yml `people`.
 - particles: a surname's particles go with it ("Dean St John", "Dean van der Berg", "Dean Mc Donald" ->
   "[name]"; a listed "Maria van der Berg" is also "Van der Berg", never "the van"; `_SURNAME_PARTICLES`).
 - a line in capitals: a name the case does not list beside a person with "AND" ("SEEN BY DEAN SMITH AND KERRY" ->
@@ -633,6 +637,8 @@ class Redactor:
             out = self._places_re.sub(self._place_replacement, out)
             if "_" in out or "-" in out:
                 out = self._place_files_re.sub(self._place_file_replacement, out)
+        if ("'" in out or '"' in out or "\u2019" in out or "\u201d" in out) and _MAY_BE_NICKNAME.search(out):
+            out = _NICKNAME.sub(_nickname_replacement, out)
         if self._name_re is not None:
             if ("-" in out or "\u2013" in out) and _MAY_BE_DOUBLE_BARRELLED.search(out):
                 out = _DOUBLE_BARRELLED.sub(self._double_barrelled_replacement, out)
@@ -3252,6 +3258,21 @@ _ROLES = frozenset("""
     EDT SENCO HT DHT AHT SHO REG CNS RN RGN RMN DHT FW LADO IDVA ISVA AMHP SPR NN PO PSO OM
 """.split())
 _CAPS = r"[A-Z]{2,3}"
+#: (s20) a nickname or street name in quotes after the words that give it ("made to hold drugs by a man called
+#: 'Dee'", "known as \"Trapz\"", "street name 'Smokey'"): a person's name, listed or not, so "[name]". "called" and
+#: "named" only after a word for a person ("a man called", "an older male named"): "a game called 'Fortnite'" is left
+_NICKNAME_CUES = (r"(?:known\s+as|also\s+known\s+as|street\s+names?|nick-?named|nick-?names?|goes\s+by|go\s+by|"
+                  r"calls\s+(?:himself|herself|themselves)|alias|a\.?k\.?a\.?|(?:man|male|males|woman|female|boy|girl|lad|"
+                  r"lads|youth|person|adult|someone|somebody|guy|dealer|friend|boyfriend|girlfriend)\s+(?:called|named))")
+_NICKNAME = re.compile(r"(?i:\b" + _NICKNAME_CUES + r")(\s*:?\s*)(['\"\u2018\u201c])([^'\"\u2018\u2019\u201c\u201d\r\n\[\]]{1,30})"
+                       r"(['\"\u2019\u201d])")
+_MAY_BE_NICKNAME = re.compile(r"(?i:\b" + _NICKNAME_CUES + r")")
+
+
+def _nickname_replacement(match: re.Match) -> str:
+    return match.group(0)[: match.start(3) - match.start(0)] + AMBIGUOUS + match.group(4)
+
+
 _MAY_BE_INITIALS = re.compile(r"(?<![A-Za-z])[A-Z]{2,3}(?![A-Za-z])|\b[A-Z]\.\s?[A-Z]\.")
 _ROLE_ALT = "|".join(sorted(_ROLES, key=len, reverse=True))
 _INITIALS_IN_CONTEXT = re.compile(

@@ -554,6 +554,8 @@ def subject_other_child(text, children: tuple[OtherChild, ...], child_words: tup
         written = " ".join(lead[:size])
         role = _note_role(note.group("note"))
         after = text[note.end():]
+        if _stated_adult(note.group("note"), after):
+            return None  # "(19, brother)": an adult
         why = f"the description opens with {written!r} ({note.group('note').strip()}), a {role} by its note"
         return _subject_reading(written, why, after, given)
     other, size = found
@@ -565,6 +567,8 @@ def subject_other_child(text, children: tuple[OtherChild, ...], child_words: tup
     after = text[note.end():] if note else text[rest_start:]
     if after[:1] in ("'", "’"):
         return None  # a possessive: "Tyler's school"
+    if _stated_adult(note.group("note") if note else None, after):
+        return None  # "Kyle Hollins (19, brother)": an adult is no other child, whatever case.yml's role word
     shown = f"{written!r}" + (f" ({note.group('note').strip()})" if note else "")
     why = f"the description opens with {shown}, listed in case.yml as {other.role} ({other.written})"
     reading = _subject_reading(written, why, after, given)
@@ -577,7 +581,8 @@ def subject_other_child(text, children: tuple[OtherChild, ...], child_words: tup
 def _subject_reading(written: str, why: str, after: str, given: str | None) -> tuple | None:
     """(written, reason, kept) of a description opening with another child `written`, from the words `after`
     the name (and its note): joined to the case's child ("and Kayleigh") -> None; the child's account ("said")
-    -> kept."""
+    -> kept; (s20) the case's child named as present or seen later in the row ("Warrant executed at the family
+    home; Tyrese present") -> kept: the row records the child there too."""
     following = [w.casefold() for w in _LEAD_WORD.findall(after)[:4]]
     symbols = after.lstrip()[:1]
     if following and (following[0] in _JOINS or symbols == "&"):
@@ -585,4 +590,36 @@ def _subject_reading(written: str, why: str, after: str, given: str | None) -> t
             return None
     if following and following[0] in REPORT_VERBS:
         return written, why, True
+    if given is not None and _child_present(after, given):
+        return written, why, True
     return written, why, False
+
+
+#: (s20) an age of 18 or more in a person's note or right after their name ("Kyle Hollins (19, brother)", "Kyle,
+#: aged 19,"): an adult, whatever case.yml's role word ("Brother"), so no other child
+ADULT_AGE = 18
+_AGE = re.compile(r"(?<![\d/.:])(\d{1,2})(?![\d/.:])(?!\s*(?:m\b|mths?\b|months?\b|weeks?\b|wks?\b|days?\b))", re.I)
+_AGE_AFTER_NAME = re.compile(r"\s*,\s*(?:aged\s+|age\s+)?(\d{1,2})(?:\s*(?:years?(?:\s+old)?|yrs?|yo)\b|\s*[,;)])",
+                             re.I)
+#: (s20) words after the case's child's given name saying the child was there ("Tyrese present", "Tyrese was
+#: also present", "Tyrese seen")
+_PRESENT = re.compile(r"\s*(?:(?:was|were|is|also|too|himself|herself|themselves)\s+){0,2}(?:present|seen|there|"
+                      r"spoken\s+to|at\s+(?:home|the\s+(?:house|property|address|home)))\b", re.I)
+
+
+def _stated_adult(note: str | None, after: str) -> bool:
+    """Does the person's bracketed `note` ("19, brother") or the words right after their name (", aged 19,")
+    state an age of 18 or more?"""
+    ages = [int(a) for a in _AGE.findall(note)] if note else []
+    if not ages:
+        match = _AGE_AFTER_NAME.match(after)
+        ages = [int(match.group(1))] if match else []
+    return any(age >= ADULT_AGE for age in ages)
+
+
+def _child_present(after: str, given: str) -> bool:
+    """Is the case's child (given name `given`, casefolded) named later in the text as present or seen?"""
+    for match in re.finditer(r"\b" + re.escape(given) + r"\b", after, re.I):
+        if _PRESENT.match(after, match.end()):
+            return True
+    return False

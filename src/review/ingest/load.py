@@ -725,7 +725,8 @@ class _CaseBatch:
             self.other_names[written] = other_who(self.other_names.get(written), CHILD)
         for code, rows in kept_rows.items():  # one warning per distinct description
             report.warn(rows[0], header, f"{readings[code][1]}: kept as the case's child's record (their given name "
-                                         f"alone, or their own account: {_rows_named(rows)}); check which child the "
+                                         f"alone, their own account, or the case's child named as present: "
+                                         f"{_rows_named(rows)}); check which child the "
                                          "record is about")
         return data[~reject]
 

@@ -1726,6 +1726,28 @@ def informed_kinds(ctx: Context, kinds) -> np.ndarray:
     return hit[codes]
 
 
+def shared_in_text_kinds(ctx: Context, mask, kinds) -> np.ndarray:
+    """Per timeline row: of the rows of `mask` by an agency of none of `kinds`, does its text ("description .
+    action") say the information was sent to an agency of one of `kinds` (`review.vocab.shared_in_text`, as
+    ingest reads the narrative: "RHI request sent to Brackmoor CSC", "Referral sent to Westshire MASH": the
+    council's name between the verb and the service; not "to be sent", "not sent")? Not an "Information shared
+    with" cell: a record shared with every agency of the case is no referral. Each distinct (case vocabulary,
+    description, action) read once (`read_row_texts`)."""
+    from ..vocab import shared_in_text
+
+    out = np.zeros(len(ctx.timeline), dtype=bool)
+    pos = np.flatnonzero(np.asarray(mask, dtype=bool) & ~ctx.kinds(kinds).to_numpy(dtype=bool))
+    if not len(pos):
+        return out
+
+    def read(text: str, key: str) -> bool:
+        vocab = _negating_vocab((), key)
+        return informed_reach_kinds("; ".join(shared_in_text(text, vocab)), kinds, vocab)
+
+    out[pos] = read_row_texts(ctx, pos, read, dtype=bool)
+    return out
+
+
 def referral_response(ctx: Context, triggers: pd.DataFrame, params: dict) -> pd.DataFrame:
     """`first_response` of `triggers` among the rows that answer a concern by referral, read in the cases with a
     trigger only (domestic_abuse_not_escalated, exploitation_not_referred): an escalation of
@@ -1733,7 +1755,9 @@ def referral_response(ctx: Context, triggers: pd.DataFrame, params: dict) -> pd.
     place (by an agency of `response_agency_kinds`, when given), or a row whose text mentions one of
     `response_keywords` (not negated by `response_negations`, not in a sentence with
     `response_not_in_sentence_with`: `text_mentions`); with `response_informed_kinds`, a row whose informed
-    agencies name an agency of those kinds (`informed_kinds`: a notification sent); with `receipts_answer`, social care's record of
+    agencies name an agency of those kinds (`informed_kinds`: a notification sent); with
+    `response_shared_in_text_kinds`, a row whose text says it was sent to an agency of those kinds
+    (`shared_in_text_kinds`); with `receipts_answer`, social care's record of
     receiving a referral or notification (`referral_receipts`: the referral was made no later than its day,
     so a receipt that is itself a trigger answers itself); with `response_agency_names`, any contact that took
     place (not a missed one: of type or tag was_not_brought) by an agency whose name names one of them
@@ -1772,6 +1796,10 @@ def referral_response(ctx: Context, triggers: pd.DataFrame, params: dict) -> pd.
         # a row whose informed agencies name an agency of these kinds (the police's "Shared with: Children's
         # Social Care", "Result passed to MASH": the notification sent; `informed_kinds`)
         other |= informed_kinds(ctx, params["response_informed_kinds"]) & in_cases
+    if params.get("response_shared_in_text_kinds"):
+        # (s20) a row whose text says it was sent to social care ("RHI request sent to Brackmoor CSC"), the
+        # council's name between, which response_keywords' fixed words cannot allow (`shared_in_text_kinds`)
+        other |= shared_in_text_kinds(ctx, in_cases & ~other, params["response_shared_in_text_kinds"])
     if params.get("response_contact_types"):
         typed = types_held(ctx, params["response_contact_types"]).to_numpy(dtype=bool, copy=True)
         if params.get("response_agency_kinds"):

@@ -50,6 +50,7 @@ from .base import (
     text_mentions,
     window_pairs,
 )
+from .domestic_abuse_not_escalated import YEAR_DAYS
 from .transfer_in_conference_late import same_agency_codes
 
 #: the timeline columns the rule reads from its rows
@@ -63,7 +64,13 @@ def withdrawn_with_concerns(ctx: Context, params: dict) -> pd.DataFrame:
     setting = ctx.kinds(params["setting_agency_kinds"]).to_numpy(dtype=bool)
     exact = tl["_exact"].to_numpy(dtype=bool)
     leaving = text_mentions(ctx, setting & exact, params["leaving_keywords"],
-                            params.get("leaving_negations") or ()).to_numpy(dtype=bool)
+                            params.get("leaving_negations") or ()).to_numpy(dtype=bool, copy=True)
+    if leaving.any() and params.get("known_destination_keywords"):
+        # (s20) a move to a named school, PRU or alternative provision is no child missing education
+        known = text_mentions(ctx, leaving, params["known_destination_keywords"]).to_numpy(dtype=bool, copy=True)
+        if known.any() and params.get("unknown_destination_keywords"):
+            known &= ~text_mentions(ctx, known, params["unknown_destination_keywords"]).to_numpy(dtype=bool)
+        leaving &= ~known
     if not leaving.any():
         return pd.DataFrame()
     codes = np.asarray(same_agency_codes(ctx), dtype="int64")
@@ -139,15 +146,21 @@ def withdrawn_with_concerns(ctx: Context, params: dict) -> pd.DataFrame:
         + " recorded before it (" + _dates(absences).reindex(t.index).fillna("") + ")")
     evidence = joined(pd.concat([pairs["e_event_id"], absences["e_event_id"]]),
                       pd.concat([pairs["t_index"], absences["t_index"]]))
-    out = deadline_rows(t, r, "notification to children's social care (or the health visitor / school nurse) of "
-                              "the child's leaving and the setting's concerns")
+    # (s20) the health visitor for a child under health_visitor_below_age_years, the school nurse from it
+    age = tl["_age_days"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)[t.index.to_numpy(dtype="int64")]
+    below = float(params.get("health_visitor_below_age_years", 5)) * YEAR_DAYS
+    health = pd.Series(np.where(np.isnan(age), "the health visitor / school nurse",
+                                np.where(age < below, "the health visitor", "the school nurse")), index=t.index)
+    out = deadline_rows(t, r, "notification to children's social care (or " + health + ") of the child's leaving "
+                              "and the setting's concerns")
     out["evidence_event_ids"] = (t["event_id"] + "; " + evidence.reindex(t.index).fillna("")).str.rstrip("; ")
     out["explanation"] = (
         t["agency"] + " recorded the child leaving it on " + fmt_date(t["_day"]) + " (withdrawn or removed from its"
         " roll) while it held concerns: " + tags + " recorded by it in the previous "
         + str(int(params["concern_window_days"])) + " days (" + n_concerns.astype(str) + " record"
         + np.where(n_concerns == 1, "", "s").astype(object) + ": " + concern_dates + ")" + absent_text
-        + "; no notification to children's social care or the health visitor is recorded within " + str(n)
+        + "; no notification to children's social care or " + health.where(health != "the health visitor / school nurse",
+                                                                           "the health visitor") + " is recorded within " + str(n)
         + " working day" + ("s" if n != 1 else "") + " (by " + fmt_date(t["deadline"]) + ")"
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next such notification",
                        action_when(ctx, r["action_pos"], t.index), none_text)
