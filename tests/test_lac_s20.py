@@ -201,3 +201,32 @@ def test_case_yml_looked_after(tmp_path):
                        ("looked_after: yes please\n", "must be a period")):
         with pytest.raises(ConfigError, match=words):
             load_case_config(_write_case(tmp_path, bad))
+
+
+def _validate(case_dir: Path, capsys) -> str:
+    from review.cli import main
+
+    main(["validate", str(case_dir)])
+    captured = capsys.readouterr()
+    return captured.out + captured.err
+
+
+def test_validate_advises_looked_after_periods_the_records_speak_of(tmp_path, capsys):
+    (tmp_path / "csc.csv").write_text(
+        "Date,Contact type,Description,Child seen\n"
+        "06/09/2021,Placement,Ollie placed at Hollybrook School under s20.,Yes\n"
+        "10/09/2021,Visit,Statutory visit - Ollie seen in his room.,Yes\n", encoding="utf-8")
+    files = "files:\n  - {path: csc.csv, agency: Westmere Children's Social Care}\n"
+    _write_case(tmp_path, files)
+    out = _validate(tmp_path, capsys)
+    assert "The records say the child is looked after (csc.csv row 2: 'Ollie placed at Hollybrook School under " \
+           "s20.'; csc.csv row 3:" in out
+    assert "case.yml states no `looked_after` periods" in out
+    # stated: no advice
+    _write_case(tmp_path, files + "looked_after: {from: 2021-09-06, placing_authority: Westmere CSC}\n")
+    assert "states no `looked_after`" not in _validate(tmp_path, capsys)
+    # records that say nothing of it ("placed" alone, "2020", "Lacey"): none
+    (tmp_path / "csc.csv").write_text("Date,Contact type,Description\n06/09/2020,Visit,Lacey placed the call. "
+                                      "Seen at home.\n", encoding="utf-8")
+    _write_case(tmp_path, files)
+    assert "looked after" not in _validate(tmp_path, capsys)

@@ -170,3 +170,26 @@ def lac_visits_overdue(ctx: Context, params: dict) -> pd.DataFrame:
                 add(trigger, clock + days, text, ("first_visit_late" if first else "visit_overdue") + "_at_end",
                     -1, end - clock - days, end)
     return pd.DataFrame(rows)
+
+
+def looked_after_evidence(contacts: pd.DataFrame, cues) -> list[str]:
+    """Where the records say the child is looked after (`record_cues`, whole words, case-insensitive: "looked
+    after", "LAC", "CLA", "s20", "placed at"), for a case whose case.yml states no `looked_after` periods: up to
+    three "file row N: 'text'" places (the first in file and row order), for `review validate` to advise the
+    periods. Each distinct text is read once."""
+    words = [str(c).strip() for c in cues or () if str(c).strip()]
+    if contacts.empty or not words:
+        return []
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+                         + r")(?!\w)", re.IGNORECASE)
+    texts = (contacts["description"].astype(object).fillna("").astype(str) + " "
+             + contacts["action"].astype(object).fillna("").astype(str)) if "action" in contacts else \
+        contacts["description"].astype(object).fillna("").astype(str)
+    distinct = pd.unique(texts.to_numpy(dtype=object))
+    said = {t for t in distinct if pattern.search(t)}
+    hits = contacts[texts.isin(said).to_numpy()]
+    if hits.empty:
+        return []
+    hits = hits.sort_values(["source_file", "source_row"], kind="mergesort").head(3)
+    return [f"{f} row {r}: {str(d).strip()[:80]!r}" for f, r, d in
+            zip(hits["source_file"], hits["source_row"], hits["description"].astype(object).fillna(""))]
