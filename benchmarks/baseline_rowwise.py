@@ -211,6 +211,19 @@ def _concern_window(case: dict) -> int:
     return CONCERN_WINDOW_DAYS if window is None else int(window)
 
 
+def _residential(x: dict, case: dict, words) -> bool:
+    """Whether a dated row's whole period lies in a case.yml looked_after period whose placement mentions one of
+    `words` (whole words; review.rules.lac_visits_overdue.looked_after_rows)."""
+    first, last = _row_period(x)
+    for period in case.get("looked_after") or ():
+        text = period.placement.lower()
+        if not any(re.search(r"(?<!\w)" + re.escape(str(w).lower()) + r"(?!\w)", text) for w in words or ()):
+            continue
+        if first >= period.start and (period.end is None or last <= period.end):
+            return True
+    return False
+
+
 def _end_of_review(case: dict):
     """The date of death or the review date, whichever is earlier (None when neither)."""
     known = [d for d in (case.get("date_of_death"), case.get("review_date")) if d is not None]
@@ -1387,6 +1400,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 last_carrier = x
             x["_case_open"] = last_carrier is not None and (x["_day"] is None or (
                 x["_day"] - last_carrier["_day"]).days <= _concern_window(case))
+            # (s20) a child living in a residential placement (case.yml looked_after) is seen daily by its staff
+            if x["_case_open"] and x["_day"] is not None and _residential(x, case, q.get("residential_placement_words")):
+                x["_case_open"] = False
         for variant, max_days, on in (
             ("cp_plan", q["cp_plan_max_days"], lambda x: x["on_cp_plan"] is True),
             ("open_concerns", q["open_concerns_max_days"], lambda x: x["_case_open"] and x["on_cp_plan"] is not True),
@@ -2564,6 +2580,59 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 flags.append(_flag("enquiry_incomplete", closure, closure["_day"], None,
                                    variant="closed_without_medical_or_abe"))
 
+    # lac_visits_overdue (s20) ---------------------------------------------------------------------------------
+    if "lac_visits_overdue" in p and case.get("looked_after"):
+        q = p["lac_visits_overdue"]
+        words = settings.get("authority_words") if q.get("authority_words") is None else q["authority_words"]
+        dated_rows = [x for x in tl if x["_day"] is not None]
+        first_record = min((_row_period(x)[0] for x in dated_rows), default=None)
+        for period in case["looked_after"]:
+            if first_record is None:
+                break
+            start = period.start
+            end = min(period.end or review_end, review_end)
+            if end < start:
+                continue
+
+            def own(x):  # a row of the placing authority: the same local authority, or the same agency name
+                return x.get("agency_kind") in q["authority_agency_kinds"] and (
+                    local_authority(x.get("agency"), words or ()) == local_authority(period.placing_authority, words or ())
+                    or _text(x.get("agency")).strip().lower() == period.placing_authority.strip().lower())
+
+            def visit_day(x):  # an exact date's own day; a partial date's latest possible day
+                return x["_day"] if x["_exact"] else _row_period(x)[1]
+
+            visits = sorted(((visit_day(x), x["_pos"], x) for x in dated_rows
+                             if own(x) and _seen(x) is True and start <= visit_day(x) <= end), key=lambda v: v[:2])
+            clock, first = start, True
+            if start < first_record:
+                clock, first = first_record, False
+
+            def limit(since, is_first):
+                if is_first:
+                    return int(q["first_visit_days"])
+                if since < start + dt.timedelta(days=int(q["first_year_days"])):
+                    return int(q["first_year_max_days"])
+                return int(q["after_first_year_max_days"])
+
+            for day, _, x in visits:
+                days = limit(clock, first)
+                if (day - clock).days > days:
+                    f = _flag("lac_visits_overdue", x, clock + dt.timedelta(days=days), None,
+                              variant="first_visit_late" if first else "visit_overdue")
+                    f["actual_action_event_id"] = x["event_id"]
+                    f["delay_days"] = float((day - clock).days - days)
+                    flags.append(f)
+                clock, first = day, False
+            days = limit(clock, first)
+            if (end - clock).days > days:
+                span = [x for x in dated_rows if start <= _row_period(x)[0] <= end]
+                pick = [x for x in span if own(x)] or span
+                if pick:
+                    trigger = max(pick, key=lambda x: (_row_period(x)[0], x["_pos"]))
+                    flags.append(_flag("lac_visits_overdue", trigger, clock + dt.timedelta(days=days), None,
+                                       variant=("first_visit_late" if first else "visit_overdue") + "_at_end"))
+
     # one flag per flag id, like the package; none triggered, or due, after the child's death
     out, ids = [], set()
     for f in flags:
@@ -2612,6 +2681,8 @@ def rows_and_cases(contacts, cases) -> tuple[list[dict], dict[str, dict]]:
                               "child_sex": r.get("child_sex") if isinstance(r.get("child_sex"), str) else None,
                               # whether case.yml stated the child's additional needs (the store's boolean, s19)
                               "additional_needs": r.get("additional_needs") is True,
+                              # case.yml looked_after periods (s20): a store's case table keeps none
+                              "looked_after": (),
                               # the case's adults by given name and role (the store's people, s18)
                               "people": json.loads(r["people"]) if isinstance(r.get("people"), str) and r["people"] else None,
                               # a store's case table keeps the given name alone (child_given_name)

@@ -44,6 +44,20 @@ class FileSpec:
 
 
 @dataclass(frozen=True)
+class LookedAfterPeriod:
+    """One period the child was looked after (case.yml `looked_after`, s20): from / to (None: still looked after
+    at the end of the review), the placing authority whose social worker owes the child its statutory visits
+    (as the chronologies name it: "Westmere Children's Social Care"), and the placement as the reviewers write
+    it ("residential special school", "foster care"; "" when not given) with, optionally, where ("Hollybrook
+    School"). Read by rules lac_visits_overdue and child_not_seen."""
+    start: dt.date
+    end: dt.date | None = None
+    placing_authority: str = ""
+    placement: str = ""
+    placed_at: str = ""
+
+
+@dataclass(frozen=True)
 class CaseConfig:
     case_dir: Path
     case_id: str
@@ -60,6 +74,8 @@ class CaseConfig:
     # `additional_needs`: "autism (ASD)", "EHCP", "epilepsy"; empty: none stated): a disabled child, or one with
     # additional health needs, is more vulnerable to missed care (was_not_brought's lower threshold)
     additional_needs: tuple[str, ...] = ()
+    # (s20) the periods the child was looked after (case.yml `looked_after`; empty: not looked after)
+    looked_after: tuple[LookedAfterPeriod, ...] = ()
     addresses: tuple[str, ...] = ()  # the family's addresses, as the chronologies write them ("[address]")
     # the review's own people (case.yml `reviewer`, `reviewers`, `lead_reviewer`, `author(s)`): name ->
     # pseudonym ("Lead reviewer", "Reviewer"); the anonymised view replaces them like `people`
@@ -297,6 +313,7 @@ def load_case_config(case_dir: str | Path) -> CaseConfig:
         child_name=raw.get("child_name"),
         child_sex=_child_sex(raw.get("child_sex"), case_file),
         additional_needs=_additional_needs(raw.get("additional_needs"), case_file),
+        looked_after=_looked_after(raw.get("looked_after"), case_file),
         people={str(k): str(v) for k, v in people.items()},
         addresses=addresses,
         reviewers=reviewers,
@@ -337,11 +354,53 @@ def _additional_needs(value, case_file: Path) -> tuple[str, ...]:
     return tuple(v.strip() for v in items if v.strip())
 
 
+#: the keys of one case.yml `looked_after` period ("from" is required; "to" empty: still looked after)
+LOOKED_AFTER_KEYS = ("from", "to", "placing_authority", "placement", "placed_at", "legal_status")
+
+
+def _looked_after(value, case_file: Path) -> tuple[LookedAfterPeriod, ...]:
+    """case.yml's `looked_after` (s20): one period (a mapping) or a list of them, each with `from` (an ISO date),
+    `to` (empty: still looked after), `placing_authority` (required: the agency owing the statutory visits, as
+    the chronologies name it), `placement` (the setting: "residential special school") and `placed_at` (where),
+    and `legal_status` (kept for the reader: "s20", "care order"). Nothing, `false` or `no`: not looked after.
+    Another value, an unknown key, a missing `from` or placing authority, or a `to` before `from` is a
+    ConfigError naming the file and the key's line."""
+    if value is None or value is False or (isinstance(value, str) and value.strip().lower() in ("", "none", "no")):
+        return ()
+    row = key_row(case_file, "looked_after")
+    items = [value] if isinstance(value, dict) else value
+    if not isinstance(items, list) or not all(isinstance(v, dict) for v in items):
+        raise ConfigError("looked_after must be a period (from, to, placing_authority, placement) or a list of them, "
+                          f"got {value!r}", file=case_file, row=row)
+    periods = []
+    for n, item in enumerate(items, start=1):
+        unknown = sorted(str(k) for k in item if str(k) not in LOOKED_AFTER_KEYS)
+        if unknown:
+            raise ConfigError(f"looked_after period {n}: unknown key(s) {', '.join(unknown)} (known: "
+                              f"{', '.join(LOOKED_AFTER_KEYS)})", file=case_file, row=row)
+        start = _as_date(item.get("from"), "from", case_file)
+        if start is None:
+            raise ConfigError(f"looked_after period {n} has no `from` date (the day the placement began)",
+                              file=case_file, row=row)
+        end = _as_date(item.get("to"), "to", case_file)
+        if end is not None and end < start:
+            raise ConfigError(f"looked_after period {n} ends ({end}) before it begins ({start})", file=case_file,
+                              row=row)
+        authority = str(item.get("placing_authority") or "").strip()
+        if not authority:
+            raise ConfigError(f"looked_after period {n} names no placing_authority (the agency whose social worker "
+                              "visits the child, as the chronologies name it)", file=case_file, row=row)
+        periods.append(LookedAfterPeriod(start=start, end=end, placing_authority=authority,
+                                         placement=str(item.get("placement") or "").strip(),
+                                         placed_at=str(item.get("placed_at") or "").strip()))
+    return tuple(sorted(periods, key=lambda p: p.start))
+
+
 #: the keys case.yml is read for (README "A case folder"); a key a letter or two from one of them is a typing
 #: slip that would otherwise be ignored in silence (`reveiw_date:`: no review period end; `file:`: every
 #: spreadsheet in the folder read with no agency declared)
 CASE_KEYS = ("case_id", "date_of_birth", "mobile_from", "date_of_death", "review_date", "child_name", "child_sex",
-             "additional_needs", "nhs_number", "child_pseudonym", "people", "addresses", "files", "max_file_mb", "timeline",
+             "additional_needs", "looked_after", "nhs_number", "child_pseudonym", "people", "addresses", "files", "max_file_mb", "timeline",
              "lead_reviewer", "lead_reviewers", "independent_reviewer", "reviewer", "reviewers", "author",
              "authors")
 FILE_ENTRY_KEYS = ("path", "agency", "profile", "sheets")

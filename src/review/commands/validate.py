@@ -46,19 +46,41 @@ def run(args) -> int:
         decisions, problems = load_decisions(case.case_dir, as_of=as_of.day)
     except DecisionError as exc:
         error = exc
-    _, report = load_contacts(case)
+    contacts, report = load_contacts(case)
+    looked_after = _looked_after_advice(case, contacts)
     exists = error is not None or (case.case_dir / DECISIONS_FILE).exists()
     if args.json:
         out = report.to_dict()
         out["decisions"] = _decisions_dict(decisions, problems, error, as_of) if exists else None
+        out["looked_after_advice"] = looked_after
         print(json.dumps(out, indent=2, ensure_ascii=False, default=str))
     else:
         print(format_report(report))
+        if looked_after:
+            print("\nThe records say the child is looked after (" + "; ".join(looked_after) + "), but case.yml "
+                  "states no `looked_after` periods: lac_visits_overdue does not check the placing authority's "
+                  "statutory visits, and child_not_seen does not know where the child lives. Add them (README, "
+                  "\"A case folder\": from, to, placing_authority, placement).")
         if exists and error is None:
             print("\n" + format_decisions(decisions, problems, as_of))
     if error is not None:
         raise error  # one line on stderr, exit 7, as `review build` stops
     return 1 if report.rows_rejected else 0
+
+
+def _looked_after_advice(case, contacts) -> list[str]:
+    """(s20, QA9) Where the records say the child is looked after, for a case whose case.yml states no
+    `looked_after` periods (`review.rules.lac_visits_overdue.looked_after_evidence`, the rule's record_cues in
+    the case's rules.yml): the rule reads only case.yml."""
+    if getattr(case, "looked_after", ()):
+        return []
+    from ..rules import load_rules
+    from ..rules.lac_visits_overdue import looked_after_evidence
+
+    spec = load_rules(case.case_dir)["rules"].get("lac_visits_overdue") or {}
+    if not spec.get("enabled", True):
+        return []
+    return looked_after_evidence(contacts, (spec.get("params") or {}).get("record_cues"))
 
 
 def format_decisions(decisions, problems, as_of=None) -> str:

@@ -25,6 +25,7 @@ from . import (  # noqa: F401  (importing a rule module registers it)
     exploitation_not_referred,
     information_not_shared,
     injury_not_escalated,
+    lac_visits_overdue,
     neglect_not_escalated,
     nonmobile_injury,
     referral_no_decision,
@@ -65,6 +66,7 @@ RULE_IDS = (
     "cp_file_not_transferred",
     "enquiry_incomplete",
     "return_interview_or_nrm_late",
+    "lac_visits_overdue",
 )
 
 FLAG_TABLE_COLUMNS = {**FLAG_COLUMNS, "case_id": "string"}

@@ -1507,12 +1507,17 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     # case code: was_not_brought's lower threshold across health agencies
     needs = np.array([bool(_case_attr(case, cid, "additional_needs")) for cid in case_ids] if case is not None
                      else [False] * len(case_ids), dtype=bool)
+    # (s20) each case's case.yml looked_after periods (review.config.LookedAfterPeriod), by case code:
+    # lac_visits_overdue's statutory visits, child_not_seen's residential placements
+    looked_after = [tuple(_case_attr(case, cid, "looked_after") or ()) for cid in case_ids] if case is not None \
+        else [()] * len(case_ids)
     return Context(timeline=tl, settings=settings, case_ids=ids,
                    extra={"deaths": pd.Series(deaths, index=ids), "review_dates": pd.Series(reviews, index=ids),
                           "concern_windows": windows,
                           "vocab_keys": vocab_keys, "order": order, "mobile_froms": mobile_froms,
                           "child_sexes": child_sexes, "children": children, "people": people,
-                          "child_names": child_names, "additional_needs": needs, "case": case})
+                          "child_names": child_names, "additional_needs": needs, "case": case,
+                          "looked_after": looked_after})
 
 
 # ---------------------------------------------------------------------------------------------------

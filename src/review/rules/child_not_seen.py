@@ -33,6 +33,7 @@ import pandas as pd
 from ..sightings import not_seen_mask, seen_mask
 from ..timeline import CP_PLAN_CONTACT_TYPES, cp_plan_marker
 from .transfer_in_conference_late import same_agency_codes
+from .lac_visits_overdue import looked_after_rows
 from .base import (
     _BIG,
     _NAT_DAY,
@@ -651,7 +652,11 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
     seen = pd.Series(seen_mask(tl), index=tl.index)
     on_plan = tl["on_cp_plan"].fillna(False).astype(bool)
     case_open, carriers = open_case_concerns(ctx, params)
-    case_open = pd.Series(case_open, index=tl.index)
+    # (s20, QA9) a child living in a residential placement (case.yml looked_after) is seen daily by its care
+    # staff: no unseen stretch there, nor an unseen visit there; the placing authority's statutory visits are
+    # lac_visits_overdue's. A plan's visits are still owed
+    residential = looked_after_rows(ctx, params.get("residential_placement_words") or ())
+    case_open = pd.Series(case_open & ~residential, index=tl.index)
     open_concerns = case_open & ~on_plan
     plan_holders = ctx.kinds(params.get("plan_holder_kinds") or ()).to_numpy(dtype=bool)
     parts = [
