@@ -1186,8 +1186,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             # not a row of the type that did not take place, whatever its escalation cell says (held_escalations)
             return esc_held(x, ["strategy_discussion"]) or _held(x, ["strategy_discussion"])
 
+        # (s20) a strategy discussion of an allegation against staff: the LADO's meeting, no conference, expected
+        about_staff = list(q.get("allegation_tags") or ())
         trig, days_done = [], set()
-        for r in _first_per_group([r for r in tl if is_strategy(r) and r["_exact"]]):
+        for r in _first_per_group([r for r in tl if is_strategy(r) and r["_exact"] and not tag_in(r, about_staff)]):
             if r["_day"] not in days_done:
                 days_done.add(r["_day"])
                 trig.append(r)

@@ -25,6 +25,7 @@ from . import (  # noqa: F401  (importing a rule module registers it)
     exploitation_not_referred,
     information_not_shared,
     injury_not_escalated,
+    lado_not_referred,
     neglect_not_escalated,
     nonmobile_injury,
     referral_no_decision,
@@ -63,6 +64,7 @@ RULE_IDS = (
     "sexual_harm_not_referred",
     "cp_file_not_transferred",
     "enquiry_incomplete",
+    "lado_not_referred",
 )
 
 FLAG_TABLE_COLUMNS = {**FLAG_COLUMNS, "case_id": "string"}
