@@ -2493,6 +2493,40 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 flags.append(_flag("enquiry_incomplete", closure, closure["_day"], None,
                                    variant="closed_without_medical_or_abe"))
 
+    # lado_not_referred (s20) ------------------------------------------------------------------------------
+    if "lado_not_referred" in p:
+        q = p["lado_not_referred"]
+        allegation = list(q.get("allegation_tags") or ())
+        not_kinds = set(q.get("trigger_not_agency_kinds") or ())
+        resp_esc, resp_kinds = list(q.get("response_escalations") or ()), set(q.get("response_agency_kinds") or ())
+        lookback, most = int(q.get("known_lookback_days") or 0), q.get("response_max_days")
+        n_days = int(q["within_working_days"])
+
+        def lado_answers(x):  # a LADO referral or meeting held, or the LADO's own record
+            return esc_held(x, resp_esc) or x.get("agency_kind") in resp_kinds
+
+        open_until = {}  # case -> the day the open flag's allegation reached the LADO (None: never)
+        for r in _first_per_group([x for x in tl if x["_exact"] and tag_in(x, allegation)
+                                   and x.get("agency_kind") not in not_kinds]):
+            if lookback:
+                known = _first(tl, r["_day"] - dt.timedelta(days=lookback), lado_answers)
+                if known is not None and known["_day"] < r["_day"]:
+                    continue  # already with the LADO
+            deadline = _add_working_days(r["_day"], n_days)
+            # the referral named over the LADO's own record of the same day (first_response_or)
+            action = _first(tl, r["_day"], lambda x: esc_held(x, resp_esc))
+            own = _first(tl, r["_day"], lambda x: x.get("agency_kind") in resp_kinds)
+            if own is not None and (action is None or own["_day"] < action["_day"]):
+                action = own
+            action = _capped(action, r["_day"], most)
+            if action is not None and action["_day"] <= deadline:
+                continue
+            case = r["case_id"]
+            if case in open_until and (open_until[case] is None or r["_day"] <= open_until[case]):
+                continue  # the same allegation recorded again: the open flag's evidence
+            open_until[case] = None if action is None else action["_day"]
+            flags.append(_flag("lado_not_referred", r, deadline, action))
+
     # one flag per flag id, like the package; none triggered, or due, after the child's death
     out, ids = [], set()
     for f in flags:

@@ -68,7 +68,8 @@ def test_the_fixture_exercises_most_rules(flags):
                                                    "neglect_not_escalated",  # (s19: nor neglect left unreferred)
                                                    "withdrawn_with_concerns",  # (s19: nor a child leaving a school)
                                                    "sexual_harm_not_referred",  # (s19: nor sexual harm unreferred)
-                                                   "cp_file_not_transferred", "enquiry_incomplete"}  # (s20: nor a child moving school, nor an enquiry left incomplete)
+                                                   "cp_file_not_transferred", "enquiry_incomplete",
+                                                   "lado_not_referred"}  # (s20: nor a child moving school, nor an enquiry left incomplete)
 
 
 def test_identical_across_runs(timeline, flags):

@@ -12,7 +12,7 @@ needed. Dealing with it internally first ("Staff member spoken to") is not a ref
 A trigger is an exact-date row tagged one of `allegation_tags`, not of an agency of `trigger_not_agency_kinds` (the
 LADO's own record is the referral received), one per event group. The response is a row of any agency, from the
 trigger's day on, that is one of `response_escalations` held ("Referral to LADO made", "Position of trust meeting
-held") or of an agency of `response_agency_kinds` (the LADO's own record shows the allegation reached it); one
+held") or of an agency of `response_agency_kinds` (the LADO's own record shows the allegation reached it; the referral is named over it on the same day); one
 after `response_max_days` is none ("none within 90 days"). A trigger with a response in the `known_lookback_days`
 before it is an allegation already with the LADO (social care "Informed by LADO of allegation against staff
 member", the police's strategy discussion of the LADO's allegation): no trigger. A trigger on or before the
@@ -31,6 +31,7 @@ from .base import (
     deadline_rows,
     first_per_group,
     first_response,
+    first_response_or,
     fmt_date,
     held_escalations,
     outcome_text,
@@ -56,10 +57,10 @@ def lado_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
     if t.empty:
         return t
     t = t.copy()
-    response = held_escalations(ctx, list(params.get("response_escalations") or ())).to_numpy(dtype=bool)
-    if params.get("response_agency_kinds"):
-        response = response | ctx.kinds(params["response_agency_kinds"]).to_numpy(dtype=bool)
-    response = pd.Series(response, index=tl.index)
+    referral = held_escalations(ctx, list(params.get("response_escalations") or ())).to_numpy(dtype=bool)
+    own = ctx.kinds(params["response_agency_kinds"]).to_numpy(dtype=bool) if params.get("response_agency_kinds") \
+        else np.zeros(len(tl), dtype=bool)
+    response = pd.Series(referral | own, index=tl.index)
     # an allegation the LADO already had (a response in the days before): no trigger
     lookback = int(params.get("known_lookback_days") or 0)
     if lookback:
@@ -70,7 +71,8 @@ def lado_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
     n = int(params["within_working_days"])
     t["anchor"] = t["_day"]
     t["deadline"] = add_working_days(t["_day"], n)
-    found = first_response(ctx, t, response)
+    # the referral is named over the LADO's own record of the same day (`first_response_or`)
+    found = first_response_or(ctx, t, pd.Series(referral, index=tl.index), own)
     # none after response_max_days: "none within 90 days"
     most = params.get("response_max_days")
     if most is not None:
