@@ -1207,8 +1207,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             # not a row of the type that did not take place, whatever its escalation cell says (held_escalations)
             return esc_held(x, ["strategy_discussion"]) or _held(x, ["strategy_discussion"])
 
+        # (s20) a strategy discussion of an allegation against staff: the LADO's meeting, no conference, expected
+        about_staff = list(q.get("allegation_tags") or ())
         trig, days_done = [], set()
-        for r in _first_per_group([r for r in tl if is_strategy(r) and r["_exact"]]):
+        for r in _first_per_group([r for r in tl if is_strategy(r) and r["_exact"] and not tag_in(r, about_staff)]):
             if r["_day"] not in days_done:
                 days_done.add(r["_day"])
                 trig.append(r)
@@ -2632,6 +2634,39 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     trigger = max(pick, key=lambda x: (_row_period(x)[0], x["_pos"]))
                     flags.append(_flag("lac_visits_overdue", trigger, clock + dt.timedelta(days=days), None,
                                        variant=("first_visit_late" if first else "visit_overdue") + "_at_end"))
+    # lado_not_referred (s20) ------------------------------------------------------------------------------
+    if "lado_not_referred" in p:
+        q = p["lado_not_referred"]
+        allegation = list(q.get("allegation_tags") or ())
+        not_kinds = set(q.get("trigger_not_agency_kinds") or ())
+        resp_esc, resp_kinds = list(q.get("response_escalations") or ()), set(q.get("response_agency_kinds") or ())
+        lookback, most = int(q.get("known_lookback_days") or 0), q.get("response_max_days")
+        n_days = int(q["within_working_days"])
+
+        def lado_answers(x):  # a LADO referral or meeting held, or the LADO's own record
+            return esc_held(x, resp_esc) or x.get("agency_kind") in resp_kinds
+
+        open_until = {}  # case -> the day the open flag's allegation reached the LADO (None: never)
+        for r in _first_per_group([x for x in tl if x["_exact"] and tag_in(x, allegation)
+                                   and x.get("agency_kind") not in not_kinds]):
+            if lookback:
+                known = _first(tl, r["_day"] - dt.timedelta(days=lookback), lado_answers)
+                if known is not None and known["_day"] < r["_day"]:
+                    continue  # already with the LADO
+            deadline = _add_working_days(r["_day"], n_days)
+            # the referral named over the LADO's own record of the same day (first_response_or)
+            action = _first(tl, r["_day"], lambda x: esc_held(x, resp_esc))
+            own = _first(tl, r["_day"], lambda x: x.get("agency_kind") in resp_kinds)
+            if own is not None and (action is None or own["_day"] < action["_day"]):
+                action = own
+            action = _capped(action, r["_day"], most)
+            if action is not None and action["_day"] <= deadline:
+                continue
+            case = r["case_id"]
+            if case in open_until and (open_until[case] is None or r["_day"] <= open_until[case]):
+                continue  # the same allegation recorded again: the open flag's evidence
+            open_until[case] = None if action is None else action["_day"]
+            flags.append(_flag("lado_not_referred", r, deadline, action))
 
     # one flag per flag id, like the package; none triggered, or due, after the child's death
     out, ids = [], set()

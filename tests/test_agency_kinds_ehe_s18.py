@@ -32,7 +32,7 @@ VOCAB = load_vocab()
     ("Local Authority Youth Offending Service", "youth justice"),
     # the generic words alone, or with a social care keyword, still give social care
     ("Westshire Council", "social care"),
-    ("Local Authority Designated Officer", "social care"),
+    ("Local Authority Designated Officer", "lado"),  # (s20) the LADO a kind of its own
     ("Westshire Council Children's Services", "social care"),
     ("Local Authority Early Help", "social care"),
     ("Birmingham Children's Trust", "social care"),  # a council's children's services trust, not a health trust

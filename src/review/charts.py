@@ -87,6 +87,8 @@ KIND_COLOURS = {
     "education": OKABE_ITO["bluish_green"],
     "housing": OKABE_ITO["reddish_purple"],
     "voluntary": OKABE_ITO["sky_blue"],
+    # (s20) the LADO, a local authority function: drawn as social care is, its lane named apart
+    "lado": OKABE_ITO["orange"],
     "other": OKABE_ITO["grey"],
 }
 

@@ -22,8 +22,11 @@ DATE_PRECISIONS = ("day", "month", "year", "approximate", "season")
 
 #: (s19) probation: the Probation Service (National Probation Service, community rehabilitation companies), a
 #: statutory safeguarding partner and, with the police and prisons, a MAPPA responsible authority
+#: (s20) lado: the local authority designated officer (LADO), who manages allegations against people who work
+#: with children (Working Together 2023 ch. 2; KCSIE 2024 Part four): a local authority function, but not the
+#: child's social worker, so no kind the rules read as children's social care
 AGENCY_KINDS = ("health", "social care", "police", "youth justice", "probation", "education", "housing", "voluntary",
-                "other")
+                "lado", "other")
 
 #: contact types (ids); labels for display are in vocab.yml
 CONTACT_TYPES = (
@@ -83,6 +86,9 @@ CONCERN_TAGS = (
     # abuse in a young child (recurrent dysuria or UTIs, vaginal discharge or soreness), a concern by age
     "emotional_abuse",
     "anogenital_symptoms",
+    # (s20) an allegation that an adult working with children (staff, a teacher, a carer, an agency worker) harmed
+    # the child: rough handling, dragging, pushing, hitting, an inappropriate restraint (lado_not_referred)
+    "allegation_against_staff",
 )
 
 INJURY_TAGS = ("bruising", "head_injury", "fracture", "burn", "other_injury")
@@ -99,11 +105,15 @@ ESCALATIONS = (
     # a referral to MARAC (the multi-agency risk assessment conference for a high-risk adult victim of domestic
     # abuse): no referral to children's social care; rule domestic_abuse_not_escalated reads it as a response
     "marac",
+    # (s20) a referral to the LADO, an allegation management (position of trust) meeting: the allegation against
+    # the adult managed; rule lado_not_referred reads it as the response
+    "lado_referral",
 )
 
 #: escalations about an adult, not the child: no rule reading "any escalation" for the child (was_not_brought's
 #: follow-up, response_latency) counts them (`review.rules.base.held_escalations` with no kinds)
-ADULT_ESCALATIONS = ("marac",)
+#: (s20) and a LADO referral, about the adult who works with children (no referral of the child)
+ADULT_ESCALATIONS = ("marac", "lado_referral")
 
 FAILING_CATEGORIES = ("communication", "procedure", "staffing/capacity", "governance", "assessment")
 SEVERITIES = ("high", "medium", "low")

@@ -502,6 +502,7 @@ class Vocabulary:
     _type_cache: dict = field(default_factory=dict)
     _tablets: tuple | None = None  # (min, verbs, objects) of self_harm_tablets (`counted_tablets`)
     _weight_drop: tuple | None = None  # (words as token tuples, units) of weight_drop (`stated_weight_drop`)
+    _staff_handling: tuple | None = None  # (staff, acts as token tuples, not_between, names_between) (`stated_staff_handling`)
     _explained: tuple | None = None  # (keywords, injury tags) of self_inflicted_explanations (`_explained_self_inflicted`)
     _meeting_absence: tuple | None = None  # (absences, meetings) of parent_meeting_absences (`_meeting_absences`)
     _letter_rank: int = -1  # the position of the `letter` contact type (-1 without one)
@@ -951,6 +952,66 @@ class Vocabulary:
                 out.append(tokens[i])
                 i += 1
         return out if len(out) != len(tokens) or out != tokens else tokens
+
+    def stated_staff_handling(self, tokens: list[str]) -> list[str]:
+        """(s20) `tokens` with an adult who works with children handling the child roughly read as "allegation
+        against staff" (allegation_against_staff's, negated as ever): one of staff_handling's `staff` straight
+        before one of its `acts`, at most `names_between` words between that are none of `not_between` ("staff
+        member T. Marsh drag Ollie"; not "Staff report Ollie hit a peer"), or one of `acts` then "by" (an article
+        between or not) and one of `staff` ("pushed by a member of staff"), in one sentence. The phrase is put
+        before the act; a new list only when one is found (the cached tokens stay as they are)."""
+        if self._staff_handling is None:
+            spec = self.raw.get("staff_handling") or {}
+
+            def phrases(name):
+                return tuple(sorted({tuple(normalise_text(w).split()) for w in _as_list(spec.get(name) or [], f"staff_handling.{name}")}
+                                    - {()}, key=len, reverse=True))
+            between = frozenset(normalise_text(w) for w in _as_list(spec.get("not_between") or [], "staff_handling.not_between"))
+            self._staff_handling = (phrases("staff"), phrases("acts"), between, int(spec.get("names_between", 0) or 0))
+        staff, acts, between, most = self._staff_handling
+        if not staff or not acts:
+            return tokens
+        firsts = {w[0] for w in staff} | {w[0] for w in acts}
+        if firsts.isdisjoint(tokens):
+            return tokens
+
+        def phrase_at(i, options):
+            for w in options:
+                if tuple(tokens[i:i + len(w)]) == w:
+                    return len(w)
+            return 0
+
+        n, at = len(tokens), set()
+        for i in range(n):
+            size = phrase_at(i, staff)
+            if size:
+                j = i + size
+                for _ in range(most + 1):
+                    if j < n and tokens[j] == "|" and len(tokens[j - 1]) == 1:
+                        j += 1  # the full stop of an initial ("T. Marsh") ends no sentence
+                    if j >= n or tokens[j][:1] == "|":
+                        break
+                    if phrase_at(j, acts):
+                        at.add(j)
+                        break
+                    if tokens[j] in between:
+                        break
+                    j += 1
+            size = phrase_at(i, acts)
+            if size and i + size < n and tokens[i + size] == "by":
+                j = i + size + 1
+                if j < n and tokens[j] in ("a", "an", "the"):
+                    j += 1
+                if j < n and phrase_at(j, staff):
+                    at.add(i)
+        if not at:
+            return tokens
+        out = []
+        for i, token in enumerate(tokens):
+            if i in at:
+                out += ["allegation", "against", "staff"]
+            out.append(token)
+        return out
 
     def stated_weight_drop(self, tokens: list[str]) -> list[str]:
         """`tokens` with a weight stated as dropped or lost ("22.1kg, drop from 26.4kg", "lost 3kg": one of
@@ -2640,7 +2701,7 @@ def tag_concerns(text, vocab) -> list[str]:
             tokens = list(tokens)  # the cached tokens are shared (`Vocabulary.tokens`): read-only
             for start, end, _ in excepted:
                 tokens[start:end] = [_EXCEPTED] * (end - start)
-    read = v.stated_weight_drop(v.counted_tablets(tokens))
+    read = v.stated_staff_handling(v.stated_weight_drop(v.counted_tablets(tokens)))
     unseen = []  # the mentions tagging child_not_seen
     for start, end, keyword in v.find_spans(read, v.concerns, adults):
         tags.update(v.concern_tags[keyword])

@@ -26,6 +26,7 @@ from . import (  # noqa: F401  (importing a rule module registers it)
     information_not_shared,
     injury_not_escalated,
     lac_visits_overdue,
+    lado_not_referred,
     neglect_not_escalated,
     nonmobile_injury,
     referral_no_decision,
@@ -67,6 +68,7 @@ RULE_IDS = (
     "enquiry_incomplete",
     "return_interview_or_nrm_late",
     "lac_visits_overdue",
+    "lado_not_referred",
 )
 
 FLAG_TABLE_COLUMNS = {**FLAG_COLUMNS, "case_id": "string"}

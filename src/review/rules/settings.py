@@ -46,6 +46,8 @@ CHOICES = {
     "meeting_escalations": ESCALATIONS,  # information_not_shared (s20)
     "first_record_not_asked_kinds": AGENCY_KINDS,  # information_not_shared (s20)
     "injury_any_age_tags": CONCERN_TAGS,
+    "allegation_tags": CONCERN_TAGS,  # lado_not_referred (s20)
+    "response_escalations": ESCALATIONS,
     "abe_and_medical_tags": CONCERN_TAGS,  # enquiry_incomplete (s20)
     "medical_only_tags": CONCERN_TAGS,
     "no_health_severity": SEVERITIES,

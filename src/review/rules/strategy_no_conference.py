@@ -15,9 +15,14 @@ A strategy discussion or a conference is a row of that contact type or escalatio
 text says it did not take place ("Strategy discussion not held", "strategy meeting cancelled", "ICPC
 postponed": the vocabulary's escalation negation cues, `base.types_held`) is neither: it does not start
 or restart the clock, and does not meet the requirement.
+
+(s20) A strategy discussion tagged one of `allegation_tags` (an allegation against a person who works with
+children: "LADO allegation re staff member") starts no clock: the LADO's allegation management meeting is the next
+step (Working Together 2023 ch. 2; KCSIE 2024 Part four; rule lado_not_referred), not a conference about the child.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..workdays import add_working_days
@@ -51,8 +56,13 @@ def strategy_no_conference(ctx: Context, params: dict) -> pd.DataFrame:
     # nor is a row of the type whose escalation cell says it was one (filled by hand, or by a profile):
     # `held_escalations` reads the cell of a row of the escalation's own type with its text
     strategy = held_escalations(ctx, ["strategy_discussion"]) | types_held(ctx, ["strategy_discussion"])
+    # (s20, QA9 D4) a strategy discussion of an allegation against a person who works with children expects the
+    # LADO's allegation management, not a conference about the child: no trigger (it still restarts the clock)
+    about_staff = ctx.tags(params["allegation_tags"]).to_numpy(dtype=bool) if params.get("allegation_tags") \
+        else np.zeros(len(tl), dtype=bool)
     # one strategy discussion per day: each attending agency may record the same meeting
-    triggers = first_per_group(first_per_group(rows_of(ctx, strategy & tl["_exact"], _COLUMNS)), ["_case", "_day"])
+    triggers = first_per_group(first_per_group(rows_of(ctx, strategy & tl["_exact"] & ~about_staff, _COLUMNS)),
+                               ["_case", "_day"])
     if triggers.empty:
         return triggers
     n = int(params["within_working_days"])
