@@ -854,7 +854,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         # package's `all_referral_receipts`): a referral awaiting social care's decision
         return (bool(settings.get("receipt_keywords")) and x.get("agency_kind") in (settings.get("receipt_agency_kinds") or [])
                 and _mentioned(_text(x.get("description")) + " . " + _text(x.get("action")), settings["receipt_keywords"],
-                               tuple(settings.get("receipt_negations") or ())))
+                               tuple(settings.get("receipt_negations") or ()))
+                # (s20) an inspection's letter, minutes: no referral about the child
+                and not (bool(settings.get("receipt_not_documents")) and _mentioned(
+                    _text(x.get("description")) + " . " + _text(x.get("action")), settings["receipt_not_documents"], ())))
 
     def public_receipt(x):
         # ... made by a member of the public or the family (the package's `public_referral_receipts`)
@@ -2231,7 +2234,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                              cut=_cut(death, r["_day"], q.get("response_max_days")))
                 flag["severity"] = "high" if presentation or id(start[id(r)]) in repeated else "medium"
                 flags.append(flag)
-            if id(r) in repeated:
+            # (s20) social care's own record is no trigger for a referral to itself
+            if id(r) in repeated and r.get("agency_kind") not in (q.get("repeated_not_agency_kinds") or []):
                 deadline = r["_day"] + dt.timedelta(days=int(q["repeat_within_days"]))
                 action = first_answer(began, social)
                 if action is None or action["_day"] > deadline:

@@ -232,6 +232,9 @@ def police_row(text, date="2023-03-01"):
     from review.vocab import tag_concerns
 
     r = row(date, "Incident", text, POLICE)
+    # (s20) a police force's "Incident" is a call-out by its agency (vocab.yml agency_type_cells), as ingest reads it
+    kind = classify_contact_type("Incident", text, VOCAB, agency=(POLICE["agency"],))
+    r = {**r, "contact_type": kind, "escalation": detect_escalation(kind, text, VOCAB)}
     return {**r, "concerns": "; ".join(tag_concerns(text, VOCAB)), **OLD}
 
 

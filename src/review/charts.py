@@ -99,12 +99,13 @@ KIND_COLOURS = {
 CONTACT_MARKERS = dict(
     zip(
         CONTACT_TYPES,
-        ["s", "o", "D", "P", "X", ">", "<", "h", "*", "p", "d", "s", "D", "v", "1", "2", "^", "|", "x", "+"],
+        ["s", "o", "D", "P", "X", ">", "<", "h", "*", "p", "d", "s", "D", "v", "1", "2", "^", "|", "x", "P", "+"],
         strict=True,
     )
 )
 #: the contact types whose marker is drawn hollow (each a shape another type has filled)
-HOLLOW_CONTACT_TYPES = frozenset({"cp_conference", "core_group"})
+#: (s20) a looked-after child's review: the admission's plus drawn hollow, a meeting as the conferences are
+HOLLOW_CONTACT_TYPES = frozenset({"cp_conference", "core_group", "lac_review"})
 
 FLAG_MARK = "\u2691 "  # the flag sign (in DejaVu Sans) before labels of flagged rows
 

@@ -49,6 +49,10 @@ CONTACT_TYPES = (
     "was_not_brought",
     "police_callout",
     "arrest",
+    # (s20, QA9 D16) a looked-after child's review (Care Planning, Placement and Case Review (England)
+    # Regulations 2010 reg 33: the IRO's "LAC review", "CLA review"): a meeting about the child's care plan, no
+    # clinic appointment; no rule reads it yet
+    "lac_review",
     "other",
 )
 

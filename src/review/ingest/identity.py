@@ -61,13 +61,25 @@ def identity_headers() -> dict[str, str]:
             if normalise_header(str(h))}
 
 
+@lru_cache(maxsize=1)
+def email_headers() -> tuple[frozenset[str], frozenset[str]]:
+    """(profiles.yml `email_identity.subject_headers`, `email_identity.email_headers`), normalised."""
+    data = (package_data("profiles.yml") or {}).get("email_identity") or {}
+    return tuple(frozenset(filter(None, (normalise_header(str(h)) for h in data.get(key) or ())))
+                 for key in ("subject_headers", "email_headers"))
+
+
 def identity_columns(headers, used) -> dict[int, str]:
     """{column index: kind} of the sheet's columns whose header identifies the child, left to right; a
     column read as another field (`used`: a profile's `columns:` naming "Name" as the worker's role) is
-    left to that field."""
+    left to that field. (s20) An e-mail's "Subject" (a sheet with a "From", "To" or "Date sent" column too:
+    profiles.yml `email_identity`) is its subject line ("Ollie's arms", "RE: Weight"), no person: not read."""
     known = identity_headers()
-    return {i: known[key] for i, h in enumerate(headers)
-            if i not in used and (key := normalise_header(h)) in known}
+    keys = [normalise_header(h) for h in headers]
+    subjects, mail = email_headers()
+    emails = bool(mail) and any(k in mail for k in keys)
+    return {i: known[key] for i, key in enumerate(keys)
+            if i not in used and key in known and not (emails and key in subjects)}
 
 
 def name_words(value) -> tuple[str, ...]:

@@ -1560,7 +1560,9 @@ def all_referral_receipts(ctx: Context) -> np.ndarray:
     maternal aunt") not negated (the vocabulary's cues, and `receipt_negations` after the words: "No referral
     received", "referral from school awaited": `text_mentions`, each distinct text read once). Every such row is
     a referral awaiting social care's decision (referral_no_decision's `receipts_trigger`); only an agency's
-    answers another agency's concern (`referral_receipts`)."""
+    answers another agency's concern (`referral_receipts`). Not a row whose text mentions one of
+    `receipt_not_documents` (not negated; s20): an inspection's letter, minutes, received from an agency are no
+    referral or notification about the child."""
     if "all_referral_receipts" not in ctx.extra:
         settings = ctx.settings
         kinds, keywords = settings.get("receipt_agency_kinds") or (), settings.get("receipt_keywords") or ()
@@ -1570,6 +1572,10 @@ def all_referral_receipts(ctx: Context) -> np.ndarray:
             if mask.any():
                 out = text_mentions(ctx, mask, keywords, tuple(str(w) for w in settings.get("receipt_negations") or ())
                                     ).to_numpy(dtype=bool, copy=True)
+                if settings.get("receipt_not_documents") and out.any():
+                    # (s20, QA9 D5) what came in is no referral about the child: "Ofsted monitoring visit letter
+                    # received from school", "Minutes received from the conference chair"
+                    out &= ~text_mentions(ctx, out, settings["receipt_not_documents"]).to_numpy(dtype=bool)
         out.flags.writeable = False
         ctx.extra["all_referral_receipts"] = out
     return ctx.extra["all_referral_receipts"]

@@ -35,7 +35,8 @@ says she has self-harmed in the past herself" stays the mother's; `reported_chil
   is that agency's episode again: not counted, nor itself repeated; `_received`), and no referral to children's social care or early help within
   `repeat_within_days`: a held escalation of `escalations`, a row of `response_contact_types` by
   `response_agency_kinds` that took place, or a text mentioning `social_care_keywords` (an early help referral)
-  as above. High.
+  as above. Not of an agency of `repeated_not_agency_kinds` (s20: social care's own record needs no referral to
+  itself; its episodes still count towards another agency's repeat). High.
 
 The trigger row itself may be the response. A late response is the next such row by any agency: one more than
 `response_max_days` after the trigger's day is not reported, nor one after the child's death (`late_referral`),
@@ -438,6 +439,10 @@ def self_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
         next_record="the next such record by any agency", anchors=episode_start))
 
     # 2. repeated self-harm: a referral to children's social care or early help (Working Together 2023)
+    if params.get("repeated_not_agency_kinds") and repeat.any():
+        # (s20, QA9 D3) social care's own record of a repeated self-harm is no trigger for a referral to
+        # social care: the child is known to it (a looked-after child's own authority); still an episode counted
+        repeat &= ~ctx.kinds(params["repeated_not_agency_kinds"]).to_numpy(dtype=bool)[episodes.index.to_numpy()]
     if repeat.any():
         frames.append(_unanswered(
             ctx, episodes[repeat], np.full(int(repeat.sum()), int(params["repeat_within_days"])),

@@ -68,6 +68,7 @@ CHOICES = {
     "self_harm_over_injury_tags": CONCERN_TAGS,
     "self_harm_over_injury_by": CONCERN_TAGS,
     "trigger_not_agency_kinds": AGENCY_KINDS,
+    "repeated_not_agency_kinds": AGENCY_KINDS,  # self_harm_not_referred (s20)
     "presentation_contact_types": CONTACT_TYPES,
     "by_tag": CONCERN_TAGS,  # its keys
     "escalations": ESCALATIONS,
