@@ -1336,6 +1336,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 if action is not None and action["_day"] <= deadline:
                     continue
                 lo = r["_day"] - dt.timedelta(days=q["window_days"])
+                if case.get("additional_needs") and q.get("additional_needs_discharge_window_days") is not None:
+                    # (s20, QA9 D7) a disabled child's discharge looks back further
+                    lo = r["_day"] - dt.timedelta(days=max(q["window_days"], q["additional_needs_discharge_window_days"]))
                 within = [e for e in events if e["_day"] is not None and lo <= e["_day"] <= r["_day"]
                           and e.get("agency") == r.get("agency") and not (e["_exact"] and e["_pos"] > r["_pos"])]
                 if len({e["_gcode"] for e in within}) < q["min_missed"]:
@@ -2207,7 +2210,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         def neglect_row(x):
             # an agency's record of neglect or weight loss (not social care's, not a letter, not on a plan, not a
             # record of receiving another agency's concern)
-            return (x["_exact"] and tag_in(x, q["neglect_tags"])
+            # (s20, QA9) a partial-date record too (partial_dates), its deadline from the end of its period
+            return ((x["_exact"] or (bool(q.get("partial_dates")) and x["_day"] is not None))
+                    and tag_in(x, q["neglect_tags"])
                     and x.get("agency_kind") not in (q.get("trigger_not_agency_kinds") or ())
                     and x.get("contact_type") not in (q.get("trigger_not_contact_types") or ())
                     and not (q.get("not_on_cp_plan") and x.get("on_cp_plan") is True)
@@ -2230,7 +2235,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         episodes = _first_per_group(rows)
         suspect_groups = {x["_gcode"] for x in rows if q.get("suspect_keywords") and _mentioned(
             text_of(x), q["suspect_keywords"], tuple(q.get("suspect_negations") or ()))}
-        window = dt.timedelta(days=int(q["repeat_window_days"]))
+        window_days = int(q["repeat_window_days"])
+        if case.get("additional_needs") and q.get("additional_needs_repeat_window_days") is not None:
+            window_days = max(window_days, int(q["additional_needs_repeat_window_days"]))  # (s20, QA9)
+        window = dt.timedelta(days=window_days)
         open_kinds = list(q.get("open_enquiry_escalations") or ())
 
         def social_care_row(x, r):
@@ -2258,8 +2266,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             suspect = r["_gcode"] in suspect_groups
             if not (suspect or count >= int(q["repeat_min_episodes"])):
                 continue
-            deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
-            action = first_answer(r["_day"], q)
+            start, end = _row_period(r) if not r["_exact"] else (r["_day"], r["_day"])
+            deadline = _add_working_days(end, int(q["within_working_days"]))
+            action = first_answer(start, q)
             if action is not None and action["_day"] <= deadline:
                 continue
             # an enquiry already under way: a held strategy discussion, s47 enquiry or conference in the days before
