@@ -2131,13 +2131,33 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                       keyword_referrals_dated=bool(q.get("mental_health_referrals_dated")))
         social = dict(q, response_keywords=q["social_care_keywords"])
 
+        def involved(r):
+            # (s20, QA9 D11) CAMHS already involved: its latest record starting on or before the trigger's day
+            # (any precision), at most open_involvement_days before it, neither declining nor closing (on one day
+            # a closure wins)
+            if q.get("open_involvement_days") is None or not q.get("mental_health_agencies"):
+                return False
+            mine = [(_row_period(x)[0], ended(x)) for x in tl if x["_day"] is not None
+                    and agency_named(x.get("agency"), q["mental_health_agencies"]) and _row_period(x)[0] <= r["_day"]]
+            if not mine:
+                return False
+            day, closed = max(mine)
+            return not closed and day >= r["_day"] - dt.timedelta(days=int(q["open_involvement_days"]))
+
+        def ended(x):
+            text = _text(x.get("description")) + " . " + _text(x.get("action"))
+            return bool(q.get("mental_health_agency_declines")) and agency_declined_text(
+                text, q["mental_health_agency_declines"], q.get("mental_health_agency_assessed") or (),
+                q.get("mental_health_agency_not_assessed") or ()) or bool(
+                q.get("open_involvement_closed_words")) and _mentioned(text, q["open_involvement_closed_words"], ())
+
         for r in episodes:
             presentation = r.get("contact_type") in (q.get("presentation_contact_types") or [])
             days = q["presentation_within_days"] if presentation else q["within_days"]
             deadline = r["_day"] + dt.timedelta(days=int(days))
             began = start[id(r)]["_day"]  # a response from the episode's first record on answers
             action = first_answer(began, mental)
-            if action is None or action["_day"] > deadline:
+            if (action is None or action["_day"] > deadline) and not involved(r):
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 flag = _flag("self_harm_not_referred", r, deadline, action, "mental_health",
                              cut=_cut(death, r["_day"], q.get("response_max_days")))

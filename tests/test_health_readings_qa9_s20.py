@@ -165,3 +165,36 @@ def test_missed_appointments_more_than_180_days_before_the_discharge_are_not_cou
     rows = [WNB[0], _missed("2022-03-01", "Not brought by school."), WNB[2]]  # 223 days apart
     assert package(rows, "was_not_brought", needs=["autism"]).empty
     assert baseline(rows, "was_not_brought", needs=["autism"]) == []
+
+
+# -- self_harm_not_referred: CAMHS (its learning disability team) already involved -------------------------------
+
+CAMHS = {"agency": "Eastshire CAMHS Learning Disability Team", "agency_kind": "health", "contact_type": "referral"}
+REFERRAL = dict(CAMHS, date="2021-11-15", date_precision="week", concerns="self_harm",
+                description="Referral from school: self-injurious behaviour, head-banging.", action="Waiting list")
+SELF_INJURY = dict(SCHOOL, date="2022-10-03", concerns="self_harm", description="Ollie self-injuring, biting hand.",
+                   action="Logged.")
+
+
+def _mental_health(flags):
+    return flags[flags["expected_action"].astype(str).str.contains("CAMHS")] if len(flags) else flags
+
+
+def test_self_injury_of_a_child_camhs_is_involved_with_asks_no_new_referral():
+    rows = [REFERRAL, dict(CAMHS, date="2022-03-01", date_precision="month", contact_type="clinic_appointment",
+                           description="Choice appointment. Seen at school with key worker.", action="PBS plan"),
+            SELF_INJURY]
+    assert _mental_health(package(rows, "self_harm_not_referred")).empty
+    assert [f for f in baseline(rows, "self_harm_not_referred")] == []
+
+
+def test_camhs_involvement_ended_or_long_past_answers_nothing():
+    closed = [REFERRAL, dict(CAMHS, date="2022-03-01", contact_type="case_closure", description="Discharged from CAMHS.",
+                             action=""), SELF_INJURY]
+    declined = [dict(REFERRAL, description="Referral declined, does not meet threshold.", action="Signposted"),
+                SELF_INJURY]
+    old = [dict(REFERRAL, date="2020-06-01"), SELF_INJURY]  # more than open_involvement_days before
+    for rows in (closed, declined, old):
+        flags = _mental_health(package(rows, "self_harm_not_referred"))
+        assert flags["trigger_event_id"].tolist() == [f"C1-e{len(rows):03d}"]
+        assert pairs(package(rows, "self_harm_not_referred")) == baseline(rows, "self_harm_not_referred")
