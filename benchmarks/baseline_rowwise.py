@@ -2138,7 +2138,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if q.get("open_involvement_days") is None or not q.get("mental_health_agencies"):
                 return False
             mine = [(_row_period(x)[0], ended(x)) for x in tl if x["_day"] is not None
-                    and agency_named(x.get("agency"), q["mental_health_agencies"]) and _row_period(x)[0] <= r["_day"]]
+                    and agency_named(x.get("agency"), q["mental_health_agencies"]) and _row_period(x)[0] <= r["_day"]
+                    and (ended(x) or not q.get("open_involvement_words") or _mentioned(
+                        _text(x.get("description")) + " . " + _text(x.get("action")), q["open_involvement_words"], ()))]
             if not mine:
                 return False
             day, closed = max(mine)

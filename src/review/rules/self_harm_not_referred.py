@@ -330,10 +330,12 @@ def _declined_text(ctx: Context, late_t: pd.DataFrame, r: pd.DataFrame, declined
 
 def _involved(ctx: Context, t: pd.DataFrame, params: dict) -> np.ndarray:
     """(s20, QA9 D11) Per trigger of `t`: is a mental health service (`mental_health_agencies`: CAMHS, its learning
-    disability team) already involved with the child - a contact by it (any date precision: "w/c 15/11/2021
-    Referral received", "March 2022 Choice appointment") that did not record the referral going nowhere
-    (`base.agency_declined`), starting on or before the trigger's day and at most `open_involvement_days` before
-    it, and no record by it since of the child discharged or the case closed (`open_involvement_closed_words`)?
+    disability team) already involved with the child - a record by it of an open involvement (any date precision,
+    its text mentioning `open_involvement_words`: "w/c 15/11/2021 Referral received ... Waiting list", "March 2022
+    Choice appointment ... PBS plan") that did not record the referral going nowhere (`base.agency_declined`),
+    starting on or before the trigger's day and at most `open_involvement_days` before it, and no record by it
+    since of the referral declined or the child discharged (`open_involvement_closed_words`)? A single past
+    appointment ("Seen with mum, low mood") is no open involvement.
     Later self-injury then is for that service to hear, not a new referral (NICE NG225). Off when
     `open_involvement_days` is not set."""
     out = np.zeros(len(t), dtype=bool)
@@ -350,6 +352,11 @@ def _involved(ctx: Context, t: pd.DataFrame, params: dict) -> np.ndarray:
                             params.get("mental_health_agency_not_assessed") or ())
     if params.get("open_involvement_closed_words"):
         ended = ended | text_mentions(ctx, named & ~ended, params["open_involvement_closed_words"]).to_numpy(dtype=bool)
+    opened = text_mentions(ctx, named & ~ended, params.get("open_involvement_words") or ()).to_numpy(dtype=bool) \
+        if params.get("open_involvement_words") else named & ~ended
+    named = opened | ended
+    if not named.any():
+        return out
     big = np.int64(1) << np.int64(32)
     keys = tl["_case"].to_numpy().astype("int64")[named] * big + day_numbers(tl["_start"].to_numpy()[named])
     closed = ended[named]
