@@ -1362,6 +1362,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 if action is not None and action["_day"] <= deadline:
                     continue
                 lo = r["_day"] - dt.timedelta(days=q["window_days"])
+                if case.get("additional_needs") and q.get("additional_needs_discharge_window_days") is not None:
+                    # (s20, QA9 D7) a disabled child's discharge looks back further
+                    lo = r["_day"] - dt.timedelta(days=max(q["window_days"], q["additional_needs_discharge_window_days"]))
                 within = [e for e in events if e["_day"] is not None and lo <= e["_day"] <= r["_day"]
                           and e.get("agency") == r.get("agency") and not (e["_exact"] and e["_pos"] > r["_pos"])]
                 if len({e["_gcode"] for e in within}) < q["min_missed"]:
@@ -2222,13 +2225,35 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                       keyword_referrals_dated=bool(q.get("mental_health_referrals_dated")))
         social = dict(q, response_keywords=q["social_care_keywords"])
 
+        def involved(r):
+            # (s20, QA9 D11) CAMHS already involved: its latest record starting on or before the trigger's day
+            # (any precision), at most open_involvement_days before it, neither declining nor closing (on one day
+            # a closure wins)
+            if q.get("open_involvement_days") is None or not q.get("mental_health_agencies"):
+                return False
+            mine = [(_row_period(x)[0], ended(x)) for x in tl if x["_day"] is not None
+                    and agency_named(x.get("agency"), q["mental_health_agencies"]) and _row_period(x)[0] <= r["_day"]
+                    and (ended(x) or not q.get("open_involvement_words") or _mentioned(
+                        _text(x.get("description")) + " . " + _text(x.get("action")), q["open_involvement_words"], ()))]
+            if not mine:
+                return False
+            day, closed = max(mine)
+            return not closed and day >= r["_day"] - dt.timedelta(days=int(q["open_involvement_days"]))
+
+        def ended(x):
+            text = _text(x.get("description")) + " . " + _text(x.get("action"))
+            return bool(q.get("mental_health_agency_declines")) and agency_declined_text(
+                text, q["mental_health_agency_declines"], q.get("mental_health_agency_assessed") or (),
+                q.get("mental_health_agency_not_assessed") or ()) or bool(
+                q.get("open_involvement_closed_words")) and _mentioned(text, q["open_involvement_closed_words"], ())
+
         for r in episodes:
             presentation = r.get("contact_type") in (q.get("presentation_contact_types") or [])
             days = q["presentation_within_days"] if presentation else q["within_days"]
             deadline = r["_day"] + dt.timedelta(days=int(days))
             began = start[id(r)]["_day"]  # a response from the episode's first record on answers
             action = first_answer(began, mental)
-            if action is None or action["_day"] > deadline:
+            if (action is None or action["_day"] > deadline) and not involved(r):
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 flag = _flag("self_harm_not_referred", r, deadline, action, "mental_health",
                              cut=_cut(death, r["_day"], q.get("response_max_days")))
@@ -2302,7 +2327,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         def neglect_row(x):
             # an agency's record of neglect or weight loss (not social care's, not a letter, not on a plan, not a
             # record of receiving another agency's concern)
-            return (x["_exact"] and tag_in(x, q["neglect_tags"])
+            # (s20, QA9) a partial-date record too (partial_dates), its deadline from the end of its period
+            return ((x["_exact"] or (bool(q.get("partial_dates")) and x["_day"] is not None))
+                    and tag_in(x, q["neglect_tags"])
                     and x.get("agency_kind") not in (q.get("trigger_not_agency_kinds") or ())
                     and x.get("contact_type") not in (q.get("trigger_not_contact_types") or ())
                     and not (q.get("not_on_cp_plan") and x.get("on_cp_plan") is True)
@@ -2325,7 +2352,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         episodes = _first_per_group(rows)
         suspect_groups = {x["_gcode"] for x in rows if q.get("suspect_keywords") and _mentioned(
             text_of(x), q["suspect_keywords"], tuple(q.get("suspect_negations") or ()))}
-        window = dt.timedelta(days=int(q["repeat_window_days"]))
+        window_days = int(q["repeat_window_days"])
+        if case.get("additional_needs") and q.get("additional_needs_repeat_window_days") is not None:
+            window_days = max(window_days, int(q["additional_needs_repeat_window_days"]))  # (s20, QA9)
+        window = dt.timedelta(days=window_days)
         open_kinds = list(q.get("open_enquiry_escalations") or ())
 
         def social_care_row(x, r):
@@ -2353,8 +2383,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             suspect = r["_gcode"] in suspect_groups
             if not (suspect or count >= int(q["repeat_min_episodes"])):
                 continue
-            deadline = _add_working_days(r["_day"], int(q["within_working_days"]))
-            action = first_answer(r["_day"], q)
+            start, end = _row_period(r) if not r["_exact"] else (r["_day"], r["_day"])
+            deadline = _add_working_days(end, int(q["within_working_days"]))
+            action = first_answer(start, q)
             if action is not None and action["_day"] <= deadline:
                 continue
             # an enquiry already under way: a held strategy discussion, s47 enquiry or conference in the days before

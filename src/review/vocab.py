@@ -1016,19 +1016,51 @@ class Vocabulary:
     def stated_weight_drop(self, tokens: list[str]) -> list[str]:
         """`tokens` with a weight stated as dropped or lost ("22.1kg, drop from 26.4kg", "lost 3kg": one of
         weight_drop's `words` straight before a number and a unit of its `units`, as one token "4kg" or two)
-        read as "weight loss" (weight_loss's, negated as ever: "no drop from 26kg"); a new list only when one is
+        read as "weight loss" (weight_loss's, negated as ever: "no drop from 26kg"); so is a weight, one of
+        `earlier_words` and an earlier weight at least `min_drop_percent` heavier, not followed within three words
+        by one of `earlier_not_words` ("38.2kg (was 42.5kg in Sept)"; not "3.2kg, was 3.5kg at birth"); a new list only when one is
         found (the cached tokens stay as they are). "Dropped from 25th centile" is no weight."""
         if self._weight_drop is None:
             spec = self.raw.get("weight_drop") or {}
             words = tuple(sorted({tuple(normalise_text(w).split()) for w in _as_list(spec.get("words") or [], "weight_drop.words")}
                                  - {()}, key=len, reverse=True))
             units = tuple(normalise_text(w) for w in _as_list(spec.get("units") or [], "weight_drop.units"))
-            self._weight_drop = (words, re.compile(r"\d*(?:" + "|".join(map(re.escape, units)) + r")") if units else None)
-        words, unit = self._weight_drop
+            earlier = frozenset(normalise_text(w) for w in _as_list(spec.get("earlier_words") or [],
+                                                                     "weight_drop.earlier_words"))
+            not_after = frozenset(normalise_text(w) for w in _as_list(spec.get("earlier_not_words") or [],
+                                                                       "weight_drop.earlier_not_words"))
+            self._weight_drop = (words, re.compile(r"\d*(?:" + "|".join(map(re.escape, units)) + r")") if units else None,
+                                 earlier, float(spec.get("min_drop_percent") or 0), not_after)
+        words, unit, earlier, least, not_after = self._weight_drop
         if not words or unit is None or not any(t[:1].isdigit() for t in tokens):
             return tokens
+
+        def weight_at(seq, j):
+            # (value, end) of a weight starting at seq[j]: "38kg", "38 kg", "38.2kg" (tokens "38", "2kg")
+            if j < 0 or j >= len(seq) or not seq[j][:1].isdigit():
+                return None
+            if unit.fullmatch(seq[j]):
+                return float(re.match(r"\d+", seq[j]).group()), j + 1
+            if seq[j].isdigit() and j + 1 < len(seq) and unit.fullmatch(seq[j + 1]):
+                decimals = re.match(r"\d+", seq[j + 1])
+                return (float(seq[j] + "." + decimals.group()) if decimals else float(seq[j])), j + 2
+            return None
+
         out, i, n = [], 0, len(tokens)
         while i < n:
+            # (s20, QA9 D6) a weight, then one of earlier_words and a heavier earlier weight, at least
+            # min_drop_percent more: "Weight 38.2kg (was 42.5kg in Sept)"
+            if earlier and least and tokens[i] in earlier and out:
+                end = len(out)  # past a bracket or a comma: "38.2kg (was", "20 kg, previously"
+                while end > max(len(out) - 2, 0) and not out[end - 1][:1].isalnum():
+                    end -= 1
+                before = next((w for k in (2, 1) if (w := weight_at(out, end - k)) and w[1] == end), None)
+                then = weight_at(tokens, i + 1)
+                if before and then and then[0] > 0 and (then[0] - before[0]) * 100 >= least * then[0] \
+                        and not not_after.intersection(tokens[then[1]:then[1] + 3]):
+                    out += ["weight", "loss"]
+                    i = then[1]
+                    continue
             for w in words:
                 j = i + len(w)
                 if tuple(tokens[i:j]) != w or j >= n or not tokens[j][:1].isdigit():

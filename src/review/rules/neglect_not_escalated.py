@@ -91,15 +91,39 @@ def _under_months(tl: pd.DataFrame, mask: np.ndarray, months) -> np.ndarray:
     return out
 
 
-def _counts_in_window(episodes: pd.DataFrame, window: int) -> np.ndarray:
-    """Per episode (first rows of event groups): the episodes of its case within `window` days up to its day,
-    itself included."""
+def _counts_in_window(episodes: pd.DataFrame, window) -> np.ndarray:
+    """Per episode (first rows of event groups): the episodes of its case within `window` days (one number, or
+    one per episode) up to its day, itself included."""
     if episodes.empty:
         return np.zeros(0, dtype="int64")
     big = np.int64(1) << np.int64(32)
     keys = episodes["_case"].to_numpy().astype("int64") * big + day_numbers(episodes["_day"])
     ordered = np.sort(keys, kind="stable")
-    return np.searchsorted(ordered, keys, side="right") - np.searchsorted(ordered, keys - int(window), side="left")
+    return np.searchsorted(ordered, keys, side="right") - np.searchsorted(
+        ordered, keys - np.asarray(window, dtype="int64"), side="left")
+
+
+def _when(t: pd.DataFrame) -> pd.Series:
+    """' on 3 Feb 2020'; a partial date as sexual_harm_not_referred words it: ' in May 2022 (a partial date)'."""
+    exact = t["_exact"].astype(bool)
+    shown = fmt_date(t["_day"]).where(exact, fmt_date(t["_day"], t["_shown"]))
+    on_day = exact | shown.str.match(r"^(c\. )?\d").fillna(False).astype(bool)
+    return (pd.Series(np.where(on_day, " on ", " in "), index=t.index) + shown
+            + pd.Series(np.where(exact, "", " (a partial date)"), index=t.index))
+
+
+def _windows(ctx: Context, episodes: pd.DataFrame, params: dict) -> np.ndarray:
+    """Per episode: `repeat_window_days`, or `additional_needs_repeat_window_days` (when longer) for a child whose
+    case.yml states `additional_needs` (a disabled child's growth is weighed less often, and a fall in it is read
+    against a longer record: Working Together 2023 ch. 1, disabled children)."""
+    window = int(params["repeat_window_days"])
+    out = np.full(len(episodes), window, dtype="int64")
+    longer = params.get("additional_needs_repeat_window_days")
+    needs = np.asarray(ctx.extra.get("additional_needs", ()), dtype=bool)
+    if longer is None or not len(needs) or episodes.empty:
+        return out
+    need = needs[episodes["_case"].to_numpy(dtype="int64")]
+    return np.where(need, max(window, int(longer)), window).astype("int64")
 
 
 def _enquiry_open(ctx: Context, t: pd.DataFrame, params: dict) -> np.ndarray:
@@ -253,7 +277,10 @@ def neglect_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     care within `within_working_days` working days (NICE CG89; WT 2023 ch. 2)."""
     tl = ctx.timeline
     exact = tl["_exact"].to_numpy(dtype=bool)
-    neglect = _recorded_here(ctx, params, ctx.tags(params["neglect_tags"]).to_numpy(dtype=bool) & exact)
+    # (s20, QA9) a partial-date record too (partial_dates: the GP's "May 2022 ... Weight 38kg, down from 42.5kg"),
+    # as sexual_harm_not_referred reads one: its deadline runs from the end of its period
+    dated = tl["_day"].notna().to_numpy(dtype=bool) if params.get("partial_dates") else exact
+    neglect = _recorded_here(ctx, params, ctx.tags(params["neglect_tags"]).to_numpy(dtype=bool) & dated)
     # a finding the agency arranged the care for itself (the dentist's caries, treatment arranged): no neglect
     # record, neither a trigger nor counted in another's pattern
     neglect &= ~_care_sought(ctx, neglect, params)
@@ -269,11 +296,11 @@ def neglect_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
                                      params.get("injury_below_age_months"))
         if injured.any():
             neglect &= ~np.isin(gcode, np.unique(gcode[injured]))
-    episodes = first_per_group(rows_of(ctx, neglect, _COLUMNS))
+    episodes = first_per_group(rows_of(ctx, neglect, _COLUMNS + ["_exact", "_shown"]))
     if episodes.empty:
         return episodes
-    window = int(params["repeat_window_days"])
-    count = _counts_in_window(episodes, window)
+    windows = _windows(ctx, episodes, params)
+    count = _counts_in_window(episodes, windows)
     suspect = np.zeros(len(episodes), dtype=bool)
     if params.get("suspect_keywords"):
         # a group's words to suspect neglect on any of its trigger rows
@@ -283,12 +310,13 @@ def neglect_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
             suspect = np.isin(episodes["_gcode"].to_numpy(), np.unique(gcode[said]))
     keep = suspect | (count >= int(params["repeat_min_episodes"]))
     t = episodes[keep].copy()
-    count, suspect = count[keep], suspect[keep]
+    count, suspect, windows = count[keep], suspect[keep], windows[keep]
     if t.empty:
         return t
     n = int(params["within_working_days"])
-    t["anchor"] = t["_day"]
-    t["deadline"] = add_working_days(t["_day"], n)
+    on_day = t["_exact"].astype(bool)
+    t["anchor"] = t["_start"].where(~on_day, t["_day"])
+    t["deadline"] = add_working_days(t["_end"].where(~on_day, t["_day"]), n)
     found = referral_response(ctx, t, params)
     # social care's assessment already open: the record shared with it by the agency answers (`_shared_by_agency`)
     opened = _assessment_open(ctx, t, params)
@@ -296,6 +324,7 @@ def neglect_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     shared = _shared_by_agency(ctx, t, params) if assessing.any() else np.zeros(len(t), dtype=bool)
     late = ~found["timely"].to_numpy(dtype=bool) & ~_enquiry_open(ctx, t, params) & ~(assessing & shared)
     t, count, suspect, opened, assessing = t[late], count[late], suspect[late], opened[late], assessing[late]
+    windows = windows[late]
     if t.empty:
         return t
     r, none_text = late_referral(ctx, t, found[late], params)
@@ -313,9 +342,12 @@ def neglect_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     why = np.where(suspect, ", in words enough to suspect neglect (rules.yml suspect_keywords)", "")
     pattern = np.where(count >= 2, pd.Series(", one of " + pd.Series(count, index=t.index).astype(str)
                                              + " records of neglect or weight loss by agencies within "
-                                             + str(window) + " days up to it", index=t.index), "")
+                                             + pd.Series(windows, index=t.index).astype(str) + " days up to it"
+                                             + pd.Series(np.where(windows > int(params["repeat_window_days"]),
+                                                                  " (a child with additional needs)", ""),
+                                                         index=t.index), index=t.index), "")
     out["explanation"] = (
-        t["agency"] + " recorded " + fmt_tags(t["concerns"]) + " on " + fmt_date(t["_day"]) + " in a child aged "
+        t["agency"] + " recorded " + fmt_tags(t["concerns"]) + _when(t) + " in a child aged "
         + fmt_age(t) + pd.Series(pattern, index=t.index) + pd.Series(why, index=t.index)
         + pd.Series(np.where(
             assessing,

@@ -329,6 +329,47 @@ def _declined_text(ctx: Context, late_t: pd.DataFrame, r: pd.DataFrame, declined
     return ids, text
 
 
+def _involved(ctx: Context, t: pd.DataFrame, params: dict) -> np.ndarray:
+    """(s20, QA9 D11) Per trigger of `t`: is a mental health service (`mental_health_agencies`: CAMHS, its learning
+    disability team) already involved with the child - a record by it of an open involvement (any date precision,
+    its text mentioning `open_involvement_words`: "w/c 15/11/2021 Referral received ... Waiting list", "March 2022
+    Choice appointment ... PBS plan") that did not record the referral going nowhere (`base.agency_declined`),
+    starting on or before the trigger's day and at most `open_involvement_days` before it, and no record by it
+    since of the referral declined or the child discharged (`open_involvement_closed_words`)? A single past
+    appointment ("Seen with mum, low mood") is no open involvement.
+    Later self-injury then is for that service to hear, not a new referral (NICE NG225). Off when
+    `open_involvement_days` is not set."""
+    out = np.zeros(len(t), dtype=bool)
+    days, names = params.get("open_involvement_days"), params.get("mental_health_agencies")
+    if days is None or not names or t.empty:
+        return out
+    tl = ctx.timeline
+    named = agencies_named(ctx, names) & tl["_start"].notna().to_numpy(dtype=bool) \
+        & np.isin(tl["_case"].to_numpy(), np.unique(t["_case"].to_numpy()))
+    if not named.any():
+        return out
+    ended = agency_declined(ctx, named, params.get("mental_health_agency_declines") or (),
+                            params.get("mental_health_agency_assessed") or (),
+                            params.get("mental_health_agency_not_assessed") or ())
+    if params.get("open_involvement_closed_words"):
+        ended = ended | text_mentions(ctx, named & ~ended, params["open_involvement_closed_words"]).to_numpy(dtype=bool)
+    opened = text_mentions(ctx, named & ~ended, params.get("open_involvement_words") or ()).to_numpy(dtype=bool) \
+        if params.get("open_involvement_words") else named & ~ended
+    named = opened | ended
+    if not named.any():
+        return out
+    big = np.int64(1) << np.int64(32)
+    keys = tl["_case"].to_numpy().astype("int64")[named] * big + day_numbers(tl["_start"].to_numpy()[named])
+    closed = ended[named]
+    order = np.lexsort((closed, keys))  # on one day a closure after the contact: closed
+    keys, closed = keys[order], closed[order]
+    mine = t["_case"].to_numpy().astype("int64") * big + day_numbers(t["_day"])
+    at = np.searchsorted(keys, mine, side="right") - 1
+    last = keys[np.maximum(at, 0)]
+    return (at >= 0) & ~closed[np.maximum(at, 0)] & (last >= mine - int(days)) \
+        & (last >> np.int64(32) == mine >> np.int64(32))
+
+
 def _unanswered(ctx: Context, episodes: pd.DataFrame, days: np.ndarray, response: dict, params: dict, *,
                 variant: str, severity: np.ndarray, what: np.ndarray, expected: str, missing: str,
                 next_record: str, anchors=None) -> pd.DataFrame | None:
@@ -431,12 +472,14 @@ def self_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
     what = np.where(in_repeat, pd.Series(what, index=episodes.index) + ", repeated ("
                     + str(int(params["repeat_min_episodes"])) + " or more episodes within "
                     + str(int(params["repeat_window_days"])) + " days)", what)
-    frames.append(_unanswered(
-        ctx, episodes, days, mental, params, variant="mental_health",
-        severity=np.where(presentation | in_repeat, "high", "medium"), what=what,
+    # (s20, QA9 D11) a child CAMHS (its learning disability team) is already involved with: no new referral asked
+    known = _involved(ctx, episodes, params)
+    frames.append(None if known.all() else _unanswered(
+        ctx, episodes[~known], days[~known], mental, params, variant="mental_health",
+        severity=np.where(presentation | in_repeat, "high", "medium")[~known], what=what[~known],
         expected="a referral to CAMHS or a psychosocial (mental health) assessment",
         missing="no referral to CAMHS nor a psychosocial or mental health assessment",
-        next_record="the next such record by any agency", anchors=episode_start))
+        next_record="the next such record by any agency", anchors=episode_start[~known]))
 
     # 2. repeated self-harm: a referral to children's social care or early help (Working Together 2023)
     if params.get("repeated_not_agency_kinds") and repeat.any():

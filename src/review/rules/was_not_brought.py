@@ -357,7 +357,15 @@ def _discharged(ctx: Context, params: dict, events: pd.DataFrame, covered: np.nd
         return None
     triggers["anchor"] = triggers["_day"]
     triggers["deadline"] = triggers["_day"] + params["follow_up_within_days"] * DAY
-    triggers["lo"] = triggers["_day"] - params["window_days"] * DAY
+    # (s20, QA9 D7) a disabled child's discharge looks back further (additional_needs_discharge_window_days)
+    window = int(params["window_days"])
+    days = np.full(len(triggers), window, dtype="int64")
+    needs = np.asarray(ctx.extra.get("additional_needs", ()), dtype=bool)
+    if params.get("additional_needs_discharge_window_days") is not None and len(needs):
+        days = np.where(needs[triggers["_case"].to_numpy(dtype="int64")],
+                        max(window, int(params["additional_needs_discharge_window_days"])), window).astype("int64")
+    triggers["_window"] = days
+    triggers["lo"] = triggers["_day"] - pd.to_timedelta(days, unit="D")
     agency_codes = same_agency_codes(ctx)
     response = first_response(ctx, triggers, held_escalations(ctx), groups=agency_codes)
     triggers = triggers.join(response)
@@ -410,7 +418,9 @@ def _discharged(ctx: Context, params: dict, events: pd.DataFrame, covered: np.nd
         young, "the young person (aged " + age + ") did not attend ")
     explanation = (
         t["agency"] + " discharged the child (or closed the case) on " + fmt_date(t["_day"]) + " after "
-        + brought + _plural(counted, "appointment") + " within " + str(params["window_days"]) + " days ("
+        + brought + _plural(counted, "appointment") + " within " + t["_window"].astype(str) + " days"
+        + pd.Series(np.where(t["_window"].to_numpy() > int(params["window_days"]), " (a child with additional needs)",
+                             ""), index=t.index) + " ("
         + date_list + "), with concerns open (" + concerns.astype("string") + "), and did not escalate (children's"
         " social care told) within " + str(params["follow_up_within_days"]) + " days"
         + outcome_text(t["action_event_id"], t["action_date"], delay, "escalation",
