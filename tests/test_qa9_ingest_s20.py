@@ -101,3 +101,92 @@ def _extra(value):
     import json
 
     return value if isinstance(value, dict) else json.loads(value) if value else {}
+
+
+# ---------------------------------------------------------------------------------------------------
+# D15: redaction of staff initials in the Role column, "GP. Weight", a residential school listed as the home
+# ---------------------------------------------------------------------------------------------------
+def _redactor():
+    import pandas as pd  # noqa: F401
+
+    from review.redact import Redactor
+
+    case = CaseConfig(case_dir=Path("."), case_id="ollie", date_of_birth=dt.date(2010, 3, 10),
+                      child_name="Ollie Brennan",
+                      people={"Dawn Brennan": "Mother", "T. Marsh": "Residential care worker"},
+                      addresses=["Hollybrook School, Moor Lane"])
+    return Redactor.from_case(case)
+
+
+@pytest.mark.parametrize("role, expected", [
+    ("R. Dace", "[name]"), ("K. Patel", "[name]"), ("S. Lowe", "[name]"), ("S.Lowe", "[name]"),
+    ("K Patel (night staff)", "[name] (night staff)"), ("K. Patel, Head of Care", "[name], Head of Care"),
+    ("A. B. Smith", "[name]"),
+    # a listed person keeps their pseudonym; roles and services are no names
+    ("T. Marsh", "Residential care worker"), ("Head of Care", "Head of Care"), ("R. Team", "R. Team"),
+    ("Social worker 1", "Social worker 1"), ("SW", "SW"), ("CAMHS LD nurse", "CAMHS LD nurse"),
+])
+def test_a_role_cell_of_initial_and_surname_is_a_name(role, expected):
+    import pandas as pd
+
+    out = _redactor().frame(pd.DataFrame({"role": [role]}))
+    assert out["role"].tolist() == [expected]
+
+
+def test_staff_initials_are_hidden_in_every_redacted_output_of_a_build(tmp_path):
+    """QA9: "R. Dace" stayed in the Role column of the redacted chronology.csv, .xlsx and .docx."""
+    from review.cli import main
+
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "log.csv").write_text(
+        "Date,Staff,Details,Outcome\n"
+        "14/10/2021,R. Dace,Bruise to forehead noted at morning care.,Body map completed\n"
+        "22/11/2021,K. Patel,Bruising to both upper arms.,No further action\n", encoding="utf-8")
+    (case / "case.yml").write_text(yaml.safe_dump({
+        "case_id": "ollie", "date_of_birth": "2010-03-10", "child_name": "Ollie Brennan",
+        "addresses": ["Hollybrook School, Moor Lane"],
+        "files": [{"path": "log.csv", "agency": "Hollybrook School"}]}), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(case), "--redact", "--out", str(out)]) == 0
+    import zipfile
+
+    texts = {"chronology.csv": (out / "chronology.csv").read_text(encoding="utf-8"),
+             "report.html": (out / "report.html").read_text(encoding="utf-8")}
+    for name in ("chronology.xlsx", "chronology.docx"):
+        with zipfile.ZipFile(out / name) as z:
+            texts[name] = " ".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml"))
+    for name, text in texts.items():
+        assert "Dace" not in text and "Patel" not in text, name
+        assert "Hollybrook" not in text, name
+    assert "[name]" in texts["chronology.csv"]
+    # the school that is the child's home is shown as a school in the agency column, not as an address
+    assert "[school]" in texts["chronology.csv"] and "[address]" not in texts["chronology.csv"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the full stop after a service's abbreviation ends a sentence: the clinical word after it is kept
+    ("Re-referred by GP. Weight 36.1kg.", "Re-referred by GP. Weight 36.1kg."),
+    ("Letter to GP. Bruising noted.", "Letter to GP. Bruising noted."),
+    # and a listed person's name after it is their pseudonym (before: "new SW. [name] in class")
+    ("Statutory visit by new SW. Ollie in class", "Statutory visit by new SW. Child A in class"),
+    # a name after it is still hidden; so after a person's title with its full stop, and without a stop
+    ("Seen by SW. Smith", "Seen by SW. [name]"),
+    ("Seen by HV. Mark", "Seen by HV. [name]"),
+    ("Dr. Weight reviewed", "Dr. [name] reviewed"),
+    ("GP Weight", "GP [name]"),
+    ("Dr A Shah", "Dr [name]"),
+])
+def test_a_word_after_an_abbreviation_and_a_full_stop(text, expected):
+    assert _redactor().text(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Hollybrook School", "[school]"),
+    ("Placement at Hollybrook School", "Placement at [school]"),
+    # the whole address, or where the child lives, is the address
+    ("Hollybrook School, Moor Lane", "[address]"),
+    ("lives at Hollybrook School", "lives at [address]"),
+])
+def test_a_residential_school_listed_as_the_home_address_is_a_school(text, expected):
+    assert _redactor().text(text) == expected
