@@ -190,3 +190,29 @@ def test_a_word_after_an_abbreviation_and_a_full_stop(text, expected):
 ])
 def test_a_residential_school_listed_as_the_home_address_is_a_school(text, expected):
     assert _redactor().text(text) == expected
+
+
+# ---------------------------------------------------------------------------------------------------
+# D13: an e-mail log's To and From columns
+# ---------------------------------------------------------------------------------------------------
+def test_an_email_logs_to_column_is_who_was_told_and_from_the_source(tmp_path, load_contacts):
+    (tmp_path / "emails.csv").write_text(
+        "Date,From,To,Subject,Email text\n"
+        "12/02/2022,Mother,Hollybrook School,Arms,He came home with bruises on both arms.\n"
+        "13/02/2022,Hollybrook School,Mother,RE: Arms,He is settled.\n", encoding="utf-8")
+    contacts, report = load_contacts(_case(tmp_path, [{"path": "emails.csv", "agency": "Parent emails"}]))
+    assert len(contacts) == 2
+    assert report.files[0].columns["informed_agencies"] == "To"
+    assert report.files[0].columns["source_of_information"] == "From"
+    assert contacts["informed_agencies"].tolist()[0] == "Hollybrook School"
+    assert contacts["source_of_information"].tolist() == ["Mother", "Hollybrook School"]
+    # (before: both kept under Other columns, read by no rule)
+    assert not contacts["extra"].map(_extra).map(lambda e: "To" in e or "From" in e).any()
+
+
+def test_a_to_column_beside_a_shared_with_column_is_not_read_as_it(tmp_path, load_contacts):
+    (tmp_path / "log.csv").write_text(
+        "Date,Details,Shared with,To\n"
+        "12/02/2022,Bruise to arm seen.,Westshire Children's Social Care,Ward 3\n", encoding="utf-8")
+    contacts, report = load_contacts(_case(tmp_path, [{"path": "log.csv", "agency": "Hospital"}]))
+    assert report.files[0].columns["informed_agencies"] == "Shared with"
