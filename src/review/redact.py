@@ -166,6 +166,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
@@ -807,6 +808,11 @@ class Redactor:
         # after a person's title ("DI", "PC", "Sgt", "Dr", "PO"), a capitalised word that is also an everyday,
         # colour or nationality word is their surname ("DI White", "DS J. Black", "PC Sarah Long": `_SURNAMES_TOO`)
         personal = _PERSONAL_TITLE.fullmatch(match.group("lead").strip(" \t:(")) is not None
+        if (not personal and words and match.group("lead").rstrip().endswith(".")
+                and _sentence_after_a_stop(words[0].group(0))):
+            # "Re-referred by GP. Weight 36.1kg": the full stop after a service's abbreviation ends a sentence,
+            # and the word after it is a word of the chronologies' vocabulary, not a name (QA9 D15)
+            return match.group(0)
         for word in words:
             written = word.group(0)
             if written == AMBIGUOUS or re.fullmatch(r"[A-Z]\.?", written):
@@ -1314,6 +1320,11 @@ class Redactor:
                 # "Dean, mother, said": another's role words, read as they are
                 return self._alone(match, match.start("after"))
             # "Dean Fowler (partner)" -> "Mother's partner", not "Mother's partner (partner)"
+        if prof and prof.rstrip().endswith(".") and _PERSONAL_TITLE.fullmatch(prof.strip(" \t:(")) is None \
+                and pseudonym != AMBIGUOUS and pseudonym not in self._professionals:
+            # "Statutory visit by new SW. Ollie in class": the full stop after a service's abbreviation ends a
+            # sentence; the listed person's name starts the next (QA9 D15), shown by their pseudonym
+            return self._alone_after(match, match.start("name"))
         if prof and pseudonym not in self._professionals:
             # "Dr Ryan (Larkfield)": a professional who shares a name with the father, not the father; the
             # name is hidden all the same, since it may be a family member's ("Dr [name]")
@@ -1443,6 +1454,11 @@ class Redactor:
         stripped = shown.strip() if isinstance(shown, str) else ""
         if re.fullmatch(_CAPS, stripped) and stripped not in KNOWN_ABBREVIATIONS and stripped not in self._pseudonym_words:
             return INITIALS
+        staff = _ROLE_INITIAL_NAME.match(shown) if isinstance(shown, str) else None
+        if staff is not None and self._may_be_a_professionals_name(staff.group("surname")):
+            # a role cell that is a staff member's initial and surname ("R. Dace", "K Patel (night staff)"):
+            # their name, hidden as "Dr [name]" is in a text (QA9 D15: the care log's Staff column)
+            return shown[:staff.start("name")] + AMBIGUOUS + shown[staff.end("name"):]
         return shown
 
     def author(self, value):
@@ -1967,6 +1983,10 @@ def _address_replacement(match: re.Match, labels: Mapping[tuple[str, str], str] 
     if _HOUSE_NUMBER.match(written):
         return ADDRESS, match.end()
     text = match.string
+    if _RESIDENCE_CUE.search(text, max(0, match.start() - 30), match.start()) is None:
+        own = _listed_organisation(written)
+        if own is not None:
+            return own, match.end()
     found = _organisation_after(text, _street_end(match))
     if found is None or _RESIDENCE_CUE.search(text, max(0, match.start() - 30), match.start()):
         return ADDRESS, match.end()
@@ -1981,6 +2001,26 @@ def _address_replacement(match: re.Match, labels: Mapping[tuple[str, str], str] 
         if shown is not None:
             return shown, end
     return _ORGANISATION_LABELS.get(_kind_key(kind), f"[{kind}]"), end
+
+
+def _listed_organisation(written: str) -> str | None:
+    """How a listed address that is itself an organisation's name is shown, else None: a child's home at a
+    residential school ("Hollybrook School" of "Hollybrook School, Moor Lane" in `addresses:`, QA9 D15) is an
+    agency's name, in the agency column too. A school the school reading takes whole is left to it ("[school]",
+    `school_text`, run after the addresses); another organisation is shown as its kind ("Oak Surgery" ->
+    "[surgery]"). A street or a house number in it keeps it the address ("Hollybrook School, Moor Lane")."""
+    words = re.findall(r"[\w'\u2019\-]+", written)
+    if len(words) < 2 or _HOUSE_NUMBER.match(written):
+        return None
+    last = words[-1].casefold()
+    if any(_fold(w).rstrip(".").casefold() in _STREET_KIND for w in words[1:]):
+        return None
+    if last in _SCHOOL_NOUNS:
+        shown = school_text(written)
+        return written if shown.startswith("[") and shown.endswith("]") else None
+    if last in _ORGANISATION_NOUNS:
+        return _ORGANISATION_LABELS.get(last, f"[{last}]")
+    return None
 
 
 #: the kinds of street, full and abbreviated as agencies write them: a listed "Acacia Avenue" is also
@@ -3375,6 +3415,11 @@ def _surname_too(written: str, position: int, text: str, end: int) -> bool:
     return position == 0 or key not in _SURNAMES_TOO_NOT_AFTER_A_NAME
 
 
+#: a role cell that starts with a person's initial(s) and surname ("R. Dace", "K Patel", "S.Lowe", "A. B. Smith
+#: (night staff)"), read by `Redactor._role`
+_ROLE_INITIAL_NAME = re.compile(
+    rf"^[^\S\r\n]*(?P<name>(?:(?-i:[A-Z])\.[^\S\r\n]*|(?-i:[A-Z])[^\S\r\n]+|\[initials\]\.?[^\S\r\n]*){{1,2}}(?P<surname>{_A_SURNAME}))"
+    r"(?=[^\S\r\n]*(?:$|[(,/\-\u2013]))")
 _PROFESSIONAL_NAME_WORD = re.compile(rf"\[name\]|(?-i:[A-Z])\.?(?![\w'\u2019\-])|{_A_SURNAME}")
 _PROFESSIONAL_NAME = re.compile(
     rf"(?<![\w\-'\u2019\[])(?P<lead>(?:{_PROFESSIONAL_TITLES}|{_LOWER_PROFESSIONAL_TITLES})"
@@ -3429,6 +3474,41 @@ def _given_names() -> frozenset[str]:
     text = resources.files("review").joinpath("data", "given_names.csv").read_text(encoding="utf-8")
     lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
     return frozenset(_norm(line) for line in lines[1:])  # (the header: "name")
+
+
+@lru_cache(maxsize=1)
+def _vocabulary_words() -> frozenset[str]:
+    """The words of data/vocab.yml's keywords and phrases, casefolded ("weight", "bruising", "referred"): the
+    words chronologies are written in, read by `_sentence_after_a_stop`."""
+    from importlib import resources
+
+    import yaml
+
+    found: set[str] = set()
+
+    def walk(value) -> None:
+        if isinstance(value, str):
+            found.update(w.casefold() for w in re.findall(r"[A-Za-z]{3,}", value))
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(yaml.safe_load(resources.files("review").joinpath("data", "vocab.yml").read_text(encoding="utf-8")))
+    return frozenset(found)
+
+
+def _sentence_after_a_stop(word: str) -> bool:
+    """Whether `word`, capitalised after a service's abbreviation and a full stop ("GP. Weight", "SW. Visit"),
+    starts a sentence rather than names the professional: a word of the vocabulary (`_vocabulary_words`) that
+    is neither a common given name nor a name that is also an everyday word ("SW. Mark", "HV. Grace" stay
+    names). A person's title with its full stop ("Dr. Weight") is read as before."""
+    key = word.casefold()
+    if not word[:1].isupper() or word.isupper() or key in COMMON_WORDS or key in GIVEN_NAMES:
+        return False
+    return key in _vocabulary_words()
 
 
 #: common given names (data/given_names.csv; names that are also everyday words left out): one the case does

@@ -895,7 +895,9 @@ def _two_row_header(table: RawTable, match: HeaderMatch, lookup: dict[str, tuple
                     if name not in chosen or priority < chosen[name][0]:
                         chosen[name] = (priority, column)
                     break
-        if "date" not in chosen or len(chosen) <= len(match.columns):
+        if "date" not in chosen or len(chosen) < len(match.columns):
+            continue
+        if len(chosen) == len(match.columns) and not _sub_headers_under_group(up, low):
             continue
         _type_by_values(table, lower, headers, chosen)
         columns, as_text = _concern_as_narrative({name: column for name, (_, column) in chosen.items()}, chosen,
@@ -907,6 +909,34 @@ def _two_row_header(table: RawTable, match: HeaderMatch, lookup: dict[str, tuple
                            _unmapped(headers, columns, also), top=upper, also=also, body_site=body_site,
                            narrative_like=tuple(sorted((*narrative, *as_text))))
     return None
+
+
+def _sub_headers_under_group(up: list[str], low: list[str]) -> bool:
+    """Is the lower row the sub-headers of a group heading merged across columns of the upper row (QA9 D8:
+    "Physical intervention" merged over "Hold type" and "Duration (mins)"), the rest of the lower row blank
+    or the upper row's text again (a column merged down over both rows)? Such a header names no more fields
+    than its upper row, yet its sub-headers are column names, not a repeated header or a data row: the
+    group's text repeats over two or more adjacent columns (the merged cell filled) whose lower texts are
+    all given and all different."""
+    if any(b and a != b for a, b in zip(up, low) if not a):
+        return False
+    group = False
+    column = 0
+    while column < len(up):
+        end = column
+        while end + 1 < len(up) and up[end + 1] and up[end + 1] == up[column]:
+            end += 1
+        span = low[column:end + 1]
+        if up[column] and end > column:
+            under = [b for b in span if b and b != up[column]]
+            if len(under) == len(span) and len(set(under)) == len(under):
+                group = True
+            elif any(b and b != up[column] for b in span):
+                return False
+        elif up[column] and low[column] and low[column] != up[column]:
+            return False
+        column = end + 1
+    return group
 
 
 def _reads_as_date(text: str) -> bool:
