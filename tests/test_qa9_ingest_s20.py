@@ -197,17 +197,30 @@ def test_a_residential_school_listed_as_the_home_address_is_a_school(text, expec
 # ---------------------------------------------------------------------------------------------------
 def test_an_email_logs_to_column_is_who_was_told_and_from_the_source(tmp_path, load_contacts):
     (tmp_path / "emails.csv").write_text(
-        "Date,From,To,Subject,Email text\n"
+        "Date sent,Sender,Sent to,Subject,Email text\n"
         "12/02/2022,Mother,Hollybrook School,Arms,He came home with bruises on both arms.\n"
         "13/02/2022,Hollybrook School,Mother,RE: Arms,He is settled.\n", encoding="utf-8")
     contacts, report = load_contacts(_case(tmp_path, [{"path": "emails.csv", "agency": "Parent emails"}]))
     assert len(contacts) == 2
-    assert report.files[0].columns["informed_agencies"] == "To"
-    assert report.files[0].columns["source_of_information"] == "From"
+    assert report.files[0].columns["informed_agencies"] == "Sent to"
+    assert report.files[0].columns["source_of_information"] == "Sender"
     assert contacts["informed_agencies"].tolist()[0] == "Hollybrook School"
     assert contacts["source_of_information"].tolist() == ["Mother", "Hollybrook School"]
     # (before: both kept under Other columns, read by no rule)
-    assert not contacts["extra"].map(_extra).map(lambda e: "To" in e or "From" in e).any()
+    assert not contacts["extra"].map(_extra).map(lambda e: "Sent to" in e or "Sender" in e).any()
+
+
+def test_a_from_to_pair_of_dates_is_not_read_as_sender_and_recipients(tmp_path, load_contacts):
+    # a placement sheet's "From | To" are the placement's dates: not who was told ("03; 15; 2022" before)
+    (tmp_path / "placements.csv").write_text(
+        "Date,From,To,Description\n"
+        "01/02/2022,01/02/2022,15/03/2022,Placement with foster carers\n", encoding="utf-8")
+    contacts, report = load_contacts(_case(tmp_path, [{"path": "placements.csv", "agency": "Social care"}]))
+    assert "informed_agencies" not in report.files[0].columns
+    assert "source_of_information" not in report.files[0].columns
+    assert contacts["informed_agencies"].fillna("").tolist() == [""]
+    extra = contacts["extra"].map(_extra).tolist()[0]
+    assert "From" in extra and "To" in extra  # kept under Other columns, never lost
 
 
 def test_a_to_column_beside_a_shared_with_column_is_not_read_as_it(tmp_path, load_contacts):
