@@ -2744,7 +2744,11 @@ def run(rows: list[dict], cases: dict[str, dict], rules: dict) -> tuple[list[dic
     for case_id in sorted(by_case):
         case_timeline = build_timeline(by_case[case_id], cases[case_id])
         timeline += case_timeline
-        flags += detect(case_timeline, cases[case_id], rules)
+        found = detect(case_timeline, cases[case_id], rules)
+        # (s20, lacnoise) a family member's own account (agency kind family: a parent's e-mails) triggers no rule
+        own = {r["event_id"] for r in case_timeline
+               if r.get("agency_kind") in (rules["settings"].get("not_trigger_agency_kinds") or ())}
+        flags += [f for f in found if f["trigger_event_id"] not in own]
     return timeline, flags
 
 
