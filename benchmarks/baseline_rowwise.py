@@ -2414,8 +2414,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     x["_exact"] and r["_day"] - dt.timedelta(days=int(q["open_enquiry_days"])) <= x["_day"] <= r["_day"]
                     and esc_held(x, open_kinds) for x in tl):
                 continue
-            # social care's assessment open (s20): the agency's own record shared with social care answers
-            if assessment_open(r) and any(
+            # social care's assessment open (s20): the agency's own record shared with social care answers; so for a
+            # looked-after child (s20, lacnoise): shared with its social worker at the placing authority
+            if (assessment_open(r) or (bool(q.get("looked_after_share"))
+                                       and _looked_after_authority(r, case) is not None)) and any(
                     x["case_id"] == r["case_id"] and x.get("agency") == r.get("agency") and x["_day"] is not None
                     and r["_day"] <= x["_day"] <= deadline and (
                         (bool(q.get("response_informed_kinds")) and informed_reach_kinds(

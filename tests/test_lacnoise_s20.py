@@ -166,3 +166,30 @@ def test_a_lado_notification_is_no_referral_no_decision_receipt():
                   action="Await")
     flags, package, base = _run([school, END], "referral_no_decision", periods=())
     assert list(flags["trigger_event_id"]) == ["C1-e001"] and package == base
+
+
+# 1b. neglect_not_escalated: the same for a looked-after child ------------------------------------------------
+def _weight(share=None):
+    second = {"date": "2022-05-09", **SCHOOL, "concerns": "weight_loss", "description": "Weight 38.2kg, down from 42.5kg.",
+              "action": "Logged."}
+    second.update(share or {})
+    return [{"date": "2022-03-01", **SCHOOL, "concerns": "weight_loss", "description": "Weight loss noted at weigh-in.",
+             "action": "Logged."}, second, END]
+
+
+def test_a_looked_after_childs_neglect_expects_the_record_shared_with_the_social_worker():
+    flags, package, base = _run(_weight(), "neglect_not_escalated")
+    assert list(flags["trigger_event_id"]) == ["C1-e002"] and package == base
+    row = flags.iloc[0]
+    assert row.expected_action == ("record shared with the child's social worker at Westmere Children's Social Care "
+                                   "(the placing authority; the child is looked after)")
+    assert "it was not shared with the child's social worker at Westmere Children's Social Care (the child is looked " \
+           "after by it: no referral to children's social care is asked)" in row.explanation
+    # the school's record shared with the social worker answers
+    told = {"action": "Logged. Informed the social worker by email."}
+    flags, package, base = _run(_weight(told), "neglect_not_escalated")
+    assert flags.empty and package == base == []
+    # a child not looked after: a referral is expected, the update answers nothing
+    flags, package, base = _run(_weight(told), "neglect_not_escalated", periods=())
+    assert list(flags["trigger_event_id"]) == ["C1-e002"] and package == base
+    assert flags.iloc[0].expected_action.startswith("referral to children's social care")
