@@ -224,6 +224,17 @@ def _residential(x: dict, case: dict, words) -> bool:
     return False
 
 
+def _looked_after_authority(x: dict, case: dict):
+    """(s20, lacnoise) The placing authority of the case.yml looked_after period a dated row's whole period lies
+    in ("the placing authority" when it names none), None when none
+    (review.rules.lac_visits_overdue.looked_after_authority)."""
+    first, last = _row_period(x)
+    for period in case.get("looked_after") or ():
+        if first >= period.start and (period.end is None or last <= period.end):
+            return period.placing_authority or "the placing authority"
+    return None
+
+
 def _end_of_review(case: dict):
     """The date of death or the review date, whichever is earlier (None when neither)."""
     known = [d for d in (case.get("date_of_death"), case.get("review_date")) if d is not None]
@@ -1182,8 +1193,13 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             # receipt_referral_window_days before it and not decided before its day
             groups = {r["_gcode"] for r in referrals}
             window = q.get("receipt_referral_window_days")
+            def lado_notice(r):
+                # (s20, lacnoise) a notification of an allegation against staff: the LADO's process, no referral
+                return tag_in(r, q.get("receipts_not_tags") or []) or bool(q.get("receipts_not_words")) and _mentioned(
+                    _text(r.get("description")) + " . " + _text(r.get("action")), list(q["receipts_not_words"]), ())
+
             for r in _first_per_group([r for r in tl if r["_exact"] and any_receipt(r)
-                                       and not esc_held(r, ["referral_to_csc"])]):
+                                       and not esc_held(r, ["referral_to_csc"]) and not lado_notice(r)]):
                 if r["_gcode"] in groups or (q.get("receipts_not_on_cp_plan") and r.get("on_cp_plan") is True):
                     continue  # (a notification about a child on a plan goes to the lead social worker)
                 before = [m for m in made if m["_referred"] <= r["_day"]]
@@ -2262,7 +2278,12 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             # (s20) social care's own record is no trigger for a referral to itself
             if id(r) in repeated and r.get("agency_kind") not in (q.get("repeated_not_agency_kinds") or []):
                 deadline = r["_day"] + dt.timedelta(days=int(q["repeat_within_days"]))
-                action = first_answer(began, social)
+                # (s20, lacnoise) a looked-after child: the record shared with its social worker answers too
+                lac = bool(q.get("looked_after_share")) and _looked_after_authority(r, case) is not None
+                action = first_answer(began, dict(q, response_keywords=list(q["social_care_keywords"]) + list(
+                    q.get("looked_after_share_keywords") or []), response_informed_kinds=list(
+                    q.get("looked_after_share_kinds") or []), response_shared_in_text_kinds=list(
+                    q.get("looked_after_share_kinds") or []), receipts_answer=True) if lac else social)
                 if action is None or action["_day"] > deadline:
                     action = _capped(action, r["_day"], q.get("response_max_days"), death)
                     flag = _flag("self_harm_not_referred", r, deadline, action, "repeated",
@@ -2393,8 +2414,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     x["_exact"] and r["_day"] - dt.timedelta(days=int(q["open_enquiry_days"])) <= x["_day"] <= r["_day"]
                     and esc_held(x, open_kinds) for x in tl):
                 continue
-            # social care's assessment open (s20): the agency's own record shared with social care answers
-            if assessment_open(r) and any(
+            # social care's assessment open (s20): the agency's own record shared with social care answers; so for a
+            # looked-after child (s20, lacnoise): shared with its social worker at the placing authority
+            if (assessment_open(r) or (bool(q.get("looked_after_share"))
+                                       and _looked_after_authority(r, case) is not None)) and any(
                     x["case_id"] == r["case_id"] and x.get("agency") == r.get("agency") and x["_day"] is not None
                     and r["_day"] <= x["_day"] <= deadline and (
                         (bool(q.get("response_informed_kinds")) and informed_reach_kinds(
@@ -2723,7 +2746,11 @@ def run(rows: list[dict], cases: dict[str, dict], rules: dict) -> tuple[list[dic
     for case_id in sorted(by_case):
         case_timeline = build_timeline(by_case[case_id], cases[case_id])
         timeline += case_timeline
-        flags += detect(case_timeline, cases[case_id], rules)
+        found = detect(case_timeline, cases[case_id], rules)
+        # (s20, lacnoise) a family member's own account (agency kind family: a parent's e-mails) triggers no rule
+        own = {r["event_id"] for r in case_timeline
+               if r.get("agency_kind") in (rules["settings"].get("not_trigger_agency_kinds") or ())}
+        flags += [f for f in found if f["trigger_event_id"] not in own]
     return timeline, flags
 
 

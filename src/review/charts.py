@@ -89,6 +89,8 @@ KIND_COLOURS = {
     "voluntary": OKABE_ITO["sky_blue"],
     # (s20) the LADO, a local authority function: drawn as social care is, its lane named apart
     "lado": OKABE_ITO["orange"],
+    # (s20, lacnoise) a family member's own account (a parent's e-mails): no agency, drawn as the others are
+    "family": OKABE_ITO["grey"],
     "other": OKABE_ITO["grey"],
 }
 

@@ -1577,7 +1577,8 @@ def headline_counts(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, d
     nouns = {"health": "health professionals", "social care": "children's social care", "police": "the police",
              "youth justice": "youth justice services", "probation": "probation services",
              "education": "education settings", "housing": "housing services", "voluntary": "voluntary organisations",
-             "lado": "the local authority designated officer (LADO)", "other": "other agencies"}
+             "lado": "the local authority designated officer (LADO)",
+             "family": "the family's own accounts (not an agency's)", "other": "other agencies"}
     for kind, group in timeline.groupby("agency_kind", sort=True):
         if not kind:
             continue

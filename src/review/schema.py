@@ -25,8 +25,10 @@ DATE_PRECISIONS = ("day", "month", "year", "approximate", "season")
 #: (s20) lado: the local authority designated officer (LADO), who manages allegations against people who work
 #: with children (Working Together 2023 ch. 2; KCSIE 2024 Part four): a local authority function, but not the
 #: child's social worker, so no kind the rules read as children's social care
+#: (s20, lacnoise) family: a family member's own account collected for the review (a parent's e-mails): no agency's
+#: record, no rule's trigger (rules.yml settings.not_trigger_agency_kinds)
 AGENCY_KINDS = ("health", "social care", "police", "youth justice", "probation", "education", "housing", "voluntary",
-                "lado", "other")
+                "lado", "family", "other")
 
 #: contact types (ids); labels for display are in vocab.yml
 CONTACT_TYPES = (

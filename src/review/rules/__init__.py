@@ -136,7 +136,21 @@ def run_rule(ctx: Context, rule_id: str, spec: dict, *, legacy_ids: bool = False
                 body = str(text[i]).rstrip()
                 text[i] = (body[:-1] if body.endswith(".") else body) + " (" + note + ")."
             rows["explanation"] = pd.Series(text, index=rows.index, dtype="string")
-    return censor_after_death(ctx, finish_flags(rule_id, spec, rows, ctx, legacy=legacy_ids))
+    return not_family_triggered(ctx, censor_after_death(ctx, finish_flags(rule_id, spec, rows, ctx, legacy=legacy_ids)))
+
+
+def not_family_triggered(ctx: Context, flags: pd.DataFrame) -> pd.DataFrame:
+    """(s20, lacnoise) `flags` but those triggered by a row of an agency of settings `not_trigger_agency_kinds`
+    (`family`: a parent's e-mails, a family member's own account, no agency's record)."""
+    kinds = ctx.settings.get("not_trigger_agency_kinds") or ()
+    if not kinds or flags is None or flags.empty or "trigger_event_id" not in flags.columns:
+        return flags
+    own = ctx.kinds(kinds).to_numpy(dtype=bool)
+    if not own.any():
+        return flags
+    ids = ctx.timeline["event_id"].to_numpy()[own]
+    keep = ~flags["trigger_event_id"].astype(str).isin(pd.Index(ids).astype(str)).to_numpy(dtype=bool)
+    return flags if keep.all() else flags[keep]
 
 
 __all__ = [

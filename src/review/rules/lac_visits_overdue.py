@@ -64,6 +64,26 @@ def looked_after_rows(ctx: Context, placement_words=None) -> np.ndarray:
     return out
 
 
+def looked_after_authority(ctx: Context) -> np.ndarray:
+    """(s20, lacnoise) Per timeline row, the placing authority of the case.yml `looked_after` period the row's
+    whole period lies in (as `looked_after_rows` reads it: "Westmere Children's Social Care"; "the placing
+    authority" when the period names none), '' when the child was not looked after on its day."""
+    tl = ctx.timeline
+    periods = ctx.extra.get("looked_after") or []
+    out = np.full(len(tl), "", dtype=object)
+    if not any(periods) or not len(tl):
+        return out
+    case, sd, ed = tl["_case"].to_numpy(), tl["_sd"].to_numpy(), tl["_ed"].to_numpy()
+    for code, spans in enumerate(periods):
+        for period in spans:
+            lo, hi = _day(period.start), _day(period.end)
+            inside = (case == code) & (sd != _NAT_DAY) & (sd >= lo) & (out == "")
+            if hi is not None:
+                inside &= ed <= hi
+            out[inside] = period.placing_authority or "the placing authority"
+    return out
+
+
 @register("lac_visits_overdue")
 def lac_visits_overdue(ctx: Context, params: dict) -> pd.DataFrame:
     """A looked-after child's statutory visits by the placing authority overdue (1 week, 6 weeks, 3 months)."""

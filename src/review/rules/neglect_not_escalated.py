@@ -72,6 +72,7 @@ from .base import (
     rows_of,
     text_mentions,
 )
+from .lac_visits_overdue import looked_after_authority
 
 _COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "_start", "_end", "agency", "concerns", "age_display",
             "_age_days", "_dob"]
@@ -321,9 +322,15 @@ def neglect_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     # social care's assessment already open: the record shared with it by the agency answers (`_shared_by_agency`)
     opened = _assessment_open(ctx, t, params)
     assessing = ~np.isnat(opened)
-    shared = _shared_by_agency(ctx, t, params) if assessing.any() else np.zeros(len(t), dtype=bool)
-    late = ~found["timely"].to_numpy(dtype=bool) & ~_enquiry_open(ctx, t, params) & ~(assessing & shared)
+    # (s20, lacnoise) a looked-after child (case.yml looked_after on the trigger's day): its placing authority
+    # already looks after it, the record shared with the child's social worker there answers as above
+    authority = looked_after_authority(ctx)[t.index.to_numpy()] if params.get("looked_after_share") \
+        else np.full(len(t), "", dtype=object)
+    looked_after = authority != ""
+    shared = _shared_by_agency(ctx, t, params) if (assessing | looked_after).any() else np.zeros(len(t), dtype=bool)
+    late = ~found["timely"].to_numpy(dtype=bool) & ~_enquiry_open(ctx, t, params) & ~((assessing | looked_after) & shared)
     t, count, suspect, opened, assessing = t[late], count[late], suspect[late], opened[late], assessing[late]
+    authority, looked_after = authority[late], looked_after[late]
     windows = windows[late]
     if t.empty:
         return t
@@ -337,6 +344,9 @@ def neglect_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         assessing, "record shared with children's social care's open assessment (the allocated social worker)",
         "referral to children's social care (or a strategy discussion, section 47 enquiry or CP medical)"),
         index=t.index)
+    lac_text = pd.Series(authority, index=t.index).astype(object)
+    expected = expected.where(~looked_after, "record shared with the child's social worker at " + lac_text
+                              + " (the placing authority; the child is looked after)")
     out = deadline_rows(t, r, expected)
     out["severity"] = np.where(high, "high", "medium")
     why = np.where(suspect, ", in words enough to suspect neglect (rules.yml suspect_keywords)", "")
@@ -350,12 +360,16 @@ def neglect_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         t["agency"] + " recorded " + fmt_tags(t["concerns"]) + _when(t) + " in a child aged "
         + fmt_age(t) + pd.Series(pattern, index=t.index) + pd.Series(why, index=t.index)
         + pd.Series(np.where(
-            assessing,
-            pd.Series(", while children's social care's assessment was open (since ", index=t.index)
-            + fmt_date(pd.Series(opened, index=t.index)) + "), and it was not shared with children's social care's"
-            " open assessment (the allocated social worker), nor any referral or enquiry recorded,",
-            ", and no referral to children's social care (nor a strategy discussion, section 47 enquiry or CP medical)"
-            " is recorded"), index=t.index)
+            looked_after,
+            ", and it was not shared with the child's social worker at " + lac_text + " (the child is looked after"
+            " by it: no referral to children's social care is asked), nor any referral or enquiry recorded,",
+            np.where(
+                assessing,
+                pd.Series(", while children's social care's assessment was open (since ", index=t.index)
+                + fmt_date(pd.Series(opened, index=t.index)) + "), and it was not shared with children's social care's"
+                " open assessment (the allocated social worker), nor any referral or enquiry recorded,",
+                ", and no referral to children's social care (nor a strategy discussion, section 47 enquiry or CP medical)"
+                " is recorded")), index=t.index)
         + " within " + str(n) + " working day" + ("s" if n != 1 else "") + " (by " + fmt_date(t["deadline"])
         + ")"
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next such referral by any agency",

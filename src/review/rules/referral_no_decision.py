@@ -166,6 +166,14 @@ def _with_receipts(ctx: Context, params: dict, referrals: np.ndarray, triggers: 
         # a notification about a child on a child protection plan goes to the lead social worker and the core
         # group: no referral awaiting a decision on next steps
         received &= ~tl["on_cp_plan"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    if params.get("receipts_not_tags") and received.any():
+        # (s20, lacnoise) a notification of an allegation against someone who works with children (tagged
+        # allegation_against_staff: "Informed by LADO of allegation against staff member") is the LADO's process
+        # (lado_not_referred), no referral awaiting social care's decision in one working day
+        received &= ~ctx.tags(params["receipts_not_tags"]).to_numpy(dtype=bool)
+    if params.get("receipts_not_words") and received.any():
+        # ... nor one whose text names the LADO ("Notification from LADO")
+        received &= ~text_mentions(ctx, received, params["receipts_not_words"]).to_numpy(dtype=bool)
     if not received.any():
         return triggers, response
     extra = first_per_group(rows_of(ctx, received, _COLUMNS))

@@ -74,6 +74,7 @@ from .base import (
     rows_of,
     text_mentions,
 )
+from .lac_visits_overdue import looked_after_authority
 
 _COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "_start", "_end", "agency", "contact_type",
             "_age_days", "_review_end"]
@@ -409,6 +410,19 @@ def _unanswered(ctx: Context, episodes: pd.DataFrame, days: np.ndarray, response
     return out
 
 
+def looked_after_share_response(params: dict) -> dict:
+    """(s20, lacnoise) `referral_response`'s parameters for a looked-after child's repeated self-harm: the
+    referral to children's social care answers still, and so does the agency sharing its record with the
+    child's social worker at the placing authority: a row whose informed agencies name social care
+    (`looked_after_share_kinds`), whose text says it was sent there ("Incident report e-mailed to Westmere CSC")
+    or names the social worker told (`looked_after_share_keywords`: "Social worker informed"), or the placing
+    authority's own record of receiving it (`receipts_answer`)."""
+    kinds = list(params.get("looked_after_share_kinds") or [])
+    return dict(params, response_keywords=list(params["social_care_keywords"])
+                + list(params.get("looked_after_share_keywords") or []),
+                response_informed_kinds=kinds, response_shared_in_text_kinds=kinds, receipts_answer=True)
+
+
 @register("self_harm_not_referred")
 def self_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
     """A child's self-harm with no CAMHS / mental health referral or assessment within `within_days` (a
@@ -486,17 +500,33 @@ def self_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
         # (s20, QA9 D3) social care's own record of a repeated self-harm is no trigger for a referral to
         # social care: the child is known to it (a looked-after child's own authority); still an episode counted
         repeat &= ~ctx.kinds(params["repeated_not_agency_kinds"]).to_numpy(dtype=bool)[episodes.index.to_numpy()]
-    if repeat.any():
+    # (s20, lacnoise) a looked-after child (case.yml `looked_after` on the episode's day) is already looked after
+    # by its placing authority: no referral to children's social care is asked, but the record shared with the
+    # child's social worker there (`looked_after_share`)
+    authority = looked_after_authority(ctx)[episodes.index.to_numpy()] if params.get("looked_after_share") \
+        else np.full(len(episodes), "", dtype=object)
+    repeated_what = "repeated self-harm (" + str(int(params["repeat_min_episodes"])) + " or more episodes within " \
+        + str(int(params["repeat_window_days"])) + " days)"
+    for name in sorted(set(authority[repeat])):
+        these = repeat & (authority == name)
+        n = int(these.sum())
+        if not name:
+            response = dict(params, response_keywords=params["social_care_keywords"])
+            expected = "a referral to children's social care or early help (repeated self-harm)"
+            missing = "no referral to children's social care or early help"
+            next_record = "the next such referral by any agency"
+        else:
+            response = looked_after_share_response(params)
+            expected = ("the record shared with the child's social worker at " + name + " (the placing authority; "
+                        "the child is looked after): repeated self-harm")
+            missing = ("no record of it shared with the child's social worker at " + name
+                       + " (the child is looked after by it: no referral to children's social care is asked)")
+            next_record = "the next record shared with the social worker"
         frames.append(_unanswered(
-            ctx, episodes[repeat], np.full(int(repeat.sum()), int(params["repeat_within_days"])),
-            dict(params, response_keywords=params["social_care_keywords"]), params, variant="repeated",
-            severity=np.full(int(repeat.sum()), "high", dtype=object),
-            what=np.full(int(repeat.sum()), "repeated self-harm (" + str(int(params["repeat_min_episodes"]))
-                         + " or more episodes within " + str(int(params["repeat_window_days"])) + " days)",
-                         dtype=object),
-            expected="a referral to children's social care or early help (repeated self-harm)",
-            missing="no referral to children's social care or early help",
-            next_record="the next such referral by any agency", anchors=episode_start[repeat]))
+            ctx, episodes[these], np.full(n, int(params["repeat_within_days"])), response, params,
+            variant="repeated", severity=np.full(n, "high", dtype=object),
+            what=np.full(n, repeated_what, dtype=object), expected=expected, missing=missing,
+            next_record=next_record, anchors=episode_start[these]))
     frames = [f for f in frames if f is not None]
     if not frames:
         return episodes.iloc[:0]
