@@ -555,6 +555,7 @@ def _match_row(table: RawTable, index: int, lookup: dict[str, tuple[str, int]]) 
         if name not in chosen or priority < chosen[name][0]:
             chosen[name] = (priority, column)
     _type_by_values(table, index, headers, chosen)
+    _email_from_to(headers, chosen)
     columns, as_text = _concern_as_narrative({name: column for name, (_, column) in chosen.items()}, chosen, headers,
                                              table, index)
     also = _further_narrative_columns(headers, columns, lookup)
@@ -562,6 +563,38 @@ def _match_row(table: RawTable, index: int, lookup: dict[str, tuple[str, int]]) 
     columns, also, body_site = _with_body_site(table, index, headers, columns, also, lookup)
     return HeaderMatch(index, table.row_numbers[index], headers, columns, _unmapped(headers, columns, also),
                        also=also, body_site=body_site, narrative_like=tuple(sorted((*narrative, *as_text))))
+
+
+@lru_cache(maxsize=1)
+def _email_log_headers() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(the headers marking an e-mail log, bare sender headers, bare recipient headers): profiles.yml
+    `email_identity.email_headers` less the bare ones, `bare_sender_headers`, `bare_recipient_headers`; normalised."""
+    data = (package_data("profiles.yml") or {}).get("email_identity") or {}
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(filter(None, (normalise_header(str(h)) for h in data.get(key) or ())))
+
+    sender, recipient = words("bare_sender_headers"), words("bare_recipient_headers")
+    return words("email_headers") - sender - recipient, sender, recipient
+
+
+def _email_from_to(headers, chosen: dict[str, tuple[int, int]]) -> None:
+    """(s20, QA10 4) An e-mail log's bare "From" / "To" columns (a sheet with another e-mail header too: "Date
+    sent", "Email text", "Sender", "Cc"; profiles.yml `email_identity`) are its source of information and informed
+    agencies (added to `chosen`, last in priority), unless a column already holds that field. A "From | To" pair in
+    any other sheet (a placement's dates) is left under Other columns."""
+    marks, sender, recipient = _email_log_headers()
+    keys = [normalise_header(h) for h in headers]
+    if not any(key in marks for key in keys):
+        return
+    used = {column for _, column in chosen.values()}
+    for name, bare in (("source_of_information", sender), ("informed_agencies", recipient)):
+        if name in chosen:
+            continue
+        column = next((c for c, key in enumerate(keys) if c not in used and key in bare), None)
+        if column is not None:
+            chosen[name] = (1 << 30, column)
+            used.add(column)
 
 
 #: distinct values of a column `_type_by_values` reads, at most (the first ones)
