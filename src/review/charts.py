@@ -775,12 +775,17 @@ def _open_bar_label(ax, x_max: float, row: int, text: str, colour: str, *, bold:
 
 
 #: the response latency chart's rows: 0.24 in each when they fit, shrinking to fit an A4 landscape page down to
-#: 0.125 in (9 pt, for labels of 7 pt); a case with more concerns than fit shows `_LATENCY_MAX_ROWS` of them
+#: 0.12 in (8.6 pt, for labels of 7 pt); a case with more concerns than fit shows `_LATENCY_MAX_ROWS_NOTED` of
+#: them, with a note of those left out (the note's line inside the page: before s20 a limited chart was 8.52 in
+#: tall, past the page's 8.27)
 _LATENCY_ROW_IN = 0.24
-_LATENCY_MIN_ROW_IN = 0.125
+_LATENCY_MIN_ROW_IN = 0.12
 #: the title, the axis label and the legend (inches)
 _LATENCY_OVERHEAD_IN = 1.8
+#: the note's line saying how many concerns a limited chart leaves out (inches)
+_LATENCY_NOTE_IN = 0.25
 _LATENCY_MAX_ROWS = int((A4_LANDSCAPE[1] - _LATENCY_OVERHEAD_IN) / _LATENCY_MIN_ROW_IN)
+_LATENCY_MAX_ROWS_NOTED = int((A4_LANDSCAPE[1] - _LATENCY_OVERHEAD_IN - _LATENCY_NOTE_IN) / _LATENCY_MIN_ROW_IN)
 
 
 def _latency_rows_shown(wanted: np.ndarray, most: int) -> np.ndarray:
@@ -889,10 +894,13 @@ def plot_response_latency(response_latency: pd.DataFrame, *, date_resolution: st
         n = len(table)
         # at most a page's rows, each at least _LATENCY_MIN_ROW_IN tall: a long case keeps the concerns that
         # were not escalated in time or are flagged, and says how many it leaves out
-        drawn = _latency_rows_shown(late | never | died | unknown | flagged, _LATENCY_MAX_ROWS)
+        most = _LATENCY_MAX_ROWS if n <= _LATENCY_MAX_ROWS else _LATENCY_MAX_ROWS_NOTED
+        drawn = _latency_rows_shown(late | never | died | unknown | flagged, most)
         m = len(drawn)
-        row_in = min(_LATENCY_ROW_IN, max(_LATENCY_MIN_ROW_IN, (A4_LANDSCAPE[1] - _LATENCY_OVERHEAD_IN) / max(m, 1)))
-        height = max(3.0, row_in * m + _LATENCY_OVERHEAD_IN) + (0.25 if m < n else 0.0)
+        note_in = _LATENCY_NOTE_IN if m < n else 0.0
+        room = A4_LANDSCAPE[1] - _LATENCY_OVERHEAD_IN - note_in
+        row_in = min(_LATENCY_ROW_IN, max(_LATENCY_MIN_ROW_IN, room / max(m, 1)))
+        height = max(3.0, row_in * m + _LATENCY_OVERHEAD_IN) + note_in
         fig = Figure(figsize=(A4_LANDSCAPE[0], height), layout="constrained")
         ax = fig.add_subplot()
         labels = []
