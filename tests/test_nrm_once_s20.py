@@ -120,3 +120,13 @@ def test_the_baseline_raises_the_same_flags(rows):
     assert sorted((str(a or ""), e.date()) for a, e in zip(package["actual_action_event_id"].fillna(""),
                                                           package["expected_by"])) == \
         sorted((f["actual_action_event_id"] or "", f["expected_by"]) for f in base)
+
+
+def test_asking_another_agency_about_an_nrm_referral_is_no_referral():
+    custody = row("2024-02-15", "Custody: made to hold drugs and a knife to pay off a debt.", concerns="exploitation")
+    ask = row("2024-03-05", "Youth court: referral order.", "YJS to ask CSC about an NRM referral.", agency=YJS,
+              kind="youth justice")
+    made = row("2024-04-08", "NRM referral submitted by CSC.", agency=CSC, kind="social care")
+    f = flags([custody, ask, made], EXP)
+    f = f[f["trigger_event_id"] == "C1-e001"]
+    assert f["actual_action_event_id"].tolist() == ["C1-e003"]
