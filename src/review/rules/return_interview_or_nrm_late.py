@@ -18,9 +18,12 @@ Variant ``nrm``. Source: Modern Slavery Act 2015 s.52 and the *Modern Slavery: s
 and Wales* (Home Office; National Referral Mechanism): a first responder organisation — the police, a local
 authority's children's social care — that encounters a child who may be a victim of trafficking or
 exploitation (child criminal or sexual exploitation, county lines) refers the child to the NRM; a child's
-consent is not needed. A trigger is the first exact-date row of each agency of `nrm_first_responder_kinds`
-(police, social care) tagged with one of `exploitation_tags` (not only ruling the risk out:
-`not_risk_keywords`), unless an NRM referral was already recorded for the child by then. The response is a row by
+consent is not needed. A trigger is the child's first exact-date row by an agency of
+`nrm_first_responder_kinds` (police, social care, youth justice: exploitation_not_referred's
+`first_responder_agency_kinds`) tagged with one of `exploitation_tags` (not only ruling the risk out:
+`not_risk_keywords`; not an agency's receipt of another's notification, `base.agency_referral_receipts`), unless
+an NRM referral was already recorded for the child by then: one flag per case (s20, QA10), the first
+responders' later exploitation records up to the referral its evidence. The response is a row by
 any agency mentioning an NRM referral made (`nrm_referral_keywords`, not negated by `nrm_negations` —
 "NRM referral to be considered", "NRM referral agreed" are none — and not in a sentence with
 `nrm_not_in_sentence_with`: "ask CSC about an NRM referral") within `nrm_within_days` calendar days (the
