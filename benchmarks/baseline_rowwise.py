@@ -896,6 +896,18 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             public_referrer_text(text, referrers, settings.get("receipt_referrer_words") or ())
             or public_referrer_cell(x.get("source_of_information"), referrers))
 
+    def agency_receipt(x):
+        # (s20, QA10) any agency's record of receiving another agency's referral or notification: social care's
+        # (receipt), or another agency's mentioning settings.receipt_any_agency_keywords (the package's
+        # `agency_referral_receipts`)
+        if receipt(x):
+            return True
+        words = settings.get("receipt_any_agency_keywords") or ()
+        text = _text(x.get("description")) + " . " + _text(x.get("action"))
+        return (bool(words) and x.get("agency_kind") not in (settings.get("receipt_agency_kinds") or ())
+                and _mentioned(text, words, tuple(settings.get("receipt_negations") or ()))
+                and not (bool(settings.get("receipt_not_documents")) and _mentioned(text, settings["receipt_not_documents"], ())))
+
     def receipt(x):
         # an agency's referral received: the referral was made no later than its day (the package's
         # `referral_receipts`); a relative's or the public's answers no agency's duty to escalate
@@ -2061,14 +2073,16 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 sexual.append(r)
         # social care's own record is no concern needing a referral to itself
         not_kinds = set(q.get("trigger_not_agency_kinds") or ())
-        exploited = [r for r in exploited if r.get("agency_kind") not in not_kinds]
-        own = [r for r in own if r.get("agency_kind") not in not_kinds]
-        sexual = [r for r in sexual if r.get("agency_kind") not in not_kinds]
+        # (s20, QA10) nor any agency's record of receiving another agency's referral
+        not_receipt = (lambda x: not agency_receipt(x)) if q.get("trigger_not_receipts", True) else (lambda x: True)
+        exploited = [r for r in exploited if r.get("agency_kind") not in not_kinds and not_receipt(r)]
+        own = [r for r in own if r.get("agency_kind") not in not_kinds and not_receipt(r)]
+        sexual = [r for r in sexual if r.get("agency_kind") not in not_kinds and not_receipt(r)]
         sexual_groups = {r["_gcode"] for r in sexual} - {r["_gcode"] for r in exploited}
         own_groups = {r["_gcode"] for r in own} - {r["_gcode"] for r in exploited} - sexual_groups
         exploited = exploited + own + sexual
         missing = [r for r in tl if r["_exact"] and tag_in(r, q["missing_tags"])
-                   and r.get("agency_kind") not in not_kinds]
+                   and r.get("agency_kind") not in not_kinds and not_receipt(r)]
         # count episodes, not records (the package's missing_episodes): learning of past episodes is none; a row
         # naming the episode's day is that episode, no new one when an earlier row is dated from that day to
         # episode_link_days after it or names the same day; the return-home-interview service's is no trigger
@@ -2159,12 +2173,11 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 return says(x, q["nrm_referral_keywords"], q.get("nrm_negations") or (), q.get("nrm_not_in_sentence_with") or ())
 
             first_ref = min((x["_day"] for x in tl if x["_exact"] and referred(x)), default=None)
-            seen_agencies, trig = set(), []
-            for r in tl:
-                if (r["_exact"] and tag_in(r, q["exploitation_tags"]) and r.get("agency_kind") in q["nrm_first_responder_kinds"]
-                        and not says(r, q.get("not_risk_keywords") or ()) and r.get("agency") not in seen_agencies):
-                    seen_agencies.add(r.get("agency"))
-                    trig.append(r)
+            # (s20, QA10) one per case: the first first responder's record, not a receipt of another's notification
+            trig = [r for r in tl if r["_exact"] and tag_in(r, q["exploitation_tags"])
+                    and r.get("agency_kind") in q["nrm_first_responder_kinds"]
+                    and not (q.get("nrm_trigger_not_receipts", True) and agency_receipt(r))
+                    and not says(r, q.get("not_risk_keywords") or ())][:1]
             for r in trig:
                 if first_ref is not None and r["_day"] > first_ref:
                     continue

@@ -75,10 +75,15 @@ def test_social_care_receipt_of_an_exploitation_referral_is_no_flag():
 
 def test_a_receipt_still_flags_when_receipts_do_not_answer():
     # (s17: a social care row is no trigger by default, trigger_not_agency_kinds; without it, as before)
+    # (s20, QA10: nor is any agency's receipt, trigger_not_receipts; without it, as before)
     rules = merge_rules(RULES, {"rules": {"exploitation_not_referred": {"receipts_answer": False,
-                                                                        "trigger_not_agency_kinds": []}}}, "test")
+                                                                        "trigger_not_agency_kinds": [],
+                                                                        "trigger_not_receipts": False}}}, "test")
     flags = _flags(_case_a_rows(), "exploitation_not_referred", rules=rules)
     assert flags["trigger_event_id"].tolist() == ["C1-e002"]  # the receipt, as before the fix
+    default = merge_rules(RULES, {"rules": {"exploitation_not_referred": {"receipts_answer": False,
+                                                                          "trigger_not_agency_kinds": []}}}, "test")
+    assert _flags(_case_a_rows(), "exploitation_not_referred", rules=default).empty
 
 
 def test_a_police_exploitation_concern_is_answered_by_social_care_receipt_next_day():

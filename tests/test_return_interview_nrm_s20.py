@@ -102,7 +102,7 @@ def test_an_nrm_referral_in_time_or_before_answers_it_and_other_agencies_are_no_
     school = row("2023-01-17", "CCTV: getting into a car with older males.", "DSL logged.", agency=SCHOOL,
                  kind="education", concerns="exploitation")
     assert flags_of([school], variant="National Referral").empty
-    # one flag per first responder agency (its first record), not one per record
+    # one flag per case (its first first-responder record), not one per record
     again = row("2023-07-22", "Arrested: PWITS Class A, two phones.", concerns="exploitation")
     flags = flags_of([CCE, again], variant="National Referral")
     assert flags["trigger_event_id"].tolist() == ["C1-e001"]

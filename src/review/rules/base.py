@@ -1596,6 +1596,31 @@ def referral_receipts(ctx: Context) -> np.ndarray:
     return ctx.extra["referral_receipts"]
 
 
+def agency_referral_receipts(ctx: Context) -> np.ndarray:
+    """Per timeline row (read-only; kept in the context; s20, QA10): does it record an agency receiving another
+    agency's referral or notification, whichever agency received it? Social care's (`referral_receipts`) and a
+    row by any other agency whose description or action mentions one of the `receipt_any_agency_keywords`
+    setting ("Referral received from police: out of court disposal consideration" by the youth justice service),
+    not negated (`receipt_negations`) and no document (`receipt_not_documents`). Such a row is what another
+    agency already knew and passed on: no concern of its own needing a referral (exploitation_not_referred,
+    return_interview_or_nrm_late's nrm variant)."""
+    if "agency_referral_receipts" not in ctx.extra:
+        settings = ctx.settings
+        out = referral_receipts(ctx).copy()
+        keywords = settings.get("receipt_any_agency_keywords") or ()
+        if keywords:
+            mask = ~ctx.kinds(settings.get("receipt_agency_kinds") or ()).to_numpy(dtype=bool)
+            if mask.any():
+                got = text_mentions(ctx, mask, keywords, tuple(str(w) for w in settings.get("receipt_negations") or ())
+                                    ).to_numpy(dtype=bool, copy=True)
+                if settings.get("receipt_not_documents") and got.any():
+                    got &= ~text_mentions(ctx, got, settings["receipt_not_documents"]).to_numpy(dtype=bool)
+                out |= got
+        out.flags.writeable = False
+        ctx.extra["agency_referral_receipts"] = out
+    return ctx.extra["agency_referral_receipts"]
+
+
 def public_referral_receipts(ctx: Context) -> np.ndarray:
     """Per timeline row (read-only; kept in the context): is it a receipt (`all_referral_receipts`) of a
     referral made by a member of the public or the family? Its text names such a referrer first

@@ -18,9 +18,12 @@ Variant ``nrm``. Source: Modern Slavery Act 2015 s.52 and the *Modern Slavery: s
 and Wales* (Home Office; National Referral Mechanism): a first responder organisation — the police, a local
 authority's children's social care — that encounters a child who may be a victim of trafficking or
 exploitation (child criminal or sexual exploitation, county lines) refers the child to the NRM; a child's
-consent is not needed. A trigger is the first exact-date row of each agency of `nrm_first_responder_kinds`
-(police, social care) tagged with one of `exploitation_tags` (not only ruling the risk out:
-`not_risk_keywords`), unless an NRM referral was already recorded for the child by then. The response is a row by
+consent is not needed. A trigger is the child's first exact-date row by an agency of
+`nrm_first_responder_kinds` (police, social care, youth justice: exploitation_not_referred's
+`first_responder_agency_kinds`) tagged with one of `exploitation_tags` (not only ruling the risk out:
+`not_risk_keywords`; not an agency's receipt of another's notification, `base.agency_referral_receipts`), unless
+an NRM referral was already recorded for the child by then: one flag per case (s20, QA10), the first
+responders' later exploitation records up to the referral its evidence. The response is a row by
 any agency mentioning an NRM referral made (`nrm_referral_keywords`, not negated by `nrm_negations` —
 "NRM referral to be considered", "NRM referral agreed" are none — and not in a sentence with
 `nrm_not_in_sentence_with`: "ask CSC about an NRM referral") within `nrm_within_days` calendar days (the
@@ -38,6 +41,7 @@ from .base import (
     _aligned,
     action_when,
     agencies_named,
+    agency_referral_receipts,
     deadline_rows,
     first_per_group,
     first_response,
@@ -109,11 +113,36 @@ def _return_interview(ctx: Context, params: dict) -> pd.DataFrame:
     return out
 
 
+def _between(ctx: Context, mask: np.ndarray, t: pd.DataFrame, start: np.ndarray, end: np.ndarray) -> pd.DataFrame:
+    """The rows of `mask` of each trigger's case from its `start` day to its `end` day (day numbers, both
+    included), one row per (trigger, row) pair in timeline order: key (the trigger's index), m_id, text, m_day,
+    m_pos (its day number and timeline position)."""
+    tl = ctx.timeline
+    m_pos = np.flatnonzero(mask)
+    if not len(m_pos):
+        return pd.DataFrame(columns=["key", "m_id", "text", "m_day", "m_pos"])
+    rows = pd.DataFrame({"_case": tl["_case"].to_numpy().astype("int64")[m_pos],
+                         "m_day": _days(tl["_day"].to_numpy()[m_pos]),
+                         "m_id": np.asarray(tl["event_id"].to_numpy()[m_pos], dtype=object),
+                         "m_agency": np.asarray(tl["agency"].to_numpy()[m_pos], dtype=object),
+                         "m_date": tl["_day"].to_numpy()[m_pos], "m_pos": m_pos})
+    trig = pd.DataFrame({"key": t.index, "_case": t["_case"].to_numpy().astype("int64"), "t_day": start, "end": end})
+    pairs = trig.merge(rows, on="_case")
+    pairs = pairs[(pairs["m_day"] >= pairs["t_day"]) & (pairs["m_day"] <= pairs["end"])]
+    pairs = pairs.sort_values(["key", "m_day", "m_pos"], kind="stable")
+    pairs["text"] = pairs["m_agency"] + " on " + fmt_date(pd.Series(pairs["m_date"].to_numpy(), index=pairs.index))
+    return pairs[["key", "m_id", "text", "m_day", "m_pos"]]
+
+
 def _nrm(ctx: Context, params: dict) -> pd.DataFrame:
     tl = ctx.timeline
     exact = tl["_exact"].to_numpy(dtype=bool)
     responders = ctx.kinds(params["nrm_first_responder_kinds"]).to_numpy(dtype=bool)
     exploited = ctx.tags(params["exploitation_tags"]).to_numpy(dtype=bool) & exact & responders
+    if params.get("nrm_trigger_not_receipts", True) and exploited.any():
+        # (s20, QA10) an agency's record of receiving another agency's notification ("PPN received: missing
+        # episode 28/01, located with older males" by social care) is that agency's encounter, no new one
+        exploited &= ~agency_referral_receipts(ctx)
     if params.get("not_risk_keywords") and exploited.any():
         exploited &= ~text_mentions(ctx, exploited, params["not_risk_keywords"]).to_numpy(dtype=bool)
     if not exploited.any():
@@ -121,8 +150,9 @@ def _nrm(ctx: Context, params: dict) -> pd.DataFrame:
     everywhere = np.ones(len(tl), dtype=bool)
     referral = text_mentions(ctx, everywhere, params["nrm_referral_keywords"], params.get("nrm_negations") or (),
                              params.get("nrm_not_in_sentence_with") or ()).to_numpy(dtype=bool)
-    # the first exploitation record of each first-responder agency, unless the child was already referred
-    triggers = first_per_group(rows_of(ctx, exploited, _COLUMNS), ["_case", "agency"])
+    # (s20, QA10) one flag per case: the child's first exploitation record by a first responder (whichever),
+    # unless the child was already referred; the later ones up to the referral are its evidence
+    triggers = first_per_group(rows_of(ctx, exploited, _COLUMNS), ["_case"])
     case_codes = tl["_case"].to_numpy().astype("int64")
     first_ref = np.full(int(case_codes.max()) + 1 if len(case_codes) else 1, np.iinfo("int64").max, dtype="int64")
     ref_pos = np.flatnonzero(referral & exact)
@@ -144,30 +174,31 @@ def _nrm(ctx: Context, params: dict) -> pd.DataFrame:
     out = deadline_rows(t, r, "a National Referral Mechanism (NRM) referral by a first responder")
     out["variant"] = "nrm"
     out["severity"] = str(params.get("nrm_severity") or "high")
-    # the rows that mention the NRM without a referral made ("to be considered", "agreed"), from the
-    # trigger's day to the referral (or the review's end): the flag's evidence
+    # the evidence, from the trigger's day to the referral (or the review's end): the first responders' later
+    # records of exploitation, and the rows that mention the NRM without a referral made ("to be considered")
+    t_day = _days(t["_day"])
+    end = np.where(r["action_event_id"].to_numpy(dtype=object, na_value="") != "",
+                   _days(r["action_date"].fillna(pd.Timestamp("2262-01-01"))), np.iinfo("int64").max)
+    trig_pos = np.zeros(len(tl), dtype=bool)
+    trig_pos[tl.index.get_indexer(t.index)] = True
+    later = _between(ctx, exploited & ~trig_pos, t, t_day, end)
     mention = text_mentions(ctx, exact & ~referral, params["nrm_evidence_keywords"]).to_numpy(dtype=bool)
-    said = pd.Series("", index=t.index, dtype=object)
+    said_rows = _between(ctx, mention, t, t_day, end)
     evidence = pd.Series("", index=t.index, dtype=object)
-    m_pos = np.flatnonzero(mention)
-    if len(m_pos):
-        rows = pd.DataFrame({"_case": case_codes[m_pos], "m_day": _days(tl["_day"].to_numpy()[m_pos]),
-                             "m_id": np.asarray(tl["event_id"].to_numpy()[m_pos], dtype=object),
-                             "m_agency": np.asarray(tl["agency"].to_numpy()[m_pos], dtype=object),
-                             "m_date": tl["_day"].to_numpy()[m_pos], "m_pos": m_pos})
-        end = np.where(r["action_event_id"].to_numpy(dtype=object, na_value="") != "",
-                       _days(r["action_date"].fillna(pd.Timestamp("2262-01-01"))), np.iinfo("int64").max)
-        trig = pd.DataFrame({"key": t.index, "_case": t["_case"].to_numpy().astype("int64"),
-                             "t_day": _days(t["_day"]), "end": end})
-        pairs = trig.merge(rows, on="_case")
-        pairs = pairs[(pairs["m_day"] >= pairs["t_day"]) & (pairs["m_day"] <= pairs["end"])]
-        if len(pairs):
-            pairs = pairs.sort_values(["key", "m_day", "m_pos"], kind="stable")
-            pairs["text"] = pairs["m_agency"] + " on " + fmt_date(pd.Series(pairs["m_date"].to_numpy(), index=pairs.index))
-            by = pairs.groupby("key", sort=False)
-            evidence = evidence.add(by["m_id"].agg(MULTI_SEP.join).reindex(t.index).fillna(""), fill_value="")
-            said = said.add(("; the NRM is mentioned with no referral made by " + by["text"].agg("; by ".join)
-                             ).reindex(t.index).fillna(""), fill_value="")
+    said = pd.Series("", index=t.index, dtype=object)
+    if len(later) or len(said_rows):
+        both = pd.concat([later, said_rows]) if len(later) and len(said_rows) else (later if len(later) else said_rows)
+        both = both.drop_duplicates(["key", "m_pos"]).sort_values(["key", "m_day", "m_pos"], kind="stable")
+        evidence = evidence.add(both.groupby("key", sort=False)["m_id"].agg(MULTI_SEP.join).reindex(t.index).fillna(""),
+                                fill_value="")
+    if len(later):
+        by = later.groupby("key", sort=False)
+        said = said.add(("; later records of a risk of exploitation by " + by["text"].agg("; by ".join)
+                         ).reindex(t.index).fillna(""), fill_value="")
+    if len(said_rows):
+        by = said_rows.groupby("key", sort=False)
+        said = said.add(("; the NRM is mentioned with no referral made by " + by["text"].agg("; by ".join)
+                         ).reindex(t.index).fillna(""), fill_value="")
     out["evidence_event_ids"] = np.where(evidence.to_numpy(dtype=object) != "",
                                          t["event_id"].astype(object).to_numpy() + MULTI_SEP + evidence.to_numpy(dtype=object),
                                          t["event_id"].astype(object).to_numpy())
