@@ -65,15 +65,17 @@ def _flags(tmp_path: Path, capsys) -> str:
 def test_a_spring_strategy_discussion_no_longer_silences_an_autumn_injury(tmp_path: Path, capsys):
     # before: "Case repro_season: no flags." (Spring 2021 read as the whole of 2021)
     out = _flags(_case(tmp_path, "03/02/2021", "24/10/2021", "Spring 2021"), capsys)
-    assert "exploitation_not_referred  2021-02-03" in out
-    assert "injury_not_escalated       2021-10-24  high" in out
+    flat = " ".join(out.split())  # (the table's columns widen with the longest rule id)
+    assert "exploitation_not_referred 2021-02-03" in flat
+    assert "injury_not_escalated 2021-10-24 high" in flat
     assert "recorded for Spring 2021, after the deadline" in " ".join(out.split())
 
 
 def test_a_season_that_cannot_be_placed_after_the_concern_is_not_its_response_and_is_named(tmp_path: Path, capsys):
     # the concerns fall inside Spring 2021: the strategy discussion may have come before them
     out = " ".join(_flags(_case(tmp_path, "15/04/2021", "20/04/2021", "Spring 2021"), capsys).split())
-    assert "2 candidate missed escalation points" in out
+    # (s20: and the missing child's return with no return home interview, return_interview_or_nrm_late)
+    assert "3 candidate missed escalation points" in out and "return_interview_or_nrm_late" in out
     assert out.count("a strategy discussion by Eastborough Childrens Social Care dated only 'Spring 2021' "
                      "cannot be placed after this concern") == 2
 
