@@ -685,6 +685,22 @@ def _sentences_without(text: str, openers: tuple, anywhere: bool = False) -> str
     return "".join(kept) if dropped else text
 
 
+def _own_uniques(uniques: np.ndarray, used: np.ndarray, markers: tuple, anywhere: bool = True) -> np.ndarray:
+    """`uniques` without the sentences holding one of `markers` (`_own_account`), at the positions `used` in which
+    a vectorised search finds one (a copy when one changes; the others as they are, and `uniques` itself when none
+    does)."""
+    if not markers:
+        return uniques
+    out = uniques
+    for i in np.flatnonzero(_may_hold(uniques, markers, used)).tolist():
+        text = _sentences_without(str(uniques[i]), markers, anywhere=anywhere)
+        if text != uniques[i]:
+            if out is uniques:
+                out = uniques.copy()
+            out[i] = text
+    return out
+
+
 def _own_account(text: str, key: str = "") -> str:
     """`text` without the sentences reporting another agency's record (s20, `sighting_reported_markers`: "Police
     notification: missing 12-14/04, found in Hartsford", "PPN received: ... located with older males"): what the
@@ -944,6 +960,12 @@ def _inferred(frame: pd.DataFrame, key: str) -> pd.arrays.BooleanArray:
     # ingest's labels before a further column's text ("Discharge summary: ...") left out, as `read_sighting` does
     d_uniques = _unlabelled_uniques(d_uniques, np.unique(d_codes[first]))
     a_uniques = _unlabelled_uniques(a_uniques, np.unique(a_codes[first]))
+    # the positive readings leave out the sentences reporting another agency's record ("Police notification: ...
+    # found in Hartsford"), as `_decide` does (`_own_account`); the type's reading after them reads the whole text
+    full_d, full_a = d_uniques, a_uniques
+    markers, openers = onward_words(key)
+    d_uniques = _own_uniques(d_uniques, np.unique(d_codes[first]), markers)
+    a_uniques = _own_uniques(a_uniques, np.unique(a_codes[first]), markers)
     types, cues, remote = sighting_words(key)
     tag_sets = [_tags(t) for t in tag_uniques]
     not_seen_tag = np.array([NOT_SEEN_TAG in t for t in tag_sets] + [False], dtype=bool)
@@ -971,8 +993,6 @@ def _inferred(frame: pd.DataFrame, key: str) -> pd.arrays.BooleanArray:
     cue_d = _may_hold(d_uniques, cues, np.unique(c_d[~denied]), d_arrow)
     cue_a = _may_hold(a_uniques, cues, np.unique(c_a[~denied]), a_arrow)
     typed = ~denied & present_type[c_ct]
-    remote_d = _may_hold(d_uniques, remote, np.unique(c_d[typed]), d_arrow)
-    remote_a = _may_hold(a_uniques, remote, np.unique(c_a[typed]), a_arrow)
     ask = ~denied & (cue_d[c_d] | cue_a[c_a])
     value[ask & _read(c_d, c_a, ask, d_uniques, a_uniques, cues, key, subject=True)] = 1
     # the child seen among others ("Tyler and Poppy seen", "children seen"): only texts naming the child as well
@@ -1019,10 +1039,23 @@ def _inferred(frame: pd.DataFrame, key: str) -> pd.arrays.BooleanArray:
         ask &= hold_d[c_d] | hold_a[c_a]
         ask &= _read(c_d, c_a, ask, d_uniques, a_uniques, words, key, subject=True)
         if ask.any():
-            far = _may_hold(d_uniques, far_words, np.unique(c_d[ask]), d_arrow)[c_d] | _may_hold(
-                a_uniques, far_words, np.unique(c_a[ask]), a_arrow)[c_a]
-            ask &= ~(far & ask & _read(c_d, c_a, ask & far, d_uniques, a_uniques, far_words, key))
+            far_d, far_a, arrows = d_uniques, a_uniques, (d_arrow, a_arrow)
+            if words is said:  # "Shared with CSC by email" passes the record on: no contact at a distance
+                far_d = _own_uniques(d_uniques, np.unique(c_d[ask]), openers, anywhere=False)
+                far_a = _own_uniques(a_uniques, np.unique(c_a[ask]), openers, anywhere=False)
+                if far_d is not d_uniques or far_a is not a_uniques:
+                    arrows = ({}, {})
+            far = _may_hold(far_d, far_words, np.unique(c_d[ask]), arrows[0])[c_d] | _may_hold(
+                far_a, far_words, np.unique(c_a[ask]), arrows[1])[c_a]
+            ask &= ~(far & ask & _read(c_d, c_a, ask & far, far_d, far_a, far_words, key))
             value[ask] = 1
+    if d_uniques is not full_d or a_uniques is not full_a:  # the whole texts again, for the type's reading
+        d_uniques, a_uniques = full_d, full_a
+        d_arrow, a_arrow = {}, {}
+        cue_d = _may_hold(d_uniques, cues, np.unique(c_d[~denied]), d_arrow)
+        cue_a = _may_hold(a_uniques, cues, np.unique(c_a[~denied]), a_arrow)
+    remote_d = _may_hold(d_uniques, remote, np.unique(c_d[typed]), d_arrow)
+    remote_a = _may_hold(a_uniques, remote, np.unique(c_a[typed]), a_arrow)
     open_ = value == -1
     value[open_ & ~denied & (not_brought_tag[c_tag] | brought_type[c_ct])] = 0
     # an examination or an observation of the child at a face-to-face clinic appointment ("Looks thin", "Check-up.
