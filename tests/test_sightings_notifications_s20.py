@@ -82,3 +82,15 @@ def test_a_notification_row_no_longer_ends_a_stretch_unseen():
     frame["child_seen"] = pd.array([pd.NA, pd.NA], dtype="boolean")
     frame["child_seen_inferred"] = inferred_sightings(frame, TYRESE)
     assert seen_mask(frame).tolist() == [True, False]
+
+
+@pytest.mark.parametrize("contact_type, description, action, expected", [
+    ("police_callout", "Tyrese reported missing by mother at 23:10. Returned home 14:00 next day.",
+     "Missing episode closed. Prevention interview by PCSO.", True),
+    ("police_callout", "Tyrese reported missing by mother.", "Prevention interview to be arranged.", None),
+    ("phone_call", "Prevention interview by PCSO by phone.", "", None),
+    ("police_callout", "Missing since 27/09. Found by police in Hartsford in a car.", "Returned home.", True),
+    ("police_callout", "Missing since 27/09. Still missing, not found by police.", "", None),
+])
+def test_a_prevention_interview_held_and_found_by_police(contact_type, description, action, expected):
+    assert _both(contact_type, description, action) is expected
