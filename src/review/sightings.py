@@ -428,6 +428,7 @@ def _decide(contact_type: str, tags: set, text: str, may_cue: bool = True, may_r
     types, cues, remote = sighting_words(key)
     if NOT_SEEN_TAG in tags and not _not_seen_reported(text, key):  # not "neighbour: not seen for months"
         return False
+    full, text = text, _own_account(text, key)  # not "Police notification: missing 12-14/04, found in Hartsford"
     if may_cue and _names(text, cues, key, subject=True):
         return True
     if _group_seen(text, key):
@@ -438,6 +439,7 @@ def _decide(contact_type: str, tags: set, text: str, may_cue: bool = True, may_r
         return True
     if _present_at_attendance(contact_type, text, key):
         return True
+    text = full
     if NOT_BROUGHT in tags or contact_type == NOT_BROUGHT:
         return False
     if _examined_at_clinic(contact_type, text, key):
@@ -639,12 +641,73 @@ def said_words(key: str = "") -> tuple[tuple, tuple, frozenset]:
 def _said_in_person(contact_type: str, text: str, key: str = "") -> bool:
     """Does the row record what the child said or described ("Ellie describes debts": `sighting_said_cues`, not
     negated), neither typed nor worded as a contact at a distance (`sighting_at_a_distance_types` / `_words`:
-    "Return home interview by phone. Kayleigh said ...")? A phone call hears the child without seeing her."""
+    "Return home interview by phone. Kayleigh said ...")? A phone call hears the child without seeing her. A
+    sentence passing the record on (s20, `sighting_onward_openers`: "Shared with CSC exploitation team by email")
+    says nothing of how the child was heard."""
     said, _, _ = said_words(key)
     _, _, _, far_types, far_words = spoken_words(key)
     if not said or contact_type in far_types or not _names(text, said, key, subject=True):
         return False
-    return not _names(text, far_words, key)
+    return not _names(_sentences_without(text, onward_words(key)[1]), far_words, key)
+
+
+#: a sentence's end: a full stop, "!" or "?" and a space, or a line break (the " . " `_row_text` joins with too)
+_SENTENCE_END = re.compile(r"((?<=[.!?])\s+|\n+)")
+
+
+@functools.lru_cache(maxsize=64)
+def onward_words(key: str = "") -> tuple[tuple, tuple]:
+    """(sighting_reported_markers, sighting_onward_openers) of the vocabulary `key`, normalised."""
+    from .vocab import normalise_text
+
+    raw = _raw_vocab(key)
+
+    def words(name):
+        return tuple(w for w in dict.fromkeys(normalise_text(str(x)) for x in raw.get(name) or ()) if w)
+
+    return words("sighting_reported_markers"), words("sighting_onward_openers")
+
+
+def _sentences_without(text: str, openers: tuple, anywhere: bool = False) -> str:
+    """`text` without its sentences opening with one of `openers` (normalised words; `anywhere`: holding one)."""
+    from .vocab import normalise_text
+
+    if not openers:
+        return text
+    parts = _SENTENCE_END.split(text)  # sentences, each followed by the break after it
+    kept, dropped = [], False
+    for k in range(0, len(parts), 2):
+        words = " " + normalise_text(parts[k]) + " "
+        if any((" " + w + " ") in words if anywhere else words.startswith(" " + w + " ") for w in openers):
+            dropped = True
+            continue
+        kept.append(parts[k] + (parts[k + 1] if k + 1 < len(parts) else ""))
+    return "".join(kept) if dropped else text
+
+
+def _own_uniques(uniques: np.ndarray, used: np.ndarray, markers: tuple, anywhere: bool = True) -> np.ndarray:
+    """`uniques` without the sentences holding one of `markers` (`_own_account`), at the positions `used` in which
+    a vectorised search finds one (a copy when one changes; the others as they are, and `uniques` itself when none
+    does)."""
+    if not markers:
+        return uniques
+    out = uniques
+    for i in np.flatnonzero(_may_hold(uniques, markers, used)).tolist():
+        text = _sentences_without(str(uniques[i]), markers, anywhere=anywhere)
+        if text != uniques[i]:
+            if out is uniques:
+                out = uniques.copy()
+            out[i] = text
+    return out
+
+
+def _own_account(text: str, key: str = "") -> str:
+    """`text` without the sentences reporting another agency's record (s20, `sighting_reported_markers`: "Police
+    notification: missing 12-14/04, found in Hartsford", "PPN received: ... located with older males"): what the
+    police saw is not this agency's sighting. The rest is read ("Notification from police. Home visit: Tyrese
+    seen")."""
+    markers, _ = onward_words(key)
+    return _sentences_without(text, markers, anywhere=True)
 
 
 def _present_at_attendance(contact_type, text: str, key: str = "") -> bool:
@@ -658,11 +721,11 @@ def _present_at_attendance(contact_type, text: str, key: str = "") -> bool:
     return not _names(text, far_words, key)
 
 
-#: a time, and a date after it, written between a found/located cue and its place ("Located 02:15 on 04/03 in a
-#: car", "Found at 03:30 in REED's car", "Located 2350hrs near the station"): `untimed` leaves the verb alone
+#: a time, and a date after it (or, s20, before it: "Located 14/04 02:10 at a flat"), written between a
+#: found/located cue and its place ("Located 02:15 on 04/03 in a car", "Found at 03:30 in REED's car", "Located 2350hrs near the station"): `untimed` leaves the verb alone
 _TIMED = re.compile(
     r"\b(found|located|traced)\s+(?:at\s+|approx(?:imately|\.)?\s+|about\s+|around\s+)?"
-    r"(?:\d{1,2}[:.]\d{2}(?:\s*(?:hrs|hours|am|pm))?|\d{3,4}\s*(?:hrs|hours)|\d{1,2}\s*(?:am|pm))"
+    r"(?:\d{1,2}[/.\-]\d{1,2}(?:[/.\-]\d{2,4})?\s+)?(?:\d{1,2}[:.]\d{2}(?:\s*(?:hrs|hours|am|pm))?|\d{3,4}\s*(?:hrs|hours)|\d{1,2}\s*(?:am|pm))"
     r"(?:\s+(?:on\s+)?\d{1,2}(?:st|nd|rd|th)?[/.\-]\d{1,2}(?:[/.\-]\d{2,4})?)?(?=[\s,;]|$)",
     re.IGNORECASE | re.ASCII)
 #: an RE2 pattern finding (at least) every text `_TIMED` finds something in, for a vectorised search
@@ -897,6 +960,12 @@ def _inferred(frame: pd.DataFrame, key: str) -> pd.arrays.BooleanArray:
     # ingest's labels before a further column's text ("Discharge summary: ...") left out, as `read_sighting` does
     d_uniques = _unlabelled_uniques(d_uniques, np.unique(d_codes[first]))
     a_uniques = _unlabelled_uniques(a_uniques, np.unique(a_codes[first]))
+    # the positive readings leave out the sentences reporting another agency's record ("Police notification: ...
+    # found in Hartsford"), as `_decide` does (`_own_account`); the type's reading after them reads the whole text
+    full_d, full_a = d_uniques, a_uniques
+    markers, openers = onward_words(key)
+    d_uniques = _own_uniques(d_uniques, np.unique(d_codes[first]), markers)
+    a_uniques = _own_uniques(a_uniques, np.unique(a_codes[first]), markers)
     types, cues, remote = sighting_words(key)
     tag_sets = [_tags(t) for t in tag_uniques]
     not_seen_tag = np.array([NOT_SEEN_TAG in t for t in tag_sets] + [False], dtype=bool)
@@ -924,8 +993,6 @@ def _inferred(frame: pd.DataFrame, key: str) -> pd.arrays.BooleanArray:
     cue_d = _may_hold(d_uniques, cues, np.unique(c_d[~denied]), d_arrow)
     cue_a = _may_hold(a_uniques, cues, np.unique(c_a[~denied]), a_arrow)
     typed = ~denied & present_type[c_ct]
-    remote_d = _may_hold(d_uniques, remote, np.unique(c_d[typed]), d_arrow)
-    remote_a = _may_hold(a_uniques, remote, np.unique(c_a[typed]), a_arrow)
     ask = ~denied & (cue_d[c_d] | cue_a[c_a])
     value[ask & _read(c_d, c_a, ask, d_uniques, a_uniques, cues, key, subject=True)] = 1
     # the child seen among others ("Tyler and Poppy seen", "children seen"): only texts naming the child as well
@@ -972,10 +1039,23 @@ def _inferred(frame: pd.DataFrame, key: str) -> pd.arrays.BooleanArray:
         ask &= hold_d[c_d] | hold_a[c_a]
         ask &= _read(c_d, c_a, ask, d_uniques, a_uniques, words, key, subject=True)
         if ask.any():
-            far = _may_hold(d_uniques, far_words, np.unique(c_d[ask]), d_arrow)[c_d] | _may_hold(
-                a_uniques, far_words, np.unique(c_a[ask]), a_arrow)[c_a]
-            ask &= ~(far & ask & _read(c_d, c_a, ask & far, d_uniques, a_uniques, far_words, key))
+            far_d, far_a, arrows = d_uniques, a_uniques, (d_arrow, a_arrow)
+            if words is said:  # "Shared with CSC by email" passes the record on: no contact at a distance
+                far_d = _own_uniques(d_uniques, np.unique(c_d[ask]), openers, anywhere=False)
+                far_a = _own_uniques(a_uniques, np.unique(c_a[ask]), openers, anywhere=False)
+                if far_d is not d_uniques or far_a is not a_uniques:
+                    arrows = ({}, {})
+            far = _may_hold(far_d, far_words, np.unique(c_d[ask]), arrows[0])[c_d] | _may_hold(
+                far_a, far_words, np.unique(c_a[ask]), arrows[1])[c_a]
+            ask &= ~(far & ask & _read(c_d, c_a, ask & far, far_d, far_a, far_words, key))
             value[ask] = 1
+    if d_uniques is not full_d or a_uniques is not full_a:  # the whole texts again, for the type's reading
+        d_uniques, a_uniques = full_d, full_a
+        d_arrow, a_arrow = {}, {}
+        cue_d = _may_hold(d_uniques, cues, np.unique(c_d[~denied]), d_arrow)
+        cue_a = _may_hold(a_uniques, cues, np.unique(c_a[~denied]), a_arrow)
+    remote_d = _may_hold(d_uniques, remote, np.unique(c_d[typed]), d_arrow)
+    remote_a = _may_hold(a_uniques, remote, np.unique(c_a[typed]), a_arrow)
     open_ = value == -1
     value[open_ & ~denied & (not_brought_tag[c_tag] | brought_type[c_ct])] = 0
     # an examination or an observation of the child at a face-to-face clinic appointment ("Looks thin", "Check-up.
