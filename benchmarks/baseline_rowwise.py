@@ -1718,6 +1718,16 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                             # c's row records the information sent by the deciding agency ("notification from")
                             or names_sender(_text(c.get("description")) + " . " + _text(c.get("action")), agency,
                                             kind, _text(c.get("agency_kind")), tuple(q.get("sender_cues") or ()))
+                            # (s20, openref) c records the deciding agency's own episode: a return home interview
+                            # after its own missing report (own_episode_days up to c's day)
+                            or (bool(q.get("own_episode_words")) and bool(q.get("own_episode_tags"))
+                                and q.get("own_episode_days") is not None
+                                and _mentioned(_text(c.get("description")) + " . " + _text(c.get("action")),
+                                               list(q["own_episode_words"]), ())
+                                and any(x["_exact"] and _text(x.get("agency")) == agency
+                                        and tag_in(x, set(q["own_episode_tags"]))
+                                        and c["_day"] - dt.timedelta(days=int(q["own_episode_days"]))
+                                        <= x["_day"] <= c["_day"] for x in tl))
                             # the deciding agency recorded the same injury itself (an injury episode of its own)
                             or episode_rows.get((episode_of.get(c["_gcode"]), agency), len(tl)) <= d["_pos"]
                             # or recorded receiving it: a row naming c's agency as its sender, a concern in common

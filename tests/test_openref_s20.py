@@ -89,3 +89,46 @@ def test_a_looked_after_child_is_an_open_case():
     period = LookedAfterPeriod(start=dt.date(2023, 1, 1), placing_authority="Brackmoor Children's Social Care")
     flags, package, base = _run([PPN, RHI, END], periods=(period,))
     assert flags.empty and package == base == []
+
+
+# 2. information_not_shared: another agency's record of the deciding agency's own episode (QA10 Tyrese #27) ------
+def _run_info(rows):
+    flags = detect(make_timeline(rows, dob=DOB), {"C1": _case(())}, RULES,
+                   only=["information_not_shared"]).reset_index(drop=True)
+    package = sorted(str(t) for t in flags["trigger_event_id"])
+    timeline = make_timeline(rows, dob=DOB)
+    base_rows = []
+    for r in timeline.astype(object).where(timeline.notna(), None).to_dict("records"):
+        r["date"] = pd.Timestamp(r["date"]).to_pydatetime()
+        base_rows.append(r)
+    case = {"date_of_birth": dt.date(2008, 6, 14), "review_date": dt.date(2023, 12, 31), "looked_after": ()}
+    _, found = baseline_rowwise.run(base_rows, {"C1": case}, RULES)
+    base = sorted(str(f["trigger_event_id"]) for f in found if f["rule_id"] == "information_not_shared")
+    return flags, package, base
+
+
+def _episode(missing_day="2023-09-30", rhi_text="Return home interview for 27/09 episode. Tyrese would not talk."):
+    return [
+        {"date": "2023-01-05", **POLICE, "description": "Welfare check at the family home.", "action": "Advice."},
+        {"date": missing_day, **POLICE, "concerns": "missing", "description": "Missing since 27/09. Found in Hartsford.",
+         "action": "Returned home."},
+        {"date": "2023-10-17", **CSC, "contact_type": "home_visit", "concerns": "missing", "description": rhi_text,
+         "action": "Continue CIN."},
+        {"date": "2023-11-20", **POLICE, "contact_type": "arrest", "description": "Brother arrested; Tyrese present.",
+         "action": "No further action re Tyrese."},
+        END,
+    ]
+
+
+def test_a_return_interview_for_the_deciding_agencys_own_missing_report_is_known_to_it():
+    flags, package, base = _run_info(_episode())
+    assert "C1-e003" not in package and package == base
+
+
+def test_a_return_interview_with_no_own_missing_report_of_the_decider_still_did_not_reach_it():
+    # the police's missing report is 60 days before the interview: not its own episode by this reading
+    flags, package, base = _run_info(_episode(missing_day="2023-08-18"))
+    assert "C1-e003" in package and package == base
+    # a social care missing record that is no return interview: still not known to the police
+    flags, package, base = _run_info(_episode(rhi_text="Mother reports Tyrese missing overnight again."))
+    assert "C1-e003" in package and package == base
