@@ -1238,7 +1238,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         for r in sorted(referrals, key=lambda x: x["_pos"]):
             deadline = _add_working_days(r["_referred"], int(q["within_working_days"]))
             action = r["_decision"]
-            if q.get("open_case_within_working_days") is not None and case_open(r):
+            if (q.get("open_case_response") and q.get("open_case_within_working_days") is not None
+                    and case_open(r)):
                 # the allocated team's next record about the child answers it (any social care row)
                 deadline = _add_working_days(r["_referred"], int(q["open_case_within_working_days"]))
                 action = _first(tl, r["_referred"],

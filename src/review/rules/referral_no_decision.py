@@ -127,7 +127,7 @@ def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
     else:
         triggers["_receipt"] = False
     open_case = np.zeros(len(triggers), dtype=bool)
-    if params.get("open_case_within_working_days") is not None and len(triggers):
+    if params.get("open_case_response") and params.get("open_case_within_working_days") is not None and len(triggers):
         # (s20, openref) social care already holding the case (a child protection plan, a looked-after period, a
         # child in need plan or open assessment: `open_case_rows`): the referral or notification goes to the
         # allocated team, whose next record about it (any social care row: a visit, "RHI to be offered",
