@@ -1222,9 +1222,40 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 r["_referred"], r["_variant"] = r["_day"], "receipt"
                 r["_decision"] = _first(tl, r["_day"], decision)
                 referrals.append(r)
+        def case_open(r):
+            # (s20, openref) social care holding the case: a CP plan, a looked-after period, or a plan or
+            # assessment opened by social care (open_case_contact_types / _keywords) in the open_case_days up to
+            # the trigger's day with no closure by it since the last opening (as neglect_not_escalated's)
+            if r.get("on_cp_plan") is True or _looked_after_authority(r, case) is not None:
+                return True
+            kinds, days_ = q.get("open_case_agency_kinds") or (), q.get("open_case_days")
+            types, keywords = q.get("open_case_contact_types") or (), q.get("open_case_keywords") or ()
+            if days_ is None or not kinds or not (types or keywords):
+                return False
+
+            def own(x):
+                return x["_exact"] and x["case_id"] == r["case_id"] and x.get("agency_kind") in kinds
+
+            def closes(x):
+                return x.get("contact_type") == "case_closure" or _closed_in_action(x, settings)
+
+            start = r["_day"] - dt.timedelta(days=int(days_))
+            days = [x["_day"] for x in tl if own(x) and start <= x["_day"] <= r["_day"] and not closes(x)
+                    and (x.get("contact_type") in types or (bool(keywords) and _mentioned(
+                        _text(x.get("description")) + " . " + _text(x.get("action")), keywords, ())))]
+            if not days:
+                return False
+            return not any(own(x) and closes(x) and max(days) <= x["_day"] <= r["_day"] for x in tl)
+
         for r in sorted(referrals, key=lambda x: x["_pos"]):
             deadline = _add_working_days(r["_referred"], int(q["within_working_days"]))
             action = r["_decision"]
+            if (q.get("open_case_response") and q.get("open_case_within_working_days") is not None
+                    and case_open(r)):
+                # the allocated team's next record about the child answers it (any social care row)
+                deadline = _add_working_days(r["_referred"], int(q["open_case_within_working_days"]))
+                action = _first(tl, r["_referred"],
+                                lambda x: decision(x) or x.get("agency_kind") in q["decision_agency_kinds"])
             if action is None or action["_day"] > deadline:
                 # a decision after the child's death is none (review.rules.base.censor_at_death)
                 flags.append(_flag("referral_no_decision", r, deadline, _capped(action, r["_referred"], None, death),
@@ -1700,6 +1731,16 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                             # c's row records the information sent by the deciding agency ("notification from")
                             or names_sender(_text(c.get("description")) + " . " + _text(c.get("action")), agency,
                                             kind, _text(c.get("agency_kind")), tuple(q.get("sender_cues") or ()))
+                            # (s20, openref) c records the deciding agency's own episode: a return home interview
+                            # after its own missing report (own_episode_days up to c's day)
+                            or (bool(q.get("own_episode_words")) and bool(q.get("own_episode_tags"))
+                                and q.get("own_episode_days") is not None
+                                and _mentioned(_text(c.get("description")) + " . " + _text(c.get("action")),
+                                               list(q["own_episode_words"]), ())
+                                and any(x["_exact"] and _text(x.get("agency")) == agency
+                                        and tag_in(x, set(q["own_episode_tags"]))
+                                        and c["_day"] - dt.timedelta(days=int(q["own_episode_days"]))
+                                        <= x["_day"] <= c["_day"] for x in tl))
                             # the deciding agency recorded the same injury itself (an injury episode of its own)
                             or episode_rows.get((episode_of.get(c["_gcode"]), agency), len(tl)) <= d["_pos"]
                             # or recorded receiving it: a row naming c's agency as its sender, a concern in common

@@ -119,5 +119,10 @@ def test_a_receipt_while_the_child_is_on_a_child_protection_plan_is_no_trigger()
     timeline = make_timeline(rows, dob="2022-01-01")
     assert detect(timeline, None, RULES, only=["referral_no_decision"]).empty
     assert _baseline(rows) == []
+    # (s20, openref) a trigger then, but on a plan the case is open: social care's own receipt is the allocated
+    # team's record of it, which answers it (open_case_within_working_days)
     rules = merge_rules(RULES, {"rules": {"referral_no_decision": {"receipts_not_on_cp_plan": False}}}, "test")
+    assert detect(timeline, None, rules, only=["referral_no_decision"]).empty
+    rules = merge_rules(RULES, {"rules": {"referral_no_decision": {"receipts_not_on_cp_plan": False,
+                                                                   "open_case_response": False}}}, "test")
     assert detect(timeline, None, rules, only=["referral_no_decision"])["trigger_event_id"].tolist() == ["C1-e002"]

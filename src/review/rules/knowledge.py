@@ -302,7 +302,7 @@ def names_sender(text, agency, kind, receiver_kind, cues, vocab=None) -> bool:
 def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, referral_reaches_kinds,
                     families: dict | None = None, sender_cues=(), event_tags=(), injury_tags=(),
                     same_injury_days=None, injury_episode=None, new_agency_days=None, suspect=None,
-                    pending=None, meeting_escalations=()) -> pd.DataFrame:
+                    pending=None, meeting_escalations=(), own_episode=None) -> pd.DataFrame:
     """One row per (decision, earlier concern row, concern tag): d_index and c_index (timeline index),
     tag, known (the concern had reached the deciding agency), c_agency, d_agency. `families` ({tag: tag}):
     tags read as the one they map to when asking what reached the agency (relationship_abuse: domestic_abuse,
@@ -341,7 +341,12 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
     deciding agency that held one of these (held, exact-dated) from its window's start to the decision knew
     what had reached any other agency holding one the same day, by the meeting's day: that agency's own
     records and those sent to it (linked, informed, sent, received, an escalation on the record itself; not an
-    earlier record of a referrer that its later referral did not carry, `_with_meetings`)."""
+    earlier record of a referrer that its later referral did not carry, `_with_meetings`).
+
+    `own_episode` ({"words", "tags", "days"}, s20 openref): a concern row whose text mentions one of the words
+    (a return home interview) reached a deciding agency that itself recorded an episode of one of the tags
+    (missing) on an exact day in the `days` up to the row's day: it is the record of that agency's own episode
+    (`_own_episode`)."""
     tl = ctx.timeline
     decisions = rows_of(ctx, decision_mask(ctx), ["_case", "_day", "_agency", "agency", "agency_kind", "_gcode"])
     cols = ["d_index", "c_index", "tag", "known", "c_agency", "d_agency", "pending"]
@@ -408,6 +413,11 @@ def knowledge_pairs(ctx: Context, window_days: int, tags, referral_escalations, 
     # 5. A's row records the information sent to it by the deciding agency (a receipt, a notification from it)
     if len(sender_cues) and (~reached).any():
         reached |= _sent_by_decider(ctx, pairs, ~reached, tuple(str(c) for c in sender_cues))
+
+    # 5b. (s20, openref) A's record of the deciding agency's own episode: social care's return home interview
+    # after the police's own missing report (`_own_episode`)
+    if own_episode and (~reached).any():
+        reached |= _own_episode(ctx, pairs, ~reached, **own_episode)
 
     # 6. an injury the deciding agency recorded itself: the same injury in other words (`same_injury_rows`)
     if len(event_tags) and len(injury_tags) and (~reached).any():
@@ -790,7 +800,10 @@ def event_knowledge(params: dict) -> dict:
                         "negations": tuple(map(str, params.get("suspect_negations") or ()))},
             "pending": {"cues": tuple(map(str, params.get("pending_cues") or ())),
                         "words": tuple(map(str, params.get("pending_information_words") or ()))},
-            "meeting_escalations": tuple(map(str, params.get("meeting_escalations") or ()))}
+            "meeting_escalations": tuple(map(str, params.get("meeting_escalations") or ())),
+            "own_episode": {"words": tuple(map(str, params.get("own_episode_words") or ())),
+                            "tags": tuple(map(str, params.get("own_episode_tags") or ())),
+                            "days": params.get("own_episode_days")}}
 
 
 def _received_from(ctx: Context, pairs: pd.DataFrame, open_: np.ndarray, tags, families, cues: tuple) -> np.ndarray:
@@ -848,6 +861,34 @@ def _counted_tag_rows(ctx: Context, tags) -> tuple[np.ndarray, np.ndarray | None
     wanted = {str(t) for t in tags}
     hit = np.array([not wanted.isdisjoint(split_multi(u)) for u in uniques] + [False], dtype=bool)
     return hit[codes], np.append(np.asarray(uniques, dtype=object), "")[codes]
+
+
+def _own_episode(ctx: Context, pairs: pd.DataFrame, open_: np.ndarray, words=(), tags=(), days=None) -> np.ndarray:
+    """Per pair of `pairs` (among `open_`): is the concern row's text one of `words` (a return home interview:
+    `text_mentions`, each distinct text once) and did the deciding agency record an episode of one of `tags`
+    (missing) on an exact day from `days` before the concern row's day to it? Then the row is another
+    agency's record of the deciding agency's own episode, known to it."""
+    out = np.zeros(len(pairs), dtype=bool)
+    words, tags = [str(w) for w in words or ()], [str(t) for t in tags or ()]
+    if not words or not tags or days is None or not open_.any():
+        return out
+    tl = ctx.timeline
+    c_pos = pairs["e_pos"].to_numpy(dtype="int64")
+    where = np.zeros(len(tl), dtype=bool)
+    where[np.unique(c_pos[open_])] = True
+    about = text_mentions(ctx, where, words).to_numpy(dtype=bool)
+    maybe = open_ & about[c_pos]
+    episodes = ctx.tags(tags).to_numpy(dtype=bool) & tl["_exact"].to_numpy(dtype=bool)
+    if not maybe.any() or not episodes.any():
+        return out
+    rows = pd.DataFrame({"_case": tl["_case"].to_numpy()[episodes], "_agency": tl["_agency"].to_numpy()[episodes],
+                         "_ep": tl["_day"].to_numpy()[episodes]})
+    mine = pd.DataFrame({"_case": pairs["_case"].to_numpy()[maybe], "_agency": pairs["_agency"].to_numpy()[maybe],
+                         "_c": pairs["e__start"].to_numpy()[maybe], "_t": np.flatnonzero(maybe)})
+    both = mine.merge(rows, on=["_case", "_agency"])
+    hit = (both["_ep"] <= both["_c"]) & (both["_ep"] >= both["_c"] - int(days) * DAY)
+    out[both.loc[hit, "_t"].to_numpy(dtype="int64")] = True
+    return out
 
 
 def _sent_by_decider(ctx: Context, pairs: pd.DataFrame, open_: np.ndarray, cues: tuple) -> np.ndarray:

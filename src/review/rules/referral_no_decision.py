@@ -42,6 +42,8 @@ import numpy as np
 import pandas as pd
 
 from ..workdays import add_working_days
+from .lac_visits_overdue import looked_after_rows
+from .neglect_not_escalated import _assessment_open
 from .base import (
     Context,
     action_when,
@@ -124,7 +126,28 @@ def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
             return triggers
     else:
         triggers["_receipt"] = False
-    t = triggers[~response["timely"].to_numpy()]
+    open_case = np.zeros(len(triggers), dtype=bool)
+    if params.get("open_case_response") and params.get("open_case_within_working_days") is not None and len(triggers):
+        # (s20, openref) social care already holding the case (a child protection plan, a looked-after period, a
+        # child in need plan or open assessment: `open_case_rows`): the referral or notification goes to the
+        # allocated team, whose next record about it (any social care row: a visit, "RHI to be offered",
+        # "discussed with key worker") within open_case_within_working_days answers it
+        open_case = open_case_rows(ctx, triggers, params)
+        if open_case.any():
+            at = triggers.index[open_case]
+            sub = triggers.loc[at].assign(
+                deadline=add_working_days(triggers.loc[at, "_referred"], int(params["open_case_within_working_days"])))
+            triggers.loc[at, "deadline"] = sub["deadline"]
+            found = first_response(ctx, sub, decisions | social_care)
+            response = response.copy()
+            rows = np.flatnonzero(open_case)
+            for column in response.columns:
+                values = response[column].to_numpy().copy()
+                values[rows] = found[column].to_numpy()
+                response[column] = values
+    late_mask = ~response["timely"].to_numpy(dtype=bool)
+    open_case = open_case[late_mask]
+    t = triggers[late_mask]
     # a decision after the child's death is not the decision on the referral: censored at the death
     r, none_text = censor_at_death(ctx, t, response[~response["timely"]], "; none is recorded.",
                                    "no decision is recorded", "the referral")
@@ -138,13 +161,41 @@ def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
                         index=t.index)
     referred = pd.Series(np.where(received, " recorded receiving a referral or notification about the child on ",
                                   " referred the child to children's social care on "), index=t.index)
+    m = params.get("open_case_within_working_days")
+    closed_text = (" and no decision by children's social care is recorded within " + str(n) + " working day"
+                   + ("s" if n != 1 else ""))
+    open_text = "" if m is None else (
+        "; the case was open to children's social care (a plan, a looked-after period or an open assessment) and no"
+        " record of the allocated team acting on it is recorded within " + str(int(m)) + " working day"
+        + ("s" if int(m) != 1 else ""))
+    if open_case.any():
+        out["expected_action"] = out["expected_action"].where(
+            ~open_case, "response by children's social care's allocated team (the case was open)")
     out["explanation"] = (
         t["agency"] + referred + fmt_date(t["_referred"]) + in_text
-        + " and no decision by children's social care is recorded within " + str(n) + " working day"
-        + ("s" if n != 1 else "") + " (by " + fmt_date(t["deadline"]) + ")"
+        + pd.Series(np.where(open_case, open_text, closed_text), index=t.index)
+        + " (by " + fmt_date(t["deadline"]) + ")"
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "a decision",
                        action_when(ctx, r["action_pos"], t.index), none_text)
     )
+    return out
+
+
+def open_case_rows(ctx: Context, t: pd.DataFrame, params: dict) -> np.ndarray:
+    """(s20, openref) Per trigger (labels: timeline positions), whether children's social care held the case open
+    on its day: the child on a child protection plan (timeline ``on_cp_plan``), looked after (case.yml
+    `looked_after`, `looked_after_rows`), or a plan or assessment open as neglect_not_escalated reads an open
+    assessment (`_assessment_open`), with this rule's `open_case_agency_kinds`, `open_case_contact_types`,
+    `open_case_keywords` and `open_case_days`."""
+    pos = t.index.to_numpy()
+    tl = ctx.timeline
+    out = tl["on_cp_plan"].astype("boolean").fillna(False).to_numpy(dtype=bool)[pos]
+    out |= looked_after_rows(ctx)[pos]
+    mapped = {"open_assessment_agency_kinds": params.get("open_case_agency_kinds"),
+              "open_assessment_contact_types": params.get("open_case_contact_types"),
+              "open_assessment_keywords": params.get("open_case_keywords"),
+              "open_assessment_days": params.get("open_case_days")}
+    out |= ~np.isnat(_assessment_open(ctx, t, mapped))
     return out
 
 
