@@ -289,7 +289,10 @@ def test_the_qa_scenario_c12_raises_only_the_exploitation_flag(tmp_path):
     # assessment recorded by the next day (NICE NG225), and a second self-harm episode within 90 days with no
     # referral to children's social care or early help; the cuts of 20 Jun were seen by CAMHS liaison)
     flags = analysis.flags
-    assert sorted(flags["rule_id"]) == [EXP, "self_harm_not_referred", "self_harm_not_referred"]
+    # (s20, rule return_interview_or_nrm_late: the police's "Return home interview requested" with none held in 72
+    # hours, and a first responder's record of a risk of exploitation with no NRM referral in 30 days)
+    assert sorted(flags["rule_id"]) == [EXP, "return_interview_or_nrm_late", "return_interview_or_nrm_late",
+                                        "self_harm_not_referred", "self_harm_not_referred"]
     harm = flags[flags["rule_id"] == "self_harm_not_referred"]
     assert set(harm["trigger_date"]) == {pd.Timestamp("2023-07-02")}
     assert sorted(harm["expected_by"]) == [pd.Timestamp("2023-07-03"), pd.Timestamp("2023-07-09")]
