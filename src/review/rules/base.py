@@ -30,6 +30,7 @@ from ..schema import ADULT_ESCALATIONS, CONTACT_TYPES, FLAG_COLUMNS, MULTI_SEP, 
 from ..sightings import inferred_sightings
 from ..timeline import APPROXIMATE_SPAN_DAYS, CONCERN_WINDOW_DAYS, _codes
 from ..vocab import Phrases, compile_vocab, normalise_text
+from ..workdays import add_working_days
 
 DAY = pd.Timedelta(days=1)
 PARTIAL_PRECISIONS = ("month", "season", "year", "approximate")
@@ -2351,6 +2352,17 @@ def counted_concerns(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
     return codes, uniques
 
 
+def concerns_besides(ctx: Context, mask, ignore) -> np.ndarray:
+    """Rows of `mask` with a concern, as `counted_concerns` counts them, of a tag other than those of `ignore`
+    (strings, as `withdrawn_with_concerns.column_tags` reads them): a setting's own record of a tag it may not
+    count (a rule's `ignore_tags`) is no concern it held. Each distinct concerns value is read once; the rows
+    are a look-up."""
+    codes, uniques = counted_concerns(ctx)
+    kept = np.array([any(x.strip() and x.strip() not in ignore for x in str(u).split(";")) for u in uniques],
+                    dtype=bool)
+    return np.append(kept, False)[codes] & mask  # code -1 (no concern): the appended False
+
+
 def young_people(ctx: Context, day: pd.Series, dob: pd.Series) -> np.ndarray:
     """Was the child a young person on `day` (aged settings.young_person_age_years, 13, or more: a child
     who attends, or not, rather than one who is brought), per row; False without a date of birth."""
@@ -2431,6 +2443,18 @@ def column_at(ctx: Context, name: str, pos, index: pd.Index) -> pd.Series:
 def first_per_group(frame: pd.DataFrame, keys=("_case", "_gcode")) -> pd.DataFrame:
     """Keep the first row (canonical timeline order) of each event group: one flag per reported event."""
     return frame[~frame.duplicated(list(keys), keep="first")]
+
+
+def due_within(triggers: pd.DataFrame, *, days=None, working_days=None, start: str = "_day") -> pd.DataFrame:
+    """`triggers` with the window `first_response` reads: ``anchor``, their `start` column (a response counts
+    from that day on), and ``deadline``, `days` calendar days or `working_days` working days (`add_working_days`)
+    after it. One of `days` and `working_days` is given: the guidance's timescale is counted one way or the
+    other."""
+    if (days is None) == (working_days is None):
+        raise ValueError("due_within: give one of days and working_days")
+    day = triggers[start]
+    deadline = day + days * DAY if working_days is None else add_working_days(day, working_days)
+    return triggers.assign(anchor=day, deadline=deadline)
 
 
 def _aligned(values: pd.Series, index: pd.Index):

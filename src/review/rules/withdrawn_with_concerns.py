@@ -34,6 +34,7 @@ from .base import (
     Context,
     action_when,
     column_at,
+    concerns_besides,
     counted_concerns,
     deadline_rows,
     first_per_group,
@@ -90,10 +91,7 @@ def withdrawn_with_concerns(ctx: Context, params: dict) -> pd.DataFrame:
     # the setting's concerns within the window: rows of a concern tag other than `ignore_tags`
     c_codes, uniques = counted_concerns(ctx)
     ignore = {str(t) for t in params.get("ignore_tags") or ()}
-    kept = np.array([any(t.strip() and t.strip() not in ignore for t in str(u).split(";")) for u in uniques],
-                    dtype=bool)
-    concern = np.append(kept, False)[c_codes] & setting
-    pairs = _pairs(ctx, triggers, concern, codes)
+    pairs = _pairs(ctx, triggers, concerns_besides(ctx, setting, ignore), codes)
     count = pairs.groupby("t_index")["e__gcode"].nunique()
     t = triggers[triggers.index.isin(count[count >= int(params["min_concerns"])].index)]
     if t.empty:
