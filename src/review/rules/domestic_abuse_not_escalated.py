@@ -61,9 +61,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..workdays import add_working_days
 from ..vocab import normalise_text
 from .base import (
+    due_within,
     late_referral,
     referral_dated_text,
     referral_response,
@@ -517,8 +517,7 @@ def _not_notified(ctx: Context, params: dict, abuse: np.ndarray, is_trigger: np.
     if t.empty:
         return None
     n = int(params["within_working_days"])
-    t["anchor"] = t["_day"]
-    t["deadline"] = add_working_days(t["_day"], n)
+    t = due_within(t, working_days=n)
     found = referral_response(ctx, t, params)
     informed_of = list(params.get("notification_informed_kinds") or ())
     if informed_of:
@@ -567,8 +566,7 @@ def _not_escalated(ctx: Context, params: dict, triggers: pd.DataFrame, high: np.
     """The flags of `triggers` (one row per event group) with no referral to children's social care or MARAC
     within `within_working_days`."""
     n = int(params["within_working_days"])
-    triggers["anchor"] = triggers["_day"]
-    triggers["deadline"] = add_working_days(triggers["_day"], n)
+    triggers = due_within(triggers, working_days=n)
 
     found = referral_response(ctx, triggers, params)
     t = triggers[~found["timely"].to_numpy()]
@@ -656,8 +654,7 @@ def _nfa_decisions(ctx: Context, params: dict, high_risk_rows: np.ndarray, high:
     if t.empty:
         return None
     n = int(params["within_working_days"])
-    t["anchor"] = t["_day"]
-    t["deadline"] = add_working_days(t["_day"], n)
+    t = due_within(t, working_days=n)
     overturned = list(params.get("nfa_overturned_by") or ())
     answer = np.zeros(len(tl), dtype=bool)
     types = [x for x in overturned if x in CONTACT_TYPES]

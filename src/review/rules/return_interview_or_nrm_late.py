@@ -43,6 +43,7 @@ from .base import (
     agencies_named,
     agency_referral_receipts,
     deadline_rows,
+    due_within,
     first_per_group,
     first_response,
     fmt_date,
@@ -70,8 +71,7 @@ def _return_interview(ctx: Context, params: dict) -> pd.DataFrame:
     if triggers.empty:
         return triggers
     n = int(params["within_days"])
-    triggers["anchor"] = triggers["_day"]
-    triggers["deadline"] = triggers["_day"] + pd.Timedelta(days=n)
+    triggers = due_within(triggers, days=n)
     interview = text_mentions(ctx, np.ones(len(tl), dtype=bool), params["interview_keywords"],
                               params.get("interview_negations") or (), params.get("interview_not_in_sentence_with") or ())
     names = params.get("interview_agency_names") or ()
@@ -163,8 +163,7 @@ def _nrm(ctx: Context, params: dict) -> pd.DataFrame:
     if triggers.empty:
         return triggers
     n = int(params["nrm_within_days"])
-    triggers["anchor"] = triggers["_day"]
-    triggers["deadline"] = triggers["_day"] + pd.Timedelta(days=n)
+    triggers = due_within(triggers, days=n)
     found = first_response(ctx, triggers, pd.Series(referral, index=tl.index))
     late = ~found["timely"].to_numpy(dtype=bool)
     t = triggers[late]

@@ -32,6 +32,7 @@ from .base import (
     censor_at_death,
     column_at,
     delay_from,
+    due_within,
     first_per_group,
     first_response,
     fmt_date,
@@ -81,8 +82,7 @@ def _per_agency(ctx: Context, params: dict, events: pd.DataFrame, seen: pd.Serie
     if triggers.empty:
         return triggers
     same = bool(params["same_agency"])
-    triggers["anchor"] = triggers["_day"]
-    triggers["deadline"] = triggers["_day"] + params["follow_up_within_days"] * DAY
+    triggers = due_within(triggers, days=params["follow_up_within_days"])
     triggers["lo"] = triggers["_day"] - params["window_days"] * DAY
     # an escalation that did not take place ("Strategy discussion cancelled", its escalation cell filled by
     # hand or by a profile) is no follow-up (`held_escalations`)
@@ -208,8 +208,7 @@ def _across_agencies(ctx: Context, params: dict, events: pd.DataFrame, seen: pd.
     # the pattern is answered by an escalation for the child by any agency, or a health contact at which the
     # child was seen (the missed care caught up)
     follow_up = (seen & health) | held_escalations(ctx)
-    triggers["anchor"] = triggers["_day"]
-    triggers["deadline"] = triggers["_day"] + params["follow_up_within_days"] * DAY
+    triggers = due_within(triggers, days=params["follow_up_within_days"])
     triggers["lo"] = triggers["_day"] - params["window_days"] * DAY
     response = first_response(ctx, triggers, follow_up)
     triggers = triggers.join(response)
@@ -355,8 +354,7 @@ def _discharged(ctx: Context, params: dict, events: pd.DataFrame, covered: np.nd
     triggers = triggers[other].copy()
     if triggers.empty:
         return None
-    triggers["anchor"] = triggers["_day"]
-    triggers["deadline"] = triggers["_day"] + params["follow_up_within_days"] * DAY
+    triggers = due_within(triggers, days=params["follow_up_within_days"])
     # (s20, QA9 D7) a disabled child's discharge looks back further (additional_needs_discharge_window_days)
     window = int(params["window_days"])
     days = np.full(len(triggers), window, dtype="int64")

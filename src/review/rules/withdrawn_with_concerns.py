@@ -28,7 +28,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..workdays import add_working_days
 from .base import (
     DAY,
     Context,
@@ -37,6 +36,7 @@ from .base import (
     concerns_besides,
     counted_concerns,
     deadline_rows,
+    due_within,
     first_per_group,
     fmt_date,
     fmt_tags,
@@ -78,8 +78,7 @@ def withdrawn_with_concerns(ctx: Context, params: dict) -> pd.DataFrame:
     n = int(params["within_working_days"])
     triggers = first_per_group(rows_of(ctx, leaving, _COLUMNS))
     triggers = triggers.assign(_agency=codes[triggers.index.to_numpy(dtype="int64")])
-    triggers["anchor"] = triggers["_day"]
-    triggers["deadline"] = add_working_days(triggers["_day"], n)
+    triggers = due_within(triggers, working_days=n)
     # the same leaving recorded twice by the setting (its concerns log and its register's "Withdrawn") within the
     # notification time of the first is one leaving
     order = triggers.sort_values(["_agency", "_day"], kind="mergesort")
