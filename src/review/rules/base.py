@@ -1553,6 +1553,19 @@ def late_referral(ctx: Context, t: pd.DataFrame, found: pd.DataFrame, params: di
     return r, death_outcome_text(none_text, death, "none is recorded")
 
 
+def late_triggers(ctx: Context, triggers: pd.DataFrame, found: pd.DataFrame, params: dict
+                  ) -> tuple[pd.DataFrame, pd.DataFrame | None, object]:
+    """(the `triggers` no response answered in time — `found` is `first_response`'s or `referral_response`'s
+    table of them all — their late responses, and the end of the explanation where none came): `late_referral`
+    of the untimely ones, the steps a rule takes before `deadline_rows`. (An empty frame, None, None) when every
+    trigger was answered in time: the rule has no flag to build."""
+    t = triggers[~found["timely"].to_numpy(dtype=bool)]
+    if t.empty:
+        return t, None, None
+    r, none_text = late_referral(ctx, t, found, params)
+    return t, r, none_text
+
+
 def all_referral_receipts(ctx: Context) -> np.ndarray:
     """Per timeline row (read-only; kept in the context): does it record children's social care (or MASH)
     receiving a referral or notification, whoever made it? A row by one of the `receipt_agency_kinds` setting

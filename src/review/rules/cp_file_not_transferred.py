@@ -47,6 +47,7 @@ from .base import (
     held_escalations,
     joined,
     late_referral,
+    late_triggers,
     outcome_text,
     register,
     rows_of,
@@ -160,9 +161,8 @@ def cp_file_not_transferred(ctx: Context, params: dict) -> pd.DataFrame:
     if not leavers.empty:
         t = leavers
         found = first_response(ctx, t, pd.Series(sent), starts=starts)
-        t = t[~found["timely"].to_numpy(dtype=bool)]
+        t, r, none_text = late_triggers(ctx, t, found, params)
         if not t.empty:
-            r, none_text = late_referral(ctx, t, found, params)
             pairs_by = _received_pairs(ctx, t, not_received, codes, int(params["pair_days"]))
             out = deadline_rows(t, r, "the child protection file transferred to the new school, separately from the "
                                       "pupil file, with confirmation of its receipt")

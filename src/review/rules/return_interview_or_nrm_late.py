@@ -47,7 +47,7 @@ from .base import (
     first_per_group,
     first_response,
     fmt_date,
-    late_referral,
+    late_triggers,
     outcome_text,
     register,
     rows_of,
@@ -95,11 +95,9 @@ def _return_interview(ctx: Context, params: dict) -> pd.DataFrame:
         found.loc[after_next, "action_date"] = pd.NaT
         found.loc[after_next, "action_exact"] = False
         found.loc[after_next, "action_pos"] = -1
-    late = ~found["timely"].to_numpy(dtype=bool)
-    t = triggers[late]
+    t, r, none_text = late_triggers(ctx, triggers, found, params)
     if t.empty:
         return t
-    r, none_text = late_referral(ctx, t, found, params)
     out = deadline_rows(t, r, "an independent return home interview within " + str(n * 24) + " hours of the return")
     out["variant"] = "return_interview"
     out["severity"] = str(params.get("return_interview_severity") or "medium")
@@ -165,11 +163,9 @@ def _nrm(ctx: Context, params: dict) -> pd.DataFrame:
     n = int(params["nrm_within_days"])
     triggers = due_within(triggers, days=n)
     found = first_response(ctx, triggers, pd.Series(referral, index=tl.index))
-    late = ~found["timely"].to_numpy(dtype=bool)
-    t = triggers[late]
+    t, r, none_text = late_triggers(ctx, triggers, found, {"response_max_days": params.get("nrm_response_max_days")})
     if t.empty:
         return t
-    r, none_text = late_referral(ctx, t, found, {"response_max_days": params.get("nrm_response_max_days")})
     out = deadline_rows(t, r, "a National Referral Mechanism (NRM) referral by a first responder")
     out["variant"] = "nrm"
     out["severity"] = str(params.get("nrm_severity") or "high")

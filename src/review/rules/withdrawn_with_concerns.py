@@ -41,7 +41,7 @@ from .base import (
     fmt_date,
     fmt_tags,
     joined,
-    late_referral,
+    late_triggers,
     missed_contacts,
     outcome_text,
     referral_receipts,
@@ -98,10 +98,9 @@ def withdrawn_with_concerns(ctx: Context, params: dict) -> pd.DataFrame:
     pairs = pairs[pairs["t_index"].isin(t.index)]
 
     found = referral_response(ctx, t, params)
-    t = t[~found["timely"].to_numpy(dtype=bool)]
+    t, r, none_text = late_triggers(ctx, t, found, params)
     if t.empty:
         return pd.DataFrame()
-    r, none_text = late_referral(ctx, t, found, params)
     # (s20) a late notification is the setting's own (or social care's record of receiving one): another
     # agency's record informing social care weeks later (the police's welfare check "Result passed to MASH") is
     # no notification of the child's leaving, and is named as such
