@@ -2470,6 +2470,15 @@ def due_within(triggers: pd.DataFrame, *, days=None, working_days=None, start: s
     return triggers.assign(anchor=day, deadline=deadline)
 
 
+def due_within_period(triggers: pd.DataFrame, working_days) -> pd.DataFrame:
+    """`due_within` in working days (one number, or one per trigger) for triggers that may have a partial date
+    ("March 2023"), each at its most favourable: the window opens on the first day its period could be
+    (``_start``) and the deadline counts from its last (``_end``); an exact-dated trigger's both its day."""
+    exact = triggers["_exact"].astype(bool)
+    return triggers.assign(anchor=triggers["_start"].where(~exact, triggers["_day"]),
+                           deadline=add_working_days(triggers["_end"].where(~exact, triggers["_day"]), working_days))
+
+
 def _aligned(values: pd.Series, index: pd.Index):
     """`values` as an array aligned with `index`, as setting it as a column of a frame on `index` aligns it."""
     return values.array if values.index.equals(index) else values.reindex(index).array
