@@ -30,6 +30,7 @@ from ..schema import ADULT_ESCALATIONS, CONTACT_TYPES, FLAG_COLUMNS, MULTI_SEP, 
 from ..sightings import inferred_sightings
 from ..timeline import APPROXIMATE_SPAN_DAYS, CONCERN_WINDOW_DAYS, _codes
 from ..vocab import Phrases, compile_vocab, normalise_text
+from ..workdays import add_working_days
 
 DAY = pd.Timedelta(days=1)
 PARTIAL_PRECISIONS = ("month", "season", "year", "approximate")
@@ -1552,6 +1553,19 @@ def late_referral(ctx: Context, t: pd.DataFrame, found: pd.DataFrame, params: di
     return r, death_outcome_text(none_text, death, "none is recorded")
 
 
+def late_triggers(ctx: Context, triggers: pd.DataFrame, found: pd.DataFrame, params: dict
+                  ) -> tuple[pd.DataFrame, pd.DataFrame | None, object]:
+    """(the `triggers` no response answered in time — `found` is `first_response`'s or `referral_response`'s
+    table of them all — their late responses, and the end of the explanation where none came): `late_referral`
+    of the untimely ones, the steps a rule takes before `deadline_rows`. (An empty frame, None, None) when every
+    trigger was answered in time: the rule has no flag to build."""
+    t = triggers[~found["timely"].to_numpy(dtype=bool)]
+    if t.empty:
+        return t, None, None
+    r, none_text = late_referral(ctx, t, found, params)
+    return t, r, none_text
+
+
 def all_referral_receipts(ctx: Context) -> np.ndarray:
     """Per timeline row (read-only; kept in the context): does it record children's social care (or MASH)
     receiving a referral or notification, whoever made it? A row by one of the `receipt_agency_kinds` setting
@@ -2351,6 +2365,17 @@ def counted_concerns(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
     return codes, uniques
 
 
+def concerns_besides(ctx: Context, mask, ignore) -> np.ndarray:
+    """Rows of `mask` with a concern, as `counted_concerns` counts them, of a tag other than those of `ignore`
+    (strings, as `withdrawn_with_concerns.column_tags` reads them): a setting's own record of a tag it may not
+    count (a rule's `ignore_tags`) is no concern it held. Each distinct concerns value is read once; the rows
+    are a look-up."""
+    codes, uniques = counted_concerns(ctx)
+    kept = np.array([any(x.strip() and x.strip() not in ignore for x in str(u).split(";")) for u in uniques],
+                    dtype=bool)
+    return np.append(kept, False)[codes] & mask  # code -1 (no concern): the appended False
+
+
 def young_people(ctx: Context, day: pd.Series, dob: pd.Series) -> np.ndarray:
     """Was the child a young person on `day` (aged settings.young_person_age_years, 13, or more: a child
     who attends, or not, rather than one who is brought), per row; False without a date of birth."""
@@ -2431,6 +2456,27 @@ def column_at(ctx: Context, name: str, pos, index: pd.Index) -> pd.Series:
 def first_per_group(frame: pd.DataFrame, keys=("_case", "_gcode")) -> pd.DataFrame:
     """Keep the first row (canonical timeline order) of each event group: one flag per reported event."""
     return frame[~frame.duplicated(list(keys), keep="first")]
+
+
+def due_within(triggers: pd.DataFrame, *, days=None, working_days=None, start: str = "_day") -> pd.DataFrame:
+    """`triggers` with the window `first_response` reads: ``anchor``, their `start` column (a response counts
+    from that day on), and ``deadline``, `days` calendar days or `working_days` working days (`add_working_days`)
+    after it. One of `days` and `working_days` is given: the guidance's timescale is counted one way or the
+    other."""
+    if (days is None) == (working_days is None):
+        raise ValueError("due_within: give one of days and working_days")
+    day = triggers[start]
+    deadline = day + days * DAY if working_days is None else add_working_days(day, working_days)
+    return triggers.assign(anchor=day, deadline=deadline)
+
+
+def due_within_period(triggers: pd.DataFrame, working_days) -> pd.DataFrame:
+    """`due_within` in working days (one number, or one per trigger) for triggers that may have a partial date
+    ("March 2023"), each at its most favourable: the window opens on the first day its period could be
+    (``_start``) and the deadline counts from its last (``_end``); an exact-dated trigger's both its day."""
+    exact = triggers["_exact"].astype(bool)
+    return triggers.assign(anchor=triggers["_start"].where(~exact, triggers["_day"]),
+                           deadline=add_working_days(triggers["_end"].where(~exact, triggers["_day"]), working_days))
 
 
 def _aligned(values: pd.Series, index: pd.Index):

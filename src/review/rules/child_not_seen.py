@@ -38,7 +38,6 @@ from .base import (
     _BIG,
     _NAT_DAY,
     _OFFSET,
-    DAY,
     Context,
     action_when,
     censor_at_death,
@@ -46,6 +45,7 @@ from .base import (
     day_numbers,
     deadline_rows,
     death_bound,
+    due_within,
     first_response,
     fmt_date,
     joined,
@@ -677,8 +677,7 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
     visits &= ~_left_to_was_not_brought(ctx)
     t = rows_of(ctx, pd.Series(visits, index=tl.index), _COLUMNS)
     if not t.empty:
-        t["anchor"] = t["_day"]
-        t["deadline"] = t["_day"] + params["revisit_within_days"] * DAY
+        t = due_within(t, days=params["revisit_within_days"])
         # the return visit by the same agency, a local authority under another name the same ("Westshire CSC"
         # for "Westshire Children's Services": `same_agency_codes`)
         agency_codes = same_agency_codes(ctx)

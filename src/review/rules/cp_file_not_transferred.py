@@ -38,6 +38,7 @@ from .base import (
     Context,
     _texts,
     action_when,
+    concerns_besides,
     counted_concerns,
     deadline_rows,
     first_per_group,
@@ -46,6 +47,7 @@ from .base import (
     held_escalations,
     joined,
     late_referral,
+    late_triggers,
     outcome_text,
     register,
     rows_of,
@@ -159,9 +161,8 @@ def cp_file_not_transferred(ctx: Context, params: dict) -> pd.DataFrame:
     if not leavers.empty:
         t = leavers
         found = first_response(ctx, t, pd.Series(sent), starts=starts)
-        t = t[~found["timely"].to_numpy(dtype=bool)]
+        t, r, none_text = late_triggers(ctx, t, found, params)
         if not t.empty:
-            r, none_text = late_referral(ctx, t, found, params)
             pairs_by = _received_pairs(ctx, t, not_received, codes, int(params["pair_days"]))
             out = deadline_rows(t, r, "the child protection file transferred to the new school, separately from the "
                                       "pupil file, with confirmation of its receipt")
@@ -237,10 +238,7 @@ def _leavers(ctx: Context, triggers: pd.DataFrame, codes: np.ndarray, params: di
     setting = ctx.kinds(params["setting_agency_kinds"]).to_numpy(dtype=bool)
     c_codes, uniques = counted_concerns(ctx)
     ignore = {str(v) for v in params.get("ignore_tags") or ()}
-    kept = np.array([any(x.strip() and x.strip() not in ignore for x in str(u).split(";")) for u in uniques],
-                    dtype=bool)
-    concern = np.append(kept, False)[c_codes] & setting
-    concerns = _pairs(ctx, t, concern, codes)
+    concerns = _pairs(ctx, t, concerns_besides(ctx, setting, ignore), codes)
     case_codes = tl["_case"].to_numpy().astype("int64")
     involved = _pairs(ctx, t.assign(_agency=t["_case"].astype("int64")),
                       held_escalations(ctx, params.get("involvement_escalations") or ()).to_numpy(dtype=bool), case_codes)

@@ -61,10 +61,10 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..workdays import add_working_days
 from ..vocab import normalise_text
 from .base import (
-    late_referral,
+    due_within,
+    late_triggers,
     referral_dated_text,
     referral_response,
     Context,
@@ -517,8 +517,7 @@ def _not_notified(ctx: Context, params: dict, abuse: np.ndarray, is_trigger: np.
     if t.empty:
         return None
     n = int(params["within_working_days"])
-    t["anchor"] = t["_day"]
-    t["deadline"] = add_working_days(t["_day"], n)
+    t = due_within(t, working_days=n)
     found = referral_response(ctx, t, params)
     informed_of = list(params.get("notification_informed_kinds") or ())
     if informed_of:
@@ -532,10 +531,9 @@ def _not_notified(ctx: Context, params: dict, abuse: np.ndarray, is_trigger: np.
             found = earlier_response(found, first_response(ctx, t, pd.Series(informed & abuse, index=tl.index)))
             found = earlier_response(found, first_response(ctx, t, pd.Series(informed, index=tl.index),
                                                            same_agency=True))
-    t = t[~found["timely"].to_numpy()]
+    t, r, none_text = late_triggers(ctx, t, found, params)
     if t.empty:
         return None
-    r, none_text = late_referral(ctx, t, found, params)
     pos = t.index.to_numpy()
     levels = _levels(ctx, pos, params)
     severity = params.get("notification_severity") or {}
@@ -567,16 +565,14 @@ def _not_escalated(ctx: Context, params: dict, triggers: pd.DataFrame, high: np.
     """The flags of `triggers` (one row per event group) with no referral to children's social care or MARAC
     within `within_working_days`."""
     n = int(params["within_working_days"])
-    triggers["anchor"] = triggers["_day"]
-    triggers["deadline"] = add_working_days(triggers["_day"], n)
+    triggers = due_within(triggers, working_days=n)
 
     found = referral_response(ctx, triggers, params)
-    t = triggers[~found["timely"].to_numpy()]
-    if t.empty:
-        return t
     # the next such referral by any agency need not be about this abuse: one more than response_max_days after
     # it is not reported as its late response, nor one after the child's death (`cap_response`, `death_bound`)
-    r, none_text = late_referral(ctx, t, found, params)
+    t, r, none_text = late_triggers(ctx, triggers, found, params)
+    if t.empty:
+        return t
 
     # why each trigger is high risk
     pos = t.index.to_numpy()
@@ -656,8 +652,7 @@ def _nfa_decisions(ctx: Context, params: dict, high_risk_rows: np.ndarray, high:
     if t.empty:
         return None
     n = int(params["within_working_days"])
-    t["anchor"] = t["_day"]
-    t["deadline"] = add_working_days(t["_day"], n)
+    t = due_within(t, working_days=n)
     overturned = list(params.get("nfa_overturned_by") or ())
     answer = np.zeros(len(tl), dtype=bool)
     types = [x for x in overturned if x in CONTACT_TYPES]
@@ -668,11 +663,9 @@ def _nfa_decisions(ctx: Context, params: dict, high_risk_rows: np.ndarray, high:
         answer |= held_escalations(ctx, escalations).to_numpy(dtype=bool)
     answer &= ctx.kinds(kinds).to_numpy(dtype=bool)
     found = first_response(ctx, t, pd.Series(answer, index=tl.index))
-    late = ~found["timely"].to_numpy(dtype=bool)
-    t = t[late]
+    t, r, none_text = late_triggers(ctx, t, found, params)
     if t.empty:
         return None
-    r, none_text = late_referral(ctx, t, found, params)
     names = [_NFA_NAMES.get(x, x.replace("_", " ")) for x in overturned] or ["strategy discussion"]
     what = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
     out = deadline_rows(t, r, "a strategy discussion or assessment, not no further action or early help, on a "

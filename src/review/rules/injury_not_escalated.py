@@ -32,11 +32,11 @@ import numpy as np
 import pandas as pd
 
 from .base import (
-    DAY,
     Context,
     cap_response,
     day_numbers,
     death_bound,
+    due_within,
     note_death_cut,
     review_end_bound,
     deadline_rows,
@@ -143,8 +143,7 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     triggers = triggers[earlier < 0]
     if triggers.empty:
         return triggers
-    triggers["anchor"] = triggers["_day"]
-    triggers["deadline"] = triggers["_day"] + params["within_days"] * DAY
+    triggers = due_within(triggers, days=params["within_days"])
     response = first_response_or(ctx, triggers, held_escalations(ctx, params["escalations"]), receipts)
     t = triggers[~response["timely"].to_numpy()]
     # an escalation by any agency more than response_max_days after the injury is not its late response, nor

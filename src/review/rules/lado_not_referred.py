@@ -23,12 +23,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..workdays import add_working_days
 from .base import (
     DAY,
     Context,
     action_when,
     deadline_rows,
+    due_within,
     first_per_group,
     first_response,
     first_response_or,
@@ -69,8 +69,7 @@ def lado_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
         if t.empty:
             return t
     n = int(params["within_working_days"])
-    t["anchor"] = t["_day"]
-    t["deadline"] = add_working_days(t["_day"], n)
+    t = due_within(t, working_days=n)
     # the referral is named over the LADO's own record of the same day (`first_response_or`)
     found = first_response_or(ctx, t, pd.Series(referral, index=tl.index), own)
     # none after response_max_days: "none within 90 days"

@@ -50,13 +50,13 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..workdays import add_working_days
 from .base import (
     Context,
     action_when,
     closures_in_action,
     day_numbers,
     deadline_rows,
+    due_within_period,
     first_per_group,
     fmt_age,
     fmt_date,
@@ -90,6 +90,13 @@ def _under_months(tl: pd.DataFrame, mask: np.ndarray, months) -> np.ndarray:
     young = (rows["_day"] < birthday).fillna(False) & (rows["_age_days"] >= 0).fillna(False)
     out[np.flatnonzero(mask)] = young.astype(bool).to_numpy()
     return out
+
+
+def under_months_at(tl: pd.DataFrame, t: pd.DataFrame, months) -> np.ndarray:
+    """Per trigger of `t`: `_under_months` at its row (rows_of keeps the timeline's positions as the index)."""
+    at = np.zeros(len(tl), dtype=bool)
+    at[t.index.to_numpy()] = True
+    return _under_months(tl, at, months)[t.index.to_numpy()]
 
 
 def _counts_in_window(episodes: pd.DataFrame, window) -> np.ndarray:
@@ -315,9 +322,7 @@ def neglect_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     if t.empty:
         return t
     n = int(params["within_working_days"])
-    on_day = t["_exact"].astype(bool)
-    t["anchor"] = t["_start"].where(~on_day, t["_day"])
-    t["deadline"] = add_working_days(t["_end"].where(~on_day, t["_day"]), n)
+    t = due_within_period(t, n)
     found = referral_response(ctx, t, params)
     # social care's assessment already open: the record shared with it by the agency answers (`_shared_by_agency`)
     opened = _assessment_open(ctx, t, params)
@@ -335,9 +340,7 @@ def neglect_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     if t.empty:
         return t
     r, none_text = late_referral(ctx, t, found[late], params)
-    at = np.zeros(len(tl), dtype=bool)
-    at[t.index.to_numpy()] = True  # the triggers' rows (rows_of keeps the timeline's positions as the index)
-    young = _under_months(tl, at, params.get("high_severity_below_age_months"))[t.index.to_numpy()]
+    young = under_months_at(tl, t, params.get("high_severity_below_age_months"))
     high = young | suspect | (count >= int(params["high_severity_min_episodes"]))
 
     expected = pd.Series(np.where(

@@ -21,12 +21,12 @@ import pandas as pd
 
 from ..config import NEVER_MOBILE
 from .base import (
-    DAY,
     Context,
     action_when,
     cap_response,
     column_at,
     death_bound,
+    due_within,
     note_death_cut,
     review_end_bound,
     delay_from,
@@ -66,8 +66,7 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
     triggers = triggers[~_records_of_an_earlier_injury(ctx, triggers, params, receipts)]
     if triggers.empty:
         return triggers
-    triggers["anchor"] = triggers["_day"]
-    triggers["deadline"] = triggers["_day"] + params["within_days"] * DAY
+    triggers = due_within(triggers, days=params["within_days"])
     # social care's receipt of the referral answers too, but a referral by the referring agency itself (any
     # agency's referral escalation) of the same day or earlier is the one named (`base.first_response_or`)
     referral = first_response_or(ctx, triggers, held_escalations(ctx, params["referral_escalations"]), receipts)

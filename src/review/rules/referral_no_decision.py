@@ -51,6 +51,7 @@ from .base import (
     closures_in_action,
     day_numbers,
     deadline_rows,
+    due_within,
     first_per_group,
     first_response,
     fmt_date,
@@ -91,8 +92,7 @@ def referral_no_decision(ctx: Context, params: dict) -> pd.DataFrame:
         # day ("Referral to children's social care by phone 22/09" of 21 Sep, and the phone referral of 22 Sep)
         # raise one flag, the first's
         triggers = triggers[~triggers.duplicated(["_case", "agency", "_referred"], keep="first")]
-    triggers["anchor"] = triggers["_referred"]
-    triggers["deadline"] = add_working_days(triggers["_referred"], n)
+    triggers = due_within(triggers, working_days=n, start="_referred")
     # a row typed as the meeting / assessment whose text says it did not take place ("strategy meeting
     # cancelled", "assessment not started") is no decision (`types_held`)
     social_care = ctx.kinds(params["decision_agency_kinds"])

@@ -24,6 +24,7 @@ from .base import (
     Context,
     cap_response,
     death_bound,
+    due_within,
     note_death_cut,
     review_end_bound,
     column_at,
@@ -182,8 +183,7 @@ def _pattern(ctx: Context, mask: pd.Series, min_count: int, window_days: int, pa
     triggers = triggers[triggers["_exact"]].copy()
     if triggers.empty:
         return None
-    triggers["anchor"] = triggers["_day"]
-    triggers["deadline"] = triggers["_day"] + params["within_days"] * DAY
+    triggers = due_within(triggers, days=params["within_days"])
     triggers["lo"] = triggers["_day"] - window_days * DAY
     # (with `receipts`: social care's record of receiving a referral answers too, `base.first_response_or`)
     response = first_response_or(ctx, triggers, held_escalations(ctx, params["escalations"]), receipts)

@@ -43,10 +43,11 @@ from .base import (
     agencies_named,
     agency_referral_receipts,
     deadline_rows,
+    due_within,
     first_per_group,
     first_response,
     fmt_date,
-    late_referral,
+    late_triggers,
     outcome_text,
     register,
     rows_of,
@@ -70,8 +71,7 @@ def _return_interview(ctx: Context, params: dict) -> pd.DataFrame:
     if triggers.empty:
         return triggers
     n = int(params["within_days"])
-    triggers["anchor"] = triggers["_day"]
-    triggers["deadline"] = triggers["_day"] + pd.Timedelta(days=n)
+    triggers = due_within(triggers, days=n)
     interview = text_mentions(ctx, np.ones(len(tl), dtype=bool), params["interview_keywords"],
                               params.get("interview_negations") or (), params.get("interview_not_in_sentence_with") or ())
     names = params.get("interview_agency_names") or ()
@@ -95,11 +95,9 @@ def _return_interview(ctx: Context, params: dict) -> pd.DataFrame:
         found.loc[after_next, "action_date"] = pd.NaT
         found.loc[after_next, "action_exact"] = False
         found.loc[after_next, "action_pos"] = -1
-    late = ~found["timely"].to_numpy(dtype=bool)
-    t = triggers[late]
+    t, r, none_text = late_triggers(ctx, triggers, found, params)
     if t.empty:
         return t
-    r, none_text = late_referral(ctx, t, found, params)
     out = deadline_rows(t, r, "an independent return home interview within " + str(n * 24) + " hours of the return")
     out["variant"] = "return_interview"
     out["severity"] = str(params.get("return_interview_severity") or "medium")
@@ -163,14 +161,11 @@ def _nrm(ctx: Context, params: dict) -> pd.DataFrame:
     if triggers.empty:
         return triggers
     n = int(params["nrm_within_days"])
-    triggers["anchor"] = triggers["_day"]
-    triggers["deadline"] = triggers["_day"] + pd.Timedelta(days=n)
+    triggers = due_within(triggers, days=n)
     found = first_response(ctx, triggers, pd.Series(referral, index=tl.index))
-    late = ~found["timely"].to_numpy(dtype=bool)
-    t = triggers[late]
+    t, r, none_text = late_triggers(ctx, triggers, found, {"response_max_days": params.get("nrm_response_max_days")})
     if t.empty:
         return t
-    r, none_text = late_referral(ctx, t, found, {"response_max_days": params.get("nrm_response_max_days")})
     out = deadline_rows(t, r, "a National Referral Mechanism (NRM) referral by a first responder")
     out["variant"] = "nrm"
     out["severity"] = str(params.get("nrm_severity") or "high")

@@ -62,6 +62,7 @@ from .base import (
     column_at,
     day_numbers,
     deadline_rows,
+    due_within,
     first_per_group,
     first_response,
     fmt_date,
@@ -378,9 +379,9 @@ def _unanswered(ctx: Context, episodes: pd.DataFrame, days: np.ndarray, response
     the explanation) with no response (`referral_response` with the `response` parameters) within their
     `days`; None when every episode was answered. A late response is `late_referral`'s (not one after the
     child's death, nor one beyond `response_max_days`)."""
-    t = episodes.copy()
-    t["anchor"] = t["_day"] if anchors is None else anchors
-    t["deadline"] = t["_day"] + pd.to_timedelta(days, unit="D")
+    t = due_within(episodes, days=np.asarray(days))
+    if anchors is not None:
+        t["anchor"] = anchors
     found = referral_response(ctx, t, response)
     late = ~found["timely"].to_numpy(dtype=bool)
     if not late.any():

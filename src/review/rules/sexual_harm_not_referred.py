@@ -33,11 +33,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..workdays import add_working_days
 from .base import (
     Context,
     action_when,
     deadline_rows,
+    due_within_period,
     first_per_group,
     fmt_age,
     fmt_date,
@@ -49,7 +49,7 @@ from .base import (
     rows_of,
     text_mentions,
 )
-from .neglect_not_escalated import _COLUMNS, _enquiry_open, _recorded_here, _under_months
+from .neglect_not_escalated import _COLUMNS, _enquiry_open, _recorded_here, under_months_at
 
 #: the explanation's words per tag, in this order when a group has several
 _WORDS = {
@@ -125,8 +125,7 @@ def sexual_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
     for tag, yes in has.items():
         days = np.where(yes, np.minimum(days, by_tag[tag]), days)
     names = [[tag for tag in by_tag if has[tag][i]] for i in range(len(t))]
-    t["anchor"] = t["_start"].where(~t["_exact"].astype(bool), t["_day"])
-    t["deadline"] = add_working_days(t["_end"].where(~t["_exact"].astype(bool), t["_day"]), days)
+    t = due_within_period(t, days)
     found = referral_response(ctx, t, params)
     late = ~found["timely"].to_numpy(dtype=bool) & ~_enquiry_open(ctx, t, params)
     t, days = t[late], days[late]
@@ -134,9 +133,7 @@ def sexual_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
     if t.empty:
         return t
     r, none_text = late_referral(ctx, t, found[late], params)
-    at = np.zeros(len(tl), dtype=bool)
-    at[t.index.to_numpy()] = True  # the triggers' rows (rows_of keeps the timeline's positions as the index)
-    high = _under_months(tl, at, params.get("high_severity_below_age_months"))[t.index.to_numpy()]
+    high = under_months_at(tl, t, params.get("high_severity_below_age_months"))
     high_tags = {str(x) for x in params.get("high_severity_tags") or ()}
     high |= np.array([bool(high_tags.intersection(n)) for n in names], dtype=bool)
 

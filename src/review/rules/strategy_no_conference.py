@@ -25,12 +25,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..workdays import add_working_days
 from .base import (
     Context,
     action_when,
     censor_at_death,
     deadline_rows,
+    due_within,
     first_per_group,
     first_response,
     fmt_date,
@@ -66,8 +66,7 @@ def strategy_no_conference(ctx: Context, params: dict) -> pd.DataFrame:
     if triggers.empty:
         return triggers
     n = int(params["within_working_days"])
-    triggers["anchor"] = triggers["_day"]
-    triggers["deadline"] = add_working_days(triggers["_day"], n)
+    triggers = due_within(triggers, working_days=n)
     # not "ICPC postponed", whatever its escalation cell says
     conference = held_escalations(ctx, ["cp_conference"]) | types_held(ctx, ["cp_conference"])
     response = first_response(ctx, triggers, conference)

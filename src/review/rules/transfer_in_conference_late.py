@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..vocab import normalise_text
 
-from ..workdays import add_working_days, working_days_between
+from ..workdays import working_days_between
 from .settings import param_or_setting
 from .base import (
     Context,
@@ -39,6 +39,7 @@ from .base import (
     action_when,
     censor_at_death,
     deadline_rows,
+    due_within,
     first_per_group,
     first_response,
     fmt_date,
@@ -133,8 +134,7 @@ def transfer_in_conference_late(ctx: Context, params: dict) -> pd.DataFrame:
     if triggers.empty:
         return triggers
     n = int(params["working_days"])
-    triggers["anchor"] = triggers["_day"]
-    triggers["deadline"] = add_working_days(triggers["_day"], n)
+    triggers = due_within(triggers, working_days=n)
     # the conference by the same local authority: the notification's agency or another of its social care
     # agencies by the authority's name ("Westshire Children's Services" notified, "Westshire CSC" conference)
     authority = _authority_codes(ctx, params["agency_kinds"], param_or_setting(params, ctx.settings, "authority_words")

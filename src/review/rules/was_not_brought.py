@@ -32,6 +32,7 @@ from .base import (
     censor_at_death,
     column_at,
     delay_from,
+    due_within,
     first_per_group,
     first_response,
     fmt_date,
@@ -50,6 +51,8 @@ _COLUMNS = [
     "event_id", "case_id", "_case", "_agency", "_gcode", "_day", "_start", "_end", "_exact", "date_precision", "_shown", "agency",
     "_dob", "open_concerns",
 ]
+#: `first_response`'s columns of a trigger's action, those `censor_at_death` may clear (`_censored`)
+_ACTIONS = ["action_event_id", "action_date", "action_exact", "action_pos"]
 
 
 @register("was_not_brought")
@@ -81,8 +84,7 @@ def _per_agency(ctx: Context, params: dict, events: pd.DataFrame, seen: pd.Serie
     if triggers.empty:
         return triggers
     same = bool(params["same_agency"])
-    triggers["anchor"] = triggers["_day"]
-    triggers["deadline"] = triggers["_day"] + params["follow_up_within_days"] * DAY
+    triggers = due_within(triggers, days=params["follow_up_within_days"])
     triggers["lo"] = triggers["_day"] - params["window_days"] * DAY
     # an escalation that did not take place ("Strategy discussion cancelled", its escalation cell filled by
     # hand or by a profile) is no follow-up (`held_escalations`)
@@ -90,9 +92,7 @@ def _per_agency(ctx: Context, params: dict, events: pd.DataFrame, seen: pd.Serie
     # the follow-up by the same agency, a local authority under another name the same ("Westshire CSC" for
     # "Westshire Children's Services": `same_agency_codes`)
     agency_codes = same_agency_codes(ctx)
-    response = first_response(ctx, triggers, follow_up, groups=agency_codes)
-    triggers = triggers.join(response)
-    triggers = triggers[~triggers["timely"]]
+    triggers = _unanswered(ctx, triggers, follow_up, groups=agency_codes)
     if triggers.empty:
         return triggers
     keys = ("_case", "_agency") if same else ("_case",)
@@ -137,10 +137,7 @@ def _per_agency(ctx: Context, params: dict, events: pd.DataFrame, seen: pd.Serie
     agencies = joined(column_at(ctx, "agency", pairs["e_pos"], pairs.index), pairs["t_index"]).reindex(t.index)
 
     # a contact after the child's death is no follow-up: censored at the death
-    response, none_text = censor_at_death(ctx, t, t[list(response.columns)], "; none is recorded.",
-                                          "no follow-up is recorded", "the missed appointment")
-    t = t.assign(**{c: response[c] for c in response.columns})
-    delay = delay_from(t["deadline"], t["action_date"], t["action_exact"])
+    t, delay, none_text = _censored(ctx, t, "no follow-up is recorded", "the missed appointment")
     age = years.astype("Int64").astype("string").fillna("")
     who = pd.Series("the child", index=t.index, dtype="string").mask(young, "the young person")
     # a pattern longer than the window (each missed contact within it of the one before): its whole span
@@ -155,21 +152,9 @@ def _per_agency(ctx: Context, params: dict, events: pd.DataFrame, seen: pd.Serie
                                        action_when(ctx, t["action_pos"], t.index), none_text)
     )
     severity = pd.Series(pd.NA, index=t.index, dtype="string").mask(young & ~other, params["young_person_severity"])
-    # one frame from its columns (aligned on t's index, as setting them one by one would)
-    return pd.DataFrame({
-        "severity": severity,
-        "case_id": t["case_id"],
-        "trigger_event_id": t["event_id"],
-        "trigger_date": t["_day"],
-        "evidence_event_ids": evidence,
-        "expected_action": "follow-up by " + t["agency"] + " (child seen, or escalation)",
-        "expected_by": t["deadline"],
-        "actual_action_event_id": t["action_event_id"],
-        "actual_action_date": t["action_date"],
-        "delay_days": delay,
-        "agencies": agencies,
-        "explanation": explanation,
-    }, index=t.index)
+    return _flag_rows(t, delay, severity=severity, evidence=evidence,
+                      expected="follow-up by " + t["agency"] + " (child seen, or escalation)", agencies=agencies,
+                      explanation=explanation)
 
 
 def _evidence_groups(ctx: Context, flags: pd.DataFrame) -> np.ndarray:
@@ -208,12 +193,9 @@ def _across_agencies(ctx: Context, params: dict, events: pd.DataFrame, seen: pd.
     # the pattern is answered by an escalation for the child by any agency, or a health contact at which the
     # child was seen (the missed care caught up)
     follow_up = (seen & health) | held_escalations(ctx)
-    triggers["anchor"] = triggers["_day"]
-    triggers["deadline"] = triggers["_day"] + params["follow_up_within_days"] * DAY
+    triggers = due_within(triggers, days=params["follow_up_within_days"])
     triggers["lo"] = triggers["_day"] - params["window_days"] * DAY
-    response = first_response(ctx, triggers, follow_up)
-    triggers = triggers.join(response)
-    triggers = triggers[~triggers["timely"]]
+    triggers = _unanswered(ctx, triggers, follow_up)
     if triggers.empty:
         return None
     agency_codes = np.asarray(same_agency_codes(ctx), dtype="int64")
@@ -285,11 +267,7 @@ def _across_agencies(ctx: Context, params: dict, events: pd.DataFrame, seen: pd.
     else:
         report_text = pd.Series("", index=t.index)
     holder = _record_holders(ctx, t, health, params.get("record_holder_words") or ())
-    response = t[["action_event_id", "action_date", "action_exact", "action_pos"]]
-    response, none_text = censor_at_death(ctx, t, response, "; none is recorded.", "no follow-up is recorded",
-                                          "the missed appointment")
-    t = t.assign(**{c: response[c] for c in response.columns})
-    delay = delay_from(t["deadline"], t["action_date"], t["action_exact"])
+    t, delay, none_text = _censored(ctx, t, "no follow-up is recorded", "the missed appointment")
     age = years.astype("Int64").astype("string").fillna("")
     brought = pd.Series("The child was not brought to ", index=t.index, dtype="string").mask(
         young, "The young person (aged " + age + ") did not attend ")
@@ -307,22 +285,10 @@ def _across_agencies(ctx: Context, params: dict, events: pd.DataFrame, seen: pd.
                                                       action_when(ctx, t["action_pos"], t.index), none_text)
     )
     severity = pd.Series(pd.NA, index=t.index, dtype="string").mask(young & ~other, params["young_person_severity"])
-    return pd.DataFrame({
-        "severity": severity,
-        "case_id": t["case_id"],
-        "trigger_event_id": t["event_id"],
-        "trigger_date": t["_day"],
-        "evidence_event_ids": evidence,
-        "expected_action": "the missed health appointments collated by " + holder
-        + " (holder of the health record) and neglect and a referral to children's social care considered",
-        "expected_by": t["deadline"],
-        "actual_action_event_id": t["action_event_id"],
-        "actual_action_date": t["action_date"],
-        "delay_days": delay,
-        "agencies": agencies,
-        "explanation": explanation,
-        "variant": "across_agencies",
-    }, index=t.index)
+    return _flag_rows(t, delay, severity=severity, evidence=evidence,
+                      expected="the missed health appointments collated by " + holder
+                      + " (holder of the health record) and neglect and a referral to children's social care considered",
+                      agencies=agencies, explanation=explanation, variant="across_agencies")
 
 
 def _discharged(ctx: Context, params: dict, events: pd.DataFrame, covered: np.ndarray) -> pd.DataFrame | None:
@@ -355,8 +321,7 @@ def _discharged(ctx: Context, params: dict, events: pd.DataFrame, covered: np.nd
     triggers = triggers[other].copy()
     if triggers.empty:
         return None
-    triggers["anchor"] = triggers["_day"]
-    triggers["deadline"] = triggers["_day"] + params["follow_up_within_days"] * DAY
+    triggers = due_within(triggers, days=params["follow_up_within_days"])
     # (s20, QA9 D7) a disabled child's discharge looks back further (additional_needs_discharge_window_days)
     window = int(params["window_days"])
     days = np.full(len(triggers), window, dtype="int64")
@@ -367,9 +332,7 @@ def _discharged(ctx: Context, params: dict, events: pd.DataFrame, covered: np.nd
     triggers["_window"] = days
     triggers["lo"] = triggers["_day"] - pd.to_timedelta(days, unit="D")
     agency_codes = same_agency_codes(ctx)
-    response = first_response(ctx, triggers, held_escalations(ctx), groups=agency_codes)
-    triggers = triggers.join(response)
-    triggers = triggers[~triggers["timely"]]
+    triggers = _unanswered(ctx, triggers, held_escalations(ctx), groups=agency_codes)
     if triggers.empty:
         return None
     keys = ("_case", "_agency")
@@ -410,10 +373,7 @@ def _discharged(ctx: Context, params: dict, events: pd.DataFrame, covered: np.nd
     concerns = t["open_concerns"].astype(object).fillna("").map(
         lambda c: ", ".join(x.strip().replace("_", " ") for x in str(c).split(";")
                             if x.strip() and x.strip() != "was_not_brought"))
-    response, none_text = censor_at_death(ctx, t, t[list(response.columns)], "; none is recorded.",
-                                          "no escalation is recorded", "the discharge")
-    t = t.assign(**{c: response[c] for c in response.columns})
-    delay = delay_from(t["deadline"], t["action_date"], t["action_exact"])
+    t, delay, none_text = _censored(ctx, t, "no escalation is recorded", "the discharge")
     brought = pd.Series("the child was not brought to ", index=t.index, dtype="string").mask(
         young, "the young person (aged " + age + ") did not attend ")
     explanation = (
@@ -426,22 +386,50 @@ def _discharged(ctx: Context, params: dict, events: pd.DataFrame, covered: np.nd
         + outcome_text(t["action_event_id"], t["action_date"], delay, "escalation",
                        action_when(ctx, t["action_pos"], t.index), none_text)
     )
-    return pd.DataFrame({
-        "severity": pd.Series(pd.NA, index=t.index, dtype="string"),
+    return _flag_rows(t, delay, severity=pd.Series(pd.NA, index=t.index, dtype="string"), evidence=evidence,
+                      expected="before discharge after missed appointments, the reasons considered and, with concerns "
+                      "open, children's social care informed by " + t["agency"],
+                      agencies=t["agency"].astype("string"), explanation=explanation, variant="discharged")
+
+
+def _unanswered(ctx: Context, triggers: pd.DataFrame, follow_up: pd.Series, **kwargs) -> pd.DataFrame:
+    """`triggers` joined with their `first_response` to `follow_up` (`kwargs`: its options), those with no
+    follow-up in time: each variant's missed contacts or discharges left unanswered."""
+    triggers = triggers.join(first_response(ctx, triggers, follow_up, **kwargs))
+    return triggers[~triggers["timely"]]
+
+
+def _censored(ctx: Context, t: pd.DataFrame, none: str, since: str) -> tuple[pd.DataFrame, pd.Series, object]:
+    """(`t`, joined with its responses, without an action after the child's death (`censor_at_death`: a contact
+    after the death is no follow-up), the delay from each deadline to its late action (`delay_from`), and the end
+    of the explanation where none came, `none` and the days after `since` where the child died)."""
+    response, none_text = censor_at_death(ctx, t, t[_ACTIONS], "; none is recorded.", none, since)
+    t = t.assign(**{c: response[c] for c in response.columns})
+    return t, delay_from(t["deadline"], t["action_date"], t["action_exact"]), none_text
+
+
+def _flag_rows(t: pd.DataFrame, delay: pd.Series, *, severity, evidence, expected, agencies, explanation,
+               variant: str | None = None) -> pd.DataFrame:
+    """The flag rows of the unanswered triggers `t` (joined with their responses): one frame from its columns,
+    aligned on t's index as setting them one by one would; a `variant` column only where the variant has a name
+    (the per-agency flags have none)."""
+    columns = {
+        "severity": severity,
         "case_id": t["case_id"],
         "trigger_event_id": t["event_id"],
         "trigger_date": t["_day"],
         "evidence_event_ids": evidence,
-        "expected_action": "before discharge after missed appointments, the reasons considered and, with concerns "
-        "open, children's social care informed by " + t["agency"],
+        "expected_action": expected,
         "expected_by": t["deadline"],
         "actual_action_event_id": t["action_event_id"],
         "actual_action_date": t["action_date"],
         "delay_days": delay,
-        "agencies": t["agency"].astype("string"),
+        "agencies": agencies,
         "explanation": explanation,
-        "variant": "discharged",
-    }, index=t.index)
+    }
+    if variant is not None:
+        columns["variant"] = variant
+    return pd.DataFrame(columns, index=t.index)
 
 
 def _record_holders(ctx: Context, t: pd.DataFrame, health: pd.Series, words) -> pd.Series:

@@ -28,19 +28,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..workdays import add_working_days
 from .base import (
     DAY,
     Context,
     action_when,
     column_at,
+    concerns_besides,
     counted_concerns,
     deadline_rows,
+    due_within,
     first_per_group,
     fmt_date,
     fmt_tags,
     joined,
-    late_referral,
+    late_triggers,
     missed_contacts,
     outcome_text,
     referral_receipts,
@@ -77,8 +78,7 @@ def withdrawn_with_concerns(ctx: Context, params: dict) -> pd.DataFrame:
     n = int(params["within_working_days"])
     triggers = first_per_group(rows_of(ctx, leaving, _COLUMNS))
     triggers = triggers.assign(_agency=codes[triggers.index.to_numpy(dtype="int64")])
-    triggers["anchor"] = triggers["_day"]
-    triggers["deadline"] = add_working_days(triggers["_day"], n)
+    triggers = due_within(triggers, working_days=n)
     # the same leaving recorded twice by the setting (its concerns log and its register's "Withdrawn") within the
     # notification time of the first is one leaving
     order = triggers.sort_values(["_agency", "_day"], kind="mergesort")
@@ -90,10 +90,7 @@ def withdrawn_with_concerns(ctx: Context, params: dict) -> pd.DataFrame:
     # the setting's concerns within the window: rows of a concern tag other than `ignore_tags`
     c_codes, uniques = counted_concerns(ctx)
     ignore = {str(t) for t in params.get("ignore_tags") or ()}
-    kept = np.array([any(t.strip() and t.strip() not in ignore for t in str(u).split(";")) for u in uniques],
-                    dtype=bool)
-    concern = np.append(kept, False)[c_codes] & setting
-    pairs = _pairs(ctx, triggers, concern, codes)
+    pairs = _pairs(ctx, triggers, concerns_besides(ctx, setting, ignore), codes)
     count = pairs.groupby("t_index")["e__gcode"].nunique()
     t = triggers[triggers.index.isin(count[count >= int(params["min_concerns"])].index)]
     if t.empty:
@@ -101,10 +98,9 @@ def withdrawn_with_concerns(ctx: Context, params: dict) -> pd.DataFrame:
     pairs = pairs[pairs["t_index"].isin(t.index)]
 
     found = referral_response(ctx, t, params)
-    t = t[~found["timely"].to_numpy(dtype=bool)]
+    t, r, none_text = late_triggers(ctx, t, found, params)
     if t.empty:
         return pd.DataFrame()
-    r, none_text = late_referral(ctx, t, found, params)
     # (s20) a late notification is the setting's own (or social care's record of receiving one): another
     # agency's record informing social care weeks later (the police's welfare check "Result passed to MASH") is
     # no notification of the child's leaving, and is named as such
