@@ -7,13 +7,20 @@ a visually recorded interview of a child alleging sexual abuse is considered); R
 child who may have been sexually abused is offered a paediatric medical assessment; the CSA Centre's key
 messages on retraction).
 
-Two expectations, each its own flag (its variant):
+Three expectations, each its own flag (its variant):
 
 - ``no_health_at_strategy``: a strategy discussion (a held row of the type or escalation: `types_held`,
   `held_escalations`) whose text says health was absent ("Health not invited": `health_absent_keywords`, not
   negated), or lists its attendees ("Attendees: social worker, DS Khan": `attendee_list_cues`) without a health
   professional among them (`health_attendee_words`). One flag per case and day; none when a health agency
   (`health_agency_kinds`) recorded a strategy discussion that day itself (it was there).
+- ``no_education_at_strategy`` (s21, QA "Tyrese"): a strategy discussion about extra-familial harm (tagged one
+  of `education_harm_tags`, or a row of the case tagged so in the `education_harm_lookback_days` up to it) of a
+  child of school or training age whose text says the school or education provider was absent
+  (`education_absent_keywords`: "School/PRU not invited") or lists its attendees (after `attendee_list_cues`, or
+  in brackets after its name naming one of `attendee_agency_words`: "(CSC Exploitation Team, police)") without
+  one (`education_attendee_words`); Working Together 2023 ch. 2. One flag per case and day; none when an
+  education agency recorded that day's strategy discussion itself.
 - ``closed_without_medical_or_abe``: social care's closure (a held case_closure row, a closure in its action
   cell, or a social care row whose text records no further action: `closure_keywords`) that is the first after
   a strategy discussion or section 47 enquiry (within `enquiry_window_days`) about sexual abuse (a row tagged

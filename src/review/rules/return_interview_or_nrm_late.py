@@ -23,7 +23,10 @@ consent is not needed. A trigger is the child's first exact-date row by an agenc
 `first_responder_agency_kinds`) tagged with one of `exploitation_tags` (not only ruling the risk out:
 `not_risk_keywords`; not an agency's receipt of another's notification, `base.agency_referral_receipts`), unless
 an NRM referral was already recorded for the child by then: one flag per case (s20, QA10), the first
-responders' later exploitation records up to the referral its evidence. The response is a row by
+responders' later exploitation records up to the referral its evidence. (s21) The first record strong enough
+to be reasonable grounds (`_strong`: not one whose text names only `nrm_weak_keywords`, "seen with older males",
+two phones, a knife), the weak ones before it named as its context; each list in the explanation capped at
+`nrm_listed_max`, then "and N more". The response is a row by
 any agency mentioning an NRM referral made (`nrm_referral_keywords`, not negated by `nrm_negations` —
 "NRM referral to be considered", "NRM referral agreed" are none — and not in a sentence with
 `nrm_not_in_sentence_with`: "ask CSC about an NRM referral") within `nrm_within_days` calendar days (the
