@@ -172,6 +172,7 @@ def _both(contact_type, description, action="", key=TYRESE):
     ("Mum collected by police from the station.", "", None),
     ("CCTV collected by officers.", "", None),
     ("Found by a member of the public.", "", None),
+    ("Found by Dad. Police informed.", "", None),
     ("Not found by Eastshire Police.", "", None),
 ])
 def test_the_police_finding_or_collecting_the_child_is_a_sighting(description, action, expected):

@@ -744,11 +744,12 @@ def untimed(text) -> str:
 
 #: (s21) the police finding, collecting or bringing the child home, a force's name (or "the") between "by" and
 #: "police" / "officers" ("Found by Eastshire Police in Hartsford", "Collected by the police", "Brought home by
-#: British Transport Police officers"): `by_police` leaves the name out. Capitalised words only, at most four:
-#: "found by police" is read as ever, "found by a member of the public" is no police sighting
+#: British Transport Police officers"): `by_police` leaves the name out. Capitalised words only, at most four, in
+#: one sentence ("Found by Dad. Police informed" is not the police's): "found by police" is read as ever, "found by
+#: a member of the public" is no police sighting
 _BY_FORCE = re.compile(
     r"\b(?i:(found|located|collected|picked\s+up|brought\s+home|brought\s+back|taken\s+home|returned\s+home|"
-    r"returned|conveyed\s+home)\s+by)\s+(?:(?i:the)\s+)?(?:[A-Z][A-Za-z'&.-]*\s+){0,4}"
+    r"returned|conveyed\s+home)\s+by)\s+(?:(?i:the)\s+)?(?:[A-Z][A-Za-z'&-]*\s+){0,4}"
     r"(?i:(police|officers|police\s+officers|constabulary|pcs|pc))\b")
 #: ... and a clause opening with one (the record's subject, the child: "Collected by officers from Hartsford",
 #: "Returned home by police"), which `by_police` reads as the child's ("child collected by police"): the
