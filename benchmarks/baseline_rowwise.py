@@ -48,6 +48,7 @@ import holidays
 from rapidfuzz import fuzz, utils
 
 from review.config import package_data
+from review.vocab import normalise_text  # a keyword's words as the vocabulary compares them
 from review.rules.base import _mentioned  # a keyword mentioned and not negated, in one text
 from review.rules.base import content_anchor, content_key, source_order_key  # a contact's anchor, one row
 from review.rules.base import plans_as_records  # the vocabulary a planned decision is read with
@@ -56,11 +57,13 @@ from review.rules.base import keyword_referral_day  # the day one row's words da
 from review.rules.base import agency_declined_text  # a CAMHS record of the referral going nowhere (one text)
 from review.rules.base import public_referrer_cell, public_referrer_text  # a receipt of a relative's or the public's referral (one text, one cell)
 from review.rules.base import agency_named  # does one agency name name one of some words (CAMHS)
+from review.rules.base import receipt_sender_kind, receipt_sender_kind_words  # the kind of agency a receipt names as its sender
 from review.rules.neglect_not_escalated import findings_only  # a text read as neglect only through findings
 from review.rules.base import informed_reach_kinds  # does one informed-agencies cell name an agency of some kinds
 from review.rules.knowledge import names_sender  # does one text record information sent by one agency
 from review.rules.knowledge import promised  # one text's sentence saying its information is still to come
 from review.rules.enquiry_incomplete import health_missing_from_list  # an attendee list without health (one text)
+from review.rules.enquiry_incomplete import education_missing_from_list  # (s21) ... without a school (one text)
 from review.rules.knowledge import decides  # one text's decision words not in a victim's-choice sentence
 from review.rules.self_harm_not_referred import case_reporters, reported_child_self_harm  # "Mum says she self-harmed"
 from review.rules.cp_file_not_transferred import file_sent_day  # the day one row's text dates the CP file's sending on
@@ -924,10 +927,22 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             q.get("response_agency_assessed") or (), q.get("response_agency_not_assessed") or ())
         return not declined and not missed_contact(x), declined
 
+    sender_alone, sender_words = receipt_sender_kind_words(settings)
+
+    def sender_ok(x, q):
+        # (s21) with receipts_sender_kind_only, a receipt naming another kind of agency as its sender ("Letter
+        # received from YJS") answers no trigger of another kind (q's _trigger_kind: the trigger row's kind)
+        if not q.get("receipts_sender_kind_only") or "_trigger_kind" not in q:
+            return True
+        sender = receipt_sender_kind(_text(x.get("description")) + " . " + _text(x.get("action")),
+                                     settings.get("receipt_referrer_words") or (), sender_words, sender_alone)
+        return sender == "" or sender == (q["_trigger_kind"] or "")
+
     def answers_otherwise(x, q, kinds):
         # a row answering by one of `kinds` of escalation held, a receipt, a contact by a named agency, or a row
         # of q's response types by its agency kinds
-        return (esc_held(x, kinds) or (bool(q.get("receipts_answer")) and receipt(x)) or bool(agency_answers(x, q)[0])
+        return (esc_held(x, kinds) or (bool(q.get("receipts_answer")) and receipt(x) and sender_ok(x, q))
+                or bool(agency_answers(x, q)[0])
                 or (x.get("agency_kind") in (q.get("response_agency_kinds") or [x.get("agency_kind")])
                     and _held(x, q.get("response_contact_types") or []))
                 # informed agencies naming an agency of response_informed_kinds (the DA notification variant's)
@@ -2165,7 +2180,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             sd = variant == "missing" and r["_gcode"] in repeat_groups and q_repeat is not None
             answer_q = q_repeat if sd else q
             deadline = _add_working_days(r["_day"], int(answer_q["within_working_days"]))
-            action = first_answer(r["_day"], answer_q)
+            action = first_answer(r["_day"], dict(answer_q, _trigger_kind=r.get("agency_kind") or ""))
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 flag = _flag("exploitation_not_referred", r, deadline, action, variant,
@@ -2215,10 +2230,20 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
 
             first_ref = min((x["_day"] for x in tl if x["_exact"] and referred(x)), default=None)
             # (s20, QA10) one per case: the first first responder's record, not a receipt of another's notification
+            # (s21) the first strong one: not a record naming weak signs only ("seen with older males")
+            weak_words = [str(w) for w in q.get("nrm_weak_keywords") or ()]
+            weak_set = {normalise_text(w) for w in weak_words}
+            vocab_concerns = package_data("vocab.yml").get("concerns") or {}
+            other_words = sorted({str(w) for tag in q["exploitation_tags"] for w in vocab_concerns.get(tag) or ()
+                                  if normalise_text(str(w)) not in weak_set})
+
+            def weak_only(x):
+                return bool(weak_words) and says(x, weak_words) and not says(x, other_words)
+
             trig = [r for r in tl if r["_exact"] and tag_in(r, q["exploitation_tags"])
                     and r.get("agency_kind") in q["nrm_first_responder_kinds"]
                     and not (q.get("nrm_trigger_not_receipts", True) and agency_receipt(r))
-                    and not says(r, q.get("not_risk_keywords") or ())][:1]
+                    and not says(r, q.get("not_risk_keywords") or ()) and not weak_only(r)][:1]
             for r in trig:
                 if first_ref is not None and r["_day"] > first_ref:
                     continue
@@ -2656,6 +2681,36 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             days_done.add(r["_day"])
             if r["_day"] not in health_days:
                 flags.append(_flag("enquiry_incomplete", r, r["_day"], None, variant="no_health_at_strategy"))
+
+        # (s21) a strategy discussion about extra-familial harm with the school or education provider absent, or
+        # an attendee list (after a cue, or in brackets after its name) without one, of a child of school or
+        # training age, unless an education agency recorded the day's strategy discussion itself
+        if q.get("education_enabled", True):
+            lo_years, hi_years = q.get("education_min_age_years"), q.get("education_below_age_years")
+            harm_tags = list(q.get("education_harm_tags") or ())
+            lookback = dt.timedelta(days=int(q.get("education_harm_lookback_days") or 0))
+            harm_days = [x["_day"] for x in tl if x["_exact"] and tag_in(x, harm_tags)]
+            education_days = {x["_day"] for x in tl if is_held_strategy(x)
+                              and x.get("agency_kind") in (q.get("education_agency_kinds") or ())}
+            days_done = set()
+            for r in tl:
+                if not is_held_strategy(r) or r["_day"] in days_done:
+                    continue
+                age = r["age_days"]
+                if age is not None and ((lo_years is not None and age < float(lo_years) * 365.25)
+                                        or (hi_years is not None and age >= float(hi_years) * 365.25)):
+                    continue
+                if not (tag_in(r, harm_tags) or any(r["_day"] - lookback <= d <= r["_day"] for d in harm_days)):
+                    continue
+                text = text_of(r)
+                if not (_mentioned(text, q.get("education_absent_keywords") or (), ())
+                        or education_missing_from_list(text, q.get("attendee_list_cues") or (),
+                                                       q.get("attendee_agency_words") or (),
+                                                       q.get("education_attendee_words") or ())):
+                    continue
+                days_done.add(r["_day"])
+                if r["_day"] not in education_days:
+                    flags.append(_flag("enquiry_incomplete", r, r["_day"], None, variant="no_education_at_strategy"))
 
         # social care's first closure after a strategy discussion / s47 enquiry about sexual abuse (or an injury),
         # with no CP medical or ABE interview recorded by any agency since the concern

@@ -48,11 +48,14 @@ def test_one_nrm_flag_per_case_with_the_later_records_as_evidence_and_no_receipt
     f = nrm_flags([MISSING, PPN, TRAP, NRM_MADE])
     assert len(f) == 1  # before: one for the police (e001) and one for social care's receipt (e002)
     flag = f.iloc[0]
-    assert flag.trigger_event_id == "C1-e001"
+    # (s21) the clock starts at the trap house (e003), the first record strong enough for reasonable grounds;
+    # the older males of 28 Jan (e001), a weak sign alone, are its earlier context (tests/test_tyrese_s21.py)
+    assert flag.trigger_event_id == "C1-e003"
     assert flag.actual_action_event_id == "C1-e004"
-    assert "C1-e003" in flag.evidence_event_ids.split("; ")
+    assert "C1-e001" in flag.evidence_event_ids.split("; ")
     assert "C1-e002" not in flag.evidence_event_ids.split("; ")  # the receipt is no record of its own
-    assert "later records of a risk of exploitation by Westshire Police on 14 Apr 2023" in flag.explanation
+    assert "earlier, weaker signs of exploitation (no reasonable grounds alone) recorded by Westshire Police on " \
+        "28 Jan 2023" in flag.explanation
 
 
 def test_a_receipt_alone_is_no_nrm_trigger_but_social_cares_own_record_is():

@@ -742,6 +742,42 @@ def untimed(text) -> str:
     return _TIMED.sub(r"\1", str(text))
 
 
+#: (s21) the police finding, collecting or bringing the child home, a force's name (or "the") between "by" and
+#: "police" / "officers" ("Found by Eastshire Police in Hartsford", "Collected by the police", "Brought home by
+#: British Transport Police officers"): `by_police` leaves the name out. Capitalised words only, at most four, in
+#: one sentence ("Found by Dad. Police informed" is not the police's): "found by police" is read as ever, "found by
+#: a member of the public" is no police sighting
+_BY_FORCE = re.compile(
+    r"\b(?i:(found|located|collected|picked\s+up|brought\s+home|brought\s+back|taken\s+home|returned\s+home|"
+    r"returned|conveyed\s+home)\s+by)\s+(?:(?i:the)\s+)?(?:[A-Z][A-Za-z'&-]*\s+){0,4}"
+    r"(?i:(police|officers|police\s+officers|constabulary|pcs|pc))\b")
+#: ... and a clause opening with one (the record's subject, the child: "Collected by officers from Hartsford",
+#: "Returned home by police"), which `by_police` reads as the child's ("child collected by police"): the
+#: sighting cues name the child ("child collected by police"); "Mum collected by police" stays the mother's
+_OPENING_BY_POLICE = re.compile(
+    r"(^|[.;!?\n]\s*)(?i:(collected|picked\s+up|brought\s+home|brought\s+back|taken\s+home|returned\s+home|"
+    r"returned|conveyed\s+home)\s+by\s+(police|officers|constabulary))\b")
+#: an RE2 pattern finding (at least) every text `_BY_FORCE` or `_OPENING_BY_POLICE` rewrites, for a vectorised search
+_BY_POLICE_PREFILTER = r"(?:found|located|collected|picked|brought|taken|returned|conveyed)[^.;!?\n]{0,60}?(?:police|officers|constabulary|pcs|pc)"
+
+
+def by_police(text) -> str:
+    """`text` with a force's name between "by" and "police" left out ("Found by Eastshire Police in Hartsford"
+    -> "Found by police in Hartsford") and a clause that opens with the police collecting or bringing someone
+    home given its subject, the child ("Collected by officers" -> "child collected by officers"), so that the
+    sighting cues ("found by police", "child collected by police") read them; a blank cell ""."""
+    if text is None or text is pd.NA or (isinstance(text, float) and text != text):
+        return ""
+    text = _BY_FORCE.sub(lambda m: m.group(1) + " by " + m.group(2), str(text))
+    return _OPENING_BY_POLICE.sub(lambda m: m.group(1) + "child " + m.group(2) + " by " + m.group(3), text)
+
+
+def _by_police_uniques(uniques: np.ndarray, used: np.ndarray) -> np.ndarray:
+    """`uniques` with `by_police` applied to those at the positions `used` in which a vectorised search finds a
+    police cue (a copy when one changes; the others as they are)."""
+    return _rewritten_uniques(uniques, used, _BY_POLICE_PREFILTER, by_police)
+
+
 def _rewritten_uniques(uniques: np.ndarray, used: np.ndarray, prefilter: str, rewrite) -> np.ndarray:
     """`uniques` with `rewrite` applied to those at the positions `used` in which a vectorised search finds
     `prefilter` (an RE2 pattern, case ignored): a copy when one changes, the others as they are."""
@@ -819,7 +855,8 @@ def read_sighting(contact_type, concerns, description, action="", vocab: str = "
     package vocabulary). The row-by-row reading (benchmarks/baseline_rowwise.py reads every row with it);
     `inferred_sightings` gives the same for a table."""
     ct = "" if contact_type is None or contact_type is pd.NA else str(contact_type)
-    return _decide(ct, _tags(concerns), _row_text(unlabelled(untimed(description)), unlabelled(untimed(action))),
+    return _decide(ct, _tags(concerns), _row_text(unlabelled(by_police(untimed(description))),
+                                                  unlabelled(by_police(untimed(action)))),
                    key=vocab)
 
 
@@ -957,6 +994,9 @@ def _inferred(frame: pd.DataFrame, key: str) -> pd.arrays.BooleanArray:
     # "Located 02:15 on 04/03 in a car" read as "Located in a car", as `read_sighting` reads it
     d_uniques = _untimed_uniques(d_uniques, np.unique(d_codes[first]))
     a_uniques = _untimed_uniques(a_uniques, np.unique(a_codes[first]))
+    # "Found by Eastshire Police" read as "Found by police", "Collected by officers" as the child's (s21)
+    d_uniques = _by_police_uniques(d_uniques, np.unique(d_codes[first]))
+    a_uniques = _by_police_uniques(a_uniques, np.unique(a_codes[first]))
     # ingest's labels before a further column's text ("Discharge summary: ...") left out, as `read_sighting` does
     d_uniques = _unlabelled_uniques(d_uniques, np.unique(d_codes[first]))
     a_uniques = _unlabelled_uniques(a_uniques, np.unique(a_codes[first]))

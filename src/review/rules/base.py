@@ -1798,7 +1798,97 @@ def shared_in_text_kinds(ctx: Context, mask, kinds) -> np.ndarray:
     return out
 
 
+@functools.lru_cache(maxsize=16)
+def _sender_patterns(cues: tuple, kind_words: tuple) -> tuple[re.Pattern, re.Pattern, dict]:
+    """(the "<cue> from|by <words>" pattern, a pattern of every kind word, each normalised kind word's kind)."""
+    phrase, _ = _referrer_patterns(("x",), cues)
+    kinds = {}
+    for kind, words in kind_words:
+        for w in words:
+            kinds.setdefault(normalise_text(w), kind)
+    kinds.pop("", None)
+    words = sorted(kinds, key=len, reverse=True)
+    any_kind = re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, words)) + r")(?![a-z0-9])") if words \
+        else re.compile(r"(?!x)x")
+    return phrase, any_kind, kinds
+
+
+def receipt_sender_kind(text: str, cues, kind_words, alone_words=()) -> str:
+    """The agency kind a receipt's text names as the sender, "" when it names none (s21): the first "<cue>
+    from|by <words>" it holds (a cue of `cues`, settings' receipt_referrer_words: "Letter received from YJS re
+    court outcome", "Referral from Brackmoor PRU") names the kind of the first of `kind_words` (kind -> words:
+    vocab.yml agency_kinds without the generic words, and settings' receipt_sender_kind_words: "ppn" is the
+    police's) in its words; else the first kind word just before "referral", "notification", "letter" and the
+    like ("Police notification: ...", "School referral re ..."); else the first of `alone_words` (kind -> words,
+    settings' receipt_sender_kind_words: "PPN: third missing episode" is the police's) anywhere."""
+    phrase, any_kind, kinds = _sender_patterns(tuple(map(str, cues)),
+                                               tuple((str(k), tuple(map(str, w))) for k, w in kind_words))
+    text = normalise_text(text)
+    found = phrase.search(text)
+    if found is not None:
+        named = any_kind.search(found.group(1))
+        if named is not None:
+            return kinds[named.group(1)]
+    before = re.search(any_kind.pattern + r" (?:referral|referrals|notification|notifications|letter|email|report|"
+                       r"information|intelligence|contact|concern|concerns)(?![a-z0-9])", text)
+    if before is not None:
+        return kinds[before.group(1)]
+    if alone_words:
+        _, alone, alone_kinds = _sender_patterns(tuple(map(str, cues)),
+                                                 tuple((str(k), tuple(map(str, w))) for k, w in alone_words))
+        named = alone.search(text)
+        if named is not None:
+            return alone_kinds[named.group(1)]
+    return ""
+
+
+def receipt_sender_kind_words(settings: dict) -> tuple[tuple, tuple]:
+    """(`receipt_sender_kind`'s alone_words: settings' receipt_sender_kind_words as (kind, words) pairs; its
+    kind_words: those, then the package vocabulary's agency_kinds without its generic words, agency_kind_generic:
+    "council", "local authority")."""
+    from ..config import package_data
+
+    vocab = package_data("vocab.yml")
+    generic = {normalise_text(w) for w in vocab.get("agency_kind_generic") or ()}
+    own = tuple((str(k), tuple(map(str, v or ()))) for k, v in (settings.get("receipt_sender_kind_words") or {}).items())
+    return own, own + tuple((str(k), tuple(str(w) for w in v or () if normalise_text(str(w)) not in generic))
+                              for k, v in (vocab.get("agency_kinds") or {}).items())
+
+
+def receipt_sender_kinds(ctx: Context, mask) -> np.ndarray:
+    """Per timeline row of `mask` (receipts): `receipt_sender_kind` of its text ("" elsewhere); each distinct
+    text read once (`read_row_texts`)."""
+    out = np.full(len(ctx.timeline), "", dtype=object)
+    pos = np.flatnonzero(np.asarray(mask, dtype=bool))
+    if len(pos):
+        cues = ctx.settings.get("receipt_referrer_words") or ()
+        alone, words = receipt_sender_kind_words(ctx.settings)
+        out[pos] = read_row_texts(ctx, pos, lambda text, _key: receipt_sender_kind(text, cues, words, alone))
+    return out
+
+
 def referral_response(ctx: Context, triggers: pd.DataFrame, params: dict) -> pd.DataFrame:
+    """`referral_response_of` the triggers; with `receipts_sender_kind_only` (s21), a receipt naming another kind
+    of agency as its sender (`receipt_sender_kind`: social care's "Letter received from YJS re court outcome"
+    the day after the PRU's record of a disclosure) answers no trigger of another kind: each trigger agency
+    kind's triggers are answered by the receipts naming no sender or their own kind."""
+    if not (params.get("receipts_answer") and params.get("receipts_sender_kind_only")) or triggers.empty:
+        return referral_response_of(ctx, triggers, params)
+    receipts = referral_receipts(ctx)
+    sender = receipt_sender_kinds(ctx, receipts)
+    named = sender != ""
+    if not named.any():
+        return referral_response_of(ctx, triggers, params)
+    kinds = ctx.timeline["agency_kind"].astype("string").fillna("").to_numpy(dtype=object)[
+        ctx.timeline.index.get_indexer(triggers.index)]
+    parts = []
+    for kind in sorted(set(kinds.tolist())):
+        own = kinds == kind
+        parts.append(referral_response_of(ctx, triggers[own], params, not_receipts=named & (sender != kind)))
+    return pd.concat(parts).reindex(triggers.index)
+
+
+def referral_response_of(ctx: Context, triggers: pd.DataFrame, params: dict, not_receipts=None) -> pd.DataFrame:
     """`first_response` of `triggers` among the rows that answer a concern by referral, read in the cases with a
     trigger only (domestic_abuse_not_escalated, exploitation_not_referred): an escalation of
     `params["escalations"]` that took place (`held_escalations`), a row of `response_contact_types` that took
@@ -1841,7 +1931,8 @@ def referral_response(ctx: Context, triggers: pd.DataFrame, params: dict) -> pd.
                                        params.get("response_agency_not_assessed") or ())
         other |= named & ~missed & ~declined
     if params.get("receipts_answer"):
-        other |= referral_receipts(ctx) & in_cases
+        # (s21) but those of `not_receipts` (`referral_response`: a receipt from another kind of agency)
+        other |= referral_receipts(ctx) & in_cases & (True if not_receipts is None else ~np.asarray(not_receipts, dtype=bool))
     if params.get("response_informed_kinds"):
         # a row whose informed agencies name an agency of these kinds (the police's "Shared with: Children's
         # Social Care", "Result passed to MASH": the notification sent; `informed_kinds`)

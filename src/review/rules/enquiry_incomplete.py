@@ -7,13 +7,20 @@ a visually recorded interview of a child alleging sexual abuse is considered); R
 child who may have been sexually abused is offered a paediatric medical assessment; the CSA Centre's key
 messages on retraction).
 
-Two expectations, each its own flag (its variant):
+Three expectations, each its own flag (its variant):
 
 - ``no_health_at_strategy``: a strategy discussion (a held row of the type or escalation: `types_held`,
   `held_escalations`) whose text says health was absent ("Health not invited": `health_absent_keywords`, not
   negated), or lists its attendees ("Attendees: social worker, DS Khan": `attendee_list_cues`) without a health
   professional among them (`health_attendee_words`). One flag per case and day; none when a health agency
   (`health_agency_kinds`) recorded a strategy discussion that day itself (it was there).
+- ``no_education_at_strategy`` (s21, QA "Tyrese"): a strategy discussion about extra-familial harm (tagged one
+  of `education_harm_tags`, or a row of the case tagged so in the `education_harm_lookback_days` up to it) of a
+  child of school or training age whose text says the school or education provider was absent
+  (`education_absent_keywords`: "School/PRU not invited") or lists its attendees (after `attendee_list_cues`, or
+  in brackets after its name naming one of `attendee_agency_words`: "(CSC Exploitation Team, police)") without
+  one (`education_attendee_words`); Working Together 2023 ch. 2. One flag per case and day; none when an
+  education agency recorded that day's strategy discussion itself.
 - ``closed_without_medical_or_abe``: social care's closure (a held case_closure row, a closure in its action
   cell, or a social care row whose text records no further action: `closure_keywords`) that is the first after
   a strategy discussion or section 47 enquiry (within `enquiry_window_days`) about sexual abuse (a row tagged
@@ -47,6 +54,8 @@ from .base import (
     types_held,
 )
 
+from .domestic_abuse_not_escalated import YEAR_DAYS
+
 #: the timeline columns the rule reads from its rows
 _COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "agency"]
 
@@ -71,6 +80,32 @@ def health_missing_from_list(text: str, cues, health_words) -> bool:
                        for w in health_words):
                 return True
     return False
+
+
+#: (s21) a parenthesised list after a strategy discussion's name ("Strategy discussion (CSC Exploitation Team,
+#: police)", "Strategy meeting held (SW, DS Khan, YJS)"): group 1 the list
+_PARENTHESISED = re.compile(r"strategy(?: discussion| meeting| discussions| meetings)?(?: held| took place| convened)?"
+                            r"\s*\(([^()\n]{1,200})\)")
+
+
+def parenthesised_attendees(text: str, agency_words) -> list[str]:
+    """The parenthesised lists after a strategy discussion's name in `text` that name one of `agency_words`
+    (whole words: "police", "CSC", "YJS"; not "Strategy discussion (virtual)"), lower-cased (s21)."""
+    low = str(text).lower()
+    return [m.group(1) for m in _PARENTHESISED.finditer(low)
+            if any(re.search(r"(?<![a-z0-9])" + re.escape(str(w).lower()) + r"(?![a-z0-9])", m.group(1))
+                   for w in agency_words)]
+
+
+def education_missing_from_list(text: str, cues, agency_words, education_words) -> bool:
+    """Does `text` list a strategy discussion's attendees (after one of `cues`, as `health_missing_from_list`
+    reads them, or in a parenthesised list after its name naming one of `agency_words`) without a school or
+    other education provider (one of `education_words`, whole words)? (s21)"""
+    if cues and health_missing_from_list(text, cues, education_words):
+        return True
+    return any(not any(re.search(r"(?<![a-z0-9])" + re.escape(str(w).lower()) + r"(?![a-z0-9])", listed)
+                       for w in education_words)
+               for listed in parenthesised_attendees(text, agency_words))
 
 
 def _key(case: np.ndarray, day: np.ndarray) -> np.ndarray:
@@ -99,7 +134,8 @@ def enquiry_incomplete(ctx: Context, params: dict) -> pd.DataFrame:
     exact = tl["_exact"].to_numpy(dtype=bool)
     strategy = (held_escalations(ctx, ["strategy_discussion"])
                 | types_held(ctx, ["strategy_discussion"])).to_numpy(dtype=bool) & exact
-    frames = [f for f in (_no_health(ctx, params, strategy), _closed_incomplete(ctx, params, strategy, exact))
+    frames = [f for f in (_no_health(ctx, params, strategy), _no_education(ctx, params, strategy, exact),
+                          _closed_incomplete(ctx, params, strategy, exact))
               if f is not None and not f.empty]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
@@ -144,6 +180,86 @@ def _no_health(ctx: Context, params: dict, strategy: np.ndarray) -> pd.DataFrame
         "explanation": ("The strategy discussion of " + fmt_date(t["_day"]) + " (" + t["agency"] + ")" + how
                         + ": no health agency recorded taking part. Health (the child's GP, a paediatrician"
                           " or the named nurse) is one of the agencies a strategy discussion involves.").to_numpy(),
+    })
+
+
+def _extra_familial(ctx: Context, params: dict, strategy: np.ndarray, exact: np.ndarray) -> np.ndarray:
+    """The strategy discussions of `strategy` about extra-familial harm: tagged one of `education_harm_tags`
+    themselves, or a row of their case (exact, any agency) tagged so from `education_harm_lookback_days`
+    before their day to it."""
+    tl = ctx.timeline
+    tagged = ctx.tags(params.get("education_harm_tags") or ()).to_numpy(dtype=bool)
+    out = strategy & tagged
+    pos = np.flatnonzero(strategy & ~out)
+    if len(pos) and (tagged & exact).any():
+        rows = _sorted_rows(ctx, tagged & exact)
+        day = day_numbers(tl["_day"])[pos]
+        a, b = _between(rows, tl["_case"].to_numpy(dtype="int64")[pos],
+                        day - int(params.get("education_harm_lookback_days") or 0), day)
+        out[pos] = b > a
+    return out
+
+
+def _no_education(ctx: Context, params: dict, strategy: np.ndarray, exact: np.ndarray) -> pd.DataFrame | None:
+    """(s21, QA "Tyrese") variant no_education_at_strategy: a strategy discussion about extra-familial harm
+    recording the child's school or education provider as absent or not invited, or listing its attendees
+    without one, of a child of school or training age; none when an education agency recorded that day's
+    strategy discussion itself."""
+    tl = ctx.timeline
+    if not params.get("education_enabled", True) or not strategy.any():
+        return None
+    strategy = strategy.copy()
+    age = tl["_age_days"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+    lo, hi = params.get("education_min_age_years"), params.get("education_below_age_years")
+    if lo is not None:
+        strategy &= ~(age < float(lo) * YEAR_DAYS)
+    if hi is not None:
+        strategy &= ~(age >= float(hi) * YEAR_DAYS)
+    strategy &= _extra_familial(ctx, params, strategy, exact)
+    if not strategy.any():
+        return None
+    absent = text_mentions(ctx, strategy, params.get("education_absent_keywords") or ()).to_numpy(dtype=bool)
+    cues = tuple(params.get("attendee_list_cues") or ())
+    agencies = tuple(params.get("attendee_agency_words") or ())
+    words = tuple(params.get("education_attendee_words") or ())
+    unlisted = np.zeros(len(tl), dtype=bool)
+    if words:
+        pos = np.flatnonzero(strategy & ~absent)
+        unlisted[pos] = read_row_texts(ctx, pos, lambda text, _key: education_missing_from_list(text, cues, agencies, words),
+                                       dtype=bool)
+    # an education agency's own record of the day's strategy discussion: education was there
+    education = ctx.kinds(params.get("education_agency_kinds") or ()).to_numpy(dtype=bool)
+    there = _sorted_rows(ctx, (held_escalations(ctx, ["strategy_discussion"]) | types_held(ctx, ["strategy_discussion"])
+                               ).to_numpy(dtype=bool) & exact & education)
+    t = first_per_group(rows_of(ctx, strategy & (absent | unlisted), _COLUMNS), ["_case", "_day"])
+    if t.empty:
+        return None
+    days = day_numbers(t["_day"])
+    a, b = _between(there, t["_case"].to_numpy(dtype="int64"), days, days)
+    t = t[b <= a]
+    if t.empty:
+        return None
+    said = absent[t.index.to_numpy()]
+    how = np.where(said, " records the child's school or education provider as absent or not invited",
+                   " lists its attendees with no school or education provider among them")
+    return pd.DataFrame({
+        "case_id": t["case_id"].to_numpy(),
+        "trigger_event_id": t["event_id"].to_numpy(),
+        "trigger_date": t["_day"].to_numpy(),
+        "evidence_event_ids": t["event_id"].to_numpy(),
+        "expected_action": params["no_education_expected_action"],
+        "expected_by": t["_day"].to_numpy(),
+        "actual_action_event_id": "",
+        "actual_action_date": pd.NaT,
+        "delay_days": pd.NA,
+        "agencies": t["agency"].to_numpy(),
+        "variant": "no_education_at_strategy",
+        "severity": params.get("no_education_severity") or "medium",
+        "explanation": ("The strategy discussion of " + fmt_date(t["_day"]) + " (" + t["agency"] + ") about"
+                        " extra-familial harm (a risk of exploitation recorded)" + how
+                        + ": no education agency recorded taking part. The child's school or education provider"
+                          " is one of the agencies a strategy discussion involves, for extra-familial harm"
+                          " especially (Working Together 2023).").to_numpy(),
     })
 
 

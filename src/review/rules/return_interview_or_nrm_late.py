@@ -23,7 +23,10 @@ consent is not needed. A trigger is the child's first exact-date row by an agenc
 `first_responder_agency_kinds`) tagged with one of `exploitation_tags` (not only ruling the risk out:
 `not_risk_keywords`; not an agency's receipt of another's notification, `base.agency_referral_receipts`), unless
 an NRM referral was already recorded for the child by then: one flag per case (s20, QA10), the first
-responders' later exploitation records up to the referral its evidence. The response is a row by
+responders' later exploitation records up to the referral its evidence. (s21) The first record strong enough
+to be reasonable grounds (`_strong`: not one whose text names only `nrm_weak_keywords`, "seen with older males",
+two phones, a knife), the weak ones before it named as its context; each list in the explanation capped at
+`nrm_listed_max`, then "and N more". The response is a row by
 any agency mentioning an NRM referral made (`nrm_referral_keywords`, not negated by `nrm_negations` —
 "NRM referral to be considered", "NRM referral agreed" are none — and not in a sentence with
 `nrm_not_in_sentence_with`: "ask CSC about an NRM referral") within `nrm_within_days` calendar days (the
@@ -39,6 +42,7 @@ import pandas as pd
 from .base import (
     Context,
     _aligned,
+    _mentioned,
     action_when,
     agencies_named,
     agency_referral_receipts,
@@ -49,6 +53,7 @@ from .base import (
     fmt_date,
     late_triggers,
     outcome_text,
+    read_row_texts,
     register,
     rows_of,
     text_mentions,
@@ -132,6 +137,49 @@ def _between(ctx: Context, mask: np.ndarray, t: pd.DataFrame, start: np.ndarray,
     return pairs[["key", "m_id", "text", "m_day", "m_pos"]]
 
 
+def _listed(rows: pd.DataFrame, cap) -> pd.Series:
+    """Per key of `rows` (`_between`'s, in timeline order) its texts joined ("X on 1 Mar 2023; by Y on ..."):
+    the first `cap` only, then "and N more" (s21: a case with forty later records is read, not listed; None
+    lists all)."""
+    rank = rows.groupby("key", sort=False).cumcount().to_numpy()
+    shown = rows if cap is None else rows[rank < int(cap)]
+    text = shown.groupby("key", sort=False)["text"].agg("; by ".join)
+    if cap is not None:
+        extra = rows.groupby("key", sort=False).size() - int(cap)
+        extra = extra[extra > 0]
+        if len(extra):
+            text.loc[extra.index] = text.loc[extra.index] + " and " + extra.astype(str) + " more"
+    return text
+
+
+def _strong(ctx: Context, exploited: np.ndarray, params: dict) -> np.ndarray:
+    """The rows of `exploited` strong enough to be reasonable grounds to believe the child a victim (the NRM
+    statutory guidance's test for a first responder's referral): all but those whose text names only weak
+    signs, one of `nrm_weak_keywords` ("seen with older males", "gets lifts", two phones, a knife) and none of
+    the other words of the tags' vocabulary (vocab.yml concerns, the package's: "county lines", "trap house",
+    "PWITS", "debt bondage", "exploitation" named). A row tagged by its concerns cell alone, no sign in its
+    text, is the agency's own judgement: strong."""
+    weak_words = [str(w) for w in params.get("nrm_weak_keywords") or ()]
+    if not weak_words or not exploited.any():
+        return exploited
+    from ..config import package_data
+    from ..vocab import normalise_text
+
+    concerns = package_data("vocab.yml").get("concerns") or {}
+    weak_set = {normalise_text(w) for w in weak_words}
+    other = sorted({str(w) for tag in params["exploitation_tags"] for w in concerns.get(tag) or ()
+                    if normalise_text(str(w)) not in weak_set})
+    named_weak = text_mentions(ctx, exploited, weak_words).to_numpy(dtype=bool)
+    if not named_weak.any():
+        return exploited
+    # the weak rows are few and the other words many (too many for one vectorised search): each distinct text
+    # of the weak rows read once
+    pos = np.flatnonzero(named_weak)
+    named_other = np.zeros(len(exploited), dtype=bool)
+    named_other[pos] = read_row_texts(ctx, pos, lambda text, key: _mentioned(text, other, (), (), key), dtype=bool)
+    return exploited & ~(named_weak & ~named_other)
+
+
 def _nrm(ctx: Context, params: dict) -> pd.DataFrame:
     tl = ctx.timeline
     exact = tl["_exact"].to_numpy(dtype=bool)
@@ -143,6 +191,12 @@ def _nrm(ctx: Context, params: dict) -> pd.DataFrame:
         exploited &= ~agency_referral_receipts(ctx)
     if params.get("not_risk_keywords") and exploited.any():
         exploited &= ~text_mentions(ctx, exploited, params["not_risk_keywords"]).to_numpy(dtype=bool)
+    if not exploited.any():
+        return rows_of(ctx, exploited, _COLUMNS).iloc[:0]
+    # (s21) the NRM clock starts at the first record giving reasonable grounds, not at a weak sign alone
+    strong = _strong(ctx, exploited, params)
+    weak = exploited & ~strong
+    exploited = strong
     if not exploited.any():
         return rows_of(ctx, exploited, _COLUMNS).iloc[:0]
     everywhere = np.ones(len(tl), dtype=bool)
@@ -186,21 +240,30 @@ def _nrm(ctx: Context, params: dict) -> pd.DataFrame:
         both = both.drop_duplicates(["key", "m_pos"]).sort_values(["key", "m_day", "m_pos"], kind="stable")
         evidence = evidence.add(both.groupby("key", sort=False)["m_id"].agg(MULTI_SEP.join).reindex(t.index).fillna(""),
                                 fill_value="")
+    # (s21) the weak signs before the trigger (no reasonable grounds alone) are its context: named, evidence too
+    earlier = _between(ctx, weak, t, np.full(len(t), np.iinfo("int64").min), t_day - 1)
+    cap = params.get("nrm_listed_max")
+    context = pd.Series("", index=t.index, dtype=object)
+    before = pd.Series("", index=t.index, dtype=object)
+    if len(earlier):
+        context = ("; earlier, weaker signs of exploitation (no reasonable grounds alone) recorded by "
+                   + _listed(earlier, cap)).reindex(t.index).fillna("")
+        before = earlier.groupby("key", sort=False)["m_id"].agg(MULTI_SEP.join).reindex(t.index).fillna("")
     if len(later):
-        by = later.groupby("key", sort=False)
-        said = said.add(("; later records of a risk of exploitation by " + by["text"].agg("; by ".join)
+        said = said.add(("; later records of a risk of exploitation by " + _listed(later, cap)
                          ).reindex(t.index).fillna(""), fill_value="")
     if len(said_rows):
-        by = said_rows.groupby("key", sort=False)
-        said = said.add(("; the NRM is mentioned with no referral made by " + by["text"].agg("; by ".join)
+        said = said.add(("; the NRM is mentioned with no referral made by " + _listed(said_rows, cap)
                          ).reindex(t.index).fillna(""), fill_value="")
-    out["evidence_event_ids"] = np.where(evidence.to_numpy(dtype=object) != "",
-                                         t["event_id"].astype(object).to_numpy() + MULTI_SEP + evidence.to_numpy(dtype=object),
-                                         t["event_id"].astype(object).to_numpy())
+    ids = t["event_id"].astype(object).to_numpy()
+    for part in (before.to_numpy(dtype=object), evidence.to_numpy(dtype=object)):
+        ids = np.where(part != "", ids + MULTI_SEP + part, ids)
+    out["evidence_event_ids"] = ids
     out["explanation"] = (
         t["agency"] + ", a first responder, recorded a risk of child exploitation on " + fmt_date(t["_day"])
         + " and no National Referral Mechanism referral is recorded within " + str(n) + " days (by "
-        + fmt_date(t["deadline"]) + ")" + pd.Series(_aligned(said, t.index), index=t.index)
+        + fmt_date(t["deadline"]) + ")" + pd.Series(_aligned(context, t.index), index=t.index)
+        + pd.Series(_aligned(said, t.index), index=t.index)
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the NRM referral",
                        action_when(ctx, r["action_pos"], t.index), none_text)
     )
