@@ -2812,6 +2812,8 @@ def rows_and_cases(contacts, cases) -> tuple[list[dict], dict[str, dict]]:
     """Plain Python rows (None for missing values, datetimes) and case dicts from the store's tables."""
     import pandas as pd
 
+    from review.store import looked_after_of  # the store's JSON of case.yml looked_after periods (s21)
+
     rows = contacts.astype(object).where(contacts.notna(), None).to_dict("records")
     for r in rows:
         r["date"] = None if r["date"] is None else pd.Timestamp(r["date"]).to_pydatetime()
@@ -2832,8 +2834,8 @@ def rows_and_cases(contacts, cases) -> tuple[list[dict], dict[str, dict]]:
                               "child_sex": r.get("child_sex") if isinstance(r.get("child_sex"), str) else None,
                               # whether case.yml stated the child's additional needs (the store's boolean, s19)
                               "additional_needs": r.get("additional_needs") is True,
-                              # case.yml looked_after periods (s20): a store's case table keeps none
-                              "looked_after": (),
+                              # case.yml looked_after periods (s20; the store's JSON since s21)
+                              "looked_after": looked_after_of(r.get("looked_after")),
                               # the case's adults by given name and role (the store's people, s18)
                               "people": json.loads(r["people"]) if isinstance(r.get("people"), str) and r["people"] else None,
                               # a store's case table keeps the given name alone (child_given_name)
