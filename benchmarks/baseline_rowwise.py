@@ -235,6 +235,23 @@ def _looked_after_authority(x: dict, case: dict):
     return None
 
 
+def _lac_share_params(q: dict, settings: dict, keywords=None) -> dict:
+    """(s21) A looked-after child's concern: the parameters a referral is read with, and the record shared with the
+    child's social worker answering too (its informed agencies, its text's recipient, its words: the rule's
+    looked_after_share_keywords, null: the setting's; the placing authority's receipt)
+    (review.rules.lac_visits_overdue.looked_after_share_params)."""
+    kinds = list(q.get("looked_after_share_kinds") or [])
+    words = q.get("looked_after_share_keywords")
+    if words is None:
+        words = settings.get("looked_after_share_keywords") or []
+    base = q.get("response_keywords") if keywords is None else keywords
+    informed = list(q.get("response_informed_kinds") or [])
+    in_text = list(q.get("response_shared_in_text_kinds") or [])
+    return dict(q, response_keywords=list(base or []) + list(words),
+                response_informed_kinds=informed + [k for k in kinds if k not in informed],
+                response_shared_in_text_kinds=in_text + [k for k in kinds if k not in in_text], receipts_answer=True)
+
+
 def _end_of_review(case: dict):
     """The date of death or the review date, whichever is earlier (None when neither)."""
     known = [d for d in (case.get("date_of_death"), case.get("review_date")) if d is not None]
@@ -1104,6 +1121,13 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 continue  # a follow-up of an injury already recorded
             deadline = r["_day"] + dt.timedelta(days=q["within_days"])
             action = answer(tl, r["_day"], q["escalations"], receipts)
+            if q.get("looked_after_share") and _looked_after_authority(r, case) is not None:
+                # (s21) a looked-after child: the record shared with its social worker answers too (strictly earlier)
+                shared = first_answer(r["_day"], dict(_lac_share_params(dict(
+                    q, escalations=[], response_keywords=[], response_informed_kinds=[],
+                    response_shared_in_text_kinds=[]), settings), receipts_answer=False))
+                if shared is not None and (action is None or shared["_day"] < action["_day"]):
+                    action = shared
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 flags.append(_flag("injury_not_escalated", r, deadline, action,
@@ -2164,6 +2188,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             # a repeated missing episode: a strategy discussion expected (repeat_expected_escalations), a referral no answer
             sd = variant == "missing" and r["_gcode"] in repeat_groups and q_repeat is not None
             answer_q = q_repeat if sd else q
+            if not sd and q.get("looked_after_share") and _looked_after_authority(r, case) is not None:
+                answer_q = _lac_share_params(q, settings)  # (s21) a looked-after child: shared with its social worker
             deadline = _add_working_days(r["_day"], int(answer_q["within_working_days"]))
             action = first_answer(r["_day"], answer_q)
             if action is None or action["_day"] > deadline:
@@ -2334,10 +2360,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 deadline = r["_day"] + dt.timedelta(days=int(q["repeat_within_days"]))
                 # (s20, lacnoise) a looked-after child: the record shared with its social worker answers too
                 lac = bool(q.get("looked_after_share")) and _looked_after_authority(r, case) is not None
-                action = first_answer(began, dict(q, response_keywords=list(q["social_care_keywords"]) + list(
-                    q.get("looked_after_share_keywords") or []), response_informed_kinds=list(
-                    q.get("looked_after_share_kinds") or []), response_shared_in_text_kinds=list(
-                    q.get("looked_after_share_kinds") or []), receipts_answer=True) if lac else social)
+                action = first_answer(began, _lac_share_params(
+                    dict(q, response_informed_kinds=None, response_shared_in_text_kinds=None), settings,
+                    q["social_care_keywords"]) if lac else social)
                 if action is None or action["_day"] > deadline:
                     action = _capped(action, r["_day"], q.get("response_max_days"), death)
                     flag = _flag("self_harm_not_referred", r, deadline, action, "repeated",
@@ -2523,7 +2548,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             tags = {t for x in rows if x["_gcode"] == r["_gcode"] for t in by_tag if tag_in(x, [t])}
             start, end = sh_period(r) if not r["_exact"] else (r["_day"], r["_day"])
             deadline = _add_working_days(end, min(by_tag[t] for t in tags))
-            action = first_answer(start, q)
+            lac = bool(q.get("looked_after_share")) and _looked_after_authority(r, case) is not None
+            action = first_answer(start, _lac_share_params(q, settings) if lac else q)  # (s21) shared with its SW
             if action is not None and action["_day"] <= deadline:
                 continue
             if open_kinds and q.get("open_enquiry_days") is not None and any(

@@ -115,3 +115,106 @@ def test_the_store_and_dask_give_the_build_s_flags_for_a_looked_after_child(buil
     with dask_client(n_workers=1, processes=False) as client:
         flags = analyse_store(store, client=client, tables=("flags",))["flags"]
     assert _by_case(flags, names) == single
+
+
+# -- 2. injury, exploitation, sexual harm of a looked-after child: shared with the social worker -------------------
+DOB = "2010-03-10"
+PLACED = LookedAfterPeriod(start=dt.date(2021, 9, 6), placing_authority=CSC_NAME,
+                           placement="residential special school", placed_at="Hollybrook School")
+SCHOOL = {"agency": "Hollybrook School", "agency_kind": "education", "contact_type": "other"}
+POLICE = {"agency": "Westmere Police", "agency_kind": "police", "contact_type": "other"}
+END = {"date": "2022-12-31", **SCHOOL, "description": "End of term report."}
+SHARED_WITH = (f"record shared with the child's social worker at {CSC_NAME} (the placing authority; the child is "
+               "looked after)")
+
+
+def _config(periods, review="2022-12-31"):
+    return CaseConfig(case_dir=Path("."), case_id="C1", date_of_birth=dt.date(2010, 3, 10),
+                      review_date=dt.date.fromisoformat(review), looked_after=tuple(periods), vocab={})
+
+
+def _run(rows, rule, periods=(PLACED,), rules=RULES):
+    """(package flags, package keys, baseline keys) of `rule`: (trigger, action, delay)."""
+    timeline = make_timeline(rows, dob=DOB)
+    flags = detect(timeline, {"C1": _config(periods)}, rules, only=[rule]).reset_index(drop=True)
+    package = sorted((str(t), str(a or ""), None if pd.isna(d) else float(d)) for t, a, d in zip(
+        flags["trigger_event_id"], flags["actual_action_event_id"].fillna(""), flags["delay_days"]))
+    base_rows = []
+    for r in timeline.astype(object).where(timeline.notna(), None).to_dict("records"):
+        r["date"] = pd.Timestamp(r["date"]).to_pydatetime()
+        base_rows.append(r)
+    case = {"date_of_birth": dt.date(2010, 3, 10), "review_date": dt.date(2022, 12, 31), "looked_after": tuple(periods)}
+    _, found = baseline_rowwise.run(base_rows, {"C1": case}, rules)
+    base = sorted((str(f["trigger_event_id"]), str(f["actual_action_event_id"] or ""),
+                   None if f["delay_days"] is None or pd.isna(f["delay_days"]) else float(f["delay_days"]))
+                  for f in found if f["rule_id"] == rule)
+    return flags, package, base
+
+
+def _concern(rule, action="Recorded on incident log."):
+    """A looked-after child's concern for `rule`, by the school (the police for exploitation), then a later row."""
+    first = {"injury_not_escalated": {**SCHOOL, "concerns": "non_accidental",
+                                      "description": "Ollie says a member of staff hit him. Red mark to cheek."},
+             "exploitation_not_referred": {**POLICE, "concerns": "exploitation",
+                                           "description": "Ollie found with older males, suspected county lines."},
+             "sexual_harm_not_referred": {**SCHOOL, "concerns": "sexualised_behaviour",
+                                          "description": "Ollie displaying sexualised behaviour towards peers."}}[rule]
+    return [{"date": "2022-05-10", **first, "action": action}, END]
+
+
+RULES_2 = ("injury_not_escalated", "exploitation_not_referred", "sexual_harm_not_referred")
+
+
+@pytest.mark.parametrize("rule", RULES_2)
+def test_a_looked_after_childs_concern_expects_the_record_shared_with_the_social_worker(rule):
+    flags, package, base = _run(_concern(rule), rule)
+    assert list(flags["trigger_event_id"]) == ["C1-e001"] and package == base
+    row = flags.iloc[0]
+    assert row.expected_action.startswith(SHARED_WITH)
+    assert "referral to children's social care" not in row.expected_action
+    assert "no referral to children's social care is asked" in row.explanation
+    # not looked after: the referral is still asked
+    flags, package, base = _run(_concern(rule), rule, periods=())
+    assert list(flags["trigger_event_id"]) == ["C1-e001"] and package == base
+    assert "referral to children's social care" in flags.iloc[0].expected_action
+    assert "looked after" not in flags.iloc[0].expected_action
+
+
+@pytest.mark.parametrize("rule", RULES_2)
+@pytest.mark.parametrize("action", ["SW updated by phone.", "Informed the social worker by email.",
+                                    "Incident report e-mailed to Westmere CSC."])
+def test_sharing_with_the_social_worker_answers(rule, action):
+    flags, package, base = _run(_concern(rule, action), rule)
+    assert flags.empty and package == base == []
+    # a child not looked after: telling a social worker is no referral (exploitation_not_referred reads a record
+    # sent to a social worker as shared with social care for any child, as before s21)
+    if action.startswith("SW") and rule != "exploitation_not_referred":
+        flags, package, base = _run(_concern(rule, action), rule, periods=())
+        assert list(flags["trigger_event_id"]) == ["C1-e001"] and package == base
+
+
+@pytest.mark.parametrize("rule", RULES_2)
+def test_a_late_share_is_the_late_action_and_a_period_that_ended_asks_the_referral(rule):
+    rows = _concern(rule)[:1] + [{"date": "2022-05-20", **rows_agency(rule), "description": "Follow-up.",
+                                  "action": "Social worker informed."}, END]
+    flags, package, base = _run(rows, rule)
+    assert list(flags["trigger_event_id"]) == ["C1-e001"] and package == base
+    assert flags.iloc[0].actual_action_event_id == "C1-e002"
+    ended = LookedAfterPeriod(start=dt.date(2021, 9, 6), end=dt.date(2022, 3, 31), placing_authority=CSC_NAME)
+    flags, package, base = _run(_concern(rule), rule, periods=(ended,))
+    assert "referral to children's social care" in flags.iloc[0].expected_action and package == base
+
+
+def rows_agency(rule):
+    return POLICE if rule == "exploitation_not_referred" else SCHOOL
+
+
+@pytest.mark.parametrize("rule", ["injury_not_escalated", "sexual_harm_not_referred"])
+def test_looked_after_sharing_can_be_switched_off(rule):
+    import copy
+
+    rules = copy.deepcopy(RULES)
+    rules["rules"][rule]["params"]["looked_after_share"] = False
+    flags, package, base = _run(_concern(rule, "SW updated by phone."), rule, rules=rules)
+    assert list(flags["trigger_event_id"]) == ["C1-e001"] and package == base
+    assert "referral to children's social care" in flags.iloc[0].expected_action

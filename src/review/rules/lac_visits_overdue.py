@@ -84,6 +84,52 @@ def looked_after_authority(ctx: Context) -> np.ndarray:
     return out
 
 
+def looked_after_triggers(ctx: Context, t: pd.DataFrame, params: dict) -> np.ndarray:
+    """(s21) Per trigger of `t` (rows of the timeline, its positions as the index): the placing authority of the
+    case.yml `looked_after` period it lies in (`looked_after_authority`), '' when the child was not looked after on
+    its day or the rule's `looked_after_share` is off: a looked-after child's concern expects its record shared
+    with the child's social worker there, not a referral to children's social care, which already holds the
+    child (neglect_not_escalated, self_harm_not_referred, injury_not_escalated, exploitation_not_referred,
+    sexual_harm_not_referred)."""
+    if not params.get("looked_after_share") or t.empty:
+        return np.full(len(t), "", dtype=object)
+    return looked_after_authority(ctx)[t.index.to_numpy()]
+
+
+def looked_after_share_params(params: dict, settings: dict, keywords=None) -> dict:
+    """(s20 lacnoise; s21 shared) `referral_response`'s parameters for a looked-after child's concern: what
+    answers a referral still answers (`keywords`, None: the rule's `response_keywords`), and so does the agency
+    sharing its record with the child's social worker at the placing authority: a row whose informed agencies
+    name an agency of `looked_after_share_kinds`, whose text says it was sent there ("Incident report e-mailed to
+    Westmere CSC") or names the social worker told (`looked_after_share_keywords`, null: the setting's: "Social
+    worker informed"), or the placing authority's own record of receiving it (`receipts_answer`)."""
+    kinds = list(params.get("looked_after_share_kinds") or [])
+    words = params.get("looked_after_share_keywords")
+    words = (settings or {}).get("looked_after_share_keywords") if words is None else words
+    base = params.get("response_keywords") if keywords is None else keywords
+    return dict(params, response_keywords=list(base or []) + list(words or []),
+                response_informed_kinds=list(dict.fromkeys([*(params.get("response_informed_kinds") or []), *kinds])),
+                response_shared_in_text_kinds=list(dict.fromkeys(
+                    [*(params.get("response_shared_in_text_kinds") or []), *kinds])),
+                receipts_answer=True)
+
+
+def looked_after_expected(authority) -> object:
+    """(s21) The expected action of a looked-after child's concern, `authority` its placing authority (a text or
+    a Series of them): "record shared with the child's social worker at Westmere CSC (the placing authority; the
+    child is looked after)", as neglect_not_escalated words it."""
+    return "record shared with the child's social worker at " + authority + " (the placing authority; the child is " \
+        "looked after)"
+
+
+def looked_after_missing(authority) -> object:
+    """(s21) The explanation's words of a looked-after child's concern not shared: ", and it was not shared with
+    the child's social worker at Westmere CSC (the child is looked after by it: no referral to children's social
+    care is asked)"."""
+    return ", and it was not shared with the child's social worker at " + authority + " (the child is looked " \
+        "after by it: no referral to children's social care is asked)"
+
+
 @register("lac_visits_overdue")
 def lac_visits_overdue(ctx: Context, params: dict) -> pd.DataFrame:
     """A looked-after child's statutory visits by the placing authority overdue (1 week, 6 weeks, 3 months)."""
