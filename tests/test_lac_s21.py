@@ -218,3 +218,66 @@ def test_looked_after_sharing_can_be_switched_off(rule):
     flags, package, base = _run(_concern(rule, "SW updated by phone."), rule, rules=rules)
     assert list(flags["trigger_event_id"]) == ["C1-e001"] and package == base
     assert "referral to children's social care" in flags.iloc[0].expected_action
+
+
+# -- 3. a social worker named in a recipient is social care --------------------------------------------------------
+@pytest.mark.parametrize("name, label", [
+    ("Kerry Holt (social worker)", "Children's social care"),
+    ("Kerry Holt, SW", "Children's social care"),
+    ("Kerry Holt (SW)", "Children's social care"),
+    ("K Holt - allocated SW", "Children's social care"),
+    ("Kerry Holt (the child's allocated social worker)", "Children's social care"),
+    ("Social worker", "Children's social care"),
+    ("Jo Bloggs (HV)", "Health visiting"),
+    # no role: a person's name, a name whose words are an agency's, a role inside a name
+    ("Kerry Holt", None), ("Holt, Kerry", None), ("Kerry Holt (mother)", None), ("Westmere CSC", None),
+    ("SW London NHS Trust", None), ("Social Worker Training Ltd", None),
+])
+def test_a_recipient_named_with_a_role(name, label):
+    from review.config import load_vocab
+    from review.vocab import compile_vocab, informed_reaches, recipient_role
+
+    vocab = compile_vocab(load_vocab(None))
+    assert recipient_role(name, vocab) == label
+    reaches = informed_reaches(name, CSC_NAME, "social care", vocab)
+    assert reaches is (label == "Children's social care")
+
+
+def test_a_mothers_email_to_the_social_worker_reaches_social_care(tmp_path):
+    from review.pipeline import analyse, load_case
+
+    case_dir = tmp_path / "c"
+    case_dir.mkdir()
+    (case_dir / "case.yml").write_text(yaml.safe_dump({
+        "case_id": "ollie", "date_of_birth": "2010-03-10", "child_name": "Ollie Brennan", "review_date": "2023-07-31",
+        "people": {"Dawn Brennan": "Mother"},
+        "files": [{"path": "emails.csv", "agency": "Parent emails"}, {"path": "csc.csv", "agency": CSC_NAME}]}),
+        encoding="utf-8")
+    (case_dir / "emails.csv").write_text(
+        "Date sent,From,To,Subject,Email text\n"
+        '06/10/2022 20:30,Dawn Brennan (mother),Kerry Holt (social worker),Weight,"He has lost so much weight, he is '
+        'not being fed properly and has bruises on his arms."\n', encoding="utf-8")
+    (case_dir / "csc.csv").write_text("Date,Type of contact,Details,Action / outcome,Child seen\n"
+                                      "20/10/2022,Case closure,Case closed. No further action.,Closed,No\n",
+                                      encoding="utf-8")
+    case = load_case(case_dir)
+    emails = case.contacts[case.contacts["source_file"] == "emails.csv"].iloc[0]
+    assert emails["informed_agencies"] == "Kerry Holt (social worker)"  # kept as written
+    # no "an agency in no vocabulary" warning for her
+    assert not any("Kerry Holt" in w.message for f in case.report.files for w in f.warnings)
+    knowledge = analyse(case).knowledge
+    closure = knowledge.iloc[0]
+    assert closure["deciding_agency"] == CSC_NAME
+    # before s21 the concerns were missing from social care's knowledge at its closure
+    assert closure["missing_concerns"] in ("", None) or pd.isna(closure["missing_concerns"])
+    assert "neglect" in closure["concerns_known_to_agency"]
+
+
+def test_a_looked_after_childs_record_copied_to_the_social_worker_by_name_answers():
+    rows = _concern("sexual_harm_not_referred")
+    rows[0]["informed_agencies"] = "Kerry Holt, SW"
+    flags, package, base = _run(rows, "sexual_harm_not_referred")
+    assert flags.empty and package == base == []
+    rows[0]["informed_agencies"] = "Kerry Holt"
+    flags, package, base = _run(rows, "sexual_harm_not_referred")
+    assert list(flags["trigger_event_id"]) == ["C1-e001"] and package == base
