@@ -2748,12 +2748,23 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if start < first_record:
                 clock, first = first_record, False
 
+            # (s21) after the first year: 3-monthly for a placement intended to last until the child is 18 (its
+            # case.yml long_term, else its placement's long_term_words, else unstated_long_term), else six-weekly
+            if period.long_term is not None:
+                long_term = bool(period.long_term)
+            else:
+                placed = f"{period.placement or ''} {period.placed_at or ''}".lower()
+                long_term = any(re.search(r"(?<!\w)" + re.escape(str(w).lower()) + r"(?!\w)", placed)
+                                for w in q.get("long_term_words") or ()) or bool(q.get("unstated_long_term"))
+            later = int(q["after_first_year_max_days"]) if long_term or q.get("not_long_term_max_days") is None \
+                else int(q["not_long_term_max_days"])
+
             def limit(since, is_first):
                 if is_first:
                     return int(q["first_visit_days"])
                 if since < start + dt.timedelta(days=int(q["first_year_days"])):
                     return int(q["first_year_max_days"])
-                return int(q["after_first_year_max_days"])
+                return later
 
             for day, _, x in visits:
                 days = limit(clock, first)

@@ -281,3 +281,99 @@ def test_a_looked_after_childs_record_copied_to_the_social_worker_by_name_answer
     rows[0]["informed_agencies"] = "Kerry Holt"
     flags, package, base = _run(rows, "sexual_harm_not_referred")
     assert list(flags["trigger_event_id"]) == ["C1-e001"] and package == base
+
+
+# -- 4. reg. 28: after the first year, 3-monthly only for a placement intended to last until 18 ---------------------
+VISIT = {"agency": CSC_NAME, "agency_kind": "social care", "contact_type": "home_visit", "child_seen": True,
+         "description": "Statutory visit. Child seen in his room."}
+# placed 6 Sep 2021, visits 10 Sep 2021, 20 Jan 2022, 2 Nov 2022 (after the first year), 3 May 2023
+OLLIE = [dict(VISIT, date="2021-09-06", contact_type="other", description="Ollie placed at Hollybrook School."),
+         dict(VISIT, date="2021-09-10"), dict(VISIT, date="2022-01-20"), dict(VISIT, date="2022-11-02"),
+         dict(VISIT, date="2023-05-03")]
+
+
+def _lac(period, rules=RULES):
+    case = CaseConfig(case_dir=Path("."), case_id="C1", date_of_birth=dt.date(2010, 3, 10),
+                      review_date=dt.date(2023, 7, 31), looked_after=(period,), vocab={})
+    timeline = make_timeline(OLLIE, dob=DOB)
+    flags = detect(timeline, {"C1": case}, rules, only=["lac_visits_overdue"]).reset_index(drop=True)
+    base_rows = []
+    for r in timeline.astype(object).where(timeline.notna(), None).to_dict("records"):
+        r["date"] = pd.Timestamp(r["date"]).to_pydatetime()
+        base_rows.append(r)
+    _, found = baseline_rowwise.run(base_rows, {"C1": {"date_of_birth": dt.date(2010, 3, 10),
+                                                       "review_date": dt.date(2023, 7, 31), "looked_after": (period,)}},
+                                    rules)
+    package = sorted((f, str(e)[:10]) for f, e in zip(flags["flag_id"], flags["expected_by"]))
+    base = sorted((f["flag_id"], str(f["expected_by"])[:10]) for f in found if f["rule_id"] == "lac_visits_overdue")
+    assert package == base
+    return flags
+
+
+def _after_first_year(flags):
+    """(trigger, expected by, delay) of the flags on the gaps from the visit of 2 Nov 2022 (after the first year)."""
+    return sorted(((t, str(e)[:10], None if pd.isna(d) else float(d))
+                   for t, e, d, x in zip(flags["trigger_event_id"], flags["expected_by"], flags["delay_days"],
+                                         flags["explanation"]) if "after the first year" in x), key=lambda f: f[1])
+
+
+def test_a_placement_not_stated_as_long_term_keeps_six_weekly_visits_after_its_first_year():
+    flags = _lac(PLACED)  # residential special school, long_term not stated
+    # 2 Nov 2022 -> 3 May 2023: 182 days, 42 allowed (due 14 Dec 2022): 140 overdue; then none to the review's end
+    assert _after_first_year(flags) == [("C1-e005", "2022-12-14", 140.0), ("C1-e005", "2023-06-14", None)]
+    text = flags["explanation"][flags["explanation"].str.contains("after the first year")].iloc[0]
+    assert ("at least every 42 days after the first year of the placement, which is not intended to last until the "
+            "child is 18 (case.yml looked_after does not say whether it is (long_term), read as not: rules.yml "
+            "unstated_long_term)") in text
+    # said so in case.yml: the same, naming it
+    flags = _lac(LookedAfterPeriod(start=PLACED.start, placing_authority=CSC_NAME, placement="foster care",
+                                   long_term=False))
+    assert [d for _, _, d in _after_first_year(flags)] == [140.0, None]
+    assert "(case.yml looked_after long_term: no)" in " ".join(flags["explanation"])
+
+
+@pytest.mark.parametrize("period, why", [
+    (LookedAfterPeriod(start=PLACED.start, placing_authority=CSC_NAME, placement="residential special school",
+                       long_term=True), "case.yml looked_after long_term: yes"),
+    (LookedAfterPeriod(start=PLACED.start, placing_authority=CSC_NAME, placement="long-term foster care"),
+     "its placement: long-term foster care"),
+    (LookedAfterPeriod(start=PLACED.start, placing_authority=CSC_NAME, placement="permanent placement"),
+     "its placement: permanent placement"),
+])
+def test_a_placement_intended_to_last_until_18_is_visited_three_monthly_after_its_first_year(period, why):
+    flags = _lac(period)
+    # 182 days, 92 allowed (due 2 Feb 2023): 90 overdue; 3 May -> 31 Jul 2023 is 89 days: in time
+    assert _after_first_year(flags) == [("C1-e005", "2023-02-02", 90.0)]
+    assert f"which is intended to last until the child is 18 ({why})" in " ".join(flags["explanation"])
+
+
+def test_the_rules_yml_overrides():
+    import copy
+
+    rules = copy.deepcopy(RULES)
+    params = rules["rules"]["lac_visits_overdue"]["params"]
+    assert (params["after_first_year_max_days"], params["not_long_term_max_days"], params["unstated_long_term"]) == \
+        (92, 42, False)
+    params["unstated_long_term"] = True  # the reading before s21: an unstated placement 3-monthly
+    assert [d for _, _, d in _after_first_year(_lac(PLACED, rules))] == [90.0]
+    rules = copy.deepcopy(RULES)
+    rules["rules"]["lac_visits_overdue"]["params"]["after_first_year_max_days"] = 42  # six weeks throughout
+    long_term = LookedAfterPeriod(start=PLACED.start, placing_authority=CSC_NAME, long_term=True)
+    assert [d for _, _, d in _after_first_year(_lac(long_term, rules))] == [140.0, None]
+
+
+def _case_yml(tmp_path, period: str) -> Path:
+    (tmp_path / "case.yml").write_text("case_id: C1\ndate_of_birth: 2010-03-10\nlooked_after:\n  from: 2021-09-06\n"
+                                       f"  placing_authority: Westmere CSC\n{period}", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("written, read", [("  long_term: yes\n", True), ("  long_term: no\n", False),
+                                           ("  long_term: true\n", True), ("", None)])
+def test_case_yml_long_term(tmp_path, written, read):
+    assert load_case_config(_case_yml(tmp_path, written)).looked_after[0].long_term is read
+
+
+def test_case_yml_long_term_of_another_value_is_an_error(tmp_path):
+    with pytest.raises(ConfigError, match="long_term 'maybe' is neither yes nor no"):
+        load_case_config(_case_yml(tmp_path, "  long_term: maybe\n"))

@@ -15,6 +15,12 @@ placing authority, with the days overdue. The limit of a gap is that of its star
 (`first_visit_days`) from the placement's start, `first_year_max_days` from a visit in the first year,
 `after_first_year_max_days` from a later one. A period that began before the case's first dated record is
 counted from that record (the chronologies do not cover the placement's first week), with the interval limits.
+
+(s21) After the first year, 3-monthly visits (`after_first_year_max_days`) are for a placement intended to last
+until the child is 18 (reg. 28(3)(c)(i)); any other keeps six-weekly ones (`not_long_term_max_days`, (c)(ii)).
+Whether it is: the period's case.yml `long_term` (yes / no), else its placement's words (`long_term_words`:
+"long-term foster care", "permanent placement"), else `unstated_long_term` (false: six weeks). The explanation says
+which was read.
 """
 from __future__ import annotations
 
@@ -153,6 +159,9 @@ def lac_visits_overdue(ctx: Context, params: dict) -> pd.DataFrame:
     ids, agency = tl["event_id"].astype(str).to_numpy(), tl["agency"].astype(object).to_numpy()
     first_days, year_days = int(params["first_visit_days"]), int(params["first_year_max_days"])
     later_days, year = int(params["after_first_year_max_days"]), int(params["first_year_days"])
+    # (s21) after the first year, a placement not intended to last until the child is 18 (reg. 28(3)(c)(ii))
+    other_days = int(params.get("not_long_term_max_days") if params.get("not_long_term_max_days") is not None
+                     else later_days)
     rows = []
     for code, spans in enumerate(periods):
         if not spans:
@@ -177,6 +186,7 @@ def lac_visits_overdue(ctx: Context, params: dict) -> pd.DataFrame:
                 clock, first = max(start, first_record), False
             placement = " ".join(p for p in (period.placement, ("at " + period.placed_at) if period.placed_at else "")
                                  if p)
+            long_term, why = _long_term(period, params)
             about = (f"looked after by {period.placing_authority} (the placing authority) since {_date_text(start)}"
                      + (f"; placement: {placement}" if placement else ""))
 
@@ -185,7 +195,11 @@ def lac_visits_overdue(ctx: Context, params: dict) -> pd.DataFrame:
                     return first_days, f"within {first_days} days of the placement starting"
                 if since < start + year:
                     return year_days, f"at least every {year_days} days in the first year of the placement"
-                return later_days, f"at least every {later_days} days after the first year of the placement"
+                if long_term:
+                    return later_days, (f"at least every {later_days} days after the first year of the placement, "
+                                        f"which is intended to last until the child is 18 ({why})")
+                return other_days, (f"at least every {other_days} days after the first year of the placement, "
+                                    f"which is not intended to last until the child is 18 ({why})")
 
             def add(trigger: int, deadline: int, limit_text: str, variant: str, action: int, overdue: int,
                     gap_end: int):
@@ -236,6 +250,21 @@ def lac_visits_overdue(ctx: Context, params: dict) -> pd.DataFrame:
                 add(trigger, clock + days, text, ("first_visit_late" if first else "visit_overdue") + "_at_end",
                     -1, end - clock - days, end)
     return pd.DataFrame(rows)
+
+
+def _long_term(period, params: dict) -> tuple[bool, str]:
+    """(s21) Whether a looked_after period's placement is intended to last until the child is 18, and where that
+    was read: the period's case.yml `long_term`, else its placement's words (`long_term_words`, whole,
+    case-insensitive), else the rule's `unstated_long_term`."""
+    if period.long_term is not None:
+        return bool(period.long_term), f"case.yml looked_after long_term: {'yes' if period.long_term else 'no'}"
+    text = " ".join((period.placement or "", period.placed_at or "")).lower()
+    for word in params.get("long_term_words") or ():
+        if re.search(r"(?<!\w)" + re.escape(str(word).lower()) + r"(?!\w)", text):
+            return True, f"its placement: {period.placement}"
+    unstated = bool(params.get("unstated_long_term"))
+    return unstated, ("case.yml looked_after does not say whether it is (long_term), read as "
+                      + ("intended to" if unstated else "not") + ": rules.yml unstated_long_term")
 
 
 def looked_after_evidence(contacts: pd.DataFrame, cues) -> list[str]:
