@@ -4,6 +4,13 @@ first year.
 
 1. The case store's case table keeps case.yml `looked_after` (`review.store.looked_after_json`), so a case analysed
    again from the store (`analyse_cases`, the Dask path, the row-by-row baseline) gives `review build`'s flags.
+2. injury_not_escalated, exploitation_not_referred and sexual_harm_not_referred expect a looked-after child's record
+   shared with its social worker at the placing authority, not a referral to children's social care; the sharing
+   answers (`lac_visits_overdue.looked_after_share_params`). Package and row-by-row baseline agree.
+3. A recipient named "Kerry Holt (social worker)" / "Kerry Holt, SW" reaches children's social care
+   (`review.vocab.recipient_role`): a mother's e-mail to the social worker reached social care.
+4. Reg. 28(3)(c): after a placement's first year, 3-monthly visits only for one intended to last until the child is
+   18 (case.yml looked_after `long_term`, the placement's words, else six-weekly).
 """
 from __future__ import annotations
 
@@ -102,6 +109,11 @@ def test_the_store_and_dask_give_the_build_s_flags_for_a_looked_after_child(buil
     contacts, cases = read_store(store, "contacts"), read_store(store, "cases")
     again = analyse_cases(contacts, cases)["flags"]
     assert _by_case(again, names) == single
+    # the looked-after sharing too: the school's injury asks the record shared with the social worker, as the build
+    built_actions = analyse(load_case(built / "cases" / "ollie")).flags.set_index("flag_id")["expected_action"]
+    again_actions = again[again["case_id"] == "ollie"].set_index("flag_id")["expected_action"]
+    assert again_actions.sort_index().to_dict() == built_actions.sort_index().to_dict()
+    assert any(str(a).startswith("record shared with the child's social worker") for a in again_actions)
     # an older store (no looked_after kept): the rule did not run
     older = analyse_cases(contacts, cases.drop(columns="looked_after"))["flags"]
     assert not any(f.startswith("lac_visits_overdue") for f in older["flag_id"])
