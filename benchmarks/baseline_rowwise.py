@@ -238,6 +238,23 @@ def _looked_after_authority(x: dict, case: dict):
     return None
 
 
+def _lac_share_params(q: dict, settings: dict, keywords=None) -> dict:
+    """(s21) A looked-after child's concern: the parameters a referral is read with, and the record shared with the
+    child's social worker answering too (its informed agencies, its text's recipient, its words: the rule's
+    looked_after_share_keywords, null: the setting's; the placing authority's receipt)
+    (review.rules.lac_visits_overdue.looked_after_share_params)."""
+    kinds = list(q.get("looked_after_share_kinds") or [])
+    words = q.get("looked_after_share_keywords")
+    if words is None:
+        words = settings.get("looked_after_share_keywords") or []
+    base = q.get("response_keywords") if keywords is None else keywords
+    informed = list(q.get("response_informed_kinds") or [])
+    in_text = list(q.get("response_shared_in_text_kinds") or [])
+    return dict(q, response_keywords=list(base or []) + list(words),
+                response_informed_kinds=informed + [k for k in kinds if k not in informed],
+                response_shared_in_text_kinds=in_text + [k for k in kinds if k not in in_text], receipts_answer=True)
+
+
 def _end_of_review(case: dict):
     """The date of death or the review date, whichever is earlier (None when neither)."""
     known = [d for d in (case.get("date_of_death"), case.get("review_date")) if d is not None]
@@ -1119,6 +1136,13 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 continue  # a follow-up of an injury already recorded
             deadline = r["_day"] + dt.timedelta(days=q["within_days"])
             action = answer(tl, r["_day"], q["escalations"], receipts)
+            if q.get("looked_after_share") and _looked_after_authority(r, case) is not None:
+                # (s21) a looked-after child: the record shared with its social worker answers too (strictly earlier)
+                shared = first_answer(r["_day"], dict(_lac_share_params(dict(
+                    q, escalations=[], response_keywords=[], response_informed_kinds=[],
+                    response_shared_in_text_kinds=[]), settings), receipts_answer=False))
+                if shared is not None and (action is None or shared["_day"] < action["_day"]):
+                    action = shared
             if action is None or action["_day"] > deadline:
                 action = _capped(action, r["_day"], q.get("response_max_days"), death)
                 flags.append(_flag("injury_not_escalated", r, deadline, action,
@@ -2179,6 +2203,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             # a repeated missing episode: a strategy discussion expected (repeat_expected_escalations), a referral no answer
             sd = variant == "missing" and r["_gcode"] in repeat_groups and q_repeat is not None
             answer_q = q_repeat if sd else q
+            if not sd and q.get("looked_after_share") and _looked_after_authority(r, case) is not None:
+                answer_q = _lac_share_params(q, settings)  # (s21) a looked-after child: shared with its social worker
             deadline = _add_working_days(r["_day"], int(answer_q["within_working_days"]))
             action = first_answer(r["_day"], dict(answer_q, _trigger_kind=r.get("agency_kind") or ""))
             if action is None or action["_day"] > deadline:
@@ -2359,10 +2385,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 deadline = r["_day"] + dt.timedelta(days=int(q["repeat_within_days"]))
                 # (s20, lacnoise) a looked-after child: the record shared with its social worker answers too
                 lac = bool(q.get("looked_after_share")) and _looked_after_authority(r, case) is not None
-                action = first_answer(began, dict(q, response_keywords=list(q["social_care_keywords"]) + list(
-                    q.get("looked_after_share_keywords") or []), response_informed_kinds=list(
-                    q.get("looked_after_share_kinds") or []), response_shared_in_text_kinds=list(
-                    q.get("looked_after_share_kinds") or []), receipts_answer=True) if lac else social)
+                action = first_answer(began, _lac_share_params(
+                    dict(q, response_informed_kinds=None, response_shared_in_text_kinds=None), settings,
+                    q["social_care_keywords"]) if lac else social)
                 if action is None or action["_day"] > deadline:
                     action = _capped(action, r["_day"], q.get("response_max_days"), death)
                     flag = _flag("self_harm_not_referred", r, deadline, action, "repeated",
@@ -2548,7 +2573,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             tags = {t for x in rows if x["_gcode"] == r["_gcode"] for t in by_tag if tag_in(x, [t])}
             start, end = sh_period(r) if not r["_exact"] else (r["_day"], r["_day"])
             deadline = _add_working_days(end, min(by_tag[t] for t in tags))
-            action = first_answer(start, q)
+            lac = bool(q.get("looked_after_share")) and _looked_after_authority(r, case) is not None
+            action = first_answer(start, _lac_share_params(q, settings) if lac else q)  # (s21) shared with its SW
             if action is not None and action["_day"] <= deadline:
                 continue
             if open_kinds and q.get("open_enquiry_days") is not None and any(
@@ -2777,12 +2803,23 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if start < first_record:
                 clock, first = first_record, False
 
+            # (s21) after the first year: 3-monthly for a placement intended to last until the child is 18 (its
+            # case.yml long_term, else its placement's long_term_words, else unstated_long_term), else six-weekly
+            if period.long_term is not None:
+                long_term = bool(period.long_term)
+            else:
+                placed = f"{period.placement or ''} {period.placed_at or ''}".lower()
+                long_term = any(re.search(r"(?<!\w)" + re.escape(str(w).lower()) + r"(?!\w)", placed)
+                                for w in q.get("long_term_words") or ()) or bool(q.get("unstated_long_term"))
+            later = int(q["after_first_year_max_days"]) if long_term or q.get("not_long_term_max_days") is None \
+                else int(q["not_long_term_max_days"])
+
             def limit(since, is_first):
                 if is_first:
                     return int(q["first_visit_days"])
                 if since < start + dt.timedelta(days=int(q["first_year_days"])):
                     return int(q["first_year_max_days"])
-                return int(q["after_first_year_max_days"])
+                return later
 
             for day, _, x in visits:
                 days = limit(clock, first)
@@ -2867,6 +2904,8 @@ def rows_and_cases(contacts, cases) -> tuple[list[dict], dict[str, dict]]:
     """Plain Python rows (None for missing values, datetimes) and case dicts from the store's tables."""
     import pandas as pd
 
+    from review.store import looked_after_of  # the store's JSON of case.yml looked_after periods (s21)
+
     rows = contacts.astype(object).where(contacts.notna(), None).to_dict("records")
     for r in rows:
         r["date"] = None if r["date"] is None else pd.Timestamp(r["date"]).to_pydatetime()
@@ -2887,8 +2926,8 @@ def rows_and_cases(contacts, cases) -> tuple[list[dict], dict[str, dict]]:
                               "child_sex": r.get("child_sex") if isinstance(r.get("child_sex"), str) else None,
                               # whether case.yml stated the child's additional needs (the store's boolean, s19)
                               "additional_needs": r.get("additional_needs") is True,
-                              # case.yml looked_after periods (s20): a store's case table keeps none
-                              "looked_after": (),
+                              # case.yml looked_after periods (s20; the store's JSON since s21)
+                              "looked_after": looked_after_of(r.get("looked_after")),
                               # the case's adults by given name and role (the store's people, s18)
                               "people": json.loads(r["people"]) if isinstance(r.get("people"), str) and r["people"] else None,
                               # a store's case table keeps the given name alone (child_given_name)

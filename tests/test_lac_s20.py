@@ -25,6 +25,8 @@ SCHOOL = {"agency": "Hollybrook School", "agency_kind": "education", "contact_ty
 GP = {"agency": "Fenwick Surgery", "agency_kind": "health", "contact_type": "clinic_appointment"}
 RESIDENTIAL = LookedAfterPeriod(start=dt.date(2021, 9, 6), placing_authority="Westmere Children's Social Care",
                                 placement="residential special school", placed_at="Hollybrook School")
+LONG_TERM = LookedAfterPeriod(start=dt.date(2021, 9, 6), placing_authority="Westmere Children's Social Care",
+                              placement="residential special school", placed_at="Hollybrook School", long_term=True)
 FOSTER = LookedAfterPeriod(start=dt.date(2021, 9, 6), placing_authority="Westmere Children's Social Care",
                            placement="foster care")
 
@@ -90,7 +92,9 @@ def test_the_rule_is_registered_with_its_guidance():
 
 
 def test_ollies_overdue_visits_are_flagged_at_the_late_visits_against_the_placing_authority():
-    flags = _flags(OLLIE)
+    # (s21) a placement intended to last until Ollie is 18 (case.yml long_term: yes): 3-monthly after its first
+    # year; one not stated so keeps six-weekly visits (reg. 28(3)(c)(ii); tests/test_lac_s21.py)
+    flags = _flags(OLLIE, periods=(LONG_TERM,))
     assert list(flags["trigger_event_id"]) == ["C1-e003", "C1-e006", "C1-e007"]
     assert list(flags["trigger_date"]) == [pd.Timestamp(d) for d in ("2022-01-20", "2022-11-02", "2023-05-03")]
     assert list(flags["expected_by"]) == [pd.Timestamp(d) for d in ("2021-10-22", "2022-03-03", "2023-02-02")]
@@ -108,7 +112,7 @@ def test_ollies_overdue_visits_are_flagged_at_the_late_visits_against_the_placin
     assert "at least every 92 days after the first year" in flags.iloc[2].explanation
     # the evidence: the visit before the gap and the late one
     assert first.evidence_event_ids == "C1-e002; C1-e003"
-    assert _package(OLLIE) == _baseline(OLLIE)
+    assert _package(OLLIE, periods=(LONG_TERM,)) == _baseline(OLLIE, periods=(LONG_TERM,))
 
 
 def test_timely_visits_a_phone_call_and_other_agencies_sightings():

@@ -49,12 +49,16 @@ class LookedAfterPeriod:
     at the end of the review), the placing authority whose social worker owes the child its statutory visits
     (as the chronologies name it: "Westmere Children's Social Care"), and the placement as the reviewers write
     it ("residential special school", "foster care"; "" when not given) with, optionally, where ("Hollybrook
-    School"). Read by rules lac_visits_overdue and child_not_seen."""
+    School"). Read by rules lac_visits_overdue and child_not_seen. (s21) `long_term`: whether the placement is
+    intended to last until the child is 18 (case.yml `long_term: yes`/`no`; None: not stated, when the rule reads
+    the placement's words, "long-term foster care", "permanent"): after its first year such a placement is
+    visited 3-monthly, any other 6-weekly (reg. 28(3)(c))."""
     start: dt.date
     end: dt.date | None = None
     placing_authority: str = ""
     placement: str = ""
     placed_at: str = ""
+    long_term: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -355,14 +359,16 @@ def _additional_needs(value, case_file: Path) -> tuple[str, ...]:
 
 
 #: the keys of one case.yml `looked_after` period ("from" is required; "to" empty: still looked after)
-LOOKED_AFTER_KEYS = ("from", "to", "placing_authority", "placement", "placed_at", "legal_status")
+LOOKED_AFTER_KEYS = ("from", "to", "placing_authority", "placement", "placed_at", "legal_status", "long_term")
 
 
 def _looked_after(value, case_file: Path) -> tuple[LookedAfterPeriod, ...]:
     """case.yml's `looked_after` (s20): one period (a mapping) or a list of them, each with `from` (an ISO date),
     `to` (empty: still looked after), `placing_authority` (required: the agency owing the statutory visits, as
     the chronologies name it), `placement` (the setting: "residential special school") and `placed_at` (where),
-    and `legal_status` (kept for the reader: "s20", "care order"). Nothing, `false` or `no`: not looked after.
+    and `legal_status` (kept for the reader: "s20", "care order"); (s21) `long_term` (yes / no: whether the
+    placement is intended to last until the child is 18, which sets the visits' interval after its first year;
+    left out: not stated). Nothing, `false` or `no`: not looked after.
     Another value, an unknown key, a missing `from` or placing authority, or a `to` before `from` is a
     ConfigError naming the file and the key's line."""
     if value is None or value is False or (isinstance(value, str) and value.strip().lower() in ("", "none", "no")):
@@ -392,8 +398,26 @@ def _looked_after(value, case_file: Path) -> tuple[LookedAfterPeriod, ...]:
                               "visits the child, as the chronologies name it)", file=case_file, row=row)
         periods.append(LookedAfterPeriod(start=start, end=end, placing_authority=authority,
                                          placement=str(item.get("placement") or "").strip(),
-                                         placed_at=str(item.get("placed_at") or "").strip()))
+                                         placed_at=str(item.get("placed_at") or "").strip(),
+                                         long_term=_long_term(item.get("long_term"), n, case_file, row)))
     return tuple(sorted(periods, key=lambda p: p.start))
+
+
+def _long_term(value, n: int, case_file: Path, row) -> bool | None:
+    """A looked_after period's `long_term` (s21): yes / true -> True, no / false -> False, left out -> None (not
+    stated); another value is a ConfigError naming the period."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in ("yes", "y", "true"):
+        return True
+    if word in ("no", "n", "false"):
+        return False
+    raise ConfigError(f"looked_after period {n}: long_term {value!r} is neither yes nor no (whether the placement "
+                      "is intended to last until the child is 18; leave it out when not known)", file=case_file,
+                      row=row)
 
 
 #: the keys case.yml is read for (README "A case folder"); a key a letter or two from one of them is a typing

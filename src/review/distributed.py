@@ -224,7 +224,8 @@ def _meta(table: str) -> pd.DataFrame:
 
 #: the case table's columns the partitions need: the dates, and what each case was analysed with
 CASE_COLUMNS = ["case_id", "date_of_birth", "mobile_from", "review_date", "date_of_death", "rules",
-                "timeline_options", "vocab", "child_given_name", "child_sex", "people", "additional_needs"]
+                "timeline_options", "vocab", "child_given_name", "child_sex", "people", "additional_needs",
+                "looked_after"]
 
 
 def _groups(cases: pd.DataFrame, column: str) -> list[tuple[str, list[str]]]:

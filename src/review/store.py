@@ -98,7 +98,13 @@ CASE_TABLE_COLUMNS = {"case_id": "string", "date_of_birth": "datetime64[ns]", "m
                       # (s19) whether case.yml states the child's additional needs (`additional_needs`: a disabled
                       # child, or one with additional health needs), never what they are: was_not_brought's lower
                       # threshold across health agencies; empty in older stores (read as not stated)
-                      "additional_needs": "boolean"}
+                      "additional_needs": "boolean",
+                      # (s21) case.yml `looked_after` periods (JSON, `looked_after_json`: each period's from, to,
+                      # placing_authority, placement, placed_at, long_term; "" for none or an older store):
+                      # lac_visits_overdue, child_not_seen's residential placements and the looked-after child's
+                      # expected sharing with the placing authority (neglect, self-harm, injury, exploitation,
+                      # sexual harm) read them as the case's build did
+                      "looked_after": "string"}
 #: the ingest report of each case, one row per file and sheet (IngestReport.to_frame)
 INGEST_TABLE_COLUMNS = {"case_id": "string", "file": "string", "sheet": "string", "hidden": "boolean",
                         "header_row": "Int64", "rows_read": "Int64", "rows_accepted": "Int64",
@@ -904,6 +910,37 @@ def people_of(text) -> dict:
     return {str(k): str(v) for k, v in json.loads(text).items()}
 
 
+def looked_after_json(config) -> str:
+    """(s21) The case's case.yml `looked_after` periods as the store keeps them (its case table's
+    ``looked_after``): a JSON list, one object a period with sorted keys (from and to as ISO dates, to null for
+    one still open; placing_authority, placement, placed_at; long_term true / false / null), in the periods'
+    order (by `from`, as case.yml is read); "" for a child not looked after. Read back by `looked_after_of`."""
+    periods = getattr(config, "looked_after", None) or ()
+    if not periods:
+        return ""
+    return json.dumps([{"from": p.start.isoformat(), "to": p.end.isoformat() if p.end is not None else None,
+                        "placing_authority": p.placing_authority, "placement": p.placement,
+                        "placed_at": p.placed_at, "long_term": p.long_term} for p in periods],
+                      sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def looked_after_of(text) -> tuple:
+    """The case.yml `looked_after` periods (`review.config.LookedAfterPeriod`) a case table's ``looked_after``
+    (`looked_after_json`) gives back; () for none, an older store."""
+    from .config import LookedAfterPeriod
+
+    if not isinstance(text, str) or not text:
+        return ()
+
+    def day(value):
+        return dt.date.fromisoformat(value) if value else None
+
+    return tuple(LookedAfterPeriod(start=day(p["from"]), end=day(p.get("to")),
+                                   placing_authority=str(p.get("placing_authority") or ""),
+                                   placement=str(p.get("placement") or ""), placed_at=str(p.get("placed_at") or ""),
+                                   long_term=p.get("long_term")) for p in json.loads(text))
+
+
 def organisations_shown_json(case, analysis: dict[str, pd.DataFrame]) -> str:
     """The store's ``organisations_shown`` of a loaded case: JSON {organisation: as its anonymised view shows it}
     (`review.redact.organisations_shown`) of the organisations its contacts and timeline name, "" for none."""
@@ -943,6 +980,7 @@ def _store_tables(case, analysis: dict[str, pd.DataFrame], case_dir: Path, rules
                           "organisations_shown": [organisations_shown_json(case, analysis)],
                           "additional_needs": pd.array([bool(getattr(config, "additional_needs", ()))],
                                                        dtype="boolean"),
+                          "looked_after": [looked_after_json(config) or pd.NA],
                           "folder": [Path(case_dir).name]})
     ingest = report.to_frame()
     ingest.insert(0, "case_id", case_id)
@@ -1640,7 +1678,7 @@ def case_configs(cases: pd.DataFrame) -> dict:
     table has none; and child_given_name, its CaseConfig's ``child_name``: the sightings reading takes it
     as "child", as the case's own build did with case.yml's child_name; and child_sex, its ``child_sex``; and
     people, its ``people``: the case's adults by given name and role, `people_of`; and additional_needs, whether
-    its case.yml stated any)."""
+    its case.yml stated any; and (s21) looked_after, its case.yml `looked_after` periods, `looked_after_of`)."""
     from .config import CaseConfig
 
     def dates(column):
@@ -1675,6 +1713,15 @@ def case_configs(cases: pd.DataFrame) -> dict:
     people = cases["people"] if "people" in cases else [None] * len(cases)
     needs = cases["additional_needs"].astype("boolean").fillna(False).to_numpy(dtype=bool) \
         if "additional_needs" in cases else [False] * len(cases)
+    periods: dict = {}  # most cases are not looked after: one empty text, parsed once
+
+    def looked_after(text) -> tuple:
+        key = text if isinstance(text, str) else ""
+        if key not in periods:
+            periods[key] = looked_after_of(key)
+        return periods[key]
+
+    lac = cases["looked_after"] if "looked_after" in cases else [None] * len(cases)
     root = Path(".")
     return {str(cid): CaseConfig(case_dir=root, case_id=str(cid), date_of_birth=dob, mobile_from=mobile,
                                  review_date=review, date_of_death=death, raw=raw(text), vocab=vocab(words),
@@ -1682,10 +1729,11 @@ def case_configs(cases: pd.DataFrame) -> dict:
                                  child_sex=sex if sex in ("female", "male") else None,
                                  people=people_of(who),
                                  # the store keeps whether they were stated, not what they are
-                                 additional_needs=("stated",) if need else ())
-            for cid, dob, mobile, review, death, text, words, name, sex, who, need in zip(
+                                 additional_needs=("stated",) if need else (),
+                                 looked_after=looked_after(placed))
+            for cid, dob, mobile, review, death, text, words, name, sex, who, need, placed in zip(
                 cases["case_id"], dates("date_of_birth"), dates("mobile_from"), dates("review_date"),
-                dates("date_of_death"), options, own, given, sexes, people, needs)}
+                dates("date_of_death"), options, own, given, sexes, people, needs, lac)}
 
 
 def timeline_many(contacts: pd.DataFrame, cases: pd.DataFrame, **options) -> pd.DataFrame:

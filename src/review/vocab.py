@@ -454,6 +454,9 @@ class Vocabulary:
     sharing_recipients: dict = field(default_factory=dict)  # recipient word -> its label ("sw" -> "Children's social care")
     _sharing_words: Phrases = field(default_factory=Phrases)  # the recipient words
     sharing_reach: dict = field(default_factory=dict)  # label -> (agency kinds, agency name words) it reaches
+    # (s21) "the", "allocated": words before a recipient's role ("Kerry Holt (allocated SW)": `recipient_role`)
+    recipient_role_qualifiers: frozenset = frozenset()
+    _role_cache: dict = field(default_factory=dict)  # recipient name as written -> its role's label (or None)
     escalation_denials: dict[str, Phrases] = field(default_factory=dict)  # escalation -> its keywords and types'
     hindsight: Phrases = field(default_factory=Phrases)  # `hindsight_cues`: a clause they begin names no escalation
     hindsight_next: Phrases = field(default_factory=Phrases)  # `hindsight_next_cues`: straight after, names none
@@ -742,6 +745,7 @@ class Vocabulary:
         out.sharing_negations = _word_set(vocab, "sharing_negations")
         out.sharing_stops = _word_set(vocab, "sharing_stops")
         out.sharing_other_agency_words = _word_set(vocab, "sharing_other_agency_words")
+        out.recipient_role_qualifiers = _word_set(vocab, "recipient_role_qualifiers")
         recipients = vocab.get("sharing_recipients") or {}
         if not isinstance(recipients, Mapping):
             raise ConfigError(f"vocabulary sharing_recipients must be a mapping of a label to its words, got {recipients!r}")
@@ -2950,16 +2954,63 @@ def parse_informed_agencies(text, vocab) -> list[str]:
     return sorted(names)
 
 
+#: (s21) a recipient's role at the end of its name: "(social worker)", ", SW", " - allocated SW"
+_ROLE_PART = re.compile(r"^(?P<who>.*?\S)\s*(?:\((?P<bracket>[^()]*)\)|,(?P<comma>[^,()]*)|\s[-\u2013\u2014]\s*(?P<dash>[^()\-\u2013\u2014]*))\s*$")
+
+
+def recipient_role(name, vocab) -> str | None:
+    """(s21) The `sharing_recipients` label of a recipient named as a person with their role: "Kerry Holt (social
+    worker)", "Kerry Holt, SW", "K Holt - allocated SW" -> "Children's social care", as the narrative's "SW" is
+    (`shared_in_text`); a name that is a role alone ("Social worker", "Allocated SW") too. The role is the name's
+    last part (in brackets, after its last comma, after a dash), wholly one of the label's words after any of
+    `recipient_role_qualifiers` ("the", "allocated", "child's"); None for any other name ("Westmere CSC" is read
+    by its own words, `normalise_agency`). Read once per distinct name."""
+    if not isinstance(name, str) or not name.strip():
+        return None
+    v = compile_vocab(vocab)
+    if not v.sharing_recipients:
+        return None
+    if name in v._role_cache:
+        return v._role_cache[name]
+
+    def label(text) -> str | None:
+        words = normalise_text(text).split()
+        while words and words[0] in v.recipient_role_qualifiers:
+            words = words[1:]
+        return v.sharing_recipients.get(" ".join(words)) if words else None
+
+    found = label(name)
+    match = _ROLE_PART.match(name.strip()) if found is None else None
+    if match is not None:
+        found = label(next(p for p in (match["bracket"], match["comma"], match["dash"]) if p is not None))
+    if len(v._role_cache) > 10_000:
+        v._role_cache.clear()
+    v._role_cache[name] = found
+    return found
+
+
+def recipient_reach(listed: str, vocab):
+    """The (agency kinds, agency name words) a recipient reaches (`sharing_reach`): a `sharing_recipients` label's
+    own, or (s21) the label of the role it is named with (`recipient_role`: "Kerry Holt (social worker)"); None."""
+    v = compile_vocab(vocab)
+    reach = v.sharing_reach.get(listed)
+    if reach is None:
+        role = recipient_role(listed, v)
+        reach = v.sharing_reach.get(role) if role is not None else None
+    return reach
+
+
 def informed_reaches(listed: str, agency: str, kind: str, vocab) -> bool:
     """Does an entry of a row's informed agencies (`listed`, one name) reach `agency` (of `kind`)? Its own
     name, or a `sharing_recipients` label (`shared_in_text`) whose `kinds` include the agency's kind
     ("Children's social care": any social care agency) or one of whose `names` starts a word of the agency's
-    name ("Health visiting": "Oakfield Health Visiting"; "GP": "Riverside GP Practice")."""
+    name ("Health visiting": "Oakfield Health Visiting"; "GP": "Riverside GP Practice"); (s21) a person named with
+    such a role reaches as its label does ("Kerry Holt (social worker)": `recipient_role`)."""
     if not listed or not agency:
         return False
     if listed == agency:
         return True
-    reach = compile_vocab(vocab).sharing_reach.get(listed)
+    reach = recipient_reach(listed, vocab)
     if reach is None:
         return False
     kinds, names = reach

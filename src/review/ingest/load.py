@@ -1727,7 +1727,9 @@ class _ColumnBuilder:
                 canonical = self.caches["canonical agencies"] = {vocabulary.normalise_text(e[0]) for e in v.agencies.values()}
             key = vocabulary.normalise_text(name)
             known[name] = (not key or key in v.agencies or key in canonical
-                           or vocabulary.normalise_agency(name, self.vocab)[1] != "other")
+                           or vocabulary.normalise_agency(name, self.vocab)[1] != "other"
+                           # (s21) a person named with a recipient's role: "Kerry Holt (social worker)"
+                           or vocabulary.recipient_role(name, v) is not None)
         return not known[name]
 
     def _warn_unknown_agencies(self, agency: list[str], row_numbers: list[int]) -> None:

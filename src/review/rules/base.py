@@ -1750,8 +1750,9 @@ def informed_reach_kinds(listed, kinds, vocab) -> bool:
     """Does a row's informed agencies cell `listed` (its ";"-separated names) name an agency of one of `kinds`:
     a name whose kind is one of them ("Children's Social Care", "Westbridge MASH": `normalise_agency`), or a
     `sharing_recipients` label reaching that kind ("Children's social care", read from "Result passed to
-    MASH")? `vocab`: a vocabulary mapping or compiled."""
-    from ..vocab import normalise_agency
+    MASH"), or (s21) a person named with such a role ("Kerry Holt (social worker)", "Kerry Holt, SW":
+    `review.vocab.recipient_role`)? `vocab`: a vocabulary mapping or compiled."""
+    from ..vocab import normalise_agency, recipient_reach
 
     if listed is None or not isinstance(listed, str) or not listed.strip():
         return False
@@ -1761,7 +1762,7 @@ def informed_reach_kinds(listed, kinds, vocab) -> bool:
         name = name.strip()
         if not name:
             continue
-        reach = v.sharing_reach.get(name)
+        reach = recipient_reach(name, v)  # a label, or a person named with its role (s21: "K Holt (social worker)")
         if (reach is not None and not wanted.isdisjoint(reach[0])) or normalise_agency(name, v)[1] in wanted:
             return True
     return False

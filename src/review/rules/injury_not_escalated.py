@@ -25,6 +25,11 @@ escalation came earlier). With `public_receipts_trigger` false, social care's re
 public's referral ("Referral from maternal aunt with photographs of bruises", `base.public_referral_receipts`) is
 no trigger either: no agency failed to refer, and social care's response to it is what referral_no_decision,
 repeat_referrals_closed and closure_with_open_concerns look at. It stays a record of the injury.
+
+(s21) A looked-after child (case.yml `looked_after` on the injury's day, `looked_after_share`): its placing
+authority already holds it, so the flag expects the record shared with the child's social worker there (or a CP
+medical or strategy discussion), not a referral to children's social care; such sharing by any agency answers too
+(`lac_visits_overdue.looked_after_share_params`, as self_harm_not_referred reads it).
 """
 from __future__ import annotations
 
@@ -33,6 +38,8 @@ import pandas as pd
 
 from .base import (
     Context,
+    earlier_response,
+    referral_response,
     cap_response,
     day_numbers,
     death_bound,
@@ -55,6 +62,7 @@ from .base import (
     unlinked_outcome_text,
 )
 from .episodes import earlier_injury, explained
+from .lac_visits_overdue import looked_after_expected, looked_after_share_params, looked_after_triggers
 
 
 #: the timeline columns the rule reads from its rows (selected before the rows are)
@@ -145,7 +153,21 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         return triggers
     triggers = due_within(triggers, days=params["within_days"])
     response = first_response_or(ctx, triggers, held_escalations(ctx, params["escalations"]), receipts)
-    t = triggers[~response["timely"].to_numpy()]
+    # (s21) a looked-after child (case.yml looked_after on the injury's day): its placing authority holds it; the
+    # record shared with the child's social worker there answers too (`looked_after_share_params`, its sharing
+    # alone: the escalations answer as above)
+    authority = looked_after_triggers(ctx, triggers, params)
+    looked_after = authority != ""
+    if looked_after.any():
+        share = looked_after_share_params(dict(params, escalations=[], response_keywords=[], response_informed_kinds=[],
+                                               response_shared_in_text_kinds=[], receipts_answer=False), ctx.settings)
+        share["receipts_answer"] = False  # social care's receipt answers as above (first_response_or's `receipts`)
+        lac = triggers[looked_after]
+        response = response.copy()
+        response.loc[lac.index] = earlier_response(response.loc[lac.index], referral_response(ctx, lac, share))
+    late = ~response["timely"].to_numpy()
+    t = triggers[late]
+    authority, looked_after = authority[late], looked_after[late]
     # an escalation by any agency more than response_max_days after the injury is not its late response, nor
     # one after the child's death (`death_bound`)
     death = death_bound(ctx, t, t["_day"], params.get("response_max_days"))
@@ -157,11 +179,19 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     high_groups = np.unique(tl["_gcode"].to_numpy()[high_rows])
     high = np.isin(t["_gcode"].to_numpy(), high_groups)
 
-    out = deadline_rows(t, r, "escalation (referral to children's social care, CP medical or strategy discussion)")
+    lac_text = pd.Series(authority, index=t.index).astype(object)
+    out = deadline_rows(t, r, pd.Series("escalation (referral to children's social care, CP medical or strategy "
+                                        "discussion)", index=t.index).where(
+        ~looked_after, looked_after_expected(lac_text) + ", or a CP medical or strategy discussion"))
     out["severity"] = pd.Series(high, index=t.index).map({True: "high", False: None})
     out["explanation"] = (
         t["agency"] + " recorded " + fmt_tags(t["concerns"]) + " on " + fmt_date(t["_day"]) + " in a child aged "
-        + fmt_age(t) + " and no agency escalated within " + str(params["within_days"]) + " days (by "
+        + fmt_age(t) + pd.Series(np.where(
+            looked_after, " (looked after by " + lac_text + ", the placing authority: no referral to children's"
+            " social care is asked)", ""), index=t.index)
+        + pd.Series(np.where(looked_after, " and no agency shared it with the child's social worker there nor"
+                             " escalated", " and no agency escalated"), index=t.index)
+        + " within " + str(params["within_days"]) + " days (by "
         + fmt_date(t["deadline"]) + ")"
         + _outcome(ctx, t, r, out, params, death, receipts)
     )

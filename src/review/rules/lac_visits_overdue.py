@@ -15,6 +15,12 @@ placing authority, with the days overdue. The limit of a gap is that of its star
 (`first_visit_days`) from the placement's start, `first_year_max_days` from a visit in the first year,
 `after_first_year_max_days` from a later one. A period that began before the case's first dated record is
 counted from that record (the chronologies do not cover the placement's first week), with the interval limits.
+
+(s21) After the first year, 3-monthly visits (`after_first_year_max_days`) are for a placement intended to last
+until the child is 18 (reg. 28(3)(c)(i)); any other keeps six-weekly ones (`not_long_term_max_days`, (c)(ii)).
+Whether it is: the period's case.yml `long_term` (yes / no), else its placement's words (`long_term_words`:
+"long-term foster care", "permanent placement"), else `unstated_long_term` (false: six weeks). The explanation says
+which was read.
 """
 from __future__ import annotations
 
@@ -84,6 +90,52 @@ def looked_after_authority(ctx: Context) -> np.ndarray:
     return out
 
 
+def looked_after_triggers(ctx: Context, t: pd.DataFrame, params: dict) -> np.ndarray:
+    """(s21) Per trigger of `t` (rows of the timeline, its positions as the index): the placing authority of the
+    case.yml `looked_after` period it lies in (`looked_after_authority`), '' when the child was not looked after on
+    its day or the rule's `looked_after_share` is off: a looked-after child's concern expects its record shared
+    with the child's social worker there, not a referral to children's social care, which already holds the
+    child (neglect_not_escalated, self_harm_not_referred, injury_not_escalated, exploitation_not_referred,
+    sexual_harm_not_referred)."""
+    if not params.get("looked_after_share") or t.empty:
+        return np.full(len(t), "", dtype=object)
+    return looked_after_authority(ctx)[t.index.to_numpy()]
+
+
+def looked_after_share_params(params: dict, settings: dict, keywords=None) -> dict:
+    """(s20 lacnoise; s21 shared) `referral_response`'s parameters for a looked-after child's concern: what
+    answers a referral still answers (`keywords`, None: the rule's `response_keywords`), and so does the agency
+    sharing its record with the child's social worker at the placing authority: a row whose informed agencies
+    name an agency of `looked_after_share_kinds`, whose text says it was sent there ("Incident report e-mailed to
+    Westmere CSC") or names the social worker told (`looked_after_share_keywords`, null: the setting's: "Social
+    worker informed"), or the placing authority's own record of receiving it (`receipts_answer`)."""
+    kinds = list(params.get("looked_after_share_kinds") or [])
+    words = params.get("looked_after_share_keywords")
+    words = (settings or {}).get("looked_after_share_keywords") if words is None else words
+    base = params.get("response_keywords") if keywords is None else keywords
+    return dict(params, response_keywords=list(base or []) + list(words or []),
+                response_informed_kinds=list(dict.fromkeys([*(params.get("response_informed_kinds") or []), *kinds])),
+                response_shared_in_text_kinds=list(dict.fromkeys(
+                    [*(params.get("response_shared_in_text_kinds") or []), *kinds])),
+                receipts_answer=True)
+
+
+def looked_after_expected(authority) -> object:
+    """(s21) The expected action of a looked-after child's concern, `authority` its placing authority (a text or
+    a Series of them): "record shared with the child's social worker at Westmere CSC (the placing authority; the
+    child is looked after)", as neglect_not_escalated words it."""
+    return "record shared with the child's social worker at " + authority + " (the placing authority; the child is " \
+        "looked after)"
+
+
+def looked_after_missing(authority) -> object:
+    """(s21) The explanation's words of a looked-after child's concern not shared: ", and it was not shared with
+    the child's social worker at Westmere CSC (the child is looked after by it: no referral to children's social
+    care is asked)"."""
+    return ", and it was not shared with the child's social worker at " + authority + " (the child is looked " \
+        "after by it: no referral to children's social care is asked)"
+
+
 @register("lac_visits_overdue")
 def lac_visits_overdue(ctx: Context, params: dict) -> pd.DataFrame:
     """A looked-after child's statutory visits by the placing authority overdue (1 week, 6 weeks, 3 months)."""
@@ -107,6 +159,9 @@ def lac_visits_overdue(ctx: Context, params: dict) -> pd.DataFrame:
     ids, agency = tl["event_id"].astype(str).to_numpy(), tl["agency"].astype(object).to_numpy()
     first_days, year_days = int(params["first_visit_days"]), int(params["first_year_max_days"])
     later_days, year = int(params["after_first_year_max_days"]), int(params["first_year_days"])
+    # (s21) after the first year, a placement not intended to last until the child is 18 (reg. 28(3)(c)(ii))
+    other_days = int(params.get("not_long_term_max_days") if params.get("not_long_term_max_days") is not None
+                     else later_days)
     rows = []
     for code, spans in enumerate(periods):
         if not spans:
@@ -131,6 +186,7 @@ def lac_visits_overdue(ctx: Context, params: dict) -> pd.DataFrame:
                 clock, first = max(start, first_record), False
             placement = " ".join(p for p in (period.placement, ("at " + period.placed_at) if period.placed_at else "")
                                  if p)
+            long_term, why = _long_term(period, params)
             about = (f"looked after by {period.placing_authority} (the placing authority) since {_date_text(start)}"
                      + (f"; placement: {placement}" if placement else ""))
 
@@ -139,7 +195,11 @@ def lac_visits_overdue(ctx: Context, params: dict) -> pd.DataFrame:
                     return first_days, f"within {first_days} days of the placement starting"
                 if since < start + year:
                     return year_days, f"at least every {year_days} days in the first year of the placement"
-                return later_days, f"at least every {later_days} days after the first year of the placement"
+                if long_term:
+                    return later_days, (f"at least every {later_days} days after the first year of the placement, "
+                                        f"which is intended to last until the child is 18 ({why})")
+                return other_days, (f"at least every {other_days} days after the first year of the placement, "
+                                    f"which is not intended to last until the child is 18 ({why})")
 
             def add(trigger: int, deadline: int, limit_text: str, variant: str, action: int, overdue: int,
                     gap_end: int):
@@ -190,6 +250,21 @@ def lac_visits_overdue(ctx: Context, params: dict) -> pd.DataFrame:
                 add(trigger, clock + days, text, ("first_visit_late" if first else "visit_overdue") + "_at_end",
                     -1, end - clock - days, end)
     return pd.DataFrame(rows)
+
+
+def _long_term(period, params: dict) -> tuple[bool, str]:
+    """(s21) Whether a looked_after period's placement is intended to last until the child is 18, and where that
+    was read: the period's case.yml `long_term`, else its placement's words (`long_term_words`, whole,
+    case-insensitive), else the rule's `unstated_long_term`."""
+    if period.long_term is not None:
+        return bool(period.long_term), f"case.yml looked_after long_term: {'yes' if period.long_term else 'no'}"
+    text = " ".join((period.placement or "", period.placed_at or "")).lower()
+    for word in params.get("long_term_words") or ():
+        if re.search(r"(?<!\w)" + re.escape(str(word).lower()) + r"(?!\w)", text):
+            return True, f"its placement: {period.placement}"
+    unstated = bool(params.get("unstated_long_term"))
+    return unstated, ("case.yml looked_after does not say whether it is (long_term), read as "
+                      + ("intended to" if unstated else "not") + ": rules.yml unstated_long_term")
 
 
 def looked_after_evidence(contacts: pd.DataFrame, cues) -> list[str]:

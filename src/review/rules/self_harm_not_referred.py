@@ -75,7 +75,7 @@ from .base import (
     rows_of,
     text_mentions,
 )
-from .lac_visits_overdue import looked_after_authority
+from .lac_visits_overdue import looked_after_authority, looked_after_share_params
 
 _COLUMNS = ["event_id", "case_id", "_case", "_gcode", "_day", "_start", "_end", "agency", "contact_type",
             "_age_days", "_review_end"]
@@ -411,17 +411,13 @@ def _unanswered(ctx: Context, episodes: pd.DataFrame, days: np.ndarray, response
     return out
 
 
-def looked_after_share_response(params: dict) -> dict:
+def looked_after_share_response(params: dict, settings: dict | None = None) -> dict:
     """(s20, lacnoise) `referral_response`'s parameters for a looked-after child's repeated self-harm: the
-    referral to children's social care answers still, and so does the agency sharing its record with the
-    child's social worker at the placing authority: a row whose informed agencies name social care
-    (`looked_after_share_kinds`), whose text says it was sent there ("Incident report e-mailed to Westmere CSC")
-    or names the social worker told (`looked_after_share_keywords`: "Social worker informed"), or the placing
-    authority's own record of receiving it (`receipts_answer`)."""
-    kinds = list(params.get("looked_after_share_kinds") or [])
-    return dict(params, response_keywords=list(params["social_care_keywords"])
-                + list(params.get("looked_after_share_keywords") or []),
-                response_informed_kinds=kinds, response_shared_in_text_kinds=kinds, receipts_answer=True)
+    referral to children's social care answers still (`social_care_keywords`), and so does the agency sharing its
+    record with the child's social worker at the placing authority (`lac_visits_overdue.looked_after_share_params`,
+    which injury_not_escalated, exploitation_not_referred and sexual_harm_not_referred read too, s21)."""
+    return looked_after_share_params(dict(params, response_informed_kinds=None, response_shared_in_text_kinds=None),
+                                     settings or {}, params["social_care_keywords"])
 
 
 @register("self_harm_not_referred")
@@ -517,7 +513,7 @@ def self_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
             missing = "no referral to children's social care or early help"
             next_record = "the next such referral by any agency"
         else:
-            response = looked_after_share_response(params)
+            response = looked_after_share_response(params, ctx.settings)
             expected = ("the record shared with the child's social worker at " + name + " (the placing authority; "
                         "the child is looked after): repeated self-harm")
             missing = ("no record of it shared with the child's social worker at " + name

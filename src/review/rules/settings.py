@@ -118,9 +118,12 @@ FROM_SETTINGS = {
     "sexual_activity_min_age_years": "age_bound_min_years",
     "sexual_activity_below_age_years": "age_bound_below_years",
     "authority_words": "authority_words",
+    # (s21) the words of a looked-after child's record shared with its social worker (self-harm, injury,
+    # exploitation, sexual harm)
+    "looked_after_share_keywords": "looked_after_share_keywords",
 }
 #: the parameters of FROM_SETTINGS whose value is a list of words (the others are numbers)
-WORDS_FROM_SETTINGS = frozenset({"authority_words"})
+WORDS_FROM_SETTINGS = frozenset({"authority_words", "looked_after_share_keywords"})
 
 
 def param_or_setting(params: dict, settings: dict, name: str):

@@ -22,6 +22,11 @@ from the start of its period and its deadline runs from the end of it, so it is 
 came in time whatever its day. The response and the late action are
 neglect_not_escalated's (`base.referral_response`, an enquiry already open, `base.late_referral`).
 
+(s21) A looked-after child (case.yml `looked_after` on the trigger's day, `looked_after_share`): its placing
+authority already holds it, so the flag expects the record shared with the child's social worker there, not a
+referral to children's social care; such sharing answers too (`lac_visits_overdue.looked_after_share_params`, as
+self_harm_not_referred reads it).
+
 (s20) A risk_to_children record whose adult denies that children live with him (`denial_keywords`: "Denies any
 children live at the address") is flagged as a denial not verified with children's social care (`_denied`).
 
@@ -49,6 +54,8 @@ from .base import (
     rows_of,
     text_mentions,
 )
+from .lac_visits_overdue import looked_after_expected, looked_after_missing, looked_after_share_params, \
+    looked_after_triggers
 from .neglect_not_escalated import _COLUMNS, _enquiry_open, _recorded_here, under_months_at
 
 #: the explanation's words per tag, in this order when a group has several
@@ -127,8 +134,16 @@ def sexual_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
     names = [[tag for tag in by_tag if has[tag][i]] for i in range(len(t))]
     t = due_within_period(t, days)
     found = referral_response(ctx, t, params)
+    # (s21) a looked-after child (case.yml looked_after on the trigger's day): its placing authority holds it; the
+    # record shared with the child's social worker there answers as a referral does (`looked_after_share_params`)
+    authority = looked_after_triggers(ctx, t, params)
+    looked_after = authority != ""
+    if looked_after.any():
+        found = found.copy()
+        found.loc[t.index[looked_after]] = referral_response(ctx, t[looked_after],
+                                                             looked_after_share_params(params, ctx.settings))
     late = ~found["timely"].to_numpy(dtype=bool) & ~_enquiry_open(ctx, t, params)
-    t, days = t[late], days[late]
+    t, days, authority, looked_after = t[late], days[late], authority[late], looked_after[late]
     names = [n for n, keep in zip(names, late) if keep]
     if t.empty:
         return t
@@ -144,6 +159,8 @@ def sexual_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
         " strategy discussion, section 47 enquiry or CP medical",
         "referral to children's social care (or a strategy discussion, section 47 enquiry or CP medical)"),
         index=t.index)
+    lac_text = pd.Series(authority, index=t.index).astype(object)
+    expected = expected.where(~looked_after, looked_after_expected(lac_text))
     out = deadline_rows(t, r, expected)
     out["severity"] = pd.Series(np.where(high, "high", None), index=out.index, dtype=object)  # else the rule's
     within = pd.Series([f"{d} working day" + ("s" if d != 1 else "") for d in days], index=t.index)
@@ -151,10 +168,11 @@ def sexual_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
         t["agency"] + " recorded " + pd.Series([_what(n, d) for n, d in zip(names, denied)], index=t.index) + _when(t)
         + " in a child aged " + fmt_age(t)
         + pd.Series(np.where(
-            denied, ", and the denial was not verified: not checked with children's social care (no referral, strategy"
-            " discussion, section 47 enquiry or CP medical is recorded)",
-            ", and no referral to children's social care (nor a strategy discussion, section 47 enquiry or CP medical)"
-            " is recorded"), index=t.index)
+            looked_after, looked_after_missing(lac_text) + ", nor any referral or enquiry recorded,", np.where(
+                denied, ", and the denial was not verified: not checked with children's social care (no referral, "
+                "strategy discussion, section 47 enquiry or CP medical is recorded)",
+                ", and no referral to children's social care (nor a strategy discussion, section 47 enquiry or CP "
+                "medical) is recorded")), index=t.index)
         + " within " + within + " (by " + fmt_date(t["deadline"]) + ")"
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next such referral by any agency",
                        action_when(ctx, r["action_pos"], t.index), none_text,
