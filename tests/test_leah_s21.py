@@ -182,3 +182,83 @@ def test_the_rso_with_the_child_at_ed_is_raised_by_sexual_harm_not_referred(tmp_
     assert len(raised) == 2 and set(raised["severity"]) == {"high"}
     assert any(e.startswith("Westmere General Hospital ED recorded that an adult posing a risk to children is in the"
                             " child's life on 1 Dec 2020") for e in raised["explanation"])
+
+
+# -- 3. an older decisions.csv: rule, date and contacts, no trigger contact ---------------------------------
+
+OLD_HEADER = "flag_id,decision,rationale,author,date,rule_id,evidence_event_ids\n"
+
+
+def _rso_flags(case):
+    from review.pipeline import analyse, load_case
+
+    flags = analyse(load_case(case)).flags
+    flags = flags[flags["rule_id"] == RULE].sort_values("trigger_date")
+    assert len(flags) == 2
+    return flags
+
+
+def test_an_old_layout_row_is_carried_over_to_the_one_flag_its_contacts_give(tmp_path):
+    from review.decisions import LAYOUT_CARRIED_NOTE, carried_over
+    from review.pipeline import analyse, load_case
+
+    case = _case(tmp_path / "c", ED_AND_CAMHS)
+    ed, camhs = (flag for _, flag in _rso_flags(case).iterrows())
+    (case / "decisions.csv").write_text(
+        OLD_HEADER
+        + f"sexual_harm_not_referred-0123456789ab,accepted,RSO at ED never shared,Jane Okafor,2021-06-01,{RULE},"
+          f"{ed.trigger_event_id}\n", encoding="utf-8")
+    analysis = analyse(load_case(case))
+    decided = analysis.flags.set_index("flag_id")
+    assert decided.loc[ed.flag_id, "decision"] == "accepted"
+    assert decided.loc[ed.flag_id, "rationale"] == "RSO at ED never shared"
+    assert decided.loc[camhs.flag_id, "decision"] == "pending"
+    note = LAYOUT_CARRIED_NOTE.format(old="sexual_harm_not_referred-0123456789ab", rule=RULE,
+                                      events=ed.trigger_event_id, new=ed.flag_id)
+    assert analysis.decision_problems["problem"].tolist() == [note]
+    assert carried_over(analysis.decision_problems) == [
+        {"row": 2, "from": "sexual_harm_not_referred-0123456789ab", "to": ed.flag_id}]
+
+
+def test_an_old_layout_row_that_could_be_several_flags_is_reported_not_guessed(tmp_path):
+    from review.decisions import NOT_RAISED_PROBLEM
+    from review.pipeline import analyse, load_case
+
+    case = _case(tmp_path / "c", ED_AND_CAMHS)
+    ed, camhs = (flag for _, flag in _rso_flags(case).iterrows())
+    # its rule and date only: either flag could be the one
+    (case / "decisions.csv").write_text(
+        OLD_HEADER + f"sexual_harm_not_referred-0123456789ab,accepted,RSO never shared,Jane Okafor,2021-06-01,{RULE},\n",
+        encoding="utf-8")
+    analysis = analyse(load_case(case))
+    assert set(analysis.flags.loc[analysis.flags["rule_id"] == RULE, "decision"]) == {"pending"}
+    problems = analysis.decision_problems["problem"].tolist()
+    assert problems[0].startswith("decision recorded on flag sexual_harm_not_referred-0123456789ab, which the rules no "
+                                  "longer raise under that id, in an older layout with no trigger contact")
+    assert ("it recorded no contacts (its rule and date only): it could be the flag of each of flags "
+            + ", ".join(sorted([ed.flag_id, camhs.flag_id])) + f" of its rule {RULE}: not carried over") in problems[0]
+    assert problems[1:] == [NOT_RAISED_PROBLEM]
+    # dated before the CAMHS flag's trigger: only the ED flag could be it, but it recorded no contacts: still listed
+    (case / "decisions.csv").write_text(
+        OLD_HEADER + f"sexual_harm_not_referred-0123456789ab,accepted,RSO never shared,Jane Okafor,2020-12-20,{RULE},\n",
+        encoding="utf-8")
+    problems = analyse(load_case(case)).decision_problems["problem"].tolist()
+    assert f"each of flags {ed.flag_id} of its rule" in problems[0] and problems[1:] == [NOT_RAISED_PROBLEM]
+
+
+def test_an_old_layout_row_on_a_flag_already_decided_or_on_no_flag_stays_where_it_was(tmp_path):
+    from review.decisions import NOT_RAISED_PROBLEM
+    from review.pipeline import analyse, load_case
+
+    case = _case(tmp_path / "c", ED_AND_CAMHS)
+    ed, _ = (flag for _, flag in _rso_flags(case).iterrows())
+    (case / "decisions.csv").write_text(
+        OLD_HEADER
+        + f"{ed.flag_id},rejected,Shared by phone,Jane Okafor,2021-06-01,{RULE},\n"
+        + f"sexual_harm_not_referred-0123456789ab,accepted,RSO at ED,Jane Okafor,2021-06-02,{RULE},{ed.trigger_event_id}\n"
+        + f"sexual_harm_not_referred-ba9876543210,accepted,Another,Jane Okafor,2021-06-02,{RULE},E000000000000\n",
+        encoding="utf-8")
+    analysis = analyse(load_case(case))
+    assert analysis.flags.set_index("flag_id").loc[ed.flag_id, "decision"] == "rejected"
+    assert analysis.decision_problems[["row", "problem"]].values.tolist() == [
+        [3, NOT_RAISED_PROBLEM], [4, NOT_RAISED_PROBLEM]]
