@@ -262,3 +262,27 @@ def test_an_old_layout_row_on_a_flag_already_decided_or_on_no_flag_stays_where_i
     assert analysis.flags.set_index("flag_id").loc[ed.flag_id, "decision"] == "rejected"
     assert analysis.decision_problems[["row", "problem"]].values.tolist() == [
         [3, NOT_RAISED_PROBLEM], [4, NOT_RAISED_PROBLEM]]
+
+
+def test_the_current_layout_with_the_trigger_cell_blank_is_not_matched_by_contacts_and_migrate_writes_the_id(tmp_path):
+    from review.decisions import NOT_RAISED_PROBLEM, migrate_decisions, read_decisions_file
+    from review.pipeline import analyse, load_case
+
+    case = _case(tmp_path / "c", ED_AND_CAMHS)
+    ed, _ = (flag for _, flag in _rso_flags(case).iterrows())
+    row = f"sexual_harm_not_referred-0123456789ab,accepted,RSO at ED never shared,Jane Okafor,2021-06-01,{RULE},"
+    (case / "decisions.csv").write_text(
+        "flag_id,decision,rationale,author,date,rule_id,trigger_event_id,evidence_event_ids\n"
+        f"{row},{ed.trigger_event_id}\n", encoding="utf-8")
+    analysis = analyse(load_case(case))
+    assert analysis.flags.set_index("flag_id").loc[ed.flag_id, "decision"] == "pending"
+    assert analysis.decision_problems["problem"].tolist() == [NOT_RAISED_PROBLEM]
+    # the older layout: carried over, and `review decisions migrate` writes the flag's id
+    (case / "decisions.csv").write_text(OLD_HEADER + f"{row}{ed.trigger_event_id}\n", encoding="utf-8")
+    analysis = analyse(load_case(case))
+    summary = migrate_decisions(case, analysis.decisions, analysis.flags)
+    assert summary["moved"] == 1 and summary["not_raised"] == 0
+    assert read_decisions_file(case / "decisions.csv")["flag_id"].tolist() == [ed.flag_id]
+    again = analyse(load_case(case))
+    assert again.flags.set_index("flag_id").loc[ed.flag_id, "decision"] == "accepted"
+    assert again.decision_problems.empty

@@ -339,8 +339,9 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
         decisions, problems = _earlier_ids(decisions, flags, known)
         decisions, carried = _carried_over(decisions, flags, timeline, known, case_dir)
         decisions, merged = _merged_into(decisions, flags, timeline, known)
-        decisions, by_contacts = _by_contacts(decisions, flags, known)
-        merged = merged + by_contacts
+        if _older_layout(path):  # (s21) no trigger_event_id column: its rows matched by rule, date and contacts
+            decisions, by_contacts = _by_contacts(decisions, flags, known)
+            merged = merged + by_contacts
         if merged:  # a row carried to (or stopped at) the flag its own joined says why, not "text edited?"
             explained = {note["row"] for note in merged}
             carried = [note for note in carried
@@ -1057,17 +1058,29 @@ def _merged_into(decisions: pd.DataFrame, flags: pd.DataFrame, timeline: pd.Data
 #: (s21, QA Leah) the note `load_decisions` lists for a decision of an older layout, with no trigger contact recorded
 #: (trigger_event_id blank: the rule, the date and the contacts only), carried over to the one flag its contacts give
 LAYOUT_CARRIED_NOTE = ("decision recorded on flag {old}, which the rules no longer raise under that id, in an older "
-                       "layout with no trigger contact (trigger_event_id blank): the one flag of its rule {rule} raised "
-                       "by its date whose contacts include those it recorded ({events}), and that no other decision "
-                       "is on, is {new}: carried over to flag {new}")
+                       "layout with no trigger contact (no trigger_event_id column): the one flag of its rule {rule} "
+                       "raised by its date whose contacts include those it recorded ({events}), and that no other "
+                       "decision is on, is {new} (check it is the same contact: its text may have been edited since): "
+                       "carried over to flag {new}")
 #: ...and when its contacts are those of several such flags, or it recorded none (its rule and date only)
 LAYOUT_AMBIGUOUS_NOTE = ("decision recorded on flag {old}, which the rules no longer raise under that id, in an older "
-                         "layout with no trigger contact (trigger_event_id blank): {what} of each of flags {candidates} "
+                         "layout with no trigger contact (no trigger_event_id column): {what} of each of flags "
+                         "{candidates} "
                          "of its rule {rule}: not carried over (the right flag cannot be told): decide that flag again")
 
 
+def _older_layout(path: Path) -> bool:
+    """Is the decisions file of the older layout, its header without a trigger_event_id column (its rows name their
+    flag by its id, rule, date and contacts only)? A file of the current layout whose row leaves the cell blank is
+    not: `review decide` records the trigger, and without it nothing is guessed (`_carried_over`)."""
+    first = next(iter(io.StringIO(decisions_text(path), newline="")), "")
+    header = next(csv.reader([first]), [])
+    return "trigger_event_id" not in {restore(h).strip().lower() for h in header}
+
+
 def _by_contacts(decisions: pd.DataFrame, flags: pd.DataFrame, known: set) -> tuple[pd.DataFrame, list[dict]]:
-    """`decisions` with each accept or reject of an older layout — its trigger_event_id blank, its flag id one the
+    """`decisions` (a file of the older layout, `_older_layout`) with each accept or reject — its trigger_event_id
+    blank, its flag id one the
     rules no longer raise (after `_earlier_ids`, `_carried_over` and `_merged_into`) — carried over to the flag it
     was about when exactly one flag can be it (LAYOUT_CARRIED_NOTE), and the notes (LAYOUT_AMBIGUOUS_NOTE when
     several can; none when none can: the row is then listed as on a flag not raised, as ever).

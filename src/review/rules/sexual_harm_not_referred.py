@@ -114,12 +114,11 @@ def _considered(ctx: Context, params: dict) -> tuple[dict, np.ndarray]:
     cases = tl["case_id"].astype("string").fillna("").to_numpy(dtype=object)
     on = pd.DataFrame({"case": cases[with_rows], "day": day.to_numpy()[with_rows],
                        "pos": np.flatnonzero(with_rows)}).sort_values(["case", "day", "pos"], kind="stable")
-    earliest = on.drop_duplicates("case")  # the case's first sexual concern on record
-    since = dict(zip(earliest["case"], earliest["day"]))
-    at = dict(zip(earliest["case"], earliest["pos"]))
-    since_day = pd.to_datetime(pd.Series([since.get(c, pd.NaT) for c in cases], index=tl.index))
-    after = (known & (day >= since_day).fillna(False).to_numpy(dtype=bool))
-    first = np.array([at.get(c, -1) for c in cases], dtype="int64")
+    earliest = on.drop_duplicates("case").set_index("case")  # the case's first sexual concern on record
+    by_case = pd.Series(cases, index=tl.index)
+    since_day = pd.to_datetime(by_case.map(earliest["day"]))
+    after = known & (day >= since_day).fillna(False).to_numpy(dtype=bool)
+    first = by_case.map(earliest["pos"]).fillna(-1).to_numpy(dtype="int64")
     bounds = age_bounds(ctx.settings)
     years = np.floor(tl["_age_days"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan) / 365.25)
     out = {}
