@@ -286,3 +286,20 @@ def test_the_current_layout_with_the_trigger_cell_blank_is_not_matched_by_contac
     again = analyse(load_case(case))
     assert again.flags.set_index("flag_id").loc[ed.flag_id, "decision"] == "accepted"
     assert again.decision_problems.empty
+
+
+def test_a_case_may_turn_the_consider_records_off_but_not_name_an_unknown_tag(tmp_path):
+    import pytest
+
+    from review.errors import ConfigError
+    from review.rules.settings import merge_rules, package_rules
+
+    spec = RULES["rules"][RULE]["params"]
+    assert spec["consider_working_days_by_tag"] == {"emotional_abuse": 2, "anogenital_symptoms": 10}
+    assert spec["consider_with_tags"] == ["risk_to_children", "sexualised_behaviour", "sexual_abuse"]
+    off = merge_rules(package_rules(), {"rules": {RULE: {"params": {"consider_working_days_by_tag": {}}}}},
+                      tmp_path / "rules.yml")
+    assert detect(make_timeline([RSO, UTI]), None, off, only=[RULE]).empty
+    for bad in ({"consider_working_days_by_tag": {"anogenital_symptom": 10}}, {"consider_with_tags": ["rso"]}):
+        with pytest.raises(ConfigError, match="anogenital_symptom|rso"):
+            merge_rules(package_rules(), {"rules": {RULE: {"params": bad}}}, tmp_path / "rules.yml")
