@@ -2540,6 +2540,19 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     if "sexual_harm_not_referred" in p:
         q = p["sexual_harm_not_referred"]
         by_tag = {str(k): int(v) for k, v in (q.get("working_days_by_tag") or {}).items()}
+        # (s21) the "consider" tags: a row of one counted by the child's age (anogenital_symptoms under 13) dated on
+        # or after the case's first row of consider_with_tags (any agency) is a trigger too
+        consider = {str(k): int(v) for k, v in (q.get("consider_working_days_by_tag") or {}).items()
+                    if str(k) not in by_tag}
+        with_days = [x["_day"] for x in tl if x["_day"] is not None and tag_in(x, q.get("consider_with_tags") or ())]
+        since = min(with_days) if with_days and consider else None
+
+        def sh_tags(x):  # the row's trigger tags
+            own = [t for t in by_tag if tag_in(x, [t])]
+            if since is not None and x["_day"] is not None and x["_day"] >= since:
+                counted = counted_tags(x)
+                own += [t for t in consider if t in counted]
+            return own
 
         def sh_text(x):
             return _text(x.get("description")) + " . " + _text(x.get("action"))
@@ -2557,7 +2570,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         def sh_row(x):
             # an agency's record of a tag of working_days_by_tag, any date precision (not social care's, not a
             # letter, not on a plan, not a record of receiving another agency's concern)
-            return (x["_day"] is not None and tag_in(x, list(by_tag))
+            return (x["_day"] is not None and bool(sh_tags(x))
                     and x.get("agency_kind") not in (q.get("trigger_not_agency_kinds") or ())
                     and x.get("contact_type") not in (q.get("trigger_not_contact_types") or ())
                     and not (q.get("not_on_cp_plan") and x.get("on_cp_plan") is True)
@@ -2570,12 +2583,18 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         rows = [x for x in tl if sh_row(x) and x["_gcode"] not in injured]
         open_kinds = list(q.get("open_enquiry_escalations") or ())
         for r in _first_per_group(rows):
-            tags = {t for x in rows if x["_gcode"] == r["_gcode"] for t in by_tag if tag_in(x, [t])}
+            tags = {t for x in rows if x["_gcode"] == r["_gcode"] for t in sh_tags(x)}
             start, end = sh_period(r) if not r["_exact"] else (r["_day"], r["_day"])
-            deadline = _add_working_days(end, min(by_tag[t] for t in tags))
+            deadline = _add_working_days(end, min({**by_tag, **consider}[t] for t in tags))
             lac = bool(q.get("looked_after_share")) and _looked_after_authority(r, case) is not None
             action = first_answer(start, _lac_share_params(q, settings) if lac else q)  # (s21) shared with its SW
             if action is not None and action["_day"] <= deadline:
+                continue
+            # (s21) "consider" records only: the recording agency's own follow-up (its safeguarding lead) answers
+            if not tags & set(by_tag) and q.get("consider_followup_keywords") and any(
+                    x.get("agency") == r.get("agency") and x["_day"] is not None and start <= x["_day"] <= deadline
+                    and _mentioned(sh_text(x), q["consider_followup_keywords"], tuple(q.get("response_negations") or ()))
+                    for x in tl):
                 continue
             if open_kinds and q.get("open_enquiry_days") is not None and any(
                     x["_exact"] and r["_day"] - dt.timedelta(days=int(q["open_enquiry_days"])) <= x["_day"] <= r["_day"]

@@ -339,6 +339,9 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
         decisions, problems = _earlier_ids(decisions, flags, known)
         decisions, carried = _carried_over(decisions, flags, timeline, known, case_dir)
         decisions, merged = _merged_into(decisions, flags, timeline, known)
+        if _older_layout(path):  # (s21) no trigger_event_id column: its rows matched by rule, date and contacts
+            decisions, by_contacts = _by_contacts(decisions, flags, known)
+            merged = merged + by_contacts
         if merged:  # a row carried to (or stopped at) the flag its own joined says why, not "text edited?"
             explained = {note["row"] for note in merged}
             carried = [note for note in carried
@@ -1044,6 +1047,97 @@ def _merged_into(decisions: pd.DataFrame, flags: pd.DataFrame, timeline: pd.Data
                 out_ids[i] = new
             notes.append({"file": DECISIONS_FILE, "row": rows[i], "flag_id": out_ids[i], "problem": problem})
     notes.sort(key=lambda n: int(n["row"]))
+    if (out_ids == ids.to_numpy(dtype=object)).all():
+        return decisions, notes
+    out = decisions.copy()
+    out["flag_id"] = pd.array(out_ids, dtype="string")
+    out["current"] = ~out["flag_id"].duplicated(keep="last")
+    return conform(out, DECISION_COLUMNS)[list(DECISION_COLUMNS)], notes
+
+
+#: (s21, QA Leah) the note `load_decisions` lists for a decision of an older layout, with no trigger contact recorded
+#: (trigger_event_id blank: the rule, the date and the contacts only), carried over to the one flag its contacts give
+LAYOUT_CARRIED_NOTE = ("decision recorded on flag {old}, which the rules no longer raise under that id, in an older "
+                       "layout with no trigger contact (no trigger_event_id column): the one flag of its rule {rule} "
+                       "raised by its date whose contacts include those it recorded ({events}), and that no other "
+                       "decision is on, is {new} (check it is the same contact: its text may have been edited since): "
+                       "carried over to flag {new}")
+#: ...and when its contacts are those of several such flags, or it recorded none (its rule and date only)
+LAYOUT_AMBIGUOUS_NOTE = ("decision recorded on flag {old}, which the rules no longer raise under that id, in an older "
+                         "layout with no trigger contact (no trigger_event_id column): {what} of each of flags "
+                         "{candidates} "
+                         "of its rule {rule}: not carried over (the right flag cannot be told): decide that flag again")
+
+
+def _older_layout(path: Path) -> bool:
+    """Is the decisions file of the older layout, its header without a trigger_event_id column (its rows name their
+    flag by its id, rule, date and contacts only)? A file of the current layout whose row leaves the cell blank is
+    not: `review decide` records the trigger, and without it nothing is guessed (`_carried_over`)."""
+    first = next(iter(io.StringIO(decisions_text(path), newline="")), "")
+    header = next(csv.reader([first]), [])
+    return "trigger_event_id" not in {restore(h).strip().lower() for h in header}
+
+
+def _by_contacts(decisions: pd.DataFrame, flags: pd.DataFrame, known: set) -> tuple[pd.DataFrame, list[dict]]:
+    """`decisions` (a file of the older layout, `_older_layout`) with each accept or reject — its trigger_event_id
+    blank, its flag id one the
+    rules no longer raise (after `_earlier_ids`, `_carried_over` and `_merged_into`) — carried over to the flag it
+    was about when exactly one flag can be it (LAYOUT_CARRIED_NOTE), and the notes (LAYOUT_AMBIGUOUS_NOTE when
+    several can; none when none can: the row is then listed as on a flag not raised, as ever).
+
+    The candidates are the flags of its rule (its rule_id cell, else its flag id's rule), triggered no later than
+    the decision's date (a decision is on a flag raised before it), on which no other decision row is: a row that
+    recorded contacts (evidence_event_ids) is on a flag whose trigger and evidence contacts include them all; a row
+    that recorded none (its rule and date only) is carried over by no guess: its candidates are listed. The
+    contacts are the rows' event ids as recorded (an older layout wrote the flag's contacts, the trigger among them
+    or not): a chronology resubmitted since, its rows moved, gives no match, and the row stays where it was."""
+    if not len(decisions) or not len(flags) or "trigger_event_id" not in flags or "evidence_event_ids" not in flags:
+        return decisions, []
+    ids = decisions["flag_id"].astype("string").fillna("").astype(str)
+    recorded = decisions["trigger_event_id"].astype("string").fillna("").str.strip()
+    lost = ((decisions["decision"].astype("string").fillna("") != "added").to_numpy(dtype=bool)
+            & ~ids.isin(known).to_numpy(dtype=bool) & (recorded == "").to_numpy(dtype=bool))
+    if not lost.any():
+        return decisions, []
+    decided = set(ids[~lost])  # flags another decision row is on
+    flag_rules = flags["rule_id"].astype("string").fillna("").astype(str).to_numpy(dtype=object)
+    flag_ids = flags["flag_id"].astype("string").fillna("").astype(str).to_numpy(dtype=object)
+    contacts = [set(split_multi(e)) | {str(t)} for t, e in zip(flags["trigger_event_id"].astype("string").fillna(""),
+                                                              flags["evidence_event_ids"].astype("string").fillna(""))]
+    triggered = pd.to_datetime(flags["trigger_date"], errors="coerce") if "trigger_date" in flags \
+        else pd.Series(pd.NaT, index=flags.index)
+    out_ids = ids.to_numpy(dtype=object).copy()
+    notes = []
+    for i in np.flatnonzero(lost):
+        record = decisions.iloc[i]
+        rule = str(record["rule_id"] if pd.notna(record["rule_id"]) else "").strip()
+        if not rule and (m := _RULE_FLAG_ID.fullmatch(ids.iloc[i])):
+            rule = m["rule"]
+        if not rule:
+            continue
+        events = set(split_multi(str(record["evidence_event_ids"] if pd.notna(record["evidence_event_ids"]) else "")))
+        when = record["date"]
+        ok = (flag_rules == rule) & ~np.isin(flag_ids, list(decided))
+        if pd.notna(when):
+            ok &= ~(triggered > when).fillna(False).to_numpy(dtype=bool)
+        if events:
+            ok &= np.array([events <= c for c in contacts], dtype=bool)
+        candidates = sorted(dict.fromkeys(flag_ids[ok]))
+        if not candidates:
+            continue
+        shown = ", ".join(sorted(events))
+        if events and len(candidates) == 1:
+            new = candidates[0]
+            notes.append({"file": DECISIONS_FILE, "row": record["row"], "flag_id": new,
+                          "problem": LAYOUT_CARRIED_NOTE.format(old=ids.iloc[i], rule=rule, events=shown, new=new)})
+            out_ids[i] = new
+            decided.add(new)
+        else:
+            what = f"its recorded contacts ({shown}) are those" if events else \
+                "it recorded no contacts (its rule and date only): it could be the flag"
+            notes.append({"file": DECISIONS_FILE, "row": record["row"], "flag_id": ids.iloc[i],
+                          "problem": LAYOUT_AMBIGUOUS_NOTE.format(old=ids.iloc[i], what=what,
+                                                                  candidates=", ".join(candidates), rule=rule)})
     if (out_ids == ids.to_numpy(dtype=object)).all():
         return decisions, notes
     out = decisions.copy()

@@ -1601,6 +1601,7 @@ class _ColumnBuilder:
                 type_texts[k] = ""
         attended_texts = self.texts("attended", content)
         contact_type, unread_attended = self._attendance(contact_type, attended_texts, row_numbers)
+        description, narrative = self._attended_concerns(description, action, narrative, attended_texts, row_numbers)
         concern_texts = self.texts("concerns", content)
         concerns = self._concerns(narrative, concern_texts)
         # a concerns cell not wholly read as concerns ("Bullying", "Neglect; online safety") stays in view under
@@ -2067,6 +2068,37 @@ class _ColumnBuilder:
                 f"Was not brought): "
                 f"those rows are not read as missed appointments, the cell kept as another column")
         return contact_type, (unread if values else None)
+
+    def _attended_concerns(self, description: list[str], action: list[str], narrative: list[str],
+                           attended: list[str], row_numbers: list[int]) -> tuple[list[str], list[str]]:
+        """(description, narrative) with the text of each Attended cell that says more than whether the child
+        attended and names a concern ("Attended with mum's partner (RSO)": a registered sex offender with the
+        child, risk_to_children) following the description under its header ("Abdominal pain\nAttended: Attended
+        with mum's partner (RSO)"), as another narrative column's text does, so that the concern is read (s21, QA
+        Leah: an emergency department's and a CAMHS list's Attended cells; before, the cell was read as "attended"
+        and its words lost). A cell that is a missed appointment ("DNA", "Was not brought") is left to
+        `_attendance`; one naming no concern ("Attended with mother") changes nothing. A note names the rows."""
+        if "attended" not in self.match.columns:
+            return description, narrative
+        readings = self.map("attended", self._attended_reading, attended)
+        tags = self.map("attended concerns", lambda text: vocabulary.tag_concerns(text, self.vocab) if text else [],
+                        attended)
+        ask = [k for k, (reading, found) in enumerate(zip(readings, tags))
+               if reading is not False and reading is not None and [t for t in found if t != "was_not_brought"]]
+        if not ask:
+            return description, narrative
+        header = self.match.header_of("attended") or "Attended"
+        description, narrative = list(description), list(narrative)
+        for k in ask:
+            said = f"{header}: {attended[k].strip()}"
+            description[k] = f"{description[k]}\n{said}" if description[k] else said
+            narrative[k] = f"{description[k]}\n{action[k]}" if description[k] and action[k] else description[k]
+        rows = [row_numbers[k] for k in ask] if self.codes is None else \
+            [row_numbers[i] for i in np.flatnonzero(np.isin(self.codes, ask))]
+        self.report.notes.append(
+            f"{len(rows)} row(s) name a concern in column {header!r} ({_rows_named(rows)}): its text follows the "
+            f"description, where concerns are read")
+        return description, narrative
 
     def _missed_appointments(self, contact_type: list[str], concerns: list[str]) -> list[str]:
         """`contact_type` with each row of one of vocab.yml `missed_appointment_types` (an appointment: "Choice

@@ -36,6 +36,7 @@ CHOICES = {
     "injury_tags": CONCERN_TAGS,
     "any_age_tags": CONCERN_TAGS,
     "high_severity_tags": CONCERN_TAGS,
+    "consider_with_tags": CONCERN_TAGS,  # sexual_harm_not_referred (s21)
     "concern_tags": CONCERN_TAGS,
     "open_concerns_ignore_tags": CONCERN_TAGS,
     "exploitation_tags": CONCERN_TAGS,
@@ -196,7 +197,8 @@ def _check_type(default, value, what: str, origin) -> object:
             raise ConfigError(f"{what} must be a mapping, got {value!r}", file=origin)
         if _key(what) == "same_concern":  # concern tag: the concern tag it is read as
             _check_choices([*value, *value.values()], what, origin, "concern_tags")
-        if _key(what) == "working_days_by_tag":  # sexual_harm_not_referred (s19): concern tag -> working days
+        # sexual_harm_not_referred (s19; s21 its "consider" tags): concern tag -> working days
+        if _key(what) in ("working_days_by_tag", "consider_working_days_by_tag"):
             _check_choices(list(value), what, origin, "concern_tags")
             value = {str(k): _check_number(v, f"{what}.{k}", origin) for k, v in value.items()}
         if _key(what) == "term_breaks":  # cp_file_not_transferred (s20): holiday's first day -> next term's, MM-DD

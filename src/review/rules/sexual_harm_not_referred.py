@@ -30,6 +30,14 @@ self_harm_not_referred reads it).
 (s20) A risk_to_children record whose adult denies that children live with him (`denial_keywords`: "Denies any
 children live at the address") is flagged as a denial not verified with children's social care (`_denied`).
 
+(s21, QA Leah) A "consider" record is a trigger only with a sexual concern on record (`_considered`): a young child's
+genito-urinary symptoms (anogenital_symptoms, under settings.age_bound_below_by_tag's 13) or the child's words of fear
+of an adult at home (emotional_abuse), any agency having recorded one of `consider_with_tags` (a registered sex
+offender in the child's life, sexualised behaviour, sexual abuse) on or before its day. Its deadline is
+`consider_working_days_by_tag`'s; a group of such records only is answered by the referral responses or by the
+recording agency's own follow-up (`_followed_up`: "Discussed with safeguarding lead"), and its flag names the earlier
+sexual concern. Alone (a UTI in a 3-year-old, no sexual concern on record) neither is a trigger.
+
 Severity high for a group tagged one of `high_severity_tags` (an adult posing a risk to children), or a child
 under `high_severity_below_age_months`; the rule's severity otherwise.
 """
@@ -41,6 +49,7 @@ import pandas as pd
 from .base import (
     Context,
     action_when,
+    age_bounds,
     deadline_rows,
     due_within_period,
     first_per_group,
@@ -62,6 +71,10 @@ from .neglect_not_escalated import _COLUMNS, _enquiry_open, _recorded_here, unde
 _WORDS = {
     "sexualised_behaviour": "sexualised behaviour",
     "risk_to_children": "that an adult posing a risk to children is in the child's life",
+    # (s21) the "consider" records, triggers with a sexual concern on record
+    "anogenital_symptoms": "genito-urinary symptoms NICE CG89 lists as \"consider\" sexual abuse (recurrent dysuria or"
+                           " UTIs, genital discharge or soreness)",
+    "emotional_abuse": "the child's words of fear of an adult at home or of being at home",
 }
 
 
@@ -89,6 +102,88 @@ def _denied(ctx: Context, t: pd.DataFrame, risk: np.ndarray, params: dict) -> np
     return np.isin(t["_gcode"].to_numpy(), np.unique(ctx.timeline["_gcode"].to_numpy()[said]))
 
 
+def _considered(ctx: Context, params: dict) -> tuple[dict, np.ndarray]:
+    """({tag: rows} of `consider_working_days_by_tag`'s tags that are triggers, the row position of the sexual
+    concern each case had on record first, -1 for none): a row of such a tag (an age-bound one, anogenital_symptoms,
+    only where the child's age in whole years is known and within settings' bounds) dated on or after the day of a
+    row of `consider_with_tags` of its case (any agency, any date precision with a day). NICE CG89's "consider"
+    alone is no referral; with a registered sex offender in the household it is to be acted on."""
+    tl = ctx.timeline
+    consider = {str(k): int(v) for k, v in (params.get("consider_working_days_by_tag") or {}).items()}
+    first = np.full(len(tl), -1, dtype="int64")
+    if not consider or not params.get("consider_with_tags") or tl.empty:
+        return {}, first
+    day = tl["_day"]
+    known = day.notna().to_numpy(dtype=bool)
+    with_rows = ctx.tags(params["consider_with_tags"]).to_numpy(dtype=bool) & known
+    if not with_rows.any():
+        return {}, first
+    cases = tl["case_id"].astype("string").fillna("").to_numpy(dtype=object)
+    on = pd.DataFrame({"case": cases[with_rows], "day": day.to_numpy()[with_rows],
+                       "pos": np.flatnonzero(with_rows)}).sort_values(["case", "day", "pos"], kind="stable")
+    earliest = on.drop_duplicates("case").set_index("case")  # the case's first sexual concern on record
+    by_case = pd.Series(cases, index=tl.index)
+    since_day = pd.to_datetime(by_case.map(earliest["day"]))
+    after = known & (day >= since_day).fillna(False).to_numpy(dtype=bool)
+    first = by_case.map(earliest["pos"]).fillna(-1).to_numpy(dtype="int64")
+    bounds = age_bounds(ctx.settings)
+    years = np.floor(tl["_age_days"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan) / 365.25)
+    out = {}
+    for tag in consider:
+        mask = ctx.tags([tag]).to_numpy(dtype=bool) & after
+        if tag in bounds:
+            low, below = bounds[tag]
+            with np.errstate(invalid="ignore"):
+                mask &= (years >= low) & (years < below)  # NaN (unknown age): none
+        out[tag] = mask
+    return out, np.where(after, first, -1)
+
+
+def _followed_up(ctx: Context, t: pd.DataFrame, params: dict) -> np.ndarray:
+    """Per trigger: a row of the trigger's own agency from its day to its deadline whose text mentions
+    `consider_followup_keywords`, not negated (`response_negations`): the agency discussed the "consider" with its
+    safeguarding lead (NICE CG89: discuss with a named or designated professional), as NICE asks of it."""
+    keywords = params.get("consider_followup_keywords") or ()
+    if not keywords or t.empty:
+        return np.zeros(len(t), dtype=bool)
+    tl = ctx.timeline
+    said = text_mentions(ctx, np.isin(tl["agency"].astype("string").fillna("").to_numpy(dtype=object),
+                                      t["agency"].astype("string").fillna("").to_numpy(dtype=object)),
+                         keywords, tuple(params.get("response_negations") or ())).to_numpy(dtype=bool)
+    if not said.any():
+        return np.zeros(len(t), dtype=bool)
+    rows = pd.DataFrame({"agency": tl["agency"].astype("string").fillna("").to_numpy(dtype=object)[said],
+                         "day": tl["_day"].to_numpy()[said],
+                         "case": tl["case_id"].astype("string").fillna("").to_numpy(dtype=object)[said]})
+    asked = pd.DataFrame({"agency": t["agency"].astype("string").fillna("").to_numpy(dtype=object),
+                          "case": t["case_id"].astype("string").fillna("").to_numpy(dtype=object),
+                          "start": t["anchor"].to_numpy(), "end": t["deadline"].to_numpy(),
+                          "k": np.arange(len(t))})
+    both = asked.merge(rows, on=["case", "agency"])
+    hit = both[(both["day"] >= both["start"]) & (both["day"] <= both["end"])]["k"].unique()
+    out = np.zeros(len(t), dtype=bool)
+    out[hit] = True
+    return out
+
+
+def _on_record(ctx: Context, t: pd.DataFrame, on_record: np.ndarray, only_consider: np.ndarray) -> pd.Series:
+    """(s21) ', a sexual concern on record since 6 Jan 2020 (Westmere Probation Service: risk to children)' for a
+    trigger of "consider" records only: the case's first record of `consider_with_tags` (`_considered`); ''
+    otherwise."""
+    out = pd.Series("", index=t.index, dtype=object)
+    pos = on_record[t.index.to_numpy()]
+    use = only_consider & (pos >= 0)
+    if not use.any():
+        return out
+    tl = ctx.timeline
+    rows = tl.iloc[pos[use]]
+    out[use] = (", with a sexual concern on record since " + fmt_date(rows["_day"]).to_numpy(dtype=object) + " ("
+                + rows["agency"].astype("string").fillna("").to_numpy(dtype=object) + ": "
+                + rows["concerns"].astype("string").fillna("").str.replace("; ", ", ", regex=False)
+                .str.replace("_", " ", regex=False).to_numpy(dtype=object) + ")")
+    return out
+
+
 def _when(t: pd.DataFrame) -> pd.Series:
     """' on 3 Feb 2020', ' on c. 13 Jul 2020 (a partial date)', ' in Mar 2021 (a partial date)'."""
     shown = fmt_date(t["_day"], t["_shown"])
@@ -110,6 +205,13 @@ def sexual_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
     # a partial-date record too ("w/c 13/07/2020 ... No referral made", police intelligence of "Mar 2021"): its
     # deadline runs from the end of its period, so it is flagged only when no response came in time whatever its day
     tagged = {tag: ctx.tags([tag]).to_numpy(dtype=bool) for tag in by_tag}
+    # (s21) the "consider" records with a sexual concern on record before them (`_considered`)
+    considered, on_record = _considered(ctx, params)
+    consider_days = {str(k): int(v) for k, v in (params.get("consider_working_days_by_tag") or {}).items()}
+    for tag, mask in considered.items():
+        if tag not in by_tag:
+            by_tag[tag] = consider_days[tag]
+            tagged[tag] = mask
     hit = np.zeros(len(tl), dtype=bool)
     for mask in tagged.values():
         hit |= mask
@@ -143,7 +245,13 @@ def sexual_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
         found.loc[t.index[looked_after]] = referral_response(ctx, t[looked_after],
                                                              looked_after_share_params(params, ctx.settings))
     late = ~found["timely"].to_numpy(dtype=bool) & ~_enquiry_open(ctx, t, params)
+    # (s21) a group of "consider" records only: the recording agency's own follow-up answers too
+    only_consider = np.array([bool(n) and all(tag in considered and tag not in params.get("working_days_by_tag", {})
+                                              for tag in n) for n in names], dtype=bool)
+    if only_consider.any():
+        late &= ~(only_consider & _followed_up(ctx, t, params))
     t, days, authority, looked_after = t[late], days[late], authority[late], looked_after[late]
+    only_consider = only_consider[late]
     names = [n for n, keep in zip(names, late) if keep]
     if t.empty:
         return t
@@ -157,7 +265,9 @@ def sexual_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
     expected = pd.Series(np.where(
         denied, "the denial checked with children's social care (a referral or the information shared with it), or a"
         " strategy discussion, section 47 enquiry or CP medical",
-        "referral to children's social care (or a strategy discussion, section 47 enquiry or CP medical)"),
+        np.where(only_consider, "the record discussed with the agency's safeguarding lead, or shared with children's"
+                 " social care (a referral, strategy discussion, section 47 enquiry or CP medical)",
+                 "referral to children's social care (or a strategy discussion, section 47 enquiry or CP medical)")),
         index=t.index)
     lac_text = pd.Series(authority, index=t.index).astype(object)
     expected = expected.where(~looked_after, looked_after_expected(lac_text))
@@ -166,13 +276,15 @@ def sexual_harm_not_referred(ctx: Context, params: dict) -> pd.DataFrame:
     within = pd.Series([f"{d} working day" + ("s" if d != 1 else "") for d in days], index=t.index)
     out["explanation"] = (
         t["agency"] + " recorded " + pd.Series([_what(n, d) for n, d in zip(names, denied)], index=t.index) + _when(t)
-        + " in a child aged " + fmt_age(t)
+        + " in a child aged " + fmt_age(t) + _on_record(ctx, t, on_record, only_consider)
         + pd.Series(np.where(
             looked_after, looked_after_missing(lac_text) + ", nor any referral or enquiry recorded,", np.where(
-                denied, ", and the denial was not verified: not checked with children's social care (no referral, "
-                "strategy discussion, section 47 enquiry or CP medical is recorded)",
-                ", and no referral to children's social care (nor a strategy discussion, section 47 enquiry or CP "
-                "medical) is recorded")), index=t.index)
+                only_consider, ", and neither a discussion with its safeguarding lead nor a referral to children's"
+                " social care (nor a strategy discussion, section 47 enquiry or CP medical) is recorded", np.where(
+                    denied, ", and the denial was not verified: not checked with children's social care (no referral, "
+                    "strategy discussion, section 47 enquiry or CP medical is recorded)",
+                    ", and no referral to children's social care (nor a strategy discussion, section 47 enquiry or CP "
+                    "medical) is recorded"))), index=t.index)
         + " within " + within + " (by " + fmt_date(t["deadline"]) + ")"
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the next such referral by any agency",
                        action_when(ctx, r["action_pos"], t.index), none_text,
