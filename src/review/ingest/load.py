@@ -2259,9 +2259,18 @@ class _ColumnBuilder:
 
 def _string_array(values: list) -> pd.api.extensions.ExtensionArray:
     """`pd.array(values, dtype="string")` for a list of str, straight through pyarrow (about half the
-    time: pandas first checks and copies every value); anything else goes the pandas way."""
+    time: pandas first checks and copies every value); anything else goes the pandas way. A column of
+    one text ('' in a column no sheet has, the case's id, mostly one sheet name) is that text repeated:
+    pyarrow copies its bytes, not every value (`list.count` finds such a column in C, mostly by the
+    identity of its values; the first, middle and last value are compared first, so that another column
+    costs nothing)."""
+    first = values[0] if values else None
+    one = (first.__class__ is str and values[-1] == first and values[len(values) // 2] == first
+           and values.count(first) == len(values))
     try:
-        array = pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()))
+        storage = pa.repeat(pa.scalar(first, type=pa.large_string()), len(values)) if one else \
+            pa.array(values, type=pa.large_string())
+        array = pd.arrays.ArrowStringArray(storage)
     except (pa.ArrowException, TypeError, ValueError):
         return pd.array(values, dtype="string")
     if array.dtype != _STRING:  # another default storage for "string" (pandas option): its own way
