@@ -2,6 +2,7 @@
 column of one text is built by repeating it. Both must give exactly what the plain reading gives."""
 import datetime as dt
 import random
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -104,3 +105,38 @@ def test_a_column_of_one_text_is_that_text_repeated():
     storage = pa.array(built)
     assert storage.type == pa.large_string() and storage.null_count == 0
     assert pd.Series(built).eq("Chronology").all() and len(built) == 1000
+
+
+def _dated_table():
+    """Two tables' rows in one frame: days, months, seasons, a timed day, an end before its start, steps back
+    in time and a sequence numbering events within a day."""
+    dates = pd.to_datetime(["2020-03-01", "2020-02-01", "2020-03-05 10:30", "2020-03-05", "2019-06-01", "2020-03-04",
+                            "2021-01-01", "2020-12-01", "2020-12-01", "2020-11-30", "2020-04-01", "2018-01-01"], format="ISO8601")
+    return pd.DataFrame({
+        "date": dates,
+        "date_end": pd.to_datetime([None, None, None, "2020-03-01", None, None, None, None, None, None, None, None]),
+        "date_precision": pd.array(["day", "month", "day", "day", "season", "day", "year", "day", "day", "day",
+                                    "approximate", ""], dtype="string"),
+        "time_known": pd.array([False, False, True, False, False, False, False, False, False, False, False, False],
+                               dtype="boolean"),
+        "sequence": pd.array([None, None, 2, 1, None, None, None, 3, 1, None, None, None], dtype="Int64"),
+        "source_row": pd.array([2, 3, 4, 5, 6, 7, 2, 3, 4, 5, 6, 7], dtype="Int64"),
+        "date_text": pd.array([""] * 12, dtype="string"),
+    })
+
+
+@pytest.mark.parametrize("start, stop", [(0, 6), (6, 12), (2, 9), (0, 12)])
+def test_row_checks_give_the_same_warnings_with_the_case_periods(start, stop):
+    """Ingest reads the periods of a case's rows once (`case_periods`) and gives each table its slice: the
+    warnings are those read from the table's own rows."""
+    from review.config import CaseConfig
+    from review.ingest.checks import case_periods, check_rows
+
+    frame = _dated_table()
+    case = CaseConfig(case_dir=Path("."), case_id="T", date_of_birth=dt.date(2019, 1, 1), review_date=dt.date(2020, 12, 31))
+    part = frame.iloc[start:stop]
+    own = check_rows(part, FileReport(file="x", columns={"date": "Date"}), case)
+    periods = tuple(a[start:stop] for a in case_periods(frame))
+    given = check_rows(part, FileReport(file="x", columns={"date": "Date"}), case, periods)
+    assert given == own
+    assert own  # the table has something to warn of

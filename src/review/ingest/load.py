@@ -41,7 +41,7 @@ from ..schema import (
     join_multi,
     split_multi,
 )
-from .checks import check_rows
+from .checks import case_periods, check_rows
 from .dates import (_SERIAL_TEXT, DateParseError, is_unknown_time, parse_date, school_term, season_note,
                     weekday_note)
 from .headers import (
@@ -789,13 +789,15 @@ class _CaseBatch:
                 moved[start] = offset
                 offset += stop - start
         contacts = self._frame()
+        periods = case_periods(contacts) if len(contacts) else None  # read once for every table's checks
         for report, start, stop, raw_dates in self.checks:
             if blocks is not None and stop > start:
                 start, stop = moved[start], moved[start] + stop - start
             part = contacts.iloc[start:stop]
-            check_date_plausibility(raw_dates, part, report, self.case)
+            own = None if periods is None else tuple(a[start:stop] for a in periods)  # (precision, start, end)
+            check_date_plausibility(raw_dates, part, report, self.case, None if own is None else own[1])
             if stop > start:
-                check_rows(part, report, self.case)
+                check_rows(part, report, self.case, own)
         for report, row, column, message in lookalikes:
             report.warn(row, column, message)
         for file, (report, rows, children, who) in self.other_children.items():

@@ -154,7 +154,8 @@ def _badness(days: np.ndarray, low: dt.date, high: dt.date | None) -> tuple[int,
     return len(days) - len(valid), int(outside.sum()), _inversions(valid)
 
 
-def check_date_plausibility(raw_dates: list, contacts: pd.DataFrame, report: FileReport, case) -> list[RowWarning]:
+def check_date_plausibility(raw_dates: list, contacts: pd.DataFrame, report: FileReport, case,
+                            dates: np.ndarray | None = None) -> list[RowWarning]:
     """Add table-level warnings to `report` when one sheet's date column is implausible as a whole.
 
     Parameters
@@ -163,6 +164,7 @@ def check_date_plausibility(raw_dates: list, contacts: pd.DataFrame, report: Fil
     contacts : the sheet's accepted rows (CONTACT_COLUMNS: `date`, `date_precision`).
     report : the sheet's FileReport; `report.columns["date"]` names the date column in the warnings.
     case : the CaseConfig (date_of_birth, date_of_death, review_date).
+    dates : optionally, `contacts["date"]` as datetime64 (ingest reads the case's dates once, `case_periods`).
     """
     column = report.columns.get("date") or "date"
     dob = case.date_of_birth
@@ -195,7 +197,7 @@ def check_date_plausibility(raw_dates: list, contacts: pd.DataFrame, report: Fil
 
     # 2. many dates after the review period / before birth
     if len(contacts) and "date" in contacts.columns:
-        dates = _datetime64(contacts["date"])
+        dates = _datetime64(contacts["date"]) if dates is None or len(dates) != len(contacts) else dates
         n = int((~np.isnat(dates)).sum())
         checks = []
         if end is not None:
