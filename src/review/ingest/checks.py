@@ -33,7 +33,8 @@ from .report import FileReport, RowWarning
 PREGNANCY_DAYS = 280
 
 
-def check_rows(contacts: pd.DataFrame, report: FileReport, case: CaseConfig) -> list[RowWarning]:
+def check_rows(contacts: pd.DataFrame, report: FileReport, case: CaseConfig,
+               periods: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> list[RowWarning]:
     """Add a RowWarning to `report` for every problem in the rows of one table; return those added.
 
     Parameters
@@ -47,6 +48,10 @@ def check_rows(contacts: pd.DataFrame, report: FileReport, case: CaseConfig) -> 
         columns the table has and gives warnings the header the reviewer sees.
     case
         For the child's date of birth, date of death and the review date.
+    periods
+        Optional (precision, start, end) of these rows as `case_periods` gives them for the whole table
+        they were sliced from (ingest checks a case's tables from one frame, its columns read once, not
+        once per table); used only when the rows are already in spreadsheet order.
 
     Checks
     ------
@@ -67,8 +72,11 @@ def check_rows(contacts: pd.DataFrame, report: FileReport, case: CaseConfig) -> 
         return []
     header = {f: report.columns.get(f) or f for f in ("date", "date_end", "sequence", "source_of_information")}
     rows = _ordered(contacts)  # from here on rows are addressed by position, in this order
-    precision = _precisions(rows)  # once: the periods and the order check both read it
-    start, end = _periods(rows, precision)
+    if periods is not None and rows is contacts and all(len(a) == len(rows) for a in periods):
+        precision, start, end = periods  # each row's own: the same as read from these rows
+    else:
+        precision = _precisions(rows)  # once: the periods and the order check both read it
+        start, end = _periods(rows, precision)
     row_numbers = _RowNumbers(rows)
     shown = _ShownDates(rows, start)
     found: dict[int, list[RowWarning]] = {}
@@ -136,6 +144,14 @@ def _ordered(contacts: pd.DataFrame) -> pd.DataFrame:
     elif not column.notna().all() or column.is_monotonic_increasing:
         return contacts
     return contacts.sort_values("source_row", kind="stable")
+
+
+def case_periods(contacts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(precision, start, end) of every row of `contacts` (`_precisions`, `_periods`): each row's depends on
+    that row alone, so a table's slice of them is what `check_rows` would read from the table's rows."""
+    precision = _precisions(contacts)
+    start, end = _periods(contacts, precision)
+    return precision, start, end
 
 
 def _positions(mask: np.ndarray) -> list[int]:

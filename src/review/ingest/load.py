@@ -41,7 +41,7 @@ from ..schema import (
     join_multi,
     split_multi,
 )
-from .checks import check_rows
+from .checks import case_periods, check_rows
 from .dates import (_SERIAL_TEXT, DateParseError, is_unknown_time, parse_date, school_term, season_note,
                     weekday_note)
 from .headers import (
@@ -789,13 +789,15 @@ class _CaseBatch:
                 moved[start] = offset
                 offset += stop - start
         contacts = self._frame()
+        periods = case_periods(contacts) if len(contacts) else None  # read once for every table's checks
         for report, start, stop, raw_dates in self.checks:
             if blocks is not None and stop > start:
                 start, stop = moved[start], moved[start] + stop - start
             part = contacts.iloc[start:stop]
-            check_date_plausibility(raw_dates, part, report, self.case)
+            own = None if periods is None else tuple(a[start:stop] for a in periods)  # (precision, start, end)
+            check_date_plausibility(raw_dates, part, report, self.case, None if own is None else own[1])
             if stop > start:
-                check_rows(part, report, self.case)
+                check_rows(part, report, self.case, own)
         for report, row, column, message in lookalikes:
             report.warn(row, column, message)
         for file, (report, rows, children, who) in self.other_children.items():
@@ -2293,9 +2295,18 @@ class _ColumnBuilder:
 
 def _string_array(values: list) -> pd.api.extensions.ExtensionArray:
     """`pd.array(values, dtype="string")` for a list of str, straight through pyarrow (about half the
-    time: pandas first checks and copies every value); anything else goes the pandas way."""
+    time: pandas first checks and copies every value); anything else goes the pandas way. A column of
+    one text ('' in a column no sheet has, the case's id, mostly one sheet name) is that text repeated:
+    pyarrow copies its bytes, not every value (`list.count` finds such a column in C, mostly by the
+    identity of its values; the first, middle and last value are compared first, so that another column
+    costs nothing)."""
+    first = values[0] if values else None
+    one = (first.__class__ is str and values[-1] == first and values[len(values) // 2] == first
+           and values.count(first) == len(values))
     try:
-        array = pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()))
+        storage = pa.repeat(pa.scalar(first, type=pa.large_string()), len(values)) if one else \
+            pa.array(values, type=pa.large_string())
+        array = pd.arrays.ArrowStringArray(storage)
     except (pa.ArrowException, TypeError, ValueError):
         return pd.array(values, dtype="string")
     if array.dtype != _STRING:  # another default storage for "string" (pandas option): its own way

@@ -28,7 +28,9 @@ in C and looks closer only at rows whose hash repeats.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -152,7 +154,8 @@ def _badness(days: np.ndarray, low: dt.date, high: dt.date | None) -> tuple[int,
     return len(days) - len(valid), int(outside.sum()), _inversions(valid)
 
 
-def check_date_plausibility(raw_dates: list, contacts: pd.DataFrame, report: FileReport, case) -> list[RowWarning]:
+def check_date_plausibility(raw_dates: list, contacts: pd.DataFrame, report: FileReport, case,
+                            dates: np.ndarray | None = None) -> list[RowWarning]:
     """Add table-level warnings to `report` when one sheet's date column is implausible as a whole.
 
     Parameters
@@ -161,6 +164,7 @@ def check_date_plausibility(raw_dates: list, contacts: pd.DataFrame, report: Fil
     contacts : the sheet's accepted rows (CONTACT_COLUMNS: `date`, `date_precision`).
     report : the sheet's FileReport; `report.columns["date"]` names the date column in the warnings.
     case : the CaseConfig (date_of_birth, date_of_death, review_date).
+    dates : optionally, `contacts["date"]` as datetime64 (ingest reads the case's dates once, `case_periods`).
     """
     column = report.columns.get("date") or "date"
     dob = case.date_of_birth
@@ -193,7 +197,7 @@ def check_date_plausibility(raw_dates: list, contacts: pd.DataFrame, report: Fil
 
     # 2. many dates after the review period / before birth
     if len(contacts) and "date" in contacts.columns:
-        dates = _datetime64(contacts["date"])
+        dates = _datetime64(contacts["date"]) if dates is None or len(dates) != len(contacts) else dates
         n = int((~np.isnat(dates)).sum())
         checks = []
         if end is not None:
@@ -296,6 +300,11 @@ def check_duplicate_rows(rows: list[list[object]], row_numbers: list[int], repor
         except TypeError:  # an unhashable cell: typed keys for every row
             hashes = None
         if hashes is not None:
+            if len(row_numbers) >= len(rows):
+                found = _duplicates_by_hash(rows, plain, hashes, row_numbers)
+                if found is not None:
+                    report.warnings.extend(found)
+                    return found
             candidates = _repeated(hashes)
             if len(row_numbers) < len(rows):  # rows without a number are not checked (zip below)
                 candidates = [k for k in candidates if k < len(row_numbers)]
@@ -328,6 +337,44 @@ def check_duplicate_rows(rows: list[list[object]], row_numbers: list[int], repor
                 first[key] = row
     report.warnings.extend(added)
     return added
+
+
+#: cell classes of which two equal values are always of the same class (`_duplicates_by_hash`)
+_EQUAL_MEANS_SAME_CLASS = frozenset({str, type(None), dt.date, dt.datetime, dt.time, dt.timedelta})
+
+
+def _duplicates_by_hash(rows: list[list[object]], plain: list[tuple], hashes: np.ndarray,
+                        row_numbers: list[int]) -> list[RowWarning] | None:
+    """`check_duplicate_rows`' warnings when every row sharing a hash with an earlier row is a duplicate of
+    the earliest such row (what agency chronologies with repeated entries give); None when any is not (a
+    hash collision, 1 beside 1.0 or True, a row of blanks only): then the caller's typed keys decide.
+
+    The rows are grouped by hash with numpy (a stable sort: each group's first member is its earliest
+    row), and each later member is compared with its group's first in C (`map`), cells and their types
+    (1, 1.0 and True are equal but not the same cell), instead of a typed key per row in a dict."""
+    order = np.argsort(hashes, kind="stable")
+    ranked = hashes[order]
+    starts = np.ones(len(ranked), dtype=bool)
+    starts[1:] = ranked[1:] != ranked[:-1]
+    firsts = order[np.flatnonzero(starts)][np.cumsum(starts) - 1]  # each sorted row's group's earliest row
+    later = ~starts
+    if not later.any():
+        return []
+    position = np.argsort(order[later], kind="stable")  # in row order, as the warnings are given
+    duplicate, earlier = order[later][position].tolist(), firsts[later][position].tolist()
+    if not all(map(operator.eq, map(plain.__getitem__, duplicate), map(plain.__getitem__, earlier))):
+        return None
+    earliest = set(earlier)
+    if (None,) * len(rows[0]) in map(plain.__getitem__, earliest):  # a row of blanks only is no row
+        return None
+    # equal cells of these classes are of one class (a date never equals a datetime); 1, 1.0 and True are
+    # equal, so rows with a number get their cells' types compared too
+    compared = chain(map(rows.__getitem__, duplicate), map(rows.__getitem__, earliest))
+    if not set(map(type, chain.from_iterable(compared))) <= _EQUAL_MEANS_SAME_CLASS:
+        types = {k: tuple(map(type, rows[k])) for k in earliest}
+        if not all(map(operator.eq, (tuple(map(type, rows[k])) for k in duplicate), map(types.__getitem__, earlier))):
+            return None
+    return [RowWarning(row_numbers[k], None, _DUPLICATE.format(row_numbers[e])) for k, e in zip(duplicate, earlier)]
 
 
 def _repeated(hashes: np.ndarray) -> list[int]:
