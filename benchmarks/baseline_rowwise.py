@@ -58,10 +58,11 @@ from review.rules.base import public_referrer_cell, public_referrer_text  # a re
 from review.rules.base import agency_named  # does one agency name name one of some words (CAMHS)
 from review.rules.neglect_not_escalated import findings_only  # a text read as neglect only through findings
 from review.rules.base import informed_reach_kinds  # does one informed-agencies cell name an agency of some kinds
-from review.rules.knowledge import names_sender  # does one text record information sent by one agency
+from review.rules.knowledge import SENDER_TEXT_WORDS, names_sender  # does one text record information sent by one agency
 from review.rules.knowledge import promised  # one text's sentence saying its information is still to come
 from review.rules.enquiry_incomplete import health_missing_from_list  # an attendee list without health (one text)
 from review.rules.knowledge import decides  # one text's decision words not in a victim's-choice sentence
+from review.rules.knowledge import other_subject_decision, subject_names  # (s21) a sibling's record
 from review.rules.self_harm_not_referred import case_reporters, reported_child_self_harm  # "Mum says she self-harmed"
 from review.rules.cp_file_not_transferred import file_sent_day  # the day one row's text dates the CP file's sending on
 from review.rules.transfer_in_conference_late import local_authority  # the authority a social care name names
@@ -1609,9 +1610,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if x["_day"] is not None:
                 a = _text(x.get("agency"))
                 first_record[a] = min(first_record.get(a, x["_day"]), x["_day"])
-        from_rows = {}  # agency -> its rows whose text says "from" (a receipt may name its sender)
+        from_rows = {}  # agency -> its rows whose text says "from" or (s21) a receipt word: a receipt may name its sender
         for x in tl:
-            if _has_word(_text(x.get("description")) + " . " + _text(x.get("action")), "from"):
+            if any(_has_word(_text(x.get("description")) + " . " + _text(x.get("action")), w) for w in SENDER_TEXT_WORDS):
                 from_rows.setdefault(_text(x.get("agency")), []).append(x)
         deciders = {}  # event group -> its agencies and their kinds, first row of each agency
         for x in tl:
@@ -1658,9 +1659,14 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                         and _mentioned(text, settings["suitability_decision_keywords"], negations))
             # (nor a decision keyword in a sentence naming the victim's choice: "No further action by victim")
             others = tuple(settings.get("decision_not_in_sentence_with") or ())
-            if not d["_exact"] or not (_held(d, decision_types) or _closed_in_action(d, settings) or home or suitable
-                                       or (bool(keywords) and not filing and _mentioned(text, keywords, negations)
-                                           and decides(text, keywords, negations, others))):
+            by_words = home or suitable or (bool(keywords) and not filing and _mentioned(text, keywords, negations)
+                                            and decides(text, keywords, negations, others))
+            # (s21) decision words on a record about another person of the family (a sibling's warrant) that do
+            # not name the child's safeguarding are no decision about the child
+            by_words = by_words and not other_subject_decision(
+                text, *subject_names(case.get("people"), case.get("child_name")),
+                tuple(settings.get("decision_other_subject_safeguarding_words") or ()), list(keywords) + list(home_words))
+            if not d["_exact"] or not (_held(d, decision_types) or _closed_in_action(d, settings) or by_words):
                 continue
             d_agency = _text(d.get("agency"))
             # a police decision on its first day with the child: not asked (first_record_not_asked_kinds)
@@ -1708,7 +1714,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                                     for a in _text(x.get("informed_agencies")).split(";") if _text(x.get("informed_agencies")))
                                 or (kind in q["referral_reaches_kinds"] and esc_held(x, q["referral_escalations"]))):
                             return True
-                        if (_text(x.get("agency")) == agency and sender_cues and _has_word(row_text(x), "from")
+                        if (_text(x.get("agency")) == agency and sender_cues and any(_has_word(row_text(x), w) for w in SENDER_TEXT_WORDS)
                                 and names_sender(row_text(x), c_agency, _text(c.get("agency_kind")),
                                                  _text(x.get("agency_kind")), sender_cues)):
                             return True

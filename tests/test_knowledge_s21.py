@@ -1,0 +1,140 @@
+"""Session 21 (task F, knowledge): a decision on a record about another person of the family (a sibling's warrant,
+"NFA re Tyrese") is no decision about the child; a receipt without "from" ("Police notification received re DA
+incident") names its sender; readings of "feel unsafe", "older boys" and a parent's arrest for PWITS; the
+timeline's order of partial dates."""
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from review.rules import detect, load_rules
+from review.rules.knowledge import (agency_knowledge, names_sender, other_subject_decision, subject_names)
+from review.rules.testing import make_timeline
+
+from _baseline import baseline_rowwise
+
+RULES = load_rules()
+DOB = "2008-06-14"
+PEOPLE = {"Tyrese Hollins": "Child", "Donna Hollins": "Mother", "Kyle Hollins": "Brother"}
+SAFEGUARDING = tuple(RULES["settings"]["decision_other_subject_safeguarding_words"])
+KEYWORDS = list(RULES["settings"]["decision_keywords"])
+
+
+def _case(people=PEOPLE):
+    return SimpleNamespace(case_id="C1", child_name="Tyrese Hollins", people=people,
+                           date_of_birth=dt.date(2008, 6, 14))
+
+
+def _flags(rows, people=PEOPLE, only="information_not_shared"):
+    """(the package's flags of `only`, the baseline's flag ids of it) of `rows`, case.yml naming `people`."""
+    timeline = make_timeline(rows, dob=DOB)
+    package = detect(timeline, _case(people) if people else None, RULES, only=[only])
+    base_rows = []
+    for r in timeline.astype(object).where(timeline.notna(), None).to_dict("records"):
+        r["date"] = pd.Timestamp(r["date"]).to_pydatetime()
+        base_rows.append(r)
+    info = {"date_of_birth": dt.date(2008, 6, 14), "review_date": None}
+    if people:
+        info.update(people=people, child_name="Tyrese Hollins")
+    _, base = baseline_rowwise.run(base_rows, {"C1": info}, RULES)
+    return package, sorted(f["flag_id"] for f in base if f["rule_id"] == only)
+
+
+# -- 1. a decision on a record about another person ------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    # the brother's warrant: "NFA re Tyrese" is his disposal there as a suspect or witness
+    ("Kyle Hollins (19, brother) arrested on warrant. Warrant executed at the family home; Tyrese present. . "
+     "NFA re Tyrese.", True),
+    ("Warrant for Kyle Hollins (brother) executed. . No further action.", True),
+    ("Donna Hollins arrested for shoplifting. . NFA.", True),
+    # the decision names the child and his safeguarding: a decision about him
+    ("Kyle Hollins (19, brother) arrested on warrant. Tyrese present. . NFA re Tyrese, no safeguarding concerns.",
+     False),
+    ("Kyle Hollins arrested. . NFA re Tyrese; referral to CSC not required.", False),
+    # the child's own record, or one naming him first
+    ("Tyrese present when Kyle Hollins was arrested. . NFA.", False),
+    ("Tyrese stopped and searched with Kyle. . NFA.", False),
+    ("Stop and search. . NFA.", False),
+    # a name written without its capital is no name ("kyle" is read as a word only with its capital)
+    ("kyle arrested. . NFA.", False),
+])
+def test_a_decision_on_another_persons_record(text, expected):
+    others, child = subject_names(PEOPLE, "Tyrese Hollins")
+    assert (others, child) == (("donna", "kyle"), "tyrese")
+    assert other_subject_decision(text, others, child, SAFEGUARDING, KEYWORDS) is expected
+
+
+SCHOOL = dict(agency="Brackmoor Academy", agency_kind="education", contact_type="other", concerns="exploitation",
+              description="Tyrese seen getting into cars with older males; new phone and cash.", action="Logged.")
+POLICE_FIRST = dict(date="2023-12-01", agency="Westshire Police", agency_kind="police", contact_type="police_callout",
+                    description="Tyrese stopped and searched in the town centre, nothing found.",
+                    action="Words of advice.")
+
+
+def _warrant(action):
+    return dict(date="2024-01-10", agency="Westshire Police", agency_kind="police", contact_type="police_callout",
+                description="Kyle Hollins (19, brother) arrested on warrant. Warrant executed at the family home; "
+                            "Tyrese present.", action=action)
+
+
+def test_nfa_re_the_child_on_his_brothers_warrant_is_no_decision_about_him():
+    rows = [POLICE_FIRST, dict(SCHOOL, date="2024-01-05"), _warrant("NFA re Tyrese.")]
+    package, base = _flags(rows)
+    assert package.empty and base == []
+    # the knowledge table has no decision point there
+    knowledge = agency_knowledge(make_timeline(rows, dob=DOB), RULES, _case())
+    assert knowledge.empty
+    # without case.yml's people (no brother known) the row stays a decision, as before
+    package, base = _flags(rows, people=None)
+    assert package["trigger_event_id"].tolist() == ["C1-e002"] and base == package["flag_id"].tolist()
+    assert "before its decision (no further action) on 10 Jan 2024" in package["explanation"].iloc[0]
+
+
+def test_a_decision_naming_the_childs_safeguarding_on_the_same_record_is_still_one():
+    rows = [POLICE_FIRST, dict(SCHOOL, date="2024-01-05"),
+            _warrant("NFA re Tyrese - no safeguarding concerns identified for him.")]
+    package, base = _flags(rows)
+    assert package["trigger_event_id"].tolist() == ["C1-e002"]
+    assert base == package["flag_id"].tolist()
+
+
+# -- 2. a receipt without "from" --------------------------------------------------------------------------------
+
+CUES = tuple(RULES["rules"]["information_not_shared"]["params"]["sender_cues"])
+
+
+@pytest.mark.parametrize("text, agency, kind, expected", [
+    ("Police notification received re DA incident at the family home. NFA.", "Westshire Police", "police", True),
+    ("Notification received re DA incident attended by Westshire Police.", "Westshire Police", "police", True),
+    ("Notification from police received: DA incident.", "Westshire Police", "police", True),
+    ("PPN received re DA incident.", "Westshire Police", "police", False),  # no sender named
+    ("Referral received re DA, police informed.", "Westshire Police", "police", False),  # a recipient
+    ("PPN received re DA; copy to police.", "Westshire Police", "police", False),
+    ("Police attended. DA incident.", "Westshire Police", "police", False),  # no receipt
+    ("School email received re hunger.", "Kingsway Academy", "education", False),  # no word of the name
+    ("Kingsway Academy email received re hunger.", "Kingsway Academy", "education", True),
+    ("Police notification received re DA incident.", "Eastshire Children's Social Care", "social care", False),
+])
+def test_a_receipt_names_its_sender_without_from(text, agency, kind, expected):
+    assert names_sender(text, agency, kind, "social care", CUES) is expected
+
+
+def test_social_cares_receipt_of_the_polices_own_notification_is_known_to_the_police():
+    police = dict(agency="Westshire Police", agency_kind="police", contact_type="police_callout")
+    rows = [dict(police, date="2024-01-02", description="Called to the family home: verbal argument between adults.",
+                 action="Words of advice."),
+            dict(date="2024-01-04", agency="Brackmoor Children's Social Care", agency_kind="social care",
+                 contact_type="other", concerns="domestic_abuse",
+                 description="Police notification received re DA incident at the family home.", action="Logged."),
+            dict(police, date="2024-01-20", description="Tyrese reported by mother as out late; returned.",
+                 action="No further action.")]
+    package, base = _flags(rows, people=None)
+    assert package.empty and base == []
+    # a receipt naming no sender: the police are not known to have sent it
+    rows[1] = dict(rows[1], description="Notification received re DA incident at the family home.")
+    package, base = _flags(rows, people=None)
+    assert package["trigger_event_id"].tolist() == ["C1-e002"] and base == package["flag_id"].tolist()
