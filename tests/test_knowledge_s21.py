@@ -138,3 +138,69 @@ def test_social_cares_receipt_of_the_polices_own_notification_is_known_to_the_po
     rows[1] = dict(rows[1], description="Notification received re DA incident at the family home.")
     package, base = _flags(rows, people=None)
     assert package["trigger_event_id"].tolist() == ["C1-e002"] and base == package["flag_id"].tolist()
+
+
+# -- 3. readings --------------------------------------------------------------------------------------------------
+
+from review.config import package_data  # noqa: E402
+from review.vocab import tag_concerns  # noqa: E402
+
+VOCAB = package_data("vocab.yml")
+
+
+@pytest.mark.parametrize("text, tags", [
+    # the child's own words that they feel unsafe: emotional abuse's "feel frightened or in danger" (no flag of its own)
+    ("Tyrese says he feels unsafe.", {"emotional_abuse"}),
+    ("I feel unsafe.", {"emotional_abuse"}),
+    ("Feels unsafe walking home past the estate.", {"emotional_abuse"}),
+    ("Feels unsafe at home.", {"emotional_abuse"}),
+    ("Says he does not feel unsafe.", set()),
+    ("Denies feeling unsafe.", set()),
+    ("Mum feels unsafe.", set()),  # the adult's (adults_concerns)
+    ("Staff feel unsafe around him.", set()),  # a practitioner's, no concern of the child's
+    ("SW felt unsafe at the address due to the dog.", set()),
+    # older boys, older lads: as older males
+    ("Reported by peers to be hanging around with older boys from the estate.", {"exploitation"}),
+    ("Seen with older lads in the park late at night.", {"exploitation"}),
+    ("Bullied by older boys at school.", set()),
+    # an adult's drug supply or weapon offence is the adult's, no exploitation of the child's
+    ("Mother arrested for PWITS.", set()),
+    ("Adult male arrested for supplying drugs at the address.", set()),
+    ("Mother arrested for possession of a bladed article.", set()),
+    ("Mother arrested for supply of Class A.", set()),
+    ("Mother arrested for PWITS; Class A drugs found in the kitchen.", {"substance_misuse"}),  # by their own words
+    # the child's own still is
+    ("Tyrese arrested for PWITS.", {"exploitation"}),
+    ("Mother reports Tyrese arrested for PWITS.", {"exploitation"}),
+    ("Found with a bladed article.", {"exploitation"}),
+    # other signs stay the child's whoever the clause names
+    ("Mum worried he is with older males.", {"exploitation"}),
+    ("Mother says county lines.", {"exploitation"}),
+])
+def test_readings(text, tags):
+    found = set(tag_concerns(text, VOCAB)) & {"emotional_abuse", "exploitation", "substance_misuse"}
+    assert found == tags
+
+
+def test_a_parents_arrest_for_pwits_named_in_case_yml_is_no_exploitation_flag(tmp_path):
+    import csv
+
+    import yaml
+
+    from review.pipeline import analyse, load_case
+
+    case = tmp_path / "c"
+    case.mkdir()
+    (case / "case.yml").write_text(yaml.safe_dump({
+        "case_id": "th", "child_name": "Tyrese Hollins", "date_of_birth": DOB, "review_date": "2024-06-30",
+        "people": PEOPLE, "files": [{"path": "police.csv", "agency": "Westshire Police"}]}), encoding="utf-8")
+    with open(case / "police.csv", "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([
+            ["Date", "Occurrence Type", "Summary", "Action Taken"],
+            ["10/01/2024", "Warrant", "Donna Hollins arrested for PWITS at the family home.", "Charged."],
+            ["20/01/2024", "Concern", "Tyrese arrested for PWITS in Hartsford.", "Bailed."]])
+    analysis = analyse(load_case(case))
+    assert analysis.timeline["concerns"].fillna("").tolist() == ["", "exploitation"]
+    flags = analysis.flags
+    days = set(pd.to_datetime(flags.loc[flags["rule_id"] == "exploitation_not_referred", "trigger_date"]).dt.date)
+    assert days == {dt.date(2024, 1, 20)}
