@@ -242,13 +242,27 @@ def _end_of_review(case: dict):
     return min(known) if known else None
 
 
-def _sort_key(r: dict):
+def _file_ranks(rows: list[dict]) -> dict:
+    """(s21) (date, source_file, source_sheet) -> the lowest precision rank of one case's rows so dated in that
+    file: a file's rows on one date share it, so the file's own order orders them (`_sort_key`)."""
+    best = {}
+    for r in rows:
+        if r["date"] is not None:
+            key = (r["date"], _text(r.get("source_file")), _text(r.get("source_sheet")))
+            best[key] = min(best.get(key, 5), PRECISION_RANK.get(_text(r.get("date_precision")), 5))
+    return best
+
+
+def _sort_key(r: dict, ranks: dict | None = None):
     day = r["date"]
     seq = r.get("sequence")
     seq = None if seq is None or seq != seq or _text(seq) == "" else int(seq)
     row = r.get("source_row")
     row = None if row is None or row != row or _text(row) == "" else int(row)
-    return (day is None, day or dt.datetime.min, PRECISION_RANK.get(_text(r.get("date_precision")), 5),
+    rank = PRECISION_RANK.get(_text(r.get("date_precision")), 5)
+    if ranks is not None and day is not None:
+        rank = ranks[(day, _text(r.get("source_file")), _text(r.get("source_sheet")))]
+    return (day is None, day or dt.datetime.min, rank,
             seq is None, seq or 0, _text(r.get("agency")), _text(r.get("source_file")), _text(r.get("source_sheet")),
             row is None, row or 0, _text(r.get("event_id")), _text(r.get("contact_type")),
             _text(r.get("description")), _text(r.get("action")), _text(r.get("analysis")))
@@ -260,7 +274,8 @@ def _sort_key(r: dict):
 def build_timeline(rows: list[dict], case: dict) -> list[dict]:
     """One case's rows in chronology order with seq, age, mobility, gaps, open concerns, event groups and
     CP plan / hospital periods."""
-    rows = sorted(rows, key=_sort_key)
+    ranks = _file_ranks(rows)
+    rows = sorted(rows, key=lambda r: _sort_key(r, ranks))
     dob = case["date_of_birth"]
     concern_window = _concern_window(case)
     mobile_from = case.get("mobile_from") or _add_months(dob, NONMOBILE_MONTHS)

@@ -204,3 +204,56 @@ def test_a_parents_arrest_for_pwits_named_in_case_yml_is_no_exploitation_flag(tm
     flags = analysis.flags
     days = set(pd.to_datetime(flags.loc[flags["rule_id"] == "exploitation_not_referred", "trigger_date"]).dt.date)
     assert days == {dt.date(2024, 1, 20)}
+
+
+# -- 4. a partial date among its file's rows of the same day ------------------------------------------------------
+
+def _contacts(rows):
+    from pathlib import Path
+
+    from review.config import CaseConfig
+    from review.schema import CONTACT_COLUMNS, conform
+    from review.timeline import build_timeline
+
+    frame = conform(pd.DataFrame([dict(case_id="c1", contact_type="home_visit", description="", **r) for r in rows]),
+                    CONTACT_COLUMNS)
+    case = CaseConfig(case_dir=Path("."), case_id="c1", date_of_birth=dt.date(2006, 1, 31))
+    return frame, build_timeline(frame, case)
+
+
+HV = dict(agency="Health Visiting", agency_kind="health", source_file="hv.csv")
+GP = dict(agency="GP", agency_kind="health", source_file="gp.csv")
+CSC = dict(agency="Children's Social Care", agency_kind="social care", source_file="csc.csv")
+
+
+def test_a_partial_date_keeps_its_files_order_among_the_files_rows_of_its_first_day():
+    rows = [
+        dict(HV, event_id="hv-mar", date="2007-03-01", date_precision="month", source_row=2),
+        dict(HV, event_id="hv-1mar", date="2007-03-01", date_precision="day", source_row=3),
+        dict(HV, event_id="hv-5mar", date="2007-03-05", date_precision="day", source_row=4),
+        dict(GP, event_id="gp-1mar", date="2007-03-01", date_precision="day", source_row=2),
+        dict(CSC, event_id="csc-mar", date="2007-03-01", date_precision="month", source_row=2),
+        dict(CSC, event_id="csc-feb", date="2007-02-27", date_precision="day", source_row=3),
+    ]
+    frame, timeline = _contacts(rows)
+    # the date order stands (a partial date at its period's start); on 1 Mar the files with an exact row first,
+    # each in its own order (health visiting's "Mar 2007" above its "01/03/2007", as its file has them), then
+    # social care's month alone
+    assert timeline["event_id"].tolist() == ["csc-feb", "gp-1mar", "hv-mar", "hv-1mar", "csc-mar", "hv-5mar"]
+    assert timeline["date"].is_monotonic_increasing
+    # whatever the input order
+    for order in ([5, 4, 3, 2, 1, 0], [2, 0, 4, 1, 5, 3]):
+        _, shuffled = _contacts([rows[i] for i in order])
+        assert shuffled["event_id"].tolist() == timeline["event_id"].tolist()
+    # the row-by-row baseline orders them the same way
+    base = [dict(r, date=pd.Timestamp(r["date"]).to_pydatetime()) for r in
+            frame.astype(object).where(frame.notna(), None).to_dict("records")]
+    built = baseline_rowwise.build_timeline(base, {"date_of_birth": dt.date(2006, 1, 31), "review_date": None})
+    assert [r["event_id"] for r in built] == timeline["event_id"].tolist()
+
+
+def test_a_files_rows_of_one_day_and_one_precision_keep_the_files_order():
+    rows = [dict(HV, event_id=f"hv{i}", date="2007-03-01", date_precision=p, source_row=r)
+            for i, (p, r) in enumerate([("month", 5), ("month", 2), ("year", 3), ("day", 4)])]
+    _, timeline = _contacts(rows)
+    assert timeline["event_id"].tolist() == ["hv1", "hv2", "hv3", "hv0"]  # by row: 2, 3, 4, 5
