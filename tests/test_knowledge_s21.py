@@ -123,6 +123,16 @@ def test_a_receipt_names_its_sender_without_from(text, agency, kind, expected):
     assert names_sender(text, agency, kind, "social care", CUES) is expected
 
 
+@pytest.mark.parametrize("text, receiver, expected", [
+    # social care's own "Social care referral received" names no other social care as its sender
+    ("Social care referral received re neglect.", "social care", False),
+    ("Eastshire CSC notification received re neglect.", "social care", True),
+    ("Social care referral received re neglect.", "police", True),
+])
+def test_a_receipt_naming_only_the_receivers_own_kind_names_no_other_agency(text, receiver, expected):
+    assert names_sender(text, "Eastshire Children's Social Care", "social care", receiver, CUES) is expected
+
+
 def test_social_cares_receipt_of_the_polices_own_notification_is_known_to_the_police():
     police = dict(agency="Westshire Police", agency_kind="police", contact_type="police_callout")
     rows = [dict(police, date="2024-01-02", description="Called to the family home: verbal argument between adults.",

@@ -427,6 +427,11 @@ def _receipt_names(tokens, name: set, cues: set, agency, kind, receiver_kind, v)
             end = max([j] + [a + len(w.split()) for a, w in labels.items() if i <= a <= j])
             recipient = (i and clause[i - 1] in _RECIPIENT_BEFORE) or not _RECIPIENT_AFTER.isdisjoint(
                 clause[end:end + 3])
+            # a recipient word alone naming an agency of the receiving agency's own kind names the receiver as
+            # well ("Social care referral received" in social care's record): not one particular other agency
+            covered = {k for a, w in labels.items() if i <= a <= j for k in range(a, a + len(w.split()))}
+            if kind and kind == receiver_kind and all(k in covered for k in range(i, j)):
+                recipient = True
             if not recipient and (
                     name <= set(clause[i:j])
                     or any(informed_reaches(v.sharing_recipients[w], str(agency), str(kind or ""), v) for w in found)
