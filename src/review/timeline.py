@@ -472,12 +472,15 @@ def _file_ranks(contacts: pd.DataFrame, case: np.ndarray, date: np.ndarray, rank
     if not partial.any():
         return rank
     stamp = date.view("int64")
-    at = np.flatnonzero(np.isin(stamp, np.unique(stamp[partial])) & ~np.isnat(date))
+    # the rows dated as a partial row (a binary search among those few dates: NaT's stamp is none of them)
+    wanted = np.unique(stamp[partial])
+    where = np.minimum(np.searchsorted(wanted, stamp), len(wanted) - 1)
+    at = np.flatnonzero(wanted[where] == stamp)
     if (rank[at] == rank[at[0]]).all():  # one precision on those dates: nothing to share
         return rank
-    texts = {name: contacts[name].iloc[at].astype("string").fillna("").to_numpy(dtype=object)
+    codes = {name: pd.factorize(contacts[name].iloc[at].astype(object).fillna("").to_numpy(dtype=object))[0]
              for name in ("source_file", "source_sheet")}
-    group = pd.DataFrame({"case": case[at], "date": stamp[at], **texts, "rank": rank[at]})
+    group = pd.DataFrame({"case": case[at], "date": stamp[at], **codes, "rank": rank[at]})
     out = rank.copy()
     out[at] = group.groupby(["case", "date", "source_file", "source_sheet"], sort=False)["rank"].transform(
         "min").to_numpy(dtype=rank.dtype)
