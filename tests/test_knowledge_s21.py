@@ -51,13 +51,17 @@ def _flags(rows, people=PEOPLE, only="information_not_shared"):
      "NFA re Tyrese.", True),
     ("Warrant for Kyle Hollins (brother) executed. . No further action.", True),
     ("Donna Hollins arrested for shoplifting. . NFA.", True),
+    # the child named in it only as present there: still the brother's record
+    ("Warrant executed for Kyle Hollins (brother) at the family home, Tyrese present. . NFA re Tyrese.", True),
+    ("Kyle Hollins arrested, Tyrese was also present. . NFA.", True),
     # the decision names the child and his safeguarding: a decision about him
     ("Kyle Hollins (19, brother) arrested on warrant. Tyrese present. . NFA re Tyrese, no safeguarding concerns.",
      False),
     ("Kyle Hollins arrested. . NFA re Tyrese; referral to CSC not required.", False),
-    # the child's own record, or one naming him first
-    ("Tyrese present when Kyle Hollins was arrested. . NFA.", False),
+    ("Tyrese present when Kyle Hollins was arrested. . NFA.", True),
+    # the child's own record, or one naming him otherwise than present
     ("Tyrese stopped and searched with Kyle. . NFA.", False),
+    ("Kyle Hollins (19, brother) assaulted Tyrese at home. . NFA.", False),  # the child harmed: his record too
     ("Stop and search. . NFA.", False),
     # a name written without its capital is no name ("kyle" is read as a word only with its capital)
     ("kyle arrested. . NFA.", False),

@@ -132,7 +132,8 @@ def other_subject_decision(text: str, others, child: str, safeguarding, keywords
     """Is `text` ("description . action") a record about another person whose decision words (`keywords`) are
     no decision about the child? Its first sentence names one of `others` (case.yml people's given names, written
     with a capital: "Kyle Hollins (19, brother) arrested for supply of Class A.", "Warrant for Kyle Hollins
-    (brother)") and not the child (`child`, any case), and no sentence with a decision keyword names the child
+    (brother)") and not the child (`child`, any case) but as present there (`_only_present`: "..., Tyrese
+    present"), and no sentence with a decision keyword names the child
     together with one of `safeguarding` ("referral", "CSC", "welfare": the child's safeguarding). "NFA re Tyrese"
     on his brother's warrant is the police's disposal of the child as a suspect or witness there, not a
     safeguarding decision about him; "No referral to CSC re Tyrese required" on the same record still is."""
@@ -143,7 +144,7 @@ def other_subject_decision(text: str, others, child: str, safeguarding, keywords
         return False
     first = _NAME_WORD.findall(sentences[0])
     folded = [w.casefold() for w in first]
-    if child and child in folded:
+    if child and child in folded and not _only_present(sentences[0], child):
         return False
     wanted = set(others)
     if not any(w[:1].isupper() and f in wanted for w, f in zip(first, folded)):
@@ -156,6 +157,23 @@ def other_subject_decision(text: str, others, child: str, safeguarding, keywords
         if child and child in words and any(_word_pattern(w).search(sentence) for w in safeguarding):
             return False
     return True
+
+
+#: words after the child's name saying the child was there ("Tyrese present", "Tyrese was also present")
+_PRESENT_AFTER = re.compile(r"\s*(?:(?:was|were|is|also|too)\s+){0,2}(?:present|there)\b", re.I)
+
+
+def _only_present(sentence: str, child: str) -> bool:
+    """Is every mention of the child (given name `child`) in `sentence` one saying the child was there ("Warrant
+    executed for Kyle Hollins (brother) at the family home, Tyrese present", "Tyrese was also present when Kyle
+    Hollins was arrested": `_PRESENT_AFTER`)? The record is still the other person's. Not "at home" (as
+    `ingest.identity` reads presence): "assaulted Tyrese at home" harmed the child."""
+    found = False
+    for match in re.finditer(r"(?<!\w)" + re.escape(child) + r"(?!\w)", sentence, re.I):
+        if not _PRESENT_AFTER.match(sentence, match.end()):
+            return False
+        found = True
+    return found
 
 
 def _other_subject_rows(ctx: Context, mask: np.ndarray, keywords) -> np.ndarray:
