@@ -357,8 +357,9 @@ def names_sender(text, agency, kind, receiver_kind, cues, vocab=None) -> bool:
     `sharing_recipients` word straight after it reaches the agency ("from Eastshire CSC": Eastshire
     Children's Social Care), or, with none, when the agency is of the receiving agency's kind (an authority
     naming its counterpart: Westshire social care's "from Eastshire" is Eastshire's social care, not its
-    police). A run with no word of the name names nothing: a bare "from school" or "from police" is not read as
-    one particular agency. (s21) A receipt without "from" (`_receipt_names`: "Police notification received re DA
+    police). A run with no word of the name names nothing: a bare "from school" is not read as Kingsway Academy;
+    (s21) a run of the name's words that is itself a `sharing_recipients` word reaching the agency names it ("from
+    police": Westshire Police; before s21 "from police" named none). (s21) A receipt without "from" (`_receipt_names`: "Police notification received re DA
     incident" in social care's record) names its sender too when the agency is named in its clause.
     `vocab`: compiled, or None for the package vocabulary."""
     if not text or not agency:
