@@ -18,7 +18,9 @@ the `decision_negations` setting after the keyword), and not in a sentence namin
 support a prosecution or the prosecution's outcome (`decision_not_in_sentence_with`: "No further action by
 victim" is a criminal justice disposal about the adults, no decision about the child); a health visitor's
 level of service ("Universal service", "Universal plus") is one of the keywords; a row of a decision type whose text says it did not take place ("ICPC postponed", "case not closed", "discharge
-postponed": the vocabulary's escalation negation cues, `base.types_held`) is none by its type.
+postponed": the vocabulary's escalation negation cues, `base.types_held`) is none by its type. (s21) Nor are the
+decision words of a record about another person of the family (case.yml `people`: "Kyle Hollins (19, brother)
+arrested on warrant ... NFA re Tyrese") unless they name the child's safeguarding (`other_subject_decision`).
 """
 from __future__ import annotations
 
