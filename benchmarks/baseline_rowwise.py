@@ -60,11 +60,12 @@ from review.rules.base import agency_named  # does one agency name name one of s
 from review.rules.base import receipt_sender_kind, receipt_sender_kind_words  # the kind of agency a receipt names as its sender
 from review.rules.neglect_not_escalated import findings_only  # a text read as neglect only through findings
 from review.rules.base import informed_reach_kinds  # does one informed-agencies cell name an agency of some kinds
-from review.rules.knowledge import names_sender  # does one text record information sent by one agency
+from review.rules.knowledge import SENDER_TEXT_WORDS, names_sender  # does one text record information sent by one agency
 from review.rules.knowledge import promised  # one text's sentence saying its information is still to come
 from review.rules.enquiry_incomplete import health_missing_from_list  # an attendee list without health (one text)
 from review.rules.enquiry_incomplete import education_missing_from_list  # (s21) ... without a school (one text)
 from review.rules.knowledge import decides  # one text's decision words not in a victim's-choice sentence
+from review.rules.knowledge import other_subject_decision, subject_names  # (s21) a sibling's record
 from review.rules.self_harm_not_referred import case_reporters, reported_child_self_harm  # "Mum says she self-harmed"
 from review.rules.cp_file_not_transferred import file_sent_day  # the day one row's text dates the CP file's sending on
 from review.rules.transfer_in_conference_late import local_authority  # the authority a social care name names
@@ -261,13 +262,27 @@ def _end_of_review(case: dict):
     return min(known) if known else None
 
 
-def _sort_key(r: dict):
+def _file_ranks(rows: list[dict]) -> dict:
+    """(s21) (date, source_file, source_sheet) -> the lowest precision rank of one case's rows so dated in that
+    file: a file's rows on one date share it, so the file's own order orders them (`_sort_key`)."""
+    best = {}
+    for r in rows:
+        if r["date"] is not None:
+            key = (r["date"], _text(r.get("source_file")), _text(r.get("source_sheet")))
+            best[key] = min(best.get(key, 5), PRECISION_RANK.get(_text(r.get("date_precision")), 5))
+    return best
+
+
+def _sort_key(r: dict, ranks: dict | None = None):
     day = r["date"]
     seq = r.get("sequence")
     seq = None if seq is None or seq != seq or _text(seq) == "" else int(seq)
     row = r.get("source_row")
     row = None if row is None or row != row or _text(row) == "" else int(row)
-    return (day is None, day or dt.datetime.min, PRECISION_RANK.get(_text(r.get("date_precision")), 5),
+    rank = PRECISION_RANK.get(_text(r.get("date_precision")), 5)
+    if ranks is not None and day is not None:
+        rank = ranks[(day, _text(r.get("source_file")), _text(r.get("source_sheet")))]
+    return (day is None, day or dt.datetime.min, rank,
             seq is None, seq or 0, _text(r.get("agency")), _text(r.get("source_file")), _text(r.get("source_sheet")),
             row is None, row or 0, _text(r.get("event_id")), _text(r.get("contact_type")),
             _text(r.get("description")), _text(r.get("action")), _text(r.get("analysis")))
@@ -279,7 +294,8 @@ def _sort_key(r: dict):
 def build_timeline(rows: list[dict], case: dict) -> list[dict]:
     """One case's rows in chronology order with seq, age, mobility, gaps, open concerns, event groups and
     CP plan / hospital periods."""
-    rows = sorted(rows, key=_sort_key)
+    ranks = _file_ranks(rows)
+    rows = sorted(rows, key=lambda r: _sort_key(r, ranks))
     dob = case["date_of_birth"]
     concern_window = _concern_window(case)
     mobile_from = case.get("mobile_from") or _add_months(dob, NONMOBILE_MONTHS)
@@ -1648,9 +1664,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if x["_day"] is not None:
                 a = _text(x.get("agency"))
                 first_record[a] = min(first_record.get(a, x["_day"]), x["_day"])
-        from_rows = {}  # agency -> its rows whose text says "from" (a receipt may name its sender)
+        from_rows = {}  # agency -> its rows whose text says "from" or (s21) a receipt word: a receipt may name its sender
         for x in tl:
-            if _has_word(_text(x.get("description")) + " . " + _text(x.get("action")), "from"):
+            if any(_has_word(_text(x.get("description")) + " . " + _text(x.get("action")), w) for w in SENDER_TEXT_WORDS):
                 from_rows.setdefault(_text(x.get("agency")), []).append(x)
         deciders = {}  # event group -> its agencies and their kinds, first row of each agency
         for x in tl:
@@ -1697,9 +1713,14 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                         and _mentioned(text, settings["suitability_decision_keywords"], negations))
             # (nor a decision keyword in a sentence naming the victim's choice: "No further action by victim")
             others = tuple(settings.get("decision_not_in_sentence_with") or ())
-            if not d["_exact"] or not (_held(d, decision_types) or _closed_in_action(d, settings) or home or suitable
-                                       or (bool(keywords) and not filing and _mentioned(text, keywords, negations)
-                                           and decides(text, keywords, negations, others))):
+            by_words = home or suitable or (bool(keywords) and not filing and _mentioned(text, keywords, negations)
+                                            and decides(text, keywords, negations, others))
+            # (s21) decision words on a record about another person of the family (a sibling's warrant) that do
+            # not name the child's safeguarding are no decision about the child
+            by_words = by_words and not other_subject_decision(
+                text, *subject_names(case.get("people"), case.get("child_name")),
+                tuple(settings.get("decision_other_subject_safeguarding_words") or ()), list(keywords) + list(home_words))
+            if not d["_exact"] or not (_held(d, decision_types) or _closed_in_action(d, settings) or by_words):
                 continue
             d_agency = _text(d.get("agency"))
             # a police decision on its first day with the child: not asked (first_record_not_asked_kinds)
@@ -1747,7 +1768,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                                     for a in _text(x.get("informed_agencies")).split(";") if _text(x.get("informed_agencies")))
                                 or (kind in q["referral_reaches_kinds"] and esc_held(x, q["referral_escalations"]))):
                             return True
-                        if (_text(x.get("agency")) == agency and sender_cues and _has_word(row_text(x), "from")
+                        if (_text(x.get("agency")) == agency and sender_cues and any(_has_word(row_text(x), w) for w in SENDER_TEXT_WORDS)
                                 and names_sender(row_text(x), c_agency, _text(c.get("agency_kind")),
                                                  _text(x.get("agency_kind")), sender_cues)):
                             return True

@@ -65,11 +65,12 @@ def test_criminal_exploitation_signs_and_stab_wounds_are_read(text, tags):
     # a team's name is no concern (QA8 D14)
     ("Referred to Exploitation Team. Strategy discussion to be arranged.", {"exploitation"}),
     ("CIN plan. Exploitation team key worker allocated.", {"exploitation"}),
-    # a parent's debt, a parent's drug use, a phone call, older boys: no exploitation
+    # a parent's debt, a parent's drug use, a phone call: no exploitation ((s21) older boys are read as older males
+    # are: tests/test_knowledge_s21.py; bullying by them is not)
     ("Mum says she owes money to the landlord.", {"exploitation"}),
     ("Mother disclosed she uses cocaine at weekends.", {"exploitation"}),
     ("Second phone call from school today.", {"exploitation"}),
-    ("Reported by peers to be hanging around with older boys from the estate.", {"exploitation"}),
+    ("Bullied by older boys from the estate on the way home.", {"exploitation"}),
     # a stab vest is no wound; a burn's dressing is its follow-up, not another injury (no bare "wound")
     ("PC attended wearing a stab vest.", {"other_injury", "non_accidental"}),
     ("Dressing clinic review: right hand wound fully healed.", {"other_injury"}),

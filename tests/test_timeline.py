@@ -639,7 +639,8 @@ def test_chronology_order_equals_lexsort_of_every_key():
         keys = [
             _codes(table["case_id"])[0],
             np.where(np.isnat(date), big, date.view("int64")),
-            np.array([PRECISION_RANK.get(p, len(PRECISION_RANK)) for p in table["date_precision"].fillna("")]),
+            _file_min_rank(table, np.array([PRECISION_RANK.get(p, len(PRECISION_RANK))
+                                            for p in table["date_precision"].fillna("")])),
             table["sequence"].to_numpy(dtype="int64", na_value=big),
             _codes(table["agency"])[0], _codes(table["source_file"])[0], _codes(table["source_sheet"])[0],
             table["source_row"].to_numpy(dtype="int64", na_value=big),
@@ -678,6 +679,20 @@ def test_within_equals_any_span_covering_the_day():
         assert list(got) == [pd.NA if v is None else v for v in expected], trial
 
 
+def _file_min_rank(frame, rank):
+    """(s21) The precision rank key by its definition: per dated row, the lowest rank among the rows of its case,
+    date, source_file and source_sheet (NA as ""), row by row."""
+    import numpy as np
+
+    keys = list(zip(frame["case_id"].astype("string").fillna(""), frame["date"],
+                    frame["source_file"].astype("string").fillna(""), frame["source_sheet"].astype("string").fillna("")))
+    best = {}
+    for key, r in zip(keys, rank):
+        if not pd.isna(key[1]):
+            best[key] = min(best.get(key, r), r)
+    return np.array([r if pd.isna(key[1]) else best[key] for key, r in zip(keys, rank)], dtype="int64")
+
+
 def _reference_chronology_order(frame):
     """chronology_order by its definition: one lexsort over every key (each text column's codes in
     code-point order, NA as "")."""
@@ -696,7 +711,8 @@ def _reference_chronology_order(frame):
     date = frame["date"].to_numpy(dtype="datetime64[ns]")
     precision = frame["date_precision"].astype("string").fillna("").to_numpy(dtype=object)
     keys = [text("case_id"), np.where(np.isnat(date), _BIG, date.view("int64")),
-            np.array([PRECISION_RANK.get(p, len(PRECISION_RANK)) for p in precision], dtype="int64"),
+            _file_min_rank(frame, np.array([PRECISION_RANK.get(p, len(PRECISION_RANK)) for p in precision],
+                                           dtype="int64")),
             ints(frame["sequence"]), text("agency"), text("source_file"), text("source_sheet"),
             ints(frame["source_row"])] + [text(name) for name in SORT_KEYS[8:]]
     return np.lexsort(keys[::-1])

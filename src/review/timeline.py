@@ -403,6 +403,12 @@ def chronology_order(contacts: pd.DataFrame) -> np.ndarray:
     Keys: case_id, date (undated last), precision rank (day < approximate < month < year), sequence
     (blank last), agency, source_file, source_sheet, source_row, then event_id and the verbatim text as
     tie-breakers, so that even duplicated provenance sorts the same way whatever the input order.
+
+    A partial date is placed at its period's start (its `date`), so the timeline stays in date order. (s21) Its
+    precision rank is that of its file's (and sheet's) most precise row dated the same in its case
+    (`_file_ranks`): a file's rows on one date keep the file's own order ("Mar 2007" above "01/03/2007" in the
+    health visitor's file stays above it), while another file's exact rows of that day still come before a file
+    with only partial ones.
     """
     return _chronology_order(contacts)[0]
 
@@ -422,7 +428,8 @@ def _chronology_order(contacts: pd.DataFrame) -> tuple[np.ndarray, dict]:
     leading = [
         factorised["case_id"][0],
         _int_key(date.view("int64"), np.isnat(date)),
-        _map_codes(*factorised["date_precision"], PRECISION_RANK, len(PRECISION_RANK)),
+        _file_ranks(contacts, factorised["case_id"][0], date,
+                    _map_codes(*factorised["date_precision"], PRECISION_RANK, len(PRECISION_RANK))),
         _int_key(sequence.to_numpy(dtype="int64", na_value=0), sequence.isna().to_numpy()),
         factorised["agency"][0],
     ]
@@ -454,6 +461,30 @@ def _chronology_order(contacts: pd.DataFrame) -> tuple[np.ndarray, dict]:
         keys = [k[rows] for k in primary] + [_codes(contacts[name].iloc[rows])[0] for name in SORT_KEYS[8:]]
         order[tied] = rows[np.lexsort(keys[::-1])]
     return order, factorised
+
+
+def _file_ranks(contacts: pd.DataFrame, case: np.ndarray, date: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """(s21) Per row, the lowest precision `rank` among the rows of its case, date, source_file and source_sheet
+    (NA read as ""): rows of one file on one date share a rank, so the file's own order (sequence, source_row)
+    orders them, a partial date among the exact ones of its period's first day as the file has it. Only the rows
+    dated as some partial-dated row are grouped (usually few: `rank` as it is otherwise)."""
+    partial = (rank > 0) & ~np.isnat(date)
+    if not partial.any():
+        return rank
+    stamp = date.view("int64")
+    # the rows dated as a partial row (a binary search among those few dates: NaT's stamp is none of them)
+    wanted = np.unique(stamp[partial])
+    where = np.minimum(np.searchsorted(wanted, stamp), len(wanted) - 1)
+    at = np.flatnonzero(wanted[where] == stamp)
+    if (rank[at] == rank[at[0]]).all():  # one precision on those dates: nothing to share
+        return rank
+    codes = {name: pd.factorize(contacts[name].iloc[at].astype(object).fillna("").to_numpy(dtype=object))[0]
+             for name in ("source_file", "source_sheet")}
+    group = pd.DataFrame({"case": case[at], "date": stamp[at], **codes, "rank": rank[at]})
+    out = rank.copy()
+    out[at] = group.groupby(["case", "date", "source_file", "source_sheet"], sort=False)["rank"].transform(
+        "min").to_numpy(dtype=rank.dtype)
+    return out
 
 
 def _ordered_ties(contacts: pd.DataFrame, leading: list[np.ndarray], row_key: np.ndarray) -> np.ndarray | None:

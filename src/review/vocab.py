@@ -713,6 +713,13 @@ class Vocabulary:
         if not isinstance(owned, Mapping):
             raise ConfigError(f"vocabulary adults_concerns must be a mapping (concern tag: [tags an adult's is read as]), got {owned!r}")
         kept = _word_set(vocab, "adults_concern_exceptions")
+        # (s21) a tag of which only some keywords may be an adult's (exploitation: a parent "arrested for PWITS" is
+        # the parent's offence; "older males", "groomed" stay the child's whoever the clause names)
+        only = vocab.get("adults_concern_only_keywords") or {}
+        if not isinstance(only, Mapping):
+            raise ConfigError(f"vocabulary adults_concern_only_keywords must be a mapping (concern tag: [keywords]), got {only!r}")
+        only = {str(tag): frozenset(map(normalise_text, _as_list(words, f"adults_concern_only_keywords.{tag}")))
+                for tag, words in only.items()}
         for tag, instead in owned.items():
             instead = tuple(_as_list(instead, f"adults_concerns.{tag}"))
             unknown = ({tag} | set(instead)) - set(CONCERN_TAGS)
@@ -720,7 +727,8 @@ class Vocabulary:
                 raise ConfigError(f"vocabulary adults_concerns: unknown concern tags {sorted(unknown)}")
             for keyword, tags in out.concern_tags.items():
                 # a keyword naming the parent already ("mother self harmed": parental_mental_health) is not one
-                if tag in tags and keyword not in kept and keyword not in out.finding_keywords and len(tags) == 1:
+                if tag in tags and keyword not in kept and keyword not in out.finding_keywords and len(tags) == 1 \
+                        and (tag not in only or keyword in only[tag]):
                     out.adults_concern_keywords[keyword] = instead
         out.adults_only_keywords = _word_set(vocab, "adults_only_keywords")
         out.adults_concern_patients = _word_set(vocab, "adults_concern_patient_words")

@@ -18,7 +18,9 @@ the `decision_negations` setting after the keyword), and not in a sentence namin
 support a prosecution or the prosecution's outcome (`decision_not_in_sentence_with`: "No further action by
 victim" is a criminal justice disposal about the adults, no decision about the child); a health visitor's
 level of service ("Universal service", "Universal plus") is one of the keywords; a row of a decision type whose text says it did not take place ("ICPC postponed", "case not closed", "discharge
-postponed": the vocabulary's escalation negation cues, `base.types_held`) is none by its type.
+postponed": the vocabulary's escalation negation cues, `base.types_held`) is none by its type. (s21) Nor are the
+decision words of a record about another person of the family (case.yml `people`: "Kyle Hollins (19, brother)
+arrested on warrant ... NFA re Tyrese") unless they name the child's safeguarding (`other_subject_decision`).
 """
 from __future__ import annotations
 
@@ -99,9 +101,109 @@ def _decision_mask(ctx: Context) -> pd.Series:
     suit_rows, suit_words = _suitability(ctx)
     if suit_words:
         by_words |= text_mentions(ctx, suit_rows & exact, suit_words, _decision_negations(settings))
+    # (s21) a record about another person of the family (a sibling's warrant, a parent's arrest): its decision
+    # words are no decision about the child unless they name the child and the child's safeguarding
+    # (`other_subject_decision`): the police's "NFA re Tyrese" on his brother's warrant record
+    if by_words.any():
+        by_words &= ~_other_subject_rows(ctx, by_words.to_numpy(dtype=bool), keywords + home)
     # a social care row whose action or outcome records the case closed ("No concerns. Case closed." of a home
     # visit), whatever its own type (`closures_in_action`)
     return (by_type | by_words | closures_in_action(ctx)) & tl["_exact"]
+
+
+#: a sentence of a row's text ("description . action"), for `other_subject_decision`
+_SUBJECT_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+#: a word of a text as `other_subject_decision` compares names (capitals kept)
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
+
+
+def subject_names(people, child_name) -> tuple[tuple[str, ...], str]:
+    """(the given names, lower-cased, of case.yml `people` other than the child; the child's given name,
+    lower-cased, "" when unknown) for `other_subject_decision`. A person whose given name is the child's is the
+    child (case.yml lists the child too: "Tyrese Hollins: Child")."""
+    child = (normalise_text(str(child_name or "")).split() or [""])[0]
+    others = set()
+    for name in (people or {}) if isinstance(people, dict) else ():
+        words = normalise_text(str(name)).split()
+        if words and words[0] != child and len(words[0]) > 1:
+            others.add(words[0])
+    return tuple(sorted(others)), child
+
+
+def other_subject_decision(text: str, others, child: str, safeguarding, keywords) -> bool:
+    """Is `text` ("description . action") a record about another person whose decision words (`keywords`) are
+    no decision about the child? Its first sentence names one of `others` (case.yml people's given names, written
+    with a capital: "Kyle Hollins (19, brother) arrested for supply of Class A.", "Warrant for Kyle Hollins
+    (brother)") and not the child (`child`, any case) but as present there (`_only_present`: "..., Tyrese
+    present"), and no sentence with a decision keyword names the child
+    together with one of `safeguarding` ("referral", "CSC", "welfare": the child's safeguarding). "NFA re Tyrese"
+    on his brother's warrant is the police's disposal of the child as a suspect or witness there, not a
+    safeguarding decision about him; "No referral to CSC re Tyrese required" on the same record still is."""
+    if not text or not others:
+        return False
+    sentences = [s for s in _SUBJECT_SENTENCE.split(str(text)) if s.strip(" .;!?")]
+    if not sentences:
+        return False
+    first = _NAME_WORD.findall(sentences[0])
+    folded = [w.casefold() for w in first]
+    if child and child in folded and not _only_present(sentences[0], child):
+        return False
+    wanted = set(others)
+    if not any(w[:1].isupper() and f in wanted for w, f in zip(first, folded)):
+        return False
+    deciding = [s for s in sentences if any(_word_pattern(k).search(s) for k in keywords)]
+    if not deciding:
+        return False
+    for sentence in deciding:
+        words = [w.casefold() for w in _NAME_WORD.findall(sentence)]
+        if child and child in words and any(_word_pattern(w).search(sentence) for w in safeguarding):
+            return False
+    return True
+
+
+#: words after the child's name saying the child was there ("Tyrese present", "Tyrese was also present")
+_PRESENT_AFTER = re.compile(r"\s*(?:(?:was|were|is|also|too)\s+){0,2}(?:present|there)\b", re.I)
+
+
+def _only_present(sentence: str, child: str) -> bool:
+    """Is every mention of the child (given name `child`) in `sentence` one saying the child was there ("Warrant
+    executed for Kyle Hollins (brother) at the family home, Tyrese present", "Tyrese was also present when Kyle
+    Hollins was arrested": `_PRESENT_AFTER`)? The record is still the other person's. Not "at home" (as
+    `ingest.identity` reads presence): "assaulted Tyrese at home" harmed the child."""
+    found = False
+    for match in re.finditer(r"(?<!\w)" + re.escape(child) + r"(?!\w)", sentence, re.I):
+        if not _PRESENT_AFTER.match(sentence, match.end()):
+            return False
+        found = True
+    return found
+
+
+def _other_subject_rows(ctx: Context, mask: np.ndarray, keywords) -> np.ndarray:
+    """Per timeline row: is a row of `mask` (decisions by their words) one of `other_subject_decision`, with its
+    case's people and child (`subject_names`) and the `decision_other_subject_safeguarding_words` setting? Each
+    distinct (case, description, action) read once, only of the cases naming other people."""
+    tl = ctx.timeline
+    out = np.zeros(len(tl), dtype=bool)
+    people, names = ctx.extra.get("people") or [], ctx.extra.get("child_names") or []
+    safeguarding = tuple(str(w) for w in ctx.settings.get("decision_other_subject_safeguarding_words") or ())
+    named = [subject_names(p, names[i] if i < len(names) else None) for i, p in enumerate(people)]
+    with_others = np.array([bool(n[0]) for n in named] + [False], dtype=bool)
+    if not with_others.any() or not keywords:
+        return out
+    case = tl["_case"].to_numpy(dtype="int64")
+    pos = np.flatnonzero(mask & with_others[np.where(case < 0, len(named), case)])
+    if len(pos):
+        pos = pos[_rows_matching(ctx, pos, sorted({w for n in named for w in n[0]}))]
+    if not len(pos):
+        return out
+    (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
+    d, a = d_codes[pos].astype("int64"), a_codes[pos].astype("int64")
+    inverse, _ = pd.factorize((case[pos] * (len(d_uniques) + 1) + d) * (len(a_uniques) + 1) + a)
+    found = np.array([other_subject_decision(str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]),
+                                             *named[case[pos[i]]], safeguarding, keywords)
+                      for i in _first_of_each(inverse)], dtype=bool)
+    out[pos] = found[inverse]
+    return out
 
 
 def _return_home_rows(ctx: Context) -> np.ndarray:
@@ -257,13 +359,16 @@ def names_sender(text, agency, kind, receiver_kind, cues, vocab=None) -> bool:
     `sharing_recipients` word straight after it reaches the agency ("from Eastshire CSC": Eastshire
     Children's Social Care), or, with none, when the agency is of the receiving agency's kind (an authority
     naming its counterpart: Westshire social care's "from Eastshire" is Eastshire's social care, not its
-    police). A run with no word of the name names nothing: a bare "from school" or "from police" is not read as
-    one particular agency. `vocab`: compiled, or None for the package vocabulary."""
+    police). A run with no word of the name names nothing: a bare "from school" is not read as Kingsway Academy;
+    (s21) a run of the name's words that is itself a `sharing_recipients` word reaching the agency names it ("from
+    police": Westshire Police; before s21 "from police" named none). (s21) A receipt without "from" (`_receipt_names`: "Police notification received re DA
+    incident" in social care's record) names its sender too when the agency is named in its clause.
+    `vocab`: compiled, or None for the package vocabulary."""
     if not text or not agency:
         return False
     v = _negating_vocab((), "") if vocab is None else vocab
     tokens = v.tokens(str(text))
-    if "from" not in tokens:
+    if "from" not in tokens and RECEIPT_WORDS.isdisjoint(tokens):
         return False
     name = set(normalise_text(str(agency)).split()) - _NAME_FILLERS
     cues = {normalise_text(str(c)) for c in cues} - {""}
@@ -289,13 +394,71 @@ def names_sender(text, agency, kind, receiver_kind, cues, vocab=None) -> bool:
             continue
         if name <= run:
             return True
-        words = [(a, word) for a, _, word in v._sharing_words.find(tokens[j:j + 4]) if a == 0]
+        # a recipient word straight after the run, or (s21) one the run's own words start ("from police":
+        # Westshire Police, as "Police notification received" names it, `_receipt_names`)
+        words = [(a, word) for a, _, word in v._sharing_words.find(tokens[start:j + 4]) if a <= j - start]
         if words:
             if any(informed_reaches(v.sharing_recipients[w], str(agency), str(kind or ""), v) for _, w in words):
                 return True
             continue
         if kind and kind == receiver_kind:
             return True
+    return _receipt_names(tokens, name, cues, agency, kind, receiver_kind, v)
+
+
+#: (s21) words recording a message's receipt: with one, a clause naming the sender without "from" records what
+#: the sender sent ("Police notification received re DA incident": `_receipt_names`); the rows the sender
+#: readings look at say "from" or one of these
+RECEIPT_WORDS = frozenset({"received", "receipt", "recd"})
+#: the words a row's text must hold for `names_sender` to read it (a prefilter)
+SENDER_TEXT_WORDS = ("from", "received", "receipt", "recd")
+#: a name straight after one of these, or followed within three words by one of the `_RECIPIENT_AFTER`, is a
+#: recipient, not the sender ("..., police informed", "copy to police")
+_RECIPIENT_BEFORE = frozenset({"to", "with", "cc", "ccd", "copied", "informed", "notified", "updated", "emailed",
+                               "phoned", "rang", "telephoned", "faxed", "contacted", "advised", "told"})
+_RECIPIENT_AFTER = frozenset({"informed", "notified", "updated", "aware", "copied", "advised", "told", "contacted"})
+
+
+def _receipt_names(tokens, name: set, cues: set, agency, kind, receiver_kind, v) -> bool:
+    """(s21) Does a clause of `tokens` (a row of an agency of `receiver_kind`) with no "from" record receiving
+    what `agency` (of `kind`, its name's words `name`) sent? The clause holds one of `RECEIPT_WORDS` and another
+    of `cues` (notification, referral, email, PPN) and names the agency where a sender stands, not as a recipient
+    (`_RECIPIENT_BEFORE`, `_RECIPIENT_AFTER`: "..., police informed"), as `names_sender` reads the words after
+    "from": a run of its name's words that is the whole name, or that starts or is followed by a
+    `sharing_recipients` word reaching it ("Police notification received re DA incident" in social care's record
+    is the police's notification), or, with no such word, a run naming an agency of the receiving agency's kind
+    ("Eastshire transfer-in notification received"). A run with no word of the name names nothing ("School email
+    received" names no Kingsway Academy)."""
+    bounds = [-1] + [i for i, t in enumerate(tokens) if t.startswith("|")] + [len(tokens)]
+    for lo, hi in zip(bounds, bounds[1:]):
+        clause = tokens[lo + 1:hi]
+        if "from" in clause or RECEIPT_WORDS.isdisjoint(clause) or not any(t in cues and t not in RECEIPT_WORDS for t in clause):
+            continue
+        labels = {a: w for a, _, w in v._sharing_words.find(clause)}
+        i = 0
+        while i < len(clause):
+            j = i
+            while j < len(clause) and clause[j] in name:
+                j += 1
+            if j == i:  # no word of the agency's name here ("School email received" names no Kingsway Academy)
+                i += 1
+                continue
+            # a recipient word the run starts or straight after it ("Police", "Eastshire CSC")
+            found = [w for a, w in labels.items() if i <= a <= j]
+            end = max([j] + [a + len(w.split()) for a, w in labels.items() if i <= a <= j])
+            recipient = (i and clause[i - 1] in _RECIPIENT_BEFORE) or not _RECIPIENT_AFTER.isdisjoint(
+                clause[end:end + 3])
+            # a recipient word alone naming an agency of the receiving agency's own kind names the receiver as
+            # well ("Social care referral received" in social care's record): not one particular other agency
+            covered = {k for a, w in labels.items() if i <= a <= j for k in range(a, a + len(w.split()))}
+            if kind and kind == receiver_kind and all(k in covered for k in range(i, j)):
+                recipient = True
+            if not recipient and (
+                    name <= set(clause[i:j])
+                    or any(informed_reaches(v.sharing_recipients[w], str(agency), str(kind or ""), v) for w in found)
+                    or (not found and kind and kind == receiver_kind)):
+                return True
+            i = end
     return False
 
 
@@ -579,7 +742,7 @@ def _delivered(ctx: Context, pairs: pd.DataFrame, open_: np.ndarray, promising: 
     if cues and (open_ & ~out).any():
         said_from = np.zeros(len(tl), dtype=bool)
         rows = np.flatnonzero(dated)
-        said_from[rows[_rows_matching(ctx, rows, ["from"])]] = True
+        said_from[rows[_rows_matching(ctx, rows, list(SENDER_TEXT_WORDS))]] = True
         got = candidates(said_from, "to_agency")
         got = got[~out[got["i"].to_numpy()]]
         if not got.empty:
@@ -820,7 +983,7 @@ def _received_from(ctx: Context, pairs: pd.DataFrame, open_: np.ndarray, tags, f
         bits |= ctx.tags([t]).to_numpy(dtype=bool).astype("int64") << names.index(family[str(t)])
     days = tl["_day"].to_numpy(dtype="datetime64[D]")
     cand = np.flatnonzero((bits != 0) & ~np.isnat(days))
-    cand = cand[_rows_matching(ctx, cand, ["from"])] if len(cand) else cand
+    cand = cand[_rows_matching(ctx, cand, list(SENDER_TEXT_WORDS))] if len(cand) else cand
     c_pos = pairs["e_pos"].to_numpy(dtype="int64")
     at = np.flatnonzero(open_ & (bits[c_pos] != 0))
     if not len(cand) or not len(at):
@@ -893,13 +1056,13 @@ def _own_episode(ctx: Context, pairs: pd.DataFrame, open_: np.ndarray, words=(),
 
 def _sent_by_decider(ctx: Context, pairs: pd.DataFrame, open_: np.ndarray, cues: tuple) -> np.ndarray:
     """Per pair of `pairs` (among `open_`): does the concern row's text record its information sent by the
-    deciding agency (`names_sender`)? Only the rows whose text says "from" are read, each distinct
+    deciding agency (`names_sender`)? Only the rows whose text says "from" or a receipt word (`SENDER_TEXT_WORDS`) are read, each distinct
     (description, action, deciding agency and kind, the concern row's kind) once."""
     tl = ctx.timeline
     out = np.zeros(len(pairs), dtype=bool)
     c_pos = pairs["e_pos"].to_numpy(dtype="int64")
     rows = np.unique(c_pos[open_])
-    rows = rows[_rows_matching(ctx, rows, ["from"])]
+    rows = rows[_rows_matching(ctx, rows, list(SENDER_TEXT_WORDS))]
     maybe = open_ & np.isin(c_pos, rows)
     if not maybe.any():
         return out
