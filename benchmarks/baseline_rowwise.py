@@ -1095,6 +1095,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             calm = set()
         nodes = _injury_nodes(tl, q["injury_tags"], settings, receipt if receipts else None, referral, any_receipt)
         fracture = set((settings.get("injury_episodes") or {}).get("fracture_tags") or ())
+        firsts = []
         for r in _first_per_group(trig):
             found = _earlier_injury(tl, r, q["injury_tags"], settings, esc_held, nodes=nodes)
             if found is not None and not (
@@ -1102,6 +1103,27 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     found["_gcode"] in calm and fracture & nodes[r["_gcode"]]["tags"]
                     and not fracture & nodes[found["_gcode"]]["tags"]):
                 continue  # a follow-up of an injury already recorded
+            firsts.append(r)
+        # (s21) another agency's record of the same injury 0..same_event_window_days after an earlier trigger
+        # (a tag of injury_tags or any_age_tags in common, not different body regions) is that event's: it joins
+        # the earliest such trigger, whose flag covers it
+        same_window = q.get("same_event_window_days")
+        event_tags = set(q["injury_tags"]) | set(q.get("any_age_tags") or ())
+        joined = set()
+        if same_window is not None:
+            ordered = sorted(firsts, key=lambda x: (x["_day"], x["_pos"]))
+            for b, r in enumerate(ordered):
+                for x in ordered[:b]:
+                    s_x = nodes[x["_gcode"]]["sites"] if x["_gcode"] in nodes else 0
+                    s_r = nodes[r["_gcode"]]["sites"] if r["_gcode"] in nodes else 0
+                    if ((r["_day"] - x["_day"]).days <= int(same_window) and x.get("agency") != r.get("agency")
+                            and set(x["_tags"]) & set(r["_tags"]) & event_tags
+                            and not (s_x and s_r and not s_x & s_r)):
+                        joined.add(r["event_id"])
+                        break
+        for r in firsts:
+            if r["event_id"] in joined:
+                continue
             deadline = r["_day"] + dt.timedelta(days=q["within_days"])
             action = answer(tl, r["_day"], q["escalations"], receipts)
             if action is None or action["_day"] > deadline:
@@ -1829,7 +1851,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     x["_day"] is not None and c["_day"] <= x["_day"] <= r["_day"] and assesses(x)
                     and (own or not closing[x["_pos"]] or meeting(x)) for x in tl)
                 if not assessed:
-                    flags.append(_flag("closure_with_open_concerns", r, r["_day"]))
+                    # (s21) not on a record a rule of quiet_on_triggers_of flags (was_not_brought's discharge)
+                    owners = set(q.get("quiet_on_triggers_of") or ())
+                    if not any(f["rule_id"] in owners and f["trigger_event_id"] == r["event_id"] for f in flags):
+                        flags.append(_flag("closure_with_open_concerns", r, r["_day"]))
                     break
 
     # repeat_referrals_closed ------------------------------------------------------------------------
