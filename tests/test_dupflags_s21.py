@@ -190,3 +190,63 @@ def test_an_added_finding_on_the_second_agency_record_is_listed_as_now_raised(tm
     assert len(hit) == 1
     assert f"now raised by rule injury_not_escalated, flag id {flag['flag_id']}" in hit.iloc[0]
     assert f"trigger contact {police} is its evidence" in hit.iloc[0]
+
+
+def test_an_added_finding_on_another_contact_of_the_agency_that_day_is_listed_as_now_raised(tmp_path):
+    ed = ("Brackmoor Hospital ED", [HEAD, ED[1][1], ["15/08/2023", "A&E attendance", "Seen by the registrar.",
+                                                     "Sutures. Home with mother."]])
+    folder = _case(tmp_path / "c", {"ed.csv": ed})
+    analysis = analyse(load_case(folder))
+    tl = analysis.timeline
+    registrar = str(tl.loc[tl["description"].str.contains("registrar"), "event_id"].iloc[0])
+    flags = analysis.flags[analysis.flags["rule_id"] == "injury_not_escalated"]
+    assert len(flags) == 1 and flags.iloc[0]["trigger_event_id"] != registrar
+    record_decision(folder, "", "added", "No referral after the stabbing", "Jane Okafor", "2024-08-01",
+                    rule_id="injury_not_escalated", trigger_event_id=registrar, evidence_event_ids=registrar,
+                    timeline=tl)
+    problems = analyse(load_case(folder)).decision_problems["problem"]
+    hit = problems[problems.str.contains("now raised by rule", regex=False)]
+    assert len(hit) == 1
+    assert f"now raised by rule injury_not_escalated, flag id {flags.iloc[0]['flag_id']}" in hit.iloc[0]
+    assert "a contact of the same agency (Brackmoor Hospital ED) on the same day (15 Aug 2023)" in hit.iloc[0]
+    # another rule's flag on that day is no duplicate of it
+    record_decision(folder, "", "added", "Not seen alone", "Jane Okafor", "2024-08-01",
+                    rule_id="child_not_seen", trigger_event_id=registrar, evidence_event_ids=registrar, timeline=tl)
+    problems = analyse(load_case(folder)).decision_problems["problem"]
+    assert problems.str.contains("now raised by rule", regex=False).sum() == 1
+
+
+def test_the_workbook_decision_problems_sheet_says_the_added_finding_is_now_raised(tmp_path):
+    import openpyxl
+
+    from review.cli import main
+
+    folder = _case(tmp_path / "c", {"ed.csv": ED, "police.csv": POLICE})
+    tl = analyse(load_case(folder)).timeline
+    police = str(tl.loc[tl["agency"] == "Brackmoor Police", "event_id"].iloc[0])
+    record_decision(folder, "", "added", "The police did not refer the stabbing", "Jane Okafor", "2024-08-01",
+                    rule_id="injury_not_escalated", trigger_event_id=police, evidence_event_ids=police, timeline=tl)
+    out = tmp_path / "report"
+    assert main(["build", str(folder), "--out", str(out), "--no-progress"]) == 0
+    rows = list(openpyxl.load_workbook(out / "chronology.xlsx")["Decision problems"].iter_rows(values_only=True))
+    assert any("now raised by rule injury_not_escalated, flag id injury_not_escalated-" in str(c)
+               for row in rows[1:] for c in row)
+
+
+def test_the_anonymised_view_shows_its_own_ids_in_see_also_and_hashes_no_named_id():
+    from review.redact import Identifiers
+
+    timeline = make_timeline(_injuries())
+    flags = detect(timeline, None, RULES)
+    ids = Identifiers(timeline, flags)
+    mapping = ids.flag_ids()
+    pattern = flags[flags["rule_id"] == "repeated_injury_or_ae"].iloc[0]
+    shown = ids.text(pattern["explanation"])
+    named = [f for f in flags["flag_id"] if f in pattern["explanation"]]
+    assert named and not any(f in shown for f in named)
+    assert all(mapping[f] in shown for f in named)
+    # the pattern flag's anonymised id does not hash the named ids it shows (a guessed name would confirm them)
+    other = flags.copy()
+    for f in named:
+        other["explanation"] = other["explanation"].str.replace(f, f.split("-")[0] + "-" + "0" * 12, regex=False)
+    assert Identifiers(timeline, other).flag_ids()[pattern["flag_id"]] == mapping[pattern["flag_id"]]
