@@ -676,6 +676,28 @@ def _injury_nodes(tl: list[dict], tags, settings: dict, not_record=None, referra
     return nodes
 
 
+def _same_event_joined(firsts: list[dict], q: dict, nodes: dict) -> set:
+    """(s21) The event ids of the triggers `firsts` (an injury rule's, `q` its params) that are another agency's
+    record of an event an earlier trigger recorded (review.rules.injury_not_escalated._same_event): dated
+    0..same_event_window_days after it (by day, then position), of another agency, a tag of injury_tags or
+    any_age_tags in common, not both naming body regions (`nodes`' sites) with none shared."""
+    window = q.get("same_event_window_days")
+    if window is None:
+        return set()
+    tags = set(q["injury_tags"]) | set(q.get("any_age_tags") or ())
+    ordered = sorted(firsts, key=lambda x: (x["_day"], x["_pos"]))
+    joined = set()
+    for b, r in enumerate(ordered):
+        for x in ordered[:b]:
+            s_x = nodes[x["_gcode"]]["sites"] if x["_gcode"] in nodes else 0
+            s_r = nodes[r["_gcode"]]["sites"] if r["_gcode"] in nodes else 0
+            if ((r["_day"] - x["_day"]).days <= int(window) and x.get("agency") != r.get("agency")
+                    and set(x["_tags"]) & set(r["_tags"]) & tags and not (s_x and s_r and not s_x & s_r)):
+                joined.add(r["event_id"])
+                break
+    return joined
+
+
 def _plain_followup(node: dict, other: dict, s: dict) -> bool:
     """Is group `node` a follow-up of the earlier group `other` (the same injury word family as its episode,
     `episode_tags`), by a follow-up cue or its date, or at the same body region in plainer words?"""
@@ -1001,13 +1023,17 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         kinds = list(q["referral_escalations"]) + list(q["assessment_escalations"])
         window = q.get("escalation_window_days")
         nodes = _injury_nodes(tl, q["injury_tags"], settings, receipt if receipts else None, referral, any_receipt)
-        for r in trig:
-            # a record of an injury already recorded (an escalation of it, a conference of an injury already
-            # escalated, a follow-up): the first record's flag covers it
-            if _earlier_injury(tl, r, q["injury_tags"], settings, esc_held, nodes=nodes,
-                               escalation_kinds=kinds if window is not None else (), record_kinds=kinds,
-                               meeting_types=q.get("episode_meeting_types") or (), escalation_window_days=window,
-                               episode_window_days=q.get("episode_window_days")) is not None:
+        # a record of an injury already recorded (an escalation of it, a conference of an injury already
+        # escalated, a follow-up): the first record's flag covers it
+        firsts = [r for r in trig if _earlier_injury(
+            tl, r, q["injury_tags"], settings, esc_held, nodes=nodes,
+            escalation_kinds=kinds if window is not None else (), record_kinds=kinds,
+            meeting_types=q.get("episode_meeting_types") or (), escalation_window_days=window,
+            episode_window_days=q.get("episode_window_days")) is None]
+        # (s21) another agency's record of the same injury: the first record's flag covers it
+        joined = _same_event_joined(firsts, q, nodes)
+        for r in firsts:
+            if r["event_id"] in joined:
                 continue
             deadline = r["_day"] + dt.timedelta(days=q["within_days"])
             # a receipt answers only when it came strictly before the first referral escalation (first_response_or)
@@ -1104,23 +1130,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     and not fracture & nodes[found["_gcode"]]["tags"]):
                 continue  # a follow-up of an injury already recorded
             firsts.append(r)
-        # (s21) another agency's record of the same injury 0..same_event_window_days after an earlier trigger
-        # (a tag of injury_tags or any_age_tags in common, not different body regions) is that event's: it joins
-        # the earliest such trigger, whose flag covers it
-        same_window = q.get("same_event_window_days")
-        event_tags = set(q["injury_tags"]) | set(q.get("any_age_tags") or ())
-        joined = set()
-        if same_window is not None:
-            ordered = sorted(firsts, key=lambda x: (x["_day"], x["_pos"]))
-            for b, r in enumerate(ordered):
-                for x in ordered[:b]:
-                    s_x = nodes[x["_gcode"]]["sites"] if x["_gcode"] in nodes else 0
-                    s_r = nodes[r["_gcode"]]["sites"] if r["_gcode"] in nodes else 0
-                    if ((r["_day"] - x["_day"]).days <= int(same_window) and x.get("agency") != r.get("agency")
-                            and set(x["_tags"]) & set(r["_tags"]) & event_tags
-                            and not (s_x and s_r and not s_x & s_r)):
-                        joined.add(r["event_id"])
-                        break
+        # (s21) another agency's record of the same injury: the first record's flag covers it
+        joined = _same_event_joined(firsts, q, nodes)
         for r in firsts:
             if r["event_id"] in joined:
                 continue

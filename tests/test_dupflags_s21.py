@@ -72,12 +72,12 @@ def _stab(agency_b="Brackmoor Police", kind_b="police", day_b="2023-08-16", text
 
 
 def _pairs(rows):
-    flags = detect(make_timeline(rows, dob="2008-06-14"), None, RULES, only=["injury_not_escalated"])
+    # the child born 1 January 2023, as the baseline's (`baseline_flags`): a baby's burn is a trigger too
+    flags = detect(make_timeline(rows), None, RULES, only=["injury_not_escalated"])
     return sorted(flags["trigger_event_id"]) if len(flags) else []
 
 
 def _base(rows):
-    # the baseline's own timeline (its child born 1 January 2023): any-age tags only, so the age does not matter
     return sorted(f["trigger_event_id"] for f in baseline_flags(rows) if f["rule_id"] == "injury_not_escalated")
 
 
@@ -92,6 +92,14 @@ def test_the_same_event_is_joined_only_across_agencies_within_the_window_and_sha
     # another body region named by both: another injury
     other = _stab(text_b="Tyrese stabbed in the chest.")
     assert _pairs(other) == ["C1-e001", "C1-e002"] == _base(other)
+    # no injury in common: a disclosure of being hit beside another agency's record of a burn
+    apart = _stab(text_b="Burn to hand.", concerns_b="burn")
+    assert _pairs(apart) == ["C1-e001", "C1-e002"] == _base(apart)
+    # a chain: the school's record the day after the police's joins the ED's flag through it
+    chain = _stab() + [dict(date="2023-08-17", agency="Brackmoor Academy", agency_kind="education",
+                            contact_type="other", concerns="other_injury; non_accidental",
+                            description="Tyrese told his tutor he was stabbed.", action="DSL informed.")]
+    assert _pairs(chain) == ["C1-e001"] == _base(chain)
 
 
 def test_the_later_agency_record_answered_by_the_first_is_no_flag_of_its_own():
@@ -105,7 +113,7 @@ def test_the_later_agency_record_answered_by_the_first_is_no_flag_of_its_own():
 def test_without_the_window_each_agency_record_is_flagged():
     rules = copy.deepcopy(RULES)
     rules["rules"]["injury_not_escalated"]["params"]["same_event_window_days"] = None
-    flags = detect(make_timeline(_stab(), dob="2008-06-14"), None, rules, only=["injury_not_escalated"])
+    flags = detect(make_timeline(_stab()), None, rules, only=["injury_not_escalated"])
     assert sorted(flags["trigger_event_id"]) == ["C1-e001", "C1-e002"]
     assert sorted(f["trigger_event_id"] for f in baseline_flags(_stab(), rules)
                   if f["rule_id"] == "injury_not_escalated") == ["C1-e001", "C1-e002"]
@@ -250,3 +258,19 @@ def test_the_anonymised_view_shows_its_own_ids_in_see_also_and_hashes_no_named_i
     for f in named:
         other["explanation"] = other["explanation"].str.replace(f, f.split("-")[0] + "-" + "0" * 12, regex=False)
     assert Identifiers(timeline, other).flag_ids()[pattern["flag_id"]] == mapping[pattern["flag_id"]]
+
+
+def test_a_babys_bruise_recorded_by_the_health_visitor_and_the_gp_is_one_nonmobile_injury_flag():
+    rows = [dict(date="2023-03-01", agency="Oakfield Health Visiting", agency_kind="health", contact_type="home_visit",
+                 concerns="bruising", description="Bruise to the left cheek.", action="Advised GP review."),
+            dict(date="2023-03-02", agency="Larkfield Medical Practice", agency_kind="health",
+                 contact_type="clinic_appointment", concerns="bruising", description="Seen with bruise on cheek.",
+                 action="Mother reassured.")]
+    flags = detect(make_timeline(rows), None, RULES, only=["nonmobile_injury", "injury_not_escalated"])
+    for rule in ("nonmobile_injury", "injury_not_escalated"):
+        mine = flags[flags["rule_id"] == rule]
+        # before: one flag per agency's record
+        assert mine["trigger_event_id"].tolist() == ["C1-e001"]
+        assert mine["evidence_event_ids"].tolist() == ["C1-e001; C1-e002"]
+        assert "The same injury was recorded by Larkfield Medical Practice on 2 Mar 2023" in mine["explanation"].iloc[0]
+        assert sorted(f["trigger_event_id"] for f in baseline_flags(rows) if f["rule_id"] == rule) == ["C1-e001"]

@@ -178,20 +178,7 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         if has.any():
             text = out.loc[has, "explanation"].astype(str).str.rstrip()
             out.loc[has, "explanation"] = text + np.where(text.str.endswith("."), "", ".") + why[has]
-    if also is not None:
-        # the other agencies' records of the same event: its evidence, and said in its explanation
-        at = also.reindex(t.index)
-        has = at["ids"].notna().to_numpy()
-        if has.any():
-            out.loc[has, "evidence_event_ids"] = out.loc[has, "evidence_event_ids"].astype(str) + "; " + at.loc[has, "ids"]
-            out.loc[has, "agencies"] = out.loc[has, "agencies"].astype(str) + "; " + at.loc[has, "agencies"]
-            text = out.loc[has, "explanation"].astype(str).str.rstrip()
-            window = int(params["same_event_window_days"])
-            out.loc[has, "explanation"] = (
-                text + np.where(text.str.endswith("."), "", ".") + " The same injury was recorded by "
-                + at.loc[has, "text"] + ": one event recorded by two agencies, one flag (records of another agency"
-                " within " + str(window) + " day" + ("s" if window != 1 else "") + " sharing the injury,"
-                " rules.yml same_event_window_days).")
+    out = with_same_event(out, also, params)
     if len(followed):
         # the records read as this injury's because they name its body region within the same-site window
         window = int((ctx.settings.get("injury_episodes") or {}).get("same_site_window_days") or 0)
@@ -203,6 +190,28 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
             " injuries: " + dates[has].astype(str) + " (the same injury at the same body region within " + str(window)
             + " days, in words of a follow-up, or a fracture and its swelling: settings.injury_episodes."
             "same_site_window_days).")
+    return out
+
+
+def with_same_event(out: pd.DataFrame, also: pd.DataFrame | None, params: dict) -> pd.DataFrame:
+    """(s21) The flag rows `out` (indexed as their triggers) with the other agencies' records of the same event
+    (`_same_event`'s table) added to their evidence and agencies and said in their explanation."""
+    if also is None or out.empty:
+        return out
+    at = also.reindex(out.index)
+    has = at["ids"].notna().to_numpy()
+    if not has.any():
+        return out
+    out = out.copy()
+    out.loc[has, "evidence_event_ids"] = out.loc[has, "evidence_event_ids"].astype(str) + "; " + at.loc[has, "ids"]
+    out.loc[has, "agencies"] = out.loc[has, "agencies"].astype(str) + "; " + at.loc[has, "agencies"]
+    text = out.loc[has, "explanation"].astype(str).str.rstrip()
+    window = int(params["same_event_window_days"])
+    out.loc[has, "explanation"] = (
+        text + np.where(text.str.endswith("."), "", ".") + " The same injury was recorded by "
+        + at.loc[has, "text"] + ": one event recorded by two agencies, one flag (records of another agency"
+        " within " + str(window) + " day" + ("s" if window != 1 else "") + " sharing the injury,"
+        " rules.yml same_event_window_days).")
     return out
 
 
@@ -221,6 +230,7 @@ def _same_event(ctx: Context, triggers: pd.DataFrame, params: dict) -> tuple[pd.
     window = params.get("same_event_window_days")
     if window is None or len(triggers) < 2:
         return triggers, None
+    from ..timeline import _pairs_within
     from .episodes import _group_readings
 
     tl = ctx.timeline
@@ -232,29 +242,29 @@ def _same_event(ctx: Context, triggers: pd.DataFrame, params: dict) -> tuple[pd.
     g = _group_readings(ctx, list(params["injury_tags"]))
     at = pd.Index(g["gcode"]).get_indexer(triggers["_gcode"].to_numpy()) if len(g["gcode"]) else np.full(len(pos), -1)
     sites = np.where(at >= 0, g["sites"][np.maximum(at, 0)] if len(g["gcode"]) else 0, 0).astype("int64")
-    frame = pd.DataFrame({"k": np.arange(len(pos)), "case": triggers["_case"].to_numpy(dtype="int64"),
-                          "day": day_numbers(triggers["_day"].to_numpy()), "pos": pos,
-                          "agency": triggers["agency"].astype("string").fillna("").to_numpy(dtype=object)})
-    pairs = frame.merge(frame, on="case", suffixes=("_i", "_j"))
-    gap = pairs["day_j"].to_numpy() - pairs["day_i"].to_numpy()
-    i, j = pairs["k_i"].to_numpy(), pairs["k_j"].to_numpy()
-    before = (gap > 0) | ((gap == 0) & (pairs["pos_j"].to_numpy() > pairs["pos_i"].to_numpy()))
+    # in (case, day, timeline position) order, the candidate pairs (earlier, later) of other agencies within the
+    # window: each row compared with the next ones while any is that close (`timeline._pairs_within`)
+    case, day = triggers["_case"].to_numpy(dtype="int64"), day_numbers(triggers["_day"].to_numpy())
+    order = np.lexsort((pos, day, case))
+    agency = pd.factorize(triggers["agency"].astype("string").fillna(""))[0]
+    a, b = _pairs_within(case[order], day[order], agency[order], int(window))
+    i, j = order[a], order[b]  # a < b: i before j
     apart = (sites[i] != 0) & (sites[j] != 0) & ((sites[i] & sites[j]) == 0)
-    keep = (before & (gap <= int(window)) & (pairs["agency_i"].to_numpy() != pairs["agency_j"].to_numpy())
-            & ((bits[i] & bits[j]) != 0) & ~apart)
+    keep = ((bits[i] & bits[j]) != 0) & ~apart
     if not keep.any():
         return triggers, None
     # the earliest earlier record per later one
-    found = pairs[keep].sort_values(["k_j", "day_i", "pos_i"], kind="mergesort").drop_duplicates("k_j")
+    first = pd.DataFrame({"j": j[keep], "a": a[keep]}).sort_values(["j", "a"], kind="mergesort").drop_duplicates("j")
     parent = np.arange(len(pos))
-    parent[found["k_j"].to_numpy()] = found["k_i"].to_numpy()
+    parent[first["j"].to_numpy()] = order[first["a"].to_numpy()]
     while True:  # each joins its chain's first record
         up = parent[parent]
         if np.array_equal(up, parent):
             break
         parent = up
     joined = np.flatnonzero(parent != np.arange(len(pos)))
-    high_groups = np.unique(tl["_gcode"].to_numpy()[ctx.tags(params["high_severity_tags"]).to_numpy()])
+    high_tags = list(params.get("high_severity_tags") or ())
+    high_groups = np.unique(tl["_gcode"].to_numpy()[ctx.tags(high_tags).to_numpy()]) if high_tags else []
     rows = triggers.iloc[joined]
     info = pd.DataFrame({
         "root": pos[parent[joined]], "id": rows["event_id"].astype(str).to_numpy(dtype=object),
