@@ -1863,8 +1863,11 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     and (own or not closing[x["_pos"]] or meeting(x)) for x in tl)
                 if not assessed:
                     # (s21) not on a record a rule of quiet_on_triggers_of flags (was_not_brought's discharge)
+                    # (a flag the child's death censors, as the package's, owns nothing)
                     owners = set(q.get("quiet_on_triggers_of") or ())
-                    if not any(f["rule_id"] in owners and f["trigger_event_id"] == r["event_id"] for f in flags):
+                    if not any(f["rule_id"] in owners and f["trigger_event_id"] == r["event_id"] and not (
+                            death is not None and (f["trigger_date"] > death or (
+                                f["expected_by"] is not None and f["expected_by"] > death))) for f in flags):
                         flags.append(_flag("closure_with_open_concerns", r, r["_day"]))
                     break
 
