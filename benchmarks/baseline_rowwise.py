@@ -712,6 +712,28 @@ def _injury_nodes(tl: list[dict], tags, settings: dict, not_record=None, referra
     return nodes
 
 
+def _same_event_joined(firsts: list[dict], q: dict, nodes: dict) -> set:
+    """(s21) The event ids of the triggers `firsts` (an injury rule's, `q` its params) that are another agency's
+    record of an event an earlier trigger recorded (review.rules.injury_not_escalated._same_event): dated
+    0..same_event_window_days after it (by day, then position), of another agency, a tag of injury_tags or
+    any_age_tags in common, not both naming body regions (`nodes`' sites) with none shared."""
+    window = q.get("same_event_window_days")
+    if window is None:
+        return set()
+    tags = set(q["injury_tags"]) | set(q.get("any_age_tags") or ())
+    ordered = sorted(firsts, key=lambda x: (x["_day"], x["_pos"]))
+    joined = set()
+    for b, r in enumerate(ordered):
+        for x in ordered[:b]:
+            s_x = nodes[x["_gcode"]]["sites"] if x["_gcode"] in nodes else 0
+            s_r = nodes[r["_gcode"]]["sites"] if r["_gcode"] in nodes else 0
+            if ((r["_day"] - x["_day"]).days <= int(window) and x.get("agency") != r.get("agency")
+                    and set(x["_tags"]) & set(r["_tags"]) & tags and not (s_x and s_r and not s_x & s_r)):
+                joined.add(r["event_id"])
+                break
+    return joined
+
+
 def _plain_followup(node: dict, other: dict, s: dict) -> bool:
     """Is group `node` a follow-up of the earlier group `other` (the same injury word family as its episode,
     `episode_tags`), by a follow-up cue or its date, or at the same body region in plainer words?"""
@@ -1049,13 +1071,17 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         kinds = list(q["referral_escalations"]) + list(q["assessment_escalations"])
         window = q.get("escalation_window_days")
         nodes = _injury_nodes(tl, q["injury_tags"], settings, receipt if receipts else None, referral, any_receipt)
-        for r in trig:
-            # a record of an injury already recorded (an escalation of it, a conference of an injury already
-            # escalated, a follow-up): the first record's flag covers it
-            if _earlier_injury(tl, r, q["injury_tags"], settings, esc_held, nodes=nodes,
-                               escalation_kinds=kinds if window is not None else (), record_kinds=kinds,
-                               meeting_types=q.get("episode_meeting_types") or (), escalation_window_days=window,
-                               episode_window_days=q.get("episode_window_days")) is not None:
+        # a record of an injury already recorded (an escalation of it, a conference of an injury already
+        # escalated, a follow-up): the first record's flag covers it
+        firsts = [r for r in trig if _earlier_injury(
+            tl, r, q["injury_tags"], settings, esc_held, nodes=nodes,
+            escalation_kinds=kinds if window is not None else (), record_kinds=kinds,
+            meeting_types=q.get("episode_meeting_types") or (), escalation_window_days=window,
+            episode_window_days=q.get("episode_window_days")) is None]
+        # (s21) another agency's record of the same injury: the first record's flag covers it
+        joined = _same_event_joined(firsts, q, nodes)
+        for r in firsts:
+            if r["event_id"] in joined:
                 continue
             deadline = r["_day"] + dt.timedelta(days=q["within_days"])
             # a receipt answers only when it came strictly before the first referral escalation (first_response_or)
@@ -1143,6 +1169,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             calm = set()
         nodes = _injury_nodes(tl, q["injury_tags"], settings, receipt if receipts else None, referral, any_receipt)
         fracture = set((settings.get("injury_episodes") or {}).get("fracture_tags") or ())
+        firsts = []
         for r in _first_per_group(trig):
             found = _earlier_injury(tl, r, q["injury_tags"], settings, esc_held, nodes=nodes)
             if found is not None and not (
@@ -1150,6 +1177,12 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     found["_gcode"] in calm and fracture & nodes[r["_gcode"]]["tags"]
                     and not fracture & nodes[found["_gcode"]]["tags"]):
                 continue  # a follow-up of an injury already recorded
+            firsts.append(r)
+        # (s21) another agency's record of the same injury: the first record's flag covers it
+        joined = _same_event_joined(firsts, q, nodes)
+        for r in firsts:
+            if r["event_id"] in joined:
+                continue
             deadline = r["_day"] + dt.timedelta(days=q["within_days"])
             action = answer(tl, r["_day"], q["escalations"], receipts)
             if q.get("looked_after_share") and _looked_after_authority(r, case) is not None:
@@ -1889,7 +1922,13 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     x["_day"] is not None and c["_day"] <= x["_day"] <= r["_day"] and assesses(x)
                     and (own or not closing[x["_pos"]] or meeting(x)) for x in tl)
                 if not assessed:
-                    flags.append(_flag("closure_with_open_concerns", r, r["_day"]))
+                    # (s21) not on a record a rule of quiet_on_triggers_of flags (was_not_brought's discharge)
+                    # (a flag the child's death censors, as the package's, owns nothing)
+                    owners = set(q.get("quiet_on_triggers_of") or ())
+                    if not any(f["rule_id"] in owners and f["trigger_event_id"] == r["event_id"] and not (
+                            death is not None and (f["trigger_date"] > death or (
+                                f["expected_by"] is not None and f["expected_by"] > death))) for f in flags):
+                        flags.append(_flag("closure_with_open_concerns", r, r["_day"]))
                     break
 
     # repeat_referrals_closed ------------------------------------------------------------------------

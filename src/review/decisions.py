@@ -352,7 +352,7 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
         decisions, moved = added_contacts(decisions, recorded_contents(path), timeline)
         problems = problems + moved
     today = _as_date(as_of, path=path, row=None).date() if as_of is not None else dt.date.today()
-    duplicated = _added_raised_by_rules(decisions, flags) if raised is not None else {}
+    duplicated = _added_raised_by_rules(decisions, flags, timeline) if raised is not None else {}
     for record in decisions.itertuples(index=False):  # a decisions file is small: one row per reviewer act
         if record.row in duplicated:
             problems.append({"file": DECISIONS_FILE, "row": record.row, "flag_id": record.flag_id,
@@ -386,10 +386,14 @@ def load_decisions(case_dir: str | Path, flags: pd.DataFrame | None = None,
     return decisions, _problems(problems)
 
 
-def _added_raised_by_rules(decisions: pd.DataFrame, flags: pd.DataFrame) -> dict[int, str]:
+def _added_raised_by_rules(decisions: pd.DataFrame, flags: pd.DataFrame,
+                           timeline: pd.DataFrame | None = None) -> dict[int, str]:
     """{row: problem} for each added finding (in force: not rejected by a later row) that a flag of `flags`
     duplicates: the same rule on the same trigger contact (the finding's trigger_event_id as `added_contacts`
-    read it). The rules now raise what the reviewer added by hand (the rules or the data changed since): both
+    read it), or (s21) the same rule with that contact among the flag's evidence (one event two agencies recorded,
+    flagged on the first agency's record; a pattern's flag), or (s21, with `timeline`) the same rule triggered by a
+    contact of the same agency on the same day (the nurse's and the doctor's notes of one attendance). The problem
+    names the rule and the flag id ("now raised by rule X, flag id Y") and how it was matched. The rules now raise what the reviewer added by hand (the rules or the data changed since): both
     are kept and shown, and the reviewers are asked to choose. Nothing is deleted or ignored."""
     if flags is None or flags.empty or not {"rule_id", "trigger_event_id", "flag_id"} <= set(flags.columns):
         return {}
@@ -401,6 +405,22 @@ def _added_raised_by_rules(decisions: pd.DataFrame, flags: pd.DataFrame) -> dict
     for rule, trigger, fid in zip(flags["rule_id"].astype(str), flags["trigger_event_id"].astype(str),
                                   flags["flag_id"].astype(str)):
         by_contact.setdefault((rule, trigger), []).append(fid)
+    by_evidence: dict[tuple[str, str], list[str]] = {}
+    if "evidence_event_ids" in flags.columns:
+        for rule, evidence, fid in zip(flags["rule_id"].astype(str), flags["evidence_event_ids"].astype("string")
+                                       .fillna("").astype(str), flags["flag_id"].astype(str)):
+            for event in split_multi(evidence):
+                by_evidence.setdefault((rule, event), []).append(fid)
+    by_day: dict[tuple[str, str, object], list[str]] = {}
+    where: dict[str, tuple[str, object]] = {}
+    if timeline is not None and {"event_id", "agency", "date"} <= set(timeline.columns):
+        rows = timeline.drop_duplicates("event_id")
+        days = pd.to_datetime(rows["date"], errors="coerce").dt.normalize()
+        where = dict(zip(rows["event_id"].astype(str), zip(rows["agency"].astype("string").fillna("").astype(str), days)))
+        for rule, trigger, fid in zip(flags["rule_id"].astype(str), flags["trigger_event_id"].astype(str),
+                                      flags["flag_id"].astype(str)):
+            if trigger in where and pd.notna(where[trigger][1]):
+                by_day.setdefault((rule, *where[trigger]), []).append(fid)
     raised = set(flags["flag_id"].astype(str))
     out = {}
     for record in added.itertuples(index=False):
@@ -409,11 +429,22 @@ def _added_raised_by_rules(decisions: pd.DataFrame, flags: pd.DataFrame) -> dict
         if str(record.flag_id) in raised:
             continue  # an added row under a rule flag's own id: its own problem ("id of a flag the rules raised")
         same = by_contact.get((str(record.rule_id), str(record.trigger_event_id)))
+        how = f"same rule {record.rule_id}, same trigger contact {record.trigger_event_id}"
+        if not same:
+            # (s21) a flag of the rule whose evidence holds the added one's trigger contact (the first agency's flag
+            # of one event two agencies recorded; one flag of a pattern listing the others' triggers)
+            same = by_evidence.get((str(record.rule_id), str(record.trigger_event_id)))
+            how = f"rule {record.rule_id}: the added one's trigger contact {record.trigger_event_id} is its evidence"
+        if not same and str(record.trigger_event_id) in where and pd.notna(where[str(record.trigger_event_id)][1]):
+            agency, day = where[str(record.trigger_event_id)]
+            same = by_day.get((str(record.rule_id), agency, day))
+            how = (f"rule {record.rule_id}: triggered by a contact of the same agency ({agency}) on the same day "
+                   f"({day.strftime('%d %b %Y').lstrip('0')})")
         if not same:
             continue
         ids = ", ".join(sorted(dict.fromkeys(same)))
-        out[record.row] = (f"an added finding the rules now raise as flag {ids} (same rule {record.rule_id}, same "
-                           f"trigger contact {record.trigger_event_id}): consider rejecting the added one, or "
+        out[record.row] = (f"an added finding the rules now raise as flag {ids} (now raised by rule {record.rule_id}, "
+                           f"flag id {ids}; {how}): consider rejecting the added one, or "
                            f"accepting the rules' flag with the added one's rationale; both are kept and shown "
                            f"until then")
     return out

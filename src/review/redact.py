@@ -3877,6 +3877,9 @@ class Identifiers:
                     rule = str(record.get("rule_id") or (match.group("rule") if match else "flag"))
                     why = str(record.get("explanation") or "")  # an event id in it: the view's
                     why = _EVENT_ID.sub(lambda m: self._map.get(m.group(0), m.group(0)), why)
+                    # (s21) another flag's id in it ("See also flag ..."): a hash of that trigger's named content, which
+                    # must not go into this one's (a guessed name would be confirmed through it): its rule only
+                    why = _FLAG_ID.sub(lambda m: m.group("rule") or m.group("added") or "flag", why)
                     anchor = anchors.get(str(record.get("trigger_event_id") or ""), trigger)
                     self._map[old] = unique(lambda n: f"{rule}-" + _digest(rule, anchor, why, n)[:12])
 

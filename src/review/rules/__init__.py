@@ -40,7 +40,7 @@ from . import (  # noqa: F401  (importing a rule module registers it)
     was_not_brought,
     withdrawn_with_concerns,
 )
-from .base import REGISTRY, Context, prepare
+from .base import REGISTRY, Context, fmt_date, prepare
 from .knowledge import agency_knowledge
 from .latency import response_latency
 from .settings import load_rules, merge_rules, package_rules
@@ -97,11 +97,14 @@ def detect(timeline: pd.DataFrame, case=None, rules: dict | None = None, *, only
     rules = rules or load_rules()
     ctx = prepare(timeline, case, rules["settings"])
     frames = []
+    owned = _owned_triggers(rules)
     for rule_id in RULE_IDS:
         spec = rules["rules"].get(rule_id)
         if not spec or not spec.get("enabled", True) or (only is not None and rule_id not in only):
             continue
-        frames.append(run_rule(ctx, rule_id, spec, legacy_ids=legacy_ids))
+        frames.append(quiet_on_owned(run_rule(ctx, rule_id, spec, legacy_ids=legacy_ids), spec, ctx))
+        if rule_id in owned:  # a later rule stays quiet on the records this rule's flags are triggered by
+            ctx.extra.setdefault("triggers", {})[rule_id] = frozenset(frames[-1]["trigger_event_id"].astype(str))
         if rule_id in _EVIDENCE_READ_LATER:  # for a later rule that must not flag the same pattern again
             ctx.extra.setdefault("evidence", {})[rule_id] = frozenset(
                 e for value in frames[-1]["evidence_event_ids"].astype(str) for e in split_multi(value))
@@ -112,7 +115,76 @@ def detect(timeline: pd.DataFrame, case=None, rules: dict | None = None, *, only
                             flag_variant=pd.Series([], dtype="string")) if legacy_ids else empty
     # every rule's flags already conform (finish_flags): conform skips the no-op casts
     flags = conform(pd.concat(frames, ignore_index=True), FLAG_TABLE_COLUMNS)
-    return sort_flags(flags)
+    return see_also(sort_flags(flags))
+
+
+def _owned_triggers(rules: dict) -> frozenset:
+    """(s21) The rules some enabled rule's `quiet_on_triggers_of` names: their flags' trigger records are theirs."""
+    return frozenset(r for spec in rules["rules"].values() if spec and spec.get("enabled", True)
+                     for r in ((spec.get("params") or {}).get("quiet_on_triggers_of") or ()))
+
+
+def quiet_on_owned(flags: pd.DataFrame, spec: dict, ctx: Context) -> pd.DataFrame:
+    """(s21) `flags` but those triggered by a record a rule of the rule's `quiet_on_triggers_of` (run before it, in
+    RULE_IDS order) flags: that rule owns the point, being the more specific (closure_with_open_concerns leaves a
+    CAMHS discharge after missed appointments to was_not_brought's discharged variant: one record, one point)."""
+    quiet = (spec.get("params") or {}).get("quiet_on_triggers_of") or ()
+    if not quiet or flags is None or flags.empty:
+        return flags
+    taken = set().union(*((ctx.extra.get("triggers") or {}).get(r, frozenset()) for r in quiet))
+    if not taken:
+        return flags
+    keep = ~flags["trigger_event_id"].astype(str).isin(taken).to_numpy(dtype=bool)
+    return flags if keep.all() else flags[keep]
+
+
+#: (s21) rules whose flag is a pattern of records that another rule's flags each flag alone: repeated_injury_or_ae's
+#: "3 A&E attendances" beside injury_not_escalated's flag of one of them. Both are kept (two expectations: escalate
+#: the injury; see the pattern), and the later of two such flags names the earlier (`see_also`)
+RELATED_RULES: dict[str, tuple[str, ...]] = {
+    "repeated_injury_or_ae": ("injury_not_escalated", "nonmobile_injury"),
+}
+
+
+def see_also(flags: pd.DataFrame) -> pd.DataFrame:
+    """(s21) `flags` (in `sort_flags` order) with each flag of a pattern (RELATED_RULES' keys) and each flag of a
+    related rule whose trigger contact is among the pattern flag's evidence (the same case) related: the later of
+    the two in that order ends its explanation with "See also flag <id> (<rule>, <date>): ...", naming every such
+    earlier flag in order. Not a merge: the rules' flags are of different rules, each its own expected action and
+    decision (review.decisions carries decisions over only between flags of one rule), so a reviewer sees the
+    relation and decides each. Deterministic: the order and the ids are the flags' own."""
+    if flags.empty or not flags["rule_id"].isin(list(RELATED_RULES)).any():
+        return flags
+    rule = flags["rule_id"].astype(str).to_numpy(dtype=object)
+    order = np.arange(len(flags))
+    pattern = flags.assign(_at=order)[np.isin(rule, list(RELATED_RULES))]
+    long = pattern.assign(_event=pattern["evidence_event_ids"].astype(str).str.split(";")).explode("_event")
+    long["_event"] = long["_event"].str.strip()
+    single = flags.assign(_at=order)[np.isin(rule, sorted({r for rs in RELATED_RULES.values() for r in rs}))]
+    pairs = long[["case_id", "rule_id", "_event", "_at"]].merge(
+        single[["case_id", "rule_id", "trigger_event_id", "_at"]].astype({"trigger_event_id": str}),
+        left_on=["case_id", "_event"], right_on=["case_id", "trigger_event_id"], suffixes=("_p", "_s"))
+    if pairs.empty:
+        return flags
+    related = np.array([s in RELATED_RULES.get(p, ()) for p, s in zip(pairs["rule_id_p"], pairs["rule_id_s"])], dtype=bool)
+    pairs = pairs[related]
+    if pairs.empty:
+        return flags
+    later = np.maximum(pairs["_at_p"].to_numpy(), pairs["_at_s"].to_numpy())
+    earlier = np.minimum(pairs["_at_p"].to_numpy(), pairs["_at_s"].to_numpy())
+    links = pd.DataFrame({"later": later, "earlier": earlier}).drop_duplicates().sort_values(["later", "earlier"])
+    ids = flags["flag_id"].astype(str).to_numpy(dtype=object)
+    dates = fmt_date(flags["trigger_date"]).astype(str).to_numpy(dtype=object)
+    links["text"] = ["flag " + ids[e] + " (" + rule[e] + ", " + dates[e] + ")" for e in links["earlier"]]
+    named = links.groupby("later", sort=True)["text"].agg("; ".join)
+    out = flags.copy()
+    at = named.index.to_numpy()
+    text = out["explanation"].astype(str).to_numpy(dtype=object)[at]
+    ends = np.array([t.rstrip().endswith(".") for t in text], dtype=bool)
+    out.loc[at, "explanation"] = [
+        t.rstrip() + ("" if e else ".") + " See also " + n + ": the same records, flagged by another rule (an"
+        " injury on its own and the pattern of injuries or attendances it is part of)." for t, e, n in zip(text, ends, named)]
+    return out
 
 
 def run_rule(ctx: Context, rule_id: str, spec: dict, *, legacy_ids: bool = False) -> pd.DataFrame:

@@ -151,6 +151,9 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     triggers = triggers[earlier < 0]
     if triggers.empty:
         return triggers
+    # (s21) another agency's record of the same injury a day later (the police's of the ED's stab wound) is
+    # that injury's: one flag, both records its evidence (`_same_event`)
+    triggers, also = _same_event(ctx, triggers, params)
     triggers = due_within(triggers, days=params["within_days"])
     response = first_response_or(ctx, triggers, held_escalations(ctx, params["escalations"]), receipts)
     # (s21) a looked-after child (case.yml looked_after on the injury's day): its placing authority holds it; the
@@ -178,6 +181,8 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
     high_rows = ctx.tags(params["high_severity_tags"]).to_numpy()
     high_groups = np.unique(tl["_gcode"].to_numpy()[high_rows])
     high = np.isin(t["_gcode"].to_numpy(), high_groups)
+    if also is not None:  # a record of the same event by another agency may say it was inflicted
+        high |= also["high"].reindex(t.index, fill_value=False).to_numpy(dtype=bool)
 
     lac_text = pd.Series(authority, index=t.index).astype(object)
     out = deadline_rows(t, r, pd.Series("escalation (referral to children's social care, CP medical or strategy "
@@ -202,6 +207,7 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
         if has.any():
             text = out.loc[has, "explanation"].astype(str).str.rstrip()
             out.loc[has, "explanation"] = text + np.where(text.str.endswith("."), "", ".") + why[has]
+    out = with_same_event(out, also, params)
     if len(followed):
         # the records read as this injury's because they name its body region within the same-site window
         window = int((ctx.settings.get("injury_episodes") or {}).get("same_site_window_days") or 0)
@@ -214,6 +220,90 @@ def injury_not_escalated(ctx: Context, params: dict) -> pd.DataFrame:
             + " days, in words of a follow-up, or a fracture and its swelling: settings.injury_episodes."
             "same_site_window_days).")
     return out
+
+
+def with_same_event(out: pd.DataFrame, also: pd.DataFrame | None, params: dict) -> pd.DataFrame:
+    """(s21) The flag rows `out` (indexed as their triggers) with the other agencies' records of the same event
+    (`_same_event`'s table) added to their evidence and agencies and said in their explanation."""
+    if also is None or out.empty:
+        return out
+    at = also.reindex(out.index)
+    has = at["ids"].notna().to_numpy()
+    if not has.any():
+        return out
+    out = out.copy()
+    out.loc[has, "evidence_event_ids"] = out.loc[has, "evidence_event_ids"].astype(str) + "; " + at.loc[has, "ids"]
+    out.loc[has, "agencies"] = out.loc[has, "agencies"].astype(str) + "; " + at.loc[has, "agencies"]
+    text = out.loc[has, "explanation"].astype(str).str.rstrip()
+    window = int(params["same_event_window_days"])
+    out.loc[has, "explanation"] = (
+        text + np.where(text.str.endswith("."), "", ".") + " The same injury was recorded by "
+        + at.loc[has, "text"] + ": one event recorded by two agencies, one flag (records of another agency"
+        " within " + str(window) + " day" + ("s" if window != 1 else "") + " sharing the injury,"
+        " rules.yml same_event_window_days).")
+    return out
+
+
+def _same_event(ctx: Context, triggers: pd.DataFrame, params: dict) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """(s21) (`triggers` but the records of an event another agency recorded first, per trigger kept that has
+    such records: their event ids and agencies joined by "; ", "<agency> on <date>" joined by ", ", and whether
+    one is of `high_severity_tags`'s event groups; None when there is none).
+
+    The timeline links two agencies' reports of one event only within one contact-type family (review.timeline
+    LINK_GROUPS): the ED's attendance with a stab wound and the police's call-out to it stay two event groups, and
+    each was a trigger. A trigger is the same event as an earlier one (by (day, timeline position)) of the same
+    case when it is another agency's, dated 0..`same_event_window_days` days after it, both name a tag of
+    `injury_tags` or `any_age_tags` in common, and they do not name different body regions (both naming some,
+    none shared: `episodes._group_readings`). It joins the earliest such trigger, and that one's in turn: the
+    first record's flag covers the event, whichever agency failed to escalate it."""
+    window = params.get("same_event_window_days")
+    if window is None or len(triggers) < 2:
+        return triggers, None
+    from ..timeline import _pairs_within
+    from .episodes import _group_readings
+
+    tl = ctx.timeline
+    pos = triggers.index.to_numpy(dtype="int64")
+    tags = list(dict.fromkeys(list(params["injury_tags"]) + list(params.get("any_age_tags") or ())))
+    bits = np.zeros(len(pos), dtype="int64")
+    for i, tag in enumerate(tags[:62]):
+        bits |= ctx.tags([tag]).to_numpy(dtype=bool)[pos].astype("int64") << i
+    g = _group_readings(ctx, list(params["injury_tags"]))
+    at = pd.Index(g["gcode"]).get_indexer(triggers["_gcode"].to_numpy()) if len(g["gcode"]) else np.full(len(pos), -1)
+    sites = np.where(at >= 0, g["sites"][np.maximum(at, 0)] if len(g["gcode"]) else 0, 0).astype("int64")
+    # in (case, day, timeline position) order, the candidate pairs (earlier, later) of other agencies within the
+    # window: each row compared with the next ones while any is that close (`timeline._pairs_within`)
+    case, day = triggers["_case"].to_numpy(dtype="int64"), day_numbers(triggers["_day"].to_numpy())
+    order = np.lexsort((pos, day, case))
+    agency = pd.factorize(triggers["agency"].astype("string").fillna(""))[0]
+    a, b = _pairs_within(case[order], day[order], agency[order], int(window))
+    i, j = order[a], order[b]  # a < b: i before j
+    apart = (sites[i] != 0) & (sites[j] != 0) & ((sites[i] & sites[j]) == 0)
+    keep = ((bits[i] & bits[j]) != 0) & ~apart
+    if not keep.any():
+        return triggers, None
+    # the earliest earlier record per later one
+    first = pd.DataFrame({"j": j[keep], "a": a[keep]}).sort_values(["j", "a"], kind="mergesort").drop_duplicates("j")
+    parent = np.arange(len(pos))
+    parent[first["j"].to_numpy()] = order[first["a"].to_numpy()]
+    while True:  # each joins its chain's first record
+        up = parent[parent]
+        if np.array_equal(up, parent):
+            break
+        parent = up
+    joined = np.flatnonzero(parent != np.arange(len(pos)))
+    high_tags = list(params.get("high_severity_tags") or ())
+    high_groups = np.unique(tl["_gcode"].to_numpy()[ctx.tags(high_tags).to_numpy()]) if high_tags else []
+    rows = triggers.iloc[joined]
+    info = pd.DataFrame({
+        "root": pos[parent[joined]], "id": rows["event_id"].astype(str).to_numpy(dtype=object),
+        "agency": rows["agency"].astype("string").fillna("").to_numpy(dtype=object),
+        "text": (rows["agency"].astype("string").fillna("") + " on " + fmt_date(rows["_day"])).to_numpy(dtype=object),
+        "high": np.isin(rows["_gcode"].to_numpy(), high_groups)})
+    by = info.groupby("root", sort=True)
+    also = pd.DataFrame({"ids": by["id"].agg("; ".join), "agencies": by["agency"].agg("; ".join),
+                         "text": by["text"].agg(", ".join), "high": by["high"].any()})
+    return triggers[parent == np.arange(len(pos))], also
 
 
 def _years_or_months(months: int) -> str:

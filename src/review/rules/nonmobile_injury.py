@@ -66,6 +66,11 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
     triggers = triggers[~_records_of_an_earlier_injury(ctx, triggers, params, receipts)]
     if triggers.empty:
         return triggers
+    # (s21) another agency's record of the same injury (the GP's of the health visitor's bruise, the next day):
+    # the first record's flag covers it, both records its evidence (`injury_not_escalated._same_event`)
+    from .injury_not_escalated import _same_event, with_same_event
+
+    triggers, also = _same_event(ctx, triggers, params)
     triggers = due_within(triggers, days=params["within_days"])
     # social care's receipt of the referral answers too, but a referral by the referring agency itself (any
     # agency's referral escalation) of the same day or earlier is the one named (`base.first_response_or`)
@@ -115,7 +120,7 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
         + missing + outcome
     )
     # one frame from its columns (aligned on t's index, as setting them one by one would)
-    return pd.DataFrame({
+    return with_same_event(pd.DataFrame({
         "case_id": t["case_id"],
         "trigger_event_id": t["event_id"],
         "trigger_date": t["_day"],
@@ -127,7 +132,7 @@ def nonmobile_injury(ctx: Context, params: dict) -> pd.DataFrame:
         "delay_days": delay,
         "agencies": t["agency"],
         "explanation": explanation,
-    }, index=t.index)
+    }, index=t.index), also, params)
 
 
 def mobility_source(ctx: Context, t: pd.DataFrame, params: dict) -> pd.Series:
