@@ -2780,6 +2780,57 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             open_until[case] = None if action is None else action["_day"]
             flags.append(_flag("lado_not_referred", r, deadline, action))
 
+    # perplexing_presentation_not_escalated (s21) ---------------------------------------------------------------
+    if "perplexing_presentation_not_escalated" in p:
+        q = p["perplexing_presentation_not_escalated"]
+        fii = list(q.get("concern_tags") or ())
+        health_kinds = set(q.get("trigger_agency_kinds") or ())
+        gp_words = list(q.get("gp_words") or ())
+
+        def says(x, key):
+            words = q.get(key) or ()
+            return bool(words) and _mentioned(_text(x.get("description")) + " . " + _text(x.get("action")), words, ())
+
+        def fii_concern(x):
+            return x["_exact"] and tag_in(x, fii)
+
+        def fii_sign(x):  # the concern, or a parent's report and the symptom not observed
+            return fii_concern(x) or (x["_exact"] and says(x, "reported_words") and says(x, "not_observed_words"))
+
+        def informs_gp(x):
+            return any(agency_named(a.strip(), gp_words) for a in _text(x.get("informed_agencies")).split(";")
+                       if a.strip())
+
+        window = dt.timedelta(days=int(q["pattern_window_days"]))
+        signs = [x for x in tl if fii_sign(x)]
+        triggers = []
+        for r in tl:
+            if r.get("agency_kind") not in health_kinds or agency_named(r.get("agency"), q.get("trigger_not_agency_words") or ()):
+                continue
+            if fii_concern(r):
+                triggers.append((r, "concern"))
+            elif fii_sign(r):
+                near = [x for x in signs if r["_day"] - window <= x["_day"] <= r["_day"]]
+                providers = {x.get("agency") for x in near if x.get("agency_kind") in health_kinds}
+                if len(near) >= int(q["pattern_min_signs"]) and len(providers) >= int(q["pattern_min_providers"]):
+                    triggers.append((r, "alerting_signs"))
+        open_until = {}  # (agency, variant) -> the day its open flag's trigger was answered (None: never)
+        for r, variant in triggers:
+            def answers(x, r=r):  # an escalation, the concern reaching the GP, a health chronology / meeting
+                return (esc_held(x, list(q.get("response_escalations") or ()))
+                        or (x.get("agency_kind") in health_kinds and says(x, "response_words"))
+                        or (fii_concern(x) and x.get("agency") != r.get("agency") and agency_named(x.get("agency"), gp_words))
+                        or (fii_concern(x) and x.get("agency") == r.get("agency") and informs_gp(x)))
+            deadline = r["_day"] + dt.timedelta(days=int(q["within_days"]))
+            action = _capped(_first(tl, r["_day"], answers), r["_day"], q.get("response_max_days"))
+            if action is not None and action["_day"] <= deadline:
+                continue
+            key = (r.get("agency"), variant)
+            if key in open_until and (open_until[key] is None or r["_day"] <= open_until[key]):
+                continue  # the open flag's evidence
+            open_until[key] = None if action is None else action["_day"]
+            flags.append(_flag("perplexing_presentation_not_escalated", r, deadline, action, variant))
+
     # one flag per flag id, like the package; none triggered, or due, after the child's death
     out, ids = [], set()
     for f in flags:
