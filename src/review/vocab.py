@@ -653,6 +653,17 @@ class Vocabulary:
         out.post_cues = Phrases(_as_list(vocab.get("negation_post_cues"), "negation_post_cues"))
         out.pseudo = Phrases(_as_list(vocab.get("negation_pseudo"), "negation_pseudo"))
         out.breaks = Phrases(_as_list(vocab.get("negation_breaks"), "negation_breaks"))
+        # (s21) a concern keyword with a break word inside ("symptoms reported but not observed") is found as the
+        # tokens read it, the break word a "|b" token (`tokens`): the keyword is one clause, not two
+        single_breaks = {w for w in map(normalise_text, _as_list(vocab.get("negation_breaks"), "negation_breaks"))
+                         if w and " " not in w}
+        for keyword, tags in list(out.concern_tags.items()):
+            words = keyword.split(" ")
+            if len(words) > 1 and not single_breaks.isdisjoint(words[1:-1]):
+                read = tuple(_BREAK if w in single_breaks else w for w in words)
+                out.concern_tags[" ".join(read)] = tags
+                out.concerns._by_first.setdefault(read[0], []).append(read)
+                out.concerns._by_first[read[0]].sort(key=len, reverse=True)
         out.exceptions = Phrases(_as_list(vocab.get("keyword_exceptions"), "keyword_exceptions"))
         out.concern_exceptions = Phrases(_as_list(vocab.get("concern_keyword_exceptions") or [],
                                                   "concern_keyword_exceptions"))

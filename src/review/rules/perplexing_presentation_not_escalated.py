@@ -15,9 +15,10 @@ no other trust and no social care for 16 months while another trust fitted a gas
 An alerting sign is an exact-date row of any agency tagged one of `concern_tags` (vocab.yml fabricated_illness:
 the concern named, "symptoms reported but not observed", the child saying she is well at school), or one whose
 words record a parent's report of a symptom (`reported_words`) and staff observing it absent or the child well
-(`not_observed_words`). A trigger is an exact-date row of an agency of `trigger_agency_kinds` (health) whose name
-has none of `trigger_not_agency_words` (an ambulance crew's signs count, a paediatrician is not theirs to name)
-that is tagged one of `concern_tags` (variant ``concern``), or is an alerting sign at which at least
+(`not_observed_words`), or an invasive procedure sought or agreed on the parent's account (`invasive_words`). A
+trigger is an exact-date row of an agency of `trigger_agency_kinds` (health) whose name has none of
+`trigger_not_agency_words` (an ambulance crew's signs count, a paediatrician is not theirs to name), not of a
+`trigger_not_contact_types` type (a letter: the concern received), that is tagged one of `concern_tags` (variant ``concern``), or is an alerting sign at which at least
 `pattern_min_signs` signs from at least `pattern_min_providers` health agencies lie in the `pattern_window_days` up
 to its day (variant ``alerting_signs``).
 
@@ -56,14 +57,16 @@ _COLUMNS = ["event_id", "case_id", "_case", "_agency", "_day", "agency"]
 def alerting_signs(ctx: Context, params: dict) -> tuple[np.ndarray, np.ndarray]:
     """Per timeline row: (is it an alerting sign, is it tagged one of `concern_tags`)? A sign is an exact-date row
     tagged one of them, or whose words record a parent's report (`reported_words`) and, in the same text, the
-    symptom not observed or the child well (`not_observed_words`)."""
+    symptom not observed or the child well (`not_observed_words`), or an invasive procedure sought or agreed on the
+    parent's account (`invasive_words`: "requests tube feeding", "listed for gastrostomy")."""
     tl = ctx.timeline
     exact = tl["_exact"].to_numpy(dtype=bool)
     tags = list(params.get("concern_tags") or ())
     concern = (ctx.tags(tags).to_numpy(dtype=bool) if tags else np.zeros(len(tl), dtype=bool)) & exact
     reported = text_mentions(ctx, exact, params.get("reported_words") or ()).to_numpy(dtype=bool)
     unseen = text_mentions(ctx, reported, params.get("not_observed_words") or ()).to_numpy(dtype=bool)
-    return concern | unseen, concern
+    invasive = text_mentions(ctx, exact, params.get("invasive_words") or ()).to_numpy(dtype=bool)
+    return concern | unseen | invasive, concern
 
 
 def _informs_gp(ctx: Context, mask: np.ndarray, gp_words) -> np.ndarray:
@@ -117,6 +120,8 @@ def perplexing_presentation_not_escalated(ctx: Context, params: dict) -> pd.Data
     health = ctx.kinds(list(params.get("trigger_agency_kinds") or ())).to_numpy(dtype=bool)
     not_words = list(params.get("trigger_not_agency_words") or ())
     eligible = health & ~(agencies_named(ctx, not_words) if not_words else np.zeros(len(tl), dtype=bool))
+    if params.get("trigger_not_contact_types"):
+        eligible &= ~ctx.types(list(params["trigger_not_contact_types"])).to_numpy(dtype=bool)
     candidates = np.flatnonzero(eligible & sign)
     if not len(candidates):
         return pd.DataFrame()
