@@ -91,12 +91,29 @@ def _pattern_met(ctx: Context, sign: np.ndarray, provider: np.ndarray, candidate
                              tl["_agency"].to_numpy())
     window = np.timedelta64(int(params["pattern_window_days"]), "D")
     least, providers = int(params["pattern_min_signs"]), int(params["pattern_min_providers"])
-    signs = np.flatnonzero(sign)
+    by_case = _by_case(cases, days, np.flatnonzero(sign))
     out = np.zeros(len(candidates), dtype=bool)
     for k, i in enumerate(candidates):
-        near = signs[(cases[signs] == cases[i]) & (days[signs] <= days[i]) & (days[signs] >= days[i] - window)]
+        near = _between(by_case, cases[i], days[i] - window, days[i])
         out[k] = len(near) >= least and len(set(agencies[near[provider[near]]].tolist())) >= providers
     return out
+
+
+def _by_case(cases: np.ndarray, days: np.ndarray, pos: np.ndarray) -> dict:
+    """{case code: (its rows of `pos` sorted by day, their days)}: each trigger then looks up its own case's rows
+    by day (`_between`), not the whole store's."""
+    order = pos[np.lexsort((pos, days[pos], cases[pos]))]
+    out = {}
+    for case in np.unique(cases[order]):
+        rows = order[cases[order] == case]
+        out[case] = (rows, days[rows])
+    return out
+
+
+def _between(by_case: dict, case, lo, hi) -> np.ndarray:
+    """The rows of `case` in `by_case` dated from `lo` to `hi` (inclusive), by day then timeline order."""
+    rows, days = by_case.get(case, (np.zeros(0, dtype="int64"), np.zeros(0, dtype="datetime64[ns]")))
+    return rows[np.searchsorted(days, lo, side="left"):np.searchsorted(days, hi, side="right")]
 
 
 def _responses(ctx: Context, params: dict, concern: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -139,14 +156,17 @@ def perplexing_presentation_not_escalated(ctx: Context, params: dict) -> pd.Data
     most = params.get("response_max_days")
     most = None if most is None else np.timedelta64(int(most), "D")
     found_pos = np.full(len(t), -1, dtype="int64")
+    dated = ~np.isnat(days)
+    by_case = _by_case(cases, days, np.flatnonzero((any_agency | gp_record | told_gp) & dated))
+    last = np.datetime64("2262-04-11")
     for k, i in enumerate(t.index.to_numpy()):
-        # the first response of its case from the trigger's day (by day, then timeline order)
-        answer = any_agency | (gp_record & (agencies != agencies[i])) | (told_gp & (agencies == agencies[i]))
-        rows = np.flatnonzero(answer & (cases == cases[i]) & (days >= days[i]))
-        if most is not None:
-            rows = rows[days[rows] <= days[i] + most]
+        # the first response of its case from the trigger's day (by day, then timeline order): any agency's, a GP's
+        # record of another agency's concern, the trigger agency's own record naming the GP
+        rows = _between(by_case, cases[i], days[i], days[i] + most if most is not None else last)
+        rows = rows[any_agency[rows] | (gp_record[rows] & (agencies[rows] != agencies[i]))
+                    | (told_gp[rows] & (agencies[rows] == agencies[i]))]
         if len(rows):
-            found_pos[k] = rows[np.lexsort((rows, days[rows]))[0]]
+            found_pos[k] = rows[0]
     t["deadline"] = t["_day"] + int(params["within_days"]) * DAY
     answered = np.where(found_pos >= 0, days[np.maximum(found_pos, 0)], np.datetime64("NaT"))
     timely = (found_pos >= 0) & (answered <= t["_day"].to_numpy(dtype="datetime64[ns]") + within)
@@ -170,11 +190,11 @@ def perplexing_presentation_not_escalated(ctx: Context, params: dict) -> pd.Data
     # the alerting signs of the pattern window (variant alerting_signs) are evidence too
     ids = tl["event_id"].to_numpy(dtype=object)
     pattern = np.timedelta64(int(params["pattern_window_days"]), "D")
-    signs = np.flatnonzero(sign)
+    signs = _by_case(cases, days, np.flatnonzero(sign))
     extra = {}
     for k in np.flatnonzero(flagged):
         i = t.index[k]
-        near = signs[(cases[signs] == cases[i]) & (days[signs] <= days[i]) & (days[signs] >= days[i] - pattern)]
+        near = _between(signs, cases[i], days[i] - pattern, days[i])
         extra[k] = near
         if t["variant"].iat[k] == "alerting_signs":
             evidence[k] = [ids[j] for j in near] + evidence[k]
