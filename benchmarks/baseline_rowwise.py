@@ -1707,6 +1707,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 deciders.setdefault(x["_gcode"], []).append((_text(x.get("agency")), _text(x.get("agency_kind"))))
         event_tags = set(q.get("event_tags") or ())
         sender_cues = tuple(q.get("sender_cues") or ())
+        by_window = {}
+        for t in q["concern_tags"]:
+            by_window.setdefault(int((q.get("window_days_by_tag") or {}).get(t, q["window_days"])), []).append(t)
+        windows = sorted(by_window.items())
 
         def row_text(x):
             return _text(x.get("description")) + " . " + _text(x.get("action"))
@@ -1760,111 +1764,113 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if (d.get("agency_kind") in first_not_asked and first_record.get(d_agency) == d["_day"]
                     and not _held(d, decision_types)):
                 continue
-            lo = d["_day"] - dt.timedelta(days=int(q["window_days"]))
-            # the meetings the deciding agency held in its window: the other agencies holding one the same day
-            met = {}
-            for m in meetings:
-                if _text(m.get("agency")) == d_agency and lo <= m["_day"] <= d["_day"] and m["_pos"] <= d["_pos"]:
-                    for y in meetings:
-                        if y["_day"] == m["_day"] and _text(y.get("agency")) != d_agency:
-                            met.setdefault((_text(y.get("agency")), _text(y.get("agency_kind"))), set()).add(m["_day"])
-            # a decision soon after the agency's first record of the child: also the window before that record
-            before_first = None
-            if q.get("new_agency_days") is not None:
-                first = first_record.get(d_agency)
-                if first is not None and (d["_day"] - first).days <= int(q["new_agency_days"]):
-                    before_first = (first - dt.timedelta(days=int(q["window_days"])), first)
-            pairs = []
-            for c in tl:
-                if c["_day"] is None or c["_pos"] > d["_pos"] or not (
-                        lo <= c["_day"] <= d["_day"]
-                        or (before_first is not None and before_first[0] <= c["_day"] < before_first[1])):
-                    continue
-                tags = [t for t in counted_tags(c) if t in q["concern_tags"]]  # sexual_activity only at its ages
-                if not tags:
-                    continue
-                # a row reporting earlier missed contacts is knowledge of them, not a concern of its own
-                own = [t for t in tags if t != "was_not_brought" or missed_contact(c)]
-                c_agency = _text(c.get("agency"))
+            # (s21, QA11 D8) each tag over its own look-back (window_days_by_tag, else window_days), read apart
+            for w_days, w_tags in windows:
+                lo = d["_day"] - dt.timedelta(days=w_days)
+                # the meetings the deciding agency held in its window: the other agencies holding one the same day
+                met = {}
+                for m in meetings:
+                    if _text(m.get("agency")) == d_agency and lo <= m["_day"] <= d["_day"] and m["_pos"] <= d["_pos"]:
+                        for y in meetings:
+                            if y["_day"] == m["_day"] and _text(y.get("agency")) != d_agency:
+                                met.setdefault((_text(y.get("agency")), _text(y.get("agency_kind"))), set()).add(m["_day"])
+                # a decision soon after the agency's first record of the child: also the window before that record
+                before_first = None
+                if q.get("new_agency_days") is not None:
+                    first = first_record.get(d_agency)
+                    if first is not None and (d["_day"] - first).days <= int(q["new_agency_days"]):
+                        before_first = (first - dt.timedelta(days=w_days), first)
+                pairs = []
+                for c in tl:
+                    if c["_day"] is None or c["_pos"] > d["_pos"] or not (
+                            lo <= c["_day"] <= d["_day"]
+                            or (before_first is not None and before_first[0] <= c["_day"] < before_first[1])):
+                        continue
+                    tags = [t for t in counted_tags(c) if t in w_tags]  # sexual_activity only at its ages
+                    if not tags:
+                        continue
+                    # a row reporting earlier missed contacts is knowledge of them, not a concern of its own
+                    own = [t for t in tags if t != "was_not_brought" or missed_contact(c)]
+                    c_agency = _text(c.get("agency"))
 
-                promise = c["_pos"] in pending
+                    promise = c["_pos"] in pending
 
-                def delivered(agency, kind, deadline):
-                    # a promise met: a later record (no promise itself, not of c's event group) of c's agency
-                    # informing the agency or (social care) a referral escalation, or the agency's receipt of it
-                    for x in tl:
-                        if (x["_day"] is None or x["_pos"] in pending or x["_gcode"] == c["_gcode"]
-                                or not c["_day"] <= x["_day"] <= deadline or x["_pos"] > d["_pos"]):
-                            continue
-                        if _text(x.get("agency")) == c_agency and (
-                                any(informed_reaches(a.strip(), agency, kind, _package_vocab())
-                                    for a in _text(x.get("informed_agencies")).split(";") if _text(x.get("informed_agencies")))
-                                or (kind in q["referral_reaches_kinds"] and esc_held(x, q["referral_escalations"]))):
-                            return True
-                        if (_text(x.get("agency")) == agency and sender_cues and any(_has_word(row_text(x), w) for w in SENDER_TEXT_WORDS)
-                                and names_sender(row_text(x), c_agency, _text(c.get("agency_kind")),
-                                                 _text(x.get("agency_kind")), sender_cues)):
-                            return True
-                    return False
+                    def delivered(agency, kind, deadline):
+                        # a promise met: a later record (no promise itself, not of c's event group) of c's agency
+                        # informing the agency or (social care) a referral escalation, or the agency's receipt of it
+                        for x in tl:
+                            if (x["_day"] is None or x["_pos"] in pending or x["_gcode"] == c["_gcode"]
+                                    or not c["_day"] <= x["_day"] <= deadline or x["_pos"] > d["_pos"]):
+                                continue
+                            if _text(x.get("agency")) == c_agency and (
+                                    any(informed_reaches(a.strip(), agency, kind, _package_vocab())
+                                        for a in _text(x.get("informed_agencies")).split(";") if _text(x.get("informed_agencies")))
+                                    or (kind in q["referral_reaches_kinds"] and esc_held(x, q["referral_escalations"]))):
+                                return True
+                            if (_text(x.get("agency")) == agency and sender_cues and any(_has_word(row_text(x), w) for w in SENDER_TEXT_WORDS)
+                                    and names_sender(row_text(x), c_agency, _text(c.get("agency_kind")),
+                                                     _text(x.get("agency_kind")), sender_cues)):
+                                return True
+                        return False
 
-                def reached_by(agency, kind, own=True, deadline=None, meeting=False):
-                    deadline = d["_day"] if deadline is None else deadline
-                    # (a meeting's participant holds, of a referrer's records, the one its referral was made on)
-                    referral_until = c["_day"] if meeting else deadline
-                    return ((c_agency == agency and (own or not promise))
-                            or (not promise and (
-                                (c["_gcode"], agency) in group_agencies
-                                or any(informed_reaches(a.strip(), agency, kind, _package_vocab())
-                                       for a in _text(c.get("informed_agencies")).split(";"))
-                                or (kind in q["referral_reaches_kinds"] and any(
-                                    x["_day"] is not None and c["_day"] <= x["_day"] <= referral_until
-                                    and _text(x.get("agency")) == c_agency and esc_held(x, q["referral_escalations"])
-                                    for x in tl))))
-                            or (promise and delivered(agency, kind, deadline))
-                            # c's row records the information sent by the deciding agency ("notification from")
-                            or names_sender(_text(c.get("description")) + " . " + _text(c.get("action")), agency,
-                                            kind, _text(c.get("agency_kind")), tuple(q.get("sender_cues") or ()))
-                            # (s20, openref) c records the deciding agency's own episode: a return home interview
-                            # after its own missing report (own_episode_days up to c's day)
-                            or (bool(q.get("own_episode_words")) and bool(q.get("own_episode_tags"))
-                                and q.get("own_episode_days") is not None
-                                and _mentioned(_text(c.get("description")) + " . " + _text(c.get("action")),
-                                               list(q["own_episode_words"]), ())
-                                and any(x["_exact"] and _text(x.get("agency")) == agency
-                                        and tag_in(x, set(q["own_episode_tags"]))
-                                        and c["_day"] - dt.timedelta(days=int(q["own_episode_days"]))
-                                        <= x["_day"] <= c["_day"] for x in tl))
-                            # the deciding agency recorded the same injury itself (an injury episode of its own)
-                            or episode_rows.get((episode_of.get(c["_gcode"]), agency), len(tl)) <= d["_pos"]
-                            # or recorded receiving it: a row naming c's agency as its sender, a concern in common
-                            or (bool(event_tags) and bool(q.get("sender_cues")) and any(
-                                x["_day"] is not None
-                                and c["_day"] <= x["_day"] and x["_pos"] <= d["_pos"] and x is not c
-                                and {same.get(t, t) for t in x["_tags"] if t in q["concern_tags"]}
-                                & {same.get(t, t) for t in c["_tags"] if t in q["concern_tags"]}
-                                and names_sender(_text(x.get("description")) + " . " + _text(x.get("action")),
-                                                 c_agency, _text(c.get("agency_kind")), _text(x.get("agency_kind")),
-                                                 tuple(q.get("sender_cues") or ()))
-                                for x in from_rows.get(agency, ()))))
+                    def reached_by(agency, kind, own=True, deadline=None, meeting=False):
+                        deadline = d["_day"] if deadline is None else deadline
+                        # (a meeting's participant holds, of a referrer's records, the one its referral was made on)
+                        referral_until = c["_day"] if meeting else deadline
+                        return ((c_agency == agency and (own or not promise))
+                                or (not promise and (
+                                    (c["_gcode"], agency) in group_agencies
+                                    or any(informed_reaches(a.strip(), agency, kind, _package_vocab())
+                                           for a in _text(c.get("informed_agencies")).split(";"))
+                                    or (kind in q["referral_reaches_kinds"] and any(
+                                        x["_day"] is not None and c["_day"] <= x["_day"] <= referral_until
+                                        and _text(x.get("agency")) == c_agency and esc_held(x, q["referral_escalations"])
+                                        for x in tl))))
+                                or (promise and delivered(agency, kind, deadline))
+                                # c's row records the information sent by the deciding agency ("notification from")
+                                or names_sender(_text(c.get("description")) + " . " + _text(c.get("action")), agency,
+                                                kind, _text(c.get("agency_kind")), tuple(q.get("sender_cues") or ()))
+                                # (s20, openref) c records the deciding agency's own episode: a return home interview
+                                # after its own missing report (own_episode_days up to c's day)
+                                or (bool(q.get("own_episode_words")) and bool(q.get("own_episode_tags"))
+                                    and q.get("own_episode_days") is not None
+                                    and _mentioned(_text(c.get("description")) + " . " + _text(c.get("action")),
+                                                   list(q["own_episode_words"]), ())
+                                    and any(x["_exact"] and _text(x.get("agency")) == agency
+                                            and tag_in(x, set(q["own_episode_tags"]))
+                                            and c["_day"] - dt.timedelta(days=int(q["own_episode_days"]))
+                                            <= x["_day"] <= c["_day"] for x in tl))
+                                # the deciding agency recorded the same injury itself (an injury episode of its own)
+                                or episode_rows.get((episode_of.get(c["_gcode"]), agency), len(tl)) <= d["_pos"]
+                                # or recorded receiving it: a row naming c's agency as its sender, a concern in common
+                                or (bool(event_tags) and bool(q.get("sender_cues")) and any(
+                                    x["_day"] is not None
+                                    and c["_day"] <= x["_day"] and x["_pos"] <= d["_pos"] and x is not c
+                                    and {same.get(t, t) for t in x["_tags"] if t in q["concern_tags"]}
+                                    & {same.get(t, t) for t in c["_tags"] if t in q["concern_tags"]}
+                                    and names_sender(_text(x.get("description")) + " . " + _text(x.get("action")),
+                                                     c_agency, _text(c.get("agency_kind")), _text(x.get("agency_kind")),
+                                                     tuple(q.get("sender_cues") or ()))
+                                    for x in from_rows.get(agency, ()))))
 
+                    same = q.get("same_concern") or {}
+                    # a decision several agencies recorded (one event group: a conference): what any of them held
+                    reached = any(reached_by(agency, kind, agency == d_agency) for agency, kind in deciders[d["_gcode"]])
+                    # a meeting the deciding agency held: what had reached another participant by its day
+                    reached = reached or any(
+                        reached_by(agency, kind, False, day, True)
+                        for (agency, kind), days in met.items() for day in days if lo <= c["_day"] <= day)
+                    pairs.append((c, tags, own, reached))
                 same = q.get("same_concern") or {}
-                # a decision several agencies recorded (one event group: a conference): what any of them held
-                reached = any(reached_by(agency, kind, agency == d_agency) for agency, kind in deciders[d["_gcode"]])
-                # a meeting the deciding agency held: what had reached another participant by its day
-                reached = reached or any(
-                    reached_by(agency, kind, False, day, True)
-                    for (agency, kind), days in met.items() for day in days if lo <= c["_day"] <= day)
-                pairs.append((c, tags, own, reached))
-            same = q.get("same_concern") or {}
-            known = {same.get(t, t) for c, tags, own, reached in pairs if reached for t in tags}
-            for c, tags, own, reached in pairs:
-                # an event (event_tags) is known when its own record reached the agency; a condition when any did
-                # (a promise, and a record of words to suspect neglect for its suspect tags, are events too)
-                if c["_exact"] and _text(c.get("agency")) != d_agency and any(
-                        (not reached) if (t in event_tags or c["_pos"] in pending
-                                          or (t in suspect_tags and c["_pos"] in suspect))
-                        else same.get(t, t) not in known for t in own):
-                    first_decision.setdefault((c["_gcode"], _text(c.get("agency")), d_agency), (c["_pos"], d))
+                known = {same.get(t, t) for c, tags, own, reached in pairs if reached for t in tags}
+                for c, tags, own, reached in pairs:
+                    # an event (event_tags) is known when its own record reached the agency; a condition when any did
+                    # (a promise, and a record of words to suspect neglect for its suspect tags, are events too)
+                    if c["_exact"] and _text(c.get("agency")) != d_agency and any(
+                            (not reached) if (t in event_tags or c["_pos"] in pending
+                                              or (t in suspect_tags and c["_pos"] in suspect))
+                            else same.get(t, t) not in known for t in own):
+                        first_decision.setdefault((c["_gcode"], _text(c.get("agency")), d_agency), (c["_pos"], d))
         # one flag per decision: its trigger the earliest concern that had not reached it
         per_decision = {}
         for (_, _, d_agency), (pos, d) in first_decision.items():
@@ -2950,6 +2956,59 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 continue  # the same allegation recorded again: the open flag's evidence
             open_until[case] = None if action is None else action["_day"]
             flags.append(_flag("lado_not_referred", r, deadline, action))
+
+    # perplexing_presentation_not_escalated (s21) ---------------------------------------------------------------
+    if "perplexing_presentation_not_escalated" in p:
+        q = p["perplexing_presentation_not_escalated"]
+        fii = list(q.get("concern_tags") or ())
+        health_kinds = set(q.get("trigger_agency_kinds") or ())
+        gp_words = list(q.get("gp_words") or ())
+
+        def says(x, key):
+            words = q.get(key) or ()
+            return bool(words) and _mentioned(_text(x.get("description")) + " . " + _text(x.get("action")), words, ())
+
+        def fii_concern(x):
+            return x["_exact"] and tag_in(x, fii)
+
+        def fii_sign(x):  # the concern, or a parent's report and the symptom not observed
+            return fii_concern(x) or (x["_exact"] and ((says(x, "reported_words") and says(x, "not_observed_words"))
+                                                       or says(x, "invasive_words")))
+
+        def informs_gp(x):
+            return any(agency_named(a.strip(), gp_words) for a in _text(x.get("informed_agencies")).split(";")
+                       if a.strip())
+
+        window = dt.timedelta(days=int(q["pattern_window_days"]))
+        signs = [x for x in tl if fii_sign(x)]
+        triggers = []
+        for r in tl:
+            if (r.get("agency_kind") not in health_kinds or r.get("contact_type") in (q.get("trigger_not_contact_types") or ())
+                    or agency_named(r.get("agency"), q.get("trigger_not_agency_words") or ())):
+                continue
+            if fii_concern(r):
+                triggers.append((r, "concern"))
+            elif fii_sign(r):
+                near = [x for x in signs if r["_day"] - window <= x["_day"] <= r["_day"]]
+                providers = {x.get("agency") for x in near if x.get("agency_kind") in health_kinds}
+                if len(near) >= int(q["pattern_min_signs"]) and len(providers) >= int(q["pattern_min_providers"]):
+                    triggers.append((r, "alerting_signs"))
+        open_until = {}  # (agency, variant) -> the day its open flag's trigger was answered (None: never)
+        for r, variant in triggers:
+            def answers(x, r=r):  # an escalation, the concern reaching the GP, a health chronology / meeting
+                return (esc_held(x, list(q.get("response_escalations") or ()))
+                        or (x.get("agency_kind") in health_kinds and says(x, "response_words"))
+                        or (fii_concern(x) and x.get("agency") != r.get("agency") and agency_named(x.get("agency"), gp_words))
+                        or (fii_concern(x) and x.get("agency") == r.get("agency") and informs_gp(x)))
+            deadline = r["_day"] + dt.timedelta(days=int(q["within_days"]))
+            action = _capped(_first(tl, r["_day"], answers), r["_day"], q.get("response_max_days"))
+            if action is not None and action["_day"] <= deadline:
+                continue
+            key = (r.get("agency"), variant)
+            if key in open_until and (open_until[key] is None or r["_day"] <= open_until[key]):
+                continue  # the open flag's evidence
+            open_until[key] = None if action is None else action["_day"]
+            flags.append(_flag("perplexing_presentation_not_escalated", r, deadline, action, variant))
 
     # one flag per flag id, like the package; none triggered, or due, after the child's death
     out, ids = [], set()

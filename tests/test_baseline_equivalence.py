@@ -73,7 +73,9 @@ def test_some_of_every_rule(both):
                                                      "withdrawn_with_concerns", "sexual_harm_not_referred",
                                                      "cp_file_not_transferred", "enquiry_incomplete",  # (s20: tests/test_cp_file_s20.py)
                                                      "lac_visits_overdue",  # (s20: no looked-after child: tests/test_lac_s20.py)
-                                                     "lado_not_referred"}  # (s20: no allegation against staff; tests/test_lado_s20.py)
+                                                     "lado_not_referred",  # (s20: no allegation against staff; tests/test_lado_s20.py)
+                                                     # (s21: no perplexing presentation; tests/test_fii_s21.py)
+                                                     "perplexing_presentation_not_escalated"}
 
 
 def test_ingest_baseline_reads_the_same_rows(tmp_path):

@@ -71,7 +71,8 @@ def test_the_fixture_exercises_most_rules(flags):
                                                    "cp_file_not_transferred", "enquiry_incomplete",  # (s20: nor a child moving school, nor an enquiry left incomplete)
                                                    "return_interview_or_nrm_late",  # (s20: nor a missing child)
                                                    "lac_visits_overdue",  # (s20: nor a looked-after child)
-                                                   "lado_not_referred"}  # (s20: nor an allegation against staff)
+                                                   "lado_not_referred",  # (s20: nor an allegation against staff)
+                                                   "perplexing_presentation_not_escalated"}  # (s21: nor an FII concern)
 
 
 def test_identical_across_runs(timeline, flags):

@@ -191,7 +191,7 @@ def test_flags_by_rule_id_lists_every_rule_of_the_rule_set(flags, timeline):
 
     table = flag_rates(flags, timeline, "rule_id", min_contacts=1).set_index("rule_id")
     assert set(package_rules()["rules"]) == set(rule_ids()) <= set(table.index)
-    assert len(rule_ids()) == 23  # domestic_abuse_not_escalated added in s12, exploitation_not_referred in s14, self_harm_not_referred in s15, transfer_in_conference_late in s16, repeat_referrals_closed in s18, neglect_not_escalated, withdrawn_with_concerns and sexual_harm_not_referred in s19, cp_file_not_transferred, enquiry_incomplete, return_interview_or_nrm_late, lac_visits_overdue and lado_not_referred in s20
+    assert len(rule_ids()) == 24  # domestic_abuse_not_escalated added in s12, exploitation_not_referred in s14, self_harm_not_referred in s15, transfer_in_conference_late in s16, repeat_referrals_closed in s18, neglect_not_escalated, withdrawn_with_concerns and sexual_harm_not_referred in s19, cp_file_not_transferred, enquiry_incomplete, return_interview_or_nrm_late, lac_visits_overdue and lado_not_referred in s20, perplexing_presentation_not_escalated in s21
     assert table.loc["child_not_seen", "flags"] == 4
     silent = table.drop(index="child_not_seen")
     assert (silent["flags"] == 0).all() and (silent["cases"] == 0).all() and (silent["contacts"] == len(timeline)).all()
@@ -200,7 +200,7 @@ def test_flags_by_rule_id_lists_every_rule_of_the_rule_set(flags, timeline):
     # and in the tables `review thematic` writes, as the failing categories are
     latency = pd.DataFrame({"case_id": [], "event_id": [], "agency_kind": [], "latency_days": [], "within_expected": []})
     tables = thematic_tables(flags, timeline, latency)
-    assert len(tables["flags_by_rule_id"]) == 23 and tables["flags_by_rule_id"]["flags"].sum() == 4
+    assert len(tables["flags_by_rule_id"]) == 24 and tables["flags_by_rule_id"]["flags"].sum() == 4
 
 
 # 4. --threshold --------------------------------------------------------------------------------------

@@ -95,6 +95,9 @@ CONCERN_TAGS = (
     # (s20) an allegation that an adult working with children (staff, a teacher, a carer, an agency worker) harmed
     # the child: rough handling, dragging, pushing, hitting, an inappropriate restraint (lado_not_referred)
     "allegation_against_staff",
+    # (s21) perplexing presentations / fabricated or induced illness (RCPCH 2021): the concern named, symptoms a
+    # parent reports that no clinician observes, the child's own account contradicting the parent's
+    "fabricated_illness",
 )
 
 INJURY_TAGS = ("bruising", "head_injury", "fracture", "burn", "other_injury")

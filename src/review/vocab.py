@@ -505,6 +505,7 @@ class Vocabulary:
     _type_cache: dict = field(default_factory=dict)
     _tablets: tuple | None = None  # (min, verbs, objects) of self_harm_tablets (`counted_tablets`)
     _weight_drop: tuple | None = None  # (words as token tuples, units) of weight_drop (`stated_weight_drop`)
+    _reported: tuple | None = None  # reported_symptoms compiled (`reported_not_observed`)
     _staff_handling: tuple | None = None  # (staff, acts as token tuples, not_between, names_between) (`stated_staff_handling`)
     _explained: tuple | None = None  # (keywords, injury tags) of self_inflicted_explanations (`_explained_self_inflicted`)
     _meeting_absence: tuple | None = None  # (absences, meetings) of parent_meeting_absences (`_meeting_absences`)
@@ -655,6 +656,17 @@ class Vocabulary:
         out.post_cues = Phrases(_as_list(vocab.get("negation_post_cues"), "negation_post_cues"))
         out.pseudo = Phrases(_as_list(vocab.get("negation_pseudo"), "negation_pseudo"))
         out.breaks = Phrases(_as_list(vocab.get("negation_breaks"), "negation_breaks"))
+        # (s21) a concern keyword with a break word inside ("symptoms reported but not observed") is found as the
+        # tokens read it, the break word a "|b" token (`tokens`): the keyword is one clause, not two
+        single_breaks = {w for w in map(normalise_text, _as_list(vocab.get("negation_breaks"), "negation_breaks"))
+                         if w and " " not in w}
+        for keyword, tags in list(out.concern_tags.items()):
+            words = keyword.split(" ")
+            if len(words) > 1 and not single_breaks.isdisjoint(words[1:-1]):
+                read = tuple(_BREAK if w in single_breaks else w for w in words)
+                out.concern_tags[" ".join(read)] = tags
+                out.concerns._by_first.setdefault(read[0], []).append(read)
+                out.concerns._by_first[read[0]].sort(key=len, reverse=True)
         out.exceptions = Phrases(_as_list(vocab.get("keyword_exceptions"), "keyword_exceptions"))
         out.concern_exceptions = Phrases(_as_list(vocab.get("concern_keyword_exceptions") or [],
                                                   "concern_keyword_exceptions"))
@@ -1034,6 +1046,57 @@ class Vocabulary:
                 out += ["allegation", "against", "staff"]
             out.append(token)
         return out
+
+    def reported_not_observed(self, tokens: list[str], spans: list) -> set:
+        """(s21, QA11 D2) The tags of reported_symptoms' `tags` that `tokens` (their concern keyword `spans`,
+        (start, end, keyword)) record only as a parent's report contradicted by a measurement: every mention of
+        the tag reported (one of `reported_words` straight before it, or one of `report_words` before it in its
+        sentence with a parent or carer, injury_adults or their possessive, before that in the text) and the text
+        naming one of `contradicted_by` or a centile at or above `centile_at_least` ("Mother reports weight loss
+        ... Weight 20.3 kg (50th centile)"). What the agency observed is never dropped ("weight loss noted")."""
+        if self._reported is None:
+            spec = self.raw.get("reported_symptoms") or {}
+            self._reported = (
+                frozenset(_as_list(spec.get("tags") or [], "reported_symptoms.tags")),
+                frozenset(normalise_text(w) for w in _as_list(spec.get("reported_words") or [],
+                                                              "reported_symptoms.reported_words")) - {""},
+                frozenset(normalise_text(w) for w in _as_list(spec.get("report_words") or [],
+                                                              "reported_symptoms.report_words")) - {""},
+                Phrases(_as_list(spec.get("contradicted_by") or [], "reported_symptoms.contradicted_by")),
+                float(spec.get("centile_at_least") if spec.get("centile_at_least") is not None else 101),
+            )
+        tags, before, report, contradicted, least = self._reported
+        mentions: dict = {}
+        for start, end, keyword in spans:
+            for tag in self.concern_tags.get(keyword, ()):
+                if tag in tags:
+                    mentions.setdefault(tag, []).append(start)
+        if not mentions:
+            return set()
+        adults = set(self.injury_adults) | set(self.injury_adult_possessives)
+
+        def reported(start: int) -> bool:
+            if start and tokens[start - 1] in before:
+                return True
+            i = start - 1
+            while i >= 0 and tokens[i] not in ("|", "|-", "|b"):
+                if tokens[i] in report and any(t in adults for t in tokens[:i]):
+                    return True
+                i -= 1
+            return False
+
+        def measured() -> bool:
+            if contradicted.find(tokens):
+                return True
+            for i, token in enumerate(tokens[:-1]):
+                number = re.fullmatch(r"(\d+)(?:st|nd|rd|th)", token)
+                if number and tokens[i + 1] in ("centile", "centiles", "percentile", "percentiles") \
+                        and float(number.group(1)) >= least and (i == 0 or tokens[i - 1] not in ("below", "under")):
+                    return True
+            return False
+
+        out = {tag for tag, starts in mentions.items() if all(reported(s_) for s_ in starts)}
+        return out if out and measured() else set()
 
     def stated_weight_drop(self, tokens: list[str]) -> list[str]:
         """`tokens` with a weight stated as dropped or lost ("22.1kg, drop from 26.4kg", "lost 3kg": one of
@@ -2757,7 +2820,8 @@ def tag_concerns(text, vocab) -> list[str]:
                 tokens[start:end] = [_EXCEPTED] * (end - start)
     read = v.stated_staff_handling(v.stated_weight_drop(v.counted_tablets(tokens)))
     unseen = []  # the mentions tagging child_not_seen
-    for start, end, keyword in v.find_spans(read, v.concerns, adults):
+    spans = v.find_spans(read, v.concerns, adults)
+    for start, end, keyword in spans:
         tags.update(v.concern_tags[keyword])
         if "child_not_seen" in v.concern_tags[keyword]:
             unseen.append((start, end, keyword))
@@ -2769,6 +2833,10 @@ def tag_concerns(text, vocab) -> list[str]:
         tags.discard("child_not_seen")
     for _, _, keyword in adults:
         tags.update(v.adults_concern_keywords[keyword])
+    # (s21, QA11 D2) a parent's report a measurement contradicts ("Mother reports weight loss ... Weight 20.3 kg
+    # (50th centile)") is no finding of the agency's
+    if spans and v.raw.get("reported_symptoms"):
+        tags.difference_update(v.reported_not_observed(read, spans))
     # a blow told of in the young person's own relationship is relationship_abuse (read by age as domestic abuse
     # or child abuse), no non-accidental injury unless an injury is recorded ("Jayden says Tanya pushed him.
     # Abusive relationship."; "girlfriend hit him, bruise to cheek" is still one)

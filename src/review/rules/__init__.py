@@ -29,6 +29,7 @@ from . import (  # noqa: F401  (importing a rule module registers it)
     lado_not_referred,
     neglect_not_escalated,
     nonmobile_injury,
+    perplexing_presentation_not_escalated,
     referral_no_decision,
     repeat_referrals_closed,
     repeated_injury_or_ae,
@@ -69,6 +70,7 @@ RULE_IDS = (
     "return_interview_or_nrm_late",
     "lac_visits_overdue",
     "lado_not_referred",
+    "perplexing_presentation_not_escalated",
 )
 
 FLAG_TABLE_COLUMNS = {**FLAG_COLUMNS, "case_id": "string"}

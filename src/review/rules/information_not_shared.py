@@ -42,15 +42,32 @@ def _first_day_decisions(ctx: Context, kinds) -> np.ndarray:
             & ~by_type)
 
 
+def _pairs_by_window(ctx: Context, params: dict) -> pd.DataFrame:
+    """`knowledge_pairs` of the rule's concern tags, each asked over its own look-back: `window_days`, or the
+    tag's `window_days_by_tag` (s21, QA11 D8: a standing perplexing presentation / FII concern stays relevant to
+    a decision a year on, where 90 days hid the paediatrician's concern from social care's closure 116 days
+    later). Each window is read apart, so a longer window for one tag changes nothing of the others'."""
+    by_tag = {str(t): int(d) for t, d in (params.get("window_days_by_tag") or {}).items()}
+    tags = list(params["concern_tags"])
+    windows: dict = {}
+    for tag in tags:
+        windows.setdefault(by_tag.get(tag, int(params["window_days"])), []).append(tag)
+    frames = [knowledge_pairs(
+        ctx, days, group, params["referral_escalations"], params["referral_reaches_kinds"],
+        params.get("same_concern"), params.get("sender_cues") or (), **event_knowledge(params),
+    ) for days, group in sorted(windows.items())]
+    if len(frames) == 1:
+        return frames[0]
+    # each look-back keeps the pairs of its own tags (a family's tag, same_concern, is read as its own)
+    kept = [f[f["tag"].isin(group)] if len(f) else f for f, (_, group) in zip(frames, sorted(windows.items()))]
+    return pd.concat([f for f in kept if len(f)] or [frames[0]], ignore_index=True)
+
+
 @register("information_not_shared")
 def information_not_shared(ctx: Context, params: dict) -> pd.DataFrame:
     """A concern of agency A had not reached agency B when B made a decision (WT 2023; info sharing)."""
     tl = ctx.timeline
-    long = knowledge_pairs(
-        ctx, int(params["window_days"]), params["concern_tags"], params["referral_escalations"],
-        params["referral_reaches_kinds"], params.get("same_concern"), params.get("sender_cues") or (),
-        **event_knowledge(params),
-    )
+    long = _pairs_by_window(ctx, params)
     unknown = long[~long["known"].astype(bool) & (long["c_agency"] != long["d_agency"])]
     # a row reporting earlier missed contacts (a letter, a discharge "following 3 WNB") is no missed appointment
     # of its own to share: its agency's knowledge of them (`known` above), not a concern recorded on its day

@@ -261,6 +261,30 @@ def _chains(t: pd.DataFrame) -> pd.Series:
     return pd.Series(np.cumsum(~cont), index=s.index).reindex(t.index)
 
 
+#: the expected action of a pattern with an injury (NICE CG89: a referral or a CP medical)
+_INJURY_ACTION = "escalation of the pattern (referral to children's social care or CP medical)"
+#: (s21, QA11 D13) ...and of A&E attendances none of which records an injury: repeated presentations of symptoms
+#: (RCPCH 2021, perplexing presentations): a paediatrician looks across the providers before anything else
+_ATTENDANCE_ACTION = ("review of the repeated attendances across providers (a responsible paediatrician, a health "
+                      "chronology from every trust and the GP, discussion with the named doctor; a referral to "
+                      "children's social care where they point to harm)")
+
+
+def _expected_action(ctx: Context, t: pd.DataFrame, params: dict, noun: str) -> pd.Series:
+    """The flag's expected action: an injury's (referral or CP medical) unless the pattern is of A&E attendances
+    none of which (its evidence rows) records an injury, when "repeated injuries" is not what happened (QA11 D13:
+    a child brought to three trusts' EDs with symptoms a parent reports and no one sees): the attendances'
+    review across providers."""
+    if noun != "A&E attendances" or t.empty:
+        return pd.Series(_INJURY_ACTION, index=t.index, dtype="string")
+    tl = ctx.timeline
+    hurt = ctx.tags(list(params["injury_tags"])).to_numpy(dtype=bool)
+    injured = set(tl["event_id"].to_numpy(dtype=object)[hurt].tolist())
+    evidence = t["evidence"].astype(str).str.split(";")
+    any_injury = np.array([any(e.strip() in injured for e in ids) for ids in evidence], dtype=bool)
+    return pd.Series(np.where(any_injury, _INJURY_ACTION, _ATTENDANCE_ACTION), index=t.index, dtype="string")
+
+
 @register("repeated_injury_or_ae")
 def repeated_injury_or_ae(ctx: Context, params: dict) -> pd.DataFrame:
     """2+ injuries in 90 days or 3+ A&E attendances in 365 days, no escalation in 2 days (NICE CG89)."""
@@ -318,7 +342,7 @@ def repeated_injury_or_ae(ctx: Context, params: dict) -> pd.DataFrame:
             "trigger_event_id": t["event_id"],
             "trigger_date": t["_day"],
             "evidence_event_ids": t["evidence"],
-            "expected_action": "escalation of the pattern (referral to children's social care or CP medical)",
+            "expected_action": _expected_action(ctx, t, params, noun),
             "expected_by": t["deadline"],
             "actual_action_event_id": t["action_event_id"],
             "actual_action_date": t["action_date"],
