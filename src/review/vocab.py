@@ -931,8 +931,6 @@ class Vocabulary:
         source = text
         if isinstance(text, str) and "(" in text:
             text = _AGE_BRACKET.sub("", text)
-        if isinstance(text, str) and self._places_in(text):
-            text = self._place_names.sub(r"\g<lead> ", text)
         if isinstance(text, str) and (" - " in text or "–" in text or "—" in text):
             # tokenise makes a colon or a dash "|"; keep them apart
             tokens = []
@@ -960,6 +958,16 @@ class Vocabulary:
                 self._token_cache.clear()
             self._token_cache[source] = tokens
         return tokens
+
+    def placeless(self, text):
+        """`text` with a place's or the council's name before a social-care destination left out
+        (`_place_name_pattern`: "Referral to Westvale Children's Social Care" -> "Referral to Children's Social
+        Care"), as the escalation and sharing readings see it (`detect_escalations`, `shared_in_text`). Not the
+        other readings: the rules' keyword searches pick their texts by a pattern over the text as written
+        (`review.rules.base.text_mentions`), which must find whatever the reading finds."""
+        if isinstance(text, str) and self._places_in(text):
+            return self._place_names.sub(r"\g<lead> ", text)
+        return text
 
     def _places_in(self, text: str) -> bool:
         """Might `text` name a place before a social-care destination (`_place_name_pattern`)? A cheap test
@@ -2447,8 +2455,9 @@ _PLACE_WORD = r"[A-Z][a-z][\w'’-]*"
 def _place_name_pattern(vocab: Mapping, v: Vocabulary) -> re.Pattern | None:
     """The pattern of a place's or council's name written between a lead (`place_name_leads`: "to", "the") and a
     social-care destination (`place_name_destinations`): "Referral to Westvale Children's Social Care", "Referred
-    to Eastborough MASH". `Vocabulary.tokens` reads the text without the name, so that every keyword reading
-    ("referral to mash") and its negations read it as they read the destination alone. A word of the name is
+    to Eastborough MASH". The escalation and sharing readings read the text without the name
+    (`Vocabulary.placeless`), so that their keywords ("referral to mash") and negations read it as they read the
+    destination alone. A word of the name is
     written with a capital and small letters, or is the word of a declared social care agency's name before
     such a destination (vocab.yml `agencies:` "Eastborough MASH": "eastborough", in any case); never a word of
     `agency_kinds` (a service, not a place: "School MASH referral"), of a negation cue or of
@@ -2944,6 +2953,7 @@ def detect_escalations(contact_type, text, vocab) -> list[str]:
     see module docstring) and those of its contact type, unless the text names that escalation only to
     say it did not happen ("CP medical declined by mother")."""
     v = compile_vocab(vocab)
+    text = v.placeless(text)  # "Referral to Westvale MASH": "Referral to MASH" (s21, QA11 D6)
     named = set()
     # the type's own escalation and its denial are read in the whole text; what the text names, in the text of
     # the row's agency: not the description of a letter or report another agency sent (`received_letter`)
@@ -3151,7 +3161,7 @@ def shared_in_text(text, vocab, own: tuple | None = None) -> list[str]:
     v = compile_vocab(vocab)
     if not v.sharing_recipients or _blank(text):
         return []
-    tokens = v.tokens(text)
+    tokens = v.tokens(v.placeless(text))
     if v._sharing_words._by_first.keys().isdisjoint(tokens):
         return []
     found = set()
