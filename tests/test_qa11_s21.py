@@ -277,9 +277,12 @@ def test_school_and_health_record_kinds_are_read_without_a_warning(tmp_path):
             ["Date", "Clinician", "Type of contact", "Summary", "Outcome"],
             ["11/01/2021", "Consultant paediatrician", "Results", "Bloods and ultrasound all normal.", "Letter to GP."],
             ["04/04/2022", "Safeguarding nurse", "Safeguarding note", "Checklist completed: no concerns.", "None."]]),
+        "csc.csv": ("Westvale Children's Social Care", [
+            ["Date", "Worker", "Type of contact", "Details", "Outcome"],
+            ["12/04/2023", "SW", "Case note", "Sibling history noted.", "Manager informed."]]),
     })
     contacts, report = load_contacts(load_case_config(case))
-    assert contacts["contact_type"].tolist() == ["other"] * 6
+    assert contacts["contact_type"].tolist() == ["other"] * 7
     warnings = [w.message for f in report.files for w in f.warnings]
     assert not [m for m in warnings if "type" in m.casefold() and "not" in m.casefold()], warnings
     # a police force's "Concern for welfare" is still its call-out
