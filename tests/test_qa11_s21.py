@@ -111,6 +111,10 @@ def test_the_case_id_is_redacted_as_a_file_name_is():
     assert redactor.text("Case qa11_poppy") == "Case qa11_Child A"  # was: "Case qa11_poppy" (an everyday word)
     assert redactor.text("reports/qa11_poppy/chronology.xlsx") == "reports/qa11_Child A/chronology.xlsx"
     assert redactor.text("a poppy field") == "a poppy field"  # the word elsewhere keeps its meaning
+    assert redactor.text("qa11_poppy_2") == "qa11_poppy_2"  # another id (its words redacted only as names are)
+    one_word = Redactor(people={"Poppy Marsh": "Child A"}, case_id="poppy")
+    assert one_word.text("poppy") == "Child A"  # the case id printed alone (a title's)
+    assert one_word.text("picked a poppy") == "picked a poppy"
     assert Redactor(people={"Poppy Marsh": "Child A"}, case_id="qa11_poppy", active=False).text(
         "Case qa11_poppy") == "Case qa11_poppy"
 

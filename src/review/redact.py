@@ -447,6 +447,18 @@ class Redactor:
         shown = self.path(self.case_id)
         return (self.case_id, shown) if shown != self.case_id else None
 
+    def _case_id_text(self, text: str) -> str:
+        """`text` with the case id as the anonymised view shows it: the whole text when it is the case id, else
+        each whole occurrence of an id that is no plain word ("qa11_poppy", "CSPR-Ashdown-2024": a separator or a
+        digit in it); an id that is one word ("poppy") is left to the name redaction in a longer text, where the
+        word may mean something else ("a poppy field")."""
+        case_id, shown = self._case_id_shown
+        if text == case_id:
+            return shown
+        if case_id.isalpha():
+            return text
+        return re.sub(r"(?<![\w])" + re.escape(case_id) + r"(?![\w])", lambda m: shown, text)
+
     @property
     def months(self) -> bool:
         """Whether this view gives dates to the month (the anonymised view's default)."""
@@ -631,7 +643,7 @@ class Redactor:
             return value
         out = value
         if self._case_id_shown is not None and self._case_id_shown[0] in out:
-            out = out.replace(*self._case_id_shown)  # the case id, redacted as a file's name (`_case_id_view`)
+            out = self._case_id_text(out)  # the case id, redacted as a file's name (`_case_id_view`)
         if self._dob_re is not None:
             out = self._dob_re.sub(_dob_replacement, out)
         out = _LABELLED_DOB.sub(_dob_replacement, out)
