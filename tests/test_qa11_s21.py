@@ -93,6 +93,19 @@ def test_a_service_is_no_place_and_the_plain_wording_is_unchanged():
     assert shared_in_text("Info shared with Westvale Children's Social Care.", vocab) == ["Children's social care"]
 
 
+@pytest.mark.parametrize("text, shared", [
+    ("Referral to Westvale Children's Social Care (MASH).", ["Children's social care"]),  # was: []
+    ("Referred to MASH.", ["Children's social care"]),  # was: []
+    ("No referral to MASH.", []),
+    ("Consider referral to MASH.", []),
+    ("Referral to MASH not sent.", []),
+    ("Referral from MASH received.", []),
+    ("Referred to GP.", []),  # no referral to social care: its cues are not read
+])
+def test_a_referral_to_social_care_is_information_shared_with_it(text, shared):
+    assert shared_in_text(text, load_vocab(SAMPLE), own=("Hazelmere Primary School", "education")) == shared
+
+
 def test_a_schools_referral_naming_the_council_is_its_escalation_at_ingest(tmp_path):
     case = _case(tmp_path / "c", {"school.csv": ("Hazelmere Primary School", [
         ["Date", "Staff", "Type", "Details", "Action"],
@@ -101,6 +114,7 @@ def test_a_schools_referral_naming_the_council_is_its_escalation_at_ingest(tmp_p
         ["09/03/2022", "DSL", "Concern", "Poppy upset.", "No referral to Westvale MASH at this stage."]])})
     contacts, _ = load_contacts(load_case_config(case))
     assert contacts["escalation"].fillna("").tolist() == ["referral_to_csc", ""]
+    assert contacts["informed_agencies"].fillna("").tolist() == ["Children's social care", ""]
 
 
 # -- D16: the case id redacted ----------------------------------------------------------------------------------

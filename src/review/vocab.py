@@ -509,6 +509,7 @@ class Vocabulary:
     _appetite: tuple | None = None  # (keywords, speech, eating, qualifiers, reach) of `appetite` (`_appetites`)
     _not_brought: tuple | None = None  # (objects, words, auxiliaries) of `not_brought_objects` (`_objects_not_brought`)
     _emergency_calls: tuple | None = None  # (words, agency kinds) of `emergency_call_words` (`emergency_call_type`)
+    _sharing_referral_cues: Phrases | None = None  # `sharing_referral_cues` (`shared_in_text`)
     _place_names: re.Pattern | None = None  # a place's name before a social-care destination (`_drop_place_names`)
 
     @classmethod
@@ -544,6 +545,8 @@ class Vocabulary:
                 if key:
                     out.agencies[key] = triple
         out._place_names = _place_name_pattern(vocab, out)
+        referral_cues = Phrases(_as_list(vocab.get("sharing_referral_cues"), "sharing_referral_cues"))
+        out._sharing_referral_cues = referral_cues or None
         objects = Phrases(_as_list(vocab.get("not_brought_objects"), "not_brought_objects"))
         if objects:
             out._not_brought = (objects, Phrases(_as_list(vocab.get("not_brought_words"), "not_brought_words")),
@@ -3171,8 +3174,17 @@ def shared_in_text(text, vocab, own: tuple | None = None) -> list[str]:
         return (own is not None and word not in v.sharing_other_agency_words
                 and informed_reaches(v.sharing_recipients[word], own[0], own[1], v))
 
-    for start, end, _ in v.sharing_cues.find(tokens):
-        if negations and not negations.isdisjoint(tokens[max(start - 3, 0):start]):
+    cues = v.sharing_cues.find(tokens)
+    if v._sharing_referral_cues is not None:
+        # a referral to social care shares what it says with it (s21): only where the text's words are one
+        referrals = v._sharing_referral_cues.find(tokens)
+        if referrals and "referral_to_csc" in detect_escalations("other", text, v):
+            cues = sorted(cues + referrals)
+    for start, end, _ in cues:
+        before = tokens[max(start - 3, 0):start]
+        if "|" in before:  # (s21) a negation in the sentence before is not this one's ("... never seen. Referral to MASH")
+            before = before[len(before) - before[::-1].index("|"):]
+        if negations and not negations.isdisjoint(before):
             continue
         if end < len(tokens) and tokens[end] in ("by", "from"):  # received: "notified by police", "informed by SW"
             continue
