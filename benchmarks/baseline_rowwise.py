@@ -3157,11 +3157,12 @@ def read_chronology_rowwise(path, vocab: dict) -> list[dict]:
             contact_type = type_text if type_text in CONTACT_TYPES else classify_contact_type(
                 type_text, description, vocab, action=action, agency=names)
             concerns = join_multi(tag_concerns(narrative, vocab) if narrative else [])
-            # an appointment (or no type) whose text says the child was not brought is the missed appointment
-            contact_type = missed_appointment_type(contact_type, concerns, vocab)
+            seen = parse_yes_no(record.get("child seen"))
+            # an appointment (or no type) whose text says the child was not brought is the missed appointment,
+            # unless its Child seen cell says the child was seen (s21)
+            contact_type = missed_appointment_type(contact_type, concerns, vocab, seen=seen)
             informed = cell(record, "information shared with")
             listed = parse_informed_agencies(informed, vocab) if informed else []
-            seen = parse_yes_no(record.get("child seen"))
             # a season in a school's own chronology is its term ("Spring 2021": January to Easter), as ingest reads it
             date = school_term(parsed.date) if parsed.precision == "season" and kind == "education" else parsed.date
             rows.append({"date": date, "date_precision": parsed.precision, "agency": agency,

@@ -392,6 +392,9 @@ class Redactor:
     date_resolution: str = MONTH
     #: the case's agencies (case.yml `files`): words of their names are no school's name alone ("Eastborough")
     agencies: tuple[str, ...] = field(default=(), repr=False)
+    #: the case id (case.yml `case_id`): printed in titles, file names, the manifest and the case_id columns, it
+    #: often names the child ("qa11_poppy"); redacted wherever it stands as a file's name is (`_case_id_shown`)
+    case_id: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
         self._replacements: dict[str, str] = {}
@@ -403,7 +406,9 @@ class Redactor:
         # (street, kind) -> label of the organisations named after a listed street, numbered by `learn_schools`
         # when two of one kind are ("[surgery 1]", "[surgery 2]")
         self._street_organisations: dict[tuple[str, str], str] = {}
+        self._case_id_shown: tuple[str, str] | None = None
         self._build()
+        self._case_id_shown = self._case_id_view()
 
     # -- construction ---------------------------------------------------------------------------------
     @classmethod
@@ -428,7 +433,31 @@ class Redactor:
             pseudonym = people.setdefault(str(case.child_name), pseudonym)
         agencies = tuple(f.agency for f in (getattr(case, "files", ()) or ()) if getattr(f, "agency", None))
         return cls(people=people, date_of_birth=case.date_of_birth, addresses=tuple(getattr(case, "addresses", ()) or ()),
-                   active=active, child_pseudonym=pseudonym, date_resolution=date_resolution, agencies=agencies)
+                   active=active, child_pseudonym=pseudonym, date_resolution=date_resolution, agencies=agencies,
+                   case_id=str(getattr(case, "case_id", "") or ""))
+
+    def _case_id_view(self) -> tuple[str, str] | None:
+        """(case id, as the anonymised view shows it) when the two differ. The case id is redacted as a file's
+        name is (`path`): a listed person's given name or surname as a word of it, in any case and whatever
+        else the word means ("qa11_poppy" -> "qa11_Child A", "CSPR-Ashdown-2024" -> "CSPR-[name]-2024"): an
+        everyday word that is the child's name ("poppy", "brook") is still the child's name in an id chosen
+        for the case. `text` then replaces the case id wherever a text holds it (a title, a path, a message)."""
+        if not self.active or not self.case_id:
+            return None
+        shown = self.path(self.case_id)
+        return (self.case_id, shown) if shown != self.case_id else None
+
+    def _case_id_text(self, text: str) -> str:
+        """`text` with the case id as the anonymised view shows it: the whole text when it is the case id, else
+        each whole occurrence of an id that is no plain word ("qa11_poppy", "CSPR-Ashdown-2024": a separator or a
+        digit in it); an id that is one word ("poppy") is left to the name redaction in a longer text, where the
+        word may mean something else ("a poppy field")."""
+        case_id, shown = self._case_id_shown
+        if text == case_id:
+            return shown
+        if case_id.isalpha():
+            return text
+        return re.sub(r"(?<![\w])" + re.escape(case_id) + r"(?![\w])", lambda m: shown, text)
 
     @property
     def months(self) -> bool:
@@ -613,6 +642,8 @@ class Redactor:
         if not self.active or not isinstance(value, str) or not value:
             return value
         out = value
+        if self._case_id_shown is not None and self._case_id_shown[0] in out:
+            out = self._case_id_text(out)  # the case id, redacted as a file's name (`_case_id_view`)
         if self._dob_re is not None:
             out = self._dob_re.sub(_dob_replacement, out)
         out = _LABELLED_DOB.sub(_dob_replacement, out)

@@ -510,6 +510,11 @@ class Vocabulary:
     _explained: tuple | None = None  # (keywords, injury tags) of self_inflicted_explanations (`_explained_self_inflicted`)
     _meeting_absence: tuple | None = None  # (absences, meetings) of parent_meeting_absences (`_meeting_absences`)
     _letter_rank: int = -1  # the position of the `letter` contact type (-1 without one)
+    _appetite: tuple | None = None  # (keywords, speech, eating, qualifiers, reach) of `appetite` (`_appetites`)
+    _not_brought: tuple | None = None  # (objects, words, auxiliaries) of `not_brought_objects` (`_objects_not_brought`)
+    _emergency_calls: tuple | None = None  # (words, agency kinds) of `emergency_call_words` (`emergency_call_type`)
+    _sharing_referral_cues: Phrases | None = None  # `sharing_referral_cues` (`shared_in_text`)
+    _place_names: re.Pattern | None = None  # a place's name before a social-care destination (`_drop_place_names`)
 
     @classmethod
     def from_dict(cls, vocab: Mapping) -> Vocabulary:
@@ -543,6 +548,32 @@ class Vocabulary:
                     raise ConfigError(f"vocabulary agencies: alias {alias!r} names two agencies")
                 if key:
                     out.agencies[key] = triple
+        out._place_names = _place_name_pattern(vocab, out)
+        referral_cues = Phrases(_as_list(vocab.get("sharing_referral_cues"), "sharing_referral_cues"))
+        out._sharing_referral_cues = referral_cues or None
+        objects = Phrases(_as_list(vocab.get("not_brought_objects"), "not_brought_objects"))
+        if objects:
+            out._not_brought = (objects, Phrases(_as_list(vocab.get("not_brought_words"), "not_brought_words")),
+                                Phrases(_as_list(vocab.get("not_brought_auxiliaries"), "not_brought_auxiliaries")))
+        calls = vocab.get("emergency_call_words")
+        if calls:
+            if not isinstance(calls, Mapping):
+                raise ConfigError("vocabulary emergency_call_words must be a mapping (words, kinds)")
+            kinds = frozenset(_as_list(calls.get("kinds"), "emergency_call_words.kinds"))
+            unknown = kinds - set(AGENCY_KINDS)
+            if unknown:
+                raise ConfigError(f"vocabulary emergency_call_words.kinds: unknown kind {sorted(unknown)[0]!r}")
+            out._emergency_calls = (Phrases(_as_list(calls.get("words"), "emergency_call_words.words")), kinds)
+        appetite = vocab.get("appetite")
+        if appetite:
+            if not isinstance(appetite, Mapping):
+                raise ConfigError("vocabulary appetite must be a mapping (keywords, speech, eating, qualifiers, reach)")
+            parts = [Phrases(_as_list(appetite.get(k), f"appetite.{k}")) for k in ("keywords", "speech", "eating",
+                                                                                 "qualifiers")]
+            reach = appetite.get("reach", 6)
+            if not isinstance(reach, int) or isinstance(reach, bool) or reach < 1:
+                raise ConfigError("vocabulary appetite.reach must be a whole number of words, at least 1")
+            out._appetite = (*parts, reach) if parts[0] and parts[1] and parts[2] else None
 
         for rank, (contact_type, words) in enumerate((vocab.get("contact_types") or {}).items()):
             if contact_type not in CONTACT_TYPES:
@@ -947,11 +978,55 @@ class Vocabulary:
             tokens[start:end] = [_BREAK] * (end - start)
         self._meeting_absences(tokens)  # before the exceptions, which may blank a meeting's words ("EHCP review")
         self._except(tokens)
+        if self._not_brought is not None and "brought" in tokens:
+            self._objects_not_brought(tokens)
         if isinstance(source, str):
             if len(self._token_cache) >= 20_000:
                 self._token_cache.clear()
             self._token_cache[source] = tokens
         return tokens
+
+    def placeless(self, text):
+        """`text` with a place's or the council's name before a social-care destination left out
+        (`_place_name_pattern`: "Referral to Westvale Children's Social Care" -> "Referral to Children's Social
+        Care"), as the escalation and sharing readings see it (`detect_escalations`, `shared_in_text`). Not the
+        other readings: the rules' keyword searches pick their texts by a pattern over the text as written
+        (`review.rules.base.text_mentions`), which must find whatever the reading finds."""
+        if isinstance(text, str) and self._places_in(text):
+            return self._place_names.sub(r"\g<lead> ", text)
+        return text
+
+    def _places_in(self, text: str) -> bool:
+        """Might `text` name a place before a social-care destination (`_place_name_pattern`)? A cheap test
+        first: most texts name no destination."""
+        return self._place_names is not None and _PLACE_HINT.search(text) is not None \
+            and self._place_names.search(text) is not None
+
+    def _appetites(self, tokens: list[str]) -> list[tuple[int, int]]:
+        """The spans of `appetite` keywords that are a child's appetite, no neglect (vocab.yml `appetite`): after
+        a speech word in their sentence, an eating word at most `reach` words after (across one clause break),
+        no qualifier in the sentence or the clause after it ("Poppy says ... she is hungry; ate a sandwich";
+        not "says she is always hungry", "said he was hungry at school, ate two breakfasts")."""
+        if self._appetite is None:
+            return []
+        keywords, speech, eating, qualifiers, reach = self._appetite
+        if keywords._by_first.keys().isdisjoint(tokens):
+            return []
+        out = []
+        n = len(tokens)
+        for start, end, _ in keywords.find(tokens):
+            first = start
+            while first > 0 and tokens[first - 1] != "|":
+                first -= 1
+            last, breaks = end, 0
+            while last < n and (tokens[last] != "|" or breaks < 1):
+                breaks += tokens[last] == "|"
+                last += 1
+            if not speech.find(tokens[first:start]) or qualifiers.find(tokens[first:last]):
+                continue
+            if any(s_ < reach for s_, _, _ in eating.find(tokens[end:last])):
+                out.append((start, end))
+        return out
 
     def counted_tablets(self, tokens: list[str]) -> list[str]:
         """`tokens` with a number of tablets taken ("took 12 paracetamol", "had taken 20 tablets": one of
@@ -1210,6 +1285,20 @@ class Vocabulary:
                     before -= 1
             if any(before <= m < last for m in held):
                 tokens[a:b] = [_EXCEPTED] * (b - a)
+        return tokens
+
+    def _objects_not_brought(self, tokens: list[str]) -> list[str]:
+        """Blank (in place) "not brought" (`not_brought_words`, with an auxiliary before it) straight after a thing
+        (`not_brought_objects`: "Food diary not brought", "Red book was not brought"): the thing was not brought,
+        not the child, who came (QA11 D4)."""
+        objects, words, auxiliaries = self._not_brought
+        for start, end, _ in words.find(tokens):
+            first = start
+            for s_, e_, _ in auxiliaries.find(tokens[max(start - 2, 0):start]):
+                if max(start - 2, 0) + e_ == start:
+                    first = max(start - 2, 0) + s_
+            if any(objects.at(tokens, first - k) == k for k in (1, 2, 3) if first - k >= 0):
+                tokens[first:end] = [_EXCEPTED] * (end - first)
         return tokens
 
     def _except(self, tokens: list[str]) -> list[str]:
@@ -2435,6 +2524,57 @@ def _ends_clause(token: str) -> bool:
 _CACHE: dict[int, tuple[Mapping, Vocabulary]] = {}
 
 
+#: a word of a social-care destination (`place_name_destinations`), searched before the full pattern
+_PLACE_HINT = re.compile(r"(?i)mash|csc|social|services|front door|safeguarding hub")
+#: a place's word as written: a capital and a small letter ("Westvale", "St", "O'Neill", "Stoke-on-Trent")
+_PLACE_WORD = r"[A-Z][a-z][\w'’-]*"
+
+
+def _place_name_pattern(vocab: Mapping, v: Vocabulary) -> re.Pattern | None:
+    """The pattern of a place's or council's name written between a lead (`place_name_leads`: "to", "the") and a
+    social-care destination (`place_name_destinations`): "Referral to Westvale Children's Social Care", "Referred
+    to Eastborough MASH". The escalation and sharing readings read the text without the name
+    (`Vocabulary.placeless`), so that their keywords ("referral to mash") and negations read it as they read the
+    destination alone. A word of the name is
+    written with a capital and small letters, or is the word of a declared social care agency's name before
+    such a destination (vocab.yml `agencies:` "Eastborough MASH": "eastborough", in any case); never a word of
+    `agency_kinds` (a service, not a place: "School MASH referral"), of a negation cue or of
+    `place_name_stop_words` ("No", "The", "Duty"). None when the vocabulary lists no leads or destinations."""
+    leads = _word_set(vocab, "place_name_leads")
+    destinations = _word_set(vocab, "place_name_destinations")
+    if not leads or not destinations:
+        return None
+    stops = set(_word_set(vocab, "place_name_stop_words"))
+    for _, phrases in v.agency_kinds:
+        stops.update(w for words in phrases._by_first.values() for phrase in words for w in phrase)
+    for key in ("negation_cues", "escalation_negation_cues"):
+        stops.update(w for phrase in _word_set(vocab, key) for w in phrase.split())
+    stops.update(w for phrase in destinations for w in phrase.split())
+    declared = set()
+    dest = Phrases(destinations)
+    for key, (_, kind, _) in v.agencies.items():
+        if kind != "social care":
+            continue
+        words = key.split()
+        hits = dest.find(words)
+        if hits:
+            declared.update(w for w in words[:hits[0][0]] if w not in stops and w.isalpha())
+
+    def words(values):  # phrases as a regex: words apart by spaces, a final s also after an apostrophe ("children's")
+        out = []
+        for phrase in sorted(values, key=len, reverse=True):
+            parts = [re.escape(w[:-1]) + r"['’]?s" if len(w) > 3 and w.endswith("s") else re.escape(w)
+                     for w in phrase.split()]
+            out.append(r"\s+".join(parts))
+        return "|".join(out)
+
+    stop = words(stops)
+    word = rf"(?!(?i:(?:{stop})(?![\w'’-])))(?:{_PLACE_WORD}" + (
+        rf"|(?i:{'|'.join(sorted(map(re.escape, declared)))})(?![\w'’-])" if declared else "") + ")"
+    return re.compile(rf"(?<![\w'’-])(?P<lead>(?i:{words(leads)}))\s+{word}(?:\s+{word}){{0,2}}?\s+"
+                      rf"(?=(?i:{words(destinations)})(?![\w'’-]))")
+
+
 def compile_vocab(vocab) -> Vocabulary:
     """The compiled form of a vocab mapping, cached by identity (treat the mapping as read-only)."""
     if isinstance(vocab, Vocabulary):
@@ -2485,7 +2625,8 @@ def classify_contact_type(type_text, description, vocab, *, action="", agency=()
     type unless its description says otherwise (`untyped_contact_type`, which reads the `action` too)."""
     v = compile_vocab(vocab)
     if _blank(type_text):
-        return untyped_contact_type(description, action, agency_contact_type(agency, v), v)
+        found = untyped_contact_type(description, action, agency_contact_type(agency, v), v)
+        return emergency_call_type(found, description, action, agency, v)
     key = str(type_text)
     found = v._type_cache.get(key)
     if found is None:
@@ -2493,8 +2634,34 @@ def classify_contact_type(type_text, description, vocab, *, action="", agency=()
         if len(v._type_cache) > 10_000:
             v._type_cache.clear()
         v._type_cache[key] = found
-    return (found or agency_cell_contact_type(key, agency, v) or description_contact_type(description, v)
+    return (found or agency_cell_contact_type(key, agency, v)
+            or emergency_call_type(description_contact_type(description, v), description, "", agency, v)
             or "other")
+
+
+def emergency_call_type(found: str, description, action, agency, vocab) -> str:
+    """`found` (a row's contact type read from its description), unless it is a police call-out read only from
+    `emergency_call_words` ("999 call") in a row of an agency of their `kinds` (health: an ambulance service's
+    "999 call: mother reports Poppy fitting", QA11 D5): then the type the description gives without those words,
+    else the agency's own (`agency_contact_types`), else "other"."""
+    v = compile_vocab(vocab)
+    if found != "police_callout" or v._emergency_calls is None or _blank(description):
+        return found
+    words, kinds = v._emergency_calls
+    names = [str(n) for n in ((agency,) if isinstance(agency, str) else agency) if not _blank(n)]
+    if not names or normalise_agency(names[0], v)[1] not in kinds:
+        return found
+    tokens = v.tokens(description)
+    calls = words.find(tokens)
+    if not calls:
+        return found
+    rest = list(tokens)
+    for start, end, _ in calls:
+        rest[start:end] = [_EXCEPTED] * (end - start)
+    again = _description_type(v, rest)
+    if again == "police_callout":
+        return found
+    return again or agency_contact_type(agency, v) or "other"
 
 
 def agency_cell_contact_type(type_text, agency, vocab) -> str:
@@ -2532,12 +2699,13 @@ def not_brought_tagged(concerns) -> bool:
     return "was_not_brought" in split_multi(concerns)
 
 
-def missed_appointment_type(contact_type, concerns, vocab) -> str:
+def missed_appointment_type(contact_type, concerns, vocab, seen=None) -> str:
     """`contact_type`, or was_not_brought when it is one of vocab.yml `missed_appointment_types` (an appointment,
     no type) and the row's `concerns` hold was_not_brought: "Choice appointment" whose notes say "DNA" is the
-    missed appointment, as its text would be typed without the cell."""
+    missed appointment, as its text would be typed without the cell. Not when `seen` (the row's Child seen cell,
+    read) is True (s21): the child was at the appointment."""
     v = compile_vocab(vocab)
-    if contact_type in v.missed_appointment_types and not_brought_tagged(concerns):
+    if contact_type in v.missed_appointment_types and not_brought_tagged(concerns) and seen is not True:
         return "was_not_brought"
     return contact_type
 
@@ -2818,6 +2986,12 @@ def tag_concerns(text, vocab) -> list[str]:
             tokens = list(tokens)  # the cached tokens are shared (`Vocabulary.tokens`): read-only
             for start, end, _ in excepted:
                 tokens[start:end] = [_EXCEPTED] * (end - start)
+    # a child's word that they are hungry, then eating, is an appetite (`Vocabulary._appetites`)
+    appetites = v._appetites(tokens)
+    if appetites:
+        tokens = list(tokens)
+        for start, end in appetites:
+            tokens[start:end] = [_EXCEPTED] * (end - start)
     read = v.stated_staff_handling(v.stated_weight_drop(v.counted_tablets(tokens)))
     unseen = []  # the mentions tagging child_not_seen
     spans = v.find_spans(read, v.concerns, adults)
@@ -2862,6 +3036,7 @@ def detect_escalations(contact_type, text, vocab) -> list[str]:
     see module docstring) and those of its contact type, unless the text names that escalation only to
     say it did not happen ("CP medical declined by mother")."""
     v = compile_vocab(vocab)
+    text = v.placeless(text)  # "Referral to Westvale MASH": "Referral to MASH" (s21, QA11 D6)
     named = set()
     # the type's own escalation and its denial are read in the whole text; what the text names, in the text of
     # the row's agency: not the description of a letter or report another agency sent (`received_letter`)
@@ -3116,7 +3291,7 @@ def shared_in_text(text, vocab, own: tuple | None = None) -> list[str]:
     v = compile_vocab(vocab)
     if not v.sharing_recipients or _blank(text):
         return []
-    tokens = v.tokens(text)
+    tokens = v.tokens(v.placeless(text))
     if v._sharing_words._by_first.keys().isdisjoint(tokens):
         return []
     found = set()
@@ -3126,8 +3301,17 @@ def shared_in_text(text, vocab, own: tuple | None = None) -> list[str]:
         return (own is not None and word not in v.sharing_other_agency_words
                 and informed_reaches(v.sharing_recipients[word], own[0], own[1], v))
 
-    for start, end, _ in v.sharing_cues.find(tokens):
-        if negations and not negations.isdisjoint(tokens[max(start - 3, 0):start]):
+    cues = v.sharing_cues.find(tokens)
+    if v._sharing_referral_cues is not None:
+        # a referral to social care shares what it says with it (s21): only where the text's words are one
+        referrals = v._sharing_referral_cues.find(tokens)
+        if referrals and "referral_to_csc" in detect_escalations("other", text, v):
+            cues = sorted(cues + referrals)
+    for start, end, _ in cues:
+        before = tokens[max(start - 3, 0):start]
+        if "|" in before:  # (s21) a negation in the sentence before is not this one's ("... never seen. Referral to MASH")
+            before = before[len(before) - before[::-1].index("|"):]
+        if negations and not negations.isdisjoint(before):
             continue
         if end < len(tokens) and tokens[end] in ("by", "from"):  # received: "notified by police", "informed by SW"
             continue

@@ -1610,8 +1610,8 @@ class _ColumnBuilder:
         # Other columns: nothing of an input is lost silently
         unread = {"concerns": self.map("concerns_unread", self._concerns_unread, concern_texts)} \
             if "concerns" in self.match.columns else {}
-        contact_type = self._missed_appointments(contact_type, concerns)
         seen_cells, seen_alone = self._yes_no("child_seen", content), self._yes_no("child_seen_alone", content)
+        contact_type = self._missed_appointments(contact_type, concerns, seen_cells)
         for name, read in (("child_seen", seen_cells), ("child_seen_alone", seen_alone)):
             if name in self.match.columns:  # a cell read neither yes nor no ("Seen with mum") stays in view
                 unread[name] = [value is pd.NA and bool(text.strip())
@@ -2010,6 +2010,7 @@ class _ColumnBuilder:
         if unrecognised and (compiled.agency_type_cells or compiled.any_agency_type_cells):
             typed, unrecognised, agency_read = self._agency_cell_types(typed, type_texts, unrecognised, rows)
         agency_types = self._agency_types(rows)
+        by_words = [not t for t in typed]  # the rows typed by their text (or their agency), not by their cell
         if any(agency_types):  # a blank cell of such an agency's row: its type unless the text says otherwise
             by_agency = self.caches.setdefault("contact_type/agency", {})
             keys = [(a, d, o) for t, cell, a, d, o in zip(typed, type_texts, agency_types, descriptions, actions)
@@ -2019,10 +2020,27 @@ class _ColumnBuilder:
             typed = [t or (next(read_agency) if a and not cell.strip() else "")
                      for t, cell, a in zip(typed, type_texts, agency_types)]
         untyped = [d for t, d in zip(typed, descriptions) if not t]
-        if not untyped:
-            return typed, unrecognised, agency_read
-        read = iter(_cached_map(by_text, untyped, by_description))
-        return [t or next(read) for t in typed], unrecognised, agency_read
+        if untyped:
+            read = iter(_cached_map(by_text, untyped, by_description))
+            typed = [t or next(read) for t in typed]
+        return self._emergency_calls(typed, by_words, descriptions, actions, rows), unrecognised, agency_read
+
+    def _emergency_calls(self, typed: list[str], by_words: list[bool], descriptions: list[str], actions: list[str],
+                         rows: np.ndarray) -> list[str]:
+        """`typed` with a health agency's "999 call" read from its text no police call-out (s21, QA11 D5: an
+        ambulance service's "999 call: mother reports Poppy fitting"; `review.vocab.emergency_call_type`). Only
+        the rows typed police_callout by their words are read, once per distinct (description, agency)."""
+        if vocabulary.compile_vocab(self.vocab)._emergency_calls is None:
+            return typed
+        ask = [k for k, (t, w) in enumerate(zip(typed, by_words)) if w and t == "police_callout"]
+        if not ask:
+            return typed
+        agencies, written = self.texts("agency", rows), self.texts("organisation", rows)
+        typed = list(typed)
+        for k in ask:
+            names = self._agency_names(agencies[k], written[k])
+            typed[k] = vocabulary.emergency_call_type(typed[k], descriptions[k], actions[k], names, self.vocab)
+        return typed
 
     def _agency_cell_types(self, typed: list[str], type_texts: list[str], unrecognised: set[str],
                            rows: np.ndarray) -> tuple[list[str], set[str], list[int]]:
@@ -2102,18 +2120,22 @@ class _ColumnBuilder:
             f"description, where concerns are read")
         return description, narrative
 
-    def _missed_appointments(self, contact_type: list[str], concerns: list[str]) -> list[str]:
+    def _missed_appointments(self, contact_type: list[str], concerns: list[str], seen: list | None = None) -> list[str]:
         """`contact_type` with each row of one of vocab.yml `missed_appointment_types` (an appointment: "Choice
         appointment", "Clinic") tagged was_not_brought ("DNA. Mother phoned - Kayleigh refused to come.", an
         outcome "WNB") typed was_not_brought, the missed appointment, as its text would type it without the cell
-        (`review.vocab.missed_appointment_type`). Once per distinct concerns value of the file."""
+        (`review.vocab.missed_appointment_type`). Once per distinct concerns value of the file. Not a row whose
+        Child seen cell (`seen`, read per row) says the child was seen (s21, QA11 D4): the appointment took
+        place with the child there, whatever its text says was not brought or missed."""
         types = vocabulary.compile_vocab(self.vocab).missed_appointment_types
         if not types:
             return contact_type
         missed = self.map("missed appointment", vocabulary.not_brought_tagged, concerns)
         if not any(missed):
             return contact_type
-        return ["was_not_brought" if m and t in types else t for t, m in zip(contact_type, missed)]
+        seen = seen if seen is not None else [pd.NA] * len(contact_type)
+        return ["was_not_brought" if m and t in types and s is not True else t
+                for t, m, s in zip(contact_type, missed, seen)]
 
     def _seen_attending(self, child_seen: list, attended: list[str], contact_type: list[str], concerns: list[str],
                         description: list[str], action: list[str], row_numbers: list[int],
