@@ -123,6 +123,24 @@ def _tags(value) -> list[str]:
     return [t.strip() for t in _text(value).split(";") if t.strip()]
 
 
+def _latest_day(r: dict) -> dt.date | None:
+    """The latest day a row's date could be: a month's (season's, year's) last day, an approximate date's day
+    plus the default span."""
+    day, precision = r["_day"], _text(r.get("date_precision"))
+    if day is None or precision in ("day", ""):
+        return day
+    if precision == "approximate":
+        return day + dt.timedelta(days=APPROXIMATE_SPAN_DAYS)
+    first = dt.date(day.year, 1, 1) if precision == "year" else dt.date(day.year, day.month, 1)
+    return _add_months(first, {"year": 12, "season": 3}.get(precision, 1)) - dt.timedelta(days=1)
+
+
+def _unborn(r: dict, dob) -> bool:
+    """(s21) the row certainly before the child's birth: its latest possible day before the date of birth."""
+    latest = _latest_day(r)
+    return dob is not None and latest is not None and latest < dob
+
+
 def _add_months(day: dt.date, months: int) -> dt.date:
     """The same day of month `months` later, clamped to the month's last day (pandas DateOffset)."""
     total = day.year * 12 + day.month - 1 + months
@@ -335,6 +353,9 @@ def build_timeline(rows: list[dict], case: dict) -> list[dict]:
         r["child_seen_inferred"] = None if r.get("child_seen") is not None else read_sighting(
             r.get("contact_type"), r.get("concerns"), r.get("description"), r.get("action"),
             vocab=with_child_names("", case.get("child_name")))  # "Maisie seen": the child's own name
+        r["_unborn"] = _unborn(r, dob)
+        if r["_unborn"]:  # (s21) before the birth nothing is read as the child seen or not seen
+            r["child_seen_inferred"] = None
         r["days_since_child_seen"] = None if last_seen is None or day is None else (day - last_seen).days
         if _seen(r) and day is not None:
             last_seen = day
@@ -1549,6 +1570,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             return variant == "cp_plan" and x.get("agency_kind") in (q.get("plan_holder_kinds") or ())
 
         stays = tl[0].get("_hospital", []) if tl else []  # the case's hospital stays (`_periods`)
+        born = [case["date_of_birth"]] if case.get("date_of_birth") else []
         last_carrier = None
         for x in tl:
             if carrier(x):
@@ -1580,12 +1602,14 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 # one on the day of its death triggers no flag: the arrival of a child who has died
                 if death is not None and r["_day"] >= death:
                     continue
+                if r.get("_unborn"):  # (s21) before the birth no agency can see the child
+                    continue
                 seen_days = [x["_day"] for x in tl if _seen(x) and x["_day"] is not None
                              and x["_day"] < r["_day"]]
                 # a hospital stay (s19): the child seen every day of it, up to the day before the contact
                 seen_days += [min(e, r["_day"] - dt.timedelta(days=1)) for s_, e in stays if s_ < r["_day"]]
                 clock = max(seen_days) if seen_days else run_start
-                clock = max(clock, run_start)
+                clock = max(clock, run_start, *born)  # (s21) the unborn child's "last sighting" is its birth
                 # a contact that saw the child triggers no flag (the flag belongs to an agency that had contact
                 # and did not see the child), but the first past the limit of a stretch with no such contact past
                 # it, ended by that sighting, is flagged against the case's holders below
@@ -1639,7 +1663,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                                  and x["_day"] <= review_end), default=None)
                 candidates = [i for i in range(stretch, within[-1] + 1) if tl[i]["_day"] is not None
                               and (not _seen(tl[i]) or holder(tl[i], variant))
-                              and (death is None or tl[i]["_day"] < death)
+                              and (death is None or tl[i]["_day"] < death) and not tl[i].get("_unborn")
                               and (last_seen is None or tl[i]["_day"] >= last_seen)]
                 exact = [i for i in candidates if tl[i]["_exact"]] or candidates
                 if variant == "cp_plan":
@@ -1652,7 +1676,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 seen_days = [x["_day"] for x in tl if _seen(x) and x["_day"] is not None
                              and x["_day"] <= review_end]
                 seen_days += [min(e, review_end) for s_, e in stays if s_ <= review_end]
-                clock = max([starts[within[-1]], *seen_days])
+                clock = max([starts[within[-1]], *seen_days, *born])
                 if running and exact and (review_end - clock).days > max_days and clock not in alive_clocks:
                     # a review ending at the child's death: the death cut the search short ("at least")
                     flags.append(_flag("child_not_seen", tl[exact[-1]], clock + dt.timedelta(days=max_days), None,
@@ -1667,7 +1691,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if ((r.get("contact_type") in q["visit_contact_types"] or no_access(r))
                     and r.get("agency_kind") in q["visit_agency_kinds"]
                     and _seen(r) is False and (r["on_cp_plan"] is True or r["_case_open"])
-                    and r["_exact"] and r["_gcode"] not in wnb_groups):  # a was_not_brought flag's: its own
+                    and r["_exact"] and not r.get("_unborn")
+                    and r["_gcode"] not in wnb_groups):  # a was_not_brought flag's: its own
                 deadline = r["_day"] + dt.timedelta(days=q["revisit_within_days"])
                 action = _first(tl, r["_day"], lambda x: _seen(x) and same_agency(x, r))
                 if action is None or action["_day"] > deadline:
