@@ -141,6 +141,28 @@ def _unborn(r: dict, dob) -> bool:
     return dob is not None and latest is not None and latest < dob
 
 
+#: (s21) concerns before the birth that are the adults' (review.timeline.UNBORN_CONCERNS)
+_UNBORN_CONCERNS = {"sexual_activity": [], "non_accidental": ["domestic_abuse"], "child_not_seen": []}
+
+
+def _adult_service(agency) -> bool:
+    """(s21) an agency for adults: vocab.yml adult_service_words in its name (whole words)."""
+    name = f" {normalise_text(_text(agency))} "
+    return any(f" {normalise_text(w)} " in name for w in package_data("vocab.yml").get("adult_service_words") or ())
+
+
+def _whose_tags(tags: list, unborn: bool, adult_service: bool) -> list:
+    """(s21) before the birth the pregnancy, a blow to the mother, someone unseen are the adults'; an adult
+    service's missed appointment is the parent's own (no was_not_brought)."""
+    out = []
+    for t in tags:
+        if unborn and t in _UNBORN_CONCERNS:
+            out.extend(_UNBORN_CONCERNS[t])
+        elif not (adult_service and t == "was_not_brought"):
+            out.append(t)
+    return sorted(set(out))
+
+
 def _add_months(day: dt.date, months: int) -> dt.date:
     """The same day of month `months` later, clamped to the month's last day (pandas DateOffset)."""
     total = day.year * 12 + day.month - 1 + months
@@ -361,7 +383,11 @@ def build_timeline(rows: list[dict], case: dict) -> list[dict]:
             last_seen = day
         if day is not None:
             previous = day
+        r["_adult_service"] = _adult_service(r.get("agency"))
         r["_tags"] = _tags(r.get("concerns"))
+        if (r["_unborn"] or r["_adult_service"]) and r["_tags"]:
+            r["_tags"] = _whose_tags(r["_tags"], r["_unborn"], r["_adult_service"])
+            r["concerns"] = "; ".join(r["_tags"])
         # open concerns: tags recorded at this row or earlier rows within the window
         open_tags = set()
         if day is not None:
@@ -935,9 +961,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     def missed_contact(x):
         # a missed contact (review.rules.base.missed_contacts): typed was_not_brought, or tagged it and of one of
         # settings.missed_contact_types (not a letter or a discharge reporting earlier ones)
-        return x.get("contact_type") == "was_not_brought" or (
+        return not x.get("_adult_service") and (x.get("contact_type") == "was_not_brought" or (
             "was_not_brought" in x["_tags"]
-            and x.get("contact_type") in (settings.get("missed_contact_types") or ()))
+            and x.get("contact_type") in (settings.get("missed_contact_types") or ())))
 
     def any_receipt(x):
         # social care's record of receiving a referral or notification (settings.receipt_*), whoever made it (the
@@ -1412,7 +1438,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         q = p["was_not_brought"]
 
         def is_missed(x):
-            return missed_contact(x) and x.get("agency_kind") in q["agency_kinds"] and not _seen(x)
+            return (missed_contact(x) and x.get("agency_kind") in q["agency_kinds"] and not _seen(x)
+                    and not x.get("_unborn"))  # (s21) an antenatal appointment: no child not brought
 
         def is_follow_up(x):  # the child seen, or an escalation that took place (not a MARAC referral)
             return _seen(x) or esc_held(x, [e for e in esc(x) if e not in ADULT_ESCALATIONS])
