@@ -152,3 +152,18 @@ def test_fmt_tags_words_a_missed_appointment_before_the_birth_as_antenatal():
     text = fmt_tags(pd.Series(["domestic_abuse; was_not_brought"] * 2, dtype="string"), unborn=[True, False])
     assert text.tolist() == ["domestic abuse, a missed antenatal appointment",
                              "domestic abuse, a missed appointment (child not brought)"]
+
+
+def test_a_statutory_visit_alone_is_no_sign_the_child_is_looked_after():
+    from review.rules.lac_visits_overdue import looked_after_evidence
+
+    params = RULES["rules"]["lac_visits_overdue"]["params"]
+    cues, supporting = params["record_cues"], params["record_supporting_cues"]
+    rows = pd.DataFrame({"source_file": ["csc.csv"] * 2, "source_row": [2, 3],
+                         "description": ["Statutory visit. Mason seen, asleep in pram.", "CP plan review."],
+                         "action": ["", ""]})
+    # before (QA12 D13): "The records say the child is looked after (csc.csv row 2: 'Statutory visit ...')"
+    assert looked_after_evidence(rows, cues, supporting) == []
+    placed = rows.assign(description=["Statutory visit. Mason seen.", "Mason placed in foster placement under s20."])
+    assert looked_after_evidence(placed, cues, supporting) == [
+        "csc.csv row 2: 'Statutory visit. Mason seen.'", "csc.csv row 3: 'Mason placed in foster placement under s20.'"]
