@@ -167,3 +167,22 @@ def test_a_statutory_visit_alone_is_no_sign_the_child_is_looked_after():
     placed = rows.assign(description=["Statutory visit. Mason seen.", "Mason placed in foster placement under s20."])
     assert looked_after_evidence(placed, cues, supporting) == [
         "csc.csv row 2: 'Statutory visit. Mason seen.'", "csc.csv row 3: 'Mason placed in foster placement under s20.'"]
+
+
+def test_an_elliptical_not_seen_beside_the_child_named_seen_is_about_something_else():
+    from review.config import package_data
+    from review.sightings import read_sighting, with_child_names
+    from review.vocab import tag_concerns
+
+    vocab = package_data("vocab.yml")
+    hv = ("New birth visit. Baby seen and weighed, 3.4 kg. Safe sleep advice given: moses basket 'at Nan's', baby "
+          "sleeping in bed with mum. Not seen. EPDS 15.")
+    assert "child_not_seen" not in tag_concerns(hv, vocab)  # before (QA12 D11): child_not_seen
+    assert read_sighting("home_visit", "", hv) is True
+    named = hv.replace("Baby seen", "Mason seen")
+    assert read_sighting("home_visit", "", named, vocab=with_child_names("", "Mason Reid")) is True
+    # a "not seen" that names its subject, or with no sighting of the child beside it, is still the child's
+    for text in ("Home visit. Child not seen.", "Mother at home. Not seen.", "Baby not seen. Not seen.",
+                 "Home visit, baby asleep upstairs. Not seen."):
+        assert "child_not_seen" in tag_concerns(text, vocab), text
+        assert read_sighting("home_visit", "child_not_seen", text) is False, text
