@@ -123,6 +123,46 @@ def _tags(value) -> list[str]:
     return [t.strip() for t in _text(value).split(";") if t.strip()]
 
 
+def _latest_day(r: dict) -> dt.date | None:
+    """The latest day a row's date could be: a month's (season's, year's) last day, an approximate date's day
+    plus the default span."""
+    day, precision = r["_day"], _text(r.get("date_precision"))
+    if day is None or precision in ("day", ""):
+        return day
+    if precision == "approximate":
+        return day + dt.timedelta(days=APPROXIMATE_SPAN_DAYS)
+    first = dt.date(day.year, 1, 1) if precision == "year" else dt.date(day.year, day.month, 1)
+    return _add_months(first, {"year": 12, "season": 3}.get(precision, 1)) - dt.timedelta(days=1)
+
+
+def _unborn(r: dict, dob) -> bool:
+    """(s21) the row certainly before the child's birth: its latest possible day before the date of birth."""
+    latest = _latest_day(r)
+    return dob is not None and latest is not None and latest < dob
+
+
+#: (s21) concerns before the birth that are the adults' (review.timeline.UNBORN_CONCERNS)
+_UNBORN_CONCERNS = {"sexual_activity": [], "non_accidental": ["domestic_abuse"], "child_not_seen": []}
+
+
+def _adult_service(agency) -> bool:
+    """(s21) an agency for adults: vocab.yml adult_service_words in its name (whole words)."""
+    name = f" {normalise_text(_text(agency))} "
+    return any(f" {normalise_text(w)} " in name for w in package_data("vocab.yml").get("adult_service_words") or ())
+
+
+def _whose_tags(tags: list, unborn: bool, adult_service: bool) -> list:
+    """(s21) before the birth the pregnancy, a blow to the mother, someone unseen are the adults'; an adult
+    service's missed appointment is the parent's own (no was_not_brought)."""
+    out = []
+    for t in tags:
+        if unborn and t in _UNBORN_CONCERNS:
+            out.extend(_UNBORN_CONCERNS[t])
+        elif not (adult_service and t == "was_not_brought"):
+            out.append(t)
+    return sorted(set(out))
+
+
 def _add_months(day: dt.date, months: int) -> dt.date:
     """The same day of month `months` later, clamped to the month's last day (pandas DateOffset)."""
     total = day.year * 12 + day.month - 1 + months
@@ -335,12 +375,19 @@ def build_timeline(rows: list[dict], case: dict) -> list[dict]:
         r["child_seen_inferred"] = None if r.get("child_seen") is not None else read_sighting(
             r.get("contact_type"), r.get("concerns"), r.get("description"), r.get("action"),
             vocab=with_child_names("", case.get("child_name")))  # "Maisie seen": the child's own name
+        r["_unborn"] = _unborn(r, dob)
+        if r["_unborn"]:  # (s21) before the birth nothing is read as the child seen or not seen
+            r["child_seen_inferred"] = None
         r["days_since_child_seen"] = None if last_seen is None or day is None else (day - last_seen).days
         if _seen(r) and day is not None:
             last_seen = day
         if day is not None:
             previous = day
+        r["_adult_service"] = _adult_service(r.get("agency"))
         r["_tags"] = _tags(r.get("concerns"))
+        if (r["_unborn"] or r["_adult_service"]) and r["_tags"]:
+            r["_tags"] = _whose_tags(r["_tags"], r["_unborn"], r["_adult_service"])
+            r["concerns"] = "; ".join(r["_tags"])
         # open concerns: tags recorded at this row or earlier rows within the window
         open_tags = set()
         if day is not None:
@@ -914,9 +961,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     def missed_contact(x):
         # a missed contact (review.rules.base.missed_contacts): typed was_not_brought, or tagged it and of one of
         # settings.missed_contact_types (not a letter or a discharge reporting earlier ones)
-        return x.get("contact_type") == "was_not_brought" or (
+        return not x.get("_adult_service") and (x.get("contact_type") == "was_not_brought" or (
             "was_not_brought" in x["_tags"]
-            and x.get("contact_type") in (settings.get("missed_contact_types") or ()))
+            and x.get("contact_type") in (settings.get("missed_contact_types") or ())))
 
     def any_receipt(x):
         # social care's record of receiving a referral or notification (settings.receipt_*), whoever made it (the
@@ -1391,7 +1438,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         q = p["was_not_brought"]
 
         def is_missed(x):
-            return missed_contact(x) and x.get("agency_kind") in q["agency_kinds"] and not _seen(x)
+            return (missed_contact(x) and x.get("agency_kind") in q["agency_kinds"] and not _seen(x)
+                    and not x.get("_unborn"))  # (s21) an antenatal appointment: no child not brought
 
         def is_follow_up(x):  # the child seen, or an escalation that took place (not a MARAC referral)
             return _seen(x) or esc_held(x, [e for e in esc(x) if e not in ADULT_ESCALATIONS])
@@ -1549,6 +1597,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             return variant == "cp_plan" and x.get("agency_kind") in (q.get("plan_holder_kinds") or ())
 
         stays = tl[0].get("_hospital", []) if tl else []  # the case's hospital stays (`_periods`)
+        born = [case["date_of_birth"]] if case.get("date_of_birth") else []
         last_carrier = None
         for x in tl:
             if carrier(x):
@@ -1580,12 +1629,14 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 # one on the day of its death triggers no flag: the arrival of a child who has died
                 if death is not None and r["_day"] >= death:
                     continue
+                if r.get("_unborn"):  # (s21) before the birth no agency can see the child
+                    continue
                 seen_days = [x["_day"] for x in tl if _seen(x) and x["_day"] is not None
                              and x["_day"] < r["_day"]]
                 # a hospital stay (s19): the child seen every day of it, up to the day before the contact
                 seen_days += [min(e, r["_day"] - dt.timedelta(days=1)) for s_, e in stays if s_ < r["_day"]]
                 clock = max(seen_days) if seen_days else run_start
-                clock = max(clock, run_start)
+                clock = max(clock, run_start, *born)  # (s21) the unborn child's "last sighting" is its birth
                 # a contact that saw the child triggers no flag (the flag belongs to an agency that had contact
                 # and did not see the child), but the first past the limit of a stretch with no such contact past
                 # it, ended by that sighting, is flagged against the case's holders below
@@ -1639,7 +1690,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                                  and x["_day"] <= review_end), default=None)
                 candidates = [i for i in range(stretch, within[-1] + 1) if tl[i]["_day"] is not None
                               and (not _seen(tl[i]) or holder(tl[i], variant))
-                              and (death is None or tl[i]["_day"] < death)
+                              and (death is None or tl[i]["_day"] < death) and not tl[i].get("_unborn")
                               and (last_seen is None or tl[i]["_day"] >= last_seen)]
                 exact = [i for i in candidates if tl[i]["_exact"]] or candidates
                 if variant == "cp_plan":
@@ -1652,7 +1703,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 seen_days = [x["_day"] for x in tl if _seen(x) and x["_day"] is not None
                              and x["_day"] <= review_end]
                 seen_days += [min(e, review_end) for s_, e in stays if s_ <= review_end]
-                clock = max([starts[within[-1]], *seen_days])
+                clock = max([starts[within[-1]], *seen_days, *born])
                 if running and exact and (review_end - clock).days > max_days and clock not in alive_clocks:
                     # a review ending at the child's death: the death cut the search short ("at least")
                     flags.append(_flag("child_not_seen", tl[exact[-1]], clock + dt.timedelta(days=max_days), None,
@@ -1667,7 +1718,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if ((r.get("contact_type") in q["visit_contact_types"] or no_access(r))
                     and r.get("agency_kind") in q["visit_agency_kinds"]
                     and _seen(r) is False and (r["on_cp_plan"] is True or r["_case_open"])
-                    and r["_exact"] and r["_gcode"] not in wnb_groups):  # a was_not_brought flag's: its own
+                    and r["_exact"] and not r.get("_unborn")
+                    and r["_gcode"] not in wnb_groups):  # a was_not_brought flag's: its own
                 deadline = r["_day"] + dt.timedelta(days=q["revisit_within_days"])
                 action = _first(tl, r["_day"], lambda x: _seen(x) and same_agency(x, r))
                 if action is None or action["_day"] > deadline:

@@ -480,13 +480,17 @@ def _not_seen_reported(text: str, key: str = "") -> bool:
     too (`review.vocab.not_seen_mentions_reported`): ingest tags no such row child_not_seen."""
     from .rules.base import _negating_vocab, _phrases
 
-    from .vocab import not_seen_mentions_reported
+    from .vocab import not_seen_mentions_elsewhere, not_seen_mentions_reported
 
     keywords, reporters, durations = not_seen_report_words(key)
     if not keywords:
         return False
     tokens = _negating_vocab((), key).tokens(text)
-    return not_seen_mentions_reported(tokens, _phrases(keywords).find(tokens), reporters, durations)
+    mentions = _phrases(keywords).find(tokens)
+    # (s21) or every one an elliptical "not seen" about someone or something else ("Father's risk not assessed
+    # (not seen)", "moses basket at Nan's. Not seen." beside "Mason seen"): `not_seen_mentions_elsewhere`
+    return (not_seen_mentions_reported(tokens, mentions, reporters, durations)
+            or not_seen_mentions_elsewhere(tokens, mentions, *_subjects(key)))
 
 
 @functools.lru_cache(maxsize=64)

@@ -2022,11 +2022,17 @@ def build_timeline(
     case_keys = _vocab_keys(case, case_uniques)  # a case's own vocab.yml may add to the sighting words
     new["child_seen_inferred"] = inferred_sightings(
         frame, case_keys[case_codes] if len(set(case_keys.tolist())) > 1 else (case_keys[0] if len(case_keys) else ""))
+    new["child_seen_inferred"] = _unborn_unread(new["child_seen_inferred"], days, frame["date_precision"],
+                                                per_case["date_of_birth"][case_codes])
     sighted = frame.assign(child_seen_inferred=new["child_seen_inferred"])
     seen = seen_mask(sighted)
     last_seen = _last_where(seen, starts, inclusive=False)
     new["days_since_child_seen"] = _float_days(days, np.where(last_seen >= 0, days[np.maximum(last_seen, 0)],
                                                               np.datetime64("NaT")))
+    # (s21, QA12) concerns that cannot be the unborn child's, and an adult service's missed appointments
+    unborn = before_birth(days, frame["date_precision"], per_case["date_of_birth"][case_codes])
+    frame = frame.assign(concerns=whose_concerns(frame["concerns"], unborn, adult_service_rows(
+        frame["agency"], case_keys[case_codes] if len(case_keys) else np.array([], dtype=object))))
     new["open_concerns"] = _open_concerns(frame["concerns"], days, starts, concern_window_days)
 
     spans = _periods_of_sorted(_period_columns(frame, factorised, seen | not_seen_mask(sighted)), case)
@@ -2038,6 +2044,87 @@ def build_timeline(
     columns.update({name: pd.array(values, dtype=TIMELINE_COLUMNS[name]) for name, values in new.items()})
     ordered = list(TIMELINE_COLUMNS) + [c for c in frame.columns if c not in TIMELINE_COLUMNS]
     return pd.DataFrame({name: columns[name] for name in ordered}, index=frame.index, copy=False)
+
+
+def before_birth(days: np.ndarray, precision: pd.Series, birth: np.ndarray) -> np.ndarray:
+    """Per row, whether the contact certainly came before the child's birth (`birth`: one date of birth per
+    row, NaT when unknown): its latest possible day (a month-only "May 2023" its last day, an approximate
+    date `APPROXIMATE_SPAN_DAYS` later, `review.rules.base._period_bounds`) is before the date of birth. An
+    antenatal record's "seen alone at 27 weeks" is the mother seen, never the child (s21, QA12 D2)."""
+    from .rules.base import _period_bounds
+
+    birth = np.asarray(birth, dtype="datetime64[D]")
+    if not len(days) or np.isnat(birth).all():
+        return np.zeros(len(days), dtype=bool)
+    day = pd.Series(np.asarray(days, dtype="datetime64[D]").astype("datetime64[ns]"))
+    prec = pd.Series(precision.to_numpy(dtype=object, na_value=""), dtype=object).astype(str)
+    _, end = _period_bounds(day, prec, APPROXIMATE_SPAN_DAYS)
+    latest = end.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    known = ~np.isnat(latest) & ~np.isnat(birth)
+    return known & (latest < birth)  # NaT compares False
+
+
+#: (s21, QA12 D4/D5/D11) concern tags read on a row before the child's birth (`before_birth`) that cannot be
+#: the unborn child's, and what they are read as: the mother's pregnancy ("24 weeks pregnant", "positive
+#: pregnancy test") is no sexual activity of the child's; a blow ("pushed her into a wall") is domestic abuse
+#: against the mother, no injury of the child's; "not seen" is someone else (the father) unseen. A missed
+#: antenatal appointment (was_not_brought) is kept: a concern of the pregnancy the rules word as "a missed
+#: antenatal appointment" and was_not_brought does not flag (no child was not brought).
+UNBORN_CONCERNS = {"sexual_activity": (), "non_accidental": ("domestic_abuse",), "child_not_seen": ()}
+
+
+def adult_service_rows(agency: pd.Series, keys) -> np.ndarray:
+    """Per row, whether its agency is a service for adults (vocab.yml `adult_service_words` in its name:
+    "Pathways Drug and Alcohol Service", "Adult Mental Health", "Probation"): the appointments it records
+    missed are a parent's own, never the child not brought (s21, QA12 D3). `keys`: each row's vocabulary key
+    (`review.rules.base.vocab_key`, "" for the package's). One reading per distinct (agency, vocabulary)."""
+    from .sightings import _raw_vocab
+    from .vocab import normalise_text
+
+    names = agency.astype(object).where(agency.notna(), "").astype(str).to_numpy(dtype=object)
+    keys = np.asarray(keys, dtype=object) if len(keys) == len(names) else np.full(len(names), "", dtype=object)
+    pairs = pd.MultiIndex.from_arrays([names, keys])
+    codes, uniques = pd.factorize(pairs)
+    out = np.zeros(len(uniques), dtype=bool)
+    for i, (name, key) in enumerate(uniques):
+        words = [normalise_text(w) for w in _raw_vocab(key).get("adult_service_words") or ()]
+        text = f" {normalise_text(name)} "
+        out[i] = any(f" {w} " in text for w in words if w)
+    return out[codes] if len(codes) else np.zeros(0, dtype=bool)
+
+
+def whose_concerns(concerns: pd.Series, unborn: np.ndarray, adult_service: np.ndarray) -> pd.Series:
+    """`concerns` with, on rows before the birth (`unborn`), `UNBORN_CONCERNS` read as the adults', and on an
+    adult service's rows (`adult_service_rows`) no was_not_brought: the parent's own missed appointment."""
+    change = np.asarray(unborn, dtype=bool) | np.asarray(adult_service, dtype=bool)
+    if not change.any():
+        return concerns
+    out = concerns.astype(object).to_numpy(dtype=object, na_value=None).copy()
+    for i in np.flatnonzero(change):
+        if not isinstance(out[i], str) or not out[i]:
+            continue
+        tags = [t.strip() for t in out[i].split(";") if t.strip()]
+        kept = []
+        for tag in tags:
+            if unborn[i] and tag in UNBORN_CONCERNS:
+                kept.extend(UNBORN_CONCERNS[tag])
+            elif not (adult_service[i] and tag == "was_not_brought"):
+                kept.append(tag)
+        out[i] = "; ".join(sorted(dict.fromkeys(kept)))
+    return pd.Series(pd.array(out, dtype=concerns.dtype), index=concerns.index)
+
+
+def _unborn_unread(inferred: pd.arrays.BooleanArray, days: np.ndarray, precision: pd.Series,
+                   birth: np.ndarray) -> pd.arrays.BooleanArray:
+    """``child_seen_inferred`` with nothing read on rows before the child's birth (`before_birth`): an
+    unborn child is neither seen nor not seen ("seen alone", "not seen" there are the mother's or the
+    father's), so its first sighting, and `days_since_child_seen`, start after the birth (s21, QA12 D2)."""
+    unborn = before_birth(days, precision, birth)
+    if not unborn.any():
+        return inferred
+    out = pd.array(inferred, dtype="boolean").copy()
+    out[unborn] = pd.NA
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -2929,6 +2929,21 @@ def _contact_hits(v: Vocabulary, tokens: list[str], hits: list, cued: bool) -> l
     return kept
 
 
+def _not_seen_subjects(v: "Vocabulary") -> tuple[frozenset, frozenset]:
+    """(the words naming the child: sighting_child_words and sighting_child_names; sighting_other_subjects) of
+    the vocabulary `v`, normalised as tokens (cached on it): `not_seen_mentions_elsewhere` reads with them."""
+    cached = getattr(v, "_not_seen_subjects", None)
+    if cached is None:
+        def words(values, split=False):
+            out = (normalise_text(str(x)) for x in values or ())
+            return frozenset(t for w in out for t in (w.split() if split else [w]) if t)
+
+        cached = (words(v.raw.get("sighting_child_words")) | words(v.raw.get("sighting_child_names"), True),
+                  words(v.raw.get("sighting_other_subjects")))
+        v._not_seen_subjects = cached
+    return cached
+
+
 def _not_seen_report_words(v: "Vocabulary") -> tuple[tuple, tuple]:
     """(sighting_not_seen_reporters, sighting_not_seen_durations) of the vocabulary `v`, normalised (cached on it)."""
     cached = getattr(v, "_not_seen_report_words", None)
@@ -2939,6 +2954,28 @@ def _not_seen_report_words(v: "Vocabulary") -> tuple[tuple, tuple]:
         cached = (words(v.raw.get("sighting_not_seen_reporters")), words(v.raw.get("sighting_not_seen_durations")))
         v._not_seen_report_words = cached
     return cached
+
+
+def not_seen_mentions_elsewhere(tokens: list, mentions: list, child: frozenset, others: frozenset) -> bool:
+    """(s21, QA12 D11) Is every "not seen" of `mentions` an elliptical one (". Not seen.", "(not seen)": first in
+    its sentence, naming no one) in a text that names the child seen ("Mason seen and weighed ... moses basket
+    'at Nan's' ... Not seen.": the sleeping place unseen, the child seen)? Then it is about someone or something
+    else. Not read (a subject the words do not settle): "Father's risk not assessed (not seen)" without the child
+    named seen stays the child's; "Mother at home. Not seen." is the child unseen. `child`: sighting_child_words
+    and the child's names (`others`: unused, the signature `review.sightings._subjects` gives). No mention: False."""
+    if not mentions or not (child or others):
+        return False
+    named_seen = any(tokens[i] == "seen" and tokens[i - 1] in child and (i < 2 or tokens[i - 2] not in ("not", "never"))
+                     for i in range(1, len(tokens)))
+
+    def elsewhere(start: int, end: int) -> bool:
+        if start > 0 and tokens[start - 1][0] != "|":
+            return False  # "child not seen", "Kai not seen": the mention names its subject
+        if any(t in child or t in others for t in tokens[start:end]):
+            return False
+        return named_seen
+
+    return all(elsewhere(start, end) for start, end, *_ in mentions)
 
 
 def not_seen_mentions_reported(tokens: list, mentions: list, reporters: tuple, durations: tuple) -> bool:
@@ -3005,6 +3042,8 @@ def tag_concerns(text, vocab) -> list[str]:
     # not seen") is no one else's report
     if unseen and not_seen_mentions_reported(read, unseen, *_not_seen_report_words(v)):
         tags.discard("child_not_seen")
+    elif unseen and not_seen_mentions_elsewhere(read, unseen, *_not_seen_subjects(v)):
+        tags.discard("child_not_seen")  # (s21) "... moses basket at Nan's. Not seen.", "Father (not seen)"
     for _, _, keyword in adults:
         tags.update(v.adults_concern_keywords[keyword])
     # (s21, QA11 D2) a parent's report a measurement contradicts ("Mother reports weight loss ... Weight 20.3 kg

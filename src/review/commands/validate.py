@@ -80,7 +80,8 @@ def _looked_after_advice(case, contacts) -> list[str]:
     spec = load_rules(case.case_dir)["rules"].get("lac_visits_overdue") or {}
     if not spec.get("enabled", True):
         return []
-    return looked_after_evidence(contacts, (spec.get("params") or {}).get("record_cues"))
+    params = spec.get("params") or {}
+    return looked_after_evidence(contacts, params.get("record_cues"), params.get("record_supporting_cues"))
 
 
 def format_decisions(decisions, problems, as_of=None) -> str:

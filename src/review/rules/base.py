@@ -876,7 +876,28 @@ def missed_contacts(ctx: Context) -> pd.Series:
     letter, a discharge or closure, a phone call, a referral tagged was_not_brought reports earlier missed
     contacts ("Discharged following 3 WNB", "Letter from dental: not brought twice"): it is not one itself."""
     types = ctx.settings.get("missed_contact_types", MISSED_CONTACT_TYPES)
-    return ctx.types(["was_not_brought"]) | (ctx.tags(["was_not_brought"]) & ctx.types(list(types)))
+    missed = ctx.types(["was_not_brought"]) | (ctx.tags(["was_not_brought"]) & ctx.types(list(types)))
+    # (s21, QA12 D3) a service for adults' missed appointment ("Pathways Drug and Alcohol Service: Did not
+    # attend") is the parent's own, never the child's missed contact, whatever its type
+    return missed & ~pd.Series(adult_service(ctx), index=missed.index)
+
+
+def adult_service(ctx: Context) -> np.ndarray:
+    """Per timeline row, whether its agency is a service for adults (`review.timeline.adult_service_rows`:
+    vocab.yml adult_service_words in its name, with its case's vocabulary). Read once per prepared timeline."""
+    if "adult_service" not in ctx.extra:
+        from ..timeline import adult_service_rows
+
+        numbers, keys = row_vocabs(ctx)
+        ctx.extra["adult_service"] = adult_service_rows(ctx.timeline["agency"], np.asarray(keys, dtype=object)[numbers])
+    return ctx.extra["adult_service"]
+
+
+def unborn(ctx: Context) -> np.ndarray:
+    """Per timeline row, whether it certainly came before the child's birth (its latest possible day before the
+    date of birth; unknown date of birth: no). A missed appointment then is the mother's antenatal one (s21)."""
+    dob = day_numbers(ctx.timeline["_dob"])
+    return (dob != _NAT_DAY) & (ctx.timeline["_ed"].to_numpy() < dob)
 
 
 def held_escalations(ctx: Context, kinds=None) -> pd.Series:
@@ -2365,16 +2386,20 @@ def fmt_age(rows: pd.DataFrame) -> pd.Series:
     return display.mask(display == "", fallback)
 
 
-def fmt_tags(concerns: pd.Series, young=None) -> pd.Series:
+def fmt_tags(concerns: pd.Series, young=None, unborn=None) -> pd.Series:
     """'bruising; inconsistent_explanation' -> 'bruising, inconsistent explanation'; a tag that is no noun
     phrase reads as one ("X recorded a missed appointment (child not brought) on ...", not "X recorded was not
     brought on ..."). Where `young` (a boolean per row: the child a young person then, `young_people`), as
-    the rule was_not_brought words it, "a missed appointment (the young person did not attend)"."""
+    the rule was_not_brought words it, "a missed appointment (the young person did not attend)"; where
+    `unborn` (a boolean per row: before the child's birth), "a missed antenatal appointment" (s21, QA12 D3)."""
     text = concerns.astype("string").fillna("").str.replace("; ", ", ", regex=False)
     missed = text.str.replace("was_not_brought", "a missed appointment (child not brought)", regex=False)
     if young is not None:
         missed = missed.mask(np.asarray(young, dtype=bool), text.str.replace(
             "was_not_brought", "a missed appointment (the young person did not attend)", regex=False))
+    if unborn is not None:  # (s21) before the birth: the mother's antenatal appointment (`unborn`)
+        missed = missed.mask(np.asarray(unborn, dtype=bool), text.str.replace(
+            "was_not_brought", "a missed antenatal appointment", regex=False))
     return missed.str.replace("_", " ", regex=False)
 
 

@@ -280,7 +280,23 @@ def _may_trigger(ctx: Context, seen: pd.Series, holders: np.ndarray | None = Non
     unseen = ~seen.to_numpy(dtype=bool)
     if holders is not None:
         unseen = unseen | holders
-    return unseen & alive
+    return unseen & alive & _born(ctx)
+
+
+def _born(ctx: Context) -> np.ndarray:
+    """Per timeline row, whether the child could have been born by then (its earliest possible day on or
+    after the date of birth; no date of birth known: yes). Before the birth no agency can see the child
+    (s21, QA12 D2: an antenatal contact is not a failure to see an unborn child): no pre-birth row triggers
+    and an unseen stretch is counted from the birth at the earliest (`_birth_days`)."""
+    tl = ctx.timeline
+    birth = _birth_days(ctx)
+    return (birth == _NAT_DAY) | (tl["_ed"].to_numpy() >= birth)
+
+
+def _birth_days(ctx: Context) -> np.ndarray:
+    """Per timeline row, the child's date of birth as a day number (the NaT sentinel, far in the past, when
+    unknown): an unborn child's "last sighting" is its birth."""
+    return day_numbers(ctx.timeline["_dob"])
 
 
 def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: str, what: str,
@@ -313,7 +329,8 @@ def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: 
     # one search for the sightings before each contact and before the day after each end of review
     n = len(rows)
     seen_day, seen_at = _last_seen(ctx, np.r_[case[rows], case[last]], np.r_[day[rows], end + 1], seen)
-    since = np.r_[run_since[rows], run_since[last]]
+    # (s21) never counted from before the birth: the unborn child's "last sighting" is its birth
+    since = np.maximum(np.r_[run_since[rows], run_since[last]], _birth_days(ctx)[np.r_[rows, last]])
     clock = np.maximum(seen_day, since)
     gap = np.r_[day[rows], end] - clock
     over = gap > max_days
@@ -674,7 +691,7 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
     exact = tl["_exact"].to_numpy(dtype=bool)
     visits = (ctx.types(params["visit_contact_types"]).to_numpy(dtype=bool) | _no_access_visits(ctx, params, kinds & exact))
     visits &= kinds & not_seen_mask(tl) & (on_plan | case_open).to_numpy(dtype=bool) & exact
-    visits &= ~_left_to_was_not_brought(ctx)
+    visits &= ~_left_to_was_not_brought(ctx) & _born(ctx)
     t = rows_of(ctx, pd.Series(visits, index=tl.index), _COLUMNS)
     if not t.empty:
         t = due_within(t, days=params["revisit_within_days"])

@@ -165,11 +165,13 @@ def _recorded_by(ctx: Context, t: pd.DataFrame, pairs: pd.DataFrame, params: dic
     (`service_own_window_days`), "..., and <concerns> by <the service> itself in the previous 180 days" (or that
     alone when no other record falls in the 30 days)."""
     young = young_people(ctx, t["_day"], t["_dob"])
+    # (s21) a closure before the child's birth: the missed appointments before it were the mother's antenatal ones
+    before = (t["_day"] < t["_dob"]).fillna(False).to_numpy(dtype=bool)
 
     def said(rows):  # (concerns, agencies) per closure of t, "" where it has none of `rows`
         tags = rows["e_concerns"].str.split("; ").explode()
         tags = joined(tags, rows.loc[tags.index, "t_index"]).reindex(t.index)
-        return (fmt_tags(tags.fillna(""), young).where(tags.notna(), ""),
+        return (fmt_tags(tags.fillna(""), young, before).where(tags.notna(), ""),
                 joined(rows["e_agency"], rows["t_index"]).reindex(t.index))
 
     older = pairs["older"].to_numpy(dtype=bool)

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .base import (Context, fmt_date, fmt_tags, joined, missed_contacts, register, take_rows, types_held,
-                   young_people)
+                   unborn, young_people)
 from .knowledge import decision_label, event_knowledge, knowledge_pairs, promised_text
 
 
@@ -119,7 +119,7 @@ def information_not_shared(ctx: Context, params: dict) -> pd.DataFrame:
     at = items["first"].to_numpy(dtype="int64")
     day = pd.Series(take_rows(tl["_day"], at), index=items.index)
     young = young_people(ctx, day, pd.Series(take_rows(tl["_dob"], at), index=items.index))
-    items["text"] = (items["agency"].astype(str) + " recorded " + fmt_tags(items["tags"], young) + " on "
+    items["text"] = (items["agency"].astype(str) + " recorded " + fmt_tags(items["tags"], young, unborn(ctx)[at]) + " on "
                      + fmt_date(day))
     # a record whose information was still to come: the promise in its words, and how long it had been
     # outstanding at the decision
@@ -138,16 +138,18 @@ def information_not_shared(ctx: Context, params: dict) -> pd.DataFrame:
     several = listed.str.len().reindex(flags.index).fillna(1).to_numpy() > 1
     concerns_text = pd.Series(["; ".join(x) for x in listed.reindex(flags.index)], index=flags.index, dtype="string")
     young = young_people(ctx, c["_day"], c["_dob"])
+    # (s21) a concern recorded before the birth: a missed appointment then is the mother's antenatal one
+    before = unborn(ctx)[flags["c_index"].to_numpy(dtype="int64")]
 
     if by_decision:
         explanation = (
             d["agency"] + " made a decision (" + decision + ") on " + fmt_date(d["_day"]) + " with no record that it knew of "
-            + fmt_tags(flags["tags"], young) + " recorded by " + flags["from_agencies"] + " in the previous "
+            + fmt_tags(flags["tags"], young, before) + " recorded by " + flags["from_agencies"] + " in the previous "
             + str(params["window_days"]) + " days."
         )
     else:
         explanation = (
-            c["agency"] + " recorded " + fmt_tags(flags["tags"], young) + " on " + fmt_date(c["_day"])
+            c["agency"] + " recorded " + fmt_tags(flags["tags"], young, before) + " on " + fmt_date(c["_day"])
             + " and there is no record it reached " + d["agency"] + " before its decision (" + decision + ") on "
             + fmt_date(d["_day"]) + "."
         )
@@ -157,7 +159,7 @@ def information_not_shared(ctx: Context, params: dict) -> pd.DataFrame:
         if pending_one.any():
             one = items.groupby("key", sort=True)[["promise", "waited"]].first().reindex(flags.index).fillna("")
             explanation = explanation.mask(pd.Series(pending_one, index=flags.index), (
-                c["agency"] + " recorded " + fmt_tags(flags["tags"], young) + " on " + fmt_date(c["_day"])
+                c["agency"] + " recorded " + fmt_tags(flags["tags"], young, before) + " on " + fmt_date(c["_day"])
                 + one["promise"].astype("string") + "; there is no record that it reached " + d["agency"] + " in the "
                 + one["waited"].astype("string") + " days before its decision (" + decision + ") on "
                 + fmt_date(d["_day"]) + "."))

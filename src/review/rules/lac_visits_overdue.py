@@ -267,21 +267,31 @@ def _long_term(period, params: dict) -> tuple[bool, str]:
                       + ("intended to" if unstated else "not") + ": rules.yml unstated_long_term")
 
 
-def looked_after_evidence(contacts: pd.DataFrame, cues) -> list[str]:
+def looked_after_evidence(contacts: pd.DataFrame, cues, supporting=()) -> list[str]:
     """Where the records say the child is looked after (`record_cues`, whole words, case-insensitive: "looked
     after", "LAC", "CLA", "s20", "placed at"), for a case whose case.yml states no `looked_after` periods: up to
     three "file row N: 'text'" places (the first in file and row order), for `review validate` to advise the
-    periods. Each distinct text is read once."""
+    periods. `supporting` (`record_supporting_cues`: "statutory visit") are words a looked-after child's records
+    hold but not only theirs (a child protection plan's visits are statutory visits too, s21 QA12 D13): cited
+    with the others only where a `record_cues` word is found, never alone. Each distinct text is read once."""
     words = [str(c).strip() for c in cues or () if str(c).strip()]
+    weak = [str(c).strip() for c in supporting or () if str(c).strip()]
     if contacts.empty or not words:
         return []
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-                         + r")(?!\w)", re.IGNORECASE)
+
+    def regex(values):
+        return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in sorted(values, key=len, reverse=True))
+                          + r")(?!\w)", re.IGNORECASE)
+
     texts = (contacts["description"].astype(object).fillna("").astype(str) + " "
              + contacts["action"].astype(object).fillna("").astype(str)) if "action" in contacts else \
         contacts["description"].astype(object).fillna("").astype(str)
     distinct = pd.unique(texts.to_numpy(dtype=object))
+    pattern = regex(words)
     said = {t for t in distinct if pattern.search(t)}
+    if said and weak:
+        pattern = regex(weak)
+        said |= {t for t in distinct if pattern.search(t)}
     hits = contacts[texts.isin(said).to_numpy()]
     if hits.empty:
         return []

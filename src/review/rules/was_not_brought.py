@@ -42,6 +42,7 @@ from .base import (
     outcome_text,
     register,
     rows_of,
+    unborn,
     _rows_matching,
     window_pairs,
 )
@@ -64,7 +65,9 @@ def was_not_brought(ctx: Context, params: dict) -> pd.DataFrame:
     # a contact at which the child was seen is not a missed appointment, whatever its text mentions (an
     # earlier one it follows up, a "DNA test"): it can be the follow-up
     # (a row reporting earlier missed contacts, "Discharged following 3 WNB", a letter, is none: `missed_contacts`)
-    missed = missed_contacts(ctx) & ctx.kinds(params["agency_kinds"]) & ~seen
+    # (s21, QA12 D3) a missed appointment before the birth is the mother's antenatal one: no child was not
+    # brought (the concern stays on the timeline, worded "a missed antenatal appointment": `fmt_tags`)
+    missed = missed_contacts(ctx) & ctx.kinds(params["agency_kinds"]) & ~seen & ~pd.Series(unborn(ctx), index=seen.index)
     events = first_per_group(rows_of(ctx, missed, _COLUMNS))
     own = _per_agency(ctx, params, events, seen)
     covered = _evidence_groups(ctx, own)
@@ -239,7 +242,7 @@ def _across_agencies(ctx: Context, params: dict, events: pd.DataFrame, seen: pd.
     # the reports of missed contacts a health agency filed over the pattern's span (letters, discharges)
     first_day = pairs.groupby("t_index")["e__day"].min().reindex(t.index)
     last_day = pairs.groupby("t_index")["e__day"].max().reindex(t.index)
-    reported = ctx.tags(["was_not_brought"]) & health & ~missed
+    reported = ctx.tags(["was_not_brought"]) & health & ~missed & ~pd.Series(unborn(ctx), index=missed.index)
     reports = rows_of(ctx, reported, ["_case", "_start", "_end", "_day", "_shown", "event_id", "agency"])
     reports = reports.assign(pos=reports.index)
     span = t[["_case"]].assign(first=first_day, last=last_day)
