@@ -387,6 +387,18 @@ def _link_events(rows: list[dict]) -> None:
         r["_gcode"] = r["event_group"]
 
 
+def _latest_day(r: dict) -> dt.date:
+    """The latest day a dated row could have been: its day, or the last day of its month, season or year, or its
+    day + the approximate span (the package's ``_ed``)."""
+    day, precision = r["_day"], _text(r.get("date_precision"))
+    if precision == "approximate":
+        return day + dt.timedelta(days=APPROXIMATE_SPAN_DAYS)
+    if precision in ("month", "season", "year"):
+        first = dt.date(day.year, 1, 1) if precision == "year" else dt.date(day.year, day.month, 1)
+        return _add_months(first, {"year": 12, "season": 3}.get(precision, 1)) - dt.timedelta(days=1)
+    return day
+
+
 def _periods(rows: list[dict], case: dict) -> None:
     """on_cp_plan and in_hospital for every row."""
     review_end = _end_of_review(case)
@@ -1523,16 +1535,20 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 if not on(r):
                     run_start = None
                     continue
-                if run_start is None:
-                    run_start = r["_day"]
+                # (s21) the day the run had certainly begun: the earliest of the latest possible days of its rows so
+                # far (a partial-date row "March 2023" opens it, for certain, only on the 31st), as the package's
+                if r["_day"] is not None:
+                    run_start = _latest_day(r) if run_start is None else min(run_start, _latest_day(r))
                 starts[i] = run_start
                 if not r["_exact"]:
                     continue
                 # one on the day of its death triggers no flag: the arrival of a child who has died
                 if death is not None and r["_day"] >= death:
                     continue
-                seen_days = [x["_day"] for x in tl if _seen(x) and x["_day"] is not None
-                             and x["_day"] < r["_day"]]
+                # (s21) a partial-date sighting counts at its latest possible day (docs/rules.md "Partial dates" 4),
+                # before this contact's day at the latest
+                seen_days = [min(_latest_day(x), r["_day"] - dt.timedelta(days=1)) for x in tl if _seen(x)
+                             and x["_day"] is not None and x["_day"] < r["_day"]]
                 # a hospital stay (s19): the child seen every day of it, up to the day before the contact
                 seen_days += [min(e, r["_day"] - dt.timedelta(days=1)) for s_, e in stays if s_ < r["_day"]]
                 clock = max(seen_days) if seen_days else run_start
@@ -1600,7 +1616,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 else:
                     running = any(carrier(x) and review_end - dt.timedelta(
                         days=_concern_window(case)) <= x["_day"] <= review_end for x in tl)
-                seen_days = [x["_day"] for x in tl if _seen(x) and x["_day"] is not None
+                seen_days = [min(_latest_day(x), review_end) for x in tl if _seen(x) and x["_day"] is not None
                              and x["_day"] <= review_end]
                 seen_days += [min(e, review_end) for s_, e in stays if s_ <= review_end]
                 clock = max([starts[within[-1]], *seen_days])
