@@ -107,3 +107,27 @@ def test_an_unseen_contact_past_the_limit_keeps_the_flag_on_the_agency_that_miss
     flags, base = both(rows)
     # social care's unseen visit on day 44 (and its visit not followed up), not the police's sighting
     assert base == [("C1-e002", "open_concerns"), ("C1-e002", "visit_not_seen")]
+
+
+# -- found by a seeded random comparison of package and baseline (s21): the baseline counted partial dates from
+# -- their first day (a sighting "April 2023" on 1 April, a stretch opened by "March 2023" from 1 March)
+
+
+def test_a_stretch_opened_by_a_partial_date_concern_counts_from_its_latest_day():
+    # social care's neglect "March 2023": concerns open, for certain, from 31 March; the police's sighting of 10 May
+    # is 40 days on (was: the baseline counted 70 days from 1 March and flagged it, the package nothing)
+    rows = [row("2023-03-01", CSC, "Referral: neglect, poor home conditions.", "referral", seen=None,
+                concerns="neglect", date_precision="month"),
+            row("2023-05-10", POLICE, "Child seen by officers.", "police_callout")]
+    flags, base = both(rows)
+    assert base == [] and flags.empty
+
+
+def test_a_partial_date_sighting_before_an_unseen_visit():
+    # the GP saw the child "March 2023" (counted 31 March); social care's unseen visit of 5 May is 35 days on: no
+    # stretch past 42 days (was: the baseline flagged 65 days from 1 March); the visit itself is not followed up
+    rows = [row("2023-02-20", CSC, "Home visit. Child seen. Neglect.", concerns="neglect"),
+            row("2023-03-01", GP, "Consultation. Child seen.", "clinic_appointment", date_precision="month"),
+            row("2023-05-05", CSC, "Home visit. No reply.", seen=False)]
+    flags, base = both(rows)
+    assert base == [("C1-e003", "visit_not_seen")]
