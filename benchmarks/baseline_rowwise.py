@@ -1194,7 +1194,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     continue
                 lo = r["_day"] - dt.timedelta(days=window)
                 groups = {episode[e["_gcode"]] for e in events if id(e) in opening and e["_day"] is not None
-                          and lo <= e["_day"] <= r["_day"] and not (e["_exact"] and e["_pos"] > r["_pos"])}
+                          and lo <= e["_day"] and _latest_day(e) <= r["_day"]  # (s21) a partial date: its whole period
+                          and not (e["_exact"] and e["_pos"] > r["_pos"])}
                 if len(groups) >= min_count:
                     found.append((r, deadline, action, lo))
             # one flag per unanswered pattern: a trigger continues the previous one's when that one is in its
@@ -1876,7 +1877,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             for c in tl:
                 own = c["_gcode"] == r["_gcode"]
                 start = own_lo if c.get("agency") == r.get("agency") else lo
-                if (c["_day"] is None or not counted_tags(c) or not (start <= c["_day"] <= r["_day"])
+                # (s21) a partial-date concern only when its whole period lies in the window (docs "Partial dates" 3)
+                if (c["_day"] is None or not counted_tags(c) or not (start <= c["_day"] and _latest_day(c) <= r["_day"])
                         or (own and r["_gcode"] not in referral_events) or (not own and c["_pos"] >= r["_pos"])):
                     continue
                 # a closing row assesses only its own concerns, unless it records a multi-agency meeting held
