@@ -1278,7 +1278,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     continue
                 lo = r["_day"] - dt.timedelta(days=window)
                 groups = {episode[e["_gcode"]] for e in events if id(e) in opening and e["_day"] is not None
-                          and lo <= e["_day"] <= r["_day"] and not (e["_exact"] and e["_pos"] > r["_pos"])}
+                          and lo <= e["_day"] and _latest_day(e) <= r["_day"]  # (s21) a partial date: its whole period
+                          and not (e["_exact"] and e["_pos"] > r["_pos"])}
                 if len(groups) >= min_count:
                     found.append((r, deadline, action, lo))
             # one flag per unanswered pattern: a trigger continues the previous one's when that one is in its
@@ -1621,8 +1622,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 if not on(r):
                     run_start = None
                     continue
-                if run_start is None:
-                    run_start = r["_day"]
+                # (s21) the day the run had certainly begun: the earliest of the latest possible days of its rows so
+                # far (a partial-date row "March 2023" opens it, for certain, only on the 31st), as the package's
+                if r["_day"] is not None:
+                    run_start = _latest_day(r) if run_start is None else min(run_start, _latest_day(r))
                 starts[i] = run_start
                 if not r["_exact"]:
                     continue
@@ -1631,8 +1634,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     continue
                 if r.get("_unborn"):  # (s21) before the birth no agency can see the child
                     continue
-                seen_days = [x["_day"] for x in tl if _seen(x) and x["_day"] is not None
-                             and x["_day"] < r["_day"]]
+                # (s21) a partial-date sighting counts at its latest possible day (docs/rules.md "Partial dates" 4),
+                # before this contact's day at the latest
+                seen_days = [min(_latest_day(x), r["_day"] - dt.timedelta(days=1)) for x in tl if _seen(x)
+                             and x["_day"] is not None and x["_day"] < r["_day"]]
                 # a hospital stay (s19): the child seen every day of it, up to the day before the contact
                 seen_days += [min(e, r["_day"] - dt.timedelta(days=1)) for s_, e in stays if s_ < r["_day"]]
                 clock = max(seen_days) if seen_days else run_start
@@ -1700,7 +1705,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 else:
                     running = any(carrier(x) and review_end - dt.timedelta(
                         days=_concern_window(case)) <= x["_day"] <= review_end for x in tl)
-                seen_days = [x["_day"] for x in tl if _seen(x) and x["_day"] is not None
+                seen_days = [min(_latest_day(x), review_end) for x in tl if _seen(x) and x["_day"] is not None
                              and x["_day"] <= review_end]
                 seen_days += [min(e, review_end) for s_, e in stays if s_ <= review_end]
                 clock = max([starts[within[-1]], *seen_days, *born])
@@ -1972,7 +1977,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             for c in tl:
                 own = c["_gcode"] == r["_gcode"]
                 start = own_lo if c.get("agency") == r.get("agency") else lo
-                if (c["_day"] is None or not counted_tags(c) or not (start <= c["_day"] <= r["_day"])
+                # (s21) a partial-date concern only when its whole period lies in the window (docs "Partial dates" 3)
+                if (c["_day"] is None or not counted_tags(c) or not (start <= c["_day"] and _latest_day(c) <= r["_day"])
                         or (own and r["_gcode"] not in referral_events) or (not own and c["_pos"] >= r["_pos"])):
                     continue
                 # a closing row assesses only its own concerns, unless it records a multi-agency meeting held

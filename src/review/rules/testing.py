@@ -1,8 +1,8 @@
 """Small hand-made timelines for tests and worked examples of the rules.
 
 `make_timeline` turns a few dicts into a table with the TIMELINE_COLUMNS contract, computing the derived
-columns the rules read (age, sequence, event groups) the simple way, and the child's mobility as the
-timeline does (`review.timeline.child_mobile`).
+columns the rules read (age, sequence, event groups, open concerns where no row gives them) the simple way,
+and the child's mobility as the timeline does (`review.timeline.child_mobile`).
 """
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import pandas as pd
 
 from ..schema import TIMELINE_COLUMNS, conform
 from ..sightings import inferred_sightings
-from ..timeline import child_mobile, child_mobile_recorded, mobility_threshold, recorded_mobility
+from ..timeline import (CONCERN_WINDOW_DAYS, _open_concerns, child_mobile, child_mobile_recorded, mobility_threshold,
+                        recorded_mobility)
 
 DEFAULTS = {
     "agency": "Health Visiting",
@@ -67,7 +68,25 @@ def make_timeline(rows: list[dict], *, dob: str = "2023-01-01", mobile_from: str
     frame["child_mobile"] = pd.array([pd.NA if v is None or pd.isna(v) else bool(v) for v in values], dtype="boolean")
     if not any("child_seen_inferred" in r for r in records):  # the timeline's reading of rows with no cell
         frame["child_seen_inferred"] = inferred_sightings(frame)
+    if not any("open_concerns" in r for r in records):
+        frame["open_concerns"] = derived_open_concerns(frame)
     return frame
+
+
+def derived_open_concerns(frame: pd.DataFrame, window_days: int = CONCERN_WINDOW_DAYS) -> pd.Series:
+    """The timeline's ``open_concerns`` of a one-case hand-made timeline (`review.timeline._open_concerns`: the
+    concern tags recorded at a row or an earlier one within `window_days`), for rows that give none (s21): left
+    blank, a social care concern of 1 March was not open on 14 April for the rules, while the row-by-row
+    baseline, which builds its own timeline from the rows, read it open, and the two disagreed on cases a real
+    timeline never makes. Rows are read in timeline order (by day, undated last), the result in the given order."""
+    days = frame["date"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")  # as `review.timeline._days_of`
+    undated = np.isnat(days)
+    order = np.lexsort((np.where(undated, 0, days.astype("int64")), undated))
+    ordered = _open_concerns(frame["concerns"].iloc[order].reset_index(drop=True), days[order],
+                             np.zeros(len(frame), dtype="int64"), window_days)
+    out = np.empty(len(frame), dtype=object)
+    out[order] = ordered
+    return pd.Series(out, index=frame.index, dtype=frame["open_concerns"].dtype)
 
 
 _NOT_GIVEN = object()
