@@ -1303,39 +1303,59 @@ def _receipt_pairs(timeline: pd.DataFrame, dated: np.ndarray, days: np.ndarray, 
     """`candidate_links`' pairs (left < right) of a referral to social care and its receipt (LINK_RECEIPT_DAYS):
     same case, the receipt's day 0 to LINK_RECEIPT_DAYS days after the referral's, the receipt naming the
     sender, or its kind where the sender is the only referrer of that kind in those days. `dated`: the rows with
-    a linkable date and a text, `case_codes` / `agency_codes` theirs. The referrals and receipts are few: the
-    candidates are picked by their kinds and types, then each pair read."""
+    a linkable date and a text, `case_codes` / `agency_codes` theirs. The candidates are picked by their kinds,
+    types and words ("from" or "by" in a receipt), the pairs by one binary search over the referrals' (case, day)
+    keys; each distinct referral text and each pair's receipt text is then read."""
     empty = np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
     if not len(dated) or not {"agency_kind", "escalation"} <= set(timeline.columns):
         return empty
-    kind = timeline["agency_kind"].astype(object).to_numpy()[dated]
+    kind = timeline["agency_kind"].astype(object).fillna("").astype(str).to_numpy()[dated]
     receiver = np.isin(kind, list(LINK_RECEIPT_KINDS))
-    types = timeline["contact_type"].astype(object).to_numpy()[dated]
+    types = timeline["contact_type"].astype(object).fillna("").astype(str).to_numpy()[dated]
     esc = timeline["escalation"].astype(object).fillna("").astype(str).to_numpy()[dated]
     maybe = ~receiver & ((types == "referral") | (np.char.find(esc.astype(str), LINK_REFERRAL_ESCALATION) >= 0))
     if not receiver.any() or not maybe.any():
         return empty
-    desc = timeline["description"].astype(object).to_numpy()
-    act = timeline["action"].astype(object).to_numpy()
-
-    def text(p):
-        return " . ".join(str(v) for v in (desc[p], act[p]) if isinstance(v, str) and v)
-
-    senders = [k for k in np.flatnonzero(maybe) if refers_to_social_care(
-        types[k], esc[k], desc[dated[k]] if isinstance(desc[dated[k]], str) else "",
-        act[dated[k]] if isinstance(act[dated[k]], str) else "")]
+    desc = timeline["description"].astype(object).fillna("").astype(str).to_numpy()[dated]
+    act = timeline["action"].astype(object).fillna("").astype(str).to_numpy()[dated]
+    joined = np.full(len(dated), "", dtype=object)  # the texts of the candidates only
+    wanted = np.flatnonzero(receiver | maybe)
+    joined[wanted] = [" . ".join(t for t in (desc[i], act[i]) if t) for i in wanted]
+    # a receipt says "from" or "by" its sender
+    receiver &= pd.Series(joined).str.contains(r"(?i)\b(?:from|by)\b", regex=True).to_numpy(dtype=bool)
+    if not receiver.any():
+        return empty
+    # the referrals to social care: each distinct (type, escalation, description, action) read once
+    read: dict = {}
+    senders = np.array([k for k in np.flatnonzero(maybe) if read.setdefault(
+        (types[k], esc[k], desc[k], act[k]), refers_to_social_care(types[k], esc[k], desc[k], act[k]))],
+        dtype="int64")
+    if not len(senders):
+        return empty
     day = days[dated].astype("datetime64[D]").astype("int64")
+    big = int(day.max() - day.min()) + 2 * LINK_RECEIPT_DAYS + 2
+    base = day - day.min() + LINK_RECEIPT_DAYS
+    s_key = case_codes[senders].astype("int64") * big + base[senders]
+    order = np.argsort(s_key, kind="stable")
+    senders, s_key = senders[order], s_key[order]
+    receipts = np.flatnonzero(receiver)
+    r_key = case_codes[receipts].astype("int64") * big + base[receipts]
+    lo = np.searchsorted(s_key, r_key - LINK_RECEIPT_DAYS, side="left")
+    hi = np.searchsorted(s_key, r_key, side="right")
+    count = hi - lo
+    if not count.any():
+        return empty
+    r_of = np.repeat(receipts, count)
+    s_of = senders[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi) if b > a])]
+    other = agency_codes[s_of] != agency_codes[r_of]
+    r_of, s_of = r_of[other], s_of[other]
+    agency = timeline["agency"].astype(object).fillna("").astype(str).to_numpy()[dated]
     left, right = [], []
-    for r in np.flatnonzero(receiver):
-        near = [k for k in senders if case_codes[k] == case_codes[r] and agency_codes[k] != agency_codes[r]
-                and 0 <= day[r] - day[k] <= LINK_RECEIPT_DAYS]
-        if not near:
-            continue
-        for k in near:
-            alone = sum(1 for o in near if str(kind[o]) == str(kind[k])) == 1
-            if receipt_names_sender(text(dated[r]), timeline["agency"].iat[dated[k]], kind[k], kind_alone=alone):
-                left.append(min(dated[k], dated[r]))
-                right.append(max(dated[k], dated[r]))
+    for r, k in zip(r_of.tolist(), s_of.tolist()):
+        alone = int(np.sum((r_of == r) & (kind[s_of] == kind[k]))) == 1
+        if receipt_names_sender(joined[r], agency[k], kind[k], kind_alone=alone):
+            left.append(min(dated[k], dated[r]))
+            right.append(max(dated[k], dated[r]))
     return np.asarray(left, dtype="int64"), np.asarray(right, dtype="int64")
 
 
