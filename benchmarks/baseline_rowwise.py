@@ -77,6 +77,7 @@ from review.sightings import read_sighting, with_child_names  # a row with no Ch
 from review.schema import ADULT_ESCALATIONS, CONTACT_COLUMNS
 from review.timeline import (APPROXIMATE_SPAN_DAYS, LINK_GROUPS, LINK_UNTYPED, LINK_UNTYPED_SHARED_WORDS,
                              LINKABLE_PRECISIONS, PROVENANCE_COLUMNS, cp_plan_marker, discharge_held,
+                             LINK_RECEIPT_DAYS, LINK_RECEIPT_KINDS, receipt_names_sender, refers_to_social_care,
                              admission_text_words, admitted_in_text)
 from review.vocab import compile_vocab, denies, informed_reaches, records_type, records_under_way
 from review.vocab import stated_partner_age  # the oldest partner's age one text states
@@ -440,6 +441,27 @@ def _link_events(rows: list[dict]) -> None:
             if fuzz.token_set_ratio(tb, ta, processor=utils.default_process) >= LINK_THRESHOLD and (
                     not untyped or len(set(utils.default_process(ta).split()) & set(utils.default_process(tb).split()))
                     >= LINK_UNTYPED_SHARED_WORDS):
+                parent[root(i)] = root(j)
+    # (s21) a referral to social care and social care's receipt naming its sender (or, the only such referrer
+    # of its kind, its kind) 0 to LINK_RECEIPT_DAYS days later are one event
+    def linkable(r):
+        return (r["_day"] is not None and _text(r.get("date_precision")) in LINKABLE_PRECISIONS
+                and bool(text(r)))
+
+    senders = [j for j, b in enumerate(rows) if linkable(b) and _text(b.get("agency_kind")) not in LINK_RECEIPT_KINDS
+               and refers_to_social_care(b.get("contact_type"), b.get("escalation"), b.get("description"),
+                                         b.get("action"))]
+    for i, a in enumerate(rows):
+        if not linkable(a) or _text(a.get("agency_kind")) not in LINK_RECEIPT_KINDS:
+            continue
+        near = [j for j in senders if rows[j].get("case_id") == a.get("case_id")
+                and _text(rows[j].get("agency")) != _text(a.get("agency"))
+                and 0 <= (a["_day"] - rows[j]["_day"]).days <= LINK_RECEIPT_DAYS]
+        full = " . ".join(t for t in (_text(a.get("description")), _text(a.get("action"))) if t)
+        for j in near:
+            kind = _text(rows[j].get("agency_kind"))
+            alone = sum(1 for o in near if _text(rows[o].get("agency_kind")) == kind) == 1
+            if receipt_names_sender(full, _text(rows[j].get("agency")), kind, kind_alone=alone):
                 parent[root(i)] = root(j)
     smallest = {}
     for i, r in enumerate(rows):
@@ -1443,7 +1465,19 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     and not x.get("_unborn"))  # (s21) an antenatal appointment: no child not brought
 
         def is_follow_up(x):  # the child seen, or an escalation that took place (not a MARAC referral)
-            return _seen(x) or esc_held(x, [e for e in esc(x) if e not in ADULT_ESCALATIONS])
+            text = _text(x.get("description")) + " . " + _text(x.get("action"))
+            # (s21) not an A&E attendance or admission that saw the child, unless it names the follow-up
+            seen = bool(_seen(x)) and not (x.get("contact_type") in (q.get("follow_up_not_types") or ())
+                                           and not (q.get("follow_up_words")
+                                                    and _mentioned(text, q["follow_up_words"], ())))
+            # (s21) a discharge shared with the GP (text or informed agencies naming the record holder)
+            to_gp = (not seen and not missed_contact(x) and x.get("agency_kind") in q["agency_kinds"]
+                     and bool(q.get("discharge_words"))
+                     and bool(q.get("record_holder_words")) and _mentioned(text, q["discharge_words"], ())
+                     and (_mentioned(text, q["record_holder_words"], ()) or any(
+                         re.search(r"\b" + re.escape(w.lower()) + r"\b", _text(x.get("informed_agencies")).lower())
+                         for w in q["record_holder_words"])))
+            return seen or to_gp or esc_held(x, [e for e in esc(x) if e not in ADULT_ESCALATIONS])
 
         events = _first_per_group([r for r in tl if is_missed(r)])
         flagged = []  # (trigger, deadline, action) of each missed contact past the threshold, unanswered
@@ -1590,9 +1624,20 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             rows_of_agency[x.get("agency")] += 1
             hospital_rows[x.get("agency")] += x.get("contact_type") in (q.get("hospital_contact_types") or ())
 
+        def hospital_named(x):  # (s21) a hospital by its name (health agencies)
+            if x.get("agency_kind") not in (q.get("hospital_name_agency_kinds") or ()):
+                return False
+            name = " " + re.sub(r"[^a-z0-9&']+", " ", _text(x.get("agency")).lower().replace("\u2019", "'")) + " "
+
+            def names(words):
+                return any(" " + " ".join(w.lower().replace("\u2019", "'").split()) + " " in name for w in words)
+
+            return names(q.get("hospital_agency_words") or ()) and not names(q.get("hospital_not_words") or ())
+
         def carrier(x):
             return x["_day"] is not None and any(t not in ignore for t in x["_tags"]) and not (
-                q.get("hospital_contact_types") and 2 * hospital_rows[x.get("agency")] >= rows_of_agency[x.get("agency")])
+                q.get("hospital_contact_types") and 2 * hospital_rows[x.get("agency")] >= rows_of_agency[x.get("agency")]
+            ) and not hospital_named(x)
 
         def holder(x, variant):  # on a plan, the plan's holder (social care) may trigger where it saw the child
             return variant == "cp_plan" and x.get("agency_kind") in (q.get("plan_holder_kinds") or ())
@@ -1805,6 +1850,16 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             suitable = (d.get("agency_kind") in (settings.get("suitability_decision_agency_kinds") or ())
                         and bool(settings.get("suitability_decision_keywords"))
                         and _mentioned(text, settings["suitability_decision_keywords"], negations))
+            # (s21) a health agency's discharge or invasive treatment decision written in its outcome ("Discharged to
+            # GP", "Proceed with gastrostomy"): not on a letter received, nor filing correspondence; one by these words
+            # alone is asked only for the labels of outcome_decisions_asked (a treatment decision; not "Discharged.")
+            health_row = (d.get("agency_kind") in (settings.get("health_decision_agency_kinds") or ())
+                          and d.get("contact_type") not in (settings.get("health_decision_not_types") or ())
+                          and not (bool(settings.get("decision_filing_words"))
+                                   and _mentioned(text, settings["decision_filing_words"], ())))
+            health_labels = {label for label, name in (("discharge", "discharge_decision_keywords"),
+                                                       ("treatment_decision", "treatment_decision_keywords"))
+                             if health_row and settings.get(name) and _mentioned(text, settings[name], negations)}
             # (nor a decision keyword in a sentence naming the victim's choice: "No further action by victim")
             others = tuple(settings.get("decision_not_in_sentence_with") or ())
             by_words = home or suitable or (bool(keywords) and not filing and _mentioned(text, keywords, negations)
@@ -1814,7 +1869,8 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             by_words = by_words and not other_subject_decision(
                 text, *subject_names(case.get("people"), case.get("child_name")),
                 tuple(settings.get("decision_other_subject_safeguarding_words") or ()), list(keywords) + list(home_words))
-            if not d["_exact"] or not (_held(d, decision_types) or _closed_in_action(d, settings) or by_words):
+            if not d["_exact"] or not (_held(d, decision_types) or _closed_in_action(d, settings) or by_words
+                                       or health_labels & set(q.get("outcome_decisions_asked") or ())):
                 continue
             d_agency = _text(d.get("agency"))
             # a police decision on its first day with the child: not asked (first_record_not_asked_kinds)

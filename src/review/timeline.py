@@ -73,6 +73,13 @@ LINK_UNTYPED = "other"
 LINK_UNTYPED_SHARED_WORDS = 8
 #: only rows dated to a day (or approximately to a day) are linked; month/year dates are too vague
 LINKABLE_PRECISIONS = ("day", "approximate")
+#: (s21, QA11 D21) a referral to children's social care and social care's record of receiving it are one event:
+#: the receipt (a row of one of LINK_RECEIPT_KINDS) naming the sender (`receipt_names_sender`) 0 to
+#: LINK_RECEIPT_DAYS days after the sender's referral (`refers_to_social_care`), whatever their types and words
+LINK_RECEIPT_DAYS = 3
+LINK_RECEIPT_KINDS = ("social care",)
+#: the escalation a sender's row records its referral with
+LINK_REFERRAL_ESCALATION = "referral_to_csc"
 #: columns that say where a row was read from, not what the agency recorded: two rows of one agency equal
 #: in every other column (date, type, texts, tags, ...) are one record entered twice, and are linked
 PROVENANCE_COLUMNS = ("event_id", "source_file", "source_sheet", "source_row")
@@ -1210,6 +1217,8 @@ def candidate_links(
 
     untyped_left, untyped_right, untyped_scores = _untyped_pairs(
         factorise("contact_type"), group, days, dated, text, table, case_codes, agency_codes, threshold, window_days)
+    # (s21) a referral to social care and social care's receipt naming its sender (`_receipt_pairs`)
+    receipt_left, receipt_right = _receipt_pairs(timeline, dated, days, case_codes, agency_codes)
 
     in_group = group[dated] >= 0  # the rows another agency's report may link to
     pos, text = dated[in_group], text[in_group]
@@ -1223,9 +1232,10 @@ def candidate_links(
     else:
         scores = np.zeros(0)
     keep = scores >= threshold
-    left = np.concatenate([left[keep], untyped_left, same_left])
-    right = np.concatenate([right[keep], untyped_right, same_right])
-    scores = np.concatenate([scores[keep], untyped_scores, np.full(len(same_left), 100.0)])
+    left = np.concatenate([left[keep], untyped_left, same_left, receipt_left])
+    right = np.concatenate([right[keep], untyped_right, same_right, receipt_right])
+    scores = np.concatenate([scores[keep], untyped_scores, np.full(len(same_left), 100.0),
+                             np.full(len(receipt_left), 100.0)])
     order = np.lexsort((right, left))
     return pd.DataFrame({"left": left[order], "right": right[order], "score": scores[order]})
 
@@ -1261,6 +1271,123 @@ def _untyped_pairs(types: tuple[np.ndarray, np.ndarray], group: np.ndarray, days
     alike = alike[shared] if len(alike) else alike
     left, right = pos[i[alike]], pos[j[alike]]
     return np.minimum(left, right), np.maximum(left, right), scores[alike]
+
+
+@functools.lru_cache(maxsize=1)
+def _receipt_words() -> tuple[tuple, tuple, tuple, tuple]:
+    """(the receipt cues: rules.yml settings receipt_referrer_words; `receipt_sender_kind`'s alone and kind words;
+    the words naming social care: vocab.yml agency_kinds' social care words without the generic ones), of the
+    package's files: the timeline links with the package's reading, whatever a case's rules say."""
+    from .config import package_data
+    from .rules.base import receipt_sender_kind_words
+    from .vocab import normalise_text
+
+    settings = package_data("rules.yml").get("settings") or {}
+    alone, kinds = receipt_sender_kind_words(settings)
+    vocab = package_data("vocab.yml")
+    generic = {normalise_text(w) for w in vocab.get("agency_kind_generic") or ()}
+    csc = tuple(str(w) for k in LINK_RECEIPT_KINDS for w in (vocab.get("agency_kinds") or {}).get(k) or ()
+                if normalise_text(str(w)) not in generic)
+    return tuple(str(w) for w in settings.get("receipt_referrer_words") or ()), alone, kinds, csc
+
+
+def refers_to_social_care(contact_type, escalation, description, action) -> bool:
+    """Is a row (of an agency not of LINK_RECEIPT_KINDS) a referral to children's social care: its escalation
+    names LINK_REFERRAL_ESCALATION ("Discussed with named doctor; referral to children's social care" of an A&E
+    attendance), or it is typed referral and its text names social care ("Referral to Westvale Children's Social
+    Care (MASH)."; not "Referral to CAMHS")?"""
+    if LINK_REFERRAL_ESCALATION in {t.strip() for t in str(escalation or "").split(";")}:
+        return True
+    if str(contact_type or "") != "referral":
+        return False
+    from .rules.base import _mentioned
+
+    return _mentioned(str(description or "") + " . " + str(action or ""), list(_receipt_words()[3]), ())
+
+
+def receipt_names_sender(text, agency, kind, *, kind_alone: bool = True) -> bool:
+    """Does a social care row's `text` record receiving a referral from `agency` (of `kind`): its "<cue> from
+    <words>" names the agency ("Referral from Hazelmere Primary DSL": `review.rules.knowledge.names_sender`), or,
+    with `kind_alone` (the only referrer of that kind in the days before it), its kind ("Referral from school",
+    "Referral from Ashworth ED": the first "<cue> from|by <words>", as `review.rules.base.receipt_sender_kind`
+    reads it). Only a "from|by" receipt: "MASH screening of the GP contact of 12/09 completed" is social care's
+    decision on the referral, a contact of its own, and "GP contact of 30/04 not yet screened" a note about it."""
+    from .rules.base import _sender_patterns
+    from .rules.knowledge import names_sender
+    from .vocab import normalise_text
+
+    cues, _, kinds, _ = _receipt_words()
+    if not text or not agency or not cues:
+        return False
+    if names_sender(str(text), str(agency), str(kind or ""), LINK_RECEIPT_KINDS[0], cues):
+        return True
+    if not (kind_alone and kind):
+        return False
+    phrase, any_kind, kind_of = _sender_patterns(cues, kinds)
+    found = phrase.search(normalise_text(str(text)))
+    named = any_kind.search(found.group(1)) if found is not None else None
+    return named is not None and kind_of[named.group(1)] == str(kind)
+
+
+def _receipt_pairs(timeline: pd.DataFrame, dated: np.ndarray, days: np.ndarray, case_codes: np.ndarray,
+                   agency_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`candidate_links`' pairs (left < right) of a referral to social care and its receipt (LINK_RECEIPT_DAYS):
+    same case, the receipt's day 0 to LINK_RECEIPT_DAYS days after the referral's, the receipt naming the
+    sender, or its kind where the sender is the only referrer of that kind in those days. `dated`: the rows with
+    a linkable date and a text, `case_codes` / `agency_codes` theirs. The candidates are picked by their kinds,
+    types and words ("from" or "by" in a receipt), the pairs by one binary search over the referrals' (case, day)
+    keys; each distinct referral text and each pair's receipt text is then read."""
+    empty = np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
+    if not len(dated) or not {"agency_kind", "escalation"} <= set(timeline.columns):
+        return empty
+    kind = timeline["agency_kind"].astype(object).fillna("").astype(str).to_numpy()[dated]
+    receiver = np.isin(kind, list(LINK_RECEIPT_KINDS))
+    types = timeline["contact_type"].astype(object).fillna("").astype(str).to_numpy()[dated]
+    esc = timeline["escalation"].astype(object).fillna("").astype(str).to_numpy()[dated]
+    maybe = ~receiver & ((types == "referral") | (np.char.find(esc.astype(str), LINK_REFERRAL_ESCALATION) >= 0))
+    if not receiver.any() or not maybe.any():
+        return empty
+    desc = timeline["description"].astype(object).fillna("").astype(str).to_numpy()[dated]
+    act = timeline["action"].astype(object).fillna("").astype(str).to_numpy()[dated]
+    joined = np.full(len(dated), "", dtype=object)  # the texts of the candidates only
+    wanted = np.flatnonzero(receiver | maybe)
+    joined[wanted] = [" . ".join(t for t in (desc[i], act[i]) if t) for i in wanted]
+    # a receipt says "from" or "by" its sender
+    receiver &= pd.Series(joined).str.contains(r"(?i)\b(?:from|by)\b", regex=True).to_numpy(dtype=bool)
+    if not receiver.any():
+        return empty
+    # the referrals to social care: each distinct (type, escalation, description, action) read once
+    read: dict = {}
+    senders = np.array([k for k in np.flatnonzero(maybe) if read.setdefault(
+        (types[k], esc[k], desc[k], act[k]), refers_to_social_care(types[k], esc[k], desc[k], act[k]))],
+        dtype="int64")
+    if not len(senders):
+        return empty
+    day = days[dated].astype("datetime64[D]").astype("int64")
+    big = int(day.max() - day.min()) + 2 * LINK_RECEIPT_DAYS + 2
+    base = day - day.min() + LINK_RECEIPT_DAYS
+    s_key = case_codes[senders].astype("int64") * big + base[senders]
+    order = np.argsort(s_key, kind="stable")
+    senders, s_key = senders[order], s_key[order]
+    receipts = np.flatnonzero(receiver)
+    r_key = case_codes[receipts].astype("int64") * big + base[receipts]
+    lo = np.searchsorted(s_key, r_key - LINK_RECEIPT_DAYS, side="left")
+    hi = np.searchsorted(s_key, r_key, side="right")
+    count = hi - lo
+    if not count.any():
+        return empty
+    r_of = np.repeat(receipts, count)
+    s_of = senders[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi) if b > a])]
+    other = agency_codes[s_of] != agency_codes[r_of]
+    r_of, s_of = r_of[other], s_of[other]
+    agency = timeline["agency"].astype(object).fillna("").astype(str).to_numpy()[dated]
+    left, right = [], []
+    for r, k in zip(r_of.tolist(), s_of.tolist()):
+        alone = int(np.sum((r_of == r) & (kind[s_of] == kind[k]))) == 1
+        if receipt_names_sender(joined[r], agency[k], kind[k], kind_alone=alone):
+            left.append(min(dated[k], dated[r]))
+            right.append(max(dated[k], dated[r]))
+    return np.asarray(left, dtype="int64"), np.asarray(right, dtype="int64")
 
 
 def link_events(

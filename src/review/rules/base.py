@@ -2820,6 +2820,16 @@ def _anchor_rows(ctx: Context, cache: dict, first: dict, days, case_ids) -> None
         cache[e] = anchor_of[p]
 
 
+def _row_sources(rows: pd.DataFrame, source: str, n: int):
+    """The flags' guidance: the rule's `source` (its rules.yml text, one string for all), or, where the rule's rows
+    carry a non-empty ``source`` of their own, that (whitespace collapsed)."""
+    if "source" not in rows.columns:
+        return _constant_text(source, n, rows.index)
+    own = rows["source"].astype(object).where(rows["source"].notna(), "").astype(str).map(lambda t: " ".join(t.split()))
+    return pd.Series(np.where(own.to_numpy(dtype=object) != "", own.to_numpy(dtype=object), source),
+                     index=rows.index, dtype=_STRING)
+
+
 def finish_flags(rule_id: str, spec: dict, rows: pd.DataFrame, ctx: Context | None = None, *,
                  legacy: bool = False) -> pd.DataFrame:
     """Turn a rule's rows into flags: fill the rule's severity, category and source, stable flag ids.
@@ -2865,7 +2875,9 @@ def finish_flags(rule_id: str, spec: dict, rows: pd.DataFrame, ctx: Context | No
             rows["failing_category"] if "failing_category" in present
             else _constant_text(spec["failing_category"], n, rows.index)
         ),
-        "source": _constant_text(" ".join(str(spec.get("source", "")).split()), n, rows.index),
+        # a rule may give a flag the guidance of its own situation (s21: child_not_seen's open case, not the child
+        # protection plan's visiting standard): a row's non-empty ``source``, else the rule's
+        "source": _row_sources(rows, " ".join(str(spec.get("source", "")).split()), n),
     }
     for name in ("evidence_event_ids", "actual_action_event_id", "agencies"):
         columns[name] = rows[name] if name in present else _constant_text("", n, rows.index)

@@ -21,11 +21,14 @@ timeline's ``open_concerns`` uses) that an agency holding the child's case recor
 alone (`open_concerns_ignore_tags`: was_not_brought; an unseen child's missed appointments are
 was_not_brought's to follow up, and would make every child who misses two appointments an "open case"), and
 not a concern recorded only by a hospital (an agency at least half of whose rows in the case are
-`hospital_contact_types`, A&E attendances, admissions, discharges, with its letters): a hospital sees the
-child when the child is brought and holds no case to visit; repeated attendances are
-repeated_injury_or_ae's.
+`hospital_contact_types`, A&E attendances, admissions, discharges, with its letters; or, s21, a hospital by its
+kind or its name, `named_hospitals`: a tertiary hospital's clinics and day cases whose rows type as clinics or
+referrals): a hospital sees the child when the child is brought and holds no case to visit; repeated attendances
+are repeated_injury_or_ae's.
 """
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -555,11 +558,40 @@ def _open_rows(ctx, pick, end, max_days, variant, what, since, seen_day, seen_at
     return out
 
 
+def hospital_name(name, words) -> bool:
+    """Whether the agency name `name` names one of the hospital words `words` (whole words, case and the
+    apostrophe's form set aside: "Thornbury Children's Hospital", "Kingsmere Royal Infirmary", "Westshire
+    Hospitals NHS Foundation Trust"; not "Hospitality Team")."""
+    text = " " + re.sub(r"[^a-z0-9&']+", " ", str(name or "").lower().replace("\u2019", "'")) + " "
+    return any(" " + " ".join(str(w).lower().replace("\u2019", "'").split()) + " " in text for w in words)
+
+
+def named_hospitals(ctx: Context, params: dict) -> np.ndarray:
+    """Per timeline row, whether its agency is a hospital by its name (s21, QA11 D7; no agency kind is a
+    hospital's alone): an agency of `hospital_name_agency_kinds` (health) whose name names one of
+    `hospital_agency_words` ("Thornbury Children's Hospital", "Kingsmere Royal Infirmary") and none of
+    `hospital_not_words` (a community service's: "... NHS Foundation Trust Health Visiting"). A tertiary
+    hospital's outpatient clinics and day cases type as clinics, referrals or letters, never as A&E or
+    admissions, yet it holds no case to visit: it sees the child when the child is brought. Each distinct
+    agency name is read once."""
+    tl = ctx.timeline
+    out = np.zeros(len(tl), dtype=bool)
+    words = params.get("hospital_agency_words") or ()
+    named_kinds = ctx.kinds(params.get("hospital_name_agency_kinds") or ()).to_numpy(dtype=bool)
+    if len(words) and named_kinds.any():
+        codes, uniques = ctx._coded("agency")
+        not_words = params.get("hospital_not_words") or ()
+        hit = np.append(np.array([hospital_name(u, words) and not hospital_name(u, not_words) for u in uniques],
+                                 dtype=bool), False)
+        out |= hit[codes] & named_kinds
+    return out
+
+
 def open_case_concerns(ctx: Context, params: dict) -> tuple[np.ndarray, np.ndarray]:
     """Per timeline row, are concerns open in the sense of an open case (the module's docstring), and the rows
     that carry such a concern. A row carries one when it is dated, records a concern tag other than
     `open_concerns_ignore_tags`, and its agency is not a hospital in the case (at least half of the agency's
-    rows of the case of `hospital_contact_types`). Concerns are open at a row when the timeline's
+    rows of the case of `hospital_contact_types`, or a hospital by its kind or name: `named_hospitals`). Concerns are open at a row when the timeline's
     ``open_concerns`` there name a tag not ignored, and, when rows of the case open them, a carrier's: the
     latest carrier of its case up to and including it (timeline order) is dated at most the case's concern
     window before it (at an undated row: any earlier carrier), as the timeline's ``open_concerns`` are built.
@@ -581,6 +613,8 @@ def open_case_concerns(ctx: Context, params: dict) -> tuple[np.ndarray, np.ndarr
         rows = np.bincount(inverse)
         hospital = np.bincount(inverse, weights=ctx.types(kinds).to_numpy(dtype=bool).astype("float64"))
         carriers &= ~(2 * hospital >= rows)[inverse]
+    if carriers.any():
+        carriers &= ~named_hospitals(ctx, params)
     case = tl["_case"].to_numpy()
     starts = _case_bounds(case)
     first = np.repeat(starts, np.diff(np.r_[starts, n])) if n else np.zeros(0, dtype="int64")
@@ -710,6 +744,7 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
         out = deadline_rows(t, r, "return visit by " + t["agency"] + " at which the child is seen")
         out["evidence_event_ids"] = later["evidence"].reindex(t.index).fillna(t["event_id"]).astype("string")
         out["variant"] = "visit_not_seen"
+        out["_off_plan"] = ~on_plan[t.index].to_numpy(dtype=bool)
         out["severity"] = "medium"
         out["explanation"] = (
             t["agency"] + " visited on " + fmt_date(t["_day"]) + " and did not see the child (" + status
@@ -720,4 +755,20 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
         )
         parts.append(out)
     parts = [p for p in parts if not p.empty]
-    return pd.concat(parts) if parts else pd.DataFrame()
+    return _open_case_sources(pd.concat(parts), params) if parts else pd.DataFrame()
+
+
+def _open_case_sources(out: pd.DataFrame, params: dict) -> pd.DataFrame:
+    """The flags' guidance fitting their situation (s21, QA11 D7): the rule's source quotes the child protection
+    plan's visiting standard (Working Together 2023 ch. 2), which a child with concerns open but no plan is not
+    under; such a flag (variants ``open_concerns...``, a visit not seeing a child off a plan) quotes
+    `open_case_source` instead. A flag of a child on a plan keeps the rule's source (empty here: the rule's)."""
+    text = " ".join(str(params.get("open_case_source") or "").split())
+    if not text:
+        return out
+    variant = out["variant"].astype(str)
+    off_plan = variant.str.startswith("open_concerns")
+    if "_off_plan" in out.columns:
+        off_plan |= out["_off_plan"].fillna(False).astype(bool)
+        out = out.drop(columns="_off_plan")
+    return out.assign(source=np.where(off_plan.to_numpy(dtype=bool), text, ""))

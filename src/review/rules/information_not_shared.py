@@ -26,7 +26,7 @@ import pandas as pd
 
 from .base import (Context, fmt_date, fmt_tags, joined, missed_contacts, register, take_rows, types_held,
                    unborn, young_people)
-from .knowledge import decision_label, event_knowledge, knowledge_pairs, promised_text
+from .knowledge import decision_label, event_knowledge, knowledge_pairs, outcome_decisions, promised_text
 
 
 def _first_day_decisions(ctx: Context, kinds) -> np.ndarray:
@@ -79,6 +79,11 @@ def information_not_shared(ctx: Context, params: dict) -> pd.DataFrame:
     # child (a call-out's "no referral made") is not asked: no agency had any record of its involvement to send it anything; its
     # not referring is the escalation rules' (domestic_abuse_not_escalated)
     unknown = unknown[~_first_day_decisions(ctx, params.get("first_record_not_asked_kinds") or ())[
+        unknown["d_index"].to_numpy(dtype="int64")]]
+    # (s21, QA11 D9) a health outcome's decision by its words alone is asked only for the labels of
+    # outcome_decisions_asked (an invasive treatment decided without the other providers' records); an attendance's
+    # "Discharged." is a decision point of agency_knowledge's chart, not a flag of its own here
+    unknown = unknown[~outcome_decisions(ctx, params.get("outcome_decisions_asked") or ())[
         unknown["d_index"].to_numpy(dtype="int64")]]
     if unknown.empty:
         return pd.DataFrame()

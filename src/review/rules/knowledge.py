@@ -108,7 +108,73 @@ def _decision_mask(ctx: Context) -> pd.Series:
         by_words &= ~_other_subject_rows(ctx, by_words.to_numpy(dtype=bool), keywords + home)
     # a social care row whose action or outcome records the case closed ("No concerns. Case closed." of a home
     # visit), whatever its own type (`closures_in_action`)
-    return (by_type | by_words | closures_in_action(ctx)) & tl["_exact"]
+    base = (by_type | by_words | closures_in_action(ctx)).to_numpy(dtype=bool) & exact
+    # a health agency's discharge or decision to carry out an invasive treatment written in an attendance's
+    # outcome ("Discharged to GP under the was-not-brought policy", "Proceed with gastrostomy": `_health_decisions`);
+    # those that are decisions by these words alone are kept per label (`outcome_decisions`)
+    health_rows, _ = _health_decisions(ctx)
+    outcome = {}
+    for label, words in health_decision_words(settings).items():
+        found = text_mentions(ctx, health_rows & exact, words, _decision_negations(settings)).to_numpy(dtype=bool)
+        outcome[label] = found & ~base
+    ctx.extra["outcome_decisions"] = outcome
+    health = np.logical_or.reduce(list(outcome.values())) if outcome else np.zeros(len(tl), dtype=bool)
+    return pd.Series(base | health, index=tl.index)
+
+
+def outcome_decisions(ctx: Context, labels) -> np.ndarray:
+    """Per timeline row: a decision point by a health outcome's words alone (`_health_decisions`: no decision
+    type, keyword or closure) none of whose words is of one of `labels` ("discharge", "treatment_decision")."""
+    decision_mask(ctx)
+    outcome = ctx.extra.get("outcome_decisions") or {}
+    n = len(ctx.timeline)
+    other = [m for label, m in outcome.items() if label not in set(labels)]
+    asked = [m for label, m in outcome.items() if label in set(labels)]
+    out = np.logical_or.reduce(other) if other else np.zeros(n, dtype=bool)
+    return out & ~np.logical_or.reduce(asked) if asked else out
+
+
+def health_decision_words(settings: dict) -> dict:
+    """{label: keywords} of the health outcome decisions: "discharge" (`discharge_decision_keywords`),
+    "treatment_decision" (`treatment_decision_keywords`)."""
+    out = {}
+    for label, name in (("discharge", "discharge_decision_keywords"),
+                        ("treatment_decision", "treatment_decision_keywords")):
+        words = [str(w) for w in settings.get(name) or [] if normalise_text(w)]
+        if words:
+            out[label] = words
+    return out
+
+
+def _health_decisions(ctx: Context) -> tuple[np.ndarray, list]:
+    """(the rows whose `discharge_decision_keywords` / `treatment_decision_keywords` are a decision, the keywords):
+    rows by one of the `health_decision_agency_kinds` setting (health), not of `health_decision_not_types` (a
+    letter received: "Letter from community paediatrics: discharged to GP" reports another's decision), nor
+    filing correspondence (`decision_filing_words`: "Filed."). s21, QA11 D9: a hospital writes its discharge or
+    its decision to tube-feed in the attendance's outcome as often as in a row typed discharge; either decided
+    the child's care on what the hospital knew."""
+    settings = ctx.settings
+    kinds = settings.get("health_decision_agency_kinds") or ()
+    words = [str(w) for w in (settings.get("discharge_decision_keywords") or [])
+             + (settings.get("treatment_decision_keywords") or []) if normalise_text(w)]
+    if not kinds or not words:
+        return np.zeros(len(ctx.timeline), dtype=bool), []
+    rows = ctx.kinds(kinds).to_numpy(dtype=bool).copy()
+    not_types = settings.get("health_decision_not_types") or ()
+    if not_types:
+        rows &= ~ctx.types(not_types).to_numpy(dtype=bool)
+    filing = settings.get("decision_filing_words")
+    if filing and rows.any():
+        rows &= ~text_mentions(ctx, rows, filing).to_numpy(dtype=bool)
+    return rows, words
+
+
+def health_decision_labels(settings: dict) -> dict:
+    """{keyword (lower case): its label}: "discharge" for `discharge_decision_keywords`, "treatment_decision"
+    for `treatment_decision_keywords` (what `decision_label` names such a decision)."""
+    out = {str(w).lower(): "discharge" for w in settings.get("discharge_decision_keywords") or []}
+    out.update({str(w).lower(): "treatment_decision" for w in settings.get("treatment_decision_keywords") or []})
+    return out
 
 
 #: a sentence of a row's text ("description . action"), for `other_subject_decision`
@@ -290,7 +356,8 @@ def decision_label(ctx: Context, rows: pd.DataFrame, positions=None) -> pd.Serie
     keywords = [str(w) for w in settings.get("decision_keywords", []) if normalise_text(w)]
     home = [str(w) for w in settings.get("return_home_keywords") or [] if normalise_text(w)]
     suit_rows, suit_words = _suitability(ctx)
-    if keywords or home or suit_words:
+    health_rows, health_words = _health_decisions(ctx)
+    if keywords or home or suit_words or health_words:
         text = (rows["description"].fillna("").astype(str) + " . " + rows["action"].fillna("").astype(str))
         where = rows.index if positions is None else positions
         numbers, keys = row_vocabs(ctx)
@@ -299,12 +366,18 @@ def decision_label(ctx: Context, rows: pd.DataFrame, positions=None) -> pd.Serie
         # a return home's words only where they can be a decision (`_return_home_rows`)
         homely = _return_home_rows(ctx)[np.asarray(where, dtype="int64")] if home else np.zeros(len(rows), dtype=bool)
         suited = suit_rows[np.asarray(where, dtype="int64")] if suit_words else np.zeros(len(rows), dtype=bool)
-        # (a home education team's judgement is read as the mask reads it: not filtered by `others`)
-        found = pd.Series([_first_decision_word(t, (keywords + home if h else keywords) + (suit_words if s else []),
-                                                negations, v, others, frozenset(home) | frozenset(suit_words))
-                           for t, v, h, s in zip(text, vocab, homely, suited)], index=rows.index, dtype=object)
-        # a home education team's judgement is labelled as one, whichever of its words it used
+        healthy = health_rows[np.asarray(where, dtype="int64")] if health_words else np.zeros(len(rows), dtype=bool)
+        # (a home education team's judgement, a health decision, are read as the mask reads them: not filtered by
+        # `others`)
+        found = pd.Series([_first_decision_word(t, (keywords + home if h else keywords) + (suit_words if s else [])
+                                                + (health_words if hd else []), negations, v, others,
+                                                frozenset(home) | frozenset(suit_words) | frozenset(health_words))
+                           for t, v, h, s, hd in zip(text, vocab, homely, suited, healthy)],
+                          index=rows.index, dtype=object)
+        # a home education team's judgement is labelled as one, whichever of its words it used; a health
+        # decision as a discharge or a treatment decision
         found = found.where(~found.isin([w.lower() for w in suit_words]), SUITABILITY_LABEL)
+        found = found.map(lambda w: health_decision_labels(settings).get(w, w) if isinstance(w, str) else w)
         # a decision by its words only: not of a decision type, or of one whose text says it did not take
         # place ("ICPC postponed; child returned home" decided the return home)
         by_type = types_held(ctx, settings["decision_contact_types"]).to_numpy(dtype=bool)

@@ -32,6 +32,7 @@ FRACTIONAL = frozenset({"nonmobile_below_age_months"})
 #: silently match nothing
 CHOICES = {
     "trigger": ("concern", "decision"),
+    "outcome_decisions_asked": ("discharge", "treatment_decision"),  # information_not_shared (s21)
     "young_person_severity": SEVERITIES,
     "injury_tags": CONCERN_TAGS,
     "any_age_tags": CONCERN_TAGS,
@@ -81,6 +82,7 @@ CHOICES = {
     "closure_contact_types": CONTACT_TYPES,
     "visit_contact_types": CONTACT_TYPES,
     "hospital_contact_types": CONTACT_TYPES,
+    "follow_up_not_types": CONTACT_TYPES,  # was_not_brought (s21)
     "correspondence_types": CONTACT_TYPES,
     "meeting_types": CONTACT_TYPES,
     # rows of these contact types or escalations count (assessment_wait, closure_with_open_concerns)
@@ -95,6 +97,9 @@ CHOICES = {
     "receipt_agency_kinds": AGENCY_KINDS,
     "decision_filing_agency_kinds": AGENCY_KINDS,
     "suitability_decision_agency_kinds": AGENCY_KINDS,
+    "health_decision_agency_kinds": AGENCY_KINDS,  # (s21) decisions in a health outcome
+    "health_decision_not_types": CONTACT_TYPES,
+    "hospital_name_agency_kinds": AGENCY_KINDS,  # child_not_seen (s21)
     "closure_in_action_agency_kinds": AGENCY_KINDS,
     "return_home_not_agency_kinds": AGENCY_KINDS,
     "return_home_not_with_tags": CONCERN_TAGS,

@@ -20,6 +20,8 @@ disengagement with what else is known). A child with no date of birth is read as
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -42,6 +44,7 @@ from .base import (
     outcome_text,
     register,
     rows_of,
+    text_mentions,
     unborn,
     _rows_matching,
     window_pairs,
@@ -90,8 +93,10 @@ def _per_agency(ctx: Context, params: dict, events: pd.DataFrame, seen: pd.Serie
     triggers = due_within(triggers, days=params["follow_up_within_days"])
     triggers["lo"] = triggers["_day"] - params["window_days"] * DAY
     # an escalation that did not take place ("Strategy discussion cancelled", its escalation cell filled by
-    # hand or by a profile) is no follow-up (`held_escalations`)
-    follow_up = seen | held_escalations(ctx)
+    # hand or by a profile) is no follow-up (`held_escalations`); nor an unplanned attendance that saw the child
+    # (s21: an A&E visit for a blocked tube months later is no clinic's follow-up), but the discharge to the GP
+    # under the was-not-brought policy is (`own_follow_ups`)
+    follow_up = own_follow_ups(ctx, params, seen) | held_escalations(ctx)
     # the follow-up by the same agency, a local authority under another name the same ("Westshire CSC" for
     # "Westshire Children's Services": `same_agency_codes`)
     agency_codes = same_agency_codes(ctx)
@@ -158,6 +163,40 @@ def _per_agency(ctx: Context, params: dict, events: pd.DataFrame, seen: pd.Serie
     return _flag_rows(t, delay, severity=severity, evidence=evidence,
                       expected="follow-up by " + t["agency"] + " (child seen, or escalation)", agencies=agencies,
                       explanation=explanation)
+
+
+def own_follow_ups(ctx: Context, params: dict, seen: pd.Series) -> pd.Series:
+    """Per timeline row, a follow-up of an agency's own missed contacts (s21, QA11 D12) other than an escalation:
+    a contact that saw the child, not of `follow_up_not_types` (an A&E attendance, an admission: the child
+    brought in for something else, unless its text names the follow-up, `follow_up_words`: "seen in ED, DNA
+    follow-up rebooked"); or a discharge shared with the child's GP (a row, not itself a missed contact, naming
+    one of `discharge_words` that names one of `record_holder_words` in its text or its informed agencies:
+    "Discharge letter: discharged to GP under the was-not-brought policy", shared with Brookfield Surgery): the
+    was-not-brought policy's hand-over to the holder of the health record (whether it should have escalated
+    instead is variant discharged's). A missed contact whose outcome discharges the child ("Was not brought.
+    Discharged to GP") is the pattern's last missed appointment, no later follow-up of it."""
+    tl = ctx.timeline
+    out = seen.to_numpy(dtype=bool).copy()
+    not_types = params.get("follow_up_not_types") or ()
+    if not_types:
+        unplanned = out & ctx.types(not_types).to_numpy(dtype=bool)
+        words = params.get("follow_up_words") or ()
+        named = text_mentions(ctx, unplanned, words).to_numpy(dtype=bool) if len(words) else unplanned & False
+        out &= ~(unplanned & ~named)
+    discharge, holders = params.get("discharge_words") or (), params.get("record_holder_words") or ()
+    if len(discharge) and len(holders):
+        # (not a missed contact discharging the child itself: "Not brought. Discharged to GP" is the pattern's
+        # last missed appointment, no later follow-up of it)
+        rows = text_mentions(ctx, ctx.kinds(params["agency_kinds"]).to_numpy(dtype=bool) & ~out
+                             & ~missed_contacts(ctx).to_numpy(dtype=bool), discharge).to_numpy(dtype=bool)
+        pos = np.flatnonzero(rows)
+        if len(pos):
+            pattern = r"\b(?:" + "|".join(re.escape(str(w).lower()) for w in holders) + r")\b"
+            informed = tl["informed_agencies"].iloc[pos].astype(object).fillna("").astype(str).str.lower()
+            to_gp = text_mentions(ctx, rows, holders).to_numpy(dtype=bool)[pos] | informed.str.contains(
+                pattern, regex=True).to_numpy(dtype=bool)
+            out[pos[to_gp]] = True
+    return pd.Series(out, index=tl.index)
 
 
 def _evidence_groups(ctx: Context, flags: pd.DataFrame) -> np.ndarray:
