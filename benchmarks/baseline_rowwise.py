@@ -1548,6 +1548,18 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         def holder(x, variant):  # on a plan, the plan's holder (social care) may trigger where it saw the child
             return variant == "cp_plan" and x.get("agency_kind") in (q.get("plan_holder_kinds") or ())
 
+        def death_record(x):  # (s21) after the death, or on its day naming it: no sighting of a living child
+            return death is not None and x["_day"] is not None and (x["_day"] > death or (
+                x["_day"] == death and any(_says(_text(x.get(c)), w) for c in ("description", "action")
+                                           for w in q.get("death_record_words") or ())))
+
+        def _seen_alive(x):
+            return _seen(x) and not death_record(x)
+
+        def no_contact(x):  # (s21) a records transfer: no contact with the family, no trigger
+            return x.get("contact_type") in (q.get("no_contact_types") or ()) and any(
+                _says(_text(x.get(c)), w) for c in ("description", "action") for w in q.get("no_contact_words") or ())
+
         stays = tl[0].get("_hospital", []) if tl else []  # the case's hospital stays (`_periods`)
         last_carrier = None
         for x in tl:
@@ -1580,7 +1592,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 # one on the day of its death triggers no flag: the arrival of a child who has died
                 if death is not None and r["_day"] >= death:
                     continue
-                seen_days = [x["_day"] for x in tl if _seen(x) and x["_day"] is not None
+                if no_contact(r):
+                    continue
+                seen_days = [x["_day"] for x in tl if _seen_alive(x) and x["_day"] is not None
                              and x["_day"] < r["_day"]]
                 # a hospital stay (s19): the child seen every day of it, up to the day before the contact
                 seen_days += [min(e, r["_day"] - dt.timedelta(days=1)) for s_, e in stays if s_ < r["_day"]]
@@ -1589,7 +1603,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 # a contact that saw the child triggers no flag (the flag belongs to an agency that had contact
                 # and did not see the child), but the first past the limit of a stretch with no such contact past
                 # it, ended by that sighting, is flagged against the case's holders below
-                if _seen(r) and not holder(r, variant):
+                if _seen_alive(r) and not holder(r, variant):
                     if (r["_day"] - clock).days > max_days:
                         late.setdefault(clock, r)
                         late_starts.setdefault(clock, run_start)
@@ -1600,7 +1614,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     if clock not in clocks:
                         clocks.add(clock)
                         deadline = clock + dt.timedelta(days=max_days)
-                        action = _capped(_first(tl, clock + dt.timedelta(days=1), lambda x: _seen(x)), r["_day"], None, death)
+                        action = _capped(_first(tl, clock + dt.timedelta(days=1), lambda x: _seen_alive(x)), r["_day"], None, death)
                         flags.append(_flag("child_not_seen", r, deadline, action, variant, cut=death))
             # a stretch past the limit with no unseen contact past it, ended by another agency's sighting: at the
             # sighting (the package's variant ..._seen_late), the agencies holding the case named in its text
@@ -1620,7 +1634,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 if not holds:
                     continue
                 if clock not in clocks:
-                    action = _capped(_first(tl, clock + dt.timedelta(days=1), lambda x: _seen(x)), r["_day"], None, death)
+                    action = _capped(_first(tl, clock + dt.timedelta(days=1), lambda x: _seen_alive(x)), r["_day"], None, death)
                     flags.append(_flag("child_not_seen", r, clock + dt.timedelta(days=max_days), action,
                                        variant + "_seen_late", cut=death))
             # a stretch still running at the end of the review, unseen past the limit: censored at the end,
@@ -1635,10 +1649,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     stretch -= 1
                 # the trigger: a contact of the stretch after the last sighting, before the death, at which the
                 # child was not seen (exact-date ones first); none: no agency had a contact in it, no flag
-                last_seen = max((x["_day"] for x in tl if _seen(x) and x["_day"] is not None
+                last_seen = max((x["_day"] for x in tl if _seen_alive(x) and x["_day"] is not None
                                  and x["_day"] <= review_end), default=None)
                 candidates = [i for i in range(stretch, within[-1] + 1) if tl[i]["_day"] is not None
-                              and (not _seen(tl[i]) or holder(tl[i], variant))
+                              and (not _seen_alive(tl[i]) or holder(tl[i], variant)) and not no_contact(tl[i])
                               and (death is None or tl[i]["_day"] < death)
                               and (last_seen is None or tl[i]["_day"] >= last_seen)]
                 exact = [i for i in candidates if tl[i]["_exact"]] or candidates
@@ -1649,7 +1663,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 else:
                     running = any(carrier(x) and review_end - dt.timedelta(
                         days=_concern_window(case)) <= x["_day"] <= review_end for x in tl)
-                seen_days = [x["_day"] for x in tl if _seen(x) and x["_day"] is not None
+                seen_days = [x["_day"] for x in tl if _seen_alive(x) and x["_day"] is not None
                              and x["_day"] <= review_end]
                 seen_days += [min(e, review_end) for s_, e in stays if s_ <= review_end]
                 clock = max([starts[within[-1]], *seen_days])
@@ -1669,7 +1683,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     and _seen(r) is False and (r["on_cp_plan"] is True or r["_case_open"])
                     and r["_exact"] and r["_gcode"] not in wnb_groups):  # a was_not_brought flag's: its own
                 deadline = r["_day"] + dt.timedelta(days=q["revisit_within_days"])
-                action = _first(tl, r["_day"], lambda x: _seen(x) and same_agency(x, r))
+                action = _first(tl, r["_day"], lambda x: _seen_alive(x) and same_agency(x, r))
                 if action is None or action["_day"] > deadline:
                     unseen.append((r, deadline, action))
         # one pattern, one flag: an unseen visit within the return-visit time of the agency's previous one flagged

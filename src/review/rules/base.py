@@ -2615,6 +2615,19 @@ def deadline_rows(triggers: pd.DataFrame, response: pd.DataFrame, expected_actio
     return pd.DataFrame(columns, index=index)
 
 
+def on_or_after_death(frame: pd.DataFrame) -> np.ndarray:
+    """(s21, QA12) Per row of a prepared timeline (or rows of it, with ``_start`` and ``_death``), a record made
+    on or after the child's date of death (case.yml `date_of_death`; a partial date whose period begins then):
+    the death scene, the conference cancelled because the child died. No live decision or concern of child
+    protection: the charts (`agency_knowledge`, `response_latency`) leave them out, as the flags are censored
+    at the death (`censor_after_death`)."""
+    if "_death" not in frame.columns or not len(frame):
+        return np.zeros(len(frame), dtype=bool)
+    death = frame["_death"].to_numpy(dtype="datetime64[ns]")
+    start = frame["_start"].to_numpy(dtype="datetime64[ns]")
+    return ~np.isnat(death) & ~np.isnat(start) & (start >= death)
+
+
 def censor_after_death(ctx: Context, flags: pd.DataFrame) -> pd.DataFrame:
     """`flags` without those a child's death makes meaningless: a flag whose trigger came after the date of
     death (the child-death response is not a child protection expectation), or whose deadline fell after

@@ -38,6 +38,7 @@ from .base import (
     _mentioned,
     _negating_vocab,
     _open_ended,
+    on_or_after_death,
     _phrases,
     _first_of_each,
     _rows_matching,
@@ -1156,7 +1157,9 @@ def agency_knowledge(timeline: pd.DataFrame, rules: dict | None = None, case=Non
     ctx = prepare(timeline, case, rules["settings"], any_case=case is None)
     params = rules["rules"]["information_not_shared"]["params"]
     tl = ctx.timeline
-    mask = decision_mask(ctx)
+    # (s21, QA12) a record on or after the child's death (the conference cancelled because the child died) is
+    # no live decision
+    mask = decision_mask(ctx) & ~on_or_after_death(tl)
     d = tl.loc[mask]
     out = pd.DataFrame(
         {

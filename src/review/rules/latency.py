@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..schema import RESPONSE_LATENCY_COLUMNS, conform, split_multi
 from .base import (DAY, cap_response, counted_concerns, counted_tag_names, first_response_or, held_escalation_cells, held_escalations,
+                   on_or_after_death,
                    prepare, referral_receipts, text_mentions)
 
 
@@ -45,6 +46,8 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
     # a 17-year-old's contraception visit awaits no escalation (`counted_concerns`)
     codes, uniques = counted_concerns(ctx)
     has = np.append(uniques != "", False)[codes]
+    # (s21, QA12) a concern recorded on or after the child's death (the death scene) awaits no escalation
+    has &= ~on_or_after_death(tl)
     rows = tl.loc[has].copy()
     # the rows a tag was left out of (their code is one `counted_concerns` added), shown with the concerns counted
     dropped = np.flatnonzero(has & (codes != ctx._coded("concerns")[0]))
