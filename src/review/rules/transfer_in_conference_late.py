@@ -29,13 +29,20 @@ import functools
 import numpy as np
 import pandas as pd
 
-from ..vocab import normalise_text
+from ..vocab import Phrases, normalise_text
 
 from ..workdays import working_days_between
 from .settings import param_or_setting
 from .base import (
     Context,
     _day_texts,
+    _keyword_patterns,
+    _negating_vocab,
+    _phrases,
+    _rows_matching,
+    _same_sentence,
+    _texts,
+    row_vocabs,
     action_when,
     censor_at_death,
     deadline_rows,
@@ -113,6 +120,57 @@ def _authority_codes(ctx: Context, kinds, words) -> np.ndarray:
     return tl["_case"].to_numpy(dtype="int64") * np.int64(len(distinct) + 1) + key_codes.astype("int64")
 
 
+def _sends(text: str, keywords: tuple, sending: tuple, vocab: str = "") -> bool:
+    """Does `text` mention one of `keywords` (a transfer) in a sentence naming one of `sending` ("Transfer-in
+    notification sent to Kelsham Children's Services"): the sending authority's record of its notification?"""
+    v = _negating_vocab((), vocab)
+    tokens = v.tokens(text)
+    joined = " ".join(tokens)
+    patterns, _, _ = _keyword_patterns(keywords, False)
+    found = set()
+    for pattern in patterns:
+        found.update(pattern.findall(joined))
+    if not found:
+        return False
+    spans = v.find_spans(tokens, Phrases(found))
+    named = [start for start, _, _ in _phrases(sending).find(tokens)]
+    return any(_same_sentence(tokens, i, k[0]) for k in spans for i in named)
+
+
+def _senders(ctx: Context, candidates: np.ndarray, authority: np.ndarray, keywords, sending) -> np.ndarray:
+    """(s21, QA12 D1) Per timeline row of `candidates`, a record of the sending authority: its authority
+    (`authority`, `_authority_codes`) recorded, on that day or before, that it sent the transfer notification
+    (`_sends`: "Transfer-in notification sent to Kelsham ...; Case remains open to Westmoor until transfer-in
+    conference"): the rest of that record, and its later records of the transfer, are no notification it
+    received. The rows' texts are read once per distinct (vocabulary, description, action)."""
+    tl = ctx.timeline
+    out = np.zeros(len(tl), dtype=bool)
+    pos = np.flatnonzero(candidates)
+    if not len(pos) or not len(sending):
+        return out
+    pos = pos[_rows_matching(ctx, pos, sending)]  # only the rows naming a sending word are read
+    if not len(pos):
+        return out
+    (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
+    numbers, keys = row_vocabs(ctx)
+    keywords, sending = tuple(map(str, keywords)), tuple(map(str, sending))
+    read = {}
+    sends = np.zeros(len(pos), dtype=bool)
+    for n, i in enumerate(pos.tolist()):
+        key = (int(numbers[i]), int(d_codes[i]), int(a_codes[i]))
+        if key not in read:
+            read[key] = _sends(str(d_uniques[key[1]]) + " . " + str(a_uniques[key[2]]), keywords, sending,
+                               keys[key[0]])
+        sends[n] = read[key]
+    if not sends.any():
+        return out
+    day = tl["_day"].to_numpy(dtype="datetime64[ns]")
+    first = pd.Series(day[pos[sends]]).groupby(authority[pos[sends]]).min()
+    since = pd.Series(authority[pos]).map(first).to_numpy(dtype="datetime64[ns]")
+    out[pos] = ~np.isnat(since) & (day[pos] >= since)
+    return out
+
+
 @register("transfer_in_conference_late")
 def transfer_in_conference_late(ctx: Context, params: dict) -> pd.DataFrame:
     """Transfer-in notification of a child on a CP plan, no transfer-in conference within 15 working days."""
@@ -125,6 +183,11 @@ def transfer_in_conference_late(ctx: Context, params: dict) -> pd.DataFrame:
     # often written further along ("Transfer-in request from Eastshire declined")
     notified = text_mentions(ctx, candidates, params["transfer_keywords"], params["transfer_negations"],
                              [*params["sending_words"], *(params.get("refusal_words") or ())])
+    authority = _authority_codes(ctx, params["agency_kinds"], param_or_setting(params, ctx.settings, "authority_words")
+                                 or ())
+    # (s21, QA12 D1) the sending authority's records of the transfer are no notification it received
+    notified &= ~_senders(ctx, candidates.to_numpy(dtype=bool), authority, params["transfer_keywords"],
+                          params["sending_words"])
     if not notified.any():
         return rows_of(ctx, notified, _COLUMNS)
     # a child on a plan: one open on the day, or the notification says so ("CP plans (neglect)")
@@ -137,8 +200,6 @@ def transfer_in_conference_late(ctx: Context, params: dict) -> pd.DataFrame:
     triggers = due_within(triggers, working_days=n)
     # the conference by the same local authority: the notification's agency or another of its social care
     # agencies by the authority's name ("Westshire Children's Services" notified, "Westshire CSC" conference)
-    authority = _authority_codes(ctx, params["agency_kinds"], param_or_setting(params, ctx.settings, "authority_words")
-                                 or ())
     response = first_response(ctx, triggers, conference, groups=authority)
     # a later notification by the same authority with no conference of its own between is the same transfer
     # (the sending authority's reminder, one per sibling, the request then its acceptance): the first counts
