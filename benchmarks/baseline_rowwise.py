@@ -69,6 +69,8 @@ from review.rules.knowledge import other_subject_decision, subject_names  # (s21
 from review.rules.self_harm_not_referred import case_reporters, reported_child_self_harm  # "Mum says she self-harmed"
 from review.rules.cp_file_not_transferred import file_sent_day  # the day one row's text dates the CP file's sending on
 from review.rules.transfer_in_conference_late import local_authority  # the authority a social care name names
+# (s21) the day a record books a conference for, and the sending authority's sentence, read as the package reads them
+from review.rules.transfer_in_conference_late import _sends, booked_date
 from review.rules.episodes import explained_text, reading_args, sentinel_regions, sentinel_sites_text, text_reading  # one text's injury-episode readings
 from review.rules.domestic_abuse_not_escalated import dash_score  # a DASH score written in one text
 from review.rules.domestic_abuse_not_escalated import high_risk, lives_elsewhere  # DA high risk, child's residence (one text)
@@ -1758,6 +1760,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             filing = (d.get("agency_kind") in (settings.get("decision_filing_agency_kinds") or ())
                       and bool(settings.get("decision_filing_words"))
                       and _mentioned(text, settings["decision_filing_words"], ()))
+            # (s21) a missed appointment rebooked ("Rebooked; no further action."): no decision by its words
+            filing = filing or (missed_contact(d) and bool(settings.get("decision_rebooking_words"))
+                                and _mentioned(text, settings["decision_rebooking_words"], ()))
             # an elective home education team's judgement that the education at home is suitable
             suitable = (d.get("agency_kind") in (settings.get("suitability_decision_agency_kinds") or ())
                         and bool(settings.get("suitability_decision_keywords"))
@@ -2502,8 +2507,22 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 return ("la", local_authority(x.get("agency"), words or ()))
             return ("agency", x.get("agency"))
 
+        # (s21) the sending authority: the first day each authority recorded that it sent the notification (a
+        # transfer word in a sentence with a sending word); its records of the transfer from then on are none received
+        sent_from = {}
+        for x in tl:
+            if (x.get("agency_kind") in q["agency_kinds"] and x["_exact"] and not is_conference(x)
+                    and x.get("contact_type") != "cp_conference"
+                    and _sends(_text(x.get("description")) + " . " + _text(x.get("action")),
+                               tuple(q["transfer_keywords"]), tuple(q["sending_words"]))):
+                a = authority(x)
+                sent_from[a] = min(sent_from.get(a, x["_day"]), x["_day"])
+
+        def received(x):
+            return notified(x) and not (authority(x) in sent_from and x["_day"] >= sent_from[authority(x)])
+
         last_response = {}  # authority -> the first conference after its previous notification (None: none)
-        for r in _first_per_group([r for r in tl if notified(r)]):
+        for r in _first_per_group([r for r in tl if received(r)]):
             deadline = _add_working_days(r["_day"], int(q["working_days"]))
             agency = authority(r)
             action = _first(tl, r["_day"], lambda x: is_conference(x) and authority(x) == agency)
@@ -2513,6 +2532,21 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if repeat or (action is not None and action["_day"] <= deadline):
                 continue
             if review_end is None or not deadline < review_end:
+                # (s21) the deadline after the end of the review (the death), but a record by the authority before
+                # both booked the conference for a day past it: flagged, kept though due after the death
+                limit = deadline if review_end is None else min(deadline, review_end + dt.timedelta(days=1))
+
+                def booked_for(x):
+                    return booked_date(_text(x.get("description")) + " . " + _text(x.get("action")))
+
+                booking = next((x for x in tl if x.get("agency_kind") in q["agency_kinds"] and x["_exact"]
+                                and authority(x) == agency and r["_day"] <= x["_day"] < limit
+                                and booked_for(x) is not None and booked_for(x) > deadline), None)
+                if booking is not None:
+                    f = _flag("transfer_in_conference_late", r, deadline, None, "booked_after_deadline")
+                    f["delay_days"] = float((booked_for(booking) - deadline).days)
+                    f["_kept_after_death"] = True
+                    flags.append(f)
                 continue
             flags.append(_flag("transfer_in_conference_late", r, deadline, _capped(action, r["_day"], None, death)))
 
@@ -3027,8 +3061,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     # one flag per flag id, like the package; none triggered, or due, after the child's death
     out, ids = [], set()
     for f in flags:
-        if death is not None and (f["trigger_date"] > death or (f["expected_by"] is not None and f["expected_by"] > death)):
+        if death is not None and (f["trigger_date"] > death or (f["expected_by"] is not None and f["expected_by"] > death
+                                                                and not f.pop("_kept_after_death", False))):
             continue
+        f.pop("_kept_after_death", None)
         if f["flag_id"] not in ids:
             ids.add(f["flag_id"])
             out.append(f)

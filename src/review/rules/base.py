@@ -2631,12 +2631,20 @@ def on_or_after_death(frame: pd.DataFrame) -> np.ndarray:
 def censor_after_death(ctx: Context, flags: pd.DataFrame) -> pd.DataFrame:
     """`flags` without those a child's death makes meaningless: a flag whose trigger came after the date of
     death (the child-death response is not a child protection expectation), or whose deadline fell after
-    it (the time to act had not run out while the child was alive)."""
+    it (the time to act had not run out while the child was alive), unless its failing was recorded while the
+    child was alive (s21: variant ``booked_after_deadline``, a conference booked for a day past its deadline)."""
     deaths = ctx.extra.get("deaths")
     if flags.empty or deaths is None or not deaths.notna().any():
         return flags
     death = flags["case_id"].map(deaths).astype("datetime64[ns]")
-    after = (flags["trigger_date"] > death) | (flags["expected_by"] > death)
+    due_after = flags["expected_by"] > death
+    kept = ctx.extra.get("kept_after_death")
+    if kept:
+        # (s21, QA12 D1) a failing recorded while the child was alive (a conference booked for a day past its
+        # deadline, transfer_in_conference_late's booked_after_deadline: `run_rule` notes their triggers) is kept,
+        # though due after the death
+        due_after &= ~flags["trigger_event_id"].astype(str).isin(kept).to_numpy(dtype=bool)
+    after = (flags["trigger_date"] > death) | due_after
     return flags[~after.fillna(False).to_numpy(dtype=bool)]
 
 
