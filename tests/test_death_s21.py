@@ -168,6 +168,18 @@ def test_latency_and_knowledge_leave_out_the_records_on_or_after_the_death():
     assert "E3" not in set(knowledge["decision_event_id"])
 
 
+def test_a_concern_at_the_death_answered_that_day_stays_in_latency():
+    # (the bundled sample: injuries found at the death, a police investigation opened at once)
+    rows = [{"date": "2023-09-14 09:05", "contact_type": "ae_attendance", "concerns": "non_accidental", "event_id": "E1",
+             "description": "Brought in in cardiac arrest; pronounced dead. Non-accidental injury suspected.", **ED},
+            {"date": "2023-09-14 09:30", "contact_type": "police_callout", "concerns": "non_accidental",
+             "escalation": "police_investigation", "event_id": "E2", "description": "Criminal investigation opened.",
+             **POLICE}]
+    latency = response_latency(make_timeline(rows, dob=DOB), None, RULES, _case("2023-09-14"))
+    assert set(latency["event_id"]) == {"E1", "E2"}
+    assert set(latency["first_escalation_event_id"]) == {"E2"}
+
+
 def test_without_a_death_latency_and_knowledge_keep_them():
     timeline = make_timeline(_knowledge_rows(), dob=DOB)
     latency = response_latency(timeline, None, RULES, _case(None))

@@ -46,8 +46,6 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
     # a 17-year-old's contraception visit awaits no escalation (`counted_concerns`)
     codes, uniques = counted_concerns(ctx)
     has = np.append(uniques != "", False)[codes]
-    # (s21, QA12) a concern recorded on or after the child's death (the death scene) awaits no escalation
-    has &= ~on_or_after_death(tl)
     rows = tl.loc[has].copy()
     # the rows a tag was left out of (their code is one `counted_concerns` added), shown with the concerns counted
     dropped = np.flatnonzero(has & (codes != ctx._coded("concerns")[0]))
@@ -178,6 +176,11 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
             "case_id": rows["case_id"],
         }
     )
+    # (s21, QA12 D20) a concern recorded on or after the day of the child's death that no escalation answered that
+    # day (the death scene: "found unresponsive ... cannabis and cocaine found") awaited no child protection
+    # response: left out, not shown as "child died, no escalation before (at least 0 days)". One answered that day
+    # (injuries found at the death, a police investigation opened at once) is the response recorded, and kept
+    out = out[~(on_or_after_death(rows) & ~found.to_numpy(dtype=bool))]
     out = out.sort_values(["date", "case_id", "event_id"], kind="mergesort").reset_index(drop=True)
     return conform(out, columns)
 
