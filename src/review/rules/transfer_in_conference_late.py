@@ -151,7 +151,10 @@ def _senders(ctx: Context, candidates: np.ndarray, authority: np.ndarray, keywor
     every = np.flatnonzero(candidates)
     if not len(every) or not len(sending):
         return out
-    pos = every[_rows_matching(ctx, every, sending)]  # only the rows naming a sending word are read
+    # only the rows naming a sending word and a transfer keyword are read (one vectorised search each)
+    pos = every[_rows_matching(ctx, every, sending)]
+    if len(pos):
+        pos = pos[_rows_matching(ctx, pos, keywords)]
     if not len(pos):
         return out
     (d_codes, d_uniques), (a_codes, a_uniques) = _texts(ctx, "description"), _texts(ctx, "action")
