@@ -1553,7 +1553,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         def death_record(x):  # (s21) after the death, or on its day naming it: no sighting of a living child
             return death is not None and x["_day"] is not None and (x["_day"] > death or (
                 x["_day"] == death and any(_says(_text(x.get(c)), w) for c in ("description", "action")
-                                           for w in q.get("death_record_words") or ())))
+                                           for w in settings.get("death_record_words") or ())))
 
         def _seen_alive(x):
             return _seen(x) and not death_record(x)

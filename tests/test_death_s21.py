@@ -180,6 +180,14 @@ def test_a_concern_at_the_death_answered_that_day_stays_in_latency():
     assert set(latency["first_escalation_event_id"]) == {"E2"}
 
 
+def test_a_concern_of_the_living_child_on_the_day_of_death_stays_in_latency():
+    # a bruise seen at a morning visit, the child dying later that day: the living child's concern (censored)
+    rows = [{"date": "2023-09-14 09:00", "contact_type": "home_visit", "concerns": "bruising", "event_id": "E1",
+             "description": "Bruise to the cheek.", **HV}]
+    latency = response_latency(make_timeline(rows, dob=DOB), None, RULES, _case("2023-09-14"))
+    assert list(latency["event_id"]) == ["E1"]
+
+
 def test_without_a_death_latency_and_knowledge_keep_them():
     timeline = make_timeline(_knowledge_rows(), dob=DOB)
     latency = response_latency(timeline, None, RULES, _case(None))

@@ -2615,17 +2615,30 @@ def deadline_rows(triggers: pd.DataFrame, response: pd.DataFrame, expected_actio
     return pd.DataFrame(columns, index=index)
 
 
-def on_or_after_death(frame: pd.DataFrame) -> np.ndarray:
-    """(s21, QA12) Per row of a prepared timeline (or rows of it, with ``_start`` and ``_death``), a record made
-    on or after the child's date of death (case.yml `date_of_death`; a partial date whose period begins then):
-    the death scene, the conference cancelled because the child died. No live decision or concern of child
-    protection: the charts (`agency_knowledge`, `response_latency`) leave them out, as the flags are censored
-    at the death (`censor_after_death`)."""
-    if "_death" not in frame.columns or not len(frame):
-        return np.zeros(len(frame), dtype=bool)
-    death = frame["_death"].to_numpy(dtype="datetime64[ns]")
-    start = frame["_start"].to_numpy(dtype="datetime64[ns]")
-    return ~np.isnat(death) & ~np.isnat(start) & (start >= death)
+def death_records(ctx: Context) -> np.ndarray:
+    """(s21, QA12) Per timeline row, a record of the child's death or after it: a row after the date of death
+    (case.yml `date_of_death`; a partial date whose period begins after it), or one on that day whose description
+    or action names one of `settings.death_record_words` ("brought in by ambulance in cardiac arrest", "pronounced
+    dead", "found unresponsive"). No sighting of a living child (child_not_seen), no live decision
+    (`agency_knowledge`: the conference cancelled because the child died), no concern awaiting a child protection
+    escalation unless one answered it that day (`response_latency`: the death scene), as the flags are censored
+    at the death (`censor_after_death`). A row of that day naming none of the words (a morning visit's bruise)
+    is the living child's. Computed once per prepared timeline."""
+    if "death_records" not in ctx.extra:
+        tl = ctx.timeline
+        out = np.zeros(len(tl), dtype=bool)
+        death = day_numbers(tl["_death"])
+        has = death != _NAT_DAY
+        if has.any():
+            sd = tl["_sd"].to_numpy()
+            out |= has & (sd > death)
+            words = ctx.settings.get("death_record_words") or ()
+            on_day = np.flatnonzero(has & (sd == death))
+            if len(words) and len(on_day):
+                out[on_day] = _rows_matching(ctx, on_day, words)
+        out.flags.writeable = False
+        ctx.extra["death_records"] = out
+    return ctx.extra["death_records"]
 
 
 def censor_after_death(ctx: Context, flags: pd.DataFrame) -> pd.DataFrame:

@@ -45,6 +45,7 @@ from .base import (
     day_numbers,
     deadline_rows,
     death_bound,
+    death_records,
     due_within,
     first_response,
     fmt_date,
@@ -263,27 +264,6 @@ def _open_at_end(ctx: Context, on: np.ndarray, variant: str, run_start: np.ndarr
         window = ctx.extra["concern_windows"][case[starts]]
         running &= recent >= end - window
     return last[running], trigger[running], end[running]
-
-
-def _death_records(ctx: Context, params: dict) -> np.ndarray:
-    """(s21, QA12) Per timeline row, a record of the child's death rather than a sighting of a living child: a
-    row after the date of death (case.yml `date_of_death`), or one on that day whose description or action
-    names one of `death_record_words` ("brought in by ambulance in cardiac arrest", "pronounced dead", "CPR"):
-    the A&E record of a child brought in dead is no sighting that ends an unseen stretch; the stretch runs to the
-    death, "no sighting is recorded before the child's death" (as the other rules' searches are cut there)."""
-    tl = ctx.timeline
-    out = np.zeros(len(tl), dtype=bool)
-    death = day_numbers(tl["_death"])
-    has = death != _NAT_DAY
-    if not has.any():
-        return out
-    sd = tl["_sd"].to_numpy()
-    out |= has & (sd > death)
-    words = params.get("death_record_words") or ()
-    on_day = np.flatnonzero(has & (sd == death))
-    if len(words) and len(on_day):
-        out[on_day] = _rows_matching(ctx, on_day, words)
-    return out
 
 
 def _no_contacts(ctx: Context, params: dict) -> np.ndarray:
@@ -690,8 +670,9 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
     """Child not seen > 14 days on a CP plan / > 42 days with concerns open; visits not seeing the child."""
     tl = ctx.timeline
     # a sighting: child_seen recorded True, or no cell recorded and the row read as one (review.sightings);
-    # (s21, QA12) not the record of the child's death (`_death_records`): no sighting of a living child
-    seen = pd.Series(seen_mask(tl) & ~_death_records(ctx, params), index=tl.index)
+    # (s21, QA12) not the record of the child's death (`death_records`: the A&E record of a child brought in in
+    # cardiac arrest, pronounced dead): no sighting of a living child; the stretch runs to the death
+    seen = pd.Series(seen_mask(tl) & ~death_records(ctx), index=tl.index)
     on_plan = tl["on_cp_plan"].fillna(False).astype(bool)
     case_open, carriers = open_case_concerns(ctx, params)
     # (s20, QA9) a child living in a residential placement (case.yml looked_after) is seen daily by its care

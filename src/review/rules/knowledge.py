@@ -39,7 +39,7 @@ from .base import (
     _negating_vocab,
     _open_ended,
     missed_contacts,
-    on_or_after_death,
+    death_records,
     _phrases,
     _first_of_each,
     _rows_matching,
@@ -1164,9 +1164,9 @@ def agency_knowledge(timeline: pd.DataFrame, rules: dict | None = None, case=Non
     ctx = prepare(timeline, case, rules["settings"], any_case=case is None)
     params = rules["rules"]["information_not_shared"]["params"]
     tl = ctx.timeline
-    # (s21, QA12) a record on or after the child's death (the conference cancelled because the child died) is
-    # no live decision
-    mask = decision_mask(ctx) & ~on_or_after_death(tl)
+    # (s21, QA12) a record of the child's death or after it (`death_records`: the conference cancelled because the
+    # child died) is no live decision
+    mask = decision_mask(ctx) & ~death_records(ctx)
     d = tl.loc[mask]
     out = pd.DataFrame(
         {
