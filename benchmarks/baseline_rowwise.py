@@ -69,6 +69,8 @@ from review.rules.knowledge import other_subject_decision, subject_names  # (s21
 from review.rules.self_harm_not_referred import case_reporters, reported_child_self_harm  # "Mum says she self-harmed"
 from review.rules.cp_file_not_transferred import file_sent_day  # the day one row's text dates the CP file's sending on
 from review.rules.transfer_in_conference_late import local_authority  # the authority a social care name names
+# (s21) the day a record books a conference for, and the sending authority's sentence, read as the package reads them
+from review.rules.transfer_in_conference_late import _sends, booked_date
 from review.rules.episodes import explained_text, reading_args, sentinel_regions, sentinel_sites_text, text_reading  # one text's injury-episode readings
 from review.rules.domestic_abuse_not_escalated import dash_score  # a DASH score written in one text
 from review.rules.domestic_abuse_not_escalated import high_risk, lives_elsewhere  # DA high risk, child's residence (one text)
@@ -1642,6 +1644,18 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         def holder(x, variant):  # on a plan, the plan's holder (social care) may trigger where it saw the child
             return variant == "cp_plan" and x.get("agency_kind") in (q.get("plan_holder_kinds") or ())
 
+        def death_record(x):  # (s21) after the death, or on its day naming it: no sighting of a living child
+            return death is not None and x["_day"] is not None and (x["_day"] > death or (
+                x["_day"] == death and any(_says(_text(x.get(c)), w) for c in ("description", "action")
+                                           for w in settings.get("death_record_words") or ())))
+
+        def _seen_alive(x):
+            return _seen(x) and not death_record(x)
+
+        def no_contact(x):  # (s21) a records transfer: no contact with the family, no trigger
+            return x.get("contact_type") in (q.get("no_contact_types") or ()) and any(
+                _says(_text(x.get(c)), w) for c in ("description", "action") for w in q.get("no_contact_words") or ())
+
         stays = tl[0].get("_hospital", []) if tl else []  # the case's hospital stays (`_periods`)
         born = [case["date_of_birth"]] if case.get("date_of_birth") else []
         last_carrier = None
@@ -1679,9 +1693,11 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     continue
                 if r.get("_unborn"):  # (s21) before the birth no agency can see the child
                     continue
+                if no_contact(r):
+                    continue
                 # (s21) a partial-date sighting counts at its latest possible day (docs/rules.md "Partial dates" 4),
                 # before this contact's day at the latest
-                seen_days = [min(_latest_day(x), r["_day"] - dt.timedelta(days=1)) for x in tl if _seen(x)
+                seen_days = [min(_latest_day(x), r["_day"] - dt.timedelta(days=1)) for x in tl if _seen_alive(x)
                              and x["_day"] is not None and x["_day"] < r["_day"]]
                 # a hospital stay (s19): the child seen every day of it, up to the day before the contact
                 seen_days += [min(e, r["_day"] - dt.timedelta(days=1)) for s_, e in stays if s_ < r["_day"]]
@@ -1690,7 +1706,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 # a contact that saw the child triggers no flag (the flag belongs to an agency that had contact
                 # and did not see the child), but the first past the limit of a stretch with no such contact past
                 # it, ended by that sighting, is flagged against the case's holders below
-                if _seen(r) and not holder(r, variant):
+                if _seen_alive(r) and not holder(r, variant):
                     if (r["_day"] - clock).days > max_days:
                         late.setdefault(clock, r)
                         late_starts.setdefault(clock, run_start)
@@ -1701,7 +1717,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     if clock not in clocks:
                         clocks.add(clock)
                         deadline = clock + dt.timedelta(days=max_days)
-                        action = _capped(_first(tl, clock + dt.timedelta(days=1), lambda x: _seen(x)), r["_day"], None, death)
+                        action = _capped(_first(tl, clock + dt.timedelta(days=1), lambda x: _seen_alive(x)), r["_day"], None, death)
                         flags.append(_flag("child_not_seen", r, deadline, action, variant, cut=death))
             # a stretch past the limit with no unseen contact past it, ended by another agency's sighting: at the
             # sighting (the package's variant ..._seen_late), the agencies holding the case named in its text
@@ -1721,7 +1737,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 if not holds:
                     continue
                 if clock not in clocks:
-                    action = _capped(_first(tl, clock + dt.timedelta(days=1), lambda x: _seen(x)), r["_day"], None, death)
+                    action = _capped(_first(tl, clock + dt.timedelta(days=1), lambda x: _seen_alive(x)), r["_day"], None, death)
                     flags.append(_flag("child_not_seen", r, clock + dt.timedelta(days=max_days), action,
                                        variant + "_seen_late", cut=death))
             # a stretch still running at the end of the review, unseen past the limit: censored at the end,
@@ -1736,10 +1752,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     stretch -= 1
                 # the trigger: a contact of the stretch after the last sighting, before the death, at which the
                 # child was not seen (exact-date ones first); none: no agency had a contact in it, no flag
-                last_seen = max((x["_day"] for x in tl if _seen(x) and x["_day"] is not None
+                last_seen = max((x["_day"] for x in tl if _seen_alive(x) and x["_day"] is not None
                                  and x["_day"] <= review_end), default=None)
                 candidates = [i for i in range(stretch, within[-1] + 1) if tl[i]["_day"] is not None
-                              and (not _seen(tl[i]) or holder(tl[i], variant))
+                              and (not _seen_alive(tl[i]) or holder(tl[i], variant)) and not no_contact(tl[i])
                               and (death is None or tl[i]["_day"] < death) and not tl[i].get("_unborn")
                               and (last_seen is None or tl[i]["_day"] >= last_seen)]
                 exact = [i for i in candidates if tl[i]["_exact"]] or candidates
@@ -1750,7 +1766,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 else:
                     running = any(carrier(x) and review_end - dt.timedelta(
                         days=_concern_window(case)) <= x["_day"] <= review_end for x in tl)
-                seen_days = [min(_latest_day(x), review_end) for x in tl if _seen(x) and x["_day"] is not None
+                seen_days = [min(_latest_day(x), review_end) for x in tl if _seen_alive(x) and x["_day"] is not None
                              and x["_day"] <= review_end]
                 seen_days += [min(e, review_end) for s_, e in stays if s_ <= review_end]
                 clock = max([starts[within[-1]], *seen_days, *born])
@@ -1771,7 +1787,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     and r["_exact"] and not r.get("_unborn")
                     and r["_gcode"] not in wnb_groups):  # a was_not_brought flag's: its own
                 deadline = r["_day"] + dt.timedelta(days=q["revisit_within_days"])
-                action = _first(tl, r["_day"], lambda x: _seen(x) and same_agency(x, r))
+                action = _first(tl, r["_day"], lambda x: _seen_alive(x) and same_agency(x, r))
                 if action is None or action["_day"] > deadline:
                     unseen.append((r, deadline, action))
         # one pattern, one flag: an unseen visit within the return-visit time of the agency's previous one flagged
@@ -1846,6 +1862,9 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             filing = (d.get("agency_kind") in (settings.get("decision_filing_agency_kinds") or ())
                       and bool(settings.get("decision_filing_words"))
                       and _mentioned(text, settings["decision_filing_words"], ()))
+            # (s21) a missed appointment rebooked ("Rebooked; no further action."): no decision by its words
+            filing = filing or (missed_contact(d) and bool(settings.get("decision_rebooking_words"))
+                                and _mentioned(text, settings["decision_rebooking_words"], ()))
             # an elective home education team's judgement that the education at home is suitable
             suitable = (d.get("agency_kind") in (settings.get("suitability_decision_agency_kinds") or ())
                         and bool(settings.get("suitability_decision_keywords"))
@@ -2602,8 +2621,22 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 return ("la", local_authority(x.get("agency"), words or ()))
             return ("agency", x.get("agency"))
 
+        # (s21) the sending authority: the first day each authority recorded that it sent the notification (a
+        # transfer word in a sentence with a sending word); its records of the transfer from then on are none received
+        sent_from = {}
+        for x in tl:
+            if (x.get("agency_kind") in q["agency_kinds"] and x["_exact"] and not is_conference(x)
+                    and x.get("contact_type") != "cp_conference"
+                    and _sends(_text(x.get("description")) + " . " + _text(x.get("action")),
+                               tuple(q["transfer_keywords"]), tuple(q["sending_words"]))):
+                a = authority(x)
+                sent_from[a] = min(sent_from.get(a, x["_day"]), x["_day"])
+
+        def received(x):
+            return notified(x) and not (authority(x) in sent_from and x["_day"] >= sent_from[authority(x)])
+
         last_response = {}  # authority -> the first conference after its previous notification (None: none)
-        for r in _first_per_group([r for r in tl if notified(r)]):
+        for r in _first_per_group([r for r in tl if received(r)]):
             deadline = _add_working_days(r["_day"], int(q["working_days"]))
             agency = authority(r)
             action = _first(tl, r["_day"], lambda x: is_conference(x) and authority(x) == agency)
@@ -2613,6 +2646,21 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if repeat or (action is not None and action["_day"] <= deadline):
                 continue
             if review_end is None or not deadline < review_end:
+                # (s21) the deadline after the end of the review (the death), but a record by the authority before
+                # both booked the conference for a day past it: flagged, kept though due after the death
+                limit = deadline if review_end is None else min(deadline, review_end + dt.timedelta(days=1))
+
+                def booked_for(x):
+                    return booked_date(_text(x.get("description")) + " . " + _text(x.get("action")))
+
+                booking = next((x for x in tl if x.get("agency_kind") in q["agency_kinds"] and x["_exact"]
+                                and authority(x) == agency and r["_day"] <= x["_day"] < limit
+                                and booked_for(x) is not None and booked_for(x) > deadline), None)
+                if booking is not None:
+                    f = _flag("transfer_in_conference_late", r, deadline, None, "booked_after_deadline")
+                    f["delay_days"] = float((booked_for(booking) - deadline).days)
+                    f["_kept_after_death"] = True
+                    flags.append(f)
                 continue
             flags.append(_flag("transfer_in_conference_late", r, deadline, _capped(action, r["_day"], None, death)))
 
@@ -3127,8 +3175,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     # one flag per flag id, like the package; none triggered, or due, after the child's death
     out, ids = [], set()
     for f in flags:
-        if death is not None and (f["trigger_date"] > death or (f["expected_by"] is not None and f["expected_by"] > death)):
+        if death is not None and (f["trigger_date"] > death or (f["expected_by"] is not None and f["expected_by"] > death
+                                                                and not f.pop("_kept_after_death", False))):
             continue
+        f.pop("_kept_after_death", None)
         if f["flag_id"] not in ids:
             ids.add(f["flag_id"])
             out.append(f)

@@ -98,6 +98,9 @@ CONCERN_TAGS = (
     # (s21) perplexing presentations / fabricated or induced illness (RCPCH 2021): the concern named, symptoms a
     # parent reports that no clinician observes, the child's own account contradicting the parent's
     "fabricated_illness",
+    # (s21, QA12) a baby's unsafe sleeping arrangement (co-sleeping, bed-sharing, asleep on a sofa, no safe sleeping
+    # place): the SUDI risk of the Panel's "Out of routine" (2020)
+    "unsafe_sleep",
 )
 
 INJURY_TAGS = ("bruising", "head_injury", "fracture", "burn", "other_injury")

@@ -64,7 +64,9 @@ def check_rows(contacts: pd.DataFrame, report: FileReport, case: CaseConfig,
     - before birth: the whole period is before the child's date of birth. Antenatal contacts are
       legitimate: those starting in the 40 weeks before the birth (`PREGNANCY_DAYS`) get one warning for
       the table, naming their rows; an earlier one is warned of on its row (a wrong year, a wrong column).
-    - after death / after the review date: the period starts after `date_of_death` / `review_date`.
+    - after death / after the review date: the period starts after `date_of_death` / `review_date`; (s21) a
+      period that runs past the date of death (a month "October 2023" for a death on 14 October) is warned of
+      too (it may record events after the death).
     - missing Source of Information, when the table has that column (the chronology template makes it
       mandatory).
     """
@@ -117,6 +119,13 @@ def check_rows(contacts: pd.DataFrame, report: FileReport, case: CaseConfig,
             for position in _positions(start >= next_day):
                 warn(position, header["date"],
                      f"dated {shown[position]}, {what} ({_show(limit)})")
+            if limit is case.date_of_death:
+                # (s21, QA12) a partial date whose period runs past the death ("October 2023" for a death on
+                # 14 October) may be a record made after it: warned too, as one certainly after it is
+                for position in _positions((start < next_day) & (end >= next_day)):
+                    warn(position, header["date"],
+                         f"dated {shown[position]}, a period that runs past the child's date of death "
+                         f"({_show(limit)}): it may record events after the death")
     if "source_of_information" in report.columns and "source_of_information" in rows.columns:
         for position in _positions(_blank_texts(rows["source_of_information"])):
             warn(position, header["source_of_information"],

@@ -21,9 +21,10 @@ Rules (the contract ingest and the tests rely on):
   error. A numeric month with a two-digit year (``6/15``, ``11/98``) is read only when it cannot be a
   day and month: ``6/07`` (6 July, or June 2007?) and ``05/04`` are errors whose reason says to write
   ``06/2007``; ``6/15`` (no month 15) is June 2015.
-* **early / mid / late** split a month into thirds and give the start of the third, with precision
-  ``approximate``: early May -> 1 May, mid May -> 11 May, late May -> 21 May. "beginning of" / "start
-  of" mean early, "end of" means late.
+* **early / mid / late** split a month into thirds, with precision ``approximate``: early and late give the
+  start of their third, mid the middle of the month (s21; the start of its third, the 11th, before):
+  early May -> 1 May, mid May -> 15 May, late May -> 21 May. "beginning of" / "start of" mean early, "end
+  of" means late.
 * **A year however qualified** (``early 2007``, ``mid-2007``, ``late 2007``, ``c. 2007``) has precision
   ``year`` (2007-01-01; the words stay in the date's text): there is no precision for a third of a year,
   and ``approximate`` (the date +- ``approximate_span_days``, 31, as the rules read it) would leave out most
@@ -689,7 +690,9 @@ def _from_text(value: str, pivot: int) -> tuple[dt.date, str, str, dt.time | Non
         if base == "day":
             raise DateParseError(f"{shown!r}: {qualifier!r} needs a month or a year, not a day", value)
         if base == "month":
-            start = start.replace(day=1 + 10 * _QUALIFIER_THIRD[qualifier])
+            # (s21, QA12) "mid" names the middle of the month, the 15th: read as the 11th (the start of the
+            # middle third), "mid October" fell before a death on the 14th that the row reports
+            start = start.replace(day=15 if qualifier == "mid" else 1 + 10 * _QUALIFIER_THIRD[qualifier])
             approximate = True
     if base == "year":
         # a year however qualified ("early 2007", "c. 2007"): the approximate period

@@ -210,7 +210,17 @@ def run_rule(ctx: Context, rule_id: str, spec: dict, *, legacy_ids: bool = False
                 body = str(text[i]).rstrip()
                 text[i] = (body[:-1] if body.endswith(".") else body) + " (" + note + ")."
             rows["explanation"] = pd.Series(text, index=rows.index, dtype="string")
-    return not_family_triggered(ctx, censor_after_death(ctx, finish_flags(rule_id, spec, rows, ctx, legacy=legacy_ids)))
+    if rows is not None and not rows.empty and "variant" in rows.columns:
+        # (s21) a flag kept though due after the death (`censor_after_death`: its variant says so) is read by its
+        # variant, which finish_flags folds into the flag id
+        kept = (rows["variant"].astype("string").fillna("") == "booked_after_deadline").to_numpy(dtype=bool)
+        if kept.any():
+            ctx.extra["kept_after_death"] = set(rows["trigger_event_id"].astype(str).to_numpy()[kept])
+    try:
+        return not_family_triggered(ctx, censor_after_death(ctx, finish_flags(rule_id, spec, rows, ctx,
+                                                                               legacy=legacy_ids)))
+    finally:
+        ctx.extra.pop("kept_after_death", None)
 
 
 def not_family_triggered(ctx: Context, flags: pd.DataFrame) -> pd.DataFrame:

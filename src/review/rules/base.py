@@ -2640,15 +2640,49 @@ def deadline_rows(triggers: pd.DataFrame, response: pd.DataFrame, expected_actio
     return pd.DataFrame(columns, index=index)
 
 
+def death_records(ctx: Context) -> np.ndarray:
+    """(s21, QA12) Per timeline row, a record of the child's death or after it: a row after the date of death
+    (case.yml `date_of_death`; a partial date whose period begins after it), or one on that day whose description
+    or action names one of `settings.death_record_words` ("brought in by ambulance in cardiac arrest", "pronounced
+    dead", "found unresponsive"). No sighting of a living child (child_not_seen), no live decision
+    (`agency_knowledge`: the conference cancelled because the child died), no concern awaiting a child protection
+    escalation unless one answered it that day (`response_latency`: the death scene), as the flags are censored
+    at the death (`censor_after_death`). A row of that day naming none of the words (a morning visit's bruise)
+    is the living child's. Computed once per prepared timeline."""
+    if "death_records" not in ctx.extra:
+        tl = ctx.timeline
+        out = np.zeros(len(tl), dtype=bool)
+        death = day_numbers(tl["_death"])
+        has = death != _NAT_DAY
+        if has.any():
+            sd = tl["_sd"].to_numpy()
+            out |= has & (sd > death)
+            words = ctx.settings.get("death_record_words") or ()
+            on_day = np.flatnonzero(has & (sd == death))
+            if len(words) and len(on_day):
+                out[on_day] = _rows_matching(ctx, on_day, words)
+        out.flags.writeable = False
+        ctx.extra["death_records"] = out
+    return ctx.extra["death_records"]
+
+
 def censor_after_death(ctx: Context, flags: pd.DataFrame) -> pd.DataFrame:
     """`flags` without those a child's death makes meaningless: a flag whose trigger came after the date of
     death (the child-death response is not a child protection expectation), or whose deadline fell after
-    it (the time to act had not run out while the child was alive)."""
+    it (the time to act had not run out while the child was alive), unless its failing was recorded while the
+    child was alive (s21: variant ``booked_after_deadline``, a conference booked for a day past its deadline)."""
     deaths = ctx.extra.get("deaths")
     if flags.empty or deaths is None or not deaths.notna().any():
         return flags
     death = flags["case_id"].map(deaths).astype("datetime64[ns]")
-    after = (flags["trigger_date"] > death) | (flags["expected_by"] > death)
+    due_after = flags["expected_by"] > death
+    kept = ctx.extra.get("kept_after_death")
+    if kept:
+        # (s21, QA12 D1) a failing recorded while the child was alive (a conference booked for a day past its
+        # deadline, transfer_in_conference_late's booked_after_deadline: `run_rule` notes their triggers) is kept,
+        # though due after the death
+        due_after &= ~flags["trigger_event_id"].astype(str).isin(kept).to_numpy(dtype=bool)
+    after = (flags["trigger_date"] > death) | due_after
     return flags[~after.fillna(False).to_numpy(dtype=bool)]
 
 

@@ -48,6 +48,7 @@ from .base import (
     day_numbers,
     deadline_rows,
     death_bound,
+    death_records,
     due_within,
     first_response,
     fmt_date,
@@ -268,7 +269,24 @@ def _open_at_end(ctx: Context, on: np.ndarray, variant: str, run_start: np.ndarr
     return last[running], trigger[running], end[running]
 
 
-def _may_trigger(ctx: Context, seen: pd.Series, holders: np.ndarray | None = None) -> np.ndarray:
+def _no_contacts(ctx: Context, params: dict) -> np.ndarray:
+    """(s21, QA12) Per timeline row, a record that is no contact with the child or the family: a row of
+    `no_contact_types` (letters, other records) whose description or action names one of `no_contact_words`
+    ("Family moved to Kelsham. Records transfer requested"): an agency passing its records on had no contact at
+    which it failed to see the child, so it is no unseen stretch's trigger."""
+    tl = ctx.timeline
+    out = np.zeros(len(tl), dtype=bool)
+    words, kinds = params.get("no_contact_words") or (), params.get("no_contact_types") or ()
+    if not len(words) or not len(kinds):
+        return out
+    pos = np.flatnonzero(ctx.types(kinds).to_numpy(dtype=bool))
+    if len(pos):
+        out[pos] = _rows_matching(ctx, pos, words)
+    return out
+
+
+def _may_trigger(ctx: Context, seen: pd.Series, holders: np.ndarray | None = None,
+                 no_contact: np.ndarray | None = None) -> np.ndarray:
     """Per timeline row, whether it may trigger an unseen-stretch flag: a contact at which the child was not
     seen (the flag belongs to an agency that had contact and did not see the child; another agency's contact
     that saw the child, late, ends the stretch and is no failing of that agency's), or one of `holders` (the
@@ -276,13 +294,15 @@ def _may_trigger(ctx: Context, seen: pd.Series, holders: np.ndarray | None = Non
     owed: its own late visit, or the conference it made the plan at and then did not visit under, is its
     failing), that came before the day of the child's death (the ambulance's or the hospital's arrival with a
     child who has died, the police's attendance, the day's records of the death: no agency failing to see a
-    living child)."""
+    living child); never a record that is no contact with the family (`no_contact`: `_no_contacts`)."""
     tl = ctx.timeline
     death = day_numbers(tl["_death"])
     alive = (death == _NAT_DAY) | (tl["_sd"].to_numpy() < death)
     unseen = ~seen.to_numpy(dtype=bool)
     if holders is not None:
         unseen = unseen | holders
+    if no_contact is not None:
+        unseen = unseen & ~no_contact
     return unseen & alive & _born(ctx)
 
 
@@ -304,7 +324,7 @@ def _birth_days(ctx: Context) -> np.ndarray:
 
 def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: str, what: str,
           concern_rows: np.ndarray | None = None, holders: np.ndarray | None = None,
-          case_holders: np.ndarray | None = None) -> pd.DataFrame:
+          case_holders: np.ndarray | None = None, no_contact: np.ndarray | None = None) -> pd.DataFrame:
     """The unseen stretches longer than `max_days`: a flag at the first contact past the limit at which the
     child was not seen (`_may_trigger`), and one for a stretch still running at the end of the review with no
     sighting since the limit passed (censored at the end; triggered by the stretch's last exact-date contact
@@ -317,11 +337,12 @@ def _gaps(ctx: Context, on: pd.Series, max_days: int, seen: pd.Series, variant: 
     it, not at all (s20: no agency failed to see the child, and the one that saw it is never blamed)."""
     tl = ctx.timeline
     on = on.fillna(False).astype(bool)
-    may_trigger = _may_trigger(ctx, seen, holders)
+    may_trigger = _may_trigger(ctx, seen, holders, no_contact)
     # every contact of the stretches before the day of death: one at which the child was not seen triggers; a
     # stretch past the limit with none such past it, ended by another agency's sighting, is flagged at that
     # sighting against the agencies holding the case (`_holders`, s19)
-    rows = np.flatnonzero((on & tl["_exact"]).to_numpy(dtype=bool) & _may_trigger(ctx, pd.Series(False, index=tl.index)))
+    rows = np.flatnonzero((on & tl["_exact"]).to_numpy(dtype=bool) & _may_trigger(ctx, pd.Series(False, index=tl.index),
+                                                                                        no_contact=no_contact))
     run_since, since_at, run_start = _run_since(ctx, on)
     last, trigger, end = _open_at_end(ctx, on.to_numpy(dtype=bool), variant, run_start, concern_rows, may_trigger,
                                       seen.to_numpy(dtype=bool))
@@ -699,8 +720,10 @@ def _visit_patterns(t: pd.DataFrame, r: pd.DataFrame, within_days) -> tuple[pd.D
 def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
     """Child not seen > 14 days on a CP plan / > 42 days with concerns open; visits not seeing the child."""
     tl = ctx.timeline
-    # a sighting: child_seen recorded True, or no cell recorded and the row read as one (review.sightings)
-    seen = pd.Series(seen_mask(tl), index=tl.index)
+    # a sighting: child_seen recorded True, or no cell recorded and the row read as one (review.sightings);
+    # (s21, QA12) not the record of the child's death (`death_records`: the A&E record of a child brought in in
+    # cardiac arrest, pronounced dead): no sighting of a living child; the stretch runs to the death
+    seen = pd.Series(seen_mask(tl) & ~death_records(ctx), index=tl.index)
     on_plan = tl["on_cp_plan"].fillna(False).astype(bool)
     case_open, carriers = open_case_concerns(ctx, params)
     # (s20, QA9) a child living in a residential placement (case.yml looked_after) is seen daily by its care
@@ -710,15 +733,17 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
     case_open = pd.Series(case_open & ~residential, index=tl.index)
     open_concerns = case_open & ~on_plan
     plan_holders = ctx.kinds(params.get("plan_holder_kinds") or ()).to_numpy(dtype=bool)
+    no_contact = _no_contacts(ctx, params)
     parts = [
         # the plan's holder (children's social care) owes the child its visits: its own contact may be the
         # trigger where the child was seen at it (its late visit, the conference it then did not visit under)
         _gaps(ctx, on_plan, params["cp_plan_max_days"], seen, "cp_plan", "on a child protection plan",
-              holders=plan_holders, case_holders=plan_holders),
+              holders=plan_holders, case_holders=plan_holders, no_contact=no_contact),
         # a stretch ended by another agency's sighting: against the agencies whose concerns kept the case open,
         # of those that see children (visit_agency_kinds)
         _gaps(ctx, open_concerns, params["open_concerns_max_days"], seen, "open_concerns", "with concerns open",
-              carriers, case_holders=carriers & ctx.kinds(params["visit_agency_kinds"]).to_numpy(dtype=bool)),
+              carriers, case_holders=carriers & ctx.kinds(params["visit_agency_kinds"]).to_numpy(dtype=bool),
+              no_contact=no_contact),
     ]
 
     kinds = ctx.kinds(params["visit_agency_kinds"]).to_numpy(dtype=bool)

@@ -38,6 +38,8 @@ from .base import (
     _mentioned,
     _negating_vocab,
     _open_ended,
+    missed_contacts,
+    death_records,
     _phrases,
     _first_of_each,
     _rows_matching,
@@ -93,6 +95,12 @@ def _decision_mask(ctx: Context) -> pd.Series:
         # a health row filing correspondence ("Noted. No further action.") decides nothing about the child
         filing = by_words.to_numpy(dtype=bool) & ctx.kinds(filing_kinds).to_numpy(dtype=bool)
         by_words &= ~text_mentions(ctx, filing, filing_words)
+    rebooking = settings.get("decision_rebooking_words")
+    if rebooking and by_words.any():
+        # (s21, QA12 D7) a missed appointment rebooked ("Did not attend." - "Rebooked; no further action."): the
+        # action taken on the appointment, no decision about the child by its words
+        missed = by_words.to_numpy(dtype=bool) & missed_contacts(ctx).to_numpy(dtype=bool)
+        by_words &= ~text_mentions(ctx, missed, rebooking)
     # a return home only where it can be a decision about the child's care (`_return_home_rows`): not a
     # missing child found and returned home, nor the police's record of one
     by_words |= text_mentions(ctx, _return_home_rows(ctx) & candidates, home, _decision_negations(settings))
@@ -1229,7 +1237,9 @@ def agency_knowledge(timeline: pd.DataFrame, rules: dict | None = None, case=Non
     ctx = prepare(timeline, case, rules["settings"], any_case=case is None)
     params = rules["rules"]["information_not_shared"]["params"]
     tl = ctx.timeline
-    mask = decision_mask(ctx)
+    # (s21, QA12) a record of the child's death or after it (`death_records`: the conference cancelled because the
+    # child died) is no live decision
+    mask = decision_mask(ctx) & ~death_records(ctx)
     d = tl.loc[mask]
     out = pd.DataFrame(
         {

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..schema import RESPONSE_LATENCY_COLUMNS, conform, split_multi
 from .base import (DAY, cap_response, counted_concerns, counted_tag_names, first_response_or, held_escalation_cells, held_escalations,
+                   death_records,
                    prepare, referral_receipts, text_mentions)
 
 
@@ -175,6 +176,11 @@ def response_latency(timeline: pd.DataFrame, flags: pd.DataFrame | None = None, 
             "case_id": rows["case_id"],
         }
     )
+    # (s21, QA12 D20) a concern in a record of the child's death or after it (`death_records`) that no escalation
+    # answered that day (the death scene: "found unresponsive ... cannabis and cocaine found") awaited no child protection
+    # response: left out, not shown as "child died, no escalation before (at least 0 days)". One answered that day
+    # (injuries found at the death, a police investigation opened at once) is the response recorded, and kept
+    out = out[~(death_records(ctx)[has] & ~found.to_numpy(dtype=bool))]
     out = out.sort_values(["date", "case_id", "event_id"], kind="mergesort").reset_index(drop=True)
     return conform(out, columns)
 
