@@ -154,6 +154,13 @@ def _adult_service(agency) -> bool:
     return any(f" {normalise_text(w)} " in name for w in package_data("vocab.yml").get("adult_service_words") or ())
 
 
+def _parent_appointment(r) -> bool:
+    """(s21, QA13) a parent's own appointment: vocab.yml parent_appointment_words in the description or action."""
+    text = f" {normalise_text(_text(r.get('description')) + ' . ' + _text(r.get('action')))} "
+    return any(f" {normalise_text(w)} " in text for w in package_data("vocab.yml").get("parent_appointment_words") or ()
+               if normalise_text(w))
+
+
 def _whose_tags(tags: list, unborn: bool, adult_service: bool) -> list:
     """(s21) before the birth the pregnancy, a blow to the mother, someone unseen are the adults'; an adult
     service's missed appointment is the parent's own (no was_not_brought)."""
@@ -386,7 +393,8 @@ def build_timeline(rows: list[dict], case: dict) -> list[dict]:
             last_seen = day
         if day is not None:
             previous = day
-        r["_adult_service"] = _adult_service(r.get("agency"))
+        # (s21, QA13) a parent's own service's record: an adult service's, or a parent's own appointment
+        r["_adult_service"] = _adult_service(r.get("agency")) or _parent_appointment(r)
         r["_tags"] = _tags(r.get("concerns"))
         if (r["_unborn"] or r["_adult_service"]) and r["_tags"]:
             r["_tags"] = _whose_tags(r["_tags"], r["_unborn"], r["_adult_service"])
@@ -1652,7 +1660,10 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         def _seen_alive(x):
             return _seen(x) and not death_record(x)
 
-        def no_contact(x):  # (s21) a records transfer: no contact with the family, no trigger
+        def no_contact(x):  # (s21) a records transfer: no contact with the family, no trigger; (s21, QA13) a
+            # parent's own service's record (an adult service's, a parent's own appointment): no contact with the child
+            if x.get("_adult_service"):
+                return True
             return x.get("contact_type") in (q.get("no_contact_types") or ()) and any(
                 _says(_text(x.get(c)), w) for c in ("description", "action") for w in q.get("no_contact_words") or ())
 
@@ -1732,8 +1743,11 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                              and x.get("agency_kind") in (q.get("plan_holder_kinds") or ())]
                 else:
                     lo = deadline - dt.timedelta(days=_concern_window(case))
+                    # (s21, QA13 N1) of the kinds that hold a case (social care, health): not a school
+                    holder_kinds = q.get("open_case_holder_kinds")
+                    holder_kinds = q.get("visit_agency_kinds") or () if holder_kinds is None else holder_kinds
                     holds = [x for x in tl if x["_day"] is not None and lo <= x["_day"] <= deadline and carrier(x)
-                             and x.get("agency_kind") in (q.get("visit_agency_kinds") or ())]
+                             and x.get("agency_kind") in holder_kinds]
                 if not holds:
                     continue
                 if clock not in clocks:
@@ -1784,7 +1798,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             if ((r.get("contact_type") in q["visit_contact_types"] or no_access(r))
                     and r.get("agency_kind") in q["visit_agency_kinds"]
                     and _seen(r) is False and (r["on_cp_plan"] is True or r["_case_open"])
-                    and r["_exact"] and not r.get("_unborn")
+                    and r["_exact"] and not r.get("_unborn") and not r.get("_adult_service")
                     and r["_gcode"] not in wnb_groups):  # a was_not_brought flag's: its own
                 deadline = r["_day"] + dt.timedelta(days=q["revisit_within_days"])
                 action = _first(tl, r["_day"], lambda x: _seen_alive(x) and same_agency(x, r))

@@ -2158,8 +2158,9 @@ def build_timeline(
                                                               np.datetime64("NaT")))
     # (s21, QA12) concerns that cannot be the unborn child's, and an adult service's missed appointments
     unborn = before_birth(days, frame["date_precision"], per_case["date_of_birth"][case_codes])
+    row_keys = case_keys[case_codes] if len(case_keys) else np.array([], dtype=object)
     frame = frame.assign(concerns=whose_concerns(frame["concerns"], unborn, adult_service_rows(
-        frame["agency"], case_keys[case_codes] if len(case_keys) else np.array([], dtype=object))))
+        frame["agency"], row_keys) | parent_appointment_rows(frame["description"], frame["action"], row_keys)))
     new["open_concerns"] = _open_concerns(frame["concerns"], days, starts, concern_window_days)
 
     spans = _periods_of_sorted(_period_columns(frame, factorised, seen | not_seen_mask(sighted)), case)
@@ -2220,9 +2221,32 @@ def adult_service_rows(agency: pd.Series, keys) -> np.ndarray:
     return out[codes] if len(codes) else np.zeros(0, dtype=bool)
 
 
+def parent_appointment_rows(description: pd.Series, action: pd.Series, keys) -> np.ndarray:
+    """Per row, whether its description or action names a parent's own appointment (vocab.yml
+    `parent_appointment_words`: "Mother's postnatal check: did not attend."): missed, it is the parent's, never
+    the child not brought (s21, QA13 / QA12 D3), as an adult service's are (`adult_service_rows`). `keys`: each
+    row's vocabulary key ("" for the package's). One reading per distinct (text, vocabulary)."""
+    from .sightings import _raw_vocab
+    from .vocab import normalise_text
+
+    def cells(column: pd.Series) -> np.ndarray:
+        return column.astype(object).where(column.notna(), "").astype(str).to_numpy(dtype=object)
+
+    text = cells(description) + " . " + cells(action) if len(description) else np.zeros(0, dtype=object)
+    keys = np.asarray(keys, dtype=object) if len(keys) == len(text) else np.full(len(text), "", dtype=object)
+    codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([text, keys])) if len(text) else ([], [])
+    out = np.zeros(len(uniques), dtype=bool)
+    for i, (cell, key) in enumerate(uniques):
+        words = [normalise_text(w) for w in _raw_vocab(key).get("parent_appointment_words") or ()]
+        padded = f" {normalise_text(cell)} "
+        out[i] = any(f" {w} " in padded for w in words if w)
+    return out[codes] if len(codes) else np.zeros(0, dtype=bool)
+
+
 def whose_concerns(concerns: pd.Series, unborn: np.ndarray, adult_service: np.ndarray) -> pd.Series:
     """`concerns` with, on rows before the birth (`unborn`), `UNBORN_CONCERNS` read as the adults', and on an
-    adult service's rows (`adult_service_rows`) no was_not_brought: the parent's own missed appointment."""
+    adult service's rows (`adult_service_rows`) or a parent's own appointment's (`parent_appointment_rows`, s21)
+    no was_not_brought: the parent's own missed appointment."""
     change = np.asarray(unborn, dtype=bool) | np.asarray(adult_service, dtype=bool)
     if not change.any():
         return concerns

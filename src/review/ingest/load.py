@@ -113,7 +113,7 @@ def load_contacts(case: CaseConfig, vocab: dict | None = None) -> tuple[pd.DataF
         )
     if vocab is None:
         vocab = _load_vocab(case.case_dir)
-    vocab = _with_people(vocab, case)
+    vocab = _with_child_name(_with_people(vocab, case), case)
     report = IngestReport(case_id=case.case_id)
     batch = _CaseBatch(case, vocab)
     profiles: dict[str | None, Profile] = {}  # a case's files mostly share one profile
@@ -232,6 +232,31 @@ def adult_given_names(vocab: dict, people, child_name=None) -> dict[str, str]:
             continue
         added[given] = gender if added.get(given, gender) == gender else "either"
     return added
+
+
+#: (id of a vocabulary, the child's given name) -> (that vocabulary, it with the name in sighting_child_names)
+_CHILD_NAME_VOCABS: dict = {}
+
+
+def _with_child_name(vocab: dict, case) -> dict:
+    """`vocab` with the child's given name (case.yml child_name: its first word, `review.sightings.given_name`)
+    added to sighting_child_names (s21, QA13 / QA12 D11), as the sightings read it (`review.sightings.with_child_names`):
+    the concern tags then read "Mason seen and weighed ... moses basket at Nan's. Not seen." as the child seen and
+    the sleeping place unseen (`review.vocab.not_seen_mentions_elsewhere`), as they read "Baby seen ...". Only the
+    child's own name; `vocab` itself when the case names no child or the name is already listed."""
+    from ..sightings import given_name
+
+    given = vocabulary.normalise_text(given_name(getattr(case, "child_name", None)))
+    names = list(vocab.get("sighting_child_names") or [])
+    if not given or given in {vocabulary.normalise_text(str(n)) for n in names}:
+        return vocab
+    key = (id(vocab), given)
+    held = _CHILD_NAME_VOCABS.get(key)
+    if held is None or held[0] is not vocab:
+        if len(_CHILD_NAME_VOCABS) > 256:
+            _CHILD_NAME_VOCABS.clear()
+        held = _CHILD_NAME_VOCABS[key] = (vocab, {**vocab, "sighting_child_names": names + [given]})
+    return held[1]
 
 
 def _with_people(vocab: dict, case) -> dict:

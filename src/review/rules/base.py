@@ -879,7 +879,23 @@ def missed_contacts(ctx: Context) -> pd.Series:
     missed = ctx.types(["was_not_brought"]) | (ctx.tags(["was_not_brought"]) & ctx.types(list(types)))
     # (s21, QA12 D3) a service for adults' missed appointment ("Pathways Drug and Alcohol Service: Did not
     # attend") is the parent's own, never the child's missed contact, whatever its type
-    return missed & ~pd.Series(adult_service(ctx), index=missed.index)
+    # (s21, QA13) nor a parent's own appointment ("Mother's postnatal check: did not attend."): `parents_own`
+    return missed & ~pd.Series(parents_own(ctx), index=missed.index)
+
+
+def parents_own(ctx: Context) -> np.ndarray:
+    """Per timeline row, a record of a parent's own service (s21): an adult service's (`adult_service`) or one
+    naming a parent's own appointment (`review.timeline.parent_appointment_rows`, vocab.yml
+    parent_appointment_words: "Mother's postnatal check: did not attend."). Its missed appointment is no child
+    not brought, and it is no contact with the child (child_not_seen). Read once per prepared timeline."""
+    if "parents_own" not in ctx.extra:
+        from ..timeline import parent_appointment_rows
+
+        numbers, keys = row_vocabs(ctx)
+        tl = ctx.timeline
+        ctx.extra["parents_own"] = adult_service(ctx) | parent_appointment_rows(
+            tl["description"], tl["action"], np.asarray(keys, dtype=object)[numbers])
+    return ctx.extra["parents_own"]
 
 
 def adult_service(ctx: Context) -> np.ndarray:

@@ -58,6 +58,7 @@ from .base import (
     missed_contacts,
     note_death_cut,
     outcome_text,
+    parents_own,
     register,
     row_vocabs,
     rows_of,
@@ -434,8 +435,8 @@ def _holders(ctx: Context, pos: np.ndarray, deadline: np.ndarray, since: np.ndar
     rows `rows`: on a plan, the plan's holder (plan_holder_kinds, children's social care) with a record from the
     start of the stretch (`since`) to that day; with concerns open, the agencies whose concerns made the case
     open (`open_case_concerns`' carriers: not a hospital, not a missed appointment alone) among those that see
-    children (visit_agency_kinds: social care, health, education; not the police), recorded within the case's
-    concern window up to that day. Each is an agency expected to have seen the child."""
+    children and hold a case to see them in (`open_case_holder_kinds`: social care, health; not the police, not a
+    school, s21 QA13 N1), recorded within the case's concern window up to that day. Each is an agency expected to have seen the child."""
     tl = ctx.timeline
     out = np.full(len(pos), "", dtype=object)
     if rows is None or not len(pos):
@@ -733,16 +734,20 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
     case_open = pd.Series(case_open & ~residential, index=tl.index)
     open_concerns = case_open & ~on_plan
     plan_holders = ctx.kinds(params.get("plan_holder_kinds") or ()).to_numpy(dtype=bool)
-    no_contact = _no_contacts(ctx, params)
+    # (s21, QA13) a parent's own service's record (an adult service's, a parent's own appointment: `parents_own`)
+    # is no contact with the child: no trigger, no unseen visit
+    own = parents_own(ctx)
+    no_contact = _no_contacts(ctx, params) | own
     parts = [
         # the plan's holder (children's social care) owes the child its visits: its own contact may be the
         # trigger where the child was seen at it (its late visit, the conference it then did not visit under)
         _gaps(ctx, on_plan, params["cp_plan_max_days"], seen, "cp_plan", "on a child protection plan",
               holders=plan_holders, case_holders=plan_holders, no_contact=no_contact),
         # a stretch ended by another agency's sighting: against the agencies whose concerns kept the case open,
-        # of those that see children (visit_agency_kinds)
+        # of those that hold a case to see the child in (s21, QA13 N1: `open_case_holder_kinds`, social care and
+        # health; not a school, whose concern log is no case it holds)
         _gaps(ctx, open_concerns, params["open_concerns_max_days"], seen, "open_concerns", "with concerns open",
-              carriers, case_holders=carriers & ctx.kinds(params["visit_agency_kinds"]).to_numpy(dtype=bool),
+              carriers, case_holders=carriers & ctx.kinds(_open_case_holder_kinds(params)).to_numpy(dtype=bool),
               no_contact=no_contact),
     ]
 
@@ -750,7 +755,7 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
     exact = tl["_exact"].to_numpy(dtype=bool)
     visits = (ctx.types(params["visit_contact_types"]).to_numpy(dtype=bool) | _no_access_visits(ctx, params, kinds & exact))
     visits &= kinds & not_seen_mask(tl) & (on_plan | case_open).to_numpy(dtype=bool) & exact
-    visits &= ~_left_to_was_not_brought(ctx) & _born(ctx)
+    visits &= ~_left_to_was_not_brought(ctx) & _born(ctx) & ~own
     t = rows_of(ctx, pd.Series(visits, index=tl.index), _COLUMNS)
     if not t.empty:
         t = due_within(t, days=params["revisit_within_days"])
@@ -781,6 +786,15 @@ def child_not_seen(ctx: Context, params: dict) -> pd.DataFrame:
         parts.append(out)
     parts = [p for p in parts if not p.empty]
     return _open_case_sources(pd.concat(parts), params) if parts else pd.DataFrame()
+
+
+def _open_case_holder_kinds(params: dict) -> list:
+    """The agency kinds that hold a case with concerns open (s21, QA13 N1): `open_case_holder_kinds` (social care,
+    health), else `visit_agency_kinds`. A school (education) sees a child at school every day without recording
+    it; its own safeguarding log is no open case it holds, and the school holidays no unseen stretch of its
+    making (QA11's Hazelmere Primary School was named as "holding the case" over Christmas on its own FII log)."""
+    kinds = params.get("open_case_holder_kinds")
+    return list(kinds) if kinds is not None else list(params.get("visit_agency_kinds") or ())
 
 
 def _open_case_sources(out: pd.DataFrame, params: dict) -> pd.DataFrame:
