@@ -238,7 +238,11 @@ def test_plan_is_the_action_and_attended_a_missed_appointment(tmp_path):
 def test_the_missed_appointments_raise_was_not_brought(tmp_path):
     from review.pipeline import analyse, load_case
 
-    case = make_case(tmp_path, {"camhs.csv": ("Eastborough CAMHS", CAMHS)})
+    # (s21, QA11 D12: the discharge letter to the GP the day after the second DNA is that service's follow-up; without
+    # it the missed appointments the Attended column records are not followed up)
+    camhs = CAMHS.replace("27/04/2024,Letter,Letter to GP re discharge.,,No\n", "")
+    assert camhs != CAMHS
+    case = make_case(tmp_path, {"camhs.csv": ("Eastborough CAMHS", camhs)})
     flags = analyse(load_case(case)).flags
     assert (flags["rule_id"] == "was_not_brought").any()
 
