@@ -2201,12 +2201,22 @@ def before_birth(days: np.ndarray, precision: pd.Series, birth: np.ndarray) -> n
 UNBORN_CONCERNS = {"sexual_activity": (), "non_accidental": ("domestic_abuse",), "child_not_seen": ()}
 
 
+@functools.lru_cache(maxsize=64)
+def _vocab_words(key: str, name: str) -> tuple[str, ...]:
+    """The normalised words of vocab.yml list `name` in the vocabulary of `key` (a case's
+    `review.rules.base.vocab_key`, "" for the package's): read once per vocabulary, not per distinct text
+    (`sightings._raw_vocab` copies and merges the whole vocabulary)."""
+    from .sightings import _raw_vocab
+    from .vocab import normalise_text
+
+    return tuple(w for w in (normalise_text(str(x)) for x in _raw_vocab(key).get(name) or ()) if w)
+
+
 def adult_service_rows(agency: pd.Series, keys) -> np.ndarray:
     """Per row, whether its agency is a service for adults (vocab.yml `adult_service_words` in its name:
     "Pathways Drug and Alcohol Service", "Adult Mental Health", "Probation"): the appointments it records
     missed are a parent's own, never the child not brought (s21, QA12 D3). `keys`: each row's vocabulary key
     (`review.rules.base.vocab_key`, "" for the package's). One reading per distinct (agency, vocabulary)."""
-    from .sightings import _raw_vocab
     from .vocab import normalise_text
 
     names = agency.astype(object).where(agency.notna(), "").astype(str).to_numpy(dtype=object)
@@ -2215,7 +2225,7 @@ def adult_service_rows(agency: pd.Series, keys) -> np.ndarray:
     codes, uniques = pd.factorize(pairs)
     out = np.zeros(len(uniques), dtype=bool)
     for i, (name, key) in enumerate(uniques):
-        words = [normalise_text(w) for w in _raw_vocab(key).get("adult_service_words") or ()]
+        words = _vocab_words(key, "adult_service_words")
         text = f" {normalise_text(name)} "
         out[i] = any(f" {w} " in text for w in words if w)
     return out[codes] if len(codes) else np.zeros(0, dtype=bool)
@@ -2226,7 +2236,6 @@ def parent_appointment_rows(description: pd.Series, action: pd.Series, keys) -> 
     `parent_appointment_words`: "Mother's postnatal check: did not attend."): missed, it is the parent's, never
     the child not brought (s21, QA13 / QA12 D3), as an adult service's are (`adult_service_rows`). `keys`: each
     row's vocabulary key ("" for the package's). One reading per distinct (text, vocabulary)."""
-    from .sightings import _raw_vocab
     from .vocab import normalise_text
 
     def cells(column: pd.Series) -> np.ndarray:
@@ -2237,7 +2246,7 @@ def parent_appointment_rows(description: pd.Series, action: pd.Series, keys) -> 
     codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([text, keys])) if len(text) else ([], [])
     out = np.zeros(len(uniques), dtype=bool)
     for i, (cell, key) in enumerate(uniques):
-        words = [normalise_text(w) for w in _raw_vocab(key).get("parent_appointment_words") or ()]
+        words = _vocab_words(key, "parent_appointment_words")
         padded = f" {normalise_text(cell)} "
         out[i] = any(f" {w} " in padded for w in words if w)
     return out[codes] if len(codes) else np.zeros(0, dtype=bool)
