@@ -153,33 +153,47 @@ def _no_health(ctx: Context, params: dict, strategy: np.ndarray) -> pd.DataFrame
     # a health agency's own record of the day's strategy discussion: health was there
     health = strategy & ctx.kinds(params.get("health_agency_kinds") or ()).to_numpy(dtype=bool)
     there = _sorted_rows(ctx, health)
-    t = first_per_group(rows_of(ctx, strategy & (absent | unlisted), _COLUMNS), ["_case", "_day"])
+    t = _absent_from(ctx, strategy & (absent | unlisted), there)
+    if t is None:
+        return None
+    how = np.where(absent[t.index.to_numpy()], " records health as absent or not invited",
+                   " lists its attendees with no health professional among them")
+    return _absent_flags(t, params["no_health_expected_action"], "no_health_at_strategy",
+                         params.get("no_health_severity") or "medium",
+                         "The strategy discussion of " + fmt_date(t["_day"]) + " (" + t["agency"] + ")" + how
+                         + ": no health agency recorded taking part. Health (the child's GP, a paediatrician"
+                           " or the named nurse) is one of the agencies a strategy discussion involves.")
+
+
+def _absent_from(ctx: Context, mask: np.ndarray, there: tuple) -> pd.DataFrame | None:
+    """The first row of `mask` per case and day (a strategy discussion recorded without an agency) that no row
+    of `there` (the absent agency's own record of a strategy discussion, `_sorted_rows`) of its case and day
+    answers; None when there is none."""
+    t = first_per_group(rows_of(ctx, mask, _COLUMNS), ["_case", "_day"])
     if t.empty:
         return None
     days = day_numbers(t["_day"])
     a, b = _between(there, t["_case"].to_numpy(dtype="int64"), days, days)
     t = t[b <= a]
-    if t.empty:
-        return None
-    said = absent[t.index.to_numpy()]
-    how = np.where(said, " records health as absent or not invited",
-                   " lists its attendees with no health professional among them")
+    return None if t.empty else t
+
+
+def _absent_flags(t: pd.DataFrame, expected: str, variant: str, severity: str, explanation: pd.Series) -> pd.DataFrame:
+    """The flag rows of `_absent_from`'s strategy discussions: due the day they were held, no action to wait for."""
     return pd.DataFrame({
         "case_id": t["case_id"].to_numpy(),
         "trigger_event_id": t["event_id"].to_numpy(),
         "trigger_date": t["_day"].to_numpy(),
         "evidence_event_ids": t["event_id"].to_numpy(),
-        "expected_action": params["no_health_expected_action"],
+        "expected_action": expected,
         "expected_by": t["_day"].to_numpy(),
         "actual_action_event_id": "",
         "actual_action_date": pd.NaT,
         "delay_days": pd.NA,
         "agencies": t["agency"].to_numpy(),
-        "variant": "no_health_at_strategy",
-        "severity": params.get("no_health_severity") or "medium",
-        "explanation": ("The strategy discussion of " + fmt_date(t["_day"]) + " (" + t["agency"] + ")" + how
-                        + ": no health agency recorded taking part. Health (the child's GP, a paediatrician"
-                          " or the named nurse) is one of the agencies a strategy discussion involves.").to_numpy(),
+        "variant": variant,
+        "severity": severity,
+        "explanation": explanation.to_numpy(),
     })
 
 
@@ -231,36 +245,18 @@ def _no_education(ctx: Context, params: dict, strategy: np.ndarray, exact: np.nd
     education = ctx.kinds(params.get("education_agency_kinds") or ()).to_numpy(dtype=bool)
     there = _sorted_rows(ctx, (held_escalations(ctx, ["strategy_discussion"]) | types_held(ctx, ["strategy_discussion"])
                                ).to_numpy(dtype=bool) & exact & education)
-    t = first_per_group(rows_of(ctx, strategy & (absent | unlisted), _COLUMNS), ["_case", "_day"])
-    if t.empty:
+    t = _absent_from(ctx, strategy & (absent | unlisted), there)
+    if t is None:
         return None
-    days = day_numbers(t["_day"])
-    a, b = _between(there, t["_case"].to_numpy(dtype="int64"), days, days)
-    t = t[b <= a]
-    if t.empty:
-        return None
-    said = absent[t.index.to_numpy()]
-    how = np.where(said, " records the child's school or education provider as absent or not invited",
-                   " lists its attendees with no school or education provider among them")
-    return pd.DataFrame({
-        "case_id": t["case_id"].to_numpy(),
-        "trigger_event_id": t["event_id"].to_numpy(),
-        "trigger_date": t["_day"].to_numpy(),
-        "evidence_event_ids": t["event_id"].to_numpy(),
-        "expected_action": params["no_education_expected_action"],
-        "expected_by": t["_day"].to_numpy(),
-        "actual_action_event_id": "",
-        "actual_action_date": pd.NaT,
-        "delay_days": pd.NA,
-        "agencies": t["agency"].to_numpy(),
-        "variant": "no_education_at_strategy",
-        "severity": params.get("no_education_severity") or "medium",
-        "explanation": ("The strategy discussion of " + fmt_date(t["_day"]) + " (" + t["agency"] + ") about"
-                        " extra-familial harm (a risk of exploitation recorded)" + how
-                        + ": no education agency recorded taking part. The child's school or education provider"
-                          " is one of the agencies a strategy discussion involves, for extra-familial harm"
-                          " especially (Working Together 2023).").to_numpy(),
-    })
+    how = np.where(absent[t.index.to_numpy()], " records the child's school or education provider as absent or not"
+                   " invited", " lists its attendees with no school or education provider among them")
+    return _absent_flags(t, params["no_education_expected_action"], "no_education_at_strategy",
+                         params.get("no_education_severity") or "medium",
+                         "The strategy discussion of " + fmt_date(t["_day"]) + " (" + t["agency"] + ") about"
+                         " extra-familial harm (a risk of exploitation recorded)" + how
+                         + ": no education agency recorded taking part. The child's school or education provider"
+                           " is one of the agencies a strategy discussion involves, for extra-familial harm"
+                           " especially (Working Together 2023).")
 
 
 def _closed_incomplete(ctx: Context, params: dict, strategy: np.ndarray, exact: np.ndarray) -> pd.DataFrame | None:
