@@ -1084,8 +1084,11 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                     _text(x.get("informed_agencies")), q["response_informed_kinds"], _package_vocab()))
                 # (s20) a row, not of those kinds, whose text says it was sent to an agency of
                 # response_shared_in_text_kinds ("RHI request sent to Brackmoor CSC")
+                # (s22) not a held referral to social care's own row: its words are the referral
                 or (bool(q.get("response_shared_in_text_kinds"))
                     and x.get("agency_kind") not in q["response_shared_in_text_kinds"]
+                    and not ("referral_to_csc" in (q.get("escalations") or [])
+                             and esc_held(x, ["referral_to_csc"]))
                     and informed_reach_kinds("; ".join(shared_in_text(
                         _text(x.get("description")) + " . " + _text(x.get("action")), _package_vocab())),
                         q["response_shared_in_text_kinds"], _package_vocab())))

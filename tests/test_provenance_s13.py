@@ -201,11 +201,13 @@ def test_agency_knowledge_counts_decisions_by_event(analysis):
 
     fig = plot_agency_knowledge(analysis.knowledge, timeline=analysis.timeline)
     title = " ".join(fig._suptitle.get_text().split())  # wrapped to the figure width (s15b)
-    assert title.endswith("4 of 9 decisions (17 agency records) made without concerns known elsewhere"), title
-    assert "Dot plot of 9 decision points (17 agency records)" in fig.review_alt_text
+    # (s21: St Brendan's two A&E discharges are decisions too; the one of 20 Jul 2023 was made without the health
+    # visitor's record of the bruise on 17 May 2023)
+    assert title.endswith("6 of 11 decisions (19 agency records) made without concerns known elsewhere"), title
+    assert "Dot plot of 11 decision points (19 agency records)" in fig.review_alt_text
     # no timeline: each row its own decision, as before
     assert plot_agency_knowledge(analysis.knowledge)._suptitle.get_text().endswith(
-        "4 of 17 decisions made without concerns known elsewhere")
+        "6 of 19 decisions made without concerns known elsewhere")
 
 
 def test_response_latency_counts_concerns_by_event(analysis):

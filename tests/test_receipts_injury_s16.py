@@ -51,8 +51,12 @@ def test_the_receipt_is_no_injury_not_escalated_trigger_and_answers_the_ed_recor
     rows = [ed(), receipt(), seen()]
     assert _triggers(rows, "injury_not_escalated") == []
     assert _baseline(rows, "injury_not_escalated") == []
-    # before: the ED record and social care's own receipt were both flagged (medium)
-    assert _triggers(rows, "injury_not_escalated", _off("injury_not_escalated")) == ["C1-e001", "C1-e002"]
+    # before: the ED record and social care's own receipt were both flagged (medium); since s21's same-event join
+    # the receipt of the next day is the same injury recorded by a second agency: one flag, both records its evidence
+    off = _flags(rows, "injury_not_escalated", _off("injury_not_escalated"))
+    assert off["trigger_event_id"].tolist() == ["C1-e001"]
+    assert off.iloc[0].evidence_event_ids == "C1-e001; C1-e002"
+    assert "one event recorded by two agencies, one flag" in off.iloc[0].explanation
 
 
 def test_a_late_receipt_is_the_ed_record_s_late_referral_and_is_named_so():

@@ -1023,9 +1023,12 @@ def _inferred(frame: pd.DataFrame, key: str) -> pd.arrays.BooleanArray:
     denied = not_seen_tag[c_tag]
     # a "not seen" that is someone else's report or a past time ("Call from neighbour: boy not seen for months") is
     # no denial: read only where a vectorised search finds a reporter or a time word (`_not_seen_reported`)
+    # (s22) or an elliptical "not seen" in a text naming the child seen (`not_seen_mentions_elsewhere`): where
+    # the child's words are found too
     _, reporters, durations = not_seen_report_words(key)
-    if denied.any() and (reporters or durations):
-        report_words = tuple(reporters) + durations + ("for",)
+    child_words = tuple(sorted(_subjects(key)[0]))
+    if denied.any() and (reporters or durations or child_words):
+        report_words = tuple(reporters) + durations + ("for",) + child_words
         ask = denied & (_may_hold(d_uniques, report_words, np.unique(c_d[denied]))[c_d]
                         | _may_hold(a_uniques, report_words, np.unique(c_a[denied]))[c_a])
         if ask.any():

@@ -1977,8 +1977,10 @@ def referral_response_of(ctx: Context, triggers: pd.DataFrame, params: dict, not
         other |= informed_kinds(ctx, params["response_informed_kinds"]) & in_cases
     if params.get("response_shared_in_text_kinds"):
         # (s20) a row whose text says it was sent to social care ("RHI request sent to Brackmoor CSC"), the
-        # council's name between, which response_keywords' fixed words cannot allow (`shared_in_text_kinds`)
-        other |= shared_in_text_kinds(ctx, in_cases & ~other, params["response_shared_in_text_kinds"])
+        # council's name between, which response_keywords' fixed words cannot allow (`shared_in_text_kinds`);
+        # not a held referral's own row (s22): its words "Referral to MASH sent 25.02.21" are the referral, which
+        # answers below from the day its text dates it
+        other |= shared_in_text_kinds(ctx, in_cases & ~other & ~referral, params["response_shared_in_text_kinds"])
     if params.get("response_contact_types"):
         typed = types_held(ctx, params["response_contact_types"]).to_numpy(dtype=bool, copy=True)
         if params.get("response_agency_kinds"):
