@@ -151,14 +151,23 @@ _UNBORN_CONCERNS = {"sexual_activity": [], "non_accidental": ["domestic_abuse"],
 def _adult_service(agency) -> bool:
     """(s21) an agency for adults: vocab.yml adult_service_words in its name (whole words)."""
     name = f" {normalise_text(_text(agency))} "
-    return any(f" {normalise_text(w)} " in name for w in package_data("vocab.yml").get("adult_service_words") or ())
+    return any(f" {w} " in name for w in _vocab_words("adult_service_words"))
 
 
 def _parent_appointment(r) -> bool:
     """(s21, QA13) a parent's own appointment: vocab.yml parent_appointment_words in the description or action."""
     text = f" {normalise_text(_text(r.get('description')) + ' . ' + _text(r.get('action')))} "
-    return any(f" {normalise_text(w)} " in text for w in package_data("vocab.yml").get("parent_appointment_words") or ()
-               if normalise_text(w))
+    return any(f" {w} " in text for w in _vocab_words("parent_appointment_words"))
+
+
+_WORDS: dict = {}
+
+
+def _vocab_words(key: str) -> tuple:
+    """The package vocabulary's list `key`, normalised, read once (not per row: a copy of vocab.yml costs ~10 ms)."""
+    if key not in _WORDS:
+        _WORDS[key] = tuple(w for w in (normalise_text(str(v)) for v in _package_vocab().get(key) or ()) if w)
+    return _WORDS[key]
 
 
 def _whose_tags(tags: list, unborn: bool, adult_service: bool) -> list:
@@ -2475,7 +2484,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             # (s21) the first strong one: not a record naming weak signs only ("seen with older males")
             weak_words = [str(w) for w in q.get("nrm_weak_keywords") or ()]
             weak_set = {normalise_text(w) for w in weak_words}
-            vocab_concerns = package_data("vocab.yml").get("concerns") or {}
+            vocab_concerns = _package_vocab().get("concerns") or {}
             other_words = sorted({str(w) for tag in q["exploitation_tags"] for w in vocab_concerns.get(tag) or ()
                                   if normalise_text(str(w)) not in weak_set})
 
