@@ -16,9 +16,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/review build data/cases/sample
 
-## All tests (what CI runs)
+## All tests (what CI runs): one worker per core (pytest-xdist), each test file on one worker
 test: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest
+	MPLBACKEND=Agg $(BIN)/python -m pytest -n auto --dist loadfile
 
 ## Benchmarks (not part of the tests)
 bench: $(STAMP)

@@ -157,13 +157,14 @@ def _dask_rules(store, out, address):
 
 
 @pytest.mark.parametrize("address, why", [
-    (f"tcp://127.0.0.1:{_free_port()}", "connection refused"),
+    ("tcp://127.0.0.1:{free_port}", "connection refused"),  # a port free when the test runs (a stable test id)
     ("tcp://no-such-host.invalid:8786", "unknown host 'no-such-host.invalid'"),
     ("tcp://127.0.0.1", "not a scheduler address"),
 ])
 def test_dask_rules_with_an_address_nothing_answers_at_fails_at_once_naming_it(small_store, tmp_path, capsys,
                                                                                address, why):
     pytest.importorskip("distributed")
+    address = address.replace("{free_port}", str(_free_port()))
     code, took = _dask_rules(small_store, tmp_path / "out", address)
     err = capsys.readouterr().err.strip()
     assert code == ConfigError.exit_code and took < 5, (code, took, err)
