@@ -1340,24 +1340,47 @@ def _receipt_pairs(timeline: pd.DataFrame, dated: np.ndarray, days: np.ndarray, 
     empty = np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
     if not len(dated) or not {"agency_kind", "escalation"} <= set(timeline.columns):
         return empty
-    kind = timeline["agency_kind"].astype(object).fillna("").astype(str).to_numpy()[dated]
-    receiver = np.isin(kind, list(LINK_RECEIPT_KINDS))
-    types = timeline["contact_type"].astype(object).fillna("").astype(str).to_numpy()[dated]
-    esc = timeline["escalation"].astype(object).fillna("").astype(str).to_numpy()[dated]
-    maybe = ~receiver & ((types == "referral") | (np.char.find(esc.astype(str), LINK_REFERRAL_ESCALATION) >= 0))
+    def column(name: str) -> np.ndarray:
+        # the dated rows' cells as str ("" for a blank), through the column's shared factorisation (s22: not
+        # the whole column made a million Python strings)
+        codes, uniques = _codes(timeline[name], sort=False)
+        return np.asarray(uniques, dtype=object)[np.asarray(codes)[dated]]
+
+    def where(name: str, test) -> np.ndarray:
+        # per dated row, `test` of its cell, read once per distinct cell
+        codes, uniques = _codes(timeline[name], sort=False)
+        return np.array([bool(test(str(u))) for u in uniques], dtype=bool)[np.asarray(codes)[dated]] \
+            if len(uniques) else np.zeros(len(dated), dtype=bool)
+
+    kind = column("agency_kind")
+    receiver = where("agency_kind", lambda k: k in LINK_RECEIPT_KINDS)
+    maybe = ~receiver & (where("contact_type", lambda t: t == "referral")
+                         | where("escalation", lambda e: LINK_REFERRAL_ESCALATION in e))
     if not receiver.any() or not maybe.any():
         return empty
-    desc = timeline["description"].astype(object).fillna("").astype(str).to_numpy()[dated]
-    act = timeline["action"].astype(object).fillna("").astype(str).to_numpy()[dated]
+    # a receipt says "from" or "by" its sender, in its description or its action: each distinct text read
+    # once, those a vectorised search finds the letters in (s22)
+    from_by = re.compile(r"(?i)\b(?:from|by)\b")
+    said = np.zeros(len(dated), dtype=bool)
+    for name in ("description", "action"):
+        codes, uniques = _codes(timeline[name], sort=False)
+        if not len(uniques):
+            continue
+        hit = np.asarray(pc.fill_null(pc.match_substring_regex(_arrow_uniques(timeline[name], sort=False),
+                                                               "from|by", ignore_case=True), False), dtype=bool)
+        hit[hit] = [from_by.search(str(t)) is not None for t in np.asarray(uniques, dtype=object)[hit]]
+        said |= hit[np.asarray(codes)[dated]]
+    receiver &= said
+    if not receiver.any():
+        return empty
+    desc = column("description")
+    act = column("action")
     joined = np.full(len(dated), "", dtype=object)  # the texts of the candidates only
     wanted = np.flatnonzero(receiver | maybe)
     joined[wanted] = [" . ".join(t for t in (desc[i], act[i]) if t) for i in wanted]
-    # a receipt says "from" or "by" its sender
-    receiver &= pd.Series(joined).str.contains(r"(?i)\b(?:from|by)\b", regex=True).to_numpy(dtype=bool)
-    if not receiver.any():
-        return empty
     # the referrals to social care: each distinct (type, escalation, description, action) read once
     read: dict = {}
+    types, esc = column("contact_type"), column("escalation")
     senders = np.array([k for k in np.flatnonzero(maybe) if read.setdefault(
         (types[k], esc[k], desc[k], act[k]), refers_to_social_care(types[k], esc[k], desc[k], act[k]))],
         dtype="int64")
@@ -1380,11 +1403,21 @@ def _receipt_pairs(timeline: pd.DataFrame, dated: np.ndarray, days: np.ndarray, 
     s_of = senders[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi) if b > a])]
     other = agency_codes[s_of] != agency_codes[r_of]
     r_of, s_of = r_of[other], s_of[other]
-    agency = timeline["agency"].astype(object).fillna("").astype(str).to_numpy()[dated]
+    agency = column("agency")
+    # each pair's sender the only referrer of its kind among its receipt's candidates: the pairs counted per
+    # (receipt, sender's kind) at once (s22: counting them per pair was quadratic in a receipt-heavy store)
+    _, kind_codes = np.unique(kind[s_of], return_inverse=True)
+    pair_key = r_of.astype("int64") * (int(kind_codes.max(initial=0)) + 1) + kind_codes
+    _, key_of, key_count = np.unique(pair_key, return_inverse=True, return_counts=True)
+    alone = key_count[key_of] == 1
+    # each distinct (receipt text, sender, its kind, alone) read once
+    read_pair: dict = {}
     left, right = [], []
-    for r, k in zip(r_of.tolist(), s_of.tolist()):
-        alone = int(np.sum((r_of == r) & (kind[s_of] == kind[k]))) == 1
-        if receipt_names_sender(joined[r], agency[k], kind[k], kind_alone=alone):
+    for r, k, one in zip(r_of.tolist(), s_of.tolist(), alone.tolist()):
+        key = (joined[r], agency[k], kind[k], one)
+        if key not in read_pair:
+            read_pair[key] = receipt_names_sender(joined[r], agency[k], kind[k], kind_alone=one)
+        if read_pair[key]:
             left.append(min(dated[k], dated[r]))
             right.append(max(dated[k], dated[r]))
     return np.asarray(left, dtype="int64"), np.asarray(right, dtype="int64")
@@ -2212,44 +2245,79 @@ def _vocab_words(key: str, name: str) -> tuple[str, ...]:
     return tuple(w for w in (normalise_text(str(x)) for x in _raw_vocab(key).get(name) or ()) if w)
 
 
+def _with_keys(codes: np.ndarray, keys, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(codes, (value code, key code) pairs, key uniques) of the distinct (value, vocabulary key) of `n` rows whose values have
+    the codes `codes`; `keys`: each row's vocabulary key ("" for the package's; not n of them: all "")."""
+    keys = np.asarray(keys, dtype=object) if len(keys) == n else np.zeros(0, dtype=object)
+    if not len(keys):
+        key_codes, key_uniques = np.zeros(n, dtype="int64"), np.array([""], dtype=object)
+    else:
+        key_codes, key_uniques = pd.factorize(keys)
+    pairs, inverse = np.unique(np.asarray(codes, dtype="int64") * len(key_uniques) + key_codes, return_inverse=True)
+    return inverse.reshape(-1), np.stack([pairs // len(key_uniques), pairs % len(key_uniques)], axis=1), key_uniques
+
+
 def adult_service_rows(agency: pd.Series, keys) -> np.ndarray:
     """Per row, whether its agency is a service for adults (vocab.yml `adult_service_words` in its name:
     "Pathways Drug and Alcohol Service", "Adult Mental Health", "Probation"): the appointments it records
     missed are a parent's own, never the child not brought (s21, QA12 D3). `keys`: each row's vocabulary key
-    (`review.rules.base.vocab_key`, "" for the package's). One reading per distinct (agency, vocabulary)."""
+    (`review.rules.base.vocab_key`, "" for the package's). One reading per distinct (agency, vocabulary); the
+    names factorised as a column (s22: not a million-row object array and MultiIndex)."""
     from .vocab import normalise_text
 
-    names = agency.astype(object).where(agency.notna(), "").astype(str).to_numpy(dtype=object)
-    keys = np.asarray(keys, dtype=object) if len(keys) == len(names) else np.full(len(names), "", dtype=object)
-    pairs = pd.MultiIndex.from_arrays([names, keys])
-    codes, uniques = pd.factorize(pairs)
-    out = np.zeros(len(uniques), dtype=bool)
-    for i, (name, key) in enumerate(uniques):
-        words = _vocab_words(key, "adult_service_words")
-        text = f" {normalise_text(name)} "
+    if not len(agency):
+        return np.zeros(0, dtype=bool)
+    codes, names = _codes(agency, sort=False)
+    inverse, pairs, key_uniques = _with_keys(codes, keys, len(agency))
+    out = np.zeros(len(pairs), dtype=bool)
+    for i, (name, key) in enumerate(pairs.tolist()):
+        words = _vocab_words(str(key_uniques[key]), "adult_service_words")
+        text = f" {normalise_text(str(names[name]))} "
         out[i] = any(f" {w} " in text for w in words if w)
-    return out[codes] if len(codes) else np.zeros(0, dtype=bool)
+    return out[inverse]
 
 
 def parent_appointment_rows(description: pd.Series, action: pd.Series, keys) -> np.ndarray:
     """Per row, whether its description or action names a parent's own appointment (vocab.yml
     `parent_appointment_words`: "Mother's postnatal check: did not attend."): missed, it is the parent's, never
     the child not brought (s21, QA13 / QA12 D3), as an adult service's are (`adult_service_rows`). `keys`: each
-    row's vocabulary key ("" for the package's). One reading per distinct (text, vocabulary)."""
+    row's vocabulary key ("" for the package's). One reading per distinct (text, vocabulary), of the rows a
+    vectorised search over the distinct descriptions and actions finds a phrase in (s22: or a phrase's first
+    word in the description and its last in the action, a phrase across the two), not of every row."""
+    from .rules.base import _keyword_prefilter, _prefiltered_caseless
     from .vocab import normalise_text
 
-    def cells(column: pd.Series) -> np.ndarray:
-        return column.astype(object).where(column.notna(), "").astype(str).to_numpy(dtype=object)
+    n = len(description)
+    if not n:
+        return np.zeros(0, dtype=bool)
+    keys = np.asarray(keys, dtype=object) if len(keys) == n else np.full(n, "", dtype=object)
+    words = sorted({w for key in pd.unique(keys) for w in _vocab_words(str(key), "parent_appointment_words")})
+    if not words:
+        return np.zeros(n, dtype=bool)
+    d_codes, d_uniques = _codes(description, sort=False)
+    a_codes, a_uniques = _codes(action, sort=False)
 
-    text = cells(description) + " . " + cells(action) if len(description) else np.zeros(0, dtype=object)
-    keys = np.asarray(keys, dtype=object) if len(keys) == len(text) else np.full(len(text), "", dtype=object)
-    codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([text, keys])) if len(text) else ([], [])
-    out = np.zeros(len(uniques), dtype=bool)
-    for i, (cell, key) in enumerate(uniques):
-        words = _vocab_words(key, "parent_appointment_words")
-        padded = f" {normalise_text(cell)} "
-        out[i] = any(f" {w} " in padded for w in words if w)
-    return out[codes] if len(codes) else np.zeros(0, dtype=bool)
+    def holds(uniques, phrases) -> np.ndarray:
+        if not len(uniques) or not phrases:
+            return np.zeros(len(uniques), dtype=bool)
+        return _prefiltered_caseless(pa.array(np.asarray(uniques, dtype=object), type=pa.large_string()),
+                                     _keyword_prefilter(phrases))
+
+    firsts = sorted({w.split()[0] for w in words if len(w.split()) > 1})
+    lasts = sorted({w.split()[-1] for w in words if len(w.split()) > 1})
+    ask = (holds(d_uniques, words)[d_codes] | holds(a_uniques, words)[a_codes]
+           | (holds(d_uniques, firsts)[d_codes] & holds(a_uniques, lasts)[a_codes]))
+    out = np.zeros(n, dtype=bool)
+    rows = np.flatnonzero(ask)
+    read: dict = {}
+    for r in rows.tolist():
+        cell = f"{d_uniques[d_codes[r]]} . {a_uniques[a_codes[r]]}"
+        key = (cell, keys[r])
+        if key not in read:
+            padded = f" {normalise_text(cell)} "
+            read[key] = any(f" {w} " in padded for w in _vocab_words(str(keys[r]), "parent_appointment_words") if w)
+        out[r] = read[key]
+    return out
 
 
 def whose_concerns(concerns: pd.Series, unborn: np.ndarray, adult_service: np.ndarray) -> pd.Series:
