@@ -418,7 +418,7 @@ def _first_decision_word(text: str, keywords: list, negations: tuple, vocab: str
     return None if best is None else best[1]
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=4096)  # (s22) more than 64 decision keywords now: a smaller cache thrashed
 def _word_pattern(keyword: str):
     """`keyword` as `base._mentioned` finds it: whole words, the last one from its start when it is
     open-ended (`base._open_ended`: "no further actions")."""
