@@ -3181,12 +3181,29 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
                 providers = {x.get("agency") for x in near if x.get("agency_kind") in health_kinds}
                 if len(near) >= int(q["pattern_min_signs"]) and len(providers) >= int(q["pattern_min_providers"]):
                     triggers.append((r, "alerting_signs"))
+        responses = list(q.get("response_escalations") or ())
+        attended = list(q.get("response_attended_escalations") or ())
+
+        def carries(x, r):  # (s22, QA11 N2) an escalation carrying r's agency's concern: its own; a meeting naming it
+            # among its informed agencies; social care's record of a referral from it. Not another agency's referral
+            if x.get("agency") == r.get("agency"):
+                return True
+            name = str(r.get("agency")).strip().casefold()
+            informed = {a.strip().casefold() for a in _text(x.get("informed_agencies")).split(";")}
+            if esc_held(x, attended) and name in informed:
+                return True
+            return receipt_names_sender(_text(x.get("description")) + " . " + _text(x.get("action")),
+                                        str(r.get("agency")), str(r.get("agency_kind") or ""), kind_alone=False)
+
         open_until = {}  # (agency, variant) -> the day its open flag's trigger was answered (None: never)
         for r, variant in triggers:
-            def answers(x, r=r):  # an escalation, the concern reaching the GP, a health chronology / meeting
-                return (esc_held(x, list(q.get("response_escalations") or ()))
+            def answers(x, r=r):  # an escalation carrying the concern, the concern reaching the GP (not a GP's row
+                # of an escalation: that is read as the escalation), a health chronology / meeting
+                held = esc_held(x, responses)
+                return ((held and carries(x, r))
                         or (x.get("agency_kind") in health_kinds and says(x, "response_words"))
-                        or (fii_concern(x) and x.get("agency") != r.get("agency") and agency_named(x.get("agency"), gp_words))
+                        or (fii_concern(x) and not held and x.get("agency") != r.get("agency")
+                            and agency_named(x.get("agency"), gp_words))
                         or (fii_concern(x) and x.get("agency") == r.get("agency") and informs_gp(x)))
             deadline = r["_day"] + dt.timedelta(days=int(q["within_days"]))
             action = _capped(_first(tl, r["_day"], answers), r["_day"], q.get("response_max_days"))

@@ -111,8 +111,10 @@ def test_a_concern_kept_in_the_trust_is_flagged():
 
 
 @pytest.mark.parametrize("response", [
+    # (s22, QA11 N2: social care's receipt names the trust it came from; one naming no sender is another agency's
+    # referral, which does not carry the trust's concern: tests/test_related_s22.py)
     dict(CSC, date="2023-03-20", contact_type="referral", escalation="referral_to_csc",
-         description="Referral received re suspected FII."),
+         description="Referral received from Kingsmere Royal Infirmary re suspected FII."),
     dict(HOSP, date="2023-03-02", contact_type="letter", concerns="fabricated_illness",
          description="Letter to GP re perplexing presentation.", informed_agencies="Brookfield Surgery"),
     dict(GP, date="2023-03-15", contact_type="letter", concerns="fabricated_illness",
@@ -124,7 +126,9 @@ def test_a_concern_shared_in_time_is_not_flagged(response):
 
 
 def test_a_late_response_is_its_action():
-    late = dict(CSC, date="2023-05-01", contact_type="strategy_discussion", escalation="strategy_discussion")
+    # (s22, QA11 N2: a strategy discussion the trust attended, named among its informed agencies)
+    late = dict(CSC, date="2023-05-01", contact_type="strategy_discussion", escalation="strategy_discussion",
+                informed_agencies="Kingsmere Royal Infirmary")
     assert both([CONCERN, late]) == [("C1-e001", "C1-e002")]
     flag = detect(make_timeline([CONCERN, late]), None, RULES, only=[RULE]).iloc[0]
     assert flag["delay_days"] == 33  # deadline 29 Mar 2023
@@ -224,21 +228,27 @@ def test_qa11_expected_points_are_raised(qa11, point, day, agency):
     assert len(_flag_at(qa11, day, agency)) == 1, point
 
 
-def test_qa11_kingsmeres_concern_is_a_concern_flag_answered_late_by_the_schools_referral(qa11):
+def test_qa11_kingsmeres_concern_is_a_concern_flag_the_schools_referral_did_not_answer(qa11):
     # (the school's "Referral to Westvale Children's Social Care (MASH)." of 8 Mar 2022 is read as a referral since
-    # QA11 D6: the first response, 75 days after the 28-day deadline)
+    # QA11 D6; s21 took it as Kingsmere's response, 75 days late. s22 (N2): another agency's referral does not carry
+    # the trust's concern, which never left Kingsmere)
     flag = _flag_at(qa11, "2021-11-25", "Kingsmere Royal Infirmary").iloc[0]
     assert "recorded a perplexing presentation / possible fabricated or induced illness" in flag["explanation"]
-    assert "the first such response came on 8 Mar 2022, 75 calendar days late" in flag["explanation"]
+    assert "none is recorded within 365 days of 25 Nov 2021." in flag["explanation"]
+    assert "Another agency's referral to children's social care on 8 Mar 2022 (Hazelmere Primary School's) did not " \
+        "carry Kingsmere Royal Infirmary's concern." in flag["explanation"]
+    assert pd.isna(flag["actual_action_event_id"]) or flag["actual_action_event_id"] == ""
 
 
 def test_qa11_thornburys_invasive_feeding_decisions_are_its_flags_evidence(qa11):
     # E6 (NG tube agreed 10/01/2022) and E11 (gastrostomy requested 13/06/2022) on the mother's report alone
-    # (the school's referral of 8 Mar 2022, read since QA11 D6, answers the 2021 episode late: the gastrostomy
-    # request of 13 Jun 2022 comes after it and is a flag of its own)
+    # (s21 took the school's referral of 8 Mar 2022 as Thornbury's response, so the gastrostomy request was a flag of
+    # its own; s22 (N2): the school's referral did not carry Thornbury's concern, nothing answers the 2021 episode,
+    # and the gastrostomy request is its evidence, as E6 lists it)
     evidence = _flag_at(qa11, "2021-06-14", "Thornbury Children's Hospital").iloc[0]["evidence_event_ids"]
     assert set(_row(qa11, "2022-01-10", "Thornbury Children's Hospital")["event_id"]) <= set(evidence.split("; "))
-    assert len(_flag_at(qa11, "2022-06-13", "Thornbury Children's Hospital")) == 1
+    assert set(_row(qa11, "2022-06-13", "Thornbury Children's Hospital")["event_id"]) <= set(evidence.split("; "))
+    assert len(_flag_at(qa11, "2022-06-13", "Thornbury Children's Hospital")) == 0
 
 
 def test_qa11_properly_escalated_points_are_not_flagged(qa11):

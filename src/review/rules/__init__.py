@@ -142,9 +142,26 @@ def quiet_on_owned(flags: pd.DataFrame, spec: dict, ctx: Context) -> pd.DataFram
 
 #: (s21) rules whose flag is a pattern of records that another rule's flags each flag alone: repeated_injury_or_ae's
 #: "3 A&E attendances" beside injury_not_escalated's flag of one of them. Both are kept (two expectations: escalate
-#: the injury; see the pattern), and the later of two such flags names the earlier (`see_also`)
+#: the injury; see the pattern), and the later of two such flags names the earlier (`see_also`). (s22, QA11 N7)
+#: perplexing_presentation_not_escalated's pattern of FII alerting signs, whose evidence holds the same hospital
+#: attendances as a repeated_injury_or_ae flag (`RELATED_BY_EVIDENCE`)
 RELATED_RULES: dict[str, tuple[str, ...]] = {
-    "repeated_injury_or_ae": ("injury_not_escalated", "nonmobile_injury"),
+    "repeated_injury_or_ae": ("injury_not_escalated", "nonmobile_injury", "perplexing_presentation_not_escalated"),
+}
+
+#: (s22, QA11 N7) pairs of RELATED_RULES (pattern, related rule) whose flags are both patterns: related when their
+#: evidence shares a record (Poppy's A&E attendances at Ashworth and Kingsmere are the "3 A&E attendances" and
+#: signs of the perplexing presentation), not when the related flag's trigger is among the pattern's evidence
+RELATED_BY_EVIDENCE: frozenset[tuple[str, str]] = frozenset({
+    ("repeated_injury_or_ae", "perplexing_presentation_not_escalated"),
+})
+
+#: what "See also" says the related flags share, by how they are related (`see_also`)
+_SEE_ALSO_REASONS = {
+    "trigger": "the same records, flagged by another rule (an injury on its own and the pattern of injuries or"
+               " attendances it is part of).",
+    "evidence": "the same hospital attendances, flagged by another rule (the pattern of attendances and the"
+                " perplexing presentation / fabricated or induced illness alerting signs they are part of).",
 }
 
 
@@ -152,40 +169,55 @@ def see_also(flags: pd.DataFrame) -> pd.DataFrame:
     """(s21) `flags` (in `sort_flags` order) with each flag of a pattern (RELATED_RULES' keys) and each flag of a
     related rule whose trigger contact is among the pattern flag's evidence (the same case) related: the later of
     the two in that order ends its explanation with "See also flag <id> (<rule>, <date>): ...", naming every such
-    earlier flag in order. Not a merge: the rules' flags are of different rules, each its own expected action and
-    decision (review.decisions carries decisions over only between flags of one rule), so a reviewer sees the
-    relation and decides each. Deterministic: the order and the ids are the flags' own."""
+    earlier flag in order. (s22) For a pair of RELATED_BY_EVIDENCE the two flags are related when their evidence
+    shares a contact (both are patterns), and the sentence says they share hospital attendances; a flag related
+    both ways names each kind in a sentence of its own. Not a merge: the rules' flags are of different rules, each
+    its own expected action and decision (review.decisions carries decisions over only between flags of one rule),
+    so a reviewer sees the relation and decides each. Deterministic: the order and the ids are the flags' own."""
     if flags.empty or not flags["rule_id"].isin(list(RELATED_RULES)).any():
         return flags
     rule = flags["rule_id"].astype(str).to_numpy(dtype=object)
     order = np.arange(len(flags))
+
+    def _evidence(rows: pd.DataFrame) -> pd.DataFrame:
+        long = rows.assign(_event=rows["evidence_event_ids"].astype(str).str.split(";")).explode("_event")
+        long["_event"] = long["_event"].str.strip()
+        return long
+
     pattern = flags.assign(_at=order)[np.isin(rule, list(RELATED_RULES))]
-    long = pattern.assign(_event=pattern["evidence_event_ids"].astype(str).str.split(";")).explode("_event")
-    long["_event"] = long["_event"].str.strip()
+    long = _evidence(pattern)
     single = flags.assign(_at=order)[np.isin(rule, sorted({r for rs in RELATED_RULES.values() for r in rs}))]
+    # a related flag's trigger contact (`trigger`), and for the rules of RELATED_BY_EVIDENCE its evidence (`evidence`)
+    by_trigger = single.assign(_event=single["trigger_event_id"].astype(str), _by="trigger")
+    by_evidence = _evidence(single[single["rule_id"].isin(sorted({s for _, s in RELATED_BY_EVIDENCE}))])
+    contacts = pd.concat([by_trigger, by_evidence.assign(_by="evidence")], ignore_index=True)
     pairs = long[["case_id", "rule_id", "_event", "_at"]].merge(
-        single[["case_id", "rule_id", "trigger_event_id", "_at"]].astype({"trigger_event_id": str}),
-        left_on=["case_id", "_event"], right_on=["case_id", "trigger_event_id"], suffixes=("_p", "_s"))
+        contacts[["case_id", "rule_id", "_event", "_at", "_by"]], on=["case_id", "_event"], suffixes=("_p", "_s"))
     if pairs.empty:
         return flags
-    related = np.array([s in RELATED_RULES.get(p, ()) for p, s in zip(pairs["rule_id_p"], pairs["rule_id_s"])], dtype=bool)
-    pairs = pairs[related]
+    related = np.array([s in RELATED_RULES.get(p, ()) and by == ("evidence" if (p, s) in RELATED_BY_EVIDENCE
+                                                                 else "trigger")
+                        for p, s, by in zip(pairs["rule_id_p"], pairs["rule_id_s"], pairs["_by"])], dtype=bool)
+    pairs = pairs[related & (pairs["_at_p"] != pairs["_at_s"]).to_numpy(dtype=bool)]
     if pairs.empty:
         return flags
     later = np.maximum(pairs["_at_p"].to_numpy(), pairs["_at_s"].to_numpy())
     earlier = np.minimum(pairs["_at_p"].to_numpy(), pairs["_at_s"].to_numpy())
-    links = pd.DataFrame({"later": later, "earlier": earlier}).drop_duplicates().sort_values(["later", "earlier"])
+    links = pd.DataFrame({"later": later, "earlier": earlier, "by": pairs["_by"].to_numpy(dtype=object)}) \
+        .drop_duplicates().sort_values(["later", "earlier", "by"])
     ids = flags["flag_id"].astype(str).to_numpy(dtype=object)
     dates = fmt_date(flags["trigger_date"]).astype(str).to_numpy(dtype=object)
     links["text"] = ["flag " + ids[e] + " (" + rule[e] + ", " + dates[e] + ")" for e in links["earlier"]]
-    named = links.groupby("later", sort=True)["text"].agg("; ".join)
+    # one sentence per kind of relation, in the order of each kind's first named flag
+    groups = links.groupby(["later", "by"], sort=False).agg(first=("earlier", "min"), text=("text", "; ".join))
+    groups = groups.reset_index().sort_values(["later", "first"])
+    groups["sentence"] = " See also " + groups["text"] + ": " + groups["by"].map(_SEE_ALSO_REASONS)
+    named = groups.groupby("later", sort=True)["sentence"].agg("".join)
     out = flags.copy()
     at = named.index.to_numpy()
     text = out["explanation"].astype(str).to_numpy(dtype=object)[at]
     ends = np.array([t.rstrip().endswith(".") for t in text], dtype=bool)
-    out.loc[at, "explanation"] = [
-        t.rstrip() + ("" if e else ".") + " See also " + n + ": the same records, flagged by another rule (an"
-        " injury on its own and the pattern of injuries or attendances it is part of)." for t, e, n in zip(text, ends, named)]
+    out.loc[at, "explanation"] = [t.rstrip() + ("" if e else ".") + n for t, e, n in zip(text, ends, named)]
     return out
 
 

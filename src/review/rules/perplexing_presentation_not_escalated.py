@@ -23,9 +23,15 @@ trigger is an exact-date row of an agency of `trigger_agency_kinds` (health) who
 to its day (variant ``alerting_signs``).
 
 The response, from the trigger's day on (a partial-date row only when its whole period is): one of
-`response_escalations` held by any agency; a record of the concern by the child's GP (a row tagged one of
-`concern_tags` by an agency whose name has one of `gp_words`, for another agency's trigger) or the trigger
-agency's record of it naming the GP among its informed agencies; a health agency's row recording a health
+`response_escalations` held by the trigger agency itself, or by another agency's row that carries the trigger
+agency's concern (s22, QA11 N2): a meeting of `response_attended_escalations` naming the trigger agency among its
+informed agencies (a strategy discussion it attended), or social care's record of a referral received from it
+(`review.timeline.receipt_names_sender`); another agency's referral about the child does not carry this agency's
+knowledge (RCPCH 2021: each trust holding the concern shares it), and the explanation names the first such one
+that fell before the response; a record of the concern by the child's GP that is no escalation (a row tagged
+one of `concern_tags` by an agency whose name has one of `gp_words`, for another agency's trigger; a GP's record
+of a strategy discussion is read as that discussion) or the trigger agency's record of it naming the GP among its
+informed agencies; a health agency's row recording a health
 chronology compiled or a professionals' meeting held (`response_words`). One after `response_max_days` is none.
 Per case, agency and variant, the first trigger with no response in time is flagged; its later triggers up to its
 response (all of them, with none) are its evidence; a later unanswered one after that response is flagged again.
@@ -42,6 +48,7 @@ from .base import (
     agencies_named,
     agency_named,
     deadline_rows,
+    escalation_names,
     fmt_date,
     held_escalations,
     outcome_text,
@@ -116,16 +123,55 @@ def _between(by_case: dict, case, lo, hi) -> np.ndarray:
     return rows[np.searchsorted(days, lo, side="left"):np.searchsorted(days, hi, side="right")]
 
 
-def _responses(ctx: Context, params: dict, concern: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(any agency's response, a GP's record of the concern, a concern record naming the GP among its informed
-    agencies) per timeline row: see the module docstring."""
+def _responses(ctx: Context, params: dict,
+               concern: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(an escalation of `response_escalations` held, by whichever agency; of those, a meeting of
+    `response_attended_escalations`; a health agency's health chronology or professionals' meeting, any agency's
+    response; a GP's record of the concern; a concern record naming the GP among its informed agencies) per
+    timeline row: see the module docstring. Whose escalation answers which trigger is `_carries`'."""
     tl = ctx.timeline
     escalated = held_escalations(ctx, list(params.get("response_escalations") or ())).to_numpy(dtype=bool)
+    attended = list(params.get("response_attended_escalations") or ())
+    meeting = (held_escalations(ctx, attended).to_numpy(dtype=bool) if attended
+               else np.zeros(len(tl), dtype=bool)) & escalated
     health = ctx.kinds(list(params.get("trigger_agency_kinds") or ())).to_numpy(dtype=bool)
     words = text_mentions(ctx, health, params.get("response_words") or ()).to_numpy(dtype=bool)
     gp_words = list(params.get("gp_words") or ())
-    gp = (agencies_named(ctx, gp_words) if gp_words else np.zeros(len(tl), dtype=bool)) & concern
-    return escalated | words, gp, _informs_gp(ctx, concern, gp_words)
+    # (s22) a GP's row of an escalation (its record of a strategy discussion) is read as that escalation
+    # (`_carries`), not as the concern reaching the GP: the GP's record of the 18 Apr 2023 strategy discussion on
+    # Ashworth's referral did not carry the concern of Westvale Community Paediatrics, which was not there
+    gp = (agencies_named(ctx, gp_words) if gp_words else np.zeros(len(tl), dtype=bool)) & concern & ~escalated
+    return escalated, meeting, words, gp, _informs_gp(ctx, concern, gp_words)
+
+
+def _carries(ctx: Context, rows: np.ndarray, trigger: int, meeting: np.ndarray, seen: dict) -> np.ndarray:
+    """(s22, QA11 N2) Of the escalation rows `rows` (timeline positions, from the trigger's day on), those that
+    carry the trigger agency's concern: its own rows; another agency's meeting (`meeting`: a strategy discussion,
+    a conference) naming it among its informed agencies, the meeting it attended; another agency's (social care's)
+    record of a referral received from it ("Referral from Ashworth General Hospital: suspected FII",
+    `review.timeline.receipt_names_sender`, the agency named, not its kind). Not another agency's referral about
+    the child: the school's referral of 8 Mar 2022 carried the school's concern, not Kingsmere's of 25 Nov 2021.
+    `seen`: each (row, agency) read once per rule run."""
+    from ..timeline import receipt_names_sender
+
+    tl = ctx.timeline
+    agency = tl["agency"].iat[trigger]
+    own = tl["_agency"].to_numpy()[rows] == tl["_agency"].iat[trigger]
+    out = own.copy()
+    if out.all():
+        return out
+    name = str(agency).strip().casefold()
+    kind = _cell(tl["agency_kind"].iat[trigger])
+    for k in np.flatnonzero(~own):
+        j = int(rows[k])
+        key = (j, name)
+        if key not in seen:
+            informed = {a.strip().casefold() for a in _cell(tl["informed_agencies"].iat[j]).split(";")}
+            text = _cell(tl["description"].iat[j]) + " . " + _cell(tl["action"].iat[j])
+            seen[key] = bool((meeting[j] and name in informed)
+                             or receipt_names_sender(text, str(agency), kind, kind_alone=False))
+        out[k] = seen[key]
+    return out
 
 
 @register("perplexing_presentation_not_escalated")
@@ -149,24 +195,36 @@ def perplexing_presentation_not_escalated(ctx: Context, params: dict) -> pd.Data
     if not len(pos):
         return pd.DataFrame()
     t = rows_of(ctx, np.isin(np.arange(len(tl)), pos), _COLUMNS).assign(variant=variant)
-    any_agency, gp_record, told_gp = _responses(ctx, params, concern)
+    escalated, meeting, words, gp_record, told_gp = _responses(ctx, params, concern)
     cases, days, agencies = (tl["_case"].to_numpy(), tl["_day"].to_numpy(dtype="datetime64[ns]"),
                              tl["_agency"].to_numpy())
     within = np.timedelta64(int(params["within_days"]), "D")
     most = params.get("response_max_days")
     most = None if most is None else np.timedelta64(int(most), "D")
     found_pos = np.full(len(t), -1, dtype="int64")
+    # (s22, QA11 N2) the first escalation of another agency's that did not carry the trigger agency's concern, when
+    # it came before the response (or there is none): the explanation names it
+    other_pos = np.full(len(t), -1, dtype="int64")
     dated = ~np.isnat(days)
-    by_case = _by_case(cases, days, np.flatnonzero((any_agency | gp_record | told_gp) & dated))
+    by_case = _by_case(cases, days, np.flatnonzero((escalated | words | gp_record | told_gp) & dated))
     last = np.datetime64("2262-04-11")
+    seen: dict = {}
     for k, i in enumerate(t.index.to_numpy()):
-        # the first response of its case from the trigger's day (by day, then timeline order): any agency's, a GP's
+        # the first response of its case from the trigger's day (by day, then timeline order): an escalation
+        # carrying the trigger agency's concern (`_carries`), a health chronology or professionals' meeting, a GP's
         # record of another agency's concern, the trigger agency's own record naming the GP
         rows = _between(by_case, cases[i], days[i], days[i] + most if most is not None else last)
-        rows = rows[any_agency[rows] | (gp_record[rows] & (agencies[rows] != agencies[i]))
-                    | (told_gp[rows] & (agencies[rows] == agencies[i]))]
-        if len(rows):
-            found_pos[k] = rows[0]
+        carried = np.zeros(len(rows), dtype=bool)
+        on = escalated[rows]
+        if on.any():
+            carried[on] = _carries(ctx, rows[on], int(i), meeting, seen)
+        answer = carried | words[rows] | (gp_record[rows] & (agencies[rows] != agencies[i])) \
+            | (told_gp[rows] & (agencies[rows] == agencies[i]))
+        if answer.any():
+            found_pos[k] = rows[np.argmax(answer)]
+        uncarried = on & ~carried
+        if uncarried.any() and (not answer.any() or np.argmax(uncarried) < np.argmax(answer)):
+            other_pos[k] = rows[np.argmax(uncarried)]
     t["deadline"] = t["_day"] + int(params["within_days"]) * DAY
     answered = np.where(found_pos >= 0, days[np.maximum(found_pos, 0)], np.datetime64("NaT"))
     timely = (found_pos >= 0) & (answered <= t["_day"].to_numpy(dtype="datetime64[ns]") + within)
@@ -230,8 +288,35 @@ def perplexing_presentation_not_escalated(ctx: Context, params: dict) -> pd.Data
           " health chronology or professionals' meeting"
         + outcome_text(r["action_event_id"], r["action_date"], out["delay_days"], "the first such response",
                        action_when(ctx, r["action_pos"], rows.index), none_text)
+        + _uncarried_text(ctx, other_pos[flagged], rows, params)
     )
     return out
+
+
+def _cell(value) -> str:
+    """A timeline cell as text ('' for a missing one)."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _uncarried_text(ctx: Context, pos: np.ndarray, rows: pd.DataFrame, params: dict) -> pd.Series:
+    """(s22, QA11 N2) ' Another agency's referral to children's social care on 8 Mar 2022 (Hazelmere Primary
+    School's) did not carry Kingsmere Royal Infirmary's concern.' per flagged trigger whose search met another
+    agency's escalation before its response (`pos`: its timeline position, -1: none); '' for the others."""
+    tl = ctx.timeline
+    names = escalation_names(ctx, pos, list(params.get("response_escalations") or ()), rows.index)
+    at = np.maximum(pos, 0)
+    by = tl["agency"].to_numpy(dtype=object)[at]
+    when = fmt_date(tl["_day"].iloc[at]).to_numpy(dtype=object)
+    text = [" Another agency's " + n + " on " + w + " (" + _of(b) + ") did not carry " + _of(a) + " concern."
+            if p >= 0 else "" for p, n, w, b, a in zip(pos, names.to_numpy(dtype=object), when, by,
+                                                       rows["agency"].to_numpy(dtype=object))]
+    return pd.Series(text, index=rows.index, dtype="string")
+
+
+def _of(name) -> str:
+    """'Hazelmere Primary School's', 'Westvale Community Paediatrics''."""
+    name = str(name).rstrip()
+    return name + ("'" if name.endswith("s") else "'s")
 
 
 def _pattern_text(ctx: Context, near: np.ndarray, params: dict) -> str:
