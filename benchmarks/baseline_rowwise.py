@@ -53,6 +53,7 @@ from review.rules.base import _mentioned  # a keyword mentioned and not negated,
 from review.rules.base import content_anchor, content_key, source_order_key  # a contact's anchor, one row
 from review.rules.base import plans_as_records  # the vocabulary a planned decision is read with
 from review.rules.base import referral_text_day  # the day one referral row's text dates its referral on
+from review.ingest.dates import week_unit  # (s22) a date written as a week ("w/c 03/04/2023"): its period that week
 from review.rules.base import keyword_referral_day  # the day one row's words date the (CAMHS) referral it records on
 from review.rules.base import agency_declined_text  # a CAMHS record of the referral going nowhere (one text)
 from review.rules.base import public_referrer_cell, public_referrer_text  # a receipt of a relative's or the public's referral (one text, one cell)
@@ -126,6 +127,18 @@ def _tags(value) -> list[str]:
     return [t.strip() for t in _text(value).split(";") if t.strip()]
 
 
+def _approximate_period(r: dict) -> tuple:
+    """(first day, last day) of an approximate date's period (review.rules.base._period_bounds): its day +/-
+    APPROXIMATE_SPAN_DAYS; (s22, QA12 D6) a week written "w/c 03/04/2023" that week from its day, "w/e ..." the week
+    to its day (review.ingest.dates.week_unit)."""
+    day, unit = r["_day"], week_unit(r.get("date_text"))
+    if unit == "commencing":
+        return day, day + dt.timedelta(days=6)
+    if unit == "ending":
+        return day - dt.timedelta(days=6), day
+    return day - dt.timedelta(days=APPROXIMATE_SPAN_DAYS), day + dt.timedelta(days=APPROXIMATE_SPAN_DAYS)
+
+
 def _latest_day(r: dict) -> dt.date | None:
     """The latest day a row's date could be: a month's (season's, year's) last day, an approximate date's day
     plus the default span."""
@@ -133,7 +146,7 @@ def _latest_day(r: dict) -> dt.date | None:
     if day is None or precision in ("day", ""):
         return day
     if precision == "approximate":
-        return day + dt.timedelta(days=APPROXIMATE_SPAN_DAYS)
+        return _approximate_period(r)[1]
     first = dt.date(day.year, 1, 1) if precision == "year" else dt.date(day.year, day.month, 1)
     return _add_months(first, {"year": 12, "season": 3}.get(precision, 1)) - dt.timedelta(days=1)
 
@@ -629,7 +642,7 @@ def _row_period(x: dict) -> tuple:
     year, or day +/- APPROXIMATE_SPAN_DAYS."""
     day, precision = x["_day"], _text(x.get("date_precision"))
     if precision == "approximate":
-        return day - dt.timedelta(days=APPROXIMATE_SPAN_DAYS), day + dt.timedelta(days=APPROXIMATE_SPAN_DAYS)
+        return _approximate_period(x)
     if precision in ("month", "season", "year"):
         first = dt.date(day.year, 1, 1) if precision == "year" else dt.date(day.year, day.month, 1)
         return first, _add_months(first, {"year": 12, "season": 3}.get(precision, 1)) - dt.timedelta(days=1)
@@ -2815,7 +2828,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
             # the row's period (review.rules.base._period_bounds): its day, month, season, year or day +/- span
             day, precision = x["_day"], _text(x.get("date_precision"))
             if precision == "approximate":
-                return day - dt.timedelta(days=APPROXIMATE_SPAN_DAYS), day + dt.timedelta(days=APPROXIMATE_SPAN_DAYS)
+                return _approximate_period(x)
             if precision in ("month", "season", "year"):
                 first = dt.date(day.year, 1, 1) if precision == "year" else dt.date(day.year, day.month, 1)
                 return first, _add_months(first, {"year": 12, "season": 3}.get(precision, 1)) - dt.timedelta(days=1)
@@ -2878,7 +2891,7 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
         def cp_period(x):  # the row's period (review.rules.base._period_bounds)
             day, precision = x["_day"], _text(x.get("date_precision"))
             if precision == "approximate":
-                return day - dt.timedelta(days=APPROXIMATE_SPAN_DAYS), day + dt.timedelta(days=APPROXIMATE_SPAN_DAYS)
+                return _approximate_period(x)
             if precision in ("month", "season", "year"):
                 first = dt.date(day.year, 1, 1) if precision == "year" else dt.date(day.year, day.month, 1)
                 return first, _add_months(first, {"year": 12, "season": 3}.get(precision, 1)) - dt.timedelta(days=1)

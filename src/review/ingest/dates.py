@@ -872,3 +872,30 @@ def approximate_unit(text) -> str:
         return "day" if _range(text, 70, DateParseError("")) is not None else ""
     except DateParseError:
         return ""
+
+
+#: (s22, QA12 D6) a date written as the week it falls in: "w/c 03/04/2023", "week commencing 3rd April 2023",
+#: "w/b 3/4/23" (the week starting that day), "w/e 09/04/2023", "week ending ..." (the week ending that day)
+_WEEK_COMMENCING = re.compile(r"(?:week\s+commencing|week\s+beginning|w/c|w\.c\.|wc(?=[\s\d])|w/b)\s*")
+_WEEK_ENDING = re.compile(r"(?:week\s+ending|w/e|w\.e\.)\s*")
+
+
+@functools.lru_cache(maxsize=65536)
+def week_unit(text) -> str:
+    """(s22, QA12 D6) "commencing" for a day-dated week written "w/c 03/04/2023" / "week commencing 3rd April
+    2023" / "w/b 3/4/23" (read, as every date, UK day-first: the week starting 3 April 2023), "ending" for "w/e
+    09/04/2023" / "week ending ..." (the week ending that day), else "" (no such prefix, or a month: "w/c April
+    2023" is no week). `parse_date` keeps such a date's day with precision ``approximate``; the rules read its
+    period as that week (`review.rules.base._period_bounds`), not the day +- approximate_span_days, and show it
+    as written ("w/c 3 Apr 2023")."""
+    if not isinstance(text, str) or not text.strip():
+        return ""
+    s = " ".join(text.strip().lower().split())
+    for unit, prefix in (("commencing", _WEEK_COMMENCING), ("ending", _WEEK_ENDING)):
+        if prefix.match(s):
+            try:
+                parsed = parse_date(text)
+            except DateParseError:
+                return ""
+            return unit if parsed.precision == "approximate" and approximate_unit(text) == "day" else ""
+    return ""

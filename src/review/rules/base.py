@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..config import deep_merge, package_data
-from ..ingest.dates import approximate_unit, season_label
+from ..ingest.dates import approximate_unit, season_label, week_unit
 from ..schema import ADULT_ESCALATIONS, CONTACT_TYPES, FLAG_COLUMNS, MULTI_SEP, TIMELINE_COLUMNS, conform, empty_frame, split_multi
 from ..sightings import inferred_sightings
 from ..timeline import APPROXIMATE_SPAN_DAYS, CONCERN_WINDOW_DAYS, _codes
@@ -1244,7 +1244,9 @@ def text_mentions(ctx: Context, mask, keywords, negations=(), others=(), *, whol
     return pd.Series(out, index=tl.index)
 
 
-def _period_bounds(day: pd.Series, precision: pd.Series, span_days: int) -> tuple[pd.Series, pd.Series]:
+def _period_bounds(day: pd.Series, precision: pd.Series, span_days: int, shown=None) -> tuple[pd.Series, pd.Series]:
+    """(first day, last day) of each row's period: its day, month, season, year, or an approximate day +- `span_days`
+    (a week written "w/c" / "w/e", with `shown`, the rows' `shown_precisions`: that week)."""
     start = day.copy()
     end = day.copy()
     month = precision == "month"
@@ -1266,6 +1268,18 @@ def _period_bounds(day: pd.Series, precision: pd.Series, span_days: int) -> tupl
     if approx.any():
         start[approx] = day[approx] - pd.Timedelta(days=span_days)
         end[approx] = day[approx] + pd.Timedelta(days=span_days)
+    if shown is not None and approx.any():
+        # (s22, QA12 D6) a week written so ("w/c 03/04/2023": `shown_precisions`' WEEK_COMMENCING) is that week,
+        # its day the first (the last for "w/e"), not the day +- span_days: social care's "w/c 06/03/2023" referral
+        # decision was read as possibly 3 Feb, so it could not be placed after a referral of 21 Feb
+        shown = pd.Series(np.asarray(shown, dtype=object), index=day.index)
+        commencing, ending = approx & (shown == WEEK_COMMENCING), approx & (shown == WEEK_ENDING)
+        if commencing.any():
+            start[commencing] = day[commencing]
+            end[commencing] = day[commencing] + pd.Timedelta(days=6)
+        if ending.any():
+            start[ending] = day[ending] - pd.Timedelta(days=6)
+            end[ending] = day[ending]
     return start, end
 
 
@@ -1460,7 +1474,8 @@ def _prepare(timeline: pd.DataFrame, case, settings: dict) -> Context:
     tl["_day"] = day.to_numpy()[order]
     precision = tl["date_precision"].fillna("").astype(str)
     tl["_exact"] = (prec == 0) & tl["_day"].notna().to_numpy()
-    tl["_start"], tl["_end"] = _period_bounds(tl["_day"], precision, int(settings.get("approximate_span_days", APPROXIMATE_SPAN_DAYS)))
+    tl["_start"], tl["_end"] = _period_bounds(tl["_day"], precision, int(settings.get("approximate_span_days", APPROXIMATE_SPAN_DAYS)),
+                                              shown=tl["_shown"].astype(object).to_numpy())
     tl["_case"] = codes.astype("int64")
     tl["_sd"] = day_numbers(tl["_start"])
     tl["_ed"] = day_numbers(tl["_end"])
@@ -2328,6 +2343,10 @@ def _strftime(values: np.ndarray, fmt: str) -> np.ndarray:
 #: 2007", "early June 2007", "Xmas 2007") is shown as that month, "c. Jun 2007", never as the day it is
 #: stored as (its period's first day, or the start of its third of the month)
 APPROXIMATE_MONTH = "approximate month"
+#: (s22, QA12 D6) ...and a week written so, "w/c 03/04/2023" / "w/e 09/04/2023" (`review.ingest.dates.week_unit`),
+#: shown as written, "w/c 3 Apr 2023", never "c. 3 Apr 2023"; its period is that week (`_period_bounds`)
+WEEK_COMMENCING = "week commencing"
+WEEK_ENDING = "week ending"
 
 
 def shown_precisions(precision, texts=None, *, codes=None, uniques=None) -> pd.Categorical:
@@ -2353,6 +2372,15 @@ def shown_precisions(precision, texts=None, *, codes=None, uniques=None) -> pd.C
             sub = codes[approx]
             sub[month] = len(names) - 1
             codes[approx] = sub
+        # (s22) a week written "w/c ..." / "w/e ...": shown so, read as that week (`_period_bounds`)
+        weeks = np.array([week_unit(t) for t in tuniques] + [""], dtype=object)[tcodes]
+        for unit, name in (("commencing", WEEK_COMMENCING), ("ending", WEEK_ENDING)):
+            week = weeks == unit
+            if week.any():
+                names.append(name)
+                sub = codes[approx]
+                sub[week] = len(names) - 1
+                codes[approx] = sub
     # the categories must be distinct: map each code to its name's first position
     first = {n: i for i, n in reversed(list(enumerate(names)))}
     distinct = list(first)
@@ -2378,6 +2406,10 @@ def _date_texts(dates: pd.Series, precision=None) -> np.ndarray:
             text = np.where(season, _season_texts(values), text)
         if approx.any():
             text = np.where(approx & (text != ""), "c. " + text, text)
+        for name, prefix in ((WEEK_COMMENCING, "w/c "), (WEEK_ENDING, "w/e ")):  # (s22) as written
+            week = precision == name
+            if week.any():
+                text = np.where(week & (text != ""), prefix + text, text)
     return text
 
 
