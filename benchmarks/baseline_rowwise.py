@@ -56,6 +56,7 @@ from review.rules.base import referral_text_day  # the day one referral row's te
 from review.ingest.dates import week_unit  # (s22) a date written as a week ("w/c 03/04/2023"): its period that week
 from review.rules.base import keyword_referral_day  # the day one row's words date the (CAMHS) referral it records on
 from review.rules.base import agency_declined_text  # a CAMHS record of the referral going nowhere (one text)
+from review.rules.base import response_plans  # (s22) the plan words a response keyword is read with ("to be sent")
 from review.rules.base import public_referrer_cell, public_referrer_text  # a receipt of a relative's or the public's referral (one text, one cell)
 from review.rules.base import agency_named  # does one agency name name one of some words (CAMHS)
 from review.rules.base import receipt_sender_kind, receipt_sender_kind_words  # the kind of agency a receipt names as its sender
@@ -1118,10 +1119,13 @@ def detect(timeline: list[dict], case: dict, rules: dict) -> list[dict]:
     def worded(x, q):
         # a row answering by its words alone (q's response_keywords), not a named agency's record of the
         # referral going nowhere
+        # (s22) nor one only planned: the rule's negations and the settings' plan words after the words, and
+        # theirs before them ("RHI request to be sent to CSC", `base.response_plans`)
         text = _text(x.get("description")) + " . " + _text(x.get("action"))
+        negations, before = response_plans(settings, q)
         return (bool(q.get("response_keywords")) and not agency_answers(x, q)[1]
-                and _mentioned(text, q["response_keywords"], tuple(q.get("response_negations") or ()),
-                               tuple(q.get("response_not_in_sentence_with") or ())))
+                and _mentioned(text, q["response_keywords"], negations,
+                               tuple(q.get("response_not_in_sentence_with") or ()), before=before))
 
     def referral_answers(x, q):
         # a row answering a concern by referral (domestic_abuse_not_escalated, exploitation_not_referred,

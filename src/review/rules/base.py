@@ -148,19 +148,23 @@ _VOCABS: dict = {}  # (case vocabulary key, extra post-negation cues) -> (the vo
 RULES_IGNORE_VOCAB = ("agencies", "agency_kinds", "agency_kind_generic")
 
 
-def _negating_vocab(negations: tuple, key: str = ""):
+def _negating_vocab(negations: tuple, key: str = "", before: tuple = ()):
     """The package vocabulary (its negation cues, pseudo-negations, clause breaks, escalation negation
     cues and denial words), extended by a case's vocab.yml when `key` (`vocab_key`) is not empty, compiled
-    with `negations` added to its post-negation cues. Compiled once per (key, negations) in a process."""
-    if (key, negations) not in _VOCABS:
+    with `negations` added to its post-negation cues and `before` (s22) to its negation cues (before the
+    words, within `negation_window`). Compiled once per (key, negations, before) in a process."""
+    cache = (key, negations) if not before else (key, negations, "before", before)
+    if cache not in _VOCABS:
         if len(_VOCABS) > 256:  # distinct case vocabularies are few: a bound, never reached in practice
             _VOCABS.clear()
         raw = package_data("vocab.yml")
         if key:
             raw = deep_merge(raw, json.loads(key))  # as `review.config.load_vocab` merges a case's vocab.yml
         raw["negation_post_cues"] = list(raw.get("negation_post_cues") or []) + list(negations)
-        _VOCABS[(key, negations)] = (raw, compile_vocab(raw))
-    return _VOCABS[(key, negations)][1]
+        if before:
+            raw["negation_cues"] = list(raw.get("negation_cues") or []) + list(before)
+        _VOCABS[cache] = (raw, compile_vocab(raw))
+    return _VOCABS[cache][1]
 
 
 _PLAN_KEYS = ("plan_cues", "plan_post_cues", "plan_next_cues", "plan_last_cues")
@@ -285,7 +289,7 @@ def _keyword_patterns(keywords: tuple, whole_words: bool) -> tuple[tuple, frozen
 
 
 def _mentioned(text: str, keywords: list, negations: tuple, others: tuple = (), vocab: str = "",
-               whole_words: bool = False) -> bool:
+               whole_words: bool = False, before: tuple = ()) -> bool:
     """Does `text` mention one of `keywords` (normalised: whole words, the last one from its start when it
     is at least five letters long, so "assessment" matches "assessments"; an abbreviation or a short word
     only whole: "NFA" is not "NFAT") at least once without a negation (review.vocab's rules: "no assessment
@@ -295,8 +299,10 @@ def _mentioned(text: str, keywords: list, negations: tuple, others: tuple = (), 
     A mention the word lists cannot place is taken as a mention. `vocab`: the `vocab_key` of the case's
     vocabulary ("": the package's). With `whole_words`, every keyword matches only whole ("assessment
     complete" is not "assessment completion"), and a keyword ending in a colon is a label, found only with
-    its colon ("assessment outcome:" is not "assessment outcome awaited")."""
-    vocab = _negating_vocab(negations, vocab)
+    its colon ("assessment outcome:" is not "assessment outcome awaited"). `before` (s22): extra negation cues
+    read before a keyword, as the vocabulary's own are ("to be", "will be": "RHI request to be sent to CSC" is
+    no request sent)."""
+    vocab = _negating_vocab(tuple(negations), vocab, tuple(before))
     tokens = vocab.tokens(text)
     joined = " ".join(tokens)
     patterns, labels, plain = _keyword_patterns(tuple(map(str, keywords)), whole_words)
@@ -1212,10 +1218,12 @@ def _may_deny(texts: np.ndarray, pattern: str | tuple[str, ...]) -> np.ndarray:
     return out
 
 
-def text_mentions(ctx: Context, mask, keywords, negations=(), others=(), *, whole_words: bool = False) -> pd.Series:
+def text_mentions(ctx: Context, mask, keywords, negations=(), others=(), *, whole_words: bool = False,
+                  before=()) -> pd.Series:
     """Rows of `mask` whose description or action mentions one of `keywords`, not negated and not in a
     sentence naming one of `others` (`_mentioned`; `negations` are extra post-negation cues such as "not
-    required"; `whole_words`: each keyword only whole, a label ending in a colon only with it). A vectorised whole-word search (`_keyword_regex`) over the distinct descriptions and
+    required", `before` extra negation cues before the words such as "to be"; `whole_words`: each keyword only
+    whole, a label ending in a colon only with it). A vectorised whole-word search (`_keyword_regex`) over the distinct descriptions and
     actions of the rows picks the candidates; each distinct (description, action) pair among them is then
     read once by `_mentioned`."""
     tl = ctx.timeline
@@ -1234,10 +1242,10 @@ def text_mentions(ctx: Context, mask, keywords, negations=(), others=(), *, whol
     v = numbers[pos]
     inverse, distinct = pd.factorize((v * (len(d_uniques) + 1) + d) * (len(a_uniques) + 1) + a)
     first = _first_of_each(inverse)  # a row of each distinct triple, in code order
-    negations, others = tuple(negations), tuple(str(w) for w in others)
+    negations, others, before = tuple(negations), tuple(str(w) for w in others), tuple(str(w) for w in before)
     hits = np.array([
         _mentioned(str(d_uniques[d[i]]) + " . " + str(a_uniques[a[i]]), keywords, negations, others, keys[v[i]],
-                   whole_words)
+                   whole_words, before)
         for i in first
     ], dtype=bool)
     out[pos] = hits[inverse]
@@ -1941,6 +1949,18 @@ def referral_response(ctx: Context, triggers: pd.DataFrame, params: dict) -> pd.
     return pd.concat(parts).reindex(triggers.index)
 
 
+def response_plans(settings: dict, params: dict) -> tuple[tuple, tuple]:
+    """(s22) (the negations after a response keyword, the negation cues before it) with which
+    `referral_response_of` reads `response_keywords`: the rule's `response_negations` and the settings'
+    `response_plan_after` ("to be made", "to be completed", "will be sent"); the settings'
+    `response_plan_before` ("to be", "will be", "will"). A referral or sharing only planned ("RHI request to be
+    sent to CSC", "Referral to MASH will be made") is no response; a past one ("RHI request sent to CSC",
+    "Referral made to MASH") still is. The row-by-row baseline reads them alike."""
+    negations = tuple(dict.fromkeys([*map(str, params.get("response_negations") or ()),
+                                     *map(str, settings.get("response_plan_after") or ())]))
+    return negations, tuple(map(str, settings.get("response_plan_before") or ()))
+
+
 def referral_response_of(ctx: Context, triggers: pd.DataFrame, params: dict, not_receipts=None) -> pd.DataFrame:
     """`first_response` of `triggers` among the rows that answer a concern by referral, read in the cases with a
     trigger only (domestic_abuse_not_escalated, exploitation_not_referred): an escalation of
@@ -2004,9 +2024,13 @@ def referral_response_of(ctx: Context, triggers: pd.DataFrame, params: dict, not
     response = referral | other
     worded = np.zeros(len(tl), dtype=bool)
     if params.get("response_keywords"):
-        worded = text_mentions(ctx, in_cases & ~response & ~declined, params["response_keywords"],
-                               params.get("response_negations", ()),
-                               params.get("response_not_in_sentence_with", ())).to_numpy(dtype=bool)
+        # (s22, QA "to be sent": the police's "RHI request to be sent to CSC" after a missing 15-year-old's record)
+        # a referral or a sharing only planned is none: the rule's negations and the settings' plan words after
+        # the words ("Referral to MASH to be completed", "... will be made") and before them ("to be sent to
+        # CSC", "will be shared with CSC"; `response_plans`), as ingest reads no referral in them
+        negations, before = response_plans(ctx.settings, params)
+        worded = text_mentions(ctx, in_cases & ~response & ~declined, params["response_keywords"], negations,
+                               params.get("response_not_in_sentence_with", ()), before=before).to_numpy(dtype=bool)
         response |= worded
     exact = tl["_exact"].to_numpy(dtype=bool)
     dated = referral & ~other & exact
