@@ -5,8 +5,7 @@
   "Antenatal visit" and a type cell's "Antenatal contact" are home visits; "Transfer in" / "Transfer out" (health,
   social care) are records sent or received, letters: no contact with the family, no sighting. Not "Pre-birth
   assessment", "Birth plan", "Birth notification", a school's "Transfer in", an "antenatal contact ... by phone"
-  in a description. A home visit's examination or observation of the child ("Baby weighed 3.4kg") is a
-  sighting, as a clinic appointment's is (vocab.yml sighting_examination_types).
+  in a description.
 - D6: a date written as a week ("w/c 06/03/2023", "w/e 12/03/2023") is read as that week (UK day-first), not the
   day +- 31 days, and shown as written ("w/c 6 Mar 2023"): social care's "w/c 06/03/2023" referral decision now
   answers (late) the midwife's referral of 21 Feb 2023. Package and baseline alike."""
@@ -100,18 +99,6 @@ def test_the_case_reads_its_cells(qa12):
     # the transfer of records is no unseen contact: no child_not_seen flag at it
     f = a.flags[a.flags["rule_id"] == "child_not_seen"]
     assert "2023-10-03" not in set(f["trigger_date"].dt.strftime("%Y-%m-%d"))
-
-
-def test_a_home_visit_that_weighs_the_baby_saw_it():
-    from review.sightings import read_sighting
-
-    assert read_sighting("home_visit", "", "New birth visit. Baby weighed 3.4kg, feeding well.") is True
-    assert read_sighting("home_visit", "", "Statutory visit. Looks thin, clothes dirty.") is True
-    # not someone else's, not a visit with no access, not a visit that names nothing seen
-    assert read_sighting("home_visit", "", "Statutory visit. Mum looks tired.") is None
-    assert read_sighting("home_visit", "was_not_brought", "New birth visit: no reply. Weighed last week.") is False
-    assert read_sighting("home_visit", "", "Primary visit completed. Feeding well.") is None
-    assert read_sighting("letter", "", "Transfer out: records sent to Kelsham 0-19.") is None
 
 
 # D6 -----------------------------------------------------------------------------------------------------------
