@@ -19,15 +19,15 @@ import baseline_rowwise  # noqa: E402
 RULES = load_rules()
 
 
-def baseline_flags(rows, rules: dict | None = None) -> list[dict]:
+def baseline_flags(rows, rules: dict | None = None, dob: str = "2023-01-01") -> list[dict]:
     """The baseline's flags (dicts) on the timeline of `rows`, its values as plain Python (`rules`: the
-    package's by default)."""
-    timeline = make_timeline(rows)
+    package's by default; `dob`: the child's date of birth, ISO)."""
+    timeline = make_timeline(rows, dob=dob)
     base_rows = []
     for r in timeline.astype(object).where(timeline.notna(), None).to_dict("records"):
         r["date"] = pd.Timestamp(r["date"]).to_pydatetime()
         base_rows.append(r)
-    _, flags = baseline_rowwise.run(base_rows, {"C1": {"date_of_birth": dt.date(2023, 1, 1), "review_date": None}},
+    _, flags = baseline_rowwise.run(base_rows, {"C1": {"date_of_birth": dt.date.fromisoformat(dob), "review_date": None}},
                                     RULES if rules is None else rules)
     return flags
 

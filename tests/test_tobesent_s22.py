@@ -7,9 +7,7 @@ no flag. The rules answered by referral now read their response keywords with th
 ("to be completed", "will be made") and before them ("to be", "will be", "will": `base.response_plans`), as
 ingest reads no referral (`detect_escalations`) and no sharing (`shared_in_text`) in them; past wording still
 answers. Package and row-by-row baseline agree."""
-import datetime as dt
 
-import pandas as pd
 import pytest
 
 from review.config import package_data
@@ -18,7 +16,7 @@ from review.rules.base import _mentioned, response_plans
 from review.rules.testing import make_timeline
 from review.vocab import detect_escalations, shared_in_text
 
-from _baseline import baseline_rowwise
+from _baseline import baseline_flags
 
 RULES = load_rules()
 VOCAB = package_data("vocab.yml")
@@ -70,14 +68,8 @@ def _pairs(rows, rule):
 
 
 def _baseline(rows, rule):
-    timeline = make_timeline(rows, dob=DOB)
-    base_rows = []
-    for r in timeline.astype(object).where(timeline.notna(), None).to_dict("records"):
-        r["date"] = pd.Timestamp(r["date"]).to_pydatetime()
-        base_rows.append(r)
-    _, flags = baseline_rowwise.run(base_rows, {"C1": {"date_of_birth": dt.date(2005, 6, 1), "review_date": None}},
-                                    RULES)
-    return sorted((f["trigger_event_id"], f["actual_action_event_id"] or "") for f in flags if f["rule_id"] == rule)
+    return sorted((f["trigger_event_id"], f["actual_action_event_id"] or "")
+                  for f in baseline_flags(rows, dob=DOB) if f["rule_id"] == rule)
 
 
 @pytest.mark.parametrize("words", PLANNED)
